@@ -1,0 +1,63 @@
+"""Schema pieces shared by the show file and every scene kind.
+
+Every model forbids unknown keys, so a typo is reported (with the nearest valid key)
+instead of being silently ignored. Media paths are checked against the content root
+given in the validation context: anything that escapes it is rejected.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Transition(Strict):
+    kind: Literal["cut", "crossfade"] = "crossfade"
+    duration: float = Field(default=1.0, ge=0.0, le=10.0, description="seconds")
+
+
+def _check_media_path(value: str, info: ValidationInfo) -> str:
+    """Reject paths that escape the content root; existence is checked later, with the
+    file named, by `bayard check` and at scene load (a missing file is not a schema error
+    because the show must still start and show a placeholder)."""
+    if not value or not value.strip():
+        raise ValueError("a media path may not be empty")
+    path = Path(value)
+    if path.is_absolute():
+        raise ValueError(
+            f"'{value}' is an absolute path; media paths are relative to the content folder "
+            "(put the file inside content/ and write its path from there)"
+        )
+    if ".." in path.parts:
+        raise ValueError(f"'{value}' leaves the content folder ('..' is not allowed); copy the file into content/")
+    context = info.context or {}
+    root = context.get("content_root")
+    if root is not None:
+        resolved = (Path(root) / path).resolve()
+        if not resolved.is_relative_to(Path(root).resolve()):
+            raise ValueError(f"'{value}' resolves outside the content folder (through a link?)")
+    return value
+
+
+MediaPath = Annotated[str, AfterValidator(_check_media_path)]
+"""A path to a media file, relative to the show's content root."""
+
+
+class SceneConfig(Strict):
+    """Keys every scene file has. Each scene kind subclasses this with its own keys."""
+
+    type: str = Field(description="the scene kind; selects which keys are valid")
+    id: str = Field(pattern=r"^[A-Za-z0-9_-]+$", description="unique name used by the playlist and OSC")
+    title: str = Field(default="", description="a human title for logs, status and the operator overlay")
+    duration: float | None = Field(
+        default=None, gt=0, description="seconds the scene plays; omitted means the scene's own length"
+    )
+    transition: Transition | None = Field(
+        default=None, description="how this scene is entered; omitted means the show's default"
+    )

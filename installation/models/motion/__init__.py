@@ -1,0 +1,1 @@
+"""Motion transfer: a visitor's face (the driver) moves a portrait (the source)."""

@@ -1,0 +1,105 @@
+"""The scene contract and the registry of scene kinds.
+
+A scene kind is a class registered under its TOML `type` with a pydantic `Config`.
+The engine owns the scene's life: `enter()` when it starts showing, `update(dt)` and
+`draw(surface)` every frame while visible (crossfades included), `handle(command)` for
+input, `exit()` when it is gone. Scenes never read the wall clock; they get time from
+`dt` and from `context.clock`.
+"""
+
+from __future__ import annotations
+
+import logging
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, ClassVar
+
+from ..commands import Command
+from ..config.common import SceneConfig
+from ..registry import Registry
+
+if TYPE_CHECKING:
+    import pygame
+
+    from ..clock import Clock
+
+SCENE_KINDS: Registry[type[Scene]] = Registry("scene type")
+
+
+def register_scene(type_name: str):
+    """Class decorator: `@register_scene("photograph")` on a Scene subclass."""
+
+    def decorator(cls: type[Scene]) -> type[Scene]:
+        cls.type_name = type_name
+        return SCENE_KINDS.register(type_name)(cls)
+
+    return decorator
+
+
+@dataclass
+class SceneContext:
+    """What a scene may use from the show around it (injected, never global)."""
+
+    clock: Clock
+    size: tuple[int, int]
+    content_root: Path
+    state_dir: Path
+    fonts: Any  # installation.typography.Fonts
+    emit: Callable[[str, tuple[Any, ...]], None] = lambda event, args: None
+    services: dict[str, Any] = field(default_factory=dict)
+    log: logging.Logger = field(default_factory=lambda: logging.getLogger("bayard.scene"))
+
+    def media(self, relative: str) -> Path:
+        return self.content_root / relative
+
+
+class Scene(ABC):
+    type_name: ClassVar[str] = ""
+    Config: ClassVar[type[SceneConfig]] = SceneConfig
+
+    def __init__(self, config: SceneConfig, context: SceneContext) -> None:
+        self.config = config
+        self.context = context
+        self.log = context.log.getChild(config.id)
+
+    @property
+    def id(self) -> str:
+        return self.config.id
+
+    # -- life cycle -----------------------------------------------------------
+    def enter(self) -> None:
+        """Called when the scene starts showing (also at the start of a crossfade)."""
+
+    def exit(self) -> None:
+        """Called when the scene is no longer visible; release cameras, workers, files."""
+
+    def update(self, dt: float) -> None:
+        """Advance by dt seconds (already clamped by the engine)."""
+
+    @abstractmethod
+    def draw(self, surface: pygame.Surface) -> None:
+        """Paint the whole surface (it is not cleared for you)."""
+
+    def handle(self, command: Command) -> bool:
+        """Return True when the command was handled (stops further handling)."""
+        return False
+
+    # -- what the sequencer asks ----------------------------------------------
+    @property
+    def finished(self) -> bool:
+        """True when the scene has reached its natural end (a film that ended)."""
+        return False
+
+    @property
+    def holding(self) -> bool:
+        """True while a visitor is using the scene: the sequencer does not move on."""
+        return False
+
+    def natural_duration(self) -> float | None:
+        """Seconds the scene lasts by itself when the file gives no duration (None: forever/ends itself)."""
+        return None
+
+    def status(self) -> dict[str, Any]:
+        """Extra fields for /bayard/status."""
+        return {}
