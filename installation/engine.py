@@ -261,6 +261,9 @@ class Engine:
                 self.emit("error", "reload", str(problem))
         self.sequencer.pending_show = new_show
         self.show = new_show
+        from .config.lastgood import remember
+
+        remember(new_show)
         log.info("show reloaded; takes effect %s", "now" if at_once else "at the next scene")
         if at_once:
             current = self.sequencer.current
