@@ -41,8 +41,9 @@ def faces(tmp_path_factory):
 
 
 def _opts(faces, out, steps):
-    return TrainOptions(images=faces, output=out, size=16, width=32, steps=steps, batch=4, save_every=2,
-                        progress=False)
+    return TrainOptions(
+        images=faces, output=out, size=16, width=32, steps=steps, batch=4, save_every=2, progress=False
+    )
 
 
 def test_training_resumes_exactly_where_it_stopped(faces, tmp_path):
@@ -75,7 +76,9 @@ def test_training_changes_the_generator_and_export_plays(faces, tmp_path):
 def test_resuming_with_another_size_is_refused(faces, tmp_path, capsys):
     out = tmp_path / "c.pt"
     train(_opts(faces, out, 2))
-    code = cli.main(["generator", "train", "--images", str(faces), "-o", str(out), "--size", "32", "--steps", "3"])
+    code = cli.main(
+        ["generator", "train", "--images", str(faces), "-o", str(out), "--size", "32", "--steps", "3"]
+    )
     assert code == 2
     assert "use the same --size" in capsys.readouterr().err
 
@@ -86,5 +89,8 @@ def test_train_cli_errors_are_one_line(tmp_path, capsys):
     assert cli.main(["generator", "train", "--images", str(empty), "-o", str(tmp_path / "x.pt")]) == 2
     err = capsys.readouterr().err
     assert "found 0 readable image(s)" in err and "Traceback" not in err
-    assert cli.main(["generator", "train", "--images", str(tmp_path / "nope"), "-o", str(tmp_path / "x.pt")]) == 2
+    assert (
+        cli.main(["generator", "train", "--images", str(tmp_path / "nope"), "-o", str(tmp_path / "x.pt")])
+        == 2
+    )
     assert "not a folder" in capsys.readouterr().err

@@ -57,12 +57,32 @@ def test_render_cli_writes_a_seamless_walk(tmp_path, capsys):
 
     ckpt = _tiny_checkpoint(tmp_path)
     out = tmp_path / "loop.mp4"
-    code = cli.main(["generator", "render", "--checkpoint", str(ckpt), "--frames", "30", "--walk", "--size", "64",
-                     "--fps", "10", "--seconds-per-face", "1", "-o", str(out), "--device", "cpu"])
+    code = cli.main(
+        [
+            "generator",
+            "render",
+            "--checkpoint",
+            str(ckpt),
+            "--frames",
+            "30",
+            "--walk",
+            "--size",
+            "64",
+            "--fps",
+            "10",
+            "--seconds-per-face",
+            "1",
+            "-o",
+            str(out),
+            "--device",
+            "cpu",
+        ]
+    )
     assert code == 0, capsys.readouterr().err
     meta, frames = _read_frames(out)
     assert meta["size"] == (64, 64) and len(frames) == 30
-    diffs = [np.abs(a.astype(int) - b.astype(int)).mean() for a, b in zip(frames, frames[1:] + frames[:1])]
+    pairs = zip(frames, frames[1:] + frames[:1], strict=True)
+    diffs = [np.abs(a.astype(int) - b.astype(int)).mean() for a, b in pairs]
     assert max(diffs) > 0.1  # it moves
     assert diffs[-1] <= np.percentile(diffs, 90) + 2  # the wrap-around is not a cut
 
@@ -71,9 +91,37 @@ def test_render_cli_errors(tmp_path, capsys):
     from installation.models.generator import cli
 
     ckpt = _tiny_checkpoint(tmp_path)
-    assert cli.main(["generator", "render", "--checkpoint", str(ckpt), "--frames", "3", "--size", "50",
-                     "-o", str(tmp_path / "x.mp4")]) == 2
+    assert (
+        cli.main(
+            [
+                "generator",
+                "render",
+                "--checkpoint",
+                str(ckpt),
+                "--frames",
+                "3",
+                "--size",
+                "50",
+                "-o",
+                str(tmp_path / "x.mp4"),
+            ]
+        )
+        == 2
+    )
     assert "multiple of 16" in capsys.readouterr().err
-    assert cli.main(["generator", "render", "--checkpoint", str(tmp_path / "none.pt"), "--frames", "3",
-                     "-o", str(tmp_path / "x.mp4")]) == 2
+    assert (
+        cli.main(
+            [
+                "generator",
+                "render",
+                "--checkpoint",
+                str(tmp_path / "none.pt"),
+                "--frames",
+                "3",
+                "-o",
+                str(tmp_path / "x.mp4"),
+            ]
+        )
+        == 2
+    )
     assert "no such file" in capsys.readouterr().err

@@ -31,20 +31,40 @@ def test_key_layout_of_a_256px_checkpoint_matches_the_port():
     groups: dict[str, int] = {}
     for key in sd:
         groups[key.split(".")[0]] = groups.get(key.split(".")[0], 0) + 1
-    assert groups == {"style": 16, "input": 1, "conv1": 5, "to_rgb1": 4, "convs": 66, "to_rgbs": 30, "noises": 13}
+    assert groups == {
+        "style": 16,
+        "input": 1,
+        "conv1": 5,
+        "to_rgb1": 4,
+        "convs": 66,
+        "to_rgbs": 30,
+        "noises": 13,
+    }
     expected = {
-        "style.1.weight": (512, 512), "style.8.bias": (512,), "input.input": (1, 512, 4, 4),
-        "conv1.conv.weight": (1, 512, 512, 3, 3), "conv1.conv.modulation.weight": (512, 512),
-        "conv1.noise.weight": (1,), "conv1.activate.bias": (512,), "to_rgb1.conv.weight": (1, 3, 512, 1, 1),
-        "to_rgb1.bias": (1, 3, 1, 1), "convs.0.conv.blur.kernel": (4, 4), "convs.10.conv.weight": (1, 128, 256, 3, 3),
-        "convs.11.conv.modulation.weight": (128, 512), "to_rgbs.5.conv.weight": (1, 3, 128, 1, 1),
-        "to_rgbs.5.upsample.kernel": (4, 4), "noises.noise_0": (1, 1, 4, 4), "noises.noise_12": (1, 1, 256, 256),
+        "style.1.weight": (512, 512),
+        "style.8.bias": (512,),
+        "input.input": (1, 512, 4, 4),
+        "conv1.conv.weight": (1, 512, 512, 3, 3),
+        "conv1.conv.modulation.weight": (512, 512),
+        "conv1.noise.weight": (1,),
+        "conv1.activate.bias": (512,),
+        "to_rgb1.conv.weight": (1, 3, 512, 1, 1),
+        "to_rgb1.bias": (1, 3, 1, 1),
+        "convs.0.conv.blur.kernel": (4, 4),
+        "convs.10.conv.weight": (1, 128, 256, 3, 3),
+        "convs.11.conv.modulation.weight": (128, 512),
+        "to_rgbs.5.conv.weight": (1, 3, 128, 1, 1),
+        "to_rgbs.5.upsample.kernel": (4, 4),
+        "noises.noise_0": (1, 1, 4, 4),
+        "noises.noise_12": (1, 1, 256, 256),
     }
     for key, shape in expected.items():
         assert tuple(sd[key].shape) == shape, key
     assert "style.0.weight" not in sd  # PixelNorm has no weights
     assert "convs.1.conv.blur.kernel" not in sd  # only the up-sampling convolutions blur
-    params = sum(math.prod(v.shape) for k, v in sd.items() if not k.startswith("noises.") and "kernel" not in k)
+    params = sum(
+        math.prod(v.shape) for k, v in sd.items() if not k.startswith("noises.") and "kernel" not in k
+    )
     assert params == 30_034_338
 
 

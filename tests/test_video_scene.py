@@ -36,16 +36,20 @@ def film_show(tmp_path, on_end="advance", subtitles=True, file="clip.mp4", size=
     write_test_video(tmp_path / "content" / "clip.mp4", seconds=2.0, fps=30, size=(320, 180))
     (tmp_path / "content" / "clip.srt").write_text(SRT, encoding="utf-8")
     subs = 'subtitles = "clip.srt"' if subtitles else ""
-    return write_show(tmp_path, {
-        "film": f"""
+    return write_show(
+        tmp_path,
+        {
+            "film": f"""
             type = "video"
             id = "film"
             file = "{file}"
             on_end = "{on_end}"
             {subs}
             """,
-        "after": title_scene("after", duration=30),
-    }, size=size)
+            "after": title_scene("after", duration=30),
+        },
+        size=size,
+    )
 
 
 def test_film_plays_every_frame_then_the_show_moves_on(tmp_path):
@@ -64,6 +68,7 @@ def test_film_plays_every_frame_then_the_show_moves_on(tmp_path):
 
 def test_subtitle_shows_during_its_cue_only(tmp_path):
     with run_test(film_show(tmp_path, size=(960, 540)), fps=10) as pilot:
+
         def subtitle_band():
             frame = pygame.surfarray.array3d(pilot.frame()).swapaxes(0, 1).astype(int)
             return frame[-110:-20, 100:-100]

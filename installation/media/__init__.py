@@ -16,5 +16,13 @@ from .sources import (
     open_source,
 )
 
-__all__ = ["Frame", "FrameStats", "GeneratorSource", "ImageSource", "MediaSource", "VideoSource", "fit_size",
-           "open_source"]
+__all__ = [
+    "Frame",
+    "FrameStats",
+    "GeneratorSource",
+    "ImageSource",
+    "MediaSource",
+    "VideoSource",
+    "fit_size",
+    "open_source",
+]

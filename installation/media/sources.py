@@ -24,9 +24,10 @@ import logging
 import math
 import queue
 import threading
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -68,7 +69,9 @@ class FrameStats:
         return dict(self.__dict__)
 
 
-def fit_size(src: tuple[int, int], box: tuple[int, int], mode: str = "contain") -> tuple[tuple[int, int], tuple[int, int]]:
+def fit_size(
+    src: tuple[int, int], box: tuple[int, int], mode: str = "contain"
+) -> tuple[tuple[int, int], tuple[int, int]]:
     """(scaled size, final size): contain fits inside the box; cover fills it, then crops."""
     sw, sh = src
     bw, bh = box
@@ -116,7 +119,9 @@ class MediaSource:
     # -- worker side --------------------------------------------------------------
     def start(self) -> MediaSource:
         if self._thread is None:
-            self._thread = threading.Thread(target=self._run_guarded, name=f"decode {self.label}", daemon=True)
+            self._thread = threading.Thread(
+                target=self._run_guarded, name=f"decode {self.label}", daemon=True
+            )
             self._thread.start()
         return self
 
@@ -197,9 +202,14 @@ class MediaSource:
                 break
             if nxt.pts > t + EPS and self._current is not None:
                 break
-            if self._current is not None and not self._current_shown and self._last_t is not None:
-                if self._current.pts <= self._last_t + EPS < self._current.end:
-                    self.stats.dropped += 1  # it was due at the last display instant but arrived late
+            cur, last = self._current, self._last_t
+            if (
+                cur is not None
+                and not self._current_shown
+                and last is not None
+                and cur.pts <= last + EPS < cur.end
+            ):
+                self.stats.dropped += 1  # it was due at the last display instant but arrived late
             self._current, self._current_shown, self._pending = nxt, False, None
         current = self._current
         if current is not None:
@@ -242,8 +252,14 @@ class VideoSource(MediaSource):
 
     kind = "video"
 
-    def __init__(self, path: Path, box: tuple[int, int], fit: str = "contain", loop: bool = True,
-                 queue_frames: int = QUEUE_FRAMES) -> None:
+    def __init__(
+        self,
+        path: Path,
+        box: tuple[int, int],
+        fit: str = "contain",
+        loop: bool = True,
+        queue_frames: int = QUEUE_FRAMES,
+    ) -> None:
         super().__init__(Path(path).name, queue_frames)
         self.path, self.box, self.fit, self.loop = Path(path), box, fit, loop
         self.fps: float | None = None
@@ -307,8 +323,16 @@ class GeneratorSource(MediaSource):
 
     kind = "generator"
 
-    def __init__(self, make_generator: Callable[[], Any], box: tuple[int, int], fps: float = 30.0,
-                 seconds_per_face: float = 3.0, faces: int = 12, seed: int = 0, batch: int = 8) -> None:
+    def __init__(
+        self,
+        make_generator: Callable[[], Any],
+        box: tuple[int, int],
+        fps: float = 30.0,
+        seconds_per_face: float = 3.0,
+        faces: int = 12,
+        seed: int = 0,
+        batch: int = 8,
+    ) -> None:
         super().__init__("live generator", queue_frames=max(QUEUE_FRAMES, 2 * batch))
         self.make_generator, self.box, self.fps = make_generator, box, fps
         self.seconds_per_face, self.faces, self.seed, self.batch = seconds_per_face, faces, seed, batch
@@ -346,4 +370,4 @@ def open_source(path: Path, box: tuple[int, int], fit: str = "contain", loop: bo
 
 def _one_line(exc: BaseException) -> str:
     text = str(exc).strip()
-    return (text.splitlines()[0][:200] if text else type(exc).__name__)
+    return text.splitlines()[0][:200] if text else type(exc).__name__

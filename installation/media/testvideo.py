@@ -26,7 +26,9 @@ def frame_image(index: int, size: tuple[int, int]) -> np.ndarray:
     bar = w // BITS
     for bit in range(BITS):
         value = 255 if (index >> bit) & 1 else 0
-        img[h // 2 - band // 2 : h // 2 + band // 2, bit * bar + bar // 8 : (bit + 1) * bar - bar // 8] = value
+        img[h // 2 - band // 2 : h // 2 + band // 2, bit * bar + bar // 8 : (bit + 1) * bar - bar // 8] = (
+            value
+        )
     return img
 
 
@@ -42,14 +44,22 @@ def read_index(image: np.ndarray) -> int:
     return value
 
 
-def write_test_video(path: Path, seconds: float, fps: float = 30.0, size: tuple[int, int] = (1920, 1080),
-                     crf: int = 23) -> int:
+def write_test_video(
+    path: Path, seconds: float, fps: float = 30.0, size: tuple[int, int] = (1920, 1080), crf: int = 23
+) -> int:
     import imageio_ffmpeg
 
     frames = round(seconds * fps)
-    writer = imageio_ffmpeg.write_frames(str(path), size, fps=fps, codec="libx264", pix_fmt_out="yuv420p",
-                                         quality=None, macro_block_size=8,
-                                         output_params=["-crf", str(crf), "-preset", "ultrafast", "-g", "30"])
+    writer = imageio_ffmpeg.write_frames(
+        str(path),
+        size,
+        fps=fps,
+        codec="libx264",
+        pix_fmt_out="yuv420p",
+        quality=None,
+        macro_block_size=8,
+        output_params=["-crf", str(crf), "-preset", "ultrafast", "-g", "30"],
+    )
     writer.send(None)
     try:
         for i in range(frames):

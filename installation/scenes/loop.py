@@ -43,25 +43,32 @@ class LoopItem(Strict):
     credit: str = Field(default="", description="small print under the caption: who made it, with what")
     real: bool = Field(default=False, description="a real person: the caption turns into the reveal")
     duration: float | None = Field(
-        default=None, gt=0, le=3600,
+        default=None,
+        gt=0,
+        le=3600,
         description="seconds on screen; omitted: item_duration for images, the film's length for videos",
     )
 
 
 class GeneratorSpec(Strict):
     checkpoint: str = Field(
-        description="generator checkpoint (.pt), relative to the show folder (e.g. models/generator/faces64.pt)"
+        description="generator checkpoint (.pt) relative to the show folder, e.g. models/generator/faces64.pt"
     )
     fallback: MediaPath | None = Field(
         default=None, description="pre-rendered loop played where live generation cannot run (no GPU)"
     )
     live: Literal["auto", "always", "never"] = Field(
-        default="auto", description="auto: live only with a CUDA GPU; always: also on a CPU; never: fallback only"
+        default="auto",
+        description="auto: live only with a CUDA GPU; always: also on a CPU; never: fallback only",
     )
-    seconds_per_face: float = Field(default=3.0, ge=0.5, le=60, description="walk time from one face to the next")
+    seconds_per_face: float = Field(
+        default=3.0, ge=0.5, le=60, description="walk time from one face to the next"
+    )
     faces: int = Field(default=12, ge=2, le=1000, description="faces on the closed walk before it repeats")
     seed: int = Field(default=0, description="which faces the walk visits")
-    truncation: float = Field(default=0.7, ge=0, le=1, description="StyleGAN2: closer to the average face when lower")
+    truncation: float = Field(
+        default=0.7, ge=0, le=1, description="StyleGAN2: closer to the average face when lower"
+    )
     fps: float = Field(default=30, ge=5, le=120, description="frames generated per second")
 
     @field_validator("checkpoint")
@@ -75,25 +82,41 @@ class GeneratorSpec(Strict):
 class LoopConfig(SceneConfig):
     folder: str | None = Field(
         default=None,
-        description="a glob relative to the content folder, e.g. 'faces/*.jpg' or 'loop/*'; re-read as files change",
+        description="a glob in the content folder, e.g. 'faces/*.jpg'; looked at again as files change",
     )
-    items: list[LoopItem] = Field(default_factory=list, description="files with their own captions and credits")
-    generator: GeneratorSpec | None = Field(default=None, description="generate faces instead of playing files")
+    items: list[LoopItem] = Field(
+        default_factory=list, description="files with their own captions and credits"
+    )
+    generator: GeneratorSpec | None = Field(
+        default=None, description="generate faces instead of playing files"
+    )
     item_duration: float = Field(default=8.0, gt=0, le=3600, description="seconds each image stays")
-    change: Literal["crossfade", "cut"] = Field(default="crossfade", description="how one item gives way to the next")
-    change_duration: float = Field(default=1.5, ge=0, le=10, description="seconds a crossfade between items takes")
+    change: Literal["crossfade", "cut"] = Field(
+        default="crossfade", description="how one item gives way to the next"
+    )
+    change_duration: float = Field(
+        default=1.5, ge=0, le=10, description="seconds a crossfade between items takes"
+    )
     shuffle: bool = Field(default=False, description="random order, never the same item twice in a row")
-    seed: int | None = Field(default=None, description="fix the shuffle order (omitted: different every time)")
+    seed: int | None = Field(
+        default=None, description="fix the shuffle order (omitted: different every time)"
+    )
     caption: str = Field(default="This person doesn't exist.", description="shown under generated faces")
-    reveal: str = Field(default="This person does exist.", description="what the caption becomes for real people")
-    reveal_at: float = Field(default=0.55, gt=0, lt=1, description="fraction of a real item's time when it is revealed")
+    reveal: str = Field(
+        default="This person does exist.", description="what the caption becomes for real people"
+    )
+    reveal_at: float = Field(
+        default=0.55, gt=0, lt=1, description="fraction of a real item's time when it is revealed"
+    )
     heading: str = Field(default="", description="a small line above the caption, e.g. the work's title")
     body: str = Field(default="", description="a short text in the side column")
     credit: str = Field(default="", description="credit shown for items without their own")
     layout: Literal["beside", "full"] = Field(
         default="beside", description="beside: picture left, text right; full: picture fills the screen"
     )
-    fit: Literal["contain", "cover"] = Field(default="contain", description="contain shows it whole; cover fills")
+    fit: Literal["contain", "cover"] = Field(
+        default="contain", description="contain shows it whole; cover fills"
+    )
     placeholder: str = Field(
         default="The faces for this loop are not installed.",
         description="small line on the placeholder shown when there is nothing to play",
@@ -157,9 +180,16 @@ class LoopScene(Scene):
             self.frame_rect = pygame.Rect(0, 0, width, height)
         else:
             side = round(height * 0.84)
-            self.frame_rect = pygame.Rect(round(width * 0.06), (height - side) // 2, min(side, round(width * 0.55)), side)
-        self.column = pygame.Rect(self.frame_rect.right + round(width * 0.05), round(height * 0.14),
-                                  max(10, width - self.frame_rect.right - round(width * 0.11)), round(height * 0.72))
+            self.frame_rect = pygame.Rect(
+                round(width * 0.06), (height - side) // 2, min(side, round(width * 0.55)), side
+            )
+        top = self.frame_rect.top + round(height * 0.04)
+        self.column = pygame.Rect(
+            self.frame_rect.right + round(width * 0.05),
+            top,
+            max(10, width - self.frame_rect.right - round(width * 0.11)),
+            self.frame_rect.bottom - top,
+        )
         clock = context.clock
         from ..clock import FakeClock
 
@@ -251,7 +281,10 @@ class LoopScene(Scene):
         if spec is not None and self.mode == "live":
             from ..models.generator import load_generator
 
-            path, device = self._checkpoint_path(spec), "cuda" if self.mode_reason.startswith("CUDA") else "cpu"
+            path, device = (
+                self._checkpoint_path(spec),
+                "cuda" if self.mode_reason.startswith("CUDA") else "cpu",
+            )
 
             def make():
                 generator = load_generator(path, device)
@@ -260,8 +293,14 @@ class LoopScene(Scene):
                 return generator
 
             side = min(self.frame_rect.size)
-            source = GeneratorSource(make, (side, side), fps=spec.fps, seconds_per_face=spec.seconds_per_face,
-                                     faces=spec.faces, seed=spec.seed).start()
+            source = GeneratorSource(
+                make,
+                (side, side),
+                fps=spec.fps,
+                seconds_per_face=spec.seconds_per_face,
+                faces=spec.faces,
+                seed=spec.seed,
+            ).start()
             self.current = _Slot(LoopItem(file=spec.checkpoint, duration=3600), source, self.t)
             return
         if spec is not None and self.mode == "fallback" and spec.fallback:
@@ -377,7 +416,9 @@ class LoopScene(Scene):
         duration = slot.duration(c.item_duration)
         fade_s = max(0.4, c.change_duration)
         # Text belongs to its item: it fades in after the picture arrives and out before it leaves.
-        visible = fade(local, 0.3, duration - 0.2 if self.next is not None or self.leaving is None else None, fade_s)
+        visible = fade(
+            local, 0.3, duration - 0.2 if self.next is not None or self.leaving is None else None, fade_s
+        )
         if self.mode == "live" or (len(self.items) <= 1 and not c.folder):
             visible = fade(self.t, 0.5, None, 1.5)
         caption = item.caption or c.caption
@@ -385,8 +426,16 @@ class LoopScene(Scene):
         if self.mode == "fallback":
             credit = credit or "Pre-rendered loop."
         full = c.layout == "full"
-        column = self.column if not full else pygame.Rect(
-            fonts.px(80), surface.get_height() - fonts.px(260), surface.get_width() - fonts.px(160), fonts.px(200))
+        column = (
+            self.column
+            if not full
+            else pygame.Rect(
+                fonts.px(80),
+                surface.get_height() - fonts.px(260),
+                surface.get_width() - fonts.px(160),
+                fonts.px(200),
+            )
+        )
         if full:  # a soft dark band so captions read over any picture
             band = pygame.Surface((surface.get_width(), fonts.px(300)), pygame.SRCALPHA)
             for y in range(band.get_height()):
@@ -420,7 +469,7 @@ class LoopScene(Scene):
             y += block.get_height()
             credit_alpha = visible
         if c.body and not full:
-            body = fonts.block(c.body, "serif-light", 30, fg, column.width, line_spacing=1.42)
+            body = fonts.block(c.body, "serif-light", 28, fg, column.width, line_spacing=1.38)
             body.set_alpha(round(fade(self.t, 1.0, None, 1.5) * 220))
             surface.blit(body, (column.x, y + fonts.px(48)))
             body.set_alpha(None)
@@ -433,8 +482,13 @@ class LoopScene(Scene):
 
     def _draw_placeholder(self, surface: pygame.Surface) -> None:
         # Visitors read the exhibition's own line; the small print tells staff what to do.
-        draw_missing(surface, self.context.fonts, self.config.caption,
-                     f"{self.config.placeholder}\nFor now, nobody is here, generated or not.", self.t)
+        draw_missing(
+            surface,
+            self.context.fonts,
+            self.config.caption,
+            f"{self.config.placeholder}\nFor now, nobody is here, generated or not.",
+            self.t,
+        )
 
     def status(self) -> dict[str, Any]:
         out: dict[str, Any] = {"mode": self.mode, "items": len(self.items), "skipped": list(self.skipped)}
@@ -449,8 +503,11 @@ class LoopScene(Scene):
 def decide_generator_mode(spec: GeneratorSpec, checkpoint: Path) -> tuple[str, str]:
     """('live' | 'fallback' | 'placeholder', one line why): used by the scene and by `bayard check`."""
     if spec.live == "never":
-        return ("fallback", "live generation is off (live = \"never\")") if spec.fallback else (
-            "placeholder", "live generation is off and no fallback is set")
+        return (
+            ("fallback", 'live generation is off (live = "never")')
+            if spec.fallback
+            else ("placeholder", "live generation is off and no fallback is set")
+        )
     if not checkpoint.is_file():
         why = f"checkpoint {checkpoint} not found"
         return ("fallback", why) if spec.fallback else ("placeholder", why)
@@ -462,7 +519,7 @@ def decide_generator_mode(spec: GeneratorSpec, checkpoint: Path) -> tuple[str, s
     if torch.cuda.is_available():
         return "live", f"CUDA device {torch.cuda.get_device_name(0)}"
     if spec.live == "always":
-        return "live", "on the CPU (live = \"always\")"
+        return "live", 'on the CPU (live = "always")'
     why = "no CUDA device: playing the pre-rendered loop (live generation needs a GPU)"
     return ("fallback", why) if spec.fallback else ("placeholder", "no CUDA device and no fallback loop")
 
@@ -474,7 +531,10 @@ def describe(show: Any) -> list[str]:
         if isinstance(config, LoopConfig) and config.generator is not None:
             root = Path(getattr(show, "root", Path(show.content_root).parent))
             mode, why = decide_generator_mode(config.generator, root / config.generator.checkpoint)
-            label = {"live": "live latent walk", "fallback": f"pre-rendered {config.generator.fallback}",
-                     "placeholder": "placeholder"}[mode]
+            label = {
+                "live": "live latent walk",
+                "fallback": f"pre-rendered {config.generator.fallback}",
+                "placeholder": "placeholder",
+            }[mode]
             lines.append(f"  loop '{scene_id}': {label} ({why})")
     return lines

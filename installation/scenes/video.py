@@ -63,7 +63,9 @@ def parse_srt(text: str, source: str = "subtitles") -> list[Cue]:
             i += 1
             continue
         if "-->" not in line:
-            raise SubtitleError(f"{source}, line {i + 1}: expected '00:00:01,000 --> 00:00:03,000', found '{line[:40]}'")
+            raise SubtitleError(
+                f"{source}, line {i + 1}: expected '00:00:01,000 --> 00:00:03,000', found '{line[:40]}'"
+            )
         left, right = line.split("-->", 1)
         a, b = _TIME.search(left), _TIME.search(right)
         if not a or not b:
@@ -81,14 +83,18 @@ def parse_srt(text: str, source: str = "subtitles") -> list[Cue]:
 
 class VideoConfig(SceneConfig):
     file: MediaPath = Field(description="the film, relative to the content folder (mp4, mov, mkv, webm)")
-    subtitles: MediaPath | None = Field(default=None, description="an .srt file of subtitles to show over the film")
+    subtitles: MediaPath | None = Field(
+        default=None, description="an .srt file of subtitles to show over the film"
+    )
     on_end: Literal["advance", "loop"] = Field(
         default="advance", description="advance: the show moves on when the film ends; loop: play it again"
     )
     fit: Literal["contain", "cover"] = Field(
         default="contain", description="contain: whole film, bars if needed; cover: fill the screen, cropping"
     )
-    caption: str = Field(default="", description="a title line shown at the start, e.g. the work and its maker")
+    caption: str = Field(
+        default="", description="a title line shown at the start, e.g. the work and its maker"
+    )
     credit: str = Field(default="", description="small print shown with the caption")
     caption_seconds: float = Field(default=8.0, ge=0, le=600, description="how long caption and credit stay")
     subtitle_size: float = Field(default=40, ge=16, le=96, description="subtitle size in pixels at 1080p")
@@ -119,8 +125,9 @@ class VideoScene(Scene):
     def prepare(self) -> None:
         c = self.config
         if self.source is None:
-            self.source = VideoSource(self.context.media(c.file), self.context.size, c.fit,
-                                      loop=c.on_end == "loop").start()
+            self.source = VideoSource(
+                self.context.media(c.file), self.context.size, c.fit, loop=c.on_end == "loop"
+            ).start()
         if c.subtitles and not self.cues:
             path = self.context.media(c.subtitles)
             try:
@@ -172,11 +179,18 @@ class VideoScene(Scene):
             return
         frame = self.source.frame_at(self.t, block=self.block)
         if frame is None and self.source.failed:
-            draw_missing(surface, self.context.fonts, c.caption or "This film is not available",
-                         f"{Path(c.file).name} could not be played.", self.t)
+            draw_missing(
+                surface,
+                self.context.fonts,
+                c.caption or "This film is not available",
+                f"{Path(c.file).name} could not be played.",
+                self.t,
+            )
             return
         if frame is not None and frame.index != self._surface_index:
-            self._surface = pygame.image.frombuffer(frame.image, (frame.image.shape[1], frame.image.shape[0]), "RGB")
+            self._surface = pygame.image.frombuffer(
+                frame.image, (frame.image.shape[1], frame.image.shape[0]), "RGB"
+            )
             self._surface_index, self._frame = frame.index, frame
         if self._surface is not None:
             surface.blit(self._surface, self._surface.get_rect(center=surface.get_rect().center))
@@ -193,8 +207,10 @@ class VideoScene(Scene):
         fonts = self.context.fonts
         x, y = fonts.px(80), fonts.px(70)
         width = surface.get_width() - 2 * x
-        for text, role, size, colour in ((c.caption, "serif", 40, rgb(c.foreground)),
-                                         (c.credit, "sans", 22, rgb(c.accent))):
+        for text, role, size, colour in (
+            (c.caption, "serif", 40, rgb(c.foreground)),
+            (c.credit, "sans", 22, rgb(c.accent)),
+        ):
             if not text:
                 continue
             shadow = fonts.block(text, role, size, (0, 0, 0), width)
@@ -210,22 +226,29 @@ class VideoScene(Scene):
             return
         period = (self.source.period or self.source.period_hint) if self.source is not None else None
         local = t % period if period and self.config.on_end == "loop" else t
-        for index, cue in enumerate(self.cues):
-            if cue.start <= local < cue.end:
-                break
-        else:
+        index = next((i for i, cue in enumerate(self.cues) if cue.start <= local < cue.end), None)
+        if index is None:
             return
+        cue = self.cues[index]
         fonts = self.context.fonts
         block = self._cue_cache.get(index)
         if block is None:
             width = round(surface.get_width() * 0.8)
-            text = fonts.block(cue.text, "sans-semibold", self.config.subtitle_size, rgb(self.config.foreground),
-                               width, align="center")
+            text = fonts.block(
+                cue.text,
+                "sans-semibold",
+                self.config.subtitle_size,
+                rgb(self.config.foreground),
+                width,
+                align="center",
+            )
             # A translucent box behind the text: legible over any picture, as broadcast subtitles are.
             pad = fonts.px(14)
             block = pygame.Surface((text.get_width() + 2 * pad, text.get_height() + pad), pygame.SRCALPHA)
             block.fill((0, 0, 0, 150))
             block.blit(text, (pad, pad // 2))
             self._cue_cache = {index: block}
-        rect = block.get_rect(midbottom=(surface.get_width() // 2, surface.get_height() - self.context.fonts.px(70)))
+        rect = block.get_rect(
+            midbottom=(surface.get_width() // 2, surface.get_height() - self.context.fonts.px(70))
+        )
         surface.blit(block, rect)

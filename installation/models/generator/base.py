@@ -63,7 +63,9 @@ class FaceGenerator(ABC):
         out = []
         with torch.inference_mode():
             for start in range(0, len(z), batch):
-                zz = torch.as_tensor(np.asarray(z[start : start + batch]), dtype=torch.float32, device=self.device)
+                zz = torch.as_tensor(
+                    np.asarray(z[start : start + batch]), dtype=torch.float32, device=self.device
+                )
                 img = self.synthesize(zz)
                 img = ((img.clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8)
                 out.append(img.permute(0, 2, 3, 1).cpu().numpy())
@@ -84,8 +86,10 @@ def read_checkpoint(path: Path) -> dict[str, Any]:
         raise CheckpointError(f"{path}: no such file; give the path to a generator checkpoint (.pt)")
     if path.suffix.lower() == ".pkl":
         raise CheckpointError(
-            f"{path}: NVIDIA .pkl checkpoints need NVIDIA's code to unpickle (which runs code from the file); "
-            "convert it to the stylegan2-pytorch .pt layout on a trusted machine (that repository's convert_weight.py)"
+            f"{path}: NVIDIA .pkl checkpoints need NVIDIA's code to unpickle "
+            "(which runs code from the file); "
+            "convert it to the stylegan2-pytorch .pt layout on a trusted machine "
+            "(that repository's convert_weight.py)"
         )
     try:
         # rosinality's training checkpoints also hold its argparse.Namespace of options:

@@ -27,11 +27,20 @@ def cmd_train(args: argparse.Namespace) -> int:
     from .train import DataError, TrainOptions, export, train
 
     try:
-        ckpt = train(TrainOptions(
-            images=args.images, output=args.output, size=args.size, width=args.width, steps=args.steps,
-            batch=args.batch, seed=args.seed, save_every=args.save_every, threads=args.threads,
-            max_minutes=args.max_minutes,
-        ))
+        ckpt = train(
+            TrainOptions(
+                images=args.images,
+                output=args.output,
+                size=args.size,
+                width=args.width,
+                steps=args.steps,
+                batch=args.batch,
+                seed=args.seed,
+                save_every=args.save_every,
+                threads=args.threads,
+                max_minutes=args.max_minutes,
+            )
+        )
     except (CheckpointError, DataError, ValueError) as exc:
         return _fail(str(exc))
     print(f"{args.output}: step {ckpt['step']} (run the same command with a larger --steps to continue)")
@@ -73,11 +82,20 @@ def cmd_render(args: argparse.Namespace) -> int:
     if hasattr(generator, "truncation"):
         generator.truncation = args.truncation
     summary = render_video(
-        generator, args.output, args.frames, walk=args.walk, size=args.size, fps=args.fps, seed=args.seed,
-        seconds_per_face=args.seconds_per_face, crf=args.crf,
+        generator,
+        args.output,
+        args.frames,
+        walk=args.walk,
+        size=args.size,
+        fps=args.fps,
+        seed=args.seed,
+        seconds_per_face=args.seconds_per_face,
+        crf=args.crf,
     )
-    print(f"wrote {args.output}: {summary['frames']} frames, {summary['faces']} faces, "
-          f"{summary['seconds']:.1f} s at {summary['fps']:g} fps, {summary['size']} px")
+    print(
+        f"wrote {args.output}: {summary['frames']} frames, {summary['faces']} faces, "
+        f"{summary['seconds']:.1f} s at {summary['fps']:g} fps, {summary['size']} px"
+    )
     return 0
 
 
@@ -94,8 +112,13 @@ def add_commands(subparsers) -> None:
 
     p = sub.add_parser("train", help="train (or resume) the small convolutional GAN")
     p.add_argument("--images", type=Path, required=True, help="folder of face images (png/jpg)")
-    p.add_argument("-o", "--output", type=Path, required=True,
-                   help="training checkpoint; if it exists, training resumes from it")
+    p.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        required=True,
+        help="training checkpoint; if it exists, training resumes from it",
+    )
     p.add_argument("--size", type=int, default=64, help="image size, a power of two (64 trains on a CPU)")
     p.add_argument("--width", type=int, default=128, help="generator channels at 4x4")
     p.add_argument("--steps", type=int, default=2000, help="total steps to reach (counts resumed ones)")
@@ -103,7 +126,9 @@ def add_commands(subparsers) -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--save-every", type=int, default=200, help="steps between checkpoints")
     p.add_argument("--threads", type=int, default=0, help="CPU threads (0: torch default)")
-    p.add_argument("--max-minutes", type=float, default=0.0, help="stop and save after this long (0: no limit)")
+    p.add_argument(
+        "--max-minutes", type=float, default=0.0, help="stop and save after this long (0: no limit)"
+    )
     p.add_argument("--export", type=Path, help="also write the slim playing checkpoint here")
     p.set_defaults(func=cmd_train)
 

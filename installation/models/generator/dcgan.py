@@ -66,7 +66,7 @@ def build_networks(config: DCGANConfig):
             self.project = nn.Linear(config.latent_dim, chans[0] * 16)
             self.norm0 = nn.BatchNorm2d(chans[0])
             blocks = []
-            for cin, cout in zip(chans[:-1], chans[1:]):
+            for cin, cout in zip(chans[:-1], chans[1:], strict=False):
                 blocks += [
                     nn.Upsample(scale_factor=2, mode="nearest"),
                     nn.Conv2d(cin, cout, 3, padding=1, bias=False),
@@ -86,8 +86,12 @@ def build_networks(config: DCGANConfig):
             super().__init__()
             dch = config.disc_channels()
             layers = [nn.Conv2d(3, dch[0], 4, 2, 1), nn.LeakyReLU(0.2, inplace=True)]
-            for cin, cout in zip(dch[:-1], dch[1:]):
-                layers += [nn.Conv2d(cin, cout, 4, 2, 1, bias=False), nn.BatchNorm2d(cout), nn.LeakyReLU(0.2, True)]
+            for cin, cout in zip(dch[:-1], dch[1:], strict=False):
+                layers += [
+                    nn.Conv2d(cin, cout, 4, 2, 1, bias=False),
+                    nn.BatchNorm2d(cout),
+                    nn.LeakyReLU(0.2, True),
+                ]
             # The last stage lands on 4x4; one linear read-out.
             self.features = nn.Sequential(*layers)
             self.head = nn.Linear(dch[-1] * 16, 1)
@@ -123,7 +127,9 @@ class DCGAN(FaceGenerator):
         try:
             net.load_state_dict(state)
         except RuntimeError as exc:
-            raise CheckpointError(f"{source}: weights do not fit the dcgan config {asdict(config)} ({str(exc)[:200]})") from None
+            raise CheckpointError(
+                f"{source}: weights do not fit the dcgan config {asdict(config)} ({str(exc)[:200]})"
+            ) from None
         return cls(config, net, device)
 
     def synthesize(self, z):

@@ -22,15 +22,31 @@ import numpy as np
 # Skin tones from deep to light (RGB), roughly spanning the Fitzpatrick range.
 SKIN_TONES = np.array(
     [
-        (68, 42, 32), (96, 60, 42), (126, 82, 56), (152, 104, 72), (176, 126, 92),
-        (198, 150, 114), (214, 170, 136), (228, 190, 160), (240, 206, 180), (246, 220, 200),
+        (68, 42, 32),
+        (96, 60, 42),
+        (126, 82, 56),
+        (152, 104, 72),
+        (176, 126, 92),
+        (198, 150, 114),
+        (214, 170, 136),
+        (228, 190, 160),
+        (240, 206, 180),
+        (246, 220, 200),
     ],
     dtype=np.float32,
 )
 HAIR_COLOURS = np.array(
     [
-        (20, 16, 14), (40, 28, 20), (70, 46, 28), (110, 72, 40), (150, 104, 60),
-        (196, 156, 96), (220, 196, 150), (150, 60, 30), (170, 170, 170), (230, 230, 226),
+        (20, 16, 14),
+        (40, 28, 20),
+        (70, 46, 28),
+        (110, 72, 40),
+        (150, 104, 60),
+        (196, 156, 96),
+        (220, 196, 150),
+        (150, 60, 30),
+        (170, 170, 170),
+        (230, 230, 226),
     ],
     dtype=np.float32,
 )
@@ -50,7 +66,13 @@ def _ellipse(img, centre, axes, angle, colour, thickness=-1):
         img,
         (int(round(centre[0] * 16)), int(round(centre[1] * 16))),
         (max(1, int(round(axes[0] * 16))), max(1, int(round(axes[1] * 16)))),
-        angle, 0, 360, _colour(colour), thickness, cv2.LINE_AA, shift=4,
+        angle,
+        0,
+        360,
+        _colour(colour),
+        thickness,
+        cv2.LINE_AA,
+        shift=4,
     )
 
 
@@ -102,16 +124,17 @@ def render_face(seed: int, size: int = 64, supersample: int = 3) -> np.ndarray:
 
     # Long hair falls behind the shoulders, so it is drawn first.
     if style in ("long", "curly"):
-        m = _mask_from(
-            lambda m: _ellipse(m, (cx, cy + 6 * u), (fw * 1.45, fh * 1.5), roll, 1.0), img.shape
-        )
+        m = _mask_from(lambda m: _ellipse(m, (cx, cy + 6 * u), (fw * 1.45, fh * 1.5), roll, 1.0), img.shape)
         m[: int(cy), :] *= 0  # the top of the head is drawn with the cap later
         _composite(img, cv2.GaussianBlur(m, (0, 0), 0.8 * u), hair * 0.8)
 
     # Neck and shoulders.
-    neck = _mask_from(lambda m: cv2.rectangle(
-        m, (int(cx - fw * 0.45), int(cy + fh * 0.5)), (int(cx + fw * 0.45), int(cy + fh * 1.6)), 1.0, -1
-    ), img.shape)
+    neck = _mask_from(
+        lambda m: cv2.rectangle(
+            m, (int(cx - fw * 0.45), int(cy + fh * 0.5)), (int(cx + fw * 0.45), int(cy + fh * 1.6)), 1.0, -1
+        ),
+        img.shape,
+    )
     _composite(img, cv2.GaussianBlur(neck, (0, 0), 0.6 * u), skin * 0.78)
     shoulders = _mask_from(
         lambda m: _ellipse(m, (cx, s + 4 * u), (fw * 2.3 * rng.uniform(0.9, 1.1), 14 * u), 0, 1.0), img.shape
@@ -122,7 +145,9 @@ def render_face(seed: int, size: int = 64, supersample: int = 3) -> np.ndarray:
 
     # Ears, then the face itself with side lighting.
     for side in (-1, 1):
-        _ellipse(img, (cx + side * fw * (0.98 - 0.15 * side * yaw), cy + 1 * u), (2.2 * u, 3.6 * u), 0, skin * 0.85)
+        _ellipse(
+            img, (cx + side * fw * (0.98 - 0.15 * side * yaw), cy + 1 * u), (2.2 * u, 3.6 * u), 0, skin * 0.85
+        )
     face = _mask_from(lambda m: _ellipse(m, (cx, cy), (fw, fh), roll, 1.0), img.shape)
     # Chin: narrow the lower face a little for a less egg-like outline.
     shade = 1.0 + 0.22 * light_x * ((xx * s - cx) / fw) - 0.1 * np.clip((yy * s - cy) / fh, 0, 1)
@@ -137,7 +162,9 @@ def render_face(seed: int, size: int = 64, supersample: int = 3) -> np.ndarray:
         # Cut the hairline: the forehead shows below it, parted to one side.
         part = rng.uniform(-0.4, 0.4)
         forehead = np.zeros_like(hair_mask)
-        _ellipse(forehead, (cx + part * fw * 0.3, cy + fh * 0.25), (fw * 0.9, fh * (0.95 - top * 0.25)), roll, 1.0)
+        _ellipse(
+            forehead, (cx + part * fw * 0.3, cy + fh * 0.25), (fw * 0.9, fh * (0.95 - top * 0.25)), roll, 1.0
+        )
         hair_mask = np.clip(hair_mask - forehead, 0, 1)
         if style == "bob":
             for side in (-1, 1):
@@ -148,9 +175,16 @@ def render_face(seed: int, size: int = 64, supersample: int = 3) -> np.ndarray:
             for _ in range(14):
                 a = rng.uniform(math.pi * 0.95, math.pi * 2.05)
                 r = rng.uniform(0.95, 1.15)
-                _ellipse(hair_mask, (cx + math.cos(a) * fw * r, cy - fh * 0.15 + math.sin(a) * fh * r * 0.95),
-                         (fw * 0.28, fw * 0.28), 0, 1.0)
-        texture = 1.0 + 0.12 * cv2.GaussianBlur(rng.standard_normal(img.shape[:2]).astype(np.float32), (0, 0), u * 0.7)
+                _ellipse(
+                    hair_mask,
+                    (cx + math.cos(a) * fw * r, cy - fh * 0.15 + math.sin(a) * fh * r * 0.95),
+                    (fw * 0.28, fw * 0.28),
+                    0,
+                    1.0,
+                )
+        texture = 1.0 + 0.12 * cv2.GaussianBlur(
+            rng.standard_normal(img.shape[:2]).astype(np.float32), (0, 0), u * 0.7
+        )
         hair_img = hair[None, None, :] * (texture * (1.0 + 0.15 * light_x * (xx - 0.5)))[..., None]
         _composite(img, cv2.GaussianBlur(hair_mask, (0, 0), 0.5 * u), hair_img)
 
@@ -169,16 +203,37 @@ def render_face(seed: int, size: int = 64, supersample: int = 3) -> np.ndarray:
         _ellipse(img, (ex + look, eye_y), (eye_h * 0.95, eye_h * 0.95), 0, iris)
         _ellipse(img, (ex + look, eye_y), (eye_h * 0.45, eye_h * 0.45), 0, (12, 10, 10))
         _ellipse(img, (ex + look + 0.35 * u, eye_y - 0.35 * u), (0.35 * u, 0.35 * u), 0, (250, 250, 250))
-        cv2.ellipse(img, (int(ex * 16), int((eye_y - eye_h * 0.1) * 16)), (int(eye_w * 16), int(eye_h * 16)),
-                    0, 180, 360, tuple(float(c) for c in skin * 0.55), max(1, int(0.5 * u)), cv2.LINE_AA, 4)
+        cv2.ellipse(
+            img,
+            (int(ex * 16), int((eye_y - eye_h * 0.1) * 16)),
+            (int(eye_w * 16), int(eye_h * 16)),
+            0,
+            180,
+            360,
+            tuple(float(c) for c in skin * 0.55),
+            max(1, int(0.5 * u)),
+            cv2.LINE_AA,
+            4,
+        )
         by = eye_y - eye_h - 2.2 * u * rng.uniform(0.8, 1.2)
-        _poly(img, [(ex - eye_w * 1.2, by + 0.8 * u), (ex, by - 0.6 * u), (ex + eye_w * 1.2, by + 0.4 * u),
-                    (ex, by + 0.5 * u)], brow)
+        _poly(
+            img,
+            [
+                (ex - eye_w * 1.2, by + 0.8 * u),
+                (ex, by - 0.6 * u),
+                (ex + eye_w * 1.2, by + 0.4 * u),
+                (ex, by + 0.5 * u),
+            ],
+            brow,
+        )
 
     # Nose: a shadow on the side away from the light, and a tip.
     nose_y = cy + fh * 0.32
-    _poly(img, [(fx - light_x * 0.8 * u, eye_y + 2 * u), (fx - light_x * 2.2 * u, nose_y),
-                (fx, nose_y + 0.6 * u)], skin * 0.72)
+    _poly(
+        img,
+        [(fx - light_x * 0.8 * u, eye_y + 2 * u), (fx - light_x * 2.2 * u, nose_y), (fx, nose_y + 0.6 * u)],
+        skin * 0.72,
+    )
     _ellipse(img, (fx, nose_y), (2.4 * u, 1.3 * u), 0, skin * 0.82)
     for side in (-1, 1):
         _ellipse(img, (fx + side * 1.1 * u, nose_y + 0.4 * u), (0.6 * u, 0.4 * u), 0, skin * 0.45)
@@ -188,16 +243,38 @@ def render_face(seed: int, size: int = 64, supersample: int = 3) -> np.ndarray:
     mw = fw * rng.uniform(0.34, 0.46)
     smile = rng.uniform(-0.3, 1.0)
     lip = skin * np.array([0.82, 0.55, 0.55]) if rng.random() < 0.7 else np.array([150, 40, 50])
-    upper = [(fx - mw, mouth_y - smile * u), (fx, mouth_y - 1.1 * u), (fx + mw, mouth_y - smile * u),
-             (fx, mouth_y + 0.2 * u)]
-    lower = [(fx - mw, mouth_y - smile * u), (fx, mouth_y + (1.4 + 0.6 * smile) * u),
-             (fx + mw, mouth_y - smile * u), (fx, mouth_y + 0.2 * u)]
+    upper = [
+        (fx - mw, mouth_y - smile * u),
+        (fx, mouth_y - 1.1 * u),
+        (fx + mw, mouth_y - smile * u),
+        (fx, mouth_y + 0.2 * u),
+    ]
+    lower = [
+        (fx - mw, mouth_y - smile * u),
+        (fx, mouth_y + (1.4 + 0.6 * smile) * u),
+        (fx + mw, mouth_y - smile * u),
+        (fx, mouth_y + 0.2 * u),
+    ]
     _poly(img, upper, lip * 0.85)
     _poly(img, lower, lip)
-    cv2.line(img, (int((fx - mw) * 16), int((mouth_y - smile * u) * 16)), (int(fx * 16), int((mouth_y + 0.2 * u) * 16)),
-             tuple(float(c) for c in skin * 0.35), max(1, int(0.4 * u)), cv2.LINE_AA, 4)
-    cv2.line(img, (int(fx * 16), int((mouth_y + 0.2 * u) * 16)), (int((fx + mw) * 16), int((mouth_y - smile * u) * 16)),
-             tuple(float(c) for c in skin * 0.35), max(1, int(0.4 * u)), cv2.LINE_AA, 4)
+    cv2.line(
+        img,
+        (int((fx - mw) * 16), int((mouth_y - smile * u) * 16)),
+        (int(fx * 16), int((mouth_y + 0.2 * u) * 16)),
+        tuple(float(c) for c in skin * 0.35),
+        max(1, int(0.4 * u)),
+        cv2.LINE_AA,
+        4,
+    )
+    cv2.line(
+        img,
+        (int(fx * 16), int((mouth_y + 0.2 * u) * 16)),
+        (int((fx + mw) * 16), int((mouth_y - smile * u) * 16)),
+        tuple(float(c) for c in skin * 0.35),
+        max(1, int(0.4 * u)),
+        cv2.LINE_AA,
+        4,
+    )
 
     if rng.random() < 0.18:  # a beard or stubble shadow on the jaw
         beard = np.zeros(img.shape[:2], np.float32)
@@ -209,10 +286,27 @@ def render_face(seed: int, size: int = 64, supersample: int = 3) -> np.ndarray:
         frame = tuple(float(c) for c in rng.uniform(10, 80, 3))
         for side in (-1, 1):
             ex = fx + side * eye_dx
-            cv2.ellipse(img, (int(ex * 16), int(eye_y * 16)), (int(eye_w * 1.6 * 16), int(eye_h * 2.6 * 16)),
-                        0, 0, 360, frame, max(1, int(0.6 * u)), cv2.LINE_AA, 4)
-        cv2.line(img, (int((fx - eye_dx + eye_w * 1.6) * 16), int(eye_y * 16)),
-                 (int((fx + eye_dx - eye_w * 1.6) * 16), int(eye_y * 16)), frame, max(1, int(0.5 * u)), cv2.LINE_AA, 4)
+            cv2.ellipse(
+                img,
+                (int(ex * 16), int(eye_y * 16)),
+                (int(eye_w * 1.6 * 16), int(eye_h * 2.6 * 16)),
+                0,
+                0,
+                360,
+                frame,
+                max(1, int(0.6 * u)),
+                cv2.LINE_AA,
+                4,
+            )
+        cv2.line(
+            img,
+            (int((fx - eye_dx + eye_w * 1.6) * 16), int(eye_y * 16)),
+            (int((fx + eye_dx - eye_w * 1.6) * 16), int(eye_y * 16)),
+            frame,
+            max(1, int(0.5 * u)),
+            cv2.LINE_AA,
+            4,
+        )
 
     # Photographic finish: lens softness, downsampling (anti-aliasing), grain, clipping.
     img = cv2.GaussianBlur(img, (0, 0), rng.uniform(0.35, 0.8) * supersample)

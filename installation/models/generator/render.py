@@ -77,8 +77,14 @@ def render_video(
         latents = rng.standard_normal((frames, generator.latent_dim))
     output.parent.mkdir(parents=True, exist_ok=True)
     writer = imageio_ffmpeg.write_frames(
-        str(output), (size, size), fps=fps, codec="libx264", pix_fmt_out="yuv420p", quality=None,
-        macro_block_size=16, output_params=["-crf", str(crf), "-preset", "slow", "-movflags", "+faststart"],
+        str(output),
+        (size, size),
+        fps=fps,
+        codec="libx264",
+        pix_fmt_out="yuv420p",
+        quality=None,
+        macro_block_size=16,
+        output_params=["-crf", str(crf), "-preset", "slow", "-movflags", "+faststart"],
     )
     writer.send(None)
     bar = tqdm(total=frames, desc="rendering", unit="frame", disable=not progress)
@@ -91,4 +97,11 @@ def render_video(
     finally:
         bar.close()
         writer.close()
-    return {"frames": frames, "faces": n_keys, "fps": fps, "size": size, "seconds": frames / fps, "seed": seed}
+    return {
+        "frames": frames,
+        "faces": n_keys,
+        "fps": fps,
+        "size": size,
+        "seconds": frames / fps,
+        "seed": seed,
+    }

@@ -41,8 +41,17 @@ class StyleGAN2Config:
 
     def channels(self) -> dict[int, int]:
         cm = self.channel_multiplier
-        full = {4: 512, 8: 512, 16: 512, 32: 512, 64: 256 * cm, 128: 128 * cm, 256: 64 * cm,
-                512: 32 * cm, 1024: 16 * cm}
+        full = {
+            4: 512,
+            8: 512,
+            16: 512,
+            32: 512,
+            64: 256 * cm,
+            128: 128 * cm,
+            256: 64 * cm,
+            512: 32 * cm,
+            1024: 16 * cm,
+        }
         return {res: min(self.max_channels, c) for res, c in full.items()}
 
     @property
@@ -240,8 +249,10 @@ def build_generator(config: StyleGAN2Config):
             self.config = config
             self.style = nn.Sequential(
                 PixelNorm(),
-                *[EqualLinear(config.style_dim, config.style_dim, lr_mul=0.01, activate=True)
-                  for _ in range(config.n_mlp)],
+                *[
+                    EqualLinear(config.style_dim, config.style_dim, lr_mul=0.01, activate=True)
+                    for _ in range(config.n_mlp)
+                ],
             )
             self.input = ConstantInput(c[4])
             self.conv1 = StyledConv(c[4], c[4], 3, config.style_dim)
@@ -305,10 +316,17 @@ def infer_config(state: dict[str, Any], source: Path) -> StyleGAN2Config:
         for k in range(n_rgbs):
             widths[2 ** (k + 3)] = int(state[f"to_rgbs.{k}.conv.weight"].shape[2])
     except (KeyError, IndexError, AttributeError) as exc:
-        raise CheckpointError(f"{source}: g_ema is not a StyleGAN2 generator state dict (missing {exc})") from None
+        raise CheckpointError(
+            f"{source}: g_ema is not a StyleGAN2 generator state dict (missing {exc})"
+        ) from None
     cm = widths[64] // 256 if 64 in widths and widths[64] >= 256 else 2
-    config = StyleGAN2Config(size=size, style_dim=style_dim, n_mlp=n_mlp, channel_multiplier=max(1, cm),
-                             max_channels=max(widths.values()))
+    config = StyleGAN2Config(
+        size=size,
+        style_dim=style_dim,
+        n_mlp=n_mlp,
+        channel_multiplier=max(1, cm),
+        max_channels=max(widths.values()),
+    )
     if config.channels() != {r: c for r, c in config.channels().items() if r not in widths} | widths:
         raise CheckpointError(f"{source}: channel widths {widths} match no StyleGAN2 configuration")
     return config
@@ -318,8 +336,9 @@ def infer_config(state: dict[str, Any], source: Path) -> StyleGAN2Config:
 class StyleGAN2(FaceGenerator):
     name = "stylegan2"
 
-    def __init__(self, config: StyleGAN2Config, net, latent_avg=None, device: str = "cpu",
-                 truncation: float = 0.7) -> None:
+    def __init__(
+        self, config: StyleGAN2Config, net, latent_avg=None, device: str = "cpu", truncation: float = 0.7
+    ) -> None:
         self.config = config
         self.latent_dim = config.style_dim
         self.size = config.size

@@ -51,7 +51,9 @@ def load_images(folder: Path, size: int) -> np.ndarray:
     if skipped:
         print(f"skipped {skipped} unreadable image(s) in {folder}")
     if len(out) < 16:
-        raise DataError(f"{folder}: found {len(out)} readable image(s); a GAN needs at least hundreds (16 minimum)")
+        raise DataError(
+            f"{folder}: found {len(out)} readable image(s); a GAN needs at least hundreds (16 minimum)"
+        )
     return np.stack(out)
 
 
@@ -119,9 +121,15 @@ def train(opts: TrainOptions) -> dict:
 
     def checkpoint() -> dict:
         return {
-            "kind": "dcgan", "config": config_dict(config), "step": step,
-            "g": g.state_dict(), "d": d.state_dict(), "g_ema": g_ema.state_dict(),
-            "g_optim": g_opt.state_dict(), "d_optim": d_opt.state_dict(), "rng": gen.get_state(),
+            "kind": "dcgan",
+            "config": config_dict(config),
+            "step": step,
+            "g": g.state_dict(),
+            "d": d.state_dict(),
+            "g_ema": g_ema.state_dict(),
+            "g_optim": g_opt.state_dict(),
+            "d_optim": d_opt.state_dict(),
+            "rng": gen.get_state(),
         }
 
     def save() -> None:
@@ -133,7 +141,11 @@ def train(opts: TrainOptions) -> dict:
     def stop_on_term(signum, frame):  # a scheduler's SIGTERM saves like Ctrl-C does
         raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGTERM, stop_on_term) if threading.current_thread() is threading.main_thread() else None
+    previous = (
+        signal.signal(signal.SIGTERM, stop_on_term)
+        if threading.current_thread() is threading.main_thread()
+        else None
+    )
     started = time.monotonic()
     bar = tqdm(total=opts.steps, initial=step, desc="training dcgan", unit="step", disable=not opts.progress)
     g.train()
@@ -160,9 +172,9 @@ def train(opts: TrainOptions) -> dict:
             with torch.no_grad():
                 # Early on, follow the live weights closely; average more as they settle.
                 decay = min(opts.ema, (1 + step) / (10 + step))
-                for pe, p in zip(g_ema.parameters(), g.parameters()):
+                for pe, p in zip(g_ema.parameters(), g.parameters(), strict=False):
                     pe.lerp_(p, 1 - decay)
-                for be, b in zip(g_ema.buffers(), g.buffers()):
+                for be, b in zip(g_ema.buffers(), g.buffers(), strict=False):
                     be.copy_(b)
             step += 1
             bar.update(1)
@@ -187,7 +199,9 @@ def export(checkpoint: dict, output: Path) -> None:
     import torch
 
     slim = {
-        "kind": "dcgan", "config": checkpoint["config"], "step": checkpoint["step"],
+        "kind": "dcgan",
+        "config": checkpoint["config"],
+        "step": checkpoint["step"],
         "g_ema": {k: v.half() if v.is_floating_point() else v for k, v in checkpoint["g_ema"].items()},
     }
     output.parent.mkdir(parents=True, exist_ok=True)
