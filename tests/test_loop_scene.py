@@ -267,3 +267,30 @@ def test_config_needs_something_to_play():
         LoopConfig(type="loop", id="x", folder="../elsewhere/*")
     for name, field in LoopConfig.model_fields.items():
         assert field.description, name
+
+
+def test_morph_between_two_faces_slides_features(tmp_path):
+    from installation.models.generator.faces import render_face
+
+    faces = tmp_path / "content" / "faces"
+    faces.mkdir(parents=True)
+    for i, seed in enumerate((3, 11)):
+        cv2.imwrite(str(faces / f"{i}.png"), cv2.cvtColor(cv2.resize(render_face(seed), (256, 256)), cv2.COLOR_RGB2BGR))
+    show = write_show(tmp_path, {"faces": LOOP.replace("item_duration = 3", 'item_duration = 4\n    change = "morph"')})
+    with run_test(show, fps=10) as pilot:
+        scene = pilot.engine.sequencer.current.scene
+        pilot.advance(2.5)  # the change starts at 4 - 1 = 3 s
+        first = pixels(pilot.frame()).astype(int)
+        pilot.advance(1.0)  # the middle of the morph
+        assert scene.leaving is not None and scene.current.morph is not None
+        assert len(scene.current.morph) == 24
+        middle = pixels(pilot.frame()).astype(int)
+        pilot.advance(1.0)
+        last = pixels(pilot.frame()).astype(int)
+    r = scene.frame_rect
+    crop = (slice(r.top, r.bottom), slice(r.left, r.right))
+    blend = (first[crop] + last[crop]) / 2
+    # Neither endpoint, and not simply their average: the features moved.
+    assert np.abs(middle[crop] - first[crop]).mean() > 5 and np.abs(middle[crop] - last[crop]).mean() > 5
+    assert np.abs(middle[crop] - blend).mean() > 2
+    assert middle[crop].mean() > 40  # never dark in the middle

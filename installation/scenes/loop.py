@@ -20,9 +20,11 @@ import glob as globlib
 import importlib.util
 import math
 import random
+import threading
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
 import pygame
 from pydantic import Field, field_validator, model_validator
 
@@ -34,6 +36,8 @@ from .base import Scene, register_scene
 from .style import Colour, fade, rgb
 
 PRELOAD_S = 3.0  # open the next item this long before it is due
+MORPH_FRAMES = 24  # distinct in-between pictures of a morph (computed ahead, at half size)
+MORPH_SCALE = 0.5
 RESCAN_S = 10.0  # how often a folder is looked at again for new or removed files
 
 
@@ -91,11 +95,13 @@ class LoopConfig(SceneConfig):
         default=None, description="generate faces instead of playing files"
     )
     item_duration: float = Field(default=8.0, gt=0, le=3600, description="seconds each image stays")
-    change: Literal["crossfade", "cut"] = Field(
-        default="crossfade", description="how one item gives way to the next"
+    change: Literal["crossfade", "morph", "cut"] = Field(
+        default="crossfade",
+        description="how one item gives way to the next; morph (optical flow) between still images, "
+        "a crossfade where a video is involved",
     )
     change_duration: float = Field(
-        default=1.5, ge=0, le=10, description="seconds a crossfade between items takes"
+        default=1.5, ge=0, le=10, description="seconds a crossfade or morph between items takes"
     )
     shuffle: bool = Field(default=False, description="random order, never the same item twice in a row")
     seed: int | None = Field(
@@ -146,6 +152,9 @@ class _Slot:
         self.item, self.source, self.start = item, source, start
         self.surface: pygame.Surface | None = None
         self.surface_index = -1
+        self.morph: list[np.ndarray] | None = None  # in-between pictures into this item, when morphing
+        self.morph_cache: dict[int, pygame.Surface] = {}
+        self.morph_thread: threading.Thread | None = None
 
     def duration(self, default: float) -> float:
         if self.item.duration is not None:
@@ -350,11 +359,15 @@ class LoopScene(Scene):
         if len(self.items) <= 1 and (not self.items or self.items[0].file == cur.item.file):
             return  # the only item loops on its own, seamlessly: nothing to change to
         duration = cur.duration(self.config.item_duration)
-        fade_s = self.config.change_duration if self.config.change == "crossfade" else 0.0
+        fade_s = self.config.change_duration if self.config.change != "cut" else 0.0
         change_at = cur.start + max(duration - fade_s, 0.5)
         if self.next is None and self.t >= change_at - PRELOAD_S:
             self.next = self._open_next(change_at)
+            if self.next is not None and self.config.change == "morph" and fade_s > 0:
+                self._start_morph(cur, self.next)
         if self.next is not None and self.t >= change_at:
+            if self.block and self.next.morph_thread is not None:
+                self.next.morph_thread.join()
             if self.next.source.failed:
                 self._skip(self.next)
                 self.next = None
@@ -366,6 +379,29 @@ class LoopScene(Scene):
         if self.leaving is not None and self.t >= self.current.start + fade_s:
             self.leaving.source.close()
             self.leaving = None
+
+    def _start_morph(self, a: _Slot, b: _Slot) -> None:
+        """Compute the in-between pictures on a worker while the current image is still up.
+
+        Only between still images: their pictures at the change are known in advance."""
+        if a.source.kind != "image" or b.source.kind != "image":
+            return
+        size = self.frame_rect.size
+        background = rgb(self.config.background)
+
+        def work() -> None:
+            try:
+                if not (a.source.wait_ready(5) and b.source.wait_ready(5)):
+                    return
+                fa, fb = a.source.frame_at(0.0), b.source.frame_at(0.0)
+                if fa is None or fb is None:
+                    return
+                b.morph = morph_frames(fa.image, fb.image, size, background, MORPH_FRAMES)
+            except Exception as exc:  # worker boundary: a failed morph is a crossfade
+                self.log.warning("morph into %s failed (%s); crossfading", b.item.file, exc)
+
+        b.morph_thread = threading.Thread(target=work, name="morph", daemon=True)
+        b.morph_thread.start()
 
     # -- drawing --------------------------------------------------------------------
     def _surface(self, slot: _Slot) -> pygame.Surface | None:
@@ -397,8 +433,21 @@ class LoopScene(Scene):
         if self.current is None:
             self._draw_placeholder(surface)
             return
-        fade_s = c.change_duration if c.change == "crossfade" else 0.0
-        if self.leaving is not None:
+        fade_s = c.change_duration if c.change != "cut" else 0.0
+        morph = self.current.morph if self.leaving is not None else None
+        if morph and fade_s > 0:
+            mix = min(1.0, max(0.0, (self.t - self.current.start) / fade_s))
+            index = min(len(morph) - 1, int(mix * len(morph)))
+            image = self.current.morph_cache.get(index)
+            if image is None:
+                small = morph[index]
+                image = pygame.transform.smoothscale(
+                    pygame.image.frombuffer(small, (small.shape[1], small.shape[0]), "RGB"),
+                    self.frame_rect.size,
+                )
+                self.current.morph_cache = {index: image}
+            surface.blit(image, self.frame_rect)
+        elif self.leaving is not None:
             self._blit_media(surface, self.leaving, 1.0)
             mix = min(1.0, (self.t - self.current.start) / fade_s) if fade_s > 0 else 1.0
             self._blit_media(surface, self.current, mix)
@@ -538,3 +587,29 @@ def describe(show: Any) -> list[str]:
             }[mode]
             lines.append(f"  loop '{scene_id}': {label} ({why})")
     return lines
+
+
+def morph_frames(
+    a: np.ndarray, b: np.ndarray, box: tuple[int, int], background: tuple[int, int, int], count: int
+) -> list[np.ndarray]:
+    """`count` in-between pictures from a to b, each laid out in the picture frame (at half size)."""
+    import cv2
+
+    from ..media.morph import FlowMorph
+
+    w, h = max(8, round(box[0] * MORPH_SCALE)), max(8, round(box[1] * MORPH_SCALE))
+
+    def canvas(image: np.ndarray) -> np.ndarray:
+        out = np.empty((h, w, 3), np.uint8)
+        out[:] = background
+        ih, iw = image.shape[:2]
+        s = min(w / iw, h / ih)
+        small = cv2.resize(
+            image, (max(1, round(iw * s)), max(1, round(ih * s))), interpolation=cv2.INTER_AREA
+        )
+        y, x = (h - small.shape[0]) // 2, (w - small.shape[1]) // 2
+        out[y : y + small.shape[0], x : x + small.shape[1]] = small
+        return out
+
+    morph = FlowMorph(canvas(a), canvas(b))
+    return [morph.frame((i + 0.5) / count) for i in range(count)]
