@@ -7,10 +7,10 @@ set -e
 PY=${PYTHON:-python}
 WORK=${WORK:-/tmp/bayard-loop}
 mkdir -p "$WORK"
-$PY -m installation.models.generator.cli generator faces -o "$WORK/faces" --count 6000 --size 64 --seed 0
-$PY -m installation.models.generator.cli generator train --images "$WORK/faces" -o "$WORK/train.pt" \
+$PY -m installation generator faces -o "$WORK/faces" --count 6000 --size 64 --seed 0
+$PY -m installation generator train --images "$WORK/faces" -o "$WORK/train.pt" \
     --size 64 --width 128 --steps 2000 --batch 16 --seed 7 --threads 1 --save-every 100 \
     --export models/generator/faces64.pt
-$PY -m installation.models.generator.cli generator render --checkpoint models/generator/faces64.pt \
-    --frames 600 --walk --size 512 --fps 25 --seed 1840 --seconds-per-face 3 --crf 26 \
+$PY -m installation generator render --checkpoint models/generator/faces64.pt \
+    --frames 600 --walk --size 512 --fps 25 --seed 1840 --seconds-per-face 3 --crf 26 --truncation 1 \
     -o content/loop/faces.mp4
