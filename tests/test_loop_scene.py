@@ -275,8 +275,13 @@ def test_morph_between_two_faces_slides_features(tmp_path):
     faces = tmp_path / "content" / "faces"
     faces.mkdir(parents=True)
     for i, seed in enumerate((3, 11)):
-        cv2.imwrite(str(faces / f"{i}.png"), cv2.cvtColor(cv2.resize(render_face(seed), (256, 256)), cv2.COLOR_RGB2BGR))
-    show = write_show(tmp_path, {"faces": LOOP.replace("item_duration = 3", 'item_duration = 4\n    change = "morph"')})
+        cv2.imwrite(
+            str(faces / f"{i}.png"),
+            cv2.cvtColor(cv2.resize(render_face(seed), (256, 256)), cv2.COLOR_RGB2BGR),
+        )
+    show = write_show(
+        tmp_path, {"faces": LOOP.replace("item_duration = 3", 'item_duration = 4\n    change = "morph"')}
+    )
     with run_test(show, fps=10) as pilot:
         scene = pilot.engine.sequencer.current.scene
         pilot.advance(2.5)  # the change starts at 4 - 1 = 3 s

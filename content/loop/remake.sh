@@ -1,7 +1,7 @@
 #!/bin/sh
 # Remakes the default exhibition's generated-faces loop from nothing but this repository:
 # procedural portraits -> a small GAN trained on the CPU -> a seamless latent walk.
-# Run from the repository root. About 25 minutes on a 2-core laptop (training dominates).
+# Run from the repository root. About 25 minutes in all on a 2-core laptop (training, about 20 minutes, dominates).
 # Exact frames can differ on other CPUs/torch versions (floating-point order); the recipe is the same.
 set -e
 PY=${PYTHON:-python}

@@ -39,7 +39,9 @@ logging.getLogger("imageio_ffmpeg").setLevel(logging.ERROR)
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff"}
 VIDEO_SUFFIXES = {".mp4", ".mov", ".m4v", ".mkv", ".webm", ".avi", ".mpg", ".mpeg"}
 EPS = 1e-6
-QUEUE_FRAMES = 8  # about a quarter second of 30 fps 1080p (6 MB a frame) decoded ahead
+QUEUE_FRAMES = 8  # frames decoded ahead before a video's size and rate are known
+AHEAD_S = 0.6  # then: this much film decoded ahead, to ride out moments when the CPU is busy elsewhere
+AHEAD_MAX_BYTES = 160 * 2**20  # ...within this memory (25 frames of 1080p)
 BLOCK_TIMEOUT_S = 10.0
 
 _END = object()
@@ -295,6 +297,9 @@ class VideoSource(MediaSource):
         params = ["-vf", ",".join(filters)] if filters else None
         w, h = final
         self.size = final
+        if self._queue.maxsize == QUEUE_FRAMES:  # not chosen by the caller
+            frames_ahead = min(round(fps * AHEAD_S), AHEAD_MAX_BYTES // (w * h * 3))
+            self._queue.maxsize = max(4, frames_ahead)
         frame_s = 1.0 / fps
         offset, index = 0.0, 0
         while not self._stop.is_set():

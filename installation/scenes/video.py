@@ -205,21 +205,32 @@ class VideoScene(Scene):
         if alpha <= 0:
             return
         fonts = self.context.fonts
-        x, y = fonts.px(80), fonts.px(70)
-        width = surface.get_width() - 2 * x
+        width = round(surface.get_width() * 0.5)
+        pieces = []
         for text, role, size, colour in (
             (c.caption, "serif", 40, rgb(c.foreground)),
             (c.credit, "sans", 22, rgb(c.accent)),
         ):
-            if not text:
-                continue
-            shadow = fonts.block(text, role, size, (0, 0, 0), width)
-            block = fonts.block(text, role, size, colour, width)
-            for piece, offset in ((shadow, fonts.px(2)), (block, 0)):
-                piece.set_alpha(round(alpha * (180 if piece is shadow else 255)))
-                surface.blit(piece, (x + offset, y + offset))
-                piece.set_alpha(None)
-            y += block.get_height() + fonts.px(10)
+            if text:
+                pieces.append(
+                    fonts.block(text, role, size, colour, _tight_width(fonts, text, role, size, width))
+                )
+        # A translucent box, like the subtitles': legible over any picture.
+        pad, gap = fonts.px(22), fonts.px(8)
+        box = pygame.Surface(
+            (
+                max(p.get_width() for p in pieces) + 2 * pad,
+                sum(p.get_height() for p in pieces) + gap * (len(pieces) - 1) + 2 * pad,
+            ),
+            pygame.SRCALPHA,
+        )
+        box.fill((0, 0, 0, 140))
+        y = pad
+        for piece in pieces:
+            box.blit(piece, (pad, y))
+            y += piece.get_height() + gap
+        box.set_alpha(round(alpha * 255))
+        surface.blit(box, (fonts.px(60), fonts.px(60)))
 
     def _draw_subtitle(self, surface: pygame.Surface, t: float) -> None:
         if not self.cues:
@@ -234,14 +245,25 @@ class VideoScene(Scene):
         block = self._cue_cache.get(index)
         if block is None:
             width = round(surface.get_width() * 0.8)
-            text = fonts.block(
-                cue.text,
-                "sans-semibold",
-                self.config.subtitle_size,
-                rgb(self.config.foreground),
-                width,
-                align="center",
+            # One block per line: a subtitle's line breaks are the subtitler's, keep them.
+            lines = [
+                fonts.block(
+                    line,
+                    "sans-semibold",
+                    self.config.subtitle_size,
+                    rgb(self.config.foreground),
+                    _tight_width(fonts, line, "sans-semibold", self.config.subtitle_size, width),
+                    align="center",
+                )
+                for line in cue.text.split("\n")
+            ]
+            text = pygame.Surface(
+                (max(li.get_width() for li in lines), sum(li.get_height() for li in lines)), pygame.SRCALPHA
             )
+            y = 0
+            for li in lines:
+                text.blit(li, ((text.get_width() - li.get_width()) // 2, y))
+                y += li.get_height()
             # A translucent box behind the text: legible over any picture, as broadcast subtitles are.
             pad = fonts.px(14)
             block = pygame.Surface((text.get_width() + 2 * pad, text.get_height() + pad), pygame.SRCALPHA)
@@ -252,3 +274,10 @@ class VideoScene(Scene):
             midbottom=(surface.get_width() // 2, surface.get_height() - self.context.fonts.px(70))
         )
         surface.blit(block, rect)
+
+
+def _tight_width(fonts, text: str, role: str, size: float, limit: int) -> int:
+    """The width the wrapped text really needs (boxes behind text hug it)."""
+    font = fonts.get(role, size)
+    lines = fonts.wrap(text, role, size, limit)
+    return min(limit, max((font.size(line)[0] for line in lines), default=1) + 2)

@@ -145,7 +145,12 @@ def add_commands(subparsers) -> None:
     p.add_argument("--fps", type=float, default=25.0)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--seconds-per-face", type=float, default=3.0, help="walk: time from one face to the next")
-    p.add_argument("--truncation", type=float, default=0.7, help="pull towards the average face (1: none; stylegan2 and dcgan)")
+    p.add_argument(
+        "--truncation",
+        type=float,
+        default=0.7,
+        help="pull towards the average face (1: none; stylegan2 and dcgan)",
+    )
     p.add_argument("--crf", type=int, default=26, help="H.264 quality (lower: better, larger)")
     p.add_argument("--device", default="auto", help="auto, cpu or cuda")
     p.add_argument("-o", "--output", type=Path, required=True)
