@@ -1,10 +1,9 @@
 """The one table of OSC addresses. It drives dispatch, the `/bayard/info` reply and the
 address section of docs/osc.md (a test keeps the document in step with this table;
-`python -m installation.inputs.osc.addresses docs/osc.md` rewrites that section)."""
+`python -m installation.inputs.osc docs/osc.md` rewrites that section)."""
 
 from __future__ import annotations
 
-import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Literal
@@ -90,12 +89,17 @@ def markdown_table() -> str:
         "| address | arguments | tier | reply | what it does |",
         "|---|---|---|---|---|",
     ]
+    def cell(text: str, code: bool = False) -> str:
+        text = text.replace("|", "\\|")  # a bare | would split the markdown cell
+        return f"`{text}`" if code and text else text
+
     for a in ADDRESSES:
-        args = f"`{a.args}`" if a.args else ""
-        reply = f"`{a.reply}`" if a.reply else ""
-        lines.append(f"| `{a.path}` | {args} | {a.tier} | {reply} | {a.description} |")
+        lines.append(
+            f"| {cell(a.path, True)} | {cell(a.args, True)} | {a.tier} | {cell(a.reply, True)} | "
+            f"{cell(a.description)} |"
+        )
     lines += ["", "Sent by the show:", "", "| address | when |", "|---|---|"]
-    lines += [f"| `{addr}` | {when} |" for addr, when in EVENTS]
+    lines += [f"| {cell(addr, True)} | {cell(when)} |" for addr, when in EVENTS]
     lines.append(DOC_END)
     return "\n".join(lines)
 
@@ -114,6 +118,3 @@ def rewrite_doc(path: Path) -> None:
         raise SystemExit(f"{path}: no '{DOC_START}' ... '{DOC_END}' section to rewrite")
     path.write_text(text.replace(current, markdown_table()), encoding="utf-8")
 
-
-if __name__ == "__main__":
-    rewrite_doc(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/osc.md"))

@@ -3,7 +3,8 @@
 - one UDP receive thread whose whole job is recv -> decode -> enqueue (a large
   SO_RCVBUF absorbs bursts while it is busy);
 - optionally a TCP listener on the same port, one thread per connection, SLIP frames
-  (OSC 1.1), replies going back on the same stream;
+  (OSC 1.1) or int32 length prefixes (OSC 1.0, liblo), replies going back on the same
+  stream in the same framing;
 - one sender thread for replies and pushes, which also releases bundles scheduled for
   a future time tag, so nothing slow ever happens on a receive path.
 
@@ -49,6 +50,7 @@ class OscServer:
         self._udp: socket.socket | None = None
         self._tcp: socket.socket | None = None
         self._conns: dict[int, socket.socket] = {}
+        self._framing: dict[int, wire.StreamDecoder] = {}
         self._conn_ids = itertools.count(1)
         self._conn_lock = threading.Lock()
         self._send_dropped = 0
@@ -227,7 +229,9 @@ class OscServer:
             self._spawn(self._tcp_loop, f"osc-tcp-{conn_id}", conn, conn_id, Peer(addr[0], addr[1], "tcp", conn_id))
 
     def _tcp_loop(self, conn: socket.socket, conn_id: int, peer: Peer) -> None:
-        slip = wire.SlipDecoder()
+        stream = wire.StreamDecoder()
+        with self._conn_lock:
+            self._framing[conn_id] = stream
         try:
             while not self._stop.is_set():
                 try:
@@ -238,16 +242,19 @@ class OscServer:
                     return
                 if not chunk:
                     return
-                for frame in slip.feed(chunk):
+                for frame in stream.feed(chunk):
                     if frame is None:
                         with self.dispatcher._lock:
                             self.dispatcher.counters["received"] += 1
-                            self.dispatcher._malformed(peer, "bad SLIP frame")
+                            self.dispatcher._malformed(peer, "bad TCP frame")
                     else:
                         self.dispatcher.feed(frame, peer)
+                if stream.broken:
+                    return  # a length prefix we cannot trust: the stream cannot be resynchronised
         finally:
             with self._conn_lock:
                 self._conns.pop(conn_id, None)
+                self._framing.pop(conn_id, None)
             self.dispatcher.forget_connection(conn_id)
             _close(conn)
             log.info("OSC: TCP connection from %s closed", peer)
@@ -276,12 +283,13 @@ class OscServer:
         if peer.transport == "tcp" and peer.conn is not None:
             with self._conn_lock:
                 conn = self._conns.get(peer.conn)
-            if conn is None:
+                stream = self._framing.get(peer.conn)
+            if conn is None or stream is None:
                 return
             try:
                 # The socket keeps its POLL_S timeout: a client that stops reading for that
                 # long loses its connection rather than stalling replies to everyone else.
-                conn.sendall(wire.slip_encode(data))
+                conn.sendall(stream.frame(data))
             except OSError:
                 _close(conn)  # its receive thread sees the close and cleans up
             return

@@ -330,3 +330,44 @@ class SlipDecoder:
         if len(out) > self.max_frame:
             return [None]
         return [bytes(out)]
+
+
+class StreamDecoder:
+    """A TCP stream in either framing, chosen by its first byte as liblo does: 0xC0
+    starts SLIP (OSC 1.1, TouchOSC, QLab); anything else is OSC 1.0's int32 length
+    prefix (liblo's own default, so `oscsend osc.tcp://...` works). `slip` tells the
+    sender which framing to answer in. A length over `max_frame` cannot be resynchronised:
+    `broken` becomes true and the caller closes the connection."""
+
+    def __init__(self, max_frame: int = 65_536) -> None:
+        self.max_frame = max_frame
+        self.slip: bool | None = None
+        self.broken = False
+        self._slip = SlipDecoder(max_frame)
+        self._buf = bytearray()
+
+    def feed(self, chunk: bytes) -> list[bytes | None]:
+        if not chunk or self.broken:
+            return []
+        if self.slip is None:
+            self.slip = chunk[0] == SLIP_END
+        if self.slip:
+            return self._slip.feed(chunk)
+        self._buf += chunk
+        frames: list[bytes | None] = []
+        while len(self._buf) >= 4:
+            size = struct.unpack(">i", self._buf[:4])[0]
+            if size <= 0 or size > self.max_frame:
+                self.broken = True
+                self._buf.clear()
+                return [*frames, None]
+            if len(self._buf) < 4 + size:
+                break
+            frames.append(bytes(self._buf[4 : 4 + size]))
+            del self._buf[: 4 + size]
+        return frames
+
+    def frame(self, packet: bytes) -> bytes:
+        if self.slip is False:
+            return struct.pack(">i", len(packet)) + packet
+        return slip_encode(packet)
