@@ -62,6 +62,9 @@ class Peer:
 
 Send = Callable[[Peer, bytes], None]
 
+_FIXED = tuple(a for a in ADDRESSES if not a.path.startswith(SCENE_PREFIX + "/<"))
+_EXACT = {a.path.lower(): a for a in _FIXED}
+
 _BOOL_WORDS = {"1": 1, "0": 0, "on": 1, "off": 0, "true": 1, "false": 0, "yes": 1, "no": 0}
 
 
@@ -252,19 +255,26 @@ class Dispatcher:
 
     def _message(self, message: wire.Message, peer: Peer) -> None:
         address = message.address
-        try:
-            parts = compile_parts(address.lower())
-        except PatternError as exc:
-            self._malformed(peer, f"bad address pattern {address!r}: {exc}")
-            return
         log.debug("OSC: %s %s %r", peer, address, message.args)
-        hits = [a for a in ADDRESSES if not a.path.startswith(SCENE_PREFIX + "/<") and self._hit(parts, a.path)]
+        lowered = address.lower()
         segments = address[1:].split("/")
-        scene_route = (
-            len(segments) >= 4
-            and part_matches(parts[0], "bayard")
-            and part_matches(parts[1], "scene")
-        )
+        if not is_pattern(address):
+            # The common case, a plain address: a dictionary look-up, no matching.
+            exact = _EXACT.get(lowered)
+            hits = [exact] if exact is not None else []
+            scene_route = len(segments) >= 4 and lowered.startswith(SCENE_PREFIX + "/")
+        else:
+            try:
+                parts = compile_parts(lowered)
+            except PatternError as exc:
+                self._malformed(peer, f"bad address pattern {address!r}: {exc}")
+                return
+            hits = [a for a in _FIXED if self._hit(parts, a.path)]
+            scene_route = (
+                len(segments) >= 4
+                and part_matches(parts[0], "bayard")
+                and part_matches(parts[1], "scene")
+            )
         if not hits and not scene_route:
             self.counters["unknown"] += 1
             known = [a.path for a in ADDRESSES]
