@@ -23,7 +23,7 @@ from ..commands import Command
 
 # A fingertip at kiosk distance: about 20 mm (a 15 mm adult finger pad plus margin for
 # children, gloves and a hurried reach). On the smallest common kiosk panel, a 21.5-inch
-# 1080p screen with 0.248 mm pixels, that is 80 px. Scale with `min_target_px(height)`.
+# 1080p screen with 0.248 mm pixels, that is 80 px. Scale with `min_target_px(short_side)`.
 MIN_TARGET_PX = 80
 REFERENCE_HEIGHT = 1080
 
@@ -44,9 +44,10 @@ STUCK_S = 20.0
 MOUSE_FINGER = -1
 
 
-def min_target_px(show_height: int) -> int:
-    """The smallest hit target for a show of this height, in its pixels."""
-    return max(1, round(MIN_TARGET_PX * show_height / REFERENCE_HEIGHT))
+def min_target_px(short_side: int) -> int:
+    """The smallest hit target for a show whose shorter side is this many pixels (the
+    short side, so a portrait 1080x1920 show gets the same 80 px as a landscape one)."""
+    return max(1, round(MIN_TARGET_PX * short_side / REFERENCE_HEIGHT))
 
 
 @dataclass
@@ -65,7 +66,7 @@ class GestureRecognizer:
         self.size = size
         self.rotation = rotation
         self.clock = clock or SystemClock()
-        scale = size[1] / REFERENCE_HEIGHT
+        scale = min(size) / REFERENCE_HEIGHT
         self.slop = SLOP_PX * scale
         self.swipe_min = SWIPE_MIN_PX * scale
         self._fingers: dict[Any, _Finger] = {}
