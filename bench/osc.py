@@ -87,14 +87,19 @@ def main() -> int:
     parser.add_argument("--count", type=int, default=1000)
     parser.add_argument("--recv-buffer", type=int, default=OscConfig().recv_buffer)
     args = parser.parse_args()
-    print(f"OSC over loopback, {args.count} messages each, receive buffer asked {args.recv_buffer // 1024} KiB, "
-          f"{os.cpu_count()} CPUs")
+    print(
+        f"OSC over loopback, {args.count} messages each, "
+        f"receive buffer asked {args.recv_buffer // 1024} KiB, "
+        f"{os.cpu_count()} CPUs"
+    )
     for busy in (False, True):
         for label, spacing in (("1 ms apart", 0.001), ("back-to-back", 0.0)):
             got, took, drain = run(args.count, spacing, args.recv_buffer, busy)
-            print(f"  {label:13s} receiver {'busy' if busy else 'idle'}: {got}/{args.count} arrived "
-                  f"({100 * got / args.count:.1f}%), sent in {took * 1000:.0f} ms, "
-                  f"last one queued {drain * 1000:.0f} ms after the last send")
+            print(
+                f"  {label:13s} receiver {'busy' if busy else 'idle'}: {got}/{args.count} arrived "
+                f"({100 * got / args.count:.1f}%), sent in {took * 1000:.0f} ms, "
+                f"last one queued {drain * 1000:.0f} ms after the last send"
+            )
     return 0
 
 

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import hmac
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any, Callable
+from typing import Any
 
 from .clock import Clock, SystemClock
 from .commands import Command
@@ -160,10 +161,7 @@ class Overlay:
         big = self._font(max(18, int(t * 0.42)), True)
         bw = max(bw, max(big.size(label)[0] for label, _ in specs) + t // 2)  # labels never spill
         total_w = len(specs) * bw + (len(specs) - 1) * gap
-        if total_w > w - 2 * gap:  # narrow (portrait) shows: two rows
-            per_row = 3
-        else:
-            per_row = len(specs)
+        per_row = 3 if total_w > w - 2 * gap else len(specs)  # narrow screens: two rows
         rows = [specs[i : i + per_row] for i in range(0, len(specs), per_row)]
         y = h - gap - len(rows) * bh - (len(rows) - 1) * gap
         self.buttons = []
@@ -268,7 +266,11 @@ class Overlay:
         else:
             self._draw_status(surface, big, small, t)
         for button in self.buttons:
-            pressed = self._pressed is not None and self._pressed[0] == button.label and now - self._pressed[1] < 0.2
+            pressed = (
+                self._pressed is not None
+                and self._pressed[0] == button.label
+                and now - self._pressed[1] < 0.2
+            )
             color = BUTTON_DOWN if pressed else (ACCENT if "lackout" in button.label else BUTTON)
             pygame.draw.rect(surface, color, button.rect, border_radius=max(6, t // 8))
             label = big.render(button.label, True, TEXT)
@@ -296,7 +298,9 @@ class Overlay:
                 facts.append(f"{key}: {value:.1f}" if isinstance(value, float) else f"{key}: {value}")
         osc = status.get("osc")
         if isinstance(osc, dict):
-            facts.append("OSC " + ", ".join(f"{k} {osc[k]}" for k in ("received", "refused", "malformed") if k in osc))
+            facts.append(
+                "OSC " + ", ".join(f"{k} {osc[k]}" for k in ("received", "refused", "malformed") if k in osc)
+            )
         for text in _wrap(facts or ["no status yet"], small, width, sep="   "):
             lines.append((text, small, DIM))
         errors = status.get("errors") or status.get("last_errors") or []

@@ -167,7 +167,9 @@ def test_future_bundle_waits_without_blocking_and_runs_when_due():
 
 def test_bundle_far_in_future_runs_now():
     rig = Rig()
-    packet = wire.encode_bundle(wire.unix_to_timetag(rig.clock.wall() + 3600), wire.encode_message("/bayard/next"))
+    packet = wire.encode_bundle(
+        wire.unix_to_timetag(rig.clock.wall() + 3600), wire.encode_message("/bayard/next")
+    )
     rig.d.feed(packet, LOCAL)
     assert rig.names() == [("next", ())]
 
@@ -273,8 +275,14 @@ def test_plain_text_packets_for_nc():
 def test_liblo_style_types_decode():
     # Hand-built: /x ,ihdTFNbsc[i] - every OSC 1.0/1.1 type a real client may send.
     body = (
-        struct.pack(">i", -5) + struct.pack(">q", 2**40) + struct.pack(">d", 0.25)
-        + struct.pack(">i", 3) + b"abc\x00" + b"hi\x00\x00" + struct.pack(">I", 65) + struct.pack(">i", 7)
+        struct.pack(">i", -5)
+        + struct.pack(">q", 2**40)
+        + struct.pack(">d", 0.25)
+        + struct.pack(">i", 3)
+        + b"abc\x00"
+        + b"hi\x00\x00"
+        + struct.pack(">I", 65)
+        + struct.pack(">i", 7)
     )
     packet = b"/x\x00\x00" + b",ihdTFNbsc[i]\x00\x00\x00" + body
     message = wire.decode(packet)
@@ -318,8 +326,12 @@ def test_deeply_nested_bundle_is_refused():
 def test_ten_thousand_random_packets_crash_nothing():
     rng = random.Random(20260101)
     rig = Rig()
-    seeds = [wire.encode_message("/bayard/goto", "intro", 3), python_osc("/bayard/blackout", 1.0),
-             wire.encode_bundle(wire.IMMEDIATELY, wire.encode_message("/bayard/next")), b"#bundle\x00"]
+    seeds = [
+        wire.encode_message("/bayard/goto", "intro", 3),
+        python_osc("/bayard/blackout", 1.0),
+        wire.encode_bundle(wire.IMMEDIATELY, wire.encode_message("/bayard/next")),
+        b"#bundle\x00",
+    ]
     for i in range(10_000):
         if i % 2:
             data = bytes(rng.getrandbits(8) for _ in range(rng.randint(0, 96)))
@@ -328,7 +340,9 @@ def test_ten_thousand_random_packets_crash_nothing():
             for _ in range(rng.randint(1, 4)):
                 if data:
                     data[rng.randrange(len(data))] = rng.getrandbits(8)
-            data = bytes(data[: rng.randint(0, len(data))]) + bytes(rng.getrandbits(8) for _ in range(rng.randint(0, 8)))
+            data = bytes(data[: rng.randint(0, len(data))]) + bytes(
+                rng.getrandbits(8) for _ in range(rng.randint(0, 8))
+            )
         rig.d.feed(data, LOCAL)
     counters = rig.d.counters
     assert counters["received"] == 10_000

@@ -85,8 +85,10 @@ def test_ping_and_subscribe_push_over_udp(server):
 def test_tcp_slip_round_trip(server):
     with socket.create_connection(("127.0.0.1", server.port), timeout=3.0) as conn:
         # Two messages in one write, and one split across two writes.
-        conn.sendall(wire.slip_encode(wire.encode_message("/bayard/next"))
-                     + wire.slip_encode(wire.encode_message("/bayard/ping")))
+        conn.sendall(
+            wire.slip_encode(wire.encode_message("/bayard/next"))
+            + wire.slip_encode(wire.encode_message("/bayard/ping"))
+        )
         framed = wire.slip_encode(wire.encode_message("/bayard/goto", "\xc0scene"))  # needs escaping
         conn.sendall(framed[:7])
         time.sleep(0.05)
@@ -156,7 +158,9 @@ def test_liblo_oscsend_and_oscdump(server):
         time.sleep(0.3)
         subprocess.run(["oscsend", "127.0.0.1", str(server.port), "/bayard/goto", "s", "quiz"], check=True)
         subprocess.run(["oscsend", "127.0.0.1", str(server.port), "/bayard/blackout", "f", "1"], check=True)
-        subprocess.run(["oscsend", "127.0.0.1", str(server.port), "/bayard/ping", "i", str(reply_port)], check=True)
+        subprocess.run(
+            ["oscsend", "127.0.0.1", str(server.port), "/bayard/ping", "i", str(reply_port)], check=True
+        )
         commands = drain_until(server.queue, 2)
         assert [(c.name, c.args) for c in commands] == [("goto", ("quiz",)), ("blackout", (1,))]
         line = dump.stdout.readline()

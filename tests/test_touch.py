@@ -154,6 +154,7 @@ def test_min_target_scales_with_height():
 
 # -- pygame translation -------------------------------------------------------------------
 
+
 @pytest.fixture
 def pygame_mod():
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
@@ -183,7 +184,9 @@ def test_real_mouse_acts_as_a_finger(pygame_mod):
     r, clock = rec()
     size = (960, 540)  # window half the show size: positions still land in show pixels
     from_pygame(r, pg.event.Event(pg.MOUSEBUTTONDOWN, pos=(480, 270), button=1, touch=False), size)
-    from_pygame(r, pg.event.Event(pg.MOUSEMOTION, pos=(700, 270), rel=(220, 0), buttons=(1, 0, 0), touch=False), size)
+    from_pygame(
+        r, pg.event.Event(pg.MOUSEMOTION, pos=(700, 270), rel=(220, 0), buttons=(1, 0, 0), touch=False), size
+    )
     clock.advance(0.2)
     out = from_pygame(r, pg.event.Event(pg.MOUSEBUTTONUP, pos=(800, 270), button=1, touch=False), size)
     assert [(c.name, c.args, c.source) for c in out] == [("swipe", ("right",), "mouse")]
@@ -198,8 +201,12 @@ def test_posted_finger_events_round_trip(pygame_mod):
     try:
         pg.display.set_mode((320, 180))
         pg.event.clear()
-        pg.event.post(pg.event.Event(pg.FINGERDOWN, touch_id=1, finger_id=3, x=0.5, y=0.5, dx=0, dy=0, pressure=1))
-        pg.event.post(pg.event.Event(pg.FINGERUP, touch_id=1, finger_id=3, x=0.5, y=0.5, dx=0, dy=0, pressure=0))
+        pg.event.post(
+            pg.event.Event(pg.FINGERDOWN, touch_id=1, finger_id=3, x=0.5, y=0.5, dx=0, dy=0, pressure=1)
+        )
+        pg.event.post(
+            pg.event.Event(pg.FINGERUP, touch_id=1, finger_id=3, x=0.5, y=0.5, dx=0, dy=0, pressure=0)
+        )
         r, clock = rec()
         out = []
         for event in pg.event.get():

@@ -17,8 +17,13 @@ from installation.inputs import touch  # noqa: E402
 from installation.inputs.touch import GestureRecognizer, min_target_px  # noqa: E402
 from installation.overlay import IDLE_CLOSE_S, PIN_TRIES, Overlay  # noqa: E402
 
-STATUS = {"scene": "drowned", "position": "2/5", "fps": 59.9, "blackout": False,
-          "errors": ["scenes/quiz.toml: missing image q1.jpg"]}
+STATUS = {
+    "scene": "drowned",
+    "position": "2/5",
+    "fps": 59.9,
+    "blackout": False,
+    "errors": ["scenes/quiz.toml: missing image q1.jpg"],
+}
 
 
 def make(size=(1920, 1080), pin=None, status=None):

@@ -60,7 +60,9 @@ class _Finger:
 
 
 class GestureRecognizer:
-    def __init__(self, size: tuple[int, int] = (1920, 1080), rotation: int = 0, clock: Clock | None = None) -> None:
+    def __init__(
+        self, size: tuple[int, int] = (1920, 1080), rotation: int = 0, clock: Clock | None = None
+    ) -> None:
         if rotation not in (0, 90, 180, 270):
             raise ValueError(f"rotation must be 0, 90, 180 or 270 degrees, not {rotation}")
         self.size = size
@@ -90,7 +92,9 @@ class GestureRecognizer:
         return (min(u * w, w - 1.0), min(v * h, h - 1.0))
 
     # -- events -------------------------------------------------------------------------
-    def down(self, finger: Any, x: float, y: float, t: float | None = None, source: str = "touch") -> list[Command]:
+    def down(
+        self, finger: Any, x: float, y: float, t: float | None = None, source: str = "touch"
+    ) -> list[Command]:
         t = self.clock.now() if t is None else t
         out = self.poll(t)
         pos = self.to_show(x, y)
@@ -144,13 +148,18 @@ class GestureRecognizer:
                 out.append(Command("tap", pos=f.start, source=f.source))
         elif moved >= self.swipe_min and held <= SWIPE_MAX_S and not f.long_fired:
             dx, dy = f.last[0] - f.start[0], f.last[1] - f.start[1]
-            if abs(dx) >= abs(dy):
+            if abs(dx) >= abs(dy):  # noqa: SIM108 - two levels of ternary read worse
                 direction = "right" if dx > 0 else "left"
             else:
                 direction = "down" if dy > 0 else "up"
             out.append(
-                Command("swipe", (direction,), pos=f.start, source=f.source,
-                        extra={"end": f.last, "speed_px_s": moved / max(held, 1e-3)})
+                Command(
+                    "swipe",
+                    (direction,),
+                    pos=f.start,
+                    source=f.source,
+                    extra={"end": f.last, "speed_px_s": moved / max(held, 1e-3)},
+                )
             )
         return out
 

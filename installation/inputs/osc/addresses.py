@@ -26,44 +26,119 @@ class Address:
 
 
 ADDRESSES: tuple[Address, ...] = (
-    Address("/bayard/next", "", "control", "engine", "next", "",
-            "advance to the next scene in the playlist"),
-    Address("/bayard/prev", "", "control", "engine", "prev", "",
-            "go back one scene"),
-    Address("/bayard/goto", "<scene id or position>", "control", "engine", "goto", "",
-            "jump to a scene by its id (string) or its playlist position (integer)"),
-    Address("/bayard/pause", "", "control", "engine", "pause", "",
-            "freeze the playlist clock; the scene keeps showing"),
-    Address("/bayard/resume", "", "control", "engine", "resume", "",
-            "let the playlist clock run again"),
-    Address("/bayard/blackout", "<0|1>", "control", "engine", "blackout", "",
-            "1 fades the screen to black, 0 brings the show back"),
-    Address("/bayard/reload", "", "control", "engine", "reload", "",
-            "re-read install.toml and scenes/ now (validated first; a broken file keeps the old show)"),
-    Address("/bayard/screenshot", "[reply port]", "control", "engine", "screenshot",
-            "/bayard/screenshot <path>",
-            "save a PNG of the current frame in the screenshots folder and reply with its path"),
-    Address("/bayard/status", "[reply port]", "view", "engine", "status", "/bayard/status <json>",
-            "reply with the show's state: scene, elapsed time, playlist position, paused, blackout, fps, "
-            "uptime, last errors"),
-    Address("/bayard/ping", "[reply port]", "open", "osc", None, "/bayard/pong",
-            "heartbeat: answered at once by the OSC layer"),
-    Address("/bayard/info", "[reply port]", "view", "osc", None, "/bayard/info <json>",
-            "reply with this address table as JSON"),
-    Address("/bayard/subscribe", "<0|1> [reply port]", "view", "osc", None, "/bayard/subscribe <0|1>",
-            "1 sends this sender every pushed /bayard/event/...; 0 stops it"),
-    Address("/bayard/connect", "<passcode> [reply port]", "open", "osc", None,
-            "/bayard/connect ok:view|ok:control|badpass",
-            "claim a tier with a passcode; remembered for the sender's address"),
-    Address(SCENE_PREFIX + "/<id>/<verb>", "[args...]", "control", "engine", "<verb>", "",
-            "routed to the scene <id> if it is showing, as its own command <verb> (quiz and portrait "
-            "buttons); <id> may be a pattern such as *"),
+    Address("/bayard/next", "", "control", "engine", "next", "", "advance to the next scene in the playlist"),
+    Address("/bayard/prev", "", "control", "engine", "prev", "", "go back one scene"),
+    Address(
+        "/bayard/goto",
+        "<scene id or position>",
+        "control",
+        "engine",
+        "goto",
+        "",
+        "jump to a scene by its id (string) or its playlist position (integer)",
+    ),
+    Address(
+        "/bayard/pause",
+        "",
+        "control",
+        "engine",
+        "pause",
+        "",
+        "freeze the playlist clock; the scene keeps showing",
+    ),
+    Address("/bayard/resume", "", "control", "engine", "resume", "", "let the playlist clock run again"),
+    Address(
+        "/bayard/blackout",
+        "<0|1>",
+        "control",
+        "engine",
+        "blackout",
+        "",
+        "1 fades the screen to black, 0 brings the show back",
+    ),
+    Address(
+        "/bayard/reload",
+        "",
+        "control",
+        "engine",
+        "reload",
+        "",
+        "re-read install.toml and scenes/ now (validated first; a broken file keeps the old show)",
+    ),
+    Address(
+        "/bayard/screenshot",
+        "[reply port]",
+        "control",
+        "engine",
+        "screenshot",
+        "/bayard/screenshot <path>",
+        "save a PNG of the current frame in the screenshots folder and reply with its path",
+    ),
+    Address(
+        "/bayard/status",
+        "[reply port]",
+        "view",
+        "engine",
+        "status",
+        "/bayard/status <json>",
+        "reply with the show's state: scene, elapsed time, playlist position, paused, blackout, fps, "
+        "uptime, last errors",
+    ),
+    Address(
+        "/bayard/ping",
+        "[reply port]",
+        "open",
+        "osc",
+        None,
+        "/bayard/pong",
+        "heartbeat: answered at once by the OSC layer",
+    ),
+    Address(
+        "/bayard/info",
+        "[reply port]",
+        "view",
+        "osc",
+        None,
+        "/bayard/info <json>",
+        "reply with this address table as JSON",
+    ),
+    Address(
+        "/bayard/subscribe",
+        "<0|1> [reply port]",
+        "view",
+        "osc",
+        None,
+        "/bayard/subscribe <0|1>",
+        "1 sends this sender every pushed /bayard/event/...; 0 stops it",
+    ),
+    Address(
+        "/bayard/connect",
+        "<passcode> [reply port]",
+        "open",
+        "osc",
+        None,
+        "/bayard/connect ok:view|ok:control|badpass",
+        "claim a tier with a passcode; remembered for the sender's address",
+    ),
+    Address(
+        SCENE_PREFIX + "/<id>/<verb>",
+        "[args...]",
+        "control",
+        "engine",
+        "<verb>",
+        "",
+        "routed to the scene <id> if it is showing, as its own command <verb> (quiz and portrait "
+        "buttons); <id> may be a pattern such as *",
+    ),
 )
 
 EVENTS: tuple[tuple[str, str], ...] = (
     ("/bayard/event/scene <id>", "a scene started showing"),
-    ("/bayard/error <text>", "sent back to a sender whose message could not be carried out "
-     "(unknown address, missing argument, tier too low)"),
+    (
+        "/bayard/error <text>",
+        "sent back to a sender whose message could not be carried out "
+        "(unknown address, missing argument, tier too low)",
+    ),
 )
 
 # Trigger addresses ignore a numeric 0 argument: TouchOSC-style buttons send 1 on press
@@ -89,6 +164,7 @@ def markdown_table() -> str:
         "| address | arguments | tier | reply | what it does |",
         "|---|---|---|---|---|",
     ]
+
     def cell(text: str, code: bool = False) -> str:
         text = text.replace("|", "\\|")  # a bare | would split the markdown cell
         return f"`{text}`" if code and text else text
@@ -117,4 +193,3 @@ def rewrite_doc(path: Path) -> None:
     if current is None:
         raise SystemExit(f"{path}: no '{DOC_START}' ... '{DOC_END}' section to rewrite")
     path.write_text(text.replace(current, markdown_table()), encoding="utf-8")
-

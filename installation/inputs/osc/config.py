@@ -19,7 +19,7 @@ def _network(value: str) -> str:
         ipaddress.ip_network(value.strip(), strict=False)
     except ValueError as exc:
         raise ValueError(
-            f"'{value}' is not a network; write one like \"192.168.1.0/24\" or a single address \"10.0.0.5\""
+            f'\'{value}\' is not a network; write one like "192.168.1.0/24" or a single address "10.0.0.5"'
         ) from exc
     return value.strip()
 
@@ -69,7 +69,7 @@ class Passcodes(BaseModel):
         if self.view is not None and self.control is None:
             raise ValueError(
                 "a view passcode without a control passcode would leave control open to everyone; "
-                "set control = \"...\" too"
+                'set control = "..." too'
             )
         if self.view is not None and self.view == self.control:
             raise ValueError("view and control passcodes are the same; choose two different ones")
@@ -84,19 +84,23 @@ class OscConfig(BaseModel):
     enabled: bool = Field(default=True, description="listen for OSC at all")
     host: str = Field(
         default="0.0.0.0",
-        description="interface address to bind (\"0.0.0.0\" all IPv4, \"::\" all IPv6, \"127.0.0.1\" this "
+        description='interface address to bind ("0.0.0.0" all IPv4, "::" all IPv6, "127.0.0.1" this '
         "machine only); who may send is decided by `allow`",
     )
     port: int = Field(
-        default=DEFAULT_PORT, ge=0, le=65535, description="UDP port (and TCP port when tcp = true); 0 picks a free one"
+        default=DEFAULT_PORT,
+        ge=0,
+        le=65535,
+        description="UDP port (and TCP port when tcp = true); 0 picks a free one",
     )
     tcp: bool = Field(
-        default=False, description="also accept OSC 1.1 over TCP with SLIP framing on the same port (TouchOSC, QLab)"
+        default=False,
+        description="also accept OSC 1.1 over TCP with SLIP framing on the same port (TouchOSC, QLab)",
     )
     allow: list[Network] = Field(
         default_factory=lambda: ["127.0.0.0/8", "::1/128"],
         description="networks allowed to send (CIDR); others are refused and counted. Add the gallery LAN, "
-        "for example \"192.168.1.0/24\"",
+        'for example "192.168.1.0/24"',
     )
     passcodes: Passcodes = Field(
         default_factory=Passcodes,

@@ -17,8 +17,9 @@ import json
 import logging
 import math
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from ...clock import Clock, SystemClock
 from ...commands import Command
@@ -114,8 +115,18 @@ class Dispatcher:
         self._networks = config.networks()
         self._lock = threading.RLock()
         self.counters: dict[str, int] = dict.fromkeys(
-            ("received", "refused", "malformed", "unknown", "denied", "scheduled", "dropped",
-             "commands", "replies"), 0
+            (
+                "received",
+                "refused",
+                "malformed",
+                "unknown",
+                "denied",
+                "scheduled",
+                "dropped",
+                "commands",
+                "replies",
+            ),
+            0,
         )
         self._refused_logged: dict[str, float] = {}
         self._malformed_logged: dict[str, float] = {}
@@ -201,8 +212,9 @@ class Dispatcher:
             self._remember(self._refused_logged, peer.host, now)
             log.warning(
                 "OSC: refused packets from %s (not in [osc] allow); to let it in add its network, "
-                "e.g. allow = [\"127.0.0.0/8\", \"%s\"]; logged once a minute per sender",
-                peer.host, _lan_of(peer.host),
+                'e.g. allow = ["127.0.0.0/8", "%s"]; logged once a minute per sender',
+                peer.host,
+                _lan_of(peer.host),
             )
 
     def _malformed(self, peer: Peer, why: str) -> None:
@@ -211,7 +223,9 @@ class Dispatcher:
         last = self._malformed_logged.get(peer.host)
         if last is None or now - last >= REFUSED_LOG_EVERY_S:
             self._remember(self._malformed_logged, peer.host, now)
-            log.warning("OSC: malformed packet from %s ignored (%s); logged once a minute per sender", peer, why)
+            log.warning(
+                "OSC: malformed packet from %s ignored (%s); logged once a minute per sender", peer, why
+            )
 
     def _run(self, packet: wire.Message | wire.Bundle, peer: Peer, due: float | None) -> None:
         if isinstance(packet, wire.Message):
@@ -224,7 +238,9 @@ class Dispatcher:
         if own is not None:
             ahead = own - self.clock.wall()
             if ahead > MAX_SCHEDULE_AHEAD_S:
-                log.warning("OSC: bundle from %s is due %.0f s ahead (sender's clock wrong?); run now", peer, ahead)
+                log.warning(
+                    "OSC: bundle from %s is due %.0f s ahead (sender's clock wrong?); run now", peer, ahead
+                )
                 own = None
             elif ahead <= 0:
                 own = None
@@ -271,9 +287,7 @@ class Dispatcher:
                 return
             hits = [a for a in _FIXED if self._hit(parts, a.path)]
             scene_route = (
-                len(segments) >= 4
-                and part_matches(parts[0], "bayard")
-                and part_matches(parts[1], "scene")
+                len(segments) >= 4 and part_matches(parts[0], "bayard") and part_matches(parts[1], "scene")
             )
         if not hits and not scene_route:
             self.counters["unknown"] += 1
@@ -291,8 +305,16 @@ class Dispatcher:
                 self._error(peer, f"{address}: the verb after the scene id must be a plain word")
                 return
             if self._permitted(scene_entry, peer, address):
-                self._post(Command(verb, tuple(message.args), source="osc", scene=segments[2],
-                                   reply=self._replier(peer), extra={"peer": str(peer), "address": address}))
+                self._post(
+                    Command(
+                        verb,
+                        tuple(message.args),
+                        source="osc",
+                        scene=segments[2],
+                        reply=self._replier(peer),
+                        extra={"peer": str(peer), "address": address},
+                    )
+                )
 
     @staticmethod
     def _hit(parts: list[Any], path: str) -> bool:
@@ -316,7 +338,9 @@ class Dispatcher:
     def _post(self, command: Command) -> None:
         self.counters["commands"] += 1
         if command.name not in ("status",):
-            log.info("OSC: %s %s %s", command.extra.get("peer"), command.extra.get("address"), list(command.args))
+            log.info(
+                "OSC: %s %s %s", command.extra.get("peer"), command.extra.get("address"), list(command.args)
+            )
         self.post(command)
 
     def _one(self, entry: Address, message: wire.Message, peer: Peer) -> None:
@@ -378,8 +402,11 @@ class Dispatcher:
             if switch:
                 if key not in self._subscribers and len(self._subscribers) >= MAX_SUBSCRIBERS:
                     oldest = next(iter(self._subscribers))
-                    log.warning("OSC: more than %d subscribers; dropping the oldest, %s",
-                                MAX_SUBSCRIBERS, self._subscribers[oldest])
+                    log.warning(
+                        "OSC: more than %d subscribers; dropping the oldest, %s",
+                        MAX_SUBSCRIBERS,
+                        self._subscribers[oldest],
+                    )
                     del self._subscribers[oldest]
                 self._subscribers[key] = target
                 log.info("OSC: %s subscribed to events", target)

@@ -135,7 +135,8 @@ def compile_parts(pattern: str) -> list[tuple[tuple[tuple[str, object], ...], ..
 
 def part_matches(compiled_part: tuple[tuple[tuple[str, object], ...], ...], text: str) -> bool:
     if len(compiled_part) == 1 and all(kind == "lit" for kind, _ in compiled_part[0]):
-        return len(compiled_part[0]) == len(text) and all(v == c for (_, v), c in zip(compiled_part[0], text))
+        literal = "".join(str(v) for _, v in compiled_part[0])
+        return literal == text  # no wildcard in this part: a plain comparison
     return any(_match_tokens(list(alt), text) for alt in compiled_part)
 
 

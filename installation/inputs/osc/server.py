@@ -14,13 +14,15 @@ engine's `CommandQueue.post`).
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import itertools
 import logging
 import queue
 import socket
 import threading
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from ...clock import Clock
 from ...commands import Command
@@ -41,7 +43,9 @@ class OscStartError(RuntimeError):
 
 
 class OscServer:
-    def __init__(self, config: OscConfig, post: Callable[[Command], None], clock: Clock | None = None) -> None:
+    def __init__(
+        self, config: OscConfig, post: Callable[[Command], None], clock: Clock | None = None
+    ) -> None:
         self.config = config
         self._sendq: queue.Queue[tuple[Peer, bytes]] = queue.Queue(maxsize=SEND_QUEUE)
         self.dispatcher = Dispatcher(config, post, self._enqueue, clock)
@@ -100,12 +104,16 @@ class OscServer:
         nets = ", ".join(self.config.allow) or "nobody"
         log.info(
             "OSC: listening on udp%s %s:%d (receive buffer %d KiB); accepting %s",
-            "+tcp" if self._tcp else "", self.config.host, self.port, self.recv_buffer // 1024, nets,
+            "+tcp" if self._tcp else "",
+            self.config.host,
+            self.port,
+            self.recv_buffer // 1024,
+            nets,
         )
         if all(n.is_loopback for n in self.config.networks()):
             log.info(
                 "OSC: only this machine may send; to allow the gallery LAN add its network under [osc] in "
-                "install.toml, e.g. allow = [\"127.0.0.0/8\", \"192.168.1.0/24\"]"
+                'install.toml, e.g. allow = ["127.0.0.0/8", "192.168.1.0/24"]'
             )
 
     def stop(self) -> None:
@@ -158,8 +166,9 @@ class OscServer:
             )
         if exc.errno in (errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT) or isinstance(exc, socket.gaierror):
             return OscStartError(
-                f"OSC cannot bind {where}: {exc.strerror or exc}; set [osc] host in install.toml to an address "
-                "of this machine, or \"0.0.0.0\" for all"
+                f"OSC cannot bind {where}: {exc.strerror or exc}; set [osc] host in install.toml "
+                "to an address "
+                'of this machine, or "0.0.0.0" for all'
             )
         if exc.errno == errno.EACCES:
             return OscStartError(f"OSC port {where}: permission denied; use a port above 1023 in [osc] port")
@@ -178,7 +187,10 @@ class OscServer:
         if got < want:
             log.info(
                 "OSC: the kernel gave a %d KiB receive buffer (asked %d KiB); for more, "
-                "sysctl -w net.core.rmem_max=%d", got // 1024, want // 1024, want,
+                "sysctl -w net.core.rmem_max=%d",
+                got // 1024,
+                want // 1024,
+                want,
             )
         return got
 
@@ -226,7 +238,9 @@ class OscServer:
                 self._conns[conn_id] = conn
             conn.settimeout(POLL_S)
             log.info("OSC: TCP connection from %s:%d", addr[0], addr[1])
-            self._spawn(self._tcp_loop, f"osc-tcp-{conn_id}", conn, conn_id, Peer(addr[0], addr[1], "tcp", conn_id))
+            self._spawn(
+                self._tcp_loop, f"osc-tcp-{conn_id}", conn, conn_id, Peer(addr[0], addr[1], "tcp", conn_id)
+            )
 
     def _tcp_loop(self, conn: socket.socket, conn_id: int, peer: Peer) -> None:
         stream = wire.StreamDecoder()
@@ -302,17 +316,13 @@ class OscServer:
         elif sock.family == socket.AF_INET and ":" in host:
             if not self._v6_warned:
                 self._v6_warned = True
-                log.warning("OSC: cannot reach IPv6 %s from an IPv4 socket; set [osc] host = \"::\"", host)
+                log.warning('OSC: cannot reach IPv6 %s from an IPv4 socket; set [osc] host = "::"', host)
             return
         sock.sendto(data, (host, peer.port))
 
 
 def _close(sock: socket.socket) -> None:
-    try:
+    with contextlib.suppress(OSError):  # not connected, already closed: both fine here
         sock.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass
-    try:
+    with contextlib.suppress(OSError):
         sock.close()
-    except OSError:
-        pass

@@ -52,6 +52,7 @@ class Bundle:
 
 # -- decoding -----------------------------------------------------------------------------------
 
+
 def _string(data: bytes, i: int) -> tuple[str, int]:
     end = data.find(b"\x00", i)
     if end < 0:
@@ -218,6 +219,7 @@ def messages(packet: Message | Bundle) -> list[Message]:
 
 
 # -- encoding -----------------------------------------------------------------------------------
+
 
 def _pad_string(text: str) -> bytes:
     raw = text.encode("utf-8") + b"\x00"
