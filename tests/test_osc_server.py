@@ -187,3 +187,37 @@ def test_length_prefixed_tcp_replies_in_the_same_framing(server):
         head = conn.recv(4)
         size = struct.unpack(">i", head)[0]
         assert wire.decode(conn.recv(size)).address == "/bayard/pong"
+
+
+def test_future_bundle_is_held_by_the_server_not_the_receiver(server):
+    listener = udp_listener()
+    port = listener.getsockname()[1]
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    due = time.time() + 0.4
+    sock.sendto(
+        wire.encode_bundle(wire.unix_to_timetag(due), wire.encode_message("/bayard/ping", port)),
+        ("127.0.0.1", server.port),
+    )
+    sock.sendto(wire.encode_message("/bayard/next"), ("127.0.0.1", server.port))
+    # The later message is not held up behind the scheduled one.
+    assert [c.name for c in drain_until(server.queue, 1, timeout=0.3)] == ["next"]
+    assert wire.decode(listener.recv(1024)).address == "/bayard/pong"
+    assert time.time() >= due - 0.01
+    sock.close()
+    listener.close()
+
+
+def test_subscription_over_tcp_pushes_on_the_stream(server):
+    with socket.create_connection(("127.0.0.1", server.port), timeout=3.0) as conn:
+        conn.sendall(wire.slip_encode(wire.encode_message("/bayard/subscribe", 1)))
+        decoder = wire.SlipDecoder()
+        frames: list = []
+        while not frames:
+            frames += decoder.feed(conn.recv(1024))
+        assert wire.decode(frames.pop(0)).address == "/bayard/subscribe"
+        server.push("/bayard/event/scene", "intro")
+        while not frames:
+            frames += decoder.feed(conn.recv(1024))
+        assert wire.decode(frames[0]).args == ("intro",)
+    # Once the client hangs up, it is no longer a subscriber.
+    assert wait_for(lambda: server.stats()["subscribers"] == 0)
