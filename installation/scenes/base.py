@@ -68,6 +68,11 @@ class Scene(ABC):
         return self.config.id
 
     # -- life cycle -----------------------------------------------------------
+    def prepare(self) -> None:
+        """Load media ahead of time. Runs on a worker thread a few seconds before the
+        scene is shown, so it must not call pygame (decode to numpy here, make surfaces
+        in enter()). The constructor must stay cheap: all I/O belongs here."""
+
     def enter(self) -> None:
         """Called when the scene starts showing (also at the start of a crossfade)."""
 
