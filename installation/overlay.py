@@ -15,7 +15,6 @@ import hmac
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
 from .clock import Clock, SystemClock
@@ -49,18 +48,19 @@ class Button:
 def _default_font(size: int, bold: bool = False):
     import pygame
 
+    from .typography import font_file
+
     if not pygame.font.get_init():
         pygame.font.init()
-    name = "SourceSansPro-Semibold.ttf" if bold else "SourceSansPro-Regular.ttf"
-    try:
-        path = resources.files("font_source_sans_pro") / "files" / name
-        with resources.as_file(path) as real:
-            return pygame.font.Font(str(real), size)
-    except (ModuleNotFoundError, FileNotFoundError, OSError):
-        return pygame.font.Font(None, size)  # pygame's bundled face: never fail to draw
+    path = font_file("sans-semibold" if bold else "sans")
+    return pygame.font.Font(str(path) if path else None, size)  # None: pygame's own face
 
 
 class Overlay:
+    # The engine draws overlays over a blackout too when this is set: the technician must
+    # be able to end a blackout from the kiosk.
+    draw_when_dark = True
+
     def __init__(
         self,
         size: tuple[int, int],
@@ -245,6 +245,7 @@ class Overlay:
         return self._fonts[key]
 
     def draw(self, surface) -> None:
+        self.update()  # the engine draws overlays once a frame: the idle timer lives here
         if not self.is_open:
             return
         import pygame
@@ -351,3 +352,23 @@ def _wrap(words: list[str], font: Any, width: int, sep: str = " ") -> list[str]:
     if line:
         out.append(line)
     return out
+
+
+def attach(engine: Any, presenter: Any = None) -> Overlay | None:
+    """Put the overlay over the engine's frames; it opens on `Command("overlay", (1,))`
+    (the three-finger hold, the O/F1 keys) and takes its PIN from [inputs] operator_pin."""
+    for existing in engine.overlays:
+        if isinstance(existing, Overlay):
+            return existing
+    pin = getattr(engine.show.config.inputs, "operator_pin", "") or None
+    try:
+        overlay = Overlay(tuple(engine.size), engine.post, engine.status, clock=engine.clock, pin=pin)
+    except ValueError as exc:
+        # Never fall back to no PIN when one was meant: no overlay, and say why.
+        log.error(
+            "install.toml [inputs] operator_pin: %s; the operator overlay is off until it is fixed", exc
+        )
+        return None
+
+    engine.overlays.append(overlay)
+    return overlay

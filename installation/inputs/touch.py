@@ -230,3 +230,69 @@ def from_pygame(
             return recognizer.move(MOUSE_FINGER, x, y, t)
         return []
     return None
+
+
+class TouchService:
+    """The `touch` service the engine's event pump and the test harness call.
+
+    The engine's app hands it every pygame event (`feed_pygame`); a frame hook polls it
+    for long presses and the operator gesture. Window pixels of mouse events are turned
+    into fractions of the window, so a scaled or rotated window maps correctly."""
+
+    def __init__(self, engine: Any, presenter: Any = None) -> None:
+        display = engine.show.config.display
+        self.presenter = presenter
+        self.recognizer = GestureRecognizer(tuple(display.size), int(display.rotation), engine.clock)
+        self.posted = 0
+
+    def _window_size(self) -> tuple[int, int]:
+        window = getattr(self.presenter, "window", None)
+        if window is not None:
+            return window.get_size()
+        w, h = self.recognizer.size
+        return (h, w) if self.recognizer.rotation in (90, 270) else (w, h)
+
+    def _post(self, engine: Any, commands: list[Command] | None) -> None:
+        for command in commands or []:
+            self.posted += 1
+            engine.post(command)
+
+    def feed_pygame(self, event: Any, engine: Any) -> None:
+        self._post(engine, from_pygame(self.recognizer, event, self._window_size()))
+
+    def poll(self, engine: Any) -> None:
+        self._post(engine, self.recognizer.poll())
+
+    def to_panel(self, x: float, y: float) -> tuple[float, float]:
+        """Show pixels -> window fractions (the inverse of `to_show`), for synthetic input."""
+        w, h = self.recognizer.size
+        a, b = x / w, y / h
+        return {0: (a, b), 90: (1 - b, a), 180: (1 - a, 1 - b), 270: (b, 1 - a)}[self.recognizer.rotation]
+
+    def tap_for_test(self, engine: Any, x: float, y: float, clock: Any) -> None:
+        """A finger tap at show pixels exactly as SDL delivers one on a touch screen:
+        FINGERDOWN with its synthesised mouse copy, 50 ms, FINGERUP with its copy."""
+        import pygame
+
+        u, v = self.to_panel(x, y)
+        ww, wh = self._window_size()
+        pixel = (int(u * ww), int(v * wh))
+        finger = {"touch_id": 1, "finger_id": 0, "x": u, "y": v, "dx": 0.0, "dy": 0.0, "pressure": 1.0}
+        self.feed_pygame(pygame.event.Event(pygame.FINGERDOWN, finger), engine)
+        self.feed_pygame(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=pixel, button=1, touch=True), engine)
+        clock.advance(0.05)
+        self.feed_pygame(pygame.event.Event(pygame.FINGERUP, finger), engine)
+        self.feed_pygame(pygame.event.Event(pygame.MOUSEBUTTONUP, pos=pixel, button=1, touch=True), engine)
+
+    def status(self) -> dict[str, Any]:
+        return {"gestures": self.posted}
+
+
+def attach(engine: Any, presenter: Any = None) -> TouchService:
+    """Register the `touch` service and poll it once a frame."""
+    service = engine.services.get("touch")
+    if service is None:
+        service = TouchService(engine, presenter)
+        engine.services["touch"] = service
+        engine.frame_hooks.append(service.poll)
+    return service

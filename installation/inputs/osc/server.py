@@ -58,6 +58,8 @@ class OscServer:
         self._conn_ids = itertools.count(1)
         self._conn_lock = threading.Lock()
         self._send_dropped = 0
+        # Reply callbacks of injected messages, newest kept (a test harness injects few).
+        self._injected: dict[int, Callable[[str, tuple[Any, ...]], None]] = {}
         self._sent = 0
         self.port = config.port
         self.recv_buffer = 0
@@ -141,6 +143,25 @@ class OscServer:
     def push(self, address: str, *args: Any) -> int:
         """Send an event (e.g. `/bayard/event/scene <id>`) to subscribers and push targets."""
         return self.dispatcher.push(address, *args)
+
+    def inject(
+        self, address: str, *args: Any, reply: Callable[[str, tuple[Any, ...]], None] | None = None
+    ) -> None:
+        """A message as if it came from this machine, through the real dispatcher (the
+        test harness uses it; works without sockets). Replies go to `reply` at once."""
+        conn = next(self._conn_ids)
+        if reply is not None:
+            self._injected[conn] = reply
+            while len(self._injected) > 256:
+                del self._injected[next(iter(self._injected))]
+        self.dispatcher.feed(wire.encode_message(address, *args), Peer("127.0.0.1", 0, "inject", conn))
+
+    def status(self) -> dict[str, int]:
+        """For the engine's status reply (services' status() is gathered there)."""
+        return self.stats()
+
+    def close(self) -> None:
+        self.stop()
 
     def stats(self) -> dict[str, int]:
         counters = dict(self.dispatcher.counters)
@@ -274,6 +295,12 @@ class OscServer:
             log.info("OSC: TCP connection from %s closed", peer)
 
     def _enqueue(self, peer: Peer, data: bytes) -> None:
+        if peer.transport == "inject":
+            callback = self._injected.get(peer.conn or 0)
+            if callback is not None:
+                message = wire.decode_message(data)
+                callback(message.address, message.args)
+            return
         try:
             self._sendq.put_nowait((peer, data))
         except queue.Full:
