@@ -35,7 +35,8 @@ ADDRESSES: tuple[Address, ...] = (
         "engine",
         "goto",
         "",
-        "jump to a scene by its id (string) or its playlist position (integer)",
+        "jump to a scene by its id (string) or its playlist position (integer, counted from 0 "
+        "like `position` in the status)",
     ),
     Address(
         "/bayard/pause",
@@ -133,7 +134,16 @@ ADDRESSES: tuple[Address, ...] = (
 )
 
 EVENTS: tuple[tuple[str, str], ...] = (
-    ("/bayard/event/scene <id>", "a scene started showing"),
+    ("/bayard/event/scene <id>", "a scene started showing (to subscribers and push targets)"),
+    (
+        "/bayard/event/error <where> <message>",
+        "a scene failed or a reload was refused (to subscribers and push targets)",
+    ),
+    (
+        "/bayard/reply/<command> <json>",
+        "the engine could not carry out a command, e.g. goto an unknown scene: "
+        "{address, status: error, data}",
+    ),
     (
         "/bayard/error <text>",
         "sent back to a sender whose message could not be carried out "

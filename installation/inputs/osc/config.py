@@ -111,10 +111,11 @@ class OscConfig(BaseModel):
         description="host:port targets that always receive pushed events (/bayard/event/...), "
         "for sound and light desks",
     )
-    screenshots: str = Field(
-        default="screenshots",
+    screenshots: str | None = Field(
+        default=None,
         min_length=1,
-        description="folder where /bayard/screenshot saves PNGs, relative to the install folder",
+        description="folder where /bayard/screenshot saves PNGs, relative to install.toml; "
+        "omitted: screenshots/ in the [show] state folder",
     )
     recv_buffer: int = Field(
         default=DEFAULT_RECV_BUFFER,
