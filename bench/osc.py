@@ -174,7 +174,8 @@ def latency(show_path: Path, samples: int) -> None:
         f"frame interval {budget * 1000:.1f} ms, {len(results)} samples)"
     )
     print(
-        f"  p50 {pct(results, 0.5):.1f} ms, p99 {pct(results, 0.99):.1f} ms, max {results[-1] * 1000:.1f} ms; "
+        f"  p50 {pct(results, 0.5):.1f} ms, p99 {pct(results, 0.99):.1f} ms, "
+        f"max {results[-1] * 1000:.1f} ms; "
         f"target p99 <= {budget * 1000 + 2:.1f} ms"
     )
     receive_times.sort()
