@@ -119,6 +119,8 @@ class Engine:
             emit=lambda event, args: self.emit(f"{event}", *args),
             services=self.services,
             log=logging.getLogger("bayard.scene"),
+            show_config=self.show.config,
+            models_dir=self.show.models_dir,
         )
 
     def post(self, command: Command) -> None:
