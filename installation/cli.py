@@ -43,11 +43,20 @@ def _size(text: str) -> tuple[int, int]:
 # -- run -------------------------------------------------------------------------
 def cmd_run(args: argparse.Namespace) -> int:
     from .app import display_available, run
+    from .config.lastgood import recall, remember
 
+    _setup_logging()
     show = _load(args.show)
     if show is None:
-        return 2
-    _setup_logging(show.config.logging.level)
+        # A broken show file must not end in a dark screen or a restart loop: play the
+        # last version that loaded, and keep saying what is wrong.
+        show = recall(Path(args.show))
+        if show is None:
+            return 2
+        print("Playing the last good version of the show until the errors above are fixed.", file=sys.stderr)
+    else:
+        remember(show)
+    logging.getLogger().setLevel(getattr(logging, show.config.logging.level.upper()))
     for problem in show.problems:
         (log.warning if problem.severity == "warning" else log.error)("%s", problem)
     if not args.headless and not display_available():

@@ -119,6 +119,8 @@ class Engine:
             emit=lambda event, args: self.emit(f"{event}", *args),
             services=self.services,
             log=logging.getLogger("bayard.scene"),
+            show_config=self.show.config,
+            models_dir=self.show.models_dir,
         )
 
     def post(self, command: Command) -> None:
@@ -261,6 +263,9 @@ class Engine:
                 self.emit("error", "reload", str(problem))
         self.sequencer.pending_show = new_show
         self.show = new_show
+        from .config.lastgood import remember
+
+        remember(new_show)
         log.info("show reloaded; takes effect %s", "now" if at_once else "at the next scene")
         if at_once:
             current = self.sequencer.current

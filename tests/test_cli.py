@@ -101,3 +101,21 @@ def test_preview_reloads_on_save_and_keeps_last_good(tmp_path):
         assert pilot.engine.sequencer.current.scene.config.heading == "Second"  # last good keeps playing
         frame = pilot.frame()
         assert frame.get_at((5, frame.get_height() - 5))[0] > 100  # the red error panel is on screen
+
+
+def test_broken_show_file_at_start_plays_the_last_good_version(tmp_path):
+    from installation.config.lastgood import recall, remember
+
+    path = write_show(tmp_path, {"a": title_scene("a", heading="Kept")})
+    remember(load_show(path))
+    path.write_text(path.read_text() + "\n[display\n")  # a half-saved edit
+    show = recall(path)
+    assert show is not None and show.playlist == ["a"]
+    assert show.scenes["a"].heading == "Kept"
+    assert show.content_root == (tmp_path / "content").resolve()
+    env = {"PYTHONPATH": str(REPO)}
+    result = subprocess.run([sys.executable, "-m", "installation", "run", "--headless", "--seconds", "1",
+                             "--show", str(path)], cwd=tmp_path, capture_output=True, text=True, timeout=60,
+                            env={**os.environ, **env})
+    assert result.returncode == 0, result.stderr
+    assert "TOML syntax" in result.stderr and "last good version" in result.stderr

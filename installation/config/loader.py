@@ -216,10 +216,20 @@ def check_media(show: Show, decode: bool = True) -> list[Problem]:
     return problems
 
 
-def load_show(path: Path | str) -> Show:
-    """Load install.toml and every scene file. Raises ShowError only for install.toml itself."""
+def load_show(path: Path | str, folders: dict[str, str] | None = None) -> Show:
+    """Load install.toml and every scene file. Raises ShowError only for install.toml itself.
+
+    `folders` overrides [show] content/state and [models] folder (used to play a
+    remembered last-good copy against the live content)."""
     path = Path(path).resolve()
     data, source = _read_toml(path)
+    if folders:
+        data.setdefault("show", {})
+        for key in ("content", "state"):
+            if key in folders:
+                data["show"][key] = folders[key]
+        if "models" in folders:
+            data.setdefault("models", {})["folder"] = folders["models"]
     try:
         config = ShowConfig.model_validate(data)
     except ValidationError as exc:

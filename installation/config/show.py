@@ -53,7 +53,7 @@ class AttractSection(Strict):
 
 
 class InputsSection(Strict):
-    keyboard: bool = Field(default=True, description="maintenance keys (see docs/keys)")
+    keyboard: bool = Field(default=True, description="maintenance keys (`bayard keys` lists them)")
     touch: bool = Field(default=True, description="touch screen and mouse")
     operator_pin: str = Field(default="", description="PIN asked before the operator overlay opens; empty: none")
 
