@@ -374,3 +374,29 @@ def test_config_rejects_bad_values_with_a_fix():
     assert OscConfig(push=["[::1]:9001"]).push_targets() == [("::1", 9001)]
     for name, field in OscConfig.model_fields.items():
         assert field.description, name
+
+
+def test_encode_decode_round_trip_property():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    text = st.text(
+        alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=40
+    )
+    arg = st.one_of(
+        st.integers(-(2**63), 2**63 - 1),
+        text,
+        st.binary(max_size=40),
+        st.booleans(),
+        st.none(),
+        st.floats(width=32, allow_nan=False),
+    )
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(arg, max_size=8), st.from_regex(r"/[a-z]{1,8}(/[a-z0-9_]{1,8}){0,3}", fullmatch=True))
+    def round_trip(args, address):
+        message = wire.decode(wire.encode_message(address, *args))
+        assert message.address == address
+        assert list(message.args) == args
+
+    round_trip()

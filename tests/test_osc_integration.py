@@ -300,3 +300,17 @@ def test_live_with_liblo_clients(live_show):
     finally:
         dump.terminate()
         dump.wait(timeout=3)
+
+
+def test_port_in_use_leaves_the_show_playing_and_says_so(show_dir):
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as squatter:
+        squatter.bind(("127.0.0.1", 0))
+        port = squatter.getsockname()[1]
+        with run_test(make_show(show_dir, f"port = {port}\n")) as pilot:
+            server = attach_osc(pilot.engine)
+            pilot.advance(0.5)
+            errors = [e for e in pilot.engine.status()["errors"] if e["where"] == "osc"]
+            assert errors and "already in use" in errors[0]["message"]
+            server.inject("/bayard/next")  # the harness path still works without sockets
+            pilot.advance(1.5)
+            assert pilot.scene_id == "quiz"

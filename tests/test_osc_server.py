@@ -221,3 +221,14 @@ def test_subscription_over_tcp_pushes_on_the_stream(server):
         assert wire.decode(frames[0]).args == ("intro",)
     # Once the client hangs up, it is no longer a subscriber.
     assert wait_for(lambda: server.stats()["subscribers"] == 0)
+
+
+def test_start_up_log_says_how_to_allow_the_gallery_lan(caplog):
+    with (
+        caplog.at_level("INFO", logger="bayard.osc"),
+        OscServer(OscConfig(host="127.0.0.1", port=0), CommandQueue().post),
+    ):
+        pass
+    text = caplog.text
+    assert "listening on udp 127.0.0.1:" in text
+    assert 'allow = ["127.0.0.0/8", "192.168.1.0/24"]' in text
