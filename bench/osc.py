@@ -195,7 +195,17 @@ def main() -> int:
     parser.add_argument("--samples", type=int, default=300)
     parser.add_argument("--skip-burst", action="store_true")
     parser.add_argument("--skip-latency", action="store_true")
+    parser.add_argument(
+        "--switch-interval",
+        type=float,
+        default=None,
+        help="sys.setswitchinterval for this run (seconds; Python's default is 0.005)",
+    )
     args = parser.parse_args()
+    if args.switch_interval:
+        # A receive thread waiting for the GIL behind a busy render loop waits up to
+        # one switch interval per packet; a shorter one trades a little throughput.
+        sys.setswitchinterval(args.switch_interval)
     if not args.skip_latency:
         latency(args.show, args.samples)
     if args.skip_burst:
