@@ -175,27 +175,6 @@ def test_overlay_is_drawn_over_a_blackout(show_dir):
 
 # -- a live `bayard run --headless` ------------------------------------------------------
 
-# `bayard run` with the gallery-control rooms attached the way services.attach_services
-# will attach them; harmless once the lead wires them (every attach is idempotent).
-RUNNER = """
-import sys
-import installation.services as services
-from installation.inputs.osc.service import attach as attach_osc
-from installation.inputs.touch import attach as attach_touch
-from installation.overlay import attach as attach_overlay
-
-original = services.attach_services
-
-def attach_all(engine, presenter):
-    original(engine, presenter)
-    attach_osc(engine, presenter)
-    attach_touch(engine, presenter)
-    attach_overlay(engine, presenter)
-
-services.attach_services = attach_all
-from installation.cli import main
-sys.exit(main(sys.argv[1:]))
-"""
 
 
 @pytest.fixture
@@ -204,7 +183,7 @@ def live_show(tmp_path):
     show = make_show(tmp_path, f"port = {port}\ntcp = true\n")
     env = {**os.environ, "PYTHONPATH": str(REPO), "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
     proc = subprocess.Popen(
-        [sys.executable, "-c", RUNNER, "run", "--headless", "--show", str(show), "--seconds", "60"],
+        [sys.executable, "-m", "installation", "run", "--headless", "--show", str(show), "--seconds", "60"],
         cwd=tmp_path,
         env=env,
         stdout=subprocess.PIPE,

@@ -55,6 +55,6 @@ def attach(engine: Any, presenter: Any = None, *, start: bool = True) -> OscServ
 
 
 def _record(engine: Any, message: str) -> None:
-    record = getattr(engine, "record_error", None) or getattr(engine, "_record_error", None)
+    record = getattr(engine, "record_error", None)
     if callable(record):
         record("osc", message)
