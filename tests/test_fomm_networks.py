@@ -202,3 +202,29 @@ def test_relative_keypoints_follow_the_formula():
     still = relative_keypoints(source, initial, initial, scale=3.0)
     assert torch.equal(still.value, source.value)
     assert torch.allclose(still.jacobian, source.jacobian, atol=1e-5)
+
+
+def test_generator_with_still_keypoints_warps_nothing():
+    """With driver keypoints equal to the source's, decode is the generator without a warp:
+    this pins the sampling convention (align_corners) of both grid_sample calls."""
+    kp_detector, generator = (perturb_(m, seed) for m, seed in zip(build(TINY), (8, 9), strict=True))
+    source = torch.rand(1, 3, 64, 64, generator=torch.Generator().manual_seed(3))
+    seen = {}
+    hook = generator.dense_motion_network.hourglass.register_forward_pre_hook(
+        lambda module, args: seen.setdefault("input", args[0])
+    )
+    with torch.no_grad():
+        kp = kp_detector(source)
+        encoding = generator.encode_source(source)
+        out = generator.decode(encoding, kp, kp)
+        hook.remove()
+        manual = encoding.features * out["occlusion_map"]
+        manual = generator.bottleneck(manual)
+        for block in generator.up_blocks:
+            manual = block(manual)
+        manual = torch.sigmoid(generator.final(manual))
+    assert torch.allclose(out["prediction"], manual, atol=1e-5)
+    # Every slot of the dense motion input carries the source unwarped: [heat, R, G, B] x 11.
+    slots = seen["input"].view(1, 11, 4, 16, 16)
+    assert torch.allclose(slots[:, :, 1:], encoding.small[:, None].expand(1, 11, 3, 16, 16), atol=1e-5)
+    assert torch.allclose(slots[:, :, 0], torch.zeros(1, 11, 16, 16), atol=1e-6)

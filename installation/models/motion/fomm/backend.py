@@ -17,6 +17,7 @@ from ..base import MOTION_BACKENDS, Availability, MotionBackend
 from .files import CHECKPOINT_DIR, CHECKPOINT_NAMES, CheckpointError, find_checkpoint, sniff
 
 if TYPE_CHECKING:
+    from .networks import FommConfig
     from .wrapper import FommWrapper
 
 
@@ -61,12 +62,14 @@ class FommBackend(MotionBackend):
         precision: str = "auto",
         adapt_movement_scale: bool = True,
         trust: bool = False,
+        config: FommConfig | None = None,
         wrapper: FommWrapper | None = None,
     ) -> None:
         """Load models_dir/fomm/<checkpoint> (or `checkpoint`) onto the device.
 
         `device` defaults to $BAYARD_DEVICE, else CUDA when present, else the CPU;
-        `precision` "auto" is fp16 on CUDA and fp32 elsewhere. A missing, unsafe,
+        `precision` "auto" is fp16 on CUDA and fp32 elsewhere; `config` defaults to
+        vox-256, the layout of the official checkpoints. A missing, unsafe,
         truncated or wrong file raises CheckpointError with an operator-facing message.
         """
         if wrapper is None:
@@ -77,11 +80,12 @@ class FommBackend(MotionBackend):
             path = Path(checkpoint) if checkpoint else find_checkpoint(models_dir)
             if path is None:
                 raise CheckpointError(missing_checkpoint_reason(models_dir))
-            kp_detector, generator = load_networks(path, VOX_256, trust=trust)
+            config = config or VOX_256
+            kp_detector, generator = load_networks(path, config, trust=trust)
             wrapper = FommWrapper(
                 kp_detector,
                 generator,
-                config=VOX_256,
+                config=config,
                 device=device,
                 precision=precision,
                 adapt_movement_scale=adapt_movement_scale,
