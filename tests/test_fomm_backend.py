@@ -121,7 +121,11 @@ def test_moving_driver_moves_the_keypoints_by_the_scaled_displacement(backend):
 def test_adapt_movement_scale_can_be_switched_off():
     kp_detector, generator = build(TINY)
     b = FommBackend.from_networks(
-        perturb_(kp_detector, 1), perturb_(generator, 2), config=TINY, device="cpu", adapt_movement_scale=False
+        perturb_(kp_detector, 1),
+        perturb_(generator, 2),
+        config=TINY,
+        device="cpu",
+        adapt_movement_scale=False,
     )
     b.set_source(_face(1))
     b.calibrate(_face(2, shift=20))
@@ -186,7 +190,9 @@ def test_half_precision_matches_full_precision():
         b = FommBackend.from_networks(
             perturb_(kp_detector, 5), perturb_(generator, 6), config=TINY, device="cpu", precision=precision
         )
-        assert next(b.wrapper.generator.parameters()).dtype == (torch.float16 if precision == "fp16" else torch.float32)
+        assert next(b.wrapper.generator.parameters()).dtype == (
+            torch.float16 if precision == "fp16" else torch.float32
+        )
         b.set_source(_face(1, size=64))
         b.calibrate(_face(2, size=64))
         results[precision] = b.animate(_face(2, size=64, shift=6)).astype(int)

@@ -83,7 +83,9 @@ def test_foreign_layouts_are_recognised(tmp_path, layout):
             "generator": {f"module.{k}": v for k, v in gen_sd.items()},
         }
     elif layout == "flat_prefixed":
-        obj = {f"kp_detector.{k}": v for k, v in kp_sd.items()} | {f"generator.{k}": v for k, v in gen_sd.items()}
+        obj = {f"kp_detector.{k}": v for k, v in kp_sd.items()} | {
+            f"generator.{k}": v for k, v in gen_sd.items()
+        }
     elif layout == "wrapped_state_dict":
         obj = {"kp_detector": {"state_dict": kp_sd}, "generator": {"state_dict": gen_sd}}
     else:  # PyTorch < 0.4.1 did not save num_batches_tracked
@@ -102,7 +104,9 @@ def test_custom_filter_function_maps_another_layout(tmp_path):
     torch.save({"kp": kp_detector.state_dict(), "gen": generator.state_dict()}, path)
     with pytest.raises(CheckpointError, match=r"no `generator` and `kp_detector`.*top-level keys: gen, kp"):
         _load_tiny(path)
-    loaded = load_networks(path, TINY, filter_fn=lambda raw: {"kp_detector": raw["kp"], "generator": raw["gen"]})
+    loaded = load_networks(
+        path, TINY, filter_fn=lambda raw: {"kp_detector": raw["kp"], "generator": raw["gen"]}
+    )
     assert torch.equal(_outputs(*loaded)[2], _outputs(kp_detector, generator)[2])
 
 
@@ -179,7 +183,10 @@ def test_shape_mismatch_is_named_and_leaves_networks_untouched(tmp_path):
     torch.save({"kp_detector": kp_sd, "generator": generator.state_dict()}, path)
     fresh_kp, fresh_gen = build(TINY)
     before = {k: v.clone() for k, v in fresh_gen.state_dict().items()}
-    with pytest.raises(CheckpointError, match=r"1 shape mismatch \(kp\.weight: file \(12, 7, 7, 7\) vs model \(10, 7, 7, 7\)\)"):
+    with pytest.raises(
+        CheckpointError,
+        match=r"1 shape mismatch \(kp\.weight: file \(12, 7, 7, 7\) vs model \(10, 7, 7, 7\)\)",
+    ):
         load_into(path, fresh_kp, fresh_gen)
     assert all(torch.equal(before[k], v) for k, v in fresh_gen.state_dict().items())
 
@@ -206,7 +213,11 @@ def test_pickle_needing_unsafe_load_is_refused_and_runs_nothing(tmp_path):
     marker = tmp_path / "marker.txt"
     path = tmp_path / "vox-cpk.pth.tar"
     torch.save(
-        {"kp_detector": kp_detector.state_dict(), "generator": generator.state_dict(), "hook": _RunsCode(marker)},
+        {
+            "kp_detector": kp_detector.state_dict(),
+            "generator": generator.state_dict(),
+            "hook": _RunsCode(marker),
+        },
         path,
     )
     with pytest.raises(CheckpointError) as err:
@@ -225,7 +236,11 @@ def test_args_namespace_in_checkpoint_is_refused_without_trust(tmp_path):
     kp_detector, generator = _trained_tiny()
     path = tmp_path / "vox-cpk.pth.tar"
     torch.save(
-        {"kp_detector": kp_detector.state_dict(), "generator": generator.state_dict(), "args": argparse.Namespace(a=1)},
+        {
+            "kp_detector": kp_detector.state_dict(),
+            "generator": generator.state_dict(),
+            "args": argparse.Namespace(a=1),
+        },
         path,
     )
     with pytest.raises(CheckpointError, match=r"argparse\.Namespace"):

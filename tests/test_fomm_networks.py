@@ -75,7 +75,12 @@ def test_vox256_parameter_counts_and_shapes(vox):
     assert _count(generator.dense_motion_network) == 37_730_268
     sd = generator.state_dict()
     # 44 input channels = (K+1) slots x (heatmap + RGB); hourglass output 64 + 44 = 108.
-    assert tuple(sd["dense_motion_network.hourglass.encoder.down_blocks.0.conv.weight"].shape) == (128, 44, 3, 3)
+    assert tuple(sd["dense_motion_network.hourglass.encoder.down_blocks.0.conv.weight"].shape) == (
+        128,
+        44,
+        3,
+        3,
+    )
     assert tuple(sd["dense_motion_network.mask.weight"].shape) == (11, 108, 7, 7)
     assert tuple(sd["bottleneck.r0.conv1.weight"].shape) == (256, 256, 3, 3)
     kp = kp_detector.state_dict()
@@ -135,9 +140,7 @@ def test_keypoints_that_do_not_move_give_the_identity_warp():
         motion = generator.dense_motion_network(encoding.small, kp, kp)
         grid = coordinate_grid(16, 16)
         assert torch.allclose(motion["deformation"][0], grid, atol=1e-5)
-        warped = torch.nn.functional.grid_sample(
-            encoding.features, motion["deformation"], align_corners=True
-        )
+        warped = torch.nn.functional.grid_sample(encoding.features, motion["deformation"], align_corners=True)
     # align_corners=True matches the coordinate grid, so no half-pixel drift or zoom.
     assert torch.allclose(warped, encoding.features, atol=1e-4)
 
@@ -146,8 +149,12 @@ def test_sparse_motion_is_the_affine_map_around_each_keypoint():
     _, generator = build(TINY)
     dmn = generator.dense_motion_network
     g = torch.Generator().manual_seed(5)
-    kp_d = Keypoints(torch.rand(1, 10, 2, generator=g) - 0.5, torch.eye(2) + 0.2 * torch.randn(1, 10, 2, 2, generator=g))
-    kp_s = Keypoints(torch.rand(1, 10, 2, generator=g) - 0.5, torch.eye(2) + 0.2 * torch.randn(1, 10, 2, 2, generator=g))
+    kp_d = Keypoints(
+        torch.rand(1, 10, 2, generator=g) - 0.5, torch.eye(2) + 0.2 * torch.randn(1, 10, 2, 2, generator=g)
+    )
+    kp_s = Keypoints(
+        torch.rand(1, 10, 2, generator=g) - 0.5, torch.eye(2) + 0.2 * torch.randn(1, 10, 2, 2, generator=g)
+    )
     motions = dmn.sparse_motions(8, 8, kp_d, kp_s)
     assert motions.shape == (1, 11, 8, 8, 2)
     grid = coordinate_grid(8, 8)
@@ -155,7 +162,9 @@ def test_sparse_motion_is_the_affine_map_around_each_keypoint():
     k, y, x = 3, 5, 2
     z = grid[y, x].double().numpy()
     js, jd = kp_s.jacobian[0, k].double().numpy(), kp_d.jacobian[0, k].double().numpy()
-    expected = kp_s.value[0, k].double().numpy() + js @ np.linalg.inv(jd) @ (z - kp_d.value[0, k].double().numpy())
+    expected = kp_s.value[0, k].double().numpy() + js @ np.linalg.inv(jd) @ (
+        z - kp_d.value[0, k].double().numpy()
+    )
     assert np.allclose(motions[0, k + 1, y, x].double().numpy(), expected, atol=1e-5)
 
 
@@ -192,7 +201,9 @@ def test_relative_keypoints_follow_the_formula():
     g = torch.Generator().manual_seed(1)
 
     def kp():
-        return Keypoints(torch.rand(1, 10, 2, generator=g), torch.eye(2) + 0.2 * torch.randn(1, 10, 2, 2, generator=g))
+        return Keypoints(
+            torch.rand(1, 10, 2, generator=g), torch.eye(2) + 0.2 * torch.randn(1, 10, 2, 2, generator=g)
+        )
 
     source, initial, driving = kp(), kp(), kp()
     out = relative_keypoints(source, driving, initial, scale=0.5)

@@ -61,7 +61,9 @@ def read_checkpoint(path: Path | str, *, trust: bool = False) -> Mapping[str, An
     except (RuntimeError, EOFError, ValueError, OSError, MemoryError) as e:
         raise _corrupt(path, e) from None
     if not isinstance(raw, Mapping):
-        raise CheckpointError(f"{path} holds a {type(raw).__name__}, not a dict of state dicts; {INSTALL_HINT}.")
+        raise CheckpointError(
+            f"{path} holds a {type(raw).__name__}, not a dict of state dicts; {INSTALL_HINT}."
+        )
     return raw
 
 
@@ -94,12 +96,13 @@ def fomm_filter(raw: Mapping[str, Any]) -> StateDicts:
         parts = {part: raw[part] for part in PARTS}
     else:
         flat = _strip_prefix(raw, "module.")
-        parts = {part: {k[len(part) + 1 :]: v for k, v in flat.items() if k.startswith(part + ".")} for part in PARTS}
+        parts = {
+            part: {k[len(part) + 1 :]: v for k, v in flat.items() if k.startswith(part + ".")}
+            for part in PARTS
+        }
         if not all(parts.values()):
             shown = ", ".join(sorted(map(str, raw))[:8]) or "nothing"
-            raise CheckpointError(
-                f"has no `generator` and `kp_detector` entries (top-level keys: {shown})"
-            )
+            raise CheckpointError(f"has no `generator` and `kp_detector` entries (top-level keys: {shown})")
     out: StateDicts = {}
     for part, state in parts.items():
         if isinstance(state, Mapping) and "state_dict" in state and isinstance(state["state_dict"], Mapping):
@@ -128,7 +131,11 @@ def mismatches(module: nn.Module, state: Mapping[str, Any]) -> tuple[list[str], 
 
 def _describe(part: str, missing: list[str], unexpected: list[str], shapes: list[str]) -> str:
     bits = []
-    for count_of, items in (("missing key", missing), ("unexpected key", unexpected), ("shape mismatch", shapes)):
+    for count_of, items in (
+        ("missing key", missing),
+        ("unexpected key", unexpected),
+        ("shape mismatch", shapes),
+    ):
         if items:
             plural = "es" if count_of.endswith("h") else "s"
             noun = count_of + (plural if len(items) != 1 else "")

@@ -6,6 +6,7 @@ without a checkpoint should not pay for importing torch to hear "no checkpoint".
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 # Where an operator puts the file (relative to the models directory), in order of preference.
@@ -15,6 +16,15 @@ INSTALL_HINT = (
     "install the official vox-256 checkpoint as models/fomm/vox-cpk.pth.tar or "
     "models/fomm/vox-adv-cpk.pth.tar (see docs/fomm.md)"
 )
+
+# Checksums of files known to be good (the original download links have expired, so
+# operators bring copies of uncertain origin; a known checksum settles it). An unknown
+# checksum is not an error: a file that loads into the vox-256 layout works.
+KNOWN_MD5 = {
+    "8a45a24037871c045fbb8a6a8aa95ebc": (
+        "Avatarify's vox-adv-cpk.pth.tar (generator + kp_detector, 239,356,275 bytes)"
+    ),
+}
 
 
 class CheckpointError(Exception):
@@ -53,3 +63,11 @@ def sniff(path: Path) -> str | None:
     if not (head.startswith(b"PK\x03\x04") or head.startswith(b"\x80")):
         return "is not a PyTorch file (it starts with neither a zip nor a pickle header)"
     return None
+
+
+def md5sum(path: Path | str, chunk_bytes: int = 1 << 20) -> str:
+    digest = hashlib.md5(usedforsecurity=False)
+    with open(path, "rb") as f:
+        while block := f.read(chunk_bytes):
+            digest.update(block)
+    return digest.hexdigest()

@@ -212,7 +212,10 @@ class Decoder(nn.Module):
             # Every level but the deepest also receives the encoder's skip connection.
             skip = 1 if i == num_blocks - 1 else 2
             blocks.append(
-                UpBlock2d(skip * _width(block_expansion, i + 1, max_features), _width(block_expansion, i, max_features))
+                UpBlock2d(
+                    skip * _width(block_expansion, i + 1, max_features),
+                    _width(block_expansion, i, max_features),
+                )
             )
         self.up_blocks = nn.ModuleList(blocks)
         self.out_filters = block_expansion + in_features
@@ -286,7 +289,9 @@ class KPDetector(nn.Module):
         self.kp = nn.Conv2d(self.predictor.out_filters, config.num_kp, kernel_size=(7, 7), padding=c.pad)
         self.jacobian: nn.Conv2d | None = None
         if config.estimate_jacobian:
-            self.jacobian = nn.Conv2d(self.predictor.out_filters, 4 * config.num_kp, kernel_size=(7, 7), padding=c.pad)
+            self.jacobian = nn.Conv2d(
+                self.predictor.out_filters, 4 * config.num_kp, kernel_size=(7, 7), padding=c.pad
+            )
             # Start from "no local deformation": weights zero, bias the identity matrix.
             with torch.no_grad():
                 self.jacobian.weight.zero_()
@@ -326,7 +331,9 @@ class DenseMotionNetwork(nn.Module):
         self.scale_factor = c.scale_factor
         in_features = (config.num_kp + 1) * (config.num_channels + 1)
         self.hourglass = Hourglass(c.block_expansion, in_features, c.num_blocks, c.max_features)
-        self.mask = nn.Conv2d(self.hourglass.out_filters, config.num_kp + 1, kernel_size=(7, 7), padding=(3, 3))
+        self.mask = nn.Conv2d(
+            self.hourglass.out_filters, config.num_kp + 1, kernel_size=(7, 7), padding=(3, 3)
+        )
         self.occlusion: nn.Conv2d | None = None
         if g.estimate_occlusion_map:
             self.occlusion = nn.Conv2d(self.hourglass.out_filters, 1, kernel_size=(7, 7), padding=(3, 3))
@@ -398,7 +405,9 @@ class OcclusionAwareGenerator(nn.Module):
             DownBlock2d(_width(e, i, m), _width(e, i + 1, m)) for i in range(g.num_down_blocks)
         )
         n = g.num_down_blocks
-        self.up_blocks = nn.ModuleList(UpBlock2d(_width(e, n - i, m), _width(e, n - i - 1, m)) for i in range(n))
+        self.up_blocks = nn.ModuleList(
+            UpBlock2d(_width(e, n - i, m), _width(e, n - i - 1, m)) for i in range(n)
+        )
         self.bottleneck = nn.Sequential()
         for i in range(g.num_bottleneck_blocks):
             self.bottleneck.add_module(f"r{i}", ResBlock2d(_width(e, n, m)))
@@ -410,7 +419,9 @@ class OcclusionAwareGenerator(nn.Module):
             out = block(out)
         return SourceEncoding(out, self.dense_motion_network.downsample(source))
 
-    def decode(self, encoding: SourceEncoding, kp_driving: Keypoints, kp_source: Keypoints) -> dict[str, Tensor]:
+    def decode(
+        self, encoding: SourceEncoding, kp_driving: Keypoints, kp_source: Keypoints
+    ) -> dict[str, Tensor]:
         motion = self.dense_motion_network(encoding.small, kp_driving, kp_source)
         features = encoding.features
         deformation = motion["deformation"]

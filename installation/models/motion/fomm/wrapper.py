@@ -12,7 +12,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .networks import VOX_256, FommConfig, KPDetector, Keypoints, OcclusionAwareGenerator, SourceEncoding
+from .networks import VOX_256, FommConfig, Keypoints, KPDetector, OcclusionAwareGenerator, SourceEncoding
 from .relative import movement_scale, relative_keypoints
 
 DEVICE_ENV = "BAYARD_DEVICE"
@@ -21,7 +21,11 @@ PRECISIONS = ("auto", "fp32", "fp16")
 
 def pick_device(requested: str | None = None) -> torch.device:
     """`requested`, else $BAYARD_DEVICE, else the first CUDA device, else the CPU."""
-    name = requested or os.environ.get(DEVICE_ENV, "").strip() or ("cuda" if torch.cuda.is_available() else "cpu")
+    name = (
+        requested
+        or os.environ.get(DEVICE_ENV, "").strip()
+        or ("cuda" if torch.cuda.is_available() else "cpu")
+    )
     try:
         device = torch.device(name)
     except RuntimeError:
@@ -71,13 +75,20 @@ class FommWrapper:
 
     def to_tensor(self, image: np.ndarray, what: str = "image") -> torch.Tensor:
         """RGB uint8 (H, W, 3) -> (1, 3, size, size) in [0, 1] on the device, working dtype."""
-        if not isinstance(image, np.ndarray) or image.dtype != np.uint8 or image.ndim != 3 or image.shape[2] != 3:
+        if (
+            not isinstance(image, np.ndarray)
+            or image.dtype != np.uint8
+            or image.ndim != 3
+            or image.shape[2] != 3
+        ):
             got = f"{image.dtype} {image.shape}" if isinstance(image, np.ndarray) else type(image).__name__
             raise ValueError(f"fomm: {what} must be an RGB uint8 array of shape (H, W, 3), got {got}")
         t = torch.from_numpy(np.ascontiguousarray(image)).to(self.device)
         t = t.permute(2, 0, 1)[None].float() / 255.0
         if t.shape[2:] != (self.size, self.size):
-            t = F.interpolate(t, size=(self.size, self.size), mode="bilinear", antialias=True, align_corners=False)
+            t = F.interpolate(
+                t, size=(self.size, self.size), mode="bilinear", antialias=True, align_corners=False
+            )
         return t.to(self.dtype)
 
     def to_image(self, t: torch.Tensor) -> np.ndarray:
