@@ -34,6 +34,7 @@ def test_registered_and_importing_it_does_not_import_torch():
 
 def test_availability_names_the_missing_thing(tmp_path, monkeypatch):
     torch = pytest.importorskip("torch")
+    monkeypatch.delenv("BAYARD_DEVICE", raising=False)
     a = FommBackend.availability(tmp_path)
     assert not a.ok and str(tmp_path / "fomm") in a.reason and "\n" not in a.reason
     (tmp_path / "fomm").mkdir()
@@ -49,6 +50,9 @@ def test_availability_names_the_missing_thing(tmp_path, monkeypatch):
     monkeypatch.setattr(torch.cuda, "get_device_name", lambda i=0: "Test GPU")
     a = FommBackend.availability(tmp_path)
     assert a.ok and "vox-cpk.pth.tar" in a.reason and "Test GPU" in a.reason
+    monkeypatch.setenv("BAYARD_DEVICE", "cpu")  # the operator keeps models off the GPU
+    a = FommBackend.availability(tmp_path)
+    assert not a.ok and "BAYARD_DEVICE=cpu" in a.reason
 
 
 def test_constructor_without_checkpoint_raises_the_install_hint(tmp_path):
@@ -103,6 +107,22 @@ def test_relative_mode_is_the_identity_when_the_driver_does_not_move(backend):
     out = backend.animate(neutral)
     assert out.shape == source.shape and out.dtype == np.uint8
     assert np.abs(out.astype(int) - still).max() <= 1
+
+
+def test_calibrating_before_choosing_the_portrait_works_too(backend):
+    """The scene may recalibrate, then swipe to another portrait: order does not matter."""
+    neutral = _face(2, shift=20)
+    backend.calibrate(neutral)
+    backend.set_source(_face(1))
+    w = backend.wrapper
+    assert w.scale != 1.0
+    with torch.no_grad():
+        still = w.to_image(w.generator.decode(w.encoding, w.kp_source, w.kp_source)["prediction"])
+    assert np.abs(backend.animate(neutral).astype(int) - still).max() <= 1
+    backend.set_source(_face(5))  # another portrait: its own still image, same calibration
+    with torch.no_grad():
+        still = w.to_image(w.generator.decode(w.encoding, w.kp_source, w.kp_source)["prediction"])
+    assert np.abs(backend.animate(neutral).astype(int) - still).max() <= 1
 
 
 def test_moving_driver_moves_the_keypoints_by_the_scaled_displacement(backend):

@@ -14,6 +14,7 @@ from installation.models.motion.fomm.networks import (  # noqa: E402
     Keypoints,
     build,
     coordinate_grid,
+    fold_batch_norm_,
     inverse_2x2,
     perturb_,
 )
@@ -173,6 +174,11 @@ def test_inverse_2x2_matches_linalg():
     assert torch.allclose(inverse_2x2(m), torch.linalg.inv(m), atol=1e-5)
 
 
+def test_inverse_2x2_of_a_collapsed_jacobian_stays_finite():
+    singular = torch.tensor([[[1.0, 2.0], [2.0, 4.0]], [[0.0, 0.0], [0.0, 0.0]]])
+    assert torch.isfinite(inverse_2x2(singular)).all()
+
+
 def test_coordinate_grid_puts_minus_one_and_one_on_border_pixel_centres():
     grid = coordinate_grid(3, 5)
     assert grid.shape == (3, 5, 2)
@@ -239,3 +245,25 @@ def test_generator_with_still_keypoints_warps_nothing():
     slots = seen["input"].view(1, 11, 4, 16, 16)
     assert torch.allclose(slots[:, :, 1:], encoding.small[:, None].expand(1, 11, 3, 16, 16), atol=1e-5)
     assert torch.allclose(slots[:, :, 0], torch.zeros(1, 11, 16, 16), atol=1e-6)
+
+
+def test_folding_batch_norm_keeps_the_outputs():
+    kp_detector, generator = (perturb_(m, seed) for m, seed in zip(build(TINY), (13, 14), strict=True))
+    source, driving = torch.rand(2, 1, 3, 64, 64, generator=torch.Generator().manual_seed(4))
+    with torch.no_grad():
+        kp_s, kp_d = kp_detector(source), kp_detector(driving)
+        before = generator(source, kp_d, kp_s)["prediction"]
+        fold_batch_norm_(kp_detector)
+        fold_batch_norm_(generator)
+        kp_s2, kp_d2 = kp_detector(source), kp_detector(driving)
+        after = generator(source, kp_d2, kp_s2)["prediction"]
+
+    def norms(m):
+        return sum(isinstance(x, torch.nn.BatchNorm2d) for x in m.modules())
+
+    # Only the residual blocks' pre-activation norms remain.
+    assert norms(kp_detector) == 0
+    assert norms(generator) == TINY.generator.num_bottleneck_blocks
+    assert torch.allclose(kp_s2.value, kp_s.value, atol=1e-5)
+    assert torch.allclose(kp_d2.jacobian, kp_d.jacobian, atol=1e-5)
+    assert torch.allclose(after, before, atol=1e-5)

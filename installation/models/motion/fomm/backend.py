@@ -8,6 +8,8 @@ for torch or need it installed. The torch side lives in `wrapper.py`.
 from __future__ import annotations
 
 import importlib.util
+import os
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +17,9 @@ import numpy as np
 
 from ..base import MOTION_BACKENDS, Availability, MotionBackend
 from .files import CHECKPOINT_DIR, CHECKPOINT_NAMES, CheckpointError, find_checkpoint, sniff
+
+# Read here as well as in wrapper.py (which imports torch) so availability stays torch-free.
+DEVICE_ENV = "BAYARD_DEVICE"
 
 if TYPE_CHECKING:
     from .networks import FommConfig
@@ -45,6 +50,9 @@ class FommBackend(MotionBackend):
         problem = sniff(checkpoint)
         if problem:
             return Availability(False, f"{checkpoint} {problem}")
+        forced = os.environ.get(DEVICE_ENV, "").strip()
+        if forced and not forced.startswith("cuda"):
+            return Availability(False, f"{DEVICE_ENV}={forced} keeps FOMM off the GPU (1-2 s per frame)")
         if importlib.util.find_spec("torch") is None:
             return Availability(False, "torch is not installed (pip install 'bayard[models]')")
         import torch
@@ -91,6 +99,9 @@ class FommBackend(MotionBackend):
                 adapt_movement_scale=adapt_movement_scale,
             )
         self.wrapper = wrapper
+        # The model runs in the portrait scene's worker while the scene may switch portraits
+        # or recalibrate from the render thread: one stage at a time.
+        self._lock = threading.Lock()
 
     @classmethod
     def from_networks(cls, kp_detector: Any, generator: Any, **options: Any) -> FommBackend:
@@ -101,13 +112,16 @@ class FommBackend(MotionBackend):
         return cls(wrapper=FommWrapper(kp_detector, generator, **options))
 
     def set_source(self, source: np.ndarray) -> None:
-        self.wrapper.set_source(source)
+        with self._lock:
+            self.wrapper.set_source(source)
 
     def calibrate(self, driver: np.ndarray) -> None:
-        self.wrapper.calibrate(driver)
+        with self._lock:
+            self.wrapper.calibrate(driver)
 
     def animate(self, driver: np.ndarray) -> np.ndarray:
-        return self.wrapper.animate(driver)
+        with self._lock:
+            return self.wrapper.animate(driver)
 
     @property
     def calibrated(self) -> bool:

@@ -114,6 +114,8 @@ def inverse_2x2(m: Tensor) -> Tensor:
     """Inverse of a batch of 2x2 matrices (..., 2, 2), written out."""
     a, b, c, d = m[..., 0, 0], m[..., 0, 1], m[..., 1, 0], m[..., 1, 1]
     det = a * d - b * c
+    # A collapsed Jacobian (det ~ 0) must give a wild warp, not NaNs in an unattended show.
+    det = torch.where(det.abs() < 1e-6, torch.full_like(det, 1e-6).copysign(det), det)
     return torch.stack([torch.stack([d, -b], -1), torch.stack([-c, a], -1)], -2) / det[..., None, None]
 
 
@@ -135,7 +137,7 @@ class SameBlock2d(nn.Module):
     def __init__(self, in_features: int, out_features: int, kernel_size: int = 3, padding: int = 1) -> None:
         super().__init__()
         self.conv = nn.Conv2d(in_features, out_features, kernel_size, padding=padding)
-        self.norm = nn.BatchNorm2d(out_features, affine=True)
+        self.norm: nn.Module = nn.BatchNorm2d(out_features, affine=True)
 
     def forward(self, x: Tensor) -> Tensor:
         return F.relu(self.norm(self.conv(x)))
@@ -147,7 +149,7 @@ class DownBlock2d(nn.Module):
     def __init__(self, in_features: int, out_features: int, kernel_size: int = 3, padding: int = 1) -> None:
         super().__init__()
         self.conv = nn.Conv2d(in_features, out_features, kernel_size, padding=padding)
-        self.norm = nn.BatchNorm2d(out_features, affine=True)
+        self.norm: nn.Module = nn.BatchNorm2d(out_features, affine=True)
         self.pool = nn.AvgPool2d(kernel_size=(2, 2))
 
     def forward(self, x: Tensor) -> Tensor:
@@ -160,7 +162,7 @@ class UpBlock2d(nn.Module):
     def __init__(self, in_features: int, out_features: int, kernel_size: int = 3, padding: int = 1) -> None:
         super().__init__()
         self.conv = nn.Conv2d(in_features, out_features, kernel_size, padding=padding)
-        self.norm = nn.BatchNorm2d(out_features, affine=True)
+        self.norm: nn.Module = nn.BatchNorm2d(out_features, affine=True)
 
     def forward(self, x: Tensor) -> Tensor:
         return F.relu(self.norm(self.conv(F.interpolate(x, scale_factor=2.0, mode="nearest"))))
@@ -174,7 +176,7 @@ class ResBlock2d(nn.Module):
         self.conv1 = nn.Conv2d(features, features, kernel_size, padding=padding)
         self.conv2 = nn.Conv2d(features, features, kernel_size, padding=padding)
         self.norm1 = nn.BatchNorm2d(features, affine=True)
-        self.norm2 = nn.BatchNorm2d(features, affine=True)
+        self.norm2: nn.Module = nn.BatchNorm2d(features, affine=True)
 
     def forward(self, x: Tensor) -> Tensor:
         out = self.conv1(F.relu(self.norm1(x)))
@@ -473,4 +475,37 @@ def perturb_(module: nn.Module, seed: int = 0, scale: float = 0.05) -> nn.Module
                 tensor.add_(noise * 0.1)  # stay near the identity so inverses are well conditioned
             else:
                 tensor.copy_(noise)
+    return module
+
+
+def _fold_into_conv(conv: nn.Conv2d, norm: nn.BatchNorm2d) -> None:
+    """conv followed by eval-mode batch norm == one conv with rescaled weights and bias."""
+    scale = norm.weight / torch.sqrt(norm.running_var + norm.eps)
+    bias = conv.bias if conv.bias is not None else torch.zeros_like(norm.running_mean)
+    conv.weight.copy_(conv.weight * scale.view(-1, 1, 1, 1))
+    new_bias = (bias - norm.running_mean) * scale + norm.bias
+    if conv.bias is None:
+        conv.bias = nn.Parameter(new_bias)
+    else:
+        conv.bias.copy_(new_bias)
+
+
+@torch.no_grad()
+def fold_batch_norm_(module: nn.Module) -> nn.Module:
+    """Fold every batch norm that directly follows a convolution into it, in place.
+
+    For inference only (running statistics are frozen). It removes a memory-bound pass per
+    block and, on a GPU at batch 1, a kernel launch per block, which is what limits speed
+    there. The pre-activation norms of the residual blocks (`norm1`, applied before any
+    conv) stay. The state dict changes, so fold after loading a checkpoint, never before.
+    """
+    for block in list(module.modules()):
+        if isinstance(block, (SameBlock2d, DownBlock2d, UpBlock2d)) and isinstance(
+            block.norm, nn.BatchNorm2d
+        ):
+            _fold_into_conv(block.conv, block.norm)
+            block.norm = nn.Identity()
+        elif isinstance(block, ResBlock2d) and isinstance(block.norm2, nn.BatchNorm2d):
+            _fold_into_conv(block.conv1, block.norm2)
+            block.norm2 = nn.Identity()
     return module
