@@ -78,6 +78,9 @@ def main() -> int:
     parser.add_argument(
         "--cuda-graph", action="store_true", help="also time the model step replayed as a CUDA graph"
     )
+    parser.add_argument(
+        "--flops", action="store_true", help="count GFLOPs per frame (cached and not) instead of timing"
+    )
     parser.add_argument("--no-fold", action="store_true", help="keep batch norms separate (for comparison)")
     parser.add_argument("--channels-last", action="store_true", help="convolutions in NHWC memory format")
     parser.add_argument(
@@ -122,6 +125,18 @@ def main() -> int:
         def step(image: torch.Tensor, w=w) -> torch.Tensor:
             return w.render(w.kp_detector(image))
 
+        if args.flops:
+            from torch.utils.flop_counter import FlopCounterMode
+
+            with torch.inference_mode():
+                with FlopCounterMode(display=False) as counter:
+                    step(x)
+                cached = counter.get_total_flops() / 1e9
+                with FlopCounterMode(display=False) as counter:
+                    w.generator.encode_source(w.to_tensor(source))
+                encode = counter.get_total_flops() / 1e9
+            print(f"  per frame: {cached:.1f} GFLOPs with the source cached, {cached + encode:.1f} without")
+            continue
         report(
             "model step (source cached)", timed(lambda x=x, step=step: step(x), frames, warmup, cuda), cuda
         )
