@@ -192,8 +192,14 @@ def test_device_from_environment(monkeypatch):
     monkeypatch.setenv("BAYARD_DEVICE", "cpu")
     assert pick_device().type == "cpu"
     monkeypatch.setenv("BAYARD_DEVICE", "toaster")
-    with pytest.raises(ValueError, match="BAYARD_DEVICE='toaster' is not a torch device"):
+    with pytest.raises(ValueError, match="BAYARD_DEVICE=toaster is not a torch device"):
         pick_device()
+    with pytest.raises(ValueError, match="device 'gpu0' is not a torch device"):
+        pick_device("gpu0")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 1)
+    with pytest.raises(ValueError, match="has 1 CUDA device"):
+        pick_device("cuda:3")
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
     monkeypatch.setenv("BAYARD_DEVICE", "cuda")
     with pytest.raises(ValueError, match="no CUDA device"):

@@ -29,17 +29,18 @@ PRECISIONS = ("auto", "fp32", "fp16")
 
 def pick_device(requested: str | None = None) -> torch.device:
     """`requested`, else $BAYARD_DEVICE, else the first CUDA device, else the CPU."""
-    name = (
-        requested
-        or os.environ.get(DEVICE_ENV, "").strip()
-        or ("cuda" if torch.cuda.is_available() else "cpu")
-    )
+    from_env = os.environ.get(DEVICE_ENV, "").strip()
+    name = requested or from_env or ("cuda" if torch.cuda.is_available() else "cpu")
+    where = f"{DEVICE_ENV}={name}" if not requested and from_env else f"device {name!r}"
     try:
         device = torch.device(name)
     except RuntimeError:
-        raise ValueError(f"{DEVICE_ENV}={name!r} is not a torch device (use cpu, cuda or cuda:N)") from None
-    if device.type == "cuda" and not torch.cuda.is_available():
-        raise ValueError(f"device {name!r} was requested but this machine has no CUDA device; use cpu")
+        raise ValueError(f"{where} is not a torch device (use cpu, cuda or cuda:N)") from None
+    if device.type == "cuda":
+        if not torch.cuda.is_available():
+            raise ValueError(f"{where} was requested but this machine has no CUDA device; use cpu")
+        if device.index is not None and device.index >= torch.cuda.device_count():
+            raise ValueError(f"{where}: this machine has {torch.cuda.device_count()} CUDA device(s)")
     return device
 
 
