@@ -254,3 +254,19 @@ def test_full_vox256_checkpoint_round_trip_through_the_backend(tmp_path):
     b.calibrate(_face(2))
     out = b.animate(_face(2, shift=10))
     assert out.shape == (256, 256, 3) and out.dtype == np.uint8
+
+
+@pytest.mark.gpu
+def test_vox256_half_precision_on_cuda_agrees_with_float32():
+    if not torch.cuda.is_available():
+        pytest.skip("needs a CUDA device")
+    frames = {}
+    for precision in ("fp32", "fp16"):
+        kp_detector, generator = build(VOX_256)
+        perturb_(kp_detector, 31)
+        perturb_(generator, 32)
+        b = FommBackend.from_networks(kp_detector, generator, device="cuda", precision=precision)
+        b.set_source(_face(1))
+        b.calibrate(_face(2))
+        frames[precision] = b.animate(_face(2, shift=12)).astype(int)
+    assert np.abs(frames["fp16"] - frames["fp32"]).mean() < 2.0

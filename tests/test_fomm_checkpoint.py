@@ -149,6 +149,19 @@ def test_files_that_are_not_checkpoints_are_named(tmp_path, content, says):
     assert str(path) in str(err.value) and "models/fomm/vox-cpk.pth.tar" in str(err.value)
 
 
+def test_a_zipped_checkpoint_is_named(tmp_path):
+    import zipfile
+
+    inner = tmp_path / "vox-adv-cpk.pth.tar"
+    save_networks(inner, *build(TINY))
+    path = tmp_path / "vox-cpk.pth.tar"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.write(inner, "vox-adv-cpk.pth.tar")
+    with pytest.raises(CheckpointError, match=r"is a zip archive \(holding vox-adv-cpk.pth.tar\)"):
+        read_checkpoint(path)
+    assert read_checkpoint(inner)  # the torch zip format itself passes the sniff
+
+
 def test_missing_file(tmp_path):
     with pytest.raises(CheckpointError, match="no such file"):
         read_checkpoint(tmp_path / "nope.pth.tar")

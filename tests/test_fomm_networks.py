@@ -267,3 +267,21 @@ def test_folding_batch_norm_keeps_the_outputs():
     assert torch.allclose(kp_s2.value, kp_s.value, atol=1e-5)
     assert torch.allclose(kp_d2.jacobian, kp_d.jacobian, atol=1e-5)
     assert torch.allclose(after, before, atol=1e-5)
+
+
+def test_a_keypoint_moved_right_carries_the_image_content_right():
+    """The backward-warp direction: a driving keypoint at source + d shows the source's
+    content around that keypoint at +d (one keypoint slot, identity Jacobians)."""
+    _, generator = build(TINY)
+    dmn = generator.dense_motion_network
+    size = 33
+    eye = torch.eye(2).expand(1, 10, 2, 2)
+    kp_s = Keypoints(torch.zeros(1, 10, 2), eye)
+    kp_d = Keypoints(torch.tensor([[0.5, -0.25]]).expand(1, 10, 2).clone(), eye)
+    image = torch.zeros(1, 1, size, size)
+    image[0, 0, 16, 16] = 1.0  # a dot on the source keypoint, the image centre
+    motions = dmn.sparse_motions(size, size, kp_d, kp_s)
+    warped = torch.nn.functional.grid_sample(image, motions[:, 1], align_corners=True)
+    y, x = divmod(int(warped[0, 0].argmax()), size)
+    # +0.5 in x is a quarter of the width (8 px) to the right; -0.25 in y is 4 px up.
+    assert (x, y) == (24, 12)

@@ -7,6 +7,7 @@ without a checkpoint should not pay for importing torch to hear "no checkpoint".
 from __future__ import annotations
 
 import hashlib
+import zipfile
 from pathlib import Path
 
 # Where an operator puts the file (relative to the models directory), in order of preference.
@@ -60,9 +61,24 @@ def sniff(path: Path) -> str | None:
         return "is gzip-compressed; unpack it first"
     if len(head) > 262 and head[257:262] == b"ustar":
         return "is a real tar archive; the checkpoint is the .pth.tar file inside it"
-    if not (head.startswith(b"PK\x03\x04") or head.startswith(b"\x80")):
+    if head.startswith(b"PK\x03\x04"):
+        return _zip_problem(path)
+    if not head.startswith(b"\x80"):
         return "is not a PyTorch file (it starts with neither a zip nor a pickle header)"
     return None
+
+
+def _zip_problem(path: Path) -> str | None:
+    """A zip that is not a torch.save file: someone zipped the checkpoint."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return None  # a damaged zip: torch.load reports it as truncated or corrupt
+    if any(name.endswith("data.pkl") for name in names):
+        return None
+    inside = ", ".join(names[:3]) or "nothing"
+    return f"is a zip archive (holding {inside}), not a PyTorch file; unzip it and install the file inside"
 
 
 def md5sum(path: Path | str, chunk_bytes: int = 1 << 20) -> str:
