@@ -101,6 +101,10 @@ def test_antialias_kernel_is_a_normalised_gaussian_and_downsamples_by_four():
     assert out.shape == (1, 3, 64, 64)
     # Zero padding darkens only the border; the inside of a flat image stays flat.
     assert torch.allclose(out[..., 2:-2, 2:-2], torch.full_like(out[..., 2:-2, 2:-2], 0.5), atol=1e-6)
+    # Same samples as blurring everything and then taking every 4th pixel.
+    image = torch.rand(1, 3, 70, 70, generator=torch.Generator().manual_seed(0))
+    blurred = torch.nn.functional.conv2d(torch.nn.functional.pad(image, (6, 6, 6, 6)), kernel, groups=3)
+    assert torch.allclose(down(image), blurred[:, :, ::4, ::4][:, :, :17, :17], atol=1e-6)
 
 
 def test_fresh_jacobian_head_predicts_the_identity():

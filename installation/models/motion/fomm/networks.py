@@ -268,11 +268,12 @@ class AntiAliasInterpolation2d(nn.Module):
         if self.scale == 1.0:
             return x
         p, q = self.pad_before, self.pad_after
-        out = F.conv2d(F.pad(x, (p, q, p, q)), self.weight.to(x.dtype), groups=self.groups)
-        # Nearest-neighbour at an integer factor is plain striding; crop to floor(size*scale)
-        # as interpolate(scale_factor=...) does for sizes that are not multiples.
+        # Blur then keep every step-th pixel (nearest-neighbour at an integer factor) is a
+        # strided convolution: the same samples for 1/step^2 of the work. Crop to
+        # floor(size * scale) as interpolate(scale_factor=...) does for other sizes.
+        out = F.conv2d(F.pad(x, (p, q, p, q)), self.weight.to(x.dtype), stride=self.step, groups=self.groups)
         h, w = int(x.shape[2] * self.scale), int(x.shape[3] * self.scale)
-        return out[:, :, :: self.step, :: self.step][:, :, :h, :w]
+        return out[:, :, :h, :w]
 
 
 # --------------------------------------------------------------------------- networks
