@@ -82,7 +82,12 @@ def main() -> int:
         "--flops", action="store_true", help="count GFLOPs per frame (cached and not) instead of timing"
     )
     parser.add_argument("--no-fold", action="store_true", help="keep batch norms separate (for comparison)")
-    parser.add_argument("--channels-last", action="store_true", help="convolutions in NHWC memory format")
+    parser.add_argument(
+        "--layout",
+        choices=["auto", "nchw", "nhwc"],
+        default="auto",
+        help="convolution memory format (auto: the wrapper's default, NHWC on CPU, NCHW on CUDA)",
+    )
     parser.add_argument(
         "--no-uncached", action="store_true", help="skip the comparison without the source cache"
     )
@@ -102,10 +107,6 @@ def main() -> int:
     for precision in precisions:
         torch.manual_seed(0)
         kp_detector, generator = build(VOX_256)
-        if args.channels_last:
-            kp_detector, generator = (
-                m.to(memory_format=torch.channels_last) for m in (kp_detector, generator)
-            )
         w = FommWrapper(
             kp_detector,
             generator,
@@ -113,13 +114,13 @@ def main() -> int:
             device=str(device),
             precision=precision,
             fold_bn=not args.no_fold,
+            channels_last={"auto": None, "nchw": False, "nhwc": True}[args.layout],
         )
         w.set_source(source)
         w.calibrate(driver)
         x = w.to_tensor(driver)
-        if args.channels_last:
-            x = x.contiguous(memory_format=torch.channels_last)
-        print(f"{precision}:", flush=True)
+        layout = "NHWC" if w.channels_last else "NCHW"
+        print(f"{precision}, {layout}, batch norms {'separate' if args.no_fold else 'folded'}:", flush=True)
 
         @torch.inference_mode()
         def step(image: torch.Tensor, w=w) -> torch.Tensor:

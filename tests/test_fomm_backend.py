@@ -270,3 +270,24 @@ def test_vox256_half_precision_on_cuda_agrees_with_float32():
         b.calibrate(_face(2))
         frames[precision] = b.animate(_face(2, shift=12)).astype(int)
     assert np.abs(frames["fp16"] - frames["fp32"]).mean() < 2.0
+
+
+def test_memory_layout_and_folding_do_not_change_the_frames():
+    """NHWC convolutions and folded batch norms are speed choices only."""
+    frames = []
+    for channels_last, fold_bn in ((False, False), (True, True), (True, False)):
+        kp_detector, generator = build(TINY)
+        w = FommBackend.from_networks(
+            perturb_(kp_detector, 41),
+            perturb_(generator, 42),
+            config=TINY,
+            device="cpu",
+            channels_last=channels_last,
+            fold_bn=fold_bn,
+        )
+        assert w.wrapper.channels_last is channels_last
+        w.set_source(_face(1))
+        w.calibrate(_face(2))
+        frames.append(w.animate(_face(2, shift=25)).astype(int))
+    for other in frames[1:]:
+        assert np.abs(other - frames[0]).max() <= 1

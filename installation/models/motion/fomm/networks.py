@@ -303,17 +303,18 @@ class KPDetector(nn.Module):
             self.down = AntiAliasInterpolation2d(config.num_channels, c.scale_factor)
 
     def forward(self, image: Tensor) -> Keypoints:
+        # reshape, not view, below: with channels_last weights conv outputs are NHWC in memory.
         x = self.down(image) if self.scale_factor != 1 else image
         features = self.predictor(x)
         logits = self.kp(features).float()
         b, k, h, w = logits.shape
-        heatmap = F.softmax(logits.view(b, k, -1) / self.temperature, dim=2).view(b, k, h, w)
+        heatmap = F.softmax(logits.reshape(b, k, -1) / self.temperature, dim=2).reshape(b, k, h, w)
         grid = coordinate_grid(h, w, device=heatmap.device)
         value = (heatmap[..., None] * grid).sum(dim=(2, 3))
         jacobian = None
         if self.jacobian is not None:
-            maps = self.jacobian(features).float().view(b, k, 4, h, w)
-            jacobian = (heatmap[:, :, None] * maps).sum(dim=(3, 4)).view(b, k, 2, 2)
+            maps = self.jacobian(features).float().reshape(b, k, 4, h, w)
+            jacobian = (heatmap[:, :, None] * maps).sum(dim=(3, 4)).reshape(b, k, 2, 2)
         return Keypoints(value, jacobian)
 
 
@@ -372,9 +373,11 @@ class DenseMotionNetwork(nn.Module):
         repeated = source_small[:, None].expand(b, k1, ch, h, w).reshape(b * k1, ch, h, w)
         warped = F.grid_sample(
             repeated, motions.reshape(b * k1, h, w, 2).to(repeated.dtype), align_corners=True
-        ).view(b, k1, ch, h, w)
+        ).reshape(b, k1, ch, h, w)
         # Per slot: [heatmap difference, warped R, G, B], as the checkpoint was trained.
-        features = torch.cat([heat[:, :, None].to(warped.dtype), warped], dim=2).view(b, k1 * (ch + 1), h, w)
+        features = torch.cat([heat[:, :, None].to(warped.dtype), warped], dim=2).reshape(
+            b, k1 * (ch + 1), h, w
+        )
         prediction = self.hourglass(features)
         mask = F.softmax(self.mask(prediction).float(), dim=1)
         deformation = torch.einsum("bkhw,bkhwi->bhwi", mask, motions)
