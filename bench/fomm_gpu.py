@@ -91,7 +91,10 @@ def main() -> int:
     parser.add_argument(
         "--no-uncached", action="store_true", help="skip the comparison without the source cache"
     )
+    parser.add_argument("--threads", type=int, help="CPU threads for torch (default: torch's choice)")
     args = parser.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
 
     device = pick_device(args.device)
     cuda = device.type == "cuda"
