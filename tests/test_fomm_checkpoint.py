@@ -149,6 +149,18 @@ def test_files_that_are_not_checkpoints_are_named(tmp_path, content, says):
     assert str(path) in str(err.value) and "models/fomm/vox-cpk.pth.tar" in str(err.value)
 
 
+def test_a_tarred_checkpoint_is_named(tmp_path):
+    import tarfile
+
+    inner = tmp_path / "vox-cpk.pth.tar"
+    save_networks(inner, *build(TINY))
+    path = tmp_path / "models.tar"
+    with tarfile.open(path, "w") as archive:
+        archive.add(inner, "vox-cpk.pth.tar")
+    with pytest.raises(CheckpointError, match="is a real tar archive"):
+        read_checkpoint(path)
+
+
 def test_a_zipped_checkpoint_is_named(tmp_path):
     import zipfile
 
