@@ -16,6 +16,7 @@ log = logging.getLogger("bayard.services")
 # Modules that may offer `add_commands(subparsers)`; missing ones are skipped.
 ROOM_CLIS = (
     "installation.runtime.cli",
+    "installation.models.motion.fomm.cli",
     "installation.models.motion.cli",
     "installation.models.detector.cli",
     "installation.models.generator.cli",
