@@ -15,7 +15,13 @@ spectrum, averaged over tiles with a Hann window against edge leakage:
 * colour: correlation of the residuals of R, G and B (a camera's demosaicing and
   chroma noise decorrelate them; a network that paints RGB together does not), and the
   chroma-to-luma residual energy ratio;
-* the residual's kurtosis (photographic noise is heavy-tailed around edges).
+* the residual's kurtosis (photographic noise is heavy-tailed around edges);
+* residual co-occurrences (SPAM, from steganalysis: Pevny, Bas and Fridrich 2010): how
+  often each triple of neighbouring pixel differences occurs, differences quantised to
+  -3..3 in steps of 2 grey levels, along rows and columns. This local texture statistic
+  is what separates StyleGAN2 faces from photographs best after JPEG in our checks
+  (leave-one-out on the evaluation faces: ROC AUC ~0.77 against ~0.58 for the
+  spectral groups alone); see docs/detector.md.
 
 All features are ratios or normalised quantities, so brightness and contrast changes
 move them little. Computing them takes a few milliseconds per 256x256 tile.
@@ -37,6 +43,9 @@ GRID_PAIRS = [(i, j) for i in range(GRID_STEPS + 1) for j in range(i, GRID_STEPS
 PROFILE_BINS = 12
 CURVE_BINS = 64  # finer radial curve for the visitor-facing explanation
 AC_LAGS = (1, 2, 3, 4, 8)
+SPAM_T = 3  # differences clipped to -T..T after quantisation
+SPAM_STEP = 2.0  # grey levels per quantisation step
+SPAM_BINS = (2 * SPAM_T + 1) ** 3
 
 
 def feature_names() -> list[str]:
@@ -44,6 +53,7 @@ def feature_names() -> list[str]:
     names += [f"profile_{b}" for b in range(PROFILE_BINS)]
     names += [f"autocorr_axis_{k}" for k in AC_LAGS] + [f"autocorr_diag_{k}" for k in AC_LAGS]
     names += ["corr_rg", "corr_gb", "corr_rb", "chroma_luma_ratio", "log_kurtosis"]
+    names += [f"spam_{k}" for k in range(SPAM_BINS)]
     return names
 
 
@@ -80,6 +90,7 @@ class SpectralAnalysis:
     log_power: np.ndarray
     peakiness: np.ndarray  # log power minus its local mean: peaks stand out, content does not
     residual_rgb: np.ndarray  # (H, W, 3) float32 residuals of the prepared image
+    luma: np.ndarray  # (H, W) float32 grey levels 0..255 of the prepared image
 
 
 def analyse(prepared: np.ndarray) -> SpectralAnalysis:
@@ -98,7 +109,7 @@ def analyse(prepared: np.ndarray) -> SpectralAnalysis:
     shifted = np.fft.fftshift(log_power).astype(np.float32)
     local = cv2.blur(np.pad(shifted, 3, mode="wrap"), (7, 7))[3:-3, 3:-3]
     peakiness = np.fft.ifftshift(shifted - local).astype(np.float64)
-    return SpectralAnalysis(power, log_power, peakiness, residual_rgb)
+    return SpectralAnalysis(power, log_power, peakiness, residual_rgb, (rgb @ LUMA) * 255.0)
 
 
 def _grid_value(peakiness: np.ndarray, i: int, j: int) -> float:
@@ -118,6 +129,17 @@ def radial_curve(log_power: np.ndarray, bins: int) -> np.ndarray:
     index, counts = _radius_bins(log_power.shape[0], bins)
     sums = np.bincount(index, weights=log_power.ravel(), minlength=bins + 1)
     return (sums[:bins] / np.maximum(counts[:bins], 1)).astype(np.float64)
+
+
+def spam(luma: np.ndarray) -> np.ndarray:
+    """Log frequencies of quantised difference triples, rows and columns pooled."""
+    bins = 2 * SPAM_T + 1
+    counts = np.zeros(SPAM_BINS, dtype=np.float64)
+    for plane in (luma, luma.T):
+        q = np.clip(np.rint(np.diff(plane, axis=1) / SPAM_STEP), -SPAM_T, SPAM_T).astype(np.int64) + SPAM_T
+        index = (q[:, :-2] * bins + q[:, 1:-1]) * bins + q[:, 2:]
+        counts += np.bincount(index.ravel(), minlength=SPAM_BINS)
+    return np.log(counts / counts.sum() + 1e-6)
 
 
 def features_from(analysis: SpectralAnalysis) -> np.ndarray:
@@ -141,7 +163,7 @@ def features_from(analysis: SpectralAnalysis) -> np.ndarray:
     chroma_ratio = np.log((chroma**2).mean() + 1e-4 * luma_energy) - np.log(luma_energy)
     kurtosis = np.mean(luma**4) / max(np.mean(luma**2) ** 2, 1e-20)
     colour = [corr[0, 1], corr[1, 2], corr[0, 2], chroma_ratio, np.log(kurtosis)]
-    return np.asarray(peak + list(profile) + ac_axis + ac_diag + colour, dtype=np.float64)
+    return np.concatenate([np.asarray(peak + list(profile) + ac_axis + ac_diag + colour, dtype=np.float64), spam(analysis.luma)])
 
 
 def extract(prepared: np.ndarray) -> np.ndarray:

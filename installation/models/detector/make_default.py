@@ -33,7 +33,7 @@ from . import metrics
 from .base import DEFAULT_MODELS_DIR
 from .preprocess import TILE, jpeg_roundtrip, prepare
 from .spectral import DEFAULT_WEIGHTS, SpectralModel, describe
-from .synth import resynthesise
+from .synth import ordinary_resample, resynthesise
 
 # Photographs (and photographic textures) only: drawings, logos and synthetic test
 # patterns would teach the detector nothing about cameras.
@@ -94,7 +94,9 @@ def find_sources(given: list[Path]) -> dict[str, np.ndarray]:
 
 def augment(image: np.ndarray, rng: np.random.Generator, fake: bool) -> np.ndarray:
     """One training example. Real and fake differ only in `resynthesise`; every other
-    step, including its random draws, is shared so no side effect marks a class."""
+    step, including its random draws, is shared so no side effect marks a class. Half
+    the real crops are shrunk and re-enlarged by an ordinary interpolator, so "soft" is
+    not a sign of "generated" (see `synth.ordinary_resample`)."""
     h, w = image.shape[:2]
     side = int(rng.integers(TILE, min(h, w, 4 * TILE) + 1))
     top, left = int(rng.integers(0, h - side + 1)), int(rng.integers(0, w - side + 1))
@@ -103,8 +105,11 @@ def augment(image: np.ndarray, rng: np.random.Generator, fake: bool) -> np.ndarr
         crop = crop[:, ::-1]
     crop = np.ascontiguousarray(crop)
     generator_seed = int(rng.integers(2**31))
+    resample_draw = rng.random()  # drawn for both classes so later draws stay paired
     if fake:
         crop = resynthesise(crop, np.random.default_rng(generator_seed))
+    elif resample_draw < 0.5:
+        crop = ordinary_resample(crop, np.random.default_rng(generator_seed))
     if rng.random() < 0.7 and side >= TILE * 1.3:
         # Publication downscale: generators' full-size output is usually shrunk before
         # it is shown (thispersondoesnotexist's 1024 px faces are often seen at 512).

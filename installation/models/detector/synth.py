@@ -61,7 +61,7 @@ STAGES = (_transposed_conv, _nearest_conv, _fir_upsample)
 def resynthesise(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """An RGB uint8 image rebuilt through 1-3 random 2x up-sampling stages, same size."""
     h, w = image.shape[:2]
-    steps = int(rng.choice([1, 2, 3], p=[0.4, 0.4, 0.2]))
+    steps = int(rng.choice([1, 2, 3], p=[0.5, 0.35, 0.15]))
     factor = 2**steps
     small_w, small_h = max(8, w // factor), max(8, h // factor)
     x = cv2.resize(image, (small_w, small_h), interpolation=cv2.INTER_AREA).astype(np.float32) / 255.0
@@ -80,3 +80,15 @@ def resynthesise(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     if x.shape[:2] != (h, w):
         x = cv2.resize(x, (w, h), interpolation=cv2.INTER_AREA if x.shape[0] > h else cv2.INTER_CUBIC)
     return np.round(x * 255.0).astype(np.uint8)
+
+
+def ordinary_resample(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A real photograph shrunk and enlarged again by an ordinary interpolator (Lanczos,
+    cubic or linear), as happens to real pictures on the web and in face data sets (many
+    FFHQ photographs were enlarged to 1024 px). Used for part of the *real* class so the
+    detector must tell learned up-sampling from plain loss of detail, not sharp from soft."""
+    h, w = image.shape[:2]
+    factor = float(rng.choice([1.5, 2.0, 3.0, 4.0]))
+    small = cv2.resize(image, (max(8, round(w / factor)), max(8, round(h / factor))), interpolation=cv2.INTER_AREA)
+    method = (cv2.INTER_LANCZOS4, cv2.INTER_CUBIC, cv2.INTER_LINEAR)[int(rng.integers(3))]
+    return cv2.resize(small, (w, h), interpolation=method)
