@@ -9,6 +9,9 @@ from dataclasses import dataclass
 import numpy as np
 
 
+MIN_PLATT_SLOPE = 0.05
+
+
 def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 0.5 * (1.0 + np.tanh(0.5 * z))  # overflow-free
 
@@ -47,6 +50,17 @@ def fit_platt(logits: np.ndarray, y: np.ndarray) -> tuple[float, float]:
         a, b = a - step[0], b - step[1]
         if np.max(np.abs(step)) < 1e-9:
             break
+    if a < MIN_PLATT_SLOPE:
+        # Held-out data that disagrees with the model may shrink its confidence but must
+        # not turn it upside down (with a handful of calibration images that would be noise):
+        # keep the ranking, and refit the offset for the floored slope.
+        a = MIN_PLATT_SLOPE
+        for _ in range(100):
+            p = _sigmoid(a * logits + b)
+            step = np.sum(p - targets) / (np.sum(p * (1 - p)) + 1e-9)
+            b -= step
+            if abs(step) < 1e-9:
+                break
     return float(a), float(b)
 
 

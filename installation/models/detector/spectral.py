@@ -128,14 +128,11 @@ def _spectrum_image(log_power: np.ndarray) -> np.ndarray:
 def _peaks(peakiness: np.ndarray) -> list[tuple[float, float]]:
     n = peakiness.shape[0]
     step = n // 8
+    strongest = features.local_max(peakiness)
     found = []
     for iy in range(-4, 5):
         for ix in range(-4, 5):
-            if (iy, ix) == (0, 0):
-                continue
-            y, x = (iy * step) % n, (ix * step) % n
-            block = peakiness[np.ix_([(y + d) % n for d in (-1, 0, 1)], [(x + d) % n for d in (-1, 0, 1)])]
-            if block.max() >= PEAK_MARK_LOG:
+            if (iy, ix) != (0, 0) and strongest[(iy * step) % n, (ix * step) % n] >= PEAK_MARK_LOG:
                 found.append((ix / 8.0, iy / 8.0))
     return found
 
