@@ -52,7 +52,7 @@ class Explanation:
     spectrum_image: uint8 (N, N) log power spectrum of the noise residual, centred
         (zero frequency in the middle), ready to display as a grey or false-colour image.
     frequencies: radial frequency of each curve point, in cycles per pixel (0..0.5).
-    curve: the image's azimuthally averaged log power spectrum.
+    curve: the image's azimuthally averaged log power spectrum, relative to its mean.
     reference_real / reference_fake: typical curves of real and generated images, stored
         with the model (means over its fitting data), on the same scale as `curve`.
     peaks: tell-tale peaks found, each (fx, fy) in cycles per pixel, centred coordinates.

@@ -19,7 +19,10 @@ from .preprocess import prepare
 
 DEFAULT_WEIGHTS = "spectral.npz"
 FORMAT_VERSION = 1
-PEAK_MARK_LOG = 1.5  # a grid cell this much above its neighbourhood (natural log, ~4.5x power) is marked
+# A grid cell this far above its neighbourhood (natural log; ~12x the power) is marked.
+# JPEG's own 8x8 blocks lift the same cells in every image to about 1-2, so a lower
+# mark would ring photographs too (seen on smooth skies).
+PEAK_MARK_LOG = 2.5
 
 
 @dataclass
@@ -109,7 +112,10 @@ class SpectralModel:
 
 
 def curve_of(analysis: features.SpectralAnalysis) -> np.ndarray:
-    return features.radial_curve(analysis.log_power, features.CURVE_BINS)
+    """The averaged log spectrum relative to its own mean: the shape, not the overall
+    noise level (which depends on exposure and contrast), is what compares across images."""
+    curve = features.radial_curve(analysis.log_power, features.CURVE_BINS)
+    return curve - curve.mean()
 
 
 def describe(prepared: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -143,7 +149,9 @@ def spectral_explanation(image: np.ndarray, model: SpectralModel | None = None) 
     curve = curve_of(analysis)
     peaks = _peaks(analysis.peakiness)
     if model is not None:
-        ref_real, ref_fake = model.reference_real, model.reference_fake
+        # mean-centred like `curve` (idempotent for files whose curves already are)
+        ref_real = model.reference_real - np.mean(model.reference_real)
+        ref_fake = model.reference_fake - np.mean(model.reference_fake)
     else:
         ref_real = ref_fake = np.full_like(curve, np.nan)
     return Explanation(
