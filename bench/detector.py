@@ -57,6 +57,13 @@ def timing(detector) -> None:
     print(f"scoring a 512x512 image (2x2 tiles): {big_ms:.1f} ms")
 
 
+def _per_image(thresholds, labels, folds, real_idx, fake_idx) -> np.ndarray:
+    per = np.zeros(len(labels))
+    for fold, threshold in enumerate(thresholds):
+        per[np.r_[real_idx[fold::folds], fake_idx[fold::folds]]] = threshold
+    return per
+
+
 def show(title: str, report: metrics.Report) -> None:
     print(title)
     for line in report.lines():
@@ -91,8 +98,10 @@ def main() -> int:
     real_images = [read_image(p) for p in real_files]
     fake_images = [read_image(p) for p in fake_files]
     labels = np.r_[np.zeros(len(real_images)), np.ones(len(fake_images))]
-    probabilities = np.array([detector.score(im).probability for im in real_images + fake_images])
-    show(f"shipped model on {faces} (people: 48-59%):", metrics.evaluate(labels, probabilities, detector.threshold))
+    verdicts = [detector.score(im) for im in real_images + fake_images]
+    probabilities = np.array([v.probability for v in verdicts])
+    log_odds = np.array([v.log_odds for v in verdicts])
+    show(f"shipped model on {faces} (people: 48-59%):", metrics.evaluate(labels, probabilities, detector.threshold, log_odds))
 
     # fit on one part, evaluate on the rest (k folds, stratified, fixed seed)
     rows = [describe(prepare(im)) for im in real_images + fake_images]
@@ -101,6 +110,7 @@ def main() -> int:
     rng = np.random.default_rng(0)
     real_idx, fake_idx = rng.permutation(len(real_images)), len(real_images) + rng.permutation(len(fake_images))
     scores = np.zeros(len(labels))
+    log_odds = np.zeros(len(labels))
     thresholds = []
     for fold in range(args.folds):
         test = np.r_[real_idx[fold :: args.folds], fake_idx[fold :: args.folds]]
@@ -114,11 +124,14 @@ def main() -> int:
             curves[fit][labels[fit] == 0], curves[fit][labels[fit] == 1],
         )
         scores[test] = model.linear.probability(x[test])
+        log_odds[test] = model.linear.calibrated_logits(x[test])
         thresholds.append(model.linear.threshold)
-        fold_report = metrics.evaluate(labels[test], scores[test], model.linear.threshold)
+        fold_report = metrics.evaluate(labels[test], scores[test], model.linear.threshold, log_odds[test])
         print(f"fold {fold + 1}/{args.folds}: accuracy {fold_report.accuracy:.3f}, AP {fold_report.average_precision:.3f}, "
               f"AUC {fold_report.roc_auc:.3f}, threshold {model.linear.threshold:.3f}")
-    pooled = metrics.evaluate(labels, scores, float(np.mean(thresholds)))
+    # Pooled: each image judged against its own fold's threshold.
+    verdict_scores = np.array([s - t for s, t in zip(scores, _per_image(thresholds, labels, args.folds, real_idx, fake_idx))])
+    pooled = metrics.evaluate(labels, verdict_scores + 0.5, 0.5, log_odds)
     show(f"fit on {args.folds - 1}/{args.folds}, evaluated on the rest, pooled over folds:", pooled)
 
     portraits = sorted(data.glob("portrait-*.jpg"))

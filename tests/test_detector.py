@@ -109,6 +109,10 @@ def test_metrics_against_hand_computed_cases():
     report = metrics.evaluate(labels, scores, 0.375)
     assert report.confusion == ((1, 1), (1, 1))
     assert report.accuracy == pytest.approx(0.5)
+    # probabilities saturated to 1.0 tie; log-odds keep the order for AP and AUC
+    saturated = metrics.evaluate([0, 1, 1, 0], [1.0, 1.0, 0.2, 0.1], 0.5, ranking=[40.0, 50.0, -1.0, -2.0])
+    assert saturated.roc_auc == pytest.approx(0.75) and saturated.accuracy == pytest.approx(0.5)
+    assert metrics.roc_auc([0, 1, 1, 0], [1.0, 1.0, 0.2, 0.1]) == pytest.approx(0.625)
     perfect = metrics.evaluate([0, 0, 1], [0.1, 0.2, 0.9], 0.5)
     assert perfect.accuracy == 1.0 and perfect.roc_auc == 1.0 and perfect.average_precision == 1.0
 

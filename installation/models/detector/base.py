@@ -30,6 +30,9 @@ class DetectorUnavailable(RuntimeError):
 class Verdict:
     probability: float  # calibrated probability that the image is generated
     threshold: float  # the calibrated cut: at or above it the verdict is "fake"
+    # Calibrated log-odds: the same order as `probability` without its saturation at
+    # 0 and 1 in floating point, so rankings (AP, ROC AUC) keep their ties honest.
+    log_odds: float | None = None
 
     @property
     def fake(self) -> bool:

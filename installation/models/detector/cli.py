@@ -15,7 +15,7 @@ from tqdm import tqdm
 
 from ...registry import UnknownName
 from . import metrics
-from .base import DEFAULT_MODELS_DIR, DETECTORS, Detector, DetectorUnavailable
+from .base import DEFAULT_MODELS_DIR, DETECTORS, Detector, DetectorUnavailable, Verdict
 from .linear import best_threshold
 from .preprocess import ImageError, list_images, prepare, read_image
 from .spectral import DEFAULT_WEIGHTS, SpectralDetector, SpectralModel, describe
@@ -108,14 +108,14 @@ def _load(args: argparse.Namespace) -> Detector:
     return cls(weights=args.model, models_dir=Path(args.models_dir))
 
 
-def _score_folder(detector: Detector, files: list[Path], label: str) -> list[float]:
-    probabilities = []
+def _score_folder(detector: Detector, files: list[Path], label: str) -> list[Verdict]:
+    verdicts = []
     for path in tqdm(files, desc=f"scoring {label}", unit="img"):
         try:
-            probabilities.append(detector.score(read_image(path)).probability)
+            verdicts.append(detector.score(read_image(path)))
         except ImageError as error:
             tqdm.write(f"skipped: {error}")
-    return probabilities
+    return verdicts
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
@@ -130,9 +130,11 @@ def _cmd_eval(args: argparse.Namespace) -> int:
         _err("no readable images in one of the folders; nothing to evaluate")
         return 2
     labels = np.r_[np.zeros(len(real)), np.ones(len(fake))]
-    probabilities = np.r_[real, fake]
+    verdicts = real + fake
+    probabilities = np.array([v.probability for v in verdicts])
+    ranking = None if any(v.log_odds is None for v in verdicts) else np.array([v.log_odds for v in verdicts])
     threshold = float(getattr(detector, "threshold", 0.5))
-    report = metrics.evaluate(labels, probabilities, threshold)
+    report = metrics.evaluate(labels, probabilities, threshold, ranking)
     print(f"detector: {args.detector}" + (f" ({args.model})" if args.model else ""))
     for line in report.lines():
         print(line)

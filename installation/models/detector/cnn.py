@@ -162,4 +162,4 @@ class CNNDetector(Detector):
     def score(self, image: np.ndarray) -> Verdict:
         with self.torch.inference_mode():
             logit = self.model(self.tensor(image))
-        return Verdict(float(self.torch.sigmoid(logit)[0, 0]), self.threshold)
+        return Verdict(float(self.torch.sigmoid(logit)[0, 0]), self.threshold, float(logit[0, 0]))

@@ -99,8 +99,11 @@ class LinearModel:
         z = (np.atleast_2d(x) - self.mean) / self.scale
         return z @ self.weights + self.bias
 
+    def calibrated_logits(self, x: np.ndarray) -> np.ndarray:
+        return self.platt_a * self.logits(x) + self.platt_b
+
     def probability(self, x: np.ndarray) -> np.ndarray:
-        return _sigmoid(self.platt_a * self.logits(x) + self.platt_b)
+        return _sigmoid(self.calibrated_logits(x))
 
     @classmethod
     def fit(cls, x: np.ndarray, y: np.ndarray, l2: float = 0.05) -> LinearModel:

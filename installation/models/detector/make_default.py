@@ -183,7 +183,9 @@ def main(argv: list[str] | None = None) -> int:
     model = SpectralModel.fit(
         x_train[y_train == 0], x_train[y_train == 1], (x_cal, y_cal), c_train[y_train == 0], c_train[y_train == 1], info=info
     )
-    report = metrics.evaluate(y_test, model.linear.probability(x_test), model.linear.threshold)
+    report = metrics.evaluate(
+        y_test, model.linear.probability(x_test), model.linear.threshold, model.linear.calibrated_logits(x_test)
+    )
     model.info["held_out_test"] = {
         "accuracy": report.accuracy,
         "average_precision": report.average_precision,

@@ -81,8 +81,11 @@ class Report:
         ]
 
 
-def evaluate(labels, probabilities, threshold: float) -> Report:
+def evaluate(labels, probabilities, threshold: float, ranking=None) -> Report:
+    """Accuracy and confusion from probabilities at the threshold; AP and ROC AUC from
+    `ranking` when given (log-odds: same order, no saturated ties), else the probabilities."""
     labels, probabilities = _check(labels, probabilities)
+    order = probabilities if ranking is None else _check(labels, ranking)[1]
     verdict = (probabilities >= threshold).astype(np.int64)
     tn = int(np.sum((labels == 0) & (verdict == 0)))
     fp = int(np.sum((labels == 0) & (verdict == 1)))
@@ -92,8 +95,8 @@ def evaluate(labels, probabilities, threshold: float) -> Report:
         n_real=int(np.sum(labels == 0)),
         n_fake=int(np.sum(labels == 1)),
         accuracy=float((tn + tp) / max(labels.size, 1)),
-        average_precision=average_precision(labels, probabilities),
-        roc_auc=roc_auc(labels, probabilities),
+        average_precision=average_precision(labels, order),
+        roc_auc=roc_auc(labels, order),
         threshold=float(threshold),
         confusion=((tn, fp), (fn, tp)),
     )

@@ -189,7 +189,8 @@ class SpectralDetector(Detector):
         return self.model.linear.threshold
 
     def verdict_for(self, row: np.ndarray) -> Verdict:
-        return Verdict(float(self.model.linear.probability(row)[0]), self.threshold)
+        log_odds = float(self.model.linear.calibrated_logits(row)[0])
+        return Verdict(float(self.model.linear.probability(row)[0]), self.threshold, log_odds)
 
     def score(self, image: np.ndarray) -> Verdict:
         return self.verdict_for(features.extract(prepare(image)))
