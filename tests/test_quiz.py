@@ -211,3 +211,10 @@ def test_default_scene_file_plays_from_a_fresh_clone(tmp_path):
         array = pygame.surfarray.array3d(frame)
         warm = (array[:, :, 0] > 150) & (array[:, :, 2] < 90)
         assert warm.mean() > 0.02
+
+
+def test_start_card_does_not_give_answers_away(tmp_path):
+    with run_test(_show(tmp_path), size=SIZE) as pilot:
+        scene = _scene(pilot)
+        truths = [scene.items[k].item.truth for k in scene._previews()]
+        assert sorted(truths) == ["fake", "fake", "real", "real"]

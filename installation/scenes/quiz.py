@@ -417,11 +417,24 @@ class QuizScene(Scene):
         c = self.config
         return rgb(c.foreground), rgb(c.accent), tuple(round(v * 0.62) for v in rgb(c.foreground))
 
+    def _previews(self) -> list[str]:
+        """Up to four items for the start card, real and generated alternating so the
+        card never hints at which is which (items are listed real-first)."""
+        real = [k for k, p in self.items.items() if p.item.truth == "real"]
+        fake = [k for k, p in self.items.items() if p.item.truth == "fake"]
+        picker = random.Random(self.config.seed or 1840)
+        picker.shuffle(real)
+        picker.shuffle(fake)
+        mixed = [k for pair in zip(fake, real) for k in pair] + real[len(fake):] + fake[len(real):]
+        chosen = mixed[:4]
+        picker.shuffle(chosen)
+        return chosen
+
     def _draw_attract(self, surface: pygame.Surface) -> None:
         f = self.context.fonts
         fg, accent, dim = self._colours()
         w, h = surface.get_size()
-        previews = [p for p in self.items.values()][:4]
+        previews = [self.items[k] for k in self._previews()]
         side = round(h * 0.26)
         x0 = (w - len(previews) * side - (len(previews) - 1) * f.px(20)) // 2
         for i, p in enumerate(previews):
