@@ -143,7 +143,9 @@ def test_registry_and_unknown_name():
 
 def test_explanation_marks_upsampling_peaks(synthetic_model):
     detector = SpectralDetector(synthetic_model)
-    fake = detector.explain(upsampled(np.random.default_rng(41)))
+    fake_image = upsampled(np.random.default_rng(41))
+    fake = detector.explain(fake_image)
+    assert fake.verdict == detector.score(fake_image)  # the picture explains the same verdict
     real = detector.explain(natural(np.random.default_rng(42)))
     assert fake.spectrum_image.dtype == np.uint8 and fake.spectrum_image.shape == (256, 256)
     assert fake.curve.shape == fake.frequencies.shape == fake.reference_real.shape == fake.reference_fake.shape

@@ -143,9 +143,11 @@ def _peaks(peakiness: np.ndarray) -> list[tuple[float, float]]:
     return found
 
 
-def spectral_explanation(image: np.ndarray, model: SpectralModel | None = None) -> Explanation:
-    prepared = prepare(image)
-    analysis = features.analyse(prepared)
+def spectral_explanation(
+    image: np.ndarray, model: SpectralModel | None = None, analysis: features.SpectralAnalysis | None = None
+) -> Explanation:
+    if analysis is None:
+        analysis = features.analyse(prepare(image))
     curve = curve_of(analysis)
     peaks = _peaks(analysis.peakiness)
     if model is not None:
@@ -199,6 +201,7 @@ class SpectralDetector(Detector):
         return [self.score(image) for image in images]
 
     def explain(self, image: np.ndarray) -> Explanation:
-        explanation = spectral_explanation(image, self.model)
-        explanation.verdict = self.score(image)
+        analysis = features.analyse(prepare(image))  # one analysis serves verdict and picture
+        explanation = spectral_explanation(image, self.model, analysis)
+        explanation.verdict = self.verdict_for(features.features_from(analysis))
         return explanation
