@@ -61,6 +61,7 @@ def _scene(pilot):
 def _fresh_caches():
     quiz_module._REPORTED.clear()
     quiz_module._DETECTORS.clear()
+    quiz_module._JUDGED.clear()
     yield
 
 

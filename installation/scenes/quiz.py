@@ -44,9 +44,12 @@ DEFAULT_TIPS = [
     "Teeth and eyes: a row of teeth that never ends, pupils that are not round.",
     "And be humble: in a 2022 study people picked out StyleGAN2 faces at 48%, no better than chance.",
 ]
-PREVIEW_SIDE = 768  # items are decoded at most this large for display
+PREVIEW_SIDE = 640  # display copies are kept at most this large (~1.2 MB each; keep sets to ~100 items)
 _REPORTED: set[str] = set()  # broken items already logged (scenes are rebuilt on every play)
-_DETECTORS: dict[tuple[str, str], Any] = {}  # loaded once per process, by (name, folder)
+_DETECTORS: dict[tuple, Any] = {}  # loaded once per process, by (name, folder, its files)
+# Judgements by (file, size, mtime, detector): the scene is rebuilt on every showing and
+# judging an item costs tens of milliseconds; the cache holds no images, only results.
+_JUDGED: dict[tuple[str, int, int, int], Any] = {}
 
 
 class QuizConfig(SceneConfig):
@@ -100,7 +103,13 @@ def _load_detector(name: str, models_dir: Path | None) -> tuple[Any, str]:
     from ..registry import UnknownName
 
     folder = (models_dir / "detector") if models_dir is not None else DEFAULT_MODELS_DIR
-    key = (name, str(folder))
+    # Keyed by the folder's files and their times too, so a gallery that re-fits the
+    # detector is picked up at the next showing without a restart.
+    try:
+        files = tuple(sorted((p.name, p.stat().st_mtime_ns) for p in folder.iterdir() if p.is_file()))
+    except OSError:
+        files = ()
+    key = (name, str(folder), files)
     if key in _DETECTORS:
         return _DETECTORS[key], ""
     try:
@@ -166,9 +175,13 @@ class QuizScene(Scene):
             prepared = Prepared(item, draw.square_crop(image, min(PREVIEW_SIDE, min(image.shape[:2]))))
             if self.detector is not None:
                 try:
-                    # Judged on the full decoded file, not the display copy: resizing
-                    # would wash out exactly the traces the detector looks for.
-                    prepared.explanation = self.detector.explain(image)
+                    stat = item.path.stat()
+                    key = (str(item.path), stat.st_size, stat.st_mtime_ns, id(self.detector))
+                    if key not in _JUDGED:
+                        # Judged on the full decoded file, not the display copy: resizing
+                        # would wash out exactly the traces the detector looks for.
+                        _JUDGED[key] = self.detector.explain(image)
+                    prepared.explanation = _JUDGED[key]
                     prepared.verdict = prepared.explanation.verdict
                 except Exception as error:  # a detector failing on one item must not stop the quiz
                     if str(item.path) not in _REPORTED:
