@@ -382,7 +382,8 @@ class QuizScene(Scene):
         w, h = self.context.size
         f = self.context.fonts
         g: dict[str, pygame.Rect] = {}
-        side = round(h * 0.78)
+        # Sizes follow the tighter of width and height, so 16:9, 16:10 and 5:4 screens all fit.
+        side = min(round(h * 0.78), round(w * 0.48))
         g["single_image"] = pygame.Rect(round(w * 0.06), (h - side) // 2, side, side)
         column_x = g["single_image"].right + round(w * 0.05)
         column_w = w - column_x - round(w * 0.05)
@@ -398,7 +399,7 @@ class QuizScene(Scene):
         g["pair_left"] = pygame.Rect(left_x, top, pair_side, pair_side)
         g["pair_right"] = pygame.Rect(left_x + pair_side + gap, top, pair_side, pair_side)
         # reveal
-        small = round(h * 0.44)
+        small = min(round(h * 0.44), round(w * 0.24))
         g["reveal_image"] = pygame.Rect(round(w * 0.05), round(h * 0.08), small, small)
         g["reveal_spectrum"] = pygame.Rect(g["reveal_image"].right + f.px(24), round(h * 0.08), small, small)
         g["reveal_plot"] = pygame.Rect(round(w * 0.05), g["reveal_image"].bottom + f.px(30),
@@ -538,8 +539,8 @@ class QuizScene(Scene):
         if explained.explanation is not None:
             spectrum_rect = g["reveal_spectrum"]
             surface.blit(self._spectrum(explained, spectrum_rect.width), spectrum_rect)
-            whose = "its" if self.config.mode == "single" else "the generated picture's"
-            caption = f.line(f"{whose} noise spectrum: rings mark grid-like peaks", "sans", 22, dim)
+            whose = "its noise spectrum" if self.config.mode == "single" else "the generated one's noise spectrum"
+            caption = f.line(whose, "sans", 22, dim)
             surface.blit(caption, (spectrum_rect.x, spectrum_rect.bottom + f.px(4)))
             plot = g["reveal_plot"].copy()
             plot.y += f.px(24)
@@ -570,17 +571,23 @@ class QuizScene(Scene):
         machine = f.block(machine_text, "sans", 32, fg, col.width - f.px(60))
         surface.blit(machine, (col.x + f.px(56), y))
         y += machine.get_height() + f.px(28)
-        if explained.explanation is not None:
-            why = ("Generators build a picture by enlarging it step by step. The steps leave a faint regular grid in the "
-                   "finest detail, which shows as bright dots in the spectrum and bumps in the curve. Photographs have "
-                   "camera noise instead.")
-            text = f.block(why, "serif-light", 28, fg, col.width, line_spacing=1.3)
-            surface.blit(text, (col.x, y))
-            y += text.get_height() + f.px(20)
+        # bottom up: the button, the score, the credit; the explanation only where it fits
+        limit = col.bottom - f.px(130)
         credit = explained.item.credit if self.config.mode == "single" else ""
         if credit:
             block = f.block(credit, "sans", 20, dim, col.width)
-            surface.blit(block, (col.x, col.bottom - f.px(130) - block.get_height()))
+            limit -= block.get_height()
+            surface.blit(block, (col.x, limit))
+            limit -= f.px(16)
+        if explained.explanation is not None:
+            why = ("Generators build a picture by enlarging it step by step. The steps leave a faint regular grid in the "
+                   "finest detail, which shows as bright dots (ringed) in the spectrum and bumps in the curve. Photographs have "
+                   "camera noise instead.")
+            for size in (28, 24, 21):
+                text = f.block(why, "serif-light", size, fg, col.width, line_spacing=1.3)
+                if y + text.get_height() <= limit:
+                    surface.blit(text, (col.x, y))
+                    break
         surface.blit(f.line(self._score_line(), "sans-semibold", 28, accent), (col.x, col.bottom - f.px(110)))
         nxt = pygame.Rect(col.x, col.bottom - f.px(76), col.width, f.px(76))
         last = self.index + 1 >= len(self.round)

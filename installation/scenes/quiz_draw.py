@@ -61,10 +61,27 @@ def curve_plot(surface: pygame.Surface, fonts, rect: pygame.Rect, explanation: E
     """The averaged spectrum (coarse detail on the left, fine on the right) of this image
     against the typical curves stored with the detector; peak frequencies as ticks."""
     pygame.draw.rect(surface, (24, 22, 26), rect, border_radius=fonts.px(8))
-    inner = rect.inflate(-fonts.px(40), -fonts.px(70))
-    inner.y = rect.y + fonts.px(16)
-    curves = [(explanation.curve, accent, 4)]
+    small = 20
     have_refs = np.all(np.isfinite(explanation.reference_real)) and np.all(np.isfinite(explanation.reference_fake))
+    # legend on top, wrapped to the plot's width
+    legend = [("this image", accent)]
+    if have_refs:
+        legend = [("typical photograph", REAL_COLOUR), ("typical generated", FAKE_COLOUR)] + legend
+    pad = fonts.px(20)
+    x, y = rect.x + pad, rect.y + fonts.px(10)
+    line_h = fonts.line("Ag", "sans", small, ink).get_height()
+    for text, colour in legend:
+        label = fonts.line(text, "sans", small, ink)
+        needed = fonts.px(36) + label.get_width()
+        if x + needed > rect.right - pad and x > rect.x + pad:
+            x, y = rect.x + pad, y + line_h + fonts.px(4)
+        pygame.draw.line(surface, colour, (x, y + line_h // 2), (x + fonts.px(28), y + line_h // 2), max(2, fonts.px(4)))
+        surface.blit(label, (x + fonts.px(36), y))
+        x += needed + fonts.px(24)
+    top = y + line_h + fonts.px(12)
+    bottom = rect.bottom - line_h - fonts.px(14)
+    inner = pygame.Rect(rect.x + pad, top, rect.width - 2 * pad, max(10, bottom - top))
+    curves = [(explanation.curve, accent, 4)]
     if have_refs:
         curves = [(explanation.reference_real, REAL_COLOUR, 3), (explanation.reference_fake, FAKE_COLOUR, 3)] + curves
     values = np.concatenate([c for c, _, _ in curves])
@@ -74,28 +91,17 @@ def curve_plot(surface: pygame.Surface, fonts, rect: pygame.Rect, explanation: E
     x_of = lambda f: inner.x + (f / 0.5) * inner.width  # noqa: E731 - tiny local mapping
     y_of = lambda v: inner.bottom - (v - low) / span * inner.height  # noqa: E731
     for f in explanation.peak_frequencies:
-        x = round(x_of(min(f, 0.5)))
-        for y in range(inner.y, inner.bottom, fonts.px(14)):
-            pygame.draw.line(surface, (120, 255, 200), (x, y), (x, min(y + fonts.px(7), inner.bottom)), max(1, fonts.px(2)))
+        px = round(x_of(min(f, 0.5)))
+        for py in range(inner.y, inner.bottom, fonts.px(14)):
+            pygame.draw.line(surface, (120, 255, 200), (px, py), (px, min(py + fonts.px(7), inner.bottom)), max(1, fonts.px(2)))
     for values_, colour, width in curves:
         points = [(x_of(f), y_of(v)) for f, v in zip(freqs, values_)]
         pygame.draw.lines(surface, colour, False, points, max(1, fonts.px(width)))
     # axis words rather than numbers: visitors read "coarse -> fine detail"
-    small = 20
     left = fonts.line("coarse detail", "sans", small, ink)
     right = fonts.line("fine detail", "sans", small, ink)
-    y = inner.bottom + fonts.px(8)
-    surface.blit(left, (inner.x, y))
-    surface.blit(right, (inner.right - right.get_width(), y))
-    legend = [("this image", accent)]
-    if have_refs:
-        legend = [("typical photograph", REAL_COLOUR), ("typical generated", FAKE_COLOUR)] + legend
-    x = inner.x + left.get_width() + fonts.px(40)
-    for text, colour in legend:
-        pygame.draw.line(surface, colour, (x, y + fonts.px(12)), (x + fonts.px(28), y + fonts.px(12)), max(2, fonts.px(4)))
-        label = fonts.line(text, "sans", small, ink)
-        surface.blit(label, (x + fonts.px(36), y))
-        x += fonts.px(36) + label.get_width() + fonts.px(28)
+    surface.blit(left, (inner.x, inner.bottom + fonts.px(8)))
+    surface.blit(right, (inner.right - right.get_width(), inner.bottom + fonts.px(8)))
 
 
 def tick(surface: pygame.Surface, centre: tuple[int, int], size: int, good: bool) -> None:
