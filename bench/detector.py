@@ -56,8 +56,10 @@ def timing(detector) -> None:
     for _ in range(20):
         detector.score(big)
     big_ms = (time.perf_counter() - start) / 20 * 1000
-    print(f"scoring a 256x256 image: {per_image:.1f} ms wall, {per_image_cpu:.1f} ms CPU "
-          f"(features {feature_ms:.1f} ms; target <= 10 ms; load average {os.getloadavg()[0]:.1f})")
+    print(
+        f"scoring a 256x256 image: {per_image:.1f} ms wall, {per_image_cpu:.1f} ms CPU "
+        f"(features {feature_ms:.1f} ms; target <= 10 ms; load average {os.getloadavg()[0]:.1f})"
+    )
     print(f"scoring a 512x512 image (2x2 tiles): {big_ms:.1f} ms")
 
 
@@ -105,14 +107,20 @@ def main() -> int:
     verdicts = [detector.score(im) for im in real_images + fake_images]
     probabilities = np.array([v.probability for v in verdicts])
     log_odds = np.array([v.log_odds for v in verdicts])
-    show(f"shipped model on {faces} (people: 48-59%):", metrics.evaluate(labels, probabilities, detector.threshold, log_odds))
+    show(
+        f"shipped model on {faces} (people: 48-59%):",
+        metrics.evaluate(labels, probabilities, detector.threshold, log_odds),
+    )
 
     # fit on one part, evaluate on the rest (k folds, stratified, fixed seed)
     rows = [describe(prepare(im)) for im in real_images + fake_images]
     x = np.array([r for r, _ in rows])
     curves = np.array([c for _, c in rows])
     rng = np.random.default_rng(0)
-    real_idx, fake_idx = rng.permutation(len(real_images)), len(real_images) + rng.permutation(len(fake_images))
+    real_idx, fake_idx = (
+        rng.permutation(len(real_images)),
+        len(real_images) + rng.permutation(len(fake_images)),
+    )
     scores = np.zeros(len(labels))
     log_odds = np.zeros(len(labels))
     thresholds = []
@@ -124,17 +132,24 @@ def main() -> int:
         cal = np.r_[tr_real[: max(1, len(tr_real) // 4)], tr_fake[: max(1, len(tr_fake) // 4)]]
         fit = np.setdiff1d(train, cal)
         model = SpectralModel.fit(
-            x[fit][labels[fit] == 0], x[fit][labels[fit] == 1], (x[cal], labels[cal]),
-            curves[fit][labels[fit] == 0], curves[fit][labels[fit] == 1],
+            x[fit][labels[fit] == 0],
+            x[fit][labels[fit] == 1],
+            (x[cal], labels[cal]),
+            curves[fit][labels[fit] == 0],
+            curves[fit][labels[fit] == 1],
         )
         scores[test] = model.linear.probability(x[test])
         log_odds[test] = model.linear.calibrated_logits(x[test])
         thresholds.append(model.linear.threshold)
         fold_report = metrics.evaluate(labels[test], scores[test], model.linear.threshold, log_odds[test])
-        print(f"fold {fold + 1}/{args.folds}: accuracy {fold_report.accuracy:.3f}, AP {fold_report.average_precision:.3f}, "
-              f"AUC {fold_report.roc_auc:.3f}, threshold {model.linear.threshold:.3f}")
+        print(
+            f"fold {fold + 1}/{args.folds}: accuracy {fold_report.accuracy:.3f}, AP {fold_report.average_precision:.3f}, "
+            f"AUC {fold_report.roc_auc:.3f}, threshold {model.linear.threshold:.3f}"
+        )
     # Pooled: each image judged against its own fold's threshold.
-    verdict_scores = np.array([s - t for s, t in zip(scores, _per_image(thresholds, labels, args.folds, real_idx, fake_idx))])
+    verdict_scores = np.array(
+        [s - t for s, t in zip(scores, _per_image(thresholds, labels, args.folds, real_idx, fake_idx), strict=True)]
+    )
     pooled = metrics.evaluate(labels, verdict_scores + 0.5, 0.5, log_odds)
     show(f"fit on {args.folds - 1}/{args.folds}, evaluated on the rest, pooled over folds:", pooled)
 

@@ -24,10 +24,14 @@ def natural(rng: np.random.Generator, size: int = 256) -> np.ndarray:
 
 
 def upsampled(rng: np.random.Generator, size: int = 256) -> np.ndarray:
-    small = cv2.resize(natural(rng, size), (size // 2, size // 2), interpolation=cv2.INTER_AREA).astype(np.float32)
+    small = cv2.resize(natural(rng, size), (size // 2, size // 2), interpolation=cv2.INTER_AREA).astype(
+        np.float32
+    )
     up = np.zeros((size, size, 3), np.float32)
     up[::2, ::2] = small
     kernel = np.outer([1, 3, 3, 1], [1, 3, 3, 1]).astype(np.float32) / 16.0
-    kernel *= 1.0 + 0.25 * rng.standard_normal(kernel.shape).astype(np.float32)  # uneven overlap: checkerboard
+    kernel *= 1.0 + 0.25 * rng.standard_normal(kernel.shape).astype(
+        np.float32
+    )  # uneven overlap: checkerboard
     out = cv2.filter2D(up, -1, kernel, borderType=cv2.BORDER_REFLECT)
     return np.clip(np.round(out), 0, 255).astype(np.uint8)

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import cv2
 import numpy as np
 import pytest
 
-from installation.models.detector import DETECTORS, DetectorUnavailable, load_detector
-from installation.models.detector import features, metrics
+from installation.models.detector import DETECTORS, DetectorUnavailable, features, load_detector, metrics
 from installation.models.detector.base import DEFAULT_MODELS_DIR, Verdict
 from installation.models.detector.linear import LinearModel, best_threshold
 from installation.models.detector.preprocess import ImageError, jpeg_roundtrip, prepare, read_image
@@ -148,7 +144,9 @@ def test_explanation_marks_upsampling_peaks(synthetic_model):
     assert fake.verdict == detector.score(fake_image)  # the picture explains the same verdict
     real = detector.explain(natural(np.random.default_rng(42)))
     assert fake.spectrum_image.dtype == np.uint8 and fake.spectrum_image.shape == (256, 256)
-    assert fake.curve.shape == fake.frequencies.shape == fake.reference_real.shape == fake.reference_fake.shape
+    assert (
+        fake.curve.shape == fake.frequencies.shape == fake.reference_real.shape == fake.reference_fake.shape
+    )
     assert np.all(np.isfinite(fake.reference_real)) and np.all(np.isfinite(fake.reference_fake))
     assert len(fake.peaks) > len(real.peaks)
     assert 0.5 in fake.peak_frequencies  # the checkerboard of a 2x transposed convolution
@@ -181,7 +179,9 @@ def test_shipped_weights_load_and_score():
     verdict = detector.score(natural(np.random.default_rng(61)))
     assert 0.0 <= verdict.probability <= 1.0
     assert 0.05 < detector.threshold < 0.95
-    assert detector.model.info.get("made_by", "").startswith("python -m installation.models.detector.make_default")
+    assert detector.model.info.get("made_by", "").startswith(
+        "python -m installation.models.detector.make_default"
+    )
     assert SpectralDetector.availability(DEFAULT_MODELS_DIR).ok
 
 

@@ -35,21 +35,53 @@ def folders(tmp_path_factory):
 
 def test_fit_eval_score(folders, tmp_path, capsys):
     model = tmp_path / "gallery.npz"
-    assert _run(["detector", "fit", "--real", str(folders / "real"), "--fake", str(folders / "fake"), "-o", str(model)]) == 0
+    assert (
+        _run(
+            [
+                "detector",
+                "fit",
+                "--real",
+                str(folders / "real"),
+                "--fake",
+                str(folders / "fake"),
+                "-o",
+                str(model),
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr()
     assert model.is_file()
     assert "broken.jpg" in out.out + out.err  # reported and skipped, not fatal
     assert "calibrated on 3 real + 3 fake" in out.out
     assert "calibrated threshold" in out.out
 
-    assert _run(["detector", "eval", "--real", str(folders / "real"), "--fake", str(folders / "fake"), "--model", str(model)]) == 0
+    assert (
+        _run(
+            [
+                "detector",
+                "eval",
+                "--real",
+                str(folders / "real"),
+                "--fake",
+                str(folders / "fake"),
+                "--model",
+                str(model),
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     for needle in ("accuracy", "average precision", "ROC AUC", "said real", "threshold"):
         assert needle in out
     accuracy = float(out.split("accuracy: ")[1].split()[0])
     assert accuracy >= 0.9
 
-    images = [str(folders / "real" / "r00.png"), str(folders / "fake" / "f00.jpg"), str(folders / "real" / "broken.jpg")]
+    images = [
+        str(folders / "real" / "r00.png"),
+        str(folders / "fake" / "f00.jpg"),
+        str(folders / "real" / "broken.jpg"),
+    ]
     assert _run(["detector", "score", *images, "--model", str(model)]) == 0
     captured = capsys.readouterr()
     lines = captured.out.strip().splitlines()
@@ -61,10 +93,29 @@ def test_fit_eval_score(folders, tmp_path, capsys):
 
 
 def test_errors_are_one_line_and_nonzero(folders, tmp_path, capsys):
-    assert _run(["detector", "fit", "--real", str(tmp_path / "nowhere"), "--fake", str(folders / "fake"), "-o", str(tmp_path / "m.npz")]) == 2
+    assert (
+        _run(
+            [
+                "detector",
+                "fit",
+                "--real",
+                str(tmp_path / "nowhere"),
+                "--fake",
+                str(folders / "fake"),
+                "-o",
+                str(tmp_path / "m.npz"),
+            ]
+        )
+        == 2
+    )
     err = capsys.readouterr().err
     assert "nowhere" in err and "Traceback" not in err
-    assert _run(["detector", "score", str(folders / "real" / "r00.png"), "--model", str(tmp_path / "missing.npz")]) == 2
+    assert (
+        _run(
+            ["detector", "score", str(folders / "real" / "r00.png"), "--model", str(tmp_path / "missing.npz")]
+        )
+        == 2
+    )
     assert "missing.npz" in capsys.readouterr().err
     assert _run(["detector", "score", str(folders / "real" / "r00.png"), "--detector", "spectrl"]) == 2
     assert "did you mean 'spectral'" in capsys.readouterr().err

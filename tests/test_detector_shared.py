@@ -46,7 +46,9 @@ def test_fitting_on_half_the_faces_beats_chance_on_the_other_half(face_images):
         test = np.r_[r[fold::2], f[fold::2]]
         train = np.setdiff1d(np.arange(len(labels)), test)
         tr_r, tr_f = train[labels[train] == 0], train[labels[train] == 1]
-        model = SpectralModel.fit(rows[tr_r], rows[tr_f], (rows[train], labels[train]), curves[tr_r], curves[tr_f])
+        model = SpectralModel.fit(
+            rows[tr_r], rows[tr_f], (rows[train], labels[train]), curves[tr_r], curves[tr_f]
+        )
         scores[test] = model.linear.logits(rows[test])
     assert metrics.roc_auc(labels, scores) > 0.7
 

@@ -34,7 +34,9 @@ def _show(root: Path, mode: str = "single", detector: bool = True, extra_keys: s
     _content(root)
     if detector:
         (root / "models" / "detector").mkdir(parents=True, exist_ok=True)
-        shutil.copy(REPO / "models" / "detector" / "spectral.npz", root / "models" / "detector" / "spectral.npz")
+        shutil.copy(
+            REPO / "models" / "detector" / "spectral.npz", root / "models" / "detector" / "spectral.npz"
+        )
     scene = f"""
         type = "quiz"
         id = "q"
@@ -178,13 +180,19 @@ def test_manifest_with_credits(tmp_path):
         '[[item]]\nimage = "quiz/real/real0.jpg"\ntruth = "real"\ncredit = "Photo: someone, CC0"\n\n'
         '[[item]]\nimage = "quiz/fake/fake0.jpg"\ntruth = "generated"\n'
     )
-    path = write_show(tmp_path, {"q": """
+    path = write_show(
+        tmp_path,
+        {
+            "q": """
         type = "quiz"
         id = "q"
         manifest = "quiz/items.toml"
         questions = 5
         detector = "none"
-        """}, size=SIZE)
+        """
+        },
+        size=SIZE,
+    )
     with run_test(path, size=SIZE) as pilot:
         scene = _scene(pilot)
         assert _status(pilot)["items"] == 2
@@ -200,7 +208,9 @@ def test_default_scene_file_plays_from_a_fresh_clone(tmp_path):
     from installation.preview import single_scene_show
 
     show = single_scene_show(load_show(REPO / "install.toml"), REPO / "scenes" / "quiz.toml")
-    show.config = show.config.model_copy(update={"show": show.config.show.model_copy(update={"state": str(tmp_path)})})
+    show.config = show.config.model_copy(
+        update={"show": show.config.show.model_copy(update={"state": str(tmp_path)})}
+    )
     with run_test(show, size=SIZE) as pilot:
         status = _status(pilot)
         assert status["items"] == 10 and status["machine_playing"], status

@@ -54,23 +54,43 @@ _JUDGED: dict[tuple[str, int, int, int], Any] = {}
 
 class QuizConfig(SceneConfig):
     mode: Literal["single", "pair"] = Field(
-        default="single", description="'single': real or generated? on one face; 'pair': which of two faces is real?"
+        default="single",
+        description="'single': real or generated? on one face; 'pair': which of two faces is real?",
     )
-    real: MediaPath | None = Field(default="quiz/real", description="folder of real photographs (ignored with a manifest)")
-    fake: MediaPath | None = Field(default="quiz/fake", description="folder of generated images (ignored with a manifest)")
+    real: MediaPath | None = Field(
+        default="quiz/real", description="folder of real photographs (ignored with a manifest)"
+    )
+    fake: MediaPath | None = Field(
+        default="quiz/fake", description="folder of generated images (ignored with a manifest)"
+    )
     manifest: MediaPath | None = Field(
-        default=None, description="a TOML file of [[item]] tables (image, truth = 'real'|'fake', credit); replaces the folders"
+        default=None,
+        description="a TOML file of [[item]] tables (image, truth = 'real'|'fake', credit); replaces the folders",
     )
-    questions: int = Field(default=5, ge=1, le=30, description="questions in one round, each item at most once")
-    reveal_seconds: float = Field(default=18.0, gt=2, le=120, description="seconds the reveal stays before the next question")
-    summary_seconds: float = Field(default=25.0, gt=2, le=300, description="seconds the end-of-round card stays")
+    questions: int = Field(
+        default=5, ge=1, le=30, description="questions in one round, each item at most once"
+    )
+    reveal_seconds: float = Field(
+        default=18.0, gt=2, le=120, description="seconds the reveal stays before the next question"
+    )
+    summary_seconds: float = Field(
+        default=25.0, gt=2, le=300, description="seconds the end-of-round card stays"
+    )
     idle_timeout: float | None = Field(
-        default=None, gt=0, description="seconds without an answer before an abandoned round returns to the start card; omitted: the show's attract.idle_timeout"
+        default=None,
+        gt=0,
+        description="seconds without an answer before an abandoned round returns to the start card; omitted: the show's attract.idle_timeout",
     )
-    detector: str | None = Field(default=None, description="detector backend; omitted: the show's models.detector; 'none': no machine")
+    detector: str | None = Field(
+        default=None, description="detector backend; omitted: the show's models.detector; 'none': no machine"
+    )
     heading: str = Field(default="Real or generated?", description="the start card's title")
-    tips: list[str] = Field(default_factory=lambda: list(DEFAULT_TIPS), description="the 'how to spot a generated face' card")
-    seed: int | None = Field(default=None, description="fixes the order of questions (tests, previews); omitted: random")
+    tips: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_TIPS), description="the 'how to spot a generated face' card"
+    )
+    seed: int | None = Field(
+        default=None, description="fixes the order of questions (tests, previews); omitted: random"
+    )
     background: Colour = Field(default="#111014", description="background colour '#rrggbb'")
     foreground: Colour = Field(default="#efe9df", description="text colour '#rrggbb'")
     accent: Colour = Field(default="#e0b25c", description="highlight colour '#rrggbb'")
@@ -140,7 +160,9 @@ class QuizScene(Scene):
         self.rng = random.Random(config.seed)
         self.round: list[tuple[Item, ...]] = []
         self.index = 0
-        self.answer: str | None = None  # visitor's answer to the current question: real|fake or the chosen key
+        self.answer: str | None = (
+            None  # visitor's answer to the current question: real|fake or the chosen key
+        )
         self.visitor_score = 0
         self.machine_score = 0
         self.machine_playing = False
@@ -160,7 +182,9 @@ class QuizScene(Scene):
             self.problem = str(error)
             self.log.warning("%s", error)
             items = []
-        name = c.detector or getattr(getattr(self.context.show_config, "models", None), "detector", "spectral")
+        name = c.detector or getattr(
+            getattr(self.context.show_config, "models", None), "detector", "spectral"
+        )
         self.detector, self.detector_note = _load_detector(name, self.context.models_dir)
         if self.detector is None:
             self.log.warning("quiz without a machine: %s", self.detector_note)
@@ -249,7 +273,9 @@ class QuizScene(Scene):
         self.round = draw_round(usable, self.config.questions, self.config.mode, self.rng)
         if not self.round:
             self.problem = self.problem or (
-                "pair mode needs at least one real and one generated item" if self.config.mode == "pair" else "no items"
+                "pair mode needs at least one real and one generated item"
+                if self.config.mode == "pair"
+                else "no items"
             )
             return
         self.index = 0
@@ -294,8 +320,16 @@ class QuizScene(Scene):
         except OSError as error:  # a full or read-only disk must not stop the visitor's game
             self.log.warning("quiz statistics not saved: %s", error)
         self.history.append({"question": question, "correct": correct, "machine_correct": machine_correct})
-        self.context.emit("quiz", (self.id, "answer", question[0].key if len(question) == 1 else "|".join(i.key for i in question),
-                                   int(correct), -1 if machine_correct is None else int(machine_correct)))
+        self.context.emit(
+            "quiz",
+            (
+                self.id,
+                "answer",
+                question[0].key if len(question) == 1 else "|".join(i.key for i in question),
+                int(correct),
+                -1 if machine_correct is None else int(machine_correct),
+            ),
+        )
         self._set("reveal")
 
     def _after_reveal(self) -> None:
@@ -304,15 +338,23 @@ class QuizScene(Scene):
             self._show_question()
             return
         self.rounds_played += 1
-        self.context.emit("quiz", (self.id, "round_finished", self.visitor_score, self.machine_score, len(self.round)))
+        self.context.emit(
+            "quiz", (self.id, "round_finished", self.visitor_score, self.machine_score, len(self.round))
+        )
         self._set("summary")
 
     # -- input ----------------------------------------------------------------------
     def _normalise(self, value: Any) -> str | None:
         word = str(value).strip().lower()
         if self.config.mode == "single":
-            return {"real": "real", "photo": "real", "photograph": "real", "fake": "fake", "generated": "fake",
-                    "synthetic": "fake"}.get(word)
+            return {
+                "real": "real",
+                "photo": "real",
+                "photograph": "real",
+                "fake": "fake",
+                "generated": "fake",
+                "synthetic": "fake",
+            }.get(word)
         question = self.round[self.index]
         index = {"left": 0, "0": 0, "right": 1, "1": 1}.get(word)
         return question[index].key if index is not None else None
@@ -402,8 +444,12 @@ class QuizScene(Scene):
         small = min(round(h * 0.44), round(w * 0.24))
         g["reveal_image"] = pygame.Rect(round(w * 0.05), round(h * 0.08), small, small)
         g["reveal_spectrum"] = pygame.Rect(g["reveal_image"].right + f.px(24), round(h * 0.08), small, small)
-        g["reveal_plot"] = pygame.Rect(round(w * 0.05), g["reveal_image"].bottom + f.px(30),
-                                       g["reveal_spectrum"].right - round(w * 0.05), round(h * 0.92) - g["reveal_image"].bottom - f.px(30))
+        g["reveal_plot"] = pygame.Rect(
+            round(w * 0.05),
+            g["reveal_image"].bottom + f.px(30),
+            g["reveal_spectrum"].right - round(w * 0.05),
+            round(h * 0.92) - g["reveal_image"].bottom - f.px(30),
+        )
         rx = g["reveal_spectrum"].right + round(w * 0.04)
         g["reveal_column"] = pygame.Rect(rx, round(h * 0.08), w - rx - round(w * 0.04), round(h * 0.84))
         return g
@@ -439,7 +485,7 @@ class QuizScene(Scene):
         picker = random.Random(self.config.seed or 1840)
         picker.shuffle(real)
         picker.shuffle(fake)
-        mixed = [k for pair in zip(fake, real) for k in pair] + real[len(fake):] + fake[len(real):]
+        mixed = [k for pair in zip(fake, real, strict=False) for k in pair] + real[len(fake) :] + fake[len(real) :]
         chosen = mixed[:4]
         picker.shuffle(chosen)
         return chosen
@@ -456,12 +502,22 @@ class QuizScene(Scene):
             draw.picture(surface, self._surface(p), rect)
         heading = f.block(self.config.heading, "serif", 92, fg, round(w * 0.8), align="center")
         surface.blit(heading, ((w - heading.get_width()) // 2, round(h * 0.47)))
-        sub = ("Which face is a photograph of a real person? You against the machine."
-               if self.config.mode == "pair" else "Photograph or invented by a computer? You against the machine.")
+        sub = (
+            "Which face is a photograph of a real person? You against the machine."
+            if self.config.mode == "pair"
+            else "Photograph or invented by a computer? You against the machine."
+        )
         line = f.block(sub, "serif-light", 38, fg, round(w * 0.7), align="center")
         surface.blit(line, ((w - line.get_width()) // 2, round(h * 0.47) + heading.get_height() + f.px(20)))
         if self.problem and not self.items:
-            note = f.block(f"The quiz has no pictures yet. {self.problem}", "sans", 26, dim, round(w * 0.7), align="center")
+            note = f.block(
+                f"The quiz has no pictures yet. {self.problem}",
+                "sans",
+                26,
+                dim,
+                round(w * 0.7),
+                align="center",
+            )
             surface.blit(note, ((w - note.get_width()) // 2, round(h * 0.82)))
             return
         button = pygame.Rect(0, 0, f.px(520), f.px(120))
@@ -474,7 +530,11 @@ class QuizScene(Scene):
             surface.blit(note, ((w - note.get_width()) // 2, button.bottom + f.px(24)))
 
     def _score_line(self) -> str:
-        machine = f"the machine {self.machine_score}" if self.machine_playing else "the machine is not playing today"
+        machine = (
+            f"the machine {self.machine_score}"
+            if self.machine_playing
+            else "the machine is not playing today"
+        )
         return f"Question {self.index + 1} of {len(self.round)}  ·  you {self.visitor_score}  ·  {machine}"
 
     def _draw_question(self, surface: pygame.Surface) -> None:
@@ -487,8 +547,14 @@ class QuizScene(Scene):
             draw.picture(surface, self._surface(self.items[question[0].key]), g["single_image"])
             col = g["column"]
             surface.blit(f.line(self._score_line(), "sans", 26, dim), (col.x, col.y))
-            prompt = f.block("A real photograph, or generated by a computer?", "serif", 58, fg, col.width,
-                             line_spacing=1.15)
+            prompt = f.block(
+                "A real photograph, or generated by a computer?",
+                "serif",
+                58,
+                fg,
+                col.width,
+                line_spacing=1.15,
+            )
             prompt.set_alpha(round(255 * appear))
             surface.blit(prompt, (col.x, col.y + f.px(70)))
             prompt.set_alpha(None)
@@ -501,7 +567,7 @@ class QuizScene(Scene):
             prompt.set_alpha(round(255 * appear))
             surface.blit(prompt, ((w - prompt.get_width()) // 2, round(h * 0.1)))
             prompt.set_alpha(None)
-            for item, key in zip(question, ("pair_left", "pair_right")):
+            for item, key in zip(question, ("pair_left", "pair_right"), strict=True):
                 draw.picture(surface, self._surface(self.items[item.key]), g[key])
             hint = f.line("One is a photograph. The other was made by a computer.", "sans", 28, dim)
             surface.blit(hint, ((w - hint.get_width()) // 2, g["pair_left"].bottom + f.px(30)))
@@ -516,8 +582,11 @@ class QuizScene(Scene):
         if self.config.mode == "single":
             shown = self.items[question[0].key]
             draw.picture(surface, self._surface(shown), g["reveal_image"])
-            truth_text = ("This is a real photograph." if shown.item.truth == "real"
-                          else "This image was generated by a computer.")
+            truth_text = (
+                "This is a real photograph."
+                if shown.item.truth == "real"
+                else "This image was generated by a computer."
+            )
             said = "a real photograph" if self.answer == "real" else "generated"
             explained = shown
         else:
@@ -525,13 +594,24 @@ class QuizScene(Scene):
             # pair: both faces on the left, stacked small, the real one outlined
             half = g["reveal_image"].height // 2 - f.px(6)
             for n, item in enumerate(question):
-                rect = pygame.Rect(g["reveal_image"].x + n * (half + f.px(12)), g["reveal_image"].y, half, half)
-                draw.picture(surface, self._surface(self.items[item.key]), rect,
-                             border=(132, 208, 140) if item.truth == "real" else None, width=f.px(5))
-                label = f.line("REAL" if item.truth == "real" else "GENERATED", "sans-semibold", 24,
-                               (132, 208, 140) if item.truth == "real" else (230, 110, 96))
+                rect = pygame.Rect(
+                    g["reveal_image"].x + n * (half + f.px(12)), g["reveal_image"].y, half, half
+                )
+                draw.picture(
+                    surface,
+                    self._surface(self.items[item.key]),
+                    rect,
+                    border=(132, 208, 140) if item.truth == "real" else None,
+                    width=f.px(5),
+                )
+                label = f.line(
+                    "REAL" if item.truth == "real" else "GENERATED",
+                    "sans-semibold",
+                    24,
+                    (132, 208, 140) if item.truth == "real" else (230, 110, 96),
+                )
                 surface.blit(label, (rect.x, rect.bottom + f.px(8)))
-            truth_text = ("You found the real one." if record["correct"] else "The other one was real.")
+            truth_text = "You found the real one." if record["correct"] else "The other one was real."
             side = "left" if question[0].key == self.answer else "right"
             said = f"the {side} picture was real"
             explained = self.items[fake_item.key]
@@ -539,7 +619,9 @@ class QuizScene(Scene):
         if explained.explanation is not None:
             spectrum_rect = g["reveal_spectrum"]
             surface.blit(self._spectrum(explained, spectrum_rect.width), spectrum_rect)
-            whose = "its noise spectrum" if self.config.mode == "single" else "the generated one's noise spectrum"
+            whose = (
+                "its noise spectrum" if self.config.mode == "single" else "the generated one's noise spectrum"
+            )
             caption = f.line(whose, "sans", 22, dim)
             surface.blit(caption, (spectrum_rect.x, spectrum_rect.bottom + f.px(4)))
             plot = g["reveal_plot"].copy()
@@ -563,8 +645,10 @@ class QuizScene(Scene):
             if self.config.mode == "pair":
                 picked = self._machine_answer(question)
                 side = "left" if question[0].key == picked else "right"
-                machine_text = (f"The machine said the {side} picture was real. It rated the generated one "
-                                f"{round(100 * verdict.probability)}% likely to be generated.")
+                machine_text = (
+                    f"The machine said the {side} picture was real. It rated the generated one "
+                    f"{round(100 * verdict.probability)}% likely to be generated."
+                )
             else:
                 machine_text = f"The machine said {word}, {round(100 * verdict.confidence)}% sure."
             draw.tick(surface, (col.x + f.px(20), y + f.px(20)), f.px(36), bool(record["machine_correct"]))
@@ -580,9 +664,11 @@ class QuizScene(Scene):
             surface.blit(block, (col.x, limit))
             limit -= f.px(16)
         if explained.explanation is not None:
-            why = ("Generators build a picture by enlarging it step by step. The steps leave a faint regular grid in the "
-                   "finest detail, which shows as bright dots (ringed) in the spectrum and bumps in the curve. Photographs have "
-                   "camera noise instead.")
+            why = (
+                "Generators build a picture by enlarging it step by step. The steps leave a faint regular grid in the "
+                "finest detail, which shows as bright dots (ringed) in the spectrum and bumps in the curve. Photographs have "
+                "camera noise instead."
+            )
             for size in (28, 24, 21):
                 text = f.block(why, "serif-light", size, fg, col.width, line_spacing=1.3)
                 if y + text.get_height() <= limit:
@@ -598,8 +684,11 @@ class QuizScene(Scene):
         fg, accent, dim = self._colours()
         w, h = surface.get_size()
         n = len(self.round)
-        machine = (f"The machine: {self.machine_score} of {n}." if self.machine_playing
-                   else "The machine was not playing today.")
+        machine = (
+            f"The machine: {self.machine_score} of {n}."
+            if self.machine_playing
+            else "The machine was not playing today."
+        )
         heading = f.line(f"You: {self.visitor_score} of {n}.  {machine}", "serif-semibold", 60, fg)
         surface.blit(heading, (round(w * 0.06), round(h * 0.07)))
         # per question: thumbnail(s) and what other visitors did
@@ -613,7 +702,9 @@ class QuizScene(Scene):
                 draw.picture(surface, self._surface(self.items[item.key]), rect)
                 x += thumb + f.px(8)
             share = self.stats.share_correct(record["question"][0].key) if self.stats else None
-            answered = self.stats.items.get(record["question"][0].key, {}).get("answered", 0) if self.stats else 0
+            answered = (
+                self.stats.items.get(record["question"][0].key, {}).get("answered", 0) if self.stats else 0
+            )
             if share is None or answered <= 1:  # the only answer so far is this visitor's own
                 others = "You are the first visitor to answer this one."
             else:

@@ -27,17 +27,33 @@ def square_crop(image: np.ndarray, side: int) -> np.ndarray:
     return cv2.resize(crop, (side, side), interpolation=method)
 
 
-def picture(surface: pygame.Surface, image: pygame.Surface, rect: pygame.Rect, border: tuple[int, int, int] | None = None,
-            width: int = 0) -> None:
+def picture(
+    surface: pygame.Surface,
+    image: pygame.Surface,
+    rect: pygame.Rect,
+    border: tuple[int, int, int] | None = None,
+    width: int = 0,
+) -> None:
     shadow = rect.move(max(2, rect.width // 80), max(3, rect.width // 60))
     pygame.draw.rect(surface, (6, 6, 8), shadow, border_radius=max(2, rect.width // 120))
-    surface.blit(pygame.transform.smoothscale(image, rect.size) if image.get_size() != rect.size else image, rect)
+    surface.blit(
+        pygame.transform.smoothscale(image, rect.size) if image.get_size() != rect.size else image, rect
+    )
     if border is not None and width:
-        pygame.draw.rect(surface, border, rect.inflate(width * 2, width * 2), width, border_radius=max(2, width))
+        pygame.draw.rect(
+            surface, border, rect.inflate(width * 2, width * 2), width, border_radius=max(2, width)
+        )
 
 
-def button(surface: pygame.Surface, fonts, rect: pygame.Rect, text: str, fill: tuple[int, int, int],
-           ink: tuple[int, int, int], size: float = 40) -> None:
+def button(
+    surface: pygame.Surface,
+    fonts,
+    rect: pygame.Rect,
+    text: str,
+    fill: tuple[int, int, int],
+    ink: tuple[int, int, int],
+    size: float = 40,
+) -> None:
     pygame.draw.rect(surface, fill, rect, border_radius=rect.height // 4)
     label = fonts.line(text, "sans-semibold", size, ink)
     surface.blit(label, (rect.centerx - label.get_width() // 2, rect.centery - label.get_height() // 2))
@@ -52,17 +68,31 @@ def spectrum_surface(explanation: Explanation, side: int) -> pygame.Surface:
     for fx, fy in explanation.peaks:
         x = round(side / 2 + fx * side)
         y = round(side / 2 + fy * side)
-        pygame.draw.circle(surface, (120, 255, 200), (min(max(x, 0), side - 1), min(max(y, 0), side - 1)), radius, max(2, side // 150))
+        pygame.draw.circle(
+            surface,
+            (120, 255, 200),
+            (min(max(x, 0), side - 1), min(max(y, 0), side - 1)),
+            radius,
+            max(2, side // 150),
+        )
     return surface
 
 
-def curve_plot(surface: pygame.Surface, fonts, rect: pygame.Rect, explanation: Explanation,
-               ink: tuple[int, int, int], accent: tuple[int, int, int]) -> None:
+def curve_plot(
+    surface: pygame.Surface,
+    fonts,
+    rect: pygame.Rect,
+    explanation: Explanation,
+    ink: tuple[int, int, int],
+    accent: tuple[int, int, int],
+) -> None:
     """The averaged spectrum (coarse detail on the left, fine on the right) of this image
     against the typical curves stored with the detector; peak frequencies as ticks."""
     pygame.draw.rect(surface, (24, 22, 26), rect, border_radius=fonts.px(8))
     small = 20
-    have_refs = np.all(np.isfinite(explanation.reference_real)) and np.all(np.isfinite(explanation.reference_fake))
+    have_refs = np.all(np.isfinite(explanation.reference_real)) and np.all(
+        np.isfinite(explanation.reference_fake)
+    )
     # legend on top, wrapped to the plot's width
     legend = [("this image", accent)]
     if have_refs:
@@ -75,7 +105,9 @@ def curve_plot(surface: pygame.Surface, fonts, rect: pygame.Rect, explanation: E
         needed = fonts.px(36) + label.get_width()
         if x + needed > rect.right - pad and x > rect.x + pad:
             x, y = rect.x + pad, y + line_h + fonts.px(4)
-        pygame.draw.line(surface, colour, (x, y + line_h // 2), (x + fonts.px(28), y + line_h // 2), max(2, fonts.px(4)))
+        pygame.draw.line(
+            surface, colour, (x, y + line_h // 2), (x + fonts.px(28), y + line_h // 2), max(2, fonts.px(4))
+        )
         surface.blit(label, (x + fonts.px(36), y))
         x += needed + fonts.px(24)
     top = y + line_h + fonts.px(12)
@@ -83,7 +115,10 @@ def curve_plot(surface: pygame.Surface, fonts, rect: pygame.Rect, explanation: E
     inner = pygame.Rect(rect.x + pad, top, rect.width - 2 * pad, max(10, bottom - top))
     curves = [(explanation.curve, accent, 4)]
     if have_refs:
-        curves = [(explanation.reference_real, REAL_COLOUR, 3), (explanation.reference_fake, FAKE_COLOUR, 3)] + curves
+        curves = [
+            (explanation.reference_real, REAL_COLOUR, 3),
+            (explanation.reference_fake, FAKE_COLOUR, 3),
+        ] + curves
     values = np.concatenate([c for c, _, _ in curves])
     low, high = float(np.min(values)), float(np.max(values))
     span = max(high - low, 1e-6)
@@ -93,9 +128,15 @@ def curve_plot(surface: pygame.Surface, fonts, rect: pygame.Rect, explanation: E
     for f in explanation.peak_frequencies:
         px = round(x_of(min(f, 0.5)))
         for py in range(inner.y, inner.bottom, fonts.px(14)):
-            pygame.draw.line(surface, (120, 255, 200), (px, py), (px, min(py + fonts.px(7), inner.bottom)), max(1, fonts.px(2)))
+            pygame.draw.line(
+                surface,
+                (120, 255, 200),
+                (px, py),
+                (px, min(py + fonts.px(7), inner.bottom)),
+                max(1, fonts.px(2)),
+            )
     for values_, colour, width in curves:
-        points = [(x_of(f), y_of(v)) for f, v in zip(freqs, values_)]
+        points = [(x_of(f), y_of(v)) for f, v in zip(freqs, values_, strict=True)]
         pygame.draw.lines(surface, colour, False, points, max(1, fonts.px(width)))
     # axis words rather than numbers: visitors read "coarse -> fine detail"
     left = fonts.line("coarse detail", "sans", small, ink)
@@ -109,7 +150,13 @@ def tick(surface: pygame.Surface, centre: tuple[int, int], size: int, good: bool
     width = max(3, size // 6)
     cx, cy = centre
     if good:
-        pygame.draw.lines(surface, colour, False, [(cx - size // 2, cy), (cx - size // 8, cy + size // 3), (cx + size // 2, cy - size // 3)], width)
+        pygame.draw.lines(
+            surface,
+            colour,
+            False,
+            [(cx - size // 2, cy), (cx - size // 8, cy + size // 3), (cx + size // 2, cy - size // 3)],
+            width,
+        )
     else:
         d = size // 2 - width
         pygame.draw.line(surface, colour, (cx - d, cy - d), (cx + d, cy + d), width)

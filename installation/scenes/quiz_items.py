@@ -8,6 +8,7 @@ over the old file, so a power cut leaves either the old or the new counts, never
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -37,7 +38,9 @@ class Item:
 
 class ManifestItem(Strict):
     image: MediaPath = Field(description="the image, relative to the content folder")
-    truth: Literal["real", "fake", "generated"] = Field(description="'real' for a photograph, 'fake' or 'generated'")
+    truth: Literal["real", "fake", "generated"] = Field(
+        description="'real' for a photograph, 'fake' or 'generated'"
+    )
     credit: str = Field(default="", description="who made it / where it comes from, shown on the reveal")
 
 
@@ -63,7 +66,9 @@ def load_manifest(path: Path, content_root: Path) -> list[Item]:
         where = ".".join(str(p) for p in first["loc"])
         raise ItemsError(f"{path}: {where}: {first['msg']}") from None
     return [
-        Item(entry.image, content_root / entry.image, "real" if entry.truth == "real" else "fake", entry.credit)
+        Item(
+            entry.image, content_root / entry.image, "real" if entry.truth == "real" else "fake", entry.credit
+        )
         for entry in manifest.item
     ]
 
@@ -71,7 +76,9 @@ def load_manifest(path: Path, content_root: Path) -> list[Item]:
 def load_folder(folder: str, truth: Truth, content_root: Path) -> list[Item]:
     root = content_root / folder
     if not root.is_dir():
-        raise ItemsError(f"{root}: folder of {truth} images not found; create it or change '{truth}' in the quiz scene file")
+        raise ItemsError(
+            f"{root}: folder of {truth} images not found; create it or change '{truth}' in the quiz scene file"
+        )
     files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
     return [Item(p.relative_to(content_root).as_posix(), p, truth) for p in files]
 
@@ -85,7 +92,7 @@ def draw_round(items: list[Item], count: int, mode: str, rng: random.Random) -> 
         rng.shuffle(real)
         rng.shuffle(fake)
         pairs = []
-        for r, f in zip(real, fake):
+        for r, f in zip(real, fake, strict=False):
             pair = [r, f]
             rng.shuffle(pair)
             pairs.append(tuple(pair))
@@ -116,12 +123,14 @@ class QuizStats:
             self.items = {}
         except (OSError, ValueError, AttributeError) as error:
             # A damaged file must not stop the quiz: start again and keep the old one aside.
-            log.warning("%s: unreadable quiz statistics (%s); starting from zero, old file kept as .damaged", self.path, error)
+            log.warning(
+                "%s: unreadable quiz statistics (%s); starting from zero, old file kept as .damaged",
+                self.path,
+                error,
+            )
             self.items = {}
-            try:
+            with contextlib.suppress(OSError):
                 self.path.replace(self.path.with_name(self.path.name + ".damaged"))
-            except OSError:
-                pass
 
     def _entry(self, key: str) -> dict[str, int]:
         return self.items.setdefault(key, {"shown": 0, "answered": 0, "correct": 0})

@@ -12,7 +12,15 @@ from pathlib import Path
 
 from . import cnn as _cnn  # noqa: F401  (registers "cnn"; imports no torch)
 from . import spectral as _spectral  # noqa: F401  (registers "spectral")
-from .base import DEFAULT_MODELS_DIR, DETECTORS, Availability, Detector, DetectorUnavailable, Explanation, Verdict
+from .base import (
+    DEFAULT_MODELS_DIR,
+    DETECTORS,
+    Availability,
+    Detector,
+    DetectorUnavailable,
+    Explanation,
+    Verdict,
+)
 
 __all__ = [
     "DEFAULT_MODELS_DIR",
@@ -26,7 +34,9 @@ __all__ = [
 ]
 
 
-def load_detector(name: str = "spectral", weights: str | Path | None = None, models_dir: Path = DEFAULT_MODELS_DIR) -> Detector:
+def load_detector(
+    name: str = "spectral", weights: str | Path | None = None, models_dir: Path = DEFAULT_MODELS_DIR
+) -> Detector:
     """Build a detector by name. Raises UnknownName (with a suggestion) for a bad name and
     DetectorUnavailable (one line saying what to install where) when it cannot run."""
     cls = DETECTORS.get(name)

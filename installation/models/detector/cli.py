@@ -18,7 +18,7 @@ from . import metrics
 from .base import DEFAULT_MODELS_DIR, DETECTORS, Detector, DetectorUnavailable, Verdict
 from .linear import best_threshold
 from .preprocess import ImageError, list_images, prepare, read_image
-from .spectral import DEFAULT_WEIGHTS, SpectralDetector, SpectralModel, describe
+from .spectral import DEFAULT_WEIGHTS, SpectralModel, describe
 
 
 def _err(message: str) -> None:
@@ -55,12 +55,16 @@ def split_calibration(n: int, fraction: float, rng: np.random.Generator) -> tupl
     return np.sort(order[held:]), np.sort(order[:held])
 
 
-def fit_folders(real_dir: Path, fake_dir: Path, calibration_fraction: float = 0.25, seed: int = 0, l2: float = 0.05) -> tuple[SpectralModel, dict]:
+def fit_folders(
+    real_dir: Path, fake_dir: Path, calibration_fraction: float = 0.25, seed: int = 0, l2: float = 0.05
+) -> tuple[SpectralModel, dict]:
     """Fit a spectral model on a gallery's own folders; returns the model and a summary."""
     _, real_rows, real_curves = _describe_folder(_images(real_dir, "real"), "real")
     _, fake_rows, fake_curves = _describe_folder(_images(fake_dir, "fake"), "fake")
     if len(real_rows) < 2 or len(fake_rows) < 2:
-        raise ImageError(f"need at least 2 readable images in each of {real_dir} and {fake_dir} (found {len(real_rows)} and {len(fake_rows)})")
+        raise ImageError(
+            f"need at least 2 readable images in each of {real_dir} and {fake_dir} (found {len(real_rows)} and {len(fake_rows)})"
+        )
     rng = np.random.default_rng(seed)
     real, fake = np.array(real_rows), np.array(fake_rows)
     r_fit, r_cal = split_calibration(len(real), calibration_fraction, rng)
@@ -83,7 +87,13 @@ def fit_folders(real_dir: Path, fake_dir: Path, calibration_fraction: float = 0.
         "seed": seed,
     }
     model = SpectralModel.fit(
-        real[r_fit], fake[f_fit], (x_cal, y_cal), np.array(real_curves)[r_fit], np.array(fake_curves)[f_fit], l2=l2, info=info
+        real[r_fit],
+        fake[f_fit],
+        (x_cal, y_cal),
+        np.array(real_curves)[r_fit],
+        np.array(fake_curves)[f_fit],
+        l2=l2,
+        info=info,
     )
     return model, info
 
@@ -96,8 +106,10 @@ def _cmd_fit(args: argparse.Namespace) -> int:
         _err(str(error))
         return 2
     (nr, nf), (cr, cf) = info["n_fit"], info["n_calibration"]
-    print(f"fitted on {nr} real + {nf} fake; calibrated on {cr} real + {cf} fake"
-          + ("" if info["calibration_held_out"] else " (too few to hold out: the same images, so optimistic)"))
+    print(
+        f"fitted on {nr} real + {nf} fake; calibrated on {cr} real + {cf} fake"
+        + ("" if info["calibration_held_out"] else " (too few to hold out: the same images, so optimistic)")
+    )
     print(f"calibrated threshold: {model.linear.threshold:.3f}")
     print(f"wrote {args.output}")
     return 0
@@ -140,8 +152,10 @@ def _cmd_eval(args: argparse.Namespace) -> int:
         print(line)
     best = best_threshold(probabilities, labels)
     best_report = metrics.evaluate(labels, probabilities, best)
-    print(f"best threshold on this material: {best:.3f} (accuracy {best_report.accuracy:.3f}; "
-          "optimistic, chosen on the same images; refit with `bayard detector fit` to use your own)")
+    print(
+        f"best threshold on this material: {best:.3f} (accuracy {best_report.accuracy:.3f}; "
+        "optimistic, chosen on the same images; refit with `bayard detector fit` to use your own)"
+    )
     return 0
 
 
@@ -164,9 +178,17 @@ def _cmd_score(args: argparse.Namespace) -> int:
 
 
 def _add_model_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--detector", default="spectral", help=f"backend: {', '.join(DETECTORS.names())} (default spectral)")
-    parser.add_argument("--model", default=None, help=f"weights file (default: models/detector/{DEFAULT_WEIGHTS} for spectral)")
-    parser.add_argument("--models-dir", default=str(DEFAULT_MODELS_DIR), help="where default weights are looked for")
+    parser.add_argument(
+        "--detector", default="spectral", help=f"backend: {', '.join(DETECTORS.names())} (default spectral)"
+    )
+    parser.add_argument(
+        "--model",
+        default=None,
+        help=f"weights file (default: models/detector/{DEFAULT_WEIGHTS} for spectral)",
+    )
+    parser.add_argument(
+        "--models-dir", default=str(DEFAULT_MODELS_DIR), help="where default weights are looked for"
+    )
 
 
 def add_commands(subparsers) -> None:
@@ -177,7 +199,12 @@ def add_commands(subparsers) -> None:
     fit.add_argument("--real", required=True, help="folder of real photographs")
     fit.add_argument("--fake", required=True, help="folder of generated images")
     fit.add_argument("-o", "--output", required=True, help="weights file to write (.npz)")
-    fit.add_argument("--calibration", type=float, default=0.25, help="share of each class held out for calibration (default 0.25)")
+    fit.add_argument(
+        "--calibration",
+        type=float,
+        default=0.25,
+        help="share of each class held out for calibration (default 0.25)",
+    )
     fit.add_argument("--seed", type=int, default=0, help="seed of the calibration split")
     fit.set_defaults(func=_cmd_fit)
 

@@ -63,7 +63,7 @@ def build_resnet50(num_outputs: int = 1):
             self.relu = nn.ReLU(inplace=True)
             self.maxpool = nn.MaxPool2d(3, stride=2, padding=1)
             inplanes = 64
-            for index, (planes, blocks) in enumerate(zip((64, 128, 256, 512), LAYERS), start=1):
+            for index, (planes, blocks) in enumerate(zip((64, 128, 256, 512), LAYERS, strict=True), start=1):
                 stride = 1 if index == 1 else 2
                 downsample = nn.Sequential(
                     nn.Conv2d(inplanes, planes * 4, 1, stride=stride, bias=False), nn.BatchNorm2d(planes * 4)
@@ -102,7 +102,9 @@ def load_checkpoint(path: Path):
     import torch
 
     if not path.is_file():
-        raise DetectorUnavailable(f"{path}: no CNNDetection checkpoint; copy one there (e.g. blur_jpg_prob0.1.pth)")
+        raise DetectorUnavailable(
+            f"{path}: no CNNDetection checkpoint; copy one there (e.g. blur_jpg_prob0.1.pth)"
+        )
     try:
         # weights_only: unpickling a full object could run code; a checkpoint is data.
         checkpoint = torch.load(path, map_location="cpu", weights_only=True)
@@ -120,7 +122,9 @@ def load_checkpoint(path: Path):
     try:
         model.load_state_dict(state)
     except RuntimeError as error:
-        raise DetectorUnavailable(f"{path}: tensor shapes do not match ResNet-50 ({str(error).splitlines()[0]})") from None
+        raise DetectorUnavailable(
+            f"{path}: tensor shapes do not match ResNet-50 ({str(error).splitlines()[0]})"
+        ) from None
     threshold = checkpoint.get("threshold", 0.5) if isinstance(checkpoint, dict) else 0.5
     return model.eval(), float(threshold)
 
@@ -129,7 +133,9 @@ def load_checkpoint(path: Path):
 class CNNDetector(Detector):
     name = "cnn"
 
-    def __init__(self, weights: str | Path | None = None, models_dir: Path = DEFAULT_MODELS_DIR, device: str = "cpu") -> None:
+    def __init__(
+        self, weights: str | Path | None = None, models_dir: Path = DEFAULT_MODELS_DIR, device: str = "cpu"
+    ) -> None:
         path = Path(weights) if weights is not None else Path(models_dir) / DEFAULT_CHECKPOINT
         try:
             import torch

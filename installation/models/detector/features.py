@@ -171,7 +171,9 @@ def features_from(analysis: SpectralAnalysis) -> np.ndarray:
     chroma_ratio = np.log(max(chroma_energy / 3.0, 0.0) + 1e-4 * luma_energy) - np.log(luma_energy)
     kurtosis = float((luma2 * luma2).mean()) / max(luma_energy**2, 1e-20)
     colour = [corr[0, 1], corr[1, 2], corr[0, 2], chroma_ratio, np.log(kurtosis)]
-    return np.concatenate([np.asarray(peak + list(profile) + ac_axis + ac_diag + colour, dtype=np.float64), spam(analysis.luma)])
+    return np.concatenate(
+        [np.asarray(peak + list(profile) + ac_axis + ac_diag + colour, dtype=np.float64), spam(analysis.luma)]
+    )
 
 
 def extract(prepared: np.ndarray) -> np.ndarray:

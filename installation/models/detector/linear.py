@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-
 MIN_PLATT_SLOPE = 0.05
 
 
@@ -80,7 +79,9 @@ def best_threshold(probabilities: np.ndarray, y: np.ndarray) -> float:
         tpr = np.mean(verdict[y == 1])
         tnr = np.mean(~verdict[y == 0])
         score = 0.5 * (tpr + tnr)
-        if score > best_score + 1e-12 or (abs(score - best_score) <= 1e-12 and abs(t - 0.5) < abs(best - 0.5)):
+        if score > best_score + 1e-12 or (
+            abs(score - best_score) <= 1e-12 and abs(t - 0.5) < abs(best - 0.5)
+        ):
             best, best_score = float(t), score
     return best
 

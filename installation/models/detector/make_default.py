@@ -123,7 +123,9 @@ def augment(image: np.ndarray, rng: np.random.Generator, fake: bool) -> np.ndarr
     return crop
 
 
-def build(sources: dict[str, np.ndarray], crops: int = CROPS_PER_SOURCE, seed: int = SEED, progress: bool = True):
+def build(
+    sources: dict[str, np.ndarray], crops: int = CROPS_PER_SOURCE, seed: int = SEED, progress: bool = True
+):
     rows: dict[str, list[tuple[np.ndarray, np.ndarray, int]]] = {"train": [], "calibration": [], "test": []}
     rng = np.random.default_rng(seed)
     jobs = [(name, i, label) for name in sorted(sources) for i in range(crops) for label in (0, 1)]
@@ -146,11 +148,23 @@ def _stack(items):
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--source", type=Path, action="append", default=[], help="a package folder, a wheel, or a folder of wheels")
+    parser.add_argument(
+        "--source",
+        type=Path,
+        action="append",
+        default=[],
+        help="a package folder, a wheel, or a folder of wheels",
+    )
     parser.add_argument("-o", "--output", type=Path, default=DEFAULT_MODELS_DIR / DEFAULT_WEIGHTS)
-    parser.add_argument("--quiz-content", type=Path, default=None,
-                        help="instead of weights, write the quiz's default items into this folder (content/quiz)")
-    parser.add_argument("--crops", type=int, default=CROPS_PER_SOURCE, help="examples per source photograph and class")
+    parser.add_argument(
+        "--quiz-content",
+        type=Path,
+        default=None,
+        help="instead of weights, write the quiz's default items into this folder (content/quiz)",
+    )
+    parser.add_argument(
+        "--crops", type=int, default=CROPS_PER_SOURCE, help="examples per source photograph and class"
+    )
     args = parser.parse_args(argv)
     sources = find_sources(args.source)
     missing = sorted(set(SOURCES) - set(sources))
@@ -181,10 +195,18 @@ def main(argv: list[str] | None = None) -> int:
         "n_test": int(len(y_test)),
     }
     model = SpectralModel.fit(
-        x_train[y_train == 0], x_train[y_train == 1], (x_cal, y_cal), c_train[y_train == 0], c_train[y_train == 1], info=info
+        x_train[y_train == 0],
+        x_train[y_train == 1],
+        (x_cal, y_cal),
+        c_train[y_train == 0],
+        c_train[y_train == 1],
+        info=info,
     )
     report = metrics.evaluate(
-        y_test, model.linear.probability(x_test), model.linear.threshold, model.linear.calibrated_logits(x_test)
+        y_test,
+        model.linear.probability(x_test),
+        model.linear.threshold,
+        model.linear.calibrated_logits(x_test),
     )
     model.info["held_out_test"] = {
         "accuracy": report.accuracy,
@@ -201,20 +223,34 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-
 # -- the quiz's default content --------------------------------------------------------
 # (source, crop box as fractions (left, top, right, bottom), credit)
 QUIZ_REAL = {
-    "hopper": ("matplotlib/mpl-data/sample_data/grace_hopper.jpg", (0.12, 0.0, 0.92, 0.68),
-               "Rear Admiral Grace Hopper, 1984. U.S. Navy photograph, public domain (from matplotlib's sample data)."),
-    "collins": ("skimage/data/astronaut.png", (0.28, 0.0, 0.72, 0.44),
-                "Eileen Collins, NASA astronaut, 1994. NASA photograph, public domain (from scikit-image's sample data)."),
-    "chelsea": ("skimage/data/chelsea.png", (0.2, 0.0, 0.86, 1.0),
-                "Chelsea the cat. Photograph by Stefan van der Walt, CC0 (from scikit-image's sample data)."),
-    "coffee": ("skimage/data/coffee.png", (0.1, 0.0, 0.77, 1.0),
-               "A cup of coffee. Photograph by Rachel Michetti, CC0 (from scikit-image's sample data)."),
-    "rocket": ("skimage/data/rocket.jpg", (0.15, 0.0, 0.85, 0.7),
-               "DSCOVR launch on a Falcon 9. SpaceX photograph, public domain (from scikit-image's sample data)."),
+    "hopper": (
+        "matplotlib/mpl-data/sample_data/grace_hopper.jpg",
+        (0.12, 0.0, 0.92, 0.68),
+        "Rear Admiral Grace Hopper, 1984. U.S. Navy photograph, public domain (from matplotlib's sample data).",
+    ),
+    "collins": (
+        "skimage/data/astronaut.png",
+        (0.28, 0.0, 0.72, 0.44),
+        "Eileen Collins, NASA astronaut, 1994. NASA photograph, public domain (from scikit-image's sample data).",
+    ),
+    "chelsea": (
+        "skimage/data/chelsea.png",
+        (0.2, 0.0, 0.86, 1.0),
+        "Chelsea the cat. Photograph by Stefan van der Walt, CC0 (from scikit-image's sample data).",
+    ),
+    "coffee": (
+        "skimage/data/coffee.png",
+        (0.1, 0.0, 0.77, 1.0),
+        "A cup of coffee. Photograph by Rachel Michetti, CC0 (from scikit-image's sample data).",
+    ),
+    "rocket": (
+        "skimage/data/rocket.jpg",
+        (0.15, 0.0, 0.85, 0.7),
+        "DSCOVR launch on a Falcon 9. SpaceX photograph, public domain (from scikit-image's sample data).",
+    ),
 }
 QUIZ_FAKE = {
     "collins-resynthesised": ("skimage/data/astronaut.png", (0.2, 0.0, 0.8, 0.6)),
@@ -245,7 +281,11 @@ def make_quiz_content(sources: dict[str, np.ndarray], folder: Path, seed: int = 
     entries = []
 
     def write(kind: str, name: str, image: np.ndarray, credit: str) -> None:
-        image = cv2.resize(image, (QUIZ_SIDE, QUIZ_SIDE), interpolation=cv2.INTER_AREA if image.shape[0] > QUIZ_SIDE else cv2.INTER_CUBIC)
+        image = cv2.resize(
+            image,
+            (QUIZ_SIDE, QUIZ_SIDE),
+            interpolation=cv2.INTER_AREA if image.shape[0] > QUIZ_SIDE else cv2.INTER_CUBIC,
+        )
         path = folder / kind / f"{name}.jpg"
         cv2.imwrite(str(path), image[:, :, ::-1], [cv2.IMWRITE_JPEG_QUALITY, QUIZ_JPEG])
         entries.append((f"quiz/{kind}/{name}.jpg", kind, credit))
@@ -258,10 +298,18 @@ def make_quiz_content(sources: dict[str, np.ndarray], folder: Path, seed: int = 
         # Two or three up-sampling stages: visibly rebuilt, as a generator's last layers would.
         generated = resynthesise(crop, np.random.default_rng(int(rng.integers(2**31))))
         source_credit = QUIZ_REAL[name.split("-")[0] if name.split("-")[0] in QUIZ_REAL else "collins"][2]
-        write("fake", name, generated, "Generated for this exhibition by Bayard's up-sampling generator from a "
-              "different crop of: " + source_credit)
-    lines = ["# The default quiz items (made by `python -m installation.models.detector.make_default --quiz-content content/quiz`).",
-             "# A gallery replaces these: list its own images here, or point the scene at folders.", ""]
+        write(
+            "fake",
+            name,
+            generated,
+            "Generated for this exhibition by Bayard's up-sampling generator from a "
+            "different crop of: " + source_credit,
+        )
+    lines = [
+        "# The default quiz items (made by `python -m installation.models.detector.make_default --quiz-content content/quiz`).",
+        "# A gallery replaces these: list its own images here, or point the scene at folders.",
+        "",
+    ]
     for image, kind, credit in entries:
         lines += ["[[item]]", f'image = "{image}"', f'truth = "{kind}"', f"credit = {json.dumps(credit)}", ""]
     (folder / "manifest.toml").write_text("\n".join(lines), encoding="utf-8")

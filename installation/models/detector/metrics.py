@@ -32,7 +32,7 @@ def roc_auc(labels, scores) -> float:
     sorted_scores = scores[order]
     # average ranks over ties
     _, first, counts = np.unique(sorted_scores, return_index=True, return_counts=True)
-    for start, count in zip(first, counts):
+    for start, count in zip(first, counts, strict=True):
         ranks[order[start : start + count]] = start + (count + 1) / 2.0
     rank_sum = ranks[labels == 1].sum()
     return float((rank_sum - pos.size * (pos.size + 1) / 2.0) / (pos.size * neg.size))

@@ -34,7 +34,9 @@ def read_image(path: str | Path) -> np.ndarray:
     try:
         data = np.fromfile(str(path), dtype=np.uint8)
     except OSError as error:
-        raise ImageError(f"{path}: cannot read ({error.strerror or error}); check the path and permissions") from None
+        raise ImageError(
+            f"{path}: cannot read ({error.strerror or error}); check the path and permissions"
+        ) from None
     image = cv2.imdecode(data, cv2.IMREAD_COLOR) if data.size else None
     if image is None:
         raise ImageError(f"{path}: not a readable image; re-export it as JPEG or PNG")
@@ -76,7 +78,9 @@ def prepare(image: np.ndarray, jpeg_quality: int | None = SCORING_JPEG_QUALITY) 
         raise ImageError(f"image of {w}x{h} pixels is too small to judge (needs at least {TILE}x{TILE})")
     if min(h, w) < TILE:
         scale = TILE / min(h, w)
-        rgb = cv2.resize(rgb, (max(TILE, round(w * scale)), max(TILE, round(h * scale))), interpolation=cv2.INTER_CUBIC)
+        rgb = cv2.resize(
+            rgb, (max(TILE, round(w * scale)), max(TILE, round(h * scale))), interpolation=cv2.INTER_CUBIC
+        )
         h, w = rgb.shape[:2]
     tiles = max(1, min(MAX_TILES_PER_SIDE, min(h, w) // TILE))
     side = tiles * TILE

@@ -13,7 +13,15 @@ from typing import Any
 import numpy as np
 
 from . import features
-from .base import DEFAULT_MODELS_DIR, DETECTORS, Availability, Detector, DetectorUnavailable, Explanation, Verdict
+from .base import (
+    DEFAULT_MODELS_DIR,
+    DETECTORS,
+    Availability,
+    Detector,
+    DetectorUnavailable,
+    Explanation,
+    Verdict,
+)
 from .linear import LinearModel
 from .preprocess import prepare
 
@@ -83,13 +91,17 @@ class SpectralModel:
                     platt_b=float(platt[1]),
                     threshold=float(data["threshold"]),
                 )
-                return cls(linear, data["reference_real"], data["reference_fake"], json.loads(str(data["info"])))
+                return cls(
+                    linear, data["reference_real"], data["reference_fake"], json.loads(str(data["info"]))
+                )
         except FileNotFoundError:
             raise DetectorUnavailable(
                 f"{path}: no spectral weights here; make them with `bayard detector fit --real DIR --fake DIR -o {path}`"
             ) from None
         except (KeyError, ValueError, OSError) as error:
-            raise DetectorUnavailable(f"{path}: not a spectral detector file ({error}); re-make it with `bayard detector fit`") from None
+            raise DetectorUnavailable(
+                f"{path}: not a spectral detector file ({error}); re-make it with `bayard detector fit`"
+            ) from None
 
     @classmethod
     def fit(
@@ -163,7 +175,9 @@ def spectral_explanation(
         reference_real=np.asarray(ref_real),
         reference_fake=np.asarray(ref_fake),
         peaks=peaks,
-        peak_frequencies=sorted({round(float(np.hypot(fx, fy)), 4) for fx, fy in peaks if np.hypot(fx, fy) <= 0.5}),
+        peak_frequencies=sorted(
+            {round(float(np.hypot(fx, fy)), 4) for fx, fy in peaks if np.hypot(fx, fy) <= 0.5}
+        ),
     )
 
 
@@ -171,7 +185,9 @@ def spectral_explanation(
 class SpectralDetector(Detector):
     name = "spectral"
 
-    def __init__(self, weights: str | Path | SpectralModel | None = None, models_dir: Path = DEFAULT_MODELS_DIR) -> None:
+    def __init__(
+        self, weights: str | Path | SpectralModel | None = None, models_dir: Path = DEFAULT_MODELS_DIR
+    ) -> None:
         if isinstance(weights, SpectralModel):
             self.model = weights
             self.path: Path | None = None
@@ -183,7 +199,9 @@ class SpectralDetector(Detector):
     def availability(cls, models_dir: Path = DEFAULT_MODELS_DIR) -> Availability:
         path = Path(models_dir) / DEFAULT_WEIGHTS
         if not path.is_file():
-            return Availability(False, f"no {path}; re-make it with `python -m installation.models.detector.make_default`")
+            return Availability(
+                False, f"no {path}; re-make it with `python -m installation.models.detector.make_default`"
+            )
         return Availability(True, f"weights {path}")
 
     @property

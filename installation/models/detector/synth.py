@@ -69,7 +69,9 @@ def resynthesise(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         x = STAGES[int(rng.integers(len(STAGES)))](x, rng)
         if rng.random() < 0.6:
             # Per-pixel noise, as StyleGAN's noise inputs add at every resolution.
-            x = x + float(rng.uniform(0.002, 0.02)) * rng.standard_normal(x.shape[:2])[:, :, None].astype(np.float32)
+            x = x + float(rng.uniform(0.002, 0.02)) * rng.standard_normal(x.shape[:2])[:, :, None].astype(
+                np.float32
+            )
         if rng.random() < 0.5:
             # A learned 3x3 convolution after up-sampling is often a mild sharpen.
             amount = float(rng.uniform(0.1, 0.6))
@@ -89,6 +91,8 @@ def ordinary_resample(image: np.ndarray, rng: np.random.Generator) -> np.ndarray
     detector must tell learned up-sampling from plain loss of detail, not sharp from soft."""
     h, w = image.shape[:2]
     factor = float(rng.choice([1.5, 2.0, 3.0, 4.0]))
-    small = cv2.resize(image, (max(8, round(w / factor)), max(8, round(h / factor))), interpolation=cv2.INTER_AREA)
+    small = cv2.resize(
+        image, (max(8, round(w / factor)), max(8, round(h / factor))), interpolation=cv2.INTER_AREA
+    )
     method = (cv2.INTER_LANCZOS4, cv2.INTER_CUBIC, cv2.INTER_LINEAR)[int(rng.integers(3))]
     return cv2.resize(small, (w, h), interpolation=method)
