@@ -229,3 +229,23 @@ def test_start_card_does_not_give_answers_away(tmp_path):
         scene = _scene(pilot)
         truths = [scene.items[k].item.truth for k in scene._previews()]
         assert sorted(truths) == ["fake", "fake", "real", "real"]
+
+
+def test_refitted_weights_are_used_at_the_next_showing(tmp_path):
+    """A gallery runs `bayard detector fit -o models/detector/spectral.npz`; no restart needed."""
+    import os
+
+    from installation.models.detector.spectral import SpectralModel
+
+    path = _show(tmp_path)
+    weights = tmp_path / "models" / "detector" / "spectral.npz"
+    with run_test(path, size=SIZE) as pilot:
+        first = _scene(pilot).detector
+        assert first is not None
+    model = SpectralModel.load(weights)
+    model.linear.threshold = 0.9  # a visibly different fit
+    model.save(weights)
+    os.utime(weights, ns=(1, 2_000_000_000_000_000_000))  # a new time even on coarse clocks
+    with run_test(path, size=SIZE) as pilot:
+        second = _scene(pilot).detector
+        assert second is not first and second.threshold == 0.9
