@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Callable
 import pygame
 
 from .commands import Command
+from .inputs.osc.pattern import scene_matches
 from .config.common import SceneConfig, Transition
 from .scenes.base import SCENE_KINDS, Scene, SceneContext
 
@@ -357,7 +358,7 @@ class Sequencer:
         current = self.current
         if current is None or current.scene is None:
             return False
-        if command.scene is not None and command.scene != current.scene_id:
+        if command.scene is not None and not scene_matches(command.scene, current.scene_id):
             return False
         return bool(self._guarded(current.scene_id, "handle", lambda: current.scene.handle(command), default=False))
 

@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
+from ..inputs.osc.config import OscConfig
 from .common import Strict, Transition
 
 
@@ -89,5 +90,5 @@ class ShowConfig(Strict):
     models: ModelsSection = Field(default_factory=ModelsSection, description="model backends and weights")
     logging: LoggingSection = Field(default_factory=LoggingSection, description="logs")
     # Filled in by their own rooms (gallery control, unattended operation).
-    osc: dict[str, Any] = Field(default_factory=dict, description="OSC remote control (see docs/osc.md)")
+    osc: OscConfig = Field(default_factory=OscConfig, description="OSC remote control (see docs/osc.md)")
     hours: dict[str, Any] = Field(default_factory=dict, description="opening hours (see docs/deploy.md)")

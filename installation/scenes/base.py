@@ -49,6 +49,8 @@ class SceneContext:
     emit: Callable[[str, tuple[Any, ...]], None] = lambda event, args: None
     services: dict[str, Any] = field(default_factory=dict)
     log: logging.Logger = field(default_factory=lambda: logging.getLogger("bayard.scene"))
+    show_config: Any = None  # installation.config.show.ShowConfig: camera, models, attract settings
+    models_dir: Path | None = None
 
     def media(self, relative: str) -> Path:
         return self.content_root / relative
