@@ -299,3 +299,20 @@ def test_morph_between_two_faces_slides_features(tmp_path):
     assert np.abs(middle[crop] - first[crop]).mean() > 5 and np.abs(middle[crop] - last[crop]).mean() > 5
     assert np.abs(middle[crop] - blend).mean() > 2
     assert middle[crop].mean() > 40  # never dark in the middle
+
+
+def test_check_explains_a_missing_checkpoint(tmp_path):
+    from installation.config.loader import load_show
+    from installation.scenes.loop import describe
+
+    (tmp_path / "content").mkdir(parents=True)
+    write_test_video(tmp_path / "content" / "walk.mp4", seconds=1.0, fps=10, size=(160, 160))
+    show = write_show(tmp_path, {"faces": """
+        type = "loop"
+        id = "faces"
+        [generator]
+        checkpoint = "models/nowhere.pt"
+        fallback = "walk.mp4"
+        """})
+    (line,) = describe(load_show(show))
+    assert "loop 'faces': pre-rendered walk.mp4" in line and "nowhere.pt not found" in line
