@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -113,6 +114,7 @@ def playback(seconds: float, hz: float, size: tuple[int, int]) -> None:
     cpu = cpu_seconds() - cpu0 + child_cpu_now() - kids0
     stats = scene.current.source.stats
     engine.shutdown()
+    shutil.rmtree(tmp, ignore_errors=True)
     step_ms = sorted(t * 1000 for t in step_times)
     print(f"played {wall:.1f} s at {hz:g} Hz: {n} display frames ({n / wall:.1f} per s achieved)")
     print(
