@@ -91,3 +91,11 @@ def test_watchdog_pings_at_half_period_only_while_frames_come(listener):
     assert received(sock) == []
     dog.frame()
     assert received(sock) == ["WATCHDOG=1"]
+
+
+def test_a_full_receiver_queue_never_blocks_the_render_loop(listener):
+    path, sock = listener  # nobody reads: the kernel queue fills after a few datagrams
+    notifier = Notifier(env={"NOTIFY_SOCKET": path})
+    results = [notifier.watchdog() for _ in range(500)]
+    assert results[0] is True and results[-1] is False
+    assert notifier.dropped > 0 and notifier.failures == 0

@@ -40,6 +40,7 @@ class Notifier:
         self._address = _address(os.environ if env is None else env)
         self._sock: socket.socket | None = None
         self.failures = 0
+        self.dropped = 0
 
     @property
     def enabled(self) -> bool:
@@ -53,8 +54,14 @@ class Notifier:
         try:
             if self._sock is None:
                 self._sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM | socket.SOCK_CLOEXEC)
+                # Never block the render loop: if the receiver's queue is full (a busy or stuck
+                # systemd), the message is dropped; the next ping goes out half a period later.
+                self._sock.setblocking(False)
             self._sock.sendto(message.encode(), self._address)
             return True
+        except BlockingIOError:
+            self.dropped += 1
+            return False
         except OSError as error:
             self.failures += 1
             if self.failures == 1:
