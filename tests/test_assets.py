@@ -273,3 +273,33 @@ def test_credits_for_media_paths(tmp_path):
     assert credits_for("pd.png", manifests, root) == ["Public domain"]
     assert credits_for("other.png", manifests, root) == []
     assert credits_for("m.pth", manifests, root) == []  # models are not credited on screen via content paths
+
+
+def test_the_default_exhibition_manifest_loads():
+    manifest = load_manifest(Path(__file__).resolve().parents[1] / "content" / "manifest.toml")
+    assert manifest.entries and all(e.licence for e in manifest.entries)
+
+
+def test_entry_without_checksum_needs_pin_then_records_it(server, tmp_path, capsys):
+    server.files["/bayard.png"] = PHOTO
+    path = tmp_path / "content/manifest.toml"
+    path.parent.mkdir()
+    path.write_text(
+        "# curated by hand\n[[asset]]\n"
+        f'id = "bayard-1840"\ntitle = "The drowned man"\npath = "photographs/bayard.png"\n'
+        f'url = "{server.url}/bayard.png"\nsha256 = ""\nlicence = "Public domain"\nrequired = false\n\n'
+        '[[asset]]\nid = "other"\npath = "o.png"\nsha256 = ""\nlicence = "CC0"\n')
+    show = ["--show", str(tmp_path)]
+    assert run_cli(["assets", "fetch", *show, "-q", "bayard-1840"]) == 1
+    assert "cannot be verified" in capsys.readouterr().err and server.ranges == []
+    assert run_cli(["assets", "fetch", *show, "-q", "--pin", "bayard-1840"]) == 0
+    text = path.read_text()
+    assert f'sha256 = "{sha(PHOTO)}"' in text and f"size = {len(PHOTO)}" in text and "# curated by hand" in text
+    manifest = load_manifest(path)
+    assert manifest.entries[0].sha256 == sha(PHOTO) and manifest.entries[1].sha256 == ""
+    assert assets.check(manifest, manifest.entries[0]).state == "installed"
+    # Now pinned: a changed file on the server is rejected like any mismatch.
+    server.files["/bayard.png"] = PHOTO[::-1]
+    (tmp_path / "content/photographs/bayard.png").unlink()
+    assert run_cli(["assets", "fetch", *show, "-q", "bayard-1840"]) == 1
+    assert "checksum mismatch" in capsys.readouterr().err

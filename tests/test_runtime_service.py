@@ -59,7 +59,7 @@ def make(tmp_path, notify_path=None, calls=None, **config):
         env.update(NOTIFY_SOCKET=notify_path, WATCHDOG_USEC="10000000")
     power = DisplayPower(env, run=lambda argv: calls.append(argv) or 0) if calls is not None else None
     queue = CommandQueue()
-    runtime = Runtime(RuntimeConfig(watch=False, hours=hours(), **config), tmp_path, clock, queue.post, env=env,
+    runtime = Runtime(RuntimeConfig(watch=False, **config), tmp_path, clock, queue.post, hours=hours(), env=env,
                       display_power=power, console_log=False)
     return runtime, clock, queue
 
@@ -67,13 +67,14 @@ def make(tmp_path, notify_path=None, calls=None, **config):
 def test_state_dirs_follow_systemd_then_show(tmp_path):
     assert state_dirs(tmp_path, {"STATE_DIRECTORY": "/var/lib/bayard", "LOGS_DIRECTORY": "/var/log/bayard"}) == (
         __import__("pathlib").Path("/var/lib/bayard"), __import__("pathlib").Path("/var/log/bayard"))
-    assert state_dirs(tmp_path, {}) == (tmp_path / "state", tmp_path / "state/logs")
+    assert state_dirs(tmp_path / "var", {}) == (tmp_path / "var", tmp_path / "var/logs")
 
 
 def test_ready_after_first_frame_then_watchdog_and_closing_time(tmp_path, notify):
     path, sock = notify
     calls = []
     runtime, clock, _ = make(tmp_path, path, calls)
+    logging.getLogger().setLevel(logging.INFO)  # as the CLI does from [logging] level
     assert runtime.start() is False
     assert messages(sock) == []  # not READY before a frame is on screen
     sent = []
@@ -94,7 +95,7 @@ def test_ready_after_first_frame_then_watchdog_and_closing_time(tmp_path, notify
     assert calls[-2:] == [["xset", "dpms", "force", "on"], ["xset", "-dpms"]]
     status = runtime.status()
     assert status["hours"]["override"] == "open" and status["systemd"]["watchdog_pings"] == 8
-    assert (tmp_path / "logs/bayard.log").exists()
+    assert "opening hours: now closed" in (tmp_path / "logs/bayard.log").read_text()
     runtime.stop()
 
 

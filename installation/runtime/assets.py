@@ -46,9 +46,13 @@ class AssetEntry(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str = Field(pattern=r"^[A-Za-z0-9_.-]+$", description="a short unique name, e.g. 'bayard-1840'")
+    title: str = Field(default="", description="a human name for the file, shown by `bayard check` and status")
     path: str = Field(description="where the file goes, relative to the folder holding the manifest")
     url: str = Field(default="", description="http(s) address to download from; empty: import only")
-    sha256: str = Field(pattern=r"^[0-9a-fA-F]{64}$", description="SHA-256 of the file, 64 hex digits")
+    sha256: str = Field(
+        default="", pattern=r"^([0-9a-fA-F]{64})?$",
+        description="SHA-256 of the file, 64 hex digits; empty until pinned with `bayard assets fetch --pin`",
+    )
     size: int | None = Field(default=None, ge=0, description="size in bytes (lets resume and import skip early)")
     licence: str = Field(description="the licence, e.g. 'Public domain' or 'CC BY 4.0'")
     credit: str = Field(default="", description="the credit line to show with the media, as the licence asks")
@@ -167,6 +171,8 @@ def check(manifest: Manifest, entry: AssetEntry, verify: bool = True) -> AssetSt
     size = target.stat().st_size
     if entry.size is not None and size != entry.size:
         return AssetStatus(entry, manifest, "corrupt", f"size {size} bytes, expected {entry.size}")
+    if not entry.sha256:
+        return AssetStatus(entry, manifest, "installed", "not verified: the manifest has no sha256 (use --pin)")
     if verify:
         actual = sha256_file(target)
         if actual != entry.sha256:
@@ -187,6 +193,8 @@ def _place(part: Path, target: Path) -> None:
 
 
 def _verify_part(entry: AssetEntry, part: Path, origin: str) -> None:
+    """Reject a file whose size or SHA-256 differs from the manifest (an entry without a
+    checksum is only accepted when pinning, which records the checksum it has)."""
     size = part.stat().st_size
     if entry.size is not None and size != entry.size:
         part.unlink(missing_ok=True)
@@ -194,6 +202,8 @@ def _verify_part(entry: AssetEntry, part: Path, origin: str) -> None:
             f"{entry.id}: {origin} gave {size} bytes but the manifest says {entry.size}; "
             "the file was not installed (check the URL or the manifest's size)"
         )
+    if not entry.sha256:
+        return
     actual = sha256_file(part)
     if actual != entry.sha256:
         part.unlink(missing_ok=True)
@@ -218,9 +228,12 @@ def download(
     timeout_s: float = 30.0,
     attempts: int = 3,
     quiet: bool = False,
+    pin: bool = False,
 ) -> Path:
     """Download one entry to its place, resuming a `.part` file with an HTTP Range request.
-    Raises AssetError with a clear message; the target is only ever a verified file."""
+    Raises AssetError with a clear message; the target is only ever a verified file
+    (or, with `pin`, a file whose checksum is then written into the manifest)."""
+    _require_checksum(manifest, entry, pin)
     if not entry.url:
         raise AssetError(
             f"{entry.id}: the manifest gives no url; copy the file in with `bayard assets import DIR`"
@@ -277,11 +290,51 @@ def download(
         )
     _verify_part(entry, part, entry.url)
     _place(part, target)
+    if not entry.sha256:
+        pin_entry(manifest.path, entry.id, target)
     return target
 
 
+def _require_checksum(manifest: Manifest, entry: AssetEntry, pin: bool) -> None:
+    if not entry.sha256 and not pin:
+        raise AssetError(
+            f"{entry.id}: {manifest.path} gives no sha256, so the file cannot be verified; add it, or "
+            f"accept the file you get once and record its checksum with `--pin` (e.g. `bayard assets fetch "
+            f"{entry.id} --pin`)"
+        )
+
+
+def pin_entry(manifest_path: Path, ident: str, file: Path) -> str:
+    """Write the SHA-256 (and size) of an installed file into its manifest entry, keeping
+    the rest of the file (comments, order) as it was. Returns the checksum."""
+    import re
+
+    from .files import atomic_write_text
+
+    digest, size = sha256_file(file), file.stat().st_size
+    text = Path(manifest_path).read_text(encoding="utf-8")
+    blocks = re.split(r"(?m)^(?=\[\[asset\]\])", text)
+    for number, block in enumerate(blocks):
+        if re.search(rf'(?m)^id\s*=\s*["\']{re.escape(ident)}["\']\s*$', block):
+            block, count = re.subn(r'(?m)^sha256\s*=.*$', f'sha256 = "{digest}"', block)
+            if not count:
+                block = block.rstrip("\n") + f'\nsha256 = "{digest}"\n'
+            if re.search(r"(?m)^size\s*=", block):
+                block = re.sub(r"(?m)^size\s*=.*$", f"size = {size}", block)
+            else:
+                block = block.rstrip("\n") + f"\nsize = {size}\n"
+            if not block.endswith("\n\n") and number < len(blocks) - 1:
+                block += "\n"
+            blocks[number] = block
+            atomic_write_text(Path(manifest_path), "".join(blocks))
+            load_manifest(Path(manifest_path))  # the edited file must still be valid
+            log.warning("%s: pinned sha256 %s (%d bytes) in %s", ident, digest, size, manifest_path)
+            return digest
+    raise AssetError(f"{manifest_path}: no [[asset]] with id '{ident}' to pin")
+
+
 def fetch(manifests: list[Manifest], ids: list[str] | None = None, quiet: bool = False,
-          force: bool = False) -> tuple[list[AssetStatus], list[str]]:
+          force: bool = False, pin: bool = False) -> tuple[list[AssetStatus], list[str]]:
     """Download what is missing, partial or corrupt (or the given ids). Returns the entries
     fetched and the error lines; one failure does not stop the others."""
     chosen = _select(manifests, ids)
@@ -294,7 +347,7 @@ def fetch(manifests: list[Manifest], ids: list[str] | None = None, quiet: bool =
         if current.state == "corrupt":
             log.warning("%s: installed file is corrupt (%s); downloading again", entry.id, current.detail)
         try:
-            download(manifest, entry, quiet=quiet)
+            download(manifest, entry, quiet=quiet, pin=pin)
             done.append(check(manifest, entry, verify=False))
         except AssetError as error:
             errors.append(str(error))
@@ -338,6 +391,10 @@ def find_in_folder(entry: AssetEntry, files: list[Path], hashes: dict[Path, str]
             continue
         if entry.size is not None and size != entry.size:
             continue
+        if not entry.sha256:
+            if candidate.name == wanted_name:
+                return candidate  # pinning: the name is all we have to go on
+            continue
         if candidate not in hashes:
             try:
                 hashes[candidate] = sha256_file(candidate)
@@ -349,7 +406,7 @@ def find_in_folder(entry: AssetEntry, files: list[Path], hashes: dict[Path, str]
 
 
 def import_folder(manifests: list[Manifest], folder: Path, ids: list[str] | None = None,
-                  quiet: bool = False) -> tuple[list[AssetStatus], list[str]]:
+                  quiet: bool = False, pin: bool = False) -> tuple[list[AssetStatus], list[str]]:
     """Copy every missing/corrupt entry found in `folder` (by name or checksum), verified
     and placed atomically. Returns (installed, lines about what was not found)."""
     folder = Path(folder)
@@ -361,6 +418,11 @@ def import_folder(manifests: list[Manifest], folder: Path, ids: list[str] | None
     problems: list[str] = []
     for manifest, entry in _select(manifests, ids):
         if check(manifest, entry).state == "installed":
+            continue
+        try:
+            _require_checksum(manifest, entry, pin)
+        except AssetError as error:
+            problems.append(str(error).replace("fetch", "import FOLDER"))
             continue
         source = find_in_folder(entry, files, hashes)
         if source is None:
@@ -378,6 +440,8 @@ def import_folder(manifests: list[Manifest], folder: Path, ids: list[str] | None
                     bar.update(len(chunk))
             _verify_part(entry, part, str(source))  # the stick may have changed since hashing
             _place(part, target)
+            if not entry.sha256:
+                pin_entry(manifest.path, entry.id, target)
         except AssetError as error:
             problems.append(str(error))
             continue

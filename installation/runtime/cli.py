@@ -55,12 +55,14 @@ def _report(done: list[assets.AssetStatus], errors: list[str], verb: str) -> int
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
-    done, errors = assets.fetch(_manifests(args), args.ids or None, quiet=args.quiet, force=args.force)
+    done, errors = assets.fetch(_manifests(args), args.ids or None, quiet=args.quiet, force=args.force,
+                                pin=args.pin)
     return _report(done, errors, "installed")
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    done, problems = assets.import_folder(_manifests(args), Path(args.folder), args.ids or None, quiet=args.quiet)
+    done, problems = assets.import_folder(_manifests(args), Path(args.folder), args.ids or None, quiet=args.quiet,
+                                          pin=args.pin)
     return _report(done, problems, "imported")
 
 
@@ -108,11 +110,15 @@ def add_commands(subparsers) -> None:
     fetch = sub.add_parser("fetch", parents=[common], help="download missing files (resumes, verifies SHA-256)")
     fetch.add_argument("ids", nargs="*", metavar="ID", help="only these entries (default: all missing)")
     fetch.add_argument("--force", action="store_true", help="download even if installed")
+    fetch.add_argument("--pin", action="store_true",
+                       help="for entries without sha256: accept the downloaded file and record its checksum")
     fetch.set_defaults(func=_guard(cmd_fetch))
 
     imp = sub.add_parser("import", parents=[common], help="copy files from a folder or USB stick (verified)")
     imp.add_argument("folder", help="the folder to search (by file name or checksum)")
     imp.add_argument("ids", nargs="*", metavar="ID", help="only these entries")
+    imp.add_argument("--pin", action="store_true",
+                     help="for entries without sha256: accept the file found by name and record its checksum")
     imp.set_defaults(func=_guard(cmd_import))
 
     add = sub.add_parser("add", parents=[common], help="add a file to a manifest (computes size and SHA-256)")

@@ -143,6 +143,7 @@ class LogSetup:
     repeat_filter: RepeatFilter
     problems: list[str] = field(default_factory=list)
     handlers: list[logging.Handler] = field(default_factory=list)
+    filtered: list[logging.Handler] = field(default_factory=list)  # others' handlers we filtered
 
     @property
     def write_errors(self) -> int:
@@ -162,6 +163,8 @@ class LogSetup:
         for handler in self.handlers:
             root.removeHandler(handler)
             handler.close()
+        for handler in self.filtered:
+            handler.removeFilter(self.repeat_filter)
 
 
 def setup_logging(
@@ -171,6 +174,7 @@ def setup_logging(
     max_bytes: int = 1_000_000,
     backups: int = 5,
     repeat_window_s: float = 60.0,
+    filter_existing: bool = False,
 ) -> LogSetup:
     """Install handlers on the root logger. A log directory that cannot be created or
     written means console only, with the reason kept in `problems`; never an exception."""
@@ -196,6 +200,13 @@ def setup_logging(
             setup.handlers.append(handler)
         except OSError as error:
             setup.problems.append(f"cannot log to {log_dir} ({error}); logging to the console only")
+    if filter_existing:
+        # Handlers someone else installed (the CLI's console handler) get the same
+        # once-per-episode treatment, so a failing scene cannot flood the journal either.
+        for handler in root.handlers:
+            if repeat not in handler.filters:
+                handler.addFilter(repeat)
+                setup.filtered.append(handler)
     for handler in setup.handlers:
         root.addHandler(handler)
     for problem in setup.problems:

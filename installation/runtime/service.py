@@ -40,11 +40,10 @@ STATUS_EVERY_S = 10.0  # how often the one-line status goes to systemd
 
 
 class RuntimeConfig(BaseModel):
-    """The [runtime] table of install.toml (all optional)."""
+    """The [runtime] table of install.toml (all optional). Opening hours are [hours]."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    hours: OpeningHoursConfig = Field(default_factory=OpeningHoursConfig, description="opening hours")
     closed_display: str = Field(
         default="auto", pattern="^(auto|dpms|screen)$",
         description="outside hours: 'dpms' switches the monitor off, 'screen' shows a black screen with a "
@@ -62,12 +61,12 @@ class RuntimeConfig(BaseModel):
     log_files: int = Field(default=5, ge=1, le=50, description="rotated log files kept")
 
 
-def state_dirs(show_dir: Path, env: Mapping[str, str]) -> tuple[Path, Path]:
+def state_dirs(default_state: Path, env: Mapping[str, str]) -> tuple[Path, Path]:
     """Where state and logs go: systemd's StateDirectory/LogsDirectory when under the unit,
-    else show_dir/state and show_dir/state/logs for development."""
+    else the show's state folder ([show] state) and its logs/ for development."""
     state = env.get("STATE_DIRECTORY") or env.get("BAYARD_STATE_DIR")
     logs = env.get("LOGS_DIRECTORY") or env.get("BAYARD_LOG_DIR")
-    state_path = Path(state.split(":")[0]) if state else show_dir / "state"
+    state_path = Path(state.split(":")[0]) if state else default_state
     logs_path = Path(logs.split(":")[0]) if logs else state_path / "logs"
     return state_path, logs_path
 
@@ -114,17 +113,19 @@ class Runtime:
         show_dir: Path,
         clock: Clock,
         post: Callable[[Command], None],
+        hours: OpeningHoursConfig | None = None,
         env: Mapping[str, str] | None = None,
         display_power: DisplayPower | None = None,
         console_log: bool = True,
+        state_dir: Path | None = None,
     ) -> None:
         self.config = config
         self.show_dir = Path(show_dir)
         self.clock = clock
         self.post = post
         self.env = dict(os.environ if env is None else env)
-        self.state_dir, self.log_dir = state_dirs(self.show_dir, self.env)
-        self.schedule = Schedule(config.hours)
+        self.state_dir, self.log_dir = state_dirs(state_dir or self.show_dir / "state", self.env)
+        self.schedule = Schedule(hours or OpeningHoursConfig())
         self.notifier = Notifier(self.env)
         self.watchdog = Watchdog(self.notifier, self.env, monotonic=clock.now)
         self.health = Health(clock=clock.now)
@@ -143,8 +144,11 @@ class Runtime:
     # -- life cycle -------------------------------------------------------------------
     def start(self) -> bool:
         """Set everything up; returns True when this start must be in safe mode."""
-        self.logs = setup_logging(self.log_dir, console=self._console_log,
-                                  max_bytes=int(self.config.log_max_mb * 1_000_000), backups=self.config.log_files)
+        # The level stays whatever the CLI set from [logging] level.
+        level = logging.getLogger().level or logging.INFO
+        self.logs = setup_logging(self.log_dir, level=level, console=self._console_log,
+                                  max_bytes=int(self.config.log_max_mb * 1_000_000), backups=self.config.log_files,
+                                  filter_existing=not self._console_log)
         self.guard = CrashGuard(self.state_dir, self.config.restart_budget, self.config.restart_window_min * 60,
                                 self.config.safe_retry_min * 60)
         self.safe_mode = self.guard.record_start()
@@ -192,7 +196,8 @@ class Runtime:
         if self.safe_mode and self.guard is not None and self.guard.retry_due():
             self.guard.begin_retry()
             self.safe_mode = False
-            self.post(Command("reload", source="schedule", extra={"reason": "safe-mode retry"}))
+            # args (1,): take effect at once, not at the next scene boundary (the safe card has none).
+            self.post(Command("reload", (1,), source="schedule", extra={"reason": "safe-mode retry"}))
         if now >= self._next_status:
             self._next_status = now + STATUS_EVERY_S
             self.notifier.status(self.status_line())
@@ -243,3 +248,117 @@ class Runtime:
             status["watch"] = {"alive": self.watcher.alive, "reloads": self.watcher.reloads,
                                "problem": self.watcher.problem}
         return status
+
+
+# -- the engine hook -------------------------------------------------------------------
+class HoursControl:
+    """An engine overlay: handles `Command("hours", (open|closed|auto,))` from OSC or the
+    operator overlay, and draws the tiny closed-hours clock when the screen is dark for
+    "closed" and the monitor could not be switched off."""
+
+    draw_when_dark = True
+
+    def __init__(self, runtime: Runtime, engine: Any) -> None:
+        from .screens import ClosedClock
+
+        self.runtime = runtime
+        self.engine = engine
+        self.clock = ClosedClock(
+            runtime.clock.wall, runtime.schedule.hours.config.timezone,
+            active=lambda: (engine.dark_reason == "closed" and not engine.blackout and not runtime.display_off),
+        )
+
+    def draw(self, surface: Any) -> None:
+        self.clock.draw(surface)
+
+    def handle(self, command: Command) -> bool:
+        if command.name != "hours":
+            return False
+        mode = str(command.args[0]).lower() if command.args else "auto"
+        try:
+            state = self.runtime.override_hours(mode)
+        except ValueError as error:
+            self._reply(command, "error", str(error))
+            return True
+        self.engine.dark_reason = "closed" if state == "closed" else None
+        log.warning("opening hours overridden by %s: %s (until the next scheduled change)", command.source, mode)
+        self._reply(command, "ok", self.runtime.schedule.status(self.runtime.clock.wall()))
+        return True
+
+    @staticmethod
+    def _reply(command: Command, status: str, data: Any) -> None:
+        if command.reply is not None:
+            import json
+
+            try:
+                command.reply("/bayard/reply/hours", (json.dumps({"address": "hours", "status": status,
+                                                                  "data": data}),))
+            except Exception:  # replying is best-effort
+                log.exception("reply to hours failed")
+
+
+def _model(raw: Any, model: type[BaseModel]) -> Any:
+    if isinstance(raw, model):
+        return raw
+    if isinstance(raw, BaseModel):
+        raw = raw.model_dump()
+    return model.model_validate(raw or {})
+
+
+def attach(engine: Any, presenter: Any = None, *, env: Mapping[str, str] | None = None,
+           display_power: DisplayPower | None = None) -> Runtime | None:
+    """Plug unattended operation into a live engine (called from services.attach_services).
+
+    Registers the `runtime` service (its status joins /bayard/status), a frame hook
+    (watchdog, health, opening hours -> engine.dark_reason), the hours overlay, and, when
+    the crash guard says so, starts the show in safe mode (only the safe card) until the
+    retry is due.
+    """
+    if "runtime" in engine.services:
+        return engine.services["runtime"]
+    show = engine.show
+    try:
+        hours = _model(getattr(show.config, "hours", None), OpeningHoursConfig)
+        config = _model(getattr(show.config, "runtime", None), RuntimeConfig)
+    except Exception as error:  # the loader reports schema errors with lines; never stop the show here
+        log.error("install.toml [hours]/[runtime] is invalid, running without them: %s", error)
+        engine.record_error("runtime", f"[hours]/[runtime] invalid: {error}")
+        hours, config = OpeningHoursConfig(), RuntimeConfig()
+    runtime = Runtime(config, show.root, engine.clock, engine.post, hours=hours, env=env,
+                      display_power=display_power, console_log=False, state_dir=show.state_dir)
+    engine.services["runtime"] = runtime
+    if runtime.start():
+        _hold_safe(engine, runtime)
+
+    def on_event(event: str, args: tuple[Any, ...]) -> None:
+        if event == "scene" and args:
+            runtime.health.scene_changed(str(args[0]))
+        elif event == "error":
+            runtime.health.error(str(args[0]) if args else "unknown")
+
+    engine.listeners.append(on_event)
+    engine.overlays.insert(0, HoursControl(runtime, engine))
+
+    def per_frame(engine: Any) -> None:
+        window = engine.stats.window
+        runtime.frame(window[-1] if window else 0.0)
+        state = runtime.tick()
+        if state == "closed":
+            engine.dark_reason = "closed"
+        elif engine.dark_reason == "closed":
+            engine.dark_reason = None
+
+    engine.frame_hooks.append(per_frame)
+    return runtime
+
+
+def _hold_safe(engine: Any, runtime: Runtime) -> None:
+    """Crash-loop safe mode: play only the safe card (a show with no scenes cannot fail in
+    a scene). The retry posts reload(at once), which loads the real show from disk again."""
+    import dataclasses
+
+    guard = runtime.guard.status() if runtime.guard else {}
+    reason = f"{guard.get('recent_starts', '?')} starts within {float(guard.get('window_s', 0)) / 60:.0f} min"
+    engine.record_error("runtime", f"safe mode: {reason}; the full show is retried in "
+                                   f"{runtime.config.safe_retry_min:.0f} min")
+    engine.sequencer.show = dataclasses.replace(engine.show, scenes={}, scene_files={})
