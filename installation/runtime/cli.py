@@ -21,8 +21,9 @@ def _manifests(args: argparse.Namespace) -> list[assets.Manifest]:
 
 
 def _how_to_install(status: assets.AssetStatus) -> str:
+    pin = "" if status.entry.sha256 else " --pin  (no sha256 yet: this records it)"
     if status.entry.url:
-        return f"bayard assets fetch {status.entry.id}"
+        return f"bayard assets fetch {status.entry.id}{pin}"
     return f"bayard assets import DIR (no URL: copy '{Path(status.entry.path).name}' from a folder or USB stick)"
 
 

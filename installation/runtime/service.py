@@ -362,3 +362,5 @@ def _hold_safe(engine: Any, runtime: Runtime) -> None:
     engine.record_error("runtime", f"safe mode: {reason}; the full show is retried in "
                                    f"{runtime.config.safe_retry_min:.0f} min")
     engine.sequencer.show = dataclasses.replace(engine.show, scenes={}, scene_files={})
+    if engine.sequencer.current is not None:  # attached after the first frame (tests): switch now
+        engine.sequencer.goto_index(0)
