@@ -210,7 +210,7 @@ def test_cli_status_fetch_and_errors(server, tmp_path, capsys):
     assert run_cli(["assets", "status", "--show", str(show)]) == 1
     out = capsys.readouterr().out
     assert "missing" in out and "bayard assets fetch bayard-1840" in out and "1 required missing" in out
-    assert run_cli(["assets", "fetch", "--show", str(show), "-q"]) == 0
+    assert run_cli(["assets", "fetch", "--show", str(show / "install.toml"), "-q"]) == 0  # file or folder
     assert run_cli(["assets", "status", "--show", str(show)]) == 0
     assert "1 of 1 installed" in capsys.readouterr().out
     assert run_cli(["assets", "fetch", "--show", str(show), "bayard-1804"]) == 1

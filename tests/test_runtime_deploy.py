@@ -52,7 +52,8 @@ def test_rendered_files_and_unit_promises(rendered, tmp_path):
     assert int(service["Service"]["WatchdogSec"]) > 0
     # Start limits must never leave the unit failed (and the screen dark).
     assert service["Unit"]["StartLimitIntervalSec"] == "0"
-    assert service["Service"]["ExecStart"] == f"{tmp_path}/venv/bin/bayard run {tmp_path}/show"
+    assert service["Service"]["ExecStart"] == (
+        f"{tmp_path}/venv/bin/bayard run --show {tmp_path}/show/install.toml --fullscreen")
     assert service["Service"]["User"] == "kiosk"
     timer = unit(system / "bayard-nightly-restart.timer")
     assert timer["Timer"]["OnCalendar"] == "*-*-* 04:30:00"

@@ -10,11 +10,17 @@ from . import assets
 from .assets import AssetError
 
 
+def _show_dir(value: str) -> Path:
+    """--show takes the show folder or its install.toml, like `bayard run --show`."""
+    path = Path(value)
+    return path.parent if path.suffix == ".toml" else path
+
+
 def _manifests(args: argparse.Namespace) -> list[assets.Manifest]:
-    paths = [Path(p) for p in args.manifest] if args.manifest else assets.default_manifests(Path(args.show))
+    paths = [Path(p) for p in args.manifest] if args.manifest else assets.default_manifests(_show_dir(args.show))
     if not paths:
         raise AssetError(
-            f"no manifest in {Path(args.show).resolve()} (looked for content/manifest.toml and "
+            f"no manifest in {_show_dir(args.show).resolve()} (looked for content/manifest.toml and "
             "models/manifest.toml); pass --show DIR or --manifest FILE"
         )
     return [assets.load_manifest(p) for p in paths]
@@ -68,7 +74,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    manifest = Path(args.manifest[0]) if args.manifest else Path(args.show) / "content" / assets.MANIFEST_NAME
+    manifest = Path(args.manifest[0]) if args.manifest else _show_dir(args.show) / "content" / assets.MANIFEST_NAME
     entry = assets.add_entry(manifest, Path(args.file), args.id, args.licence, args.credit, args.url,
                              args.path, not args.optional, args.description)
     print(f"added {entry.id} ({entry.size} bytes, sha256 {entry.sha256[:12]}...) to {manifest}")
@@ -98,7 +104,8 @@ def add_commands(subparsers) -> None:
                     "Never run by the show itself.",
     )
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--show", default=".", help="the show folder (holding content/ and models/); default: here")
+    common.add_argument("--show", default=".",
+                        help="the show folder or its install.toml (content/ and models/ beside it); default: here")
     common.add_argument("--manifest", action="append", default=[], metavar="FILE",
                         help="a manifest to use instead of the show's own (repeatable)")
     common.add_argument("-q", "--quiet", action="store_true", help="no progress bars")

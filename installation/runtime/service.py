@@ -140,6 +140,7 @@ class Runtime:
         self._next_tick = float("-inf")
         self._next_status = float("-inf")
         self._state = "open"
+        self._stopped = False
 
     # -- life cycle -------------------------------------------------------------------
     def start(self) -> bool:
@@ -160,6 +161,9 @@ class Runtime:
         return self.safe_mode
 
     def stop(self, clean: bool = True) -> None:
+        if self._stopped:
+            return
+        self._stopped = True
         self.notifier.stopping()
         if clean and self.guard is not None:
             self.guard.record_clean_exit()
@@ -172,6 +176,11 @@ class Runtime:
         if self.logs is not None:
             self.logs.close()
         self.notifier.close()
+
+    def close(self) -> None:
+        """Engine.shutdown() calls this on a deliberate exit (quit, SIGTERM from systemd or
+        the nightly timer): a clean stop, not counted toward the crash budget."""
+        self.stop(clean=True)
 
     # -- per frame ----------------------------------------------------------------------
     def frame(self, dt: float) -> None:
@@ -306,7 +315,7 @@ def _model(raw: Any, model: type[BaseModel]) -> Any:
 
 
 def attach(engine: Any, presenter: Any = None, *, env: Mapping[str, str] | None = None,
-           display_power: DisplayPower | None = None) -> Runtime | None:
+           display_power: DisplayPower | None = None, config: RuntimeConfig | None = None) -> Runtime | None:
     """Plug unattended operation into a live engine (called from services.attach_services).
 
     Registers the `runtime` service (its status joins /bayard/status), a frame hook
@@ -319,7 +328,7 @@ def attach(engine: Any, presenter: Any = None, *, env: Mapping[str, str] | None 
     show = engine.show
     try:
         hours = _model(getattr(show.config, "hours", None), OpeningHoursConfig)
-        config = _model(getattr(show.config, "runtime", None), RuntimeConfig)
+        config = config or _model(getattr(show.config, "runtime", None), RuntimeConfig)
     except Exception as error:  # the loader reports schema errors with lines; never stop the show here
         log.error("install.toml [hours]/[runtime] is invalid, running without them: %s", error)
         engine.record_error("runtime", f"[hours]/[runtime] invalid: {error}")
