@@ -154,7 +154,7 @@ def soak(hours: float = 24.0, fps: float = 4.0, edits: int = 100, seed: int = 1,
     frames_total = int(hours * 3600 * fps)
     edit_frames = sorted(rng.sample(range(int(frames_total * 0.02), frames_total), edits)) if edits else []
     result = {"hours": hours, "fps": fps, "frames": 0, "crashes": 0, "black_frames": 0, "dark_frames": 0,
-              "edits_valid": 0, "edits_invalid": 0, "reloads_refused": 0, "touches": 0, "commands": 0,
+              "edits_valid": 0, "edits_invalid": 0, "invalid_edits_reported": 0, "invalid_kinds": [], "touches": 0, "commands": 0,
               "crash_examples": [], "black_examples": []}
     rss: list[tuple[float, int]] = []
     fds: list[tuple[float, int]] = []
@@ -166,6 +166,14 @@ def soak(hours: float = 24.0, fps: float = 4.0, edits: int = 100, seed: int = 1,
         # The harness clock starts at 2026-01-01 00:00 UTC (01:00 in Paris); move to the start time.
         pilot.clock.jump_wall(((START_LOCAL[0] - 1) * 60 + START_LOCAL[1]) * 60)
         engine = pilot.engine
+        reload_problems = [0]  # every refused or partly refused reload is pushed as an error event
+
+        def listen(event, args):
+            if event == "error" and args and args[0] == "reload":
+                reload_problems[0] += 1
+
+        engine.listeners.append(listen)
+        problems_at_edit: int | None = None
         edit_index = 0
         blackout_until = None
         for frame_no in range(frames_total):
@@ -197,6 +205,9 @@ def soak(hours: float = 24.0, fps: float = 4.0, edits: int = 100, seed: int = 1,
                 blackout_until = None
             # The artist.
             if edit_index < len(edit_frames) and frame_no == edit_frames[edit_index]:
+                if problems_at_edit is not None and reload_problems[0] > problems_at_edit:
+                    result["invalid_edits_reported"] += 1
+                problems_at_edit = None
                 edit_index += 1
                 if pending_fix is not None:
                     restore(scenes)
@@ -205,8 +216,9 @@ def soak(hours: float = 24.0, fps: float = 4.0, edits: int = 100, seed: int = 1,
                     valid_edit(scenes, rng, edit_index)
                     result["edits_valid"] += 1
                 else:
-                    invalid_edit(scenes, rng, edit_index)
+                    result["invalid_kinds"].append(invalid_edit(scenes, rng, edit_index))
                     result["edits_invalid"] += 1
+                    problems_at_edit = reload_problems[0]
                     pending_fix = edit_index
                 engine.post(Command("reload", source="watch"))
             try:
@@ -231,7 +243,9 @@ def soak(hours: float = 24.0, fps: float = 4.0, edits: int = 100, seed: int = 1,
                 if progress:
                     print(f"  {show_h:5.1f} h  rss {rss[-1][1] / 2**20:6.1f} MB  fds {fds[-1][1]}  "
                           f"frames {result['frames']}", file=sys.stderr)
-        result["reloads_refused"] = sum(1 for e in engine.errors if e["where"] == "reload")
+        if problems_at_edit is not None and reload_problems[0] > problems_at_edit:
+            result["invalid_edits_reported"] += 1
+        result["reload_problems"] = reload_problems[0]
         result["errors_logged"] = runtime.health.errors
         runtime.stop()
     # Memory swings with what is on screen (crossfade buffers, a prepared next scene), so
@@ -267,8 +281,11 @@ def main() -> int:
           f"{r['wall_s']:.0f} s wall)")
     print(f"crashes             {r['crashes']}")
     print(f"black frames        {r['black_frames']} (outside blackout/closed; {r['dark_frames']} dark frames asked for)")
-    print(f"edits               {r['edits_valid']} valid, {r['edits_invalid']} invalid; "
-          f"{r['reloads_refused']} reload problems reported")
+    print(f"edits               {r['edits_valid']} valid, {r['edits_invalid']} invalid, of which "
+          f"{r['invalid_edits_reported']} were reported ({r['reload_problems']} problem lines pushed)")
+    unreported = r["edits_invalid"] - r["invalid_edits_reported"]
+    if unreported:
+        print(f"                    not reported: {unreported} (kinds: {sorted(set(r['invalid_kinds']))})")
     print(f"visitors/technician {r['touches']} touches, {r['commands']} commands")
     print(f"resident memory     peak {r['rss_after_warmup_mb']} MB in the first quarter after {WARM_UP_H:g} h "
           f"warm-up -> peak {r['rss_end_mb']} MB in the last quarter ({r['rss_growth_pct']:+.2f}%), "

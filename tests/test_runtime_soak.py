@@ -20,6 +20,8 @@ def test_short_soak_never_crashes_nor_goes_black(tmp_path):
     assert result["black_frames"] == 0, result["black_examples"]
     assert result["frames"] == 0.75 * 3600 * 4
     assert result["edits_valid"] == 5 and result["edits_invalid"] == 5
-    assert result["reloads_refused"] >= 3  # invalid saves were reported, not swallowed
+    # Invalid saves are reported, not swallowed (a rename to .bak while missing.toml is already
+    # deleted changes nothing on disk, so it may legitimately report nothing new).
+    assert result["invalid_edits_reported"] >= result["edits_invalid"] - 1
     assert result["dark_frames"] < result["frames"]  # the show really played (opens at 08:00)
     assert result["touches"] > 50
