@@ -10,14 +10,12 @@ import errno
 import logging
 import time
 
-import numpy as np
 import pygame
 import pytest
 
-from installation.commands import Command
 from installation.harness import run_test
 from installation.runtime import crashguard
-from installation.runtime.service import attach
+from installation.runtime.service import RuntimeConfig, attach
 from installation.scenes.base import SCENE_KINDS, Scene, register_scene
 
 from .conftest import title_scene, write_show
@@ -77,12 +75,20 @@ def test_closed_hours_dark_with_clock_override_and_clock_jumps(tmp_path):
         frame = pilot.frame()
         assert pilot.engine.dark_reason == "closed"
         assert 0 < lit_pixels(frame) < 0.01 * frame.get_width() * frame.get_height()  # just the tiny clock
-        # NTP jumps the wall clock 10 h ahead: 11:00, open; the show plays at the next check.
-        pilot.clock.jump_wall(10 * 3600)
+        # Move to 17:00 (open), then NTP jumps +2 h (19:00, closed) and -1 h (18:00, closing time).
+        pilot.clock.jump_wall(16 * 3600)
         pilot.advance(1.5)
         assert pilot.engine.dark_reason is None and not black(pilot.frame())
-        # ...and back 2 h: 09:00, closed again.
-        pilot.clock.jump_wall(-2 * 3600)
+        pilot.clock.jump_wall(2 * 3600)
+        pilot.advance(1.5)
+        assert pilot.engine.dark_reason == "closed"
+        pilot.clock.jump_wall(-3600)
+        pilot.advance(1.5)
+        assert pilot.engine.dark_reason == "closed"
+        pilot.clock.jump_wall(-3600)
+        pilot.advance(1.5)
+        assert pilot.engine.dark_reason is None and not black(pilot.frame())
+        pilot.clock.jump_wall(3 * 3600)  # 20:00: closed again for the override below
         pilot.advance(1.5)
         assert pilot.engine.dark_reason == "closed"
         # The technician opens it by command (OSC /bayard/hours open, once mapped).
@@ -160,4 +166,36 @@ def test_scene_raising_in_draw_with_a_full_disk(tmp_path, monkeypatch):
         assert "boom" in pilot.engine.status()["faulted"]
         monkeypatch.undo()
         pilot.advance(1)
+        runtime.stop()
+
+
+def write_png(path, colour=(180, 150, 120)):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    surface = pygame.Surface((120, 90))
+    surface.fill(colour)
+    pygame.image.save(surface, str(path))
+
+
+@pytest.mark.parametrize("damage", ["delete", "corrupt", "truncate"])
+def test_media_damaged_mid_show_shows_the_stand_in(tmp_path, caplog, damage):
+    image = tmp_path / "content/photos/print.png"
+    write_png(image)
+    photo = 'type = "photograph"\nid = "photo"\nduration = 4\nimage = "photos/print.png"\n'
+    show = write_show(tmp_path, {"a": title_scene("a", duration=4), "photo": photo}, playlist=["a", "photo"])
+    with run_test(show, raise_faults=False) as pilot:
+        runtime = attach(pilot.engine, env=env_for(tmp_path), config=RuntimeConfig(watch=False))
+        pilot.advance(10)  # a full cycle with the real print
+        if damage == "delete":
+            image.unlink()
+        elif damage == "corrupt":
+            image.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+        else:
+            image.write_bytes(image.read_bytes()[:40])
+        with caplog.at_level(logging.WARNING):
+            for _ in range(30):
+                pilot.advance(0.5)
+                assert not black(pilot.frame())
+        assert pilot.scene_id in ("a", "photo")
+        said = [r for r in caplog.records if "print.png" in r.getMessage()]
+        assert 1 <= len(said) <= 3  # said, once per showing at most, not once per frame
         runtime.stop()
