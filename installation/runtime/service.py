@@ -364,12 +364,8 @@ def attach(engine: Any, presenter: Any = None, *, env: Mapping[str, str] | None 
 def _hold_safe(engine: Any, runtime: Runtime) -> None:
     """Crash-loop safe mode: play only the safe card (a show with no scenes cannot fail in
     a scene). The retry posts reload(at once), which loads the real show from disk again."""
-    import dataclasses
-
     guard = runtime.guard.status() if runtime.guard else {}
     reason = f"{guard.get('recent_starts', '?')} starts within {float(guard.get('window_s', 0)) / 60:.0f} min"
     engine.record_error("runtime", f"safe mode: {reason}; the full show is retried in "
                                    f"{runtime.config.safe_retry_min:.0f} min")
-    engine.sequencer.show = dataclasses.replace(engine.show, scenes={}, scene_files={})
-    if engine.sequencer.current is not None:  # attached after the first frame (tests): switch now
-        engine.sequencer.goto_index(0)
+    engine.sequencer.hold_safe(f"crash-loop guard: {reason}")
