@@ -91,6 +91,7 @@ class Engine:
         self.paused = False
         self.blackout = False
         self.dark_reason: str | None = None  # "closed" outside opening hours, set by the schedule
+        self._suspended = False
         self.running = True
         self.started = clock.now()
         self.frames = 0
@@ -158,7 +159,13 @@ class Engine:
         dt = min(raw_dt, MAX_STEP_S)
         for command in self.queue.drain():
             self.dispatch(command)
-        if self.sequencer.current is None:
+        if self.dark_reason and not self._suspended:
+            # Closed: release scenes (camera, model workers) rather than run them unseen.
+            self.sequencer.suspend()
+            self._suspended = True
+        elif not self.dark_reason and self._suspended:
+            self._suspended = False
+        if self.sequencer.current is None and not self._suspended:
             self.sequencer.start()
         if not self.paused and not self.dark_reason:
             self.sequencer.update(dt)

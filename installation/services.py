@@ -41,7 +41,10 @@ def attach_services(engine: Any, presenter: Any) -> None:
     from .inputs.touch import attach as attach_touch
     from .overlay import attach as attach_overlay
 
+    from .runtime.service import attach as attach_runtime
+
     show = engine.show.config
+    _attach("runtime", attach_runtime, engine, presenter)
     _attach("osc", attach_osc, engine, presenter)
     if show.inputs.touch:
         _attach("touch", attach_touch, engine, presenter)

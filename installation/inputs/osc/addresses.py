@@ -49,6 +49,16 @@ ADDRESSES: tuple[Address, ...] = (
     ),
     Address("/bayard/resume", "", "control", "engine", "resume", "", "let the playlist clock run again"),
     Address(
+        "/bayard/hours",
+        "<open|closed|auto>",
+        "control",
+        "engine",
+        "hours",
+        "/bayard/reply/hours <json>",
+        "override the opening hours until their next scheduled change (open or closed), or follow them again "
+        "(auto)",
+    ),
+    Address(
         "/bayard/blackout",
         "<0|1>",
         "control",
