@@ -94,6 +94,7 @@ class Engine:
         self._suspended = False
         self.running = True
         self.started = clock.now()
+        self.deterministic = synchronous_prepare
         self.frames = 0
         self.stats = FrameStats.create()
         self._last = clock.now()
@@ -122,6 +123,8 @@ class Engine:
             log=logging.getLogger("bayard.scene"),
             show_config=self.show.config,
             models_dir=self.show.models_dir,
+            show_root=self.show.root,
+            deterministic=self.deterministic,
         )
 
     def post(self, command: Command) -> None:

@@ -61,4 +61,6 @@ def _attach(name: str, attach: Any, engine: Any, presenter: Any) -> None:
 
 def describe_models(show: Any) -> list[str]:
     """Lines for `bayard check` about which model backends will run and why."""
-    return []
+    from .scenes.loop import describe as describe_loops
+
+    return describe_loops(show)

@@ -105,18 +105,12 @@ def test_shuffle_never_repeats_immediately(tmp_path):
         face_png(tmp_path / "content" / "faces" / f"{i}.png", (i * 80, 50, 50))
     config = LoopConfig(type="loop", id="x", folder="faces/*", shuffle=True, seed=3)
 
-    class Ctx:
-        content_root = tmp_path / "content"
-        size = (640, 360)
-        services: dict = {}
-        import logging
+    from installation.clock import FakeClock
+    from installation.scenes.base import SceneContext
 
-        log = logging.getLogger("test")
-        from installation.clock import FakeClock
-
-        clock = FakeClock()
-
-    scene = LoopScene(config, Ctx())
+    context = SceneContext(clock=FakeClock(), size=(640, 360), content_root=tmp_path / "content",
+                           state_dir=tmp_path, fonts=None, deterministic=True)
+    scene = LoopScene(config, context)
     scene._rescan()
     picks = [scene._next_item().file for _ in range(60)]
     assert all(a != b for a, b in zip(picks, picks[1:], strict=False))

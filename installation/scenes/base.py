@@ -51,6 +51,10 @@ class SceneContext:
     log: logging.Logger = field(default_factory=lambda: logging.getLogger("bayard.scene"))
     show_config: Any = None  # installation.config.show.ShowConfig: camera, models, attract settings
     models_dir: Path | None = None
+    show_root: Path | None = None  # the folder of install.toml (paths in the show file are relative to it)
+    # True for renders and tests: media workers must deliver every frame in time even if
+    # that means waiting; live shows never wait on a decoder.
+    deterministic: bool = False
 
     def media(self, relative: str) -> Path:
         return self.content_root / relative

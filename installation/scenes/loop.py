@@ -199,12 +199,9 @@ class LoopScene(Scene):
             max(10, width - self.frame_rect.right - round(width * 0.11)),
             self.frame_rect.bottom - top,
         )
-        clock = context.clock
-        from ..clock import FakeClock
-
-        # A stepped clock (tests, offline renders) waits for the decoder: exact frames.
-        # A real clock never blocks the render loop: a late frame is held and counted.
-        self.block = getattr(context, "deterministic", isinstance(clock, FakeClock))
+        # Tests and offline renders wait for the decoder: exact frames. A live show never
+        # blocks the render loop: a late frame is held and counted.
+        self.block = context.deterministic
 
     # -- what to play ---------------------------------------------------------------
     def _scan(self) -> list[LoopItem]:
@@ -275,7 +272,7 @@ class LoopScene(Scene):
         self.mode, self.mode_reason = decide_generator_mode(spec, self._checkpoint_path(spec))
 
     def _checkpoint_path(self, spec: GeneratorSpec) -> Path:
-        show_root = self.context.services.get("show_root") or self.context.content_root.parent
+        show_root = self.context.show_root or self.context.content_root.parent
         return Path(show_root) / spec.checkpoint
 
     def enter(self) -> None:

@@ -118,9 +118,7 @@ class VideoScene(Scene):
         self._surface_index = -1
         self._frame = None
         self._cue_cache: dict[int, pygame.Surface] = {}
-        from ..clock import FakeClock
-
-        self.block = getattr(context, "deterministic", isinstance(context.clock, FakeClock))
+        self.block = context.deterministic
 
     def prepare(self) -> None:
         c = self.config
