@@ -125,6 +125,7 @@ class Engine:
             models_dir=self.show.models_dir,
             show_root=self.show.root,
             deterministic=self.deterministic,
+            manifest=self.show.manifest,
         )
 
     def post(self, command: Command) -> None:

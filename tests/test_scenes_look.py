@@ -84,3 +84,28 @@ def test_corrupt_photograph_shows_standin_not_black(tmp_path):
         assert not scene.installed and "cannot be decoded" in scene.problem
         frame = pygame.surfarray.array3d(pilot.frame())
         assert frame.mean() > 30
+
+
+def test_installed_media_shows_the_credit_its_manifest_requires(tmp_path):
+    import cv2
+
+    from .conftest import write_show
+
+    path = write_show(tmp_path, {"p": """
+        type = "photograph"
+        id = "p"
+        duration = 10
+        image = "print.png"
+        """}, size=(960, 540))
+    (tmp_path / "content" / "manifest.toml").write_text(
+        '[[asset]]\nid = "print"\npath = "print.png"\nsha256 = ""\n'
+        'licence = "CC BY 4.0"\ncredit = "A. Photographer, 1901"\n')
+    cv2.imwrite(str(tmp_path / "content" / "print.png"), np.full((300, 400, 3), 128, np.uint8))
+    with run_test(path, fps=10) as pilot:
+        pilot.advance(1)
+        scene = pilot.engine.sequencer.current.scene
+        assert scene.context.credit_for("print.png") == "A. Photographer, 1901 (CC BY 4.0)"
+        frame = pygame.surfarray.array3d(pilot.frame()).swapaxes(0, 1)
+        rect = scene._photo_rect()
+        below = frame[rect.bottom + 5: rect.bottom + 40, rect.x: rect.x + 300]
+        assert below.max() > 120  # the credit's letters are drawn under the print

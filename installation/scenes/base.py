@@ -55,6 +55,18 @@ class SceneContext:
     # True for renders and tests: media workers must deliver every frame in time even if
     # that means waiting; live shows never wait on a decoder.
     deterministic: bool = False
+    manifest: dict[str, dict[str, Any]] = field(default_factory=dict)  # content/manifest.toml by media path
+
+    def credit_for(self, relative: str) -> str:
+        """The credit (with licence) the content manifest requires beside this media, or ''."""
+        entry = self.manifest.get(relative)
+        if not entry:
+            return ""
+        credit = str(entry.get("credit", "")).strip()
+        licence = str(entry.get("licence", "")).strip()
+        if licence and licence.lower() not in credit.lower():
+            credit = f"{credit} ({licence})" if credit else licence
+        return credit
 
     def media(self, relative: str) -> Path:
         return self.content_root / relative

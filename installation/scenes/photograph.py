@@ -247,6 +247,12 @@ class PhotographScene(Scene):
         if not self.installed and not showing_back and squeeze >= 0.999:
             note = fonts.line(c.standin, "sans", 20, (90, 72, 52))
             surface.blit(note, (rect.centerx - note.get_width() // 2, rect.bottom - note.get_height() - fonts.px(18)))
+        elif self.installed:
+            # The manifest's credit and licence travel with the picture wherever it is shown.
+            credit = self.context.credit_for(c.image)
+            if credit:
+                line = fonts.block(credit, "sans", 18, rgb(c.accent), rect.width, align="left")
+                surface.blit(line, (rect.x, rect.bottom + fonts.px(16)))
 
         self._draw_captions(surface, showing_back)
 
