@@ -157,7 +157,7 @@ class FaceTracker:
     """Follow one visitor: detect every `detect_every` frames, track in between."""
 
     def __init__(self, detect_every: int = 5, lost_after_s: float = 0.4,
-                 min_cutoff: float = 0.6, beta: float = 0.015) -> None:
+                 min_cutoff: float = 0.4, beta: float = 0.015) -> None:
         self.detector = FaceDetector()
         self.detect_every = max(1, detect_every)
         self.lost_after_s = lost_after_s

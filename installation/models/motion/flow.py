@@ -91,12 +91,13 @@ class FlowBackend(MotionBackend):
         self.crop_size = crop_size
         self.flow_size = flow_size
         self.dis = cv2.DISOpticalFlow_create(PRESETS[preset])
-        self._clock = clock
+        self.clock = clock
         n, f = crop_size, flow_size
         self.face_mask = geometry.face_mask(f)
         self.head_mask = geometry.head_mask(f)
         self.mouth_zone = geometry.mouth_zone(f)
         self.face_mask_full = geometry.face_mask(n)
+        self._support = (geometry.head_mask(n) > 1e-3).astype(np.float32)
         cx, cy, side = geometry.box_in_crop(f)
         # Below the mouth: lower lip and chin, whose drop tells an open mouth from a pout.
         self._jaw_zone = geometry.ellipse_mask(f, (cx, cy + 0.42 * side), (0.18 * side, 0.12 * side), 0.5)
@@ -161,7 +162,7 @@ class FlowBackend(MotionBackend):
 
     # -- per frame ------------------------------------------------------------
     def _ease(self, target: float) -> float:
-        now = self._clock()
+        now = self.clock()
         dt = 1 / 30 if self._last_t is None else min(0.25, max(0.0, now - self._last_t))
         self._last_t = now
         k = 1 - math.exp(-dt / EASE_TAU_S)
@@ -266,6 +267,7 @@ class FlowBackend(MotionBackend):
         n, f = self.crop_size, self.flow_size
         k = n / f
         big = cv2.resize(field.astype(np.float32), (n, n), interpolation=cv2.INTER_LINEAR) * np.float32(k)
+        big *= self._support[..., None]  # exactly zero outside the head: background untouched
         out = cv2.remap(self.source, self._grid[0] + big[..., 0], self._grid[1] + big[..., 1],
                         cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
         if opening is not None and float(opening.max()) > 0.05:
