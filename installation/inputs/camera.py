@@ -56,10 +56,26 @@ def _open_capture(source: int | str | Path, size: tuple[int, int] | None):
     return cap
 
 
+def _fit(bgr: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """Scale to fit `size` keeping the aspect, and extend the edges to fill the rest: a
+    square video stands in for a 4:3 camera without squashing the face."""
+    import cv2
+
+    w, h = size
+    k = min(w / bgr.shape[1], h / bgr.shape[0])
+    nw, nh = max(1, round(bgr.shape[1] * k)), max(1, round(bgr.shape[0] * k))
+    small = cv2.resize(bgr, (nw, nh), interpolation=cv2.INTER_AREA if k < 1 else cv2.INTER_LINEAR)
+    if (nw, nh) == (w, h):
+        return small
+    left, top = (w - nw) // 2, (h - nh) // 2
+    return cv2.copyMakeBorder(small, top, h - nh - top, left, w - nw - left, cv2.BORDER_REPLICATE)
+
+
 class Camera:
     """Capture from `source` in a daemon thread. `latest()` returns the newest frame.
 
-    `size` (w, h) asks a device for that resolution and resizes video-file frames to it.
+    `size` (w, h) asks a device for that resolution; video-file frames are fitted to it
+    (aspect kept, edges extended).
     `opener` is injectable so tests can simulate an unplugged camera.
     """
 
@@ -226,7 +242,7 @@ class Camera:
                 last_ok = time.monotonic()
                 got_any = True
                 if self.size is not None and (bgr.shape[1], bgr.shape[0]) != tuple(self.size):
-                    bgr = cv2.resize(bgr, tuple(self.size), interpolation=cv2.INTER_AREA)
+                    bgr = _fit(bgr, self.size)
                 rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
                 if is_file:
                     # Play at the file's own rate, as a camera would deliver it.

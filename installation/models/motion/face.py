@@ -25,7 +25,8 @@ import numpy as np
 MIN_FACE_FRACTION = 0.17
 # Another face at least this large (relative to the chosen one) means "one at a time".
 SEVERAL_RELATIVE_SIZE = 0.7
-# Width the detector sees: Haar time grows with pixels; faces stay > 40 px at 320.
+# Width the detector sees on a whole-frame scan: Haar time grows with pixels; a visitor
+# close enough to animate is still > 40 px at 320.
 DETECT_WIDTH = 320
 
 
@@ -117,9 +118,9 @@ class FaceDetector:
         self.frontal = _cascade("haarcascade_frontalface_default.xml")
         self.profile = _cascade("haarcascade_profileface.xml")
 
-    def _small(self, frame: np.ndarray) -> tuple[np.ndarray, float]:
+    def _small(self, frame: np.ndarray, width: int | None = None) -> tuple[np.ndarray, float]:
         gray = frame if frame.ndim == 2 else cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY)
-        scale = min(1.0, self.detect_width / gray.shape[1])
+        scale = min(1.0, (width or self.detect_width) / gray.shape[1])
         if scale < 1.0:
             gray = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
         return cv2.equalizeHist(gray), scale
@@ -130,8 +131,27 @@ class FaceDetector:
         rects = self.frontal.detectMultiScale(gray, scaleFactor=1.15, minNeighbors=5, minSize=(min_side, min_side))
         return [FaceBox.from_rect(*(np.asarray(r, float) / scale)) for r in rects]
 
-    def profile_faces(self, frame: np.ndarray, min_fraction: float = 0.12) -> list[FaceBox]:
-        gray, scale = self._small(frame)
+    def frontal_faces_near(self, frame: np.ndarray, box: FaceBox) -> list[FaceBox]:
+        """Detect only around a face we follow, at a scale where it is ~44 px and over a
+        narrow size range: a few scales of a tiny image, a fraction of a full scan."""
+        gray_full = frame if frame.ndim == 2 else cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY)
+        h, w = gray_full.shape
+        half = box.size * 0.9
+        x0, y0 = int(max(0, box.cx - half)), int(max(0, box.cy - half))
+        x1, y1 = int(min(w, box.cx + half)), int(min(h, box.cy + half))
+        if x1 - x0 < 24 or y1 - y0 < 24:
+            return []
+        k = min(1.0, 44.0 / box.size)
+        roi = cv2.resize(gray_full[y0:y1, x0:x1], None, fx=k, fy=k, interpolation=cv2.INTER_AREA)
+        roi = cv2.equalizeHist(roi)
+        lo, hi = int(box.size * k * 0.7), int(box.size * k * 1.4) + 1
+        rects = self.frontal.detectMultiScale(roi, scaleFactor=1.1, minNeighbors=4, minSize=(lo, lo), maxSize=(hi, hi))
+        return [FaceBox.from_rect(x / k + x0, y / k + y0, bw / k, bh / k) for x, y, bw, bh in rects]
+
+    def profile_faces(self, frame: np.ndarray, min_fraction: float = 0.15) -> list[FaceBox]:
+        """Profiles are only asked when nobody faces the camera; a coarse look is enough
+        (two passes, mirrored, cost ~3x a frontal scan at full width)."""
+        gray, scale = self._small(frame, width=160)
         min_side = max(20, int(gray.shape[0] * min_fraction))
         found: list[FaceBox] = []
         for flip in (False, True):
@@ -157,9 +177,12 @@ class FaceTracker:
     """Follow one visitor: detect every `detect_every` frames, track in between."""
 
     def __init__(self, detect_every: int = 5, lost_after_s: float = 0.4,
-                 min_cutoff: float = 0.4, beta: float = 0.015) -> None:
+                 min_cutoff: float = 0.4, beta: float = 0.015, scan_every: int = 30) -> None:
         self.detector = FaceDetector()
         self.detect_every = max(1, detect_every)
+        # A whole-frame scan (other visitors, "one at a time") every `scan_every` frames;
+        # otherwise detections look only around the face being followed.
+        self.scan_every = max(1, scan_every)
         self.lost_after_s = lost_after_s
         self._filters = [OneEuro(min_cutoff, beta) for _ in range(2)] + [OneEuro(min_cutoff * 0.6, beta * 0.6)]
         self.reset()
@@ -175,6 +198,8 @@ class FaceTracker:
         self._last_seen_t = -1e9
         self._state = "none"
         self._faces = 0
+        self._others: list[FaceBox] = []
+        self._misses = 0
 
     # -- tracking between detections ------------------------------------------
     def _seed_points(self, gray: np.ndarray, box: FaceBox) -> np.ndarray | None:
@@ -221,18 +246,34 @@ class FaceTracker:
         box: FaceBox | None = None
         detected = False
         if detect:
-            faces = self.detector.frontal_faces(gray_full)
-            self._faces = len(faces)
+            scan = self._raw is None or self._frame_no % self.scan_every == 1 or self.detect_every == 1
+            if scan:
+                faces = self.detector.frontal_faces(gray_full)
+                self._faces = len(faces)
+            else:
+                faces = self.detector.frontal_faces_near(gray_full, self._raw)
+                if faces and self._state == "several":
+                    faces += self._others  # the other visitor is still there, as far as we know
+            if scan:
+                self._others = faces
             if faces:
                 box = self._choose(faces, w, h)
                 detected = True
+                tracked = self._track(gray, k) if not scan else None
+                if tracked is not None and math.hypot(box.cx - tracked.cx, box.cy - tracked.cy) < 0.25 * box.size:
+                    # Haar boxes jump by a window step; flow is smooth but drifts. Let each
+                    # detection pull the tracked box a third of the way: no jumps, no drift.
+                    box = FaceBox(tracked.cx + (box.cx - tracked.cx) / 3, tracked.cy + (box.cy - tracked.cy) / 3,
+                                  tracked.size + (box.size - tracked.size) / 3)
                 big = [f for f in faces if f.size >= SEVERAL_RELATIVE_SIZE * box.size]
                 self._state = "several" if len(big) > 1 else "ok"
             else:
                 # Haar misses single frames (a blink, motion blur): keep following by flow
                 # for a moment, and ask the profile cascade whether someone turned away.
                 if t - self._last_seen_t > self.lost_after_s:
-                    self._state = "off_axis" if self.detector.profile_faces(gray_full) else "none"
+                    self._misses += 1
+                    if self._misses % 3 == 1:  # profiles are costly: look every third try
+                        self._state = "off_axis" if self.detector.profile_faces(gray_full) else "none"
                 else:
                     box = self._track(gray, k)
         else:
@@ -244,6 +285,7 @@ class FaceTracker:
                 box = None
         if box is not None:
             self._last_seen_t = t
+            self._misses = 0
             if detected or self._points is None or len(self._points) < 10:
                 self._points = self._seed_points(gray, FaceBox(box.cx * k, box.cy * k, box.size * k))
             if self._smooth is not None and math.hypot(box.cx - self._smooth.cx, box.cy - self._smooth.cy) > box.size:
