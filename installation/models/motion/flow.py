@@ -49,8 +49,13 @@ TRANSLATION_GAIN = 0.6
 MAX_ROTATION_DEG = 25.0
 MAX_SCALE_CHANGE = 0.12
 MAX_SHIFT = 0.08  # of the crop side
+# Expressions are carried slightly larger than measured: a painted face is softer than
+# a lit one, and a visitor should see their grimace answered.
+EXPRESSION_GAIN = 1.3
+# Lowest trust given to the flow inside the inner face (see measure()).
+TRUST_FLOOR = 0.5
 # Largest local (expression) displacement, as a fraction of the crop side.
-MAX_LOCAL = 0.05
+MAX_LOCAL = 0.06
 # Mean absolute normalised-brightness error above which the flow is not trusted.
 BAD_FIT_ERROR = 0.55
 
@@ -99,9 +104,22 @@ class FlowBackend(MotionBackend):
         self.face_mask_full = geometry.face_mask(n)
         self._support = (geometry.head_mask(n) > 1e-3).astype(np.float32)
         cx, cy, side = geometry.box_in_crop(f)
-        # Below the mouth: lower lip and chin, whose drop tells an open mouth from a pout.
-        self._jaw_zone = geometry.ellipse_mask(f, (cx, cy + 0.42 * side), (0.18 * side, 0.12 * side), 0.5)
+        # Eyes, brows and mouth: where expression flow is trusted even when it brings new
+        # pixels (the face's edges, where hair crosses, get no such floor).
+        eyes = [geometry.ellipse_mask(f, (ex, ey - 0.03 * side), (0.15 * side, 0.12 * side), 0.5)
+                for ex, ey in geometry.eye_centres(f)]
+        self.features = np.maximum.reduce(eyes + [geometry.mouth_zone(f)]).astype(np.float32)
+        # A tight zone around the lips, where an opening appears.
+        self.mouth_core = geometry.ellipse_mask(f, (cx, cy + 0.30 * side), (0.20 * side, 0.11 * side), 0.4)
+        self._core_area = float(self.mouth_core.sum())
+        # What drops with the jaw: everything in the face below the lip line, fading out.
+        mouth_y = cy + 0.30 * side
+        yy = np.mgrid[0:f, 0:f][0].astype(np.float32)
+        below = np.clip((yy - mouth_y) / (0.06 * side), 0, 1)
+        jaw = geometry.ellipse_mask(f, (cx, cy + 0.42 * side), (0.34 * side, 0.30 * side), 0.6)
+        self._chin = (below * jaw).astype(np.float32)
         self.jaw_drop = 0.0
+        self.mouth_area = 0.0
         gy, gx = np.mgrid[0:n, 0:n].astype(np.float32)
         self._grid = (gx, gy)
         fy, fx = np.mgrid[0:f, 0:f].astype(np.float32)
@@ -186,8 +204,11 @@ class FlowBackend(MotionBackend):
         err = float((np.abs(warped_ref - cur) * self.face_mask).sum() / self.face_mask.sum())
         # Where the flow explains the image well, trust it; elsewhere (hair crossing the face,
         # a hand, a reflection) its vectors are noise and must not tear the portrait.
-        trust = np.exp(-np.abs(warped_ref - cur) / 0.6)
-        trust = cv2.GaussianBlur(trust, (0, 0), f / 40)
+        # Expressions themselves make new pixels appear (eye whites, teeth), so distrust
+        # only gross, extended mismatches (blurred first) and never below a floor inside
+        # the features.
+        mismatch = cv2.GaussianBlur(np.abs(warped_ref - cur), (0, 0), f / 40)
+        trust = np.maximum(np.exp(-mismatch / 0.8), TRUST_FLOOR * self.features)
         # Global similarity: current crop coords -> reference coords, fitted twice: the
         # second pass down-weights points the first fit explains badly (robust IRLS step).
         sel = (slice(2, f, 4), slice(2, f, 4))
@@ -198,7 +219,7 @@ class FlowBackend(MotionBackend):
         m, scale, angle = _similarity_fit(self._fit_p, q, wfit / (1 + (r / (0.02 * f)) ** 2))
         shift = m[:, 2] - (self._centre - m[:, :2] @ self._centre)
         glob = self._fgrid @ m[:, :2].T.astype(np.float32) + m[:, 2].astype(np.float32) - self._fgrid
-        residual = (flow - glob) * trust[..., None]
+        residual = (flow - glob) * (trust[..., None] * EXPRESSION_GAIN)
         residual = cv2.GaussianBlur(residual, (0, 0), f / 64)
         lim = MAX_LOCAL * f
         mag = np.linalg.norm(residual, axis=-1, keepdims=True)
@@ -217,25 +238,28 @@ class FlowBackend(MotionBackend):
             conf = max(0.0, 1 - (err - BAD_FIT_ERROR) / 0.25)
         if abs(np.rad2deg(angle)) > MAX_ROTATION_DEG * 1.4 or not (0.7 < scale < 1.4):
             conf = 0.0
-        # Mouth opening: inside the mouth zone, the current frame is much darker than what
-        # the flow brought from the neutral frame (new dark pixels: the open mouth), and
-        # dark in absolute terms.
-        dark_new = np.clip((warped_ref - cur - 0.6) / 0.6, 0, 1)
-        dark_abs = np.clip((-0.9 - cur) / 0.5, 0, 1)
-        # The zone follows the head: take it from reference coords into current coords.
+        # Mouth opening. An open mouth is new content at the lip line that the neutral
+        # frame has no counterpart for (a dark cavity, teeth, a tongue), so the flow cannot
+        # explain it: large mismatch inside a tight zone around the lips, filling a real
+        # part of it (a pout's shadow line under the lip is thin and below the zone).
         inv = cv2.invertAffineTransform(m.astype(np.float32))
-        zone = cv2.warpAffine(self.mouth_zone, inv, (f, f))
-        # ...and only when the lower lip and jaw went down (backward flow points up below
-        # the mouth): a pout or a frown darkens the chin's shadow without opening anything.
-        jaw = float((residual[..., 1] * self._jaw_zone).sum() / self._jaw_zone.sum())
-        opened = float(np.clip((-jaw / f - 0.006) / 0.012, 0, 1))
-        self.jaw_drop = -jaw / f
-        opening = cv2.GaussianBlur(dark_new * dark_abs * zone, (0, 0), f / 96) * opened
+        core = cv2.warpAffine(self.mouth_core, inv, (f, f))  # follows the head into current coords
+        mismatch = cv2.GaussianBlur(np.abs(warped_ref - cur), (0, 0), f / 128)
+        new = np.clip((mismatch - 0.6) / 0.5, 0, 1) * core
+        area = float(new.sum() / self._core_area)
+        self.mouth_area = area
+        opening = new * float(np.clip((area - 0.04) / 0.06, 0, 1))
         # Place it in output coordinates: output x -> reference (shown) -> current (m^-1).
         out_to_cur = _compose(inv, shown)
         opening_out = cv2.warpAffine(opening, out_to_cur, (f, f), flags=cv2.WARP_INVERSE_MAP | cv2.INTER_LINEAR)
-        shade = cv2.warpAffine(cur, out_to_cur, (f, f), flags=cv2.WARP_INVERSE_MAP | cv2.INTER_LINEAR)
-        self._shade = shade
+        self._shade = cv2.warpAffine(cur, out_to_cur, (f, f), flags=cv2.WARP_INVERSE_MAP | cv2.INTER_LINEAR)
+        # Drop the jaw by part of the opening's height, so the painted lips part around the
+        # interior instead of the interior being painted over closed lips.
+        rows = opening_out.max(axis=1)
+        drop = float(np.clip((rows > 0.4).sum() * 0.55, 0, 0.09 * f))
+        self.jaw_drop = drop / f
+        if drop > 0.5:
+            field[..., 1] -= drop * self._chin
         return field.astype(np.float32), opening_out.astype(np.float32), conf
 
     def animate(self, driver: np.ndarray | None, weight: float = 1.0) -> np.ndarray:
