@@ -10,4 +10,9 @@ The package is split into rooms:
 - ``runtime``: unattended operation (opening hours, watchdog, hot reload, assets).
 """
 
+import os as _os
+
+# pygame prints a banner on import; a kiosk's logs have no use for it.
+_os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+
 __version__ = "0.1.0"

@@ -18,7 +18,7 @@ class Strict(BaseModel):
 
 
 class Transition(Strict):
-    kind: Literal["cut", "crossfade"] = "crossfade"
+    kind: Literal["cut", "crossfade"] = Field(default="crossfade", description="cut (instant) or crossfade")
     duration: float = Field(default=1.0, ge=0.0, le=10.0, description="seconds")
 
 
@@ -45,7 +45,16 @@ def _check_media_path(value: str, info: ValidationInfo) -> str:
     return value
 
 
-MediaPath = Annotated[str, AfterValidator(_check_media_path)]
+class _MediaMark:
+    """Marks a field as a media path so `bayard check` can find every media reference."""
+
+    def __repr__(self) -> str:
+        return "MEDIA"
+
+
+MEDIA_MARK = _MediaMark()
+
+MediaPath = Annotated[str, AfterValidator(_check_media_path), MEDIA_MARK]
 """A path to a media file, relative to the show's content root."""
 
 

@@ -49,6 +49,8 @@ class SceneContext:
     emit: Callable[[str, tuple[Any, ...]], None] = lambda event, args: None
     services: dict[str, Any] = field(default_factory=dict)
     log: logging.Logger = field(default_factory=lambda: logging.getLogger("bayard.scene"))
+    show_config: Any = None  # installation.config.show.ShowConfig: camera, models, attract settings
+    models_dir: Path | None = None
 
     def media(self, relative: str) -> Path:
         return self.content_root / relative
@@ -68,6 +70,11 @@ class Scene(ABC):
         return self.config.id
 
     # -- life cycle -----------------------------------------------------------
+    def prepare(self) -> None:
+        """Load media ahead of time. Runs on a worker thread a few seconds before the
+        scene is shown, so it must not call pygame (decode to numpy here, make surfaces
+        in enter()). The constructor must stay cheap: all I/O belongs here."""
+
     def enter(self) -> None:
         """Called when the scene starts showing (also at the start of a crossfade)."""
 

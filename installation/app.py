@@ -1,0 +1,139 @@
+"""Playing a show on a screen: the window, pygame events and the frame pacing.
+
+The engine draws into a show-sized surface; this module presents it (scaled and
+rotated to the window), turns pygame events into Commands, and paces frames.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from pathlib import Path
+
+import pygame
+
+from .clock import Clock, SystemClock
+from .commands import Command
+from .config.loader import Show
+from .engine import Engine, init_pygame
+from .inputs.keys import command_for_key
+
+log = logging.getLogger("bayard.app")
+
+
+def display_available() -> bool:
+    """Whether a real screen can be opened (X11/Wayland/KMS), without opening one."""
+    if os.environ.get("SDL_VIDEODRIVER") in ("dummy", "offscreen"):
+        return True
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return True
+    return Path("/dev/dri").exists() and os.environ.get("SDL_VIDEODRIVER") == "kmsdrm"
+
+
+class Presenter:
+    """The window the show is presented in."""
+
+    def __init__(self, show: Show, fullscreen: bool, headless: bool) -> None:
+        self.show_size = show.config.display.size
+        self.rotation = show.config.display.rotation
+        self.headless = headless
+        caption = f"Bayard: {show.config.show.title}"
+        pygame.display.set_caption(caption)
+        width, height = self.show_size
+        if self.rotation in (90, 270):
+            width, height = height, width
+        flags = 0
+        if fullscreen and not headless:
+            flags |= pygame.FULLSCREEN
+            size = (0, 0)
+        else:
+            size = (width, height) if headless else self._fit_window((width, height))
+        vsync = 1 if show.config.display.vsync and not headless else 0
+        try:
+            self.window = pygame.display.set_mode(size, flags, vsync=vsync)
+        except pygame.error:
+            # Some drivers refuse vsync without an accelerated renderer: show without it.
+            self.window = pygame.display.set_mode(size, flags)
+        if show.config.display.hide_cursor and fullscreen:
+            pygame.mouse.set_visible(False)
+
+    @staticmethod
+    def _fit_window(size: tuple[int, int]) -> tuple[int, int]:
+        try:
+            desktop = pygame.display.get_desktop_sizes()[0]
+        except (pygame.error, IndexError):
+            return size
+        scale = min(1.0, 0.9 * desktop[0] / size[0], 0.9 * desktop[1] / size[1])
+        return round(size[0] * scale), round(size[1] * scale)
+
+    def present(self, frame: pygame.Surface) -> None:
+        image = frame
+        if self.rotation:
+            image = pygame.transform.rotate(frame, -self.rotation)
+        if image.get_size() != self.window.get_size():
+            image = pygame.transform.smoothscale(image, self.window.get_size())
+        self.window.blit(image, (0, 0))
+        pygame.display.flip()
+
+    def to_show(self, x: float, y: float) -> tuple[float, float]:
+        """Window pixels -> show pixels (undoing scale and rotation), clamped to the show."""
+        win_w, win_h = self.window.get_size()
+        u, v = min(max(x / win_w, 0.0), 1.0), min(max(y / win_h, 0.0), 1.0)
+        if self.rotation == 90:
+            u, v = v, 1.0 - u
+        elif self.rotation == 180:
+            u, v = 1.0 - u, 1.0 - v
+        elif self.rotation == 270:
+            u, v = 1.0 - v, u
+        return u * self.show_size[0], v * self.show_size[1]
+
+
+def pump_events(engine: Engine, presenter: Presenter | None) -> None:
+    """Turn this frame's pygame events into Commands on the engine's queue."""
+    inputs = engine.show.config.inputs
+    for event in pygame.event.get():
+        if event.type == pygame.QUIT:
+            engine.post(Command("quit", source="window"))
+        elif event.type == pygame.KEYDOWN and inputs.keyboard:
+            command = command_for_key(event.key, event.mod, engine.paused)
+            if command is not None:
+                engine.post(command)
+        elif inputs.touch:
+            touch = engine.services.get("touch")
+            if touch is not None:
+                touch.feed_pygame(event, engine)
+            elif event.type == pygame.MOUSEBUTTONUP and event.button == 1 and not getattr(event, "touch", False):
+                pos = presenter.to_show(*event.pos) if presenter else event.pos
+                engine.post(Command("tap", pos=pos, source="mouse"))
+
+
+def run(show: Show, *, fullscreen: bool, headless: bool, seconds: float | None = None,
+        clock: Clock | None = None, engine_setup=None) -> int:
+    """Play the show until quit (or for `seconds`)."""
+    init_pygame(headless)
+    clock = clock or SystemClock()
+    presenter = Presenter(show, fullscreen, headless)
+    engine = Engine(show, clock)
+    if engine_setup is not None:
+        engine_setup(engine, presenter)
+    fps = show.config.display.fps
+    frame_budget = 1.0 / fps
+    started = time.monotonic()
+    try:
+        while engine.running:
+            tick = time.monotonic()
+            pump_events(engine, presenter)
+            frame = engine.step()
+            presenter.present(frame)
+            if seconds is not None and time.monotonic() - started >= seconds:
+                break
+            # vsync paces a real screen; without it (headless, some drivers) sleep the rest.
+            spare = frame_budget - (time.monotonic() - tick)
+            if spare > 0.001 and (headless or not show.config.display.vsync):
+                time.sleep(spare)
+    except KeyboardInterrupt:
+        log.info("interrupted")
+    finally:
+        engine.shutdown()
+    return 0

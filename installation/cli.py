@@ -1,0 +1,256 @@
+"""`bayard`: run, check, preview and render a show; rooms add their own subcommands."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from .config.errors import ShowError
+from .config.loader import Show, check_media, load_scene_file, load_show
+
+log = logging.getLogger("bayard")
+
+DEFAULT_SHOW = "install.toml"
+
+
+def _setup_logging(level: str = "info") -> None:
+    logging.basicConfig(level=getattr(logging, level.upper(), logging.INFO),
+                        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s", datefmt="%H:%M:%S")
+
+
+def _load(path: str) -> Show | None:
+    try:
+        return load_show(path)
+    except ShowError as exc:
+        print(f"The show file cannot be used ({len(exc.problems)} problem(s)):", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return None
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a size; write WIDTHxHEIGHT, e.g. 1920x1080") from None
+    if width < 16 or height < 16:
+        raise argparse.ArgumentTypeError(f"size {text} is too small")
+    return width, height
+
+
+# -- run -------------------------------------------------------------------------
+def cmd_run(args: argparse.Namespace) -> int:
+    from .app import display_available, run
+    from .config.lastgood import recall, remember
+
+    _setup_logging()
+    show = _load(args.show)
+    if show is None:
+        # A broken show file must not end in a dark screen or a restart loop: play the
+        # last version that loaded, and keep saying what is wrong.
+        show = recall(Path(args.show))
+        if show is None:
+            return 2
+        print("Playing the last good version of the show until the errors above are fixed.", file=sys.stderr)
+    else:
+        remember(show)
+    logging.getLogger().setLevel(getattr(logging, show.config.logging.level.upper()))
+    for problem in show.problems:
+        (log.warning if problem.severity == "warning" else log.error)("%s", problem)
+    if not args.headless and not display_available():
+        print("No display found (DISPLAY and WAYLAND_DISPLAY are unset): run on the kiosk's screen, "
+              "or add --headless to play without one.", file=sys.stderr)
+        return 3
+    fullscreen = show.config.display.fullscreen
+    if args.fullscreen:
+        fullscreen = True
+    if args.windowed:
+        fullscreen = False
+    from .services import attach_services
+
+    return run(show, fullscreen=fullscreen, headless=args.headless, seconds=args.seconds,
+               engine_setup=attach_services)
+
+
+# -- check -----------------------------------------------------------------------
+def cmd_check(args: argparse.Namespace) -> int:
+    show = _load(args.show)
+    if show is None:
+        return 2
+    problems = list(show.problems) + check_media(show, decode=not args.fast)
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity != "error"]
+    from .services import describe_models
+
+    print(f"Show: {show.config.show.title}  ({show.path})")
+    total = 0.0
+    open_ended = []
+    print(f"Playlist ({len(show.playlist)} scenes):")
+    for index, scene_id in enumerate(show.playlist, start=1):
+        config = show.scenes[scene_id]
+        duration = config.duration
+        if duration is None:
+            from .scenes import SCENE_KINDS
+
+            natural = _natural_duration(SCENE_KINDS.get(config.type), config, show)
+            duration = natural if natural is not None else show.config.attract.default_duration
+        total += duration
+        label = f"{duration:5.0f} s"
+        if config.type in ("portrait", "quiz"):
+            open_ended.append(scene_id)
+            label += "+"
+        print(f"  {index}. {scene_id:<16} {config.type:<11} {label}  {config.title}")
+    minutes, secs = divmod(round(total), 60)
+    note = " (+ while visitors play)" if open_ended else ""
+    print(f"Loop length: {minutes} min {secs:02d} s{note}")
+    for line in describe_models(show):
+        print(line)
+    if warnings:
+        print(f"\nNot installed / optional ({len(warnings)}):")
+        for problem in warnings:
+            print(f"  {problem}")
+    if errors:
+        print(f"\n{len(errors)} error(s):")
+        for problem in errors:
+            print(f"  {problem}")
+        return 1
+    print("\nOK: the show is valid." + (" Optional content is missing (see above)." if warnings else ""))
+    return 0
+
+
+def _natural_duration(kind, config, show: Show) -> float | None:
+    """A scene's own length without building media (for the check summary)."""
+    from .engine import init_pygame
+    from .scenes.base import SceneContext
+
+    try:
+        init_pygame(headless=True)
+        from .clock import FakeClock
+        from .typography import Fonts
+
+        context = SceneContext(clock=FakeClock(), size=show.config.display.size, content_root=show.content_root,
+                               state_dir=show.state_dir, fonts=Fonts(show.config.display.size[1]))
+        return kind(config, context).natural_duration()
+    except Exception:  # a summary line is not worth failing the check over
+        return None
+
+
+# -- preview ---------------------------------------------------------------------
+def cmd_preview(args: argparse.Namespace) -> int:
+    from .preview import preview
+
+    scene_file = Path(args.scene).resolve()
+    show_path = Path(args.show) if args.show else _find_show_for(scene_file)
+    show = _load(str(show_path))
+    if show is None:
+        return 2
+    _setup_logging(show.config.logging.level)
+    return preview(show, scene_file, headless=args.headless, seconds=args.seconds)
+
+
+def _find_show_for(scene_file: Path) -> Path:
+    for folder in [scene_file.parent, *scene_file.parents]:
+        candidate = folder / DEFAULT_SHOW
+        if candidate.exists():
+            return candidate
+    return Path(DEFAULT_SHOW)
+
+
+# -- render ----------------------------------------------------------------------
+def cmd_render(args: argparse.Namespace) -> int:
+    from .render import render_video
+
+    if args.scene:
+        scene_file = Path(args.scene).resolve()
+        show = _load(str(Path(args.show_for_scene) if args.show_for_scene else _find_show_for(scene_file)))
+        if show is None:
+            return 2
+        try:
+            config = load_scene_file(scene_file, show.content_root)
+        except ShowError as exc:
+            for problem in exc.problems:
+                print(f"  {problem}", file=sys.stderr)
+            return 2
+        show.scenes = {config.id: config}
+        show.scene_files = {config.id: scene_file}
+        show.config = show.config.model_copy(update={
+            "show": show.config.show.model_copy(update={"playlist": [config.id]})})
+    else:
+        show = _load(args.show)
+        if show is None:
+            return 2
+    _setup_logging("warning")
+    count = render_video(show, Path(args.output), args.seconds, args.fps, args.size)
+    print(f"wrote {args.output}: {count} frames, {args.seconds:g} s at {args.fps:g} fps")
+    return 0
+
+
+def cmd_keys(args: argparse.Namespace) -> int:
+    from .inputs.keys import KEY_HELP
+
+    for key, what in KEY_HELP:
+        print(f"  {key:<12} {what}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="bayard", description="Bayard exhibition engine")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("run", help="play the show")
+    p.add_argument("--show", default=DEFAULT_SHOW, help="the show file (default: install.toml)")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--fullscreen", action="store_true", help="fill the screen")
+    mode.add_argument("--windowed", action="store_true", help="play in a window")
+    p.add_argument("--headless", action="store_true", help="play without a screen (servers, tests)")
+    p.add_argument("--seconds", type=float, default=None, help="stop after this many seconds")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("check", help="validate the show, its scenes, media and models")
+    p.add_argument("--show", default=DEFAULT_SHOW)
+    p.add_argument("--fast", action="store_true", help="check that media exists without decoding it")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("preview", help="play one scene and reload it whenever the file is saved")
+    p.add_argument("scene", help="a scene file, e.g. scenes/bayard.toml")
+    p.add_argument("--show", default=None, help="the show file (default: the nearest install.toml)")
+    p.add_argument("--headless", action="store_true")
+    p.add_argument("--seconds", type=float, default=None)
+    p.set_defaults(func=cmd_preview)
+
+    p = sub.add_parser("render", help="render the show or one scene to a video file")
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--show", help="the show file")
+    what.add_argument("--scene", help="one scene file")
+    p.add_argument("--show-file", dest="show_for_scene", default=None, help="with --scene: the show file to use")
+    p.add_argument("--seconds", type=float, required=True)
+    p.add_argument("--size", type=_size, default=None, help="WIDTHxHEIGHT (default: the show's)")
+    p.add_argument("--fps", type=float, default=30.0)
+    p.add_argument("-o", "--output", required=True, help="output video, e.g. out.mp4")
+    p.set_defaults(func=cmd_render)
+
+    p = sub.add_parser("keys", help="list the maintenance keys")
+    p.set_defaults(func=cmd_keys)
+
+    from .services import add_room_commands
+
+    add_room_commands(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 0
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,68 @@
+"""The last show that loaded cleanly, kept so a broken edit never ends in a dark screen.
+
+Each time the show loads (at start or on reload) its install.toml and valid scene files
+are copied to `<state>/last-good/`. If install.toml is later broken when the engine
+starts (a half-saved file, a bad edit made while the kiosk was off), the engine plays
+that copy against the live content folder and reports the error, instead of exiting
+into a restart loop.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import time
+from pathlib import Path
+
+from .errors import ShowError
+from .loader import Show, load_show
+
+log = logging.getLogger("bayard.lastgood")
+
+FOLDER = "last-good"
+
+
+def remember(show: Show) -> Path | None:
+    """Copy the show's files to the state folder atomically; never raises (a full disk
+    only means there is no newer copy)."""
+    target = show.state_dir / FOLDER
+    staging = show.state_dir / f".{FOLDER}.{os.getpid()}"
+    try:
+        if staging.exists():
+            shutil.rmtree(staging)
+        (staging / "scenes").mkdir(parents=True)
+        shutil.copy2(show.path, staging / "install.toml")
+        for scene_id, file in show.scene_files.items():
+            shutil.copy2(file, staging / "scenes" / file.name)
+        origin = {"content": str(show.content_root), "state": str(show.state_dir), "models": str(show.models_dir),
+                  "source": str(show.path), "saved": time.time()}
+        (staging / "origin.json").write_text(json.dumps(origin, indent=1), encoding="utf-8")
+        old = show.state_dir / f".{FOLDER}.old"
+        if old.exists():
+            shutil.rmtree(old)
+        if target.exists():
+            target.rename(old)
+        staging.rename(target)
+        shutil.rmtree(old, ignore_errors=True)
+        return target
+    except OSError as exc:
+        log.warning("could not keep a last-good copy of the show in %s: %s", target, exc)
+        shutil.rmtree(staging, ignore_errors=True)
+        return None
+
+
+def recall(show_path: Path, state: str = "var") -> Show | None:
+    """The remembered show for a show file whose own text is broken, or None."""
+    folder = Path(show_path).resolve().parent / state / FOLDER
+    origin_file = folder / "origin.json"
+    try:
+        origin = json.loads(origin_file.read_text(encoding="utf-8"))
+        show = load_show(folder / "install.toml", folders={k: origin[k] for k in ("content", "state", "models")})
+    except (OSError, ValueError, KeyError, ShowError) as exc:
+        log.debug("no usable last-good show in %s: %s", folder, exc)
+        return None
+    saved = time.strftime("%Y-%m-%d %H:%M", time.localtime(origin.get("saved", 0)))
+    log.warning("playing the last good version of the show, saved %s", saved)
+    return show

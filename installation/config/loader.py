@@ -1,0 +1,273 @@
+"""Load and validate a show: install.toml plus one TOML file per scene.
+
+A broken install.toml stops loading (ShowError). A broken scene file does not: it is
+reported as a problem and left out, so the show still runs what is valid. Media that
+is missing is reported with the line that names it; media the content manifest lists
+as optional is reported as "not installed" with how to install it.
+"""
+
+from __future__ import annotations
+
+import tomllib
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from ..scenes import SCENE_KINDS
+from .common import MEDIA_MARK, SceneConfig
+from .errors import Problem, ShowError, did_you_mean
+from .locate import line_of
+from .show import ShowConfig
+from .validate import problems_from
+
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"}
+VIDEO_SUFFIXES = {".mp4", ".mov", ".mkv", ".webm", ".avi", ".m4v"}
+
+
+@dataclass
+class Show:
+    path: Path
+    config: ShowConfig
+    scenes: dict[str, SceneConfig] = field(default_factory=dict)
+    scene_files: dict[str, Path] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    manifest: dict[str, dict[str, Any]] = field(default_factory=dict)  # content path -> manifest entry
+
+    @property
+    def root(self) -> Path:
+        return self.path.parent
+
+    @property
+    def content_root(self) -> Path:
+        return (self.root / self.config.show.content).resolve()
+
+    @property
+    def scenes_dir(self) -> Path:
+        return (self.root / self.config.show.scenes).resolve()
+
+    @property
+    def state_dir(self) -> Path:
+        return (self.root / self.config.show.state).resolve()
+
+    @property
+    def models_dir(self) -> Path:
+        return (self.root / self.config.models.folder).resolve()
+
+    @property
+    def playlist(self) -> list[str]:
+        """Ids to play, in order: the configured playlist less the scenes that failed to load."""
+        wanted = self.config.show.playlist or sorted(self.scenes, key=lambda i: self.scene_files[i].name)
+        return [scene_id for scene_id in wanted if scene_id in self.scenes]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+
+def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
+    try:
+        source = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ShowError([Problem(path, None, "", "file not found")]) from None
+    except UnicodeDecodeError as exc:
+        raise ShowError([Problem(path, None, "", f"not UTF-8 text ({exc.reason} at byte {exc.start}); "
+                                 "save the file as UTF-8")]) from None
+    except OSError as exc:
+        raise ShowError([Problem(path, None, "", f"cannot be read: {exc.strerror}")]) from None
+    try:
+        return tomllib.loads(source), source
+    except tomllib.TOMLDecodeError as exc:
+        line = None
+        text = str(exc)
+        if "(at line " in text:
+            try:
+                line = int(text.split("(at line ")[1].split(",")[0])
+            except (IndexError, ValueError):
+                line = None
+        text = text.split(" (at line")[0]
+        raise ShowError([Problem(path, line, "", f"TOML syntax: {text}")]) from None
+
+
+def load_scene_file(path: Path, content_root: Path) -> SceneConfig:
+    data, source = _read_toml(path)
+    kind = data.get("type")
+    if kind is None:
+        raise ShowError([Problem(path, 1, "type", "required key 'type' is missing; it selects the scene kind: "
+                                 + ", ".join(SCENE_KINDS.names()))])
+    if not isinstance(kind, str) or kind not in SCENE_KINDS:
+        raise ShowError([Problem(path, line_of(source, ("type",)), "type",
+                                 f"unknown scene type {kind!r}{did_you_mean(str(kind), SCENE_KINDS.names())}; "
+                                 f"valid types: {', '.join(SCENE_KINDS.names())}")])
+    config_cls = SCENE_KINDS.get(kind).Config
+    try:
+        return config_cls.model_validate(data, context={"content_root": content_root})
+    except ValidationError as exc:
+        raise ShowError(problems_from(exc, config_cls, path, source)) from None
+
+
+def media_references(model: BaseModel, loc: tuple = ()) -> list[tuple[tuple, str]]:
+    """Every media path in a validated config with its key path (for located messages)."""
+    found: list[tuple[tuple, str]] = []
+    for name, info in type(model).model_fields.items():
+        value = getattr(model, name)
+        here = (*loc, name)
+        is_media = _annotation_has_media(info.annotation) or MEDIA_MARK in info.metadata
+        if isinstance(value, BaseModel):
+            found.extend(media_references(value, here))
+        elif isinstance(value, (list, tuple)):
+            for index, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    found.extend(media_references(item, (*here, index)))
+                elif is_media and isinstance(item, str) and item:
+                    found.append(((*here, index), item))
+        elif is_media and isinstance(value, str) and value:
+            found.append((here, value))
+    return found
+
+
+def _annotation_has_media(annotation: Any) -> bool:
+    if annotation is None:
+        return False
+    if MEDIA_MARK in getattr(annotation, "__metadata__", ()):
+        return True
+    return any(_annotation_has_media(arg) for arg in typing.get_args(annotation))
+
+
+def read_manifest(content_root: Path) -> tuple[dict[str, dict[str, Any]], list[Problem]]:
+    """content/manifest.toml: media the show may use that is installed separately."""
+    path = content_root / "manifest.toml"
+    if not path.exists():
+        return {}, []
+    try:
+        data, _ = _read_toml(path)
+    except ShowError as exc:
+        return {}, exc.problems
+    entries = {}
+    for entry in data.get("asset", []):
+        if isinstance(entry, dict) and isinstance(entry.get("path"), str):
+            entries[entry["path"]] = entry
+    return entries, []
+
+
+def probe_media(path: Path) -> str | None:
+    """None when the file decodes, else one line saying what is wrong with it."""
+    suffix = path.suffix.lower()
+    try:
+        if suffix in IMAGE_SUFFIXES:
+            import cv2
+            import numpy as np
+
+            data = np.fromfile(str(path), dtype=np.uint8)
+            if data.size == 0:
+                return "is empty"
+            if cv2.imdecode(data, cv2.IMREAD_REDUCED_COLOR_4) is None:
+                return "cannot be decoded as an image (corrupt or not an image)"
+            return None
+        if suffix in VIDEO_SUFFIXES:
+            import imageio_ffmpeg
+
+            reader = imageio_ffmpeg.read_frames(str(path))
+            try:
+                meta = next(reader)
+                if next(reader, None) is None:
+                    return "has no decodable video frames"
+                if not meta.get("size"):
+                    return "has no video stream"
+            finally:
+                reader.close()
+            return None
+        if suffix == ".srt":
+            path.read_text(encoding="utf-8-sig")
+            return None
+    except Exception as exc:  # a probe must report, never raise: any decoder failure is a finding
+        return f"cannot be decoded ({type(exc).__name__}: {str(exc).splitlines()[0][:120] if str(exc) else ''})"
+    return None
+
+
+def check_media(show: Show, decode: bool = True) -> list[Problem]:
+    """Missing, undecodable or not-yet-installed media of every loaded scene."""
+    problems = []
+    for scene_id, config in show.scenes.items():
+        file = show.scene_files[scene_id]
+        source = file.read_text(encoding="utf-8") if file.exists() else ""
+        for loc, relative in media_references(config):
+            path = show.content_root / relative
+            key = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in loc).replace(".[", "[")
+            line = line_of(source, loc)
+            entry = show.manifest.get(relative)
+            if not path.exists():
+                if entry is not None:
+                    problems.append(Problem(
+                        file, line, key,
+                        f"'{relative}' is not installed yet (optional: {entry.get('title', entry.get('id', ''))}); "
+                        f"install it with `bayard assets fetch {entry.get('id', '')}` or "
+                        "`bayard assets import FOLDER`; until then the scene shows a stand-in",
+                        severity="warning"))
+                else:
+                    problems.append(Problem(file, line, key,
+                                            f"media file '{relative}' not found in {show.content_root}"))
+            elif decode:
+                wrong = probe_media(path)
+                if wrong:
+                    problems.append(Problem(file, line, key, f"media file '{relative}' {wrong}"))
+    return problems
+
+
+def load_show(path: Path | str, folders: dict[str, str] | None = None) -> Show:
+    """Load install.toml and every scene file. Raises ShowError only for install.toml itself.
+
+    `folders` overrides [show] content/state and [models] folder (used to play a
+    remembered last-good copy against the live content)."""
+    path = Path(path).resolve()
+    data, source = _read_toml(path)
+    if folders:
+        data.setdefault("show", {})
+        for key in ("content", "state"):
+            if key in folders:
+                data["show"][key] = folders[key]
+        if "models" in folders:
+            data.setdefault("models", {})["folder"] = folders["models"]
+    try:
+        config = ShowConfig.model_validate(data)
+    except ValidationError as exc:
+        raise ShowError(problems_from(exc, ShowConfig, path, source)) from None
+    show = Show(path=path, config=config)
+    show.manifest, manifest_problems = read_manifest(show.content_root)
+    show.problems.extend(manifest_problems)
+    if not show.content_root.is_dir():
+        show.problems.append(Problem(path, line_of(source, ("show", "content")), "show.content",
+                                     f"content folder {show.content_root} does not exist"))
+    if not show.scenes_dir.is_dir():
+        show.problems.append(Problem(path, line_of(source, ("show", "scenes")), "show.scenes",
+                                     f"scenes folder {show.scenes_dir} does not exist"))
+        return show
+    for file in sorted(show.scenes_dir.glob("*.toml")):
+        try:
+            scene = load_scene_file(file, show.content_root)
+        except ShowError as exc:
+            show.problems.extend(exc.problems)
+            continue
+        if scene.id in show.scenes:
+            other = show.scene_files[scene.id]
+            show.problems.append(Problem(file, line_of(file.read_text(encoding="utf-8"), ("id",)), "id",
+                                         f"id '{scene.id}' is already used by {other.name}; ids must be unique"))
+            continue
+        show.scenes[scene.id] = scene
+        show.scene_files[scene.id] = file
+    broken_ids = {p.file.stem for p in show.problems if p.file.parent == show.scenes_dir}
+    for index, scene_id in enumerate(config.show.playlist):
+        if scene_id not in show.scenes:
+            valid = sorted(show.scenes)
+            if scene_id in broken_ids:
+                why = "its scene file has errors (see above); the show skips it until they are fixed"
+            else:
+                why = f"no scene file has this id{did_you_mean(scene_id, valid)}; scene ids: {', '.join(valid)}"
+            show.problems.append(Problem(path, line_of(source, ("show", "playlist")), f"show.playlist[{index}]",
+                                         f"'{scene_id}': {why}"))
+    if not show.playlist:
+        show.problems.append(Problem(path, line_of(source, ("show", "playlist")), "show.playlist",
+                                     "nothing to play: no valid scene is in the playlist"))
+    return show

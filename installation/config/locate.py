@@ -1,0 +1,57 @@
+"""Find the line of a key in TOML source, so validation errors can name it.
+
+tomllib gives values without positions. Validation errors carry a path of keys and
+indexes (("captions", 2, "at")); this walks the source text, tracking table headers,
+arrays of tables and key/value lines, and returns the best line for such a path: the
+key's own line when found, else the line of the nearest enclosing table.
+"""
+
+from __future__ import annotations
+
+import re
+
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
+_KEY = re.compile(r"""^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_.-]+)\s*=""")
+
+
+def _split_dotted(key: str) -> list[str]:
+    parts = []
+    for part in re.findall(r'"[^"]*"|\'[^\']*\'|[^.]+', key):
+        parts.append(part.strip().strip("\"'"))
+    return parts
+
+
+def key_lines(source: str) -> dict[tuple, int]:
+    """Map every key path found in the source to its 1-based line number."""
+    lines: dict[tuple, int] = {}
+    table: tuple = ()
+    array_counts: dict[tuple, int] = {}
+    for number, line in enumerate(source.splitlines(), start=1):
+        header = _HEADER.match(line)
+        if header and not _KEY.match(line):
+            path = tuple(_split_dotted(header.group(2)))
+            if header.group(1) == "[[":
+                index = array_counts.get(path, -1) + 1
+                array_counts[path] = index
+                table = (*path, index)
+                lines.setdefault(path, number)
+            else:
+                table = path
+            lines.setdefault(table, number)
+            continue
+        key = _KEY.match(line)
+        if key:
+            path = (*table, *_split_dotted(key.group(1)))
+            lines.setdefault(path, number)
+    return lines
+
+
+def line_of(source: str, path: tuple) -> int | None:
+    """The line for a validation error at `path` (longest known prefix wins)."""
+    known = key_lines(source)
+    path = tuple(path)
+    while path:
+        if path in known:
+            return known[path]
+        path = path[:-1]
+    return None

@@ -1,0 +1,93 @@
+"""The show file (install.toml): what plays, on what display, with which inputs."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field, field_validator
+
+from .common import Strict, Transition
+
+
+class ShowSection(Strict):
+    title: str = Field(default="Untitled exhibition", description="shown in logs, status and the overlay")
+    content: str = Field(default="content", description="folder of media files, relative to install.toml")
+    scenes: str = Field(default="scenes", description="folder of scene files, relative to install.toml")
+    state: str = Field(
+        default="var",
+        description="folder for logs, statistics and screenshots, relative to install.toml",
+    )
+    playlist: list[str] = Field(
+        default_factory=list,
+        description="scene ids in playing order; empty plays every scene file in name order",
+    )
+
+
+class DisplaySection(Strict):
+    size: tuple[int, int] = Field(default=(1920, 1080), description="width and height in pixels of the show")
+    fullscreen: bool = Field(default=True, description="fill the screen (kiosk) or open a window")
+    fps: int = Field(default=60, ge=10, le=240, description="target frames per second")
+    vsync: bool = Field(default=True, description="wait for the display's refresh to avoid tearing")
+    rotation: Literal[0, 90, 180, 270] = Field(default=0, description="degrees clockwise, for portrait screens")
+    hide_cursor: bool = Field(default=True, description="hide the mouse pointer")
+
+    @field_validator("size")
+    @classmethod
+    def _sane_size(cls, value: tuple[int, int]) -> tuple[int, int]:
+        if not (160 <= value[0] <= 7680 and 120 <= value[1] <= 4320):
+            raise ValueError(f"size {value[0]}x{value[1]} is outside 160x120 .. 7680x4320")
+        return value
+
+
+class TransitionsSection(Strict):
+    default: Transition = Field(default_factory=Transition, description="transition used when a scene names none")
+
+
+class AttractSection(Strict):
+    idle_timeout: float = Field(
+        default=45.0, gt=0, description="seconds without input before an interactive scene lets the show go on"
+    )
+    default_duration: float = Field(
+        default=30.0, gt=0, description="seconds a scene plays when neither it nor its kind sets a length"
+    )
+
+
+class InputsSection(Strict):
+    keyboard: bool = Field(default=True, description="maintenance keys (`bayard keys` lists them)")
+    touch: bool = Field(default=True, description="touch screen and mouse")
+    operator_pin: str = Field(default="", description="PIN asked before the operator overlay opens; empty: none")
+
+
+class CameraSection(Strict):
+    device: int | None = Field(default=0, description="camera index (0 is the first camera); omit to use `file`")
+    file: str = Field(default="", description="a video played as if it were the camera (demos and tests)")
+    size: tuple[int, int] = Field(default=(640, 480), description="capture size in pixels")
+    recording: bool = Field(
+        default=False,
+        description="allow recording visitor clips; when on, the screen tells visitors so",
+    )
+
+
+class ModelsSection(Strict):
+    folder: str = Field(default="models", description="folder of model weights, relative to install.toml")
+    motion: str = Field(default="auto", description="motion-transfer backend: auto, flow, landmarks or fomm")
+    detector: str = Field(default="spectral", description="fake-face detector backend: spectral or cnn")
+    device: Literal["auto", "cpu", "cuda"] = Field(default="auto", description="where models run")
+
+
+class LoggingSection(Strict):
+    level: Literal["debug", "info", "warning", "error"] = Field(default="info", description="log detail")
+
+
+class ShowConfig(Strict):
+    show: ShowSection = Field(default_factory=ShowSection, description="what plays")
+    display: DisplaySection = Field(default_factory=DisplaySection, description="the screen")
+    transitions: TransitionsSection = Field(default_factory=TransitionsSection, description="between scenes")
+    attract: AttractSection = Field(default_factory=AttractSection, description="idle behaviour")
+    inputs: InputsSection = Field(default_factory=InputsSection, description="visitor and maintenance input")
+    camera: CameraSection = Field(default_factory=CameraSection, description="the visitor camera")
+    models: ModelsSection = Field(default_factory=ModelsSection, description="model backends and weights")
+    logging: LoggingSection = Field(default_factory=LoggingSection, description="logs")
+    # Filled in by their own rooms (gallery control, unattended operation).
+    osc: dict[str, Any] = Field(default_factory=dict, description="OSC remote control (see docs/osc.md)")
+    hours: dict[str, Any] = Field(default_factory=dict, description="opening hours (see docs/deploy.md)")

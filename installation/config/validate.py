@@ -1,0 +1,102 @@
+"""Turn pydantic validation errors into located, actionable problems."""
+
+from __future__ import annotations
+
+import types
+import typing
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import Problem, did_you_mean, format_loc
+from .locate import line_of
+
+
+def _unwrap(annotation: Any) -> list[Any]:
+    """The model classes or containers an annotation may hold (Optional, list, dict)."""
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        out = []
+        for arg in typing.get_args(annotation):
+            out.extend(_unwrap(arg))
+        return out
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(annotation)[0])
+    return [annotation]
+
+
+def model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
+    """The pydantic model class that owns the last key of `loc` (for key suggestions)."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        field = current.model_fields.get(part)
+        if field is None:
+            return current
+        nxt = None
+        for candidate in _unwrap(field.annotation):
+            origin = typing.get_origin(candidate)
+            if origin in (list, tuple, dict):
+                args = typing.get_args(candidate)
+                for arg in args[::-1]:
+                    for inner in _unwrap(arg):
+                        if isinstance(inner, type) and issubclass(inner, BaseModel):
+                            nxt = inner
+            elif isinstance(candidate, type) and issubclass(candidate, BaseModel):
+                nxt = candidate
+        if nxt is None:
+            return current
+        current = nxt
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def problems_from(error: ValidationError, model: type[BaseModel], file: Path, source: str,
+                  prefix: tuple = ()) -> list[Problem]:
+    problems = []
+    for item in error.errors(include_url=False):
+        loc = tuple(item["loc"])
+        # Errors inside a tagged/union structure carry the model name in loc; drop it.
+        loc = tuple(p for p in loc if not (isinstance(p, str) and p[:1].isupper() and "[" in p))
+        kind = item["type"]
+        key = format_loc(loc)
+        line = line_of(source, prefix + loc)
+        if kind == "extra_forbidden":
+            owner = model_at(model, loc[:-1])
+            valid = sorted(owner.model_fields) if owner else []
+            name = str(loc[-1])
+            message = f"unknown key '{name}'{did_you_mean(name, valid)}"
+            if valid:
+                message += f"; valid keys here: {', '.join(valid)}"
+        elif kind == "missing":
+            owner = model_at(model, loc[:-1])
+            field = owner.model_fields.get(str(loc[-1])) if owner else None
+            what = f" ({field.description})" if field is not None and field.description else ""
+            message = f"required key '{loc[-1]}' is missing{what}"
+        else:
+            found = item.get("input")
+            message = item["msg"].replace("Value error, ", "")
+            message = message[0].lower() + message[1:] if message else message
+            if kind not in ("value_error",) and not isinstance(found, (dict, list)):
+                message += f"; found {_show(found)}"
+            owner = model_at(model, loc[:-1])
+            field = owner.model_fields.get(str(loc[-1])) if owner and loc else None
+            if field is not None and field.description and kind != "value_error":
+                message += f" ({loc[-1]}: {field.description})"
+        problems.append(Problem(file, line, key, message))
+    # A misspelt required key shows up twice (unknown 'headingg', missing 'heading'):
+    # keep the message that names the typo and its fix.
+    suggested = {p.message.split("did you mean '")[1].split("'")[0] + "@" + p.key.rpartition(".")[0]
+                 for p in problems if "did you mean '" in p.message}
+    problems = [p for p in problems
+                if not (p.message.startswith("required key") and
+                        f"{p.key.rpartition('.')[2]}@{p.key.rpartition('.')[0]}" in suggested)]
+    return problems

@@ -1,0 +1,314 @@
+"""The engine: one frame at a time, on the main thread.
+
+Each frame: drain the command queue (keys, touch, OSC, file watcher, schedule all
+post Commands), advance the sequencer by the clock's delta (clamped, so a hitch such
+as a model loading does not make animations jump), draw into the show-sized frame,
+then hand the frame to whoever presents it (a window, a video encoder, a test).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from collections import deque
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import pygame
+
+from .clock import Clock
+from .commands import Command, CommandQueue
+from .config.errors import ShowError
+from .config.loader import Show, load_show
+from .scenes.base import SceneContext
+from .sequencer import Sequencer
+from .typography import Fonts
+
+log = logging.getLogger("bayard.engine")
+
+MAX_STEP_S = 0.1  # a longer frame (a hitch) advances animations by at most this much
+RECENT_ERRORS = 20
+
+
+def init_pygame(headless: bool) -> None:
+    """Initialise only what we use: no audio device needed, and none on a kiosk is assumed."""
+    if headless:
+        os.environ["SDL_VIDEODRIVER"] = "dummy"
+    os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+    # Touches arrive as FINGER events; SDL's synthesised mouse events would double them.
+    os.environ.setdefault("SDL_TOUCH_MOUSE_EVENTS", "0")
+    if not pygame.display.get_init():
+        pygame.display.init()
+    if not pygame.font.get_init():
+        pygame.font.init()
+
+
+@dataclass
+class FrameStats:
+    """Frame times over a sliding window, for status and the overlay."""
+
+    window: deque
+
+    @classmethod
+    def create(cls, size: int = 240) -> FrameStats:
+        return cls(deque(maxlen=size))
+
+    def add(self, seconds: float) -> None:
+        self.window.append(seconds)
+
+    @property
+    def fps(self) -> float:
+        total = sum(self.window)
+        return len(self.window) / total if total > 0 else 0.0
+
+
+class Engine:
+    def __init__(
+        self,
+        show: Show,
+        clock: Clock,
+        *,
+        services: dict[str, Any] | None = None,
+        synchronous_prepare: bool = False,
+        raise_faults: bool = False,
+    ) -> None:
+        self.show = show
+        self.clock = clock
+        self.size = show.config.display.size
+        self.queue = CommandQueue()
+        self.fonts = Fonts(self.size[1])
+        self.frame = pygame.Surface(self.size)
+        self.frame.fill((0, 0, 0))
+        self.services = services if services is not None else {}
+        self.listeners: list[Callable[[str, tuple[Any, ...]], None]] = []
+        self.frame_hooks: list[Callable[[Engine], None]] = []
+        self.overlays: list[Any] = []  # objects with draw(surface) and handle(command) -> bool
+        self.errors: deque[dict[str, Any]] = deque(maxlen=RECENT_ERRORS)
+        self.paused = False
+        self.blackout = False
+        self.dark_reason: str | None = None  # "closed" outside opening hours, set by the schedule
+        self.running = True
+        self.started = clock.now()
+        self.frames = 0
+        self.stats = FrameStats.create()
+        self._last = clock.now()
+        self.sequencer = Sequencer(
+            show,
+            self._context_for,
+            clock.now,
+            on_change=self._on_change,
+            on_fault=self._on_fault,
+            synchronous_prepare=synchronous_prepare,
+            raise_faults=raise_faults,
+        )
+        for problem in show.problems:
+            self._record_error("config", str(problem), severity=problem.severity)
+
+    # -- wiring ------------------------------------------------------------------
+    def _context_for(self, scene_id: str) -> SceneContext:
+        return SceneContext(
+            clock=self.clock,
+            size=self.size,
+            content_root=self.show.content_root,
+            state_dir=self.show.state_dir,
+            fonts=self.fonts,
+            emit=lambda event, args: self.emit(f"{event}", *args),
+            services=self.services,
+            log=logging.getLogger("bayard.scene"),
+            show_config=self.show.config,
+            models_dir=self.show.models_dir,
+        )
+
+    def post(self, command: Command) -> None:
+        """Thread-safe: queue a command for the next frame."""
+        self.queue.post(command)
+
+    def emit(self, event: str, *args: Any) -> None:
+        """Push an event (/bayard/event/<event>) to listeners such as OSC subscribers."""
+        for listener in list(self.listeners):
+            try:
+                listener(event, args)
+            except Exception:  # a listener (network push) must never stop a frame
+                log.exception("event listener failed for %s", event)
+
+    def _on_change(self, scene_id: str, title: str) -> None:
+        log.info("scene: %s%s", scene_id, f" ({title})" if title else "")
+        self.emit("scene", scene_id)
+
+    def _on_fault(self, scene_id: str, phase: str, message: str) -> None:
+        self._record_error(scene_id, f"{phase}: {message}")
+        self.emit("error", scene_id, message)
+
+    def _record_error(self, where: str, message: str, severity: str = "error") -> None:
+        self.errors.append({"time": round(self.clock.wall(), 3), "where": where, "message": message,
+                            "severity": severity})
+
+    # -- one frame ---------------------------------------------------------------
+    def step(self) -> pygame.Surface:
+        now = self.clock.now()
+        raw_dt = max(0.0, now - self._last)
+        self._last = now
+        if self.frames:
+            self.stats.add(raw_dt)
+        dt = min(raw_dt, MAX_STEP_S)
+        for command in self.queue.drain():
+            self.dispatch(command)
+        if self.sequencer.current is None:
+            self.sequencer.start()
+        if not self.paused and not self.dark_reason:
+            self.sequencer.update(dt)
+        if self.blackout or self.dark_reason:
+            self.frame.fill((0, 0, 0))
+            for overlay in self.overlays:
+                if getattr(overlay, "draw_when_dark", False):
+                    overlay.draw(self.frame)
+        else:
+            self.sequencer.draw(self.frame)
+            for overlay in self.overlays:
+                try:
+                    overlay.draw(self.frame)
+                except Exception:  # an overlay is a helper, never a reason to lose the show
+                    log.exception("overlay failed to draw; removed")
+                    self.overlays.remove(overlay)
+        self.frames += 1
+        for hook in self.frame_hooks:
+            try:
+                hook(self)
+            except Exception:  # watchdog/metrics hooks are best-effort per frame
+                log.exception("frame hook failed")
+        return self.frame
+
+    # -- commands ----------------------------------------------------------------
+    def dispatch(self, command: Command) -> None:
+        if command.source in ("touch", "mouse", "key"):
+            self.sequencer.note_input()
+        for overlay in reversed(self.overlays):
+            if overlay.handle(command):
+                return
+        handler = getattr(self, f"_cmd_{command.name}", None)
+        if handler is not None and command.scene is None:
+            try:
+                handler(command)
+            except Exception as exc:  # a bad argument from the network must not stop the show
+                log.warning("command %s%s failed: %s", command.name, command.args, exc)
+                self._reply(command, "error", str(exc))
+            return
+        if not self.sequencer.handle(command) and command.scene is not None:
+            log.debug("no scene '%s' is showing; %s ignored", command.scene, command.name)
+
+    def _reply(self, command: Command, status: str, data: Any = None) -> None:
+        if command.reply is None:
+            return
+        payload = json.dumps({"address": command.name, "status": status, "data": data})
+        try:
+            command.reply(f"/bayard/reply/{command.name}", (payload,))
+        except Exception:  # replying is best-effort
+            log.exception("reply to %s failed", command.name)
+
+    def _cmd_next(self, command: Command) -> None:
+        self.sequencer.next()
+
+    def _cmd_prev(self, command: Command) -> None:
+        self.sequencer.prev()
+
+    def _cmd_goto(self, command: Command) -> None:
+        if not command.args:
+            raise ValueError("goto needs a scene id or playlist index")
+        if not self.sequencer.goto(command.args[0]):
+            raise ValueError(f"no scene {command.args[0]!r} in the playlist {self.sequencer.show.playlist}")
+
+    def _cmd_pause(self, command: Command) -> None:
+        self.paused = True
+
+    def _cmd_resume(self, command: Command) -> None:
+        self.paused = False
+
+    def _cmd_blackout(self, command: Command) -> None:
+        value = command.args[0] if command.args else (not self.blackout)
+        self.blackout = bool(int(value)) if not isinstance(value, bool) else value
+
+    def _cmd_quit(self, command: Command) -> None:
+        self.running = False
+
+    def _cmd_reload(self, command: Command) -> None:
+        self.reload(at_once=bool(command.args and command.args[0]))
+
+    def _cmd_status(self, command: Command) -> None:
+        if command.reply is not None:
+            command.reply("/bayard/status", (json.dumps(self.status()),))
+
+    def _cmd_screenshot(self, command: Command) -> None:
+        path = self.screenshot()
+        if command.reply is not None:
+            command.reply("/bayard/screenshot", (str(path),))
+
+    # -- operations --------------------------------------------------------------
+    def reload(self, at_once: bool = False) -> bool:
+        """Re-read the show. An invalid show keeps the last good one running."""
+        try:
+            new_show = load_show(self.show.path)
+        except ShowError as exc:
+            for problem in exc.problems:
+                self._record_error("reload", str(problem))
+                self.emit("error", "reload", str(problem))
+            log.error("reload refused, the show keeps playing the last good version:\n%s", exc)
+            return False
+        for problem in new_show.problems:
+            self._record_error("reload", str(problem), severity=problem.severity)
+            if problem.severity == "error":
+                self.emit("error", "reload", str(problem))
+        self.sequencer.pending_show = new_show
+        self.show = new_show
+        from .config.lastgood import remember
+
+        remember(new_show)
+        log.info("show reloaded; takes effect %s", "now" if at_once else "at the next scene")
+        if at_once:
+            current = self.sequencer.current
+            index = current.index if current and current.index >= 0 else 0
+            self.sequencer.goto_index(index)
+        return True
+
+    def screenshot(self, folder: Path | None = None) -> Path:
+        folder = folder or (self.show.state_dir / "screenshots")
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime(self.clock.wall()))
+        path = folder / f"bayard-{stamp}-{self.frames:07d}.png"
+        pygame.image.save(self.frame, str(path))
+        return path
+
+    def status(self) -> dict[str, Any]:
+        info = self.sequencer.status()
+        info.update({
+            "show": self.show.config.show.title,
+            "paused": self.paused,
+            "blackout": self.blackout,
+            "dark": self.dark_reason,
+            "fps": round(self.stats.fps, 1),
+            "uptime": round(self.clock.now() - self.started, 1),
+            "frames": self.frames,
+            "errors": list(self.errors)[-10:],
+            "commands_dropped": self.queue.dropped,
+        })
+        for name, service in self.services.items():
+            describe = getattr(service, "status", None)
+            if callable(describe):
+                try:
+                    info.setdefault("services", {})[name] = describe()
+                except Exception as exc:  # a broken service is reported, not fatal
+                    info.setdefault("services", {})[name] = {"error": str(exc)}
+        return info
+
+    def shutdown(self) -> None:
+        self.sequencer.shutdown()
+        for service in self.services.values():
+            close = getattr(service, "close", None)
+            if callable(close):
+                try:
+                    close()
+                except Exception:  # closing is best-effort at exit
+                    log.exception("service failed to close")

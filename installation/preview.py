@@ -1,0 +1,112 @@
+"""`bayard preview`: one scene in a window, reloaded whenever its file is saved.
+
+An invalid save shows the error over the last good version, which keeps playing;
+the next valid save replaces it at once.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pygame
+
+from .config.errors import ShowError
+from .config.loader import Show, load_scene_file
+
+log = logging.getLogger("bayard.preview")
+
+POLL_S = 0.4
+
+
+class ScenePreview:
+    """Watches one scene file (a cheap stat per poll on the main thread) and swaps it in."""
+
+    draw_when_dark = False
+
+    def __init__(self, engine, scene_file: Path) -> None:
+        self.engine = engine
+        self.scene_file = scene_file
+        self.mtime = self._mtime()
+        self.errors: list[str] = []
+        self.last_poll = engine.clock.now()
+
+    def _mtime(self) -> float | None:
+        try:
+            return self.scene_file.stat().st_mtime_ns
+        except OSError:
+            return None
+
+    def poll(self, engine) -> None:
+        now = engine.clock.now()
+        if now - self.last_poll < POLL_S:
+            return
+        self.last_poll = now
+        mtime = self._mtime()
+        if mtime == self.mtime:
+            return
+        self.mtime = mtime
+        self.reload()
+
+    def reload(self) -> None:
+        show = self.engine.show
+        try:
+            config = load_scene_file(self.scene_file, show.content_root)
+        except ShowError as exc:
+            self.errors = [str(p) for p in exc.problems]
+            log.error("not reloaded, the last good version keeps playing:\n%s", exc)
+            return
+        self.errors = []
+        show.scenes = {config.id: config}
+        show.scene_files = {config.id: self.scene_file}
+        show.config = show.config.model_copy(update={"show": show.config.show.model_copy(
+            update={"playlist": [config.id]})})
+        self.engine.sequencer.show = show
+        self.engine.sequencer.goto_index(0)
+        log.info("reloaded %s", self.scene_file.name)
+
+    def handle(self, command) -> bool:
+        return False
+
+    def draw(self, surface: pygame.Surface) -> None:
+        if not self.errors:
+            return
+        fonts = self.engine.fonts
+        width, height = surface.get_size()
+        text = "This save has errors; the last good version is playing.\n\n" + "\n\n".join(self.errors)
+        block = fonts.block(text, "sans", 26, (255, 236, 230), width - fonts.px(160))
+        panel = pygame.Surface((width, block.get_height() + fonts.px(60)), pygame.SRCALPHA)
+        panel.fill((120, 20, 16, 225))
+        surface.blit(panel, (0, height - panel.get_height()))
+        surface.blit(block, (fonts.px(80), height - panel.get_height() + fonts.px(30)))
+
+
+def single_scene_show(show: Show, scene_file: Path) -> Show:
+    config = load_scene_file(scene_file, show.content_root)
+    show.scenes = {config.id: config}
+    show.scene_files = {config.id: scene_file}
+    show.config = show.config.model_copy(update={"show": show.config.show.model_copy(
+        update={"playlist": [config.id]})})
+    return show
+
+
+def preview(show: Show, scene_file: Path, headless: bool = False, seconds: float | None = None) -> int:
+    from .app import display_available, run
+
+    try:
+        show = single_scene_show(show, scene_file)
+    except ShowError as exc:
+        print(str(exc))
+        return 2
+    if not headless and not display_available():
+        print("No display found: preview needs a screen (or --headless to check it plays).")
+        return 3
+    show.config = show.config.model_copy(update={"display": show.config.display.model_copy(
+        update={"fullscreen": False})})
+
+    def setup(engine, presenter) -> None:
+        watcher = ScenePreview(engine, scene_file)
+        engine.overlays.append(watcher)
+        engine.frame_hooks.append(watcher.poll)
+
+    return run(show, fullscreen=False, headless=headless, seconds=seconds, engine_setup=setup)

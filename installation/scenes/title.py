@@ -1,0 +1,78 @@
+"""`title`: a typographic card (exhibition title, a section heading, a short text)."""
+
+from __future__ import annotations
+
+import math
+
+import pygame
+from pydantic import Field
+
+from ..config.common import SceneConfig
+from .base import Scene, register_scene
+from .style import Colour, fade, rgb
+
+
+class TitleConfig(SceneConfig):
+    heading: str = Field(description="the large line")
+    subheading: str = Field(default="", description="a line under the heading")
+    body: str = Field(default="", description="a short paragraph (blank lines separate paragraphs)")
+    footer: str = Field(default="", description="a small line at the bottom, e.g. a credit")
+    background: Colour = Field(default="#12100e", description="background colour '#rrggbb'")
+    foreground: Colour = Field(default="#efe6d8", description="text colour '#rrggbb'")
+    accent: Colour = Field(default="#b0916a", description="colour of the rule and subheading '#rrggbb'")
+    stagger: float = Field(default=0.6, ge=0, le=5, description="seconds between lines appearing")
+
+
+@register_scene("title")
+class TitleScene(Scene):
+    Config = TitleConfig
+    config: TitleConfig
+
+    def __init__(self, config: TitleConfig, context) -> None:
+        super().__init__(config, context)
+        self.t = 0.0
+
+    def natural_duration(self) -> float | None:
+        return 10.0 + 0.05 * len(self.config.body)
+
+    def update(self, dt: float) -> None:
+        self.t += dt
+
+    def draw(self, surface: pygame.Surface) -> None:
+        c = self.config
+        fonts = self.context.fonts
+        width, height = surface.get_size()
+        surface.fill(rgb(c.background))
+        fg, accent = rgb(c.foreground), rgb(c.accent)
+        column = min(width - fonts.px(240), fonts.px(1280))
+        left = (width - column) // 2
+        heading = fonts.block(c.heading, "serif", 96, fg, column, line_spacing=1.1, align="center")
+        pieces: list[tuple[pygame.Surface, int]] = [(heading, 0)]
+        if c.subheading:
+            pieces.append((fonts.block(c.subheading.upper(), "sans-semibold", 30, accent, column,
+                                       align="center"), fonts.px(28)))
+        if c.body:
+            pieces.append((fonts.block(c.body, "serif-light", 38, fg, column, align="center"), fonts.px(56)))
+        total = sum(s.get_height() + gap for s, gap in pieces)
+        y = (height - total) // 2
+        for index, (piece, gap) in enumerate(pieces):
+            y += gap
+            alpha = fade(self.t, 0.3 + index * c.stagger, None, 1.2)
+            # Lines rise a few pixels as they appear: motion that reads as calm, not busy.
+            rise = round((1.0 - alpha) * fonts.px(18))
+            piece.set_alpha(round(alpha * 255))
+            surface.blit(piece, (left, y + rise))
+            piece.set_alpha(None)
+            if index == 0:
+                rule_w = round(fonts.px(160) * fade(self.t, 0.8, None, 1.5))
+                pygame.draw.rect(surface, accent, (width // 2 - rule_w // 2, y + piece.get_height() + fonts.px(14),
+                                                   rule_w, max(1, fonts.px(2))))
+            y += piece.get_height()
+        if c.footer:
+            foot = fonts.line(c.footer, "sans", 22, accent)
+            foot.set_alpha(round(fade(self.t, 1.5, None, 2.0) * 200))
+            surface.blit(foot, ((width - foot.get_width()) // 2, height - fonts.px(80)))
+            foot.set_alpha(None)
+        # A faint breathing light keeps a static card from looking frozen.
+        glow = 0.5 + 0.5 * math.sin(self.t * 0.4)
+        pygame.draw.circle(surface, accent, (width // 2, height - fonts.px(40)), max(2, fonts.px(3 + glow * 1.5)))

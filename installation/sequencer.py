@@ -1,0 +1,425 @@
+"""What plays when: the playlist, scene lifetimes, transitions and the fault boundary.
+
+The sequencer plays the playlist forever. Each scene runs for its duration (from the
+scene file, else the scene's own length, else the show's default), unless a visitor
+is using it (`holding`) and has touched it within the idle timeout. Scenes are built
+fresh each time they play, and the next one is built and prepared on a worker thread
+while the current one shows, so a transition never waits on disk.
+
+Every call into a scene goes through `_guarded`: an exception there is logged once
+with its traceback, the scene is marked faulted and skipped, and it is retried later
+with a growing back-off. If nothing can play, a safe card plays instead; the screen
+is never left black by a fault.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+import traceback
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable
+
+import pygame
+
+from .commands import Command
+from .config.common import SceneConfig, Transition
+from .scenes.base import SCENE_KINDS, Scene, SceneContext
+
+if TYPE_CHECKING:
+    from .config.loader import Show
+
+log = logging.getLogger("bayard.sequencer")
+
+FAULT_BACKOFF_S = (30.0, 60.0, 120.0, 300.0, 600.0)
+
+
+@dataclass
+class Slot:
+    """A scene instance and the sequencer's bookkeeping about it."""
+
+    scene_id: str
+    scene: Scene | None
+    index: int
+    elapsed: float = 0.0
+    entered: bool = False
+    prepared: Future | None = None
+    surface: pygame.Surface | None = None
+
+
+@dataclass
+class Fault:
+    count: int = 0
+    retry_at: float = 0.0
+    last_message: str = ""
+    history: list[str] = field(default_factory=list)
+
+
+class SafeCard(Scene):
+    """Plays when no scene can: a slowly moving, burn-in safe card. It cannot fail:
+    it draws only shapes and text already rasterised."""
+
+    type_name = "safe"
+
+    def __init__(self, context: SceneContext, message: str = "") -> None:
+        super().__init__(SceneConfig(type="safe", id="safe-mode", title="Safe mode"), context)
+        self.message = message
+        self.t = 0.0
+
+    def update(self, dt: float) -> None:
+        self.t += dt
+
+    def draw(self, surface: pygame.Surface) -> None:
+        width, height = surface.get_size()
+        surface.fill((10, 10, 12))
+        fonts = self.context.fonts
+        title = fonts.line("Bayard", "serif", 64, (150, 140, 128))
+        note = fonts.line("The exhibition will resume shortly.", "sans-light", 28, (110, 104, 98))
+        # Drift along a slow Lissajous path so no pixel stays lit in one place for long.
+        x = (0.5 + 0.3 * math.sin(self.t * 0.031)) * width - title.get_width() / 2
+        y = (0.5 + 0.25 * math.sin(self.t * 0.023 + 1.0)) * height - title.get_height()
+        surface.blit(title, (x, y))
+        surface.blit(note, (x + (title.get_width() - note.get_width()) / 2, y + title.get_height() + 10))
+
+
+class Sequencer:
+    def __init__(
+        self,
+        show: Show,
+        context_for: Callable[[str], SceneContext],
+        clock_now: Callable[[], float],
+        on_change: Callable[[str, str], None] = lambda scene_id, title: None,
+        on_fault: Callable[[str, str, str], None] = lambda scene_id, phase, message: None,
+        synchronous_prepare: bool = False,
+        raise_faults: bool = False,
+    ) -> None:
+        self.show = show
+        self.context_for = context_for
+        self.now = clock_now
+        self.on_change = on_change
+        self.on_fault = on_fault
+        self.synchronous_prepare = synchronous_prepare
+        self.raise_faults = raise_faults
+        self.caught: list[BaseException] = []
+        self.faults: dict[str, Fault] = {}
+        self.pending_show: Show | None = None
+        self.last_input = -math.inf
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prepare")
+        self.current: Slot | None = None
+        self.outgoing: Slot | None = None
+        self.upcoming: Slot | None = None
+        self.transition = Transition(kind="cut", duration=0.0)
+        self.transition_t = 0.0
+        self._safe: SafeCard | None = None
+        self._buffers: dict[int, pygame.Surface] = {}
+        self.size = show.config.display.size
+
+    # -- building scenes --------------------------------------------------------
+    def _build(self, index: int) -> Slot | None:
+        playlist = self.show.playlist
+        if not playlist:
+            return None
+        index %= len(playlist)
+        scene_id = playlist[index]
+        config = self.show.scenes[scene_id]
+        scene = self._guarded(scene_id, "build", lambda: SCENE_KINDS.get(config.type)(config, self.context_for(scene_id)))
+        if scene is None:
+            return None
+        slot = Slot(scene_id, scene, index)
+        if self.synchronous_prepare:
+            if self._guarded(scene_id, "prepare", scene.prepare, default=False) is False:
+                return None
+        else:
+            slot.prepared = self._pool.submit(scene.prepare)
+        return slot
+
+    def _playable(self, index: int) -> bool:
+        playlist = self.show.playlist
+        scene_id = playlist[index % len(playlist)]
+        fault = self.faults.get(scene_id)
+        return fault is None or fault.retry_at <= self.now()
+
+    def _next_playable(self, start: int, step: int) -> int | None:
+        playlist = self.show.playlist
+        for offset in range(len(playlist)):
+            index = (start + step * offset) % len(playlist)
+            if self._playable(index):
+                return index
+        return None
+
+    # -- fault boundary ---------------------------------------------------------
+    def _guarded(self, scene_id: str, phase: str, call: Callable[[], Any], default: Any = None) -> Any:
+        try:
+            return call()
+        except Exception as exc:  # the fault boundary: a scene may fail, the show may not
+            self._fault(scene_id, phase, exc)
+            return default
+
+    def _fault(self, scene_id: str, phase: str, exc: BaseException) -> None:
+        if scene_id == "safe-mode":
+            return
+        fault = self.faults.setdefault(scene_id, Fault())
+        backoff = FAULT_BACKOFF_S[min(fault.count, len(FAULT_BACKOFF_S) - 1)]
+        fault.count += 1
+        fault.retry_at = self.now() + backoff
+        message = f"{type(exc).__name__}: {exc}"
+        if message != fault.last_message:
+            # Log the traceback once per distinct error, not every time it recurs.
+            log.error("scene '%s' failed in %s and is skipped for %.0f s: %s\n%s", scene_id, phase, backoff,
+                      message, "".join(traceback.format_exception(exc)).rstrip())
+        else:
+            log.error("scene '%s' failed again in %s (%d times); skipped for %.0f s", scene_id, phase,
+                      fault.count, backoff)
+        fault.last_message = message
+        self.on_fault(scene_id, phase, message)
+        if self.raise_faults:
+            self.caught.append(exc)
+        for slot_name in ("current", "outgoing", "upcoming"):
+            slot = getattr(self, slot_name)
+            if slot is not None and slot.scene_id == scene_id and slot.scene is not None:
+                if slot.entered:
+                    try:
+                        slot.scene.exit()
+                    except Exception:  # already failing; exit errors add nothing useful
+                        pass
+                slot.scene = None
+
+    # -- moving through the playlist --------------------------------------------
+    def start(self) -> None:
+        self.goto_index(0, Transition(kind="cut", duration=0.0))
+
+    def goto_index(self, index: int, transition: Transition | None = None, step: int = 1) -> None:
+        if self.pending_show is not None:
+            self.show, self.pending_show = self.pending_show, None
+            self.faults.clear()
+            self._drop(self.upcoming)
+            self.upcoming = None
+        playlist = self.show.playlist
+        if not playlist:
+            self._enter_safe("nothing to play")
+            return
+        target = self._next_playable(index, step)
+        if target is None:
+            self._enter_safe("every scene is faulted")
+            return
+        slot = None
+        if self.upcoming is not None and self.upcoming.index == target % len(playlist) and self.upcoming.scene:
+            slot, self.upcoming = self.upcoming, None
+        else:
+            self._drop(self.upcoming)
+            self.upcoming = None
+            for _ in range(len(playlist)):
+                slot = self._build(target)
+                if slot is not None:
+                    break
+                target = self._next_playable(target + step, step)
+                if target is None:
+                    break
+        if slot is None:
+            self._enter_safe("every scene is faulted")
+            return
+        self._switch_to(slot, transition)
+
+    def _switch_to(self, slot: Slot, transition: Transition | None) -> None:
+        if slot.prepared is not None:
+            try:
+                slot.prepared.result()
+            except Exception as exc:  # prepare failed on its worker: same boundary
+                self._fault(slot.scene_id, "prepare", exc)
+                self.goto_index(slot.index + 1)
+                return
+        config = self.show.scenes[slot.scene_id]
+        transition = transition or config.transition or self.show.config.transitions.default
+        if self.outgoing is not None:
+            self._drop(self.outgoing)
+        self.outgoing = self.current if transition.kind == "crossfade" and transition.duration > 0 else None
+        if self.outgoing is None:
+            self._drop(self.current)
+        self.current = slot
+        self.transition = transition
+        self.transition_t = 0.0
+        self._guarded(slot.scene_id, "enter", slot.scene.enter)
+        slot.entered = slot.scene is not None
+        if slot.scene is None:
+            self.current = self.outgoing
+            self.outgoing = None
+            self.goto_index(slot.index + 1)
+            return
+        self.on_change(slot.scene_id, config.title)
+        self._prebuild_next()
+
+    def _prebuild_next(self) -> None:
+        playlist = self.show.playlist
+        if self.current is None or not playlist or len(playlist) < 2:
+            return
+        target = self._next_playable(self.current.index + 1, 1)
+        if target is None or target == self.current.index:
+            return
+        self.upcoming = self._build(target)
+
+    def _enter_safe(self, why: str) -> None:
+        log.error("safe mode: %s; the safe card plays and scenes are retried as their back-off ends", why)
+        if self._safe is None:
+            self._safe = SafeCard(self.context_for("safe-mode"), why)
+        self._drop(self.current)
+        self._drop(self.outgoing)
+        self.outgoing = None
+        self.current = Slot("safe-mode", self._safe, -1, entered=True)
+        self.on_change("safe-mode", "Safe mode")
+
+    def _drop(self, slot: Slot | None) -> None:
+        if slot is None or slot.scene is None or slot.scene is self._safe:
+            return
+        if slot.entered:
+            self._guarded(slot.scene_id, "exit", slot.scene.exit)
+        slot.scene = None
+
+    def next(self) -> None:
+        index = self.current.index if self.current else -1
+        self.goto_index(index + 1)
+
+    def prev(self) -> None:
+        index = self.current.index if self.current else 1
+        self.goto_index(index - 1, step=-1)
+
+    def goto(self, target: str | int) -> bool:
+        playlist = self.show.playlist
+        if isinstance(target, str) and target.strip().lstrip("-").isdigit():
+            target = int(target)
+        if isinstance(target, int):
+            if not playlist or not (-len(playlist) <= target < len(playlist)):
+                return False
+            self.goto_index(target % len(playlist))
+            return True
+        if target in playlist:
+            index = playlist.index(target)
+            self.faults.pop(target, None)  # an explicit goto retries a faulted scene at once
+            self.goto_index(index)
+            return True
+        return False
+
+    # -- per frame -------------------------------------------------------------
+    @property
+    def in_transition(self) -> bool:
+        return self.outgoing is not None
+
+    def note_input(self) -> None:
+        self.last_input = self.now()
+
+    def scene_duration(self, slot: Slot) -> float | None:
+        config = self.show.scenes.get(slot.scene_id)
+        if config is not None and config.duration:
+            return config.duration
+        natural = self._guarded(slot.scene_id, "natural_duration", slot.scene.natural_duration)
+        if natural is not None:
+            return natural
+        return self.show.config.attract.default_duration
+
+    def update(self, dt: float) -> None:
+        current = self.current
+        if current is None:
+            self.start()
+            return
+        if current.scene is None:
+            self.goto_index(current.index + 1)
+            return
+        current.elapsed += dt
+        self._guarded(current.scene_id, "update", lambda: current.scene.update(dt))
+        if self.outgoing is not None:
+            out = self.outgoing
+            if out.scene is not None:
+                self._guarded(out.scene_id, "update", lambda: out.scene.update(dt))
+            self.transition_t += dt
+            if self.transition_t >= self.transition.duration or out.scene is None:
+                self._drop(self.outgoing)
+                self.outgoing = None
+        if current.scene is self._safe:
+            if self.show.playlist and self._next_playable(0, 1) is not None and current.elapsed > 5.0:
+                self.goto_index(0)
+            return
+        if self.current is current and current.scene is not None and self._should_advance(current):
+            self.next()
+
+    def _should_advance(self, slot: Slot) -> bool:
+        scene = slot.scene
+        idle_timeout = self.show.config.attract.idle_timeout
+        if self._guarded(slot.scene_id, "holding", lambda: scene.holding, default=False):
+            if self.now() - self.last_input < idle_timeout:
+                return False
+        if self._guarded(slot.scene_id, "finished", lambda: scene.finished, default=False):
+            return True
+        duration = self.scene_duration(slot)
+        return duration is not None and slot.elapsed >= duration
+
+    def handle(self, command: Command) -> bool:
+        current = self.current
+        if current is None or current.scene is None:
+            return False
+        if command.scene is not None and command.scene != current.scene_id:
+            return False
+        return bool(self._guarded(current.scene_id, "handle", lambda: current.scene.handle(command), default=False))
+
+    def _buffer(self, key: int, size: tuple[int, int]) -> pygame.Surface:
+        buffer = self._buffers.get(key)
+        if buffer is None or buffer.get_size() != size:
+            buffer = pygame.Surface(size)
+            self._buffers[key] = buffer
+        return buffer
+
+    def draw(self, surface: pygame.Surface) -> None:
+        current = self.current
+        if current is None or current.scene is None:
+            # Between a fault and the next scene: keep the last frame rather than black.
+            return
+        if self.outgoing is None or self.outgoing.scene is None:
+            self._guarded(current.scene_id, "draw", lambda: current.scene.draw(surface))
+            return
+        out = self.outgoing
+        self._guarded(out.scene_id, "draw", lambda: out.scene.draw(surface))
+        incoming = self._buffer(1, surface.get_size())
+        ok = self._guarded(current.scene_id, "draw", lambda: (current.scene.draw(incoming), True)[1], default=False)
+        if ok:
+            progress = min(1.0, self.transition_t / max(self.transition.duration, 1e-6))
+            eased = progress * progress * (3.0 - 2.0 * progress)  # smoothstep: no visible start/stop jolt
+            incoming.set_alpha(round(eased * 255))
+            surface.blit(incoming, (0, 0))
+            incoming.set_alpha(None)
+
+    def status(self) -> dict[str, Any]:
+        current = self.current
+        playlist = self.show.playlist
+        info: dict[str, Any] = {
+            "scene": current.scene_id if current else None,
+            "title": (self.show.scenes[current.scene_id].title if current and current.scene_id in self.show.scenes
+                      else ("Safe mode" if current else None)),
+            "elapsed": round(current.elapsed, 3) if current else 0.0,
+            "position": current.index if current else None,
+            "playlist": playlist,
+            "in_transition": self.in_transition,
+            "faulted": {k: {"count": v.count, "retry_in": max(0.0, round(v.retry_at - self.now(), 1)),
+                            "error": v.last_message} for k, v in self.faults.items()},
+            "reload_pending": self.pending_show is not None,
+        }
+        if current and current.scene is not None:
+            extra = self._guarded(current.scene_id, "status", current.scene.status, default={})
+            if extra:
+                info["scene_status"] = extra
+        return info
+
+    def shutdown(self) -> None:
+        self._drop(self.upcoming)
+        self._drop(self.outgoing)
+        self._drop(self.current)
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def wait_prepared(self, timeout: float = 10.0) -> None:
+        """Block until the upcoming scene is prepared (deterministic renders and tests)."""
+        deadline = time.monotonic() + timeout
+        for slot in (self.upcoming,):
+            if slot is not None and slot.prepared is not None:
+                try:
+                    slot.prepared.result(timeout=max(0.0, deadline - time.monotonic()))
+                except Exception:  # surfaced when the slot is switched to
+                    pass

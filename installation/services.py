@@ -1,0 +1,42 @@
+"""Where the rooms plug into the engine and the CLI.
+
+Each optional room (OSC, touch, camera, models, opening hours, watchdog) attaches
+itself here, so the engine core stays free of them and each can fail on its own
+without taking the show down.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from typing import Any
+
+log = logging.getLogger("bayard.services")
+
+# Modules that may offer `add_commands(subparsers)`; missing ones are skipped.
+ROOM_CLIS = (
+    "installation.runtime.cli",
+    "installation.models.motion.cli",
+    "installation.models.detector.cli",
+    "installation.models.generator.cli",
+)
+
+
+def add_room_commands(subparsers: Any) -> None:
+    for module_name in ROOM_CLIS:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name and module_name.startswith(exc.name):
+                continue
+            raise
+        module.add_commands(subparsers)
+
+
+def attach_services(engine: Any, presenter: Any) -> None:
+    """Start the optional rooms for a live show."""
+
+
+def describe_models(show: Any) -> list[str]:
+    """Lines for `bayard check` about which model backends will run and why."""
+    return []

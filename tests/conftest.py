@@ -1,0 +1,81 @@
+"""Shared test set-up: headless pygame, a tiny-show builder, and ../shared/data access."""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from pathlib import Path
+
+import pytest
+
+os.environ["SDL_VIDEODRIVER"] = "dummy"
+os.environ["SDL_AUDIODRIVER"] = "dummy"
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def shared_data_dir() -> Path:
+    """../shared/data beside the checkout (present for developers and CI, not in a fresh clone)."""
+    override = os.environ.get("BAYARD_SHARED_DATA")
+    return Path(override) if override else REPO.parent / "shared" / "data"
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    path = shared_data_dir()
+    if not path.is_dir():
+        pytest.skip("../shared/data is not present")
+    return path
+
+
+def write_show(root: Path, scenes: dict[str, str], playlist: list[str] | None = None,
+               extra: str = "", size: tuple[int, int] = (320, 180)) -> Path:
+    """Write install.toml and scenes/*.toml into `root`; return the show file's path."""
+    (root / "scenes").mkdir(parents=True, exist_ok=True)
+    (root / "content").mkdir(exist_ok=True)
+    for name, text in scenes.items():
+        (root / "scenes" / f"{name}.toml").write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+    order = playlist if playlist is not None else list(scenes)
+    show = textwrap.dedent(f"""
+        [show]
+        title = "Test show"
+        playlist = {order!r}
+
+        [display]
+        size = [{size[0]}, {size[1]}]
+        fullscreen = false
+
+        [transitions]
+        default = {{ kind = "crossfade", duration = 1.0 }}
+        """).lstrip().replace("'", '"') + textwrap.dedent(extra)
+    path = root / "install.toml"
+    path.write_text(show, encoding="utf-8")
+    return path
+
+
+def title_scene(scene_id: str, duration: float = 5, background: str = "#102030", heading: str = "Hello") -> str:
+    return f"""
+        type = "title"
+        id = "{scene_id}"
+        duration = {duration}
+        heading = "{heading}"
+        background = "{background}"
+        transition = {{ kind = "crossfade", duration = 1.0 }}
+        """
+
+
+@pytest.fixture
+def show_dir(tmp_path: Path) -> Path:
+    return tmp_path
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-snapshots", action="store_true", help="rewrite tests/snapshots/*.png")
+
+
+def pytest_configure(config):
+    if config.getoption("--update-snapshots", default=False):
+        from . import snapshot
+
+        snapshot.UPDATE["value"] = True

@@ -1,0 +1,84 @@
+"""A scene kind for tests only: a flat colour that can hold, finish, or fail on demand."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import pygame
+from pydantic import Field
+
+from installation.config.common import SceneConfig
+from installation.scenes.base import SCENE_KINDS, Scene, register_scene
+from installation.scenes.style import Colour, rgb
+
+
+class ProbeConfig(SceneConfig):
+    colour: Colour = Field(default="#ff0000", description="fill colour")
+    hold: bool = Field(default=False, description="claim a visitor is using it")
+    fail_in: Literal["", "build", "prepare", "enter", "update", "draw"] = Field(default="", description="raise here")
+    finish_after: float | None = Field(default=None, description="report finished after this many seconds")
+
+
+class ProbeScene(Scene):
+    Config = ProbeConfig
+    config: ProbeConfig
+    log_of_calls: list[tuple[str, str]] = []
+
+    def __init__(self, config, context) -> None:
+        super().__init__(config, context)
+        if config.fail_in == "build":
+            raise RuntimeError("probe fails in build")
+        self.t = 0.0
+        self.handled: list[str] = []
+
+    def _maybe_fail(self, phase: str) -> None:
+        ProbeScene.log_of_calls.append((self.id, phase))
+        if self.config.fail_in == phase:
+            raise RuntimeError(f"probe fails in {phase}")
+
+    def prepare(self) -> None:
+        self._maybe_fail("prepare")
+
+    def enter(self) -> None:
+        self._maybe_fail("enter")
+
+    def update(self, dt: float) -> None:
+        self.t += dt
+        self._maybe_fail("update")
+
+    def draw(self, surface: pygame.Surface) -> None:
+        self._maybe_fail("draw")
+        surface.fill(rgb(self.config.colour))
+
+    def handle(self, command) -> bool:
+        if command.name in ("tap", "answer"):
+            self.handled.append(command.name)
+            return True
+        return False
+
+    @property
+    def holding(self) -> bool:
+        return self.config.hold
+
+    @property
+    def finished(self) -> bool:
+        return self.config.finish_after is not None and self.t >= self.config.finish_after
+
+
+if "probe" not in SCENE_KINDS:
+    register_scene("probe")(ProbeScene)
+
+
+def probe(scene_id: str, colour: str = "#ff0000", duration: float | None = 5, **extra) -> str:
+    lines = [f'type = "probe"', f'id = "{scene_id}"', f'colour = "{colour}"']
+    if duration is not None:
+        lines.append(f"duration = {duration}")
+    for key, value in extra.items():
+        if isinstance(value, bool):
+            text = "true" if value else "false"
+        elif isinstance(value, str) and not value.startswith("{"):
+            text = '"' + value + '"'
+        else:
+            text = str(value)
+        lines.append(f"{key} = {text}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,121 @@
+"""The commands as a user types them."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+
+from installation.cli import main
+from installation.config.loader import load_show
+from installation.render import render_frames
+
+from .conftest import REPO, title_scene, write_show
+from .probe import probe
+
+
+def bayard(*args: str, env_extra: dict | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER")}
+    env.update(env_extra or {})
+    env["PYTHONPATH"] = str(REPO)
+    return subprocess.run([sys.executable, "-m", "installation", *args], cwd=REPO, env=env, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def test_run_without_display_says_how_to_proceed():
+    result = bayard("run")
+    assert result.returncode != 0
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert lines[-1].startswith("No display found") and "--headless" in lines[-1]
+
+
+def test_run_headless_plays_and_stops():
+    result = bayard("run", "--headless", "--seconds", "2")
+    assert result.returncode == 0, result.stderr
+    assert "scene: opening" in result.stderr
+
+
+def test_check_exits_nonzero_on_errors(tmp_path, capsys):
+    path = write_show(tmp_path, {"a": title_scene("a").replace("heading", "headling")})
+    assert main(["check", "--show", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "unknown key 'headling' (did you mean 'heading'?)" in out
+
+
+def test_check_summarises_the_loop(tmp_path, capsys):
+    path = write_show(tmp_path, {"a": title_scene("a", duration=20), "b": title_scene("b", duration=40)})
+    assert main(["check", "--show", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "Playlist (2 scenes)" in out and "Loop length: 1 min 00 s" in out
+
+
+def test_render_is_deterministic_and_valid(tmp_path):
+    path = write_show(tmp_path, {"a": probe("a", "#336699", 1), "b": title_scene("b", duration=3)})
+    first = [f for _, f in render_frames(load_show(path), 2.0, 10)]
+    second = [f for _, f in render_frames(load_show(path), 2.0, 10)]
+    assert len(first) == 20
+    assert all(np.array_equal(a, b) for a, b in zip(first, second))
+    out = tmp_path / "out.mp4"
+    assert main(["render", "--show", str(path), "--seconds", "2", "--fps", "10", "--size", "320x180",
+                 "-o", str(out)]) == 0
+    import imageio_ffmpeg
+
+    reader = imageio_ffmpeg.read_frames(str(out))
+    meta = next(reader)
+    frames = sum(1 for _ in reader)
+    assert meta["size"] == (320, 180) and frames == 20
+
+
+def test_render_one_scene(tmp_path):
+    out = tmp_path / "scene.mp4"
+    assert main(["render", "--scene", str(REPO / "scenes" / "opening.toml"), "--seconds", "1", "--fps", "5",
+                 "--size", "320x180", "-o", str(out)]) == 0
+    assert out.stat().st_size > 1000
+
+
+def test_keys_lists_maintenance_keys(capsys):
+    assert main(["keys"]) == 0
+    assert "next scene" in capsys.readouterr().out
+
+
+def test_preview_reloads_on_save_and_keeps_last_good(tmp_path):
+    from installation.config.loader import load_show
+    from installation.harness import run_test
+    from installation.preview import ScenePreview, single_scene_show
+
+    path = write_show(tmp_path, {"a": title_scene("a", heading="First")})
+    scene_file = tmp_path / "scenes" / "a.toml"
+    show = single_scene_show(load_show(path), scene_file)
+    with run_test(show, fps=10) as pilot:
+        watcher = ScenePreview(pilot.engine, scene_file)
+        pilot.engine.overlays.append(watcher)
+        scene_file.write_text(scene_file.read_text().replace("First", "Second"))
+        watcher.reload()
+        assert pilot.engine.sequencer.current.scene.config.heading == "Second"
+        scene_file.write_text(scene_file.read_text().replace("heading", "headingg"))
+        watcher.reload()
+        assert watcher.errors and "did you mean 'heading'" in watcher.errors[0]
+        pilot.advance(0.5)
+        assert pilot.engine.sequencer.current.scene.config.heading == "Second"  # last good keeps playing
+        frame = pilot.frame()
+        assert frame.get_at((5, frame.get_height() - 5))[0] > 100  # the red error panel is on screen
+
+
+def test_broken_show_file_at_start_plays_the_last_good_version(tmp_path):
+    from installation.config.lastgood import recall, remember
+
+    path = write_show(tmp_path, {"a": title_scene("a", heading="Kept")})
+    remember(load_show(path))
+    path.write_text(path.read_text() + "\n[display\n")  # a half-saved edit
+    show = recall(path)
+    assert show is not None and show.playlist == ["a"]
+    assert show.scenes["a"].heading == "Kept"
+    assert show.content_root == (tmp_path / "content").resolve()
+    env = {"PYTHONPATH": str(REPO)}
+    result = subprocess.run([sys.executable, "-m", "installation", "run", "--headless", "--seconds", "1",
+                             "--show", str(path)], cwd=tmp_path, capture_output=True, text=True, timeout=60,
+                            env={**os.environ, **env})
+    assert result.returncode == 0, result.stderr
+    assert "TOML syntax" in result.stderr and "last good version" in result.stderr

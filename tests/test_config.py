@@ -1,0 +1,167 @@
+"""Validation an artist can act on: every error names file, line, key and the fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from installation.cli import main
+from installation.config.errors import ShowError
+from installation.config.loader import check_media, load_scene_file, load_show
+
+from .conftest import REPO, title_scene, write_show
+
+
+def problems_text(show) -> str:
+    return "\n".join(str(p) for p in show.problems)
+
+
+def test_default_show_is_valid():
+    show = load_show(REPO / "install.toml")
+    assert show.errors == []
+    assert show.playlist[:2] == ["opening", "bayard"]
+    assert main(["check", "--show", str(REPO / "install.toml")]) == 0
+
+
+def test_missing_bayard_photograph_is_reported_as_not_installed(capsys):
+    main(["check", "--show", str(REPO / "install.toml")])
+    out = capsys.readouterr().out
+    assert "bayard/drowned-man.jpg' is not installed yet" in out
+    assert "bayard assets" in out
+
+
+def test_typo_in_key_names_line_and_suggests(tmp_path):
+    path = write_show(tmp_path, {"a": """
+        type = "title"
+        id = "a"
+        heading = "Hi"
+        durration = 5
+        """})
+    show = load_show(path)
+    text = problems_text(show)
+    assert "a.toml:4: durration: unknown key 'durration' (did you mean 'duration'?)" in text
+    # The broken scene is left out of the playlist, with the reason on the show file.
+    assert show.playlist == []
+    assert "its scene file has errors" in text
+
+
+def test_wrong_type_says_expected_and_found(tmp_path):
+    path = write_show(tmp_path, {"a": """
+        type = "title"
+        id = "a"
+        heading = "Hi"
+        duration = "ten"
+        """})
+    text = problems_text(load_show(path))
+    assert "a.toml:4: duration:" in text
+    assert "valid number" in text and "found 'ten'" in text
+
+
+def test_unknown_scene_type_lists_valid_types(tmp_path):
+    path = write_show(tmp_path, {"a": """
+        type = "photgraph"
+        id = "a"
+        """})
+    text = problems_text(load_show(path))
+    assert "a.toml:1: type: unknown scene type 'photgraph' (did you mean 'photograph'?)" in text
+    assert "valid types:" in text and "title" in text
+
+
+@pytest.mark.parametrize("image, words", [
+    ("../../etc/passwd.jpg", "leaves the content folder"),
+    ("/etc/hostname.jpg", "absolute path"),
+])
+def test_media_path_escaping_content_is_rejected(tmp_path, image, words):
+    path = write_show(tmp_path, {"p": f"""
+        type = "photograph"
+        id = "p"
+        image = "{image}"
+        """})
+    text = problems_text(load_show(path))
+    assert "p.toml:3: image:" in text and words in text
+
+
+def test_missing_and_corrupt_media_are_named(tmp_path):
+    path = write_show(tmp_path, {"p": """
+        type = "photograph"
+        id = "p"
+        image = "nothere.jpg"
+        """, "q": """
+        type = "photograph"
+        id = "q"
+        image = "broken.jpg"
+        """})
+    (tmp_path / "content" / "broken.jpg").write_bytes(b"\xff\xd8\xff not really a jpeg")
+    show = load_show(path)
+    text = "\n".join(str(p) for p in check_media(show))
+    assert "p.toml:3: image: media file 'nothere.jpg' not found" in text
+    assert "q.toml:3: image: media file 'broken.jpg' cannot be decoded" in text
+    assert main(["check", "--show", str(path)]) == 1
+
+
+def test_toml_syntax_error_has_line(tmp_path):
+    path = write_show(tmp_path, {"a": title_scene("a")})
+    (tmp_path / "scenes" / "a.toml").write_text('type = "title"\nid = "a"\nheading = "unterminated\n')
+    text = problems_text(load_show(path))
+    assert "a.toml:3: TOML syntax" in text
+
+
+def test_nested_error_points_at_the_array_entry(tmp_path):
+    path = write_show(tmp_path, {"p": """
+        type = "photograph"
+        id = "p"
+        image = "x.jpg"
+
+        [[captions]]
+        at = 1
+        text = "fine"
+
+        [[captions]]
+        at = 2
+        role = "headline"
+        text = "bad role"
+        """})
+    text = problems_text(load_show(path))
+    assert "p.toml:11: captions[1].role:" in text
+    assert "'title'" in text  # the valid roles are listed
+
+
+def test_duplicate_ids_and_unknown_playlist_entries(tmp_path):
+    path = write_show(tmp_path, {"a": title_scene("a"), "b": title_scene("a")}, playlist=["a", "zz"])
+    text = problems_text(load_show(path))
+    assert "b.toml:2: id: id 'a' is already used by a.toml" in text
+    assert "show.playlist[1]: 'zz': no scene file has this id" in text
+
+
+def test_broken_show_file_is_fatal_with_location(tmp_path):
+    path = write_show(tmp_path, {"a": title_scene("a")}, extra="\n[display]\n")
+    with pytest.raises(ShowError):
+        load_show(path)
+    path.write_text('[display]\nfps = "fast"\nsizee = [1, 2]\n')
+    with pytest.raises(ShowError) as info:
+        load_show(path)
+    text = str(info.value)
+    assert "install.toml:2: display.fps:" in text
+    assert "install.toml:3: display.sizee: unknown key 'sizee' (did you mean 'size'?)" in text
+
+
+def test_bad_colour_explains_the_format(tmp_path):
+    scene = tmp_path / "s.toml"
+    scene.write_text('type = "title"\nid = "s"\nheading = "x"\nbackground = "red"\n')
+    with pytest.raises(ShowError) as info:
+        load_scene_file(scene, tmp_path)
+    assert "s.toml:4: background: 'red' is not a colour; write it as '#rrggbb'" in str(info.value)
+
+
+def test_reference_doc_matches_schema():
+    from installation.docs import generate
+
+    assert (REPO / "docs" / "reference.md").read_text(encoding="utf-8") == generate(), (
+        "docs/reference.md is out of date: run `python -m installation.docs > docs/reference.md`")
+
+
+def test_every_default_scene_file_loads():
+    for file in sorted((REPO / "scenes").glob("*.toml")):
+        load_scene_file(file, REPO / "content")  # raises with located problems
+    assert Path(REPO / "scenes" / "bayard.toml").exists()
