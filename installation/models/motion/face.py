@@ -196,6 +196,7 @@ class FaceTracker:
         self._points: np.ndarray | None = None
         self._frame_no = 0
         self._last_seen_t = -1e9
+        self._last_detected_t = -1e9
         self._state = "none"
         self._faces = 0
         self._others: list[FaceBox] = []
@@ -270,7 +271,7 @@ class FaceTracker:
             else:
                 # Haar misses single frames (a blink, motion blur): keep following by flow
                 # for a moment, and ask the profile cascade whether someone turned away.
-                if t - self._last_seen_t > self.lost_after_s:
+                if t - self._last_detected_t > self.lost_after_s:
                     self._misses += 1
                     if self._misses % 3 == 1:  # profiles are costly: look every third try
                         self._state = "off_axis" if self.detector.profile_faces(gray_full) else "none"
@@ -280,9 +281,13 @@ class FaceTracker:
             box = self._track(gray, k)
             if box is None:
                 self._frame_no = 0  # tracking failed: detect on the next frame
-        if box is not None:
-            if not detected and self._raw is None:
+        if box is not None and not detected:
+            # Flow alone cannot tell a face from a wall (it "tracks" a blank frame happily):
+            # without a confirming detection for a while, the face is gone.
+            if self._raw is None or t - self._last_detected_t > 2 * self.lost_after_s:
                 box = None
+        if detected:
+            self._last_detected_t = t
         if box is not None:
             self._last_seen_t = t
             self._misses = 0

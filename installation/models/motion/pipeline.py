@@ -232,6 +232,8 @@ class AnimatorWorker:
         self._t0 = clock()
         self.frames = 0
         self.error: str | None = None
+        self._last_index = -1
+        self.last_frame = None
 
     def start(self) -> AnimatorWorker:
         self._stop.clear()
@@ -246,6 +248,7 @@ class AnimatorWorker:
         self._thread = None
         with self._lock:
             self._result = None
+        self.last_frame = None
 
     def latest(self) -> AnimatedFrame | None:
         with self._lock:
@@ -266,32 +269,42 @@ class AnimatorWorker:
         self.frames += 1
 
     def _run(self) -> None:
-        last_index = -1
         while not self._stop.is_set():
-            try:
-                frame = None
-                if self.camera is not None and getattr(self.camera, "state", "live") == "live":
-                    frame = self.camera.wait_new(last_index, timeout=self.idle_period)
-                elif self.mode == "idle":
-                    self._stop.wait(self.idle_period)
-                else:
-                    self._stop.wait(0.05)
-                obs = None
-                if frame is not None:
-                    last_index = frame.index
-                    obs = self.animator.observe(frame.image, frame.t)
-                    if self._calibrate.is_set() and self.animator.calibrate(frame.image, frame.t, obs):
-                        self._calibrate.clear()
-                        self.calibrated.set()
-                        self.mode = "live"
-                if self.mode == "live" and frame is not None:
-                    self._publish(self.animator.step(frame.image, frame.t, obs), frame.t, obs, "live")
-                elif self.mode == "idle":
-                    self._publish(self.animator.idle(self.clock() - self._t0), None, obs, "idle")
-            except Exception as exc:  # boundary: the worker must keep the show going
-                msg = f"{type(exc).__name__}: {exc}"
-                if msg != self.error:
-                    log.exception("portrait animator failed; showing the still portrait")
-                    self.error = msg
-                self._publish(self.animator.portrait, None, None, self.mode)
+            self.poll(block=True)
+
+    def poll(self, block: bool = False) -> None:
+        """One iteration: take the newest camera frame (waiting for one when `block`),
+        run the pipeline, publish. The thread calls it in a loop; a caller that wants
+        lock-step determinism (tests, offline renders) calls it itself without start()."""
+        try:
+            frame = None
+            live_camera = self.camera is not None and getattr(self.camera, "state", "live") == "live"
+            if live_camera and block:
+                frame = self.camera.wait_new(self._last_index, timeout=self.idle_period)
+            elif live_camera:
+                newest = self.camera.latest()
+                frame = newest if newest is not None and newest.index > self._last_index else None
+            elif block:
+                self._stop.wait(self.idle_period if self.mode == "idle" else 0.05)
+            obs = None
+            if frame is not None:
+                self._last_index = frame.index
+                obs = self.animator.observe(frame.image, frame.t)
+                if self._calibrate.is_set() and self.animator.calibrate(frame.image, frame.t, obs):
+                    self._calibrate.clear()
+                    self.calibrated.set()
+                    self.mode = "live"
+            if self.mode == "live" and frame is not None:
+                self._publish(self.animator.step(frame.image, frame.t, obs), frame.t, obs, "live")
+            elif self.mode == "idle":
+                self._publish(self.animator.idle(self.clock() - self._t0), None, obs, "idle")
+            if frame is not None:
+                self.last_frame = frame  # for the small mirrored view (memory only)
+        except Exception as exc:  # boundary: the worker must keep the show going
+            msg = f"{type(exc).__name__}: {exc}"
+            if msg != self.error:
+                log.exception("portrait animator failed; showing the still portrait")
+                self.error = msg
+            self._publish(self.animator.portrait, None, None, self.mode)
+            if block:
                 self._stop.wait(0.2)
