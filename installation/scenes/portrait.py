@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import pygame
@@ -60,6 +61,10 @@ class PortraitConfig(SceneConfig):
                  "raise your eyebrows, open your mouth. The portrait will follow.\n\n"
                  "Nothing is recorded: your image stays in this computer's memory and is gone when you leave."),
         description="what the visitor reads when they arrive",
+    )
+    view: Literal["bust", "picture"] = Field(
+        default="bust",
+        description="bust: frame the head and shoulders (a full-length figure's face is otherwise tiny); picture: the whole image",
     )
     card_seconds: float = Field(default=6.0, gt=0, le=30, description="how long the card shows (a tap skips it)")
     countdown: int = Field(default=3, ge=1, le=10, description="seconds counted down before the neutral pose is taken")
@@ -344,10 +349,24 @@ class PortraitScene(Scene):
         }
 
     # -- drawing -------------------------------------------------------------------
+    def _view(self, image: np.ndarray, box: pygame.Rect) -> np.ndarray:
+        """The part of the picture shown: head and shoulders around the painted face, with
+        the display box's aspect, kept inside the image."""
+        if self.config.view == "picture" or self.worker is None:
+            return image
+        face = self.worker.animator.face
+        h, w = image.shape[:2]
+        vh = min(h, face.size * 3.6)
+        vw = min(w, vh * box.width / box.height)
+        vh = min(h, vw * box.height / box.width)
+        x0 = int(round(min(max(face.cx - vw / 2, 0), w - vw)))
+        y0 = int(round(min(max(face.cy - vh * 0.4, 0), h - vh)))
+        return image[y0:y0 + int(round(vh)), x0:x0 + int(round(vw))]
+
     def _portrait_surface(self, box: pygame.Rect) -> tuple[pygame.Surface, pygame.Rect]:
         entry = self.entries[self.index]
         r = self.worker.latest() if self.worker is not None else None
-        image = r.image if r is not None else entry.image
+        image = self._view(r.image if r is not None else entry.image, box)
         h, w = image.shape[:2]
         scale = min(box.width / w, box.height / h)
         size = (max(1, round(w * scale)), max(1, round(h * scale)))
@@ -355,7 +374,7 @@ class PortraitScene(Scene):
         if key != self._surface_key:
             import cv2
 
-            interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
+            interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
             self._surface = surface_from_rgb(cv2.resize(image, size, interpolation=interp))
             self._surface_key = key
             if self.state != "attract" and self.worker is not None and self.worker.last_frame is not None:

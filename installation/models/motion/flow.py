@@ -239,13 +239,16 @@ class FlowBackend(MotionBackend):
         if abs(np.rad2deg(angle)) > MAX_ROTATION_DEG * 1.4 or not (0.7 < scale < 1.4):
             conf = 0.0
         # Mouth opening. An open mouth is new content at the lip line that the neutral
-        # frame has no counterpart for (a dark cavity, teeth, a tongue), so the flow cannot
-        # explain it: large mismatch inside a tight zone around the lips, filling a real
-        # part of it (a pout's shadow line under the lip is thin and below the zone).
+        # frame has no counterpart for (a dark cavity, teeth), so the flow cannot explain
+        # it: a large mismatch inside a tight zone around the lips, filling a real part of
+        # it (a pout's shadow line under the lip is thin and below the zone).
         inv = cv2.invertAffineTransform(m.astype(np.float32))
         core = cv2.warpAffine(self.mouth_core, inv, (f, f))  # follows the head into current coords
-        mismatch = cv2.GaussianBlur(np.abs(warped_ref - cur), (0, 0), f / 128)
-        new = np.clip((mismatch - 0.6) / 0.5, 0, 1) * core
+        # Signed: the cavity is darker than what was there, teeth brighter than any skin. A
+        # mouth closing after an open calibration brings lips (neither) and must not count.
+        darker = cv2.GaussianBlur(warped_ref - cur, (0, 0), f / 128)
+        teeth = np.clip((cur - 1.3) / 0.5, 0, 1) * np.clip((cur - warped_ref - 0.6) / 0.4, 0, 1)
+        new = np.maximum(np.clip((darker - 0.6) / 0.5, 0, 1), teeth) * core
         area = float(new.sum() / self._core_area)
         self.mouth_area = area
         opening = new * float(np.clip((area - 0.04) / 0.06, 0, 1))
