@@ -111,6 +111,14 @@ def draw_house_portrait(size: tuple[int, int] = (600, 720)) -> tuple[np.ndarray,
     light = np.clip(1.08 - 0.35 * ((xx - (cx - fw * 0.4)) / (fw * 2.2)) ** 2 - 0.2 * ((yy - cy) / (fh * 2)), 0.7, 1.1)
     face_zone = cv2.GaussianBlur((((xx - cx) / fw) ** 2 + ((yy - cy) / fh) ** 2 < 1).astype(np.float32), (0, 0), 4)
     img *= (1 + (light - 1) * face_zone)[..., None]
+    # Modelling: the oval darkens towards its edge, warm cheeks, a shadow under the chin.
+    r = np.sqrt(((xx - cx) / fw) ** 2 + ((yy - cy) / fh) ** 2)
+    img *= (1 - 0.22 * np.clip(r - 0.55, 0, 0.45) / 0.45 * face_zone)[..., None]
+    for side in (-1, 1):
+        blush = np.exp(-(((xx - cx - side * fw * 0.5) / (fw * 0.22)) ** 2 + ((yy - cy - fh * 0.25) / (fh * 0.14)) ** 2))
+        img += (blush * face_zone)[..., None] * np.array([16, -4, -6], np.float32)
+    chin = np.exp(-(((xx - cx) / (fw * 0.6)) ** 2 + ((yy - cy - fh * 1.08) / (fh * 0.12)) ** 2))
+    img *= (1 - 0.35 * chin)[..., None]
     # A fringe of hair over the forehead.
     shape(lambda L: cv2.ellipse(L, (int(cx), int(cy - fh * 0.95)), (int(fw * 1.02), int(fh * 0.38)), 0, 0, 360, 1, -1),
           (44, 31, 24), 4)
@@ -138,7 +146,10 @@ def draw_house_portrait(size: tuple[int, int] = (600, 720)) -> tuple[np.ndarray,
     # Varnish and brush texture.
     img += rng.normal(0, 3.5, img.shape[:2])[..., None]
     img = cv2.GaussianBlur(img, (0, 0), 0.7)
-    return np.clip(img, 0, 255).astype(np.uint8), (cx, cy - fh * 0.05, fw * 2.05)
+    # The face box in the layout every crop uses (geometry): eyes 0.12 box sides above its
+    # centre, so the idle blinks land on the painted eyes.
+    side = fw * 2.05
+    return np.clip(img, 0, 255).astype(np.uint8), (cx, cy - fh * 0.12 + 0.12 * side, side)
 
 
 class _Entry:

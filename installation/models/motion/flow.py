@@ -289,6 +289,12 @@ class FlowBackend(MotionBackend):
             return self.source.copy()
         return self.render(self._field * w, self._open * w if self._open is not None else None)
 
+    def warp_by_field(self, field: np.ndarray) -> np.ndarray:
+        """The source moved by a backward displacement given at crop size (idle motion)."""
+        f = self.flow_size
+        small = cv2.resize(field.astype(np.float32), (f, f), interpolation=cv2.INTER_AREA) * np.float32(f / self.crop_size)
+        return self.render(small, None)
+
     def render(self, field: np.ndarray, opening: np.ndarray | None) -> np.ndarray:
         """Warp the source by a displacement field given at flow size (output -> source)."""
         n, f = self.crop_size, self.flow_size

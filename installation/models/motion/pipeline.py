@@ -198,6 +198,11 @@ class PortraitAnimator:
             self._calib_box = None
         f = self.idle_field(t)
         n = self.n
+        direct = getattr(self.backend, "warp_by_field", None)
+        if direct is not None:
+            # A backend that warps by a displacement field takes the synthetic motion as
+            # it is: exact, and no flow to estimate.
+            return direct(f)
         yy, xx = np.mgrid[0:n, 0:n].astype(np.float32)
         driver = cv2.remap(self.source_crop, xx + f[..., 0], yy + f[..., 1], cv2.INTER_LINEAR,
                            borderMode=cv2.BORDER_REFLECT)
