@@ -39,6 +39,13 @@ LEAVE_S = 2.5
 STEADY_S = 0.6
 
 
+DEFAULT_CARD = (
+    "Stand still and look at the camera for a moment, then move your head, blink, "
+    "raise your eyebrows, open your mouth. The portrait will follow.\n\n"
+    "Nothing is recorded: your image stays in this computer's memory and is gone when you leave."
+)
+
+
 class PortraitItem(Strict):
     image: MediaPath = Field(description="the portrait to animate, relative to the content folder")
     face: tuple[float, float, float] | None = Field(
@@ -57,10 +64,8 @@ class PortraitConfig(SceneConfig):
     backend: str = Field(default="", description="motion backend for this scene; empty: [models] motion")
     heading: str = Field(default="Move, and the portrait moves with you", description="the invitation")
     card: str = Field(
-        default=("Stand still and look at the camera for a moment, then move your head, blink, "
-                 "raise your eyebrows, open your mouth. The portrait will follow.\n\n"
-                 "Nothing is recorded: your image stays in this computer's memory and is gone when you leave."),
-        description="what the visitor reads when they arrive",
+        default="",
+        description="what the visitor reads when they arrive; empty: a built-in text that says nothing is recorded",
     )
     view: Literal["bust", "picture"] = Field(
         default="bust",
@@ -197,6 +202,18 @@ class PortraitScene(Scene):
         if not self.entries:
             image, face = draw_house_portrait()
             self.entries.append(_Entry(image, face, "A Sitter, drawn by Bayard", "", False))
+        # Finding a painted face costs up to a tenth of a second: do it here, on the
+        # loading thread, not when the scene starts showing.
+        from ..models.motion.face import detect_portrait_face
+
+        for entry in self.entries:
+            if entry.face is None:
+                found = detect_portrait_face(entry.image)
+                if found is None:
+                    entry.problem = "no face found; give face = [x, y, size] for this portrait in the scene file"
+                    self.log.warning("%s: %s", entry.title or "portrait", entry.problem)
+                else:
+                    entry.face = (found.cx, found.cy, found.size)
 
     def _settings(self):
         show = self.context.show_config
@@ -234,8 +251,9 @@ class PortraitScene(Scene):
         self.backend_name = choice.name
         self.backend_reason = choice.summary()
         entry = self.entries[self.index]
-        face = FaceBox(*entry.face) if entry.face is not None else None
-        animator = PortraitAnimator(MOTION_BACKENDS.get(choice.name)(), entry.image, face=face)
+        if entry.face is None:
+            raise ValueError(entry.problem or "no face in this portrait")
+        animator = PortraitAnimator(MOTION_BACKENDS.get(choice.name)(), entry.image, face=FaceBox(*entry.face))
         clock = self.context.clock.now
         self.worker = AnimatorWorker(animator, self.camera, clock=clock)
         if not self.synchronous:
@@ -420,7 +438,7 @@ class PortraitScene(Scene):
                 hint = fonts.block("Step in front of the screen.", "serif-italic", 32, accent, col.width)
                 surface.blit(hint, (col.x, y))
         elif self.state == "card":
-            block = fonts.block(c.card, "serif", 31, fg, col.width, line_spacing=1.45)
+            block = fonts.block(c.card or DEFAULT_CARD, "serif", 31, fg, col.width, line_spacing=1.45)
             surface.blit(block, (col.x, y))
         else:
             self._draw_visitor(surface, col, fonts, fg, accent)
