@@ -23,6 +23,8 @@ def add_commands(subparsers) -> None:
                    help="output height in pixels (default: the portrait's own, made even)")
     p.add_argument("--reference", choices=("best", "first"), default="best",
                    help="neutral driver frame: the one most like the portrait (best) or the first")
+    p.add_argument("--face", type=float, nargs=3, metavar=("X", "Y", "SIZE"),
+                   help="the portrait's face (centre and size in pixels) when it is not found automatically")
     p.add_argument("--models", type=Path, default=Path("models"), help="folder with model weights")
     p.set_defaults(func=run_animate)
 
@@ -53,7 +55,7 @@ def run_animate(args: argparse.Namespace) -> int:
 
     from .base import MOTION_BACKENDS
     from .choose import choose_backend
-    from .face import FaceTracker
+    from .face import FaceBox, FaceTracker
     from .pipeline import PortraitAnimator, PortraitError
     from ...registry import UnknownName
 
@@ -77,9 +79,9 @@ def run_animate(args: argparse.Namespace) -> int:
     if hasattr(backend, "clock"):
         backend.clock = lambda: video_t[0]  # ease by video time, not by render speed
     try:
-        animator = PortraitAnimator(backend, portrait)
+        animator = PortraitAnimator(backend, portrait, face=FaceBox(*args.face) if args.face else None)
     except PortraitError as exc:
-        return _fail(f"{args.portrait}: {exc}")
+        return _fail(f"{args.portrait}: {exc.args[0].replace('in the scene file (face = [x, y, size])', 'with --face X Y SIZE')}")
     frames, fps = _read_frames(args.driver)
     if not frames:
         return _fail(f"{args.driver}: no readable frames; re-encode it as H.264 mp4")
