@@ -139,3 +139,26 @@ def test_still_visitor_leaves_the_portrait_still(shared_data):
     # Sensor noise must not make the painting shimmer.
     jitter = np.abs(np.diff(np.stack(outs[10:]), axis=0)).mean()
     assert jitter < 0.3
+
+
+def test_mirrored_worker_sees_the_visitor_as_in_a_looking_glass():
+    from installation.inputs.camera import Frame
+
+    class OneFrameCamera:
+        state = "live"
+
+        def __init__(self, image):
+            self.image = image
+
+        def latest(self):
+            return Frame(self.image, 0.0, 1)
+
+    image, face = draw_house_portrait()
+    cam_image = np.zeros((48, 64, 3), np.uint8)
+    cam_image[:, :16] = 255  # something on the camera's left
+    worker = AnimatorWorker(PortraitAnimator(FlowBackend(), image, face=FaceBox(*face)),
+                            OneFrameCamera(cam_image), mirror=True)
+    worker.poll()
+    seen = worker.last_frame.image
+    assert seen[:, -16:].min() == 255 and seen[:, :16].max() == 0
+    assert cam_image[:, :16].min() == 255  # the camera's own frame is not modified

@@ -281,7 +281,7 @@ class PortraitScene(Scene):
             raise ValueError(entry.problem or "no face in this portrait")
         animator = PortraitAnimator(MOTION_BACKENDS.get(choice.name)(), entry.image, face=FaceBox(*entry.face))
         clock = self.context.clock.now
-        self.worker = AnimatorWorker(animator, self.camera, clock=clock)
+        self.worker = AnimatorWorker(animator, self.camera, clock=clock, mirror=True)
         if not self.synchronous:
             self.worker.start()
 
@@ -436,8 +436,9 @@ class PortraitScene(Scene):
                 cam = self.worker.last_frame.image
                 tw = max(1, round(box.width * 0.34))
                 th = max(1, round(tw * cam.shape[0] / cam.shape[1]))
-                # Mirrored, like a looking-glass: visitors expect their left on the left.
-                self._thumb = surface_from_rgb(cv2.resize(cam[:, ::-1], (tw, th), interpolation=cv2.INTER_AREA))
+                # Already mirrored by the worker, like a looking-glass: visitors expect their
+                # left on the left, and the portrait answers the same way.
+                self._thumb = surface_from_rgb(cv2.resize(cam, (tw, th), interpolation=cv2.INTER_AREA))
         rect = self._surface.get_rect(center=box.center)
         return self._surface, rect
 

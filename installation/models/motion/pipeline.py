@@ -222,8 +222,12 @@ class AnimatorWorker:
     """
 
     def __init__(self, animator: PortraitAnimator, camera: Any | None, idle_fps: float = 30.0,
-                 clock=time.monotonic) -> None:
+                 clock=time.monotonic, mirror: bool = False) -> None:
         self.animator = animator
+        # mirror: flip camera frames before anything else, so the portrait answers like a
+        # looking-glass (the visitor tilts to their right, the portrait tilts to the
+        # screen's right) and `last_frame` is already the mirrored view to show.
+        self.mirror = mirror
         self.camera = camera
         self.idle_period = 1.0 / idle_fps
         self.clock = clock
@@ -292,6 +296,8 @@ class AnimatorWorker:
             elif block:
                 self._stop.wait(self.idle_period if self.mode == "idle" else 0.05)
             obs = None
+            if frame is not None and self.mirror:
+                frame = type(frame)(np.ascontiguousarray(frame.image[:, ::-1]), frame.t, frame.index)
             if frame is not None:
                 self._last_index = frame.index
                 obs = self.animator.observe(frame.image, frame.t)
