@@ -77,3 +77,27 @@ def test_states_for_prompts():
     assert obs.state == "too_far" and obs.prompt == "Step closer"
     # Nobody.
     assert FaceTracker().update(np.full((480, 640, 3), 90, np.uint8), 0).state == "none"
+
+
+@pytest.mark.shared_data
+def test_a_second_visitor_joining_is_noticed_while_following_the_first():
+    import time
+
+    cap = cv2.VideoCapture(str(_shared("driver-expressions-12s.mp4")))
+    ok, bgr = cap.read()
+    small = cv2.resize(_camera_frame(bgr)[:, 80:560], (300, 300))
+    one = np.full((480, 640, 3), 40, np.uint8)
+    one[90:390, 170:470] = small
+    two = np.full((480, 640, 3), 40, np.uint8)
+    two[90:390, 10:310] = small
+    two[90:390, 330:630] = small
+    tracker = FaceTracker()
+    for i in range(10):
+        assert tracker.update(one, i / 30).state in ("ok", "too_far")
+    # The first visitor steps aside and a second one arrives: within two seconds of frames
+    # (whole-frame scans run in the background) the prompt says "one at a time".
+    states = []
+    for i in range(10, 70):
+        states.append(tracker.update(two, i / 30).state)
+        time.sleep(0.005)  # let the background scan finish as a camera's pace would
+    assert "several" in states[-20:]

@@ -14,6 +14,7 @@ The tracker also says what the kiosk should prompt: "none", "too_far" (step clos
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass
 
 import cv2
@@ -173,6 +174,42 @@ def detect_portrait_face(image: np.ndarray) -> FaceBox | None:
     return max(faces, key=lambda f: f.size)
 
 
+class _Scanner:
+    """Whole-frame detection on its own thread, one frame at a time (a frame submitted
+    while a scan runs is dropped: the next scan will see a newer one)."""
+
+    def __init__(self) -> None:
+        self._detector: FaceDetector | None = None  # its own cascade: they are not thread-safe
+        self._lock = threading.Lock()
+        self._busy = False
+        self._result: list[FaceBox] | None = None
+
+    def submit(self, gray: np.ndarray) -> None:
+        with self._lock:
+            if self._busy:
+                return
+            self._busy = True
+        threading.Thread(target=self._scan, args=(gray.copy(),), name="bayard-face-scan", daemon=True).start()
+
+    def _scan(self, gray: np.ndarray) -> None:
+        try:
+            if self._detector is None:
+                self._detector = FaceDetector()
+            faces = self._detector.frontal_faces(gray)
+        except Exception:  # boundary: a failed scan is just a missed scan
+            faces = None
+        with self._lock:
+            if faces is not None:
+                self._result = faces
+            self._busy = False
+
+    def result(self) -> list[FaceBox] | None:
+        """The newest finished scan, once."""
+        with self._lock:
+            r, self._result = self._result, None
+            return r
+
+
 class FaceTracker:
     """Follow one visitor: detect every `detect_every` frames, track in between."""
 
@@ -183,6 +220,7 @@ class FaceTracker:
         # A whole-frame scan (other visitors, "one at a time") every `scan_every` frames;
         # otherwise detections look only around the face being followed.
         self.scan_every = max(1, scan_every)
+        self._scanner = _Scanner()
         self.lost_after_s = lost_after_s
         self._filters = [OneEuro(min_cutoff, beta) for _ in range(2)] + [OneEuro(min_cutoff * 0.6, beta * 0.6)]
         self.reset()
@@ -247,16 +285,26 @@ class FaceTracker:
         box: FaceBox | None = None
         detected = False
         if detect:
-            scan = self._raw is None or self._frame_no % self.scan_every == 1 or self.detect_every == 1
+            # Whole-frame scans find a visitor and notice a second one. While someone is
+            # followed they run on a background thread (a scan costs 15-75 ms here, several
+            # frames' budget) and their result is picked up a few frames later.
+            scan = self._raw is None or self.detect_every == 1
+            if not scan and self._frame_no % self.scan_every == 1:
+                self._scanner.submit(gray_full)
+            done = self._scanner.result()
+            if done is not None:
+                self._others = done
             if scan:
                 faces = self.detector.frontal_faces(gray_full)
                 self._faces = len(faces)
+                self._others = faces
             else:
                 faces = self.detector.frontal_faces_near(gray_full, self._raw)
-                if faces and self._state == "several":
-                    faces += self._others  # the other visitor is still there, as far as we know
-            if scan:
-                self._others = faces
+                if faces:
+                    # Others seen by the last scan, away from the one we follow.
+                    faces += [o for o in self._others
+                              if math.hypot(o.cx - self._raw.cx, o.cy - self._raw.cy) > 0.6 * self._raw.size]
+                self._faces = len(faces)
             if faces:
                 box = self._choose(faces, w, h)
                 detected = True
