@@ -63,6 +63,11 @@ class PortraitConfig(SceneConfig):
     )
     backend: str = Field(default="", description="motion backend for this scene; empty: [models] motion")
     heading: str = Field(default="Move, and the portrait moves with you", description="the invitation")
+    about: str = Field(
+        default=("A camera follows your face and a computer moves the painting to match: the way phone apps "
+                 "bring old photographs to life, and the way a faked video can make anyone seem to move or speak."),
+        description="a short text beside the portrait while nobody is in front of it",
+    )
     card: str = Field(
         default="",
         description="what the visitor reads when they arrive; empty: a built-in text that says nothing is recorded",
@@ -407,8 +412,8 @@ class PortraitScene(Scene):
     def _view(self, image: np.ndarray, box: pygame.Rect) -> np.ndarray:
         """The part of the picture shown: head and shoulders around the painted face, with
         the display box's aspect, kept inside the image."""
-        if self.config.view == "picture" or self.worker is None:
-            return image
+        if self.config.view == "picture" or self.worker is None or not self.entries[self.index].installed:
+            return image  # (the drawn portrait is composed as a whole oval picture)
         face = self.worker.animator.face
         h, w = image.shape[:2]
         vh = min(h, face.size * 3.6)
@@ -461,6 +466,10 @@ class PortraitScene(Scene):
             surface.blit(block, (col.x, y))
             y += block.get_height() + fonts.px(28)
         if self.state == "attract":
+            if c.about:
+                about = fonts.block(c.about, "serif", 30, fg, col.width, line_spacing=1.45)
+                surface.blit(about, (col.x, y))
+                y += about.get_height() + fonts.px(28)
             if self.camera_ok:
                 hint = fonts.block("Step in front of the screen.", "serif-italic", 32, accent, col.width)
                 surface.blit(hint, (col.x, y))
