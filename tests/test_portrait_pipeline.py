@@ -95,6 +95,7 @@ def expressions_run():
         changed |= d > 0
         run["peak"] = max(run["peak"], float(d.mean()))
         run["open"][i] = float(animator.backend._open.max())
+        run.setdefault("eyes", {})[i] = list(animator.backend.eye_closure)
     run["changed"] = changed
     run["last"] = out
     return run
@@ -121,6 +122,17 @@ def test_open_mouth_paints_an_interior_and_a_frown_does_not(expressions_run):
     assert max(opened[i] for i in range(300, 336)) > 0.3
     assert max(opened[i] for i in range(140, 160)) < 0.15
     assert max(opened[i] for i in range(1, 7)) < 0.05  # (frames 8-15: a wink with bared teeth)
+
+
+@pytest.mark.shared_data
+def test_closed_eyes_and_a_wink_lower_the_painted_lids(expressions_run):
+    eyes = expressions_run["eyes"]
+    # In this video: a wink at frames ~7-19, both eyes open at ~22-31, a wink of the
+    # other eye at ~35-43, both closed at ~57-61.
+    assert min(eyes[i][1] for i in range(8, 14)) > 0.6 and max(eyes[i][0] for i in range(8, 14)) < 0.2
+    assert max(max(eyes[i]) for i in range(22, 32)) < 0.2
+    assert min(eyes[i][0] for i in range(36, 43)) > 0.6 and max(eyes[i][1] for i in range(36, 43)) < 0.2
+    assert min(eyes[60]) > 0.6
 
 
 @pytest.mark.shared_data

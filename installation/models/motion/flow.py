@@ -109,6 +109,18 @@ class FlowBackend(MotionBackend):
         eyes = [geometry.ellipse_mask(f, (ex, ey - 0.03 * side), (0.15 * side, 0.12 * side), 0.5)
                 for ex, ey in geometry.eye_centres(f)]
         self.features = np.maximum.reduce(eyes + [geometry.mouth_zone(f)]).astype(np.float32)
+        # Per eye: where to look for a closing lid, and the backward field that lowers the
+        # painted upper lid over the eye (a pixel below the lid samples from above).
+        self._eye_zones, self._lids = [], []
+        yy_f = np.mgrid[0:f, 0:f][0].astype(np.float32)
+        for ex, ey in geometry.eye_centres(f):
+            self._eye_zones.append(geometry.ellipse_mask(f, (ex, ey), (0.12 * side, 0.07 * side), 0.3))
+            ax, ay = 0.13 * side, 0.07 * side
+            xx_f = np.mgrid[0:f, 0:f][1].astype(np.float32)
+            m = np.exp(-(((xx_f - ex) / ax) ** 2 + ((yy_f - ey) / ay) ** 2) * 1.5)
+            below = np.clip((yy_f - (ey - ay)) / (2 * ay), 0, 1)
+            self._lids.append((m * below * ay * 2.2).astype(np.float32))
+        self.eye_closure: list[float] = [0.0, 0.0]
         # A tight zone around the lips, where an opening appears.
         self.mouth_core = geometry.ellipse_mask(f, (cx, cy + 0.30 * side), (0.20 * side, 0.11 * side), 0.4)
         self._core_area = float(self.mouth_core.sum())
@@ -263,6 +275,17 @@ class FlowBackend(MotionBackend):
         self.jaw_drop = drop / f
         if drop > 0.5:
             field[..., 1] -= drop * self._chin
+        # Eyelids. A closing eye is also new content the flow cannot explain: skin where the
+        # neutral frame had a dark iris, so the eye zone turns brighter than the warped
+        # neutral. Each eye's share of that lowers the painted lid (a wink stays a wink).
+        brighter = np.clip(cur - warped_ref - 0.5, 0, 3)
+        self.eye_closure = []
+        for zone, lid in zip(self._eye_zones, self._lids):
+            score = float((brighter * zone).sum() / zone.sum())
+            closure = float(np.clip((score - 0.12) / 0.25, 0, 1))
+            self.eye_closure.append(closure)
+            if closure > 0:
+                field[..., 1] -= closure * lid
         return field.astype(np.float32), opening_out.astype(np.float32), conf
 
     def animate(self, driver: np.ndarray | None, weight: float = 1.0) -> np.ndarray:
