@@ -189,7 +189,9 @@ class _Scanner:
             if self._busy:
                 return
             self._busy = True
-        threading.Thread(target=self._scan, args=(gray.copy(),), name="bayard-face-scan", daemon=True).start()
+        # Not a daemon: a scan is short, and a daemon thread inside OpenCV at interpreter exit
+        # aborts the process.
+        threading.Thread(target=self._scan, args=(gray.copy(),), name="bayard-face-scan", daemon=False).start()
 
     def _scan(self, gray: np.ndarray) -> None:
         try:

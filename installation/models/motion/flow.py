@@ -276,9 +276,12 @@ class FlowBackend(MotionBackend):
         if drop > 0.5:
             field[..., 1] -= drop * self._chin
         # Eyelids. A closing eye is also new content the flow cannot explain: skin where the
-        # neutral frame had a dark iris, so the eye zone turns brighter than the warped
-        # neutral. Each eye's share of that lowers the painted lid (a wink stays a wink).
-        brighter = np.clip(cur - warped_ref - 0.5, 0, 3)
+        # neutral frame had a dark iris and lashes, so the eye zone turns brighter than the
+        # warped neutral. Each eye's share lowers its painted lid (a wink stays a wink).
+        # Only skin over what was dark: wide-open eyes also brighten the zone (more white
+        # of the eye), but with sclera, far brighter than skin, over what was skin.
+        brighter = (np.clip(cur - warped_ref - 0.5, 0, 3) * np.clip((1.0 - cur) / 0.4, 0, 1)
+                    * np.clip((-0.2 - warped_ref) / 0.4, 0, 1))
         self.eye_closure = []
         for zone, lid in zip(self._eye_zones, self._lids):
             score = float((brighter * zone).sum() / zone.sum())
