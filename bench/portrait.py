@@ -72,9 +72,12 @@ def run_one(backend_name: str, portrait: np.ndarray, video: Path, seconds: float
     camera.stop()
     return {
         "fps": results / elapsed,
-        "ready_p50": pct(ready_lat, 50), "ready_p99": pct(ready_lat, 99),
-        "shown_p50": pct(shown_lat, 50), "shown_p99": pct(shown_lat, 99),
-        "tick_p50": pct(intervals, 50), "tick_p99": pct(intervals, 99),
+        "ready_p50": pct(ready_lat, 50),
+        "ready_p99": pct(ready_lat, 99),
+        "shown_p50": pct(shown_lat, 50),
+        "shown_p99": pct(shown_lat, 99),
+        "tick_p50": pct(intervals, 50),
+        "tick_p99": pct(intervals, 99),
         "dropped": camera.dropped,
     }
 
@@ -116,14 +119,19 @@ def main() -> int:
     names = args.backend or [n for n, a in choice.reasons.items() if a.ok]
     print(choice.summary())
     display = make_display()
-    print(f"{'backend':10} {'video':28} {'fps':>6} {'ready p50/p99 ms':>18} {'shown p50/p99 ms':>18} "
-          f"{'render tick p50/p99 ms':>23} {'dropped':>8}")
+    print(
+        f"{'backend':10} {'video':28} {'fps':>6} {'ready p50/p99 ms':>18} {'shown p50/p99 ms':>18} "
+        f"{'render tick p50/p99 ms':>23} {'dropped':>8}"
+    )
     for name in names:
         for v in VIDEOS:
             r = run_one(name, portrait, SHARED / v, args.seconds, display)
-            print(f"{name:10} {v:28} {r['fps']:6.1f} {r['ready_p50']:8.1f} / {r['ready_p99']:6.1f} "
-                  f"{r['shown_p50']:8.1f} / {r['shown_p99']:6.1f} {r['tick_p50']:11.1f} / {r['tick_p99']:6.1f} "
-                  f"{r['dropped']:8d}", flush=True)
+            print(
+                f"{name:10} {v:28} {r['fps']:6.1f} {r['ready_p50']:8.1f} / {r['ready_p99']:6.1f} "
+                f"{r['shown_p50']:8.1f} / {r['shown_p99']:6.1f} {r['tick_p50']:11.1f} / {r['tick_p99']:6.1f} "
+                f"{r['dropped']:8d}",
+                flush=True,
+            )
     return 0
 
 

@@ -5,6 +5,7 @@ import time
 
 import cv2
 import numpy as np
+
 from installation.inputs.camera import Camera
 
 

@@ -31,8 +31,9 @@ def _shared(name):
 
 def _camera_frame(bgr):
     f = cv2.resize(bgr, (480, 480))
-    return cv2.cvtColor(cv2.copyMakeBorder(f, 0, 0, 80, 80, cv2.BORDER_CONSTANT, value=(40, 40, 40)),
-                        cv2.COLOR_BGR2RGB)
+    return cv2.cvtColor(
+        cv2.copyMakeBorder(f, 0, 0, 80, 80, cv2.BORDER_CONSTANT, value=(40, 40, 40)), cv2.COLOR_BGR2RGB
+    )
 
 
 @pytest.mark.shared_data

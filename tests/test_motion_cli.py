@@ -29,15 +29,34 @@ def test_unknown_backend_suggests_the_nearest(tmp_path, capsys):
     image, _ = draw_house_portrait()
     cv2.imwrite(str(tmp_path / "p.png"), image)
     (tmp_path / "d.mp4").write_bytes(b"not a video")
-    rc = _run(["--portrait", str(tmp_path / "p.png"), "--driver", str(tmp_path / "d.mp4"),
-               "-o", str(tmp_path / "o.mp4"), "--backend", "flwo"])
+    rc = _run(
+        [
+            "--portrait",
+            str(tmp_path / "p.png"),
+            "--driver",
+            str(tmp_path / "d.mp4"),
+            "-o",
+            str(tmp_path / "o.mp4"),
+            "--backend",
+            "flwo",
+        ]
+    )
     assert rc == 2 and "did you mean 'flow'" in capsys.readouterr().err
 
 
 def test_portrait_without_a_face_says_how_to_give_one(tmp_path, capsys):
     cv2.imwrite(str(tmp_path / "p.png"), np.full((300, 200, 3), 120, np.uint8))
     (tmp_path / "d.mp4").write_bytes(b"x")
-    rc = _run(["--portrait", str(tmp_path / "p.png"), "--driver", str(tmp_path / "d.mp4"), "-o", str(tmp_path / "o.mp4")])
+    rc = _run(
+        [
+            "--portrait",
+            str(tmp_path / "p.png"),
+            "--driver",
+            str(tmp_path / "d.mp4"),
+            "-o",
+            str(tmp_path / "o.mp4"),
+        ]
+    )
     assert rc == 2 and "--face X Y SIZE" in capsys.readouterr().err
 
 
@@ -48,8 +67,20 @@ def test_renders_a_moving_portrait_video(tmp_path, shared_data):
     image, face = draw_house_portrait()
     cv2.imwrite(str(tmp_path / "p.png"), cv2.cvtColor(image, cv2.COLOR_RGB2BGR))
     out = tmp_path / "out.mp4"
-    rc = _run(["--portrait", str(tmp_path / "p.png"), "--driver", str(shared_data / "driver-smile-3s.mp4"),
-               "-o", str(out), "--face", *map(str, face), "--size", "360"])
+    rc = _run(
+        [
+            "--portrait",
+            str(tmp_path / "p.png"),
+            "--driver",
+            str(shared_data / "driver-smile-3s.mp4"),
+            "-o",
+            str(out),
+            "--face",
+            *map(str, face),
+            "--size",
+            "360",
+        ]
+    )
     assert rc == 0 and out.stat().st_size > 10_000
     reader = imageio_ffmpeg.read_frames(str(out))
     meta = next(reader)

@@ -11,7 +11,12 @@ from installation.models.motion.base import MOTION_BACKENDS
 from installation.models.motion.choose import choose_backend
 from installation.models.motion.face import FaceBox
 from installation.models.motion.flow import FlowBackend
-from installation.models.motion.landmarks import LandmarkBackend, border_points, piecewise_affine_warp, triangulate
+from installation.models.motion.landmarks import (
+    LandmarkBackend,
+    border_points,
+    piecewise_affine_warp,
+    triangulate,
+)
 from installation.models.motion.pipeline import PortraitAnimator
 
 N = 256
@@ -63,8 +68,8 @@ def _centre_shift(a, b):
     """Phase-correlation shift of b relative to a over the middle of the face."""
     cx, cy, side = geometry.box_in_crop(N)
     y0, x0, h = int(cy - 0.3 * side), int(cx - 0.3 * side), int(0.6 * side)
-    ga = cv2.cvtColor(a, cv2.COLOR_RGB2GRAY)[y0:y0 + h, x0:x0 + h].astype(np.float32)
-    gb = cv2.cvtColor(b, cv2.COLOR_RGB2GRAY)[y0:y0 + h, x0:x0 + h].astype(np.float32)
+    ga = cv2.cvtColor(a, cv2.COLOR_RGB2GRAY)[y0 : y0 + h, x0 : x0 + h].astype(np.float32)
+    gb = cv2.cvtColor(b, cv2.COLOR_RGB2GRAY)[y0 : y0 + h, x0 : x0 + h].astype(np.float32)
     (dx, dy), _ = cv2.phaseCorrelate(ga, gb, cv2.createHanningWindow((h, h), cv2.CV_32F))
     return dx, dy
 
@@ -95,8 +100,8 @@ def test_a_local_expression_moves_only_that_part():
         out = b.animate(moved)
     diff = np.abs(out.astype(int) - b.source.astype(int)).mean(-1)
     cx, cy, side = geometry.box_in_crop(N)
-    mouth = diff[int(cy + 0.2 * side):int(cy + 0.45 * side), int(cx - 0.15 * side):int(cx + 0.15 * side)]
-    eyes = diff[int(cy - 0.25 * side):int(cy - 0.05 * side), int(cx - 0.3 * side):int(cx + 0.3 * side)]
+    mouth = diff[int(cy + 0.2 * side) : int(cy + 0.45 * side), int(cx - 0.15 * side) : int(cx + 0.15 * side)]
+    eyes = diff[int(cy - 0.25 * side) : int(cy - 0.05 * side), int(cx - 0.3 * side) : int(cx + 0.3 * side)]
     assert mouth.mean() > 3 * eyes.mean() and mouth.mean() > 4
 
 
@@ -193,7 +198,9 @@ def test_pipeline_without_a_face_in_the_portrait_says_how_to_fix_it():
 
 def test_piecewise_affine_warp_moves_a_landmark():
     img = _texture(5)
-    src = np.vstack([np.array([[128, 128], [100, 100], [156, 100], [128, 170]], np.float32), border_points(N)])
+    src = np.vstack(
+        [np.array([[128, 128], [100, 100], [156, 100], [128, 170]], np.float32), border_points(N)]
+    )
     dst = src.copy()
     dst[0] += (10, 0)  # the centre landmark moves right
     out = piecewise_affine_warp(img, src, dst, triangulate(src, N))

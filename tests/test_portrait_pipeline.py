@@ -110,7 +110,7 @@ def test_real_driver_moves_only_the_painted_head(expressions_run):
     assert not changed[outside].any(), "pixels outside the head's region moved"
     assert expressions_run["peak"] > 0.5, "the portrait hardly moved for a whole video of expressions"
     # The corners of the head region (background, shoulders) stay put as well.
-    assert not changed[y0:y0 + 8, x0:x0 + 8].any() and not changed[y1 - 8:y1, x1 - 8:x1].any()
+    assert not changed[y0 : y0 + 8, x0 : x0 + 8].any() and not changed[y1 - 8 : y1, x1 - 8 : x1].any()
     assert expressions_run["last"].shape == expressions_run["portrait"].shape
 
 
@@ -168,8 +168,9 @@ def test_mirrored_worker_sees_the_visitor_as_in_a_looking_glass():
     image, face = draw_house_portrait()
     cam_image = np.zeros((48, 64, 3), np.uint8)
     cam_image[:, :16] = 255  # something on the camera's left
-    worker = AnimatorWorker(PortraitAnimator(FlowBackend(), image, face=FaceBox(*face)),
-                            OneFrameCamera(cam_image), mirror=True)
+    worker = AnimatorWorker(
+        PortraitAnimator(FlowBackend(), image, face=FaceBox(*face)), OneFrameCamera(cam_image), mirror=True
+    )
     worker.poll()
     seen = worker.last_frame.image
     assert seen[:, -16:].min() == 255 and seen[:, :16].max() == 0

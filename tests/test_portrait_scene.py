@@ -71,7 +71,9 @@ def _array(surface: pygame.Surface) -> np.ndarray:
 
 
 def test_no_camera_attract_mode_moves_and_says_camera_unavailable(tmp_path):
-    path = write_show(tmp_path, {"p": SCENE}, extra='\n[camera]\nfile = "no-such-camera.mp4"\n', size=(640, 360))
+    path = write_show(
+        tmp_path, {"p": SCENE}, extra='\n[camera]\nfile = "no-such-camera.mp4"\n', size=(640, 360)
+    )
     with run_test(path, fps=10, services={"synchronous_models": True}) as pilot:
         a = _array(pilot.advance(1.0))
         b = _array(pilot.advance(1.3))
@@ -101,7 +103,10 @@ def test_a_whole_visit_calibrates_goes_live_and_leaves(tmp_path, shared_data):
             states.append(scene.state)
             if scene.state == "live":
                 break
-        assert "card" in states and "countdown" in states and states[-1] == "live", (" ".join(states), scene.status()["animator_error"])
+        assert "card" in states and "countdown" in states and states[-1] == "live", (
+            " ".join(states),
+            scene.status()["animator_error"],
+        )
         assert scene.holding
         live = [_array(pilot.advance(0.2)) for _ in range(5)]
         assert scene.worker.latest().mode == "live"
@@ -129,7 +134,12 @@ def test_a_visit_writes_no_file(tmp_path, shared_data):
         files = {}
         for root in watched:
             for dirpath, _, names in os.walk(root):
-                if "__pycache__" in dirpath or "/.git" in dirpath or "pytest-of" in dirpath and str(tmp_path) not in dirpath:
+                if (
+                    "__pycache__" in dirpath
+                    or "/.git" in dirpath
+                    or "pytest-of" in dirpath
+                    and str(tmp_path) not in dirpath
+                ):
                     continue
                 for name in names:
                     p = os.path.join(dirpath, name)
@@ -149,14 +159,17 @@ def test_a_visit_writes_no_file(tmp_path, shared_data):
         if event == "open":
             target, mode, flags = args
             writing = (isinstance(mode, str) and any(c in mode for c in "wax+")) or (
-                isinstance(flags, int) and flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT))
+                isinstance(flags, int) and flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT)
+            )
             if writing and not str(target).startswith("/dev/"):
                 writes.append(str(target))
         elif event in ("os.rename", "os.remove", "shutil.copyfile", "os.mkdir"):
             writes.append(f"{event} {args[0]}")
 
     sys.addaudithook(hook)  # cannot be removed; `active` switches it off after the test
-    with run_test(path, fps=10, services={"synchronous_models": True, "camera": VideoCamera(frames)}) as pilot:
+    with run_test(
+        path, fps=10, services={"synchronous_models": True, "camera": VideoCamera(frames)}
+    ) as pilot:
         before = snapshot()
         saved_tmp, tempfile.tempdir = tempfile.tempdir, str(private_tmp)
         active["on"] = True
@@ -178,8 +191,12 @@ def test_a_visit_writes_no_file(tmp_path, shared_data):
 
 
 def test_recording_flag_puts_a_notice_on_screen(tmp_path):
-    on = write_show(tmp_path / "on", {"p": SCENE}, extra='\n[camera]\nfile = "none.mp4"\nrecording = true\n',
-                    size=(640, 360))
+    on = write_show(
+        tmp_path / "on",
+        {"p": SCENE},
+        extra='\n[camera]\nfile = "none.mp4"\nrecording = true\n',
+        size=(640, 360),
+    )
     off = write_show(tmp_path / "off", {"p": SCENE}, extra='\n[camera]\nfile = "none.mp4"\n', size=(640, 360))
     frames = {}
     for name, path in (("on", on), ("off", off)):
@@ -201,7 +218,9 @@ def test_swipe_chooses_another_portrait(tmp_path):
     (tmp_path / "content").mkdir(parents=True, exist_ok=True)
     cv2.imwrite(str(tmp_path / "content" / "a.png"), image)
     cv2.imwrite(str(tmp_path / "content" / "b.png"), image[:, ::-1])
-    scene = SCENE + f"""
+    scene = (
+        SCENE
+        + f"""
     [[portraits]]
     image = "a.png"
     face = [{face[0]}, {face[1]}, {face[2]}]
@@ -211,6 +230,7 @@ def test_swipe_chooses_another_portrait(tmp_path):
     face = [{600 - face[0]}, {face[1]}, {face[2]}]
     title = "B"
     """
+    )
     path = write_show(tmp_path, {"p": scene}, extra='\n[camera]\nfile = "none.mp4"\n', size=(640, 360))
     with run_test(path, fps=10, services={"synchronous_models": True}) as pilot:
         pilot.advance(0.3)

@@ -15,9 +15,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
@@ -132,7 +132,7 @@ class Camera:
     # -- reading -------------------------------------------------------------
     @property
     def state(self) -> str:
-        """"starting", "live", "unavailable" or "stopped"."""
+        """ "starting", "live", "unavailable" or "stopped"."""
         return self._state
 
     @property
@@ -166,8 +166,13 @@ class Camera:
         return None
 
     def status(self) -> dict:
-        return {"state": self._state, "reason": self._reason, "frames": self._count,
-                "dropped": self._dropped, "reconnects": self.reconnects}
+        return {
+            "state": self._state,
+            "reason": self._reason,
+            "frames": self._count,
+            "dropped": self._dropped,
+            "reconnects": self.reconnects,
+        }
 
     # -- the thread ----------------------------------------------------------
     def _publish(self, image: np.ndarray) -> None:

@@ -50,7 +50,9 @@ class PortraitItem(Strict):
     image: MediaPath = Field(description="the portrait to animate, relative to the content folder")
     face: tuple[float, float, float] | None = Field(
         default=None,
-        description="the painted face as [centre x, centre y, size] in image pixels; omitted: found automatically",
+        description=(
+            "the painted face as [centre x, centre y, size] in image pixels; omitted: found automatically"
+        ),
     )
     title: str = Field(default="", description="the portrait's title, shown beside it")
     credit: str = Field(default="", description="artist, date and collection, shown small")
@@ -64,20 +66,31 @@ class PortraitConfig(SceneConfig):
     backend: str = Field(default="", description="motion backend for this scene; empty: [models] motion")
     heading: str = Field(default="Move, and the portrait moves with you", description="the invitation")
     about: str = Field(
-        default=("A camera follows your face and a computer moves the painting to match: the way phone apps "
-                 "bring old photographs to life, and the way a faked video can make anyone seem to move or speak."),
+        default=(
+            "A camera follows your face and a computer moves the painting to match: the way phone apps "
+            "bring old photographs to life, and the way a faked video can make anyone seem to move or speak."
+        ),
         description="a short text beside the portrait while nobody is in front of it",
     )
     card: str = Field(
         default="",
-        description="what the visitor reads when they arrive; empty: a built-in text that says nothing is recorded",
+        description=(
+            "what the visitor reads when they arrive; empty: a built-in text that says nothing is recorded"
+        ),
     )
     view: Literal["bust", "picture"] = Field(
         default="bust",
-        description="bust: frame the head and shoulders (a full-length figure's face is otherwise tiny); picture: the whole image",
+        description=(
+            "bust: frame the head and shoulders (a full-length figure's face is otherwise tiny); "
+            "picture: the whole image"
+        ),
     )
-    card_seconds: float = Field(default=6.0, gt=0, le=30, description="how long the card shows (a tap skips it)")
-    countdown: int = Field(default=3, ge=1, le=10, description="seconds counted down before the neutral pose is taken")
+    card_seconds: float = Field(
+        default=6.0, gt=0, le=30, description="how long the card shows (a tap skips it)"
+    )
+    countdown: int = Field(
+        default=3, ge=1, le=10, description="seconds counted down before the neutral pose is taken"
+    )
     background: Colour = Field(default="#14110e", description="wall colour '#rrggbb'")
     foreground: Colour = Field(default="#efe6d8", description="text colour '#rrggbb'")
     accent: Colour = Field(default="#b89a72", description="prompt and credit colour '#rrggbb'")
@@ -106,27 +119,74 @@ def draw_house_portrait(size: tuple[int, int] = (600, 720)) -> tuple[np.ndarray,
 
     cx, cy, fw, fh = w * 0.5, h * 0.36, w * 0.16, h * 0.17
     # Coat and shoulders, a white collar.
-    shape(lambda L: cv2.ellipse(L, (int(cx), int(h * 0.93)), (int(w * 0.42), int(h * 0.32)), 0, 180, 360, 1, -1),
-          (34, 30, 30), 3)
+    shape(
+        lambda L: cv2.ellipse(
+            L, (int(cx), int(h * 0.93)), (int(w * 0.42), int(h * 0.32)), 0, 180, 360, 1, -1
+        ),
+        (34, 30, 30),
+        3,
+    )
     # Neck, then the hair mass behind the face.
-    shape(lambda L: cv2.rectangle(L, (int(cx - fw * 0.42), int(cy + fh * 0.6)), (int(cx + fw * 0.42), int(h * 0.6)), 1, -1),
-          (190, 146, 118), 3)
-    shape(lambda L: cv2.ellipse(L, (int(cx), int(cy + fh * 1.02)), (int(fw * 0.5), int(fh * 0.22)), 0, 0, 360, 1, -1),
-          (150, 110, 90), 4)  # shadow of the jaw on the neck
-    shape(lambda L: cv2.fillConvexPoly(L, np.int32([[cx - fw * 0.95, h * 0.58], [cx + fw * 0.95, h * 0.58],
-                                                    [cx + fw * 0.25, h * 0.69], [cx - fw * 0.25, h * 0.69]]), 1),
-          (226, 218, 200), 2)
-    shape(lambda L: cv2.ellipse(L, (int(cx), int(cy - fh * 0.22)), (int(fw * 1.2), int(fh * 1.02)), 0, 0, 360, 1, -1),
-          (40, 28, 22), 3.5)
+    shape(
+        lambda L: cv2.rectangle(
+            L, (int(cx - fw * 0.42), int(cy + fh * 0.6)), (int(cx + fw * 0.42), int(h * 0.6)), 1, -1
+        ),
+        (190, 146, 118),
+        3,
+    )
+    shape(
+        lambda L: cv2.ellipse(
+            L, (int(cx), int(cy + fh * 1.02)), (int(fw * 0.5), int(fh * 0.22)), 0, 0, 360, 1, -1
+        ),
+        (150, 110, 90),
+        4,
+    )  # shadow of the jaw on the neck
+    shape(
+        lambda L: cv2.fillConvexPoly(
+            L,
+            np.int32(
+                [
+                    [cx - fw * 0.95, h * 0.58],
+                    [cx + fw * 0.95, h * 0.58],
+                    [cx + fw * 0.25, h * 0.69],
+                    [cx - fw * 0.25, h * 0.69],
+                ]
+            ),
+            1,
+        ),
+        (226, 218, 200),
+        2,
+    )
+    shape(
+        lambda L: cv2.ellipse(
+            L, (int(cx), int(cy - fh * 0.22)), (int(fw * 1.2), int(fh * 1.02)), 0, 0, 360, 1, -1
+        ),
+        (40, 28, 22),
+        3.5,
+    )
     # Strands: thin lighter strokes following the hair's curve.
     strands = np.zeros((h, w), np.float32)
     for _ in range(70):
         a0 = rng.uniform(190, 350)
         r = rng.uniform(0.75, 1.15)
-        cv2.ellipse(strands, (int(cx), int(cy - fh * 0.22)), (int(fw * 1.15 * r), int(fh * 1.0 * r)), 0,
-                    a0, a0 + rng.uniform(15, 40), float(rng.uniform(0.3, 1.0)), 1, lineType=cv2.LINE_AA)
-    hair_zone = (((xx - cx) / (fw * 1.2)) ** 2 + ((yy - cy + fh * 0.22) / (fh * 1.02)) ** 2 < 1).astype(np.float32)
-    img += (cv2.GaussianBlur(strands, (0, 0), 0.8) * hair_zone * 26)[..., None] * np.array([1.0, 0.8, 0.6], np.float32)
+        cv2.ellipse(
+            strands,
+            (int(cx), int(cy - fh * 0.22)),
+            (int(fw * 1.15 * r), int(fh * 1.0 * r)),
+            0,
+            a0,
+            a0 + rng.uniform(15, 40),
+            float(rng.uniform(0.3, 1.0)),
+            1,
+            lineType=cv2.LINE_AA,
+        )
+    hair_zone = (((xx - cx) / (fw * 1.2)) ** 2 + ((yy - cy + fh * 0.22) / (fh * 1.02)) ** 2 < 1).astype(
+        np.float32
+    )
+    img += (cv2.GaussianBlur(strands, (0, 0), 0.8) * hair_zone * 26)[..., None] * np.array(
+        [1.0, 0.8, 0.6], np.float32
+    )
+
     # The face: an oval with a soft light from the upper left.
     def face_outline(L):
         # An oval narrowing to the chin, not an egg.
@@ -136,50 +196,97 @@ def draw_house_portrait(size: tuple[int, int] = (600, 720)) -> tuple[np.ndarray,
         cv2.fillPoly(L, [np.int32(pts)], 1)
 
     shape(face_outline, (222, 178, 148), 2)
-    light = np.clip(1.08 - 0.35 * ((xx - (cx - fw * 0.4)) / (fw * 2.2)) ** 2 - 0.2 * ((yy - cy) / (fh * 2)), 0.7, 1.1)
-    face_zone = cv2.GaussianBlur((((xx - cx) / fw) ** 2 + ((yy - cy) / fh) ** 2 < 1).astype(np.float32), (0, 0), 4)
+    light = np.clip(
+        1.08 - 0.35 * ((xx - (cx - fw * 0.4)) / (fw * 2.2)) ** 2 - 0.2 * ((yy - cy) / (fh * 2)), 0.7, 1.1
+    )
+    face_zone = cv2.GaussianBlur(
+        (((xx - cx) / fw) ** 2 + ((yy - cy) / fh) ** 2 < 1).astype(np.float32), (0, 0), 4
+    )
     img *= (1 + (light - 1) * face_zone)[..., None]
     # Modelling: the oval darkens towards its edge, warm cheeks, a shadow under the chin.
     r = np.sqrt(((xx - cx) / fw) ** 2 + ((yy - cy) / fh) ** 2)
     img *= (1 - 0.22 * np.clip(r - 0.55, 0, 0.45) / 0.45 * face_zone)[..., None]
     for side in (-1, 1):
-        blush = np.exp(-(((xx - cx - side * fw * 0.5) / (fw * 0.22)) ** 2 + ((yy - cy - fh * 0.25) / (fh * 0.14)) ** 2))
+        blush = np.exp(
+            -(((xx - cx - side * fw * 0.5) / (fw * 0.22)) ** 2 + ((yy - cy - fh * 0.25) / (fh * 0.14)) ** 2)
+        )
         img += (blush * face_zone)[..., None] * np.array([16, -4, -6], np.float32)
     chin = np.exp(-(((xx - cx) / (fw * 0.6)) ** 2 + ((yy - cy - fh * 1.08) / (fh * 0.12)) ** 2))
     img *= (1 - 0.35 * chin)[..., None]
     # A fringe of hair over the forehead.
-    shape(lambda L: cv2.ellipse(L, (int(cx), int(cy - fh * 0.95)), (int(fw * 1.02), int(fh * 0.38)), 0, 0, 360, 1, -1),
-          (44, 31, 24), 4)
+    shape(
+        lambda L: cv2.ellipse(
+            L, (int(cx), int(cy - fh * 0.95)), (int(fw * 1.02), int(fh * 0.38)), 0, 0, 360, 1, -1
+        ),
+        (44, 31, 24),
+        4,
+    )
     ey = cy - fh * 0.12
     for side in (-1, 1):
         ex = cx + side * fw * 0.4
-        shape(lambda L, ex=ex: cv2.ellipse(L, (int(ex), int(ey - fh * 0.2)), (int(fw * 0.24), int(fh * 0.05)),
-                                           -side * 6, 180, 360, 1, 3), (70, 48, 36), 1.5)  # brow
-        shape(lambda L, ex=ex: cv2.ellipse(L, (int(ex), int(ey)), (int(fw * 0.2), int(fh * 0.075)), 0, 0, 360, 1, -1),
-              (236, 228, 214), 1.2)  # eye white
-        shape(lambda L, ex=ex: cv2.circle(L, (int(ex), int(ey)), int(fh * 0.068), 1, -1), (78, 58, 42), 1.0)  # iris
-        shape(lambda L, ex=ex: cv2.circle(L, (int(ex), int(ey)), int(fh * 0.03), 1, -1), (18, 14, 12), 0.8)  # pupil
-        shape(lambda L, ex=ex: cv2.ellipse(L, (int(ex), int(ey)), (int(fw * 0.21), int(fh * 0.08)), 0, 190, 350, 1, 2),
-              (96, 62, 48), 1.0)  # upper lid line
+        shape(
+            lambda L, ex=ex, side=side: cv2.ellipse(
+                L, (int(ex), int(ey - fh * 0.2)), (int(fw * 0.24), int(fh * 0.05)), -side * 6, 180, 360, 1, 3
+            ),
+            (70, 48, 36),
+            1.5,
+        )  # brow
+        shape(
+            lambda L, ex=ex: cv2.ellipse(
+                L, (int(ex), int(ey)), (int(fw * 0.2), int(fh * 0.075)), 0, 0, 360, 1, -1
+            ),
+            (236, 228, 214),
+            1.2,
+        )  # eye white
+        shape(
+            lambda L, ex=ex: cv2.circle(L, (int(ex), int(ey)), int(fh * 0.068), 1, -1), (78, 58, 42), 1.0
+        )  # iris
+        shape(
+            lambda L, ex=ex: cv2.circle(L, (int(ex), int(ey)), int(fh * 0.03), 1, -1), (18, 14, 12), 0.8
+        )  # pupil
+        shape(
+            lambda L, ex=ex: cv2.ellipse(
+                L, (int(ex), int(ey)), (int(fw * 0.21), int(fh * 0.08)), 0, 190, 350, 1, 2
+            ),
+            (96, 62, 48),
+            1.0,
+        )  # upper lid line
     # Nose: a shadow on the right, a touch of light on the ridge.
-    shape(lambda L: cv2.ellipse(L, (int(cx + fw * 0.09), int(cy + fh * 0.18)), (int(fw * 0.07), int(fh * 0.2)), 0, 0, 360, 1, -1),
-          (204, 156, 128), 5)
+    shape(
+        lambda L: cv2.ellipse(
+            L, (int(cx + fw * 0.09), int(cy + fh * 0.18)), (int(fw * 0.07), int(fh * 0.2)), 0, 0, 360, 1, -1
+        ),
+        (204, 156, 128),
+        5,
+    )
     for side in (-1, 1):
-        shape(lambda L, side=side: cv2.circle(L, (int(cx + side * fw * 0.08), int(cy + fh * 0.38)), int(fw * 0.035), 1, -1),
-              (140, 92, 76), 1.5)
+        shape(
+            lambda L, side=side: cv2.circle(
+                L, (int(cx + side * fw * 0.08), int(cy + fh * 0.38)), int(fw * 0.035), 1, -1
+            ),
+            (140, 92, 76),
+            1.5,
+        )
     # Lips.
     my = cy + fh * 0.6
-    shape(lambda L: cv2.ellipse(L, (int(cx), int(my)), (int(fw * 0.32), int(fh * 0.085)), 0, 0, 360, 1, -1),
-          (170, 82, 76), 1.5)
-    shape(lambda L: cv2.line(L, (int(cx - fw * 0.3), int(my)), (int(cx + fw * 0.3), int(my)), 1, 2), (90, 40, 38), 1.0)
+    shape(
+        lambda L: cv2.ellipse(L, (int(cx), int(my)), (int(fw * 0.32), int(fh * 0.085)), 0, 0, 360, 1, -1),
+        (170, 82, 76),
+        1.5,
+    )
+    shape(
+        lambda L: cv2.line(L, (int(cx - fw * 0.3), int(my)), (int(cx + fw * 0.3), int(my)), 1, 2),
+        (90, 40, 38),
+        1.0,
+    )
     # Brush texture (noise smeared along one stroke direction), then the painted oval
     # spandrel of a 19th-century portrait, which also says "this is a picture, by design".
     strokes = cv2.GaussianBlur(rng.normal(0, 1, (h, w)).astype(np.float32), (0, 0), sigmaX=3.0, sigmaY=0.8)
     img += (strokes * 9)[..., None]
-    oval = (((xx - w / 2) / (w * 0.47)) ** 2 + ((yy - h * 0.47) / (h * 0.47)) ** 2)
+    oval = ((xx - w / 2) / (w * 0.47)) ** 2 + ((yy - h * 0.47) / (h * 0.47)) ** 2
     spandrel = cv2.GaussianBlur((oval > 1).astype(np.float32), (0, 0), 2.0)[..., None]
     img = img * (1 - spandrel) + np.array([46, 36, 26], np.float32) * spandrel
-    rim = np.exp(-((np.sqrt(oval) - 1.0) / 0.006) ** 2)[..., None]
+    rim = np.exp(-(((np.sqrt(oval) - 1.0) / 0.006) ** 2))[..., None]
     img = img * (1 - rim * 0.6) + np.array([168, 134, 78], np.float32) * rim * 0.6  # a thin gilt line
     img = cv2.GaussianBlur(img, (0, 0), 0.6)
     # The face box in the layout every crop uses (geometry): eyes 0.12 box sides above its
@@ -241,7 +348,9 @@ class PortraitScene(Scene):
             if entry.face is None:
                 found = detect_portrait_face(entry.image)
                 if found is None:
-                    entry.problem = "no face found; give face = [x, y, size] for this portrait in the scene file"
+                    entry.problem = (
+                        "no face found; give face = [x, y, size] for this portrait in the scene file"
+                    )
                     self.log.warning("%s: %s", entry.title or "portrait", entry.problem)
                 else:
                     entry.face = (found.cx, found.cy, found.size)
@@ -284,7 +393,9 @@ class PortraitScene(Scene):
         entry = self.entries[self.index]
         if entry.face is None:
             raise ValueError(entry.problem or "no face in this portrait")
-        animator = PortraitAnimator(MOTION_BACKENDS.get(choice.name)(), entry.image, face=FaceBox(*entry.face))
+        animator = PortraitAnimator(
+            MOTION_BACKENDS.get(choice.name)(), entry.image, face=FaceBox(*entry.face)
+        )
         clock = self.context.clock.now
         self.worker = AnimatorWorker(animator, self.camera, clock=clock, mirror=True)
         if not self.synchronous:
@@ -421,7 +532,7 @@ class PortraitScene(Scene):
         vh = min(h, vw * box.height / box.width)
         x0 = int(round(min(max(face.cx - vw / 2, 0), w - vw)))
         y0 = int(round(min(max(face.cy - vh * 0.4, 0), h - vh)))
-        return image[y0:y0 + int(round(vh)), x0:x0 + int(round(vw))]
+        return image[y0 : y0 + int(round(vh)), x0 : x0 + int(round(vw))]
 
     def _portrait_surface(self, box: pygame.Rect) -> tuple[pygame.Surface, pygame.Rect]:
         entry = self.entries[self.index]
@@ -453,9 +564,13 @@ class PortraitScene(Scene):
         width, height = surface.get_size()
         fg, accent = rgb(c.foreground), rgb(c.accent)
         surface.fill(rgb(c.background))
-        area = pygame.Rect(round(width * 0.06), round(height * 0.06), round(width * 0.5), round(height * 0.88))
+        area = pygame.Rect(
+            round(width * 0.06), round(height * 0.06), round(width * 0.5), round(height * 0.88)
+        )
         portrait, rect = self._portrait_surface(area)
-        pygame.draw.rect(surface, (8, 7, 6), rect.inflate(fonts.px(14), fonts.px(14)).move(fonts.px(6), fonts.px(8)))
+        pygame.draw.rect(
+            surface, (8, 7, 6), rect.inflate(fonts.px(14), fonts.px(14)).move(fonts.px(6), fonts.px(8))
+        )
         pygame.draw.rect(surface, (92, 74, 48), rect.inflate(fonts.px(14), fonts.px(14)))  # a plain frame
         surface.blit(portrait, rect)
         col = pygame.Rect(round(width * 0.61), round(height * 0.1), round(width * 0.33), round(height * 0.8))
@@ -479,13 +594,22 @@ class PortraitScene(Scene):
         else:
             self._draw_visitor(surface, col, fonts, fg, accent)
         if entry.title or entry.credit:
-            credit = fonts.block(" · ".join(x for x in (entry.title, entry.credit) if x), "sans", 21, accent, col.width)
+            credit = fonts.block(
+                " · ".join(x for x in (entry.title, entry.credit) if x), "sans", 21, accent, col.width
+            )
             surface.blit(credit, (col.x, col.bottom - credit.get_height()))
         if len(self.entries) > 1:
             for i in range(len(self.entries)):
                 colour = fg if i == self.index else (70, 62, 52)
-                pygame.draw.circle(surface, colour, (area.centerx + (i - (len(self.entries) - 1) / 2) * fonts.px(26),
-                                                     area.bottom + fonts.px(22)), fonts.px(6))
+                pygame.draw.circle(
+                    surface,
+                    colour,
+                    (
+                        area.centerx + (i - (len(self.entries) - 1) / 2) * fonts.px(26),
+                        area.bottom + fonts.px(22),
+                    ),
+                    fonts.px(6),
+                )
         notes = []
         if not self.camera_ok:
             notes.append("camera unavailable")
@@ -494,11 +618,15 @@ class PortraitScene(Scene):
         cam_cfg, _ = self._settings()
         if cam_cfg is not None and cam_cfg.recording:
             # The operator switched recording on: visitors must be told, plainly.
-            rec = fonts.line("● Recording is on: this session may be kept", "sans-semibold", 24, (220, 90, 70))
+            rec = fonts.line(
+                "● Recording is on: this session may be kept", "sans-semibold", 24, (220, 90, 70)
+            )
             surface.blit(rec, (col.x, round(height * 0.04)))
         if notes:
             note = fonts.line(" · ".join(notes), "sans", 18, (110, 96, 80))
-            surface.blit(note, (width - note.get_width() - fonts.px(24), height - note.get_height() - fonts.px(16)))
+            surface.blit(
+                note, (width - note.get_width() - fonts.px(24), height - note.get_height() - fonts.px(16))
+            )
 
     def _draw_visitor(self, surface, col, fonts, fg, accent) -> None:
         face = self._face()
@@ -523,8 +651,12 @@ class PortraitScene(Scene):
             pulse = smoothstep(1 - (self.state_t % 1.0))
             number = fonts.line(str(left), "serif-semibold", 96 + 24 * pulse, fg)
             surface.blit(number, (col.x, y))
-            surface.blit(fonts.block("Keep a neutral face…", "serif-italic", 32, accent, col.width),
-                         (col.x, y + number.get_height() + fonts.px(10)))
+            surface.blit(
+                fonts.block("Keep a neutral face…", "serif-italic", 32, accent, col.width),
+                (col.x, y + number.get_height() + fonts.px(10)),
+            )
         elif self.state == "live":
-            prompt = face.prompt if face is not None and face.prompt else "Now move: the portrait follows you."
+            prompt = (
+                face.prompt if face is not None and face.prompt else "Now move: the portrait follows you."
+            )
             surface.blit(fonts.block(prompt, "serif-italic", 34, accent, col.width), (col.x, y))

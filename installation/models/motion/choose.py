@@ -4,6 +4,7 @@ reasons are what `bayard check` and /bayard/status print."""
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,10 +17,8 @@ PREFERENCE = ("fomm", "landmarks", "flow")
 def _load_backends() -> None:
     """Import the backend modules so they register; a missing optional one is skipped."""
     for module in ("flow", "landmarks", "fomm"):
-        try:
+        with contextlib.suppress(ImportError):
             importlib.import_module(f"{__package__}.{module}")
-        except ImportError:
-            pass
 
 
 @dataclass(frozen=True)

@@ -19,12 +19,22 @@ def add_commands(subparsers) -> None:
     p.add_argument("--driver", required=True, type=Path, help="a video of a face (mp4, mov, ...)")
     p.add_argument("-o", "--output", required=True, type=Path, help="the mp4 to write")
     p.add_argument("--backend", default="auto", help="flow, landmarks, fomm or auto (default)")
-    p.add_argument("--size", type=int, default=0,
-                   help="output height in pixels (default: the portrait's own, made even)")
-    p.add_argument("--reference", choices=("best", "first"), default="best",
-                   help="neutral driver frame: the one most like the portrait (best) or the first")
-    p.add_argument("--face", type=float, nargs=3, metavar=("X", "Y", "SIZE"),
-                   help="the portrait's face (centre and size in pixels) when it is not found automatically")
+    p.add_argument(
+        "--size", type=int, default=0, help="output height in pixels (default: the portrait's own, made even)"
+    )
+    p.add_argument(
+        "--reference",
+        choices=("best", "first"),
+        default="best",
+        help="neutral driver frame: the one most like the portrait (best) or the first",
+    )
+    p.add_argument(
+        "--face",
+        type=float,
+        nargs=3,
+        metavar=("X", "Y", "SIZE"),
+        help="the portrait's face (centre and size in pixels) when it is not found automatically",
+    )
     p.add_argument("--models", type=Path, default=Path("models"), help="folder with model weights")
     p.set_defaults(func=run_animate)
 
@@ -53,11 +63,11 @@ def run_animate(args: argparse.Namespace) -> int:
     import cv2
     from tqdm import tqdm
 
+    from ...registry import UnknownName
     from .base import MOTION_BACKENDS
     from .choose import choose_backend
     from .face import FaceBox, FaceTracker
     from .pipeline import PortraitAnimator, PortraitError
-    from ...registry import UnknownName
 
     if not args.portrait.is_file():
         return _fail(f"{args.portrait}: no such file; give the path of a jpg or png")
@@ -72,8 +82,11 @@ def run_animate(args: argparse.Namespace) -> int:
     except UnknownName as exc:
         return _fail(f"--backend: {exc}")
     if args.backend not in ("auto", choice.name):
-        print(f"bayard animate: {args.backend} is unavailable ({choice.reasons[args.backend].reason}); "
-              f"using {choice.name}", file=sys.stderr)
+        print(
+            f"bayard animate: {args.backend} is unavailable ({choice.reasons[args.backend].reason}); "
+            f"using {choice.name}",
+            file=sys.stderr,
+        )
     backend = MOTION_BACKENDS.get(choice.name)()
     video_t = [0.0]
     if hasattr(backend, "clock"):
@@ -81,7 +94,8 @@ def run_animate(args: argparse.Namespace) -> int:
     try:
         animator = PortraitAnimator(backend, portrait, face=FaceBox(*args.face) if args.face else None)
     except PortraitError as exc:
-        return _fail(f"{args.portrait}: {exc.args[0].replace('in the scene file (face = [x, y, size])', 'with --face X Y SIZE')}")
+        hint = exc.args[0].replace("in the scene file (face = [x, y, size])", "with --face X Y SIZE")
+        return _fail(f"{args.portrait}: {hint}")
     frames, fps = _read_frames(args.driver)
     if not frames:
         return _fail(f"{args.driver}: no readable frames; re-encode it as H.264 mp4")
@@ -117,8 +131,9 @@ def run_animate(args: argparse.Namespace) -> int:
     import imageio_ffmpeg
 
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    writer = imageio_ffmpeg.write_frames(str(args.output), (out_w, out_h), fps=fps, codec="libx264",
-                                         quality=8, macro_block_size=2)
+    writer = imageio_ffmpeg.write_frames(
+        str(args.output), (out_w, out_h), fps=fps, codec="libx264", quality=8, macro_block_size=2
+    )
     writer.send(None)
     try:
         for i, frame in enumerate(tqdm(frames, desc=f"animating ({choice.name})", unit="frame")):
@@ -136,6 +151,8 @@ def run_animate(args: argparse.Namespace) -> int:
             writer.send(np.ascontiguousarray(image))
     finally:
         writer.close()
-    print(f"wrote {args.output} ({len(frames)} frames, {fps:g} fps, backend {choice.name}, "
-          f"reference frame {ref})")
+    print(
+        f"wrote {args.output} ({len(frames)} frames, {fps:g} fps, backend {choice.name}, "
+        f"reference frame {ref})"
+    )
     return 0

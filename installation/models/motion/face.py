@@ -129,7 +129,9 @@ class FaceDetector:
     def frontal_faces(self, frame: np.ndarray, min_fraction: float = 0.08) -> list[FaceBox]:
         gray, scale = self._small(frame)
         min_side = max(20, int(gray.shape[0] * min_fraction))
-        rects = self.frontal.detectMultiScale(gray, scaleFactor=1.15, minNeighbors=5, minSize=(min_side, min_side))
+        rects = self.frontal.detectMultiScale(
+            gray, scaleFactor=1.15, minNeighbors=5, minSize=(min_side, min_side)
+        )
         return [FaceBox.from_rect(*(np.asarray(r, float) / scale)) for r in rects]
 
     def frontal_faces_near(self, frame: np.ndarray, box: FaceBox) -> list[FaceBox]:
@@ -146,7 +148,9 @@ class FaceDetector:
         roi = cv2.resize(gray_full[y0:y1, x0:x1], None, fx=k, fy=k, interpolation=cv2.INTER_AREA)
         roi = cv2.equalizeHist(roi)
         lo, hi = int(box.size * k * 0.7), int(box.size * k * 1.4) + 1
-        rects = self.frontal.detectMultiScale(roi, scaleFactor=1.1, minNeighbors=4, minSize=(lo, lo), maxSize=(hi, hi))
+        rects = self.frontal.detectMultiScale(
+            roi, scaleFactor=1.1, minNeighbors=4, minSize=(lo, lo), maxSize=(hi, hi)
+        )
         return [FaceBox.from_rect(x / k + x0, y / k + y0, bw / k, bh / k) for x, y, bw, bh in rects]
 
     def profile_faces(self, frame: np.ndarray, min_fraction: float = 0.15) -> list[FaceBox]:
@@ -191,7 +195,9 @@ class _Scanner:
             self._busy = True
         # Not a daemon: a scan is short, and a daemon thread inside OpenCV at interpreter exit
         # aborts the process.
-        threading.Thread(target=self._scan, args=(gray.copy(),), name="bayard-face-scan", daemon=False).start()
+        threading.Thread(
+            target=self._scan, args=(gray.copy(),), name="bayard-face-scan", daemon=False
+        ).start()
 
     def _scan(self, gray: np.ndarray) -> None:
         try:
@@ -215,8 +221,14 @@ class _Scanner:
 class FaceTracker:
     """Follow one visitor: detect every `detect_every` frames, track in between."""
 
-    def __init__(self, detect_every: int = 5, lost_after_s: float = 0.4,
-                 min_cutoff: float = 0.4, beta: float = 0.015, scan_every: int = 30) -> None:
+    def __init__(
+        self,
+        detect_every: int = 5,
+        lost_after_s: float = 0.4,
+        min_cutoff: float = 0.4,
+        beta: float = 0.015,
+        scan_every: int = 30,
+    ) -> None:
         self.detector = FaceDetector()
         self.detect_every = max(1, detect_every)
         # A whole-frame scan (other visitors, "one at a time") every `scan_every` frames;
@@ -224,7 +236,9 @@ class FaceTracker:
         self.scan_every = max(1, scan_every)
         self._scanner = _Scanner()
         self.lost_after_s = lost_after_s
-        self._filters = [OneEuro(min_cutoff, beta) for _ in range(2)] + [OneEuro(min_cutoff * 0.6, beta * 0.6)]
+        self._filters = [OneEuro(min_cutoff, beta) for _ in range(2)] + [
+            OneEuro(min_cutoff * 0.6, beta * 0.6)
+        ]
         self.reset()
 
     def reset(self) -> None:
@@ -256,8 +270,9 @@ class FaceTracker:
         k-scaled image; the box in frame pixels)."""
         if self._prev_gray is None or self._points is None or len(self._points) < 6 or self._raw is None:
             return None
-        new, st, _ = cv2.calcOpticalFlowPyrLK(self._prev_gray, gray, self._points, None,
-                                             winSize=(15, 15), maxLevel=2)
+        new, st, _ = cv2.calcOpticalFlowPyrLK(
+            self._prev_gray, gray, self._points, None, winSize=(15, 15), maxLevel=2
+        )
         if new is None:
             return None
         good = st.reshape(-1) == 1
@@ -281,7 +296,9 @@ class FaceTracker:
         h, w = gray_full.shape
         # LK runs on a half-size copy: plenty for a box, a quarter of the cost.
         k = 0.5 if w > 400 else 1.0
-        gray = cv2.resize(gray_full, None, fx=k, fy=k, interpolation=cv2.INTER_AREA) if k != 1.0 else gray_full
+        gray = (
+            cv2.resize(gray_full, None, fx=k, fy=k, interpolation=cv2.INTER_AREA) if k != 1.0 else gray_full
+        )
         detect = self._raw is None or self._frame_no % self.detect_every == 0
         self._frame_no += 1
         box: FaceBox | None = None
@@ -304,18 +321,27 @@ class FaceTracker:
                 faces = self.detector.frontal_faces_near(gray_full, self._raw)
                 if faces:
                     # Others seen by the last scan, away from the one we follow.
-                    faces += [o for o in self._others
-                              if math.hypot(o.cx - self._raw.cx, o.cy - self._raw.cy) > 0.6 * self._raw.size]
+                    faces += [
+                        o
+                        for o in self._others
+                        if math.hypot(o.cx - self._raw.cx, o.cy - self._raw.cy) > 0.6 * self._raw.size
+                    ]
                 self._faces = len(faces)
             if faces:
                 box = self._choose(faces, w, h)
                 detected = True
                 tracked = self._track(gray, k) if not scan else None
-                if tracked is not None and math.hypot(box.cx - tracked.cx, box.cy - tracked.cy) < 0.25 * box.size:
+                if (
+                    tracked is not None
+                    and math.hypot(box.cx - tracked.cx, box.cy - tracked.cy) < 0.25 * box.size
+                ):
                     # Haar boxes jump by a window step; flow is smooth but drifts. Let each
                     # detection pull the tracked box a third of the way: no jumps, no drift.
-                    box = FaceBox(tracked.cx + (box.cx - tracked.cx) / 3, tracked.cy + (box.cy - tracked.cy) / 3,
-                                  tracked.size + (box.size - tracked.size) / 3)
+                    box = FaceBox(
+                        tracked.cx + (box.cx - tracked.cx) / 3,
+                        tracked.cy + (box.cy - tracked.cy) / 3,
+                        tracked.size + (box.size - tracked.size) / 3,
+                    )
                 big = [f for f in faces if f.size >= SEVERAL_RELATIVE_SIZE * box.size]
                 self._state = "several" if len(big) > 1 else "ok"
             else:
@@ -331,11 +357,14 @@ class FaceTracker:
             box = self._track(gray, k)
             if box is None:
                 self._frame_no = 0  # tracking failed: detect on the next frame
-        if box is not None and not detected:
-            # Flow alone cannot tell a face from a wall (it "tracks" a blank frame happily):
-            # without a confirming detection for a while, the face is gone.
-            if self._raw is None or t - self._last_detected_t > 2 * self.lost_after_s:
-                box = None
+        # Flow alone cannot tell a face from a wall (it "tracks" a blank frame happily):
+        # without a confirming detection for a while, the face is gone.
+        if (
+            box is not None
+            and not detected
+            and (self._raw is None or t - self._last_detected_t > 2 * self.lost_after_s)
+        ):
+            box = None
         if detected:
             self._last_detected_t = t
         if box is not None:
@@ -343,13 +372,17 @@ class FaceTracker:
             self._misses = 0
             if detected or self._points is None or len(self._points) < 10:
                 self._points = self._seed_points(gray, FaceBox(box.cx * k, box.cy * k, box.size * k))
-            if self._smooth is not None and math.hypot(box.cx - self._smooth.cx, box.cy - self._smooth.cy) > box.size:
+            if (
+                self._smooth is not None
+                and math.hypot(box.cx - self._smooth.cx, box.cy - self._smooth.cy) > box.size
+            ):
                 # A jump larger than a face (another visitor chosen): do not glide across.
                 for f in self._filters:
                     f.reset()
             self._raw = box
-            self._smooth = FaceBox(self._filters[0](box.cx, t), self._filters[1](box.cy, t),
-                                   self._filters[2](box.size, t))
+            self._smooth = FaceBox(
+                self._filters[0](box.cx, t), self._filters[1](box.cy, t), self._filters[2](box.size, t)
+            )
             state = self._state if self._state in ("ok", "several") else "ok"
             if state == "ok" and box.size < MIN_FACE_FRACTION * h:
                 state = "too_far"
@@ -367,7 +400,11 @@ class FaceTracker:
         """The visitor nearest the centre (weighted towards the larger face), and stay
         with the one we already follow when it is still there (no flicker between two)."""
         if self._raw is not None:
-            near = [f for f in faces if math.hypot(f.cx - self._raw.cx, f.cy - self._raw.cy) < 0.5 * self._raw.size]
+            near = [
+                f
+                for f in faces
+                if math.hypot(f.cx - self._raw.cx, f.cy - self._raw.cy) < 0.5 * self._raw.size
+            ]
             if near:
                 return max(near, key=lambda f: f.size)
         return min(faces, key=lambda f: math.hypot(f.cx - w / 2, f.cy - h / 2) / max(f.size, 1.0) ** 0.5)

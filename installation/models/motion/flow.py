@@ -31,7 +31,7 @@ import cv2
 import numpy as np
 
 from . import geometry
-from .base import Availability, MOTION_BACKENDS, MotionBackend
+from .base import MOTION_BACKENDS, Availability, MotionBackend
 
 PRESETS = {
     "ultrafast": cv2.DISOPTICAL_FLOW_PRESET_ULTRAFAST,
@@ -68,7 +68,7 @@ def _similarity_fit(p: np.ndarray, q: np.ndarray, w: np.ndarray) -> tuple[np.nda
     pc, qc = p - mp, q - mq
     a = (w * (pc[:, 0] * qc[:, 0] + pc[:, 1] * qc[:, 1])).sum()
     b = (w * (pc[:, 0] * qc[:, 1] - pc[:, 1] * qc[:, 0])).sum()
-    n = (w * (pc ** 2).sum(1)).sum() + 1e-9
+    n = (w * (pc**2).sum(1)).sum() + 1e-9
     ca, sa = a / n, b / n
     m = np.array([[ca, -sa, 0.0], [sa, ca, 0.0]])
     m[:, 2] = mq - m[:, :2] @ mp
@@ -91,8 +91,9 @@ class FlowBackend(MotionBackend):
     crop_size = 256
     supports_weight = True  # the pipeline may ask for partial motion (easing to rest)
 
-    def __init__(self, crop_size: int = 256, flow_size: int = 128, preset: str = "medium",
-                 clock=time.monotonic) -> None:
+    def __init__(
+        self, crop_size: int = 256, flow_size: int = 128, preset: str = "medium", clock=time.monotonic
+    ) -> None:
         self.crop_size = crop_size
         self.flow_size = flow_size
         self.dis = cv2.DISOpticalFlow_create(PRESETS[preset])
@@ -106,8 +107,10 @@ class FlowBackend(MotionBackend):
         cx, cy, side = geometry.box_in_crop(f)
         # Eyes, brows and mouth: where expression flow is trusted even when it brings new
         # pixels (the face's edges, where hair crosses, get no such floor).
-        eyes = [geometry.ellipse_mask(f, (ex, ey - 0.03 * side), (0.15 * side, 0.12 * side), 0.5)
-                for ex, ey in geometry.eye_centres(f)]
+        eyes = [
+            geometry.ellipse_mask(f, (ex, ey - 0.03 * side), (0.15 * side, 0.12 * side), 0.5)
+            for ex, ey in geometry.eye_centres(f)
+        ]
         self.features = np.maximum.reduce(eyes + [geometry.mouth_zone(f)]).astype(np.float32)
         # Per eye: where to look for a closing lid, and the backward field that lowers the
         # painted upper lid over the eye (a pixel below the lid samples from above).
@@ -177,7 +180,9 @@ class FlowBackend(MotionBackend):
         # darkened and warmed (the inside of a mouth is a dark red whatever the lips are).
         zone = geometry.mouth_zone(n)[..., None]
         lip = (source.astype(np.float32) * zone).sum((0, 1)) / zone.sum()
-        self._interior = np.clip(lip * np.array([0.42, 0.22, 0.22]) + np.array([18, 4, 4]), 0, 255).astype(np.float32)
+        self._interior = np.clip(lip * np.array([0.42, 0.22, 0.22]) + np.array([18, 4, 4]), 0, 255).astype(
+            np.float32
+        )
         self._field = None
         self._open = None
 
@@ -211,8 +216,9 @@ class FlowBackend(MotionBackend):
         self._prev_flow = flow
         # How well does the flow explain the current frame? (photometric error in the face)
         maps = self._fgrid + flow
-        warped_ref = cv2.remap(self.reference, maps[..., 0], maps[..., 1], cv2.INTER_LINEAR,
-                               borderMode=cv2.BORDER_REPLICATE)
+        warped_ref = cv2.remap(
+            self.reference, maps[..., 0], maps[..., 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+        )
         err = float((np.abs(warped_ref - cur) * self.face_mask).sum() / self.face_mask.sum())
         # Where the flow explains the image well, trust it; elsewhere (hair crossing the face,
         # a hand, a reflection) its vectors are noise and must not tear the portrait.
@@ -242,7 +248,9 @@ class FlowBackend(MotionBackend):
         d_shift = np.clip(shift * TRANSLATION_GAIN, -MAX_SHIFT * f, MAX_SHIFT * f)
         shown = _similarity(d_scale, d_angle, d_shift, self._centre)
         self.last_global = (scale, float(np.rad2deg(angle)), float(shift[0] / f), float(shift[1] / f))
-        shown_field = self._fgrid @ shown[:, :2].T.astype(np.float32) + shown[:, 2].astype(np.float32) - self._fgrid
+        shown_field = (
+            self._fgrid @ shown[:, :2].T.astype(np.float32) + shown[:, 2].astype(np.float32) - self._fgrid
+        )
         field = shown_field * self.head_mask[..., None] + residual * self.face_mask[..., None]
         # Confidence: poor photometric fit, or a head turned beyond what a 2D warp can carry.
         conf = 1.0
@@ -266,7 +274,9 @@ class FlowBackend(MotionBackend):
         opening = new * float(np.clip((area - 0.04) / 0.06, 0, 1))
         # Place it in output coordinates: output x -> reference (shown) -> current (m^-1).
         out_to_cur = _compose(inv, shown)
-        opening_out = cv2.warpAffine(opening, out_to_cur, (f, f), flags=cv2.WARP_INVERSE_MAP | cv2.INTER_LINEAR)
+        opening_out = cv2.warpAffine(
+            opening, out_to_cur, (f, f), flags=cv2.WARP_INVERSE_MAP | cv2.INTER_LINEAR
+        )
         self._shade = cv2.warpAffine(cur, out_to_cur, (f, f), flags=cv2.WARP_INVERSE_MAP | cv2.INTER_LINEAR)
         # Drop the jaw by part of the opening's height, so the painted lips part around the
         # interior instead of the interior being painted over closed lips.
@@ -280,10 +290,13 @@ class FlowBackend(MotionBackend):
         # warped neutral. Each eye's share lowers its painted lid (a wink stays a wink).
         # Only skin over what was dark: wide-open eyes also brighten the zone (more white
         # of the eye), but with sclera, far brighter than skin, over what was skin.
-        brighter = (np.clip(cur - warped_ref - 0.5, 0, 3) * np.clip((1.0 - cur) / 0.4, 0, 1)
-                    * np.clip((-0.2 - warped_ref) / 0.4, 0, 1))
+        brighter = (
+            np.clip(cur - warped_ref - 0.5, 0, 3)
+            * np.clip((1.0 - cur) / 0.4, 0, 1)
+            * np.clip((-0.2 - warped_ref) / 0.4, 0, 1)
+        )
         self.eye_closure = []
-        for zone, lid in zip(self._eye_zones, self._lids):
+        for zone, lid in zip(self._eye_zones, self._lids, strict=True):
             score = float((brighter * zone).sum() / zone.sum())
             closure = float(np.clip((score - 0.12) / 0.25, 0, 1))
             self.eye_closure.append(closure)
@@ -318,7 +331,9 @@ class FlowBackend(MotionBackend):
     def warp_by_field(self, field: np.ndarray) -> np.ndarray:
         """The source moved by a backward displacement given at crop size (idle motion)."""
         f = self.flow_size
-        small = cv2.resize(field.astype(np.float32), (f, f), interpolation=cv2.INTER_AREA) * np.float32(f / self.crop_size)
+        small = cv2.resize(field.astype(np.float32), (f, f), interpolation=cv2.INTER_AREA) * np.float32(
+            f / self.crop_size
+        )
         return self.render(small, None)
 
     def render(self, field: np.ndarray, opening: np.ndarray | None) -> np.ndarray:
@@ -327,8 +342,13 @@ class FlowBackend(MotionBackend):
         k = n / f
         big = cv2.resize(field.astype(np.float32), (n, n), interpolation=cv2.INTER_LINEAR) * np.float32(k)
         big *= self._support[..., None]  # exactly zero outside the head: background untouched
-        out = cv2.remap(self.source, self._grid[0] + big[..., 0], self._grid[1] + big[..., 1],
-                        cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+        out = cv2.remap(
+            self.source,
+            self._grid[0] + big[..., 0],
+            self._grid[1] + big[..., 1],
+            cv2.INTER_LINEAR,
+            borderMode=cv2.BORDER_REFLECT,
+        )
         if opening is not None and float(opening.max()) > 0.05:
             a = cv2.resize(np.clip(opening * 1.6, 0, 1), (n, n), interpolation=cv2.INTER_LINEAR)[..., None]
             shade = cv2.resize(self._shade, (n, n), interpolation=cv2.INTER_LINEAR)

@@ -32,8 +32,9 @@ def crop_matrix(cx: float, cy: float, box_side: float, size: int, angle_deg: flo
     ca, sa = np.cos(a) * s, np.sin(a) * s
     # crop centre sits at the box centre shifted up
     ccx, ccy = cx, cy + CROP_SHIFT_Y * box_side
-    return np.array([[ca, sa, size / 2 - ca * ccx - sa * ccy],
-                     [-sa, ca, size / 2 + sa * ccx - ca * ccy]], np.float32)
+    return np.array(
+        [[ca, sa, size / 2 - ca * ccx - sa * ccy], [-sa, ca, size / 2 + sa * ccx - ca * ccy]], np.float32
+    )
 
 
 def cut(image: np.ndarray, cx: float, cy: float, box_side: float, size: int) -> np.ndarray:
@@ -41,7 +42,9 @@ def cut(image: np.ndarray, cx: float, cy: float, box_side: float, size: int) -> 
     return cv2.warpAffine(image, m, (size, size), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
 
-def ellipse_mask(size: int, centre: tuple[float, float], axes: tuple[float, float], feather: float) -> np.ndarray:
+def ellipse_mask(
+    size: int, centre: tuple[float, float], axes: tuple[float, float], feather: float
+) -> np.ndarray:
     """1 inside the ellipse, falling smoothly to 0 over `feather` (fraction of the axes)."""
     yy, xx = np.mgrid[0:size, 0:size].astype(np.float32)
     r = np.sqrt(((xx - centre[0]) / axes[0]) ** 2 + ((yy - centre[1]) / axes[1]) ** 2)

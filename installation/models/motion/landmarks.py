@@ -35,7 +35,12 @@ def _weights_path(models_dir: Path) -> Path | None:
 def border_points(size: int, per_side: int = 4) -> np.ndarray:
     """Fixed anchors on the crop's edge: the warp fades to nothing there."""
     t = np.linspace(0, size - 1, per_side + 1)
-    pts = [(x, 0) for x in t] + [(x, size - 1) for x in t] + [(0, y) for y in t[1:-1]] + [(size - 1, y) for y in t[1:-1]]
+    pts = (
+        [(x, 0) for x in t]
+        + [(x, size - 1) for x in t]
+        + [(0, y) for y in t[1:-1]]
+        + [(size - 1, y) for y in t[1:-1]]
+    )
     return np.array(pts, np.float32)
 
 
@@ -45,7 +50,9 @@ def triangulate(points: np.ndarray, size: int) -> np.ndarray:
     for p in points:
         subdiv.insert((float(np.clip(p[0], 0, size - 1)), float(np.clip(p[1], 0, size - 1))))
     tris = []
-    lookup = {(round(float(p[0]), 3), round(float(p[1]), 3)): i for i, p in enumerate(np.clip(points, 0, size - 1))}
+    lookup = {
+        (round(float(p[0]), 3), round(float(p[1]), 3)): i for i, p in enumerate(np.clip(points, 0, size - 1))
+    }
     for x1, y1, x2, y2, x3, y3 in subdiv.getTriangleList():
         idx = [lookup.get((round(x, 3), round(y, 3))) for x, y in ((x1, y1), (x2, y2), (x3, y3))]
         if None not in idx:
@@ -53,8 +60,9 @@ def triangulate(points: np.ndarray, size: int) -> np.ndarray:
     return np.array(tris, np.int32)
 
 
-def piecewise_affine_warp(image: np.ndarray, src_pts: np.ndarray, dst_pts: np.ndarray,
-                          triangles: np.ndarray) -> np.ndarray:
+def piecewise_affine_warp(
+    image: np.ndarray, src_pts: np.ndarray, dst_pts: np.ndarray, triangles: np.ndarray
+) -> np.ndarray:
     """Move the image so each point src_pts[i] lands on dst_pts[i], one affine per triangle."""
     out = image.copy()
     h, w = image.shape[:2]
@@ -65,8 +73,13 @@ def piecewise_affine_warp(image: np.ndarray, src_pts: np.ndarray, dst_pts: np.nd
         if x1 <= x0 or y1 <= y0:
             continue
         m = cv2.getAffineTransform((d - [x0, y0]).astype(np.float32), s)  # dst-local -> src (inverse mapping)
-        patch = cv2.warpAffine(image, m, (x1 - x0, y1 - y0), flags=cv2.WARP_INVERSE_MAP | cv2.INTER_LINEAR,
-                               borderMode=cv2.BORDER_REFLECT)
+        patch = cv2.warpAffine(
+            image,
+            m,
+            (x1 - x0, y1 - y0),
+            flags=cv2.WARP_INVERSE_MAP | cv2.INTER_LINEAR,
+            borderMode=cv2.BORDER_REFLECT,
+        )
         mask = np.zeros((y1 - y0, x1 - x0), np.uint8)
         cv2.fillConvexPoly(mask, np.round(d - [x0, y0]).astype(np.int32), 1, lineType=cv2.LINE_8)
         region = out[y0:y1, x0:x1]
@@ -85,8 +98,11 @@ class LandmarkBackend(MotionBackend):
         if importlib.util.find_spec("face_alignment") is None:
             result = Availability(False, "face-alignment is not installed (pip install face-alignment)")
         elif _weights_path(Path(models_dir)) is None:
-            result = Availability(False, f"face-alignment weights {FAN_WEIGHTS} not found in {models_dir} "
-                                         "or $TORCH_HOME/hub/checkpoints (nothing is downloaded at run time)")
+            result = Availability(
+                False,
+                f"face-alignment weights {FAN_WEIGHTS} not found in {models_dir} "
+                "or $TORCH_HOME/hub/checkpoints (nothing is downloaded at run time)",
+            )
         else:
             result = Availability(True, "face-alignment and its weights are present")
         if not result.ok and not cls._warned:
@@ -108,7 +124,9 @@ class LandmarkBackend(MotionBackend):
                 raise RuntimeError(self.availability(self.models_dir).reason)
             os.environ.setdefault("TORCH_HOME", str(path.parent.parent.parent))
             kind = getattr(face_alignment.LandmarksType, "TWO_D", None) or face_alignment.LandmarksType._2D
-            self._fa = face_alignment.FaceAlignment(kind, device="cpu", face_detector="folder", flip_input=False)
+            self._fa = face_alignment.FaceAlignment(
+                kind, device="cpu", face_detector="folder", flip_input=False
+            )
         return self._fa
 
     def landmarks(self, crop: np.ndarray) -> np.ndarray | None:
@@ -136,5 +154,6 @@ class LandmarkBackend(MotionBackend):
             return self.source.copy()
         moved = self._src_lm + (lm - self._ref_lm)
         border = border_points(self.crop_size)
-        return piecewise_affine_warp(self.source, np.vstack([self._src_lm, border]),
-                                     np.vstack([moved, border]), self._tris)
+        return piecewise_affine_warp(
+            self.source, np.vstack([self._src_lm, border]), np.vstack([moved, border]), self._tris
+        )

@@ -53,8 +53,13 @@ class AnimatedFrame:
 
 
 class PortraitAnimator:
-    def __init__(self, backend: MotionBackend, portrait: np.ndarray, face: FaceBox | None = None,
-                 tracker: FaceTracker | None = None) -> None:
+    def __init__(
+        self,
+        backend: MotionBackend,
+        portrait: np.ndarray,
+        face: FaceBox | None = None,
+        tracker: FaceTracker | None = None,
+    ) -> None:
         if portrait.ndim != 3 or portrait.shape[2] != 3:
             raise PortraitError("the portrait must be an RGB image")
         self.backend = backend
@@ -91,15 +96,24 @@ class PortraitAnimator:
         # portrait-region pixel -> crop pixel
         shift = np.array([[1, 0, x0], [0, 1, y0], [0, 0, 1]], np.float32)
         self._region_to_crop = (np.vstack([m, [0, 0, 1]]) @ shift)[:2].astype(np.float32)
-        mask = cv2.warpAffine(geometry.paste_mask(n), self._region_to_crop, (x1 - x0, y1 - y0),
-                              flags=cv2.WARP_INVERSE_MAP | cv2.INTER_LINEAR)
+        mask = cv2.warpAffine(
+            geometry.paste_mask(n),
+            self._region_to_crop,
+            (x1 - x0, y1 - y0),
+            flags=cv2.WARP_INVERSE_MAP | cv2.INTER_LINEAR,
+        )
         self._paste_alpha = mask[..., None].astype(np.float32)
 
     def paste(self, crop: np.ndarray) -> np.ndarray:
         """The whole portrait with `crop` blended in over the head."""
         x0, y0, x1, y1 = self._region
-        warped = cv2.warpAffine(crop, self._region_to_crop, (x1 - x0, y1 - y0),
-                                flags=cv2.WARP_INVERSE_MAP | cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        warped = cv2.warpAffine(
+            crop,
+            self._region_to_crop,
+            (x1 - x0, y1 - y0),
+            flags=cv2.WARP_INVERSE_MAP | cv2.INTER_LINEAR,
+            borderMode=cv2.BORDER_REPLICATE,
+        )
         out = self.portrait.copy()
         base = out[y0:y1, x0:x1].astype(np.float32)
         a = self._paste_alpha
@@ -167,7 +181,9 @@ class PortraitAnimator:
         yy, xx = np.mgrid[0:n, 0:n].astype(np.float32)
         c = n / 2
         breath = 0.006 * math.sin(2 * math.pi * t / 4.6)
-        sway = math.radians(1.6) * math.sin(2 * math.pi * t / 9.1) + math.radians(0.6) * math.sin(2 * math.pi * t / 3.7)
+        sway = math.radians(1.6) * math.sin(2 * math.pi * t / 9.1) + math.radians(0.6) * math.sin(
+            2 * math.pi * t / 3.7
+        )
         s = 1 + breath
         ca, sa = math.cos(sway) / s, math.sin(sway) / s
         dx = ca * (xx - c) - sa * (yy - c) + c - xx
@@ -204,8 +220,9 @@ class PortraitAnimator:
             # it is: exact, and no flow to estimate.
             return direct(f)
         yy, xx = np.mgrid[0:n, 0:n].astype(np.float32)
-        driver = cv2.remap(self.source_crop, xx + f[..., 0], yy + f[..., 1], cv2.INTER_LINEAR,
-                           borderMode=cv2.BORDER_REFLECT)
+        driver = cv2.remap(
+            self.source_crop, xx + f[..., 0], yy + f[..., 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT
+        )
         return self.backend.animate(driver)
 
     def idle(self, t: float) -> np.ndarray:
@@ -221,8 +238,14 @@ class AnimatorWorker:
     are logged once and the worker keeps publishing the still portrait.
     """
 
-    def __init__(self, animator: PortraitAnimator, camera: Any | None, idle_fps: float = 30.0,
-                 clock=time.monotonic, mirror: bool = False) -> None:
+    def __init__(
+        self,
+        animator: PortraitAnimator,
+        camera: Any | None,
+        idle_fps: float = 30.0,
+        clock=time.monotonic,
+        mirror: bool = False,
+    ) -> None:
         self.animator = animator
         # mirror: flip camera frames before anything else, so the portrait answers like a
         # looking-glass (the visitor tilts to their right, the portrait tilts to the
@@ -271,7 +294,9 @@ class AnimatorWorker:
         self.mode = "idle"
         self.animator.end_visit()
 
-    def _publish(self, image: np.ndarray, camera_t: float | None, obs: FaceObservation | None, mode: str) -> None:
+    def _publish(
+        self, image: np.ndarray, camera_t: float | None, obs: FaceObservation | None, mode: str
+    ) -> None:
         r = AnimatedFrame(image, camera_t, time.monotonic(), obs, mode)
         with self._lock:
             self._result = r
