@@ -260,6 +260,7 @@ class AnimatorWorker:
         self._stop = threading.Event()
         self._calibrate = threading.Event()
         self.calibrated = threading.Event()
+        self._end_visit = threading.Event()
         self._thread: threading.Thread | None = None
         self._t0 = clock()
         self.frames = 0
@@ -291,8 +292,11 @@ class AnimatorWorker:
         self._calibrate.set()
 
     def go_idle(self) -> None:
+        """Back to attract mode. The visit's state is reset on the worker's own thread (the
+        tracker may be mid-frame there)."""
         self.mode = "idle"
-        self.animator.end_visit()
+        self._calibrate.clear()
+        self._end_visit.set()
 
     def _publish(
         self, image: np.ndarray, camera_t: float | None, obs: FaceObservation | None, mode: str
@@ -311,6 +315,9 @@ class AnimatorWorker:
         run the pipeline, publish. The thread calls it in a loop; a caller that wants
         lock-step determinism (tests, offline renders) calls it itself without start()."""
         try:
+            if self._end_visit.is_set():
+                self._end_visit.clear()
+                self.animator.end_visit()
             frame = None
             live_camera = self.camera is not None and getattr(self.camera, "state", "live") == "live"
             if live_camera and block:
