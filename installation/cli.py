@@ -30,6 +30,12 @@ def _load(path: str) -> Show | None:
         return None
 
 
+def _empty_show(path: Path) -> Show:
+    from .config.show import ShowConfig
+
+    return Show(path=path.resolve(), config=ShowConfig())
+
+
 def _size(text: str) -> tuple[int, int]:
     try:
         width, height = (int(v) for v in text.lower().split("x"))
@@ -52,8 +58,13 @@ def cmd_run(args: argparse.Namespace) -> int:
         # last version that loaded, and keep saying what is wrong.
         show = recall(Path(args.show))
         if show is None:
-            return 2
-        print("Playing the last good version of the show until the errors above are fixed.", file=sys.stderr)
+            # Nothing valid to play: the safe card, never an exit into a restart loop
+            # that leaves the screen dark. The file watcher reloads once it is fixed.
+            show = _empty_show(Path(args.show))
+            print("Playing the safe card until the show file is fixed.", file=sys.stderr)
+        else:
+            print("Playing the last good version of the show until the errors above are fixed.",
+                  file=sys.stderr)
     else:
         remember(show)
     logging.getLogger().setLevel(getattr(logging, show.config.logging.level.upper()))

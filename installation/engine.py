@@ -91,6 +91,7 @@ class Engine:
         self.paused = False
         self.blackout = False
         self.dark_reason: str | None = None  # "closed" outside opening hours, set by the schedule
+        self._suspended = False
         self.running = True
         self.started = clock.now()
         self.frames = 0
@@ -106,7 +107,7 @@ class Engine:
             raise_faults=raise_faults,
         )
         for problem in show.problems:
-            self._record_error("config", str(problem), severity=problem.severity)
+            self.record_error("config", str(problem), severity=problem.severity)
 
     # -- wiring ------------------------------------------------------------------
     def _context_for(self, scene_id: str) -> SceneContext:
@@ -140,10 +141,11 @@ class Engine:
         self.emit("scene", scene_id)
 
     def _on_fault(self, scene_id: str, phase: str, message: str) -> None:
-        self._record_error(scene_id, f"{phase}: {message}")
+        self.record_error(scene_id, f"{phase}: {message}")
         self.emit("error", scene_id, message)
 
-    def _record_error(self, where: str, message: str, severity: str = "error") -> None:
+    def record_error(self, where: str, message: str, severity: str = "error") -> None:
+        """Remember a problem for /bayard/status and the operator overlay."""
         self.errors.append({"time": round(self.clock.wall(), 3), "where": where, "message": message,
                             "severity": severity})
 
@@ -157,7 +159,13 @@ class Engine:
         dt = min(raw_dt, MAX_STEP_S)
         for command in self.queue.drain():
             self.dispatch(command)
-        if self.sequencer.current is None:
+        if self.dark_reason and not self._suspended:
+            # Closed: release scenes (camera, model workers) rather than run them unseen.
+            self.sequencer.suspend()
+            self._suspended = True
+        elif not self.dark_reason and self._suspended:
+            self._suspended = False
+        if self.sequencer.current is None and not self._suspended:
             self.sequencer.start()
         if not self.paused and not self.dark_reason:
             self.sequencer.update(dt)
@@ -253,12 +261,12 @@ class Engine:
             new_show = load_show(self.show.path)
         except ShowError as exc:
             for problem in exc.problems:
-                self._record_error("reload", str(problem))
+                self.record_error("reload", str(problem))
                 self.emit("error", "reload", str(problem))
             log.error("reload refused, the show keeps playing the last good version:\n%s", exc)
             return False
         for problem in new_show.problems:
-            self._record_error("reload", str(problem), severity=problem.severity)
+            self.record_error("reload", str(problem), severity=problem.severity)
             if problem.severity == "error":
                 self.emit("error", "reload", str(problem))
         self.sequencer.pending_show = new_show
@@ -274,6 +282,9 @@ class Engine:
         return True
 
     def screenshot(self, folder: Path | None = None) -> Path:
+        configured = self.show.config.osc.screenshots
+        if folder is None and configured:
+            folder = Path(configured) if Path(configured).is_absolute() else self.show.root / configured
         folder = folder or (self.show.state_dir / "screenshots")
         folder.mkdir(parents=True, exist_ok=True)
         stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime(self.clock.wall()))

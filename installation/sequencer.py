@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Callable
 import pygame
 
 from .commands import Command
+from .inputs.osc.pattern import scene_matches
 from .config.common import SceneConfig, Transition
 from .scenes.base import SCENE_KINDS, Scene, SceneContext
 
@@ -113,6 +114,7 @@ class Sequencer:
         self.transition = Transition(kind="cut", duration=0.0)
         self.transition_t = 0.0
         self._safe: SafeCard | None = None
+        self.resume_index = 0
         self._buffers: dict[int, pygame.Surface] = {}
         self.size = show.config.display.size
 
@@ -188,7 +190,16 @@ class Sequencer:
 
     # -- moving through the playlist --------------------------------------------
     def start(self) -> None:
-        self.goto_index(0, Transition(kind="cut", duration=0.0))
+        self.goto_index(self.resume_index, Transition(kind="cut", duration=0.0))
+
+    def suspend(self) -> None:
+        """Exit every scene (closed hours): cameras, workers and models are released.
+        `start()` later resumes at the scene that was showing."""
+        if self.current is not None and self.current.index >= 0:
+            self.resume_index = self.current.index
+        for slot in (self.upcoming, self.outgoing, self.current):
+            self._drop(slot)
+        self.upcoming = self.outgoing = self.current = None
 
     def goto_index(self, index: int, transition: Transition | None = None, step: int = 1) -> None:
         if self.pending_show is not None:
@@ -258,6 +269,14 @@ class Sequencer:
         if target is None or target == self.current.index:
             return
         self.upcoming = self._build(target)
+
+    def hold_safe(self, reason: str) -> None:
+        """Play only the safe card until the show is reloaded (crash-loop safe mode): an
+        empty playlist cannot fail in a scene. A later reload brings the full show back."""
+        import dataclasses
+
+        self.show = dataclasses.replace(self.show, scenes={}, scene_files={})
+        self._enter_safe(reason)
 
     def _enter_safe(self, why: str) -> None:
         log.error("safe mode: %s; the safe card plays and scenes are retried as their back-off ends", why)
@@ -336,7 +355,11 @@ class Sequencer:
                 self._drop(self.outgoing)
                 self.outgoing = None
         if current.scene is self._safe:
-            if self.show.playlist and self._next_playable(0, 1) is not None and current.elapsed > 5.0:
+            # Leave safe mode once something can play again (a fixed show was reloaded,
+            # or a faulted scene's back-off ended).
+            candidate = self.pending_show or self.show
+            if candidate.playlist and current.elapsed > 5.0 and (
+                    self.pending_show is not None or self._next_playable(0, 1) is not None):
                 self.goto_index(0)
             return
         if self.current is current and current.scene is not None and self._should_advance(current):
@@ -357,7 +380,7 @@ class Sequencer:
         current = self.current
         if current is None or current.scene is None:
             return False
-        if command.scene is not None and command.scene != current.scene_id:
+        if command.scene is not None and not scene_matches(command.scene, current.scene_id):
             return False
         return bool(self._guarded(current.scene_id, "handle", lambda: current.scene.handle(command), default=False))
 

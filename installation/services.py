@@ -16,6 +16,7 @@ log = logging.getLogger("bayard.services")
 # Modules that may offer `add_commands(subparsers)`; missing ones are skipped.
 ROOM_CLIS = (
     "installation.runtime.cli",
+    "installation.models.motion.fomm.cli",
     "installation.models.motion.cli",
     "installation.models.detector.cli",
     "installation.models.generator.cli",
@@ -34,7 +35,28 @@ def add_room_commands(subparsers: Any) -> None:
 
 
 def attach_services(engine: Any, presenter: Any) -> None:
-    """Start the optional rooms for a live show."""
+    """Start the optional rooms for a live show. Each attach is idempotent and
+    failure-contained: a room that cannot start is reported, the show plays on."""
+    from .inputs.osc.service import attach as attach_osc
+    from .inputs.touch import attach as attach_touch
+    from .overlay import attach as attach_overlay
+
+    from .runtime.service import attach as attach_runtime
+
+    show = engine.show.config
+    _attach("runtime", attach_runtime, engine, presenter)
+    _attach("osc", attach_osc, engine, presenter)
+    if show.inputs.touch:
+        _attach("touch", attach_touch, engine, presenter)
+    _attach("overlay", attach_overlay, engine, presenter)
+
+
+def _attach(name: str, attach: Any, engine: Any, presenter: Any) -> None:
+    try:
+        attach(engine, presenter)
+    except Exception as exc:  # one room failing to start must not stop the show
+        log.exception("%s could not start; the show plays on without it", name)
+        engine.record_error(name, f"could not start: {exc}")
 
 
 def describe_models(show: Any) -> list[str]:

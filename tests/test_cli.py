@@ -119,3 +119,13 @@ def test_broken_show_file_at_start_plays_the_last_good_version(tmp_path):
                             env={**os.environ, **env})
     assert result.returncode == 0, result.stderr
     assert "TOML syntax" in result.stderr and "last good version" in result.stderr
+
+
+def test_broken_show_file_and_no_last_good_plays_the_safe_card(tmp_path):
+    path = tmp_path / "install.toml"
+    path.write_text("[show\n")
+    result = subprocess.run([sys.executable, "-m", "installation", "run", "--headless", "--seconds", "1",
+                             "--show", str(path)], cwd=tmp_path, capture_output=True, text=True, timeout=60,
+                            env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert result.returncode == 0, result.stderr
+    assert "TOML syntax" in result.stderr and "safe card" in result.stderr

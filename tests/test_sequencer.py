@@ -202,3 +202,29 @@ def test_screenshot_writes_png(tmp_path):
         assert address == "/bayard/screenshot"
         image = pygame.image.load(path)
         assert image.get_size() == (320, 180)
+
+
+def test_closed_hours_release_scenes_and_resume_where_they_were(tmp_path):
+    from .probe import ProbeScene
+
+    with run_test(three(tmp_path), fps=20) as pilot:
+        pilot.command("goto", "b")
+        ProbeScene.log_of_calls.clear()
+        pilot.engine.dark_reason = "closed"
+        pilot.advance(1.0)
+        assert pilot.engine.sequencer.current is None  # b was exited: nothing runs unseen
+        assert colour_at_centre(pilot) == (0, 0, 0)
+        assert not any(phase == "update" for _, phase in ProbeScene.log_of_calls[-5:])
+        pilot.engine.dark_reason = None
+        pilot.advance(0.2)
+        assert pilot.scene_id == "b"
+
+
+def test_hold_safe_then_reload_brings_the_show_back(tmp_path):
+    with run_test(three(tmp_path), fps=10) as pilot:
+        pilot.engine.sequencer.hold_safe("test")
+        pilot.advance(6)
+        assert pilot.scene_id == "safe-mode"  # held: no scenes to go back to
+        pilot.command("reload")
+        pilot.advance(6)
+        assert pilot.scene_id in ("a", "b", "c")

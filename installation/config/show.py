@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import Field, field_validator
 
+from ..inputs.osc.config import OscConfig
+from ..runtime.hours import OpeningHoursConfig
+from ..runtime.service import RuntimeConfig
 from .common import Strict, Transition
 
 
@@ -89,5 +92,8 @@ class ShowConfig(Strict):
     models: ModelsSection = Field(default_factory=ModelsSection, description="model backends and weights")
     logging: LoggingSection = Field(default_factory=LoggingSection, description="logs")
     # Filled in by their own rooms (gallery control, unattended operation).
-    osc: dict[str, Any] = Field(default_factory=dict, description="OSC remote control (see docs/osc.md)")
-    hours: dict[str, Any] = Field(default_factory=dict, description="opening hours (see docs/deploy.md)")
+    osc: OscConfig = Field(default_factory=OscConfig, description="OSC remote control (see docs/osc.md)")
+    hours: OpeningHoursConfig = Field(default_factory=OpeningHoursConfig,
+                                      description="opening hours (see docs/deploy.md)")
+    runtime: RuntimeConfig = Field(default_factory=RuntimeConfig,
+                                   description="unattended operation: watchdog, reload, metrics, logs")

@@ -19,6 +19,7 @@ KEYMAP: dict[int, tuple[str, tuple]] = {
     pygame.K_s: ("screenshot", ()),
     pygame.K_o: ("overlay", (1,)),
     pygame.K_F1: ("overlay", (1,)),
+    pygame.K_ESCAPE: ("overlay", (0,)),
 }
 DIGITS = {getattr(pygame, f"K_{d}"): d for d in range(1, 10)}
 
@@ -31,6 +32,7 @@ KEY_HELP = [
     ("R", "reload the show files now"),
     ("S", "save a screenshot"),
     ("O / F1", "open the operator overlay"),
+    ("Escape", "close the operator overlay"),
     ("Ctrl+Q", "quit (the service manager restarts the show)"),
 ]
 

@@ -1,6 +1,6 @@
 """Scene kinds. Importing this package registers every kind that ships with Bayard."""
 
-from . import photograph, title  # noqa: F401  (imported for their registration)
+from . import photograph, quiz, title  # noqa: F401  (imported for their registration)
 from .base import SCENE_KINDS, Scene, SceneContext, register_scene
 
 __all__ = ["SCENE_KINDS", "Scene", "SceneContext", "register_scene"]

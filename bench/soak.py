@@ -1,0 +1,303 @@
+"""Soak: a day of show time on an accelerated clock, with visitors, a technician and an artist.
+
+    python bench/soak.py                      # 24 h of show time, 100 scene-file edits
+    python bench/soak.py --hours 2 --edits 10 # a quick look
+
+Plays a small show headless through the engine harness with a FakeClock, at a low
+simulated frame rate so a day takes minutes. Along the way: random touches, random
+technician commands (next, prev, goto, pause/resume, blackout on/off, status, opening
+hours overrides), 100 scene-file edits of which half are invalid (half-saved TOML,
+unknown keys, wrong types, a deleted and a renamed file), and opening hours that close
+the show at night. Every frame is checked.
+
+Prints: crashes (exceptions escaping a frame), black frames while neither blackout nor
+closed hours asked for black, resident memory growth after warm-up, open file
+descriptors, and how many reloads were taken or refused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import random
+import shutil
+import sys
+import tempfile
+import textwrap
+import time
+import traceback
+from pathlib import Path
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import numpy as np  # noqa: E402
+import pygame  # noqa: E402
+
+from installation.commands import Command  # noqa: E402
+from installation.harness import run_test  # noqa: E402
+from installation.runtime.metrics import open_fds, rss_bytes  # noqa: E402
+from installation.runtime.service import RuntimeConfig, attach  # noqa: E402
+
+# Open 14 h a day, starting the run half an hour before opening: a day of mostly show,
+# with the evening closing, the night and the morning opening all crossed once.
+OPEN_HOURS = "08:00-22:00"
+START_LOCAL = (7, 30)
+BLACK_LEVEL = 8  # a frame whose brightest pixel is below this reads as black on a screen
+WARM_UP_H = 2.0
+
+SHOW = """
+[show]
+title = "Soak"
+playlist = ["intro", "drowned", "quote", "credits", "missing"]
+
+[display]
+size = [320, 180]
+fullscreen = false
+
+[transitions]
+default = {{ kind = "crossfade", duration = 1.0 }}
+
+[hours]
+enabled = true
+timezone = "Europe/Paris"
+{days}
+"""
+
+
+def title(scene_id: str, heading: str, background: str, duration: float = 20) -> str:
+    return textwrap.dedent(f"""
+        type = "title"
+        id = "{scene_id}"
+        heading = "{heading}"
+        subheading = "a soak test"
+        background = "{background}"
+        duration = {duration}
+        """).lstrip()
+
+
+def photograph(scene_id: str, image: str) -> str:
+    return textwrap.dedent(f"""
+        type = "photograph"
+        id = "{scene_id}"
+        duration = 25
+        image = "{image}"
+        """).lstrip()
+
+
+def write_show(root: Path) -> Path:
+    (root / "scenes").mkdir(parents=True)
+    (root / "content").mkdir()
+    days = "\n".join(f'{d} = ["{OPEN_HOURS}"]' for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
+    (root / "install.toml").write_text(SHOW.format(days=days))
+    (root / "scenes/intro.toml").write_text(title("intro", "Bayard", "#302418"))
+    (root / "scenes/quote.toml").write_text(title("quote", "Staged, synthetic, real", "#18202c"))
+    (root / "scenes/credits.toml").write_text(title("credits", "Credits", "#202020", 15))
+    (root / "scenes/drowned.toml").write_text(photograph("drowned", "bayard/drowned-man.jpg"))  # not installed
+    (root / "scenes/missing.toml").write_text(title("missing", "Last", "#283018"))
+    return root / "install.toml"
+
+
+# -- the artist's edits: half valid, half not ---------------------------------------
+def valid_edit(scenes: Path, rng: random.Random, n: int) -> str:
+    scene = rng.choice(["intro", "quote", "credits"])
+    colour = f"#{rng.randrange(0x20, 0x60):02x}{rng.randrange(0x20, 0x60):02x}{rng.randrange(0x20, 0x60):02x}"
+    (scenes / f"{scene}.toml").write_text(title(scene, f"Edit {n}", colour, rng.choice([8, 15, 30])))
+    for name, text in (("missing", title("missing", "Last", "#283018")),):
+        if not (scenes / f"{name}.toml").exists():
+            (scenes / f"{name}.toml").write_text(text)  # restore a deleted file
+    return f"valid: {scene}"
+
+
+def invalid_edit(scenes: Path, rng: random.Random, n: int) -> str:
+    kind = rng.choice(["half", "unknown-key", "wrong-type", "delete", "rename", "garbage"])
+    target = scenes / "quote.toml"
+    if kind == "half":
+        text = title("quote", f"Half {n}", "#18202c")
+        target.write_text(text[: rng.randrange(5, len(text) - 5)])
+    elif kind == "unknown-key":
+        target.write_text(title("quote", "Typo", "#18202c") + "headng = 'x'\n")
+    elif kind == "wrong-type":
+        target.write_text(title("quote", "Bad", "#18202c").replace("duration = 20", 'duration = "long"'))
+    elif kind == "delete":
+        (scenes / "missing.toml").unlink(missing_ok=True)
+    elif kind == "rename":
+        if (scenes / "missing.toml").exists():
+            (scenes / "missing.toml").rename(scenes / "missing.toml.bak")
+    else:
+        target.write_bytes(bytes(rng.randrange(256) for _ in range(64)))
+    return f"invalid: {kind}"
+
+
+def restore(scenes: Path) -> None:
+    """After an invalid edit, the artist fixes it some time later."""
+    (scenes / "quote.toml").write_text(title("quote", "Staged, synthetic, real", "#18202c"))
+    backup = scenes / "missing.toml.bak"
+    if backup.exists():
+        backup.rename(scenes / "missing.toml")
+    if not (scenes / "missing.toml").exists():
+        (scenes / "missing.toml").write_text(title("missing", "Last", "#283018"))
+
+
+# -- the run ----------------------------------------------------------------------
+def soak(hours: float = 24.0, fps: float = 4.0, edits: int = 100, seed: int = 1,
+         folder: Path | None = None, progress: bool = False) -> dict:
+    rng = random.Random(seed)
+    own = folder is None
+    root = Path(tempfile.mkdtemp(prefix="bayard-soak-")) if own else folder
+    logging.getLogger().setLevel(logging.WARNING)
+    show = write_show(root)
+    scenes = root / "scenes"
+    env = {"STATE_DIRECTORY": str(root / "state"), "LOGS_DIRECTORY": str(root / "logs")}
+    frames_total = int(hours * 3600 * fps)
+    edit_frames = sorted(rng.sample(range(int(frames_total * 0.02), frames_total), edits)) if edits else []
+    result = {"hours": hours, "fps": fps, "frames": 0, "crashes": 0, "black_frames": 0, "dark_frames": 0,
+              "edits_valid": 0, "edits_invalid": 0, "invalid_edits_reported": 0, "invalid_kinds": [], "touches": 0, "commands": 0,
+              "crash_examples": [], "black_examples": []}
+    rss: list[tuple[float, int]] = []
+    fds: list[tuple[float, int]] = []
+    started = time.monotonic()
+    pending_fix: int | None = None
+    with run_test(show, fps=fps, raise_faults=False) as pilot:
+        runtime = attach(pilot.engine, env=env, config=RuntimeConfig(watch=False))
+        runtime.display = None  # no DPMS here: closed hours draw the dark clock screen
+        # The harness clock starts at 2026-01-01 00:00 UTC (01:00 in Paris); move to the start time.
+        pilot.clock.jump_wall(((START_LOCAL[0] - 1) * 60 + START_LOCAL[1]) * 60)
+        engine = pilot.engine
+        reload_problems = [0]  # every refused or partly refused reload is pushed as an error event
+
+        def listen(event, args):
+            if event == "error" and args and args[0] == "reload":
+                reload_problems[0] += 1
+
+        engine.listeners.append(listen)
+        problems_at_edit: int | None = None
+        edit_index = 0
+        blackout_until = None
+        for frame_no in range(frames_total):
+            show_h = frame_no / fps / 3600
+            # Visitors: a touch every ~20 s on average.
+            if rng.random() < 1 / (20 * fps):
+                engine.post(Command("tap", pos=(rng.uniform(0, 320), rng.uniform(0, 180)), source="touch"))
+                result["touches"] += 1
+            # The technician: a command every ~3 min on average.
+            if rng.random() < 1 / (180 * fps):
+                result["commands"] += 1
+                name = rng.choice(["next", "prev", "goto", "pause", "status", "blackout", "hours", "screenshot"])
+                if name == "goto":
+                    engine.post(Command("goto", (rng.choice(["intro", "quote", "nope", 2, 99]),), source="osc"))
+                elif name == "pause":
+                    engine.post(Command("pause", source="osc"))
+                    engine.post(Command("resume", source="osc"))
+                elif name == "blackout":
+                    engine.post(Command("blackout", (1,), source="osc"))
+                    blackout_until = frame_no + int(rng.uniform(5, 60) * fps)
+                elif name == "hours":
+                    engine.post(Command("hours", (rng.choice(["open", "closed", "auto"]),), source="osc"))
+                elif name == "screenshot":
+                    pass  # writes files; left out so the fd/disk figures measure the show itself
+                else:
+                    engine.post(Command(name, source="osc"))
+            if blackout_until is not None and frame_no >= blackout_until:
+                engine.post(Command("blackout", (0,), source="osc"))
+                blackout_until = None
+            # The artist.
+            if edit_index < len(edit_frames) and frame_no == edit_frames[edit_index]:
+                if problems_at_edit is not None and reload_problems[0] > problems_at_edit:
+                    result["invalid_edits_reported"] += 1
+                problems_at_edit = None
+                edit_index += 1
+                if pending_fix is not None:
+                    restore(scenes)
+                    pending_fix = None
+                if edit_index % 2:
+                    valid_edit(scenes, rng, edit_index)
+                    result["edits_valid"] += 1
+                else:
+                    result["invalid_kinds"].append(invalid_edit(scenes, rng, edit_index))
+                    result["edits_invalid"] += 1
+                    problems_at_edit = reload_problems[0]
+                    pending_fix = edit_index
+                engine.post(Command("reload", source="watch"))
+            try:
+                pilot.clock.advance(1.0 / fps)
+                surface = engine.step()
+            except Exception as exc:  # a crash: count it and keep soaking
+                result["crashes"] += 1
+                if len(result["crash_examples"]) < 3:
+                    result["crash_examples"].append("".join(traceback.format_exception(exc))[-600:])
+                continue
+            result["frames"] += 1
+            if engine.dark_reason or engine.blackout:
+                result["dark_frames"] += 1
+            elif int(pygame.surfarray.pixels3d(surface).max()) < BLACK_LEVEL:
+                result["black_frames"] += 1
+                if len(result["black_examples"]) < 5:
+                    result["black_examples"].append(
+                        f"{show_h:.2f} h scene={pilot.scene_id} transition={engine.sequencer.in_transition}")
+            if frame_no % int(600 * fps) == 0:
+                rss.append((show_h, rss_bytes() or 0))
+                fds.append((show_h, open_fds() or 0))
+                if progress:
+                    print(f"  {show_h:5.1f} h  rss {rss[-1][1] / 2**20:6.1f} MB  fds {fds[-1][1]}  "
+                          f"frames {result['frames']}", file=sys.stderr)
+        if problems_at_edit is not None and reload_problems[0] > problems_at_edit:
+            result["invalid_edits_reported"] += 1
+        result["reload_problems"] = reload_problems[0]
+        result["errors_logged"] = runtime.health.errors
+        runtime.stop()
+    # Memory swings with what is on screen (crossfade buffers, a prepared next scene), so
+    # growth compares the peak of the first quarter after warm-up with the last quarter's.
+    after = [v for h, v in rss if h >= WARM_UP_H] or [v for _, v in rss]
+    quarter = max(1, len(after) // 4)
+    first_peak, last_peak = max(after[:quarter]), max(after[-quarter:])
+    fd_after = [v for h, v in fds if h >= WARM_UP_H] or [v for _, v in fds]
+    result["rss_after_warmup_mb"] = round(first_peak / 2**20, 1)
+    result["rss_end_mb"] = round(last_peak / 2**20, 1)
+    result["rss_max_mb"] = round(max(after) / 2**20, 1)
+    result["rss_growth_pct"] = round(100 * (last_peak - first_peak) / first_peak, 2)
+    result["rss_samples_mb"] = [round(v / 2**20) for _, v in rss]
+    result["fds_after_warmup"] = fd_after[0]
+    result["fds_end"] = fd_after[-1]
+    result["fds_max"] = max(fd_after)
+    result["wall_s"] = round(time.monotonic() - started, 1)
+    if own:
+        shutil.rmtree(root, ignore_errors=True)
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--hours", type=float, default=24.0, help="show time to play")
+    parser.add_argument("--fps", type=float, default=4.0, help="simulated frames per show second")
+    parser.add_argument("--edits", type=int, default=100, help="scene-file edits (half invalid)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--progress", action="store_true", help="print memory and fds every 10 show minutes")
+    args = parser.parse_args()
+    r = soak(args.hours, args.fps, args.edits, args.seed, progress=args.progress)
+    print(f"show time           {r['hours']:.1f} h at {r['fps']:g} fps simulated ({r['frames']} frames, "
+          f"{r['wall_s']:.0f} s wall)")
+    print(f"crashes             {r['crashes']}")
+    print(f"black frames        {r['black_frames']} (outside blackout/closed; {r['dark_frames']} dark frames asked for)")
+    print(f"edits               {r['edits_valid']} valid, {r['edits_invalid']} invalid, of which "
+          f"{r['invalid_edits_reported']} were reported ({r['reload_problems']} problem lines pushed)")
+    unreported = r["edits_invalid"] - r["invalid_edits_reported"]
+    if unreported:
+        print(f"                    not reported: {unreported} (kinds: {sorted(set(r['invalid_kinds']))})")
+    print(f"visitors/technician {r['touches']} touches, {r['commands']} commands")
+    print(f"resident memory     peak {r['rss_after_warmup_mb']} MB in the first quarter after {WARM_UP_H:g} h "
+          f"warm-up -> peak {r['rss_end_mb']} MB in the last quarter ({r['rss_growth_pct']:+.2f}%), "
+          f"max {r['rss_max_mb']} MB")
+    print(f"file descriptors    {r['fds_after_warmup']} after warm-up -> {r['fds_end']} at the end (max {r['fds_max']})")
+    print(f"memory samples (MB, every 10 show minutes): {r['rss_samples_mb']}")
+    for example in r["crash_examples"] + r["black_examples"]:
+        print("  example:", example)
+    ok = r["crashes"] == 0 and r["black_frames"] == 0 and r["rss_growth_pct"] <= 5 and r["fds_end"] <= r["fds_after_warmup"]
+    print("PASS" if ok else "FAIL")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,215 @@
+"""The one table of OSC addresses. It drives dispatch, the `/bayard/info` reply and the
+address section of docs/osc.md (a test keeps the document in step with this table;
+`python -m installation.inputs.osc docs/osc.md` rewrites that section)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Literal
+
+Tier = Literal["open", "view", "control"]
+TIER_RANK = {"none": 0, "open": 0, "view": 1, "control": 2}
+
+SCENE_PREFIX = "/bayard/scene"
+
+
+@dataclass(frozen=True)
+class Address:
+    path: str
+    args: str  # as a technician types them; [..] optional
+    tier: Tier  # the least a sender needs: open (anyone allowed), view (may query), control
+    handled_by: Literal["engine", "osc"]  # osc: answered in the OSC layer, never queued
+    command: str | None  # the Command name the engine receives
+    reply: str  # what comes back to the sender, "" for nothing
+    description: str
+
+
+ADDRESSES: tuple[Address, ...] = (
+    Address("/bayard/next", "", "control", "engine", "next", "", "advance to the next scene in the playlist"),
+    Address("/bayard/prev", "", "control", "engine", "prev", "", "go back one scene"),
+    Address(
+        "/bayard/goto",
+        "<scene id or position>",
+        "control",
+        "engine",
+        "goto",
+        "",
+        "jump to a scene by its id (string) or its playlist position (integer, counted from 0 "
+        "like `position` in the status)",
+    ),
+    Address(
+        "/bayard/pause",
+        "",
+        "control",
+        "engine",
+        "pause",
+        "",
+        "freeze the playlist clock; the scene keeps showing",
+    ),
+    Address("/bayard/resume", "", "control", "engine", "resume", "", "let the playlist clock run again"),
+    Address(
+        "/bayard/hours",
+        "<open|closed|auto>",
+        "control",
+        "engine",
+        "hours",
+        "/bayard/reply/hours <json>",
+        "override the opening hours until their next scheduled change (open or closed), or follow them again "
+        "(auto)",
+    ),
+    Address(
+        "/bayard/blackout",
+        "<0|1>",
+        "control",
+        "engine",
+        "blackout",
+        "",
+        "1 fades the screen to black, 0 brings the show back",
+    ),
+    Address(
+        "/bayard/reload",
+        "",
+        "control",
+        "engine",
+        "reload",
+        "",
+        "re-read install.toml and scenes/ now (validated first; a broken file keeps the old show)",
+    ),
+    Address(
+        "/bayard/screenshot",
+        "[reply port]",
+        "control",
+        "engine",
+        "screenshot",
+        "/bayard/screenshot <path>",
+        "save a PNG of the current frame in the screenshots folder and reply with its path",
+    ),
+    Address(
+        "/bayard/status",
+        "[reply port]",
+        "view",
+        "engine",
+        "status",
+        "/bayard/status <json>",
+        "reply with the show's state: scene, elapsed time, playlist position, paused, blackout, fps, "
+        "uptime, last errors",
+    ),
+    Address(
+        "/bayard/ping",
+        "[reply port]",
+        "open",
+        "osc",
+        None,
+        "/bayard/pong",
+        "heartbeat: answered at once by the OSC layer",
+    ),
+    Address(
+        "/bayard/info",
+        "[reply port]",
+        "view",
+        "osc",
+        None,
+        "/bayard/info <json>",
+        "reply with this address table as JSON",
+    ),
+    Address(
+        "/bayard/subscribe",
+        "<0|1> [reply port]",
+        "view",
+        "osc",
+        None,
+        "/bayard/subscribe <0|1>",
+        "1 sends this sender every pushed /bayard/event/...; 0 stops it",
+    ),
+    Address(
+        "/bayard/connect",
+        "<passcode> [reply port]",
+        "open",
+        "osc",
+        None,
+        "/bayard/connect ok:view|ok:control|badpass",
+        "claim a tier with a passcode; remembered for the sender's address",
+    ),
+    Address(
+        SCENE_PREFIX + "/<id>/<verb>",
+        "[args...]",
+        "control",
+        "engine",
+        "<verb>",
+        "",
+        "routed to the scene <id> if it is showing, as its own command <verb> (quiz and portrait "
+        "buttons); <id> may be a pattern such as *",
+    ),
+)
+
+EVENTS: tuple[tuple[str, str], ...] = (
+    ("/bayard/event/scene <id>", "a scene started showing (to subscribers and push targets)"),
+    (
+        "/bayard/event/error <where> <message>",
+        "a scene failed or a reload was refused (to subscribers and push targets)",
+    ),
+    (
+        "/bayard/reply/<command> <json>",
+        "the engine could not carry out a command, e.g. goto an unknown scene: "
+        "{address, status: error, data}",
+    ),
+    (
+        "/bayard/error <text>",
+        "sent back to a sender whose message could not be carried out "
+        "(unknown address, missing argument, tier too low)",
+    ),
+)
+
+# Trigger addresses ignore a numeric 0 argument: TouchOSC-style buttons send 1 on press
+# and 0 on release, and a release must not advance the show twice.
+TRIGGERS = frozenset({"next", "prev", "pause", "resume", "reload", "screenshot"})
+
+
+def by_path() -> dict[str, Address]:
+    return {a.path: a for a in ADDRESSES if not a.path.startswith(SCENE_PREFIX + "/<")}
+
+
+def info_table() -> list[dict[str, str | None]]:
+    return [asdict(a) for a in ADDRESSES]
+
+
+DOC_START = "<!-- addresses:start (generated from installation/inputs/osc/addresses.py) -->"
+DOC_END = "<!-- addresses:end -->"
+
+
+def markdown_table() -> str:
+    lines = [
+        DOC_START,
+        "| address | arguments | tier | reply | what it does |",
+        "|---|---|---|---|---|",
+    ]
+
+    def cell(text: str, code: bool = False) -> str:
+        text = text.replace("|", "\\|")  # a bare | would split the markdown cell
+        return f"`{text}`" if code and text else text
+
+    for a in ADDRESSES:
+        lines.append(
+            f"| {cell(a.path, True)} | {cell(a.args, True)} | {a.tier} | {cell(a.reply, True)} | "
+            f"{cell(a.description)} |"
+        )
+    lines += ["", "Sent by the show:", "", "| address | when |", "|---|---|"]
+    lines += [f"| {cell(addr, True)} | {cell(when)} |" for addr, when in EVENTS]
+    lines.append(DOC_END)
+    return "\n".join(lines)
+
+
+def doc_section(text: str) -> str | None:
+    start, end = text.find(DOC_START), text.find(DOC_END)
+    if start < 0 or end < 0:
+        return None
+    return text[start : end + len(DOC_END)]
+
+
+def rewrite_doc(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    current = doc_section(text)
+    if current is None:
+        raise SystemExit(f"{path}: no '{DOC_START}' ... '{DOC_END}' section to rewrite")
+    path.write_text(text.replace(current, markdown_table()), encoding="utf-8")

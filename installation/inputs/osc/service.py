@@ -1,0 +1,60 @@
+"""Plugging OSC into a running engine: one call from `services.attach_services`.
+
+`attach(engine)` builds the server from `[osc]` in install.toml, registers it as the
+`osc` service (the harness's `pilot.osc()` and the status reply use it), turns engine
+events into pushes (`/bayard/event/<event> args...`) and starts the sockets. A port in
+use is reported in the log and in status errors; the show plays on without OSC.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from pydantic import ValidationError
+
+from .config import OscConfig
+from .server import OscServer, OscStartError
+
+log = logging.getLogger("bayard.osc")
+
+
+def config_of(show: Any) -> OscConfig:
+    """`[osc]` as an OscConfig, whether the show schema already nests it or keeps a dict."""
+    raw = getattr(getattr(show, "config", None), "osc", None)
+    if isinstance(raw, OscConfig):
+        return raw
+    return OscConfig.model_validate(raw or {})
+
+
+def attach(engine: Any, presenter: Any = None, *, start: bool = True) -> OscServer | None:
+    if "osc" in engine.services:
+        return engine.services["osc"]  # already attached (idempotent)
+    try:
+        config = config_of(engine.show)
+    except ValidationError as exc:
+        # The lead's loader reports schema problems with file and line; this is the
+        # fallback while [osc] is still a free-form table.
+        log.error("install.toml [osc] is invalid, OSC is off: %s", exc)
+        _record(engine, f"[osc] is invalid, OSC is off: {exc.errors()[0]['msg']}")
+        return None
+    server = OscServer(config, engine.post)
+    engine.services["osc"] = server
+
+    def push(event: str, args: tuple[Any, ...]) -> None:
+        server.push(f"/bayard/event/{event}", *args)
+
+    engine.listeners.append(push)
+    if start and config.enabled:
+        try:
+            server.start()
+        except OscStartError as exc:
+            log.error("%s", exc)
+            _record(engine, str(exc))
+    return server
+
+
+def _record(engine: Any, message: str) -> None:
+    record = getattr(engine, "record_error", None)
+    if callable(record):
+        record("osc", message)

@@ -1,0 +1,98 @@
+"""The contract every detector backend keeps, the verdict and explanation it returns,
+and the registry the quiz and the CLI look backends up in."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar
+
+import numpy as np
+
+from ...registry import Registry
+
+DEFAULT_MODELS_DIR = Path(__file__).resolve().parents[3] / "models" / "detector"
+"""Where shipped and operator-installed detector weights live (models/detector/ in a checkout)."""
+
+
+@dataclass(frozen=True)
+class Availability:
+    ok: bool
+    reason: str  # one line for `bayard check`, /bayard/status and the quiz's "not playing" card
+
+
+class DetectorUnavailable(RuntimeError):
+    """A backend cannot run here; the message says what to install or where."""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    probability: float  # calibrated probability that the image is generated
+    threshold: float  # the calibrated cut: at or above it the verdict is "fake"
+    # Calibrated log-odds: the same order as `probability` without its saturation at
+    # 0 and 1 in floating point, so rankings (AP, ROC AUC) keep their ties honest.
+    log_odds: float | None = None
+
+    @property
+    def fake(self) -> bool:
+        return self.probability >= self.threshold
+
+    @property
+    def label(self) -> str:
+        return "fake" if self.fake else "real"
+
+    @property
+    def confidence(self) -> float:
+        """How sure the detector is of its own verdict, 0.5..1 (probability of the side it chose)."""
+        return self.probability if self.fake else 1.0 - self.probability
+
+
+@dataclass
+class Explanation:
+    """What the quiz shows of what the detector saw.
+
+    spectrum_image: uint8 (N, N) log power spectrum of the noise residual, centred
+        (zero frequency in the middle), ready to display as a grey or false-colour image.
+    frequencies: radial frequency of each curve point, in cycles per pixel (0..0.5).
+    curve: the image's azimuthally averaged log power spectrum, relative to its mean.
+    reference_real / reference_fake: typical curves of real and generated images, stored
+        with the model (means over its fitting data), on the same scale as `curve`.
+    peaks: tell-tale peaks found, each (fx, fy) in cycles per pixel, centred coordinates.
+    peak_frequencies: radial frequencies of those peaks, for marking on the curve.
+    verdict: the detector's verdict for the same image.
+    """
+
+    spectrum_image: np.ndarray
+    frequencies: np.ndarray
+    curve: np.ndarray
+    reference_real: np.ndarray
+    reference_fake: np.ndarray
+    peaks: list[tuple[float, float]] = field(default_factory=list)
+    peak_frequencies: list[float] = field(default_factory=list)
+    verdict: Verdict | None = None
+
+
+class Detector(ABC):
+    """Scores RGB uint8 images of any size: probability of being generated."""
+
+    name: ClassVar[str] = ""
+
+    @classmethod
+    def availability(cls, models_dir: Path = DEFAULT_MODELS_DIR) -> Availability:
+        return Availability(True, "needs nothing")
+
+    @abstractmethod
+    def score(self, image: np.ndarray) -> Verdict:
+        """Verdict for one decoded image (RGB uint8, H x W x 3)."""
+
+    def explain(self, image: np.ndarray) -> Explanation:
+        """A visual account of the verdict. Backends without one borrow the spectral view."""
+        from .spectral import spectral_explanation
+
+        explanation = spectral_explanation(image)
+        explanation.verdict = self.score(image)
+        return explanation
+
+
+DETECTORS: Registry[type[Detector]] = Registry("detector")

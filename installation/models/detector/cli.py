@@ -1,0 +1,232 @@
+"""`bayard detector fit | eval | score`: a gallery fits the detector on its own quiz
+material, checks it, and scores single images.
+
+Wire with `installation.models.detector.cli.add_commands(subparsers)`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from ...registry import UnknownName
+from . import metrics
+from .base import DEFAULT_MODELS_DIR, DETECTORS, Detector, DetectorUnavailable, Verdict
+from .linear import best_threshold
+from .preprocess import ImageError, list_images, prepare, read_image
+from .spectral import DEFAULT_WEIGHTS, SpectralModel, describe
+
+
+def _err(message: str) -> None:
+    print(f"error: {message}", file=sys.stderr)
+
+
+def _images(folder: Path, what: str) -> list[Path]:
+    files = list_images(folder)
+    if not files:
+        raise ImageError(f"{folder}: no JPEG/PNG images found for --{what}; put the {what} images there")
+    return files
+
+
+def _describe_folder(files: list[Path], label: str) -> tuple[list[Path], list[np.ndarray], list[np.ndarray]]:
+    kept, rows, curves = [], [], []
+    for path in tqdm(files, desc=f"reading {label}", unit="img"):
+        try:
+            row, curve = describe(prepare(read_image(path)))
+        except ImageError as error:
+            tqdm.write(f"skipped: {error}")
+            continue
+        kept.append(path)
+        rows.append(row)
+        curves.append(curve)
+    return kept, rows, curves
+
+
+def split_calibration(n: int, fraction: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Indices (fit, calibration) for one class: at least one held out when there are
+    four or more, none below that (then calibration reuses the fitting rows)."""
+    order = rng.permutation(n)
+    held = int(round(n * fraction)) if n >= 4 else 0
+    held = max(held, 1) if n >= 4 else 0
+    return np.sort(order[held:]), np.sort(order[:held])
+
+
+def fit_folders(
+    real_dir: Path, fake_dir: Path, calibration_fraction: float = 0.25, seed: int = 0, l2: float = 0.05
+) -> tuple[SpectralModel, dict]:
+    """Fit a spectral model on a gallery's own folders; returns the model and a summary."""
+    _, real_rows, real_curves = _describe_folder(_images(real_dir, "real"), "real")
+    _, fake_rows, fake_curves = _describe_folder(_images(fake_dir, "fake"), "fake")
+    if len(real_rows) < 2 or len(fake_rows) < 2:
+        raise ImageError(
+            f"need at least 2 readable images in each of {real_dir} and {fake_dir} (found {len(real_rows)} and {len(fake_rows)})"
+        )
+    rng = np.random.default_rng(seed)
+    real, fake = np.array(real_rows), np.array(fake_rows)
+    r_fit, r_cal = split_calibration(len(real), calibration_fraction, rng)
+    f_fit, f_cal = split_calibration(len(fake), calibration_fraction, rng)
+    if len(r_cal) == 0 or len(f_cal) == 0:
+        # Too few to hold any out: calibrate on the fitting rows (optimistic; said in the summary).
+        r_cal, f_cal = r_fit, f_fit
+        held_out = False
+    else:
+        held_out = True
+    x_cal = np.vstack([real[r_cal], fake[f_cal]])
+    y_cal = np.r_[np.zeros(len(r_cal)), np.ones(len(f_cal))]
+    info = {
+        "made_by": "bayard detector fit",
+        "real": str(real_dir),
+        "fake": str(fake_dir),
+        "n_fit": [int(len(r_fit)), int(len(f_fit))],
+        "n_calibration": [int(len(r_cal)), int(len(f_cal))],
+        "calibration_held_out": held_out,
+        "seed": seed,
+    }
+    model = SpectralModel.fit(
+        real[r_fit],
+        fake[f_fit],
+        (x_cal, y_cal),
+        np.array(real_curves)[r_fit],
+        np.array(fake_curves)[f_fit],
+        l2=l2,
+        info=info,
+    )
+    return model, info
+
+
+def _cmd_fit(args: argparse.Namespace) -> int:
+    try:
+        model, info = fit_folders(Path(args.real), Path(args.fake), args.calibration, args.seed)
+        model.save(args.output)
+    except (ImageError, OSError) as error:
+        _err(str(error))
+        return 2
+    (nr, nf), (cr, cf) = info["n_fit"], info["n_calibration"]
+    print(
+        f"fitted on {nr} real + {nf} fake; calibrated on {cr} real + {cf} fake"
+        + ("" if info["calibration_held_out"] else " (too few to hold out: the same images, so optimistic)")
+    )
+    print(f"calibrated threshold: {model.linear.threshold:.3f}")
+    print(f"wrote {args.output}")
+    return 0
+
+
+def _load(args: argparse.Namespace) -> Detector:
+    cls = DETECTORS.get(args.detector)
+    return cls(weights=args.model, models_dir=Path(args.models_dir))
+
+
+def _score_folder(detector: Detector, files: list[Path], label: str) -> list[Verdict]:
+    verdicts = []
+    for path in tqdm(files, desc=f"scoring {label}", unit="img"):
+        try:
+            verdicts.append(detector.score(read_image(path)))
+        except ImageError as error:
+            tqdm.write(f"skipped: {error}")
+    return verdicts
+
+
+def _cmd_eval(args: argparse.Namespace) -> int:
+    try:
+        detector = _load(args)
+        real = _score_folder(detector, _images(Path(args.real), "real"), "real")
+        fake = _score_folder(detector, _images(Path(args.fake), "fake"), "fake")
+    except (UnknownName, DetectorUnavailable, ImageError) as error:
+        _err(str(error))
+        return 2
+    if not real or not fake:
+        _err("no readable images in one of the folders; nothing to evaluate")
+        return 2
+    labels = np.r_[np.zeros(len(real)), np.ones(len(fake))]
+    verdicts = real + fake
+    probabilities = np.array([v.probability for v in verdicts])
+    ranking = None if any(v.log_odds is None for v in verdicts) else np.array([v.log_odds for v in verdicts])
+    threshold = float(getattr(detector, "threshold", 0.5))
+    report = metrics.evaluate(labels, probabilities, threshold, ranking)
+    print(f"detector: {args.detector}" + (f" ({args.model})" if args.model else ""))
+    for line in report.lines():
+        print(line)
+    best = best_threshold(probabilities, labels)
+    best_report = metrics.evaluate(labels, probabilities, best)
+    print(
+        f"best threshold on this material: {best:.3f} (accuracy {best_report.accuracy:.3f}; "
+        "optimistic, chosen on the same images; refit with `bayard detector fit` to use your own)"
+    )
+    return 0
+
+
+def _cmd_score(args: argparse.Namespace) -> int:
+    try:
+        detector = _load(args)
+    except (UnknownName, DetectorUnavailable) as error:
+        _err(str(error))
+        return 2
+    failures = 0
+    for name in args.images:
+        try:
+            verdict = detector.score(read_image(name))
+        except ImageError as error:
+            print(f"skipped: {error}", file=sys.stderr)
+            failures += 1
+            continue
+        print(f"{name}\t{verdict.probability:.3f}\t{verdict.label}")
+    return 1 if failures and failures == len(args.images) else 0
+
+
+def _add_model_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--detector", default="spectral", help=f"backend: {', '.join(DETECTORS.names())} (default spectral)"
+    )
+    parser.add_argument(
+        "--model",
+        default=None,
+        help=f"weights file (default: models/detector/{DEFAULT_WEIGHTS} for spectral)",
+    )
+    parser.add_argument(
+        "--models-dir", default=str(DEFAULT_MODELS_DIR), help="where default weights are looked for"
+    )
+
+
+def add_commands(subparsers) -> None:
+    detector = subparsers.add_parser("detector", help="fit, evaluate and run the real-or-generated detector")
+    sub = detector.add_subparsers(dest="detector_command", required=True)
+
+    fit = sub.add_parser("fit", help="fit the spectral detector on folders of real and generated images")
+    fit.add_argument("--real", required=True, help="folder of real photographs")
+    fit.add_argument("--fake", required=True, help="folder of generated images")
+    fit.add_argument("-o", "--output", required=True, help="weights file to write (.npz)")
+    fit.add_argument(
+        "--calibration",
+        type=float,
+        default=0.25,
+        help="share of each class held out for calibration (default 0.25)",
+    )
+    fit.add_argument("--seed", type=int, default=0, help="seed of the calibration split")
+    fit.set_defaults(func=_cmd_fit)
+
+    evaluate = sub.add_parser("eval", help="accuracy, AP, ROC AUC and confusion matrix on labelled folders")
+    evaluate.add_argument("--real", required=True, help="folder of real photographs")
+    evaluate.add_argument("--fake", required=True, help="folder of generated images")
+    _add_model_options(evaluate)
+    evaluate.set_defaults(func=_cmd_eval)
+
+    score = sub.add_parser("score", help="probability that each image is generated")
+    score.add_argument("images", nargs="+", help="image files")
+    _add_model_options(score)
+    score.set_defaults(func=_cmd_score)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the detector commands alone (until the lead wires them into `bayard`)."""
+    parser = argparse.ArgumentParser(prog="bayard")
+    add_commands(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,319 @@
+"""Re-make the shipped default weights, models/detector/spectral.npz.
+
+    python -m installation.models.detector.make_default [--source DIR_OR_WHEEL ...] [-o FILE]
+
+Real class: public-domain / CC0 photographs that ship inside two PyPI packages,
+scikit-image (skimage/data) and matplotlib (mpl-data/sample_data), read straight from
+the installed packages or from their wheel files (neither package is imported, so they
+are build-time sources only). Fake class: the same crops rebuilt by the project's own
+up-sampling generator (`synth.resynthesise`). Both classes then pass through one
+augmentation (random crop and flip, sometimes a Lanczos/area downscale, sometimes a
+slight blur, JPEG at a random quality) and the scoring pipeline (`preprocess.prepare`).
+
+Splits are by source photograph, so a held-out photograph was never seen in any crop:
+calibration sources fit the probability scaling and the threshold; test sources give
+the held-out figures stored in the file's info (bench/detector.py prints them).
+Everything is seeded: the same sources give the same file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import sys
+import zipfile
+from pathlib import Path
+
+import cv2
+import numpy as np
+from tqdm import tqdm
+
+from . import metrics
+from .base import DEFAULT_MODELS_DIR
+from .preprocess import TILE, jpeg_roundtrip, prepare
+from .spectral import DEFAULT_WEIGHTS, SpectralModel, describe
+from .synth import ordinary_resample, resynthesise
+
+# Photographs (and photographic textures) only: drawings, logos and synthetic test
+# patterns would teach the detector nothing about cameras.
+SOURCES = {
+    "skimage/data/astronaut.png": "train",
+    "skimage/data/coffee.png": "train",
+    "skimage/data/motorcycle_left.png": "train",
+    "skimage/data/motorcycle_right.png": "train",  # a stereo twin of _left: same split
+    "skimage/data/retina.jpg": "train",
+    "skimage/data/hubble_deep_field.jpg": "train",
+    "skimage/data/camera.png": "train",
+    "skimage/data/brick.png": "train",
+    "skimage/data/grass.png": "train",
+    "matplotlib/mpl-data/sample_data/grace_hopper.jpg": "train",
+    "skimage/data/ihc.png": "calibration",
+    "skimage/data/moon.png": "calibration",
+    "skimage/data/rocket.jpg": "calibration",
+    "skimage/data/chelsea.png": "test",
+    "skimage/data/gravel.png": "test",
+    "skimage/data/coins.png": "test",
+}
+PACKAGES = ("skimage", "matplotlib")
+CROPS_PER_SOURCE = 48
+SEED = 20240611
+
+
+def _decode(data: bytes, name: str) -> np.ndarray:
+    image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+    if image is None:
+        raise SystemExit(f"{name}: could not decode; is the package or wheel complete?")
+    return np.ascontiguousarray(image[:, :, ::-1])
+
+
+def find_sources(given: list[Path]) -> dict[str, np.ndarray]:
+    """Source images by their path inside the package, from folders/wheels given or the
+    installed packages' data folders (found without importing the packages)."""
+    roots: list[Path] = list(given)
+    if not roots:
+        for package in PACKAGES:
+            spec = importlib.util.find_spec(package)
+            if spec is not None and spec.origin:
+                roots.append(Path(spec.origin).parent.parent)
+    found: dict[str, np.ndarray] = {}
+    for root in roots:
+        if root.is_file() and root.suffix == ".whl":
+            with zipfile.ZipFile(root) as wheel:
+                for name in wheel.namelist():
+                    if name in SOURCES:
+                        found[name] = _decode(wheel.read(name), f"{root}:{name}")
+        elif root.is_dir():
+            for wheel_file in sorted(root.glob("*.whl")):
+                found.update(find_sources([wheel_file]))
+            for name in SOURCES:
+                if (root / name).is_file() and name not in found:
+                    found[name] = _decode((root / name).read_bytes(), str(root / name))
+    return found
+
+
+def augment(image: np.ndarray, rng: np.random.Generator, fake: bool) -> np.ndarray:
+    """One training example. Real and fake differ only in `resynthesise`; every other
+    step, including its random draws, is shared so no side effect marks a class. Half
+    the real crops are shrunk and re-enlarged by an ordinary interpolator, so "soft" is
+    not a sign of "generated" (see `synth.ordinary_resample`)."""
+    h, w = image.shape[:2]
+    side = int(rng.integers(TILE, min(h, w, 4 * TILE) + 1))
+    top, left = int(rng.integers(0, h - side + 1)), int(rng.integers(0, w - side + 1))
+    crop = image[top : top + side, left : left + side]
+    if rng.random() < 0.5:
+        crop = crop[:, ::-1]
+    crop = np.ascontiguousarray(crop)
+    generator_seed = int(rng.integers(2**31))
+    resample_draw = rng.random()  # drawn for both classes so later draws stay paired
+    if fake:
+        crop = resynthesise(crop, np.random.default_rng(generator_seed))
+    elif resample_draw < 0.5:
+        crop = ordinary_resample(crop, np.random.default_rng(generator_seed))
+    if rng.random() < 0.7 and side >= TILE * 1.3:
+        # Publication downscale: generators' full-size output is usually shrunk before
+        # it is shown (thispersondoesnotexist's 1024 px faces are often seen at 512).
+        new = int(rng.integers(TILE, int(side / 1.25) + 1))
+        method = cv2.INTER_LANCZOS4 if rng.random() < 0.5 else cv2.INTER_AREA
+        crop = cv2.resize(crop, (new, new), interpolation=method)
+    if rng.random() < 0.2:
+        crop = cv2.GaussianBlur(crop, (0, 0), float(rng.uniform(0.3, 0.8)))
+    if rng.random() < 0.9:
+        crop = jpeg_roundtrip(crop, int(rng.integers(70, 99)))
+    return crop
+
+
+def build(
+    sources: dict[str, np.ndarray], crops: int = CROPS_PER_SOURCE, seed: int = SEED, progress: bool = True
+):
+    rows: dict[str, list[tuple[np.ndarray, np.ndarray, int]]] = {"train": [], "calibration": [], "test": []}
+    rng = np.random.default_rng(seed)
+    jobs = [(name, i, label) for name in sorted(sources) for i in range(crops) for label in (0, 1)]
+    for name, _i, label in tqdm(jobs, desc="making examples", unit="img", disable=not progress):
+        # Each real/fake pair starts from the same draw so the pair shares its crop.
+        if label == 0:
+            pair_seed = int(rng.integers(2**31))
+        example = augment(sources[name], np.random.default_rng(pair_seed), fake=bool(label))
+        row, curve = describe(prepare(example))
+        rows[SOURCES[name]].append((row, curve, label))
+    return rows
+
+
+def _stack(items):
+    x = np.array([r for r, _, _ in items])
+    c = np.array([c for _, c, _ in items])
+    y = np.array([label for _, _, label in items])
+    return x, c, y
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--source",
+        type=Path,
+        action="append",
+        default=[],
+        help="a package folder, a wheel, or a folder of wheels",
+    )
+    parser.add_argument("-o", "--output", type=Path, default=DEFAULT_MODELS_DIR / DEFAULT_WEIGHTS)
+    parser.add_argument(
+        "--quiz-content",
+        type=Path,
+        default=None,
+        help="instead of weights, write the quiz's default items into this folder (content/quiz)",
+    )
+    parser.add_argument(
+        "--crops", type=int, default=CROPS_PER_SOURCE, help="examples per source photograph and class"
+    )
+    args = parser.parse_args(argv)
+    sources = find_sources(args.source)
+    missing = sorted(set(SOURCES) - set(sources))
+    if missing:
+        print(
+            f"missing source images: {', '.join(missing)}\n"
+            "install them (build-time only): pip install scikit-image matplotlib\n"
+            "or: pip download --no-deps scikit-image==0.26.0 matplotlib==3.11.2 -d build/wheels "
+            "and pass --source build/wheels",
+            file=sys.stderr,
+        )
+        return 2
+    if args.quiz_content is not None:
+        make_quiz_content(sources, args.quiz_content)
+        print(f"wrote quiz items and manifest to {args.quiz_content}")
+        return 0
+    rows = build(sources, crops=args.crops)
+    x_train, c_train, y_train = _stack(rows["train"])
+    x_cal, _, y_cal = _stack(rows["calibration"])
+    x_test, _, y_test = _stack(rows["test"])
+    info = {
+        "made_by": "python -m installation.models.detector.make_default",
+        "sources": {name: SOURCES[name] for name in sorted(SOURCES)},
+        "crops_per_source": args.crops,
+        "seed": SEED,
+        "n_train": int(len(y_train)),
+        "n_calibration": int(len(y_cal)),
+        "n_test": int(len(y_test)),
+    }
+    model = SpectralModel.fit(
+        x_train[y_train == 0],
+        x_train[y_train == 1],
+        (x_cal, y_cal),
+        c_train[y_train == 0],
+        c_train[y_train == 1],
+        info=info,
+    )
+    report = metrics.evaluate(
+        y_test,
+        model.linear.probability(x_test),
+        model.linear.threshold,
+        model.linear.calibrated_logits(x_test),
+    )
+    model.info["held_out_test"] = {
+        "accuracy": report.accuracy,
+        "average_precision": report.average_precision,
+        "roc_auc": report.roc_auc,
+        "threshold": report.threshold,
+        "confusion": report.confusion,
+    }
+    model.save(args.output)
+    print(f"wrote {args.output}")
+    print("held-out source photographs (never seen in training):")
+    for line in report.lines():
+        print("  " + line)
+    return 0
+
+
+# -- the quiz's default content --------------------------------------------------------
+# (source, crop box as fractions (left, top, right, bottom), credit)
+QUIZ_REAL = {
+    "hopper": (
+        "matplotlib/mpl-data/sample_data/grace_hopper.jpg",
+        (0.12, 0.0, 0.92, 0.68),
+        "Rear Admiral Grace Hopper, 1984. U.S. Navy photograph, public domain (from matplotlib's sample data).",
+    ),
+    "collins": (
+        "skimage/data/astronaut.png",
+        (0.28, 0.0, 0.72, 0.44),
+        "Eileen Collins, NASA astronaut, 1994. NASA photograph, public domain (from scikit-image's sample data).",
+    ),
+    "chelsea": (
+        "skimage/data/chelsea.png",
+        (0.2, 0.0, 0.86, 1.0),
+        "Chelsea the cat. Photograph by Stefan van der Walt, CC0 (from scikit-image's sample data).",
+    ),
+    "coffee": (
+        "skimage/data/coffee.png",
+        (0.1, 0.0, 0.77, 1.0),
+        "A cup of coffee. Photograph by Rachel Michetti, CC0 (from scikit-image's sample data).",
+    ),
+    "rocket": (
+        "skimage/data/rocket.jpg",
+        (0.15, 0.0, 0.85, 0.7),
+        "DSCOVR launch on a Falcon 9. SpaceX photograph, public domain (from scikit-image's sample data).",
+    ),
+}
+QUIZ_FAKE = {
+    "collins-resynthesised": ("skimage/data/astronaut.png", (0.2, 0.0, 0.8, 0.6)),
+    "hopper-resynthesised": ("matplotlib/mpl-data/sample_data/grace_hopper.jpg", (0.05, 0.05, 1.0, 0.8)),
+    "chelsea-resynthesised": ("skimage/data/chelsea.png", (0.1, 0.0, 0.76, 1.0)),
+    "coffee-resynthesised": ("skimage/data/coffee.png", (0.25, 0.0, 0.92, 1.0)),
+    "rocket-resynthesised": ("skimage/data/rocket.jpg", (0.1, 0.1, 0.9, 0.9)),
+}
+QUIZ_SIDE = 512
+QUIZ_JPEG = 92
+
+
+def _crop(image: np.ndarray, box: tuple[float, float, float, float]) -> np.ndarray:
+    h, w = image.shape[:2]
+    left, top, right, bottom = round(box[0] * w), round(box[1] * h), round(box[2] * w), round(box[3] * h)
+    crop = image[top:bottom, left:right]
+    side = min(crop.shape[:2])
+    y, x = (crop.shape[0] - side) // 2, (crop.shape[1] - side) // 2
+    return crop[y : y + side, x : x + side]
+
+
+def make_quiz_content(sources: dict[str, np.ndarray], folder: Path, seed: int = SEED) -> None:
+    """content/quiz: real photographs and our generator's re-syntheses of other crops, one
+    pipeline for both (square crop, resize to 512, JPEG 92), plus manifest and credits."""
+    rng = np.random.default_rng(seed)
+    (folder / "real").mkdir(parents=True, exist_ok=True)
+    (folder / "fake").mkdir(parents=True, exist_ok=True)
+    entries = []
+
+    def write(kind: str, name: str, image: np.ndarray, credit: str) -> None:
+        image = cv2.resize(
+            image,
+            (QUIZ_SIDE, QUIZ_SIDE),
+            interpolation=cv2.INTER_AREA if image.shape[0] > QUIZ_SIDE else cv2.INTER_CUBIC,
+        )
+        path = folder / kind / f"{name}.jpg"
+        cv2.imwrite(str(path), image[:, :, ::-1], [cv2.IMWRITE_JPEG_QUALITY, QUIZ_JPEG])
+        entries.append((f"quiz/{kind}/{name}.jpg", kind, credit))
+
+    for name, (source, box, credit) in QUIZ_REAL.items():
+        write("real", name, _crop(sources[source], box), credit)
+    for name, (source, box) in QUIZ_FAKE.items():
+        crop = _crop(sources[source], box)[:, ::-1]
+        crop = cv2.resize(crop, (QUIZ_SIDE, QUIZ_SIDE), interpolation=cv2.INTER_AREA)
+        # Two or three up-sampling stages: visibly rebuilt, as a generator's last layers would.
+        generated = resynthesise(crop, np.random.default_rng(int(rng.integers(2**31))))
+        source_credit = QUIZ_REAL[name.split("-")[0] if name.split("-")[0] in QUIZ_REAL else "collins"][2]
+        write(
+            "fake",
+            name,
+            generated,
+            "Generated for this exhibition by Bayard's up-sampling generator from a "
+            "different crop of: " + source_credit,
+        )
+    lines = [
+        "# The default quiz items (made by `python -m installation.models.detector.make_default --quiz-content content/quiz`).",
+        "# A gallery replaces these: list its own images here, or point the scene at folders.",
+        "",
+    ]
+    for image, kind, credit in entries:
+        lines += ["[[item]]", f'image = "{image}"', f'truth = "{kind}"', f"credit = {json.dumps(credit)}", ""]
+    (folder / "manifest.toml").write_text("\n".join(lines), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

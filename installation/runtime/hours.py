@@ -1,0 +1,263 @@
+"""Opening hours: when the show plays and when the screen goes dark.
+
+Everything is computed from the wall time passed in, at every check, never from a
+stored "next change" timer: an NTP correction, a DST change or a clock set by hand
+simply gives a new answer on the next check instead of leaving a timer pointing at
+the wrong hour. Windows are turned into absolute intervals (epoch seconds) per local
+day, so a window keeps its local meaning across a DST change ("10:00-18:00" is 8 h
+on an ordinary day and 8 h on the day the clocks move, just at a different UTC hour).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_WINDOW = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
+# How far ahead next_change() looks. A show closed for a whole season still gets an
+# answer (the reopening day) as long as it is within a year.
+_HORIZON_DAYS = 370
+
+State = Literal["open", "closed"]
+
+
+def parse_window(text: str) -> tuple[int, int]:
+    """'10:00-18:00' -> (600, 1080) minutes after local midnight.
+
+    An end at or before the start means the window runs past midnight ('20:00-02:00').
+    '00:00-24:00' is a whole day.
+    """
+    match = _WINDOW.match(text)
+    if not match:
+        raise ValueError(f"'{text}' is not a time window; write it as 'HH:MM-HH:MM', e.g. '10:00-18:00'")
+    h1, m1, h2, m2 = (int(g) for g in match.groups())
+    if h1 > 23 or m1 > 59 or m2 > 59 or h2 > 24 or (h2 == 24 and m2 != 0):
+        raise ValueError(f"'{text}' has an impossible time; hours go 00-23 (24:00 only as an end), minutes 00-59")
+    start, end = h1 * 60 + m1, h2 * 60 + m2
+    if start == end:
+        raise ValueError(f"'{text}' starts and ends at the same time; for a whole day write '00:00-24:00'")
+    if end < start:
+        end += 24 * 60  # overnight: ends the next morning
+    return start, end
+
+
+def _check_windows(windows: list[str]) -> list[str]:
+    for window in windows:
+        parse_window(window)
+    return windows
+
+
+class DateException(BaseModel):
+    """One dated exception: a holiday (closed) or special hours (a late opening)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    date: dt.date = Field(description="the local date this exception applies to, e.g. 2026-12-25")
+    closed: bool = Field(default=False, description="true: closed all day (a holiday)")
+    hours: list[str] = Field(
+        default_factory=list,
+        description="windows replacing the weekly ones on that date, e.g. ['10:00-22:00'] for a late opening",
+    )
+    note: str = Field(default="", description="why (shown in status), e.g. 'Christmas' or 'Museum night'")
+
+    _hours_ok = field_validator("hours")(_check_windows)
+
+    @model_validator(mode="after")
+    def _closed_or_hours(self) -> DateException:
+        if self.closed and self.hours:
+            raise ValueError(f"{self.date}: give either closed = true or hours = [...], not both")
+        if not self.closed and not self.hours:
+            raise ValueError(f"{self.date}: say closed = true, or give hours = ['HH:MM-HH:MM', ...]")
+        return self
+
+
+class OpeningHoursConfig(BaseModel):
+    """When the show plays. Outside these hours the display goes dark."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    enabled: bool = Field(default=False, description="false: the show plays around the clock")
+    timezone: str = Field(default="UTC", description="the museum's time zone (IANA name), e.g. 'Europe/Paris'")
+    mon: list[str] = Field(default_factory=list, description="Monday windows, e.g. ['10:00-18:00']; empty: closed")
+    tue: list[str] = Field(default_factory=list, description="Tuesday windows; several allowed, e.g. ['10:00-12:00', '14:00-18:00']")
+    wed: list[str] = Field(default_factory=list, description="Wednesday windows")
+    thu: list[str] = Field(default_factory=list, description="Thursday windows")
+    fri: list[str] = Field(default_factory=list, description="Friday windows; overnight allowed, e.g. ['20:00-02:00']")
+    sat: list[str] = Field(default_factory=list, description="Saturday windows")
+    sun: list[str] = Field(default_factory=list, description="Sunday windows")
+    exceptions: list[DateException] = Field(
+        default_factory=list, description="dated exceptions (holidays, late openings) replacing that day's windows"
+    )
+
+    _windows_ok = field_validator(*DAYS)(_check_windows)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone '{value}'; use an IANA name such as 'Europe/Paris' or 'America/New_York'"
+            ) from None
+        return value
+
+    @model_validator(mode="after")
+    def _unique_dates(self) -> OpeningHoursConfig:
+        seen: set[dt.date] = set()
+        for exception in self.exceptions:
+            if exception.date in seen:
+                raise ValueError(f"the date {exception.date} has two exceptions; keep one")
+            seen.add(exception.date)
+        if self.enabled and not any(getattr(self, d) for d in DAYS) and not any(
+            e.hours for e in self.exceptions
+        ):
+            raise ValueError("opening hours are enabled but no day has a window: the show would never play")
+        return self
+
+
+@dataclass(frozen=True)
+class _Hours:
+    """The config compiled for fast evaluation."""
+
+    zone: ZoneInfo
+    weekly: tuple[tuple[tuple[int, int], ...], ...]  # index 0 = Monday
+    exceptions: dict[dt.date, tuple[tuple[int, int], ...]]
+
+
+def _compile(config: OpeningHoursConfig) -> _Hours:
+    weekly = tuple(tuple(parse_window(w) for w in getattr(config, d)) for d in DAYS)
+    exceptions = {
+        e.date: () if e.closed else tuple(parse_window(w) for w in e.hours) for e in config.exceptions
+    }
+    return _Hours(ZoneInfo(config.timezone), weekly, exceptions)
+
+
+def _local_epoch(day: dt.date, minutes: int, zone: ZoneInfo) -> float:
+    """Epoch seconds of `minutes` after local midnight of `day` (may roll into the next day).
+
+    Wall-clock arithmetic: '18:00' on the day the clocks change is still 18:00 local.
+    A time that does not exist (inside a spring-forward gap) maps to just after the gap.
+    """
+    naive = dt.datetime.combine(day, dt.time()) + dt.timedelta(minutes=minutes)
+    return naive.replace(tzinfo=zone).timestamp()
+
+
+class OpeningHours:
+    """Pure evaluation of a config: no state, no timers."""
+
+    def __init__(self, config: OpeningHoursConfig) -> None:
+        self.config = config
+        self._hours = _compile(config)
+
+    def _intervals(self, day: dt.date) -> list[tuple[float, float]]:
+        windows = self._hours.exceptions.get(day, self._hours.weekly[day.weekday()])
+        return [
+            (_local_epoch(day, start, self._hours.zone), _local_epoch(day, end, self._hours.zone))
+            for start, end in windows
+        ]
+
+    def _local_date(self, wall: float) -> dt.date:
+        return dt.datetime.fromtimestamp(wall, self._hours.zone).date()
+
+    def is_open(self, wall: float) -> bool:
+        if not self.config.enabled:
+            return True
+        today = self._local_date(wall)
+        # Yesterday's overnight windows reach into today.
+        for day in (today - dt.timedelta(days=1), today):
+            for start, end in self._intervals(day):
+                if start <= wall < end:
+                    return True
+        return False
+
+    def next_change(self, wall: float) -> float | None:
+        """Epoch seconds of the next open/closed change after `wall`, or None if there is none
+        within a year (always open, or disabled)."""
+        if not self.config.enabled:
+            return None
+        now_open = self.is_open(wall)
+        today = self._local_date(wall)
+        day = today - dt.timedelta(days=1)
+        for _ in range(_HORIZON_DAYS + 1):
+            # Candidate boundaries of this day's windows; the state is re-evaluated just after
+            # each one so that touching windows ('10:00-14:00', '14:00-18:00', or an overnight
+            # window meeting the next day's) do not count as a change.
+            for start, end in sorted(self._intervals(day)):
+                for boundary in (start, end):
+                    if boundary > wall and self.is_open(boundary) != now_open:
+                        return boundary
+            day += dt.timedelta(days=1)
+        return None
+
+    def describe(self, wall: float) -> str:
+        """A line for status: 'open until 18:00' / 'closed until Tue 10:00'."""
+        if not self.config.enabled:
+            return "open (no opening hours set)"
+        state = "open" if self.is_open(wall) else "closed"
+        change = self.next_change(wall)
+        if change is None:
+            return f"{state} (no change within a year)"
+        local = dt.datetime.fromtimestamp(change, self._hours.zone)
+        same_day = local.date() == self._local_date(wall)
+        when = local.strftime("%H:%M") if same_day else local.strftime("%a %d %b %H:%M")
+        return f"{state} until {when}"
+
+
+class Schedule:
+    """What the engine asks each frame (or each second): `state(wall)`.
+
+    The technician can force the show open or closed (OSC, operator overlay); the
+    override lasts until the next natural change of the schedule, so a forgotten
+    override cannot keep a museum dark (or lit) for more than one opening period.
+    """
+
+    def __init__(self, config: OpeningHoursConfig | None = None) -> None:
+        self.hours = OpeningHours(config or OpeningHoursConfig())
+        self._override: State | None = None
+        self._override_until: float | None = None
+
+    def replace_config(self, config: OpeningHoursConfig) -> None:
+        """A validated reload: new hours, and any override is dropped (it referred to the old ones)."""
+        self.hours = OpeningHours(config)
+        self.clear_override()
+
+    def natural_state(self, wall: float) -> State:
+        return "open" if self.hours.is_open(wall) else "closed"
+
+    def state(self, wall: float) -> State:
+        if self._override is not None:
+            if self._override_until is None or wall < self._override_until:
+                return self._override
+            self.clear_override()
+        return self.natural_state(wall)
+
+    def override(self, mode: str, wall: float) -> State:
+        """mode: 'open', 'closed' or 'auto' (back to the schedule). Returns the state now in force."""
+        if mode == "auto":
+            self.clear_override()
+            return self.state(wall)
+        if mode not in ("open", "closed"):
+            raise ValueError(f"unknown opening-hours override '{mode}'; use open, closed or auto")
+        self._override = mode  # type: ignore[assignment]
+        self._override_until = self.hours.next_change(wall)
+        return self.state(wall)
+
+    def clear_override(self) -> None:
+        self._override = None
+        self._override_until = None
+
+    def status(self, wall: float) -> dict[str, object]:
+        return {
+            "state": self.state(wall),
+            "schedule": self.hours.describe(wall),
+            "override": self._override,
+            "override_until": self._override_until,
+            "enabled": self.hours.config.enabled,
+        }

@@ -1,0 +1,371 @@
+"""One object the engine holds for unattended operation.
+
+`Runtime` bundles the pieces of this package so the engine wires a handful of calls:
+
+    runtime = Runtime(RuntimeConfig(...), show_dir, clock, queue.post)
+    safe = runtime.start()              # logging, crash guard, metrics, file watcher
+    ... each frame:  runtime.frame(dt)  # watchdog ping + health (READY=1 after the first)
+                     state = runtime.tick()   # "open" / "closed" (cheap; real work once a second)
+    ... status:      runtime.status()   # merged into /bayard/status
+    ... quitting:    runtime.stop(clean=True)
+
+When `tick()` returns "closed" the engine stops drawing the show (and unloads models);
+if `runtime.display_off` is False it shows `ClosedScene` instead (no DPMS here).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import subprocess
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..clock import Clock
+from ..commands import Command
+from .crashguard import CrashGuard
+from .hours import OpeningHoursConfig, Schedule
+from .logs import LogSetup, setup_logging
+from .metrics import Health, Metrics
+from .notify import Notifier, Watchdog
+from .watch import ShowWatcher
+
+log = logging.getLogger("bayard.runtime")
+
+STATUS_EVERY_S = 10.0  # how often the one-line status goes to systemd
+
+
+class RuntimeConfig(BaseModel):
+    """The [runtime] table of install.toml (all optional). Opening hours are [hours]."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    closed_display: str = Field(
+        default="auto", pattern="^(auto|dpms|screen)$",
+        description="outside hours: 'dpms' switches the monitor off, 'screen' shows a black screen with a "
+                    "small clock, 'auto' tries dpms and falls back to the screen",
+    )
+    watch: bool = Field(default=True, description="reload the show when install.toml or scenes/ change")
+    metrics_port: int | None = Field(
+        default=None, ge=1, le=65535, description="serve Prometheus metrics on this port; omitted: off"
+    )
+    metrics_bind: str = Field(default="0.0.0.0", description="address the metrics endpoint listens on")
+    restart_budget: int = Field(default=3, ge=1, le=100, description="starts tolerated within restart_window_min")
+    restart_window_min: float = Field(default=30, gt=0, description="minutes over which starts are counted")
+    safe_retry_min: float = Field(default=60, gt=0, description="minutes in safe mode before the full show is retried")
+    log_max_mb: float = Field(default=1.0, gt=0, le=100, description="size of one log file before it rotates")
+    log_files: int = Field(default=5, ge=1, le=50, description="rotated log files kept")
+
+
+def state_dirs(default_state: Path, env: Mapping[str, str]) -> tuple[Path, Path]:
+    """Where state and logs go: systemd's StateDirectory/LogsDirectory when under the unit,
+    else the show's state folder ([show] state) and its logs/ for development."""
+    state = env.get("STATE_DIRECTORY") or env.get("BAYARD_STATE_DIR")
+    logs = env.get("LOGS_DIRECTORY") or env.get("BAYARD_LOG_DIR")
+    state_path = Path(state.split(":")[0]) if state else default_state
+    logs_path = Path(logs.split(":")[0]) if logs else state_path / "logs"
+    return state_path, logs_path
+
+
+class DisplayPower:
+    """Switch the monitor off and on with DPMS through `xset` where X provides it."""
+
+    def __init__(self, env: Mapping[str, str], run: Callable[[list[str]], int] | None = None) -> None:
+        self.available = bool(env.get("DISPLAY")) and shutil.which("xset") is not None
+        self._run = run or self._xset
+        if run is not None:
+            self.available = True
+        self.is_off = False
+
+    @staticmethod
+    def _xset(argv: list[str]) -> int:
+        try:
+            return subprocess.run(argv, timeout=5, capture_output=True).returncode
+        except (OSError, subprocess.TimeoutExpired):
+            return 1
+
+    def off(self) -> bool:
+        if not self.available:
+            return False
+        ok = self._run(["xset", "dpms", "force", "off"]) == 0
+        self.is_off = ok
+        if not ok:
+            self.available = False
+            log.warning("cannot switch the display off with DPMS; showing a dark screen instead")
+        return ok
+
+    def on(self) -> None:
+        if self.is_off:
+            self._run(["xset", "dpms", "force", "on"])
+            # Back to "never blank": DPMS was switched on by 'force off'.
+            self._run(["xset", "-dpms"])
+            self.is_off = False
+
+
+class Runtime:
+    def __init__(
+        self,
+        config: RuntimeConfig,
+        show_dir: Path,
+        clock: Clock,
+        post: Callable[[Command], None],
+        hours: OpeningHoursConfig | None = None,
+        env: Mapping[str, str] | None = None,
+        display_power: DisplayPower | None = None,
+        console_log: bool = True,
+        state_dir: Path | None = None,
+    ) -> None:
+        self.config = config
+        self.show_dir = Path(show_dir)
+        self.clock = clock
+        self.post = post
+        self.env = dict(os.environ if env is None else env)
+        self.state_dir, self.log_dir = state_dirs(state_dir or self.show_dir / "state", self.env)
+        self.schedule = Schedule(hours or OpeningHoursConfig())
+        self.notifier = Notifier(self.env)
+        self.watchdog = Watchdog(self.notifier, self.env, monotonic=clock.now)
+        self.health = Health(clock=clock.now)
+        self.display = display_power or (DisplayPower(self.env) if config.closed_display != "screen" else None)
+        self._console_log = console_log
+        self.logs: LogSetup | None = None
+        self.guard: CrashGuard | None = None
+        self.metrics: Metrics | None = None
+        self.watcher: ShowWatcher | None = None
+        self.safe_mode = False
+        self._ready = False
+        self._next_tick = float("-inf")
+        self._next_status = float("-inf")
+        self._state = "open"
+        self._stopped = False
+
+    # -- life cycle -------------------------------------------------------------------
+    def start(self) -> bool:
+        """Set everything up; returns True when this start must be in safe mode."""
+        # The level stays whatever the CLI set from [logging] level.
+        level = logging.getLogger().level or logging.INFO
+        self.logs = setup_logging(self.log_dir, level=level, console=self._console_log,
+                                  max_bytes=int(self.config.log_max_mb * 1_000_000), backups=self.config.log_files,
+                                  filter_existing=not self._console_log)
+        self.guard = CrashGuard(self.state_dir, self.config.restart_budget, self.config.restart_window_min * 60,
+                                self.config.safe_retry_min * 60)
+        self.safe_mode = self.guard.record_start()
+        if self.config.metrics_port:
+            self.metrics = Metrics.start(self.config.metrics_port, self.config.metrics_bind)
+            self.health.exporter = self.metrics
+        if self.config.watch:
+            self.watcher = ShowWatcher(self.show_dir, self.post).start()
+        return self.safe_mode
+
+    def stop(self, clean: bool = True) -> None:
+        if self._stopped:
+            return
+        self._stopped = True
+        self.notifier.stopping()
+        if clean and self.guard is not None:
+            self.guard.record_clean_exit()
+        if self.watcher is not None:
+            self.watcher.stop()
+        if self.metrics is not None:
+            self.metrics.stop()
+        if self.display is not None:
+            self.display.on()
+        if self.logs is not None:
+            self.logs.close()
+        self.notifier.close()
+
+    def close(self) -> None:
+        """Engine.shutdown() calls this on a deliberate exit (quit, SIGTERM from systemd or
+        the nightly timer): a clean stop, not counted toward the crash budget."""
+        self.stop(clean=True)
+
+    # -- per frame ----------------------------------------------------------------------
+    def frame(self, dt: float) -> None:
+        """Call once per produced frame (the watchdog is fed only while frames come)."""
+        self.health.frame(dt)
+        if not self._ready:
+            self._ready = True
+            self.notifier.ready(self.status_line())
+        self.watchdog.frame()
+
+    def tick(self) -> str:
+        """Call every frame; returns "open" or "closed". Real work happens once a second."""
+        now = self.clock.now()
+        if now < self._next_tick:
+            return self._state
+        self._next_tick = now + 1.0
+        state = self.schedule.state(self.clock.wall())
+        if state != self._state:
+            self._changed(state)
+        if self.logs is not None:
+            self.logs.repeat_filter.flush()
+        if self.safe_mode and self.guard is not None and self.guard.retry_due():
+            self.guard.begin_retry()
+            self.safe_mode = False
+            # args (1,): take effect at once, not at the next scene boundary (the safe card has none).
+            self.post(Command("reload", (1,), source="schedule", extra={"reason": "safe-mode retry"}))
+        if now >= self._next_status:
+            self._next_status = now + STATUS_EVERY_S
+            self.notifier.status(self.status_line())
+        return self._state
+
+    def _changed(self, state: str) -> None:
+        self._state = state
+        log.info("opening hours: now %s (%s)", state, self.schedule.hours.describe(self.clock.wall()))
+        if self.display is None:
+            return
+        if state == "closed":
+            self.display.off()
+        else:
+            self.display.on()
+
+    @property
+    def display_off(self) -> bool:
+        """True while the monitor is really off (the engine may then skip drawing)."""
+        return self.display is not None and self.display.is_off
+
+    def override_hours(self, mode: str) -> str:
+        """OSC/operator: 'open', 'closed' or 'auto'. Takes effect at once."""
+        state = self.schedule.override(mode, self.clock.wall())
+        self._next_tick = float("-inf")
+        self.tick()
+        return state
+
+    # -- reporting --------------------------------------------------------------------------
+    def status_line(self) -> str:
+        parts = ["SAFE MODE" if self.safe_mode else self._state, f"{self.health.fps():.0f} fps"]
+        if self.health.current_scene:
+            parts.append(f"scene {self.health.current_scene}")
+        errors = sum(self.health.errors.values())
+        if errors:
+            parts.append(f"{errors} errors")
+        return ", ".join(parts)
+
+    def status(self) -> dict[str, Any]:
+        status = self.health.summary()
+        status["hours"] = self.schedule.status(self.clock.wall())
+        status["safe_mode"] = self.safe_mode
+        status["systemd"] = {"notify": self.notifier.enabled, "watchdog_pings": self.watchdog.pings}
+        if self.guard is not None:
+            status["restarts"] = self.guard.status()
+        if self.logs is not None:
+            status["logs"] = self.logs.status()
+        if self.watcher is not None:
+            status["watch"] = {"alive": self.watcher.alive, "reloads": self.watcher.reloads,
+                               "problem": self.watcher.problem}
+        return status
+
+
+# -- the engine hook -------------------------------------------------------------------
+class HoursControl:
+    """An engine overlay: handles `Command("hours", (open|closed|auto,))` from OSC or the
+    operator overlay, and draws the tiny closed-hours clock when the screen is dark for
+    "closed" and the monitor could not be switched off."""
+
+    draw_when_dark = True
+
+    def __init__(self, runtime: Runtime, engine: Any) -> None:
+        from .screens import ClosedClock
+
+        self.runtime = runtime
+        self.engine = engine
+        self.clock = ClosedClock(
+            runtime.clock.wall, runtime.schedule.hours.config.timezone,
+            active=lambda: (engine.dark_reason == "closed" and not engine.blackout and not runtime.display_off),
+        )
+
+    def draw(self, surface: Any) -> None:
+        self.clock.draw(surface)
+
+    def handle(self, command: Command) -> bool:
+        if command.name != "hours":
+            return False
+        mode = str(command.args[0]).lower() if command.args else "auto"
+        try:
+            state = self.runtime.override_hours(mode)
+        except ValueError as error:
+            self._reply(command, "error", str(error))
+            return True
+        self.engine.dark_reason = "closed" if state == "closed" else None
+        log.warning("opening hours overridden by %s: %s (until the next scheduled change)", command.source, mode)
+        self._reply(command, "ok", self.runtime.schedule.status(self.runtime.clock.wall()))
+        return True
+
+    @staticmethod
+    def _reply(command: Command, status: str, data: Any) -> None:
+        if command.reply is not None:
+            import json
+
+            try:
+                command.reply("/bayard/reply/hours", (json.dumps({"address": "hours", "status": status,
+                                                                  "data": data}),))
+            except Exception:  # replying is best-effort
+                log.exception("reply to hours failed")
+
+
+def _model(raw: Any, model: type[BaseModel]) -> Any:
+    if isinstance(raw, model):
+        return raw
+    if isinstance(raw, BaseModel):
+        raw = raw.model_dump()
+    return model.model_validate(raw or {})
+
+
+def attach(engine: Any, presenter: Any = None, *, env: Mapping[str, str] | None = None,
+           display_power: DisplayPower | None = None, config: RuntimeConfig | None = None) -> Runtime | None:
+    """Plug unattended operation into a live engine (called from services.attach_services).
+
+    Registers the `runtime` service (its status joins /bayard/status), a frame hook
+    (watchdog, health, opening hours -> engine.dark_reason), the hours overlay, and, when
+    the crash guard says so, starts the show in safe mode (only the safe card) until the
+    retry is due.
+    """
+    if "runtime" in engine.services:
+        return engine.services["runtime"]
+    show = engine.show
+    try:
+        hours = _model(getattr(show.config, "hours", None), OpeningHoursConfig)
+        config = config or _model(getattr(show.config, "runtime", None), RuntimeConfig)
+    except Exception as error:  # the loader reports schema errors with lines; never stop the show here
+        log.error("install.toml [hours]/[runtime] is invalid, running without them: %s", error)
+        engine.record_error("runtime", f"[hours]/[runtime] invalid: {error}")
+        hours, config = OpeningHoursConfig(), RuntimeConfig()
+    runtime = Runtime(config, show.root, engine.clock, engine.post, hours=hours, env=env,
+                      display_power=display_power, console_log=False, state_dir=show.state_dir)
+    engine.services["runtime"] = runtime
+    if runtime.start():
+        _hold_safe(engine, runtime)
+
+    def on_event(event: str, args: tuple[Any, ...]) -> None:
+        if event == "scene" and args:
+            runtime.health.scene_changed(str(args[0]))
+        elif event == "error":
+            runtime.health.error(str(args[0]) if args else "unknown")
+
+    engine.listeners.append(on_event)
+    engine.overlays.insert(0, HoursControl(runtime, engine))
+
+    def per_frame(engine: Any) -> None:
+        window = engine.stats.window
+        runtime.frame(window[-1] if window else 0.0)
+        state = runtime.tick()
+        if state == "closed":
+            engine.dark_reason = "closed"
+        elif engine.dark_reason == "closed":
+            engine.dark_reason = None
+
+    engine.frame_hooks.append(per_frame)
+    return runtime
+
+
+def _hold_safe(engine: Any, runtime: Runtime) -> None:
+    """Crash-loop safe mode: play only the safe card (a show with no scenes cannot fail in
+    a scene). The retry posts reload(at once), which loads the real show from disk again."""
+    guard = runtime.guard.status() if runtime.guard else {}
+    reason = f"{guard.get('recent_starts', '?')} starts within {float(guard.get('window_s', 0)) / 60:.0f} min"
+    engine.record_error("runtime", f"safe mode: {reason}; the full show is retried in "
+                                   f"{runtime.config.safe_retry_min:.0f} min")
+    engine.sequencer.hold_safe(f"crash-loop guard: {reason}")

@@ -1,0 +1,130 @@
+"""Watch the show's files and ask for a reload when the artist saves one.
+
+A thread watches the show folder (install.toml and everything under scenes/) and, once
+the saves have settled, posts `Command("reload", source="watch")` with the changed
+paths. It never validates or loads anything itself: the engine's reload validates the
+new show first and keeps the last good one if it is invalid. Watching the whole show
+folder (filtered), rather than scenes/ alone, keeps working when scenes/ is deleted,
+renamed or replaced by a copy.
+
+Editors save in many ways (write in place, write a temp file and rename, delete and
+recreate); swap and backup files are ignored, and a burst of events becomes one reload.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from ..commands import Command
+
+log = logging.getLogger("bayard.runtime.watch")
+
+# Names editors and file managers write next to the real file.
+_IGNORED_SUFFIXES = (".swp", ".swo", ".swx", ".tmp", ".bak", "~", ".part", ".crdownload")
+_IGNORED_PREFIXES = (".#", "~$", "._")
+
+
+def relevant(path: Path, root: Path) -> bool:
+    """Is a change to `path` one the show should reload for?"""
+    try:
+        relative = path.resolve().relative_to(root.resolve()) if path.is_absolute() else path
+    except ValueError:
+        relative = Path(path.name)
+    parts = relative.parts
+    if not parts:
+        return False
+    name = parts[-1]
+    if name.startswith(_IGNORED_PREFIXES) or name.endswith(_IGNORED_SUFFIXES) or name in {"4913", ".DS_Store"}:
+        return False  # 4913: vim's probe file
+    if parts == ("install.toml",):
+        return True
+    if parts[0] != "scenes":
+        return False
+    if any(part.startswith(".") for part in parts[1:]):
+        return False
+    # A .toml under scenes/, or scenes/ itself or a folder in it (deleted/renamed: no suffix).
+    return name.endswith(".toml") or "." not in name
+
+
+class ShowWatcher:
+    """Start with `start()`, stop with `stop()`; posts to `post` (CommandQueue.post)."""
+
+    def __init__(
+        self,
+        show_dir: Path,
+        post: Callable[[Command], None],
+        settle_ms: int = 400,
+        max_group_ms: int = 3000,
+        force_polling: bool | None = None,
+    ) -> None:
+        self.root = Path(show_dir)
+        self.post = post
+        self.settle_ms = settle_ms
+        self.max_group_ms = max_group_ms
+        self.force_polling = force_polling
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.reloads = 0
+        self.problem: str | None = None
+
+    def start(self) -> ShowWatcher:
+        self._thread = threading.Thread(target=self._run, name="bayard-watch", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self, timeout_s: float = 5.0) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout_s)
+
+    @property
+    def alive(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def _run(self) -> None:
+        try:
+            from watchfiles import watch
+        except ImportError:
+            self.problem = "watchfiles is not installed: scene files are not watched (reload by OSC or key)"
+            log.warning("%s", self.problem)
+            return
+        failures = 0
+        while not self._stop.is_set():
+            try:
+                for changes in watch(
+                    self.root,
+                    watch_filter=lambda change, path: relevant(Path(path), self.root),
+                    debounce=self.max_group_ms,
+                    step=self.settle_ms,
+                    stop_event=self._stop,
+                    force_polling=self.force_polling,
+                    raise_interrupt=False,
+                    ignore_permission_denied=True,
+                ):
+                    failures = 0
+                    self._changed(changes)
+            except Exception as error:  # the watcher thread's boundary: never take the show down
+                failures += 1
+                self.problem = f"file watching failed ({type(error).__name__}: {error}); retrying"
+                if failures == 1:
+                    log.warning("%s", self.problem)
+                # Back off, then watch again (e.g. the show folder was replaced by a copy); after
+                # a few failures fall back to polling, which works where inotify does not.
+                if failures >= 3:
+                    self.force_polling = True
+                self._stop.wait(min(30.0, 2.0 * failures))
+
+    def _changed(self, changes: set[tuple[object, str]]) -> None:
+        paths = sorted({self._relative(path) for _, path in changes})
+        self.reloads += 1
+        log.info("show files changed (%s); reloading", ", ".join(paths[:5]) + (" ..." if len(paths) > 5 else ""))
+        self.post(Command("reload", source="watch", extra={"changed": paths}))
+
+    def _relative(self, path: str) -> str:
+        try:
+            return Path(path).resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return path

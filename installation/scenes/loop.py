@@ -1,0 +1,615 @@
+"""`loop`: "This person doesn't exist." Generated faces, one after another, for ever.
+
+Items are images and/or videos (a folder glob, a list with per-item captions and
+credits, or both), shown in order or shuffled without immediate repeats, with a
+crossfade or a cut between them. Some items may be marked `real = true`: their
+caption first says the person doesn't exist, then turns into the reveal, "This
+person does exist." (the twist of the exhibition: generators learn from real people).
+
+Decoding and scaling run ahead on worker threads (installation.media); the next item
+is opened a few seconds before it is due, so a change never shows black. A single
+video loops seamlessly (the decoder runs across the loop point). A bad file is
+skipped with one log line; when nothing is left to show, a designed placeholder says
+so. Instead of files, the scene can run a generator: live on a GPU, and on a CPU the
+pre-rendered `fallback` loop (reported by `bayard check` and in status).
+"""
+
+from __future__ import annotations
+
+import glob as globlib
+import importlib.util
+import math
+import random
+import threading
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pygame
+from pydantic import Field, field_validator, model_validator
+
+from ..config.common import MediaPath, SceneConfig, Strict
+from ..imaging import draw_missing
+from ..media import GeneratorSource, MediaSource, open_source
+from ..media.sources import IMAGE_SUFFIXES, VIDEO_SUFFIXES
+from .base import Scene, register_scene
+from .style import Colour, fade, rgb
+
+PRELOAD_S = 3.0  # open the next item this long before it is due
+MORPH_FRAMES = 24  # distinct in-between pictures of a morph (computed ahead, at half size)
+MORPH_SCALE = 0.5
+RESCAN_S = 10.0  # how often a folder is looked at again for new or removed files
+
+
+class LoopItem(Strict):
+    file: MediaPath = Field(description="an image or video, relative to the content folder")
+    caption: str | None = Field(default=None, description="replaces the scene's caption for this item")
+    credit: str = Field(default="", description="small print under the caption: who made it, with what")
+    real: bool = Field(default=False, description="a real person: the caption turns into the reveal")
+    duration: float | None = Field(
+        default=None,
+        gt=0,
+        le=3600,
+        description="seconds on screen; omitted: item_duration for images, the film's length for videos",
+    )
+
+
+class GeneratorSpec(Strict):
+    checkpoint: str = Field(
+        description="generator checkpoint (.pt) relative to the show folder, e.g. models/generator/faces64.pt"
+    )
+    fallback: MediaPath | None = Field(
+        default=None, description="pre-rendered loop played where live generation cannot run (no GPU)"
+    )
+    live: Literal["auto", "always", "never"] = Field(
+        default="auto",
+        description="auto: live only with a CUDA GPU; always: also on a CPU; never: fallback only",
+    )
+    seconds_per_face: float = Field(
+        default=3.0, ge=0.5, le=60, description="walk time from one face to the next"
+    )
+    faces: int = Field(default=12, ge=2, le=1000, description="faces on the closed walk before it repeats")
+    seed: int = Field(default=0, description="which faces the walk visits")
+    truncation: float = Field(
+        default=0.7, ge=0, le=1, description="StyleGAN2: closer to the average face when lower"
+    )
+    fps: float = Field(default=30, ge=5, le=120, description="frames generated per second")
+
+    @field_validator("checkpoint")
+    @classmethod
+    def _relative(cls, value: str) -> str:
+        if Path(value).is_absolute() or ".." in Path(value).parts:
+            raise ValueError(f"'{value}': give the checkpoint relative to the show folder, without '..'")
+        return value
+
+
+class LoopConfig(SceneConfig):
+    folder: str | None = Field(
+        default=None,
+        description="a glob in the content folder, e.g. 'faces/*.jpg'; looked at again as files change",
+    )
+    items: list[LoopItem] = Field(
+        default_factory=list, description="files with their own captions and credits"
+    )
+    generator: GeneratorSpec | None = Field(
+        default=None, description="generate faces instead of playing files"
+    )
+    item_duration: float = Field(default=8.0, gt=0, le=3600, description="seconds each image stays")
+    change: Literal["crossfade", "morph", "cut"] = Field(
+        default="crossfade",
+        description="how one item gives way to the next; morph (optical flow) between still images, "
+        "a crossfade where a video is involved",
+    )
+    change_duration: float = Field(
+        default=1.5, ge=0, le=10, description="seconds a crossfade or morph between items takes"
+    )
+    shuffle: bool = Field(default=False, description="random order, never the same item twice in a row")
+    seed: int | None = Field(
+        default=None, description="fix the shuffle order (omitted: different every time)"
+    )
+    caption: str = Field(default="This person doesn't exist.", description="shown under generated faces")
+    reveal: str = Field(
+        default="This person does exist.", description="what the caption becomes for real people"
+    )
+    reveal_at: float = Field(
+        default=0.55, gt=0, lt=1, description="fraction of a real item's time when it is revealed"
+    )
+    heading: str = Field(default="", description="a small line above the caption, e.g. the work's title")
+    body: str = Field(default="", description="a short text in the side column")
+    credit: str = Field(default="", description="credit shown for items without their own")
+    layout: Literal["beside", "full"] = Field(
+        default="beside", description="beside: picture left, text right; full: picture fills the screen"
+    )
+    fit: Literal["contain", "cover"] = Field(
+        default="contain", description="contain shows it whole; cover fills"
+    )
+    placeholder: str = Field(
+        default="The faces for this loop are not installed.",
+        description="small line on the placeholder shown when there is nothing to play",
+    )
+    background: Colour = Field(default="#0f0e0d", description="wall colour '#rrggbb'")
+    foreground: Colour = Field(default="#efe6d8", description="text colour '#rrggbb'")
+    accent: Colour = Field(default="#b89a72", description="heading and credit colour '#rrggbb'")
+
+    @field_validator("folder")
+    @classmethod
+    def _folder_inside(cls, value: str | None) -> str | None:
+        if value is not None and (Path(value).is_absolute() or ".." in Path(value).parts):
+            raise ValueError(f"'{value}': the folder glob must stay inside the content folder (no '..')")
+        return value
+
+    @model_validator(mode="after")
+    def _something_to_play(self) -> LoopConfig:
+        if self.folder is None and not self.items and self.generator is None:
+            raise ValueError("a loop needs 'folder', 'items' or 'generator' (something to play)")
+        return self
+
+
+class _Slot:
+    """One item on screen: its source and when it started, in scene time."""
+
+    def __init__(self, item: LoopItem, source: MediaSource, start: float) -> None:
+        self.item, self.source, self.start = item, source, start
+        self.surface: pygame.Surface | None = None
+        self.surface_index = -1
+        self.morph: list[np.ndarray] | None = None  # in-between pictures into this item, when morphing
+        self.morph_cache: dict[int, pygame.Surface] = {}
+        self.morph_thread: threading.Thread | None = None
+
+    def duration(self, default: float) -> float:
+        if self.item.duration is not None:
+            return self.item.duration
+        hint = getattr(self.source, "period_hint", None) or self.source.period
+        if self.source.kind == "video" and hint and math.isfinite(hint):
+            return hint
+        return default
+
+
+@register_scene("loop")
+class LoopScene(Scene):
+    Config = LoopConfig
+    config: LoopConfig
+
+    def __init__(self, config: LoopConfig, context) -> None:
+        super().__init__(config, context)
+        self.t = 0.0
+        self.items: list[LoopItem] = []
+        self._scanned_at = -math.inf
+        self._order: list[int] = []
+        self._last_index: int | None = None
+        self._rng = random.Random(config.seed)
+        self.current: _Slot | None = None
+        self.next: _Slot | None = None
+        self.leaving: _Slot | None = None  # the item fading out during a crossfade
+        self.mode = "files"  # files | live | fallback | placeholder
+        self.mode_reason = ""
+        self.skipped: list[str] = []
+        width, height = context.size
+        if config.layout == "full":
+            self.frame_rect = pygame.Rect(0, 0, width, height)
+        else:
+            side = round(height * 0.84)
+            self.frame_rect = pygame.Rect(
+                round(width * 0.06), (height - side) // 2, min(side, round(width * 0.55)), side
+            )
+        top = self.frame_rect.top + round(height * 0.04)
+        self.column = pygame.Rect(
+            self.frame_rect.right + round(width * 0.05),
+            top,
+            max(10, width - self.frame_rect.right - round(width * 0.11)),
+            self.frame_rect.bottom - top,
+        )
+        clock = context.clock
+        from ..clock import FakeClock
+
+        # A stepped clock (tests, offline renders) waits for the decoder: exact frames.
+        # A real clock never blocks the render loop: a late frame is held and counted.
+        self.block = getattr(context, "deterministic", isinstance(clock, FakeClock))
+
+    # -- what to play ---------------------------------------------------------------
+    def _scan(self) -> list[LoopItem]:
+        c = self.config
+        root = self.context.content_root
+        items = [item for item in c.items]
+        if c.folder:
+            listed = {item.file for item in items}
+            for path in sorted(globlib.glob(str(root / c.folder), recursive=True)):
+                p = Path(path)
+                if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES | VIDEO_SUFFIXES:
+                    relative = p.relative_to(root).as_posix()
+                    if relative not in listed:
+                        items.append(LoopItem(file=relative))
+        return [item for item in items if item.file not in self.skipped]
+
+    def _rescan(self) -> None:
+        self.items = self._scan()
+        self._scanned_at = self.t
+        self._order = [i for i in self._order if i < len(self.items)]
+
+    def _next_item(self) -> LoopItem | None:
+        if not self.items:
+            return None
+        if not self._order:
+            order = list(range(len(self.items)))
+            if self.config.shuffle:
+                self._rng.shuffle(order)
+                if len(order) > 1 and order[0] == self._last_index:
+                    order[0], order[-1] = order[-1], order[0]  # never the same face twice in a row
+            self._order = order
+        self._last_index = self._order.pop(0)
+        return self.items[self._last_index]
+
+    def _open(self, item: LoopItem, start: float) -> _Slot:
+        box = self.frame_rect.size
+        source = open_source(self.context.media(item.file), box, self.config.fit, loop=True)
+        return _Slot(item, source.start(), start)
+
+    def _open_next(self, start: float) -> _Slot | None:
+        """The next playable item, skipping (once, with one log line) files that fail."""
+        for _ in range(max(1, len(self.items) + 1)):
+            item = self._next_item()
+            if item is None:
+                return None
+            slot = self._open(item, start)
+            if self.block:
+                slot.source.wait_ready()
+            if slot.source.failed:
+                self._skip(slot)
+                continue
+            return slot
+        return None
+
+    def _skip(self, slot: _Slot) -> None:
+        # The worker has logged the reason once; remember the file so it is not retried
+        # until the folder is scanned again with it changed or gone.
+        self.skipped.append(slot.item.file)
+        slot.source.close()
+        self.items = [i for i in self.items if i.file != slot.item.file]
+        self._order = []
+
+    # -- life cycle -----------------------------------------------------------------
+    def prepare(self) -> None:
+        spec = self.config.generator
+        if spec is None:
+            return
+        self.mode, self.mode_reason = decide_generator_mode(spec, self._checkpoint_path(spec))
+
+    def _checkpoint_path(self, spec: GeneratorSpec) -> Path:
+        show_root = self.context.services.get("show_root") or self.context.content_root.parent
+        return Path(show_root) / spec.checkpoint
+
+    def enter(self) -> None:
+        spec = self.config.generator
+        if spec is not None and self.mode == "files":
+            self.prepare()
+        if self.current is None:
+            self._start_first()
+
+    def _start_first(self) -> None:
+        spec = self.config.generator
+        if spec is not None and self.mode == "live":
+            from ..models.generator import load_generator
+
+            path, device = (
+                self._checkpoint_path(spec),
+                "cuda" if self.mode_reason.startswith("CUDA") else "cpu",
+            )
+
+            def make():
+                generator = load_generator(path, device)
+                if hasattr(generator, "truncation"):
+                    generator.truncation = spec.truncation
+                return generator
+
+            side = min(self.frame_rect.size)
+            source = GeneratorSource(
+                make,
+                (side, side),
+                fps=spec.fps,
+                seconds_per_face=spec.seconds_per_face,
+                faces=spec.faces,
+                seed=spec.seed,
+            ).start()
+            self.current = _Slot(LoopItem(file=spec.checkpoint, duration=3600), source, self.t)
+            return
+        if spec is not None and self.mode == "fallback" and spec.fallback:
+            self.items = [LoopItem(file=spec.fallback, caption=None)]
+        elif spec is None:
+            self._rescan()
+        self.current = self._open_next(self.t)
+        if self.current is None:
+            self.mode = "placeholder"
+
+    def exit(self) -> None:
+        for slot in (self.current, self.next, self.leaving):
+            if slot is not None:
+                slot.source.close()
+        self.current = self.next = self.leaving = None
+
+    def natural_duration(self) -> float | None:
+        n = max(1, len(self.config.items))
+        return max(30.0, n * (self.config.item_duration + self.config.change_duration))
+
+    # -- time -----------------------------------------------------------------------
+    def update(self, dt: float) -> None:
+        self.t += dt
+        if self.mode == "live":
+            return
+        if self.config.folder and self.mode != "fallback" and self.t - self._scanned_at >= RESCAN_S:
+            self._rescan()
+            if not self.items and self.current is not None:
+                self.log.warning("nothing left to play in '%s'; showing the placeholder", self.config.folder)
+                self.exit()
+                self.mode = "placeholder"
+        if self.current is None:
+            if self.items and self._scanned_at == self.t:  # files appeared: play again
+                self.current = self._open_next(self.t)
+                self.mode = "files" if self.current is not None else "placeholder"
+            return
+        cur = self.current
+        if cur.source.failed:
+            self._skip(cur)
+            replacement, self.next = self.next, None
+            self.current = replacement or self._open_next(self.t)
+            if self.current is not None:
+                self.current.start = self.t
+            else:
+                self.mode = "placeholder"
+            return
+        if len(self.items) <= 1 and (not self.items or self.items[0].file == cur.item.file):
+            return  # the only item loops on its own, seamlessly: nothing to change to
+        duration = cur.duration(self.config.item_duration)
+        fade_s = self.config.change_duration if self.config.change != "cut" else 0.0
+        change_at = cur.start + max(duration - fade_s, 0.5)
+        if self.next is None and self.t >= change_at - PRELOAD_S:
+            self.next = self._open_next(change_at)
+            if self.next is not None and self.config.change == "morph" and fade_s > 0:
+                self._start_morph(cur, self.next)
+        if self.next is not None and self.t >= change_at:
+            if self.block and self.next.morph_thread is not None:
+                self.next.morph_thread.join()
+            if self.next.source.failed:
+                self._skip(self.next)
+                self.next = None
+                return
+            if self.leaving is not None:
+                self.leaving.source.close()
+            self.leaving, self.current, self.next = cur, self.next, None
+            self.current.start = change_at
+        if self.leaving is not None and self.t >= self.current.start + fade_s:
+            self.leaving.source.close()
+            self.leaving = None
+
+    def _start_morph(self, a: _Slot, b: _Slot) -> None:
+        """Compute the in-between pictures on a worker while the current image is still up.
+
+        Only between still images: their pictures at the change are known in advance."""
+        if a.source.kind != "image" or b.source.kind != "image":
+            return
+        size = self.frame_rect.size
+        background = rgb(self.config.background)
+
+        def work() -> None:
+            try:
+                if not (a.source.wait_ready(5) and b.source.wait_ready(5)):
+                    return
+                fa, fb = a.source.frame_at(0.0), b.source.frame_at(0.0)
+                if fa is None or fb is None:
+                    return
+                b.morph = morph_frames(fa.image, fb.image, size, background, MORPH_FRAMES)
+            except Exception as exc:  # worker boundary: a failed morph is a crossfade
+                self.log.warning("morph into %s failed (%s); crossfading", b.item.file, exc)
+
+        b.morph_thread = threading.Thread(target=work, name="morph", daemon=True)
+        b.morph_thread.start()
+
+    # -- drawing --------------------------------------------------------------------
+    def _surface(self, slot: _Slot) -> pygame.Surface | None:
+        frame = slot.source.frame_at(max(0.0, self.t - slot.start), block=self.block)
+        if frame is None:
+            return slot.surface  # not decoded yet: keep what we had (never black)
+        if frame.index != slot.surface_index or slot.surface is None:
+            image = frame.image
+            slot.surface = pygame.image.frombuffer(image, (image.shape[1], image.shape[0]), "RGB")
+            slot.surface_index = frame.index
+            slot._frame = frame  # keep the pixels alive while the surface refers to them
+        return slot.surface
+
+    def _blit_media(self, surface: pygame.Surface, slot: _Slot, alpha: float) -> None:
+        image = self._surface(slot)
+        if image is None:
+            return
+        rect = image.get_rect(center=self.frame_rect.center)
+        if alpha < 1.0:
+            image.set_alpha(round(alpha * 255))
+            surface.blit(image, rect)
+            image.set_alpha(None)
+        else:
+            surface.blit(image, rect)
+
+    def draw(self, surface: pygame.Surface) -> None:
+        c = self.config
+        surface.fill(rgb(c.background))
+        if self.current is None:
+            self._draw_placeholder(surface)
+            return
+        fade_s = c.change_duration if c.change != "cut" else 0.0
+        morph = self.current.morph if self.leaving is not None else None
+        if morph and fade_s > 0:
+            mix = min(1.0, max(0.0, (self.t - self.current.start) / fade_s))
+            index = min(len(morph) - 1, int(mix * len(morph)))
+            image = self.current.morph_cache.get(index)
+            if image is None:
+                small = morph[index]
+                image = pygame.transform.smoothscale(
+                    pygame.image.frombuffer(small, (small.shape[1], small.shape[0]), "RGB"),
+                    self.frame_rect.size,
+                )
+                self.current.morph_cache = {index: image}
+            surface.blit(image, self.frame_rect)
+        elif self.leaving is not None:
+            self._blit_media(surface, self.leaving, 1.0)
+            mix = min(1.0, (self.t - self.current.start) / fade_s) if fade_s > 0 else 1.0
+            self._blit_media(surface, self.current, mix)
+        else:
+            self._blit_media(surface, self.current, 1.0)
+        self._draw_text(surface)
+
+    def _draw_text(self, surface: pygame.Surface) -> None:
+        c = self.config
+        fonts = self.context.fonts
+        fg, accent = rgb(c.foreground), rgb(c.accent)
+        slot = self.current
+        item = slot.item
+        local = self.t - slot.start
+        duration = slot.duration(c.item_duration)
+        fade_s = max(0.4, c.change_duration)
+        # Text belongs to its item: it fades in after the picture arrives and out before it leaves.
+        visible = fade(
+            local, 0.3, duration - 0.2 if self.next is not None or self.leaving is None else None, fade_s
+        )
+        if self.mode == "live" or (len(self.items) <= 1 and not c.folder):
+            visible = fade(self.t, 0.5, None, 1.5)
+        caption = item.caption or c.caption
+        credit = item.credit or c.credit
+        if self.mode == "fallback":
+            credit = credit or "Pre-rendered loop."
+        full = c.layout == "full"
+        column = (
+            self.column
+            if not full
+            else pygame.Rect(
+                fonts.px(80),
+                surface.get_height() - fonts.px(260),
+                surface.get_width() - fonts.px(160),
+                fonts.px(200),
+            )
+        )
+        if full:  # a soft dark band so captions read over any picture
+            band = pygame.Surface((surface.get_width(), fonts.px(300)), pygame.SRCALPHA)
+            for y in range(band.get_height()):
+                band.fill((0, 0, 0, round(150 * y / band.get_height())), (0, y, band.get_width(), 1))
+            surface.blit(band, (0, surface.get_height() - band.get_height()))
+        y = column.y
+        if c.heading:
+            head = fonts.block(c.heading.upper(), "sans-semibold", 24, accent, column.width)
+            head.set_alpha(round(fade(self.t, 0.2, None, 1.2) * 255))
+            surface.blit(head, (column.x, y))
+            y += head.get_height() + fonts.px(36)
+        size = 54 if not full else 48
+        if item.real:
+            turn = c.reveal_at * duration
+            before = fonts.block(caption, "serif", size, fg, column.width, line_spacing=1.12)
+            after = fonts.block(c.reveal, "serif-semibold", size, accent, column.width, line_spacing=1.12)
+            a_before = visible * (1.0 - fade(local, turn, None, 0.9))
+            a_after = visible * fade(local, turn + 0.5, None, 0.9)
+            for block, alpha in ((before, a_before), (after, a_after)):
+                if alpha > 0:
+                    block.set_alpha(round(alpha * 255))
+                    surface.blit(block, (column.x, y))
+                    block.set_alpha(None)
+            y += max(before.get_height(), after.get_height())
+            credit_alpha = a_after
+        else:
+            block = fonts.block(caption, "serif", size, fg, column.width, line_spacing=1.12)
+            block.set_alpha(round(visible * 255))
+            surface.blit(block, (column.x, y))
+            block.set_alpha(None)
+            y += block.get_height()
+            credit_alpha = visible
+        if c.body and not full:
+            body = fonts.block(c.body, "serif-light", 28, fg, column.width, line_spacing=1.38)
+            body.set_alpha(round(fade(self.t, 1.0, None, 1.5) * 220))
+            surface.blit(body, (column.x, y + fonts.px(48)))
+            body.set_alpha(None)
+        if credit and credit_alpha > 0:
+            block = fonts.block(credit, "sans", 21, accent, column.width, line_spacing=1.35)
+            block.set_alpha(round(credit_alpha * 230))
+            bottom = column.bottom if not full else surface.get_height() - fonts.px(40)
+            surface.blit(block, (column.x, bottom - block.get_height()))
+            block.set_alpha(None)
+
+    def _draw_placeholder(self, surface: pygame.Surface) -> None:
+        # Visitors read the exhibition's own line; the small print tells staff what to do.
+        draw_missing(
+            surface,
+            self.context.fonts,
+            self.config.caption,
+            f"{self.config.placeholder}\nFor now, nobody is here, generated or not.",
+            self.t,
+        )
+
+    def status(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"mode": self.mode, "items": len(self.items), "skipped": list(self.skipped)}
+        if self.mode_reason:
+            out["reason"] = self.mode_reason
+        if self.current is not None:
+            out["playing"] = self.current.item.file
+            out["frames"] = self.current.source.stats.as_dict()
+        return out
+
+
+def decide_generator_mode(spec: GeneratorSpec, checkpoint: Path) -> tuple[str, str]:
+    """('live' | 'fallback' | 'placeholder', one line why): used by the scene and by `bayard check`."""
+    if spec.live == "never":
+        return (
+            ("fallback", 'live generation is off (live = "never")')
+            if spec.fallback
+            else ("placeholder", "live generation is off and no fallback is set")
+        )
+    if not checkpoint.is_file():
+        why = f"checkpoint {checkpoint} not found"
+        return ("fallback", why) if spec.fallback else ("placeholder", why)
+    if importlib.util.find_spec("torch") is None:
+        why = "torch is not installed (install the 'models' extra for live generation)"
+        return ("fallback", why) if spec.fallback else ("placeholder", why)
+    import torch
+
+    if torch.cuda.is_available():
+        return "live", f"CUDA device {torch.cuda.get_device_name(0)}"
+    if spec.live == "always":
+        return "live", 'on the CPU (live = "always")'
+    why = "no CUDA device: playing the pre-rendered loop (live generation needs a GPU)"
+    return ("fallback", why) if spec.fallback else ("placeholder", "no CUDA device and no fallback loop")
+
+
+def describe(show: Any) -> list[str]:
+    """Lines for `bayard check`: how each loop scene with a generator will run on this machine."""
+    lines = []
+    for scene_id, config in getattr(show, "scenes", {}).items():
+        if isinstance(config, LoopConfig) and config.generator is not None:
+            root = Path(getattr(show, "root", Path(show.content_root).parent))
+            mode, why = decide_generator_mode(config.generator, root / config.generator.checkpoint)
+            label = {
+                "live": "live latent walk",
+                "fallback": f"pre-rendered {config.generator.fallback}",
+                "placeholder": "placeholder",
+            }[mode]
+            lines.append(f"  loop '{scene_id}': {label} ({why})")
+    return lines
+
+
+def morph_frames(
+    a: np.ndarray, b: np.ndarray, box: tuple[int, int], background: tuple[int, int, int], count: int
+) -> list[np.ndarray]:
+    """`count` in-between pictures from a to b, each laid out in the picture frame (at half size)."""
+    import cv2
+
+    from ..media.morph import FlowMorph
+
+    w, h = max(8, round(box[0] * MORPH_SCALE)), max(8, round(box[1] * MORPH_SCALE))
+
+    def canvas(image: np.ndarray) -> np.ndarray:
+        out = np.empty((h, w, 3), np.uint8)
+        out[:] = background
+        ih, iw = image.shape[:2]
+        s = min(w / iw, h / ih)
+        small = cv2.resize(
+            image, (max(1, round(iw * s)), max(1, round(ih * s))), interpolation=cv2.INTER_AREA
+        )
+        y, x = (h - small.shape[0]) // 2, (w - small.shape[1]) // 2
+        out[y : y + small.shape[0], x : x + small.shape[1]] = small
+        return out
+
+    morph = FlowMorph(canvas(a), canvas(b))
+    return [morph.frame((i + 0.5) / count) for i in range(count)]

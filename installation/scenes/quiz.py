@@ -1,0 +1,730 @@
+"""`quiz`: "Real or generated?", the visitor against the machine.
+
+Two modes: "single" shows one face and asks real or generated (two large buttons);
+"pair" shows two faces, one real, and asks which (touch it), as whichfaceisreal.com does.
+A round draws N questions without repeats. After each answer the reveal shows the
+truth, the visitor's answer, the detector's verdict with its confidence, and what the
+detector saw: the image's noise spectrum with tell-tale peaks ringed, and its averaged
+curve against typical photographs and generated images. A running score pits the
+visitor against the machine; the round ends with what other visitors did per item and a
+short card on how to spot generated faces.
+
+Answers come by touch or by OSC (/bayard/scene/<id>/answer real|fake, or left|right
+in pair mode; /bayard/scene/<id>/start). Per-item counts (no personal data) persist in
+the show's state folder, appear in /bayard/status and are pushed as "quiz" events.
+With no detector available the quiz still runs and says the machine is not playing.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pygame
+from pydantic import Field, model_validator
+
+from ..commands import Command
+from ..config.common import MediaPath, SceneConfig
+from ..imaging import MediaError, read_rgb, surface_from_rgb
+from . import quiz_draw as draw
+from .base import Scene, register_scene
+from .quiz_items import Item, ItemsError, QuizStats, draw_round, load_folder, load_manifest
+from .style import Colour, fade, rgb
+
+log = logging.getLogger("bayard.quiz")
+
+DEFAULT_TIPS = [
+    "Look at the edges: ears, earrings, glasses and hair that melt into the background.",
+    "Look behind the face: generated backgrounds are smeared, with objects that are not quite anything.",
+    "Look for pairs that should match: two different earrings, a collar that changes shape.",
+    "Teeth and eyes: a row of teeth that never ends, pupils that are not round.",
+    "And be humble: in a 2022 study people picked out StyleGAN2 faces at 48%, no better than chance.",
+]
+PREVIEW_SIDE = 640  # display copies are kept at most this large (~1.2 MB each; keep sets to ~100 items)
+_REPORTED: set[str] = set()  # broken items already logged (scenes are rebuilt on every play)
+_DETECTORS: dict[tuple, Any] = {}  # loaded once per process, by (name, folder, its files)
+# Judgements by (file, size, mtime, detector): the scene is rebuilt on every showing and
+# judging an item costs tens of milliseconds; the cache holds no images, only results.
+_JUDGED: dict[tuple[str, int, int, int], Any] = {}
+
+
+class QuizConfig(SceneConfig):
+    mode: Literal["single", "pair"] = Field(
+        default="single",
+        description="'single': real or generated? on one face; 'pair': which of two faces is real?",
+    )
+    real: MediaPath | None = Field(
+        default="quiz/real", description="folder of real photographs (ignored with a manifest)"
+    )
+    fake: MediaPath | None = Field(
+        default="quiz/fake", description="folder of generated images (ignored with a manifest)"
+    )
+    manifest: MediaPath | None = Field(
+        default=None,
+        description="a TOML file of [[item]] tables (image, truth = 'real'|'fake', credit); replaces the folders",
+    )
+    questions: int = Field(
+        default=5, ge=1, le=30, description="questions in one round, each item at most once"
+    )
+    reveal_seconds: float = Field(
+        default=18.0, gt=2, le=120, description="seconds the reveal stays before the next question"
+    )
+    summary_seconds: float = Field(
+        default=25.0, gt=2, le=300, description="seconds the end-of-round card stays"
+    )
+    idle_timeout: float | None = Field(
+        default=None,
+        gt=0,
+        description="seconds without an answer before an abandoned round returns to the start card; omitted: the show's attract.idle_timeout",
+    )
+    detector: str | None = Field(
+        default=None, description="detector backend; omitted: the show's models.detector; 'none': no machine"
+    )
+    heading: str = Field(default="Real or generated?", description="the start card's title")
+    tips: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_TIPS), description="the 'how to spot a generated face' card"
+    )
+    seed: int | None = Field(
+        default=None, description="fixes the order of questions (tests, previews); omitted: random"
+    )
+    background: Colour = Field(default="#111014", description="background colour '#rrggbb'")
+    foreground: Colour = Field(default="#efe9df", description="text colour '#rrggbb'")
+    accent: Colour = Field(default="#e0b25c", description="highlight colour '#rrggbb'")
+
+    @model_validator(mode="after")
+    def _has_items(self) -> QuizConfig:
+        if self.manifest is None and (self.real is None or self.fake is None):
+            raise ValueError("give either 'manifest' or both 'real' and 'fake' folders")
+        return self
+
+
+@dataclass
+class Prepared:
+    """One item decoded and judged, ready to show (numpy only: made on a worker thread)."""
+
+    item: Item
+    image: np.ndarray
+    verdict: Any = None  # detector Verdict or None
+    explanation: Any = None  # detector Explanation or None
+    surface: pygame.Surface | None = field(default=None, repr=False)
+    spectrum: pygame.Surface | None = field(default=None, repr=False)
+
+
+def _load_detector(name: str, models_dir: Path | None) -> tuple[Any, str]:
+    """A detector, or None with one line saying why the machine is not playing."""
+    if name == "none":
+        return None, "the machine is not playing today (switched off in the scene file)"
+    from ..models.detector import DETECTORS, DetectorUnavailable, load_detector
+    from ..models.detector.base import DEFAULT_MODELS_DIR
+    from ..registry import UnknownName
+
+    folder = (models_dir / "detector") if models_dir is not None else DEFAULT_MODELS_DIR
+    # Keyed by the folder's files and their times too, so a gallery that re-fits the
+    # detector is picked up at the next showing without a restart.
+    try:
+        files = tuple(sorted((p.name, p.stat().st_mtime_ns) for p in folder.iterdir() if p.is_file()))
+    except OSError:
+        files = ()
+    key = (name, str(folder), files)
+    if key in _DETECTORS:
+        return _DETECTORS[key], ""
+    try:
+        DETECTORS.get(name)
+        detector = load_detector(name, models_dir=folder)
+    except (UnknownName, DetectorUnavailable, ImportError, OSError) as error:
+        return None, str(error)
+    _DETECTORS[key] = detector
+    return detector, ""
+
+
+@register_scene("quiz")
+class QuizScene(Scene):
+    Config = QuizConfig
+    config: QuizConfig
+
+    def __init__(self, config: QuizConfig, context) -> None:
+        super().__init__(config, context)
+        self.t = 0.0
+        self.state = "attract"  # attract -> question -> reveal -> ... -> summary -> attract
+        self.state_t = 0.0
+        self.idle_t = 0.0
+        self.items: dict[str, Prepared] = {}
+        self.problem = ""
+        self.detector = None
+        self.detector_note = ""
+        self.stats: QuizStats | None = None
+        self.rng = random.Random(config.seed)
+        self.round: list[tuple[Item, ...]] = []
+        self.index = 0
+        self.answer: str | None = (
+            None  # visitor's answer to the current question: real|fake or the chosen key
+        )
+        self.visitor_score = 0
+        self.machine_score = 0
+        self.machine_playing = False
+        self.history: list[dict[str, Any]] = []
+        self.rounds_played = 0
+
+    # -- loading (worker thread: numpy only) -------------------------------------
+    def prepare(self) -> None:
+        c = self.config
+        root = self.context.content_root
+        try:
+            if c.manifest is not None:
+                items = load_manifest(root / c.manifest, root)
+            else:
+                items = load_folder(c.real, "real", root) + load_folder(c.fake, "fake", root)
+        except ItemsError as error:
+            self.problem = str(error)
+            self.log.warning("%s", error)
+            items = []
+        name = c.detector or getattr(
+            getattr(self.context.show_config, "models", None), "detector", "spectral"
+        )
+        self.detector, self.detector_note = _load_detector(name, self.context.models_dir)
+        if self.detector is None:
+            self.log.warning("quiz without a machine: %s", self.detector_note)
+        for item in items:
+            try:
+                image = read_rgb(item.path)
+            except MediaError as error:
+                if str(item.path) not in _REPORTED:
+                    _REPORTED.add(str(item.path))
+                    self.log.warning("quiz item skipped: %s", error)
+                continue
+            prepared = Prepared(item, draw.square_crop(image, min(PREVIEW_SIDE, min(image.shape[:2]))))
+            if self.detector is not None:
+                try:
+                    stat = item.path.stat()
+                    key = (str(item.path), stat.st_size, stat.st_mtime_ns, id(self.detector))
+                    if key not in _JUDGED:
+                        # Judged on the full decoded file, not the display copy: resizing
+                        # would wash out exactly the traces the detector looks for.
+                        _JUDGED[key] = self.detector.explain(image)
+                    prepared.explanation = _JUDGED[key]
+                    prepared.verdict = prepared.explanation.verdict
+                except Exception as error:  # a detector failing on one item must not stop the quiz
+                    if str(item.path) not in _REPORTED:
+                        _REPORTED.add(str(item.path))
+                        self.log.warning("detector failed on %s: %s", item.path, error)
+            self.items[item.key] = prepared
+        stats_path = Path(self.context.state_dir) / "quiz" / f"{self.id}.json"
+        self.stats = QuizStats(stats_path)
+        if not self.items and not self.problem:
+            self.problem = "no quiz items could be loaded; put images in the quiz folders"
+
+    def enter(self) -> None:
+        if self.stats is None:
+            self.prepare()
+
+    def _surface(self, prepared: Prepared) -> pygame.Surface:
+        if prepared.surface is None:
+            prepared.surface = surface_from_rgb(prepared.image)
+        return prepared.surface
+
+    def _spectrum(self, prepared: Prepared, side: int) -> pygame.Surface:
+        if prepared.spectrum is None or prepared.spectrum.get_width() != side:
+            prepared.spectrum = draw.spectrum_surface(prepared.explanation, side)
+        return prepared.spectrum
+
+    # -- what the sequencer asks ---------------------------------------------------
+    @property
+    def holding(self) -> bool:
+        return self.state != "attract"
+
+    def natural_duration(self) -> float | None:
+        return 40.0
+
+    def _idle_limit(self) -> float:
+        if self.config.idle_timeout is not None:
+            return self.config.idle_timeout
+        attract = getattr(self.context.show_config, "attract", None)
+        return float(getattr(attract, "idle_timeout", 45.0))
+
+    def status(self) -> dict[str, Any]:
+        stats = self.stats.items if self.stats else {}
+        return {
+            "state": self.state,
+            "mode": self.config.mode,
+            "items": len(self.items),
+            "question": self.index + 1 if self.state in ("question", "reveal") else None,
+            "questions": len(self.round),
+            "visitor_score": self.visitor_score,
+            "machine_score": self.machine_score,
+            "machine_playing": self.detector is not None,
+            "detector_note": self.detector_note,
+            "problem": self.problem,
+            "rounds_played": self.rounds_played,
+            "totals": self.stats.totals() if self.stats else {},
+            "per_item": {k: dict(v) for k, v in stats.items()},
+        }
+
+    # -- the round -------------------------------------------------------------------
+    def _set(self, state: str) -> None:
+        self.state = state
+        self.state_t = 0.0
+
+    def start_round(self) -> None:
+        usable = [p.item for p in self.items.values()]
+        self.round = draw_round(usable, self.config.questions, self.config.mode, self.rng)
+        if not self.round:
+            self.problem = self.problem or (
+                "pair mode needs at least one real and one generated item"
+                if self.config.mode == "pair"
+                else "no items"
+            )
+            return
+        self.index = 0
+        self.visitor_score = self.machine_score = 0
+        self.machine_playing = self.detector is not None
+        self.history = []
+        self._show_question()
+        self.context.emit("quiz", (self.id, "round_started", len(self.round)))
+
+    def _show_question(self) -> None:
+        self.answer = None
+        for item in self.round[self.index]:
+            self.stats.shown(item.key)
+        self._set("question")
+
+    def _machine_answer(self, question: tuple[Item, ...]) -> str | None:
+        verdicts = [self.items[i.key].verdict for i in question]
+        if any(v is None for v in verdicts):
+            return None
+        if self.config.mode == "pair":
+            # The machine picks as real the face it finds least likely generated.
+            return question[int(np.argmin([v.probability for v in verdicts]))].key
+        return verdicts[0].label
+
+    def submit(self, answer: str) -> None:
+        """Record the visitor's answer to the current question and show the reveal."""
+        question = self.round[self.index]
+        if self.config.mode == "pair":
+            truth = next(i.key for i in question if i.truth == "real")
+        else:
+            truth = question[0].truth
+        correct = answer == truth
+        machine = self._machine_answer(question)
+        machine_correct = machine == truth if machine is not None else None
+        self.answer = answer
+        self.visitor_score += int(correct)
+        self.machine_score += int(bool(machine_correct))
+        for item in question:
+            self.stats.answered(item.key, correct)
+        try:
+            self.stats.save()
+        except OSError as error:  # a full or read-only disk must not stop the visitor's game
+            self.log.warning("quiz statistics not saved: %s", error)
+        self.history.append({"question": question, "correct": correct, "machine_correct": machine_correct})
+        self.context.emit(
+            "quiz",
+            (
+                self.id,
+                "answer",
+                question[0].key if len(question) == 1 else "|".join(i.key for i in question),
+                int(correct),
+                -1 if machine_correct is None else int(machine_correct),
+            ),
+        )
+        self._set("reveal")
+
+    def _after_reveal(self) -> None:
+        self.index += 1
+        if self.index < len(self.round):
+            self._show_question()
+            return
+        self.rounds_played += 1
+        self.context.emit(
+            "quiz", (self.id, "round_finished", self.visitor_score, self.machine_score, len(self.round))
+        )
+        self._set("summary")
+
+    # -- input ----------------------------------------------------------------------
+    def _normalise(self, value: Any) -> str | None:
+        word = str(value).strip().lower()
+        if self.config.mode == "single":
+            return {
+                "real": "real",
+                "photo": "real",
+                "photograph": "real",
+                "fake": "fake",
+                "generated": "fake",
+                "synthetic": "fake",
+            }.get(word)
+        question = self.round[self.index]
+        index = {"left": 0, "0": 0, "right": 1, "1": 1}.get(word)
+        return question[index].key if index is not None else None
+
+    def handle(self, command: Command) -> bool:
+        if command.name == "tap" and command.pos is not None:
+            return self._tap(command.pos)
+        if command.name == "start":
+            if self.state in ("attract", "summary"):
+                self.idle_t = 0.0
+                self.start_round()
+            return True
+        if command.name == "answer":
+            self.idle_t = 0.0
+            if self.state in ("attract", "summary"):
+                self.start_round()
+                return True
+            if self.state == "reveal":
+                self._after_reveal()
+                return True
+            answer = self._normalise(command.args[0]) if command.args else None
+            if answer is None:
+                expected = "real or fake" if self.config.mode == "single" else "left or right"
+                self.log.warning("answer %r not understood; expected %s", command.args, expected)
+                return True
+            self.submit(answer)
+            return True
+        return False
+
+    def _tap(self, pos: tuple[float, float]) -> bool:
+        self.idle_t = 0.0
+        x, y = pos
+        if self.state in ("attract", "summary"):
+            if self.state == "summary" and self.state_t < 1.0:
+                return True  # a tap meant for the last reveal must not skip the summary
+            self.start_round()
+            return True
+        if self.state == "reveal":
+            if self.state_t >= 0.6:  # the finger that answered may still be on the glass
+                self._after_reveal()
+            return True
+        if self.state == "question":
+            for answer, rect in self._answer_targets().items():
+                if rect.collidepoint(x, y):
+                    self.submit(answer)
+                    return True
+            return True
+        return False
+
+    def update(self, dt: float) -> None:
+        self.t += dt
+        self.state_t += dt
+        if self.state == "attract":
+            return
+        self.idle_t += dt
+        if self.state == "reveal" and self.state_t >= self.config.reveal_seconds:
+            self._after_reveal()
+        elif self.state == "summary" and self.state_t >= self.config.summary_seconds:
+            self._set("attract")
+        elif self.state == "question" and self.idle_t >= self._idle_limit():
+            self.log.info("round abandoned after %.0f s without an answer", self.idle_t)
+            self.context.emit("quiz", (self.id, "round_abandoned", self.index))
+            self._set("attract")
+
+    # -- layout -----------------------------------------------------------------------
+    def _geometry(self) -> dict[str, pygame.Rect]:
+        w, h = self.context.size
+        f = self.context.fonts
+        g: dict[str, pygame.Rect] = {}
+        # Sizes follow the tighter of width and height, so 16:9, 16:10 and 5:4 screens all fit.
+        side = min(round(h * 0.78), round(w * 0.48))
+        g["single_image"] = pygame.Rect(round(w * 0.06), (h - side) // 2, side, side)
+        column_x = g["single_image"].right + round(w * 0.05)
+        column_w = w - column_x - round(w * 0.05)
+        g["column"] = pygame.Rect(column_x, round(h * 0.11), column_w, round(h * 0.8))
+        # buttons: at least ~12 mm high on a 1080p 55" screen (~1.6 px/mm); far larger here
+        button_h = max(f.px(120), 44)
+        g["button_real"] = pygame.Rect(column_x, round(h * 0.56), column_w, button_h)
+        g["button_fake"] = pygame.Rect(column_x, g["button_real"].bottom + f.px(30), column_w, button_h)
+        pair_side = min(round(h * 0.62), round(w * 0.40))
+        gap = round(w * 0.04)
+        left_x = (w - 2 * pair_side - gap) // 2
+        top = round(h * 0.24)
+        g["pair_left"] = pygame.Rect(left_x, top, pair_side, pair_side)
+        g["pair_right"] = pygame.Rect(left_x + pair_side + gap, top, pair_side, pair_side)
+        # reveal
+        small = min(round(h * 0.44), round(w * 0.24))
+        g["reveal_image"] = pygame.Rect(round(w * 0.05), round(h * 0.08), small, small)
+        g["reveal_spectrum"] = pygame.Rect(g["reveal_image"].right + f.px(24), round(h * 0.08), small, small)
+        g["reveal_plot"] = pygame.Rect(
+            round(w * 0.05),
+            g["reveal_image"].bottom + f.px(30),
+            g["reveal_spectrum"].right - round(w * 0.05),
+            round(h * 0.92) - g["reveal_image"].bottom - f.px(30),
+        )
+        rx = g["reveal_spectrum"].right + round(w * 0.04)
+        g["reveal_column"] = pygame.Rect(rx, round(h * 0.08), w - rx - round(w * 0.04), round(h * 0.84))
+        return g
+
+    def _answer_targets(self) -> dict[str, pygame.Rect]:
+        g = self._geometry()
+        if self.config.mode == "single":
+            return {"real": g["button_real"], "fake": g["button_fake"]}
+        question = self.round[self.index]
+        return {question[0].key: g["pair_left"], question[1].key: g["pair_right"]}
+
+    # -- drawing ------------------------------------------------------------------------
+    def draw(self, surface: pygame.Surface) -> None:
+        surface.fill(rgb(self.config.background))
+        if self.state == "attract" or not self.round:
+            self._draw_attract(surface)
+        elif self.state == "question":
+            self._draw_question(surface)
+        elif self.state == "reveal":
+            self._draw_reveal(surface)
+        else:
+            self._draw_summary(surface)
+
+    def _colours(self):
+        c = self.config
+        return rgb(c.foreground), rgb(c.accent), tuple(round(v * 0.62) for v in rgb(c.foreground))
+
+    def _previews(self) -> list[str]:
+        """Up to four items for the start card, real and generated alternating so the
+        card never hints at which is which (items are listed real-first)."""
+        real = [k for k, p in self.items.items() if p.item.truth == "real"]
+        fake = [k for k, p in self.items.items() if p.item.truth == "fake"]
+        picker = random.Random(self.config.seed or 1840)
+        picker.shuffle(real)
+        picker.shuffle(fake)
+        mixed = [k for pair in zip(fake, real, strict=False) for k in pair] + real[len(fake) :] + fake[len(real) :]
+        chosen = mixed[:4]
+        picker.shuffle(chosen)
+        return chosen
+
+    def _draw_attract(self, surface: pygame.Surface) -> None:
+        f = self.context.fonts
+        fg, accent, dim = self._colours()
+        w, h = surface.get_size()
+        previews = [self.items[k] for k in self._previews()]
+        side = round(h * 0.26)
+        x0 = (w - len(previews) * side - (len(previews) - 1) * f.px(20)) // 2
+        for i, p in enumerate(previews):
+            rect = pygame.Rect(x0 + i * (side + f.px(20)), round(h * 0.14), side, side)
+            draw.picture(surface, self._surface(p), rect)
+        heading = f.block(self.config.heading, "serif", 92, fg, round(w * 0.8), align="center")
+        surface.blit(heading, ((w - heading.get_width()) // 2, round(h * 0.47)))
+        sub = (
+            "Which face is a photograph of a real person? You against the machine."
+            if self.config.mode == "pair"
+            else "Photograph or invented by a computer? You against the machine."
+        )
+        line = f.block(sub, "serif-light", 38, fg, round(w * 0.7), align="center")
+        surface.blit(line, ((w - line.get_width()) // 2, round(h * 0.47) + heading.get_height() + f.px(20)))
+        if self.problem and not self.items:
+            note = f.block(
+                f"The quiz has no pictures yet. {self.problem}",
+                "sans",
+                26,
+                dim,
+                round(w * 0.7),
+                align="center",
+            )
+            surface.blit(note, ((w - note.get_width()) // 2, round(h * 0.82)))
+            return
+        button = pygame.Rect(0, 0, f.px(520), f.px(120))
+        button.center = (w // 2, round(h * 0.84))
+        glow = draw.pulse(self.t)
+        fill = tuple(round(a * (0.85 + 0.15 * glow)) for a in accent)
+        draw.button(surface, f, button, "Touch to play", fill, (20, 18, 16), 44)
+        if self.detector is None:
+            note = f.line("The machine is not playing today.", "sans", 26, dim)
+            surface.blit(note, ((w - note.get_width()) // 2, button.bottom + f.px(24)))
+
+    def _score_line(self) -> str:
+        machine = (
+            f"the machine {self.machine_score}"
+            if self.machine_playing
+            else "the machine is not playing today"
+        )
+        return f"Question {self.index + 1} of {len(self.round)}  ·  you {self.visitor_score}  ·  {machine}"
+
+    def _draw_question(self, surface: pygame.Surface) -> None:
+        f = self.context.fonts
+        fg, accent, dim = self._colours()
+        g = self._geometry()
+        question = self.round[self.index]
+        appear = fade(self.state_t, 0.0, None, 0.5)
+        if self.config.mode == "single":
+            draw.picture(surface, self._surface(self.items[question[0].key]), g["single_image"])
+            col = g["column"]
+            surface.blit(f.line(self._score_line(), "sans", 26, dim), (col.x, col.y))
+            prompt = f.block(
+                "A real photograph, or generated by a computer?",
+                "serif",
+                58,
+                fg,
+                col.width,
+                line_spacing=1.15,
+            )
+            prompt.set_alpha(round(255 * appear))
+            surface.blit(prompt, (col.x, col.y + f.px(70)))
+            prompt.set_alpha(None)
+            draw.button(surface, f, g["button_real"], "Real photograph", (84, 140, 176), (250, 248, 244), 44)
+            draw.button(surface, f, g["button_fake"], "Generated", (198, 96, 78), (250, 248, 244), 44)
+        else:
+            w, h = surface.get_size()
+            surface.blit(f.line(self._score_line(), "sans", 26, dim), (g["pair_left"].x, round(h * 0.05)))
+            prompt = f.line("Which one is real? Touch it.", "serif", 60, fg)
+            prompt.set_alpha(round(255 * appear))
+            surface.blit(prompt, ((w - prompt.get_width()) // 2, round(h * 0.1)))
+            prompt.set_alpha(None)
+            for item, key in zip(question, ("pair_left", "pair_right"), strict=True):
+                draw.picture(surface, self._surface(self.items[item.key]), g[key])
+            hint = f.line("One is a photograph. The other was made by a computer.", "sans", 28, dim)
+            surface.blit(hint, ((w - hint.get_width()) // 2, g["pair_left"].bottom + f.px(30)))
+
+    def _draw_reveal(self, surface: pygame.Surface) -> None:
+        f = self.context.fonts
+        fg, accent, dim = self._colours()
+        g = self._geometry()
+        question = self.round[self.index]
+        record = self.history[-1]
+        col = g["reveal_column"]
+        if self.config.mode == "single":
+            shown = self.items[question[0].key]
+            draw.picture(surface, self._surface(shown), g["reveal_image"])
+            truth_text = (
+                "This is a real photograph."
+                if shown.item.truth == "real"
+                else "This image was generated by a computer."
+            )
+            said = "a real photograph" if self.answer == "real" else "generated"
+            explained = shown
+        else:
+            fake_item = next(i for i in question if i.truth == "fake")
+            # pair: both faces on the left, stacked small, the real one outlined
+            half = g["reveal_image"].height // 2 - f.px(6)
+            for n, item in enumerate(question):
+                rect = pygame.Rect(
+                    g["reveal_image"].x + n * (half + f.px(12)), g["reveal_image"].y, half, half
+                )
+                draw.picture(
+                    surface,
+                    self._surface(self.items[item.key]),
+                    rect,
+                    border=(132, 208, 140) if item.truth == "real" else None,
+                    width=f.px(5),
+                )
+                label = f.line(
+                    "REAL" if item.truth == "real" else "GENERATED",
+                    "sans-semibold",
+                    24,
+                    (132, 208, 140) if item.truth == "real" else (230, 110, 96),
+                )
+                surface.blit(label, (rect.x, rect.bottom + f.px(8)))
+            truth_text = "You found the real one." if record["correct"] else "The other one was real."
+            side = "left" if question[0].key == self.answer else "right"
+            said = f"the {side} picture was real"
+            explained = self.items[fake_item.key]
+        # what the detector saw
+        if explained.explanation is not None:
+            spectrum_rect = g["reveal_spectrum"]
+            surface.blit(self._spectrum(explained, spectrum_rect.width), spectrum_rect)
+            whose = (
+                "its noise spectrum" if self.config.mode == "single" else "the generated one's noise spectrum"
+            )
+            caption = f.line(whose, "sans", 22, dim)
+            surface.blit(caption, (spectrum_rect.x, spectrum_rect.bottom + f.px(4)))
+            plot = g["reveal_plot"].copy()
+            plot.y += f.px(24)
+            plot.height -= f.px(24)
+            draw.curve_plot(surface, f, plot, explained.explanation, fg, accent)
+        # the words
+        y = col.y
+        headline = f.block(truth_text, "serif-semibold", 50, fg, col.width, line_spacing=1.12)
+        surface.blit(headline, (col.x, y))
+        y += headline.get_height() + f.px(30)
+        you = f.block(f"You said {said}.", "sans", 32, fg, col.width - f.px(60))
+        draw.tick(surface, (col.x + f.px(20), y + f.px(20)), f.px(36), record["correct"])
+        surface.blit(you, (col.x + f.px(56), y))
+        y += you.get_height() + f.px(20)
+        if record["machine_correct"] is None:
+            machine_text = "The machine is not playing today."
+        else:
+            verdict = explained.verdict
+            word = "generated" if verdict.fake else "a real photograph"
+            if self.config.mode == "pair":
+                picked = self._machine_answer(question)
+                side = "left" if question[0].key == picked else "right"
+                machine_text = (
+                    f"The machine said the {side} picture was real. It rated the generated one "
+                    f"{round(100 * verdict.probability)}% likely to be generated."
+                )
+            else:
+                machine_text = f"The machine said {word}, {round(100 * verdict.confidence)}% sure."
+            draw.tick(surface, (col.x + f.px(20), y + f.px(20)), f.px(36), bool(record["machine_correct"]))
+        machine = f.block(machine_text, "sans", 32, fg, col.width - f.px(60))
+        surface.blit(machine, (col.x + f.px(56), y))
+        y += machine.get_height() + f.px(28)
+        # bottom up: the button, the score, the credit; the explanation only where it fits
+        limit = col.bottom - f.px(130)
+        credit = explained.item.credit if self.config.mode == "single" else ""
+        if credit:
+            block = f.block(credit, "sans", 20, dim, col.width)
+            limit -= block.get_height()
+            surface.blit(block, (col.x, limit))
+            limit -= f.px(16)
+        if explained.explanation is not None:
+            why = (
+                "Generators build a picture by enlarging it step by step. The steps leave a faint regular grid in the "
+                "finest detail, which shows as bright dots (ringed) in the spectrum and bumps in the curve. Photographs have "
+                "camera noise instead."
+            )
+            for size in (28, 24, 21):
+                text = f.block(why, "serif-light", size, fg, col.width, line_spacing=1.3)
+                if y + text.get_height() <= limit:
+                    surface.blit(text, (col.x, y))
+                    break
+        surface.blit(f.line(self._score_line(), "sans-semibold", 28, accent), (col.x, col.bottom - f.px(110)))
+        nxt = pygame.Rect(col.x, col.bottom - f.px(76), col.width, f.px(76))
+        last = self.index + 1 >= len(self.round)
+        draw.button(surface, f, nxt, "See how you did" if last else "Next", (60, 58, 66), fg, 32)
+
+    def _draw_summary(self, surface: pygame.Surface) -> None:
+        f = self.context.fonts
+        fg, accent, dim = self._colours()
+        w, h = surface.get_size()
+        n = len(self.round)
+        machine = (
+            f"The machine: {self.machine_score} of {n}."
+            if self.machine_playing
+            else "The machine was not playing today."
+        )
+        heading = f.line(f"You: {self.visitor_score} of {n}.  {machine}", "serif-semibold", 60, fg)
+        surface.blit(heading, (round(w * 0.06), round(h * 0.07)))
+        # per question: thumbnail(s) and what other visitors did
+        y = round(h * 0.2)
+        thumb = round(h * 0.105)
+        left = round(w * 0.06)
+        for record in self.history:
+            x = left
+            for item in record["question"]:
+                rect = pygame.Rect(x, y, thumb, thumb)
+                draw.picture(surface, self._surface(self.items[item.key]), rect)
+                x += thumb + f.px(8)
+            share = self.stats.share_correct(record["question"][0].key) if self.stats else None
+            answered = (
+                self.stats.items.get(record["question"][0].key, {}).get("answered", 0) if self.stats else 0
+            )
+            if share is None or answered <= 1:  # the only answer so far is this visitor's own
+                others = "You are the first visitor to answer this one."
+            else:
+                others = f"{round(share * 100)}% of visitors got this one right ({answered} answers)."
+            if len(record["question"]) == 1:
+                others = ("Real. " if record["question"][0].truth == "real" else "Generated. ") + others
+            draw.tick(surface, (x + f.px(24), y + thumb // 2), f.px(34), record["correct"])
+            surface.blit(f.line(others, "sans", 28, fg), (x + f.px(60), y + thumb // 2 - f.px(16)))
+            y += thumb + f.px(14)
+        # the card: how to spot a generated face
+        card = pygame.Rect(round(w * 0.62), round(h * 0.2), round(w * 0.33), round(h * 0.66))
+        pygame.draw.rect(surface, (30, 28, 34), card, border_radius=f.px(16))
+        cy = card.y + f.px(30)
+        title = f.line("How to spot a generated face", "serif-semibold", 38, accent)
+        surface.blit(title, (card.x + f.px(30), cy))
+        cy += title.get_height() + f.px(20)
+        for tip in self.config.tips:
+            block = f.block(tip, "sans", 25, fg, card.width - f.px(80), line_spacing=1.25)
+            pygame.draw.circle(surface, accent, (card.x + f.px(40), cy + f.px(15)), f.px(5))
+            surface.blit(block, (card.x + f.px(56), cy))
+            cy += block.get_height() + f.px(16)
+        again = pygame.Rect(round(w * 0.06), round(h * 0.88), round(w * 0.3), f.px(90))
+        draw.button(surface, f, again, "Play again", accent, (20, 18, 16), 36)

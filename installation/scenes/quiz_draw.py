@@ -1,0 +1,167 @@
+"""Drawing pieces of the quiz: square pictures, large touch buttons, and the visual
+explanation (the residual's spectrum with tell-tale peaks ringed, and its averaged
+curve against typical photographs and generated images)."""
+
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+import pygame
+
+from ..imaging import surface_from_rgb
+from ..models.detector.base import Explanation
+
+REAL_COLOUR = (120, 178, 214)  # typical photograph curve
+FAKE_COLOUR = (226, 112, 92)  # typical generated curve
+
+
+def square_crop(image: np.ndarray, side: int) -> np.ndarray:
+    """Centre square of an RGB image, resized to side x side (area filter when shrinking)."""
+    h, w = image.shape[:2]
+    s = min(h, w)
+    top, left = (h - s) // 2, (w - s) // 2
+    crop = image[top : top + s, left : left + s]
+    method = cv2.INTER_AREA if s > side else cv2.INTER_CUBIC
+    return cv2.resize(crop, (side, side), interpolation=method)
+
+
+def picture(
+    surface: pygame.Surface,
+    image: pygame.Surface,
+    rect: pygame.Rect,
+    border: tuple[int, int, int] | None = None,
+    width: int = 0,
+) -> None:
+    shadow = rect.move(max(2, rect.width // 80), max(3, rect.width // 60))
+    pygame.draw.rect(surface, (6, 6, 8), shadow, border_radius=max(2, rect.width // 120))
+    surface.blit(
+        pygame.transform.smoothscale(image, rect.size) if image.get_size() != rect.size else image, rect
+    )
+    if border is not None and width:
+        pygame.draw.rect(
+            surface, border, rect.inflate(width * 2, width * 2), width, border_radius=max(2, width)
+        )
+
+
+def button(
+    surface: pygame.Surface,
+    fonts,
+    rect: pygame.Rect,
+    text: str,
+    fill: tuple[int, int, int],
+    ink: tuple[int, int, int],
+    size: float = 40,
+) -> None:
+    pygame.draw.rect(surface, fill, rect, border_radius=rect.height // 4)
+    label = fonts.line(text, "sans-semibold", size, ink)
+    surface.blit(label, (rect.centerx - label.get_width() // 2, rect.centery - label.get_height() // 2))
+
+
+def spectrum_surface(explanation: Explanation, side: int) -> pygame.Surface:
+    """False-colour log spectrum, zero frequency in the centre, peaks ringed."""
+    coloured = cv2.applyColorMap(explanation.spectrum_image, cv2.COLORMAP_INFERNO)[:, :, ::-1]
+    coloured = cv2.resize(coloured, (side, side), interpolation=cv2.INTER_AREA)
+    surface = surface_from_rgb(np.ascontiguousarray(coloured)).copy()
+    radius = max(6, side // 28)
+    for fx, fy in explanation.peaks:
+        x = round(side / 2 + fx * side)
+        y = round(side / 2 + fy * side)
+        pygame.draw.circle(
+            surface,
+            (120, 255, 200),
+            (min(max(x, 0), side - 1), min(max(y, 0), side - 1)),
+            radius,
+            max(2, side // 150),
+        )
+    return surface
+
+
+def curve_plot(
+    surface: pygame.Surface,
+    fonts,
+    rect: pygame.Rect,
+    explanation: Explanation,
+    ink: tuple[int, int, int],
+    accent: tuple[int, int, int],
+) -> None:
+    """The averaged spectrum (coarse detail on the left, fine on the right) of this image
+    against the typical curves stored with the detector; peak frequencies as ticks."""
+    pygame.draw.rect(surface, (24, 22, 26), rect, border_radius=fonts.px(8))
+    small = 20
+    have_refs = np.all(np.isfinite(explanation.reference_real)) and np.all(
+        np.isfinite(explanation.reference_fake)
+    )
+    # legend on top, wrapped to the plot's width
+    legend = [("this image", accent)]
+    if have_refs:
+        legend = [("typical photograph", REAL_COLOUR), ("typical generated", FAKE_COLOUR)] + legend
+    pad = fonts.px(20)
+    x, y = rect.x + pad, rect.y + fonts.px(10)
+    line_h = fonts.line("Ag", "sans", small, ink).get_height()
+    for text, colour in legend:
+        label = fonts.line(text, "sans", small, ink)
+        needed = fonts.px(36) + label.get_width()
+        if x + needed > rect.right - pad and x > rect.x + pad:
+            x, y = rect.x + pad, y + line_h + fonts.px(4)
+        pygame.draw.line(
+            surface, colour, (x, y + line_h // 2), (x + fonts.px(28), y + line_h // 2), max(2, fonts.px(4))
+        )
+        surface.blit(label, (x + fonts.px(36), y))
+        x += needed + fonts.px(24)
+    top = y + line_h + fonts.px(12)
+    bottom = rect.bottom - line_h - fonts.px(14)
+    inner = pygame.Rect(rect.x + pad, top, rect.width - 2 * pad, max(10, bottom - top))
+    curves = [(explanation.curve, accent, 4)]
+    if have_refs:
+        curves = [
+            (explanation.reference_real, REAL_COLOUR, 3),
+            (explanation.reference_fake, FAKE_COLOUR, 3),
+        ] + curves
+    values = np.concatenate([c for c, _, _ in curves])
+    low, high = float(np.min(values)), float(np.max(values))
+    span = max(high - low, 1e-6)
+    freqs = explanation.frequencies
+    x_of = lambda f: inner.x + (f / 0.5) * inner.width  # noqa: E731 - tiny local mapping
+    y_of = lambda v: inner.bottom - (v - low) / span * inner.height  # noqa: E731
+    for f in explanation.peak_frequencies:
+        px = round(x_of(min(f, 0.5)))
+        for py in range(inner.y, inner.bottom, fonts.px(14)):
+            pygame.draw.line(
+                surface,
+                (120, 255, 200),
+                (px, py),
+                (px, min(py + fonts.px(7), inner.bottom)),
+                max(1, fonts.px(2)),
+            )
+    for values_, colour, width in curves:
+        points = [(x_of(f), y_of(v)) for f, v in zip(freqs, values_, strict=True)]
+        pygame.draw.lines(surface, colour, False, points, max(1, fonts.px(width)))
+    # axis words rather than numbers: visitors read "coarse -> fine detail"
+    left = fonts.line("coarse detail", "sans", small, ink)
+    right = fonts.line("fine detail", "sans", small, ink)
+    surface.blit(left, (inner.x, inner.bottom + fonts.px(8)))
+    surface.blit(right, (inner.right - right.get_width(), inner.bottom + fonts.px(8)))
+
+
+def tick(surface: pygame.Surface, centre: tuple[int, int], size: int, good: bool) -> None:
+    colour = (132, 208, 140) if good else (230, 110, 96)
+    width = max(3, size // 6)
+    cx, cy = centre
+    if good:
+        pygame.draw.lines(
+            surface,
+            colour,
+            False,
+            [(cx - size // 2, cy), (cx - size // 8, cy + size // 3), (cx + size // 2, cy - size // 3)],
+            width,
+        )
+    else:
+        d = size // 2 - width
+        pygame.draw.line(surface, colour, (cx - d, cy - d), (cx + d, cy + d), width)
+        pygame.draw.line(surface, colour, (cx - d, cy + d), (cx + d, cy - d), width)
+
+
+def pulse(t: float) -> float:
+    return 0.5 + 0.5 * math.sin(t * 2.2)

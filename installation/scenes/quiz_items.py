@@ -1,0 +1,171 @@
+"""The quiz's material and memory: items from folders or a manifest, rounds drawn
+without repeats, and per-item visitor statistics that survive power loss.
+
+Statistics hold counts only (shown, answered, correct per item): nothing about who
+answered. They are written to a temporary file, flushed to disk with fsync, and renamed
+over the old file, so a power cut leaves either the old or the new counts, never half.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import random
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, ValidationError
+
+from ..config.common import MediaPath, Strict
+from ..models.detector.preprocess import IMAGE_SUFFIXES
+
+log = logging.getLogger("bayard.quiz")
+
+Truth = Literal["real", "fake"]
+
+
+@dataclass(frozen=True)
+class Item:
+    key: str  # path relative to the content folder: the item's identity in statistics
+    path: Path
+    truth: Truth
+    credit: str = ""
+
+
+class ManifestItem(Strict):
+    image: MediaPath = Field(description="the image, relative to the content folder")
+    truth: Literal["real", "fake", "generated"] = Field(
+        description="'real' for a photograph, 'fake' or 'generated'"
+    )
+    credit: str = Field(default="", description="who made it / where it comes from, shown on the reveal")
+
+
+class Manifest(Strict):
+    item: list[ManifestItem] = Field(default_factory=list, description="one [[item]] table per image")
+
+
+class ItemsError(ValueError):
+    """The quiz's items cannot be listed; the message names the file and the fix."""
+
+
+def load_manifest(path: Path, content_root: Path) -> list[Item]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ItemsError(f"{path}: manifest not found; check 'manifest' in the quiz scene file") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise ItemsError(f"{path}: not valid TOML ({error})") from None
+    try:
+        manifest = Manifest.model_validate(data, context={"content_root": content_root})
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ItemsError(f"{path}: {where}: {first['msg']}") from None
+    return [
+        Item(
+            entry.image, content_root / entry.image, "real" if entry.truth == "real" else "fake", entry.credit
+        )
+        for entry in manifest.item
+    ]
+
+
+def load_folder(folder: str, truth: Truth, content_root: Path) -> list[Item]:
+    root = content_root / folder
+    if not root.is_dir():
+        raise ItemsError(
+            f"{root}: folder of {truth} images not found; create it or change '{truth}' in the quiz scene file"
+        )
+    files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
+    return [Item(p.relative_to(content_root).as_posix(), p, truth) for p in files]
+
+
+def draw_round(items: list[Item], count: int, mode: str, rng: random.Random) -> list[tuple[Item, ...]]:
+    """Questions for one round, no item twice. Single: one item per question, real and
+    fake mixed. Pair: one real and one fake per question, sides shuffled."""
+    if mode == "pair":
+        real = [i for i in items if i.truth == "real"]
+        fake = [i for i in items if i.truth == "fake"]
+        rng.shuffle(real)
+        rng.shuffle(fake)
+        pairs = []
+        for r, f in zip(real, fake, strict=False):
+            pair = [r, f]
+            rng.shuffle(pair)
+            pairs.append(tuple(pair))
+        return pairs[:count]
+    pool = list(items)
+    rng.shuffle(pool)
+    return [(item,) for item in pool[:count]]
+
+
+class QuizStats:
+    """Per-item counts, persisted as JSON in the show's state folder."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.items: dict[str, dict[str, int]] = {}
+        self._load()
+
+    def _load(self) -> None:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            items = data.get("items", {}) if isinstance(data, dict) else {}
+            self.items = {
+                str(k): {f: int(v.get(f, 0)) for f in ("shown", "answered", "correct")}
+                for k, v in items.items()
+                if isinstance(v, dict)
+            }
+        except FileNotFoundError:
+            self.items = {}
+        except (OSError, ValueError, AttributeError) as error:
+            # A damaged file must not stop the quiz: start again and keep the old one aside.
+            log.warning(
+                "%s: unreadable quiz statistics (%s); starting from zero, old file kept as .damaged",
+                self.path,
+                error,
+            )
+            self.items = {}
+            with contextlib.suppress(OSError):
+                self.path.replace(self.path.with_name(self.path.name + ".damaged"))
+
+    def _entry(self, key: str) -> dict[str, int]:
+        return self.items.setdefault(key, {"shown": 0, "answered": 0, "correct": 0})
+
+    def shown(self, key: str) -> None:
+        self._entry(key)["shown"] += 1
+
+    def answered(self, key: str, correct: bool) -> None:
+        entry = self._entry(key)
+        entry["answered"] += 1
+        entry["correct"] += int(correct)
+
+    def share_correct(self, key: str) -> float | None:
+        entry = self.items.get(key)
+        if not entry or entry["answered"] == 0:
+            return None
+        return entry["correct"] / entry["answered"]
+
+    def totals(self) -> dict[str, int]:
+        return {f: sum(e[f] for e in self.items.values()) for f in ("shown", "answered", "correct")}
+
+    def save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(self.path.name + ".tmp")
+        payload = json.dumps({"version": 1, "items": self.items}, indent=1, sort_keys=True)
+        with open(tmp, "w", encoding="utf-8") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, self.path)
+        try:  # make the rename itself durable
+            fd = os.open(self.path.parent, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        except OSError:
+            pass

@@ -1,0 +1,106 @@
+"""The CNNDetection-compatible ResNet-50, with random weights (no checkpoint ships)."""
+
+from __future__ import annotations
+
+import argparse
+
+import numpy as np
+import pytest
+
+from installation.models.detector import DetectorUnavailable
+from installation.models.detector.cnn import CNNDetector, build_resnet50, load_checkpoint
+
+torch = pytest.importorskip("torch")
+torch.set_num_threads(1)
+
+
+def _expected_keys() -> set[str]:
+    """torchvision's resnet50 state-dict names, written out from its structure."""
+    bn = ("weight", "bias", "running_mean", "running_var", "num_batches_tracked")
+    keys = {"conv1.weight", "fc.weight", "fc.bias"} | {f"bn1.{p}" for p in bn}
+    for layer, blocks in enumerate((3, 4, 6, 3), start=1):
+        for block in range(blocks):
+            prefix = f"layer{layer}.{block}"
+            for i in (1, 2, 3):
+                keys.add(f"{prefix}.conv{i}.weight")
+                keys |= {f"{prefix}.bn{i}.{p}" for p in bn}
+            if block == 0:
+                keys.add(f"{prefix}.downsample.0.weight")
+                keys |= {f"{prefix}.downsample.1.{p}" for p in bn}
+    return keys
+
+
+def test_key_set_matches_resnet50_with_one_output():
+    state = build_resnet50().state_dict()
+    assert len(state) == 320  # 53 batch norms x 5 entries + 53 convs + fc weight and bias
+    assert set(state) == _expected_keys()
+    assert tuple(state["fc.weight"].shape) == (1, 2048)
+    assert tuple(state["layer4.0.downsample.0.weight"].shape) == (2048, 1024, 1, 1)
+
+
+@pytest.fixture(scope="module")
+def checkpoint(tmp_path_factory):
+    torch.manual_seed(0)
+    model = build_resnet50()
+    path = tmp_path_factory.mktemp("cnn") / "cnndetection.pth"
+    # The published files are {"model": state_dict, "optimizer": ..., "total_steps": ...}.
+    torch.save({"model": model.state_dict(), "total_steps": 1}, path)
+    return path, model
+
+
+def test_round_trip_and_forward(checkpoint):
+    path, original = checkpoint
+    loaded, threshold = load_checkpoint(path)
+    assert threshold == 0.5
+    for key, value in original.state_dict().items():
+        assert torch.equal(value, loaded.state_dict()[key]), key
+    detector = CNNDetector(path)
+    image = (np.random.default_rng(0).random((300, 300, 3)) * 255).astype(np.uint8)
+    verdict = detector.score(image)
+    assert 0.0 <= verdict.probability <= 1.0
+    with torch.inference_mode():
+        x = detector.tensor(image)
+        assert tuple(x.shape) == (1, 3, 224, 224)
+        assert float(torch.sigmoid(original.eval()(x))[0, 0]) == pytest.approx(verdict.probability, abs=1e-5)
+
+
+def test_module_prefix_is_accepted(tmp_path, checkpoint):
+    _, model = checkpoint
+    path = tmp_path / "dp.pth"
+    torch.save({"model": {f"module.{k}": v for k, v in model.state_dict().items()}}, path)
+    loaded, _ = load_checkpoint(path)
+    assert torch.equal(loaded.state_dict()["fc.bias"], model.state_dict()["fc.bias"])
+
+
+def test_clear_errors(tmp_path, checkpoint):
+    _, model = checkpoint
+    with pytest.raises(DetectorUnavailable, match="no CNNDetection checkpoint"):
+        load_checkpoint(tmp_path / "absent.pth")
+    wrong = tmp_path / "wrong.pth"
+    state = dict(model.state_dict())
+    state.pop("fc.bias")
+    torch.save({"model": state}, wrong)
+    with pytest.raises(DetectorUnavailable, match="missing 1"):
+        load_checkpoint(wrong)
+    shaped = tmp_path / "shaped.pth"
+    state = dict(model.state_dict())
+    state["fc.weight"] = torch.zeros(2, 2048)
+    state["fc.bias"] = torch.zeros(2)
+    torch.save({"model": state}, shaped)
+    with pytest.raises(DetectorUnavailable, match="shapes"):
+        load_checkpoint(shaped)
+    other = tmp_path / "other.pth"
+    torch.save({"net": 1}, other)
+    with pytest.raises(DetectorUnavailable, match="not a CNNDetection checkpoint"):
+        load_checkpoint(other)
+
+    evil = tmp_path / "evil.pth"
+    # An arbitrary pickled object: weights-only loading must refuse it, not run it.
+    torch.save({"model": argparse.Namespace(payload=1)}, evil)
+    with pytest.raises(DetectorUnavailable, match="weights-only"):
+        load_checkpoint(evil)
+
+
+def test_availability_without_checkpoint(tmp_path):
+    availability = CNNDetector.availability(tmp_path)
+    assert not availability.ok and "cnndetection.pth" in availability.reason

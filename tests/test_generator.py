@@ -1,0 +1,96 @@
+"""The small GAN: registry, procedural training faces, training that resumes exactly,
+slim export, and the CLI's one-line errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from installation.models.generator import cli  # noqa: E402
+from installation.models.generator.base import GENERATORS, load_generator  # noqa: E402
+from installation.models.generator.dcgan import DCGAN  # noqa: E402
+from installation.models.generator.faces import render_face, write_dataset  # noqa: E402
+from installation.models.generator.train import TrainOptions, export, train  # noqa: E402
+from installation.registry import UnknownName  # noqa: E402
+
+torch.set_num_threads(1)
+
+
+def test_registry_knows_both_generators_and_suggests_on_typos():
+    assert {"dcgan", "stylegan2"} <= set(GENERATORS.names())
+    with pytest.raises(UnknownName, match="did you mean 'stylegan2'"):
+        GENERATORS.get("stylegan")
+
+
+def test_procedural_faces_are_deterministic_and_varied():
+    a, b, c = render_face(5), render_face(5), render_face(6)
+    assert a.shape == (64, 64, 3) and a.dtype == np.uint8
+    assert np.array_equal(a, b)
+    assert np.abs(a.astype(int) - c.astype(int)).mean() > 10
+    # A portrait: the centre (face) differs from the top corners (backdrop).
+    assert np.abs(a[28:36, 28:36].mean((0, 1)) - a[:6, :6].mean((0, 1))).max() > 10
+
+
+@pytest.fixture(scope="module")
+def faces(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("faces")
+    write_dataset(folder, 40, size=16, progress=False)
+    return folder
+
+
+def _opts(faces, out, steps):
+    return TrainOptions(
+        images=faces, output=out, size=16, width=32, steps=steps, batch=4, save_every=2, progress=False
+    )
+
+
+def test_training_resumes_exactly_where_it_stopped(faces, tmp_path):
+    straight = train(_opts(faces, tmp_path / "a.pt", 4))
+    train(_opts(faces, tmp_path / "b.pt", 2))
+    resumed = train(_opts(faces, tmp_path / "b.pt", 4))  # same command, more steps
+    assert straight["step"] == resumed["step"] == 4
+    for key, value in straight["g"].items():
+        assert torch.equal(value, resumed["g"][key]), key
+    for key, value in straight["g_ema"].items():
+        assert torch.equal(value, resumed["g_ema"][key]), key
+
+
+def test_training_changes_the_generator_and_export_plays(faces, tmp_path):
+    ckpt = train(_opts(faces, tmp_path / "t.pt", 3))
+    gen0 = load_generator(tmp_path / "t.pt")
+    assert isinstance(gen0, DCGAN) and gen0.size == 16
+    slim = tmp_path / "slim.pt"
+    export(ckpt, slim)
+    assert slim.stat().st_size < (tmp_path / "t.pt").stat().st_size / 2
+    gen = load_generator(slim)
+    z = np.random.default_rng(0).standard_normal((5, gen.latent_dim))
+    faces_out = gen.generate(z)
+    assert faces_out.shape == (5, 16, 16, 3)
+    # Half precision storage: the same faces within a grey level or two.
+    assert np.abs(faces_out.astype(int) - gen0.generate(z).astype(int)).max() <= 3
+    assert np.array_equal(gen.generate(z), faces_out)  # eval mode: deterministic
+
+
+def test_resuming_with_another_size_is_refused(faces, tmp_path, capsys):
+    out = tmp_path / "c.pt"
+    train(_opts(faces, out, 2))
+    code = cli.main(
+        ["generator", "train", "--images", str(faces), "-o", str(out), "--size", "32", "--steps", "3"]
+    )
+    assert code == 2
+    assert "use the same --size" in capsys.readouterr().err
+
+
+def test_train_cli_errors_are_one_line(tmp_path, capsys):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert cli.main(["generator", "train", "--images", str(empty), "-o", str(tmp_path / "x.pt")]) == 2
+    err = capsys.readouterr().err
+    assert "found 0 readable image(s)" in err and "Traceback" not in err
+    assert (
+        cli.main(["generator", "train", "--images", str(tmp_path / "nope"), "-o", str(tmp_path / "x.pt")])
+        == 2
+    )
+    assert "not a folder" in capsys.readouterr().err

@@ -1,0 +1,295 @@
+"""OSC, touch and the overlay against the real engine: first through the harness (real
+sockets, stepped clock), then a live `bayard run --headless` process over loopback
+with python-osc and liblo's oscsend/oscdump."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from pythonosc.udp_client import SimpleUDPClient
+
+from installation.harness import run_test
+from installation.inputs.osc import wire
+from installation.inputs.osc.service import attach as attach_osc
+from installation.inputs.touch import attach as attach_touch
+from installation.overlay import Overlay
+from installation.overlay import attach as attach_overlay
+
+from .conftest import title_scene, write_show
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def make_show(root: Path, osc: str = "") -> Path:
+    return write_show(
+        root,
+        {
+            "intro": title_scene("intro", duration=30),
+            "quiz": title_scene("quiz", duration=30, background="#402010"),
+        },
+        extra='\n[osc]\nhost = "127.0.0.1"\n' + osc,
+    )
+
+
+def listener() -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.bind(("127.0.0.1", 0))
+    sock.settimeout(5.0)
+    return sock
+
+
+def receive(sock: socket.socket, address: str, timeout: float = 5.0) -> wire.Message:
+    """The next message with this address (others, such as events, are skipped)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        sock.settimeout(max(0.01, deadline - time.monotonic()))
+        message = wire.decode(sock.recv(65_535))
+        if message.address == address:
+            return message
+    raise AssertionError(f"no {address} within {timeout} s")
+
+
+# -- through the harness ----------------------------------------------------------------
+
+
+def test_pilot_osc_goto_status_and_error_reply(show_dir):
+    with run_test(make_show(show_dir, "enabled = false\n")) as pilot:
+        attach_osc(pilot.engine, start=False)
+        pilot.osc("/bayard/goto", "quiz")
+        pilot.advance(1.5)
+        assert pilot.scene_id == "quiz"
+        pilot.osc("/bayard/status")
+        (address, (payload,)) = pilot.replies[-1]
+        status = json.loads(payload)
+        assert address == "/bayard/status" and status["scene"] == "quiz"
+        assert status["services"]["osc"]["commands"] == 2
+        pilot.osc("/bayard/goto", "nowhere")
+        address, (payload,) = pilot.replies[-1]
+        assert address == "/bayard/reply/goto" and json.loads(payload)["status"] == "error"
+
+
+def test_real_udp_into_a_harness_engine_and_scene_event_push(show_dir):
+    port = free_port()
+    with run_test(make_show(show_dir, f"port = {port}\n")) as pilot:
+        server = attach_osc(pilot.engine)
+        try:
+            events = listener()
+            client = SimpleUDPClient("127.0.0.1", port)
+            client.send_message("/bayard/subscribe", [1, events.getsockname()[1]])
+            receive(events, "/bayard/subscribe")
+            client.send_message("/bayard/goto", "quiz")
+            deadline = time.monotonic() + 5
+            while pilot.scene_id != "quiz" and time.monotonic() < deadline:
+                pilot.step()
+            assert pilot.scene_id == "quiz"
+            assert receive(events, "/bayard/event/scene").args == ("quiz",)
+        finally:
+            server.stop()
+
+
+def test_refused_sender_changes_nothing(show_dir):
+    port = free_port()
+    with run_test(make_show(show_dir, f'port = {port}\nallow = ["10.20.0.0/16"]\n')) as pilot:
+        server = attach_osc(pilot.engine)
+        try:
+            client = SimpleUDPClient("127.0.0.1", port)
+            for _ in range(50):
+                client.send_message("/bayard/goto", "quiz")
+            deadline = time.monotonic() + 5
+            while server.stats()["refused"] < 50 and time.monotonic() < deadline:
+                time.sleep(0.01)
+            pilot.advance(1.0)
+            assert server.stats()["refused"] == 50
+            assert pilot.scene_id == "intro"
+            assert server.stats()["commands"] == 0
+        finally:
+            server.stop()
+
+
+def test_tap_on_overlay_button_acts_once_despite_synthesised_mouse(show_dir):
+    with run_test(make_show(show_dir, "enabled = false\n")) as pilot:
+        attach_touch(pilot.engine)
+        overlay = attach_overlay(pilot.engine)
+        assert isinstance(overlay, Overlay)
+        pilot.command("overlay", 1, source="key")
+        assert overlay.is_open
+        nxt = next(b for b in overlay.buttons if b.label == "Next")
+        pilot.tap(*nxt.rect.center)
+        pilot.advance(1.5)
+        assert pilot.scene_id == "quiz"  # one scene on, not two
+        assert pilot.engine.services["touch"].status()["gestures"] == 1
+
+
+def test_three_finger_hold_through_pygame_events_opens_the_overlay(show_dir):
+    import pygame
+
+    with run_test(make_show(show_dir, "enabled = false\n")) as pilot:
+        touch = attach_touch(pilot.engine)
+        overlay = attach_overlay(pilot.engine)
+        for finger in range(3):
+            event = pygame.event.Event(
+                pygame.FINGERDOWN,
+                touch_id=1,
+                finger_id=finger,
+                x=0.3 + 0.1 * finger,
+                y=0.5,
+                dx=0,
+                dy=0,
+                pressure=1,
+            )
+            touch.feed_pygame(event, pilot.engine)
+        pilot.advance(1.0)
+        assert not overlay.is_open
+        pilot.advance(2.5)
+        assert overlay.is_open
+        frame = pilot.frame()
+        # The veil darkens the show: the centre of the frame is dim.
+        assert max(frame.get_at((160, 60))[:3]) < 90
+
+
+def test_overlay_is_drawn_over_a_blackout(show_dir):
+    with run_test(make_show(show_dir, "enabled = false\n")) as pilot:
+        overlay = attach_overlay(pilot.engine)
+        pilot.command("blackout", 1, source="key")
+        pilot.command("overlay", 1, source="key")
+        frame = pilot.frame()
+        button = next(b for b in overlay.buttons if "lackout" in b.label)
+        assert button.label == "End blackout"
+        assert frame.get_at((button.rect.x + 3, button.rect.centery))[:3] != (0, 0, 0)
+
+
+# -- a live `bayard run --headless` ------------------------------------------------------
+
+
+
+@pytest.fixture
+def live_show(tmp_path):
+    port = free_port()
+    show = make_show(tmp_path, f"port = {port}\ntcp = true\n")
+    env = {**os.environ, "PYTHONPATH": str(REPO), "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "installation", "run", "--headless", "--show", str(show), "--seconds", "60"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    replies = listener()
+    client = SimpleUDPClient("127.0.0.1", port)
+    deadline = time.monotonic() + 30
+    ready = False
+    while time.monotonic() < deadline and proc.poll() is None:
+        client.send_message("/bayard/ping", [replies.getsockname()[1]])
+        try:
+            replies.settimeout(0.3)
+            ready = wire.decode(replies.recv(1024)).address == "/bayard/pong"
+            break
+        except TimeoutError:
+            continue
+    if not ready:
+        proc.kill()
+        output = proc.communicate(timeout=5)[0]
+        pytest.fail(f"bayard run --headless did not answer OSC ping:\n{output[-3000:]}")
+    yield port, client, replies, proc
+    proc.terminate()
+    try:
+        proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    replies.close()
+
+
+def status_of(client: SimpleUDPClient, replies: socket.socket) -> dict:
+    client.send_message("/bayard/status", [replies.getsockname()[1]])
+    return json.loads(receive(replies, "/bayard/status").args[0])
+
+
+@pytest.mark.slow
+def test_live_goto_status_subscribe(live_show):
+    port, client, replies, _ = live_show
+    status = status_of(client, replies)
+    assert status["scene"] == "intro" and status["playlist"] == ["intro", "quiz"]
+    client.send_message("/bayard/subscribe", [1, replies.getsockname()[1]])
+    receive(replies, "/bayard/subscribe")
+    client.send_message("/bayard/goto", "quiz")
+    assert receive(replies, "/bayard/event/scene").args == ("quiz",)
+    assert status_of(client, replies)["scene"] == "quiz"
+
+
+@pytest.mark.slow
+def test_live_random_garbage_crashes_nothing(live_show):
+    port, client, replies, proc = live_show
+    rng = random.Random(7)
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        for i in range(10_000):
+            sock.sendto(bytes(rng.getrandbits(8) for _ in range(rng.randint(1, 64))), ("127.0.0.1", port))
+            if i % 500 == 0:
+                time.sleep(0.005)  # let the loopback queue drain; this tests robustness, not bursts
+    status = status_of(client, replies)
+    assert proc.poll() is None
+    osc = status["services"]["osc"]
+    assert osc["received"] >= 10_000 and osc["malformed"] > 9_000
+    assert status["scene"] == "intro"  # random bytes did not move the show
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    shutil.which("oscsend") is None or shutil.which("oscdump") is None,
+    reason="liblo-tools (oscsend, oscdump) not installed",
+)
+def test_live_with_liblo_clients(live_show):
+    port, client, replies, _ = live_show
+    dump_port = free_port()
+    dump = subprocess.Popen(["oscdump", "-L", str(dump_port)], stdout=subprocess.PIPE, text=True)
+    try:
+        time.sleep(0.3)
+        subprocess.run(
+            ["oscsend", "127.0.0.1", str(port), "/bayard/subscribe", "ii", "1", str(dump_port)], check=True
+        )
+        subprocess.run(["oscsend", f"osc.tcp://127.0.0.1:{port}", "/bayard/goto", "s", "quiz"], check=True)
+        subprocess.run(["oscsend", "127.0.0.1", str(port), "/bayard/status", "i", str(dump_port)], check=True)
+        # oscdump prints "<timetag> <address> <types> <args>" per message.
+        lines: list[str] = []
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not any(" /bayard/status " in line for line in lines):
+            lines.append(dump.stdout.readline())
+        text = "".join(lines)
+        assert '/bayard/event/scene s "quiz"' in text, text
+        payload = next((line for line in lines if " /bayard/status " in line), None)
+        assert payload is not None, text
+        status = json.loads(payload.split(" s ", 1)[1].strip()[1:-1])
+        assert status["scene"] == "quiz"
+        assert status["services"]["osc"]["malformed"] == 0
+    finally:
+        dump.terminate()
+        dump.wait(timeout=3)
+
+
+def test_port_in_use_leaves_the_show_playing_and_says_so(show_dir):
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as squatter:
+        squatter.bind(("127.0.0.1", 0))
+        port = squatter.getsockname()[1]
+        with run_test(make_show(show_dir, f"port = {port}\n")) as pilot:
+            server = attach_osc(pilot.engine)
+            pilot.advance(0.5)
+            errors = [e for e in pilot.engine.status()["errors"] if e["where"] == "osc"]
+            assert errors and "already in use" in errors[0]["message"]
+            server.inject("/bayard/next")  # the harness path still works without sockets
+            pilot.advance(1.5)
+            assert pilot.scene_id == "quiz"

@@ -1,0 +1,253 @@
+"""The quiz scene, played headless like a visitor and a technician would."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pygame
+import pytest
+
+import installation.scenes.quiz as quiz_module  # registers the "quiz" kind
+from installation.harness import run_test
+
+from .conftest import REPO, write_show
+from .detector_fixtures import natural, upsampled
+
+SIZE = (960, 540)
+
+
+def _content(root: Path, n: int = 4) -> None:
+    rng = np.random.default_rng(3)
+    for kind, make in (("real", natural), ("fake", upsampled)):
+        folder = root / "content" / "quiz" / kind
+        folder.mkdir(parents=True, exist_ok=True)
+        for i in range(n):
+            cv2.imwrite(str(folder / f"{kind}{i}.jpg"), make(rng)[:, :, ::-1], [cv2.IMWRITE_JPEG_QUALITY, 92])
+
+
+def _show(root: Path, mode: str = "single", detector: bool = True, extra_keys: str = "") -> Path:
+    _content(root)
+    if detector:
+        (root / "models" / "detector").mkdir(parents=True, exist_ok=True)
+        shutil.copy(
+            REPO / "models" / "detector" / "spectral.npz", root / "models" / "detector" / "spectral.npz"
+        )
+    scene = f"""
+        type = "quiz"
+        id = "q"
+        mode = "{mode}"
+        questions = 3
+        seed = 7
+        reveal_seconds = 6
+        summary_seconds = 8
+        idle_timeout = 20
+        {extra_keys}
+        """
+    return write_show(root, {"q": scene}, size=SIZE)
+
+
+def _status(pilot) -> dict:
+    return pilot.engine.status()["scene_status"]
+
+
+def _scene(pilot):
+    return pilot.engine.sequencer.current.scene
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    quiz_module._REPORTED.clear()
+    quiz_module._DETECTORS.clear()
+    quiz_module._JUDGED.clear()
+    yield
+
+
+def test_single_round_by_touch(tmp_path):
+    with run_test(_show(tmp_path), size=SIZE) as pilot:
+        assert _status(pilot)["state"] == "attract" and not _scene(pilot).holding
+        pilot.tap(SIZE[0] / 2, SIZE[1] * 0.84)  # "Touch to play"
+        assert _status(pilot)["state"] == "question" and _scene(pilot).holding
+        frame = pilot.frame()
+        buttons = _scene(pilot)._answer_targets()
+        assert buttons["real"].height >= 60 and buttons["fake"].height >= 60  # fingertip-sized at 540 px
+        assert frame.get_at(buttons["real"].center)[:3] != frame.get_at(buttons["fake"].center)[:3]
+        truth = _scene(pilot).round[0][0].truth
+        target = buttons[truth]
+        pilot.tap(*target.center)
+        status = _status(pilot)
+        assert status["state"] == "reveal"
+        assert status["visitor_score"] == 1
+        assert status["machine_playing"]
+        pilot.advance(1.0)
+        pilot.tap(10, 10)  # anywhere: next question
+        assert _status(pilot)["question"] == 2
+    events = [args for name, args in pilot.events if name == "quiz"]
+    assert events[0] == ("q", "round_started", 3)
+    assert events[1][:2] == ("q", "answer") and events[1][3] == 1
+
+
+def test_osc_answers_play_a_whole_round_and_persist(tmp_path):
+    with run_test(_show(tmp_path), size=SIZE) as pilot:
+        pilot.command("start", scene="q", source="osc")
+        seen = []
+        for _ in range(3):
+            item = _scene(pilot).round[_scene(pilot).index][0]
+            seen.append(item.key)
+            pilot.command("answer", "fake", scene="q", source="osc")
+            assert _status(pilot)["state"] == "reveal"
+            pilot.command("answer", "next", scene="q", source="osc")
+        status = _status(pilot)
+        assert status["state"] == "summary" and status["rounds_played"] == 1
+        assert len(set(seen)) == 3  # no repeats within a round
+        expected = sum(k.startswith("quiz/fake") for k in seen)
+        assert status["visitor_score"] == expected
+        assert status["totals"] == {"shown": 3, "answered": 3, "correct": expected}
+        assert any(name == "quiz" and args[1] == "round_finished" for name, args in pilot.events)
+    saved = json.loads((tmp_path / "var" / "quiz" / "q.json").read_text())
+    assert sum(v["answered"] for v in saved["items"].values()) == 3
+    assert not list((tmp_path / "var" / "quiz").glob("*.tmp"))
+    # a new showing (as after a restart) carries the counts on
+    with run_test(tmp_path / "install.toml", size=SIZE) as pilot:
+        assert _status(pilot)["totals"]["answered"] == 3
+
+
+def test_pair_mode_touch_the_real_one(tmp_path):
+    with run_test(_show(tmp_path, mode="pair"), size=SIZE) as pilot:
+        pilot.command("answer", scene="q")  # any answer on the start card starts a round
+        scene = _scene(pilot)
+        for question in scene.round:
+            assert sorted(i.truth for i in question) == ["fake", "real"]
+        targets = scene._answer_targets()
+        real_key = next(i.key for i in scene.round[0] if i.truth == "real")
+        pilot.tap(*targets[real_key].center)
+        assert _status(pilot)["visitor_score"] == 1
+        pilot.advance(7.0)  # the reveal moves on by itself
+        assert _status(pilot)["state"] == "question" and _status(pilot)["question"] == 2
+        pilot.command("answer", "left", scene="q", source="osc")
+        assert _status(pilot)["state"] == "reveal"
+
+
+def test_without_a_detector_the_quiz_still_plays(tmp_path):
+    with run_test(_show(tmp_path, detector=False), size=SIZE) as pilot:
+        status = _status(pilot)
+        assert not status["machine_playing"] and "spectral.npz" in status["detector_note"]
+        pilot.command("start", scene="q")
+        pilot.command("answer", "real", scene="q")
+        status = _status(pilot)
+        assert status["state"] == "reveal" and status["machine_score"] == 0
+        assert _scene(pilot).history[-1]["machine_correct"] is None
+        pilot.advance(0.2)  # the reveal without a machine draws
+
+
+def test_idle_visitor_returns_to_the_start_card(tmp_path):
+    with run_test(_show(tmp_path), size=SIZE) as pilot:
+        pilot.command("start", scene="q")
+        assert _scene(pilot).holding
+        pilot.advance(21.0)
+        assert _status(pilot)["state"] == "attract" and not _scene(pilot).holding
+        assert any(name == "quiz" and args[1] == "round_abandoned" for name, args in pilot.events)
+
+
+def test_broken_item_is_skipped_and_logged_once(tmp_path, caplog):
+    path = _show(tmp_path)
+    (tmp_path / "content" / "quiz" / "real" / "broken.jpg").write_bytes(b"not an image")
+    with caplog.at_level(logging.WARNING):
+        for _ in range(2):  # the scene is built anew on every showing
+            with run_test(path, size=SIZE) as pilot:
+                assert _status(pilot)["items"] == 8
+    assert sum("broken.jpg" in r.getMessage() for r in caplog.records) == 1
+
+
+def test_damaged_statistics_start_again(tmp_path):
+    path = _show(tmp_path)
+    (tmp_path / "var" / "quiz").mkdir(parents=True)
+    (tmp_path / "var" / "quiz" / "q.json").write_text("{ half a file")
+    with run_test(path, size=SIZE) as pilot:
+        pilot.command("start", scene="q")
+        pilot.command("answer", "real", scene="q")
+        assert _status(pilot)["totals"]["answered"] == 1
+    assert (tmp_path / "var" / "quiz" / "q.json.damaged").exists()
+
+
+def test_manifest_with_credits(tmp_path):
+    _content(tmp_path)
+    (tmp_path / "content" / "quiz" / "items.toml").write_text(
+        '[[item]]\nimage = "quiz/real/real0.jpg"\ntruth = "real"\ncredit = "Photo: someone, CC0"\n\n'
+        '[[item]]\nimage = "quiz/fake/fake0.jpg"\ntruth = "generated"\n'
+    )
+    path = write_show(
+        tmp_path,
+        {
+            "q": """
+        type = "quiz"
+        id = "q"
+        manifest = "quiz/items.toml"
+        questions = 5
+        detector = "none"
+        """
+        },
+        size=SIZE,
+    )
+    with run_test(path, size=SIZE) as pilot:
+        scene = _scene(pilot)
+        assert _status(pilot)["items"] == 2
+        assert {p.item.truth for p in scene.items.values()} == {"real", "fake"}
+        assert scene.items["quiz/real/real0.jpg"].item.credit == "Photo: someone, CC0"
+        pilot.command("start", scene="q")
+        assert len(scene.round) == 2  # fewer items than questions: a shorter round, no repeats
+
+
+def test_default_scene_file_plays_from_a_fresh_clone(tmp_path):
+    """scenes/quiz.toml with the shipped content and weights: every frame kind draws."""
+    from installation.config.loader import load_show
+    from installation.preview import single_scene_show
+
+    show = single_scene_show(load_show(REPO / "install.toml"), REPO / "scenes" / "quiz.toml")
+    show.config = show.config.model_copy(
+        update={"show": show.config.show.model_copy(update={"state": str(tmp_path)})}
+    )
+    # A fixed draw: the spectrum's warmth below depends on which item comes first.
+    show.scenes["quiz"] = show.scenes["quiz"].model_copy(update={"seed": 7})
+    with run_test(show, size=SIZE) as pilot:
+        status = _status(pilot)
+        assert status["items"] == 10 and status["machine_playing"], status
+        pilot.command("start", scene="quiz")
+        pilot.command("answer", "real", scene="quiz")
+        frame = pilot.frame()
+        assert isinstance(frame, pygame.Surface)
+        # the reveal shows the false-colour spectrum: plenty of saturated warm pixels
+        array = pygame.surfarray.array3d(frame)
+        warm = (array[:, :, 0] > 150) & (array[:, :, 2] < 90)
+        assert warm.mean() > 0.02
+
+
+def test_start_card_does_not_give_answers_away(tmp_path):
+    with run_test(_show(tmp_path), size=SIZE) as pilot:
+        scene = _scene(pilot)
+        truths = [scene.items[k].item.truth for k in scene._previews()]
+        assert sorted(truths) == ["fake", "fake", "real", "real"]
+
+
+def test_refitted_weights_are_used_at_the_next_showing(tmp_path):
+    """A gallery runs `bayard detector fit -o models/detector/spectral.npz`; no restart needed."""
+    import os
+
+    from installation.models.detector.spectral import SpectralModel
+
+    path = _show(tmp_path)
+    weights = tmp_path / "models" / "detector" / "spectral.npz"
+    with run_test(path, size=SIZE) as pilot:
+        first = _scene(pilot).detector
+        assert first is not None
+    model = SpectralModel.load(weights)
+    model.linear.threshold = 0.9  # a visibly different fit
+    model.save(weights)
+    os.utime(weights, ns=(1, 2_000_000_000_000_000_000))  # a new time even on coarse clocks
+    with run_test(path, size=SIZE) as pilot:
+        second = _scene(pilot).detector
+        assert second is not first and second.threshold == 0.9

@@ -1,0 +1,152 @@
+"""Opening hours: windows, overnight, exceptions, DST and wall-clock jumps."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from pydantic import ValidationError
+
+from installation.clock import FakeClock
+from installation.runtime.hours import OpeningHours, OpeningHoursConfig, Schedule, parse_window
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def at(y, mo, d, h, mi=0, zone=PARIS) -> float:
+    return dt.datetime(y, mo, d, h, mi, tzinfo=zone).timestamp()
+
+
+def museum(**extra) -> OpeningHoursConfig:
+    base = dict(
+        enabled=True,
+        timezone="Europe/Paris",
+        mon=[],
+        tue=["10:00-18:00"],
+        wed=["10:00-12:30", "14:00-18:00"],
+        thu=["10:00-18:00"],
+        fri=["10:00-18:00", "20:00-02:00"],
+        sat=["10:00-19:00"],
+        sun=["10:00-19:00"],
+    )
+    base.update(extra)
+    return OpeningHoursConfig(**base)
+
+
+def test_parse_window_overnight_and_whole_day():
+    assert parse_window("10:00-18:00") == (600, 1080)
+    assert parse_window("20:00-02:00") == (1200, 1560)
+    assert parse_window("00:00-24:00") == (0, 1440)
+    for bad in ("10-18", "25:00-26:00", "10:00-10:00", "10:61-11:00"):
+        with pytest.raises(ValueError):
+            parse_window(bad)
+
+
+def test_weekly_windows_several_per_day():
+    hours = OpeningHours(museum())
+    # 2026-03-04 is a Wednesday.
+    assert hours.is_open(at(2026, 3, 4, 11))
+    assert not hours.is_open(at(2026, 3, 4, 13))  # lunch break
+    assert hours.is_open(at(2026, 3, 4, 14))  # start is inclusive
+    assert not hours.is_open(at(2026, 3, 4, 18))  # end is exclusive
+    assert not hours.is_open(at(2026, 3, 2, 12))  # Monday closed
+    assert hours.next_change(at(2026, 3, 4, 11)) == at(2026, 3, 4, 12, 30)
+    assert hours.next_change(at(2026, 3, 4, 13)) == at(2026, 3, 4, 14)
+
+
+def test_overnight_window_reaches_into_next_day():
+    hours = OpeningHours(museum())
+    # Friday 2026-03-06 late opening 20:00-02:00 -> Saturday 01:30 still open.
+    assert hours.is_open(at(2026, 3, 6, 23))
+    assert hours.is_open(at(2026, 3, 7, 1, 30))
+    assert not hours.is_open(at(2026, 3, 7, 2, 0))
+    assert hours.next_change(at(2026, 3, 7, 1)) == at(2026, 3, 7, 2)
+    # Monday closed: from Sunday evening the next change is Tuesday 10:00.
+    assert hours.next_change(at(2026, 3, 8, 20)) == at(2026, 3, 10, 10)
+
+
+def test_exceptions_close_a_day_and_give_special_hours():
+    hours = OpeningHours(
+        museum(
+            exceptions=[
+                {"date": "2026-12-25", "closed": True, "note": "Christmas"},
+                {"date": "2026-03-02", "hours": ["18:00-23:00"], "note": "Museum night"},
+            ]
+        )
+    )
+    assert not hours.is_open(at(2026, 12, 25, 12))  # a Friday, normally open
+    assert hours.is_open(at(2026, 3, 2, 19))  # a Monday, normally closed
+    assert not hours.is_open(at(2026, 3, 2, 12))
+
+
+def test_touching_windows_are_not_a_change():
+    hours = OpeningHours(museum(tue=["10:00-14:00", "14:00-18:00"]))
+    assert hours.next_change(at(2026, 3, 3, 11)) == at(2026, 3, 3, 18)
+
+
+def test_always_open_and_disabled_have_no_change():
+    always = OpeningHours(OpeningHoursConfig(enabled=True, **{d: ["00:00-24:00"] for d in
+                                                               ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}))
+    assert always.is_open(at(2026, 6, 1, 3)) and always.next_change(at(2026, 6, 1, 3)) is None
+    disabled = OpeningHours(OpeningHoursConfig())
+    assert disabled.is_open(at(2026, 6, 1, 3)) and disabled.next_change(at(2026, 6, 1, 3)) is None
+
+
+def test_dst_change_keeps_local_hours():
+    hours = OpeningHours(museum(sun=["01:00-04:00", "10:00-19:00"]))
+    # 2026-03-29: Paris springs forward 02:00 -> 03:00. The 10:00-19:00 window still opens at 10:00 local.
+    open_at = hours.next_change(at(2026, 3, 29, 5))
+    assert dt.datetime.fromtimestamp(open_at, PARIS).hour == 10
+    assert dt.datetime.fromtimestamp(open_at, dt.timezone.utc).hour == 8  # CEST = UTC+2
+    # The night window 01:00-04:00 lasts only 2 real hours that night.
+    start, end = at(2026, 3, 29, 1), at(2026, 3, 29, 4)
+    assert end - start == 2 * 3600
+    assert hours.is_open(start + 3600 * 1.5) and not hours.is_open(end)
+    # Autumn: 2026-10-25 falls back; 10:00 is still 10:00 local (UTC+1 now).
+    open_at = hours.next_change(at(2026, 10, 25, 5))
+    assert dt.datetime.fromtimestamp(open_at, PARIS).hour == 10
+    assert dt.datetime.fromtimestamp(open_at, dt.timezone.utc).hour == 9
+
+
+def test_wall_clock_jumps_are_followed_at_the_next_check():
+    schedule = Schedule(museum())
+    clock = FakeClock(wall_start=at(2026, 3, 3, 17))  # Tuesday 17:00, open
+    assert schedule.state(clock.wall()) == "open"
+    clock.jump_wall(2 * 3600)  # NTP finds we were 2 h behind: 19:00, closed
+    assert schedule.state(clock.wall()) == "closed"
+    clock.jump_wall(-3600)  # and back one hour: 18:00, exactly closing time
+    assert schedule.state(clock.wall()) == "closed"
+    clock.jump_wall(-3600)
+    assert schedule.state(clock.wall()) == "open"
+
+
+def test_override_lasts_until_the_next_natural_change():
+    schedule = Schedule(museum())
+    monday_noon = at(2026, 3, 2, 12)
+    assert schedule.state(monday_noon) == "closed"
+    assert schedule.override("open", monday_noon) == "open"
+    assert schedule.state(at(2026, 3, 3, 9)) == "open"  # still forced before Tuesday opening
+    assert schedule.state(at(2026, 3, 3, 10, 30)) == "open"  # natural state now, override gone
+    assert schedule.status(at(2026, 3, 3, 10, 30))["override"] is None
+    assert schedule.state(at(2026, 3, 3, 18, 30)) == "closed"
+    schedule.override("closed", at(2026, 3, 4, 11))
+    assert schedule.state(at(2026, 3, 4, 11, 5)) == "closed"
+    assert schedule.override("auto", at(2026, 3, 4, 11, 5)) == "open"
+    with pytest.raises(ValueError):
+        schedule.override("maybe", monday_noon)
+
+
+def test_config_errors_name_the_fix():
+    with pytest.raises(ValidationError, match="Europe/Paris"):
+        OpeningHoursConfig(timezone="Paris")
+    with pytest.raises(ValidationError, match="HH:MM-HH:MM"):
+        OpeningHoursConfig(mon=["10h-18h"])
+    with pytest.raises(ValidationError, match="extra"):
+        OpeningHoursConfig(monday=["10:00-18:00"])
+    with pytest.raises(ValidationError, match="never play"):
+        OpeningHoursConfig(enabled=True)
+    with pytest.raises(ValidationError, match="not both"):
+        OpeningHoursConfig(exceptions=[{"date": "2026-01-01", "closed": True, "hours": ["10:00-12:00"]}])
+    for name, field in OpeningHoursConfig.model_fields.items():
+        assert field.description, name

@@ -1,0 +1,117 @@
+"""Logs: rotation, repeat suppression with counts, and a full disk that never crashes the show."""
+
+from __future__ import annotations
+
+import errno
+import logging
+
+import pytest
+
+from installation.runtime.logs import RepeatFilter, setup_logging
+
+
+@pytest.fixture
+def clean_root():
+    root = logging.getLogger()
+    before, level = list(root.handlers), root.level
+    yield
+    for handler in list(root.handlers):
+        if handler not in before:
+            root.removeHandler(handler)
+    root.setLevel(level)
+
+
+class Tick:
+    def __init__(self):
+        self.t = 0.0
+
+    def __call__(self):
+        return self.t
+
+
+def capture(filter_):
+    records = []
+
+    class Keep(logging.Handler):
+        def emit(self, record):
+            records.append(record.getMessage())
+
+    handler = Keep()
+    handler.addFilter(filter_)
+    logger = logging.getLogger("bayard.test.repeat")
+    logger.handlers[:] = [handler]
+    logger.propagate = False
+    logger.setLevel(logging.DEBUG)
+    return logger, records
+
+
+def test_repeated_error_logged_once_per_episode_with_count():
+    tick = Tick()
+    repeat = RepeatFilter(window_s=60, quiet_s=10, clock=tick)
+    logger, records = capture(repeat)
+    for frame in range(60 * 61):  # a scene failing every frame for 61 s at 60 fps
+        tick.t = frame / 60
+        logger.error("scene %s failed in draw: %s", "quiz", "ZeroDivisionError")
+    assert records[0] == "scene quiz failed in draw: ZeroDivisionError"
+    assert len(records) == 2
+    assert "repeated 3599 times in 60 s" in records[1]
+    # It stops; a flush after the quiet period reports the tail of the episode.
+    tick.t += 11
+    lines = repeat.flush()
+    assert len(lines) == 1 and "repeated 59 times" in lines[0]
+    assert len(records) == 3
+
+
+def test_different_errors_and_info_are_not_suppressed():
+    tick = Tick()
+    logger, records = capture(RepeatFilter(clock=tick))
+    logger.error("disk full")
+    logger.error("camera lost")
+    logger.info("frame")
+    logger.info("frame")
+    logger.error("disk full")
+    assert records == ["disk full", "camera lost", "frame", "frame"]
+
+
+def test_rotating_file_and_single_decision_for_many_handlers(tmp_path, clean_root):
+    setup = setup_logging(tmp_path / "logs", console=True, max_bytes=2000, backups=2)
+    log = logging.getLogger("bayard.test.file")
+    for i in range(200):
+        log.info("line %d with some padding to fill the file quickly", i)
+    log.error("same problem")
+    log.error("same problem")  # suppressed in the file too, not only on the console
+    files = sorted(p.name for p in (tmp_path / "logs").iterdir())
+    assert files == ["bayard.log", "bayard.log.1", "bayard.log.2"]
+    text = (tmp_path / "logs" / "bayard.log").read_text()
+    assert text.count("same problem") == 1
+    setup.close()
+
+
+def test_full_disk_is_counted_not_raised(tmp_path, clean_root, monkeypatch, capsys):
+    setup = setup_logging(tmp_path, console=False)
+    handler = setup.file_handler
+    log = logging.getLogger("bayard.test.full")
+    log.warning("before")
+
+    def no_space(record):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(handler, "shouldRollover", no_space)
+    for i in range(5):
+        log.warning(f"while full {i}")
+    assert setup.write_errors == 5
+    assert "No space left" in setup.status()["log_last_error"]
+    assert capsys.readouterr().err == ""  # no "--- Logging error ---" tracebacks on stderr
+    monkeypatch.undo()
+    log.warning("space is back")
+    assert "space is back" in (tmp_path / "bayard.log").read_text()
+    setup.close()
+
+
+def test_unwritable_log_dir_falls_back_to_console(tmp_path, clean_root):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    setup = setup_logging(blocker / "logs", console=True)
+    assert setup.file_handler is None
+    assert "console only" in setup.problems[0]
+    setup.close()

@@ -1,0 +1,78 @@
+"""The scene-file watcher: one reload per save burst, editor litter ignored, survives folder moves."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from installation.commands import CommandQueue
+from installation.runtime.watch import ShowWatcher, relevant
+
+
+def test_relevant_paths():
+    root = Path("/show")
+    assert relevant(root / "install.toml", root)
+    assert relevant(root / "scenes/intro.toml", root)
+    assert relevant(root / "scenes/room2/intro.toml", root)
+    assert relevant(root / "scenes", root)  # the folder itself deleted or renamed
+    for ignored in ("scenes/.intro.toml.swp", "scenes/intro.toml~", "scenes/4913", "scenes/.#intro.toml",
+                    "content/photo.png", "models/x.pth", "scenes/notes.txt", "install.toml.bak"):
+        assert not relevant(root / ignored, root), ignored
+
+
+def wait_for(queue: CommandQueue, seconds: float = 8.0) -> list:
+    deadline = time.monotonic() + seconds
+    got: list = []
+    while time.monotonic() < deadline:
+        got += queue.drain()
+        if got:
+            # let a possible second (unwanted) reload arrive before returning
+            time.sleep(1.0)
+            return got + queue.drain()
+        time.sleep(0.05)
+    return got
+
+
+@pytest.fixture
+def show(tmp_path):
+    (tmp_path / "scenes").mkdir()
+    (tmp_path / "content").mkdir()
+    (tmp_path / "install.toml").write_text("title = 'x'\n")
+    (tmp_path / "scenes/intro.toml").write_text("type = 'title'\n")
+    return tmp_path
+
+
+@pytest.mark.slow
+def test_saves_become_one_reload_and_litter_is_ignored(show):
+    queue = CommandQueue()
+    watcher = ShowWatcher(show, queue.post, settle_ms=300).start()
+    try:
+        time.sleep(0.5)  # let the watcher arm
+        # An editor saving in bursts: write, swap file, rewrite, rename-into-place.
+        for i in range(5):
+            (show / "scenes/intro.toml").write_text(f"type = 'title'\n# {i}\n")
+        (show / "scenes/.intro.toml.swp").write_text("junk")
+        (show / "scenes/new.toml.tmp").write_text("type = 'photograph'\n")
+        (show / "scenes/new.toml.tmp").rename(show / "scenes/new.toml")
+        commands = wait_for(queue)
+        assert len(commands) == 1
+        assert commands[0].name == "reload" and commands[0].source == "watch"
+        assert "scenes/intro.toml" in commands[0].extra["changed"]
+        assert not any(".swp" in p for p in commands[0].extra["changed"])
+        # Content changes do not reload the show.
+        (show / "content/photo.png").write_bytes(b"png")
+        assert wait_for(queue, 1.5) == []
+        # Renaming the scenes folder is a change, and the watcher keeps working after it.
+        (show / "scenes").rename(show / "scenes-old")
+        assert [c.name for c in wait_for(queue)] == ["reload"]
+        (show / "scenes").mkdir()
+        (show / "scenes/back.toml").write_text("type = 'title'\n")
+        assert [c.name for c in wait_for(queue)] == ["reload"]
+        (show / "install.toml").write_text("title = 'y'\n")
+        assert wait_for(queue)[0].extra["changed"] == ["install.toml"]
+        assert watcher.alive
+    finally:
+        watcher.stop()
+    assert not watcher.alive

@@ -1,0 +1,166 @@
+"""The operator overlay: opened by the operator gesture, buttons post Commands once,
+big hit targets, PIN pad, closes by itself."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+pygame = pytest.importorskip("pygame")
+
+from installation.clock import FakeClock  # noqa: E402
+from installation.commands import Command  # noqa: E402
+from installation.inputs import touch  # noqa: E402
+from installation.inputs.touch import GestureRecognizer, min_target_px  # noqa: E402
+from installation.overlay import IDLE_CLOSE_S, PIN_TRIES, Overlay  # noqa: E402
+
+STATUS = {
+    "scene": "drowned",
+    "position": "2/5",
+    "fps": 59.9,
+    "blackout": False,
+    "errors": ["scenes/quiz.toml: missing image q1.jpg"],
+}
+
+
+def make(size=(1920, 1080), pin=None, status=None):
+    clock = FakeClock()
+    posted: list[Command] = []
+    overlay = Overlay(size, posted.append, lambda: dict(status or STATUS), clock=clock, pin=pin)
+    return overlay, posted, clock
+
+
+def button(overlay, label):
+    return next(b for b in overlay.buttons if b.label == label)
+
+
+def tap(overlay, label):
+    return overlay.handle(Command("tap", pos=button(overlay, label).rect.center, source="touch"))
+
+
+def test_closed_overlay_lets_taps_through():
+    overlay, posted, _ = make()
+    assert overlay.handle(Command("tap", pos=(10, 10))) is False
+    assert posted == []
+
+
+def test_three_finger_hold_opens_it_and_next_acts_once():
+    overlay, posted, clock = make()
+    rec = GestureRecognizer((1920, 1080), clock=clock)
+    for i in range(3):
+        rec.down(i, 0.4 + 0.05 * i, 0.5)
+    clock.advance(touch.OPERATOR_HOLD_S + 0.1)
+    for cmd in rec.poll():
+        overlay.handle(cmd)
+    assert overlay.is_open
+    for i in range(3):
+        rec.up(i, 0.4 + 0.05 * i, 0.5)
+    # A real tap through the recogniser on the Next button.
+    cx, cy = button(overlay, "Next").rect.center
+    clock.advance(1.0)
+    rec.down(9, cx / 1920, cy / 1080)
+    clock.advance(0.1)
+    for cmd in rec.up(9, cx / 1920, cy / 1080):
+        assert overlay.handle(cmd) is True
+    assert [(c.name, c.source) for c in posted] == [("next", "overlay")]
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920), (1280, 720), (3840, 2160)])
+def test_buttons_are_at_least_a_fingertip_and_on_screen(size):
+    overlay, _, _ = make(size)
+    overlay.open()
+    target = min_target_px(min(size))
+    screen = pygame.Rect(0, 0, *size)
+    for b in overlay.buttons:
+        assert b.rect.width >= target and b.rect.height >= target, b.label
+        assert screen.contains(b.rect), b.label
+    rects = [b.rect for b in overlay.buttons]
+    assert all(a.collidelist([r for r in rects if r is not a]) == -1 for a in rects)  # no overlaps
+
+
+def test_buttons_post_show_commands():
+    overlay, posted, _ = make()
+    overlay.open()
+    for label in ("Previous", "Reload", "Blackout"):
+        tap(overlay, label)
+    assert [(c.name, c.args) for c in posted] == [("prev", ()), ("reload", ()), ("blackout", (1,))]
+    tap(overlay, "Close")
+    assert not overlay.is_open
+
+
+def test_blackout_button_ends_a_blackout():
+    overlay, posted, _ = make(status={**STATUS, "blackout": True})
+    overlay.open()
+    overlay.draw(pygame.Surface((1920, 1080)))
+    tap(overlay, "End blackout")
+    assert [(c.name, c.args) for c in posted] == [("blackout", (0,))]
+
+
+def test_every_gesture_is_swallowed_while_open():
+    overlay, posted, _ = make()
+    overlay.open()
+    assert overlay.handle(Command("swipe", ("left",), pos=(5, 5)))
+    assert overlay.handle(Command("tap", pos=(5, 5)))  # on no button: nothing, but not the scene's
+    assert posted == []
+    assert overlay.handle(Command("next", source="osc")) is False  # show commands still flow
+
+
+def test_closes_itself_when_left_alone():
+    overlay, _, clock = make()
+    overlay.open()
+    clock.advance(IDLE_CLOSE_S - 1)
+    overlay.update()
+    assert overlay.is_open
+    clock.advance(2)
+    overlay.update()
+    assert not overlay.is_open
+
+
+def test_pin_pad_guards_the_buttons():
+    overlay, posted, clock = make(pin="2468")
+    overlay.handle(Command("overlay", (1,), source="touch"))
+    labels = {b.label for b in overlay.buttons}
+    assert "Next" not in labels and {"0", "9", "OK", "Clear", "Cancel"} <= labels
+    for digit in "2468":
+        tap(overlay, digit)
+    tap(overlay, "OK")
+    assert overlay.unlocked
+    tap(overlay, "Next")
+    assert [c.name for c in posted] == ["next"]
+
+
+def test_wrong_pins_lock_the_overlay_for_a_while():
+    overlay, posted, clock = make(pin="2468")
+    overlay.open()
+    for _ in range(PIN_TRIES):
+        for digit in "1111":
+            tap(overlay, digit)
+        tap(overlay, "OK")
+    assert not overlay.is_open
+    assert overlay.open() is False
+    clock.advance(61)
+    assert overlay.open() is True
+    assert posted == []
+
+
+def test_draws_over_the_show_without_a_working_status():
+    def broken():
+        raise RuntimeError("engine status failed")
+
+    overlay = Overlay((1280, 720), [].append, broken, clock=FakeClock())
+    overlay.open()
+    surface = pygame.Surface((1280, 720))
+    surface.fill((200, 200, 200))
+    overlay.draw(surface)
+    # The veil darkens the show; a button is drawn in its own colour.
+    assert surface.get_at((640, 360))[0] < 100
+    b = overlay.buttons[0].rect
+    assert surface.get_at((b.x + 4, b.centery))[:3] != surface.get_at((640, 360))[:3]
+
+
+def test_bad_pin_configuration_is_refused():
+    with pytest.raises(ValueError, match="3 to 8 digits"):
+        Overlay((1920, 1080), [].append, pin="12a4")

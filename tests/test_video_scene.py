@@ -1,0 +1,110 @@
+"""The video scene: plays a film at its own rate, subtitles at their times, the show
+moves on when the film ends (or it loops), and a broken film never stalls the show."""
+
+from __future__ import annotations
+
+import numpy as np
+import pygame
+import pytest
+
+import installation.scenes.video  # noqa: F401  (registers the scene kind until the lead wires it)
+from installation.harness import run_test
+from installation.media.testvideo import read_index, write_test_video
+from installation.scenes.video import SubtitleError, parse_srt
+
+from .conftest import title_scene, write_show
+
+SRT = """\ufeff1
+00:00:00,500 --> 00:00:01,200
+<i>First</i> line
+
+2
+00:00:01.500 --> 00:00:02,000
+Second
+"""
+
+
+def test_srt_parsing_is_tolerant_and_errors_name_the_line():
+    cues = parse_srt(SRT.replace("\n", "\r\n"))
+    assert [(c.start, c.end, c.text) for c in cues] == [(0.5, 1.2, "First line"), (1.5, 2.0, "Second")]
+    with pytest.raises(SubtitleError, match="line 2"):
+        parse_srt("1\nnot a time\nhello\n", "clip.srt")
+
+
+def film_show(tmp_path, on_end="advance", subtitles=True, file="clip.mp4", size=(320, 180)):
+    (tmp_path / "content").mkdir(parents=True, exist_ok=True)
+    write_test_video(tmp_path / "content" / "clip.mp4", seconds=2.0, fps=30, size=(320, 180))
+    (tmp_path / "content" / "clip.srt").write_text(SRT, encoding="utf-8")
+    subs = 'subtitles = "clip.srt"' if subtitles else ""
+    return write_show(
+        tmp_path,
+        {
+            "film": f"""
+            type = "video"
+            id = "film"
+            file = "{file}"
+            on_end = "{on_end}"
+            {subs}
+            """,
+            "after": title_scene("after", duration=30),
+        },
+        size=size,
+    )
+
+
+def test_film_plays_every_frame_then_the_show_moves_on(tmp_path):
+    with run_test(film_show(tmp_path), fps=60) as pilot:
+        scene = pilot.engine.sequencer.current.scene
+        shown = []
+        for _ in range(110):
+            pilot.step()
+            shown.append(read_index(scene._frame.image))
+        assert scene.natural_duration() == pytest.approx(2.0, abs=0.1)
+        assert shown == [(n + 1) * 30 // 60 for n in range(110)]
+        assert scene.source.stats.dropped == 0 and scene.source.stats.held == 0
+        pilot.advance(2.0)
+        assert pilot.scene_id == "after"
+
+
+def test_subtitle_shows_during_its_cue_only(tmp_path):
+    with run_test(film_show(tmp_path, size=(960, 540)), fps=10) as pilot:
+
+        def subtitle_band():
+            frame = pygame.surfarray.array3d(pilot.frame()).swapaxes(0, 1).astype(int)
+            return frame[-110:-20, 100:-100]
+
+        pilot.advance(0.3)
+        before = subtitle_band()
+        pilot.advance(0.5)  # t = 0.8: "First line"
+        during = subtitle_band()
+        pilot.advance(0.6)  # t = 1.4: between cues
+        between = subtitle_band()
+    # White subtitle text in a dark box: many bright pixels only while the cue runs.
+    bright = [int((band.min(axis=2) > 220).sum()) for band in (before, during, between)]
+    assert bright[1] > 50 and bright[0] < bright[1] / 3 and bright[2] < bright[1] / 3
+
+
+def test_loop_keeps_playing(tmp_path):
+    with run_test(film_show(tmp_path, on_end="loop"), fps=30) as pilot:
+        pilot.advance(5.0)
+        scene = pilot.engine.sequencer.current.scene
+        assert pilot.scene_id == "film" and not scene.finished
+        assert scene.source.stats.loops >= 2 and scene.source.stats.dropped == 0
+
+
+def test_broken_film_shows_a_card_then_moves_on(tmp_path):
+    show = film_show(tmp_path, file="missing.mp4", subtitles=False)
+    with run_test(show, fps=10) as pilot:
+        pilot.advance(1.0)
+        frame = pygame.surfarray.array3d(pilot.frame())
+        assert frame.std() > 3  # a designed card, not black
+        pilot.advance(10)
+        assert pilot.scene_id == "after"
+
+
+def test_config_fields_are_described():
+    from installation.scenes.video import VideoConfig
+
+    for name, field in VideoConfig.model_fields.items():
+        assert field.description, name
+    assert np  # keeps the import for the frame helpers
