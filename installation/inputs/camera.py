@@ -42,7 +42,17 @@ def _open_capture(source: int | str | Path, size: tuple[int, int] | None):
     import cv2
 
     if isinstance(source, int):
-        cap = cv2.VideoCapture(source)
+        # A missing camera makes OpenCV print an error on every try (every few seconds, all
+        # day); our own state and one log line say it instead.
+        quiet = getattr(getattr(cv2, "utils", None), "logging", None)
+        previous = quiet.getLogLevel() if quiet else None
+        if quiet:
+            quiet.setLogLevel(quiet.LOG_LEVEL_SILENT)
+        try:
+            cap = cv2.VideoCapture(source)
+        finally:
+            if quiet:
+                quiet.setLogLevel(previous)
         if size is not None:
             cap.set(cv2.CAP_PROP_FRAME_WIDTH, size[0])
             cap.set(cv2.CAP_PROP_FRAME_HEIGHT, size[1])
