@@ -1,0 +1,274 @@
+"""The visitor camera: frames captured in their own thread, newest frame wins.
+
+A device index opens a real camera; a path opens a video file played as if it were a
+camera (at its own frame rate, looping), which is how tests, demos and benchmarks stand
+in for a visitor. The reader keeps one slot: a frame nobody took before the next one
+arrived is dropped, so a slow consumer always gets the freshest image and latency never
+accumulates. A camera that fails or is unplugged turns the state to "unavailable" and is
+reopened with backoff; nothing here raises into the caller.
+
+Privacy: frames live in memory only. Nothing in this module writes a frame anywhere.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+log = logging.getLogger("bayard.camera")
+
+# Reopen delays after a failure: quick first (a loose USB contact), then calmer so a
+# missing camera does not spin a core all day.
+BACKOFF_START_S = 0.5
+BACKOFF_MAX_S = 5.0
+# A live camera that delivers nothing for this long is treated as unplugged.
+STALL_S = 2.0
+
+
+@dataclass(frozen=True)
+class Frame:
+    image: np.ndarray  # RGB uint8, (h, w, 3)
+    t: float  # time.monotonic() when it was captured
+    index: int  # running count of frames captured since start (gaps = dropped frames)
+
+
+def _open_capture(source: int | str | Path, size: tuple[int, int] | None):
+    import cv2
+
+    if isinstance(source, int):
+        # A missing camera makes OpenCV print an error on every try (every few seconds, all
+        # day); our own state and one log line say it instead.
+        quiet = getattr(getattr(cv2, "utils", None), "logging", None)
+        previous = quiet.getLogLevel() if quiet else None
+        if quiet:
+            quiet.setLogLevel(quiet.LOG_LEVEL_SILENT)
+        try:
+            cap = cv2.VideoCapture(source)
+        finally:
+            if quiet:
+                quiet.setLogLevel(previous)
+        if size is not None:
+            cap.set(cv2.CAP_PROP_FRAME_WIDTH, size[0])
+            cap.set(cv2.CAP_PROP_FRAME_HEIGHT, size[1])
+        # One buffered frame at most: the driver's own queue would add latency.
+        cap.set(cv2.CAP_PROP_BUFFERSIZE, 1)
+    else:
+        cap = cv2.VideoCapture(str(source))
+    if not cap.isOpened():
+        cap.release()
+        return None
+    return cap
+
+
+def _fit(bgr: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """Scale to fit `size` keeping the aspect, and extend the edges to fill the rest: a
+    square video stands in for a 4:3 camera without squashing the face."""
+    import cv2
+
+    w, h = size
+    k = min(w / bgr.shape[1], h / bgr.shape[0])
+    nw, nh = max(1, round(bgr.shape[1] * k)), max(1, round(bgr.shape[0] * k))
+    small = cv2.resize(bgr, (nw, nh), interpolation=cv2.INTER_AREA if k < 1 else cv2.INTER_LINEAR)
+    if (nw, nh) == (w, h):
+        return small
+    left, top = (w - nw) // 2, (h - nh) // 2
+    return cv2.copyMakeBorder(small, top, h - nh - top, left, w - nw - left, cv2.BORDER_REPLICATE)
+
+
+class Camera:
+    """Capture from `source` in a daemon thread. `latest()` returns the newest frame.
+
+    `size` (w, h) asks a device for that resolution; video-file frames are fitted to it
+    (aspect kept, edges extended).
+    `opener` is injectable so tests can simulate an unplugged camera.
+    """
+
+    def __init__(
+        self,
+        source: int | str | Path,
+        size: tuple[int, int] | None = None,
+        *,
+        loop: bool = True,
+        opener: Callable[..., object] | None = None,
+    ) -> None:
+        self.source = source
+        self.size = size
+        self.loop = loop
+        self._opener = opener or _open_capture
+        self._lock = threading.Lock()
+        self._cond = threading.Condition(self._lock)
+        self._slot: Frame | None = None
+        self._taken_index = -1
+        self._count = 0
+        self._dropped = 0
+        self._state = "stopped"
+        self._reason = ""
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.reconnects = 0
+
+    # -- life ----------------------------------------------------------------
+    def start(self) -> Camera:
+        if self._thread is None or not self._thread.is_alive():
+            self._stop.clear()
+            self._state = "starting"
+            self._thread = threading.Thread(target=self._run, name="bayard-camera", daemon=True)
+            self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        with self._cond:
+            self._cond.notify_all()
+        if self._thread is not None:
+            self._thread.join(timeout=2.0)
+        self._thread = None
+        self._state = "stopped"
+        with self._lock:
+            self._slot = None  # drop the last image of the visitor as soon as we stop
+
+    def __enter__(self) -> Camera:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    # -- reading -------------------------------------------------------------
+    @property
+    def state(self) -> str:
+        """ "starting", "live", "unavailable" or "stopped"."""
+        return self._state
+
+    @property
+    def reason(self) -> str:
+        return self._reason
+
+    @property
+    def dropped(self) -> int:
+        """Frames overwritten before anyone took them."""
+        return self._dropped
+
+    def latest(self) -> Frame | None:
+        """The newest frame (None before the first). Never blocks."""
+        with self._lock:
+            if self._slot is not None:
+                self._taken_index = max(self._taken_index, self._slot.index)
+            return self._slot
+
+    def wait_new(self, after_index: int, timeout: float) -> Frame | None:
+        """Block up to `timeout` for a frame newer than `after_index`; None on timeout."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while not self._stop.is_set():
+                if self._slot is not None and self._slot.index > after_index:
+                    self._taken_index = max(self._taken_index, self._slot.index)
+                    return self._slot
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return None
+                self._cond.wait(left)
+        return None
+
+    def status(self) -> dict:
+        return {
+            "state": self._state,
+            "reason": self._reason,
+            "frames": self._count,
+            "dropped": self._dropped,
+            "reconnects": self.reconnects,
+        }
+
+    # -- the thread ----------------------------------------------------------
+    def _publish(self, image: np.ndarray) -> None:
+        with self._cond:
+            if self._slot is not None and self._slot.index > self._taken_index:
+                self._dropped += 1  # nobody took the previous frame: it is gone
+            self._slot = Frame(image, time.monotonic(), self._count)
+            self._count += 1
+            self._cond.notify_all()
+
+    def _set_unavailable(self, reason: str) -> None:
+        if self._state != "unavailable" or reason != self._reason:
+            log.warning("camera %s unavailable: %s", self.source, reason)
+        self._state, self._reason = "unavailable", reason
+        with self._lock:
+            self._slot = None  # an old frame must not pass for a live visitor
+
+    def _run(self) -> None:
+        backoff = BACKOFF_START_S
+        while not self._stop.is_set():
+            try:
+                ok = self._capture_session()
+            except Exception as exc:  # boundary: a camera thread must never die
+                self._set_unavailable(f"{type(exc).__name__}: {exc}")
+                ok = False
+            if self._stop.is_set():
+                break
+            if ok:
+                backoff = BACKOFF_START_S
+                continue
+            self.reconnects += 1
+            self._stop.wait(backoff)
+            backoff = min(BACKOFF_MAX_S, backoff * 2)
+
+    def _capture_session(self) -> bool:
+        """Open, read until failure or stop. True when it ended cleanly (reopen at once)."""
+        import cv2
+
+        if isinstance(self.source, (str, Path)) and not Path(self.source).exists():
+            self._set_unavailable(f"no such video file: {self.source}")
+            return False
+        cap = self._opener(self.source, self.size)
+        if cap is None:
+            self._set_unavailable("could not open the camera (unplugged or in use?)")
+            return False
+        is_file = not isinstance(self.source, int)
+        try:
+            fps = float(cap.get(cv2.CAP_PROP_FPS) or 0.0) if is_file else 0.0
+            period = 1.0 / fps if 1.0 <= fps <= 240.0 else 1.0 / 30.0
+            next_t = time.monotonic()
+            last_ok = time.monotonic()
+            got_any = False
+            while not self._stop.is_set():
+                ok, bgr = cap.read()
+                if not ok or bgr is None:
+                    if is_file and got_any and self.loop:
+                        cap.set(cv2.CAP_PROP_POS_FRAMES, 0)  # loop like a camera that never ends
+                        ok, bgr = cap.read()
+                    if not ok or bgr is None:
+                        if is_file and not got_any:
+                            self._set_unavailable("the video file has no readable frames")
+                            return False
+                        if is_file and not self.loop:
+                            self._state, self._reason = "ended", "end of the video file"
+                            self._stop.wait(0.2)
+                            return True
+                        if time.monotonic() - last_ok > STALL_S or is_file:
+                            self._set_unavailable("the camera stopped delivering frames")
+                            return False
+                        time.sleep(0.005)
+                        continue
+                last_ok = time.monotonic()
+                got_any = True
+                if self.size is not None and (bgr.shape[1], bgr.shape[0]) != tuple(self.size):
+                    bgr = _fit(bgr, self.size)
+                rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+                if is_file:
+                    # Play at the file's own rate, as a camera would deliver it.
+                    next_t += period
+                    wait = next_t - time.monotonic()
+                    if wait > 0:
+                        self._stop.wait(wait)
+                    elif wait < -0.25:
+                        next_t = time.monotonic()  # fell far behind (a stall): do not burst
+                self._state, self._reason = "live", ""
+                self._publish(rgb)
+            return True
+        finally:
+            cap.release()

@@ -1,0 +1,158 @@
+"""`bayard animate`: render a portrait driven by a video, offline, for artists."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+
+
+def add_commands(subparsers) -> None:
+    p = subparsers.add_parser(
+        "animate",
+        help="animate a portrait with the facial motion of a driving video (offline render)",
+        description="Render PORTRAIT moved as the face in DRIVER moves; writes an mp4.",
+    )
+    p.add_argument("--portrait", required=True, type=Path, help="the picture to animate (jpg/png)")
+    p.add_argument("--driver", required=True, type=Path, help="a video of a face (mp4, mov, ...)")
+    p.add_argument("-o", "--output", required=True, type=Path, help="the mp4 to write")
+    p.add_argument("--backend", default="auto", help="flow, landmarks, fomm or auto (default)")
+    p.add_argument(
+        "--size", type=int, default=0, help="output height in pixels (default: the portrait's own, made even)"
+    )
+    p.add_argument(
+        "--reference",
+        choices=("best", "first"),
+        default="best",
+        help="neutral driver frame: the one most like the portrait (best) or the first",
+    )
+    p.add_argument(
+        "--face",
+        type=float,
+        nargs=3,
+        metavar=("X", "Y", "SIZE"),
+        help="the portrait's face (centre and size in pixels) when it is not found automatically",
+    )
+    p.add_argument("--models", type=Path, default=Path("models"), help="folder with model weights")
+    p.set_defaults(func=run_animate)
+
+
+def _fail(message: str) -> int:
+    print(f"bayard animate: {message}", file=sys.stderr)
+    return 2
+
+
+def _read_frames(path: Path):
+    import cv2
+
+    cap = cv2.VideoCapture(str(path))
+    fps = cap.get(cv2.CAP_PROP_FPS) or 25.0
+    frames = []
+    while True:
+        ok, bgr = cap.read()
+        if not ok:
+            break
+        frames.append(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
+    cap.release()
+    return frames, float(fps)
+
+
+def run_animate(args: argparse.Namespace) -> int:
+    import cv2
+    from tqdm import tqdm
+
+    from ...registry import UnknownName
+    from .base import MOTION_BACKENDS
+    from .choose import choose_backend
+    from .face import FaceBox, FaceTracker
+    from .pipeline import PortraitAnimator, PortraitError
+
+    if not args.portrait.is_file():
+        return _fail(f"{args.portrait}: no such file; give the path of a jpg or png")
+    if not args.driver.is_file():
+        return _fail(f"{args.driver}: no such file; give the path of a video with a face in it")
+    bgr = cv2.imread(str(args.portrait))
+    if bgr is None:
+        return _fail(f"{args.portrait}: not an image OpenCV can read; save it as jpg or png")
+    portrait = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+    try:
+        choice = choose_backend(args.models, args.backend)
+    except UnknownName as exc:
+        return _fail(f"--backend: {exc}")
+    if args.backend not in ("auto", choice.name):
+        print(
+            f"bayard animate: {args.backend} is unavailable ({choice.reasons[args.backend].reason}); "
+            f"using {choice.name}",
+            file=sys.stderr,
+        )
+    backend = MOTION_BACKENDS.get(choice.name)()
+    video_t = [0.0]
+    if hasattr(backend, "clock"):
+        backend.clock = lambda: video_t[0]  # ease by video time, not by render speed
+    try:
+        animator = PortraitAnimator(backend, portrait, face=FaceBox(*args.face) if args.face else None)
+    except PortraitError as exc:
+        hint = exc.args[0].replace("in the scene file (face = [x, y, size])", "with --face X Y SIZE")
+        return _fail(f"{args.portrait}: {hint}")
+    frames, fps = _read_frames(args.driver)
+    if not frames:
+        return _fail(f"{args.driver}: no readable frames; re-encode it as H.264 mp4")
+
+    # Track the whole driver once (offline: a detection on every frame is affordable).
+    tracker = FaceTracker(detect_every=1)
+    boxes = []
+    for i, f in enumerate(tqdm(frames, desc="tracking", unit="frame")):
+        boxes.append(tracker.update(f, i / fps).box)
+    usable = [i for i, b in enumerate(boxes) if b is not None]
+    if not usable:
+        return _fail(f"{args.driver}: no face found; use a video with one face looking at the camera")
+    ref = usable[0]
+    if args.reference == "best":
+        # The frame whose face crop is most like the portrait's (pose and expression): the
+        # motion is relative to it, so a matching neutral frame keeps the portrait's own face.
+        src = cv2.cvtColor(animator.source_crop, cv2.COLOR_RGB2GRAY).astype(np.float32)
+        src = (src - src.mean()) / (src.std() + 1)
+        best = -1e9
+        for i in usable[:: max(1, len(usable) // 60)]:
+            d = cv2.cvtColor(animator.driver_crop(frames[i], boxes[i]), cv2.COLOR_RGB2GRAY).astype(np.float32)
+            score = float(((d - d.mean()) / (d.std() + 1) * src).mean())
+            if score > best:
+                best, ref = score, i
+    animator._crop_side = boxes[ref].size
+    backend.calibrate(animator.driver_crop(frames[ref], boxes[ref]))
+    animator._calib_box = boxes[ref]
+
+    h, w = portrait.shape[:2]
+    out_h = args.size or h
+    out_w = int(round(w * out_h / h))
+    out_w, out_h = out_w - out_w % 2, out_h - out_h % 2
+    import imageio_ffmpeg
+
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    writer = imageio_ffmpeg.write_frames(
+        str(args.output), (out_w, out_h), fps=fps, codec="libx264", quality=8, macro_block_size=2
+    )
+    writer.send(None)
+    try:
+        for i, frame in enumerate(tqdm(frames, desc=f"animating ({choice.name})", unit="frame")):
+            box = boxes[i]
+            video_t[0] = i / fps
+            if box is not None:
+                crop = backend.animate(animator.driver_crop(frame, box))
+            elif getattr(backend, "supports_weight", False):
+                crop = backend.animate(None)
+            else:
+                crop = animator.source_crop
+            image = animator.paste(crop)
+            if (out_w, out_h) != (w, h):
+                image = cv2.resize(image, (out_w, out_h), interpolation=cv2.INTER_AREA)
+            writer.send(np.ascontiguousarray(image))
+    finally:
+        writer.close()
+    print(
+        f"wrote {args.output} ({len(frames)} frames, {fps:g} fps, backend {choice.name}, "
+        f"reference frame {ref})"
+    )
+    return 0

@@ -1,0 +1,353 @@
+"""The per-frame portrait pipeline and the worker that runs it beside the render loop.
+
+`PortraitAnimator` owns one portrait: it finds the painted face once, cuts the square
+crop the backend works on, follows the visitor's face in camera frames (FaceTracker),
+cuts the matching driver crop, calls the backend and pastes the animated crop back
+into the whole picture through a feathered head-shaped mask (never a visible square).
+`idle(t)` makes the attract-mode motion (breathing, blinks, glances) by synthesising a
+driver from the portrait itself and passing it through the same backend, so the idle
+portrait looks like the live one.
+
+`AnimatorWorker` runs it in a thread: it takes the newest camera frame (stale frames are
+dropped by the camera), and publishes the newest result stamped with the camera frame's
+capture time, so the render loop only ever picks up a finished image and never waits.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import cv2
+import numpy as np
+
+from . import geometry
+from .base import MotionBackend
+from .face import FaceBox, FaceObservation, FaceTracker, detect_portrait_face
+
+log = logging.getLogger("bayard.motion")
+
+# The driver crop keeps the calibration's size while the visitor's distance changes
+# little: Haar box sizes wobble by ~10 % frame to frame, and a crop that breathed with
+# them would read as the portrait zooming. Beyond these ratios the crop follows.
+CROP_SIZE_HOLD = (0.8, 1.25)
+# Seconds without a face before the pipeline calls the visitor gone.
+LEAVE_AFTER_S = 1.5
+
+
+class PortraitError(ValueError):
+    """A portrait that cannot be animated (no face found, unreadable); the message says why."""
+
+
+@dataclass(frozen=True)
+class AnimatedFrame:
+    image: np.ndarray  # the whole portrait, RGB uint8
+    camera_t: float | None  # capture time of the camera frame that drove it (None: idle)
+    ready_t: float  # when it was finished (time.monotonic)
+    face: FaceObservation | None
+    mode: str  # "idle" or "live"
+
+
+class PortraitAnimator:
+    def __init__(
+        self,
+        backend: MotionBackend,
+        portrait: np.ndarray,
+        face: FaceBox | None = None,
+        tracker: FaceTracker | None = None,
+    ) -> None:
+        if portrait.ndim != 3 or portrait.shape[2] != 3:
+            raise PortraitError("the portrait must be an RGB image")
+        self.backend = backend
+        self.portrait = np.ascontiguousarray(portrait)
+        if face is None:
+            face = detect_portrait_face(portrait)
+            if face is None:
+                raise PortraitError(
+                    "no face found in the portrait; give its face box in the scene file (face = [x, y, size])"
+                )
+        self.face = face
+        self.n = backend.crop_size
+        self.tracker = tracker or FaceTracker()
+        self.source_crop = geometry.cut(portrait, face.cx, face.cy, face.size, self.n)
+        backend.set_source(self.source_crop)
+        self._prepare_paste()
+        self._calib_box: FaceBox | None = None
+        self._idle_calibrated = False
+        self._crop_side: float | None = None
+        self.last_face: FaceObservation | None = None
+        self._last_seen = -1e9
+
+    # -- paste-back -------------------------------------------------------------
+    def _prepare_paste(self) -> None:
+        f, n = self.face, self.n
+        m = geometry.crop_matrix(f.cx, f.cy, f.size, n)
+        inv = cv2.invertAffineTransform(m)
+        corners = np.array([[0, 0, 1], [n, 0, 1], [0, n, 1], [n, n, 1]], np.float32) @ inv.T
+        h, w = self.portrait.shape[:2]
+        x0, y0 = np.floor(corners.min(0)).astype(int)
+        x1, y1 = np.ceil(corners.max(0)).astype(int)
+        x0, y0, x1, y1 = max(0, x0), max(0, y0), min(w, x1), min(h, y1)
+        self._region = (x0, y0, x1, y1)
+        # portrait-region pixel -> crop pixel
+        shift = np.array([[1, 0, x0], [0, 1, y0], [0, 0, 1]], np.float32)
+        self._region_to_crop = (np.vstack([m, [0, 0, 1]]) @ shift)[:2].astype(np.float32)
+        mask = cv2.warpAffine(
+            geometry.paste_mask(n),
+            self._region_to_crop,
+            (x1 - x0, y1 - y0),
+            flags=cv2.WARP_INVERSE_MAP | cv2.INTER_LINEAR,
+        )
+        self._paste_alpha = mask[..., None].astype(np.float32)
+
+    def paste(self, crop: np.ndarray) -> np.ndarray:
+        """The whole portrait with `crop` blended in over the head."""
+        x0, y0, x1, y1 = self._region
+        warped = cv2.warpAffine(
+            crop,
+            self._region_to_crop,
+            (x1 - x0, y1 - y0),
+            flags=cv2.WARP_INVERSE_MAP | cv2.INTER_LINEAR,
+            borderMode=cv2.BORDER_REPLICATE,
+        )
+        out = self.portrait.copy()
+        base = out[y0:y1, x0:x1].astype(np.float32)
+        a = self._paste_alpha
+        out[y0:y1, x0:x1] = (base + (warped.astype(np.float32) - base) * a + 0.5).astype(np.uint8)
+        return out
+
+    # -- the visitor --------------------------------------------------------------
+    def observe(self, frame: np.ndarray, t: float) -> FaceObservation:
+        obs = self.tracker.update(frame, t)
+        self.last_face = obs
+        if obs.box is not None:
+            self._last_seen = t
+        return obs
+
+    def visitor_present(self, t: float) -> bool:
+        return t - self._last_seen < LEAVE_AFTER_S
+
+    def driver_crop(self, frame: np.ndarray, box: FaceBox) -> np.ndarray:
+        side = box.size
+        if self._crop_side is not None:
+            ratio = box.size / self._crop_side
+            if CROP_SIZE_HOLD[0] < ratio < CROP_SIZE_HOLD[1]:
+                side = self._crop_side
+        return geometry.cut(frame, box.cx, box.cy, side, self.n)
+
+    def calibrate(self, frame: np.ndarray, t: float, obs: FaceObservation | None = None) -> bool:
+        """Take this frame as the visitor's neutral pose. False when no usable face."""
+        obs = obs or self.observe(frame, t)
+        if obs.box is None or obs.state not in ("ok", "too_far"):
+            return False
+        self._crop_side = obs.box.size
+        self.backend.calibrate(self.driver_crop(frame, obs.box))
+        self._calib_box = obs.box
+        self._idle_calibrated = False
+        return True
+
+    @property
+    def calibrated(self) -> bool:
+        return self._calib_box is not None
+
+    def step(self, frame: np.ndarray, t: float, obs: FaceObservation | None = None) -> np.ndarray:
+        """One live frame: the whole portrait moved as the visitor moved."""
+        obs = obs or self.observe(frame, t)
+        if not self.calibrated:
+            return self.portrait.copy()
+        weighted = getattr(self.backend, "supports_weight", False)
+        if obs.box is not None and obs.state in ("ok", "too_far", "several"):
+            crop = self.backend.animate(self.driver_crop(frame, obs.box))
+        elif weighted:
+            crop = self.backend.animate(None)  # type: ignore[arg-type]  # eases to rest
+        else:
+            crop = self.source_crop
+        return self.paste(crop)
+
+    def end_visit(self) -> None:
+        self._calib_box = None
+        self._crop_side = None
+        self.tracker.reset()
+
+    # -- attract mode ---------------------------------------------------------------
+    def idle_field(self, t: float) -> np.ndarray:
+        """A synthetic backward displacement (crop px) for time t: breathing, slow sway,
+        a blink every few seconds, an occasional glance."""
+        n = self.n
+        yy, xx = np.mgrid[0:n, 0:n].astype(np.float32)
+        c = n / 2
+        breath = 0.006 * math.sin(2 * math.pi * t / 4.6)
+        sway = math.radians(1.6) * math.sin(2 * math.pi * t / 9.1) + math.radians(0.6) * math.sin(
+            2 * math.pi * t / 3.7
+        )
+        s = 1 + breath
+        ca, sa = math.cos(sway) / s, math.sin(sway) / s
+        dx = ca * (xx - c) - sa * (yy - c) + c - xx
+        dy = sa * (xx - c) + ca * (yy - c) + c - yy - breath * n * 0.5
+        head = geometry.head_mask(n)
+        dx, dy = dx * head, dy * head
+        cx, cy, side = geometry.box_in_crop(n)
+        # Blinks: about every 4.3 s, 0.22 s long (closing fast, opening a little slower).
+        phase = (t % 4.3) / 0.22
+        blink = math.sin(math.pi * min(1.0, phase) ** 0.8) if phase < 1 else 0.0
+        # Glances: the eyes drift aside and back every ~11 s.
+        g = (t % 11.0) / 11.0
+        glance = math.sin(2 * math.pi * g) ** 3 if 0.5 < g < 1.0 else 0.0
+        for ex, ey in geometry.eye_centres(n):
+            ax, ay = 0.13 * side, 0.07 * side
+            r2 = ((xx - ex) / ax) ** 2 + ((yy - ey) / ay) ** 2
+            m = np.exp(-r2 * 1.5).astype(np.float32)
+            # Backward field: a pixel below the upper lid samples from above -> the lid descends.
+            below = np.clip((yy - (ey - ay)) / (2 * ay), 0, 1)
+            dy -= blink * m * below * ay * 1.6
+            dx -= glance * m * 0.18 * ax
+        return np.stack([dx, dy], -1).astype(np.float32)
+
+    def idle_crop(self, t: float) -> np.ndarray:
+        if not self._idle_calibrated:
+            self.backend.calibrate(self.source_crop)
+            self._idle_calibrated = True
+            self._calib_box = None
+        f = self.idle_field(t)
+        n = self.n
+        direct = getattr(self.backend, "warp_by_field", None)
+        if direct is not None:
+            # A backend that warps by a displacement field takes the synthetic motion as
+            # it is: exact, and no flow to estimate.
+            return direct(f)
+        yy, xx = np.mgrid[0:n, 0:n].astype(np.float32)
+        driver = cv2.remap(
+            self.source_crop, xx + f[..., 0], yy + f[..., 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT
+        )
+        return self.backend.animate(driver)
+
+    def idle(self, t: float) -> np.ndarray:
+        """The attract-mode portrait at time t."""
+        return self.paste(self.idle_crop(t))
+
+
+class AnimatorWorker:
+    """Runs a PortraitAnimator in a thread on the newest camera frame.
+
+    The scene sets `mode` ("idle" or "live"), asks for `request_calibration()`, and reads
+    `latest()` each frame; nothing here blocks the render loop. Errors inside the model
+    are logged once and the worker keeps publishing the still portrait.
+    """
+
+    def __init__(
+        self,
+        animator: PortraitAnimator,
+        camera: Any | None,
+        idle_fps: float = 30.0,
+        clock=time.monotonic,
+        mirror: bool = False,
+    ) -> None:
+        self.animator = animator
+        # mirror: flip camera frames before anything else, so the portrait answers like a
+        # looking-glass (the visitor tilts to their right, the portrait tilts to the
+        # screen's right) and `last_frame` is already the mirrored view to show.
+        self.mirror = mirror
+        self.camera = camera
+        self.idle_period = 1.0 / idle_fps
+        self.clock = clock
+        self.mode = "idle"
+        self._lock = threading.Lock()
+        self._result: AnimatedFrame | None = None
+        self._stop = threading.Event()
+        self._calibrate = threading.Event()
+        self.calibrated = threading.Event()
+        self._end_visit = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._t0 = clock()
+        self.frames = 0
+        self.error: str | None = None
+        self._last_index = -1
+        self.last_frame = None
+
+    def start(self) -> AnimatorWorker:
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="bayard-animator", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=2.0)
+        self._thread = None
+        with self._lock:
+            self._result = None
+        self.last_frame = None
+
+    def latest(self) -> AnimatedFrame | None:
+        with self._lock:
+            return self._result
+
+    def request_calibration(self) -> None:
+        self.calibrated.clear()
+        self._calibrate.set()
+
+    def go_idle(self) -> None:
+        """Back to attract mode. The visit's state is reset on the worker's own thread (the
+        tracker may be mid-frame there)."""
+        self.mode = "idle"
+        self._calibrate.clear()
+        self._end_visit.set()
+
+    def _publish(
+        self, image: np.ndarray, camera_t: float | None, obs: FaceObservation | None, mode: str
+    ) -> None:
+        r = AnimatedFrame(image, camera_t, time.monotonic(), obs, mode)
+        with self._lock:
+            self._result = r
+        self.frames += 1
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.poll(block=True)
+
+    def poll(self, block: bool = False) -> None:
+        """One iteration: take the newest camera frame (waiting for one when `block`),
+        run the pipeline, publish. The thread calls it in a loop; a caller that wants
+        lock-step determinism (tests, offline renders) calls it itself without start()."""
+        try:
+            if self._end_visit.is_set():
+                self._end_visit.clear()
+                self.animator.end_visit()
+            frame = None
+            live_camera = self.camera is not None and getattr(self.camera, "state", "live") == "live"
+            if live_camera and block:
+                frame = self.camera.wait_new(self._last_index, timeout=self.idle_period)
+            elif live_camera:
+                newest = self.camera.latest()
+                frame = newest if newest is not None and newest.index > self._last_index else None
+            elif block:
+                self._stop.wait(self.idle_period if self.mode == "idle" else 0.05)
+            obs = None
+            if frame is not None and self.mirror:
+                frame = type(frame)(np.ascontiguousarray(frame.image[:, ::-1]), frame.t, frame.index)
+            if frame is not None:
+                self._last_index = frame.index
+                obs = self.animator.observe(frame.image, frame.t)
+                if self._calibrate.is_set() and self.animator.calibrate(frame.image, frame.t, obs):
+                    self._calibrate.clear()
+                    self.calibrated.set()
+                    self.mode = "live"
+            if self.mode == "live" and frame is not None:
+                self._publish(self.animator.step(frame.image, frame.t, obs), frame.t, obs, "live")
+            elif self.mode == "idle":
+                self._publish(self.animator.idle(self.clock() - self._t0), None, obs, "idle")
+            if frame is not None:
+                self.last_frame = frame  # for the small mirrored view (memory only)
+        except Exception as exc:  # boundary: the worker must keep the show going
+            msg = f"{type(exc).__name__}: {exc}"
+            if msg != self.error:
+                log.exception("portrait animator failed; showing the still portrait")
+                self.error = msg
+            self._publish(self.animator.portrait, None, None, self.mode)
+            if block:
+                self._stop.wait(0.2)

@@ -1,0 +1,141 @@
+"""The camera thread: a video file played as if live, newest frame wins, failures
+become a state instead of an exception, and a lost camera comes back."""
+
+import time
+
+import cv2
+import numpy as np
+
+from installation.inputs.camera import Camera
+
+
+def _video(path, frames=12, fps=24.0, size=(64, 48)):
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), fps, size)
+    for i in range(frames):
+        img = np.full((size[1], size[0], 3), 20 * i % 250, np.uint8)
+        writer.write(img)
+    writer.release()
+    return path
+
+
+def _wait(pred, timeout=5.0):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if pred():
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def test_video_file_plays_at_its_rate_and_loops(tmp_path):
+    path = _video(tmp_path / "v.avi", frames=12, fps=24.0)
+    with Camera(path) as cam:
+        assert _wait(lambda: cam.state == "live")
+        time.sleep(0.8)  # 12 frames last 0.5 s at 24 fps: we must have looped
+        first = cam.latest()
+        assert first is not None and first.image.shape == (48, 64, 3)
+        assert 14 <= first.index <= 24, "frames should come at the file's rate, not as fast as possible"
+        time.sleep(0.3)
+        assert cam.latest().index > first.index  # still going after the end of the file
+        assert cam.latest().t > first.t
+
+
+def test_newest_frame_wins_and_stale_frames_are_dropped(tmp_path):
+    path = _video(tmp_path / "v.avi", frames=12, fps=60.0)
+    with Camera(path) as cam:
+        assert _wait(lambda: cam.latest() is not None)
+        a = cam.latest()
+        time.sleep(0.25)  # a slow consumer
+        b = cam.latest()
+        assert b.index - a.index > 3
+        assert cam.dropped > 0
+        assert time.monotonic() - b.t < 0.1, "the frame handed out must be fresh"
+        newer = cam.wait_new(b.index, timeout=1.0)
+        assert newer is not None and newer.index > b.index
+
+
+def test_resizes_to_the_requested_size(tmp_path):
+    with Camera(_video(tmp_path / "v.avi"), size=(32, 24)) as cam:
+        assert _wait(lambda: cam.latest() is not None)
+        assert cam.latest().image.shape == (24, 32, 3)
+
+
+def test_missing_file_is_unavailable_without_raising(tmp_path):
+    cam = Camera(tmp_path / "nope.mp4").start()
+    try:
+        assert _wait(lambda: cam.state == "unavailable")
+        assert "no such video file" in cam.reason
+        assert cam.latest() is None
+    finally:
+        cam.stop()
+
+
+class _FlakyCapture:
+    """A camera that delivers a few frames, then dies (unplugged)."""
+
+    def __init__(self, frames):
+        self.left = frames
+
+    def isOpened(self):
+        return True
+
+    def set(self, *a):
+        return True
+
+    def get(self, prop):
+        return 0.0
+
+    def read(self):
+        if self.left <= 0:
+            return False, None
+        self.left -= 1
+        time.sleep(0.005)
+        return True, np.zeros((8, 8, 3), np.uint8)
+
+    def release(self):
+        pass
+
+
+def test_unplugged_camera_reports_unavailable_then_reconnects(monkeypatch):
+    import installation.inputs.camera as camera_mod
+
+    monkeypatch.setattr(camera_mod, "BACKOFF_START_S", 0.05)
+    monkeypatch.setattr(camera_mod, "STALL_S", 0.05)
+    opens = []
+
+    def opener(source, size):
+        opens.append(1)
+        if len(opens) == 1:
+            return _FlakyCapture(5)  # works, then unplugged
+        if len(opens) < 4:
+            return None  # still unplugged
+        return _FlakyCapture(10_000)  # plugged back in
+
+    cam = Camera(0, opener=opener).start()
+    try:
+        assert _wait(lambda: cam.state == "unavailable", 3)
+        assert _wait(lambda: cam.state == "live" and len(opens) >= 4, 5)
+        assert cam.reconnects >= 2
+        assert cam.latest() is not None
+    finally:
+        cam.stop()
+
+
+def test_an_opener_that_raises_never_reaches_the_caller():
+    def opener(source, size):
+        raise OSError("device busy")
+
+    cam = Camera(3, opener=opener).start()
+    try:
+        assert _wait(lambda: cam.state == "unavailable")
+        assert "device busy" in cam.reason
+    finally:
+        cam.stop()
+    assert cam.state == "stopped"
+
+
+def test_stop_forgets_the_last_image(tmp_path):
+    cam = Camera(_video(tmp_path / "v.avi")).start()
+    assert _wait(lambda: cam.latest() is not None)
+    cam.stop()
+    assert cam.latest() is None

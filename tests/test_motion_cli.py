@@ -1,0 +1,90 @@
+"""`bayard animate`: clear errors for bad input, and a real render from a face video."""
+
+from __future__ import annotations
+
+import argparse
+
+import cv2
+import numpy as np
+import pytest
+
+from installation.models.motion.cli import add_commands
+from installation.scenes.portrait import draw_house_portrait
+
+
+def _run(argv):
+    parser = argparse.ArgumentParser()
+    add_commands(parser.add_subparsers())
+    args = parser.parse_args(["animate", *argv])
+    return args.func(args)
+
+
+def test_missing_portrait_is_one_clear_line(tmp_path, capsys):
+    rc = _run(["--portrait", str(tmp_path / "nope.jpg"), "--driver", "x.mp4", "-o", str(tmp_path / "o.mp4")])
+    err = capsys.readouterr().err
+    assert rc == 2 and "nope.jpg: no such file" in err and "Traceback" not in err
+
+
+def test_unknown_backend_suggests_the_nearest(tmp_path, capsys):
+    image, _ = draw_house_portrait()
+    cv2.imwrite(str(tmp_path / "p.png"), image)
+    (tmp_path / "d.mp4").write_bytes(b"not a video")
+    rc = _run(
+        [
+            "--portrait",
+            str(tmp_path / "p.png"),
+            "--driver",
+            str(tmp_path / "d.mp4"),
+            "-o",
+            str(tmp_path / "o.mp4"),
+            "--backend",
+            "flwo",
+        ]
+    )
+    assert rc == 2 and "did you mean 'flow'" in capsys.readouterr().err
+
+
+def test_portrait_without_a_face_says_how_to_give_one(tmp_path, capsys):
+    cv2.imwrite(str(tmp_path / "p.png"), np.full((300, 200, 3), 120, np.uint8))
+    (tmp_path / "d.mp4").write_bytes(b"x")
+    rc = _run(
+        [
+            "--portrait",
+            str(tmp_path / "p.png"),
+            "--driver",
+            str(tmp_path / "d.mp4"),
+            "-o",
+            str(tmp_path / "o.mp4"),
+        ]
+    )
+    assert rc == 2 and "--face X Y SIZE" in capsys.readouterr().err
+
+
+@pytest.mark.shared_data
+def test_renders_a_moving_portrait_video(tmp_path, shared_data):
+    import imageio_ffmpeg
+
+    image, face = draw_house_portrait()
+    cv2.imwrite(str(tmp_path / "p.png"), cv2.cvtColor(image, cv2.COLOR_RGB2BGR))
+    out = tmp_path / "out.mp4"
+    rc = _run(
+        [
+            "--portrait",
+            str(tmp_path / "p.png"),
+            "--driver",
+            str(shared_data / "driver-smile-3s.mp4"),
+            "-o",
+            str(out),
+            "--face",
+            *map(str, face),
+            "--size",
+            "360",
+        ]
+    )
+    assert rc == 0 and out.stat().st_size > 10_000
+    reader = imageio_ffmpeg.read_frames(str(out))
+    meta = next(reader)
+    frames = [np.frombuffer(f, np.uint8).reshape(meta["size"][1], meta["size"][0], 3) for f in reader]
+    assert meta["size"][1] == 360 and len(frames) > 60
+    motion = max(np.abs(f.astype(int) - frames[0].astype(int)).mean() for f in frames)
+    assert motion > 0.2  # the sitter smiles with the driver

@@ -1,0 +1,241 @@
+"""The portrait scene through the headless harness: attract mode without a camera, a
+whole visit driven by a face video, and proof that a visit writes nothing anywhere."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+import pygame
+import pytest
+
+import installation.scenes.portrait as portrait_mod  # noqa: F401  (registers the kind)
+from installation.harness import run_test
+from installation.inputs.camera import Frame
+
+from .conftest import write_show
+
+SCENE = """
+    type = "portrait"
+    id = "p"
+    duration = 600
+    card_seconds = 1.0
+    countdown = 1
+    """
+
+
+class VideoCamera:
+    """A camera service that hands out the next frame of a preloaded video on each look:
+    lock-step with the harness clock, so the test is deterministic."""
+
+    state = "live"
+
+    def __init__(self, frames: list[np.ndarray]) -> None:
+        self.frames = frames
+        self.i = -1
+        self.present = True
+
+    def latest(self) -> Frame | None:
+        self.i += 1
+        image = self.frames[self.i % len(self.frames)] if self.present else np.full_like(self.frames[0], 200)
+        # Capture times follow the harness (one new frame per 0.1 s step), not the wall clock.
+        return Frame(image, self.i / 10, self.i)
+
+    def wait_new(self, after_index, timeout):
+        return self.latest()
+
+
+def _face_frames(shared: Path, n: int = 120) -> list[np.ndarray]:
+    import cv2
+
+    from installation.inputs.camera import _fit
+
+    cap = cv2.VideoCapture(str(shared / "driver-expressions-12s.mp4"))
+    frames = []
+    while len(frames) < n:
+        ok, bgr = cap.read()
+        if not ok:
+            break
+        frames.append(cv2.cvtColor(_fit(bgr, (640, 480)), cv2.COLOR_BGR2RGB))
+    return frames
+
+
+def _scene(pilot):
+    return pilot.engine.sequencer.current.scene
+
+
+def _array(surface: pygame.Surface) -> np.ndarray:
+    return pygame.surfarray.array3d(surface).astype(int)
+
+
+def test_no_camera_attract_mode_moves_and_says_camera_unavailable(tmp_path):
+    path = write_show(
+        tmp_path, {"p": SCENE}, extra='\n[camera]\nfile = "no-such-camera.mp4"\n', size=(640, 360)
+    )
+    with run_test(path, fps=10, services={"synchronous_models": True}) as pilot:
+        a = _array(pilot.advance(1.0))
+        b = _array(pilot.advance(1.3))
+        scene = _scene(pilot)
+        status = scene.status()
+        assert status["state"] == "attract" and status["camera"] == "unavailable"
+        assert status["backend"] == "flow" and not status["portrait_installed"]
+        assert not scene.holding
+        # The portrait breathes and blinks: frames differ, but only inside the picture.
+        diff = np.abs(a - b).sum(-1)
+        assert diff.max() > 10
+        xs, ys = np.nonzero(diff > 10)
+        assert xs.max() < 640 * 0.6  # the text column on the right is still
+        assert scene.camera_ok is False
+
+
+@pytest.mark.shared_data
+def test_a_whole_visit_calibrates_goes_live_and_leaves(tmp_path, shared_data):
+    frames = _face_frames(shared_data)
+    camera = VideoCamera(frames)
+    path = write_show(tmp_path, {"p": SCENE}, size=(640, 360))
+    with run_test(path, fps=10, services={"synchronous_models": True, "camera": camera}) as pilot:
+        scene = _scene(pilot)
+        states = []
+        for _ in range(60):
+            pilot.step()
+            states.append(scene.state)
+            if scene.state == "live":
+                break
+        assert "card" in states and "countdown" in states and states[-1] == "live", (
+            " ".join(states),
+            scene.status()["animator_error"],
+        )
+        assert scene.holding
+        live = [_array(pilot.advance(0.2)) for _ in range(5)]
+        assert scene.worker.latest().mode == "live"
+        assert any(np.abs(live[0] - x).max() > 30 for x in live[1:])  # the portrait follows
+        camera.present = False  # the visitor walks away
+        pilot.advance(4.0)
+        assert scene.state == "attract" and not scene.holding
+
+
+@pytest.mark.shared_data
+def test_a_visit_writes_no_file(tmp_path, shared_data):
+    """Privacy: watch every open() for writing (an audit hook) and the file tree of the
+    show, the working directory and the temp folder during a whole visit."""
+    import tempfile
+
+    frames = _face_frames(shared_data)
+    path = write_show(tmp_path, {"p": SCENE}, size=(640, 360))
+    # /tmp is shared with other processes, so the temp folder is pointed into a watched
+    # folder of our own for the visit; the audit hook sees opens anywhere.
+    private_tmp = tmp_path / "tmp"
+    private_tmp.mkdir()
+    watched = [tmp_path, Path.cwd()]
+
+    def snapshot():
+        files = {}
+        for root in watched:
+            for dirpath, _, names in os.walk(root):
+                if (
+                    "__pycache__" in dirpath
+                    or "/.git" in dirpath
+                    or "pytest-of" in dirpath
+                    and str(tmp_path) not in dirpath
+                ):
+                    continue
+                for name in names:
+                    p = os.path.join(dirpath, name)
+                    try:
+                        st = os.stat(p)
+                    except OSError:
+                        continue
+                    files[p] = (st.st_size, st.st_mtime_ns)
+        return files
+
+    writes: list[str] = []
+    active = {"on": False}
+
+    def hook(event, args):
+        if not active["on"]:
+            return
+        if event == "open":
+            target, mode, flags = args
+            writing = (isinstance(mode, str) and any(c in mode for c in "wax+")) or (
+                isinstance(flags, int) and flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT)
+            )
+            if writing and not str(target).startswith("/dev/"):
+                writes.append(str(target))
+        elif event in ("os.rename", "os.remove", "shutil.copyfile", "os.mkdir"):
+            writes.append(f"{event} {args[0]}")
+
+    sys.addaudithook(hook)  # cannot be removed; `active` switches it off after the test
+    with run_test(
+        path, fps=10, services={"synchronous_models": True, "camera": VideoCamera(frames)}
+    ) as pilot:
+        before = snapshot()
+        saved_tmp, tempfile.tempdir = tempfile.tempdir, str(private_tmp)
+        active["on"] = True
+        try:
+            scene = _scene(pilot)
+            for _ in range(80):
+                pilot.step()
+                if scene.state == "live":
+                    break
+            assert scene.state == "live"
+            pilot.advance(2.0)
+        finally:
+            active["on"] = False
+            tempfile.tempdir = saved_tmp
+        after = snapshot()
+    assert writes == [], f"the visit wrote files: {writes}"
+    changed = {p for p in after if before.get(p) != after[p]} | (set(before) - set(after))
+    assert not changed, f"files changed during the visit: {sorted(changed)[:10]}"
+
+
+def test_recording_flag_puts_a_notice_on_screen(tmp_path):
+    on = write_show(
+        tmp_path / "on",
+        {"p": SCENE},
+        extra='\n[camera]\nfile = "none.mp4"\nrecording = true\n',
+        size=(640, 360),
+    )
+    off = write_show(tmp_path / "off", {"p": SCENE}, extra='\n[camera]\nfile = "none.mp4"\n', size=(640, 360))
+    frames = {}
+    for name, path in (("on", on), ("off", off)):
+        with run_test(path, fps=10, services={"synchronous_models": True}) as pilot:
+            frames[name] = _array(pilot.advance(0.5))
+    # The notice is drawn in red at the top of the text column.
+    top = slice(0, 40)
+    red_on = ((frames["on"][:, top, 0] > 180) & (frames["on"][:, top, 1] < 120)).sum()
+    red_off = ((frames["off"][:, top, 0] > 180) & (frames["off"][:, top, 1] < 120)).sum()
+    assert red_on > 20 and red_off == 0
+
+
+def test_swipe_chooses_another_portrait(tmp_path):
+    import cv2
+
+    from installation.scenes.portrait import draw_house_portrait
+
+    image, face = draw_house_portrait()
+    (tmp_path / "content").mkdir(parents=True, exist_ok=True)
+    cv2.imwrite(str(tmp_path / "content" / "a.png"), image)
+    cv2.imwrite(str(tmp_path / "content" / "b.png"), image[:, ::-1])
+    scene = (
+        SCENE
+        + f"""
+    [[portraits]]
+    image = "a.png"
+    face = [{face[0]}, {face[1]}, {face[2]}]
+    title = "A"
+    [[portraits]]
+    image = "b.png"
+    face = [{600 - face[0]}, {face[1]}, {face[2]}]
+    title = "B"
+    """
+    )
+    path = write_show(tmp_path, {"p": scene}, extra='\n[camera]\nfile = "none.mp4"\n', size=(640, 360))
+    with run_test(path, fps=10, services={"synchronous_models": True}) as pilot:
+        pilot.advance(0.3)
+        assert _scene(pilot).index == 0
+        pilot.command("swipe", "left", source="touch")
+        assert _scene(pilot).index == 1 and _scene(pilot).status()["portrait_installed"]
+        pilot.tap(20, 180)  # the left edge: previous
+        assert _scene(pilot).index == 0
