@@ -61,6 +61,10 @@ def _attach(name: str, attach: Any, engine: Any, presenter: Any) -> None:
 
 def describe_models(show: Any) -> list[str]:
     """Lines for `bayard check` about which model backends will run and why."""
+    from .models.motion.choose import choose_backend
     from .scenes.loop import describe as describe_loops
 
-    return describe_loops(show)
+    lines = []
+    if any(config.type == "portrait" for config in show.scenes.values()):
+        lines.append(choose_backend(show.models_dir, show.config.models.motion).summary())
+    return lines + describe_loops(show)

@@ -325,7 +325,8 @@ class PortraitScene(Scene):
         self._surface: pygame.Surface | None = None
         self._surface_key = None
         self._thumb: pygame.Surface | None = None
-        self.synchronous = bool(context.services.get("synchronous_models", False))
+        # Renders and tests step the model with the clock; a live show runs it on a worker.
+        self.synchronous = context.deterministic or bool(context.services.get("synchronous_models", False))
 
     # -- loading -----------------------------------------------------------------
     def prepare(self) -> None:
