@@ -37,25 +37,16 @@ def render_frames(show: Show, seconds: float, fps: float, size: tuple[int, int] 
 
 def render_video(show: Show, out: Path, seconds: float, fps: float, size: tuple[int, int] | None = None,
                  progress: bool = True) -> int:
-    import imageio_ffmpeg
     from tqdm import tqdm
 
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    from .video import h264_writer
+
     width, height = size or show.config.display.size
-    partial = out.with_name(out.name + ".part.mp4")
-    writer = imageio_ffmpeg.write_frames(str(partial), (width, height), fps=fps, codec="libx264",
-                                         quality=8, macro_block_size=2,  # keep the exact size (yuv420p needs even sides)
-                                         output_params=["-pix_fmt", "yuv420p"])
-    writer.send(None)
     total = max(1, round(seconds * fps))
     count = 0
-    try:
+    with h264_writer(out, (width, height), fps) as send:
         for _, frame in tqdm(render_frames(show, seconds, fps, size), total=total, unit="frame",
-                             disable=not progress, desc=f"render {out.name}"):
-            writer.send(np.ascontiguousarray(frame))
+                             disable=not progress, desc=f"render {Path(out).name}"):
+            send(frame)
             count += 1
-    finally:
-        writer.close()
-    partial.replace(out)  # a finished file appears atomically; a failed render leaves none
     return count

@@ -8,7 +8,7 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from installation.models.generator import cli  # noqa: E402
+from installation import cli  # noqa: E402  (the real `bayard` entry point)
 from installation.models.generator.base import GENERATORS, load_generator  # noqa: E402
 from installation.models.generator.dcgan import DCGAN  # noqa: E402
 from installation.models.generator.faces import render_face, write_dataset  # noqa: E402

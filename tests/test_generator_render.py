@@ -53,7 +53,7 @@ def _read_frames(path):
 
 
 def test_render_cli_writes_a_seamless_walk(tmp_path, capsys):
-    from installation.models.generator import cli
+    from installation import cli
 
     ckpt = _tiny_checkpoint(tmp_path)
     out = tmp_path / "loop.mp4"
@@ -88,7 +88,7 @@ def test_render_cli_writes_a_seamless_walk(tmp_path, capsys):
 
 
 def test_render_cli_errors(tmp_path, capsys):
-    from installation.models.generator import cli
+    from installation import cli
 
     ckpt = _tiny_checkpoint(tmp_path)
     assert (

@@ -47,23 +47,10 @@ def read_index(image: np.ndarray) -> int:
 def write_test_video(
     path: Path, seconds: float, fps: float = 30.0, size: tuple[int, int] = (1920, 1080), crf: int = 23
 ) -> int:
-    import imageio_ffmpeg
+    from ..video import h264_writer
 
     frames = round(seconds * fps)
-    writer = imageio_ffmpeg.write_frames(
-        str(path),
-        size,
-        fps=fps,
-        codec="libx264",
-        pix_fmt_out="yuv420p",
-        quality=None,
-        macro_block_size=8,
-        output_params=["-crf", str(crf), "-preset", "ultrafast", "-g", "30"],
-    )
-    writer.send(None)
-    try:
+    with h264_writer(path, size, fps, crf=crf, preset="ultrafast", extra=("-g", "30"), macro_block_size=8) as send:
         for i in range(frames):
-            writer.send(frame_image(i, size))
-    finally:
-        writer.close()
+            send(frame_image(i, size))
     return frames

@@ -219,14 +219,3 @@ def add_commands(subparsers) -> None:
     _add_model_options(score)
     score.set_defaults(func=_cmd_score)
 
-
-def main(argv: list[str] | None = None) -> int:
-    """Run the detector commands alone (until the lead wires them into `bayard`)."""
-    parser = argparse.ArgumentParser(prog="bayard")
-    add_commands(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    return args.func(args)
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -156,14 +156,3 @@ def add_commands(subparsers) -> None:
     p.add_argument("-o", "--output", type=Path, required=True)
     p.set_defaults(func=cmd_render)
 
-
-def main(argv: list[str] | None = None) -> int:
-    """Stand-alone entry (`python -m installation.models.generator.cli`) until the lead wires it."""
-    parser = argparse.ArgumentParser(prog="bayard")
-    add_commands(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    return args.func(args)
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -65,8 +65,9 @@ def render_video(
     progress: bool = True,
 ) -> dict:
     """Write an H.264 mp4 of `frames` frames; returns a summary for the log and credits."""
-    import imageio_ffmpeg
     from tqdm import tqdm
+
+    from ...video import h264_writer
 
     size = size or generator.size
     rng = np.random.default_rng(seed)
@@ -76,28 +77,17 @@ def render_video(
     else:
         n_keys = frames
         latents = rng.standard_normal((frames, generator.latent_dim))
-    output.parent.mkdir(parents=True, exist_ok=True)
-    writer = imageio_ffmpeg.write_frames(
-        str(output),
-        (size, size),
-        fps=fps,
-        codec="libx264",
-        pix_fmt_out="yuv420p",
-        quality=None,
-        macro_block_size=16,
-        output_params=["-crf", str(crf), "-preset", "slow", "-movflags", "+faststart"],
-    )
-    writer.send(None)
     bar = tqdm(total=frames, desc="rendering", unit="frame", disable=not progress)
     try:
-        for start in range(0, frames, batch):
-            images = upscale(generator.generate(latents[start : start + batch], batch=batch), size)
-            for img in images:
-                writer.send(np.ascontiguousarray(img))
-            bar.update(len(images))
+        with h264_writer(output, (size, size), fps, crf=crf, preset="slow", extra=("-movflags", "+faststart"),
+                         macro_block_size=16) as send:
+            for start in range(0, frames, batch):
+                images = upscale(generator.generate(latents[start : start + batch], batch=batch), size)
+                for img in images:
+                    send(img)
+                bar.update(len(images))
     finally:
         bar.close()
-        writer.close()
     return {
         "frames": frames,
         "faces": n_keys,

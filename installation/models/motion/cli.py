@@ -128,14 +128,9 @@ def run_animate(args: argparse.Namespace) -> int:
     out_h = args.size or h
     out_w = int(round(w * out_h / h))
     out_w, out_h = out_w - out_w % 2, out_h - out_h % 2
-    import imageio_ffmpeg
+    from ...video import h264_writer
 
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    writer = imageio_ffmpeg.write_frames(
-        str(args.output), (out_w, out_h), fps=fps, codec="libx264", quality=8, macro_block_size=2
-    )
-    writer.send(None)
-    try:
+    with h264_writer(args.output, (out_w, out_h), fps) as send:
         for i, frame in enumerate(tqdm(frames, desc=f"animating ({choice.name})", unit="frame")):
             box = boxes[i]
             video_t[0] = i / fps
@@ -148,9 +143,7 @@ def run_animate(args: argparse.Namespace) -> int:
             image = animator.paste(crop)
             if (out_w, out_h) != (w, h):
                 image = cv2.resize(image, (out_w, out_h), interpolation=cv2.INTER_AREA)
-            writer.send(np.ascontiguousarray(image))
-    finally:
-        writer.close()
+            send(image)
     print(
         f"wrote {args.output} ({len(frames)} frames, {fps:g} fps, backend {choice.name}, "
         f"reference frame {ref})"
