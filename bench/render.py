@@ -40,7 +40,8 @@ def measure(show_path: str, seconds: float, driver: str) -> dict:
 
     show = load_show(show_path)
     init_pygame(headless=driver == "dummy")
-    presenter = Presenter(show, fullscreen=False, headless=driver == "dummy")
+    # Under Xvfb the kiosk configuration: fullscreen at the show's own size, no scaling.
+    presenter = Presenter(show, fullscreen=driver != "dummy", headless=driver == "dummy")
     clock = FakeClock()  # stepped by the real elapsed time of each frame, at 60 fps pacing
     engine = Engine(show, clock, synchronous_prepare=False)
     engine.step()

@@ -35,6 +35,10 @@ if TYPE_CHECKING:
 log = logging.getLogger("bayard.sequencer")
 
 FAULT_BACKOFF_S = (30.0, 60.0, 120.0, 300.0, 600.0)
+# The next scene is built and prepared this long after a transition has finished, not
+# during it: on two cores, decoding the next scene's media while two scenes are being
+# blended is what made crossfades stutter.
+PREBUILD_AFTER_S = 0.5
 
 
 @dataclass
@@ -259,10 +263,11 @@ class Sequencer:
             self.goto_index(slot.index + 1)
             return
         self.on_change(slot.scene_id, config.title)
-        self._prebuild_next()
 
     def _prebuild_next(self) -> None:
         playlist = self.show.playlist
+        if self.pending_show is not None:
+            return  # the next scene comes from the reloaded show, built at the switch
         if self.current is None or not playlist or len(playlist) < 2:
             return
         target = self._next_playable(self.current.index + 1, 1)
@@ -364,6 +369,10 @@ class Sequencer:
             return
         if self.current is current and current.scene is not None and self._should_advance(current):
             self.next()
+            return
+        if (self.upcoming is None and self.outgoing is None and self.current is current
+                and current.elapsed >= self.transition.duration + PREBUILD_AFTER_S):
+            self._prebuild_next()
 
     def _should_advance(self, slot: Slot) -> bool:
         scene = slot.scene

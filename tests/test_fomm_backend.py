@@ -43,11 +43,13 @@ def test_availability_names_the_missing_thing(tmp_path, monkeypatch):
     a = FommBackend.availability(tmp_path)
     assert not a.ok and "web page" in a.reason and str(page) in a.reason
     page.write_bytes(b"PK\x03\x04" + b"\x00" * 100)  # plausible header: the GPU decides
-    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    import installation.models.device as device
+
+    monkeypatch.setattr(device, "cuda_present", lambda: False)
     a = FommBackend.availability(tmp_path)
     assert not a.ok and "no CUDA device" in a.reason
-    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
-    monkeypatch.setattr(torch.cuda, "get_device_name", lambda i=0: "Test GPU")
+    monkeypatch.setattr(device, "cuda_present", lambda: True)
+    monkeypatch.setattr(device, "cuda_name", lambda: "Test GPU")
     a = FommBackend.availability(tmp_path)
     assert a.ok and "vox-cpk.pth.tar" in a.reason and "Test GPU" in a.reason
     monkeypatch.setenv("BAYARD_DEVICE", "cpu")  # the operator keeps models off the GPU

@@ -560,10 +560,10 @@ def decide_generator_mode(spec: GeneratorSpec, checkpoint: Path) -> tuple[str, s
     if importlib.util.find_spec("torch") is None:
         why = "torch is not installed (install the 'models' extra for live generation)"
         return ("fallback", why) if spec.fallback else ("placeholder", why)
-    import torch
+    from ..models.device import cuda_name, cuda_present
 
-    if torch.cuda.is_available():
-        return "live", f"CUDA device {torch.cuda.get_device_name(0)}"
+    if cuda_present():
+        return "live", f"CUDA device {cuda_name()}"
     if spec.live == "always":
         return "live", 'on the CPU (live = "always")'
     why = "no CUDA device: playing the pre-rendered loop (live generation needs a GPU)"

@@ -119,6 +119,7 @@ class PhotographScene(Scene):
         self._photo: pygame.Surface | None = None
         self._photo_key: tuple | None = None
         self._back: pygame.Surface | None = None
+        self._back_paper: np.ndarray | None = None
         width, height = context.size
         self.mat = pygame.Rect(round(width * 0.05), round(height * 0.08), round(width * 0.55), round(height * 0.84))
         self.column = pygame.Rect(round(width * 0.64), round(height * 0.12), round(width * 0.31), round(height * 0.76))
@@ -136,6 +137,9 @@ class PhotographScene(Scene):
             self.log.warning("%s; showing the designed stand-in", exc)
             aspect = 4 / 3  # Bayard's print is close to 4:3 landscape
             self.image = draw_standin((1200, round(1200 / aspect)))
+        if self.config.verso is not None:
+            # The back of the print is paper made here, off the render loop (~0.1 s).
+            self._back_paper = paper_texture(self._photo_rect().size, seed=1841, tone=(214, 196, 164))
 
     def enter(self) -> None:
         if self.image is None:  # prepared synchronously when no worker ran
@@ -202,7 +206,10 @@ class PhotographScene(Scene):
     def _render_back(self, size: tuple[int, int]) -> pygame.Surface:
         if self._back is not None and self._back.get_size() == size:
             return self._back
-        paper = surface_from_rgb(paper_texture(size, seed=1841, tone=(214, 196, 164)))
+        texture = self._back_paper
+        if texture is None or (texture.shape[1], texture.shape[0]) != size:
+            texture = paper_texture(size, seed=1841, tone=(214, 196, 164))
+        paper = surface_from_rgb(texture)
         verso = self.config.verso
         fonts = self.context.fonts
         margin = round(size[0] * 0.08)

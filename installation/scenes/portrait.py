@@ -310,6 +310,7 @@ class PortraitScene(Scene):
         super().__init__(config, context)
         self.entries: list[_Entry] = []
         self.index = 0
+        self._ready = None  # (portrait index, (backend choice, animator)) built by prepare()
         self.state = "attract"  # attract / card / framing / countdown / live
         self.state_t = 0.0
         self.t = 0.0
@@ -355,6 +356,12 @@ class PortraitScene(Scene):
                     self.log.warning("%s: %s", entry.title or "portrait", entry.problem)
                 else:
                     entry.face = (found.cx, found.cy, found.size)
+        # Building the first portrait's pipeline (crops, masks, the backend's source
+        # caches) also belongs on this thread: enter() then only starts the worker.
+        try:
+            self._ready = (self.index, self._make_animator(self.index))
+        except Exception:  # reported with its reason when enter() builds it again
+            self._ready = None
 
     def _settings(self):
         show = self.context.show_config
@@ -379,24 +386,31 @@ class PortraitScene(Scene):
         self.camera = Camera(source, size=tuple(cam_cfg.size)).start()
         self._own_camera = True
 
-    def _build_worker(self) -> None:
+    def _make_animator(self, index: int):
+        """The backend and per-portrait pipeline (numpy/OpenCV work only: safe on the loading thread)."""
         from ..models.motion.base import MOTION_BACKENDS
         from ..models.motion.choose import choose_backend
         from ..models.motion.face import FaceBox
-        from ..models.motion.pipeline import AnimatorWorker, PortraitAnimator
+        from ..models.motion.pipeline import PortraitAnimator
 
         _, models = self._settings()
         requested = self.config.backend or (models.motion if models is not None else "auto")
         models_dir = self.context.models_dir or Path("models")
         choice = choose_backend(models_dir, requested)
-        self.backend_name = choice.name
-        self.backend_reason = choice.summary()
-        entry = self.entries[self.index]
+        entry = self.entries[index]
         if entry.face is None:
             raise ValueError(entry.problem or "no face in this portrait")
-        animator = PortraitAnimator(
-            MOTION_BACKENDS.get(choice.name)(), entry.image, face=FaceBox(*entry.face)
-        )
+        animator = PortraitAnimator(MOTION_BACKENDS.get(choice.name)(), entry.image, face=FaceBox(*entry.face))
+        return choice, animator
+
+    def _build_worker(self) -> None:
+        from ..models.motion.pipeline import AnimatorWorker
+
+        ready, self._ready = self._ready, None
+        choice, animator = ready[1] if ready is not None and ready[0] == self.index else self._make_animator(
+            self.index)
+        self.backend_name = choice.name
+        self.backend_reason = choice.summary()
         clock = self.context.clock.now
         self.worker = AnimatorWorker(animator, self.camera, clock=clock, mirror=True)
         if not self.synchronous:

@@ -55,11 +55,11 @@ class FommBackend(MotionBackend):
             return Availability(False, f"{DEVICE_ENV}={forced} keeps FOMM off the GPU (1-2 s per frame)")
         if importlib.util.find_spec("torch") is None:
             return Availability(False, "torch is not installed (pip install 'bayard[models]')")
-        import torch
+        from ...device import cuda_name, cuda_present
 
-        if not torch.cuda.is_available():
+        if not cuda_present():
             return Availability(False, "no CUDA device (FOMM takes 1-2 s per frame on a CPU)")
-        return Availability(True, f"{checkpoint.name} on {torch.cuda.get_device_name(0)}")
+        return Availability(True, f"{checkpoint.name} on {cuda_name()}")
 
     def __init__(
         self,
