@@ -84,6 +84,9 @@ def main() -> int:
 
     detector = load_detector("spectral")
     print(f"shipped model: {detector.path}")
+    used = detector.model.info.get("features_used")
+    if used:
+        print(f"  weighs {len(used)} of {len(features.feature_names())} features (the rest at weight 0)")
     timing(detector)
 
     held = detector.model.info.get("held_out_test")
@@ -148,7 +151,12 @@ def main() -> int:
         )
     # Pooled: each image judged against its own fold's threshold.
     verdict_scores = np.array(
-        [s - t for s, t in zip(scores, _per_image(thresholds, labels, args.folds, real_idx, fake_idx), strict=True)]
+        [
+            s - t
+            for s, t in zip(
+                scores, _per_image(thresholds, labels, args.folds, real_idx, fake_idx), strict=True
+            )
+        ]
     )
     pooled = metrics.evaluate(labels, verdict_scores + 0.5, 0.5, log_odds)
     show(f"fit on {args.folds - 1}/{args.folds}, evaluated on the rest, pooled over folds:", pooled)

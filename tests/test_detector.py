@@ -188,3 +188,58 @@ def test_shipped_weights_load_and_score():
 def test_jpeg_roundtrip_keeps_shape():
     image = natural(np.random.default_rng(71), 64)
     assert jpeg_roundtrip(image, 80).shape == image.shape
+
+
+def test_lanczos_half_shrinks_like_an_antialiasing_resizer():
+    from installation.models.detector.synth import lanczos_half
+
+    # A smooth ramp keeps its values (shifted by half a pixel of the input grid) ...
+    ramp = np.tile(np.linspace(20, 220, 128, dtype=np.float32), (64, 1))
+    image = np.repeat(ramp[:, :, None], 3, axis=2).astype(np.uint8)
+    half = lanczos_half(image)
+    assert half.shape == (32, 64, 3)
+    grey = image[:, :, 0].astype(float)
+    expected = (grey[:, 0::2] + grey[:, 1::2])[::2] / 2
+    assert np.abs(half[:, 4:-4, 0].astype(float) - expected[:, 4:-4]).max() <= 1.0
+    # ... while a pixel-level checkerboard (energy at the input's Nyquist frequency),
+    # which OpenCV's INTER_LANCZOS4 would alias into the result, is filtered out.
+    checker = (np.indices((64, 64)).sum(axis=0) % 2 * 200 + 28).astype(np.uint8)
+    checker = np.repeat(checker[:, :, None], 3, axis=2)
+    assert lanczos_half(checker)[4:-4, 4:-4].std() < 1.0
+
+
+def test_skip_resynthesis_keeps_the_picture_but_remakes_its_detail():
+    from installation.models.detector.synth import skip_resynthesise
+
+    image = natural(np.random.default_rng(81), 256)
+    out = skip_resynthesise(image, np.random.default_rng(3))
+    assert out.shape == image.shape and out.dtype == np.uint8
+    coarse = lambda im: cv2.resize(im, (16, 16), interpolation=cv2.INTER_AREA).astype(float)  # noqa: E731
+    other = natural(np.random.default_rng(82), 256)
+    # The coarse picture survives (the network-made bands and their leaky-ReLU offsets move
+    # it a little); another picture does not correlate.
+    assert np.corrcoef(coarse(image).ravel(), coarse(out).ravel())[0, 1] > 0.7
+    assert abs(np.corrcoef(coarse(other).ravel(), coarse(out).ravel())[0, 1]) < 0.3
+    assert not np.array_equal(out, image)
+    assert np.array_equal(out, skip_resynthesise(image, np.random.default_rng(3)))  # seeded
+
+
+def test_fitting_on_chosen_columns_leaves_the_others_at_zero():
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal((80, 6))
+    y = (x[:, 0] + 0.1 * rng.standard_normal(80) > 0).astype(float)
+    model = LinearModel.fit(x, y, columns=np.array([0, 2]))
+    assert model.weights.shape == (6,)
+    assert np.all(model.weights[[1, 3, 4, 5]] == 0) and model.weights[0] > 0
+    assert metrics.roc_auc(y, model.logits(x)) > 0.9
+
+
+def test_shipped_weights_ignore_the_features_they_were_told_to():
+    from installation.models.detector.make_default import UNUSED_IN_SHIPPED
+
+    detector = load_detector("spectral")
+    names = features.feature_names()
+    unused = np.array([n.startswith(UNUSED_IN_SHIPPED) for n in names])
+    assert np.all(detector.model.linear.weights[unused] == 0)
+    assert np.any(detector.model.linear.weights[~unused] != 0)
+    assert detector.model.info["features_used"] == [n for n, u in zip(names, unused, strict=True) if not u]

@@ -53,13 +53,10 @@ def test_fitting_on_half_the_faces_beats_chance_on_the_other_half(face_images):
     assert metrics.roc_auc(labels, scores) > 0.7
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known limitation (docs/detector.md): the shipped weights, made only from registry-package "
-    "photographs against our own up-sampling generator, do not transfer to StyleGAN2 faces after "
-    "resize + JPEG; remove this mark when a re-made model passes",
-)
 def test_shipped_model_beats_chance_on_faces(face_images):
+    """The shipped weights never saw a face from this set (nor a StyleGAN2 face at all);
+    measured: ROC AUC 0.64, accuracy 0.575 (docs/detector.md). A weak margin on 40 faces,
+    but the model and the faces are fixed, so this is a regression check, not a coin toss."""
     real, fake = face_images
     detector = load_detector("spectral")
     p = np.array([detector.score(im).probability for im in real + fake])

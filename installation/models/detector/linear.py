@@ -107,13 +107,19 @@ class LinearModel:
         return _sigmoid(self.calibrated_logits(x))
 
     @classmethod
-    def fit(cls, x: np.ndarray, y: np.ndarray, l2: float = 0.05) -> LinearModel:
+    def fit(
+        cls, x: np.ndarray, y: np.ndarray, l2: float = 0.05, columns: np.ndarray | None = None
+    ) -> LinearModel:
+        """Fit on all features, or only on `columns` (the others get weight 0, so the
+        model still reads full feature rows and saves in the usual format)."""
         x = np.asarray(x, dtype=np.float64)
         y = np.asarray(y, dtype=np.float64)
         mean = x.mean(axis=0)
         scale = x.std(axis=0)
         scale[scale < 1e-9] = 1.0  # a constant feature carries no information; keep it inert
-        weights, bias = fit_logistic((x - mean) / scale, y, l2)
+        used = np.arange(x.shape[1]) if columns is None else np.asarray(columns)
+        weights = np.zeros(x.shape[1])
+        weights[used], bias = fit_logistic(((x - mean) / scale)[:, used], y, l2)
         return cls(mean, scale, weights, bias)
 
     def calibrate(self, x: np.ndarray, y: np.ndarray) -> None:

@@ -113,12 +113,14 @@ class SpectralModel:
         fake_curves: np.ndarray,
         l2: float = 0.05,
         info: dict[str, Any] | None = None,
+        columns: np.ndarray | None = None,
     ) -> SpectralModel:
         """Fit on feature rows of real and fake images; calibrate on held-out rows
-        (calibration = (features, labels)). Curves are `curve_of` outputs per image."""
+        (calibration = (features, labels)). Curves are `curve_of` outputs per image.
+        `columns`: fit only these features (the rest get weight 0)."""
         x = np.vstack([real, fake])
         y = np.r_[np.zeros(len(real)), np.ones(len(fake))]
-        linear = LinearModel.fit(x, y, l2=l2)
+        linear = LinearModel.fit(x, y, l2=l2, columns=columns)
         linear.calibrate(*calibration)
         return cls(linear, np.mean(real_curves, axis=0), np.mean(fake_curves, axis=0), dict(info or {}))
 
