@@ -67,7 +67,16 @@ class Presenter:
         scale = min(1.0, 0.9 * desktop[0] / size[0], 0.9 * desktop[1] / size[1])
         return round(size[0] * scale), round(size[1] * scale)
 
+    def adopt(self, engine) -> None:
+        """Let the engine draw straight into the window when no scaling or rotation is
+        needed: saves copying a whole frame (8 MB at 1080p) every frame."""
+        if not self.rotation and self.window.get_size() == tuple(self.show_size):
+            engine.frame = self.window
+
     def present(self, frame: pygame.Surface) -> None:
+        if frame is self.window:
+            pygame.display.flip()
+            return
         image = frame
         if self.rotation:
             image = pygame.transform.rotate(frame, -self.rotation)
@@ -115,6 +124,7 @@ def run(show: Show, *, fullscreen: bool, headless: bool, seconds: float | None =
     clock = clock or SystemClock()
     presenter = Presenter(show, fullscreen, headless)
     engine = Engine(show, clock)
+    presenter.adopt(engine)
     if engine_setup is not None:
         engine_setup(engine, presenter)
     fps = show.config.display.fps

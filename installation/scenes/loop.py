@@ -417,7 +417,7 @@ class LoopScene(Scene):
         if image is None:
             return
         rect = image.get_rect(center=self.frame_rect.center)
-        if alpha < 1.0:
+        if round(alpha * 255) < 255:  # 255 would take pygame's slow opaque-blend path
             image.set_alpha(round(alpha * 255))
             surface.blit(image, rect)
             image.set_alpha(None)
