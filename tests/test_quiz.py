@@ -251,3 +251,24 @@ def test_refitted_weights_are_used_at_the_next_showing(tmp_path):
     with run_test(path, size=SIZE) as pilot:
         second = _scene(pilot).detector
         assert second is not first and second.threshold == 0.9
+
+
+def test_full_disk_while_saving_statistics_keeps_the_game_going(tmp_path, monkeypatch, caplog):
+    import errno
+
+    import installation.scenes.quiz_items as quiz_items
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    caplog.set_level(logging.WARNING)
+    with run_test(_show(tmp_path), size=SIZE) as pilot:
+        monkeypatch.setattr(quiz_items.os, "fsync", full)
+        pilot.command("start", scene="q", source="osc")
+        pilot.command("answer", "fake", scene="q", source="osc")
+        assert _status(pilot)["state"] == "reveal"  # the visitor's game goes on
+        pilot.command("answer", "next", scene="q", source="osc")
+        pilot.command("answer", "real", scene="q", source="osc")
+        assert _status(pilot)["totals"]["answered"] == 2  # counted in memory all the same
+    assert any("No space left on device" in r.getMessage() for r in caplog.records)
+    assert not list((tmp_path / "var" / "quiz").glob("*.tmp"))  # no half-written temp file is left

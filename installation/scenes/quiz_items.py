@@ -156,11 +156,17 @@ class QuizStats:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_name(self.path.name + ".tmp")
         payload = json.dumps({"version": 1, "items": self.items}, indent=1, sort_keys=True)
-        with open(tmp, "w", encoding="utf-8") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, self.path)
+        try:
+            with open(tmp, "w", encoding="utf-8") as handle:
+                handle.write(payload)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, self.path)
+        except OSError:
+            # A full disk must not also leave a half-written file taking what space is left;
+            # the previous statistics file is untouched.
+            tmp.unlink(missing_ok=True)
+            raise
         try:  # make the rename itself durable
             fd = os.open(self.path.parent, os.O_RDONLY)
             try:
