@@ -7,14 +7,21 @@ picked by presentation time (see installation.media), so the film plays at its o
 rate whatever the display's. A missing or broken file shows a designed card for a
 few seconds and then counts as finished, so an unattended show never stalls on it.
 
-Sound is not played yet: films are shown silent (most museum loops are), and the
-schema has no audio key until it does something.
+Sound plays only when the scene file says `audio = true`: a gallery's default is a
+silent screen, and sound spilling into the neighbouring works is a curator's decision.
+The track is decoded to PCM in `prepare()` (installation.media.audio) and starts with
+the film's first frame; it pauses with the show, stops while the screen is blacked
+out, restarts with each loop pass, fades out over the outgoing transition, and any
+problem (no track, no sound card, a track ffmpeg cannot read) leaves the film playing
+silently with one log line.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import subprocess
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -25,11 +32,13 @@ from pydantic import Field
 from ..config.common import MediaPath, SceneConfig
 from ..imaging import draw_missing
 from ..media import VideoSource
+from ..media import audio as film_audio
 from .base import Scene, register_scene
 from .style import Colour, fade, rgb
 
 log = logging.getLogger("bayard.scene.video")
 BROKEN_CARD_S = 8.0  # how long the "film not available" card stays before the show moves on
+AUDIO_DRIFT_S = 0.08  # picture further than this from the sound (after a hitch) jumps to it
 
 _TIME = re.compile(r"(\d+):(\d{1,2}):(\d{1,2})(?:[,.](\d{1,3}))?")
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>|\{\\[^}]*\}")
@@ -101,6 +110,13 @@ class VideoConfig(SceneConfig):
     background: Colour = Field(default="#000000", description="colour of the bars around the film '#rrggbb'")
     foreground: Colour = Field(default="#f4efe6", description="subtitle and caption colour '#rrggbb'")
     accent: Colour = Field(default="#b89a72", description="credit colour '#rrggbb'")
+    audio: bool = Field(
+        default=False,
+        description="play the film's sound (films up to 10 min); off by default: most galleries are silent",
+    )
+    volume: float = Field(
+        default=1.0, ge=0.0, le=1.0, description="sound level from 0 (silent) to 1 (the film's own level)"
+    )
 
 
 @register_scene("video")
@@ -119,6 +135,17 @@ class VideoScene(Scene):
         self._frame = None
         self._cue_cache: dict[int, pygame.Surface] = {}
         self.block = context.deterministic
+        # Sound: the decoded track (worker) becomes a FilmAudio (render thread) in enter().
+        self.audio_note = "off" if not config.audio else ""  # why the film is silent, for status
+        self.audio: film_audio.FilmAudio | None = None
+        self._track: film_audio.Track | None = None
+        self._cancel = threading.Event()
+        self._audio_started = 0.0  # context clock when the sound (re)started, minus time paused
+        self._audio_offset = 0.0  # scene time at that start
+        self._paused_at: float | None = None
+        self._draws_since_update = 0
+        self._updates_since_draw = 0
+        self._pass = 0
 
     def prepare(self) -> None:
         c = self.config
@@ -126,6 +153,15 @@ class VideoScene(Scene):
             self.source = VideoSource(
                 self.context.media(c.file), self.context.size, c.fit, loop=c.on_end == "loop"
             ).start()
+        if c.audio and self._track is None and not self.audio_note:
+            try:
+                self._track = film_audio.decode_track(self.context.media(c.file), cancel=self._cancel)
+            except film_audio.FilmUnreadable as exc:  # the picture's own log line names the file
+                self.audio_note = f"silent: {exc}"
+            except film_audio.AudioUnavailable as exc:
+                self._silent(str(exc))
+            except (OSError, subprocess.SubprocessError) as exc:  # ffmpeg missing or stuck
+                self._silent(f"the sound track cannot be decoded ({exc})")
         if c.subtitles and not self.cues:
             path = self.context.media(c.subtitles)
             try:
@@ -138,13 +174,116 @@ class VideoScene(Scene):
             self.prepare()
         if self.block:
             self.source.wait_ready()
+        if self._track is not None:
+            track, self._track = self._track, None  # the mixer copies it; do not hold it twice
+            try:
+                driver = film_audio.open_mixer()
+                self.audio = film_audio.FilmAudio(track, self.config.volume)
+            except film_audio.AudioUnavailable as exc:
+                self._silent(str(exc))
+            except pygame.error as exc:
+                self._silent(f"the mixer refused the sound ({exc})")
+            else:
+                if driver == "dummy":
+                    # Not an error (tests, headless renders), but a kiosk that should be heard is not.
+                    log.warning(
+                        "%s: sound goes to SDL's dummy audio driver and will not be heard "
+                        "(SDL_AUDIODRIVER=dummy)",
+                        self.config.id,
+                    )
+                self.audio_note = "playing"
+                self._start_audio()  # enter() is followed by this scene's first frame
 
     def exit(self) -> None:
+        self._cancel.set()  # a decode still running on the worker stops
+        if self.audio is not None:
+            self.audio.stop()
         if self.source is not None:
             self.source.close()
 
     def update(self, dt: float) -> None:
         self.t += dt
+        self._draws_since_update = 0
+        self._updates_since_draw += 1
+        if self.audio is not None:
+            self._follow_show()
+
+    # -- sound ----------------------------------------------------------------------
+    def _silent(self, why: str) -> None:
+        self.audio_note = f"silent: {why}"
+        log.warning("%s: %s plays without sound: %s", self.config.id, Path(self.config.file).name, why)
+
+    def _start_audio(self) -> None:
+        self.audio.play()
+        self._audio_started = self.context.clock.now()
+        self._audio_offset = self.t
+
+    def leaving(self, seconds: float) -> None:
+        """The scene is on its way out: fade the sound over the transition."""
+        if self.audio is not None and self.audio.state in ("playing", "paused", "ready"):
+            self.audio.fade(seconds)
+
+    def _planned_end(self) -> float | None:
+        """Scene time at which the sequencer will move on by duration (None: the film's own end)."""
+        if self.config.duration:
+            return self.config.duration
+        if self.config.on_end == "advance" and self.source is not None and self.source.period_hint:
+            return self.source.period_hint  # what natural_duration() told the sequencer
+        if self.config.on_end == "loop":
+            show = self.context.show_config
+            return show.attract.default_duration if show is not None else None
+        return None
+
+    def _outgoing_seconds(self) -> float:
+        """The show's default transition: the real one belongs to the next scene, which a
+        scene cannot see (the sequencer can: it calls leaving() where it has that hook)."""
+        show = self.context.show_config
+        transition = show.transitions.default if show is not None else None
+        if transition is None or transition.kind != "crossfade":
+            return 0.0
+        return transition.duration
+
+    def _follow_show(self) -> None:
+        """Keep the sound with the picture: called from update(), so the show is running."""
+        audio = self.audio
+        now = self.context.clock.now()
+        if self._updates_since_draw >= 2 and not audio.muted:
+            audio.mute(True)  # updated but not drawn: the screen is blacked out, so is the sound
+        if audio.state == "paused":  # the engine was paused (draws came without updates)
+            self._audio_started += now - (self._paused_at or now)
+            self._paused_at = None
+            audio.resume()
+        if audio.state not in ("playing", "paused"):
+            return
+        end = self._planned_end()
+        if (end is not None and self.t >= end) or (self.config.on_end == "advance" and self.finished):
+            self.leaving(self._outgoing_seconds())
+            return
+        if self.config.on_end == "loop" and self.source is not None:
+            period = self.source.period or self.source.period_hint
+            if period:
+                n = int(self.t // period)
+                if n != self._pass:
+                    self._pass = n
+                    self.audio.play()  # the new pass starts with its sound
+                    self._audio_offset = n * period
+                    self._audio_started = now - (self.t - n * period)
+                    return
+        # The engine clamps a long frame (a hitch) to 0.1 s; the sound card does not stop.
+        # When the picture falls behind, it catches up with the sound, never the reverse.
+        heard = self._audio_offset + (now - self._audio_started)
+        if heard < audio.seconds and abs(heard - self.t) > AUDIO_DRIFT_S:
+            self.t = heard
+
+    def _note_draw(self) -> None:
+        """Draws without updates mean the engine is paused: pause the sound with the picture."""
+        self._draws_since_update += 1
+        self._updates_since_draw = 0
+        if self.audio is not None and self.audio.muted:
+            self.audio.mute(False)
+        if self.audio is not None and self._draws_since_update >= 2 and self.audio.state == "playing":
+            self._paused_at = self.context.clock.now()
+            self.audio.pause()
 
     def natural_duration(self) -> float | None:
         if self.config.on_end == "loop":
@@ -164,7 +303,11 @@ class VideoScene(Scene):
         return self.source.ended
 
     def status(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"file": self.config.file, "subtitles": len(self.cues)}
+        out: dict[str, Any] = {
+            "file": self.config.file,
+            "subtitles": len(self.cues),
+            "audio": self.audio_note,
+        }
         if self.source is not None:
             out.update(frames=self.source.stats.as_dict(), error=self.source.error)
         return out
@@ -172,6 +315,7 @@ class VideoScene(Scene):
     # -- drawing --------------------------------------------------------------------
     def draw(self, surface: pygame.Surface) -> None:
         c = self.config
+        self._note_draw()
         surface.fill(rgb(c.background))
         if self.source is None:
             return
