@@ -51,11 +51,14 @@ WARM_UP_H = 2.0
 SHOW = """
 [show]
 title = "Soak"
-playlist = ["intro", "drowned", "quote", "credits", "missing"]
+playlist = ["intro", "drowned", "faces", "quote", "portrait", "quiz", "credits", "missing"]
 
 [display]
 size = [320, 180]
 fullscreen = false
+
+[camera]
+file = "no-camera-here.mp4"
 
 [transitions]
 default = {{ kind = "crossfade", duration = 1.0 }}
@@ -97,6 +100,28 @@ def write_show(root: Path) -> Path:
     (root / "scenes/credits.toml").write_text(title("credits", "Credits", "#202020", 15))
     (root / "scenes/drowned.toml").write_text(photograph("drowned", "bayard/drowned-man.jpg"))  # not installed
     (root / "scenes/missing.toml").write_text(title("missing", "Last", "#283018"))
+    # Every other scene kind of the default exhibition, with the media the project ships:
+    # a film decoded ahead, the quiz with its detector, the portrait with no camera.
+    repo = Path(__file__).resolve().parents[1]
+    shutil.copytree(repo / "content" / "quiz", root / "content" / "quiz")
+    (root / "content" / "loop").mkdir()
+    shutil.copy(repo / "content" / "loop" / "faces.mp4", root / "content" / "loop" / "faces.mp4")
+    (root / "models" / "detector").mkdir(parents=True)
+    shutil.copy(repo / "models" / "detector" / "spectral.npz", root / "models" / "detector" / "spectral.npz")
+    (root / "scenes/faces.toml").write_text(textwrap.dedent("""
+        type = "loop"
+        id = "faces"
+        duration = 30
+        folder = "loop/*.mp4"
+        """).lstrip())
+    (root / "scenes/portrait.toml").write_text('type = "portrait"\nid = "portrait"\nduration = 25\n')
+    (root / "scenes/quiz.toml").write_text(textwrap.dedent("""
+        type = "quiz"
+        id = "quiz"
+        manifest = "quiz/manifest.toml"
+        questions = 3
+        duration = 30
+        """).lstrip())
     return root / "install.toml"
 
 

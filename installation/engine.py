@@ -37,7 +37,9 @@ def init_pygame(headless: bool) -> None:
     """Initialise only what we use: no audio device needed, and none on a kiosk is assumed."""
     if headless:
         os.environ["SDL_VIDEODRIVER"] = "dummy"
-    os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+        # No sound device is assumed without a screen (servers, CI); on a kiosk SDL picks
+        # the real output, so films with `audio = true` are heard.
+        os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
     # Touches arrive as FINGER events; SDL's synthesised mouse events would double them.
     os.environ.setdefault("SDL_TOUCH_MOUSE_EVENTS", "0")

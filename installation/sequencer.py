@@ -250,6 +250,9 @@ class Sequencer:
         if self.outgoing is not None:
             self._drop(self.outgoing)
         self.outgoing = self.current if transition.kind == "crossfade" and transition.duration > 0 else None
+        if self.outgoing is not None and self.outgoing.scene is not None:
+            out = self.outgoing
+            self._guarded(out.scene_id, "leaving", lambda: out.scene.leaving(transition.duration))
         if self.outgoing is None:
             self._drop(self.current)
         self.current = slot

@@ -94,6 +94,10 @@ class Scene(ABC):
     def enter(self) -> None:
         """Called when the scene starts showing (also at the start of a crossfade)."""
 
+    def leaving(self, seconds: float) -> None:
+        """The scene will be gone in `seconds` (the transition out has begun): fade sound,
+        stop starting new work. It is still updated and drawn until exit()."""
+
     def exit(self) -> None:
         """Called when the scene is no longer visible; release cameras, workers, files."""
 
