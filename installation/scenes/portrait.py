@@ -714,11 +714,14 @@ class PortraitScene(Scene):
             # The operator switched recording on: visitors are told plainly what is kept,
             # and "now" for as long as a clip is being written.
             writing = self.recorder is not None and self.recorder.writing
+            red, dot, y = (220, 90, 70), fonts.px(7), round(height * 0.015)
             rec = fonts.block(
-                NOTICE_ACTIVE if writing else NOTICE_IDLE, "sans-semibold", 21, (220, 90, 70),
-                round(width * 0.36), line_spacing=1.1,
+                NOTICE_ACTIVE if writing else NOTICE_IDLE, "sans-semibold", 21, red,
+                round(width * 0.36) - 3 * dot, line_spacing=1.1,
             )
-            surface.blit(rec, (col.x, round(height * 0.015)))
+            line_h = fonts.get("sans-semibold", 21).get_linesize()
+            pygame.draw.circle(surface, red, (col.x + dot, y + line_h // 2), dot)
+            surface.blit(rec, (col.x + 3 * dot, y))
         if notes:
             note = fonts.line(" · ".join(notes), "sans", 18, (110, 96, 80))
             surface.blit(

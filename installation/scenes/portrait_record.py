@@ -37,10 +37,11 @@ MAX_TOTAL_MB = 500.0
 MAX_SIDE = 540  # a clip's longer side in pixels: enough to see the portrait move, small on disk
 QUEUE_FRAMES = 8  # frames waiting for the encoder before new ones are dropped
 
+# (The scene draws a red dot before these: the fonts have no "●" glyph.)
 NOTICE_IDLE = (
-    "● Recording is on: the moving portrait of each visit is saved as a video. Your camera image is not."
+    "Recording is on: the moving portrait of each visit is saved as a video. Your camera image is not."
 )
-NOTICE_ACTIVE = "● Recording now: this moving portrait is being saved as a video. Your camera image is not."
+NOTICE_ACTIVE = "Recording now: this moving portrait is being saved as a video. Your camera image is not."
 
 
 def clip_size(shape: tuple[int, ...], max_side: int = MAX_SIDE) -> tuple[int, int]:
