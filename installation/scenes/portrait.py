@@ -9,7 +9,9 @@ attract mode. Swipe or tap the arrows to choose among several portraits.
 
 Privacy: camera frames live in memory only (the camera thread, the animator worker and
 this scene); nothing is written to disk or sent anywhere. `camera.recording = true` in
-install.toml is the only switch that may change that, and then the screen says so.
+install.toml is the only switch that writes anything: then each live visit's animated
+portrait (never the camera image) is kept as a clip in `<state folder>/recordings`
+(see portrait_record.py), the card says so, and a red notice stays on screen.
 
 With no camera (or an unplugged one) the scene stays in attract mode and says
 "camera unavailable" discreetly; it never stops the show. With no portrait installed it
@@ -29,6 +31,7 @@ from pydantic import Field
 from ..config.common import MediaPath, SceneConfig, Strict
 from ..imaging import MediaError, paper_texture, read_rgb, surface_from_rgb
 from .base import Scene, register_scene
+from .portrait_record import FPS, MAX_SECONDS, MAX_TOTAL_MB, NOTICE_ACTIVE, NOTICE_IDLE, VisitRecorder
 from .style import Colour, rgb, smoothstep
 
 # Seconds a face must be seen before the show reacts (a passer-by is not a visitor).
@@ -43,6 +46,13 @@ DEFAULT_CARD = (
     "Stand still and look at the camera for a moment, then move your head, blink, "
     "raise your eyebrows, open your mouth. The portrait will follow.\n\n"
     "Nothing is recorded: your image stays in this computer's memory and is gone when you leave."
+)
+# The card when the operator has switched recording on: it must not say "nothing is recorded".
+RECORDING_CARD = (
+    "Stand still and look at the camera for a moment, then move your head, blink, "
+    "raise your eyebrows, open your mouth. The portrait will follow.\n\n"
+    "Recording is on here: the moving portrait is saved as a short video (at most {seconds}). "
+    "Your camera image is not saved: it stays in this computer's memory and is gone when you leave."
 )
 
 
@@ -326,6 +336,7 @@ class PortraitScene(Scene):
         self._surface: pygame.Surface | None = None
         self._surface_key = None
         self._thumb: pygame.Surface | None = None
+        self.recorder: VisitRecorder | None = None  # only when [camera] recording = true
         # Renders and tests step the model with the clock; a live show runs it on a worker.
         self.synchronous = context.deterministic or bool(context.services.get("synchronous_models", False))
 
@@ -416,10 +427,35 @@ class PortraitScene(Scene):
         if not self.synchronous:
             self.worker.start()
 
+    def _recording_settings(self) -> tuple[float, float, float] | None:
+        """(fps, seconds per clip, total MB) when the operator allows recording, else None.
+        The last three keys do not exist in install.toml yet; the defaults apply until they do."""
+        cam_cfg, _ = self._settings()
+        if cam_cfg is None or not getattr(cam_cfg, "recording", False):
+            return None
+        return (
+            float(getattr(cam_cfg, "recording_fps", FPS)),
+            float(getattr(cam_cfg, "recording_seconds", MAX_SECONDS)),
+            float(getattr(cam_cfg, "recording_max_mb", MAX_TOTAL_MB)),
+        )
+
     def enter(self) -> None:
         if not self.entries:
             self.prepare()
         self._start_camera()
+        rec = self._recording_settings()
+        if rec is not None and self.recorder is None:
+            fps, seconds, total_mb = rec
+            self.recorder = VisitRecorder(
+                Path(self.context.state_dir) / "recordings",
+                self.log,
+                wall=self.context.clock.wall,
+                fps=fps,
+                max_seconds=seconds,
+                max_total_mb=total_mb,
+                # Renders and tests wait for the encoder; a live show drops frames instead.
+                block=self.synchronous,
+            )
         self._switch_to(self.index)
 
     def _switch_to(self, index: int) -> None:
@@ -436,6 +472,8 @@ class PortraitScene(Scene):
         self._go("attract")
 
     def exit(self) -> None:
+        if self.recorder is not None:
+            self.recorder.stop()  # the encoder finishes the file on its own thread
         if self.worker is not None:
             self.worker.stop()
             self.worker = None
@@ -446,6 +484,12 @@ class PortraitScene(Scene):
 
     # -- the visit -----------------------------------------------------------------
     def _go(self, state: str) -> None:
+        if self.recorder is not None:
+            # One clip per visit: from calibration (live) to the visitor leaving.
+            if state == "live" and self.state != "live":
+                self.recorder.start()
+            elif state != "live" and self.state == "live":
+                self.recorder.stop()
         self.state, self.state_t = state, 0.0
         self.steady_s = 0.0
         self._asked = False
@@ -497,6 +541,18 @@ class PortraitScene(Scene):
                 self._asked = True
             if self.worker.calibrated.is_set():
                 self._go("live")
+        if self.state == "live" and self.recorder is not None:
+            self._record()
+
+    def _record(self) -> None:
+        """Hand the newest portrait to the recorder: a reference and a crop box only, the
+        encoder thread does the cutting, scaling and encoding."""
+        r = self.worker.latest()
+        if r is None:
+            return
+        w, h = self.context.size
+        crop = self._view_box(r.image.shape, self._area(w, h))
+        self.recorder.offer(r.image, crop, self.t)
 
     def _centred(self, face) -> bool:
         frame = self.worker.last_frame
@@ -522,6 +578,17 @@ class PortraitScene(Scene):
                     return True
         return False
 
+    def _default_card(self) -> str:
+        rec = self._recording_settings()
+        if rec is None:
+            return DEFAULT_CARD
+        seconds = rec[1]
+        if seconds >= 60:
+            length = f"{seconds / 60:g} minute{'s' if seconds != 60 else ''}"
+        else:
+            length = f"{seconds:g} seconds"
+        return RECORDING_CARD.format(seconds=length)
+
     def status(self) -> dict:
         return {
             "state": self.state,
@@ -532,22 +599,37 @@ class PortraitScene(Scene):
             "portrait_installed": self.entries[self.index].installed if self.entries else False,
             "animator_error": self.worker.error if self.worker is not None else None,
             "problem": self.problem,
+            "recording": self.recorder.status() if self.recorder is not None else None,
         }
 
     # -- drawing -------------------------------------------------------------------
-    def _view(self, image: np.ndarray, box: pygame.Rect) -> np.ndarray:
-        """The part of the picture shown: head and shoulders around the painted face, with
-        the display box's aspect, kept inside the image."""
+    @staticmethod
+    def _area(width: int, height: int) -> pygame.Rect:
+        """Where the portrait sits on a screen of this size."""
+        return pygame.Rect(
+            round(width * 0.06), round(height * 0.06), round(width * 0.5), round(height * 0.88)
+        )
+
+    def _view_box(self, shape: tuple[int, ...], box: pygame.Rect) -> tuple[int, int, int, int] | None:
+        """The part of the picture shown, as (x0, y0, x1, y1): head and shoulders around the
+        painted face, with the display box's aspect, kept inside the image; None: all of it."""
         if self.config.view == "picture" or self.worker is None or not self.entries[self.index].installed:
-            return image  # (the drawn portrait is composed as a whole oval picture)
+            return None  # (the drawn portrait is composed as a whole oval picture)
         face = self.worker.animator.face
-        h, w = image.shape[:2]
+        h, w = shape[:2]
         vh = min(h, face.size * 3.6)
         vw = min(w, vh * box.width / box.height)
         vh = min(h, vw * box.height / box.width)
         x0 = int(round(min(max(face.cx - vw / 2, 0), w - vw)))
         y0 = int(round(min(max(face.cy - vh * 0.4, 0), h - vh)))
-        return image[y0 : y0 + int(round(vh)), x0 : x0 + int(round(vw))]
+        return x0, y0, x0 + int(round(vw)), y0 + int(round(vh))
+
+    def _view(self, image: np.ndarray, box: pygame.Rect) -> np.ndarray:
+        crop = self._view_box(image.shape, box)
+        if crop is None:
+            return image
+        x0, y0, x1, y1 = crop
+        return image[y0:y1, x0:x1]
 
     def _portrait_surface(self, box: pygame.Rect) -> tuple[pygame.Surface, pygame.Rect]:
         entry = self.entries[self.index]
@@ -579,9 +661,7 @@ class PortraitScene(Scene):
         width, height = surface.get_size()
         fg, accent = rgb(c.foreground), rgb(c.accent)
         surface.fill(rgb(c.background))
-        area = pygame.Rect(
-            round(width * 0.06), round(height * 0.06), round(width * 0.5), round(height * 0.88)
-        )
+        area = self._area(width, height)
         portrait, rect = self._portrait_surface(area)
         pygame.draw.rect(
             surface, (8, 7, 6), rect.inflate(fonts.px(14), fonts.px(14)).move(fonts.px(6), fonts.px(8))
@@ -604,7 +684,7 @@ class PortraitScene(Scene):
                 hint = fonts.block("Step in front of the screen.", "serif-italic", 32, accent, col.width)
                 surface.blit(hint, (col.x, y))
         elif self.state == "card":
-            block = fonts.block(c.card or DEFAULT_CARD, "serif", 31, fg, col.width, line_spacing=1.45)
+            block = fonts.block(c.card or self._default_card(), "serif", 31, fg, col.width, line_spacing=1.45)
             surface.blit(block, (col.x, y))
         else:
             self._draw_visitor(surface, col, fonts, fg, accent)
@@ -630,13 +710,18 @@ class PortraitScene(Scene):
             notes.append("camera unavailable")
         if not entry.installed:
             notes.append("a portrait drawn by Bayard; install one in the scene file")
-        cam_cfg, _ = self._settings()
-        if cam_cfg is not None and cam_cfg.recording:
-            # The operator switched recording on: visitors must be told, plainly.
-            rec = fonts.line(
-                "● Recording is on: this session may be kept", "sans-semibold", 24, (220, 90, 70)
+        if self._recording_settings() is not None:
+            # The operator switched recording on: visitors are told plainly what is kept,
+            # and "now" for as long as a clip is being written.
+            writing = self.recorder is not None and self.recorder.writing
+            red, dot, y = (220, 90, 70), fonts.px(7), round(height * 0.015)
+            rec = fonts.block(
+                NOTICE_ACTIVE if writing else NOTICE_IDLE, "sans-semibold", 21, red,
+                round(width * 0.36) - 3 * dot, line_spacing=1.1,
             )
-            surface.blit(rec, (col.x, round(height * 0.04)))
+            line_h = fonts.get("sans-semibold", 21).get_linesize()
+            pygame.draw.circle(surface, red, (col.x + dot, y + line_h // 2), dot)
+            surface.blit(rec, (col.x + 3 * dot, y))
         if notes:
             note = fonts.line(" · ".join(notes), "sans", 18, (110, 96, 80))
             surface.blit(
