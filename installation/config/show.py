@@ -67,8 +67,13 @@ class CameraSection(Strict):
     size: tuple[int, int] = Field(default=(640, 480), description="capture size in pixels")
     recording: bool = Field(
         default=False,
-        description="allow recording visitor clips; when on, the screen tells visitors so",
+        description="save each visit's moving portrait (never the camera image) to <state>/recordings; "
+                    "when on, the screen tells visitors so",
     )
+    recording_fps: int = Field(default=15, ge=1, le=60, description="frames per second of recorded clips")
+    recording_seconds: float = Field(default=60.0, gt=0, le=600, description="longest clip, in seconds")
+    recording_max_mb: float = Field(default=500.0, gt=0,
+                                    description="recordings folder cap; the oldest clips are deleted beyond it")
 
 
 class ModelsSection(Strict):

@@ -31,7 +31,7 @@ from pydantic import Field
 from ..config.common import MediaPath, SceneConfig, Strict
 from ..imaging import MediaError, paper_texture, read_rgb, surface_from_rgb
 from .base import Scene, register_scene
-from .portrait_record import FPS, MAX_SECONDS, MAX_TOTAL_MB, NOTICE_ACTIVE, NOTICE_IDLE, VisitRecorder
+from .portrait_record import NOTICE_ACTIVE, NOTICE_IDLE, VisitRecorder
 from .style import Colour, rgb, smoothstep
 
 # Seconds a face must be seen before the show reacts (a passer-by is not a visitor).
@@ -428,15 +428,14 @@ class PortraitScene(Scene):
             self.worker.start()
 
     def _recording_settings(self) -> tuple[float, float, float] | None:
-        """(fps, seconds per clip, total MB) when the operator allows recording, else None.
-        The last three keys do not exist in install.toml yet; the defaults apply until they do."""
+        """(fps, seconds per clip, total MB) from [camera] when the operator allows recording, else None."""
         cam_cfg, _ = self._settings()
         if cam_cfg is None or not getattr(cam_cfg, "recording", False):
             return None
         return (
-            float(getattr(cam_cfg, "recording_fps", FPS)),
-            float(getattr(cam_cfg, "recording_seconds", MAX_SECONDS)),
-            float(getattr(cam_cfg, "recording_max_mb", MAX_TOTAL_MB)),
+            float(cam_cfg.recording_fps),
+            float(cam_cfg.recording_seconds),
+            float(cam_cfg.recording_max_mb),
         )
 
     def enter(self) -> None:

@@ -29,8 +29,7 @@ import numpy as np
 
 from ..video import h264_writer
 
-# Defaults, until install.toml grows keys for them (the scene reads `recording_fps`,
-# `recording_seconds` and `recording_max_mb` from [camera] if they exist).
+# Defaults of [camera] recording_fps, recording_seconds and recording_max_mb.
 FPS = 15.0
 MAX_SECONDS = 60.0
 MAX_TOTAL_MB = 500.0
