@@ -8,8 +8,9 @@ scene: they only build commands and post them.
 from __future__ import annotations
 
 import queue
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 # Show-level commands handled by the engine itself. Anything else is offered to the
 # current scene (touch gestures, quiz answers, scene-specific OSC addresses).

@@ -18,15 +18,16 @@ import logging
 import math
 import time
 import traceback
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 import pygame
 
 from .commands import Command
-from .inputs.osc.pattern import scene_matches
 from .config.common import SceneConfig, Transition
+from .inputs.osc.pattern import scene_matches
 from .scenes.base import SCENE_KINDS, Scene, SceneContext
 
 if TYPE_CHECKING:

@@ -40,7 +40,6 @@ def attach_services(engine: Any, presenter: Any) -> None:
     from .inputs.osc.service import attach as attach_osc
     from .inputs.touch import attach as attach_touch
     from .overlay import attach as attach_overlay
-
     from .runtime.service import attach as attach_runtime
 
     show = engine.show.config

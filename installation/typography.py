@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pygame
@@ -33,7 +33,7 @@ _FACES = {
 _SYNTH_ITALIC = {"serif-italic": "serif"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def font_file(role: str) -> Path | None:
     module_name, filename = _FACES.get(role, _FACES["sans"])
     try:

@@ -70,7 +70,7 @@ if "probe" not in SCENE_KINDS:
 
 
 def probe(scene_id: str, colour: str = "#ff0000", duration: float | None = 5, **extra) -> str:
-    lines = [f'type = "probe"', f'id = "{scene_id}"', f'colour = "{colour}"']
+    lines = ['type = "probe"', f'id = "{scene_id}"', f'colour = "{colour}"']
     if duration is not None:
         lines.append(f"duration = {duration}")
     for key, value in extra.items():

@@ -196,7 +196,6 @@ def test_generator_without_gpu_plays_the_fallback_and_says_why(tmp_path):
         """
         },
     )
-    import torch
 
     with run_test(show, fps=10) as pilot:
         pilot.advance(1)

@@ -98,7 +98,7 @@ def test_dst_change_keeps_local_hours():
     # 2026-03-29: Paris springs forward 02:00 -> 03:00. The 10:00-19:00 window still opens at 10:00 local.
     open_at = hours.next_change(at(2026, 3, 29, 5))
     assert dt.datetime.fromtimestamp(open_at, PARIS).hour == 10
-    assert dt.datetime.fromtimestamp(open_at, dt.timezone.utc).hour == 8  # CEST = UTC+2
+    assert dt.datetime.fromtimestamp(open_at, dt.UTC).hour == 8  # CEST = UTC+2
     # The night window 01:00-04:00 lasts only 2 real hours that night.
     start, end = at(2026, 3, 29, 1), at(2026, 3, 29, 4)
     assert end - start == 2 * 3600
@@ -106,7 +106,7 @@ def test_dst_change_keeps_local_hours():
     # Autumn: 2026-10-25 falls back; 10:00 is still 10:00 local (UTC+1 now).
     open_at = hours.next_change(at(2026, 10, 25, 5))
     assert dt.datetime.fromtimestamp(open_at, PARIS).hour == 10
-    assert dt.datetime.fromtimestamp(open_at, dt.timezone.utc).hour == 9
+    assert dt.datetime.fromtimestamp(open_at, dt.UTC).hour == 9
 
 
 def test_wall_clock_jumps_are_followed_at_the_next_check():

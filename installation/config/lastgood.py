@@ -34,7 +34,7 @@ def remember(show: Show) -> Path | None:
             shutil.rmtree(staging)
         (staging / "scenes").mkdir(parents=True)
         shutil.copy2(show.path, staging / "install.toml")
-        for scene_id, file in show.scene_files.items():
+        for file in show.scene_files.values():
             shutil.copy2(file, staging / "scenes" / file.name)
         origin = {"content": str(show.content_root), "state": str(show.state_dir), "models": str(show.models_dir),
                   "source": str(show.path), "saved": time.time()}
