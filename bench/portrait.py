@@ -5,7 +5,7 @@ Prints per backend and video: results per second, motion-to-photon latency (came
 capture timestamp -> result ready, and -> the render tick that shows it) p50/p99, and the
 render loop's frame interval p50/p99 (it must stay at ~16.7 ms whatever the model does).
 
-    /work/venv/bin/python bench/portrait.py [--seconds 10] [--backend flow] [--portrait FILE]
+    .venv/bin/python bench/portrait.py [--seconds 10] [--backend flow] [--portrait FILE]
 
 Needs ../shared/data (or BAYARD_SHARED_DATA); nothing is written anywhere.
 """

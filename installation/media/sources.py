@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import math
+from abc import ABC, abstractmethod
 import queue
 import threading
 from collections.abc import Callable
@@ -97,7 +98,7 @@ def scale_image(image: np.ndarray, box: tuple[int, int], mode: str = "contain") 
     return np.ascontiguousarray(image)
 
 
-class MediaSource:
+class MediaSource(ABC):
     """A worker-fed queue of timed frames, consumed by one scene on the render thread."""
 
     kind = "media"
@@ -137,8 +138,9 @@ class MediaSource:
             self._put(_END)
             self._first.set()
 
+    @abstractmethod
     def _run(self) -> None:
-        raise NotImplementedError
+        """Decode into the queue until the end of the media or until closed (worker thread)."""
 
     def _put(self, item: Any) -> bool:
         """Queue an item, waiting while the queue is full; False once the source is closed."""
