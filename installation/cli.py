@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from .config.errors import ShowError
-from .config.loader import Show, check_media, load_scene_file, load_show
+from .config.loader import Show, check_media, load_show
 
 log = logging.getLogger("bayard")
 
@@ -178,16 +178,14 @@ def cmd_render(args: argparse.Namespace) -> int:
         show = _load(str(Path(args.show_for_scene) if args.show_for_scene else _find_show_for(scene_file)))
         if show is None:
             return 2
+        from .preview import single_scene_show
+
         try:
-            config = load_scene_file(scene_file, show.content_root)
+            single_scene_show(show, scene_file)
         except ShowError as exc:
             for problem in exc.problems:
                 print(f"  {problem}", file=sys.stderr)
             return 2
-        show.scenes = {config.id: config}
-        show.scene_files = {config.id: scene_file}
-        show.config = show.config.model_copy(update={
-            "show": show.config.show.model_copy(update={"playlist": [config.id]})})
     else:
         show = _load(args.show)
         if show is None:

@@ -95,8 +95,7 @@ def run_test(show: Show | Path | str, *, fps: float = 30.0, size: tuple[int, int
     if not isinstance(show, Show):
         show = load_show(show)
     if size is not None:
-        show.config = show.config.model_copy(update={
-            "display": show.config.display.model_copy(update={"size": tuple(size)})})
+        show.set_display(size=tuple(size))
     clock = FakeClock()
     engine = Engine(show, clock, services=services, synchronous_prepare=True, raise_faults=raise_faults)
     pilot = Pilot(engine, clock, fps)

@@ -51,16 +51,12 @@ class ScenePreview:
     def reload(self) -> None:
         show = self.engine.show
         try:
-            config = load_scene_file(self.scene_file, show.content_root)
+            single_scene_show(show, self.scene_file)
         except ShowError as exc:
             self.errors = [str(p) for p in exc.problems]
             log.error("not reloaded, the last good version keeps playing:\n%s", exc)
             return
         self.errors = []
-        show.scenes = {config.id: config}
-        show.scene_files = {config.id: self.scene_file}
-        show.config = show.config.model_copy(update={"show": show.config.show.model_copy(
-            update={"playlist": [config.id]})})
         self.engine.sequencer.show = show
         self.engine.sequencer.goto_index(0)
         log.info("reloaded %s", self.scene_file.name)
@@ -82,6 +78,8 @@ class ScenePreview:
 
 
 def single_scene_show(show: Show, scene_file: Path) -> Show:
+    """The show reduced to one scene file (preview, `render --scene`); raises ShowError
+    with located problems and leaves the show untouched when the file is invalid."""
     config = load_scene_file(scene_file, show.content_root)
     show.scenes = {config.id: config}
     show.scene_files = {config.id: scene_file}
@@ -101,8 +99,7 @@ def preview(show: Show, scene_file: Path, headless: bool = False, seconds: float
     if not headless and not display_available():
         print("No display found: preview needs a screen (or --headless to check it plays).")
         return 3
-    show.config = show.config.model_copy(update={"display": show.config.display.model_copy(
-        update={"fullscreen": False})})
+    show.set_display(fullscreen=False)
 
     def setup(engine, presenter) -> None:
         watcher = ScenePreview(engine, scene_file)

@@ -19,8 +19,7 @@ def render_frames(show: Show, seconds: float, fps: float, size: tuple[int, int] 
     """Yield (index, RGB uint8 frame) for `seconds` of show time."""
     init_pygame(headless=True)
     if size is not None:
-        show.config = show.config.model_copy(update={
-            "display": show.config.display.model_copy(update={"size": tuple(size)})})
+        show.set_display(size=tuple(size))
     clock = FakeClock()
     engine = Engine(show, clock, synchronous_prepare=True)
     try:

@@ -62,6 +62,10 @@ class Show:
         wanted = self.config.show.playlist or sorted(self.scenes, key=lambda i: self.scene_files[i].name)
         return [scene_id for scene_id in wanted if scene_id in self.scenes]
 
+    def set_display(self, **changes: Any) -> None:
+        """Override [display] keys (tests, renders and previews pick their own size)."""
+        self.config = self.config.model_copy(update={"display": self.config.display.model_copy(update=changes)})
+
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "error"]
