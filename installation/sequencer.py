@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import pygame
 
+from . import faults as fault_record
 from .commands import Command
 from .config.common import SceneConfig, Transition
 from .inputs.osc.pattern import scene_matches
@@ -180,6 +181,7 @@ class Sequencer:
             log.error("scene '%s' failed again in %s (%d times); skipped for %.0f s", scene_id, phase,
                       fault.count, backoff)
         fault.last_message = message
+        fault_record.report(scene_id, phase, exc)
         self.on_fault(scene_id, phase, message)
         if self.raise_faults:
             self.caught.append(exc)

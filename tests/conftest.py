@@ -74,6 +74,20 @@ def pytest_addoption(parser):
     parser.addoption("--update-snapshots", action="store_true", help="rewrite tests/snapshots/*.png")
 
 
+@pytest.fixture(autouse=True)
+def faults_fail_tests(request):
+    """Any fault the sequencer's fault boundary catches fails the test, unless the test
+    injected it and says so with `@pytest.mark.injects_faults`. The boundary keeps a
+    show alive; in a test a swallowed fault is a bug that would otherwise pass."""
+    from installation.faults import FaultRecorder
+
+    with FaultRecorder() as recorder:
+        yield recorder
+    if recorder.faults and request.node.get_closest_marker("injects_faults") is None:
+        pytest.fail("the fault boundary caught faults this test did not inject:\n" + recorder.summary(),
+                    pytrace=False)
+
+
 def pytest_configure(config):
     if config.getoption("--update-snapshots", default=False):
         from . import snapshot

@@ -82,6 +82,19 @@ class Scene(ABC):
         self.context = context
         self.log = context.log.getChild(config.id)
 
+    # The hooks the sequencer calls, which no instance attribute may hide.
+    _CONTRACT: ClassVar[frozenset[str]] = frozenset(
+        {"prepare", "enter", "leaving", "exit", "update", "draw", "handle", "natural_duration", "status"})
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # A scene once stored its fading item as `self.leaving`, hiding the `leaving()`
+        # hook: every crossfade away raised TypeError in the sequencer. Refuse it where it
+        # is written, with a message that names the scene kind.
+        if name in Scene._CONTRACT:
+            raise AttributeError(f"{type(self).__name__}.{name} would hide the scene hook {name}(); "
+                                 "choose another attribute name")
+        super().__setattr__(name, value)
+
     @property
     def id(self) -> str:
         return self.config.id

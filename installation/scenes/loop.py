@@ -180,7 +180,7 @@ class LoopScene(Scene):
         self._rng = random.Random(config.seed)
         self.current: _Slot | None = None
         self.next: _Slot | None = None
-        self.leaving: _Slot | None = None  # the item fading out during a crossfade
+        self.fading_out: _Slot | None = None  # the item fading out during a crossfade
         self.mode = "files"  # files | live | fallback | placeholder
         self.mode_reason = ""
         self.skipped: list[str] = []
@@ -318,10 +318,10 @@ class LoopScene(Scene):
             self.mode = "placeholder"
 
     def exit(self) -> None:
-        for slot in (self.current, self.next, self.leaving):
+        for slot in (self.current, self.next, self.fading_out):
             if slot is not None:
                 slot.source.close()
-        self.current = self.next = self.leaving = None
+        self.current = self.next = self.fading_out = None
 
     def natural_duration(self) -> float | None:
         n = max(1, len(self.config.items))
@@ -369,13 +369,13 @@ class LoopScene(Scene):
                 self._skip(self.next)
                 self.next = None
                 return
-            if self.leaving is not None:
-                self.leaving.source.close()
-            self.leaving, self.current, self.next = cur, self.next, None
+            if self.fading_out is not None:
+                self.fading_out.source.close()
+            self.fading_out, self.current, self.next = cur, self.next, None
             self.current.start = change_at
-        if self.leaving is not None and self.t >= self.current.start + fade_s:
-            self.leaving.source.close()
-            self.leaving = None
+        if self.fading_out is not None and self.t >= self.current.start + fade_s:
+            self.fading_out.source.close()
+            self.fading_out = None
 
     def _start_morph(self, a: _Slot, b: _Slot) -> None:
         """Compute the in-between pictures on a worker while the current image is still up.
@@ -431,7 +431,7 @@ class LoopScene(Scene):
             self._draw_placeholder(surface)
             return
         fade_s = c.change_duration if c.change != "cut" else 0.0
-        morph = self.current.morph if self.leaving is not None else None
+        morph = self.current.morph if self.fading_out is not None else None
         if morph and fade_s > 0:
             mix = min(1.0, max(0.0, (self.t - self.current.start) / fade_s))
             index = min(len(morph) - 1, int(mix * len(morph)))
@@ -444,8 +444,8 @@ class LoopScene(Scene):
                 )
                 self.current.morph_cache = {index: image}
             surface.blit(image, self.frame_rect)
-        elif self.leaving is not None:
-            self._blit_media(surface, self.leaving, 1.0)
+        elif self.fading_out is not None:
+            self._blit_media(surface, self.fading_out, 1.0)
             mix = min(1.0, (self.t - self.current.start) / fade_s) if fade_s > 0 else 1.0
             self._blit_media(surface, self.current, mix)
         else:
@@ -463,7 +463,7 @@ class LoopScene(Scene):
         fade_s = max(0.4, c.change_duration)
         # Text belongs to its item: it fades in after the picture arrives and out before it leaves.
         visible = fade(
-            local, 0.3, duration - 0.2 if self.next is not None or self.leaving is None else None, fade_s
+            local, 0.3, duration - 0.2 if self.next is not None or self.fading_out is None else None, fade_s
         )
         if self.mode == "live" or (len(self.items) <= 1 and not c.folder):
             visible = fade(self.t, 0.5, None, 1.5)
