@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import cnn as _cnn  # noqa: F401  (registers "cnn"; imports no torch)
+from . import facedet as _facedet  # noqa: F401  (registers "faces")
 from . import spectral as _spectral  # noqa: F401  (registers "spectral")
 from .base import (
     DEFAULT_MODELS_DIR,

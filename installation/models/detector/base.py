@@ -61,6 +61,12 @@ class Explanation:
     peaks: tell-tale peaks found, each (fx, fy) in cycles per pixel, centred coordinates.
     peak_frequencies: radial frequencies of those peaks, for marking on the curve.
     verdict: the detector's verdict for the same image.
+    cue: what weighed most in this verdict: "spectrum" (grid peaks in the noise spectrum)
+        or "pixels" (the face detector's map of the fine pixel pattern).
+    picture: RGB uint8 picture of that cue for the reveal (None: draw the spectrum).
+    cue_place: where in the picture the cue was strongest, in words ("around the eyes").
+    face_found: whether a face was found (None: the backend does not look for one).
+    unsure: the verdict sits so near the threshold that the machine should say it is unsure.
     """
 
     spectrum_image: np.ndarray
@@ -71,6 +77,11 @@ class Explanation:
     peaks: list[tuple[float, float]] = field(default_factory=list)
     peak_frequencies: list[float] = field(default_factory=list)
     verdict: Verdict | None = None
+    cue: str = "spectrum"
+    picture: np.ndarray | None = None
+    cue_place: str = ""
+    face_found: bool | None = None
+    unsure: bool = False
 
 
 class Detector(ABC):

@@ -100,3 +100,27 @@ def evaluate(labels, probabilities, threshold: float, ranking=None) -> Report:
         threshold=float(threshold),
         confusion=((tn, fp), (fn, tp)),
     )
+
+
+def bootstrap_auc(labels, scores, rounds: int = 2000, seed: int = 0) -> tuple[float, float]:
+    """95% percentile interval of ROC AUC over bootstrap resamples, each class resampled
+    on its own (so every resample has both classes)."""
+    labels, scores = _check(labels, scores)
+    pos, neg = scores[labels == 1], scores[labels == 0]
+    if pos.size == 0 or neg.size == 0:
+        return float("nan"), float("nan")
+    rng = np.random.default_rng(seed)
+    values = []
+    for _ in range(rounds):
+        p = pos[rng.integers(0, pos.size, pos.size)]
+        n = neg[rng.integers(0, neg.size, neg.size)]
+        # Mann-Whitney by comparison: counts are small (quiz sets, test splits)
+        values.append(float(((p[:, None] > n[None, :]).sum() + 0.5 * (p[:, None] == n[None, :]).sum()) / (p.size * n.size)))
+    low, high = np.percentile(values, [2.5, 97.5])
+    return float(low), float(high)
+
+
+def class_errors(report: Report) -> tuple[float, float]:
+    """(share of real images called generated, share of generated images called real)."""
+    (tn, fp), (fn, tp) = report.confusion
+    return fp / max(tn + fp, 1), fn / max(fn + tp, 1)

@@ -1,0 +1,119 @@
+"""Cues a visitor can see in the eyes (measured here, each on its own, in bench/detector.py).
+
+* **Corneal highlights that disagree** (Hu, Li and Lyu, ICASSP 2021): both corneas of a
+  photographed person mirror the same lights, so the bright highlights sit at the same
+  place on both irises. Their paper compares highlight masks (IoU); at 512 px a highlight
+  is 1-3 pixels, too few for a mask, so we measure how far apart the two highlights sit,
+  each relative to its own iris centre, in iris radii.
+* **Pupils that are not ellipses** (Guo et al., ICASSP 2022): a real pupil's outline is
+  close to an ellipse. Measured as 1 - IoU between the dark pupil blob and its fitted
+  ellipse, averaged over the eyes.
+
+The iris model gives each eye's iris centre and radius. At 512 px an iris is ~20-25 px
+across and a pupil ~8-12 px, so each eye is enlarged 4x before measuring, and the cues are
+weak; these numbers are shown to the visitor only when they are what weighed most.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+ZOOM = 4
+GRID = 33  # highlight masks are compared on a GRID x GRID map of the iris, radius 1.2
+
+
+@dataclass
+class EyeCues:
+    highlight_disagreement: float  # 0 = the two highlights coincide, 1 = nothing in common
+    pupil_irregularity: float  # 0 = perfect ellipses
+    # what the reveal draws: per eye, (centre x, y, radius) of the iris in image pixels and
+    # the highlight's centre (or None when the eye has no highlight)
+    irises: list[tuple[float, float, float]]
+    highlights: list[tuple[float, float] | None]
+
+
+def _eye_patch(grey: np.ndarray, centre: np.ndarray, radius: float) -> tuple[np.ndarray, float, float]:
+    """The iris disc (1.2 radius) of a grey image, enlarged ZOOM times (cubic)."""
+    r = max(radius * 1.2, 3.0)
+    x0, y0 = int(np.floor(centre[0] - r)), int(np.floor(centre[1] - r))
+    size = int(np.ceil(2 * r)) + 1
+    patch = cv2.getRectSubPix(grey, (size, size), (x0 + size / 2.0, y0 + size / 2.0))
+    big = cv2.resize(patch, (size * ZOOM, size * ZOOM), interpolation=cv2.INTER_CUBIC)
+    return big, x0, y0
+
+
+def _highlight(grey: np.ndarray, centre: np.ndarray, radius: float) -> tuple[np.ndarray, tuple[float, float] | None]:
+    """Highlight mask on the normalised iris grid, and its centre in image pixels."""
+    big, x0, y0 = _eye_patch(grey, centre, radius)
+    n = big.shape[0]
+    yy, xx = np.mgrid[0:n, 0:n]
+    c = (n - 1) / 2.0
+    disc = (xx - c) ** 2 + (yy - c) ** 2 <= (radius * 1.2 * ZOOM) ** 2
+    values = big[disc]
+    # A highlight is far brighter than the iris around it: above the disc's 97th
+    # percentile and well above its median (an evenly lit eye has no highlight).
+    threshold = max(np.percentile(values, 97), np.median(values) + 0.25 * (255 - np.median(values)))
+    mask = ((big >= threshold) & disc).astype(np.uint8)
+    count, labels, stats, centroids = cv2.connectedComponentsWithStats(mask)
+    if count <= 1:
+        return np.zeros((GRID, GRID), bool), None
+    biggest = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    mask = (labels == biggest).astype(np.float32)
+    grid = cv2.resize(mask, (GRID, GRID), interpolation=cv2.INTER_AREA) >= 0.25
+    hx, hy = centroids[biggest]
+    return grid, (x0 + hx / ZOOM, y0 + hy / ZOOM)
+
+
+def _pupil_irregularity(grey: np.ndarray, centre: np.ndarray, radius: float) -> float | None:
+    big, _, _ = _eye_patch(grey, centre, radius * 0.7)
+    n = big.shape[0]
+    blurred = cv2.GaussianBlur(big, (0, 0), 1.0)
+    threshold = np.percentile(blurred, 20)
+    mask = (blurred <= threshold).astype(np.uint8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask)
+    if count <= 1:
+        return None
+    middle = labels[n // 2 - 2 : n // 2 + 3, n // 2 - 2 : n // 2 + 3].ravel()
+    middle = middle[middle > 0]
+    label = int(np.bincount(middle).argmax()) if middle.size else 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    blob = (labels == label).astype(np.uint8)
+    contours, _ = cv2.findContours(blob, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    contour = max(contours, key=len)
+    if len(contour) < 6:
+        return None
+    ellipse = cv2.fitEllipse(contour)
+    fitted = np.zeros_like(blob)
+    cv2.ellipse(fitted, ellipse, 1, -1)
+    union = np.count_nonzero(blob | fitted)
+    return 1.0 - np.count_nonzero(blob & fitted) / max(union, 1)
+
+
+def _disagreement(spots, irises) -> float:
+    """Distance between the two highlights, each relative to its own iris centre, in
+    iris radii (capped at 1). One highlight without the other counts as 1; none at all
+    is no evidence either way (0.5)."""
+    if spots[0] is None and spots[1] is None:
+        return 0.5
+    if spots[0] is None or spots[1] is None:
+        return 1.0
+    offsets = [np.subtract(s, i[:2]) / i[2] for s, i in zip(spots, irises, strict=True)]
+    return float(min(1.0, np.linalg.norm(offsets[0] - offsets[1])))
+
+
+def measure(image: np.ndarray, eyes) -> EyeCues:
+    """Both cues from an RGB image and the face stack's two `Eye`s."""
+    grey = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    spots, irises, pupils = [], [], []
+    for eye in eyes:
+        centre, radius = np.asarray(eye.iris_centre, np.float64), float(max(eye.iris_radius, 2.0))
+        _, spot = _highlight(grey, centre, radius)
+        spots.append(spot)
+        irises.append((float(centre[0]), float(centre[1]), radius))
+        value = _pupil_irregularity(grey, centre, radius)
+        if value is not None:
+            pupils.append(value)
+    disagreement = _disagreement(spots, irises)
+    return EyeCues(float(disagreement), float(np.mean(pupils)) if pupils else 0.0, irises, spots)

@@ -1,0 +1,161 @@
+"""Build-time recipe for the face detector's training material (not shipped; remade by
+one command). Nothing here runs in the show.
+
+    python -m installation.models.detector.facecorpus frames --corpus /work/pd-corpus --work build/faces
+    python -m installation.models.detector.facecorpus autoencoder --work build/faces
+    python -m installation.models.detector.facecorpus pairs --work build/faces
+
+1. **frames**: every usable public-domain / CC0 portrait of the corpus (one face, see
+   `SETS`) is aligned FFHQ-style by the face stack into a frame of 2P pixels, P being
+   the face's own scale clamped to 288..404 (404 px is the aligned side of a 512 px FFHQ
+   face), keeping the central 512 x 512 window. The split (train / calibration / test)
+   is by source file, from a hash of its name, so it never changes as files are added.
+2. **autoencoder**: `autogan.train` on patches of the training frames.
+3. **pairs**: for every frame, a real example (the frame shrunk 2:1 by the antialiased
+   Lanczos filter, then JPEG at a quality drawn from 85..95) and a fake one (the frame
+   rebuilt by the autoencoder, then exactly the same shrink and the same JPEG quality):
+   StyleGAN2 faces are made at 1024 px and published at 512, so the generator's grid sits
+   2:1 on the published pixels in both. Each pair shares everything but the generator.
+
+Living public figures (the corpus's `real-only-living-congress`) are never altered: they
+are not in `SETS`. The development faces in ../shared/data are never read here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import sys
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from .faceframe import native_side, training_frame
+from .preprocess import jpeg_roundtrip, read_image
+from .synth import lanczos_half
+
+SETS = ("oldpics-cc0", "voteview-manual-pre1900", "voteview-wiki-pre1900", "strata-historical", "usgov-deceased")
+WINDOW = 512  # generator-grid pixels kept around the face centre; 256 once published
+MIN_SCALE, MAX_SCALE = 288.0, 404.0
+MIN_NATIVE = 200.0  # smaller faces would be enlarged more than 1.5x: too soft to teach anything
+SPLITS = (("train", 0.70), ("calibration", 0.15), ("test", 0.15))
+
+
+def split_of(name: str) -> str:
+    h = int(hashlib.sha256(name.encode()).hexdigest()[:8], 16) / 0xFFFFFFFF
+    edge = 0.0
+    for split, share in SPLITS:
+        edge += share
+        if h < edge:
+            return split
+    return SPLITS[-1][0]
+
+
+def group_of(name: str, image: np.ndarray) -> str:
+    """What the fairness check splits by: the set (era and process), the sex the source
+    names, and colour or greyscale."""
+    sex = "woman" if "face_woman" in name else "man" if "face_man" in name else "unnamed"
+    chroma = float(np.abs(image.astype(np.int16) - image.mean(axis=2, keepdims=True)).mean())
+    return f"{name.split('/')[0]}|{sex}|{'colour' if chroma > 4.0 else 'grey'}"
+
+
+def cmd_frames(corpus: Path, work: Path) -> None:
+    from ..face import FaceStack, portrait_faces
+
+    stack = FaceStack.open()
+    rows = list(csv.DictReader(open(corpus / "faces.tsv", encoding="utf-8"), delimiter="\t"))
+    out = work / "frames"
+    out.mkdir(parents=True, exist_ok=True)
+    index = []
+    for n, row in enumerate(rows):
+        name = row["file"]
+        if name.split("/")[0] not in SETS or row.get("usable_one_face_ge128") != "1":
+            continue
+        image = read_image(corpus / name)
+        faces = portrait_faces(image, stack)
+        if len(faces) != 1:
+            continue
+        native = native_side(faces[0].landmarks)
+        if native < MIN_NATIVE:
+            continue
+        scale = float(np.clip(native, MIN_SCALE, MAX_SCALE))
+        frame = training_frame(image, faces[0].landmarks, int(round(2 * scale)), WINDOW)
+        key = name.replace("/", "__").rsplit(".", 1)[0]
+        cv2.imwrite(str(out / f"{key}.png"), frame[:, :, ::-1])
+        index.append((key, name, split_of(name), group_of(name, image), f"{native:.0f}"))
+        if n % 100 == 0:
+            print(f"{n}/{len(rows)} rows, {len(index)} frames", flush=True)
+    with open(work / "frames.tsv", "w", encoding="utf-8") as handle:
+        handle.write("key\tsource\tsplit\tgroup\tnative_side\n")
+        for entry in index:
+            handle.write("\t".join(entry) + "\n")
+    print(f"{len(index)} frames in {out}")
+
+
+def read_index(work: Path) -> list[dict[str, str]]:
+    return list(csv.DictReader(open(work / "frames.tsv", encoding="utf-8"), delimiter="\t"))
+
+
+def _frame(work: Path, key: str) -> np.ndarray:
+    return read_image(work / "frames" / f"{key}.png")
+
+
+def cmd_autoencoder(work: Path, steps: int, seed: int) -> None:
+    import torch
+
+    from . import autogan
+
+    torch.set_num_threads(1)
+    frames = [_frame(work, r["key"]) for r in read_index(work) if r["split"] == "train"]
+    print(f"training the autoencoder on {len(frames)} frames")
+    autogan.train(frames, work / "autoencoder.pt", steps=steps, seed=seed)
+
+
+def cmd_pairs(work: Path, seed: int) -> None:
+    import torch
+
+    from . import autogan
+
+    torch.set_num_threads(1)
+    model = autogan.load(work / "autoencoder.pt")
+    rng = np.random.default_rng(seed)
+    for kind in ("real", "fake"):
+        (work / "pairs" / kind).mkdir(parents=True, exist_ok=True)
+    index = read_index(work)
+    for n, row in enumerate(index):
+        frame = _frame(work, row["key"])
+        quality = int(rng.integers(85, 96))
+        fake = autogan.rebuild(model, frame, seed=int(rng.integers(2**31)))
+        for kind, image in (("real", frame), ("fake", fake)):
+            published = jpeg_roundtrip(lanczos_half(image), quality)
+            cv2.imwrite(
+                str(work / "pairs" / kind / f"{row['key']}.png"), published[:, :, ::-1]
+            )  # PNG holds the decoded JPEG exactly: no second compression
+        if n % 100 == 0:
+            print(f"{n}/{len(index)} pairs", flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("step", choices=("frames", "autoencoder", "pairs"))
+    parser.add_argument("--corpus", type=Path, default=Path("/work/pd-corpus"))
+    parser.add_argument("--work", type=Path, default=Path("build/faces"))
+    parser.add_argument("--steps", type=int, default=600)
+    parser.add_argument("--seed", type=int, default=1840)
+    args = parser.parse_args(argv)
+    if args.step == "frames":
+        if not (args.corpus / "faces.tsv").is_file():
+            print(f"{args.corpus}/faces.tsv not found; build the corpus first (docs/detector.md)", file=sys.stderr)
+            return 2
+        cmd_frames(args.corpus, args.work)
+    elif args.step == "autoencoder":
+        cmd_autoencoder(args.work, args.steps, args.seed)
+    else:
+        cmd_pairs(args.work, args.seed)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

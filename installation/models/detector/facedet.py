@@ -1,0 +1,164 @@
+"""`faces`: the detector for faces. The face stack finds the face; a 256 x 256 square of
+the picture's own pixels around it (never resized: `faceframe.scoring_crop`) goes to the
+small NPR network (`npr.py`), whose logit is calibrated (Platt) with a threshold fixed on
+the project's own held-out faces. Weights: models/detector/faces.npz, made by
+`python -m installation.models.detector.make_faces` from public-domain portraits and the
+project's own rebuilt faces (docs/detector.md).
+
+The explanation says what the network saw in *this* picture: a map of where in the face
+the fine pixel pattern looked generated (or photographic), drawn over the crop, and the
+place where it was strongest (eyes, mouth, skin, hair or background).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+
+from .base import DEFAULT_MODELS_DIR, DETECTORS, Availability, Detector, DetectorUnavailable, Explanation, Verdict
+from .faceframe import CROP, scoring_crop
+from .linear import _sigmoid
+from .npr import NprNet
+from .preprocess import as_rgb
+
+DEFAULT_WEIGHTS = "faces.npz"
+FORMAT = "bayard-faces-1"
+UNSURE_BAND = 1.0  # calibrated log-odds this close to the threshold: the machine says it is unsure
+
+
+def load_weights(path: Path) -> tuple[NprNet, dict[str, Any]]:
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            info = json.loads(str(data["info"]))
+            if info.get("format") != FORMAT:
+                raise DetectorUnavailable(
+                    f"{path}: not a {FORMAT} file; re-make it with `python -m installation.models.detector.make_faces`"
+                )
+            weights = {k: data[k] for k in data.files if k != "info"}
+        return NprNet(weights), info
+    except FileNotFoundError:
+        raise DetectorUnavailable(
+            f"{path}: no face detector weights here; make them with `python -m installation.models.detector.make_faces`"
+        ) from None
+    except (KeyError, ValueError, OSError) as error:
+        raise DetectorUnavailable(f"{path}: unreadable face detector weights ({error}); re-make them") from None
+
+
+def _place(x: float, y: float, landmarks: np.ndarray | None) -> str:
+    """Name the part of the face nearest an image point (mesh indices: see FACE_API.md)."""
+    if landmarks is None:
+        return "the centre of the picture"
+    lm = landmarks[:, :2]
+    eyes = lm[[33, 133, 362, 263]].mean(0)
+    mouth = lm[[13, 14, 61, 291]].mean(0)
+    scale = float(np.linalg.norm(lm[152] - lm[10]))  # forehead top to chin
+    d_eyes = np.linalg.norm(np.subtract((x, y), eyes)) / scale
+    d_mouth = np.linalg.norm(np.subtract((x, y), mouth)) / scale
+    hull = cv2.convexHull(lm.astype(np.float32))
+    inside = cv2.pointPolygonTest(hull, (float(x), float(y)), False) >= 0
+    if d_eyes < 0.22:
+        return "around the eyes"
+    if d_mouth < 0.18:
+        return "around the mouth"
+    if inside:
+        return "in the skin of the face"
+    if y < lm[10, 1] + 0.1 * scale:
+        return "in the hair"
+    return "beside the face"
+
+
+@DETECTORS.register("faces")
+class FacesDetector(Detector):
+    name = "faces"
+
+    def __init__(self, weights: str | Path | None = None, models_dir: Path = DEFAULT_MODELS_DIR) -> None:
+        self.path = Path(weights) if weights is not None else Path(models_dir) / DEFAULT_WEIGHTS
+        self.net, self.info = load_weights(self.path)
+        self.platt_a, self.platt_b = (float(v) for v in self.info["platt"])
+        self.threshold = float(self.info["threshold"])
+        self._local = threading.local()  # one face stack per thread (LiteRT is not thread-safe)
+
+    @classmethod
+    def availability(cls, models_dir: Path = DEFAULT_MODELS_DIR) -> Availability:
+        path = Path(models_dir) / DEFAULT_WEIGHTS
+        if not path.is_file():
+            return Availability(False, f"no {path}; re-make it with `python -m installation.models.detector.make_faces`")
+        return Availability(True, f"weights {path}")
+
+    def landmarks(self, image: np.ndarray) -> np.ndarray | None:
+        """The main face's mesh, or None (no face, or no face stack: then the centre is read)."""
+        stack = getattr(self._local, "stack", False)
+        if stack is False:
+            from ..face import try_open
+
+            stack, _ = try_open()
+            self._local.stack = stack
+        if stack is None:
+            return None
+        from ..face import portrait_faces
+
+        faces = portrait_faces(image, stack)
+        return faces[0].landmarks if faces else None
+
+    def verdict_of_logit(self, logit: float) -> Verdict:
+        log_odds = self.platt_a * logit + self.platt_b
+        return Verdict(float(_sigmoid(np.array(log_odds))), self.threshold, float(log_odds))
+
+    def score(self, image: np.ndarray) -> Verdict:
+        rgb = as_rgb(image)
+        return self.verdict_of_logit(self.net.logit(scoring_crop(rgb, self.landmarks(rgb))))
+
+    def explain(self, image: np.ndarray) -> Explanation:
+        from .spectral import spectral_explanation
+
+        rgb = as_rgb(image)
+        landmarks = self.landmarks(rgb)
+        crop = scoring_crop(rgb, landmarks)
+        cam = self.net.activation_map(crop)
+        verdict = self.verdict_of_logit(float(cam.mean() + self.net.fc_b))
+        explanation = spectral_explanation(rgb)
+        explanation.verdict = verdict
+        explanation.face_found = landmarks is not None
+        # Where the evidence for the verdict's side is strongest, in image pixels.
+        signed = cam if verdict.fake else -cam
+        smooth = cv2.GaussianBlur(signed, (0, 0), 1.5)
+        iy, ix = np.unravel_index(int(np.argmax(smooth)), smooth.shape)
+        cx, cy = self._crop_origin(rgb, landmarks)
+        scale = CROP / cam.shape[0]
+        px, py = cx + (ix + 0.5) * scale, cy + (iy + 0.5) * scale
+        explanation.cue = "pixels"
+        explanation.cue_place = _place(px, py, landmarks)
+        explanation.picture = _overlay(crop, cam, (ix + 0.5) * scale, (iy + 0.5) * scale)
+        explanation.unsure = abs((verdict.log_odds or 0.0) - float(np.log(self.threshold / (1 - self.threshold)))) < UNSURE_BAND
+        return explanation
+
+    @staticmethod
+    def _crop_origin(rgb: np.ndarray, landmarks: np.ndarray | None) -> tuple[int, int]:
+        """Top-left of `scoring_crop`'s square (same rule, kept in step by a test)."""
+        from .faceframe import face_centre_and_side
+
+        h, w = rgb.shape[:2]
+        cx, cy = (w / 2.0, h / 2.0) if landmarks is None else face_centre_and_side(landmarks)[:2]
+        left = int(np.clip(round(cx - CROP / 2) // 8 * 8, 0, max(w - CROP, 0)))
+        top = int(np.clip(round(cy - CROP / 2) // 8 * 8, 0, max(h - CROP, 0)))
+        return left, top
+
+
+def _overlay(crop: np.ndarray, cam: np.ndarray, x: float, y: float) -> np.ndarray:
+    """The crop with the evidence map laid over it: warm where the pixels looked generated,
+    cool where they looked photographic; the strongest place ringed."""
+    big = cv2.resize(cam, (crop.shape[1], crop.shape[0]), interpolation=cv2.INTER_CUBIC)
+    scale = max(float(np.percentile(np.abs(big), 98)), 1e-6)
+    v = np.clip(big / scale, -1.0, 1.0)[:, :, None]
+    warm = np.array([235, 90, 60], np.float32)
+    cool = np.array([70, 150, 230], np.float32)
+    tint = np.where(v > 0, warm, cool) * np.abs(v)
+    grey = crop.astype(np.float32).mean(axis=2, keepdims=True)
+    out = np.ascontiguousarray(np.clip(grey * (1 - 0.55 * np.abs(v)) + 0.55 * tint, 0, 255).astype(np.uint8))
+    cv2.circle(out, (round(x), round(y)), max(10, crop.shape[0] // 10), (120, 255, 200), 2, cv2.LINE_AA)
+    return out
