@@ -91,6 +91,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     if show is None:
         return 2
     problems = list(show.problems) + check_media(show, decode=not args.fast)
+    if not args.fast:
+        from .scenes.quiz_check import check_quiz_faces
+
+        problems += check_quiz_faces(show)
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity != "error"]
     from .services import describe_models

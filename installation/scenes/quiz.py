@@ -17,6 +17,7 @@ With no detector available the quiz still runs and says the machine is not playi
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import random
 from dataclasses import dataclass, field
@@ -31,7 +32,9 @@ from ..commands import Command
 from ..config.common import MediaPath, SceneConfig
 from ..imaging import MediaError, read_rgb, surface_from_rgb
 from . import quiz_draw as draw
+from . import quiz_explain as explain_words
 from .base import Scene, register_scene
+from ..models.detector.crossfit import sha256_of
 from .quiz_items import Item, ItemsError, QuizStats, draw_round, load_folder, load_manifest
 from .style import Colour, fade, rgb
 
@@ -188,6 +191,13 @@ class QuizScene(Scene):
         self.detector, self.detector_note = _load_detector(name, self.context.models_dir)
         if self.detector is None:
             self.log.warning("quiz without a machine: %s", self.detector_note)
+        crossfit = {}
+        if self.detector is not None:
+            from ..models.detector.base import DEFAULT_MODELS_DIR
+            from ..models.detector.crossfit import crossfit_verdicts
+
+            models = self.context.models_dir
+            crossfit = crossfit_verdicts(models / "detector" if models is not None else DEFAULT_MODELS_DIR)
         for item in items:
             try:
                 image = read_rgb(item.path)
@@ -207,6 +217,12 @@ class QuizScene(Scene):
                         _JUDGED[key] = self.detector.explain(image)
                     prepared.explanation = _JUDGED[key]
                     prepared.verdict = prepared.explanation.verdict
+                    if crossfit:
+                        # a gallery's cross-fitted verdict: from a model that never saw this item
+                        own = crossfit.get(sha256_of(item.path))
+                        if own is not None:
+                            prepared.explanation = dataclasses.replace(prepared.explanation, verdict=own)
+                            prepared.verdict = own
                 except Exception as error:  # a detector failing on one item must not stop the quiz
                     if str(item.path) not in _REPORTED:
                         _REPORTED.add(str(item.path))
@@ -228,7 +244,13 @@ class QuizScene(Scene):
 
     def _spectrum(self, prepared: Prepared, side: int) -> pygame.Surface:
         if prepared.spectrum is None or prepared.spectrum.get_width() != side:
-            prepared.spectrum = draw.spectrum_surface(prepared.explanation, side)
+            # the cue that weighed most: the face detector's map, or the spectrum
+            picture = getattr(prepared.explanation, "picture", None)
+            prepared.spectrum = (
+                draw.picture_surface(picture, side)
+                if picture is not None
+                else draw.spectrum_surface(prepared.explanation, side)
+            )
         return prepared.spectrum
 
     # -- what the sequencer asks ---------------------------------------------------
@@ -486,7 +508,13 @@ class QuizScene(Scene):
         picker.shuffle(real)
         picker.shuffle(fake)
         mixed = [k for pair in zip(fake, real, strict=False) for k in pair] + real[len(fake) :] + fake[len(real) :]
-        chosen = mixed[:4]
+        # Never a real picture beside a fake made from it: the pair would give both away.
+        chosen, sources = [], set()
+        for key in mixed:
+            source = self.items[key].item.source or key
+            if source not in sources and len(chosen) < 4:
+                chosen.append(key)
+                sources.add(source)
         picker.shuffle(chosen)
         return chosen
 
@@ -619,9 +647,7 @@ class QuizScene(Scene):
         if explained.explanation is not None:
             spectrum_rect = g["reveal_spectrum"]
             surface.blit(self._spectrum(explained, spectrum_rect.width), spectrum_rect)
-            whose = (
-                "its noise spectrum" if self.config.mode == "single" else "the generated one's noise spectrum"
-            )
+            whose = explain_words.picture_caption(explained.explanation, self.config.mode == "pair")
             caption = f.line(whose, "sans", 22, dim)
             surface.blit(caption, (spectrum_rect.x, spectrum_rect.bottom + f.px(4)))
             plot = g["reveal_plot"].copy()
@@ -650,7 +676,11 @@ class QuizScene(Scene):
                     f"{round(100 * verdict.probability)}% likely to be generated."
                 )
             else:
-                machine_text = f"The machine said {word}, {round(100 * verdict.confidence)}% sure."
+                machine_text = (
+                    f"The machine leaned towards {word}, but it was unsure."
+                    if getattr(explained.explanation, "unsure", False)
+                    else f"The machine said {word}, {round(100 * verdict.confidence)}% sure."
+                )
             draw.tick(surface, (col.x + f.px(20), y + f.px(20)), f.px(36), bool(record["machine_correct"]))
         machine = f.block(machine_text, "sans", 32, fg, col.width - f.px(60))
         surface.blit(machine, (col.x + f.px(56), y))
@@ -664,11 +694,7 @@ class QuizScene(Scene):
             surface.blit(block, (col.x, limit))
             limit -= f.px(16)
         if explained.explanation is not None:
-            why = (
-                "Generators build a picture by enlarging it step by step. The steps leave a faint regular grid in the "
-                "finest detail, which shows as bright dots (ringed) in the spectrum and bumps in the curve. Photographs have "
-                "camera noise instead."
-            )
+            why = explain_words.why(explained.explanation, explained.item.truth)
             for size in (28, 24, 21):
                 text = f.block(why, "serif-light", size, fg, col.width, line_spacing=1.3)
                 if y + text.get_height() <= limit:

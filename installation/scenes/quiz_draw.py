@@ -59,6 +59,12 @@ def button(
     surface.blit(label, (rect.centerx - label.get_width() // 2, rect.centery - label.get_height() // 2))
 
 
+def picture_surface(image: np.ndarray, side: int) -> pygame.Surface:
+    """An RGB picture of a cue (the face detector's map), resized to side x side."""
+    method = cv2.INTER_AREA if image.shape[0] > side else cv2.INTER_CUBIC
+    return surface_from_rgb(np.ascontiguousarray(cv2.resize(image, (side, side), interpolation=method))).copy()
+
+
 def spectrum_surface(explanation: Explanation, side: int) -> pygame.Surface:
     """False-colour log spectrum, zero frequency in the centre, peaks ringed."""
     coloured = cv2.applyColorMap(explanation.spectrum_image, cv2.COLORMAP_INFERNO)[:, :, ::-1]

@@ -34,6 +34,8 @@ class Item:
     path: Path
     truth: Truth
     credit: str = ""
+    source: str = ""  # the person or photograph it shows or was made from ("" = its own)
+    match: str = ""  # pair mode: a real and a fake sharing this were matched for pose, crop, colour, JPEG
 
 
 class ManifestItem(Strict):
@@ -42,6 +44,14 @@ class ManifestItem(Strict):
         description="'real' for a photograph, 'fake' or 'generated'"
     )
     credit: str = Field(default="", description="who made it / where it comes from, shown on the reveal")
+    source: str = Field(
+        default="",
+        description="the person or photograph the image shows or was made from; items sharing one are never shown side by side on the start card",
+    )
+    match: str = Field(
+        default="",
+        description="pair mode: one real and one fake with the same 'match' are asked together (matched pose, crop, colour, JPEG)",
+    )
 
 
 class Manifest(Strict):
@@ -67,7 +77,12 @@ def load_manifest(path: Path, content_root: Path) -> list[Item]:
         raise ItemsError(f"{path}: {where}: {first['msg']}") from None
     return [
         Item(
-            entry.image, content_root / entry.image, "real" if entry.truth == "real" else "fake", entry.credit
+            entry.image,
+            content_root / entry.image,
+            "real" if entry.truth == "real" else "fake",
+            entry.credit,
+            entry.source,
+            entry.match,
         )
         for entry in manifest.item
     ]
@@ -92,11 +107,20 @@ def draw_round(items: list[Item], count: int, mode: str, rng: random.Random) -> 
         rng.shuffle(real)
         rng.shuffle(fake)
         pairs = []
-        for r, f in zip(real, fake, strict=False):
-            pair = [r, f]
+        # Matched pairs first: a pair that differs in crop, colour or JPEG would give the
+        # answer away without looking at the faces.
+        matched = {i.match: i for i in fake if i.match}
+        for r in list(real):
+            f = matched.pop(r.match, None) if r.match else None
+            if f is not None:
+                real.remove(r)
+                fake.remove(f)
+                pairs.append([r, f])
+        if not pairs:
+            pairs = [[r, f] for r, f in zip(real, fake, strict=False)]
+        for pair in pairs:
             rng.shuffle(pair)
-            pairs.append(tuple(pair))
-        return pairs[:count]
+        return [tuple(p) for p in pairs[:count]]
     pool = list(items)
     rng.shuffle(pool)
     return [(item,) for item in pool[:count]]

@@ -99,6 +99,11 @@ def fit_folders(
 
 
 def _cmd_fit(args: argparse.Namespace) -> int:
+    if args.quiz:
+        return _cmd_fit_quiz(args)
+    if not (args.real and args.fake and args.output):
+        _err("give --real DIR --fake DIR -o FILE, or --quiz MANIFEST")
+        return 2
     try:
         model, info = fit_folders(Path(args.real), Path(args.fake), args.calibration, args.seed)
         model.save(args.output)
@@ -150,12 +155,62 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     print(f"detector: {args.detector}" + (f" ({args.model})" if args.model else ""))
     for line in report.lines():
         print(line)
+    low, high = metrics.bootstrap_auc(labels, probabilities if ranking is None else ranking)
+    real_err, fake_err = metrics.class_errors(report)
+    print(f"ROC AUC 95% interval (bootstrap, {len(real)} + {len(fake)} images): {low:.3f}-{high:.3f}")
+    print(f"errors: {real_err:.1%} of real images called generated, {fake_err:.1%} of generated called real")
+    for line in provenance(detector):
+        print(line)
     best = best_threshold(probabilities, labels)
     best_report = metrics.evaluate(labels, probabilities, best)
     print(
         f"best threshold on this material: {best:.3f} (accuracy {best_report.accuracy:.3f}; "
         "optimistic, chosen on the same images; refit with `bayard detector fit` to use your own)"
     )
+    return 0
+
+
+def provenance(detector: Detector) -> list[str]:
+    """Where the detector's weights and their training data came from (from the file)."""
+    info = getattr(detector, "info", None)
+    if info is None:
+        info = getattr(getattr(detector, "model", None), "info", None)
+    if not info:
+        return ["training data: not recorded in the weights file"]
+    lines = [f"weights made by: {info.get('made_by', 'unknown')}"]
+    sources = info.get("sources")
+    if isinstance(sources, dict):
+        lines += [f"  {name}: {what}" for name, what in sources.items()]
+    for key in ("real", "fake"):
+        if key in info:
+            lines.append(f"  {key} images: {info[key]}")
+    held = info.get("held_out_test")
+    if isinstance(held, dict) and "roc_auc" in held:
+        lines.append(f"  its own held-out test: ROC AUC {held['roc_auc']:.3f}")
+    return lines
+
+
+def _cmd_fit_quiz(args: argparse.Namespace) -> int:
+    from ...scenes.quiz_items import ItemsError, load_manifest
+    from .crossfit import CROSSFIT_FILE, crossfit, write
+
+    manifest = Path(args.quiz)
+    content = Path(args.content) if args.content else manifest.resolve().parent.parent
+    try:
+        items = load_manifest(manifest, content)
+        labels = np.array([1 if i.truth == "fake" else 0 for i in items])
+        out, fold, width = crossfit([i.path for i in items], labels, args.folds, args.seed, Path(args.models_dir))
+    except (ItemsError, ImageError, ValueError, OSError) as error:
+        _err(str(error))
+        return 2
+    target = Path(args.output) if args.output else Path(args.models_dir) / CROSSFIT_FILE
+    k = int(fold.max()) + 1
+    summary = write(target, [i.key for i in items], [i.path for i in items], labels, out, fold, k)
+    low, high = summary["roc_auc_95"]
+    print(f"cross-fitted {len(items)} quiz items in {k} folds ({width} features); no item judged by a model that saw it")
+    print(f"out-of-fold ROC AUC {summary['roc_auc']:.3f} (95% interval {low:.3f}-{high:.3f}), accuracy {summary['accuracy']:.3f}")
+    print(f"errors: {summary['errors'][0]:.1%} of real called generated, {summary['errors'][1]:.1%} of generated called real")
+    print(f"wrote {target}; the quiz uses these verdicts for these files")
     return 0
 
 
@@ -179,12 +234,12 @@ def _cmd_score(args: argparse.Namespace) -> int:
 
 def _add_model_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--detector", default="spectral", help=f"backend: {', '.join(DETECTORS.names())} (default spectral)"
+        "--detector", default="faces", help=f"backend: {', '.join(DETECTORS.names())} (default faces)"
     )
     parser.add_argument(
         "--model",
         default=None,
-        help=f"weights file (default: models/detector/{DEFAULT_WEIGHTS} for spectral)",
+        help="weights file (default: the backend's file in models/detector/)",
     )
     parser.add_argument(
         "--models-dir", default=str(DEFAULT_MODELS_DIR), help="where default weights are looked for"
@@ -196,9 +251,17 @@ def add_commands(subparsers) -> None:
     sub = detector.add_subparsers(dest="detector_command", required=True)
 
     fit = sub.add_parser("fit", help="fit the spectral detector on folders of real and generated images")
-    fit.add_argument("--real", required=True, help="folder of real photographs")
-    fit.add_argument("--fake", required=True, help="folder of generated images")
-    fit.add_argument("-o", "--output", required=True, help="weights file to write (.npz)")
+    fit.add_argument("--real", help="folder of real photographs")
+    fit.add_argument("--fake", help="folder of generated images")
+    fit.add_argument("-o", "--output", help="file to write (.npz; with --quiz, the cross-fit .json)")
+    fit.add_argument(
+        "--quiz",
+        metavar="MANIFEST",
+        help="cross-fit on a quiz manifest's own items (k folds: no item is judged by a model that saw it)",
+    )
+    fit.add_argument("--content", help="with --quiz: the content folder image paths are relative to")
+    fit.add_argument("--folds", type=int, default=5, help="with --quiz: number of folds (default 5)")
+    fit.add_argument("--models-dir", default=str(DEFAULT_MODELS_DIR), help="with --quiz: where to write")
     fit.add_argument(
         "--calibration",
         type=float,

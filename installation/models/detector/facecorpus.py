@@ -113,28 +113,49 @@ def cmd_autoencoder(work: Path, steps: int, seed: int) -> None:
     autogan.train(frames, work / "autoencoder.pt", steps=steps, seed=seed)
 
 
+def _seed(key: str, seed: int) -> int:
+    return int(hashlib.sha256(f"{seed}:{key}".encode()).hexdigest()[:8], 16)
+
+
 def cmd_pairs(work: Path, seed: int) -> None:
+    """Pairs in a seeded random order, each from its own seed, skipping pairs already
+    made: a run can be stopped and resumed, and any prefix is a random sample of the
+    corpus (on a busy machine the detector can be trained on what is ready)."""
     import torch
 
     from . import autogan
 
     torch.set_num_threads(1)
     model = autogan.load(work / "autoencoder.pt")
-    rng = np.random.default_rng(seed)
     for kind in ("real", "fake"):
         (work / "pairs" / kind).mkdir(parents=True, exist_ok=True)
     index = read_index(work)
-    for n, row in enumerate(index):
-        frame = _frame(work, row["key"])
+    order = np.random.default_rng(seed).permutation(len(index))
+    for n, i in enumerate(order):
+        row = index[i]
+        paths = {kind: work / "pairs" / kind / f"{row['key']}.png" for kind in ("real", "fake")}
+        if all(p.is_file() for p in paths.values()):
+            continue
+        rng = np.random.default_rng(_seed(row["key"], seed))
         quality = int(rng.integers(85, 96))
+        frame = _frame(work, row["key"])
         fake = autogan.rebuild(model, frame, seed=int(rng.integers(2**31)))
         for kind, image in (("real", frame), ("fake", fake)):
             published = jpeg_roundtrip(lanczos_half(image), quality)
-            cv2.imwrite(
-                str(work / "pairs" / kind / f"{row['key']}.png"), published[:, :, ::-1]
-            )  # PNG holds the decoded JPEG exactly: no second compression
-        if n % 100 == 0:
+            # PNG holds the decoded JPEG exactly: no second compression
+            cv2.imwrite(str(paths[kind]), published[:, :, ::-1])
+        if n % 50 == 0:
             print(f"{n}/{len(index)} pairs", flush=True)
+
+
+def made_pairs(work: Path) -> list[dict[str, str]]:
+    """Index rows whose real and fake examples both exist."""
+    return [
+        r
+        for r in read_index(work)
+        if (work / "pairs" / "real" / f"{r['key']}.png").is_file()
+        and (work / "pairs" / "fake" / f"{r['key']}.png").is_file()
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -24,7 +24,7 @@ import numpy as np
 
 from . import metrics, npr
 from .base import DEFAULT_MODELS_DIR
-from .facecorpus import read_index
+from .facecorpus import made_pairs
 from .facedet import DEFAULT_WEIGHTS, FORMAT
 from .linear import best_threshold, fit_platt
 from .preprocess import read_image
@@ -41,7 +41,7 @@ SOURCES = {
 
 def load_split(work: Path):
     data = defaultdict(lambda: {"real": [], "fake": [], "groups": []})
-    for row in read_index(work):
+    for row in made_pairs(work):
         d = data[row["split"]]
         for kind in ("real", "fake"):
             d[kind].append(read_image(work / "pairs" / kind / f"{row['key']}.png"))
