@@ -1,11 +1,20 @@
-"""Detector figures: scoring speed, the shipped model on its own held-out data, and
-on the development faces (../shared/data/faces: 20 FFHQ photographs, 20 StyleGAN2
-faces, one JPEG pipeline), shipped and fitted on one half / evaluated on the other.
+"""Detector figures, per route and per cue: ROC AUC with a bootstrap 95% interval,
+accuracy and each class's error rate at the route's own threshold, on
 
-    python bench/detector.py [--shared-data DIR] [--folds 2]
+* held-out material the project may use: the test split of the face pairs (public-domain
+  faces and the same faces rebuilt by the project's autoencoder; sources never seen in
+  training), read from build/faces when it exists (`--work`);
+* the development faces (../shared/data/faces: 20 FFHQ photographs, 20 StyleGAN2 faces;
+  development only: nothing here is fitted on them, and no threshold is set on them);
 
-Prints figures; asserts nothing. The faces are evaluation data only: nothing here is
-written into models/.
+and the scoring time per 512 px image on one core.
+
+    python bench/detector.py [--work build/faces] [--shared-data DIR]
+
+Cues are scored alone, with a fixed direction and no fitting (higher = more likely
+generated): `highlights` (the two corneal highlights disagree) and `pupils` (pupil outline
+far from an ellipse), so their figures say what each cue carries by itself. Prints figures;
+asserts nothing.
 """
 
 from __future__ import annotations
@@ -19,10 +28,10 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-from installation.models.detector import features, load_detector, metrics  # noqa: E402
-from installation.models.detector.preprocess import list_images, prepare, read_image  # noqa: E402
-from installation.models.detector.spectral import SpectralModel, describe  # noqa: E402
+from installation.models.detector import eyes, load_detector, metrics  # noqa: E402
+from installation.models.detector.preprocess import list_images, read_image  # noqa: E402
 
 
 def shared_data(given: str | None) -> Path:
@@ -33,142 +42,109 @@ def shared_data(given: str | None) -> Path:
     return Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
-def timing(detector) -> None:
-    rng = np.random.default_rng(0)
-    image = (rng.random((256, 256, 3)) * 255).astype(np.uint8)
-    for _ in range(3):
-        detector.score(image)
-    runs = 50
-    start, cpu_start = time.perf_counter(), time.process_time()
+def own_test(work: Path) -> tuple[list[np.ndarray], list[np.ndarray]] | None:
+    from installation.models.detector.facecorpus import made_pairs
+
+    if not (work / "frames.tsv").is_file():
+        return None
+    rows = [r for r in made_pairs(work) if r["split"] == "test"]
+    real = [read_image(work / "pairs" / "real" / f"{r['key']}.png") for r in rows]
+    fake = [read_image(work / "pairs" / "fake" / f"{r['key']}.png") for r in rows]
+    return real, fake
+
+
+def line(name: str, labels: np.ndarray, scores: np.ndarray, threshold: float | None) -> str:
+    auc = metrics.roc_auc(labels, scores)
+    low, high = metrics.bootstrap_auc(labels, scores, rounds=1000)
+    text = f"  {name:<22} AUC {auc:.3f} (95% {low:.3f}-{high:.3f})"
+    if threshold is not None:
+        report = metrics.evaluate(labels, (scores >= threshold).astype(float), 0.5)
+        real_err, fake_err = metrics.class_errors(report)
+        text += f"  accuracy {report.accuracy:.3f}  real called generated {real_err:.1%}  generated called real {fake_err:.1%}"
+    else:
+        text += "  (a cue alone: no threshold fixed)"
+    return text
+
+
+class Cues:
+    """The eye cues of a picture (None without a face)."""
+
+    def __init__(self) -> None:
+        from installation.models.face import FaceStack
+
+        self.stack = FaceStack.open(threads=1)
+
+    def __call__(self, image: np.ndarray):
+        from installation.models.face import portrait_faces
+
+        faces = portrait_faces(image, self.stack)
+        if not faces:
+            return None
+        return eyes.measure(image, self.stack.eyes(image, faces[0].landmarks))
+
+
+def evaluate(title: str, real: list[np.ndarray], fake: list[np.ndarray], routes: dict, cues: Cues) -> None:
+    labels = np.r_[np.zeros(len(real)), np.ones(len(fake))]
+    print(f"{title} ({len(real)} real, {len(fake)} generated)")
+    for name, detector in routes.items():
+        verdicts = [detector.score(im) for im in real + fake]
+        log_odds = np.array([v.log_odds for v in verdicts])
+        cut = float(np.log(detector.threshold / (1 - detector.threshold)))
+        print(line(name, labels, log_odds, cut))
+    measured = [cues(im) for im in real + fake]
+    found = np.array([m is not None for m in measured])
+    for cue in ("highlight_disagreement", "pupil_irregularity"):
+        values = np.array([getattr(m, cue) if m is not None else 0.5 for m in measured])
+        print(line(f"cue {cue.split('_')[0]}s", labels[found], values[found], None) + f"  ({found.sum()} with a face)")
+
+
+def timing(detector, image: np.ndarray, runs: int = 10) -> tuple[float, float]:
+    detector.score(image)
+    start, cpu = time.perf_counter(), time.process_time()
     for _ in range(runs):
         detector.score(image)
-    per_image = (time.perf_counter() - start) / runs * 1000
-    # CPU time of this process: closer to an idle machine's wall time when other jobs
-    # share the cores (numpy/OpenCV threads may add to it on a multi-core idle machine).
-    per_image_cpu = (time.process_time() - cpu_start) / runs * 1000
-    prepared = prepare(image)
-    start = time.perf_counter()
-    for _ in range(runs):
-        features.extract(prepared)
-    feature_ms = (time.perf_counter() - start) / runs * 1000
-    big = (rng.random((512, 512, 3)) * 255).astype(np.uint8)
-    start = time.perf_counter()
-    for _ in range(20):
-        detector.score(big)
-    big_ms = (time.perf_counter() - start) / 20 * 1000
-    print(
-        f"scoring a 256x256 image: {per_image:.1f} ms wall, {per_image_cpu:.1f} ms CPU "
-        f"(features {feature_ms:.1f} ms; target <= 10 ms; load average {os.getloadavg()[0]:.1f})"
-    )
-    print(f"scoring a 512x512 image (2x2 tiles): {big_ms:.1f} ms")
-
-
-def _per_image(thresholds, labels, folds, real_idx, fake_idx) -> np.ndarray:
-    per = np.zeros(len(labels))
-    for fold, threshold in enumerate(thresholds):
-        per[np.r_[real_idx[fold::folds], fake_idx[fold::folds]]] = threshold
-    return per
-
-
-def show(title: str, report: metrics.Report) -> None:
-    print(title)
-    for line in report.lines():
-        print("  " + line)
+    return (time.perf_counter() - start) / runs * 1000, (time.process_time() - cpu) / runs * 1000
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--work", type=Path, default=Path("build/faces"))
     parser.add_argument("--shared-data", default=None)
-    parser.add_argument("--folds", type=int, default=2)
     args = parser.parse_args()
-
-    detector = load_detector("spectral")
-    print(f"shipped model: {detector.path}")
-    used = detector.model.info.get("features_used")
-    if used:
-        print(f"  weighs {len(used)} of {len(features.feature_names())} features (the rest at weight 0)")
-    timing(detector)
-
-    held = detector.model.info.get("held_out_test")
-    if held:
-        (tn, fp), (fn, tp) = held["confusion"]
-        print(
-            "shipped model on held-out source photographs (its own data, never seen in fitting): "
-            f"accuracy {held['accuracy']:.3f}, AP {held['average_precision']:.3f}, ROC AUC {held['roc_auc']:.3f}, "
-            f"threshold {held['threshold']:.3f}, confusion real {tn}/{fp} fake {fn}/{tp} (said real/said fake)"
-        )
-
+    routes = {"faces (NPR network)": load_detector("faces"), "spectral (old default)": load_detector("spectral")}
+    info = routes["faces (NPR network)"].info
+    held = info["held_out_test"]
+    print(
+        f"faces.npz: trained on {info['n_train_pairs']} pairs; its own test split ({info['n_test_pairs']} pairs) "
+        f"at making: AUC {held['roc_auc']:.3f} (95% {held['roc_auc_95'][0]:.3f}-{held['roc_auc_95'][1]:.3f}), "
+        f"real called generated {held['real_called_fake']:.1%}, generated called real {held['fake_called_real']:.1%}"
+    )
+    print("fairness (test split's real faces called generated, by group):")
+    for group, (n, share) in info["fairness_real_called_fake"].items():
+        print(f"  {group:<40} {share:.1%} of {n}")
+    cues = Cues()
     data = shared_data(args.shared_data)
     faces = data / "faces"
-    if not (faces / "real").is_dir():
-        print(f"no development faces at {faces}; skipping the face figures")
+    sample = read_image(list_images(faces / "real")[0]) if (faces / "real").is_dir() else None
+    if sample is not None:
+        for name, detector in routes.items():
+            wall, cpu = timing(detector, sample)
+            print(f"scoring one 512 px face, {name}: {wall:.0f} ms wall, {cpu:.0f} ms CPU (load {os.getloadavg()[0]:.1f})")
+        start = time.process_time()
+        for _ in range(5):
+            cues(sample)
+        print(f"eye cues (face stack + iris + both measures): {(time.process_time() - start) / 5 * 1000:.0f} ms CPU")
+    own = own_test(args.work)
+    if own is None:
+        print(f"no pairs in {args.work}; remake them (docs/detector.md) for the own held-out figures")
+    else:
+        evaluate("held-out own material (test split)", *own, routes, cues)
+    if sample is None:
+        print(f"no development faces at {faces}; skipping them")
         return 0
-    real_files, fake_files = list_images(faces / "real"), list_images(faces / "fake")
-    real_images = [read_image(p) for p in real_files]
-    fake_images = [read_image(p) for p in fake_files]
-    labels = np.r_[np.zeros(len(real_images)), np.ones(len(fake_images))]
-    verdicts = [detector.score(im) for im in real_images + fake_images]
-    probabilities = np.array([v.probability for v in verdicts])
-    log_odds = np.array([v.log_odds for v in verdicts])
-    show(
-        f"shipped model on {faces} (people: 48-59%):",
-        metrics.evaluate(labels, probabilities, detector.threshold, log_odds),
-    )
-
-    # fit on one part, evaluate on the rest (k folds, stratified, fixed seed)
-    rows = [describe(prepare(im)) for im in real_images + fake_images]
-    x = np.array([r for r, _ in rows])
-    curves = np.array([c for _, c in rows])
-    rng = np.random.default_rng(0)
-    real_idx, fake_idx = (
-        rng.permutation(len(real_images)),
-        len(real_images) + rng.permutation(len(fake_images)),
-    )
-    scores = np.zeros(len(labels))
-    log_odds = np.zeros(len(labels))
-    thresholds = []
-    for fold in range(args.folds):
-        test = np.r_[real_idx[fold :: args.folds], fake_idx[fold :: args.folds]]
-        train = np.setdiff1d(np.arange(len(labels)), test)
-        tr_real, tr_fake = train[labels[train] == 0], train[labels[train] == 1]
-        # hold a quarter of the fitting half out for calibration, as `bayard detector fit` does
-        cal = np.r_[tr_real[: max(1, len(tr_real) // 4)], tr_fake[: max(1, len(tr_fake) // 4)]]
-        fit = np.setdiff1d(train, cal)
-        model = SpectralModel.fit(
-            x[fit][labels[fit] == 0],
-            x[fit][labels[fit] == 1],
-            (x[cal], labels[cal]),
-            curves[fit][labels[fit] == 0],
-            curves[fit][labels[fit] == 1],
-        )
-        scores[test] = model.linear.probability(x[test])
-        log_odds[test] = model.linear.calibrated_logits(x[test])
-        thresholds.append(model.linear.threshold)
-        fold_report = metrics.evaluate(labels[test], scores[test], model.linear.threshold, log_odds[test])
-        print(
-            f"fold {fold + 1}/{args.folds}: accuracy {fold_report.accuracy:.3f}, AP {fold_report.average_precision:.3f}, "
-            f"AUC {fold_report.roc_auc:.3f}, threshold {model.linear.threshold:.3f}"
-        )
-    # Pooled: each image judged against its own fold's threshold.
-    verdict_scores = np.array(
-        [
-            s - t
-            for s, t in zip(
-                scores, _per_image(thresholds, labels, args.folds, real_idx, fake_idx), strict=True
-            )
-        ]
-    )
-    pooled = metrics.evaluate(labels, verdict_scores + 0.5, 0.5, log_odds)
-    show(f"fit on {args.folds - 1}/{args.folds}, evaluated on the rest, pooled over folds:", pooled)
-
-    portraits = sorted(data.glob("portrait-*.jpg"))
-    if portraits:
-        called = 0
-        for path in portraits:
-            verdict = detector.score(read_image(path))
-            called += verdict.fake
-            print(f"  {path.name}: p(fake) {verdict.probability:.3f} -> {verdict.label}")
-        print(f"shipped model calls {called} of {len(portraits)} real portraits fake")
+    real = [read_image(p) for p in list_images(faces / "real")]
+    fake = [read_image(p) for p in list_images(faces / "fake")]
+    evaluate(f"development faces {faces} (development check only)", real, fake, routes, cues)
     return 0
 
 

@@ -37,9 +37,12 @@ def build(width: int = 16):
     fir2 = fir2 / fir2.sum()
 
     def blur(x: torch.Tensor, gain: float = 1.0) -> torch.Tensor:
-        c = x.shape[1]
-        k = (fir2 * gain).to(x)[None, None].repeat(c, 1, 1, 1)
-        return F.conv2d(F.pad(x, (2, 1, 2, 1), mode="reflect"), k, groups=c)
+        # channels folded into the batch: one single-channel convolution, much faster on
+        # a CPU than the equivalent grouped (depthwise) convolution
+        n, c, h, w = x.shape
+        k = (fir2 * gain).to(x)[None, None]
+        y = F.conv2d(F.pad(x.reshape(n * c, 1, h, w), (2, 1, 2, 1), mode="reflect"), k)
+        return y.reshape(n, c, h, w)
 
     def upfirdn(x: torch.Tensor) -> torch.Tensor:
         n, c, h, w = x.shape

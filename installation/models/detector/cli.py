@@ -120,7 +120,26 @@ def _cmd_fit(args: argparse.Namespace) -> int:
     return 0
 
 
+def backend_for(model: str | None, models_dir: Path) -> str:
+    """The backend when none is named: the one a given weights file was made for, else
+    the face detector when its weights are installed, else the spectral one."""
+    from .facedet import DEFAULT_WEIGHTS as FACES_WEIGHTS
+    from .facedet import FORMAT as FACES_FORMAT
+
+    if model is not None:
+        try:
+            with np.load(model, allow_pickle=False) as data:
+                if "info" in data.files and FACES_FORMAT in str(data["info"]):
+                    return "faces"
+        except (OSError, ValueError):
+            pass  # the chosen backend reports an unreadable file with its own fix
+        return "spectral"
+    return "faces" if (models_dir / FACES_WEIGHTS).is_file() else "spectral"
+
+
 def _load(args: argparse.Namespace) -> Detector:
+    if args.detector is None:
+        args.detector = backend_for(args.model, Path(args.models_dir))
     cls = DETECTORS.get(args.detector)
     return cls(weights=args.model, models_dir=Path(args.models_dir))
 
@@ -234,7 +253,9 @@ def _cmd_score(args: argparse.Namespace) -> int:
 
 def _add_model_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--detector", default="faces", help=f"backend: {', '.join(DETECTORS.names())} (default faces)"
+        "--detector",
+        default=None,
+        help=f"backend: {', '.join(DETECTORS.names())} (default: what --model was made for, else faces when installed)",
     )
     parser.add_argument(
         "--model",

@@ -73,11 +73,14 @@ def native_side(landmarks: np.ndarray) -> float:
     return 1.0 / float(np.hypot(m[0, 0], m[0, 1]))
 
 
-def training_frame(image: np.ndarray, landmarks: np.ndarray, side: int, window: int | None = None) -> np.ndarray:
+def training_frame(
+    image: np.ndarray, landmarks: np.ndarray, side: int, window: int | None = None, border: int = cv2.BORDER_REFLECT
+) -> np.ndarray:
     """The aligned frame of `side` pixels (only its central `window` square, default all).
     A source larger than the frame is first shrunk with the antialiased filter so the warp
     itself never shrinks (that would alias); a smaller one is enlarged by the warp, as
-    FFHQ enlarged its smaller photographs."""
+    FFHQ enlarged its smaller photographs. Outside the source the frame is filled by
+    reflection (as FFHQ did), or by `border`."""
     window = window or side
     native = native_side(landmarks)
     if native > side * 1.05:
@@ -90,7 +93,7 @@ def training_frame(image: np.ndarray, landmarks: np.ndarray, side: int, window: 
     offset = (side - window) / 2.0
     m[:, 2] -= offset
     return cv2.warpAffine(
-        image, m, (window, window), flags=cv2.INTER_LANCZOS4, borderMode=cv2.BORDER_REFLECT
+        image, m, (window, window), flags=cv2.INTER_LANCZOS4, borderMode=border
     )
 
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import json
 import sys
 import zipfile
 from pathlib import Path
@@ -36,7 +35,7 @@ from .base import DEFAULT_MODELS_DIR
 from .features import feature_names
 from .preprocess import TILE, jpeg_roundtrip, prepare
 from .spectral import DEFAULT_WEIGHTS, SpectralModel, describe
-from .synth import lanczos_half, ordinary_resample, resynthesise, skip_resynthesise
+from .synth import lanczos_half, ordinary_resample, skip_resynthesise
 
 # Photographs (and photographic textures) only: drawings, logos and synthetic test
 # patterns would teach the detector nothing about cameras.
@@ -63,8 +62,8 @@ CROPS_PER_SOURCE = 48
 SEED = 20240611
 PUBLISHED_SIDES = (256, 384, 512)
 # The fakes' generator(s), one drawn per example. The StyleGAN2-like skip re-synthesis
-# alone gave better held-out figures than mixing in the generic `resynthesise` stack
-# (which still makes the quiz's default fake items).
+# alone gave better held-out figures than mixing in the generic `synth.resynthesise` stack
+# (kept in synth.py for tests and experiments).
 FAKE_KINDS = (skip_resynthesise,)
 # The residual co-occurrence group (SPAM, 343 numbers) is left at weight 0 in the shipped
 # file: fitted on our sources (brick, grass, gravel, a cat, a moon: few faces) it learns the
@@ -175,12 +174,6 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("-o", "--output", type=Path, default=DEFAULT_MODELS_DIR / DEFAULT_WEIGHTS)
     parser.add_argument(
-        "--quiz-content",
-        type=Path,
-        default=None,
-        help="instead of weights, write the quiz's default items into this folder (content/quiz)",
-    )
-    parser.add_argument(
         "--crops", type=int, default=CROPS_PER_SOURCE, help="examples per source photograph and class"
     )
     args = parser.parse_args(argv)
@@ -195,10 +188,6 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    if args.quiz_content is not None:
-        make_quiz_content(sources, args.quiz_content)
-        print(f"wrote quiz items and manifest to {args.quiz_content}")
-        return 0
     rows = build(sources, crops=args.crops)
     x_train, c_train, y_train = _stack(rows["train"])
     x_cal, _, y_cal = _stack(rows["calibration"])
@@ -241,98 +230,6 @@ def main(argv: list[str] | None = None) -> int:
     for line in report.lines():
         print("  " + line)
     return 0
-
-
-# -- the quiz's default content --------------------------------------------------------
-# (source, crop box as fractions (left, top, right, bottom), credit)
-QUIZ_REAL = {
-    "hopper": (
-        "matplotlib/mpl-data/sample_data/grace_hopper.jpg",
-        (0.12, 0.0, 0.92, 0.68),
-        "Rear Admiral Grace Hopper, 1984. U.S. Navy photograph, public domain (from matplotlib's sample data).",
-    ),
-    "collins": (
-        "skimage/data/astronaut.png",
-        (0.28, 0.0, 0.72, 0.44),
-        "Eileen Collins, NASA astronaut, 1994. NASA photograph, public domain (from scikit-image's sample data).",
-    ),
-    "chelsea": (
-        "skimage/data/chelsea.png",
-        (0.2, 0.0, 0.86, 1.0),
-        "Chelsea the cat. Photograph by Stefan van der Walt, CC0 (from scikit-image's sample data).",
-    ),
-    "coffee": (
-        "skimage/data/coffee.png",
-        (0.1, 0.0, 0.77, 1.0),
-        "A cup of coffee. Photograph by Rachel Michetti, CC0 (from scikit-image's sample data).",
-    ),
-    "rocket": (
-        "skimage/data/rocket.jpg",
-        (0.15, 0.0, 0.85, 0.7),
-        "DSCOVR launch on a Falcon 9. SpaceX photograph, public domain (from scikit-image's sample data).",
-    ),
-}
-QUIZ_FAKE = {
-    "collins-resynthesised": ("skimage/data/astronaut.png", (0.2, 0.0, 0.8, 0.6)),
-    "hopper-resynthesised": ("matplotlib/mpl-data/sample_data/grace_hopper.jpg", (0.05, 0.05, 1.0, 0.8)),
-    "chelsea-resynthesised": ("skimage/data/chelsea.png", (0.1, 0.0, 0.76, 1.0)),
-    "coffee-resynthesised": ("skimage/data/coffee.png", (0.25, 0.0, 0.92, 1.0)),
-    "rocket-resynthesised": ("skimage/data/rocket.jpg", (0.1, 0.1, 0.9, 0.9)),
-}
-QUIZ_SIDE = 512
-QUIZ_JPEG = 92
-
-
-def _crop(image: np.ndarray, box: tuple[float, float, float, float]) -> np.ndarray:
-    h, w = image.shape[:2]
-    left, top, right, bottom = round(box[0] * w), round(box[1] * h), round(box[2] * w), round(box[3] * h)
-    crop = image[top:bottom, left:right]
-    side = min(crop.shape[:2])
-    y, x = (crop.shape[0] - side) // 2, (crop.shape[1] - side) // 2
-    return crop[y : y + side, x : x + side]
-
-
-def make_quiz_content(sources: dict[str, np.ndarray], folder: Path, seed: int = SEED) -> None:
-    """content/quiz: real photographs and our generator's re-syntheses of other crops, one
-    pipeline for both (square crop, resize to 512, JPEG 92), plus manifest and credits."""
-    rng = np.random.default_rng(seed)
-    (folder / "real").mkdir(parents=True, exist_ok=True)
-    (folder / "fake").mkdir(parents=True, exist_ok=True)
-    entries = []
-
-    def write(kind: str, name: str, image: np.ndarray, credit: str) -> None:
-        image = cv2.resize(
-            image,
-            (QUIZ_SIDE, QUIZ_SIDE),
-            interpolation=cv2.INTER_AREA if image.shape[0] > QUIZ_SIDE else cv2.INTER_CUBIC,
-        )
-        path = folder / kind / f"{name}.jpg"
-        cv2.imwrite(str(path), image[:, :, ::-1], [cv2.IMWRITE_JPEG_QUALITY, QUIZ_JPEG])
-        entries.append((f"quiz/{kind}/{name}.jpg", kind, credit))
-
-    for name, (source, box, credit) in QUIZ_REAL.items():
-        write("real", name, _crop(sources[source], box), credit)
-    for name, (source, box) in QUIZ_FAKE.items():
-        crop = _crop(sources[source], box)[:, ::-1]
-        crop = cv2.resize(crop, (QUIZ_SIDE, QUIZ_SIDE), interpolation=cv2.INTER_AREA)
-        # Two or three up-sampling stages: visibly rebuilt, as a generator's last layers would.
-        generated = resynthesise(crop, np.random.default_rng(int(rng.integers(2**31))))
-        source_credit = QUIZ_REAL[name.split("-")[0] if name.split("-")[0] in QUIZ_REAL else "collins"][2]
-        write(
-            "fake",
-            name,
-            generated,
-            "Generated for this exhibition by Bayard's up-sampling generator from a "
-            "different crop of: " + source_credit,
-        )
-    lines = [
-        "# The default quiz items (made by `python -m installation.models.detector.make_default --quiz-content content/quiz`).",
-        "# A gallery replaces these: list its own images here, or point the scene at folders.",
-        "",
-    ]
-    for image, kind, credit in entries:
-        lines += ["[[item]]", f'image = "{image}"', f'truth = "{kind}"', f"credit = {json.dumps(credit)}", ""]
-    (folder / "manifest.toml").write_text("\n".join(lines), encoding="utf-8")
 
 
 if __name__ == "__main__":

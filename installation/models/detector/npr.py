@@ -115,7 +115,7 @@ def train(
     fake: list[np.ndarray],
     epochs: int = 6,
     batch: int = 16,
-    size: int = 192,
+    size: int = 160,
     seed: int = 0,
     log=print,
 ) -> dict[str, np.ndarray]:

@@ -1,0 +1,137 @@
+"""Re-make the quiz's default items, content/quiz (build time; torch, the face stack and
+the public-domain corpus).
+
+    python -m installation.models.detector.quiz_content --corpus /work/pd-corpus --work build/faces -o content/quiz
+
+Real items: public-domain / CC0 portraits from the corpus's *test* split (the shipped
+detector never trained on them). Generated items: *other* people's portraits from the same
+split, rebuilt by the project's autoencoder (`autogan.py`): faces the exhibition altered
+itself. Both kinds are made one way: aligned FFHQ-style at 1024 px by the face stack, the
+generated ones rebuilt at that size, then both shrunk 2:1 by the antialiased Lanczos filter
+to 512 px and saved as JPEG quality 92 without metadata. Every real item is paired (`match`)
+with a generated one of the same colour (greyscale or toned) and the same kind of source,
+for pair mode; no item is made from another item's sitter. Living public figures are never
+used (the corpus keeps them apart; they are not in `facecorpus.SETS`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from .facecorpus import SETS, read_index
+from .faceframe import training_frame
+from .preprocess import read_image
+from .synth import lanczos_half
+
+SIDE = 1024
+JPEG_QUALITY = 92
+PER_CLASS = 8  # items per colour (grey, toned): half real, half generated, 4 matched pairs
+# Photographs only: the voteview sets hold steel engravings and halftone screens among their
+# photographs (the corpus README), which would be "real" for reasons a visitor cannot use.
+QUIZ_SETS = ("oldpics-cc0",)
+# Outside the source picture the frame repeats its edge: reflection (the training frames')
+# puts mirrored half-faces at the sides, which a visitor would read as a generator's error.
+BORDER = cv2.BORDER_REPLICATE
+
+
+def _credit(row: dict[str, str]) -> str:
+    who = row.get("subject_date", "").strip() or "unidentified sitter"
+    return f"{who}. Public domain / CC0 ({row.get('licence', '')}); {row.get('source', '')}"
+
+
+def choose(work: Path, corpus: Path, stack) -> list[tuple[dict[str, str], str, str]]:
+    """(index row, truth, match id). A generated face comes out smoother than its source,
+    so its file is smaller; to keep file size from giving the answer away, the generated
+    items are made from the sharpest candidates and the real items are the next sharpest
+    (by the size of their own 512 px JPEG), dealt within each colour so every pair is
+    colour-matched and close in file size."""
+    from ..face import portrait_faces
+
+    rows = [r for r in read_index(work) if r["split"] == "test" and r["source"].split("/")[0] in QUIZ_SETS]
+    rows = [r for r in rows if float(r["native_side"]) >= 250]
+    chosen = []
+    for colour in ("grey", "colour"):
+        sized = []
+        for row in (r for r in rows if r["group"].endswith(colour)):
+            image = read_image(corpus / row["source"])
+            faces = portrait_faces(image, stack)
+            if len(faces) != 1:
+                continue
+            published = lanczos_half(training_frame(image, faces[0].landmarks, SIDE, border=BORDER))
+            ok, data = cv2.imencode(".jpg", published[:, :, ::-1], [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
+            sized.append((len(data), row))
+        sized.sort(key=lambda t: -t[0])
+        half = min(PER_CLASS // 2, len(sized) // 2)
+        fakes, reals = sized[:half], sized[half : 2 * half]
+        for i, ((_, f), (_, r)) in enumerate(zip(fakes, reals, strict=True)):
+            match = f"{colour}-{i + 1}"
+            chosen += [(r, "real", match), (f, "fake", match)]
+    return chosen
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=Path, default=Path("/work/pd-corpus"))
+    parser.add_argument("--work", type=Path, default=Path("build/faces"))
+    parser.add_argument("-o", "--output", type=Path, default=Path("content/quiz"))
+    args = parser.parse_args(argv)
+    import torch
+
+    from ..face import FaceStack, portrait_faces
+    from . import autogan
+
+    torch.set_num_threads(1)
+    assert all(s in SETS for s in QUIZ_SETS)
+    provenance = {
+        r["file"]: r for r in csv.DictReader(open(args.corpus / "PROVENANCE.tsv", encoding="utf-8"), delimiter="\t")
+    }
+    model = autogan.load(args.work / "autoencoder.pt")
+    stack = FaceStack.open()
+    entries = []
+    for kind in ("real", "fake"):
+        (args.output / kind).mkdir(parents=True, exist_ok=True)
+    for n, (row, truth, match) in enumerate(choose(args.work, args.corpus, stack)):
+        image = read_image(args.corpus / row["source"])
+        face = portrait_faces(image, stack)[0]
+        frame = training_frame(image, face.landmarks, SIDE, border=BORDER)
+        if truth == "fake":
+            frame = autogan.rebuild(model, frame, seed=n)
+        name = f"{truth}-{n:02d}.jpg"
+        published = lanczos_half(frame)
+        cv2.imwrite(str(args.output / truth / name), published[:, :, ::-1], [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
+        credit = _credit(provenance.get(row["source"], {}))
+        if truth == "fake":
+            credit = (
+                "Generated for this exhibition: a public-domain portrait rebuilt by Bayard's own StyleGAN2-like "
+                "network, which re-drew every fine detail. Made from: " + credit
+            )
+        entries.append((f"quiz/{truth}/{name}", truth, credit, row["source"], match))
+        print(f"{name}: {row['source']}", flush=True)
+    lines = [
+        "# The default quiz items (made by `python -m installation.models.detector.quiz_content`; see CREDITS.md).",
+        "# A gallery replaces these: list its own images here, or point the scene at folders.",
+        "",
+    ]
+    for image, truth, credit, source, match in sorted(entries, key=lambda e: (e[1] != "real", e[0])):
+        lines += [
+            "[[item]]",
+            f'image = "{image}"',
+            f'truth = "{truth}"',
+            f"credit = {json.dumps(credit)}",
+            f"source = {json.dumps(source)}",
+            f'match = "{match}"',
+            "",
+        ]
+    (args.output / "manifest.toml").write_text("\n".join(lines), encoding="utf-8")
+    print(f"wrote {len(entries)} items and the manifest to {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,147 @@
+"""The face detector: its one rule about pixels (never resample what it judges), the
+network's numpy inference, the shipped weights' provenance, the eye cues, and the
+cross-fitting that keeps the machine from judging an item it learned from."""
+
+from __future__ import annotations
+
+import json
+
+import cv2
+import numpy as np
+import pytest
+
+from installation.models.detector import DETECTORS, DetectorUnavailable, metrics
+from installation.models.detector.crossfit import crossfit, folds_of
+from installation.models.detector.eyes import _disagreement
+from installation.models.detector.faceframe import lanczos_resize, scoring_crop
+from installation.models.detector.npr import LAYERS, NprNet, npr
+
+from .conftest import REPO
+from .detector_fixtures import natural, upsampled
+
+SHIPPED = REPO / "models" / "detector" / "faces.npz"
+
+
+def test_scoring_crop_is_the_pictures_own_pixels():
+    """Resampling would wash out the traces the detector reads: the crop is a plain slice,
+    on the 8-pixel JPEG grid."""
+    image = natural(np.random.default_rng(0), 512)
+    crop = scoring_crop(image, None)
+    assert crop.shape == (256, 256, 3)
+    found = [
+        (y, x) for y in range(0, 257, 8) for x in range(0, 257, 8) if np.array_equal(image[y : y + 256, x : x + 256], crop)
+    ]
+    assert found == [(128, 128)]
+    small = natural(np.random.default_rng(1), 200)
+    assert scoring_crop(small, None).shape == (256, 256, 3)  # padded, not enlarged
+    assert np.array_equal(scoring_crop(small, None)[:200, :200], small)
+
+
+def test_lanczos_resize_keeps_flat_areas_and_shrinks_without_aliasing():
+    flat = np.full((300, 200, 3), 117, np.uint8)
+    assert np.all(lanczos_resize(flat, 80, 120) == 117)
+    # a one-pixel checkerboard is above the new Nyquist: an antialiased 2:1 shrink turns
+    # it grey, where plain decimation would keep full contrast
+    board = ((np.indices((64, 64)).sum(0) % 2) * 255).astype(np.uint8)[:, :, None].repeat(3, 2)
+    out = lanczos_resize(board, 32, 32)[4:-4, 4:-4]
+    assert out.std() < 3 and abs(out.mean() - 127.5) < 3
+
+
+def test_npr_is_zero_on_a_nearest_neighbour_enlargement_and_not_on_a_photo():
+    rng = np.random.default_rng(2)
+    small = natural(rng, 64)
+    enlarged = cv2.resize(small, (128, 128), interpolation=cv2.INTER_NEAREST)
+    assert np.abs(npr(enlarged)).max() == 0.0
+    assert np.abs(npr(natural(rng, 128))).mean() > 0.01
+
+
+def test_numpy_network_matches_torch():
+    torch = pytest.importorskip("torch")
+    from installation.models.detector.npr import build_torch
+
+    torch.manual_seed(0)
+    net = build_torch()
+    weights = {k: v.detach().numpy() for k, v in net.state_dict().items()}
+    image = upsampled(np.random.default_rng(3), 128)
+    with torch.no_grad():
+        expected = float(net(torch.from_numpy(npr(image).transpose(2, 0, 1)[None].copy())))
+    assert NprNet(weights).logit(image) == pytest.approx(expected, abs=1e-4)
+
+
+def test_shipped_weights_say_where_their_data_came_from_and_how_they_did():
+    info = json.loads(str(np.load(SHIPPED, allow_pickle=False)["info"]))
+    assert SHIPPED.stat().st_size < 20 * 1024 * 1024
+    assert "shared/data/faces" in info["sources"]["not_used"]
+    assert "pd-corpus" in info["sources"]["corpus"]
+    held = info["held_out_test"]
+    low, high = held["roc_auc_95"]
+    assert low <= held["roc_auc"] <= high
+    assert info["n_test_pairs"] >= 20
+    assert info["fairness_real_called_fake"]  # the check by group was run and stored
+
+
+def test_faces_detector_judges_and_explains_without_a_face():
+    detector = DETECTORS.get("faces")()
+    image = natural(np.random.default_rng(4), 512)
+    verdict = detector.score(image)
+    assert 0.0 <= verdict.probability <= 1.0
+    explanation = detector.explain(image)
+    assert explanation.face_found is False
+    assert explanation.cue == "pixels" and explanation.picture.shape == (256, 256, 3)
+    assert explanation.verdict.probability == pytest.approx(verdict.probability, abs=1e-6)
+    assert explanation.cue_place == "the centre of the picture"
+
+
+def test_broken_weights_are_one_line_with_the_fix(tmp_path):
+    bad = tmp_path / "faces.npz"
+    bad.write_bytes(b"not weights")
+    with pytest.raises(DetectorUnavailable) as error:
+        DETECTORS.get("faces")(weights=bad)
+    assert "faces.npz" in str(error.value) and "\n" not in str(error.value)
+
+
+def test_corneal_highlights_agree_when_both_eyes_mirror_the_same_light():
+    irises = [(100.0, 100.0, 10.0), (160.0, 100.0, 10.0)]
+    same = _disagreement([(103.0, 97.0), (163.0, 97.0)], irises)
+    different = _disagreement([(103.0, 97.0), (155.0, 106.0)], irises)
+    one_missing = _disagreement([(103.0, 97.0), None], irises)
+    assert same < 0.05 and different > 0.8 and one_missing == 1.0
+
+
+def test_bootstrap_interval_brackets_the_auc():
+    labels = np.r_[np.zeros(30), np.ones(30)]
+    perfect = np.r_[np.zeros(30), np.ones(30)] + np.linspace(0, 0.5, 60)
+    assert metrics.bootstrap_auc(labels, perfect, rounds=200) == (1.0, 1.0)
+    noise = np.random.default_rng(5).random(60)
+    low, high = metrics.bootstrap_auc(labels, noise, rounds=500)
+    assert low < metrics.roc_auc(labels, noise) < high and high - low > 0.15
+
+
+def test_folds_are_stratified():
+    labels = np.r_[np.zeros(10), np.ones(7)].astype(int)
+    fold = folds_of(labels, 3, seed=0)
+    for f in range(3):
+        assert {0, 1} <= set(labels[fold == f])
+
+
+def test_cross_fitting_never_judges_an_item_with_a_model_that_saw_it(tmp_path):
+    """Replace one item's picture: the verdicts of the other items in its fold must not
+    move (the model that judged them never saw that fold), while other folds' may."""
+    rng = np.random.default_rng(6)
+    paths, labels = [], []
+    for i in range(6):
+        for label, make in ((0, natural), (1, upsampled)):
+            path = tmp_path / f"{label}-{i}.png"
+            cv2.imwrite(str(path), make(rng)[:, :, ::-1])
+            paths.append(path)
+            labels.append(label)
+    labels = np.array(labels)
+    models = tmp_path / "no-models"  # spectral features only: fast
+    first, fold, _ = crossfit(paths, labels, k=3, seed=1, models_dir=models)
+    cv2.imwrite(str(paths[0]), upsampled(rng)[:, :, ::-1])  # a real item now looks generated
+    second, fold2, _ = crossfit(paths, labels, k=3, seed=1, models_dir=models)
+    assert np.array_equal(fold, fold2)
+    mates = (fold == fold[0]) & (np.arange(len(paths)) != 0)
+    others = fold != fold[0]
+    assert mates.any() and np.allclose(first[mates], second[mates])
+    assert not np.allclose(first[others, 2], second[others, 2])

@@ -1,0 +1,206 @@
+"""The quiz about faces: no giveaways (matched pairs, no real picture beside its own fake,
+trivial file features that guess no better than chance), reveal words that fit the
+picture, faceless items flagged by `check`, and cross-fitted verdicts used by the quiz."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+import pytest
+
+import installation.scenes.quiz as quiz_module
+from installation.harness import run_test
+from installation.models.detector.base import Verdict
+from installation.models.detector.metrics import roc_auc
+from installation.scenes import quiz_explain
+from installation.scenes.quiz_items import Item, draw_round, load_manifest
+
+from .conftest import REPO, write_show
+from .detector_fixtures import natural, upsampled
+
+CONTENT = REPO / "content"
+SIZE = (960, 540)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    quiz_module._REPORTED.clear()
+    quiz_module._DETECTORS.clear()
+    quiz_module._JUDGED.clear()
+    yield
+
+
+def _default_items() -> list[Item]:
+    return load_manifest(CONTENT / "quiz" / "manifest.toml", CONTENT)
+
+
+def test_default_items_are_faces_with_sources_and_matches():
+    from installation.models.face import FaceStack, portrait_faces
+    from installation.models.detector.preprocess import read_image
+
+    items = _default_items()
+    assert {i.truth for i in items} == {"real", "fake"} and len(items) >= 10
+    stack = FaceStack.open()
+    for item in items:
+        assert portrait_faces(read_image(item.path), stack), f"{item.key} shows no face"
+        assert item.source and item.match and item.credit
+    sources = [i.source for i in items]
+    assert len(set(sources)) == len(sources)  # no fake is made from a real item's sitter
+    assert sum(f.stat().st_size for f in (CONTENT / "quiz").rglob("*")) < 5 * 1024 * 1024
+
+
+def _jpeg_tables(data: bytes) -> bytes:
+    """The DQT segments of a JPEG file (its quantisation tables)."""
+    tables, i = b"", 2
+    while i + 4 <= len(data) and data[i] == 0xFF:
+        marker, length = data[i + 1], int.from_bytes(data[i + 2 : i + 4], "big")
+        if marker == 0xDB:
+            tables += data[i + 4 : i + 2 + length]
+        if marker == 0xDA:
+            break
+        i += 2 + length
+    return tables
+
+
+def test_trivial_file_features_guess_no_better_than_chance():
+    """File size, dimensions, EXIF, JPEG tables and colour statistics must not tell real
+    from generated in the default items: each feature's ROC AUC stays inside what chance
+    gives for this many items (a two-sided 95% band; 0.5 means no information)."""
+    items = _default_items()
+    labels = np.array([i.truth == "fake" for i in items], dtype=int)
+    rows = []
+    for item in items:
+        data = item.path.read_bytes()
+        image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)[:, :, ::-1].astype(np.float32)
+        chroma = np.abs(image - image.mean(axis=2, keepdims=True)).mean()
+        rows.append(
+            {
+                "file size": len(data),
+                "width": image.shape[1],
+                "height": image.shape[0],
+                "has EXIF": float(b"Exif" in data[:2000]),
+                "JPEG tables": hash(_jpeg_tables(data)) % 1000,
+                "mean brightness": image.mean(),
+                "contrast": image.std(),
+                "colourfulness": chroma,
+            }
+        )
+    n_real, n_fake = int(np.sum(labels == 0)), int(np.sum(labels == 1))
+    # the AUC under no information has standard deviation sqrt((n1+n2+1)/(12 n1 n2))
+    band = 1.96 * np.sqrt((n_real + n_fake + 1) / (12 * n_real * n_fake))
+    for name in rows[0]:
+        auc = roc_auc(labels, np.array([r[name] for r in rows]))
+        assert abs(auc - 0.5) <= band, f"{name} gives the answer away (AUC {auc:.2f}, chance band 0.5 +/- {band:.2f})"
+
+
+def _item(key: str, truth: str, source: str = "", match: str = "") -> Item:
+    return Item(key, REPO / key, truth, "", source, match)
+
+
+def test_pair_mode_asks_matched_pairs():
+    items = [_item(f"r{i}", "real", match=f"m{i}") for i in range(4)]
+    items += [_item(f"f{i}", "fake", match=f"m{(i + 1) % 4}") for i in range(4)]
+    for seed in range(5):
+        for question in draw_round(items, 4, "pair", random.Random(seed)):
+            assert len({i.match for i in question}) == 1
+            assert sorted(i.truth for i in question) == ["fake", "real"]
+
+
+@dataclass
+class _Explanation:
+    verdict: Verdict
+    cue: str = "pixels"
+    cue_place: str = "around the eyes"
+    peaks: list = field(default_factory=list)
+    picture: object = None
+    face_found: bool | None = True
+    unsure: bool = False
+
+
+def test_reveal_words_fit_the_picture():
+    fake_verdict = Verdict(0.9, 0.5, 2.2)
+    real_verdict = Verdict(0.1, 0.5, -2.2)
+    said_fake = quiz_explain.why(_Explanation(fake_verdict), "fake")
+    assert "around the eyes" in said_fake and "regular pattern" in said_fake
+    said_real = quiz_explain.why(_Explanation(real_verdict, cue_place="in the hair"), "real")
+    assert "photograph's" in said_real and "in the hair" in said_real
+    assert "dots" not in said_real and "made by a computer" not in said_real
+    assert "unsure" in quiz_explain.why(_Explanation(Verdict(0.52, 0.5, 0.1), unsure=True), "real")
+    no_face = quiz_explain.why(_Explanation(real_verdict, face_found=False), "real")
+    assert "no face" in no_face
+    spectrum_without_peaks = quiz_explain.why(_Explanation(real_verdict, cue="spectrum"), "real")
+    assert "has none" in spectrum_without_peaks and "ringed" not in spectrum_without_peaks
+
+
+def _manifest_show(root, lines: str, detector: str = "none", extra: str = ""):
+    (root / "content" / "quiz").mkdir(parents=True, exist_ok=True)
+    (root / "content" / "quiz" / "items.toml").write_text(lines, encoding="utf-8")
+    scene = f"""
+        type = "quiz"
+        id = "q"
+        manifest = "quiz/items.toml"
+        questions = 4
+        seed = 3
+        detector = "{detector}"
+        {extra}
+        """
+    return write_show(root, {"q": scene}, size=SIZE)
+
+
+def test_start_card_never_shows_a_real_picture_beside_its_own_fake(tmp_path):
+    rng = np.random.default_rng(0)
+    lines = ""
+    for i in range(3):
+        for truth, make in (("real", natural), ("fake", upsampled)):
+            path = tmp_path / "content" / "quiz" / f"{truth}{i}.jpg"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            cv2.imwrite(str(path), make(rng)[:, :, ::-1])
+            lines += f'[[item]]\nimage = "quiz/{truth}{i}.jpg"\ntruth = "{truth}"\nsource = "sitter {i}"\n\n'
+    with run_test(_manifest_show(tmp_path, lines), size=SIZE) as pilot:
+        scene = pilot.engine.sequencer.current.scene
+        shown = [scene.items[k].item.source for k in scene._previews()]
+        assert len(shown) == 3 and len(set(shown)) == 3
+
+
+def test_check_warns_when_a_quiz_item_has_no_face(tmp_path, capsys):
+    from installation.cli import main
+
+    (tmp_path / "content" / "quiz").mkdir(parents=True)
+    shutil.copy(CONTENT / "quiz" / _default_items()[0].key.split("quiz/")[1], tmp_path / "content" / "quiz" / "face.jpg")
+    cv2.imwrite(str(tmp_path / "content" / "quiz" / "noise.jpg"), natural(np.random.default_rng(1))[:, :, ::-1])
+    lines = '[[item]]\nimage = "quiz/face.jpg"\ntruth = "real"\n\n[[item]]\nimage = "quiz/noise.jpg"\ntruth = "fake"\n'
+    path = _manifest_show(tmp_path, lines)
+    assert main(["check", "--show", str(path)]) == 0  # a warning, not an error
+    out = capsys.readouterr().out
+    assert "quiz/noise.jpg" in out and "no face" in out
+    assert "quiz/face.jpg" not in out
+
+
+def test_the_quiz_uses_cross_fitted_verdicts(tmp_path):
+    """After `bayard detector fit --quiz`, an item is judged by the fold model that never saw it."""
+    import json
+
+    from installation.models.detector.crossfit import CROSSFIT_FILE, sha256_of
+
+    rng = np.random.default_rng(2)
+    lines = ""
+    for truth, make in (("real", natural), ("fake", upsampled)):
+        path = tmp_path / "content" / "quiz" / f"{truth}.jpg"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        cv2.imwrite(str(path), make(rng)[:, :, ::-1])
+        lines += f'[[item]]\nimage = "quiz/{truth}.jpg"\ntruth = "{truth}"\n\n'
+    models = tmp_path / "models" / "detector"
+    models.mkdir(parents=True)
+    shutil.copy(REPO / "models" / "detector" / "spectral.npz", models / "spectral.npz")
+    real = tmp_path / "content" / "quiz" / "real.jpg"
+    (models / CROSSFIT_FILE).write_text(
+        json.dumps({"items": {sha256_of(real): {"probability": 0.987, "threshold": 0.4, "log_odds": 4.3}}})
+    )
+    with run_test(_manifest_show(tmp_path, lines, detector="spectral"), size=SIZE) as pilot:
+        scene = pilot.engine.sequencer.current.scene
+        assert scene.items["quiz/real.jpg"].verdict.probability == pytest.approx(0.987)
+        assert scene.items["quiz/fake.jpg"].verdict.probability != pytest.approx(0.987)
