@@ -49,7 +49,12 @@ def own_test(work: Path) -> tuple[list[np.ndarray], list[np.ndarray]] | None:
         return None
     rows = [r for r in made_pairs(work) if r["split"] == "test"]
     real = [read_image(work / "pairs" / "real" / f"{r['key']}.png") for r in rows]
-    fake = [read_image(work / "pairs" / "fake" / f"{r['key']}.png") for r in rows]
+    fake = [
+        read_image(path)
+        for kind in ("fake", "fake_skip")
+        for r in rows
+        if (path := work / "pairs" / kind / f"{r['key']}.png").is_file()
+    ]
     return real, fake
 
 
@@ -115,7 +120,7 @@ def main() -> int:
     info = routes["faces (NPR network)"].info
     held = info["held_out_test"]
     print(
-        f"faces.npz: trained on {info['n_train_pairs']} pairs; its own test split ({info['n_test_pairs']} pairs) "
+        f"faces.npz: trained on {info['n_train_examples_per_class']} examples per class; its own test split ({info['n_test_sources']} sources) "
         f"at making: AUC {held['roc_auc']:.3f} (95% {held['roc_auc_95'][0]:.3f}-{held['roc_auc_95'][1]:.3f}), "
         f"real called generated {held['real_called_fake']:.1%}, generated called real {held['fake_called_real']:.1%}"
     )

@@ -76,7 +76,7 @@ def test_shipped_weights_say_where_their_data_came_from_and_how_they_did():
     held = info["held_out_test"]
     low, high = held["roc_auc_95"]
     assert low <= held["roc_auc"] <= high
-    assert info["n_test_pairs"] >= 20
+    assert info["n_test_sources"] >= 20
     assert info["fairness_real_called_fake"]  # the check by group was run and stored
 
 

@@ -152,6 +152,29 @@ def cmd_pairs(work: Path, seed: int) -> None:
             print(f"{n}/{len(index)} pairs", flush=True)
 
 
+def cmd_skip_fakes(work: Path, seed: int) -> None:
+    """A second family of fakes for the same frames, cheap enough for every frame: the
+    numpy StyleGAN2-like skip re-synthesis (`synth.skip_resynthesise`: coarse picture up-
+    sampled level by level with the [1,3,3,1] FIR, a detail band per level made by random
+    convolutions with injected noise), then the same shrink and JPEG as the pair's real."""
+    from .synth import skip_resynthesise
+
+    out = work / "pairs" / "fake_skip"
+    out.mkdir(parents=True, exist_ok=True)
+    for row in read_index(work):
+        path = out / f"{row['key']}.png"
+        if path.is_file():
+            continue
+        rng = np.random.default_rng(_seed(row["key"], seed))
+        quality = int(rng.integers(85, 96))  # the same draw as the pair's real
+        rng.integers(2**31)
+        frame = _frame(work, row["key"])
+        edge = (frame.shape[0] - REBUILT) // 2
+        frame = np.ascontiguousarray(frame[edge : edge + REBUILT, edge : edge + REBUILT])
+        fake = skip_resynthesise(frame, np.random.default_rng(_seed(row["key"], seed + 1)))
+        cv2.imwrite(str(path), jpeg_roundtrip(lanczos_half(fake), quality)[:, :, ::-1])
+
+
 def made_pairs(work: Path) -> list[dict[str, str]]:
     """Index rows whose real and fake examples both exist."""
     return [
@@ -164,7 +187,7 @@ def made_pairs(work: Path) -> list[dict[str, str]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("step", choices=("frames", "autoencoder", "pairs"))
+    parser.add_argument("step", choices=("frames", "autoencoder", "pairs", "skip-fakes"))
     parser.add_argument("--corpus", type=Path, default=Path("/work/pd-corpus"))
     parser.add_argument("--work", type=Path, default=Path("build/faces"))
     parser.add_argument("--steps", type=int, default=600)
@@ -177,8 +200,10 @@ def main(argv: list[str] | None = None) -> int:
         cmd_frames(args.corpus, args.work)
     elif args.step == "autoencoder":
         cmd_autoencoder(args.work, args.steps, args.seed)
-    else:
+    elif args.step == "pairs":
         cmd_pairs(args.work, args.seed)
+    else:
+        cmd_skip_fakes(args.work, args.seed)
     return 0
 
 

@@ -20,16 +20,20 @@ import numpy as np
 
 # (in, out, stride): a stride-1 first layer, so the 2x2 structure is read before any shrink
 LAYERS = ((3, 16, 1), (16, 32, 2), (32, 32, 2), (32, 48, 2))
-NPR_GAIN = 8.0  # NPR of a [0,1] image is small; bring it to unit-ish scale
 
 
 def npr(image: np.ndarray) -> np.ndarray:
-    """NPR of an RGB uint8 image (H, W even) as float32 (H, W, 3), scaled by NPR_GAIN."""
+    """NPR of an RGB uint8 image (sides cut to even) as float32 (H, W, 3), divided by its
+    own root-mean-square: the network must read the *pattern* of neighbouring differences,
+    not how much fine detail there is. A generator's output is often smoother than a
+    photograph, and our own rebuilt faces are; "smooth = generated" is a rule that would
+    fail on sharp StyleGAN2 faces and soft real ones, so it is taken away up front."""
     x = image.astype(np.float32) * (1.0 / 255.0)
     h, w = x.shape[0] // 2 * 2, x.shape[1] // 2 * 2
     x = x[:h, :w]
     anchor = np.repeat(np.repeat(x[::2, ::2], 2, axis=0), 2, axis=1)
-    return (x - anchor) * NPR_GAIN
+    residual = x - anchor
+    return residual / (float(np.sqrt(np.mean(residual * residual))) + 1e-4)
 
 
 def _im2col(x: np.ndarray, stride: int) -> np.ndarray:
