@@ -653,7 +653,11 @@ class QuizScene(Scene):
             plot = g["reveal_plot"].copy()
             plot.y += f.px(24)
             plot.height -= f.px(24)
-            draw.curve_plot(surface, f, plot, explained.explanation, fg, accent)
+            if getattr(explained.explanation, "cue", "spectrum") == "pixels":
+                # the face detector: its curve would not be what weighed; show the eyes instead
+                draw.eyes_panel(surface, f, plot, explained.explanation, fg)
+            else:
+                draw.curve_plot(surface, f, plot, explained.explanation, fg, accent)
         # the words
         y = col.y
         headline = f.block(truth_text, "serif-semibold", 50, fg, col.width, line_spacing=1.12)

@@ -151,6 +151,24 @@ def curve_plot(
     surface.blit(right, (inner.right - right.get_width(), inner.bottom + fonts.px(8)))
 
 
+def eyes_panel(surface: pygame.Surface, fonts, rect: pygame.Rect, explanation: Explanation, ink) -> None:
+    """Both eyes enlarged with their highlights ringed, and one sentence on them: a cue
+    the visitor can check (the machine's verdict does not use it)."""
+    pygame.draw.rect(surface, (24, 22, 26), rect, border_radius=fonts.px(8))
+    picture = getattr(explanation, "eyes_picture", None)
+    pad = fonts.px(16)
+    text = fonts.block(
+        "Look for yourself. " + (explanation.eyes_note or "No face was found to look at."),
+        "sans", 20, ink, rect.width - 2 * pad,
+    )
+    if picture is not None:
+        h = max(10, rect.height - text.get_height() - 3 * pad)
+        w = min(rect.width - 2 * pad, round(h * picture.shape[1] / picture.shape[0]))
+        h = round(w * picture.shape[0] / picture.shape[1])
+        surface.blit(pygame.transform.smoothscale(surface_from_rgb(picture), (w, h)), (rect.centerx - w // 2, rect.y + pad))
+    surface.blit(text, (rect.x + pad, rect.bottom - pad - text.get_height()))
+
+
 def tick(surface: pygame.Surface, centre: tuple[int, int], size: int, good: bool) -> None:
     colour = (132, 208, 140) if good else (230, 110, 96)
     width = max(3, size // 6)

@@ -67,6 +67,8 @@ class Explanation:
     cue_place: where in the picture the cue was strongest, in words ("around the eyes").
     face_found: whether a face was found (None: the backend does not look for one).
     unsure: the verdict sits so near the threshold that the machine should say it is unsure.
+    eyes_picture: RGB uint8 picture of both eyes with their highlights ringed (None: no face).
+    eyes_note: one sentence on what the eyes show (a cue for the visitor; not in the verdict).
     """
 
     spectrum_image: np.ndarray
@@ -82,6 +84,8 @@ class Explanation:
     cue_place: str = ""
     face_found: bool | None = None
     unsure: bool = False
+    eyes_picture: np.ndarray | None = None
+    eyes_note: str = ""
 
 
 class Detector(ABC):

@@ -117,3 +117,32 @@ def measure(image: np.ndarray, eyes) -> EyeCues:
             pupils.append(value)
     disagreement = _disagreement(spots, irises)
     return EyeCues(float(disagreement), float(np.mean(pupils)) if pupils else 0.0, irises, spots)
+
+
+def picture(image: np.ndarray, cues: EyeCues, side: int = 200) -> np.ndarray:
+    """Both eyes side by side (image-left first), each enlarged to side x side, the iris
+    outlined thinly and the corneal highlight ringed: what a visitor can check."""
+    tiles = []
+    for (cx, cy, r), spot in zip(cues.irises, cues.highlights, strict=True):
+        half = 2.5 * r
+        scale = side / (2 * half)
+        m = np.array([[scale, 0, side / 2 - scale * cx], [0, scale, side / 2 - scale * cy]], np.float32)
+        tile = cv2.warpAffine(image, m, (side, side), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+        cv2.circle(tile, (side // 2, side // 2), round(r * scale), (200, 200, 200), 1, cv2.LINE_AA)
+        if spot is not None:
+            hx, hy = (spot[0] - cx) * scale + side / 2, (spot[1] - cy) * scale + side / 2
+            cv2.circle(tile, (round(hx), round(hy)), max(6, side // 14), (120, 255, 200), 2, cv2.LINE_AA)
+        tiles.append(tile)
+    return np.ascontiguousarray(np.hstack([tiles[0], np.full((side, side // 20, 3), 17, np.uint8), tiles[1]]))
+
+
+def note(cues: EyeCues) -> str:
+    """One sentence on the highlights, with the cue's weakness said (bench/detector.py)."""
+    found = sum(s is not None for s in cues.highlights)
+    if found == 0:
+        return "Neither eye shows a highlight to compare."
+    if found == 1:
+        return "Only one eye shows a highlight. At this size that alone proves little."
+    if cues.highlight_disagreement < 0.35:
+        return "Both eyes mirror the light at the same place, as they do in a photograph."
+    return "The two highlights sit in different places; in a photograph they usually match. At this size that alone proves little."

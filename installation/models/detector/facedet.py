@@ -90,14 +90,18 @@ class FacesDetector(Detector):
             return Availability(False, f"no {path}; re-make it with `python -m installation.models.detector.make_faces`")
         return Availability(True, f"weights {path}")
 
-    def landmarks(self, image: np.ndarray) -> np.ndarray | None:
-        """The main face's mesh, or None (no face, or no face stack: then the centre is read)."""
+    def _stack(self):
         stack = getattr(self._local, "stack", False)
         if stack is False:
             from ..face import try_open
 
             stack, _ = try_open()
             self._local.stack = stack
+        return stack
+
+    def landmarks(self, image: np.ndarray) -> np.ndarray | None:
+        """The main face's mesh, or None (no face, or no face stack: then the centre is read)."""
+        stack = self._stack()
         if stack is None:
             return None
         from ..face import portrait_faces
@@ -134,6 +138,12 @@ class FacesDetector(Detector):
         explanation.cue = "pixels"
         explanation.cue_place = _place(px, py, landmarks)
         explanation.picture = _overlay(crop, cam, (ix + 0.5) * scale, (iy + 0.5) * scale)
+        if landmarks is not None:
+            from . import eyes
+
+            cues = eyes.measure(rgb, self._stack().eyes(rgb, landmarks))
+            explanation.eyes_picture = eyes.picture(rgb, cues)
+            explanation.eyes_note = eyes.note(cues)
         explanation.unsure = abs((verdict.log_odds or 0.0) - float(np.log(self.threshold / (1 - self.threshold)))) < UNSURE_BAND
         return explanation
 
@@ -160,5 +170,8 @@ def _overlay(crop: np.ndarray, cam: np.ndarray, x: float, y: float) -> np.ndarra
     tint = np.where(v > 0, warm, cool) * np.abs(v)
     grey = crop.astype(np.float32).mean(axis=2, keepdims=True)
     out = np.ascontiguousarray(np.clip(grey * (1 - 0.55 * np.abs(v)) + 0.55 * tint, 0, 255).astype(np.uint8))
-    cv2.circle(out, (round(x), round(y)), max(10, crop.shape[0] // 10), (120, 255, 200), 2, cv2.LINE_AA)
+    radius = max(10, crop.shape[0] // 10)
+    x = min(max(x, radius + 2), crop.shape[1] - radius - 3)  # the whole ring inside the picture
+    y = min(max(y, radius + 2), crop.shape[0] - radius - 3)
+    cv2.circle(out, (round(x), round(y)), radius, (120, 255, 200), 2, cv2.LINE_AA)
     return out

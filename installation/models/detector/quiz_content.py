@@ -41,8 +41,11 @@ BORDER = cv2.BORDER_REPLICATE
 
 
 def _credit(row: dict[str, str]) -> str:
-    who = row.get("subject_date", "").strip() or "unidentified sitter"
-    return f"{who}. Public domain / CC0 ({row.get('licence', '')}); {row.get('source', '')}"
+    """One short line for the reveal: who, when, the licence and the collection (the full
+    source, with its commit, is the item's `source` and the corpus's PROVENANCE.tsv)."""
+    who = row.get("subject_date", "").split("(")[0].strip().rstrip(",") or "Unidentified sitter"
+    repo = row.get("source", "").split("@")[0].removeprefix("github:")
+    return f"{who[:1].upper() + who[1:]}. {row.get('licence', 'public domain')}, from {repo}."
 
 
 def choose(work: Path, corpus: Path, stack) -> list[tuple[dict[str, str], str, str]]:
@@ -107,10 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         cv2.imwrite(str(args.output / truth / name), published[:, :, ::-1], [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
         credit = _credit(provenance.get(row["source"], {}))
         if truth == "fake":
-            credit = (
-                "Generated for this exhibition: a public-domain portrait rebuilt by Bayard's own StyleGAN2-like "
-                "network, which re-drew every fine detail. Made from: " + credit
-            )
+            credit = "Generated for this exhibition by Bayard's own network from another portrait. " + credit
         entries.append((f"quiz/{truth}/{name}", truth, credit, row["source"], match))
         print(f"{name}: {row['source']}", flush=True)
     lines = [
