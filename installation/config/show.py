@@ -79,7 +79,7 @@ class CameraSection(Strict):
 class ModelsSection(Strict):
     folder: str = Field(default="models", description="folder of model weights, relative to install.toml")
     motion: str = Field(default="auto", description="motion-transfer backend: auto, flow, landmarks or fomm")
-    detector: str = Field(default="spectral", description="fake-face detector backend: spectral or cnn")
+    detector: str = Field(default="spectral", description="fake-face detector backend: faces, spectral or cnn")
     device: Literal["auto", "cpu", "cuda"] = Field(default="auto", description="where models run")
 
 
