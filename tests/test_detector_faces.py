@@ -145,3 +145,33 @@ def test_cross_fitting_never_judges_an_item_with_a_model_that_saw_it(tmp_path):
     others = fold != fold[0]
     assert mates.any() and np.allclose(first[mates], second[mates])
     assert not np.allclose(first[others, 2], second[others, 2])
+
+
+def test_fit_quiz_and_eval_from_the_command_line(tmp_path, capsys):
+    from installation.cli import main
+
+    rng = np.random.default_rng(7)
+    quiz = tmp_path / "content" / "quiz"
+    quiz.mkdir(parents=True)
+    lines = ""
+    for i in range(4):
+        for truth, make in (("real", natural), ("fake", upsampled)):
+            cv2.imwrite(str(quiz / f"{truth}{i}.png"), make(rng)[:, :, ::-1])
+            lines += f'[[item]]\nimage = "quiz/{truth}{i}.png"\ntruth = "{truth}"\n\n'
+    (quiz / "manifest.toml").write_text(lines)
+    models = tmp_path / "models"
+    assert main(["detector", "fit", "--quiz", str(quiz / "manifest.toml"), "--folds", "2", "--models-dir", str(models)]) == 0
+    out = capsys.readouterr().out
+    assert "2 folds" in out and "no item judged by a model that saw it" in out and "95% interval" in out
+    saved = json.loads((models / "quiz-crossfit.json").read_text())
+    assert len(saved["items"]) == 8 and {v["fold"] for v in saved["items"].values()} == {0, 1}
+
+    (tmp_path / "r").mkdir()
+    (tmp_path / "f").mkdir()
+    for i in range(3):
+        cv2.imwrite(str(tmp_path / "r" / f"{i}.png"), natural(rng, 512)[:, :, ::-1])
+        cv2.imwrite(str(tmp_path / "f" / f"{i}.png"), upsampled(rng, 512)[:, :, ::-1])
+    assert main(["detector", "eval", "--real", str(tmp_path / "r"), "--fake", str(tmp_path / "f")]) == 0
+    out = capsys.readouterr().out
+    assert "detector: faces" in out and "95% interval" in out and "of real images called generated" in out
+    assert "pd-corpus" in out  # where the shipped weights' training data came from
