@@ -125,3 +125,32 @@ def test_pictures_that_cannot_be_animated_say_why(stack, sitter):
     canvas[100:100 + tiny.shape[0], 100:100 + tiny.shape[1]] = tiny
     with pytest.raises(PortraitProblem, match="px|no face"):  # too small to animate, or to find
         find_portrait_face(canvas, stack)
+
+
+def test_portrait_inspect_draws_the_mesh_and_says_whether_it_can_animate(tmp_path, sitter):
+    from installation.cli import main
+
+    good = tmp_path / "sitter.png"
+    cv2.imwrite(str(good), cv2.cvtColor(sitter, cv2.COLOR_RGB2BGR))
+    assert main(["portrait", "inspect", str(good), "-o", str(tmp_path / "overlay.png")]) == 0
+    overlay = cv2.imread(str(tmp_path / "overlay.png"))
+    assert overlay is not None and overlay.shape[0] >= sitter.shape[0]
+    wall = tmp_path / "wall.png"
+    cv2.imwrite(str(wall), np.full((300, 300, 3), 90, np.uint8))
+    assert main(["portrait", "inspect", str(wall), "-o", str(tmp_path / "wall-mesh.png")]) == 1
+
+
+def test_check_names_a_portrait_that_cannot_be_animated(tmp_path, capsys):
+    from installation.cli import main
+    from tests.conftest import write_show
+
+    write_show(tmp_path, {"p": """
+        type = "portrait"
+        id = "p"
+        [[portraits]]
+        image = "wall.png"
+        """})
+    cv2.imwrite(str(tmp_path / "content" / "wall.png"), np.full((300, 300, 3), 90, np.uint8))
+    main(["check", "--show", str(tmp_path / "install.toml")])
+    out = capsys.readouterr().out
+    assert "scenes/p.toml" in out and "wall.png' cannot be animated: no face found" in out

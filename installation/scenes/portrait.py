@@ -31,6 +31,7 @@ from pydantic import Field
 from ..config.common import MediaPath, SceneConfig, Strict
 from ..imaging import MediaError, paper_texture, read_rgb, surface_from_rgb
 from .base import Scene, register_scene
+from .portrait_check import check_portraits
 from .portrait_record import NOTICE_ACTIVE, NOTICE_IDLE, VisitRecorder
 from .style import Colour, rgb, smoothstep
 
@@ -332,6 +333,7 @@ class _Entry:
 class PortraitScene(Scene):
     Config = PortraitConfig
     config: PortraitConfig
+    check_content = staticmethod(check_portraits)  # `bayard check`: pictures that cannot animate
 
     def __init__(self, config: PortraitConfig, context) -> None:
         super().__init__(config, context)
@@ -724,6 +726,10 @@ class PortraitScene(Scene):
         )
         pygame.draw.rect(surface, (92, 74, 48), rect.inflate(fonts.px(14), fonts.px(14)))  # a plain frame
         surface.blit(portrait, rect)
+        if self.worker is not None:
+            # Synthetic media is labelled where it is shown (and in recorded clips' metadata).
+            disclosure = fonts.line(c.disclosure, "sans", 21, accent)
+            surface.blit(disclosure, (rect.x, rect.bottom + fonts.px(14)))
         col = pygame.Rect(round(width * 0.61), round(height * 0.1), round(width * 0.33), round(height * 0.8))
         entry = self.entries[self.index]
         y = col.y

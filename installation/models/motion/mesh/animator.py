@@ -111,7 +111,7 @@ class MeshAnimator:
             return self.portrait.copy()
         if face is None or obs.state not in ("ok", "too_far", "several"):
             # The visitor turned away or left for a moment: ease back to rest.
-            return self.render(_ease(self.last_motion, 0.85))
+            return self.render(ease_motion(self.last_motion, 0.85))
         return self.render(self.reference.motion(face.landmarks, self._eyes(frame, face.landmarks)))
 
     def end_visit(self) -> None:
@@ -160,7 +160,7 @@ class MeshAnimator:
         return self.warper.render(dst, gaze, self._depth, motion.eye_open)
 
 
-def _ease(motion: Motion, keep: float) -> Motion:
+def ease_motion(motion: Motion, keep: float) -> Motion:
     return Motion(
         yaw=motion.yaw * keep, pitch=motion.pitch * keep, roll=motion.roll * keep,
         shift=motion.shift * keep, scale=1.0 + (motion.scale - 1.0) * keep,
