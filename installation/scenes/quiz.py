@@ -33,6 +33,7 @@ from ..config.common import MediaPath, SceneConfig
 from ..imaging import MediaError, read_rgb, surface_from_rgb
 from . import quiz_draw as draw
 from . import quiz_explain as explain_words
+from .quiz_check import check_quiz_faces
 from .base import Scene, register_scene
 from ..models.detector.crossfit import sha256_of
 from .quiz_items import Item, ItemsError, QuizStats, draw_round, load_folder, load_manifest
@@ -148,6 +149,7 @@ def _load_detector(name: str, models_dir: Path | None) -> tuple[Any, str]:
 class QuizScene(Scene):
     Config = QuizConfig
     config: QuizConfig
+    check_content = staticmethod(check_quiz_faces)  # `bayard check`: items with no face
 
     def __init__(self, config: QuizConfig, context) -> None:
         super().__init__(config, context)

@@ -5,9 +5,10 @@ reveal, and a "which face is real?" quiz with no face in it is a broken question
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from ..config.errors import Problem
-from ..config.loader import Show, line_of
+from ..config.locate import line_of
 from .quiz_items import ItemsError, load_folder, load_manifest
 
 
@@ -17,36 +18,33 @@ def quiz_items_of(config, content_root: Path):
     return load_folder(config.real, "real", content_root) + load_folder(config.fake, "fake", content_root)
 
 
-def check_quiz_faces(show: Show) -> list[Problem]:
-    """A warning per quiz item in which the face stack finds no face (none when the face
-    stack cannot load: that is reported elsewhere, and then nothing can be checked)."""
+def check_quiz_faces(config: Any, show: Any) -> list[Problem]:
+    """`bayard check` (the scene kind's `check_content`): a warning per quiz item in which
+    the face stack finds no face (none when the face stack cannot load: that is reported
+    elsewhere, and then nothing can be checked)."""
     from ..imaging import MediaError, read_rgb
     from ..models.face import portrait_faces, try_open
 
-    quizzes = [(sid, c) for sid, c in show.scenes.items() if c.type == "quiz"]
-    if not quizzes:
+    try:
+        items = quiz_items_of(config, show.content_root)
+    except ItemsError:
+        return []  # the scene reports an unreadable manifest or folder itself
+    stack, _ = try_open(show.models_dir)
+    if stack is None or not items:
         return []
-    stack, _ = try_open()
-    if stack is None:
-        return []
+    file = show.scene_files[config.id]
+    source = file.read_text(encoding="utf-8") if file.exists() else ""
+    key = "manifest" if getattr(config, "manifest", None) is not None else "real"
     problems = []
-    for scene_id, config in quizzes:
-        file = show.scene_files[scene_id]
-        source = file.read_text(encoding="utf-8") if file.exists() else ""
-        key = "manifest" if getattr(config, "manifest", None) is not None else "real"
+    for item in items:
         try:
-            items = quiz_items_of(config, show.content_root)
-        except ItemsError:
-            continue  # the scene reports an unreadable manifest or folder itself
-        for item in items:
-            try:
-                image = read_rgb(item.path)
-            except MediaError:
-                continue  # unreadable files are check_media's to report
-            if not portrait_faces(image, stack):
-                problems.append(Problem(
-                    file, line_of(source, (key,)), key,
-                    f"quiz item '{item.key}' shows no face the face stack can find; the detector will read the "
-                    "middle of the picture. Use a portrait, or crop the picture to the face",
-                    severity="warning"))
+            image = read_rgb(item.path)
+        except MediaError:
+            continue  # unreadable files are check_media's to report
+        if not portrait_faces(image, stack):
+            problems.append(Problem(
+                file, line_of(source, (key,)), key,
+                f"quiz item '{item.key}' shows no face the face stack can find; the detector will read the "
+                "middle of the picture. Use a portrait, or crop the picture to the face",
+                severity="warning"))
     return problems
