@@ -12,7 +12,6 @@ import cv2
 import numpy as np
 import pytest
 
-import installation.scenes.quiz as quiz_module
 from installation.harness import run_test
 from installation.models.detector.base import Verdict
 from installation.models.detector.metrics import roc_auc
@@ -21,17 +20,10 @@ from installation.scenes.quiz_items import Item, draw_round, load_manifest
 
 from .conftest import REPO, write_show
 from .detector_fixtures import natural, upsampled
+from .test_quiz import _fresh_caches  # noqa: F401  (autouse: each test loads items afresh)
 
 CONTENT = REPO / "content"
 SIZE = (960, 540)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    quiz_module._REPORTED.clear()
-    quiz_module._DETECTORS.clear()
-    quiz_module._JUDGED.clear()
-    yield
 
 
 def _default_items() -> list[Item]:

@@ -21,7 +21,7 @@ import cv2
 import numpy as np
 
 from .base import DEFAULT_MODELS_DIR, DETECTORS, Availability, Detector, DetectorUnavailable, Explanation, Verdict
-from .faceframe import CROP, scoring_crop
+from .faceframe import CROP, crop_origin, scoring_crop
 from .linear import _sigmoid
 from .npr import NprNet
 from .preprocess import as_rgb
@@ -132,7 +132,7 @@ class FacesDetector(Detector):
         signed = cam if verdict.fake else -cam
         smooth = cv2.GaussianBlur(signed, (0, 0), 1.5)
         iy, ix = np.unravel_index(int(np.argmax(smooth)), smooth.shape)
-        cx, cy = self._crop_origin(rgb, landmarks)
+        cx, cy = crop_origin(rgb.shape[0], rgb.shape[1], landmarks)
         scale = CROP / cam.shape[0]
         px, py = cx + (ix + 0.5) * scale, cy + (iy + 0.5) * scale
         explanation.cue = "pixels"
@@ -146,17 +146,6 @@ class FacesDetector(Detector):
             explanation.eyes_note = eyes.note(cues)
         explanation.unsure = abs((verdict.log_odds or 0.0) - float(np.log(self.threshold / (1 - self.threshold)))) < UNSURE_BAND
         return explanation
-
-    @staticmethod
-    def _crop_origin(rgb: np.ndarray, landmarks: np.ndarray | None) -> tuple[int, int]:
-        """Top-left of `scoring_crop`'s square (same rule, kept in step by a test)."""
-        from .faceframe import face_centre_and_side
-
-        h, w = rgb.shape[:2]
-        cx, cy = (w / 2.0, h / 2.0) if landmarks is None else face_centre_and_side(landmarks)[:2]
-        left = int(np.clip(round(cx - CROP / 2) // 8 * 8, 0, max(w - CROP, 0)))
-        top = int(np.clip(round(cy - CROP / 2) // 8 * 8, 0, max(h - CROP, 0)))
-        return left, top
 
 
 def _overlay(crop: np.ndarray, cam: np.ndarray, x: float, y: float) -> np.ndarray:

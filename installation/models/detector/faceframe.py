@@ -23,7 +23,7 @@ from functools import lru_cache
 import cv2
 import numpy as np
 
-from ..face.measures import ALIGN_EYE_LEFT, ALIGN_EYE_RIGHT, ALIGN_MOUTH
+from ..face.measures import alignment
 
 CROP = 256
 """Side of the square the face detector reads, at the picture's own pixels."""
@@ -57,19 +57,9 @@ def lanczos_resize(image: np.ndarray, width: int, height: int) -> np.ndarray:
     return np.clip(np.round(out), 0, 255).astype(np.uint8)
 
 
-def _align_matrix(landmarks: np.ndarray, side: float) -> np.ndarray:
-    left = landmarks[[33, 133], :2].mean(0)
-    right = landmarks[[362, 263], :2].mean(0)
-    mouth = landmarks[[61, 291], :2].mean(0)
-    src = np.array([left, right, mouth], np.float32)
-    dst = np.array([ALIGN_EYE_LEFT, ALIGN_EYE_RIGHT, ALIGN_MOUTH], np.float32) * side
-    m, _ = cv2.estimateAffinePartial2D(src, dst, method=cv2.LMEDS)
-    return m
-
-
 def native_side(landmarks: np.ndarray) -> float:
     """Side of the FFHQ-style aligned frame at the source's own scale (pixels)."""
-    m = _align_matrix(landmarks, 1.0)
+    m = alignment(landmarks, 1.0)
     return 1.0 / float(np.hypot(m[0, 0], m[0, 1]))
 
 
@@ -89,7 +79,7 @@ def training_frame(
         image = lanczos_resize(image, max(1, round(w * factor)), max(1, round(h * factor)))
         landmarks = landmarks.copy()
         landmarks[:, :2] = (landmarks[:, :2] + 0.5) * np.array([image.shape[1] / w, image.shape[0] / h]) - 0.5
-    m = _align_matrix(landmarks, side)
+    m = alignment(landmarks, side)
     offset = (side - window) / 2.0
     m[:, 2] -= offset
     return cv2.warpAffine(
@@ -99,26 +89,30 @@ def training_frame(
 
 def face_centre_and_side(landmarks: np.ndarray) -> tuple[float, float, float]:
     """Centre (x, y) of the aligned frame in image pixels, and its side there."""
-    m = _align_matrix(landmarks, 1.0)
+    m = alignment(landmarks, 1.0)
     a = np.vstack([m, [0, 0, 1]])
     inverse = np.linalg.inv(a)
     cx, cy = inverse[:2] @ np.array([0.5, 0.5, 1.0])
     return float(cx), float(cy), native_side(landmarks)
 
 
-def scoring_crop(image: np.ndarray, landmarks: np.ndarray | None, crop: int = CROP) -> np.ndarray:
-    """A crop x crop square of the image's own pixels around the aligned face centre (the
-    image centre without a face), shifted inside the image, on the 8-pixel JPEG grid so an
-    earlier JPEG's blocks stay where they were. Smaller images are padded by reflection."""
-    h, w = image.shape[:2]
-    if h < crop or w < crop:
-        pad_y, pad_x = max(0, crop - h), max(0, crop - w)
-        image = cv2.copyMakeBorder(image, 0, pad_y, 0, pad_x, cv2.BORDER_REFLECT)
-        h, w = image.shape[:2]
+def crop_origin(height: int, width: int, landmarks: np.ndarray | None, crop: int = CROP) -> tuple[int, int]:
+    """Top-left (x, y) of the crop x crop square around the aligned face centre (the image
+    centre without a face), shifted inside the image and onto the 8-pixel JPEG grid."""
     if landmarks is None:
-        cx, cy = w / 2.0, h / 2.0
+        cx, cy = width / 2.0, height / 2.0
     else:
         cx, cy, _ = face_centre_and_side(landmarks)
-    left = int(np.clip(round(cx - crop / 2) // 8 * 8, 0, w - crop))
-    top = int(np.clip(round(cy - crop / 2) // 8 * 8, 0, h - crop))
+    left = int(np.clip(round(cx - crop / 2) // 8 * 8, 0, max(width - crop, 0)))
+    top = int(np.clip(round(cy - crop / 2) // 8 * 8, 0, max(height - crop, 0)))
+    return left, top
+
+
+def scoring_crop(image: np.ndarray, landmarks: np.ndarray | None, crop: int = CROP) -> np.ndarray:
+    """A crop x crop square of the image's own pixels at `crop_origin`, so an earlier
+    JPEG's blocks stay where they were. Smaller images are padded by reflection."""
+    h, w = image.shape[:2]
+    if h < crop or w < crop:
+        image = cv2.copyMakeBorder(image, 0, max(0, crop - h), 0, max(0, crop - w), cv2.BORDER_REFLECT)
+    left, top = crop_origin(image.shape[0], image.shape[1], landmarks, crop)
     return np.ascontiguousarray(image[top : top + crop, left : left + crop])
