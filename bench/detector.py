@@ -139,6 +139,15 @@ def main() -> int:
         for _ in range(5):
             cues(sample)
         print(f"eye cues (face stack + iris + both measures): {(time.process_time() - start) / 5 * 1000:.0f} ms CPU")
+    quiz = Path(__file__).resolve().parents[1] / "content" / "quiz"
+    if (quiz / "real").is_dir():
+        evaluate(
+            "the default quiz items (content/quiz; their sources are in the test split)",
+            [read_image(p) for p in list_images(quiz / "real")],
+            [read_image(p) for p in list_images(quiz / "fake")],
+            routes,
+            cues,
+        )
     own = own_test(args.work)
     if own is None:
         print(f"no pairs in {args.work}; remake them (docs/detector.md) for the own held-out figures")

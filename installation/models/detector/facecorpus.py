@@ -175,6 +175,30 @@ def cmd_skip_fakes(work: Path, seed: int) -> None:
         cv2.imwrite(str(path), jpeg_roundtrip(lanczos_half(fake), quality)[:, :, ::-1])
 
 
+def cmd_soft_reals(work: Path, seed: int) -> None:
+    """A second real example per source that went through an *ordinary* enlargement: the
+    frame shrunk 1.5-3x and enlarged back by Lanczos, cubic or linear interpolation, then
+    the same shrink and JPEG quality as the pair. Many real face photographs were enlarged
+    this way (FFHQ enlarged its smaller sources to 1024 px), so interpolation traces and
+    softness must count as "real": only a generator's learned up-sampling is "generated"."""
+    out = work / "pairs" / "real_soft"
+    out.mkdir(parents=True, exist_ok=True)
+    methods = (cv2.INTER_LANCZOS4, cv2.INTER_CUBIC, cv2.INTER_LINEAR)
+    for row in read_index(work):
+        path = out / f"{row['key']}.png"
+        if path.is_file():
+            continue
+        quality = int(np.random.default_rng(_seed(row["key"], seed)).integers(85, 96))  # the pair's
+        rng = np.random.default_rng(_seed(row["key"], seed + 2))
+        frame = _frame(work, row["key"])
+        edge = (frame.shape[0] - REBUILT) // 2
+        frame = np.ascontiguousarray(frame[edge : edge + REBUILT, edge : edge + REBUILT])
+        small = max(32, round(REBUILT / rng.uniform(1.5, 3.0)))
+        shrunk = cv2.resize(frame, (small, small), interpolation=cv2.INTER_AREA)
+        soft = cv2.resize(shrunk, (REBUILT, REBUILT), interpolation=methods[int(rng.integers(3))])
+        cv2.imwrite(str(path), jpeg_roundtrip(lanczos_half(soft), quality)[:, :, ::-1])
+
+
 def made_pairs(work: Path) -> list[dict[str, str]]:
     """Index rows whose real and fake examples both exist."""
     return [
@@ -187,7 +211,7 @@ def made_pairs(work: Path) -> list[dict[str, str]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("step", choices=("frames", "autoencoder", "pairs", "skip-fakes"))
+    parser.add_argument("step", choices=("frames", "autoencoder", "pairs", "skip-fakes", "soft-reals"))
     parser.add_argument("--corpus", type=Path, default=Path("/work/pd-corpus"))
     parser.add_argument("--work", type=Path, default=Path("build/faces"))
     parser.add_argument("--steps", type=int, default=600)
@@ -202,8 +226,10 @@ def main(argv: list[str] | None = None) -> int:
         cmd_autoencoder(args.work, args.steps, args.seed)
     elif args.step == "pairs":
         cmd_pairs(args.work, args.seed)
-    else:
+    elif args.step == "skip-fakes":
         cmd_skip_fakes(args.work, args.seed)
+    else:
+        cmd_soft_reals(args.work, args.seed)
     return 0
 
 

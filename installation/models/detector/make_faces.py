@@ -33,6 +33,8 @@ SOURCES = {
     "corpus": "/work/pd-corpus (PROVENANCE.tsv per file): oldpics-cc0 (CC0 1.0, faces cut from public-domain "
     "books c. 1890-1925), voteview-manual/-wiki-pre1900 (public domain by age: sitters died before 1900), "
     "strata-historical (public-domain portraits), usgov-deceased (US Navy photograph, 17 USC 105)",
+    "reals": "each face as published, and the same face shrunk 1.5-3x and enlarged back by an ordinary "
+    "interpolator (so interpolation traces and softness count as real)",
     "fakes": "the same faces rebuilt by the project's StyleGAN2-like autoencoder (autogan.py, trained on the "
     "training split's real faces only) and by the numpy StyleGAN2-like skip re-synthesis (synth.skip_resynthesise)",
     "not_used": "../shared/data/faces (development check only); no living public figure; no GAN output",
@@ -40,22 +42,24 @@ SOURCES = {
 
 
 FAKE_KINDS = ("fake", "fake_skip")  # the autoencoder's faces, and the numpy skip re-synthesis
+REAL_KINDS = ("real", "real_soft")  # the photograph, and the photograph ordinarily enlarged
 
 
 def load_split(work: Path):
-    """Per split: each source's real example once per fake kind (so the classes balance;
-    the network sees it under different random crops), its fakes, and its group."""
-    data = defaultdict(lambda: {"real": [], "fake": [], "groups": [], "kinds": []})
+    """Per split: two real examples per source (as published, and ordinarily enlarged) and
+    two fakes (one per generator), so the classes balance; with each, its group and kind."""
+    data = defaultdict(lambda: {"real": [], "fake": [], "groups": [], "kinds": [], "real_kinds": []})
     for row in made_pairs(work):
         d = data[row["split"]]
-        real = read_image(work / "pairs" / "real" / f"{row['key']}.png")
-        for kind in FAKE_KINDS:
-            path = work / "pairs" / kind / f"{row['key']}.png"
-            if path.is_file():
-                d["real"].append(real)
-                d["fake"].append(read_image(path))
+        for real_kind, fake_kind in zip(REAL_KINDS, FAKE_KINDS, strict=True):
+            real = work / "pairs" / real_kind / f"{row['key']}.png"
+            fake = work / "pairs" / fake_kind / f"{row['key']}.png"
+            if real.is_file() and fake.is_file():
+                d["real"].append(read_image(real))
+                d["fake"].append(read_image(fake))
                 d["groups"].append(row["group"])
-                d["kinds"].append(kind)
+                d["kinds"].append(fake_kind)
+                d["real_kinds"].append(real_kind)
     return data
 
 
@@ -86,19 +90,14 @@ def main(argv: list[str] | None = None) -> int:
     weights = npr.train(train["real"], train["fake"], epochs=args.epochs, seed=args.seed)
     net = npr.NprNet(weights)
 
-    def logits(split: str, balanced: bool = False):
-        """Logits of each source's real example once (duplicates would narrow the test's
-        intervals falsely) or once per fake kind (`balanced`: calibration sees the classes
-        in equal numbers), then every fake; labels; groups; fake kinds."""
+    def logits(split: str):
+        """Logits of the real examples, then the fakes; labels; groups; kinds."""
         d = data[split]
-        everyone = range(len(d["kinds"]))
-        once = list(everyone) if balanced else [i for i in everyone if d["kinds"][i] == d["kinds"][0]]
-        reals = [d["real"][i] for i in once]
-        x = np.array([net.logit(image) for image in reals + d["fake"]])
-        y = np.r_[np.zeros(len(reals)), np.ones(len(d["fake"]))]
-        return x, y, [d["groups"][i] for i in once], np.array(d["kinds"])
+        x = np.array([net.logit(image) for image in d["real"] + d["fake"]])
+        y = np.r_[np.zeros(len(d["real"])), np.ones(len(d["fake"]))]
+        return x, y, d["groups"], np.array(d["kinds"])
 
-    x_cal, y_cal, _, _ = logits("calibration", balanced=True)
+    x_cal, y_cal, _, _ = logits("calibration")
     a, b = fit_platt(x_cal, y_cal)
     threshold = best_threshold(1 / (1 + np.exp(-(a * x_cal + b))), y_cal)
     x_test, y_test, groups, kinds = logits("test")
@@ -107,11 +106,14 @@ def main(argv: list[str] | None = None) -> int:
     report = metrics.evaluate(y_test, p, threshold, log_odds)
     low, high = metrics.bootstrap_auc(y_test, log_odds)
     n_real = int(np.sum(y_test == 0))
+    real_kinds = np.array(data["test"]["real_kinds"])
     per_kind = {}
-    for kind in FAKE_KINDS:
-        mask = np.r_[np.ones(n_real, bool), kinds == kind]
-        if (kinds == kind).any():
-            per_kind[kind] = metrics.roc_auc(y_test[mask], log_odds[mask])
+    for real_kind, fake_kind in zip(REAL_KINDS, FAKE_KINDS, strict=True):
+        # each kind of real against each kind of fake: where the detector is weak
+        for kind, mask in ((fake_kind, np.r_[real_kinds == "real", kinds == fake_kind]),
+                           (real_kind, np.r_[real_kinds == real_kind, np.ones(len(kinds), bool)])):
+            if mask[:n_real].any() and mask[n_real:].any():
+                per_kind[kind] = metrics.roc_auc(y_test[mask], log_odds[mask])
     info = {
         "format": FORMAT,
         "made_by": "python -m installation.models.detector.make_faces",
@@ -130,8 +132,11 @@ def main(argv: list[str] | None = None) -> int:
             "real_called_fake": report.confusion[0][1] / max(report.n_real, 1),
             "fake_called_real": report.confusion[1][0] / max(report.n_fake, 1),
         },
-        "fairness_real_called_fake": fairness(groups, p[:n_real] >= threshold),
-        "test_auc_by_fake_kind": per_kind,
+        "fairness_real_called_fake": fairness(
+            [g for g, k in zip(groups, real_kinds, strict=True) if k == "real"],
+            (p[:n_real] >= threshold)[real_kinds == "real"],
+        ),
+        "test_auc_by_kind": per_kind,
     }
     npr.save(args.output, weights, info=np.array(json.dumps(info, sort_keys=True)))
     print(f"wrote {args.output} ({args.output.stat().st_size / 1024:.0f} KB)")
@@ -139,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         print("  " + line)
     print(f"  ROC AUC 95% interval (bootstrap): {low:.3f}-{high:.3f}")
     for kind, auc in per_kind.items():
-        print(f"  ROC AUC against {kind} only: {auc:.3f}")
+        print(f"  ROC AUC with only {kind} on its side: {auc:.3f}")
     for group, (n, share) in info["fairness_real_called_fake"].items():
         print(f"  real called generated, {group}: {share:.2f} of {n}")
     return 0
