@@ -142,6 +142,11 @@ class MeshAnimator:
         for upper, lower, _ in EYES:
             moved[list(upper), 1] += (moved[list(lower), 1] - rest[list(lower), 1]) - (
                 moved[list(upper), 1] - rest[list(upper), 1])
+        # Guard against folds the expression makes (a sliver by the nose must not turn inside
+        # out). Folds from turning the head are real occlusion: the far side goes out of
+        # sight, and the warper draws triangles back to front for that.
+        unfolded = self.warper.unfold(moved[:, :2] @ level + centre)
+        moved[:, :2] = (unfolded - centre) @ level.T
         weight = rig.head_weight[:, None].astype(np.float64)
         pivot = np.array([0.0, 0.0, float(np.median(moved[:468, 2]))])
         turned = (moved - pivot) @ rotation_deg(motion.yaw, motion.pitch, motion.roll).T + pivot

@@ -32,11 +32,12 @@ LIDS = (((33, *LEFT_UPPER_LID, 133), (33, *LEFT_LOWER_LID, 133), (33, *LEFT_CREA
         ((263, *RIGHT_UPPER_LID, 362), (263, *RIGHT_LOWER_LID, 362), (263, *RIGHT_CREASE, 362)))
 
 SUBPIXEL_BITS = 4
-# The map is computed on a coarser grid (one point per MAP_PX_PER_STEP of face height,
-# 2 to 6 pixels apart) and interpolated: a piecewise-affine map is continuous, so this is
-# exact inside triangles and within a fraction of a pixel on their edges. The portrait
-# itself is still sampled at every pixel of its own resolution.
-MAP_FACE_PX_PER_STEP = 90
+# On a large face the map is computed on a coarser grid (one point every 200 px of face
+# height, at most 4 apart) and interpolated: a piecewise-affine map is continuous, so this
+# is exact inside triangles and close on their edges, as long as the grid is finer than
+# the smallest moving triangles (lip corners). Small faces get the map at every pixel.
+# The portrait itself is always sampled at every pixel of its own resolution.
+MAP_FACE_PX_PER_STEP = 200
 
 
 def _affines(src: np.ndarray, dst: np.ndarray, triangles: np.ndarray) -> np.ndarray:
@@ -65,7 +66,7 @@ class MeshWarper:
         self.shape = (y1 - y0, x1 - x0)
         yy, xx = np.mgrid[y0:y1, x0:x1]
         self.xx, self.yy = xx.astype(np.float32), yy.astype(np.float32)
-        self.step = step = int(np.clip(round(rig.face_height / MAP_FACE_PX_PER_STEP), 2, 6))
+        self.step = step = int(np.clip(round(rig.face_height / MAP_FACE_PX_PER_STEP), 1, 4))
         self.coarse_shape = (-(-self.shape[0] // step), -(-self.shape[1] // step))
         self.cxx = self.xx[::step, ::step].copy()
         self.cyy = self.yy[::step, ::step].copy()
@@ -127,17 +128,22 @@ class MeshWarper:
         xx, yy = self.cxx, self.cyy
         dx = np.where(covered, a[..., 0, 0] * xx + a[..., 0, 1] * yy + a[..., 0, 2] - xx, 0.0)
         dy = np.where(covered, a[..., 1, 0] * xx + a[..., 1, 1] * yy + a[..., 1, 2] - yy, 0.0)
-        size = (self.shape[1], self.shape[0])
-        # Interpolate the displacement (not the coordinates) so the grid's half-pixel offset cancels.
-        big = cv2.resize(np.stack([dx, dy], -1).astype(np.float32),
-                         (self.coarse_shape[1] * self.step, self.coarse_shape[0] * self.step),
-                         interpolation=cv2.INTER_LINEAR)
-        shift = 0.5 * (self.step - 1)
-        warp = np.float32([[1, 0, shift], [0, 1, shift]])
-        big = cv2.warpAffine(big, warp, (big.shape[1], big.shape[0]), flags=cv2.INTER_LINEAR,
-                             borderMode=cv2.BORDER_REPLICATE)[: size[1], : size[0]]
-        map_x = self.xx + big[..., 0]
-        map_y = self.yy + big[..., 1]
+        if self.step == 1:
+            map_x, map_y = xx + dx.astype(np.float32), yy + dy.astype(np.float32)
+        else:
+            size = (self.shape[1], self.shape[0])
+            # Interpolate the displacement, not the coordinates. cv2.resize puts coarse sample
+            # j at full-resolution position (j + 0.5) * step - 0.5, but it was computed at
+            # j * step: shift the result back (left and up) by (step - 1) / 2.
+            big = cv2.resize(np.stack([dx, dy], -1).astype(np.float32),
+                             (self.coarse_shape[1] * self.step, self.coarse_shape[0] * self.step),
+                             interpolation=cv2.INTER_LINEAR)
+            shift = 0.5 * (self.step - 1)
+            back = np.float32([[1, 0, -shift], [0, 1, -shift]])
+            big = cv2.warpAffine(big, back, (big.shape[1], big.shape[0]), flags=cv2.INTER_LINEAR,
+                                 borderMode=cv2.BORDER_REPLICATE)[: size[1], : size[0]]
+            map_x = self.xx + big[..., 0]
+            map_y = self.yy + big[..., 1]
         if self.rig.person is not None:
             # Hair and shoulders move with the head; the wall behind the sitter stays still.
             keep = self.rig.person
@@ -236,8 +242,9 @@ class MeshWarper:
 
     def render(self, dst: np.ndarray, gaze_px: np.ndarray, depth: np.ndarray | None = None,
                eye_open: tuple[float, float] = (1.0, 1.0)) -> np.ndarray:
-        """The whole portrait with the face moved to `dst` (points x 2, image pixels)."""
-        dst = self.unfold(dst.astype(np.float64))
+        """The whole portrait with the face moved to `dst` (points x 2, image pixels; folds
+        already eased by the caller, see unfold)."""
+        dst = dst.astype(np.float64)
         map_x, map_y = self.backward_map(dst, depth)
         self.move_irises(map_x, map_y, dst, gaze_px)
         self._lid_covers: list = []
