@@ -86,6 +86,8 @@ def measure_pair(stack: FaceStack, portrait: np.ndarray, frames: list[np.ndarray
     tracked = [driver_tracker.update(f, i / fps) for i, f in enumerate(frames)]
     raw = [t.raw_face for t in tracked]
     smooth = [t.face for t in tracked]
+    # As `bayard animate` does offline: each frame's own mesh (the live scene steadies it).
+    smooth = [r or s for r, s in zip(raw, smooth, strict=True)]
     usable = [i for i, f in enumerate(smooth) if f is not None]
     ref = max(usable, key=lambda i: neutrality(smooth[i].landmarks))
     animator.calibrate_on(smooth[ref].landmarks, stack.eyes(frames[ref], smooth[ref].landmarks))
@@ -179,7 +181,7 @@ def speed(stack: FaceStack, clock: ModelClock, limit: int) -> None:
         warper._lid_covers = []
         warper.lower_lids(map_y, dst, motion.eye_open)
         t5 = time.perf_counter()
-        region = cv2.remap(animator.rig.image, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+        region = cv2.remap(animator.rig.image, map_x, map_y, cv2.INTER_CUBIC, borderMode=cv2.BORDER_REFLECT)
         warper.paint_lids(region)
         from installation.models.motion.mesh.mouth import paint_mouth
 
