@@ -142,7 +142,7 @@ def _natural_duration(kind, config, show: Show) -> float | None:
         from .typography import Fonts
 
         context = SceneContext(clock=FakeClock(), size=show.config.display.size, content_root=show.content_root,
-                               state_dir=show.state_dir, fonts=Fonts(show.config.display.size[1]))
+                               state_dir=show.state_dir, fonts=Fonts(min(show.config.display.size)))
         return kind(config, context).natural_duration()
     except Exception:  # a summary line is not worth failing the check over
         return None
