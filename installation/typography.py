@@ -242,4 +242,6 @@ def blit_alpha(target: pygame.Surface, source: pygame.Surface, pos: tuple[int, i
         return
     source.set_alpha(round(alpha * 255))
     target.blit(source, pos)
-    source.set_alpha(None)
+    # Not set_alpha(None): on a per-pixel-alpha surface that switches blending off, and
+    # the next full-opacity blit would paint the glyphs' transparent box as well.
+    source.set_alpha(255)
