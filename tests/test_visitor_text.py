@@ -77,3 +77,15 @@ def test_greek_and_cyrillic_do_not_fall_back_to_boxes():
             face = fonts._face(role, text)
             assert face is not None
             assert all(_has_glyph(face, ch) for ch in text if not ch.isspace()), (role, text)
+
+
+def test_overlay_lists_problems_in_words_with_local_time_and_count():
+    import time
+
+    from installation.overlay import describe_errors
+
+    when = time.mktime((2024, 5, 4, 14, 2, 0, 0, 0, -1))
+    lines = describe_errors([{"time": when, "where": "portrait", "message": "the camera stopped",
+                              "severity": "error"}] * 3)
+    assert lines == ["14:02 · portrait · the camera stopped. (3 times)"]
+    assert "{" not in " ".join(lines)
