@@ -89,3 +89,42 @@ def test_overlay_lists_problems_in_words_with_local_time_and_count():
                               "severity": "error"}] * 3)
     assert lines == ["14:02 · portrait · the camera stopped. (3 times)"]
     assert "{" not in " ".join(lines)
+
+
+def test_check_works_from_a_folder_inside_the_show(monkeypatch, capsys):
+    from pathlib import Path
+
+    from installation.cli import main
+
+    monkeypatch.chdir(Path("scenes").resolve())
+    code = main(["check", "--fast"])
+    out = capsys.readouterr().out
+    assert "Show: Bayard" in out
+    assert code in (0, 1)  # 1 only for warnings-as-errors elsewhere; it found and read the show
+
+
+def test_preview_finds_a_scene_by_name_and_names_the_paths_it_tried(monkeypatch, capsys):
+    from pathlib import Path
+
+    from installation.cli import _resolve_scene, main
+
+    found, _ = _resolve_scene("bayard", Path("install.toml"))
+    assert found == Path("scenes/bayard.toml").resolve()
+    monkeypatch.chdir(Path("content").resolve())
+    assert main(["preview", "welcome", "--headless", "--seconds", "0.1"]) == 2
+    err = capsys.readouterr().err
+    assert "no scene 'welcome'" in err
+    assert str(Path("../scenes/welcome.toml").resolve()) in err
+
+
+def test_every_cli_option_says_its_default():
+    from installation.cli import build_parser
+
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
+    for name in ("run", "check", "preview", "render"):
+        for action in sub.choices[name]._actions:
+            if action.option_strings and action.dest != "help":
+                assert action.help, (name, action.option_strings)
+                assert "default" in action.help or "required" in action.help or action.const is True or \
+                    action.__class__.__name__ == "_StoreTrueAction", (name, action.option_strings)
