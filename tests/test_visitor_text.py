@@ -128,3 +128,23 @@ def test_every_cli_option_says_its_default():
                 assert action.help, (name, action.option_strings)
                 assert "default" in action.help or "required" in action.help or action.const is True or \
                     action.__class__.__name__ == "_StoreTrueAction", (name, action.option_strings)
+
+
+def test_portrait_without_a_camera_tells_the_truth_or_moves_on(tmp_path):
+    from .conftest import write_show
+
+    scenes = {
+        "p": 'type = "portrait"\nid = "p"\nduration = 600\n{extra}',
+        "t": 'type = "title"\nid = "t"\nduration = 600\nheading = "Next"',
+    }
+    camera = '\n[camera]\nfile = "no-such-camera.mp4"\n'
+    for choice, expect in (("explain", "p"), ("skip", "t")):
+        files = {k: v.format(extra=f'without_camera = "{choice}"') for k, v in scenes.items()}
+        path = write_show(tmp_path / choice, files, extra=camera, size=(640, 360))
+        with run_test(path, fps=10, services={"synchronous_models": True}) as pilot:
+            pilot.engine.fonts.log.recording = True
+            pilot.advance(4.0)
+            assert pilot.scene_id == expect, choice
+            shown = " ".join(b.text for b in pilot.engine.fonts.log.boxes)
+            if choice == "explain":
+                assert "camera is resting" in shown and "follows your face" not in shown
