@@ -87,7 +87,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 # -- check -----------------------------------------------------------------------
 def cmd_check(args: argparse.Namespace) -> int:
-    show = _load(args.show)
+    # From any folder inside the show, as preview works: the nearest install.toml above.
+    show = _load(args.show or str(_find_show_for(Path.cwd() / "-")))
     if show is None:
         return 2
     problems = list(show.problems) + check_media(show, decode=not args.fast)
@@ -157,7 +158,7 @@ def _natural_duration(kind, config, show: Show) -> float | None:
         from .typography import Fonts
 
         context = SceneContext(clock=FakeClock(), size=show.config.display.size, content_root=show.content_root,
-                               state_dir=show.state_dir, fonts=Fonts(show.config.display.size[1]))
+                               state_dir=show.state_dir, fonts=Fonts(min(show.config.display.size)))
         return kind(config, context).natural_duration()
     except Exception:  # a summary line is not worth failing the check over
         return None
@@ -167,13 +168,34 @@ def _natural_duration(kind, config, show: Show) -> float | None:
 def cmd_preview(args: argparse.Namespace) -> int:
     from .preview import preview
 
-    scene_file = Path(args.scene).resolve()
-    show_path = Path(args.show) if args.show else _find_show_for(scene_file)
+    show_path = Path(args.show) if args.show else _find_show_for(Path.cwd() / "-")
+    scene_file, tried = _resolve_scene(args.scene, show_path)
+    if scene_file is None:
+        print(f"bayard: no scene '{args.scene}'; tried " + ", ".join(str(t) for t in tried), file=sys.stderr)
+        return 2
+    if not args.show:
+        show_path = _find_show_for(scene_file)
     show = _load(str(show_path))
     if show is None:
         return 2
     _setup_logging(show.config.logging.level)
     return preview(show, scene_file, headless=args.headless, seconds=args.seconds)
+
+
+def _resolve_scene(name: str, show_path: Path) -> tuple[Path | None, list[Path]]:
+    """A scene file from what an artist types: a path, or a name found in the show's
+    scenes folder ("welcome" finds scenes/welcome.toml). Also the paths tried."""
+    given = Path(name)
+    folders = [Path.cwd(), show_path.resolve().parent / "scenes"]
+    tried: list[Path] = []
+    for folder in folders:
+        for candidate in (folder / given, folder / given.with_suffix(".toml")):
+            candidate = candidate.resolve()
+            if candidate not in tried:
+                tried.append(candidate)
+            if candidate.is_file():
+                return candidate, tried
+    return None, tried
 
 
 def _find_show_for(scene_file: Path) -> Path:
@@ -190,7 +212,7 @@ def cmd_render(args: argparse.Namespace) -> int:
 
     if args.scene:
         scene_file = Path(args.scene).resolve()
-        show = _load(str(Path(args.show_for_scene) if args.show_for_scene else _find_show_for(scene_file)))
+        show = _load(str(Path(args.show) if args.show else _find_show_for(scene_file)))
         if show is None:
             return 2
         from .preview import single_scene_show
@@ -202,7 +224,7 @@ def cmd_render(args: argparse.Namespace) -> int:
                 print(f"  {problem}", file=sys.stderr)
             return 2
     else:
-        show = _load(args.show)
+        show = _load(args.show or str(_find_show_for(Path.cwd() / "-")))
         if show is None:
             return 2
     _setup_logging("warning")
@@ -229,30 +251,32 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--fullscreen", action="store_true", help="fill the screen")
     mode.add_argument("--windowed", action="store_true", help="play in a window")
     p.add_argument("--headless", action="store_true", help="play without a screen (servers, tests)")
-    p.add_argument("--seconds", type=float, default=None, help="stop after this many seconds")
+    p.add_argument("--seconds", type=float, default=None,
+                   help="stop after this many seconds (default: play until stopped)")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("check", help="validate the show, its scenes, media and models")
-    p.add_argument("--show", default=DEFAULT_SHOW)
+    p.add_argument("--show", default=None,
+                   help="the show file (default: install.toml in this folder or the nearest one above it)")
     p.add_argument("--fast", action="store_true", help="check that media exists without decoding it")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("preview", help="play one scene and reload it whenever the file is saved")
-    p.add_argument("scene", help="a scene file, e.g. scenes/bayard.toml")
+    p.add_argument("scene", help="a scene file or a scene's name, e.g. scenes/bayard.toml or bayard")
     p.add_argument("--show", default=None, help="the show file (default: the nearest install.toml)")
-    p.add_argument("--headless", action="store_true")
-    p.add_argument("--seconds", type=float, default=None)
+    p.add_argument("--headless", action="store_true", help="play without a window (default: a window)")
+    p.add_argument("--seconds", type=float, default=None, help="stop after this many seconds (default: never)")
     p.set_defaults(func=cmd_preview)
 
     p = sub.add_parser("render", help="render the show or one scene to a video file")
-    what = p.add_mutually_exclusive_group(required=True)
-    what.add_argument("--show", help="the show file")
-    what.add_argument("--scene", help="one scene file")
-    p.add_argument("--show-file", dest="show_for_scene", default=None, help="with --scene: the show file to use")
-    p.add_argument("--seconds", type=float, required=True)
-    p.add_argument("--size", type=_size, default=None, help="WIDTHxHEIGHT (default: the show's)")
-    p.add_argument("--fps", type=float, default=30.0)
-    p.add_argument("-o", "--output", required=True, help="output video, e.g. out.mp4")
+    p.add_argument("--show", default=None,
+                   help="the show file; with --scene, the show the scene belongs to "
+                        "(default: the nearest install.toml)")
+    p.add_argument("--scene", default=None, help="render only this scene file (default: the whole show)")
+    p.add_argument("--seconds", type=float, required=True, help="seconds of show time to render (required)")
+    p.add_argument("--size", type=_size, default=None, help="WIDTHxHEIGHT (default: the show's display size)")
+    p.add_argument("--fps", type=float, default=30.0, help="frames per second (default: 30)")
+    p.add_argument("-o", "--output", required=True, help="output video, e.g. out.mp4 (required)")
     p.set_defaults(func=cmd_render)
 
     p = sub.add_parser("keys", help="list the maintenance keys")

@@ -26,7 +26,7 @@ from .config.errors import ShowError
 from .config.loader import Show, load_show
 from .scenes.base import SceneContext
 from .sequencer import Sequencer
-from .typography import Fonts
+from .typography import Fonts, show_faces
 
 log = logging.getLogger("bayard.engine")
 
@@ -83,7 +83,7 @@ class Engine:
         self.clock = clock
         self.size = show.config.display.size
         self.queue = CommandQueue()
-        self.fonts = Fonts(self.size[1])
+        self.fonts = Fonts(min(self.size), extra_faces=show_faces(show.root))
         self.frame = pygame.Surface(self.size)
         self.frame.fill((0, 0, 0))
         self.services = services if services is not None else {}
@@ -164,6 +164,7 @@ class Engine:
         if self.frames:
             self.stats.add(raw_dt)
         dt = min(raw_dt, MAX_STEP_S)
+        self.fonts.log.begin_frame()
         for command in self.queue.drain():
             self.dispatch(command)
         if self.dark_reason and not self._suspended:

@@ -33,6 +33,8 @@ from ..imaging import MediaError, paper_texture, read_rgb, surface_from_rgb
 from .base import Scene, register_scene
 from .portrait_check import check_portraits
 from .portrait_record import NOTICE_ACTIVE, NOTICE_IDLE, VisitRecorder
+from ..words import words
+from .layout import fit, picture_and_column
 from .style import Colour, rgb, smoothstep
 
 # The sitter when a scene lists no portrait (or none it can animate): public domain, with
@@ -47,20 +49,6 @@ ARRIVE_S = 0.8
 LEAVE_S = 2.5
 # Seconds the visitor must hold a usable pose before the countdown starts.
 STEADY_S = 0.6
-
-
-DEFAULT_CARD = (
-    "Stand still and look at the camera for a moment, then move your head, blink, "
-    "raise your eyebrows, open your mouth. The portrait will follow.\n\n"
-    "Nothing is recorded: your image stays in this computer's memory and is gone when you leave."
-)
-# The card when the operator has switched recording on: it must not say "nothing is recorded".
-RECORDING_CARD = (
-    "Stand still and look at the camera for a moment, then move your head, blink, "
-    "raise your eyebrows, open your mouth. The portrait will follow.\n\n"
-    "Recording is on here: the moving portrait is saved as a short video (at most {seconds}). "
-    "Your camera image is not saved: it stays in this computer's memory and is gone when you leave."
-)
 
 
 class PortraitItem(Strict):
@@ -85,18 +73,27 @@ class PortraitConfig(SceneConfig):
         description="portraits a visitor can choose among; empty: a portrait drawn by Bayard",
     )
     backend: str = Field(default="", description="motion backend for this scene; empty: [models] motion")
-    heading: str = Field(default="Move, and the portrait moves with you", description="the invitation")
+    heading: str = Field(default=words("portrait.heading"), description="the invitation")
     about: str = Field(
-        default=(
-            "A camera follows your face and a computer moves the painting to match: the way phone apps "
-            "bring old photographs to life, and the way a faked video can make anyone seem to move or speak."
-        ),
+        default=words("portrait.about"),
         description="a short text beside the portrait while nobody is in front of it",
+    )
+    about_no_camera: str = Field(
+        default=words("portrait.about_no_camera"),
+        description="said instead of `about` while the kiosk has no working camera (it must not promise one)",
+    )
+    without_camera: Literal["explain", "skip"] = Field(
+        default="explain",
+        description=(
+            "with no working camera: 'explain' shows the portrait with `about_no_camera`; "
+            "'skip' moves the show on to the next scene"
+        ),
     )
     card: str = Field(
         default="",
         description=(
-            "what the visitor reads when they arrive; empty: a built-in text that says nothing is recorded"
+            "what the visitor reads when they arrive; empty: a built-in text that says nothing is recorded "
+            "(installation/words.toml)"
         ),
     )
     view: Literal["bust", "picture"] = Field(
@@ -431,7 +428,7 @@ class PortraitScene(Scene):
         except MediaError as exc:
             self.log.warning("%s; drawing a stand-in sitter", exc)
             image, face = draw_house_portrait()
-            return _Entry(image, face, "A sitter (a drawing)", "", False)
+            return _Entry(image, face, words("portrait.sitter"), "", False)
 
     def _settings(self):
         show = self.context.show_config
@@ -559,6 +556,14 @@ class PortraitScene(Scene):
         return self.camera is not None and getattr(self.camera, "state", "") == "live"
 
     @property
+    def finished(self) -> bool:
+        # The curator's choice for a kiosk without a camera: move on rather than invite
+        # visitors to something that cannot happen. A camera still starting gets a moment.
+        if self.config.without_camera != "skip" or self.camera_ok or self.t < 1.0:
+            return False
+        return self.camera is None or getattr(self.camera, "state", "") != "starting"
+
+    @property
     def holding(self) -> bool:
         return self.state != "attract"
 
@@ -639,13 +644,13 @@ class PortraitScene(Scene):
     def _default_card(self) -> str:
         rec = self._recording_settings()
         if rec is None:
-            return DEFAULT_CARD
+            return words("portrait.card")
         seconds = rec[1]
         if seconds >= 60:
             length = f"{seconds / 60:g} minute{'s' if seconds != 60 else ''}"
         else:
             length = f"{seconds:g} seconds"
-        return RECORDING_CARD.format(seconds=length)
+        return words("portrait.card_recording", seconds=length)
 
     def status(self) -> dict:
         return {
@@ -664,9 +669,7 @@ class PortraitScene(Scene):
     @staticmethod
     def _area(width: int, height: int) -> pygame.Rect:
         """Where the portrait sits on a screen of this size."""
-        return pygame.Rect(
-            round(width * 0.06), round(height * 0.06), round(width * 0.5), round(height * 0.88)
-        )
+        return picture_and_column((width, height), share=0.52)[0]
 
     def _view_box(self, shape: tuple[int, ...], box: pygame.Rect) -> tuple[int, int, int, int] | None:
         """The part of the picture shown, as (x0, y0, x1, y1): head and shoulders around the
@@ -713,48 +716,76 @@ class PortraitScene(Scene):
         rect = self._surface.get_rect(center=box.center)
         return self._surface, rect
 
+    def _words(self, k: float) -> list[tuple[str, str, float, str]]:
+        """The column's texts in the attract and card states: (text, face, size, colour name)."""
+        c = self.config
+        out = [(c.heading, "serif-semibold", 54 * k, "fg")]
+        if self.state == "card":
+            out.append((c.card or self._default_card(), "serif", 40 * k, "fg"))
+        elif not self.camera_ok:
+            out.append((c.about_no_camera, "serif", 40 * k, "fg"))
+        else:
+            out += [(c.about, "serif", 40 * k, "fg"), (words("portrait.step_in"), "serif-italic", 40 * k, "accent")]
+        return out
+
+    def _credit(self, col: pygame.Rect, k: float, colour) -> pygame.Surface | None:
+        entry = self.entries[self.index]
+        text = " · ".join(x for x in (entry.title, entry.credit) if x)
+        return self.context.fonts.block(text, "sans", 30 * k, colour, col.width, tier="small") if text else None
+
+    def _column_height(self, col: pygame.Rect, k: float) -> int:
+        fonts = self.context.fonts
+        gap = fonts.px(28 * k)
+        height = sum(fonts.block(t, face, size, (0, 0, 0), col.width, line_spacing=1.3).get_height() + gap
+                     for t, face, size, _ in self._words(k))
+        credit = self._credit(col, k, (0, 0, 0))
+        return height + (credit.get_height() if credit is not None else 0)
+
     def draw(self, surface: pygame.Surface) -> None:
         c = self.config
         fonts = self.context.fonts
         width, height = surface.get_size()
         fg, accent = rgb(c.foreground), rgb(c.accent)
+        colours = {"fg": fg, "accent": accent}
         surface.fill(rgb(c.background))
-        area = self._area(width, height)
+        area, col = picture_and_column((width, height), share=0.52)
+        disclosure = None
+        if self.worker is not None:
+            # Synthetic media is labelled where it is shown (and in recorded clips' metadata):
+            # the picture's box gives up the room the label needs, so they never collide.
+            disclosure = fonts.block(c.disclosure, "sans", 30, accent, area.width, align="center", tier="small")
+            area.height -= disclosure.get_height() + fonts.px(24)
         portrait, rect = self._portrait_surface(area)
         pygame.draw.rect(
             surface, (8, 7, 6), rect.inflate(fonts.px(14), fonts.px(14)).move(fonts.px(6), fonts.px(8))
         )
         pygame.draw.rect(surface, (92, 74, 48), rect.inflate(fonts.px(14), fonts.px(14)))  # a plain frame
         surface.blit(portrait, rect)
-        if self.worker is not None:
-            # Synthetic media is labelled where it is shown (and in recorded clips' metadata).
-            disclosure = fonts.line(c.disclosure, "sans", 21, accent)
-            surface.blit(disclosure, (rect.x, rect.bottom + fonts.px(14)))
-        col = pygame.Rect(round(width * 0.61), round(height * 0.1), round(width * 0.33), round(height * 0.8))
-        entry = self.entries[self.index]
-        y = col.y
+        if disclosure is not None:
+            fonts.place(surface, disclosure, (area.x, rect.bottom + fonts.px(24)))
+        # The recording notice takes the column's top line when the operator switched it on.
+        if self._recording_settings() is not None:
+            writing = self.recorder is not None and self.recorder.writing
+            red, dot = (236, 116, 96), fonts.px(8)
+            rec = fonts.block(NOTICE_ACTIVE if writing else NOTICE_IDLE, "sans-semibold", 30, red,
+                              col.width - 3 * dot, line_spacing=1.1, tier="small")
+            line_h = fonts.get("sans-semibold", 30, "small").get_linesize()
+            pygame.draw.circle(surface, red, (col.x + dot, col.y + line_h // 2), dot)
+            box = fonts.place(surface, rec, (col.x + 3 * dot, col.y))
+            col = pygame.Rect(col.x, box.bottom + fonts.px(30), col.width, col.bottom - box.bottom - fonts.px(30))
+        k = 1.0
         if self.state in ("attract", "card"):
-            block = fonts.block(c.heading, "serif-semibold", 50, fg, col.width, line_spacing=1.12)
-            surface.blit(block, (col.x, y))
-            y += block.get_height() + fonts.px(28)
-        if self.state == "attract":
-            if c.about:
-                about = fonts.block(c.about, "serif", 30, fg, col.width, line_spacing=1.45)
-                surface.blit(about, (col.x, y))
-                y += about.get_height() + fonts.px(28)
-            if self.camera_ok:
-                hint = fonts.block("Step in front of the screen.", "serif-italic", 32, accent, col.width)
-                surface.blit(hint, (col.x, y))
-        elif self.state == "card":
-            block = fonts.block(c.card or self._default_card(), "serif", 31, fg, col.width, line_spacing=1.45)
-            surface.blit(block, (col.x, y))
+            k = fit(lambda s: self._column_height(col, s), col.height)
+            y = col.y
+            for text, face, size, colour in self._words(k):
+                box = fonts.place(surface, fonts.block(text, face, size, colours[colour], col.width, line_spacing=1.3),
+                                  (col.x, y))
+                y = box.bottom + fonts.px(28 * k)
         else:
             self._draw_visitor(surface, col, fonts, fg, accent)
-        if entry.title or entry.credit:
-            credit = fonts.block(
-                " · ".join(x for x in (entry.title, entry.credit) if x), "sans", 21, accent, col.width
-            )
-            surface.blit(credit, (col.x, col.bottom - credit.get_height()))
+        credit = self._credit(col, k, accent)
+        if credit is not None:
+            fonts.place(surface, credit, (col.x, col.bottom - credit.get_height()))
         if len(self.entries) > 1:
             for i in range(len(self.entries)):
                 colour = fg if i == self.index else (70, 62, 52)
@@ -763,32 +794,18 @@ class PortraitScene(Scene):
                     colour,
                     (
                         area.centerx + (i - (len(self.entries) - 1) / 2) * fonts.px(26),
-                        area.bottom + fonts.px(22),
+                        min(area.bottom + fonts.px(22) + (disclosure.get_height() + fonts.px(24) if disclosure else 0),
+                            height - fonts.px(8)),
                     ),
                     fonts.px(6),
                 )
-        notes = []
-        if not self.camera_ok:
-            notes.append("camera unavailable")
-        if not entry.installed:
-            notes.append("a portrait drawn by Bayard; install one in the scene file")
-        if self._recording_settings() is not None:
-            # The operator switched recording on: visitors are told plainly what is kept,
-            # and "now" for as long as a clip is being written.
-            writing = self.recorder is not None and self.recorder.writing
-            red, dot, y = (220, 90, 70), fonts.px(7), round(height * 0.015)
-            rec = fonts.block(
-                NOTICE_ACTIVE if writing else NOTICE_IDLE, "sans-semibold", 21, red,
-                round(width * 0.36) - 3 * dot, line_spacing=1.1,
-            )
-            line_h = fonts.get("sans-semibold", 21).get_linesize()
-            pygame.draw.circle(surface, red, (col.x + dot, y + line_h // 2), dot)
-            surface.blit(rec, (col.x + 3 * dot, y))
-        if notes:
-            note = fonts.line(" · ".join(notes), "sans", 18, (110, 96, 80))
-            surface.blit(
-                note, (width - note.get_width() - fonts.px(24), height - note.get_height() - fonts.px(16))
-            )
+
+    @staticmethod
+    def _prompt(face, otherwise: str) -> str:
+        """What to ask the visitor: the tracker's concern if it has one, else `otherwise`."""
+        if face is not None and face.prompt and face.state in ("too_far", "off_axis", "several"):
+            return words(f"portrait.prompts.{face.state}")
+        return words(otherwise)
 
     def _draw_visitor(self, surface, col, fonts, fg, accent) -> None:
         face = self._face()
@@ -806,19 +823,20 @@ class PortraitScene(Scene):
                 pygame.draw.ellipse(surface, accent if ok else (150, 140, 128), guide, 3)
             y = frame.bottom + fonts.px(30)
         if self.state == "framing":
-            prompt = face.prompt if face is not None and face.prompt else "Look at the camera and keep still"
-            surface.blit(fonts.block(prompt, "serif-semibold", 40, fg, col.width), (col.x, y))
+            prompt = self._prompt(face, "portrait.look")
+            fonts.place(surface, fonts.block(prompt, "serif-semibold", 44, fg, col.width), (col.x, y))
         elif self.state == "countdown":
             left = max(1, math.ceil(self.config.countdown - self.state_t))
             pulse = smoothstep(1 - (self.state_t % 1.0))
             number = fonts.line(str(left), "serif-semibold", 96 + 24 * pulse, fg)
-            surface.blit(number, (col.x, y))
-            surface.blit(
-                fonts.block("Keep a neutral face…", "serif-italic", 32, accent, col.width),
-                (col.x, y + number.get_height() + fonts.px(10)),
+            fonts.place(surface, number, (col.x, y))
+            fonts.place(
+                surface,
+                fonts.block(words("portrait.neutral"), "serif-italic", 40, accent, col.width),
+                (col.x, y + fonts.get("serif-semibold", 120).get_height() + fonts.px(10)),
             )
         elif self.state == "live":
             prompt = (
-                face.prompt if face is not None and face.prompt else "Now move: the portrait follows you."
+                self._prompt(face, "portrait.now_move")
             )
-            surface.blit(fonts.block(prompt, "serif-italic", 34, accent, col.width), (col.x, y))
+            fonts.place(surface, fonts.block(prompt, "serif-italic", 40, accent, col.width), (col.x, y))

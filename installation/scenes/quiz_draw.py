@@ -56,7 +56,7 @@ def button(
 ) -> None:
     pygame.draw.rect(surface, fill, rect, border_radius=rect.height // 4)
     label = fonts.line(text, "sans-semibold", size, ink)
-    surface.blit(label, (rect.centerx - label.get_width() // 2, rect.centery - label.get_height() // 2))
+    fonts.place(surface, label, (rect.centerx - label.get_width() // 2, rect.centery - label.get_height() // 2))
 
 
 def spectrum_surface(explanation: Explanation, side: int) -> pygame.Surface:

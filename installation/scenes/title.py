@@ -50,9 +50,9 @@ class TitleScene(Scene):
         pieces: list[tuple[pygame.Surface, int]] = [(heading, 0)]
         if c.subheading:
             pieces.append((fonts.block(c.subheading.upper(), "sans-semibold", 30, accent, column,
-                                       align="center"), fonts.px(28)))
+                                       align="center", tier="small"), fonts.px(28)))
         if c.body:
-            pieces.append((fonts.block(c.body, "serif-light", 38, fg, column, align="center"), fonts.px(56)))
+            pieces.append((fonts.block(c.body, "serif-light", 40, fg, column, align="center"), fonts.px(56)))
         total = sum(s.get_height() + gap for s, gap in pieces)
         y = (height - total) // 2
         for index, (piece, gap) in enumerate(pieces):
@@ -60,19 +60,16 @@ class TitleScene(Scene):
             alpha = fade(self.t, 0.3 + index * c.stagger, None, 1.2)
             # Lines rise a few pixels as they appear: motion that reads as calm, not busy.
             rise = round((1.0 - alpha) * fonts.px(18))
-            piece.set_alpha(round(alpha * 255))
-            surface.blit(piece, (left, y + rise))
-            piece.set_alpha(None)
+            fonts.place(surface, piece, (left, y + rise), alpha)
             if index == 0:
                 rule_w = round(fonts.px(160) * fade(self.t, 0.8, None, 1.5))
                 pygame.draw.rect(surface, accent, (width // 2 - rule_w // 2, y + piece.get_height() + fonts.px(14),
                                                    rule_w, max(1, fonts.px(2))))
             y += piece.get_height()
         if c.footer:
-            foot = fonts.line(c.footer, "sans", 22, accent)
-            foot.set_alpha(round(fade(self.t, 1.5, None, 2.0) * 200))
-            surface.blit(foot, ((width - foot.get_width()) // 2, height - fonts.px(80)))
-            foot.set_alpha(None)
+            foot = fonts.block(c.footer, "sans", 30, accent, column, align="center", tier="small")
+            fonts.place(surface, foot, (left, height - fonts.px(76) - foot.get_height()),
+                        fade(self.t, 1.5, None, 2.0))
         # A faint breathing light keeps a static card from looking frozen.
         glow = 0.5 + 0.5 * math.sin(self.t * 0.4)
         pygame.draw.circle(surface, accent, (width // 2, height - fonts.px(40)), max(2, fonts.px(3 + glow * 1.5)))
