@@ -172,8 +172,12 @@ class Engine:
             self._suspended = True
         elif not self.dark_reason and self._suspended:
             self._suspended = False
-        if self.sequencer.current is None and not self._suspended:
-            self.sequencer.start()
+        if not self._suspended:
+            if self.sequencer.current is None:
+                self.sequencer.start()
+            # Navigation asked for in this frame's commands, as one net move; scenes on
+            # their way get ready in a time slice. Also while paused: a technician's goto works.
+            self.sequencer.settle()
         if not self.paused and not self.dark_reason:
             self.sequencer.update(dt)
         if self.blackout or self.dark_reason:
