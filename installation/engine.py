@@ -269,7 +269,7 @@ class Engine:
     def reload(self, at_once: bool = False) -> bool:
         """Re-read the show. An invalid show keeps the last good one running."""
         try:
-            new_show = load_show(self.show.path)
+            new_show = load_show(self.show.stands_in_for or self.show.path, keep_good=True)
         except ShowError as exc:
             for problem in exc.problems:
                 self.record_error("reload", str(problem))
@@ -315,6 +315,9 @@ class Engine:
             "frames": self.frames,
             "errors": list(self.errors)[-10:],
             "commands_dropped": self.queue.dropped,
+            # Not only the log: a technician must see that the show file on disk is not what plays.
+            "last_good": ({"show_file": str(self.show.stands_in_for), "saved": self.show.saved}
+                          if self.show.stands_in_for else None),
         })
         for name, service in self.services.items():
             describe = getattr(service, "status", None)

@@ -333,7 +333,9 @@ def attach(engine: Any, presenter: Any = None, *, env: Mapping[str, str] | None 
         log.error("install.toml [hours]/[runtime] is invalid, running without them: %s", error)
         engine.record_error("runtime", f"[hours]/[runtime] invalid: {error}")
         hours, config = OpeningHoursConfig(), RuntimeConfig()
-    runtime = Runtime(config, show.root, engine.clock, engine.post, hours=hours, env=env,
+    # A last-good copy stands in for a broken show file: watch the real one's folder.
+    show_dir = show.stands_in_for.parent if getattr(show, "stands_in_for", None) else show.root
+    runtime = Runtime(config, show_dir, engine.clock, engine.post, hours=hours, env=env,
                       display_power=display_power, console_log=False, state_dir=show.state_dir)
     engine.services["runtime"] = runtime
     if runtime.start():
