@@ -8,6 +8,7 @@ then hand the frame to whoever presents it (a window, a video encoder, a test).
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import os
@@ -24,6 +25,7 @@ from .clock import Clock
 from .commands import Command, CommandQueue
 from .config.errors import ShowError
 from .config.loader import Show, load_show
+from .runtime.files import atomic_write_bytes
 from .scenes.base import SceneContext
 from .sequencer import Sequencer
 from .typography import Fonts
@@ -300,7 +302,16 @@ class Engine:
         folder.mkdir(parents=True, exist_ok=True)
         stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime(self.clock.wall()))
         path = folder / f"bayard-{stamp}-{self.frames:07d}.png"
-        pygame.image.save(self.frame, str(path))
+        # Encoded in memory and written whole or not at all: saved straight to a full
+        # disk, SDL left a 0-byte PNG and the reply named it as if it were a screenshot.
+        encoded = io.BytesIO()
+        pygame.image.save(self.frame, encoded, "screenshot.png")
+        if not encoded.getbuffer().nbytes:
+            raise OSError("the PNG encoder produced nothing; no screenshot was saved")
+        try:
+            atomic_write_bytes(path, encoded.getvalue())
+        except OSError as exc:
+            raise OSError(f"no screenshot saved in {folder}: {exc.strerror or exc}") from exc
         return path
 
     def status(self) -> dict[str, Any]:
