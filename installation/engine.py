@@ -278,6 +278,17 @@ class Engine:
                 self.emit("error", "reload", str(problem))
             log.error("reload refused, the show keeps playing the last good version:\n%s", exc)
             return False
+        changed = self._osc_changes(new_show)
+        if changed:
+            # The OSC server's rules (passcodes, allow-list) are set when it starts; a reload
+            # that said "show reloaded" while the old rules stayed in force was a lie.
+            message = (f"[osc] {', '.join(changed)} changed: OSC settings take effect only when the show "
+                       "starts, so this reload is refused; restart it (sudo systemctl restart bayard) "
+                       "to apply them, or undo the [osc] change to reload the rest")
+            self.record_error("reload", message)
+            self.emit("error", "reload", message)
+            log.error("reload refused: %s", message)
+            return False
         for problem in new_show.problems:
             self.record_error("reload", str(problem), severity=problem.severity)
             if problem.severity == "error":
@@ -293,6 +304,13 @@ class Engine:
             index = current.index if current and current.index >= 0 else 0
             self.sequencer.goto_index(index)
         return True
+
+    def _osc_changes(self, new_show: Show) -> list[str]:
+        """[osc] keys that differ from those the running OSC server started with."""
+        if "osc" not in self.services:
+            return []
+        before, after = self.show.config.osc.model_dump(), new_show.config.osc.model_dump()
+        return [key for key in after if before.get(key) != after[key]]
 
     def screenshot(self, folder: Path | None = None) -> Path:
         configured = self.show.config.osc.screenshots

@@ -130,3 +130,21 @@ def overlay_text(pilot) -> list[str]:
     assert overlay.open()
     overlay.draw(engine.frame)
     return written
+
+
+def test_an_osc_change_on_reload_is_refused_with_a_clear_message(tmp_path):
+    from installation.inputs.osc.service import attach as attach_osc
+
+    osc = '\n[osc]\nport = 0\nallow = ["127.0.0.1/32"]\n[osc.passcodes]\ncontrol = "old-code-1"\n'
+    path = write_show(tmp_path, {"a": title_scene("a"), "b": title_scene("b")}, extra=osc)
+    with run_test(path, fps=10) as pilot:
+        server = attach_osc(pilot.engine, start=False)
+        path.write_text(path.read_text().replace("old-code-1", "new-code-2"))
+        assert pilot.engine.reload() is False
+        message = pilot.engine.errors[-1]["message"]
+        assert "[osc] passcodes changed" in message and "restart" in message
+        assert server.config.passcodes.control == "old-code-1"  # and it says so: no silent mismatch
+        # Without an [osc] change the rest reloads as before.
+        path.write_text(path.read_text().replace("new-code-2", "old-code-1").replace('"Test show"', '"Renamed"'))
+        assert pilot.engine.reload() is True
+        assert pilot.engine.status()["show"] == "Renamed"
