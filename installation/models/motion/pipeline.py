@@ -27,7 +27,7 @@ import numpy as np
 
 from . import geometry
 from .base import MotionBackend
-from .face import FaceBox, FaceObservation, FaceTracker, detect_portrait_face
+from ..face import FaceBox, FaceObservation, detect_portrait_face, make_tracker
 
 log = logging.getLogger("bayard.motion")
 
@@ -39,8 +39,36 @@ CROP_SIZE_HOLD = (0.8, 1.25)
 LEAVE_AFTER_S = 1.5
 
 
+def tracker_for(backend_name: str, models_dir=None):
+    """The face tracker a crop-based backend uses. `flow` is the fallback for when the face
+    stack cannot load, and its crop geometry is tuned to Haar boxes, so it keeps Haar;
+    every other backend takes its crop from the face stack."""
+    if backend_name == "flow":
+        from ..face.haar import HaarTracker
+
+        return HaarTracker()
+    return make_tracker(models_dir)[0]
+
+
 class PortraitError(ValueError):
     """A portrait that cannot be animated (no face found, unreadable); the message says why."""
+
+
+def build_animator(backend_name: str, portrait: np.ndarray, face: FaceBox | None = None,
+                   models_dir=None, exaggeration: float = 1.0):
+    """The per-portrait pipeline for a backend: the whole-picture mesh animator for `mesh`,
+    the crop pipeline for the others. Raises PortraitError with the reason."""
+    from .base import MOTION_BACKENDS
+
+    if backend_name == "mesh":
+        from ..face import FaceStack
+        from .mesh import MeshAnimator, PortraitProblem
+
+        try:
+            return MeshAnimator(portrait, FaceStack.open(models_dir), exaggeration=exaggeration)
+        except PortraitProblem as error:
+            raise PortraitError(str(error)) from None
+    return PortraitAnimator(MOTION_BACKENDS.get(backend_name)(), portrait, face=face)
 
 
 @dataclass(frozen=True)
@@ -58,7 +86,7 @@ class PortraitAnimator:
         backend: MotionBackend,
         portrait: np.ndarray,
         face: FaceBox | None = None,
-        tracker: FaceTracker | None = None,
+        tracker=None,
     ) -> None:
         if portrait.ndim != 3 or portrait.shape[2] != 3:
             raise PortraitError("the portrait must be an RGB image")
@@ -72,7 +100,7 @@ class PortraitAnimator:
                 )
         self.face = face
         self.n = backend.crop_size
-        self.tracker = tracker or FaceTracker()
+        self.tracker = tracker or tracker_for(backend.name)
         self.source_crop = geometry.cut(portrait, face.cx, face.cy, face.size, self.n)
         backend.set_source(self.source_crop)
         self._prepare_paste()
