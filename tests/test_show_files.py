@@ -76,7 +76,11 @@ def test_a_broken_scene_file_plays_its_last_good_version(tmp_path):
         assert pilot.engine.sequencer.current.scene.config.heading == "Welcome"
         errors = pilot.engine.status()["errors"]
         assert any("headng" in e["message"] and "last good version of 'opening' plays" in e["message"]
-                   for e in errors)
+                   and e["severity"] == "error" for e in errors)
+        assert any(event == "error" and "headng" in str(args) for event, args in pilot.events)  # alerts fire
+    # An edit elsewhere is remembered while the broken file's good copy is kept.
+    broken = load_show(path, keep_good=True)
+    assert broken.errors and remember(broken) is not None
     # The copy keeps the good version until a valid one replaces it.
     assert 'heading = "Welcome"' in last_good_heading(tmp_path, "opening")
     scene_file.write_text(scene_file.read_text().replace("headng", "heading").replace("Welcome", "Hello"))

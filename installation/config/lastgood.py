@@ -30,8 +30,10 @@ def remember(show: Show) -> Path | None:
     """Copy the show's files to the state folder atomically, unless the show has errors;
     never raises (a full disk only means there is no newer copy)."""
     target = show.state_dir / FOLDER
-    if show.errors:
-        log.warning("the show has %d error(s); the last good copy in %s is kept", len(show.errors), target)
+    # A broken scene file playing its remembered version is copied from that version.
+    errors = [p for p in show.errors if p.file not in show.kept]
+    if errors:
+        log.warning("the show has %d error(s); the last good copy in %s is kept", len(errors), target)
         return None
     staging = show.state_dir / f".{FOLDER}.{os.getpid()}"
     try:

@@ -42,6 +42,7 @@ class Show:
     # that file (reloads read it, the watcher watches its folder) and when the copy was saved.
     stands_in_for: Path | None = None
     saved: str = ""
+    kept: set[Path] = field(default_factory=set)  # broken scene files whose last good version plays
 
     @property
     def root(self) -> Path:
@@ -281,10 +282,11 @@ def load_show(path: Path | str, folders: dict[str, str] | None = None, keep_good
             if kept is None:
                 show.problems.extend(exc.problems)
                 continue
+            show.kept.add(file)
             scene, file = kept
+            # Still errors (status, alerts and check say so); only the copy is good.
             show.problems.extend(Problem(p.file, p.line, p.key, f"{p.message}; the last good version of "
-                                         f"'{scene.id}' plays until this is fixed", severity="warning")
-                                 for p in exc.problems)
+                                         f"'{scene.id}' plays until this is fixed") for p in exc.problems)
         if scene.id in show.scenes:
             other = show.scene_files[scene.id]
             show.problems.append(Problem(file, line_of(file.read_text(encoding="utf-8"), ("id",)), "id",
