@@ -20,9 +20,9 @@ def _setup_logging(level: str = "info") -> None:
                         format="%(asctime)s %(levelname)-7s %(name)s: %(message)s", datefmt="%H:%M:%S")
 
 
-def _load(path: str) -> Show | None:
+def _load(path: str, keep_good: bool = False) -> Show | None:
     try:
-        return load_show(path)
+        return load_show(path, keep_good=keep_good)
     except ShowError as exc:
         print(f"The show file cannot be used ({len(exc.problems)} problem(s)):", file=sys.stderr)
         for problem in exc.problems:
@@ -52,10 +52,17 @@ def cmd_run(args: argparse.Namespace) -> int:
     from .config.lastgood import recall, remember
 
     _setup_logging()
-    show = _load(args.show)
+    try:
+        show = load_show(args.show, keep_good=True)
+        broken: list = []
+    except ShowError as exc:
+        show, broken = None, exc.problems
+        print(f"The show file cannot be used ({len(broken)} problem(s)):", file=sys.stderr)
+        for problem in broken:
+            print(f"  {problem}", file=sys.stderr)
     if show is None:
         # A broken show file must not end in a dark screen or a restart loop: play the
-        # last version that loaded, and keep saying what is wrong.
+        # last version that loaded, and keep saying what is wrong (log, status, overlay).
         show = recall(Path(args.show))
         if show is None:
             # Nothing valid to play: the safe card, never an exit into a restart loop
@@ -63,6 +70,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             show = _empty_show(Path(args.show))
             print("Playing the safe card until the show file is fixed.", file=sys.stderr)
         else:
+            show.problems[:0] = broken
             print("Playing the last good version of the show until the errors above are fixed.",
                   file=sys.stderr)
     else:
@@ -91,7 +99,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     show = _load(args.show or str(_find_show_for(Path.cwd() / "-")))
     if show is None:
         return 2
-    problems = list(show.problems) + check_media(show, decode=not args.fast)
+    problems = list(show.problems) + _left_out(show) + check_media(show, decode=not args.fast)
     if not args.fast:
         problems += _check_content(show)
     errors = [p for p in problems if p.severity == "error"]
@@ -122,7 +130,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     for line in describe_models(show):
         print(line)
     if warnings:
-        print(f"\nNot installed / optional ({len(warnings)}):")
+        print(f"\nWarnings: optional content not installed, scenes left out ({len(warnings)}):")
         for problem in warnings:
             print(f"  {problem}")
     if errors:
@@ -132,6 +140,20 @@ def cmd_check(args: argparse.Namespace) -> int:
         return 1
     print("\nOK: the show is valid." + (" Optional content is missing (see above)." if warnings else ""))
     return 0
+
+
+def _left_out(show: Show) -> list:
+    """A scene file the playlist does not name never plays: say so (usually a forgotten
+    playlist entry after adding a file)."""
+    from .config.errors import Problem
+    from .config.locate import line_of
+
+    source = show.path.read_text(encoding="utf-8")
+    line = line_of(source, ("show", "playlist"))
+    return [Problem(show.path, line, "show.playlist",
+                    f"scene '{scene_id}' ({show.scene_files[scene_id].name}) is not in the playlist and never "
+                    f"plays; add \"{scene_id}\" to playlist, or remove the file", severity="warning")
+            for scene_id in sorted(show.scenes) if scene_id not in show.config.show.playlist]
 
 
 def _check_content(show: Show) -> list:

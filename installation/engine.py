@@ -8,6 +8,7 @@ then hand the frame to whoever presents it (a window, a video encoder, a test).
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import os
@@ -24,6 +25,7 @@ from .clock import Clock
 from .commands import Command, CommandQueue
 from .config.errors import ShowError
 from .config.loader import Show, load_show
+from .runtime.files import atomic_write_bytes
 from .scenes.base import SceneContext
 from .sequencer import Sequencer
 from .typography import Fonts, show_faces
@@ -173,8 +175,12 @@ class Engine:
             self._suspended = True
         elif not self.dark_reason and self._suspended:
             self._suspended = False
-        if self.sequencer.current is None and not self._suspended:
-            self.sequencer.start()
+        if not self._suspended:
+            if self.sequencer.current is None:
+                self.sequencer.start()
+            # Navigation asked for in this frame's commands, as one net move; scenes on
+            # their way get ready in a time slice. Also while paused: a technician's goto works.
+            self.sequencer.settle()
         if not self.paused and not self.dark_reason:
             self.sequencer.update(dt)
         if self.blackout or self.dark_reason:
@@ -266,12 +272,23 @@ class Engine:
     def reload(self, at_once: bool = False) -> bool:
         """Re-read the show. An invalid show keeps the last good one running."""
         try:
-            new_show = load_show(self.show.path)
+            new_show = load_show(self.show.stands_in_for or self.show.path, keep_good=True)
         except ShowError as exc:
             for problem in exc.problems:
                 self.record_error("reload", str(problem))
                 self.emit("error", "reload", str(problem))
             log.error("reload refused, the show keeps playing the last good version:\n%s", exc)
+            return False
+        changed = self._osc_changes(new_show)
+        if changed:
+            # The OSC server's rules (passcodes, allow-list) are set when it starts; a reload
+            # that said "show reloaded" while the old rules stayed in force was a lie.
+            message = (f"[osc] {', '.join(changed)} changed: OSC settings take effect only when the show "
+                       "starts, so this reload is refused; restart it (sudo systemctl restart bayard) "
+                       "to apply them, or undo the [osc] change to reload the rest")
+            self.record_error("reload", message)
+            self.emit("error", "reload", message)
+            log.error("reload refused: %s", message)
             return False
         for problem in new_show.problems:
             self.record_error("reload", str(problem), severity=problem.severity)
@@ -289,6 +306,13 @@ class Engine:
             self.sequencer.goto_index(index)
         return True
 
+    def _osc_changes(self, new_show: Show) -> list[str]:
+        """[osc] keys that differ from those the running OSC server started with."""
+        if "osc" not in self.services:
+            return []
+        before, after = self.show.config.osc.model_dump(), new_show.config.osc.model_dump()
+        return [key for key in after if before.get(key) != after[key]]
+
     def screenshot(self, folder: Path | None = None) -> Path:
         configured = self.show.config.osc.screenshots
         if folder is None and configured:
@@ -297,7 +321,16 @@ class Engine:
         folder.mkdir(parents=True, exist_ok=True)
         stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime(self.clock.wall()))
         path = folder / f"bayard-{stamp}-{self.frames:07d}.png"
-        pygame.image.save(self.frame, str(path))
+        # Encoded in memory and written whole or not at all: saved straight to a full
+        # disk, SDL left a 0-byte PNG and the reply named it as if it were a screenshot.
+        encoded = io.BytesIO()
+        pygame.image.save(self.frame, encoded, "screenshot.png")
+        if not encoded.getbuffer().nbytes:
+            raise OSError("the PNG encoder produced nothing; no screenshot was saved")
+        try:
+            atomic_write_bytes(path, encoded.getvalue())
+        except OSError as exc:
+            raise OSError(f"no screenshot saved in {folder}: {exc.strerror or exc}") from exc
         return path
 
     def status(self) -> dict[str, Any]:
@@ -312,6 +345,9 @@ class Engine:
             "frames": self.frames,
             "errors": list(self.errors)[-10:],
             "commands_dropped": self.queue.dropped,
+            # Not only the log: a technician must see that the show file on disk is not what plays.
+            "last_good": ({"show_file": str(self.show.stands_in_for), "saved": self.show.saved}
+                          if self.show.stands_in_for else None),
         })
         for name, service in self.services.items():
             describe = getattr(service, "status", None)

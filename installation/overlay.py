@@ -293,6 +293,11 @@ class Overlay:
         if isinstance(scene, dict):
             scene = scene.get("id", "-")
         lines.append((f"Scene: {scene}", big, TEXT))
+        last_good = status.get("last_good")
+        if isinstance(last_good, dict):
+            for text in _wrap(f"Playing the LAST GOOD show (saved {last_good.get('saved', '?')}): "
+                              f"{last_good.get('show_file', 'the show file')} has errors".split(" "), small, width):
+                lines.append((text, small, ACCENT))
         facts = []
         for key in ("position", "elapsed", "paused", "blackout", "fps", "uptime"):
             if key in status:
