@@ -24,7 +24,6 @@ Needs ../shared/data (or BAYARD_SHARED_DATA) for 1-4; nothing is written anywher
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import sys
 import time

@@ -12,7 +12,6 @@ import hashlib
 import math
 import threading
 from collections import OrderedDict
-from pathlib import Path
 
 import numpy as np
 
