@@ -137,6 +137,10 @@ def add_commands(subparsers) -> None:
     p.add_argument("-o", "--output", type=Path, required=True)
     p.set_defaults(func=cmd_export)
 
+    from ..composite.cli import add_command as add_composite
+
+    add_composite(sub)
+
     p = sub.add_parser("render", help="render a loop video from a generator checkpoint")
     p.add_argument("--checkpoint", type=Path, required=True, help="dcgan or stylegan2-pytorch .pt")
     p.add_argument("--frames", type=int, required=True)
