@@ -91,6 +91,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     if show is None:
         return 2
     problems = list(show.problems) + check_media(show, decode=not args.fast)
+    if not args.fast:
+        problems += _check_content(show)
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity != "error"]
     from .services import describe_models
@@ -129,6 +131,19 @@ def cmd_check(args: argparse.Namespace) -> int:
         return 1
     print("\nOK: the show is valid." + (" Optional content is missing (see above)." if warnings else ""))
     return 0
+
+
+def _check_content(show: Show) -> list:
+    """Scene kinds that can judge their content (a portrait with no face, a quiz item with
+    no face) offer `check_content(config, show)`; its problems are listed with the rest."""
+    from .scenes import SCENE_KINDS
+
+    found = []
+    for config in show.scenes.values():
+        hook = getattr(SCENE_KINDS.get(config.type), "check_content", None)
+        if hook is not None:
+            found += hook(config, show)
+    return found
 
 
 def _natural_duration(kind, config, show: Show) -> float | None:

@@ -18,6 +18,7 @@ ROOM_CLIS = (
     "installation.runtime.cli",
     "installation.models.motion.fomm.cli",
     "installation.models.motion.cli",
+    "installation.models.motion.inspect",
     "installation.models.detector.cli",
     "installation.models.generator.cli",
 )

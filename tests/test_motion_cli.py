@@ -44,7 +44,8 @@ def test_unknown_backend_suggests_the_nearest(tmp_path, capsys):
     assert rc == 2 and "did you mean 'flow'" in capsys.readouterr().err
 
 
-def test_portrait_without_a_face_says_how_to_give_one(tmp_path, capsys):
+@pytest.mark.parametrize("backend, hint", [("mesh", "no face found"), ("flow", "--face X Y SIZE")])
+def test_portrait_without_a_face_says_what_to_do(tmp_path, capsys, backend, hint):
     cv2.imwrite(str(tmp_path / "p.png"), np.full((300, 200, 3), 120, np.uint8))
     (tmp_path / "d.mp4").write_bytes(b"x")
     rc = _run(
@@ -55,9 +56,11 @@ def test_portrait_without_a_face_says_how_to_give_one(tmp_path, capsys):
             str(tmp_path / "d.mp4"),
             "-o",
             str(tmp_path / "o.mp4"),
+            "--backend",
+            backend,
         ]
     )
-    assert rc == 2 and "--face X Y SIZE" in capsys.readouterr().err
+    assert rc == 2 and hint in capsys.readouterr().err
 
 
 @pytest.mark.shared_data

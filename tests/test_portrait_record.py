@@ -225,7 +225,7 @@ def test_recording_on_writes_one_clip_per_visit(tmp_path, shared_data):
         n, size = _count_frames(first[0])
         # 2 s live plus the seconds before the departure is noticed, at 15 fps.
         assert 30 <= n <= 15 * 7, n
-        assert size == (450, 540)  # Bayard's own 600x720 portrait, scaled to a 540-pixel side
+        assert max(size) == 540 and min(size) > 300  # the bust view of the sitter, at most 540 px
         _visit(pilot, camera, 1.0)
         assert scene.recorder.wait(60)
         assert len(_clips(folder)) == 2

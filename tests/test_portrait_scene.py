@@ -80,7 +80,7 @@ def test_no_camera_attract_mode_moves_and_says_camera_unavailable(tmp_path):
         scene = _scene(pilot)
         status = scene.status()
         assert status["state"] == "attract" and status["camera"] == "unavailable"
-        assert status["backend"] == "flow" and not status["portrait_installed"]
+        assert status["backend"] == "mesh" and status["portrait_installed"]  # the shipped sitter
         assert not scene.holding
         # The portrait breathes and blinks: frames differ, but only inside the picture.
         diff = np.abs(a - b).sum(-1)

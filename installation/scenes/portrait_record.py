@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..models.motion.cli import SYNTHETIC_NOTE
 from ..video import h264_writer
 
 # Defaults of [camera] recording_fps, recording_seconds and recording_max_mb.
@@ -190,7 +191,8 @@ class Clip:
             # Leftovers of a clip cut short (a power cut) go before a new one starts.
             enforce_cap(self.path.parent, self.max_bytes, keep=self.path, log=None)
             # (a module global looked up at call time, so tests can swap the writer)
-            with h264_writer(self.path, self.size, self.fps, crf=26, preset="veryfast") as send:
+            with h264_writer(self.path, self.size, self.fps, crf=26, preset="veryfast",
+                             extra=["-metadata", f"comment={SYNTHETIC_NOTE}"]) as send:
                 for _ in range(first[2]):
                     send(image)
                     self.written += 1

@@ -18,16 +18,20 @@ def add_commands(subparsers) -> None:
     p.add_argument("--portrait", required=True, type=Path, help="the picture to animate (jpg/png)")
     p.add_argument("--driver", required=True, type=Path, help="a video of a face (mp4, mov, ...)")
     p.add_argument("-o", "--output", required=True, type=Path, help="the mp4 to write")
-    p.add_argument("--backend", default="auto", help="flow, landmarks, fomm or auto (default)")
+    p.add_argument("--backend", default="auto",
+                   help="mesh, fomm, landmarks, flow, or auto (default: mesh where the face models load)")
     p.add_argument(
         "--size", type=int, default=0, help="output height in pixels (default: the portrait's own, made even)"
     )
     p.add_argument(
         "--reference",
-        choices=("best", "first"),
+        type=_reference,
         default="best",
-        help="neutral driver frame: the one most like the portrait (best) or the first",
+        help="the driver's neutral frame: best (default: mouth closed, eyes open, facing the camera, "
+             "chosen by face landmarks), first (the first frame with a face) or a frame number N",
     )
+    p.add_argument("--exaggeration", type=float, default=1.0,
+                   help="how strongly expressions are carried, mesh backend (default 1.0: faithful)")
     p.add_argument(
         "--face",
         type=float,
@@ -37,6 +41,34 @@ def add_commands(subparsers) -> None:
     )
     p.add_argument("--models", type=Path, default=Path("models"), help="folder with model weights")
     p.set_defaults(func=run_animate)
+
+
+def _reference(value: str) -> str | int:
+    if value in ("best", "first"):
+        return value
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}': use best, first or a frame number") from None
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"{number}: frame numbers start at 0")
+    return number
+
+
+SYNTHETIC_NOTE = "Synthetic media: a portrait moved by a computer (Bayard) from another person's face."
+
+
+def _pick_reference(choice: str | int, usable: list[int], landmarks: list) -> int:
+    """The neutral frame: first, a given number, or the most neutral by the face mesh."""
+    from ..face import neutrality
+
+    if choice == "first":
+        return usable[0]
+    if isinstance(choice, int):
+        if choice not in usable:
+            raise ValueError(f"frame {choice} has no face (frames with a face: {usable[0]}..{usable[-1]})")
+        return choice
+    return max(usable, key=lambda i: neutrality(landmarks[i]))
 
 
 def _fail(message: str) -> int:
@@ -67,7 +99,7 @@ def run_animate(args: argparse.Namespace) -> int:
     from .base import MOTION_BACKENDS
     from .choose import choose_backend
     from ..face import FaceBox
-    from .pipeline import PortraitAnimator, PortraitError, tracker_for
+    from .pipeline import PortraitAnimator, PortraitError, build_animator, tracker_for
 
     if not args.portrait.is_file():
         return _fail(f"{args.portrait}: no such file; give the path of a jpg or png")
@@ -92,13 +124,19 @@ def run_animate(args: argparse.Namespace) -> int:
     if hasattr(backend, "clock"):
         backend.clock = lambda: video_t[0]  # ease by video time, not by render speed
     try:
-        animator = PortraitAnimator(backend, portrait, face=FaceBox(*args.face) if args.face else None)
+        if choice.name == "mesh":
+            animator = build_animator("mesh", portrait, models_dir=args.models, exaggeration=args.exaggeration)
+        else:
+            animator = PortraitAnimator(backend, portrait, face=FaceBox(*args.face) if args.face else None)
     except PortraitError as exc:
         hint = exc.args[0].replace("in the scene file (face = [x, y, size])", "with --face X Y SIZE")
         return _fail(f"{args.portrait}: {hint}")
     frames, fps = _read_frames(args.driver)
     if not frames:
         return _fail(f"{args.driver}: no readable frames; re-encode it as H.264 mp4")
+
+    if choice.name == "mesh":
+        return _animate_mesh(args, animator, frames, fps)
 
     # Track the whole driver once (offline: a detection on every frame is affordable).
     tracker = tracker_for(choice.name, args.models)
@@ -109,7 +147,11 @@ def run_animate(args: argparse.Namespace) -> int:
     if not usable:
         return _fail(f"{args.driver}: no face found; use a video with one face looking at the camera")
     ref = usable[0]
-    if args.reference == "best":
+    if isinstance(args.reference, int):
+        if args.reference not in usable:
+            return _fail(f"--reference {args.reference}: that frame has no face")
+        ref = args.reference
+    elif args.reference == "best":
         # The frame whose face crop is most like the portrait's (pose and expression): the
         # motion is relative to it, so a matching neutral frame keeps the portrait's own face.
         src = cv2.cvtColor(animator.source_crop, cv2.COLOR_RGB2GRAY).astype(np.float32)
@@ -130,7 +172,7 @@ def run_animate(args: argparse.Namespace) -> int:
     out_w, out_h = out_w - out_w % 2, out_h - out_h % 2
     from ...video import h264_writer
 
-    with h264_writer(args.output, (out_w, out_h), fps) as send:
+    with h264_writer(args.output, (out_w, out_h), fps, extra=["-metadata", f"comment={SYNTHETIC_NOTE}"]) as send:
         for i, frame in enumerate(tqdm(frames, desc=f"animating ({choice.name})", unit="frame")):
             box = boxes[i]
             video_t[0] = i / fps
@@ -148,4 +190,47 @@ def run_animate(args: argparse.Namespace) -> int:
         f"wrote {args.output} ({len(frames)} frames, {fps:g} fps, backend {choice.name}, "
         f"reference frame {ref})"
     )
+    return 0
+
+
+def _animate_mesh(args: argparse.Namespace, animator, frames: list, fps: float) -> int:
+    """The mesh path: track the driver's mesh once, take the neutral frame, render."""
+    import cv2
+    from tqdm import tqdm
+
+    from ...video import h264_writer
+    from ..face import FaceTracker
+
+    tracker = FaceTracker(animator.stack)
+    faces, eyes = [], []
+    for i, frame in enumerate(tqdm(frames, desc="tracking", unit="frame")):
+        seen = tracker.update(frame, i / fps)
+        face = seen.raw_face or seen.face  # offline: every frame's own mesh, no steadying lag
+        faces.append(face.landmarks if face is not None else None)
+        eyes.append(animator.stack.eyes(frame, face.landmarks) if face is not None else None)
+    usable = [i for i, f in enumerate(faces) if f is not None]
+    if not usable:
+        return _fail(f"{args.driver}: no face found; use a video with one face looking at the camera")
+    try:
+        ref = _pick_reference(args.reference, usable, faces)
+    except ValueError as exc:
+        return _fail(f"--reference: {exc}")
+    animator.calibrate_on(faces[ref], eyes[ref])
+    h, w = animator.portrait.shape[:2]
+    out_h = args.size or h
+    out_w = int(round(w * out_h / h))
+    out_w, out_h = out_w - out_w % 2, out_h - out_h % 2
+    from .mesh.animator import ease_motion
+
+    with h264_writer(args.output, (out_w, out_h), fps, extra=["-metadata", f"comment={SYNTHETIC_NOTE}"]) as send:
+        for i in tqdm(range(len(frames)), desc="animating (mesh)", unit="frame"):
+            if faces[i] is not None:
+                motion = animator.reference.motion(faces[i], eyes[i])
+            else:
+                motion = ease_motion(animator.last_motion, 0.85)
+            image = animator.render(motion)
+            if (out_w, out_h) != (w, h):
+                image = cv2.resize(image, (out_w, out_h), interpolation=cv2.INTER_AREA)
+            send(image)
+    print(f"wrote {args.output} ({len(frames)} frames, {fps:g} fps, backend mesh, reference frame {ref})")
     return 0

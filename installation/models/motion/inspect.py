@@ -1,0 +1,79 @@
+"""`bayard portrait inspect IMAGE -o overlay.png`: what the face models see in a portrait.
+
+A curator checks here, before adding a picture to a scene, that the mesh fits the face:
+the overlay draws the 468 points, the face outline, lips, lids and irises, and the tool
+says whether the portrait can be animated and why not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def add_commands(subparsers) -> None:
+    p = subparsers.add_parser("portrait", help="check a portrait for the animated-portrait scene")
+    sub = p.add_subparsers(dest="portrait_command", metavar="ACTION", required=True)
+    q = sub.add_parser("inspect", help="draw the face mesh found in a picture and say whether it can animate",
+                       description="Find the face in IMAGE with the face models and draw what they see.")
+    q.add_argument("image", type=Path, help="the portrait (jpg or png)")
+    q.add_argument("-o", "--output", type=Path, default=None,
+                   help="where to write the overlay PNG (default: IMAGE-mesh.png beside the picture)")
+    q.add_argument("--models", type=Path, default=Path("models"),
+                   help="folder with model weights (default: models)")
+    q.set_defaults(func=run_inspect)
+
+
+def run_inspect(args: argparse.Namespace) -> int:
+    import cv2
+    import numpy as np
+
+    from ...imaging import MediaError, read_rgb
+    from ..face import FaceStackUnavailable, portrait_faces, try_open
+    from .mesh import PortraitProblem, find_portrait_face
+    from .mesh.rig import FACE_OVAL, INNER_LIPS, LEFT_EYE_OPENING, OUTER_LIPS, RIGHT_EYE_OPENING
+
+    try:
+        image = read_rgb(args.image, max_side=900)
+    except MediaError as error:
+        print(f"bayard portrait inspect: {error}", file=sys.stderr)
+        return 2
+    stack, reason = try_open(args.models)
+    if stack is None:
+        print(f"bayard portrait inspect: {reason}", file=sys.stderr)
+        raise SystemExit(2) from FaceStackUnavailable(reason)
+    verdict, face = "", None
+    try:
+        face = find_portrait_face(image, stack)
+        verdict = f"OK: one face, {face.height:.0f} px tall (forehead to chin)"
+    except PortraitProblem as error:
+        verdict = f"cannot be animated: {error}"
+    faces = portrait_faces(image, stack)
+    out = cv2.cvtColor(image, cv2.COLOR_RGB2BGR)
+    scale = 2 if max(image.shape[:2]) < 700 else 1
+    out = cv2.resize(out, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+    for other in faces:
+        chosen = face is not None and np.allclose(other.landmarks, face.landmarks)
+        colour = (90, 200, 90) if chosen else (60, 60, 220)
+        lm = other.landmarks[:, :2] * scale
+        for x, y in lm:
+            cv2.circle(out, (int(x), int(y)), 1, colour, -1, cv2.LINE_AA)
+        for ids in (FACE_OVAL, OUTER_LIPS, INNER_LIPS, LEFT_EYE_OPENING, RIGHT_EYE_OPENING):
+            pts = np.round(lm[list(ids)]).astype(np.int32)
+            cv2.polylines(out, [pts], True, colour, 1, cv2.LINE_AA)
+        if chosen:
+            for eye in stack.eyes(image, other.landmarks):
+                c = np.round(eye.iris_centre * scale).astype(int)
+                cv2.circle(out, (int(c[0]), int(c[1])), max(1, round(eye.iris_radius * scale)), (40, 200, 240),
+                           1, cv2.LINE_AA)
+    banner = verdict if len(verdict) < 90 else verdict[:87] + "..."
+    cv2.rectangle(out, (0, 0), (out.shape[1], 26), (20, 20, 20), -1)
+    cv2.putText(out, banner, (8, 18), cv2.FONT_HERSHEY_SIMPLEX, 0.5, (240, 240, 240), 1, cv2.LINE_AA)
+    output = args.output or args.image.with_name(args.image.stem + "-mesh.png")
+    if not cv2.imwrite(str(output), out):
+        print(f"bayard portrait inspect: cannot write {output} (folder missing, or disk full?)", file=sys.stderr)
+        return 2
+    print(f"{args.image}: {verdict}")
+    print(f"overlay: {output}")
+    return 0 if face is not None else 1

@@ -1,0 +1,40 @@
+"""`bayard check` for portrait scenes: will each listed picture animate here?
+
+A curator learns it before opening day, not from a visitor: no face, several faces, a
+face too small, an animal. The scene itself skips such a portrait at run time.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..config.errors import Problem
+from ..config.locate import line_of
+from ..imaging import MediaError, read_rgb
+
+
+def check_portraits(config: Any, show: Any) -> list[Problem]:
+    from ..models.face import try_open
+    from ..models.motion.mesh import PortraitProblem, find_portrait_face
+
+    stack, reason = try_open(show.models_dir)
+    file = show.scene_files[config.id]
+    source = file.read_text(encoding="utf-8") if file.exists() else ""
+    problems = []
+    if stack is None:
+        return [Problem(file, None, "", f"the face models cannot load ({reason}); the portrait falls "
+                        "back to the flow backend", severity="warning")]
+    for number, item in enumerate(config.portraits):
+        loc = ("portraits", number, "image")
+        path = show.content_root / item.image
+        if not path.exists():
+            continue  # check_media reports missing files
+        try:
+            find_portrait_face(read_rgb(path, max_side=900), stack)
+        except (PortraitProblem, MediaError) as error:
+            problems.append(Problem(
+                file, line_of(source, loc), f"portraits[{number}].image",
+                f"'{item.image}' cannot be animated: {error}. The scene skips it; remove it or "
+                "choose another picture (`bayard portrait inspect` shows what the face models see)",
+                severity="warning"))
+    return problems
