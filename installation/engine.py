@@ -201,19 +201,29 @@ class Engine:
     def dispatch(self, command: Command) -> None:
         if command.source in ("touch", "mouse", "key"):
             self.sequencer.note_input()
+        if command.scene is not None:
+            # /bayard/scene/<id>/<verb> reaches the named scene and nothing else: not an
+            # overlay (`/bayard/scene/x/overlay 1` once opened the operator overlay) nor a
+            # show command (`.../hours closed` once darkened the show).
+            if self.sequencer.handle(command):
+                # A visitor answering over OSC (a button desk beside the screen) is using the
+                # scene as much as one touching it: the quiz holds its round for them.
+                self.sequencer.note_input()
+            else:
+                log.debug("no scene '%s' is showing; %s ignored", command.scene, command.name)
+            return
         for overlay in reversed(self.overlays):
             if overlay.handle(command):
                 return
         handler = getattr(self, f"_cmd_{command.name}", None)
-        if handler is not None and command.scene is None:
+        if handler is not None:
             try:
                 handler(command)
             except Exception as exc:  # a bad argument from the network must not stop the show
                 log.warning("command %s%s failed: %s", command.name, command.args, exc)
                 self._reply(command, "error", str(exc))
             return
-        if not self.sequencer.handle(command) and command.scene is not None:
-            log.debug("no scene '%s' is showing; %s ignored", command.scene, command.name)
+        self.sequencer.handle(command)
 
     def _reply(self, command: Command, status: str, data: Any = None) -> None:
         if command.reply is None:
