@@ -36,7 +36,7 @@ ADDRESSES: tuple[Address, ...] = (
         "goto",
         "",
         "jump to a scene by its id (string) or its playlist position (integer, counted from 0 "
-        "like `position` in the status)",
+        "like `position` in the status; negative counts from the end: -1 is the last scene)",
     ),
     Address(
         "/bayard/pause",

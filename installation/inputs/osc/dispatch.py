@@ -297,12 +297,14 @@ class Dispatcher:
         # Only control can be worth scheduling (every show change needs it), and each
         # sender has a quota: 2,700 future bundles once filled the schedule and a real
         # cue was dropped.
+        evicted = self._schedule.evicted
         if TIER_RANK[self.tier(peer.host)] < TIER_RANK["control"] or not self._schedule.add(
             due, peer.host, (message, peer, state.budget)
         ):
             self.counters["dropped"] += 1
             return
         self.counters["scheduled"] += 1
+        self.counters["dropped"] += self._schedule.evicted - evicted
 
     def _answer(self, peer: Peer, state: _Packet | None, address: str, *args: Any) -> None:
         try:

@@ -83,8 +83,8 @@ class TokenBucket:
         self.at = now
 
     def take(self, now: float, keep: float = 0.0) -> bool:
-        """Spend one token if more than `keep` would remain afterwards... or exactly
-        `keep`: a sender told to keep a reserve may not dip into it."""
+        """Spend one token unless fewer than `keep` would remain: a sender told to keep
+        a reserve may not dip into it."""
         self.tokens = min(self.burst, self.tokens + max(0.0, now - self.at) * self.rate)
         self.at = now
         if self.tokens - 1.0 < keep:
@@ -152,6 +152,7 @@ class Schedule:
         self._heap: list[tuple[float, int, str, Any]] = []
         self._per_sender: dict[str, int] = {}
         self._seq = 0
+        self.evicted = 0
 
     def __len__(self) -> int:
         return len(self._heap)
@@ -168,6 +169,7 @@ class Schedule:
             self._heap.remove(latest)
             heapq.heapify(self._heap)
             self._count(hog, -1)
+            self.evicted += 1
         self._seq += 1
         heapq.heappush(self._heap, (due, self._seq, sender, item))
         self._count(sender, +1)
