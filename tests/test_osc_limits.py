@@ -254,6 +254,7 @@ def test_future_bundles_have_a_quota_per_sender_and_a_real_cue_survives():
 
 def test_only_control_may_schedule():
     rig = Rig(passcodes={"control": CONTROL})
-    later = wire.encode_bundle(wire.unix_to_timetag(rig.clock.wall() + 5), wire.encode_message("/bayard/status"))
+    soon = wire.unix_to_timetag(rig.clock.wall() + 5)
+    later = wire.encode_bundle(soon, wire.encode_message("/bayard/status"))
     rig.d.feed(later, LOCAL)
     assert rig.d.counters["scheduled"] == 0 and rig.d.counters["dropped"] == 1

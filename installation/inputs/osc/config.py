@@ -130,7 +130,9 @@ def read_passcodes_file(path: Path) -> tuple[Passcodes, str | None]:
         info = path.stat()
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise PasscodeFileError(f"{path}: passcodes file not found; create it or fix [osc] passcodes_file") from exc
+        raise PasscodeFileError(
+            f"{path}: passcodes file not found; create it or fix [osc] passcodes_file"
+        ) from exc
     except PermissionError as exc:
         raise PasscodeFileError(
             f"{path}: cannot read the passcodes file (permission denied); make it readable by the "

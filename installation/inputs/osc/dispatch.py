@@ -12,23 +12,20 @@ What one packet may cost (work, reply bytes, passcode checks, schedule) is bound
 from __future__ import annotations
 
 import difflib
-import hmac
-import ipaddress
-import json
 import logging
-import math
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from ...clock import Clock, SystemClock
 from ...commands import Command
 from . import wire
-from .addresses import ADDRESSES, EVENTS, SCENE_PREFIX, TIER_RANK, TRIGGERS, Address, info_table
+from .access import Tiers
+from .addresses import ADDRESSES, SCENE_PREFIX, TIER_RANK, TRIGGERS, Address, as_switch, info_json, required
 from .config import OscConfig
-from .limits import PACKET_WORK, Bounded, PasscodeGate, ReplyBudget, Schedule
+from .limits import PACKET_WORK, ReplyBudget, Schedule
 from .pattern import PatternError, compile_parts, is_pattern, matches, part_matches
+from .senders import OncePerMinute, PacketState, Peer, Send, lan_of, normal_host, reply_port
 
 log = logging.getLogger("bayard.osc")
 
@@ -36,104 +33,18 @@ log = logging.getLogger("bayard.osc")
 # a show command parked for hours would surprise everyone.
 MAX_SCHEDULE_AHEAD_S = 60.0
 MAX_SUBSCRIBERS = 64
-# Per-source memory is bounded so spoofed sources cannot grow it. The log-time tables
-# are simply forgotten when full (a log line repeats); tiers and passcode failures lose
-# their least recently used entry only.
+# Per-source memory is bounded so spoofed sources cannot grow it: tiers and passcode
+# failures lose their least recently used entry when full.
 MAX_SOURCES = 1_024
-REFUSED_LOG_EVERY_S = 60.0
 # Work units (limits.PACKET_WORK per packet): a spelling suggestion runs difflib over
 # the whole table; a pattern costs by its length (matched against every address).
 SUGGEST_COST = 25
 PATTERN_COST_PER = 4  # characters of pattern per extra unit
-REPLY_PORTS = range(1024, 65536)
 
 
-@dataclass(frozen=True)
-class Peer:
-    """Where a packet came from and where its answers go."""
-
-    host: str
-    port: int
-    transport: str = "udp"  # "udp" or "tcp"
-    conn: int | None = None  # the TCP connection, for replies on the same stream
-
-    def reply_to(self, port: int) -> Peer:
-        return Peer(self.host, port, "udp")
-
-    def key(self) -> tuple[Any, ...]:
-        return (self.transport, self.host, self.port, self.conn)
-
-    def __str__(self) -> str:
-        return f"{self.host}:{self.port}" + ("/tcp" if self.transport == "tcp" else "")
-
-
-Send = Callable[[Peer, bytes], None]
 
 _FIXED = tuple(a for a in ADDRESSES if not a.path.startswith(SCENE_PREFIX + "/<"))
 _EXACT = {a.path.lower(): a for a in _FIXED}
-
-_BOOL_WORDS = {"1": 1, "0": 0, "on": 1, "off": 0, "true": 1, "false": 0, "yes": 1, "no": 0}
-
-
-def _as_switch(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, (int, float)) and math.isfinite(value):
-        return 1 if value else 0
-    if isinstance(value, str):
-        return _BOOL_WORDS.get(value.strip().lower())
-    return None
-
-
-def _required(address: Address) -> int:
-    return address.args.count("<")
-
-
-def _reply_port(message: wire.Message, need: int) -> int | None:
-    """The reply port a message carries: an integer 1024-65535 as its last argument,
-    beyond the arguments its address needs. Every address accepts one."""
-    args, tags = message.args, message.tags
-    if len(args) <= need or len(tags) != len(args) or tags[-1] not in ("i", "h"):
-        return None
-    return args[-1] if args[-1] in REPLY_PORTS else None
-
-
-@dataclass
-class _Packet:
-    """What one received packet may still cost (shared with the engine's later replies)."""
-
-    budget: ReplyBudget
-    work: int = PACKET_WORK
-    suggested: bool = False
-    truncated: bool = False
-
-
-_INFO: list[str] = []  # the /bayard/info JSON, built once: it never changes while running
-
-
-def _info_json() -> str:
-    if not _INFO:
-        info = {"addresses": info_table(), "events": [{"address": a, "when": w} for a, w in EVENTS]}
-        _INFO.append(json.dumps(info, separators=(",", ":")))
-    return _INFO[0]
-
-
-def _normal_host(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    try:
-        ip = ipaddress.ip_address(host.split("%", 1)[0])
-    except ValueError:
-        return None
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        return ip.ipv4_mapped
-    return ip
-
-
-def _lan_of(host: str) -> str:
-    ip = _normal_host(host)
-    if ip is None:
-        return host
-    return str(ipaddress.ip_network(f"{ip}/{24 if ip.version == 4 else 64}", strict=False))
-
 
 class Dispatcher:
     def __init__(
@@ -149,32 +60,16 @@ class Dispatcher:
         self.clock = clock or SystemClock()
         self._networks = config.networks()
         self._lock = threading.RLock()
-        self.counters: dict[str, int] = dict.fromkeys(
-            (
-                "received",
-                "refused",
-                "malformed",
-                "unknown",
-                "denied",
-                "scheduled",
-                "dropped",
-                "commands",
-                "replies",
-                "throttled",  # passcode checks refused unchecked (global rate or per address)
-                "withheld",  # replies over a UDP datagram's byte allowance, not sent
-                "truncated",  # packets whose work budget ran out before their end
-            ),
-            0,
-        )
-        self._refused_logged: dict[str, float] = {}
-        self._malformed_logged: dict[str, float] = {}
-        self._truncated_logged: dict[str, float] = {}
-        self._tiers: Bounded[str, str] = Bounded(MAX_SOURCES)
-        self._gate = PasscodeGate(self.clock.now(), MAX_SOURCES)
+        # What status shows under services.osc; docs/osc.md explains each counter.
+        names = "received refused malformed unknown denied scheduled dropped commands replies"
+        names += " throttled withheld truncated"
+        self.counters: dict[str, int] = dict.fromkeys(names.split(), 0)
+        self._refused_logged = OncePerMinute()
+        self._malformed_logged = OncePerMinute()
+        self._truncated_logged = OncePerMinute()
+        self._tiers = Tiers(config.passcodes, self.clock.now(), MAX_SOURCES)
         self._subscribers: dict[tuple[Any, ...], Peer] = {}
         self._schedule = Schedule()
-        codes = config.passcodes
-        self._base_tier = "control" if codes.control is None else ("view" if codes.view is None else "none")
         self._targets = [Peer(h, p) for h, p in config.push_targets()]
 
     # -- entry points ---------------------------------------------------------------------
@@ -192,7 +87,7 @@ class Dispatcher:
                     self._malformed(peer, str(exc))
                     return
                 control = self.tier(peer.host) == "control"
-                state = _Packet(ReplyBudget.for_datagram(len(data), peer.transport, control))
+                state = PacketState(ReplyBudget.for_datagram(len(data), peer.transport, control))
                 self._run(packet, peer, None, state)
         except Exception:  # a bug here must not take the receive thread down
             log.exception("OSC: error handling a packet from %s (ignored)", peer)
@@ -203,7 +98,7 @@ class Dispatcher:
         with self._lock:
             now = self.clock.wall()
             for message, peer, budget in list(self._schedule.due(now)):
-                self._message(message, peer, _Packet(budget))
+                self._message(message, peer, PacketState(budget))
             return self._schedule.next_in(now)
 
     def push(self, address: str, *args: Any) -> int:
@@ -230,48 +125,40 @@ class Dispatcher:
             return list(self._subscribers.values())
 
     def allowed(self, host: str) -> bool:
-        ip = _normal_host(host)
+        ip = normal_host(host)
         return ip is not None and any(ip in net for net in self._networks if ip.version == net.version)
 
     def tier(self, host: str) -> str:
         with self._lock:
-            return self._tiers.get(host, self._base_tier)
+            return self._tiers.of(host)
 
     def passcode_checks(self) -> dict[str, int]:
         """Passcodes checked and refused unchecked since start (for the bench and status)."""
         with self._lock:
-            return {"checked": self._gate.checked, "throttled": self._gate.throttled}
+            gate = self._tiers.gate
+            return {"checked": gate.checked, "throttled": gate.throttled}
 
     # -- internals ------------------------------------------------------------------------
-    def _remember(self, table: dict[str, Any], key: str, value: Any) -> None:
-        if len(table) >= MAX_SOURCES and key not in table:
-            table.clear()
-        table[key] = value
-
     def _refuse(self, peer: Peer) -> None:
         self.counters["refused"] += 1
-        now = self.clock.now()
-        last = self._refused_logged.get(peer.host)
-        if last is None or now - last >= REFUSED_LOG_EVERY_S:
-            self._remember(self._refused_logged, peer.host, now)
+        if self._refused_logged.due(peer.host, self.clock.now()):
             log.warning(
                 "OSC: refused packets from %s (not in [osc] allow); to let it in add its network, "
                 'e.g. allow = ["127.0.0.0/8", "%s"]; logged once a minute per sender',
                 peer.host,
-                _lan_of(peer.host),
+                lan_of(peer.host),
             )
 
     def _malformed(self, peer: Peer, why: str) -> None:
         self.counters["malformed"] += 1
-        now = self.clock.now()
-        last = self._malformed_logged.get(peer.host)
-        if last is None or now - last >= REFUSED_LOG_EVERY_S:
-            self._remember(self._malformed_logged, peer.host, now)
+        if self._malformed_logged.due(peer.host, self.clock.now()):
             log.warning(
                 "OSC: malformed packet from %s ignored (%s); logged once a minute per sender", peer, why
             )
 
-    def _run(self, packet: wire.Message | wire.Bundle, peer: Peer, due: float | None, state: _Packet) -> None:
+    def _run(
+        self, packet: wire.Message | wire.Bundle, peer: Peer, due: float | None, state: PacketState
+    ) -> None:
         if isinstance(packet, wire.Message):
             if due is None:
                 self._message(packet, peer, state)
@@ -293,7 +180,7 @@ class Dispatcher:
         for element in packet.elements:
             self._run(element, peer, due, state)
 
-    def _later(self, due: float, message: wire.Message, peer: Peer, state: _Packet) -> None:
+    def _later(self, due: float, message: wire.Message, peer: Peer, state: PacketState) -> None:
         # Only control can be worth scheduling (every show change needs it), and each
         # sender has a quota: 2,700 future bundles once filled the schedule and a real
         # cue was dropped.
@@ -306,7 +193,7 @@ class Dispatcher:
         self.counters["scheduled"] += 1
         self.counters["dropped"] += self._schedule.evicted - evicted
 
-    def _answer(self, peer: Peer, state: _Packet | None, address: str, *args: Any) -> None:
+    def _answer(self, peer: Peer, state: PacketState | None, address: str, *args: Any) -> None:
         try:
             data = wire.encode_message(address, *args)
         except (ValueError, TypeError, OverflowError) as exc:
@@ -325,20 +212,17 @@ class Dispatcher:
             self.counters["replies"] += 1
         self.send(peer, data)
 
-    def _error(self, peer: Peer, state: _Packet | None, text: str) -> None:
+    def _error(self, peer: Peer, state: PacketState | None, text: str) -> None:
         self._answer(peer, state, "/bayard/error", text)
 
-    def _spend(self, state: _Packet, cost: int, peer: Peer) -> bool:
+    def _spend(self, state: PacketState, cost: int, peer: Peer) -> bool:
         if state.work >= cost:
             state.work -= cost
             return True
         if not state.truncated:
             state.truncated = True
             self.counters["truncated"] += 1
-            now = self.clock.now()
-            last = self._truncated_logged.get(peer.host)
-            if last is None or now - last >= REFUSED_LOG_EVERY_S:
-                self._remember(self._truncated_logged, peer.host, now)
+            if self._truncated_logged.due(peer.host, self.clock.now()):
                 log.warning(
                     "OSC: packet from %s asked for more work than one packet may (%d units); the rest "
                     "of it was ignored; logged once a minute per sender",
@@ -347,7 +231,7 @@ class Dispatcher:
                 )
         return False
 
-    def _message(self, message: wire.Message, peer: Peer, state: _Packet) -> None:
+    def _message(self, message: wire.Message, peer: Peer, state: PacketState) -> None:
         address = message.address
         pattern = is_pattern(address)
         if not self._spend(state, 1 + (len(address) // PATTERN_COST_PER if pattern else 0), peer):
@@ -372,7 +256,7 @@ class Dispatcher:
             )
         if not hits and not scene_route:
             self.counters["unknown"] += 1
-            port = _reply_port(message, 0)
+            port = reply_port(message, 0)
             target = peer if port is None else peer.reply_to(port)
             hint = "; send /bayard/info for the list"
             # One suggestion per packet: difflib over the table for each of 3,000 unknown
@@ -389,7 +273,7 @@ class Dispatcher:
         if scene_route:
             scene_entry = ADDRESSES[-1]
             verb = "/".join(segments[3:])
-            port = _reply_port(message, 0)
+            port = reply_port(message, 0)
             target = peer if port is None else peer.reply_to(port)
             args = message.args if port is None else message.args[:-1]
             if not verb or is_pattern(verb):
@@ -412,7 +296,7 @@ class Dispatcher:
         names = path[1:].split("/")
         return len(names) == len(parts) and all(part_matches(p, n) for p, n in zip(parts, names, strict=True))
 
-    def _permitted(self, entry: Address, peer: Peer, target: Peer, state: _Packet, address: str) -> bool:
+    def _permitted(self, entry: Address, peer: Peer, target: Peer, state: PacketState, address: str) -> bool:
         have = self.tier(peer.host)
         if TIER_RANK[have] >= TIER_RANK[entry.tier]:
             return True
@@ -420,7 +304,7 @@ class Dispatcher:
         self._error(target, state, f"{address} needs the {entry.tier} tier; send /bayard/connect <passcode>")
         return False
 
-    def _replier(self, peer: Peer, state: _Packet) -> Callable[[str, tuple[Any, ...]], None]:
+    def _replier(self, peer: Peer, state: PacketState) -> Callable[[str, tuple[Any, ...]], None]:
         def reply(address: str, args: tuple[Any, ...] = ()) -> None:
             self._answer(peer, state, address, *args)
 
@@ -434,10 +318,10 @@ class Dispatcher:
             )
         self.post(command)
 
-    def _one(self, entry: Address, message: wire.Message, peer: Peer, state: _Packet) -> None:
+    def _one(self, entry: Address, message: wire.Message, peer: Peer, state: PacketState) -> None:
         args = list(message.args)
-        need = _required(entry)
-        port = _reply_port(message, need)
+        need = required(entry)
+        port = reply_port(message, need)
         target = peer
         if port is not None:
             target = peer.reply_to(port)
@@ -455,7 +339,7 @@ class Dispatcher:
         reply = self._replier(target, state)
         assert name is not None
         if name in TRIGGERS:
-            if args and _as_switch(args[0]) == 0 and not isinstance(args[0], str):
+            if args and as_switch(args[0]) == 0 and not isinstance(args[0], str):
                 return  # a button release (value 0), not a second press
             self._post(Command(name, (), source="osc", reply=reply, extra=extra))
         elif name == "goto":
@@ -469,7 +353,7 @@ class Dispatcher:
                 return
             self._post(Command("goto", (value,), source="osc", reply=reply, extra=extra))
         elif name == "blackout":
-            switch = _as_switch(args[0])
+            switch = as_switch(args[0])
             if switch is None:
                 self._error(target, state, f"{entry.path} needs 0 or 1, got {args[0]!r}")
                 return
@@ -477,13 +361,13 @@ class Dispatcher:
         else:  # status, hours; further arguments (padding, see docs/osc.md) are the engine's to ignore
             self._post(Command(name, tuple(args), source="osc", reply=reply, extra=extra))
 
-    def _local(self, entry: Address, args: list[Any], peer: Peer, target: Peer, state: _Packet) -> None:
+    def _local(self, entry: Address, args: list[Any], peer: Peer, target: Peer, state: PacketState) -> None:
         if entry.path == "/bayard/ping":
             self._answer(target, state, "/bayard/pong")
         elif entry.path == "/bayard/info":
-            self._answer(target, state, "/bayard/info", _info_json())
+            self._answer(target, state, "/bayard/info", info_json())
         elif entry.path == "/bayard/subscribe":
-            switch = _as_switch(args[0])
+            switch = as_switch(args[0])
             if switch is None:
                 self._error(target, state, f"{entry.path} needs 0 or 1, got {args[0]!r}")
                 return
@@ -509,32 +393,9 @@ class Dispatcher:
                 log.info("OSC: %s unsubscribed", target)
             self._answer(target, state, "/bayard/subscribe", switch)
         elif entry.path == "/bayard/connect":
-            self._answer(target, state, "/bayard/connect", self._connect(peer, str(args[0])))
-
-    def _connect(self, peer: Peer, passcode: str) -> str:
-        codes = self.config.passcodes
-        if codes.control is None:
-            return "ok:control"
-        host, now = peer.host, self.clock.now()
-        # TCP addresses cannot be forged and a tier holder has proved itself once: they
-        # may use the checks held in reserve while a UDP flood uses up the rest.
-        trusted = peer.transport != "udp" or host in self._tiers
-        if not self._gate.admit(host, now, trusted):
-            self.counters["throttled"] += 1
-            return "throttled"  # not checked at all: a guess here learns nothing
-        if hmac.compare_digest(passcode.encode(), codes.control.encode()):
-            tier = "control"
-        elif codes.view is not None and hmac.compare_digest(passcode.encode(), codes.view.encode()):
-            tier = "view"
-        else:
-            # The address keeps a tier it earned: one mistyped passcode (or a forged
-            # packet) must not lock a technician out.
-            self._gate.failed(host, now)
-            log.warning("OSC: wrong passcode from %s", host)
-            return "badpass"
-        self._tiers[host] = tier
-        log.info("OSC: %s connected with the %s tier", host, tier)
-        return f"ok:{tier}"
+            answer = self._tiers.connect(peer, str(args[0]), self.clock.now())
+            self.counters["throttled"] += answer == "throttled"
+            self._answer(target, state, "/bayard/connect", answer)
 
 
 __all__ = ["Dispatcher", "Peer", "matches"]
