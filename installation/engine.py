@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import queue
 import time
 from collections import deque
 from collections.abc import Callable
@@ -91,6 +92,7 @@ class Engine:
         self.frame_hooks: list[Callable[[Engine], None]] = []
         self.overlays: list[Any] = []  # objects with draw(surface) and handle(command) -> bool
         self.errors: deque[dict[str, Any]] = deque(maxlen=RECENT_ERRORS)
+        self._reports: queue.SimpleQueue[tuple[str, str]] = queue.SimpleQueue()  # from SceneContext.report
         self.paused = False
         self.blackout = False
         self.dark_reason: str | None = None  # "closed" outside opening hours, set by the schedule
@@ -129,6 +131,7 @@ class Engine:
             show_root=self.show.root,
             deterministic=self.deterministic,
             manifest=self.show.manifest,
+            report=lambda message: self._reports.put((scene_id, message)),
         )
 
     def post(self, command: Command) -> None:
@@ -156,6 +159,17 @@ class Engine:
         self.errors.append({"time": round(self.clock.wall(), 3), "where": where, "message": message,
                             "severity": severity})
 
+    def _collect_reports(self) -> None:
+        while not self._reports.empty():
+            where, message = self._reports.get_nowait()
+            # A scene built anew each loop reports the same missing file each time: once
+            # in the list is enough while it is still there.
+            if any(e["where"] == where and e["message"] == message for e in self.errors):
+                continue
+            log.error("scene '%s': %s", where, message)
+            self.record_error(where, message)
+            self.emit("error", where, message)
+
     # -- one frame ---------------------------------------------------------------
     def step(self) -> pygame.Surface:
         now = self.clock.now()
@@ -164,6 +178,7 @@ class Engine:
         if self.frames:
             self.stats.add(raw_dt)
         dt = min(raw_dt, MAX_STEP_S)
+        self._collect_reports()
         for command in self.queue.drain():
             self.dispatch(command)
         if self.dark_reason and not self._suspended:
