@@ -227,7 +227,8 @@ def passcode_flood(seconds: float = 3.0, sources: int = 200) -> None:
     try:
         while time.perf_counter() - t0 < seconds and sent < 200_000:  # bounded either way
             sock = senders[sent % sources]
-            sock.sendto(wire.encode_message("/bayard/connect", f"guess-{sent:07d}"), ("127.0.0.1", server.port))
+            guess = wire.encode_message("/bayard/connect", f"guess-{sent:07d}")
+            sock.sendto(guess, ("127.0.0.1", server.port))
             sent += 1
             if sent % 256 == 0:
                 for s in senders[:8]:
