@@ -7,7 +7,8 @@ import cv2
 import numpy as np
 import pytest
 
-from installation.models.motion.face import FaceTracker, OneEuro
+from installation.models.face import OneEuro
+from installation.models.face.haar import HaarTracker as FaceTracker
 
 SHARED = Path(os.environ.get("BAYARD_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
 

@@ -9,7 +9,7 @@ import pytest
 from installation.models.motion import geometry
 from installation.models.motion.base import MOTION_BACKENDS
 from installation.models.motion.choose import choose_backend
-from installation.models.motion.face import FaceBox
+from installation.models.face import FaceBox
 from installation.models.motion.flow import FlowBackend
 from installation.models.motion.landmarks import (
     LandmarkBackend,

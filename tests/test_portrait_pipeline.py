@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from installation.inputs.camera import Camera, _fit
-from installation.models.motion.face import FaceBox
+from installation.models.face import FaceBox
 from installation.models.motion.flow import FlowBackend
 from installation.models.motion.pipeline import AnimatorWorker, PortraitAnimator
 from installation.scenes.portrait import draw_house_portrait

@@ -355,7 +355,7 @@ class PortraitScene(Scene):
             self.entries.append(_Entry(image, face, "A Sitter, drawn by Bayard", "", False))
         # Finding a painted face costs up to a tenth of a second: do it here, on the
         # loading thread, not when the scene starts showing.
-        from ..models.motion.face import detect_portrait_face
+        from ..models.face import detect_portrait_face
 
         for entry in self.entries:
             if entry.face is None:
@@ -401,7 +401,7 @@ class PortraitScene(Scene):
         """The backend and per-portrait pipeline (numpy/OpenCV work only: safe on the loading thread)."""
         from ..models.motion.base import MOTION_BACKENDS
         from ..models.motion.choose import choose_backend
-        from ..models.motion.face import FaceBox
+        from ..models.face import FaceBox
         from ..models.motion.pipeline import PortraitAnimator
 
         _, models = self._settings()

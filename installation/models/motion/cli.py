@@ -66,8 +66,8 @@ def run_animate(args: argparse.Namespace) -> int:
     from ...registry import UnknownName
     from .base import MOTION_BACKENDS
     from .choose import choose_backend
-    from .face import FaceBox, FaceTracker
-    from .pipeline import PortraitAnimator, PortraitError
+    from ..face import FaceBox
+    from .pipeline import PortraitAnimator, PortraitError, tracker_for
 
     if not args.portrait.is_file():
         return _fail(f"{args.portrait}: no such file; give the path of a jpg or png")
@@ -101,7 +101,7 @@ def run_animate(args: argparse.Namespace) -> int:
         return _fail(f"{args.driver}: no readable frames; re-encode it as H.264 mp4")
 
     # Track the whole driver once (offline: a detection on every frame is affordable).
-    tracker = FaceTracker(detect_every=1)
+    tracker = tracker_for(choice.name, args.models)
     boxes = []
     for i, f in enumerate(tqdm(frames, desc="tracking", unit="frame")):
         boxes.append(tracker.update(f, i / fps).box)

@@ -27,7 +27,7 @@ import numpy as np
 
 from . import geometry
 from .base import MotionBackend
-from .face import FaceBox, FaceObservation, FaceTracker, detect_portrait_face
+from ..face import FaceBox, FaceObservation, detect_portrait_face, make_tracker
 
 log = logging.getLogger("bayard.motion")
 
@@ -37,6 +37,17 @@ log = logging.getLogger("bayard.motion")
 CROP_SIZE_HOLD = (0.8, 1.25)
 # Seconds without a face before the pipeline calls the visitor gone.
 LEAVE_AFTER_S = 1.5
+
+
+def tracker_for(backend_name: str, models_dir=None):
+    """The face tracker a crop-based backend uses. `flow` is the fallback for when the face
+    stack cannot load, and its crop geometry is tuned to Haar boxes, so it keeps Haar;
+    every other backend takes its crop from the face stack."""
+    if backend_name == "flow":
+        from ..face.haar import HaarTracker
+
+        return HaarTracker()
+    return make_tracker(models_dir)[0]
 
 
 class PortraitError(ValueError):
@@ -58,7 +69,7 @@ class PortraitAnimator:
         backend: MotionBackend,
         portrait: np.ndarray,
         face: FaceBox | None = None,
-        tracker: FaceTracker | None = None,
+        tracker=None,
     ) -> None:
         if portrait.ndim != 3 or portrait.shape[2] != 3:
             raise PortraitError("the portrait must be an RGB image")
@@ -72,7 +83,7 @@ class PortraitAnimator:
                 )
         self.face = face
         self.n = backend.crop_size
-        self.tracker = tracker or FaceTracker()
+        self.tracker = tracker or tracker_for(backend.name)
         self.source_crop = geometry.cut(portrait, face.cx, face.cy, face.size, self.n)
         backend.set_source(self.source_crop)
         self._prepare_paste()

@@ -1,4 +1,4 @@
-"""Find, track and steady the visitor's face in camera frames, offline.
+"""The fallback face tracker, used only when LiteRT cannot load the face models.
 
 Detection uses the Haar cascades that OpenCV 4.x ships in `cv2.data` (nothing to
 download). Haar costs 15-56 ms on a 640x480 frame here, so it runs on a downscaled copy
@@ -20,87 +20,11 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-# What counts as "close enough": the face box height as a fraction of the frame height.
-# At 640x480 a visitor about 1.2 m from a webcam fills ~20 %; further away the crop is
-# too small for the eyes and mouth to carry motion.
-MIN_FACE_FRACTION = 0.17
-# Another face at least this large (relative to the chosen one) means "one at a time".
-SEVERAL_RELATIVE_SIZE = 0.7
+from .tracking import MIN_FACE_FRACTION, SEVERAL_RELATIVE_SIZE, FaceBox, FaceObservation, OneEuro
+
 # Width the detector sees on a whole-frame scan: Haar time grows with pixels; a visitor
 # close enough to animate is still > 40 px at 320.
 DETECT_WIDTH = 320
-
-
-class OneEuro:
-    """The One Euro filter (Casiez et al., CHI 2012): an adaptive low-pass whose cutoff
-    rises with speed. min_cutoff (Hz) sets the stillness smoothing, beta the speed gain."""
-
-    def __init__(self, min_cutoff: float = 1.0, beta: float = 0.02, d_cutoff: float = 1.0) -> None:
-        self.min_cutoff, self.beta, self.d_cutoff = min_cutoff, beta, d_cutoff
-        self.x: float | None = None
-        self.dx = 0.0
-        self.t: float | None = None
-
-    @staticmethod
-    def _alpha(cutoff: float, dt: float) -> float:
-        tau = 1.0 / (2 * math.pi * cutoff)
-        return 1.0 / (1.0 + tau / dt)
-
-    def reset(self) -> None:
-        self.x, self.t, self.dx = None, None, 0.0
-
-    def __call__(self, x: float, t: float) -> float:
-        if self.x is None or self.t is None or t <= self.t:
-            if self.x is None:
-                self.x, self.t = x, t
-            return self.x
-        dt = t - self.t
-        self.t = t
-        a_d = self._alpha(self.d_cutoff, dt)
-        self.dx = a_d * (x - self.x) / dt + (1 - a_d) * self.dx
-        cutoff = self.min_cutoff + self.beta * abs(self.dx)
-        a = self._alpha(cutoff, dt)
-        self.x = a * x + (1 - a) * self.x
-        return self.x
-
-
-@dataclass(frozen=True)
-class FaceBox:
-    """A face as centre and side (pixels of the frame), square."""
-
-    cx: float
-    cy: float
-    size: float
-
-    @classmethod
-    def from_rect(cls, x: float, y: float, w: float, h: float) -> FaceBox:
-        return cls(x + w / 2, y + h / 2, (w + h) / 2)
-
-    def rect(self) -> tuple[int, int, int, int]:
-        s = self.size
-        return int(round(self.cx - s / 2)), int(round(self.cy - s / 2)), int(round(s)), int(round(s))
-
-
-@dataclass(frozen=True)
-class FaceObservation:
-    state: str  # none / too_far / off_axis / several / ok
-    box: FaceBox | None  # smoothed; None when no face is being followed
-    raw: FaceBox | None  # this frame's unsmoothed box (detected or tracked)
-    detected: bool  # True on frames where the detector (not the tracker) found the box
-    faces: int  # how many faces the last detection saw
-
-    @property
-    def prompt(self) -> str:
-        return PROMPTS[self.state]
-
-
-PROMPTS = {
-    "none": "",
-    "too_far": "Step closer",
-    "off_axis": "Face the camera",
-    "several": "One at a time, please",
-    "ok": "",
-}
 
 
 def _cascade(name: str) -> cv2.CascadeClassifier:
@@ -111,7 +35,7 @@ def _cascade(name: str) -> cv2.CascadeClassifier:
     return cascade
 
 
-class FaceDetector:
+class HaarDetector:
     """Haar frontal (and profile, to tell "turned away" from "nobody") on a small copy."""
 
     def __init__(self, detect_width: int = DETECT_WIDTH) -> None:
@@ -168,10 +92,10 @@ class FaceDetector:
         return found
 
 
-def detect_portrait_face(image: np.ndarray) -> FaceBox | None:
+def haar_portrait_face(image: np.ndarray) -> FaceBox | None:
     """The main face of a still portrait (largest frontal detection), full resolution
     for accuracy: this runs once per picture."""
-    det = FaceDetector(detect_width=max(320, min(800, image.shape[1])))
+    det = HaarDetector(detect_width=max(320, min(800, image.shape[1])))
     faces = det.frontal_faces(image, min_fraction=0.08)
     if not faces:
         return None
@@ -183,7 +107,7 @@ class _Scanner:
     while a scan runs is dropped: the next scan will see a newer one)."""
 
     def __init__(self) -> None:
-        self._detector: FaceDetector | None = None  # its own cascade: they are not thread-safe
+        self._detector: HaarDetector | None = None  # its own cascade: they are not thread-safe
         self._lock = threading.Lock()
         self._busy = False
         self._result: list[FaceBox] | None = None
@@ -202,7 +126,7 @@ class _Scanner:
     def _scan(self, gray: np.ndarray) -> None:
         try:
             if self._detector is None:
-                self._detector = FaceDetector()
+                self._detector = HaarDetector()
             faces = self._detector.frontal_faces(gray)
         except Exception:  # boundary: a failed scan is just a missed scan
             faces = None
@@ -218,7 +142,7 @@ class _Scanner:
             return r
 
 
-class FaceTracker:
+class HaarTracker:
     """Follow one visitor: detect every `detect_every` frames, track in between."""
 
     def __init__(
@@ -229,7 +153,7 @@ class FaceTracker:
         beta: float = 0.015,
         scan_every: int = 30,
     ) -> None:
-        self.detector = FaceDetector()
+        self.detector = HaarDetector()
         self.detect_every = max(1, detect_every)
         # A whole-frame scan (other visitors, "one at a time") every `scan_every` frames;
         # otherwise detections look only around the face being followed.

@@ -1,0 +1,65 @@
+"""The face stack: one room for finding, measuring and following faces.
+
+MediaPipe's BlazeFace detectors, 468-point Face Mesh, iris model and person mask, run by
+LiteRT (`stack.py`, `detect.py`, `landmarks.py`), the measures taken from a mesh
+(`measures.py`) and the visitor tracker (`tracking.py`). The portrait, `animate`, the
+fomm crop, the detector and the quiz use this room; none of them owns it. Haar cascades
+(`haar.py`) remain only as the fallback when LiteRT cannot load.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from .detect import Detection
+from .geometry import Region
+from .landmarks import Eye
+from .measures import Expression, HeadPose, align, alignment, head_pose, neutrality
+from .runtime import FaceStackUnavailable
+from .stack import Face, FaceStack, as_rgb, try_open
+from .tracking import FaceBox, FaceObservation, FaceTracker, OneEuro, TrackedFace
+
+__all__ = [
+    "detect_portrait_face",
+    "Detection", "Expression", "Eye", "Face", "FaceBox", "FaceObservation", "FaceStack",
+    "FaceStackUnavailable", "FaceTracker", "HeadPose", "OneEuro", "Region", "TrackedFace", "align",
+    "alignment", "as_rgb", "head_pose", "make_tracker", "neutrality", "portrait_faces", "try_open",
+]
+
+
+def make_tracker(models_dir: Path | None = None):
+    """The mesh tracker, or the Haar fallback when LiteRT cannot load; and why."""
+    stack, reason = try_open(models_dir)
+    if stack is not None:
+        return FaceTracker(stack), ""
+    from .haar import HaarTracker
+
+    return HaarTracker(), reason
+
+
+def portrait_faces(image: np.ndarray, stack: FaceStack | None = None) -> list[Face]:
+    """Every face in a still picture, largest first, with its mesh. Tries the short- and
+    full-range detectors (a portrait may show a small face in a large canvas)."""
+    stack = stack or FaceStack.open()
+    rgb = as_rgb(image)
+    found = stack.faces(rgb, full_range=False)
+    if not found:
+        found = stack.faces(rgb, full_range=True)
+    return sorted(found, key=lambda f: -f.height)
+
+
+def detect_portrait_face(image: np.ndarray, models_dir: Path | None = None) -> FaceBox | None:
+    """The main face of a still picture as a square box (for crop-based backends): the
+    mesh's largest face, or Haar's when the face models cannot load."""
+    stack, _ = try_open(models_dir)
+    if stack is None:
+        from .haar import haar_portrait_face
+
+        return haar_portrait_face(image)
+    faces = portrait_faces(image, stack)
+    if not faces:
+        return None
+    x0, y0, x1, y1 = faces[0].box
+    return FaceBox((x0 + x1) / 2, (y0 + y1) / 2, max(x1 - x0, y1 - y0))

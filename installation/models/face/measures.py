@@ -1,0 +1,100 @@
+"""What a face mesh says about a face: head pose, expression measures, alignment.
+
+The expression measures are the ones the portrait is judged by (issue: "The portrait on
+real face models", section 4), so the bench, the tests and the mesh backend share them:
+- mouth opening: inner lips 13-14 over face height 10-152;
+- eye opening: mean over both eyes of lid distance over eye width (159-145 / 33-133,
+  386-374 / 362-263);
+- smile width: mouth corners 61-291 over the outer-eye distance 33-263;
+- head roll: the angle of the line 33 -> 263 (degrees).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+
+def _dist(points: np.ndarray, a: int, b: int) -> float:
+    return float(np.linalg.norm(points[a, :2] - points[b, :2]))
+
+
+@dataclass(frozen=True)
+class Expression:
+    mouth: float
+    eyes: float
+    smile: float
+    roll: float
+
+    @classmethod
+    def of(cls, lm: np.ndarray) -> Expression:
+        face_height = max(_dist(lm, 10, 152), 1e-6)
+        eyes = 0.5 * (_dist(lm, 159, 145) / max(_dist(lm, 33, 133), 1e-6)
+                      + _dist(lm, 386, 374) / max(_dist(lm, 362, 263), 1e-6))
+        smile = _dist(lm, 61, 291) / max(_dist(lm, 33, 263), 1e-6)
+        roll = math.degrees(math.atan2(lm[263, 1] - lm[33, 1], lm[263, 0] - lm[33, 0]))
+        return cls(_dist(lm, 13, 14) / face_height, eyes, smile, roll)
+
+    def as_tuple(self) -> tuple[float, float, float, float]:
+        return self.mouth, self.eyes, self.smile, self.roll
+
+
+@dataclass(frozen=True)
+class HeadPose:
+    """Degrees. yaw > 0: the face turns towards the image's right; pitch > 0: chin up;
+    roll > 0: the image-right eye lower than the image-left one."""
+
+    yaw: float
+    pitch: float
+    roll: float
+
+
+def head_pose(lm: np.ndarray) -> HeadPose:
+    """From the mesh's own depth: the cheek line and the forehead-chin line in 3D, after
+    levelling the eye line (no 3D face model needed)."""
+    roll = math.atan2(lm[263, 1] - lm[33, 1], lm[263, 0] - lm[33, 0])
+    c, s = math.cos(-roll), math.sin(-roll)
+    pts = lm[:, :3] - lm[:, :3].mean(0)
+    x = pts[:, 0] * c - pts[:, 1] * s
+    y = pts[:, 0] * s + pts[:, 1] * c
+    z = pts[:, 2]
+    yaw = math.atan2(z[454] - z[234], x[454] - x[234])
+    pitch = math.atan2(z[10] - z[152], y[152] - y[10])
+    return HeadPose(math.degrees(yaw), math.degrees(pitch), math.degrees(roll))
+
+
+def neutrality(lm: np.ndarray) -> float:
+    """How neutral a frame is (higher is better): mouth closed, eyes open, frontal. Picks
+    the reference frame a driver's motion is measured from."""
+    e = Expression.of(lm)
+    pose = head_pose(lm)
+    return (-4.0 * e.mouth + min(e.eyes, 0.35) - 0.01 * (abs(pose.yaw) + abs(pose.pitch) + abs(e.roll))
+            - 0.5 * max(0.0, e.smile - 0.9))
+
+
+# Where the eyes and mouth sit in an aligned face, as fractions of the side (the FFHQ
+# recipe's proportions: eyes level at 0.4 of the height, 0.3 of the side apart... close to
+# what FFHQ's own alignment produces for a 512 px crop).
+ALIGN_EYE_LEFT = (0.355, 0.41)
+ALIGN_EYE_RIGHT = (0.645, 0.41)
+ALIGN_MOUTH = (0.5, 0.73)
+
+
+def alignment(lm: np.ndarray, side: int) -> np.ndarray:
+    """A 2x3 similarity taking the image to a side x side crop with the eyes and mouth
+    at fixed places (one alignment for every face the detector and the quiz look at)."""
+    left = lm[[33, 133], :2].mean(0)
+    right = lm[[362, 263], :2].mean(0)
+    mouth = lm[[61, 291], :2].mean(0)
+    src = np.array([left, right, mouth], np.float32)
+    dst = np.array([ALIGN_EYE_LEFT, ALIGN_EYE_RIGHT, ALIGN_MOUTH], np.float32) * side
+    m, _ = cv2.estimateAffinePartial2D(src, dst, method=cv2.LMEDS)
+    return m
+
+
+def align(image: np.ndarray, lm: np.ndarray, side: int = 512) -> np.ndarray:
+    return cv2.warpAffine(image, alignment(lm, side), (side, side), flags=cv2.INTER_LANCZOS4,
+                          borderMode=cv2.BORDER_REFLECT)

@@ -1,0 +1,103 @@
+"""Loading MediaPipe's face models and running them with LiteRT (networks layer).
+
+The `.tflite` files ship in `models/face/` with their checksums in `models/manifest.toml`.
+`ai-edge-litert` (Google's LiteRT interpreter; wheels for x86-64 and aarch64) runs them in
+a few milliseconds on one core. Every interpreter gets a fixed thread count so that the
+portrait worker, the camera thread and the quiz's scoring don't fight over a small
+machine's cores (`BAYARD_FACE_THREADS`, default 1).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from pathlib import Path
+
+import numpy as np
+
+MODEL_FILES = {
+    "detect_short": "face_detection_short_range.tflite",
+    "detect_full": "face_detection_full_range.tflite",
+    "mesh": "face_landmark.tflite",
+    "iris": "iris_landmark.tflite",
+    "segment": "selfie_segmentation.tflite",
+}
+
+# The repository's own copy, used when a show's models folder has none.
+BUNDLED_DIR = Path(__file__).resolve().parents[3] / "models" / "face"
+
+
+class FaceStackUnavailable(RuntimeError):
+    """The face models cannot run here; the message says why and what to do."""
+
+
+def face_threads() -> int:
+    try:
+        return max(1, int(os.environ.get("BAYARD_FACE_THREADS", "1")))
+    except ValueError:
+        return 1
+
+
+def models_folder(models_dir: Path | None = None) -> Path:
+    """`<show models>/face` when it holds the detector, else the repository's copy."""
+    if models_dir is not None:
+        candidate = Path(models_dir) / "face"
+        if (candidate / MODEL_FILES["detect_short"]).is_file():
+            return candidate
+    return BUNDLED_DIR
+
+
+def _interpreter_class():
+    try:
+        from ai_edge_litert.interpreter import Interpreter
+    except ImportError as error:
+        raise FaceStackUnavailable(
+            f"ai-edge-litert is not installed ({error}); run ./setup again, or "
+            "`.venv/bin/pip install ai-edge-litert`"
+        ) from None
+    return Interpreter
+
+
+class TFLiteModel:
+    """One `.tflite` model: float32 NHWC in, its output tensors out. Not thread-safe:
+    each worker thread holds its own FaceStack."""
+
+    def __init__(self, path: Path, threads: int | None = None) -> None:
+        if not path.is_file():
+            raise FaceStackUnavailable(
+                f"{path}: the face model is missing; restore models/face/ from the repository "
+                "(`git checkout models/face`) or `bayard assets import` it")
+        interpreter_class = _interpreter_class()
+        try:
+            self.interpreter = interpreter_class(model_path=str(path), num_threads=threads or face_threads())
+            self.interpreter.allocate_tensors()
+        except (ValueError, RuntimeError) as error:
+            raise FaceStackUnavailable(
+                f"{path}: LiteRT cannot load it ({error}); the file may be damaged: compare its "
+                "SHA-256 with models/manifest.toml (`bayard assets status`)") from None
+        self.path = path
+        inputs = self.interpreter.get_input_details()
+        self._input = inputs[0]["index"]
+        self.input_shape = tuple(int(v) for v in inputs[0]["shape"])
+        self._outputs = [d["index"] for d in self.interpreter.get_output_details()]
+
+    def __call__(self, batch: np.ndarray) -> list[np.ndarray]:
+        self.interpreter.set_tensor(self._input, np.ascontiguousarray(batch, dtype=np.float32))
+        self.interpreter.invoke()
+        return [self.interpreter.get_tensor(index).copy() for index in self._outputs]
+
+
+_checked: dict[Path, str] = {}
+_checked_lock = threading.Lock()
+
+
+def sha256_of(path: Path) -> str:
+    with _checked_lock:
+        if path not in _checked:
+            _checked[path] = hashlib.sha256(path.read_bytes()).hexdigest()
+        return _checked[path]
+
+
+def load(name: str, models_dir: Path | None = None, threads: int | None = None) -> TFLiteModel:
+    return TFLiteModel(models_folder(models_dir) / MODEL_FILES[name], threads)

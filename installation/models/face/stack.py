@@ -1,0 +1,180 @@
+"""The face stack (wrapper layer): detection, mesh, iris, pose and person mask behind one
+object that the portrait, `animate`, the fomm crop, the detector and the quiz all use.
+
+    stack = FaceStack.open(models_dir)           # raises FaceStackUnavailable with a fix
+    faces = stack.faces(rgb)                     # best first, each with 468 landmarks
+    eyes = stack.eyes(rgb, faces[0].landmarks)   # lids and irises
+    mask = stack.person_mask(rgb)                # float32, 1 = person
+
+Models load on first use. One FaceStack per thread: LiteRT interpreters are not
+thread-safe, and each holds its own (small) buffers.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from .detect import FULL_RANGE, SHORT_RANGE, Detection, FaceDetector
+from .geometry import Region
+from .landmarks import Eye, FaceMesh, IrisModel, region_from_detection, region_from_landmarks
+from .measures import Expression, HeadPose, head_pose
+from .runtime import FaceStackUnavailable, load, models_folder
+
+# A mesh whose presence falls below this has lost the face (MediaPipe's own threshold).
+PRESENCE_MIN = 0.5
+
+
+@dataclass(frozen=True)
+class Face:
+    """One face: 468 (x, y, z) landmarks in image pixels, how sure the mesh is, the crop
+    it came from and the detection that started it (None while tracked)."""
+
+    landmarks: np.ndarray
+    presence: float
+    region: Region
+    detection: Detection | None = None
+
+    @property
+    def box(self) -> tuple[float, float, float, float]:
+        x, y = self.landmarks[:, 0], self.landmarks[:, 1]
+        return float(x.min()), float(y.min()), float(x.max()), float(y.max())
+
+    @property
+    def height(self) -> float:
+        """Forehead top to chin (points 10 to 152), the face size the portrait uses."""
+        return float(np.linalg.norm(self.landmarks[10, :2] - self.landmarks[152, :2]))
+
+    @property
+    def centre(self) -> tuple[float, float]:
+        x0, y0, x1, y1 = self.box
+        return (x0 + x1) / 2, (y0 + y1) / 2
+
+    @cached_property
+    def pose(self) -> HeadPose:
+        return head_pose(self.landmarks)
+
+    @cached_property
+    def expression(self) -> Expression:
+        return Expression.of(self.landmarks)
+
+
+class FaceStack:
+    def __init__(self, models_dir: Path | None = None, threads: int | None = None) -> None:
+        self.models_dir = models_dir
+        self.folder = models_folder(models_dir)
+        self.threads = threads
+        self._short: FaceDetector | None = None
+        self._full: FaceDetector | None = None
+        self._mesh: FaceMesh | None = None
+        self._iris: IrisModel | None = None
+        self._segment = None
+
+    @classmethod
+    def open(cls, models_dir: Path | None = None, threads: int | None = None) -> FaceStack:
+        """A stack whose detector and mesh have loaded (fails now, not mid-visit)."""
+        stack = cls(models_dir, threads)
+        stack.mesh_model  # noqa: B018 - load now so a broken install is reported at once
+        stack.short_range  # noqa: B018
+        return stack
+
+    # -- models, loaded on first use ---------------------------------------------
+    def _load(self, name: str):
+        return load(name, self.models_dir, self.threads)
+
+    @property
+    def short_range(self) -> FaceDetector:
+        if self._short is None:
+            self._short = FaceDetector(self._load("detect_short"), SHORT_RANGE)
+        return self._short
+
+    @property
+    def full_range(self) -> FaceDetector:
+        if self._full is None:
+            self._full = FaceDetector(self._load("detect_full"), FULL_RANGE)
+        return self._full
+
+    @property
+    def mesh_model(self) -> FaceMesh:
+        if self._mesh is None:
+            self._mesh = FaceMesh(self._load("mesh"))
+        return self._mesh
+
+    @property
+    def iris_model(self) -> IrisModel:
+        if self._iris is None:
+            self._iris = IrisModel(self._load("iris"))
+        return self._iris
+
+    # -- the API -----------------------------------------------------------------
+    def detect(self, image: np.ndarray, full_range: bool | None = None) -> list[Detection]:
+        """Faces in an RGB frame, best first. full_range None: short range first, the
+        full-range model when it finds nothing (a visitor far away, a small face)."""
+        image = as_rgb(image)
+        if full_range is None:
+            found = self.short_range.detect(image)
+            return found or self.full_range.detect(image)
+        return (self.full_range if full_range else self.short_range).detect(image)
+
+    def mesh(self, image: np.ndarray, start: Detection | Region | np.ndarray) -> Face | None:
+        """The mesh of the face at a detection, a region, or last frame's landmarks."""
+        image = as_rgb(image)
+        detection = start if isinstance(start, Detection) else None
+        if isinstance(start, Detection):
+            region = region_from_detection(start)
+        elif isinstance(start, Region):
+            region = start
+        else:
+            region = region_from_landmarks(np.asarray(start))
+        if region.width < 8 or not math.isfinite(region.width):
+            return None
+        landmarks, presence = self.mesh_model.run(image, region)
+        if presence < PRESENCE_MIN:
+            return None
+        return Face(landmarks.astype(np.float32), presence, region, detection)
+
+    def faces(self, image: np.ndarray, max_faces: int = 4, full_range: bool | None = None) -> list[Face]:
+        """Detect, then mesh each face (largest first)."""
+        image = as_rgb(image)
+        found = sorted(self.detect(image, full_range), key=lambda d: -d.size)[:max_faces]
+        faces = [self.mesh(image, d) for d in found]
+        return [f for f in faces if f is not None]
+
+    def eyes(self, image: np.ndarray, landmarks: np.ndarray) -> tuple[Eye, Eye]:
+        """Lids and irises, image-left eye first."""
+        return self.iris_model.run(as_rgb(image), landmarks)
+
+    def person_mask(self, image: np.ndarray) -> np.ndarray:
+        """Probability that each pixel belongs to a person (float32, the image's size)."""
+        if self._segment is None:
+            self._segment = self._load("segment")
+        image = as_rgb(image)
+        h, w = image.shape[:2]
+        small = cv2.resize(image, (256, 256), interpolation=cv2.INTER_AREA).astype(np.float32) / 255.0
+        mask = next(o for o in self._segment(small[None]) if o.shape[-1] == 1).reshape(256, 256)
+        return cv2.resize(np.clip(mask, 0.0, 1.0), (w, h), interpolation=cv2.INTER_LINEAR)
+
+
+def as_rgb(image: np.ndarray) -> np.ndarray:
+    """uint8 RGB from grey, RGB or RGBA input."""
+    image = np.asarray(image)
+    if image.dtype != np.uint8:
+        image = np.clip(image, 0, 255).astype(np.uint8)
+    if image.ndim == 2:
+        return cv2.cvtColor(image, cv2.COLOR_GRAY2RGB)
+    if image.shape[2] == 4:
+        return image[..., :3]
+    return image
+
+
+def try_open(models_dir: Path | None = None) -> tuple[FaceStack | None, str]:
+    """The stack, or None and the reason (for `check`, status and the fallbacks)."""
+    try:
+        return FaceStack.open(models_dir), ""
+    except FaceStackUnavailable as error:
+        return None, str(error)

@@ -1,0 +1,134 @@
+"""The face stack: MediaPipe's detector, mesh and iris through LiteRT, and the tracker."""
+
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+import pytest
+
+from installation.models import face as face_room
+from installation.models.face import FaceStack, FaceStackUnavailable, FaceTracker, Region, make_tracker
+from installation.models.face import runtime as face_runtime
+from installation.models.face.detect import anchors, weighted_nms
+from installation.models.face.haar import HaarTracker
+from installation.models.face.measures import Expression
+
+
+@pytest.fixture(scope="module")
+def stack() -> FaceStack:
+    return FaceStack.open()
+
+
+def _rgb(path):
+    return cv2.cvtColor(cv2.imread(str(path)), cv2.COLOR_BGR2RGB)
+
+
+def test_anchor_layouts_match_the_models_outputs():
+    short = anchors(128, (8, 16, 16, 16), 2)
+    full = anchors(192, (4,), 1)
+    assert short.shape == (896, 2) and full.shape == (2304, 2)
+    assert short.min() > 0 and short.max() < 1
+    # The 16x16 grid first, two anchors per cell, row by row.
+    assert np.allclose(short[0], short[1]) and np.allclose(short[2], [1.5 / 16, 0.5 / 16])
+
+
+def test_weighted_suppression_blends_overlapping_candidates():
+    boxes = np.array([[0, 0, 10, 10], [1, 0, 11, 10], [50, 50, 60, 60]], np.float32)
+    points = np.zeros((3, 6, 2), np.float32)
+    kept = weighted_nms(boxes, points, np.array([0.9, 0.6, 0.8], np.float32))
+    assert len(kept) == 2
+    assert 0 < kept[0][0][0] < 1  # the first two averaged by score
+
+
+def test_a_rotated_crop_maps_back_to_the_image():
+    image = np.zeros((200, 300, 3), np.uint8)
+    cv2.circle(image, (180, 90), 4, (255, 255, 255), -1)
+    region = Region(150, 100, 80, 80, math.radians(30))
+    crop = region.crop(image, 64)
+    ys, xs = np.nonzero(crop[..., 0] > 128)
+    back = region.to_image(np.array([[xs.mean(), ys.mean()]]), 64)[0]
+    assert np.hypot(back[0] - 180, back[1] - 90) < 1.5
+    flipped = region.crop(image, 64, flip=True)
+    ys, xs = np.nonzero(flipped[..., 0] > 128)
+    back = region.to_image(np.array([[xs.mean(), ys.mean()]]), 64, flip=True)[0]
+    assert np.hypot(back[0] - 180, back[1] - 90) < 1.5
+
+
+@pytest.mark.parametrize("image", [
+    np.zeros((480, 640, 3), np.uint8),
+    np.random.default_rng(0).integers(0, 255, (300, 200, 3), dtype=np.uint8),
+    np.full((1, 1, 3), 128, np.uint8),
+    np.zeros((40, 2000), np.uint8),  # grey, extreme aspect
+    np.zeros((64, 64, 4), np.uint8),  # RGBA
+])
+def test_odd_images_have_no_faces_and_raise_nothing(stack, image):
+    assert stack.faces(image) == []
+    tracker = FaceTracker(stack)
+    assert tracker.update(image, 0.0).state == "none"
+
+
+def test_a_missing_model_names_the_file_and_the_fix(tmp_path):
+    with pytest.raises(FaceStackUnavailable, match="face_landmark.tflite.*models/face"):
+        face_runtime.TFLiteModel(tmp_path / "face_landmark.tflite")
+    broken = tmp_path / "face_landmark.tflite"
+    broken.write_bytes(b"not a model")
+    with pytest.raises(FaceStackUnavailable, match="SHA-256"):
+        face_runtime.TFLiteModel(broken)
+
+
+def test_without_litert_the_tracker_falls_back_to_haar_and_says_why(monkeypatch):
+    def missing():
+        raise FaceStackUnavailable("ai-edge-litert is not installed")
+
+    monkeypatch.setattr(face_runtime, "_interpreter_class", missing)
+    tracker, reason = make_tracker()
+    assert isinstance(tracker, HaarTracker) and "ai-edge-litert" in reason
+
+
+@pytest.mark.shared_data
+def test_the_painted_face_is_found_with_its_eyes_mesh_and_irises(stack, shared_data):
+    image = _rgb(shared_data / "portrait-painting.jpg")
+    faces = face_room.portrait_faces(image, stack)
+    assert len(faces) == 1
+    face = faces[0]
+    x0, y0, x1, y1 = face.box
+    assert 240 < (x0 + x1) / 2 < 400 and 60 < (y0 + y1) / 2 < 240  # her face, not the dress
+    left, right = stack.eyes(image, face.landmarks)
+    for eye, corners in ((left, (33, 133)), (right, (362, 263))):
+        a, b = face.landmarks[corners[0], :2], face.landmarks[corners[1], :2]
+        assert min(a[0], b[0]) < eye.iris_centre[0] < max(a[0], b[0])  # the iris sits between the corners
+        assert 1.5 < eye.iris_radius < 0.5 * np.linalg.norm(a - b)
+    assert abs(face.pose.yaw) < 20 and abs(face.pose.roll) < 15
+
+
+@pytest.mark.shared_data
+def test_a_tilted_picture_gives_the_tilt_as_head_roll(stack, shared_data):
+    image = _rgb(shared_data / "portrait-photo-1904.jpg")
+    upright = face_room.portrait_faces(image, stack)[0].expression.roll
+    h, w = image.shape[:2]
+    turn = cv2.getRotationMatrix2D((w / 2, h / 2), -25, 1.0)  # clockwise on screen
+    tilted = cv2.warpAffine(image, turn, (w, h), borderMode=cv2.BORDER_REFLECT)
+    rolled = face_room.portrait_faces(tilted, stack)[0].expression.roll
+    assert abs((rolled - upright) - 25) < 4
+
+
+@pytest.mark.shared_data
+def test_the_tracker_follows_a_visitor_through_a_video_and_sees_the_mouth_open(stack, shared_data):
+    cap = cv2.VideoCapture(str(shared_data / "driver-expressions-12s.mp4"))
+    tracker = FaceTracker(stack)
+    found, mouths, detections, i = 0, [], 0, 0
+    while True:
+        ok, bgr = cap.read()
+        if not ok:
+            break
+        obs = tracker.update(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), i / 30)
+        i += 1
+        if obs.face is not None:
+            found += 1
+            mouths.append(Expression.of(obs.face.landmarks).mouth)
+        detections += obs.detected
+    assert found >= 0.95 * i
+    assert detections < 0.1 * i  # tracked from the mesh, not detected every frame
+    assert max(mouths) > 4 * max(np.percentile(mouths, 10), 1e-3)  # the open mouth is seen
