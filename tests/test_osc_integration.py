@@ -224,6 +224,10 @@ def status_of(client: SimpleUDPClient, replies: socket.socket) -> dict:
 def test_live_goto_status_subscribe(live_show):
     port, client, replies, _ = live_show
     status = status_of(client, replies)
+    deadline = time.monotonic() + 20
+    while status["scene"] is None and time.monotonic() < deadline:  # still building its first scene
+        time.sleep(0.2)
+        status = status_of(client, replies)
     assert status["scene"] == "intro" and status["playlist"] == ["intro", "quiz"]
     client.send_message("/bayard/subscribe", [1, replies.getsockname()[1]])
     receive(replies, "/bayard/subscribe")

@@ -151,6 +151,7 @@ class Boom(Scene):
         raise RuntimeError("boom in draw")
 
 
+@pytest.mark.injects_faults
 def test_scene_raising_in_draw_with_a_full_disk(tmp_path, monkeypatch):
     show = write_show(tmp_path, {"a": title_scene("a", duration=3), "boom": 'type = "test-boom"\nid = "boom"\n'},
                       playlist=["a", "boom"])

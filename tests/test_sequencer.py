@@ -110,6 +110,7 @@ def test_finished_scene_advances_before_its_duration(tmp_path):
         assert pilot.scene_id == "b"
 
 
+@pytest.mark.injects_faults
 @pytest.mark.parametrize("phase", ["build", "prepare", "enter", "update", "draw"])
 def test_a_failing_scene_is_skipped_and_the_show_goes_on(tmp_path, caplog, phase):
     path = three(tmp_path, b=probe("b", GREEN, 3, fail_in=phase))
@@ -131,12 +132,14 @@ def test_a_failing_scene_is_skipped_and_the_show_goes_on(tmp_path, caplog, phase
     assert len(tracebacks) == 1  # logged once with its traceback, not every frame
 
 
+@pytest.mark.injects_faults
 def test_harness_reraises_scene_errors_by_default(tmp_path):
     path = three(tmp_path, a=probe("a", RED, 3, fail_in="draw"))
     with pytest.raises(RuntimeError, match="probe fails in draw"), run_test(path, fps=20) as pilot:
         pilot.advance(0.5)
 
 
+@pytest.mark.injects_faults
 def test_every_scene_faulted_plays_the_safe_card_never_black(tmp_path):
     path = write_show(tmp_path, {"a": probe("a", RED, 3, fail_in="draw"), "b": probe("b", GREEN, 3, fail_in="enter")})
     with run_test(path, fps=10, raise_faults=False) as pilot:
@@ -149,6 +152,7 @@ def test_every_scene_faulted_plays_the_safe_card_never_black(tmp_path):
         assert pilot.engine.status()["scene"] == "safe-mode"
 
 
+@pytest.mark.injects_faults
 def test_faulted_scene_is_retried_after_backoff(tmp_path):
     path = three(tmp_path)
     with run_test(path, fps=10, raise_faults=False) as pilot:

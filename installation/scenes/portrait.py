@@ -34,6 +34,12 @@ from .base import Scene, register_scene
 from .portrait_record import NOTICE_ACTIVE, NOTICE_IDLE, VisitRecorder
 from .style import Colour, rgb, smoothstep
 
+# The sitter when a scene lists no portrait (or none it can animate): public domain, with
+# its provenance in content/manifest.toml.
+HOUSE_SITTER = Path(__file__).resolve().parents[2] / "content" / "portraits" / "thoreau-1856.jpg"
+HOUSE_SITTER_TITLE = "Henry David Thoreau, 1856"
+HOUSE_SITTER_CREDIT = "Daguerreotype by Benjamin D. Maxham. Public domain"
+
 # Seconds a face must be seen before the show reacts (a passer-by is not a visitor).
 ARRIVE_S = 0.8
 # Seconds without a face before the visit ends.
@@ -66,6 +72,10 @@ class PortraitItem(Strict):
     )
     title: str = Field(default="", description="the portrait's title, shown beside it")
     credit: str = Field(default="", description="artist, date and collection, shown small")
+    exaggeration: float = Field(
+        default=1.0, ge=0.25, le=2.5,
+        description="how strongly the visitor's expressions are carried (1.0: faithful; mesh backend)",
+    )
 
 
 class PortraitConfig(SceneConfig):
@@ -100,6 +110,11 @@ class PortraitConfig(SceneConfig):
     )
     countdown: int = Field(
         default=3, ge=1, le=10, description="seconds counted down before the neutral pose is taken"
+    )
+    disclosure: str = Field(
+        default="Moved by a computer, live",
+        description="the small note under a moving portrait saying it is synthetic media (never empty)",
+        min_length=1,
     )
     background: Colour = Field(default="#14110e", description="wall colour '#rrggbb'")
     foreground: Colour = Field(default="#efe6d8", description="text colour '#rrggbb'")
@@ -306,9 +321,11 @@ def draw_house_portrait(size: tuple[int, int] = (600, 720)) -> tuple[np.ndarray,
 
 
 class _Entry:
-    def __init__(self, image: np.ndarray, face, title: str, credit: str, installed: bool, problem: str = ""):
+    def __init__(self, image: np.ndarray, face, title: str, credit: str, installed: bool, problem: str = "",
+                 exaggeration: float = 1.0):
         self.image, self.face, self.title, self.credit = image, face, title, credit
         self.installed, self.problem = installed, problem
+        self.exaggeration = exaggeration
 
 
 @register_scene("portrait")
@@ -333,6 +350,7 @@ class PortraitScene(Scene):
         self.backend_name = ""
         self.backend_reason = ""
         self.problem = ""
+        self.problems: list[str] = []
         self._surface: pygame.Surface | None = None
         self._surface_key = None
         self._thumb: pygame.Surface | None = None
@@ -343,36 +361,75 @@ class PortraitScene(Scene):
     # -- loading -----------------------------------------------------------------
     def prepare(self) -> None:
         self.entries = []
+        self.problems: list[str] = []  # for status and `check`: portraits skipped, and why
         for item in self.config.portraits:
             try:
                 image = read_rgb(self.context.media(item.image), max_side=900)
-                self.entries.append(_Entry(image, item.face, item.title, item.credit, True))
+                entry = _Entry(image, item.face, item.title, item.credit, True, exaggeration=item.exaggeration)
+                entry.source = item.image
+                self.entries.append(entry)
             except MediaError as exc:
                 self.log.warning("%s; skipping this portrait", exc)
-                self.problem = str(exc)
-        if not self.entries:
-            image, face = draw_house_portrait()
-            self.entries.append(_Entry(image, face, "A Sitter, drawn by Bayard", "", False))
+                self.problems.append(str(exc))
         # Finding a painted face costs up to a tenth of a second: do it here, on the
-        # loading thread, not when the scene starts showing.
-        from ..models.face import detect_portrait_face
-
-        for entry in self.entries:
-            if entry.face is None:
-                found = detect_portrait_face(entry.image)
-                if found is None:
-                    entry.problem = (
-                        "no face found; give face = [x, y, size] for this portrait in the scene file"
-                    )
-                    self.log.warning("%s: %s", entry.title or "portrait", entry.problem)
-                else:
-                    entry.face = (found.cx, found.cy, found.size)
+        # loading thread, not when the scene starts showing. A portrait that cannot be
+        # animated is skipped: visitors never meet an invitation that cannot work.
+        usable = [e for e in self.entries if self._find_face(e)]
+        if not usable:
+            usable = [self._house_sitter()]
+            self._find_face(usable[0])
+        self.entries = usable
+        self.problem = "; ".join(self.problems)
         # Building the first portrait's pipeline (crops, masks, the backend's source
         # caches) also belongs on this thread: enter() then only starts the worker.
         try:
             self._ready = (self.index, self._make_animator(self.index))
         except Exception:  # reported with its reason when enter() builds it again
             self._ready = None
+
+    def _backend_name(self) -> str:
+        from ..models.motion.choose import choose_backend
+
+        _, models = self._settings()
+        requested = self.config.backend or (models.motion if models is not None else "auto")
+        return choose_backend(self.context.models_dir or Path("models"), requested).name
+
+    def _find_face(self, entry: _Entry) -> bool:
+        """Whether this portrait can be animated here; records why not."""
+        from ..models.face import detect_portrait_face
+
+        name = getattr(entry, "source", "") or entry.title or "portrait"
+        if self._backend_name() == "mesh":
+            from ..models.face import FaceStack
+            from ..models.motion.mesh import PortraitProblem, find_portrait_face
+
+            try:
+                find_portrait_face(entry.image, FaceStack.open(self.context.models_dir))
+                return True
+            except PortraitProblem as exc:
+                entry.problem = str(exc)
+        elif entry.face is not None:
+            return True
+        else:
+            found = detect_portrait_face(entry.image)
+            if found is not None:
+                entry.face = (found.cx, found.cy, found.size)
+                return True
+            entry.problem = "no face found; give face = [x, y, size] for this portrait in the scene file"
+        self.log.warning("%s: %s; the scene skips it", name, entry.problem)
+        self.problems.append(f"{name}: {entry.problem}")
+        return False
+
+    def _house_sitter(self) -> _Entry:
+        """The portrait the show ships: Thoreau's 1856 daguerreotype (public domain), or
+        a drawn sitter when even that file is missing."""
+        try:
+            image = read_rgb(HOUSE_SITTER, max_side=900)
+            return _Entry(image, None, HOUSE_SITTER_TITLE, HOUSE_SITTER_CREDIT, True)
+        except MediaError as exc:
+            self.log.warning("%s; drawing a stand-in sitter", exc)
+            image, face = draw_house_portrait()
+            return _Entry(image, face, "A sitter (a drawing)", "", False)
 
     def _settings(self):
         show = self.context.show_config
@@ -399,19 +456,19 @@ class PortraitScene(Scene):
 
     def _make_animator(self, index: int):
         """The backend and per-portrait pipeline (numpy/OpenCV work only: safe on the loading thread)."""
-        from ..models.motion.base import MOTION_BACKENDS
-        from ..models.motion.choose import choose_backend
         from ..models.face import FaceBox
-        from ..models.motion.pipeline import PortraitAnimator
+        from ..models.motion.choose import choose_backend
+        from ..models.motion.pipeline import build_animator
 
         _, models = self._settings()
         requested = self.config.backend or (models.motion if models is not None else "auto")
         models_dir = self.context.models_dir or Path("models")
         choice = choose_backend(models_dir, requested)
         entry = self.entries[index]
-        if entry.face is None:
+        if entry.face is None and choice.name != "mesh":
             raise ValueError(entry.problem or "no face in this portrait")
-        animator = PortraitAnimator(MOTION_BACKENDS.get(choice.name)(), entry.image, face=FaceBox(*entry.face))
+        animator = build_animator(choice.name, entry.image, FaceBox(*entry.face) if entry.face else None,
+                                  models_dir, exaggeration=entry.exaggeration)
         return choice, animator
 
     def _build_worker(self) -> None:

@@ -1,6 +1,7 @@
-"""Which motion backend runs here, and why: fomm on a GPU with its checkpoint, else
-landmarks when their weights are installed, else flow (always available). The
-reasons are what `bayard check` and /bayard/status print."""
+"""Which motion backend runs here, and why: mesh (MediaPipe's face models, on any CPU)
+by default; fomm on a GPU with its checkpoint when asked for; landmarks when its weights
+are installed; flow (always available) only when the face stack cannot load. The reasons
+are what `bayard check` and /bayard/status print."""
 
 from __future__ import annotations
 
@@ -11,12 +12,12 @@ from pathlib import Path
 
 from .base import MOTION_BACKENDS, Availability
 
-PREFERENCE = ("fomm", "landmarks", "flow")
+PREFERENCE = ("mesh", "fomm", "landmarks", "flow")
 
 
 def _load_backends() -> None:
     """Import the backend modules so they register; a missing optional one is skipped."""
-    for module in ("flow", "landmarks", "fomm"):
+    for module in ("flow", "landmarks", "fomm", "mesh.backend"):
         with contextlib.suppress(ImportError):
             importlib.import_module(f"{__package__}.{module}")
 

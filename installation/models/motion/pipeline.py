@@ -54,6 +54,23 @@ class PortraitError(ValueError):
     """A portrait that cannot be animated (no face found, unreadable); the message says why."""
 
 
+def build_animator(backend_name: str, portrait: np.ndarray, face: FaceBox | None = None,
+                   models_dir=None, exaggeration: float = 1.0):
+    """The per-portrait pipeline for a backend: the whole-picture mesh animator for `mesh`,
+    the crop pipeline for the others. Raises PortraitError with the reason."""
+    from .base import MOTION_BACKENDS
+
+    if backend_name == "mesh":
+        from ..face import FaceStack
+        from .mesh import MeshAnimator, PortraitProblem
+
+        try:
+            return MeshAnimator(portrait, FaceStack.open(models_dir), exaggeration=exaggeration)
+        except PortraitProblem as error:
+            raise PortraitError(str(error)) from None
+    return PortraitAnimator(MOTION_BACKENDS.get(backend_name)(), portrait, face=face)
+
+
 @dataclass(frozen=True)
 class AnimatedFrame:
     image: np.ndarray  # the whole portrait, RGB uint8

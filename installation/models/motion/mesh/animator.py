@@ -1,0 +1,182 @@
+"""The mesh portrait (pipeline layer): a visitor's face mesh moves the portrait's own.
+
+`MeshAnimator` keeps the interface of the crop pipeline's PortraitAnimator (observe,
+calibrate, step, idle, end_visit), so the scene's worker and `bayard animate` drive
+either. It works on the whole picture at its own resolution: the face is never cut out,
+scaled and pasted back, which is what blurred it.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+
+from ...face import Face, FaceStack, FaceTracker, portrait_faces
+from ...face.tracking import FaceBox, FaceObservation
+from .motion import DriverReference, Motion, idle_motion, rotation_deg
+from .rig import (
+    LEFT_CREASE,
+    LEFT_LOWER_LID,
+    LEFT_UPPER_LID,
+    RIGHT_CREASE,
+    RIGHT_LOWER_LID,
+    RIGHT_UPPER_LID,
+    PortraitRig,
+    build_rig,
+)
+from .warp import MeshWarper
+
+LEAVE_AFTER_S = 1.5
+MIN_FACE_PX = 64
+EYES = ((LEFT_UPPER_LID, LEFT_LOWER_LID, LEFT_CREASE), (RIGHT_UPPER_LID, RIGHT_LOWER_LID, RIGHT_CREASE))
+
+
+class PortraitProblem(ValueError):
+    """A picture the mesh backend cannot animate; the message says why and what to do."""
+
+
+def find_portrait_face(image: np.ndarray, stack: FaceStack) -> Face:
+    faces = portrait_faces(image, stack)
+    if not faces:
+        raise PortraitProblem("no face found (an animal, a back view or a very dark picture?); "
+                              "choose a portrait with one face turned towards the viewer")
+    big = [f for f in faces if f.height >= 0.6 * faces[0].height]
+    if len(big) > 1:
+        raise PortraitProblem(f"{len(big)} faces of similar size; the portrait needs one sitter "
+                              "(crop the picture to one face)")
+    if faces[0].height < MIN_FACE_PX:
+        raise PortraitProblem(f"the face is only {faces[0].height:.0f} px tall; it needs at least "
+                              f"{MIN_FACE_PX} px (use a larger scan)")
+    return faces[0]
+
+
+class MeshAnimator:
+    backend_name = "mesh"
+
+    def __init__(self, portrait: np.ndarray, stack: FaceStack | None = None, *,
+                 exaggeration: float = 1.0, rig: PortraitRig | None = None) -> None:
+        self.stack = stack or FaceStack.open()
+        self.portrait = np.ascontiguousarray(portrait[..., :3])
+        if rig is None:
+            face = find_portrait_face(self.portrait, self.stack)
+            eyes = self.stack.eyes(self.portrait, face.landmarks)
+            person = self.stack.person_mask(self.portrait)
+            rig = build_rig(self.portrait, face, eyes, _soft(person), exaggeration)
+        self.rig = rig
+        self.warper = MeshWarper(rig)
+        self.tracker = FaceTracker(self.stack)
+        self.reference: DriverReference | None = None
+        self.last_face: FaceObservation | None = None
+        self._last_seen = -math.inf
+        self.last_motion = Motion()
+        box = rig.mesh[:, :2]
+        (x0, y0), (x1, y1) = box.min(0), box.max(0)
+        self.face = FaceBox((x0 + x1) / 2, (y0 + y1) / 2, float(max(x1 - x0, y1 - y0)))
+
+    # -- the visitor ---------------------------------------------------------------
+    def observe(self, frame: np.ndarray, t: float) -> FaceObservation:
+        obs = self.tracker.update(frame, t)
+        self.last_face = obs
+        if obs.box is not None:
+            self._last_seen = t
+        return obs
+
+    def visitor_present(self, t: float) -> bool:
+        return t - self._last_seen < LEAVE_AFTER_S
+
+    def _eyes(self, frame: np.ndarray, landmarks: np.ndarray):
+        return self.stack.eyes(frame, landmarks)
+
+    def calibrate(self, frame: np.ndarray, t: float, obs: FaceObservation | None = None) -> bool:
+        obs = obs or self.observe(frame, t)
+        face = getattr(obs, "face", None)
+        if face is None or obs.state not in ("ok", "too_far"):
+            return False
+        self.calibrate_on(face.landmarks, self._eyes(frame, face.landmarks))
+        return True
+
+    def calibrate_on(self, landmarks: np.ndarray, eyes=None) -> None:
+        self.reference = DriverReference(landmarks, eyes)
+
+    @property
+    def calibrated(self) -> bool:
+        return self.reference is not None
+
+    def step(self, frame: np.ndarray, t: float, obs: FaceObservation | None = None) -> np.ndarray:
+        obs = obs or self.observe(frame, t)
+        face = getattr(obs, "face", None)
+        if self.reference is None:
+            return self.portrait.copy()
+        if face is None or obs.state not in ("ok", "too_far", "several"):
+            # The visitor turned away or left for a moment: ease back to rest.
+            return self.render(_ease(self.last_motion, 0.85))
+        return self.render(self.reference.motion(face.landmarks, self._eyes(frame, face.landmarks)))
+
+    def end_visit(self) -> None:
+        self.reference = None
+        self.tracker.reset()
+        self.last_motion = Motion()
+
+    # -- attract mode ------------------------------------------------------------------
+    def idle(self, t: float) -> np.ndarray:
+        return self.render(idle_motion(t))
+
+    # -- drawing -------------------------------------------------------------------------
+    def place(self, motion: Motion) -> tuple[np.ndarray, np.ndarray]:
+        """The moved points (image pixels) and each iris's shift (pixels)."""
+        rig = self.rig
+        pts = rig.points.astype(np.float64).copy()
+        centre = pts[:468, :2].mean(0)
+        c, s = math.cos(-rig.roll), math.sin(-rig.roll)
+        level = np.array([[c, -s], [s, c]])
+        rest = pts.copy()
+        rest[:, :2] = (pts[:, :2] - centre) @ level.T
+        moved = rest.copy()
+        if motion.offsets is not None:
+            scale = np.array([rig.eye_distance, rig.face_height, rig.face_height]) * rig.exaggeration
+            moved[:468] += motion.offsets.astype(np.float64) * scale
+        # The eye keeps its painted shape in the mesh (the lids follow the lower lid's
+        # motion); blinks are drawn by the warper, which brings the lid down over the eye.
+        for upper, lower, _ in EYES:
+            moved[list(upper), 1] += (moved[list(lower), 1] - rest[list(lower), 1]) - (
+                moved[list(upper), 1] - rest[list(upper), 1])
+        weight = rig.head_weight[:, None].astype(np.float64)
+        pivot = np.array([0.0, 0.0, float(np.median(moved[:468, 2]))])
+        turned = (moved - pivot) @ rotation_deg(motion.yaw, motion.pitch, motion.roll).T + pivot
+        turned[:, :2] = turned[:, :2] * motion.scale + motion.shift * rig.face_height
+        moved = moved + (turned - moved) * weight
+        dst = moved[:, :2] @ level + centre  # back from the level frame
+        widths = [np.linalg.norm(rig.mesh[a, :2] - rig.mesh[b, :2]) for a, b in ((33, 133), (362, 263))]
+        gaze = np.clip(motion.gaze, -0.22, 0.22) * np.array(widths)[:, None]
+        gaze[:, 1] *= 0.6  # irises travel less up and down than sideways under the lids
+        self._depth = moved[:, 2]
+        return dst, gaze
+
+    def render(self, motion: Motion) -> np.ndarray:
+        self.last_motion = motion
+        dst, gaze = self.place(motion)
+        return self.warper.render(dst, gaze, self._depth, motion.eye_open)
+
+
+def _ease(motion: Motion, keep: float) -> Motion:
+    return Motion(
+        yaw=motion.yaw * keep, pitch=motion.pitch * keep, roll=motion.roll * keep,
+        shift=motion.shift * keep, scale=1.0 + (motion.scale - 1.0) * keep,
+        offsets=None if motion.offsets is None else motion.offsets * keep,
+        eye_open=tuple(1.0 + (e - 1.0) * keep for e in motion.eye_open),  # type: ignore[arg-type]
+        gaze=motion.gaze * keep)
+
+
+def _soft(person: np.ndarray) -> np.ndarray:
+    """The person mask, grown a little and feathered: no hard edge where motion stops."""
+    import cv2
+
+    grown = cv2.dilate((person > 0.35).astype(np.float32), np.ones((9, 9), np.uint8))
+    side = max(3, int(0.02 * max(person.shape)) | 1)
+    return cv2.GaussianBlur(grown, (side, side), 0)
+
+
+def open_models(models_dir: Path | None) -> FaceStack:
+    return FaceStack.open(models_dir)

@@ -1,0 +1,152 @@
+"""From a visitor's face mesh to portrait motion: head pose apart from expression.
+
+Each driver frame is aligned to the visitor's neutral frame (captured at calibration) by
+a scaled rigid fit on points that hardly move with expression. What the fit explains is
+the head's motion; what is left are expression offsets, normalised by the neutral face's
+eye distance (x) and height (y) in its own level frame, so they transfer to a portrait of
+any size and tilt. Eyes are carried as ratios of the neutral opening and gaze as the
+iris's offset in eye widths.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ...face import Eye
+from .rig import RIGID
+
+MAX_YAW_DEG = 20.0
+MAX_PITCH_DEG = 20.0
+MAX_ROLL_DEG = 25.0
+# The crop follows the visitor across the frame, so only a share of their shift and
+# scale reaches the portrait (a sitter stays in the frame).
+SHIFT_SHARE, MAX_SHIFT = 0.35, 0.08
+SCALE_SHARE = 0.5
+
+
+@dataclass
+class Motion:
+    """What the portrait should do in one frame."""
+
+    yaw: float = 0.0  # degrees, limited
+    pitch: float = 0.0
+    roll: float = 0.0
+    shift: np.ndarray = field(default_factory=lambda: np.zeros(2, np.float32))  # face heights
+    scale: float = 1.0
+    offsets: np.ndarray | None = None  # 468 x 3 in neutral units (x: eye distances, y, z: face heights)
+    eye_open: tuple[float, float] = (1.0, 1.0)  # image-left, image-right: share of the neutral opening
+    gaze: np.ndarray = field(default_factory=lambda: np.zeros((2, 2), np.float32))  # eye widths
+
+
+def _level(points: np.ndarray, angle: float, centre: np.ndarray) -> np.ndarray:
+    c, s = math.cos(-angle), math.sin(-angle)
+    out = points.copy()
+    d = points[:, :2] - centre
+    out[:, 0] = d[:, 0] * c - d[:, 1] * s
+    out[:, 1] = d[:, 0] * s + d[:, 1] * c
+    return out
+
+
+def similarity_3d(src: np.ndarray, dst: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+    """s, R, t minimising |s R src + t - dst| (Umeyama)."""
+    ms, md = src.mean(0), dst.mean(0)
+    a, b = src - ms, dst - md
+    u, sv, vt = np.linalg.svd(b.T @ a / len(src))
+    d = np.sign(np.linalg.det(u @ vt))
+    fix = np.diag([1.0, 1.0, d])
+    rotation = u @ fix @ vt
+    scale = float((sv * np.diag(fix)).sum() / max((a ** 2).sum() / len(src), 1e-12))
+    return scale, rotation, md - scale * rotation @ ms
+
+
+def euler_deg(rotation: np.ndarray) -> tuple[float, float, float]:
+    """yaw (about y), pitch (about x), roll (about z) of a rotation matrix, degrees."""
+    yaw = math.degrees(math.asin(max(-1.0, min(1.0, -rotation[2, 0]))))
+    pitch = math.degrees(math.atan2(rotation[2, 1], rotation[2, 2]))
+    roll = math.degrees(math.atan2(rotation[1, 0], rotation[0, 0]))
+    return yaw, pitch, roll
+
+
+def rotation_deg(yaw: float, pitch: float, roll: float) -> np.ndarray:
+    y, p, r = (math.radians(v) for v in (yaw, pitch, roll))
+    ry = np.array([[math.cos(y), 0, math.sin(y)], [0, 1, 0], [-math.sin(y), 0, math.cos(y)]])
+    rx = np.array([[1, 0, 0], [0, math.cos(p), -math.sin(p)], [0, math.sin(p), math.cos(p)]])
+    rz = np.array([[math.cos(r), -math.sin(r), 0], [math.sin(r), math.cos(r), 0], [0, 0, 1]])
+    return rz @ ry @ rx
+
+
+def _openness(lm: np.ndarray) -> tuple[float, float]:
+    left = np.linalg.norm(lm[159, :2] - lm[145, :2]) / max(np.linalg.norm(lm[33, :2] - lm[133, :2]), 1e-6)
+    right = np.linalg.norm(lm[386, :2] - lm[374, :2]) / max(np.linalg.norm(lm[362, :2] - lm[263, :2]), 1e-6)
+    return float(left), float(right)
+
+
+def _gaze(lm: np.ndarray, eyes: tuple[Eye, Eye] | None) -> np.ndarray:
+    """Each iris's offset from its eye's centre, in eye widths (image axes)."""
+    if eyes is None:
+        return np.zeros((2, 2), np.float32)
+    out = []
+    for eye, (a, b) in zip(eyes, ((33, 133), (362, 263)), strict=True):
+        centre = (lm[a, :2] + lm[b, :2]) / 2
+        width = max(float(np.linalg.norm(lm[a, :2] - lm[b, :2])), 1e-6)
+        out.append((eye.iris_centre - centre) / width)
+    return np.array(out, np.float32)
+
+
+class DriverReference:
+    """The visitor's neutral face; turns later frames into Motion."""
+
+    def __init__(self, neutral: np.ndarray, eyes: tuple[Eye, Eye] | None = None) -> None:
+        self.neutral = neutral.astype(np.float64)
+        self.rigid = self.neutral[list(RIGID)]
+        self.openness = _openness(self.neutral)
+        self.gaze0 = _gaze(self.neutral, eyes)
+        self.roll = math.atan2(neutral[263, 1] - neutral[33, 1], neutral[263, 0] - neutral[33, 0])
+        self.centre = self.neutral[:, :2].mean(0)
+        self.eye_distance = float(np.linalg.norm(neutral[263, :2] - neutral[33, :2]))
+        self.face_height = float(np.linalg.norm(neutral[10, :2] - neutral[152, :2]))
+
+    def motion(self, lm: np.ndarray, eyes: tuple[Eye, Eye] | None = None) -> Motion:
+        lm = lm.astype(np.float64)
+        scale, rotation, shift = similarity_3d(lm[list(RIGID)], self.rigid)
+        aligned = (scale * (rotation @ lm.T)).T + shift  # the frame seen as if the head had not moved
+        offsets = _level(aligned, self.roll, self.centre) - _level(self.neutral, self.roll, self.centre)
+        offsets[:, 0] /= self.eye_distance
+        offsets[:, 1:] /= self.face_height
+        # The head's own motion is the inverse of the fit, measured in the neutral's level frame.
+        level = rotation_deg(0, 0, -math.degrees(self.roll))
+        yaw, pitch, roll = euler_deg(level @ rotation.T @ level.T)
+        move = (lm[:, :2].mean(0) - self.centre) / self.face_height
+        opened = _openness(lm)
+        ratio = tuple(float(np.clip(o / max(o0, 1e-3), 0.0, 1.35)) for o, o0 in zip(opened, self.openness,
+                                                                                      strict=True))
+        return Motion(
+            yaw=float(np.clip(yaw, -MAX_YAW_DEG, MAX_YAW_DEG)),
+            pitch=float(np.clip(pitch, -MAX_PITCH_DEG, MAX_PITCH_DEG)),
+            roll=float(np.clip(roll, -MAX_ROLL_DEG, MAX_ROLL_DEG)),
+            shift=np.clip(move * SHIFT_SHARE, -MAX_SHIFT, MAX_SHIFT).astype(np.float32),
+            scale=float(np.clip(1.0 + (1.0 / scale - 1.0) * SCALE_SHARE, 0.92, 1.08)),
+            offsets=offsets.astype(np.float32),
+            eye_open=ratio,  # type: ignore[arg-type]
+            gaze=(_gaze(lm, eyes) - self.gaze0).astype(np.float32),
+        )
+
+
+def idle_motion(t: float) -> Motion:
+    """Attract mode: breathing, a slow sway, a blink every few seconds, a glance now and then."""
+    phase = (t % 4.3) / 0.24
+    blink = math.sin(math.pi * min(1.0, phase) ** 0.8) if phase < 1 else 0.0
+    g = (t % 11.0) / 11.0
+    glance = math.sin(2 * math.pi * g) ** 3 if 0.5 < g < 1.0 else 0.0
+    openness = 1.0 - 0.95 * blink
+    return Motion(
+        yaw=2.2 * math.sin(2 * math.pi * t / 9.1),
+        pitch=1.2 * math.sin(2 * math.pi * t / 7.3 + 0.7),
+        roll=1.3 * math.sin(2 * math.pi * t / 9.1 + 1.9) + 0.4 * math.sin(2 * math.pi * t / 3.7),
+        scale=1.0 + 0.004 * math.sin(2 * math.pi * t / 4.6),
+        eye_open=(openness, openness),
+        gaze=np.array([[0.09 * glance, 0.0], [0.09 * glance, 0.0]], np.float32),
+    )

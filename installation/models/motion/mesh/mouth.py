@@ -1,0 +1,71 @@
+"""The inside of an opening mouth, painted in the portrait's own palette.
+
+A closed painted mouth has no interior to stretch: stretching the lip line is what made
+black smears. So the opening (the inner-lip polygon of the moved mesh) is painted:
+a cavity graded from the lip colour towards a warm dark, shading along the inner lips, a
+soft band of upper teeth and a hint of tongue, all from colours sampled in the portrait.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from .rig import INNER_LIPS, LOWER_INNER_LIP, UPPER_INNER_LIP, PortraitRig
+
+SHIFT = 4
+# Below this opening (pixels between the inner lips) nothing is painted: the warped
+# portrait's own lip line is the best picture of a nearly closed mouth.
+MIN_GAP_PX = 1.5
+
+
+def _curve(points: np.ndarray, xs: np.ndarray) -> np.ndarray:
+    order = np.argsort(points[:, 0])
+    return np.interp(xs, points[order, 0], points[order, 1])
+
+
+def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig) -> None:
+    """Paint into `region` (RGB uint8, in place); `dst` are moved points in region pixels."""
+    lips = dst[list(INNER_LIPS)]
+    upper = dst[list(UPPER_INNER_LIP)]
+    lower = dst[list(LOWER_INNER_LIP)]
+    gap = float(np.max(lower[1:-1, 1] - upper[1:-1, 1])) if len(upper) > 2 else 0.0
+    if gap < MIN_GAP_PX:
+        return
+    h, w = region.shape[:2]
+    x0, y0 = np.floor(lips.min(0)).astype(int) - 2
+    x1, y1 = np.ceil(lips.max(0)).astype(int) + 3
+    x0, y0, x1, y1 = max(0, x0), max(0, y0), min(w, x1), min(h, y1)
+    if x1 - x0 < 3 or y1 - y0 < 2:
+        return
+    mask = np.zeros((y1 - y0, x1 - x0), np.float32)
+    poly = np.round((lips - [x0, y0]) * (1 << SHIFT)).astype(np.int32)
+    cv2.fillPoly(mask, [poly], 1.0, lineType=cv2.LINE_AA, shift=SHIFT)
+    if mask.max() <= 0:
+        return
+    yy, xx = np.mgrid[y0:y1, x0:x1].astype(np.float32)
+    top = _curve(upper, xx[0])[None, :]
+    bottom = _curve(lower, xx[0])[None, :]
+    height = np.maximum(bottom - top, 1e-3)
+    v = np.clip((yy - top) / height, 0.0, 1.0)  # 0 at the upper inner lip, 1 at the lower
+    left, right = float(lips[:, 0].min()), float(lips[:, 0].max())
+    half = max((right - left) / 2, 1.0)
+    u = np.clip(np.abs(xx - (left + right) / 2) / half, 0.0, 1.0)  # 0 centre, 1 corners
+    pal = rig.palette
+    # The cavity: darkest in the middle and towards the back, lip-toned near the lips.
+    depth = (1.0 - u ** 2) * np.sin(np.pi * np.clip(v, 0, 1)) ** 0.7
+    cavity = pal.cavity[None, None, :] * (1.15 - 0.45 * depth[..., None])
+    edge = np.clip(1.0 - np.minimum(v, 1 - v) * height / max(min(3.0, 0.25 * gap), 1.0), 0.0, 1.0)
+    colour = cavity + (pal.lip * 0.55 - cavity) * (edge * 0.6)[..., None]
+    # Upper teeth: a soft light band under the upper lip, wider as the mouth opens.
+    band = min(0.42, 0.1 + 0.012 * gap)
+    teeth = np.clip(1.0 - v / band, 0.0, 1.0) ** 0.6 * np.clip(1.0 - u / 0.72, 0.0, 1.0) ** 0.5
+    teeth *= float(np.clip((gap - 3.0) / 8.0, 0.0, 0.85))
+    colour = colour + (pal.teeth * (0.92 - 0.18 * v[..., None]) - colour) * teeth[..., None]
+    # A hint of tongue low in a wide-open mouth.
+    tongue = np.clip((v - 0.62) / 0.38, 0.0, 1.0) * (1.0 - u) * float(np.clip((gap - 8.0) / 14.0, 0.0, 0.5))
+    colour = colour + (pal.lip * 0.62 - colour) * tongue[..., None]
+    colour = cv2.GaussianBlur(colour.astype(np.float32), (0, 0), max(0.6, gap * 0.03))
+    alpha = cv2.GaussianBlur(mask, (0, 0), 0.6)[..., None]
+    patch = region[y0:y1, x0:x1].astype(np.float32)
+    region[y0:y1, x0:x1] = np.clip(patch + (colour - patch) * alpha + 0.5, 0, 255).astype(np.uint8)

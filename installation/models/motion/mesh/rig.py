@@ -1,0 +1,171 @@
+"""A portrait prepared for the mesh backend: its face mesh, the rings around it, one
+triangulation, and the palette its mouth interior is painted from.
+
+Built once per portrait (and cached): everything per frame works from this.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from ...face import Eye, Face
+
+# MediaPipe mesh indices the backend handles by name.
+FACE_OVAL = (10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379, 378, 400, 377,
+             152, 148, 176, 149, 150, 136, 172, 58, 132, 93, 234, 127, 162, 21, 54, 103, 67, 109)
+INNER_LIPS = (78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308, 324, 318, 402, 317, 14, 87, 178, 88, 95)
+UPPER_INNER_LIP = (78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308)
+LOWER_INNER_LIP = (78, 95, 88, 178, 87, 14, 317, 402, 318, 324, 308)
+OUTER_LIPS = (61, 185, 40, 39, 37, 0, 267, 269, 270, 409, 291, 375, 321, 405, 314, 17, 84, 181, 91, 146)
+# Upper lid points paired with the lower lid points below them, then the crease above.
+LEFT_UPPER_LID = (246, 161, 160, 159, 158, 157, 173)
+LEFT_LOWER_LID = (7, 163, 144, 145, 153, 154, 155)
+LEFT_CREASE = (247, 30, 29, 27, 28, 56, 190)
+RIGHT_UPPER_LID = (466, 388, 387, 386, 385, 384, 398)
+RIGHT_LOWER_LID = (249, 390, 373, 374, 380, 381, 382)
+RIGHT_CREASE = (467, 260, 259, 257, 258, 286, 414)
+LEFT_EYE_OPENING = (33, 246, 161, 160, 159, 158, 157, 173, 133, 155, 154, 153, 145, 144, 163, 7)
+RIGHT_EYE_OPENING = (263, 466, 388, 387, 386, 385, 384, 398, 362, 382, 381, 380, 374, 373, 390, 249)
+# Points that hardly move with expression: the head's rigid motion is measured on them.
+RIGID = (1, 4, 5, 6, 168, 197, 195, 8, 9, 10, 151, 33, 133, 362, 263, 234, 454, 127, 356, 93, 323, 152)
+
+# Around the face: a ring that carries hair and jaw with the head, and a still outer ring.
+HEAD_RING_SCALE = 1.35
+STILL_RING_SCALE = 1.8
+RING_POINTS = 24
+
+
+@dataclass
+class Palette:
+    """Colours sampled from the portrait, so a painted mouth belongs to its picture."""
+
+    lip: np.ndarray
+    skin: np.ndarray
+    cavity: np.ndarray
+    teeth: np.ndarray
+
+
+@dataclass
+class PortraitRig:
+    image: np.ndarray  # RGB uint8, the whole portrait at the resolution it is shown
+    points: np.ndarray  # (468 + 2 * RING_POINTS) x 3: mesh, head ring, still ring (z 0 on rings)
+    triangles: np.ndarray  # T x 3 vertex indices (Delaunay over the rest points)
+    eyes: tuple[Eye, Eye]
+    palette: Palette
+    region: tuple[int, int, int, int]  # x0, y0, x1, y1: the pixels the animation may touch
+    head_weight: np.ndarray  # per point: how much of the head's rigid motion it takes
+    face_height: float
+    eye_distance: float
+    roll: float  # radians, the portrait's own eye-line angle
+    exaggeration: float = 1.0
+    person: np.ndarray | None = None  # float32 mask over `region` (1 = the sitter)
+
+    @property
+    def mesh(self) -> np.ndarray:
+        return self.points[:468]
+
+
+def _ring(mesh: np.ndarray, scale: float) -> np.ndarray:
+    oval = mesh[list(FACE_OVAL), :2]
+    centre = mesh[list(FACE_OVAL), :2].mean(0)
+    angles = np.arctan2(oval[:, 1] - centre[1], oval[:, 0] - centre[0])
+    radii = np.linalg.norm(oval - centre, axis=1)
+    wanted = np.linspace(-np.pi, np.pi, RING_POINTS, endpoint=False)
+    # The oval's radius at each wanted angle (periodic interpolation), scaled outwards.
+    order = np.argsort(angles)
+    r = np.interp(wanted, angles[order], radii[order], period=2 * np.pi)
+    return centre + (r * scale)[:, None] * np.stack([np.cos(wanted), np.sin(wanted)], 1)
+
+
+def _opened(points: np.ndarray) -> np.ndarray:
+    """The points with the mouth pulled open: a triangulation made on this respects the
+    lips (no triangle joins the upper lip to the lower one), so opening the mouth later
+    never turns a lip triangle inside out. At rest the interior triangles are just flat."""
+    mesh = points[:468, :2]
+    angle = np.arctan2(mesh[263, 1] - mesh[33, 1], mesh[263, 0] - mesh[33, 0])
+    down = np.array([-np.sin(angle), np.cos(angle)])  # the face's own "down"
+    height = np.linalg.norm(mesh[10] - mesh[152])
+    centre = (mesh[13] + mesh[14]) / 2
+    width = np.linalg.norm(mesh[61] - mesh[291])
+    out = points[:, :2].copy()
+    rel = out - centre
+    below = rel @ down
+    across = rel @ np.array([down[1], -down[0]])
+    pull = np.clip(below / (0.02 * height) + 0.5, 0.0, 1.0) * np.exp(-(across / (1.6 * width)) ** 2)
+    pull[list(UPPER_INNER_LIP)] = 0.0
+    pull[list(LOWER_INNER_LIP)] = 1.0
+    pull[[78, 308]] = 0.5
+    pull[468:] = 0.0
+    out += (0.12 * height * pull)[:, None] * down
+    return out
+
+
+def _delaunay(points: np.ndarray) -> np.ndarray:
+    x0, y0 = np.floor(points[:, :2].min(0)) - 2
+    x1, y1 = np.ceil(points[:, :2].max(0)) + 2
+    subdiv = cv2.Subdiv2D((int(x0), int(y0), int(x1 - x0), int(y1 - y0)))
+    index = {}
+    for i, (x, y) in enumerate(points[:, :2]):
+        key = (round(float(x), 3), round(float(y), 3))
+        if key in index:
+            continue
+        index[key] = i
+        subdiv.insert((float(x), float(y)))
+    triangles = []
+    for t in subdiv.getTriangleList():
+        ids = [index.get((round(float(t[k]), 3), round(float(t[k + 1]), 3))) for k in (0, 2, 4)]
+        if None not in ids:
+            triangles.append(ids)
+    return np.array(triangles, np.int32)
+
+
+def _palette(image: np.ndarray, mesh: np.ndarray) -> Palette:
+    def sample(ids) -> np.ndarray:
+        pts = np.round(mesh[list(ids), :2]).astype(int)
+        h, w = image.shape[:2]
+        pts[:, 0] = np.clip(pts[:, 0], 0, w - 1)
+        pts[:, 1] = np.clip(pts[:, 1], 0, h - 1)
+        return np.median(image[pts[:, 1], pts[:, 0]].astype(np.float32), axis=0)
+
+    lip = sample(OUTER_LIPS)
+    skin = sample((50, 280, 205, 425, 101, 330, 151, 9))
+    chroma = float(np.ptp(skin)) / max(float(skin.mean()), 1.0)
+    # The cavity: the lip colour, much darker and a little warmer; never pure black.
+    cavity = lip * 0.28 + np.array([6.0, 2.0, 2.0])
+    ivory = np.array([232.0, 224.0, 206.0])
+    teeth = 0.55 * ivory + 0.45 * skin
+    teeth *= min(1.0, (float(np.percentile(image, 97)) + 10) / 255.0)
+    if chroma < 0.08:  # a monochrome picture: keep the painted mouth monochrome too
+        lip, cavity, teeth = (np.full(3, c.mean()) for c in (lip, cavity, teeth))
+    return Palette(lip, skin, cavity, teeth)
+
+
+def build_rig(image: np.ndarray, face: Face, eyes: tuple[Eye, Eye], person: np.ndarray | None = None,
+              exaggeration: float = 1.0) -> PortraitRig:
+    mesh = face.landmarks.astype(np.float32)
+    head = _ring(mesh, HEAD_RING_SCALE)
+    still = _ring(mesh, STILL_RING_SCALE)
+    h, w = image.shape[:2]
+    x0, y0 = np.floor(still.min(0)).astype(int)
+    x1, y1 = np.ceil(still.max(0)).astype(int) + 1
+    region = (max(0, int(x0)), max(0, int(y0)), min(w, int(x1)), min(h, int(y1)))
+    rings = np.concatenate([head, still])
+    rings = np.concatenate([rings, np.zeros((len(rings), 1), np.float32)], 1)
+    # The head ring sits behind the face: give it the depth of the face's edge.
+    rings[:RING_POINTS, 2] = float(np.median(mesh[list(FACE_OVAL), 2]))
+    points = np.concatenate([mesh, rings]).astype(np.float32)
+    weight = np.concatenate([np.ones(468), np.full(RING_POINTS, 0.85), np.zeros(RING_POINTS)]).astype(np.float32)
+    roll = float(np.arctan2(mesh[263, 1] - mesh[33, 1], mesh[263, 0] - mesh[33, 0]))
+    crop = None
+    if person is not None:
+        rx0, ry0, rx1, ry1 = region
+        crop = person[ry0:ry1, rx0:rx1].astype(np.float32)
+    return PortraitRig(
+        image=np.ascontiguousarray(image), points=points,
+        triangles=_delaunay(_opened(points)), eyes=eyes, palette=_palette(image, mesh),
+        region=region, head_weight=weight, face_height=face.height,
+        eye_distance=float(np.linalg.norm(mesh[263, :2] - mesh[33, :2])), roll=roll,
+        exaggeration=exaggeration, person=crop)

@@ -1,0 +1,251 @@
+"""Moving the portrait's pixels: a backward map rasterised from the moved mesh.
+
+Only the face region is remapped, at the picture's own resolution, so the face keeps its
+detail (an identity map samples every pixel exactly). Each moved triangle is filled into
+an index image, and each pixel then samples the portrait through its triangle's affine
+map: exact piecewise-affine warping for the price of one fill per triangle and a few
+array operations, instead of a general-purpose routine's seconds. Triangles that would
+fold over are eased back towards rest before anything is drawn.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from .mouth import paint_mouth
+from .rig import (
+    FACE_OVAL,
+    INNER_LIPS,
+    LEFT_CREASE,
+    LEFT_EYE_OPENING,
+    LEFT_LOWER_LID,
+    LEFT_UPPER_LID,
+    RIGHT_CREASE,
+    RIGHT_EYE_OPENING,
+    RIGHT_LOWER_LID,
+    RIGHT_UPPER_LID,
+    PortraitRig,
+)
+
+LIDS = (((33, *LEFT_UPPER_LID, 133), (33, *LEFT_LOWER_LID, 133), (33, *LEFT_CREASE, 133)),
+        ((263, *RIGHT_UPPER_LID, 362), (263, *RIGHT_LOWER_LID, 362), (263, *RIGHT_CREASE, 362)))
+
+SUBPIXEL_BITS = 4
+# The map is computed on a coarser grid (one point per MAP_PX_PER_STEP of face height,
+# 2 to 6 pixels apart) and interpolated: a piecewise-affine map is continuous, so this is
+# exact inside triangles and within a fraction of a pixel on their edges. The portrait
+# itself is still sampled at every pixel of its own resolution.
+MAP_FACE_PX_PER_STEP = 90
+
+
+def _affines(src: np.ndarray, dst: np.ndarray, triangles: np.ndarray) -> np.ndarray:
+    """Per triangle, the 2x3 map from destination pixels to source pixels."""
+    d = np.concatenate([dst[triangles], np.ones((len(triangles), 3, 1))], axis=2)  # T x 3 x 3
+    s = src[triangles]  # T x 3 x 2
+    det = np.linalg.det(d)
+    ok = np.abs(det) > 1e-6
+    out = np.zeros((len(triangles), 2, 3))
+    out[:, 0, 0] = out[:, 1, 1] = 1.0  # collapsed triangles cover no pixel; identity is harmless
+    out[ok] = np.linalg.solve(d[ok], s[ok]).transpose(0, 2, 1)
+    return out
+
+
+def _signed_areas(points: np.ndarray, triangles: np.ndarray) -> np.ndarray:
+    a, b, c = (points[triangles[:, k]] for k in range(3))
+    return 0.5 * ((b[:, 0] - a[:, 0]) * (c[:, 1] - a[:, 1]) - (b[:, 1] - a[:, 1]) * (c[:, 0] - a[:, 0]))
+
+
+class MeshWarper:
+    def __init__(self, rig: PortraitRig) -> None:
+        self.rig = rig
+        self.src = rig.points[:, :2].astype(np.float64)
+        x0, y0, x1, y1 = rig.region
+        self.origin = np.array([x0, y0], np.float64)
+        self.shape = (y1 - y0, x1 - x0)
+        yy, xx = np.mgrid[y0:y1, x0:x1]
+        self.xx, self.yy = xx.astype(np.float32), yy.astype(np.float32)
+        self.step = step = int(np.clip(round(rig.face_height / MAP_FACE_PX_PER_STEP), 2, 6))
+        self.coarse_shape = (-(-self.shape[0] // step), -(-self.shape[1] // step))
+        self.cxx = self.xx[::step, ::step].copy()
+        self.cyy = self.yy[::step, ::step].copy()
+        rest = _signed_areas(self.src, rig.triangles)
+        # Eye and mouth openings may close to nothing; every other triangle must keep its
+        # orientation and at least a tenth of its area.
+        # Triangles on the face's edge may fold when the head turns (the far cheek goes out
+        # of sight): they are drawn back to front instead.
+        # Around the mouth, lip triangles that fold lie inside the opening, which is painted.
+        openings = set(LEFT_EYE_OPENING) | set(RIGHT_EYE_OPENING)
+        edge = set(FACE_OVAL) | set(range(468, len(rig.points))) | set(INNER_LIPS)
+        inside = np.array([all(int(v) in openings for v in tri) for tri in rig.triangles])
+        on_edge = np.array([any(int(v) in edge for v in tri) for tri in rig.triangles])
+        self.checked = (~inside) & (~on_edge) & (np.abs(rest) > 3.0)
+        self.rest_area = rest
+        self.folds_eased = 0
+
+    def _folded(self, dst: np.ndarray) -> np.ndarray:
+        areas = _signed_areas(dst, self.rig.triangles)
+        return self.checked & (areas * np.sign(self.rest_area) < 0.1 * np.abs(self.rest_area))
+
+    def unfold(self, dst: np.ndarray) -> np.ndarray:
+        """Ease folding triangles back towards rest: first only their own corners (a sliver
+        by the nose must not flatten the whole expression), then, if that is not enough,
+        the whole motion."""
+        bad = self._folded(dst)
+        if not bad.any():
+            return dst
+        self.folds_eased += 1
+        dst = dst.copy()
+        for _ in range(8):
+            corners = np.unique(self.rig.triangles[bad])
+            dst[corners] = self.src[corners] + (dst[corners] - self.src[corners]) * 0.6
+            bad = self._folded(dst)
+            if not bad.any():
+                return dst
+        for _ in range(6):
+            dst = self.src + (dst - self.src) * 0.75
+            if not self._folded(dst).any():
+                return dst
+        return self.src.copy()
+
+    def backward_map(self, dst: np.ndarray, depth: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """For each region pixel, where to sample the portrait (absolute coordinates).
+        `depth` (per point, larger is farther) orders the triangles back to front."""
+        index = np.full(self.coarse_shape, -1, np.int32)
+        local = np.round((dst - self.origin) / self.step * (1 << SUBPIXEL_BITS)).astype(np.int32)
+        triangles = self.rig.triangles
+        order = (np.argsort(-depth[triangles].mean(1), kind="stable") if depth is not None
+                 else np.arange(len(triangles)))
+        polygons = local[triangles[order]]
+        fill = cv2.fillConvexPoly
+        for i, polygon in zip(order.tolist(), polygons, strict=True):
+            fill(index, polygon, i, cv2.LINE_8, SUBPIXEL_BITS)
+        affine = _affines(self.src, dst, self.rig.triangles).astype(np.float32)
+        covered = index >= 0
+        safe = np.where(covered, index, 0)
+        a = affine[safe]  # h x w x 2 x 3
+        xx, yy = self.cxx, self.cyy
+        dx = np.where(covered, a[..., 0, 0] * xx + a[..., 0, 1] * yy + a[..., 0, 2] - xx, 0.0)
+        dy = np.where(covered, a[..., 1, 0] * xx + a[..., 1, 1] * yy + a[..., 1, 2] - yy, 0.0)
+        size = (self.shape[1], self.shape[0])
+        # Interpolate the displacement (not the coordinates) so the grid's half-pixel offset cancels.
+        big = cv2.resize(np.stack([dx, dy], -1).astype(np.float32),
+                         (self.coarse_shape[1] * self.step, self.coarse_shape[0] * self.step),
+                         interpolation=cv2.INTER_LINEAR)
+        shift = 0.5 * (self.step - 1)
+        warp = np.float32([[1, 0, shift], [0, 1, shift]])
+        big = cv2.warpAffine(big, warp, (big.shape[1], big.shape[0]), flags=cv2.INTER_LINEAR,
+                             borderMode=cv2.BORDER_REPLICATE)[: size[1], : size[0]]
+        map_x = self.xx + big[..., 0]
+        map_y = self.yy + big[..., 1]
+        if self.rig.person is not None:
+            # Hair and shoulders move with the head; the wall behind the sitter stays still.
+            keep = self.rig.person
+            map_x = self.xx + (map_x - self.xx) * keep
+            map_y = self.yy + (map_y - self.yy) * keep
+        return map_x, map_y
+
+    def move_irises(self, map_x: np.ndarray, map_y: np.ndarray, dst: np.ndarray, gaze_px: np.ndarray) -> None:
+        """Shift each iris inside its (moved) eye opening; the lids stay where they are."""
+        x0, y0 = self.origin
+        for eye, ids, shift in zip(self.rig.eyes, (LEFT_EYE_OPENING, RIGHT_EYE_OPENING), gaze_px, strict=True):
+            if not np.any(np.abs(shift) > 0.05):
+                continue
+            polygon = dst[list(ids)] - self.origin
+            bx0, by0 = np.floor(polygon.min(0)).astype(int) - 2
+            bx1, by1 = np.ceil(polygon.max(0)).astype(int) + 3
+            bx0, by0 = max(bx0, 0), max(by0, 0)
+            bx1, by1 = min(bx1, self.shape[1]), min(by1, self.shape[0])
+            if bx1 <= bx0 or by1 <= by0:
+                continue
+            mask = np.zeros((by1 - by0, bx1 - bx0), np.float32)
+            pts = np.round((polygon - [bx0, by0]) * (1 << SUBPIXEL_BITS)).astype(np.int32)
+            cv2.fillPoly(mask, [pts], 1.0, lineType=cv2.LINE_AA, shift=SUBPIXEL_BITS)
+            # Where the iris is now: its rest centre carried by the eye's own motion.
+            rest_centre = eye.iris_centre
+            eye_shift = dst[list(ids)].mean(0) - self.src[list(ids)].mean(0)
+            cx, cy = rest_centre + eye_shift - self.origin - [bx0, by0]
+            radius = max(eye.iris_radius, 1.0) * 1.6
+            yy, xx = np.mgrid[0:by1 - by0, 0:bx1 - bx0].astype(np.float32)
+            bump = np.exp(-(((xx - cx - shift[0]) ** 2 + (yy - cy - shift[1]) ** 2) / (2 * radius ** 2)))
+            weight = mask * bump
+            map_x[by0:by1, bx0:bx1] -= weight * shift[0]
+            map_y[by0:by1, bx0:bx1] -= weight * shift[1]
+
+    def lower_lids(self, map_y: np.ndarray, dst: np.ndarray, eye_open: tuple[float, float]) -> None:
+        """Blinks: each upper lid is drawn down over the eye. The skin between the crease and
+        the lid margin stretches down to the new margin; the eye below it is covered, not
+        squashed (squashing an eye reads as a wince, not a blink)."""
+        for (upper, lower, crease), ratio in zip(LIDS, eye_open, strict=True):
+            closing = 1.0 - float(np.clip(ratio, 0.0, 1.0))
+            if closing < 0.02:
+                continue
+            up, low, cr = (dst[list(ids)] - self.origin for ids in (upper, lower, crease))
+            x0 = int(np.floor(min(up[:, 0].min(), low[:, 0].min())))
+            x1 = int(np.ceil(max(up[:, 0].max(), low[:, 0].max()))) + 1
+            y0 = int(np.floor(cr[:, 1].min())) - 1
+            y1 = int(np.ceil(low[:, 1].max())) + 2
+            x0, y0 = max(x0, 0), max(y0, 0)
+            x1, y1 = min(x1, self.shape[1]), min(y1, self.shape[0])
+            if x1 - x0 < 2 or y1 - y0 < 2:
+                continue
+            xs = np.arange(x0, x1, dtype=np.float32)
+
+            def curve(points: np.ndarray) -> np.ndarray:
+                order = np.argsort(points[:, 0])
+                return np.interp(xs, points[order, 0], points[order, 1])[None, :]
+
+            top, margin, bottom = curve(cr), curve(up), curve(low)
+            new_margin = margin + closing * np.maximum(bottom - margin, 0.0)
+            yy = np.arange(y0, y1, dtype=np.float32)[:, None]
+            span = np.maximum(new_margin - top, 1e-3)
+            t = np.clip((yy - top) / span, 0.0, 1.0)
+            source = top + t * (margin - top)  # where the lid skin at this pixel came from
+            inside = (yy >= top) & (yy <= new_margin)
+            # Fade the effect towards the eye corners, where upper and lower lids meet.
+            width = max(float(xs[-1] - xs[0]), 1.0)
+            corner = np.clip(np.minimum(xs - xs[0], xs[-1] - xs) / (0.12 * width), 0.0, 1.0)[None, :]
+            map_y[y0:y1, x0:x1] += np.where(inside, (source - yy) * corner, 0.0).astype(np.float32)
+            covered = ((yy > margin) & (yy <= new_margin)).astype(np.float32) * corner
+            self._lid_covers.append((x0, y0, covered, new_margin - y0, closing, top - y0))
+
+    def paint_lids(self, region: np.ndarray) -> None:
+        """Give the stretched lid its own tone and grain: a band stretched a few times over
+        shows streaks. The covering part of the lid becomes a smooth skin tone taken from
+        the lid itself (per column, smoothed), with the picture's own grain and a lash line."""
+        for x0, y0, covered, margin_row, closing, top_row in self._lid_covers:
+            h, w = covered.shape
+            patch = region[y0:y0 + h, x0:x0 + w].astype(np.float32)
+            weight = covered[..., None]
+            if weight.max() <= 0:
+                continue
+            # The lid's tone per column: the skin just above the crease (a closed lid is
+            # skin-coloured), smoothed along the lid.
+            rows = np.clip(np.round(top_row[0] - np.array([[2.0], [3.0], [4.0]])).astype(int) + y0, 0,
+                           region.shape[0] - 1)
+            cols = np.arange(x0, x0 + w)
+            tone = region[rows, cols[None, :]].astype(np.float32).mean(0)
+            tone = cv2.GaussianBlur(tone[None], (0, 0), sigmaX=max(1.0, 0.08 * w), sigmaY=0.1)[0]
+            grain = patch - cv2.GaussianBlur(patch, (0, 0), 1.2)
+            yy = np.arange(h, dtype=np.float32)[:, None]
+            # Rounded lid: a touch lighter mid-lid, darker at the lash line.
+            lash = np.exp(-((yy - margin_row) / 1.2) ** 2)[..., None] * min(1.0, 2 * closing)
+            shade = 1.0 - 0.05 * (yy / max(h, 1))[..., None]
+            skin = tone[None] * shade * (1.0 - 0.45 * lash) + 0.35 * grain
+            region[y0:y0 + h, x0:x0 + w] = np.clip(patch + (skin - patch) * weight, 0, 255).astype(np.uint8)
+
+    def render(self, dst: np.ndarray, gaze_px: np.ndarray, depth: np.ndarray | None = None,
+               eye_open: tuple[float, float] = (1.0, 1.0)) -> np.ndarray:
+        """The whole portrait with the face moved to `dst` (points x 2, image pixels)."""
+        dst = self.unfold(dst.astype(np.float64))
+        map_x, map_y = self.backward_map(dst, depth)
+        self.move_irises(map_x, map_y, dst, gaze_px)
+        self._lid_covers: list = []
+        self.lower_lids(map_y, dst, eye_open)
+        region = cv2.remap(self.rig.image, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+        self.paint_lids(region)
+        paint_mouth(region, dst - self.origin, self.rig)
+        out = self.rig.image.copy()
+        x0, y0, x1, y1 = self.rig.region
+        out[y0:y1, x0:x1] = region
+        return out

@@ -1,0 +1,127 @@
+"""The mesh backend: a visitor's face mesh moves the portrait's own mesh, at full resolution.
+
+These run on the sitter the show ships (content/portraits/thoreau-1856.jpg), so they need
+nothing from ../shared.
+"""
+
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+import pytest
+
+from installation.models.face import Expression, FaceStack, portrait_faces
+from installation.models.motion.mesh import MeshAnimator, PortraitProblem, find_portrait_face
+from installation.models.motion.mesh.motion import DriverReference, Motion, idle_motion
+from installation.models.motion.mesh.rig import _opened
+from installation.scenes.portrait import HOUSE_SITTER
+
+
+@pytest.fixture(scope="module")
+def stack() -> FaceStack:
+    return FaceStack.open()
+
+
+@pytest.fixture(scope="module")
+def sitter() -> np.ndarray:
+    image = cv2.cvtColor(cv2.imread(str(HOUSE_SITTER)), cv2.COLOR_BGR2RGB)
+    return cv2.resize(image, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+
+
+@pytest.fixture(scope="module")
+def animator(sitter, stack) -> MeshAnimator:
+    return MeshAnimator(sitter, stack)
+
+
+def _measure(stack, image) -> Expression:
+    return portrait_faces(image, stack)[0].expression
+
+
+def test_at_rest_the_portrait_is_untouched_pixel_for_pixel(animator, sitter):
+    out = animator.render(Motion())
+    assert np.abs(out.astype(int) - sitter.astype(int)).max() <= 1  # no blur at rest
+
+
+def _mouth_motion(animator: MeshAnimator, opening: float) -> Motion:
+    """A jaw drop like a visitor's: the lower lip and chin move down, the skin between
+    them follows smoothly (the same shape the rig's triangulation is made on)."""
+    rig = animator.rig
+    pulled = _opened(rig.points)[:468] - rig.mesh[:, :2]  # 0.12 face heights at the lower lip
+    offsets = np.zeros((468, 3), np.float32)
+    offsets[:, :2] = pulled / rig.face_height * (opening / 0.12)
+    return Motion(offsets=offsets)
+
+
+def test_an_opening_mouth_opens_and_shows_an_interior_that_is_not_a_black_hole(animator, stack, sitter):
+    rest = _measure(stack, sitter).mouth
+    out = animator.render(_mouth_motion(animator, 0.09))
+    moved = _measure(stack, out).mouth
+    assert moved > rest + 0.04
+    lm = portrait_faces(out, stack)[0].landmarks
+    inner = np.round(lm[[13, 14], :2].mean(0)).astype(int)
+    patch = out[inner[1] - 2:inner[1] + 3, inner[0] - 2:inner[0] + 3].astype(float)
+    assert patch.mean() > 12  # a dark cavity graded to the picture, never pure black
+    assert patch.mean() < np.percentile(sitter, 60)  # and darker than the face around it
+
+
+def test_a_blink_draws_the_lids_down_over_the_irises(animator, sitter):
+    closed = animator.render(Motion(eye_open=(0.05, 0.05)))
+    for eye in animator.rig.eyes:
+        x, y = np.round(eye.iris_centre).astype(int)
+        r = max(2, int(eye.iris_radius * 0.5))
+        before = sitter[y - r:y + r, x - r:x + r].astype(float).mean()
+        after = closed[y - r:y + r, x - r:x + r].astype(float).mean()
+        assert after > before + 15  # the dark iris is covered by (lighter) lid skin
+    # The lower half of the picture is untouched by a blink.
+    h = sitter.shape[0]
+    assert np.array_equal(closed[int(0.75 * h):], sitter[int(0.75 * h):])
+
+
+def test_head_roll_tilts_the_head(animator, stack, sitter):
+    rest = _measure(stack, sitter).roll
+    tilted = _measure(stack, animator.render(Motion(roll=10.0))).roll
+    assert 6.0 < tilted - rest < 14.0
+
+
+def test_wild_motion_never_folds_the_face_or_raises(animator):
+    rng = np.random.default_rng(3)
+    before = animator.warper.folds_eased
+    motion = Motion(offsets=rng.normal(0, 0.2, (468, 3)).astype(np.float32), yaw=20, pitch=-20)
+    out = animator.render(motion)
+    assert out.shape == animator.portrait.shape and out.dtype == np.uint8
+    assert animator.warper.folds_eased > before
+
+
+def test_the_driver_reference_separates_head_motion_from_expression(stack, sitter):
+    face = portrait_faces(sitter, stack)[0]
+    reference = DriverReference(face.landmarks)
+    still = reference.motion(face.landmarks)
+    assert np.abs(still.offsets).max() < 1e-4 and abs(still.roll) < 1e-3 and still.eye_open == (1.0, 1.0)
+    centre = face.landmarks[:, :2].mean(0)
+    turn = math.radians(12)
+    rot = np.array([[math.cos(turn), -math.sin(turn)], [math.sin(turn), math.cos(turn)]])
+    tilted = face.landmarks.copy()
+    tilted[:, :2] = (face.landmarks[:, :2] - centre) @ rot.T + centre
+    motion = reference.motion(tilted)
+    assert abs(motion.roll - 12) < 0.5
+    assert np.abs(motion.offsets).max() < 0.01  # a tilt is not an expression
+
+
+def test_idle_motion_blinks_every_few_seconds():
+    openings = [min(idle_motion(t / 30).eye_open) for t in range(30 * 9)]
+    assert min(openings) < 0.2 and np.mean(np.array(openings) > 0.95) > 0.8
+
+
+def test_pictures_that_cannot_be_animated_say_why(stack, sitter):
+    noise = np.random.default_rng(0).integers(0, 255, (400, 300, 3), dtype=np.uint8)
+    with pytest.raises(PortraitProblem, match="no face"):
+        find_portrait_face(noise, stack)
+    with pytest.raises(PortraitProblem, match="2 faces"):
+        find_portrait_face(np.hstack([sitter, sitter]), stack)
+    tiny = cv2.resize(sitter, None, fx=0.16, fy=0.16, interpolation=cv2.INTER_AREA)
+    canvas = np.full((400, 400, 3), 128, np.uint8)
+    canvas[100:100 + tiny.shape[0], 100:100 + tiny.shape[1]] = tiny
+    with pytest.raises(PortraitProblem, match="px|no face"):  # too small to animate, or to find
+        find_portrait_face(canvas, stack)
