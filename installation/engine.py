@@ -12,6 +12,7 @@ import io
 import json
 import logging
 import os
+import queue
 import time
 from collections import deque
 from collections.abc import Callable
@@ -93,6 +94,7 @@ class Engine:
         self.frame_hooks: list[Callable[[Engine], None]] = []
         self.overlays: list[Any] = []  # objects with draw(surface) and handle(command) -> bool
         self.errors: deque[dict[str, Any]] = deque(maxlen=RECENT_ERRORS)
+        self._reports: queue.SimpleQueue[tuple[str, str]] = queue.SimpleQueue()  # from SceneContext.report
         self.paused = False
         self.blackout = False
         self.dark_reason: str | None = None  # "closed" outside opening hours, set by the schedule
@@ -131,6 +133,7 @@ class Engine:
             show_root=self.show.root,
             deterministic=self.deterministic,
             manifest=self.show.manifest,
+            report=lambda message: self._reports.put((scene_id, message)),
         )
 
     def post(self, command: Command) -> None:
@@ -158,6 +161,17 @@ class Engine:
         self.errors.append({"time": round(self.clock.wall(), 3), "where": where, "message": message,
                             "severity": severity})
 
+    def _collect_reports(self) -> None:
+        while not self._reports.empty():
+            where, message = self._reports.get_nowait()
+            # A scene built anew each loop reports the same missing file each time: once
+            # in the list is enough while it is still there.
+            if any(e["where"] == where and e["message"] == message for e in self.errors):
+                continue
+            log.error("scene '%s': %s", where, message)
+            self.record_error(where, message)
+            self.emit("error", where, message)
+
     # -- one frame ---------------------------------------------------------------
     def step(self) -> pygame.Surface:
         now = self.clock.now()
@@ -167,6 +181,7 @@ class Engine:
             self.stats.add(raw_dt)
         dt = min(raw_dt, MAX_STEP_S)
         self.fonts.log.begin_frame()
+        self._collect_reports()
         for command in self.queue.drain():
             self.dispatch(command)
         if self.dark_reason and not self._suspended:
@@ -208,19 +223,29 @@ class Engine:
     def dispatch(self, command: Command) -> None:
         if command.source in ("touch", "mouse", "key"):
             self.sequencer.note_input()
+        if command.scene is not None:
+            # /bayard/scene/<id>/<verb> reaches the named scene and nothing else: not an
+            # overlay (`/bayard/scene/x/overlay 1` once opened the operator overlay) nor a
+            # show command (`.../hours closed` once darkened the show).
+            if self.sequencer.handle(command):
+                # A visitor answering over OSC (a button desk beside the screen) is using the
+                # scene as much as one touching it: the quiz holds its round for them.
+                self.sequencer.note_input()
+            else:
+                log.debug("no scene '%s' is showing; %s ignored", command.scene, command.name)
+            return
         for overlay in reversed(self.overlays):
             if overlay.handle(command):
                 return
         handler = getattr(self, f"_cmd_{command.name}", None)
-        if handler is not None and command.scene is None:
+        if handler is not None:
             try:
                 handler(command)
             except Exception as exc:  # a bad argument from the network must not stop the show
                 log.warning("command %s%s failed: %s", command.name, command.args, exc)
                 self._reply(command, "error", str(exc))
             return
-        if not self.sequencer.handle(command) and command.scene is not None:
-            log.debug("no scene '%s' is showing; %s ignored", command.scene, command.name)
+        self.sequencer.handle(command)
 
     def _reply(self, command: Command, status: str, data: Any = None) -> None:
         if command.reply is None:

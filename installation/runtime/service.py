@@ -53,7 +53,12 @@ class RuntimeConfig(BaseModel):
     metrics_port: int | None = Field(
         default=None, ge=1, le=65535, description="serve Prometheus metrics on this port; omitted: off"
     )
-    metrics_bind: str = Field(default="0.0.0.0", description="address the metrics endpoint listens on")
+    # Localhost unless configured: the figures (scenes, errors, memory) are nobody's
+    # business on the gallery network until someone chooses to scrape them from it.
+    metrics_bind: str = Field(
+        default="127.0.0.1",
+        description='address the metrics endpoint listens on; "0.0.0.0" lets the network scrape it',
+    )
     restart_budget: int = Field(default=3, ge=1, le=100, description="starts tolerated within restart_window_min")
     restart_window_min: float = Field(default=30, gt=0, description="minutes over which starts are counted")
     safe_retry_min: float = Field(default=60, gt=0, description="minutes in safe mode before the full show is retried")

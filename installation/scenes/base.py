@@ -57,6 +57,9 @@ class SceneContext:
     # that means waiting; live shows never wait on a decoder.
     deterministic: bool = False
     manifest: dict[str, dict[str, Any]] = field(default_factory=dict)  # content/manifest.toml by media path
+    # A problem for /bayard/status errors and the overlay, not only the log. Safe from any
+    # thread (prepare() runs on a worker): the engine collects reports once per frame.
+    report: Callable[[str], None] = lambda message: None
 
     def credit_for(self, relative: str) -> str:
         """The credit (with licence) the content manifest requires beside this media, or ''."""
@@ -70,7 +73,14 @@ class SceneContext:
         return credit
 
     def media(self, relative: str) -> Path:
-        return self.content_root / relative
+        path = self.content_root / relative
+        if not path.exists():
+            # A file deleted from content/ once showed only in the log; the scene still
+            # draws its designed stand-in, and status now says what is missing.
+            self.report(
+                f"media file {relative} not found in {self.content_root}; restore it or fix the scene file"
+            )
+        return path
 
 
 class Scene(ABC):

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .config import OscConfig
+from .config import OscConfig, PasscodeFileError
 from .server import OscServer, OscStartError
 
 log = logging.getLogger("bayard.osc")
@@ -38,6 +38,16 @@ def attach(engine: Any, presenter: Any = None, *, start: bool = True) -> OscServ
         log.error("install.toml [osc] is invalid, OSC is off: %s", exc)
         _record(engine, f"[osc] is invalid, OSC is off: {exc.errors()[0]['msg']}")
         return None
+    try:
+        config, warning = config.with_passcodes_file(engine.show.root)
+    except PasscodeFileError as exc:
+        # Never fall back to no passcodes: that would hand control to every sender.
+        log.error("%s; OSC is off until it is fixed", exc)
+        _record(engine, f"OSC is off: {exc}")
+        return None
+    for line in ([warning] if warning else []) + (config.passcodes.weaknesses() if config.enabled else []):
+        log.warning("OSC: %s", line)
+        _record(engine, line, severity="warning")
     server = OscServer(config, engine.post)
     engine.services["osc"] = server
 
@@ -54,7 +64,7 @@ def attach(engine: Any, presenter: Any = None, *, start: bool = True) -> OscServ
     return server
 
 
-def _record(engine: Any, message: str) -> None:
+def _record(engine: Any, message: str, severity: str = "error") -> None:
     record = getattr(engine, "record_error", None)
     if callable(record):
-        record("osc", message)
+        record("osc", message, severity=severity)
