@@ -173,6 +173,10 @@ class Engine:
             self.emit("error", where, message)
 
     # -- one frame ---------------------------------------------------------------
+    def seconds_since_frame(self) -> float:
+        """How long ago the last frame was drawn (thread-safe: one float read)."""
+        return self.clock.now() - self._last
+
     def step(self) -> pygame.Surface:
         now = self.clock.now()
         raw_dt = max(0.0, now - self._last)

@@ -401,3 +401,37 @@ def test_encode_decode_round_trip_property():
         assert list(message.args) == args
 
     round_trip()
+
+
+def test_ping_goes_unanswered_while_the_show_draws_no_frames():
+    """A frozen screen must not look alive to a monitor pinging the show."""
+    rig = Rig()
+    frozen = {"value": False}
+    rig.d.drawing = lambda: not frozen["value"]
+    rig.feed("/bayard/ping")
+    assert rig.replies()[-1] == ("/bayard/pong", ())
+    frozen["value"] = True
+    before = len(rig.replies())
+    rig.feed("/bayard/ping")
+    assert len(rig.replies()) == before
+
+
+def test_the_live_service_ties_ping_to_frames_drawn(tmp_path):
+    from installation.clock import FakeClock
+    from installation.config.loader import load_show
+    from installation.engine import Engine, init_pygame
+    from installation.inputs.osc.service import PING_STALL_S, attach
+
+    from .conftest import title_scene, write_show
+
+    init_pygame(headless=True)
+    clock = FakeClock()
+    engine = Engine(load_show(write_show(tmp_path, {"a": title_scene("a")})), clock)
+    server = attach(engine, start=False)
+    engine.step()
+    assert server.dispatcher.drawing()
+    clock.advance(PING_STALL_S + 1)  # no frame drawn meanwhile
+    assert not server.dispatcher.drawing()
+    engine.step()
+    assert server.dispatcher.drawing()
+    engine.shutdown()

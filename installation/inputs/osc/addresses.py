@@ -104,7 +104,8 @@ ADDRESSES: tuple[Address, ...] = (
         "osc",
         None,
         "/bayard/pong",
-        "heartbeat: answered at once by the OSC layer",
+        "heartbeat: answered at once by the OSC layer while the show draws frames; silent once the screen "
+        "has stopped for 3 s (a frozen show must not look alive)",
     ),
     Address(
         "/bayard/info",

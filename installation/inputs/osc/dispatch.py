@@ -58,6 +58,10 @@ class Dispatcher:
         self.post = post
         self.send = send
         self.clock = clock or SystemClock()
+        # Whether the show is still drawing frames; the engine's service sets it. A ping is
+        # answered here at once, but only while frames come: a pong during a frozen screen
+        # was a false sign of life.
+        self.drawing: Callable[[], bool] = lambda: True
         self._networks = config.networks()
         self._lock = threading.RLock()
         # What status shows under services.osc; docs/osc.md explains each counter.
@@ -363,7 +367,8 @@ class Dispatcher:
 
     def _local(self, entry: Address, args: list[Any], peer: Peer, target: Peer, state: PacketState) -> None:
         if entry.path == "/bayard/ping":
-            self._answer(target, state, "/bayard/pong")
+            if self.drawing():
+                self._answer(target, state, "/bayard/pong")
         elif entry.path == "/bayard/info":
             self._answer(target, state, "/bayard/info", info_json())
         elif entry.path == "/bayard/subscribe":

@@ -18,6 +18,10 @@ from .server import OscServer, OscStartError
 
 log = logging.getLogger("bayard.osc")
 
+# /bayard/ping goes unanswered once no frame has been drawn for this long (the watchdog
+# restarts a stalled show after 30 s; a monitor should see the stall long before).
+PING_STALL_S = 3.0
+
 
 def config_of(show: Any) -> OscConfig:
     """`[osc]` as an OscConfig, whether the show schema already nests it or keeps a dict."""
@@ -49,6 +53,7 @@ def attach(engine: Any, presenter: Any = None, *, start: bool = True) -> OscServ
         log.warning("OSC: %s", line)
         _record(engine, line, severity="warning")
     server = OscServer(config, engine.post)
+    server.dispatcher.drawing = lambda: engine.seconds_since_frame() < PING_STALL_S
     engine.services["osc"] = server
 
     def push(event: str, args: tuple[Any, ...]) -> None:
