@@ -6,11 +6,17 @@ Then the latency from an OSC packet leaving a sender process to the end of the f
 frame that shows its effect (`/bayard/blackout` toggled, frame presented), p50/p99,
 with the real engine loop (system clock, frame pacing as `bayard run --headless`).
 
+Then the hostile figures of issue 12, all over loopback (127.0.0.x only): passcode
+guesses checked per second while a flood comes from 200 source addresses, whether a TCP
+technician still gets in, and the reply-to-request byte ratio for a sender without the
+control tier (at most 4). Faults recorded by the fault boundary are counted throughout.
+
     python bench/osc.py [--count 1000] [--recv-buffer BYTES] [--show install.toml]
-                        [--samples 300] [--skip-burst] [--skip-latency]
+                        [--samples 300] [--skip-burst] [--skip-latency] [--skip-security]
 
 Targets (issue 3): all messages at 1 ms spacing; at least 99% back-to-back; latency p99
-at or under one frame interval plus 2 ms.
+at or under one frame interval plus 2 ms. Issue 12: about 10 checks a second, the
+technician in, ratio <= 4, 0 faults.
 """
 
 from __future__ import annotations
@@ -26,7 +32,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from installation.faults import FaultRecorder  # noqa: E402
 from installation.inputs.osc import OscConfig, OscServer, wire  # noqa: E402
+
+CONTROL = "harbour-copper-17"
 
 
 def _sender(port: int, count: int, spacing_s: float, start: mp.Event) -> None:
@@ -187,6 +196,111 @@ def latency(show_path: Path, samples: int) -> None:
     print(f"  frame step+present: p50 {pct(step_times, 0.5):.1f} ms, p99 {pct(step_times, 0.99):.1f} ms")
 
 
+def _udp_from(host: str) -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    # Large, so every reply is counted (the kernel may cap it at net.core.rmem_max).
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 * 1024 * 1024)
+    sock.bind((host, 0))
+    sock.setblocking(False)
+    return sock
+
+
+def _drain(sock: socket.socket) -> int:
+    total = 0
+    while True:
+        try:
+            total += len(sock.recv(65_535))
+        except (BlockingIOError, InterruptedError):
+            return total
+
+
+def passcode_flood(seconds: float = 3.0, sources: int = 200) -> None:
+    """Guesses from 127.0.0.2-201 as fast as one process sends them, for `seconds`."""
+    server = OscServer(
+        OscConfig(host="127.0.0.1", port=0, tcp=True, passcodes={"control": CONTROL}), lambda c: None
+    )
+    server.start()
+    senders = [_udp_from(f"127.0.0.{2 + i}") for i in range(sources)]
+    sent = 0
+    technician_answer = "no answer"
+    t0 = time.perf_counter()
+    try:
+        while time.perf_counter() - t0 < seconds and sent < 200_000:  # bounded either way
+            sock = senders[sent % sources]
+            guess = wire.encode_message("/bayard/connect", f"guess-{sent:07d}")
+            sock.sendto(guess, ("127.0.0.1", server.port))
+            sent += 1
+            if sent % 256 == 0:
+                for s in senders[:8]:
+                    _drain(s)
+                time.sleep(0.001)  # let the receive thread keep up, as a network would
+            if sent == 2_000:  # mid-flood, a technician connects over TCP
+                technician_answer = _tcp_connect(server.port)
+        took = time.perf_counter() - t0
+        time.sleep(0.3)
+        checks = server.dispatcher.passcode_checks()
+        stats = server.stats()
+    finally:
+        for sock in senders:
+            sock.close()
+        server.stop()
+    print(f"Passcode flood: {sent} guesses from {sources} loopback addresses in {took:.1f} s "
+          f"({stats['received']} received)")
+    print(f"  checked {checks['checked']} ({checks['checked'] / took:.1f} a second), "
+          f"refused unchecked {checks['throttled']}; target about 10 a second")
+    print(f"  technician over TCP mid-flood, right passcode: {technician_answer}")
+
+
+def _tcp_connect(port: int) -> str:
+    with socket.create_connection(("127.0.0.1", port), timeout=2.0) as conn:
+        conn.sendall(wire.slip_encode(wire.encode_message("/bayard/connect", CONTROL)))
+        decoder = wire.StreamDecoder()
+        deadline = time.monotonic() + 2.0
+        while time.monotonic() < deadline:
+            for frame in decoder.feed(conn.recv(4096)):
+                if frame is not None:
+                    return str(wire.decode(frame).args[0])
+    return "no answer"
+
+
+def amplification() -> None:
+    """Reply bytes over request bytes for a view-tier sender (no control) over UDP."""
+    server = OscServer(
+        OscConfig(host="127.0.0.1", port=0, passcodes={"control": CONTROL}), lambda c: None
+    )
+    server.start()
+    requests = {
+        "65 KB bundle of /bayard/info": _bundle(wire.encode_message("/bayard/info")),
+        "one /bayard/info": wire.encode_message("/bayard/info"),
+        "65 KB bundle of unknown addresses": _bundle(wire.encode_message("/bayard/nxet")),
+        "65 KB bundle of /bayard/ping": _bundle(wire.encode_message("/bayard/ping")),
+        "one /bayard/ping": wire.encode_message("/bayard/ping"),
+    }
+    sock = _udp_from("127.0.0.9")
+    total_in = total_out = 0
+    worst = 0.0
+    print("Reply-to-request bytes, UDP sender without control (view tier):")
+    try:
+        for label, packet in requests.items():
+            sock.sendto(packet, ("127.0.0.1", server.port))
+            time.sleep(0.3)
+            got = _drain(sock)
+            total_in, total_out = total_in + len(packet), total_out + got
+            worst = max(worst, got / len(packet))
+            print(f"  {label:34s} {len(packet):6d} B in -> {got:7d} B out, ratio {got / len(packet):.2f}")
+        print(f"  (kernel receive buffer {sock.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF) // 1024} KiB: "
+              "replies beyond it would be lost, not counted)")
+    finally:
+        sock.close()
+        server.stop()
+    print(f"  overall ratio {total_out / total_in:.2f}, worst datagram {worst:.2f}; target <= 4 "
+          f"(was 155 for a 65 KB bundle of /bayard/info)")
+
+
+def _bundle(message: bytes, size: int = 65_000) -> bytes:
+    return wire.encode_bundle(wire.IMMEDIATELY, *([message] * ((size - 16) // (len(message) + 4))))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=1000)
@@ -195,6 +309,7 @@ def main() -> int:
     parser.add_argument("--samples", type=int, default=300)
     parser.add_argument("--skip-burst", action="store_true")
     parser.add_argument("--skip-latency", action="store_true")
+    parser.add_argument("--skip-security", action="store_true")
     parser.add_argument(
         "--switch-interval",
         type=float,
@@ -206,6 +321,18 @@ def main() -> int:
         # A receive thread waiting for the GIL behind a busy render loop waits up to
         # one switch interval per packet; a shorter one trades a little throughput.
         sys.setswitchinterval(args.switch_interval)
+    with FaultRecorder() as recorder:
+        code = _run_all(args)
+    print(f"Faults recorded by the fault boundary: {len(recorder.faults)} (target 0)")
+    if recorder.faults:
+        print(recorder.summary())
+    return code or (1 if recorder.faults else 0)
+
+
+def _run_all(args: argparse.Namespace) -> int:
+    if not args.skip_security:
+        passcode_flood()
+        amplification()
     if not args.skip_latency:
         latency(args.show, args.samples)
     if args.skip_burst:

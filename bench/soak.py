@@ -10,7 +10,8 @@ hours overrides), 100 scene-file edits of which half are invalid (half-saved TOM
 unknown keys, wrong types, a deleted and a renamed file), and opening hours that close
 the show at night. Every frame is checked.
 
-Prints: crashes (exceptions escaping a frame), black frames while neither blackout nor
+Prints: crashes (exceptions escaping a frame), faults the scenes' fault boundary caught
+(any fails the soak: a swallowed fault once hid a scene failing on every exit), black frames while neither blackout nor
 closed hours asked for black, resident memory growth after warm-up, open file
 descriptors, and how many reloads were taken or refused.
 """
@@ -37,6 +38,7 @@ import numpy as np  # noqa: E402
 import pygame  # noqa: E402
 
 from installation.commands import Command  # noqa: E402
+from installation.faults import FaultRecorder  # noqa: E402
 from installation.harness import run_test  # noqa: E402
 from installation.runtime.metrics import open_fds, rss_bytes  # noqa: E402
 from installation.runtime.service import RuntimeConfig, attach  # noqa: E402
@@ -185,7 +187,7 @@ def soak(hours: float = 24.0, fps: float = 4.0, edits: int = 100, seed: int = 1,
     fds: list[tuple[float, int]] = []
     started = time.monotonic()
     pending_fix: int | None = None
-    with run_test(show, fps=fps, raise_faults=False) as pilot:
+    with FaultRecorder() as recorder, run_test(show, fps=fps, raise_faults=False) as pilot:
         runtime = attach(pilot.engine, env=env, config=RuntimeConfig(watch=False))
         runtime.display = None  # no DPMS here: closed hours draw the dark clock screen
         # The harness clock starts at 2026-01-01 00:00 UTC (01:00 in Paris); move to the start time.
@@ -273,6 +275,8 @@ def soak(hours: float = 24.0, fps: float = 4.0, edits: int = 100, seed: int = 1,
         result["reload_problems"] = reload_problems[0]
         result["errors_logged"] = runtime.health.errors
         runtime.stop()
+    result["faults"] = len(recorder.faults)
+    result["fault_summary"] = recorder.summary()
     # Memory swings with what is on screen (crossfade buffers, a prepared next scene), so
     # growth compares the peak of the first quarter after warm-up with the last quarter's.
     after = [v for h, v in rss if h >= WARM_UP_H] or [v for _, v in rss]
@@ -322,6 +326,9 @@ def main() -> int:
     print(f"show time           {r['hours']:.1f} h at {r['fps']:g} fps simulated ({r['frames']} frames, "
           f"{r['wall_s']:.0f} s wall)")
     print(f"crashes             {r['crashes']}")
+    print(f"faults recorded     {r['faults']} (must be 0)")
+    if r["faults"]:
+        print("  " + r["fault_summary"].replace("\n", "\n  "))
     print(f"black frames        {r['black_frames']} (outside blackout/closed; {r['dark_frames']} dark frames asked for)")
     print(f"edits               {r['edits_valid']} valid, {r['edits_invalid']} invalid, of which "
           f"{r['invalid_edits_reported']} were reported ({r['reload_problems']} problem lines pushed)")
@@ -339,7 +346,7 @@ def main() -> int:
     print(f"memory samples (MB, every 10 show minutes): {r['rss_samples_mb']}")
     for example in r["crash_examples"] + r["black_examples"]:
         print("  example:", example)
-    ok = r["crashes"] == 0 and r["black_frames"] == 0 and r["rss_growth_pct"] <= 5 and r["fds_median_last"] <= r["fds_median_first"]
+    ok = r["crashes"] == 0 and r["faults"] == 0 and r["black_frames"] == 0 and r["rss_growth_pct"] <= 5 and r["fds_median_last"] <= r["fds_median_first"]
     print("PASS" if ok else "FAIL")
     return 0 if ok else 1
 

@@ -19,6 +19,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 SRC="$(cd "$HERE/.." && pwd)"
 KIOSK_USER="bayard"
 SHOW=""
+STATE=""
 VENV="/opt/bayard/venv"
 RESTART_AT=""
 MEMORY_MAX="75%"
@@ -31,6 +32,8 @@ usage() {
 
 Options:
   --show DIR              the show folder (install.toml, scenes/, content/, models/)  [required]
+  --state DIR             the show's state folder, the only one it may write ([show] state;
+                          default: DIR/var)
   --user NAME             kiosk user to create and log in automatically (default: bayard)
   --venv DIR              virtual environment (default: /opt/bayard/venv)
   --nightly-restart HH:MM restart the show every night at this time (when the museum is closed)
@@ -45,6 +48,7 @@ die() { echo "setup-kiosk: $*" >&2; exit 1; }
 while [ $# -gt 0 ]; do
     case "$1" in
         --show) SHOW="${2:?--show needs a folder}"; shift 2 ;;
+        --state) STATE="${2:?--state needs a folder}"; shift 2 ;;
         --user) KIOSK_USER="${2:?--user needs a name}"; shift 2 ;;
         --venv) VENV="${2:?--venv needs a folder}"; shift 2 ;;
         --nightly-restart) RESTART_AT="${2:?--nightly-restart needs HH:MM}"; shift 2 ;;
@@ -62,10 +66,13 @@ if [ -n "$RESTART_AT" ] && ! [[ "$RESTART_AT" =~ ^([01][0-9]|2[0-3]):[0-5][0-9]$
     die "--nightly-restart '$RESTART_AT' is not a time; write HH:MM, e.g. 04:30"
 fi
 case "$SHOW" in /*) ;; *) SHOW="$(pwd)/$SHOW" ;; esac
+[ -n "$STATE" ] || STATE="$SHOW/var"
+case "$STATE" in /*) ;; *) STATE="$(pwd)/$STATE" ;; esac
 
 # Fill the @...@ placeholders of a template.
 render() {
-    sed -e "s|@USER@|$KIOSK_USER|g" -e "s|@SHOW@|$SHOW|g" -e "s|@VENV@|$VENV|g" -e "s|@SRC@|$SRC|g" \
+    sed -e "s|@USER@|$KIOSK_USER|g" -e "s|@SHOW@|$SHOW|g" -e "s|@STATE@|$STATE|g" -e "s|@VENV@|$VENV|g" \
+        -e "s|@SRC@|$SRC|g" \
         -e "s|@RESTART_AT@|$RESTART_AT|g" -e "s|@MEMORY_MAX@|$MEMORY_MAX|g" "$1"
 }
 
@@ -122,16 +129,20 @@ if [ "$WITH_MODELS" -eq 1 ]; then
     "$VENV/bin/pip" install -q torch --index-url https://download.pytorch.org/whl/cpu
 fi
 "$VENV/bin/pip" install -q "$SRC[metrics]"
-chown -R "$KIOSK_USER:$KIOSK_USER" "$SHOW" 2>/dev/null || true
+# Only the state folder becomes the kiosk user's. The rest of the show (install.toml,
+# scenes, media, models) stays with its owner: the show never needs to rewrite it, and a
+# recursive chown of a mistyped --show could hand a system folder to the kiosk user.
+install -d -m 0750 -o "$KIOSK_USER" -g "$KIOSK_USER" "$STATE"
 
 echo "== 4/6 kiosk session (auto-login on tty1, X without cursor or blanking)"
 write_all "" "$HOME_DIR"
 chown "$KIOSK_USER:$KIOSK_USER" "$HOME_DIR/.xinitrc" "$HOME_DIR/.bash_profile"
-# Allow a user session to start X from the console.
-if [ -f /etc/X11/Xwrapper.config ]; then
-    sed -i 's/^allowed_users=.*/allowed_users=anybody/' /etc/X11/Xwrapper.config
+# Let the user logged in on the console (tty1, by the auto-login) start X, and nobody
+# else: "anybody" would let any local account, an SSH session included, start an X server.
+if [ -f /etc/X11/Xwrapper.config ] && grep -q '^allowed_users=' /etc/X11/Xwrapper.config; then
+    sed -i 's/^allowed_users=.*/allowed_users=console/' /etc/X11/Xwrapper.config
 else
-    printf 'allowed_users=anybody\nneeds_root_rights=auto\n' > /etc/X11/Xwrapper.config
+    printf 'allowed_users=console\nneeds_root_rights=auto\n' >> /etc/X11/Xwrapper.config
 fi
 # The text console must not blank either (before X starts, and if X is ever down).
 if [ -f /etc/default/grub ] && ! grep -q consoleblank=0 /etc/default/grub; then

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import time
 from pathlib import Path
 
@@ -130,6 +131,7 @@ def run(show: Show, *, fullscreen: bool, headless: bool, seconds: float | None =
     fps = show.config.display.fps
     frame_budget = 1.0 / fps
     started = time.monotonic()
+    restore_sigterm = _quit_on_sigterm(engine)
     try:
         while engine.running:
             tick = time.monotonic()
@@ -146,4 +148,21 @@ def run(show: Show, *, fullscreen: bool, headless: bool, seconds: float | None =
         log.info("interrupted")
     finally:
         engine.shutdown()
+        restore_sigterm()
     return 0
+
+
+def _quit_on_sigterm(engine: Engine):
+    """systemd stops the show with SIGTERM: quit at the next frame, a clean exit. Ours, not
+    SDL's: SDL turns it into a window event only when nobody else handles it."""
+
+    def stop(signum, frame) -> None:
+        log.info("SIGTERM: stopping")
+        engine.post(Command("quit", source="signal"))
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread (an embedding): leave signals alone
+        return lambda: None
+    # None: the handler before was not Python's (SDL's); the default ends the process.
+    return lambda: signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)

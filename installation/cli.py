@@ -20,9 +20,9 @@ def _setup_logging(level: str = "info") -> None:
                         format="%(asctime)s %(levelname)-7s %(name)s: %(message)s", datefmt="%H:%M:%S")
 
 
-def _load(path: str) -> Show | None:
+def _load(path: str, keep_good: bool = False) -> Show | None:
     try:
-        return load_show(path)
+        return load_show(path, keep_good=keep_good)
     except ShowError as exc:
         print(f"The show file cannot be used ({len(exc.problems)} problem(s)):", file=sys.stderr)
         for problem in exc.problems:
@@ -52,10 +52,17 @@ def cmd_run(args: argparse.Namespace) -> int:
     from .config.lastgood import recall, remember
 
     _setup_logging()
-    show = _load(args.show)
+    try:
+        show = load_show(args.show, keep_good=True)
+        broken: list = []
+    except ShowError as exc:
+        show, broken = None, exc.problems
+        print(f"The show file cannot be used ({len(broken)} problem(s)):", file=sys.stderr)
+        for problem in broken:
+            print(f"  {problem}", file=sys.stderr)
     if show is None:
         # A broken show file must not end in a dark screen or a restart loop: play the
-        # last version that loaded, and keep saying what is wrong.
+        # last version that loaded, and keep saying what is wrong (log, status, overlay).
         show = recall(Path(args.show))
         if show is None:
             # Nothing valid to play: the safe card, never an exit into a restart loop
@@ -63,6 +70,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             show = _empty_show(Path(args.show))
             print("Playing the safe card until the show file is fixed.", file=sys.stderr)
         else:
+            show.problems[:0] = broken
             print("Playing the last good version of the show until the errors above are fixed.",
                   file=sys.stderr)
     else:
@@ -87,10 +95,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 # -- check -----------------------------------------------------------------------
 def cmd_check(args: argparse.Namespace) -> int:
-    show = _load(args.show)
+    # From any folder inside the show, as preview works: the nearest install.toml above.
+    show = _load(args.show or str(_find_show_for(Path.cwd() / "-")))
     if show is None:
         return 2
-    problems = list(show.problems) + check_media(show, decode=not args.fast)
+    problems = list(show.problems) + _left_out(show) + check_media(show, decode=not args.fast)
     if not args.fast:
         problems += _check_content(show)
     errors = [p for p in problems if p.severity == "error"]
@@ -121,7 +130,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     for line in describe_models(show):
         print(line)
     if warnings:
-        print(f"\nNot installed / optional ({len(warnings)}):")
+        print(f"\nWarnings: optional content not installed, scenes left out ({len(warnings)}):")
         for problem in warnings:
             print(f"  {problem}")
     if errors:
@@ -131,6 +140,20 @@ def cmd_check(args: argparse.Namespace) -> int:
         return 1
     print("\nOK: the show is valid." + (" Optional content is missing (see above)." if warnings else ""))
     return 0
+
+
+def _left_out(show: Show) -> list:
+    """A scene file the playlist does not name never plays: say so (usually a forgotten
+    playlist entry after adding a file)."""
+    from .config.errors import Problem
+    from .config.locate import line_of
+
+    source = show.path.read_text(encoding="utf-8")
+    line = line_of(source, ("show", "playlist"))
+    return [Problem(show.path, line, "show.playlist",
+                    f"scene '{scene_id}' ({show.scene_files[scene_id].name}) is not in the playlist and never "
+                    f"plays; add \"{scene_id}\" to playlist, or remove the file", severity="warning")
+            for scene_id in sorted(show.scenes) if scene_id not in show.config.show.playlist]
 
 
 def _check_content(show: Show) -> list:
@@ -157,7 +180,7 @@ def _natural_duration(kind, config, show: Show) -> float | None:
         from .typography import Fonts
 
         context = SceneContext(clock=FakeClock(), size=show.config.display.size, content_root=show.content_root,
-                               state_dir=show.state_dir, fonts=Fonts(show.config.display.size[1]))
+                               state_dir=show.state_dir, fonts=Fonts(min(show.config.display.size)))
         return kind(config, context).natural_duration()
     except Exception:  # a summary line is not worth failing the check over
         return None
@@ -167,13 +190,34 @@ def _natural_duration(kind, config, show: Show) -> float | None:
 def cmd_preview(args: argparse.Namespace) -> int:
     from .preview import preview
 
-    scene_file = Path(args.scene).resolve()
-    show_path = Path(args.show) if args.show else _find_show_for(scene_file)
+    show_path = Path(args.show) if args.show else _find_show_for(Path.cwd() / "-")
+    scene_file, tried = _resolve_scene(args.scene, show_path)
+    if scene_file is None:
+        print(f"bayard: no scene '{args.scene}'; tried " + ", ".join(str(t) for t in tried), file=sys.stderr)
+        return 2
+    if not args.show:
+        show_path = _find_show_for(scene_file)
     show = _load(str(show_path))
     if show is None:
         return 2
     _setup_logging(show.config.logging.level)
     return preview(show, scene_file, headless=args.headless, seconds=args.seconds)
+
+
+def _resolve_scene(name: str, show_path: Path) -> tuple[Path | None, list[Path]]:
+    """A scene file from what an artist types: a path, or a name found in the show's
+    scenes folder ("welcome" finds scenes/welcome.toml). Also the paths tried."""
+    given = Path(name)
+    folders = [Path.cwd(), show_path.resolve().parent / "scenes"]
+    tried: list[Path] = []
+    for folder in folders:
+        for candidate in (folder / given, folder / given.with_suffix(".toml")):
+            candidate = candidate.resolve()
+            if candidate not in tried:
+                tried.append(candidate)
+            if candidate.is_file():
+                return candidate, tried
+    return None, tried
 
 
 def _find_show_for(scene_file: Path) -> Path:
@@ -190,7 +234,7 @@ def cmd_render(args: argparse.Namespace) -> int:
 
     if args.scene:
         scene_file = Path(args.scene).resolve()
-        show = _load(str(Path(args.show_for_scene) if args.show_for_scene else _find_show_for(scene_file)))
+        show = _load(str(Path(args.show) if args.show else _find_show_for(scene_file)))
         if show is None:
             return 2
         from .preview import single_scene_show
@@ -202,7 +246,7 @@ def cmd_render(args: argparse.Namespace) -> int:
                 print(f"  {problem}", file=sys.stderr)
             return 2
     else:
-        show = _load(args.show)
+        show = _load(args.show or str(_find_show_for(Path.cwd() / "-")))
         if show is None:
             return 2
     _setup_logging("warning")
@@ -229,30 +273,32 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--fullscreen", action="store_true", help="fill the screen")
     mode.add_argument("--windowed", action="store_true", help="play in a window")
     p.add_argument("--headless", action="store_true", help="play without a screen (servers, tests)")
-    p.add_argument("--seconds", type=float, default=None, help="stop after this many seconds")
+    p.add_argument("--seconds", type=float, default=None,
+                   help="stop after this many seconds (default: play until stopped)")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("check", help="validate the show, its scenes, media and models")
-    p.add_argument("--show", default=DEFAULT_SHOW)
+    p.add_argument("--show", default=None,
+                   help="the show file (default: install.toml in this folder or the nearest one above it)")
     p.add_argument("--fast", action="store_true", help="check that media exists without decoding it")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("preview", help="play one scene and reload it whenever the file is saved")
-    p.add_argument("scene", help="a scene file, e.g. scenes/bayard.toml")
+    p.add_argument("scene", help="a scene file or a scene's name, e.g. scenes/bayard.toml or bayard")
     p.add_argument("--show", default=None, help="the show file (default: the nearest install.toml)")
-    p.add_argument("--headless", action="store_true")
-    p.add_argument("--seconds", type=float, default=None)
+    p.add_argument("--headless", action="store_true", help="play without a window (default: a window)")
+    p.add_argument("--seconds", type=float, default=None, help="stop after this many seconds (default: never)")
     p.set_defaults(func=cmd_preview)
 
     p = sub.add_parser("render", help="render the show or one scene to a video file")
-    what = p.add_mutually_exclusive_group(required=True)
-    what.add_argument("--show", help="the show file")
-    what.add_argument("--scene", help="one scene file")
-    p.add_argument("--show-file", dest="show_for_scene", default=None, help="with --scene: the show file to use")
-    p.add_argument("--seconds", type=float, required=True)
-    p.add_argument("--size", type=_size, default=None, help="WIDTHxHEIGHT (default: the show's)")
-    p.add_argument("--fps", type=float, default=30.0)
-    p.add_argument("-o", "--output", required=True, help="output video, e.g. out.mp4")
+    p.add_argument("--show", default=None,
+                   help="the show file; with --scene, the show the scene belongs to "
+                        "(default: the nearest install.toml)")
+    p.add_argument("--scene", default=None, help="render only this scene file (default: the whole show)")
+    p.add_argument("--seconds", type=float, required=True, help="seconds of show time to render (required)")
+    p.add_argument("--size", type=_size, default=None, help="WIDTHxHEIGHT (default: the show's display size)")
+    p.add_argument("--fps", type=float, default=30.0, help="frames per second (default: 30)")
+    p.add_argument("-o", "--output", required=True, help="output video, e.g. out.mp4 (required)")
     p.set_defaults(func=cmd_render)
 
     p = sub.add_parser("keys", help="list the maintenance keys")

@@ -8,9 +8,11 @@ then hand the frame to whoever presents it (a window, a video encoder, a test).
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import os
+import queue
 import time
 from collections import deque
 from collections.abc import Callable
@@ -24,9 +26,10 @@ from .clock import Clock
 from .commands import Command, CommandQueue
 from .config.errors import ShowError
 from .config.loader import Show, load_show
+from .runtime.files import atomic_write_bytes
 from .scenes.base import SceneContext
 from .sequencer import Sequencer
-from .typography import Fonts
+from .typography import Fonts, show_faces
 
 log = logging.getLogger("bayard.engine")
 
@@ -83,7 +86,7 @@ class Engine:
         self.clock = clock
         self.size = show.config.display.size
         self.queue = CommandQueue()
-        self.fonts = Fonts(self.size[1])
+        self.fonts = Fonts(min(self.size), extra_faces=show_faces(show.root))
         self.frame = pygame.Surface(self.size)
         self.frame.fill((0, 0, 0))
         self.services = services if services is not None else {}
@@ -91,6 +94,7 @@ class Engine:
         self.frame_hooks: list[Callable[[Engine], None]] = []
         self.overlays: list[Any] = []  # objects with draw(surface) and handle(command) -> bool
         self.errors: deque[dict[str, Any]] = deque(maxlen=RECENT_ERRORS)
+        self._reports: queue.SimpleQueue[tuple[str, str]] = queue.SimpleQueue()  # from SceneContext.report
         self.paused = False
         self.blackout = False
         self.dark_reason: str | None = None  # "closed" outside opening hours, set by the schedule
@@ -129,6 +133,7 @@ class Engine:
             show_root=self.show.root,
             deterministic=self.deterministic,
             manifest=self.show.manifest,
+            report=lambda message: self._reports.put((scene_id, message)),
         )
 
     def post(self, command: Command) -> None:
@@ -156,7 +161,22 @@ class Engine:
         self.errors.append({"time": round(self.clock.wall(), 3), "where": where, "message": message,
                             "severity": severity})
 
+    def _collect_reports(self) -> None:
+        while not self._reports.empty():
+            where, message = self._reports.get_nowait()
+            # A scene built anew each loop reports the same missing file each time: once
+            # in the list is enough while it is still there.
+            if any(e["where"] == where and e["message"] == message for e in self.errors):
+                continue
+            log.error("scene '%s': %s", where, message)
+            self.record_error(where, message)
+            self.emit("error", where, message)
+
     # -- one frame ---------------------------------------------------------------
+    def seconds_since_frame(self) -> float:
+        """How long ago the last frame was drawn (thread-safe: one float read)."""
+        return self.clock.now() - self._last
+
     def step(self) -> pygame.Surface:
         now = self.clock.now()
         raw_dt = max(0.0, now - self._last)
@@ -164,6 +184,8 @@ class Engine:
         if self.frames:
             self.stats.add(raw_dt)
         dt = min(raw_dt, MAX_STEP_S)
+        self.fonts.log.begin_frame()
+        self._collect_reports()
         for command in self.queue.drain():
             self.dispatch(command)
         if self.dark_reason and not self._suspended:
@@ -172,8 +194,12 @@ class Engine:
             self._suspended = True
         elif not self.dark_reason and self._suspended:
             self._suspended = False
-        if self.sequencer.current is None and not self._suspended:
-            self.sequencer.start()
+        if not self._suspended:
+            if self.sequencer.current is None:
+                self.sequencer.start()
+            # Navigation asked for in this frame's commands, as one net move; scenes on
+            # their way get ready in a time slice. Also while paused: a technician's goto works.
+            self.sequencer.settle()
         if not self.paused and not self.dark_reason:
             self.sequencer.update(dt)
         if self.blackout or self.dark_reason:
@@ -201,19 +227,29 @@ class Engine:
     def dispatch(self, command: Command) -> None:
         if command.source in ("touch", "mouse", "key"):
             self.sequencer.note_input()
+        if command.scene is not None:
+            # /bayard/scene/<id>/<verb> reaches the named scene and nothing else: not an
+            # overlay (`/bayard/scene/x/overlay 1` once opened the operator overlay) nor a
+            # show command (`.../hours closed` once darkened the show).
+            if self.sequencer.handle(command):
+                # A visitor answering over OSC (a button desk beside the screen) is using the
+                # scene as much as one touching it: the quiz holds its round for them.
+                self.sequencer.note_input()
+            else:
+                log.debug("no scene '%s' is showing; %s ignored", command.scene, command.name)
+            return
         for overlay in reversed(self.overlays):
             if overlay.handle(command):
                 return
         handler = getattr(self, f"_cmd_{command.name}", None)
-        if handler is not None and command.scene is None:
+        if handler is not None:
             try:
                 handler(command)
             except Exception as exc:  # a bad argument from the network must not stop the show
                 log.warning("command %s%s failed: %s", command.name, command.args, exc)
                 self._reply(command, "error", str(exc))
             return
-        if not self.sequencer.handle(command) and command.scene is not None:
-            log.debug("no scene '%s' is showing; %s ignored", command.scene, command.name)
+        self.sequencer.handle(command)
 
     def _reply(self, command: Command, status: str, data: Any = None) -> None:
         if command.reply is None:
@@ -265,12 +301,23 @@ class Engine:
     def reload(self, at_once: bool = False) -> bool:
         """Re-read the show. An invalid show keeps the last good one running."""
         try:
-            new_show = load_show(self.show.path)
+            new_show = load_show(self.show.stands_in_for or self.show.path, keep_good=True)
         except ShowError as exc:
             for problem in exc.problems:
                 self.record_error("reload", str(problem))
                 self.emit("error", "reload", str(problem))
             log.error("reload refused, the show keeps playing the last good version:\n%s", exc)
+            return False
+        changed = self._osc_changes(new_show)
+        if changed:
+            # The OSC server's rules (passcodes, allow-list) are set when it starts; a reload
+            # that said "show reloaded" while the old rules stayed in force was a lie.
+            message = (f"[osc] {', '.join(changed)} changed: OSC settings take effect only when the show "
+                       "starts, so this reload is refused; restart it (sudo systemctl restart bayard) "
+                       "to apply them, or undo the [osc] change to reload the rest")
+            self.record_error("reload", message)
+            self.emit("error", "reload", message)
+            log.error("reload refused: %s", message)
             return False
         for problem in new_show.problems:
             self.record_error("reload", str(problem), severity=problem.severity)
@@ -288,6 +335,13 @@ class Engine:
             self.sequencer.goto_index(index)
         return True
 
+    def _osc_changes(self, new_show: Show) -> list[str]:
+        """[osc] keys that differ from those the running OSC server started with."""
+        if "osc" not in self.services:
+            return []
+        before, after = self.show.config.osc.model_dump(), new_show.config.osc.model_dump()
+        return [key for key in after if before.get(key) != after[key]]
+
     def screenshot(self, folder: Path | None = None) -> Path:
         configured = self.show.config.osc.screenshots
         if folder is None and configured:
@@ -296,7 +350,16 @@ class Engine:
         folder.mkdir(parents=True, exist_ok=True)
         stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime(self.clock.wall()))
         path = folder / f"bayard-{stamp}-{self.frames:07d}.png"
-        pygame.image.save(self.frame, str(path))
+        # Encoded in memory and written whole or not at all: saved straight to a full
+        # disk, SDL left a 0-byte PNG and the reply named it as if it were a screenshot.
+        encoded = io.BytesIO()
+        pygame.image.save(self.frame, encoded, "screenshot.png")
+        if not encoded.getbuffer().nbytes:
+            raise OSError("the PNG encoder produced nothing; no screenshot was saved")
+        try:
+            atomic_write_bytes(path, encoded.getvalue())
+        except OSError as exc:
+            raise OSError(f"no screenshot saved in {folder}: {exc.strerror or exc}") from exc
         return path
 
     def status(self) -> dict[str, Any]:
@@ -311,6 +374,9 @@ class Engine:
             "frames": self.frames,
             "errors": list(self.errors)[-10:],
             "commands_dropped": self.queue.dropped,
+            # Not only the log: a technician must see that the show file on disk is not what plays.
+            "last_good": ({"show_file": str(self.show.stands_in_for), "saved": self.show.saved}
+                          if self.show.stands_in_for else None),
         })
         for name, service in self.services.items():
             describe = getattr(service, "status", None)

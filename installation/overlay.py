@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -292,6 +293,11 @@ class Overlay:
         if isinstance(scene, dict):
             scene = scene.get("id", "-")
         lines.append((f"Scene: {scene}", big, TEXT))
+        last_good = status.get("last_good")
+        if isinstance(last_good, dict):
+            for text in _wrap(f"Playing the LAST GOOD show (saved {last_good.get('saved', '?')}): "
+                              f"{last_good.get('show_file', 'the show file')} has errors".split(" "), small, width):
+                lines.append((text, small, ACCENT))
         facts = []
         for key in ("position", "elapsed", "paused", "blackout", "fps", "uptime"):
             if key in status:
@@ -307,8 +313,8 @@ class Overlay:
         errors = status.get("errors") or status.get("last_errors") or []
         if isinstance(errors, (list, tuple)) and errors:
             lines.append(("Recent errors:", small, ACCENT))
-            for error in list(errors)[-MAX_ERRORS_SHOWN:]:
-                for text in _wrap(str(error).split(" "), small, width)[:2]:
+            for error in describe_errors(errors)[-MAX_ERRORS_SHOWN:]:
+                for text in _wrap(error.split(" "), small, width)[:2]:
                     lines.append((text, small, TEXT))
         else:
             lines.append(("No recent errors.", small, OK))
@@ -329,6 +335,30 @@ class Overlay:
         for text, font, color in shown:
             surface.blit(font.render(text, True, color), (x, y))
             y += font.get_linesize()
+
+
+def describe_errors(errors: list[Any]) -> list[str]:
+    """Recent problems as a technician reads them: local time, scene, the sentence, and
+    how often it happened ("14:02 · portrait · the camera stopped (3 times)"), the same
+    problem once however often it repeated, newest last."""
+    grouped: dict[tuple[str, str], list[Any]] = {}
+    for error in errors:
+        if not isinstance(error, dict):
+            grouped.setdefault(("", str(error)), [0.0, 0])
+            grouped[("", str(error))][1] += 1
+            continue
+        key = (str(error.get("where", "")), str(error.get("message", "")).strip())
+        entry = grouped.setdefault(key, [0.0, 0])
+        entry[0] = max(entry[0], float(error.get("time") or 0.0))
+        entry[1] += 1
+    out = []
+    for (where, message), (when, count) in sorted(grouped.items(), key=lambda kv: kv[1][0]):
+        parts = [time.strftime("%H:%M", time.localtime(when))] if when else []
+        parts += [where] if where else []
+        sentence = message
+        parts.append(sentence if sentence.endswith((".", "!", "?")) else sentence + ".")
+        out.append(" · ".join(parts) + (f" ({count} times)" if count > 1 else ""))
+    return out
 
 
 def _wrap(words: list[str], font: Any, width: int, sep: str = " ") -> list[str]:

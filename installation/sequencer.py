@@ -6,6 +6,10 @@ is using it (`holding`) and has touched it within the idle timeout. Scenes are b
 fresh each time they play, and the next one is built and prepared on a worker thread
 while the current one shows, so a transition never waits on disk.
 
+Navigation (next, prev, goto) is an intent: within one frame it collapses to its net
+effect, and a switch happens only once the target scene is ready (installation.readying);
+until then the scene on screen keeps playing and the frame never waits.
+
 Every call into a scene goes through `_guarded`: an exception there is logged once
 with its traceback, the scene is marked faulted and skipped, and it is retried later
 with a growing back-off. If nothing can play, a safe card plays instead; the screen
@@ -14,12 +18,13 @@ is never left black by a fault.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 import time
 import traceback
-from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -27,8 +32,10 @@ import pygame
 
 from . import faults as fault_record
 from .commands import Command
-from .config.common import SceneConfig, Transition
+from .config.common import Transition
 from .inputs.osc.pattern import scene_matches
+from .readying import Readying
+from .safecard import SafeCard
 from .scenes.base import SCENE_KINDS, Scene, SceneContext
 
 if TYPE_CHECKING:
@@ -53,7 +60,9 @@ class Slot:
     elapsed: float = 0.0
     entered: bool = False
     prepared: Future | None = None
-    surface: pygame.Surface | None = None
+    warming: Iterator[None] | None = None
+    warmed: bool = False
+    transition: Transition | None = None  # asked for with the switch to this slot
 
 
 @dataclass
@@ -62,33 +71,6 @@ class Fault:
     retry_at: float = 0.0
     last_message: str = ""
     history: list[str] = field(default_factory=list)
-
-
-class SafeCard(Scene):
-    """Plays when no scene can: a slowly moving, burn-in safe card. It cannot fail:
-    it draws only shapes and text already rasterised."""
-
-    type_name = "safe"
-
-    def __init__(self, context: SceneContext, message: str = "") -> None:
-        super().__init__(SceneConfig(type="safe", id="safe-mode", title="Safe mode"), context)
-        self.message = message
-        self.t = 0.0
-
-    def update(self, dt: float) -> None:
-        self.t += dt
-
-    def draw(self, surface: pygame.Surface) -> None:
-        width, height = surface.get_size()
-        surface.fill((10, 10, 12))
-        fonts = self.context.fonts
-        title = fonts.line("Bayard", "serif", 64, (150, 140, 128))
-        note = fonts.line("The exhibition will resume shortly.", "sans-light", 28, (110, 104, 98))
-        # Drift along a slow Lissajous path so no pixel stays lit in one place for long.
-        x = (0.5 + 0.3 * math.sin(self.t * 0.031)) * width - title.get_width() / 2
-        y = (0.5 + 0.25 * math.sin(self.t * 0.023 + 1.0)) * height - title.get_height()
-        surface.blit(title, (x, y))
-        surface.blit(note, (x + (title.get_width() - note.get_width()) / 2, y + title.get_height() + 10))
 
 
 class Sequencer:
@@ -101,6 +83,7 @@ class Sequencer:
         on_fault: Callable[[str, str, str], None] = lambda scene_id, phase, message: None,
         synchronous_prepare: bool = False,
         raise_faults: bool = False,
+        work_clock: Callable[[], float] = time.perf_counter,
     ) -> None:
         self.show = show
         self.context_for = context_for
@@ -113,10 +96,12 @@ class Sequencer:
         self.faults: dict[str, Fault] = {}
         self.pending_show: Show | None = None
         self.last_input = -math.inf
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prepare")
+        self.readying = Readying(self._fault, synchronous_prepare, work_clock)
         self.current: Slot | None = None
         self.outgoing: Slot | None = None
-        self.upcoming: Slot | None = None
+        self.upcoming: Slot | None = None  # the next scene in the playlist, readied ahead
+        self.pending: Slot | None = None  # a switch asked for, waiting until its scene is ready
+        self._wanted: tuple[int, int] | None = None  # (index, step) navigated to this frame
         self.transition = Transition(kind="cut", duration=0.0)
         self.transition_t = 0.0
         self._safe: SafeCard | None = None
@@ -136,12 +121,7 @@ class Sequencer:
         if scene is None:
             return None
         slot = Slot(scene_id, scene, index)
-        if self.synchronous_prepare:
-            if self._guarded(scene_id, "prepare", scene.prepare, default=False) is False:
-                return None
-        else:
-            slot.prepared = self._pool.submit(scene.prepare)
-        return slot
+        return slot if self.readying.begin(slot) else None
 
     def _playable(self, index: int) -> bool:
         playlist = self.show.playlist
@@ -185,7 +165,7 @@ class Sequencer:
         self.on_fault(scene_id, phase, message)
         if self.raise_faults:
             self.caught.append(exc)
-        for slot_name in ("current", "outgoing", "upcoming"):
+        for slot_name in ("current", "outgoing", "upcoming", "pending"):
             slot = getattr(self, slot_name)
             if slot is not None and slot.scene_id == scene_id and slot.scene is not None:
                 if slot.entered:
@@ -204,16 +184,20 @@ class Sequencer:
         `start()` later resumes at the scene that was showing."""
         if self.current is not None and self.current.index >= 0:
             self.resume_index = self.current.index
-        for slot in (self.upcoming, self.outgoing, self.current):
+        self._wanted = None
+        for slot in (self.pending, self.upcoming, self.outgoing, self.current):
             self._drop(slot)
-        self.upcoming = self.outgoing = self.current = None
+        self.pending = self.upcoming = self.outgoing = self.current = None
 
     def goto_index(self, index: int, transition: Transition | None = None, step: int = 1) -> None:
+        """Switch to the playlist entry at `index` (or the next playable one in the
+        direction of `step`) as soon as its scene is ready; never waits for it."""
         if self.pending_show is not None:
             self.show, self.pending_show = self.pending_show, None
             self.faults.clear()
             self._drop(self.upcoming)
-            self.upcoming = None
+            self._drop(self.pending)
+            self.upcoming = self.pending = None
         playlist = self.show.playlist
         if not playlist:
             self._enter_safe("nothing to play")
@@ -222,6 +206,12 @@ class Sequencer:
         if target is None:
             self._enter_safe("every scene is faulted")
             return
+        if self.pending is not None and self.pending.index == target and self.pending.scene is not None:
+            self.pending.transition = transition  # already on its way: the newest intent's transition
+            self._settle_pending()
+            return
+        self._drop(self.pending)
+        self.pending = None
         slot = None
         if self.upcoming is not None and self.upcoming.index == target % len(playlist) and self.upcoming.scene:
             slot, self.upcoming = self.upcoming, None
@@ -238,16 +228,40 @@ class Sequencer:
         if slot is None:
             self._enter_safe("every scene is faulted")
             return
-        self._switch_to(slot, transition)
+        slot.transition = transition
+        self.pending = slot
+        self._settle_pending()
+
+    def _settle_pending(self, deadline: float | None = None) -> None:
+        """Switch to the pending slot if it is ready (or has failed); otherwise leave the
+        current scene on screen and try again next frame."""
+        slot = self.pending
+        if slot is None:
+            return
+        if not self.readying.ready(slot, deadline if deadline is not None else self.readying.deadline()):
+            return
+        self.pending = None
+        if slot.scene is None:  # it failed while getting ready: already reported
+            self.goto_index(slot.index + 1)
+            return
+        self._switch_to(slot, slot.transition)
+
+    def settle(self) -> None:
+        """Once per frame, after the frame's commands: carry out this frame's net
+        navigation, release abandoned scenes, and ready what comes next in a time slice."""
+        if self._wanted is not None:
+            index, step = self._wanted
+            self._wanted = None
+            self.goto_index(index, step=step)
+        self.readying.reap(self._release)
+        deadline = self.readying.deadline()
+        self._settle_pending(deadline)
+        if self.pending is None and self.upcoming is not None and self.outgoing is None:
+            # Warm the next scene while this one plays, so its switch costs nothing. Not
+            # during a crossfade: two scenes are being drawn then.
+            self.readying.ready(self.upcoming, deadline)
 
     def _switch_to(self, slot: Slot, transition: Transition | None) -> None:
-        if slot.prepared is not None:
-            try:
-                slot.prepared.result()
-            except Exception as exc:  # prepare failed on its worker: same boundary
-                self._fault(slot.scene_id, "prepare", exc)
-                self.goto_index(slot.index + 1)
-                return
         config = self.show.scenes[slot.scene_id]
         transition = transition or config.transition or self.show.config.transitions.default
         if self.outgoing is not None:
@@ -284,15 +298,19 @@ class Sequencer:
     def hold_safe(self, reason: str) -> None:
         """Play only the safe card until the show is reloaded (crash-loop safe mode): an
         empty playlist cannot fail in a scene. A later reload brings the full show back."""
-        import dataclasses
-
         self.show = dataclasses.replace(self.show, scenes={}, scene_files={})
+        self._wanted = None
+        self._drop(self.pending)
+        self._drop(self.upcoming)
+        self.pending = self.upcoming = None
         self._enter_safe(reason)
 
     def _enter_safe(self, why: str) -> None:
         log.error("safe mode: %s; the safe card plays and scenes are retried as their back-off ends", why)
         if self._safe is None:
             self._safe = SafeCard(self.context_for("safe-mode"), why)
+        self._drop(self.pending)
+        self.pending = None
         self._drop(self.current)
         self._drop(self.outgoing)
         self.outgoing = None
@@ -303,16 +321,39 @@ class Sequencer:
         if slot is None or slot.scene is None or slot.scene is self._safe:
             return
         if slot.entered:
-            self._guarded(slot.scene_id, "exit", slot.scene.exit)
-        slot.scene = None
+            self._release(slot)
+        else:
+            self.readying.abandon(slot, self._release)
+
+    def _release(self, slot: Slot) -> None:
+        """exit() a scene that was entered or prepared: a prepared film holds a decoder."""
+        scene, slot.scene = slot.scene, None
+        if scene is not None and scene is not self._safe:
+            self._guarded(slot.scene_id, "exit", scene.exit)
+
+    # -- navigation: intents resolved once per frame by settle() --------------------
+    def _base(self, fallback: int) -> int:
+        """Where the next relative move counts from: this frame's intent, else the scene
+        on its way, else the scene showing."""
+        if self._wanted is not None:
+            return self._wanted[0]
+        if self.pending is not None:
+            return self.pending.index
+        if self.current is not None and self.current.index >= 0:
+            return self.current.index
+        return fallback
 
     def next(self) -> None:
-        index = self.current.index if self.current else -1
-        self.goto_index(index + 1)
+        base = self._base(-1)
+        if self.show.playlist:
+            found = self._next_playable(base + 1, 1)
+            self._wanted = (base + 1 if found is None else found, 1)
 
     def prev(self) -> None:
-        index = self.current.index if self.current else 1
-        self.goto_index(index - 1, step=-1)
+        base = self._base(1)
+        if self.show.playlist:
+            found = self._next_playable(base - 1, -1)
+            self._wanted = (base - 1 if found is None else found, -1)
 
     def goto(self, target: str | int) -> bool:
         playlist = self.show.playlist
@@ -321,12 +362,11 @@ class Sequencer:
         if isinstance(target, int):
             if not playlist or not (-len(playlist) <= target < len(playlist)):
                 return False
-            self.goto_index(target % len(playlist))
+            self._wanted = (target % len(playlist), 1)
             return True
         if target in playlist:
-            index = playlist.index(target)
             self.faults.pop(target, None)  # an explicit goto retries a faulted scene at once
-            self.goto_index(index)
+            self._wanted = (playlist.index(target), 1)
             return True
         return False
 
@@ -373,8 +413,10 @@ class Sequencer:
                     self.pending_show is not None or self._next_playable(0, 1) is not None):
                 self.goto_index(0)
             return
+        if self.pending is not None or self._wanted is not None:
+            return  # a switch is on its way: neither advance nor read ahead past it
         if self.current is current and current.scene is not None and self._should_advance(current):
-            self.next()
+            self.goto_index(current.index + 1)
             return
         if (self.upcoming is None and self.outgoing is None and self.current is current
                 and current.elapsed >= self.transition.duration + PREBUILD_AFTER_S):
@@ -442,6 +484,7 @@ class Sequencer:
             "faulted": {k: {"count": v.count, "retry_in": max(0.0, round(v.retry_at - self.now(), 1)),
                             "error": v.last_message} for k, v in self.faults.items()},
             "reload_pending": self.pending_show is not None,
+            "switching_to": self._switching_to(),
         }
         if current and current.scene is not None:
             extra = self._guarded(current.scene_id, "status", current.scene.status, default={})
@@ -449,16 +492,22 @@ class Sequencer:
                 info["scene_status"] = extra
         return info
 
+    def _switching_to(self) -> str | None:
+        """The scene a navigation is on its way to (asked this frame, or getting ready)."""
+        playlist = self.show.playlist
+        if self._wanted is not None and playlist:
+            return playlist[self._wanted[0] % len(playlist)]
+        return self.pending.scene_id if self.pending is not None else None
+
     def shutdown(self) -> None:
-        self._drop(self.upcoming)
-        self._drop(self.outgoing)
-        self._drop(self.current)
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        for slot in (self.pending, self.upcoming, self.outgoing, self.current):
+            self._drop(slot)
+        self.readying.shutdown(self._release)
 
     def wait_prepared(self, timeout: float = 10.0) -> None:
         """Block until the upcoming scene is prepared (deterministic renders and tests)."""
         deadline = time.monotonic() + timeout
-        for slot in (self.upcoming,):
+        for slot in (self.upcoming, self.pending):
             if slot is not None and slot.prepared is not None:
                 try:
                     slot.prepared.result(timeout=max(0.0, deadline - time.monotonic()))

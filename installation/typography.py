@@ -1,10 +1,13 @@
 """Typefaces and text layout for readable captions at gallery distance.
 
 Source Serif Pro and Source Sans Pro (SIL OFL) ship as wheels; when they are missing
-the engine falls back to pygame's bundled font rather than failing. Sizes are given
-as pixels at 1080 lines and scaled to the show's height, so a scene file reads the
-same on a 720p test window and a 4K wall. Rendered lines are cached: text is drawn
-every frame but rasterised once.
+the engine falls back to pygame's bundled font rather than failing. They cover accented
+Latin, Greek and Cyrillic; faces for other scripts (CJK, Arabic, Hebrew) are added as
+files in the show's `fonts/` folder (docs/languages.md). Sizes are given as pixels at a
+1080-pixel shorter screen side and scaled, so a scene file reads the same on a 720p test
+window, a portrait screen and a 4K wall. Rendered lines are cached: text is drawn every
+frame but rasterised once. Visitor text is drawn with `place()`, which logs its box
+(installation/textlog.py) for the kiosk checks.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from functools import cache
 from pathlib import Path
 
 import pygame
+
+from .textlog import MIN_CAP, TextInfo, TextLog
 
 log = logging.getLogger("bayard.typography")
 
@@ -31,6 +36,9 @@ _FACES = {
 }
 # Source Serif Pro has no italic in this package: the serif italic is synthesised.
 _SYNTH_ITALIC = {"serif-italic": "serif"}
+# Source Sans Pro's italic covers Latin only: Greek and Cyrillic fall back to the upright
+# face slanted, rather than showing boxes.
+_ITALIC_FALLBACK = {"sans-italic": "sans"}
 
 
 @cache
@@ -45,52 +53,105 @@ def font_file(role: str) -> Path | None:
 
 
 class Fonts:
-    """Fonts by role and size; size is in pixels at a 1080-line screen."""
+    """Fonts by role and size; size is in pixels at a 1080-pixel shorter screen side.
 
-    def __init__(self, screen_height: int = 1080) -> None:
+    Sizes scale with the shorter side, so a portrait screen (1080x1920) sets type as
+    large as a landscape one (1920x1080), not 78% larger. Every request is raised to the
+    tier's minimum cap height (textlog.MIN_CAP): "body" for what visitors read, "small"
+    for credits and labels, "operator" (no floor) for the maintenance overlay.
+    """
+
+    def __init__(self, short_side: int = 1080, extra_faces: list[Path] | tuple[Path, ...] = ()) -> None:
         if not pygame.font.get_init():
             pygame.font.init()
-        self.scale = screen_height / 1080.0
-        self._fonts: dict[tuple[str, int], pygame.font.Font] = {}
+        self.short_side = short_side
+        self.scale = short_side / 1080.0
+        self.extra_faces = [Path(p) for p in extra_faces]
+        self.log = TextLog()
+        self._fonts: dict[tuple[str | None, int, bool], pygame.font.Font] = {}
         self._lines: OrderedDict[tuple, pygame.Surface] = OrderedDict()
+        self._info: dict[int, TextInfo] = {}
+        self._floors: dict[tuple[str, str], int] = {}
         self._warned = False
 
     def px(self, size_at_1080: float) -> int:
         return max(6, round(size_at_1080 * self.scale))
 
-    def get(self, role: str, size_at_1080: float) -> pygame.font.Font:
+    def size(self, role: str, size_at_1080: float, tier: str = "body") -> int:
+        """Pixel size for a role, never under the tier's minimum cap height."""
         size = self.px(size_at_1080)
-        key = (role, size)
-        font = self._fonts.get(key)
-        if font is None:
-            base_role = _SYNTH_ITALIC.get(role, role)
-            path = font_file(base_role)
-            if path is None and not self._warned:
+        if tier not in MIN_CAP:
+            return size
+        floor = self._floors.get((role, tier))
+        if floor is None:
+            need = MIN_CAP[tier] * self.short_side
+            floor = max(6, int(need / 0.7))
+            while _cap(self._font(self._face(role, "H"), floor, role in _SYNTH_ITALIC)) < need:
+                floor += 1
+            self._floors[(role, tier)] = floor
+        return max(size, floor)
+
+    # -- faces ---------------------------------------------------------------------
+    def _face(self, role: str, text: str) -> str | None:
+        """The file to set `text` in: the role's face, else (for a script it lacks) the
+        upright face of its family, else the first extra face that has every glyph."""
+        chain = [font_file(_SYNTH_ITALIC.get(role, role))]
+        if role in _ITALIC_FALLBACK:
+            chain.append(font_file(_ITALIC_FALLBACK[role]))
+        chain += self.extra_faces
+        chain = [p for p in chain if p is not None]
+        if not chain:
+            if not self._warned:
                 log.warning("typefaces from font-source-serif-pro/sans-pro are not installed; "
                             "using pygame's default font (pip install font-source-serif-pro font-source-sans-pro)")
                 self._warned = True
-            font = pygame.font.Font(str(path) if path else None, size)
-            if role in _SYNTH_ITALIC:
-                font.italic = True
+            return None
+        for path in chain:
+            if all(_has_glyph(str(path), ch) for ch in set(text) if not ch.isspace()):
+                return str(path)
+        return str(chain[0])
+
+    def _font(self, path: str | None, size: int, italic: bool) -> pygame.font.Font:
+        key = (path, size, italic)
+        font = self._fonts.get(key)
+        if font is None:
+            font = pygame.font.Font(path, size)
+            font.italic = italic
             self._fonts[key] = font
         return font
 
-    def line(self, text: str, role: str, size_at_1080: float, color: tuple[int, int, int]) -> pygame.Surface:
-        """A rasterised line of text (cached; the cache is bounded)."""
-        key = (text, role, self.px(size_at_1080), color)
-        surface = self._lines.get(key)
-        if surface is None:
-            surface = self.get(role, size_at_1080).render(text, True, color)
-            self._lines[key] = surface
-            if len(self._lines) > 512:
-                self._lines.popitem(last=False)
-        else:
-            self._lines.move_to_end(key)
+    def get(self, role: str, size_at_1080: float, tier: str = "body", text: str = "H") -> pygame.font.Font:
+        path = self._face(role, text)
+        italic = role in _SYNTH_ITALIC or (role in _ITALIC_FALLBACK and path != _str(font_file(role)))
+        return self._font(path, self.size(role, size_at_1080, tier), italic)
+
+    # -- rasterising ---------------------------------------------------------------
+    def _remember(self, key: tuple, surface: pygame.Surface, info: TextInfo) -> pygame.Surface:
+        self._lines[key] = surface
+        self._info[id(surface)] = info
+        if len(self._lines) > 512:
+            _, old = self._lines.popitem(last=False)
+            self._info.pop(id(old), None)
         return surface
 
-    def wrap(self, text: str, role: str, size_at_1080: float, width: int) -> list[str]:
+    def _info_for(self, text: str, font: pygame.font.Font, colour, tier: str, surface) -> TextInfo:
+        return TextInfo(text, tier, _cap(font), tuple(colour[:3]), surface.get_bounding_rect(min_alpha=32))
+
+    def line(self, text: str, role: str, size_at_1080: float, color: tuple[int, int, int],
+             tier: str = "body") -> pygame.Surface:
+        """A rasterised line of text (cached; the cache is bounded)."""
+        key = (text, role, self.size(role, size_at_1080, tier), color, tier)
+        surface = self._lines.get(key)
+        if surface is not None:
+            self._lines.move_to_end(key)
+            return surface
+        font = self.get(role, size_at_1080, tier, text)
+        surface = font.render(text, True, color)
+        return self._remember(key, surface, self._info_for(text, font, color, tier, surface))
+
+    def wrap(self, text: str, role: str, size_at_1080: float, width: int, tier: str = "body") -> list[str]:
         """Greedy word wrap; paragraphs separated by blank lines stay separate ('' lines)."""
-        font = self.get(role, size_at_1080)
+        font = self.get(role, size_at_1080, tier, text)
         lines: list[str] = []
         for paragraph_index, paragraph in enumerate(text.strip().split("\n\n")):
             if paragraph_index:
@@ -109,17 +170,19 @@ class Fonts:
         return lines
 
     def block(self, text: str, role: str, size_at_1080: float, color: tuple[int, int, int], width: int,
-              line_spacing: float = 1.35, align: str = "left") -> pygame.Surface:
+              line_spacing: float = 1.35, align: str = "left", tier: str = "body") -> pygame.Surface:
         """A wrapped paragraph rendered onto one transparent surface (cached by content)."""
-        key = ("block", text, role, self.px(size_at_1080), color, width, line_spacing, align)
+        key = ("block", text, role, self.size(role, size_at_1080, tier), color, width, line_spacing, align, tier)
         cached = self._lines.get(key)
         if cached is not None:
             self._lines.move_to_end(key)
             return cached
-        font = self.get(role, size_at_1080)
+        font = self.get(role, size_at_1080, tier, text)
         step = round(font.get_linesize() * line_spacing)
-        lines = self.wrap(text, role, size_at_1080, width)
-        height = max(step, step * len(lines))
+        lines = self.wrap(text, role, size_at_1080, width, tier)
+        # The last line needs only its own height, not a whole step: measured layouts
+        # then put the next block exactly where the gap says.
+        height = max(font.get_height(), step * (len(lines) - 1) + font.get_height())
         surface = pygame.Surface((width, height), pygame.SRCALPHA)
         for index, line in enumerate(lines):
             if not line:
@@ -128,10 +191,46 @@ class Fonts:
             x = {"left": 0, "center": (width - rendered.get_width()) // 2,
                  "right": width - rendered.get_width()}[align]
             surface.blit(rendered, (x, index * step))
-        self._lines[key] = surface
-        if len(self._lines) > 512:
-            self._lines.popitem(last=False)
-        return surface
+        return self._remember(key, surface, self._info_for(text, font, color, tier, surface))
+
+    def place(self, target: pygame.Surface, text: pygame.Surface, pos: tuple[int, int],
+              alpha: float = 1.0) -> pygame.Rect:
+        """Draw text made by line() or block() at `pos` with an overall opacity (0..1),
+        and log its box for the kiosk checks. Returns the glyphs' box on the target."""
+        info = self._info.get(id(text))
+        pos = (round(pos[0]), round(pos[1]))
+        if alpha <= 0.0:
+            return pygame.Rect(pos, (0, 0))
+        if info is not None:
+            self.log.add(target, text, info, pos, alpha)
+        blit_alpha(target, text, pos, alpha)
+        ink = info.ink if info is not None else text.get_rect()
+        return ink.move(pos)
+
+
+def show_faces(show_root: Path | None) -> list[Path]:
+    """Extra faces an exhibition adds for other scripts: font files in its `fonts/` folder."""
+    if show_root is None or not (Path(show_root) / "fonts").is_dir():
+        return []
+    return sorted(p for p in (Path(show_root) / "fonts").iterdir() if p.suffix.lower() in (".ttf", ".otf", ".ttc"))
+
+
+def _str(path: Path | None) -> str | None:
+    return str(path) if path is not None else None
+
+
+def _cap(font: pygame.font.Font) -> int:
+    """Cap height in pixels: how far an 'H' rises above the baseline."""
+    return font.metrics("H")[0][3]
+
+
+@cache
+def _has_glyph(path: str, char: str) -> bool:
+    # SDL_ttf draws a missing glyph as the face's .notdef box: compare with a character
+    # from the private use area, which no text face maps.
+    font = pygame.font.Font(path, 24)
+    return pygame.image.tobytes(font.render(char, True, (255, 255, 255)), "RGBA") != \
+        pygame.image.tobytes(font.render("\ue000", True, (255, 255, 255)), "RGBA")
 
 
 def blit_alpha(target: pygame.Surface, source: pygame.Surface, pos: tuple[int, int], alpha: float) -> None:
@@ -143,4 +242,6 @@ def blit_alpha(target: pygame.Surface, source: pygame.Surface, pos: tuple[int, i
         return
     source.set_alpha(round(alpha * 255))
     target.blit(source, pos)
-    source.set_alpha(None)
+    # Not set_alpha(None): on a per-pixel-alpha surface that switches blending off, and
+    # the next full-opacity blit would paint the glyphs' transparent box as well.
+    source.set_alpha(255)

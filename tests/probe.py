@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Literal
 
 import pygame
@@ -17,12 +18,16 @@ class ProbeConfig(SceneConfig):
     hold: bool = Field(default=False, description="claim a visitor is using it")
     fail_in: Literal["", "build", "prepare", "enter", "update", "draw"] = Field(default="", description="raise here")
     finish_after: float | None = Field(default=None, description="report finished after this many seconds")
+    gate: float = Field(default=0, ge=0, description="prepare() waits up to this long for ProbeScene.gates[id]")
+    warm_pieces: int = Field(default=0, ge=0, description="warm() yields this many times")
 
 
 class ProbeScene(Scene):
     Config = ProbeConfig
     config: ProbeConfig
     log_of_calls: list[tuple[str, str]] = []
+    # A test opens a scene's gate to let its prepare() finish (a slow disk, a big model).
+    gates: dict[str, threading.Event] = {}
 
     def __init__(self, config, context) -> None:
         super().__init__(config, context)
@@ -37,7 +42,17 @@ class ProbeScene(Scene):
             raise RuntimeError(f"probe fails in {phase}")
 
     def prepare(self) -> None:
+        if self.config.gate:
+            ProbeScene.gates.setdefault(self.id, threading.Event()).wait(self.config.gate)
         self._maybe_fail("prepare")
+
+    def warm(self):
+        for _ in range(self.config.warm_pieces):
+            ProbeScene.log_of_calls.append((self.id, "warm"))
+            yield
+
+    def exit(self) -> None:
+        ProbeScene.log_of_calls.append((self.id, "exit"))
 
     def enter(self) -> None:
         self._maybe_fail("enter")

@@ -15,7 +15,7 @@ import pytest
 from installation.models.face import Expression, FaceStack, portrait_faces
 from installation.models.motion.mesh import MeshAnimator, PortraitProblem, find_portrait_face
 from installation.models.motion.mesh.motion import DriverReference, Motion, idle_motion
-from installation.models.motion.mesh.rig import _opened
+from installation.models.motion.mesh.rig import LOWER_INNER_LIP, UPPER_INNER_LIP
 from installation.scenes.portrait import HOUSE_SITTER
 
 
@@ -45,12 +45,19 @@ def test_at_rest_the_portrait_is_untouched_pixel_for_pixel(animator, sitter):
 
 
 def _mouth_motion(animator: MeshAnimator, opening: float) -> Motion:
-    """A jaw drop like a visitor's: the lower lip and chin move down, the skin between
-    them follows smoothly (the same shape the rig's triangulation is made on)."""
-    rig = animator.rig
-    pulled = _opened(rig.points)[:468] - rig.mesh[:, :2]  # 0.12 face heights at the lower lip
+    """A jaw drop like a visitor's: everything below the lips moves down by `opening` face
+    heights, fading out sideways and towards the mouth line; the upper lip stays."""
+    mesh = animator.rig.mesh[:, :2]
+    height = animator.rig.face_height
+    centre = (mesh[13] + mesh[14]) / 2
+    width = np.linalg.norm(mesh[61] - mesh[291])
+    below = mesh[:, 1] - centre[1]
+    pull = np.clip(below / (0.02 * height) + 0.5, 0, 1) * np.exp(-((mesh[:, 0] - centre[0]) / (1.6 * width)) ** 2)
+    pull[list(UPPER_INNER_LIP)] = 0.0
+    pull[list(LOWER_INNER_LIP)] = 1.0
+    pull[[78, 308]] = 0.5
     offsets = np.zeros((468, 3), np.float32)
-    offsets[:, :2] = pulled / rig.face_height * (opening / 0.12)
+    offsets[:, 1] = opening * pull
     return Motion(offsets=offsets)
 
 

@@ -209,9 +209,17 @@ def test_piecewise_affine_warp_moves_a_landmark():
     assert np.array_equal(out[0], img[0]) and np.array_equal(out[:, 0], img[:, 0])
 
 
-def test_landmarks_backend_unavailable_without_weights_and_choice_falls_back(tmp_path):
+def test_landmarks_backend_unavailable_without_weights_and_choice_falls_back(tmp_path, monkeypatch):
     a = LandmarkBackend.availability(tmp_path)
     assert not a.ok and ("not installed" in a.reason or "weights" in a.reason)
     choice = choose_backend(tmp_path)
-    assert choice.name == "flow"
+    assert choice.name == "mesh"  # the face models ship with the project
     assert "flow: ok" in choice.summary() and "landmarks: no" in choice.summary()
+    from installation.models.face import runtime as face_runtime
+
+    def missing():
+        raise face_runtime.FaceStackUnavailable("ai-edge-litert is not installed")
+
+    monkeypatch.setattr(face_runtime, "_interpreter_class", missing)
+    choice = choose_backend(tmp_path)
+    assert choice.name == "flow" and "mesh: no (ai-edge-litert is not installed)" in choice.summary()

@@ -197,7 +197,7 @@ def test_allow_list_lets_the_gallery_lan_in():
 
 
 def test_view_and_control_tiers():
-    rig = Rig(passcodes={"view": "look", "control": "drive"})
+    rig = Rig(passcodes={"view": "looking-glass", "control": "drive-the-show"})
     rig.feed("/bayard/next")
     rig.feed("/bayard/status")
     rig.feed("/bayard/ping")  # always open
@@ -206,7 +206,7 @@ def test_view_and_control_tiers():
     assert rig.replies()[-1] == ("/bayard/pong", ())
 
     rig.feed("/bayard/connect", "wrong")
-    rig.feed("/bayard/connect", "look")
+    rig.feed("/bayard/connect", "looking-glass")
     rig.feed("/bayard/status")
     rig.feed("/bayard/next")
     rig.feed("/bayard/subscribe", 1)
@@ -214,7 +214,7 @@ def test_view_and_control_tiers():
     connects = [args for address, args in rig.replies() if address == "/bayard/connect"]
     assert connects == [("badpass",), ("ok:view",)]
 
-    rig.feed("/bayard/connect", "drive")
+    rig.feed("/bayard/connect", "drive-the-show")
     rig.feed("/bayard/next")
     assert rig.names()[-1] == ("next", ())
     # Another machine on the same allowed network is not connected.
@@ -223,7 +223,7 @@ def test_view_and_control_tiers():
 
 
 def test_control_passcode_only_leaves_querying_open():
-    rig = Rig(passcodes={"control": "drive"})
+    rig = Rig(passcodes={"control": "drive-the-show"})
     rig.feed("/bayard/status")
     rig.feed("/bayard/goto", "x")
     assert rig.names() == [("status", ())]
@@ -231,13 +231,14 @@ def test_control_passcode_only_leaves_querying_open():
 
 
 def test_passcode_guessing_is_throttled():
-    rig = Rig(passcodes={"control": "drive"})
+    rig = Rig(passcodes={"control": "drive-the-show"})
     for i in range(12):
         rig.feed("/bayard/connect", f"guess{i}")
-    rig.feed("/bayard/connect", "drive")
-    assert rig.replies()[-1] == ("/bayard/connect", ("badpass",))
+    rig.feed("/bayard/connect", "drive-the-show")
+    # Refused unchecked: even the right passcode learns nothing while throttled.
+    assert rig.replies()[-1] == ("/bayard/connect", ("throttled",))
     rig.clock.advance(61)
-    rig.feed("/bayard/connect", "drive")
+    rig.feed("/bayard/connect", "drive-the-show")
     assert rig.replies()[-1] == ("/bayard/connect", ("ok:control",))
 
 
@@ -368,7 +369,7 @@ def test_config_rejects_bad_values_with_a_fix():
     with pytest.raises(ValidationError, match="host:port"):
         OscConfig(push=["desk"])
     with pytest.raises(ValidationError, match="control"):
-        OscConfig(passcodes={"view": "a"})
+        OscConfig(passcodes={"view": "looking-glass"})
     with pytest.raises(ValidationError):
         OscConfig(prot=9000)
     assert OscConfig(push=["[::1]:9001"]).push_targets() == [("::1", 9001)]
@@ -400,3 +401,37 @@ def test_encode_decode_round_trip_property():
         assert list(message.args) == args
 
     round_trip()
+
+
+def test_ping_goes_unanswered_while_the_show_draws_no_frames():
+    """A frozen screen must not look alive to a monitor pinging the show."""
+    rig = Rig()
+    frozen = {"value": False}
+    rig.d.drawing = lambda: not frozen["value"]
+    rig.feed("/bayard/ping")
+    assert rig.replies()[-1] == ("/bayard/pong", ())
+    frozen["value"] = True
+    before = len(rig.replies())
+    rig.feed("/bayard/ping")
+    assert len(rig.replies()) == before
+
+
+def test_the_live_service_ties_ping_to_frames_drawn(tmp_path):
+    from installation.clock import FakeClock
+    from installation.config.loader import load_show
+    from installation.engine import Engine, init_pygame
+    from installation.inputs.osc.service import PING_STALL_S, attach
+
+    from .conftest import title_scene, write_show
+
+    init_pygame(headless=True)
+    clock = FakeClock()
+    engine = Engine(load_show(write_show(tmp_path, {"a": title_scene("a")})), clock)
+    server = attach(engine, start=False)
+    engine.step()
+    assert server.dispatcher.drawing()
+    clock.advance(PING_STALL_S + 1)  # no frame drawn meanwhile
+    assert not server.dispatcher.drawing()
+    engine.step()
+    assert server.dispatcher.drawing()
+    engine.shutdown()

@@ -304,3 +304,29 @@ def test_port_in_use_leaves_the_show_playing_and_says_so(show_dir):
             server.inject("/bayard/next")  # the harness path still works without sockets
             pilot.advance(1.5)
             assert pilot.scene_id == "quiz"
+
+
+def test_scene_addresses_reach_only_the_named_scene(show_dir):
+    # Issue 12: /bayard/scene/anything/overlay 1 opened the operator overlay and
+    # .../hours closed darkened the show: the scene id was ignored by show-level handlers.
+    from installation.runtime.service import RuntimeConfig
+    from installation.runtime.service import attach as attach_runtime
+
+    with run_test(make_show(show_dir, "enabled = false\n")) as pilot:
+        attach_osc(pilot.engine, start=False)
+        overlay = attach_overlay(pilot.engine)
+        runtime = attach_runtime(pilot.engine, env={}, config=RuntimeConfig(watch=False))
+        try:
+            pilot.osc("/bayard/scene/anything/overlay", 1)
+            pilot.osc("/bayard/scene/anything/hours", "closed")
+            pilot.osc("/bayard/scene/anything/blackout", 1)
+            pilot.osc("/bayard/scene/*/goto", "quiz")
+            pilot.advance(1.5)
+            assert not overlay.is_open
+            assert pilot.engine.dark_reason is None and not pilot.engine.blackout
+            assert pilot.scene_id == "intro"
+            # The same verbs at their own addresses still work.
+            pilot.osc("/bayard/hours", "closed")
+            assert pilot.engine.dark_reason == "closed"
+        finally:
+            runtime.close()

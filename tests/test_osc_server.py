@@ -232,3 +232,47 @@ def test_start_up_log_says_how_to_allow_the_gallery_lan(caplog):
     text = caplog.text
     assert "listening on udp 127.0.0.1:" in text
     assert 'allow = ["127.0.0.0/8", "192.168.1.0/24"]' in text
+
+
+def test_idle_tcp_connections_cannot_lock_other_clients_out():
+    # Issue 12: 32 idle connections locked every other TCP client out.
+    from installation.clock import FakeClock
+    from installation.inputs.osc import server as server_module
+
+    clock = FakeClock()
+    srv = OscServer(OscConfig(host="127.0.0.1", port=0, tcp=True), CommandQueue().post, clock)
+    srv.start()
+    sockets: list[socket.socket] = []
+
+    def connect(source: str) -> socket.socket:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.bind((source, 0))
+        sock.connect(("127.0.0.1", srv.port))
+        sock.settimeout(3.0)
+        sockets.append(sock)
+        return sock
+
+    def count() -> int:
+        return srv.stats()["tcp_connections"]
+
+    try:
+        first = connect("127.0.0.1")
+        for _ in range(server_module.TCP_PER_ADDRESS):
+            connect("127.0.0.1")
+        assert wait_for(lambda: count() == server_module.TCP_PER_ADDRESS)
+        assert first.recv(16) == b""  # one address's oldest gave way to its newest
+        for i in range(server_module.MAX_TCP_CONNECTIONS - server_module.TCP_PER_ADDRESS):
+            connect(f"127.0.1.{i + 1}")
+        assert wait_for(lambda: count() == server_module.MAX_TCP_CONNECTIONS)
+        late = connect("127.0.2.1")  # every slot busy and just heard from: refused
+        assert late.recv(16) == b""
+        clock.advance(server_module.TCP_IDLE_EVICT_S + 1)  # now they are all quiet
+        technician = connect("127.0.2.2")
+        technician.sendall(wire.slip_encode(wire.encode_message("/bayard/ping")))
+        assert wire.StreamDecoder().feed(technician.recv(4096))  # served: a pong came back
+        clock.advance(server_module.TCP_IDLE_CLOSE_S + 1)  # nobody says anything for long
+        assert wait_for(lambda: count() == 0)
+    finally:
+        for sock in sockets:
+            sock.close()
+        srv.stop()

@@ -116,6 +116,20 @@ def test_osc_answers_play_a_whole_round_and_persist(tmp_path):
         assert _status(pilot)["totals"]["answered"] == 3
 
 
+def test_osc_answers_hold_the_round_like_touch(tmp_path):
+    # Issue 12: a round played from an OSC button desk was cut off at the scene's
+    # duration, because only touch counted as a visitor using the scene.
+    with run_test(_show(tmp_path, extra_keys="duration = 6"), size=SIZE) as pilot:
+        scene = _scene(pilot)
+        pilot.command("start", scene="q", source="osc")
+        for _ in range(4):  # an answer every 3 s: 12 s in all, twice the duration
+            pilot.advance(3.0)
+            word = "fake" if _status(pilot)["state"] == "question" else "next"
+            pilot.command("answer", word, scene="q", source="osc")
+        assert _scene(pilot) is scene and scene.holding
+        assert pilot.engine.sequencer.current.elapsed > 6
+
+
 def test_pair_mode_touch_the_real_one(tmp_path):
     with run_test(_show(tmp_path, mode="pair"), size=SIZE) as pilot:
         pilot.command("answer", scene="q")  # any answer on the start card starts a round

@@ -104,3 +104,18 @@ def test_state_write_is_atomic(tmp_path):
     guard.record_start()
     names = sorted(p.name for p in tmp_path.iterdir())
     assert names == [cg.STATE_FILE]  # no temporary file left behind
+
+
+def test_a_deliberate_restart_in_safe_mode_starts_the_full_show(tmp_path):
+    # docs/deploy.md: "fix the cause, then sudo systemctl restart bayard".
+    boot = Boot()
+    for _ in range(4):
+        guard = boot.guard(tmp_path)
+        guard.record_start()
+        boot.t += 20
+    assert guard.status()["safe_mode"] is True
+    guard.record_clean_exit()  # systemctl restart: SIGTERM, a clean stop
+    boot.t += 5
+    again = boot.guard(tmp_path)
+    assert again.record_start() is False
+    assert again.status()["safe_mode"] is False

@@ -62,6 +62,23 @@ def test_repeated_error_logged_once_per_episode_with_count():
     assert len(records) == 3
 
 
+def test_each_summary_carries_one_repeat_count():
+    # Issue 12: the line that closed one episode became the text of the next, so its
+    # summary read "... [repeated 3599 times in 60 s] [repeated 59 times in 1 s]".
+    tick = Tick()
+    repeat = RepeatFilter(window_s=60, quiet_s=10, clock=tick)
+    logger, records = capture(repeat)
+    for frame in range(60 * 125):  # two full windows and a tail
+        tick.t = frame / 60
+        logger.error("camera %s lost", "usb0")
+    tick.t += 11
+    records += repeat.flush()
+    assert len(records) >= 4
+    for line in records:
+        assert line.count("[repeated") <= 1, line
+        assert line.startswith("camera usb0 lost")
+
+
 def test_different_errors_and_info_are_not_suppressed():
     tick = Tick()
     logger, records = capture(RepeatFilter(clock=tick))

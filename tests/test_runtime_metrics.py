@@ -79,3 +79,11 @@ def test_port_in_use_is_a_clear_error(caplog):
         with caplog.at_level(logging.ERROR):
             assert Metrics.start(port, "127.0.0.1") is None
     assert "choose another port" in caplog.text
+
+
+def test_metrics_listen_on_this_machine_unless_configured():
+    # Issue 12: the endpoint listened on every interface by default.
+    from installation.runtime.service import RuntimeConfig
+
+    assert RuntimeConfig(metrics_port=9101).metrics_bind == "127.0.0.1"
+    assert RuntimeConfig(metrics_port=9101, metrics_bind="0.0.0.0").metrics_bind == "0.0.0.0"

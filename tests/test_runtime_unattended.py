@@ -200,3 +200,21 @@ def test_media_damaged_mid_show_shows_the_stand_in(tmp_path, caplog, damage):
         said = [r for r in caplog.records if "print.png" in r.getMessage()]
         assert 1 <= len(said) <= 3  # said, once per showing at most, not once per frame
         runtime.stop()
+
+
+def test_a_reload_that_brings_the_show_back_ends_safe_mode_in_status(tmp_path):
+    show = two_scenes(tmp_path)
+    guard = crashguard.CrashGuard(tmp_path / "state", max_starts=3)
+    for _ in range(3):
+        guard.record_start()
+    with run_test(show) as pilot:
+        runtime = attach(pilot.engine, env=env_for(tmp_path))
+        pilot.advance(1)
+        assert pilot.engine.status()["services"]["runtime"]["safe_mode"] is True
+        pilot.command("reload", 1)
+        pilot.advance(1)
+        assert pilot.scene_id in ("a", "b")
+        status = pilot.engine.status()["services"]["runtime"]
+        assert status["safe_mode"] is False and status["restarts"]["safe_mode"] is False
+        assert "SAFE MODE" not in runtime.status_line()
+        runtime.stop()

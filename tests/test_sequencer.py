@@ -232,3 +232,23 @@ def test_hold_safe_then_reload_brings_the_show_back(tmp_path):
         pilot.command("reload")
         pilot.advance(6)
         assert pilot.scene_id in ("a", "b", "c")
+
+
+def test_screenshot_on_a_full_disk_replies_with_an_error_and_leaves_no_file(tmp_path, monkeypatch):
+    import errno
+    import json
+    import os
+
+    def full(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with run_test(three(tmp_path), fps=20) as pilot:
+        monkeypatch.setattr(os, "fsync", full)
+        pilot.command("screenshot")
+        monkeypatch.undo()
+        address, (payload,) = pilot.replies[-1]
+        assert address == "/bayard/reply/screenshot"
+        reply = json.loads(payload)
+        assert reply["status"] == "error" and "No space left on device" in reply["data"]
+        folder = tmp_path / "var" / "screenshots"
+        assert not list(folder.iterdir())  # no 0-byte PNG, no temporary file

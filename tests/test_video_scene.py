@@ -102,6 +102,22 @@ def test_broken_film_shows_a_card_then_moves_on(tmp_path):
         assert pilot.scene_id == "after"
 
 
+def test_a_media_file_deleted_while_running_is_in_status_errors(tmp_path):
+    # Issue 12: the deleted file showed in the log only; a technician reading
+    # /bayard/status (or the overlay) saw nothing wrong.
+    with run_test(film_show(tmp_path, subtitles=False), fps=10) as pilot:
+        pilot.advance(3.0)
+        assert pilot.scene_id == "after"
+        (tmp_path / "content" / "clip.mp4").unlink()
+        for _ in range(2):  # two showings of the film: one entry, not one per showing
+            pilot.command("goto", "film")
+            pilot.advance(1.0)
+        errors = [e for e in pilot.engine.status()["errors"] if e["where"] == "film"]
+        assert len(errors) == 1
+        assert "clip.mp4 not found" in errors[0]["message"] and "restore it" in errors[0]["message"]
+        assert ("error", ("film", errors[0]["message"])) in pilot.events
+
+
 def test_config_fields_are_described():
     from installation.scenes.video import VideoConfig
 

@@ -1,7 +1,9 @@
 """The last show that loaded cleanly, kept so a broken edit never ends in a dark screen.
 
-Each time the show loads (at start or on reload) its install.toml and valid scene files
-are copied to `<state>/last-good/`. If install.toml is later broken when the engine
+Each time the show loads with no errors (warnings allowed; at start or on reload) its
+install.toml and scene files are copied to `<state>/last-good/`. A show with errors never
+replaces the copy: an emptied install.toml once did, and took the last good show with it.
+A scene file that breaks later is played from its copy here (load_show(keep_good=True)). If install.toml is later broken when the engine
 starts (a half-saved file, a bad edit made while the kiosk was off), the engine plays
 that copy against the live content folder and reports the error, instead of exiting
 into a restart loop.
@@ -17,17 +19,22 @@ import time
 from pathlib import Path
 
 from .errors import ShowError
-from .loader import Show, load_show
+from .loader import LAST_GOOD, Show, load_show
 
 log = logging.getLogger("bayard.lastgood")
 
-FOLDER = "last-good"
+FOLDER = LAST_GOOD
 
 
 def remember(show: Show) -> Path | None:
-    """Copy the show's files to the state folder atomically; never raises (a full disk
-    only means there is no newer copy)."""
+    """Copy the show's files to the state folder atomically, unless the show has errors;
+    never raises (a full disk only means there is no newer copy)."""
     target = show.state_dir / FOLDER
+    # A broken scene file playing its remembered version is copied from that version.
+    errors = [p for p in show.errors if p.file not in show.kept]
+    if errors:
+        log.warning("the show has %d error(s); the last good copy in %s is kept", len(errors), target)
+        return None
     staging = show.state_dir / f".{FOLDER}.{os.getpid()}"
     try:
         if staging.exists():
@@ -65,4 +72,6 @@ def recall(show_path: Path, state: str = "var") -> Show | None:
         return None
     saved = time.strftime("%Y-%m-%d %H:%M", time.localtime(origin.get("saved", 0)))
     log.warning("playing the last good version of the show, saved %s", saved)
+    show.stands_in_for = Path(show_path).resolve()
+    show.saved = saved
     return show

@@ -1,7 +1,9 @@
 """Load and validate a show: install.toml plus one TOML file per scene.
 
-A broken install.toml stops loading (ShowError). A broken scene file does not: it is
-reported as a problem and left out, so the show still runs what is valid. Media that
+A broken install.toml stops loading (ShowError), and so does one without a playlist
+(an empty or half-written file once played every scene file as "Untitled exhibition").
+A broken scene file does not: it is reported as a problem and left out, so the show
+still runs what is valid, or, for a running show, its last good version is played. Media that
 is missing is reported with the line that names it; media the content manifest lists
 as optional is reported as "not installed" with how to install it.
 """
@@ -25,6 +27,7 @@ from .validate import problems_from
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"}
 VIDEO_SUFFIXES = {".mp4", ".mov", ".mkv", ".webm", ".avi", ".m4v"}
+LAST_GOOD = "last-good"  # <state>/last-good/: the last copy of the show that loaded cleanly
 
 
 @dataclass
@@ -35,6 +38,11 @@ class Show:
     scene_files: dict[str, Path] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     manifest: dict[str, dict[str, Any]] = field(default_factory=dict)  # content path -> manifest entry
+    # Set when this is the remembered last-good copy standing in for a broken show file:
+    # that file (reloads read it, the watcher watches its folder) and when the copy was saved.
+    stands_in_for: Path | None = None
+    saved: str = ""
+    kept: set[Path] = field(default_factory=set)  # broken scene files whose last good version plays
 
     @property
     def root(self) -> Path:
@@ -59,8 +67,7 @@ class Show:
     @property
     def playlist(self) -> list[str]:
         """Ids to play, in order: the configured playlist less the scenes that failed to load."""
-        wanted = self.config.show.playlist or sorted(self.scenes, key=lambda i: self.scene_files[i].name)
-        return [scene_id for scene_id in wanted if scene_id in self.scenes]
+        return [scene_id for scene_id in self.config.show.playlist if scene_id in self.scenes]
 
     def set_display(self, **changes: Any) -> None:
         """Override [display] keys (tests, renders and previews pick their own size)."""
@@ -220,11 +227,24 @@ def check_media(show: Show, decode: bool = True) -> list[Problem]:
     return problems
 
 
-def load_show(path: Path | str, folders: dict[str, str] | None = None) -> Show:
+def _last_good_scene(show: Show, broken: Path) -> tuple[SceneConfig, Path] | None:
+    """The remembered copy of a scene file that no longer loads, if it still does."""
+    copy = show.state_dir / LAST_GOOD / "scenes" / broken.name
+    if not copy.is_file():
+        return None
+    try:
+        return load_scene_file(copy, show.content_root), copy
+    except ShowError:
+        return None
+
+
+def load_show(path: Path | str, folders: dict[str, str] | None = None, keep_good: bool = False) -> Show:
     """Load install.toml and every scene file. Raises ShowError only for install.toml itself.
 
     `folders` overrides [show] content/state and [models] folder (used to play a
-    remembered last-good copy against the live content)."""
+    remembered last-good copy against the live content). `keep_good` (a running show):
+    a scene file that fails to load is replaced by its copy in <state>/last-good/, so
+    one bad edit does not drop the scene (`goto` it then landed elsewhere)."""
     path = Path(path).resolve()
     data, source = _read_toml(path)
     if folders:
@@ -239,6 +259,12 @@ def load_show(path: Path | str, folders: dict[str, str] | None = None) -> Show:
     except ValidationError as exc:
         raise ShowError(problems_from(exc, ShowConfig, path, source)) from None
     show = Show(path=path, config=config)
+    if not config.show.playlist:
+        found = sorted(f.stem for f in show.scenes_dir.glob("*.toml")) if show.scenes_dir.is_dir() else []
+        example = ", ".join(f'"{name}"' for name in found[:5]) or '"opening"'
+        raise ShowError([Problem(path, line_of(source, ("show", "playlist")) or None, "show.playlist",
+                                 "no playlist: the show file must list the scenes to play, in order, "
+                                 f"under [show], e.g. playlist = [{example}]")])
     show.manifest, manifest_problems = read_manifest(show.content_root)
     show.problems.extend(manifest_problems)
     if not show.content_root.is_dir():
@@ -252,8 +278,15 @@ def load_show(path: Path | str, folders: dict[str, str] | None = None) -> Show:
         try:
             scene = load_scene_file(file, show.content_root)
         except ShowError as exc:
-            show.problems.extend(exc.problems)
-            continue
+            kept = _last_good_scene(show, file) if keep_good else None
+            if kept is None:
+                show.problems.extend(exc.problems)
+                continue
+            show.kept.add(file)
+            scene, file = kept
+            # Still errors (status, alerts and check say so); only the copy is good.
+            show.problems.extend(Problem(p.file, p.line, p.key, f"{p.message}; the last good version of "
+                                         f"'{scene.id}' plays until this is fixed") for p in exc.problems)
         if scene.id in show.scenes:
             other = show.scene_files[scene.id]
             show.problems.append(Problem(file, line_of(file.read_text(encoding="utf-8"), ("id",)), "id",

@@ -22,7 +22,7 @@ class ShowSection(Strict):
     )
     playlist: list[str] = Field(
         default_factory=list,
-        description="scene ids in playing order; empty plays every scene file in name order",
+        description="scene ids in playing order (required: a show without one is refused)",
     )
 
 

@@ -166,8 +166,15 @@ class CrashGuard:
         log.warning("retrying the full show after safe mode")
 
     def record_clean_exit(self) -> None:
-        """A deliberate stop is not a crash: take back this run's start."""
-        if self.state.starts:
+        """A deliberate stop is not a crash: take back this run's start. A deliberate stop
+        in safe mode also ends it: `systemctl restart` after fixing the cause is the way
+        out docs/deploy.md gives, and it used to start straight back in safe mode."""
+        if self.state.safe_since is not None:
+            self.state.safe_since = None
+            self.state.starts = []
+            log.warning("stopped on purpose in safe mode: the next start plays the full show")
+            self._save()
+        elif self.state.starts:
             self.state.starts = self.state.starts[:-1]
             self._save()
 

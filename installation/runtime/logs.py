@@ -103,16 +103,19 @@ class RepeatFilter(logging.Filter):
             return True
         now = self._clock()
         key = self._key(record)
+        # The message as the code wrote it, taken before a count is appended below: the
+        # next episode's summary must not carry this episode's "[repeated ...]" as well.
+        text = record.getMessage()
         with self._lock:
             episode = self._episodes.get(key)
             if episode is None or now - episode.last > self.quiet_s:
-                self._episodes[key] = _Episode(now, now, 0, record.levelno, record.name, record.getMessage())
+                self._episodes[key] = _Episode(now, now, 0, record.levelno, record.name, text)
                 return True
             if now - episode.first >= self.window_s:
+                self._episodes[key] = _Episode(now, now, 0, record.levelno, record.name, text)
                 if episode.suppressed:
-                    record.msg = f"{record.getMessage()} [repeated {episode.suppressed} times in {now - episode.first:.0f} s]"
+                    record.msg = f"{text} [repeated {episode.suppressed} times in {now - episode.first:.0f} s]"
                     record.args = None
-                self._episodes[key] = _Episode(now, now, 0, record.levelno, record.name, record.getMessage())
                 return True
             episode.last = now
             episode.suppressed += 1

@@ -53,7 +53,12 @@ class RuntimeConfig(BaseModel):
     metrics_port: int | None = Field(
         default=None, ge=1, le=65535, description="serve Prometheus metrics on this port; omitted: off"
     )
-    metrics_bind: str = Field(default="0.0.0.0", description="address the metrics endpoint listens on")
+    # Localhost unless configured: the figures (scenes, errors, memory) are nobody's
+    # business on the gallery network until someone chooses to scrape them from it.
+    metrics_bind: str = Field(
+        default="127.0.0.1",
+        description='address the metrics endpoint listens on; "0.0.0.0" lets the network scrape it',
+    )
     restart_budget: int = Field(default=3, ge=1, le=100, description="starts tolerated within restart_window_min")
     restart_window_min: float = Field(default=30, gt=0, description="minutes over which starts are counted")
     safe_retry_min: float = Field(default=60, gt=0, description="minutes in safe mode before the full show is retried")
@@ -212,6 +217,16 @@ class Runtime:
             self.notifier.status(self.status_line())
         return self._state
 
+    def leave_safe_mode(self, why: str) -> None:
+        """The full show plays again before the retry was due (a technician's reload):
+        status must stop saying safe mode, and the restart budget starts afresh."""
+        if not self.safe_mode:
+            return
+        self.safe_mode = False
+        if self.guard is not None:
+            self.guard.begin_retry()
+        log.warning("safe mode ended: %s", why)
+
     def _changed(self, state: str) -> None:
         self._state = state
         log.info("opening hours: now %s (%s)", state, self.schedule.hours.describe(self.clock.wall()))
@@ -333,7 +348,9 @@ def attach(engine: Any, presenter: Any = None, *, env: Mapping[str, str] | None 
         log.error("install.toml [hours]/[runtime] is invalid, running without them: %s", error)
         engine.record_error("runtime", f"[hours]/[runtime] invalid: {error}")
         hours, config = OpeningHoursConfig(), RuntimeConfig()
-    runtime = Runtime(config, show.root, engine.clock, engine.post, hours=hours, env=env,
+    # A last-good copy stands in for a broken show file: watch the real one's folder.
+    show_dir = show.stands_in_for.parent if getattr(show, "stands_in_for", None) else show.root
+    runtime = Runtime(config, show_dir, engine.clock, engine.post, hours=hours, env=env,
                       display_power=display_power, console_log=False, state_dir=show.state_dir)
     engine.services["runtime"] = runtime
     if runtime.start():
@@ -349,6 +366,10 @@ def attach(engine: Any, presenter: Any = None, *, env: Mapping[str, str] | None 
     engine.overlays.insert(0, HoursControl(runtime, engine))
 
     def per_frame(engine: Any) -> None:
+        if runtime.safe_mode and engine.sequencer.show.scenes:
+            # Safe mode holds a show with no scenes; scenes again mean a reload brought the
+            # full show back, and status saying "safe_mode: true" would be a lie.
+            runtime.leave_safe_mode("the show was reloaded")
         window = engine.stats.window
         runtime.frame(window[-1] if window else 0.0)
         state = runtime.tick()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -57,6 +57,9 @@ class SceneContext:
     # that means waiting; live shows never wait on a decoder.
     deterministic: bool = False
     manifest: dict[str, dict[str, Any]] = field(default_factory=dict)  # content/manifest.toml by media path
+    # A problem for /bayard/status errors and the overlay, not only the log. Safe from any
+    # thread (prepare() runs on a worker): the engine collects reports once per frame.
+    report: Callable[[str], None] = lambda message: None
 
     def credit_for(self, relative: str) -> str:
         """The credit (with licence) the content manifest requires beside this media, or ''."""
@@ -70,7 +73,14 @@ class SceneContext:
         return credit
 
     def media(self, relative: str) -> Path:
-        return self.content_root / relative
+        path = self.content_root / relative
+        if not path.exists():
+            # A file deleted from content/ once showed only in the log; the scene still
+            # draws its designed stand-in, and status now says what is missing.
+            self.report(
+                f"media file {relative} not found in {self.content_root}; restore it or fix the scene file"
+            )
+        return path
 
 
 class Scene(ABC):
@@ -84,7 +94,7 @@ class Scene(ABC):
 
     # The hooks the sequencer calls, which no instance attribute may hide.
     _CONTRACT: ClassVar[frozenset[str]] = frozenset(
-        {"prepare", "enter", "leaving", "exit", "update", "draw", "handle", "natural_duration", "status"})
+        {"prepare", "warm", "enter", "leaving", "exit", "update", "draw", "handle", "natural_duration", "status"})
 
     def __setattr__(self, name: str, value: Any) -> None:
         # A scene once stored its fading item as `self.leaving`, hiding the `leaving()`
@@ -103,7 +113,14 @@ class Scene(ABC):
     def prepare(self) -> None:
         """Load media ahead of time. Runs on a worker thread a few seconds before the
         scene is shown, so it must not call pygame (decode to numpy here, make surfaces
-        in enter()). The constructor must stay cheap: all I/O belongs here."""
+        in warm() or enter()). The constructor must stay cheap: all I/O belongs here."""
+
+    def warm(self) -> Iterator[None]:
+        """Main-thread work between prepare() and enter(): make the surfaces the first
+        frames need (rasterised text, images from prepare()'s arrays). Yield between
+        pieces: the sequencer runs a few milliseconds of this per frame while the scene
+        before keeps playing, so no single frame pays for it all."""
+        return iter(())
 
     def enter(self) -> None:
         """Called when the scene starts showing (also at the start of a crossfade)."""

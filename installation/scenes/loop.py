@@ -33,6 +33,8 @@ from ..imaging import draw_missing
 from ..media import GeneratorSource, MediaSource, open_source
 from ..media.sources import IMAGE_SUFFIXES, VIDEO_SUFFIXES
 from .base import Scene, register_scene
+from ..words import words
+from .layout import fit, picture_and_column, portrait_screen
 from .style import Colour, fade, rgb
 
 PRELOAD_S = 3.0  # open the next item this long before it is due
@@ -124,8 +126,8 @@ class LoopConfig(SceneConfig):
         default="contain", description="contain shows it whole; cover fills"
     )
     placeholder: str = Field(
-        default="The faces for this loop are not installed.",
-        description="small line on the placeholder shown when there is nothing to play",
+        default=words("loop.placeholder"),
+        description="the line visitors read while there is nothing to play (`bayard check` tells staff why)",
     )
     background: Colour = Field(default="#0f0e0d", description="wall colour '#rrggbb'")
     foreground: Colour = Field(default="#efe6d8", description="text colour '#rrggbb'")
@@ -188,17 +190,18 @@ class LoopScene(Scene):
         if config.layout == "full":
             self.frame_rect = pygame.Rect(0, 0, width, height)
         else:
-            side = round(height * 0.84)
-            self.frame_rect = pygame.Rect(
-                round(width * 0.06), (height - side) // 2, min(side, round(width * 0.55)), side
-            )
-        top = self.frame_rect.top + round(height * 0.04)
-        self.column = pygame.Rect(
-            self.frame_rect.right + round(width * 0.05),
-            top,
-            max(10, width - self.frame_rect.right - round(width * 0.11)),
-            self.frame_rect.bottom - top,
-        )
+            # A square frame for the faces, the words beside it (below it on a portrait screen).
+            picture, column = picture_and_column((width, height), share=0.48)
+            side = min(picture.size)
+            self.frame_rect = pygame.Rect(0, 0, side, side)
+            self.frame_rect.center = picture.center
+            if portrait_screen((width, height)):
+                self.frame_rect.top = picture.top
+            else:
+                self.frame_rect.left = picture.left
+                column.left = self.frame_rect.right + round(width * 0.05)
+                column.width = round(width * 0.96) - column.left
+        self.column = column if config.layout != "full" else pygame.Rect(0, 0, width, height)
         # Tests and offline renders wait for the decoder: exact frames. A live show never
         # blocks the render loop: a late frame is held and counted.
         self.block = context.deterministic
@@ -470,7 +473,7 @@ class LoopScene(Scene):
         caption = item.caption or c.caption
         credit = item.credit or c.credit
         if self.mode == "fallback":
-            credit = credit or "Pre-rendered loop."
+            credit = credit or words("loop.prerendered")
         full = c.layout == "full"
         column = (
             self.column
@@ -487,13 +490,13 @@ class LoopScene(Scene):
             for y in range(band.get_height()):
                 band.fill((0, 0, 0, round(150 * y / band.get_height())), (0, y, band.get_width(), 1))
             surface.blit(band, (0, surface.get_height() - band.get_height()))
+        k = 1.0 if full else fit(lambda scale: self._text_height(caption, credit, column.width, scale), column.height)
         y = column.y
         if c.heading:
-            head = fonts.block(c.heading.upper(), "sans-semibold", 24, accent, column.width)
-            head.set_alpha(round(fade(self.t, 0.2, None, 1.2) * 255))
-            surface.blit(head, (column.x, y))
-            y += head.get_height() + fonts.px(36)
-        size = 54 if not full else 48
+            head = fonts.block(c.heading.upper(), "sans-semibold", 30 * k, accent, column.width, tier="small")
+            box = fonts.place(surface, head, (column.x, y), fade(self.t, 0.2, None, 1.2))
+            y = box.bottom + fonts.px(30 * k)
+        size = (56 if not full else 48) * k
         if item.real:
             turn = c.reveal_at * duration
             before = fonts.block(caption, "serif", size, fg, column.width, line_spacing=1.12)
@@ -501,30 +504,37 @@ class LoopScene(Scene):
             a_before = visible * (1.0 - fade(local, turn, None, 0.9))
             a_after = visible * fade(local, turn + 0.5, None, 0.9)
             for block, alpha in ((before, a_before), (after, a_after)):
-                if alpha > 0:
-                    block.set_alpha(round(alpha * 255))
-                    surface.blit(block, (column.x, y))
-                    block.set_alpha(None)
+                fonts.place(surface, block, (column.x, y), alpha)
             y += max(before.get_height(), after.get_height())
             credit_alpha = a_after
         else:
             block = fonts.block(caption, "serif", size, fg, column.width, line_spacing=1.12)
-            block.set_alpha(round(visible * 255))
-            surface.blit(block, (column.x, y))
-            block.set_alpha(None)
+            fonts.place(surface, block, (column.x, y), visible)
             y += block.get_height()
             credit_alpha = visible
         if c.body and not full:
-            body = fonts.block(c.body, "serif-light", 28, fg, column.width, line_spacing=1.38)
-            body.set_alpha(round(fade(self.t, 1.0, None, 1.5) * 220))
-            surface.blit(body, (column.x, y + fonts.px(48)))
-            body.set_alpha(None)
+            body = fonts.block(c.body, "serif-light", 40 * k, fg, column.width, line_spacing=1.3)
+            fonts.place(surface, body, (column.x, y + fonts.px(40 * k)), fade(self.t, 1.0, None, 1.5))
         if credit and credit_alpha > 0:
-            block = fonts.block(credit, "sans", 21, accent, column.width, line_spacing=1.35)
-            block.set_alpha(round(credit_alpha * 230))
+            block = fonts.block(credit, "sans", 30 * k, accent, column.width, line_spacing=1.25, tier="small")
             bottom = column.bottom if not full else surface.get_height() - fonts.px(40)
-            surface.blit(block, (column.x, bottom - block.get_height()))
-            block.set_alpha(None)
+            fonts.place(surface, block, (column.x, bottom - block.get_height()), credit_alpha)
+
+    def _text_height(self, caption: str, credit: str, width: int, k: float) -> int:
+        """The column's height at type scale k: heading, caption, body and credit with their gaps."""
+        c, fonts, ink = self.config, self.context.fonts, (0, 0, 0)
+        height = 0
+        if c.heading:
+            height += fonts.block(c.heading.upper(), "sans-semibold", 30 * k, ink, width, tier="small").get_height()
+            height += fonts.px(30 * k)
+        captions = [caption] + ([c.reveal] if any(i.real for i in self.items) else [])
+        height += max(fonts.block(t, "serif", 56 * k, ink, width, line_spacing=1.12).get_height() for t in captions)
+        if c.body:
+            height += fonts.px(40 * k) + fonts.block(c.body, "serif-light", 40 * k, ink, width, line_spacing=1.3).get_height()
+        if credit:
+            height += fonts.px(30 * k) + fonts.block(credit, "sans", 30 * k, ink, width, line_spacing=1.25,
+                                                      tier="small").get_height()
+        return height
 
     def _draw_placeholder(self, surface: pygame.Surface) -> None:
         # Visitors read the exhibition's own line; the small print tells staff what to do.
@@ -532,7 +542,7 @@ class LoopScene(Scene):
             surface,
             self.context.fonts,
             self.config.caption,
-            f"{self.config.placeholder}\nFor now, nobody is here, generated or not.",
+            f"{self.config.placeholder}\n{words('loop.placeholder_more')}",
             self.t,
         )
 

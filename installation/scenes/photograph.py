@@ -6,7 +6,8 @@ accusation, but usable for any single image. The picture sits in a mat on the le
 the text in a column on the right at sizes readable from two metres on a 1080p screen.
 Pan and zoom are interpolated between keyframes with sub-pixel precision (an affine
 warp, not an integer crop, so slow moves never shimmer). When the image is not
-installed, a designed stand-in takes its place and says so discreetly.
+installed, a drawing of the scene takes its place with its own caption: it is never
+credited as the print (the print's credit comes from the content manifest).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from pydantic import Field, model_validator
 from ..config.common import MediaPath, SceneConfig, Strict
 from ..imaging import MediaError, paper_texture, read_rgb, surface_from_rgb
 from .base import Scene, register_scene
+from .layout import fit, picture_and_column
+from ..words import words
 from .style import Colour, fade, lerp, rgb, smoothstep
 
 FLIP_S = 1.2  # seconds the print takes to turn over
@@ -58,8 +61,11 @@ class Verso(Strict):
 class PhotographConfig(SceneConfig):
     image: MediaPath = Field(description="the photograph, relative to the content folder")
     standin: str = Field(
-        default="The original print is not installed on this kiosk.",
-        description="note shown on the designed stand-in while the image is not installed",
+        default=words("photograph.standin"),
+        description=(
+            "caption of the drawing shown while the image is not installed (credit captions, which "
+            "credit the print, are shown only with the print itself)"
+        ),
     )
     keyframes: list[Keyframe] = Field(default_factory=list, description="pan and zoom over time")
     captions: list[Caption] = Field(default_factory=list, description="timed texts beside the photograph")
@@ -78,28 +84,83 @@ class PhotographConfig(SceneConfig):
 
 
 def draw_standin(size: tuple[int, int]) -> np.ndarray:
-    """A salted-paper print with the composition's masses only (a wall, a slumped
-    figure, its head and hands): it reads as a deliberate placeholder, never as a
-    broken image, and does not pretend to be the photograph."""
+    """An ink drawing of the photograph's scene on salted paper: the man slumped against
+    the wall, eyes closed, arms folded, a sheet over his legs, his hat on the wall and a
+    jug and statuette beside him. It is plainly a drawing, captioned as one (never with
+    the print's credit), so visitors can follow the text while the print is not installed."""
     import cv2
 
     width, height = size
-    paper = paper_texture(size, seed=1840).astype(np.float32)
-    shade = np.zeros((height, width), np.float32)
+    image = paper_texture(size, seed=1840).astype(np.float32)
+    ink = np.zeros((height, width), np.float32)
+    s = width / 1200.0
 
-    def ellipse(cx, cy, rx, ry, angle, value):
-        cv2.ellipse(shade, (round(width * cx), round(height * cy)), (round(width * rx), round(height * ry)),
-                    angle, 0, 360, value, -1, lineType=cv2.LINE_AA)
+    def P(x, y):
+        return (round(x * width), round(y * height))
 
-    cv2.rectangle(shade, (0, 0), (width, round(height * 0.30)), 0.35, -1)   # the dark wall behind
-    ellipse(0.80, 0.16, 0.05, 0.035, 0, 0.55)                                # a hat hung on the wall
-    ellipse(0.55, 0.66, 0.34, 0.13, -6, 0.45)                                # draped body and legs
-    ellipse(0.31, 0.48, 0.085, 0.15, 20, 0.50)                               # slumped shoulders
-    ellipse(0.27, 0.34, 0.052, 0.075, 12, 0.75)                              # the head, tilted
-    ellipse(0.47, 0.58, 0.045, 0.03, 0, 0.70)                                # folded hands
-    shade = cv2.GaussianBlur(shade, (0, 0), sigmaX=width * 0.012)
-    image = paper * (1.0 - 0.6 * shade[..., None])
-    # A plate mark: the faint border of a hand-coated sheet.
+    def line(points, t=2.2):
+        pts = np.array([P(x, y) for x, y in points], np.int32)
+        cv2.polylines(ink, [pts], False, 1.0, max(1, round(t * s)), lineType=cv2.LINE_AA)
+
+    def curve(a, c, b, t=2.2, n=24):
+        u = np.linspace(0, 1, n)[:, None]
+        pts = (1 - u) ** 2 * np.array(a) + 2 * (1 - u) * u * np.array(c) + u ** 2 * np.array(b)
+        line(pts, t)
+
+    def oval(cx, cy, rx, ry, angle=0, a0=0, a1=360, t=2.2):
+        cv2.ellipse(ink, P(cx, cy), (round(rx * width), round(ry * height)), angle, a0, a1, 1.0,
+                    max(1, round(t * s)), lineType=cv2.LINE_AA)
+
+    def hatch(x0, y0, x1, y1, step=0.012, t=1.0):
+        for k in np.arange(0, (x1 - x0) + (y1 - y0), step):
+            line([(x0 + k, y0), (x0 + k - (y1 - y0), y1)], t)
+
+    # Shadow behind the figure, hatched (drawn first, then kept inside its box).
+    hatch(0.06, 0.06, 0.30, 0.68)
+    x0, y0 = P(0.06, 0.06)
+    x1, y1 = P(0.30, 0.68)
+    keep = np.zeros_like(ink)
+    keep[y0:y1, x0:x1] = 0.45  # the hatching stays inside the shadow, lighter than the lines
+    ink *= keep
+    # The room: a wall with a panel, the floor line.
+    line([(0.04, 0.70), (0.96, 0.70)], 1.6)
+    line([(0.62, 0.05), (0.62, 0.70)], 1.2)
+    # The head, fallen to one side, eyes closed.
+    oval(0.33, 0.27, 0.055, 0.095, angle=-18)
+    curve((0.285, 0.20), (0.33, 0.13), (0.39, 0.19), 3.0)         # hair
+    curve((0.30, 0.25), (0.315, 0.265), (0.33, 0.25), 1.6)        # closed eye
+    curve((0.345, 0.24), (0.36, 0.255), (0.372, 0.238), 1.6)      # closed eye
+    curve((0.337, 0.26), (0.34, 0.30), (0.33, 0.31), 1.4)         # nose
+    curve((0.315, 0.335), (0.33, 0.34), (0.345, 0.33), 1.4)       # mouth
+    # Neck and shoulders slumped against the wall; the bare chest.
+    curve((0.36, 0.35), (0.40, 0.38), (0.47, 0.37))
+    curve((0.30, 0.34), (0.24, 0.38), (0.22, 0.50))
+    curve((0.47, 0.37), (0.53, 0.42), (0.54, 0.52))
+    curve((0.22, 0.50), (0.23, 0.56), (0.26, 0.60))
+    # Arms folded across the lap, hands resting.
+    curve((0.26, 0.50), (0.38, 0.56), (0.52, 0.52), 2.6)
+    curve((0.27, 0.56), (0.39, 0.61), (0.54, 0.56), 2.6)
+    oval(0.53, 0.54, 0.025, 0.022, t=2.0)
+    oval(0.27, 0.555, 0.022, 0.02, t=2.0)
+    # The sheet drawn over his legs, with its folds.
+    curve((0.20, 0.60), (0.45, 0.64), (0.72, 0.62), 2.6)
+    curve((0.20, 0.60), (0.14, 0.78), (0.18, 0.93), 2.6)
+    curve((0.72, 0.62), (0.79, 0.78), (0.77, 0.93), 2.6)
+    line([(0.18, 0.93), (0.77, 0.93)], 2.6)
+    for k in range(5):
+        x = 0.27 + k * 0.1
+        curve((x, 0.64), (x + 0.03, 0.78), (x - 0.01, 0.92), 1.3)
+    # On the wall, his hat; beside him, a jug and a small statue.
+    oval(0.80, 0.24, 0.06, 0.018, t=2.0)
+    oval(0.80, 0.20, 0.035, 0.04, a0=180, a1=360, t=2.0)
+    curve((0.81, 0.69), (0.77, 0.59), (0.815, 0.51), 2.0)
+    curve((0.87, 0.69), (0.91, 0.59), (0.865, 0.51), 2.0)
+    line([(0.815, 0.51), (0.865, 0.51)], 2.0)
+    oval(0.93, 0.47, 0.015, 0.025, t=1.8)
+    line([(0.93, 0.495), (0.91, 0.69), (0.95, 0.69), (0.93, 0.495)], 1.8)
+    ink = np.clip(cv2.GaussianBlur(ink, (0, 0), 0.6 * s), 0, 1)
+    sepia = np.array([70, 48, 30], np.float32)
+    image = image * (1 - 0.85 * ink[..., None]) + sepia * 0.85 * ink[..., None]
     inset = round(width * 0.03)
     cv2.rectangle(image, (inset, inset), (width - inset, height - inset), (120, 98, 70), 1, lineType=cv2.LINE_AA)
     return np.clip(image, 0, 255).astype(np.uint8)
@@ -121,8 +182,8 @@ class PhotographScene(Scene):
         self._back: pygame.Surface | None = None
         self._back_paper: np.ndarray | None = None
         width, height = context.size
-        self.mat = pygame.Rect(round(width * 0.05), round(height * 0.08), round(width * 0.55), round(height * 0.84))
-        self.column = pygame.Rect(round(width * 0.64), round(height * 0.12), round(width * 0.31), round(height * 0.76))
+        self.mat, self.column = picture_and_column((width, height), share=0.5)
+        self._scale: float | None = None  # the caption type scale that fits the column
 
     # -- loading (worker thread: numpy only) -------------------------------------
     def prepare(self) -> None:
@@ -213,7 +274,8 @@ class PhotographScene(Scene):
         verso = self.config.verso
         fonts = self.context.fonts
         margin = round(size[0] * 0.08)
-        text = fonts.block(verso.text, "serif-italic", 27, (62, 44, 30), size[0] - 2 * margin, line_spacing=1.3)
+        text = fonts.block(verso.text, "serif-italic", 30, (62, 44, 30), size[0] - 2 * margin, line_spacing=1.3,
+                           tier="small")
         paper.blit(text, (margin, max(margin, (size[1] - text.get_height()) // 2)))
         self._back = paper
         return paper
@@ -251,79 +313,102 @@ class PhotographScene(Scene):
             narrow = max(1, round(rect.width * squeeze))
             face = pygame.transform.smoothscale(face, (narrow, rect.height))
         surface.blit(face, (rect.centerx - face.get_width() // 2, rect.y))
-        if not self.installed and not showing_back and squeeze >= 0.999:
-            note = fonts.line(c.standin, "sans", 20, (90, 72, 52))
-            surface.blit(note, (rect.centerx - note.get_width() // 2, rect.bottom - note.get_height() - fonts.px(18)))
-        elif self.installed:
-            # The manifest's credit and licence travel with the picture wherever it is shown.
-            credit = self.context.credit_for(c.image)
-            if credit:
-                line = fonts.block(credit, "sans", 18, rgb(c.accent), rect.width, align="left")
-                surface.blit(line, (rect.x, rect.bottom + fonts.px(16)))
-
         self._draw_captions(surface, showing_back)
+
+    def _styles(self, k: float) -> dict[str, tuple[str, float, tuple[int, int, int], float, str]]:
+        fg, accent = rgb(self.config.foreground), rgb(self.config.accent)
+        return {
+            "title": ("serif-semibold", 58 * k, fg, 1.1, "body"),
+            "date": ("sans-semibold", 30 * k, accent, 1.2, "small"),
+            "body": ("serif", 42 * k, fg, 1.32, "body"),
+            "quote": ("serif-italic", 42 * k, fg, 1.32, "body"),
+            "translation": ("serif-italic", 40 * k, fg, 1.3, "body"),
+            "credit": ("sans", 30 * k, accent, 1.25, "small"),
+        }
+
+    def _block(self, text: str, role: str, k: float) -> pygame.Surface:
+        face, size, colour, spacing, tier = self._styles(k)[role]
+        text = text.upper() if role == "date" else text
+        return self.context.fonts.block(text, face, size, colour, self.column.width, line_spacing=spacing, tier=tier)
+
+    def _credits(self) -> list[str]:
+        """The words in the credit slot: the print's credit only with the print itself;
+        the drawing's own caption while it stands in."""
+        c = self.config
+        if not self.installed:
+            return [c.standin] if c.standin else []
+        found = [caption.text for caption in c.captions if caption.role == "credit"]
+        manifest = self.context.credit_for(c.image)
+        if manifest and manifest not in found:
+            found.append(manifest)
+        return found
+
+    def _slots(self, k: float) -> tuple[dict[str, int], int]:
+        """Tops of the title, date, body and credit slots at type scale k, and the height
+        they need. Each slot is as tall as the tallest text that will ever fill it, so a
+        new paragraph cross-fades in place and nothing jumps or collides."""
+        c = self.config
+        fonts = self.context.fonts
+        gap = fonts.px(22 * k)
+        tallest: dict[str, int] = {}
+        for caption in c.captions:
+            role = caption.role if caption.role != "quote" else "body"
+            if role == "credit":
+                continue
+            tallest[role] = max(tallest.get(role, 0), self._block(caption.text, caption.role, k).get_height())
+        if c.verso is not None and c.verso.translation:
+            height = self._block(c.verso.translation, "translation", k).get_height()
+            if c.verso.attribution:
+                height += gap + self._block(c.verso.attribution, "credit", k).get_height()
+            tallest["body"] = max(tallest.get("body", 0), height)
+        credits = self._credits()
+        tallest["credit"] = (sum(self._block(t, "credit", k).get_height() for t in credits)
+                             + gap * max(0, len(credits) - 1))
+        slots, y = {}, 0
+        for role in ("title", "date", "body"):
+            slots[role] = y
+            if tallest.get(role):
+                y += tallest[role] + (gap if role != "body" else 2 * gap)
+        slots["quote"] = slots["body"]
+        need = y + tallest["credit"]
+        slots["credit"] = self.column.height - tallest["credit"]
+        return slots, need
 
     def _draw_captions(self, surface: pygame.Surface, showing_back: bool) -> None:
         c = self.config
         fonts = self.context.fonts
-        fg, accent = rgb(c.foreground), rgb(c.accent)
         col = self.column
-        styles = {
-            "title": ("serif-semibold", 56, fg, 1.12),
-            "date": ("sans-semibold", 26, accent, 1.2),
-            "body": ("serif", 31, fg, 1.45),
-            "quote": ("serif-italic", 33, fg, 1.45),
-            "credit": ("sans", 21, accent, 1.35),
-        }
-        y = col.y
-        # Fixed slots per role: a new body paragraph cross-fades in place of the previous
-        # one, so text never jumps around as captions come and go.
-        slots: dict[str, int] = {}
-        for role in ("title", "date"):
-            tallest = 0
-            for caption in c.captions:
-                if caption.role == role:
-                    face, size, colour, spacing = styles[role]
-                    tallest = max(tallest, fonts.block(caption.text, face, size, colour, col.width,
-                                                       line_spacing=spacing).get_height())
-            slots[role] = y
-            y += tallest + (fonts.px(18) if tallest else 0)
-        slots["body"] = slots["quote"] = y + fonts.px(30)
+        if self._scale is None:
+            self._scale = fit(lambda k: self._slots(k)[1], col.height)
+        k = self._scale
+        slots, _ = self._slots(k)
         for caption in c.captions:
             if caption.role == "credit":
                 continue
             alpha = fade(self.t, caption.at, caption.until, c.fade)
             if showing_back and caption.role in ("body", "quote"):
                 alpha = min(alpha, 1.0 - fade(self.t, c.verso.at, None, 0.6))
-            if alpha <= 0:
-                continue
-            face, size, colour, spacing = styles[caption.role]
-            text = caption.text.upper() if caption.role == "date" else caption.text
-            block = fonts.block(text, face, size, colour, col.width, line_spacing=spacing)
-            block.set_alpha(round(alpha * 255))
-            surface.blit(block, (col.x, slots[caption.role]))
-            block.set_alpha(None)
-        if c.verso is not None and c.verso.translation:
-            alpha = fade(self.t, c.verso.at + FLIP_S * 0.6, c.verso.until, c.fade)
             if alpha > 0:
-                block = fonts.block(c.verso.translation, "serif-italic", 30, fg, col.width, line_spacing=1.38)
-                block.set_alpha(round(alpha * 255))
-                surface.blit(block, (col.x, slots["body"]))
-                block.set_alpha(None)
+                fonts.place(surface, self._block(caption.text, caption.role, k),
+                            (col.x, col.y + slots[caption.role]), alpha)
+        verso_alpha = 0.0
+        if c.verso is not None and c.verso.translation:
+            verso_alpha = fade(self.t, c.verso.at + FLIP_S * 0.6, c.verso.until, c.fade)
+            if verso_alpha > 0:
+                block = self._block(c.verso.translation, "translation", k)
+                box = fonts.place(surface, block, (col.x, col.y + slots["body"]), verso_alpha)
                 if c.verso.attribution:
-                    attrib = fonts.block(c.verso.attribution, "sans", 22, accent, col.width)
-                    attrib.set_alpha(round(alpha * 255))
-                    surface.blit(attrib, (col.x, slots["body"] + block.get_height() + fonts.px(20)))
-                    attrib.set_alpha(None)
-        for caption in c.captions:
-            if caption.role != "credit":
-                continue
-            alpha = fade(self.t, caption.at, caption.until, c.fade)
-            if c.verso is not None and c.verso.translation:
-                alpha = min(alpha, 1.0 - fade(self.t, c.verso.at, c.verso.until, c.fade))
-            if alpha <= 0:
-                continue
-            block = fonts.block(caption.text, "sans", 21, accent, col.width, line_spacing=1.35)
-            block.set_alpha(round(alpha * 230))
-            surface.blit(block, (col.x, col.bottom - block.get_height()))
-            block.set_alpha(None)
+                    y = col.y + slots["body"] + block.get_height() + fonts.px(22 * k)
+                    fonts.place(surface, self._block(c.verso.attribution, "credit", k), (col.x, max(y, box.bottom)),
+                                verso_alpha)
+        # The credit slot: while the back is shown the attribution speaks for the print.
+        first = min([cap.at for cap in c.captions if cap.role == "credit"] + [2.0])
+        alpha = fade(self.t, first, None, c.fade)
+        if c.verso is not None and c.verso.translation:
+            alpha = min(alpha, 1.0 - fade(self.t, c.verso.at, c.verso.until, c.fade))
+        if alpha > 0:
+            y = col.y + slots["credit"]
+            for text in self._credits():
+                block = self._block(text, "credit", k)
+                fonts.place(surface, block, (col.x, y), alpha)
+                y += block.get_height() + fonts.px(22 * k)

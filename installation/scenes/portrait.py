@@ -20,7 +20,6 @@ animates a portrait drawn by Bayard itself.
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import Literal
 
@@ -29,11 +28,14 @@ import pygame
 from pydantic import Field
 
 from ..config.common import MediaPath, SceneConfig, Strict
-from ..imaging import MediaError, paper_texture, read_rgb, surface_from_rgb
+from ..imaging import MediaError, read_rgb
+from ..words import words
 from .base import Scene, register_scene
 from .portrait_check import check_portraits
-from .portrait_record import NOTICE_ACTIVE, NOTICE_IDLE, VisitRecorder
-from .style import Colour, rgb, smoothstep
+from .portrait_draw import PortraitDrawing
+from .portrait_record import VisitRecorder
+from .portrait_sitter import draw_house_portrait
+from .style import Colour
 
 # The sitter when a scene lists no portrait (or none it can animate): public domain, with
 # its provenance in content/manifest.toml.
@@ -47,20 +49,6 @@ ARRIVE_S = 0.8
 LEAVE_S = 2.5
 # Seconds the visitor must hold a usable pose before the countdown starts.
 STEADY_S = 0.6
-
-
-DEFAULT_CARD = (
-    "Stand still and look at the camera for a moment, then move your head, blink, "
-    "raise your eyebrows, open your mouth. The portrait will follow.\n\n"
-    "Nothing is recorded: your image stays in this computer's memory and is gone when you leave."
-)
-# The card when the operator has switched recording on: it must not say "nothing is recorded".
-RECORDING_CARD = (
-    "Stand still and look at the camera for a moment, then move your head, blink, "
-    "raise your eyebrows, open your mouth. The portrait will follow.\n\n"
-    "Recording is on here: the moving portrait is saved as a short video (at most {seconds}). "
-    "Your camera image is not saved: it stays in this computer's memory and is gone when you leave."
-)
 
 
 class PortraitItem(Strict):
@@ -85,18 +73,27 @@ class PortraitConfig(SceneConfig):
         description="portraits a visitor can choose among; empty: a portrait drawn by Bayard",
     )
     backend: str = Field(default="", description="motion backend for this scene; empty: [models] motion")
-    heading: str = Field(default="Move, and the portrait moves with you", description="the invitation")
+    heading: str = Field(default=words("portrait.heading"), description="the invitation")
     about: str = Field(
-        default=(
-            "A camera follows your face and a computer moves the painting to match: the way phone apps "
-            "bring old photographs to life, and the way a faked video can make anyone seem to move or speak."
-        ),
+        default=words("portrait.about"),
         description="a short text beside the portrait while nobody is in front of it",
+    )
+    about_no_camera: str = Field(
+        default=words("portrait.about_no_camera"),
+        description="said instead of `about` while the kiosk has no working camera (it must not promise one)",
+    )
+    without_camera: Literal["explain", "skip"] = Field(
+        default="explain",
+        description=(
+            "with no working camera: 'explain' shows the portrait with `about_no_camera`; "
+            "'skip' moves the show on to the next scene"
+        ),
     )
     card: str = Field(
         default="",
         description=(
-            "what the visitor reads when they arrive; empty: a built-in text that says nothing is recorded"
+            "what the visitor reads when they arrive; empty: a built-in text that says nothing is recorded "
+            "(installation/words.toml)"
         ),
     )
     view: Literal["bust", "picture"] = Field(
@@ -122,205 +119,6 @@ class PortraitConfig(SceneConfig):
     accent: Colour = Field(default="#b89a72", description="prompt and credit colour '#rrggbb'")
 
 
-def draw_house_portrait(size: tuple[int, int] = (600, 720)) -> tuple[np.ndarray, tuple[float, float, float]]:
-    """A portrait Bayard draws itself (may ship anywhere): a sitter in a dark coat on a
-    brown ground, in the manner of a 19th-century study. Returns the image and the face
-    box (cx, cy, size), since a drawn face need not satisfy a face detector."""
-    import cv2
-
-    w, h = size
-    rng = np.random.default_rng(1840)
-    img = paper_texture(size, seed=1892, tone=(92, 70, 48)).astype(np.float32)
-    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
-    # A lit ground behind the head, darker towards the edges.
-    glow = np.exp(-(((xx - w * 0.55) / (w * 0.5)) ** 2 + ((yy - h * 0.3) / (h * 0.45)) ** 2))
-    img *= (0.55 + 0.6 * glow)[..., None]
-    layer = np.zeros((h, w), np.float32)
-
-    def shape(draw, colour, blur):
-        layer[:] = 0
-        draw(layer)
-        a = cv2.GaussianBlur(layer, (0, 0), blur)[..., None]
-        img[:] = img * (1 - a) + np.array(colour, np.float32) * a
-
-    cx, cy, fw, fh = w * 0.5, h * 0.36, w * 0.16, h * 0.17
-    # Coat and shoulders, a white collar.
-    shape(
-        lambda L: cv2.ellipse(
-            L, (int(cx), int(h * 0.93)), (int(w * 0.42), int(h * 0.32)), 0, 180, 360, 1, -1
-        ),
-        (34, 30, 30),
-        3,
-    )
-    # Neck, then the hair mass behind the face.
-    shape(
-        lambda L: cv2.rectangle(
-            L, (int(cx - fw * 0.42), int(cy + fh * 0.6)), (int(cx + fw * 0.42), int(h * 0.6)), 1, -1
-        ),
-        (190, 146, 118),
-        3,
-    )
-    shape(
-        lambda L: cv2.ellipse(
-            L, (int(cx), int(cy + fh * 1.02)), (int(fw * 0.5), int(fh * 0.22)), 0, 0, 360, 1, -1
-        ),
-        (150, 110, 90),
-        4,
-    )  # shadow of the jaw on the neck
-    shape(
-        lambda L: cv2.fillConvexPoly(
-            L,
-            np.int32(
-                [
-                    [cx - fw * 0.95, h * 0.58],
-                    [cx + fw * 0.95, h * 0.58],
-                    [cx + fw * 0.25, h * 0.69],
-                    [cx - fw * 0.25, h * 0.69],
-                ]
-            ),
-            1,
-        ),
-        (226, 218, 200),
-        2,
-    )
-    shape(
-        lambda L: cv2.ellipse(
-            L, (int(cx), int(cy - fh * 0.22)), (int(fw * 1.2), int(fh * 1.02)), 0, 0, 360, 1, -1
-        ),
-        (40, 28, 22),
-        3.5,
-    )
-    # Strands: thin lighter strokes following the hair's curve.
-    strands = np.zeros((h, w), np.float32)
-    for _ in range(70):
-        a0 = rng.uniform(190, 350)
-        r = rng.uniform(0.75, 1.15)
-        cv2.ellipse(
-            strands,
-            (int(cx), int(cy - fh * 0.22)),
-            (int(fw * 1.15 * r), int(fh * 1.0 * r)),
-            0,
-            a0,
-            a0 + rng.uniform(15, 40),
-            float(rng.uniform(0.3, 1.0)),
-            1,
-            lineType=cv2.LINE_AA,
-        )
-    hair_zone = (((xx - cx) / (fw * 1.2)) ** 2 + ((yy - cy + fh * 0.22) / (fh * 1.02)) ** 2 < 1).astype(
-        np.float32
-    )
-    img += (cv2.GaussianBlur(strands, (0, 0), 0.8) * hair_zone * 26)[..., None] * np.array(
-        [1.0, 0.8, 0.6], np.float32
-    )
-
-    # The face: an oval with a soft light from the upper left.
-    def face_outline(L):
-        # An oval narrowing to the chin, not an egg.
-        t = np.linspace(0, 2 * np.pi, 90)
-        taper = 1 - 0.22 * np.clip(np.sin(t), 0, 1) ** 2
-        pts = np.stack([cx + fw * np.cos(t) * taper, cy + fh * np.sin(t)], 1)
-        cv2.fillPoly(L, [np.int32(pts)], 1)
-
-    shape(face_outline, (222, 178, 148), 2)
-    light = np.clip(
-        1.08 - 0.35 * ((xx - (cx - fw * 0.4)) / (fw * 2.2)) ** 2 - 0.2 * ((yy - cy) / (fh * 2)), 0.7, 1.1
-    )
-    face_zone = cv2.GaussianBlur(
-        (((xx - cx) / fw) ** 2 + ((yy - cy) / fh) ** 2 < 1).astype(np.float32), (0, 0), 4
-    )
-    img *= (1 + (light - 1) * face_zone)[..., None]
-    # Modelling: the oval darkens towards its edge, warm cheeks, a shadow under the chin.
-    r = np.sqrt(((xx - cx) / fw) ** 2 + ((yy - cy) / fh) ** 2)
-    img *= (1 - 0.22 * np.clip(r - 0.55, 0, 0.45) / 0.45 * face_zone)[..., None]
-    for side in (-1, 1):
-        blush = np.exp(
-            -(((xx - cx - side * fw * 0.5) / (fw * 0.22)) ** 2 + ((yy - cy - fh * 0.25) / (fh * 0.14)) ** 2)
-        )
-        img += (blush * face_zone)[..., None] * np.array([16, -4, -6], np.float32)
-    chin = np.exp(-(((xx - cx) / (fw * 0.6)) ** 2 + ((yy - cy - fh * 1.08) / (fh * 0.12)) ** 2))
-    img *= (1 - 0.35 * chin)[..., None]
-    # A fringe of hair over the forehead.
-    shape(
-        lambda L: cv2.ellipse(
-            L, (int(cx), int(cy - fh * 0.95)), (int(fw * 1.02), int(fh * 0.38)), 0, 0, 360, 1, -1
-        ),
-        (44, 31, 24),
-        4,
-    )
-    ey = cy - fh * 0.12
-    for side in (-1, 1):
-        ex = cx + side * fw * 0.4
-        shape(
-            lambda L, ex=ex, side=side: cv2.ellipse(
-                L, (int(ex), int(ey - fh * 0.2)), (int(fw * 0.24), int(fh * 0.05)), -side * 6, 180, 360, 1, 3
-            ),
-            (70, 48, 36),
-            1.5,
-        )  # brow
-        shape(
-            lambda L, ex=ex: cv2.ellipse(
-                L, (int(ex), int(ey)), (int(fw * 0.2), int(fh * 0.075)), 0, 0, 360, 1, -1
-            ),
-            (236, 228, 214),
-            1.2,
-        )  # eye white
-        shape(
-            lambda L, ex=ex: cv2.circle(L, (int(ex), int(ey)), int(fh * 0.068), 1, -1), (78, 58, 42), 1.0
-        )  # iris
-        shape(
-            lambda L, ex=ex: cv2.circle(L, (int(ex), int(ey)), int(fh * 0.03), 1, -1), (18, 14, 12), 0.8
-        )  # pupil
-        shape(
-            lambda L, ex=ex: cv2.ellipse(
-                L, (int(ex), int(ey)), (int(fw * 0.21), int(fh * 0.08)), 0, 190, 350, 1, 2
-            ),
-            (96, 62, 48),
-            1.0,
-        )  # upper lid line
-    # Nose: a shadow on the right, a touch of light on the ridge.
-    shape(
-        lambda L: cv2.ellipse(
-            L, (int(cx + fw * 0.09), int(cy + fh * 0.18)), (int(fw * 0.07), int(fh * 0.2)), 0, 0, 360, 1, -1
-        ),
-        (204, 156, 128),
-        5,
-    )
-    for side in (-1, 1):
-        shape(
-            lambda L, side=side: cv2.circle(
-                L, (int(cx + side * fw * 0.08), int(cy + fh * 0.38)), int(fw * 0.035), 1, -1
-            ),
-            (140, 92, 76),
-            1.5,
-        )
-    # Lips.
-    my = cy + fh * 0.6
-    shape(
-        lambda L: cv2.ellipse(L, (int(cx), int(my)), (int(fw * 0.32), int(fh * 0.085)), 0, 0, 360, 1, -1),
-        (170, 82, 76),
-        1.5,
-    )
-    shape(
-        lambda L: cv2.line(L, (int(cx - fw * 0.3), int(my)), (int(cx + fw * 0.3), int(my)), 1, 2),
-        (90, 40, 38),
-        1.0,
-    )
-    # Brush texture (noise smeared along one stroke direction), then the painted oval
-    # spandrel of a 19th-century portrait, which also says "this is a picture, by design".
-    strokes = cv2.GaussianBlur(rng.normal(0, 1, (h, w)).astype(np.float32), (0, 0), sigmaX=3.0, sigmaY=0.8)
-    img += (strokes * 9)[..., None]
-    oval = ((xx - w / 2) / (w * 0.47)) ** 2 + ((yy - h * 0.47) / (h * 0.47)) ** 2
-    spandrel = cv2.GaussianBlur((oval > 1).astype(np.float32), (0, 0), 2.0)[..., None]
-    img = img * (1 - spandrel) + np.array([46, 36, 26], np.float32) * spandrel
-    rim = np.exp(-(((np.sqrt(oval) - 1.0) / 0.006) ** 2))[..., None]
-    img = img * (1 - rim * 0.6) + np.array([168, 134, 78], np.float32) * rim * 0.6  # a thin gilt line
-    img = cv2.GaussianBlur(img, (0, 0), 0.6)
-    # The face box in the layout every crop uses (geometry): eyes 0.12 box sides above its
-    # centre, so the idle blinks land on the painted eyes.
-    side = fw * 2.05
-    return np.clip(img, 0, 255).astype(np.uint8), (cx, cy - fh * 0.12 + 0.12 * side, side)
-
-
 class _Entry:
     def __init__(self, image: np.ndarray, face, title: str, credit: str, installed: bool, problem: str = "",
                  exaggeration: float = 1.0):
@@ -330,7 +128,7 @@ class _Entry:
 
 
 @register_scene("portrait")
-class PortraitScene(Scene):
+class PortraitScene(PortraitDrawing, Scene):
     Config = PortraitConfig
     config: PortraitConfig
     check_content = staticmethod(check_portraits)  # `bayard check`: pictures that cannot animate
@@ -431,7 +229,7 @@ class PortraitScene(Scene):
         except MediaError as exc:
             self.log.warning("%s; drawing a stand-in sitter", exc)
             image, face = draw_house_portrait()
-            return _Entry(image, face, "A sitter (a drawing)", "", False)
+            return _Entry(image, face, words("portrait.sitter"), "", False)
 
     def _settings(self):
         show = self.context.show_config
@@ -559,6 +357,14 @@ class PortraitScene(Scene):
         return self.camera is not None and getattr(self.camera, "state", "") == "live"
 
     @property
+    def finished(self) -> bool:
+        # The curator's choice for a kiosk without a camera: move on rather than invite
+        # visitors to something that cannot happen. A camera still starting gets a moment.
+        if self.config.without_camera != "skip" or self.camera_ok or self.t < 1.0:
+            return False
+        return self.camera is None or getattr(self.camera, "state", "") != "starting"
+
+    @property
     def holding(self) -> bool:
         return self.state != "attract"
 
@@ -639,13 +445,13 @@ class PortraitScene(Scene):
     def _default_card(self) -> str:
         rec = self._recording_settings()
         if rec is None:
-            return DEFAULT_CARD
+            return words("portrait.card")
         seconds = rec[1]
         if seconds >= 60:
             length = f"{seconds / 60:g} minute{'s' if seconds != 60 else ''}"
         else:
             length = f"{seconds:g} seconds"
-        return RECORDING_CARD.format(seconds=length)
+        return words("portrait.card_recording", seconds=length)
 
     def status(self) -> dict:
         return {
@@ -659,166 +465,3 @@ class PortraitScene(Scene):
             "problem": self.problem,
             "recording": self.recorder.status() if self.recorder is not None else None,
         }
-
-    # -- drawing -------------------------------------------------------------------
-    @staticmethod
-    def _area(width: int, height: int) -> pygame.Rect:
-        """Where the portrait sits on a screen of this size."""
-        return pygame.Rect(
-            round(width * 0.06), round(height * 0.06), round(width * 0.5), round(height * 0.88)
-        )
-
-    def _view_box(self, shape: tuple[int, ...], box: pygame.Rect) -> tuple[int, int, int, int] | None:
-        """The part of the picture shown, as (x0, y0, x1, y1): head and shoulders around the
-        painted face, with the display box's aspect, kept inside the image; None: all of it."""
-        if self.config.view == "picture" or self.worker is None or not self.entries[self.index].installed:
-            return None  # (the drawn portrait is composed as a whole oval picture)
-        face = self.worker.animator.face
-        h, w = shape[:2]
-        vh = min(h, face.size * 3.6)
-        vw = min(w, vh * box.width / box.height)
-        vh = min(h, vw * box.height / box.width)
-        x0 = int(round(min(max(face.cx - vw / 2, 0), w - vw)))
-        y0 = int(round(min(max(face.cy - vh * 0.4, 0), h - vh)))
-        return x0, y0, x0 + int(round(vw)), y0 + int(round(vh))
-
-    def _view(self, image: np.ndarray, box: pygame.Rect) -> np.ndarray:
-        crop = self._view_box(image.shape, box)
-        if crop is None:
-            return image
-        x0, y0, x1, y1 = crop
-        return image[y0:y1, x0:x1]
-
-    def _portrait_surface(self, box: pygame.Rect) -> tuple[pygame.Surface, pygame.Rect]:
-        entry = self.entries[self.index]
-        r = self.worker.latest() if self.worker is not None else None
-        image = self._view(r.image if r is not None else entry.image, box)
-        h, w = image.shape[:2]
-        scale = min(box.width / w, box.height / h)
-        size = (max(1, round(w * scale)), max(1, round(h * scale)))
-        key = (id(r), size)
-        if key != self._surface_key:
-            import cv2
-
-            interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
-            self._surface = surface_from_rgb(cv2.resize(image, size, interpolation=interp))
-            self._surface_key = key
-            if self.state != "attract" and self.worker is not None and self.worker.last_frame is not None:
-                cam = self.worker.last_frame.image
-                tw = max(1, round(box.width * 0.34))
-                th = max(1, round(tw * cam.shape[0] / cam.shape[1]))
-                # Already mirrored by the worker, like a looking-glass: visitors expect their
-                # left on the left, and the portrait answers the same way.
-                self._thumb = surface_from_rgb(cv2.resize(cam, (tw, th), interpolation=cv2.INTER_AREA))
-        rect = self._surface.get_rect(center=box.center)
-        return self._surface, rect
-
-    def draw(self, surface: pygame.Surface) -> None:
-        c = self.config
-        fonts = self.context.fonts
-        width, height = surface.get_size()
-        fg, accent = rgb(c.foreground), rgb(c.accent)
-        surface.fill(rgb(c.background))
-        area = self._area(width, height)
-        portrait, rect = self._portrait_surface(area)
-        pygame.draw.rect(
-            surface, (8, 7, 6), rect.inflate(fonts.px(14), fonts.px(14)).move(fonts.px(6), fonts.px(8))
-        )
-        pygame.draw.rect(surface, (92, 74, 48), rect.inflate(fonts.px(14), fonts.px(14)))  # a plain frame
-        surface.blit(portrait, rect)
-        if self.worker is not None:
-            # Synthetic media is labelled where it is shown (and in recorded clips' metadata).
-            disclosure = fonts.line(c.disclosure, "sans", 21, accent)
-            surface.blit(disclosure, (rect.x, rect.bottom + fonts.px(14)))
-        col = pygame.Rect(round(width * 0.61), round(height * 0.1), round(width * 0.33), round(height * 0.8))
-        entry = self.entries[self.index]
-        y = col.y
-        if self.state in ("attract", "card"):
-            block = fonts.block(c.heading, "serif-semibold", 50, fg, col.width, line_spacing=1.12)
-            surface.blit(block, (col.x, y))
-            y += block.get_height() + fonts.px(28)
-        if self.state == "attract":
-            if c.about:
-                about = fonts.block(c.about, "serif", 30, fg, col.width, line_spacing=1.45)
-                surface.blit(about, (col.x, y))
-                y += about.get_height() + fonts.px(28)
-            if self.camera_ok:
-                hint = fonts.block("Step in front of the screen.", "serif-italic", 32, accent, col.width)
-                surface.blit(hint, (col.x, y))
-        elif self.state == "card":
-            block = fonts.block(c.card or self._default_card(), "serif", 31, fg, col.width, line_spacing=1.45)
-            surface.blit(block, (col.x, y))
-        else:
-            self._draw_visitor(surface, col, fonts, fg, accent)
-        if entry.title or entry.credit:
-            credit = fonts.block(
-                " · ".join(x for x in (entry.title, entry.credit) if x), "sans", 21, accent, col.width
-            )
-            surface.blit(credit, (col.x, col.bottom - credit.get_height()))
-        if len(self.entries) > 1:
-            for i in range(len(self.entries)):
-                colour = fg if i == self.index else (70, 62, 52)
-                pygame.draw.circle(
-                    surface,
-                    colour,
-                    (
-                        area.centerx + (i - (len(self.entries) - 1) / 2) * fonts.px(26),
-                        area.bottom + fonts.px(22),
-                    ),
-                    fonts.px(6),
-                )
-        notes = []
-        if not self.camera_ok:
-            notes.append("camera unavailable")
-        if not entry.installed:
-            notes.append("a portrait drawn by Bayard; install one in the scene file")
-        if self._recording_settings() is not None:
-            # The operator switched recording on: visitors are told plainly what is kept,
-            # and "now" for as long as a clip is being written.
-            writing = self.recorder is not None and self.recorder.writing
-            red, dot, y = (220, 90, 70), fonts.px(7), round(height * 0.015)
-            rec = fonts.block(
-                NOTICE_ACTIVE if writing else NOTICE_IDLE, "sans-semibold", 21, red,
-                round(width * 0.36) - 3 * dot, line_spacing=1.1,
-            )
-            line_h = fonts.get("sans-semibold", 21).get_linesize()
-            pygame.draw.circle(surface, red, (col.x + dot, y + line_h // 2), dot)
-            surface.blit(rec, (col.x + 3 * dot, y))
-        if notes:
-            note = fonts.line(" · ".join(notes), "sans", 18, (110, 96, 80))
-            surface.blit(
-                note, (width - note.get_width() - fonts.px(24), height - note.get_height() - fonts.px(16))
-            )
-
-    def _draw_visitor(self, surface, col, fonts, fg, accent) -> None:
-        face = self._face()
-        y = col.y
-        if self._thumb is not None:
-            thumb = self._thumb
-            surface.blit(thumb, (col.x, y))
-            frame = pygame.Rect(col.x, y, thumb.get_width(), thumb.get_height())
-            pygame.draw.rect(surface, (60, 52, 44), frame, 2)
-            if self.state in ("framing", "countdown"):
-                # The framing guide: an oval where the face should sit.
-                guide = pygame.Rect(0, 0, round(frame.width * 0.38), round(frame.height * 0.7))
-                guide.center = frame.center
-                ok = face is not None and face.state == "ok"
-                pygame.draw.ellipse(surface, accent if ok else (150, 140, 128), guide, 3)
-            y = frame.bottom + fonts.px(30)
-        if self.state == "framing":
-            prompt = face.prompt if face is not None and face.prompt else "Look at the camera and keep still"
-            surface.blit(fonts.block(prompt, "serif-semibold", 40, fg, col.width), (col.x, y))
-        elif self.state == "countdown":
-            left = max(1, math.ceil(self.config.countdown - self.state_t))
-            pulse = smoothstep(1 - (self.state_t % 1.0))
-            number = fonts.line(str(left), "serif-semibold", 96 + 24 * pulse, fg)
-            surface.blit(number, (col.x, y))
-            surface.blit(
-                fonts.block("Keep a neutral face…", "serif-italic", 32, accent, col.width),
-                (col.x, y + number.get_height() + fonts.px(10)),
-            )
-        elif self.state == "live":
-            prompt = (
-                face.prompt if face is not None and face.prompt else "Now move: the portrait follows you."
-            )
-            surface.blit(fonts.block(prompt, "serif-italic", 34, accent, col.width), (col.x, y))

@@ -37,6 +37,7 @@ from .quiz_check import check_quiz_faces
 from .base import Scene, register_scene
 from ..models.detector.crossfit import sha256_of
 from .quiz_items import Item, ItemsError, QuizStats, draw_round, load_folder, load_manifest
+from ..words import words
 from .style import Colour, fade, rgb
 
 log = logging.getLogger("bayard.quiz")
@@ -531,33 +532,24 @@ class QuizScene(Scene):
             rect = pygame.Rect(x0 + i * (side + f.px(20)), round(h * 0.14), side, side)
             draw.picture(surface, self._surface(p), rect)
         heading = f.block(self.config.heading, "serif", 92, fg, round(w * 0.8), align="center")
-        surface.blit(heading, ((w - heading.get_width()) // 2, round(h * 0.47)))
-        sub = (
-            "Which face is a photograph of a real person? You against the machine."
-            if self.config.mode == "pair"
-            else "Photograph or invented by a computer? You against the machine."
-        )
-        line = f.block(sub, "serif-light", 38, fg, round(w * 0.7), align="center")
-        surface.blit(line, ((w - line.get_width()) // 2, round(h * 0.47) + heading.get_height() + f.px(20)))
+        box = f.place(surface, heading, ((w - heading.get_width()) // 2, round(h * 0.47)))
+        sub = words("quiz.invite_pair") if self.config.mode == "pair" else words("quiz.invite_single")
+        line = f.block(sub, "serif-light", 40, fg, round(w * 0.8), align="center")
+        box = f.place(surface, line, ((w - line.get_width()) // 2, box.bottom + f.px(24)))
         if self.problem and not self.items:
-            note = f.block(
-                f"The quiz has no pictures yet. {self.problem}",
-                "sans",
-                26,
-                dim,
-                round(w * 0.7),
-                align="center",
-            )
-            surface.blit(note, ((w - note.get_width()) // 2, round(h * 0.82)))
+            # Visitors read that the quiz is resting; why goes to the log, status and `bayard check`.
+            note = f.block(words("quiz.no_pictures"), "sans", 30, fg, round(w * 0.8), align="center")
+            f.place(surface, note, ((w - note.get_width()) // 2, box.bottom + f.px(40)))
             return
         button = pygame.Rect(0, 0, f.px(520), f.px(120))
-        button.center = (w // 2, round(h * 0.84))
+        button.top = max(box.bottom + f.px(40), round(h * 0.84) - button.height // 2)
         glow = draw.pulse(self.t)
         fill = tuple(round(a * (0.85 + 0.15 * glow)) for a in accent)
-        draw.button(surface, f, button, "Touch to play", fill, (20, 18, 16), 44)
+        button.centerx = w // 2
+        draw.button(surface, f, button, words("quiz.play"), fill, (20, 18, 16), 44)
         if self.detector is None:
-            note = f.line("The machine is not playing today.", "sans", 26, dim)
-            surface.blit(note, ((w - note.get_width()) // 2, button.bottom + f.px(24)))
+            note = f.line(words("quiz.machine_off"), "sans", 30, fg, tier="small")
+            f.place(surface, note, ((w - note.get_width()) // 2, button.bottom + f.px(24)))
 
     def _score_line(self) -> str:
         machine = (
@@ -692,7 +684,9 @@ class QuizScene(Scene):
         surface.blit(machine, (col.x + f.px(56), y))
         y += machine.get_height() + f.px(28)
         # bottom up: the button, the score, the credit; the explanation only where it fits
-        limit = col.bottom - f.px(130)
+        nxt = pygame.Rect(col.x, col.bottom - f.px(84), col.width, f.px(84))
+        score = f.block(self._score_line(), "sans-semibold", 30, accent, col.width, tier="small")
+        limit = nxt.y - f.px(32) - score.get_height()
         credit = explained.item.credit if self.config.mode == "single" else ""
         if credit:
             block = f.block(credit, "sans", 20, dim, col.width)
@@ -701,13 +695,13 @@ class QuizScene(Scene):
             limit -= f.px(16)
         if explained.explanation is not None:
             why = explain_words.why(explained.explanation, explained.item.truth)
-            for size in (28, 24, 21):
-                text = f.block(why, "serif-light", size, fg, col.width, line_spacing=1.3)
+            for size in (40, 34, 30):
+                text = f.block(why, "serif-light", size, fg, col.width, line_spacing=1.3, tier="small")
                 if y + text.get_height() <= limit:
-                    surface.blit(text, (col.x, y))
+                    f.place(surface, text, (col.x, y))
                     break
-        surface.blit(f.line(self._score_line(), "sans-semibold", 28, accent), (col.x, col.bottom - f.px(110)))
-        nxt = pygame.Rect(col.x, col.bottom - f.px(76), col.width, f.px(76))
+        # Bottom up, by measured height: the button, then the score line above it.
+        f.place(surface, score, (col.x, nxt.y - f.px(16) - score.get_height()))
         last = self.index + 1 >= len(self.round)
         draw.button(surface, f, nxt, "See how you did" if last else "Next", (60, 58, 66), fg, 32)
 

@@ -12,6 +12,7 @@ import pygame
 
 from ..imaging import surface_from_rgb
 from ..models.detector.base import Explanation
+from ..words import words
 
 REAL_COLOUR = (120, 178, 214)  # typical photograph curve
 FAKE_COLOUR = (226, 112, 92)  # typical generated curve
@@ -56,7 +57,7 @@ def button(
 ) -> None:
     pygame.draw.rect(surface, fill, rect, border_radius=rect.height // 4)
     label = fonts.line(text, "sans-semibold", size, ink)
-    surface.blit(label, (rect.centerx - label.get_width() // 2, rect.centery - label.get_height() // 2))
+    fonts.place(surface, label, (rect.centerx - label.get_width() // 2, rect.centery - label.get_height() // 2))
 
 
 def picture_surface(image: np.ndarray, side: int) -> pygame.Surface:
@@ -158,7 +159,9 @@ def eyes_panel(surface: pygame.Surface, fonts, rect: pygame.Rect, explanation: E
     picture = getattr(explanation, "eyes_picture", None)
     pad = fonts.px(16)
     text = fonts.block(
-        "Look for yourself. " + (explanation.eyes_note or "No face was found to look at."),
+        words("quiz.explain.look_yourself")
+        + " "
+        + words(f"quiz.explain.eyes_{getattr(explanation, 'eyes_finding', '') or 'no_face'}"),
         "sans", 20, ink, rect.width - 2 * pad,
     )
     if picture is not None:

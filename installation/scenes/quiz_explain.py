@@ -2,19 +2,22 @@
 
 Kept apart from drawing so the rules can be tested on their own: a real photograph gets
 its own text (never "bright dots" it does not have), an unsure machine says so, and the
-text names the cue that weighed most and where it was strongest.
+text names the cue that weighed most and where it was strongest. The sentences live in
+installation/words.toml ([quiz.explain]) with every other visitor-facing word.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from ..words import words
+
 
 def picture_caption(explanation: Any, pair: bool) -> str:
     """The line under the cue's picture."""
     if getattr(explanation, "picture", None) is not None:
-        return "where the machine looked" if not pair else "where the machine looked (generated one)"
-    return "its noise spectrum" if not pair else "the generated one's noise spectrum"
+        return words("quiz.picture_pair" if pair else "quiz.picture_single")
+    return words("quiz.spectrum_pair" if pair else "quiz.spectrum_single")
 
 
 def why(explanation: Any, truth: str) -> str:
@@ -22,38 +25,14 @@ def why(explanation: Any, truth: str) -> str:
     verdict = explanation.verdict
     parts: list[str] = []
     if getattr(explanation, "unsure", False):
-        parts.append(
-            "The machine is unsure about this one: its score sits right on its line between photograph and generated."
-        )
+        parts.append(words("quiz.explain.unsure"))
     if getattr(explanation, "face_found", None) is False:
-        parts.append("It found no face here, so it read the middle of the picture.")
+        parts.append(words("quiz.explain.no_face"))
     if getattr(explanation, "cue", "spectrum") == "pixels":
         place = explanation.cue_place or "in the picture"
-        if verdict is not None and verdict.fake:
-            parts.append(
-                "It compares each pixel with its neighbours. Generators enlarge a picture step by step, and the "
-                f"steps leave a regular pattern between neighbouring pixels. It found that pattern most strongly {place} "
-                "(warm colours, ringed)."
-            )
-        else:
-            parts.append(
-                "It compares each pixel with its neighbours, looking for the regular pattern a generator's "
-                f"enlarging steps leave. Here the pixels looked like a photograph's, most clearly {place} (cool colours, ringed)."
-            )
-    elif explanation.peaks:
-        parts.append(
-            "Generators build a picture by enlarging it step by step. The steps can leave a faint regular grid in the "
-            "finest detail: bright dots in the spectrum (ringed here) and bumps in the curve."
-        )
+        fake = verdict is not None and verdict.fake
+        parts.append(words("quiz.explain.pixels_fake" if fake else "quiz.explain.pixels_real", place=place))
     else:
-        parts.append(
-            "Generators build a picture by enlarging it step by step, which can leave bright dots in the spectrum. "
-            "This picture's spectrum has none, so the machine went by the shape of the curve."
-        )
-    if truth == "real":
-        parts.append(
-            "This photograph's fine grain comes from the film, paper or camera that made it, not from a network."
-        )
-    else:
-        parts.append("This face was made by a computer for the exhibition: no such photograph exists.")
+        parts.append(words("quiz.explain.spectrum_peaks" if explanation.peaks else "quiz.explain.spectrum_none"))
+    parts.append(words("quiz.explain.truth_real" if truth == "real" else "quiz.explain.truth_fake"))
     return " ".join(parts)

@@ -4,9 +4,11 @@ address section of docs/osc.md (a test keeps the document in step with this tabl
 
 from __future__ import annotations
 
+import json
+import math
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 Tier = Literal["open", "view", "control"]
 TIER_RANK = {"none": 0, "open": 0, "view": 1, "control": 2}
@@ -36,7 +38,7 @@ ADDRESSES: tuple[Address, ...] = (
         "goto",
         "",
         "jump to a scene by its id (string) or its playlist position (integer, counted from 0 "
-        "like `position` in the status)",
+        "like `position` in the status; negative counts from the end: -1 is the last scene)",
     ),
     Address(
         "/bayard/pause",
@@ -102,7 +104,8 @@ ADDRESSES: tuple[Address, ...] = (
         "osc",
         None,
         "/bayard/pong",
-        "heartbeat: answered at once by the OSC layer",
+        "heartbeat: answered at once by the OSC layer while the show draws frames; silent once the screen "
+        "has stopped for 3 s (a frozen show must not look alive)",
     ),
     Address(
         "/bayard/info",
@@ -164,6 +167,35 @@ EVENTS: tuple[tuple[str, str], ...] = (
 # Trigger addresses ignore a numeric 0 argument: TouchOSC-style buttons send 1 on press
 # and 0 on release, and a release must not advance the show twice.
 TRIGGERS = frozenset({"next", "prev", "pause", "resume", "reload", "screenshot"})
+
+
+_BOOL_WORDS = {"1": 1, "0": 0, "on": 1, "off": 0, "true": 1, "false": 0, "yes": 1, "no": 0}
+
+
+def as_switch(value: Any) -> int | None:
+    """An on/off argument as 1 or 0 (numbers, booleans, words like "on"); None if neither."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, (int, float)) and math.isfinite(value):
+        return 1 if value else 0
+    if isinstance(value, str):
+        return _BOOL_WORDS.get(value.strip().lower())
+    return None
+
+
+def required(address: Address) -> int:
+    """How many arguments the address needs (those written <like this>)."""
+    return address.args.count("<")
+
+
+_INFO: list[str] = []  # the /bayard/info JSON, built once: it never changes while running
+
+
+def info_json() -> str:
+    if not _INFO:
+        info = {"addresses": info_table(), "events": [{"address": a, "when": w} for a, w in EVENTS]}
+        _INFO.append(json.dumps(info, separators=(",", ":")))
+    return _INFO[0]
 
 
 def by_path() -> dict[str, Address]:

@@ -4,6 +4,10 @@ where it pushes events. The lead nests `OscConfig` in the show schema."""
 from __future__ import annotations
 
 import ipaddress
+import os
+import stat
+import tomllib
+from pathlib import Path
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
@@ -45,6 +49,36 @@ def _push_target(value: str) -> str:
 Network = Annotated[str, AfterValidator(_network)]
 PushTarget = Annotated[str, AfterValidator(_push_target)]
 
+# Passcode checks are limited to about ten a second across all senders (limits.py); at
+# that rate 8 random letters and digits hold out for centuries, 4 digits for 17 minutes.
+MIN_PASSCODE = 8
+_COMMON = ("password", "passcode", "bayard", "qwerty", "letmein", "admin", "1234", "abcd", "museum")
+
+
+def _passcode(value: str | None) -> str | None:
+    if value is not None and len(value) < MIN_PASSCODE:
+        raise ValueError(
+            f"a passcode needs at least {MIN_PASSCODE} characters (this one has {len(value)}); "
+            'a short one is guessed in minutes. Choose one like "tide-lantern-42"'
+        )
+    return value
+
+
+Passcode = Annotated[str | None, AfterValidator(_passcode)]
+
+
+def weakness(passcode: str) -> str | None:
+    """Why a passcode that passed validation is still easy to guess, or None."""
+    lowered = passcode.lower()
+    if passcode.isdigit():
+        return "only digits"
+    if len(set(passcode)) <= 3:
+        return "three or fewer different characters"
+    for word in _COMMON:
+        if word in lowered:
+            return f"contains '{word}'"
+    return None
+
 
 class Passcodes(BaseModel):
     """QLab-like tiers. A sender sends `/bayard/connect <passcode>` once; the tier is
@@ -52,16 +86,15 @@ class Passcodes(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    view: str | None = Field(
+    view: Passcode = Field(
         default=None,
-        min_length=1,
         description="passcode that lets a sender query (status, ping, info, subscribe); "
-        "omitted means querying needs no passcode",
+        f"omitted means querying needs no passcode; at least {MIN_PASSCODE} characters",
     )
-    control: str | None = Field(
+    control: Passcode = Field(
         default=None,
-        min_length=1,
-        description="passcode that lets a sender change the show (next, goto, blackout, reload, ...)",
+        description="passcode that lets a sender change the show (next, goto, blackout, reload, ...); "
+        f"at least {MIN_PASSCODE} characters",
     )
 
     @model_validator(mode="after")
@@ -74,6 +107,47 @@ class Passcodes(BaseModel):
         if self.view is not None and self.view == self.control:
             raise ValueError("view and control passcodes are the same; choose two different ones")
         return self
+
+    def weaknesses(self) -> list[str]:
+        """One line per weak passcode, for the start-up log."""
+        out = []
+        for tier in ("view", "control"):
+            code = getattr(self, tier)
+            why = weakness(code) if code else None
+            if why:
+                out.append(f"the {tier} passcode is weak ({why}); choose a longer phrase of unrelated words")
+        return out
+
+
+class PasscodeFileError(ValueError):
+    """The passcodes file cannot be used; the message names the file and the fix."""
+
+
+def read_passcodes_file(path: Path) -> tuple[Passcodes, str | None]:
+    """Passcodes from their own TOML file (`view = "..."`, `control = "..."`), and a
+    warning when others than the service's user may read it."""
+    try:
+        info = path.stat()
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise PasscodeFileError(
+            f"{path}: passcodes file not found; create it or fix [osc] passcodes_file"
+        ) from exc
+    except PermissionError as exc:
+        raise PasscodeFileError(
+            f"{path}: cannot read the passcodes file (permission denied); make it readable by the "
+            "show's user: chown bayard and chmod 600, or pass it with LoadCredential= (docs/deploy.md)"
+        ) from exc
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise PasscodeFileError(f"{path}: {exc}; write it as view = \"...\" and control = \"...\"") from exc
+    try:
+        codes = Passcodes.model_validate(data)
+    except ValueError as exc:
+        raise PasscodeFileError(f"{path}: {exc}") from exc
+    warning = None
+    if info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+        warning = f"{path}: the passcodes file may be read by other users; chmod 600 {path}"
+    return codes, warning
 
 
 class OscConfig(BaseModel):
@@ -106,6 +180,13 @@ class OscConfig(BaseModel):
         default_factory=Passcodes,
         description="optional passcodes for /bayard/connect; none means every allowed sender has control",
     )
+    passcodes_file: str | None = Field(
+        default=None,
+        min_length=1,
+        description="read the passcodes from this TOML file instead (view = ..., control = ...), "
+        "kept readable only by the show's user; relative to install.toml; $VARIABLES are expanded, "
+        "so ${CREDENTIALS_DIRECTORY}/passcodes works with systemd's LoadCredential=",
+    )
     push: list[PushTarget] = Field(
         default_factory=list,
         description="host:port targets that always receive pushed events (/bayard/event/...), "
@@ -123,6 +204,22 @@ class OscConfig(BaseModel):
         le=256 * 1024 * 1024,
         description="socket receive buffer in bytes; large so a burst is not lost while a frame renders",
     )
+
+    @model_validator(mode="after")
+    def _one_source_of_passcodes(self) -> OscConfig:
+        if self.passcodes_file is not None and (self.passcodes.view or self.passcodes.control):
+            raise ValueError("set passcodes or passcodes_file, not both; keep them in the file")
+        return self
+
+    def with_passcodes_file(self, root: Path) -> tuple[OscConfig, str | None]:
+        """This config with `passcodes_file` read in (relative to `root`, the folder of
+        install.toml). Raises PasscodeFileError: running with no passcodes instead would
+        open control to every allowed sender."""
+        if self.passcodes_file is None:
+            return self, None
+        path = Path(os.path.expandvars(self.passcodes_file))
+        codes, warning = read_passcodes_file(path if path.is_absolute() else root / path)
+        return self.model_copy(update={"passcodes": codes}), warning
 
     def networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
         return [ipaddress.ip_network(n, strict=False) for n in self.allow]

@@ -5,100 +5,46 @@ packet, matches each message's address (OSC 1.0 patterns) against the address ta
 checks the sender's tier and posts `Command`s. Ping, info, subscribe and connect are
 answered here; status and screenshot go to the engine with a `reply` that enqueues the
 answer on the sender thread. `feed` never raises: a bad packet is counted and ignored.
+What one packet may cost (work, reply bytes, passcode checks, schedule) is bounded in
+`limits`.
 """
 
 from __future__ import annotations
 
 import difflib
-import heapq
-import hmac
-import ipaddress
-import json
 import logging
-import math
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from ...clock import Clock, SystemClock
 from ...commands import Command
 from . import wire
-from .addresses import ADDRESSES, EVENTS, SCENE_PREFIX, TIER_RANK, TRIGGERS, Address, info_table
+from .access import Tiers
+from .addresses import ADDRESSES, SCENE_PREFIX, TIER_RANK, TRIGGERS, Address, as_switch, info_json, required
 from .config import OscConfig
+from .limits import PACKET_WORK, ReplyBudget, Schedule
 from .pattern import PatternError, compile_parts, is_pattern, matches, part_matches
+from .senders import OncePerMinute, PacketState, Peer, Send, lan_of, normal_host, reply_port
 
 log = logging.getLogger("bayard.osc")
 
 # Bundles due further ahead than this are run at once: the sender's clock is wrong, and
 # a show command parked for hours would surprise everyone.
 MAX_SCHEDULE_AHEAD_S = 60.0
-MAX_SCHEDULED = 1_000
 MAX_SUBSCRIBERS = 64
-# Per-source memory (refusal log times, tiers, passcode failures) is bounded so spoofed
-# sources cannot grow it; when full it is forgotten, which only means a log line repeats.
+# Per-source memory is bounded so spoofed sources cannot grow it: tiers and passcode
+# failures lose their least recently used entry when full.
 MAX_SOURCES = 1_024
-REFUSED_LOG_EVERY_S = 60.0
-BADPASS_LIMIT = 10  # wrong passcodes per source per minute before connects are ignored
+# Work units (limits.PACKET_WORK per packet): a spelling suggestion runs difflib over
+# the whole table; a pattern costs by its length (matched against every address).
+SUGGEST_COST = 25
+PATTERN_COST_PER = 4  # characters of pattern per extra unit
 
 
-@dataclass(frozen=True)
-class Peer:
-    """Where a packet came from and where its answers go."""
-
-    host: str
-    port: int
-    transport: str = "udp"  # "udp" or "tcp"
-    conn: int | None = None  # the TCP connection, for replies on the same stream
-
-    def reply_to(self, port: int) -> Peer:
-        return Peer(self.host, port, "udp")
-
-    def key(self) -> tuple[Any, ...]:
-        return (self.transport, self.host, self.port, self.conn)
-
-    def __str__(self) -> str:
-        return f"{self.host}:{self.port}" + ("/tcp" if self.transport == "tcp" else "")
-
-
-Send = Callable[[Peer, bytes], None]
 
 _FIXED = tuple(a for a in ADDRESSES if not a.path.startswith(SCENE_PREFIX + "/<"))
 _EXACT = {a.path.lower(): a for a in _FIXED}
-
-_BOOL_WORDS = {"1": 1, "0": 0, "on": 1, "off": 0, "true": 1, "false": 0, "yes": 1, "no": 0}
-
-
-def _as_switch(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, (int, float)) and math.isfinite(value):
-        return 1 if value else 0
-    if isinstance(value, str):
-        return _BOOL_WORDS.get(value.strip().lower())
-    return None
-
-
-def _required(address: Address) -> int:
-    return address.args.count("<")
-
-
-def _normal_host(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    try:
-        ip = ipaddress.ip_address(host.split("%", 1)[0])
-    except ValueError:
-        return None
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        return ip.ipv4_mapped
-    return ip
-
-
-def _lan_of(host: str) -> str:
-    ip = _normal_host(host)
-    if ip is None:
-        return host
-    return str(ipaddress.ip_network(f"{ip}/{24 if ip.version == 4 else 64}", strict=False))
-
 
 class Dispatcher:
     def __init__(
@@ -112,31 +58,22 @@ class Dispatcher:
         self.post = post
         self.send = send
         self.clock = clock or SystemClock()
+        # Whether the show is still drawing frames; the engine's service sets it. A ping is
+        # answered here at once, but only while frames come: a pong during a frozen screen
+        # was a false sign of life.
+        self.drawing: Callable[[], bool] = lambda: True
         self._networks = config.networks()
         self._lock = threading.RLock()
-        self.counters: dict[str, int] = dict.fromkeys(
-            (
-                "received",
-                "refused",
-                "malformed",
-                "unknown",
-                "denied",
-                "scheduled",
-                "dropped",
-                "commands",
-                "replies",
-            ),
-            0,
-        )
-        self._refused_logged: dict[str, float] = {}
-        self._malformed_logged: dict[str, float] = {}
-        self._tiers: dict[str, str] = {}
-        self._badpass: dict[str, tuple[float, int]] = {}
+        # What status shows under services.osc; docs/osc.md explains each counter.
+        names = "received refused malformed unknown denied scheduled dropped commands replies"
+        names += " throttled withheld truncated"
+        self.counters: dict[str, int] = dict.fromkeys(names.split(), 0)
+        self._refused_logged = OncePerMinute()
+        self._malformed_logged = OncePerMinute()
+        self._truncated_logged = OncePerMinute()
+        self._tiers = Tiers(config.passcodes, self.clock.now(), MAX_SOURCES)
         self._subscribers: dict[tuple[Any, ...], Peer] = {}
-        self._scheduled: list[tuple[float, int, wire.Message, Peer]] = []
-        self._seq = 0
-        codes = config.passcodes
-        self._base_tier = "control" if codes.control is None else ("view" if codes.view is None else "none")
+        self._schedule = Schedule()
         self._targets = [Peer(h, p) for h, p in config.push_targets()]
 
     # -- entry points ---------------------------------------------------------------------
@@ -153,7 +90,9 @@ class Dispatcher:
                 except (wire.Malformed, ValueError, OverflowError, IndexError) as exc:
                     self._malformed(peer, str(exc))
                     return
-                self._run(packet, peer, due=None)
+                control = self.tier(peer.host) == "control"
+                state = PacketState(ReplyBudget.for_datagram(len(data), peer.transport, control))
+                self._run(packet, peer, None, state)
         except Exception:  # a bug here must not take the receive thread down
             log.exception("OSC: error handling a packet from %s (ignored)", peer)
             self.counters["malformed"] += 1
@@ -162,10 +101,9 @@ class Dispatcher:
         """Dispatch scheduled bundle messages that are due; seconds until the next one."""
         with self._lock:
             now = self.clock.wall()
-            while self._scheduled and self._scheduled[0][0] <= now:
-                _, _, message, peer = heapq.heappop(self._scheduled)
-                self._message(message, peer)
-            return (self._scheduled[0][0] - now) if self._scheduled else None
+            for message, peer, budget in list(self._schedule.due(now)):
+                self._message(message, peer, PacketState(budget))
+            return self._schedule.next_in(now)
 
     def push(self, address: str, *args: Any) -> int:
         """Send an event to every subscriber and configured push target; how many."""
@@ -191,48 +129,45 @@ class Dispatcher:
             return list(self._subscribers.values())
 
     def allowed(self, host: str) -> bool:
-        ip = _normal_host(host)
+        ip = normal_host(host)
         return ip is not None and any(ip in net for net in self._networks if ip.version == net.version)
 
     def tier(self, host: str) -> str:
         with self._lock:
-            return self._tiers.get(host, self._base_tier)
+            return self._tiers.of(host)
+
+    def passcode_checks(self) -> dict[str, int]:
+        """Passcodes checked and refused unchecked since start (for the bench and status)."""
+        with self._lock:
+            gate = self._tiers.gate
+            return {"checked": gate.checked, "throttled": gate.throttled}
 
     # -- internals ------------------------------------------------------------------------
-    def _remember(self, table: dict[str, Any], key: str, value: Any) -> None:
-        if len(table) >= MAX_SOURCES and key not in table:
-            table.clear()
-        table[key] = value
-
     def _refuse(self, peer: Peer) -> None:
         self.counters["refused"] += 1
-        now = self.clock.now()
-        last = self._refused_logged.get(peer.host)
-        if last is None or now - last >= REFUSED_LOG_EVERY_S:
-            self._remember(self._refused_logged, peer.host, now)
+        if self._refused_logged.due(peer.host, self.clock.now()):
             log.warning(
                 "OSC: refused packets from %s (not in [osc] allow); to let it in add its network, "
                 'e.g. allow = ["127.0.0.0/8", "%s"]; logged once a minute per sender',
                 peer.host,
-                _lan_of(peer.host),
+                lan_of(peer.host),
             )
 
     def _malformed(self, peer: Peer, why: str) -> None:
         self.counters["malformed"] += 1
-        now = self.clock.now()
-        last = self._malformed_logged.get(peer.host)
-        if last is None or now - last >= REFUSED_LOG_EVERY_S:
-            self._remember(self._malformed_logged, peer.host, now)
+        if self._malformed_logged.due(peer.host, self.clock.now()):
             log.warning(
                 "OSC: malformed packet from %s ignored (%s); logged once a minute per sender", peer, why
             )
 
-    def _run(self, packet: wire.Message | wire.Bundle, peer: Peer, due: float | None) -> None:
+    def _run(
+        self, packet: wire.Message | wire.Bundle, peer: Peer, due: float | None, state: PacketState
+    ) -> None:
         if isinstance(packet, wire.Message):
             if due is None:
-                self._message(packet, peer)
+                self._message(packet, peer, state)
             else:
-                self._schedule(due, packet, peer)
+                self._later(due, packet, peer, state)
             return
         own = packet.due_unix()
         if own is not None:
@@ -247,34 +182,68 @@ class Dispatcher:
         if own is not None:
             due = own if due is None else max(due, own)
         for element in packet.elements:
-            self._run(element, peer, due)
+            self._run(element, peer, due, state)
 
-    def _schedule(self, due: float, message: wire.Message, peer: Peer) -> None:
-        if len(self._scheduled) >= MAX_SCHEDULED:
+    def _later(self, due: float, message: wire.Message, peer: Peer, state: PacketState) -> None:
+        # Only control can be worth scheduling (every show change needs it), and each
+        # sender has a quota: 2,700 future bundles once filled the schedule and a real
+        # cue was dropped.
+        evicted = self._schedule.evicted
+        if TIER_RANK[self.tier(peer.host)] < TIER_RANK["control"] or not self._schedule.add(
+            due, peer.host, (message, peer, state.budget)
+        ):
             self.counters["dropped"] += 1
             return
-        self._seq += 1
         self.counters["scheduled"] += 1
-        heapq.heappush(self._scheduled, (due, self._seq, message, peer))
+        self.counters["dropped"] += self._schedule.evicted - evicted
 
-    def _answer(self, peer: Peer, address: str, *args: Any) -> None:
+    def _answer(self, peer: Peer, state: PacketState | None, address: str, *args: Any) -> None:
         try:
             data = wire.encode_message(address, *args)
         except (ValueError, TypeError, OverflowError) as exc:
             log.error("OSC: cannot encode reply %s %r: %s", address, args, exc)
             return
-        self.counters["replies"] += 1
+        with self._lock:
+            if state is not None and not state.budget.spend(len(data)):
+                self.counters["withheld"] += 1
+                if state.budget.withheld:
+                    return
+                state.budget.withheld = True
+                # Said once per datagram, and only if the notice itself fits.
+                data = wire.encode_message("/bayard/error", f"{address}: too large for this request; use TCP")
+                if not state.budget.spend(len(data)):
+                    return
+            self.counters["replies"] += 1
         self.send(peer, data)
 
-    def _error(self, peer: Peer, text: str) -> None:
-        self._answer(peer, "/bayard/error", text)
+    def _error(self, peer: Peer, state: PacketState | None, text: str) -> None:
+        self._answer(peer, state, "/bayard/error", text)
 
-    def _message(self, message: wire.Message, peer: Peer) -> None:
+    def _spend(self, state: PacketState, cost: int, peer: Peer) -> bool:
+        if state.work >= cost:
+            state.work -= cost
+            return True
+        if not state.truncated:
+            state.truncated = True
+            self.counters["truncated"] += 1
+            if self._truncated_logged.due(peer.host, self.clock.now()):
+                log.warning(
+                    "OSC: packet from %s asked for more work than one packet may (%d units); the rest "
+                    "of it was ignored; logged once a minute per sender",
+                    peer,
+                    PACKET_WORK,
+                )
+        return False
+
+    def _message(self, message: wire.Message, peer: Peer, state: PacketState) -> None:
         address = message.address
+        pattern = is_pattern(address)
+        if not self._spend(state, 1 + (len(address) // PATTERN_COST_PER if pattern else 0), peer):
+            return
         log.debug("OSC: %s %s %r", peer, address, message.args)
         lowered = address.lower()
         segments = address[1:].split("/")
-        if not is_pattern(address):
+        if not pattern:
             # The common case, a plain address: a dictionary look-up, no matching.
             exact = _EXACT.get(lowered)
             hits = [exact] if exact is not None else []
@@ -291,27 +260,37 @@ class Dispatcher:
             )
         if not hits and not scene_route:
             self.counters["unknown"] += 1
-            known = [a.path for a in ADDRESSES]
-            close = difflib.get_close_matches(address.lower(), known, n=1)
-            hint = f"; did you mean {close[0]}?" if close else "; send /bayard/info for the list"
-            self._error(peer, f"unknown address {address}{hint}")
+            port = reply_port(message, 0)
+            target = peer if port is None else peer.reply_to(port)
+            hint = "; send /bayard/info for the list"
+            # One suggestion per packet: difflib over the table for each of 3,000 unknown
+            # addresses in one datagram once stalled the receiver for a second.
+            if not state.suggested and self._spend(state, SUGGEST_COST, peer):
+                state.suggested = True
+                known = [a.path for a in ADDRESSES]
+                close = difflib.get_close_matches(address.lower(), known, n=1)
+                hint = f"; did you mean {close[0]}?" if close else hint
+            self._error(target, state, f"unknown address {address}{hint}")
             return
         for entry in hits:
-            self._one(entry, message, peer)
+            self._one(entry, message, peer, state)
         if scene_route:
             scene_entry = ADDRESSES[-1]
             verb = "/".join(segments[3:])
+            port = reply_port(message, 0)
+            target = peer if port is None else peer.reply_to(port)
+            args = message.args if port is None else message.args[:-1]
             if not verb or is_pattern(verb):
-                self._error(peer, f"{address}: the verb after the scene id must be a plain word")
+                self._error(target, state, f"{address}: the verb after the scene id must be a plain word")
                 return
-            if self._permitted(scene_entry, peer, address):
+            if self._permitted(scene_entry, peer, target, state, address):
                 self._post(
                     Command(
                         verb,
-                        tuple(message.args),
+                        tuple(args),
                         source="osc",
                         scene=segments[2],
-                        reply=self._replier(peer),
+                        reply=self._replier(target, state),
                         extra={"peer": str(peer), "address": address},
                     )
                 )
@@ -321,17 +300,17 @@ class Dispatcher:
         names = path[1:].split("/")
         return len(names) == len(parts) and all(part_matches(p, n) for p, n in zip(parts, names, strict=True))
 
-    def _permitted(self, entry: Address, peer: Peer, address: str) -> bool:
+    def _permitted(self, entry: Address, peer: Peer, target: Peer, state: PacketState, address: str) -> bool:
         have = self.tier(peer.host)
         if TIER_RANK[have] >= TIER_RANK[entry.tier]:
             return True
         self.counters["denied"] += 1
-        self._error(peer, f"{address} needs the {entry.tier} tier; send /bayard/connect <passcode>")
+        self._error(target, state, f"{address} needs the {entry.tier} tier; send /bayard/connect <passcode>")
         return False
 
-    def _replier(self, peer: Peer) -> Callable[[str, tuple[Any, ...]], None]:
+    def _replier(self, peer: Peer, state: PacketState) -> Callable[[str, tuple[Any, ...]], None]:
         def reply(address: str, args: tuple[Any, ...] = ()) -> None:
-            self._answer(peer, address, *args)
+            self._answer(peer, state, address, *args)
 
         return reply
 
@@ -343,31 +322,30 @@ class Dispatcher:
             )
         self.post(command)
 
-    def _one(self, entry: Address, message: wire.Message, peer: Peer) -> None:
-        if not self._permitted(entry, peer, entry.path):
-            return
-        args, tags = list(message.args), message.tags
-        need = _required(entry)
+    def _one(self, entry: Address, message: wire.Message, peer: Peer, state: PacketState) -> None:
+        args = list(message.args)
+        need = required(entry)
+        port = reply_port(message, need)
         target = peer
-        if "[reply port]" in entry.args and len(args) > need:
-            value = args[need]
-            tag = tags[need] if len(tags) > need else ""
-            if tag in ("i", "h") and 1024 <= value <= 65535:
-                target = peer.reply_to(value)
-                del args[need]
+        if port is not None:
+            target = peer.reply_to(port)
+            del args[-1]
+        if not self._permitted(entry, peer, target, state, entry.path):
+            return
         if len(args) < need:
-            self._error(target, f"{entry.path} needs {entry.args}")
+            self._error(target, state, f"{entry.path} needs {entry.args}")
             return
         name = entry.command
         extra = {"peer": str(peer), "address": message.address}
         if entry.handled_by == "osc":
-            self._local(entry, args, peer, target)
+            self._local(entry, args, peer, target, state)
             return
+        reply = self._replier(target, state)
         assert name is not None
         if name in TRIGGERS:
-            if args and _as_switch(args[0]) == 0 and not isinstance(args[0], str):
+            if args and as_switch(args[0]) == 0 and not isinstance(args[0], str):
                 return  # a button release (value 0), not a second press
-            self._post(Command(name, (), source="osc", reply=self._replier(target), extra=extra))
+            self._post(Command(name, (), source="osc", reply=reply, extra=extra))
         elif name == "goto":
             value = args[0]
             if isinstance(value, float) and value.is_integer():
@@ -375,28 +353,33 @@ class Dispatcher:
             if isinstance(value, str):
                 value = value.strip()
             if not isinstance(value, (int, str)) or isinstance(value, bool) or value == "":
-                self._error(target, f"{entry.path} needs a scene id (string) or a position (integer)")
+                self._error(target, state, f"{entry.path} needs a scene id (string) or a position (integer)")
                 return
-            self._post(Command("goto", (value,), source="osc", reply=self._replier(target), extra=extra))
+            self._post(Command("goto", (value,), source="osc", reply=reply, extra=extra))
         elif name == "blackout":
-            switch = _as_switch(args[0])
+            switch = as_switch(args[0])
             if switch is None:
-                self._error(target, f"{entry.path} needs 0 or 1, got {args[0]!r}")
+                self._error(target, state, f"{entry.path} needs 0 or 1, got {args[0]!r}")
                 return
-            self._post(Command("blackout", (switch,), source="osc", reply=self._replier(target), extra=extra))
-        else:  # status
-            self._post(Command(name, tuple(args), source="osc", reply=self._replier(target), extra=extra))
+            self._post(Command("blackout", (switch,), source="osc", reply=reply, extra=extra))
+        else:  # status, hours; further arguments (padding, see docs/osc.md) are the engine's to ignore
+            self._post(Command(name, tuple(args), source="osc", reply=reply, extra=extra))
 
-    def _local(self, entry: Address, args: list[Any], peer: Peer, target: Peer) -> None:
+    def _local(self, entry: Address, args: list[Any], peer: Peer, target: Peer, state: PacketState) -> None:
         if entry.path == "/bayard/ping":
-            self._answer(target, "/bayard/pong")
+            if self.drawing():
+                self._answer(target, state, "/bayard/pong")
         elif entry.path == "/bayard/info":
-            info = {"addresses": info_table(), "events": [{"address": a, "when": w} for a, w in EVENTS]}
-            self._answer(target, "/bayard/info", json.dumps(info, separators=(",", ":")))
+            self._answer(target, state, "/bayard/info", info_json())
         elif entry.path == "/bayard/subscribe":
-            switch = _as_switch(args[0])
+            switch = as_switch(args[0])
             if switch is None:
-                self._error(target, f"{entry.path} needs 0 or 1, got {args[0]!r}")
+                self._error(target, state, f"{entry.path} needs 0 or 1, got {args[0]!r}")
+                return
+            if switch and target.transport == "udp" and self.tier(peer.host) != "control":
+                # Pushes are replies without end to one small datagram whose source may be
+                # forged: over UDP only for control; view-tier monitors subscribe over TCP.
+                self._error(target, state, f"{entry.path} over UDP needs the control tier; use TCP")
                 return
             key = target.key()
             if switch:
@@ -413,32 +396,11 @@ class Dispatcher:
             else:
                 self._subscribers.pop(key, None)
                 log.info("OSC: %s unsubscribed", target)
-            self._answer(target, "/bayard/subscribe", switch)
+            self._answer(target, state, "/bayard/subscribe", switch)
         elif entry.path == "/bayard/connect":
-            self._answer(target, "/bayard/connect", self._connect(peer.host, str(args[0])))
-
-    def _connect(self, host: str, passcode: str) -> str:
-        codes = self.config.passcodes
-        if codes.control is None:
-            return "ok:control"
-        now = self.clock.now()
-        since, fails = self._badpass.get(host, (now, 0))
-        if now - since >= 60.0:
-            since, fails = now, 0
-        if fails >= BADPASS_LIMIT:
-            return "badpass"  # too many guesses this minute: refuse even the right one
-        if hmac.compare_digest(passcode.encode(), codes.control.encode()):
-            tier = "control"
-        elif codes.view is not None and hmac.compare_digest(passcode.encode(), codes.view.encode()):
-            tier = "view"
-        else:
-            self._remember(self._badpass, host, (since, fails + 1))
-            self._tiers.pop(host, None)
-            log.warning("OSC: wrong passcode from %s", host)
-            return "badpass"
-        self._remember(self._tiers, host, tier)
-        log.info("OSC: %s connected with the %s tier", host, tier)
-        return f"ok:{tier}"
+            answer = self._tiers.connect(peer, str(args[0]), self.clock.now())
+            self.counters["throttled"] += answer == "throttled"
+            self._answer(target, state, "/bayard/connect", answer)
 
 
 __all__ = ["Dispatcher", "Peer", "matches"]

@@ -34,6 +34,15 @@ log = logging.getLogger("bayard.osc")
 
 MAX_DATAGRAM = 65_535
 MAX_TCP_CONNECTIONS = 32
+# 32 idle connections from one address once locked every other TCP client out. Now one
+# address holds at most this many (a new one closes its own oldest: a client that
+# reconnects after a network glitch is never refused because of its stale sockets)...
+TCP_PER_ADDRESS = 4
+# ...a connection that sends nothing for this long is closed (QLab sends a heartbeat
+# every 5 s; send /bayard/ping at least every few minutes to keep a quiet one open)...
+TCP_IDLE_CLOSE_S = 300.0
+# ...and when all slots are taken, the one quiet longest gives way if quiet this long.
+TCP_IDLE_EVICT_S = 10.0
 SEND_QUEUE = 10_000
 POLL_S = 0.25  # how often blocked threads look at the stop flag
 
@@ -49,11 +58,14 @@ class OscServer:
         self.config = config
         self._sendq: queue.Queue[tuple[Peer, bytes]] = queue.Queue(maxsize=SEND_QUEUE)
         self.dispatcher = Dispatcher(config, post, self._enqueue, clock)
+        self.clock = self.dispatcher.clock
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self._udp: socket.socket | None = None
         self._tcp: socket.socket | None = None
         self._conns: dict[int, socket.socket] = {}
+        self._conn_host: dict[int, str] = {}
+        self._conn_heard: dict[int, float] = {}  # clock.now() of the last bytes received
         self._framing: dict[int, wire.StreamDecoder] = {}
         self._conn_ids = itertools.count(1)
         self._conn_lock = threading.Lock()
@@ -236,6 +248,7 @@ class OscServer:
         listener = self._tcp
         assert listener is not None
         while not self._stop.is_set():
+            self._close_idle()
             try:
                 conn, addr = listener.accept()
             except TimeoutError:
@@ -251,12 +264,14 @@ class OscServer:
                 _close(conn)
                 continue
             with self._conn_lock:
-                if len(self._conns) >= MAX_TCP_CONNECTIONS:
-                    log.warning("OSC: %d TCP connections already; refusing %s", MAX_TCP_CONNECTIONS, addr[0])
+                if not self._make_room(addr[0]):
+                    log.warning("OSC: %d TCP connections busy; refusing %s", MAX_TCP_CONNECTIONS, addr[0])
                     _close(conn)
                     continue
                 conn_id = next(self._conn_ids)
                 self._conns[conn_id] = conn
+                self._conn_host[conn_id] = addr[0]
+                self._conn_heard[conn_id] = self.clock.now()
             conn.settimeout(POLL_S)
             log.info("OSC: TCP connection from %s:%d", addr[0], addr[1])
             self._spawn(
@@ -277,6 +292,8 @@ class OscServer:
                     return
                 if not chunk:
                     return
+                with self._conn_lock:
+                    self._conn_heard[conn_id] = self.clock.now()
                 for frame in stream.feed(chunk):
                     if frame is None:
                         with self.dispatcher._lock:
@@ -290,9 +307,40 @@ class OscServer:
             with self._conn_lock:
                 self._conns.pop(conn_id, None)
                 self._framing.pop(conn_id, None)
+                self._conn_host.pop(conn_id, None)
+                self._conn_heard.pop(conn_id, None)
             self.dispatcher.forget_connection(conn_id)
             _close(conn)
             log.info("OSC: TCP connection from %s closed", peer)
+
+    def _make_room(self, host: str) -> bool:
+        """Under the connection lock: close what must give way for a new connection from
+        `host`; False when nothing may (every slot busy and recently heard from)."""
+        own = sorted((i for i, h in self._conn_host.items() if h == host), key=self._conn_heard.__getitem__)
+        if len(own) >= TCP_PER_ADDRESS:
+            self._drop(own[0], "it is that address's oldest")
+        if len(self._conns) < MAX_TCP_CONNECTIONS:
+            return True
+        quietest = min(self._conn_heard, key=self._conn_heard.__getitem__)
+        if self.clock.now() - self._conn_heard[quietest] < TCP_IDLE_EVICT_S:
+            return False
+        self._drop(quietest, "it was the quietest when every slot was taken")
+        return True
+
+    def _close_idle(self) -> None:
+        now = self.clock.now()
+        with self._conn_lock:
+            for conn_id in [i for i, t in self._conn_heard.items() if now - t >= TCP_IDLE_CLOSE_S]:
+                self._drop(conn_id, f"nothing was heard on it for {TCP_IDLE_CLOSE_S:.0f} s")
+
+    def _drop(self, conn_id: int, why: str) -> None:
+        # The socket is shut down here; its own thread sees the close and cleans up.
+        conn = self._conns.pop(conn_id, None)
+        host = self._conn_host.pop(conn_id, "?")
+        self._conn_heard.pop(conn_id, None)
+        if conn is not None:
+            log.info("OSC: closing a TCP connection from %s: %s", host, why)
+            _close(conn)
 
     def _enqueue(self, peer: Peer, data: bytes) -> None:
         if peer.transport == "inject":

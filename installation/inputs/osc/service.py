@@ -13,10 +13,14 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .config import OscConfig
+from .config import OscConfig, PasscodeFileError
 from .server import OscServer, OscStartError
 
 log = logging.getLogger("bayard.osc")
+
+# /bayard/ping goes unanswered once no frame has been drawn for this long (the watchdog
+# restarts a stalled show after 30 s; a monitor should see the stall long before).
+PING_STALL_S = 3.0
 
 
 def config_of(show: Any) -> OscConfig:
@@ -38,7 +42,18 @@ def attach(engine: Any, presenter: Any = None, *, start: bool = True) -> OscServ
         log.error("install.toml [osc] is invalid, OSC is off: %s", exc)
         _record(engine, f"[osc] is invalid, OSC is off: {exc.errors()[0]['msg']}")
         return None
+    try:
+        config, warning = config.with_passcodes_file(engine.show.root)
+    except PasscodeFileError as exc:
+        # Never fall back to no passcodes: that would hand control to every sender.
+        log.error("%s; OSC is off until it is fixed", exc)
+        _record(engine, f"OSC is off: {exc}")
+        return None
+    for line in ([warning] if warning else []) + (config.passcodes.weaknesses() if config.enabled else []):
+        log.warning("OSC: %s", line)
+        _record(engine, line, severity="warning")
     server = OscServer(config, engine.post)
+    server.dispatcher.drawing = lambda: engine.seconds_since_frame() < PING_STALL_S
     engine.services["osc"] = server
 
     def push(event: str, args: tuple[Any, ...]) -> None:
@@ -54,7 +69,7 @@ def attach(engine: Any, presenter: Any = None, *, start: bool = True) -> OscServ
     return server
 
 
-def _record(engine: Any, message: str) -> None:
+def _record(engine: Any, message: str, severity: str = "error") -> None:
     record = getattr(engine, "record_error", None)
     if callable(record):
-        record("osc", message)
+        record("osc", message, severity=severity)

@@ -68,7 +68,8 @@ class Explanation:
     face_found: whether a face was found (None: the backend does not look for one).
     unsure: the verdict sits so near the threshold that the machine should say it is unsure.
     eyes_picture: RGB uint8 picture of both eyes with their highlights ringed (None: no face).
-    eyes_note: one sentence on what the eyes show (a cue for the visitor; not in the verdict).
+    eyes_finding: what the eye highlights show (none, one, match, differ): a cue for the
+        visitor, not in the verdict; the quiz says it in words.
     """
 
     spectrum_image: np.ndarray
@@ -85,7 +86,7 @@ class Explanation:
     face_found: bool | None = None
     unsure: bool = False
     eyes_picture: np.ndarray | None = None
-    eyes_note: str = ""
+    eyes_finding: str = ""
 
 
 class Detector(ABC):

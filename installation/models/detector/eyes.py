@@ -136,13 +136,10 @@ def picture(image: np.ndarray, cues: EyeCues, side: int = 200) -> np.ndarray:
     return np.ascontiguousarray(np.hstack([tiles[0], np.full((side, side // 20, 3), 17, np.uint8), tiles[1]]))
 
 
-def note(cues: EyeCues) -> str:
-    """One sentence on the highlights, with the cue's weakness said (bench/detector.py)."""
+def finding(cues: EyeCues) -> str:
+    """What the highlights show, as a word the reveal looks its sentence up by
+    (installation/words.toml, [quiz.explain] eyes_*): none, one, match or differ."""
     found = sum(s is not None for s in cues.highlights)
-    if found == 0:
-        return "Neither eye shows a highlight to compare."
-    if found == 1:
-        return "Only one eye shows a highlight. At this size that alone proves little."
-    if cues.highlight_disagreement < 0.35:
-        return "Both eyes mirror the light at the same place, as they do in a photograph."
-    return "The two highlights sit in different places; in a photograph they usually match. At this size that alone proves little."
+    if found < 2:
+        return ("none", "one")[found]
+    return "match" if cues.highlight_disagreement < 0.35 else "differ"

@@ -143,7 +143,7 @@ class FacesDetector(Detector):
 
             cues = eyes.measure(rgb, self._stack().eyes(rgb, landmarks))
             explanation.eyes_picture = eyes.picture(rgb, cues)
-            explanation.eyes_note = eyes.note(cues)
+            explanation.eyes_finding = eyes.finding(cues)
         explanation.unsure = abs((verdict.log_odds or 0.0) - float(np.log(self.threshold / (1 - self.threshold)))) < UNSURE_BAND
         return explanation
 

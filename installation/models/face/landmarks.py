@@ -71,9 +71,13 @@ class FaceMesh:
     def __init__(self, model: TFLiteModel) -> None:
         self.model = model
 
-    def run(self, image: np.ndarray, region: Region) -> tuple[np.ndarray, float]:
-        """468 (x, y, z) landmarks in image pixels, and the face-presence probability."""
-        crop = region.crop(image[..., :3], MESH_SIDE).astype(np.float32) / 255.0
+    def run(self, image: np.ndarray, region: Region, even=None) -> tuple[np.ndarray, float]:
+        """468 (x, y, z) landmarks in image pixels, and the face-presence probability.
+        `even`, a function on the RGB crop, can even out its light first."""
+        crop = region.crop(image[..., :3], MESH_SIDE)
+        if even is not None:
+            crop = even(crop)
+        crop = crop.astype(np.float32) / 255.0
         outputs = self.model(crop[None])
         points = next(o for o in outputs if o.size == 1404).reshape(468, 3)
         logit = float(next(o for o in outputs if o.size == 1).reshape(()))

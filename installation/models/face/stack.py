@@ -28,6 +28,8 @@ from .runtime import FaceStackUnavailable, load, models_folder
 
 # A mesh whose presence falls below this has lost the face (MediaPipe's own threshold).
 PRESENCE_MIN = 0.5
+# The detectors' score threshold on the second, light-evened look (mesh-confirmed).
+RETRY_MIN_SCORE = 0.35
 
 
 @dataclass(frozen=True)
@@ -117,8 +119,17 @@ class FaceStack:
         full-range model when it finds nothing (a visitor far away, a small face)."""
         image = as_rgb(image)
         if full_range is None:
-            found = self.short_range.detect(image)
-            return found or self.full_range.detect(image)
+            found = self.short_range.detect(image) or self.full_range.detect(image)
+            if not found:
+                # A face against a bright window or in a dim corner: try once more with the
+                # light evened out (the bench found backlit darker skin missed most often).
+                # Weaker candidates are accepted here because the mesh confirms or rejects
+                # each one (its presence score) before anyone treats it as a face.
+                evened = even_light(image)
+                found = (self.short_range.detect(evened, RETRY_MIN_SCORE)
+                         or self.full_range.detect(evened, RETRY_MIN_SCORE))
+                found = [d for d in found if self.mesh(image, d) is not None]
+            return found
         return (self.full_range if full_range else self.short_range).detect(image)
 
     def mesh(self, image: np.ndarray, start: Detection | Region | np.ndarray) -> Face | None:
@@ -135,7 +146,11 @@ class FaceStack:
             return None
         landmarks, presence = self.mesh_model.run(image, region)
         if presence < PRESENCE_MIN:
-            return None
+            # Backlit or dim faces (darker skin most of all, the bench showed) are often
+            # found by the detector and then doubted by the mesh: look again, light evened.
+            landmarks, presence = self.mesh_model.run(image, region, even=even_light)
+            if presence < PRESENCE_MIN:
+                return None
         return Face(landmarks.astype(np.float32), presence, region, detection)
 
     def faces(self, image: np.ndarray, max_faces: int = 4, full_range: bool | None = None) -> list[Face]:
@@ -158,6 +173,14 @@ class FaceStack:
         small = cv2.resize(image, (256, 256), interpolation=cv2.INTER_AREA).astype(np.float32) / 255.0
         mask = next(o for o in self._segment(small[None]) if o.shape[-1] == 1).reshape(256, 256)
         return cv2.resize(np.clip(mask, 0.0, 1.0), (w, h), interpolation=cv2.INTER_LINEAR)
+
+
+def even_light(image: np.ndarray) -> np.ndarray:
+    """Contrast-limited histogram equalisation of the lightness only (colours kept)."""
+    lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB)
+    tiles = max(2, min(8, min(image.shape[:2]) // 64))
+    lab[..., 0] = cv2.createCLAHE(clipLimit=3.0, tileGridSize=(tiles, tiles)).apply(lab[..., 0])
+    return cv2.cvtColor(lab, cv2.COLOR_LAB2RGB)
 
 
 def as_rgb(image: np.ndarray) -> np.ndarray:

@@ -39,6 +39,7 @@ def cmd_train(args: argparse.Namespace) -> int:
                 save_every=args.save_every,
                 threads=args.threads,
                 max_minutes=args.max_minutes,
+                device=args.device,
             )
         )
     except (CheckpointError, DataError, ValueError) as exc:
@@ -47,6 +48,34 @@ def cmd_train(args: argparse.Namespace) -> int:
     if args.export:
         export(ckpt, args.export)
         print(f"exported the playing generator to {args.export}")
+    return 0
+
+
+def cmd_align(args: argparse.Namespace) -> int:
+    import cv2
+
+    from ..face import FaceStack, FaceStackUnavailable, align, portrait_faces
+    from .train import IMAGE_SUFFIXES
+
+    if not args.images.is_dir():
+        return _fail(f"{args.images}: not a folder of portraits")
+    try:
+        stack = FaceStack.open()
+    except FaceStackUnavailable as exc:
+        return _fail(str(exc))
+    args.output.mkdir(parents=True, exist_ok=True)
+    done = skipped = 0
+    for path in sorted(p for p in args.images.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES):
+        bgr = cv2.imread(str(path), cv2.IMREAD_COLOR)
+        faces = portrait_faces(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), stack) if bgr is not None else []
+        if len(faces) != 1:  # none, or a group: which face would be meant is a guess
+            skipped += 1
+            continue
+        crop = align(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), faces[0].landmarks, side=args.size)
+        name = "_".join(path.relative_to(args.images).with_suffix(".png").parts)
+        cv2.imwrite(str(args.output / name), cv2.cvtColor(crop, cv2.COLOR_RGB2BGR))
+        done += 1
+    print(f"aligned {done} faces to {args.output} ({skipped} pictures without exactly one face skipped)")
     return 0
 
 
@@ -130,12 +159,23 @@ def add_commands(subparsers) -> None:
         "--max-minutes", type=float, default=0.0, help="stop and save after this long (0: no limit)"
     )
     p.add_argument("--export", type=Path, help="also write the slim playing checkpoint here")
+    p.add_argument("--device", default="auto", help="auto (CUDA when present), cpu or cuda")
     p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("align", help="crop faces to the FFHQ-like alignment, for training on real portraits")
+    p.add_argument("--images", type=Path, required=True, help="folder of portraits (png/jpg, searched recursively)")
+    p.add_argument("-o", "--output", type=Path, required=True, help="folder for the aligned PNG files")
+    p.add_argument("--size", type=int, default=256)
+    p.set_defaults(func=cmd_align)
 
     p = sub.add_parser("export", help="slim a training checkpoint to what playing needs")
     p.add_argument("checkpoint", type=Path)
     p.add_argument("-o", "--output", type=Path, required=True)
     p.set_defaults(func=cmd_export)
+
+    from ..composite.cli import add_command as add_composite
+
+    add_composite(sub)
 
     p = sub.add_parser("render", help="render a loop video from a generator checkpoint")
     p.add_argument("--checkpoint", type=Path, required=True, help="dcgan or stylegan2-pytorch .pt")

@@ -204,7 +204,8 @@ def _animate_mesh(args: argparse.Namespace, animator, frames: list, fps: float) 
     tracker = FaceTracker(animator.stack)
     faces, eyes = [], []
     for i, frame in enumerate(tqdm(frames, desc="tracking", unit="frame")):
-        face = tracker.update(frame, i / fps).face
+        seen = tracker.update(frame, i / fps)
+        face = seen.raw_face or seen.face  # offline: every frame's own mesh, no steadying lag
         faces.append(face.landmarks if face is not None else None)
         eyes.append(animator.stack.eyes(frame, face.landmarks) if face is not None else None)
     usable = [i for i, f in enumerate(faces) if f is not None]

@@ -8,8 +8,10 @@ scaled and pasted back, which is what blurred it.
 
 from __future__ import annotations
 
+import hashlib
 import math
-from pathlib import Path
+import threading
+from collections import OrderedDict
 
 import numpy as np
 
@@ -37,8 +39,30 @@ class PortraitProblem(ValueError):
     """A picture the mesh backend cannot animate; the message says why and what to do."""
 
 
-def find_portrait_face(image: np.ndarray, stack: FaceStack) -> Face:
+# Portraits whose mesh was found, by content: the scene checks a portrait when it loads and
+# builds its animator later, every time it plays. The mesh is found once per picture.
+_FOUND: OrderedDict[tuple, tuple[list[Face], tuple]] = OrderedDict()
+_FOUND_LOCK = threading.Lock()
+_FOUND_KEEP = 8
+
+
+def _portrait_analysis(image: np.ndarray, stack: FaceStack) -> tuple[list[Face], tuple]:
+    key = (image.shape, hashlib.sha1(np.ascontiguousarray(image).data).hexdigest())
+    with _FOUND_LOCK:
+        if key in _FOUND:
+            _FOUND.move_to_end(key)
+            return _FOUND[key]
     faces = portrait_faces(image, stack)
+    eyes = stack.eyes(image, faces[0].landmarks) if faces else ()
+    with _FOUND_LOCK:
+        _FOUND[key] = (faces, eyes)
+        while len(_FOUND) > _FOUND_KEEP:
+            _FOUND.popitem(last=False)
+    return faces, eyes
+
+
+def find_portrait_face(image: np.ndarray, stack: FaceStack) -> Face:
+    faces, _ = _portrait_analysis(image, stack)
     if not faces:
         raise PortraitProblem("no face found (an animal, a back view or a very dark picture?); "
                               "choose a portrait with one face turned towards the viewer")
@@ -61,7 +85,7 @@ class MeshAnimator:
         self.portrait = np.ascontiguousarray(portrait[..., :3])
         if rig is None:
             face = find_portrait_face(self.portrait, self.stack)
-            eyes = self.stack.eyes(self.portrait, face.landmarks)
+            eyes = _portrait_analysis(self.portrait, self.stack)[1]
             person = self.stack.person_mask(self.portrait)
             rig = build_rig(self.portrait, face, eyes, _soft(person), exaggeration)
         self.rig = rig
@@ -142,6 +166,11 @@ class MeshAnimator:
         for upper, lower, _ in EYES:
             moved[list(upper), 1] += (moved[list(lower), 1] - rest[list(lower), 1]) - (
                 moved[list(upper), 1] - rest[list(upper), 1])
+        # Guard against folds the expression makes (a sliver by the nose must not turn inside
+        # out). Folds from turning the head are real occlusion: the far side goes out of
+        # sight, and the warper draws triangles back to front for that.
+        unfolded = self.warper.unfold(moved[:, :2] @ level + centre)
+        moved[:, :2] = (unfolded - centre) @ level.T
         weight = rig.head_weight[:, None].astype(np.float64)
         pivot = np.array([0.0, 0.0, float(np.median(moved[:468, 2]))])
         turned = (moved - pivot) @ rotation_deg(motion.yaw, motion.pitch, motion.roll).T + pivot
@@ -177,6 +206,3 @@ def _soft(person: np.ndarray) -> np.ndarray:
     side = max(3, int(0.02 * max(person.shape)) | 1)
     return cv2.GaussianBlur(grown, (side, side), 0)
 
-
-def open_models(models_dir: Path | None) -> FaceStack:
-    return FaceStack.open(models_dir)

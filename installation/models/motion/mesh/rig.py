@@ -80,29 +80,6 @@ def _ring(mesh: np.ndarray, scale: float) -> np.ndarray:
     return centre + (r * scale)[:, None] * np.stack([np.cos(wanted), np.sin(wanted)], 1)
 
 
-def _opened(points: np.ndarray) -> np.ndarray:
-    """The points with the mouth pulled open: a triangulation made on this respects the
-    lips (no triangle joins the upper lip to the lower one), so opening the mouth later
-    never turns a lip triangle inside out. At rest the interior triangles are just flat."""
-    mesh = points[:468, :2]
-    angle = np.arctan2(mesh[263, 1] - mesh[33, 1], mesh[263, 0] - mesh[33, 0])
-    down = np.array([-np.sin(angle), np.cos(angle)])  # the face's own "down"
-    height = np.linalg.norm(mesh[10] - mesh[152])
-    centre = (mesh[13] + mesh[14]) / 2
-    width = np.linalg.norm(mesh[61] - mesh[291])
-    out = points[:, :2].copy()
-    rel = out - centre
-    below = rel @ down
-    across = rel @ np.array([down[1], -down[0]])
-    pull = np.clip(below / (0.02 * height) + 0.5, 0.0, 1.0) * np.exp(-(across / (1.6 * width)) ** 2)
-    pull[list(UPPER_INNER_LIP)] = 0.0
-    pull[list(LOWER_INNER_LIP)] = 1.0
-    pull[[78, 308]] = 0.5
-    pull[468:] = 0.0
-    out += (0.12 * height * pull)[:, None] * down
-    return out
-
-
 def _delaunay(points: np.ndarray) -> np.ndarray:
     x0, y0 = np.floor(points[:, :2].min(0)) - 2
     x1, y1 = np.ceil(points[:, :2].max(0)) + 2
@@ -165,7 +142,7 @@ def build_rig(image: np.ndarray, face: Face, eyes: tuple[Eye, Eye], person: np.n
         crop = person[ry0:ry1, rx0:rx1].astype(np.float32)
     return PortraitRig(
         image=np.ascontiguousarray(image), points=points,
-        triangles=_delaunay(_opened(points)), eyes=eyes, palette=_palette(image, mesh),
+        triangles=_delaunay(points), eyes=eyes, palette=_palette(image, mesh),
         region=region, head_weight=weight, face_height=face.height,
         eye_distance=float(np.linalg.norm(mesh[263, :2] - mesh[33, :2])), roll=roll,
         exaggeration=exaggeration, person=crop)

@@ -32,11 +32,12 @@ LIDS = (((33, *LEFT_UPPER_LID, 133), (33, *LEFT_LOWER_LID, 133), (33, *LEFT_CREA
         ((263, *RIGHT_UPPER_LID, 362), (263, *RIGHT_LOWER_LID, 362), (263, *RIGHT_CREASE, 362)))
 
 SUBPIXEL_BITS = 4
-# The map is computed on a coarser grid (one point per MAP_PX_PER_STEP of face height,
-# 2 to 6 pixels apart) and interpolated: a piecewise-affine map is continuous, so this is
-# exact inside triangles and within a fraction of a pixel on their edges. The portrait
-# itself is still sampled at every pixel of its own resolution.
-MAP_FACE_PX_PER_STEP = 90
+# On a large face the map is computed on a coarser grid (one point every 200 px of face
+# height, at most 4 apart) and interpolated: a piecewise-affine map is continuous, so this
+# is exact inside triangles and close on their edges, as long as the grid is finer than
+# the smallest moving triangles (lip corners). Small faces get the map at every pixel.
+# The portrait itself is always sampled at every pixel of its own resolution.
+MAP_FACE_PX_PER_STEP = 200
 
 
 def _affines(src: np.ndarray, dst: np.ndarray, triangles: np.ndarray) -> np.ndarray:
@@ -65,10 +66,16 @@ class MeshWarper:
         self.shape = (y1 - y0, x1 - x0)
         yy, xx = np.mgrid[y0:y1, x0:x1]
         self.xx, self.yy = xx.astype(np.float32), yy.astype(np.float32)
-        self.step = step = int(np.clip(round(rig.face_height / MAP_FACE_PX_PER_STEP), 2, 6))
+        self.step = step = int(np.clip(round(rig.face_height / MAP_FACE_PX_PER_STEP), 1, 4))
         self.coarse_shape = (-(-self.shape[0] // step), -(-self.shape[1] // step))
-        self.cxx = self.xx[::step, ::step].copy()
-        self.cyy = self.yy[::step, ::step].copy()
+        # Coarse sample j sits where cv2.resize puts it: at full-resolution j * step + centre.
+        self.centre = 0.5 * (step - 1)
+        cy, cx = np.mgrid[0:self.coarse_shape[0], 0:self.coarse_shape[1]].astype(np.float32) * step + self.centre
+        self.cxx, self.cyy = cx + x0, cy + y0
+        self.coarse_person = None
+        if rig.person is not None:
+            self.coarse_person = cv2.resize(rig.person, (self.coarse_shape[1], self.coarse_shape[0]),
+                                            interpolation=cv2.INTER_AREA) if step > 1 else rig.person
         rest = _signed_areas(self.src, rig.triangles)
         # Eye and mouth openings may close to nothing; every other triangle must keep its
         # orientation and at least a tenth of its area.
@@ -112,7 +119,7 @@ class MeshWarper:
         """For each region pixel, where to sample the portrait (absolute coordinates).
         `depth` (per point, larger is farther) orders the triangles back to front."""
         index = np.full(self.coarse_shape, -1, np.int32)
-        local = np.round((dst - self.origin) / self.step * (1 << SUBPIXEL_BITS)).astype(np.int32)
+        local = np.round((dst - self.origin - self.centre) / self.step * (1 << SUBPIXEL_BITS)).astype(np.int32)
         triangles = self.rig.triangles
         order = (np.argsort(-depth[triangles].mean(1), kind="stable") if depth is not None
                  else np.arange(len(triangles)))
@@ -122,28 +129,21 @@ class MeshWarper:
             fill(index, polygon, i, cv2.LINE_8, SUBPIXEL_BITS)
         affine = _affines(self.src, dst, self.rig.triangles).astype(np.float32)
         covered = index >= 0
-        safe = np.where(covered, index, 0)
-        a = affine[safe]  # h x w x 2 x 3
+        a = affine[np.where(covered, index, 0)]  # h x w x 2 x 3
         xx, yy = self.cxx, self.cyy
         dx = np.where(covered, a[..., 0, 0] * xx + a[..., 0, 1] * yy + a[..., 0, 2] - xx, 0.0)
         dy = np.where(covered, a[..., 1, 0] * xx + a[..., 1, 1] * yy + a[..., 1, 2] - yy, 0.0)
-        size = (self.shape[1], self.shape[0])
-        # Interpolate the displacement (not the coordinates) so the grid's half-pixel offset cancels.
-        big = cv2.resize(np.stack([dx, dy], -1).astype(np.float32),
-                         (self.coarse_shape[1] * self.step, self.coarse_shape[0] * self.step),
-                         interpolation=cv2.INTER_LINEAR)
-        shift = 0.5 * (self.step - 1)
-        warp = np.float32([[1, 0, shift], [0, 1, shift]])
-        big = cv2.warpAffine(big, warp, (big.shape[1], big.shape[0]), flags=cv2.INTER_LINEAR,
-                             borderMode=cv2.BORDER_REPLICATE)[: size[1], : size[0]]
-        map_x = self.xx + big[..., 0]
-        map_y = self.yy + big[..., 1]
-        if self.rig.person is not None:
+        if self.coarse_person is not None:
             # Hair and shoulders move with the head; the wall behind the sitter stays still.
-            keep = self.rig.person
-            map_x = self.xx + (map_x - self.xx) * keep
-            map_y = self.yy + (map_y - self.yy) * keep
-        return map_x, map_y
+            dx, dy = dx * self.coarse_person, dy * self.coarse_person
+        map_x, map_y = (xx + dx).astype(np.float32), (yy + dy).astype(np.float32)
+        if self.step > 1:
+            # Absolute coordinates interpolate exactly where the map is affine.
+            size = (self.coarse_shape[1] * self.step, self.coarse_shape[0] * self.step)
+            h, w = self.shape
+            map_x = cv2.resize(map_x, size, interpolation=cv2.INTER_LINEAR)[:h, :w]
+            map_y = cv2.resize(map_y, size, interpolation=cv2.INTER_LINEAR)[:h, :w]
+        return np.ascontiguousarray(map_x), np.ascontiguousarray(map_y)
 
     def move_irises(self, map_x: np.ndarray, map_y: np.ndarray, dst: np.ndarray, gaze_px: np.ndarray) -> None:
         """Shift each iris inside its (moved) eye opening; the lids stay where they are."""
@@ -236,13 +236,16 @@ class MeshWarper:
 
     def render(self, dst: np.ndarray, gaze_px: np.ndarray, depth: np.ndarray | None = None,
                eye_open: tuple[float, float] = (1.0, 1.0)) -> np.ndarray:
-        """The whole portrait with the face moved to `dst` (points x 2, image pixels)."""
-        dst = self.unfold(dst.astype(np.float64))
+        """The whole portrait with the face moved to `dst` (points x 2, image pixels; folds
+        already eased by the caller, see unfold)."""
+        dst = dst.astype(np.float64)
         map_x, map_y = self.backward_map(dst, depth)
         self.move_irises(map_x, map_y, dst, gaze_px)
         self._lid_covers: list = []
         self.lower_lids(map_y, dst, eye_open)
-        region = cv2.remap(self.rig.image, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+        # Cubic: bilinear sampling at sub-pixel offsets loses a third of the fine detail
+        # (measured: Laplacian variance 0.67 at half a pixel), cubic keeps it (1.01).
+        region = cv2.remap(self.rig.image, map_x, map_y, cv2.INTER_CUBIC, borderMode=cv2.BORDER_REFLECT)
         self.paint_lids(region)
         paint_mouth(region, dst - self.origin, self.rig)
         out = self.rig.image.copy()

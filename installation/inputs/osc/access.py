@@ -1,0 +1,55 @@
+"""Tiers: what each sender address may do, and `/bayard/connect <passcode>` to raise it.
+
+With no passcodes every allowed sender has control; with a control passcode only,
+everyone may query; with both, a sender must connect first. Tiers are remembered per
+IP address, in a table only a right passcode adds to, so a flood of forged sources
+cannot push a technician's tier out of it (the old table was cleared at 1,024 sources).
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+
+from .config import Passcodes
+from .limits import Bounded, PasscodeGate
+from .senders import Peer
+
+log = logging.getLogger("bayard.osc")
+
+
+class Tiers:
+    def __init__(self, passcodes: Passcodes, now: float, sources: int) -> None:
+        self.passcodes = passcodes
+        self.base = "control" if passcodes.control is None else ("view" if passcodes.view is None else "none")
+        self._earned: Bounded[str, str] = Bounded(sources)
+        self.gate = PasscodeGate(now, sources)
+
+    def of(self, host: str) -> str:
+        return self._earned.get(host, self.base)
+
+    def connect(self, peer: Peer, passcode: str, now: float) -> str:
+        """ok:view, ok:control, badpass, or throttled (not checked at all, so a guess
+        made then learns nothing)."""
+        codes = self.passcodes
+        if codes.control is None:
+            return "ok:control"
+        host = peer.host
+        # TCP addresses cannot be forged and a tier holder has proved itself once: they
+        # may use the checks held in reserve while a UDP flood uses up the rest.
+        trusted = peer.transport != "udp" or host in self._earned
+        if not self.gate.admit(host, now, trusted):
+            return "throttled"
+        if hmac.compare_digest(passcode.encode(), codes.control.encode()):
+            tier = "control"
+        elif codes.view is not None and hmac.compare_digest(passcode.encode(), codes.view.encode()):
+            tier = "view"
+        else:
+            # The address keeps a tier it earned: one mistyped passcode (or a forged
+            # packet) must not lock a technician out.
+            self.gate.failed(host, now)
+            log.warning("OSC: wrong passcode from %s", host)
+            return "badpass"
+        self._earned[host] = tier
+        log.info("OSC: %s connected with the %s tier", host, tier)
+        return f"ok:{tier}"

@@ -1,0 +1,159 @@
+"""Getting a built scene ready to show without ever holding a frame.
+
+A scene becomes ready in two steps. `prepare()` decodes media on a worker thread
+(numpy only, no pygame). `warm()` then turns those results into surfaces on the main
+thread, where pygame must run, a few milliseconds per frame, while the scene on screen
+keeps playing. A burst of navigation once froze the show for 36 s because every `next`
+waited for its scene's `prepare()` on the main thread; now nothing here waits.
+
+Renders and tests ask for `synchronous` readying: everything happens at once, so a
+stepped clock sees the same frames every run.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .sequencer import Slot
+
+# Main-thread time per frame spent warming scenes: a quarter of a 60 fps frame.
+WARM_SLICE_S = 0.004
+
+
+class _Worker:
+    """One daemon thread running prepare() calls in order. Not a ThreadPoolExecutor: the
+    interpreter joins those at exit, so a slow prepare (a quiz judging its images) held
+    a SIGTERM for as long as it ran. prepare() only reads, so cutting it short is safe."""
+
+    def __init__(self) -> None:
+        self._jobs: queue.SimpleQueue[tuple[Future, Callable[[], Any]] | None] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+
+    def submit(self, call: Callable[[], Any]) -> Future:
+        future: Future = Future()
+        self._jobs.put((future, call))
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="prepare", daemon=True)
+            self._thread.start()
+        return future
+
+    def _run(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            future, call = job
+            if not future.set_running_or_notify_cancel():
+                continue  # abandoned before it started
+            try:
+                future.set_result(call())
+            except BaseException as exc:  # handed to the main thread's fault boundary
+                future.set_exception(exc)
+
+    def shutdown(self) -> None:
+        while True:
+            try:
+                job = self._jobs.get_nowait()
+            except queue.Empty:
+                break
+            if job is not None:
+                job[0].cancel()
+        self._jobs.put(None)
+
+
+class Readying:
+    def __init__(
+        self,
+        fault: Callable[[str, str, BaseException], None],
+        synchronous: bool,
+        work_clock: Callable[[], float] = time.perf_counter,
+    ) -> None:
+        self._fault = fault
+        self.synchronous = synchronous
+        # Measures main-thread work, not show time: the show's clock may be stepped.
+        self._work_clock = work_clock
+        self._worker = _Worker()
+        self._abandoned: list[Slot] = []
+
+    def begin(self, slot: Slot) -> bool:
+        """Start preparing; False when a synchronous prepare failed (already reported)."""
+        if not self.synchronous:
+            slot.prepared = self._worker.submit(slot.scene.prepare)
+            return True
+        try:
+            slot.scene.prepare()
+        except Exception as exc:  # the fault boundary: reported, the caller tries another scene
+            self._fault(slot.scene_id, "prepare", exc)
+            return False
+        return True
+
+    def deadline(self) -> float | None:
+        return None if self.synchronous else self._work_clock() + WARM_SLICE_S
+
+    def ready(self, slot: Slot, deadline: float | None) -> bool:
+        """Advance the slot towards showing within `deadline` (None: finish now). True
+        when it can be switched to, or when it failed (its scene is then None)."""
+        if slot.scene is None:
+            return True
+        if slot.prepared is not None:
+            if not slot.prepared.done():
+                return False
+            error = slot.prepared.exception()
+            slot.prepared = None
+            if error is not None:
+                self._fault(slot.scene_id, "prepare", error)
+                return True
+        if slot.warming is None:
+            try:
+                slot.warming = iter(slot.scene.warm())
+            except Exception as exc:  # the fault boundary
+                self._fault(slot.scene_id, "warm", exc)
+                return True
+        while not slot.warmed:
+            if deadline is not None and self._work_clock() >= deadline:
+                return False
+            try:
+                next(slot.warming)
+            except StopIteration:
+                slot.warmed = True
+            except Exception as exc:  # the fault boundary
+                self._fault(slot.scene_id, "warm", exc)
+                return True
+        return True
+
+    def abandon(self, slot: Slot, release: Callable[[Slot], None]) -> None:
+        """A slot nobody will show: release it now, or once its prepare() has finished
+        (a running prepare cannot be stopped, and may still be opening files)."""
+        future = slot.prepared
+        if future is not None and not future.done():
+            if future.cancel():
+                slot.scene = None  # prepare never ran: nothing was opened
+            else:
+                self._abandoned.append(slot)
+            return
+        release(slot)
+
+    def reap(self, release: Callable[[Slot], None]) -> None:
+        """Release abandoned slots whose prepare() has finished (once per frame)."""
+        if not self._abandoned:
+            return
+        keep: list[Slot] = []
+        done: list[Slot] = []
+        for slot in self._abandoned:
+            (done if slot.prepared is None or slot.prepared.done() else keep).append(slot)
+        self._abandoned = keep
+        for slot in done:
+            slot.prepared = None
+            release(slot)
+
+    @property
+    def busy(self) -> int:
+        """Slots still preparing that nobody will show (for status)."""
+        return len(self._abandoned)
+
+    def shutdown(self, release: Callable[[Slot], None]) -> None:
+        self._worker.shutdown()
+        self.reap(release)

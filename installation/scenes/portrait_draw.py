@@ -1,0 +1,195 @@
+"""What the portrait scene draws: the framed portrait, its words, the visitor's mirror
+and prompts. Kept apart from the visit's logic (portrait.py), which it reads."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pygame
+
+from ..imaging import surface_from_rgb
+from ..words import words
+from .layout import fit, picture_and_column
+from .portrait_record import NOTICE_ACTIVE, NOTICE_IDLE
+from .style import rgb, smoothstep
+
+
+class PortraitDrawing:
+    """Mixed into PortraitScene: every method here only draws or measures."""
+
+    # -- drawing -------------------------------------------------------------------
+    @staticmethod
+    def _area(width: int, height: int) -> pygame.Rect:
+        """Where the portrait sits on a screen of this size."""
+        return picture_and_column((width, height), share=0.52)[0]
+
+    def _view_box(self, shape: tuple[int, ...], box: pygame.Rect) -> tuple[int, int, int, int] | None:
+        """The part of the picture shown, as (x0, y0, x1, y1): head and shoulders around the
+        painted face, with the display box's aspect, kept inside the image; None: all of it."""
+        if self.config.view == "picture" or self.worker is None or not self.entries[self.index].installed:
+            return None  # (the drawn portrait is composed as a whole oval picture)
+        face = self.worker.animator.face
+        h, w = shape[:2]
+        vh = min(h, face.size * 3.6)
+        vw = min(w, vh * box.width / box.height)
+        vh = min(h, vw * box.height / box.width)
+        x0 = int(round(min(max(face.cx - vw / 2, 0), w - vw)))
+        y0 = int(round(min(max(face.cy - vh * 0.4, 0), h - vh)))
+        return x0, y0, x0 + int(round(vw)), y0 + int(round(vh))
+
+    def _view(self, image: np.ndarray, box: pygame.Rect) -> np.ndarray:
+        crop = self._view_box(image.shape, box)
+        if crop is None:
+            return image
+        x0, y0, x1, y1 = crop
+        return image[y0:y1, x0:x1]
+
+    def _portrait_surface(self, box: pygame.Rect) -> tuple[pygame.Surface, pygame.Rect]:
+        entry = self.entries[self.index]
+        r = self.worker.latest() if self.worker is not None else None
+        image = self._view(r.image if r is not None else entry.image, box)
+        h, w = image.shape[:2]
+        scale = min(box.width / w, box.height / h)
+        size = (max(1, round(w * scale)), max(1, round(h * scale)))
+        key = (id(r), size)
+        if key != self._surface_key:
+            import cv2
+
+            interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
+            self._surface = surface_from_rgb(cv2.resize(image, size, interpolation=interp))
+            self._surface_key = key
+            if self.state != "attract" and self.worker is not None and self.worker.last_frame is not None:
+                cam = self.worker.last_frame.image
+                tw = max(1, round(box.width * 0.34))
+                th = max(1, round(tw * cam.shape[0] / cam.shape[1]))
+                # Already mirrored by the worker, like a looking-glass: visitors expect their
+                # left on the left, and the portrait answers the same way.
+                self._thumb = surface_from_rgb(cv2.resize(cam, (tw, th), interpolation=cv2.INTER_AREA))
+        rect = self._surface.get_rect(center=box.center)
+        return self._surface, rect
+
+    def _words(self, k: float) -> list[tuple[str, str, float, str]]:
+        """The column's texts in the attract and card states: (text, face, size, colour name)."""
+        c = self.config
+        out = [(c.heading, "serif-semibold", 54 * k, "fg")]
+        if self.state == "card":
+            out.append((c.card or self._default_card(), "serif", 40 * k, "fg"))
+        elif not self.camera_ok:
+            out.append((c.about_no_camera, "serif", 40 * k, "fg"))
+        else:
+            out += [(c.about, "serif", 40 * k, "fg"), (words("portrait.step_in"), "serif-italic", 40 * k, "accent")]
+        return out
+
+    def _credit(self, col: pygame.Rect, k: float, colour) -> pygame.Surface | None:
+        entry = self.entries[self.index]
+        text = " · ".join(x for x in (entry.title, entry.credit) if x)
+        return self.context.fonts.block(text, "sans", 30 * k, colour, col.width, tier="small") if text else None
+
+    def _column_height(self, col: pygame.Rect, k: float) -> int:
+        fonts = self.context.fonts
+        gap = fonts.px(28 * k)
+        height = sum(fonts.block(t, face, size, (0, 0, 0), col.width, line_spacing=1.3).get_height() + gap
+                     for t, face, size, _ in self._words(k))
+        credit = self._credit(col, k, (0, 0, 0))
+        return height + (credit.get_height() if credit is not None else 0)
+
+    def draw(self, surface: pygame.Surface) -> None:
+        c = self.config
+        fonts = self.context.fonts
+        width, height = surface.get_size()
+        fg, accent = rgb(c.foreground), rgb(c.accent)
+        colours = {"fg": fg, "accent": accent}
+        surface.fill(rgb(c.background))
+        area, col = picture_and_column((width, height), share=0.52)
+        disclosure = None
+        if self.worker is not None:
+            # Synthetic media is labelled where it is shown (and in recorded clips' metadata):
+            # the picture's box gives up the room the label needs, so they never collide.
+            disclosure = fonts.block(c.disclosure, "sans", 30, accent, area.width, align="center", tier="small")
+            area.height -= disclosure.get_height() + fonts.px(24)
+        portrait, rect = self._portrait_surface(area)
+        pygame.draw.rect(
+            surface, (8, 7, 6), rect.inflate(fonts.px(14), fonts.px(14)).move(fonts.px(6), fonts.px(8))
+        )
+        pygame.draw.rect(surface, (92, 74, 48), rect.inflate(fonts.px(14), fonts.px(14)))  # a plain frame
+        surface.blit(portrait, rect)
+        if disclosure is not None:
+            fonts.place(surface, disclosure, (area.x, rect.bottom + fonts.px(24)))
+        # The recording notice takes the column's top line when the operator switched it on.
+        if self._recording_settings() is not None:
+            writing = self.recorder is not None and self.recorder.writing
+            red, dot = (236, 116, 96), fonts.px(8)
+            rec = fonts.block(NOTICE_ACTIVE if writing else NOTICE_IDLE, "sans-semibold", 30, red,
+                              col.width - 3 * dot, line_spacing=1.1, tier="small")
+            line_h = fonts.get("sans-semibold", 30, "small").get_linesize()
+            pygame.draw.circle(surface, red, (col.x + dot, col.y + line_h // 2), dot)
+            box = fonts.place(surface, rec, (col.x + 3 * dot, col.y))
+            col = pygame.Rect(col.x, box.bottom + fonts.px(30), col.width, col.bottom - box.bottom - fonts.px(30))
+        k = 1.0
+        if self.state in ("attract", "card"):
+            k = fit(lambda s: self._column_height(col, s), col.height)
+            y = col.y
+            for text, face, size, colour in self._words(k):
+                box = fonts.place(surface, fonts.block(text, face, size, colours[colour], col.width, line_spacing=1.3),
+                                  (col.x, y))
+                y = box.bottom + fonts.px(28 * k)
+        else:
+            self._draw_visitor(surface, col, fonts, fg, accent)
+        credit = self._credit(col, k, accent)
+        if credit is not None:
+            fonts.place(surface, credit, (col.x, col.bottom - credit.get_height()))
+        if len(self.entries) > 1:
+            for i in range(len(self.entries)):
+                colour = fg if i == self.index else (70, 62, 52)
+                pygame.draw.circle(
+                    surface,
+                    colour,
+                    (
+                        area.centerx + (i - (len(self.entries) - 1) / 2) * fonts.px(26),
+                        min(area.bottom + fonts.px(22) + (disclosure.get_height() + fonts.px(24) if disclosure else 0),
+                            height - fonts.px(8)),
+                    ),
+                    fonts.px(6),
+                )
+
+    @staticmethod
+    def _prompt(face, otherwise: str) -> str:
+        """What to ask the visitor: the tracker's concern if it has one, else `otherwise`."""
+        if face is not None and face.prompt and face.state in ("too_far", "off_axis", "several"):
+            return words(f"portrait.prompts.{face.state}")
+        return words(otherwise)
+
+    def _draw_visitor(self, surface, col, fonts, fg, accent) -> None:
+        face = self._face()
+        y = col.y
+        if self._thumb is not None:
+            thumb = self._thumb
+            surface.blit(thumb, (col.x, y))
+            frame = pygame.Rect(col.x, y, thumb.get_width(), thumb.get_height())
+            pygame.draw.rect(surface, (60, 52, 44), frame, 2)
+            if self.state in ("framing", "countdown"):
+                # The framing guide: an oval where the face should sit.
+                guide = pygame.Rect(0, 0, round(frame.width * 0.38), round(frame.height * 0.7))
+                guide.center = frame.center
+                ok = face is not None and face.state == "ok"
+                pygame.draw.ellipse(surface, accent if ok else (150, 140, 128), guide, 3)
+            y = frame.bottom + fonts.px(30)
+        if self.state == "framing":
+            prompt = self._prompt(face, "portrait.look")
+            fonts.place(surface, fonts.block(prompt, "serif-semibold", 44, fg, col.width), (col.x, y))
+        elif self.state == "countdown":
+            left = max(1, math.ceil(self.config.countdown - self.state_t))
+            pulse = smoothstep(1 - (self.state_t % 1.0))
+            number = fonts.line(str(left), "serif-semibold", 96 + 24 * pulse, fg)
+            fonts.place(surface, number, (col.x, y))
+            fonts.place(
+                surface,
+                fonts.block(words("portrait.neutral"), "serif-italic", 40, accent, col.width),
+                (col.x, y + fonts.get("serif-semibold", 120).get_height() + fonts.px(10)),
+            )
+        elif self.state == "live":
+            prompt = (
+                self._prompt(face, "portrait.now_move")
+            )
+            fonts.place(surface, fonts.block(prompt, "serif-italic", 40, accent, col.width), (col.x, y))

@@ -1,0 +1,115 @@
+"""What visitors can read on a frame: the boxes of text the typography layer placed.
+
+Every piece of visitor text reaches the screen through `Fonts.place()`, which records
+here where it landed, how tall its capitals are and how it contrasts with the pixels
+it was drawn over. Tests and `bench/typography.py` read these records to hold the
+show to kiosk rules (no text under the minimum size or contrast, none overlapping, none
+off the screen) on the frames it really renders, at any screen size. Recording is off
+unless asked for: the contrast measurement reads pixels, which a live show need not pay.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pygame
+
+# Minimum cap height of visitor text, as a fraction of the screen's shorter side
+# (issue 13: read from two metres on a kiosk; credits and labels may be smaller).
+MIN_CAP = {"body": 1 / 45, "small": 1 / 60}
+MIN_CONTRAST = 4.5  # WCAG AA for normal text
+# Text fading in or out is in passing; its contrast is judged once it has arrived.
+SETTLED_ALPHA = 0.98
+
+
+@dataclass(frozen=True)
+class TextInfo:
+    """What a rasterised piece of text is, kept beside its cached surface."""
+
+    text: str
+    tier: str  # "body", "small" or "operator" (operator text is not judged as visitor text)
+    cap: int  # cap height in pixels
+    colour: tuple[int, int, int]
+    ink: pygame.Rect  # the part of the surface that holds glyphs
+
+
+@dataclass(frozen=True)
+class TextBox:
+    text: str
+    tier: str
+    cap: int
+    rect: pygame.Rect  # the glyphs' box on the target surface
+    alpha: float
+    contrast: float | None  # None when not measured (not recording, or text not settled)
+    target: int  # id of the surface drawn on: a crossfade draws two scenes on two surfaces
+    bounds: tuple[int, int]  # the target's size
+
+
+def luminance(rgb: np.ndarray) -> np.ndarray:
+    """WCAG relative luminance of sRGB values 0..255 (any shape ending in 3)."""
+    c = np.asarray(rgb, np.float64) / 255.0
+    lin = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    return lin @ np.array([0.2126, 0.7152, 0.0722])
+
+
+def contrast_ratio(a: np.ndarray | float, b: np.ndarray | float) -> np.ndarray | float:
+    hi, lo = np.maximum(a, b), np.minimum(a, b)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def measure_contrast(target: pygame.Surface, glyphs: pygame.Surface, info: TextInfo, pos: tuple[int, int]) -> float | None:
+    """Contrast of the text colour against what lies under its glyphs (read before the
+    text is drawn). The 5th percentile over glyph pixels: a textured ground is judged by
+    its worst patches, not its average, while a stray speck does not decide."""
+    rect = info.ink.move(pos).clip(target.get_rect())
+    if rect.width <= 0 or rect.height <= 0:
+        return None
+    src = rect.move(-pos[0], -pos[1])
+    mask = pygame.surfarray.pixels_alpha(glyphs)[src.x:src.right, src.y:src.bottom] >= 128
+    if not mask.any():
+        return None
+    under = pygame.surfarray.pixels3d(target)[rect.x:rect.right, rect.y:rect.bottom][mask]
+    ratios = contrast_ratio(luminance(under), luminance(np.array(info.colour)))
+    return float(np.percentile(ratios, 5))
+
+
+class TextLog:
+    """The boxes placed since the frame began (the engine begins one per frame)."""
+
+    def __init__(self) -> None:
+        self.recording = False
+        self.boxes: list[TextBox] = []
+
+    def begin_frame(self) -> None:
+        self.boxes = []
+
+    def add(self, target: pygame.Surface, glyphs: pygame.Surface, info: TextInfo, pos: tuple[int, int],
+            alpha: float) -> None:
+        if not self.recording:
+            return
+        contrast = None
+        if info.tier != "operator" and alpha >= SETTLED_ALPHA:
+            contrast = measure_contrast(target, glyphs, info, pos)
+        self.boxes.append(TextBox(info.text, info.tier, info.cap, info.ink.move(pos), alpha, contrast,
+                                  id(target), target.get_size()))
+
+
+def problems(boxes: list[TextBox]) -> list[str]:
+    """What breaks the kiosk rules on one frame, in words (empty: nothing)."""
+    found: list[str] = []
+    visitor = [b for b in boxes if b.tier != "operator" and b.alpha > 0.02]
+    for box in visitor:
+        short = min(box.bounds)
+        need = MIN_CAP[box.tier] * short
+        if box.cap + 0.5 < need:
+            found.append(f"{box.tier} text {box.text[:40]!r}: capitals {box.cap} px, need {need:.1f} px")
+        if box.contrast is not None and box.contrast < MIN_CONTRAST:
+            found.append(f"text {box.text[:40]!r}: contrast {box.contrast:.2f}:1, need {MIN_CONTRAST}:1")
+        if not pygame.Rect((0, 0), box.bounds).contains(box.rect):
+            found.append(f"text {box.text[:40]!r} runs off the screen at {tuple(box.rect)}")
+    for i, a in enumerate(visitor):
+        for b in visitor[i + 1:]:
+            if a.target == b.target and a.rect.colliderect(b.rect):
+                found.append(f"text {a.text[:30]!r} overlaps {b.text[:30]!r}")
+    return found

@@ -1,0 +1,172 @@
+"""Composite portraits: the warp moves features where the mesh says, a composite of many
+sources is nobody while a face dominated by one source is refused, the shipped loop never
+flashes and shows a face in nearly every frame, and its recipe reproduces it exactly."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from installation.media.flashes import most_flashes_per_second
+from installation.models.composite.blend import Atlas, finish
+from installation.models.composite.distance import IdentitySpace
+from installation.models.composite.sources import Source
+from installation.models.composite.warp import ShapeRaster, frame_points, triangulate
+
+REPO = Path(__file__).resolve().parents[1]
+LOOP = REPO / "content" / "loop" / "faces.mp4"
+SIDE = 128
+
+
+def checker(side=SIDE, cell=8):
+    ys, xs = np.mgrid[0:side, 0:side]
+    return (((xs // cell + ys // cell) % 2) * 0.8 + 0.1).astype(np.float32)
+
+
+def test_the_warp_moves_a_picture_exactly_as_its_points_move():
+    rng = np.random.default_rng(0)
+    points = rng.uniform(20, SIDE - 20, (40, 2)).astype(np.float32)
+    full = np.vstack([points, frame_points(SIDE)])
+    triangles = triangulate(full, SIDE)
+    image = checker()
+    same = ShapeRaster(triangles, full, SIDE).warp(image, full)
+    assert np.abs(same - image).max() < 1e-4  # the identity warp changes nothing
+    moved = full.copy()
+    moved[:40] += (5.0, 3.0)  # the inner points shift; the frame stays put
+    out = ShapeRaster(triangles, moved, SIDE).warp(image, full)
+    # Deep inside the moved points' hull, the picture has shifted by the same amount.
+    y0, x0 = (points.min(0) + 15).astype(int)[::-1]
+    y1, x1 = (points.max(0) - 15).astype(int)[::-1]
+    assert np.abs(out[y0 + 3 : y1, x0 + 5 : x1] - image[y0:y1 - 3, x0:x1 - 5]).mean() < 0.02
+
+
+def test_every_pixel_of_the_frame_belongs_to_a_triangle():
+    rng = np.random.default_rng(1)
+    full = np.vstack([rng.uniform(10, SIDE - 10, (60, 2)), frame_points(SIDE)])
+    raster = ShapeRaster(triangulate(full, SIDE), full, SIDE)
+    assert not raster.outside.any()
+
+
+def fake_sources(n, seed=0):
+    """n 'sitters': one shared face layout, each with its own shape and features."""
+    rng = np.random.default_rng(seed)
+    base = np.stack(np.meshgrid(np.linspace(35, 93, 22), np.linspace(30, 100, 22)), -1).reshape(-1, 2)[:468]
+    out = []
+    for i in range(n):
+        shape = base + rng.normal(0, 1.5, 2) + rng.normal(0, 1.2, base.shape) * (base - 64) / 30
+        grey = cv2.GaussianBlur(rng.uniform(0, 1, (SIDE, SIDE)).astype(np.float32), (0, 0), 3)
+        grey = np.clip((grey - grey.mean()) * 4 + 0.5, 0, 1)
+        source = Source(f"sitter{i}.png", "0" * 64, shape.astype(np.float32), 0.0, 0.0)
+        source._grey = np.round(grey * 255).astype(np.uint8)
+        source._mask = np.full((SIDE, SIDE), 255, np.uint8)
+        out.append(source)
+    return out
+
+
+def test_a_composite_of_many_is_nobody_and_a_face_ruled_by_one_is_refused():
+    sources = fake_sources(40)
+    atlas = Atlas(sources, SIDE)
+    space = IdentitySpace(atlas, sources)
+    itself = space.nearest(sources[3].pictures()[0], sources[3].points)
+    assert itself.appearance < 0.05 and itself.geometry < 0.05  # a source is 0 from itself
+    many = atlas.composite(sources[:8])
+    near = space.nearest(many.grey, many.shape)
+    assert min(near.geometry, near.appearance) > 0.75  # eight unrelated faces: nobody
+    ruled = atlas.composite(sources[:8], weights=[0.93] + [0.01] * 7)
+    near = space.nearest(ruled.grey, ruled.shape)
+    assert near.appearance < 0.75 and near.appearance_source == "sitter0.png"
+
+
+def test_composites_are_neutral_grey_and_morphs_are_smooth():
+    sources = fake_sources(16, seed=2)
+    atlas = Atlas(sources, SIDE)
+    a, b = atlas.composite(sources[:8]), atlas.composite(sources[8:])
+    frames = [finish(atlas.morph(a, b, t), SIDE) for t in np.linspace(0, 1, 26)]
+    assert all((f[..., 0] == f[..., 1]).all() and (f[..., 1] == f[..., 2]).all() for f in frames)
+    steps = [np.abs(x.astype(int) - y).mean() for x, y in zip(frames, frames[1:], strict=False)]
+    assert max(steps) < 3 * np.mean(steps) + 1  # no jump anywhere in the morph
+
+
+def test_the_flash_counter_sees_a_strobe_and_passes_a_dissolve():
+    black, white = np.zeros((90, 120, 3), np.uint8), np.full((90, 120, 3), 255, np.uint8)
+    strobe = [white if (i // 3) % 2 else black for i in range(60)]  # 5 flashes a second at 30 fps
+    assert most_flashes_per_second(strobe, 30) > 3
+    dissolve = [np.full((90, 120, 3), round(255 * i / 45), np.uint8) for i in range(46)]
+    assert most_flashes_per_second(dissolve + dissolve[::-1], 30) <= 1
+
+
+def loop_frames():
+    if not LOOP.is_file():
+        pytest.skip(f"{LOOP} is not installed")
+    import imageio_ffmpeg
+
+    reader = imageio_ffmpeg.read_frames(str(LOOP))
+    meta = next(reader)
+    w, h = meta["size"]
+    return [np.frombuffer(f, np.uint8).reshape(h, w, 3) for f in reader], meta["fps"]
+
+
+def test_the_shipped_loop_never_flashes_and_has_no_colour_cast():
+    frames, fps = loop_frames()
+    assert frames[0].shape[0] >= 256 and frames[0].shape[1] >= 256
+    assert most_flashes_per_second(frames, fps) <= 3
+    # Across the seam too: the last frame flows into the first.
+    assert most_flashes_per_second(frames[-40:] + frames[:40], fps) <= 3
+    assert np.abs(frames[0].astype(int) - frames[-1]).mean() < 4
+    assert all(np.abs(f[..., 0].astype(int) - f[..., 2]).max() <= 2 for f in frames[::20])
+
+
+def test_the_face_detector_finds_one_face_in_the_loop():
+    from installation.models.face import FaceStack, FaceStackUnavailable
+
+    frames, _ = loop_frames()
+    try:
+        stack = FaceStack.open()
+    except FaceStackUnavailable as exc:
+        pytest.skip(str(exc))
+    picks = np.linspace(0, len(frames) - 1, 20).round().astype(int)
+    assert sum(len(stack.detect(frames[i])) == 1 for i in picks) >= 18
+
+
+def test_a_crossfade_in_the_loop_scene_never_flashes(tmp_path):
+    import pygame
+
+    from installation.harness import run_test
+
+    from .conftest import write_show
+
+    (tmp_path / "content" / "faces").mkdir(parents=True)
+    cv2.imwrite(str(tmp_path / "content" / "faces" / "a.png"), np.zeros((120, 120, 3), np.uint8))
+    cv2.imwrite(str(tmp_path / "content" / "faces" / "b.png"), np.full((120, 120, 3), 255, np.uint8))
+    show = write_show(tmp_path, {"faces": """
+        type = "loop"
+        id = "faces"
+        duration = 600
+        folder = "faces/*"
+        item_duration = 2
+        change_duration = 1.0
+        """})
+    frames = []
+    with run_test(show, fps=30) as pilot:
+        for _ in range(240):
+            pilot.step()
+            frames.append(pygame.surfarray.array3d(pilot.frame()).swapaxes(0, 1).copy())
+    assert most_flashes_per_second(frames, 30) <= 3
+
+
+@pytest.mark.skipif(not os.environ.get("BAYARD_PD_CORPUS"), reason="set BAYARD_PD_CORPUS to the source corpus")
+def test_the_recipe_reproduces_the_loop_byte_for_byte(tmp_path):
+    out = tmp_path / "faces.mp4"
+    done = subprocess.run(
+        [sys.executable, "-m", "installation", "generator", "composite", "--corpus", os.environ["BAYARD_PD_CORPUS"],
+         "-o", str(out), "--check"],
+        cwd=REPO, capture_output=True, text=True, timeout=900,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert out.read_bytes() == LOOP.read_bytes()

@@ -1,0 +1,154 @@
+"""Show files edited badly on a running kiosk: what plays, what is kept, what is said."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from installation import cli
+from installation.cli import main
+from installation.config.errors import ShowError
+from installation.config.lastgood import recall, remember
+from installation.config.loader import load_show
+from installation.harness import run_test
+
+from .conftest import title_scene, write_show
+
+
+def last_good_heading(root: Path, scene: str) -> str:
+    return (root / "var" / "last-good" / "scenes" / f"{scene}.toml").read_text()
+
+
+@pytest.mark.parametrize("text", ["", "\n# nothing yet\n", '[show]\ntitle = "Half written"\n', "[show]\nplaylist = []\n"])
+def test_a_show_file_without_a_playlist_is_refused(tmp_path, capsys, text):
+    path = write_show(tmp_path, {"a": title_scene("a"), "b": title_scene("b")})
+    path.write_text(text)
+    with pytest.raises(ShowError) as caught:
+        load_show(path)
+    message = str(caught.value.problems[0])
+    assert "no playlist" in message and 'playlist = ["a", "b"]' in message
+    assert main(["check", "--show", str(path)]) == 2
+    assert "no playlist" in capsys.readouterr().err
+
+
+def test_an_emptied_show_file_does_not_replace_the_last_good_copy(tmp_path):
+    path = write_show(tmp_path, {"a": title_scene("a", heading="Kept")})
+    remember(load_show(path))
+    with run_test(path, fps=10) as pilot:
+        path.write_text("")
+        assert pilot.engine.reload() is False
+        assert pilot.engine.show.playlist == ["a"]  # the show plays on
+    assert recall(path) is not None and recall(path).scenes["a"].heading == "Kept"
+
+
+def test_only_a_show_without_errors_replaces_the_last_good_copy(tmp_path):
+    path = write_show(tmp_path, {"a": title_scene("a", heading="First")}, playlist=["a"])
+    assert remember(load_show(path)) is not None
+    write_show(tmp_path, {"a": title_scene("a", heading="Second")}, playlist=["a", "missing"])
+    show = load_show(path)
+    assert show.errors and remember(show) is None
+    assert 'heading = "First"' in last_good_heading(tmp_path, "a")
+    show.config.show.playlist.remove("missing")  # warnings alone are fine
+    write_show(tmp_path, {"a": title_scene("a", heading="Second")}, playlist=["a"])
+    assert remember(load_show(path)) is not None
+    assert 'heading = "Second"' in last_good_heading(tmp_path, "a")
+
+
+def test_check_warns_about_scene_files_left_out_of_the_playlist(tmp_path, capsys):
+    path = write_show(tmp_path, {"a": title_scene("a"), "spare": title_scene("spare")}, playlist=["a"])
+    assert main(["check", "--show", str(path), "--fast"]) == 0
+    out = capsys.readouterr().out
+    assert "scene 'spare' (spare.toml) is not in the playlist and never plays" in out
+    assert "install.toml:3: show.playlist:" in out  # the line to edit
+
+
+def test_a_broken_scene_file_plays_its_last_good_version(tmp_path):
+    path = write_show(tmp_path, {"opening": title_scene("opening", heading="Welcome"), "b": title_scene("b")})
+    remember(load_show(path))
+    scene_file = tmp_path / "scenes" / "opening.toml"
+    with run_test(path, fps=10, size=(320, 180)) as pilot:
+        scene_file.write_text(scene_file.read_text().replace("heading", "headng"))
+        assert pilot.engine.reload(at_once=True)
+        pilot.command("goto", "b")
+        pilot.command("goto", "opening")
+        assert pilot.scene_id == "opening"  # not dropped: `goto opening` lands on it
+        assert pilot.engine.sequencer.current.scene.config.heading == "Welcome"
+        errors = pilot.engine.status()["errors"]
+        assert any("headng" in e["message"] and "last good version of 'opening' plays" in e["message"]
+                   and e["severity"] == "error" for e in errors)
+        assert any(event == "error" and "headng" in str(args) for event, args in pilot.events)  # alerts fire
+    # An edit elsewhere is remembered while the broken file's good copy is kept.
+    broken = load_show(path, keep_good=True)
+    assert broken.errors and remember(broken) is not None
+    # The copy keeps the good version until a valid one replaces it.
+    assert 'heading = "Welcome"' in last_good_heading(tmp_path, "opening")
+    scene_file.write_text(scene_file.read_text().replace("headng", "heading").replace("Welcome", "Hello"))
+    show = load_show(path, keep_good=True)
+    assert show.scenes["opening"].heading == "Hello" and not show.errors
+    remember(show)
+    assert 'heading = "Hello"' in last_good_heading(tmp_path, "opening")
+
+
+def test_starting_from_the_last_good_copy_shows_in_status_and_reloads_the_real_file(tmp_path, monkeypatch):
+    path = write_show(tmp_path, {"a": title_scene("a", heading="Kept")})
+    remember(load_show(path))
+    good = path.read_text()
+    path.write_text(good + "\n[display\n")  # a half-saved edit while the kiosk was off
+    started: list = []
+    monkeypatch.setattr("installation.app.run", lambda show, **kwargs: started.append(show) or 0)
+    monkeypatch.setattr("installation.app.display_available", lambda: True)
+    assert cli.main(["run", "--headless", "--show", str(path)]) == 0
+    with run_test(started[0], fps=10) as pilot:
+        status = pilot.engine.status()
+        assert status["last_good"]["show_file"] == str(path.resolve())
+        assert any("TOML syntax" in e["message"] for e in status["errors"])
+        drawn = overlay_text(pilot)
+        assert any("LAST GOOD" in line for line in drawn), drawn
+        path.write_text(good.replace("Test show", "Fixed show"))
+        assert pilot.engine.reload(at_once=True)  # the real show file, not the copy
+        assert pilot.engine.status()["last_good"] is None
+        assert pilot.engine.status()["show"] == "Fixed show"
+
+
+def overlay_text(pilot) -> list[str]:
+    """The lines the operator overlay writes on screen."""
+    from installation.overlay import Overlay, _default_font
+
+    written: list[str] = []
+
+    class Recording:
+        def __init__(self, font) -> None:
+            self.font = font
+
+        def render(self, text, *args):
+            written.append(str(text))
+            return self.font.render(text, *args)
+
+        def __getattr__(self, name):
+            return getattr(self.font, name)
+
+    engine = pilot.engine
+    overlay = Overlay(tuple(engine.size), engine.post, engine.status, clock=engine.clock,
+                      font=lambda size, bold: Recording(_default_font(size, bold)))
+    assert overlay.open()
+    overlay.draw(engine.frame)
+    return written
+
+
+def test_an_osc_change_on_reload_is_refused_with_a_clear_message(tmp_path):
+    from installation.inputs.osc.service import attach as attach_osc
+
+    osc = '\n[osc]\nport = 0\nallow = ["127.0.0.1/32"]\n[osc.passcodes]\ncontrol = "old-code-1"\n'
+    path = write_show(tmp_path, {"a": title_scene("a"), "b": title_scene("b")}, extra=osc)
+    with run_test(path, fps=10) as pilot:
+        server = attach_osc(pilot.engine, start=False)
+        path.write_text(path.read_text().replace("old-code-1", "new-code-2"))
+        assert pilot.engine.reload() is False
+        message = pilot.engine.errors[-1]["message"]
+        assert "[osc] passcodes changed" in message and "restart" in message
+        assert server.config.passcodes.control == "old-code-1"  # and it says so: no silent mismatch
+        # Without an [osc] change the rest reloads as before.
+        path.write_text(path.read_text().replace("new-code-2", "old-code-1").replace('"Test show"', '"Renamed"'))
+        assert pilot.engine.reload() is True
+        assert pilot.engine.status()["show"] == "Renamed"
