@@ -152,7 +152,7 @@ def train(
         optimiser.step()
         schedule.step()
         if step % 50 == 0 or step == steps - 1:
-            log(f"step {step}: L1 {float(loss):.4f}")
+            log(f"step {step}: L1 {loss.item():.4f}")
     output.parent.mkdir(parents=True, exist_ok=True)
     torch.save({"width": width, "state": model.state_dict(), "steps": steps, "seed": seed}, output)
 

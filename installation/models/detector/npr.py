@@ -149,7 +149,7 @@ def train(
             optimiser.step()
             schedule.step()
             step += 1
-            running.append(float(loss))
+            running.append(loss.item())
         log(f"epoch {epoch}: loss {np.mean(running):.4f}")
     return {k: v.detach().numpy().copy() for k, v in net.state_dict().items()}
 
