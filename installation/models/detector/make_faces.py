@@ -33,21 +33,26 @@ SOURCES = {
     "corpus": "/work/pd-corpus (PROVENANCE.tsv per file): oldpics-cc0 (CC0 1.0, faces cut from public-domain "
     "books c. 1890-1925), voteview-manual/-wiki-pre1900 (public domain by age: sitters died before 1900), "
     "strata-historical (public-domain portraits), usgov-deceased (US Navy photograph, 17 USC 105)",
-    "reals": "each face as published, and the same face shrunk 1.5-3x and enlarged back by an ordinary "
-    "interpolator (so interpolation traces and softness count as real)",
+    "reals": "each face as published, the same face shrunk 1.5-3x and enlarged back by an ordinary "
+    "interpolator (interpolation traces and softness count as real), and the same face through a Bayer "
+    "colour filter and demosaicing (a digital camera's 2x2 traces count as real)",
     "fakes": "the same faces rebuilt by the project's StyleGAN2-like autoencoder (autogan.py, trained on the "
     "training split's real faces only) and by the numpy StyleGAN2-like skip re-synthesis (synth.skip_resynthesise)",
     "not_used": "../shared/data/faces (development check only); no living public figure; no GAN output",
 }
 
 
-FAKE_KINDS = ("fake", "fake_skip")  # the autoencoder's faces, and the numpy skip re-synthesis
-REAL_KINDS = ("real", "real_soft")  # the photograph, and the photograph ordinarily enlarged
+# Each real kind is paired with a fake kind, so the classes balance:
+# the photograph, the photograph ordinarily enlarged, and the photograph through a camera's
+# colour filter and demosaicing; the autoencoder's faces, the numpy skip re-synthesis, and
+# the autoencoder's again.
+REAL_KINDS = ("real", "real_soft", "real_camera")
+FAKE_KINDS = ("fake", "fake_skip", "fake")
 
 
 def load_split(work: Path):
-    """Per split: two real examples per source (as published, and ordinarily enlarged) and
-    two fakes (one per generator), so the classes balance; with each, its group and kind."""
+    """Per split: the real examples of each source (`REAL_KINDS`), each beside a fake
+    (`FAKE_KINDS`), so the classes balance; with each, its group and kind."""
     data = defaultdict(lambda: {"real": [], "fake": [], "groups": [], "kinds": [], "real_kinds": []})
     for row in made_pairs(work):
         d = data[row["split"]]
