@@ -4,6 +4,7 @@ one command). Nothing here runs in the show.
     python -m installation.models.detector.facecorpus frames --corpus /work/pd-corpus --work build/faces
     python -m installation.models.detector.facecorpus autoencoder --work build/faces
     python -m installation.models.detector.facecorpus pairs --work build/faces
+    python -m installation.models.detector.facecorpus skip-fakes | soft-reals | camera-reals --work build/faces
 
 1. **frames**: every usable public-domain / CC0 portrait of the corpus (one face, see
    `SETS`) is aligned FFHQ-style by the face stack into a frame of 2P pixels, P being
@@ -16,6 +17,9 @@ one command). Nothing here runs in the show.
    rebuilt by the autoencoder, then exactly the same shrink and the same JPEG quality):
    StyleGAN2 faces are made at 1024 px and published at 512, so the generator's grid sits
    2:1 on the published pixels in both. Each pair shares everything but the generator.
+4. **skip-fakes / soft-reals / camera-reals**: for every frame, a second fake (numpy skip
+   re-synthesis) and two more reals (ordinarily enlarged; through a camera's colour filter
+   and demosaicing), shrunk and saved with the pair's JPEG quality.
 
 Living public figures (the corpus's `real-only-living-congress`) are never altered: they
 are not in `SETS`. The development faces in ../shared/data are never read here.
@@ -246,7 +250,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("step", choices=("frames", "autoencoder", "pairs", "skip-fakes", "soft-reals", "camera-reals"))
     parser.add_argument("--corpus", type=Path, default=Path("/work/pd-corpus"))
     parser.add_argument("--work", type=Path, default=Path("build/faces"))
-    parser.add_argument("--steps", type=int, default=600)
+    parser.add_argument("--steps", type=int, default=400)
     parser.add_argument("--seed", type=int, default=1840)
     args = parser.parse_args(argv)
     if args.step == "frames":

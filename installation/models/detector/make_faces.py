@@ -3,7 +3,10 @@
     python -m installation.models.detector.facecorpus frames --corpus /work/pd-corpus --work build/faces
     python -m installation.models.detector.facecorpus autoencoder --work build/faces
     python -m installation.models.detector.facecorpus pairs --work build/faces
-    python -m installation.models.detector.make_faces --work build/faces
+    python -m installation.models.detector.facecorpus skip-fakes --work build/faces
+    python -m installation.models.detector.facecorpus soft-reals --work build/faces
+    python -m installation.models.detector.facecorpus camera-reals --work build/faces
+    python -m installation.models.detector.make_faces --work build/faces --epochs 14
 
 Trains `npr`'s network on the training split's pairs (real public-domain faces and the same
 faces rebuilt by the project's autoencoder), calibrates its logit (Platt) and fixes the
@@ -83,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--work", type=Path, default=Path("build/faces"))
     parser.add_argument("-o", "--output", type=Path, default=DEFAULT_MODELS_DIR / DEFAULT_WEIGHTS)
-    parser.add_argument("--epochs", type=int, default=6)
+    parser.add_argument("--epochs", type=int, default=14)
     parser.add_argument("--seed", type=int, default=1840)
     args = parser.parse_args(argv)
     import torch
@@ -125,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
         "sources": SOURCES,
         "n_train_examples_per_class": len(train["real"]),  # each real source once per fake kind
         "n_calibration_examples_per_class": len(data["calibration"]["real"]),
-        "n_test_sources": n_real,  # each with one real and one fake per kind
+        "n_test_sources": int(np.sum(real_kinds == "real")),  # each with its real kinds and fakes
         "epochs": args.epochs,
         "seed": args.seed,
         "platt": [a, b],
