@@ -174,20 +174,9 @@ def speed(stack: FaceStack, clock: ModelClock, limit: int) -> None:
         motion = animator.reference.motion(face.landmarks, eyes)
         dst, gaze = animator.place(motion)
         t4 = time.perf_counter()
-        dst = warper.unfold(dst.astype(np.float64))
-        map_x, map_y = warper.backward_map(dst, animator._depth)
-        warper.move_irises(map_x, map_y, dst, gaze)
-        warper._lid_covers = []
-        warper.lower_lids(map_y, dst, motion.eye_open)
+        map_x, map_y = warper.maps(dst, gaze, animator._depth, motion.eye_open)
         t5 = time.perf_counter()
-        region = cv2.remap(animator.rig.image, map_x, map_y, cv2.INTER_CUBIC, borderMode=cv2.BORDER_REFLECT)
-        warper.paint_lids(region)
-        from installation.models.motion.mesh.mouth import paint_mouth
-
-        paint_mouth(region, dst - warper.origin, animator.rig)
-        out = animator.rig.image.copy()
-        x0, y0, x1, y1 = animator.rig.region
-        out[y0:y1, x0:x1] = region
+        warper.paint(map_x, map_y, dst)
         t6 = time.perf_counter()
         for key, value in zip(stages, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5, t6 - t1),
                               strict=True):

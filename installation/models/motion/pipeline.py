@@ -27,6 +27,7 @@ import numpy as np
 
 from . import geometry
 from .base import MotionBackend
+from .visitor import VisitorPresence
 from ..face import FaceBox, FaceObservation, detect_portrait_face, make_tracker
 
 log = logging.getLogger("bayard.motion")
@@ -35,8 +36,6 @@ log = logging.getLogger("bayard.motion")
 # little: Haar box sizes wobble by ~10 % frame to frame, and a crop that breathed with
 # them would read as the portrait zooming. Beyond these ratios the crop follows.
 CROP_SIZE_HOLD = (0.8, 1.25)
-# Seconds without a face before the pipeline calls the visitor gone.
-LEAVE_AFTER_S = 1.5
 
 
 def tracker_for(backend_name: str, models_dir=None):
@@ -80,7 +79,7 @@ class AnimatedFrame:
     mode: str  # "idle" or "live"
 
 
-class PortraitAnimator:
+class PortraitAnimator(VisitorPresence):
     def __init__(
         self,
         backend: MotionBackend,
@@ -149,16 +148,6 @@ class PortraitAnimator:
         return out
 
     # -- the visitor --------------------------------------------------------------
-    def observe(self, frame: np.ndarray, t: float) -> FaceObservation:
-        obs = self.tracker.update(frame, t)
-        self.last_face = obs
-        if obs.box is not None:
-            self._last_seen = t
-        return obs
-
-    def visitor_present(self, t: float) -> bool:
-        return t - self._last_seen < LEAVE_AFTER_S
-
     def driver_crop(self, frame: np.ndarray, box: FaceBox) -> np.ndarray:
         side = box.size
         if self._crop_side is not None:

@@ -28,9 +28,9 @@ from .rig import (
     PortraitRig,
     build_rig,
 )
+from ..visitor import VisitorPresence
 from .warp import MeshWarper
 
-LEAVE_AFTER_S = 1.5
 MIN_FACE_PX = 64
 EYES = ((LEFT_UPPER_LID, LEFT_LOWER_LID, LEFT_CREASE), (RIGHT_UPPER_LID, RIGHT_LOWER_LID, RIGHT_CREASE))
 
@@ -76,7 +76,7 @@ def find_portrait_face(image: np.ndarray, stack: FaceStack) -> Face:
     return faces[0]
 
 
-class MeshAnimator:
+class MeshAnimator(VisitorPresence):
     backend_name = "mesh"
 
     def __init__(self, portrait: np.ndarray, stack: FaceStack | None = None, *,
@@ -100,16 +100,6 @@ class MeshAnimator:
         self.face = FaceBox((x0 + x1) / 2, (y0 + y1) / 2, float(max(x1 - x0, y1 - y0)))
 
     # -- the visitor ---------------------------------------------------------------
-    def observe(self, frame: np.ndarray, t: float) -> FaceObservation:
-        obs = self.tracker.update(frame, t)
-        self.last_face = obs
-        if obs.box is not None:
-            self._last_seen = t
-        return obs
-
-    def visitor_present(self, t: float) -> bool:
-        return t - self._last_seen < LEAVE_AFTER_S
-
     def _eyes(self, frame: np.ndarray, landmarks: np.ndarray):
         return self.stack.eyes(frame, landmarks)
 

@@ -59,9 +59,13 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig) -> None:
     colour = cavity + (pal.lip * 0.55 - cavity) * (edge * 0.6)[..., None]
     # Upper teeth: a soft light band under the upper lip, wider as the mouth opens.
     band = min(0.42, 0.1 + 0.012 * gap)
-    teeth = np.clip(1.0 - v / band, 0.0, 1.0) ** 0.6 * np.clip(1.0 - u / 0.72, 0.0, 1.0) ** 0.5
-    teeth *= float(np.clip((gap - 3.0) / 8.0, 0.0, 0.85))
-    colour = colour + (pal.teeth * (0.92 - 0.18 * v[..., None]) - colour) * teeth[..., None]
+    # Bright down to a soft but readable lower edge, fading towards the mouth corners.
+    teeth = np.clip(1.0 - v / band, 0.0, 1.0) ** 0.3 * np.clip(1.0 - u / 0.75, 0.0, 1.0) ** 0.6
+    teeth *= float(np.clip((gap - 3.0) / 6.0, 0.0, 0.95))
+    colour = colour + (pal.teeth * (0.97 - 0.15 * v[..., None]) - colour) * teeth[..., None]
+    # The shadow under the upper teeth, where the cavity begins.
+    under = np.exp(-(((v - band) / max(0.05, 1.5 / max(gap, 1.0))) ** 2)) * (teeth.max() > 0)
+    colour *= (1.0 - 0.35 * under * np.clip(1.0 - u / 0.75, 0.0, 1.0))[..., None]
     # A hint of tongue low in a wide-open mouth.
     tongue = np.clip((v - 0.62) / 0.38, 0.0, 1.0) * (1.0 - u) * float(np.clip((gap - 8.0) / 14.0, 0.0, 0.5))
     colour = colour + (pal.lip * 0.62 - colour) * tongue[..., None]
