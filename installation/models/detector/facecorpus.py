@@ -143,10 +143,7 @@ def cmd_pairs(work: Path, seed: int) -> None:
             continue
         rng = np.random.default_rng(_seed(row["key"], seed))
         quality = int(rng.integers(85, 96))
-        frame = _frame(work, row["key"])
-        # the central REBUILT x REBUILT of the frame: the face, at a cost this machine can pay
-        edge = (frame.shape[0] - REBUILT) // 2
-        frame = np.ascontiguousarray(frame[edge : edge + REBUILT, edge : edge + REBUILT])
+        frame = _centre(_frame(work, row["key"]))
         fake = autogan.rebuild(model, frame, seed=int(rng.integers(2**31)))
         for kind, image in (("real", frame), ("fake", fake)):
             published = jpeg_roundtrip(lanczos_half(image), quality)
@@ -156,83 +153,77 @@ def cmd_pairs(work: Path, seed: int) -> None:
             print(f"{n}/{len(index)} pairs", flush=True)
 
 
-def cmd_skip_fakes(work: Path, seed: int) -> None:
-    """A second family of fakes for the same frames, cheap enough for every frame: the
-    numpy StyleGAN2-like skip re-synthesis (`synth.skip_resynthesise`: coarse picture up-
-    sampled level by level with the [1,3,3,1] FIR, a detail band per level made by random
-    convolutions with injected noise), then the same shrink and JPEG as the pair's real."""
+def _centre(frame: np.ndarray) -> np.ndarray:
+    """The central REBUILT x REBUILT of a frame: the face, at a cost this machine can pay."""
+    edge = (frame.shape[0] - REBUILT) // 2
+    return np.ascontiguousarray(frame[edge : edge + REBUILT, edge : edge + REBUILT])
+
+
+def _skip(frame: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A second family of fakes, cheap enough for every frame: the numpy StyleGAN2-like
+    skip re-synthesis (`synth.skip_resynthesise`: the coarse picture up-sampled level by
+    level with the [1,3,3,1] FIR, a detail band per level made by random convolutions with
+    injected noise)."""
     from .synth import skip_resynthesise
 
-    out = work / "pairs" / "fake_skip"
-    out.mkdir(parents=True, exist_ok=True)
-    for row in read_index(work):
-        path = out / f"{row['key']}.png"
-        if path.is_file():
-            continue
-        rng = np.random.default_rng(_seed(row["key"], seed))
-        quality = int(rng.integers(85, 96))  # the same draw as the pair's real
-        rng.integers(2**31)
-        frame = _frame(work, row["key"])
-        edge = (frame.shape[0] - REBUILT) // 2
-        frame = np.ascontiguousarray(frame[edge : edge + REBUILT, edge : edge + REBUILT])
-        fake = skip_resynthesise(frame, np.random.default_rng(_seed(row["key"], seed + 1)))
-        cv2.imwrite(str(path), jpeg_roundtrip(lanczos_half(fake), quality)[:, :, ::-1])
+    return skip_resynthesise(frame, rng)
 
 
-def cmd_soft_reals(work: Path, seed: int) -> None:
-    """A second real example per source that went through an *ordinary* enlargement: the
-    frame shrunk 1.5-3x and enlarged back by Lanczos, cubic or linear interpolation, then
-    the same shrink and JPEG quality as the pair. Many real face photographs were enlarged
-    this way (FFHQ enlarged its smaller sources to 1024 px), so interpolation traces and
-    softness must count as "real": only a generator's learned up-sampling is "generated"."""
-    out = work / "pairs" / "real_soft"
+def _soft(frame: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A real photograph after an *ordinary* enlargement: shrunk 1.5-3x and enlarged back by
+    Lanczos, cubic or linear interpolation. Many real face photographs were (FFHQ enlarged
+    its smaller sources to 1024 px), so interpolation traces and softness must count as
+    "real": only a generator's learned up-sampling is "generated"."""
+    small = max(32, round(REBUILT / rng.uniform(1.5, 3.0)))
+    shrunk = cv2.resize(frame, (small, small), interpolation=cv2.INTER_AREA)
+    method = (cv2.INTER_LANCZOS4, cv2.INTER_CUBIC, cv2.INTER_LINEAR)[int(rng.integers(3))]
+    return cv2.resize(shrunk, (REBUILT, REBUILT), interpolation=method)
+
+
+# OpenCV names a Bayer pattern by its second row; each is paired with where red sits, as
+# (row, column) parity (checked by demosaicing a mosaic back: ~40 dB against ~28 for the others).
+BAYER = (
+    (cv2.COLOR_BayerRG2RGB, (1, 1)),
+    (cv2.COLOR_BayerGR2RGB, (1, 0)),
+    (cv2.COLOR_BayerBG2RGB, (0, 0)),
+    (cv2.COLOR_BayerGB2RGB, (0, 1)),
+)
+DEMOSAIC_VARIANTS = (0, cv2.COLOR_BayerBG2RGB_EA - cv2.COLOR_BayerBG2RGB, cv2.COLOR_BayerBG2RGB_VNG - cv2.COLOR_BayerBG2RGB)
+
+
+def _camera(frame: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A real photograph as a digital camera takes it: sampled through a Bayer colour filter
+    (one colour per pixel, pattern drawn) and demosaiced (bilinear, edge-aware or VNG).
+    Demosaicing leaves a regular 2x2 relation between neighbouring pixels in modern
+    photographs; the corpus's scanned prints have none, and without these the network
+    learned "any 2x2 regularity is a generator" (docs/detector.md)."""
+    code, (ry, rx) = BAYER[int(rng.integers(len(BAYER)))]
+    mosaic = frame[:, :, 1].copy()  # green everywhere, then red and blue on their sites
+    mosaic[ry::2, rx::2] = frame[ry::2, rx::2, 0]
+    mosaic[1 - ry :: 2, 1 - rx :: 2] = frame[1 - ry :: 2, 1 - rx :: 2, 2]
+    return cv2.cvtColor(mosaic, code + DEMOSAIC_VARIANTS[int(rng.integers(len(DEMOSAIC_VARIANTS)))])
+
+
+EXTRA = {  # step: (folder, seed offset, how a frame is made into the example)
+    "skip-fakes": ("fake_skip", 1, _skip),
+    "soft-reals": ("real_soft", 2, _soft),
+    "camera-reals": ("real_camera", 3, _camera),
+}
+
+
+def cmd_extra(work: Path, seed: int, step: str) -> None:
+    """One more example per frame of the kind `step` names, shrunk and saved with the
+    pair's JPEG quality; examples already made are kept."""
+    folder, offset, make = EXTRA[step]
+    out = work / "pairs" / folder
     out.mkdir(parents=True, exist_ok=True)
-    methods = (cv2.INTER_LANCZOS4, cv2.INTER_CUBIC, cv2.INTER_LINEAR)
     for row in read_index(work):
         path = out / f"{row['key']}.png"
         if path.is_file():
             continue
         quality = int(np.random.default_rng(_seed(row["key"], seed)).integers(85, 96))  # the pair's
-        rng = np.random.default_rng(_seed(row["key"], seed + 2))
-        frame = _frame(work, row["key"])
-        edge = (frame.shape[0] - REBUILT) // 2
-        frame = np.ascontiguousarray(frame[edge : edge + REBUILT, edge : edge + REBUILT])
-        small = max(32, round(REBUILT / rng.uniform(1.5, 3.0)))
-        shrunk = cv2.resize(frame, (small, small), interpolation=cv2.INTER_AREA)
-        soft = cv2.resize(shrunk, (REBUILT, REBUILT), interpolation=methods[int(rng.integers(3))])
-        cv2.imwrite(str(path), jpeg_roundtrip(lanczos_half(soft), quality)[:, :, ::-1])
-
-
-def cmd_camera_reals(work: Path, seed: int) -> None:
-    """A third real example per source as a digital camera would have taken it: the frame
-    sampled through a Bayer colour filter (one colour per pixel, pattern drawn per source)
-    and demosaiced (bilinear, edge-aware or VNG), then the pair's shrink and JPEG quality.
-    Demosaicing leaves a regular 2x2 relation between neighbouring pixels in real modern
-    photographs; the scanned prints of the corpus have none, and without this the network
-    could learn "any 2x2 regularity is a generator"."""
-    out = work / "pairs" / "real_camera"
-    out.mkdir(parents=True, exist_ok=True)
-    # OpenCV names a pattern by its second row; paired with where red sits below (checked by PSNR)
-    patterns = (cv2.COLOR_BayerRG2RGB, cv2.COLOR_BayerGR2RGB, cv2.COLOR_BayerBG2RGB, cv2.COLOR_BayerGB2RGB)
-    offsets = ((1, 1), (1, 0), (0, 0), (0, 1))  # where each pattern's red sits, as (row, col) parity
-    for row in read_index(work):
-        path = out / f"{row['key']}.png"
-        if path.is_file():
-            continue
-        quality = int(np.random.default_rng(_seed(row["key"], seed)).integers(85, 96))  # the pair's
-        rng = np.random.default_rng(_seed(row["key"], seed + 3))
-        frame = _frame(work, row["key"])
-        edge = (frame.shape[0] - REBUILT) // 2
-        frame = np.ascontiguousarray(frame[edge : edge + REBUILT, edge : edge + REBUILT])
-        k = int(rng.integers(4))
-        ry, rx = offsets[k]
-        mosaic = frame[:, :, 1].copy()  # green everywhere, then red and blue on their sites
-        mosaic[ry::2, rx::2] = frame[ry::2, rx::2, 0]
-        mosaic[1 - ry :: 2, 1 - rx :: 2] = frame[1 - ry :: 2, 1 - rx :: 2, 2]
-        variant = int(rng.integers(3))
-        code = patterns[k] + (0, cv2.COLOR_BayerBG2RGB_EA - cv2.COLOR_BayerBG2RGB, cv2.COLOR_BayerBG2RGB_VNG - cv2.COLOR_BayerBG2RGB)[variant]
-        camera = cv2.cvtColor(mosaic, code)
-        cv2.imwrite(str(path), jpeg_roundtrip(lanczos_half(camera), quality)[:, :, ::-1])
+        example = make(_centre(_frame(work, row["key"])), np.random.default_rng(_seed(row["key"], seed + offset)))
+        cv2.imwrite(str(path), jpeg_roundtrip(lanczos_half(example), quality)[:, :, ::-1])
 
 
 def made_pairs(work: Path) -> list[dict[str, str]]:
@@ -247,7 +238,7 @@ def made_pairs(work: Path) -> list[dict[str, str]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("step", choices=("frames", "autoencoder", "pairs", "skip-fakes", "soft-reals", "camera-reals"))
+    parser.add_argument("step", choices=("frames", "autoencoder", "pairs", *EXTRA))
     parser.add_argument("--corpus", type=Path, default=Path("/work/pd-corpus"))
     parser.add_argument("--work", type=Path, default=Path("build/faces"))
     parser.add_argument("--steps", type=int, default=400)
@@ -262,12 +253,8 @@ def main(argv: list[str] | None = None) -> int:
         cmd_autoencoder(args.work, args.steps, args.seed)
     elif args.step == "pairs":
         cmd_pairs(args.work, args.seed)
-    elif args.step == "skip-fakes":
-        cmd_skip_fakes(args.work, args.seed)
-    elif args.step == "soft-reals":
-        cmd_soft_reals(args.work, args.seed)
     else:
-        cmd_camera_reals(args.work, args.seed)
+        cmd_extra(args.work, args.seed, args.step)
     return 0
 
 
