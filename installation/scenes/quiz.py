@@ -694,11 +694,16 @@ class QuizScene(Scene):
             surface.blit(block, (col.x, limit))
             limit -= f.px(16)
         if explained.explanation is not None:
-            why = explain_words.why(explained.explanation, explained.item.truth)
-            for size in (40, 34, 30):
-                text = f.block(why, "serif-light", size, fg, col.width, line_spacing=1.3, tier="small")
-                if y + text.get_height() <= limit:
-                    f.place(surface, text, (col.x, y))
+            # the fullest account that fits: what the machine saw first, then the rest
+            fitted = None
+            for why in explain_words.accounts(explained.explanation, explained.item.truth):
+                for size in (40, 34, 30):
+                    text = f.block(why, "serif-light", size, fg, col.width, line_spacing=1.3, tier="small")
+                    if y + text.get_height() <= limit:
+                        fitted = text
+                        break
+                if fitted is not None:
+                    f.place(surface, fitted, (col.x, y))
                     break
         # Bottom up, by measured height: the button, then the score line above it.
         f.place(surface, score, (col.x, nxt.y - f.px(16) - score.get_height()))

@@ -20,19 +20,31 @@ def picture_caption(explanation: Any, pair: bool) -> str:
     return words("quiz.spectrum_pair" if pair else "quiz.spectrum_single")
 
 
-def why(explanation: Any, truth: str) -> str:
-    """A few sentences on what the detector saw and what the truth means."""
+def _parts(explanation: Any, truth: str) -> tuple[str, str, str]:
+    """(a note on the machine's state, what it saw, what the truth means)."""
     verdict = explanation.verdict
-    parts: list[str] = []
-    if getattr(explanation, "unsure", False):
-        parts.append(words("quiz.explain.unsure"))
+    note = ""
     if getattr(explanation, "face_found", None) is False:
-        parts.append(words("quiz.explain.no_face"))
+        note = words("quiz.explain.no_face")
+    elif getattr(explanation, "unsure", False):
+        note = words("quiz.explain.unsure")
     if getattr(explanation, "cue", "spectrum") == "pixels":
         place = explanation.cue_place or "in the picture"
         fake = verdict is not None and verdict.fake
-        parts.append(words("quiz.explain.pixels_fake" if fake else "quiz.explain.pixels_real", place=place))
+        saw = words("quiz.explain.pixels_fake" if fake else "quiz.explain.pixels_real", place=place)
     else:
-        parts.append(words("quiz.explain.spectrum_peaks" if explanation.peaks else "quiz.explain.spectrum_none"))
-    parts.append(words("quiz.explain.truth_real" if truth == "real" else "quiz.explain.truth_fake"))
-    return " ".join(parts)
+        saw = words("quiz.explain.spectrum_peaks" if explanation.peaks else "quiz.explain.spectrum_none")
+    meaning = words("quiz.explain.truth_real" if truth == "real" else "quiz.explain.truth_fake")
+    return note, saw, meaning
+
+
+def why(explanation: Any, truth: str) -> str:
+    """The whole account: the machine's state, what it saw, what the truth means."""
+    return " ".join(p for p in _parts(explanation, truth) if p)
+
+
+def accounts(explanation: Any, truth: str) -> list[str]:
+    """The account from fullest to shortest, for a screen with less room: what the machine
+    saw is the last thing dropped."""
+    note, saw, meaning = _parts(explanation, truth)
+    return [why(explanation, truth), " ".join(p for p in (note, saw) if p), saw]

@@ -131,6 +131,12 @@ class FacesDetector(Detector):
         # Where the evidence for the verdict's side is strongest, in image pixels.
         signed = cam if verdict.fake else -cam
         smooth = cv2.GaussianBlur(signed, (0, 0), 1.5)
+        # The network pads its convolutions with zeros, so the map's outer cells react to
+        # the crop's edge, not to the picture: the strongest place is looked for inside.
+        margin = max(1, smooth.shape[0] // 10)
+        inner = np.full_like(smooth, -np.inf)
+        inner[margin:-margin, margin:-margin] = smooth[margin:-margin, margin:-margin]
+        smooth = inner
         iy, ix = np.unravel_index(int(np.argmax(smooth)), smooth.shape)
         cx, cy = crop_origin(rgb.shape[0], rgb.shape[1], landmarks)
         scale = CROP / cam.shape[0]

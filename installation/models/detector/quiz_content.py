@@ -30,6 +30,8 @@ from .preprocess import read_image
 from .synth import lanczos_half
 
 SIDE = 1024
+# Short: the reveal shows the credit beside the explanation, and a long credit crowds it out.
+FAKE_CREDIT = "Made for the exhibition by Bayard's own network from a CC0 portrait ({repo})."
 JPEG_QUALITY = 92
 PER_CLASS = 8  # items per colour (grey, toned): half real, half generated, 4 matched pairs
 # Photographs only: the voteview sets hold steel engravings and halftone screens among their
@@ -110,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         cv2.imwrite(str(args.output / truth / name), published[:, :, ::-1], [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
         credit = _credit(provenance.get(row["source"], {}))
         if truth == "fake":
-            credit = "Generated for this exhibition by Bayard's own network from another portrait. " + credit
+            credit = FAKE_CREDIT.format(repo=credit.rsplit("from ", 1)[-1].rstrip("."))
         entries.append((f"quiz/{truth}/{name}", truth, credit, row["source"], match))
         print(f"{name}: {row['source']}", flush=True)
     lines = [
