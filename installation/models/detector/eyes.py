@@ -22,7 +22,6 @@ import cv2
 import numpy as np
 
 ZOOM = 4
-GRID = 33  # highlight masks are compared on a GRID x GRID map of the iris, radius 1.2
 
 
 @dataclass
@@ -45,8 +44,8 @@ def _eye_patch(grey: np.ndarray, centre: np.ndarray, radius: float) -> tuple[np.
     return big, x0, y0
 
 
-def _highlight(grey: np.ndarray, centre: np.ndarray, radius: float) -> tuple[np.ndarray, tuple[float, float] | None]:
-    """Highlight mask on the normalised iris grid, and its centre in image pixels."""
+def _highlight(grey: np.ndarray, centre: np.ndarray, radius: float) -> tuple[float, float] | None:
+    """The centre of the corneal highlight in image pixels (None: no highlight)."""
     big, x0, y0 = _eye_patch(grey, centre, radius)
     n = big.shape[0]
     yy, xx = np.mgrid[0:n, 0:n]
@@ -59,12 +58,10 @@ def _highlight(grey: np.ndarray, centre: np.ndarray, radius: float) -> tuple[np.
     mask = ((big >= threshold) & disc).astype(np.uint8)
     count, labels, stats, centroids = cv2.connectedComponentsWithStats(mask)
     if count <= 1:
-        return np.zeros((GRID, GRID), bool), None
+        return None
     biggest = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
-    mask = (labels == biggest).astype(np.float32)
-    grid = cv2.resize(mask, (GRID, GRID), interpolation=cv2.INTER_AREA) >= 0.25
     hx, hy = centroids[biggest]
-    return grid, (x0 + hx / ZOOM, y0 + hy / ZOOM)
+    return x0 + hx / ZOOM, y0 + hy / ZOOM
 
 
 def _pupil_irregularity(grey: np.ndarray, centre: np.ndarray, radius: float) -> float | None:
@@ -109,7 +106,7 @@ def measure(image: np.ndarray, eyes) -> EyeCues:
     spots, irises, pupils = [], [], []
     for eye in eyes:
         centre, radius = np.asarray(eye.iris_centre, np.float64), float(max(eye.iris_radius, 2.0))
-        _, spot = _highlight(grey, centre, radius)
+        spot = _highlight(grey, centre, radius)
         spots.append(spot)
         irises.append((float(centre[0]), float(centre[1]), radius))
         value = _pupil_irregularity(grey, centre, radius)
