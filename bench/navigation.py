@@ -1,7 +1,7 @@
 """Navigation bursts on the real show: how long frames are held, how fast status answers.
 
-    /work/main/.venv/bin/python bench/navigation.py             # the default show at 1920x1080
-    /work/main/.venv/bin/python bench/navigation.py --size 960x540
+    .venv/bin/python bench/navigation.py             # the default show at 1920x1080
+    .venv/bin/python bench/navigation.py --size 960x540
 
 Plays install.toml headless as a kiosk does (scenes readied on the worker, the real
 clock) and sends, the way OSC delivers them:
