@@ -8,6 +8,7 @@ import pygame
 
 from .config.common import SceneConfig
 from .scenes.base import Scene, SceneContext
+from .words import words
 
 
 class SafeCard(Scene):
@@ -29,7 +30,7 @@ class SafeCard(Scene):
         surface.fill((10, 10, 12))
         fonts = self.context.fonts
         title = fonts.line("Bayard", "serif", 64, (150, 140, 128))
-        note = fonts.line("The exhibition will resume shortly.", "sans-light", 28, (110, 104, 98))
+        note = fonts.line(words("safe.resume"), "sans-light", 28, (110, 104, 98))
         # Drift along a slow Lissajous path so no pixel stays lit in one place for long.
         x = (0.5 + 0.3 * math.sin(self.t * 0.031)) * width - title.get_width() / 2
         y = (0.5 + 0.25 * math.sin(self.t * 0.023 + 1.0)) * height - title.get_height()

@@ -146,8 +146,8 @@ def curve_plot(
         points = [(x_of(f), y_of(v)) for f, v in zip(freqs, values_, strict=True)]
         pygame.draw.lines(surface, colour, False, points, max(1, fonts.px(width)))
     # axis words rather than numbers: visitors read "coarse -> fine detail"
-    left = fonts.line("coarse detail", "sans", small, ink)
-    right = fonts.line("fine detail", "sans", small, ink)
+    left = fonts.line(words("quiz.curve_coarse"), "sans", small, ink)
+    right = fonts.line(words("quiz.curve_fine"), "sans", small, ink)
     surface.blit(left, (inner.x, inner.bottom + fonts.px(8)))
     surface.blit(right, (inner.right - right.get_width(), inner.bottom + fonts.px(8)))
 
