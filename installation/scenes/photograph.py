@@ -405,7 +405,11 @@ class PhotographScene(Scene):
         first = min([cap.at for cap in c.captions if cap.role == "credit"] + [2.0])
         alpha = fade(self.t, first, None, c.fade)
         if c.verso is not None and c.verso.translation:
-            alpha = min(alpha, 1.0 - fade(self.t, c.verso.at, c.verso.until, c.fade))
+            # Gone before the translation starts to appear, back only once it has gone: a
+            # long (translated) text may fill the column down to the credit slot.
+            quick = FLIP_S * 0.6
+            back = None if c.verso.until is None else c.verso.until + quick
+            alpha = min(alpha, 1.0 - fade(self.t, c.verso.at, back, quick))
         if alpha > 0:
             y = col.y + slots["credit"]
             for text in self._credits():
