@@ -126,6 +126,21 @@ class Fonts:
         return self._font(path, self.size(role, size_at_1080, tier), italic)
 
     # -- rasterising ---------------------------------------------------------------
+    @staticmethod
+    def _render(font: pygame.font.Font, text: str, color) -> pygame.Surface:
+        """One line, shaped in its own direction: Hebrew and Arabic run right to left
+        (HarfBuzz in SDL_ttf orders and joins the glyphs), everything else left to right."""
+        script = rtl_script(text)
+        if script is None:
+            return font.render(text, True, color)
+        font.set_direction(pygame.DIRECTION_RTL)
+        font.set_script(script)
+        try:
+            return font.render(text, True, color)
+        finally:
+            font.set_direction(pygame.DIRECTION_LTR)
+            font.set_script("Zyyy")
+
     def _remember(self, key: tuple, surface: pygame.Surface, info: TextInfo) -> pygame.Surface:
         self._lines[key] = surface
         self._info[id(surface)] = info
@@ -146,7 +161,7 @@ class Fonts:
             self._lines.move_to_end(key)
             return surface
         font = self.get(role, size_at_1080, tier, text)
-        surface = font.render(text, True, color)
+        surface = self._render(font, text, color)
         return self._remember(key, surface, self._info_for(text, font, color, tier, surface))
 
     def wrap(self, text: str, role: str, size_at_1080: float, width: int, tier: str = "body") -> list[str]:
@@ -184,10 +199,13 @@ class Fonts:
         # then put the next block exactly where the gap says.
         height = max(font.get_height(), step * (len(lines) - 1) + font.get_height())
         surface = pygame.Surface((width, height), pygame.SRCALPHA)
+        if rtl_script(text) is not None:
+            # A right-to-left text starts at the right: the layout's "left" is its "right".
+            align = {"left": "right", "right": "left"}.get(align, align)
         for index, line in enumerate(lines):
             if not line:
                 continue
-            rendered = font.render(line, True, color)
+            rendered = self._render(font, line, color)
             x = {"left": 0, "center": (width - rendered.get_width()) // 2,
                  "right": width - rendered.get_width()}[align]
             surface.blit(rendered, (x, index * step))
@@ -231,6 +249,24 @@ def _has_glyph(path: str, char: str) -> bool:
     font = pygame.font.Font(path, 24)
     return pygame.image.tobytes(font.render(char, True, (255, 255, 255)), "RGBA") != \
         pygame.image.tobytes(font.render("\ue000", True, (255, 255, 255)), "RGBA")
+
+
+# Strong right-to-left letters by Unicode block, with the script HarfBuzz needs for them.
+_RTL_BLOCKS = ((0x0590, 0x05FF, "Hebr"), (0xFB1D, 0xFB4F, "Hebr"), (0x0600, 0x06FF, "Arab"),
+               (0x0750, 0x077F, "Arab"), (0x08A0, 0x08FF, "Arab"), (0xFB50, 0xFDFF, "Arab"),
+               (0xFE70, 0xFEFF, "Arab"))
+
+
+def rtl_script(text: str) -> str | None:
+    """'Hebr' or 'Arab' when the text's first strong letter is right-to-left, else None."""
+    for ch in text:
+        code = ord(ch)
+        for low, high, script in _RTL_BLOCKS:
+            if low <= code <= high:
+                return script
+        if ch.isalpha():
+            return None
+    return None
 
 
 def blit_alpha(target: pygame.Surface, source: pygame.Surface, pos: tuple[int, int], alpha: float) -> None:

@@ -148,3 +148,31 @@ def test_portrait_without_a_camera_tells_the_truth_or_moves_on(tmp_path):
             shown = " ".join(b.text for b in pilot.engine.fonts.log.boxes)
             if choice == "explain":
                 assert "camera is resting" in shown and "follows your face" not in shown
+
+
+def test_hebrew_and_arabic_run_right_to_left_from_the_right_edge():
+    """A show translated into Hebrew or Arabic (with a font in its fonts/ folder) reads
+    from the right: glyphs in right-to-left order, paragraphs set against the right edge."""
+    from pathlib import Path
+
+    from installation.typography import rtl_script
+
+    assert rtl_script("שלום") == "Hebr" and rtl_script("مرحبا") == "Arab"
+    assert rtl_script("Hello שלום") is None and rtl_script("2026 שלום") == "Hebr"
+    dejavu = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    if not dejavu.exists():
+        pytest.skip("no font with Hebrew glyphs on this machine (Debian's fonts-dejavu-core has one)")
+    pygame.font.init()
+    fonts = Fonts(1080, extra_faces=[dejavu])
+    white = (255, 255, 255)
+    block = fonts.block("שלום", "sans", 40, white, 900)
+    ink = block.get_bounding_rect(min_alpha=32)
+    assert ink.right > 850 and ink.left > 450  # set against the right edge
+    # Glyph order: "alef bet" set right to left looks like "bet alef" set left to right.
+    pair = pygame.surfarray.array_alpha(fonts.line("אב", "sans", 80, white))
+    font = fonts.get("sans", 80, text="אב")
+    font.set_direction(pygame.DIRECTION_LTR)
+    mirrored = pygame.surfarray.array_alpha(font.render("בא", True, white))
+    plain = pygame.surfarray.array_alpha(font.render("אב", True, white))
+    assert pair.shape == mirrored.shape
+    assert abs(pair.astype(int) - mirrored).mean() < abs(pair.astype(int) - plain).mean()
