@@ -165,8 +165,8 @@ def test_start_card_never_shows_a_real_picture_beside_its_own_fake(tmp_path):
 def test_check_warns_when_a_quiz_item_has_no_face(tmp_path, capsys):
     from installation.cli import main
 
-    for folder in ("real", "fake"):  # the scene's default folders (ignored beside a manifest)
-        (tmp_path / "content" / "quiz" / folder).mkdir(parents=True)
+    # No quiz/real or quiz/fake folders: beside a manifest, check must not ask for them.
+    (tmp_path / "content" / "quiz").mkdir(parents=True)
     shutil.copy(CONTENT / "quiz" / _default_items()[0].key.split("quiz/")[1], tmp_path / "content" / "quiz" / "face.jpg")
     cv2.imwrite(str(tmp_path / "content" / "quiz" / "noise.jpg"), natural(np.random.default_rng(1))[:, :, ::-1])
     lines = '[[item]]\nimage = "quiz/face.jpg"\ntruth = "real"\n\n[[item]]\nimage = "quiz/noise.jpg"\ntruth = "fake"\n'

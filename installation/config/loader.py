@@ -122,7 +122,12 @@ def load_scene_file(path: Path, content_root: Path) -> SceneConfig:
 def media_references(model: BaseModel, loc: tuple = ()) -> list[tuple[tuple, str]]:
     """Every media path in a validated config with its key path (for located messages)."""
     found: list[tuple[tuple, str]] = []
+    # A config may say which of its media keys it is not using (a quiz with a manifest
+    # ignores its default folders): those are not checked, so not reported as missing.
+    unused = getattr(model, "unused_media_keys", lambda: set())()
     for name, info in type(model).model_fields.items():
+        if name in unused:
+            continue
         value = getattr(model, name)
         here = (*loc, name)
         is_media = _annotation_has_media(info.annotation) or MEDIA_MARK in info.metadata

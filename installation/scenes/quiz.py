@@ -66,6 +66,10 @@ class QuizConfig(SceneConfig):
         default=None,
         description="a TOML file of [[item]] tables (image, truth = 'real'|'fake', credit); replaces the folders",
     )
+
+    def unused_media_keys(self) -> set[str]:
+        """With a manifest the folders are ignored, so `check` must not ask for them."""
+        return {"real", "fake"} if self.manifest is not None else set()
     questions: int = Field(
         default=5, ge=1, le=30, description="questions in one round, each item at most once"
     )
