@@ -202,6 +202,23 @@ class PhotographScene(Scene):
             # The back of the print is paper made here, off the render loop (~0.1 s).
             self._back_paper = paper_texture(self._photo_rect().size, seed=1841, tone=(214, 196, 164))
 
+    def warm(self):
+        """The first frames' surfaces, a piece per slice: the caption scale that fits
+        (every caption rasterised at a few sizes), each caption, the verso, the photograph."""
+        if self.image is None:
+            return
+        if self._scale is None:
+            self._scale = fit(lambda k: self._slots(k)[1], self.column.height)
+            yield
+        for caption in self.config.captions:
+            self._block(caption.text, caption.role, self._scale)
+            yield
+        verso = self.config.verso
+        if verso is not None and verso.translation:
+            self._block(verso.translation, "translation", self._scale)
+            yield
+        self._render_photo(self._photo_rect())
+
     def enter(self) -> None:
         if self.image is None:  # prepared synchronously when no worker ran
             self.prepare()
