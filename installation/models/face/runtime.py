@@ -9,9 +9,7 @@ machine's cores (`BAYARD_FACE_THREADS`, default 1).
 
 from __future__ import annotations
 
-import hashlib
 import os
-import threading
 from pathlib import Path
 
 import numpy as np
@@ -86,17 +84,6 @@ class TFLiteModel:
         self.interpreter.set_tensor(self._input, np.ascontiguousarray(batch, dtype=np.float32))
         self.interpreter.invoke()
         return [self.interpreter.get_tensor(index).copy() for index in self._outputs]
-
-
-_checked: dict[Path, str] = {}
-_checked_lock = threading.Lock()
-
-
-def sha256_of(path: Path) -> str:
-    with _checked_lock:
-        if path not in _checked:
-            _checked[path] = hashlib.sha256(path.read_bytes()).hexdigest()
-        return _checked[path]
 
 
 def load(name: str, models_dir: Path | None = None, threads: int | None = None) -> TFLiteModel:
