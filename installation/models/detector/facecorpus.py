@@ -1,7 +1,7 @@
 """Build-time recipe for the face detector's training material (not shipped; remade by
 one command). Nothing here runs in the show.
 
-    python -m installation.models.detector.facecorpus frames --corpus /work/pd-corpus --work build/faces
+    python -m installation.models.detector.facecorpus frames --corpus PD_CORPUS --work build/faces
     python -m installation.models.detector.facecorpus autoencoder --work build/faces
     python -m installation.models.detector.facecorpus pairs --work build/faces
     python -m installation.models.detector.facecorpus skip-fakes | soft-reals | camera-reals --work build/faces
@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import csv
 import hashlib
+import os
 import sys
 from pathlib import Path
 
@@ -239,7 +240,8 @@ def made_pairs(work: Path) -> list[dict[str, str]]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("step", choices=("frames", "autoencoder", "pairs", *EXTRA))
-    parser.add_argument("--corpus", type=Path, default=Path("/work/pd-corpus"))
+    parser.add_argument("--corpus", type=Path, default=Path(os.environ.get("BAYARD_PD_CORPUS", "pd-corpus")),
+                        help="the public-domain corpus folder (default: $BAYARD_PD_CORPUS, else ./pd-corpus)")
     parser.add_argument("--work", type=Path, default=Path("build/faces"))
     parser.add_argument("--steps", type=int, default=400)
     parser.add_argument("--seed", type=int, default=1840)

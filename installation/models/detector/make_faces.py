@@ -1,6 +1,6 @@
 """Re-make the shipped face detector, models/detector/faces.npz (build time; torch).
 
-    python -m installation.models.detector.facecorpus frames --corpus /work/pd-corpus --work build/faces
+    python -m installation.models.detector.facecorpus frames --corpus PD_CORPUS --work build/faces
     python -m installation.models.detector.facecorpus autoencoder --work build/faces
     python -m installation.models.detector.facecorpus pairs --work build/faces
     python -m installation.models.detector.facecorpus skip-fakes --work build/faces
@@ -33,7 +33,7 @@ from .linear import best_threshold, fit_platt
 from .preprocess import read_image
 
 SOURCES = {
-    "corpus": "/work/pd-corpus (PROVENANCE.tsv per file): oldpics-cc0 (CC0 1.0, faces cut from public-domain "
+    "corpus": "the pd-corpus folder (PROVENANCE.tsv per file): oldpics-cc0 (CC0 1.0, faces cut from public-domain "
     "books c. 1890-1925), voteview-manual/-wiki-pre1900 (public domain by age: sitters died before 1900), "
     "strata-historical (public-domain portraits), usgov-deceased (US Navy photograph, 17 USC 105)",
     "reals": "each face as published, the same face shrunk 1.5-3x and enlarged back by an ordinary "

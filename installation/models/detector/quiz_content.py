@@ -1,7 +1,7 @@
 """Re-make the quiz's default items, content/quiz (build time; torch, the face stack and
 the public-domain corpus).
 
-    python -m installation.models.detector.quiz_content --corpus /work/pd-corpus --work build/faces -o content/quiz
+    python -m installation.models.detector.quiz_content --corpus PD_CORPUS --work build/faces -o content/quiz
 
 Real items: public-domain / CC0 portraits from the corpus's *test* split (the shipped
 detector never trained on them). Generated items: *other* people's portraits from the same
@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 from pathlib import Path
 
 import cv2
@@ -82,7 +83,8 @@ def choose(work: Path, corpus: Path, stack) -> list[tuple[dict[str, str], str, s
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--corpus", type=Path, default=Path("/work/pd-corpus"))
+    parser.add_argument("--corpus", type=Path, default=Path(os.environ.get("BAYARD_PD_CORPUS", "pd-corpus")),
+                        help="the public-domain corpus folder (default: $BAYARD_PD_CORPUS, else ./pd-corpus)")
     parser.add_argument("--work", type=Path, default=Path("build/faces"))
     parser.add_argument("-o", "--output", type=Path, default=Path("content/quiz"))
     args = parser.parse_args(argv)
