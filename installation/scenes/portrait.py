@@ -151,6 +151,7 @@ class PortraitScene(PortraitDrawing, Scene):
         self.backend_reason = ""
         self.problem = ""
         self.problems: list[str] = []
+        self._backend_choice = None
         self._surface: pygame.Surface | None = None
         self._surface_key = None
         self._thumb: pygame.Surface | None = None
@@ -187,19 +188,23 @@ class PortraitScene(PortraitDrawing, Scene):
         except Exception:  # reported with its reason when enter() builds it again
             self._ready = None
 
-    def _backend_name(self) -> str:
-        from ..models.motion.choose import choose_backend
+    def _choice(self):
+        """The motion backend and every candidate's reason, chosen once per build: the
+        check loads the face models, which the portrait checks and the animator reuse."""
+        if self._backend_choice is None:
+            from ..models.motion.choose import choose_backend
 
-        _, models = self._settings()
-        requested = self.config.backend or (models.motion if models is not None else "auto")
-        return choose_backend(self.context.models_dir or Path("models"), requested).name
+            _, models = self._settings()
+            requested = self.config.backend or (models.motion if models is not None else "auto")
+            self._backend_choice = choose_backend(self.context.models_dir or Path("models"), requested)
+        return self._backend_choice
 
     def _find_face(self, entry: _Entry) -> bool:
         """Whether this portrait can be animated here; records why not."""
         from ..models.face import detect_portrait_face
 
         name = getattr(entry, "source", "") or entry.title or "portrait"
-        if self._backend_name() == "mesh":
+        if self._choice().name == "mesh":
             from ..models.face import FaceStack
             from ..models.motion.mesh import PortraitProblem, find_portrait_face
 
@@ -257,13 +262,10 @@ class PortraitScene(PortraitDrawing, Scene):
     def _make_animator(self, index: int):
         """The backend and per-portrait pipeline (numpy/OpenCV work only: safe on the loading thread)."""
         from ..models.face import FaceBox
-        from ..models.motion.choose import choose_backend
         from ..models.motion.pipeline import build_animator
 
-        _, models = self._settings()
-        requested = self.config.backend or (models.motion if models is not None else "auto")
         models_dir = self.context.models_dir or Path("models")
-        choice = choose_backend(models_dir, requested)
+        choice = self._choice()
         entry = self.entries[index]
         if entry.face is None and choice.name != "mesh":
             raise ValueError(entry.problem or "no face in this portrait")

@@ -116,11 +116,13 @@ class FaceStack:
     # -- the API -----------------------------------------------------------------
     def detect(self, image: np.ndarray, full_range: bool | None = None, thorough: bool = True) -> list[Detection]:
         """Faces in an RGB frame, best first. full_range None: short range first, the
-        full-range model when it finds nothing (a visitor far away, a small face)."""
+        full-range model when it finds nothing (a visitor far away, a small face), then,
+        when `thorough`, slower last looks (light evened, the centre enlarged). A tracker
+        facing an empty frame every frame asks for those only now and then."""
         image = as_rgb(image)
         if full_range is None:
             found = self.short_range.detect(image) or self.full_range.detect(image)
-            if not found:
+            if not found and thorough:
                 # A face against a bright window or in a dim corner: try once more with the
                 # light evened out (the bench found backlit darker skin missed most often).
                 # Weaker candidates are accepted here because the mesh confirms or rejects

@@ -13,12 +13,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from .stack import Face, FaceStack
+from .stack import Face, FaceStack, as_rgb
 
 # A face smaller than this fraction of the frame height is too far away to animate well.
 MIN_FACE_FRACTION = 0.17
@@ -139,8 +137,6 @@ class FaceTracker:
                    / max(f.height, 1.0) ** 0.5)
 
     def update(self, frame: np.ndarray, t: float) -> TrackedFace:
-        from .stack import Face, as_rgb
-
         rgb = as_rgb(frame)
         h, w = rgb.shape[:2]
         face = self.stack.mesh(rgb, self._landmarks) if self._landmarks is not None else None

@@ -17,6 +17,7 @@ import numpy as np
 
 from ...face import Face, FaceStack, FaceTracker, portrait_faces
 from ...face.tracking import FaceBox, FaceObservation
+from ..visitor import VisitorPresence
 from .motion import DriverReference, Motion, idle_motion, rotation_deg
 from .rig import (
     LEFT_CREASE,
@@ -28,7 +29,6 @@ from .rig import (
     PortraitRig,
     build_rig,
 )
-from ..visitor import VisitorPresence
 from .warp import MeshWarper
 
 MIN_FACE_PX = 64
@@ -138,8 +138,9 @@ class MeshAnimator(VisitorPresence):
         return self.render(idle_motion(t))
 
     # -- drawing -------------------------------------------------------------------------
-    def place(self, motion: Motion) -> tuple[np.ndarray, np.ndarray]:
-        """The moved points (image pixels) and each iris's shift (pixels)."""
+    def place(self, motion: Motion) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The moved points (image pixels), each iris's shift (pixels) and each point's
+        depth after the head's turn (larger is farther: the warper draws back to front)."""
         rig = self.rig
         pts = rig.points.astype(np.float64).copy()
         centre = pts[:468, :2].mean(0)
@@ -170,13 +171,12 @@ class MeshAnimator(VisitorPresence):
         widths = [np.linalg.norm(rig.mesh[a, :2] - rig.mesh[b, :2]) for a, b in ((33, 133), (362, 263))]
         gaze = np.clip(motion.gaze, -0.22, 0.22) * np.array(widths)[:, None]
         gaze[:, 1] *= 0.6  # irises travel less up and down than sideways under the lids
-        self._depth = moved[:, 2]
-        return dst, gaze
+        return dst, gaze, moved[:, 2]
 
     def render(self, motion: Motion) -> np.ndarray:
         self.last_motion = motion
-        dst, gaze = self.place(motion)
-        return self.warper.render(dst, gaze, self._depth, motion.eye_open)
+        dst, gaze, depth = self.place(motion)
+        return self.warper.render(dst, gaze, depth, motion.eye_open)
 
 
 def ease_motion(motion: Motion, keep: float) -> Motion:

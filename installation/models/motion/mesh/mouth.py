@@ -19,7 +19,8 @@ SHIFT = 4
 MIN_GAP_PX = 1.5
 
 
-def _curve(points: np.ndarray, xs: np.ndarray) -> np.ndarray:
+def curve_through(points: np.ndarray, xs: np.ndarray) -> np.ndarray:
+    """The y of a lip or lid line (its points, any order) at each x in `xs`."""
     order = np.argsort(points[:, 0])
     return np.interp(xs, points[order, 0], points[order, 1])
 
@@ -44,8 +45,8 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig) -> None:
     if mask.max() <= 0:
         return
     yy, xx = np.mgrid[y0:y1, x0:x1].astype(np.float32)
-    top = _curve(upper, xx[0])[None, :]
-    bottom = _curve(lower, xx[0])[None, :]
+    top = curve_through(upper, xx[0])[None, :]
+    bottom = curve_through(lower, xx[0])[None, :]
     height = np.maximum(bottom - top, 1e-3)
     v = np.clip((yy - top) / height, 0.0, 1.0)  # 0 at the upper inner lip, 1 at the lower
     left, right = float(lips[:, 0].min()), float(lips[:, 0].max())

@@ -13,7 +13,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from .mouth import paint_mouth
+from .mouth import curve_through, paint_mouth
 from .rig import (
     FACE_OVAL,
     INNER_LIPS,
@@ -64,8 +64,6 @@ class MeshWarper:
         x0, y0, x1, y1 = rig.region
         self.origin = np.array([x0, y0], np.float64)
         self.shape = (y1 - y0, x1 - x0)
-        yy, xx = np.mgrid[y0:y1, x0:x1]
-        self.xx, self.yy = xx.astype(np.float32), yy.astype(np.float32)
         self.step = step = int(np.clip(round(rig.face_height / MAP_FACE_PX_PER_STEP), 1, 4))
         self.coarse_shape = (-(-self.shape[0] // step), -(-self.shape[1] // step))
         # Coarse sample j sits where cv2.resize puts it: at full-resolution j * step + centre.
@@ -190,12 +188,7 @@ class MeshWarper:
             if x1 - x0 < 2 or y1 - y0 < 2:
                 continue
             xs = np.arange(x0, x1, dtype=np.float32)
-
-            def curve(points: np.ndarray) -> np.ndarray:
-                order = np.argsort(points[:, 0])
-                return np.interp(xs, points[order, 0], points[order, 1])[None, :]
-
-            top, margin, bottom = curve(cr), curve(up), curve(low)
+            top, margin, bottom = (curve_through(line, xs)[None, :] for line in (cr, up, low))
             new_margin = margin + closing * np.maximum(bottom - margin, 0.0)
             yy = np.arange(y0, y1, dtype=np.float32)[:, None]
             span = np.maximum(new_margin - top, 1e-3)
