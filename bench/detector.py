@@ -43,19 +43,25 @@ def shared_data(given: str | None) -> Path:
 
 
 def own_test(work: Path) -> tuple[list[np.ndarray], list[np.ndarray]] | None:
-    from installation.models.detector.facecorpus import made_pairs
+    """The test split's examples (sources never seen in training): every real kind and
+    the living legislators against every fake family. They are already the square the
+    face detector reads (make_faces), so the `faces` route scores them as they are."""
+    from installation.models.detector.make_faces import load_split
 
-    if not (work / "frames.tsv").is_file():
+    if not (work / "frames.tsv").is_file() or not (work / "examples").is_dir():
         return None
-    rows = [r for r in made_pairs(work) if r["split"] == "test"]
-    real = [read_image(work / "pairs" / "real" / f"{r['key']}.png") for r in rows]
-    fake = [
-        read_image(path)
-        for kind in ("fake", "fake_skip")
-        for r in rows
-        if (path := work / "pairs" / kind / f"{r['key']}.png").is_file()
-    ]
-    return real, fake
+    test = load_split(work)["test"]
+    return test["real"], test["fake"]
+
+
+class OnCrop:
+    """A face detector scoring a picture that is already its crop (the own test split)."""
+
+    def __init__(self, detector) -> None:
+        self.detector, self.threshold = detector, detector.threshold
+
+    def score(self, image: np.ndarray):
+        return self.detector.verdict_of_logit(self.detector.net.logit(image))
 
 
 def line(name: str, labels: np.ndarray, scores: np.ndarray, threshold: float | None) -> str:
@@ -120,10 +126,14 @@ def main() -> int:
     info = routes["faces (NPR network)"].info
     held = info["held_out_test"]
     print(
-        f"faces.npz: trained on {info['n_train_examples_per_class']} examples per class; its own test split ({info['n_test_sources']} sources) "
+        f"faces.npz: trained on {info['n_train_examples']}; its own test split {info['n_test_examples']} "
         f"at making: AUC {held['roc_auc']:.3f} (95% {held['roc_auc_95'][0]:.3f}-{held['roc_auc_95'][1]:.3f}), "
         f"real called generated {held['real_called_fake']:.1%}, generated called real {held['fake_called_real']:.1%}"
     )
+    print("leave-one-generator-out at making (trained without the family, judged on it; test split):")
+    for family, row in (info.get("leave_one_generator_out") or {}).items():
+        print(f"  {family:<14} AUC {row['auc_unseen']:.3f} (95% {row['auc_unseen_95'][0]:.3f}-{row['auc_unseen_95'][1]:.3f}), "
+              f"real called generated {row['real_called_fake']:.1%}, unseen family called real {row['unseen_called_real']:.1%}")
     print("fairness (test split's real faces called generated, by group):")
     for group, (n, share) in info["fairness_real_called_fake"].items():
         print(f"  {group:<40} {share:.1%} of {n}")
@@ -152,7 +162,8 @@ def main() -> int:
     if own is None:
         print(f"no pairs in {args.work}; remake them (docs/detector.md) for the own held-out figures")
     else:
-        evaluate("held-out own material (test split)", *own, routes, cues)
+        on_crops = {n: OnCrop(d) if n.startswith("faces") else d for n, d in routes.items()}
+        evaluate("held-out own material (test split, face-centre crops)", *own, on_crops, cues)
     if sample is None:
         print(f"no development faces at {faces}; skipping them")
         return 0

@@ -27,11 +27,21 @@ import numpy as np
 FIR = (1.0, 3.0, 3.0, 1.0)
 
 
-def build(width: int = 16):
+UPS = ("transpose_fir", "fir", "nearest", "bilinear", "shuffle")
+
+
+def build(width: int = 16, up: str = "transpose_fir", depth: int = 2, modulated: bool = False, skips: bool = True):
+    """The autoencoder. The defaults are the StyleGAN2-like decoder described above; the
+    other settings make the other fake families of `families.py` (how the decoder
+    up-samples, how many times, whether its convolutions are modulated by a per-image
+    style and demodulated as StyleGAN2's are, whether the picture is assembled by toRGB
+    skips or by one toRGB at the end)."""
     import torch
     import torch.nn.functional as F
     from torch import nn
 
+    if up not in UPS:
+        raise ValueError(f"up={up!r}: one of {UPS}")
     fir = torch.tensor(FIR)
     fir2 = torch.outer(fir, fir)
     fir2 = fir2 / fir2.sum()
@@ -46,9 +56,17 @@ def build(width: int = 16):
 
     def upfirdn(x: torch.Tensor) -> torch.Tensor:
         n, c, h, w = x.shape
-        up = x.new_zeros(n, c, 2 * h, 2 * w)
-        up[:, :, ::2, ::2] = x
-        return blur(up, gain=4.0)
+        z = x.new_zeros(n, c, 2 * h, 2 * w)
+        z[:, :, ::2, ::2] = x
+        return blur(z, gain=4.0)
+
+    def upsample(x: torch.Tensor) -> torch.Tensor:
+        """The skip path's (and the non-learned families') fixed 2x up-sampling."""
+        if up in ("transpose_fir", "fir"):
+            return upfirdn(x)
+        if up == "nearest":
+            return F.interpolate(x, scale_factor=2, mode="nearest")
+        return F.interpolate(x, scale_factor=2, mode="bilinear", align_corners=False)
 
     class Noise(nn.Module):
         def __init__(self, channels: int) -> None:
@@ -59,61 +77,93 @@ def build(width: int = 16):
             return x + self.strength * torch.randn(x.shape[0], 1, x.shape[2], x.shape[3], device=x.device)
 
     class Layer(nn.Module):
-        def __init__(self, cin: int, cout: int, up: bool = False) -> None:
+        def __init__(self, cin: int, cout: int, up_here: bool = False) -> None:
             super().__init__()
-            self.up = up
-            self.conv = (
-                nn.ConvTranspose2d(cin, cout, 3, stride=2, bias=False)
-                if up
-                else nn.Conv2d(cin, cout, 3, padding=1, padding_mode="reflect", bias=False)
-            )
+            self.up = up_here
+            self.cout = cout
+            if up_here and up == "transpose_fir":
+                self.conv = nn.ConvTranspose2d(cin, cout, 3, stride=2, bias=False)
+            elif up_here and up == "shuffle":
+                self.conv = nn.Conv2d(cin, 4 * cout, 3, padding=1, padding_mode="reflect", bias=False)
+            else:
+                self.conv = nn.Conv2d(cin, cout, 3, padding=1, padding_mode="reflect", bias=False)
+            # StyleGAN2's modulation: a per-image style scales the input channels of the
+            # weights, which are then demodulated (each output channel's norm back to 1)
+            self.style = nn.Linear(4 * width, cin) if modulated else None
             self.noise = Noise(cout)
             self.bias = nn.Parameter(torch.zeros(1, cout, 1, 1))
 
-        def forward(self, x: torch.Tensor) -> torch.Tensor:
-            if self.up:
-                # transposed conv gives 2h+1; StyleGAN2 then blurs with [1,3,3,1] and crops
-                x = self.conv(x)
-                x = blur(x, gain=4.0)[:, :, : 2 * (x.shape[2] // 2), : 2 * (x.shape[3] // 2)]
+        def _conv(self, x: torch.Tensor, style: torch.Tensor | None) -> torch.Tensor:
+            if self.style is None or style is None:
+                return self.conv(x)
+            n, c, h, w = x.shape
+            s = self.style(style) + 1.0  # (n, cin)
+            weight = self.conv.weight  # (out, in, 3, 3) or, transposed, (in, out, 3, 3)
+            if self.up and up == "transpose_fir":
+                wm = weight[None] * s[:, :, None, None, None]  # (n, in, out, 3, 3)
+                wm = wm * torch.rsqrt(wm.pow(2).sum(dim=(1, 3, 4), keepdim=True) + 1e-8)
+                y = F.conv_transpose2d(x.reshape(1, n * c, h, w), wm.reshape(n * c, -1, 3, 3), stride=2, groups=n)
             else:
-                x = self.conv(x)
+                wm = weight[None] * s[:, None, :, None, None]  # (n, out, in, 3, 3)
+                wm = wm * torch.rsqrt(wm.pow(2).sum(dim=(2, 3, 4), keepdim=True) + 1e-8)
+                xp = F.pad(x.reshape(1, n * c, h, w), (1, 1, 1, 1), mode="reflect")
+                y = F.conv2d(xp, wm.reshape(-1, c, 3, 3), groups=n)
+            return y.reshape(n, -1, y.shape[2], y.shape[3])
+
+        def forward(self, x: torch.Tensor, style: torch.Tensor | None = None) -> torch.Tensor:
+            if self.up and up == "transpose_fir":
+                # transposed conv gives 2h+1; StyleGAN2 then blurs with [1,3,3,1] and crops
+                x = self._conv(x, style)
+                x = blur(x, gain=4.0)[:, :, : 2 * (x.shape[2] // 2), : 2 * (x.shape[3] // 2)]
+            elif self.up and up == "shuffle":
+                x = F.pixel_shuffle(self._conv(x, style), 2)
+            elif self.up:
+                x = self._conv(upsample(x), style)
+            else:
+                x = self._conv(x, style)
             return F.leaky_relu(self.noise(x) + self.bias, 0.2)
 
     class Block(nn.Module):
         def __init__(self, cin: int, cout: int) -> None:
             super().__init__()
-            self.conv0 = Layer(cin, cout, up=True)
+            self.conv0 = Layer(cin, cout, up_here=True)
             self.conv1 = Layer(cout, cout)
             self.to_rgb = nn.Conv2d(cout, 3, 1)
 
-        def forward(self, x, rgb):
-            x = self.conv1(self.conv0(x))
-            return x, upfirdn(rgb) + self.to_rgb(x)
+        def forward(self, x, rgb, style):
+            x = self.conv1(self.conv0(x, style), style)
+            if rgb is None:
+                return x, None
+            return x, upsample(rgb) + self.to_rgb(x)
 
     class AutoEncoder(nn.Module):
         def __init__(self) -> None:
             super().__init__()
             w = width
-            self.encode = nn.Sequential(
-                nn.Conv2d(3, w, 3, padding=1, padding_mode="reflect"),
-                nn.LeakyReLU(0.2),
-                nn.Conv2d(w, 2 * w, 4, stride=2, padding=1, padding_mode="reflect"),
-                nn.LeakyReLU(0.2),
-                nn.Conv2d(2 * w, 4 * w, 4, stride=2, padding=1, padding_mode="reflect"),
-                nn.LeakyReLU(0.2),
-                nn.Conv2d(4 * w, 4 * w, 3, padding=1, padding_mode="reflect"),
-                nn.LeakyReLU(0.2),
-            )
+            layers = [nn.Conv2d(3, w, 3, padding=1, padding_mode="reflect"), nn.LeakyReLU(0.2)]
+            c = w
+            for i in range(depth):  # each shrinks 2x; the decoder has one up block per shrink
+                out = min(4 * w, 2 * c)
+                layers += [nn.Conv2d(c, out, 4, stride=2, padding=1, padding_mode="reflect"), nn.LeakyReLU(0.2)]
+                c = out
+            layers += [nn.Conv2d(c, 4 * w, 3, padding=1, padding_mode="reflect"), nn.LeakyReLU(0.2)]
+            self.encode = nn.Sequential(*layers)
             self.base = Layer(4 * w, 4 * w)
             self.base_rgb = nn.Conv2d(4 * w, 3, 1)
-            self.block1 = Block(4 * w, 2 * w)
-            self.block2 = Block(2 * w, w)
+            widths = [4 * w] + [max(w, (4 * w) >> (i + 1)) for i in range(depth)]
+            for i in range(depth):
+                setattr(self, f"block{i + 1}", Block(widths[i], widths[i + 1]))
+            self.last_rgb = None if skips else nn.Conv2d(widths[-1], 3, 1)
 
         def forward(self, image: torch.Tensor) -> torch.Tensor:
-            x = self.base(self.encode(image * 2.0 - 1.0))
-            rgb = self.base_rgb(x)
-            x, rgb = self.block1(x, rgb)
-            _, rgb = self.block2(x, rgb)
+            x = self.encode(image * 2.0 - 1.0)
+            style = x.mean(dim=(2, 3)) if modulated else None
+            x = self.base(x, style)
+            rgb = self.base_rgb(x) if skips else None
+            for i in range(depth):
+                x, rgb = getattr(self, f"block{i + 1}")(x, rgb, style)
+            if not skips:
+                rgb = self.last_rgb(x)
             return (rgb + 1.0) * 0.5
 
     return AutoEncoder()
@@ -128,13 +178,15 @@ def train(
     seed: int = 0,
     width: int = 16,
     log=print,
+    **config,
 ) -> None:
-    """Fit the autoencoder on random patches of training frames (L1 loss, Adam)."""
+    """Fit the autoencoder on random patches of training frames (L1 loss, Adam); `config`
+    is passed to `build` (the family's decoder)."""
     import torch
 
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
-    model = build(width)
+    model = build(width, **config)
     optimiser = torch.optim.Adam(model.parameters(), lr=2e-3, betas=(0.9, 0.99))
     schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimiser, steps)
     for step in range(steps):
@@ -142,7 +194,8 @@ def train(
         for _ in range(batch):
             frame = frames[int(rng.integers(len(frames)))]
             h, w = frame.shape[:2]
-            y, x = int(rng.integers(0, h - patch + 1)) // 4 * 4, int(rng.integers(0, w - patch + 1)) // 4 * 4
+            grid = 2 ** config.get("depth", 2)
+            y, x = int(rng.integers(0, h - patch + 1)) // grid * grid, int(rng.integers(0, w - patch + 1)) // grid * grid
             p = frame[y : y + patch, x : x + patch]
             picks.append(p[:, ::-1] if rng.random() < 0.5 else p)
         target = torch.from_numpy(np.stack(picks).astype(np.float32) / 255.0).permute(0, 3, 1, 2)
@@ -154,20 +207,20 @@ def train(
         if step % 50 == 0 or step == steps - 1:
             log(f"step {step}: L1 {loss.item():.4f}")
     output.parent.mkdir(parents=True, exist_ok=True)
-    torch.save({"width": width, "state": model.state_dict(), "steps": steps, "seed": seed}, output)
+    torch.save({"width": width, "config": config, "state": model.state_dict(), "steps": steps, "seed": seed}, output)
 
 
 def load(path: Path):
     import torch
 
     saved = torch.load(path, map_location="cpu", weights_only=True)
-    model = build(int(saved["width"]))
+    model = build(int(saved["width"]), **saved.get("config", {}))
     model.load_state_dict(saved["state"])
     return model.eval()
 
 
 def rebuild(model, frame: np.ndarray, seed: int = 0) -> np.ndarray:
-    """An RGB uint8 frame (sides a multiple of 4) passed through the autoencoder."""
+    """An RGB uint8 frame (sides a multiple of 2**depth) passed through the autoencoder."""
     import torch
 
     torch.manual_seed(seed)

@@ -81,6 +81,9 @@ class FacesDetector(Detector):
         self.net, self.info = load_weights(self.path)
         self.platt_a, self.platt_b = (float(v) for v in self.info["platt"])
         self.threshold = float(self.info["threshold"])
+        # the square the network was trained to read, at the picture's own pixels (older
+        # files: CROP); reading more than it learned from would change what it sees
+        self.crop = int(self.info.get("scoring_crop", CROP))
         self._local = threading.local()  # one face stack per thread (LiteRT is not thread-safe)
 
     @classmethod
@@ -115,14 +118,14 @@ class FacesDetector(Detector):
 
     def score(self, image: np.ndarray) -> Verdict:
         rgb = as_rgb(image)
-        return self.verdict_of_logit(self.net.logit(scoring_crop(rgb, self.landmarks(rgb))))
+        return self.verdict_of_logit(self.net.logit(scoring_crop(rgb, self.landmarks(rgb), self.crop)))
 
     def explain(self, image: np.ndarray) -> Explanation:
         from .spectral import spectral_explanation
 
         rgb = as_rgb(image)
         landmarks = self.landmarks(rgb)
-        crop = scoring_crop(rgb, landmarks)
+        crop = scoring_crop(rgb, landmarks, self.crop)
         cam = self.net.activation_map(crop)
         verdict = self.verdict_of_logit(float(cam.mean() + self.net.fc_b))
         explanation = spectral_explanation(rgb)
@@ -138,12 +141,16 @@ class FacesDetector(Detector):
         inner[margin:-margin, margin:-margin] = smooth[margin:-margin, margin:-margin]
         smooth = inner
         iy, ix = np.unravel_index(int(np.argmax(smooth)), smooth.shape)
-        cx, cy = crop_origin(rgb.shape[0], rgb.shape[1], landmarks)
-        scale = CROP / cam.shape[0]
+        cx, cy = crop_origin(rgb.shape[0], rgb.shape[1], landmarks, self.crop)
+        scale = self.crop / cam.shape[0]
         px, py = cx + (ix + 0.5) * scale, cy + (iy + 0.5) * scale
         explanation.cue = "pixels"
         explanation.cue_place = _place(px, py, landmarks)
-        explanation.picture = _overlay(crop, cam, (ix + 0.5) * scale, (iy + 0.5) * scale)
+        # shown at least CROP px wide whatever the network read (display only)
+        shown = max(1.0, CROP / self.crop)
+        if shown > 1.0:
+            crop = cv2.resize(crop, (CROP, CROP), interpolation=cv2.INTER_CUBIC)
+        explanation.picture = _overlay(crop, cam, (ix + 0.5) * scale * shown, (iy + 0.5) * scale * shown)
         if landmarks is not None:
             from . import eyes
 

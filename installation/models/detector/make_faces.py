@@ -1,19 +1,22 @@
 """Re-make the shipped face detector, models/detector/faces.npz (build time; torch).
 
     python -m installation.models.detector.facecorpus frames --corpus PD_CORPUS --work build/faces
-    python -m installation.models.detector.facecorpus autoencoder --work build/faces
-    python -m installation.models.detector.facecorpus pairs --work build/faces
-    python -m installation.models.detector.facecorpus skip-fakes --work build/faces
-    python -m installation.models.detector.facecorpus soft-reals --work build/faces
-    python -m installation.models.detector.facecorpus camera-reals --work build/faces
-    python -m installation.models.detector.make_faces --work build/faces --epochs 14
+    python -m installation.models.detector.families living --corpus PD_CORPUS --work build/faces
+    python -m installation.models.detector.families train --work build/faces
+    python -m installation.models.detector.families make --work build/faces
+    python -m installation.models.detector.make_faces --work build/faces --logo   # the proxy table
+    python -m installation.models.detector.make_faces --work build/faces
 
-Trains `npr`'s network on the training split's pairs (real public-domain faces and the same
-faces rebuilt by the project's autoencoder), calibrates its logit (Platt) and fixes the
-threshold (best balanced accuracy) on the calibration split, and measures the test split:
-ROC AUC with a bootstrap 95% interval, each class's error rate, and which groups of real
-faces were called generated (the fairness check). Everything goes into the file's `info`,
-with where the training data came from; bench/detector.py and `bayard detector eval` print it.
+Trains `npr`'s network on the training split's examples (real public-domain faces in several
+kinds of ordinary processing, living legislators as reals only, and the same public-domain
+faces rebuilt by every fake family of `families.py`), calibrates its logit (Platt) and fixes
+the threshold (best balanced accuracy) on the calibration split, and measures the test
+split: ROC AUC with a bootstrap 95% interval, each class's error rate, AUC per fake family
+and per real kind, and which groups of real faces were called generated (the fairness
+check). `--logo` instead trains once per fake family without it and measures that family
+on the test split: leave-one-generator-out, the proxy for a generator never seen, by which
+the recipe is chosen. Everything goes into the file's `info`; bench/detector.py and
+`bayard detector eval` print it.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ import numpy as np
 
 from . import metrics, npr
 from .base import DEFAULT_MODELS_DIR
-from .facecorpus import made_pairs
+from .facecorpus import read_index
 from .facedet import DEFAULT_WEIGHTS, FORMAT
 from .linear import best_threshold, fit_platt
 from .preprocess import read_image
@@ -35,39 +38,44 @@ from .preprocess import read_image
 SOURCES = {
     "corpus": "the pd-corpus folder (PROVENANCE.tsv per file): oldpics-cc0 (CC0 1.0, faces cut from public-domain "
     "books c. 1890-1925), voteview-manual/-wiki-pre1900 (public domain by age: sitters died before 1900), "
-    "strata-historical (public-domain portraits), usgov-deceased (US Navy photograph, 17 USC 105)",
-    "reals": "each face as published, the same face shrunk 1.5-3x and enlarged back by an ordinary "
-    "interpolator (interpolation traces and softness count as real), and the same face through a Bayer "
-    "colour filter and demosaicing (a digital camera's 2x2 traces count as real)",
-    "fakes": "the same faces rebuilt by the project's StyleGAN2-like autoencoder (autogan.py, trained on the "
-    "training split's real faces only) and by the numpy StyleGAN2-like skip re-synthesis (synth.skip_resynthesise)",
-    "not_used": "../shared/data/faces (development check only); no living public figure; no GAN output",
+    "strata-historical (public-domain portraits), usgov-deceased (US Navy photograph, 17 USC 105); "
+    "real-only-living-congress (17 USC 105 official portraits of living legislators) as real examples only",
+    "reals": "each public-domain face as published; shrunk 1.5-3x and enlarged back by an ordinary interpolator; "
+    "through a Bayer colour filter and demosaicing; through a phone-like pipeline (sensor noise, demosaicing, "
+    "denoising, sharpening, JPEG, a smaller copy, a second JPEG, bilinear enlargement); and the living "
+    "legislators' portraits aligned and published, never altered otherwise",
+    "fakes": "the same public-domain faces rebuilt by six autoencoder families of the project (families.py: "
+    "StyleGAN2-like transposed conv + FIR with toRGB skips, 2 and 4 up blocks, modulated; FIR up + modulated "
+    "conv; nearest + conv; bilinear + conv; pixel shuffle; trained on the training split's frames only) and by "
+    "the numpy skip re-synthesis (synth.skip_resynthesise)",
+    "not_used": "../shared/data/faces (development check only); no living public figure altered or faked; "
+    "no GAN output",
 }
 
 
-# Each real kind is paired with a fake kind, so the classes balance:
-# the photograph, the photograph ordinarily enlarged, and the photograph through a camera's
-# colour filter and demosaicing; the autoencoder's faces, the numpy skip re-synthesis, and
-# the autoencoder's again.
-REAL_KINDS = ("real", "real_soft", "real_camera")
-FAKE_KINDS = ("fake", "fake_skip", "fake")
+def load_split(work: Path, families: tuple[str, ...] | None = None):
+    """Per split: real examples (every real kind, living legislators included) with their
+    group and kind, and generated ones with their family."""
+    from .families import REAL_KINDS, fake_families, read_living
 
-
-def load_split(work: Path):
-    """Per split: the real examples of each source (`REAL_KINDS`), each beside a fake
-    (`FAKE_KINDS`), so the classes balance; with each, its group and kind."""
-    data = defaultdict(lambda: {"real": [], "fake": [], "groups": [], "kinds": [], "real_kinds": []})
-    for row in made_pairs(work):
+    families = families or fake_families()
+    data = defaultdict(lambda: {"real": [], "fake": [], "groups": [], "real_kinds": [], "kinds": []})
+    for row in read_index(work):
         d = data[row["split"]]
-        for real_kind, fake_kind in zip(REAL_KINDS, FAKE_KINDS, strict=True):
-            real = work / "pairs" / real_kind / f"{row['key']}.png"
-            fake = work / "pairs" / fake_kind / f"{row['key']}.png"
-            if real.is_file() and fake.is_file():
-                d["real"].append(read_image(real))
-                d["fake"].append(read_image(fake))
+        for kind in REAL_KINDS:
+            if (path := work / "examples" / kind / f"{row['key']}.png").is_file():
+                d["real"].append(read_image(path))
                 d["groups"].append(row["group"])
-                d["kinds"].append(fake_kind)
-                d["real_kinds"].append(real_kind)
+                d["real_kinds"].append(kind)
+        for family in families:
+            if (path := work / "examples" / family / f"{row['key']}.png").is_file():
+                d["fake"].append(read_image(path))
+                d["kinds"].append(family)
+    for row in read_living(work):
+        d = data[row["split"]]
+        d["real"].append(read_image(work / "examples" / "real_living" / f"{row['key']}.png"))
+        d["groups"].append("living|unnamed|colour")
+        d["real_kinds"].append("real_living")
     return data
 
 
@@ -82,54 +90,102 @@ def fairness(groups: list[str], called_fake: np.ndarray) -> dict[str, list[float
     return table
 
 
+def _fit(train: dict, epochs: int, seed: int, size: int) -> npr.NprNet:
+    return npr.NprNet(npr.train(train["real"], train["fake"], epochs=epochs, batch=32, size=size, seed=seed))
+
+
+def _calibrate(net: npr.NprNet, d: dict) -> tuple[float, float, float]:
+    """Platt scaling and the best balanced threshold on a split: (a, b, threshold)."""
+    x = np.array([net.logit(image) for image in d["real"] + d["fake"]])
+    y = np.r_[np.zeros(len(d["real"])), np.ones(len(d["fake"]))]
+    a, b = fit_platt(x, y)
+    return a, b, best_threshold(1 / (1 + np.exp(-(a * x + b))), y)
+
+
+def leave_one_out(work: Path, epochs: int, seed: int, size: int, only: list[str] | None) -> dict:
+    """For each fake family: train without it (calibrating on the calibration split's
+    other families), then judge the test split's reals against that family alone."""
+    from .families import fake_families
+
+    table = {}
+    for family in only or fake_families():
+        rest = tuple(f for f in fake_families() if f != family)
+        data = load_split(work, rest)
+        net = _fit(data["train"], epochs, seed, size)
+        a, b, threshold = _calibrate(net, data["calibration"])
+        held = load_split(work, (family,))["test"]
+        reals = np.array([a * net.logit(i) + b for i in held["real"]])
+        fakes = np.array([a * net.logit(i) + b for i in held["fake"]])
+        seen = np.array([a * net.logit(i) + b for i in data["test"]["fake"]])
+        y = np.r_[np.zeros(len(reals)), np.ones(len(fakes))]
+        auc = metrics.roc_auc(y, np.r_[reals, fakes])
+        low, high = metrics.bootstrap_auc(y, np.r_[reals, fakes], rounds=1000)
+        t = float(np.log(threshold / (1 - threshold)))
+        table[family] = {
+            "auc_unseen": auc,
+            "auc_unseen_95": [low, high],
+            "auc_seen_families": metrics.roc_auc(np.r_[np.zeros(len(reals)), np.ones(len(seen))], np.r_[reals, seen]),
+            "real_called_fake": float(np.mean(reals >= t)),
+            "unseen_called_real": float(np.mean(fakes < t)),
+        }
+        print(f"left out {family:<14} unseen AUC {auc:.3f} ({low:.3f}-{high:.3f})  seen families "
+              f"{table[family]['auc_seen_families']:.3f}  real called generated {table[family]['real_called_fake']:.1%}  "
+              f"unseen called real {table[family]['unseen_called_real']:.1%}", flush=True)
+    return table
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--work", type=Path, default=Path("build/faces"))
     parser.add_argument("-o", "--output", type=Path, default=DEFAULT_MODELS_DIR / DEFAULT_WEIGHTS)
-    parser.add_argument("--epochs", type=int, default=14)
+    parser.add_argument("--epochs", type=int, default=6)
+    parser.add_argument("--size", type=int, default=112, help="training crop side (examples are 128 px)")
     parser.add_argument("--seed", type=int, default=1840)
+    parser.add_argument("--logo", nargs="*", metavar="FAMILY",
+                        help="leave-one-generator-out: the table (these families, default all) instead of weights")
     args = parser.parse_args(argv)
     import torch
 
     torch.set_num_threads(1)
+    if args.logo is not None:
+        table = leave_one_out(args.work, args.epochs, args.seed, args.size, args.logo)
+        out = args.work / f"logo-{'-'.join(args.logo) or 'all'}.json"
+        out.write_text(json.dumps(table, indent=1))
+        print(f"wrote {out}")
+        return 0
+    logo_path = args.work / "logo-all.json"
     data = load_split(args.work)
     train = data["train"]
-    print(f"training on {len(train['real'])} real + {len(train['fake'])} rebuilt faces")
-    weights = npr.train(train["real"], train["fake"], epochs=args.epochs, seed=args.seed)
-    net = npr.NprNet(weights)
-
-    def logits(split: str):
-        """Logits of the real examples, then the fakes; labels; groups; kinds."""
-        d = data[split]
-        x = np.array([net.logit(image) for image in d["real"] + d["fake"]])
-        y = np.r_[np.zeros(len(d["real"])), np.ones(len(d["fake"]))]
-        return x, y, d["groups"], np.array(d["kinds"])
-
-    x_cal, y_cal, _, _ = logits("calibration")
-    a, b = fit_platt(x_cal, y_cal)
-    threshold = best_threshold(1 / (1 + np.exp(-(a * x_cal + b))), y_cal)
-    x_test, y_test, groups, kinds = logits("test")
-    log_odds = a * x_test + b
+    print(f"training on {len(train['real'])} real + {len(train['fake'])} generated faces")
+    net = _fit(train, args.epochs, args.seed, args.size)
+    a, b, threshold = _calibrate(net, data["calibration"])
+    d = data["test"]
+    log_odds = np.array([a * net.logit(i) + b for i in d["real"] + d["fake"]])
+    y_test = np.r_[np.zeros(len(d["real"])), np.ones(len(d["fake"]))]
     p = 1 / (1 + np.exp(-log_odds))
     report = metrics.evaluate(y_test, p, threshold, log_odds)
     low, high = metrics.bootstrap_auc(y_test, log_odds)
-    n_real = int(np.sum(y_test == 0))
-    real_kinds = np.array(data["test"]["real_kinds"])
+    n_real = len(d["real"])
+    real_kinds, kinds = np.array(d["real_kinds"]), np.array(d["kinds"])
     per_kind = {}
-    for real_kind, fake_kind in zip(REAL_KINDS, FAKE_KINDS, strict=True):
-        # each kind of real against each kind of fake: where the detector is weak
-        for kind, mask in ((fake_kind, np.r_[real_kinds == "real", kinds == fake_kind]),
-                           (real_kind, np.r_[real_kinds == real_kind, np.ones(len(kinds), bool)])):
-            if mask[:n_real].any() and mask[n_real:].any():
-                per_kind[kind] = metrics.roc_auc(y_test[mask], log_odds[mask])
+    for family in sorted(set(kinds)):  # all reals against one family
+        mask = np.r_[np.ones(n_real, bool), kinds == family]
+        per_kind[family] = metrics.roc_auc(y_test[mask], log_odds[mask])
+    for kind in sorted(set(real_kinds)):  # one kind of real against all fakes
+        mask = np.r_[real_kinds == kind, np.ones(len(kinds), bool)]
+        per_kind[kind] = metrics.roc_auc(y_test[mask], log_odds[mask])
     info = {
         "format": FORMAT,
         "made_by": "python -m installation.models.detector.make_faces",
         "sources": SOURCES,
-        "n_train_examples_per_class": len(train["real"]),  # each real source once per fake kind
-        "n_calibration_examples_per_class": len(data["calibration"]["real"]),
-        "n_test_sources": int(np.sum(real_kinds == "real")),  # each with its real kinds and fakes
+        "n_train_examples": {"real": len(train["real"]), "generated": len(train["fake"])},
+        "n_calibration_examples": {"real": len(data["calibration"]["real"]), "generated": len(data["calibration"]["fake"])},
+        "n_test_examples": {"real": n_real, "generated": len(d["fake"])},
+        "n_test_sources": int(np.sum(real_kinds == "real")),  # public-domain sources, each in every kind
         "epochs": args.epochs,
+        "crop": args.size,
+        # the examples' side, published: the square the detector reads around a face
+        "scoring_crop": int(train["real"][0].shape[0]),
         "seed": args.seed,
         "platt": [a, b],
         "threshold": threshold,
@@ -140,13 +196,11 @@ def main(argv: list[str] | None = None) -> int:
             "real_called_fake": report.confusion[0][1] / max(report.n_real, 1),
             "fake_called_real": report.confusion[1][0] / max(report.n_fake, 1),
         },
-        "fairness_real_called_fake": fairness(
-            [g for g, k in zip(groups, real_kinds, strict=True) if k == "real"],
-            (p[:n_real] >= threshold)[real_kinds == "real"],
-        ),
+        "fairness_real_called_fake": fairness(d["groups"], p[:n_real] >= threshold),
         "test_auc_by_kind": per_kind,
+        "leave_one_generator_out": json.loads(logo_path.read_text()) if logo_path.is_file() else None,
     }
-    npr.save(args.output, weights, info=np.array(json.dumps(info, sort_keys=True)))
+    npr.save(args.output, net.weights, info=np.array(json.dumps(info, sort_keys=True)))
     print(f"wrote {args.output} ({args.output.stat().st_size / 1024:.0f} KB)")
     for line in report.lines():
         print("  " + line)

@@ -52,6 +52,7 @@ class NprNet:
     """Numpy inference of the trained network: logit of "generated" for an RGB crop."""
 
     def __init__(self, weights: dict[str, np.ndarray]) -> None:
+        self.weights = weights
         self.kernels = []
         for i, (cin, cout, stride) in enumerate(LAYERS):
             w = weights[f"conv{i}.weight"]  # torch layout (out, in, 3, 3)
@@ -123,32 +124,33 @@ def train(
     seed: int = 0,
     log=print,
 ) -> dict[str, np.ndarray]:
-    """Fit the network (Adam, logistic loss) on paired real/fake images; numpy weights."""
+    """Fit the network (AdamW, logistic loss) on real and generated images; numpy weights.
+    Every batch is half real, half generated, whatever the two lists' lengths: the
+    classes weigh alike however many kinds of each the recipe makes. An epoch is as many
+    examples as both lists hold."""
     import torch
 
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     net = build_torch()
-    images = real + fake
-    labels = np.r_[np.zeros(len(real)), np.ones(len(fake))].astype(np.float32)
-    steps = epochs * (len(images) // batch)
+    half = batch // 2
+    per_epoch = max(1, (len(real) + len(fake)) // batch)
+    steps = epochs * per_epoch
     optimiser = torch.optim.AdamW(net.parameters(), lr=2e-3, weight_decay=1e-4)
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimiser, max_lr=3e-3, total_steps=steps)
     loss_fn = torch.nn.BCEWithLogitsLoss()
-    step = 0
+    y = torch.from_numpy(np.r_[np.zeros(half), np.ones(half)].astype(np.float32))
     for epoch in range(epochs):
-        order = rng.permutation(len(images))
         running = []
-        for start in range(0, len(order) - batch + 1, batch):
-            pick = order[start : start + batch]
-            x = torch.from_numpy(_batch([images[i] for i in pick], rng, size))
-            y = torch.from_numpy(labels[pick])
+        for _ in range(per_epoch):
+            picks = [real[i] for i in rng.integers(len(real), size=half)]
+            picks += [fake[i] for i in rng.integers(len(fake), size=half)]
+            x = torch.from_numpy(_batch(picks, rng, size))
             loss = loss_fn(net(x), y)
             optimiser.zero_grad()
             loss.backward()
             optimiser.step()
             schedule.step()
-            step += 1
             running.append(loss.item())
         log(f"epoch {epoch}: loss {np.mean(running):.4f}")
     return {k: v.detach().numpy().copy() for k, v in net.state_dict().items()}

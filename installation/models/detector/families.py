@@ -1,0 +1,219 @@
+"""Several families of the project's own generated faces, and more kinds of real ones, for
+a detector that must recognise a generator it never saw (build time; torch; never run by
+the show).
+
+    python -m installation.models.detector.facecorpus frames --corpus PD_CORPUS --work build/faces
+    python -m installation.models.detector.families living --corpus PD_CORPUS --work build/faces
+    python -m installation.models.detector.families train --work build/faces
+    python -m installation.models.detector.families make --work build/faces
+
+Why several: a detector trained on one generator learns that generator's fingerprint and
+misses the next one (the shipped single-family detector scored 0.98 on its own generator and
+chance on StyleGAN2). The families below differ in what the literature says a fingerprint is
+made of: how the decoder up-samples (StyleGAN2's transposed convolution + [1,3,3,1] FIR,
+zero insertion + FIR then a convolution, nearest neighbour, bilinear, pixel shuffle), how
+many times (2-4 up blocks: after the 2:1 publishing shrink, traces survive at several
+scales), modulated/demodulated convolutions or plain ones, toRGB skips or one output layer,
+width and training length. `make_faces --logo` trains on all families but one and measures
+the one left out: the project's proxy for "an unseen generator".
+
+Every fake is made from a public-domain frame of `facecorpus` (the same frames the reals
+come from, so content never separates the classes). The living legislators of the corpus's
+`real-only-living-congress` are aligned into a folder of their own (`living`) that no
+generator reads: they are real examples only, never altered beyond alignment and the
+publishing shrink every example gets, never shown as fakes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from .facecorpus import _camera, _frame, _seed, _soft, read_index, split_of
+from .preprocess import jpeg_roundtrip, read_image
+from .synth import lanczos_half, skip_resynthesise
+
+SIDE = 256  # the central square of each frame that becomes an example (128 px published)
+LIVING_SET = "real-only-living-congress"
+
+# name: (autogan.build settings, training steps). Widths and lengths differ on purpose.
+FAMILIES: dict[str, tuple[dict, int]] = {
+    "sg2": ({"up": "transpose_fir", "depth": 2, "width": 16}, 400),
+    "sg2-mod-deep": ({"up": "transpose_fir", "depth": 4, "modulated": True, "width": 16}, 300),
+    "fir-mod": ({"up": "fir", "depth": 3, "modulated": True, "width": 12}, 250),
+    "nearest": ({"up": "nearest", "depth": 3, "skips": False, "width": 16}, 400),
+    "bilinear": ({"up": "bilinear", "depth": 2, "skips": False, "width": 24}, 200),
+    "shuffle": ({"up": "shuffle", "depth": 3, "skips": False, "width": 16}, 350),
+}
+NUMPY_FAMILY = "skip-numpy"  # synth.skip_resynthesise: no training, random synthesis layers
+
+
+def fake_families() -> tuple[str, ...]:
+    return (*FAMILIES, NUMPY_FAMILY)
+
+
+def _phone(frame: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A real face as a phone or a web photograph reaches a face data set: sensor noise,
+    a colour filter and demosaicing, denoising, sharpening, the camera's JPEG, then (as
+    FFHQ did with smaller photographs) a smaller copy, a second JPEG and an enlargement by
+    bilinear interpolation. Every step is ordinary processing, so none may read as
+    "generated"."""
+    x = frame.astype(np.float32)
+    sigma = float(rng.uniform(1.0, 6.0))
+    x = x + rng.standard_normal(x.shape).astype(np.float32) * sigma * np.sqrt(np.maximum(x, 8.0) / 128.0)
+    x = _camera(np.clip(np.round(x), 0, 255).astype(np.uint8), rng)
+    if rng.random() < 0.5:
+        x = cv2.bilateralFilter(x, 5, float(rng.uniform(10, 40)), float(rng.uniform(1, 3)))
+    else:
+        x = cv2.GaussianBlur(x, (0, 0), float(rng.uniform(0.4, 1.0)))
+    amount = float(rng.uniform(0.2, 1.2))
+    blurred = cv2.GaussianBlur(x, (0, 0), float(rng.uniform(0.8, 2.0)))
+    x = cv2.addWeighted(x, 1.0 + amount, blurred, -amount, 0)
+    x = jpeg_roundtrip(x, int(rng.integers(75, 96)))
+    factor = float(rng.uniform(1.0, 2.5))
+    if factor > 1.1:
+        small = max(32, round(x.shape[0] / factor))
+        x = cv2.resize(x, (small, small), interpolation=cv2.INTER_AREA)
+        x = jpeg_roundtrip(x, int(rng.integers(80, 96)))
+        method = cv2.INTER_LINEAR if rng.random() < 0.7 else cv2.INTER_CUBIC
+        x = cv2.resize(x, (frame.shape[1], frame.shape[0]), interpolation=method)
+    return x
+
+
+REAL_KINDS = {  # name: (seed offset, how a frame is made into a real example)
+    "real": (0, None),
+    "real_soft": (2, _soft),
+    "real_camera": (3, _camera),
+    "real_phone": (4, _phone),
+}
+
+
+def _centre(frame: np.ndarray, side: int = SIDE) -> np.ndarray:
+    edge = (frame.shape[0] - side) // 2
+    return np.ascontiguousarray(frame[edge : edge + side, edge : edge + side])
+
+
+def publish(image: np.ndarray, quality: int) -> np.ndarray:
+    """What every example goes through last, as StyleGAN2's and FFHQ's 1024 px faces did
+    when shown at 512: the antialiased Lanczos 2:1 shrink, then one JPEG."""
+    return jpeg_roundtrip(lanczos_half(image), quality)
+
+
+def quality_of(key: str, seed: int) -> int:
+    """One JPEG quality per source, shared by all its examples (as facecorpus's pairs)."""
+    return int(np.random.default_rng(_seed(key, seed)).integers(85, 96))
+
+
+def cmd_train(work: Path, seed: int, only: list[str] | None) -> None:
+    import torch
+
+    from . import autogan
+
+    torch.set_num_threads(1)
+    frames = [_frame(work, r["key"]) for r in read_index(work) if r["split"] == "train"]
+    for n, (name, (config, steps)) in enumerate(FAMILIES.items()):
+        path = work / "families" / f"{name}.pt"
+        if (only and name not in only) or path.is_file():
+            continue
+        print(f"family {name}: {config}, {steps} steps on {len(frames)} frames", flush=True)
+        settings = dict(config)
+        width = settings.pop("width")
+        autogan.train(frames, path, steps=steps, seed=seed + n, width=width, log=lambda s: print("  " + s, flush=True), **settings)
+
+
+def cmd_make(work: Path, seed: int, only: list[str] | None) -> None:
+    """Every example of every frame: each real kind and each family's fake, saved as PNG
+    (the decoded JPEG, exactly). Examples already made are kept, so a run can resume."""
+    import torch
+
+    from . import autogan
+
+    torch.set_num_threads(1)
+    kinds = [k for k in (*REAL_KINDS, *fake_families()) if not only or k in only]
+    models = {name: autogan.load(work / "families" / f"{name}.pt") for name in FAMILIES if name in kinds}
+    for kind in kinds:
+        (work / "examples" / kind).mkdir(parents=True, exist_ok=True)
+    for n, row in enumerate(read_index(work)):
+        key = row["key"]
+        todo = [k for k in kinds if not (work / "examples" / k / f"{key}.png").is_file()]
+        if not todo:
+            continue
+        frame = _centre(_frame(work, key))
+        quality = quality_of(key, seed)
+        for kind in todo:
+            rng = np.random.default_rng(_seed(f"{kind}:{key}", seed))  # stable whatever --only says
+            if kind in REAL_KINDS:
+                make = REAL_KINDS[kind][1]
+                example = frame if make is None else make(frame, np.random.default_rng(_seed(key, seed + REAL_KINDS[kind][0])))
+            elif kind == NUMPY_FAMILY:
+                example = skip_resynthesise(frame, rng)
+            else:
+                example = autogan.rebuild(models[kind], frame, seed=int(rng.integers(2**31)))
+            cv2.imwrite(str(work / "examples" / kind / f"{key}.png"), publish(example, quality)[:, :, ::-1])
+        if n % 100 == 0:
+            print(f"{n} frames", flush=True)
+
+
+def cmd_living(corpus: Path, work: Path, seed: int) -> None:
+    """The living legislators' official portraits as real examples only: aligned, framed
+    and published like every real example; no generator ever reads this folder."""
+    from ..face import FaceStack, portrait_faces
+    from .facecorpus import MAX_SCALE, MIN_SCALE, WINDOW
+    from .faceframe import native_side, training_frame
+
+    stack = FaceStack.open()
+    out = work / "examples" / "real_living"
+    out.mkdir(parents=True, exist_ok=True)
+    rows = list(csv.DictReader(open(corpus / "faces.tsv", encoding="utf-8"), delimiter="\t"))
+    index = []
+    for row in rows:
+        name = row["file"]
+        if name.split("/")[0] != LIVING_SET:
+            continue
+        image = read_image(corpus / name)
+        faces = portrait_faces(image, stack)
+        if len(faces) != 1:
+            continue
+        native = native_side(faces[0].landmarks)
+        scale = float(np.clip(native, MIN_SCALE, MAX_SCALE))
+        frame = training_frame(image, faces[0].landmarks, int(round(2 * scale)), WINDOW)
+        key = name.replace("/", "__").rsplit(".", 1)[0]
+        cv2.imwrite(str(out / f"{key}.png"), publish(_centre(frame), quality_of(key, seed))[:, :, ::-1])
+        index.append((key, name, split_of(name), f"{native:.0f}"))
+    with open(work / "living.tsv", "w", encoding="utf-8") as handle:
+        handle.write("key\tsource\tsplit\tnative_side\n")
+        handle.writelines("\t".join(entry) + "\n" for entry in index)
+    print(f"{len(index)} living legislators as real examples in {out}")
+
+
+def read_living(work: Path) -> list[dict[str, str]]:
+    path = work / "living.tsv"
+    if not path.is_file():
+        return []
+    return list(csv.DictReader(open(path, encoding="utf-8"), delimiter="\t"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("step", choices=("living", "train", "make"))
+    parser.add_argument("--corpus", type=Path, default=Path(os.environ.get("BAYARD_PD_CORPUS", "pd-corpus")))
+    parser.add_argument("--work", type=Path, default=Path("build/faces"))
+    parser.add_argument("--seed", type=int, default=1840)
+    parser.add_argument("--only", nargs="*", help="these families (or, for make, kinds) only: a second process can share the work")
+    args = parser.parse_args(argv)
+    if args.step == "living":
+        cmd_living(args.corpus, args.work, args.seed)
+    elif args.step == "train":
+        cmd_train(args.work, args.seed, args.only)
+    else:
+        cmd_make(args.work, args.seed, args.only)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

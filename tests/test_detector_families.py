@@ -1,0 +1,77 @@
+"""The fake families the face detector learns from (families.py): each decoder rebuilds a
+face at its own size through its own kind of up-sampling, the families really differ, the
+living legislators are never handed to a generator, and the shipped weights carry the
+leave-one-generator-out table they were chosen by."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import cv2
+import numpy as np
+import pytest
+
+from installation.models.detector import families
+from installation.models.detector.facecorpus import SETS
+
+from .conftest import REPO
+from .detector_fixtures import natural
+
+SHIPPED = REPO / "models" / "detector" / "faces.npz"
+
+
+def test_every_family_rebuilds_a_face_at_its_own_size():
+    pytest.importorskip("torch")
+    from installation.models.detector import autogan
+
+    frame = natural(np.random.default_rng(0), 64)
+    for name, (config, _) in families.FAMILIES.items():
+        settings = dict(config)
+        model = autogan.build(settings.pop("width"), **settings).eval()
+        out = autogan.rebuild(model, frame, seed=1)
+        assert out.shape == frame.shape and out.dtype == np.uint8, name
+
+
+def test_the_families_differ_in_how_and_how_often_they_up_sample():
+    configs = [config for config, _ in families.FAMILIES.values()]
+    assert len({c["up"] for c in configs}) >= 5
+    assert len({c["depth"] for c in configs}) >= 3
+    assert any(c.get("modulated") for c in configs) and any(not c.get("skips", True) for c in configs)
+    assert families.NUMPY_FAMILY in families.fake_families()
+
+
+def test_living_legislators_are_real_examples_only(tmp_path):
+    """No step that makes fakes reads them: they are not in the frames the generators
+    rebuild, and `make` writes no example, real or fake, under their names."""
+    assert families.LIVING_SET not in SETS
+    work = tmp_path
+    (work / "frames").mkdir()
+    frame = natural(np.random.default_rng(1), 512)
+    cv2.imwrite(str(work / "frames" / "oldpics-cc0__a.png"), frame[:, :, ::-1])
+    with open(work / "frames.tsv", "w", encoding="utf-8") as handle:
+        handle.write("key\tsource\tsplit\tgroup\tnative_side\noldpics-cc0__a\toldpics-cc0/a.png\ttrain\tg\t300\n")
+    living = work / "examples" / "real_living"
+    living.mkdir(parents=True)
+    cv2.imwrite(str(living / "real-only-living-congress__b.png"), frame[:128, :128])
+    families.cmd_make(work, seed=1, only=["real", "real_phone", families.NUMPY_FAMILY])
+    made = {p.relative_to(work / "examples").as_posix() for p in (work / "examples").rglob("*.png")}
+    assert made == {
+        "real/oldpics-cc0__a.png",
+        "real_phone/oldpics-cc0__a.png",
+        f"{families.NUMPY_FAMILY}/oldpics-cc0__a.png",
+        "real_living/real-only-living-congress__b.png",
+    }
+    for name in made:  # every example is the published (2:1 shrunk) centre of its frame
+        assert cv2.imread(str(work / "examples" / name)).shape == (128, 128, 3)
+    assert not list(csv.reader(open(work / "frames.tsv", encoding="utf-8")))[1][0].startswith("real-only")
+
+
+def test_shipped_weights_carry_the_leave_one_generator_out_table():
+    info = json.loads(str(np.load(SHIPPED, allow_pickle=False)["info"]))
+    table = info["leave_one_generator_out"]
+    assert set(table) == set(families.fake_families())
+    for row in table.values():
+        low, high = row["auc_unseen_95"]
+        assert low <= row["auc_unseen"] <= high
+    assert "living" in info["sources"]["reals"] and "never altered" in info["sources"]["reals"]
