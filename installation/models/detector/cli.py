@@ -206,6 +206,10 @@ def provenance(detector: Detector) -> list[str]:
     held = info.get("held_out_test")
     if isinstance(held, dict) and "roc_auc" in held:
         lines.append(f"  its own held-out test: ROC AUC {held['roc_auc']:.3f}")
+    logo = info.get("leave_one_generator_out")
+    if isinstance(logo, dict) and logo:
+        figures = ", ".join(f"{family} {row['auc_unseen']:.3f}" for family, row in logo.items())
+        lines.append(f"  on a generator family it never saw (ROC AUC, each left out in turn): {figures}")
     return lines
 
 

@@ -175,10 +175,11 @@ def _soft(frame: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     Lanczos, cubic or linear interpolation. Many real face photographs were (FFHQ enlarged
     its smaller sources to 1024 px), so interpolation traces and softness must count as
     "real": only a generator's learned up-sampling is "generated"."""
-    small = max(32, round(REBUILT / rng.uniform(1.5, 3.0)))
+    side = frame.shape[0]
+    small = max(32, round(side / rng.uniform(1.5, 3.0)))
     shrunk = cv2.resize(frame, (small, small), interpolation=cv2.INTER_AREA)
     method = (cv2.INTER_LANCZOS4, cv2.INTER_CUBIC, cv2.INTER_LINEAR)[int(rng.integers(3))]
-    return cv2.resize(shrunk, (REBUILT, REBUILT), interpolation=method)
+    return cv2.resize(shrunk, (side, side), interpolation=method)
 
 
 # OpenCV names a Bayer pattern by its second row; each is paired with where red sits, as

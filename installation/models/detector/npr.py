@@ -123,11 +123,13 @@ def train(
     size: int = 160,
     seed: int = 0,
     log=print,
+    steps: int | None = None,
 ) -> dict[str, np.ndarray]:
     """Fit the network (AdamW, logistic loss) on real and generated images; numpy weights.
     Every batch is half real, half generated, whatever the two lists' lengths: the
     classes weigh alike however many kinds of each the recipe makes. An epoch is as many
-    examples as both lists hold."""
+    examples as both lists hold; `steps`, when given, fixes the number of batches instead
+    (the cost on a shared CPU), logged in `epochs` parts."""
     import torch
 
     torch.manual_seed(seed)
@@ -135,6 +137,8 @@ def train(
     net = build_torch()
     half = batch // 2
     per_epoch = max(1, (len(real) + len(fake)) // batch)
+    if steps is not None:
+        per_epoch = max(1, steps // epochs)
     steps = epochs * per_epoch
     optimiser = torch.optim.AdamW(net.parameters(), lr=2e-3, weight_decay=1e-4)
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimiser, max_lr=3e-3, total_steps=steps)
