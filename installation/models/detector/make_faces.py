@@ -93,8 +93,8 @@ def fairness(groups: list[str], called_fake: np.ndarray) -> dict[str, list[float
 STEPS = 700  # batches of 32: what one shared CPU core trains in about 5 minutes
 
 
-def _fit(train: dict, epochs: int, seed: int, size: int) -> npr.NprNet:
-    weights = npr.train(train["real"], train["fake"], epochs=epochs, batch=32, size=size, seed=seed, steps=STEPS)
+def _fit(train: dict, epochs: int, seed: int, size: int, steps: int = STEPS) -> npr.NprNet:
+    weights = npr.train(train["real"], train["fake"], epochs=epochs, batch=32, size=size, seed=seed, steps=steps)
     return npr.NprNet(weights)
 
 
@@ -106,7 +106,7 @@ def _calibrate(net: npr.NprNet, d: dict) -> tuple[float, float, float]:
     return a, b, best_threshold(1 / (1 + np.exp(-(a * x + b))), y)
 
 
-def leave_one_out(work: Path, epochs: int, seed: int, size: int, only: list[str] | None) -> dict:
+def leave_one_out(work: Path, epochs: int, seed: int, size: int, only: list[str] | None, steps: int = STEPS) -> dict:
     """For each fake family: train without it (calibrating on the calibration split's
     other families), then judge the test split's reals against that family alone."""
     from .families import fake_families
@@ -115,7 +115,7 @@ def leave_one_out(work: Path, epochs: int, seed: int, size: int, only: list[str]
     for family in only or fake_families():
         rest = tuple(f for f in fake_families() if f != family)
         data = load_split(work, rest)
-        net = _fit(data["train"], epochs, seed, size)
+        net = _fit(data["train"], epochs, seed, size, steps)
         a, b, threshold = _calibrate(net, data["calibration"])
         held = load_split(work, (family,))["test"]
         reals = np.array([a * net.logit(i) + b for i in held["real"]])
@@ -138,30 +138,80 @@ def leave_one_out(work: Path, epochs: int, seed: int, size: int, only: list[str]
     return table
 
 
+def transfer(work: Path, epochs: int, seed: int, size: int, trained_on: list[str], steps: int = STEPS) -> dict:
+    """A baseline for the table: train on `trained_on` only (the earlier recipe's two
+    families, say) and judge the test split's reals against every other family."""
+    from .families import fake_families
+
+    data = load_split(work, tuple(trained_on))
+    net = _fit(data["train"], epochs, seed, size, steps)
+    reals = np.array([net.logit(i) for i in data["test"]["real"]])
+    table = {}
+    for family in fake_families():
+        fakes = np.array([net.logit(i) for i in load_split(work, (family,))["test"]["fake"]])
+        y = np.r_[np.zeros(len(reals)), np.ones(len(fakes))]
+        table[family] = metrics.roc_auc(y, np.r_[reals, fakes])
+        seen = "trained on" if family in trained_on else "unseen"
+        print(f"trained on {'+'.join(trained_on)}: {family:<14} ({seen}) AUC {table[family]:.3f}", flush=True)
+    return table
+
+
+def read_logo(work: Path) -> dict | None:
+    """Every --logo run's rows (several processes may share the families), in family order."""
+    from .families import fake_families
+
+    logo = {}
+    for path in sorted(work.glob("logo-*.json")):
+        logo.update(json.loads(path.read_text()))
+    return {f: logo[f] for f in fake_families() if f in logo} or None
+
+
+def attach_logo(work: Path, output: Path) -> int:
+    """The leave-one-generator-out table into a weights file made before the table was
+    finished (the table never changes the weights: it is measured on other networks)."""
+    with np.load(output, allow_pickle=False) as data:
+        arrays = {k: data[k] for k in data.files}
+    info = json.loads(str(arrays.pop("info")))
+    info["leave_one_generator_out"] = read_logo(work)
+    npr.save(output, arrays, info=np.array(json.dumps(info, sort_keys=True)))
+    print(f"{output}: leave-one-generator-out table for {sorted(info['leave_one_generator_out'] or {})}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--work", type=Path, default=Path("build/faces"))
     parser.add_argument("-o", "--output", type=Path, default=DEFAULT_MODELS_DIR / DEFAULT_WEIGHTS)
     parser.add_argument("--epochs", type=int, default=6)
     parser.add_argument("--size", type=int, default=112, help="training crop side (examples are 128 px)")
+    parser.add_argument("--steps", type=int, default=STEPS, help="batches of 32 to train for")
     parser.add_argument("--seed", type=int, default=1840)
     parser.add_argument("--logo", nargs="*", metavar="FAMILY",
                         help="leave-one-generator-out: the table (these families, default all) instead of weights")
+    parser.add_argument("--attach", action="store_true",
+                        help="only put the --logo runs' table into the weights' info (when they finished after it)")
+    parser.add_argument("--trained-on", nargs="+", metavar="FAMILY",
+                        help="a baseline instead of weights: train on these families, judge every family")
     args = parser.parse_args(argv)
     import torch
 
     torch.set_num_threads(1)
+    if args.attach:
+        return attach_logo(args.work, args.output)
+    if args.trained_on:
+        table = transfer(args.work, args.epochs, args.seed, args.size, args.trained_on, args.steps)
+        (args.work / f"transfer-{'-'.join(args.trained_on)}.json").write_text(json.dumps(table, indent=1))
+        return 0
     if args.logo is not None:
-        table = leave_one_out(args.work, args.epochs, args.seed, args.size, args.logo)
+        table = leave_one_out(args.work, args.epochs, args.seed, args.size, args.logo, args.steps)
         out = args.work / f"logo-{'-'.join(args.logo) or 'all'}.json"
         out.write_text(json.dumps(table, indent=1))
         print(f"wrote {out}")
         return 0
-    logo_path = args.work / "logo-all.json"
     data = load_split(args.work)
     train = data["train"]
     print(f"training on {len(train['real'])} real + {len(train['fake'])} generated faces")
-    net = _fit(train, args.epochs, args.seed, args.size)
+    net = _fit(train, args.epochs, args.seed, args.size, args.steps)
     a, b, threshold = _calibrate(net, data["calibration"])
     d = data["test"]
     log_odds = np.array([a * net.logit(i) + b for i in d["real"] + d["fake"]])
@@ -187,6 +237,7 @@ def main(argv: list[str] | None = None) -> int:
         "n_test_examples": {"real": n_real, "generated": len(d["fake"])},
         "n_test_sources": int(np.sum(real_kinds == "real")),  # public-domain sources, each in every kind
         "epochs": args.epochs,
+        "steps": args.steps,
         "crop": args.size,
         # the examples' side, published: the square the detector reads around a face
         "scoring_crop": int(train["real"][0].shape[0]),
@@ -202,7 +253,7 @@ def main(argv: list[str] | None = None) -> int:
         },
         "fairness_real_called_fake": fairness(d["groups"], p[:n_real] >= threshold),
         "test_auc_by_kind": per_kind,
-        "leave_one_generator_out": json.loads(logo_path.read_text()) if logo_path.is_file() else None,
+        "leave_one_generator_out": read_logo(args.work),
     }
     npr.save(args.output, net.weights, info=np.array(json.dumps(info, sort_keys=True)))
     print(f"wrote {args.output} ({args.output.stat().st_size / 1024:.0f} KB)")
