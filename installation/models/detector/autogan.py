@@ -72,9 +72,11 @@ def build(width: int = 16, up: str = "transpose_fir", depth: int = 2, modulated:
         def __init__(self, channels: int) -> None:
             super().__init__()
             self.strength = nn.Parameter(torch.full((1, channels, 1, 1), 0.05))
+            self.gain = 1.0  # `rebuild`'s noise_gain: more of the generator's own fine detail
 
         def forward(self, x: torch.Tensor) -> torch.Tensor:
-            return x + self.strength * torch.randn(x.shape[0], 1, x.shape[2], x.shape[3], device=x.device)
+            noise = torch.randn(x.shape[0], 1, x.shape[2], x.shape[3], device=x.device)
+            return x + self.strength * self.gain * noise
 
     class Layer(nn.Module):
         def __init__(self, cin: int, cout: int, up_here: bool = False) -> None:
@@ -219,10 +221,17 @@ def load(path: Path):
     return model.eval()
 
 
-def rebuild(model, frame: np.ndarray, seed: int = 0) -> np.ndarray:
-    """An RGB uint8 frame (sides a multiple of 2**depth) passed through the autoencoder."""
+def rebuild(model, frame: np.ndarray, seed: int = 0, noise_gain: float = 1.0) -> np.ndarray:
+    """An RGB uint8 frame (sides a multiple of 2**depth) passed through the autoencoder.
+    `noise_gain` scales every per-pixel noise input: trained with an L1 loss, our small
+    decoders learn weak noise and come out smoother than photographs, while StyleGAN2's
+    noise inputs draw its fine stochastic detail; a gain puts that detail back *through
+    the decoder's own layers*, so it carries the decoder's up-sampling traces."""
     import torch
 
+    for module in model.modules():
+        if hasattr(module, "gain"):
+            module.gain = noise_gain
     torch.manual_seed(seed)
     with torch.inference_mode():
         x = torch.from_numpy(frame.astype(np.float32) / 255.0).permute(2, 0, 1)[None]

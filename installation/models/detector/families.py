@@ -119,6 +119,40 @@ def keep_coarse(frame: np.ndarray, rebuilt: np.ndarray) -> np.ndarray:
     return np.clip(np.round(out), 0, 255).astype(np.uint8)
 
 
+def fine_detail(image: np.ndarray) -> float:
+    """RMS of what a 1-pixel Gaussian removes: how much fine detail (grain, edges) there is."""
+    x = image.astype(np.float32)
+    return float(np.sqrt(np.mean((x - cv2.GaussianBlur(x, (0, 0), 1.0)) ** 2)))
+
+
+GAINS = (1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0)
+
+
+def noise_gain(work: Path, name: str, model, seed: int, n: int = 12) -> float:
+    """The noise gain (`autogan.rebuild`) at which a family's published fakes have as much
+    fine detail as their photographs, in the median over n training frames. Without it our
+    decoders' faces have about half the photographs' fine detail, and a detector learns
+    "less fine detail = generated" (measured on our own examples; docs/detector.md), a
+    rule that says nothing about up-sampling. Kept in families/NAME.gain."""
+    from . import autogan
+
+    path = work / "families" / f"{name}.gain"
+    if path.is_file():
+        return float(path.read_text())
+    rows = [r for r in read_index(work) if r["split"] == "train"][:n]
+    frames = [_centre(_frame(work, r["key"])) for r in rows]
+    real = np.median([fine_detail(publish(f, 92)) for f in frames])
+    best, gap = 1.0, np.inf
+    for gain in GAINS:
+        fakes = [keep_coarse(f, autogan.rebuild(model, f, seed=i, noise_gain=gain)) for i, f in enumerate(frames)]
+        ratio = np.median([fine_detail(publish(f, 92)) for f in fakes]) / real
+        if abs(np.log(ratio)) < gap:
+            best, gap = gain, abs(np.log(ratio))
+    path.write_text(f"{best}\n")
+    print(f"family {name}: noise gain {best} (fine detail {np.exp(gap):.2f}x off the photographs')", flush=True)
+    return best
+
+
 def quality_of(key: str, seed: int) -> int:
     """One JPEG quality per source, shared by all its examples (as facecorpus's pairs)."""
     return int(np.random.default_rng(_seed(key, seed)).integers(85, 96))
@@ -151,6 +185,7 @@ def cmd_make(work: Path, seed: int, only: list[str] | None) -> None:
     torch.set_num_threads(1)
     kinds = [k for k in (*REAL_KINDS, *fake_families()) if not only or k in only]
     models = {name: autogan.load(work / "families" / f"{name}.pt") for name in FAMILIES if name in kinds}
+    gains = {name: noise_gain(work, name, model, seed) for name, model in models.items()}
     for kind in kinds:
         (work / "examples" / kind).mkdir(parents=True, exist_ok=True)
     for n, row in enumerate(read_index(work)):
@@ -168,7 +203,9 @@ def cmd_make(work: Path, seed: int, only: list[str] | None) -> None:
             elif kind == NUMPY_FAMILY:
                 example = skip_resynthesise(frame, rng)
             else:
-                example = keep_coarse(frame, autogan.rebuild(models[kind], frame, seed=int(rng.integers(2**31))))
+                gain = gains[kind] * float(np.exp(rng.uniform(-0.4, 0.4)))
+                rebuilt = autogan.rebuild(models[kind], frame, seed=int(rng.integers(2**31)), noise_gain=gain)
+                example = keep_coarse(frame, rebuilt)
             cv2.imwrite(str(work / "examples" / kind / f"{key}.png"), publish(example, quality)[:, :, ::-1])
         if n % 100 == 0:
             print(f"{n} frames", flush=True)
