@@ -23,7 +23,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-from installation.models.detector import load_detector  # noqa: E402
+from installation.models.detector import load_detector, metrics  # noqa: E402
 from installation.models.detector.preprocess import list_images, read_image  # noqa: E402
 
 
@@ -50,10 +50,11 @@ def main() -> int:
     args = parser.parse_args()
     detector = load_detector("faces")
     cut = float(np.log(detector.threshold / (1 - detector.threshold)))
-    means = []
+    means, scores = [], []
     for name, folder in (("real", args.real), ("generated", args.fake)):
         odds, places, mean_map = look(detector, list_images(folder))
         means.append(mean_map)
+        scores.append(odds)
         q = np.percentile(odds, [0, 25, 50, 75, 100])
         print(f"{name} ({len(odds)}): log-odds min {q[0]:.2f} q1 {q[1]:.2f} median {q[2]:.2f} q3 {q[3]:.2f} "
               f"max {q[4]:.2f}; called generated {np.mean(odds >= cut):.0%} (threshold {cut:.2f})")
@@ -62,6 +63,9 @@ def main() -> int:
         centre, ring = mean_map[h // 4 : 3 * h // 4, h // 4 : 3 * h // 4], mean_map.copy()
         ring[h // 4 : 3 * h // 4, h // 4 : 3 * h // 4] = np.nan
         print(f"  mean map: centre of the crop {centre.mean():+.3f}, outer ring {np.nanmean(ring):+.3f}")
+    labels = np.r_[np.zeros(len(scores[0])), np.ones(len(scores[1]))]
+    low, high = metrics.bootstrap_auc(labels, np.r_[scores[0], scores[1]], rounds=1000)
+    print(f"ROC AUC {metrics.roc_auc(labels, np.r_[scores[0], scores[1]]):.3f} (95% {low:.3f}-{high:.3f})")
     if args.picture:
         import cv2
 
