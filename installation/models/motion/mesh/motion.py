@@ -18,6 +18,7 @@ import numpy as np
 from ...face import Eye
 from .rig import RIGID
 
+RIGID_ROWS = np.array(RIGID)
 MAX_YAW_DEG = 20.0
 MAX_PITCH_DEG = 20.0
 MAX_ROLL_DEG = 25.0
@@ -101,24 +102,25 @@ class DriverReference:
 
     def __init__(self, neutral: np.ndarray, eyes: tuple[Eye, Eye] | None = None) -> None:
         self.neutral = neutral.astype(np.float64)
-        self.rigid = self.neutral[list(RIGID)]
+        self.rigid = self.neutral[RIGID_ROWS]
         self.openness = _openness(self.neutral)
         self.gaze0 = _gaze(self.neutral, eyes)
         self.roll = math.atan2(neutral[263, 1] - neutral[33, 1], neutral[263, 0] - neutral[33, 0])
         self.centre = self.neutral[:, :2].mean(0)
         self.eye_distance = float(np.linalg.norm(neutral[263, :2] - neutral[33, :2]))
         self.face_height = float(np.linalg.norm(neutral[10, :2] - neutral[152, :2]))
+        self.level_neutral = _level(self.neutral, self.roll, self.centre)
+        self.level = rotation_deg(0, 0, -math.degrees(self.roll))
 
     def motion(self, lm: np.ndarray, eyes: tuple[Eye, Eye] | None = None) -> Motion:
         lm = lm.astype(np.float64)
-        scale, rotation, shift = similarity_3d(lm[list(RIGID)], self.rigid)
-        aligned = (scale * (rotation @ lm.T)).T + shift  # the frame seen as if the head had not moved
-        offsets = _level(aligned, self.roll, self.centre) - _level(self.neutral, self.roll, self.centre)
+        scale, rotation, shift = similarity_3d(lm[RIGID_ROWS], self.rigid)
+        aligned = lm @ (scale * rotation.T) + shift  # the frame seen as if the head had not moved
+        offsets = _level(aligned, self.roll, self.centre) - self.level_neutral
         offsets[:, 0] /= self.eye_distance
         offsets[:, 1:] /= self.face_height
         # The head's own motion is the inverse of the fit, measured in the neutral's level frame.
-        level = rotation_deg(0, 0, -math.degrees(self.roll))
-        yaw, pitch, roll = euler_deg(level @ rotation.T @ level.T)
+        yaw, pitch, roll = euler_deg(self.level @ rotation.T @ self.level.T)
         move = (lm[:, :2].mean(0) - self.centre) / self.face_height
         opened = _openness(lm)
         ratio = tuple(float(np.clip(o / max(o0, 1e-3), 0.0, 1.35)) for o, o0 in zip(opened, self.openness,

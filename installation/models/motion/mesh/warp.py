@@ -65,8 +65,9 @@ def _affine_table(src: np.ndarray, dst: np.ndarray, triangles: np.ndarray) -> np
 
 
 def _signed_areas(points: np.ndarray, triangles: np.ndarray) -> np.ndarray:
-    a, b, c = (points[triangles[:, k]] for k in range(3))
-    return 0.5 * ((b[:, 0] - a[:, 0]) * (c[:, 1] - a[:, 1]) - (b[:, 1] - a[:, 1]) * (c[:, 0] - a[:, 0]))
+    corners = points[triangles]  # T x 3 x 2
+    ab, ac = corners[:, 1] - corners[:, 0], corners[:, 2] - corners[:, 0]
+    return 0.5 * (ab[:, 0] * ac[:, 1] - ab[:, 1] * ac[:, 0])
 
 
 class MeshWarper:
@@ -103,12 +104,21 @@ class MeshWarper:
         inside = np.array([all(int(v) in openings for v in tri) for tri in rig.triangles])
         on_edge = np.array([any(int(v) in edge for v in tri) for tri in rig.triangles])
         self.checked = (~inside) & (~on_edge) & (np.abs(rest) > 3.0)
+        # Only the checked triangles are measured each frame.
+        self._checked_triangles = rig.triangles[self.checked]
+        self._rest_sign = np.sign(rest[self.checked])
+        self._min_area = 0.1 * np.abs(rest[self.checked])
         self.rest_area = rest
         self.folds_eased = 0
 
     def _folded(self, dst: np.ndarray) -> np.ndarray:
-        areas = _signed_areas(dst, self.rig.triangles)
-        return self.checked & (areas * np.sign(self.rest_area) < 0.1 * np.abs(self.rest_area))
+        areas = _signed_areas(dst, self._checked_triangles)
+        return self._check_map(areas * self._rest_sign < self._min_area)
+
+    def _check_map(self, bad_checked: np.ndarray) -> np.ndarray:
+        bad = np.zeros(len(self.checked), bool)
+        bad[self.checked] = bad_checked
+        return bad
 
     def unfold(self, dst: np.ndarray) -> np.ndarray:
         """Ease folding triangles back towards rest: first only their own corners (a sliver
@@ -190,11 +200,13 @@ class MeshWarper:
             eye_shift = dst[list(ids)].mean(0) - self.src[list(ids)].mean(0)
             cx, cy = rest_centre + eye_shift - self.origin - [bx0, by0]
             radius = max(eye.iris_radius, 1.0) * 1.6
-            yy, xx = np.mgrid[0:by1 - by0, 0:bx1 - bx0].astype(np.float32)
-            bump = np.exp(-(((xx - cx - shift[0]) ** 2 + (yy - cy - shift[1]) ** 2) / (2 * radius ** 2)))
-            weight = mask * bump
-            map_x[by0:by1, bx0:bx1] -= weight * shift[0]
-            map_y[by0:by1, bx0:bx1] -= weight * shift[1]
+            # A round Gaussian bump is the product of two 1-D ones: no grid to build.
+            xs = np.arange(bx1 - bx0, dtype=np.float32) - (cx + shift[0])
+            ys = np.arange(by1 - by0, dtype=np.float32) - (cy + shift[1])
+            inv = np.float32(-0.5 / radius ** 2)
+            mask *= np.outer(np.exp(ys * ys * inv), np.exp(xs * xs * inv))
+            map_x[by0:by1, bx0:bx1] -= mask * np.float32(shift[0])
+            map_y[by0:by1, bx0:bx1] -= mask * np.float32(shift[1])
 
     def lower_lids(self, map_y: np.ndarray, dst: np.ndarray, eye_open: tuple[float, float]) -> None:
         """Blinks: each upper lid is drawn down over the eye. The skin between the crease and
