@@ -70,11 +70,22 @@ def _signed_areas(points: np.ndarray, triangles: np.ndarray) -> np.ndarray:
     return 0.5 * (ab[:, 0] * ac[:, 1] - ab[:, 1] * ac[:, 0])
 
 
+def _into(part: np.ndarray, done: np.ndarray) -> None:
+    """OpenCV writes into `dst` views in place; should it ever allocate instead, copy."""
+    if done is not part:
+        part[...] = done
+
+
 class MeshWarper:
     def __init__(self, rig: PortraitRig) -> None:
         self.rig = rig
         self.src = rig.points[:, :2].astype(np.float64)
+        # The lightness is sampled cubic on the face; a monochrome picture is all lightness
+        # (RGB to grey is exact when the channels are equal).
         self.lightness = cv2.cvtColor(rig.image, cv2.COLOR_RGB2GRAY)
+        rx0, ry0, rx1, ry1 = rig.region
+        area = rig.image[ry0:ry1, rx0:rx1]
+        self.monochrome = bool(np.array_equal(area[..., 0], area[..., 1]) and np.array_equal(area[..., 1], area[..., 2]))
         x0, y0, x1, y1 = rig.region
         self.origin = np.array([x0, y0], np.float64)
         self.shape = (y1 - y0, x1 - x0)
@@ -280,8 +291,7 @@ class MeshWarper:
         # Bilinear sampling at sub-pixel offsets loses a third of the fine detail (Laplacian
         # variance 0.67 at half a pixel), cubic keeps it (1.01) but costs five to nine times
         # as much. So the face itself is sampled cubic, the hair and ground around it bilinear.
-        image = self.rig.image
-        out = image.copy()
+        out = self.rig.image.copy()
         x0, y0, x1, y1 = self.rig.region
         region = out[y0:y1, x0:x1]  # sampled straight into the copy: no second paste
         h, w = self.shape
@@ -292,31 +302,33 @@ class MeshWarper:
         # The face box cubic; around it four strips bilinear (each pixel sampled once).
         parts = [(slice(0, fy0), slice(0, w)), (slice(fy1, h), slice(0, w)), (slice(fy0, fy1), slice(0, fx0)),
                  (slice(fy0, fy1), slice(fx1, w)), (slice(fy0, fy1), slice(fx0, fx1))]
-        for rows, cols in parts:
+        for k, (rows, cols) in enumerate(parts):
             if rows.stop > rows.start and cols.stop > cols.start:
-                part = region[rows, cols]
-                done = cv2.remap(image, map_x[rows, cols], map_y[rows, cols], cv2.INTER_LINEAR, dst=part,
-                                 borderMode=cv2.BORDER_REFLECT)
-                if done is not part:  # OpenCV could not write in place (never seen; be safe)
-                    part[...] = done
-        if fx1 > fx0 and fy1 > fy0:
-            self._sharpen(region[fy0:fy1, fx0:fx1], map_x[fy0:fy1, fx0:fx1], map_y[fy0:fy1, fx0:fx1])
+                self._sample(region[rows, cols], map_x[rows, cols], map_y[rows, cols], cubic=k == 4)
         self.paint_lids(region)
         paint_mouth(region, dst - self.origin, self.rig)
         return out
 
-    def _sharpen(self, part: np.ndarray, map_x: np.ndarray, map_y: np.ndarray) -> None:
-        """Make the bilinear face in `part` cubic where the eye sees it: in its lightness.
+    def _sample(self, part: np.ndarray, map_x: np.ndarray, map_y: np.ndarray, cubic: bool) -> None:
+        """Sample the portrait into `part` (a view of the output) through the maps.
+
         OpenCV's cubic remap has no vector code and costs about as much per channel as the
-        whole bilinear one, so only the lightness is sampled cubic and its difference from
-        the bilinear lightness is added to all three channels (chroma stays bilinear, as
-        JPEG and video keep it at half resolution anyway). On a monochrome portrait this is
-        exactly the cubic sampling; on colour paintings it differs by ~0.15 grey levels."""
-        sharp = cv2.remap(self.lightness, map_x, map_y, cv2.INTER_CUBIC, borderMode=cv2.BORDER_REFLECT)
-        detail = cv2.subtract(sharp, cv2.cvtColor(part, cv2.COLOR_RGB2GRAY), dtype=cv2.CV_16S)
-        done = cv2.add(part, cv2.merge([detail, detail, detail]), dst=part, dtype=cv2.CV_8U)
-        if done is not part:
-            part[...] = done
+        whole bilinear one. A monochrome portrait (an old photograph) is sampled in its one
+        channel and spread to three: the same pixels for a third of the work. A colour one
+        is sampled bilinear, and where `cubic`, its lightness is sampled cubic and the
+        difference from the bilinear lightness added to all three channels: cubic where the
+        eye sees detail, chroma bilinear (JPEG and video keep it at half resolution anyway);
+        ~0.15-0.25 grey levels from a full cubic sampling on the shared colour portraits."""
+        interpolation = cv2.INTER_CUBIC if cubic else cv2.INTER_LINEAR
+        if self.monochrome:
+            grey = cv2.remap(self.lightness, map_x, map_y, interpolation, borderMode=cv2.BORDER_REFLECT)
+            _into(part, cv2.cvtColor(grey, cv2.COLOR_GRAY2RGB, dst=part))
+            return
+        _into(part, cv2.remap(self.rig.image, map_x, map_y, cv2.INTER_LINEAR, dst=part, borderMode=cv2.BORDER_REFLECT))
+        if cubic:
+            sharp = cv2.remap(self.lightness, map_x, map_y, cv2.INTER_CUBIC, borderMode=cv2.BORDER_REFLECT)
+            detail = cv2.subtract(sharp, cv2.cvtColor(part, cv2.COLOR_RGB2GRAY), dtype=cv2.CV_16S)
+            _into(part, cv2.add(part, cv2.merge([detail, detail, detail]), dst=part, dtype=cv2.CV_8U))
 
     def render(self, dst: np.ndarray, gaze_px: np.ndarray, depth: np.ndarray | None = None,
                eye_open: tuple[float, float] = (1.0, 1.0)) -> np.ndarray:
