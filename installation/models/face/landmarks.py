@@ -77,7 +77,8 @@ class FaceMesh:
         crop = region.crop(image[..., :3], MESH_SIDE)
         if even is not None:
             crop = even(crop)
-        outputs = self.model(np.multiply(crop[None], np.float32(1 / 255), dtype=np.float32))
+        crop = crop.astype(np.float32) / 255.0
+        outputs = self.model(crop[None])
         points = next(o for o in outputs if o.size == 1404).reshape(468, 3)
         logit = float(next(o for o in outputs if o.size == 1).reshape(()))
         presence = 1.0 / (1.0 + math.exp(-max(-100.0, min(100.0, logit))))
@@ -100,8 +101,8 @@ class IrisModel:
         for image_left in (True, False):
             region = self.eye_region(landmarks, image_left)
             flip = not image_left
-            crop = region.crop(image[..., :3], IRIS_SIDE, flip=flip)
-            outputs = self.model(np.multiply(crop[None], np.float32(1 / 255), dtype=np.float32))
+            crop = region.crop(image[..., :3], IRIS_SIDE, flip=flip).astype(np.float32) / 255.0
+            outputs = self.model(crop[None])
             contour = next(o for o in outputs if o.size == 213).reshape(71, 3)
             iris = next(o for o in outputs if o.size == 15).reshape(5, 3)
             eyes.append(Eye(region.to_image(contour[:16], IRIS_SIDE, flip)[:, :2],
