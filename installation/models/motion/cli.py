@@ -240,7 +240,7 @@ def _animate_mesh(args: argparse.Namespace, animator, frames: list, fps: float) 
 
     motions, last = [], Motion()
     for i in range(len(frames)):
-        last = animator.reference.motion(faces[i], eyes[i]) if faces[i] is not None else ease_motion(last, 0.85)
+        last = animator.reference.motion(faces[i], eyes[i], frames[i]) if faces[i] is not None else ease_motion(last, 0.85)
         motions.append(last)
     # Frames are independent once their motion is known: two renderers (one per core,
     # sharing the portrait's rig) keep `animate` faster than real time. OpenCV and numpy

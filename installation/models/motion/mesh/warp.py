@@ -21,10 +21,14 @@ from .rig import (
     LEFT_EYE_OPENING,
     LEFT_LOWER_LID,
     LEFT_UPPER_LID,
+    LOWER_INNER_LIP,
+    LOWER_OUTER_LIP,
     RIGHT_CREASE,
     RIGHT_EYE_OPENING,
     RIGHT_LOWER_LID,
     RIGHT_UPPER_LID,
+    UPPER_INNER_LIP,
+    UPPER_OUTER_LIP,
     PortraitRig,
 )
 
@@ -38,6 +42,13 @@ SUBPIXEL_BITS = 4
 # the smallest moving triangles (lip corners). Small faces get the map at every pixel.
 # The portrait itself is always sampled at every pixel of its own resolution.
 MAP_FACE_PX_PER_STEP = 200
+# Slivers of the rest-pose triangulation (a tenth of a typical face triangle or less: the
+# nose wing, the eye corners) may fold: where a smile pushes the cheek against the nose a
+# real face folds there too, and the warper draws triangles back to front. Easing them
+# back cost whole expressions (a wide smile lost a quarter of its opening on a long face).
+SLIVER_SHARE = 0.00015  # of the face height squared
+# How far into the lips (share of their thickness) an open mouth's inner edge samples.
+LIP_EDGE_INWARD = 0.3
 
 
 def _affines(src: np.ndarray, dst: np.ndarray, triangles: np.ndarray) -> np.ndarray:
@@ -84,9 +95,15 @@ class MeshWarper:
         edge = set(FACE_OVAL) | set(range(468, len(rig.points))) | set(INNER_LIPS)
         inside = np.array([all(int(v) in openings for v in tri) for tri in rig.triangles])
         on_edge = np.array([any(int(v) in edge for v in tri) for tri in rig.triangles])
-        self.checked = (~inside) & (~on_edge) & (np.abs(rest) > 3.0)
+        self.checked = (~inside) & (~on_edge) & (np.abs(rest) > max(3.0, SLIVER_SHARE * rig.face_height ** 2))
         self.rest_area = rest
         self.folds_eased = 0
+        # The inner lip points and the outer ones facing them (corners left out).
+        self.inner_upper, self.inner_lower = (np.array(ids[1:-1]) for ids in (UPPER_INNER_LIP, LOWER_INNER_LIP))
+        outer_upper, outer_lower = (np.array(ids[1:-1]) for ids in (UPPER_OUTER_LIP, LOWER_OUTER_LIP))
+        self.lip_inward = np.concatenate([self.src[outer_upper] - self.src[self.inner_upper],
+                                          self.src[outer_lower] - self.src[self.inner_lower]])
+        self.rest_gap = np.linalg.norm(self.src[self.inner_upper] - self.src[self.inner_lower], axis=1)
 
     def _folded(self, dst: np.ndarray) -> np.ndarray:
         areas = _signed_areas(dst, self.rig.triangles)
@@ -113,6 +130,21 @@ class MeshWarper:
                 return dst
         return self.src.copy()
 
+    def sources(self, dst: np.ndarray) -> np.ndarray:
+        """Where each point samples the portrait. At rest, where it is; but as the mouth
+        opens, the inner lip edges sample a little way into the lips: the dark line between
+        closed lips must not stretch into a dark rim around the opening (real inner lips
+        are lit lip)."""
+        gap = np.linalg.norm(dst[self.inner_upper] - dst[self.inner_lower], axis=1)
+        thickness = np.linalg.norm(self.lip_inward, axis=1).reshape(2, -1).min(0)
+        opened = np.clip((gap - self.rest_gap) / np.maximum(0.5 * thickness, 1.0), 0.0, 1.0)
+        if not opened.any():
+            return self.src
+        src = self.src.copy()
+        inward = self.lip_inward * (LIP_EDGE_INWARD * np.tile(opened, 2))[:, None]
+        src[np.concatenate([self.inner_upper, self.inner_lower])] += inward
+        return src
+
     def backward_map(self, dst: np.ndarray, depth: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """For each region pixel, where to sample the portrait (absolute coordinates).
         `depth` (per point, larger is farther) orders the triangles back to front."""
@@ -125,7 +157,7 @@ class MeshWarper:
         fill = cv2.fillConvexPoly
         for i, polygon in zip(order.tolist(), polygons, strict=True):
             fill(index, polygon, i, cv2.LINE_8, SUBPIXEL_BITS)
-        affine = _affines(self.src, dst, self.rig.triangles).astype(np.float32)
+        affine = _affines(self.sources(dst), dst, self.rig.triangles).astype(np.float32)
         covered = index >= 0
         a = affine[np.where(covered, index, 0)]  # h x w x 2 x 3
         xx, yy = self.cxx, self.cyy
@@ -199,32 +231,44 @@ class MeshWarper:
             width = max(float(xs[-1] - xs[0]), 1.0)
             corner = np.clip(np.minimum(xs - xs[0], xs[-1] - xs) / (0.12 * width), 0.0, 1.0)[None, :]
             map_y[y0:y1, x0:x1] += np.where(inside, (source - yy) * corner, 0.0).astype(np.float32)
-            covered = ((yy > margin) & (yy <= new_margin)).astype(np.float32) * corner
-            self._lid_covers.append((x0, y0, covered, new_margin - y0, closing, top - y0))
+            # The painted lid takes over a little above the old margin, so no seam shows
+            # where the stretched lid ends.
+            ramp = np.maximum(2.0, 0.3 * (margin - top))
+            covered = np.clip((yy - margin + ramp) / ramp, 0.0, 1.0) * (yy <= new_margin) * corner
+            self._lid_covers.append((x0, y0, covered.astype(np.float32), new_margin - y0, closing, top - y0))
 
     def paint_lids(self, region: np.ndarray) -> None:
-        """Give the stretched lid its own tone and grain: a band stretched a few times over
-        shows streaks. The covering part of the lid becomes a smooth skin tone taken from
-        the lid itself (per column, smoothed), with the picture's own grain and a lash line."""
+        """Paint the lid that covers the eye. Stretched a few times over, the lid's own
+        pixels streak, so the covering part becomes skin: the tone of the skin just above
+        the crease (per column, smoothed), that skin's own grain, the shading of a rounded
+        lid (a soft crease above, a shadow along the closed margin) and a lash line."""
         for x0, y0, covered, margin_row, closing, top_row in self._lid_covers:
             h, w = covered.shape
-            patch = region[y0:y0 + h, x0:x0 + w].astype(np.float32)
-            weight = covered[..., None]
-            if weight.max() <= 0:
+            if covered.max() <= 0:
                 continue
-            # The lid's tone per column: the skin just above the crease (a closed lid is
-            # skin-coloured), smoothed along the lid.
+            patch = region[y0:y0 + h, x0:x0 + w].astype(np.float32)
+            cols = np.arange(x0, x0 + w)
+            crease = int(np.clip(np.round(top_row.min()) + y0, 0, region.shape[0] - 1))
             rows = np.clip(np.round(top_row[0] - np.array([[2.0], [3.0], [4.0]])).astype(int) + y0, 0,
                            region.shape[0] - 1)
-            cols = np.arange(x0, x0 + w)
             tone = region[rows, cols[None, :]].astype(np.float32).mean(0)
             tone = cv2.GaussianBlur(tone[None], (0, 0), sigmaX=max(1.0, 0.08 * w), sigmaY=0.1)[0]
-            grain = patch - cv2.GaussianBlur(patch, (0, 0), 1.2)
+            # Grain: the high-pass of the skin above the crease, repeated down the lid.
+            band = max(3, min(h, crease) // 3)
+            above = region[max(0, crease - band):crease, x0:x0 + w].astype(np.float32)
+            if len(above) >= 3:
+                grain = above - cv2.GaussianBlur(above, (0, 0), 1.2)
+                grain = np.concatenate([grain, grain[::-1]] * (h // (2 * len(grain)) + 1))[:h]
+            else:
+                grain = patch - cv2.GaussianBlur(patch, (0, 0), 1.2)
             yy = np.arange(h, dtype=np.float32)[:, None]
-            # Rounded lid: a touch lighter mid-lid, darker at the lash line.
-            lash = np.exp(-((yy - margin_row) / 1.2) ** 2)[..., None] * min(1.0, 2 * closing)
-            shade = 1.0 - 0.05 * (yy / max(h, 1))[..., None]
-            skin = tone[None] * shade * (1.0 - 0.45 * lash) + 0.35 * grain
+            s = np.clip((yy - top_row) / np.maximum(margin_row - top_row, 1.0), 0.0, 1.0)
+            shade = (1.0 - 0.1 * np.exp(-(s / 0.15) ** 2) + 0.04 * np.sin(np.pi * s)
+                     - 0.22 * np.exp(-((1.0 - s) / 0.2) ** 2))
+            lash_width = max(1.0, 0.035 * w)
+            lash = np.exp(-((yy - margin_row) / lash_width) ** 2) * min(1.0, 1.5 * closing)
+            skin = tone[None] * (shade * (1.0 - 0.6 * lash))[..., None] + 0.8 * grain
+            weight = covered[..., None]
             region[y0:y0 + h, x0:x0 + w] = np.clip(patch + (skin - patch) * weight, 0, 255).astype(np.uint8)
 
     def maps(self, dst: np.ndarray, gaze_px: np.ndarray, depth: np.ndarray | None = None,
@@ -237,7 +281,8 @@ class MeshWarper:
         self.lower_lids(map_y, dst, eye_open)
         return map_x, map_y
 
-    def paint(self, map_x: np.ndarray, map_y: np.ndarray, dst: np.ndarray) -> np.ndarray:
+    def paint(self, map_x: np.ndarray, map_y: np.ndarray, dst: np.ndarray,
+              teeth: tuple[float, float] | None = None) -> np.ndarray:
         """Sample the portrait through the maps, paint lids and mouth, paste into the picture."""
         # Bilinear sampling at sub-pixel offsets loses a third of the fine detail (Laplacian
         # variance 0.67 at half a pixel), cubic keeps it (1.01) but costs five times as much.
@@ -252,14 +297,14 @@ class MeshWarper:
                 self.rig.image, map_x[fy0:fy1, fx0:fx1], map_y[fy0:fy1, fx0:fx1], cv2.INTER_CUBIC,
                 borderMode=cv2.BORDER_REFLECT)
         self.paint_lids(region)
-        paint_mouth(region, dst - self.origin, self.rig)
+        paint_mouth(region, dst - self.origin, self.rig, teeth)
         out = self.rig.image.copy()
         x0, y0, x1, y1 = self.rig.region
         out[y0:y1, x0:x1] = region
         return out
 
     def render(self, dst: np.ndarray, gaze_px: np.ndarray, depth: np.ndarray | None = None,
-               eye_open: tuple[float, float] = (1.0, 1.0)) -> np.ndarray:
+               eye_open: tuple[float, float] = (1.0, 1.0), teeth: tuple[float, float] | None = None) -> np.ndarray:
         """The whole portrait with the face moved to `dst` (points x 2, image pixels)."""
         dst = dst.astype(np.float64)
-        return self.paint(*self.maps(dst, gaze_px, depth, eye_open), dst)
+        return self.paint(*self.maps(dst, gaze_px, depth, eye_open), dst, teeth)
