@@ -97,3 +97,14 @@ def test_a_smile_that_shows_teeth_shows_teeth_in_the_portrait(stack, sitter):
 
     # Teeth are lit enamel: clearly lighter than the dark cavity a yawn shows.
     assert luma(bared) > luma(dark) + 25
+
+
+def test_wide_eyes_open_the_portraits_eyes_wider(stack, sitter):
+    animator = MeshAnimator(sitter, stack)
+
+    def eyes(image):
+        return portrait_faces(image, stack)[0].expression.eyes
+
+    rest = eyes(animator.render(Motion()))
+    wide = eyes(animator.render(Motion(eye_open=(1.3, 1.3))))
+    assert wide > rest * 1.1

@@ -49,6 +49,8 @@ MAP_FACE_PX_PER_STEP = 200
 SLIVER_SHARE = 0.00015  # of the face height squared
 # How far into the lips (share of their thickness) an open mouth's inner edge samples.
 LIP_EDGE_INWARD = 0.3
+# Wide eyes raise the upper lid by at most this share of the eye's opening.
+MAX_WIDENING = 0.3
 
 
 def _affines(src: np.ndarray, dst: np.ndarray, triangles: np.ndarray) -> np.ndarray:
@@ -208,6 +210,9 @@ class MeshWarper:
         squashed (squashing an eye reads as a wince, not a blink)."""
         for (upper, lower, crease), ratio in zip(LIDS, eye_open, strict=True):
             closing = 1.0 - float(np.clip(ratio, 0.0, 1.0))
+            if ratio > 1.02:
+                self.raise_lid(map_y, dst, (upper, lower, crease), min(float(ratio) - 1.0, MAX_WIDENING))
+                continue
             if closing < 0.02:
                 continue
             up, low, cr = (dst[list(ids)] - self.origin for ids in (upper, lower, crease))
@@ -236,6 +241,35 @@ class MeshWarper:
             ramp = np.maximum(2.0, 0.3 * (margin - top))
             covered = np.clip((yy - margin + ramp) / ramp, 0.0, 1.0) * (yy <= new_margin) * corner
             self._lid_covers.append((x0, y0, covered.astype(np.float32), new_margin - y0, closing, top - y0))
+
+    def raise_lid(self, map_y: np.ndarray, dst: np.ndarray, lid: tuple, widening: float) -> None:
+        """Wide eyes: the upper lid goes up by `widening` of the opening. The lid skin above
+        folds up under the crease, and the upper half of the eye stretches to fill the
+        space (a little more white and iris shows, as in a startled face)."""
+        up, low, cr = (dst[list(ids)] - self.origin for ids in lid)
+        x0 = int(np.floor(up[:, 0].min()))
+        x1 = int(np.ceil(up[:, 0].max())) + 1
+        y0 = int(np.floor(cr[:, 1].min())) - 1
+        y1 = int(np.ceil(low[:, 1].max())) + 2
+        x0, y0 = max(x0, 0), max(y0, 0)
+        x1, y1 = min(x1, self.shape[1]), min(y1, self.shape[0])
+        if x1 - x0 < 2 or y1 - y0 < 2:
+            return
+        xs = np.arange(x0, x1, dtype=np.float32)
+        top, margin, bottom = (curve_through(line, xs)[None, :] for line in (cr, up, low))
+        opening = np.maximum(bottom - margin, 0.0)
+        # Never past half-way to the crease: the lid has to fold somewhere.
+        new_margin = np.maximum(margin - widening * opening, top + 0.5 * (margin - top))
+        middle = margin + 0.5 * opening
+        yy = np.arange(y0, y1, dtype=np.float32)[:, None]
+        lid = (yy >= top) & (yy < new_margin)
+        eye = (yy >= new_margin) & (yy < middle)
+        source = np.where(lid, top + (yy - top) * (margin - top) / np.maximum(new_margin - top, 1e-3),
+                          np.where(eye, margin + (yy - new_margin) * (middle - margin)
+                                   / np.maximum(middle - new_margin, 1e-3), yy))
+        width = max(float(xs[-1] - xs[0]), 1.0)
+        corner = np.clip(np.minimum(xs - xs[0], xs[-1] - xs) / (0.2 * width), 0.0, 1.0)[None, :]
+        map_y[y0:y1, x0:x1] += ((source - yy) * corner).astype(np.float32)
 
     def paint_lids(self, region: np.ndarray) -> None:
         """Paint the lid that covers the eye. Stretched a few times over, the lid's own
