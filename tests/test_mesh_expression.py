@@ -101,10 +101,18 @@ def test_a_smile_that_shows_teeth_shows_teeth_in_the_portrait(stack, sitter):
 
 def test_wide_eyes_open_the_portraits_eyes_wider(stack, sitter):
     animator = MeshAnimator(sitter, stack)
-
-    def eyes(image):
-        return portrait_faces(image, stack)[0].expression.eyes
-
-    rest = eyes(animator.render(Motion()))
-    wide = eyes(animator.render(Motion(eye_open=(1.3, 1.3))))
-    assert wide > rest * 1.1
+    rest = animator.render(Motion()).astype(np.float32)
+    wide = animator.render(Motion(eye_open=(1.3, 1.3))).astype(np.float32)
+    mesh = animator.rig.mesh
+    for upper, lower, corners in ((159, 145, (33, 133)), (386, 374, (362, 263))):
+        # At the old upper lid margin, the wide eye shows what lay below it: the lid went up.
+        x = int(round(mesh[upper, 0]))
+        half = max(2, int(0.15 * abs(mesh[corners[1], 0] - mesh[corners[0], 0])))
+        y = int(round(mesh[upper, 1]))
+        band = wide[y - 2:y + 3, x - half:x + half + 1]
+        shifts = range(-2, int(mesh[lower, 1] - mesh[upper, 1]) // 2 + 1)
+        errors = [np.abs(band - rest[y - 2 + d:y + 3 + d, x - half:x + half + 1]).mean() for d in shifts]
+        assert list(shifts)[int(np.argmin(errors))] >= 1
+    # Nothing away from the eyes moved.
+    mouth = mesh[13, :2].astype(int)
+    assert np.abs(wide - rest)[mouth[1] - 10:mouth[1] + 10, mouth[0] - 20:mouth[0] + 20].max() == 0
