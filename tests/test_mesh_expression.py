@@ -116,3 +116,27 @@ def test_wide_eyes_open_the_portraits_eyes_wider(stack, sitter):
     # Nothing away from the eyes moved.
     mouth = mesh[13, :2].astype(int)
     assert np.abs(wide - rest)[mouth[1] - 10:mouth[1] + 10, mouth[0] - 20:mouth[0] + 20].max() == 0
+
+
+def test_at_rest_the_full_size_sitter_is_the_portrait_pixel_for_pixel(stack):
+    # Full size: the map is built on a coarse grid here, and its edge once left a seam.
+    image = cv2.cvtColor(cv2.imread(str(HOUSE_SITTER)), cv2.COLOR_BGR2RGB)
+    animator = MeshAnimator(image, stack)
+    assert animator.warper.step > 1
+    assert np.array_equal(animator.render(Motion()), animator.portrait)
+
+
+def test_the_wall_behind_the_head_holds_no_ghost_of_the_sitter():
+    from installation.models.motion.mesh.plate import clean_plate
+
+    rng = np.random.default_rng(0)
+    wall = np.clip(128 + rng.normal(0, 6, (240, 200, 1)), 0, 255).repeat(3, 2).astype(np.uint8)
+    person = np.zeros((240, 200), np.float32)
+    cv2.circle(person, (100, 120), 50, 1.0, -1)
+    picture = wall.copy()
+    picture[person > 0] = (40, 30, 25)  # a dark head against the wall
+    plate = clean_plate(picture, person, face_height=100)
+    behind = plate[person > 0].astype(np.float32)
+    assert abs(behind.mean() - 128) < 8  # the wall, not the head
+    assert 2.0 < behind.std() < 12.0  # with the wall's own grain, not a smooth patch
+    assert np.array_equal(plate[:10], picture[:10])  # the wall itself is untouched

@@ -39,7 +39,12 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
     upper = dst[list(UPPER_INNER_LIP)]
     lower = dst[list(LOWER_INNER_LIP)]
     gap = float(np.max(lower[1:-1, 1] - upper[1:-1, 1])) if len(upper) > 2 else 0.0
-    if gap < MIN_GAP_PX:
+    # Only what opens beyond the sitter's own parted lips is painted: at rest the mouth is
+    # the portrait's, pixel for pixel.
+    rest = rig.points[:, :2]
+    rest_gap = float(np.max(rest[list(LOWER_INNER_LIP)][1:-1, 1] - rest[list(UPPER_INNER_LIP)][1:-1, 1]))
+    opening = float(np.clip((gap - max(rest_gap, MIN_GAP_PX)) / 2.0, 0.0, 1.0))
+    if opening <= 0.0:
         return
     h, w = region.shape[:2]
     x0, y0 = np.floor(lips.min(0)).astype(int) - 2
@@ -99,6 +104,6 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
     tongue = np.clip((v - 0.62) / 0.38, 0.0, 1.0) * (1.0 - u) * float(np.clip((gap - 8.0) / 14.0, 0.0, 0.5))
     colour = colour + (pal.lip * 0.62 - colour) * tongue[..., None]
     colour = cv2.GaussianBlur(colour.astype(np.float32), (0, 0), max(0.6, gap * 0.03))
-    alpha = cv2.GaussianBlur(mask, (0, 0), 0.6)[..., None]
+    alpha = cv2.GaussianBlur(mask, (0, 0), 0.6)[..., None] * opening
     patch = region[y0:y1, x0:x1].astype(np.float32)
     region[y0:y1, x0:x1] = np.clip(patch + (colour - patch) * alpha + 0.5, 0, 255).astype(np.uint8)

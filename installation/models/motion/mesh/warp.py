@@ -14,6 +14,7 @@ import cv2
 import numpy as np
 
 from .mouth import curve_through, paint_mouth
+from .plate import clean_plate
 from .rig import (
     FACE_OVAL,
     INNER_LIPS,
@@ -83,10 +84,17 @@ class MeshWarper:
         self.centre = 0.5 * (step - 1)
         cy, cx = np.mgrid[0:self.coarse_shape[0], 0:self.coarse_shape[1]].astype(np.float32) * step + self.centre
         self.cxx, self.cyy = cx + x0, cy + y0
-        self.coarse_person = None
+        fy, fx = np.mgrid[0:self.shape[0], 0:self.shape[1]].astype(np.float32)
+        self.full_x, self.full_y = fx + x0, fy + y0
+        # The sitter moves whole and is laid over the wall behind (plate.py) through its
+        # own mask, moved the same way.
+        self.person = self.plate = None
         if rig.person is not None:
-            self.coarse_person = cv2.resize(rig.person, (self.coarse_shape[1], self.coarse_shape[0]),
-                                            interpolation=cv2.INTER_AREA) if step > 1 else rig.person
+            self.person = np.zeros(rig.image.shape[:2], np.float32)
+            self.person[y0:y1, x0:x1] = rig.person
+            self.plate = rig.image.copy()
+            self.plate[y0:y1, x0:x1] = clean_plate(rig.image[y0:y1, x0:x1], rig.person, rig.face_height)
+            self.plate_region = self.plate[y0:y1, x0:x1].astype(np.float32)
         rest = _signed_areas(self.src, rig.triangles)
         # Eye and mouth openings may close to nothing; every other triangle must keep its
         # orientation and at least a tenth of its area.
@@ -165,17 +173,16 @@ class MeshWarper:
         xx, yy = self.cxx, self.cyy
         dx = np.where(covered, a[..., 0, 0] * xx + a[..., 0, 1] * yy + a[..., 0, 2] - xx, 0.0)
         dy = np.where(covered, a[..., 1, 0] * xx + a[..., 1, 1] * yy + a[..., 1, 2] - yy, 0.0)
-        if self.coarse_person is not None:
-            # Hair and shoulders move with the head; the wall behind the sitter stays still.
-            dx, dy = dx * self.coarse_person, dy * self.coarse_person
-        map_x, map_y = (xx + dx).astype(np.float32), (yy + dy).astype(np.float32)
-        if self.step > 1:
-            # Absolute coordinates interpolate exactly where the map is affine.
-            size = (self.coarse_shape[1] * self.step, self.coarse_shape[0] * self.step)
-            h, w = self.shape
-            map_x = cv2.resize(map_x, size, interpolation=cv2.INTER_LINEAR)[:h, :w]
-            map_y = cv2.resize(map_y, size, interpolation=cv2.INTER_LINEAR)[:h, :w]
-        return np.ascontiguousarray(map_x), np.ascontiguousarray(map_y)
+        if self.step == 1:
+            return (xx + dx).astype(np.float32), (yy + dy).astype(np.float32)
+        # The displacement interpolates exactly where the map is affine, and stays zero at
+        # the region's edge (absolute coordinates, clamped there, were half a pixel off:
+        # a seam where the region meets the untouched picture).
+        size = (self.coarse_shape[1] * self.step, self.coarse_shape[0] * self.step)
+        h, w = self.shape
+        map_x = cv2.resize(dx.astype(np.float32), size, interpolation=cv2.INTER_LINEAR)[:h, :w] + self.full_x
+        map_y = cv2.resize(dy.astype(np.float32), size, interpolation=cv2.INTER_LINEAR)[:h, :w] + self.full_y
+        return map_x, map_y
 
     def move_irises(self, map_x: np.ndarray, map_y: np.ndarray, dst: np.ndarray, gaze_px: np.ndarray) -> None:
         """Shift each iris inside its (moved) eye opening; the lids stay where they are."""
@@ -330,6 +337,15 @@ class MeshWarper:
             region[fy0:fy1, fx0:fx1] = cv2.remap(
                 self.rig.image, map_x[fy0:fy1, fx0:fx1], map_y[fy0:fy1, fx0:fx1], cv2.INTER_CUBIC,
                 borderMode=cv2.BORDER_REFLECT)
+        if self.plate is not None:
+            # Hair and shoulders move with the head; the wall behind the sitter stays still.
+            # Where a pixel is partly wall (the mask's soft edge, or all wall), the wall
+            # moved with it is swapped for the wall that belongs here:
+            #   out = moved picture + (1 - moved mask) * (wall here - wall moved)
+            # which is the picture itself wherever nothing moved.
+            wall = 1.0 - cv2.remap(self.person, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)
+            moved_wall = cv2.remap(self.plate, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+            region = np.clip(region + wall[..., None] * (self.plate_region - moved_wall) + 0.5, 0, 255).astype(np.uint8)
         self.paint_lids(region)
         paint_mouth(region, dst - self.origin, self.rig, teeth)
         out = self.rig.image.copy()
