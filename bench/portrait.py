@@ -96,7 +96,7 @@ def measure_pair(stack: FaceStack, portrait: np.ndarray, frames: list[np.ndarray
         if smooth[i] is None:
             continue
         out = animator.render(animator.reference.motion(smooth[i].landmarks,
-                                                        stack.eyes(frame, smooth[i].landmarks)))
+                                                        stack.eyes(frame, smooth[i].landmarks), frame))
         if first is None:
             first = out
         seen = result_tracker.update(out, i / fps).raw_face
@@ -171,12 +171,12 @@ def speed(stack: FaceStack, clock: ModelClock, limit: int) -> None:
             continue
         eyes = stack.eyes(frame, face.landmarks)
         t3 = time.perf_counter()
-        motion = animator.reference.motion(face.landmarks, eyes)
+        motion = animator.reference.motion(face.landmarks, eyes, frame)
         dst, gaze, depth = animator.place(motion)
         t4 = time.perf_counter()
         map_x, map_y = warper.maps(dst, gaze, depth, motion.eye_open)
         t5 = time.perf_counter()
-        warper.paint(map_x, map_y, dst)
+        warper.paint(map_x, map_y, dst, motion.teeth)
         t6 = time.perf_counter()
         for key, value in zip(stages, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5, t6 - t1),
                               strict=True):

@@ -128,7 +128,7 @@ class MeshAnimator(VisitorPresence):
         if face is None or obs.state not in ("ok", "too_far", "several"):
             # The visitor turned away or left for a moment: ease back to rest.
             return self.render(ease_motion(self.last_motion, 0.85))
-        return self.render(self.reference.motion(face.landmarks, self._eyes(frame, face.landmarks)))
+        return self.render(self.reference.motion(face.landmarks, self._eyes(frame, face.landmarks), frame))
 
     def end_visit(self) -> None:
         self.reference = None
@@ -185,7 +185,7 @@ class MeshAnimator(VisitorPresence):
     def render(self, motion: Motion) -> np.ndarray:
         self.last_motion = motion
         dst, gaze, depth = self.place(motion)
-        return self.warper.render(dst, gaze, depth, motion.eye_open)
+        return self.warper.render(dst, gaze, depth, motion.eye_open, motion.teeth)
 
 
 def ease_motion(motion: Motion, keep: float) -> Motion:
@@ -194,7 +194,7 @@ def ease_motion(motion: Motion, keep: float) -> Motion:
         shift=motion.shift * keep, scale=1.0 + (motion.scale - 1.0) * keep,
         offsets=None if motion.offsets is None else motion.offsets * keep,
         eye_open=tuple(1.0 + (e - 1.0) * keep for e in motion.eye_open),  # type: ignore[arg-type]
-        gaze=motion.gaze * keep)
+        gaze=motion.gaze * keep, teeth=motion.teeth)
 
 
 def _soft(person: np.ndarray) -> np.ndarray:

@@ -17,6 +17,7 @@ import numpy as np
 
 from ...face import Eye
 from .rig import RIGID
+from .teeth import TeethFollower, teeth_shown
 
 RIGID_ROWS = np.array(RIGID)
 MAX_YAW_DEG = 20.0
@@ -26,6 +27,10 @@ MAX_ROLL_DEG = 25.0
 # scale reaches the portrait (a sitter stays in the frame).
 SHIFT_SHARE, MAX_SHIFT = 0.35, 0.08
 SCALE_SHARE = 0.5
+# The face mesh never reads a closed eye as a zero opening: lid thickness and lashes keep
+# points 159 and 145 apart by about 0.1-0.18 eye widths. Openings are measured from there,
+# or a closed eye would close the portrait's only half way.
+CLOSED_OPENNESS = 0.15  # eye widths, at most 45% of the visitor's own neutral opening
 
 
 @dataclass
@@ -40,6 +45,7 @@ class Motion:
     offsets: np.ndarray | None = None  # 468 x 3 in neutral units (x: eye distances, y, z: face heights)
     eye_open: tuple[float, float] = (1.0, 1.0)  # image-left, image-right: share of the neutral opening
     gaze: np.ndarray = field(default_factory=lambda: np.zeros((2, 2), np.float32))  # eye widths
+    teeth: tuple[float, float] | None = None  # share of the opening showing upper, lower teeth
 
 
 def _level(points: np.ndarray, angle: float, centre: np.ndarray) -> np.ndarray:
@@ -104,6 +110,7 @@ class DriverReference:
         self.neutral = neutral.astype(np.float64)
         self.rigid = self.neutral[RIGID_ROWS]
         self.openness = _openness(self.neutral)
+        self.closed = tuple(min(CLOSED_OPENNESS, 0.45 * o) for o in self.openness)
         self.gaze0 = _gaze(self.neutral, eyes)
         self.roll = math.atan2(neutral[263, 1] - neutral[33, 1], neutral[263, 0] - neutral[33, 0])
         self.centre = self.neutral[:, :2].mean(0)
@@ -111,8 +118,13 @@ class DriverReference:
         self.face_height = float(np.linalg.norm(neutral[10, :2] - neutral[152, :2]))
         self.level_neutral = _level(self.neutral, self.roll, self.centre)
         self.level = rotation_deg(0, 0, -math.degrees(self.roll))
+        self.teeth = TeethFollower()
 
-    def motion(self, lm: np.ndarray, eyes: tuple[Eye, Eye] | None = None) -> Motion:
+    def motion(self, lm: np.ndarray, eyes: tuple[Eye, Eye] | None = None,
+               frame: np.ndarray | None = None) -> Motion:
+        """`frame` (the visitor's picture, optional): lets the portrait show as much teeth
+        as the visitor does; it is read here and not kept."""
+        teeth = self.teeth.update(teeth_shown(frame, lm)) if frame is not None else None
         lm = lm.astype(np.float64)
         scale, rotation, shift = similarity_3d(lm[RIGID_ROWS], self.rigid)
         aligned = lm @ (scale * rotation.T) + shift  # the frame seen as if the head had not moved
@@ -123,8 +135,8 @@ class DriverReference:
         yaw, pitch, roll = euler_deg(self.level @ rotation.T @ self.level.T)
         move = (lm[:, :2].mean(0) - self.centre) / self.face_height
         opened = _openness(lm)
-        ratio = tuple(float(np.clip(o / max(o0, 1e-3), 0.0, 1.35)) for o, o0 in zip(opened, self.openness,
-                                                                                      strict=True))
+        ratio = tuple(float(np.clip((o - closed) / max(o0 - closed, 1e-3), 0.0, 1.35))
+                      for o, o0, closed in zip(opened, self.openness, self.closed, strict=True))
         return Motion(
             yaw=float(np.clip(yaw, -MAX_YAW_DEG, MAX_YAW_DEG)),
             pitch=float(np.clip(pitch, -MAX_PITCH_DEG, MAX_PITCH_DEG)),
@@ -134,6 +146,7 @@ class DriverReference:
             offsets=offsets.astype(np.float32),
             eye_open=ratio,  # type: ignore[arg-type]
             gaze=(_gaze(lm, eyes) - self.gaze0).astype(np.float32),
+            teeth=teeth,
         )
 
 

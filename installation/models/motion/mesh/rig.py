@@ -20,6 +20,9 @@ INNER_LIPS = (78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308, 324, 318, 402, 3
 UPPER_INNER_LIP = (78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308)
 LOWER_INNER_LIP = (78, 95, 88, 178, 87, 14, 317, 402, 318, 324, 308)
 OUTER_LIPS = (61, 185, 40, 39, 37, 0, 267, 269, 270, 409, 291, 375, 321, 405, 314, 17, 84, 181, 91, 146)
+# The outer lip points facing UPPER_INNER_LIP and LOWER_INNER_LIP, one for one.
+UPPER_OUTER_LIP = (61, 185, 40, 39, 37, 0, 267, 269, 270, 409, 291)
+LOWER_OUTER_LIP = (61, 146, 91, 181, 84, 17, 314, 405, 321, 375, 291)
 # Upper lid points paired with the lower lid points below them, then the crease above.
 LEFT_UPPER_LID = (246, 161, 160, 159, 158, 157, 173)
 LEFT_LOWER_LID = (7, 163, 144, 145, 153, 154, 155)
@@ -112,9 +115,10 @@ def _palette(image: np.ndarray, mesh: np.ndarray) -> Palette:
     chroma = float(np.ptp(skin)) / max(float(skin.mean()), 1.0)
     # The cavity: the lip colour, much darker and a little warmer; never pure black.
     cavity = lip * 0.28 + np.array([6.0, 2.0, 2.0])
-    ivory = np.array([232.0, 224.0, 206.0])
-    teeth = 0.55 * ivory + 0.45 * skin
-    teeth *= min(1.0, (float(np.percentile(image, 97)) + 10) / 255.0)
+    # Teeth: about as light as the lit skin (never lighter than the picture's highlights)
+    # and far less coloured, so they read as enamel in the picture's own light.
+    light = min(float(skin.mean()) * 1.08, float(np.percentile(image, 97)))
+    teeth = np.full(3, light) + (skin - skin.mean()) * 0.3
     if chroma < 0.08:  # a monochrome picture: keep the painted mouth monochrome too
         lip, cavity, teeth = (np.full(3, c.mean()) for c in (lip, cavity, teeth))
     return Palette(lip, skin, cavity, teeth)

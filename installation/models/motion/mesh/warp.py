@@ -21,12 +21,17 @@ from .rig import (
     LEFT_EYE_OPENING,
     LEFT_LOWER_LID,
     LEFT_UPPER_LID,
+    LOWER_INNER_LIP,
+    LOWER_OUTER_LIP,
     RIGHT_CREASE,
     RIGHT_EYE_OPENING,
     RIGHT_LOWER_LID,
     RIGHT_UPPER_LID,
+    UPPER_INNER_LIP,
+    UPPER_OUTER_LIP,
     PortraitRig,
 )
+from .sample import Sampler
 
 LIDS = (((33, *LEFT_UPPER_LID, 133), (33, *LEFT_LOWER_LID, 133), (33, *LEFT_CREASE, 133)),
         ((263, *RIGHT_UPPER_LID, 362), (263, *RIGHT_LOWER_LID, 362), (263, *RIGHT_CREASE, 362)))
@@ -38,13 +43,23 @@ SUBPIXEL_BITS = 4
 # the smallest moving triangles (lip corners). Small faces get the map at every pixel.
 # The portrait itself is always sampled at every pixel of its own resolution.
 MAP_FACE_PX_PER_STEP = 200
+# Slivers of the rest-pose triangulation (a tenth of a typical face triangle or less: the
+# nose wing, the eye corners) may fold: where a smile pushes the cheek against the nose a
+# real face folds there too, and the warper draws triangles back to front. Easing them
+# back cost whole expressions (a wide smile lost a quarter of its opening on a long face).
+SLIVER_SHARE = 0.00015  # of the face height squared
+# How far into the lips (share of their thickness) an open mouth's inner edge samples.
+LIP_EDGE_INWARD = 0.3
+# Wide eyes raise the upper lid by at most this share of the eye's opening.
+MAX_WIDENING = 0.3
 
 
-def _affine_table(src: np.ndarray, dst: np.ndarray, triangles: np.ndarray) -> np.ndarray:
-    """Per triangle, the 2x3 map from destination pixels to source pixels, as six rows of
-    coefficients (a00 a01 a02 a10 a11 a12) with one extra column, the identity, for pixels
-    no triangle covers. Closed form (a 2x2 inverse per triangle): a thousand tiny
-    linalg.solve calls cost more than the whole table."""
+def _displacement_table(src: np.ndarray, dst: np.ndarray, triangles: np.ndarray) -> np.ndarray:
+    """Per triangle, the affine map from destination pixels to source pixels, less the
+    identity (the displacement d(x, y) = source - destination), as six rows of
+    coefficients: dx = c0 x + c1 y + c2, dy = c3 x + c4 y + c5. One extra column of zeros
+    stands for pixels no triangle covers. Closed form (a 2x2 inverse per triangle): a
+    thousand tiny linalg.solve calls cost more than the whole table."""
     d0, d1, d2 = (dst[triangles[:, k]] for k in range(3))
     s0, s1, s2 = (src[triangles[:, k]] for k in range(3))
     e1, e2 = d1 - d0, d2 - d0
@@ -58,9 +73,10 @@ def _affine_table(src: np.ndarray, dst: np.ndarray, triangles: np.ndarray) -> np
         b = (f2[:, r] * e1[:, 0] - f1[:, r] * e2[:, 0]) * inv
         table[row, :-1], table[row + 1, :-1] = a, b
         table[row + 2, :-1] = s0[:, r] - a * d0[:, 0] - b * d0[:, 1]
-    # Collapsed triangles cover no pixel, and uncovered pixels stay where they are.
-    table[:, :-1][:, ~ok] = np.array([1.0, 0.0, 0.0, 0.0, 1.0, 0.0])[:, None]
-    table[:, -1] = (1.0, 0.0, 0.0, 0.0, 1.0, 0.0)
+    table[0, :-1] -= 1.0
+    table[4, :-1] -= 1.0
+    # Collapsed triangles cover no pixel; identity (no displacement) is harmless.
+    table[:, :-1][:, ~ok] = 0.0
     return table.astype(np.float32)
 
 
@@ -70,22 +86,10 @@ def _signed_areas(points: np.ndarray, triangles: np.ndarray) -> np.ndarray:
     return 0.5 * (ab[:, 0] * ac[:, 1] - ab[:, 1] * ac[:, 0])
 
 
-def _into(part: np.ndarray, done: np.ndarray) -> None:
-    """OpenCV writes into `dst` views in place; should it ever allocate instead, copy."""
-    if done is not part:
-        part[...] = done
-
-
 class MeshWarper:
     def __init__(self, rig: PortraitRig) -> None:
         self.rig = rig
         self.src = rig.points[:, :2].astype(np.float64)
-        # The lightness is sampled cubic on the face; a monochrome picture is all lightness
-        # (RGB to grey is exact when the channels are equal).
-        self.lightness = cv2.cvtColor(rig.image, cv2.COLOR_RGB2GRAY)
-        rx0, ry0, rx1, ry1 = rig.region
-        area = rig.image[ry0:ry1, rx0:rx1]
-        self.monochrome = bool(np.array_equal(area[..., 0], area[..., 1]) and np.array_equal(area[..., 1], area[..., 2]))
         x0, y0, x1, y1 = rig.region
         self.origin = np.array([x0, y0], np.float64)
         self.shape = (y1 - y0, x1 - x0)
@@ -94,16 +98,12 @@ class MeshWarper:
         # Coarse sample j sits where cv2.resize puts it: at full-resolution j * step + centre.
         self.centre = 0.5 * (step - 1)
         cy, cx = np.mgrid[0:self.coarse_shape[0], 0:self.coarse_shape[1]].astype(np.float32) * step + self.centre
-        xx, yy = cx + x0, cy + y0
-        # Hair and shoulders move with the head, the wall behind the sitter stays still: a
-        # pixel's map is p * (its triangle's affine) + (1 - p) * identity, p the person
-        # mask. Per pixel that is a0 * (p x) + a1 * (p y) + a2 * p + (1 - p) x, so the
-        # products with the grid are made once here (no mask: p = 1).
-        person = np.ones(self.coarse_shape, np.float32)
-        if rig.person is not None:
-            person = (cv2.resize(rig.person, (self.coarse_shape[1], self.coarse_shape[0]),
-                                 interpolation=cv2.INTER_AREA) if step > 1 else rig.person).astype(np.float32)
-        self._grid = (person * xx, person * yy, person, (1 - person) * xx, (1 - person) * yy)
+        self.cxx, self.cyy = cx + x0, cy + y0
+        fy, fx = np.mgrid[0:self.shape[0], 0:self.shape[1]].astype(np.float32)
+        self.full_x, self.full_y = fx + x0, fy + y0
+        # The sitter moves whole and is laid over the wall behind (plate.py) through its
+        # own mask, moved the same way (sample.py).
+        self.sampler = Sampler(rig.image, rig.region, rig.person, rig.face_height)
         rest = _signed_areas(self.src, rig.triangles)
         # Eye and mouth openings may close to nothing; every other triangle must keep its
         # orientation and at least a tenth of its area.
@@ -114,21 +114,23 @@ class MeshWarper:
         edge = set(FACE_OVAL) | set(range(468, len(rig.points))) | set(INNER_LIPS)
         inside = np.array([all(int(v) in openings for v in tri) for tri in rig.triangles])
         on_edge = np.array([any(int(v) in edge for v in tri) for tri in rig.triangles])
-        self.checked = (~inside) & (~on_edge) & (np.abs(rest) > 3.0)
+        self.checked = (~inside) & (~on_edge) & (np.abs(rest) > max(3.0, SLIVER_SHARE * rig.face_height ** 2))
+        self.rest_area = rest
+        self.folds_eased = 0
         # Only the checked triangles are measured each frame.
         self._checked_triangles = rig.triangles[self.checked]
         self._rest_sign = np.sign(rest[self.checked])
         self._min_area = 0.1 * np.abs(rest[self.checked])
-        self.rest_area = rest
-        self.folds_eased = 0
+        # The inner lip points and the outer ones facing them (corners left out).
+        self.inner_upper, self.inner_lower = (np.array(ids[1:-1]) for ids in (UPPER_INNER_LIP, LOWER_INNER_LIP))
+        outer_upper, outer_lower = (np.array(ids[1:-1]) for ids in (UPPER_OUTER_LIP, LOWER_OUTER_LIP))
+        self.lip_inward = np.concatenate([self.src[outer_upper] - self.src[self.inner_upper],
+                                          self.src[outer_lower] - self.src[self.inner_lower]])
+        self.rest_gap = np.linalg.norm(self.src[self.inner_upper] - self.src[self.inner_lower], axis=1)
 
     def _folded(self, dst: np.ndarray) -> np.ndarray:
-        areas = _signed_areas(dst, self._checked_triangles)
-        return self._check_map(areas * self._rest_sign < self._min_area)
-
-    def _check_map(self, bad_checked: np.ndarray) -> np.ndarray:
         bad = np.zeros(len(self.checked), bool)
-        bad[self.checked] = bad_checked
+        bad[self.checked] = _signed_areas(dst, self._checked_triangles) * self._rest_sign < self._min_area
         return bad
 
     def unfold(self, dst: np.ndarray) -> np.ndarray:
@@ -152,12 +154,27 @@ class MeshWarper:
                 return dst
         return self.src.copy()
 
+    def sources(self, dst: np.ndarray) -> np.ndarray:
+        """Where each point samples the portrait. At rest, where it is; but as the mouth
+        opens, the inner lip edges sample a little way into the lips: the dark line between
+        closed lips must not stretch into a dark rim around the opening (real inner lips
+        are lit lip)."""
+        gap = np.linalg.norm(dst[self.inner_upper] - dst[self.inner_lower], axis=1)
+        thickness = np.linalg.norm(self.lip_inward, axis=1).reshape(2, -1).min(0)
+        opened = np.clip((gap - self.rest_gap) / np.maximum(0.5 * thickness, 1.0), 0.0, 1.0)
+        if not opened.any():
+            return self.src
+        src = self.src.copy()
+        inward = self.lip_inward * (LIP_EDGE_INWARD * np.tile(opened, 2))[:, None]
+        src[np.concatenate([self.inner_upper, self.inner_lower])] += inward
+        return src
+
     def backward_map(self, dst: np.ndarray, depth: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """For each region pixel, where to sample the portrait (absolute coordinates).
         `depth` (per point, larger is farther) orders the triangles back to front."""
         triangles = self.rig.triangles
         # Each pixel holds the number of the last triangle drawn over it; len(triangles),
-        # the table's identity column, where none is.
+        # the table's column of zeros, where none is.
         index = np.full(self.coarse_shape, len(triangles), np.int32)
         local = np.round((dst - self.origin - self.centre) / self.step * (1 << SUBPIXEL_BITS)).astype(np.int32)
         order = (np.argsort(-depth[triangles].mean(1), kind="stable") if depth is not None
@@ -166,28 +183,30 @@ class MeshWarper:
         fill = cv2.fillConvexPoly
         for i, polygon in zip(order.tolist(), polygons, strict=True):
             fill(index, polygon, i, cv2.LINE_8, SUBPIXEL_BITS)
-        table = _affine_table(self.src, dst, triangles)
-        pxx, pyy, p, qx, qy = self._grid
-        maps = []
-        for row, rest in ((0, qx), (3, qy)):
+        table = _displacement_table(self.sources(dst), dst, triangles)
+        xx, yy = self.cxx, self.cyy
+        moves = []
+        for row in (0, 3):
             # Gathered coefficient planes are fresh arrays: multiply and add in place.
-            out = table[row].take(index)
-            out *= pxx
+            move = table[row].take(index)
+            move *= xx
             term = table[row + 1].take(index)
-            term *= pyy
-            out += term
-            term = table[row + 2].take(index)
-            term *= p
-            out += term
-            out += rest
-            maps.append(out)
-        map_x, map_y = maps
-        if self.step > 1:
-            # Absolute coordinates interpolate exactly where the map is affine.
-            size = (self.coarse_shape[1] * self.step, self.coarse_shape[0] * self.step)
-            h, w = self.shape
-            map_x = cv2.resize(map_x, size, interpolation=cv2.INTER_LINEAR)[:h, :w]
-            map_y = cv2.resize(map_y, size, interpolation=cv2.INTER_LINEAR)[:h, :w]
+            term *= yy
+            move += term
+            move += table[row + 2].take(index)
+            moves.append(move)
+        dx, dy = moves
+        if self.step == 1:
+            return xx + dx, yy + dy
+        # The displacement interpolates exactly where the map is affine, and stays zero at
+        # the region's edge (absolute coordinates, clamped there, were half a pixel off:
+        # a seam where the region meets the untouched picture).
+        size = (self.coarse_shape[1] * self.step, self.coarse_shape[0] * self.step)
+        h, w = self.shape
+        map_x = cv2.resize(dx, size, interpolation=cv2.INTER_LINEAR)[:h, :w]
+        map_y = cv2.resize(dy, size, interpolation=cv2.INTER_LINEAR)[:h, :w]
+        map_x += self.full_x
+        map_y += self.full_y
         return map_x, map_y
 
     def move_irises(self, map_x: np.ndarray, map_y: np.ndarray, dst: np.ndarray, gaze_px: np.ndarray) -> None:
@@ -225,6 +244,9 @@ class MeshWarper:
         squashed (squashing an eye reads as a wince, not a blink)."""
         for (upper, lower, crease), ratio in zip(LIDS, eye_open, strict=True):
             closing = 1.0 - float(np.clip(ratio, 0.0, 1.0))
+            if ratio > 1.02:
+                self.raise_lid(map_y, dst, (upper, lower, crease), min(float(ratio) - 1.0, MAX_WIDENING))
+                continue
             if closing < 0.02:
                 continue
             up, low, cr = (dst[list(ids)] - self.origin for ids in (upper, lower, crease))
@@ -248,32 +270,73 @@ class MeshWarper:
             width = max(float(xs[-1] - xs[0]), 1.0)
             corner = np.clip(np.minimum(xs - xs[0], xs[-1] - xs) / (0.12 * width), 0.0, 1.0)[None, :]
             map_y[y0:y1, x0:x1] += np.where(inside, (source - yy) * corner, 0.0).astype(np.float32)
-            covered = ((yy > margin) & (yy <= new_margin)).astype(np.float32) * corner
-            self._lid_covers.append((x0, y0, covered, new_margin - y0, closing, top - y0))
+            # The painted lid takes over a little above the old margin, so no seam shows
+            # where the stretched lid ends.
+            ramp = np.maximum(2.0, 0.3 * (margin - top))
+            covered = np.clip((yy - margin + ramp) / ramp, 0.0, 1.0) * (yy <= new_margin) * corner
+            self._lid_covers.append((x0, y0, covered.astype(np.float32), new_margin - y0, closing, top - y0))
+
+    def raise_lid(self, map_y: np.ndarray, dst: np.ndarray, lid: tuple, widening: float) -> None:
+        """Wide eyes: the upper lid goes up by `widening` of the opening. The lid skin above
+        folds up under the crease, and the upper half of the eye stretches to fill the
+        space (a little more white and iris shows, as in a startled face)."""
+        up, low, cr = (dst[list(ids)] - self.origin for ids in lid)
+        x0 = int(np.floor(up[:, 0].min()))
+        x1 = int(np.ceil(up[:, 0].max())) + 1
+        y0 = int(np.floor(cr[:, 1].min())) - 1
+        y1 = int(np.ceil(low[:, 1].max())) + 2
+        x0, y0 = max(x0, 0), max(y0, 0)
+        x1, y1 = min(x1, self.shape[1]), min(y1, self.shape[0])
+        if x1 - x0 < 2 or y1 - y0 < 2:
+            return
+        xs = np.arange(x0, x1, dtype=np.float32)
+        top, margin, bottom = (curve_through(line, xs)[None, :] for line in (cr, up, low))
+        opening = np.maximum(bottom - margin, 0.0)
+        # Never past half-way to the crease: the lid has to fold somewhere.
+        new_margin = np.maximum(margin - widening * opening, top + 0.5 * (margin - top))
+        middle = margin + 0.5 * opening
+        yy = np.arange(y0, y1, dtype=np.float32)[:, None]
+        lid = (yy >= top) & (yy < new_margin)
+        eye = (yy >= new_margin) & (yy < middle)
+        source = np.where(lid, top + (yy - top) * (margin - top) / np.maximum(new_margin - top, 1e-3),
+                          np.where(eye, margin + (yy - new_margin) * (middle - margin)
+                                   / np.maximum(middle - new_margin, 1e-3), yy))
+        width = max(float(xs[-1] - xs[0]), 1.0)
+        corner = np.clip(np.minimum(xs - xs[0], xs[-1] - xs) / (0.2 * width), 0.0, 1.0)[None, :]
+        map_y[y0:y1, x0:x1] += ((source - yy) * corner).astype(np.float32)
 
     def paint_lids(self, region: np.ndarray) -> None:
-        """Give the stretched lid its own tone and grain: a band stretched a few times over
-        shows streaks. The covering part of the lid becomes a smooth skin tone taken from
-        the lid itself (per column, smoothed), with the picture's own grain and a lash line."""
+        """Paint the lid that covers the eye. Stretched a few times over, the lid's own
+        pixels streak, so the covering part becomes skin: the tone of the skin just above
+        the crease (per column, smoothed), that skin's own grain, the shading of a rounded
+        lid (a soft crease above, a shadow along the closed margin) and a lash line."""
         for x0, y0, covered, margin_row, closing, top_row in self._lid_covers:
             h, w = covered.shape
-            patch = region[y0:y0 + h, x0:x0 + w].astype(np.float32)
-            weight = covered[..., None]
-            if weight.max() <= 0:
+            if covered.max() <= 0:
                 continue
-            # The lid's tone per column: the skin just above the crease (a closed lid is
-            # skin-coloured), smoothed along the lid.
+            patch = region[y0:y0 + h, x0:x0 + w].astype(np.float32)
+            cols = np.arange(x0, x0 + w)
+            crease = int(np.clip(np.round(top_row.min()) + y0, 0, region.shape[0] - 1))
             rows = np.clip(np.round(top_row[0] - np.array([[2.0], [3.0], [4.0]])).astype(int) + y0, 0,
                            region.shape[0] - 1)
-            cols = np.arange(x0, x0 + w)
             tone = region[rows, cols[None, :]].astype(np.float32).mean(0)
             tone = cv2.GaussianBlur(tone[None], (0, 0), sigmaX=max(1.0, 0.08 * w), sigmaY=0.1)[0]
-            grain = patch - cv2.GaussianBlur(patch, (0, 0), 1.2)
+            # Grain: the high-pass of the skin above the crease, repeated down the lid.
+            band = max(3, min(h, crease) // 3)
+            above = region[max(0, crease - band):crease, x0:x0 + w].astype(np.float32)
+            if len(above) >= 3:
+                grain = above - cv2.GaussianBlur(above, (0, 0), 1.2)
+                grain = np.concatenate([grain, grain[::-1]] * (h // (2 * len(grain)) + 1))[:h]
+            else:
+                grain = patch - cv2.GaussianBlur(patch, (0, 0), 1.2)
             yy = np.arange(h, dtype=np.float32)[:, None]
-            # Rounded lid: a touch lighter mid-lid, darker at the lash line.
-            lash = np.exp(-((yy - margin_row) / 1.2) ** 2)[..., None] * min(1.0, 2 * closing)
-            shade = 1.0 - 0.05 * (yy / max(h, 1))[..., None]
-            skin = tone[None] * shade * (1.0 - 0.45 * lash) + 0.35 * grain
+            s = np.clip((yy - top_row) / np.maximum(margin_row - top_row, 1.0), 0.0, 1.0)
+            shade = (1.0 - 0.1 * np.exp(-(s / 0.15) ** 2) + 0.04 * np.sin(np.pi * s)
+                     - 0.22 * np.exp(-((1.0 - s) / 0.2) ** 2))
+            lash_width = max(1.0, 0.035 * w)
+            lash = np.exp(-((yy - margin_row) / lash_width) ** 2) * min(1.0, 1.5 * closing)
+            skin = tone[None] * (shade * (1.0 - 0.6 * lash))[..., None] + 0.8 * grain
+            weight = covered[..., None]
             region[y0:y0 + h, x0:x0 + w] = np.clip(patch + (skin - patch) * weight, 0, 255).astype(np.uint8)
 
     def maps(self, dst: np.ndarray, gaze_px: np.ndarray, depth: np.ndarray | None = None,
@@ -286,11 +349,9 @@ class MeshWarper:
         self.lower_lids(map_y, dst, eye_open)
         return map_x, map_y
 
-    def paint(self, map_x: np.ndarray, map_y: np.ndarray, dst: np.ndarray) -> np.ndarray:
+    def paint(self, map_x: np.ndarray, map_y: np.ndarray, dst: np.ndarray,
+              teeth: tuple[float, float] | None = None) -> np.ndarray:
         """Sample the portrait through the maps, paint lids and mouth, paste into the picture."""
-        # Bilinear sampling at sub-pixel offsets loses a third of the fine detail (Laplacian
-        # variance 0.67 at half a pixel), cubic keeps it (1.01) but costs five to nine times
-        # as much. So the face itself is sampled cubic, the hair and ground around it bilinear.
         out = self.rig.image.copy()
         x0, y0, x1, y1 = self.rig.region
         region = out[y0:y1, x0:x1]  # sampled straight into the copy: no second paste
@@ -299,39 +360,13 @@ class MeshWarper:
         fx1, fy1 = np.ceil(dst[:468].max(0) - self.origin).astype(int) + 5
         fx0, fy0 = min(max(fx0, 0), w), min(max(fy0, 0), h)
         fx1, fy1 = max(min(fx1, w), fx0), max(min(fy1, h), fy0)
-        # The face box cubic; around it four strips bilinear (each pixel sampled once).
-        parts = [(slice(0, fy0), slice(0, w)), (slice(fy1, h), slice(0, w)), (slice(fy0, fy1), slice(0, fx0)),
-                 (slice(fy0, fy1), slice(fx1, w)), (slice(fy0, fy1), slice(fx0, fx1))]
-        for k, (rows, cols) in enumerate(parts):
-            if rows.stop > rows.start and cols.stop > cols.start:
-                self._sample(region[rows, cols], map_x[rows, cols], map_y[rows, cols], cubic=k == 4)
+        self.sampler.sample(region, map_x, map_y, (slice(fy0, fy1), slice(fx0, fx1)))
         self.paint_lids(region)
-        paint_mouth(region, dst - self.origin, self.rig)
+        paint_mouth(region, dst - self.origin, self.rig, teeth)
         return out
 
-    def _sample(self, part: np.ndarray, map_x: np.ndarray, map_y: np.ndarray, cubic: bool) -> None:
-        """Sample the portrait into `part` (a view of the output) through the maps.
-
-        OpenCV's cubic remap has no vector code and costs about as much per channel as the
-        whole bilinear one. A monochrome portrait (an old photograph) is sampled in its one
-        channel and spread to three: the same pixels for a third of the work. A colour one
-        is sampled bilinear, and where `cubic`, its lightness is sampled cubic and the
-        difference from the bilinear lightness added to all three channels: cubic where the
-        eye sees detail, chroma bilinear (JPEG and video keep it at half resolution anyway);
-        ~0.15-0.25 grey levels from a full cubic sampling on the shared colour portraits."""
-        interpolation = cv2.INTER_CUBIC if cubic else cv2.INTER_LINEAR
-        if self.monochrome:
-            grey = cv2.remap(self.lightness, map_x, map_y, interpolation, borderMode=cv2.BORDER_REFLECT)
-            _into(part, cv2.cvtColor(grey, cv2.COLOR_GRAY2RGB, dst=part))
-            return
-        _into(part, cv2.remap(self.rig.image, map_x, map_y, cv2.INTER_LINEAR, dst=part, borderMode=cv2.BORDER_REFLECT))
-        if cubic:
-            sharp = cv2.remap(self.lightness, map_x, map_y, cv2.INTER_CUBIC, borderMode=cv2.BORDER_REFLECT)
-            detail = cv2.subtract(sharp, cv2.cvtColor(part, cv2.COLOR_RGB2GRAY), dtype=cv2.CV_16S)
-            _into(part, cv2.add(part, cv2.merge([detail, detail, detail]), dst=part, dtype=cv2.CV_8U))
-
     def render(self, dst: np.ndarray, gaze_px: np.ndarray, depth: np.ndarray | None = None,
-               eye_open: tuple[float, float] = (1.0, 1.0)) -> np.ndarray:
+               eye_open: tuple[float, float] = (1.0, 1.0), teeth: tuple[float, float] | None = None) -> np.ndarray:
         """The whole portrait with the face moved to `dst` (points x 2, image pixels)."""
         dst = dst.astype(np.float64)
-        return self.paint(*self.maps(dst, gaze_px, depth, eye_open), dst)
+        return self.paint(*self.maps(dst, gaze_px, depth, eye_open), dst, teeth)
