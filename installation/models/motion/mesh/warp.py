@@ -13,6 +13,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from .folds import FoldShading
 from .mouth import curve_through, paint_mouth
 from .plate import clean_plate
 from .rig import (
@@ -94,7 +95,7 @@ class MeshWarper:
             self.person[y0:y1, x0:x1] = rig.person
             self.plate = rig.image.copy()
             self.plate[y0:y1, x0:x1] = clean_plate(rig.image[y0:y1, x0:x1], rig.person, rig.face_height)
-            self.plate_region = self.plate[y0:y1, x0:x1].astype(np.float32)
+            self.plate_region = self.plate[y0:y1, x0:x1].astype(np.int16)
         rest = _signed_areas(self.src, rig.triangles)
         # Eye and mouth openings may close to nothing; every other triangle must keep its
         # orientation and at least a tenth of its area.
@@ -105,6 +106,11 @@ class MeshWarper:
         edge = set(FACE_OVAL) | set(range(468, len(rig.points))) | set(INNER_LIPS)
         inside = np.array([all(int(v) in openings for v in tri) for tri in rig.triangles])
         on_edge = np.array([any(int(v) in edge for v in tri) for tri in rig.triangles])
+        lips = set(INNER_LIPS)
+        in_mouth = np.array([sum(int(v) in lips for v in tri) >= 2 for tri in rig.triangles])
+        on_face = np.all(rig.triangles < 468, axis=1)
+        self.folds = FoldShading(rig.points.astype(np.float64), rig.triangles, (~inside) & (~in_mouth) & on_face, rig.image.shape,
+                                 rig.face_height, FACE_OVAL)
         self.checked = (~inside) & (~on_edge) & (np.abs(rest) > max(3.0, SLIVER_SHARE * rig.face_height ** 2))
         self.rest_area = rest
         self.folds_eased = 0
@@ -323,7 +329,7 @@ class MeshWarper:
         return map_x, map_y
 
     def paint(self, map_x: np.ndarray, map_y: np.ndarray, dst: np.ndarray,
-              teeth: tuple[float, float] | None = None) -> np.ndarray:
+              teeth: tuple[float, float] | None = None, depth: np.ndarray | None = None) -> np.ndarray:
         """Sample the portrait through the maps, paint lids and mouth, paste into the picture."""
         # Bilinear sampling at sub-pixel offsets loses a third of the fine detail (Laplacian
         # variance 0.67 at half a pixel), cubic keeps it (1.01) but costs five times as much.
@@ -343,9 +349,15 @@ class MeshWarper:
             # moved with it is swapped for the wall that belongs here:
             #   out = moved picture + (1 - moved mask) * (wall here - wall moved)
             # which is the picture itself wherever nothing moved.
-            wall = 1.0 - cv2.remap(self.person, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)
+            # (OpenCV's saturating integer arithmetic and per-pixel blend: a few times
+            # faster than the same in numpy floats over a region this size.)
+            sitter = cv2.remap(self.person, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)
             moved_wall = cv2.remap(self.plate, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
-            region = np.clip(region + wall[..., None] * (self.plate_region - moved_wall) + 0.5, 0, 255).astype(np.uint8)
+            swapped = cv2.add(cv2.subtract(region, moved_wall, dtype=cv2.CV_16S), self.plate_region, dtype=cv2.CV_16S)
+            swapped = cv2.convertScaleAbs(cv2.max(swapped, 0))
+            region = cv2.blendLinear(region, swapped, sitter, 1.0 - sitter)
+        if depth is not None:
+            self.folds.shade(region, np.column_stack([dst, depth]), map_x, map_y, (fx0, fy0, fx1, fy1))
         self.paint_lids(region)
         paint_mouth(region, dst - self.origin, self.rig, teeth)
         out = self.rig.image.copy()
@@ -357,4 +369,4 @@ class MeshWarper:
                eye_open: tuple[float, float] = (1.0, 1.0), teeth: tuple[float, float] | None = None) -> np.ndarray:
         """The whole portrait with the face moved to `dst` (points x 2, image pixels)."""
         dst = dst.astype(np.float64)
-        return self.paint(*self.maps(dst, gaze_px, depth, eye_open), dst, teeth)
+        return self.paint(*self.maps(dst, gaze_px, depth, eye_open), dst, teeth, depth)
