@@ -1,6 +1,6 @@
 """The animated portrait, measured the way the issue judges it.
 
-    .venv/bin/python bench/portrait.py [--frames 400] [--skip-live] [--skip-fairness]
+    .venv/bin/python bench/portrait.py [--frames 400] [--only quality,speed,live,animate,fairness]
 
 1. Expression transfer, offline, for every shared driver x portrait pair (and the shipped
    sitter): from the face mesh run on the driver and on the result, per frame:
@@ -311,25 +311,41 @@ def fairness(stack: FaceStack) -> None:
         print(f"  {condition:<12}" + "".join(f"{missed[n][0] / max(missed[n][1], 1):>9.0%}" for n in names))
 
 
+SECTIONS = ("quality", "speed", "live", "animate", "fairness")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--frames", type=int, default=400, help="driver frames per pair (default 400)")
     parser.add_argument("--live-seconds", type=float, default=8.0, help="seconds per live run (default 8)")
-    parser.add_argument("--skip-live", action="store_true")
+    parser.add_argument("--only", default=",".join(SECTIONS),
+                        help=f"comma-separated sections to run (default all: {','.join(SECTIONS)})")
+    parser.add_argument("--skip-live", action="store_true", help="leave out live and animate")
     parser.add_argument("--skip-fairness", action="store_true")
     args = parser.parse_args()
+    only = {s.strip() for s in args.only.split(",") if s.strip()}
+    if only - set(SECTIONS):
+        parser.error(f"--only: unknown section(s) {', '.join(sorted(only - set(SECTIONS)))}; "
+                     f"choose from {', '.join(SECTIONS)}")
+    if args.skip_live:
+        only -= {"live", "animate"}
+    if args.skip_fairness:
+        only.discard("fairness")
     clock = ModelClock()
     stack = FaceStack.open()
     print(f"face models: {face_runtime.models_folder()} (threads {face_runtime.face_threads()})")
     if SHARED.is_dir():
-        quality(stack, args.frames)
-        speed(stack, clock, min(args.frames, 300))
-        if not args.skip_live:
+        if "quality" in only:
+            quality(stack, args.frames)
+        if "speed" in only:
+            speed(stack, clock, min(args.frames, 300))
+        if "live" in only:
             live(stack, args.live_seconds)
+        if "animate" in only:
             animate_speed()
-    else:
+    elif only - {"fairness"}:
         print(f"{SHARED} is absent: only the fairness figures can be measured")
-    if not args.skip_fairness:
+    if "fairness" in only:
         fairness(stack)
 
 

@@ -19,6 +19,8 @@ from ...face import Eye
 from .rig import RIGID
 from .teeth import TeethFollower, teeth_shown
 
+RIGID_ROWS = np.array(RIGID)
+UNREAD = object()  # no reading of the visitor's teeth was offered
 MAX_YAW_DEG = 20.0
 MAX_PITCH_DEG = 20.0
 MAX_ROLL_DEG = 25.0
@@ -107,7 +109,7 @@ class DriverReference:
 
     def __init__(self, neutral: np.ndarray, eyes: tuple[Eye, Eye] | None = None) -> None:
         self.neutral = neutral.astype(np.float64)
-        self.rigid = self.neutral[list(RIGID)]
+        self.rigid = self.neutral[RIGID_ROWS]
         self.openness = _openness(self.neutral)
         self.closed = tuple(min(CLOSED_OPENNESS, 0.45 * o) for o in self.openness)
         self.gaze0 = _gaze(self.neutral, eyes)
@@ -116,21 +118,25 @@ class DriverReference:
         self.eye_distance = float(np.linalg.norm(neutral[263, :2] - neutral[33, :2]))
         self.face_height = float(np.linalg.norm(neutral[10, :2] - neutral[152, :2]))
         self.teeth = TeethFollower()
+        self.level_neutral = _level(self.neutral, self.roll, self.centre)
+        self.level = rotation_deg(0, 0, -math.degrees(self.roll))
 
     def motion(self, lm: np.ndarray, eyes: tuple[Eye, Eye] | None = None,
-               frame: np.ndarray | None = None) -> Motion:
+               frame: np.ndarray | None = None, teeth=UNREAD) -> Motion:
         """`frame` (the visitor's picture, optional): lets the portrait show as much teeth
-        as the visitor does; it is read here and not kept."""
-        teeth = self.teeth.update(teeth_shown(frame, lm)) if frame is not None else None
+        as the visitor does; it is read here and not kept. Or `teeth`, the reading
+        (`teeth_shown`, None when the mouth was too closed to tell) already taken from it."""
+        if frame is not None:
+            teeth = teeth_shown(frame, lm)
+        teeth = None if teeth is UNREAD else self.teeth.update(teeth)
         lm = lm.astype(np.float64)
-        scale, rotation, shift = similarity_3d(lm[list(RIGID)], self.rigid)
-        aligned = (scale * (rotation @ lm.T)).T + shift  # the frame seen as if the head had not moved
-        offsets = _level(aligned, self.roll, self.centre) - _level(self.neutral, self.roll, self.centre)
+        scale, rotation, shift = similarity_3d(lm[RIGID_ROWS], self.rigid)
+        aligned = lm @ (scale * rotation.T) + shift  # the frame seen as if the head had not moved
+        offsets = _level(aligned, self.roll, self.centre) - self.level_neutral
         offsets[:, 0] /= self.eye_distance
         offsets[:, 1:] /= self.face_height
         # The head's own motion is the inverse of the fit, measured in the neutral's level frame.
-        level = rotation_deg(0, 0, -math.degrees(self.roll))
-        yaw, pitch, roll = euler_deg(level @ rotation.T @ level.T)
+        yaw, pitch, roll = euler_deg(self.level @ rotation.T @ self.level.T)
         move = (lm[:, :2].mean(0) - self.centre) / self.face_height
         opened = _openness(lm)
         ratio = tuple(float(np.clip((o - closed) / max(o0 - closed, 1e-3), 0.0, 1.35))

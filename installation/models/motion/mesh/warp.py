@@ -55,27 +55,52 @@ LIP_EDGE_INWARD = 0.3
 MAX_WIDENING = 0.3
 
 
-def _affines(src: np.ndarray, dst: np.ndarray, triangles: np.ndarray) -> np.ndarray:
-    """Per triangle, the 2x3 map from destination pixels to source pixels."""
-    d = np.concatenate([dst[triangles], np.ones((len(triangles), 3, 1))], axis=2)  # T x 3 x 3
-    s = src[triangles]  # T x 3 x 2
-    det = np.linalg.det(d)
+def _affine_table(src: np.ndarray, dst: np.ndarray, triangles: np.ndarray) -> np.ndarray:
+    """Per triangle, the 2x3 map from destination pixels to source pixels, as six rows of
+    coefficients (a00 a01 a02 a10 a11 a12) with one extra column, the identity, for pixels
+    no triangle covers. Closed form (a 2x2 inverse per triangle): a thousand tiny
+    linalg.solve calls cost more than the whole table."""
+    d0, d1, d2 = (dst[triangles[:, k]] for k in range(3))
+    s0, s1, s2 = (src[triangles[:, k]] for k in range(3))
+    e1, e2 = d1 - d0, d2 - d0
+    f1, f2 = s1 - s0, s2 - s0
+    det = e1[:, 0] * e2[:, 1] - e1[:, 1] * e2[:, 0]
     ok = np.abs(det) > 1e-6
-    out = np.zeros((len(triangles), 2, 3))
-    out[:, 0, 0] = out[:, 1, 1] = 1.0  # collapsed triangles cover no pixel; identity is harmless
-    out[ok] = np.linalg.solve(d[ok], s[ok]).transpose(0, 2, 1)
-    return out
+    inv = np.divide(1.0, det, out=np.zeros_like(det), where=ok)
+    table = np.zeros((6, len(triangles) + 1))
+    for row, r in ((0, 0), (3, 1)):
+        a = (f1[:, r] * e2[:, 1] - f2[:, r] * e1[:, 1]) * inv
+        b = (f2[:, r] * e1[:, 0] - f1[:, r] * e2[:, 0]) * inv
+        table[row, :-1], table[row + 1, :-1] = a, b
+        table[row + 2, :-1] = s0[:, r] - a * d0[:, 0] - b * d0[:, 1]
+    # Collapsed triangles cover no pixel, and uncovered pixels stay where they are.
+    table[:, :-1][:, ~ok] = np.array([1.0, 0.0, 0.0, 0.0, 1.0, 0.0])[:, None]
+    table[:, -1] = (1.0, 0.0, 0.0, 0.0, 1.0, 0.0)
+    return table.astype(np.float32)
 
 
 def _signed_areas(points: np.ndarray, triangles: np.ndarray) -> np.ndarray:
-    a, b, c = (points[triangles[:, k]] for k in range(3))
-    return 0.5 * ((b[:, 0] - a[:, 0]) * (c[:, 1] - a[:, 1]) - (b[:, 1] - a[:, 1]) * (c[:, 0] - a[:, 0]))
+    corners = points[triangles]  # T x 3 x 2
+    ab, ac = corners[:, 1] - corners[:, 0], corners[:, 2] - corners[:, 0]
+    return 0.5 * (ab[:, 0] * ac[:, 1] - ab[:, 1] * ac[:, 0])
+
+
+def _into(part: np.ndarray, done: np.ndarray) -> None:
+    """OpenCV writes into `dst` views in place; should it ever allocate instead, copy."""
+    if done is not part:
+        part[...] = done
 
 
 class MeshWarper:
     def __init__(self, rig: PortraitRig) -> None:
         self.rig = rig
         self.src = rig.points[:, :2].astype(np.float64)
+        # The lightness is sampled cubic on the face; a monochrome picture is all lightness
+        # (RGB to grey is exact when the channels are equal).
+        self.lightness = cv2.cvtColor(rig.image, cv2.COLOR_RGB2GRAY)
+        rx0, ry0, rx1, ry1 = rig.region
+        area = rig.image[ry0:ry1, rx0:rx1]
+        self.monochrome = bool(np.array_equal(area[..., 0], area[..., 1]) and np.array_equal(area[..., 1], area[..., 2]))
         x0, y0, x1, y1 = rig.region
         self.origin = np.array([x0, y0], np.float64)
         self.shape = (y1 - y0, x1 - x0)
@@ -84,7 +109,10 @@ class MeshWarper:
         # Coarse sample j sits where cv2.resize puts it: at full-resolution j * step + centre.
         self.centre = 0.5 * (step - 1)
         cy, cx = np.mgrid[0:self.coarse_shape[0], 0:self.coarse_shape[1]].astype(np.float32) * step + self.centre
-        self.cxx, self.cyy = cx + x0, cy + y0
+        xx, yy = cx + x0, cy + y0
+        # The coarse grid, and the same at every pixel: maps are built as displacement on
+        # the coarse grid, enlarged, and added to the full grid (see backward_map).
+        self._grid = (xx, yy, -xx, -yy)
         fy, fx = np.mgrid[0:self.shape[0], 0:self.shape[1]].astype(np.float32)
         self.full_x, self.full_y = fx + x0, fy + y0
         # The sitter moves whole and is laid over the wall behind (plate.py) through its
@@ -109,9 +137,13 @@ class MeshWarper:
         lips = set(INNER_LIPS)
         in_mouth = np.array([sum(int(v) in lips for v in tri) >= 2 for tri in rig.triangles])
         on_face = np.all(rig.triangles < 468, axis=1)
-        self.folds = FoldShading(rig.points.astype(np.float64), rig.triangles, (~inside) & (~in_mouth) & on_face, rig.image.shape,
-                                 rig.face_height, FACE_OVAL)
+        self.folds = FoldShading(rig.points.astype(np.float64), rig.triangles, (~inside) & (~in_mouth) & on_face,
+                                 rig.image.shape, rig.face_height, FACE_OVAL)
         self.checked = (~inside) & (~on_edge) & (np.abs(rest) > max(3.0, SLIVER_SHARE * rig.face_height ** 2))
+        # Only the checked triangles are measured each frame.
+        self._checked_triangles = rig.triangles[self.checked]
+        self._rest_sign = np.sign(rest[self.checked])
+        self._min_area = 0.1 * np.abs(rest[self.checked])
         self.rest_area = rest
         self.folds_eased = 0
         # The inner lip points and the outer ones facing them (corners left out).
@@ -122,8 +154,13 @@ class MeshWarper:
         self.rest_gap = np.linalg.norm(self.src[self.inner_upper] - self.src[self.inner_lower], axis=1)
 
     def _folded(self, dst: np.ndarray) -> np.ndarray:
-        areas = _signed_areas(dst, self.rig.triangles)
-        return self.checked & (areas * np.sign(self.rest_area) < 0.1 * np.abs(self.rest_area))
+        areas = _signed_areas(dst, self._checked_triangles)
+        return self._check_map(areas * self._rest_sign < self._min_area)
+
+    def _check_map(self, bad_checked: np.ndarray) -> np.ndarray:
+        bad = np.zeros(len(self.checked), bool)
+        bad[self.checked] = bad_checked
+        return bad
 
     def unfold(self, dst: np.ndarray) -> np.ndarray:
         """Ease folding triangles back towards rest: first only their own corners (a sliver
@@ -164,30 +201,44 @@ class MeshWarper:
     def backward_map(self, dst: np.ndarray, depth: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """For each region pixel, where to sample the portrait (absolute coordinates).
         `depth` (per point, larger is farther) orders the triangles back to front."""
-        index = np.full(self.coarse_shape, -1, np.int32)
-        local = np.round((dst - self.origin - self.centre) / self.step * (1 << SUBPIXEL_BITS)).astype(np.int32)
         triangles = self.rig.triangles
+        # Each pixel holds the number of the last triangle drawn over it; len(triangles),
+        # the table's identity column, where none is.
+        index = np.full(self.coarse_shape, len(triangles), np.int32)
+        local = np.round((dst - self.origin - self.centre) / self.step * (1 << SUBPIXEL_BITS)).astype(np.int32)
         order = (np.argsort(-depth[triangles].mean(1), kind="stable") if depth is not None
                  else np.arange(len(triangles)))
         polygons = local[triangles[order]]
         fill = cv2.fillConvexPoly
         for i, polygon in zip(order.tolist(), polygons, strict=True):
             fill(index, polygon, i, cv2.LINE_8, SUBPIXEL_BITS)
-        affine = _affines(self.sources(dst), dst, self.rig.triangles).astype(np.float32)
-        covered = index >= 0
-        a = affine[np.where(covered, index, 0)]  # h x w x 2 x 3
-        xx, yy = self.cxx, self.cyy
-        dx = np.where(covered, a[..., 0, 0] * xx + a[..., 0, 1] * yy + a[..., 0, 2] - xx, 0.0)
-        dy = np.where(covered, a[..., 1, 0] * xx + a[..., 1, 1] * yy + a[..., 1, 2] - yy, 0.0)
+        table = _affine_table(self.sources(dst), dst, triangles)
+        xx, yy, minus_x, minus_y = self._grid
+        moves = []
+        for row, rest in ((0, minus_x), (3, minus_y)):
+            # Gathered coefficient planes are fresh arrays: multiply and add in place.
+            out = table[row].take(index)
+            out *= xx
+            term = table[row + 1].take(index)
+            term *= yy
+            out += term
+            out += table[row + 2].take(index)
+            out += rest  # the displacement: where the pixel samples, less where it is
+            moves.append(out)
+        dx, dy = moves
         if self.step == 1:
-            return (xx + dx).astype(np.float32), (yy + dy).astype(np.float32)
+            dx += self.full_x
+            dy += self.full_y
+            return dx, dy
         # The displacement interpolates exactly where the map is affine, and stays zero at
         # the region's edge (absolute coordinates, clamped there, were half a pixel off:
         # a seam where the region meets the untouched picture).
         size = (self.coarse_shape[1] * self.step, self.coarse_shape[0] * self.step)
         h, w = self.shape
-        map_x = cv2.resize(dx.astype(np.float32), size, interpolation=cv2.INTER_LINEAR)[:h, :w] + self.full_x
-        map_y = cv2.resize(dy.astype(np.float32), size, interpolation=cv2.INTER_LINEAR)[:h, :w] + self.full_y
+        map_x = cv2.resize(dx, size, interpolation=cv2.INTER_LINEAR)[:h, :w]
+        map_y = cv2.resize(dy, size, interpolation=cv2.INTER_LINEAR)[:h, :w]
+        map_x += self.full_x
+        map_y += self.full_y
         return map_x, map_y
 
     def move_irises(self, map_x: np.ndarray, map_y: np.ndarray, dst: np.ndarray, gaze_px: np.ndarray) -> None:
@@ -211,11 +262,13 @@ class MeshWarper:
             eye_shift = dst[list(ids)].mean(0) - self.src[list(ids)].mean(0)
             cx, cy = rest_centre + eye_shift - self.origin - [bx0, by0]
             radius = max(eye.iris_radius, 1.0) * 1.6
-            yy, xx = np.mgrid[0:by1 - by0, 0:bx1 - bx0].astype(np.float32)
-            bump = np.exp(-(((xx - cx - shift[0]) ** 2 + (yy - cy - shift[1]) ** 2) / (2 * radius ** 2)))
-            weight = mask * bump
-            map_x[by0:by1, bx0:bx1] -= weight * shift[0]
-            map_y[by0:by1, bx0:bx1] -= weight * shift[1]
+            # A round Gaussian bump is the product of two 1-D ones: no grid to build.
+            xs = np.arange(bx1 - bx0, dtype=np.float32) - (cx + shift[0])
+            ys = np.arange(by1 - by0, dtype=np.float32) - (cy + shift[1])
+            inv = np.float32(-0.5 / radius ** 2)
+            mask *= np.outer(np.exp(ys * ys * inv), np.exp(xs * xs * inv))
+            map_x[by0:by1, bx0:bx1] -= mask * np.float32(shift[0])
+            map_y[by0:by1, bx0:bx1] -= mask * np.float32(shift[1])
 
     def lower_lids(self, map_y: np.ndarray, dst: np.ndarray, eye_open: tuple[float, float]) -> None:
         """Blinks: each upper lid is drawn down over the eye. The skin between the crease and
@@ -332,38 +385,63 @@ class MeshWarper:
               teeth: tuple[float, float] | None = None, depth: np.ndarray | None = None) -> np.ndarray:
         """Sample the portrait through the maps, paint lids and mouth, paste into the picture."""
         # Bilinear sampling at sub-pixel offsets loses a third of the fine detail (Laplacian
-        # variance 0.67 at half a pixel), cubic keeps it (1.01) but costs five times as much.
-        # So the face itself is sampled cubic, the hair and ground around it bilinear.
-        region = cv2.remap(self.rig.image, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+        # variance 0.67 at half a pixel), cubic keeps it (1.01) but costs five to nine times
+        # as much. So the face itself is sampled cubic, the hair and ground around it bilinear.
+        out = self.rig.image.copy()
+        x0, y0, x1, y1 = self.rig.region
+        region = out[y0:y1, x0:x1]  # sampled straight into the copy: no second paste
+        h, w = self.shape
         fx0, fy0 = np.floor(dst[:468].min(0) - self.origin).astype(int) - 4
         fx1, fy1 = np.ceil(dst[:468].max(0) - self.origin).astype(int) + 5
-        fx0, fy0 = max(fx0, 0), max(fy0, 0)
-        fx1, fy1 = min(fx1, self.shape[1]), min(fy1, self.shape[0])
-        if fx1 > fx0 and fy1 > fy0:
-            region[fy0:fy1, fx0:fx1] = cv2.remap(
-                self.rig.image, map_x[fy0:fy1, fx0:fx1], map_y[fy0:fy1, fx0:fx1], cv2.INTER_CUBIC,
-                borderMode=cv2.BORDER_REFLECT)
+        fx0, fy0 = min(max(fx0, 0), w), min(max(fy0, 0), h)
+        fx1, fy1 = max(min(fx1, w), fx0), max(min(fy1, h), fy0)
+        # The face box cubic; around it four strips bilinear (each pixel sampled once).
+        parts = [(slice(0, fy0), slice(0, w)), (slice(fy1, h), slice(0, w)), (slice(fy0, fy1), slice(0, fx0)),
+                 (slice(fy0, fy1), slice(fx1, w)), (slice(fy0, fy1), slice(fx0, fx1))]
+        for k, (rows, cols) in enumerate(parts):
+            if rows.stop > rows.start and cols.stop > cols.start:
+                self._sample(region[rows, cols], map_x[rows, cols], map_y[rows, cols], cubic=k == 4)
         if self.plate is not None:
-            # Hair and shoulders move with the head; the wall behind the sitter stays still.
-            # Where a pixel is partly wall (the mask's soft edge, or all wall), the wall
-            # moved with it is swapped for the wall that belongs here:
-            #   out = moved picture + (1 - moved mask) * (wall here - wall moved)
-            # which is the picture itself wherever nothing moved.
-            # (OpenCV's saturating integer arithmetic and per-pixel blend: a few times
-            # faster than the same in numpy floats over a region this size.)
-            sitter = cv2.remap(self.person, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)
-            moved_wall = cv2.remap(self.plate, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
-            swapped = cv2.add(cv2.subtract(region, moved_wall, dtype=cv2.CV_16S), self.plate_region, dtype=cv2.CV_16S)
-            swapped = cv2.convertScaleAbs(cv2.max(swapped, 0))
-            region = cv2.blendLinear(region, swapped, sitter, 1.0 - sitter)
+            self._lay_over_wall(region, map_x, map_y)
         if depth is not None:
             self.folds.shade(region, np.column_stack([dst, depth]), map_x, map_y, (fx0, fy0, fx1, fy1))
         self.paint_lids(region)
         paint_mouth(region, dst - self.origin, self.rig, teeth)
-        out = self.rig.image.copy()
-        x0, y0, x1, y1 = self.rig.region
-        out[y0:y1, x0:x1] = region
         return out
+
+    def _lay_over_wall(self, region: np.ndarray, map_x: np.ndarray, map_y: np.ndarray) -> None:
+        """Hair and shoulders move with the head; the wall behind the sitter stays still.
+        Where a pixel is partly wall (the mask's soft edge, or all wall), the wall moved
+        with it is swapped for the wall that belongs here:
+            out = moved picture + (1 - moved mask) * (wall here - wall moved)
+        which is the picture itself wherever nothing moved. (OpenCV's saturating integer
+        arithmetic and per-pixel blend: a few times faster than numpy floats here.)"""
+        sitter = cv2.remap(self.person, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)
+        moved_wall = cv2.remap(self.plate, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+        swapped = cv2.add(cv2.subtract(region, moved_wall, dtype=cv2.CV_16S), self.plate_region, dtype=cv2.CV_16S)
+        swapped = cv2.convertScaleAbs(cv2.max(swapped, 0))
+        _into(region, cv2.blendLinear(region, swapped, sitter, 1.0 - sitter))
+
+    def _sample(self, part: np.ndarray, map_x: np.ndarray, map_y: np.ndarray, cubic: bool) -> None:
+        """Sample the portrait into `part` (a view of the output) through the maps.
+
+        OpenCV's cubic remap has no vector code and costs about as much per channel as the
+        whole bilinear one. A monochrome portrait (an old photograph) is sampled in its one
+        channel and spread to three: the same pixels for a third of the work. A colour one
+        is sampled bilinear, and where `cubic`, its lightness is sampled cubic and the
+        difference from the bilinear lightness added to all three channels: cubic where the
+        eye sees detail, chroma bilinear (JPEG and video keep it at half resolution anyway);
+        ~0.15-0.25 grey levels from a full cubic sampling on the shared colour portraits."""
+        interpolation = cv2.INTER_CUBIC if cubic else cv2.INTER_LINEAR
+        if self.monochrome:
+            grey = cv2.remap(self.lightness, map_x, map_y, interpolation, borderMode=cv2.BORDER_REFLECT)
+            _into(part, cv2.cvtColor(grey, cv2.COLOR_GRAY2RGB, dst=part))
+            return
+        _into(part, cv2.remap(self.rig.image, map_x, map_y, cv2.INTER_LINEAR, dst=part, borderMode=cv2.BORDER_REFLECT))
+        if cubic:
+            sharp = cv2.remap(self.lightness, map_x, map_y, cv2.INTER_CUBIC, borderMode=cv2.BORDER_REFLECT)
+            detail = cv2.subtract(sharp, cv2.cvtColor(part, cv2.COLOR_RGB2GRAY), dtype=cv2.CV_16S)
+            _into(part, cv2.add(part, cv2.merge([detail, detail, detail]), dst=part, dtype=cv2.CV_8U))
 
     def render(self, dst: np.ndarray, gaze_px: np.ndarray, depth: np.ndarray | None = None,
                eye_open: tuple[float, float] = (1.0, 1.0), teeth: tuple[float, float] | None = None) -> np.ndarray:
