@@ -158,3 +158,18 @@ def test_skin_that_gathers_darkens_but_a_turned_head_does_not(stack, sitter):
     cheek = [50, 101, 118, 117, 123, 187, 205, 36, 142]
     offsets[cheek, 1] = -0.03
     assert shading(Motion(offsets=offsets)).min() < -0.08
+
+
+def test_a_head_turned_and_nodded_at_once_is_kept_within_twenty_degrees(stack, sitter):
+    from installation.models.motion.mesh.motion import rotation_deg
+
+    face = portrait_faces(sitter, stack)[0]
+    reference = DriverReference(face.landmarks)
+    centre = face.landmarks.mean(0)
+    turned = (face.landmarks - centre) @ rotation_deg(25, 25, 0).T + centre
+    motion = reference.motion(turned.astype(np.float32))
+    # Both axes move, in proportion, and together no further than a flat picture allows.
+    assert abs(motion.yaw) > 10 and abs(motion.pitch) > 10
+    assert np.hypot(motion.yaw, motion.pitch) <= 20.01
+    alone = reference.motion(((face.landmarks - centre) @ rotation_deg(15, 0, 0).T + centre).astype(np.float32))
+    assert abs(abs(alone.yaw) - 15) < 1.5 and abs(alone.pitch) < 1.5

@@ -23,6 +23,10 @@ RIGID_ROWS = np.array(RIGID)
 UNREAD = object()  # no reading of the visitor's teeth was offered
 MAX_YAW_DEG = 20.0
 MAX_PITCH_DEG = 20.0
+# Turning and nodding together foreshortens a flat picture's far side most of all (the far
+# side of the nose pressed into a dark line at 20 degrees of each): the turn as a whole is
+# kept within this, yaw and pitch in proportion.
+MAX_TURN_DEG = 20.0
 MAX_ROLL_DEG = 25.0
 # The crop follows the visitor across the frame, so only a share of their shift and
 # scale reaches the portrait (a sitter stays in the frame).
@@ -137,13 +141,14 @@ class DriverReference:
         offsets[:, 1:] /= self.face_height
         # The head's own motion is the inverse of the fit, measured in the neutral's level frame.
         yaw, pitch, roll = euler_deg(self.level @ rotation.T @ self.level.T)
+        yaw, pitch = _limit_turn(yaw, pitch)
         move = (lm[:, :2].mean(0) - self.centre) / self.face_height
         opened = _openness(lm)
         ratio = tuple(float(np.clip((o - closed) / max(o0 - closed, 1e-3), 0.0, 1.35))
                       for o, o0, closed in zip(opened, self.openness, self.closed, strict=True))
         return Motion(
-            yaw=float(np.clip(yaw, -MAX_YAW_DEG, MAX_YAW_DEG)),
-            pitch=float(np.clip(pitch, -MAX_PITCH_DEG, MAX_PITCH_DEG)),
+            yaw=yaw,
+            pitch=pitch,
             roll=float(np.clip(roll, -MAX_ROLL_DEG, MAX_ROLL_DEG)),
             shift=np.clip(move * SHIFT_SHARE, -MAX_SHIFT, MAX_SHIFT).astype(np.float32),
             scale=float(np.clip(1.0 + (1.0 / scale - 1.0) * SCALE_SHARE, 0.92, 1.08)),
@@ -152,6 +157,15 @@ class DriverReference:
             gaze=(_gaze(lm, eyes) - self.gaze0).astype(np.float32),
             teeth=teeth,
         )
+
+
+def _limit_turn(yaw: float, pitch: float) -> tuple[float, float]:
+    yaw = float(np.clip(yaw, -MAX_YAW_DEG, MAX_YAW_DEG))
+    pitch = float(np.clip(pitch, -MAX_PITCH_DEG, MAX_PITCH_DEG))
+    turn = math.hypot(yaw, pitch)
+    if turn > MAX_TURN_DEG:
+        yaw, pitch = yaw * MAX_TURN_DEG / turn, pitch * MAX_TURN_DEG / turn
+    return yaw, pitch
 
 
 def idle_motion(t: float) -> Motion:
