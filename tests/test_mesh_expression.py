@@ -140,3 +140,36 @@ def test_the_wall_behind_the_head_holds_no_ghost_of_the_sitter():
     assert abs(behind.mean() - 128) < 8  # the wall, not the head
     assert 2.0 < behind.std() < 12.0  # with the wall's own grain, not a smooth patch
     assert np.array_equal(plate[:10], picture[:10])  # the wall itself is untouched
+
+
+def test_skin_that_gathers_darkens_but_a_turned_head_does_not(stack, sitter):
+    animator = MeshAnimator(sitter, stack)
+    folds = animator.warper.folds
+
+    def shading(motion: Motion):
+        dst, _, depth = animator.place(motion)
+        field = folds.field_for(np.column_stack([dst, depth]))
+        return np.zeros(1) if field is None else field
+
+    # Foreshortening and coming closer are not skin gathering.
+    assert np.abs(shading(Motion(yaw=15, pitch=-8, roll=10, scale=1.06))).max() < 0.03
+    # A cheek pushed up towards the eye (as in a smile) gathers and darkens there.
+    offsets = np.zeros((468, 3), np.float32)
+    cheek = [50, 101, 118, 117, 123, 187, 205, 36, 142]
+    offsets[cheek, 1] = -0.03
+    assert shading(Motion(offsets=offsets)).min() < -0.08
+
+
+def test_a_head_turned_and_nodded_at_once_is_kept_within_twenty_degrees(stack, sitter):
+    from installation.models.motion.mesh.motion import rotation_deg
+
+    face = portrait_faces(sitter, stack)[0]
+    reference = DriverReference(face.landmarks)
+    centre = face.landmarks.mean(0)
+    turned = (face.landmarks - centre) @ rotation_deg(25, 25, 0).T + centre
+    motion = reference.motion(turned.astype(np.float32))
+    # Both axes move, in proportion, and together no further than a flat picture allows.
+    assert abs(motion.yaw) > 10 and abs(motion.pitch) > 10
+    assert np.hypot(motion.yaw, motion.pitch) <= 20.01
+    alone = reference.motion(((face.landmarks - centre) @ rotation_deg(15, 0, 0).T + centre).astype(np.float32))
+    assert abs(abs(alone.yaw) - 15) < 1.5 and abs(alone.pitch) < 1.5

@@ -204,8 +204,8 @@ def run_animate(args: argparse.Namespace) -> int:
 
 
 def _track_driver(path: Path, stack) -> tuple[list, list, list, float]:
-    """Every driver frame's own mesh (no steadying lag), eyes and teeth shown (mesh/teeth.py:
-    two numbers), with decoding, the mesh
+    """Every driver frame's own mesh (no steadying lag), eyes and teeth shown (teeth.py),
+    with decoding, the mesh
     and the eyes overlapped on two cores: a thread decodes ahead, this one tracks the mesh
     (each frame's crop follows the last frame's landmarks), and a second face stack (LiteRT
     interpreters are not thread-safe) finds the eyes of the frames already meshed. LiteRT
@@ -243,7 +243,7 @@ def _track_driver(path: Path, stack) -> tuple[list, list, list, float]:
     tracker = FaceTracker(stack)
     faces: list = []
     eyes: list = []
-    seen_teeth: list = []
+    teeth: list = []
     finished = False
     try:
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="animate-eyes") as pool, \
@@ -253,7 +253,7 @@ def _track_driver(path: Path, stack) -> tuple[list, list, list, float]:
                 face = seen.raw_face or seen.face  # offline: every frame's own mesh, no steadying lag
                 faces.append(face.landmarks if face is not None else None)
                 eyes.append(pool.submit(eye_stack.eyes, frame, face.landmarks) if face is not None else None)
-                seen_teeth.append(teeth_shown(frame, face.landmarks) if face is not None else None)
+                teeth.append(teeth_shown(frame, face.landmarks) if face is not None else None)
                 bar.update()
             finished = True
             eyes = [e.result() if e is not None else None for e in eyes]
@@ -262,7 +262,7 @@ def _track_driver(path: Path, stack) -> tuple[list, list, list, float]:
         while not finished and decoded.get() is not None:  # unblock the reader so it can stop
             pass
         reader.join()
-    return faces, eyes, seen_teeth, fps
+    return faces, eyes, teeth, fps
 
 
 def _animate_mesh(args: argparse.Namespace, animator) -> int:
@@ -272,7 +272,7 @@ def _animate_mesh(args: argparse.Namespace, animator) -> int:
 
     from ...video import h264_writer
 
-    faces, eyes, seen_teeth, fps = _track_driver(args.driver, animator.stack)
+    faces, eyes, teeth, fps = _track_driver(args.driver, animator.stack)
     if not faces:
         return _fail(f"{args.driver}: no readable frames; re-encode it as H.264 mp4")
     n = len(faces)
@@ -290,20 +290,15 @@ def _animate_mesh(args: argparse.Namespace, animator) -> int:
     out_w, out_h = out_w - out_w % 2, out_h - out_h % 2
     import threading
     from concurrent.futures import ThreadPoolExecutor
-    from dataclasses import replace
 
     from .mesh import MeshAnimator
     from .mesh.animator import ease_motion
     from .mesh.motion import Motion
-    from .mesh.teeth import TeethFollower
 
     motions, last = [], Motion()
-    teeth = TeethFollower()  # as DriverReference.motion steadies it from the frame itself
     for i in range(n):
-        if faces[i] is not None:
-            last = replace(animator.reference.motion(faces[i], eyes[i]), teeth=teeth.update(seen_teeth[i]))
-        else:
-            last = ease_motion(last, 0.85)
+        last = (animator.reference.motion(faces[i], eyes[i], teeth=teeth[i]) if faces[i] is not None
+                else ease_motion(last, 0.85))
         motions.append(last)
     # Frames are independent once their motion is known: two renderers (one per core,
     # sharing the portrait's rig) keep `animate` faster than real time. OpenCV and numpy

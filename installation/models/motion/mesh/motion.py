@@ -20,8 +20,13 @@ from .rig import RIGID
 from .teeth import TeethFollower, teeth_shown
 
 RIGID_ROWS = np.array(RIGID)
+UNREAD = object()  # no reading of the visitor's teeth was offered
 MAX_YAW_DEG = 20.0
 MAX_PITCH_DEG = 20.0
+# Turning and nodding together foreshortens a flat picture's far side most of all (the far
+# side of the nose pressed into a dark line at 20 degrees of each): the turn as a whole is
+# kept within this, yaw and pitch in proportion.
+MAX_TURN_DEG = 20.0
 MAX_ROLL_DEG = 25.0
 # The crop follows the visitor across the frame, so only a share of their shift and
 # scale reaches the portrait (a sitter stays in the frame).
@@ -116,15 +121,18 @@ class DriverReference:
         self.centre = self.neutral[:, :2].mean(0)
         self.eye_distance = float(np.linalg.norm(neutral[263, :2] - neutral[33, :2]))
         self.face_height = float(np.linalg.norm(neutral[10, :2] - neutral[152, :2]))
+        self.teeth = TeethFollower()
         self.level_neutral = _level(self.neutral, self.roll, self.centre)
         self.level = rotation_deg(0, 0, -math.degrees(self.roll))
-        self.teeth = TeethFollower()
 
     def motion(self, lm: np.ndarray, eyes: tuple[Eye, Eye] | None = None,
-               frame: np.ndarray | None = None) -> Motion:
+               frame: np.ndarray | None = None, teeth=UNREAD) -> Motion:
         """`frame` (the visitor's picture, optional): lets the portrait show as much teeth
-        as the visitor does; it is read here and not kept."""
-        teeth = self.teeth.update(teeth_shown(frame, lm)) if frame is not None else None
+        as the visitor does; it is read here and not kept. Or `teeth`, the reading
+        (`teeth_shown`, None when the mouth was too closed to tell) already taken from it."""
+        if frame is not None:
+            teeth = teeth_shown(frame, lm)
+        teeth = None if teeth is UNREAD else self.teeth.update(teeth)
         lm = lm.astype(np.float64)
         scale, rotation, shift = similarity_3d(lm[RIGID_ROWS], self.rigid)
         aligned = lm @ (scale * rotation.T) + shift  # the frame seen as if the head had not moved
@@ -133,13 +141,14 @@ class DriverReference:
         offsets[:, 1:] /= self.face_height
         # The head's own motion is the inverse of the fit, measured in the neutral's level frame.
         yaw, pitch, roll = euler_deg(self.level @ rotation.T @ self.level.T)
+        yaw, pitch = _limit_turn(yaw, pitch)
         move = (lm[:, :2].mean(0) - self.centre) / self.face_height
         opened = _openness(lm)
         ratio = tuple(float(np.clip((o - closed) / max(o0 - closed, 1e-3), 0.0, 1.35))
                       for o, o0, closed in zip(opened, self.openness, self.closed, strict=True))
         return Motion(
-            yaw=float(np.clip(yaw, -MAX_YAW_DEG, MAX_YAW_DEG)),
-            pitch=float(np.clip(pitch, -MAX_PITCH_DEG, MAX_PITCH_DEG)),
+            yaw=yaw,
+            pitch=pitch,
             roll=float(np.clip(roll, -MAX_ROLL_DEG, MAX_ROLL_DEG)),
             shift=np.clip(move * SHIFT_SHARE, -MAX_SHIFT, MAX_SHIFT).astype(np.float32),
             scale=float(np.clip(1.0 + (1.0 / scale - 1.0) * SCALE_SHARE, 0.92, 1.08)),
@@ -148,6 +157,15 @@ class DriverReference:
             gaze=(_gaze(lm, eyes) - self.gaze0).astype(np.float32),
             teeth=teeth,
         )
+
+
+def _limit_turn(yaw: float, pitch: float) -> tuple[float, float]:
+    yaw = float(np.clip(yaw, -MAX_YAW_DEG, MAX_YAW_DEG))
+    pitch = float(np.clip(pitch, -MAX_PITCH_DEG, MAX_PITCH_DEG))
+    turn = math.hypot(yaw, pitch)
+    if turn > MAX_TURN_DEG:
+        yaw, pitch = yaw * MAX_TURN_DEG / turn, pitch * MAX_TURN_DEG / turn
+    return yaw, pitch
 
 
 def idle_motion(t: float) -> Motion:

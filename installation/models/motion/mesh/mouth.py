@@ -68,7 +68,7 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
     pal = rig.palette
     # The cavity: darkest in the middle and towards the back, lip-toned near the lips.
     depth = (1.0 - u ** 2) * np.sin(np.pi * np.clip(v, 0, 1)) ** 0.7
-    cavity = pal.cavity[None, None, :] * (1.15 - 0.45 * depth[..., None])
+    cavity = pal.cavity[None, None, :] * (1.15 - 0.35 * depth[..., None])
     edge = np.clip(1.0 - np.minimum(v, 1 - v) * height / max(min(3.0, 0.25 * gap), 1.0), 0.0, 1.0)
     colour = cavity + (pal.lip * 0.55 - cavity) * (edge * 0.6)[..., None]
     if teeth_shown is None:
@@ -81,20 +81,28 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
     # towards the mouth corners.
     fade = np.clip(1.0 - u / 0.75, 0.0, 1.0) ** 0.6
     edge_px = max(0.12, 1.2 / max(gap, 1.0))  # the teeth's edge: about a pixel soft
-    upper_teeth = np.clip((upper_band - v) / edge_px, 0.0, 1.0) if upper_band > 0.02 else np.zeros_like(v)
-    lower_teeth = np.clip((v - 1.0 + lower_band) / edge_px, 0.0, 1.0) if lower_band > 0.02 else np.zeros_like(v)
+    # Each tooth's biting edge is rounded: the band's edge rises a little at the seams.
+    centre_x = (left + right) / 2
+    along = np.abs(xx - centre_x) / half  # 0 centre, 1 corners, like u but unclipped
+    edges = np.array(TOOTH_EDGES + (0.66, 0.77, 0.87, 0.96))
+    nearest = np.min(np.abs(along[..., None] - edges), axis=-1)
+    spacing = np.interp(along, edges[1:], np.diff(edges))
+    scallop = 0.14 * np.exp(-(nearest / np.maximum(0.3 * spacing, 1e-3)) ** 2)
+    upper_edge, lower_edge = upper_band * (1.0 - scallop), lower_band * (1.0 - scallop)
+    upper_teeth = np.clip((upper_edge - v) / edge_px, 0.0, 1.0) if upper_band > 0.02 else np.zeros_like(v)
+    lower_teeth = np.clip((v - 1.0 + lower_edge) / edge_px, 0.0, 1.0) if lower_band > 0.02 else np.zeros_like(v)
     teeth = np.maximum(upper_teeth, lower_teeth) * fade * strength
     if teeth.max() > 0:
         # Lit from the front: darker towards the corners and the teeth's edges.
         towards_edge = np.where(upper_teeth >= lower_teeth, v / max(upper_band, 0.05),
                                 (1.0 - v) / max(lower_band, 0.05))
-        shade = (1.0 - 0.1 * u ** 2 - 0.08 * np.clip(towards_edge, 0, 1))[..., None]
+        shade = (1.0 - 0.05 * u ** 2 - 0.05 * np.clip(towards_edge, 0, 1))[..., None]
         colour = colour + (pal.teeth * shade - colour) * teeth[..., None]
         # A faint line where one tooth meets the next, so a band reads as teeth.
         centre = (left + right) / 2
-        dist = np.min([np.abs(np.abs(xx - centre) - e * half) for e in TOOTH_EDGES], axis=0)
+        dist = np.min([np.abs(np.abs(xx - centre) - e * half) for e in edges], axis=0)
         seam = np.exp(-(dist / max(0.5, 0.02 * half)) ** 2) * (1.0 - u)
-        colour *= (1.0 - 0.12 * seam * teeth)[..., None]
+        colour *= (1.0 - 0.15 * seam * teeth)[..., None]
         # The shadow inside the teeth, where the cavity begins.
         soft = max(0.05, 1.5 / max(gap, 1.0))
         under = np.exp(-(((v - upper_band) / soft) ** 2)) * (upper_band > 0.02)

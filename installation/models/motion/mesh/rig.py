@@ -102,7 +102,22 @@ def _delaunay(points: np.ndarray) -> np.ndarray:
     return np.array(triangles, np.int32)
 
 
-def _palette(image: np.ndarray, mesh: np.ndarray) -> Palette:
+def _sclera(image: np.ndarray, eyes: tuple[Eye, Eye]) -> np.ndarray | None:
+    """The white of the sitter's eyes: the lighter half of each eye opening outside the
+    iris. The picture's own "white" under its own light, for the teeth."""
+    samples = []
+    for eye in eyes:
+        mask = np.zeros(image.shape[:2], np.uint8)
+        cv2.fillPoly(mask, [np.round(eye.lids[:, :2]).astype(np.int32)], 1)
+        cv2.circle(mask, tuple(int(v) for v in np.round(eye.iris_centre)), int(np.ceil(eye.iris_radius * 1.1)), 0, -1)
+        pixels = image[mask > 0].astype(np.float32)
+        if len(pixels) >= 6:
+            luma = pixels @ np.array([0.299, 0.587, 0.114], np.float32)
+            samples.append(pixels[luma >= np.percentile(luma, 60)])
+    return np.median(np.concatenate(samples), axis=0) if samples else None
+
+
+def _palette(image: np.ndarray, mesh: np.ndarray, eyes: tuple[Eye, Eye] = ()) -> Palette:
     def sample(ids) -> np.ndarray:
         pts = np.round(mesh[list(ids), :2]).astype(int)
         h, w = image.shape[:2]
@@ -114,11 +129,14 @@ def _palette(image: np.ndarray, mesh: np.ndarray) -> Palette:
     skin = sample((50, 280, 205, 425, 101, 330, 151, 9))
     chroma = float(np.ptp(skin)) / max(float(skin.mean()), 1.0)
     # The cavity: the lip colour, much darker and a little warmer; never pure black.
-    cavity = lip * 0.28 + np.array([6.0, 2.0, 2.0])
-    # Teeth: about as light as the lit skin (never lighter than the picture's highlights)
-    # and far less coloured, so they read as enamel in the picture's own light.
-    light = min(float(skin.mean()) * 1.08, float(np.percentile(image, 97)))
-    teeth = np.full(3, light) + (skin - skin.mean()) * 0.3
+    cavity = lip * 0.34 + np.array([6.0, 2.0, 2.0])
+    # Teeth: enamel in the picture's own light.
+    # Lightness: the lit skin's or the eye whites', whichever is lighter (small or shaded
+    # eyes read dark), never above the picture's highlights. Colour: the eye whites'.
+    sclera = _sclera(image, eyes) if eyes else None
+    white = sclera if sclera is not None else skin
+    light = min(max(float(skin.mean()) * 1.05, float(white.mean())), float(np.percentile(image, 97)))
+    teeth = np.full(3, light) + (white - white.mean()) * 0.5
     if chroma < 0.08:  # a monochrome picture: keep the painted mouth monochrome too
         lip, cavity, teeth = (np.full(3, c.mean()) for c in (lip, cavity, teeth))
     return Palette(lip, skin, cavity, teeth)
@@ -146,7 +164,7 @@ def build_rig(image: np.ndarray, face: Face, eyes: tuple[Eye, Eye], person: np.n
         crop = person[ry0:ry1, rx0:rx1].astype(np.float32)
     return PortraitRig(
         image=np.ascontiguousarray(image), points=points,
-        triangles=_delaunay(points), eyes=eyes, palette=_palette(image, mesh),
+        triangles=_delaunay(points), eyes=eyes, palette=_palette(image, mesh, eyes),
         region=region, head_weight=weight, face_height=face.height,
         eye_distance=float(np.linalg.norm(mesh[263, :2] - mesh[33, :2])), roll=roll,
         exaggeration=exaggeration, person=crop)

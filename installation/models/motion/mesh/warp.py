@@ -13,6 +13,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from .folds import FoldShading
 from .mouth import curve_through, paint_mouth
 from .rig import (
     FACE_OVAL,
@@ -54,12 +55,11 @@ LIP_EDGE_INWARD = 0.3
 MAX_WIDENING = 0.3
 
 
-def _displacement_table(src: np.ndarray, dst: np.ndarray, triangles: np.ndarray) -> np.ndarray:
-    """Per triangle, the affine map from destination pixels to source pixels, less the
-    identity (the displacement d(x, y) = source - destination), as six rows of
-    coefficients: dx = c0 x + c1 y + c2, dy = c3 x + c4 y + c5. One extra column of zeros
-    stands for pixels no triangle covers. Closed form (a 2x2 inverse per triangle): a
-    thousand tiny linalg.solve calls cost more than the whole table."""
+def _affine_table(src: np.ndarray, dst: np.ndarray, triangles: np.ndarray) -> np.ndarray:
+    """Per triangle, the 2x3 map from destination pixels to source pixels, as six rows of
+    coefficients (a00 a01 a02 a10 a11 a12) with one extra column, the identity, for pixels
+    no triangle covers. Closed form (a 2x2 inverse per triangle): a thousand tiny
+    linalg.solve calls cost more than the whole table."""
     d0, d1, d2 = (dst[triangles[:, k]] for k in range(3))
     s0, s1, s2 = (src[triangles[:, k]] for k in range(3))
     e1, e2 = d1 - d0, d2 - d0
@@ -73,10 +73,9 @@ def _displacement_table(src: np.ndarray, dst: np.ndarray, triangles: np.ndarray)
         b = (f2[:, r] * e1[:, 0] - f1[:, r] * e2[:, 0]) * inv
         table[row, :-1], table[row + 1, :-1] = a, b
         table[row + 2, :-1] = s0[:, r] - a * d0[:, 0] - b * d0[:, 1]
-    table[0, :-1] -= 1.0
-    table[4, :-1] -= 1.0
-    # Collapsed triangles cover no pixel; identity (no displacement) is harmless.
-    table[:, :-1][:, ~ok] = 0.0
+    # Collapsed triangles cover no pixel, and uncovered pixels stay where they are.
+    table[:, :-1][:, ~ok] = np.array([1.0, 0.0, 0.0, 0.0, 1.0, 0.0])[:, None]
+    table[:, -1] = (1.0, 0.0, 0.0, 0.0, 1.0, 0.0)
     return table.astype(np.float32)
 
 
@@ -98,11 +97,14 @@ class MeshWarper:
         # Coarse sample j sits where cv2.resize puts it: at full-resolution j * step + centre.
         self.centre = 0.5 * (step - 1)
         cy, cx = np.mgrid[0:self.coarse_shape[0], 0:self.coarse_shape[1]].astype(np.float32) * step + self.centre
-        self.cxx, self.cyy = cx + x0, cy + y0
+        xx, yy = cx + x0, cy + y0
+        # The coarse grid, and the same at every pixel: maps are built as displacement on
+        # the coarse grid, enlarged, and added to the full grid (see backward_map).
+        self._grid = (xx, yy, -xx, -yy)
         fy, fx = np.mgrid[0:self.shape[0], 0:self.shape[1]].astype(np.float32)
         self.full_x, self.full_y = fx + x0, fy + y0
         # The sitter moves whole and is laid over the wall behind (plate.py) through its
-        # own mask, moved the same way (sample.py).
+        # own mask, moved the same way; the face is sampled cubic (sample.py).
         self.sampler = Sampler(rig.image, rig.region, rig.person, rig.face_height)
         rest = _signed_areas(self.src, rig.triangles)
         # Eye and mouth openings may close to nothing; every other triangle must keep its
@@ -114,13 +116,18 @@ class MeshWarper:
         edge = set(FACE_OVAL) | set(range(468, len(rig.points))) | set(INNER_LIPS)
         inside = np.array([all(int(v) in openings for v in tri) for tri in rig.triangles])
         on_edge = np.array([any(int(v) in edge for v in tri) for tri in rig.triangles])
+        lips = set(INNER_LIPS)
+        in_mouth = np.array([sum(int(v) in lips for v in tri) >= 2 for tri in rig.triangles])
+        on_face = np.all(rig.triangles < 468, axis=1)
+        self.folds = FoldShading(rig.points.astype(np.float64), rig.triangles, (~inside) & (~in_mouth) & on_face,
+                                 rig.image.shape, rig.face_height, FACE_OVAL)
         self.checked = (~inside) & (~on_edge) & (np.abs(rest) > max(3.0, SLIVER_SHARE * rig.face_height ** 2))
-        self.rest_area = rest
-        self.folds_eased = 0
         # Only the checked triangles are measured each frame.
         self._checked_triangles = rig.triangles[self.checked]
         self._rest_sign = np.sign(rest[self.checked])
         self._min_area = 0.1 * np.abs(rest[self.checked])
+        self.rest_area = rest
+        self.folds_eased = 0
         # The inner lip points and the outer ones facing them (corners left out).
         self.inner_upper, self.inner_lower = (np.array(ids[1:-1]) for ids in (UPPER_INNER_LIP, LOWER_INNER_LIP))
         outer_upper, outer_lower = (np.array(ids[1:-1]) for ids in (UPPER_OUTER_LIP, LOWER_OUTER_LIP))
@@ -129,8 +136,12 @@ class MeshWarper:
         self.rest_gap = np.linalg.norm(self.src[self.inner_upper] - self.src[self.inner_lower], axis=1)
 
     def _folded(self, dst: np.ndarray) -> np.ndarray:
+        areas = _signed_areas(dst, self._checked_triangles)
+        return self._check_map(areas * self._rest_sign < self._min_area)
+
+    def _check_map(self, bad_checked: np.ndarray) -> np.ndarray:
         bad = np.zeros(len(self.checked), bool)
-        bad[self.checked] = _signed_areas(dst, self._checked_triangles) * self._rest_sign < self._min_area
+        bad[self.checked] = bad_checked
         return bad
 
     def unfold(self, dst: np.ndarray) -> np.ndarray:
@@ -174,7 +185,7 @@ class MeshWarper:
         `depth` (per point, larger is farther) orders the triangles back to front."""
         triangles = self.rig.triangles
         # Each pixel holds the number of the last triangle drawn over it; len(triangles),
-        # the table's column of zeros, where none is.
+        # the table's identity column, where none is.
         index = np.full(self.coarse_shape, len(triangles), np.int32)
         local = np.round((dst - self.origin - self.centre) / self.step * (1 << SUBPIXEL_BITS)).astype(np.int32)
         order = (np.argsort(-depth[triangles].mean(1), kind="stable") if depth is not None
@@ -183,21 +194,24 @@ class MeshWarper:
         fill = cv2.fillConvexPoly
         for i, polygon in zip(order.tolist(), polygons, strict=True):
             fill(index, polygon, i, cv2.LINE_8, SUBPIXEL_BITS)
-        table = _displacement_table(self.sources(dst), dst, triangles)
-        xx, yy = self.cxx, self.cyy
+        table = _affine_table(self.sources(dst), dst, triangles)
+        xx, yy, minus_x, minus_y = self._grid
         moves = []
-        for row in (0, 3):
+        for row, rest in ((0, minus_x), (3, minus_y)):
             # Gathered coefficient planes are fresh arrays: multiply and add in place.
-            move = table[row].take(index)
-            move *= xx
+            out = table[row].take(index)
+            out *= xx
             term = table[row + 1].take(index)
             term *= yy
-            move += term
-            move += table[row + 2].take(index)
-            moves.append(move)
+            out += term
+            out += table[row + 2].take(index)
+            out += rest  # the displacement: where the pixel samples, less where it is
+            moves.append(out)
         dx, dy = moves
         if self.step == 1:
-            return xx + dx, yy + dy
+            dx += self.full_x
+            dy += self.full_y
+            return dx, dy
         # The displacement interpolates exactly where the map is affine, and stays zero at
         # the region's edge (absolute coordinates, clamped there, were half a pixel off:
         # a seam where the region meets the untouched picture).
@@ -350,7 +364,7 @@ class MeshWarper:
         return map_x, map_y
 
     def paint(self, map_x: np.ndarray, map_y: np.ndarray, dst: np.ndarray,
-              teeth: tuple[float, float] | None = None) -> np.ndarray:
+              teeth: tuple[float, float] | None = None, depth: np.ndarray | None = None) -> np.ndarray:
         """Sample the portrait through the maps, paint lids and mouth, paste into the picture."""
         out = self.rig.image.copy()
         x0, y0, x1, y1 = self.rig.region
@@ -361,6 +375,8 @@ class MeshWarper:
         fx0, fy0 = min(max(fx0, 0), w), min(max(fy0, 0), h)
         fx1, fy1 = max(min(fx1, w), fx0), max(min(fy1, h), fy0)
         self.sampler.sample(region, map_x, map_y, (slice(fy0, fy1), slice(fx0, fx1)))
+        if depth is not None:
+            self.folds.shade(region, np.column_stack([dst, depth]), map_x, map_y, (fx0, fy0, fx1, fy1))
         self.paint_lids(region)
         paint_mouth(region, dst - self.origin, self.rig, teeth)
         return out
@@ -369,4 +385,4 @@ class MeshWarper:
                eye_open: tuple[float, float] = (1.0, 1.0), teeth: tuple[float, float] | None = None) -> np.ndarray:
         """The whole portrait with the face moved to `dst` (points x 2, image pixels)."""
         dst = dst.astype(np.float64)
-        return self.paint(*self.maps(dst, gaze_px, depth, eye_open), dst, teeth)
+        return self.paint(*self.maps(dst, gaze_px, depth, eye_open), dst, teeth, depth)
