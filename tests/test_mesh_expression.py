@@ -88,7 +88,8 @@ def test_a_smile_that_shows_teeth_shows_teeth_in_the_portrait(stack, sitter):
     bared = animator.render(Motion(offsets=offsets, teeth=(0.65, 0.0)))
     dst, _, _ = animator.place(Motion(offsets=offsets))
     mouth = np.zeros(sitter.shape[:2], np.uint8)
-    cv2.fillPoly(mouth, [np.round(dst[list(UPPER_INNER_LIP) + list(LOWER_INNER_LIP)[::-1]]).astype(np.int32)], 1)
+    outline = dst[list(UPPER_INNER_LIP) + list(LOWER_INNER_LIP)[::-1]]
+    cv2.fillPoly(mouth, [np.round(outline).astype(np.int32)], 1)
     inside = mouth.astype(bool)
     assert inside.sum() > 50
 
@@ -171,5 +172,6 @@ def test_a_head_turned_and_nodded_at_once_is_kept_within_twenty_degrees(stack, s
     # Both axes move, in proportion, and together no further than a flat picture allows.
     assert abs(motion.yaw) > 10 and abs(motion.pitch) > 10
     assert np.hypot(motion.yaw, motion.pitch) <= 20.01
-    alone = reference.motion(((face.landmarks - centre) @ rotation_deg(15, 0, 0).T + centre).astype(np.float32))
+    nod_free = (face.landmarks - centre) @ rotation_deg(15, 0, 0).T + centre
+    alone = reference.motion(nod_free.astype(np.float32))
     assert abs(abs(alone.yaw) - 15) < 1.5 and abs(alone.pitch) < 1.5

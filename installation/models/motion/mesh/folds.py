@@ -39,8 +39,9 @@ class FoldShading:
 
     def __init__(self, src: np.ndarray, triangles: np.ndarray, shaded: np.ndarray, image_shape: tuple,
                  face_height: float, edge: tuple[int, ...] = ()) -> None:
-        """`src`: the rest pose's points (x, y, z picture pixels). `shaded`: per triangle, whether its change of area shades the skin (not the eye
-        and mouth openings, not the rings around the face). `edge`: points where the
+        """`src`: the rest pose's points (x, y, z picture pixels). `shaded`: per triangle,
+        whether its change of area shades the skin (not the eye and mouth openings, not
+        the rings around the face). `edge`: points where the
         shading fades to nothing (the face's outline), so it never ends in a line."""
         self.fade = np.ones(len(src))
         self.fade[list(edge)] = 0.0
@@ -59,7 +60,8 @@ class FoldShading:
         h, w = int(np.ceil(image_shape[0] / self.cell)) + 1, int(np.ceil(image_shape[1] / self.cell)) + 1
         index = np.full((h, w), -1, np.int32)
         for i in np.nonzero(shaded)[0]:
-            cv2.fillConvexPoly(index, np.round(src[triangles[i]] * 16).astype(np.int32), int(i), cv2.LINE_8, 4)
+            corners = np.round(src[triangles[i]] * 16).astype(np.int32)
+            cv2.fillConvexPoly(index, corners, int(i), cv2.LINE_8, 4)
         ys, xs = np.nonzero(index >= 0)
         tri = triangles[index[ys, xs]]
         a, b, c = (src[tri[:, k]] for k in range(3))
@@ -87,7 +89,8 @@ class FoldShading:
         change = np.clip(np.where(self.shaded, change, 0.0), -1.0, 0.7)
         if np.abs(change).max() < 0.05:
             return None
-        per_point = np.bincount(self.corners, weights=np.repeat(change[self.shaded], 3), minlength=len(self.counts))
+        per_point = np.bincount(self.corners, weights=np.repeat(change[self.shaded], 3),
+                                minlength=len(self.counts))
         per_point *= self.fade / np.maximum(self.counts, 1.0)
         shade = np.where(per_point < 0, GATHER_GAIN * per_point, STRETCH_GAIN * per_point).astype(np.float32)
         self.field[self.pixels] = (self.weights * shade[self.vertices]).sum(1)

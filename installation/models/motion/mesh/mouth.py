@@ -90,7 +90,8 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
     scallop = 0.14 * np.exp(-(nearest / np.maximum(0.3 * spacing, 1e-3)) ** 2)
     upper_edge, lower_edge = upper_band * (1.0 - scallop), lower_band * (1.0 - scallop)
     upper_teeth = np.clip((upper_edge - v) / edge_px, 0.0, 1.0) if upper_band > 0.02 else np.zeros_like(v)
-    lower_teeth = np.clip((v - 1.0 + lower_edge) / edge_px, 0.0, 1.0) if lower_band > 0.02 else np.zeros_like(v)
+    lower_teeth = (np.clip((v - 1.0 + lower_edge) / edge_px, 0.0, 1.0) if lower_band > 0.02
+                   else np.zeros_like(v))
     teeth = np.maximum(upper_teeth, lower_teeth) * fade * strength
     if teeth.max() > 0:
         # Lit from the front: darker towards the corners and the teeth's edges.

@@ -109,7 +109,8 @@ def _sclera(image: np.ndarray, eyes: tuple[Eye, Eye]) -> np.ndarray | None:
     for eye in eyes:
         mask = np.zeros(image.shape[:2], np.uint8)
         cv2.fillPoly(mask, [np.round(eye.lids[:, :2]).astype(np.int32)], 1)
-        cv2.circle(mask, tuple(int(v) for v in np.round(eye.iris_centre)), int(np.ceil(eye.iris_radius * 1.1)), 0, -1)
+        centre = tuple(int(v) for v in np.round(eye.iris_centre))
+        cv2.circle(mask, centre, int(np.ceil(eye.iris_radius * 1.1)), 0, -1)
         pixels = image[mask > 0].astype(np.float32)
         if len(pixels) >= 6:
             luma = pixels @ np.array([0.299, 0.587, 0.114], np.float32)
@@ -156,7 +157,8 @@ def build_rig(image: np.ndarray, face: Face, eyes: tuple[Eye, Eye], person: np.n
     # The head ring sits behind the face: give it the depth of the face's edge.
     rings[:RING_POINTS, 2] = float(np.median(mesh[list(FACE_OVAL), 2]))
     points = np.concatenate([mesh, rings]).astype(np.float32)
-    weight = np.concatenate([np.ones(468), np.full(RING_POINTS, 0.85), np.zeros(RING_POINTS)]).astype(np.float32)
+    weight = np.concatenate([np.ones(468), np.full(RING_POINTS, 0.85),
+                             np.zeros(RING_POINTS)]).astype(np.float32)
     roll = float(np.arctan2(mesh[263, 1] - mesh[33, 1], mesh[263, 0] - mesh[33, 0]))
     crop = None
     if person is not None:
