@@ -70,8 +70,8 @@ def test_a_driver_with_no_readable_frames_is_one_clear_line(tmp_path, capsys):
 
     portrait = Path(__file__).resolve().parents[1] / "content/portraits/thoreau-1856.jpg"
     (tmp_path / "d.mp4").write_bytes(b"not a video")
-    rc = _run(["--portrait", str(portrait), "--driver", str(tmp_path / "d.mp4"), "-o", str(tmp_path / "o.mp4"),
-               "--backend", "mesh"])
+    rc = _run(["--portrait", str(portrait), "--driver", str(tmp_path / "d.mp4"),
+               "-o", str(tmp_path / "o.mp4"), "--backend", "mesh"])
     err = capsys.readouterr().err
     assert rc == 2 and "no readable frames" in err and "Traceback" not in err
     assert not (tmp_path / "o.mp4").exists()

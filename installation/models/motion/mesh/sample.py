@@ -36,7 +36,8 @@ class Sampler:
         self.lightness = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)  # exact when the channels are equal
         x0, y0, x1, y1 = region
         area = image[y0:y1, x0:x1]
-        self.monochrome = bool(np.array_equal(area[..., 0], area[..., 1]) and np.array_equal(area[..., 1], area[..., 2]))
+        self.monochrome = bool(np.array_equal(area[..., 0], area[..., 1])
+                               and np.array_equal(area[..., 1], area[..., 2]))
         self.stack = self.plate = self.plate_here = None
         if person is None:
             return
@@ -53,7 +54,8 @@ class Sampler:
             self.plate = plate
             self.plate_here = plate[y0:y1, x0:x1]
 
-    def sample(self, out: np.ndarray, map_x: np.ndarray, map_y: np.ndarray, face: tuple[slice, slice]) -> None:
+    def sample(self, out: np.ndarray, map_x: np.ndarray, map_y: np.ndarray,
+               face: tuple[slice, slice]) -> None:
         """Fill `out` (the region's pixels, RGB) through the maps; `face` (rows, columns
         of the region) is sampled cubic."""
         bilinear = {"interpolation": cv2.INTER_LINEAR, "borderMode": cv2.BORDER_REFLECT}

@@ -96,7 +96,8 @@ class MeshWarper:
         self.coarse_shape = (-(-self.shape[0] // step), -(-self.shape[1] // step))
         # Coarse sample j sits where cv2.resize puts it: at full-resolution j * step + centre.
         self.centre = 0.5 * (step - 1)
-        cy, cx = np.mgrid[0:self.coarse_shape[0], 0:self.coarse_shape[1]].astype(np.float32) * step + self.centre
+        cy, cx = np.mgrid[0:self.coarse_shape[0], 0:self.coarse_shape[1]].astype(np.float32)
+        cy, cx = cy * step + self.centre, cx * step + self.centre
         xx, yy = cx + x0, cy + y0
         # The coarse grid, and the same at every pixel: maps are built as displacement on
         # the coarse grid, enlarged, and added to the full grid (see backward_map).
@@ -187,7 +188,8 @@ class MeshWarper:
         # Each pixel holds the number of the last triangle drawn over it; len(triangles),
         # the table's identity column, where none is.
         index = np.full(self.coarse_shape, len(triangles), np.int32)
-        local = np.round((dst - self.origin - self.centre) / self.step * (1 << SUBPIXEL_BITS)).astype(np.int32)
+        local = np.round((dst - self.origin - self.centre) / self.step * (1 << SUBPIXEL_BITS))
+        local = local.astype(np.int32)
         order = (np.argsort(-depth[triangles].mean(1), kind="stable") if depth is not None
                  else np.arange(len(triangles)))
         polygons = local[triangles[order]]
