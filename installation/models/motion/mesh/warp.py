@@ -38,6 +38,7 @@ LIDS = (((33, *LEFT_UPPER_LID, 133), (33, *LEFT_LOWER_LID, 133), (33, *LEFT_CREA
         ((263, *RIGHT_UPPER_LID, 362), (263, *RIGHT_LOWER_LID, 362), (263, *RIGHT_CREASE, 362)))
 
 SUBPIXEL_BITS = 4
+SEAM_SOFTNESS_PX = 0.8
 # On a large face the map is computed on a coarser grid (one point every 200 px of face
 # height, at most 4 apart) and interpolated: a piecewise-affine map is continuous, so this
 # is exact inside triangles and close on their edges, as long as the grid is finer than
@@ -128,6 +129,9 @@ class MeshWarper:
         self._rest_sign = np.sign(rest[self.checked])
         self._min_area = 0.1 * np.abs(rest[self.checked])
         self.rest_area = rest
+        self._behind = np.where(np.any(rig.triangles >= 468, axis=1), 1e6, 0.0)
+        outline = set(FACE_OVAL) | set(range(468, len(rig.points)))
+        self._silhouette = np.array([any(int(v) in outline for v in tri) for tri in rig.triangles])
         self.folds_eased = 0
         # The inner lip points and the outer ones facing them (corners left out).
         self.inner_upper, self.inner_lower = (np.array(ids[1:-1]) for ids in (UPPER_INNER_LIP, LOWER_INNER_LIP))
@@ -190,8 +194,16 @@ class MeshWarper:
         index = np.full(self.coarse_shape, len(triangles), np.int32)
         local = np.round((dst - self.origin - self.centre) / self.step * (1 << SUBPIXEL_BITS))
         local = local.astype(np.int32)
-        order = (np.argsort(-depth[triangles].mean(1), kind="stable") if depth is not None
+        # Hair and ground (triangles reaching the rings) always lie behind the face: drawn
+        # by depth alone, the far cheek of a turned head went behind the ring around it,
+        # and the wall showed through the cheek's edge in notches.
+        order = (np.argsort(-(depth[triangles].mean(1) + self._behind), kind="stable") if depth is not None
                  else np.arange(len(triangles)))
+        # Back faces at the face's edge are not drawn: a triangle turned over there (the far
+        # cheek of a turned head) would show the picture mirrored; what lies behind it
+        # shows instead. (Turned-over triangles inside the eyes and mouth are painted over.)
+        hidden = self._silhouette & (_signed_areas(dst, triangles) * np.sign(self.rest_area) <= 0)
+        order = order[~hidden[order]]
         polygons = local[triangles[order]]
         fill = cv2.fillConvexPoly
         for i, polygon in zip(order.tolist(), polygons, strict=True):
@@ -210,6 +222,12 @@ class MeshWarper:
             out += rest  # the displacement: where the pixel samples, less where it is
             moves.append(out)
         dx, dy = moves
+        # Where one triangle covers another (the far cheek's edge as the head turns) the
+        # map jumps from pixel to pixel in steps; eased over about a pixel, the edge is
+        # drawn smooth. An affine map is unchanged by this, so nothing else moves.
+        sigma = SEAM_SOFTNESS_PX / self.step
+        cv2.GaussianBlur(dx, (0, 0), sigma, dst=dx)
+        cv2.GaussianBlur(dy, (0, 0), sigma, dst=dy)
         if self.step == 1:
             dx += self.full_x
             dy += self.full_y
