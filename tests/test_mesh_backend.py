@@ -12,22 +12,10 @@ import cv2
 import numpy as np
 import pytest
 
-from installation.models.face import Expression, FaceStack, portrait_faces
+from installation.models.face import Expression, portrait_faces
 from installation.models.motion.mesh import MeshAnimator, PortraitProblem, find_portrait_face
 from installation.models.motion.mesh.motion import DriverReference, Motion, idle_motion
 from installation.models.motion.mesh.rig import LOWER_INNER_LIP, UPPER_INNER_LIP
-from installation.scenes.portrait import HOUSE_SITTER
-
-
-@pytest.fixture(scope="module")
-def stack() -> FaceStack:
-    return FaceStack.open()
-
-
-@pytest.fixture(scope="module")
-def sitter() -> np.ndarray:
-    image = cv2.cvtColor(cv2.imread(str(HOUSE_SITTER)), cv2.COLOR_BGR2RGB)
-    return cv2.resize(image, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
 
 
 @pytest.fixture(scope="module")

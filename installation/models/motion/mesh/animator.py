@@ -179,7 +179,8 @@ class MeshAnimator(VisitorPresence):
         rest = pts.copy()
         rest[:, :2] = (pts[:, :2] - centre) @ level.T
         scale = np.array([rig.eye_distance, rig.face_height, rig.face_height]) * rig.exaggeration
-        widths = np.array([np.linalg.norm(rig.mesh[a, :2] - rig.mesh[b, :2]) for a, b in ((33, 133), (362, 263))])
+        widths = np.array([np.linalg.norm(rig.mesh[a, :2] - rig.mesh[b, :2])
+                           for a, b in ((33, 133), (362, 263))])
         return rest, centre, level, scale, widths[:, None]
 
     def render(self, motion: Motion) -> np.ndarray:

@@ -14,28 +14,20 @@ import cv2
 import numpy as np
 
 from .folds import FoldShading
-from .mouth import curve_through, paint_mouth
+from .lids import move_lids, paint_lids
+from .mouth import paint_mouth
 from .rig import (
     FACE_OVAL,
     INNER_LIPS,
-    LEFT_CREASE,
     LEFT_EYE_OPENING,
-    LEFT_LOWER_LID,
-    LEFT_UPPER_LID,
     LOWER_INNER_LIP,
     LOWER_OUTER_LIP,
-    RIGHT_CREASE,
     RIGHT_EYE_OPENING,
-    RIGHT_LOWER_LID,
-    RIGHT_UPPER_LID,
     UPPER_INNER_LIP,
     UPPER_OUTER_LIP,
     PortraitRig,
 )
 from .sample import Sampler
-
-LIDS = (((33, *LEFT_UPPER_LID, 133), (33, *LEFT_LOWER_LID, 133), (33, *LEFT_CREASE, 133)),
-        ((263, *RIGHT_UPPER_LID, 362), (263, *RIGHT_LOWER_LID, 362), (263, *RIGHT_CREASE, 362)))
 
 SUBPIXEL_BITS = 4
 SEAM_SOFTNESS_PX = 0.8
@@ -52,8 +44,6 @@ MAP_FACE_PX_PER_STEP = 200
 SLIVER_SHARE = 0.00015  # of the face height squared
 # How far into the lips (share of their thickness) an open mouth's inner edge samples.
 LIP_EDGE_INWARD = 0.3
-# Wide eyes raise the upper lid by at most this share of the eye's opening.
-MAX_WIDENING = 0.3
 
 
 def _affine_table(src: np.ndarray, dst: np.ndarray, triangles: np.ndarray) -> np.ndarray:
@@ -121,7 +111,8 @@ class MeshWarper:
         lips = set(INNER_LIPS)
         in_mouth = np.array([sum(int(v) in lips for v in tri) >= 2 for tri in rig.triangles])
         on_face = np.all(rig.triangles < 468, axis=1)
-        self.folds = FoldShading(rig.points.astype(np.float64), rig.triangles, (~inside) & (~in_mouth) & on_face,
+        skin = (~inside) & (~in_mouth) & on_face
+        self.folds = FoldShading(rig.points.astype(np.float64), rig.triangles, skin,
                                  rig.image.shape, rig.face_height, FACE_OVAL)
         self.checked = (~inside) & (~on_edge) & (np.abs(rest) > max(3.0, SLIVER_SHARE * rig.face_height ** 2))
         # Only the checked triangles are measured each frame.
@@ -134,7 +125,8 @@ class MeshWarper:
         self._silhouette = np.array([any(int(v) in outline for v in tri) for tri in rig.triangles])
         self.folds_eased = 0
         # The inner lip points and the outer ones facing them (corners left out).
-        self.inner_upper, self.inner_lower = (np.array(ids[1:-1]) for ids in (UPPER_INNER_LIP, LOWER_INNER_LIP))
+        self.inner_upper, self.inner_lower = (np.array(ids[1:-1])
+                                              for ids in (UPPER_INNER_LIP, LOWER_INNER_LIP))
         outer_upper, outer_lower = (np.array(ids[1:-1]) for ids in (UPPER_OUTER_LIP, LOWER_OUTER_LIP))
         self.lip_inward = np.concatenate([self.src[outer_upper] - self.src[self.inner_upper],
                                           self.src[outer_lower] - self.src[self.inner_lower]])
@@ -246,7 +238,8 @@ class MeshWarper:
     def move_irises(self, map_x: np.ndarray, map_y: np.ndarray, dst: np.ndarray, gaze_px: np.ndarray) -> None:
         """Shift each iris inside its (moved) eye opening; the lids stay where they are."""
         x0, y0 = self.origin
-        for eye, ids, shift in zip(self.rig.eyes, (LEFT_EYE_OPENING, RIGHT_EYE_OPENING), gaze_px, strict=True):
+        openings = (LEFT_EYE_OPENING, RIGHT_EYE_OPENING)
+        for eye, ids, shift in zip(self.rig.eyes, openings, gaze_px, strict=True):
             if not np.any(np.abs(shift) > 0.05):
                 continue
             polygon = dst[list(ids)] - self.origin
@@ -272,115 +265,13 @@ class MeshWarper:
             map_x[by0:by1, bx0:bx1] -= mask * np.float32(shift[0])
             map_y[by0:by1, bx0:bx1] -= mask * np.float32(shift[1])
 
-    def lower_lids(self, map_y: np.ndarray, dst: np.ndarray, eye_open: tuple[float, float]) -> None:
-        """Blinks: each upper lid is drawn down over the eye. The skin between the crease and
-        the lid margin stretches down to the new margin; the eye below it is covered, not
-        squashed (squashing an eye reads as a wince, not a blink)."""
-        for (upper, lower, crease), ratio in zip(LIDS, eye_open, strict=True):
-            closing = 1.0 - float(np.clip(ratio, 0.0, 1.0))
-            if ratio > 1.02:
-                self.raise_lid(map_y, dst, (upper, lower, crease), min(float(ratio) - 1.0, MAX_WIDENING))
-                continue
-            if closing < 0.02:
-                continue
-            up, low, cr = (dst[list(ids)] - self.origin for ids in (upper, lower, crease))
-            x0 = int(np.floor(min(up[:, 0].min(), low[:, 0].min())))
-            x1 = int(np.ceil(max(up[:, 0].max(), low[:, 0].max()))) + 1
-            y0 = int(np.floor(cr[:, 1].min())) - 1
-            y1 = int(np.ceil(low[:, 1].max())) + 2
-            x0, y0 = max(x0, 0), max(y0, 0)
-            x1, y1 = min(x1, self.shape[1]), min(y1, self.shape[0])
-            if x1 - x0 < 2 or y1 - y0 < 2:
-                continue
-            xs = np.arange(x0, x1, dtype=np.float32)
-            top, margin, bottom = (curve_through(line, xs)[None, :] for line in (cr, up, low))
-            new_margin = margin + closing * np.maximum(bottom - margin, 0.0)
-            yy = np.arange(y0, y1, dtype=np.float32)[:, None]
-            span = np.maximum(new_margin - top, 1e-3)
-            t = np.clip((yy - top) / span, 0.0, 1.0)
-            source = top + t * (margin - top)  # where the lid skin at this pixel came from
-            inside = (yy >= top) & (yy <= new_margin)
-            # Fade the effect towards the eye corners, where upper and lower lids meet.
-            width = max(float(xs[-1] - xs[0]), 1.0)
-            corner = np.clip(np.minimum(xs - xs[0], xs[-1] - xs) / (0.12 * width), 0.0, 1.0)[None, :]
-            map_y[y0:y1, x0:x1] += np.where(inside, (source - yy) * corner, 0.0).astype(np.float32)
-            # The painted lid takes over a little above the old margin, so no seam shows
-            # where the stretched lid ends.
-            ramp = np.maximum(2.0, 0.3 * (margin - top))
-            covered = np.clip((yy - margin + ramp) / ramp, 0.0, 1.0) * (yy <= new_margin) * corner
-            self._lid_covers.append((x0, y0, covered.astype(np.float32), new_margin - y0, closing, top - y0))
-
-    def raise_lid(self, map_y: np.ndarray, dst: np.ndarray, lid: tuple, widening: float) -> None:
-        """Wide eyes: the upper lid goes up by `widening` of the opening. The lid skin above
-        folds up under the crease, and the upper half of the eye stretches to fill the
-        space (a little more white and iris shows, as in a startled face)."""
-        up, low, cr = (dst[list(ids)] - self.origin for ids in lid)
-        x0 = int(np.floor(up[:, 0].min()))
-        x1 = int(np.ceil(up[:, 0].max())) + 1
-        y0 = int(np.floor(cr[:, 1].min())) - 1
-        y1 = int(np.ceil(low[:, 1].max())) + 2
-        x0, y0 = max(x0, 0), max(y0, 0)
-        x1, y1 = min(x1, self.shape[1]), min(y1, self.shape[0])
-        if x1 - x0 < 2 or y1 - y0 < 2:
-            return
-        xs = np.arange(x0, x1, dtype=np.float32)
-        top, margin, bottom = (curve_through(line, xs)[None, :] for line in (cr, up, low))
-        opening = np.maximum(bottom - margin, 0.0)
-        # Never past half-way to the crease: the lid has to fold somewhere.
-        new_margin = np.maximum(margin - widening * opening, top + 0.5 * (margin - top))
-        middle = margin + 0.5 * opening
-        yy = np.arange(y0, y1, dtype=np.float32)[:, None]
-        lid = (yy >= top) & (yy < new_margin)
-        eye = (yy >= new_margin) & (yy < middle)
-        source = np.where(lid, top + (yy - top) * (margin - top) / np.maximum(new_margin - top, 1e-3),
-                          np.where(eye, margin + (yy - new_margin) * (middle - margin)
-                                   / np.maximum(middle - new_margin, 1e-3), yy))
-        width = max(float(xs[-1] - xs[0]), 1.0)
-        corner = np.clip(np.minimum(xs - xs[0], xs[-1] - xs) / (0.2 * width), 0.0, 1.0)[None, :]
-        map_y[y0:y1, x0:x1] += ((source - yy) * corner).astype(np.float32)
-
-    def paint_lids(self, region: np.ndarray) -> None:
-        """Paint the lid that covers the eye. Stretched a few times over, the lid's own
-        pixels streak, so the covering part becomes skin: the tone of the skin just above
-        the crease (per column, smoothed), that skin's own grain, the shading of a rounded
-        lid (a soft crease above, a shadow along the closed margin) and a lash line."""
-        for x0, y0, covered, margin_row, closing, top_row in self._lid_covers:
-            h, w = covered.shape
-            if covered.max() <= 0:
-                continue
-            patch = region[y0:y0 + h, x0:x0 + w].astype(np.float32)
-            cols = np.arange(x0, x0 + w)
-            crease = int(np.clip(np.round(top_row.min()) + y0, 0, region.shape[0] - 1))
-            rows = np.clip(np.round(top_row[0] - np.array([[2.0], [3.0], [4.0]])).astype(int) + y0, 0,
-                           region.shape[0] - 1)
-            tone = region[rows, cols[None, :]].astype(np.float32).mean(0)
-            tone = cv2.GaussianBlur(tone[None], (0, 0), sigmaX=max(1.0, 0.08 * w), sigmaY=0.1)[0]
-            # Grain: the high-pass of the skin above the crease, repeated down the lid.
-            band = max(3, min(h, crease) // 3)
-            above = region[max(0, crease - band):crease, x0:x0 + w].astype(np.float32)
-            if len(above) >= 3:
-                grain = above - cv2.GaussianBlur(above, (0, 0), 1.2)
-                grain = np.concatenate([grain, grain[::-1]] * (h // (2 * len(grain)) + 1))[:h]
-            else:
-                grain = patch - cv2.GaussianBlur(patch, (0, 0), 1.2)
-            yy = np.arange(h, dtype=np.float32)[:, None]
-            s = np.clip((yy - top_row) / np.maximum(margin_row - top_row, 1.0), 0.0, 1.0)
-            shade = (1.0 - 0.1 * np.exp(-(s / 0.15) ** 2) + 0.04 * np.sin(np.pi * s)
-                     - 0.22 * np.exp(-((1.0 - s) / 0.2) ** 2))
-            lash_width = max(1.0, 0.035 * w)
-            lash = np.exp(-((yy - margin_row) / lash_width) ** 2) * min(1.0, 1.5 * closing)
-            skin = tone[None] * (shade * (1.0 - 0.6 * lash))[..., None] + 0.8 * grain
-            weight = covered[..., None]
-            region[y0:y0 + h, x0:x0 + w] = np.clip(patch + (skin - patch) * weight, 0, 255).astype(np.uint8)
-
     def maps(self, dst: np.ndarray, gaze_px: np.ndarray, depth: np.ndarray | None = None,
              eye_open: tuple[float, float] = (1.0, 1.0)) -> tuple[np.ndarray, np.ndarray]:
         """Where each region pixel samples the portrait: the mesh warp, the irises' shift and
         the lids drawn down (`dst`: moved points, image pixels, folds already eased)."""
         map_x, map_y = self.backward_map(dst, depth)
         self.move_irises(map_x, map_y, dst, gaze_px)
-        self._lid_covers: list = []
-        self.lower_lids(map_y, dst, eye_open)
+        self._lid_covers = move_lids(map_y, dst, eye_open, self.origin, self.shape)
         return map_x, map_y
 
     def paint(self, map_x: np.ndarray, map_y: np.ndarray, dst: np.ndarray,
@@ -397,12 +288,13 @@ class MeshWarper:
         self.sampler.sample(region, map_x, map_y, (slice(fy0, fy1), slice(fx0, fx1)))
         if depth is not None:
             self.folds.shade(region, np.column_stack([dst, depth]), map_x, map_y, (fx0, fy0, fx1, fy1))
-        self.paint_lids(region)
+        paint_lids(region, self._lid_covers)
         paint_mouth(region, dst - self.origin, self.rig, teeth)
         return out
 
     def render(self, dst: np.ndarray, gaze_px: np.ndarray, depth: np.ndarray | None = None,
-               eye_open: tuple[float, float] = (1.0, 1.0), teeth: tuple[float, float] | None = None) -> np.ndarray:
+               eye_open: tuple[float, float] = (1.0, 1.0),
+               teeth: tuple[float, float] | None = None) -> np.ndarray:
         """The whole portrait with the face moved to `dst` (points x 2, image pixels)."""
         dst = dst.astype(np.float64)
         return self.paint(*self.maps(dst, gaze_px, depth, eye_open), dst, teeth, depth)
