@@ -128,6 +128,7 @@ def quality(stack: FaceStack, limit: int) -> None:
                   f"{f['r_smile']:>9.2f}{f['r_roll']:>8.2f}{f['amp_mouth']:>11.2f}{f['amp_smile']:>11.2f}"
                   f"{f['sharp']:>7.2f}")
     mean = {k: float(np.nanmean([r[k] for r in rows])) for k in rows[0]}
+    print("  precise means:", {k: round(v, 4) for k, v in mean.items() if k.startswith(("r_", "amp_", "sharp"))})
     print(f"{'mean':<52}{'':>5}{mean['r_mouth']:>9.2f}{mean['r_eyes']:>8.2f}{mean['r_smile']:>9.2f}"
           f"{mean['r_roll']:>8.2f}{mean['amp_mouth']:>11.2f}{mean['amp_smile']:>11.2f}{mean['sharp']:>7.2f}")
     print("targets: r >= 0.9 mouth, >= 0.7 eyes, >= 0.85 smile, >= 0.9 roll; amplitude 0.7-1.3; sharp >= 0.85")
