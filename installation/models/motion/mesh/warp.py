@@ -217,9 +217,10 @@ class MeshWarper:
         # Where one triangle covers another (the far cheek's edge as the head turns) the
         # map jumps from pixel to pixel in steps; eased over about a pixel, the edge is
         # drawn smooth. An affine map is unchanged by this, so nothing else moves.
-        sigma = SEAM_SOFTNESS_PX / self.step
-        cv2.GaussianBlur(dx, (0, 0), sigma, dst=dx)
-        cv2.GaussianBlur(dy, (0, 0), sigma, dst=dy)
+        if SEAM_SOFTNESS_PX > 0:
+            sigma = SEAM_SOFTNESS_PX / self.step
+            cv2.GaussianBlur(dx, (3, 3), sigma, dst=dx)
+            cv2.GaussianBlur(dy, (3, 3), sigma, dst=dy)
         if self.step == 1:
             dx += self.full_x
             dy += self.full_y
