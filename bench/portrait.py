@@ -1,6 +1,6 @@
 """The animated portrait, measured the way the issue judges it.
 
-    .venv/bin/python bench/portrait.py [--frames 400] [--skip-live] [--skip-fairness]
+    .venv/bin/python bench/portrait.py [--frames 400] [--only quality,speed,live,animate,fairness]
 
 1. Expression transfer, offline, for every shared driver x portrait pair (and the shipped
    sitter): from the face mesh run on the driver and on the result, per frame:
@@ -96,7 +96,7 @@ def measure_pair(stack: FaceStack, portrait: np.ndarray, frames: list[np.ndarray
         if smooth[i] is None:
             continue
         out = animator.render(animator.reference.motion(smooth[i].landmarks,
-                                                        stack.eyes(frame, smooth[i].landmarks)))
+                                                        stack.eyes(frame, smooth[i].landmarks), frame))
         if first is None:
             first = out
         seen = result_tracker.update(out, i / fps).raw_face
@@ -128,6 +128,7 @@ def quality(stack: FaceStack, limit: int) -> None:
                   f"{f['r_smile']:>9.2f}{f['r_roll']:>8.2f}{f['amp_mouth']:>11.2f}{f['amp_smile']:>11.2f}"
                   f"{f['sharp']:>7.2f}")
     mean = {k: float(np.nanmean([r[k] for r in rows])) for k in rows[0]}
+    print("  precise means:", {k: round(v, 4) for k, v in mean.items() if k.startswith(("r_", "amp_", "sharp"))})
     print(f"{'mean':<52}{'':>5}{mean['r_mouth']:>9.2f}{mean['r_eyes']:>8.2f}{mean['r_smile']:>9.2f}"
           f"{mean['r_roll']:>8.2f}{mean['amp_mouth']:>11.2f}{mean['amp_smile']:>11.2f}{mean['sharp']:>7.2f}")
     print("targets: r >= 0.9 mouth, >= 0.7 eyes, >= 0.85 smile, >= 0.9 roll; amplitude 0.7-1.3; sharp >= 0.85")
@@ -171,12 +172,12 @@ def speed(stack: FaceStack, clock: ModelClock, limit: int) -> None:
             continue
         eyes = stack.eyes(frame, face.landmarks)
         t3 = time.perf_counter()
-        motion = animator.reference.motion(face.landmarks, eyes)
+        motion = animator.reference.motion(face.landmarks, eyes, frame)
         dst, gaze, depth = animator.place(motion)
         t4 = time.perf_counter()
         map_x, map_y = warper.maps(dst, gaze, depth, motion.eye_open)
         t5 = time.perf_counter()
-        warper.paint(map_x, map_y, dst)
+        warper.paint(map_x, map_y, dst, motion.teeth, depth)  # as warper.render does
         t6 = time.perf_counter()
         for key, value in zip(stages, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5, t6 - t1),
                               strict=True):
@@ -311,25 +312,41 @@ def fairness(stack: FaceStack) -> None:
         print(f"  {condition:<12}" + "".join(f"{missed[n][0] / max(missed[n][1], 1):>9.0%}" for n in names))
 
 
+SECTIONS = ("quality", "speed", "live", "animate", "fairness")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--frames", type=int, default=400, help="driver frames per pair (default 400)")
     parser.add_argument("--live-seconds", type=float, default=8.0, help="seconds per live run (default 8)")
-    parser.add_argument("--skip-live", action="store_true")
+    parser.add_argument("--only", default=",".join(SECTIONS),
+                        help=f"comma-separated sections to run (default all: {','.join(SECTIONS)})")
+    parser.add_argument("--skip-live", action="store_true", help="leave out live and animate")
     parser.add_argument("--skip-fairness", action="store_true")
     args = parser.parse_args()
+    only = {s.strip() for s in args.only.split(",") if s.strip()}
+    if only - set(SECTIONS):
+        parser.error(f"--only: unknown section(s) {', '.join(sorted(only - set(SECTIONS)))}; "
+                     f"choose from {', '.join(SECTIONS)}")
+    if args.skip_live:
+        only -= {"live", "animate"}
+    if args.skip_fairness:
+        only.discard("fairness")
     clock = ModelClock()
     stack = FaceStack.open()
     print(f"face models: {face_runtime.models_folder()} (threads {face_runtime.face_threads()})")
     if SHARED.is_dir():
-        quality(stack, args.frames)
-        speed(stack, clock, min(args.frames, 300))
-        if not args.skip_live:
+        if "quality" in only:
+            quality(stack, args.frames)
+        if "speed" in only:
+            speed(stack, clock, min(args.frames, 300))
+        if "live" in only:
             live(stack, args.live_seconds)
+        if "animate" in only:
             animate_speed()
-    else:
+    elif only - {"fairness"}:
         print(f"{SHARED} is absent: only the fairness figures can be measured")
-    if not args.skip_fairness:
+    if "fairness" in only:
         fairness(stack)
 
 

@@ -82,7 +82,8 @@ def main() -> None:
         animator.calibrate_on(faces[ref].landmarks, stack.eyes(frames[ref], faces[ref].landmarks))
         top, bottom = [], []
         for i in picks:
-            motion = animator.reference.motion(faces[i].landmarks, stack.eyes(frames[i], faces[i].landmarks))
+            motion = animator.reference.motion(faces[i].landmarks, stack.eyes(frames[i], faces[i].landmarks),
+                                                frames[i])
             top.append(sketch(faces[i].landmarks))
             bottom.append(bust(animator.render(motion), animator))
         sheet = np.vstack([np.hstack(top), np.hstack(bottom)])

@@ -6,13 +6,14 @@ so two renders of the same files give identical frames.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pygame
 
 from .clock import FakeClock
 from .config.loader import Show
-from .engine import Engine, init_pygame
+from .engine import MAX_STEP_S, Engine, init_pygame
 
 
 def render_frames(show: Show, seconds: float, fps: float, size: tuple[int, int] | None = None):
@@ -22,12 +23,17 @@ def render_frames(show: Show, seconds: float, fps: float, size: tuple[int, int] 
         show.set_display(size=tuple(size))
     clock = FakeClock()
     engine = Engine(show, clock, synchronous_prepare=True)
+    # The engine lets at most MAX_STEP_S of show time pass in one step (a live hitch must
+    # not jump animations): a render slower than that steps several times per frame it
+    # keeps, or a 1 fps preview would play the show at a tenth of its speed.
+    substeps = max(1, math.ceil(1.0 / (fps * MAX_STEP_S) - 1e-9))
     try:
         total = max(1, round(seconds * fps))
         for index in range(total):
-            if index:
-                clock.advance(1.0 / fps)
-            frame = engine.step()
+            for _ in range(substeps if index else 1):
+                if index:
+                    clock.advance(1.0 / fps / substeps)
+                frame = engine.step()
             yield index, pygame.surfarray.pixels3d(frame).swapaxes(0, 1).copy()
     finally:
         engine.shutdown()

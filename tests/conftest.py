@@ -93,3 +93,23 @@ def pytest_configure(config):
         from . import snapshot
 
         snapshot.UPDATE["value"] = True
+
+
+@pytest.fixture(scope="session")
+def stack():
+    """One face stack (the shipped MediaPipe models) for the face and portrait tests."""
+    from installation.models.face import FaceStack
+
+    return FaceStack.open()
+
+
+@pytest.fixture(scope="session")
+def sitter():
+    """The shipped sitter at half size, RGB: small enough to be quick, a real face."""
+    import cv2
+
+    from installation.scenes.portrait import HOUSE_SITTER
+
+    image = cv2.cvtColor(cv2.imread(str(HOUSE_SITTER)), cv2.COLOR_BGR2RGB)
+    return cv2.resize(image, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+

@@ -129,3 +129,13 @@ def test_broken_show_file_and_no_last_good_plays_the_safe_card(tmp_path):
                             env={**os.environ, "PYTHONPATH": str(REPO)})
     assert result.returncode == 0, result.stderr
     assert "TOML syntax" in result.stderr and "safe card" in result.stderr
+
+
+def test_a_slow_render_keeps_the_shows_timeline(tmp_path):
+    # At 1 frame a second each frame is ten of the engine's longest steps: the second scene
+    # must still come after the first one's 3 s (plus its 1 s crossfade), not 30 s later.
+    path = write_show(tmp_path, {"a": title_scene("a", duration=3, background="#102030"),
+                                 "b": title_scene("b", duration=3, background="#aa3300")})
+    frames = [f for _, f in render_frames(load_show(path), 7.0, 1)]
+    reds = [float(f[..., 0].mean()) for f in frames]
+    assert reds[5] > reds[0] + 60  # at 5 s the second scene's red fills the screen

@@ -9,16 +9,11 @@ import numpy as np
 import pytest
 
 from installation.models import face as face_room
-from installation.models.face import FaceStack, FaceStackUnavailable, FaceTracker, Region, make_tracker
+from installation.models.face import FaceStackUnavailable, FaceTracker, Region, make_tracker
 from installation.models.face import runtime as face_runtime
 from installation.models.face.detect import anchors, weighted_nms
 from installation.models.face.haar import HaarTracker
 from installation.models.face.measures import Expression
-
-
-@pytest.fixture(scope="module")
-def stack() -> FaceStack:
-    return FaceStack.open()
 
 
 def _rgb(path):

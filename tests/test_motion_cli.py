@@ -63,6 +63,20 @@ def test_portrait_without_a_face_says_what_to_do(tmp_path, capsys, backend, hint
     assert rc == 2 and hint in capsys.readouterr().err
 
 
+def test_a_driver_with_no_readable_frames_is_one_clear_line(tmp_path, capsys):
+    # The mesh path decodes in a thread beside the tracker: an unreadable file must still
+    # end at once with the fix, not hang or trace back.
+    from pathlib import Path
+
+    portrait = Path(__file__).resolve().parents[1] / "content/portraits/thoreau-1856.jpg"
+    (tmp_path / "d.mp4").write_bytes(b"not a video")
+    rc = _run(["--portrait", str(portrait), "--driver", str(tmp_path / "d.mp4"),
+               "-o", str(tmp_path / "o.mp4"), "--backend", "mesh"])
+    err = capsys.readouterr().err
+    assert rc == 2 and "no readable frames" in err and "Traceback" not in err
+    assert not (tmp_path / "o.mp4").exists()
+
+
 @pytest.mark.shared_data
 def test_renders_a_moving_portrait_video(tmp_path, shared_data):
     import imageio_ffmpeg

@@ -83,7 +83,8 @@ class TFLiteModel:
     def __call__(self, batch: np.ndarray) -> list[np.ndarray]:
         self.interpreter.set_tensor(self._input, np.ascontiguousarray(batch, dtype=np.float32))
         self.interpreter.invoke()
-        return [self.interpreter.get_tensor(index).copy() for index in self._outputs]
+        # get_tensor already returns a copy the caller owns.
+        return [self.interpreter.get_tensor(index) for index in self._outputs]
 
 
 def load(name: str, models_dir: Path | None = None, threads: int | None = None) -> TFLiteModel:

@@ -142,12 +142,11 @@ def run_animate(args: argparse.Namespace) -> int:
     except PortraitError as exc:
         hint = exc.args[0].replace("in the scene file (face = [x, y, size])", "with --face X Y SIZE")
         return _fail(f"{args.portrait}: {hint}")
+    if choice.name == "mesh":
+        return _animate_mesh(args, animator)
     frames, fps = _read_frames(args.driver)
     if not frames:
         return _fail(f"{args.driver}: no readable frames; re-encode it as H.264 mp4")
-
-    if choice.name == "mesh":
-        return _animate_mesh(args, animator, frames, fps)
 
     # Track the whole driver once (offline: a detection on every frame is affordable).
     tracker = tracker_for(choice.name, args.models)
@@ -204,21 +203,79 @@ def run_animate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _animate_mesh(args: argparse.Namespace, animator, frames: list, fps: float) -> int:
+def _track_driver(path: Path, stack) -> tuple[list, list, list, float]:
+    """Every driver frame's own mesh (no steadying lag), eyes and teeth shown (teeth.py),
+    with decoding, the mesh
+    and the eyes overlapped on two cores: a thread decodes ahead, this one tracks the mesh
+    (each frame's crop follows the last frame's landmarks), and a second face stack (LiteRT
+    interpreters are not thread-safe) finds the eyes of the frames already meshed. LiteRT
+    and OpenCV release the GIL while they work. The frames themselves are not kept."""
+    import queue
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    import cv2
+    from tqdm import tqdm
+
+    from ..face import FaceStack, FaceTracker
+    from .mesh.teeth import teeth_shown
+
+    cap = cv2.VideoCapture(str(path))
+    fps = float(cap.get(cv2.CAP_PROP_FPS) or 25.0)
+    total = int(cap.get(cv2.CAP_PROP_FRAME_COUNT) or 0) or None
+    decoded: queue.Queue = queue.Queue(maxsize=16)
+    stop = threading.Event()
+
+    def decode() -> None:
+        try:
+            while not stop.is_set():
+                ok, bgr = cap.read()
+                if not ok:
+                    break
+                decoded.put(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
+        finally:
+            cap.release()
+            decoded.put(None)
+
+    eye_stack = FaceStack(stack.models_dir, stack.threads)
+    reader = threading.Thread(target=decode, name="animate-decode", daemon=True)
+    reader.start()
+    tracker = FaceTracker(stack)
+    faces: list = []
+    eyes: list = []
+    teeth: list = []
+    finished = False
+    try:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="animate-eyes") as pool, \
+                tqdm(total=total, desc="tracking", unit="frame") as bar:
+            while (frame := decoded.get()) is not None:
+                seen = tracker.update(frame, len(faces) / fps)
+                face = seen.raw_face or seen.face  # offline: every frame's own mesh, no steadying lag
+                faces.append(face.landmarks if face is not None else None)
+                eyes.append(pool.submit(eye_stack.eyes, frame, face.landmarks) if face is not None else None)
+                teeth.append(teeth_shown(frame, face.landmarks) if face is not None else None)
+                bar.update()
+            finished = True
+            eyes = [e.result() if e is not None else None for e in eyes]
+    finally:
+        stop.set()
+        while not finished and decoded.get() is not None:  # unblock the reader so it can stop
+            pass
+        reader.join()
+    return faces, eyes, teeth, fps
+
+
+def _animate_mesh(args: argparse.Namespace, animator) -> int:
     """The mesh path: track the driver's mesh once, take the neutral frame, render."""
     import cv2
     from tqdm import tqdm
 
     from ...video import h264_writer
-    from ..face import FaceTracker
 
-    tracker = FaceTracker(animator.stack)
-    faces, eyes = [], []
-    for i, frame in enumerate(tqdm(frames, desc="tracking", unit="frame")):
-        seen = tracker.update(frame, i / fps)
-        face = seen.raw_face or seen.face  # offline: every frame's own mesh, no steadying lag
-        faces.append(face.landmarks if face is not None else None)
-        eyes.append(animator.stack.eyes(frame, face.landmarks) if face is not None else None)
+    faces, eyes, teeth, fps = _track_driver(args.driver, animator.stack)
+    if not faces:
+        return _fail(f"{args.driver}: no readable frames; re-encode it as H.264 mp4")
+    n = len(faces)
     usable = [i for i, f in enumerate(faces) if f is not None]
     if not usable:
         return _fail(f"{args.driver}: no face found; use a video with one face looking at the camera")
@@ -239,8 +296,9 @@ def _animate_mesh(args: argparse.Namespace, animator, frames: list, fps: float) 
     from .mesh.motion import Motion
 
     motions, last = [], Motion()
-    for i in range(len(frames)):
-        last = animator.reference.motion(faces[i], eyes[i]) if faces[i] is not None else ease_motion(last, 0.85)
+    for i in range(n):
+        last = (animator.reference.motion(faces[i], eyes[i], teeth=teeth[i]) if faces[i] is not None
+                else ease_motion(last, 0.85))
         motions.append(last)
     # Frames are independent once their motion is known: two renderers (one per core,
     # sharing the portrait's rig) keep `animate` faster than real time. OpenCV and numpy
@@ -259,8 +317,7 @@ def _animate_mesh(args: argparse.Namespace, animator, frames: list, fps: float) 
     with h264_writer(args.output, (out_w, out_h), fps, preset="veryfast",
                      extra=["-metadata", f"comment={SYNTHETIC_NOTE}"]) as send, \
             ThreadPoolExecutor(max_workers=2, thread_name_prefix="animate") as pool:
-        for image in tqdm(pool.map(render, range(len(frames))), total=len(frames), desc="animating (mesh)",
-                          unit="frame"):
+        for image in tqdm(pool.map(render, range(n)), total=n, desc="animating (mesh)", unit="frame"):
             send(image)
-    print(f"wrote {args.output} ({len(frames)} frames, {fps:g} fps, backend mesh, reference frame {ref})")
+    print(f"wrote {args.output} ({n} frames, {fps:g} fps, backend mesh, reference frame {ref})")
     return 0

@@ -12,6 +12,7 @@ import hashlib
 import math
 import threading
 from collections import OrderedDict
+from functools import cached_property
 
 import numpy as np
 
@@ -33,6 +34,7 @@ from .warp import MeshWarper
 
 MIN_FACE_PX = 64
 EYES = ((LEFT_UPPER_LID, LEFT_LOWER_LID, LEFT_CREASE), (RIGHT_UPPER_LID, RIGHT_LOWER_LID, RIGHT_CREASE))
+LID_ROWS = tuple((np.array(upper), np.array(lower)) for upper, lower, _ in EYES)
 
 
 class PortraitProblem(ValueError):
@@ -126,7 +128,7 @@ class MeshAnimator(VisitorPresence):
         if face is None or obs.state not in ("ok", "too_far", "several"):
             # The visitor turned away or left for a moment: ease back to rest.
             return self.render(ease_motion(self.last_motion, 0.85))
-        return self.render(self.reference.motion(face.landmarks, self._eyes(frame, face.landmarks)))
+        return self.render(self.reference.motion(face.landmarks, self._eyes(frame, face.landmarks), frame))
 
     def end_visit(self) -> None:
         self.reference = None
@@ -142,21 +144,14 @@ class MeshAnimator(VisitorPresence):
         """The moved points (image pixels), each iris's shift (pixels) and each point's
         depth after the head's turn (larger is farther: the warper draws back to front)."""
         rig = self.rig
-        pts = rig.points.astype(np.float64).copy()
-        centre = pts[:468, :2].mean(0)
-        c, s = math.cos(-rig.roll), math.sin(-rig.roll)
-        level = np.array([[c, -s], [s, c]])
-        rest = pts.copy()
-        rest[:, :2] = (pts[:, :2] - centre) @ level.T
+        rest, centre, level, scale, widths = self._rest
         moved = rest.copy()
         if motion.offsets is not None:
-            scale = np.array([rig.eye_distance, rig.face_height, rig.face_height]) * rig.exaggeration
-            moved[:468] += motion.offsets.astype(np.float64) * scale
+            moved[:468] += motion.offsets * scale
         # The eye keeps its painted shape in the mesh (the lids follow the lower lid's
         # motion); blinks are drawn by the warper, which brings the lid down over the eye.
-        for upper, lower, _ in EYES:
-            moved[list(upper), 1] += (moved[list(lower), 1] - rest[list(lower), 1]) - (
-                moved[list(upper), 1] - rest[list(upper), 1])
+        for upper, lower in LID_ROWS:
+            moved[upper, 1] += (moved[lower, 1] - rest[lower, 1]) - (moved[upper, 1] - rest[upper, 1])
         # Guard against folds the expression makes (a sliver by the nose must not turn inside
         # out). Folds from turning the head are real occlusion: the far side goes out of
         # sight, and the warper draws triangles back to front for that.
@@ -168,15 +163,30 @@ class MeshAnimator(VisitorPresence):
         turned[:, :2] = turned[:, :2] * motion.scale + motion.shift * rig.face_height
         moved = moved + (turned - moved) * weight
         dst = moved[:, :2] @ level + centre  # back from the level frame
-        widths = [np.linalg.norm(rig.mesh[a, :2] - rig.mesh[b, :2]) for a, b in ((33, 133), (362, 263))]
-        gaze = np.clip(motion.gaze, -0.22, 0.22) * np.array(widths)[:, None]
+        gaze = np.clip(motion.gaze, -0.22, 0.22) * widths
         gaze[:, 1] *= 0.6  # irises travel less up and down than sideways under the lids
         return dst, gaze, moved[:, 2]
+
+    @cached_property
+    def _rest(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The rig's points in its level frame (eye line horizontal, about the mesh's
+        centre), that frame, the offsets' units and the eyes' widths: the same every frame."""
+        rig = self.rig
+        pts = rig.points.astype(np.float64)
+        centre = pts[:468, :2].mean(0)
+        c, s = math.cos(-rig.roll), math.sin(-rig.roll)
+        level = np.array([[c, -s], [s, c]])
+        rest = pts.copy()
+        rest[:, :2] = (pts[:, :2] - centre) @ level.T
+        scale = np.array([rig.eye_distance, rig.face_height, rig.face_height]) * rig.exaggeration
+        widths = np.array([np.linalg.norm(rig.mesh[a, :2] - rig.mesh[b, :2])
+                           for a, b in ((33, 133), (362, 263))])
+        return rest, centre, level, scale, widths[:, None]
 
     def render(self, motion: Motion) -> np.ndarray:
         self.last_motion = motion
         dst, gaze, depth = self.place(motion)
-        return self.warper.render(dst, gaze, depth, motion.eye_open)
+        return self.warper.render(dst, gaze, depth, motion.eye_open, motion.teeth)
 
 
 def ease_motion(motion: Motion, keep: float) -> Motion:
@@ -185,7 +195,7 @@ def ease_motion(motion: Motion, keep: float) -> Motion:
         shift=motion.shift * keep, scale=1.0 + (motion.scale - 1.0) * keep,
         offsets=None if motion.offsets is None else motion.offsets * keep,
         eye_open=tuple(1.0 + (e - 1.0) * keep for e in motion.eye_open),  # type: ignore[arg-type]
-        gaze=motion.gaze * keep)
+        gaze=motion.gaze * keep, teeth=motion.teeth)
 
 
 def _soft(person: np.ndarray) -> np.ndarray:

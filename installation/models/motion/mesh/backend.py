@@ -61,4 +61,4 @@ class MeshBackend(MotionBackend):
         if face is None or animator.reference is None:
             return animator.portrait.copy()
         eyes = self._face_stack().eyes(driver, face.landmarks)
-        return animator.render(animator.reference.motion(face.landmarks, eyes))
+        return animator.render(animator.reference.motion(face.landmarks, eyes, driver))

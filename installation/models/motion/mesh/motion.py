@@ -17,14 +17,25 @@ import numpy as np
 
 from ...face import Eye
 from .rig import RIGID
+from .teeth import TeethFollower, teeth_shown
 
+RIGID_ROWS = np.array(RIGID)
+UNREAD = object()  # no reading of the visitor's teeth was offered
 MAX_YAW_DEG = 20.0
 MAX_PITCH_DEG = 20.0
+# Turning and nodding together foreshortens a flat picture's far side most of all (the far
+# side of the nose pressed into a dark line at 20 degrees of each): the turn as a whole is
+# kept within this, yaw and pitch in proportion.
+MAX_TURN_DEG = 20.0
 MAX_ROLL_DEG = 25.0
 # The crop follows the visitor across the frame, so only a share of their shift and
 # scale reaches the portrait (a sitter stays in the frame).
 SHIFT_SHARE, MAX_SHIFT = 0.35, 0.08
 SCALE_SHARE = 0.5
+# The face mesh never reads a closed eye as a zero opening: lid thickness and lashes keep
+# points 159 and 145 apart by about 0.1-0.18 eye widths. Openings are measured from there,
+# or a closed eye would close the portrait's only half way.
+CLOSED_OPENNESS = 0.15  # eye widths, at most 45% of the visitor's own neutral opening
 
 
 @dataclass
@@ -39,6 +50,7 @@ class Motion:
     offsets: np.ndarray | None = None  # 468 x 3 in neutral units (x: eye distances, y, z: face heights)
     eye_open: tuple[float, float] = (1.0, 1.0)  # image-left, image-right: share of the neutral opening
     gaze: np.ndarray = field(default_factory=lambda: np.zeros((2, 2), np.float32))  # eye widths
+    teeth: tuple[float, float] | None = None  # share of the opening showing upper, lower teeth
 
 
 def _level(points: np.ndarray, angle: float, centre: np.ndarray) -> np.ndarray:
@@ -101,38 +113,59 @@ class DriverReference:
 
     def __init__(self, neutral: np.ndarray, eyes: tuple[Eye, Eye] | None = None) -> None:
         self.neutral = neutral.astype(np.float64)
-        self.rigid = self.neutral[list(RIGID)]
+        self.rigid = self.neutral[RIGID_ROWS]
         self.openness = _openness(self.neutral)
+        self.closed = tuple(min(CLOSED_OPENNESS, 0.45 * o) for o in self.openness)
         self.gaze0 = _gaze(self.neutral, eyes)
         self.roll = math.atan2(neutral[263, 1] - neutral[33, 1], neutral[263, 0] - neutral[33, 0])
         self.centre = self.neutral[:, :2].mean(0)
         self.eye_distance = float(np.linalg.norm(neutral[263, :2] - neutral[33, :2]))
         self.face_height = float(np.linalg.norm(neutral[10, :2] - neutral[152, :2]))
+        self.teeth = TeethFollower()
+        self.level_neutral = _level(self.neutral, self.roll, self.centre)
+        self.level = rotation_deg(0, 0, -math.degrees(self.roll))
 
-    def motion(self, lm: np.ndarray, eyes: tuple[Eye, Eye] | None = None) -> Motion:
+    def motion(self, lm: np.ndarray, eyes: tuple[Eye, Eye] | None = None,
+               frame: np.ndarray | None = None, teeth=UNREAD) -> Motion:
+        """`frame` (the visitor's picture, optional): lets the portrait show as much teeth
+        as the visitor does; it is read here and not kept. Or `teeth`, the reading
+        (`teeth_shown`, None when the mouth was too closed to tell) already taken from it."""
+        if frame is not None:
+            teeth = teeth_shown(frame, lm)
+        teeth = None if teeth is UNREAD else self.teeth.update(teeth)
         lm = lm.astype(np.float64)
-        scale, rotation, shift = similarity_3d(lm[list(RIGID)], self.rigid)
-        aligned = (scale * (rotation @ lm.T)).T + shift  # the frame seen as if the head had not moved
-        offsets = _level(aligned, self.roll, self.centre) - _level(self.neutral, self.roll, self.centre)
+        scale, rotation, shift = similarity_3d(lm[RIGID_ROWS], self.rigid)
+        aligned = lm @ (scale * rotation.T) + shift  # the frame seen as if the head had not moved
+        offsets = _level(aligned, self.roll, self.centre) - self.level_neutral
         offsets[:, 0] /= self.eye_distance
         offsets[:, 1:] /= self.face_height
         # The head's own motion is the inverse of the fit, measured in the neutral's level frame.
-        level = rotation_deg(0, 0, -math.degrees(self.roll))
-        yaw, pitch, roll = euler_deg(level @ rotation.T @ level.T)
+        yaw, pitch, roll = euler_deg(self.level @ rotation.T @ self.level.T)
+        yaw, pitch = _limit_turn(yaw, pitch)
         move = (lm[:, :2].mean(0) - self.centre) / self.face_height
         opened = _openness(lm)
-        ratio = tuple(float(np.clip(o / max(o0, 1e-3), 0.0, 1.35)) for o, o0 in zip(opened, self.openness,
-                                                                                      strict=True))
+        ratio = tuple(float(np.clip((o - closed) / max(o0 - closed, 1e-3), 0.0, 1.35))
+                      for o, o0, closed in zip(opened, self.openness, self.closed, strict=True))
         return Motion(
-            yaw=float(np.clip(yaw, -MAX_YAW_DEG, MAX_YAW_DEG)),
-            pitch=float(np.clip(pitch, -MAX_PITCH_DEG, MAX_PITCH_DEG)),
+            yaw=yaw,
+            pitch=pitch,
             roll=float(np.clip(roll, -MAX_ROLL_DEG, MAX_ROLL_DEG)),
             shift=np.clip(move * SHIFT_SHARE, -MAX_SHIFT, MAX_SHIFT).astype(np.float32),
             scale=float(np.clip(1.0 + (1.0 / scale - 1.0) * SCALE_SHARE, 0.92, 1.08)),
             offsets=offsets.astype(np.float32),
             eye_open=ratio,  # type: ignore[arg-type]
             gaze=(_gaze(lm, eyes) - self.gaze0).astype(np.float32),
+            teeth=teeth,
         )
+
+
+def _limit_turn(yaw: float, pitch: float) -> tuple[float, float]:
+    yaw = float(np.clip(yaw, -MAX_YAW_DEG, MAX_YAW_DEG))
+    pitch = float(np.clip(pitch, -MAX_PITCH_DEG, MAX_PITCH_DEG))
+    turn = math.hypot(yaw, pitch)
+    if turn > MAX_TURN_DEG:
+        yaw, pitch = yaw * MAX_TURN_DEG / turn, pitch * MAX_TURN_DEG / turn
+    return yaw, pitch
 
 
 def idle_motion(t: float) -> Motion:

@@ -3,7 +3,9 @@
 A closed painted mouth has no interior to stretch: stretching the lip line is what made
 black smears. So the opening (the inner-lip polygon of the moved mesh) is painted:
 a cavity graded from the lip colour towards a warm dark, shading along the inner lips, a
-soft band of upper teeth and a hint of tongue, all from colours sampled in the portrait.
+band of teeth and a hint of tongue, all from colours sampled in the portrait. How much of
+the opening the teeth fill is read from the visitor's own mouth when it can be (`teeth.py`):
+a smile bares the upper teeth, a yawn shows a dark cavity.
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ SHIFT = 4
 # Below this opening (pixels between the inner lips) nothing is painted: the warped
 # portrait's own lip line is the best picture of a nearly closed mouth.
 MIN_GAP_PX = 1.5
+# Where one tooth meets the next, across the mouth from its centre (share of half the
+# mouth's width): the incisors are wide, the teeth narrow towards the corners.
+TOOTH_EDGES = (0.0, 0.21, 0.39, 0.54)
 
 
 def curve_through(points: np.ndarray, xs: np.ndarray) -> np.ndarray:
@@ -25,13 +30,21 @@ def curve_through(points: np.ndarray, xs: np.ndarray) -> np.ndarray:
     return np.interp(xs, points[order, 0], points[order, 1])
 
 
-def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig) -> None:
-    """Paint into `region` (RGB uint8, in place); `dst` are moved points in region pixels."""
+def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
+                teeth_shown: tuple[float, float] | None = None) -> None:
+    """Paint into `region` (RGB uint8, in place); `dst` are moved points in region pixels.
+    `teeth_shown`: the share of the opening's height the visitor's upper and lower teeth
+    fill (None: unknown, so a hint of upper teeth that grows as the mouth opens)."""
     lips = dst[list(INNER_LIPS)]
     upper = dst[list(UPPER_INNER_LIP)]
     lower = dst[list(LOWER_INNER_LIP)]
     gap = float(np.max(lower[1:-1, 1] - upper[1:-1, 1])) if len(upper) > 2 else 0.0
-    if gap < MIN_GAP_PX:
+    # Only what opens beyond the sitter's own parted lips is painted: at rest the mouth is
+    # the portrait's, pixel for pixel.
+    rest = rig.points[:, :2]
+    rest_gap = float(np.max(rest[list(LOWER_INNER_LIP)][1:-1, 1] - rest[list(UPPER_INNER_LIP)][1:-1, 1]))
+    opening = float(np.clip((gap - max(rest_gap, MIN_GAP_PX)) / 2.0, 0.0, 1.0))
+    if opening <= 0.0:
         return
     h, w = region.shape[:2]
     x0, y0 = np.floor(lips.min(0)).astype(int) - 2
@@ -55,22 +68,51 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig) -> None:
     pal = rig.palette
     # The cavity: darkest in the middle and towards the back, lip-toned near the lips.
     depth = (1.0 - u ** 2) * np.sin(np.pi * np.clip(v, 0, 1)) ** 0.7
-    cavity = pal.cavity[None, None, :] * (1.15 - 0.45 * depth[..., None])
+    cavity = pal.cavity[None, None, :] * (1.15 - 0.35 * depth[..., None])
     edge = np.clip(1.0 - np.minimum(v, 1 - v) * height / max(min(3.0, 0.25 * gap), 1.0), 0.0, 1.0)
     colour = cavity + (pal.lip * 0.55 - cavity) * (edge * 0.6)[..., None]
-    # Upper teeth: a soft light band under the upper lip, wider as the mouth opens.
-    band = min(0.42, 0.1 + 0.012 * gap)
-    # Bright down to a soft but readable lower edge, fading towards the mouth corners.
-    teeth = np.clip(1.0 - v / band, 0.0, 1.0) ** 0.3 * np.clip(1.0 - u / 0.75, 0.0, 1.0) ** 0.6
-    teeth *= float(np.clip((gap - 3.0) / 6.0, 0.0, 0.95))
-    colour = colour + (pal.teeth * (0.97 - 0.15 * v[..., None]) - colour) * teeth[..., None]
-    # The shadow under the upper teeth, where the cavity begins.
-    under = np.exp(-(((v - band) / max(0.05, 1.5 / max(gap, 1.0))) ** 2)) * (teeth.max() > 0)
-    colour *= (1.0 - 0.35 * under * np.clip(1.0 - u / 0.75, 0.0, 1.0))[..., None]
+    if teeth_shown is None:
+        upper_band, lower_band = min(0.42, 0.1 + 0.012 * gap), 0.0
+        strength = float(np.clip((gap - 3.0) / 6.0, 0.0, 0.95))
+    else:
+        upper_band, lower_band = (float(np.clip(b, 0.0, 1.0)) for b in teeth_shown)
+        strength = 0.95 * float(np.clip((gap - 2.0) / 4.0, 0.0, 1.0))
+    # Teeth: light bands from the lips inwards, bright to a soft but readable edge, fading
+    # towards the mouth corners.
+    fade = np.clip(1.0 - u / 0.75, 0.0, 1.0) ** 0.6
+    edge_px = max(0.12, 1.2 / max(gap, 1.0))  # the teeth's edge: about a pixel soft
+    # Each tooth's biting edge is rounded: the band's edge rises a little at the seams.
+    centre_x = (left + right) / 2
+    along = np.abs(xx - centre_x) / half  # 0 centre, 1 corners, like u but unclipped
+    edges = np.array(TOOTH_EDGES + (0.66, 0.77, 0.87, 0.96))
+    nearest = np.min(np.abs(along[..., None] - edges), axis=-1)
+    spacing = np.interp(along, edges[1:], np.diff(edges))
+    scallop = 0.14 * np.exp(-(nearest / np.maximum(0.3 * spacing, 1e-3)) ** 2)
+    upper_edge, lower_edge = upper_band * (1.0 - scallop), lower_band * (1.0 - scallop)
+    upper_teeth = np.clip((upper_edge - v) / edge_px, 0.0, 1.0) if upper_band > 0.02 else np.zeros_like(v)
+    lower_teeth = (np.clip((v - 1.0 + lower_edge) / edge_px, 0.0, 1.0) if lower_band > 0.02
+                   else np.zeros_like(v))
+    teeth = np.maximum(upper_teeth, lower_teeth) * fade * strength
+    if teeth.max() > 0:
+        # Lit from the front: darker towards the corners and the teeth's edges.
+        towards_edge = np.where(upper_teeth >= lower_teeth, v / max(upper_band, 0.05),
+                                (1.0 - v) / max(lower_band, 0.05))
+        shade = (1.0 - 0.05 * u ** 2 - 0.05 * np.clip(towards_edge, 0, 1))[..., None]
+        colour = colour + (pal.teeth * shade - colour) * teeth[..., None]
+        # A faint line where one tooth meets the next, so a band reads as teeth.
+        centre = (left + right) / 2
+        dist = np.min([np.abs(np.abs(xx - centre) - e * half) for e in edges], axis=0)
+        seam = np.exp(-(dist / max(0.5, 0.02 * half)) ** 2) * (1.0 - u)
+        colour *= (1.0 - 0.15 * seam * teeth)[..., None]
+        # The shadow inside the teeth, where the cavity begins.
+        soft = max(0.05, 1.5 / max(gap, 1.0))
+        under = np.exp(-(((v - upper_band) / soft) ** 2)) * (upper_band > 0.02)
+        over = np.exp(-(((v - 1.0 + lower_band) / soft) ** 2)) * (lower_band > 0.02)
+        colour *= (1.0 - 0.35 * np.maximum(under, over) * fade)[..., None]
     # A hint of tongue low in a wide-open mouth.
     tongue = np.clip((v - 0.62) / 0.38, 0.0, 1.0) * (1.0 - u) * float(np.clip((gap - 8.0) / 14.0, 0.0, 0.5))
     colour = colour + (pal.lip * 0.62 - colour) * tongue[..., None]
     colour = cv2.GaussianBlur(colour.astype(np.float32), (0, 0), max(0.6, gap * 0.03))
-    alpha = cv2.GaussianBlur(mask, (0, 0), 0.6)[..., None]
+    alpha = cv2.GaussianBlur(mask, (0, 0), 0.6)[..., None] * opening
     patch = region[y0:y1, x0:x1].astype(np.float32)
     region[y0:y1, x0:x1] = np.clip(patch + (colour - patch) * alpha + 0.5, 0, 255).astype(np.uint8)

@@ -20,6 +20,9 @@ INNER_LIPS = (78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308, 324, 318, 402, 3
 UPPER_INNER_LIP = (78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308)
 LOWER_INNER_LIP = (78, 95, 88, 178, 87, 14, 317, 402, 318, 324, 308)
 OUTER_LIPS = (61, 185, 40, 39, 37, 0, 267, 269, 270, 409, 291, 375, 321, 405, 314, 17, 84, 181, 91, 146)
+# The outer lip points facing UPPER_INNER_LIP and LOWER_INNER_LIP, one for one.
+UPPER_OUTER_LIP = (61, 185, 40, 39, 37, 0, 267, 269, 270, 409, 291)
+LOWER_OUTER_LIP = (61, 146, 91, 181, 84, 17, 314, 405, 321, 375, 291)
 # Upper lid points paired with the lower lid points below them, then the crease above.
 LEFT_UPPER_LID = (246, 161, 160, 159, 158, 157, 173)
 LEFT_LOWER_LID = (7, 163, 144, 145, 153, 154, 155)
@@ -99,7 +102,23 @@ def _delaunay(points: np.ndarray) -> np.ndarray:
     return np.array(triangles, np.int32)
 
 
-def _palette(image: np.ndarray, mesh: np.ndarray) -> Palette:
+def _sclera(image: np.ndarray, eyes: tuple[Eye, Eye]) -> np.ndarray | None:
+    """The white of the sitter's eyes: the lighter half of each eye opening outside the
+    iris. The picture's own "white" under its own light, for the teeth."""
+    samples = []
+    for eye in eyes:
+        mask = np.zeros(image.shape[:2], np.uint8)
+        cv2.fillPoly(mask, [np.round(eye.lids[:, :2]).astype(np.int32)], 1)
+        centre = tuple(int(v) for v in np.round(eye.iris_centre))
+        cv2.circle(mask, centre, int(np.ceil(eye.iris_radius * 1.1)), 0, -1)
+        pixels = image[mask > 0].astype(np.float32)
+        if len(pixels) >= 6:
+            luma = pixels @ np.array([0.299, 0.587, 0.114], np.float32)
+            samples.append(pixels[luma >= np.percentile(luma, 60)])
+    return np.median(np.concatenate(samples), axis=0) if samples else None
+
+
+def _palette(image: np.ndarray, mesh: np.ndarray, eyes: tuple[Eye, Eye] = ()) -> Palette:
     def sample(ids) -> np.ndarray:
         pts = np.round(mesh[list(ids), :2]).astype(int)
         h, w = image.shape[:2]
@@ -111,10 +130,14 @@ def _palette(image: np.ndarray, mesh: np.ndarray) -> Palette:
     skin = sample((50, 280, 205, 425, 101, 330, 151, 9))
     chroma = float(np.ptp(skin)) / max(float(skin.mean()), 1.0)
     # The cavity: the lip colour, much darker and a little warmer; never pure black.
-    cavity = lip * 0.28 + np.array([6.0, 2.0, 2.0])
-    ivory = np.array([232.0, 224.0, 206.0])
-    teeth = 0.55 * ivory + 0.45 * skin
-    teeth *= min(1.0, (float(np.percentile(image, 97)) + 10) / 255.0)
+    cavity = lip * 0.34 + np.array([6.0, 2.0, 2.0])
+    # Teeth: enamel in the picture's own light.
+    # Lightness: the lit skin's or the eye whites', whichever is lighter (small or shaded
+    # eyes read dark), never above the picture's highlights. Colour: the eye whites'.
+    sclera = _sclera(image, eyes) if eyes else None
+    white = sclera if sclera is not None else skin
+    light = min(max(float(skin.mean()) * 1.05, float(white.mean())), float(np.percentile(image, 97)))
+    teeth = np.full(3, light) + (white - white.mean()) * 0.5
     if chroma < 0.08:  # a monochrome picture: keep the painted mouth monochrome too
         lip, cavity, teeth = (np.full(3, c.mean()) for c in (lip, cavity, teeth))
     return Palette(lip, skin, cavity, teeth)
@@ -134,7 +157,8 @@ def build_rig(image: np.ndarray, face: Face, eyes: tuple[Eye, Eye], person: np.n
     # The head ring sits behind the face: give it the depth of the face's edge.
     rings[:RING_POINTS, 2] = float(np.median(mesh[list(FACE_OVAL), 2]))
     points = np.concatenate([mesh, rings]).astype(np.float32)
-    weight = np.concatenate([np.ones(468), np.full(RING_POINTS, 0.85), np.zeros(RING_POINTS)]).astype(np.float32)
+    weight = np.concatenate([np.ones(468), np.full(RING_POINTS, 0.85),
+                             np.zeros(RING_POINTS)]).astype(np.float32)
     roll = float(np.arctan2(mesh[263, 1] - mesh[33, 1], mesh[263, 0] - mesh[33, 0]))
     crop = None
     if person is not None:
@@ -142,7 +166,7 @@ def build_rig(image: np.ndarray, face: Face, eyes: tuple[Eye, Eye], person: np.n
         crop = person[ry0:ry1, rx0:rx1].astype(np.float32)
     return PortraitRig(
         image=np.ascontiguousarray(image), points=points,
-        triangles=_delaunay(points), eyes=eyes, palette=_palette(image, mesh),
+        triangles=_delaunay(points), eyes=eyes, palette=_palette(image, mesh, eyes),
         region=region, head_weight=weight, face_height=face.height,
         eye_distance=float(np.linalg.norm(mesh[263, :2] - mesh[33, :2])), roll=roll,
         exaggeration=exaggeration, person=crop)

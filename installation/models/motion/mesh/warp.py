@@ -13,48 +13,67 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from .mouth import curve_through, paint_mouth
+from .folds import FoldShading
+from .lids import move_lids, paint_lids
+from .mouth import paint_mouth
 from .rig import (
     FACE_OVAL,
     INNER_LIPS,
-    LEFT_CREASE,
     LEFT_EYE_OPENING,
-    LEFT_LOWER_LID,
-    LEFT_UPPER_LID,
-    RIGHT_CREASE,
+    LOWER_INNER_LIP,
+    LOWER_OUTER_LIP,
     RIGHT_EYE_OPENING,
-    RIGHT_LOWER_LID,
-    RIGHT_UPPER_LID,
+    UPPER_INNER_LIP,
+    UPPER_OUTER_LIP,
     PortraitRig,
 )
-
-LIDS = (((33, *LEFT_UPPER_LID, 133), (33, *LEFT_LOWER_LID, 133), (33, *LEFT_CREASE, 133)),
-        ((263, *RIGHT_UPPER_LID, 362), (263, *RIGHT_LOWER_LID, 362), (263, *RIGHT_CREASE, 362)))
+from .sample import Sampler
 
 SUBPIXEL_BITS = 4
+SEAM_SOFTNESS_PX = 0.8
 # On a large face the map is computed on a coarser grid (one point every 200 px of face
 # height, at most 4 apart) and interpolated: a piecewise-affine map is continuous, so this
 # is exact inside triangles and close on their edges, as long as the grid is finer than
 # the smallest moving triangles (lip corners). Small faces get the map at every pixel.
 # The portrait itself is always sampled at every pixel of its own resolution.
 MAP_FACE_PX_PER_STEP = 200
+# Slivers of the rest-pose triangulation (a tenth of a typical face triangle or less: the
+# nose wing, the eye corners) may fold: where a smile pushes the cheek against the nose a
+# real face folds there too, and the warper draws triangles back to front. Easing them
+# back cost whole expressions (a wide smile lost a quarter of its opening on a long face).
+SLIVER_SHARE = 0.00015  # of the face height squared
+# How far into the lips (share of their thickness) an open mouth's inner edge samples.
+LIP_EDGE_INWARD = 0.3
 
 
-def _affines(src: np.ndarray, dst: np.ndarray, triangles: np.ndarray) -> np.ndarray:
-    """Per triangle, the 2x3 map from destination pixels to source pixels."""
-    d = np.concatenate([dst[triangles], np.ones((len(triangles), 3, 1))], axis=2)  # T x 3 x 3
-    s = src[triangles]  # T x 3 x 2
-    det = np.linalg.det(d)
+def _affine_table(src: np.ndarray, dst: np.ndarray, triangles: np.ndarray) -> np.ndarray:
+    """Per triangle, the 2x3 map from destination pixels to source pixels, as six rows of
+    coefficients (a00 a01 a02 a10 a11 a12) with one extra column, the identity, for pixels
+    no triangle covers. Closed form (a 2x2 inverse per triangle): a thousand tiny
+    linalg.solve calls cost more than the whole table."""
+    d0, d1, d2 = (dst[triangles[:, k]] for k in range(3))
+    s0, s1, s2 = (src[triangles[:, k]] for k in range(3))
+    e1, e2 = d1 - d0, d2 - d0
+    f1, f2 = s1 - s0, s2 - s0
+    det = e1[:, 0] * e2[:, 1] - e1[:, 1] * e2[:, 0]
     ok = np.abs(det) > 1e-6
-    out = np.zeros((len(triangles), 2, 3))
-    out[:, 0, 0] = out[:, 1, 1] = 1.0  # collapsed triangles cover no pixel; identity is harmless
-    out[ok] = np.linalg.solve(d[ok], s[ok]).transpose(0, 2, 1)
-    return out
+    inv = np.divide(1.0, det, out=np.zeros_like(det), where=ok)
+    table = np.zeros((6, len(triangles) + 1))
+    for row, r in ((0, 0), (3, 1)):
+        a = (f1[:, r] * e2[:, 1] - f2[:, r] * e1[:, 1]) * inv
+        b = (f2[:, r] * e1[:, 0] - f1[:, r] * e2[:, 0]) * inv
+        table[row, :-1], table[row + 1, :-1] = a, b
+        table[row + 2, :-1] = s0[:, r] - a * d0[:, 0] - b * d0[:, 1]
+    # Collapsed triangles cover no pixel, and uncovered pixels stay where they are.
+    table[:, :-1][:, ~ok] = np.array([1.0, 0.0, 0.0, 0.0, 1.0, 0.0])[:, None]
+    table[:, -1] = (1.0, 0.0, 0.0, 0.0, 1.0, 0.0)
+    return table.astype(np.float32)
 
 
 def _signed_areas(points: np.ndarray, triangles: np.ndarray) -> np.ndarray:
-    a, b, c = (points[triangles[:, k]] for k in range(3))
-    return 0.5 * ((b[:, 0] - a[:, 0]) * (c[:, 1] - a[:, 1]) - (b[:, 1] - a[:, 1]) * (c[:, 0] - a[:, 0]))
+    corners = points[triangles]  # T x 3 x 2
+    ab, ac = corners[:, 1] - corners[:, 0], corners[:, 2] - corners[:, 0]
+    return 0.5 * (ab[:, 0] * ac[:, 1] - ab[:, 1] * ac[:, 0])
 
 
 class MeshWarper:
@@ -68,12 +87,17 @@ class MeshWarper:
         self.coarse_shape = (-(-self.shape[0] // step), -(-self.shape[1] // step))
         # Coarse sample j sits where cv2.resize puts it: at full-resolution j * step + centre.
         self.centre = 0.5 * (step - 1)
-        cy, cx = np.mgrid[0:self.coarse_shape[0], 0:self.coarse_shape[1]].astype(np.float32) * step + self.centre
-        self.cxx, self.cyy = cx + x0, cy + y0
-        self.coarse_person = None
-        if rig.person is not None:
-            self.coarse_person = cv2.resize(rig.person, (self.coarse_shape[1], self.coarse_shape[0]),
-                                            interpolation=cv2.INTER_AREA) if step > 1 else rig.person
+        cy, cx = np.mgrid[0:self.coarse_shape[0], 0:self.coarse_shape[1]].astype(np.float32)
+        cy, cx = cy * step + self.centre, cx * step + self.centre
+        xx, yy = cx + x0, cy + y0
+        # The coarse grid, and the same at every pixel: maps are built as displacement on
+        # the coarse grid, enlarged, and added to the full grid (see backward_map).
+        self._grid = (xx, yy, -xx, -yy)
+        fy, fx = np.mgrid[0:self.shape[0], 0:self.shape[1]].astype(np.float32)
+        self.full_x, self.full_y = fx + x0, fy + y0
+        # The sitter moves whole and is laid over the wall behind (plate.py) through its
+        # own mask, moved the same way; the face is sampled cubic (sample.py).
+        self.sampler = Sampler(rig.image, rig.region, rig.person, rig.face_height)
         rest = _signed_areas(self.src, rig.triangles)
         # Eye and mouth openings may close to nothing; every other triangle must keep its
         # orientation and at least a tenth of its area.
@@ -84,13 +108,38 @@ class MeshWarper:
         edge = set(FACE_OVAL) | set(range(468, len(rig.points))) | set(INNER_LIPS)
         inside = np.array([all(int(v) in openings for v in tri) for tri in rig.triangles])
         on_edge = np.array([any(int(v) in edge for v in tri) for tri in rig.triangles])
-        self.checked = (~inside) & (~on_edge) & (np.abs(rest) > 3.0)
+        lips = set(INNER_LIPS)
+        in_mouth = np.array([sum(int(v) in lips for v in tri) >= 2 for tri in rig.triangles])
+        on_face = np.all(rig.triangles < 468, axis=1)
+        skin = (~inside) & (~in_mouth) & on_face
+        self.folds = FoldShading(rig.points.astype(np.float64), rig.triangles, skin,
+                                 rig.image.shape, rig.face_height, FACE_OVAL)
+        self.checked = (~inside) & (~on_edge) & (np.abs(rest) > max(3.0, SLIVER_SHARE * rig.face_height ** 2))
+        # Only the checked triangles are measured each frame.
+        self._checked_triangles = rig.triangles[self.checked]
+        self._rest_sign = np.sign(rest[self.checked])
+        self._min_area = 0.1 * np.abs(rest[self.checked])
         self.rest_area = rest
+        self._behind = np.where(np.any(rig.triangles >= 468, axis=1), 1e6, 0.0)
+        outline = set(FACE_OVAL) | set(range(468, len(rig.points)))
+        self._silhouette = np.array([any(int(v) in outline for v in tri) for tri in rig.triangles])
         self.folds_eased = 0
+        # The inner lip points and the outer ones facing them (corners left out).
+        self.inner_upper, self.inner_lower = (np.array(ids[1:-1])
+                                              for ids in (UPPER_INNER_LIP, LOWER_INNER_LIP))
+        outer_upper, outer_lower = (np.array(ids[1:-1]) for ids in (UPPER_OUTER_LIP, LOWER_OUTER_LIP))
+        self.lip_inward = np.concatenate([self.src[outer_upper] - self.src[self.inner_upper],
+                                          self.src[outer_lower] - self.src[self.inner_lower]])
+        self.rest_gap = np.linalg.norm(self.src[self.inner_upper] - self.src[self.inner_lower], axis=1)
 
     def _folded(self, dst: np.ndarray) -> np.ndarray:
-        areas = _signed_areas(dst, self.rig.triangles)
-        return self.checked & (areas * np.sign(self.rest_area) < 0.1 * np.abs(self.rest_area))
+        areas = _signed_areas(dst, self._checked_triangles)
+        return self._check_map(areas * self._rest_sign < self._min_area)
+
+    def _check_map(self, bad_checked: np.ndarray) -> np.ndarray:
+        bad = np.zeros(len(self.checked), bool)
+        bad[self.checked] = bad_checked
+        return bad
 
     def unfold(self, dst: np.ndarray) -> np.ndarray:
         """Ease folding triangles back towards rest: first only their own corners (a sliver
@@ -113,40 +162,85 @@ class MeshWarper:
                 return dst
         return self.src.copy()
 
+    def sources(self, dst: np.ndarray) -> np.ndarray:
+        """Where each point samples the portrait. At rest, where it is; but as the mouth
+        opens, the inner lip edges sample a little way into the lips: the dark line between
+        closed lips must not stretch into a dark rim around the opening (real inner lips
+        are lit lip)."""
+        gap = np.linalg.norm(dst[self.inner_upper] - dst[self.inner_lower], axis=1)
+        thickness = np.linalg.norm(self.lip_inward, axis=1).reshape(2, -1).min(0)
+        opened = np.clip((gap - self.rest_gap) / np.maximum(0.5 * thickness, 1.0), 0.0, 1.0)
+        if not opened.any():
+            return self.src
+        src = self.src.copy()
+        inward = self.lip_inward * (LIP_EDGE_INWARD * np.tile(opened, 2))[:, None]
+        src[np.concatenate([self.inner_upper, self.inner_lower])] += inward
+        return src
+
     def backward_map(self, dst: np.ndarray, depth: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """For each region pixel, where to sample the portrait (absolute coordinates).
         `depth` (per point, larger is farther) orders the triangles back to front."""
-        index = np.full(self.coarse_shape, -1, np.int32)
-        local = np.round((dst - self.origin - self.centre) / self.step * (1 << SUBPIXEL_BITS)).astype(np.int32)
         triangles = self.rig.triangles
-        order = (np.argsort(-depth[triangles].mean(1), kind="stable") if depth is not None
+        # Each pixel holds the number of the last triangle drawn over it; len(triangles),
+        # the table's identity column, where none is.
+        index = np.full(self.coarse_shape, len(triangles), np.int32)
+        local = np.round((dst - self.origin - self.centre) / self.step * (1 << SUBPIXEL_BITS))
+        local = local.astype(np.int32)
+        # Hair and ground (triangles reaching the rings) always lie behind the face: drawn
+        # by depth alone, the far cheek of a turned head went behind the ring around it,
+        # and the wall showed through the cheek's edge in notches.
+        order = (np.argsort(-(depth[triangles].mean(1) + self._behind), kind="stable") if depth is not None
                  else np.arange(len(triangles)))
+        # Back faces at the face's edge are not drawn: a triangle turned over there (the far
+        # cheek of a turned head) would show the picture mirrored; what lies behind it
+        # shows instead. (Turned-over triangles inside the eyes and mouth are painted over.)
+        hidden = self._silhouette & (_signed_areas(dst, triangles) * np.sign(self.rest_area) <= 0)
+        order = order[~hidden[order]]
         polygons = local[triangles[order]]
         fill = cv2.fillConvexPoly
         for i, polygon in zip(order.tolist(), polygons, strict=True):
             fill(index, polygon, i, cv2.LINE_8, SUBPIXEL_BITS)
-        affine = _affines(self.src, dst, self.rig.triangles).astype(np.float32)
-        covered = index >= 0
-        a = affine[np.where(covered, index, 0)]  # h x w x 2 x 3
-        xx, yy = self.cxx, self.cyy
-        dx = np.where(covered, a[..., 0, 0] * xx + a[..., 0, 1] * yy + a[..., 0, 2] - xx, 0.0)
-        dy = np.where(covered, a[..., 1, 0] * xx + a[..., 1, 1] * yy + a[..., 1, 2] - yy, 0.0)
-        if self.coarse_person is not None:
-            # Hair and shoulders move with the head; the wall behind the sitter stays still.
-            dx, dy = dx * self.coarse_person, dy * self.coarse_person
-        map_x, map_y = (xx + dx).astype(np.float32), (yy + dy).astype(np.float32)
-        if self.step > 1:
-            # Absolute coordinates interpolate exactly where the map is affine.
-            size = (self.coarse_shape[1] * self.step, self.coarse_shape[0] * self.step)
-            h, w = self.shape
-            map_x = cv2.resize(map_x, size, interpolation=cv2.INTER_LINEAR)[:h, :w]
-            map_y = cv2.resize(map_y, size, interpolation=cv2.INTER_LINEAR)[:h, :w]
-        return np.ascontiguousarray(map_x), np.ascontiguousarray(map_y)
+        table = _affine_table(self.sources(dst), dst, triangles)
+        xx, yy, minus_x, minus_y = self._grid
+        moves = []
+        for row, rest in ((0, minus_x), (3, minus_y)):
+            # Gathered coefficient planes are fresh arrays: multiply and add in place.
+            out = table[row].take(index)
+            out *= xx
+            term = table[row + 1].take(index)
+            term *= yy
+            out += term
+            out += table[row + 2].take(index)
+            out += rest  # the displacement: where the pixel samples, less where it is
+            moves.append(out)
+        dx, dy = moves
+        # Where one triangle covers another (the far cheek's edge as the head turns) the
+        # map jumps from pixel to pixel in steps; eased over about a pixel, the edge is
+        # drawn smooth. An affine map is unchanged by this, so nothing else moves.
+        if SEAM_SOFTNESS_PX > 0:
+            sigma = SEAM_SOFTNESS_PX / self.step
+            cv2.GaussianBlur(dx, (3, 3), sigma, dst=dx)
+            cv2.GaussianBlur(dy, (3, 3), sigma, dst=dy)
+        if self.step == 1:
+            dx += self.full_x
+            dy += self.full_y
+            return dx, dy
+        # The displacement interpolates exactly where the map is affine, and stays zero at
+        # the region's edge (absolute coordinates, clamped there, were half a pixel off:
+        # a seam where the region meets the untouched picture).
+        size = (self.coarse_shape[1] * self.step, self.coarse_shape[0] * self.step)
+        h, w = self.shape
+        map_x = cv2.resize(dx, size, interpolation=cv2.INTER_LINEAR)[:h, :w]
+        map_y = cv2.resize(dy, size, interpolation=cv2.INTER_LINEAR)[:h, :w]
+        map_x += self.full_x
+        map_y += self.full_y
+        return map_x, map_y
 
     def move_irises(self, map_x: np.ndarray, map_y: np.ndarray, dst: np.ndarray, gaze_px: np.ndarray) -> None:
         """Shift each iris inside its (moved) eye opening; the lids stay where they are."""
         x0, y0 = self.origin
-        for eye, ids, shift in zip(self.rig.eyes, (LEFT_EYE_OPENING, RIGHT_EYE_OPENING), gaze_px, strict=True):
+        openings = (LEFT_EYE_OPENING, RIGHT_EYE_OPENING)
+        for eye, ids, shift in zip(self.rig.eyes, openings, gaze_px, strict=True):
             if not np.any(np.abs(shift) > 0.05):
                 continue
             polygon = dst[list(ids)] - self.origin
@@ -164,68 +258,13 @@ class MeshWarper:
             eye_shift = dst[list(ids)].mean(0) - self.src[list(ids)].mean(0)
             cx, cy = rest_centre + eye_shift - self.origin - [bx0, by0]
             radius = max(eye.iris_radius, 1.0) * 1.6
-            yy, xx = np.mgrid[0:by1 - by0, 0:bx1 - bx0].astype(np.float32)
-            bump = np.exp(-(((xx - cx - shift[0]) ** 2 + (yy - cy - shift[1]) ** 2) / (2 * radius ** 2)))
-            weight = mask * bump
-            map_x[by0:by1, bx0:bx1] -= weight * shift[0]
-            map_y[by0:by1, bx0:bx1] -= weight * shift[1]
-
-    def lower_lids(self, map_y: np.ndarray, dst: np.ndarray, eye_open: tuple[float, float]) -> None:
-        """Blinks: each upper lid is drawn down over the eye. The skin between the crease and
-        the lid margin stretches down to the new margin; the eye below it is covered, not
-        squashed (squashing an eye reads as a wince, not a blink)."""
-        for (upper, lower, crease), ratio in zip(LIDS, eye_open, strict=True):
-            closing = 1.0 - float(np.clip(ratio, 0.0, 1.0))
-            if closing < 0.02:
-                continue
-            up, low, cr = (dst[list(ids)] - self.origin for ids in (upper, lower, crease))
-            x0 = int(np.floor(min(up[:, 0].min(), low[:, 0].min())))
-            x1 = int(np.ceil(max(up[:, 0].max(), low[:, 0].max()))) + 1
-            y0 = int(np.floor(cr[:, 1].min())) - 1
-            y1 = int(np.ceil(low[:, 1].max())) + 2
-            x0, y0 = max(x0, 0), max(y0, 0)
-            x1, y1 = min(x1, self.shape[1]), min(y1, self.shape[0])
-            if x1 - x0 < 2 or y1 - y0 < 2:
-                continue
-            xs = np.arange(x0, x1, dtype=np.float32)
-            top, margin, bottom = (curve_through(line, xs)[None, :] for line in (cr, up, low))
-            new_margin = margin + closing * np.maximum(bottom - margin, 0.0)
-            yy = np.arange(y0, y1, dtype=np.float32)[:, None]
-            span = np.maximum(new_margin - top, 1e-3)
-            t = np.clip((yy - top) / span, 0.0, 1.0)
-            source = top + t * (margin - top)  # where the lid skin at this pixel came from
-            inside = (yy >= top) & (yy <= new_margin)
-            # Fade the effect towards the eye corners, where upper and lower lids meet.
-            width = max(float(xs[-1] - xs[0]), 1.0)
-            corner = np.clip(np.minimum(xs - xs[0], xs[-1] - xs) / (0.12 * width), 0.0, 1.0)[None, :]
-            map_y[y0:y1, x0:x1] += np.where(inside, (source - yy) * corner, 0.0).astype(np.float32)
-            covered = ((yy > margin) & (yy <= new_margin)).astype(np.float32) * corner
-            self._lid_covers.append((x0, y0, covered, new_margin - y0, closing, top - y0))
-
-    def paint_lids(self, region: np.ndarray) -> None:
-        """Give the stretched lid its own tone and grain: a band stretched a few times over
-        shows streaks. The covering part of the lid becomes a smooth skin tone taken from
-        the lid itself (per column, smoothed), with the picture's own grain and a lash line."""
-        for x0, y0, covered, margin_row, closing, top_row in self._lid_covers:
-            h, w = covered.shape
-            patch = region[y0:y0 + h, x0:x0 + w].astype(np.float32)
-            weight = covered[..., None]
-            if weight.max() <= 0:
-                continue
-            # The lid's tone per column: the skin just above the crease (a closed lid is
-            # skin-coloured), smoothed along the lid.
-            rows = np.clip(np.round(top_row[0] - np.array([[2.0], [3.0], [4.0]])).astype(int) + y0, 0,
-                           region.shape[0] - 1)
-            cols = np.arange(x0, x0 + w)
-            tone = region[rows, cols[None, :]].astype(np.float32).mean(0)
-            tone = cv2.GaussianBlur(tone[None], (0, 0), sigmaX=max(1.0, 0.08 * w), sigmaY=0.1)[0]
-            grain = patch - cv2.GaussianBlur(patch, (0, 0), 1.2)
-            yy = np.arange(h, dtype=np.float32)[:, None]
-            # Rounded lid: a touch lighter mid-lid, darker at the lash line.
-            lash = np.exp(-((yy - margin_row) / 1.2) ** 2)[..., None] * min(1.0, 2 * closing)
-            shade = 1.0 - 0.05 * (yy / max(h, 1))[..., None]
-            skin = tone[None] * shade * (1.0 - 0.45 * lash) + 0.35 * grain
-            region[y0:y0 + h, x0:x0 + w] = np.clip(patch + (skin - patch) * weight, 0, 255).astype(np.uint8)
+            # A round Gaussian bump is the product of two 1-D ones: no grid to build.
+            xs = np.arange(bx1 - bx0, dtype=np.float32) - (cx + shift[0])
+            ys = np.arange(by1 - by0, dtype=np.float32) - (cy + shift[1])
+            inv = np.float32(-0.5 / radius ** 2)
+            mask *= np.outer(np.exp(ys * ys * inv), np.exp(xs * xs * inv))
+            map_x[by0:by1, bx0:bx1] -= mask * np.float32(shift[0])
+            map_y[by0:by1, bx0:bx1] -= mask * np.float32(shift[1])
 
     def maps(self, dst: np.ndarray, gaze_px: np.ndarray, depth: np.ndarray | None = None,
              eye_open: tuple[float, float] = (1.0, 1.0)) -> tuple[np.ndarray, np.ndarray]:
@@ -233,33 +272,30 @@ class MeshWarper:
         the lids drawn down (`dst`: moved points, image pixels, folds already eased)."""
         map_x, map_y = self.backward_map(dst, depth)
         self.move_irises(map_x, map_y, dst, gaze_px)
-        self._lid_covers: list = []
-        self.lower_lids(map_y, dst, eye_open)
+        self._lid_covers = move_lids(map_y, dst, eye_open, self.origin, self.shape)
         return map_x, map_y
 
-    def paint(self, map_x: np.ndarray, map_y: np.ndarray, dst: np.ndarray) -> np.ndarray:
+    def paint(self, map_x: np.ndarray, map_y: np.ndarray, dst: np.ndarray,
+              teeth: tuple[float, float] | None = None, depth: np.ndarray | None = None) -> np.ndarray:
         """Sample the portrait through the maps, paint lids and mouth, paste into the picture."""
-        # Bilinear sampling at sub-pixel offsets loses a third of the fine detail (Laplacian
-        # variance 0.67 at half a pixel), cubic keeps it (1.01) but costs five times as much.
-        # So the face itself is sampled cubic, the hair and ground around it bilinear.
-        region = cv2.remap(self.rig.image, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
-        fx0, fy0 = np.floor(dst[:468].min(0) - self.origin).astype(int) - 4
-        fx1, fy1 = np.ceil(dst[:468].max(0) - self.origin).astype(int) + 5
-        fx0, fy0 = max(fx0, 0), max(fy0, 0)
-        fx1, fy1 = min(fx1, self.shape[1]), min(fy1, self.shape[0])
-        if fx1 > fx0 and fy1 > fy0:
-            region[fy0:fy1, fx0:fx1] = cv2.remap(
-                self.rig.image, map_x[fy0:fy1, fx0:fx1], map_y[fy0:fy1, fx0:fx1], cv2.INTER_CUBIC,
-                borderMode=cv2.BORDER_REFLECT)
-        self.paint_lids(region)
-        paint_mouth(region, dst - self.origin, self.rig)
         out = self.rig.image.copy()
         x0, y0, x1, y1 = self.rig.region
-        out[y0:y1, x0:x1] = region
+        region = out[y0:y1, x0:x1]  # sampled straight into the copy: no second paste
+        h, w = self.shape
+        fx0, fy0 = np.floor(dst[:468].min(0) - self.origin).astype(int) - 4
+        fx1, fy1 = np.ceil(dst[:468].max(0) - self.origin).astype(int) + 5
+        fx0, fy0 = min(max(fx0, 0), w), min(max(fy0, 0), h)
+        fx1, fy1 = max(min(fx1, w), fx0), max(min(fy1, h), fy0)
+        self.sampler.sample(region, map_x, map_y, (slice(fy0, fy1), slice(fx0, fx1)))
+        if depth is not None:
+            self.folds.shade(region, np.column_stack([dst, depth]), map_x, map_y, (fx0, fy0, fx1, fy1))
+        paint_lids(region, self._lid_covers)
+        paint_mouth(region, dst - self.origin, self.rig, teeth)
         return out
 
     def render(self, dst: np.ndarray, gaze_px: np.ndarray, depth: np.ndarray | None = None,
-               eye_open: tuple[float, float] = (1.0, 1.0)) -> np.ndarray:
+               eye_open: tuple[float, float] = (1.0, 1.0),
+               teeth: tuple[float, float] | None = None) -> np.ndarray:
         """The whole portrait with the face moved to `dst` (points x 2, image pixels)."""
         dst = dst.astype(np.float64)
-        return self.paint(*self.maps(dst, gaze_px, depth, eye_open), dst)
+        return self.paint(*self.maps(dst, gaze_px, depth, eye_open), dst, teeth, depth)

@@ -1,0 +1,122 @@
+"""Skin that gathers darkens; skin that stretches smooths.
+
+Moving pixels alone leaves a smile's cheeks as flat as at rest: the fold from nose to
+mouth corner does not deepen, and a viewer (and the face mesh) reads a weaker smile than
+the visitor made. Real skin folds where it is compressed. So each frame, every mesh
+point gets the log of how much the triangles around it shrank or grew, measured in 3D
+(a turned head foreshortens its far side on screen; that is not skin gathering), and
+relative to the whole face's change (the head coming closer is not either). That value is
+spread over the portrait's rest pose (barycentric weights, computed once) and carried
+to the screen by the same backward map as the pixels; the face is darkened a little
+where it gathers and lightened a touch where it stretches.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+# Shading per unit of log area change: a patch of skin squeezed to half its area darkens
+# by about a third. Stretched skin is left as it is: lightening it lit up whole cheeks of
+# an opened jaw, with an edge where the face ends.
+GATHER_GAIN = 0.5
+STRETCH_GAIN = 0.0
+SMOOTH_SHARE = 0.015  # blur of the shading, share of the face height
+CELLS_PER_FACE = 100  # the shading is smooth: it is worked out on a grid this fine
+COARSE = 4  # and looked up on screen every this many pixels
+
+
+def _areas(points: np.ndarray, triangles: np.ndarray) -> np.ndarray:
+    """Signed areas in the picture's plane (x, y), or unsigned in space with (x, y, z)."""
+    a, b, c = (points[triangles[:, k]] for k in range(3))
+    if points.shape[1] == 3:
+        return 0.5 * np.linalg.norm(np.cross(b - a, c - a), axis=1)
+    return 0.5 * ((b[:, 0] - a[:, 0]) * (c[:, 1] - a[:, 1]) - (b[:, 1] - a[:, 1]) * (c[:, 0] - a[:, 0]))
+
+
+class FoldShading:
+    """Per-frame shading of the region from the mesh's area change."""
+
+    def __init__(self, src: np.ndarray, triangles: np.ndarray, shaded: np.ndarray, image_shape: tuple,
+                 face_height: float, edge: tuple[int, ...] = ()) -> None:
+        """`src`: the rest pose's points (x, y, z picture pixels). `shaded`: per triangle,
+        whether its change of area shades the skin (not the eye and mouth openings, not
+        the rings around the face). `edge`: points where the
+        shading fades to nothing (the face's outline), so it never ends in a line."""
+        self.fade = np.ones(len(src))
+        self.fade[list(edge)] = 0.0
+        self.triangles = triangles
+        self.shaded = shaded
+        self.rest = np.abs(_areas(src, triangles))
+        src = src[:, :2]
+        n = len(src)
+        # Each point's share of its shaded triangles, to average their change onto points.
+        self.corners = triangles[shaded].reshape(-1)
+        self.counts = np.bincount(self.corners, minlength=n).astype(np.float64)
+        self.cell = max(1.0, face_height / CELLS_PER_FACE)
+        self.blur = max(0.8, SMOOTH_SHARE * face_height / self.cell)
+        src = src / self.cell
+        # Rest-pose raster: every cell's triangle and barycentric weights, once.
+        h, w = int(np.ceil(image_shape[0] / self.cell)) + 1, int(np.ceil(image_shape[1] / self.cell)) + 1
+        index = np.full((h, w), -1, np.int32)
+        for i in np.nonzero(shaded)[0]:
+            corners = np.round(src[triangles[i]] * 16).astype(np.int32)
+            cv2.fillConvexPoly(index, corners, int(i), cv2.LINE_8, 4)
+        ys, xs = np.nonzero(index >= 0)
+        tri = triangles[index[ys, xs]]
+        a, b, c = (src[tri[:, k]] for k in range(3))
+        det = (b[:, 0] - a[:, 0]) * (c[:, 1] - a[:, 1]) - (c[:, 0] - a[:, 0]) * (b[:, 1] - a[:, 1])
+        det = np.where(np.abs(det) < 1e-9, 1e-9, det)
+        px, py = xs - a[:, 0], ys - a[:, 1]
+        wb = (px * (c[:, 1] - a[:, 1]) - (c[:, 0] - a[:, 0]) * py) / det
+        wc = ((b[:, 0] - a[:, 0]) * py - px * (b[:, 1] - a[:, 1])) / det
+        self.pixels = (ys, xs)
+        self.vertices = tri
+        self.weights = np.stack([1 - wb - wc, wb, wc], 1).clip(0, 1).astype(np.float32)
+        self.field = np.zeros((h, w), np.float32)
+        self._black: np.ndarray | None = None
+        if len(ys):
+            self.box = (int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1)
+        else:
+            self.box = (0, 0, 0, 0)
+
+    def field_for(self, points: np.ndarray) -> np.ndarray | None:
+        """The shading spread over the rest pose, one value per cell (`self.cell` pixels
+        square), or None when nothing gathers or stretches enough to show."""
+        now = np.abs(_areas(points, self.triangles))
+        change = np.log(np.maximum(now, 1e-3) / np.maximum(self.rest, 1e-3))
+        change -= np.median(change[self.shaded])
+        change = np.clip(np.where(self.shaded, change, 0.0), -1.0, 0.7)
+        if np.abs(change).max() < 0.05:
+            return None
+        per_point = np.bincount(self.corners, weights=np.repeat(change[self.shaded], 3),
+                                minlength=len(self.counts))
+        per_point *= self.fade / np.maximum(self.counts, 1.0)
+        shade = np.where(per_point < 0, GATHER_GAIN * per_point, STRETCH_GAIN * per_point).astype(np.float32)
+        self.field[self.pixels] = (self.weights * shade[self.vertices]).sum(1)
+        x0, y0, x1, y1 = self.box
+        self.field[y0:y1, x0:x1] = cv2.GaussianBlur(self.field[y0:y1, x0:x1], (0, 0), self.blur)
+        return self.field
+
+    def shade(self, region: np.ndarray, points: np.ndarray, map_x: np.ndarray, map_y: np.ndarray,
+              box: tuple[int, int, int, int]) -> None:
+        """Darken `region` (in place) inside `box` (region pixels) where the skin gathers;
+        `points`: the moved mesh (x, y, z), the maps (absolute picture coordinates) say
+        where each pixel came from."""
+        field = self.field_for(points)
+        x0, y0, x1, y1 = box
+        if field is None or x1 <= x0 or y1 <= y0:
+            return
+        scale = 1.0 / self.cell
+        # The shading is smooth: look it up every few pixels and enlarge.
+        k = COARSE
+        gx = np.ascontiguousarray(map_x[y0:y1:k, x0:x1:k]) * scale
+        gy = np.ascontiguousarray(map_y[y0:y1:k, x0:x1:k]) * scale
+        coarse = cv2.remap(field, gx, gy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)
+        gain = cv2.resize(coarse, (x1 - x0, y1 - y0), interpolation=cv2.INTER_LINEAR)
+        patch = region[y0:y1, x0:x1]
+        if self._black is None or self._black.shape != patch.shape:
+            self._black = np.zeros_like(patch)
+        # (1 + gain) * patch, saturated, in one OpenCV call: blend with black whose weight
+        # is -gain (weights sum to one).
+        patch[:] = cv2.blendLinear(patch, self._black, 1.0 + gain, -gain)

@@ -1,0 +1,107 @@
+"""How much teeth the visitor's open mouth shows, so the portrait shows as much.
+
+A smile bares the upper teeth across most of the opening; a yawn shows a dark cavity and
+perhaps the tongue. Painting the same "hint of teeth" into both made a smile look like a
+dark slot (and the face mesh, like a viewer, read that slot as a smaller opening). So the
+driver's own mouth is read each frame: down the central columns of the opening, which
+share of its height from the top are upper teeth and from the bottom lower teeth.
+
+Only two numbers leave this module; the visitor's pixels stay in the frame they came in.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .rig import LOWER_INNER_LIP, UPPER_INNER_LIP
+
+BINS = 12  # steps down the opening, upper inner lip to lower
+MIN_GAP_PX = 4.0  # a narrower opening shows too few pixels to tell teeth from shadow
+COLUMNS = 9  # sampled across the central half of the mouth
+# Outer and inner lip points facing each other: halfway between them is lip, not skin or gap.
+LIP_PAIRS = ((0, 13), (37, 82), (267, 312), (39, 81), (269, 311), (17, 14), (84, 87), (314, 317), (181, 178),
+             (405, 402))
+
+
+def _luma(rgb: np.ndarray) -> np.ndarray:
+    return rgb[..., 0] * 0.299 + rgb[..., 1] * 0.587 + rgb[..., 2] * 0.114
+
+
+def _saturation(rgb: np.ndarray) -> np.ndarray:
+    top, bottom = rgb.max(-1), rgb.min(-1)
+    return (top - bottom) / np.maximum(top, 1.0)
+
+
+def _sample(frame: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+    h, w = frame.shape[:2]
+    xi = np.clip(np.round(xs).astype(int), 0, w - 1)
+    yi = np.clip(np.round(ys).astype(int), 0, h - 1)
+    return frame[yi, xi].astype(np.float32)
+
+
+def teeth_shown(frame: np.ndarray, landmarks: np.ndarray) -> tuple[float, float] | None:
+    """(upper, lower): the share of the opening's height showing upper teeth from the top
+    and lower teeth from the bottom, or None when the mouth is too closed to tell."""
+    upper = landmarks[list(UPPER_INNER_LIP), :2].astype(np.float64)
+    lower = landmarks[list(LOWER_INNER_LIP), :2].astype(np.float64)
+    left, right = upper[0], upper[-1]
+    axis = right - left
+    width = float(np.linalg.norm(axis))
+    if width < 4.0:
+        return None
+    # Work along the mouth's own axis, so a tilted head reads the same.
+    along = axis / width
+    down = np.array([-along[1], along[0]])
+
+    def profile(line: np.ndarray, t: np.ndarray) -> np.ndarray:
+        s = (line - left) @ along
+        order = np.argsort(s)
+        return np.interp(t, s[order], (line - left)[order] @ down)
+
+    t = np.linspace(0.3, 0.7, COLUMNS) * width
+    top, bottom = profile(upper, t), profile(lower, t)
+    gap = bottom - top
+    if float(np.median(gap)) < MIN_GAP_PX:
+        return None
+    v = (np.arange(BINS) + 0.5) / BINS
+    offsets = top[None, :] + v[:, None] * gap[None, :]  # BINS x COLUMNS, along `down`
+    points = left + t[None, :, None] * along + offsets[..., None] * down
+    inside = _sample(frame, points[..., 0], points[..., 1])
+    pairs = np.array(LIP_PAIRS)
+    middle = (landmarks[pairs[:, 0], :2] + landmarks[pairs[:, 1], :2]) / 2
+    lips = _sample(frame, middle[:, 0], middle[:, 1])
+    lip_luma, lip_sat = float(np.median(_luma(lips))), float(np.median(_saturation(lips)))
+    # Teeth: clearly lighter than the lips and less coloured (under any light or skin tone
+    # the enamel is nearer grey than the lips are).
+    luma, sat = _luma(inside), _saturation(inside)
+    is_teeth = (luma > max(lip_luma * 1.06, lip_luma + 8.0)) & (sat < max(lip_sat * 0.9, 0.12))
+    share = is_teeth.mean(axis=1)  # per step down the opening
+    upper_share = _run_from_edge(share > 0.4)
+    lower_share = _run_from_edge((share > 0.4)[::-1])
+    if upper_share + lower_share > BINS:  # both rows meet: the teeth are together
+        lower_share = BINS - upper_share
+    return upper_share / BINS, lower_share / BINS
+
+
+def _run_from_edge(teeth: np.ndarray) -> int:
+    """Steps of teeth from the lip inwards; the first step may be the lip's own shadow."""
+    start = 1 if not teeth[0] and len(teeth) > 1 and teeth[1] else 0
+    run = int(np.argmin(teeth[start:])) if not teeth[start:].all() else len(teeth) - start
+    return start + run if run else 0
+
+
+class TeethFollower:
+    """Steadies the reading over a few frames: a band of teeth that flickers in and out
+    is worse than one that arrives a frame late."""
+
+    def __init__(self, keep: float = 0.5) -> None:
+        self.keep = keep
+        self.value: np.ndarray | None = None
+
+    def update(self, reading: tuple[float, float] | None) -> tuple[float, float] | None:
+        if reading is None:
+            self.value = None
+            return None
+        now = np.asarray(reading, np.float64)
+        self.value = now if self.value is None else self.keep * self.value + (1 - self.keep) * now
+        return float(self.value[0]), float(self.value[1])

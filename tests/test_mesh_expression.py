@@ -1,0 +1,165 @@
+"""What the mesh portrait takes from the visitor's face besides geometry: a closed eye
+closes the portrait's eye all the way, and a smile that bares teeth shows teeth.
+
+Synthetic faces and the shipped sitter: nothing from ../shared.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from installation.models.face import portrait_faces
+from installation.models.motion.mesh import MeshAnimator
+from installation.models.motion.mesh.motion import DriverReference, Motion
+from installation.models.motion.mesh.rig import LOWER_INNER_LIP, UPPER_INNER_LIP
+from installation.models.motion.mesh.teeth import LIP_PAIRS, teeth_shown
+from installation.scenes.portrait import HOUSE_SITTER
+
+
+def _with_eyes_open(landmarks: np.ndarray, share: float) -> np.ndarray:
+    """The same face with both upper lids at `share` of their opening above the lower lid."""
+    out = landmarks.copy()
+    for upper, lower in ((159, 145), (386, 374)):
+        out[upper, 1] = out[lower, 1] - share * (landmarks[lower, 1] - landmarks[upper, 1])
+    return out
+
+
+def test_a_closed_eye_closes_the_portrait_eye_all_the_way(stack, sitter):
+    face = portrait_faces(sitter, stack)[0]
+    reference = DriverReference(face.landmarks)
+    # The face mesh reads a closed eye as a thin opening (lid and lashes), never zero.
+    width = np.linalg.norm(face.landmarks[33, :2] - face.landmarks[133, :2])
+    opening = np.linalg.norm(face.landmarks[159, :2] - face.landmarks[145, :2])
+    closed_share = min(0.12 * width / opening, 0.4)
+    shut = reference.motion(_with_eyes_open(face.landmarks, closed_share))
+    assert max(shut.eye_open) < 0.1
+    half = reference.motion(_with_eyes_open(face.landmarks, 0.65))
+    assert 0.3 < min(half.eye_open) <= max(half.eye_open) < 0.8
+
+
+def _mouth_picture(teeth_rows: int) -> tuple[np.ndarray, np.ndarray]:
+    """A 200 px picture of an open mouth: pink lips, `teeth_rows` of 30 rows of light teeth
+    under the upper lip, a dark cavity below; and the landmarks that outline it."""
+    image = np.full((200, 200, 3), (205, 160, 140), np.uint8)
+    image[75:90, 55:146] = image[120:135, 55:146] = (190, 95, 100)
+    image[90:120, 60:141] = (45, 22, 24)
+    image[90:90 + teeth_rows, 60:141] = (236, 232, 222)
+    lm = np.zeros((468, 3), np.float32)
+    xs = np.linspace(60, 140, len(UPPER_INNER_LIP))
+    for i, (up, low) in enumerate(zip(UPPER_INNER_LIP, LOWER_INNER_LIP, strict=True)):
+        corner = i in (0, len(xs) - 1)
+        lm[up, :2] = (xs[i], 105 if corner else 90)
+        lm[low, :2] = (xs[i], 105 if corner else 120)
+    for outer, inner in LIP_PAIRS:
+        below = inner in LOWER_INNER_LIP
+        lm[outer, :2] = (lm[inner, 0], 134 if below else 76)
+    return image, lm
+
+
+def test_the_visitors_teeth_are_read_from_their_own_mouth():
+    image, lm = _mouth_picture(teeth_rows=18)
+    upper, lower = teeth_shown(image, lm)
+    assert 0.45 <= upper <= 0.75 and lower < 0.15
+    dark, lm = _mouth_picture(teeth_rows=0)
+    assert teeth_shown(dark, lm) == (0.0, 0.0)  # a yawn: no teeth
+    closed = lm.copy()
+    closed[list(LOWER_INNER_LIP), 1] = closed[list(UPPER_INNER_LIP), 1] + 1.0
+    assert teeth_shown(image, closed) is None  # too closed to tell
+
+
+def test_a_smile_that_shows_teeth_shows_teeth_in_the_portrait(stack, sitter):
+    animator = MeshAnimator(sitter, stack)
+    offsets = np.zeros((468, 3), np.float32)
+    offsets[list(LOWER_INNER_LIP)[1:-1], 1] = 0.07  # the mouth opens by 7% of the face height
+    dark = animator.render(Motion(offsets=offsets, teeth=(0.0, 0.0)))
+    bared = animator.render(Motion(offsets=offsets, teeth=(0.65, 0.0)))
+    dst, _, _ = animator.place(Motion(offsets=offsets))
+    mouth = np.zeros(sitter.shape[:2], np.uint8)
+    outline = dst[list(UPPER_INNER_LIP) + list(LOWER_INNER_LIP)[::-1]]
+    cv2.fillPoly(mouth, [np.round(outline).astype(np.int32)], 1)
+    inside = mouth.astype(bool)
+    assert inside.sum() > 50
+
+    def luma(image):
+        return image[inside].astype(np.float32).mean()
+
+    # Teeth are lit enamel: clearly lighter than the dark cavity a yawn shows.
+    assert luma(bared) > luma(dark) + 25
+
+
+def test_wide_eyes_open_the_portraits_eyes_wider(stack, sitter):
+    animator = MeshAnimator(sitter, stack)
+    rest = animator.render(Motion()).astype(np.float32)
+    wide = animator.render(Motion(eye_open=(1.3, 1.3))).astype(np.float32)
+    mesh = animator.rig.mesh
+    for upper, lower, corners in ((159, 145, (33, 133)), (386, 374, (362, 263))):
+        # At the old upper lid margin, the wide eye shows what lay below it: the lid went up.
+        x = int(round(mesh[upper, 0]))
+        half = max(2, int(0.15 * abs(mesh[corners[1], 0] - mesh[corners[0], 0])))
+        y = int(round(mesh[upper, 1]))
+        band = wide[y - 2:y + 3, x - half:x + half + 1]
+        shifts = range(-2, int(mesh[lower, 1] - mesh[upper, 1]) // 2 + 1)
+        errors = [np.abs(band - rest[y - 2 + d:y + 3 + d, x - half:x + half + 1]).mean() for d in shifts]
+        assert list(shifts)[int(np.argmin(errors))] >= 1
+    # Nothing away from the eyes moved.
+    mouth = mesh[13, :2].astype(int)
+    assert np.abs(wide - rest)[mouth[1] - 10:mouth[1] + 10, mouth[0] - 20:mouth[0] + 20].max() == 0
+
+
+def test_at_rest_the_full_size_sitter_is_the_portrait_pixel_for_pixel(stack):
+    # Full size: the map is built on a coarse grid here, and its edge once left a seam.
+    image = cv2.cvtColor(cv2.imread(str(HOUSE_SITTER)), cv2.COLOR_BGR2RGB)
+    animator = MeshAnimator(image, stack)
+    assert animator.warper.step > 1
+    assert np.array_equal(animator.render(Motion()), animator.portrait)
+
+
+def test_the_wall_behind_the_head_holds_no_ghost_of_the_sitter():
+    from installation.models.motion.mesh.plate import clean_plate
+
+    rng = np.random.default_rng(0)
+    wall = np.clip(128 + rng.normal(0, 6, (240, 200, 1)), 0, 255).repeat(3, 2).astype(np.uint8)
+    person = np.zeros((240, 200), np.float32)
+    cv2.circle(person, (100, 120), 50, 1.0, -1)
+    picture = wall.copy()
+    picture[person > 0] = (40, 30, 25)  # a dark head against the wall
+    plate = clean_plate(picture, person, face_height=100)
+    behind = plate[person > 0].astype(np.float32)
+    assert abs(behind.mean() - 128) < 8  # the wall, not the head
+    assert 2.0 < behind.std() < 12.0  # with the wall's own grain, not a smooth patch
+    assert np.array_equal(plate[:10], picture[:10])  # the wall itself is untouched
+
+
+def test_skin_that_gathers_darkens_but_a_turned_head_does_not(stack, sitter):
+    animator = MeshAnimator(sitter, stack)
+    folds = animator.warper.folds
+
+    def shading(motion: Motion):
+        dst, _, depth = animator.place(motion)
+        field = folds.field_for(np.column_stack([dst, depth]))
+        return np.zeros(1) if field is None else field
+
+    # Foreshortening and coming closer are not skin gathering.
+    assert np.abs(shading(Motion(yaw=15, pitch=-8, roll=10, scale=1.06))).max() < 0.03
+    # A cheek pushed up towards the eye (as in a smile) gathers and darkens there.
+    offsets = np.zeros((468, 3), np.float32)
+    cheek = [50, 101, 118, 117, 123, 187, 205, 36, 142]
+    offsets[cheek, 1] = -0.03
+    assert shading(Motion(offsets=offsets)).min() < -0.08
+
+
+def test_a_head_turned_and_nodded_at_once_is_kept_within_twenty_degrees(stack, sitter):
+    from installation.models.motion.mesh.motion import rotation_deg
+
+    face = portrait_faces(sitter, stack)[0]
+    reference = DriverReference(face.landmarks)
+    centre = face.landmarks.mean(0)
+    turned = (face.landmarks - centre) @ rotation_deg(25, 25, 0).T + centre
+    motion = reference.motion(turned.astype(np.float32))
+    # Both axes move, in proportion, and together no further than a flat picture allows.
+    assert abs(motion.yaw) > 10 and abs(motion.pitch) > 10
+    assert np.hypot(motion.yaw, motion.pitch) <= 20.01
+    nod_free = (face.landmarks - centre) @ rotation_deg(15, 0, 0).T + centre
+    alone = reference.motion(nod_free.astype(np.float32))
+    assert abs(abs(alone.yaw) - 15) < 1.5 and abs(alone.pitch) < 1.5
