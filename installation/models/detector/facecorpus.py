@@ -67,8 +67,29 @@ def group_of(name: str, image: np.ndarray) -> str:
     return f"{name.split('/')[0]}|{sex}|{'colour' if chroma > 4.0 else 'grey'}"
 
 
+def key_of(name: str) -> str:
+    """A corpus file's name as a flat file key (set__file, no extension)."""
+    return name.replace("/", "__").rsplit(".", 1)[0]
+
+
+def aligned_frame(image: np.ndarray, stack, min_native: float = 0.0) -> tuple[np.ndarray | None, float]:
+    """The FFHQ-style frame (2P px, P the face's own scale clamped to MIN_SCALE..MAX_SCALE,
+    central WINDOW kept) of a portrait with exactly one face, and that face's native side;
+    None when there is not exactly one face or it is smaller than `min_native`."""
+    from ..face import portrait_faces
+
+    faces = portrait_faces(image, stack)
+    if len(faces) != 1:
+        return None, 0.0
+    native = native_side(faces[0].landmarks)
+    if native < min_native:
+        return None, native
+    scale = float(np.clip(native, MIN_SCALE, MAX_SCALE))
+    return training_frame(image, faces[0].landmarks, int(round(2 * scale)), WINDOW), native
+
+
 def cmd_frames(corpus: Path, work: Path) -> None:
-    from ..face import FaceStack, portrait_faces
+    from ..face import FaceStack
 
     stack = FaceStack.open()
     rows = list(csv.DictReader(open(corpus / "faces.tsv", encoding="utf-8"), delimiter="\t"))
@@ -80,15 +101,10 @@ def cmd_frames(corpus: Path, work: Path) -> None:
         if name.split("/")[0] not in SETS or row.get("usable_one_face_ge128") != "1":
             continue
         image = read_image(corpus / name)
-        faces = portrait_faces(image, stack)
-        if len(faces) != 1:
+        frame, native = aligned_frame(image, stack, MIN_NATIVE)
+        if frame is None:
             continue
-        native = native_side(faces[0].landmarks)
-        if native < MIN_NATIVE:
-            continue
-        scale = float(np.clip(native, MIN_SCALE, MAX_SCALE))
-        frame = training_frame(image, faces[0].landmarks, int(round(2 * scale)), WINDOW)
-        key = name.replace("/", "__").rsplit(".", 1)[0]
+        key = key_of(name)
         cv2.imwrite(str(out / f"{key}.png"), frame[:, :, ::-1])
         index.append((key, name, split_of(name), group_of(name, image), f"{native:.0f}"))
         if n % 100 == 0:

@@ -214,9 +214,8 @@ def cmd_make(work: Path, seed: int, only: list[str] | None) -> None:
 def cmd_living(corpus: Path, work: Path, seed: int) -> None:
     """The living legislators' official portraits as real examples only: aligned, framed
     and published like every real example; no generator ever reads this folder."""
-    from ..face import FaceStack, portrait_faces
-    from .facecorpus import MAX_SCALE, MIN_SCALE, WINDOW
-    from .faceframe import native_side, training_frame
+    from ..face import FaceStack
+    from .facecorpus import aligned_frame, key_of
 
     stack = FaceStack.open()
     out = work / "examples" / "real_living"
@@ -227,14 +226,10 @@ def cmd_living(corpus: Path, work: Path, seed: int) -> None:
         name = row["file"]
         if name.split("/")[0] != LIVING_SET:
             continue
-        image = read_image(corpus / name)
-        faces = portrait_faces(image, stack)
-        if len(faces) != 1:
+        frame, native = aligned_frame(read_image(corpus / name), stack)
+        if frame is None:
             continue
-        native = native_side(faces[0].landmarks)
-        scale = float(np.clip(native, MIN_SCALE, MAX_SCALE))
-        frame = training_frame(image, faces[0].landmarks, int(round(2 * scale)), WINDOW)
-        key = name.replace("/", "__").rsplit(".", 1)[0]
+        key = key_of(name)
         cv2.imwrite(str(out / f"{key}.png"), publish(_centre(frame), quality_of(key, seed))[:, :, ::-1])
         index.append((key, name, split_of(name), f"{native:.0f}"))
     with open(work / "living.tsv", "w", encoding="utf-8") as handle:
