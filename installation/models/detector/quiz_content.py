@@ -23,7 +23,6 @@ import os
 from pathlib import Path
 
 import cv2
-import numpy as np
 
 from .facecorpus import SETS, read_index
 from .faceframe import training_frame
@@ -52,10 +51,11 @@ def _credit(row: dict[str, str]) -> str:
 
 
 def choose(work: Path, corpus: Path, stack) -> list[tuple[dict[str, str], str, str]]:
-    """(index row, truth, match id). A generated face comes out smoother than its source,
-    so its file is smaller; to keep file size from giving the answer away, the generated
-    items are made from the sharpest candidates and the real items are the next sharpest
-    (by the size of their own 512 px JPEG), dealt within each colour so every pair is
+    """(index row, truth, match id). A generated face, even with its fine detail matched
+    (`families.matched_rebuild`), comes out with a larger file than its source (its noise
+    compresses worse); to keep file size from giving the answer away, the real items are
+    the sharpest candidates and the generated ones are made from the next sharpest (by
+    the size of their own 512 px JPEG), dealt within each colour so every pair is
     colour-matched and close in file size."""
     from ..face import portrait_faces
 
@@ -74,7 +74,7 @@ def choose(work: Path, corpus: Path, stack) -> list[tuple[dict[str, str], str, s
             sized.append((len(data), row))
         sized.sort(key=lambda t: -t[0])
         half = min(PER_CLASS // 2, len(sized) // 2)
-        fakes, reals = sized[:half], sized[half : 2 * half]
+        reals, fakes = sized[:half], sized[half : 2 * half]
         for i, ((_, f), (_, r)) in enumerate(zip(fakes, reals, strict=True)):
             match = f"{colour}-{i + 1}"
             chosen += [(r, "real", match), (f, "fake", match)]
@@ -87,18 +87,21 @@ def main(argv: list[str] | None = None) -> int:
                         help="the public-domain corpus folder (default: $BAYARD_PD_CORPUS, else ./pd-corpus)")
     parser.add_argument("--work", type=Path, default=Path("build/faces"))
     parser.add_argument("-o", "--output", type=Path, default=Path("content/quiz"))
+    parser.add_argument("--family", default="sg2", help="the fake family (families.py) that makes the generated items")
     args = parser.parse_args(argv)
     import torch
 
     from ..face import FaceStack, portrait_faces
     from . import autogan
+    from .families import matched_rebuild
 
     torch.set_num_threads(1)
     assert all(s in SETS for s in QUIZ_SETS)
     provenance = {
         r["file"]: r for r in csv.DictReader(open(args.corpus / "PROVENANCE.tsv", encoding="utf-8"), delimiter="\t")
     }
-    model = autogan.load(args.work / "autoencoder.pt")
+    # the shipped detector's StyleGAN2-like family, as its training fakes were made
+    model = autogan.load(args.work / "families" / f"{args.family}.pt")
     stack = FaceStack.open()
     entries = []
     for kind in ("real", "fake"):
@@ -108,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         face = portrait_faces(image, stack)[0]
         frame = training_frame(image, face.landmarks, SIDE, border=BORDER)
         if truth == "fake":
-            frame = autogan.rebuild(model, frame, seed=n)
+            frame = matched_rebuild(model, frame, seed=n)
         name = f"{truth}-{n:02d}.jpg"
         published = lanczos_half(frame)
         cv2.imwrite(str(args.output / truth / name), published[:, :, ::-1], [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
