@@ -1,9 +1,11 @@
 """Detector figures, per route and per cue: ROC AUC with a bootstrap 95% interval,
 accuracy and each class's error rate at the route's own threshold, on
 
-* held-out material the project may use: the test split of the face pairs (public-domain
-  faces and the same faces rebuilt by the project's autoencoder; sources never seen in
-  training), read from build/faces when it exists (`--work`);
+* held-out material the project may use: the test split of the face examples (public-domain
+  faces in five real kinds, living legislators as reals, and the same public-domain faces
+  rebuilt by the seven fake families; sources never seen in training), read from
+  build/faces when it exists (`--work`), with the leave-one-generator-out table stored in
+  the weights;
 * the development faces (../shared/data/faces: 20 FFHQ photographs, 20 StyleGAN2 faces;
   development only: nothing here is fitted on them, and no threshold is set on them);
 

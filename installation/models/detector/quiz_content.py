@@ -51,12 +51,11 @@ def _credit(row: dict[str, str]) -> str:
 
 
 def choose(work: Path, corpus: Path, stack) -> list[tuple[dict[str, str], str, str]]:
-    """(index row, truth, match id). A generated face, even with its fine detail matched
-    (`families.matched_rebuild`), comes out with a larger file than its source (its noise
-    compresses worse); to keep file size from giving the answer away, the real items are
-    the sharpest candidates and the generated ones are made from the next sharpest (by
-    the size of their own 512 px JPEG), dealt within each colour so every pair is
-    colour-matched and close in file size."""
+    """(index row, truth, match id). With its fine detail matched to its photograph's
+    (`families.matched_rebuild`), a generated face's file is about its source's size; so
+    the sharpest candidates (by the size of their own 512 px JPEG) are taken in neighbouring
+    pairs, one rebuilt and one kept, which one alternating, dealt within each colour so
+    every pair is colour-matched and close in file size."""
     from ..face import portrait_faces
 
     rows = [r for r in read_index(work) if r["split"] == "test" and r["source"].split("/")[0] in QUIZ_SETS]
@@ -74,8 +73,9 @@ def choose(work: Path, corpus: Path, stack) -> list[tuple[dict[str, str], str, s
             sized.append((len(data), row))
         sized.sort(key=lambda t: -t[0])
         half = min(PER_CLASS // 2, len(sized) // 2)
-        reals, fakes = sized[:half], sized[half : 2 * half]
-        for i, ((_, f), (_, r)) in enumerate(zip(fakes, reals, strict=True)):
+        # neighbours in size make a pair; which of the two is rebuilt alternates
+        pairs = [(sized[2 * i], sized[2 * i + 1])[:: 1 if i % 2 else -1] for i in range(half)]
+        for i, ((_, f), (_, r)) in enumerate(pairs):
             match = f"{colour}-{i + 1}"
             chosen += [(r, "real", match), (f, "fake", match)]
     return chosen
