@@ -201,3 +201,22 @@ def test_the_quiz_uses_cross_fitted_verdicts(tmp_path):
         scene = pilot.engine.sequencer.current.scene
         assert scene.items["quiz/real.jpg"].verdict.probability == pytest.approx(0.987)
         assert scene.items["quiz/fake.jpg"].verdict.probability != pytest.approx(0.987)
+
+
+def test_the_default_quiz_items_all_have_their_cross_fitted_verdicts():
+    """The shipped quiz's machine answers from `bayard detector fit --quiz` (each item by a
+    model that never saw it). Remaking an item without fitting again would leave it to the
+    shipped detector alone: this fails instead."""
+    import json
+    import tomllib
+
+    from installation.models.detector.crossfit import CROSSFIT_FILE, sha256_of
+
+    saved = json.loads((REPO / "models" / "detector" / CROSSFIT_FILE).read_text())
+    manifest = tomllib.loads((REPO / "content" / "quiz" / "manifest.toml").read_text())
+    items = manifest.get("item") or manifest.get("items")
+    assert items
+    for item in items:
+        verdict = saved["items"].get(sha256_of(REPO / "content" / item["image"]))
+        assert verdict is not None, f"{item['image']} has no cross-fitted verdict: run bayard detector fit --quiz"
+        assert verdict["key"] == item["image"]
