@@ -111,6 +111,7 @@ class _Explanation:
     picture: object = None
     face_found: bool | None = True
     unsure: bool = False
+    map_fake: bool | None = None
 
 
 def test_reveal_words_fit_the_picture():
@@ -127,9 +128,23 @@ def test_reveal_words_fit_the_picture():
     assert "no face" in no_face
     spectrum_without_peaks = quiz_explain.why(_Explanation(real_verdict, cue="spectrum"), "real")
     assert "has none" in spectrum_without_peaks and "ringed" not in spectrum_without_peaks
-    # a small screen drops the rest before what the machine saw
-    shortest = quiz_explain.accounts(_Explanation(fake_verdict), "fake")[-1]
-    assert "around the eyes" in shortest and len(shortest) < len(said_fake)
+    # a small screen drops the rest before what the machine saw, and at the very least
+    # points at the picture of it
+    fallbacks = quiz_explain.accounts(_Explanation(fake_verdict), "fake")
+    assert "around the eyes" in fallbacks[-2] and len(fallbacks[-2]) < len(said_fake)
+    assert "map" in fallbacks[-1] and len(fallbacks[-1]) < len(fallbacks[-2])
+
+
+def test_a_cross_fitted_verdict_never_contradicts_the_picture_silently():
+    """The map, its ring and place are the face network's; when a gallery's cross-fit
+    decided the other way, the reveal describes the map as it is and says what tipped it."""
+    overruled = _Explanation(Verdict(0.9, 0.5, 2.2), map_fake=False)  # map: photographic
+    said = quiz_explain.why(overruled, "fake")
+    assert "cool colours" in said and "warm colours" not in said
+    assert "tipped the machine to generated" in said
+    assert "tipped" in quiz_explain.accounts(overruled, "fake")[-1]
+    agreed = quiz_explain.why(_Explanation(Verdict(0.9, 0.5, 2.2), map_fake=True), "fake")
+    assert "warm colours" in agreed and "tipped" not in agreed
 
 
 def _manifest_show(root, lines: str, detector: str = "none", extra: str = ""):

@@ -43,6 +43,9 @@ from .style import Colour, fade, rgb
 log = logging.getLogger("bayard.quiz")
 
 DEFAULT_TIPS = word_list("quiz.tips")
+# A cross-fitted verdict this close to its line (calibrated log-odds) is "unsure", as the
+# face detector's own verdicts are (facedet.UNSURE_BAND): about 27-73 %.
+CROSSFIT_UNSURE_BAND = 1.0
 PREVIEW_SIDE = 640  # display copies are kept at most this large (~1.2 MB each; keep sets to ~100 items)
 _REPORTED: set[str] = set()  # broken items already logged (scenes are rebuilt on every play)
 _DETECTORS: dict[tuple, Any] = {}  # loaded once per process, by (name, folder, its files)
@@ -222,7 +225,7 @@ class QuizScene(Scene):
                         # a gallery's cross-fitted verdict: from a model that never saw this item
                         own = crossfit.get(sha256_of(item.path))
                         if own is not None:
-                            prepared.explanation = dataclasses.replace(prepared.explanation, verdict=own)
+                            prepared.explanation = _with_crossfit(prepared.explanation, own)
                             prepared.verdict = own
                 except Exception as error:  # a detector failing on one item must not stop the quiz
                     if str(item.path) not in _REPORTED:
@@ -750,3 +753,19 @@ class QuizScene(Scene):
             cy += block.get_height() + f.px(16)
         again = pygame.Rect(round(w * 0.06), round(h * 0.88), round(w * 0.3), f.px(90))
         draw.button(surface, f, again, words("quiz.again"), accent, (20, 18, 16), 36)
+
+
+def _with_crossfit(explanation, verdict):
+    """The explanation with a gallery's cross-fitted verdict. Its map, ring and place still
+    speak for the shipped detector's side (map_fake), and how sure the machine is now
+    follows the new verdict."""
+    import math
+
+    own = explanation.verdict
+    map_fake = own.fake if own is not None else None
+    unsure = explanation.unsure
+    if verdict.log_odds is not None and 0.0 < verdict.threshold < 1.0:
+        line = math.log(verdict.threshold / (1.0 - verdict.threshold))
+        unsure = abs(verdict.log_odds - line) < CROSSFIT_UNSURE_BAND
+    return dataclasses.replace(explanation, verdict=verdict, map_fake=map_fake, unsure=unsure)
+

@@ -31,7 +31,14 @@ def _parts(explanation: Any, truth: str) -> tuple[str, str, str]:
     if getattr(explanation, "cue", "spectrum") == "pixels":
         place = explanation.cue_place or "in the picture"
         fake = verdict is not None and verdict.fake
-        saw = words("quiz.explain.pixels_fake" if fake else "quiz.explain.pixels_real", place=place)
+        # The map, its ring and the place speak for the side its own network took; when a
+        # gallery's cross-fit decided otherwise, say so rather than describe warm colours
+        # the picture does not show.
+        shown = getattr(explanation, "map_fake", None)
+        shown = fake if shown is None else shown
+        saw = words("quiz.explain.pixels_fake" if shown else "quiz.explain.pixels_real", place=place)
+        if shown != fake:
+            saw += " " + words("quiz.explain.tipped_fake" if fake else "quiz.explain.tipped_real")
     else:
         saw = words("quiz.explain.spectrum_peaks" if explanation.peaks else "quiz.explain.spectrum_none")
     meaning = words("quiz.explain.truth_real" if truth == "real" else "quiz.explain.truth_fake")
@@ -45,6 +52,17 @@ def why(explanation: Any, truth: str) -> str:
 
 def accounts(explanation: Any, truth: str) -> list[str]:
     """The account from fullest to shortest, for a screen with less room: what the machine
-    saw is the last thing dropped."""
+    saw is the last thing dropped, and when a gallery's cross-fit overruled the picture's
+    own map, the sentence that says so is the very last (it alone explains the verdict)."""
     note, saw, meaning = _parts(explanation, truth)
-    return [why(explanation, truth), " ".join(p for p in (note, saw) if p), saw]
+    out = [why(explanation, truth), " ".join(p for p in (note, saw) if p), saw]
+    verdict = explanation.verdict
+    shown = getattr(explanation, "map_fake", None)
+    if verdict is not None and shown is not None and shown != verdict.fake:
+        out.append(words("quiz.explain.tipped_fake_alone" if verdict.fake else "quiz.explain.tipped_real_alone"))
+    else:
+        # When a two-line heading and an unsure machine leave little room: one short line
+        # that still points at the picture of what it saw.
+        pixels = getattr(explanation, "cue", "spectrum") == "pixels"
+        out.append(words("quiz.explain.pixels_short" if pixels else "quiz.explain.spectrum_short"))
+    return out

@@ -70,6 +70,8 @@ class Explanation:
     eyes_picture: RGB uint8 picture of both eyes with their highlights ringed (None: no face).
     eyes_finding: what the eye highlights show (none, one, match, differ): a cue for the
         visitor, not in the verdict; the quiz says it in words.
+    map_fake: which side the picture's own map (and its ring and place) speaks for, when
+        the verdict came from elsewhere (a gallery's cross-fit); None: the verdict's side.
     """
 
     spectrum_image: np.ndarray
@@ -87,6 +89,7 @@ class Explanation:
     unsure: bool = False
     eyes_picture: np.ndarray | None = None
     eyes_finding: str = ""
+    map_fake: bool | None = None
 
 
 class Detector(ABC):
