@@ -233,5 +233,5 @@ def test_the_default_quiz_items_all_have_their_cross_fitted_verdicts():
     assert items
     for item in items:
         verdict = saved["items"].get(sha256_of(REPO / "content" / item["image"]))
-        assert verdict is not None, f"{item['image']} has no cross-fitted verdict: run bayard detector fit --quiz"
+        assert verdict is not None, f"{item['image']}: no cross-fitted verdict (run bayard detector fit --quiz)"
         assert verdict["key"] == item["image"]
