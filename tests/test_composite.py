@@ -170,3 +170,25 @@ def test_the_recipe_reproduces_the_loop_byte_for_byte(tmp_path):
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert out.read_bytes() == LOOP.read_bytes()
+
+
+def test_check_without_a_video_compares_the_frames_only(monkeypatch, capsys):
+    """`generator composite --dry-run --check` writes no video, so only the frames'
+    checksum is compared (it once stopped with a NameError instead)."""
+    import argparse
+    from types import SimpleNamespace
+
+    from installation.models.composite import cli, loop
+
+    recipe = SimpleNamespace(frames_sha256="abc", video_sha256="def", faces=4, fps=25.0, size=256)
+    result = SimpleNamespace(composites=[], nearest=[], nearest_between=None, frames=50, seconds=1.0,
+                             frames_sha256="abc", video_sha256=None, refused=[])
+    monkeypatch.setattr(loop.Recipe, "read", staticmethod(lambda path: recipe))
+    monkeypatch.setattr(loop, "render_loop", lambda *a, **k: result)
+    args = argparse.Namespace(recipe=Path("r.toml"), corpus=Path("c"), work=Path("w"), output=Path("o.mp4"),
+                              dry_run=True, check=True, write_checksums=False, members=None)
+    assert cli.cmd_composite(args) == 0
+    assert "checksums match" in capsys.readouterr().out
+    result.frames_sha256 = "changed"
+    assert cli.cmd_composite(args) == 1
+    assert "frames checksum differs" in capsys.readouterr().err

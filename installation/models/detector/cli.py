@@ -18,7 +18,7 @@ from . import metrics
 from .base import DEFAULT_MODELS_DIR, DETECTORS, Detector, DetectorUnavailable, Verdict
 from .linear import best_threshold
 from .preprocess import ImageError, list_images, prepare, read_image
-from .spectral import DEFAULT_WEIGHTS, SpectralModel, describe
+from .spectral import SpectralModel, describe
 
 
 def _err(message: str) -> None:
