@@ -63,8 +63,9 @@ def describe_models(show: Any) -> list[str]:
     """Lines for `bayard check` about which model backends will run and why."""
     from .models.motion.choose import choose_backend
     from .scenes.loop import describe as describe_loops
+    from .scenes.quiz_check import describe as describe_quizzes
 
     lines = []
     if any(config.type == "portrait" for config in show.scenes.values()):
         lines.append(choose_backend(show.models_dir, show.config.models.motion).summary())
-    return lines + describe_loops(show)
+    return lines + describe_loops(show) + describe_quizzes(show)

@@ -235,3 +235,11 @@ def test_the_default_quiz_items_all_have_their_cross_fitted_verdicts():
         verdict = saved["items"].get(sha256_of(REPO / "content" / item["image"]))
         assert verdict is not None, f"{item['image']}: no cross-fitted verdict (run bayard detector fit --quiz)"
         assert verdict["key"] == item["image"]
+
+
+def test_check_says_which_machine_the_quiz_plays_with():
+    from installation.config.loader import load_show
+    from installation.scenes.quiz_check import describe
+
+    lines = describe(load_show(REPO / "install.toml"))
+    assert any("quiz 'quiz'" in line and "'faces'" in line and "16 of 16" in line for line in lines), lines
