@@ -43,9 +43,6 @@ from .style import Colour, fade, rgb
 log = logging.getLogger("bayard.quiz")
 
 DEFAULT_TIPS = word_list("quiz.tips")
-# A cross-fitted verdict this close to its line (calibrated log-odds) is "unsure", as the
-# face detector's own verdicts are (facedet.UNSURE_BAND): about 27-73 %.
-CROSSFIT_UNSURE_BAND = 1.0
 PREVIEW_SIDE = 640  # display copies are kept at most this large (~1.2 MB each; keep sets to ~100 items)
 _REPORTED: set[str] = set()  # broken items already logged (scenes are rebuilt on every play)
 _DETECTORS: dict[tuple, Any] = {}  # loaded once per process, by (name, folder, its files)
@@ -761,11 +758,13 @@ def _with_crossfit(explanation, verdict):
     follows the new verdict."""
     import math
 
+    from ..models.detector.facedet import UNSURE_BAND
+
     own = explanation.verdict
     map_fake = own.fake if own is not None else None
     unsure = explanation.unsure
     if verdict.log_odds is not None and 0.0 < verdict.threshold < 1.0:
         line = math.log(verdict.threshold / (1.0 - verdict.threshold))
-        unsure = abs(verdict.log_odds - line) < CROSSFIT_UNSURE_BAND
+        unsure = abs(verdict.log_odds - line) < UNSURE_BAND  # as sure as the face detector's
     return dataclasses.replace(explanation, verdict=verdict, map_fake=map_fake, unsure=unsure)
 

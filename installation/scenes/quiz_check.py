@@ -55,7 +55,7 @@ def describe(show: Any) -> list[str]:
     items have a cross-fitted verdict (`bayard detector fit --quiz`), which the quiz uses
     instead of the detector's own."""
     from ..models.detector import DETECTORS
-    from ..models.detector.crossfit import CROSSFIT_FILE, sha256_of
+    from ..models.detector.crossfit import CROSSFIT_FILE, crossfit_verdicts, sha256_of
 
     lines = []
     for scene_id, config in getattr(show, "scenes", {}).items():
@@ -70,18 +70,10 @@ def describe(show: Any) -> list[str]:
             items = quiz_items_of(config, show.content_root)
         except ItemsError:
             items = []
-        crossfit_path = Path(show.models_dir) / "detector" / CROSSFIT_FILE
-        fitted = 0
-        if crossfit_path.is_file() and items:
-            import json
-
-            try:
-                saved = json.loads(crossfit_path.read_text(encoding="utf-8")).get("items", {})
-            except (OSError, ValueError):
-                saved = {}
-            fitted = sum(1 for item in items if item.path.is_file() and sha256_of(item.path) in saved)
+        saved = crossfit_verdicts(Path(show.models_dir) / "detector")
+        fitted = sum(1 for item in items if saved and item.path.is_file() and sha256_of(item.path) in saved)
         machine = f"detector '{name}'" + ("" if known else " (unknown name)")
-        own = (f"cross-fitted verdicts for {fitted} of {len(items)} items ({crossfit_path.name})" if fitted
+        own = (f"cross-fitted verdicts for {fitted} of {len(items)} items ({CROSSFIT_FILE})" if fitted
                else "the detector's own verdicts (no cross-fit: `bayard detector fit --quiz`)")
         lines.append(f"  quiz '{scene_id}': {machine}; {own}")
     return lines
