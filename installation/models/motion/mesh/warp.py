@@ -92,7 +92,7 @@ class MeshWarper:
         xx, yy = cx + x0, cy + y0
         # The coarse grid, and the same at every pixel: maps are built as displacement on
         # the coarse grid, enlarged, and added to the full grid (see backward_map).
-        self._grid = (xx, yy, -xx, -yy)
+        self._grid = (xx, yy)
         fy, fx = np.mgrid[0:self.shape[0], 0:self.shape[1]].astype(np.float32)
         self.full_x, self.full_y = fx + x0, fy + y0
         # The sitter moves whole and is laid over the wall behind (plate.py) through its
@@ -104,12 +104,13 @@ class MeshWarper:
         # Triangles on the face's edge may fold when the head turns (the far cheek goes out
         # of sight): they are drawn back to front instead.
         # Around the mouth, lip triangles that fold lie inside the opening, which is painted.
-        openings = set(LEFT_EYE_OPENING) | set(RIGHT_EYE_OPENING)
-        edge = set(FACE_OVAL) | set(range(468, len(rig.points))) | set(INNER_LIPS)
-        inside = np.array([all(int(v) in openings for v in tri) for tri in rig.triangles])
-        on_edge = np.array([any(int(v) in edge for v in tri) for tri in rig.triangles])
-        lips = set(INNER_LIPS)
-        in_mouth = np.array([sum(int(v) in lips for v in tri) >= 2 for tri in rig.triangles])
+        def corners_in(ids) -> np.ndarray:  # per triangle, how many of its corners are in `ids`
+            return np.isin(rig.triangles, list(ids)).sum(axis=1)
+
+        rings = range(468, len(rig.points))
+        inside = corners_in(set(LEFT_EYE_OPENING) | set(RIGHT_EYE_OPENING)) == 3
+        on_edge = corners_in(set(FACE_OVAL) | set(rings) | set(INNER_LIPS)) > 0
+        in_mouth = corners_in(INNER_LIPS) >= 2
         on_face = np.all(rig.triangles < 468, axis=1)
         skin = (~inside) & (~in_mouth) & on_face
         self.folds = FoldShading(rig.points.astype(np.float64), rig.triangles, skin,
@@ -121,8 +122,7 @@ class MeshWarper:
         self._min_area = 0.1 * np.abs(rest[self.checked])
         self.rest_area = rest
         self._behind = np.where(np.any(rig.triangles >= 468, axis=1), 1e6, 0.0)
-        outline = set(FACE_OVAL) | set(range(468, len(rig.points)))
-        self._silhouette = np.array([any(int(v) in outline for v in tri) for tri in rig.triangles])
+        self._silhouette = corners_in(set(FACE_OVAL) | set(rings)) > 0
         self.folds_eased = 0
         # The inner lip points and the outer ones facing them (corners left out).
         self.inner_upper, self.inner_lower = (np.array(ids[1:-1])
@@ -201,9 +201,9 @@ class MeshWarper:
         for i, polygon in zip(order.tolist(), polygons, strict=True):
             fill(index, polygon, i, cv2.LINE_8, SUBPIXEL_BITS)
         table = _affine_table(self.sources(dst), dst, triangles)
-        xx, yy, minus_x, minus_y = self._grid
+        xx, yy = self._grid
         moves = []
-        for row, rest in ((0, minus_x), (3, minus_y)):
+        for row, here in ((0, xx), (3, yy)):
             # Gathered coefficient planes are fresh arrays: multiply and add in place.
             out = table[row].take(index)
             out *= xx
@@ -211,7 +211,7 @@ class MeshWarper:
             term *= yy
             out += term
             out += table[row + 2].take(index)
-            out += rest  # the displacement: where the pixel samples, less where it is
+            out -= here  # the displacement: where the pixel samples, less where it is
             moves.append(out)
         dx, dy = moves
         # Where one triangle covers another (the far cheek's edge as the head turns) the
