@@ -243,3 +243,18 @@ def test_check_says_which_machine_the_quiz_plays_with():
 
     lines = describe(load_show(REPO / "install.toml"))
     assert any("quiz 'quiz'" in line and "'faces'" in line and "16 of 16" in line for line in lines), lines
+
+
+def test_check_names_an_unreadable_cross_fit(tmp_path):
+    from types import SimpleNamespace
+
+    from installation.config.loader import load_show
+    from installation.scenes.quiz_check import describe
+
+    show = load_show(REPO / "install.toml")
+    (tmp_path / "detector").mkdir()
+    (tmp_path / "detector" / "quiz-crossfit.json").write_text("{half a fi", encoding="utf-8")
+    stand_in = SimpleNamespace(scenes=show.scenes, config=show.config, content_root=show.content_root,
+                               models_dir=tmp_path)
+    line = next(line for line in describe(stand_in) if "quiz 'quiz'" in line)
+    assert "cannot be read" in line and "detector fit --quiz" in line

@@ -70,10 +70,14 @@ def describe(show: Any) -> list[str]:
             items = quiz_items_of(config, show.content_root)
         except ItemsError:
             items = []
-        saved = crossfit_verdicts(Path(show.models_dir) / "detector")
+        folder = Path(show.models_dir) / "detector"
+        saved = crossfit_verdicts(folder)
         fitted = sum(1 for item in items if saved and item.path.is_file() and sha256_of(item.path) in saved)
         machine = f"detector '{name}'" + ("" if known else " (unknown name)")
         own = (f"cross-fitted verdicts for {fitted} of {len(items)} items ({CROSSFIT_FILE})" if fitted
                else "the detector's own verdicts (no cross-fit: `bayard detector fit --quiz`)")
+        if not saved and (folder / CROSSFIT_FILE).exists():
+            own = (f"the detector's own verdicts: {folder / CROSSFIT_FILE} cannot be read "
+                   "(fit again with `bayard detector fit --quiz`)")
         lines.append(f"  quiz '{scene_id}': {machine}; {own}")
     return lines
