@@ -148,3 +148,33 @@ def test_faces_are_found_across_skin_tones_and_in_backlight(stack):
     assert np.mean(list(as_is.values())) >= 0.9
     assert np.mean([as_is[p] for p in darker]) >= 0.85
     assert np.mean([lit[p] for p in darker]) >= 0.7  # measured 0.75 (bench/portrait.py, section 5)
+
+
+def _shifted(image, dx, dy):
+    h, w = image.shape[:2]
+    return cv2.warpAffine(image, np.float32([[1, 0, dx], [0, 1, dy]]), (w, h), flags=cv2.INTER_LINEAR,
+                          borderMode=cv2.BORDER_REFLECT)
+
+
+def test_a_still_face_gives_still_landmarks_and_a_drifting_one_is_followed(stack):
+    """A visitor standing still must not make the portrait shimmer: the tracker's crop is
+    held while the face stays in it, so the same picture reads the same every frame. A
+    face that drifts slowly is still read where it is, frame by frame."""
+    from pathlib import Path
+
+    path = sorted((Path(__file__).parent / "data" / "faces-cc0").glob("*.jpg"))[0]
+    image = cv2.cvtColor(cv2.imread(str(path)), cv2.COLOR_BGR2RGB)
+    tracker = FaceTracker(stack)
+    read = [tracker.update(image, i / 30).raw_face.landmarks for i in range(12)]
+    # Once settled (the crop moves from the detector's to the mesh's), nothing moves.
+    for later in read[6:]:
+        assert np.abs(later - read[5]).max() < 1e-3
+    height = tracker.update(image, 12 / 30).raw_face.height
+    # Now drift right by a fiftieth of the face per frame, 30 frames (0.6 face heights).
+    errors = []
+    for i in range(1, 31):
+        dx = i * height / 50
+        face = tracker.update(_shifted(image, dx, 0), (12 + i) / 30).raw_face
+        assert face is not None
+        errors.append(abs((face.landmarks[1, 0] - read[5][1, 0]) - dx))
+    assert max(errors) < 0.03 * height  # the nose tip is where the drift put it
