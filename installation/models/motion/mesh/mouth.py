@@ -31,10 +31,11 @@ def curve_through(points: np.ndarray, xs: np.ndarray) -> np.ndarray:
 
 
 def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
-                teeth_shown: tuple[float, float] | None = None) -> None:
+                teeth_shown: tuple[float, float] | None = None, grain: np.ndarray | None = None) -> None:
     """Paint into `region` (RGB uint8, in place); `dst` are moved points in region pixels.
     `teeth_shown`: the share of the opening's height the visitor's upper and lower teeth
-    fill (None: unknown, so a hint of upper teeth that grows as the mouth opens)."""
+    fill (None: unknown, so a hint of upper teeth that grows as the mouth opens).
+    `grain` (float32, the region's size): the picture's own grain, laid over the paint."""
     lips = dst[list(INNER_LIPS)]
     upper = dst[list(UPPER_INNER_LIP)]
     lower = dst[list(LOWER_INNER_LIP)]
@@ -87,17 +88,19 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
     edges = np.array(TOOTH_EDGES + (0.66, 0.77, 0.87, 0.96))
     nearest = np.min(np.abs(along[..., None] - edges), axis=-1)
     spacing = np.interp(along, edges[1:], np.diff(edges))
-    scallop = 0.14 * np.exp(-(nearest / np.maximum(0.3 * spacing, 1e-3)) ** 2)
+    scallop = 0.07 * np.exp(-(nearest / np.maximum(0.3 * spacing, 1e-3)) ** 2)
     upper_edge, lower_edge = upper_band * (1.0 - scallop), lower_band * (1.0 - scallop)
     upper_teeth = np.clip((upper_edge - v) / edge_px, 0.0, 1.0) if upper_band > 0.02 else np.zeros_like(v)
     lower_teeth = (np.clip((v - 1.0 + lower_edge) / edge_px, 0.0, 1.0) if lower_band > 0.02
                    else np.zeros_like(v))
     teeth = np.maximum(upper_teeth, lower_teeth) * fade * strength
     if teeth.max() > 0:
-        # Lit from the front: darker towards the corners and the teeth's edges.
+        # Lit from the front: the teeth turn away from the light towards the corners, where
+        # the cheeks shade them (the dark "buccal corridor" of a smile), and a little
+        # towards their biting edges. Evenly lit from corner to corner they read as a bar.
         towards_edge = np.where(upper_teeth >= lower_teeth, v / max(upper_band, 0.05),
                                 (1.0 - v) / max(lower_band, 0.05))
-        shade = (1.0 - 0.05 * u ** 2 - 0.05 * np.clip(towards_edge, 0, 1))[..., None]
+        shade = (1.0 - 0.4 * u ** 1.5 - 0.05 * np.clip(towards_edge, 0, 1))[..., None]
         colour = colour + (pal.teeth * shade - colour) * teeth[..., None]
         # A faint line where one tooth meets the next, so a band reads as teeth.
         centre = (left + right) / 2
@@ -113,6 +116,9 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
     tongue = np.clip((v - 0.62) / 0.38, 0.0, 1.0) * (1.0 - u) * float(np.clip((gap - 8.0) / 14.0, 0.0, 0.5))
     colour = colour + (pal.lip * 0.62 - colour) * tongue[..., None]
     colour = cv2.GaussianBlur(colour.astype(np.float32), (0, 0), max(0.6, gap * 0.03))
+    if grain is not None:
+        # Fixed to the picture, not to the mouth: grain belongs to the film or the canvas.
+        colour += grain[y0:y1, x0:x1, None]
     alpha = cv2.GaussianBlur(mask, (0, 0), 0.6)[..., None] * opening
     patch = region[y0:y1, x0:x1].astype(np.float32)
     region[y0:y1, x0:x1] = np.clip(patch + (colour - patch) * alpha + 0.5, 0, 255).astype(np.uint8)

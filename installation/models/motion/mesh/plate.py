@@ -21,6 +21,25 @@ INPAINT_SCALE = 4
 GROW_SHARE = 0.06
 
 
+def grain_like(image: np.ndarray, where: np.ndarray, seed: int = 0) -> np.ndarray | None:
+    """Noise (float32, the image's height and width) with the fine detail of `image` where
+    `where` is true, as strong: film grain, paper or canvas. Anything painted in flat
+    colour over a photograph reads as pasted on until it is given the same grain. None when
+    there is too little of the image to measure, or no grain to speak of."""
+    if where.sum() <= 100:
+        return None
+    picture = image.astype(np.float32)
+    detail = picture - cv2.GaussianBlur(picture, (0, 0), 1.5)
+    strength = float(detail[where].std())
+    if strength <= 0.5:
+        return None
+    h, w = image.shape[:2]
+    noise = np.random.default_rng(seed).normal(0.0, 1.0, (h, w)).astype(np.float32)
+    noise -= cv2.GaussianBlur(noise, (0, 0), 1.5)
+    noise *= strength / max(float(noise.std()), 1e-6)
+    return noise
+
+
 def clean_plate(region: np.ndarray, person: np.ndarray, face_height: float, seed: int = 0) -> np.ndarray:
     """`region` RGB uint8 and `person` (float32 in [0, 1], same size): the region with the
     sitter painted out."""
@@ -36,13 +55,8 @@ def clean_plate(region: np.ndarray, person: np.ndarray, face_height: float, seed
     filled = cv2.inpaint(small, small_mask, 5, cv2.INPAINT_TELEA)
     filled = cv2.resize(filled, (w, h), interpolation=cv2.INTER_CUBIC).astype(np.float32)
     # The wall's grain: the fine detail of the wall itself, as strong, in the filled part.
-    wall = sitter == 0
-    detail = region.astype(np.float32) - cv2.GaussianBlur(region.astype(np.float32), (0, 0), 1.5)
-    strength = float(detail[wall].std()) if wall.sum() > 100 else 0.0
-    if strength > 0.5:
-        noise = np.random.default_rng(seed).normal(0.0, 1.0, (h, w, 1)).astype(np.float32)
-        noise = noise - cv2.GaussianBlur(noise, (0, 0), 1.5)[..., None]
-        noise *= strength / max(float(noise.std()), 1e-6)
-        filled += noise
+    noise = grain_like(region, sitter == 0, seed)
+    if noise is not None:
+        filled += noise[..., None]
     plate = np.where(sitter[..., None] > 0, filled, region.astype(np.float32))
     return np.clip(plate + 0.5, 0, 255).astype(np.uint8)

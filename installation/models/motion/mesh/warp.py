@@ -27,6 +27,7 @@ from .rig import (
     UPPER_OUTER_LIP,
     PortraitRig,
 )
+from .plate import grain_like
 from .sample import Sampler
 
 SUBPIXEL_BITS = 4
@@ -70,6 +71,17 @@ def _affine_table(src: np.ndarray, dst: np.ndarray, triangles: np.ndarray) -> np
     return table.astype(np.float32)
 
 
+def skin_grain(rig: PortraitRig) -> np.ndarray | None:
+    """The grain of the sitter's cheeks over the region, for what is painted on the face."""
+    x0, y0, x1, y1 = rig.region
+    cheeks = np.zeros((y1 - y0, x1 - x0), np.uint8)
+    radius = max(2, int(0.07 * rig.face_height))
+    for point in (50, 280):  # the middle of each cheek
+        centre = np.round(rig.points[point, :2] - (x0, y0)).astype(int)
+        cv2.circle(cheeks, (int(centre[0]), int(centre[1])), radius, 1, -1)
+    return grain_like(rig.image[y0:y1, x0:x1], cheeks > 0, seed=1)
+
+
 def _signed_areas(points: np.ndarray, triangles: np.ndarray) -> np.ndarray:
     corners = points[triangles]  # T x 3 x 2
     ab, ac = corners[:, 1] - corners[:, 0], corners[:, 2] - corners[:, 0]
@@ -98,6 +110,7 @@ class MeshWarper:
         # The sitter moves whole and is laid over the wall behind (plate.py) through its
         # own mask, moved the same way; the face is sampled cubic (sample.py).
         self.sampler = Sampler(rig.image, rig.region, rig.person, rig.face_height)
+        self.grain = skin_grain(rig)
         rest = _signed_areas(self.src, rig.triangles)
         # Eye and mouth openings may close to nothing; every other triangle must keep its
         # orientation and at least a tenth of its area.
@@ -290,7 +303,7 @@ class MeshWarper:
         if depth is not None:
             self.folds.shade(region, np.column_stack([dst, depth]), map_x, map_y, (fx0, fy0, fx1, fy1))
         paint_lids(region, self._lid_covers)
-        paint_mouth(region, dst - self.origin, self.rig, teeth)
+        paint_mouth(region, dst - self.origin, self.rig, teeth, self.grain)
         return out
 
     def render(self, dst: np.ndarray, gaze_px: np.ndarray, depth: np.ndarray | None = None,
