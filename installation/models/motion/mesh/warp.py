@@ -16,6 +16,7 @@ import numpy as np
 from .folds import FoldShading
 from .lids import move_lids, paint_lids
 from .mouth import paint_mouth
+from .plate import grain_like
 from .rig import (
     FACE_OVAL,
     INNER_LIPS,
@@ -27,7 +28,6 @@ from .rig import (
     UPPER_OUTER_LIP,
     PortraitRig,
 )
-from .plate import grain_like
 from .sample import Sampler
 
 SUBPIXEL_BITS = 4
