@@ -163,3 +163,67 @@ def test_a_head_turned_and_nodded_at_once_is_kept_within_twenty_degrees(stack, s
     nod_free = (face.landmarks - centre) @ rotation_deg(15, 0, 0).T + centre
     alone = reference.motion(nod_free.astype(np.float32))
     assert abs(abs(alone.yaw) - 15) < 1.5 and abs(alone.pitch) < 1.5
+
+
+def test_a_dusty_wall_gets_its_own_grain_not_the_dusts():
+    """Scans of old photographs carry dust and scratches on a finely grained wall; the wall
+    painted in where the head moves away must have the wall's grain, not look like sand."""
+    from installation.models.motion.mesh.plate import clean_plate
+
+    rng = np.random.default_rng(1)
+    wall = 150 + rng.normal(0, 3, (240, 200))
+    dust = rng.random((240, 200)) < 0.01
+    wall[dust] = 30  # one pixel in a hundred is a dark speck
+    picture = np.clip(wall, 0, 255).astype(np.uint8)[..., None].repeat(3, 2)
+    person = np.zeros((240, 200), np.float32)
+    cv2.circle(person, (100, 120), 50, 1.0, -1)
+    picture[person > 0] = (40, 30, 25)
+    plate = clean_plate(picture, person, face_height=100).astype(np.float32)
+    inner = cv2.erode((person > 0).astype(np.uint8), np.ones((15, 15), np.uint8)) > 0
+    fine = plate[..., 0] - cv2.GaussianBlur(plate[..., 0], (0, 0), 1.5)
+    own = wall - cv2.GaussianBlur(wall, (0, 0), 1.5)
+    clean_wall = ~dust & ~cv2.dilate(dust.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+    assert fine[inner].std() < 1.5 * own[clean_wall & (person == 0)].std()
+
+
+def _fine_detail(image: np.ndarray, where: np.ndarray) -> float:
+    grey = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    return float((grey - cv2.GaussianBlur(grey, (0, 0), 1.0))[where].std())
+
+
+def test_an_open_mouth_carries_the_photographs_grain(stack, sitter):
+    """Painted flat, an opening mouth looked pasted onto a grainy photograph."""
+    animator = MeshAnimator(sitter, stack)
+    offsets = np.zeros((468, 3), np.float32)
+    offsets[list(LOWER_INNER_LIP)[1:-1], 1] = 0.08
+    out = animator.render(Motion(offsets=offsets, teeth=(0.0, 0.0)))
+    dst, _, _ = animator.place(Motion(offsets=offsets))
+    mouth = np.zeros(sitter.shape[:2], np.uint8)
+    outline = dst[list(UPPER_INNER_LIP) + list(LOWER_INNER_LIP)[::-1]]
+    cv2.fillPoly(mouth, [np.round(outline).astype(np.int32)], 1)
+    inside = cv2.erode(mouth, np.ones((5, 5), np.uint8)).astype(bool)
+    assert inside.sum() > 100
+    cheek = np.zeros(sitter.shape[:2], np.uint8)
+    centre = np.round(animator.rig.mesh[50, :2]).astype(int)
+    cv2.circle(cheek, (int(centre[0]), int(centre[1])), int(0.06 * animator.rig.face_height), 1, -1)
+    assert _fine_detail(out, inside) > 0.6 * _fine_detail(sitter, cheek.astype(bool))
+
+
+def test_a_three_quarter_sitter_takes_less_of_the_turn_than_a_frontal_one(stack, sitter):
+    """A picture holds one view of a head: turning a sitter who already looks aside
+    streaked the hair and wall beside the far cheek (its triangles stretched elevenfold)."""
+    from pathlib import Path
+
+    from installation.models.motion.mesh.warp import _signed_areas
+
+    frontal = MeshAnimator(sitter, stack)
+    path = Path(__file__).parent / "data" / "faces-cc0" / "face_man_120.jpg"  # turned about 30 degrees
+    aside = MeshAnimator(cv2.cvtColor(cv2.imread(str(path)), cv2.COLOR_BGR2RGB), stack)
+    assert frontal.turn_room > 0.9 and aside.turn_room < 0.6
+    triangles = aside.rig.triangles
+    rest = _signed_areas(aside.rig.points[:, :2].astype(np.float64), triangles)
+    beside = np.any(triangles >= 468, axis=1)  # between the face's edge and the hair around it
+    for yaw in (-20.0, 20.0):
+        dst, _, _ = aside.place(Motion(yaw=yaw))
+        stretch = _signed_areas(dst, triangles)[beside] / rest[beside]
+        assert stretch.max() < 7.0 and stretch.min() > -5.0

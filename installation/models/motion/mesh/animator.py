@@ -16,7 +16,7 @@ from functools import cached_property
 
 import numpy as np
 
-from ...face import Face, FaceStack, FaceTracker, portrait_faces
+from ...face import Face, FaceStack, FaceTracker, head_pose, portrait_faces
 from ...face.tracking import FaceBox, FaceObservation
 from ..visitor import VisitorPresence
 from .motion import DriverReference, Motion, idle_motion, rotation_deg
@@ -35,6 +35,13 @@ from .warp import MeshWarper
 MIN_FACE_PX = 64
 EYES = ((LEFT_UPPER_LID, LEFT_LOWER_LID, LEFT_CREASE), (RIGHT_UPPER_LID, RIGHT_LOWER_LID, RIGHT_CREASE))
 LID_ROWS = tuple((np.array(upper), np.array(lower)) for upper, lower, _ in EYES)
+
+
+# A sitter turned up to FRONTAL_SITTER_DEG takes the visitor's whole head turn; one turned
+# TURNED_SITTER_DEG or more (a full three-quarter view) takes MIN_TURN_ROOM of it.
+FRONTAL_SITTER_DEG = 10.0
+TURNED_SITTER_DEG = 35.0
+MIN_TURN_ROOM = 0.35
 
 
 class PortraitProblem(ValueError):
@@ -159,13 +166,25 @@ class MeshAnimator(VisitorPresence):
         moved[:, :2] = (unfolded - centre) @ level.T
         weight = rig.head_weight[:, None].astype(np.float64)
         pivot = np.array([0.0, 0.0, float(np.median(moved[:468, 2]))])
-        turned = (moved - pivot) @ rotation_deg(motion.yaw, motion.pitch, motion.roll).T + pivot
+        room = self.turn_room
+        turned = (moved - pivot) @ rotation_deg(motion.yaw * room, motion.pitch * room, motion.roll).T + pivot
         turned[:, :2] = turned[:, :2] * motion.scale + motion.shift * rig.face_height
         moved = moved + (turned - moved) * weight
         dst = moved[:, :2] @ level + centre  # back from the level frame
         gaze = np.clip(motion.gaze, -0.22, 0.22) * widths
         gaze[:, 1] *= 0.6  # irises travel less up and down than sideways under the lids
         return dst, gaze, moved[:, 2]
+
+    @cached_property
+    def turn_room(self) -> float:
+        """How much of the visitor's turn and nod a sitter can take. A picture holds one view
+        of a head: a sitter already turned away (a three-quarter portrait) has its far side
+        pressed together, so turning further streaks the hair and wall beside it, and
+        turning back stretches a far eye and cheek the picture barely shows. Frontal
+        sitters take the whole turn; the share falls as the sitter's own turn grows."""
+        sitter_yaw = abs(head_pose(self.rig.mesh).yaw)
+        share = 1.0 - (sitter_yaw - FRONTAL_SITTER_DEG) / (TURNED_SITTER_DEG - FRONTAL_SITTER_DEG) * (1 - MIN_TURN_ROOM)
+        return float(np.clip(share, MIN_TURN_ROOM, 1.0))
 
     @cached_property
     def _rest(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
