@@ -1,6 +1,7 @@
 """The animated portrait, measured the way the issue judges it.
 
     .venv/bin/python bench/portrait.py [--frames 400] [--only quality,speed,live,animate,fairness]
+                                       [--portraits IMAGE ...]
 
 1. Expression transfer, offline, for every shared driver x portrait pair (and the shipped
    sitter): from the face mesh run on the driver and on the result, per frame:
@@ -39,6 +40,7 @@ os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 from installation.models.face import Expression, FaceStack, FaceTracker, neutrality  # noqa: E402
 from installation.models.face import runtime as face_runtime  # noqa: E402
 from installation.models.motion.mesh import MeshAnimator  # noqa: E402
+from installation.models.motion.mesh.animator import PortraitProblem  # noqa: E402
 
 SHARED = Path(os.environ.get("BAYARD_SHARED_DATA", ROOT.parent / "shared" / "data"))
 DRIVERS = ["driver-expressions-12s.mp4", "driver-faces-34s.mp4", "driver-smile-3s.mp4"]
@@ -113,16 +115,20 @@ def measure_pair(stack: FaceStack, portrait: np.ndarray, frames: list[np.ndarray
     return figures
 
 
-def quality(stack: FaceStack, limit: int) -> None:
+def quality(stack: FaceStack, limit: int, portraits: list[Path] | None = None) -> None:
     print("\n1. Expression transfer (mesh backend; r = Pearson, amp = std result / std driver)")
+    chosen = portraits or [p if isinstance(p, Path) else SHARED / p for p in PORTRAITS]
     print(f"{'driver':<26}{'portrait':<26}{'n':>5}{'r mouth':>9}{'r eyes':>8}{'r smile':>9}{'r roll':>8}"
           f"{'amp mouth':>11}{'amp smile':>11}{'sharp':>7}")
     rows = []
     for driver in DRIVERS:
         frames, fps = frames_of(SHARED / driver, limit)
-        for portrait_path in PORTRAITS:
-            path = portrait_path if isinstance(portrait_path, Path) else SHARED / portrait_path
-            f = measure_pair(stack, load_portrait(path), frames, fps)
+        for path in chosen:
+            try:
+                f = measure_pair(stack, load_portrait(path), frames, fps)
+            except PortraitProblem as problem:
+                print(f"{driver:<26}{path.name:<26}  not animated: {problem}")
+                continue
             rows.append(f)
             print(f"{driver:<26}{path.name:<26}{f['frames']:>5}{f['r_mouth']:>9.2f}{f['r_eyes']:>8.2f}"
                   f"{f['r_smile']:>9.2f}{f['r_roll']:>8.2f}{f['amp_mouth']:>11.2f}{f['amp_smile']:>11.2f}"
@@ -323,6 +329,9 @@ def main() -> None:
                         help=f"comma-separated sections to run (default all: {','.join(SECTIONS)})")
     parser.add_argument("--skip-live", action="store_true", help="leave out live and animate")
     parser.add_argument("--skip-fairness", action="store_true")
+    parser.add_argument("--portraits", nargs="+", type=Path, metavar="IMAGE",
+                        help="measure expression transfer on these portraits instead of the usual "
+                             "three (a curator's own, or pictures the project has never seen)")
     args = parser.parse_args()
     only = {s.strip() for s in args.only.split(",") if s.strip()}
     if only - set(SECTIONS):
@@ -337,7 +346,7 @@ def main() -> None:
     print(f"face models: {face_runtime.models_folder()} (threads {face_runtime.face_threads()})")
     if SHARED.is_dir():
         if "quality" in only:
-            quality(stack, args.frames)
+            quality(stack, args.frames, args.portraits)
         if "speed" in only:
             speed(stack, clock, min(args.frames, 300))
         if "live" in only:

@@ -62,10 +62,13 @@ def bust(image: np.ndarray, animator: MeshAnimator) -> np.ndarray:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "images")
+    parser.add_argument("--portrait", type=Path, default=ROOT / "content/portraits/thoreau-1856.jpg",
+                        help="the sitter (default: the shipped one); a curator can look at their own")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     stack = FaceStack.open()
-    sitter = load_portrait(ROOT / "content/portraits/thoreau-1856.jpg")
+    sitter = load_portrait(args.portrait)
+    default_sitter = args.portrait.resolve() == (ROOT / "content/portraits/thoreau-1856.jpg").resolve()
     for video in ("driver-expressions-12s.mp4", "driver-faces-34s.mp4", "driver-smile-3s.mp4"):
         frames, fps = frames_of(SHARED / video, 1200)
         tracker = FaceTracker(stack)
@@ -91,7 +94,8 @@ def main() -> None:
         for k, label in enumerate(labels):
             cv2.putText(sheet, f"{label} (frame {picks[k]})", (k * TILE + 6, 16), cv2.FONT_HERSHEY_SIMPLEX, 0.42,
                         (235, 235, 235), 1, cv2.LINE_AA)
-        name = args.out / f"portrait-{video.split('-')[1]}.png"
+        stem = "portrait" if default_sitter else args.portrait.stem
+        name = args.out / f"{stem}-{video.split('-')[1]}.png"
         cv2.imwrite(str(name), cv2.cvtColor(sheet, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_PNG_COMPRESSION, 9])
         print(f"wrote {name} (frames {picks})")
 
