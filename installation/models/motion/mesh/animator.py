@@ -183,7 +183,8 @@ class MeshAnimator(VisitorPresence):
         turning back stretches a far eye and cheek the picture barely shows. Frontal
         sitters take the whole turn; the share falls as the sitter's own turn grows."""
         sitter_yaw = abs(head_pose(self.rig.mesh).yaw)
-        share = 1.0 - (sitter_yaw - FRONTAL_SITTER_DEG) / (TURNED_SITTER_DEG - FRONTAL_SITTER_DEG) * (1 - MIN_TURN_ROOM)
+        beyond = (sitter_yaw - FRONTAL_SITTER_DEG) / (TURNED_SITTER_DEG - FRONTAL_SITTER_DEG)
+        share = 1.0 - beyond * (1.0 - MIN_TURN_ROOM)
         return float(np.clip(share, MIN_TURN_ROOM, 1.0))
 
     @cached_property
