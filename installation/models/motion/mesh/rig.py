@@ -65,6 +65,7 @@ class PortraitRig:
     roll: float  # radians, the portrait's own eye-line angle
     exaggeration: float = 1.0
     person: np.ndarray | None = None  # float32 mask over `region` (1 = the sitter)
+    backdrop: np.ndarray | None = None  # per triangle: drawn behind all, only to fill slivers
 
     @property
     def mesh(self) -> np.ndarray:
@@ -81,6 +82,64 @@ def _ring(mesh: np.ndarray, scale: float) -> np.ndarray:
     order = np.argsort(angles)
     r = np.interp(wanted, angles[order], radii[order], period=2 * np.pi)
     return centre + (r * scale)[:, None] * np.stack([np.cos(wanted), np.sin(wanted)], 1)
+
+
+def _facing_the_viewer(mesh: np.ndarray) -> np.ndarray:
+    """The mesh's points (x, y) as if the head faced the viewer: the eye line levelled,
+    then the turn and the nod undone in depth (the same lines head_pose measures)."""
+    roll = float(np.arctan2(mesh[263, 1] - mesh[33, 1], mesh[263, 0] - mesh[33, 0]))
+    c, s = np.cos(-roll), np.sin(-roll)
+    pts = mesh[:, :3].astype(np.float64) - mesh[:, :3].mean(0)
+    x, y, z = pts[:, 0] * c - pts[:, 1] * s, pts[:, 0] * s + pts[:, 1] * c, pts[:, 2].copy()
+    yaw = np.arctan2(z[454] - z[234], x[454] - x[234])
+    x, z = x * np.cos(yaw) + z * np.sin(yaw), -x * np.sin(yaw) + z * np.cos(yaw)
+    pitch = np.arctan2(z[10] - z[152], y[152] - y[10])
+    y = y * np.cos(pitch) - z * np.sin(pitch)
+    return np.stack([x, y], 1)
+
+
+def _triangulate(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Triangles that follow the face's surface, and the band around it.
+
+    Triangulated as the picture shows it, a turned face mixes surfaces: where the nose hides
+    the far cheek, triangles join nose to cheek, and any turn tears the nose's outline into
+    a zig-zag. So the face is triangulated as if it faced the viewer (one triangle per patch
+    of skin, whatever the sitter's pose), and only the band from the face's edge to the
+    rings is triangulated as the picture shows it.
+
+    The two need not meet exactly along the outline (a Delaunay triangulation need not
+    keep every outline edge), so a backdrop of the outline's own triangles, as the picture
+    shows it, is drawn behind the face: where the face leaves a sliver, the backdrop moves
+    it with the outline, instead of a speck of the unmoved picture showing through.
+    Returns the triangles and which of them are the backdrop."""
+    mesh = points[:468]
+    oval = np.array(FACE_OVAL)
+    frontal = _facing_the_viewer(mesh)
+    # The face ends at its outline: a point just outside it (by the ear) would cut the
+    # outline short, and the band around the face would not meet the face there.
+    within = np.flatnonzero(_inside(frontal[oval], frontal))
+    within = np.union1d(within, oval)
+    face = within[_delaunay(frontal[within])]
+    face = face[_inside(frontal[oval], frontal[face].mean(axis=1))]
+    band_points = np.concatenate([points[oval, :2], points[468:, :2]])
+    band = _delaunay(band_points)
+    # The oval's own inside is the face's; triangles of oval points alone that lie outside
+    # it (where the outline curves in) stay, or the face's edge would show slivers of hole.
+    outside = ~_inside(band_points[:len(oval)], band_points[band].mean(axis=1))
+    keep = np.any(band >= len(oval), axis=1) | outside
+    backdrop, band = band[~keep], band[keep]
+    ids = np.concatenate([oval, np.arange(468, len(points))])
+    triangles = np.concatenate([face, ids[band], ids[backdrop]]).astype(np.int32)
+    is_backdrop = np.zeros(len(triangles), bool)
+    is_backdrop[len(triangles) - len(backdrop):] = True
+    return triangles, is_backdrop
+
+
+def _inside(outline: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """Per point, whether it lies inside (or on) the polygon `outline`."""
+    polygon = outline.astype(np.float32).reshape(-1, 1, 2)
+    tests = (cv2.pointPolygonTest(polygon, (float(x), float(y)), False) for x, y in points)
+    return np.fromiter((t >= 0 for t in tests), bool, len(points))
 
 
 def _delaunay(points: np.ndarray) -> np.ndarray:
@@ -164,9 +223,10 @@ def build_rig(image: np.ndarray, face: Face, eyes: tuple[Eye, Eye], person: np.n
     if person is not None:
         rx0, ry0, rx1, ry1 = region
         crop = person[ry0:ry1, rx0:rx1].astype(np.float32)
+    triangles, backdrop = _triangulate(points)
     return PortraitRig(
-        image=np.ascontiguousarray(image), points=points,
-        triangles=_delaunay(points), eyes=eyes, palette=_palette(image, mesh, eyes),
+        image=np.ascontiguousarray(image), points=points, backdrop=backdrop,
+        triangles=triangles, eyes=eyes, palette=_palette(image, mesh, eyes),
         region=region, head_weight=weight, face_height=face.height,
         eye_distance=float(np.linalg.norm(mesh[263, :2] - mesh[33, :2])), roll=roll,
         exaggeration=exaggeration, person=crop)

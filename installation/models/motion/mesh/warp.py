@@ -125,7 +125,8 @@ class MeshWarper:
         on_edge = corners_in(set(FACE_OVAL) | set(rings) | set(INNER_LIPS)) > 0
         in_mouth = corners_in(INNER_LIPS) >= 2
         on_face = np.all(rig.triangles < 468, axis=1)
-        skin = (~inside) & (~in_mouth) & on_face
+        backdrop = rig.backdrop if rig.backdrop is not None else np.zeros(len(rig.triangles), bool)
+        skin = (~inside) & (~in_mouth) & on_face & ~backdrop
         self.folds = FoldShading(rig.points.astype(np.float64), rig.triangles, skin,
                                  rig.image.shape, rig.face_height, FACE_OVAL)
         self.checked = (~inside) & (~on_edge) & (np.abs(rest) > max(3.0, SLIVER_SHARE * rig.face_height ** 2))
@@ -134,7 +135,7 @@ class MeshWarper:
         self._rest_sign = np.sign(rest[self.checked])
         self._min_area = 0.1 * np.abs(rest[self.checked])
         self.rest_area = rest
-        self._behind = np.where(np.any(rig.triangles >= 468, axis=1), 1e6, 0.0)
+        self._behind = np.where(backdrop, 2e6, np.where(np.any(rig.triangles >= 468, axis=1), 1e6, 0.0))
         self._silhouette = corners_in(set(FACE_OVAL) | set(rings)) > 0
         self.folds_eased = 0
         # The inner lip points and the outer ones facing them (corners left out).
@@ -190,20 +191,20 @@ class MeshWarper:
         src[np.concatenate([self.inner_upper, self.inner_lower])] += inward
         return src
 
-    def backward_map(self, dst: np.ndarray, depth: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """For each region pixel, where to sample the portrait (absolute coordinates).
-        `depth` (per point, larger is farther) orders the triangles back to front."""
+    def triangle_index(self, dst: np.ndarray, depth: np.ndarray | None = None) -> np.ndarray:
+        """On the map's grid, the number of the triangle each pixel shows: the last drawn
+        over it, back to front (`depth` per point, larger is farther); len(triangles),
+        the table's identity column, where none is."""
         triangles = self.rig.triangles
-        # Each pixel holds the number of the last triangle drawn over it; len(triangles),
-        # the table's identity column, where none is.
         index = np.full(self.coarse_shape, len(triangles), np.int32)
         local = np.round((dst - self.origin - self.centre) / self.step * (1 << SUBPIXEL_BITS))
         local = local.astype(np.int32)
         # Hair and ground (triangles reaching the rings) always lie behind the face: drawn
         # by depth alone, the far cheek of a turned head went behind the ring around it,
         # and the wall showed through the cheek's edge in notches.
-        order = (np.argsort(-(depth[triangles].mean(1) + self._behind), kind="stable") if depth is not None
-                 else np.arange(len(triangles)))
+        # (The backdrop of the outline's own triangles lies behind everything.)
+        nearness = depth[triangles].mean(1) if depth is not None else 0.0
+        order = np.argsort(-(nearness + self._behind), kind="stable")
         # Back faces at the face's edge are not drawn: a triangle turned over there (the far
         # cheek of a turned head) would show the picture mirrored; what lies behind it
         # shows instead. (Turned-over triangles inside the eyes and mouth are painted over.)
@@ -213,6 +214,12 @@ class MeshWarper:
         fill = cv2.fillConvexPoly
         for i, polygon in zip(order.tolist(), polygons, strict=True):
             fill(index, polygon, i, cv2.LINE_8, SUBPIXEL_BITS)
+        return index
+
+    def backward_map(self, dst: np.ndarray, depth: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """For each region pixel, where to sample the portrait (absolute coordinates)."""
+        triangles = self.rig.triangles
+        index = self.triangle_index(dst, depth)
         table = _affine_table(self.sources(dst), dst, triangles)
         xx, yy = self._grid
         moves = []
