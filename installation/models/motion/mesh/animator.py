@@ -21,6 +21,7 @@ from ...face.tracking import FaceBox, FaceObservation
 from ..visitor import VisitorPresence
 from .motion import DriverReference, Motion, idle_motion, rotation_deg
 from .rig import (
+    FACE_OVAL,
     LEFT_CREASE,
     LEFT_LOWER_LID,
     LEFT_UPPER_LID,
@@ -33,6 +34,8 @@ from .rig import (
 from .warp import MeshWarper
 
 MIN_FACE_PX = 64
+# The person mask is trusted only if it covers this share of the face the mesh found.
+MASK_COVERS_FACE = 0.9
 EYES = ((LEFT_UPPER_LID, LEFT_LOWER_LID, LEFT_CREASE), (RIGHT_UPPER_LID, RIGHT_LOWER_LID, RIGHT_CREASE))
 LID_ROWS = tuple((np.array(upper), np.array(lower)) for upper, lower, _ in EYES)
 
@@ -96,7 +99,7 @@ class MeshAnimator(VisitorPresence):
             face = find_portrait_face(self.portrait, self.stack)
             eyes = _portrait_analysis(self.portrait, self.stack)[1]
             person = self.stack.person_mask(self.portrait)
-            rig = build_rig(self.portrait, face, eyes, _soft(person), exaggeration)
+            rig = build_rig(self.portrait, face, eyes, _soft(person, face.landmarks), exaggeration)
         self.rig = rig
         self.warper = MeshWarper(rig)
         self.tracker = FaceTracker(self.stack)
@@ -218,11 +221,20 @@ def ease_motion(motion: Motion, keep: float) -> Motion:
         gaze=motion.gaze * keep, teeth=motion.teeth)
 
 
-def _soft(person: np.ndarray) -> np.ndarray:
-    """The person mask, grown a little and feathered: no hard edge where motion stops."""
+def _soft(person: np.ndarray, landmarks: np.ndarray | None = None) -> np.ndarray | None:
+    """The person mask, grown a little and feathered: no hard edge where motion stops.
+    None when the mask misses the face the mesh found: the segmenter, trained on
+    photographs of people, may call a painted or masked face wall, and the wall painted in
+    behind the head then showed through the moving face in seams. Without a mask the head
+    blends into the still picture through the rings, as it did before there was one."""
     import cv2
 
-    grown = cv2.dilate((person > 0.35).astype(np.float32), np.ones((9, 9), np.uint8))
+    sure = (person > 0.35).astype(np.float32)
+    if landmarks is not None:
+        face = np.zeros(person.shape, np.uint8)
+        cv2.fillPoly(face, [np.round(landmarks[list(FACE_OVAL), :2]).astype(np.int32)], 1)
+        if face.any() and float(sure[face > 0].mean()) < MASK_COVERS_FACE:
+            return None
+    grown = cv2.dilate(sure, np.ones((9, 9), np.uint8))
     side = max(3, int(0.02 * max(person.shape)) | 1)
     return cv2.GaussianBlur(grown, (side, side), 0)
-
