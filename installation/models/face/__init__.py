@@ -47,6 +47,10 @@ def portrait_faces(image: np.ndarray, stack: FaceStack | None = None) -> list[Fa
     found = stack.faces(rgb, full_range=False)
     if not found:
         found = stack.faces(rgb, full_range=True)
+    if not found:
+        # The slower looks a kiosk takes now and then (weaker candidates the mesh confirms,
+        # light evened, the centre enlarged): an old scan may be faint or low in contrast.
+        found = stack.faces(rgb)
     return sorted(found, key=lambda f: -f.height)
 
 
