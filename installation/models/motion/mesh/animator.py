@@ -76,7 +76,7 @@ def _portrait_analysis(image: np.ndarray, stack: FaceStack) -> tuple[list[Face],
 def find_portrait_face(image: np.ndarray, stack: FaceStack) -> Face:
     faces, _ = _portrait_analysis(image, stack)
     if not faces:
-        raise PortraitProblem("no face found (an animal, a back view or a very dark picture?); "
+        raise PortraitProblem("no face found (a profile, an animal, a back view or a very dark picture?); "
                               "choose a portrait with one face turned towards the viewer")
     big = [f for f in faces if f.height >= 0.6 * faces[0].height]
     if len(big) > 1:
