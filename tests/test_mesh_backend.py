@@ -199,3 +199,14 @@ def test_check_names_a_portrait_that_cannot_be_animated(tmp_path, capsys):
     main(["check", "--show", str(tmp_path / "install.toml")])
     out = capsys.readouterr().out
     assert "scenes/p.toml" in out and "wall.png' cannot be animated: no face found" in out
+
+
+def test_a_sitter_nearly_in_profile_is_refused_with_the_reason(stack):
+    """Past 45 degrees the mesh cannot see the far half of the face: an opening mouth was
+    painted past the lips' outline. `check` names such a portrait instead."""
+    from pathlib import Path
+
+    path = Path(__file__).parent / "data" / "faces-cc0" / "face_woman_112.jpg"  # turned about 53 degrees
+    image = cv2.cvtColor(cv2.imread(str(path)), cv2.COLOR_BGR2RGB)
+    with pytest.raises(PortraitProblem, match="turned 5[0-9] degrees"):
+        find_portrait_face(image, stack)

@@ -34,6 +34,9 @@ from .rig import (
 from .warp import MeshWarper
 
 MIN_FACE_PX = 64
+# Nearer profile than this, an opening mouth is painted past the lips' outline and a
+# closing eye is a line across the cheek: the mesh cannot see the far half of the face.
+MAX_SITTER_TURN_DEG = 45.0
 # The person mask is trusted only if it covers this share of the face the mesh found.
 MASK_COVERS_FACE = 0.9
 EYES = ((LEFT_UPPER_LID, LEFT_LOWER_LID, LEFT_CREASE), (RIGHT_UPPER_LID, RIGHT_LOWER_LID, RIGHT_CREASE))
@@ -85,6 +88,11 @@ def find_portrait_face(image: np.ndarray, stack: FaceStack) -> Face:
     if faces[0].height < MIN_FACE_PX:
         raise PortraitProblem(f"the face is only {faces[0].height:.0f} px tall; it needs at least "
                               f"{MIN_FACE_PX} px (use a larger scan)")
+    turned = abs(faces[0].pose.yaw)
+    if turned > MAX_SITTER_TURN_DEG:
+        raise PortraitProblem(f"the face is turned {turned:.0f} degrees from the viewer, nearly in "
+                              f"profile; it can be moved up to {MAX_SITTER_TURN_DEG:.0f} degrees "
+                              "(choose a portrait facing the viewer more)")
     return faces[0]
 
 
