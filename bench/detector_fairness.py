@@ -35,9 +35,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from installation.models.detector.facecorpus import read_index  # noqa: E402
 from installation.models.detector.facedet import load_weights  # noqa: E402
 from installation.models.detector.families import REAL_KINDS, read_living  # noqa: E402
-from installation.models.detector.facecorpus import read_index  # noqa: E402
 from installation.models.detector.preprocess import read_image  # noqa: E402
 
 # The cheeks in an example (the central square of an FFHQ-aligned frame, eyes to mouth):
@@ -104,14 +104,16 @@ def main() -> int:
         if len(keys) < 6:
             continue
         values = np.array([by_source[k][1] for k in keys])
-        cuts = np.percentile(values, [100 / 3, 200 / 3])
-        measure = "ITA of the cheeks" if kind == "colour" else "cheek lightness / the frame's light (a weak proxy)"
+        cuts = [-np.inf, *np.percentile(values, [100 / 3, 200 / 3]), np.inf]
+        measure = ("ITA of the cheeks" if kind == "colour"
+                   else "cheek lightness / the frame's light (a weak proxy)")
         print(f"\n{kind} frames, terciles by {measure}:")
-        for name, lo, hi in (("darker", -np.inf, cuts[0]), ("medium", cuts[0], cuts[1]), ("lighter", cuts[1], np.inf)):
-            chosen = [k for k, v in zip(keys, values, strict=True) if lo <= v < hi or (hi == np.inf and v >= lo)]
+        third = np.digitize(values, cuts[1:-1])  # 0 darker, 1 middle, 2 lighter
+        for index, name in enumerate(("darker", "medium", "lighter")):
+            chosen = [k for k, t in zip(keys, third, strict=True) if t == index]
             verdicts = [c for k in chosen for c in called[k]]
             share = float(np.mean(verdicts)) if verdicts else float("nan")
-            span = f"{values[[keys.index(k) for k in chosen]].min():.2f}..{values[[keys.index(k) for k in chosen]].max():.2f}"
+            span = f"{values[third == index].min():.2f}..{values[third == index].max():.2f}"
             print(f"  {name:<8} {len(chosen):>4} sources ({span}): real called generated {share:.1%} "
                   f"of {len(verdicts)} examples")
             table[f"{kind} {name}"] = [len(verdicts), share]
