@@ -52,18 +52,31 @@ class HeadPose:
     roll: float
 
 
+def _levelled(lm: np.ndarray) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
+    """The eye line's angle, and the points (x, y, z about their mean) with it levelled."""
+    roll = math.atan2(lm[263, 1] - lm[33, 1], lm[263, 0] - lm[33, 0])
+    c, s = math.cos(-roll), math.sin(-roll)
+    pts = lm[:, :3].astype(np.float64) - lm[:, :3].mean(0)
+    return roll, pts[:, 0] * c - pts[:, 1] * s, pts[:, 0] * s + pts[:, 1] * c, pts[:, 2]
+
+
 def head_pose(lm: np.ndarray) -> HeadPose:
     """From the mesh's own depth: the cheek line and the forehead-chin line in 3D, after
     levelling the eye line (no 3D face model needed)."""
-    roll = math.atan2(lm[263, 1] - lm[33, 1], lm[263, 0] - lm[33, 0])
-    c, s = math.cos(-roll), math.sin(-roll)
-    pts = lm[:, :3] - lm[:, :3].mean(0)
-    x = pts[:, 0] * c - pts[:, 1] * s
-    y = pts[:, 0] * s + pts[:, 1] * c
-    z = pts[:, 2]
+    roll, x, y, z = _levelled(lm)
     yaw = math.atan2(z[454] - z[234], x[454] - x[234])
     pitch = math.atan2(z[10] - z[152], y[152] - y[10])
     return HeadPose(math.degrees(yaw), math.degrees(pitch), math.degrees(roll))
+
+
+def facing_the_viewer(lm: np.ndarray) -> np.ndarray:
+    """The mesh's points (x, y) as if the head faced the viewer: the eye line levelled,
+    then the turn and the nod that head_pose measures undone in depth."""
+    _, x, y, z = _levelled(lm)
+    yaw = math.atan2(z[454] - z[234], x[454] - x[234])
+    x, z = x * math.cos(yaw) + z * math.sin(yaw), -x * math.sin(yaw) + z * math.cos(yaw)
+    pitch = math.atan2(z[10] - z[152], y[152] - y[10])
+    return np.stack([x, y * math.cos(pitch) - z * math.sin(pitch)], 1)
 
 
 def neutrality(lm: np.ndarray) -> float:

@@ -12,6 +12,7 @@ import cv2
 import numpy as np
 
 from ...face import Eye, Face
+from ...face.measures import facing_the_viewer
 
 # MediaPipe mesh indices the backend handles by name.
 FACE_OVAL = (10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379, 378, 400, 377,
@@ -84,20 +85,6 @@ def _ring(mesh: np.ndarray, scale: float) -> np.ndarray:
     return centre + (r * scale)[:, None] * np.stack([np.cos(wanted), np.sin(wanted)], 1)
 
 
-def _facing_the_viewer(mesh: np.ndarray) -> np.ndarray:
-    """The mesh's points (x, y) as if the head faced the viewer: the eye line levelled,
-    then the turn and the nod undone in depth (the same lines head_pose measures)."""
-    roll = float(np.arctan2(mesh[263, 1] - mesh[33, 1], mesh[263, 0] - mesh[33, 0]))
-    c, s = np.cos(-roll), np.sin(-roll)
-    pts = mesh[:, :3].astype(np.float64) - mesh[:, :3].mean(0)
-    x, y, z = pts[:, 0] * c - pts[:, 1] * s, pts[:, 0] * s + pts[:, 1] * c, pts[:, 2].copy()
-    yaw = np.arctan2(z[454] - z[234], x[454] - x[234])
-    x, z = x * np.cos(yaw) + z * np.sin(yaw), -x * np.sin(yaw) + z * np.cos(yaw)
-    pitch = np.arctan2(z[10] - z[152], y[152] - y[10])
-    y = y * np.cos(pitch) - z * np.sin(pitch)
-    return np.stack([x, y], 1)
-
-
 def _triangulate(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Triangles that follow the face's surface, and the band around it.
 
@@ -114,7 +101,7 @@ def _triangulate(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     Returns the triangles and which of them are the backdrop."""
     mesh = points[:468]
     oval = np.array(FACE_OVAL)
-    frontal = _facing_the_viewer(mesh)
+    frontal = facing_the_viewer(mesh)
     # The face ends at its outline: a point just outside it (by the ear) would cut the
     # outline short, and the band around the face would not meet the face there.
     within = np.flatnonzero(_inside(frontal[oval], frontal))
