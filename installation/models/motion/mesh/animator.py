@@ -39,15 +39,14 @@ MIN_FACE_PX = 64
 MAX_SITTER_TURN_DEG = 45.0
 # The person mask is trusted only if it covers this share of the face the mesh found.
 MASK_COVERS_FACE = 0.9
-EYES = ((LEFT_UPPER_LID, LEFT_LOWER_LID, LEFT_CREASE), (RIGHT_UPPER_LID, RIGHT_LOWER_LID, RIGHT_CREASE))
-LID_ROWS = tuple((np.array(upper), np.array(lower)) for upper, lower, _ in EYES)
-
-
 # A sitter turned up to FRONTAL_SITTER_DEG takes the visitor's whole head turn; one turned
 # TURNED_SITTER_DEG or more (a full three-quarter view) takes MIN_TURN_ROOM of it.
 FRONTAL_SITTER_DEG = 10.0
 TURNED_SITTER_DEG = 35.0
 MIN_TURN_ROOM = 0.35
+EYES = ((LEFT_UPPER_LID, LEFT_LOWER_LID, LEFT_CREASE), (RIGHT_UPPER_LID, RIGHT_LOWER_LID, RIGHT_CREASE))
+LID_ROWS = tuple((np.array(upper), np.array(lower)) for upper, lower, _ in EYES)
+
 
 
 class PortraitProblem(ValueError):
