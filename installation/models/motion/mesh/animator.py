@@ -48,7 +48,6 @@ EYES = ((LEFT_UPPER_LID, LEFT_LOWER_LID, LEFT_CREASE), (RIGHT_UPPER_LID, RIGHT_L
 LID_ROWS = tuple((np.array(upper), np.array(lower)) for upper, lower, _ in EYES)
 
 
-
 class PortraitProblem(ValueError):
     """A picture the mesh backend cannot animate; the message says why and what to do."""
 
