@@ -30,6 +30,12 @@ from .runtime import FaceStackUnavailable, load, models_folder
 PRESENCE_MIN = 0.5
 # The detectors' score threshold on the second, light-evened look (mesh-confirmed).
 RETRY_MIN_SCORE = 0.35
+# A mesh found from a detection must be about the detection's size and place (face height
+# over the detection's side, and its centre's distance in sides): see _fits.
+FIT_HEIGHT = (0.6, 2.0)
+FIT_OFFSET = 0.35
+# At most this many detections are meshed when looking for faces.
+MAX_CANDIDATES = 8
 # A detection the mesh doubts gets more looks, upright, this much wider.
 WIDER_LOOKS = (1.2, 1.4, 1.6)
 
@@ -122,28 +128,31 @@ class FaceStack:
         when `thorough`, slower last looks (light evened, the centre enlarged). A tracker
         facing an empty frame every frame asks for those only now and then."""
         image = as_rgb(image)
-        if full_range is None:
-            found = self.short_range.detect(image) or self.full_range.detect(image)
-            if not found and thorough:
-                # A weaker candidate the mesh confirms: a low-contrast scan, a face half in
-                # shadow under a head covering (a turbaned sitter scored 0.40 and the mesh
-                # was 91% sure of his face).
-                found = [d for d in (self.short_range.detect(image, RETRY_MIN_SCORE)
-                                     or self.full_range.detect(image, RETRY_MIN_SCORE))
-                         if self.mesh(image, d) is not None]
-            if not found and thorough:
-                # A face against a bright window or in a dim corner: try once more with the
-                # light evened out (the bench found backlit darker skin missed most often).
-                # Weaker candidates are accepted here because the mesh confirms or rejects
-                # each one (its presence score) before anyone treats it as a face.
-                evened = even_light(image)
-                found = (self.short_range.detect(evened, RETRY_MIN_SCORE)
-                         or self.full_range.detect(evened, RETRY_MIN_SCORE))
-                found = [d for d in found if self.mesh(image, d) is not None]
-            if not found and thorough:
-                found = self._detect_centre_zoomed(image)
-            return found
-        return (self.full_range if full_range else self.short_range).detect(image)
+        if full_range is not None:
+            return (self.full_range if full_range else self.short_range).detect(image)
+        found = self.short_range.detect(image) or self.full_range.detect(image)
+        if not found and thorough:
+            found = self._slower_looks(image)
+        return found
+
+    def _confirmed(self, image: np.ndarray, candidates: list[Detection]) -> list[Detection]:
+        return [d for d in candidates if self.mesh(image, d) is not None]
+
+    def _slower_looks(self, image: np.ndarray) -> list[Detection]:
+        """Weaker candidates, each confirmed by the mesh's presence score before anyone
+        treats it as a face; one model at a time, so one face is never counted twice."""
+        # A low-contrast scan, a face half in shadow under a head covering (a turbaned
+        # sitter scored 0.40 and the mesh was 91% sure of his face).
+        for model in (self.short_range, self.full_range):
+            if found := self._confirmed(image, model.detect(image, RETRY_MIN_SCORE)):
+                return found
+        # A face against a bright window or in a dim corner: once more with the light
+        # evened out (the bench found backlit darker skin missed most often).
+        evened = even_light(image)
+        for model in (self.short_range, self.full_range):
+            if found := self._confirmed(image, model.detect(evened, RETRY_MIN_SCORE)):
+                return found
+        return self._detect_centre_zoomed(image)
 
     def _detect_centre_zoomed(self, image: np.ndarray) -> list[Detection]:
         """A last look at the middle half of the frame, twice as large: where a visitor
@@ -159,7 +168,7 @@ class FaceStack:
                  or self.full_range.detect(even_light(zoomed), RETRY_MIN_SCORE))
         back = [Detection((d.box[0] / 2 + x0, d.box[1] / 2 + y0, d.box[2] / 2 + x0, d.box[3] / 2 + y0),
                           d.keypoints / 2 + np.array([x0, y0], np.float32), d.score) for d in found]
-        return [d for d in back if self.mesh(image, d) is not None]
+        return self._confirmed(image, back)
 
     def mesh(self, image: np.ndarray, start: Detection | Region | np.ndarray) -> Face | None:
         """The mesh of the face at a detection, a region, or last frame's landmarks."""
@@ -191,14 +200,35 @@ class FaceStack:
             (landmarks, presence), region = max(runs, key=lambda run: run[0][1])
         if presence < PRESENCE_MIN:
             return None
-        return Face(landmarks.astype(np.float32), presence, region, detection)
+        face = Face(landmarks.astype(np.float32), presence, region, detection)
+        if detection is not None and not _fits(face, detection):
+            return None
+        return face
 
     def faces(self, image: np.ndarray, max_faces: int = 4, full_range: bool | None = None) -> list[Face]:
-        """Detect, then mesh each face (largest first)."""
+        """Detect, then mesh each face (largest first), up to `max_faces` the mesh confirms.
+        Candidates the mesh rejects do not count: a larger false detection (a bright window
+        frame, a shadow) once hid the real face behind it when only one face was asked for."""
         image = as_rgb(image)
-        found = sorted(self.detect(image, full_range), key=lambda d: -d.size)[:max_faces]
-        faces = [self.mesh(image, d) for d in found]
-        return [f for f in faces if f is not None]
+        candidates = self.detect(image, full_range)
+        faces = self._meshed(image, candidates, max_faces)
+        if not faces and full_range is None:
+            # Every candidate was rejected: the slower looks, as for an empty frame; but not
+            # a small "face" inside a rejected one (a profile's ear, once), which is part
+            # of what the detector saw and the mesh refused.
+            later = self._meshed(image, self._slower_looks(image), max_faces)
+            faces = [f for f in later if not any(_part_of(f, d) for d in candidates)]
+        return faces
+
+    def _meshed(self, image: np.ndarray, candidates: list[Detection], max_faces: int) -> list[Face]:
+        faces = []
+        for detection in sorted(candidates, key=lambda d: -d.size)[:MAX_CANDIDATES]:
+            face = self.mesh(image, detection)
+            if face is not None:
+                faces.append(face)
+                if len(faces) >= max_faces:
+                    break
+        return faces
 
     def eyes(self, image: np.ndarray, landmarks: np.ndarray) -> tuple[Eye, Eye]:
         """Lids and irises, image-left eye first."""
@@ -213,6 +243,24 @@ class FaceStack:
         small = cv2.resize(image, (256, 256), interpolation=cv2.INTER_AREA).astype(np.float32) / 255.0
         mask = next(o for o in self._segment(small[None]) if o.shape[-1] == 1).reshape(256, 256)
         return cv2.resize(np.clip(mask, 0.0, 1.0), (w, h), interpolation=cv2.INTER_LINEAR)
+
+
+def _fits(face: Face, detection: Detection) -> bool:
+    """Whether a mesh found from a detection is that detection's face. The mesh, given a
+    wide crop, can be sure of a small "face" elsewhere in it (an ear in a profile once):
+    on 104 portraits its face height was 0.92-1.45 of the detection's side and its centre
+    within 0.11 of it, so a mesh far outside that is not the face that was detected."""
+    x0, y0, x1, y1 = detection.box
+    side = max(x1 - x0, y1 - y0, 1e-6)
+    offset = math.hypot(face.centre[0] - (x0 + x1) / 2, face.centre[1] - (y0 + y1) / 2) / side
+    return FIT_HEIGHT[0] <= face.height / side <= FIT_HEIGHT[1] and offset <= FIT_OFFSET
+
+
+def _part_of(face: Face, detection: Detection) -> bool:
+    """Whether a face lies inside a detection and is much smaller than it."""
+    x0, y0, x1, y1 = detection.box
+    cx, cy = face.centre
+    return x0 <= cx <= x1 and y0 <= cy <= y1 and face.height < FIT_HEIGHT[0] * max(x1 - x0, y1 - y0)
 
 
 def even_light(image: np.ndarray) -> np.ndarray:
