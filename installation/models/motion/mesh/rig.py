@@ -94,32 +94,54 @@ def _triangulate(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     of skin, whatever the sitter's pose), and only the band from the face's edge to the
     rings is triangulated as the picture shows it.
 
-    The two need not meet exactly along the outline (a Delaunay triangulation need not
-    keep every outline edge), so a backdrop of the outline's own triangles, as the picture
-    shows it, is drawn behind the face: where the face leaves a sliver, the backdrop moves
-    it with the outline, instead of a speck of the unmoved picture showing through.
+    Laid over the picture, the frontal triangles need not tile it: a thin one may turn
+    over where the sitter's pose differs from facing the viewer, leaving a gap beside it,
+    and the face and the band need not meet exactly along the outline. So the picture's
+    own triangles over those places (and along the whole outline) are drawn behind the
+    face as a backdrop, each moving as its corners move. (A coarse backdrop of the outline
+    alone moved a gap across a whole triangle and showed a notch of eyebrow on a forehead.)
     Returns the triangles and which of them are the backdrop."""
     mesh = points[:468]
     oval = np.array(FACE_OVAL)
-    frontal = facing_the_viewer(mesh)
-    # The face ends at its outline: a point just outside it (by the ear) would cut the
-    # outline short, and the band around the face would not meet the face there.
-    within = np.flatnonzero(_inside(frontal[oval], frontal))
-    within = np.union1d(within, oval)
-    face = within[_delaunay(frontal[within])]
-    face = face[_inside(frontal[oval], frontal[face].mean(axis=1))]
+    face = _delaunay(facing_the_viewer(mesh))
     band_points = np.concatenate([points[oval, :2], points[468:, :2]])
     band = _delaunay(band_points)
     # The oval's own inside is the face's; triangles of oval points alone that lie outside
     # it (where the outline curves in) stay, or the face's edge would show slivers of hole.
     outside = ~_inside(band_points[:len(oval)], band_points[band].mean(axis=1))
-    keep = np.any(band >= len(oval), axis=1) | outside
-    backdrop, band = band[~keep], band[keep]
+    band = band[np.any(band >= len(oval), axis=1) | outside]
     ids = np.concatenate([oval, np.arange(468, len(points))])
-    triangles = np.concatenate([face, ids[band], ids[backdrop]]).astype(np.int32)
+    pictured = _delaunay(points)
+    outside = ~_inside(points[oval, :2], points[:, :2])  # mesh points beyond the outline, rings
+    needed = (np.isin(pictured, oval) | outside[pictured]).any(axis=1) | _over_gaps(points, face, pictured)
+    backdrop = pictured[needed]
+    triangles = np.concatenate([face, ids[band], backdrop]).astype(np.int32)
     is_backdrop = np.zeros(len(triangles), bool)
     is_backdrop[len(triangles) - len(backdrop):] = True
     return triangles, is_backdrop
+
+
+def _over_gaps(points: np.ndarray, face: np.ndarray, pictured: np.ndarray) -> np.ndarray:
+    """Per triangle of `pictured`, whether it lies over a pixel inside the face's outline
+    that no triangle of `face` covers in the picture (or within two pixels of one)."""
+    origin = np.floor(points[:468, :2].min(0)) - 4
+    shape = tuple((np.ceil(points[:468, :2].max(0) - origin) + 5).astype(int)[::-1])
+    local = np.round((points[:, :2] - origin) * 16).astype(np.int32)
+    covered = np.zeros(shape, np.uint8)
+    for triangle in face:
+        cv2.fillConvexPoly(covered, local[triangle], 1, cv2.LINE_8, 4)
+    outline = np.zeros(shape, np.uint8)
+    cv2.fillPoly(outline, [local[list(FACE_OVAL)]], 1, cv2.LINE_8, 4)
+    gaps = cv2.dilate(((outline > 0) & (covered == 0)).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    if not gaps.any():
+        return np.zeros(len(pictured), bool)
+    index = np.full(shape, -1, np.int32)
+    for i, triangle in enumerate(pictured):
+        cv2.fillConvexPoly(index, local[triangle], i, cv2.LINE_8, 4)
+    hit = np.unique(index[gaps])
+    needed = np.zeros(len(pictured), bool)
+    needed[hit[hit >= 0]] = True
+    return needed
 
 
 def _inside(outline: np.ndarray, points: np.ndarray) -> np.ndarray:

@@ -136,7 +136,9 @@ class MeshWarper:
         self._min_area = 0.1 * np.abs(rest[self.checked])
         self.rest_area = rest
         self._behind = np.where(backdrop, 2e6, np.where(np.any(rig.triangles >= 468, axis=1), 1e6, 0.0))
-        self._silhouette = corners_in(set(FACE_OVAL) | set(rings)) > 0
+        # (The backdrop is never culled: it shows only where nothing else is drawn, and
+        # culled it left holes of unmoved picture where a turned head's edge folds.)
+        self._silhouette = (corners_in(set(FACE_OVAL) | set(rings)) > 0) & ~backdrop
         self.folds_eased = 0
         # The inner lip points and the outer ones facing them (corners left out).
         self.inner_upper, self.inner_lower = (np.array(ids[1:-1])
