@@ -7,6 +7,7 @@ nothing from ../shared.
 from __future__ import annotations
 
 import math
+import re
 
 import cv2
 import numpy as np
@@ -172,7 +173,7 @@ def test_pictures_that_cannot_be_animated_say_why(stack, sitter):
         find_portrait_face(canvas, stack)
 
 
-def test_portrait_inspect_draws_the_mesh_and_says_whether_it_can_animate(tmp_path, sitter):
+def test_portrait_inspect_draws_the_mesh_and_says_whether_it_can_animate(tmp_path, sitter, capsys):
     from installation.cli import main
 
     good = tmp_path / "sitter.png"
@@ -180,6 +181,13 @@ def test_portrait_inspect_draws_the_mesh_and_says_whether_it_can_animate(tmp_pat
     assert main(["portrait", "inspect", str(good), "-o", str(tmp_path / "overlay.png")]) == 0
     overlay = cv2.imread(str(tmp_path / "overlay.png"))
     assert overlay is not None and overlay.shape[0] >= sitter.shape[0]
+    # A three-quarter sitter: the curator is told how much of a visitor's turn it takes.
+    from pathlib import Path
+
+    aside = Path(__file__).parent / "data" / "faces-cc0" / "face_man_120.jpg"
+    assert main(["portrait", "inspect", str(aside), "-o", str(tmp_path / "aside.png")]) == 0
+    said = capsys.readouterr().out
+    assert re.search(r"turned 3\d degrees, so it takes [3-6]\d% of a visitor's head turn", said)
     wall = tmp_path / "wall.png"
     cv2.imwrite(str(wall), np.full((300, 300, 3), 90, np.uint8))
     assert main(["portrait", "inspect", str(wall), "-o", str(tmp_path / "wall-mesh.png")]) == 1

@@ -32,6 +32,7 @@ def run_inspect(args: argparse.Namespace) -> int:
     from ...imaging import MediaError, read_rgb
     from ..face import FaceStackUnavailable, portrait_faces, try_open
     from .mesh import PortraitProblem, find_portrait_face
+    from .mesh.animator import turn_share
     from .mesh.rig import FACE_OVAL, INNER_LIPS, LEFT_EYE_OPENING, OUTER_LIPS, RIGHT_EYE_OPENING
 
     try:
@@ -46,7 +47,11 @@ def run_inspect(args: argparse.Namespace) -> int:
     verdict, face = "", None
     try:
         face = find_portrait_face(image, stack)
-        verdict = f"OK: one face, {face.height:.0f} px tall (forehead to chin)"
+        turned = abs(face.pose.yaw)
+        share = turn_share(turned)
+        pose = ("facing the viewer" if share >= 1.0 else
+                f"turned {turned:.0f} degrees, so it takes {share:.0%} of a visitor's head turn")
+        verdict = f"OK: one face, {face.height:.0f} px tall (forehead to chin), {pose}"
     except PortraitProblem as error:
         verdict = f"cannot be animated: {error}"
     faces = portrait_faces(image, stack)
@@ -67,7 +72,7 @@ def run_inspect(args: argparse.Namespace) -> int:
                 c = np.round(eye.iris_centre * scale).astype(int)
                 cv2.circle(out, (int(c[0]), int(c[1])), max(1, round(eye.iris_radius * scale)), (40, 200, 240),
                            1, cv2.LINE_AA)
-    banner = verdict if len(verdict) < 90 else verdict[:87] + "..."
+    banner = verdict if len(verdict) < 110 else verdict[:107] + "..."
     cv2.rectangle(out, (0, 0), (out.shape[1], 26), (20, 20, 20), -1)
     cv2.putText(out, banner, (8, 18), cv2.FONT_HERSHEY_SIMPLEX, 0.5, (240, 240, 240), 1, cv2.LINE_AA)
     output = args.output or args.image.with_name(args.image.stem + "-mesh.png")

@@ -48,6 +48,13 @@ EYES = ((LEFT_UPPER_LID, LEFT_LOWER_LID, LEFT_CREASE), (RIGHT_UPPER_LID, RIGHT_L
 LID_ROWS = tuple((np.array(upper), np.array(lower)) for upper, lower, _ in EYES)
 
 
+def turn_share(sitter_yaw_deg: float) -> float:
+    """The share of a visitor's head turn a sitter turned this far can take (see
+    MeshAnimator.turn_room)."""
+    beyond = (abs(sitter_yaw_deg) - FRONTAL_SITTER_DEG) / (TURNED_SITTER_DEG - FRONTAL_SITTER_DEG)
+    return float(np.clip(1.0 - beyond * (1.0 - MIN_TURN_ROOM), MIN_TURN_ROOM, 1.0))
+
+
 class PortraitProblem(ValueError):
     """A picture the mesh backend cannot animate; the message says why and what to do."""
 
@@ -191,10 +198,7 @@ class MeshAnimator(VisitorPresence):
         pressed together, so turning further streaks the hair and wall beside it, and
         turning back stretches a far eye and cheek the picture barely shows. Frontal
         sitters take the whole turn; the share falls as the sitter's own turn grows."""
-        sitter_yaw = abs(head_pose(self.rig.mesh).yaw)
-        beyond = (sitter_yaw - FRONTAL_SITTER_DEG) / (TURNED_SITTER_DEG - FRONTAL_SITTER_DEG)
-        share = 1.0 - beyond * (1.0 - MIN_TURN_ROOM)
-        return float(np.clip(share, MIN_TURN_ROOM, 1.0))
+        return turn_share(head_pose(self.rig.mesh).yaw)
 
     @cached_property
     def _rest(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
