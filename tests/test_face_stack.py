@@ -215,3 +215,17 @@ def test_a_refused_candidate_does_not_hide_the_face_beside_it(stack):
     image = backlit(_rgb(Path(__file__).parent / "data" / "faces-cc0" / "face_man_142.jpg"))
     faces = stack.faces(image, max_faces=1)
     assert len(faces) == 1 and faces[0].presence >= 0.5
+
+
+def test_a_collapsed_mesh_reading_loses_the_face_without_an_error(stack):
+    """Should the mesh ever return points piled on one spot (or not numbers), the next
+    crop is refused and the face is looked for again; the camera worker never raises."""
+    from pathlib import Path
+
+    image = _rgb(sorted((Path(__file__).parent / "data" / "faces-cc0").glob("*.jpg"))[0])
+    for broken in (np.zeros((468, 3), np.float32), np.full((468, 3), np.nan, np.float32)):
+        tracker = FaceTracker(stack)
+        assert tracker.update(image, 0.0).raw_face is not None
+        tracker._landmarks = broken  # what a broken reading would leave behind
+        seen = tracker.update(image, 1 / 30)
+        assert seen.raw_face is not None  # found again by the detector

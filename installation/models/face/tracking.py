@@ -198,8 +198,8 @@ class FaceTracker:
         moved beyond the hold (a lazy camera: no jumps, no feedback on a still face)."""
         wanted = region_from_landmarks(self._landmarks)
         held = self._region
-        if held is None or held.width <= 0:
-            return wanted
+        if held is None or not (held.width > 0 and wanted.width > 0):
+            return wanted  # (a collapsed or broken reading: the mesh refuses such a crop)
         shift = np.array([wanted.cx - held.cx, wanted.cy - held.cy])
         shift *= _beyond(float(np.hypot(*shift)), CROP_HOLD_SHIFT * held.width)
         size = math.log(wanted.width / held.width)
