@@ -212,10 +212,11 @@ class FaceStack:
         image = as_rgb(image)
         candidates = self.detect(image, full_range)
         faces = self._meshed(image, candidates, max_faces)
-        if not faces and full_range is None:
-            # Every candidate was rejected: the slower looks, as for an empty frame; but not
-            # a small "face" inside a rejected one (a profile's ear, once), which is part
-            # of what the detector saw and the mesh refused.
+        if not faces and candidates and full_range is None:
+            # Every candidate was refused: the slower looks, as for an empty frame (with no
+            # candidates at all, detect() has taken them already). But not a small "face"
+            # inside a refused one (a profile's ear, once): it is part of what the detector
+            # saw and the mesh refused.
             later = self._meshed(image, self._slower_looks(image), max_faces)
             faces = [f for f in later if not any(_part_of(f, d) for d in candidates)]
         return faces
