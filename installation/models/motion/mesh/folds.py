@@ -26,7 +26,7 @@ CELLS_PER_FACE = 100  # the shading is smooth: it is worked out on a grid this f
 COARSE = 4  # and looked up on screen every this many pixels
 
 
-def _areas(points: np.ndarray, triangles: np.ndarray) -> np.ndarray:
+def triangle_areas(points: np.ndarray, triangles: np.ndarray) -> np.ndarray:
     """Signed areas in the picture's plane (x, y), or unsigned in space with (x, y, z)."""
     a, b, c = (points[triangles[:, k]] for k in range(3))
     if points.shape[1] == 3:
@@ -47,7 +47,7 @@ class FoldShading:
         self.fade[list(edge)] = 0.0
         self.triangles = triangles
         self.shaded = shaded
-        self.rest = np.abs(_areas(src, triangles))
+        self.rest = np.abs(triangle_areas(src, triangles))
         src = src[:, :2]
         n = len(src)
         # Each point's share of its shaded triangles, to average their change onto points.
@@ -83,7 +83,7 @@ class FoldShading:
     def field_for(self, points: np.ndarray) -> np.ndarray | None:
         """The shading spread over the rest pose, one value per cell (`self.cell` pixels
         square), or None when nothing gathers or stretches enough to show."""
-        now = np.abs(_areas(points, self.triangles))
+        now = np.abs(triangle_areas(points, self.triangles))
         change = np.log(np.maximum(now, 1e-3) / np.maximum(self.rest, 1e-3))
         change -= np.median(change[self.shaded])
         change = np.clip(np.where(self.shaded, change, 0.0), -1.0, 0.7)

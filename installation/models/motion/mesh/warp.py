@@ -14,6 +14,7 @@ import cv2
 import numpy as np
 
 from .folds import FoldShading
+from .folds import triangle_areas as _signed_areas  # (x, y) points: signed areas
 from .lids import move_lids, paint_lids
 from .mouth import paint_mouth
 from .plate import grain_like
@@ -80,12 +81,6 @@ def skin_grain(rig: PortraitRig) -> np.ndarray | None:
         centre = np.round(rig.points[point, :2] - (x0, y0)).astype(int)
         cv2.circle(cheeks, (int(centre[0]), int(centre[1])), radius, 1, -1)
     return grain_like(rig.image[y0:y1, x0:x1], cheeks > 0, seed=1)
-
-
-def _signed_areas(points: np.ndarray, triangles: np.ndarray) -> np.ndarray:
-    corners = points[triangles]  # T x 3 x 2
-    ab, ac = corners[:, 1] - corners[:, 0], corners[:, 2] - corners[:, 0]
-    return 0.5 * (ab[:, 0] * ac[:, 1] - ab[:, 1] * ac[:, 0])
 
 
 class MeshWarper:
