@@ -79,6 +79,21 @@ def facing_the_viewer(lm: np.ndarray) -> np.ndarray:
     return np.stack([x, y * math.cos(pitch) - z * math.sin(pitch)], 1)
 
 
+def turn_from_front(lm: np.ndarray) -> np.ndarray:
+    """The rotation (3 x 3, on x, y, z with the eye line levelled) that turns the face as
+    facing_the_viewer sees it into the face as pictured: what a movement made facing the
+    viewer (a visitor's expression) becomes on this face."""
+    _, x, y, z = _levelled(lm)
+    yaw = math.atan2(z[454] - z[234], x[454] - x[234])
+    c, s = math.cos(yaw), math.sin(yaw)
+    z = -x * s + z * c  # the turn undone first, as facing_the_viewer does
+    pitch = math.atan2(z[10] - z[152], y[152] - y[10])
+    cp, sp = math.cos(pitch), math.sin(pitch)
+    undo_yaw = np.array([[c, 0.0, s], [0.0, 1.0, 0.0], [-s, 0.0, c]])
+    undo_pitch = np.array([[1.0, 0.0, 0.0], [0.0, cp, -sp], [0.0, sp, cp]])
+    return (undo_pitch @ undo_yaw).T
+
+
 def neutrality(lm: np.ndarray) -> float:
     """How neutral a frame is (higher is better): mouth closed, eyes open, frontal. Picks
     the reference frame a driver's motion is measured from."""

@@ -17,6 +17,7 @@ from functools import cached_property
 import numpy as np
 
 from ...face import Face, FaceStack, FaceTracker, head_pose, portrait_faces
+from ...face.measures import facing_the_viewer, turn_from_front
 from ...face.tracking import FaceBox, FaceObservation
 from ..visitor import VisitorPresence
 from .motion import DriverReference, Motion, idle_motion, rotation_deg
@@ -170,7 +171,10 @@ class MeshAnimator(VisitorPresence):
         rest, centre, level, scale, widths = self._rest
         moved = rest.copy()
         if motion.offsets is not None:
-            moved[:468] += motion.offsets * scale
+            # The visitor's expression, made facing the camera, turned as the sitter is: on
+            # a three-quarter sitter the far mouth corner moves back into the cheek rather
+            # than out past it.
+            moved[:468] += (motion.offsets * scale) @ self._sitter_turn.T
         # The eye keeps its painted shape in the mesh (the lids follow the lower lid's
         # motion); blinks are drawn by the warper, which brings the lid down over the eye.
         for upper, lower in LID_ROWS:
@@ -211,10 +215,19 @@ class MeshAnimator(VisitorPresence):
         level = np.array([[c, -s], [s, c]])
         rest = pts.copy()
         rest[:, :2] = (pts[:, :2] - centre) @ level.T
-        scale = np.array([rig.eye_distance, rig.face_height, rig.face_height]) * rig.exaggeration
+        # Offsets are in eye distances and face heights of a face seen from the front, so
+        # they are scaled by the sitter's as if it faced the viewer (then turned with it).
+        frontal = facing_the_viewer(rig.mesh)
+        eye_distance = abs(float(frontal[263, 0] - frontal[33, 0]))
+        face_height = abs(float(frontal[152, 1] - frontal[10, 1]))
+        scale = np.array([eye_distance, face_height, face_height]) * rig.exaggeration
         widths = np.array([np.linalg.norm(rig.mesh[a, :2] - rig.mesh[b, :2])
                            for a, b in ((33, 133), (362, 263))])
         return rest, centre, level, scale, widths[:, None]
+
+    @cached_property
+    def _sitter_turn(self) -> np.ndarray:
+        return turn_from_front(self.rig.mesh)
 
     def render(self, motion: Motion) -> np.ndarray:
         self.last_motion = motion
