@@ -38,13 +38,14 @@ def test_a_closed_eye_closes_the_portrait_eye_all_the_way(stack, sitter):
     assert 0.3 < min(half.eye_open) <= max(half.eye_open) < 0.8
 
 
-def _mouth_picture(teeth_rows: int) -> tuple[np.ndarray, np.ndarray]:
+def _mouth_picture(teeth_rows: int, upper_lip=(190, 95, 100), lower_lip=(190, 95, 100),
+                   teeth=(236, 232, 222)) -> tuple[np.ndarray, np.ndarray]:
     """A 200 px picture of an open mouth: pink lips, `teeth_rows` of 30 rows of light teeth
     under the upper lip, a dark cavity below; and the landmarks that outline it."""
     image = np.full((200, 200, 3), (205, 160, 140), np.uint8)
-    image[75:90, 55:146] = image[120:135, 55:146] = (190, 95, 100)
+    image[75:90, 55:146], image[120:135, 55:146] = upper_lip, lower_lip
     image[90:120, 60:141] = (45, 22, 24)
-    image[90:90 + teeth_rows, 60:141] = (236, 232, 222)
+    image[90:90 + teeth_rows, 60:141] = teeth
     lm = np.zeros((468, 3), np.float32)
     xs = np.linspace(60, 140, len(UPPER_INNER_LIP))
     for i, (up, low) in enumerate(zip(UPPER_INNER_LIP, LOWER_INNER_LIP, strict=True)):
@@ -66,6 +67,20 @@ def test_the_visitors_teeth_are_read_from_their_own_mouth():
     closed = lm.copy()
     closed[list(LOWER_INNER_LIP), 1] = closed[list(UPPER_INNER_LIP), 1] + 1.0
     assert teeth_shown(image, closed) is None  # too closed to tell
+
+
+def test_teeth_in_a_dim_warm_light_are_read_by_their_colour():
+    """A webcam in a dim, warm room: the teeth are no lighter than the lips (the upper lip
+    shaded, the lower lit), but far less red. Read by lightness alone, a smile that bared
+    the teeth showed a dark slot in the portrait."""
+    image, lm = _mouth_picture(teeth_rows=16, upper_lip=(95, 40, 34), lower_lip=(205, 105, 88),
+                               teeth=(118, 96, 80))
+    upper, lower = teeth_shown(image, lm)
+    assert 0.4 <= upper <= 0.75 and lower < 0.15
+    # The same mouth with a red tongue, not teeth, under the upper lip: no teeth.
+    tongue, lm = _mouth_picture(teeth_rows=16, upper_lip=(95, 40, 34), lower_lip=(205, 105, 88),
+                                teeth=(150, 62, 58))
+    assert teeth_shown(tongue, lm) == (0.0, 0.0)
 
 
 def test_a_smile_that_shows_teeth_shows_teeth_in_the_portrait(stack, sitter):
@@ -227,6 +242,29 @@ def test_a_three_quarter_sitter_takes_less_of_the_turn_than_a_frontal_one(stack,
         dst, _, _ = aside.place(Motion(yaw=yaw))
         stretch = _signed_areas(dst, triangles)[beside] / rest[beside]
         assert stretch.max() < 7.0 and stretch.min() > -5.0
+
+
+def test_a_three_quarter_sitter_makes_the_visitors_expression_turned_as_it_is(stack):
+    """The visitor makes an expression facing the camera; on a sitter turned aside it has
+    to happen on that turned head. Laid flat on the picture, an opening mouth's far corner
+    was pushed out past the cheek's outline. Lips pushed forward (a pout: depth alone) move
+    nothing on a face seen from the front, but on a turned one they move towards where the
+    face looks."""
+    from pathlib import Path
+
+    path = Path(__file__).parent / "data" / "faces-cc0" / "face_man_120.jpg"  # turned about 30 degrees
+    aside = MeshAnimator(cv2.cvtColor(cv2.imread(str(path)), cv2.COLOR_BGR2RGB), stack)
+    lips = list(UPPER_INNER_LIP) + list(LOWER_INNER_LIP)
+    offsets = np.zeros((468, 3), np.float32)
+    offsets[lips, 2] = -0.06  # towards the camera, in face heights
+    rest, _, _ = aside.place(Motion())
+    pout, _, _ = aside.place(Motion(offsets=offsets))
+    moved = pout[lips] - rest[lips]
+    mesh = aside.rig.mesh
+    looks = np.sign(mesh[1, 0] - mesh[[234, 454], 0].mean())  # the nose tip's side of the face
+    sideways = float(np.median(moved[:, 0])) * looks
+    # sin(30 degrees) of the push, give or take the sitter's measured turn
+    assert sideways > 0.3 * 0.06 * aside.rig.face_height
 
 
 def _turned(mesh: np.ndarray, yaw_deg: float) -> np.ndarray:

@@ -77,7 +77,9 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
         strength = float(np.clip((gap - 3.0) / 6.0, 0.0, 0.95))
     else:
         upper_band, lower_band = (float(np.clip(b, 0.0, 1.0)) for b in teeth_shown)
-        strength = 0.95 * float(np.clip((gap - 2.0) / 4.0, 0.0, 1.0))
+        # The visitor's teeth were seen: shown as soon as there are pixels to show them in
+        # (a smile parting the lips by a few pixels read as a dark slot).
+        strength = 0.95 * float(np.clip((gap - 1.5) / 2.5, 0.0, 1.0))
     # Teeth: light bands from the lips inwards, bright to a soft but readable edge, fading
     # towards the mouth corners.
     fade = np.clip(1.0 - u / 0.75, 0.0, 1.0) ** 0.6
@@ -90,8 +92,11 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
     spacing = np.interp(along, edges[1:], np.diff(edges))
     scallop = 0.07 * np.exp(-(nearest / np.maximum(0.3 * spacing, 1e-3)) ** 2)
     upper_edge, lower_edge = upper_band * (1.0 - scallop), lower_band * (1.0 - scallop)
-    upper_teeth = np.clip((upper_edge - v) / edge_px, 0.0, 1.0) if upper_band > 0.02 else np.zeros_like(v)
-    lower_teeth = (np.clip((v - 1.0 + lower_edge) / edge_px, 0.0, 1.0) if lower_band > 0.02
+    # The soft edge is centred on the band's edge: the band is as tall as read, not a
+    # soft pixel shorter (which on a narrow opening left a grey line, not teeth).
+    upper_teeth = (np.clip((upper_edge - v) / edge_px + 0.5, 0.0, 1.0) if upper_band > 0.02
+                   else np.zeros_like(v))
+    lower_teeth = (np.clip((v - 1.0 + lower_edge) / edge_px + 0.5, 0.0, 1.0) if lower_band > 0.02
                    else np.zeros_like(v))
     teeth = np.maximum(upper_teeth, lower_teeth) * fade * strength
     if teeth.max() > 0:

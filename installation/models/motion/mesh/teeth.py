@@ -18,6 +18,8 @@ from .rig import LOWER_INNER_LIP, UPPER_INNER_LIP
 BINS = 12  # steps down the opening, upper inner lip to lower
 MIN_GAP_PX = 4.0  # a narrower opening shows too few pixels to tell teeth from shadow
 COLUMNS = 9  # sampled across the central half of the mouth
+PALER_THAN_LIPS = 0.75  # teeth: at most this share of the lips' redness...
+NOT_DARK = 0.7  # ...and at least this share of their lightness
 # Outer and inner lip points facing each other: halfway between them is lip, not skin or gap.
 LIP_PAIRS = ((0, 13), (37, 82), (267, 312), (39, 81), (269, 311), (17, 14), (84, 87), (314, 317), (181, 178),
              (405, 402))
@@ -25,6 +27,11 @@ LIP_PAIRS = ((0, 13), (37, 82), (267, 312), (39, 81), (269, 311), (17, 14), (84,
 
 def _luma(rgb: np.ndarray) -> np.ndarray:
     return rgb[..., 0] * 0.299 + rgb[..., 1] * 0.587 + rgb[..., 2] * 0.114
+
+
+def _redness(rgb: np.ndarray) -> np.ndarray:
+    """(R - G) / (R + G): lips and tongue are red under any skin tone; enamel much less."""
+    return (rgb[..., 0] - rgb[..., 1]) / np.maximum(rgb[..., 0] + rgb[..., 1], 1.0)
 
 
 def _saturation(rgb: np.ndarray) -> np.ndarray:
@@ -71,10 +78,16 @@ def teeth_shown(frame: np.ndarray, landmarks: np.ndarray) -> tuple[float, float]
     middle = (landmarks[pairs[:, 0], :2] + landmarks[pairs[:, 1], :2]) / 2
     lips = _sample(frame, middle[:, 0], middle[:, 1])
     lip_luma, lip_sat = float(np.median(_luma(lips))), float(np.median(_saturation(lips)))
+    lip_red = float(np.median(_redness(lips)))
     # Teeth: clearly lighter than the lips and less coloured (under any light or skin tone
-    # the enamel is nearer grey than the lips are).
+    # the enamel is nearer grey than the lips are)...
     luma, sat = _luma(inside), _saturation(inside)
-    is_teeth = (luma > max(lip_luma * 1.06, lip_luma + 8.0)) & (sat < max(lip_sat * 0.9, 0.12))
+    lighter = (luma > max(lip_luma * 1.06, lip_luma + 8.0)) & (sat < max(lip_sat * 0.9, 0.12))
+    # ...or, in a dim warm room where the teeth are no lighter than the lips (the upper lip
+    # shaded, the lower lit), far less red than the lips and not the cavity's dark. A
+    # tongue is as red as the lips. (A grey camera has no redness: lightness alone.)
+    paler = (_redness(inside) < PALER_THAN_LIPS * lip_red) & (luma > NOT_DARK * lip_luma)
+    is_teeth = lighter | paler
     share = is_teeth.mean(axis=1)  # per step down the opening
     upper_share = _run_from_edge(share > 0.4)
     lower_share = _run_from_edge((share > 0.4)[::-1])
