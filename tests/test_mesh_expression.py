@@ -67,6 +67,10 @@ def test_the_visitors_teeth_are_read_from_their_own_mouth():
     closed = lm.copy()
     closed[list(LOWER_INNER_LIP), 1] = closed[list(UPPER_INNER_LIP), 1] + 1.0
     assert teeth_shown(image, closed) is None  # too closed to tell
+    # A monochrome (infrared) camera: no colour at all, read by lightness.
+    grey = cv2.cvtColor(cv2.cvtColor(image, cv2.COLOR_RGB2GRAY), cv2.COLOR_GRAY2RGB)
+    upper, lower = teeth_shown(grey, lm)
+    assert 0.45 <= upper <= 0.75 and lower < 0.15
 
 
 def test_teeth_in_a_dim_warm_light_are_read_by_their_colour():
@@ -81,6 +85,15 @@ def test_teeth_in_a_dim_warm_light_are_read_by_their_colour():
     tongue, lm = _mouth_picture(teeth_rows=16, upper_lip=(95, 40, 34), lower_lip=(205, 105, 88),
                                 teeth=(150, 62, 58))
     assert teeth_shown(tongue, lm) == (0.0, 0.0)
+
+
+def test_the_lit_inside_of_the_lower_lip_is_not_teeth():
+    """A wide-open mouth shows the wet inside of the lower lip, lit, lighter and less
+    saturated than the lips outside: read as lower teeth, the portrait's yawn had a light
+    band along its bottom. It is nearly as red as the lips; enamel is not."""
+    image, lm = _mouth_picture(teeth_rows=0)
+    image[108:120, 60:141] = (215, 125, 140)
+    assert teeth_shown(image, lm) == (0.0, 0.0)
 
 
 def test_a_smile_that_shows_teeth_shows_teeth_in_the_portrait(stack, sitter):
@@ -265,6 +278,23 @@ def test_a_three_quarter_sitter_makes_the_visitors_expression_turned_as_it_is(st
     sideways = float(np.median(moved[:, 0])) * looks
     # sin(30 degrees) of the push, give or take the sitter's measured turn
     assert sideways > 0.3 * 0.06 * aside.rig.face_height
+
+
+def test_a_three_quarter_sitter_nods_about_its_own_head(stack):
+    """A visitor's nod is about their own ear-to-ear axis; a sitter turned aside must nod
+    about its own. Nodded about the camera's axis instead, its eye line tilted: a roll
+    the visitor never made."""
+    from pathlib import Path
+
+    from installation.models.face.measures import Expression
+
+    path = Path(__file__).parent / "data" / "faces-cc0" / "face_man_120.jpg"  # turned about 30 degrees
+    aside = MeshAnimator(cv2.cvtColor(cv2.imread(str(path)), cv2.COLOR_BGR2RGB), stack)
+    rest, _, _ = aside.place(Motion())
+    for pitch in (-20.0, 20.0):
+        nod, _, _ = aside.place(Motion(pitch=pitch))
+        assert abs(Expression.of(nod).roll - Expression.of(rest).roll) < 0.5
+        assert np.abs(nod[152] - rest[152]).max() > 0.03 * aside.rig.face_height  # it did nod
 
 
 def _turned(mesh: np.ndarray, yaw_deg: float) -> np.ndarray:

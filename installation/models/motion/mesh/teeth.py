@@ -20,6 +20,7 @@ MIN_GAP_PX = 4.0  # a narrower opening shows too few pixels to tell teeth from s
 COLUMNS = 9  # sampled across the central half of the mouth
 PALER_THAN_LIPS = 0.75  # teeth: at most this share of the lips' redness...
 NOT_DARK = 0.7  # ...and at least this share of their lightness
+GREY_CAMERA_REDNESS = 0.04  # lips less red than this: a monochrome (infrared) camera
 # Outer and inner lip points facing each other: halfway between them is lip, not skin or gap.
 LIP_PAIRS = ((0, 13), (37, 82), (267, 312), (39, 81), (269, 311), (17, 14), (84, 87), (314, 317), (181, 178),
              (405, 402))
@@ -79,15 +80,17 @@ def teeth_shown(frame: np.ndarray, landmarks: np.ndarray) -> tuple[float, float]
     lips = _sample(frame, middle[:, 0], middle[:, 1])
     lip_luma, lip_sat = float(np.median(_luma(lips))), float(np.median(_saturation(lips)))
     lip_red = float(np.median(_redness(lips)))
-    # Teeth: clearly lighter than the lips and less coloured (under any light or skin tone
-    # the enamel is nearer grey than the lips are)...
-    luma, sat = _luma(inside), _saturation(inside)
-    lighter = (luma > max(lip_luma * 1.06, lip_luma + 8.0)) & (sat < max(lip_sat * 0.9, 0.12))
-    # ...or, in a dim warm room where the teeth are no lighter than the lips (the upper lip
-    # shaded, the lower lit), far less red than the lips and not the cavity's dark. A
-    # tongue is as red as the lips. (A grey camera has no redness: lightness alone.)
-    paler = (_redness(inside) < PALER_THAN_LIPS * lip_red) & (luma > NOT_DARK * lip_luma)
-    is_teeth = lighter | paler
+    luma = _luma(inside)
+    if lip_red > GREY_CAMERA_REDNESS:
+        # Teeth: far less red than the lips (enamel is nearer grey under any light or skin
+        # tone; the tongue and the lit inside of the lower lip are nearly as red as the
+        # lips), and not the cavity's dark. Not "lighter than the lips": in a dim warm room
+        # the teeth are no lighter than the lips, the upper lip shaded and the lower lit.
+        is_teeth = (_redness(inside) < PALER_THAN_LIPS * lip_red) & (luma > NOT_DARK * lip_luma)
+    else:
+        # A grey camera has no redness: clearly lighter than the lips, and no more coloured.
+        is_teeth = ((luma > max(lip_luma * 1.06, lip_luma + 8.0))
+                    & (_saturation(inside) < max(lip_sat * 0.9, 0.12)))
     share = is_teeth.mean(axis=1)  # per step down the opening
     upper_share = _run_from_edge(share > 0.4)
     lower_share = _run_from_edge((share > 0.4)[::-1])
