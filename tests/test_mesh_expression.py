@@ -219,6 +219,30 @@ def _fine_detail(image: np.ndarray, where: np.ndarray) -> float:
     return float((grey - cv2.GaussianBlur(grey, (0, 0), 1.0))[where].std())
 
 
+def test_an_open_mouth_is_shaded_like_one_lit_from_above(stack, sitter):
+    """Evenly dark, or darkest in its middle, an opening mouth read as a grey rubber
+    patch. Lit from above, as faces in portraits are, it is darkest under the upper lip
+    and lighter towards its floor, and darker at the corners than in the middle."""
+    animator = MeshAnimator(sitter, stack)
+    offsets = np.zeros((468, 3), np.float32)
+    offsets[list(LOWER_INNER_LIP)[1:-1], 1] = 0.1
+    out = cv2.cvtColor(animator.render(Motion(offsets=offsets, teeth=(0.0, 0.0))), cv2.COLOR_RGB2GRAY)
+    dst, _, _ = animator.place(Motion(offsets=offsets))
+    top, bottom = dst[13], dst[14]  # the middle of the upper and the lower inner lip
+    gap = bottom[1] - top[1]
+    assert gap > 8
+    x = int(round((top[0] + bottom[0]) / 2))
+
+    def row(share: float) -> float:
+        y = int(round(top[1] + share * gap))
+        return float(out[y - 1:y + 2, x - 2:x + 3].mean())
+
+    assert row(0.2) + 2 < row(0.5) and row(0.5) + 2 < row(0.8)
+    corner = dst[78] + 0.25 * (dst[13] - dst[78]) + 0.5 * (dst[14] - dst[13])
+    cx, cy = np.round(corner).astype(int)
+    assert float(out[cy - 1:cy + 2, cx - 1:cx + 2].mean()) < row(0.5)
+
+
 def test_an_open_mouth_carries_the_photographs_grain(stack, sitter):
     """Painted flat, an opening mouth looked pasted onto a grainy photograph."""
     animator = MeshAnimator(sitter, stack)

@@ -22,6 +22,10 @@ MIN_GAP_PX = 1.5
 # Where one tooth meets the next, across the mouth from its centre (share of half the
 # mouth's width): the incisors are wide, the teeth narrow towards the corners.
 TOOTH_EDGES = (0.0, 0.21, 0.39, 0.54)
+# The cavity's light as a share of the palette's cavity colour (a third of the lips'),
+# under the upper lip and at the floor of the mouth: a real open mouth under a ceiling
+# light reads about 0.1 of the lips' lightness high up and 0.6 low down.
+CAVITY_TOP, CAVITY_FLOOR = 0.3, 1.4
 
 
 def curve_through(points: np.ndarray, xs: np.ndarray) -> np.ndarray:
@@ -67,9 +71,12 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
     half = max((right - left) / 2, 1.0)
     u = np.clip(np.abs(xx - (left + right) / 2) / half, 0.0, 1.0)  # 0 centre, 1 corners
     pal = rig.palette
-    # The cavity: darkest in the middle and towards the back, lip-toned near the lips.
-    depth = (1.0 - u ** 2) * np.sin(np.pi * np.clip(v, 0, 1)) ** 0.7
-    cavity = pal.cavity[None, None, :] * (1.15 - 0.35 * depth[..., None])
+    # The cavity, lit from above and in front as faces are: darkest high up, in the
+    # shadow of the upper lip and teeth, lighter down towards the tongue and the floor of
+    # the mouth, darker towards the corners where the cheeks shade it; lip-toned near the
+    # lips. (Darkest in the middle and even otherwise, it read as a grey rubber patch.)
+    light = (CAVITY_TOP + (CAVITY_FLOOR - CAVITY_TOP) * v ** 1.2) * (1.0 - 0.3 * u ** 2)
+    cavity = pal.cavity[None, None, :] * light[..., None]
     edge = np.clip(1.0 - np.minimum(v, 1 - v) * height / max(min(3.0, 0.25 * gap), 1.0), 0.0, 1.0)
     colour = cavity + (pal.lip * 0.55 - cavity) * (edge * 0.6)[..., None]
     if teeth_shown is None:
