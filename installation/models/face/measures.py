@@ -80,18 +80,16 @@ def facing_the_viewer(lm: np.ndarray) -> np.ndarray:
 
 
 def turn_from_front(lm: np.ndarray) -> np.ndarray:
-    """The rotation (3 x 3, on x, y, z with the eye line levelled) that turns the face as
-    facing_the_viewer sees it into the face as pictured: what a movement made facing the
-    viewer (a visitor's expression) becomes on this face."""
-    _, x, y, z = _levelled(lm)
+    """The rotation (3 x 3, on x, y, z with the eye line levelled) that turns a face seen
+    from the front into the face as pictured, about the vertical axis: what a movement
+    made facing the viewer (a visitor's expression, turn or nod) becomes on this face.
+    The nod is left out: on still pictures the mesh reads faces looking straight out as
+    nodding by up to 10-15 degrees, and a turn about so tilted an axis put a roll into the
+    portrait that the visitor never made."""
+    _, x, _, z = _levelled(lm)
     yaw = math.atan2(z[454] - z[234], x[454] - x[234])
     c, s = math.cos(yaw), math.sin(yaw)
-    z = -x * s + z * c  # the turn undone first, as facing_the_viewer does
-    pitch = math.atan2(z[10] - z[152], y[152] - y[10])
-    cp, sp = math.cos(pitch), math.sin(pitch)
-    undo_yaw = np.array([[c, 0.0, s], [0.0, 1.0, 0.0], [-s, 0.0, c]])
-    undo_pitch = np.array([[1.0, 0.0, 0.0], [0.0, cp, -sp], [0.0, sp, cp]])
-    return (undo_pitch @ undo_yaw).T
+    return np.array([[c, 0.0, -s], [0.0, 1.0, 0.0], [s, 0.0, c]])
 
 
 def neutrality(lm: np.ndarray) -> float:

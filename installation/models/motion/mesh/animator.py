@@ -187,7 +187,12 @@ class MeshAnimator(VisitorPresence):
         weight = rig.head_weight[:, None].astype(np.float64)
         pivot = np.array([0.0, 0.0, float(np.median(moved[:468, 2]))])
         room = self.turn_room
-        turned = (moved - pivot) @ rotation_deg(motion.yaw * room, motion.pitch * room, motion.roll).T + pivot
+        # The visitor turns, nods and tilts about their own head's axes; so does the sitter,
+        # about its own. Applied about the camera's axes, a nod of a three-quarter sitter
+        # tilted its eye line instead (a roll the visitor never made).
+        sitter = self._sitter_turn
+        turn = sitter @ rotation_deg(motion.yaw * room, motion.pitch * room, motion.roll) @ sitter.T
+        turned = (moved - pivot) @ turn.T + pivot
         turned[:, :2] = turned[:, :2] * motion.scale + motion.shift * rig.face_height
         moved = moved + (turned - moved) * weight
         dst = moved[:, :2] @ level + centre  # back from the level frame
