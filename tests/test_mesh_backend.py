@@ -218,3 +218,19 @@ def test_a_sitter_nearly_in_profile_is_refused_with_the_reason(stack):
     image = cv2.cvtColor(cv2.imread(str(path)), cv2.COLOR_BGR2RGB)
     with pytest.raises(PortraitProblem, match="turned 5[0-9] degrees"):
         find_portrait_face(image, stack)
+
+
+def test_the_pictures_own_edge_stays_still(stack):
+    """A bust whose shoulders are cut by the picture's frame: the frame does not move when
+    the head does. Moved, a vignette's straight lower edge turned wavy as the head
+    nodded, and pixels beyond the picture were mirrored in."""
+    from pathlib import Path
+
+    path = Path(__file__).parent / "data" / "faces-cc0" / "face_man_120.jpg"
+    bust = cv2.cvtColor(cv2.imread(str(path)), cv2.COLOR_BGR2RGB)[:200]  # the coat cut by the frame
+    animator = MeshAnimator(bust, stack)
+    assert animator.rig.region[3] == bust.shape[0]  # the moving region reaches the bottom edge
+    for motion in (Motion(pitch=-20.0), Motion(pitch=20.0), Motion(yaw=20.0, roll=10.0)):
+        out = animator.render(motion)
+        assert np.array_equal(out[-1], bust[-1])
+        assert np.abs(out[-40:-20].astype(int) - bust[-40:-20]).max() > 20  # the shoulders did move

@@ -44,6 +44,9 @@ MAP_FACE_PX_PER_STEP = 200
 # real face folds there too, and the warper draws triangles back to front. Easing them
 # back cost whole expressions (a wide smile lost a quarter of its opening on a long face).
 SLIVER_SHARE = 0.00015  # of the face height squared
+# Where the moving region reaches the picture's edge, the motion fades to none over this
+# share of the face's height.
+EDGE_HOLD_SHARE = 0.12
 # How far into the lips (share of their thickness) an open mouth's inner edge samples.
 LIP_EDGE_INWARD = 0.3
 
@@ -83,6 +86,25 @@ def skin_grain(rig: PortraitRig) -> np.ndarray | None:
     return grain_like(rig.image[y0:y1, x0:x1], cheeks > 0, seed=1)
 
 
+def _edge_hold(rig: PortraitRig, xx: np.ndarray, yy: np.ndarray) -> np.ndarray | None:
+    """Where the moving region reaches the picture's own edge (a small picture, or
+    shoulders cut by its frame), how much of the motion each map point keeps: none at the
+    edge, all of it EDGE_HOLD_SHARE of a face height inside. A picture's edge does not
+    move: moved, a vignette's straight lower edge turned wavy as the head nodded. None
+    where the region lies inside the picture."""
+    h, w = rig.image.shape[:2]
+    x0, y0, x1, y1 = rig.region
+    distances = [d for touches, d in ((x0 <= 0, xx + 0.5), (y0 <= 0, yy + 0.5),
+                                      (x1 >= w, w - 0.5 - xx), (y1 >= h, h - 0.5 - yy)) if touches]
+    if not distances:
+        return None
+    width = max(4.0, EDGE_HOLD_SHARE * rig.face_height)
+    # Still for the last two map steps, so the enlarged map is exactly still at the edge.
+    step = float(xx[0, 1] - xx[0, 0]) if xx.shape[1] > 1 else 1.0
+    t = np.clip((np.minimum.reduce(distances) - 2.0 * step) / width, 0.0, 1.0)
+    return (t * t * (3.0 - 2.0 * t)).astype(np.float32)  # smoothstep: no crease where it ends
+
+
 class MeshWarper:
     def __init__(self, rig: PortraitRig) -> None:
         self.rig = rig
@@ -102,6 +124,7 @@ class MeshWarper:
         self._grid = (xx, yy)
         fy, fx = np.mgrid[0:self.shape[0], 0:self.shape[1]].astype(np.float32)
         self.full_x, self.full_y = fx + x0, fy + y0
+        self.edge_hold = _edge_hold(rig, xx, yy)
         # The sitter moves whole and is laid over the wall behind (plate.py) through its
         # own mask, moved the same way; the face is sampled cubic (sample.py).
         self.sampler = Sampler(rig.image, rig.region, rig.person, rig.face_height)
@@ -238,6 +261,9 @@ class MeshWarper:
             sigma = SEAM_SOFTNESS_PX / self.step
             cv2.GaussianBlur(dx, (3, 3), sigma, dst=dx)
             cv2.GaussianBlur(dy, (3, 3), sigma, dst=dy)
+        if self.edge_hold is not None:  # after the easing, which would spread motion into it
+            dx *= self.edge_hold
+            dy *= self.edge_hold
         if self.step == 1:
             dx += self.full_x
             dy += self.full_y
