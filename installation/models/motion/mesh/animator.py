@@ -17,7 +17,7 @@ from functools import cached_property
 import numpy as np
 
 from ...face import Face, FaceStack, FaceTracker, head_pose, portrait_faces
-from ...face.measures import facing_the_viewer, turn_from_front
+from ...face.measures import turn_from_front
 from ...face.tracking import FaceBox, FaceObservation
 from ..visitor import VisitorPresence
 from .motion import DriverReference, Motion, idle_motion, rotation_deg
@@ -221,8 +221,8 @@ class MeshAnimator(VisitorPresence):
         rest = pts.copy()
         rest[:, :2] = (pts[:, :2] - centre) @ level.T
         # Offsets are in eye distances and face heights of a face seen from the front, so
-        # they are scaled by the sitter's as if it faced the viewer (then turned with it).
-        frontal = facing_the_viewer(rig.mesh)
+        # they are scaled by the sitter's with its turn undone (then turned with it).
+        frontal = rest[:468] @ self._sitter_turn
         eye_distance = abs(float(frontal[263, 0] - frontal[33, 0]))
         face_height = abs(float(frontal[152, 1] - frontal[10, 1]))
         scale = np.array([eye_distance, face_height, face_height]) * rig.exaggeration
