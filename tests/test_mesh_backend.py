@@ -222,8 +222,8 @@ def test_a_sitter_nearly_in_profile_is_refused_with_the_reason(stack):
 
 def test_the_pictures_own_edge_stays_still(stack):
     """A bust whose shoulders are cut by the picture's frame: the frame does not move when
-    the head does. Moved, a vignette's straight lower edge turned wavy as the head
-    nodded, and pixels beyond the picture were mirrored in."""
+    the head does. Moved, it sampled beyond the picture, and what was mirrored in from
+    there slid along the edge as the head nodded."""
     from pathlib import Path
 
     path = Path(__file__).parent / "data" / "faces-cc0" / "face_man_120.jpg"

@@ -86,12 +86,13 @@ def skin_grain(rig: PortraitRig) -> np.ndarray | None:
     return grain_like(rig.image[y0:y1, x0:x1], cheeks > 0, seed=1)
 
 
-def _edge_hold(rig: PortraitRig, xx: np.ndarray, yy: np.ndarray) -> np.ndarray | None:
+def _edge_hold(rig: PortraitRig, xx: np.ndarray, yy: np.ndarray, step: int) -> np.ndarray | None:
     """Where the moving region reaches the picture's own edge (a small picture, or
-    shoulders cut by its frame), how much of the motion each map point keeps: none at the
-    edge, all of it EDGE_HOLD_SHARE of a face height inside. A picture's edge does not
-    move: moved, a vignette's straight lower edge turned wavy as the head nodded. None
-    where the region lies inside the picture."""
+    shoulders cut by its frame), how much of the motion each map point (`step` pixels
+    apart) keeps: none at the edge, all of it EDGE_HOLD_SHARE of a face height inside. A
+    picture's edge does not move: moved, it sampled beyond the picture, and what was
+    mirrored in from there slid along the edge as the head nodded. None where the region
+    lies inside the picture."""
     h, w = rig.image.shape[:2]
     x0, y0, x1, y1 = rig.region
     distances = [d for touches, d in ((x0 <= 0, xx + 0.5), (y0 <= 0, yy + 0.5),
@@ -100,7 +101,6 @@ def _edge_hold(rig: PortraitRig, xx: np.ndarray, yy: np.ndarray) -> np.ndarray |
         return None
     width = max(4.0, EDGE_HOLD_SHARE * rig.face_height)
     # Still for the last two map steps, so the enlarged map is exactly still at the edge.
-    step = float(xx[0, 1] - xx[0, 0]) if xx.shape[1] > 1 else 1.0
     t = np.clip((np.minimum.reduce(distances) - 2.0 * step) / width, 0.0, 1.0)
     return (t * t * (3.0 - 2.0 * t)).astype(np.float32)  # smoothstep: no crease where it ends
 
@@ -124,7 +124,7 @@ class MeshWarper:
         self._grid = (xx, yy)
         fy, fx = np.mgrid[0:self.shape[0], 0:self.shape[1]].astype(np.float32)
         self.full_x, self.full_y = fx + x0, fy + y0
-        self.edge_hold = _edge_hold(rig, xx, yy)
+        self.edge_hold = _edge_hold(rig, xx, yy, step)
         # The sitter moves whole and is laid over the wall behind (plate.py) through its
         # own mask, moved the same way; the face is sampled cubic (sample.py).
         self.sampler = Sampler(rig.image, rig.region, rig.person, rig.face_height)
