@@ -229,3 +229,47 @@ def test_a_collapsed_mesh_reading_loses_the_face_without_an_error(stack):
         tracker._landmarks = broken  # what a broken reading would leave behind
         seen = tracker.update(image, 1 / 30)
         assert seen.raw_face is not None  # found again by the detector
+
+
+def _with_a_false_candidate_around_the_face(stack, monkeypatch, image):
+    """The detector also reports a box around the face and the chest below it, and the mesh
+    is a little sure (0.64) of a big "face" there: what a portrait's render once gave."""
+    from installation.models.face.detect import Detection
+    from installation.models.face.stack import Face
+
+    real = stack.detect(image)[0]
+    x0, y0, x1, y1 = real.box
+    side = x1 - x0
+    around = Detection((x0 - side, y0 + 0.3 * side, x1 + side, y1 + 2.0 * side), real.keypoints,
+                       real.score * 0.8)
+    detect, mesh = stack.detect, stack.mesh
+
+    def detect_too(rgb, *args, **kwargs):
+        return [around, *detect(rgb, *args, **kwargs)]
+
+    def mesh_too(rgb, start):
+        if start is not around:
+            return mesh(rgb, start)
+        face = mesh(rgb, real)
+        pivot = np.array([(x0 + x1) / 2, y0, 0.0], np.float32)  # grown down over the chest
+        return Face(((face.landmarks - pivot) * 2.5 + pivot).astype(np.float32), 0.64, face.region, around)
+
+    monkeypatch.setattr(stack, "detect", detect_too)
+    monkeypatch.setattr(stack, "mesh", mesh_too)
+    return real
+
+
+def test_a_false_candidate_around_a_face_does_not_replace_it(stack, monkeypatch):
+    """Two meshes on one place are one face, and the surer one is it. Chosen for its size,
+    the false one put a face two and a half times too large over the picture, and counted
+    as a second visitor it would have asked the one visitor to come alone."""
+    from pathlib import Path
+
+    image = _rgb(Path(__file__).parent / "data" / "faces-cc0" / "face_man_120.jpg")
+    real = _with_a_false_candidate_around_the_face(stack, monkeypatch, image)
+    side = real.box[2] - real.box[0]
+    found = stack.faces(image, max_faces=1)
+    assert len(found) == 1 and found[0].presence > 0.9 and found[0].height < 1.6 * side
+    seen = FaceTracker(stack).update(image, 0.0)
+    assert seen.raw_face is not None and seen.raw_face.presence > 0.9
+    assert seen.state != "several"

@@ -222,14 +222,15 @@ class FaceStack:
         return faces
 
     def _meshed(self, image: np.ndarray, candidates: list[Detection], max_faces: int) -> list[Face]:
-        faces = []
+        faces: list[Face] = []
         for detection in sorted(candidates, key=lambda d: -d.size)[:MAX_CANDIDATES]:
+            enough = len(one_per_place(faces)) >= max_faces
+            if enough and not any(covers(face.box, detection.centre) for face in faces):
+                break  # (a smaller candidate on a face already found may still be the surer one)
             face = self.mesh(image, detection)
             if face is not None:
                 faces.append(face)
-                if len(faces) >= max_faces:
-                    break
-        return faces
+        return one_per_place(faces)[:max_faces]
 
     def eyes(self, image: np.ndarray, landmarks: np.ndarray) -> tuple[Eye, Eye]:
         """Lids and irises, image-left eye first."""
@@ -244,6 +245,24 @@ class FaceStack:
         small = cv2.resize(image, (256, 256), interpolation=cv2.INTER_AREA).astype(np.float32) / 255.0
         mask = next(o for o in self._segment(small[None]) if o.shape[-1] == 1).reshape(256, 256)
         return cv2.resize(np.clip(mask, 0.0, 1.0), (w, h), interpolation=cv2.INTER_LINEAR)
+
+
+def one_per_place(faces: list[Face]) -> list[Face]:
+    """Meshes that lie on one another are one face: the surer mesh is kept, largest first.
+    A false candidate around a real face (the face and the chest below it, once) can be
+    meshed too, a little sure of a big "face"; chosen for its size, it put a face three
+    times too large over a portrait."""
+    kept: list[Face] = []
+    for face in sorted(faces, key=lambda f: -f.presence):
+        if not any(covers(other.box, face.centre) or covers(face.box, other.centre) for other in kept):
+            kept.append(face)
+    return sorted(kept, key=lambda f: -f.height)
+
+
+def covers(box: tuple[float, float, float, float], point: tuple[float, float]) -> bool:
+    """Whether a box (x0, y0, x1, y1) holds a point."""
+    x0, y0, x1, y1 = box
+    return x0 <= point[0] <= x1 and y0 <= point[1] <= y1
 
 
 def _fits(face: Face, detection: Detection) -> bool:

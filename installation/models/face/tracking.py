@@ -18,7 +18,7 @@ import numpy as np
 
 from .geometry import Region
 from .landmarks import region_from_landmarks
-from .stack import Face, FaceStack, as_rgb
+from .stack import Face, FaceStack, as_rgb, covers, one_per_place
 
 # A face smaller than this fraction of the frame height is too far away to animate well.
 MIN_FACE_FRACTION = 0.17
@@ -159,14 +159,21 @@ class FaceTracker:
         # with nobody in front of the kiosk, detection runs on every frame.
         detections = self.stack.detect(rgb, thorough=self._frame_no % 3 == 0) if count_now else None
         if face is None and detections:
-            faces = [f for f in (self.stack.mesh(rgb, d) for d in detections[:4]) if f is not None]
+            meshed = (self.stack.mesh(rgb, d) for d in detections[:4])
+            faces = one_per_place([f for f in meshed if f is not None])
             if faces:
                 face = self._choose(faces, w, h)
                 detected = True
                 self._filter.reset()
         if detections is not None:
-            size = face.height if face is not None else 0.0
-            self._faces = sum(1 for d in detections if d.size >= SEVERAL_RELATIVE_SIZE * size * 0.8)
+            if face is None:
+                self._faces = len(detections)
+            else:
+                # Others big enough to be someone else, and not on this face: a false
+                # candidate around it (the face and the chest below) is not a second visitor.
+                self._faces = 1 + sum(1 for d in detections
+                                      if d.size >= SEVERAL_RELATIVE_SIZE * face.height * 0.8
+                                      and not covers(d.box, face.centre))
         if face is None:
             self._landmarks = self._region = None
             if t - self._last_seen_t <= self.lost_after_s and self._last_smooth is not None:
