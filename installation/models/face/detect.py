@@ -37,6 +37,20 @@ class Detection:
     def centre(self) -> tuple[float, float]:
         return (self.box[0] + self.box[2]) / 2, (self.box[1] + self.box[3]) / 2
 
+    @property
+    def nose_past_eyes(self) -> float:
+        """How far the nose tip lies beyond the eye it is nearer to, along the eye line, in
+        eye spacings: below zero while it lies between the eyes (-0.5 facing the viewer),
+        about zero as it reaches the far eye (a head turned some 45-60 degrees), well above
+        it in profile. The detector sees a profile for what it is; the mesh, which always
+        fits a whole face, reads one as a face turned some 30-40 degrees."""
+        eyes = self.keypoints[EYE_IMAGE_RIGHT] - self.keypoints[EYE_IMAGE_LEFT]
+        spacing = float(eyes @ eyes)
+        if spacing < 1e-6:
+            return float("inf")  # both eyes on one point: nothing but a profile does that
+        along = float((self.keypoints[NOSE] - self.keypoints[EYE_IMAGE_LEFT]) @ eyes) / spacing
+        return max(along, 1.0 - along) - 1.0
+
 
 @dataclass(frozen=True)
 class DetectorSpec:

@@ -38,6 +38,11 @@ MIN_FACE_PX = 64
 # Nearer profile than this, an opening mouth is painted past the lips' outline and a
 # closing eye is a line across the cheek: the mesh cannot see the far half of the face.
 MAX_SITTER_TURN_DEG = 45.0
+# A profile is told by the detector: its nose tip lies beyond the far eye by more than this
+# share of the eye spacing (book and collection portraits: turned faces up to about 60
+# degrees reach 0.13, profiles 0.67-1.6). The mesh reads a profile as a face turned 30-40
+# degrees, within MAX_SITTER_TURN_DEG, and fits a far half that is not in the picture.
+PROFILE_NOSE_PAST_EYE = 0.35
 # The person mask is trusted only if it covers this share of the face the mesh found.
 MASK_COVERS_FACE = 0.9
 # A sitter turned up to FRONTAL_SITTER_DEG takes the visitor's whole head turn; one turned
@@ -94,6 +99,12 @@ def find_portrait_face(image: np.ndarray, stack: FaceStack) -> Face:
     if faces[0].height < MIN_FACE_PX:
         raise PortraitProblem(f"the face is only {faces[0].height:.0f} px tall; it needs at least "
                               f"{MIN_FACE_PX} px (use a larger scan)")
+    detection = faces[0].detection
+    if detection is not None and detection.nose_past_eyes > PROFILE_NOSE_PAST_EYE:
+        raise PortraitProblem("the face is in profile (its nose is drawn beyond its far eye); the "
+                              "face mesh cannot see the far half of the face, and an opening mouth "
+                              "would be painted in front of it (choose a portrait facing the viewer "
+                              "more, at most a three-quarter view)")
     turned = abs(faces[0].pose.yaw)
     if turned > MAX_SITTER_TURN_DEG:
         raise PortraitProblem(f"the face is turned {turned:.0f} degrees from the viewer, nearly in "
