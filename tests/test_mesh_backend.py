@@ -241,6 +241,24 @@ def test_a_profile_is_refused_though_the_mesh_reads_it_as_a_three_quarter_face(s
     find_portrait_face(cv2.cvtColor(cv2.imread(str(data / "faces-cc0/face_man_120.jpg")), cv2.COLOR_BGR2RGB), stack)
 
 
+def test_a_smile_made_by_the_engine_curls_the_mouth_corners_up_and_keeps_the_eyes_open(stack, sitter):
+    """The quiz's altered photographs: the face mesh run on the result reads a wider mouth
+    whose corners rose above its middle, and the eyes open (the lifted cheeks narrow them
+    a little, as a real smile does)."""
+    from installation.models.motion.mesh.made import smile, with_smile
+
+    def corners_above_middle(lm: np.ndarray) -> float:
+        height = float(np.linalg.norm(lm[10, :2] - lm[152, :2]))
+        return float(lm[[13, 14], 1].mean() - lm[[61, 291], 1].mean()) / height
+
+    before = portrait_faces(sitter, stack)[0].landmarks
+    after = portrait_faces(with_smile(sitter, 1.5, stack), stack)[0].landmarks
+    assert Expression.of(after).smile > Expression.of(before).smile * 1.04
+    assert corners_above_middle(after) > corners_above_middle(before) + 0.01
+    assert 0.8 * Expression.of(before).eyes < Expression.of(after).eyes <= Expression.of(before).eyes + 0.01
+    assert not smile(before, 0.0).any()
+
+
 def test_the_nose_past_the_eyes_measures_the_turn():
     from installation.models.face.detect import Detection
 
