@@ -45,6 +45,17 @@ def test_default_items_are_faces_with_sources_and_matches():
     assert sum(f.stat().st_size for f in (CONTENT / "quiz").rglob("*")) < 5 * 1024 * 1024
 
 
+def test_default_items_include_photographs_the_show_itself_altered():
+    """Faces from the project's network and smiles put on photographs by the portrait
+    engine: both kinds of fake the issue asks for, each paired with a photograph."""
+    items = _default_items()
+    altered = [i for i in items if i.kind == "altered"]
+    generated = [i for i in items if i.kind == "fake"]
+    assert len(altered) >= 2 and len(generated) >= 8
+    matches = {i.match for i in items if i.truth == "real"}
+    assert all(i.match in matches and "portrait engine" in i.credit for i in altered)
+
+
 def _jpeg_tables(data: bytes) -> bytes:
     """The DQT segments of a JPEG file (its quantisation tables)."""
     tables, i = b"", 2
@@ -124,6 +135,8 @@ def test_reveal_words_fit_the_picture():
     assert "dots" not in said_real and "No such photograph" not in said_real
     assert "No such photograph" in said_fake
     assert "unsure" in quiz_explain.why(_Explanation(Verdict(0.52, 0.5, 0.1), unsure=True), "real")
+    said_altered = quiz_explain.why(_Explanation(fake_verdict), "altered")
+    assert "changed the face" in said_altered and "No such photograph" not in said_altered
     no_face = quiz_explain.why(_Explanation(real_verdict, face_found=False), "real")
     assert "no face" in no_face
     spectrum_without_peaks = quiz_explain.why(_Explanation(real_verdict, cue="spectrum"), "real")
@@ -242,7 +255,8 @@ def test_check_says_which_machine_the_quiz_plays_with():
     from installation.scenes.quiz_check import describe
 
     lines = describe(load_show(REPO / "install.toml"))
-    assert any("quiz 'quiz'" in line and "'faces'" in line and "16 of 16" in line for line in lines), lines
+    n = len(_default_items())
+    assert any("quiz 'quiz'" in line and "'faces'" in line and f"{n} of {n}" in line for line in lines), lines
 
 
 def test_check_names_an_unreadable_cross_fit(tmp_path):

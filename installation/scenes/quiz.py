@@ -601,7 +601,7 @@ class QuizScene(Scene):
         if self.config.mode == "single":
             shown = self.items[question[0].key]
             draw.picture(surface, self._surface(shown), g["reveal_image"])
-            truth_text = words("quiz.truth_real" if shown.item.truth == "real" else "quiz.truth_fake")
+            truth_text = words(f"quiz.truth_{shown.item.kind}")
             said = words("quiz.said_real" if self.answer == "real" else "quiz.said_fake")
             explained = shown
         else:
@@ -620,7 +620,7 @@ class QuizScene(Scene):
                     width=f.px(5),
                 )
                 label = f.line(
-                    words("quiz.label_real" if item.truth == "real" else "quiz.label_fake"),
+                    words(f"quiz.label_{item.kind}"),
                     "sans-semibold",
                     24,
                     (132, 208, 140) if item.truth == "real" else (230, 110, 96),
@@ -685,7 +685,7 @@ class QuizScene(Scene):
         if explained.explanation is not None:
             # the fullest account that fits: what the machine saw first, then the rest
             fitted = None
-            for why in explain_words.accounts(explained.explanation, explained.item.truth):
+            for why in explain_words.accounts(explained.explanation, explained.item.kind):
                 for size in (40, 34, 30):
                     text = f.block(why, "serif-light", size, fg, col.width, line_spacing=1.3, tier="small")
                     if y + text.get_height() <= limit:
@@ -731,7 +731,7 @@ class QuizScene(Scene):
             else:
                 others = words("quiz.others", percent=round(share * 100), answers=answered)
             if len(record["question"]) == 1:
-                truth = words("quiz.was_real" if record["question"][0].truth == "real" else "quiz.was_fake")
+                truth = words(f"quiz.was_{record['question'][0].kind}")
                 others = f"{truth} {others}"
             draw.tick(surface, (x + f.px(24), y + thumb // 2), f.px(34), record["correct"])
             surface.blit(f.line(others, "sans", 28, fg), (x + f.px(60), y + thumb // 2 - f.px(16)))

@@ -41,7 +41,7 @@ def _parts(explanation: Any, truth: str) -> tuple[str, str, str]:
             saw += " " + words("quiz.explain.tipped_fake" if fake else "quiz.explain.tipped_real")
     else:
         saw = words("quiz.explain.spectrum_peaks" if explanation.peaks else "quiz.explain.spectrum_none")
-    meaning = words("quiz.explain.truth_real" if truth == "real" else "quiz.explain.truth_fake")
+    meaning = words(f"quiz.explain.truth_{truth}")  # real, fake (generated) or altered
     return note, saw, meaning
 
 

@@ -36,12 +36,19 @@ class Item:
     credit: str = ""
     source: str = ""  # the person or photograph it shows or was made from ("" = its own)
     match: str = ""  # pair mode: a real and a fake sharing this were matched for pose, crop, colour, JPEG
+    altered: bool = False  # a fake that is a real photograph with something changed (its smile)
+
+    @property
+    def kind(self) -> str:
+        """'real', 'fake' (generated) or 'altered': which words the reveal uses."""
+        return "altered" if self.altered and self.truth == "fake" else self.truth
 
 
 class ManifestItem(Strict):
     image: MediaPath = Field(description="the image, relative to the content folder")
-    truth: Literal["real", "fake", "generated"] = Field(
-        description="'real' for a photograph, 'fake' or 'generated'"
+    truth: Literal["real", "fake", "generated", "altered"] = Field(
+        description="'real' for a photograph, 'fake' or 'generated', or 'altered' for a real photograph "
+        "a computer changed (a fake whose reveal says what was changed)"
     )
     credit: str = Field(default="", description="who made it / where it comes from, shown on the reveal")
     source: str = Field(
@@ -83,6 +90,7 @@ def load_manifest(path: Path, content_root: Path) -> list[Item]:
             entry.credit,
             entry.source,
             entry.match,
+            entry.truth == "altered",
         )
         for entry in manifest.item
     ]

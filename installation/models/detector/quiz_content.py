@@ -5,12 +5,14 @@ the public-domain corpus).
 
 Real items: public-domain / CC0 portraits from the corpus's *test* split (the shipped
 detector never trained on them). Generated items: *other* people's portraits from the same
-split, rebuilt by the project's autoencoder (`autogan.py`): faces the exhibition altered
-itself. Both kinds are made one way: aligned FFHQ-style at 1024 px by the face stack, the
-generated ones rebuilt at that size, then both shrunk 2:1 by the antialiased Lanczos filter
+split, rebuilt by the project's autoencoder (`autogan.py`). Altered items: yet other
+people's photographs given a smile by the portrait engine (`motion/mesh/made.py`): both
+fakes are faces the exhibition made itself. All are made one way: the altered ones smiled
+at their source's size, then all aligned FFHQ-style at 1024 px by the face stack, the
+generated ones rebuilt at that size, then all shrunk 2:1 by the antialiased Lanczos filter
 to 512 px and saved as JPEG quality 92 without metadata. Every real item is paired (`match`)
-with a generated one of the same colour (greyscale or toned) and the same kind of source,
-for pair mode; no item is made from another item's sitter. Living public figures are never
+with a generated or altered one of the same colour (greyscale or toned) and the same kind
+of source, for pair mode; no item is made from another item's sitter. Living public figures are never
 used (the corpus keeps them apart; they are not in `facecorpus.SETS`).
 """
 
@@ -23,6 +25,7 @@ import os
 from pathlib import Path
 
 import cv2
+import numpy as np
 
 from .facecorpus import SETS, read_index
 from .faceframe import training_frame
@@ -32,8 +35,14 @@ from .synth import lanczos_half
 SIDE = 1024
 # Short: the reveal shows the credit beside the explanation, and a long credit crowds it out.
 FAKE_CREDIT = "Made for the exhibition by Bayard's own network from a CC0 portrait ({repo})."
+ALTERED_CREDIT = "A CC0 portrait ({repo}); its smile was put there by this exhibition's portrait engine."
 JPEG_QUALITY = 92
 PER_CLASS = 8  # items per colour (grey, toned): half real, half generated, 4 matched pairs
+ALTERED_PAIRS = 2  # then per colour: matched pairs of a photograph and one given a smile
+# A smile is put only on a face turned no more than this (degrees): further round, the far
+# corner of the mouth is foreshortened and the pair would not match in pose.
+ALTERED_MAX_TURN = 25.0
+SMILE_STRENGTHS = (1.0, 1.5)  # drawn per item: gentle to broad (made.smile)
 # Photographs only: the voteview sets hold steel engravings and halftone screens among their
 # photographs (the corpus README), which would be "real" for reasons a visitor cannot use.
 QUIZ_SETS = ("oldpics-cc0",)
@@ -55,12 +64,14 @@ def choose(work: Path, corpus: Path, stack) -> list[tuple[dict[str, str], str, s
     (`families.matched_rebuild`), a generated face's file is about its source's size; so
     the sharpest candidates (by the size of their own 512 px JPEG) are taken in neighbouring
     pairs, one rebuilt and one kept, which one alternating, dealt within each colour so
-    every pair is colour-matched and close in file size."""
+    every pair is colour-matched and close in file size. Then, from the next sharpest,
+    pairs of a photograph kept and one given a smile (`ALTERED_PAIRS` per colour)."""
     from ..face import portrait_faces
 
     rows = [r for r in read_index(work) if r["split"] == "test" and r["source"].split("/")[0] in QUIZ_SETS]
     rows = [r for r in rows if float(r["native_side"]) >= 250]
     chosen = []
+    left: dict[str, tuple[int, list]] = {}
     for colour in ("grey", "colour"):
         sized = []
         for row in (r for r in rows if r["group"].endswith(colour)):
@@ -78,7 +89,32 @@ def choose(work: Path, corpus: Path, stack) -> list[tuple[dict[str, str], str, s
         for i, ((_, f), (_, r)) in enumerate(pairs):
             match = f"{colour}-{i + 1}"
             chosen += [(r, "real", match), (f, "fake", match)]
+        left[colour] = (half, sized[2 * half:])
+    # Then the next sharpest, frontal enough to smile, again in neighbouring pairs (after
+    # all the generated ones, so that their seeds, and so their files, stay as they were).
+    for colour, (done, rest) in left.items():
+        frontal = [(size, row) for size, row in rest if _smiles(corpus / row["source"], stack)]
+        for i in range(min(ALTERED_PAIRS, len(frontal) // 2)):
+            (_, a), (_, r) = (frontal[2 * i], frontal[2 * i + 1])[:: 1 if i % 2 else -1]
+            match = f"{colour}-{done + i + 1}"
+            chosen += [(r, "real", match), (a, "altered", match)]
     return chosen
+
+
+def _smiles(path: Path, stack) -> bool:
+    """Whether the portrait engine can animate this picture, its face turned little, and
+    the face stack still finds the face in the published item (a halftone screen, shrunk
+    to 512 px, once hid one)."""
+    from ..face import portrait_faces
+    from ..motion.mesh import PortraitProblem, find_portrait_face
+
+    image = read_image(path)[..., :3]
+    try:
+        face = find_portrait_face(image, stack)
+    except PortraitProblem:
+        return False
+    published = lanczos_half(training_frame(image, face.landmarks, SIDE, border=BORDER))
+    return abs(face.pose.yaw) <= ALTERED_MAX_TURN and bool(portrait_faces(published, stack))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -92,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     import torch
 
     from ..face import FaceStack, portrait_faces
+    from ..motion.mesh.made import with_smile
     from . import autogan
     from .families import matched_rebuild
 
@@ -106,19 +143,26 @@ def main(argv: list[str] | None = None) -> int:
     entries = []
     for kind in ("real", "fake"):
         (args.output / kind).mkdir(parents=True, exist_ok=True)
+    smiles = np.random.default_rng(0)
     for n, (row, truth, match) in enumerate(choose(args.work, args.corpus, stack)):
-        image = read_image(args.corpus / row["source"])
+        image = read_image(args.corpus / row["source"])[..., :3]
         face = portrait_faces(image, stack)[0]
+        if truth == "altered":
+            # Smiling at the picture's own size; then framed by the face as it was found.
+            image = with_smile(np.ascontiguousarray(image), float(smiles.uniform(*SMILE_STRENGTHS)), stack)
         frame = training_frame(image, face.landmarks, SIDE, border=BORDER)
         if truth == "fake":
             frame = matched_rebuild(model, frame, seed=n)
-        name = f"{truth}-{n:02d}.jpg"
+        folder = "real" if truth == "real" else "fake"  # the file's place gives nothing away
+        name = f"{folder}-{n:02d}.jpg"
         published = lanczos_half(frame)
-        cv2.imwrite(str(args.output / truth / name), published[:, :, ::-1], [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
+        cv2.imwrite(str(args.output / folder / name), published[:, :, ::-1],
+                    [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
         credit = _credit(provenance.get(row["source"], {}))
-        if truth == "fake":
-            credit = FAKE_CREDIT.format(repo=credit.rsplit("from ", 1)[-1].rstrip("."))
-        entries.append((f"quiz/{truth}/{name}", truth, credit, row["source"], match))
+        if truth != "real":
+            made = FAKE_CREDIT if truth == "fake" else ALTERED_CREDIT
+            credit = made.format(repo=credit.rsplit("from ", 1)[-1].rstrip("."))
+        entries.append((f"quiz/{folder}/{name}", truth, credit, row["source"], match))
         print(f"{name}: {row['source']}", flush=True)
     lines = [
         "# The default quiz items (made by `python -m installation.models.detector.quiz_content`; see CREDITS.md).",
