@@ -249,6 +249,35 @@ def test_an_altered_photograph_is_revealed_as_altered_not_generated(tmp_path):
         assert "Its smile was put there by the portrait engine." in said
 
 
+@pytest.mark.parametrize("size", [(1280, 720), (960, 540)])
+def test_the_summary_keeps_its_words_on_the_card_and_the_screen(tmp_path, size):
+    """The end of a default round: five tips on spotting a generated face ran off their
+    card and off the bottom of the screen. Every line must be legible, on the screen and
+    clear of the others; the tips that fit are shown in order, the first ones always."""
+    from installation.config.loader import load_show
+    from installation.preview import single_scene_show
+    from installation.textlog import problems
+    from installation.words import word_list
+
+    show = single_scene_show(load_show(REPO / "install.toml"), REPO / "scenes" / "quiz.toml")
+    show.config = show.config.model_copy(
+        update={"show": show.config.show.model_copy(update={"state": str(tmp_path)})}
+    )
+    with run_test(show, size=size) as pilot:
+        pilot.command("start", scene="quiz")
+        while _status(pilot)["state"] != "summary":
+            pilot.command("answer", "real", scene="quiz")  # answers, then moves on from the reveal
+            pilot.advance(0.3)
+        pilot.engine.fonts.log.recording = True
+        pilot.advance(1.0)
+        boxes = pilot.engine.fonts.log.boxes
+        assert not problems(boxes), problems(boxes)
+        shown = [b.text for b in boxes]
+        tips = word_list("quiz.tips")
+        assert "How to spot a generated face" in shown
+        assert tips[0] in shown and tips[1] in shown and tips[2] in shown
+
+
 def test_default_scene_file_plays_from_a_fresh_clone(tmp_path):
     """scenes/quiz.toml with the shipped content and weights: every frame kind draws."""
     from installation.config.loader import load_show

@@ -137,6 +137,9 @@ def test_reveal_words_fit_the_picture():
     assert "unsure" in quiz_explain.why(_Explanation(Verdict(0.52, 0.5, 0.1), unsure=True), "real")
     said_altered = quiz_explain.why(_Explanation(fake_verdict), "altered")
     assert "changed the face" in said_altered and "No such photograph" not in said_altered
+    mapped = _Explanation(fake_verdict, picture=object())
+    assert "altered one" in quiz_explain.picture_caption(mapped, True, "altered")
+    assert "generated one" in quiz_explain.picture_caption(mapped, True)
     no_face = quiz_explain.why(_Explanation(real_verdict, face_found=False), "real")
     assert "no face" in no_face
     spectrum_without_peaks = quiz_explain.why(_Explanation(real_verdict, cue="spectrum"), "real")

@@ -634,7 +634,8 @@ class QuizScene(Scene):
         if explained.explanation is not None:
             spectrum_rect = g["reveal_spectrum"]
             surface.blit(self._spectrum(explained, spectrum_rect.width), spectrum_rect)
-            whose = explain_words.picture_caption(explained.explanation, self.config.mode == "pair")
+            whose = explain_words.picture_caption(explained.explanation, self.config.mode == "pair",
+                                                  explained.item.kind)
             caption = f.line(whose, "sans", 22, dim)
             surface.blit(caption, (spectrum_rect.x, spectrum_rect.bottom + f.px(4)))
             plot = g["reveal_plot"].copy()
@@ -663,6 +664,7 @@ class QuizScene(Scene):
                 picked = self._machine_answer(question)
                 side = words("quiz.left" if question[0].key == picked else "quiz.right")
                 machine_text = words("quiz.machine_said_pair", side=side,
+                                     kind=words(f"quiz.kind_{explained.item.kind}"),
                                      percent=round(100 * verdict.probability))
             elif getattr(explained.explanation, "unsure", False):
                 machine_text = words("quiz.machine_unsure", word=word)
@@ -711,7 +713,9 @@ class QuizScene(Scene):
         )
         heading = f.line(words("quiz.summary", you=self.visitor_score, total=n, machine=machine),
                          "serif-semibold", 60, fg)
-        surface.blit(heading, (round(w * 0.06), round(h * 0.07)))
+        f.place(surface, heading, (round(w * 0.06), round(h * 0.07)))
+        # the card: how to spot a generated face (right); its left edge bounds the rows
+        card = pygame.Rect(round(w * 0.62), round(h * 0.2), round(w * 0.33), round(h * 0.72))
         # per question: thumbnail(s) and what other visitors did
         y = round(h * 0.2)
         thumb = round(h * 0.105)
@@ -734,19 +738,29 @@ class QuizScene(Scene):
                 truth = words(f"quiz.was_{record['question'][0].kind}")
                 others = f"{truth} {others}"
             draw.tick(surface, (x + f.px(24), y + thumb // 2), f.px(34), record["correct"])
-            surface.blit(f.line(others, "sans", 28, fg), (x + f.px(60), y + thumb // 2 - f.px(16)))
+            said = f.block(others, "sans", 28, fg, card.x - f.px(40) - (x + f.px(60)), tier="small")
+            f.place(surface, said, (x + f.px(60), y + (thumb - said.get_height()) // 2))
             y += thumb + f.px(14)
-        # the card: how to spot a generated face
-        card = pygame.Rect(round(w * 0.62), round(h * 0.2), round(w * 0.33), round(h * 0.66))
+        title = f.line(words("quiz.tips_title"), "serif-semibold", 38, accent)
+        # As many tips as the card holds, in order, at a size a kiosk can read (the five
+        # default tips once ran off the card and the bottom of the screen); the card is as
+        # tall as what it holds.
+        room = card.height - f.px(30 + 20 + 24) - title.get_height()
+        tips = []
+        for tip in self.config.tips:
+            block = f.block(tip, "sans", 25, fg, card.width - f.px(80), line_spacing=1.25, tier="small")
+            if block.get_height() > room:
+                break
+            tips.append(block)
+            room -= block.get_height() + f.px(16)
+        card.height -= max(0, room)
         pygame.draw.rect(surface, (30, 28, 34), card, border_radius=f.px(16))
         cy = card.y + f.px(30)
-        title = f.line(words("quiz.tips_title"), "serif-semibold", 38, accent)
-        surface.blit(title, (card.x + f.px(30), cy))
+        f.place(surface, title, (card.x + f.px(30), cy))
         cy += title.get_height() + f.px(20)
-        for tip in self.config.tips:
-            block = f.block(tip, "sans", 25, fg, card.width - f.px(80), line_spacing=1.25)
+        for block in tips:
             pygame.draw.circle(surface, accent, (card.x + f.px(40), cy + f.px(15)), f.px(5))
-            surface.blit(block, (card.x + f.px(56), cy))
+            f.place(surface, block, (card.x + f.px(56), cy))
             cy += block.get_height() + f.px(16)
         again = pygame.Rect(round(w * 0.06), round(h * 0.88), round(w * 0.3), f.px(90))
         draw.button(surface, f, again, words("quiz.again"), accent, (20, 18, 16), 36)

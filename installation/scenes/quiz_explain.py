@@ -13,11 +13,13 @@ from typing import Any
 from ..words import words
 
 
-def picture_caption(explanation: Any, pair: bool) -> str:
-    """The line under the cue's picture."""
-    if getattr(explanation, "picture", None) is not None:
-        return words("quiz.picture_pair" if pair else "quiz.picture_single")
-    return words("quiz.spectrum_pair" if pair else "quiz.spectrum_single")
+def picture_caption(explanation: Any, pair: bool, kind: str = "fake") -> str:
+    """The line under the cue's picture (in pair mode, of the `kind` of fake: 'fake' for
+    generated, or 'altered')."""
+    which = "picture" if getattr(explanation, "picture", None) is not None else "spectrum"
+    if pair:
+        return words(f"quiz.{which}_pair", kind=words(f"quiz.kind_{kind}"))
+    return words(f"quiz.{which}_single")
 
 
 def _parts(explanation: Any, truth: str) -> tuple[str, str, str]:
