@@ -43,6 +43,7 @@ from .style import Colour, fade, rgb
 log = logging.getLogger("bayard.quiz")
 
 DEFAULT_TIPS = word_list("quiz.tips")
+PAPER = (250, 248, 244)  # the answer buttons' words
 PREVIEW_SIDE = 640  # display copies are kept at most this large (~1.2 MB each; keep sets to ~100 items)
 _REPORTED: set[str] = set()  # broken items already logged (scenes are rebuilt on every play)
 _DETECTORS: dict[tuple, Any] = {}  # loaded once per process, by (name, folder, its files)
@@ -447,15 +448,27 @@ class QuizScene(Scene):
         w, h = self.context.size
         f = self.context.fonts
         g: dict[str, pygame.Rect] = {}
-        # Sizes follow the tighter of width and height, so 16:9, 16:10 and 5:4 screens all fit.
-        side = min(round(h * 0.78), round(w * 0.48))
-        g["single_image"] = pygame.Rect(round(w * 0.06), (h - side) // 2, side, side)
-        column_x = g["single_image"].right + round(w * 0.05)
-        column_w = w - column_x - round(w * 0.05)
-        g["column"] = pygame.Rect(column_x, round(h * 0.11), column_w, round(h * 0.8))
+        # A screen turned upright (or nearly square) stacks picture over words: side by side,
+        # its words ran off the screen and over one another.
+        tall = w < 1.25 * h
         # buttons: at least ~12 mm high on a 1080p 55" screen (~1.6 px/mm); far larger here
         button_h = max(f.px(120), 44)
-        g["button_real"] = pygame.Rect(column_x, round(h * 0.56), column_w, button_h)
+        if tall:
+            side = min(round(w * 0.8), round(h * 0.42))
+            g["single_image"] = pygame.Rect((w - side) // 2, round(h * 0.05), side, side)
+            column_x, column_w = round(w * 0.08), w - 2 * round(w * 0.08)
+            g["column"] = pygame.Rect(column_x, g["single_image"].bottom + round(h * 0.03), column_w,
+                                      h - g["single_image"].bottom - round(h * 0.07))
+            buttons_y = g["column"].y + f.px(270)
+        else:
+            # Sizes follow the tighter of width and height, so 16:9, 16:10 and 5:4 screens all fit.
+            side = min(round(h * 0.78), round(w * 0.48))
+            g["single_image"] = pygame.Rect(round(w * 0.06), (h - side) // 2, side, side)
+            column_x = g["single_image"].right + round(w * 0.05)
+            column_w = w - column_x - round(w * 0.05)
+            g["column"] = pygame.Rect(column_x, round(h * 0.11), column_w, round(h * 0.8))
+            buttons_y = round(h * 0.56)
+        g["button_real"] = pygame.Rect(column_x, buttons_y, column_w, button_h)
         g["button_fake"] = pygame.Rect(column_x, g["button_real"].bottom + f.px(30), column_w, button_h)
         pair_side = min(round(h * 0.62), round(w * 0.40))
         gap = round(w * 0.04)
@@ -463,18 +476,27 @@ class QuizScene(Scene):
         top = round(h * 0.24)
         g["pair_left"] = pygame.Rect(left_x, top, pair_side, pair_side)
         g["pair_right"] = pygame.Rect(left_x + pair_side + gap, top, pair_side, pair_side)
-        # reveal
-        small = min(round(h * 0.44), round(w * 0.24))
-        g["reveal_image"] = pygame.Rect(round(w * 0.05), round(h * 0.08), small, small)
-        g["reveal_spectrum"] = pygame.Rect(g["reveal_image"].right + f.px(24), round(h * 0.08), small, small)
-        g["reveal_plot"] = pygame.Rect(
-            round(w * 0.05),
-            g["reveal_image"].bottom + f.px(30),
-            g["reveal_spectrum"].right - round(w * 0.05),
-            round(h * 0.92) - g["reveal_image"].bottom - f.px(30),
-        )
-        rx = g["reveal_spectrum"].right + round(w * 0.04)
-        g["reveal_column"] = pygame.Rect(rx, round(h * 0.08), w - rx - round(w * 0.04), round(h * 0.84))
+        # reveal: the pictures, what the machine saw below them, and the words beside (or,
+        # upright, below that)
+        if tall:
+            small = min(round(w * 0.42), round(h * 0.24))
+            top = round(h * 0.04)
+        else:
+            small = min(round(h * 0.44), round(w * 0.24))
+            top = round(h * 0.08)
+        g["reveal_image"] = pygame.Rect(round(w * 0.05), top, small, small)
+        g["reveal_spectrum"] = pygame.Rect(g["reveal_image"].right + f.px(24), top, small, small)
+        plot_y = g["reveal_image"].bottom + f.px(30)
+        plot_w = g["reveal_spectrum"].right - round(w * 0.05)
+        if tall:
+            g["reveal_plot"] = pygame.Rect(round(w * 0.05), plot_y, plot_w, round(h * 0.2))
+            column_y = g["reveal_plot"].bottom + f.px(30)
+            g["reveal_column"] = pygame.Rect(round(w * 0.05), column_y, w - 2 * round(w * 0.05),
+                                             round(h * 0.97) - column_y)
+        else:
+            g["reveal_plot"] = pygame.Rect(round(w * 0.05), plot_y, plot_w, round(h * 0.92) - plot_y)
+            rx = g["reveal_spectrum"].right + round(w * 0.04)
+            g["reveal_column"] = pygame.Rect(rx, top, w - rx - round(w * 0.04), round(h * 0.84))
         return g
 
     def _answer_targets(self) -> dict[str, pygame.Rect]:
@@ -564,7 +586,8 @@ class QuizScene(Scene):
         if self.config.mode == "single":
             draw.picture(surface, self._surface(self.items[question[0].key]), g["single_image"])
             col = g["column"]
-            surface.blit(f.line(self._score_line(), "sans", 26, dim), (col.x, col.y))
+            score = f.block(self._score_line(), "sans", 26, dim, col.width)
+            f.place(surface, score, (col.x, col.y))
             prompt = f.block(
                 words("quiz.ask_single"),
                 "serif",
@@ -573,23 +596,21 @@ class QuizScene(Scene):
                 col.width,
                 line_spacing=1.15,
             )
-            prompt.set_alpha(round(255 * appear))
-            surface.blit(prompt, (col.x, col.y + f.px(70)))
-            prompt.set_alpha(None)
-            draw.button(surface, f, g["button_real"], words("quiz.answer_real"), (84, 140, 176), (250, 248, 244),
-                        44)
-            draw.button(surface, f, g["button_fake"], words("quiz.answer_fake"), (198, 96, 78), (250, 248, 244), 44)
+            prompt_y = col.y + max(f.px(70), score.get_height() + f.px(20))
+            f.place(surface, prompt, (col.x, prompt_y), alpha=appear)
+            # White words on these fills read at 5:1 and more (4.5:1 is the kiosk floor).
+            draw.button(surface, f, g["button_real"], words("quiz.answer_real"), (60, 112, 150), PAPER, 44)
+            draw.button(surface, f, g["button_fake"], words("quiz.answer_fake"), (176, 70, 56), PAPER, 44)
         else:
             w, h = surface.get_size()
-            surface.blit(f.line(self._score_line(), "sans", 26, dim), (g["pair_left"].x, round(h * 0.05)))
+            score = f.block(self._score_line(), "sans", 26, dim, w - 2 * g["pair_left"].x)
+            f.place(surface, score, (g["pair_left"].x, round(h * 0.05)))
             prompt = f.line(words("quiz.ask_pair"), "serif", 60, fg)
-            prompt.set_alpha(round(255 * appear))
-            surface.blit(prompt, ((w - prompt.get_width()) // 2, round(h * 0.1)))
-            prompt.set_alpha(None)
+            f.place(surface, prompt, ((w - prompt.get_width()) // 2, round(h * 0.1)), alpha=appear)
             for item, key in zip(question, ("pair_left", "pair_right"), strict=True):
                 draw.picture(surface, self._surface(self.items[item.key]), g[key])
             hint = f.line(words("quiz.hint_pair"), "sans", 28, dim)
-            surface.blit(hint, ((w - hint.get_width()) // 2, g["pair_left"].bottom + f.px(30)))
+            f.place(surface, hint, ((w - hint.get_width()) // 2, g["pair_left"].bottom + f.px(30)))
 
     def _draw_reveal(self, surface: pygame.Surface) -> None:
         f = self.context.fonts
@@ -608,6 +629,9 @@ class QuizScene(Scene):
             fake_item = next(i for i in question if i.truth == "fake")
             # pair: both faces on the left, stacked small, the real one outlined
             half = g["reveal_image"].height // 2 - f.px(6)
+            label_y = g["reveal_image"].y + half + f.px(8)
+            label_end = -1  # where the last label ends: a long one ("GENERATED") under a small
+            # picture reaches under the next, whose label then goes a line lower
             for n, item in enumerate(question):
                 rect = pygame.Rect(
                     g["reveal_image"].x + n * (half + f.px(12)), g["reveal_image"].y, half, half
@@ -625,7 +649,10 @@ class QuizScene(Scene):
                     24,
                     (132, 208, 140) if item.truth == "real" else (230, 110, 96),
                 )
-                surface.blit(label, (rect.x, rect.bottom + f.px(8)))
+                if rect.x <= label_end + f.px(8):
+                    label_y += label.get_height() + f.px(4)
+                f.place(surface, label, (rect.x, label_y))
+                label_end = rect.x + label.get_width()
             truth_text = words("quiz.truth_pair_right" if record["correct"] else "quiz.truth_pair_wrong")
             side = words("quiz.left" if question[0].key == self.answer else "quiz.right")
             said = words("quiz.said_side", side=side)
@@ -637,7 +664,7 @@ class QuizScene(Scene):
             whose = explain_words.picture_caption(explained.explanation, self.config.mode == "pair",
                                                   explained.item.kind)
             caption = f.line(whose, "sans", 22, dim)
-            surface.blit(caption, (spectrum_rect.x, spectrum_rect.bottom + f.px(4)))
+            f.place(surface, caption, (spectrum_rect.x, spectrum_rect.bottom + f.px(4)))
             plot = g["reveal_plot"].copy()
             plot.y += f.px(24)
             plot.height -= f.px(24)
@@ -649,11 +676,11 @@ class QuizScene(Scene):
         # the words
         y = col.y
         headline = f.block(truth_text, "serif-semibold", 50, fg, col.width, line_spacing=1.12)
-        surface.blit(headline, (col.x, y))
+        f.place(surface, headline, (col.x, y))
         y += headline.get_height() + f.px(30)
         you = f.block(words("quiz.you_said", said=said), "sans", 32, fg, col.width - f.px(60))
         draw.tick(surface, (col.x + f.px(20), y + f.px(20)), f.px(36), record["correct"])
-        surface.blit(you, (col.x + f.px(56), y))
+        f.place(surface, you, (col.x + f.px(56), y))
         y += you.get_height() + f.px(20)
         if record["machine_correct"] is None:
             machine_text = words("quiz.machine_off")
@@ -672,7 +699,7 @@ class QuizScene(Scene):
                 machine_text = words("quiz.machine_said", word=word, percent=round(100 * verdict.confidence))
             draw.tick(surface, (col.x + f.px(20), y + f.px(20)), f.px(36), bool(record["machine_correct"]))
         machine = f.block(machine_text, "sans", 32, fg, col.width - f.px(60))
-        surface.blit(machine, (col.x + f.px(56), y))
+        f.place(surface, machine, (col.x + f.px(56), y))
         y += machine.get_height() + f.px(28)
         # bottom up: the button, the score, the credit; the explanation only where it fits
         nxt = pygame.Rect(col.x, col.bottom - f.px(84), col.width, f.px(84))
@@ -682,7 +709,7 @@ class QuizScene(Scene):
         if credit:
             block = f.block(credit, "sans", 20, dim, col.width)
             limit -= block.get_height()
-            surface.blit(block, (col.x, limit))
+            f.place(surface, block, (col.x, limit))
             limit -= f.px(16)
         if explained.explanation is not None:
             # the fullest account that fits: what the machine saw first, then the rest
@@ -711,15 +738,26 @@ class QuizScene(Scene):
             if self.machine_playing
             else words("quiz.summary_machine_off")
         )
-        heading = f.line(words("quiz.summary", you=self.visitor_score, total=n, machine=machine),
-                         "serif-semibold", 60, fg)
-        f.place(surface, heading, (round(w * 0.06), round(h * 0.07)))
-        # the card: how to spot a generated face (right); its left edge bounds the rows
-        card = pygame.Rect(round(w * 0.62), round(h * 0.2), round(w * 0.33), round(h * 0.72))
-        # per question: thumbnail(s) and what other visitors did
-        y = round(h * 0.2)
-        thumb = round(h * 0.105)
         left = round(w * 0.06)
+        heading = f.block(words("quiz.summary", you=self.visitor_score, total=n, machine=machine),
+                          "serif-semibold", 60, fg, w - 2 * left)
+        f.place(surface, heading, (left, round(h * 0.07)))
+        top = max(round(h * 0.2), round(h * 0.07) + heading.get_height() + f.px(30))
+        again = pygame.Rect(left, round(h * 0.88), round(w * 0.3), f.px(90))
+        # The card on how to spot a generated face: beside the answers, or below them on a
+        # screen turned upright (beside them there, the answers wrapped a word to a line).
+        tall = w < 1.25 * h
+        thumb = round(min(h * 0.105, w * 0.1))
+        rows_h = len(self.history) * (thumb + f.px(14))
+        if tall:
+            card = pygame.Rect(left, top + rows_h + f.px(30), w - 2 * left, 0)
+            card.height = again.y - f.px(30) - card.y
+            text_right = w - left
+        else:
+            card = pygame.Rect(round(w * 0.62), top, round(w * 0.33), again.bottom - top)
+            text_right = card.x - f.px(40)
+        # per question: thumbnail(s) and what other visitors did
+        y = top
         for record in self.history:
             x = left
             for item in record["question"]:
@@ -738,10 +776,10 @@ class QuizScene(Scene):
                 truth = words(f"quiz.was_{record['question'][0].kind}")
                 others = f"{truth} {others}"
             draw.tick(surface, (x + f.px(24), y + thumb // 2), f.px(34), record["correct"])
-            said = f.block(others, "sans", 28, fg, card.x - f.px(40) - (x + f.px(60)), tier="small")
+            said = f.block(others, "sans", 28, fg, text_right - (x + f.px(60)), tier="small")
             f.place(surface, said, (x + f.px(60), y + (thumb - said.get_height()) // 2))
             y += thumb + f.px(14)
-        title = f.line(words("quiz.tips_title"), "serif-semibold", 38, accent)
+        title = f.block(words("quiz.tips_title"), "serif-semibold", 38, accent, card.width - f.px(60))
         # As many tips as the card holds, in order, at a size a kiosk can read (the five
         # default tips once ran off the card and the bottom of the screen); the card is as
         # tall as what it holds.
@@ -753,16 +791,18 @@ class QuizScene(Scene):
                 break
             tips.append(block)
             room -= block.get_height() + f.px(16)
+        if room < 0 and not tips:  # not even the title and one tip: no card
+            card.height = 0
         card.height -= max(0, room)
-        pygame.draw.rect(surface, (30, 28, 34), card, border_radius=f.px(16))
-        cy = card.y + f.px(30)
-        f.place(surface, title, (card.x + f.px(30), cy))
-        cy += title.get_height() + f.px(20)
-        for block in tips:
-            pygame.draw.circle(surface, accent, (card.x + f.px(40), cy + f.px(15)), f.px(5))
-            f.place(surface, block, (card.x + f.px(56), cy))
-            cy += block.get_height() + f.px(16)
-        again = pygame.Rect(round(w * 0.06), round(h * 0.88), round(w * 0.3), f.px(90))
+        if card.height > 0:
+            pygame.draw.rect(surface, (30, 28, 34), card, border_radius=f.px(16))
+            cy = card.y + f.px(30)
+            f.place(surface, title, (card.x + f.px(30), cy))
+            cy += title.get_height() + f.px(20)
+            for block in tips:
+                pygame.draw.circle(surface, accent, (card.x + f.px(40), cy + f.px(15)), f.px(5))
+                f.place(surface, block, (card.x + f.px(56), cy))
+                cy += block.get_height() + f.px(16)
         draw.button(surface, f, again, words("quiz.again"), accent, (20, 18, 16), 36)
 
 
