@@ -320,7 +320,7 @@ def test_default_scene_file_plays_from_a_fresh_clone(tmp_path):
 def test_start_card_does_not_give_answers_away(tmp_path):
     with run_test(_show(tmp_path), size=SIZE) as pilot:
         scene = _scene(pilot)
-        truths = [scene.items[k].item.truth for k in scene._previews()]
+        truths = [scene.items[k].item.truth for k in scene.previews()]
         assert sorted(truths) == ["fake", "fake", "real", "real"]
 
 

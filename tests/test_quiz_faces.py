@@ -189,7 +189,7 @@ def test_start_card_never_shows_a_real_picture_beside_its_own_fake(tmp_path):
             lines += f'[[item]]\nimage = "quiz/{truth}{i}.jpg"\ntruth = "{truth}"\nsource = "sitter {i}"\n\n'
     with run_test(_manifest_show(tmp_path, lines), size=SIZE) as pilot:
         scene = pilot.engine.sequencer.current.scene
-        shown = [scene.items[k].item.source for k in scene._previews()]
+        shown = [scene.items[k].item.source for k in scene.previews()]
         assert len(shown) == 3 and len(set(shown)) == 3
 
 

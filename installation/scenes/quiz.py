@@ -32,18 +32,17 @@ from ..commands import Command
 from ..config.common import MediaPath, SceneConfig
 from ..imaging import MediaError, read_rgb, surface_from_rgb
 from . import quiz_draw as draw
-from . import quiz_explain as explain_words
+from . import quiz_screens as screens
 from .quiz_check import check_quiz_faces
 from .base import Scene, register_scene
 from ..models.detector.crossfit import sha256_of
 from .quiz_items import Item, ItemsError, QuizStats, draw_round, load_folder, load_manifest
 from ..words import word_list, words
-from .style import Colour, fade, rgb
+from .style import Colour, rgb
 
 log = logging.getLogger("bayard.quiz")
 
 DEFAULT_TIPS = word_list("quiz.tips")
-PAPER = (250, 248, 244)  # the answer buttons' words
 PREVIEW_SIDE = 640  # display copies are kept at most this large (~1.2 MB each; keep sets to ~100 items)
 _REPORTED: set[str] = set()  # broken items already logged (scenes are rebuilt on every play)
 _DETECTORS: dict[tuple, Any] = {}  # loaded once per process, by (name, folder, its files)
@@ -239,12 +238,12 @@ class QuizScene(Scene):
         if self.stats is None:
             self.prepare()
 
-    def _surface(self, prepared: Prepared) -> pygame.Surface:
+    def picture_of(self, prepared: Prepared) -> pygame.Surface:
         if prepared.surface is None:
             prepared.surface = surface_from_rgb(prepared.image)
         return prepared.surface
 
-    def _spectrum(self, prepared: Prepared, side: int) -> pygame.Surface:
+    def cue_picture(self, prepared: Prepared, side: int) -> pygame.Surface:
         if prepared.spectrum is None or prepared.spectrum.get_width() != side:
             # the cue that weighed most: the face detector's map, or the spectrum
             picture = getattr(prepared.explanation, "picture", None)
@@ -315,7 +314,7 @@ class QuizScene(Scene):
             self.stats.shown(item.key)
         self._set("question")
 
-    def _machine_answer(self, question: tuple[Item, ...]) -> str | None:
+    def machine_answer(self, question: tuple[Item, ...]) -> str | None:
         verdicts = [self.items[i.key].verdict for i in question]
         if any(v is None for v in verdicts):
             return None
@@ -332,7 +331,7 @@ class QuizScene(Scene):
         else:
             truth = question[0].truth
         correct = answer == truth
-        machine = self._machine_answer(question)
+        machine = self.machine_answer(question)
         machine_correct = machine == truth if machine is not None else None
         self.answer = answer
         self.visitor_score += int(correct)
@@ -445,59 +444,7 @@ class QuizScene(Scene):
 
     # -- layout -----------------------------------------------------------------------
     def _geometry(self) -> dict[str, pygame.Rect]:
-        w, h = self.context.size
-        f = self.context.fonts
-        g: dict[str, pygame.Rect] = {}
-        # A screen turned upright (or nearly square) stacks picture over words: side by side,
-        # its words ran off the screen and over one another.
-        tall = w < 1.25 * h
-        # buttons: at least ~12 mm high on a 1080p 55" screen (~1.6 px/mm); far larger here
-        button_h = max(f.px(120), 44)
-        if tall:
-            side = min(round(w * 0.8), round(h * 0.42))
-            g["single_image"] = pygame.Rect((w - side) // 2, round(h * 0.05), side, side)
-            column_x, column_w = round(w * 0.08), w - 2 * round(w * 0.08)
-            g["column"] = pygame.Rect(column_x, g["single_image"].bottom + round(h * 0.03), column_w,
-                                      h - g["single_image"].bottom - round(h * 0.07))
-            buttons_y = g["column"].y + f.px(270)
-        else:
-            # Sizes follow the tighter of width and height, so 16:9, 16:10 and 5:4 screens all fit.
-            side = min(round(h * 0.78), round(w * 0.48))
-            g["single_image"] = pygame.Rect(round(w * 0.06), (h - side) // 2, side, side)
-            column_x = g["single_image"].right + round(w * 0.05)
-            column_w = w - column_x - round(w * 0.05)
-            g["column"] = pygame.Rect(column_x, round(h * 0.11), column_w, round(h * 0.8))
-            buttons_y = round(h * 0.56)
-        g["button_real"] = pygame.Rect(column_x, buttons_y, column_w, button_h)
-        g["button_fake"] = pygame.Rect(column_x, g["button_real"].bottom + f.px(30), column_w, button_h)
-        pair_side = min(round(h * 0.62), round(w * 0.40))
-        gap = round(w * 0.04)
-        left_x = (w - 2 * pair_side - gap) // 2
-        top = round(h * 0.24)
-        g["pair_left"] = pygame.Rect(left_x, top, pair_side, pair_side)
-        g["pair_right"] = pygame.Rect(left_x + pair_side + gap, top, pair_side, pair_side)
-        # reveal: the pictures, what the machine saw below them, and the words beside (or,
-        # upright, below that)
-        if tall:
-            small = min(round(w * 0.42), round(h * 0.24))
-            top = round(h * 0.04)
-        else:
-            small = min(round(h * 0.44), round(w * 0.24))
-            top = round(h * 0.08)
-        g["reveal_image"] = pygame.Rect(round(w * 0.05), top, small, small)
-        g["reveal_spectrum"] = pygame.Rect(g["reveal_image"].right + f.px(24), top, small, small)
-        plot_y = g["reveal_image"].bottom + f.px(30)
-        plot_w = g["reveal_spectrum"].right - round(w * 0.05)
-        if tall:
-            g["reveal_plot"] = pygame.Rect(round(w * 0.05), plot_y, plot_w, round(h * 0.2))
-            column_y = g["reveal_plot"].bottom + f.px(30)
-            g["reveal_column"] = pygame.Rect(round(w * 0.05), column_y, w - 2 * round(w * 0.05),
-                                             round(h * 0.97) - column_y)
-        else:
-            g["reveal_plot"] = pygame.Rect(round(w * 0.05), plot_y, plot_w, round(h * 0.92) - plot_y)
-            rx = g["reveal_spectrum"].right + round(w * 0.04)
-            g["reveal_column"] = pygame.Rect(rx, top, w - rx - round(w * 0.04), round(h * 0.84))
-        return g
+        return screens.geometry(self)
 
     def _answer_targets(self) -> dict[str, pygame.Rect]:
         g = self._geometry()
@@ -510,19 +457,15 @@ class QuizScene(Scene):
     def draw(self, surface: pygame.Surface) -> None:
         surface.fill(rgb(self.config.background))
         if self.state == "attract" or not self.round:
-            self._draw_attract(surface)
+            screens.draw_attract(self, surface)
         elif self.state == "question":
-            self._draw_question(surface)
+            screens.draw_question(self, surface)
         elif self.state == "reveal":
-            self._draw_reveal(surface)
+            screens.draw_reveal(self, surface)
         else:
-            self._draw_summary(surface)
+            screens.draw_summary(self, surface)
 
-    def _colours(self):
-        c = self.config
-        return rgb(c.foreground), rgb(c.accent), tuple(round(v * 0.62) for v in rgb(c.foreground))
-
-    def _previews(self) -> list[str]:
+    def previews(self) -> list[str]:
         """Up to four items for the start card, real and generated alternating so the
         card never hints at which is which (items are listed real-first)."""
         real = [k for k, p in self.items.items() if p.item.truth == "real"]
@@ -541,270 +484,11 @@ class QuizScene(Scene):
         picker.shuffle(chosen)
         return chosen
 
-    def _draw_attract(self, surface: pygame.Surface) -> None:
-        f = self.context.fonts
-        fg, accent, dim = self._colours()
-        w, h = surface.get_size()
-        previews = [self.items[k] for k in self._previews()]
-        side = round(h * 0.26)
-        x0 = (w - len(previews) * side - (len(previews) - 1) * f.px(20)) // 2
-        for i, p in enumerate(previews):
-            rect = pygame.Rect(x0 + i * (side + f.px(20)), round(h * 0.14), side, side)
-            draw.picture(surface, self._surface(p), rect)
-        heading = f.block(self.config.heading, "serif", 92, fg, round(w * 0.8), align="center")
-        box = f.place(surface, heading, ((w - heading.get_width()) // 2, round(h * 0.47)))
-        sub = words("quiz.invite_pair") if self.config.mode == "pair" else words("quiz.invite_single")
-        line = f.block(sub, "serif-light", 40, fg, round(w * 0.8), align="center")
-        box = f.place(surface, line, ((w - line.get_width()) // 2, box.bottom + f.px(24)))
-        if self.problem and not self.items:
-            # Visitors read that the quiz is resting; why goes to the log, status and `bayard check`.
-            note = f.block(words("quiz.no_pictures"), "sans", 30, fg, round(w * 0.8), align="center")
-            f.place(surface, note, ((w - note.get_width()) // 2, box.bottom + f.px(40)))
-            return
-        button = pygame.Rect(0, 0, f.px(520), f.px(120))
-        button.top = max(box.bottom + f.px(40), round(h * 0.84) - button.height // 2)
-        glow = draw.pulse(self.t)
-        fill = tuple(round(a * (0.85 + 0.15 * glow)) for a in accent)
-        button.centerx = w // 2
-        draw.button(surface, f, button, words("quiz.play"), fill, (20, 18, 16), 44)
-        if self.detector is None:
-            note = f.line(words("quiz.machine_off"), "sans", 30, fg, tier="small")
-            f.place(surface, note, ((w - note.get_width()) // 2, button.bottom + f.px(24)))
-
-    def _score_line(self) -> str:
+    def score_line(self) -> str:
         fields = {"number": self.index + 1, "total": len(self.round), "you": self.visitor_score}
         if self.machine_playing:
             return words("quiz.score", machine=self.machine_score, **fields)
         return words("quiz.score_machine_off", **fields)
-
-    def _draw_question(self, surface: pygame.Surface) -> None:
-        f = self.context.fonts
-        fg, accent, dim = self._colours()
-        g = self._geometry()
-        question = self.round[self.index]
-        appear = fade(self.state_t, 0.0, None, 0.5)
-        if self.config.mode == "single":
-            draw.picture(surface, self._surface(self.items[question[0].key]), g["single_image"])
-            col = g["column"]
-            score = f.block(self._score_line(), "sans", 26, dim, col.width)
-            f.place(surface, score, (col.x, col.y))
-            prompt = f.block(
-                words("quiz.ask_single"),
-                "serif",
-                58,
-                fg,
-                col.width,
-                line_spacing=1.15,
-            )
-            prompt_y = col.y + max(f.px(70), score.get_height() + f.px(20))
-            f.place(surface, prompt, (col.x, prompt_y), alpha=appear)
-            # White words on these fills read at 5:1 and more (4.5:1 is the kiosk floor).
-            draw.button(surface, f, g["button_real"], words("quiz.answer_real"), (60, 112, 150), PAPER, 44)
-            draw.button(surface, f, g["button_fake"], words("quiz.answer_fake"), (176, 70, 56), PAPER, 44)
-        else:
-            w, h = surface.get_size()
-            score = f.block(self._score_line(), "sans", 26, dim, w - 2 * g["pair_left"].x)
-            f.place(surface, score, (g["pair_left"].x, round(h * 0.05)))
-            prompt = f.line(words("quiz.ask_pair"), "serif", 60, fg)
-            f.place(surface, prompt, ((w - prompt.get_width()) // 2, round(h * 0.1)), alpha=appear)
-            for item, key in zip(question, ("pair_left", "pair_right"), strict=True):
-                draw.picture(surface, self._surface(self.items[item.key]), g[key])
-            hint = f.line(words("quiz.hint_pair"), "sans", 28, dim)
-            f.place(surface, hint, ((w - hint.get_width()) // 2, g["pair_left"].bottom + f.px(30)))
-
-    def _draw_reveal(self, surface: pygame.Surface) -> None:
-        f = self.context.fonts
-        fg, accent, dim = self._colours()
-        g = self._geometry()
-        question = self.round[self.index]
-        record = self.history[-1]
-        col = g["reveal_column"]
-        if self.config.mode == "single":
-            shown = self.items[question[0].key]
-            draw.picture(surface, self._surface(shown), g["reveal_image"])
-            truth_text = words(f"quiz.truth_{shown.item.kind}")
-            said = words("quiz.said_real" if self.answer == "real" else "quiz.said_fake")
-            explained = shown
-        else:
-            fake_item = next(i for i in question if i.truth == "fake")
-            # pair: both faces on the left, stacked small, the real one outlined
-            half = g["reveal_image"].height // 2 - f.px(6)
-            label_y = g["reveal_image"].y + half + f.px(8)
-            label_end = -1  # where the last label ends: a long one ("GENERATED") under a small
-            # picture reaches under the next, whose label then goes a line lower
-            for n, item in enumerate(question):
-                rect = pygame.Rect(
-                    g["reveal_image"].x + n * (half + f.px(12)), g["reveal_image"].y, half, half
-                )
-                draw.picture(
-                    surface,
-                    self._surface(self.items[item.key]),
-                    rect,
-                    border=(132, 208, 140) if item.truth == "real" else None,
-                    width=f.px(5),
-                )
-                label = f.line(
-                    words(f"quiz.label_{item.kind}"),
-                    "sans-semibold",
-                    24,
-                    (132, 208, 140) if item.truth == "real" else (230, 110, 96),
-                )
-                if rect.x <= label_end + f.px(8):
-                    label_y += label.get_height() + f.px(4)
-                f.place(surface, label, (rect.x, label_y))
-                label_end = rect.x + label.get_width()
-            truth_text = words("quiz.truth_pair_right" if record["correct"] else "quiz.truth_pair_wrong")
-            side = words("quiz.left" if question[0].key == self.answer else "quiz.right")
-            said = words("quiz.said_side", side=side)
-            explained = self.items[fake_item.key]
-        # what the detector saw
-        if explained.explanation is not None:
-            spectrum_rect = g["reveal_spectrum"]
-            surface.blit(self._spectrum(explained, spectrum_rect.width), spectrum_rect)
-            whose = explain_words.picture_caption(explained.explanation, self.config.mode == "pair",
-                                                  explained.item.kind)
-            caption = f.line(whose, "sans", 22, dim)
-            f.place(surface, caption, (spectrum_rect.x, spectrum_rect.bottom + f.px(4)))
-            plot = g["reveal_plot"].copy()
-            plot.y += f.px(24)
-            plot.height -= f.px(24)
-            if getattr(explained.explanation, "cue", "spectrum") == "pixels":
-                # the face detector: its curve would not be what weighed; show the eyes instead
-                draw.eyes_panel(surface, f, plot, explained.explanation, fg)
-            else:
-                draw.curve_plot(surface, f, plot, explained.explanation, fg, accent)
-        # the words
-        y = col.y
-        headline = f.block(truth_text, "serif-semibold", 50, fg, col.width, line_spacing=1.12)
-        f.place(surface, headline, (col.x, y))
-        y += headline.get_height() + f.px(30)
-        you = f.block(words("quiz.you_said", said=said), "sans", 32, fg, col.width - f.px(60))
-        draw.tick(surface, (col.x + f.px(20), y + f.px(20)), f.px(36), record["correct"])
-        f.place(surface, you, (col.x + f.px(56), y))
-        y += you.get_height() + f.px(20)
-        if record["machine_correct"] is None:
-            machine_text = words("quiz.machine_off")
-        else:
-            verdict = explained.verdict
-            word = words("quiz.said_fake" if verdict.fake else "quiz.said_real")
-            if self.config.mode == "pair":
-                picked = self._machine_answer(question)
-                side = words("quiz.left" if question[0].key == picked else "quiz.right")
-                machine_text = words("quiz.machine_said_pair", side=side,
-                                     kind=words(f"quiz.kind_{explained.item.kind}"),
-                                     percent=round(100 * verdict.probability))
-            elif getattr(explained.explanation, "unsure", False):
-                machine_text = words("quiz.machine_unsure", word=word)
-            else:
-                machine_text = words("quiz.machine_said", word=word, percent=round(100 * verdict.confidence))
-            draw.tick(surface, (col.x + f.px(20), y + f.px(20)), f.px(36), bool(record["machine_correct"]))
-        machine = f.block(machine_text, "sans", 32, fg, col.width - f.px(60))
-        f.place(surface, machine, (col.x + f.px(56), y))
-        y += machine.get_height() + f.px(28)
-        # bottom up: the button, the score, the credit; the explanation only where it fits
-        nxt = pygame.Rect(col.x, col.bottom - f.px(84), col.width, f.px(84))
-        score = f.block(self._score_line(), "sans-semibold", 30, accent, col.width, tier="small")
-        limit = nxt.y - f.px(32) - score.get_height()
-        credit = explained.item.credit if self.config.mode == "single" else ""
-        if credit:
-            block = f.block(credit, "sans", 20, dim, col.width)
-            limit -= block.get_height()
-            f.place(surface, block, (col.x, limit))
-            limit -= f.px(16)
-        if explained.explanation is not None:
-            # the fullest account that fits: what the machine saw first, then the rest
-            fitted = None
-            for why in explain_words.accounts(explained.explanation, explained.item.kind):
-                for size in (40, 34, 30):
-                    text = f.block(why, "serif-light", size, fg, col.width, line_spacing=1.3, tier="small")
-                    if y + text.get_height() <= limit:
-                        fitted = text
-                        break
-                if fitted is not None:
-                    f.place(surface, fitted, (col.x, y))
-                    break
-        # Bottom up, by measured height: the button, then the score line above it.
-        f.place(surface, score, (col.x, nxt.y - f.px(16) - score.get_height()))
-        last = self.index + 1 >= len(self.round)
-        draw.button(surface, f, nxt, words("quiz.finish" if last else "quiz.next"), (60, 58, 66), fg, 32)
-
-    def _draw_summary(self, surface: pygame.Surface) -> None:
-        f = self.context.fonts
-        fg, accent, dim = self._colours()
-        w, h = surface.get_size()
-        n = len(self.round)
-        machine = (
-            words("quiz.summary_machine", machine=self.machine_score, total=n)
-            if self.machine_playing
-            else words("quiz.summary_machine_off")
-        )
-        left = round(w * 0.06)
-        heading = f.block(words("quiz.summary", you=self.visitor_score, total=n, machine=machine),
-                          "serif-semibold", 60, fg, w - 2 * left)
-        f.place(surface, heading, (left, round(h * 0.07)))
-        top = max(round(h * 0.2), round(h * 0.07) + heading.get_height() + f.px(30))
-        again = pygame.Rect(left, round(h * 0.88), round(w * 0.3), f.px(90))
-        # The card on how to spot a generated face: beside the answers, or below them on a
-        # screen turned upright (beside them there, the answers wrapped a word to a line).
-        tall = w < 1.25 * h
-        thumb = round(min(h * 0.105, w * 0.1))
-        rows_h = len(self.history) * (thumb + f.px(14))
-        if tall:
-            card = pygame.Rect(left, top + rows_h + f.px(30), w - 2 * left, 0)
-            card.height = again.y - f.px(30) - card.y
-            text_right = w - left
-        else:
-            card = pygame.Rect(round(w * 0.62), top, round(w * 0.33), again.bottom - top)
-            text_right = card.x - f.px(40)
-        # per question: thumbnail(s) and what other visitors did
-        y = top
-        for record in self.history:
-            x = left
-            for item in record["question"]:
-                rect = pygame.Rect(x, y, thumb, thumb)
-                draw.picture(surface, self._surface(self.items[item.key]), rect)
-                x += thumb + f.px(8)
-            share = self.stats.share_correct(record["question"][0].key) if self.stats else None
-            answered = (
-                self.stats.items.get(record["question"][0].key, {}).get("answered", 0) if self.stats else 0
-            )
-            if share is None or answered <= 1:  # the only answer so far is this visitor's own
-                others = words("quiz.first_answer")
-            else:
-                others = words("quiz.others", percent=round(share * 100), answers=answered)
-            if len(record["question"]) == 1:
-                truth = words(f"quiz.was_{record['question'][0].kind}")
-                others = f"{truth} {others}"
-            draw.tick(surface, (x + f.px(24), y + thumb // 2), f.px(34), record["correct"])
-            said = f.block(others, "sans", 28, fg, text_right - (x + f.px(60)), tier="small")
-            f.place(surface, said, (x + f.px(60), y + (thumb - said.get_height()) // 2))
-            y += thumb + f.px(14)
-        title = f.block(words("quiz.tips_title"), "serif-semibold", 38, accent, card.width - f.px(60))
-        # As many tips as the card holds, in order, at a size a kiosk can read (the five
-        # default tips once ran off the card and the bottom of the screen); the card is as
-        # tall as what it holds.
-        room = card.height - f.px(30 + 20 + 24) - title.get_height()
-        tips = []
-        for tip in self.config.tips:
-            block = f.block(tip, "sans", 25, fg, card.width - f.px(80), line_spacing=1.25, tier="small")
-            if block.get_height() > room:
-                break
-            tips.append(block)
-            room -= block.get_height() + f.px(16)
-        if room < 0 and not tips:  # not even the title and one tip: no card
-            card.height = 0
-        card.height -= max(0, room)
-        if card.height > 0:
-            pygame.draw.rect(surface, (30, 28, 34), card, border_radius=f.px(16))
-            cy = card.y + f.px(30)
-            f.place(surface, title, (card.x + f.px(30), cy))
-            cy += title.get_height() + f.px(20)
-            for block in tips:
-                pygame.draw.circle(surface, accent, (card.x + f.px(40), cy + f.px(15)), f.px(5))
-                f.place(surface, block, (card.x + f.px(56), cy))
-                cy += block.get_height() + f.px(16)
-        draw.button(surface, f, again, words("quiz.again"), accent, (20, 18, 16), 36)
-
 
 def _with_crossfit(explanation, verdict):
     """The explanation with a gallery's cross-fitted verdict. Its map, ring and place still
