@@ -64,7 +64,8 @@ class QuizConfig(SceneConfig):
     )
     manifest: MediaPath | None = Field(
         default=None,
-        description="a TOML file of [[item]] tables (image, truth = 'real'|'fake', credit); replaces the folders",
+        description="a TOML file of [[item]] tables (image, truth = 'real'|'fake'|'altered', credit, source, "
+        "match); replaces the folders",
     )
 
     def unused_media_keys(self) -> set[str]:
@@ -89,7 +90,7 @@ class QuizConfig(SceneConfig):
     )
     heading: str = Field(default="Real or generated?", description="the start card's title")
     tips: list[str] = Field(
-        default_factory=lambda: list(DEFAULT_TIPS), description="the 'how to spot a generated face' card"
+        default_factory=lambda: list(DEFAULT_TIPS), description="the 'how to spot a generated face' card (as many as it holds, in order)"
     )
     seed: int | None = Field(
         default=None, description="fixes the order of questions (tests, previews); omitted: random"
