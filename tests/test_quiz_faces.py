@@ -159,6 +159,9 @@ def test_a_cross_fitted_verdict_never_contradicts_the_picture_silently():
     assert "cool colours" in said and "warm colours" not in said
     assert "tipped the machine to generated" in said
     assert "tipped" in quiz_explain.accounts(overruled, "fake")[-1]
+    assert "Its map" in quiz_explain.accounts(overruled, "fake")[-1]
+    by_spectrum = _Explanation(Verdict(0.9, 0.5, 2.2), cue="spectrum", map_fake=False)
+    assert "Its spectrum" in quiz_explain.accounts(by_spectrum, "fake")[-1]  # no map was shown
     agreed = quiz_explain.why(_Explanation(Verdict(0.9, 0.5, 2.2), map_fake=True), "fake")
     assert "warm colours" in agreed and "tipped" not in agreed
 

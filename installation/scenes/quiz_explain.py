@@ -62,7 +62,8 @@ def accounts(explanation: Any, truth: str) -> list[str]:
     shown = getattr(explanation, "map_fake", None)
     if verdict is not None and shown is not None and shown != verdict.fake:
         alone = "quiz.explain.tipped_fake_alone" if verdict.fake else "quiz.explain.tipped_real_alone"
-        out.append(words(alone))
+        pixels = getattr(explanation, "cue", "spectrum") == "pixels"
+        out.append(words(alone, what="map" if pixels else "spectrum"))
     else:
         # When a two-line heading and an unsure machine leave little room: one short line
         # that still points at the picture of what it saw.

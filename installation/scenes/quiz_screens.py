@@ -199,11 +199,15 @@ def draw_reveal(scene: QuizScene, surface: pygame.Surface) -> None:
         surface.blit(scene.cue_picture(explained, spectrum_rect.width), spectrum_rect)
         whose = explain_words.picture_caption(explained.explanation, scene.config.mode == "pair",
                                               explained.item.kind)
-        caption = f.line(whose, "sans", 22, dim)
-        f.place(surface, caption, (spectrum_rect.x, spectrum_rect.bottom + f.px(4)))
+        # Under the picture, wrapped short of the words beside it (on a 4:3 screen "the
+        # generated one's noise spectrum" ran into them); what it captions moves down.
+        room = (col.x if col.x > spectrum_rect.right else surface.get_width()) - f.px(24) - spectrum_rect.x
+        caption = f.block(whose, "sans", 22, dim, room, tier="small")
+        box = f.place(surface, caption, (spectrum_rect.x, spectrum_rect.bottom + f.px(4)))
         plot = g["reveal_plot"].copy()
-        plot.y += f.px(24)
-        plot.height -= f.px(24)
+        below = max(f.px(24), box.bottom + f.px(8) - plot.y)
+        plot.y += below
+        plot.height -= below
         if getattr(explained.explanation, "cue", "spectrum") == "pixels":
             # the face detector: its curve would not be what weighed; show the eyes instead
             draw.eyes_panel(surface, f, plot, explained.explanation, fg)
