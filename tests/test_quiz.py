@@ -249,15 +249,16 @@ def test_an_altered_photograph_is_revealed_as_altered_not_generated(tmp_path):
         assert "Its smile was put there by the portrait engine." in said
 
 
-@pytest.mark.parametrize(("mode", "size"), [("single", (1280, 720)), ("pair", (960, 540)),
-                                            ("single", (1080, 1920)), ("pair", (1080, 1920)),
-                                            ("single", (1024, 768)), ("pair", (1024, 768))])
-def test_a_whole_round_keeps_its_words_legible_on_any_kiosk_screen(tmp_path, mode, size):
+@pytest.mark.parametrize(("mode", "size", "detector"), [
+    ("single", (1280, 720), "faces"), ("pair", (960, 540), "faces"), ("single", (1080, 1920), "faces"),
+    ("pair", (1080, 1920), "faces"), ("single", (1024, 768), "faces"), ("pair", (1024, 768), "spectral")])
+def test_a_whole_round_keeps_its_words_legible_on_any_kiosk_screen(tmp_path, mode, size, detector):
     """A visitor's round of the default quiz, question, reveal and summary, on a wide, an
     upright and a 4:3 screen. Played, not just shown: the loop's own checks never press
     start. Found this way: the tips on the summary ran off their card and off the screen,
     the answer buttons' words were under 4.5:1 on their colours, and upright or at 4:3 the
-    score line ran off the screen and captions and labels lay over one another."""
+    score line ran off the screen and captions and labels lay over one another (the
+    spectrum's caption too, with the spectral detector)."""
     from installation.config.loader import load_show
     from installation.preview import single_scene_show
     from installation.textlog import problems
@@ -267,7 +268,7 @@ def test_a_whole_round_keeps_its_words_legible_on_any_kiosk_screen(tmp_path, mod
     show.config = show.config.model_copy(
         update={"show": show.config.show.model_copy(update={"state": str(tmp_path)})}
     )
-    show.scenes["quiz"] = show.scenes["quiz"].model_copy(update={"mode": mode})
+    show.scenes["quiz"] = show.scenes["quiz"].model_copy(update={"mode": mode, "detector": detector})
     found: dict[str, str] = {}
     answer = "real" if mode == "single" else "left"
     with run_test(show, size=size) as pilot:
