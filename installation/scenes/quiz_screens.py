@@ -332,10 +332,8 @@ def draw_summary(scene: QuizScene, surface: pygame.Surface) -> None:
             break
         tips.append(block)
         room -= block.get_height() + f.px(16)
-    if room < 0 and not tips:  # not even the title and one tip: no card
-        card.height = 0
-    card.height -= max(0, room)
-    if card.height > 0:
+    if tips:  # (a screen too small for even one: no card)
+        card.height -= max(0, room)
         pygame.draw.rect(surface, (30, 28, 34), card, border_radius=f.px(16))
         cy = card.y + f.px(30)
         f.place(surface, title, (card.x + f.px(30), cy))
