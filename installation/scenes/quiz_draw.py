@@ -115,7 +115,7 @@ def curve_plot(
         pygame.draw.line(
             surface, colour, (x, y + line_h // 2), (x + fonts.px(28), y + line_h // 2), max(2, fonts.px(4))
         )
-        surface.blit(label, (x + fonts.px(36), y))
+        fonts.place(surface, label, (x + fonts.px(36), y))
         x += needed + fonts.px(24)
     top = y + line_h + fonts.px(12)
     bottom = rect.bottom - line_h - fonts.px(14)
@@ -148,8 +148,8 @@ def curve_plot(
     # axis words rather than numbers: visitors read "coarse -> fine detail"
     left = fonts.line(words("quiz.curve_coarse"), "sans", small, ink)
     right = fonts.line(words("quiz.curve_fine"), "sans", small, ink)
-    surface.blit(left, (inner.x, inner.bottom + fonts.px(8)))
-    surface.blit(right, (inner.right - right.get_width(), inner.bottom + fonts.px(8)))
+    fonts.place(surface, left, (inner.x, inner.bottom + fonts.px(8)))
+    fonts.place(surface, right, (inner.right - right.get_width(), inner.bottom + fonts.px(8)))
 
 
 def eyes_panel(surface: pygame.Surface, fonts, rect: pygame.Rect, explanation: Explanation, ink) -> None:
@@ -169,7 +169,7 @@ def eyes_panel(surface: pygame.Surface, fonts, rect: pygame.Rect, explanation: E
         w = min(rect.width - 2 * pad, round(h * picture.shape[1] / picture.shape[0]))
         h = round(w * picture.shape[0] / picture.shape[1])
         surface.blit(pygame.transform.smoothscale(surface_from_rgb(picture), (w, h)), (rect.centerx - w // 2, rect.y + pad))
-    surface.blit(text, (rect.x + pad, rect.bottom - pad - text.get_height()))
+    fonts.place(surface, text, (rect.x + pad, rect.bottom - pad - text.get_height()))
 
 
 def tick(surface: pygame.Surface, centre: tuple[int, int], size: int, good: bool) -> None:
