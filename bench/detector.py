@@ -180,12 +180,12 @@ def main() -> int:
         for _ in range(5):
             cues(sample)
         print(f"eye cues (face stack + iris + both measures): {(time.process_time() - start) / 5 * 1000:.0f} ms CPU")
-    if args.only in (None, "quiz"):
+    if args.only is None:
         quiz_items(routes, cues)
     own = own_test(args.work) if args.only in (None, "own") else None
-    if own is None:
+    if own is None and args.only != "shared":
         print(f"no pairs in {args.work}; remake them (docs/detector.md) for the own held-out figures")
-    else:
+    elif own is not None:
         on_crops = {n: OnCrop(d) if n.startswith("faces") else d for n, d in routes.items()}
         evaluate("held-out own material (test split, face-centre crops)", *own, on_crops, cues)
     if sample is None or args.only not in (None, "shared"):

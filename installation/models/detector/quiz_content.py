@@ -108,7 +108,7 @@ def _smiles(path: Path, stack) -> bool:
     from ..face import portrait_faces
     from ..motion.mesh import PortraitProblem, find_portrait_face
 
-    image = read_image(path)[..., :3]
+    image = read_image(path)
     try:
         face = find_portrait_face(image, stack)
     except PortraitProblem:
@@ -145,11 +145,11 @@ def main(argv: list[str] | None = None) -> int:
         (args.output / kind).mkdir(parents=True, exist_ok=True)
     smiles = np.random.default_rng(0)
     for n, (row, truth, match) in enumerate(choose(args.work, args.corpus, stack)):
-        image = read_image(args.corpus / row["source"])[..., :3]
+        image = read_image(args.corpus / row["source"])
         face = portrait_faces(image, stack)[0]
         if truth == "altered":
             # Smiling at the picture's own size; then framed by the face as it was found.
-            image = with_smile(np.ascontiguousarray(image), float(smiles.uniform(*SMILE_STRENGTHS)), stack)
+            image = with_smile(image, float(smiles.uniform(*SMILE_STRENGTHS)), stack)
         frame = training_frame(image, face.landmarks, SIDE, border=BORDER)
         if truth == "fake":
             frame = matched_rebuild(model, frame, seed=n)

@@ -35,8 +35,9 @@ def smile(landmarks: np.ndarray, strength: float = 1.0) -> np.ndarray:
     offsets = np.zeros((468, 3), np.float32)
     for corner in MOUTH_CORNERS:
         outwards = 1.0 if front[corner, 0] > middle[0] else -1.0
-        near = np.exp(-0.5 * (np.linalg.norm(front - front[corner], axis=1) / (CURL_REACH * width)) ** 2)
-        wide = np.exp(-0.5 * (np.linalg.norm(front - front[corner], axis=1) / (WIDE_REACH * width)) ** 2)
+        away = np.linalg.norm(front - front[corner], axis=1) / width
+        near = np.exp(-0.5 * (away / CURL_REACH) ** 2)
+        wide = np.exp(-0.5 * (away / WIDE_REACH) ** 2)
         cheek = front[corner] + np.array([outwards * CHEEK_PLACE[0], CHEEK_PLACE[1]]) * width
         lifted = np.exp(-0.5 * (np.linalg.norm(front - cheek, axis=1) / (CHEEK_REACH * width)) ** 2)
         offsets[:, 0] += outwards * strength * STRETCH * wide
