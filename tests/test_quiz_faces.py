@@ -211,6 +211,19 @@ def test_check_warns_when_a_quiz_item_has_no_face(tmp_path, capsys):
     assert "quiz/face.jpg" not in out
 
 
+def test_check_names_a_quiz_manifest_it_cannot_read(tmp_path, capsys):
+    """A manifest whose item says truth = "smiled" (or that is not TOML): `check` said the
+    show was fine, and the quiz rested with no pictures."""
+    from installation.cli import main
+
+    (tmp_path / "content" / "quiz").mkdir(parents=True)
+    shutil.copy(CONTENT / "quiz" / _default_items()[0].key.split("quiz/")[1], tmp_path / "content" / "quiz" / "a.jpg")
+    path = _manifest_show(tmp_path, '[[item]]\nimage = "quiz/a.jpg"\ntruth = "smiled"\n')
+    assert main(["check", "--show", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "scenes/q.toml" in out and "items.toml" in out and "truth" in out and "rests" in out
+
+
 def test_the_quiz_uses_cross_fitted_verdicts(tmp_path):
     """After `bayard detector fit --quiz`, an item is judged by the fold model that never saw it."""
     import json

@@ -25,16 +25,21 @@ def check_quiz_faces(config: Any, show: Any) -> list[Problem]:
     from ..imaging import MediaError, read_rgb
     from ..models.face import portrait_faces, try_open
 
-    try:
-        items = quiz_items_of(config, show.content_root)
-    except ItemsError:
-        return []  # the scene reports an unreadable manifest or folder itself
-    stack, _ = try_open(show.models_dir)
-    if stack is None or not items:
-        return []
     file = show.scene_files[config.id]
     source = file.read_text(encoding="utf-8") if file.exists() else ""
     key = "manifest" if getattr(config, "manifest", None) is not None else "real"
+    try:
+        items = quiz_items_of(config, show.content_root)
+    except ItemsError as error:
+        if key == "manifest" and (show.content_root / config.manifest).is_file():
+            # A manifest that is there but cannot be read (not TOML, an unknown truth): the
+            # quiz would rest with no pictures, and `check` said the show was fine.
+            return [Problem(file, line_of(source, (key,)), key,
+                            f"{error}; until it is mended the quiz rests with no pictures")]
+        return []  # a missing manifest or folder is check_media's to report
+    stack, _ = try_open(show.models_dir)
+    if stack is None or not items:
+        return []
     problems = []
     for item in items:
         try:
