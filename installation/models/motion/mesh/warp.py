@@ -18,6 +18,7 @@ from .folds import triangle_areas as _signed_areas  # (x, y) points: signed area
 from .lids import move_lids, paint_lids
 from .mouth import paint_mouth
 from .plate import grain_like
+from .raster import compiled_fill
 from .rig import (
     FACE_OVAL,
     INNER_LIPS,
@@ -128,6 +129,7 @@ class MeshWarper:
         # The sitter moves whole and is laid over the wall behind (plate.py) through its
         # own mask, moved the same way; the face is sampled cubic (sample.py).
         self.sampler = Sampler(rig.image, rig.region, rig.person, rig.face_height)
+        self._fill = compiled_fill()  # None: OpenCV fills the triangles instead
         self.grain = skin_grain(rig)
         rest = _signed_areas(self.src, rig.triangles)
         # Eye and mouth openings may close to nothing; every other triangle must keep its
@@ -211,14 +213,9 @@ class MeshWarper:
         src[np.concatenate([self.inner_upper, self.inner_lower])] += inward
         return src
 
-    def triangle_index(self, dst: np.ndarray, depth: np.ndarray | None = None) -> np.ndarray:
-        """On the map's grid, the number of the triangle each pixel shows: the last drawn
-        over it, back to front (`depth` per point, larger is farther); len(triangles),
-        the table's identity column, where none is."""
+    def _drawing_order(self, dst: np.ndarray, depth: np.ndarray | None) -> np.ndarray:
+        """The triangles to draw, back to front."""
         triangles = self.rig.triangles
-        index = np.full(self.coarse_shape, len(triangles), np.int32)
-        local = np.round((dst - self.origin - self.centre) / self.step * (1 << SUBPIXEL_BITS))
-        local = local.astype(np.int32)
         # Hair and ground (triangles reaching the rings) always lie behind the face: drawn
         # by depth alone, the far cheek of a turned head went behind the ring around it,
         # and the wall showed through the cheek's edge in notches.
@@ -229,31 +226,57 @@ class MeshWarper:
         # cheek of a turned head) would show the picture mirrored; what lies behind it
         # shows instead. (Turned-over triangles inside the eyes and mouth are painted over.)
         hidden = self._silhouette & (_signed_areas(dst, triangles) * np.sign(self.rest_area) <= 0)
-        order = order[~hidden[order]]
-        polygons = local[triangles[order]]
+        return order[~hidden[order]]
+
+    def _filled(self, dst: np.ndarray, depth: np.ndarray | None,
+                table: np.ndarray | None) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+        """On the map's grid, the number of the triangle each pixel shows (the last drawn
+        over it; len(triangles), the table's identity column, where none is) and, when
+        `table` is given and the compiled filler runs, the displacement there."""
+        triangles = self.rig.triangles
+        index = np.full(self.coarse_shape, len(triangles), np.int32)
+        order = self._drawing_order(dst, depth)
+        if self._fill is not None:
+            local = (dst - self.origin - self.centre) / self.step
+            dx = np.zeros(self.coarse_shape, np.float32)
+            dy = np.zeros(self.coarse_shape, np.float32)
+            if table is None:
+                table = np.zeros((6, len(triangles) + 1), np.float32)
+            x_offset, y_offset = self.origin + self.centre
+            self._fill(local, triangles, order, table, float(x_offset), float(y_offset), float(self.step),
+                       index, dx, dy)
+            return index, dx, dy
+        local = np.round((dst - self.origin - self.centre) / self.step * (1 << SUBPIXEL_BITS))
+        polygons = local.astype(np.int32)[triangles[order]]
         fill = cv2.fillConvexPoly
         for i, polygon in zip(order.tolist(), polygons, strict=True):
             fill(index, polygon, i, cv2.LINE_8, SUBPIXEL_BITS)
-        return index
+        return index, None, None
+
+    def triangle_index(self, dst: np.ndarray, depth: np.ndarray | None = None) -> np.ndarray:
+        """On the map's grid, the number of the triangle each pixel shows: the last drawn
+        over it, back to front (`depth` per point, larger is farther); len(triangles),
+        the table's identity column, where none is."""
+        return self._filled(dst, depth, None)[0]
 
     def backward_map(self, dst: np.ndarray, depth: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """For each region pixel, where to sample the portrait (absolute coordinates)."""
-        triangles = self.rig.triangles
-        index = self.triangle_index(dst, depth)
-        table = _affine_table(self.sources(dst), dst, triangles)
-        xx, yy = self._grid
-        moves = []
-        for row, here in ((0, xx), (3, yy)):
-            # Gathered coefficient planes are fresh arrays: multiply and add in place.
-            out = table[row].take(index)
-            out *= xx
-            term = table[row + 1].take(index)
-            term *= yy
-            out += term
-            out += table[row + 2].take(index)
-            out -= here  # the displacement: where the pixel samples, less where it is
-            moves.append(out)
-        dx, dy = moves
+        table = _affine_table(self.sources(dst), dst, self.rig.triangles)
+        index, dx, dy = self._filled(dst, depth, table)
+        if dx is None:
+            xx, yy = self._grid
+            moves = []
+            for row, here in ((0, xx), (3, yy)):
+                # Gathered coefficient planes are fresh arrays: multiply and add in place.
+                out = table[row].take(index)
+                out *= xx
+                term = table[row + 1].take(index)
+                term *= yy
+                out += term
+                out += table[row + 2].take(index)
+                out -= here  # the displacement: where the pixel samples, less where it is
+                moves.append(out)
+            dx, dy = moves
         # Where one triangle covers another (the far cheek's edge as the head turns) the
         # map jumps from pixel to pixel in steps; eased over about a pixel, the edge is
         # drawn smooth. An affine map is unchanged by this, so nothing else moves.
