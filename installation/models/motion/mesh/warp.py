@@ -34,6 +34,16 @@ from .sample import Sampler
 
 SUBPIXEL_BITS = 4
 SEAM_SOFTNESS_PX = 0.8
+# Where a turned head's far edge covers the hair behind it, the map jumps: the cheek ended
+# in a hard, straight cut through hair that the portrait shows soft, with stair-step
+# notches along it. There (and only there: the face's outline and the rings beyond it),
+# the map is eased over this share of the face height, so the band the edge hides is
+# shown compressed, soft as in the picture. A jump is a second difference of the map
+# above SEAM_JUMP_PX per map step: an affine map has none, the mesh's kinks a fraction.
+SEAM_FEATHER_SHARE = 0.012
+SEAM_JUMP_PX = 1.0
+_SECOND_X = np.array([[1.0, -2.0, 1.0]], np.float32)
+_SECOND_Y = _SECOND_X.T.copy()
 # On a large face the map is computed on a coarser grid (one point every 200 px of face
 # height, at most 4 apart) and interpolated: a piecewise-affine map is continuous, so this
 # is exact inside triangles and close on their edges, as long as the grid is finer than
@@ -159,6 +169,9 @@ class MeshWarper:
         # (The backdrop is never culled: it shows only where nothing else is drawn, and
         # culled it left holes of unmoved picture where a turned head's edge folds.)
         self._silhouette = (corners_in(set(FACE_OVAL) | set(rings)) > 0) & ~backdrop
+        # Per triangle (and the identity column), whether a jump there is the head's edge.
+        self._at_edge = np.append(corners_in(set(FACE_OVAL) | set(rings)) > 0, True)
+        self._edge_turned = False
         self.folds_eased = 0
         # The inner lip points and the outer ones facing them (corners left out).
         self.inner_upper, self.inner_lower = (np.array(ids[1:-1])
@@ -225,7 +238,10 @@ class MeshWarper:
         # Back faces at the face's edge are not drawn: a triangle turned over there (the far
         # cheek of a turned head) would show the picture mirrored; what lies behind it
         # shows instead. (Turned-over triangles inside the eyes and mouth are painted over.)
-        hidden = self._silhouette & (_signed_areas(dst, triangles) * np.sign(self.rest_area) <= 0)
+        turned = _signed_areas(dst, triangles) * np.sign(self.rest_area) <= 0
+        hidden = self._silhouette & turned
+        # Without a triangle turned over at the head's edge nothing there covers anything.
+        self._edge_turned = bool(np.any(turned & self._at_edge[:-1]))
         return order[~hidden[order]]
 
     def _filled(self, dst: np.ndarray, depth: np.ndarray | None,
@@ -284,6 +300,7 @@ class MeshWarper:
             sigma = SEAM_SOFTNESS_PX / self.step
             cv2.GaussianBlur(dx, (3, 3), sigma, dst=dx)
             cv2.GaussianBlur(dy, (3, 3), sigma, dst=dy)
+        self._feather_edge_jumps(dx, dy, index)
         if self.edge_hold is not None:  # after the easing, which would spread motion into it
             dx *= self.edge_hold
             dy *= self.edge_hold
@@ -301,6 +318,40 @@ class MeshWarper:
         map_x += self.full_x
         map_y += self.full_y
         return map_x, map_y
+
+    def _feather_edge_jumps(self, dx: np.ndarray, dy: np.ndarray, index: np.ndarray) -> None:
+        """Ease the map (coarse displacement, in place) where it jumps at the head's edge."""
+        if not self._edge_turned:
+            return
+        jump = None
+        for d in (dx, dy):
+            for kernel in (_SECOND_X, _SECOND_Y):
+                here = cv2.absdiff(cv2.filter2D(d, -1, kernel, borderType=cv2.BORDER_REPLICATE), 0.0)
+                jump = here if jump is None else cv2.max(jump, here)
+        seam = jump > SEAM_JUMP_PX * self.step
+        if not seam.any():
+            return
+        seam[seam] = self._at_edge[index[seam]]
+        if not seam.any():
+            return
+        sigma = max(1.0, SEAM_FEATHER_SHARE * self.rig.face_height / self.step)
+        # Only around the seam (it is a short stretch of the head's edge): the blurs are
+        # the cost, and nothing beyond three sigmas changes.
+        rows, cols = np.flatnonzero(seam.any(1)), np.flatnonzero(seam.any(0))
+        reach = int(np.ceil(3.0 * sigma)) + 1
+        box = (slice(max(rows[0] - reach, 0), rows[-1] + reach + 1),
+               slice(max(cols[0] - reach, 0), cols[-1] + reach + 1))
+        # Full easing within about a sigma of the jump, none beyond two or three. (The
+        # stack blur is a Gaussian's close cousin whose cost does not grow with its size.)
+        size = 2 * int(round(2.5 * sigma)) + 1
+        weight = cv2.stackBlur(seam[box].astype(np.float32), (size, size))
+        np.clip(weight * 3.0, 0.0, 1.0, out=weight)
+        for d in (dx, dy):
+            part = d[box]
+            eased = cv2.stackBlur(part, (size, size))
+            eased -= part
+            eased *= weight
+            part += eased
 
     def move_irises(self, map_x: np.ndarray, map_y: np.ndarray, dst: np.ndarray, gaze_px: np.ndarray) -> None:
         """Shift each iris inside its (moved) eye opening; the lids stay where they are."""
