@@ -387,3 +387,24 @@ def test_a_face_the_person_mask_misses_is_moved_without_the_wall_behind_it(stack
     outside = np.ones(rest.shape[:2], bool)
     outside[y0:y1, x0:x1] = False
     assert np.array_equal(turned[outside], rest[outside])
+
+
+def test_a_closed_lid_keeps_the_portraits_palette(stack):
+    """The painted lid's lash line and shading stay within the tones the eye already has:
+    the brow's grain, added at full strength, once drew pure black lash lines on old
+    photographs whose darkest ink was a dark brown or grey (90-100 levels darker than
+    anything in these eyes)."""
+    from pathlib import Path
+
+    faces = Path(__file__).parent / "data" / "faces-cc0"
+    for name in ("face_woman_13.jpg", "face_man_89.jpg"):
+        image = cv2.cvtColor(cv2.imread(str(faces / name)), cv2.COLOR_BGR2RGB)
+        animator = MeshAnimator(image, stack)
+        shut = animator.render(Motion(eye_open=(0.0, 0.0)))
+        points = animator.rig.points
+        for corners, lids in (((33, 133), (159, 145)), ((263, 362), (386, 374))):
+            x0, x1 = sorted(points[list(corners), 0])
+            y0, y1 = sorted(points[list(lids), 1])
+            pad = 0.2 * (x1 - x0)
+            box = (slice(int(y0 - pad), int(y1 + pad) + 1), slice(int(x0), int(x1) + 1))
+            assert shut[box].mean(2).min() >= image[box].mean(2).min() - 10, name

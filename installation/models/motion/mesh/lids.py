@@ -129,6 +129,11 @@ def paint_lids(region: np.ndarray, covers: list) -> None:
                  - 0.22 * np.exp(-((1.0 - s) / 0.2) ** 2))
         lash_width = max(1.0, 0.035 * w)
         lash = np.exp(-((yy - margin_row) / lash_width) ** 2) * min(1.0, 1.5 * closing)
-        skin = tone[None] * (shade * (1.0 - 0.6 * lash))[..., None] + 0.8 * grain
+        light = (shade * (1.0 - 0.6 * lash))[..., None]
+        # The grain shades with the skin (added at full strength, an engraving's brow lines
+        # drove the lash line to pure black), and nothing is darker than the darkest ink or
+        # shadow already in the eye: the lid keeps the portrait's palette.
+        darkest = np.percentile(patch.reshape(-1, patch.shape[2]), 2, axis=0)
+        skin = np.maximum(tone[None] * light + 0.8 * grain * light, darkest)
         weight = covered[..., None]
         region[y0:y0 + h, x0:x0 + w] = np.clip(patch + (skin - patch) * weight, 0, 255).astype(np.uint8)
