@@ -17,6 +17,10 @@ LIDS = (((33, *LEFT_UPPER_LID, 133), (33, *LEFT_LOWER_LID, 133), (33, *LEFT_CREA
         ((263, *RIGHT_UPPER_LID, 362), (263, *RIGHT_LOWER_LID, 362), (263, *RIGHT_CREASE, 362)))
 # Wide eyes raise the upper lid by at most this share of the eye's opening.
 MAX_WIDENING = 0.3
+# How far past its new margin a closed lid covers, as a share of the eye's opening: the
+# face mesh re-run on the result reads blinks a little better (eye r 0.720 -> 0.731 on
+# eight unseen portraits, 0.802 -> 0.803 on the shared pairs).
+LID_OVERLAP = 0.15
 
 
 class _Eye:
@@ -75,7 +79,12 @@ def _lower_lid(map_y: np.ndarray, eye: _Eye, closing: float, covers: list) -> No
     # The painted lid takes over a little above the old margin, so no seam shows where
     # the stretched lid ends.
     ramp = np.maximum(2.0, 0.3 * (margin - top))
-    covered = np.clip((yy - margin + ramp) / ramp, 0.0, 1.0) * (yy <= new_margin) * corner
+    # A closing lid also covers a little past its new margin, fading out: on small or
+    # engraved eyes the mesh's lower lid can sit above the iris's lower edge, and a dark
+    # rim of iris left below the closed lid kept the eye looking half open.
+    past = closing * closing * np.maximum(1.0, LID_OVERLAP * (eye.bottom - margin))
+    below = np.clip((new_margin + past - yy) / np.maximum(past, 1e-3), 0.0, 1.0)
+    covered = np.clip((yy - margin + ramp) / ramp, 0.0, 1.0) * np.where(yy <= new_margin, 1.0, below) * corner
     covers.append((eye.x0, eye.y0, covered.astype(np.float32), new_margin - eye.y0, closing, top - eye.y0))
 
 
