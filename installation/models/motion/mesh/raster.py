@@ -8,9 +8,9 @@ render loop keeps drawing while a frame is warped.
 
 numba is a dependency, but the warper never needs it: where it cannot be imported or
 cannot compile (an unusual platform), `compiled_fill()` returns None and the OpenCV path
-draws the same map. Coverage is as generous as `fillConvexPoly`'s: every pixel whose square touches a
-triangle, so neighbours overlap by a pixel (their maps agree on the shared edge) and no
-pixel between them is left unmoved.
+draws the same map. Coverage is as generous as `fillConvexPoly`'s: every pixel whose
+square touches a triangle, so neighbours overlap by a pixel (their maps agree on the
+shared edge) and no pixel between them is left unmoved.
 """
 
 from __future__ import annotations
