@@ -40,7 +40,7 @@ def _widen(px, py, qx, qy, y0, y1, lo, hi):  # pragma: no cover - compiled
 _band = _widen  # compiled_fill swaps in the compiled one before compiling _fill
 
 
-def _fill(local, triangles, order, table, x_offset, y_offset, step, index, dx, dy):  # pragma: no cover - compiled
+def _fill(local, triangles, order, table, x_offset, y_offset, step, index, dx, dy):  # pragma: no cover
     """Back to front (`order`), each triangle's map pixels get its number in `index` and
     its affine map's displacement in `dx`, `dy`. `local`: points on the map grid (pixel
     centres at integers); map pixel (r, c) is picture pixel (c*step + x_offset, r*step +
