@@ -139,7 +139,8 @@ def leave_one_out(work: Path, epochs: int, seed: int, size: int, only: list[str]
     return table
 
 
-def transfer(work: Path, epochs: int, seed: int, size: int, trained_on: list[str], steps: int = STEPS) -> dict:
+def transfer(work: Path, epochs: int, seed: int, size: int, trained_on: list[str], steps: int = STEPS,
+             extra: tuple[str, ...] = ()) -> dict:
     """A baseline for the table: train on `trained_on` only (the earlier recipe's two
     families, say) and judge the test split's reals against every other family."""
     from .families import fake_families
@@ -148,7 +149,7 @@ def transfer(work: Path, epochs: int, seed: int, size: int, trained_on: list[str
     net = _fit(data["train"], epochs, seed, size, steps)
     reals = np.array([net.logit(i) for i in data["test"]["real"]])
     table = {}
-    for family in fake_families():
+    for family in fake_families(extra):
         fakes = np.array([net.logit(i) for i in load_split(work, (family,))["test"]["fake"]])
         y = np.r_[np.zeros(len(reals)), np.ones(len(fakes))]
         table[family] = metrics.roc_auc(y, np.r_[reals, fakes])
@@ -206,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.attach:
         return attach_logo(args.work, args.output)
     if args.trained_on:
-        table = transfer(args.work, args.epochs, args.seed, args.size, args.trained_on, args.steps)
+        table = transfer(args.work, args.epochs, args.seed, args.size, args.trained_on, args.steps, extra)
         (args.work / f"transfer-{'-'.join(args.trained_on)}.json").write_text(json.dumps(table, indent=1))
         return 0
     if args.logo is not None:
