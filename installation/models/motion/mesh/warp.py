@@ -18,6 +18,7 @@ from .folds import triangle_areas as _signed_areas  # (x, y) points: signed area
 from .lids import move_lids, paint_lids
 from .mouth import paint_mouth
 from .plate import grain_like
+from .raster import compiled_fill
 from .rig import (
     FACE_OVAL,
     INNER_LIPS,
@@ -33,6 +34,16 @@ from .sample import Sampler
 
 SUBPIXEL_BITS = 4
 SEAM_SOFTNESS_PX = 0.8
+# Where a turned head's far edge covers the hair behind it, the map jumps: the cheek ended
+# in a hard, straight cut through hair that the portrait shows soft, with stair-step
+# notches along it. There (and only there: the face's outline and the rings beyond it),
+# the map is eased over this share of the face height, so the band the edge hides is
+# shown compressed, soft as in the picture. A jump is a second difference of the map
+# above SEAM_JUMP_PX per map step: an affine map has none, the mesh's kinks a fraction.
+SEAM_FEATHER_SHARE = 0.012
+SEAM_JUMP_PX = 1.0
+_SECOND_X = np.array([[1.0, -2.0, 1.0]], np.float32)
+_SECOND_Y = _SECOND_X.T.copy()
 # On a large face the map is computed on a coarser grid (one point every 200 px of face
 # height, at most 4 apart) and interpolated: a piecewise-affine map is continuous, so this
 # is exact inside triangles and close on their edges, as long as the grid is finer than
@@ -128,6 +139,7 @@ class MeshWarper:
         # The sitter moves whole and is laid over the wall behind (plate.py) through its
         # own mask, moved the same way; the face is sampled cubic (sample.py).
         self.sampler = Sampler(rig.image, rig.region, rig.person, rig.face_height)
+        self._fill = compiled_fill()  # None: OpenCV fills the triangles instead
         self.grain = skin_grain(rig)
         rest = _signed_areas(self.src, rig.triangles)
         # Eye and mouth openings may close to nothing; every other triangle must keep its
@@ -157,6 +169,9 @@ class MeshWarper:
         # (The backdrop is never culled: it shows only where nothing else is drawn, and
         # culled it left holes of unmoved picture where a turned head's edge folds.)
         self._silhouette = (corners_in(set(FACE_OVAL) | set(rings)) > 0) & ~backdrop
+        # Per triangle (and the identity column), whether a jump there is the head's edge.
+        self._at_edge = np.append(corners_in(set(FACE_OVAL) | set(rings)) > 0, True)
+        self._edge_turned = False
         self.folds_eased = 0
         # The inner lip points and the outer ones facing them (corners left out).
         self.inner_upper, self.inner_lower = (np.array(ids[1:-1])
@@ -211,14 +226,9 @@ class MeshWarper:
         src[np.concatenate([self.inner_upper, self.inner_lower])] += inward
         return src
 
-    def triangle_index(self, dst: np.ndarray, depth: np.ndarray | None = None) -> np.ndarray:
-        """On the map's grid, the number of the triangle each pixel shows: the last drawn
-        over it, back to front (`depth` per point, larger is farther); len(triangles),
-        the table's identity column, where none is."""
+    def _drawing_order(self, dst: np.ndarray, depth: np.ndarray | None) -> np.ndarray:
+        """The triangles to draw, back to front."""
         triangles = self.rig.triangles
-        index = np.full(self.coarse_shape, len(triangles), np.int32)
-        local = np.round((dst - self.origin - self.centre) / self.step * (1 << SUBPIXEL_BITS))
-        local = local.astype(np.int32)
         # Hair and ground (triangles reaching the rings) always lie behind the face: drawn
         # by depth alone, the far cheek of a turned head went behind the ring around it,
         # and the wall showed through the cheek's edge in notches.
@@ -228,32 +238,61 @@ class MeshWarper:
         # Back faces at the face's edge are not drawn: a triangle turned over there (the far
         # cheek of a turned head) would show the picture mirrored; what lies behind it
         # shows instead. (Turned-over triangles inside the eyes and mouth are painted over.)
-        hidden = self._silhouette & (_signed_areas(dst, triangles) * np.sign(self.rest_area) <= 0)
-        order = order[~hidden[order]]
-        polygons = local[triangles[order]]
+        turned = _signed_areas(dst, triangles) * np.sign(self.rest_area) <= 0
+        hidden = self._silhouette & turned
+        # Without a triangle turned over at the head's edge nothing there covers anything.
+        self._edge_turned = bool(np.any(turned & self._at_edge[:-1]))
+        return order[~hidden[order]]
+
+    def _filled(self, dst: np.ndarray, depth: np.ndarray | None,
+                table: np.ndarray | None) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+        """On the map's grid, the number of the triangle each pixel shows (the last drawn
+        over it; len(triangles), the table's identity column, where none is) and, when
+        `table` is given and the compiled filler runs, the displacement there."""
+        triangles = self.rig.triangles
+        index = np.full(self.coarse_shape, len(triangles), np.int32)
+        order = self._drawing_order(dst, depth)
+        if self._fill is not None:
+            local = (dst - self.origin - self.centre) / self.step
+            dx = np.zeros(self.coarse_shape, np.float32)
+            dy = np.zeros(self.coarse_shape, np.float32)
+            if table is None:
+                table = np.zeros((6, len(triangles) + 1), np.float32)
+            x_offset, y_offset = self.origin + self.centre
+            self._fill(local, triangles, order, table, float(x_offset), float(y_offset), float(self.step),
+                       index, dx, dy)
+            return index, dx, dy
+        local = np.round((dst - self.origin - self.centre) / self.step * (1 << SUBPIXEL_BITS))
+        polygons = local.astype(np.int32)[triangles[order]]
         fill = cv2.fillConvexPoly
         for i, polygon in zip(order.tolist(), polygons, strict=True):
             fill(index, polygon, i, cv2.LINE_8, SUBPIXEL_BITS)
-        return index
+        return index, None, None
+
+    def triangle_index(self, dst: np.ndarray, depth: np.ndarray | None = None) -> np.ndarray:
+        """On the map's grid, the number of the triangle each pixel shows: the last drawn
+        over it, back to front (`depth` per point, larger is farther); len(triangles),
+        the table's identity column, where none is."""
+        return self._filled(dst, depth, None)[0]
 
     def backward_map(self, dst: np.ndarray, depth: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """For each region pixel, where to sample the portrait (absolute coordinates)."""
-        triangles = self.rig.triangles
-        index = self.triangle_index(dst, depth)
-        table = _affine_table(self.sources(dst), dst, triangles)
-        xx, yy = self._grid
-        moves = []
-        for row, here in ((0, xx), (3, yy)):
-            # Gathered coefficient planes are fresh arrays: multiply and add in place.
-            out = table[row].take(index)
-            out *= xx
-            term = table[row + 1].take(index)
-            term *= yy
-            out += term
-            out += table[row + 2].take(index)
-            out -= here  # the displacement: where the pixel samples, less where it is
-            moves.append(out)
-        dx, dy = moves
+        table = _affine_table(self.sources(dst), dst, self.rig.triangles)
+        index, dx, dy = self._filled(dst, depth, table)
+        if dx is None:
+            xx, yy = self._grid
+            moves = []
+            for row, here in ((0, xx), (3, yy)):
+                # Gathered coefficient planes are fresh arrays: multiply and add in place.
+                out = table[row].take(index)
+                out *= xx
+                term = table[row + 1].take(index)
+                term *= yy
+                out += term
+                out += table[row + 2].take(index)
+                out -= here  # the displacement: where the pixel samples, less where it is
+                moves.append(out)
+            dx, dy = moves
         # Where one triangle covers another (the far cheek's edge as the head turns) the
         # map jumps from pixel to pixel in steps; eased over about a pixel, the edge is
         # drawn smooth. An affine map is unchanged by this, so nothing else moves.
@@ -261,6 +300,7 @@ class MeshWarper:
             sigma = SEAM_SOFTNESS_PX / self.step
             cv2.GaussianBlur(dx, (3, 3), sigma, dst=dx)
             cv2.GaussianBlur(dy, (3, 3), sigma, dst=dy)
+        self._feather_edge_jumps(dx, dy, index)
         if self.edge_hold is not None:  # after the easing, which would spread motion into it
             dx *= self.edge_hold
             dy *= self.edge_hold
@@ -278,6 +318,40 @@ class MeshWarper:
         map_x += self.full_x
         map_y += self.full_y
         return map_x, map_y
+
+    def _feather_edge_jumps(self, dx: np.ndarray, dy: np.ndarray, index: np.ndarray) -> None:
+        """Ease the map (coarse displacement, in place) where it jumps at the head's edge."""
+        if not self._edge_turned:
+            return
+        jump = None
+        for d in (dx, dy):
+            for kernel in (_SECOND_X, _SECOND_Y):
+                here = cv2.absdiff(cv2.filter2D(d, -1, kernel, borderType=cv2.BORDER_REPLICATE), 0.0)
+                jump = here if jump is None else cv2.max(jump, here)
+        seam = jump > SEAM_JUMP_PX * self.step
+        if not seam.any():
+            return
+        seam[seam] = self._at_edge[index[seam]]
+        if not seam.any():
+            return
+        sigma = max(1.0, SEAM_FEATHER_SHARE * self.rig.face_height / self.step)
+        # Only around the seam (it is a short stretch of the head's edge): the blurs are
+        # the cost, and nothing beyond three sigmas changes.
+        rows, cols = np.flatnonzero(seam.any(1)), np.flatnonzero(seam.any(0))
+        reach = int(np.ceil(3.0 * sigma)) + 1
+        box = (slice(max(rows[0] - reach, 0), rows[-1] + reach + 1),
+               slice(max(cols[0] - reach, 0), cols[-1] + reach + 1))
+        # Full easing within about a sigma of the jump, none beyond two or three. (The
+        # stack blur is a Gaussian's close cousin whose cost does not grow with its size.)
+        size = 2 * int(round(2.5 * sigma)) + 1
+        weight = cv2.stackBlur(seam[box].astype(np.float32), (size, size))
+        np.clip(weight * 3.0, 0.0, 1.0, out=weight)
+        for d in (dx, dy):
+            part = d[box]
+            eased = cv2.stackBlur(part, (size, size))
+            eased -= part
+            eased *= weight
+            part += eased
 
     def move_irises(self, map_x: np.ndarray, map_y: np.ndarray, dst: np.ndarray, gaze_px: np.ndarray) -> None:
         """Shift each iris inside its (moved) eye opening; the lids stay where they are."""

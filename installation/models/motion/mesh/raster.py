@@ -1,0 +1,121 @@
+"""Filling the moved triangles into the backward map in one compiled pass.
+
+Through OpenCV the warper fills an index image one `fillConvexPoly` call per triangle
+(about 1,200 calls from Python a frame) and then gathers six coefficient planes through
+it: together a third of a live frame. Compiled by numba, one loop visits each triangle's
+pixels once and writes the displacement there directly, and it releases the GIL, so the
+render loop keeps drawing while a frame is warped.
+
+numba is a dependency, but the warper never needs it: where it cannot be imported or
+cannot compile (an unusual platform), `compiled_fill()` returns None and the OpenCV path
+draws the same map. Coverage is as generous as `fillConvexPoly`'s: every pixel whose square touches a
+triangle, so neighbours overlap by a pixel (their maps agree on the shared edge) and no
+pixel between them is left unmoved.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+EDGE_REACH = 0.5  # how far outside its edges (map pixels) a triangle still covers a pixel
+
+
+def _widen(px, py, qx, qy, y0, y1, lo, hi):  # pragma: no cover - compiled
+    """Widen [lo, hi] to the x where the edge from p to q crosses the band y0..y1, and p
+    itself where it lies in the band."""
+    if y0 <= py <= y1:
+        lo, hi = min(lo, px), max(hi, px)
+    if py != qy:
+        for yb in (y0, y1):
+            if min(py, qy) <= yb <= max(py, qy):
+                x = px + (yb - py) * (qx - px) / (qy - py)
+                lo, hi = min(lo, x), max(hi, x)
+    return lo, hi
+
+
+_band = _widen  # compiled_fill swaps in the compiled one before compiling _fill
+
+
+def _fill(local, triangles, order, table, x_offset, y_offset, step, index, dx, dy):  # pragma: no cover - compiled
+    """Back to front (`order`), each triangle's map pixels get its number in `index` and
+    its affine map's displacement in `dx`, `dy`. `local`: points on the map grid (pixel
+    centres at integers); map pixel (r, c) is picture pixel (c*step + x_offset, r*step +
+    y_offset); `table`: the 2x3 map per triangle as six rows (see warp._affine_table).
+    A pixel is covered when its square touches the triangle: in each row, the triangle's
+    extent over the row's height, widened by half a pixel. Measured as distance from each
+    edge instead, a sliver's sharp corner reached pixels far beyond it, which then
+    sampled the portrait through the sliver's steep map: specks by the nose."""
+    h, w = index.shape
+    for k in range(order.shape[0]):
+        t = order[k]
+        ax, ay = local[triangles[t, 0], 0], local[triangles[t, 0], 1]
+        bx, by = local[triangles[t, 1], 0], local[triangles[t, 1], 1]
+        cx, cy = local[triangles[t, 2], 0], local[triangles[t, 2], 1]
+        if (bx - ax) * (cy - ay) - (by - ay) * (cx - ax) == 0.0:
+            continue
+        top, bottom = min(ay, min(by, cy)), max(ay, max(by, cy))
+        y_lo = max(0, int(np.ceil(top - EDGE_REACH)))
+        y_hi = min(h - 1, int(np.floor(bottom + EDGE_REACH)))
+        a0, a1, a2 = table[0, t], table[1, t], table[2, t]
+        a3, a4, a5 = table[3, t], table[4, t], table[5, t]
+        for r in range(y_lo, y_hi + 1):
+            y0, y1 = max(top, r - EDGE_REACH), min(bottom, r + EDGE_REACH)
+            left, right = np.inf, -np.inf
+            left, right = _band(ax, ay, bx, by, y0, y1, left, right)
+            left, right = _band(bx, by, cx, cy, y0, y1, left, right)
+            left, right = _band(cx, cy, ax, ay, y0, y1, left, right)
+            if left > right:
+                continue
+            lo = max(0, int(np.ceil(left - EDGE_REACH)))
+            hi = min(w - 1, int(np.floor(right + EDGE_REACH)))
+            picture_y = r * step + y_offset
+            for c in range(lo, hi + 1):
+                picture_x = c * step + x_offset
+                index[r, c] = t
+                dx[r, c] = a0 * picture_x + a1 * picture_y + a2 - picture_x
+                dy[r, c] = a3 * picture_x + a4 * picture_y + a5 - picture_y
+
+
+_compiled = None
+_tried = False
+
+
+def compiled_fill():
+    """The compiled `_fill`, compiled (or loaded from numba's cache) on first use and
+    checked on a small triangle; None where numba is missing or fails."""
+    global _compiled, _tried, _band
+    if _tried:
+        return _compiled
+    _tried = True
+    try:
+        import numba
+    except ImportError:
+        log.info("numba is not installed: the portrait's map is filled through OpenCV (slower)")
+        return None
+    for cache in (True, False):  # a read-only install cannot keep the compiled code
+        try:
+            _band = numba.njit(cache=cache)(_widen)
+            fill = numba.njit(cache=cache, nogil=True)(_fill)
+            _smoke(fill)
+        except Exception as error:  # any failure to compile leaves the OpenCV path
+            log.warning("numba could not compile the portrait's map filler (cache=%s): %s", cache, error)
+            continue
+        _compiled = fill
+        return fill
+    return None
+
+
+def _smoke(fill) -> None:
+    local = np.array([[0.0, 0.0], [3.0, 0.0], [0.0, 3.0]])
+    index = np.full((4, 4), 1, np.int32)
+    dx, dy = np.zeros((4, 4), np.float32), np.zeros((4, 4), np.float32)
+    table = np.zeros((6, 2), np.float32)
+    table[[0, 4], :] = 1.0
+    table[2, 0] = 2.0  # the triangle samples two pixels to the right
+    fill(local, np.array([[0, 1, 2]], np.int32), np.array([0], np.int64), table, 0.0, 0.0, 1.0, index, dx, dy)
+    if index[1, 1] != 0 or dx[1, 1] != 2.0 or index[3, 3] != 1:
+        raise RuntimeError("the compiled filler drew a test triangle wrongly")
