@@ -196,6 +196,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="opt-in families (families.ADVERSARIAL) to train and judge with the shipped seven")
     parser.add_argument("--trained-on", nargs="+", metavar="FAMILY",
                         help="a baseline instead of weights: train on these families, judge every family")
+    parser.add_argument("--families", nargs="+", metavar="FOLDER",
+                        help="train and judge on these example folders instead of the shipped seven "
+                        "(the fine-detail-matched ones of matched.py, say); --extra is added to them")
     args = parser.parse_args(argv)
     import torch
 
@@ -216,7 +219,11 @@ def main(argv: list[str] | None = None) -> int:
         out.write_text(json.dumps(table, indent=1))
         print(f"wrote {out}")
         return 0
-    data = load_split(args.work, fake_families(extra))
+    chosen = (*args.families, *extra) if args.families else fake_families(extra)
+    missing = [f for f in chosen if not (args.work / "examples" / f).is_dir()]
+    if missing:
+        raise SystemExit(f"no example folders for {missing} in {args.work / 'examples'}")
+    data = load_split(args.work, chosen)
     train = data["train"]
     print(f"training on {len(train['real'])} real + {len(train['fake'])} generated faces")
     net = _fit(train, args.epochs, args.seed, args.size, args.steps)
@@ -261,8 +268,10 @@ def main(argv: list[str] | None = None) -> int:
         },
         "fairness_real_called_fake": fairness(d["groups"], p[:n_real] >= threshold),
         "test_auc_by_kind": per_kind,
-        "leave_one_generator_out": read_logo(args.work, extra),
+        # the --logo table is the shipped families'; it says nothing about other folders
+        "leave_one_generator_out": None if args.families else read_logo(args.work, extra),
         "extra_families": list(extra),
+        "fake_families": list(chosen),
     }
     npr.save(args.output, net.weights, info=np.array(json.dumps(info, sort_keys=True)))
     print(f"wrote {args.output} ({args.output.stat().st_size / 1024:.0f} KB)")
