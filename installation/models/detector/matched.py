@@ -42,7 +42,7 @@ from .synth import skip_resynthesise
 
 MATCH = 0.10  # accepted relative gap between a fake's published fine detail and its photograph's
 A_MAX = 3.0  # at most 3x the shipped noise-driven detail: a few faces need it (very sharp photographs)
-DETAIL_SIGMA = 1.0  # frame pixels: the numpy family's band that is scaled
+DETAIL_SIGMA = 3.0  # frame pixels (1.5 published: a 1-pixel band alone cannot bring half of them down): the numpy family's band that is scaled
 
 
 def _solve(measure, d0: float, d1: float, target: float, a_max: float) -> tuple[float, float]:
