@@ -44,12 +44,14 @@ def main() -> int:
           f"{np.mean(reals >= cut):.1%} ({int(np.sum(reals >= cut))}), living legislators "
           f"{int(np.sum(reals[living] >= cut))} of {int(living.sum())}")
     for family in args.families:
-        fakes = np.array([a * net.logit(i) + b for i, k in zip(held["fake"], held["kinds"]) if k == family])
+        mine = [i for i, k in zip(held["fake"], held["kinds"], strict=True) if k == family]
+        fakes = np.array([a * net.logit(i) + b for i in mine])
         y = np.r_[np.zeros(len(reals)), np.ones(len(fakes))]
         auc = metrics.roc_auc(y, np.r_[reals, fakes])
         low, high = metrics.bootstrap_auc(y, np.r_[reals, fakes], rounds=1000)
-        print(f"  {family:<22} AUC {auc:.3f} ({low:.3f}-{high:.3f})  called real {int(np.sum(fakes < cut))} of "
-              f"{len(fakes)}  median log-odds {np.median(fakes):.2f} (reals {np.median(reals):.2f})", flush=True)
+        print(f"  {family:<22} AUC {auc:.3f} ({low:.3f}-{high:.3f})  called real "
+              f"{int(np.sum(fakes < cut))} of {len(fakes)}  median log-odds {np.median(fakes):.2f} "
+              f"(reals {np.median(reals):.2f})", flush=True)
     return 0
 
 
