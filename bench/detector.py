@@ -11,7 +11,7 @@ accuracy and each class's error rate at the route's own threshold, on
 
 and the scoring time per 512 px image on one core.
 
-    python bench/detector.py [--work build/faces] [--shared-data DIR]
+    python bench/detector.py [--work build/faces] [--shared-data DIR] [--weights FILE]
 
 Cues are scored alone, with a fixed direction and no fitting (higher = more likely
 generated): `highlights` (the two corneal highlights disagree) and `pupils` (pupil outline
@@ -119,8 +119,8 @@ def timing(detector, image: np.ndarray, runs: int = 10) -> tuple[float, float]:
     return (time.perf_counter() - start) / runs * 1000, (time.process_time() - cpu) / runs * 1000
 
 
-def load_routes() -> dict:
-    return {"faces (NPR network)": load_detector("faces"),
+def load_routes(weights: Path | None = None) -> dict:
+    return {"faces (NPR network)": load_detector("faces", weights=weights),
             "spectral (old default)": load_detector("spectral")}
 
 
@@ -146,14 +146,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--work", type=Path, default=Path("build/faces"))
     parser.add_argument("--shared-data", default=None)
+    parser.add_argument("--weights", type=Path, default=None,
+                        help="the faces network's weights (default: the shipped models/detector/faces.npz)")
     parser.add_argument("--only", choices=("quiz", "own", "shared"), default=None,
                         help="only this part: the default quiz items, the own held-out split, "
                         "or the development faces")
     args = parser.parse_args()
     if args.only == "quiz":
-        quiz_items(load_routes(), Cues())
+        quiz_items(load_routes(args.weights), Cues())
         return 0
-    routes = load_routes()
+    routes = load_routes(args.weights)
     info = routes["faces (NPR network)"].info
     held = info["held_out_test"]
     print(

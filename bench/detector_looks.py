@@ -2,7 +2,7 @@
 (by default the development faces, ../shared/data/faces: run this only after the recipe
 is fixed, and count it as a look in docs/detector.md).
 
-    python bench/detector_looks.py [--real DIR --fake DIR] [--picture OUT.png]
+    python bench/detector_looks.py [--real DIR --fake DIR] [--picture OUT.png] [--weights FILE]
 
 Prints, per class: the calibrated log-odds (quantiles), how many were called generated,
 where on the face the class activation map put its strongest evidence (the reveal's place
@@ -47,8 +47,11 @@ def main() -> int:
     parser.add_argument("--real", type=Path, default=shared / "real")
     parser.add_argument("--fake", type=Path, default=shared / "fake")
     parser.add_argument("--picture", type=Path, default=None)
+    parser.add_argument("--weights", type=Path, default=None,
+                        help="the faces network's weights (default: the shipped models/detector/faces.npz)")
     args = parser.parse_args()
-    detector = load_detector("faces")
+    detector = load_detector("faces", weights=args.weights)
+    print(f"weights {detector.path}")
     cut = float(np.log(detector.threshold / (1 - detector.threshold)))
     means, scores = [], []
     for name, folder in (("real", args.real), ("generated", args.fake)):

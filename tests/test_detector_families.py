@@ -93,3 +93,22 @@ def test_fakes_keep_the_photographs_colour_but_every_trace_the_generator_left():
     along = left[inner].mean(axis=(0, 2))
     pattern = np.cos(np.pi / 2 * np.arange(128))[16:-16]
     assert float(np.dot(along, pattern) / np.dot(pattern, pattern)) == pytest.approx(6.0, rel=0.05)
+
+
+def test_the_adversarial_family_is_opt_in_trains_and_rebuilds(tmp_path):
+    """The adversarially trained family (advgan.py) is not among the shipped recipe's
+    families unless named, keeps its noise at gain 1, and its file is read like the others."""
+    pytest.importorskip("torch")
+    from installation.models.detector import advgan, autogan
+
+    assert "adv" not in families.fake_families() and families.fake_families(("adv",))[-1] == "adv"
+    with pytest.raises(ValueError):
+        families.fake_families(("nope",))
+    assert families.noise_gain(tmp_path, "adv", None, seed=0) == 1.0
+    config, _ = families.ADVERSARIAL["adv"]
+    settings = dict(config)
+    width = settings.pop("width")
+    frames = [natural(np.random.default_rng(s), 96) for s in range(2)]
+    advgan.train(frames, tmp_path / "adv.pt", steps=2, batch=2, patch=64, width=width, log=lambda s: None, **settings)
+    out = autogan.rebuild(autogan.load(tmp_path / "adv.pt"), frames[0], seed=1)
+    assert out.shape == frames[0].shape and out.dtype == np.uint8

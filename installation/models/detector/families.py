@@ -51,10 +51,21 @@ FAMILIES: dict[str, tuple[dict, int]] = {
     "shuffle": ({"up": "shuffle", "depth": 3, "skips": False, "width": 16}, 350),
 }
 NUMPY_FAMILY = "skip-numpy"  # synth.skip_resynthesise: no training, random synthesis layers
+# Trained adversarially (advgan.py): the StyleGAN2-like decoder learns to invent fine detail
+# from its noise inputs instead of redrawing the photograph's, so it needs no noise gain.
+# Opt-in (`--only adv` for train and make, `make_faces --extra adv`): the shipped weights and
+# their leave-one-out table were made without it.
+ADVERSARIAL: dict[str, tuple[dict, int]] = {
+    "adv": ({"up": "transpose_fir", "depth": 3, "modulated": True, "width": 16}, 1500),
+}
 
 
-def fake_families() -> tuple[str, ...]:
-    return (*FAMILIES, NUMPY_FAMILY)
+def fake_families(extra: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The shipped recipe's families, then any of ADVERSARIAL named in `extra`."""
+    unknown = set(extra) - set(ADVERSARIAL)
+    if unknown:
+        raise ValueError(f"unknown extra families {sorted(unknown)}: one of {sorted(ADVERSARIAL)}")
+    return (*FAMILIES, NUMPY_FAMILY, *extra)
 
 
 def _phone(frame: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -136,6 +147,8 @@ def noise_gain(work: Path, name: str, model, seed: int, n: int = 12) -> float:
     rule that says nothing about up-sampling. Kept in families/NAME.gain."""
     from . import autogan
 
+    if name in ADVERSARIAL:  # its fine detail is what adversarial training gave: no scaling
+        return 1.0
     path = work / "families" / f"{name}.gain"
     if path.is_file():
         return float(path.read_text())
@@ -178,18 +191,20 @@ def quality_of(key: str, seed: int) -> int:
 def cmd_train(work: Path, seed: int, only: list[str] | None) -> None:
     import torch
 
-    from . import autogan
+    from . import advgan, autogan
 
     torch.set_num_threads(1)
     frames = [_frame(work, r["key"]) for r in read_index(work) if r["split"] == "train"]
-    for n, (name, (config, steps)) in enumerate(FAMILIES.items()):
+    for n, (name, (config, steps)) in enumerate({**FAMILIES, **ADVERSARIAL}.items()):
         path = work / "families" / f"{name}.pt"
-        if (only and name not in only) or path.is_file():
+        wanted = name in only if only else name in FAMILIES  # adversarial ones only when named
+        if not wanted or path.is_file():
             continue
         print(f"family {name}: {config}, {steps} steps on {len(frames)} frames", flush=True)
         settings = dict(config)
         width = settings.pop("width")
-        autogan.train(frames, path, steps=steps, seed=seed + n, width=width, log=lambda s: print("  " + s, flush=True), **settings)
+        fit = advgan.train if name in ADVERSARIAL else autogan.train
+        fit(frames, path, steps=steps, seed=seed + n, width=width, log=lambda s: print("  " + s, flush=True), **settings)
 
 
 def cmd_make(work: Path, seed: int, only: list[str] | None) -> None:
@@ -200,8 +215,8 @@ def cmd_make(work: Path, seed: int, only: list[str] | None) -> None:
     from . import autogan
 
     torch.set_num_threads(1)
-    kinds = [k for k in (*REAL_KINDS, *fake_families()) if not only or k in only]
-    models = {name: autogan.load(work / "families" / f"{name}.pt") for name in FAMILIES if name in kinds}
+    kinds = [k for k in (*REAL_KINDS, *fake_families(), *ADVERSARIAL) if k in only] if only else [*REAL_KINDS, *fake_families()]
+    models = {name: autogan.load(work / "families" / f"{name}.pt") for name in (*FAMILIES, *ADVERSARIAL) if name in kinds}
     gains = {name: noise_gain(work, name, model, seed) for name, model in models.items()}
     for kind in kinds:
         (work / "examples" / kind).mkdir(parents=True, exist_ok=True)
@@ -219,8 +234,9 @@ def cmd_make(work: Path, seed: int, only: list[str] | None) -> None:
                 example = frame if make is None else make(frame, np.random.default_rng(_seed(key, seed + REAL_KINDS[kind][0])))
             elif kind == NUMPY_FAMILY:
                 example = skip_resynthesise(frame, rng)
-            else:
-                gain = gains[kind] * float(np.exp(rng.uniform(-0.4, 0.4)))
+            else:  # the adversarial family's noise as trained; the others' scaled, varied per face
+                jitter = 1.0 if kind in ADVERSARIAL else float(np.exp(rng.uniform(-0.4, 0.4)))
+                gain = gains[kind] * jitter
                 rebuilt = autogan.rebuild(models[kind], frame, seed=int(rng.integers(2**31)), noise_gain=gain)
                 example = keep_coarse(frame, rebuilt)
             cv2.imwrite(str(work / "examples" / kind / f"{key}.png"), publish(example, quality)[:, :, ::-1])

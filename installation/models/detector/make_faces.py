@@ -106,14 +106,15 @@ def _calibrate(net: npr.NprNet, d: dict) -> tuple[float, float, float]:
     return a, b, best_threshold(1 / (1 + np.exp(-(a * x + b))), y)
 
 
-def leave_one_out(work: Path, epochs: int, seed: int, size: int, only: list[str] | None, steps: int = STEPS) -> dict:
+def leave_one_out(work: Path, epochs: int, seed: int, size: int, only: list[str] | None, steps: int = STEPS,
+                  extra: tuple[str, ...] = ()) -> dict:
     """For each fake family: train without it (calibrating on the calibration split's
     other families), then judge the test split's reals against that family alone."""
     from .families import fake_families
 
     table = {}
-    for family in only or fake_families():
-        rest = tuple(f for f in fake_families() if f != family)
+    for family in only or fake_families(extra):
+        rest = tuple(f for f in fake_families(extra) if f != family)
         data = load_split(work, rest)
         net = _fit(data["train"], epochs, seed, size, steps)
         a, b, threshold = _calibrate(net, data["calibration"])
@@ -138,7 +139,8 @@ def leave_one_out(work: Path, epochs: int, seed: int, size: int, only: list[str]
     return table
 
 
-def transfer(work: Path, epochs: int, seed: int, size: int, trained_on: list[str], steps: int = STEPS) -> dict:
+def transfer(work: Path, epochs: int, seed: int, size: int, trained_on: list[str], steps: int = STEPS,
+             extra: tuple[str, ...] = ()) -> dict:
     """A baseline for the table: train on `trained_on` only (the earlier recipe's two
     families, say) and judge the test split's reals against every other family."""
     from .families import fake_families
@@ -147,7 +149,7 @@ def transfer(work: Path, epochs: int, seed: int, size: int, trained_on: list[str
     net = _fit(data["train"], epochs, seed, size, steps)
     reals = np.array([net.logit(i) for i in data["test"]["real"]])
     table = {}
-    for family in fake_families():
+    for family in fake_families(extra):
         fakes = np.array([net.logit(i) for i in load_split(work, (family,))["test"]["fake"]])
         y = np.r_[np.zeros(len(reals)), np.ones(len(fakes))]
         table[family] = metrics.roc_auc(y, np.r_[reals, fakes])
@@ -156,14 +158,14 @@ def transfer(work: Path, epochs: int, seed: int, size: int, trained_on: list[str
     return table
 
 
-def read_logo(work: Path) -> dict | None:
+def read_logo(work: Path, extra: tuple[str, ...] = ()) -> dict | None:
     """Every --logo run's rows (several processes may share the families), in family order."""
     from .families import fake_families
 
     logo = {}
     for path in sorted(work.glob("logo-*.json")):
         logo.update(json.loads(path.read_text()))
-    return {f: logo[f] for f in fake_families() if f in logo} or None
+    return {f: logo[f] for f in fake_families(extra) if f in logo} or None
 
 
 def attach_logo(work: Path, output: Path) -> int:
@@ -190,25 +192,38 @@ def main(argv: list[str] | None = None) -> int:
                         help="leave-one-generator-out: the table (these families, default all) instead of weights")
     parser.add_argument("--attach", action="store_true",
                         help="only put the --logo runs' table into the weights' info (when they finished after it)")
+    parser.add_argument("--extra", nargs="+", default=[], metavar="FAMILY",
+                        help="opt-in families (families.ADVERSARIAL) to train and judge with the shipped seven")
     parser.add_argument("--trained-on", nargs="+", metavar="FAMILY",
                         help="a baseline instead of weights: train on these families, judge every family")
+    parser.add_argument("--families", nargs="+", metavar="FOLDER",
+                        help="train and judge on these example folders instead of the shipped seven "
+                        "(the fine-detail-matched ones of matched.py, say); --extra is added to them")
     args = parser.parse_args(argv)
     import torch
 
+    from .families import fake_families
+
     torch.set_num_threads(1)
+    extra = tuple(args.extra)
+    fake_families(extra)  # an unknown name fails here, before any training
     if args.attach:
         return attach_logo(args.work, args.output)
     if args.trained_on:
-        table = transfer(args.work, args.epochs, args.seed, args.size, args.trained_on, args.steps)
+        table = transfer(args.work, args.epochs, args.seed, args.size, args.trained_on, args.steps, extra)
         (args.work / f"transfer-{'-'.join(args.trained_on)}.json").write_text(json.dumps(table, indent=1))
         return 0
     if args.logo is not None:
-        table = leave_one_out(args.work, args.epochs, args.seed, args.size, args.logo, args.steps)
+        table = leave_one_out(args.work, args.epochs, args.seed, args.size, args.logo, args.steps, extra)
         out = args.work / f"logo-{'-'.join(args.logo) or 'all'}.json"
         out.write_text(json.dumps(table, indent=1))
         print(f"wrote {out}")
         return 0
-    data = load_split(args.work)
+    chosen = (*args.families, *extra) if args.families else fake_families(extra)
+    missing = [f for f in chosen if not (args.work / "examples" / f).is_dir()]
+    if missing:
+        raise SystemExit(f"no example folders for {missing} in {args.work / 'examples'}")
+    data = load_split(args.work, chosen)
     train = data["train"]
     print(f"training on {len(train['real'])} real + {len(train['fake'])} generated faces")
     net = _fit(train, args.epochs, args.seed, args.size, args.steps)
@@ -253,7 +268,10 @@ def main(argv: list[str] | None = None) -> int:
         },
         "fairness_real_called_fake": fairness(d["groups"], p[:n_real] >= threshold),
         "test_auc_by_kind": per_kind,
-        "leave_one_generator_out": read_logo(args.work),
+        # the --logo table is the shipped families'; it says nothing about other folders
+        "leave_one_generator_out": None if args.families else read_logo(args.work, extra),
+        "extra_families": list(extra),
+        "fake_families": list(chosen),
     }
     npr.save(args.output, net.weights, info=np.array(json.dumps(info, sort_keys=True)))
     print(f"wrote {args.output} ({args.output.stat().st_size / 1024:.0f} KB)")
