@@ -171,7 +171,6 @@ class MeshWarper:
         self._silhouette = (corners_in(set(FACE_OVAL) | set(rings)) > 0) & ~backdrop
         # Per triangle (and the identity column), whether a jump there is the head's edge.
         self._at_edge = np.append(corners_in(set(FACE_OVAL) | set(rings)) > 0, True)
-        self._edge_turned = False
         self.folds_eased = 0
         # The inner lip points and the outer ones facing them (corners left out).
         self.inner_upper, self.inner_lower = (np.array(ids[1:-1])
@@ -226,8 +225,9 @@ class MeshWarper:
         src[np.concatenate([self.inner_upper, self.inner_lower])] += inward
         return src
 
-    def _drawing_order(self, dst: np.ndarray, depth: np.ndarray | None) -> np.ndarray:
-        """The triangles to draw, back to front."""
+    def _drawing_order(self, dst: np.ndarray, depth: np.ndarray | None) -> tuple[np.ndarray, bool]:
+        """The triangles to draw, back to front, and whether any at the head's edge is
+        turned over (without one, nothing there covers anything)."""
         triangles = self.rig.triangles
         # Hair and ground (triangles reaching the rings) always lie behind the face: drawn
         # by depth alone, the far cheek of a turned head went behind the ring around it,
@@ -240,18 +240,17 @@ class MeshWarper:
         # shows instead. (Turned-over triangles inside the eyes and mouth are painted over.)
         turned = _signed_areas(dst, triangles) * np.sign(self.rest_area) <= 0
         hidden = self._silhouette & turned
-        # Without a triangle turned over at the head's edge nothing there covers anything.
-        self._edge_turned = bool(np.any(turned & self._at_edge[:-1]))
-        return order[~hidden[order]]
+        return order[~hidden[order]], bool(np.any(turned & self._at_edge[:-1]))
 
     def _filled(self, dst: np.ndarray, depth: np.ndarray | None,
-                table: np.ndarray | None) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+                table: np.ndarray | None) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None, bool]:
         """On the map's grid, the number of the triangle each pixel shows (the last drawn
         over it; len(triangles), the table's identity column, where none is) and, when
-        `table` is given and the compiled filler runs, the displacement there."""
+        `table` is given and the compiled filler runs, the displacement there; and whether a
+        triangle at the head's edge is turned over."""
         triangles = self.rig.triangles
         index = np.full(self.coarse_shape, len(triangles), np.int32)
-        order = self._drawing_order(dst, depth)
+        order, edge_turned = self._drawing_order(dst, depth)
         if self._fill is not None:
             local = (dst - self.origin - self.centre) / self.step
             dx = np.zeros(self.coarse_shape, np.float32)
@@ -261,13 +260,13 @@ class MeshWarper:
             x_offset, y_offset = self.origin + self.centre
             self._fill(local, triangles, order, table, float(x_offset), float(y_offset), float(self.step),
                        index, dx, dy)
-            return index, dx, dy
+            return index, dx, dy, edge_turned
         local = np.round((dst - self.origin - self.centre) / self.step * (1 << SUBPIXEL_BITS))
         polygons = local.astype(np.int32)[triangles[order]]
         fill = cv2.fillConvexPoly
         for i, polygon in zip(order.tolist(), polygons, strict=True):
             fill(index, polygon, i, cv2.LINE_8, SUBPIXEL_BITS)
-        return index, None, None
+        return index, None, None, edge_turned
 
     def triangle_index(self, dst: np.ndarray, depth: np.ndarray | None = None) -> np.ndarray:
         """On the map's grid, the number of the triangle each pixel shows: the last drawn
@@ -278,7 +277,7 @@ class MeshWarper:
     def backward_map(self, dst: np.ndarray, depth: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """For each region pixel, where to sample the portrait (absolute coordinates)."""
         table = _affine_table(self.sources(dst), dst, self.rig.triangles)
-        index, dx, dy = self._filled(dst, depth, table)
+        index, dx, dy, edge_turned = self._filled(dst, depth, table)
         if dx is None:
             xx, yy = self._grid
             moves = []
@@ -300,7 +299,8 @@ class MeshWarper:
             sigma = SEAM_SOFTNESS_PX / self.step
             cv2.GaussianBlur(dx, (3, 3), sigma, dst=dx)
             cv2.GaussianBlur(dy, (3, 3), sigma, dst=dy)
-        self._feather_edge_jumps(dx, dy, index)
+        if edge_turned:
+            self._feather_edge_jumps(dx, dy, index)
         if self.edge_hold is not None:  # after the easing, which would spread motion into it
             dx *= self.edge_hold
             dy *= self.edge_hold
@@ -321,8 +321,6 @@ class MeshWarper:
 
     def _feather_edge_jumps(self, dx: np.ndarray, dy: np.ndarray, index: np.ndarray) -> None:
         """Ease the map (coarse displacement, in place) where it jumps at the head's edge."""
-        if not self._edge_turned:
-            return
         jump = None
         for d in (dx, dy):
             for kernel in (_SECOND_X, _SECOND_Y):
