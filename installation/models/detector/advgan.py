@@ -72,18 +72,6 @@ def highpass(x):
     return (x - blur(x)) * HIGHPASS_SCALE
 
 
-def _patches(frames, rng, batch: int, patch: int, grid: int):
-    picks = []
-    for _ in range(batch):
-        frame = frames[int(rng.integers(len(frames)))]
-        h, w = frame.shape[:2]
-        y = int(rng.integers(0, h - patch + 1)) // grid * grid
-        x = int(rng.integers(0, w - patch + 1)) // grid * grid
-        p = frame[y : y + patch, x : x + patch]
-        picks.append(p[:, ::-1] if rng.random() < 0.5 else p)
-    return np.stack(picks).astype(np.float32) / 255.0
-
-
 def train(
     frames: list[np.ndarray],
     output: Path,
@@ -118,7 +106,7 @@ def train(
     grid = 2 ** config.get("depth", 2)
     start = time.perf_counter()
     for step in range(steps):
-        target = torch.from_numpy(_patches(frames, rng, batch, patch, grid)).permute(0, 3, 1, 2)
+        target = torch.from_numpy(autogan.random_patches(frames, rng, batch, patch, grid)).permute(0, 3, 1, 2)
         fake = gen(target)
         # critic: real high-pass against rebuilt high-pass (non-saturating logistic loss)
         d_loss = F.softplus(-disc(highpass(target))).mean() + F.softplus(disc(highpass(fake.detach()))).mean()
@@ -136,5 +124,6 @@ def train(
             log(f"step {step}: critic {d_loss.item():.3f}  adversarial {g_adv.item():.3f}  "
                 f"blurred L1 {g_l1.item():.4f}  ({time.perf_counter() - start:.0f} s)")
     output.parent.mkdir(parents=True, exist_ok=True)
+    adversarial = {"blur_sigma": BLUR_SIGMA, "l1_weight": l1_weight, "lr": lr, "patch": patch}
     torch.save({"width": width, "config": config, "state": gen.state_dict(), "steps": steps, "seed": seed,
-                "adversarial": {"blur_sigma": BLUR_SIGMA, "l1_weight": l1_weight, "lr": lr, "patch": patch}}, output)
+                "adversarial": adversarial}, output)

@@ -171,6 +171,21 @@ def build(width: int = 16, up: str = "transpose_fir", depth: int = 2, modulated:
     return AutoEncoder()
 
 
+def random_patches(frames: list[np.ndarray], rng: np.random.Generator, batch: int, patch: int,
+                   grid: int) -> np.ndarray:
+    """`batch` square patches (0-1 floats) from random frames, on the decoder's `grid` (so
+    its up-sampling phase is the same in every patch), half of them mirrored."""
+    picks = []
+    for _ in range(batch):
+        frame = frames[int(rng.integers(len(frames)))]
+        h, w = frame.shape[:2]
+        y = int(rng.integers(0, h - patch + 1)) // grid * grid
+        x = int(rng.integers(0, w - patch + 1)) // grid * grid
+        p = frame[y : y + patch, x : x + patch]
+        picks.append(p[:, ::-1] if rng.random() < 0.5 else p)
+    return np.stack(picks).astype(np.float32) / 255.0
+
+
 def train(
     frames: list[np.ndarray],
     output: Path,
@@ -191,16 +206,9 @@ def train(
     model = build(width, **config)
     optimiser = torch.optim.Adam(model.parameters(), lr=2e-3, betas=(0.9, 0.99))
     schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimiser, steps)
+    grid = 2 ** config.get("depth", 2)
     for step in range(steps):
-        picks = []
-        for _ in range(batch):
-            frame = frames[int(rng.integers(len(frames)))]
-            h, w = frame.shape[:2]
-            grid = 2 ** config.get("depth", 2)
-            y, x = int(rng.integers(0, h - patch + 1)) // grid * grid, int(rng.integers(0, w - patch + 1)) // grid * grid
-            p = frame[y : y + patch, x : x + patch]
-            picks.append(p[:, ::-1] if rng.random() < 0.5 else p)
-        target = torch.from_numpy(np.stack(picks).astype(np.float32) / 255.0).permute(0, 3, 1, 2)
+        target = torch.from_numpy(random_patches(frames, rng, batch, patch, grid)).permute(0, 3, 1, 2)
         loss = (model(target) - target).abs().mean()
         optimiser.zero_grad()
         loss.backward()

@@ -204,7 +204,8 @@ def cmd_train(work: Path, seed: int, only: list[str] | None) -> None:
         settings = dict(config)
         width = settings.pop("width")
         fit = advgan.train if name in ADVERSARIAL else autogan.train
-        fit(frames, path, steps=steps, seed=seed + n, width=width, log=lambda s: print("  " + s, flush=True), **settings)
+        fit(frames, path, steps=steps, seed=seed + n, width=width, log=lambda s: print("  " + s, flush=True),
+            **settings)
 
 
 def cmd_make(work: Path, seed: int, only: list[str] | None) -> None:
@@ -215,8 +216,12 @@ def cmd_make(work: Path, seed: int, only: list[str] | None) -> None:
     from . import autogan
 
     torch.set_num_threads(1)
-    kinds = [k for k in (*REAL_KINDS, *fake_families(), *ADVERSARIAL) if k in only] if only else [*REAL_KINDS, *fake_families()]
-    models = {name: autogan.load(work / "families" / f"{name}.pt") for name in (*FAMILIES, *ADVERSARIAL) if name in kinds}
+    if only:  # the adversarial families are made only when named
+        kinds = [k for k in (*REAL_KINDS, *fake_families(), *ADVERSARIAL) if k in only]
+    else:
+        kinds = [*REAL_KINDS, *fake_families()]
+    models = {name: autogan.load(work / "families" / f"{name}.pt")
+              for name in (*FAMILIES, *ADVERSARIAL) if name in kinds}
     gains = {name: noise_gain(work, name, model, seed) for name, model in models.items()}
     for kind in kinds:
         (work / "examples" / kind).mkdir(parents=True, exist_ok=True)
