@@ -138,7 +138,7 @@ def quiz_items(routes: dict, cues: Cues) -> None:
     for kind, what in kinds:
         fake = [read_image(i.path) for i in items if i.kind == kind]
         if fake:
-            evaluate(f"the default quiz items, photographs against faces {what} (sources in the test split)",
+            evaluate(f"the default quiz items, photographs against faces {what} (sources the network never trained on)",
                      real, fake, routes, cues)
 
 

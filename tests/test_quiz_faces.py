@@ -56,6 +56,35 @@ def test_default_items_include_photographs_the_show_itself_altered():
     assert all(i.match in matches and "portrait engine" in i.credit for i in altered)
 
 
+def test_default_items_show_only_studio_portraits_the_detector_never_learned_from():
+    """The quiz makes fakes of the people it shows. So it shows only the studio portraits
+    the loop was made from (no one photographed as an ethnographic "type" or under arrest,
+    as most of the rest of that CC0 collection was), and only sitters outside the training
+    split of the shipped detector's network."""
+    from installation.models.detector.facecorpus import split_of
+    from installation.models.detector.quiz_content import QUIZ_SPLITS, _studio_portraits
+
+    studio = _studio_portraits()
+    assert len(studio) >= 100  # the list itself, not an empty filter
+    for item in _default_items():
+        assert item.source in studio, f"{item.key}: {item.source} is not a listed studio portrait"
+        assert split_of(item.source) in QUIZ_SPLITS and split_of(item.source) != "train"
+
+
+def test_the_quiz_corpus_is_gathered_from_a_checkout_by_checksum(tmp_path):
+    """The recipe starts from a public checkout; a file that is not the one listed stops it."""
+    from installation.models.detector.quiz_content import _studio_portraits, gather
+
+    checkout = tmp_path / "face"
+    with pytest.raises(SystemExit, match="missing"):
+        gather(checkout, tmp_path / "corpus")
+    (checkout / "share" / "oldpics").mkdir(parents=True)
+    for name in _studio_portraits():
+        (checkout / "share" / "oldpics" / name.split("/")[1]).write_bytes(b"not the portrait")
+    with pytest.raises(SystemExit, match="sha256 differs"):
+        gather(checkout, tmp_path / "corpus")
+
+
 def _jpeg_tables(data: bytes) -> bytes:
     """The DQT segments of a JPEG file (its quantisation tables)."""
     tables, i = b"", 2

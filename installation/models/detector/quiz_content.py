@@ -1,25 +1,31 @@
-"""Re-make the quiz's default items, content/quiz (build time; torch, the face stack and
-the public-domain corpus).
+"""Re-make the quiz's default items, content/quiz (build time; torch and the face stack),
+from public sources alone:
 
-    python -m installation.models.detector.quiz_content --corpus PD_CORPUS --work build/faces -o content/quiz
+    git clone https://github.com/kensanata/face && git -C face checkout 27419c25d7ac87c6deec9dd84f83ebe1a6ec1457
+    python -m installation.models.detector.quiz_content --gather face --corpus build/studio
+    python -m installation.models.detector.facecorpus frames --corpus build/studio --work build/quiz
+    python -m installation.models.detector.families train --work build/quiz --only sg2
+    python -m installation.models.detector.quiz_content --corpus build/studio --work build/quiz -o content/quiz
 
-Real items: public-domain / CC0 portraits from the corpus's *test* split (the shipped
-detector never trained on them). Generated items: *other* people's portraits from the same
-split, rebuilt by the project's autoencoder (`autogan.py`). Altered items: yet other
-people's photographs given a smile by the portrait engine (`motion/mesh/made.py`): both
-fakes are faces the exhibition made itself. All are made one way: the altered ones smiled
-at their source's size, then all aligned FFHQ-style at 1024 px by the face stack, the
-generated ones rebuilt at that size, then all shrunk 2:1 by the antialiased Lanczos filter
-to 512 px and saved as JPEG quality 92 without metadata. Every real item is paired (`match`)
-with a generated or altered one of the same colour (greyscale or toned) and the same kind
-of source, for pair mode; no item is made from another item's sitter. Living public figures are never
-used (the corpus keeps them apart; they are not in `facecorpus.SETS`).
+Every item shows a studio portrait of the loop's sources (content/loop/sources.tsv: CC0,
+pinned by sha256), from the shipped detector's test and calibration splits (its network
+never learned from them). Real items are kept as they are. Generated items: *other*
+sitters, rebuilt by the project's StyleGAN2-like autoencoder (the `sg2` family of
+`families.py`, trained here on the training split's studio portraits). Altered items: yet
+other sitters given a smile by the portrait engine (`motion/mesh/made.py`): both fakes are
+faces the exhibition made itself. All are made one way: the altered ones smiled at their
+source's size, then all aligned FFHQ-style at 1024 px by the face stack, the generated ones
+rebuilt at that size, then all shrunk 2:1 by the antialiased Lanczos filter to 512 px and
+saved as JPEG quality 92 without metadata. Every real item is paired (`match`) with a
+generated or altered one of the same book and colour, for pair mode; no item is made from
+another item's sitter. Living public figures are never used.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -37,8 +43,8 @@ SIDE = 1024
 FAKE_CREDIT = "Made for the exhibition by Bayard's own network from a CC0 portrait ({repo})."
 ALTERED_CREDIT = "A CC0 portrait ({repo}); its smile was put there by this exhibition's portrait engine."
 JPEG_QUALITY = 92
-PER_CLASS = 8  # items per colour (grey, toned): half real, half generated, 4 matched pairs
-ALTERED_PAIRS = 2  # then per colour: matched pairs of a photograph and one given a smile
+GENERATED_PAIRS = 8  # matched pairs of a photograph and a generated face, all pools together
+ALTERED_PAIRS = 3  # then matched pairs of a photograph and one given a smile
 # A smile is put only on a face turned no more than this (degrees): further round, the far
 # corner of the mouth is foreshortened and the pair would not match in pose.
 ALTERED_MAX_TURN = 25.0
@@ -46,6 +52,15 @@ SMILE_STRENGTHS = (1.0, 1.5)  # drawn per item: gentle to broad (made.smile)
 # Photographs only: the voteview sets hold steel engravings and halftone screens among their
 # photographs (the corpus README), which would be "real" for reasons a visitor cannot use.
 QUIZ_SETS = ("oldpics-cc0",)
+# And of those, only studio portraits: the loop's sources (content/loop/CREDITS.md). The
+# quiz makes fakes of the people it shows, and people photographed as ethnographic "types"
+# or under arrest (most of oldpics beside its studio portraits) were not asked once; the
+# exhibition does not make a game of them a second time.
+STUDIO_LIST = Path(__file__).resolve().parents[3] / "content" / "loop" / "sources.tsv"
+# Sources the shipped detector's network never learned from: its test split, and its
+# calibration split (which set only the two numbers of its Platt scaling and the threshold).
+# The studio portraits in the test split alone are too few for a quiz (10).
+QUIZ_SPLITS = ("test", "calibration")
 # Outside the source picture the frame repeats its edge: reflection (the training frames')
 # puts mirrored half-faces at the sides, which a visitor would read as a generator's error.
 BORDER = cv2.BORDER_REPLICATE
@@ -59,45 +74,104 @@ def _credit(row: dict[str, str]) -> str:
     return f"{who[:1].upper() + who[1:]}. {row.get('licence', 'public domain')}, from {repo}."
 
 
+def _studio_portraits() -> set[str]:
+    """The corpus files the quiz may show: the studio portraits the loop was made from
+    (content/loop/sources.tsv, chosen by eye and pinned by sha256)."""
+    with open(STUDIO_LIST, encoding="utf-8") as handle:
+        rows = csv.DictReader((line for line in handle if not line.startswith("#")), delimiter="\t")
+        return {r["file"] for r in rows if r["set"].startswith("studio portrait")}
+
+
+def gather(checkout: Path, corpus: Path) -> int:
+    """Make the corpus folder the recipe needs from a checkout of the studio portraits'
+    repository (github:kensanata/face at the commit the list names): each listed file,
+    checked against its sha256, with faces.tsv and PROVENANCE.tsv. Returns the count."""
+    with open(STUDIO_LIST, encoding="utf-8") as handle:
+        rows = [r for r in csv.DictReader((line for line in handle if not line.startswith("#")), delimiter="\t")
+                if r["file"].startswith("oldpics-cc0/")]
+    (corpus / "oldpics-cc0").mkdir(parents=True, exist_ok=True)
+    for row in rows:
+        path = checkout / row["source"].rsplit(":", 1)[-1]
+        if not path.is_file():
+            raise SystemExit(f"{path}: missing; {checkout} should be a checkout of {row['source'].rsplit(':', 1)[0]}")
+        data = path.read_bytes()
+        if hashlib.sha256(data).hexdigest() != row["sha256"]:
+            raise SystemExit(f"{path}: not the file {STUDIO_LIST.name} lists (sha256 differs); check out "
+                             f"{row['source'].rsplit(':', 1)[0]}")
+        (corpus / row["file"]).write_bytes(data)
+    with open(corpus / "faces.tsv", "w", encoding="utf-8") as handle:
+        handle.write("file\tusable_one_face_ge128\n" + "".join(f"{r['file']}\t1\n" for r in rows))
+    with open(corpus / "PROVENANCE.tsv", "w", encoding="utf-8") as handle:
+        handle.write("file\tsha256\tsource\tlicence\tsubject_date\n")
+        for r in rows:
+            handle.write("\t".join((r["file"], r["sha256"], r["source"], r["licence"], r["sitter"])) + "\n")
+    return len(rows)
+
+
+def _deal(pools: dict[str, list], pairs: int, wanted=lambda row: True) -> dict[str, list]:
+    """Up to `pairs` neighbouring pairs in all, dealt to the pools in turn (one pair at a
+    time, so each pool gets its share and a pool short of sources leaves its share to the
+    others). Each pool is (size, row) sorted sharpest first; a pair's two are next to
+    each other in it among the rows `wanted` accepts, and are taken out of the pool."""
+    dealt: dict[str, list] = {name: [] for name in pools}
+    fits = {name: [entry for entry in pool if wanted(entry[1])] for name, pool in pools.items()}
+    while pairs > 0 and any(len(f) >= 2 for f in fits.values()):
+        for name, candidates in fits.items():
+            if pairs > 0 and len(candidates) >= 2:
+                pair = (candidates.pop(0), candidates.pop(0))
+                dealt[name].append(pair)
+                for entry in pair:
+                    pools[name].remove(entry)
+                pairs -= 1
+    return dealt
+
+
 def choose(work: Path, corpus: Path, stack) -> list[tuple[dict[str, str], str, str]]:
     """(index row, truth, match id). With its fine detail matched to its photograph's
     (`families.matched_rebuild`), a generated face's file is about its source's size; so
     the sharpest candidates (by the size of their own 512 px JPEG) are taken in neighbouring
-    pairs, one rebuilt and one kept, which one alternating, dealt within each colour so
-    every pair is colour-matched and close in file size. Then, from the next sharpest,
-    pairs of a photograph kept and one given a smile (`ALTERED_PAIRS` per colour)."""
+    pairs, one rebuilt and one kept, which one alternating, dealt within each pool so
+    every pair is of one book and colour and close in file size. Then, from the next sharpest,
+    pairs of a photograph kept and one given a smile."""
     from ..face import portrait_faces
 
-    rows = [r for r in read_index(work) if r["split"] == "test" and r["source"].split("/")[0] in QUIZ_SETS]
-    rows = [r for r in rows if float(r["native_side"]) >= 250]
-    chosen = []
-    left: dict[str, tuple[int, list]] = {}
-    for colour in ("grey", "colour"):
+    shown = _studio_portraits()
+    rows = [r for r in read_index(work) if r["split"] in QUIZ_SPLITS and r["source"] in shown]
+    rows = [r for r in rows if r["source"].split("/")[0] in QUIZ_SETS and float(r["native_side"]) >= 250]
+    # Pools by the book (the oldpics sex tells the yearbook's women from the St. Louis men)
+    # and colour: a pair is two pictures of one kind, so neither what the sitter wears
+    # nor the printing tells which is made.
+    pools: dict[str, list] = {}
+    for group in sorted({r["group"] for r in rows}):
         sized = []
-        for row in (r for r in rows if r["group"].endswith(colour)):
+        for row in (r for r in rows if r["group"] == group):
             image = read_image(corpus / row["source"])
             faces = portrait_faces(image, stack)
             if len(faces) != 1:
                 continue
             published = lanczos_half(training_frame(image, faces[0].landmarks, SIDE, border=BORDER))
+            if not portrait_faces(published, stack):
+                continue  # a halftone screen, shrunk to 512 px, can hide the face: `check` would say so
             ok, data = cv2.imencode(".jpg", published[:, :, ::-1], [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
             sized.append((len(data), row))
         sized.sort(key=lambda t: -t[0])
-        half = min(PER_CLASS // 2, len(sized) // 2)
-        # neighbours in size make a pair; which of the two is rebuilt alternates
-        pairs = [(sized[2 * i], sized[2 * i + 1])[:: 1 if i % 2 else -1] for i in range(half)]
-        for i, ((_, f), (_, r)) in enumerate(pairs):
-            match = f"{colour}-{i + 1}"
-            chosen += [(r, "real", match), (f, "fake", match)]
-        left[colour] = (half, sized[2 * half:])
-    # Then the next sharpest, frontal enough to smile, again in neighbouring pairs (after
-    # all the generated ones, so that their seeds, and so their files, stay as they were).
-    for colour, (done, rest) in left.items():
-        frontal = [(size, row) for size, row in rest if _smiles(corpus / row["source"], stack)]
-        for i in range(min(ALTERED_PAIRS, len(frontal) // 2)):
-            (_, a), (_, r) = (frontal[2 * i], frontal[2 * i + 1])[:: 1 if i % 2 else -1]
-            match = f"{colour}-{done + i + 1}"
-            chosen += [(r, "real", match), (a, "altered", match)]
+        _, sex, colour = group.split("|")
+        pools[f"{colour}-{sex}"] = sized
+    chosen = []
+    numbered = {pool: 0 for pool in pools}
+    generated = _deal(pools, GENERATED_PAIRS)
+    # Then the next sharpest, frontal enough to smile (after all the generated ones, so that
+    # their seeds, and so their files, do not depend on which faces can smile).
+    altered = _deal(pools, ALTERED_PAIRS, lambda row: _smiles(corpus / row["source"], stack))
+    for made, dealt in (("fake", generated), ("altered", altered)):
+        for pool, pairs in dealt.items():
+            for (_, first), (_, second) in pairs:
+                i = numbered[pool]
+                numbered[pool] += 1
+                # which of the two is made alternates
+                kept, changed = (first, second) if i % 2 else (second, first)
+                match = f"{pool}-{i + 1}"
+                chosen += [(kept, "real", match), (changed, made, match)]
     return chosen
 
 
@@ -124,7 +198,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=Path("build/faces"))
     parser.add_argument("-o", "--output", type=Path, default=Path("content/quiz"))
     parser.add_argument("--family", default="sg2", help="the fake family (families.py) that makes the generated items")
+    parser.add_argument("--gather", type=Path, metavar="CHECKOUT",
+                        help="first make --corpus from a checkout of github:kensanata/face (the studio "
+                             "portraits of content/loop/sources.tsv, checked by sha256), then stop")
     args = parser.parse_args(argv)
+    if args.gather:
+        print(f"{gather(args.gather, args.corpus)} studio portraits in {args.corpus}")
+        return 0
     import torch
 
     from ..face import FaceStack, portrait_faces
