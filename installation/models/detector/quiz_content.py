@@ -74,21 +74,23 @@ def _credit(row: dict[str, str]) -> str:
     return f"{who[:1].upper() + who[1:]}. {row.get('licence', 'public domain')}, from {repo}."
 
 
-def _studio_portraits() -> set[str]:
-    """The corpus files the quiz may show: the studio portraits the loop was made from
-    (content/loop/sources.tsv, chosen by eye and pinned by sha256)."""
+def _studio_rows() -> list[dict[str, str]]:
+    """The studio portraits the loop was made from (content/loop/sources.tsv, chosen by eye
+    and pinned by sha256): the only corpus files the quiz may show."""
     with open(STUDIO_LIST, encoding="utf-8") as handle:
         rows = csv.DictReader((line for line in handle if not line.startswith("#")), delimiter="\t")
-        return {r["file"] for r in rows if r["set"].startswith("studio portrait")}
+        return [r for r in rows if r["set"].startswith("studio portrait") and r["file"].startswith("oldpics-cc0/")]
+
+
+def _studio_portraits() -> set[str]:
+    return {r["file"] for r in _studio_rows()}
 
 
 def gather(checkout: Path, corpus: Path) -> int:
     """Make the corpus folder the recipe needs from a checkout of the studio portraits'
     repository (github:kensanata/face at the commit the list names): each listed file,
     checked against its sha256, with faces.tsv and PROVENANCE.tsv. Returns the count."""
-    with open(STUDIO_LIST, encoding="utf-8") as handle:
-        rows = [r for r in csv.DictReader((line for line in handle if not line.startswith("#")), delimiter="\t")
-                if r["file"].startswith("oldpics-cc0/")]
+    rows = _studio_rows()
     (corpus / "oldpics-cc0").mkdir(parents=True, exist_ok=True)
     for row in rows:
         path = checkout / row["source"].rsplit(":", 1)[-1]
