@@ -408,3 +408,53 @@ def test_a_closed_lid_keeps_the_portraits_palette(stack):
             pad = 0.2 * (x1 - x0)
             box = (slice(int(y0 - pad), int(y1 + pad) + 1), slice(int(x0), int(x1) + 1))
             assert shut[box].mean(2).min() >= image[box].mean(2).min() - 10, name
+
+
+def _mouth_opened(landmarks: np.ndarray, share: float) -> np.ndarray:
+    """The same face with the jaw dropped by `share` of its height: every point below the
+    upper inner lip moves down (the lower lip, the chin, the jaw line)."""
+    out = landmarks.copy()
+    height = float(np.linalg.norm(landmarks[152, :2] - landmarks[10, :2]))
+    below = out[:, 1] > landmarks[13, 1] + 0.5
+    out[below, 1] += share * height
+    return out
+
+
+class _Seen:
+    """What the tracker hands the animator: a face and its state."""
+
+    def __init__(self, landmarks: np.ndarray) -> None:
+        self.state = "ok"
+        self.face = type("Face", (), {"landmarks": landmarks})()
+
+
+def test_a_visitor_calibrated_mid_word_gets_a_closed_mouth_not_a_crushed_chin(stack, sitter):
+    """Visitors talk and laugh through the countdown. Measured from an open mouth, their
+    closed mouth read as closing past shut, and the portrait's chin and lower lip were
+    pulled up into its nose. A clearly more closed mouth becomes the neutral instead."""
+    neutral = portrait_faces(sitter, stack)[0].landmarks.astype(np.float64)
+    talking = _mouth_opened(neutral, 0.08)
+    animator = MeshAnimator(sitter, stack)
+    rest, _, _ = animator.place(Motion())
+    height = float(np.linalg.norm(rest[152] - rest[10]))
+    animator.calibrate_on(talking)
+    crushed, _, _ = animator.place(animator.reference.motion(neutral))  # as before: measured from the open mouth
+    assert rest[152, 1] - crushed[152, 1] > 0.04 * height
+    animator.step(sitter, 0.0, _Seen(neutral))
+    closed, _, _ = animator.place(animator.last_motion)
+    assert abs(closed[152, 1] - rest[152, 1]) < 0.01 * height  # the chin where it was
+    assert abs(closed[14, 1] - rest[14, 1]) < 0.01 * height  # the lower lip too
+    animator.step(sitter, 0.1, _Seen(talking))  # and the next word opens the mouth again
+    opened, _, _ = animator.place(animator.last_motion)
+    assert opened[14, 1] - rest[14, 1] > 0.04 * height
+
+
+def test_the_neutral_face_is_kept_through_blinks_and_opening_mouths(stack, sitter):
+    neutral = portrait_faces(sitter, stack)[0].landmarks.astype(np.float64)
+    reference = DriverReference(neutral)
+    assert not reference.more_neutral(_mouth_opened(neutral, 0.08))  # opening is expression
+    assert not reference.more_neutral(_with_eyes_open(neutral, 0.1))  # so is a blink
+    open_reference = DriverReference(_mouth_opened(neutral, 0.08))
+    assert open_reference.more_neutral(neutral)
+    assert not open_reference.more_neutral(_with_eyes_open(neutral, 0.1))  # closed mouth, shut eyes: wait
+    assert not open_reference.more_neutral(_mouth_opened(neutral, 0.07))  # a word a little shorter

@@ -163,6 +163,9 @@ class MeshAnimator(VisitorPresence):
         if face is None or obs.state not in ("ok", "too_far", "several"):
             # The visitor turned away or left for a moment: ease back to rest.
             return self.render(ease_motion(self.last_motion, 0.85))
+        if self.reference.more_neutral(face.landmarks):
+            # Calibrated mid-word or mid-laugh: this closed mouth is their neutral one.
+            self.reference = self.reference.rebased(face.landmarks)
         return self.render(self.reference.motion(face.landmarks, self._eyes(frame, face.landmarks), frame))
 
     def end_visit(self) -> None:

@@ -10,12 +10,13 @@ iris's offset in eye widths.
 
 from __future__ import annotations
 
+import copy
 import math
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from ...face import Eye
+from ...face import Expression, Eye
 from .rig import RIGID
 from .teeth import TeethFollower, teeth_shown
 
@@ -36,6 +37,15 @@ SCALE_SHARE = 0.5
 # points 159 and 145 apart by about 0.1-0.18 eye widths. Openings are measured from there,
 # or a closed eye would close the portrait's only half way.
 CLOSED_OPENNESS = 0.15  # eye widths, at most 45% of the visitor's own neutral opening
+# Visitors talk, laugh and yawn through the countdown, and the frame it ends on is taken as
+# their neutral face. Measured from an open mouth, their closed mouth later read as a
+# mouth closing past shut: the portrait's chin and lower lip were pulled up into its nose,
+# with a dark seam where the lips crossed. So a face whose mouth is closed by this much
+# more (inner-lip gap, face heights; a talking mouth opens 0.02-0.08, a closed one reads
+# 0-0.01) becomes the neutral face from then on (see DriverReference.rebased).
+REBASE_MOUTH = 0.02
+# ... unless the eyes are then much more closed than at calibration (a blink is no neutral).
+REBASE_EYES = 0.7
 
 
 @dataclass
@@ -124,6 +134,32 @@ class DriverReference:
         self.teeth = TeethFollower()
         self.level_neutral = _level(self.neutral, self.roll, self.centre)
         self.level = rotation_deg(0, 0, -math.degrees(self.roll))
+        self.expression = Expression.of(self.neutral)
+
+    def _aligned(self, lm: np.ndarray) -> tuple[np.ndarray, float, np.ndarray]:
+        """The frame seen as if the head had not moved from the neutral pose, and the
+        scale and rotation of the fit."""
+        scale, rotation, shift = similarity_3d(lm[RIGID_ROWS], self.rigid)
+        return lm @ (scale * rotation.T) + shift, scale, rotation
+
+    def more_neutral(self, lm: np.ndarray) -> bool:
+        """Whether this frame's mouth is clearly more closed than the neutral face's (which
+        was then taken with the mouth open), its eyes not blinking."""
+        now = Expression.of(lm)
+        return (now.mouth < self.expression.mouth - REBASE_MOUTH
+                and now.eyes >= REBASE_EYES * self.expression.eyes)
+
+    def rebased(self, lm: np.ndarray) -> DriverReference:
+        """This frame's expression as the neutral face, seen in the first neutral's head
+        pose (so the portrait's head does not jump), with the first's eyes and gaze kept
+        (a neutral taken open-mouthed still had its eyes at rest)."""
+        aligned, _, _ = self._aligned(lm.astype(np.float64))
+        rebased = copy.copy(self)
+        rebased.neutral = aligned
+        rebased.rigid = aligned[RIGID_ROWS]
+        rebased.level_neutral = _level(aligned, self.roll, self.centre)
+        rebased.expression = Expression.of(aligned)
+        return rebased
 
     def motion(self, lm: np.ndarray, eyes: tuple[Eye, Eye] | None = None,
                frame: np.ndarray | None = None, teeth=UNREAD) -> Motion:
@@ -134,8 +170,7 @@ class DriverReference:
             teeth = teeth_shown(frame, lm)
         teeth = None if teeth is UNREAD else self.teeth.update(teeth)
         lm = lm.astype(np.float64)
-        scale, rotation, shift = similarity_3d(lm[RIGID_ROWS], self.rigid)
-        aligned = lm @ (scale * rotation.T) + shift  # the frame seen as if the head had not moved
+        aligned, scale, rotation = self._aligned(lm)
         offsets = _level(aligned, self.roll, self.centre) - self.level_neutral
         offsets[:, 0] /= self.eye_distance
         offsets[:, 1:] /= self.face_height
