@@ -174,3 +174,42 @@ def test_mirrored_worker_sees_the_visitor_as_in_a_looking_glass():
     seen = worker.last_frame.image
     assert seen[:, -16:].min() == 255 and seen[:, :16].max() == 0
     assert cam_image[:, :16].min() == 255  # the camera's own frame is not modified
+
+
+def test_a_camera_slower_than_the_idle_animation_keeps_the_visitor_in_view():
+    """A webcam in a dim gallery drops to 15 fps; the idle portrait animates at 30. Each
+    frame without a new picture was published as "nobody there", so the visitor's arrival
+    started again every other frame and the invitation never came. The last look stands
+    until a newer frame comes, for a moment only."""
+    from installation.inputs.camera import Frame
+
+    now = [0.0]
+
+    class SlowCamera:
+        """A new picture on every other poll, and none after `stop_at` polls."""
+
+        state = "live"
+
+        def __init__(self, stop_at: int) -> None:
+            self.polls, self.stop_at = 0, stop_at
+
+        def latest(self):
+            self.polls += 1
+            index = min(self.polls, self.stop_at) // 2
+            return Frame(np.zeros((48, 64, 3), np.uint8), index / 15.0, index)
+
+    class Seen:
+        def observe(self, image, t):
+            return "a visitor"
+
+        def idle(self, t):
+            return np.zeros((8, 8, 3), np.uint8)
+
+    worker = AnimatorWorker(Seen(), SlowCamera(stop_at=20), clock=lambda: now[0])
+    seen = []
+    for _ in range(40):
+        worker.poll()
+        seen.append(worker.latest().face)
+        now[0] += 1 / 30
+    assert seen[:20] == ["a visitor"] * 20  # every poll while the camera runs, new frame or not
+    assert seen[-1] is None  # half a second after the last frame: nobody is assumed there

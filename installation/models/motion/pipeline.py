@@ -36,6 +36,10 @@ log = logging.getLogger("bayard.motion")
 # little: Haar box sizes wobble by ~10 % frame to frame, and a crop that breathed with
 # them would read as the portrait zooming. Beyond these ratios the crop follows.
 CROP_SIZE_HOLD = (0.8, 1.25)
+# How long (seconds of the injected clock) the last look at the visitor stands for them
+# while no newer camera frame has come: a few frames of a slow camera. A camera that stops
+# for longer is no longer "live" and the scene says so.
+STALE_OBSERVATION_S = 0.5
 
 
 def tracker_for(backend_name: str, models_dir=None):
@@ -284,6 +288,8 @@ class AnimatorWorker:
         self.error: str | None = None
         self._last_index = -1
         self.last_frame = None
+        # The newest observation of the visitor and when (the injected clock) it was made.
+        self._seen: tuple[FaceObservation | None, float] = (None, -math.inf)
 
     def start(self) -> AnimatorWorker:
         self._stop.clear()
@@ -350,10 +356,17 @@ class AnimatorWorker:
             if frame is not None:
                 self._last_index = frame.index
                 obs = self.animator.observe(frame.image, frame.t)
+                self._seen = (obs, self.clock())
                 if self._calibrate.is_set() and self.animator.calibrate(frame.image, frame.t, obs):
                     self._calibrate.clear()
                     self.calibrated.set()
                     self.mode = "live"
+            elif self.clock() - self._seen[1] <= STALE_OBSERVATION_S:
+                # No new camera frame since the last look (a camera slower than the idle
+                # animation, 15 fps in a dim room): the visitor is still where they were.
+                # Published as "nobody", their arrival restarted on every other frame and
+                # the invitation never came.
+                obs = self._seen[0]
             if self.mode == "live" and frame is not None:
                 self._publish(self.animator.step(frame.image, frame.t, obs), frame.t, obs, "live")
             elif self.mode == "idle":
