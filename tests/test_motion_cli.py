@@ -105,3 +105,20 @@ def test_renders_a_moving_portrait_video(tmp_path, shared_data):
     assert meta["size"][1] == 360 and len(frames) > 60
     motion = max(np.abs(f.astype(int) - frames[0].astype(int)).mean() for f in frames)
     assert motion > 0.2  # the sitter smiles with the driver
+
+
+def test_a_reference_frame_with_an_open_mouth_gets_a_note_naming_the_fix(stack, sitter):
+    """`--reference first` on a driver that starts mid-word: every closed mouth after it
+    pulls the portrait's chin up. The user chose that frame, so it is kept; the note says
+    what will happen and which option avoids it."""
+    from installation.models.face import portrait_faces
+    from installation.models.motion.cli import _open_mouth_note
+
+    from .test_mesh_expression import _mouth_opened
+
+    neutral = portrait_faces(sitter, stack)[0].landmarks.astype(np.float64)
+    frames = [_mouth_opened(neutral, 0.08), neutral, _mouth_opened(neutral, 0.01)]
+    note = _open_mouth_note(0, [0, 1, 2], frames)
+    assert note and "frame 0" in note and "frame 1" in note and "--reference best" in note
+    assert _open_mouth_note(2, [0, 1, 2], frames) is None  # barely open: no note
+    assert _open_mouth_note(1, [0, 1, 2], frames) is None

@@ -74,6 +74,21 @@ def _pick_reference(choice: str | int, usable: list[int], landmarks: list) -> in
     return max(usable, key=lambda i: neutrality(landmarks[i]))
 
 
+def _open_mouth_note(ref: int, usable: list[int], landmarks: list) -> str | None:
+    """A note when the chosen neutral frame has its mouth open: measured from it, every
+    closed mouth reads as closing past shut and pulls the portrait's chin up. (The live
+    scene re-bases on a more closed mouth; here the frame is the user's choice.)"""
+    from ..face import Expression, neutrality
+    from .mesh.motion import REBASE_MOUTH
+
+    best = max(usable, key=lambda i: neutrality(landmarks[i]))
+    if Expression.of(landmarks[ref]).mouth <= Expression.of(landmarks[best]).mouth + REBASE_MOUTH:
+        return None
+    return (f"note: reference frame {ref} has its mouth open (frame {best} is the driver's most neutral); "
+            f"where the driver's mouth is closed the portrait's chin will be pulled up. "
+            f"--reference best (the default) takes the most neutral frame")
+
+
 def _fail(message: str) -> int:
     print(f"bayard animate: {message}", file=sys.stderr)
     return 2
@@ -283,6 +298,9 @@ def _animate_mesh(args: argparse.Namespace, animator) -> int:
         ref = _pick_reference(args.reference, usable, faces)
     except ValueError as exc:
         return _fail(f"--reference: {exc}")
+    note = _open_mouth_note(ref, usable, faces)
+    if note:
+        print(f"bayard animate: {note}", file=sys.stderr)
     animator.calibrate_on(faces[ref], eyes[ref])
     h, w = animator.portrait.shape[:2]
     out_h = args.size or h
