@@ -305,6 +305,7 @@ class AnimatorWorker:
         with self._lock:
             self._result = None
         self.last_frame = None
+        self._seen = (None, -math.inf)
 
     def latest(self) -> AnimatedFrame | None:
         with self._lock:
