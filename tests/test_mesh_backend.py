@@ -288,3 +288,18 @@ def test_the_pictures_own_edge_stays_still(stack):
         out = animator.render(motion)
         assert np.array_equal(out[-1], bust[-1])
         assert np.abs(out[-40:-20].astype(int) - bust[-40:-20]).max() > 20  # the shoulders did move
+
+
+def test_the_overlays_verdict_is_shown_whole_within_the_picture():
+    """A refusal's last sentence says what to do; cut to a fixed length it was lost, and
+    a long verdict ran off a narrow picture's edge."""
+    from installation.models.motion.inspect import _wrapped
+
+    verdict = ("cannot be animated: the face is in profile (its nose is drawn beyond its far eye); "
+               "choose a portrait facing the viewer more, at most a three-quarter view")
+    for width in (300, 500, 900):
+        lines = _wrapped(verdict, width)
+        assert " ".join(lines) == verdict
+        assert all(cv2.getTextSize(line, cv2.FONT_HERSHEY_SIMPLEX, 0.5, 1)[0][0] <= width
+                   for line in lines if " " in line)
+    assert len(_wrapped(verdict, 300)) > len(_wrapped(verdict, 900))

@@ -12,6 +12,24 @@ import sys
 from pathlib import Path
 
 
+BANNER_LINE = 20  # pixels from one line of the overlay's verdict to the next
+
+
+def _wrapped(text: str, width: int) -> list[str]:
+    """`text` in lines no wider than `width` pixels in the banner's font."""
+    import cv2
+
+    lines: list[str] = []
+    for word in text.split():
+        trial = f"{lines[-1]} {word}" if lines else word
+        fits = cv2.getTextSize(trial, cv2.FONT_HERSHEY_SIMPLEX, 0.5, 1)[0][0] <= width
+        if lines and fits:
+            lines[-1] = trial
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
 def add_commands(subparsers) -> None:
     p = subparsers.add_parser("portrait", help="check a portrait for the animated-portrait scene")
     sub = p.add_subparsers(dest="portrait_command", metavar="ACTION", required=True)
@@ -72,9 +90,15 @@ def run_inspect(args: argparse.Namespace) -> int:
                 c = np.round(eye.iris_centre * scale).astype(int)
                 cv2.circle(out, (int(c[0]), int(c[1])), max(1, round(eye.iris_radius * scale)), (40, 200, 240),
                            1, cv2.LINE_AA)
-    banner = verdict if len(verdict) < 110 else verdict[:107] + "..."
-    cv2.rectangle(out, (0, 0), (out.shape[1], 26), (20, 20, 20), -1)
-    cv2.putText(out, banner, (8, 18), cv2.FONT_HERSHEY_SIMPLEX, 0.5, (240, 240, 240), 1, cv2.LINE_AA)
+    # The verdict in full, wrapped to the picture's width: cut at a fixed length, a
+    # refusal lost the sentence that says what to do.
+    # It stands above the picture, not over its top (the hair, a hat, where the mesh ends).
+    lines = _wrapped(verdict, out.shape[1] - 16)
+    banner = np.full((10 + BANNER_LINE * len(lines), out.shape[1], 3), 20, np.uint8)
+    out = np.vstack([banner, out])
+    for k, line in enumerate(lines):
+        cv2.putText(out, line, (8, 18 + BANNER_LINE * k), cv2.FONT_HERSHEY_SIMPLEX, 0.5, (240, 240, 240), 1,
+                    cv2.LINE_AA)
     output = args.output or args.image.with_name(args.image.stem + "-mesh.png")
     if not cv2.imwrite(str(output), out):
         print(f"bayard portrait inspect: cannot write {output} (folder missing, or disk full?)", file=sys.stderr)
