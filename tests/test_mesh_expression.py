@@ -458,3 +458,22 @@ def test_the_neutral_face_is_kept_through_blinks_and_opening_mouths(stack, sitte
     assert open_reference.more_neutral(neutral)
     assert not open_reference.more_neutral(_with_eyes_open(neutral, 0.1))  # closed mouth, shut eyes: wait
     assert not open_reference.more_neutral(_mouth_opened(neutral, 0.07))  # a word a little shorter
+
+
+def test_eyes_calibrated_wide_open_settle_to_the_visitors_usual_opening(stack, sitter):
+    """Calibrated while the visitor stared (or on the visitor before them), every ordinary
+    look read as lids half lowered for the whole visit. The rest opening settles to the
+    visit's usual one within a quarter, and blinks and held closed eyes still close."""
+    neutral = portrait_faces(sitter, stack)[0].landmarks.astype(np.float64)
+    animator = MeshAnimator(sitter, stack)
+    animator.calibrate_on(_with_eyes_open(neutral, 1.2))
+    animator.step(sitter, 0.0, _Seen(neutral))
+    assert max(animator.last_motion.eye_open) < 0.85  # at first: lids lowered on an ordinary look
+    for k in range(60):
+        animator.step(sitter, k / 30, _Seen(neutral))
+    assert min(animator.last_motion.eye_open) > 0.95  # settled: an ordinary look is open
+    animator.step(sitter, 2.1, _Seen(_with_eyes_open(neutral, 0.1)))
+    assert max(animator.last_motion.eye_open) < 0.15  # a blink still closes the eyes
+    for k in range(200):
+        animator.step(sitter, 2.2 + k / 30, _Seen(_with_eyes_open(neutral, 0.1)))
+    assert max(animator.last_motion.eye_open) < 0.15  # and held shut, they stay shut

@@ -166,6 +166,7 @@ class MeshAnimator(VisitorPresence):
         if self.reference.more_neutral(face.landmarks):
             # Calibrated mid-word or mid-laugh: this closed mouth is their neutral one.
             self.reference = self.reference.rebased(face.landmarks)
+        self.reference.settle_eyes(face.landmarks)
         return self.render(self.reference.motion(face.landmarks, self._eyes(frame, face.landmarks), frame))
 
     def end_visit(self) -> None:

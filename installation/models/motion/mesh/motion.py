@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import math
+from collections import deque
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -46,6 +47,15 @@ CLOSED_OPENNESS = 0.15  # eye widths, at most 45% of the visitor's own neutral o
 REBASE_MOUTH = 0.02
 # ... unless the eyes are then much more closed than at calibration (a blink is no neutral).
 REBASE_EYES = 0.7
+# The eyes' rest opening is the calibration frame's, unless the visit shows otherwise. Taken
+# while the visitor stared (0.46 eye widths against their usual 0.39), or inherited from a
+# visitor who stepped away as the next stepped in, every ordinary look read as lids half
+# lowered for the whole visit. While live, the rest opening follows the median of the last
+# few seconds, within a quarter of the calibration's: a blink, a wink or a stare held for a
+# moment still reads as one, and closed eyes held for long still read as closed.
+EYE_REST_FRAMES = 180  # about six seconds of camera frames
+EYE_REST_MIN_FRAMES = 45
+EYE_REST_LIMIT = 0.25
 
 
 @dataclass
@@ -124,8 +134,9 @@ class DriverReference:
     def __init__(self, neutral: np.ndarray, eyes: tuple[Eye, Eye] | None = None) -> None:
         self.neutral = neutral.astype(np.float64)
         self.rigid = self.neutral[RIGID_ROWS]
-        self.openness = _openness(self.neutral)
-        self.closed = tuple(min(CLOSED_OPENNESS, 0.45 * o) for o in self.openness)
+        self.calibrated_openness = _openness(self.neutral)
+        self._set_eye_rest(self.calibrated_openness)
+        self._recent_openness: deque = deque(maxlen=EYE_REST_FRAMES)
         self.gaze0 = _gaze(self.neutral, eyes)
         self.roll = math.atan2(neutral[263, 1] - neutral[33, 1], neutral[263, 0] - neutral[33, 0])
         self.centre = self.neutral[:, :2].mean(0)
@@ -141,6 +152,20 @@ class DriverReference:
         scale and rotation of the fit."""
         scale, rotation, shift = similarity_3d(lm[RIGID_ROWS], self.rigid)
         return lm @ (scale * rotation.T) + shift, scale, rotation
+
+    def _set_eye_rest(self, openness) -> None:
+        self.openness = tuple(float(o) for o in openness)
+        self.closed = tuple(min(CLOSED_OPENNESS, 0.45 * o) for o in self.openness)
+
+    def settle_eyes(self, lm: np.ndarray) -> None:
+        """While live: let the eyes' rest opening follow how open this visitor's eyes
+        have mostly been (see EYE_REST_LIMIT)."""
+        self._recent_openness.append(_openness(lm))
+        if len(self._recent_openness) < EYE_REST_MIN_FRAMES:
+            return
+        usual = np.median(np.asarray(self._recent_openness), axis=0)
+        calibrated = np.asarray(self.calibrated_openness)
+        self._set_eye_rest(np.clip(usual, calibrated * (1.0 - EYE_REST_LIMIT), calibrated * (1.0 + EYE_REST_LIMIT)))
 
     def more_neutral(self, lm: np.ndarray) -> bool:
         """Whether this frame's mouth is clearly more closed than the neutral face's (which
