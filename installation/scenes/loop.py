@@ -29,13 +29,13 @@ import pygame
 from pydantic import Field, field_validator, model_validator
 
 from ..config.common import MediaPath, SceneConfig, Strict
-from ..imaging import draw_missing
 from ..media import GeneratorSource, MediaSource, open_source
 from ..media.sources import IMAGE_SUFFIXES, VIDEO_SUFFIXES
-from .base import Scene, register_scene
 from ..words import words
-from .layout import fit, picture_and_column, portrait_screen
-from .style import Colour, fade, rgb
+from .base import Scene, register_scene
+from .layout import picture_and_column, portrait_screen
+from .loop_draw import LoopDrawing
+from .style import Colour, rgb
 
 PRELOAD_S = 3.0  # open the next item this long before it is due
 MORPH_FRAMES = 24  # distinct in-between pictures of a morph (computed ahead, at half size)
@@ -168,7 +168,7 @@ class _Slot:
 
 
 @register_scene("loop")
-class LoopScene(Scene):
+class LoopScene(LoopDrawing, Scene):
     Config = LoopConfig
     config: LoopConfig
 
@@ -402,149 +402,6 @@ class LoopScene(Scene):
 
         b.morph_thread = threading.Thread(target=work, name="morph", daemon=True)
         b.morph_thread.start()
-
-    # -- drawing --------------------------------------------------------------------
-    def _surface(self, slot: _Slot) -> pygame.Surface | None:
-        frame = slot.source.frame_at(max(0.0, self.t - slot.start), block=self.block)
-        if frame is None:
-            return slot.surface  # not decoded yet: keep what we had (never black)
-        if frame.index != slot.surface_index or slot.surface is None:
-            image = frame.image
-            slot.surface = pygame.image.frombuffer(image, (image.shape[1], image.shape[0]), "RGB")
-            slot.surface_index = frame.index
-            slot._frame = frame  # keep the pixels alive while the surface refers to them
-        return slot.surface
-
-    def _blit_media(self, surface: pygame.Surface, slot: _Slot, alpha: float) -> None:
-        image = self._surface(slot)
-        if image is None:
-            return
-        rect = image.get_rect(center=self.frame_rect.center)
-        if round(alpha * 255) < 255:  # 255 would take pygame's slow opaque-blend path
-            image.set_alpha(round(alpha * 255))
-            surface.blit(image, rect)
-            image.set_alpha(None)
-        else:
-            surface.blit(image, rect)
-
-    def draw(self, surface: pygame.Surface) -> None:
-        c = self.config
-        surface.fill(rgb(c.background))
-        if self.current is None:
-            self._draw_placeholder(surface)
-            return
-        fade_s = c.change_duration if c.change != "cut" else 0.0
-        morph = self.current.morph if self.fading_out is not None else None
-        if morph and fade_s > 0:
-            mix = min(1.0, max(0.0, (self.t - self.current.start) / fade_s))
-            index = min(len(morph) - 1, int(mix * len(morph)))
-            image = self.current.morph_cache.get(index)
-            if image is None:
-                small = morph[index]
-                image = pygame.transform.smoothscale(
-                    pygame.image.frombuffer(small, (small.shape[1], small.shape[0]), "RGB"),
-                    self.frame_rect.size,
-                )
-                self.current.morph_cache = {index: image}
-            surface.blit(image, self.frame_rect)
-        elif self.fading_out is not None:
-            self._blit_media(surface, self.fading_out, 1.0)
-            mix = min(1.0, (self.t - self.current.start) / fade_s) if fade_s > 0 else 1.0
-            self._blit_media(surface, self.current, mix)
-        else:
-            self._blit_media(surface, self.current, 1.0)
-        self._draw_text(surface)
-
-    def _draw_text(self, surface: pygame.Surface) -> None:
-        c = self.config
-        fonts = self.context.fonts
-        fg, accent = rgb(c.foreground), rgb(c.accent)
-        slot = self.current
-        item = slot.item
-        local = self.t - slot.start
-        duration = slot.duration(c.item_duration)
-        fade_s = max(0.4, c.change_duration)
-        # Text belongs to its item: it fades in after the picture arrives and out before it leaves.
-        visible = fade(
-            local, 0.3, duration - 0.2 if self.next is not None or self.fading_out is None else None, fade_s
-        )
-        if self.mode == "live" or (len(self.items) <= 1 and not c.folder):
-            visible = fade(self.t, 0.5, None, 1.5)
-        caption = item.caption or c.caption
-        credit = item.credit or c.credit
-        if self.mode == "fallback":
-            credit = credit or words("loop.prerendered")
-        full = c.layout == "full"
-        column = (
-            self.column
-            if not full
-            else pygame.Rect(
-                fonts.px(80),
-                surface.get_height() - fonts.px(260),
-                surface.get_width() - fonts.px(160),
-                fonts.px(200),
-            )
-        )
-        if full:  # a soft dark band so captions read over any picture
-            band = pygame.Surface((surface.get_width(), fonts.px(300)), pygame.SRCALPHA)
-            for y in range(band.get_height()):
-                band.fill((0, 0, 0, round(150 * y / band.get_height())), (0, y, band.get_width(), 1))
-            surface.blit(band, (0, surface.get_height() - band.get_height()))
-        k = 1.0 if full else fit(lambda scale: self._text_height(caption, credit, column.width, scale), column.height)
-        y = column.y
-        if c.heading:
-            head = fonts.block(c.heading.upper(), "sans-semibold", 30 * k, accent, column.width, tier="small")
-            box = fonts.place(surface, head, (column.x, y), fade(self.t, 0.2, None, 1.2))
-            y = box.bottom + fonts.px(30 * k)
-        size = (56 if not full else 48) * k
-        if item.real:
-            turn = c.reveal_at * duration
-            before = fonts.block(caption, "serif", size, fg, column.width, line_spacing=1.12)
-            after = fonts.block(c.reveal, "serif-semibold", size, accent, column.width, line_spacing=1.12)
-            a_before = visible * (1.0 - fade(local, turn, None, 0.9))
-            a_after = visible * fade(local, turn + 0.5, None, 0.9)
-            for block, alpha in ((before, a_before), (after, a_after)):
-                fonts.place(surface, block, (column.x, y), alpha)
-            y += max(before.get_height(), after.get_height())
-            credit_alpha = a_after
-        else:
-            block = fonts.block(caption, "serif", size, fg, column.width, line_spacing=1.12)
-            fonts.place(surface, block, (column.x, y), visible)
-            y += block.get_height()
-            credit_alpha = visible
-        if c.body and not full:
-            body = fonts.block(c.body, "serif-light", 40 * k, fg, column.width, line_spacing=1.3)
-            fonts.place(surface, body, (column.x, y + fonts.px(40 * k)), fade(self.t, 1.0, None, 1.5))
-        if credit and credit_alpha > 0:
-            block = fonts.block(credit, "sans", 30 * k, accent, column.width, line_spacing=1.25, tier="small")
-            bottom = column.bottom if not full else surface.get_height() - fonts.px(40)
-            fonts.place(surface, block, (column.x, bottom - block.get_height()), credit_alpha)
-
-    def _text_height(self, caption: str, credit: str, width: int, k: float) -> int:
-        """The column's height at type scale k: heading, caption, body and credit with their gaps."""
-        c, fonts, ink = self.config, self.context.fonts, (0, 0, 0)
-        height = 0
-        if c.heading:
-            height += fonts.block(c.heading.upper(), "sans-semibold", 30 * k, ink, width, tier="small").get_height()
-            height += fonts.px(30 * k)
-        captions = [caption] + ([c.reveal] if any(i.real for i in self.items) else [])
-        height += max(fonts.block(t, "serif", 56 * k, ink, width, line_spacing=1.12).get_height() for t in captions)
-        if c.body:
-            height += fonts.px(40 * k) + fonts.block(c.body, "serif-light", 40 * k, ink, width, line_spacing=1.3).get_height()
-        if credit:
-            height += fonts.px(30 * k) + fonts.block(credit, "sans", 30 * k, ink, width, line_spacing=1.25,
-                                                      tier="small").get_height()
-        return height
-
-    def _draw_placeholder(self, surface: pygame.Surface) -> None:
-        # Visitors read the exhibition's own line; the small print tells staff what to do.
-        draw_missing(
-            surface,
-            self.context.fonts,
-            self.config.caption,
-            f"{self.config.placeholder}\n{words('loop.placeholder_more')}",
-            self.t,
-        )
 
     def status(self) -> dict[str, Any]:
         out: dict[str, Any] = {"mode": self.mode, "items": len(self.items), "skipped": list(self.skipped)}
