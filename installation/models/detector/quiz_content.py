@@ -15,8 +15,9 @@ sitters, rebuilt by the project's StyleGAN2-like autoencoder (the `sg2` family o
 other sitters given a smile by the portrait engine (`motion/mesh/made.py`): both fakes are
 faces the exhibition made itself. All are made one way: the altered ones smiled at their
 source's size, then all aligned FFHQ-style at 1024 px by the face stack, the generated ones
-rebuilt at that size, then all shrunk 2:1 by the antialiased Lanczos filter to 512 px and
-saved as JPEG quality 92 without metadata. Every real item is paired (`match`) with a
+rebuilt at that size, then each pair cut to the largest square that both its pictures fill
+(see `pair_window`), then all shrunk 2:1 by the antialiased Lanczos filter (512 px or less)
+and saved as JPEG quality 92 without metadata. Every real item is paired (`match`) with a
 generated or altered one of the same book and colour, for pair mode; no item is made from
 another item's sitter. Living public figures are never used.
 """
@@ -34,6 +35,7 @@ import cv2
 import numpy as np
 
 from .facecorpus import SETS, read_index
+from ..face.measures import alignment
 from .faceframe import training_frame
 from .preprocess import read_image
 from .synth import lanczos_half
@@ -44,7 +46,7 @@ FAKE_CREDIT = "Made for the exhibition by Bayard's own network from a CC0 portra
 ALTERED_CREDIT = "A CC0 portrait ({repo}); its smile was put there by this exhibition's portrait engine."
 JPEG_QUALITY = 92
 GENERATED_PAIRS = 8  # matched pairs of a photograph and a generated face, all pools together
-ALTERED_PAIRS = 3  # then matched pairs of a photograph and one given a smile
+ALTERED_PAIRS = 2  # then matched pairs of a photograph and one given a smile
 # A smile is put only on a face turned no more than this (degrees): further round, the far
 # corner of the mouth is foreshortened and the pair would not match in pose.
 ALTERED_MAX_TURN = 25.0
@@ -63,7 +65,94 @@ STUDIO_LIST = Path(__file__).resolve().parents[3] / "content" / "loop" / "source
 QUIZ_SPLITS = ("test", "calibration")
 # Outside the source picture the frame repeats its edge: reflection (the training frames')
 # puts mirrored half-faces at the sides, which a visitor would read as a generator's error.
+# What is repeated is cut away before publishing (pair_window).
 BORDER = cv2.BORDER_REPLICATE
+# The book portraits are cut close round the head, so the aligned frame often reaches past
+# them: the repeated edge showed as streaks down one side and a pale wedge along the bottom
+# in 9 of the 20 items (both kinds alike, so no giveaway; but a visitor reads streaks in a
+# photograph as a fault, and the quiz is about reading faults). Each pair is cut to the
+# largest square, on this grid (frame pixels; half that once shrunk), that both its pictures
+# fill and that holds both faces whole: one window for the two, so a pair still matches in
+# pose, size and crop.
+WINDOW_GRID = 16
+# How far (frame pixels) the warp's Lanczos filter and the 2:1 shrink reach: a pixel this
+# close to the repeated edge already carries some of it.
+EDGE_REACH = 8
+# The page a print is scanned on, and the white bands the book portraits are set in, are
+# this white or whiter in every channel (a print's own highlights rarely are, and never
+# over a region joined to the picture's edge).
+PAGE_WHITE = 248
+# What a window must hold whole: brows, eyes, nose and lips (face mesh points), with this
+# share of the frame round them. Not the chin or the cheeks' outline: a book portrait may
+# itself cut them (and a turned face's far cheek spans the frame).
+FACE_CORE = (70, 300, 33, 263, 1, 61, 291, 17)
+FACE_MARGIN = 0.04
+# A source whose window would be smaller than this (frame pixels; half once shrunk) is
+# passed over, as is a pair whose joint window would be: the face would nearly fill it.
+MIN_WINDOW = 768
+
+
+def filled(image: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
+    """Where the aligned frame of `image` shows the photograph itself rather than the
+    repeated edge or the page round it (bool, SIDE x SIDE), EDGE_REACH inside."""
+    picture = (~page_margin(image)).astype(np.uint8) * 255
+    shown = training_frame(np.dstack([picture] * 3), landmarks, SIDE, border=cv2.BORDER_CONSTANT)
+    inside = (shown[..., 0] >= 250).astype(np.uint8)
+    kernel = np.ones((2 * EDGE_REACH + 1, 2 * EDGE_REACH + 1), np.uint8)
+    return cv2.erode(inside, kernel, borderType=cv2.BORDER_CONSTANT, borderValue=1) > 0
+
+
+def page_margin(image: np.ndarray) -> np.ndarray:
+    """The blank page round a scanned print (bool): white (PAGE_WHITE or more in every
+    channel) and joined to the picture's edge. The book portraits sit on bands of it, and a
+    print set askew leaves wedges; shown, they read as the picture's edge."""
+    white = (image.min(axis=2) >= PAGE_WHITE).astype(np.uint8)
+    count, labels = cv2.connectedComponents(white, connectivity=4)
+    edge = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
+    return np.isin(labels, edge[edge > 0]) if count > 1 else np.zeros(image.shape[:2], bool)
+
+
+def face_box(landmarks: np.ndarray) -> tuple[float, float, float, float]:
+    """The extent of the face's features (FACE_CORE) in the aligned frame (x0, y0, x1, y1),
+    with FACE_MARGIN."""
+    m = alignment(landmarks, SIDE)
+    points = landmarks[list(FACE_CORE), :2] @ m[:, :2].T + m[:, 2]
+    margin = FACE_MARGIN * SIDE
+    (x0, y0), (x1, y1) = points.min(0) - margin, points.max(0) + margin
+    return float(x0), float(y0), float(x1), float(y1)
+
+
+def pair_window(masks: list[np.ndarray], boxes: list[tuple[float, float, float, float]]) -> tuple[int, int, int] | None:
+    """(x, y, side) of the largest square, on the WINDOW_GRID, that every mask fills and that
+    holds every box; of those, the one nearest the faces' centre. None if there is none
+    (a face that itself reaches past its picture)."""
+    bad = (~np.logical_and.reduce(masks)).astype(np.uint8)
+    total = cv2.integral(bad, sdepth=cv2.CV_32S)
+    x0 = min(b[0] for b in boxes)
+    y0 = min(b[1] for b in boxes)
+    x1 = max(b[2] for b in boxes)
+    y1 = max(b[3] for b in boxes)
+    centre = np.array([(x0 + x1) / 2, (y0 + y1) / 2])
+    for side in range(SIDE, 0, -WINDOW_GRID):
+        # top-left corners, on even pixels (the 2:1 shrink keeps its phase), that hold the box
+        xs = np.arange(max(0, int(np.ceil(x1)) - side), min(int(np.floor(x0)), SIDE - side) + 1)
+        ys = np.arange(max(0, int(np.ceil(y1)) - side), min(int(np.floor(y0)), SIDE - side) + 1)
+        xs, ys = xs[xs % 2 == 0], ys[ys % 2 == 0]
+        if not len(xs) or not len(ys):
+            continue
+        x, y = np.meshgrid(xs, ys)
+        covered = total[y + side, x + side] - total[y, x + side] - total[y + side, x] + total[y, x]
+        good = covered == 0
+        if good.any():
+            offsets = np.hypot(x + side / 2 - centre[0], y + side / 2 - centre[1])
+            best = np.unravel_index(np.argmin(np.where(good, offsets, np.inf)), good.shape)
+            return int(x[best]), int(y[best]), side
+    return None
+
+
+def _window_fits(frames: list[tuple[np.ndarray, tuple]]) -> bool:
+    window = pair_window([mask for mask, _ in frames], [box for _, box in frames])
+    return window is not None and window[2] >= MIN_WINDOW
 
 
 def _credit(row: dict[str, str]) -> str:
@@ -110,17 +199,31 @@ def gather(checkout: Path, corpus: Path) -> int:
     return len(rows)
 
 
-def _deal(pools: dict[str, list], pairs: int, wanted=lambda row: True) -> dict[str, list]:
+def _deal(pools: dict[str, list], pairs: int, wanted=lambda row: True,
+          together=lambda first, second: True) -> dict[str, list]:
     """Up to `pairs` neighbouring pairs in all, dealt to the pools in turn (one pair at a
     time, so each pool gets its share and a pool short of sources leaves its share to the
-    others). Each pool is (size, row) sorted sharpest first; a pair's two are next to
-    each other in it among the rows `wanted` accepts, and are taken out of the pool."""
+    others). Each pool is (size, row) sorted sharpest first; a pair is the first of the rows
+    `wanted` accepts and the next one that goes `together` with it (one without a partner
+    is passed over), and is taken out of the pool."""
     dealt: dict[str, list] = {name: [] for name in pools}
     fits = {name: [entry for entry in pool if wanted(entry[1])] for name, pool in pools.items()}
+
+    def next_pair(candidates: list) -> tuple | None:
+        while len(candidates) >= 2:
+            first = candidates.pop(0)
+            for k, second in enumerate(candidates):
+                if together(first[1], second[1]):
+                    del candidates[k]
+                    return first, second
+        return None
+
     while pairs > 0 and any(len(f) >= 2 for f in fits.values()):
         for name, candidates in fits.items():
             if pairs > 0 and len(candidates) >= 2:
-                pair = (candidates.pop(0), candidates.pop(0))
+                pair = next_pair(candidates)
+                if pair is None:
+                    continue
                 dealt[name].append(pair)
                 for entry in pair:
                     pools[name].remove(entry)
@@ -144,6 +247,7 @@ def choose(work: Path, corpus: Path, stack) -> list[tuple[dict[str, str], str, s
     # and colour: a pair is two pictures of one kind, so neither what the sitter wears
     # nor the printing tells which is made.
     pools: dict[str, list] = {}
+    frames: dict[str, tuple] = {}  # source: (filled mask, face box) in the aligned frame
     for group in sorted({r["group"] for r in rows}):
         sized = []
         for row in (r for r in rows if r["group"] == group):
@@ -154,6 +258,9 @@ def choose(work: Path, corpus: Path, stack) -> list[tuple[dict[str, str], str, s
             published = lanczos_half(training_frame(image, faces[0].landmarks, SIDE, border=BORDER))
             if not portrait_faces(published, stack):
                 continue  # a halftone screen, shrunk to 512 px, can hide the face: `check` would say so
+            frames[row["source"]] = (filled(image, faces[0].landmarks), face_box(faces[0].landmarks))
+            if not _window_fits([frames[row["source"]]]):
+                continue  # cut so close round the face that a clean square would be a close-up
             ok, data = cv2.imencode(".jpg", published[:, :, ::-1], [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
             sized.append((len(data), row))
         sized.sort(key=lambda t: -t[0])
@@ -161,10 +268,15 @@ def choose(work: Path, corpus: Path, stack) -> list[tuple[dict[str, str], str, s
         pools[f"{colour}-{sex}"] = sized
     chosen = []
     numbered = {pool: 0 for pool in pools}
-    generated = _deal(pools, GENERATED_PAIRS)
-    # Then the next sharpest, frontal enough to smile (after all the generated ones, so that
-    # their seeds, and so their files, do not depend on which faces can smile).
-    altered = _deal(pools, ALTERED_PAIRS, lambda row: _smiles(corpus / row["source"], stack))
+
+    def together(first: dict, second: dict) -> bool:
+        return _window_fits([frames[first["source"]], frames[second["source"]]])
+
+    # Smiles first, from the sharpest faces frontal enough to smile: few sources are, once
+    # those cut too close for a clean square are passed over, and dealt after the generated
+    # pairs only one pair was left. Then the generated pairs from the rest.
+    altered = _deal(pools, ALTERED_PAIRS, lambda row: _smiles(corpus / row["source"], stack), together)
+    generated = _deal(pools, GENERATED_PAIRS, together=together)
     for made, dealt in (("fake", generated), ("altered", altered)):
         for pool, pairs in dealt.items():
             for (_, first), (_, second) in pairs:
@@ -226,26 +338,40 @@ def main(argv: list[str] | None = None) -> int:
     for kind in ("real", "fake"):
         (args.output / kind).mkdir(parents=True, exist_ok=True)
     smiles = np.random.default_rng(0)
-    for n, (row, truth, match) in enumerate(choose(args.work, args.corpus, stack)):
-        image = read_image(args.corpus / row["source"])
-        face = portrait_faces(image, stack)[0]
-        if truth == "altered":
-            # Smiling at the picture's own size; then framed by the face as it was found.
-            image = with_smile(image, float(smiles.uniform(*SMILE_STRENGTHS)), stack)
-        frame = training_frame(image, face.landmarks, SIDE, border=BORDER)
-        if truth == "fake":
-            frame = matched_rebuild(model, frame, seed=n)
-        folder = "real" if truth == "real" else "fake"  # the file's place gives nothing away
-        name = f"{folder}-{n:02d}.jpg"
-        published = lanczos_half(frame)
-        cv2.imwrite(str(args.output / folder / name), published[:, :, ::-1],
-                    [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
-        credit = _credit(provenance.get(row["source"], {}))
-        if truth != "real":
-            made = FAKE_CREDIT if truth == "fake" else ALTERED_CREDIT
-            credit = made.format(repo=credit.rsplit("from ", 1)[-1].rstrip("."))
-        entries.append((f"quiz/{folder}/{name}", truth, credit, row["source"], match))
-        print(f"{name}: {row['source']}", flush=True)
+    chosen = choose(args.work, args.corpus, stack)
+    for first in range(0, len(chosen), 2):  # a pair: kept and made, in turn
+        frames, masks, boxes = [], [], []
+        for n in (first, first + 1):
+            row, truth, match = chosen[n]
+            image = read_image(args.corpus / row["source"])
+            face = portrait_faces(image, stack)[0]
+            masks.append(filled(image, face.landmarks))
+            boxes.append(face_box(face.landmarks))
+            if truth == "altered":
+                # Smiling at the picture's own size; then framed by the face as it was found.
+                image = with_smile(image, float(smiles.uniform(*SMILE_STRENGTHS)), stack)
+            frame = training_frame(image, face.landmarks, SIDE, border=BORDER)
+            if truth == "fake":
+                frame = matched_rebuild(model, frame, seed=n)
+            frames.append(frame)
+        window = pair_window(masks, boxes)
+        if window is None:
+            raise SystemExit(f"{chosen[first][0]['source']}, {chosen[first + 1][0]['source']}: no square "
+                             "that both pictures fill holds both faces")
+        x, y, side = window
+        for n, frame in zip((first, first + 1), frames, strict=True):
+            row, truth, match = chosen[n]
+            folder = "real" if truth == "real" else "fake"  # the file's place gives nothing away
+            name = f"{folder}-{n:02d}.jpg"
+            published = lanczos_half(np.ascontiguousarray(frame[y:y + side, x:x + side]))
+            cv2.imwrite(str(args.output / folder / name), published[:, :, ::-1],
+                        [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
+            credit = _credit(provenance.get(row["source"], {}))
+            if truth != "real":
+                made = FAKE_CREDIT if truth == "fake" else ALTERED_CREDIT
+                credit = made.format(repo=credit.rsplit("from ", 1)[-1].rstrip("."))
+            entries.append((f"quiz/{folder}/{name}", truth, credit, row["source"], match))
+            print(f"{name}: {row['source']} ({side // 2} px)", flush=True)
     lines = [
         "# The default quiz items (made by `python -m installation.models.detector.quiz_content`; see CREDITS.md).",
         "# A gallery replaces these: list its own images here, or point the scene at folders.",
