@@ -333,6 +333,44 @@ def test_the_quiz_uses_cross_fitted_verdicts(tmp_path):
         assert scene.items["quiz/fake.jpg"].verdict.probability != pytest.approx(0.987)
 
 
+@pytest.mark.parametrize("mode", ["single", "pair"])
+def test_the_machine_never_says_it_is_certain(tmp_path, mode):
+    """Cross-fitted on a few items, a verdict can read 0.9999 or 0.0001; the reveal said
+    "100% sure" (and in pair mode "0% likely") of a machine no better than a coin on them."""
+    import json
+
+    from installation.models.detector.crossfit import CROSSFIT_FILE, sha256_of
+
+    rng = np.random.default_rng(4)
+    lines = ""
+    sure = {}
+    for truth, make, probability in (("real", natural, 0.0001), ("fake", upsampled, 0.9999)):
+        path = tmp_path / "content" / "quiz" / f"{truth}.jpg"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        cv2.imwrite(str(path), make(rng)[:, :, ::-1])
+        lines += f'[[item]]\nimage = "quiz/{truth}.jpg"\ntruth = "{truth}"\nmatch = "m"\n\n'
+        sure[sha256_of(path)] = {"probability": probability, "threshold": 0.5,
+                                 "log_odds": float(np.log(probability / (1 - probability)))}
+    models = tmp_path / "models" / "detector"
+    models.mkdir(parents=True)
+    shutil.copy(REPO / "models" / "detector" / "spectral.npz", models / "spectral.npz")
+    (models / CROSSFIT_FILE).write_text(json.dumps({"items": sure}))
+    show = _manifest_show(tmp_path, lines, detector="spectral", extra=f'mode = "{mode}"')
+    with run_test(show, size=SIZE) as pilot:
+        pilot.engine.fonts.log.recording = True
+        pilot.command("start", scene="q")
+        said = []
+        for _ in range(2 if mode == "single" else 1):
+            pilot.command("answer", "real" if mode == "single" else "left", scene="q")
+            pilot.advance(0.5)
+            said += [b.text for b in pilot.engine.fonts.log.boxes if "machine" in b.text.lower()]
+            pilot.command("answer", "real" if mode == "single" else "left", scene="q")
+            pilot.advance(0.3)
+    machine = " ".join(said)
+    assert "99%" in machine, machine
+    assert "100%" not in machine and " 0%" not in machine
+
+
 def test_the_default_quiz_items_all_have_their_cross_fitted_verdicts():
     """The shipped quiz's machine answers from `bayard detector fit --quiz` (each item by a
     model that never saw it). Remaking an item without fitting again would leave it to the

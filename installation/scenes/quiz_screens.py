@@ -20,6 +20,13 @@ if TYPE_CHECKING:
 PAPER = (250, 248, 244)  # the answer buttons' words
 
 
+def shown_percent(probability: float) -> int:
+    """A verdict's probability as the visitor reads it, 1-99%: a statistical model is never
+    certain, and the show must not say it is (a cross-fitted verdict on a few items reads
+    0.9999, and the reveal said "100% sure" of a machine that is right half the time)."""
+    return int(min(99, max(1, round(100 * probability))))
+
+
 def colours(scene: QuizScene) -> tuple:
     c = scene.config
     return rgb(c.foreground), rgb(c.accent), tuple(round(v * 0.62) for v in rgb(c.foreground))
@@ -232,11 +239,11 @@ def draw_reveal(scene: QuizScene, surface: pygame.Surface) -> None:
             side = words("quiz.left" if question[0].key == picked else "quiz.right")
             machine_text = words("quiz.machine_said_pair", side=side,
                                  kind=words(f"quiz.kind_{explained.item.kind}"),
-                                 percent=round(100 * verdict.probability))
+                                 percent=shown_percent(verdict.probability))
         elif getattr(explained.explanation, "unsure", False):
             machine_text = words("quiz.machine_unsure", word=word)
         else:
-            machine_text = words("quiz.machine_said", word=word, percent=round(100 * verdict.confidence))
+            machine_text = words("quiz.machine_said", word=word, percent=shown_percent(verdict.confidence))
         draw.tick(surface, (col.x + f.px(20), y + f.px(20)), f.px(36), bool(record["machine_correct"]))
     machine = f.block(machine_text, "sans", 32, fg, col.width - f.px(60))
     f.place(surface, machine, (col.x + f.px(56), y))
