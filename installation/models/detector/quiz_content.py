@@ -34,8 +34,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from .facecorpus import SETS, read_index
 from ..face.measures import alignment
+from .facecorpus import SETS, read_index
 from .faceframe import training_frame
 from .preprocess import read_image
 from .synth import lanczos_half
@@ -46,7 +46,7 @@ FAKE_CREDIT = "Made for the exhibition by Bayard's own network from a CC0 portra
 ALTERED_CREDIT = "A CC0 portrait ({repo}); its smile was put there by this exhibition's portrait engine."
 JPEG_QUALITY = 92
 GENERATED_PAIRS = 8  # matched pairs of a photograph and a generated face, all pools together
-ALTERED_PAIRS = 2  # then matched pairs of a photograph and one given a smile
+ALTERED_PAIRS = 2  # matched pairs of a photograph and one given a smile (dealt first)
 # A smile is put only on a face turned no more than this (degrees): further round, the far
 # corner of the mouth is foreshortened and the pair would not match in pose.
 ALTERED_MAX_TURN = 25.0
