@@ -412,3 +412,27 @@ def test_check_names_an_unreadable_cross_fit(tmp_path):
                                models_dir=tmp_path)
     line = next(line for line in describe(stand_in) if "quiz 'quiz'" in line)
     assert "cannot be read" in line and "detector fit --quiz" in line
+
+
+@pytest.mark.parametrize(("auc", "coin"), [(0.48, True), (0.91, False)])
+def test_check_tells_the_technician_how_good_the_quiz_machine_is(tmp_path, auc, coin):
+    """Cross-fitted on the default items the machine is at chance; a technician should know
+    that from `check`, not from visitors."""
+    import json
+    from types import SimpleNamespace
+
+    from installation.config.loader import load_show
+    from installation.models.detector.crossfit import sha256_of
+    from installation.scenes.quiz_check import describe
+
+    show = load_show(REPO / "install.toml")
+    (tmp_path / "detector").mkdir()
+    items = {sha256_of(item.path): {"probability": 0.5, "threshold": 0.5, "log_odds": 0.0}
+             for item in _default_items()}
+    (tmp_path / "detector" / "quiz-crossfit.json").write_text(
+        json.dumps({"roc_auc": auc, "accuracy": 0.45, "items": items}), encoding="utf-8")
+    stand_in = SimpleNamespace(scenes=show.scenes, config=show.config, content_root=show.content_root,
+                               models_dir=tmp_path)
+    line = next(line for line in describe(stand_in) if "quiz 'quiz'" in line)
+    assert f"ROC AUC {auc:.2f}" in line and "right 45% of the time" in line
+    assert ("no better than a coin" in line) == coin

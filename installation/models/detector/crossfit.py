@@ -111,3 +111,13 @@ def crossfit_verdicts(models_dir: Path) -> dict[str, Verdict]:
         return {}
     except (OSError, ValueError, KeyError, TypeError):
         return {}
+
+
+def crossfit_figures(models_dir: Path) -> tuple[float, float] | None:
+    """The installed cross-fit's out-of-fold ROC AUC and accuracy, or None (no file, or one
+    written without them)."""
+    try:
+        summary = json.loads((Path(models_dir) / CROSSFIT_FILE).read_text(encoding="utf-8"))
+        return float(summary["roc_auc"]), float(summary["accuracy"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
