@@ -64,6 +64,8 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "images")
     parser.add_argument("--portrait", type=Path, default=ROOT / "content/portraits/thoreau-1856.jpg",
                         help="the sitter (default: the shipped one); a curator can look at their own")
+    parser.add_argument("--lips-hidden", action="store_true",
+                        help="the sitter's moustache hides both lips (the scene's lips_hidden; docs/portrait.md)")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     stack = FaceStack.open()
@@ -80,7 +82,7 @@ def main() -> None:
                  min(usable, key=lambda i: expr[i].eyes),
                  max(usable, key=lambda i: expr[i].smile),
                  max(usable, key=lambda i: abs(expr[i].roll - expr[usable[0]].roll))]
-        animator = MeshAnimator(sitter, stack)
+        animator = MeshAnimator(sitter, stack, lips_hidden=args.lips_hidden)
         ref = picks[0]
         animator.calibrate_on(faces[ref].landmarks, stack.eyes(frames[ref], faces[ref].landmarks))
         top, bottom = [], []

@@ -65,6 +65,11 @@ class PortraitItem(Strict):
         default=1.0, ge=0.25, le=2.5,
         description="how strongly the visitor's expressions are carried (1.0: faithful; mesh backend)",
     )
+    lips_hidden: bool = Field(
+        default=False,
+        description=("the sitter's moustache hides both lips: the mouth opens below its fringe, not through "
+                     "it (mesh backend; see docs/portrait.md)"),
+    )
 
 
 class PortraitConfig(SceneConfig):
@@ -121,10 +126,10 @@ class PortraitConfig(SceneConfig):
 
 class _Entry:
     def __init__(self, image: np.ndarray, face, title: str, credit: str, installed: bool, problem: str = "",
-                 exaggeration: float = 1.0):
+                 exaggeration: float = 1.0, lips_hidden: bool = False):
         self.image, self.face, self.title, self.credit = image, face, title, credit
         self.installed, self.problem = installed, problem
-        self.exaggeration = exaggeration
+        self.exaggeration, self.lips_hidden = exaggeration, lips_hidden
 
 
 @register_scene("portrait")
@@ -166,7 +171,8 @@ class PortraitScene(PortraitDrawing, Scene):
         for item in self.config.portraits:
             try:
                 image = read_rgb(self.context.media(item.image), max_side=900)
-                entry = _Entry(image, item.face, item.title, item.credit, True, exaggeration=item.exaggeration)
+                entry = _Entry(image, item.face, item.title, item.credit, True, exaggeration=item.exaggeration,
+                               lips_hidden=item.lips_hidden)
                 entry.source = item.image
                 self.entries.append(entry)
             except MediaError as exc:
@@ -270,7 +276,7 @@ class PortraitScene(PortraitDrawing, Scene):
         if entry.face is None and choice.name != "mesh":
             raise ValueError(entry.problem or "no face in this portrait")
         animator = build_animator(choice.name, entry.image, FaceBox(*entry.face) if entry.face else None,
-                                  models_dir, exaggeration=entry.exaggeration)
+                                  models_dir, exaggeration=entry.exaggeration, lips_hidden=entry.lips_hidden)
         return choice, animator
 
     def _build_worker(self) -> None:

@@ -33,6 +33,9 @@ def add_commands(subparsers) -> None:
     )
     p.add_argument("--exaggeration", type=float, default=1.0,
                    help="how strongly expressions are carried, mesh backend (default 1.0: faithful)")
+    p.add_argument("--lips-hidden", action="store_true",
+                   help="the sitter's moustache hides both lips: the mouth opens below its fringe, mesh "
+                        "backend (default: off; see docs/portrait.md)")
     p.add_argument(
         "--face",
         type=float,
@@ -151,7 +154,8 @@ def run_animate(args: argparse.Namespace) -> int:
         backend.clock = lambda: video_t[0]  # ease by video time, not by render speed
     try:
         if choice.name == "mesh":
-            animator = build_animator("mesh", portrait, models_dir=args.models, exaggeration=args.exaggeration)
+            animator = build_animator("mesh", portrait, models_dir=args.models, exaggeration=args.exaggeration,
+                                      lips_hidden=args.lips_hidden)
         else:
             animator = PortraitAnimator(backend, portrait, face=FaceBox(*args.face) if args.face else None)
     except PortraitError as exc:

@@ -58,7 +58,7 @@ class PortraitError(ValueError):
 
 
 def build_animator(backend_name: str, portrait: np.ndarray, face: FaceBox | None = None,
-                   models_dir=None, exaggeration: float = 1.0):
+                   models_dir=None, exaggeration: float = 1.0, lips_hidden: bool = False):
     """The per-portrait pipeline for a backend: the whole-picture mesh animator for `mesh`,
     the crop pipeline for the others. Raises PortraitError with the reason."""
     from .base import MOTION_BACKENDS
@@ -68,7 +68,8 @@ def build_animator(backend_name: str, portrait: np.ndarray, face: FaceBox | None
         from .mesh import MeshAnimator, PortraitProblem
 
         try:
-            return MeshAnimator(portrait, FaceStack.open(models_dir), exaggeration=exaggeration)
+            return MeshAnimator(portrait, FaceStack.open(models_dir), exaggeration=exaggeration,
+                                lips_hidden=lips_hidden)
         except PortraitProblem as error:
             raise PortraitError(str(error)) from None
     return PortraitAnimator(MOTION_BACKENDS.get(backend_name)(), portrait, face=face)

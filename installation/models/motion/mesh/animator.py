@@ -20,6 +20,7 @@ from ...face import Face, FaceStack, FaceTracker, head_pose, portrait_faces
 from ...face.measures import turn_from_front
 from ...face.tracking import FaceBox, FaceObservation
 from ..visitor import VisitorPresence
+from .hidden_lips import lips_at_fringe
 from .motion import DriverReference, Motion, idle_motion, rotation_deg
 from .rig import (
     FACE_OVAL,
@@ -117,14 +118,16 @@ class MeshAnimator(VisitorPresence):
     backend_name = "mesh"
 
     def __init__(self, portrait: np.ndarray, stack: FaceStack | None = None, *,
-                 exaggeration: float = 1.0, rig: PortraitRig | None = None) -> None:
+                 exaggeration: float = 1.0, rig: PortraitRig | None = None, lips_hidden: bool = False) -> None:
         self.stack = stack or FaceStack.open()
         self.portrait = np.ascontiguousarray(portrait[..., :3])
         if rig is None:
             face = find_portrait_face(self.portrait, self.stack)
             eyes = _portrait_analysis(self.portrait, self.stack)[1]
             person = self.stack.person_mask(self.portrait)
-            rig = build_rig(self.portrait, face, eyes, _soft(person, face.landmarks), exaggeration)
+            # The curator says a moustache hides the lips (hidden_lips.py).
+            lips = lips_at_fringe(self.portrait, face.landmarks) if lips_hidden else None
+            rig = build_rig(self.portrait, face, eyes, _soft(person, face.landmarks), exaggeration, lips)
         self.rig = rig
         self.warper = MeshWarper(rig)
         self.tracker = FaceTracker(self.stack)

@@ -212,7 +212,10 @@ def _palette(image: np.ndarray, mesh: np.ndarray, eyes: tuple[Eye, Eye] = ()) ->
 
 
 def build_rig(image: np.ndarray, face: Face, eyes: tuple[Eye, Eye], person: np.ndarray | None = None,
-              exaggeration: float = 1.0) -> PortraitRig:
+              exaggeration: float = 1.0, lips: np.ndarray | None = None) -> PortraitRig:
+    """`lips`: the mesh with its lip line moved (hidden_lips.py). The rig moves the picture
+    from there, but is triangulated as the mesh was found: triangulated afresh, the moved
+    line joined the upper lip to the lower one, and an opening mouth stretched the hair."""
     mesh = face.landmarks.astype(np.float32)
     head = _ring(mesh, HEAD_RING_SCALE)
     still = _ring(mesh, STILL_RING_SCALE)
@@ -233,6 +236,8 @@ def build_rig(image: np.ndarray, face: Face, eyes: tuple[Eye, Eye], person: np.n
         rx0, ry0, rx1, ry1 = region
         crop = person[ry0:ry1, rx0:rx1].astype(np.float32)
     triangles, backdrop = _triangulate(points)
+    if lips is not None:
+        points[:468, :2] = lips[:, :2]
     return PortraitRig(
         image=np.ascontiguousarray(image), points=points, backdrop=backdrop,
         triangles=triangles, eyes=eyes, palette=_palette(image, mesh, eyes),
