@@ -35,16 +35,23 @@ MAX_SHARE_TO_CHIN = 0.5
 MIDDLE = 0.5
 
 
-def fringe_depth(image: np.ndarray, mesh: np.ndarray) -> float:
-    """How far below the guessed lip line (pixels, along the face's own downward axis) the
-    moustache's fringe lies; 0.0 when no clear fringe is found."""
+def _mouth_axes(mesh: np.ndarray) -> tuple[float, np.ndarray, np.ndarray, np.ndarray, float]:
+    """The face's height, its own downward and across unit axes (a tilted sitter's mouth is
+    searched along the tilt), the mouth's centre and half its width (pixels)."""
     face_height = float(np.linalg.norm(mesh[152, :2] - mesh[10, :2]))
     down = (mesh[152, :2] - mesh[10, :2]) / max(face_height, 1e-6)
     across = np.array([-down[1], down[0]])
+    centre = (mesh[61, :2] + mesh[291, :2]) / 2
+    half = max(float(np.linalg.norm(mesh[291, :2] - mesh[61, :2])) / 2, 1.0)
+    return face_height, down, across, centre, half
+
+
+def fringe_depth(image: np.ndarray, mesh: np.ndarray) -> float:
+    """How far below the guessed lip line (pixels, along the face's own downward axis) the
+    moustache's fringe lies; 0.0 when no clear fringe is found."""
+    face_height, down, across, centre, half = _mouth_axes(mesh)
     grey = cv2.cvtColor(np.ascontiguousarray(image[..., :3]), cv2.COLOR_RGB2GRAY).astype(np.float32)
     grey = cv2.GaussianBlur(grey, (0, 0), max(1.0, 0.006 * face_height))
-    centre = (mesh[61, :2] + mesh[291, :2]) / 2
-    half = float(np.linalg.norm(mesh[291, :2] - mesh[61, :2])) / 2
     line = mesh[list(UPPER_INNER_LIP), :2]
     # Where the guessed lip line crosses each sampled column of the mouth's middle.
     offsets = np.linspace(-MIDDLE, MIDDLE, 9) * half
@@ -79,11 +86,7 @@ def lips_at_fringe(image: np.ndarray, mesh: np.ndarray) -> np.ndarray:
     moved = mesh.copy()
     if depth <= 0.0:
         return moved
-    face_height = float(np.linalg.norm(mesh[152, :2] - mesh[10, :2]))
-    down = (mesh[152, :2] - mesh[10, :2]) / max(face_height, 1e-6)
-    centre = (mesh[61, :2] + mesh[291, :2]) / 2
-    half = max(float(np.linalg.norm(mesh[291, :2] - mesh[61, :2])) / 2, 1.0)
-    across = np.array([-down[1], down[0]])
+    _, down, across, centre, half = _mouth_axes(mesh)
     for inner_ids, outer_ids in ((UPPER_INNER_LIP, None), (LOWER_INNER_LIP, LOWER_OUTER_LIP)):
         inner = np.array(inner_ids[1:-1])  # not the corners
         u = np.clip(np.abs((mesh[inner, :2] - centre) @ across) / half, 0.0, 1.0)
