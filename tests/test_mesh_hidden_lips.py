@@ -104,3 +104,15 @@ def test_the_setting_reaches_the_portrait_from_the_scene_file(tmp_path, monkeypa
     with run_test(load_show(path), size=(640, 360)) as pilot:
         pilot.advance(2.0)
     assert seen.get("lips_hidden") is True
+
+
+def test_inspect_shows_a_curator_where_lips_hidden_puts_the_lip_line(tmp_path, capsys):
+    from installation.cli import main
+
+    out = tmp_path / "overlay.png"
+    assert main(["portrait", "inspect", str(WALRUS), "--lips-hidden", "-o", str(out)]) == 0
+    said = capsys.readouterr().out
+    assert "with lips_hidden the lip line moves" in said and "px down" in said
+    overlay = cv2.imread(str(out))
+    magenta = (overlay[..., 2] > 180) & (overlay[..., 1] < 90) & (overlay[..., 0] > 180)
+    assert magenta.sum() > 50  # the moved line is drawn

@@ -40,6 +40,9 @@ def add_commands(subparsers) -> None:
                    help="where to write the overlay PNG (default: IMAGE-mesh.png beside the picture)")
     q.add_argument("--models", type=Path, default=Path("models"),
                    help="folder with model weights (default: models)")
+    q.add_argument("--lips-hidden", action="store_true",
+                   help="also draw where the scene's lips_hidden would put the lip line (the moustache's "
+                        "fringe), in magenta (default: off)")
     q.set_defaults(func=run_inspect)
 
 
@@ -72,6 +75,17 @@ def run_inspect(args: argparse.Namespace) -> int:
         verdict = f"OK: one face, {face.height:.0f} px tall (forehead to chin), {pose}"
     except PortraitProblem as error:
         verdict = f"cannot be animated: {error}"
+    fringe = None
+    if args.lips_hidden and face is not None:
+        from .mesh.hidden_lips import fringe_depth, lips_at_fringe
+
+        depth = fringe_depth(image, face.landmarks)
+        if depth > 0:
+            fringe = lips_at_fringe(image, face.landmarks)
+            verdict += (f"; with lips_hidden the lip line moves {depth:.0f} px down, to the moustache's "
+                        "fringe (magenta): check that it lies along the fringe")
+        else:
+            verdict += "; no clear fringe below the lip line, so lips_hidden would change nothing"
     faces = portrait_faces(image, stack)
     out = cv2.cvtColor(image, cv2.COLOR_RGB2BGR)
     scale = 2 if max(image.shape[:2]) < 700 else 1
@@ -85,6 +99,9 @@ def run_inspect(args: argparse.Namespace) -> int:
         for ids in (FACE_OVAL, OUTER_LIPS, INNER_LIPS, LEFT_EYE_OPENING, RIGHT_EYE_OPENING):
             pts = np.round(lm[list(ids)]).astype(np.int32)
             cv2.polylines(out, [pts], True, colour, 1, cv2.LINE_AA)
+        if chosen and fringe is not None:
+            pts = np.round(fringe[list(INNER_LIPS), :2] * scale).astype(np.int32)
+            cv2.polylines(out, [pts], True, (200, 60, 220), 1, cv2.LINE_AA)
         if chosen:
             for eye in stack.eyes(image, other.landmarks):
                 c = np.round(eye.iris_centre * scale).astype(int)
