@@ -81,7 +81,7 @@ def run_inspect(args: argparse.Namespace) -> int:
 
         depth = fringe_depth(image, face.landmarks)
         if depth > 0:
-            fringe = lips_at_fringe(image, face.landmarks)
+            fringe = lips_at_fringe(image, face.landmarks, depth)
             verdict += (f"; with lips_hidden the lip line moves {depth:.0f} px down, to the moustache's "
                         "fringe (magenta): check that it lies along the fringe")
         else:

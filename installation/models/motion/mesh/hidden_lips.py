@@ -78,11 +78,11 @@ def fringe_depth(image: np.ndarray, mesh: np.ndarray) -> float:
     return float(np.clip(depth, 0.0, KEEP_LOWER_LIP * lower_lip + MAX_SHARE_TO_CHIN * room))
 
 
-def lips_at_fringe(image: np.ndarray, mesh: np.ndarray) -> np.ndarray:
+def lips_at_fringe(image: np.ndarray, mesh: np.ndarray, depth: float | None = None) -> np.ndarray:
     """A copy of the portrait's mesh with the closed lip line (both inner lips) and the
     lower lip moved down to the moustache's fringe, most in the middle of the mouth and
-    not at all at its corners."""
-    depth = fringe_depth(image, mesh)
+    not at all at its corners. `depth`: the fringe's, when already measured."""
+    depth = fringe_depth(image, mesh) if depth is None else depth
     moved = mesh.copy()
     if depth <= 0.0:
         return moved
