@@ -87,6 +87,19 @@ def test_teeth_in_a_dim_warm_light_are_read_by_their_colour():
     assert teeth_shown(tongue, lm) == (0.0, 0.0)
 
 
+def test_teeth_together_are_read_as_two_rows_meeting_at_the_biting_line():
+    """Teeth together fill the whole opening, upper row over lower with a line of shadow
+    between them. Read as one run from the top, the portrait painted a single tall bar."""
+    image, lm = _mouth_picture(teeth_rows=30)
+    # The biting line, 11-14 rows down of 30: shade on enamel, pale enough to pass as teeth.
+    image[101:104, 60:141] = (160, 150, 145)
+    upper, lower = teeth_shown(image, lm)
+    assert 0.3 <= upper <= 0.5 and upper + lower == 1.0
+    # A smile's upper teeth resting on the lower lip: the whole opening, but no line.
+    image, lm = _mouth_picture(teeth_rows=30)
+    assert teeth_shown(image, lm) == (1.0, 0.0)
+
+
 def test_the_lit_inside_of_the_lower_lip_is_not_teeth():
     """A wide-open mouth shows the wet inside of the lower lip, lit, lighter and less
     saturated than the lips outside: read as lower teeth, the portrait's yawn had a light
@@ -477,3 +490,36 @@ def test_eyes_calibrated_wide_open_settle_to_the_visitors_usual_opening(stack, s
     for k in range(200):
         animator.step(sitter, 2.2 + k / 30, _Seen(_with_eyes_open(neutral, 0.1)))
     assert max(animator.last_motion.eye_open) < 0.15  # and held shut, they stay shut
+
+
+def test_painted_teeth_are_separate_warm_teeth_not_a_bar(stack):
+    """Painted as one evenly graded band in the eye whites' blue-grey, a visitor's smile
+    gave the sitter a metal bar for teeth. Along the row there are teeth, each with a
+    darker seam to the next, and across the front they are evenly lit, darker only
+    towards the corners; and the enamel is warmer than the eye whites."""
+    image = cv2.cvtColor(cv2.imread(str(HOUSE_SITTER)), cv2.COLOR_BGR2RGB)
+    animator = MeshAnimator(image, stack)
+    offsets = np.zeros((468, 3), np.float32)
+    offsets[list(LOWER_INNER_LIP)[1:-1], 1] = 0.07
+    bared = animator.render(Motion(offsets=offsets, teeth=(0.6, 0.0))).astype(np.float32)
+    dst, _, _ = animator.place(Motion(offsets=offsets))
+    top, bottom = dst[13], dst[14]
+    y = int(round(top[1] + 0.25 * (bottom[1] - top[1])))  # a row through the upper teeth
+    left, right = dst[78, 0], dst[308, 0]  # the inner corners
+    centre, half = (left + right) / 2, (right - left) / 2
+    xs = np.arange(int(centre - 0.6 * half), int(centre + 0.6 * half) + 1)
+    row = bared[y - 1:y + 2, xs].mean(axis=(0, 2))
+    smooth = np.convolve(row, np.ones(3) / 3, mode="same")
+    dips = [i for i in range(2, len(row) - 2)
+            if smooth[i] < smooth[i - 2] - 3 and smooth[i] < smooth[i + 2] - 3]
+    assert 3 <= len(dips) <= 9  # seams between the front teeth: a few, not a comb
+    middle = row[np.abs(xs - centre) < 0.4 * half]
+    assert np.percentile(middle, 90) - np.percentile(middle, 10) < 45  # no bright stripe in a dark bar
+    palette = animator.rig.palette
+    assert palette.teeth.mean() > palette.skin.mean() * 0.95  # enamel, not grey metal
+
+
+def test_enamel_is_warmer_than_the_eye_whites_of_a_colour_portrait():
+    from installation.models.motion.mesh.rig import IVORY
+
+    assert IVORY[0] > IVORY[1] > IVORY[2] and abs(IVORY.mean() - 1.0) < 1e-9

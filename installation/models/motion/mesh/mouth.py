@@ -20,8 +20,10 @@ SHIFT = 4
 # portrait's own lip line is the best picture of a nearly closed mouth.
 MIN_GAP_PX = 1.5
 # Where one tooth meets the next, across the mouth from its centre (share of half the
-# mouth's width): the incisors are wide, the teeth narrow towards the corners.
-TOOTH_EDGES = (0.0, 0.21, 0.39, 0.54)
+# mouth's width), seen from the front: the incisors are wide, the teeth narrow towards
+# the corners as the arch turns away; a smile shows about five a side. (Eight a side, as
+# narrow as a comb's, read as a grille.)
+TOOTH_EDGES = (0.0, 0.30, 0.53, 0.71, 0.84, 0.94)
 # The cavity's light as a share of the palette's cavity colour (a third of the lips'),
 # under the upper lip and at the floor of the mouth: a real open mouth under a ceiling
 # light reads about 0.1 of the lips' lightness high up and 0.6 low down.
@@ -32,6 +34,35 @@ def curve_through(points: np.ndarray, xs: np.ndarray) -> np.ndarray:
     """The y of a lip or lid line (its points, any order) at each x in `xs`."""
     order = np.argsort(points[:, 0])
     return np.interp(xs, points[order, 0], points[order, 1])
+
+
+def _tooth_light(along: np.ndarray, u: np.ndarray, v: np.ndarray, in_upper: np.ndarray,
+                 upper_band: float, lower_band: float, half: float) -> np.ndarray:
+    """How much of the enamel's light each pixel of the teeth gets, lit from the front.
+    Evenly shaded from corner to corner (one cylinder, bright in the middle), the band read
+    as a metal bar: real teeth are each a rounded surface with a dark seam to the next,
+    shaded by the lip they come out from, a little translucent at their biting edge, and
+    darker only towards the mouth's corners, where the cheeks shade them (a smile's dark
+    "buccal corridor"). The lower row sits in the upper's shadow."""
+    edges = np.array(TOOTH_EDGES + (1.2,))
+    k = np.clip(np.searchsorted(edges, along) - 1, 0, len(edges) - 2)
+    width = edges[k + 1] - edges[k]
+    within = np.clip((along - edges[k]) / width, 0.0, 1.0) * 2.0 - 1.0  # -1 .. 1 across a tooth
+    rounded = 1.0 - 0.1 * within ** 2
+    # The seam: a dark gap about a tenth of a tooth wide, never under half a pixel, and
+    # drawn only where a tooth is a few pixels wide (on a small face, seams a pixel apart
+    # would be all that showed).
+    tooth_px = width * half
+    seam_px = np.minimum(np.abs(along - edges[k]), np.abs(edges[k + 1] - along)) * half
+    seam = np.exp(-(seam_px / np.maximum(0.5, 0.06 * tooth_px)) ** 2) * np.clip((tooth_px - 3.0) / 6.0, 0.0, 1.0)
+    corridor = 1.0 - 0.5 * np.clip((u - 0.45) / 0.5, 0.0, 1.0) ** 2
+    # 0 at the lip a row grows from, 1 at its biting edge.
+    t = np.where(in_upper, v / max(upper_band, 0.05), (1.0 - v) / max(lower_band, 0.05))
+    t = np.clip(t, 0.0, 1.0)
+    lip_shadow = 1.0 - 0.2 * np.clip(1.0 - t / 0.3, 0.0, 1.0) ** 2
+    translucent = 1.0 - 0.08 * np.clip((t - 0.8) / 0.2, 0.0, 1.0)
+    row = np.where(in_upper, 1.0, 0.88)
+    return rounded * (1.0 - 0.3 * seam) * corridor * lip_shadow * translucent * row
 
 
 def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
@@ -89,12 +120,13 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
         strength = 0.95 * float(np.clip((gap - 1.5) / 2.5, 0.0, 1.0))
     # Teeth: light bands from the lips inwards, bright to a soft but readable edge, fading
     # towards the mouth corners.
-    fade = np.clip(1.0 - u / 0.75, 0.0, 1.0) ** 0.6
+    # Full teeth across the front, fading only at the corners (the corridor shades them).
+    fade = np.clip((0.92 - u) / 0.4, 0.0, 1.0) ** 0.6
     edge_px = max(0.12, 1.2 / max(gap, 1.0))  # the teeth's edge: about a pixel soft
     # Each tooth's biting edge is rounded: the band's edge rises a little at the seams.
     centre_x = (left + right) / 2
     along = np.abs(xx - centre_x) / half  # 0 centre, 1 corners, like u but unclipped
-    edges = np.array(TOOTH_EDGES + (0.66, 0.77, 0.87, 0.96))
+    edges = np.array(TOOTH_EDGES)
     nearest = np.min(np.abs(along[..., None] - edges), axis=-1)
     spacing = np.interp(along, edges[1:], np.diff(edges))
     scallop = 0.07 * np.exp(-(nearest / np.maximum(0.3 * spacing, 1e-3)) ** 2)
@@ -107,18 +139,8 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
                    else np.zeros_like(v))
     teeth = np.maximum(upper_teeth, lower_teeth) * fade * strength
     if teeth.max() > 0:
-        # Lit from the front: the teeth turn away from the light towards the corners, where
-        # the cheeks shade them (the dark "buccal corridor" of a smile), and a little
-        # towards their biting edges. Evenly lit from corner to corner they read as a bar.
-        towards_edge = np.where(upper_teeth >= lower_teeth, v / max(upper_band, 0.05),
-                                (1.0 - v) / max(lower_band, 0.05))
-        shade = (1.0 - 0.4 * u ** 1.5 - 0.05 * np.clip(towards_edge, 0, 1))[..., None]
-        colour = colour + (pal.teeth * shade - colour) * teeth[..., None]
-        # A faint line where one tooth meets the next, so a band reads as teeth.
-        centre = (left + right) / 2
-        dist = np.min([np.abs(np.abs(xx - centre) - e * half) for e in edges], axis=0)
-        seam = np.exp(-(dist / max(0.5, 0.02 * half)) ** 2) * (1.0 - u)
-        colour *= (1.0 - 0.15 * seam * teeth)[..., None]
+        shade = _tooth_light(along, u, v, upper_teeth >= lower_teeth, upper_band, lower_band, half)
+        colour = colour + (pal.teeth * shade[..., None] - colour) * teeth[..., None]
         # The shadow inside the teeth, where the cavity begins.
         soft = max(0.05, 1.5 / max(gap, 1.0))
         under = np.exp(-(((v - upper_band) / soft) ** 2)) * (upper_band > 0.02)

@@ -170,6 +170,9 @@ def _delaunay(points: np.ndarray) -> np.ndarray:
     return np.array(triangles, np.int32)
 
 
+IVORY = np.array([1.03, 1.0, 0.91]) / np.mean([1.03, 1.0, 0.91])  # enamel's tint, at equal lightness
+
+
 def _sclera(image: np.ndarray, eyes: tuple[Eye, Eye]) -> np.ndarray | None:
     """The white of the sitter's eyes: the lighter half of each eye opening outside the
     iris. The picture's own "white" under its own light, for the teeth."""
@@ -205,7 +208,9 @@ def _palette(image: np.ndarray, mesh: np.ndarray, eyes: tuple[Eye, Eye] = ()) ->
     sclera = _sclera(image, eyes) if eyes else None
     white = sclera if sclera is not None else skin
     light = min(max(float(skin.mean()) * 1.05, float(white.mean())), float(np.percentile(image, 97)))
-    teeth = np.full(3, light) + (white - white.mean()) * 0.5
+    # Enamel is warmer than the eye whites beside it under any light: given their
+    # blue-grey, teeth read as a metal bar.
+    teeth = np.clip(light * IVORY + (white - white.mean()) * 0.5, 0.0, 255.0)
     if chroma < 0.08:  # a monochrome picture: keep the painted mouth monochrome too
         lip, cavity, teeth = (np.full(3, c.mean()) for c in (lip, cavity, teeth))
     return Palette(lip, skin, cavity, teeth)

@@ -21,6 +21,11 @@ COLUMNS = 9  # sampled across the central half of the mouth
 PALER_THAN_LIPS = 0.75  # teeth: at most this share of the lips' redness...
 NOT_DARK = 0.7  # ...and at least this share of their lightness
 GREY_CAMERA_REDNESS = 0.04  # lips less red than this: a monochrome (infrared) camera
+# Teeth together fill the whole opening, upper row over lower, with the biting line between
+# them: a row of shadow well inside the opening, darker than the teeth on both sides by at
+# least this share. Read as one run from the top, the portrait painted one tall bar.
+BITE_DARKER = 0.8
+BITE_RANGE = (0.2, 0.8)  # where down the opening the line may lie
 # Outer and inner lip points facing each other: halfway between them is lip, not skin or gap.
 LIP_PAIRS = ((0, 13), (37, 82), (267, 312), (39, 81), (269, 311), (17, 14), (84, 87), (314, 317), (181, 178),
              (405, 402))
@@ -95,8 +100,22 @@ def teeth_shown(frame: np.ndarray, landmarks: np.ndarray) -> tuple[float, float]
     upper_share = _run_from_edge(share > 0.4)
     lower_share = _run_from_edge((share > 0.4)[::-1])
     if upper_share + lower_share > BINS:  # both rows meet: the teeth are together
+        bite = _biting_line(luma.mean(axis=1))
+        upper_share = bite if bite is not None else upper_share
         lower_share = BINS - upper_share
     return upper_share / BINS, lower_share / BINS
+
+
+def _biting_line(rows: np.ndarray) -> int | None:
+    """Where the upper teeth end when teeth fill the whole opening: the darkest row well
+    inside it, if it is clearly darker than the teeth above and below it (a smile's upper
+    teeth resting on the lower lip fade towards it, with no such dip)."""
+    lo, hi = (int(round(f * len(rows))) for f in BITE_RANGE)
+    k = lo + int(np.argmin(rows[lo:hi]))
+    darkest = float(rows[k])
+    if darkest < BITE_DARKER * min(float(rows[:k].max()), float(rows[k + 1:].max())):
+        return k
+    return None
 
 
 def _run_from_edge(teeth: np.ndarray) -> int:
