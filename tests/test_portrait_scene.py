@@ -117,6 +117,32 @@ def test_a_whole_visit_calibrates_goes_live_and_leaves(tmp_path, shared_data):
 
 
 @pytest.mark.shared_data
+def test_the_next_visitor_is_calibrated_too(tmp_path, shared_data):
+    """The first visit's calibration outlived it: the next visitor's countdown ended at
+    once, the screen said "Now move" and the portrait only idled, for every visitor after
+    the first one of the scene's stay."""
+    camera = VideoCamera(_face_frames(shared_data))
+    path = write_show(tmp_path, {"p": SCENE}, size=(640, 360))
+    with run_test(path, fps=10, services={"synchronous_models": True, "camera": camera}) as pilot:
+        scene = _scene(pilot)
+        for visit in ("first", "second"):
+            states = []
+            for _ in range(80):
+                pilot.step()
+                states.append(scene.state)
+                if scene.state == "live":
+                    break
+            # A one-second countdown at 10 frames a second: about ten frames of it.
+            assert states.count("countdown") >= 8, (visit, " ".join(states))
+            pilot.advance(0.5)
+            assert scene.worker.latest().mode == "live", visit
+            camera.present = False  # the visitor walks away, and the next one comes
+            pilot.advance(4.0)
+            assert scene.state == "attract"
+            camera.present = True
+
+
+@pytest.mark.shared_data
 def test_a_visit_writes_no_file(tmp_path, shared_data):
     """Privacy: watch every open() for writing (an audit hook) and the file tree of the
     show, the working directory and the temp folder during a whole visit."""

@@ -411,7 +411,7 @@ class PortraitScene(PortraitDrawing, Scene):
             elif self.state_t >= self.config.countdown and not self._asked:
                 self.worker.request_calibration()  # the next frame with a face becomes "neutral"
                 self._asked = True
-            if self.worker.calibrated.is_set():
+            if self._asked and self.worker.calibrated.is_set():
                 self._go("live")
         if self.state == "live" and self.recorder is not None:
             self._record()

@@ -321,6 +321,9 @@ class AnimatorWorker:
         tracker may be mid-frame there)."""
         self.mode = "idle"
         self._calibrate.clear()
+        # The visit's calibration ends with it: left set, the next visitor's countdown
+        # saw it at once and went "live" on an uncalibrated, idling portrait.
+        self.calibrated.clear()
         self._end_visit.set()
 
     def _publish(
@@ -343,6 +346,9 @@ class AnimatorWorker:
             if self._end_visit.is_set():
                 self._end_visit.clear()
                 self.animator.end_visit()
+                # (A calibration this thread finished as the visit ended is void too.)
+                self.mode = "idle"
+                self.calibrated.clear()
             frame = None
             live_camera = self.camera is not None and getattr(self.camera, "state", "live") == "live"
             if live_camera and block:
