@@ -22,6 +22,7 @@ from typing import Any
 
 import pygame
 
+from . import faults
 from .clock import Clock
 from .commands import Command, CommandQueue
 from .config.errors import ShowError
@@ -212,15 +213,17 @@ class Engine:
             for overlay in self.overlays:
                 try:
                     overlay.draw(self.frame)
-                except Exception:  # an overlay is a helper, never a reason to lose the show
+                except Exception as exc:  # an overlay is a helper, never a reason to lose the show
                     log.exception("overlay failed to draw; removed")
                     self.overlays.remove(overlay)
+                    faults.report("overlay", "draw", exc)
         self.frames += 1
         for hook in self.frame_hooks:
             try:
                 hook(self)
-            except Exception:  # watchdog/metrics hooks are best-effort per frame
+            except Exception as exc:  # watchdog/metrics hooks are best-effort per frame
                 log.exception("frame hook failed")
+                faults.report("engine", "frame hook", exc)
         return self.frame
 
     # -- commands ----------------------------------------------------------------

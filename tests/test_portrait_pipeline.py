@@ -53,6 +53,28 @@ def test_worker_publishes_idle_frames_without_a_camera_and_never_blocks():
         worker.stop()
 
 
+@pytest.mark.injects_faults
+def test_a_failing_animator_shows_the_still_portrait_and_is_recorded_as_a_fault():
+    """The worker's boundary keeps the show going with the still portrait, which looks
+    like a portrait at rest: a test, soak or bench must still see the failure."""
+    from installation.faults import FaultRecorder
+
+    image, face = draw_house_portrait()
+    animator = PortraitAnimator(FlowBackend(), image, face=FaceBox(*face))
+
+    def broken(t):
+        raise IndexError("a bug in the warp")
+
+    animator.idle = broken
+    worker = AnimatorWorker(animator, camera=None, fault_scope="hall-portrait")
+    with FaultRecorder() as recorder:
+        worker.poll()
+        worker.poll()
+    assert np.array_equal(worker.latest().image, animator.portrait)
+    assert [(f.scene_id, f.phase) for f in recorder.faults] == [("hall-portrait", "animate")]  # once, not per frame
+    assert "a bug in the warp" in worker.error
+
+
 @pytest.mark.shared_data
 @pytest.mark.slow
 def test_worker_stamps_live_results_with_the_camera_time(shared_data):

@@ -218,3 +218,25 @@ def test_a_reload_that_brings_the_show_back_ends_safe_mode_in_status(tmp_path):
         assert status["safe_mode"] is False and status["restarts"]["safe_mode"] is False
         assert "SAFE MODE" not in runtime.status_line()
         runtime.stop()
+
+
+@pytest.mark.injects_faults
+def test_a_broken_overlay_is_removed_and_recorded_as_a_fault(tmp_path):
+    """An overlay (the operator's status panel, a kiosk note) is a helper: when it raises
+    the show draws on without it. A test must still see it fail."""
+    from installation.faults import FaultRecorder
+
+    class BrokenOverlay:
+        def draw(self, surface):
+            raise KeyError("status field gone")
+
+        def handle(self, command):
+            return False
+
+    show = write_show(tmp_path, {"a": title_scene("a", duration=30)}, playlist=["a"])
+    with FaultRecorder() as recorder, run_test(show, raise_faults=False) as pilot:
+        overlay = BrokenOverlay()
+        pilot.engine.overlays.append(overlay)
+        pilot.advance(0.5)
+        assert overlay not in pilot.engine.overlays and not black(pilot.frame())
+    assert [(f.scene_id, f.phase) for f in recorder.faults] == [("overlay", "draw")]

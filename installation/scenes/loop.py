@@ -28,6 +28,7 @@ import numpy as np
 import pygame
 from pydantic import Field, field_validator, model_validator
 
+from .. import faults
 from ..config.common import MediaPath, SceneConfig, Strict
 from ..media import GeneratorSource, MediaSource, open_source
 from ..media.sources import IMAGE_SUFFIXES, VIDEO_SUFFIXES
@@ -399,6 +400,7 @@ class LoopScene(LoopDrawing, Scene):
                 b.morph = morph_frames(fa.image, fb.image, size, background, MORPH_FRAMES)
             except Exception as exc:  # worker boundary: a failed morph is a crossfade
                 self.log.warning("morph into %s failed (%s); crossfading", b.item.file, exc)
+                faults.report(self.id, "morph", exc)  # a crossfade on screen, a failure in a test
 
         b.morph_thread = threading.Thread(target=work, name="morph", daemon=True)
         b.morph_thread.start()

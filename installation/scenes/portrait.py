@@ -288,7 +288,7 @@ class PortraitScene(PortraitDrawing, Scene):
         self.backend_name = choice.name
         self.backend_reason = choice.summary()
         clock = self.context.clock.now
-        self.worker = AnimatorWorker(animator, self.camera, clock=clock, mirror=True)
+        self.worker = AnimatorWorker(animator, self.camera, clock=clock, mirror=True, fault_scope=self.id)
         if not self.synchronous:
             self.worker.start()
 

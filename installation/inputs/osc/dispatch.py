@@ -17,6 +17,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from ... import faults
 from ...clock import Clock, SystemClock
 from ...commands import Command
 from . import wire
@@ -93,9 +94,10 @@ class Dispatcher:
                 control = self.tier(peer.host) == "control"
                 state = PacketState(ReplyBudget.for_datagram(len(data), peer.transport, control))
                 self._run(packet, peer, None, state)
-        except Exception:  # a bug here must not take the receive thread down
+        except Exception as exc:  # a bug here must not take the receive thread down
             log.exception("OSC: error handling a packet from %s (ignored)", peer)
             self.counters["malformed"] += 1
+            faults.report("osc", "packet", exc)  # malformed packets are caught above: this is a bug
 
     def release_due(self) -> float | None:
         """Dispatch scheduled bundle messages that are due; seconds until the next one."""

@@ -25,6 +25,7 @@ from typing import Any
 import cv2
 import numpy as np
 
+from ... import faults
 from . import geometry
 from .base import MotionBackend
 from .visitor import VisitorPresence
@@ -267,8 +268,11 @@ class AnimatorWorker:
         idle_fps: float = 30.0,
         clock=time.monotonic,
         mirror: bool = False,
+        fault_scope: str = "portrait",
     ) -> None:
         self.animator = animator
+        # Whose fault a failure here is, in the process-wide fault record (faults.py).
+        self.fault_scope = fault_scope
         # mirror: flip camera frames before anything else, so the portrait answers like a
         # looking-glass (the visitor tilts to their right, the portrait tilts to the
         # screen's right) and `last_frame` is already the mirrored view to show.
@@ -386,6 +390,9 @@ class AnimatorWorker:
             if msg != self.error:
                 log.exception("portrait animator failed; showing the still portrait")
                 self.error = msg
+                # The still portrait keeps the show going; a test, soak or bench must
+                # still fail on it (it once hid behind an idle-looking portrait).
+                faults.report(self.fault_scope, "animate", exc)
             self._publish(self.animator.portrait, None, None, self.mode)
             if block:
                 self._stop.wait(0.2)
