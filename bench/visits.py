@@ -15,6 +15,8 @@ Prints, and exits 1 unless all hold:
 - every visitor who stayed through the countdown was calibrated (the worker animates
   them live) and the portrait moved with them;
 - every visitor who left was let go (attract within the leave time and a second);
+- every visitor who stepped straight in after another (away over a second, within the
+  scene's leave time) was measured afresh, not read through the last one's calibration;
 - no fault was caught by a fault boundary (scene or animator worker), nothing crashed;
 - resident memory and open files after the last visitor are those after the first few.
 
@@ -143,7 +145,8 @@ def run(visitors: int, seed: int, progress: bool) -> dict:
     people = load_people()
     camera = Visitors(people)
     result = {"visitors": visitors, "behaviours": {}, "live_visits": 0, "calibrated": 0, "moved": 0,
-              "let_go": 0, "departures": 0, "crashes": 0, "failures": []}
+              "let_go": 0, "departures": 0, "crashes": 0, "newcomers": 0, "newcomers_afresh": 0,
+              "failures": []}
     rss, fds = [], []
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="bayard-visits-") as folder, FaultRecorder() as recorder:
@@ -204,12 +207,19 @@ def run(visitors: int, seed: int, progress: bool) -> dict:
                             if scene.state != "live":
                                 result["failures"].append(f"visitor {n}: stepped back in and lost the visit")
                         elif behaviour == "next one steps in":
+                            before = scene.worker.animator.returns.recalibrations
                             camera.leave()
-                            pilot.advance(rng.uniform(0.3, LEAVE_S * 0.6))
+                            pilot.advance(rng.uniform(1.2, LEAVE_S * 0.8))
                             camera.arrive((person + 1) % len(people))
-                            pilot.advance(3.0)
+                            pilot.advance(4.0)
+                            result["newcomers"] += 1
                             if scene.worker.latest().mode != "live":
                                 result["failures"].append(f"visitor {n}: the next visitor met a still portrait")
+                            if scene.worker.animator.returns.recalibrations > before:
+                                result["newcomers_afresh"] += 1
+                            else:
+                                result["failures"].append(f"visitor {n}: the next visitor inherited the "
+                                                          "last one's calibration")
                         elif behaviour == "camera unplugged":
                             camera.state = "unplugged"
                             pilot.advance(LEAVE_S + 1.0)
@@ -250,6 +260,7 @@ def main() -> int:
         print(f"  {behaviour:26s}{count}")
     print(f"stayed to go live   {r['live_visits']}: calibrated {r['calibrated']}, portrait moved {r['moved']}")
     print(f"let go on leaving   {r['let_go']} of {r['departures']}")
+    print(f"next one stepped in {r['newcomers']}: measured afresh {r['newcomers_afresh']}")
     print(f"faults recorded     {r['faults']} (must be 0)")
     if r["faults"]:
         print(textwrap.indent(r["fault_summary"], "    "))

@@ -22,6 +22,7 @@ from ...face.tracking import FaceBox, FaceObservation
 from ..visitor import VisitorPresence
 from .hidden_lips import lips_at_fringe
 from .motion import DriverReference, Motion, idle_motion, rotation_deg
+from .returning import ReturnWatch
 from .rig import (
     FACE_OVAL,
     LEFT_CREASE,
@@ -132,6 +133,7 @@ class MeshAnimator(VisitorPresence):
         self.warper = MeshWarper(rig)
         self.tracker = FaceTracker(self.stack)
         self.reference: DriverReference | None = None
+        self.returns = ReturnWatch()
         self.last_face: FaceObservation | None = None
         self._last_seen = -math.inf
         self.last_motion = Motion()
@@ -153,6 +155,7 @@ class MeshAnimator(VisitorPresence):
 
     def calibrate_on(self, landmarks: np.ndarray, eyes=None) -> None:
         self.reference = DriverReference(landmarks, eyes)
+        self.returns.reset()
 
     @property
     def calibrated(self) -> bool:
@@ -165,7 +168,14 @@ class MeshAnimator(VisitorPresence):
             return self.portrait.copy()
         if face is None or obs.state not in ("ok", "too_far", "several"):
             # The visitor turned away or left for a moment: ease back to rest.
+            if face is None:  # (turned far away is still here)
+                self.returns.away(t)
             return self.render(ease_motion(self.last_motion, 0.85))
+        action = self.returns.seen(t, face.landmarks)
+        if action == "wait":  # back after a real absence, perhaps someone else (returning.py)
+            return self.render(ease_motion(self.last_motion, 0.85))
+        if action == "recalibrate":
+            self.calibrate_on(face.landmarks, self._eyes(frame, face.landmarks))
         if self.reference.more_neutral(face.landmarks):
             # Calibrated mid-word or mid-laugh: this closed mouth is their neutral one.
             self.reference = self.reference.rebased(face.landmarks)
@@ -174,6 +184,7 @@ class MeshAnimator(VisitorPresence):
 
     def end_visit(self) -> None:
         self.reference = None
+        self.returns.reset()
         self.tracker.reset()
         self.last_motion = Motion()
 
