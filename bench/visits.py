@@ -48,12 +48,15 @@ from installation.harness import run_test  # noqa: E402
 from installation.inputs.camera import Frame, _fit  # noqa: E402
 from installation.runtime.metrics import open_fds, rss_bytes  # noqa: E402
 from installation.scenes.portrait import LEAVE_S  # noqa: E402
+from installation.scenes.portrait_record import SYNTHETIC_NOTE  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data"
 DRIVERS = ("driver-expressions-12s.mp4", "driver-faces-34s.mp4", "driver-smile-3s.mp4")
 FPS = 10.0  # show frames a second; the camera gives one new frame per show frame
 FRAME_SIZE = (480, 360)
 FRAMES_PER_PERSON = 150
+RECORDING_CAP_MB = 0.3
+DISCLOSURE = SYNTHETIC_NOTE.encode()[:40]  # as written into each clip's metadata
 BEHAVIOURS = ("whole visit", "walks past", "leaves at the card", "leaves while framing",
               "leaves in the countdown", "steps out and back", "next one steps in", "camera unplugged")
 
@@ -107,7 +110,7 @@ def load_people() -> list[list[np.ndarray]]:
     return people
 
 
-def write_show(folder: Path) -> Path:
+def write_show(folder: Path, recording: bool = False) -> Path:
     (folder / "scenes").mkdir(parents=True)
     (folder / "content").mkdir()
     (folder / "install.toml").write_text(textwrap.dedent(f"""
@@ -125,6 +128,9 @@ def write_show(folder: Path) -> Path:
         [models]
         folder = "{ROOT / 'models'}"
         """).lstrip())
+    if recording:  # a small cap, so the oldest clips are deleted along the way
+        with open(folder / "install.toml", "a") as show:
+            show.write(f"\n[camera]\nrecording = true\nrecording_max_mb = {RECORDING_CAP_MB}\n")
     (folder / "scenes" / "portrait.toml").write_text(textwrap.dedent("""
         type = "portrait"
         id = "portrait"
@@ -139,7 +145,7 @@ def _moves(frames: list[np.ndarray]) -> bool:
     return any(np.abs(frames[0].astype(int) - f.astype(int)).max() > 30 for f in frames[1:])
 
 
-def run(visitors: int, seed: int, progress: bool) -> dict:
+def run(visitors: int, seed: int, progress: bool, recording: bool = False) -> dict:
     rng = random.Random(seed)
     logging.getLogger().setLevel(logging.ERROR)
     people = load_people()
@@ -150,7 +156,7 @@ def run(visitors: int, seed: int, progress: bool) -> dict:
     rss, fds = [], []
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="bayard-visits-") as folder, FaultRecorder() as recorder:
-        show = write_show(Path(folder))
+        show = write_show(Path(folder), recording)
         with run_test(show, fps=FPS, raise_faults=False,
                       services={"synchronous_models": True, "camera": camera}) as pilot:
             scene = pilot.engine.sequencer.current.scene
@@ -236,6 +242,15 @@ def run(visitors: int, seed: int, progress: bool) -> dict:
                     fds.append(open_fds() or 0)
                     if progress:
                         print(f"  visitor {n + 1}: rss {rss[-1] / 2**20:.1f} MB, fds {fds[-1]}", file=sys.stderr)
+            if recording:
+                clips = sorted((Path(folder) / "state" / "recordings").glob("visit-*.mp4"))
+                result["clips"] = [c.name for c in clips]
+                result["clips_mb"] = round(sum(c.stat().st_size for c in clips) / 2**20, 2)
+                if not clips:
+                    result["failures"].append("recording was on, and no clip was kept")
+                unlabelled = [c.name for c in clips if DISCLOSURE not in c.read_bytes()]
+                if unlabelled:
+                    result["failures"].append(f"clips without the synthetic-media note: {unlabelled}")
     result["faults"] = len(recorder.faults)
     result["fault_summary"] = recorder.summary()
     if len(rss) >= 3:
@@ -250,17 +265,22 @@ def main() -> int:
     parser.add_argument("--visitors", type=int, default=24)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--progress", action="store_true")
+    parser.add_argument("--recording", action="store_true",
+                        help=f"with [camera] recording on (one clip a visit, a {RECORDING_CAP_MB:g} MB cap)")
     args = parser.parse_args()
     if not all((SHARED / name).exists() for name in DRIVERS):
         print(f"no driver videos in {SHARED}: nothing to measure (skipped)")
         return 0
-    r = run(args.visitors, args.seed, args.progress)
+    r = run(args.visitors, args.seed, args.progress, args.recording)
     print(f"visitors            {r['visitors']} ({r['wall_s']:.0f} s wall)")
     for behaviour, count in r["behaviours"].items():
         print(f"  {behaviour:26s}{count}")
     print(f"stayed to go live   {r['live_visits']}: calibrated {r['calibrated']}, portrait moved {r['moved']}")
     print(f"let go on leaving   {r['let_go']} of {r['departures']}")
     print(f"next one stepped in {r['newcomers']}: measured afresh {r['newcomers_afresh']}")
+    if "clips" in r:
+        print(f"clips kept          {len(r['clips'])}, {r['clips_mb']} MB (cap {RECORDING_CAP_MB:g} MB: "
+              "the oldest deleted, the newest always kept)")
     print(f"faults recorded     {r['faults']} (must be 0)")
     if r["faults"]:
         print(textwrap.indent(r["fault_summary"], "    "))
