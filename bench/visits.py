@@ -50,7 +50,7 @@ from installation.runtime.metrics import open_fds, rss_bytes  # noqa: E402
 from installation.scenes.portrait import LEAVE_S  # noqa: E402
 from installation.scenes.portrait_record import SYNTHETIC_NOTE  # noqa: E402
 
-SHARED = ROOT.parent / "shared" / "data"
+SHARED = Path(os.environ.get("BAYARD_SHARED_DATA", ROOT.parent / "shared" / "data"))
 DRIVERS = ("driver-expressions-12s.mp4", "driver-faces-34s.mp4", "driver-smile-3s.mp4")
 FPS = 10.0  # show frames a second; the camera gives one new frame per show frame
 FRAME_SIZE = (480, 360)
