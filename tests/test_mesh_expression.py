@@ -100,6 +100,27 @@ def test_teeth_together_are_read_as_two_rows_meeting_at_the_biting_line():
     assert teeth_shown(image, lm) == (1.0, 0.0)
 
 
+def test_a_tongue_is_read_where_it_fills_the_opening():
+    """A visitor's tongue filled the portrait's mouth with a black hole: the reading now
+    says where it lies, pink, paler than the lips and lighter than them."""
+    from installation.models.motion.mesh.teeth import mouth_shown
+
+    image, lm = _mouth_picture(teeth_rows=8)
+    image[98:120, 60:141] = (210, 120, 125)  # the tongue under the upper teeth, to the lower lip
+    upper, lower, top, bottom = mouth_shown(image, lm)
+    assert 0.2 <= upper <= 0.35 and lower == 0.0
+    assert abs(top - upper) <= 0.1 and bottom == 1.0
+    # The lips themselves filling a pursed or twisted opening are no tongue (as red, no
+    # lighter), nor is the dark of a yawn, nor anything a grey camera sees.
+    lips, lm = _mouth_picture(teeth_rows=0)
+    lips[90:120, 60:141] = (180, 90, 95)
+    assert mouth_shown(lips, lm)[2:] == (0.0, 0.0)
+    dark, lm = _mouth_picture(teeth_rows=0)
+    assert mouth_shown(dark, lm)[2:] == (0.0, 0.0)
+    grey = cv2.cvtColor(cv2.cvtColor(image, cv2.COLOR_RGB2GRAY), cv2.COLOR_GRAY2RGB)
+    assert mouth_shown(grey, lm)[2:] == (0.0, 0.0)
+
+
 def test_the_lit_inside_of_the_lower_lip_is_not_teeth():
     """A wide-open mouth shows the wet inside of the lower lip, lit, lighter and less
     saturated than the lips outside: read as lower teeth, the portrait's yawn had a light
@@ -523,3 +544,30 @@ def test_enamel_is_warmer_than_the_eye_whites_of_a_colour_portrait():
     from installation.models.motion.mesh.rig import IVORY
 
     assert IVORY[0] > IVORY[1] > IVORY[2] and abs(IVORY.mean() - 1.0) < 1e-9
+
+
+def test_a_tongue_read_in_the_visitor_is_painted_in_the_portrait(stack, sitter):
+    animator = MeshAnimator(sitter, stack)
+    offsets = np.zeros((468, 3), np.float32)
+    offsets[list(LOWER_INNER_LIP)[1:-1], 1] = 0.07
+    dark = animator.render(Motion(offsets=offsets, teeth=(0.0, 0.0, 0.0, 0.0))).astype(np.float32)
+    tongue = animator.render(Motion(offsets=offsets, teeth=(0.0, 0.0, 0.35, 1.0))).astype(np.float32)
+    dst, _, _ = animator.place(Motion(offsets=offsets))
+    top, bottom = dst[13], dst[14]
+    y0 = int(round(top[1] + 0.6 * (bottom[1] - top[1])))
+    y1 = int(round(top[1] + 0.85 * (bottom[1] - top[1])))
+    x0, x1 = int(round(dst[13, 0] - 3)), int(round(dst[13, 0] + 4))
+    # The lower opening: the cavity's dark before, a lit tongue now.
+    assert tongue[y0:y1, x0:x1].mean() > dark[y0:y1, x0:x1].mean() + 30
+    palette = animator.rig.palette
+    assert palette.tongue.mean() > palette.lip.mean()  # lighter than the lips, as measured
+
+
+def test_the_tongue_is_pinker_than_the_lips_of_a_colour_portrait(stack):
+    from pathlib import Path
+
+    path = Path(__file__).parent / "data" / "faces-cc0" / "face_man_116.jpg"
+    image = cv2.cvtColor(cv2.imread(str(path)), cv2.COLOR_BGR2RGB)
+    palette = MeshAnimator(image, stack).rig.palette
+    r, g, b = palette.tongue
+    assert r > g and b / max(g, 1.0) > palette.lip[2] / max(palette.lip[1], 1.0)  # pinker: more blue over green

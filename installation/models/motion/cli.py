@@ -237,7 +237,7 @@ def _track_driver(path: Path, stack) -> tuple[list, list, list, float]:
     from tqdm import tqdm
 
     from ..face import FaceStack, FaceTracker
-    from .mesh.teeth import teeth_shown
+    from .mesh.teeth import mouth_shown
 
     cap = cv2.VideoCapture(str(path))
     fps = float(cap.get(cv2.CAP_PROP_FPS) or 25.0)
@@ -272,7 +272,7 @@ def _track_driver(path: Path, stack) -> tuple[list, list, list, float]:
                 face = seen.raw_face or seen.face  # offline: every frame's own mesh, no steadying lag
                 faces.append(face.landmarks if face is not None else None)
                 eyes.append(pool.submit(eye_stack.eyes, frame, face.landmarks) if face is not None else None)
-                teeth.append(teeth_shown(frame, face.landmarks) if face is not None else None)
+                teeth.append(mouth_shown(frame, face.landmarks) if face is not None else None)
                 bar.update()
             finished = True
             eyes = [e.result() if e is not None else None for e in eyes]

@@ -19,7 +19,7 @@ import numpy as np
 
 from ...face import Expression, Eye
 from .rig import RIGID
-from .teeth import TeethFollower, teeth_shown
+from .teeth import TeethFollower, mouth_shown
 
 RIGID_ROWS = np.array(RIGID)
 UNREAD = object()  # no reading of the visitor's teeth was offered
@@ -70,7 +70,9 @@ class Motion:
     offsets: np.ndarray | None = None  # 468 x 3 in neutral units (x: eye distances, y, z: face heights)
     eye_open: tuple[float, float] = (1.0, 1.0)  # image-left, image-right: share of the neutral opening
     gaze: np.ndarray = field(default_factory=lambda: np.zeros((2, 2), np.float32))  # eye widths
-    teeth: tuple[float, float] | None = None  # share of the opening showing upper, lower teeth
+    # Shares of the opening showing upper and lower teeth (and, read from a camera picture,
+    # the tongue's top and bottom: teeth.mouth_shown).
+    teeth: tuple[float, ...] | None = None
 
 
 def _level(points: np.ndarray, angle: float, centre: np.ndarray) -> np.ndarray:
@@ -190,9 +192,9 @@ class DriverReference:
                frame: np.ndarray | None = None, teeth=UNREAD) -> Motion:
         """`frame` (the visitor's picture, optional): lets the portrait show as much teeth
         as the visitor does; it is read here and not kept. Or `teeth`, the reading
-        (`teeth_shown`, None when the mouth was too closed to tell) already taken from it."""
+        (`mouth_shown`, None when the mouth was too closed to tell) already taken from it."""
         if frame is not None:
-            teeth = teeth_shown(frame, lm)
+            teeth = mouth_shown(frame, lm)
         teeth = None if teeth is UNREAD else self.teeth.update(teeth)
         lm = lm.astype(np.float64)
         aligned, scale, rotation = self._aligned(lm)

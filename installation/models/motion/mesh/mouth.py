@@ -28,6 +28,10 @@ TOOTH_EDGES = (0.0, 0.30, 0.53, 0.71, 0.84, 0.94)
 # under the upper lip and at the floor of the mouth: a real open mouth under a ceiling
 # light reads about 0.1 of the lips' lightness high up and 0.6 low down.
 CAVITY_TOP, CAVITY_FLOOR = 0.3, 1.4
+# A tongue read in the visitor's mouth (at least this share of the opening) is painted in
+# the palette's tongue colour (rig.py), shaded: flat, or taken towards the skin's colour,
+# it read as a beige disc laid in the mouth.
+MIN_TONGUE_SHARE = 0.15
 
 
 def curve_through(points: np.ndarray, xs: np.ndarray) -> np.ndarray:
@@ -65,11 +69,45 @@ def _tooth_light(along: np.ndarray, u: np.ndarray, v: np.ndarray, in_upper: np.n
     return rounded * (1.0 - 0.3 * seam) * corridor * lip_shadow * translucent * row
 
 
+def _tongue_band(reading) -> tuple[float, float] | None:
+    """The tongue's top and bottom (shares of the opening) in a reading of the visitor's
+    mouth (`teeth.mouth_shown`), when it shows one."""
+    if reading is None or len(reading) < 4 or reading[3] - reading[2] < MIN_TONGUE_SHARE:
+        return None
+    return float(np.clip(reading[2], 0.0, 1.0)), float(np.clip(reading[3], 0.0, 1.0))
+
+
+def _tongue_layer(u: np.ndarray, v: np.ndarray, band: tuple[float, float], gap: float,
+                  half: float) -> tuple[np.ndarray, np.ndarray]:
+    """Where the tongue covers the opening (0-1) and how it is lit. Its tip is rounded (the
+    top edge falls away towards the sides), it is narrower than the mouth, darker at its
+    sides as it curves away, lit on its upper surface, with a faint groove down the middle."""
+    top, bottom = band
+    top_edge = top + (bottom - top) * 0.6 * u ** 2
+    soft = max(0.04, 1.2 / max(gap, 1.0))
+    cover = np.clip((v - top_edge) / soft + 0.5, 0.0, 1.0) * np.clip((0.88 - u) / 0.3, 0.0, 1.0)
+    resting = bottom >= 0.85  # it reaches the lower lip, and rests on it
+    if not resting:  # the cavity's floor or the lower teeth show below it
+        cover *= np.clip((bottom - v) / soft + 0.5, 0.0, 1.0)
+    depth = np.clip((v - top_edge) / max(bottom - top, 0.05), 0.0, 1.0)  # 0 at the tip's edge
+    # Deeper in the mouth at its top edge, lit most a third of the way down, turning away
+    # towards the lower lip: flat, it read as a disc laid in the mouth.
+    lit = np.interp(depth, (0.0, 0.35, 1.0), (0.78, 1.08, 0.93))
+    lit = lit + 0.06 * np.exp(-((depth - 0.3) / 0.12) ** 2) * np.clip(1.0 - u / 0.4, 0.0, 1.0)  # wet sheen
+    groove = 1.0 - 0.1 * np.exp(-(u * half / max(0.8, 0.04 * half)) ** 2) * np.clip(depth / 0.3, 0.0, 1.0)
+    # Where it rests on the lower lip, a crease of shadow: without one the tongue and the
+    # lip read as one lip, to a viewer and to the face mesh alike (which then measured the
+    # mouth as closing onto the tongue: a third of the driver's opening).
+    crease = 1.0 - 0.45 * np.exp(-((1.0 - v) / max(0.06, 1.5 / max(gap, 1.0))) ** 2) if resting else 1.0
+    return cover, (1.0 - 0.4 * u ** 2) * lit * groove * crease
+
+
 def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
-                teeth_shown: tuple[float, float] | None = None, grain: np.ndarray | None = None) -> None:
+                teeth_shown: tuple[float, ...] | None = None, grain: np.ndarray | None = None) -> None:
     """Paint into `region` (RGB uint8, in place); `dst` are moved points in region pixels.
     `teeth_shown`: the share of the opening's height the visitor's upper and lower teeth
-    fill (None: unknown, so a hint of upper teeth that grows as the mouth opens).
+    fill (None: unknown, so a hint of upper teeth that grows as the mouth opens), and, as
+    `teeth.mouth_shown` reads it, where their tongue lies (a third and fourth number).
     `grain` (float32, the region's size): the picture's own grain, laid over the paint."""
     lips = dst[list(INNER_LIPS)]
     upper = dst[list(UPPER_INNER_LIP)]
@@ -114,10 +152,15 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
         upper_band, lower_band = min(0.42, 0.1 + 0.012 * gap), 0.0
         strength = float(np.clip((gap - 3.0) / 6.0, 0.0, 0.95))
     else:
-        upper_band, lower_band = (float(np.clip(b, 0.0, 1.0)) for b in teeth_shown)
+        upper_band, lower_band = (float(np.clip(b, 0.0, 1.0)) for b in teeth_shown[:2])
         # The visitor's teeth were seen: shown as soon as there are pixels to show them in
         # (a smile parting the lips by a few pixels read as a dark slot).
         strength = 0.95 * float(np.clip((gap - 1.5) / 2.5, 0.0, 1.0))
+    tongue_band = _tongue_band(teeth_shown)
+    if tongue_band is not None:
+        # The tongue lies behind the teeth: painted first, the teeth over it.
+        cover, shade = _tongue_layer(u, v, tongue_band, gap, half)
+        colour = colour + (pal.tongue * shade[..., None] - colour) * (cover * strength)[..., None]
     # Teeth: light bands from the lips inwards, bright to a soft but readable edge, fading
     # towards the mouth corners.
     # Full teeth across the front, fading only at the corners (the corridor shades them).
@@ -146,9 +189,10 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
         under = np.exp(-(((v - upper_band) / soft) ** 2)) * (upper_band > 0.02)
         over = np.exp(-(((v - 1.0 + lower_band) / soft) ** 2)) * (lower_band > 0.02)
         colour *= (1.0 - 0.35 * np.maximum(under, over) * fade)[..., None]
-    # A hint of tongue low in a wide-open mouth.
-    tongue = np.clip((v - 0.62) / 0.38, 0.0, 1.0) * (1.0 - u) * float(np.clip((gap - 8.0) / 14.0, 0.0, 0.5))
-    colour = colour + (pal.lip * 0.62 - colour) * tongue[..., None]
+    if tongue_band is None:
+        # A hint of tongue low in a wide-open mouth.
+        tongue = np.clip((v - 0.62) / 0.38, 0.0, 1.0) * (1.0 - u) * float(np.clip((gap - 8.0) / 14.0, 0.0, 0.5))
+        colour = colour + (pal.lip * 0.62 - colour) * tongue[..., None]
     colour = cv2.GaussianBlur(colour.astype(np.float32), (0, 0), max(0.6, gap * 0.03))
     if grain is not None:
         # Fixed to the picture, not to the mouth: grain belongs to the film or the canvas.

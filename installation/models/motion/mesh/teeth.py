@@ -26,6 +26,17 @@ GREY_CAMERA_REDNESS = 0.04  # lips less red than this: a monochrome (infrared) c
 # least this share. Read as one run from the top, the portrait painted one tall bar.
 BITE_DARKER = 0.8
 BITE_RANGE = (0.2, 0.8)  # where down the opening the line may lie
+# The tongue: pink, a little paler than the lips and at least as light (measured on the
+# shared drivers: a tongue between the teeth reads 0.7-0.9 of the lips' redness and
+# 1.1-1.3 of their lightness; lips the mesh counts as inside a twisted or pursed mouth,
+# and the lower lip under a smile's teeth, read at most 0.9-1.0 of their lightness; the
+# cavity far darker), not teeth, over at least three steps of the opening, in an opening
+# of at least this many pixels (a narrower one shows mostly lip). Without it a visitor's
+# tongue filled the portrait's mouth with a black hole.
+TONGUE_REDNESS = (0.55, 1.15)
+TONGUE_LIT = 1.0
+TONGUE_MIN_BINS = 3
+TONGUE_MIN_GAP_PX = 8.0
 # Outer and inner lip points facing each other: halfway between them is lip, not skin or gap.
 LIP_PAIRS = ((0, 13), (37, 82), (267, 312), (39, 81), (269, 311), (17, 14), (84, 87), (314, 317), (181, 178),
              (405, 402))
@@ -55,6 +66,14 @@ def _sample(frame: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
 def teeth_shown(frame: np.ndarray, landmarks: np.ndarray) -> tuple[float, float] | None:
     """(upper, lower): the share of the opening's height showing upper teeth from the top
     and lower teeth from the bottom, or None when the mouth is too closed to tell."""
+    seen = mouth_shown(frame, landmarks)
+    return None if seen is None else (seen[0], seen[1])
+
+
+def mouth_shown(frame: np.ndarray, landmarks: np.ndarray) -> tuple[float, float, float, float] | None:
+    """(upper teeth, lower teeth, tongue top, tongue bottom), shares of the opening's
+    height from the upper inner lip down (the tongue's both 0 when none is seen), or None
+    when the mouth is too closed to tell."""
     upper = landmarks[list(UPPER_INNER_LIP), :2].astype(np.float64)
     lower = landmarks[list(LOWER_INNER_LIP), :2].astype(np.float64)
     left, right = upper[0], upper[-1]
@@ -86,14 +105,22 @@ def teeth_shown(frame: np.ndarray, landmarks: np.ndarray) -> tuple[float, float]
     lip_luma, lip_sat = float(np.median(_luma(lips))), float(np.median(_saturation(lips)))
     lip_red = float(np.median(_redness(lips)))
     luma = _luma(inside)
+    tongue = np.zeros(BINS, bool)
     if lip_red > GREY_CAMERA_REDNESS:
         # Teeth: far less red than the lips (enamel is nearer grey under any light or skin
         # tone; the tongue and the lit inside of the lower lip are nearly as red as the
         # lips), and not the cavity's dark. Not "lighter than the lips": in a dim warm room
         # the teeth are no lighter than the lips, the upper lip shaded and the lower lit.
-        is_teeth = (_redness(inside) < PALER_THAN_LIPS * lip_red) & (luma > NOT_DARK * lip_luma)
+        redness = _redness(inside)
+        is_teeth = (redness < PALER_THAN_LIPS * lip_red) & (luma > NOT_DARK * lip_luma)
+        # The tongue: as red as the lips, and lit (the cavity behind it is dark).
+        is_tongue = ((redness >= TONGUE_REDNESS[0] * lip_red) & (redness <= TONGUE_REDNESS[1] * lip_red)
+                     & (luma >= TONGUE_LIT * lip_luma) & ~is_teeth)
+        if float(np.median(gap)) >= TONGUE_MIN_GAP_PX:
+            tongue = is_tongue.mean(axis=1) > 0.5
     else:
         # A grey camera has no redness: clearly lighter than the lips, and no more coloured.
+        # (Nor can it tell a tongue from lips: none is read.)
         is_teeth = ((luma > max(lip_luma * 1.06, lip_luma + 8.0))
                     & (_saturation(inside) < max(lip_sat * 0.9, 0.12)))
     share = is_teeth.mean(axis=1)  # per step down the opening
@@ -103,7 +130,31 @@ def teeth_shown(frame: np.ndarray, landmarks: np.ndarray) -> tuple[float, float]
         bite = _biting_line(luma.mean(axis=1))
         upper_share = bite if bite is not None else upper_share
         lower_share = BINS - upper_share
-    return upper_share / BINS, lower_share / BINS
+    tongue_top, tongue_bottom = _tongue_run(tongue, upper_share, lower_share)
+    return upper_share / BINS, lower_share / BINS, tongue_top / BINS, tongue_bottom / BINS
+
+
+def _tongue_run(tongue: np.ndarray, upper: int, lower: int) -> tuple[int, int]:
+    """The longest run of tongue steps between the teeth (bins, end exclusive), or (0, 0):
+    at least TONGUE_MIN_BINS long, and not only the first or last step (the lips
+    themselves at the opening's edges)."""
+    best = (0, 0)
+    start = None
+    inner = tongue.copy()
+    inner[:max(upper, 1)] = False
+    inner[len(tongue) - max(lower, 1):] = False
+    for i, here in enumerate(np.append(inner, False)):
+        if here and start is None:
+            start = i
+        elif not here and start is not None:
+            if i - start > best[1] - best[0]:
+                best = (start, i)
+            start = None
+    if best[1] - best[0] < TONGUE_MIN_BINS:
+        return 0, 0
+    # A tongue reaching the bottom step reaches the lower lip (the first step was masked).
+    end = len(tongue) if best[1] == len(tongue) - max(lower, 1) and lower == 0 else best[1]
+    return best[0], end
 
 
 def _biting_line(rows: np.ndarray) -> int | None:
@@ -133,10 +184,11 @@ class TeethFollower:
         self.keep = keep
         self.value: np.ndarray | None = None
 
-    def update(self, reading: tuple[float, float] | None) -> tuple[float, float] | None:
+    def update(self, reading: tuple[float, ...] | None) -> tuple[float, ...] | None:
         if reading is None:
             self.value = None
             return None
         now = np.asarray(reading, np.float64)
-        self.value = now if self.value is None else self.keep * self.value + (1 - self.keep) * now
-        return float(self.value[0]), float(self.value[1])
+        same = self.value is not None and self.value.shape == now.shape
+        self.value = self.keep * self.value + (1 - self.keep) * now if same else now
+        return tuple(float(x) for x in self.value)
