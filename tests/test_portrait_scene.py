@@ -66,6 +66,17 @@ def _scene(pilot):
     return pilot.engine.sequencer.current.scene
 
 
+def _until_live(pilot, scene, frames: int) -> list[str]:
+    """Step until the visit is live (or `frames` have passed); the states it went through."""
+    states = []
+    for _ in range(frames):
+        pilot.step()
+        states.append(scene.state)
+        if scene.state == "live":
+            break
+    return states
+
+
 def _array(surface: pygame.Surface) -> np.ndarray:
     return pygame.surfarray.array3d(surface).astype(int)
 
@@ -97,12 +108,7 @@ def test_a_whole_visit_calibrates_goes_live_and_leaves(tmp_path, shared_data):
     path = write_show(tmp_path, {"p": SCENE}, size=(640, 360))
     with run_test(path, fps=10, services={"synchronous_models": True, "camera": camera}) as pilot:
         scene = _scene(pilot)
-        states = []
-        for _ in range(60):
-            pilot.step()
-            states.append(scene.state)
-            if scene.state == "live":
-                break
+        states = _until_live(pilot, scene, 60)
         assert "card" in states and "countdown" in states and states[-1] == "live", (
             " ".join(states),
             scene.status()["animator_error"],
@@ -126,12 +132,7 @@ def test_the_next_visitor_is_calibrated_too(tmp_path, shared_data):
     with run_test(path, fps=10, services={"synchronous_models": True, "camera": camera}) as pilot:
         scene = _scene(pilot)
         for visit in ("first", "second"):
-            states = []
-            for _ in range(80):
-                pilot.step()
-                states.append(scene.state)
-                if scene.state == "live":
-                    break
+            states = _until_live(pilot, scene, 80)
             # A one-second countdown at 10 frames a second: about ten frames of it.
             assert states.count("countdown") >= 8, (visit, " ".join(states))
             pilot.advance(0.5)
