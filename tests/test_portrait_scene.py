@@ -144,6 +144,30 @@ def test_the_next_visitor_is_calibrated_too(tmp_path, shared_data):
 
 
 @pytest.mark.shared_data
+def test_someone_walking_past_is_not_invited(tmp_path, shared_data):
+    """Half a second in view is a passer-by. The tracker holds a lost face for a moment
+    (a blink), and counted as seen, that hold showed the card after they had gone."""
+    camera = VideoCamera(_face_frames(shared_data))
+    path = write_show(tmp_path, {"p": SCENE}, size=(640, 360))
+    with run_test(path, fps=10, services={"synchronous_models": True, "camera": camera}) as pilot:
+        scene = _scene(pilot)
+        camera.present = False
+        pilot.advance(1.0)
+        camera.present = True
+        states = []
+        for _ in range(6):  # 0.6 s in view
+            pilot.step()
+            states.append(scene.state)
+        camera.present = False
+        for _ in range(30):
+            pilot.step()
+            states.append(scene.state)
+        assert set(states) == {"attract"}, " ".join(states)
+        camera.present = True  # one who stops and looks is invited
+        assert "card" in _until_live(pilot, scene, 40)
+
+
+@pytest.mark.shared_data
 def test_a_visit_writes_no_file(tmp_path, shared_data):
     """Privacy: watch every open() for writing (an audit hook) and the file tree of the
     show, the working directory and the temp folder during a whole visit."""

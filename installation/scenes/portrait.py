@@ -389,7 +389,11 @@ class PortraitScene(PortraitDrawing, Scene):
             self.worker.poll()
         face = self._face() if self.camera_ok else None
         present = face is not None and face.state != "none"
-        self.seen_s = self.seen_s + dt if present else 0.0
+        # A face the tracker only holds (lost a moment ago: a blink, a blurred frame) keeps
+        # a visitor, but does not turn a passer-by into one: counted, half a second of
+        # someone walking past showed the card after they had gone.
+        seen_now = present and getattr(face, "raw", True) is not None
+        self.seen_s = self.seen_s + dt if seen_now else (self.seen_s if present else 0.0)
         self.missing_s = 0.0 if present else self.missing_s + dt
         if self.state == "attract":
             if self.seen_s >= ARRIVE_S:
