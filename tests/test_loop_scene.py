@@ -296,6 +296,34 @@ def test_morph_between_two_faces_slides_features(tmp_path):
     assert middle[crop].mean() > 40  # never dark in the middle
 
 
+@pytest.mark.injects_faults
+def test_a_failed_morph_is_a_crossfade_on_screen_and_a_fault_in_a_test(tmp_path, monkeypatch):
+    """The morph is worked out on a thread; when it fails the change crossfades, and no
+    one sees it. A test, a soak or a bench must."""
+    import installation.scenes.loop as loop_mod
+    from installation.faults import FaultRecorder
+
+    faces = tmp_path / "content" / "faces"
+    faces.mkdir(parents=True)
+    for i, colour in enumerate(((200, 80, 60), (60, 80, 200))):
+        cv2.imwrite(str(faces / f"{i}.png"), np.full((128, 128, 3), colour, np.uint8))
+
+    def broken(*args, **kwargs):
+        raise ValueError("flow failed")
+
+    monkeypatch.setattr(loop_mod, "morph_frames", broken)
+    show = write_show(
+        tmp_path, {"faces": LOOP.replace("item_duration = 3", 'item_duration = 4\n    change = "morph"')}
+    )
+    with FaultRecorder() as recorder, run_test(show, fps=10, raise_faults=False) as pilot:
+        scene = pilot.engine.sequencer.current.scene
+        pilot.advance(4.5)
+        assert scene.current.morph is None  # crossfaded instead
+        assert pixels(pilot.frame()).max() > 40
+    # (Each change is worked out ahead: one fault per morph started.)
+    assert recorder.faults and {(f.scene_id, f.phase) for f in recorder.faults} == {("faces", "morph")}
+
+
 def test_check_explains_a_missing_checkpoint(tmp_path):
     from installation.config.loader import load_show
     from installation.scenes.loop import describe
