@@ -185,7 +185,8 @@ def run(visitors: int, seed: int, progress: bool, recording: bool = False) -> di
                 return r.image.copy() if r is not None else np.zeros(1)
 
             for n in range(visitors):
-                behaviour = BEHAVIOURS[n % len(BEHAVIOURS)] if n < len(BEHAVIOURS) else rng.choice(BEHAVIOURS)
+                # One of each kind first, then at random.
+                behaviour = BEHAVIOURS[n] if n < len(BEHAVIOURS) else rng.choice(BEHAVIOURS)
                 result["behaviours"][behaviour] = result["behaviours"].get(behaviour, 0) + 1
                 person = rng.randrange(len(people))
                 pilot.advance(rng.uniform(0.5, 3.0))  # the room is empty for a moment
@@ -196,7 +197,8 @@ def run(visitors: int, seed: int, progress: bool, recording: bool = False) -> di
                     pilot.advance(rng.uniform(0.2, 0.6))
                 elif behaviour in stop_at:
                     if not wait_for((stop_at[behaviour],), 8.0):
-                        result["failures"].append(f"visitor {n} ({behaviour}): never reached {stop_at[behaviour]}")
+                        result["failures"].append(
+                            f"visitor {n} ({behaviour}): never reached {stop_at[behaviour]}")
                 else:
                     if not wait_for(("live",), 12.0):
                         result["failures"].append(f"visitor {n} ({behaviour}): never went live "
@@ -216,7 +218,8 @@ def run(visitors: int, seed: int, progress: bool, recording: bool = False) -> di
                         if _moves(shots):
                             result["moved"] += 1
                         else:
-                            result["failures"].append(f"visitor {n} ({behaviour}): the portrait did not move")
+                            result["failures"].append(
+                                f"visitor {n} ({behaviour}): the portrait did not move")
                         if behaviour == "steps out and back":
                             camera.leave()
                             pilot.advance(rng.uniform(0.3, LEAVE_S * 0.6))
@@ -232,7 +235,8 @@ def run(visitors: int, seed: int, progress: bool, recording: bool = False) -> di
                             pilot.advance(4.0)
                             result["newcomers"] += 1
                             if scene.worker.latest().mode != "live":
-                                result["failures"].append(f"visitor {n}: the next visitor met a still portrait")
+                                result["failures"].append(
+                                    f"visitor {n}: the next visitor met a still portrait")
                             if scene.worker.animator.returns.recalibrations > before:
                                 result["newcomers_afresh"] += 1
                             else:
@@ -253,7 +257,8 @@ def run(visitors: int, seed: int, progress: bool, recording: bool = False) -> di
                     rss.append(rss_bytes() or 0)
                     fds.append(open_fds() or 0)
                     if progress:
-                        print(f"  visitor {n + 1}: rss {rss[-1] / 2**20:.1f} MB, fds {fds[-1]}", file=sys.stderr)
+                        print(f"  visitor {n + 1}: rss {rss[-1] / 2**20:.1f} MB, fds {fds[-1]}",
+                              file=sys.stderr)
             if recording:
                 if scene.recorder is not None:
                     scene.recorder.wait(30.0)  # the last clip is finished on the encoder's thread
@@ -289,7 +294,8 @@ def main() -> int:
     print(f"visitors            {r['visitors']} ({r['wall_s']:.0f} s wall)")
     for behaviour, count in r["behaviours"].items():
         print(f"  {behaviour:26s}{count}")
-    print(f"stayed to go live   {r['live_visits']}: calibrated {r['calibrated']}, portrait moved {r['moved']}")
+    print(f"stayed to go live   {r['live_visits']}: calibrated {r['calibrated']}, "
+          f"portrait moved {r['moved']}")
     print(f"let go on leaving   {r['let_go']} of {r['departures']}")
     print(f"next one stepped in {r['newcomers']}: measured afresh {r['newcomers_afresh']}")
     if "clips" in r:
@@ -299,7 +305,8 @@ def main() -> int:
     if r["faults"]:
         print(textwrap.indent(r["fault_summary"], "    "))
     if "rss_mb" in r:
-        print(f"memory              {r['rss_mb'][0]} MB after the first visitors, {r['rss_mb'][1]} MB at the end")
+        print(f"memory              {r['rss_mb'][0]} MB after the first visitors, "
+              f"{r['rss_mb'][1]} MB at the end")
         print(f"open files          {r['fds'][0]} after the first visitors, {r['fds'][1]} at the end")
     for line in r["failures"]:
         print(f"FAIL  {line}")

@@ -570,4 +570,5 @@ def test_the_tongue_is_pinker_than_the_lips_of_a_colour_portrait(stack):
     image = cv2.cvtColor(cv2.imread(str(path)), cv2.COLOR_BGR2RGB)
     palette = MeshAnimator(image, stack).rig.palette
     r, g, b = palette.tongue
-    assert r > g and b / max(g, 1.0) > palette.lip[2] / max(palette.lip[1], 1.0)  # pinker: more blue over green
+    # Pinker than the lips: more blue over green.
+    assert r > g and b / max(g, 1.0) > palette.lip[2] / max(palette.lip[1], 1.0)

@@ -71,7 +71,8 @@ def test_a_failing_animator_shows_the_still_portrait_and_is_recorded_as_a_fault(
         worker.poll()
         worker.poll()
     assert np.array_equal(worker.latest().image, animator.portrait)
-    assert [(f.scene_id, f.phase) for f in recorder.faults] == [("hall-portrait", "animate")]  # once, not per frame
+    # Once, not once per frame.
+    assert [(f.scene_id, f.phase) for f in recorder.faults] == [("hall-portrait", "animate")]
     assert "a bug in the warp" in worker.error
 
 

@@ -117,9 +117,9 @@ def run_animate(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from ...registry import UnknownName
+    from ..face import FaceBox
     from .base import MOTION_BACKENDS
     from .choose import choose_backend
-    from ..face import FaceBox
     from .pipeline import PortraitAnimator, PortraitError, build_animator, tracker_for
 
     if not args.portrait.is_file():

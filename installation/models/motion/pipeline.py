@@ -26,10 +26,10 @@ import cv2
 import numpy as np
 
 from ... import faults
+from ..face import FaceBox, FaceObservation, detect_portrait_face, make_tracker
 from . import geometry
 from .base import MotionBackend
 from .visitor import VisitorPresence
-from ..face import FaceBox, FaceObservation, detect_portrait_face, make_tracker
 
 log = logging.getLogger("bayard.motion")
 

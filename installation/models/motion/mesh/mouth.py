@@ -58,7 +58,8 @@ def _tooth_light(along: np.ndarray, u: np.ndarray, v: np.ndarray, in_upper: np.n
     # would be all that showed).
     tooth_px = width * half
     seam_px = np.minimum(np.abs(along - edges[k]), np.abs(edges[k + 1] - along)) * half
-    seam = np.exp(-(seam_px / np.maximum(0.5, 0.06 * tooth_px)) ** 2) * np.clip((tooth_px - 3.0) / 6.0, 0.0, 1.0)
+    seam = np.exp(-(seam_px / np.maximum(0.5, 0.06 * tooth_px)) ** 2)
+    seam *= np.clip((tooth_px - 3.0) / 6.0, 0.0, 1.0)
     corridor = 1.0 - 0.5 * np.clip((u - 0.45) / 0.5, 0.0, 1.0) ** 2
     # 0 at the lip a row grows from, 1 at its biting edge.
     t = np.where(in_upper, v / max(upper_band, 0.05), (1.0 - v) / max(lower_band, 0.05))
@@ -93,7 +94,8 @@ def _tongue_layer(u: np.ndarray, v: np.ndarray, band: tuple[float, float], gap: 
     # Deeper in the mouth at its top edge, lit most a third of the way down, turning away
     # towards the lower lip: flat, it read as a disc laid in the mouth.
     lit = np.interp(depth, (0.0, 0.35, 1.0), (0.78, 1.08, 0.93))
-    lit = lit + 0.06 * np.exp(-((depth - 0.3) / 0.12) ** 2) * np.clip(1.0 - u / 0.4, 0.0, 1.0)  # wet sheen
+    sheen = 0.06 * np.exp(-((depth - 0.3) / 0.12) ** 2) * np.clip(1.0 - u / 0.4, 0.0, 1.0)  # wet
+    lit = lit + sheen
     groove = 1.0 - 0.1 * np.exp(-(u * half / max(0.8, 0.04 * half)) ** 2) * np.clip(depth / 0.3, 0.0, 1.0)
     # Where it rests on the lower lip, a crease of shadow: without one the tongue and the
     # lip read as one lip, to a viewer and to the face mesh alike (which then measured the
@@ -191,7 +193,8 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
         colour *= (1.0 - 0.35 * np.maximum(under, over) * fade)[..., None]
     if tongue_band is None:
         # A hint of tongue low in a wide-open mouth.
-        tongue = np.clip((v - 0.62) / 0.38, 0.0, 1.0) * (1.0 - u) * float(np.clip((gap - 8.0) / 14.0, 0.0, 0.5))
+        tongue = (np.clip((v - 0.62) / 0.38, 0.0, 1.0) * (1.0 - u)
+                  * float(np.clip((gap - 8.0) / 14.0, 0.0, 0.5)))
         colour = colour + (pal.lip * 0.62 - colour) * tongue[..., None]
     colour = cv2.GaussianBlur(colour.astype(np.float32), (0, 0), max(0.6, gap * 0.03))
     if grain is not None:
