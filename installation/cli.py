@@ -250,8 +250,19 @@ def cmd_render(args: argparse.Namespace) -> int:
         if show is None:
             return 2
     _setup_logging("warning")
-    count = render_video(show, Path(args.output), args.seconds, args.fps, args.size)
+    from .faults import FaultRecorder
+
+    with FaultRecorder() as recorder:
+        count = render_video(show, Path(args.output), args.seconds, args.fps, args.size)
     print(f"wrote {args.output}: {count} frames, {args.seconds:g} s at {args.fps:g} fps")
+    if recorder.faults:
+        # The show went on, so the video shows each failing scene's stand-in or the next
+        # scene: a preview that looks fine may hide a scene that fails every time.
+        print(f"{len(recorder.faults)} fault(s) caught while rendering; the video shows what the show "
+              f"does then (a stand-in, or the next scene):", file=sys.stderr)
+        for line in recorder.summary().splitlines():
+            print(f"  {line}", file=sys.stderr)
+        return 1 if args.strict else 0
     return 0
 
 
@@ -299,6 +310,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--size", type=_size, default=None, help="WIDTHxHEIGHT (default: the show's display size)")
     p.add_argument("--fps", type=float, default=30.0, help="frames per second (default: 30)")
     p.add_argument("-o", "--output", required=True, help="output video, e.g. out.mp4 (required)")
+    p.add_argument("--strict", action="store_true",
+                   help="exit 1 when any scene faulted while rendering (for checks and CI; the faults "
+                        "are listed either way)")
     p.set_defaults(func=cmd_render)
 
     p = sub.add_parser("keys", help="list the maintenance keys")

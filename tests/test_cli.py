@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 
 from installation.cli import main
 from installation.config.loader import load_show
@@ -73,6 +74,26 @@ def test_render_one_scene(tmp_path):
     assert main(["render", "--scene", str(REPO / "scenes" / "opening.toml"), "--seconds", "1", "--fps", "5",
                  "--size", "320x180", "-o", str(out)]) == 0
     assert out.stat().st_size > 1000
+
+
+@pytest.mark.injects_faults
+def test_render_lists_faults_and_strict_fails_on_them(tmp_path, capsys):
+    """A render of a show whose scene fails looks fine (the show goes on to the next scene),
+    so the render says which scene failed, and --strict makes it a failure."""
+    import tests.test_runtime_unattended  # noqa: F401  (registers the "test-boom" scene kind)
+
+    path = write_show(tmp_path, {"a": title_scene("a", duration=2), "boom": 'type = "test-boom"\nid = "boom"\n'},
+                      playlist=["a", "boom"])
+    args = ["render", "--show", str(path), "--seconds", "4", "--fps", "5", "--size", "320x180",
+            "-o", str(tmp_path / "out.mp4")]
+    assert main(args) == 0
+    err = capsys.readouterr().err
+    assert "fault(s) caught while rendering" in err and "scene 'boom' failed in draw" in err
+    assert main(args + ["--strict"]) == 1
+    # A show that does not fault renders as before.
+    calm = write_show(tmp_path / "calm", {"a": title_scene("a", duration=2)})
+    assert main(["render", "--show", str(calm), "--seconds", "1", "--fps", "5", "--size", "320x180",
+                 "-o", str(tmp_path / "calm.mp4"), "--strict"]) == 0
 
 
 def test_keys_lists_maintenance_keys(capsys):
