@@ -171,10 +171,9 @@ def _delaunay(points: np.ndarray) -> np.ndarray:
     return np.array(triangles, np.int32)
 
 
-TONGUE_TINT = np.array([1.14, 1.06, 1.18])  # lighter than the lips, pinker
-
-
+# Painted colours relative to what the picture gives them.
 IVORY = np.array([1.03, 1.0, 0.91]) / np.mean([1.03, 1.0, 0.91])  # enamel's tint, at equal lightness
+TONGUE_TINT = np.array([1.14, 1.06, 1.18])  # lighter than the lips, pinker
 
 
 def _sclera(image: np.ndarray, eyes: tuple[Eye, Eye]) -> np.ndarray | None:
@@ -195,11 +194,7 @@ def _sclera(image: np.ndarray, eyes: tuple[Eye, Eye]) -> np.ndarray | None:
 
 def _palette(image: np.ndarray, mesh: np.ndarray, eyes: tuple[Eye, Eye] = ()) -> Palette:
     def sample(ids) -> np.ndarray:
-        pts = np.round(mesh[list(ids), :2]).astype(int)
-        h, w = image.shape[:2]
-        pts[:, 0] = np.clip(pts[:, 0], 0, w - 1)
-        pts[:, 1] = np.clip(pts[:, 1], 0, h - 1)
-        return np.median(image[pts[:, 1], pts[:, 0]].astype(np.float32), axis=0)
+        return _sample_at(image, mesh[list(ids), :2])
 
     lip = sample(OUTER_LIPS)
     skin = sample((50, 280, 205, 425, 101, 330, 151, 9))

@@ -152,8 +152,9 @@ def _tongue_run(tongue: np.ndarray, upper: int, lower: int) -> tuple[int, int]:
             start = None
     if best[1] - best[0] < TONGUE_MIN_BINS:
         return 0, 0
-    # A tongue reaching the bottom step reaches the lower lip (the first step was masked).
-    end = len(tongue) if best[1] == len(tongue) - max(lower, 1) and lower == 0 else best[1]
+    # With no lower teeth, a tongue reaching the last step read (the very last is masked as
+    # lip) reaches the lower lip.
+    end = len(tongue) if lower == 0 and best[1] == len(tongue) - 1 else best[1]
     return best[0], end
 
 
