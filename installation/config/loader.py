@@ -176,10 +176,25 @@ def probe_media(path: Path) -> str | None:
             import cv2
             import numpy as np
 
+            from ..imaging import MediaError, decode_reduction, image_size
+
             data = np.fromfile(str(path), dtype=np.uint8)
             if data.size == 0:
                 return "is empty"
-            if cv2.imdecode(data, cv2.IMREAD_REDUCED_COLOR_4) is None:
+            size = image_size(path)
+            if size is not None:
+                try:
+                    decode_reduction(size, False, None)
+                except MediaError as error:
+                    return str(error)
+            # A quarter-size decode is enough to prove the file whole, and quick for JPEG;
+            # a picture only a few pixels wide is decoded as it is (a quarter of it is nothing).
+            small = size is not None and min(size) < 16
+            try:
+                decoded = cv2.imdecode(data, cv2.IMREAD_COLOR if small else cv2.IMREAD_REDUCED_COLOR_4)
+            except cv2.error:
+                decoded = None
+            if decoded is None:
                 return "cannot be decoded as an image (corrupt or not an image)"
             return None
         if suffix in VIDEO_SUFFIXES:

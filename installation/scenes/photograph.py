@@ -23,6 +23,7 @@ from ..config.common import MediaPath, SceneConfig, Strict
 from ..imaging import MediaError, paper_texture, read_rgb, surface_from_rgb
 from .base import Scene, register_scene
 from .layout import fit, picture_and_column
+from .photograph_check import check_photograph
 from ..words import words
 from .style import Colour, fade, lerp, rgb, smoothstep
 
@@ -170,6 +171,7 @@ def draw_standin(size: tuple[int, int]) -> np.ndarray:
 class PhotographScene(Scene):
     Config = PhotographConfig
     config: PhotographConfig
+    check_content = staticmethod(check_photograph)  # `bayard check`: a picture too small to show sharp
 
     def __init__(self, config: PhotographConfig, context) -> None:
         super().__init__(config, context)

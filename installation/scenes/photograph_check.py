@@ -1,0 +1,47 @@
+"""`bayard check` for photograph scenes: will the picture look sharp on this screen?
+
+A web-sized copy of a print, stretched to fill the mat of a large screen and then zoomed
+into by the keyframes, looks soft, and nothing at run time says why. A curator learns it
+before opening day, with the size of scan that would show sharp.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from ..config.errors import Problem
+from ..config.locate import line_of
+from ..imaging import image_size
+from .layout import picture_and_column
+
+# Each picture pixel drawn more than this many screen pixels wide, at the closest view,
+# reads as soft from a visitor's distance (2x is where bilinear enlargement starts to blur
+# edges visibly; up to it the paper grain and the print's own softness hide it).
+SOFT_ENLARGEMENT = 2.0
+
+
+def check_photograph(config: Any, show: Any) -> list[Problem]:
+    path = show.content_root / config.image
+    if not path.is_file():
+        return []  # check_media reports missing files
+    size = image_size(path)
+    if size is None:
+        return []  # check_media reports files that do not decode
+    width, height = size
+    display = tuple(show.config.display.size)
+    mat, _ = picture_and_column(display, share=0.5)
+    zoom = max([frame.zoom for frame in config.keyframes] + [1.0])
+    enlargement = min(mat.width / width, mat.height / height) * zoom
+    if enlargement <= SOFT_ENLARGEMENT:
+        return []
+    file = show.scene_files[config.id]
+    source = file.read_text(encoding="utf-8") if file.exists() else ""
+    sharp = math.ceil(max(width, height) * enlargement / 100) * 100
+    closest = f", at its closest zoom ({zoom:g}x)," if zoom > 1 else ""
+    return [Problem(
+        file, line_of(source, ("image",)), "image",
+        f"'{config.image}' is {width}x{height} px; on this {display[0]}x{display[1]} display{closest} each "
+        f"of its pixels is drawn {enlargement:.1f} screen pixels wide, so it will look soft. A scan about "
+        f"{sharp} px on its long side shows it sharp",
+        severity="warning")]

@@ -1,0 +1,134 @@
+"""Pictures as curators hand them over: huge scans, decompression bombs, thumbnails, a
+few pixels, phone photos stored sideways. Each either shows as it should or is refused
+with the size and the fix, and none takes the kiosk's memory."""
+
+from __future__ import annotations
+
+import zlib
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image
+
+from installation import imaging
+from installation.cli import main
+from installation.config.loader import check_media, load_show, probe_media
+from installation.imaging import MediaError, decode_reduction, image_size, read_rgb
+
+from .conftest import write_show
+
+
+def photo_like(height: int, width: int, seed: int = 3) -> np.ndarray:
+    """Smooth colour structure with edges: what a decoder's quality shows on."""
+    rng = np.random.default_rng(seed)
+    small = rng.integers(0, 255, (height // 16 + 1, width // 16 + 1, 3)).astype(np.uint8)
+    return cv2.resize(small, (width, height), interpolation=cv2.INTER_CUBIC)
+
+
+def test_a_picture_over_the_limit_is_refused_with_its_size_and_the_fix(tmp_path, monkeypatch):
+    monkeypatch.setattr(imaging, "MAX_DECODED_PIXELS", 40_000)
+    path = tmp_path / "scan.png"
+    cv2.imwrite(str(path), np.zeros((300, 400, 3), np.uint8))  # 0.12 MP, a small file
+    with pytest.raises(MediaError) as refused:
+        read_rgb(path, max_side=100)
+    message = str(refused.value)
+    assert "400x300 px" in message and "export a copy at most 200 px on its long side" in message
+    # `bayard check` says the same before opening day
+    assert "400x300 px" in probe_media(path)
+
+
+def test_a_small_file_that_unpacks_to_gigapixels_is_refused_before_decoding(tmp_path):
+    """A PNG of 24000x24000 flat pixels is under 2 MB on disk and 1.7 GB decoded. Its
+    header is a few bytes; write only those (and a stub of data) so the test stays small."""
+    path = tmp_path / "bomb.png"
+    header = cv2.imencode(".png", np.zeros((1, 1, 3), np.uint8))[1].tobytes()
+    # IHDR: width and height are the 4-byte fields after the 8-byte signature, length and type
+    bomb = bytearray(header)
+    bomb[16:20] = (24000).to_bytes(4, "big")
+    bomb[20:24] = (24000).to_bytes(4, "big")
+    bomb[29:33] = zlib.crc32(bytes(bomb[12:29])).to_bytes(4, "big")  # the chunk's checksum
+    path.write_bytes(bytes(bomb))
+    assert image_size(path) == (24000, 24000)
+    with pytest.raises(MediaError, match="576 megapixels"):
+        read_rgb(path)
+
+
+def sharpness(rgb: np.ndarray) -> float:
+    return float(cv2.Laplacian(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32), cv2.CV_32F).var())
+
+
+def test_a_large_jpeg_is_decoded_small_and_looks_the_same(tmp_path):
+    rng = np.random.default_rng(5)
+    grain = rng.normal(0, 18, (1600, 2400, 1))  # film grain and fine detail
+    picture = np.clip(photo_like(1600, 2400) * 0.8 + 25 + grain, 0, 255).astype(np.uint8)
+    path = tmp_path / "big.jpg"
+    cv2.imwrite(str(path), picture, [cv2.IMWRITE_JPEG_QUALITY, 95])
+    assert decode_reduction((2400, 1600), True, 200) == 4
+    assert decode_reduction((2400, 1600), True, 290) == 2
+    assert decode_reduction((2400, 1600), True, 900) == 1
+    assert decode_reduction((2400, 1600), False, 200) == 1  # PNG and the rest: whole
+    for side in (200, 290):
+        shown = read_rgb(path, max_side=side)
+        assert max(shown.shape[:2]) == side
+        whole = cv2.resize(cv2.cvtColor(cv2.imread(str(path)), cv2.COLOR_BGR2RGB), (shown.shape[1], shown.shape[0]),
+                           interpolation=cv2.INTER_AREA)
+        assert np.abs(shown.astype(int) - whole.astype(int)).mean() < 2.0
+        assert sharpness(shown) > 0.85 * sharpness(whole)  # not softened
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (3, 838), (838, 3)])
+def test_a_picture_of_a_few_pixels_decodes_and_check_does_not_call_it_corrupt(tmp_path, shape):
+    path = tmp_path / "tiny.png"
+    cv2.imwrite(str(path), np.full((*shape, 3), 128, np.uint8))
+    assert probe_media(path) is None  # was an OpenCV assertion about a zero-size resize
+    assert read_rgb(path, max_side=64).shape[2] == 3
+
+
+def test_a_phone_photo_stored_sideways_is_shown_upright(tmp_path):
+    upright = cv2.cvtColor(photo_like(120, 80), cv2.COLOR_BGR2RGB)
+    upright[:20] = (255, 0, 0)  # a red top edge
+    stored = np.ascontiguousarray(np.rot90(upright, 1))  # the camera's sensor orientation
+    exif = Image.Exif()
+    exif[0x0112] = 6  # "rotate 90 clockwise to show"
+    path = tmp_path / "phone.jpg"
+    Image.fromarray(stored).save(path, exif=exif, quality=95)
+    assert image_size(path) == (80, 120)
+    shown = read_rgb(path)
+    assert shown.shape[:2] == (120, 80)
+    assert shown[:10, :, 0].mean() > 200 and shown[:10, :, 1].mean() < 60
+
+
+def photograph_show(tmp_path, width, height, zoom=1.6):
+    path = write_show(tmp_path, {"print": f"""
+        type = "photograph"
+        id = "print"
+        image = "print.jpg"
+
+        [[keyframes]]
+        at = 0
+        zoom = 1.0
+
+        [[keyframes]]
+        at = 10
+        zoom = {zoom}
+        """}, size=(1920, 1080))
+    cv2.imwrite(str(tmp_path / "content" / "print.jpg"), photo_like(height, width))
+    return path
+
+
+def test_check_warns_when_the_print_is_too_small_to_show_sharp(tmp_path, capsys):
+    path = photograph_show(tmp_path, 320, 240)
+    assert main(["check", "--show", str(path)]) == 0  # a warning, not an error
+    said = capsys.readouterr().out
+    assert "print.toml:3: image: 'print.jpg' is 320x240 px" in said
+    assert "1920x1080 display, at its closest zoom (1.6x)" in said
+    assert "A scan about 1600 px on its long side shows it sharp" in said
+
+
+def test_check_is_quiet_about_a_print_large_enough(tmp_path, capsys):
+    path = photograph_show(tmp_path, 1200, 900)
+    show = load_show(path)
+    assert not check_media(show)
+    main(["check", "--show", str(path)])
+    assert "look soft" not in capsys.readouterr().out
