@@ -294,6 +294,61 @@ def test_check_warns_when_a_quiz_item_has_no_face(tmp_path, capsys):
     assert "quiz/face.jpg" not in out
 
 
+def test_check_names_a_broken_or_tiny_quiz_item_at_its_manifest_line(tmp_path, capsys):
+    """A half-copied file listed in a manifest: `check` said the show was valid, and the
+    quiz quietly left the item out. Now the manifest's line is named, with the fix."""
+    from installation.cli import main
+
+    quiz = tmp_path / "content" / "quiz"
+    quiz.mkdir(parents=True)
+    shutil.copy(CONTENT / "quiz" / _default_items()[0].key.split("quiz/")[1], quiz / "face.jpg")
+    whole = (quiz / "face.jpg").read_bytes()
+    (quiz / "half.jpg").write_bytes(whole[: len(whole) // 2])
+    cv2.imwrite(str(quiz / "thumb.png"), cv2.resize(cv2.imread(str(quiz / "face.jpg")), (120, 120)))
+    lines = ('[[item]]\nimage = "quiz/face.jpg"\ntruth = "real"\n\n'
+             '[[item]]\nimage = "quiz/half.jpg"\ntruth = "fake"\n\n'
+             '[[item]]\nimage = "quiz/thumb.png"\ntruth = "fake"\n')
+    path = _manifest_show(tmp_path, lines)
+    assert main(["check", "--show", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "items.toml:6: image: quiz item 'quiz/half.jpg': cannot be decoded" in out
+    assert "leaves it out until it is mended" in out
+    assert "items.toml:10: image: quiz item 'quiz/thumb.png' is only 120x120 px" in out
+    assert "quiz/face.jpg" not in out
+
+
+@pytest.mark.injects_faults
+def test_a_detector_bug_on_one_item_is_a_fault_and_the_quiz_goes_on(tmp_path, monkeypatch):
+    """An item the machine cannot judge (too small) is the curator's to mend; the detector
+    raising anything else is a bug, which used to be only a log line."""
+    from installation import faults
+    from installation.models.detector import spectral
+
+    rng = np.random.default_rng(4)
+    lines = ""
+    for truth, make in (("real", natural), ("fake", upsampled)):
+        path = tmp_path / "content" / "quiz" / f"{truth}.jpg"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        cv2.imwrite(str(path), make(rng)[:, :, ::-1])
+        lines += f'[[item]]\nimage = "quiz/{truth}.jpg"\ntruth = "{truth}"\n\n'
+
+    models = tmp_path / "models" / "detector"
+    models.mkdir(parents=True)
+    shutil.copy(REPO / "models" / "detector" / "spectral.npz", models / "spectral.npz")
+
+    def broken(self, image):
+        raise ZeroDivisionError("a bug in the detector")
+
+    monkeypatch.setattr(spectral.SpectralDetector, "explain", broken)
+    with faults.FaultRecorder() as recorder:
+        with run_test(_manifest_show(tmp_path, lines, detector="spectral"), size=SIZE) as pilot:
+            scene = pilot.engine.sequencer.current.scene
+            assert len(scene.items) == 2  # both still asked, without the machine's answer
+            assert all(prepared.verdict is None for prepared in scene.items.values())
+    assert [f.phase for f in recorder.faults] == ["judging quiz items"] * 2
+    assert "a bug in the detector" in recorder.faults[0].message
+
+
 def test_check_names_a_quiz_manifest_it_cannot_read(tmp_path, capsys):
     """A manifest whose item says truth = "smiled" (or that is not TOML): `check` said the
     show was fine, and the quiz rested with no pictures."""

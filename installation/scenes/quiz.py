@@ -28,6 +28,7 @@ import numpy as np
 import pygame
 from pydantic import Field, model_validator
 
+from .. import faults
 from ..commands import Command
 from ..config.common import MediaPath, SceneConfig
 from ..imaging import MediaError, read_rgb, surface_from_rgb
@@ -36,6 +37,7 @@ from . import quiz_screens as screens
 from .quiz_check import check_quiz_faces
 from .base import Scene, register_scene
 from ..models.detector.crossfit import sha256_of
+from ..models.detector.preprocess import ImageError
 from .quiz_items import Item, ItemsError, QuizStats, draw_round, load_folder, load_manifest
 from ..words import word_list, words
 from .style import Colour, rgb
@@ -225,10 +227,16 @@ class QuizScene(Scene):
                         if own is not None:
                             prepared.explanation = _with_crossfit(prepared.explanation, own)
                             prepared.verdict = own
-                except Exception as error:  # a detector failing on one item must not stop the quiz
+                except ImageError as error:  # a picture it cannot judge (`bayard check` says so)
+                    if str(item.path) not in _REPORTED:
+                        _REPORTED.add(str(item.path))
+                        self.log.warning("the machine cannot judge %s: %s", item.path, error)
+                except Exception as error:  # noqa: BLE001 - a detector bug must not stop the quiz
+                    # ... but it is a fault: the visitor meets this item without the machine
                     if str(item.path) not in _REPORTED:
                         _REPORTED.add(str(item.path))
                         self.log.warning("detector failed on %s: %s", item.path, error)
+                        faults.report(self.id, "judging quiz items", error)
             self.items[item.key] = prepared
         stats_path = Path(self.context.state_dir) / "quiz" / f"{self.id}.json"
         self.stats = QuizStats(stats_path)

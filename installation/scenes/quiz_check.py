@@ -9,6 +9,7 @@ from typing import Any
 
 from ..config.errors import Problem
 from ..config.locate import line_of
+from ..models.detector.preprocess import TILE  # the least of a picture's own pixels a detector reads
 from .quiz_items import ItemsError, load_folder, load_manifest
 
 
@@ -37,22 +38,56 @@ def check_quiz_faces(config: Any, show: Any) -> list[Problem]:
             return [Problem(file, line_of(source, (key,)), key,
                             f"{error}; until it is mended the quiz rests with no pictures")]
         return []  # a missing manifest or folder is check_media's to report
-    stack, _ = try_open(show.models_dir)
-    if stack is None or not items:
+    if not items:
         return []
+    stack, _ = try_open(show.models_dir)
+    where = _item_lines(config, show, file, source, key)
     problems = []
     for item in items:
+        item_file, item_line = where(item)
+        if not item.path.is_file():
+            continue  # a missing file is reported where the items are listed (manifest or folder)
         try:
             image = read_rgb(item.path)
-        except MediaError:
-            continue  # unreadable files are check_media's to report
-        if not portrait_faces(image, stack):
+        except MediaError as error:
+            # check_media probes the scene file's own paths, not the items a manifest lists
+            problems.append(Problem(item_file, item_line, "image" if item_file != file else key,
+                                    f"quiz item '{item.key}': {str(error).split(': ', 1)[-1]}; the quiz "
+                                    "leaves it out until it is mended"))
+            continue
+        height, width = image.shape[:2]
+        if min(width, height) < TILE:
             problems.append(Problem(
-                file, line_of(source, (key,)), key,
+                item_file, item_line, "image" if item_file != file else key,
+                f"quiz item '{item.key}' is only {width}x{height} px: the machine reads at least {TILE}x{TILE} "
+                f"of a picture's own pixels, so it judges this one enlarged (below 16 px not at all), and "
+                f"visitors see it enlarged too. Use a picture at least {TILE} px on each side",
+                severity="warning"))
+        if stack is not None and not portrait_faces(image, stack):
+            problems.append(Problem(
+                item_file, item_line, "image" if item_file != file else key,
                 f"quiz item '{item.key}' shows no face the face stack can find; the detector will read the "
                 "middle of the picture. Use a portrait, or crop the picture to the face",
                 severity="warning"))
     return problems
+
+
+def _item_lines(config: Any, show: Any, file: Path, source: str, key: str):
+    """Where a curator mends each item: its `image = ...` line in the manifest, or the scene
+    file's folder key when the items are a folder's pictures."""
+    manifest = show.content_root / config.manifest if getattr(config, "manifest", None) is not None else None
+    text = manifest.read_text(encoding="utf-8") if manifest is not None and manifest.is_file() else ""
+    lines = text.splitlines()
+
+    def where(item) -> tuple[Path, int | None]:
+        if manifest is None:
+            return file, line_of(source, ("fake" if item.truth == "fake" else "real",))
+        for number, line in enumerate(lines, 1):
+            if line.strip().startswith("image") and (f'"{item.key}"' in line or f"'{item.key}'" in line):
+                return manifest, number
+        return manifest, None
+
+    return where
 
 
 def describe(show: Any) -> list[str]:
