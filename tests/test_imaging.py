@@ -132,3 +132,44 @@ def test_check_is_quiet_about_a_print_large_enough(tmp_path, capsys):
     assert not check_media(show)
     main(["check", "--show", str(path)])
     assert "look soft" not in capsys.readouterr().out
+
+
+BROKEN_SCENES = {
+    "photograph": """
+        type = "photograph"
+        id = "s"
+        image = "broken.jpg"
+        """,
+    "portrait": """
+        type = "portrait"
+        id = "s"
+
+        [[portraits]]
+        image = "broken.jpg"
+        """,
+    "loop": """
+        type = "loop"
+        id = "s"
+        folder = "loop/*"
+        """,
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BROKEN_SCENES))
+def test_a_broken_file_reaches_status_not_only_the_log(tmp_path, kind):
+    """A half-copied file kept the show going (a stand-in, the house sitter, the next
+    clip), but only the log said so: a technician reading /bayard/status or the overlay
+    saw nothing wrong. A missing file was already reported there."""
+    from installation.harness import run_test
+
+    path = write_show(tmp_path, {"s": BROKEN_SCENES[kind]})
+    content = tmp_path / "content"
+    whole = cv2.imencode(".jpg", photo_like(240, 320))[1].tobytes()
+    (content / "broken.jpg").write_bytes(whole[: len(whole) // 3])
+    (content / "loop").mkdir()
+    (content / "loop" / "broken.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42" + bytes(3000))
+    with run_test(path) as pilot:
+        pilot.advance(2.0)
+        errors = [e["message"] for e in pilot.engine.status()["errors"] if e["where"] == "s"]
+    assert len(errors) == 1, errors
+    assert "broken" in errors[0] and ("cannot be" in errors[0])

@@ -102,6 +102,49 @@ def test_broken_film_shows_a_card_then_moves_on(tmp_path):
         assert pilot.scene_id == "after"
 
 
+def test_a_half_copied_film_gets_visitor_words_and_the_operator_gets_the_fix(tmp_path, monkeypatch, capsys):
+    """A film cut off mid-copy (no index at its end): the card used to tell visitors
+    "clip.mp4 could not be played", and `check` said "OSError: Could not load meta
+    information"."""
+    from installation import faults
+    from installation.cli import main
+    from installation.scenes import video
+
+    show = film_show(tmp_path, subtitles=False)
+    film = tmp_path / "content" / "clip.mp4"
+    film.write_bytes(film.read_bytes()[:4000])
+    assert main(["check", "--show", str(show)]) == 1
+    said = capsys.readouterr().out
+    assert "film.toml:3: file: media file 'clip.mp4' cannot be read as a video (half-copied" in said
+    shown = []
+    monkeypatch.setattr(video, "draw_missing", lambda surface, fonts, title, detail, t: shown.append(title + detail))
+    with faults.FaultRecorder() as recorder:
+        with run_test(show, fps=10) as pilot:
+            pilot.advance(1.0)
+            errors = [e for e in pilot.engine.status()["errors"] if e["where"] == "film"]
+            pilot.advance(10)
+            assert pilot.scene_id == "after"
+    assert shown and not any("clip" in text or ".mp4" in text for text in shown)
+    assert "resting" in shown[0]
+    assert errors and "cannot be read as a video" in errors[0]["message"]
+    assert not recorder.faults  # a bad file is the operator's to mend, not a fault
+
+
+@pytest.mark.injects_faults
+def test_a_decoder_bug_is_a_fault_not_a_bad_file(tmp_path, monkeypatch):
+    from installation import faults
+    from installation.media.sources import VideoSource
+
+    def broken(self):
+        raise TypeError("a bug in the decoder")
+
+    monkeypatch.setattr(VideoSource, "_run", broken)
+    with faults.FaultRecorder() as recorder:
+        with run_test(film_show(tmp_path, subtitles=False), fps=10) as pilot:
+            pilot.advance(1.0)
+    assert any("a bug in the decoder" in fault.message for fault in recorder.faults)
+
+
 def test_a_media_file_deleted_while_running_is_in_status_errors(tmp_path):
     # Issue 12: the deleted file showed in the log only; a technician reading
     # /bayard/status (or the overlay) saw nothing wrong.

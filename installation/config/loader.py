@@ -200,9 +200,14 @@ def probe_media(path: Path) -> str | None:
         if suffix in VIDEO_SUFFIXES:
             import imageio_ffmpeg
 
+            from ..media.sources import NOT_A_VIDEO
+
             reader = imageio_ffmpeg.read_frames(str(path))
             try:
-                meta = next(reader)
+                try:
+                    meta = next(reader)
+                except OSError:  # ffmpeg found no stream to describe
+                    return NOT_A_VIDEO
                 if next(reader, None) is None:
                     return "has no decodable video frames"
                 if not meta.get("size"):

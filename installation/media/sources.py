@@ -32,6 +32,8 @@ from typing import Any
 
 import numpy as np
 
+from .. import faults
+
 log = logging.getLogger("bayard.media")
 # imageio-ffmpeg warns whenever the output size differs from the film's: that is our
 # scaling on purpose, and it would repeat in the kiosk log at every loop pass.
@@ -46,6 +48,11 @@ AHEAD_MAX_BYTES = 160 * 2**20  # ...within this memory (25 frames of 1080p)
 BLOCK_TIMEOUT_S = 10.0
 
 _END = object()
+# What a bad file raises (ffmpeg's OSError, or a RuntimeError saying what is wrong with it):
+# the operator's to mend, logged and shown as a designed card. Anything else is a bug.
+MEDIA_TROUBLE = (OSError, RuntimeError)
+NOT_A_VIDEO = ("cannot be read as a video (half-copied, audio only, or not a video file): copy it again, "
+               "or export it as an H.264 MP4")
 
 
 @dataclass
@@ -134,6 +141,10 @@ class MediaSource(ABC):
         except Exception as exc:  # worker boundary: report once, end the stream, never crash the show
             self.error = f"{self.label}: {_one_line(exc)}"
             log.warning("skipping %s", self.error)
+            if not isinstance(exc, MEDIA_TROUBLE):
+                # Not the file's fault (those raise OSError or RuntimeError with a reason):
+                # a bug, which tests, the soak and `render --strict` must see.
+                faults.report(self.label, "decoding", exc)
         finally:
             self._put(_END)
             self._first.set()
@@ -279,7 +290,10 @@ class VideoSource(MediaSource):
     def _run(self) -> None:
         if not self.path.is_file():
             raise RuntimeError("file not found")
-        probe, meta = self._open(None)
+        try:
+            probe, meta = self._open(None)
+        except OSError:  # ffmpeg found no stream to describe
+            raise RuntimeError(NOT_A_VIDEO) from None
         probe.close()
         src = tuple(int(v) for v in meta.get("size") or (0, 0))
         fps = float(meta.get("fps") or 0)
@@ -318,6 +332,11 @@ class VideoSource(MediaSource):
                 reader.close()
             if count == 0:
                 raise RuntimeError("has no decodable video frames")
+            if self.period is None and self.period_hint and count * frame_s < 0.9 * self.period_hint - 1.0:
+                # It plays what is there and the show moves on, but a cut copy is worth a word.
+                log.warning("%s ended after %.1f s of the %.1f s its header gives: the file may be incomplete "
+                            "(a copy still in progress?); copy it again", self.label, count * frame_s,
+                            self.period_hint)
             self.period = count * frame_s
             if not self.loop:
                 return

@@ -264,6 +264,8 @@ class LoopScene(LoopDrawing, Scene):
         # The worker has logged the reason once; remember the file so it is not retried
         # until the folder is scanned again with it changed or gone.
         self.skipped.append(slot.item.file)
+        # ... and tell the technician: /bayard/status and the overlay, not only the log
+        self.context.report(slot.source.error or f"{slot.item.file}: cannot be played; skipping it")
         slot.source.close()
         self.items = [i for i in self.items if i.file != slot.item.file]
         self._order = []

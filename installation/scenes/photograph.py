@@ -198,6 +198,8 @@ class PhotographScene(Scene):
         except MediaError as exc:
             self.problem = str(exc)
             self.log.warning("%s; showing the designed stand-in", exc)
+            if path.exists():  # a missing file is reported by context.media(); a broken one here
+                self.context.report(f"{exc}; showing the designed stand-in")
             aspect = 4 / 3  # Bayard's print is close to 4:3 landscape
             self.image = draw_standin((1200, round(1200 / aspect)))
         if self.config.verso is not None:

@@ -187,6 +187,8 @@ class PortraitScene(PortraitDrawing, Scene):
             self._find_face(usable[0])
         self.entries = usable
         self.problem = "; ".join(self.problems)
+        for problem in self.problems:  # for /bayard/status and the overlay, not only the log
+            self.context.report(problem)
         # Building the first portrait's pipeline (crops, masks, the backend's source
         # caches) also belongs on this thread: enter() then only starts the worker.
         try:

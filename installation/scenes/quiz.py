@@ -209,6 +209,7 @@ class QuizScene(Scene):
                 if str(item.path) not in _REPORTED:
                     _REPORTED.add(str(item.path))
                     self.log.warning("quiz item skipped: %s", error)
+                self.context.report(f"quiz item skipped: {error}")
                 continue
             prepared = Prepared(item, draw.square_crop(image, min(PREVIEW_SIDE, min(image.shape[:2]))))
             if self.detector is not None:
@@ -231,6 +232,7 @@ class QuizScene(Scene):
                     if str(item.path) not in _REPORTED:
                         _REPORTED.add(str(item.path))
                         self.log.warning("the machine cannot judge %s: %s", item.path, error)
+                    self.context.report(f"the machine cannot judge {item.key}: {error}")
                 except Exception as error:  # noqa: BLE001 - a detector bug must not stop the quiz
                     # ... but it is a fault: the visitor meets this item without the machine
                     if str(item.path) not in _REPORTED:

@@ -33,6 +33,7 @@ from ..config.common import MediaPath, SceneConfig
 from ..imaging import draw_missing
 from ..media import VideoSource
 from ..media import audio as film_audio
+from ..words import words
 from .base import Scene, register_scene
 from .style import Colour, fade, rgb
 
@@ -146,6 +147,7 @@ class VideoScene(Scene):
         self._draws_since_update = 0
         self._updates_since_draw = 0
         self._pass = 0
+        self._told = False  # a failed film reported to status once per showing
 
     def prepare(self) -> None:
         c = self.config
@@ -203,6 +205,10 @@ class VideoScene(Scene):
 
     def update(self, dt: float) -> None:
         self.t += dt
+        if self.source is not None and self.source.failed and not self._told:
+            self._told = True  # the card says it to visitors; the technician gets the reason
+            if self.source.path.is_file():  # a missing file is reported by context.media()
+                self.context.report(f"{self.source.error}; showing a card, then moving on")
         self._draws_since_update = 0
         self._updates_since_draw += 1
         if self.audio is not None:
@@ -321,11 +327,12 @@ class VideoScene(Scene):
             return
         frame = self.source.frame_at(self.t, block=self.block)
         if frame is None and self.source.failed:
+            # Visitor words only: which file and why is for the log, status and `bayard check`.
             draw_missing(
                 surface,
                 self.context.fonts,
-                c.caption or "This film is not available",
-                f"{Path(c.file).name} could not be played.",
+                c.caption or words("video.unavailable_title"),
+                words("video.unavailable"),
                 self.t,
             )
             return
