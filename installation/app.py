@@ -58,6 +58,28 @@ class Presenter:
             self.window = pygame.display.set_mode(size, flags)
         if show.config.display.hide_cursor and fullscreen:
             pygame.mouse.set_visible(False)
+        self.viewport = self._viewport()
+        if self.viewport.size != self.window.get_size():
+            log.info("showing the %dx%d show on a %dx%d screen: scaled to %dx%d, %s", *self.show_size,
+                     *self.window.get_size(), *self.viewport.size,
+                     "with bars where the shapes differ" if self._has_bars() else "filling it")
+
+    def _rotated_show_size(self) -> tuple[int, int]:
+        width, height = self.show_size
+        return (height, width) if self.rotation in (90, 270) else (width, height)
+
+    def _viewport(self) -> pygame.Rect:
+        """Where the show lands in the window: as large as fits, at the show's own shape,
+        centred. A 16:9 show on a 16:10 or 4:3 screen was stretched to fill it, faces and
+        circles with it; now it keeps its shape with bars, as a film on television does."""
+        window_w, window_h = self.window.get_size()
+        show_w, show_h = self._rotated_show_size()
+        scale = min(window_w / show_w, window_h / show_h)
+        size = (min(window_w, round(show_w * scale)), min(window_h, round(show_h * scale)))
+        return pygame.Rect(((window_w - size[0]) // 2, (window_h - size[1]) // 2), size)
+
+    def _has_bars(self) -> bool:
+        return self.viewport.size != self.window.get_size()
 
     @staticmethod
     def _fit_window(size: tuple[int, int]) -> tuple[int, int]:
@@ -78,18 +100,36 @@ class Presenter:
         if frame is self.window:
             pygame.display.flip()
             return
+        if self.viewport.right > self.window.get_width() or self.viewport.bottom > self.window.get_height():
+            self.viewport = self._viewport()  # the screen changed size under us (a new mode)
         image = frame
         if self.rotation:
             image = pygame.transform.rotate(frame, -self.rotation)
-        if image.get_size() != self.window.get_size():
-            image = pygame.transform.smoothscale(image, self.window.get_size())
-        self.window.blit(image, (0, 0))
+        if image.get_size() != self.viewport.size:
+            image = pygame.transform.smoothscale(image, self.viewport.size)
+        if self._has_bars():
+            self.window.fill((0, 0, 0))
+        self.window.blit(image, self.viewport.topleft)
         pygame.display.flip()
 
+    def to_view(self, u: float, v: float) -> tuple[float, float]:
+        """Fractions of the window -> fractions of the shown picture (before rotation), so
+        a touch on a letterboxed screen lands where the finger is; the bars clamp to the edge."""
+        window_w, window_h = self.window.get_size()
+        view = self.viewport
+        return (u * window_w - view.x) / max(view.width, 1), (v * window_h - view.y) / max(view.height, 1)
+
+    def from_view(self, a: float, b: float) -> tuple[float, float]:
+        """Fractions of the shown picture -> fractions of the window (the inverse of to_view)."""
+        window_w, window_h = self.window.get_size()
+        view = self.viewport
+        return (view.x + a * view.width) / window_w, (view.y + b * view.height) / window_h
+
     def to_show(self, x: float, y: float) -> tuple[float, float]:
-        """Window pixels -> show pixels (undoing scale and rotation), clamped to the show."""
+        """Window pixels -> show pixels (undoing scale, bars and rotation), clamped to the show."""
         win_w, win_h = self.window.get_size()
-        u, v = min(max(x / win_w, 0.0), 1.0), min(max(y / win_h, 0.0), 1.0)
+        u, v = self.to_view(x / win_w, y / win_h)
+        u, v = min(max(u, 0.0), 1.0), min(max(v, 0.0), 1.0)
         if self.rotation == 90:
             u, v = v, 1.0 - u
         elif self.rotation == 180:

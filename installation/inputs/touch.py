@@ -258,7 +258,24 @@ class TouchService:
             engine.post(command)
 
     def feed_pygame(self, event: Any, engine: Any) -> None:
-        self._post(engine, from_pygame(self.recognizer, event, self._window_size()))
+        self._post(engine, from_pygame(self.recognizer, self._in_view(event), self._window_size()))
+
+    def _in_view(self, event: Any) -> Any:
+        """The event with its position taken to the shown picture, where the presenter
+        letterboxes the show (bars beside or above it); unchanged otherwise."""
+        import pygame
+
+        to_view = getattr(self.presenter, "to_view", None)
+        if to_view is None:
+            return event
+        if event.type in (pygame.FINGERDOWN, pygame.FINGERMOTION, pygame.FINGERUP):
+            x, y = to_view(event.x, event.y)
+            return pygame.event.Event(event.type, {**event.dict, "x": x, "y": y})
+        if event.type in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION):
+            w, h = self._window_size()
+            u, v = to_view(event.pos[0] / max(w, 1), event.pos[1] / max(h, 1))
+            return pygame.event.Event(event.type, {**event.dict, "pos": (u * w, v * h)})
+        return event
 
     def poll(self, engine: Any) -> None:
         self._post(engine, self.recognizer.poll())
@@ -267,7 +284,9 @@ class TouchService:
         """Show pixels -> window fractions (the inverse of `to_show`), for synthetic input."""
         w, h = self.recognizer.size
         a, b = x / w, y / h
-        return {0: (a, b), 90: (1 - b, a), 180: (1 - a, 1 - b), 270: (b, 1 - a)}[self.recognizer.rotation]
+        a, b = {0: (a, b), 90: (1 - b, a), 180: (1 - a, 1 - b), 270: (b, 1 - a)}[self.recognizer.rotation]
+        from_view = getattr(self.presenter, "from_view", None)
+        return from_view(a, b) if from_view is not None else (a, b)
 
     def tap_for_test(self, engine: Any, x: float, y: float, clock: Any) -> None:
         """A finger tap at show pixels exactly as SDL delivers one on a touch screen:
