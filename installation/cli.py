@@ -161,7 +161,9 @@ def _check_content(show: Show) -> list:
     no face) offer `check_content(config, show)`; its problems are listed with the rest."""
     from .scenes import SCENE_KINDS
 
-    found = []
+    from .config.glyphs import check_glyphs
+
+    found = check_glyphs(show)  # any scene's visitor text: characters that would be boxes
     for config in show.scenes.values():
         hook = getattr(SCENE_KINDS.get(config.type), "check_content", None)
         if hook is not None:

@@ -175,11 +175,16 @@ class Fonts:
             current = ""
             for word in words:
                 trial = f"{current} {word}" if current else word
-                if font.size(trial)[0] <= width or not current:
+                if font.size(trial)[0] <= width:
                     current = trial
-                else:
+                    continue
+                if current:
                     lines.append(current)
-                    current = word
+                # A word wider than the column (a web address, a long compound) is broken
+                # rather than cut off at the column's edge.
+                pieces = _break_word(font, word, width)
+                lines.extend(pieces[:-1])
+                current = pieces[-1]
             if current:
                 lines.append(current)
         return lines
@@ -224,6 +229,43 @@ class Fonts:
         blit_alpha(target, text, pos, alpha)
         ink = info.ink if info is not None else text.get_rect()
         return ink.move(pos)
+
+
+# Where a web address or a path breaks best: after these, without adding a hyphen.
+_BREAK_AFTER = "/-._?&=#:,;"
+
+
+def _break_word(font: pygame.font.Font, word: str, width: int) -> list[str]:
+    """`word` in pieces no wider than `width` (at least one character each): after a
+    slash, dot or hyphen in the last third of the piece where there is one, else between
+    letters, with a hyphen."""
+    pieces = []
+    while font.size(word)[0] > width and len(word) > 1:
+        fits = 1  # the longest prefix that fits, leaving room for a hyphen
+        low, high = 1, len(word) - 1
+        while low <= high:
+            middle = (low + high) // 2
+            if font.size(word[:middle] + "-")[0] <= width:
+                fits, low = middle, middle + 1
+            else:
+                high = middle - 1
+        cut = max((i + 1 for i in range(fits * 2 // 3, fits) if word[i] in _BREAK_AFTER), default=None)
+        if cut is not None:
+            pieces.append(word[:cut])
+        else:
+            cut = fits
+            hyphen = word[cut - 1].isalpha() and word[cut].isalpha()
+            pieces.append(word[:cut] + ("-" if hyphen else ""))
+        word = word[cut:]
+    pieces.append(word)
+    return pieces
+
+
+def drawable(char: str, extra_faces: list[Path] | tuple[Path, ...] = ()) -> bool:
+    """Whether any face the show sets text in (the house faces, or the show's own) has a
+    glyph for `char`; without one it is drawn as a box."""
+    faces = [font_file("serif"), font_file("sans"), *extra_faces]
+    return any(_has_glyph(str(face), char) for face in faces if face is not None)
 
 
 def show_faces(show_root: Path | None) -> list[Path]:

@@ -176,3 +176,42 @@ def test_hebrew_and_arabic_run_right_to_left_from_the_right_edge():
     plain = pygame.surfarray.array_alpha(font.render("אב", True, white))
     assert pair.shape == mirrored.shape
     assert abs(pair.astype(int) - mirrored).mean() < abs(pair.astype(int) - plain).mean()
+
+
+def test_a_word_wider_than_its_column_is_broken_not_cut_off():
+    """A web address in a credit, a German compound in a title: one word wider than the
+    column ran past its edge and was cut off there."""
+    pygame.font.init()
+    fonts = Fonts(720)
+    font = fonts.get("serif", 40)
+    address = "https://collections.example.org/objects/1840/hippolyte-bayard/self-portrait-as-a-drowned-man"
+    for text in (address, "Selbstbildnisalsertrunkenermannvonhippolytebayard 1840"):
+        lines = fonts.wrap(text, "serif", 40, 300)
+        assert len(lines) > 1 and all(font.size(line)[0] <= 300 for line in lines)
+        assert "".join(lines).replace("-", "").replace(" ", "") == text.replace("-", "").replace(" ", "")
+    pieces = fonts.wrap(address, "serif", 40, 300)
+    assert all(piece[-1] in "/.-" for piece in pieces[:-1])  # an address breaks at its own marks
+    compound = fonts.wrap("Selbstbildnisalsertrunkenermannvonhippolytebayard", "serif", 40, 300)
+    assert compound[0].endswith("-")  # a word breaks with a hyphen
+    block = fonts.block(address, "serif", 40, (255, 255, 255), 300)
+    assert block.get_bounding_rect(min_alpha=32).right <= 300
+    assert fonts.wrap("Ordinary words wrap as they always did.", "serif", 40, 300) == [
+        "Ordinary words wrap as", "they always did."]
+
+
+def test_check_warns_about_characters_that_would_show_as_boxes(tmp_path, capsys):
+    from installation.cli import main
+
+    from .conftest import write_show
+
+    path = write_show(tmp_path, {"t": """
+        type = "title"
+        id = "t"
+        heading = "Ωραία μέρα"
+        body = "Bayard 🙂 صورة ذاتية"
+        """})
+    assert main(["check", "--show", str(path)]) == 0  # a warning: the show still plays
+    said = capsys.readouterr().out
+    assert "t.toml:4: body: 9 character(s) no typeface here can draw" in said
+    assert "ARABIC LETTER" in said and "fonts/" in said
+    assert "heading" not in said  # Greek is in the house faces
