@@ -10,6 +10,7 @@ import logging
 import os
 import signal
 import time
+import warnings
 from pathlib import Path
 
 import pygame
@@ -51,11 +52,15 @@ class Presenter:
         else:
             size = (width, height) if headless else self._fit_window((width, height))
         vsync = 1 if show.config.display.vsync and not headless else 0
-        try:
-            self.window = pygame.display.set_mode(size, flags, vsync=vsync)
-        except pygame.error:
-            # Some drivers refuse vsync without an accelerated renderer: show without it.
-            self.window = pygame.display.set_mode(size, flags)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                self.window = pygame.display.set_mode(size, flags, vsync=vsync)
+            except pygame.error:
+                # Some drivers refuse vsync without an accelerated renderer: show without it.
+                self.window = pygame.display.set_mode(size, flags)
+        for warning in caught:  # pygame's "no fast renderer available": a fact for the log
+            log.info("display: %s; frames are paced by the show's own timer", warning.message)
         if show.config.display.hide_cursor and fullscreen:
             pygame.mouse.set_visible(False)
         self.viewport = self._viewport()
@@ -180,9 +185,12 @@ def run(show: Show, *, fullscreen: bool, headless: bool, seconds: float | None =
             presenter.present(frame)
             if seconds is not None and time.monotonic() - started >= seconds:
                 break
-            # vsync paces a real screen; without it (headless, some drivers) sleep the rest.
+            # vsync paces a real screen (flip waits for it, so nothing is left over); without
+            # it (headless, or a driver with no accelerated renderer, which grants no vsync
+            # even when asked) sleep the rest. Asked-for vsync was once trusted: the loop then
+            # spun, a whole core drawing frames nobody saw while the portrait needed it.
             spare = frame_budget - (time.monotonic() - tick)
-            if spare > 0.001 and (headless or not show.config.display.vsync):
+            if spare > 0.001:
                 time.sleep(spare)
     except KeyboardInterrupt:
         log.info("interrupted")

@@ -77,3 +77,22 @@ def test_a_finger_lands_where_it_points(presenter):
     touch.tap_for_test(engine, 100, 150, engine.clock)
     taps = [c for c in engine.posted if c.name == "tap"]
     assert len(taps) == 1 and taps[0].pos == pytest.approx((100, 150), abs=1.0)
+
+
+def test_frames_are_paced_when_the_screen_grants_no_vsync(tmp_path, monkeypatch):
+    """vsync is asked for, but SDL's dummy driver (like a kiosk with no accelerated
+    renderer) cannot give it: pygame only warns. The loop trusted the request and spun,
+    a whole core drawing frames nobody saw."""
+    from installation import app
+
+    path = write_show(tmp_path, {"a": title_scene("a")}, size=(320, 180))
+    text = path.read_text().replace("fullscreen = false", "fullscreen = false\nfps = 10\nvsync = true")
+    path.write_text(text)
+    show = load_show(path)
+    assert show.config.display.vsync and show.config.display.fps == 10
+    slept = []
+    real_sleep = app.time.sleep
+    monkeypatch.setattr(app.time, "sleep", lambda seconds: (slept.append(seconds), real_sleep(seconds)))
+    assert app.run(show, fullscreen=True, headless=False, seconds=1.0) == 0
+    # a 100 ms budget and a title card that draws in a few: each frame sleeps most of it
+    assert len(slept) >= 3 and max(slept) > 0.05
