@@ -77,7 +77,7 @@ class Presenter:
         """Where the show lands in the window: as large as fits, at the show's own shape,
         centred. A 16:9 show on a 16:10 or 4:3 screen was stretched to fill it, faces and
         circles with it; now it keeps its shape with bars, as a film on television does."""
-        window_w, window_h = self.window.get_size()
+        window_w, window_h = self._laid_out_for = self.window.get_size()
         show_w, show_h = self._rotated_show_size()
         scale = min(window_w / show_w, window_h / show_h)
         size = (min(window_w, round(show_w * scale)), min(window_h, round(show_h * scale)))
@@ -105,7 +105,7 @@ class Presenter:
         if frame is self.window:
             pygame.display.flip()
             return
-        if self.viewport.right > self.window.get_width() or self.viewport.bottom > self.window.get_height():
+        if self.window.get_size() != self._laid_out_for:
             self.viewport = self._viewport()  # the screen changed size under us (a new mode)
         image = frame
         if self.rotation:

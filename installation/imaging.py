@@ -46,14 +46,9 @@ def image_size(path: Path) -> tuple[int, int] | None:
         return None
 
 
-def decode_reduction(size: tuple[int, int], is_jpeg: bool, max_side: int | None) -> int:
-    """How many times smaller to decode (1, 2, 4 or 8), or raise MediaError for a picture
-    over MAX_DECODED_PIXELS (one rule for every scene and for `bayard check`, whatever the
-    format). JPEG can be decoded straight at 1/2, 1/4 or 1/8 size (the decoder drops DCT
-    coefficients), which for a large scan shown on one screen saves most of the time and
-    memory; other formats are decoded whole. The reduced copy stays at least three times
-    the size asked for: shrinking a reduced copy by less softened it visibly (Laplacian
-    energy 0.57-0.76 of the whole decode's at 1.5-2x; 0.90-1.00 from 3x on)."""
+def refuse_oversize(size: tuple[int, int]) -> None:
+    """Raise MediaError for a picture over MAX_DECODED_PIXELS: one rule for every scene and
+    for `bayard check`, whatever the format."""
     width, height = size
     if width * height > MAX_DECODED_PIXELS:
         longest = math.floor(max(width, height) * math.sqrt(MAX_DECODED_PIXELS / (width * height)))
@@ -61,6 +56,17 @@ def decode_reduction(size: tuple[int, int], is_jpeg: bool, max_side: int | None)
             f"is {width * height / 1e6:,.0f} megapixels ({width}x{height} px), more than the show "
             f"decodes ({MAX_DECODED_PIXELS // 1_000_000} megapixels): export a copy at most "
             f"{longest // 100 * 100} px on its long side")
+
+
+def decode_reduction(size: tuple[int, int], is_jpeg: bool, max_side: int | None) -> int:
+    """How many times smaller to decode (1, 2, 4 or 8), or raise MediaError for a picture
+    over the limit. JPEG can be decoded straight at 1/2, 1/4 or 1/8 size (the decoder
+    drops DCT coefficients), which for a large scan shown on one screen saves most of the
+    time and memory; other formats are decoded whole. The reduced copy stays at least
+    three times the size asked for: shrinking a reduced copy by less softened it visibly
+    (Laplacian energy 0.57-0.76 of the whole decode's at 1.5-2x; 0.90-1.00 from 3x on)."""
+    refuse_oversize(size)
+    width, height = size
     if is_jpeg and max_side:
         return next((r for r in (8, 4, 2) if max(width, height) // r >= 3 * max_side), 1)
     return 1

@@ -176,7 +176,7 @@ def probe_media(path: Path) -> str | None:
             import cv2
             import numpy as np
 
-            from ..imaging import MediaError, decode_reduction, image_size
+            from ..imaging import MediaError, image_size, refuse_oversize
 
             data = np.fromfile(str(path), dtype=np.uint8)
             if data.size == 0:
@@ -184,7 +184,7 @@ def probe_media(path: Path) -> str | None:
             size = image_size(path)
             if size is not None:
                 try:
-                    decode_reduction(size, False, None)
+                    refuse_oversize(size)
                 except MediaError as error:
                     return str(error)
             # A quarter-size decode is enough to prove the file whole, and quick for JPEG;
