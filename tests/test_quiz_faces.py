@@ -317,6 +317,22 @@ def test_check_names_a_broken_or_tiny_quiz_item_at_its_manifest_line(tmp_path, c
     assert "quiz/face.jpg" not in out
 
 
+def _two_items_and_the_spectral_machine(root, seed: int):
+    """A real and an up-sampled picture in a manifest's lines, and the shipped spectral
+    weights in the show's own models folder."""
+    rng = np.random.default_rng(seed)
+    lines = ""
+    for truth, make in (("real", natural), ("fake", upsampled)):
+        path = root / "content" / "quiz" / f"{truth}.jpg"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        cv2.imwrite(str(path), make(rng)[:, :, ::-1])
+        lines += f'[[item]]\nimage = "quiz/{truth}.jpg"\ntruth = "{truth}"\n\n'
+    models = root / "models" / "detector"
+    models.mkdir(parents=True)
+    shutil.copy(REPO / "models" / "detector" / "spectral.npz", models / "spectral.npz")
+    return lines, models
+
+
 @pytest.mark.injects_faults
 def test_a_detector_bug_on_one_item_is_a_fault_and_the_quiz_goes_on(tmp_path, monkeypatch):
     """An item the machine cannot judge (too small) is the curator's to mend; the detector
@@ -324,17 +340,7 @@ def test_a_detector_bug_on_one_item_is_a_fault_and_the_quiz_goes_on(tmp_path, mo
     from installation import faults
     from installation.models.detector import spectral
 
-    rng = np.random.default_rng(4)
-    lines = ""
-    for truth, make in (("real", natural), ("fake", upsampled)):
-        path = tmp_path / "content" / "quiz" / f"{truth}.jpg"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        cv2.imwrite(str(path), make(rng)[:, :, ::-1])
-        lines += f'[[item]]\nimage = "quiz/{truth}.jpg"\ntruth = "{truth}"\n\n'
-
-    models = tmp_path / "models" / "detector"
-    models.mkdir(parents=True)
-    shutil.copy(REPO / "models" / "detector" / "spectral.npz", models / "spectral.npz")
+    lines, models = _two_items_and_the_spectral_machine(tmp_path, seed=4)
 
     def broken(self, image):
         raise ZeroDivisionError("a bug in the detector")
@@ -368,16 +374,7 @@ def test_the_quiz_uses_cross_fitted_verdicts(tmp_path):
 
     from installation.models.detector.crossfit import CROSSFIT_FILE, sha256_of
 
-    rng = np.random.default_rng(2)
-    lines = ""
-    for truth, make in (("real", natural), ("fake", upsampled)):
-        path = tmp_path / "content" / "quiz" / f"{truth}.jpg"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        cv2.imwrite(str(path), make(rng)[:, :, ::-1])
-        lines += f'[[item]]\nimage = "quiz/{truth}.jpg"\ntruth = "{truth}"\n\n'
-    models = tmp_path / "models" / "detector"
-    models.mkdir(parents=True)
-    shutil.copy(REPO / "models" / "detector" / "spectral.npz", models / "spectral.npz")
+    lines, models = _two_items_and_the_spectral_machine(tmp_path, seed=2)
     real = tmp_path / "content" / "quiz" / "real.jpg"
     (models / CROSSFIT_FILE).write_text(
         json.dumps({"items": {sha256_of(real): {"probability": 0.987, "threshold": 0.4, "log_odds": 4.3}}})
