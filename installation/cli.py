@@ -159,9 +159,8 @@ def _left_out(show: Show) -> list:
 def _check_content(show: Show) -> list:
     """Scene kinds that can judge their content (a portrait with no face, a quiz item with
     no face) offer `check_content(config, show)`; its problems are listed with the rest."""
-    from .scenes import SCENE_KINDS
-
     from .config.glyphs import check_glyphs
+    from .scenes import SCENE_KINDS
 
     found = check_glyphs(show)  # any scene's visitor text: characters that would be boxes
     for config in show.scenes.values():

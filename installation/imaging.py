@@ -103,8 +103,8 @@ def read_rgb(path: Path, max_side: int | None = None) -> np.ndarray:
         raise MediaError(f"{path}: cannot be decoded as an image (corrupt, truncated or not an image)")
     if max_side and max(image.shape[:2]) > max_side:
         scale = max_side / max(image.shape[:2])
-        image = cv2.resize(image, (max(1, round(image.shape[1] * scale)), max(1, round(image.shape[0] * scale))),
-                           interpolation=cv2.INTER_AREA)
+        size = (max(1, round(image.shape[1] * scale)), max(1, round(image.shape[0] * scale)))
+        image = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
     # in place: a large picture is not held twice
     return cv2.cvtColor(image, cv2.COLOR_BGR2RGB, dst=image)
 

@@ -71,8 +71,8 @@ def test_a_large_jpeg_is_decoded_small_and_looks_the_same(tmp_path):
     for side in (200, 290):
         shown = read_rgb(path, max_side=side)
         assert max(shown.shape[:2]) == side
-        whole = cv2.resize(cv2.cvtColor(cv2.imread(str(path)), cv2.COLOR_BGR2RGB), (shown.shape[1], shown.shape[0]),
-                           interpolation=cv2.INTER_AREA)
+        decoded = cv2.cvtColor(cv2.imread(str(path)), cv2.COLOR_BGR2RGB)
+        whole = cv2.resize(decoded, (shown.shape[1], shown.shape[0]), interpolation=cv2.INTER_AREA)
         assert np.abs(shown.astype(int) - whole.astype(int)).mean() < 2.0
         assert sharpness(shown) > 0.85 * sharpness(whole)  # not softened
 

@@ -132,7 +132,8 @@ def test_corrupt_file_is_skipped_and_an_emptied_folder_shows_the_placeholder(tmp
         # said once, not at every pass: the worker's reason in the log, and one status entry
         # for the technician (which the engine also logs)
         assert sum("broken.jpg" in r.getMessage() for r in caplog.records if r.name == "bayard.media") == 1
-        assert [e["where"] for e in pilot.engine.status()["errors"] if "broken.jpg" in e["message"]] == ["faces"]
+        errors = pilot.engine.status()["errors"]
+        assert [e["where"] for e in errors if "broken.jpg" in e["message"]] == ["faces"]
         assert centre_of_picture(pilot)[0] > 150
         (faces / "good.png").unlink()
         pilot.advance(11)  # the folder is looked at again within 10 s

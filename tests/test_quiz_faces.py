@@ -346,11 +346,11 @@ def test_a_detector_bug_on_one_item_is_a_fault_and_the_quiz_goes_on(tmp_path, mo
         raise ZeroDivisionError("a bug in the detector")
 
     monkeypatch.setattr(spectral.SpectralDetector, "explain", broken)
-    with faults.FaultRecorder() as recorder:
-        with run_test(_manifest_show(tmp_path, lines, detector="spectral"), size=SIZE) as pilot:
-            scene = pilot.engine.sequencer.current.scene
-            assert len(scene.items) == 2  # both still asked, without the machine's answer
-            assert all(prepared.verdict is None for prepared in scene.items.values())
+    show = _manifest_show(tmp_path, lines, detector="spectral")
+    with faults.FaultRecorder() as recorder, run_test(show, size=SIZE) as pilot:
+        scene = pilot.engine.sequencer.current.scene
+        assert len(scene.items) == 2  # both still asked, without the machine's answer
+        assert all(prepared.verdict is None for prepared in scene.items.values())
     assert [f.phase for f in recorder.faults] == ["judging quiz items"] * 2
     assert "a bug in the detector" in recorder.faults[0].message
 

@@ -117,13 +117,15 @@ def test_a_half_copied_film_gets_visitor_words_and_the_operator_gets_the_fix(tmp
     said = capsys.readouterr().out
     assert "film.toml:3: file: media file 'clip.mp4' cannot be read as a video (half-copied" in said
     shown = []
-    monkeypatch.setattr(video, "draw_missing", lambda surface, fonts, title, detail, t: shown.append(title + detail))
-    with faults.FaultRecorder() as recorder:
-        with run_test(show, fps=10) as pilot:
-            pilot.advance(1.0)
-            errors = [e for e in pilot.engine.status()["errors"] if e["where"] == "film"]
-            pilot.advance(10)
-            assert pilot.scene_id == "after"
+    def drawn(surface, fonts, title, detail, t):
+        shown.append(title + detail)
+
+    monkeypatch.setattr(video, "draw_missing", drawn)
+    with faults.FaultRecorder() as recorder, run_test(show, fps=10) as pilot:
+        pilot.advance(1.0)
+        errors = [e for e in pilot.engine.status()["errors"] if e["where"] == "film"]
+        pilot.advance(10)
+        assert pilot.scene_id == "after"
     assert shown and not any("clip" in text or ".mp4" in text for text in shown)
     assert "resting" in shown[0]
     assert errors and "cannot be read as a video" in errors[0]["message"]
@@ -139,9 +141,8 @@ def test_a_decoder_bug_is_a_fault_not_a_bad_file(tmp_path, monkeypatch):
         raise TypeError("a bug in the decoder")
 
     monkeypatch.setattr(VideoSource, "_run", broken)
-    with faults.FaultRecorder() as recorder:
-        with run_test(film_show(tmp_path, subtitles=False), fps=10) as pilot:
-            pilot.advance(1.0)
+    with faults.FaultRecorder() as recorder, run_test(film_show(tmp_path, subtitles=False), fps=10) as pilot:
+        pilot.advance(1.0)
     assert any("a bug in the decoder" in fault.message for fault in recorder.faults)
 
 

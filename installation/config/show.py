@@ -29,8 +29,8 @@ class ShowSection(Strict):
 class DisplaySection(Strict):
     size: tuple[int, int] = Field(
         default=(1920, 1080),
-        description="width and height in pixels of the show; on a screen of another size it is scaled to fit, "
-                    "and on one of another shape it keeps its own, with black bars")
+        description="width and height in pixels of the show; on a screen of another size it is scaled to "
+                    "fit, and on one of another shape it keeps its own, with black bars")
     fullscreen: bool = Field(default=True, description="fill the screen (kiosk) or open a window")
     fps: int = Field(default=60, ge=10, le=240, description="target frames per second")
     vsync: bool = Field(default=True, description="wait for the display's refresh to avoid tearing")

@@ -332,12 +332,13 @@ class VideoSource(MediaSource):
                 reader.close()
             if count == 0:
                 raise RuntimeError("has no decodable video frames")
-            if self.period is None and self.period_hint and count * frame_s < 0.9 * self.period_hint - 1.0:
+            played = count * frame_s
+            if self.period is None and self.period_hint and played < 0.9 * self.period_hint - 1.0:
                 # It plays what is there and the show moves on, but a cut copy is worth a word.
-                log.warning("%s ended after %.1f s of the %.1f s its header gives: the file may be incomplete "
-                            "(a copy still in progress?); copy it again", self.label, count * frame_s,
-                            self.period_hint)
-            self.period = count * frame_s
+                log.warning("%s ended after %.1f s of the %.1f s its header gives: the file may be "
+                            "incomplete (a copy still in progress?); copy it again",
+                            self.label, played, self.period_hint)
+            self.period = played
             if not self.loop:
                 return
             offset += self.period

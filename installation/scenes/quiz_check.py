@@ -59,9 +59,10 @@ def check_quiz_faces(config: Any, show: Any) -> list[Problem]:
         if min(width, height) < TILE:
             problems.append(Problem(
                 item_file, item_line, "image" if item_file != file else key,
-                f"quiz item '{item.key}' is only {width}x{height} px: the machine reads at least {TILE}x{TILE} "
-                f"of a picture's own pixels, so it judges this one enlarged (below 16 px not at all), and "
-                f"visitors see it enlarged too. Use a picture at least {TILE} px on each side",
+                f"quiz item '{item.key}' is only {width}x{height} px: the machine reads at least "
+                f"{TILE}x{TILE} of a picture's own pixels, so it judges this one enlarged (below 16 px "
+                f"not at all), and visitors see it enlarged too. Use a picture at least {TILE} px on "
+                "each side",
                 severity="warning"))
         if stack is not None and not portrait_faces(image, stack):
             problems.append(Problem(
