@@ -209,9 +209,18 @@ def test_check_warns_about_characters_that_would_show_as_boxes(tmp_path, capsys)
         id = "t"
         heading = "Ωραία μέρα"
         body = "Bayard 🙂 صورة ذاتية"
+        """, "p": """
+        type = "photograph"
+        id = "p"
+        image = "肖像.png"
         """})
+    import cv2
+    import numpy as np
+
+    cv2.imencode(".png", np.zeros((1200, 900, 3), np.uint8))[1].tofile(str(tmp_path / "content" / "肖像.png"))
     assert main(["check", "--show", str(path)]) == 0  # a warning: the show still plays
     said = capsys.readouterr().out
     assert "t.toml:4: body: 9 character(s) no typeface here can draw" in said
     assert "ARABIC LETTER" in said and "fonts/" in said
     assert "heading" not in said  # Greek is in the house faces
+    assert "p.toml" not in said  # a file name is never on the wall, whatever its script

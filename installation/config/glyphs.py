@@ -21,9 +21,14 @@ _SILENT_CATEGORIES = {"Mn", "Me", "Cf", "Cc", "Zs", "Zl", "Zp"}
 
 
 def texts_of(model: BaseModel, loc: tuple = ()) -> list[tuple[tuple, str]]:
-    """Every string in a validated scene config, with its key path."""
+    """Every string in a validated scene config, with its key path, except media paths
+    (a file name in any script is fine: visitors never read it)."""
+    from .loader import is_media_field
+
     found: list[tuple[tuple, str]] = []
-    for name in type(model).model_fields:
+    for name, info in type(model).model_fields.items():
+        if is_media_field(info):
+            continue
         value = getattr(model, name)
         here = (*loc, name)
         if isinstance(value, BaseModel):

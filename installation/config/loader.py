@@ -130,7 +130,7 @@ def media_references(model: BaseModel, loc: tuple = ()) -> list[tuple[tuple, str
             continue
         value = getattr(model, name)
         here = (*loc, name)
-        is_media = _annotation_has_media(info.annotation) or MEDIA_MARK in info.metadata
+        is_media = is_media_field(info)
         if isinstance(value, BaseModel):
             found.extend(media_references(value, here))
         elif isinstance(value, (list, tuple)):
@@ -142,6 +142,11 @@ def media_references(model: BaseModel, loc: tuple = ()) -> list[tuple[tuple, str
         elif is_media and isinstance(value, str) and value:
             found.append((here, value))
     return found
+
+
+def is_media_field(info: Any) -> bool:
+    """Whether a config field (pydantic FieldInfo) holds media paths."""
+    return _annotation_has_media(info.annotation) or MEDIA_MARK in info.metadata
 
 
 def _annotation_has_media(annotation: Any) -> bool:
