@@ -41,7 +41,7 @@ def test_a_wide_show_on_a_squarer_screen_keeps_its_shape_between_bars(presenter)
     red = (shown[:, :, 0] > 150) & (shown[:, :, 1] < 80)
     rows, cols = np.nonzero(red)
     height, width = rows.max() - rows.min() + 1, cols.max() - cols.min() + 1
-    assert abs(width / height - 1.0) < 0.03  # a circle, not an ellipse (it was 1.33 wide)
+    assert abs(width / height - 1.0) < 0.03  # a circle, not an ellipse (stretched, it was 1.33 times as tall)
     assert abs((rows.min() + rows.max()) / 2 - 384) < 2 and abs((cols.min() + cols.max()) / 2 - 512) < 2
 
 
