@@ -96,3 +96,41 @@ def test_frames_are_paced_when_the_screen_grants_no_vsync(tmp_path, monkeypatch)
     assert app.run(show, fullscreen=True, headless=False, seconds=1.0) == 0
     # a 100 ms budget and a title card that draws in a few: each frame sleeps most of it
     assert len(slept) >= 3 and max(slept) > 0.05
+
+
+def test_a_turned_show_between_bars_still_takes_taps_where_they_land(tmp_path):
+    """A portrait screen's show (turned 90°) on a landscape panel: the bars are at the
+    sides, and the turn and the bars are undone together."""
+    pygame.display.init()
+    path = write_show(tmp_path, {"a": title_scene("a")}, size=(320, 180))
+    path.write_text(path.read_text().replace("fullscreen = false", "fullscreen = false\nrotation = 90"))
+    show = load_show(path)
+    presenter = Presenter(show, fullscreen=True, headless=False)
+    assert presenter.viewport == pygame.Rect(296, 0, 432, 768)  # 180x320 turned, scaled 2.4x
+
+    class Engine:
+        def __init__(self):
+            self.show, self.clock, self.posted = show, FakeClock(), []
+
+        def post(self, command):
+            self.posted.append(command)
+
+    engine = Engine()
+    touch = TouchService(engine, presenter)
+    for x, y in ((100, 150), (10, 10), (300, 170)):
+        engine.posted.clear()
+        touch.tap_for_test(engine, x, y, engine.clock)
+        taps = [c for c in engine.posted if c.name == "tap"]
+        assert len(taps) == 1 and taps[0].pos == pytest.approx((x, y), abs=1.5)
+    # the picture's top-left corner on the panel is the show's bottom-left (turned clockwise)
+    engine.posted.clear()
+    corner = {"touch_id": 1, "finger_id": 0, "x": 300 / 1024, "y": 4 / 768,
+              "dx": 0.0, "dy": 0.0, "pressure": 1.0}
+    touch.feed_pygame(pygame.event.Event(pygame.FINGERDOWN, corner), engine)
+    engine.clock.advance(0.05)
+    touch.feed_pygame(pygame.event.Event(pygame.FINGERUP, corner), engine)
+    taps = [c for c in engine.posted if c.name == "tap"]
+    assert len(taps) == 1 and taps[0].pos == pytest.approx((2, 177), abs=2.0)
+    # a click on the left bar lands on the picture's nearest edge, not beyond it
+    u, v = presenter.to_show(100, 384)
+    assert 0 <= u <= 320 and 0 <= v <= 180
