@@ -20,6 +20,16 @@ from .conftest import title_scene, write_show
 pytestmark = pytest.mark.filterwarnings("ignore:no fast renderer")
 
 
+class RecordingEngine:
+    """What the touch service needs of an engine: the show, a clock, and somewhere to post."""
+
+    def __init__(self, show):
+        self.show, self.clock, self.posted = show, FakeClock(), []
+
+    def post(self, command):
+        self.posted.append(command)
+
+
 @pytest.fixture
 def presenter(tmp_path):
     pygame.display.init()
@@ -56,14 +66,7 @@ def test_a_mouse_click_maps_through_the_bars(presenter):
 def test_a_finger_lands_where_it_points(presenter):
     presenter, show = presenter
 
-    class Engine:
-        def __init__(self):
-            self.show, self.clock, self.posted = show, FakeClock(), []
-
-        def post(self, command):
-            self.posted.append(command)
-
-    engine = Engine()
+    engine = RecordingEngine(show)
     touch = TouchService(engine, presenter)
     # 3/4 across and a quarter down the picture: window y = 96 + 0.25 * 576 = 240
     finger = {"touch_id": 1, "finger_id": 0, "x": 0.75, "y": 240 / 768, "dx": 0.0, "dy": 0.0, "pressure": 1.0}
@@ -108,14 +111,7 @@ def test_a_turned_show_between_bars_still_takes_taps_where_they_land(tmp_path):
     presenter = Presenter(show, fullscreen=True, headless=False)
     assert presenter.viewport == pygame.Rect(296, 0, 432, 768)  # 180x320 turned, scaled 2.4x
 
-    class Engine:
-        def __init__(self):
-            self.show, self.clock, self.posted = show, FakeClock(), []
-
-        def post(self, command):
-            self.posted.append(command)
-
-    engine = Engine()
+    engine = RecordingEngine(show)
     touch = TouchService(engine, presenter)
     for x, y in ((100, 150), (10, 10), (300, 170)):
         engine.posted.clear()
