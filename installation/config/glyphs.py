@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from .errors import Problem
-from .locate import line_of
+from .locate import key_path, line_of
 
 # Invisible by design (joiners, variation selectors, combining marks set on a base
 # letter): a face lacking them draws nothing wrong.
@@ -61,11 +61,10 @@ def check_glyphs(show: Any) -> list[Problem]:
                               and not drawable(ch, faces)})
             if not missing:
                 continue
-            key = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in loc).replace(".[", "[")
             named = ", ".join(f"'{ch}' {unicodedata.name(ch, f'U+{ord(ch):04X}')}" for ch in missing[:3])
             more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
             problems.append(Problem(
-                file, line_of(source, loc), key,
+                file, line_of(source, loc), key_path(loc),
                 f"{len(missing)} character(s) no typeface here can draw ({named}{more}): visitors would see "
                 f"boxes. Put a font that has them in {show.root / 'fonts'}/ (docs/languages.md)",
                 severity="warning"))

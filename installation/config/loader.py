@@ -21,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 from ..scenes import SCENE_KINDS
 from .common import MEDIA_MARK, SceneConfig
 from .errors import Problem, ShowError, did_you_mean
-from .locate import line_of
+from .locate import key_path, line_of
 from .show import ShowConfig
 from .validate import problems_from
 
@@ -236,7 +236,7 @@ def check_media(show: Show, decode: bool = True) -> list[Problem]:
         source = file.read_text(encoding="utf-8") if file.exists() else ""
         for loc, relative in media_references(config):
             path = show.content_root / relative
-            key = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in loc).replace(".[", "[")
+            key = key_path(loc)
             line = line_of(source, loc)
             entry = show.manifest.get(relative)
             if not path.exists():

@@ -14,6 +14,11 @@ _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
 _KEY = re.compile(r"""^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_.-]+)\s*=""")
 
 
+def key_path(loc: tuple) -> str:
+    """A key path as a scene file's author reads it: ("captions", 2, "text") -> captions[2].text."""
+    return ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in loc).replace(".[", "[")
+
+
 def _split_dotted(key: str) -> list[str]:
     parts = []
     for part in re.findall(r'"[^"]*"|\'[^\']*\'|[^.]+', key):

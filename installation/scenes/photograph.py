@@ -23,7 +23,7 @@ from ..config.common import MediaPath, SceneConfig, Strict
 from ..imaging import MediaError, paper_texture, read_rgb, surface_from_rgb
 from .base import Scene, register_scene
 from .layout import fit, picture_and_column
-from .photograph_check import check_photograph
+from .photograph_check import PICTURE_SHARE, check_photograph, closest_zoom
 from ..words import words
 from .style import Colour, fade, lerp, rgb, smoothstep
 
@@ -184,14 +184,13 @@ class PhotographScene(Scene):
         self._back: pygame.Surface | None = None
         self._back_paper: np.ndarray | None = None
         width, height = context.size
-        self.mat, self.column = picture_and_column((width, height), share=0.5)
+        self.mat, self.column = picture_and_column((width, height), share=PICTURE_SHARE)
         self._scale: float | None = None  # the caption type scale that fits the column
 
     # -- loading (worker thread: numpy only) -------------------------------------
     def prepare(self) -> None:
         path = self.context.media(self.config.image)
-        max_zoom = max([k.zoom for k in self.config.keyframes] + [1.0])
-        longest = round(max(self.mat.size) * max_zoom)
+        longest = round(max(self.mat.size) * closest_zoom(self.config))
         try:
             self.image = read_rgb(path, max_side=max(256, longest))
             self.installed = True

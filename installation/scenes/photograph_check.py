@@ -19,6 +19,12 @@ from .layout import picture_and_column
 # reads as soft from a visitor's distance (2x is where bilinear enlargement starts to blur
 # edges visibly; up to it the paper grain and the print's own softness hide it).
 SOFT_ENLARGEMENT = 2.0
+PICTURE_SHARE = 0.5  # the picture's part of the screen; the captions have the rest
+
+
+def closest_zoom(config: Any) -> float:
+    """The largest zoom the keyframes reach (1: the whole picture)."""
+    return max([frame.zoom for frame in config.keyframes] + [1.0])
 
 
 def check_photograph(config: Any, show: Any) -> list[Problem]:
@@ -30,8 +36,8 @@ def check_photograph(config: Any, show: Any) -> list[Problem]:
         return []  # check_media reports files that do not decode
     width, height = size
     display = tuple(show.config.display.size)
-    mat, _ = picture_and_column(display, share=0.5)
-    zoom = max([frame.zoom for frame in config.keyframes] + [1.0])
+    mat, _ = picture_and_column(display, share=PICTURE_SHARE)
+    zoom = closest_zoom(config)
     enlargement = min(mat.width / width, mat.height / height) * zoom
     if enlargement <= SOFT_ENLARGEMENT:
         return []

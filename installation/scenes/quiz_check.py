@@ -45,20 +45,21 @@ def check_quiz_faces(config: Any, show: Any) -> list[Problem]:
     problems = []
     for item in items:
         item_file, item_line = where(item)
+        item_key = "image" if item_file != file else key
         if not item.path.is_file():
             continue  # a missing file is reported where the items are listed (manifest or folder)
         try:
             image = read_rgb(item.path)
         except MediaError as error:
             # check_media probes the scene file's own paths, not the items a manifest lists
-            problems.append(Problem(item_file, item_line, "image" if item_file != file else key,
+            problems.append(Problem(item_file, item_line, item_key,
                                     f"quiz item '{item.key}': {str(error).split(': ', 1)[-1]}; the quiz "
                                     "leaves it out until it is mended"))
             continue
         height, width = image.shape[:2]
         if min(width, height) < TILE:
             problems.append(Problem(
-                item_file, item_line, "image" if item_file != file else key,
+                item_file, item_line, item_key,
                 f"quiz item '{item.key}' is only {width}x{height} px: the machine reads at least "
                 f"{TILE}x{TILE} of a picture's own pixels, so it judges this one enlarged (below 16 px "
                 f"not at all), and visitors see it enlarged too. Use a picture at least {TILE} px on "
@@ -66,7 +67,7 @@ def check_quiz_faces(config: Any, show: Any) -> list[Problem]:
                 severity="warning"))
         if stack is not None and not portrait_faces(image, stack):
             problems.append(Problem(
-                item_file, item_line, "image" if item_file != file else key,
+                item_file, item_line, item_key,
                 f"quiz item '{item.key}' shows no face the face stack can find; the detector will read the "
                 "middle of the picture. Use a portrait, or crop the picture to the face",
                 severity="warning"))
