@@ -74,6 +74,12 @@ class FaceMesh:
     def run(self, image: np.ndarray, region: Region, even=None) -> tuple[np.ndarray, float]:
         """468 (x, y, z) landmarks in image pixels, and the face-presence probability.
         `even`, a function on the RGB crop, can even out its light first."""
+        landmarks, logit = self.run_logit(image, region, even)
+        return landmarks, presence_of(logit)
+
+    def run_logit(self, image: np.ndarray, region: Region, even=None) -> tuple[np.ndarray, float]:
+        """As `run`, with the presence as the network's log-odds: two sure looks (0.98 and
+        1.0 as probabilities) still differ there by 15 or more."""
         crop = region.crop(image[..., :3], MESH_SIDE)
         if even is not None:
             crop = even(crop)
@@ -81,8 +87,11 @@ class FaceMesh:
         outputs = self.model(crop[None])
         points = next(o for o in outputs if o.size == 1404).reshape(468, 3)
         logit = float(next(o for o in outputs if o.size == 1).reshape(()))
-        presence = 1.0 / (1.0 + math.exp(-max(-100.0, min(100.0, logit))))
-        return region.to_image(points, MESH_SIDE), presence
+        return region.to_image(points, MESH_SIDE), logit
+
+
+def presence_of(logit: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-100.0, min(100.0, logit))))
 
 
 class IrisModel:
