@@ -68,6 +68,13 @@ class CameraSection(Strict):
     device: int | None = Field(default=0, description="camera index (0 is the first camera); omit to use `file`")
     file: str = Field(default="", description="a video played as if it were the camera (demos and tests)")
     size: tuple[int, int] = Field(default=(640, 480), description="capture size in pixels")
+    rotation: Literal[0, 90, 180, 270] = Field(
+        default=0,
+        description="how far the camera's picture is turned, in degrees clockwise (180: a camera "
+                    "mounted upside down; 90 or 270: on its side, as on a screen turned for portrait); "
+                    "frames are turned back upright before anything sees them. The portrait scene "
+                    "reports the value to set when visitors' faces keep appearing turned",
+    )
     recording: bool = Field(
         default=False,
         description="save each visit's moving portrait (never the camera image) to <state>/recordings; "

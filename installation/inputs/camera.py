@@ -66,6 +66,20 @@ def _open_capture(source: int | str | Path, size: tuple[int, int] | None):
     return cap
 
 
+# cv2.rotate codes that turn a picture turned this far clockwise back upright.
+_UPRIGHT = {90: "ROTATE_90_COUNTERCLOCKWISE", 180: "ROTATE_180", 270: "ROTATE_90_CLOCKWISE"}
+
+
+def upright(image: np.ndarray, rotation: int) -> np.ndarray:
+    """A frame from a camera whose picture is turned `rotation` degrees clockwise, turned
+    back upright."""
+    if not rotation:
+        return image
+    import cv2
+
+    return cv2.rotate(image, getattr(cv2, _UPRIGHT[rotation]))
+
+
 def _fit(bgr: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     """Scale to fit `size` keeping the aspect, and extend the edges to fill the rest: a
     square video stands in for a 4:3 camera without squashing the face."""
@@ -85,7 +99,9 @@ class Camera:
     """Capture from `source` in a daemon thread. `latest()` returns the newest frame.
 
     `size` (w, h) asks a device for that resolution; video-file frames are fitted to it
-    (aspect kept, edges extended).
+    (aspect kept, edges extended). `rotation` (0, 90, 180 or 270): how far the camera's
+    picture is turned clockwise; frames are turned back upright (a 640x480 camera on its
+    side gives 480x640 frames).
     `opener` is injectable so tests can simulate an unplugged camera.
     """
 
@@ -96,9 +112,13 @@ class Camera:
         *,
         loop: bool = True,
         opener: Callable[..., object] | None = None,
+        rotation: int = 0,
     ) -> None:
+        if rotation not in (0, 90, 180, 270):
+            raise ValueError(f"camera rotation must be 0, 90, 180 or 270 degrees, not {rotation}")
         self.source = source
         self.size = size
+        self.rotation = rotation
         self.loop = loop
         self._opener = opener or _open_capture
         self._lock = threading.Lock()
@@ -258,7 +278,7 @@ class Camera:
                 got_any = True
                 if self.size is not None and (bgr.shape[1], bgr.shape[0]) != tuple(self.size):
                     bgr = _fit(bgr, self.size)
-                rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+                rgb = cv2.cvtColor(upright(bgr, self.rotation), cv2.COLOR_BGR2RGB)
                 if is_file:
                     # Play at the file's own rate, as a camera would deliver it.
                     next_t += period

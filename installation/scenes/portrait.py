@@ -161,6 +161,7 @@ class PortraitScene(PortraitDrawing, Scene):
         self._surface_key = None
         self._thumb: pygame.Surface | None = None
         self.recorder: VisitRecorder | None = None  # only when [camera] recording = true
+        self._told_turned = False  # the technician has been told the camera seems turned
         # Renders and tests step the model with the clock; a live show runs it on a worker.
         self.synchronous = context.deterministic or bool(context.services.get("synchronous_models", False))
 
@@ -264,7 +265,7 @@ class PortraitScene(PortraitDrawing, Scene):
             source = cam_cfg.device
         else:
             return
-        self.camera = Camera(source, size=tuple(cam_cfg.size)).start()
+        self.camera = Camera(source, size=tuple(cam_cfg.size), rotation=cam_cfg.rotation).start()
         self._own_camera = True
 
     def _make_animator(self, index: int):
@@ -389,6 +390,7 @@ class PortraitScene(PortraitDrawing, Scene):
             return
         if self.synchronous:
             self.worker.poll()
+        self._tell_if_turned()
         face = self._face() if self.camera_ok else None
         present = face is not None and face.state != "none"
         # A face the tracker only holds (lost a moment ago: a blink, a blurred frame) keeps
@@ -421,6 +423,17 @@ class PortraitScene(PortraitDrawing, Scene):
                 self._go("live")
         if self.state == "live" and self.recorder is not None:
             self._record()
+
+    def _tell_if_turned(self) -> None:
+        """Visitors' faces keep appearing turned: tell the technician (status, overlay and
+        log, once per scene) which rotation to set. The portrait follows them anyway."""
+        turned = self.worker.turn_watch.turned
+        if turned and not self._told_turned:
+            from ..models.face.orientation import turned_camera_advice
+
+            self._told_turned = True
+            setting = (getattr(self.camera, "rotation", 0) + turned) % 360
+            self.context.report(turned_camera_advice(turned, setting))
 
     def _record(self) -> None:
         """Hand the newest portrait to the recorder: a reference and a crop box only, the

@@ -26,7 +26,8 @@ import cv2
 import numpy as np
 
 from ... import faults
-from ..face import FaceBox, FaceObservation, detect_portrait_face, make_tracker
+from ..face import Expression, FaceBox, FaceObservation, detect_portrait_face, make_tracker
+from ..face.orientation import TurnWatch
 from . import geometry
 from .base import MotionBackend
 from .visitor import VisitorPresence
@@ -295,6 +296,9 @@ class AnimatorWorker:
         self.last_frame = None
         # The newest observation of the visitor and when (the injected clock) it was made.
         self._seen: tuple[FaceObservation | None, float] = (None, -math.inf)
+        # Whether the camera's picture seems turned (read by the scene, which tells the
+        # technician which [camera] rotation to set).
+        self.turn_watch = TurnWatch()
 
     def start(self) -> AnimatorWorker:
         self._stop.clear()
@@ -369,6 +373,12 @@ class AnimatorWorker:
                 self._last_index = frame.index
                 obs = self.animator.observe(frame.image, frame.t)
                 self._seen = (obs, self.clock())
+                face = getattr(obs, "face", None)
+                if face is not None:
+                    # (In a mirrored frame a picture turned clockwise shows faces turned the
+                    # other way.)
+                    roll = Expression.of(face.landmarks).roll
+                    self.turn_watch.see(-roll if self.mirror else roll)
                 if self._calibrate.is_set() and self.animator.calibrate(frame.image, frame.t, obs):
                     self._calibrate.clear()
                     self.calibrated.set()

@@ -1,0 +1,116 @@
+"""A camera mounted turned: `[camera] rotation` turns its frames back upright, and the
+portrait scene tells the technician which rotation to set when visitors' faces keep
+appearing turned."""
+
+from __future__ import annotations
+
+import time
+
+import cv2
+import numpy as np
+import pytest
+
+import installation.scenes.portrait as portrait_mod  # noqa: F401  (registers the kind)
+from installation.config.loader import load_show
+from installation.harness import run_test
+from installation.inputs.camera import Camera
+from installation.models.face.orientation import TURN_SAMPLES, TurnWatch
+
+from .conftest import write_show
+from .test_portrait_scene import SCENE, VideoCamera, _face_frames
+
+
+def _marked_video(path, size=(64, 48), frames=6):
+    """A video whose top-left corner is bright: where it ends up says how a frame turned."""
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 24.0, size)
+    for _ in range(frames):
+        image = np.zeros((size[1], size[0], 3), np.uint8)
+        image[:12, :16] = 255
+        writer.write(image)
+    writer.release()
+    return path
+
+
+def _first_frame(camera: Camera):
+    end = time.monotonic() + 5.0
+    while time.monotonic() < end:
+        frame = camera.latest()
+        if frame is not None:
+            return frame.image
+        time.sleep(0.01)
+    raise AssertionError(f"no frame: {camera.status()}")
+
+
+def _bright_corner(image: np.ndarray) -> tuple[str, str]:
+    h, w = image.shape[:2]
+    ys, xs = np.nonzero(image[..., 0] > 128)
+    return ("top" if ys.mean() < h / 2 else "bottom"), ("left" if xs.mean() < w / 2 else "right")
+
+
+@pytest.mark.parametrize("rotation, shape, corner", [
+    (0, (48, 64), ("top", "left")),
+    # The picture is turned 90 degrees clockwise (the world's top is on its right): turned
+    # back, the picture's top-left corner is the bottom-left.
+    (90, (64, 48), ("bottom", "left")),
+    (180, (48, 64), ("bottom", "right")),
+    (270, (64, 48), ("top", "right")),
+])
+def test_frames_are_turned_back_upright(tmp_path, rotation, shape, corner):
+    path = _marked_video(tmp_path / "v.avi")
+    with Camera(path, rotation=rotation) as camera:
+        image = _first_frame(camera)
+    assert image.shape[:2] == shape
+    assert _bright_corner(image) == corner
+
+
+def test_a_rotation_that_is_not_a_quarter_turn_is_refused_by_check(tmp_path):
+    path = write_show(tmp_path, {"p": SCENE}, extra="\n[camera]\nrotation = 45\n")
+    with pytest.raises(Exception) as error:
+        load_show(path)
+    assert "rotation" in str(error.value)
+
+
+@pytest.mark.parametrize("rolls, turned", [
+    ([178.0, -179.0, 176.0, -175.0], 180),
+    ([88.0, 95.0, 91.0], 90),
+    ([-92.0, -85.0], 270),
+    ([-25.0, 30.0, 5.0, -12.0], 0),  # tilted heads are not a turned camera
+    ([180.0, 0.0], 0),  # half and half: no agreement
+])
+def test_the_turn_watch_needs_seconds_of_agreeing_faces(rolls, turned):
+    watch = TurnWatch()
+    for i in range(TURN_SAMPLES - 1):
+        watch.see(rolls[i % len(rolls)])
+    assert watch.turned == 0  # not on a moment's evidence
+    watch.see(rolls[(TURN_SAMPLES - 1) % len(rolls)])
+    assert watch.turned == turned
+
+
+@pytest.mark.shared_data
+def test_visitors_seen_upside_down_get_the_portrait_and_the_technician_is_told(tmp_path, shared_data):
+    frames = [np.ascontiguousarray(f[::-1, ::-1]) for f in _face_frames(shared_data)]
+    camera = VideoCamera(frames)
+    path = write_show(tmp_path, {"p": SCENE}, size=(640, 360))
+    with run_test(path, fps=10, services={"synchronous_models": True, "camera": camera}) as pilot:
+        scene = pilot.engine.sequencer.current.scene
+        states = []
+        for _ in range(60):
+            pilot.step()
+            states.append(scene.state)
+        assert "live" in states, " ".join(states)  # the visit works upside down
+        for _ in range(TURN_SAMPLES):
+            pilot.step()
+        told = [e["message"] for e in pilot.engine.errors if "camera" in e["message"]]
+        assert len(told) == 1 and "upside down" in told[0] and "rotation = 180" in told[0], told
+
+
+@pytest.mark.shared_data
+def test_visitors_seen_upright_raise_no_turn_advice(tmp_path, shared_data):
+    camera = VideoCamera(_face_frames(shared_data))
+    path = write_show(tmp_path, {"p": SCENE}, size=(640, 360))
+    with run_test(path, fps=10, services={"synchronous_models": True, "camera": camera}) as pilot:
+        scene = pilot.engine.sequencer.current.scene
+        for _ in range(60 + TURN_SAMPLES):
+            pilot.step()
+        assert scene.worker.turn_watch.turned == 0
+        assert not [e for e in pilot.engine.errors if "rotation" in e["message"]]
