@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -303,3 +304,30 @@ def test_the_overlays_verdict_is_shown_whole_within_the_picture():
         assert all(cv2.getTextSize(line, cv2.FONT_HERSHEY_SIMPLEX, 0.5, 1)[0][0] <= width
                    for line in lines if " " in line)
     assert len(_wrapped(verdict, 300)) > len(_wrapped(verdict, 900))
+
+
+def test_check_says_when_a_portrait_is_stored_upside_down_or_on_its_side(tmp_path, capsys):
+    """The face stack finds a sitter turned half or a quarter round (and the portrait
+    animates as it stands), but a scan stored turned is almost always a mistake."""
+    from installation.cli import main
+    from tests.conftest import write_show
+
+    write_show(tmp_path, {"p": """
+        type = "portrait"
+        id = "p"
+        [[portraits]]
+        image = "upside.jpg"
+        [[portraits]]
+        image = "side.jpg"
+        [[portraits]]
+        image = "upright.jpg"
+        """})
+    sitter = cv2.imread(str(Path(__file__).resolve().parents[1] / "content/portraits/thoreau-1856.jpg"))
+    cv2.imwrite(str(tmp_path / "content" / "upside.jpg"), cv2.rotate(sitter, cv2.ROTATE_180))
+    cv2.imwrite(str(tmp_path / "content" / "side.jpg"), cv2.rotate(sitter, cv2.ROTATE_90_CLOCKWISE))
+    cv2.imwrite(str(tmp_path / "content" / "upright.jpg"), sitter)
+    main(["check", "--show", str(tmp_path / "install.toml")])
+    out = capsys.readouterr().out
+    assert "'upside.jpg': the sitter's face is upside down in the picture" in out
+    assert re.search(r"'side.jpg': the sitter's face is on its side \(turned [7-9]\d degrees clockwise", out)
+    assert "'upright.jpg'" not in out
