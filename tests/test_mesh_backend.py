@@ -306,7 +306,7 @@ def test_the_overlays_verdict_is_shown_whole_within_the_picture():
     assert len(_wrapped(verdict, 300)) > len(_wrapped(verdict, 900))
 
 
-def test_check_says_when_a_portrait_is_stored_upside_down_or_on_its_side(tmp_path, capsys):
+def test_check_and_inspect_say_when_a_portrait_is_stored_upside_down_or_on_its_side(tmp_path, capsys):
     """The face stack finds a sitter turned half or a quarter round (and the portrait
     animates as it stands), but a scan stored turned is almost always a mistake."""
     from installation.cli import main
@@ -331,3 +331,8 @@ def test_check_says_when_a_portrait_is_stored_upside_down_or_on_its_side(tmp_pat
     assert "'upside.jpg': the sitter's face is upside down in the picture" in out
     assert re.search(r"'side.jpg': the sitter's face is on its side \(turned [7-9]\d degrees clockwise", out)
     assert "'upright.jpg'" not in out
+    # The curator's own look says it too.
+    upside = str(tmp_path / "content" / "upside.jpg")
+    assert main(["portrait", "inspect", upside, "-o", str(tmp_path / "o.png")]) == 0
+    said = capsys.readouterr().out
+    assert "OK: one face" in said and "but the face is upside down in the picture" in said

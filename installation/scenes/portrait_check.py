@@ -15,6 +15,7 @@ from ..imaging import MediaError, read_rgb
 
 def check_portraits(config: Any, show: Any) -> list[Problem]:
     from ..models.face import try_open
+    from ..models.face.orientation import how_it_lies
     from ..models.motion.mesh import PortraitProblem, find_portrait_face
 
     stack, reason = try_open(show.models_dir)
@@ -38,7 +39,7 @@ def check_portraits(config: Any, show: Any) -> list[Problem]:
                 "choose another picture (`bayard portrait inspect` shows what the face models see)",
                 severity="warning"))
             continue
-        if (lying := _lying(face.expression.roll)) is not None:
+        if (lying := how_it_lies(face.expression.roll)) is not None:
             problems.append(Problem(
                 file, line_of(source, loc), f"portraits[{number}].image",
                 f"'{item.image}': the sitter's face is {lying} in the picture; if the scan is "
@@ -46,17 +47,3 @@ def check_portraits(config: Any, show: Any) -> list[Problem]:
                 severity="warning"))
     return problems
 
-
-# A sitter's head tilted further than this from upright is a picture stored turned, almost
-# always: painters and photographers tilt heads by 10-30 degrees.
-TURNED_PICTURE_DEG = 60.0
-
-
-def _lying(roll_deg: float) -> str | None:
-    """How a face with this eye-line angle lies in its picture, if it is not upright."""
-    if abs(roll_deg) <= TURNED_PICTURE_DEG:
-        return None
-    if abs(roll_deg) >= 180.0 - TURNED_PICTURE_DEG / 2:
-        return "upside down"
-    way = "clockwise" if roll_deg > 0 else "anticlockwise"
-    return f"on its side (turned {abs(roll_deg):.0f} degrees {way})"

@@ -54,3 +54,19 @@ def turned_camera_advice(turned: int, setting: int) -> str:
             f"camera seems mounted turned; set rotation = {setting} under [camera] in "
             "install.toml. The portrait follows them as it is, but their mirror image on the "
             "screen is turned")
+
+
+# A sitter's head tilted further than this from upright is a picture stored turned, almost
+# always: painters and photographers tilt heads by 10-30 degrees.
+TURNED_PICTURE_DEG = 60.0
+
+
+def how_it_lies(roll_deg: float) -> str | None:
+    """How a face with this eye-line angle (`Expression.roll`) lies in its picture, in a
+    curator's words, if it is not upright; None if it is."""
+    if abs(roll_deg) <= TURNED_PICTURE_DEG:
+        return None
+    if abs(roll_deg) >= 180.0 - TURNED_PICTURE_DEG / 2:
+        return "upside down"
+    way = "clockwise" if roll_deg > 0 else "anticlockwise"
+    return f"on its side (turned {abs(roll_deg):.0f} degrees {way})"

@@ -52,6 +52,7 @@ def run_inspect(args: argparse.Namespace) -> int:
 
     from ...imaging import MediaError, read_rgb
     from ..face import FaceStackUnavailable, portrait_faces, try_open
+    from ..face.orientation import how_it_lies
     from .mesh import PortraitProblem, find_portrait_face
     from .mesh.animator import turn_share
     from .mesh.rig import FACE_OVAL, INNER_LIPS, LEFT_EYE_OPENING, OUTER_LIPS, RIGHT_EYE_OPENING
@@ -73,6 +74,9 @@ def run_inspect(args: argparse.Namespace) -> int:
         pose = ("facing the viewer" if share >= 1.0 else
                 f"turned {turned:.0f} degrees, so it takes {share:.0%} of a visitor's head turn")
         verdict = f"OK: one face, {face.height:.0f} px tall (forehead to chin), {pose}"
+        if (lying := how_it_lies(face.expression.roll)) is not None:
+            verdict += (f"; but the face is {lying} in the picture: if the scan is stored turned, "
+                        "turn it upright in an image editor")
     except PortraitProblem as error:
         verdict = f"cannot be animated: {error}"
     fringe = None
