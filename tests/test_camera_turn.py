@@ -102,6 +102,7 @@ def test_visitors_seen_upside_down_get_the_portrait_and_the_technician_is_told(t
             pilot.step()
         told = [e["message"] for e in pilot.engine.errors if "camera" in e["message"]]
         assert len(told) == 1 and "upside down" in told[0] and "rotation = 180" in told[0], told
+        assert scene.status()["faces_turned"] == 180  # for /bayard/status too
 
 
 @pytest.mark.shared_data
@@ -112,5 +113,5 @@ def test_visitors_seen_upright_raise_no_turn_advice(tmp_path, shared_data):
         scene = pilot.engine.sequencer.current.scene
         for _ in range(60 + TURN_SAMPLES):
             pilot.step()
-        assert scene.worker.turn_watch.turned == 0
+        assert scene.status()["faces_turned"] == 0
         assert not [e for e in pilot.engine.errors if "rotation" in e["message"]]

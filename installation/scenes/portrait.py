@@ -484,6 +484,10 @@ class PortraitScene(PortraitDrawing, Scene):
         return {
             "state": self.state,
             "camera": getattr(self.camera, "state", "none") if self.camera is not None else "none",
+            # How far the camera's picture is turned back ([camera] rotation), and how far
+            # visitors' faces still appear turned (0 unless 3 s of faces agree).
+            "camera_rotation": getattr(self.camera, "rotation", 0),
+            "faces_turned": self.worker.turn_watch.turned if self.worker is not None else 0,
             "backend": self.backend_name,
             "backend_reason": self.backend_reason,
             "portrait": self.index,
