@@ -86,6 +86,14 @@ def test_the_turn_watch_needs_seconds_of_agreeing_faces(rolls, turned):
     assert watch.turned == turned
 
 
+def test_a_broken_reading_is_ignored_by_the_turn_watch():
+    watch = TurnWatch()
+    for _ in range(TURN_SAMPLES):
+        watch.see(180.0)
+        watch.see(float("nan"))  # a collapsed mesh: no exception in the worker, no vote
+    assert watch.turned == 180
+
+
 @pytest.mark.shared_data
 def test_visitors_seen_upside_down_get_the_portrait_and_the_technician_is_told(tmp_path, shared_data):
     frames = [np.ascontiguousarray(f[::-1, ::-1]) for f in _face_frames(shared_data)]

@@ -8,6 +8,7 @@ know which `[camera] rotation` puts it right.
 
 from __future__ import annotations
 
+import math
 from collections import deque
 
 # A camera is taken to be turned when, of the last TURN_SAMPLES faces it showed (3 s of a
@@ -32,6 +33,8 @@ class TurnWatch:
         self.turned = 0
 
     def see(self, roll_deg: float) -> None:
+        if not math.isfinite(roll_deg):
+            return  # a broken reading says nothing (and round() of NaN raises)
         quarter = round(roll_deg / 90.0)
         near = abs(roll_deg - 90.0 * quarter) <= TURN_TOLERANCE_DEG
         self._quarters.append(90 * (quarter % 4) if near else None)
