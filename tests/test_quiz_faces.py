@@ -279,18 +279,22 @@ def test_start_card_never_shows_a_real_picture_beside_its_own_fake(tmp_path):
         assert len(shown) == 3 and len(set(shown)) == 3
 
 
-def test_check_warns_when_a_quiz_item_has_no_face(tmp_path, capsys):
+def test_check_warns_when_a_quiz_item_has_no_face_or_is_stored_turned(tmp_path, capsys):
     from installation.cli import main
 
     # No quiz/real or quiz/fake folders: beside a manifest, check must not ask for them.
     (tmp_path / "content" / "quiz").mkdir(parents=True)
     shutil.copy(CONTENT / "quiz" / _default_items()[0].key.split("quiz/")[1], tmp_path / "content" / "quiz" / "face.jpg")
     cv2.imwrite(str(tmp_path / "content" / "quiz" / "noise.jpg"), natural(np.random.default_rng(1))[:, :, ::-1])
-    lines = '[[item]]\nimage = "quiz/face.jpg"\ntruth = "real"\n\n[[item]]\nimage = "quiz/noise.jpg"\ntruth = "fake"\n'
+    face = cv2.imread(str(tmp_path / "content" / "quiz" / "face.jpg"))
+    cv2.imwrite(str(tmp_path / "content" / "quiz" / "upside.jpg"), cv2.rotate(face, cv2.ROTATE_180))
+    lines = ('[[item]]\nimage = "quiz/face.jpg"\ntruth = "real"\n\n[[item]]\nimage = "quiz/noise.jpg"\n'
+             'truth = "fake"\n\n[[item]]\nimage = "quiz/upside.jpg"\ntruth = "real"\n')
     path = _manifest_show(tmp_path, lines)
     assert main(["check", "--show", str(path)]) == 0  # a warning, not an error
     out = capsys.readouterr().out
     assert "quiz/noise.jpg" in out and "no face" in out
+    assert "quiz item 'quiz/upside.jpg': the face is upside down in the picture" in out
     assert "quiz/face.jpg" not in out
 
 

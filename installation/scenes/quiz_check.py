@@ -25,6 +25,7 @@ def check_quiz_faces(config: Any, show: Any) -> list[Problem]:
     elsewhere, and then nothing can be checked)."""
     from ..imaging import MediaError, read_rgb
     from ..models.face import portrait_faces, try_open
+    from ..models.face.orientation import how_it_lies
 
     file = show.scene_files[config.id]
     source = file.read_text(encoding="utf-8") if file.exists() else ""
@@ -65,11 +66,20 @@ def check_quiz_faces(config: Any, show: Any) -> list[Problem]:
                 f"not at all), and visitors see it enlarged too. Use a picture at least {TILE} px on "
                 "each side",
                 severity="warning"))
-        if stack is not None and not portrait_faces(image, stack):
+        faces = portrait_faces(image, stack) if stack is not None else None
+        if faces == []:
             problems.append(Problem(
                 item_file, item_line, item_key,
                 f"quiz item '{item.key}' shows no face the face stack can find; the detector will read the "
                 "middle of the picture. Use a portrait, or crop the picture to the face",
+                severity="warning"))
+        elif faces and (lying := how_it_lies(faces[0].expression.roll)) is not None:
+            # Visitors would be asked about a face stored turned (the machine reads it
+            # upright either way): a content mistake, almost always.
+            problems.append(Problem(
+                item_file, item_line, item_key,
+                f"quiz item '{item.key}': the face is {lying} in the picture; if it is stored turned, "
+                "turn it upright in an image editor",
                 severity="warning"))
     return problems
 
