@@ -186,7 +186,7 @@ class FaceStack:
         if region.width < 8 or not math.isfinite(region.width):
             return None
         if detection is not None:
-            landmarks, presence, region, detection = self._right_way_up(image, detection)
+            landmarks, presence, region, detection = self._right_way_up(image, detection, region)
         else:
             landmarks, presence = self.mesh_model.run(image, region)
         if presence < PRESENCE_MIN:
@@ -211,8 +211,8 @@ class FaceStack:
             return None
         return face
 
-    def _right_way_up(self, image: np.ndarray,
-                      detection: Detection) -> tuple[np.ndarray, float, Region, Detection]:
+    def _right_way_up(self, image: np.ndarray, detection: Detection,
+                      region: Region) -> tuple[np.ndarray, float, Region, Detection]:
         """The mesh of a detected face the right way up: its landmarks, presence, crop and
         the detection that placed it.
 
@@ -221,17 +221,18 @@ class FaceStack:
         upright, and the mesh, given that crop, fitted an upright face to it (sure at 0.98),
         so every expression read from it was wrong. So the mesh also looks at the crop
         turned half round: the right way up it is surer by 15-22 log-odds on the shared
-        drivers. If that wins, or neither look is sure (a small face's box placed half a
-        face off), the face is also looked for in the picture turned half round, where it
-        is upright, and the surest of all the looks is taken if it is a turned one. Faces
-        that are not turned are found exactly as before. (Turned a quarter, the detectors
-        place the eyes rightly.) Tracking then keeps the turn: the next crop follows the
-        mesh's own eye line."""
-        region = region_from_detection(detection)
+        drivers. If that wins, the face is also looked for in the picture turned half
+        round, where it is upright and its box is placed rightly (a small face's box was
+        half a face off), and the surest of all the looks is taken if it is a turned one.
+        Faces that are not turned are found exactly as before. (Turned a quarter, the
+        detectors place the eyes rightly.) Tracking then keeps the turn: the next crop
+        follows the mesh's own eye line. `region`: the detection's crop."""
         looks = self._both_ways(image, region, detection)
         upright = looks[0]
         best = max(looks, key=lambda look: look[1])
-        if best is upright and presence_of(best[1]) >= PRESENCE_MIN:
+        if best is upright:
+            # (A face the mesh doubts either way, a profile or a poster behind the visitors,
+            # is not looked for again: on the tracker's path that would run every frame.)
             return upright[0], presence_of(upright[1]), region, detection
         if (again := self._detected_upside_down(image, detection)) is not None:
             best = max(looks + self._both_ways(image, region_from_detection(again), again),
