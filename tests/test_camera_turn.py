@@ -11,7 +11,6 @@ import numpy as np
 import pytest
 
 import installation.scenes.portrait as portrait_mod  # noqa: F401  (registers the kind)
-from installation.config.loader import load_show
 from installation.harness import run_test
 from installation.inputs.camera import Camera
 from installation.models.face.orientation import TURN_SAMPLES, TurnWatch
@@ -63,11 +62,14 @@ def test_frames_are_turned_back_upright(tmp_path, rotation, shape, corner):
     assert _bright_corner(image) == corner
 
 
-def test_a_rotation_that_is_not_a_quarter_turn_is_refused_by_check(tmp_path):
+def test_a_rotation_that_is_not_a_quarter_turn_is_refused_by_check(tmp_path, capsys):
+    from installation.cli import main
+
     path = write_show(tmp_path, {"p": SCENE}, extra="\n[camera]\nrotation = 45\n")
-    with pytest.raises(Exception) as error:
-        load_show(path)
-    assert "rotation" in str(error.value)
+    assert main(["check", "--show", str(path)]) == 2
+    said = capsys.readouterr()
+    out = said.out + said.err
+    assert "install.toml:" in out and "camera.rotation: input should be 0, 90, 180 or 270; found 45" in out
 
 
 @pytest.mark.parametrize("rolls, turned", [
