@@ -46,4 +46,3 @@ def check_portraits(config: Any, show: Any) -> list[Problem]:
                 "stored turned, turn it upright in an image editor. It is animated as it stands",
                 severity="warning"))
     return problems
-
