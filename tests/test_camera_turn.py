@@ -125,3 +125,22 @@ def test_visitors_seen_upright_raise_no_turn_advice(tmp_path, shared_data):
             pilot.step()
         assert scene.status()["faces_turned"] == 0
         assert not [e for e in pilot.engine.errors if "rotation" in e["message"]]
+
+
+@pytest.mark.parametrize("mirrored, bright_side", [(False, "right"), (True, "left")])
+def test_a_camera_that_already_mirrors_is_not_flipped_back(tmp_path, mirrored, bright_side):
+    """Visitors expect a looking-glass. Some webcams' drivers mirror their picture already;
+    flipped again by the show, a visitor's raised right hand moved on the screen's left and
+    the portrait answered like someone facing them. `[camera] mirrored = true` says so."""
+    image = np.zeros((48, 64, 3), np.uint8)
+    image[:, :16] = 255  # something on the left of the camera's picture
+    camera = VideoCamera([image])
+    extra = f"\n[camera]\nmirrored = {'true' if mirrored else 'false'}\n"
+    path = write_show(tmp_path, {"p": SCENE}, extra=extra)
+    with run_test(path, fps=10, services={"synchronous_models": True, "camera": camera}) as pilot:
+        scene = pilot.engine.sequencer.current.scene
+        for _ in range(5):
+            pilot.step()
+        seen = scene.worker.last_frame.image
+        assert _bright_corner(seen)[1] == bright_side
+        assert image[:, :16].min() == 255  # the camera's own frame is not modified

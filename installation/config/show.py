@@ -75,6 +75,13 @@ class CameraSection(Strict):
                     "frames are turned back upright before anything sees them. The portrait scene "
                     "reports the value to set when visitors' faces keep appearing turned",
     )
+    mirrored: bool = Field(
+        default=False,
+        description="true when the camera's own driver already mirrors its picture (some webcams "
+                    "do, and their makers' tools set it): the show then does not flip it again, so "
+                    "visitors still see themselves as in a looking-glass and the portrait answers "
+                    "like one. Set it if raising your right hand moves the hand on the screen's left",
+    )
     recording: bool = Field(
         default=False,
         description="save each visit's moving portrait (never the camera image) to <state>/recordings; "

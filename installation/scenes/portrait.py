@@ -291,7 +291,10 @@ class PortraitScene(PortraitDrawing, Scene):
         self.backend_name = choice.name
         self.backend_reason = choice.summary()
         clock = self.context.clock.now
-        self.worker = AnimatorWorker(animator, self.camera, clock=clock, mirror=True, fault_scope=self.id)
+        cam_cfg, _ = self._settings()
+        # Visitors expect a looking-glass; a camera that already mirrors is not flipped back.
+        mirror = not getattr(cam_cfg, "mirrored", False)
+        self.worker = AnimatorWorker(animator, self.camera, clock=clock, mirror=mirror, fault_scope=self.id)
         if not self.synchronous:
             self.worker.start()
 
