@@ -563,12 +563,75 @@ def test_a_tongue_read_in_the_visitor_is_painted_in_the_portrait(stack, sitter):
     assert palette.tongue.mean() > palette.lip.mean()  # lighter than the lips, as measured
 
 
-def test_the_tongue_is_pinker_than_the_lips_of_a_colour_portrait(stack):
+def _print_colours_at(image: np.ndarray, light: np.ndarray) -> np.ndarray:
+    """The picture's own colour at each lightness in `light`: the median of its pixels
+    of about that lightness (what a viewer compares a painted colour with)."""
+    pixels = image.reshape(-1, 3).astype(np.float32)
+    luma = pixels @ np.array([0.299, 0.587, 0.114], np.float32)
+    out = []
+    for value in np.atleast_1d(light):
+        near = np.argsort(np.abs(luma - value))[:200]  # (the darkest tones are rare)
+        out.append(np.median(pixels[near], axis=0))
+    return np.array(out)
+
+
+def _open_with_tongue(animator: MeshAnimator) -> tuple[np.ndarray, np.ndarray]:
+    """The portrait with its mouth open on a tongue, and the tongue's pixels."""
+    offsets = np.zeros((468, 3), np.float32)
+    offsets[list(LOWER_INNER_LIP)[1:-1], 1] = 0.07
+    out = animator.render(Motion(offsets=offsets, teeth=(0.0, 0.0, 0.35, 1.0)))
+    dst, _, _ = animator.place(Motion(offsets=offsets))
+    top, bottom = dst[13], dst[14]
+    y0 = int(round(top[1] + 0.6 * (bottom[1] - top[1])))
+    y1 = int(round(top[1] + 0.85 * (bottom[1] - top[1])))
+    x0, x1 = int(round(dst[13, 0] - 3)), int(round(dst[13, 0] + 4))
+    return out, out[y0:y1, x0:x1].reshape(-1, 3).astype(np.float32)
+
+
+def test_a_sepia_print_gets_a_tongue_and_teeth_in_its_own_tone(stack):
+    """An open mouth on a sepia print showed a lavender-pink tongue, and on a warm grey
+    print a blue-white one as light as teeth: painted in living colours, they looked
+    pasted in. A print's lips are in its tone, so its painted mouth is too."""
     from pathlib import Path
 
-    path = Path(__file__).parent / "data" / "faces-cc0" / "face_man_116.jpg"
+    path = Path(__file__).parent / "data" / "faces-cc0" / "face_man_116.jpg"  # a sepia print
+    image = cv2.cvtColor(cv2.imread(str(path)), cv2.COLOR_BGR2RGB)
+    animator = MeshAnimator(image, stack)
+    _, tongue = _open_with_tongue(animator)
+    luma = tongue @ np.array([0.299, 0.587, 0.114], np.float32)
+    off_tone = np.linalg.norm(tongue - _print_colours_at(image, luma), axis=1)
+    # Within a few levels of the print's own colour there (the living tongue's pink: 16).
+    assert np.median(off_tone) < 10.0
+    palette = animator.rig.palette
+    light = float(palette.teeth @ np.array([0.299, 0.587, 0.114]))
+    assert np.linalg.norm(palette.teeth - _print_colours_at(image, light)[0]) < 8.0
+    assert (palette.tongue @ [0.299, 0.587, 0.114]) < (palette.teeth @ [0.299, 0.587, 0.114])
+
+
+def test_a_pale_lipped_grey_print_gets_a_tongue_darker_than_its_teeth(stack):
+    from pathlib import Path
+
+    path = Path(__file__).parent / "data" / "faces-cc0" / "face_man_201.jpg"  # pale lips, warm grey
     image = cv2.cvtColor(cv2.imread(str(path)), cv2.COLOR_BGR2RGB)
     palette = MeshAnimator(image, stack).rig.palette
+    luma = np.array([0.299, 0.587, 0.114])
+    assert palette.tongue @ luma < 0.9 * (palette.teeth @ luma)  # a tongue, not a white slab
+    assert abs(float(np.ptp(palette.teeth)) - float(np.ptp(palette.skin))) < 8  # warm grey as the print, not blue
+
+
+def test_a_colour_portrait_keeps_a_tongue_pinker_than_its_lips(stack, sitter):
+    """A face with lips of their own colour (a colour photograph, a painting, a tinted
+    print) keeps the living mouth's colours."""
+    from installation.models.motion.mesh.rig import OUTER_LIPS
+
+    skin = np.clip(sitter.astype(np.float32) * [1.12, 0.95, 0.8] + [10, 0, -6], 0, 255)
+    face = portrait_faces(sitter, stack)[0]
+    lips = np.zeros(sitter.shape[:2], np.uint8)
+    cv2.fillPoly(lips, [np.round(face.landmarks[list(OUTER_LIPS), :2]).astype(np.int32)], 1)
+    lips = cv2.dilate(lips, np.ones((3, 3), np.uint8)).astype(bool)
+    skin[lips] = np.clip(skin[lips] * [1.3, 0.7, 0.72] + [30, 0, 0], 0, 255)  # red lips
+    palette = MeshAnimator(skin.astype(np.uint8), stack).rig.palette
     r, g, b = palette.tongue
     # Pinker than the lips: more blue over green.
     assert r > g and b / max(g, 1.0) > palette.lip[2] / max(palette.lip[1], 1.0)
+    assert r - g > 20  # and a red one, not the print's tone

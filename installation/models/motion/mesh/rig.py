@@ -13,6 +13,7 @@ import numpy as np
 
 from ...face import Eye, Face
 from ...face.measures import facing_the_viewer
+from .tone import LUMA, PrintTone
 
 # MediaPipe mesh indices the backend handles by name.
 FACE_OVAL = (10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379, 378, 400, 377,
@@ -174,6 +175,7 @@ def _delaunay(points: np.ndarray) -> np.ndarray:
 # Painted colours relative to what the picture gives them.
 IVORY = np.array([1.03, 1.0, 0.91]) / np.mean([1.03, 1.0, 0.91])  # enamel's tint, at equal lightness
 TONGUE_TINT = np.array([1.14, 1.06, 1.18])  # lighter than the lips, pinker
+TONGUE_UNDER_TEETH = 0.82  # the tongue's lightness at most, as a share of the teeth's
 
 
 def _sclera(image: np.ndarray, eyes: tuple[Eye, Eye]) -> np.ndarray | None:
@@ -198,7 +200,6 @@ def _palette(image: np.ndarray, mesh: np.ndarray, eyes: tuple[Eye, Eye] = ()) ->
 
     lip = sample(OUTER_LIPS)
     skin = sample((50, 280, 205, 425, 101, 330, 151, 9))
-    chroma = float(np.ptp(skin)) / max(float(skin.mean()), 1.0)
     # The cavity: the lip colour, much darker and a little warmer; never pure black.
     cavity = lip * 0.34 + np.array([6.0, 2.0, 2.0])
     # Teeth: enamel in the picture's own light.
@@ -214,9 +215,16 @@ def _palette(image: np.ndarray, mesh: np.ndarray, eyes: tuple[Eye, Eye] = ()) ->
     # lighter and pinker, as a tongue is beside the lips (measured on the shared drivers:
     # 1.1-1.3 of their lightness).
     lower = (mesh[list(LOWER_OUTER_LIP[2:-2]), :2] + mesh[list(LOWER_INNER_LIP[2:-2]), :2]) / 2
-    tongue = np.clip(_sample_at(image, lower) * TONGUE_TINT, 0.0, 255.0)
-    if chroma < 0.08:  # a monochrome picture: keep the painted mouth monochrome too
-        lip, cavity, teeth, tongue = (np.full(3, c.mean()) for c in (lip, cavity, teeth, tongue))
+    lip_body = _sample_at(image, lower)
+    tongue = np.clip(lip_body * TONGUE_TINT, 0.0, 255.0)
+    # Never lighter than the teeth: an old print's lower lip catches the light, and a tongue
+    # from it as light as the enamel read as a white slab filling the mouth.
+    tongue *= min(1.0, TONGUE_UNDER_TEETH * float(teeth @ LUMA) / max(float(tongue @ LUMA), 1.0))
+    # A print (sepia, grey, platinum) shows its lips in its own tone: the painted mouth
+    # takes it too, or a pink tongue and ivory teeth stand out as pasted in.
+    tone = PrintTone.of(image)
+    share = tone.share(lip_body)
+    lip, cavity, teeth, tongue = (tone.follow(c, share) for c in (lip, cavity, teeth, tongue))
     return Palette(lip, skin, cavity, teeth, tongue)
 
 
