@@ -122,3 +122,38 @@ def test_a_reference_frame_with_an_open_mouth_gets_a_note_naming_the_fix(stack, 
     assert note and "frame 0" in note and "frame 1" in note and "--reference best" in note
     assert _open_mouth_note(2, [0, 1, 2], frames) is None  # barely open: no note
     assert _open_mouth_note(1, [0, 1, 2], frames) is None
+
+
+def test_a_driver_face_filmed_from_afar_gets_a_note_naming_the_fix(stack, sitter):
+    """A driver video shrunk for the web, or filmed from across a room: the face is a few
+    dozen pixels and its blinks and smiles are coarse. The render goes on; a note says why
+    and what to do."""
+    from installation.models.face import portrait_faces
+    from installation.models.motion.cli import SMALL_DRIVER_FACE_PX, _small_face_note
+
+    face = portrait_faces(sitter, stack)[0].landmarks.astype(np.float64)
+    height = float(np.linalg.norm(face[10, :2] - face[152, :2]))
+    small = face * (0.8 * SMALL_DRIVER_FACE_PX / height)
+    note = _small_face_note([0, 1], [small, small])
+    assert note and f"{0.8 * SMALL_DRIVER_FACE_PX:.0f} px" in note and "Film closer" in note
+    assert _small_face_note([0, 1], [face, face]) is None  # the sitter's own face: plenty
+
+
+def test_the_small_driver_note_reaches_the_user(tmp_path, stack, sitter, capsys):
+    from installation.models.motion.cli import SMALL_DRIVER_FACE_PX
+
+    face = next(iter(stack.faces(sitter, 1)))
+    height = float(np.linalg.norm(face.landmarks[10, :2] - face.landmarks[152, :2]))
+    scale = 0.8 * SMALL_DRIVER_FACE_PX / height
+    frame = cv2.resize(cv2.cvtColor(sitter, cv2.COLOR_RGB2BGR), None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    frame = cv2.copyMakeBorder(frame, 8, 8, 8, 8, cv2.BORDER_REPLICATE)
+    frame = frame[: frame.shape[0] // 2 * 2, : frame.shape[1] // 2 * 2]
+    driver = tmp_path / "far.avi"
+    writer = cv2.VideoWriter(str(driver), cv2.VideoWriter_fourcc(*"MJPG"), 10.0, (frame.shape[1], frame.shape[0]))
+    for _ in range(6):
+        writer.write(frame)
+    writer.release()
+    cv2.imwrite(str(tmp_path / "p.png"), cv2.cvtColor(sitter, cv2.COLOR_RGB2BGR))
+    rc = _run(["--portrait", str(tmp_path / "p.png"), "--driver", str(driver), "-o", str(tmp_path / "out.mp4")])
+    err = capsys.readouterr().err
+    assert rc == 0 and "px tall" in err and "Film closer" in err
