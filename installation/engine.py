@@ -95,7 +95,7 @@ class Engine:
         self.frame_hooks: list[Callable[[Engine], None]] = []
         self.overlays: list[Any] = []  # objects with draw(surface) and handle(command) -> bool
         self.errors: deque[dict[str, Any]] = deque(maxlen=RECENT_ERRORS)
-        self._reports: queue.SimpleQueue[tuple[str, str]] = queue.SimpleQueue()  # from SceneContext.report
+        self._reports: queue.SimpleQueue[tuple[str, str, str]] = queue.SimpleQueue()  # from SceneContext.report
         self.paused = False
         self.blackout = False
         self.dark_reason: str | None = None  # "closed" outside opening hours, set by the schedule
@@ -134,7 +134,7 @@ class Engine:
             show_root=self.show.root,
             deterministic=self.deterministic,
             manifest=self.show.manifest,
-            report=lambda message: self._reports.put((scene_id, message)),
+            report=lambda message, severity="error": self._reports.put((scene_id, message, severity)),
         )
 
     def post(self, command: Command) -> None:
@@ -164,14 +164,15 @@ class Engine:
 
     def _collect_reports(self) -> None:
         while not self._reports.empty():
-            where, message = self._reports.get_nowait()
+            where, message, severity = self._reports.get_nowait()
             # A scene built anew each loop reports the same missing file each time: once
             # in the list is enough while it is still there.
             if any(e["where"] == where and e["message"] == message for e in self.errors):
                 continue
-            log.error("scene '%s': %s", where, message)
-            self.record_error(where, message)
-            self.emit("error", where, message)
+            warning = severity == "warning"
+            (log.warning if warning else log.error)("scene '%s': %s", where, message)
+            self.record_error(where, message, "warning" if warning else "error")
+            self.emit("warning" if warning else "error", where, message)
 
     # -- one frame ---------------------------------------------------------------
     def seconds_since_frame(self) -> float:

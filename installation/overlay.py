@@ -338,23 +338,27 @@ class Overlay:
 
 
 def describe_errors(errors: list[Any]) -> list[str]:
-    """Recent problems as a technician reads them: local time, scene, the sentence, and
-    how often it happened ("14:02 · portrait · the camera stopped (3 times)"), the same
-    problem once however often it repeated, newest last."""
-    grouped: dict[tuple[str, str], list[Any]] = {}
+    """Recent problems as a technician reads them: local time, scene, "warning" for advice,
+    the sentence, and how often it happened ("14:02 · portrait · the camera stopped (3
+    times)"), the same problem once however often it repeated, newest last."""
+    grouped: dict[tuple[str, str, bool], list[Any]] = {}
     for error in errors:
         if not isinstance(error, dict):
-            grouped.setdefault(("", str(error)), [0.0, 0])
-            grouped[("", str(error))][1] += 1
+            grouped.setdefault(("", str(error), False), [0.0, 0])
+            grouped[("", str(error), False)][1] += 1
             continue
-        key = (str(error.get("where", "")), str(error.get("message", "")).strip())
+        # Advice (a setting to change while the show plays as meant) is told apart from
+        # what is missing or broken.
+        key = (str(error.get("where", "")), str(error.get("message", "")).strip(),
+               error.get("severity") == "warning")
         entry = grouped.setdefault(key, [0.0, 0])
         entry[0] = max(entry[0], float(error.get("time") or 0.0))
         entry[1] += 1
     out = []
-    for (where, message), (when, count) in sorted(grouped.items(), key=lambda kv: kv[1][0]):
+    for (where, message, advice), (when, count) in sorted(grouped.items(), key=lambda kv: kv[1][0]):
         parts = [time.strftime("%H:%M", time.localtime(when))] if when else []
         parts += [where] if where else []
+        parts += ["warning"] if advice else []
         sentence = message
         parts.append(sentence if sentence.endswith((".", "!", "?")) else sentence + ".")
         out.append(" · ".join(parts) + (f" ({count} times)" if count > 1 else ""))

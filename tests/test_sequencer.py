@@ -252,3 +252,24 @@ def test_screenshot_on_a_full_disk_replies_with_an_error_and_leaves_no_file(tmp_
         assert reply["status"] == "error" and "No space left on device" in reply["data"]
         folder = tmp_path / "var" / "screenshots"
         assert not list(folder.iterdir())  # no 0-byte PNG, no temporary file
+
+
+def test_a_scene_warning_reaches_status_as_a_warning_and_an_error_as_an_error(tmp_path, caplog):
+    """A camera mounted turned is advice (the show plays as meant); a missing file is an
+    error. Logged, listed and pushed as such, a technician filtering on errors sees only
+    what is broken."""
+    import logging
+
+    with run_test(three(tmp_path), fps=20) as pilot:
+        context = pilot.engine.sequencer.current.scene.context
+        with caplog.at_level(logging.WARNING, logger="bayard"):
+            context.report("set rotation = 180 under [camera]", severity="warning")
+            context.report("media file x.jpg not found")
+            pilot.step()
+        kinds = {e["message"]: e["severity"] for e in pilot.engine.errors}
+        assert kinds == {"set rotation = 180 under [camera]": "warning", "media file x.jpg not found": "error"}
+        assert ("warning", ("a", "set rotation = 180 under [camera]")) in pilot.events
+        assert ("error", ("a", "media file x.jpg not found")) in pilot.events
+        levels = {r.getMessage().split(": ", 1)[1]: r.levelno for r in caplog.records if "scene 'a'" in r.getMessage()}
+        assert levels == {"set rotation = 180 under [camera]": logging.WARNING,
+                          "media file x.jpg not found": logging.ERROR}

@@ -89,6 +89,9 @@ def test_overlay_lists_problems_in_words_with_local_time_and_count():
                               "severity": "error"}] * 3)
     assert lines == ["14:02 · portrait · the camera stopped. (3 times)"]
     assert "{" not in " ".join(lines)
+    advice = describe_errors([{"time": when, "where": "portrait", "severity": "warning",
+                               "message": "set rotation = 180 under [camera] in install.toml"}])
+    assert advice == ["14:02 · portrait · warning · set rotation = 180 under [camera] in install.toml."]
 
 
 def test_check_works_from_a_folder_inside_the_show(monkeypatch, capsys):

@@ -59,7 +59,9 @@ class SceneContext:
     manifest: dict[str, dict[str, Any]] = field(default_factory=dict)  # content/manifest.toml by media path
     # A problem for /bayard/status errors and the overlay, not only the log. Safe from any
     # thread (prepare() runs on a worker): the engine collects reports once per frame.
-    report: Callable[[str], None] = lambda message: None
+    # severity "warning": the show plays as meant but the technician has something to set
+    # (logged as a warning; /bayard/event/warning), "error": something is missing or broken.
+    report: Callable[..., None] = lambda message, severity="error": None
 
     def credit_for(self, relative: str) -> str:
         """The credit (with licence) the content manifest requires beside this media, or ''."""

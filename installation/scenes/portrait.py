@@ -436,7 +436,7 @@ class PortraitScene(PortraitDrawing, Scene):
 
             self._told_turned = True
             setting = (getattr(self.camera, "rotation", 0) + turned) % 360
-            self.context.report(turned_camera_advice(turned, setting))
+            self.context.report(turned_camera_advice(turned, setting), severity="warning")
 
     def _record(self) -> None:
         """Hand the newest portrait to the recorder: a reference and a crop box only, the
