@@ -153,6 +153,11 @@ EVENTS: tuple[tuple[str, str], ...] = (
         "a scene failed or a reload was refused (to subscribers and push targets)",
     ),
     (
+        "/bayard/event/warning <where> <message>",
+        "advice while the show plays as meant, such as a camera that seems mounted turned, "
+        "with the setting to change (to subscribers and push targets)",
+    ),
+    (
         "/bayard/reply/<command> <json>",
         "the engine could not carry out a command, e.g. goto an unknown scene: "
         "{address, status: error, data}",
