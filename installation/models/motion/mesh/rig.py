@@ -189,7 +189,7 @@ def _sclera(image: np.ndarray, eyes: tuple[Eye, Eye]) -> np.ndarray | None:
         cv2.circle(mask, centre, int(np.ceil(eye.iris_radius * 1.1)), 0, -1)
         pixels = image[mask > 0].astype(np.float32)
         if len(pixels) >= 6:
-            luma = pixels @ np.array([0.299, 0.587, 0.114], np.float32)
+            luma = pixels @ LUMA
             samples.append(pixels[luma >= np.percentile(luma, 60)])
     return np.median(np.concatenate(samples), axis=0) if samples else None
 
