@@ -112,16 +112,16 @@ def test_a_reference_frame_with_an_open_mouth_gets_a_note_naming_the_fix(stack, 
     pulls the portrait's chin up. The user chose that frame, so it is kept; the note says
     what will happen and which option avoids it."""
     from installation.models.face import portrait_faces
-    from installation.models.motion.cli import _open_mouth_note
+    from installation.models.motion.driver_notes import open_mouth_note
 
     from .test_mesh_expression import _mouth_opened
 
     neutral = portrait_faces(sitter, stack)[0].landmarks.astype(np.float64)
     frames = [_mouth_opened(neutral, 0.08), neutral, _mouth_opened(neutral, 0.01)]
-    note = _open_mouth_note(0, [0, 1, 2], frames)
+    note = open_mouth_note(0, [0, 1, 2], frames)
     assert note and "frame 0" in note and "frame 1" in note and "--reference best" in note
-    assert _open_mouth_note(2, [0, 1, 2], frames) is None  # barely open: no note
-    assert _open_mouth_note(1, [0, 1, 2], frames) is None
+    assert open_mouth_note(2, [0, 1, 2], frames) is None  # barely open: no note
+    assert open_mouth_note(1, [0, 1, 2], frames) is None
 
 
 def test_a_driver_face_filmed_from_afar_gets_a_note_naming_the_fix(stack, sitter):
@@ -129,18 +129,18 @@ def test_a_driver_face_filmed_from_afar_gets_a_note_naming_the_fix(stack, sitter
     dozen pixels and its blinks and smiles are coarse. The render goes on; a note says why
     and what to do."""
     from installation.models.face import portrait_faces
-    from installation.models.motion.cli import SMALL_DRIVER_FACE_PX, _small_face_note
+    from installation.models.motion.driver_notes import SMALL_DRIVER_FACE_PX, small_face_note
 
     face = portrait_faces(sitter, stack)[0].landmarks.astype(np.float64)
     height = float(np.linalg.norm(face[10, :2] - face[152, :2]))
     small = face * (0.8 * SMALL_DRIVER_FACE_PX / height)
-    note = _small_face_note([0, 1], [small, small])
+    note = small_face_note([0, 1], [small, small])
     assert note and f"{0.8 * SMALL_DRIVER_FACE_PX:.0f} px" in note and "Film closer" in note
-    assert _small_face_note([0, 1], [face, face]) is None  # the sitter's own face: plenty
+    assert small_face_note([0, 1], [face, face]) is None  # the sitter's own face: plenty
 
 
 def test_the_small_driver_note_reaches_the_user(tmp_path, stack, sitter, capsys):
-    from installation.models.motion.cli import SMALL_DRIVER_FACE_PX
+    from installation.models.motion.driver_notes import SMALL_DRIVER_FACE_PX
 
     face = next(iter(stack.faces(sitter, 1)))
     height = float(np.linalg.norm(face.landmarks[10, :2] - face.landmarks[152, :2]))
@@ -157,3 +157,61 @@ def test_the_small_driver_note_reaches_the_user(tmp_path, stack, sitter, capsys)
     rc = _run(["--portrait", str(tmp_path / "p.png"), "--driver", str(driver), "-o", str(tmp_path / "out.mp4")])
     err = capsys.readouterr().err
     assert rc == 0 and "px tall" in err and "Film closer" in err
+
+
+def _two_shot_driver(path, first, second, frames_each=8):
+    """A driver that cuts from one still face to another (MJPG: every frame kept as is)."""
+    side = 384
+    shots = [cv2.resize(cv2.cvtColor(image, cv2.COLOR_RGB2BGR), (side, side), interpolation=cv2.INTER_AREA)
+             for image in (first, second)]
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 10.0, (side, side))
+    for shot in shots:
+        for _ in range(frames_each):
+            writer.write(shot)
+    writer.release()
+
+
+def _read_video(path):
+    import imageio_ffmpeg
+
+    reader = imageio_ffmpeg.read_frames(str(path))
+    meta = next(reader)
+    w, h = meta["size"]
+    return [np.frombuffer(f, np.uint8).reshape(h, w, 3).astype(np.int16) for f in reader]
+
+
+def test_a_cut_to_another_calm_face_leaves_the_portrait_at_rest(tmp_path, stack, sitter, capsys):
+    """Found footage cuts, say from an interviewer to the guest. Measured from the first
+    person's neutral face, the second's calm face read as an expression and moved the
+    portrait for the whole shot; each shot is now measured from its own neutral frame."""
+    from pathlib import Path
+
+    other = cv2.cvtColor(cv2.imread(str(Path(__file__).parents[1] / "content/quiz/real/real-00.jpg")),
+                         cv2.COLOR_BGR2RGB)
+    driver = tmp_path / "cut.avi"
+    _two_shot_driver(driver, sitter, other)
+    cv2.imwrite(str(tmp_path / "p.png"), cv2.cvtColor(sitter, cv2.COLOR_RGB2BGR))
+
+    def away_from_rest(out):  # per frame, mean grey levels from the portrait itself
+        frames = _read_video(out)
+        rest = cv2.resize(sitter, frames[0].shape[1::-1], interpolation=cv2.INTER_AREA).astype(np.int16)
+        return [float(np.abs(f - rest).mean()) for f in frames]
+
+    out = tmp_path / "best.mp4"
+    assert _run(["--portrait", str(tmp_path / "p.png"), "--driver", str(driver), "-o", str(out)]) == 0
+    said = capsys.readouterr().out
+    assert "2 shots, cut at frame 8" in said
+    away = away_from_rest(out)
+    # Both shots are still faces: the portrait stays at rest, up to the mesh's own
+    # frame-to-frame wobble and the video coding (measured 1.3-3.0 in either shot).
+    assert max(away) < 4.0, away
+
+    # Measured from the first shot's face (the user's choice), the same cut moves it (15),
+    # and a note says why and which option avoids it.
+    out = tmp_path / "first.mp4"
+    assert _run(["--portrait", str(tmp_path / "p.png"), "--driver", str(driver), "-o", str(out),
+                 "--reference", "first"]) == 0
+    err = capsys.readouterr().err
+    assert "cuts to another shot at frame 8" in err and "--reference best" in err
+    moved = away_from_rest(out)
+    assert min(moved[8:]) > 2 * max(away[8:]), (moved, away)

@@ -64,52 +64,6 @@ MAX_DEFAULT_HEIGHT = 900  # output height when --size is not given and the pictu
 SYNTHETIC_NOTE = "Synthetic media: a portrait moved by a computer (Bayard) from another person's face."
 
 
-def _pick_reference(choice: str | int, usable: list[int], landmarks: list) -> int:
-    """The neutral frame: first, a given number, or the most neutral by the face mesh."""
-    from ..face import neutrality
-
-    if choice == "first":
-        return usable[0]
-    if isinstance(choice, int):
-        if choice not in usable:
-            raise ValueError(f"frame {choice} has no face (frames with a face: {usable[0]}..{usable[-1]})")
-        return choice
-    return max(usable, key=lambda i: neutrality(landmarks[i]))
-
-
-def _open_mouth_note(ref: int, usable: list[int], landmarks: list) -> str | None:
-    """A note when the chosen neutral frame has its mouth open: measured from it, every
-    closed mouth reads as closing past shut and pulls the portrait's chin up. (The live
-    scene re-bases on a more closed mouth; here the frame is the user's choice.)"""
-    from ..face import Expression, neutrality
-    from .mesh.motion import REBASE_MOUTH
-
-    best = max(usable, key=lambda i: neutrality(landmarks[i]))
-    if Expression.of(landmarks[ref]).mouth <= Expression.of(landmarks[best]).mouth + REBASE_MOUTH:
-        return None
-    return (f"note: reference frame {ref} has its mouth open (frame {best} is the driver's most neutral); "
-            f"where the driver's mouth is closed the portrait's chin will be pulled up. "
-            f"--reference best (the default) takes the most neutral frame")
-
-
-# Below this face height (forehead to chin, the driver's median) the mesh reads expressions
-# from too few pixels. The shared drivers shrunk from 310-340 px faces: the readings follow
-# those at full size with r >= 0.97 at 48 px, 0.90-0.98 at 32 px, and the eyes 0.83-0.87 at 24.
-SMALL_DRIVER_FACE_PX = 40
-
-
-def _small_face_note(usable: list[int], landmarks: list) -> str | None:
-    """A note when the driver's face is small in its frames (a face filmed from afar, or
-    a video shrunk for the web): the render goes on, and the user knows why it is coarse."""
-    heights = [float(np.linalg.norm(landmarks[i][10, :2] - landmarks[i][152, :2])) for i in usable]
-    height = float(np.median(heights)) if heights else 0.0
-    if height >= SMALL_DRIVER_FACE_PX:
-        return None
-    return (f"note: the driver's face is only {height:.0f} px tall (forehead to chin); expressions read "
-            f"from so few pixels are coarse, and blinks and smiles may be missed. Film closer, or use "
-            f"the video at its original size: a face of {SMALL_DRIVER_FACE_PX} px or more")
-
-
 def _fail(message: str) -> int:
     print(f"bayard animate: {message}", file=sys.stderr)
     return 2
@@ -240,13 +194,14 @@ def run_animate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _track_driver(path: Path, stack) -> tuple[list, list, list, float]:
+def _track_driver(path: Path, stack) -> tuple[list, list, list, float, list[int]]:
     """Every driver frame's own mesh (no steadying lag), eyes and teeth shown (teeth.py),
-    with decoding, the mesh
-    and the eyes overlapped on two cores: a thread decodes ahead, this one tracks the mesh
-    (each frame's crop follows the last frame's landmarks), and a second face stack (LiteRT
-    interpreters are not thread-safe) finds the eyes of the frames already meshed. LiteRT
-    and OpenCV release the GIL while they work. The frames themselves are not kept."""
+    and the frames where the video cuts to another shot (shots.py), with decoding, the mesh
+    and the eyes overlapped on two cores: a thread decodes ahead and watches for cuts, this
+    one tracks the mesh (each frame's crop follows the last frame's landmarks; after a cut
+    the face is looked for afresh), and a second face stack (LiteRT interpreters are not
+    thread-safe) finds the eyes of the frames already meshed. LiteRT and OpenCV release the
+    GIL while they work. The frames themselves are not kept."""
     import queue
     import threading
     from concurrent.futures import ThreadPoolExecutor
@@ -256,12 +211,14 @@ def _track_driver(path: Path, stack) -> tuple[list, list, list, float]:
 
     from ..face import FaceStack, FaceTracker
     from .mesh.teeth import mouth_shown
+    from .shots import CutWatch
 
     cap = cv2.VideoCapture(str(path))
     fps = float(cap.get(cv2.CAP_PROP_FPS) or 25.0)
     total = int(cap.get(cv2.CAP_PROP_FRAME_COUNT) or 0) or None
     decoded: queue.Queue = queue.Queue(maxsize=16)
     stop = threading.Event()
+    cuts = CutWatch(fps)
 
     def decode() -> None:
         try:
@@ -269,7 +226,8 @@ def _track_driver(path: Path, stack) -> tuple[list, list, list, float]:
                 ok, bgr = cap.read()
                 if not ok:
                     break
-                decoded.put(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
+                rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+                decoded.put((rgb, cuts.see(rgb)))
         finally:
             cap.release()
             decoded.put(None)
@@ -285,7 +243,10 @@ def _track_driver(path: Path, stack) -> tuple[list, list, list, float]:
     try:
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="animate-eyes") as pool, \
                 tqdm(total=total, desc="tracking", unit="frame") as bar:
-            while (frame := decoded.get()) is not None:
+            while (item := decoded.get()) is not None:
+                frame, cut = item
+                if cut:  # another shot: the last frame's face says nothing about where this one is
+                    tracker.reset()
                 seen = tracker.update(frame, len(faces) / fps)
                 face = seen.raw_face or seen.face  # offline: every frame's own mesh, no steadying lag
                 faces.append(face.landmarks if face is not None else None)
@@ -299,17 +260,20 @@ def _track_driver(path: Path, stack) -> tuple[list, list, list, float]:
         while not finished and decoded.get() is not None:  # unblock the reader so it can stop
             pass
         reader.join()
-    return faces, eyes, teeth, fps
+    return faces, eyes, teeth, fps, cuts.cuts
 
 
 def _animate_mesh(args: argparse.Namespace, animator) -> int:
-    """The mesh path: track the driver's mesh once, take the neutral frame, render."""
+    """The mesh path: track the driver's mesh once, take each shot's neutral frame, render."""
     import cv2
     from tqdm import tqdm
 
     from ...video import h264_writer
+    from ..face import neutrality
+    from .driver_notes import cuts_note, open_mouth_note, pick_reference, small_face_note
+    from .shots import shot_references, shots
 
-    faces, eyes, teeth, fps = _track_driver(args.driver, animator.stack)
+    faces, eyes, teeth, fps, cuts = _track_driver(args.driver, animator.stack)
     if not faces:
         return _fail(f"{args.driver}: no readable frames; re-encode it as H.264 mp4")
     n = len(faces)
@@ -317,13 +281,25 @@ def _animate_mesh(args: argparse.Namespace, animator) -> int:
     if not usable:
         return _fail(f"{args.driver}: no face found; use a video with one face looking at the camera")
     try:
-        ref = _pick_reference(args.reference, usable, faces)
+        ref = pick_reference(args.reference, usable, faces)
     except ValueError as exc:
         return _fail(f"--reference: {exc}")
-    for note in (_small_face_note(usable, faces), _open_mouth_note(ref, usable, faces)):
+    shot_ranges = shots(cuts, n)
+    if args.reference == "best":  # each shot from its own most neutral frame (shots.py)
+        refs = shot_references(shot_ranges, usable, lambda i: neutrality(faces[i]))
+    else:  # the user's own frame, for every shot
+        refs = [ref] * len(shot_ranges)
+    for note in (small_face_note(usable, faces), open_mouth_note(ref, usable, faces),
+                 cuts_note(args.reference, ref, cuts)):
         if note:
             print(f"bayard animate: {note}", file=sys.stderr)
-    animator.calibrate_on(faces[ref], eyes[ref])
+    # One neutral face per shot; a shot with no face keeps the one before it.
+    frame_reference = []
+    for shot, shot_ref in zip(shot_ranges, refs, strict=True):
+        if shot_ref is not None or animator.reference is None:
+            animator.calibrate_on(faces[shot_ref if shot_ref is not None else ref],
+                                  eyes[shot_ref if shot_ref is not None else ref])
+        frame_reference += [animator.reference] * len(shot)
     h, w = animator.portrait.shape[:2]
     out_h = args.size or h
     out_w = int(round(w * out_h / h))
@@ -337,7 +313,7 @@ def _animate_mesh(args: argparse.Namespace, animator) -> int:
 
     motions, last = [], Motion()
     for i in range(n):
-        last = (animator.reference.motion(faces[i], eyes[i], teeth=teeth[i]) if faces[i] is not None
+        last = (frame_reference[i].motion(faces[i], eyes[i], teeth=teeth[i]) if faces[i] is not None
                 else ease_motion(last, 0.85))
         motions.append(last)
     # Frames are independent once their motion is known: two renderers (one per core,
@@ -359,5 +335,9 @@ def _animate_mesh(args: argparse.Namespace, animator) -> int:
             ThreadPoolExecutor(max_workers=2, thread_name_prefix="animate") as pool:
         for image in tqdm(pool.map(render, range(n)), total=n, desc="animating (mesh)", unit="frame"):
             send(image)
-    print(f"wrote {args.output} ({n} frames, {fps:g} fps, backend mesh, reference frame {ref})")
+    used = list(dict.fromkeys(r for r in refs if r is not None))
+    where = f"reference frame{'s' if len(used) > 1 else ''} {', '.join(map(str, used))}"
+    if len(shot_ranges) > 1:
+        where += f"; {len(shot_ranges)} shots, cut at frame{'s' if len(cuts) > 1 else ''} {', '.join(map(str, cuts))}"
+    print(f"wrote {args.output} ({n} frames, {fps:g} fps, backend mesh, {where})")
     return 0
