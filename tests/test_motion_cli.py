@@ -215,3 +215,32 @@ def test_a_cut_to_another_calm_face_leaves_the_portrait_at_rest(tmp_path, stack,
     assert "cuts to another shot at frame 8" in err and "--reference best" in err
     moved = away_from_rest(out)
     assert min(moved[8:]) > 2 * max(away[8:]), (moved, away)
+
+
+def test_a_talking_driver_gives_a_talking_portrait(tmp_path, sitter, capsys):
+    """An artist films themselves speaking: the portrait film carries their voice (a
+    silent talking portrait is half a work), and `--no-sound` leaves it out."""
+    import subprocess
+
+    import imageio_ffmpeg
+
+    from installation.video import has_sound
+
+    silent = tmp_path / "silent.avi"
+    _two_shot_driver(silent, sitter, sitter, frames_each=6)
+    driver = tmp_path / "talking.mp4"  # the same frames with a 440 Hz tone as the voice
+    subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-f", "lavfi", "-i",
+                    "sine=frequency=440:duration=1.2", "-i", str(silent), "-map", "1:v", "-map", "0:a",
+                    "-c:v", "mjpeg", "-c:a", "aac", str(driver)], check=True)
+    assert has_sound(driver) and not has_sound(silent)
+    cv2.imwrite(str(tmp_path / "p.png"), cv2.cvtColor(sitter, cv2.COLOR_RGB2BGR))
+    portrait = ["--portrait", str(tmp_path / "p.png")]
+
+    assert _run([*portrait, "--driver", str(driver), "-o", str(tmp_path / "a.mp4")]) == 0
+    assert "with the driver's sound" in capsys.readouterr().out
+    assert has_sound(tmp_path / "a.mp4") and len(_read_video(tmp_path / "a.mp4")) == 12
+
+    assert _run([*portrait, "--driver", str(driver), "-o", str(tmp_path / "b.mp4"), "--no-sound"]) == 0
+    assert not has_sound(tmp_path / "b.mp4")
+    assert _run([*portrait, "--driver", str(silent), "-o", str(tmp_path / "c.mp4")]) == 0
+    assert not has_sound(tmp_path / "c.mp4") and "sound" not in capsys.readouterr().out

@@ -43,6 +43,8 @@ def add_commands(subparsers) -> None:
         metavar=("X", "Y", "SIZE"),
         help="the portrait's face (centre and size in pixels) when it is not found automatically",
     )
+    p.add_argument("--no-sound", action="store_true",
+                   help="leave the driver's sound out (default: the film keeps the driver's sound, if it has any)")
     p.add_argument("--models", type=Path, default=Path("models"), help="folder with model weights")
     p.set_defaults(func=run_animate)
 
@@ -62,6 +64,14 @@ def _reference(value: str) -> str | int:
 MAX_DEFAULT_HEIGHT = 900  # output height when --size is not given and the picture is taller
 
 SYNTHETIC_NOTE = "Synthetic media: a portrait moved by a computer (Bayard) from another person's face."
+
+
+def _sound_of(args: argparse.Namespace) -> Path | None:
+    """The driver, when its sound goes into the film: a talking portrait is silent without
+    it, and frames are written one for one at the driver's rate, so the two stay in step."""
+    from ...video import has_sound
+
+    return None if args.no_sound or not has_sound(args.driver) else args.driver
 
 
 def _fail(message: str) -> int:
@@ -173,7 +183,9 @@ def run_animate(args: argparse.Namespace) -> int:
     out_w, out_h = out_w - out_w % 2, out_h - out_h % 2
     from ...video import h264_writer
 
-    with h264_writer(args.output, (out_w, out_h), fps, extra=["-metadata", f"comment={SYNTHETIC_NOTE}"]) as send:
+    sound = _sound_of(args)
+    with h264_writer(args.output, (out_w, out_h), fps, extra=["-metadata", f"comment={SYNTHETIC_NOTE}"],
+                     sound_from=sound) as send:
         for i, frame in enumerate(tqdm(frames, desc=f"animating ({choice.name})", unit="frame")):
             box = boxes[i]
             video_t[0] = i / fps
@@ -187,9 +199,10 @@ def run_animate(args: argparse.Namespace) -> int:
             if (out_w, out_h) != (w, h):
                 image = cv2.resize(image, (out_w, out_h), interpolation=cv2.INTER_AREA)
             send(image)
+    with_sound = ", with the driver's sound" if sound else ""
     print(
         f"wrote {args.output} ({len(frames)} frames, {fps:g} fps, backend {choice.name}, "
-        f"reference frame {ref})"
+        f"reference frame {ref}{with_sound})"
     )
     return 0
 
@@ -329,9 +342,10 @@ def _animate_mesh(args: argparse.Namespace, animator) -> int:
             image = cv2.resize(image, (out_w, out_h), interpolation=cv2.INTER_AREA)
         return image
 
+    sound = _sound_of(args)
     # "veryfast" at CRF 18: x264's default preset took as long as the animation itself.
     with h264_writer(args.output, (out_w, out_h), fps, preset="veryfast",
-                     extra=["-metadata", f"comment={SYNTHETIC_NOTE}"]) as send, \
+                     extra=["-metadata", f"comment={SYNTHETIC_NOTE}"], sound_from=sound) as send, \
             ThreadPoolExecutor(max_workers=2, thread_name_prefix="animate") as pool:
         for image in tqdm(pool.map(render, range(n)), total=n, desc="animating (mesh)", unit="frame"):
             send(image)
@@ -339,5 +353,7 @@ def _animate_mesh(args: argparse.Namespace, animator) -> int:
     where = f"reference frame{'s' if len(used) > 1 else ''} {', '.join(map(str, used))}"
     if len(shot_ranges) > 1:
         where += f"; {len(shot_ranges)} shots, cut at frame{'s' if len(cuts) > 1 else ''} {', '.join(map(str, cuts))}"
+    if sound:
+        where += ", with the driver's sound"
     print(f"wrote {args.output} ({n} frames, {fps:g} fps, backend mesh, {where})")
     return 0
