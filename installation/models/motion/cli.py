@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -207,9 +208,18 @@ def run_animate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _track_driver(path: Path, stack) -> tuple[list, list, list, float, list[int]]:
+class DriverTrack(NamedTuple):
+    faces: list  # per frame, the face mesh's landmarks (None: no face)
+    eyes: list
+    teeth: list
+    fps: float  # the rate the container states
+    cuts: list[int]  # frames that begin a new shot (shots.py)
+    times_ms: list[float]  # each frame's timestamp (timing.py)
+
+
+def _track_driver(path: Path, stack) -> DriverTrack:
     """Every driver frame's own mesh (no steadying lag), eyes and teeth shown (teeth.py),
-    and the frames where the video cuts to another shot (shots.py), with decoding, the mesh
+    its timestamp, and the frames where the video cuts to another shot (shots.py), with decoding, the mesh
     and the eyes overlapped on two cores: a thread decodes ahead and watches for cuts, this
     one tracks the mesh (each frame's crop follows the last frame's landmarks; after a cut
     the face is looked for afresh), and a second face stack (LiteRT interpreters are not
@@ -240,7 +250,7 @@ def _track_driver(path: Path, stack) -> tuple[list, list, list, float, list[int]
                 if not ok:
                     break
                 rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
-                decoded.put((rgb, cuts.see(rgb)))
+                decoded.put((rgb, cuts.see(rgb), float(cap.get(cv2.CAP_PROP_POS_MSEC))))
         finally:
             cap.release()
             decoded.put(None)
@@ -252,14 +262,16 @@ def _track_driver(path: Path, stack) -> tuple[list, list, list, float, list[int]
     faces: list = []
     eyes: list = []
     teeth: list = []
+    times: list[float] = []
     finished = False
     try:
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="animate-eyes") as pool, \
                 tqdm(total=total, desc="tracking", unit="frame") as bar:
             while (item := decoded.get()) is not None:
-                frame, cut = item
+                frame, cut, at_ms = item
                 if cut:  # another shot: the last frame's face says nothing about where this one is
                     tracker.reset()
+                times.append(at_ms)
                 seen = tracker.update(frame, len(faces) / fps)
                 face = seen.raw_face or seen.face  # offline: every frame's own mesh, no steadying lag
                 faces.append(face.landmarks if face is not None else None)
@@ -273,7 +285,7 @@ def _track_driver(path: Path, stack) -> tuple[list, list, list, float, list[int]
         while not finished and decoded.get() is not None:  # unblock the reader so it can stop
             pass
         reader.join()
-    return faces, eyes, teeth, fps, cuts.cuts
+    return DriverTrack(faces, eyes, teeth, fps, cuts.cuts, times)
 
 
 def _animate_mesh(args: argparse.Namespace, animator) -> int:
@@ -285,8 +297,9 @@ def _animate_mesh(args: argparse.Namespace, animator) -> int:
     from ..face import neutrality
     from .driver_notes import cuts_note, open_mouth_note, pick_reference, small_face_note
     from .shots import shot_references, shots
+    from .timing import steady_schedule
 
-    faces, eyes, teeth, fps, cuts = _track_driver(args.driver, animator.stack)
+    faces, eyes, teeth, fps, cuts, times_ms = _track_driver(args.driver, animator.stack)
     if not faces:
         return _fail(f"{args.driver}: no readable frames; re-encode it as H.264 mp4")
     n = len(faces)
@@ -343,11 +356,16 @@ def _animate_mesh(args: argparse.Namespace, animator) -> int:
         return image
 
     sound = _sound_of(args)
+    rate, shown = steady_schedule(times_ms, fps)  # the driver frame in each film frame (timing.py)
+    if shown != list(range(n)):
+        print(f"bayard animate: note: the driver's frame rate varies ({fps:.3g} frames a second on "
+              f"average); the film is written at a steady {rate:g} so that it keeps in step with the sound",
+              file=sys.stderr)
     # "veryfast" at CRF 18: x264's default preset took as long as the animation itself.
-    with h264_writer(args.output, (out_w, out_h), fps, preset="veryfast",
+    with h264_writer(args.output, (out_w, out_h), rate, preset="veryfast",
                      extra=["-metadata", f"comment={SYNTHETIC_NOTE}"], sound_from=sound) as send, \
             ThreadPoolExecutor(max_workers=2, thread_name_prefix="animate") as pool:
-        for image in tqdm(pool.map(render, range(n)), total=n, desc="animating (mesh)", unit="frame"):
+        for image in tqdm(pool.map(render, shown), total=len(shown), desc="animating (mesh)", unit="frame"):
             send(image)
     used = list(dict.fromkeys(r for r in refs if r is not None))
     where = f"reference frame{'s' if len(used) > 1 else ''} {', '.join(map(str, used))}"
@@ -355,5 +373,5 @@ def _animate_mesh(args: argparse.Namespace, animator) -> int:
         where += f"; {len(shot_ranges)} shots, cut at frame{'s' if len(cuts) > 1 else ''} {', '.join(map(str, cuts))}"
     if sound:
         where += ", with the driver's sound"
-    print(f"wrote {args.output} ({n} frames, {fps:g} fps, backend mesh, {where})")
+    print(f"wrote {args.output} ({len(shown)} frames, {rate:g} fps, backend mesh, {where})")
     return 0
