@@ -334,10 +334,15 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 0
+    from .video import VideoWriteError
+
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
         return 130
+    except VideoWriteError as exc:  # a full disk while rendering: the message names the file and fix
+        print(f"bayard: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

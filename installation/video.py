@@ -5,10 +5,40 @@ from __future__ import annotations
 
 import contextlib
 import re
+import shutil
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
+
+
+class VideoWriteError(OSError):
+    """A film could not be written: the message names the file, why and what to do."""
+
+
+# Below this much free space where the film goes, a failed write is a full disk.
+FULL_DISK_BYTES = 1 << 20
+
+
+def _why_not_written(path: Path, error: BaseException) -> str:
+    """Plain words for an encoder that stopped: imageio-ffmpeg raises a broken pipe with
+    ffmpeg's command line and output in the message, which says nothing to an artist."""
+    text = str(error)
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    try:
+        full = shutil.disk_usage(folder).free < FULL_DISK_BYTES
+    except OSError:
+        full = False
+    if full or "No space left" in text:
+        return "the disk is full; free some space or write to another folder"
+    if isinstance(error, PermissionError) or "Permission denied" in text:
+        return "no permission to write there; choose a folder you can write to"
+    # ffmpeg's last words, without the "[out#0/mp4 @ 0x55...]" of the part that said them
+    said = [re.sub(r"^\[[^\]]*\]\s*", "", line.strip())
+            for line in text.split("FFMPEG STDERR OUTPUT:")[-1].splitlines() if line.strip()]
+    return f"the video encoder stopped ({said[-1] if said else type(error).__name__})"
 
 
 def has_sound(path: Path | str) -> bool:
@@ -41,22 +71,43 @@ def h264_writer(path: Path | str, size: tuple[int, int], fps: float, *, crf: int
     import imageio_ffmpeg
 
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".part.mp4")
-    sound = {"audio_path": str(sound_from), "audio_codec": "aac"} if sound_from is not None else {}
-    writer = imageio_ffmpeg.write_frames(
-        str(partial), tuple(size), fps=fps, codec="libx264", pix_fmt_out="yuv420p", quality=None,
-        macro_block_size=macro_block_size,
-        output_params=["-crf", str(crf), "-preset", preset, *extra], **sound,
-    )
-    writer.send(None)
-    ok = False
+
+    def failed(error: BaseException) -> VideoWriteError:
+        return VideoWriteError(f"cannot write {path}: {_why_not_written(path, error)}")
+
     try:
-        yield lambda frame: writer.send(np.ascontiguousarray(frame))
-        ok = True
+        path.parent.mkdir(parents=True, exist_ok=True)
+        sound = {"audio_path": str(sound_from), "audio_codec": "aac"} if sound_from is not None else {}
+        writer = imageio_ffmpeg.write_frames(
+            str(partial), tuple(size), fps=fps, codec="libx264", pix_fmt_out="yuv420p", quality=None,
+            macro_block_size=macro_block_size,
+            output_params=["-crf", str(crf), "-preset", preset, *extra], **sound,
+        )
+        writer.send(None)
+    except OSError as exc:
+        raise failed(exc) from None
+
+    def send(frame: np.ndarray) -> None:
+        try:
+            writer.send(np.ascontiguousarray(frame))
+        except OSError as exc:  # a full disk, a lost folder, ffmpeg gone
+            raise failed(exc) from None
+
+    finished = False
+    try:
+        yield send
+        finished = True
     finally:
-        writer.close()
-        if ok:
-            partial.replace(path)
-        else:
-            partial.unlink(missing_ok=True)
+        kept = False
+        try:
+            writer.close()
+            if finished:
+                partial.replace(path)
+                kept = True
+        except OSError as exc:
+            if finished:  # (an error from the body is already on its way out: it stands)
+                raise failed(exc) from None
+        finally:
+            if not kept:
+                partial.unlink(missing_ok=True)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import itertools
 import sys
 from pathlib import Path
 from typing import NamedTuple
@@ -65,6 +67,25 @@ def _reference(value: str) -> str | int:
 MAX_DEFAULT_HEIGHT = 900  # output height when --size is not given and the picture is taller
 
 SYNTHETIC_NOTE = "Synthetic media: a portrait moved by a computer (Bayard) from another person's face."
+
+
+def _in_order(pool, work, items, ahead: int = 4):
+    """`work(item)` for each item on the pool, yielded in order, a few frames ahead: a
+    film of thousands of frames is never held in memory, and when writing fails (a full
+    disk) the frames not yet started are dropped instead of rendered for nothing."""
+    from collections import deque
+
+    items = iter(items)
+    pending: deque = deque(pool.submit(work, item) for item in itertools.islice(items, ahead))
+    try:
+        while pending:
+            done = pending.popleft().result()
+            for item in itertools.islice(items, 1):
+                pending.append(pool.submit(work, item))
+            yield done
+    finally:
+        for future in pending:
+            future.cancel()
 
 
 def _sound_of(args: argparse.Namespace) -> Path | None:
@@ -364,8 +385,9 @@ def _animate_mesh(args: argparse.Namespace, animator) -> int:
     # "veryfast" at CRF 18: x264's default preset took as long as the animation itself.
     with h264_writer(args.output, (out_w, out_h), rate, preset="veryfast",
                      extra=["-metadata", f"comment={SYNTHETIC_NOTE}"], sound_from=sound) as send, \
-            ThreadPoolExecutor(max_workers=2, thread_name_prefix="animate") as pool:
-        for image in tqdm(pool.map(render, shown), total=len(shown), desc="animating (mesh)", unit="frame"):
+            ThreadPoolExecutor(max_workers=2, thread_name_prefix="animate") as pool, \
+            contextlib.closing(_in_order(pool, render, shown)) as images:
+        for image in tqdm(images, total=len(shown), desc="animating (mesh)", unit="frame"):
             send(image)
     used = list(dict.fromkeys(r for r in refs if r is not None))
     where = f"reference frame{'s' if len(used) > 1 else ''} {', '.join(map(str, used))}"
