@@ -4,6 +4,7 @@ film that keeps in step with its sound; a steady driver is written one for one."
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from installation.models.motion.timing import steady_schedule
 
@@ -35,7 +36,8 @@ def test_timestamps_a_container_does_not_give_leave_the_frames_as_they_are():
     assert steady_schedule([], 25.0) == (25.0, [])
 
 
-def test_animate_writes_a_variable_rate_driver_at_its_usual_rate(tmp_path, sitter, capsys):
+@pytest.mark.parametrize("backend", ["mesh", "flow"])
+def test_animate_writes_a_variable_rate_driver_at_its_usual_rate(tmp_path, sitter, capsys, backend):
     import subprocess
 
     import cv2
@@ -57,7 +59,8 @@ def test_animate_writes_a_variable_rate_driver_at_its_usual_rate(tmp_path, sitte
     cv2.imwrite(str(tmp_path / "p.png"), cv2.cvtColor(sitter, cv2.COLOR_RGB2BGR))
 
     out = tmp_path / "out.mp4"
-    assert _run(["--portrait", str(tmp_path / "p.png"), "--driver", str(driver), "-o", str(out)]) == 0
+    assert _run(["--portrait", str(tmp_path / "p.png"), "--driver", str(driver), "-o", str(out),
+                 "--backend", backend]) == 0
     captured = capsys.readouterr()
     assert "frame rate varies" in captured.err and "10 fps" in captured.out
     # About 2 s at 10 fps, as long as its sound (written one for one: 13 frames, 1.3 s).

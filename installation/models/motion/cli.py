@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import collections
 import contextlib
 import itertools
 import sys
@@ -102,18 +103,33 @@ def _fail(message: str) -> int:
 
 
 def _read_frames(path: Path):
+    """Every frame (RGB), the stated rate, and each frame's timestamp in ms (timing.py)."""
     import cv2
 
     cap = cv2.VideoCapture(str(path))
     fps = cap.get(cv2.CAP_PROP_FPS) or 25.0
-    frames = []
+    frames, times = [], []
     while True:
         ok, bgr = cap.read()
         if not ok:
             break
         frames.append(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
+        times.append(float(cap.get(cv2.CAP_PROP_POS_MSEC)))
     cap.release()
-    return frames, float(fps)
+    return frames, float(fps), times
+
+
+def _steady(times_ms: list[float], fps: float) -> tuple[float, list[int]]:
+    """The film's rate and the driver frame in each film frame, with a note when the
+    driver's rate varies."""
+    from .timing import steady_schedule
+
+    rate, shown = steady_schedule(times_ms, fps)
+    if shown != list(range(len(times_ms))):
+        print(f"bayard animate: note: the driver's frame rate varies ({fps:.3g} frames a second on "
+              f"average); the film is written at a steady {rate:g} so that it keeps in step with the sound",
+              file=sys.stderr)
+    return rate, shown
 
 
 def run_animate(args: argparse.Namespace) -> int:
@@ -167,7 +183,7 @@ def run_animate(args: argparse.Namespace) -> int:
         return _fail(f"{args.portrait}: {hint}")
     if choice.name == "mesh":
         return _animate_mesh(args, animator)
-    frames, fps = _read_frames(args.driver)
+    frames, fps, times_ms = _read_frames(args.driver)
     if not frames:
         return _fail(f"{args.driver}: no readable frames; re-encode it as H.264 mp4")
 
@@ -206,11 +222,16 @@ def run_animate(args: argparse.Namespace) -> int:
     from ...video import h264_writer
 
     sound = _sound_of(args)
-    with h264_writer(args.output, (out_w, out_h), fps, extra=["-metadata", f"comment={SYNTHETIC_NOTE}"],
+    rate, shown = _steady(times_ms, fps)
+    # The backend eases by video time, so every driver frame goes through it in order; a
+    # film frame then shows it as often as the steady schedule says (usually once).
+    showings = collections.Counter(shown)
+    steady = shown == list(range(len(frames)))  # (then timestamps may be missing: count frames)
+    with h264_writer(args.output, (out_w, out_h), rate, extra=["-metadata", f"comment={SYNTHETIC_NOTE}"],
                      sound_from=sound) as send:
         for i, frame in enumerate(tqdm(frames, desc=f"animating ({choice.name})", unit="frame")):
             box = boxes[i]
-            video_t[0] = i / fps
+            video_t[0] = i / fps if steady else times_ms[i] / 1000.0
             if box is not None:
                 crop = backend.animate(animator.driver_crop(frame, box))
             elif getattr(backend, "supports_weight", False):
@@ -220,10 +241,11 @@ def run_animate(args: argparse.Namespace) -> int:
             image = animator.paste(crop)
             if (out_w, out_h) != (w, h):
                 image = cv2.resize(image, (out_w, out_h), interpolation=cv2.INTER_AREA)
-            send(image)
+            for _ in range(showings[i]):
+                send(image)
     with_sound = ", with the driver's sound" if sound else ""
     print(
-        f"wrote {args.output} ({len(frames)} frames, {fps:g} fps, backend {choice.name}, "
+        f"wrote {args.output} ({len(shown)} frames, {rate:g} fps, backend {choice.name}, "
         f"reference frame {ref}{with_sound})"
     )
     return 0
@@ -318,7 +340,6 @@ def _animate_mesh(args: argparse.Namespace, animator) -> int:
     from ..face import neutrality
     from .driver_notes import cuts_note, open_mouth_note, pick_reference, small_face_note
     from .shots import shot_references, shots
-    from .timing import steady_schedule
 
     faces, eyes, teeth, fps, cuts, times_ms = _track_driver(args.driver, animator.stack)
     if not faces:
@@ -377,11 +398,7 @@ def _animate_mesh(args: argparse.Namespace, animator) -> int:
         return image
 
     sound = _sound_of(args)
-    rate, shown = steady_schedule(times_ms, fps)  # the driver frame in each film frame (timing.py)
-    if shown != list(range(n)):
-        print(f"bayard animate: note: the driver's frame rate varies ({fps:.3g} frames a second on "
-              f"average); the film is written at a steady {rate:g} so that it keeps in step with the sound",
-              file=sys.stderr)
+    rate, shown = _steady(times_ms, fps)  # the driver frame in each film frame
     # "veryfast" at CRF 18: x264's default preset took as long as the animation itself.
     with h264_writer(args.output, (out_w, out_h), rate, preset="veryfast",
                      extra=["-metadata", f"comment={SYNTHETIC_NOTE}"], sound_from=sound) as send, \
