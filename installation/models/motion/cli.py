@@ -74,10 +74,8 @@ def _in_order(pool, work, items, ahead: int = 4):
     """`work(item)` for each item on the pool, yielded in order, a few frames ahead: a
     film of thousands of frames is never held in memory, and when writing fails (a full
     disk) the frames not yet started are dropped instead of rendered for nothing."""
-    from collections import deque
-
     items = iter(items)
-    pending: deque = deque(pool.submit(work, item) for item in itertools.islice(items, ahead))
+    pending: collections.deque = collections.deque(pool.submit(work, item) for item in itertools.islice(items, ahead))
     try:
         while pending:
             done = pending.popleft().result()
@@ -91,7 +89,7 @@ def _in_order(pool, work, items, ahead: int = 4):
 
 def _sound_of(args: argparse.Namespace) -> Path | None:
     """The driver, when its sound goes into the film: a talking portrait is silent without
-    it, and frames are written one for one at the driver's rate, so the two stay in step."""
+    it, and the film follows the driver's own timing (timing.py), so the two stay in step."""
     from ...video import has_sound
 
     return None if args.no_sound or not has_sound(args.driver) else args.driver
@@ -262,12 +260,12 @@ class DriverTrack(NamedTuple):
 
 def _track_driver(path: Path, stack) -> DriverTrack:
     """Every driver frame's own mesh (no steadying lag), eyes and teeth shown (teeth.py),
-    its timestamp, and the frames where the video cuts to another shot (shots.py), with decoding, the mesh
-    and the eyes overlapped on two cores: a thread decodes ahead and watches for cuts, this
-    one tracks the mesh (each frame's crop follows the last frame's landmarks; after a cut
-    the face is looked for afresh), and a second face stack (LiteRT interpreters are not
-    thread-safe) finds the eyes of the frames already meshed. LiteRT and OpenCV release the
-    GIL while they work. The frames themselves are not kept."""
+    its timestamp, and the frames where the video cuts to another shot (shots.py), with
+    decoding, the mesh and the eyes overlapped on two cores: a thread decodes ahead and
+    watches for cuts, this one tracks the mesh (each frame's crop follows the last frame's
+    landmarks; after a cut the face is looked for afresh), and a second face stack (LiteRT
+    interpreters are not thread-safe) finds the eyes of the frames already meshed. LiteRT
+    and OpenCV release the GIL while they work. The frames themselves are not kept."""
     import queue
     import threading
     from concurrent.futures import ThreadPoolExecutor
@@ -365,8 +363,8 @@ def _animate_mesh(args: argparse.Namespace, animator) -> int:
     frame_reference = []
     for shot, shot_ref in zip(shot_ranges, refs, strict=True):
         if shot_ref is not None or animator.reference is None:
-            animator.calibrate_on(faces[shot_ref if shot_ref is not None else ref],
-                                  eyes[shot_ref if shot_ref is not None else ref])
+            chosen = ref if shot_ref is None else shot_ref
+            animator.calibrate_on(faces[chosen], eyes[chosen])
         frame_reference += [animator.reference] * len(shot)
     h, w = animator.portrait.shape[:2]
     out_h = args.size or h

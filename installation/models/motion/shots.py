@@ -3,8 +3,8 @@
 Found footage cuts: an interview goes from the interviewer to the guest, a lecture from
 a wide shot to a close-up. Motion is measured from a neutral face, and a neutral face
 taken in one shot reads the next shot's calm face as an expression: on the shared
-drivers cut together, the portrait stared (eyes 16 % wider), turned 6 degrees and sat
-shifted and zoomed for the whole of the later shot. So `animate` finds the cuts and
+drivers cut together, the portrait stared (eyes 16 % wider) and turned 6 degrees further
+than in the neutral's own shot, for the whole of the later shot. So `animate` finds the cuts and
 measures every shot from its own most neutral frame, as the live scene measures a
 newcomer afresh.
 
