@@ -6,9 +6,12 @@ import argparse
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .config.errors import ShowError
-from .config.loader import Show, check_media, load_show
+
+if TYPE_CHECKING:
+    from .config.loader import Show
 
 log = logging.getLogger("bayard")
 
@@ -21,6 +24,10 @@ def _setup_logging(level: str = "info") -> None:
 
 
 def _load(path: str, keep_good: bool = False) -> Show | None:
+    # The loader brings every scene kind, pygame and the fonts with it (about a second):
+    # imported here, so the rooms' own commands (`animate`, `detector score`) start at once.
+    from .config.loader import load_show
+
     try:
         return load_show(path, keep_good=keep_good)
     except ShowError as exc:
@@ -31,6 +38,7 @@ def _load(path: str, keep_good: bool = False) -> Show | None:
 
 
 def _empty_show(path: Path) -> Show:
+    from .config.loader import Show
     from .config.show import ShowConfig
 
     return Show(path=path.resolve(), config=ShowConfig())
@@ -50,6 +58,7 @@ def _size(text: str) -> tuple[int, int]:
 def cmd_run(args: argparse.Namespace) -> int:
     from .app import display_available, run
     from .config.lastgood import recall, remember
+    from .config.loader import load_show
 
     _setup_logging()
     try:
@@ -99,6 +108,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     show = _load(args.show or str(_find_show_for(Path.cwd() / "-")))
     if show is None:
         return 2
+    from .config.loader import check_media
+
     problems = list(show.problems) + _left_out(show) + check_media(show, decode=not args.fast)
     if not args.fast:
         problems += _check_content(show)

@@ -160,3 +160,14 @@ def test_a_slow_render_keeps_the_shows_timeline(tmp_path):
     frames = [f for _, f in render_frames(load_show(path), 7.0, 1)]
     reds = [float(f[..., 0].mean()) for f in frames]
     assert reds[5] > reds[0] + 60  # at 5 s the second scene's red fills the screen
+
+
+def test_room_commands_start_without_the_show_loader():
+    # `bayard animate`, `detector score` and the like never read a show: loading every scene
+    # kind, pygame and the fonts first cost them about a second at each start.
+    code = ("import sys; from installation.cli import build_parser; build_parser(); "
+            "print(sorted(m for m in sys.modules if m == 'pygame' or m.startswith('installation.config.loader')))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                            env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
