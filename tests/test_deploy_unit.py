@@ -112,8 +112,11 @@ def test_setup_script_keeps_x_and_the_show_folder_closed():
 
 
 @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze not installed")
-def test_systemd_analyze_rates_the_unit_at_most_4_5(rendered):  # noqa: F811
-    path = rendered / "etc/systemd/system/bayard.service"
+@pytest.mark.parametrize("name, worst", [("bayard.service", 4.5), ("bayard-nightly-restart.service", 2.0)])
+def test_systemd_analyze_rates_each_unit_safe(rendered, name, worst):  # noqa: F811
+    # A technician scores every unit setup-kiosk.sh installs; the nightly restart runs as root
+    # and only asks systemd for a restart, so it may keep nothing else (it scored 9.6 UNSAFE).
+    path = rendered / "etc/systemd/system" / name
     result = subprocess.run(
         ["systemd-analyze", "security", "--offline=true", "--no-pager", str(path)],
         capture_output=True, text=True, timeout=60,
@@ -121,4 +124,14 @@ def test_systemd_analyze_rates_the_unit_at_most_4_5(rendered):  # noqa: F811
     match = re.search(r"Overall exposure level for \S+: ([0-9.]+)", result.stdout + result.stderr)
     if match is None:
         pytest.skip(f"this systemd-analyze has no offline security check: {result.stderr.strip()[:200]}")
-    assert float(match.group(1)) <= 4.5, result.stdout
+    assert float(match.group(1)) <= worst, result.stdout
+
+
+def test_the_nightly_restart_still_reaches_systemd():
+    # Sandboxed, it must keep what `systemctl try-restart` needs: root (only root may restart a
+    # system unit) and local sockets (systemd's own, /run/systemd/private).
+    fields = {key: value for _, key, value in directives((DEPLOY / "bayard-nightly-restart.service").read_text())}
+    assert fields["ExecStart"].endswith("systemctl try-restart bayard.service")
+    assert "User" not in fields and "DynamicUser" not in fields and "PrivateUsers" not in fields
+    assert "AF_UNIX" in fields["RestrictAddressFamilies"].split()
+    assert fields["NoNewPrivileges"] == "yes" and fields["ProtectSystem"] == "strict"
