@@ -12,9 +12,10 @@ import pytest
 
 from installation.models.detector import DETECTORS, DetectorUnavailable, metrics
 from installation.models.detector.crossfit import crossfit, folds_of
-from installation.models.detector.eyes import _disagreement
+from installation.models.detector.eyes import _disagreement, measure
 from installation.models.detector.faceframe import lanczos_resize, scoring_crop
 from installation.models.detector.npr import LAYERS, NprNet, npr
+from installation.models.face import Eye
 
 from .conftest import REPO
 from .detector_fixtures import natural, upsampled
@@ -106,6 +107,43 @@ def test_corneal_highlights_agree_when_both_eyes_mirror_the_same_light():
     different = _disagreement([(103.0, 97.0), (155.0, 106.0)], irises)
     one_missing = _disagreement([(103.0, 97.0), None], irises)
     assert same < 0.05 and different > 0.8 and one_missing == 1.0
+
+
+def _painted_eyes(spots, lid_glint=False):
+    """Two painted eyes on skin: white of the eye, a dark iris (radius 10 px) and, per eye,
+    a 3 px catchlight at `spots[k]` (offset from the iris centre, or None). With
+    `lid_glint`, a shiny spot on the skin just above each eye as well."""
+    image = np.full((120, 220, 3), 170, np.uint8)
+    eyes = []
+    for (cx, cy), spot in zip(((70, 60), (150, 60)), spots, strict=True):
+        cv2.ellipse(image, (cx, cy), (24, 11), 0, 0, 360, (235, 235, 235), -1, cv2.LINE_AA)
+        cv2.circle(image, (cx, cy), 10, (70, 55, 45), -1, cv2.LINE_AA)
+        if spot is not None:
+            cv2.circle(image, (cx + spot[0], cy + spot[1]), 1, (255, 255, 255), -1, cv2.LINE_AA)
+        if lid_glint:
+            cv2.circle(image, (cx + 3, cy - 14), 2, (255, 255, 255), -1, cv2.LINE_AA)
+        t = np.linspace(0.0, np.pi, 9)
+        lower = np.column_stack([cx - 24 * np.cos(t), cy + 11 * np.sin(t)])  # corner to corner
+        upper = np.column_stack([cx - 24 * np.cos(t[1:-1][::-1]), cy - 11 * np.sin(t[1:-1][::-1])])
+        lids = np.vstack([lower, upper])
+        iris = np.array([[cx, cy], [cx + 10, cy], [cx, cy - 10], [cx - 10, cy], [cx, cy + 10]], np.float64)
+        eyes.append(Eye(lids=lids, iris=iris))
+    return image, eyes
+
+
+def test_the_ringed_highlight_is_the_catchlight_not_the_white_of_the_eye():
+    # The reveal rings each eye's highlight for the visitor to compare: it must be the
+    # small glint on the iris, not the bright white of the eye beside it or a shine on the
+    # skin above it (the brightest pixels of the eye's square were, on almost every face).
+    image, eyes = _painted_eyes([(4, -4), (4, -4)], lid_glint=True)
+    cues = measure(image, eyes)
+    for (cx, cy, _), spot in zip(cues.irises, cues.highlights, strict=True):
+        assert spot is not None and np.hypot(spot[0] - (cx + 4), spot[1] - (cy - 4)) < 1.5
+    assert cues.highlight_disagreement < 0.1
+    moved, eyes = _painted_eyes([(4, -4), (-5, 3)])
+    assert measure(moved, eyes).highlight_disagreement > 0.8
+    dull, eyes = _painted_eyes([None, None])
+    assert measure(dull, eyes).highlights == [None, None]  # no glint: nothing is ringed
 
 
 def test_bootstrap_interval_brackets_the_auc():
