@@ -15,6 +15,7 @@ import numpy as np
 
 from .folds import FoldShading
 from .folds import triangle_areas as _signed_areas  # (x, y) points: signed areas
+from .irises import move_irises
 from .lids import move_lids, paint_lids
 from .mouth import paint_mouth
 from .plate import grain_like
@@ -351,42 +352,12 @@ class MeshWarper:
             eased *= weight
             part += eased
 
-    def move_irises(self, map_x: np.ndarray, map_y: np.ndarray, dst: np.ndarray, gaze_px: np.ndarray) -> None:
-        """Shift each iris inside its (moved) eye opening; the lids stay where they are."""
-        x0, y0 = self.origin
-        openings = (LEFT_EYE_OPENING, RIGHT_EYE_OPENING)
-        for eye, ids, shift in zip(self.rig.eyes, openings, gaze_px, strict=True):
-            if not np.any(np.abs(shift) > 0.05):
-                continue
-            polygon = dst[list(ids)] - self.origin
-            bx0, by0 = np.floor(polygon.min(0)).astype(int) - 2
-            bx1, by1 = np.ceil(polygon.max(0)).astype(int) + 3
-            bx0, by0 = max(bx0, 0), max(by0, 0)
-            bx1, by1 = min(bx1, self.shape[1]), min(by1, self.shape[0])
-            if bx1 <= bx0 or by1 <= by0:
-                continue
-            mask = np.zeros((by1 - by0, bx1 - bx0), np.float32)
-            pts = np.round((polygon - [bx0, by0]) * (1 << SUBPIXEL_BITS)).astype(np.int32)
-            cv2.fillPoly(mask, [pts], 1.0, lineType=cv2.LINE_AA, shift=SUBPIXEL_BITS)
-            # Where the iris is now: its rest centre carried by the eye's own motion.
-            rest_centre = eye.iris_centre
-            eye_shift = dst[list(ids)].mean(0) - self.src[list(ids)].mean(0)
-            cx, cy = rest_centre + eye_shift - self.origin - [bx0, by0]
-            radius = max(eye.iris_radius, 1.0) * 1.6
-            # A round Gaussian bump is the product of two 1-D ones: no grid to build.
-            xs = np.arange(bx1 - bx0, dtype=np.float32) - (cx + shift[0])
-            ys = np.arange(by1 - by0, dtype=np.float32) - (cy + shift[1])
-            inv = np.float32(-0.5 / radius ** 2)
-            mask *= np.outer(np.exp(ys * ys * inv), np.exp(xs * xs * inv))
-            map_x[by0:by1, bx0:bx1] -= mask * np.float32(shift[0])
-            map_y[by0:by1, bx0:bx1] -= mask * np.float32(shift[1])
-
     def maps(self, dst: np.ndarray, gaze_px: np.ndarray, depth: np.ndarray | None = None,
              eye_open: tuple[float, float] = (1.0, 1.0)) -> tuple[np.ndarray, np.ndarray]:
         """Where each region pixel samples the portrait: the mesh warp, the irises' shift and
         the lids drawn down (`dst`: moved points, image pixels, folds already eased)."""
         map_x, map_y = self.backward_map(dst, depth)
-        self.move_irises(map_x, map_y, dst, gaze_px)
+        move_irises(map_x, map_y, self.rig, self.src, dst, self.origin, gaze_px)
         self._lid_covers = move_lids(map_y, dst, eye_open, self.origin, self.shape)
         return map_x, map_y
 
