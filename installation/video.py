@@ -59,7 +59,8 @@ def has_sound(path: Path | str) -> bool:
 @contextlib.contextmanager
 def h264_writer(path: Path | str, size: tuple[int, int], fps: float, *, crf: int = 18, preset: str = "medium",
                 extra: Sequence[str] = (), macro_block_size: int = 2,
-                sound_from: Path | str | None = None) -> Iterator[Callable[[np.ndarray], None]]:
+                sound_from: Path | str | None = None, seconds: float | None = None,
+                ) -> Iterator[Callable[[np.ndarray], None]]:
     """Yield `send(rgb_frame)`; the file appears at `path` only when writing succeeded.
 
     Frames go to `<name>.part.mp4` first and are renamed at the end, so a render that
@@ -67,6 +68,8 @@ def h264_writer(path: Path | str, size: tuple[int, int], fps: float, *, crf: int
     `macro_block_size=2` keeps the exact size (yuv420p only needs even sides).
     `sound_from`: a file with an audio stream (check with `has_sound`) whose first audio
     track becomes the film's sound, re-encoded as AAC (any codec the source has fits MP4).
+    `seconds`: the film's length, where a longer sound track is cut (a driver whose sound
+    ran on 17 s past its picture gave a film that long, the portrait frozen through it).
     """
     import imageio_ffmpeg
 
@@ -79,10 +82,11 @@ def h264_writer(path: Path | str, size: tuple[int, int], fps: float, *, crf: int
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         sound = {"audio_path": str(sound_from), "audio_codec": "aac"} if sound_from is not None else {}
+        length = ["-t", f"{seconds:.3f}"] if sound_from is not None and seconds is not None else []
         writer = imageio_ffmpeg.write_frames(
             str(partial), tuple(size), fps=fps, codec="libx264", pix_fmt_out="yuv420p", quality=None,
             macro_block_size=macro_block_size,
-            output_params=["-crf", str(crf), "-preset", preset, *extra], **sound,
+            output_params=["-crf", str(crf), "-preset", preset, *length, *extra], **sound,
         )
         writer.send(None)
     except OSError as exc:

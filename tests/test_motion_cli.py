@@ -244,3 +244,39 @@ def test_a_talking_driver_gives_a_talking_portrait(tmp_path, sitter, capsys):
     assert not has_sound(tmp_path / "b.mp4")
     assert _run([*portrait, "--driver", str(silent), "-o", str(tmp_path / "c.mp4")]) == 0
     assert not has_sound(tmp_path / "c.mp4") and "sound" not in capsys.readouterr().out
+
+
+def _container_seconds(path) -> float:
+    """How long a player says the film is (the longest of its streams)."""
+    import re
+    import subprocess
+
+    import imageio_ffmpeg
+
+    probe = subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-i", str(path)],
+                           capture_output=True, text=True)
+    h, m, s = re.search(r"Duration: (\d+):(\d+):([\d.]+)", probe.stderr).groups()
+    return int(h) * 3600 + int(m) * 60 + float(s)
+
+
+def test_a_sound_track_longer_than_the_picture_ends_with_it(tmp_path, sitter):
+    """A driver whose sound runs on past its picture (an edit that kept the voice-over)
+    gave a film as long as the sound, the portrait frozen on its last frame for the rest."""
+    import subprocess
+
+    import imageio_ffmpeg
+
+    silent = tmp_path / "silent.avi"
+    _two_shot_driver(silent, sitter, sitter, frames_each=6)
+    driver = tmp_path / "long-sound.mp4"
+    subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-f", "lavfi", "-i",
+                    "sine=frequency=440:duration=6", "-i", str(silent), "-map", "1:v", "-map", "0:a",
+                    "-c:v", "mjpeg", "-c:a", "aac", str(driver)], check=True)
+    picture = len(_read_video(driver)) / cv2.VideoCapture(str(driver)).get(cv2.CAP_PROP_FPS)
+    assert _container_seconds(driver) > 5.5 > 2 * picture
+    cv2.imwrite(str(tmp_path / "p.png"), cv2.cvtColor(sitter, cv2.COLOR_RGB2BGR))
+    for backend in ("mesh", "flow"):
+        out = tmp_path / f"{backend}.mp4"
+        assert _run(["--portrait", str(tmp_path / "p.png"), "--driver", str(driver), "-o", str(out),
+                     "--backend", backend]) == 0
+        assert abs(_container_seconds(out) - picture) < 0.15, backend

@@ -226,7 +226,7 @@ def run_animate(args: argparse.Namespace) -> int:
     showings = collections.Counter(shown)
     steady = shown == list(range(len(frames)))  # (then timestamps may be missing: count frames)
     with h264_writer(args.output, (out_w, out_h), rate, extra=["-metadata", f"comment={SYNTHETIC_NOTE}"],
-                     sound_from=sound) as send:
+                     sound_from=sound, seconds=len(shown) / rate) as send:
         for i, frame in enumerate(tqdm(frames, desc=f"animating ({choice.name})", unit="frame")):
             box = boxes[i]
             video_t[0] = i / fps if steady else times_ms[i] / 1000.0
@@ -399,7 +399,8 @@ def _animate_mesh(args: argparse.Namespace, animator) -> int:
     rate, shown = _steady(times_ms, fps)  # the driver frame in each film frame
     # "veryfast" at CRF 18: x264's default preset took as long as the animation itself.
     with h264_writer(args.output, (out_w, out_h), rate, preset="veryfast",
-                     extra=["-metadata", f"comment={SYNTHETIC_NOTE}"], sound_from=sound) as send, \
+                     extra=["-metadata", f"comment={SYNTHETIC_NOTE}"], sound_from=sound,
+                     seconds=len(shown) / rate) as send, \
             ThreadPoolExecutor(max_workers=2, thread_name_prefix="animate") as pool, \
             contextlib.closing(_in_order(pool, render, shown)) as images:
         for image in tqdm(images, total=len(shown), desc="animating (mesh)", unit="frame"):
