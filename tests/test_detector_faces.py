@@ -185,6 +185,36 @@ def test_cross_fitting_never_judges_an_item_with_a_model_that_saw_it(tmp_path):
     assert not np.allclose(first[others, 2], second[others, 2])
 
 
+def test_fit_quiz_names_and_leaves_out_items_the_machine_cannot_judge(tmp_path, capsys):
+    """A gallery's quiz holds a thumbnail and a half-copied file among good items: the fit
+    names each with its reason and goes on with the rest (it stopped at the first, with a
+    message that did not say which file it was)."""
+    from installation.cli import main
+
+    rng = np.random.default_rng(8)
+    quiz = tmp_path / "content" / "quiz"
+    quiz.mkdir(parents=True)
+    lines = ""
+    for i in range(3):
+        for truth, make in (("real", natural), ("fake", upsampled)):
+            cv2.imwrite(str(quiz / f"{truth}{i}.png"), make(rng)[:, :, ::-1])
+            lines += f'[[item]]\nimage = "quiz/{truth}{i}.png"\ntruth = "{truth}"\n\n'
+    cv2.imwrite(str(quiz / "thumb.png"), natural(rng)[:10, :10, ::-1])  # an icon, not a picture
+    whole = (quiz / "real0.png").read_bytes()
+    (quiz / "half.png").write_bytes(whole[: len(whole) // 3])
+    lines += '[[item]]\nimage = "quiz/thumb.png"\ntruth = "real"\n\n'
+    lines += '[[item]]\nimage = "quiz/half.png"\ntruth = "fake"\n'
+    (quiz / "manifest.toml").write_text(lines)
+    models = tmp_path / "models"
+    fit = ["detector", "fit", "--quiz", str(quiz / "manifest.toml"), "--folds", "2", "--models-dir", str(models)]
+    assert main(fit) == 0
+    said = capsys.readouterr()
+    assert "thumb.png" in said.err and "too small to judge" in said.err
+    assert "half.png" in said.err and "left out of the fit" in said.err
+    assert "cross-fitted 6 quiz items" in said.out
+    assert len(json.loads((models / "quiz-crossfit.json").read_text())["items"]) == 6
+
+
 def test_fit_quiz_and_eval_from_the_command_line(tmp_path, capsys):
     from installation.cli import main
 

@@ -220,7 +220,7 @@ def _cmd_fit_quiz(args: argparse.Namespace) -> int:
     manifest = Path(args.quiz)
     content = Path(args.content) if args.content else manifest.resolve().parent.parent
     try:
-        items = load_manifest(manifest, content)
+        items = _judgeable(load_manifest(manifest, content))
         labels = np.array([1 if i.truth == "fake" else 0 for i in items])
         out, fold, width = crossfit([i.path for i in items], labels, args.folds, args.seed, Path(args.models_dir))
     except (ItemsError, ImageError, ValueError, OSError) as error:
@@ -235,6 +235,23 @@ def _cmd_fit_quiz(args: argparse.Namespace) -> int:
     print(f"errors: {summary['errors'][0]:.1%} of real called generated, {summary['errors'][1]:.1%} of generated called real")
     print(f"wrote {target}; the quiz uses these verdicts for these files")
     return 0
+
+
+def _judgeable(items: list) -> list:
+    """The quiz items the machine can judge. Each one it cannot (too small, unreadable) is
+    named with the reason and left out (the quiz shows the machine no verdict for it): one such
+    item stopped the whole fit with a message that did not say which file it was."""
+    kept = []
+    for item in items:
+        try:
+            prepare(read_image(item.path))
+        except ImageError as error:
+            message = str(error)
+            where = "" if str(item.path) in message else f"{item.key}: "
+            print(f"skipped {where}{message}; left out of the fit", file=sys.stderr)
+            continue
+        kept.append(item)
+    return kept
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
