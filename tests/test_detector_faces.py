@@ -243,3 +243,21 @@ def test_fit_quiz_and_eval_from_the_command_line(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "detector: faces" in out and "95% interval" in out and "of real images called generated" in out
     assert "pd-corpus" in out  # where the shipped weights' training data came from
+
+
+def test_an_icon_gets_no_verdict_from_the_face_detector(tmp_path, capsys):
+    """Padded out to the network's crop, a 10 px picture was called a real photograph,
+    100% sure, from nothing in it. Every detector now says it is too small to judge, and
+    the command line names the file."""
+    from installation.cli import main
+    from installation.models.detector.preprocess import ImageError
+
+    icon = natural(np.random.default_rng(9))[:10, :10]
+    with pytest.raises(ImageError, match="too small to judge"):
+        DETECTORS.get("faces")().score(icon)
+    with pytest.raises(ImageError, match="too small to judge"):
+        DETECTORS.get("faces")().explain(icon)
+    cv2.imwrite(str(tmp_path / "icon.png"), icon[:, :, ::-1])
+    assert main(["detector", "score", str(tmp_path / "icon.png")]) == 1
+    said = capsys.readouterr()
+    assert "icon.png" in said.err and "too small to judge" in said.err and "icon.png\t" not in said.out

@@ -38,7 +38,7 @@ def _describe_folder(files: list[Path], label: str) -> tuple[list[Path], list[np
         try:
             row, curve = describe(prepare(read_image(path)))
         except ImageError as error:
-            tqdm.write(f"skipped: {error}")
+            tqdm.write(f"skipped: {_named(path, error)}")
             continue
         kept.append(path)
         rows.append(row)
@@ -150,7 +150,7 @@ def _score_folder(detector: Detector, files: list[Path], label: str) -> list[Ver
         try:
             verdicts.append(detector.score(read_image(path)))
         except ImageError as error:
-            tqdm.write(f"skipped: {error}")
+            tqdm.write(f"skipped: {_named(path, error)}")
     return verdicts
 
 
@@ -237,6 +237,13 @@ def _cmd_fit_quiz(args: argparse.Namespace) -> int:
     return 0
 
 
+def _named(path, error: ImageError) -> str:
+    """The reason an image was skipped, with the file it is about (a size or content
+    reason alone did not say which of a folder's files it was)."""
+    message = str(error)
+    return message if Path(str(path)).name in message else f"{path}: {message}"
+
+
 def _judgeable(items: list) -> list:
     """The quiz items the machine can judge. Each one it cannot (too small, unreadable) is
     named with the reason and left out (the quiz shows the machine no verdict for it): one such
@@ -246,9 +253,7 @@ def _judgeable(items: list) -> list:
         try:
             prepare(read_image(item.path))
         except ImageError as error:
-            message = str(error)
-            where = "" if str(item.path) in message else f"{item.key}: "
-            print(f"skipped {where}{message}; left out of the fit", file=sys.stderr)
+            print(f"skipped: {_named(item.key, error)}; left out of the fit", file=sys.stderr)
             continue
         kept.append(item)
     return kept
@@ -265,7 +270,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
         try:
             verdict = detector.score(read_image(name))
         except ImageError as error:
-            print(f"skipped: {error}", file=sys.stderr)
+            print(f"skipped: {_named(name, error)}", file=sys.stderr)
             failures += 1
             continue
         print(f"{name}\t{verdict.probability:.3f}\t{verdict.label}")

@@ -24,7 +24,7 @@ from .base import DEFAULT_MODELS_DIR, DETECTORS, Availability, Detector, Detecto
 from .faceframe import CROP, crop_origin, scoring_crop
 from .linear import _sigmoid
 from .npr import NprNet
-from .preprocess import as_rgb
+from .preprocess import as_rgb, judgeable
 
 DEFAULT_WEIGHTS = "faces.npz"
 FORMAT = "bayard-faces-1"
@@ -117,13 +117,13 @@ class FacesDetector(Detector):
         return Verdict(float(_sigmoid(np.array(log_odds))), self.threshold, float(log_odds))
 
     def score(self, image: np.ndarray) -> Verdict:
-        rgb = as_rgb(image)
+        rgb = judgeable(as_rgb(image))
         return self.verdict_of_logit(self.net.logit(scoring_crop(rgb, self.landmarks(rgb), self.crop)))
 
     def explain(self, image: np.ndarray) -> Explanation:
         from .spectral import spectral_explanation
 
-        rgb = as_rgb(image)
+        rgb = judgeable(as_rgb(image))
         landmarks = self.landmarks(rgb)
         crop = scoring_crop(rgb, landmarks, self.crop)
         cam = self.net.activation_map(crop)

@@ -63,6 +63,19 @@ def jpeg_roundtrip(image: np.ndarray, quality: int) -> np.ndarray:
     return np.ascontiguousarray(cv2.imdecode(encoded, cv2.IMREAD_COLOR)[:, :, ::-1])
 
 
+MIN_SIDE = 16  # pixels: below this a picture is an icon, and no detector judges it
+
+
+def judgeable(rgb: np.ndarray) -> np.ndarray:
+    """`rgb`, or ImageError when it is too small for any detector to judge (read enlarged
+    or padded, an icon gave a confident verdict about nothing in it)."""
+    h, w = rgb.shape[:2]
+    if min(h, w) < MIN_SIDE:
+        raise ImageError(f"image of {w}x{h} pixels is too small to judge (needs at least {MIN_SIDE}x{MIN_SIDE}; "
+                         f"{TILE}x{TILE} or more to be judged at its own size)")
+    return rgb
+
+
 def prepare(image: np.ndarray, jpeg_quality: int | None = SCORING_JPEG_QUALITY) -> np.ndarray:
     """The detector's view of an image: RGB uint8, square, a multiple of TILE per side.
 
@@ -72,10 +85,8 @@ def prepare(image: np.ndarray, jpeg_quality: int | None = SCORING_JPEG_QUALITY) 
     then say little). The crop starts on the 8-pixel grid so an earlier JPEG's blocks
     stay aligned with the re-encode's.
     """
-    rgb = as_rgb(image)
+    rgb = judgeable(as_rgb(image))
     h, w = rgb.shape[:2]
-    if min(h, w) < 16:
-        raise ImageError(f"image of {w}x{h} pixels is too small to judge (needs at least {TILE}x{TILE})")
     if min(h, w) < TILE:
         scale = TILE / min(h, w)
         rgb = cv2.resize(
