@@ -57,15 +57,7 @@ def _highlight(grey: np.ndarray, eye) -> tuple[float, float] | None:
     stands above its surroundings over less than about a third of the iris), not as the
     brightest pixels of the eye's square: those were the white of the eye and the lid below
     the iris on almost every face, and the reveal ringed them as "highlights"."""
-    centre, radius = np.asarray(eye.iris_centre, np.float64), float(max(eye.iris_radius, 2.0))
-    big, x0, y0 = _eye_patch(grey, centre, radius)
-    n = big.shape[0]
-    opening = np.zeros((n, n), np.uint8)
-    lids = (np.asarray(eye.lids, np.float64)[:, :2] - [x0, y0]) * ZOOM
-    cv2.fillPoly(opening, [np.round(lids).astype(np.int32)], 1)
-    yy, xx = np.mgrid[0:n, 0:n]
-    c = (n - 1) / 2.0
-    cornea = ((xx - c) ** 2 + (yy - c) ** 2 <= (CORNEA_SHARE * radius * ZOOM) ** 2) & (opening > 0)
+    big, cornea, x0, y0, radius = _cornea(grey, eye)
     if np.count_nonzero(cornea) < ZOOM * ZOOM:
         return None  # the eye is closed, or the lids cover the iris
     side = max(3, int(round(SPOT_SHARE * radius * ZOOM)) | 1)
@@ -84,19 +76,41 @@ def _highlight(grey: np.ndarray, eye) -> tuple[float, float] | None:
     return x0 + hx / ZOOM, y0 + hy / ZOOM
 
 
-def _pupil_irregularity(grey: np.ndarray, centre: np.ndarray, radius: float) -> float | None:
-    big, _, _ = _eye_patch(grey, centre, radius * 0.7)
+def _cornea(grey: np.ndarray, eye) -> tuple[np.ndarray, np.ndarray, float, float, float]:
+    """The eye's square enlarged ZOOM times, the cornea within it (inside CORNEA_SHARE of
+    the iris radius and between the lids), the square's origin and the iris radius."""
+    radius = float(max(eye.iris_radius, 2.0))
+    big, x0, y0 = _eye_patch(grey, np.asarray(eye.iris_centre, np.float64), radius)
     n = big.shape[0]
+    opening = np.zeros((n, n), np.uint8)
+    lids = (np.asarray(eye.opening, np.float64) - [x0, y0]) * ZOOM
+    cv2.fillPoly(opening, [np.round(lids).astype(np.int32)], 1)
+    yy, xx = np.mgrid[0:n, 0:n]
+    c = (n - 1) / 2.0
+    cornea = ((xx - c) ** 2 + (yy - c) ** 2 <= (CORNEA_SHARE * radius * ZOOM) ** 2) & (opening > 0)
+    return big, cornea, x0, y0, radius
+
+
+def _pupil_irregularity(grey: np.ndarray, eye) -> float | None:
+    """1 - IoU of the pupil against its fitted ellipse (None: no pupil to outline). The
+    pupil is the darkest quarter of the cornea around its middle; one that reaches the
+    lids or the cornea's edge is cut, not outlined, and is not measured. (Taken as the
+    darkest fifth of the eye's whole square, it was mostly the iris with the lashes and
+    lids beside it.)"""
+    big, cornea, _, _, _ = _cornea(grey, eye)
+    if np.count_nonzero(cornea) < 4 * ZOOM * ZOOM:
+        return None
     blurred = cv2.GaussianBlur(big, (0, 0), 1.0)
-    threshold = np.percentile(blurred, 20)
-    mask = (blurred <= threshold).astype(np.uint8)
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask)
+    dark = ((blurred <= np.percentile(blurred[cornea], 25)) & cornea).astype(np.uint8)
+    count, labels, stats, centroids = cv2.connectedComponentsWithStats(dark)
     if count <= 1:
         return None
-    middle = labels[n // 2 - 2 : n // 2 + 3, n // 2 - 2 : n // 2 + 3].ravel()
-    middle = middle[middle > 0]
-    label = int(np.bincount(middle).argmax()) if middle.size else 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    n = big.shape[0]
+    label = 1 + int(np.argmin(np.hypot(*(centroids[1:] - (n - 1) / 2.0).T)))  # the one at the middle
     blob = (labels == label).astype(np.uint8)
+    rim = cornea.astype(np.uint8) - cv2.erode(cornea.astype(np.uint8), np.ones((3, 3), np.uint8))
+    if np.count_nonzero(blob & rim):
+        return None
     contours, _ = cv2.findContours(blob, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
     contour = max(contours, key=len)
     if len(contour) < 6:
@@ -129,7 +143,7 @@ def measure(image: np.ndarray, eyes) -> EyeCues:
         spot = _highlight(grey, eye)
         spots.append(spot)
         irises.append((float(centre[0]), float(centre[1]), radius))
-        value = _pupil_irregularity(grey, centre, radius)
+        value = _pupil_irregularity(grey, eye)
         if value is not None:
             pupils.append(value)
     disagreement = _disagreement(spots, irises)

@@ -46,6 +46,13 @@ class Eye:
         return float(np.mean(np.linalg.norm(self.iris[1:, :2] - self.iris[0, :2], axis=1)))
 
     @property
+    def opening(self) -> np.ndarray:
+        """The eye opening's outline in drawing order (x, y): the lower lid corner to
+        corner, then the upper lid back. (`lids` runs both lids the same way: drawn as it
+        is, the outline crossed itself and cut a wedge out of the eye.)"""
+        return np.concatenate([self.lids[:9, :2], self.lids[9:, :2][::-1]])
+
+    @property
     def openness(self) -> float:
         """Upper to lower lid at the middle over corner to corner."""
         width = float(np.linalg.norm(self.lids[8, :2] - self.lids[0, :2]))

@@ -184,7 +184,7 @@ def _sclera(image: np.ndarray, eyes: tuple[Eye, Eye]) -> np.ndarray | None:
     samples = []
     for eye in eyes:
         mask = np.zeros(image.shape[:2], np.uint8)
-        cv2.fillPoly(mask, [np.round(eye.lids[:, :2]).astype(np.int32)], 1)
+        cv2.fillPoly(mask, [np.round(eye.opening).astype(np.int32)], 1)
         centre = tuple(int(v) for v in np.round(eye.iris_centre))
         cv2.circle(mask, centre, int(np.ceil(eye.iris_radius * 1.1)), 0, -1)
         pixels = image[mask > 0].astype(np.float32)
