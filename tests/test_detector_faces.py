@@ -122,9 +122,11 @@ def _painted_eyes(spots, lid_glint=False):
             cv2.circle(image, (cx + spot[0], cy + spot[1]), 1, (255, 255, 255), -1, cv2.LINE_AA)
         if lid_glint:
             cv2.circle(image, (cx + 3, cy - 14), 2, (255, 255, 255), -1, cv2.LINE_AA)
+        # As the iris model gives them: the lower lid corner to corner, then the upper lid
+        # between the corners in the same direction.
         t = np.linspace(0.0, np.pi, 9)
-        lower = np.column_stack([cx - 24 * np.cos(t), cy + 11 * np.sin(t)])  # corner to corner
-        upper = np.column_stack([cx - 24 * np.cos(t[1:-1][::-1]), cy - 11 * np.sin(t[1:-1][::-1])])
+        lower = np.column_stack([cx - 24 * np.cos(t), cy + 11 * np.sin(t)])
+        upper = np.column_stack([cx - 24 * np.cos(t[1:-1]), cy - 11 * np.sin(t[1:-1])])
         lids = np.vstack([lower, upper])
         iris = np.array([[cx, cy], [cx + 10, cy], [cx, cy - 10], [cx - 10, cy], [cx, cy + 10]], np.float64)
         eyes.append(Eye(lids=lids, iris=iris))
@@ -144,6 +146,18 @@ def test_the_ringed_highlight_is_the_catchlight_not_the_white_of_the_eye():
     assert measure(moved, eyes).highlight_disagreement > 0.8
     dull, eyes = _painted_eyes([None, None])
     assert measure(dull, eyes).highlights == [None, None]  # no glint: nothing is ringed
+
+
+def test_the_eye_opening_is_drawn_as_one_outline():
+    # Drawn in the order the lid points come, the outline crossed itself and cut a wedge
+    # across the middle of the eye, where the highlights and the pupil are looked for.
+    _, eyes = _painted_eyes([None, None])
+    for eye in eyes:
+        mask = np.zeros((120, 220), np.uint8)
+        cv2.fillPoly(mask, [np.round(eye.opening).astype(np.int32)], 1)
+        assert abs(int(mask.sum()) - np.pi * 24 * 11) < 0.08 * np.pi * 24 * 11
+        cx, cy = np.round(eye.iris_centre).astype(int)
+        assert mask[cy - 3:cy + 4, cx - 10:cx + 11].all()
 
 
 def test_bootstrap_interval_brackets_the_auc():
