@@ -427,6 +427,44 @@ def test_the_machine_never_says_it_is_certain(tmp_path, mode):
     assert "100%" not in machine and " 0%" not in machine
 
 
+@pytest.mark.parametrize("mode", ["single", "pair"])
+@pytest.mark.parametrize("auc", [0.48, 0.9])
+def test_a_machine_no_better_than_a_coin_on_the_quiz_is_never_sure_there(tmp_path, mode, auc):
+    """The shipped quiz's cross-fit ranks its items at AUC 0.48 out of fold, yet the
+    reveal said "The machine said generated, 99% sure": figures it had not earned. When the
+    cross-fit is a coin on the items, every reveal says the machine was unsure, and why."""
+    import json
+
+    from installation.models.detector.crossfit import CROSSFIT_FILE, sha256_of
+
+    rng = np.random.default_rng(4)
+    lines = ""
+    sure = {}
+    for truth, make, probability in (("real", natural, 0.0001), ("fake", upsampled, 0.9999)):
+        path = tmp_path / "content" / "quiz" / f"{truth}.jpg"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        cv2.imwrite(str(path), make(rng)[:, :, ::-1])
+        lines += f'[[item]]\nimage = "quiz/{truth}.jpg"\ntruth = "{truth}"\nmatch = "m"\n\n'
+        sure[sha256_of(path)] = {"probability": probability, "threshold": 0.5,
+                                 "log_odds": float(np.log(probability / (1 - probability)))}
+    models = tmp_path / "models" / "detector"
+    models.mkdir(parents=True)
+    shutil.copy(REPO / "models" / "detector" / "spectral.npz", models / "spectral.npz")
+    (models / CROSSFIT_FILE).write_text(json.dumps({"items": sure, "roc_auc": auc, "accuracy": 0.45}))
+    show = _manifest_show(tmp_path, lines, detector="spectral", extra=f'mode = "{mode}"')
+    with run_test(show, size=SIZE) as pilot:
+        pilot.engine.fonts.log.recording = True
+        pilot.command("start", scene="q")
+        pilot.command("answer", "real" if mode == "single" else "left", scene="q")
+        pilot.advance(0.5)
+        said = " ".join(b.text for b in pilot.engine.fonts.log.boxes)
+    if auc < 0.6:
+        assert "unsure" in said and "99%" not in said, said
+        assert mode == "pair" or "about as well as a coin" in said, said
+    else:
+        assert "99%" in said and "unsure" not in said, said
+
+
 def test_the_default_quiz_items_all_have_their_cross_fitted_verdicts():
     """The shipped quiz's machine answers from `bayard detector fit --quiz` (each item by a
     model that never saw it). Remaking an item without fitting again would leave it to the

@@ -195,13 +195,18 @@ class QuizScene(Scene):
         self.detector, self.detector_note = _load_detector(name, self.context.models_dir)
         if self.detector is None:
             self.log.warning("quiz without a machine: %s", self.detector_note)
-        crossfit = {}
+        crossfit, coin = {}, False
         if self.detector is not None:
             from ..models.detector.base import DEFAULT_MODELS_DIR
-            from ..models.detector.crossfit import crossfit_verdicts
+            from ..models.detector.crossfit import COIN_AUC, crossfit_figures, crossfit_verdicts
 
             models = self.context.models_dir
-            crossfit = crossfit_verdicts(models / "detector" if models is not None else DEFAULT_MODELS_DIR)
+            folder = models / "detector" if models is not None else DEFAULT_MODELS_DIR
+            crossfit = crossfit_verdicts(folder)
+            # Out of fold no better than a coin on these items: its "99% sure" was not
+            # earned, so the reveal says the machine was unsure, and why.
+            figures = crossfit_figures(folder) if crossfit else None
+            coin = figures is not None and figures[0] < COIN_AUC
         for item in items:
             try:
                 image = read_rgb(item.path)
@@ -226,7 +231,7 @@ class QuizScene(Scene):
                         # a gallery's cross-fitted verdict: from a model that never saw this item
                         own = crossfit.get(sha256_of(item.path))
                         if own is not None:
-                            prepared.explanation = _with_crossfit(prepared.explanation, own)
+                            prepared.explanation = _with_crossfit(prepared.explanation, own, coin)
                             prepared.verdict = own
                 except ImageError as error:  # a picture it cannot judge (`bayard check` says so)
                     if str(item.path) not in _REPORTED:
@@ -501,10 +506,11 @@ class QuizScene(Scene):
             return words("quiz.score", machine=self.machine_score, **fields)
         return words("quiz.score_machine_off", **fields)
 
-def _with_crossfit(explanation, verdict):
+def _with_crossfit(explanation, verdict, coin: bool = False):
     """The explanation with a gallery's cross-fitted verdict. Its map, ring and place still
     speak for the shipped detector's side (map_fake), and how sure the machine is now
-    follows the new verdict."""
+    follows the new verdict, unless the cross-fit is a coin on these items (`coin`): then
+    it is unsure of every one."""
     import math
 
     from ..models.detector.facedet import UNSURE_BAND
@@ -515,5 +521,6 @@ def _with_crossfit(explanation, verdict):
     if verdict.log_odds is not None and 0.0 < verdict.threshold < 1.0:
         line = math.log(verdict.threshold / (1.0 - verdict.threshold))
         unsure = abs(verdict.log_odds - line) < UNSURE_BAND  # as sure as the face detector's
-    return dataclasses.replace(explanation, verdict=verdict, map_fake=map_fake, unsure=unsure)
+    return dataclasses.replace(explanation, verdict=verdict, map_fake=map_fake, unsure=unsure or coin,
+                               coin=coin)
 

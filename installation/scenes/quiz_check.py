@@ -107,7 +107,7 @@ def describe(show: Any) -> list[str]:
     items have a cross-fitted verdict (`bayard detector fit --quiz`), which the quiz uses
     instead of the detector's own."""
     from ..models.detector import DETECTORS
-    from ..models.detector.crossfit import CROSSFIT_FILE, crossfit_figures, crossfit_verdicts, sha256_of
+    from ..models.detector.crossfit import COIN_AUC, CROSSFIT_FILE, crossfit_figures, crossfit_verdicts, sha256_of
 
     lines = []
     for scene_id, config in getattr(show, "scenes", {}).items():
@@ -133,7 +133,7 @@ def describe(show: Any) -> list[str]:
             # What visitors will see of the machine: a technician should know before opening.
             auc, accuracy = figures
             own += f"; out of fold it ranks them at ROC AUC {auc:.2f} and is right {accuracy:.0%} of the time"
-            if auc < 0.6:
+            if auc < COIN_AUC:
                 own += " (no better than a coin on these items: visitors will see it lose about as often as it wins)"
         if not saved and (folder / CROSSFIT_FILE).exists():
             own = (f"the detector's own verdicts: {folder / CROSSFIT_FILE} cannot be read "

@@ -28,6 +28,8 @@ def _parts(explanation: Any, truth: str) -> tuple[str, str, str]:
     note = ""
     if getattr(explanation, "face_found", None) is False:
         note = words("quiz.explain.no_face")
+    elif getattr(explanation, "coin", False):
+        note = words("quiz.explain.coin")
     elif getattr(explanation, "unsure", False):
         note = words("quiz.explain.unsure")
     if getattr(explanation, "cue", "spectrum") == "pixels":

@@ -237,9 +237,12 @@ def draw_reveal(scene: QuizScene, surface: pygame.Surface) -> None:
         if scene.config.mode == "pair":
             picked = scene.machine_answer(question)
             side = words("quiz.left" if question[0].key == picked else "quiz.right")
-            machine_text = words("quiz.machine_said_pair", side=side,
-                                 kind=words(f"quiz.kind_{explained.item.kind}"),
-                                 percent=shown_percent(verdict.probability))
+            if getattr(explained.explanation, "coin", False):
+                machine_text = words("quiz.machine_unsure_pair", side=side)
+            else:
+                machine_text = words("quiz.machine_said_pair", side=side,
+                                     kind=words(f"quiz.kind_{explained.item.kind}"),
+                                     percent=shown_percent(verdict.probability))
         elif getattr(explained.explanation, "unsure", False):
             machine_text = words("quiz.machine_unsure", word=word)
         else:

@@ -72,6 +72,8 @@ class Explanation:
         visitor, not in the verdict; the quiz says it in words.
     map_fake: which side the picture's own map (and its ring and place) speaks for, when
         the verdict came from elsewhere (a gallery's cross-fit); None: the verdict's side.
+    coin: out of fold, the verdicts on this quiz's items rank them no better than a coin,
+        so no verdict here is sure, however far its score sits from the line.
     """
 
     spectrum_image: np.ndarray
@@ -90,6 +92,7 @@ class Explanation:
     eyes_picture: np.ndarray | None = None
     eyes_finding: str = ""
     map_fake: bool | None = None
+    coin: bool = False
 
 
 class Detector(ABC):
