@@ -199,6 +199,19 @@ def test_cross_fitting_never_judges_an_item_with_a_model_that_saw_it(tmp_path):
     assert not np.allclose(first[others, 2], second[others, 2])
 
 
+def _drawn_quiz(tmp_path, rng, pairs: int):
+    """content/quiz with `pairs` photographs and up-sampled pictures, and their manifest
+    entries (not yet written)."""
+    quiz = tmp_path / "content" / "quiz"
+    quiz.mkdir(parents=True)
+    lines = ""
+    for i in range(pairs):
+        for truth, make in (("real", natural), ("fake", upsampled)):
+            cv2.imwrite(str(quiz / f"{truth}{i}.png"), make(rng)[:, :, ::-1])
+            lines += f'[[item]]\nimage = "quiz/{truth}{i}.png"\ntruth = "{truth}"\n\n'
+    return quiz, lines
+
+
 def test_fit_quiz_names_and_leaves_out_items_the_machine_cannot_judge(tmp_path, capsys):
     """A gallery's quiz holds a thumbnail and a half-copied file among good items: the fit
     names each with its reason and goes on with the rest (it stopped at the first, with a
@@ -206,13 +219,7 @@ def test_fit_quiz_names_and_leaves_out_items_the_machine_cannot_judge(tmp_path, 
     from installation.cli import main
 
     rng = np.random.default_rng(8)
-    quiz = tmp_path / "content" / "quiz"
-    quiz.mkdir(parents=True)
-    lines = ""
-    for i in range(3):
-        for truth, make in (("real", natural), ("fake", upsampled)):
-            cv2.imwrite(str(quiz / f"{truth}{i}.png"), make(rng)[:, :, ::-1])
-            lines += f'[[item]]\nimage = "quiz/{truth}{i}.png"\ntruth = "{truth}"\n\n'
+    quiz, lines = _drawn_quiz(tmp_path, rng, pairs=3)
     cv2.imwrite(str(quiz / "thumb.png"), natural(rng)[:10, :10, ::-1])  # an icon, not a picture
     whole = (quiz / "real0.png").read_bytes()
     (quiz / "half.png").write_bytes(whole[: len(whole) // 3])
@@ -233,13 +240,7 @@ def test_fit_quiz_and_eval_from_the_command_line(tmp_path, capsys):
     from installation.cli import main
 
     rng = np.random.default_rng(7)
-    quiz = tmp_path / "content" / "quiz"
-    quiz.mkdir(parents=True)
-    lines = ""
-    for i in range(4):
-        for truth, make in (("real", natural), ("fake", upsampled)):
-            cv2.imwrite(str(quiz / f"{truth}{i}.png"), make(rng)[:, :, ::-1])
-            lines += f'[[item]]\nimage = "quiz/{truth}{i}.png"\ntruth = "{truth}"\n\n'
+    quiz, lines = _drawn_quiz(tmp_path, rng, pairs=4)
     (quiz / "manifest.toml").write_text(lines)
     models = tmp_path / "models"
     assert main(["detector", "fit", "--quiz", str(quiz / "manifest.toml"), "--folds", "2", "--models-dir", str(models)]) == 0

@@ -389,10 +389,9 @@ def test_the_quiz_uses_cross_fitted_verdicts(tmp_path):
         assert scene.items["quiz/fake.jpg"].verdict.probability != pytest.approx(0.987)
 
 
-@pytest.mark.parametrize("mode", ["single", "pair"])
-def test_the_machine_never_says_it_is_certain(tmp_path, mode):
-    """Cross-fitted on a few items, a verdict can read 0.9999 or 0.0001; the reveal said
-    "100% sure" (and in pair mode "0% likely") of a machine no better than a coin on them."""
+def _sure_cross_fitted_pair(tmp_path, mode: str, figures: dict | None = None):
+    """A show with a photograph and an up-sampled picture, each with a cross-fitted verdict
+    99.99% sure of the truth (and the cross-fit's out-of-fold `figures`, if any)."""
     import json
 
     from installation.models.detector.crossfit import CROSSFIT_FILE, sha256_of
@@ -410,8 +409,15 @@ def test_the_machine_never_says_it_is_certain(tmp_path, mode):
     models = tmp_path / "models" / "detector"
     models.mkdir(parents=True)
     shutil.copy(REPO / "models" / "detector" / "spectral.npz", models / "spectral.npz")
-    (models / CROSSFIT_FILE).write_text(json.dumps({"items": sure}))
-    show = _manifest_show(tmp_path, lines, detector="spectral", extra=f'mode = "{mode}"')
+    (models / CROSSFIT_FILE).write_text(json.dumps({"items": sure, **(figures or {})}))
+    return _manifest_show(tmp_path, lines, detector="spectral", extra=f'mode = "{mode}"')
+
+
+@pytest.mark.parametrize("mode", ["single", "pair"])
+def test_the_machine_never_says_it_is_certain(tmp_path, mode):
+    """Cross-fitted on a few items, a verdict can read 0.9999 or 0.0001; the reveal said
+    "100% sure" (and in pair mode "0% likely") of a machine no better than a coin on them."""
+    show = _sure_cross_fitted_pair(tmp_path, mode)
     with run_test(show, size=SIZE) as pilot:
         pilot.engine.fonts.log.recording = True
         pilot.command("start", scene="q")
@@ -433,25 +439,7 @@ def test_a_machine_no_better_than_a_coin_on_the_quiz_is_never_sure_there(tmp_pat
     """The shipped quiz's cross-fit ranks its items at AUC 0.48 out of fold, yet the
     reveal said "The machine said generated, 99% sure": figures it had not earned. When the
     cross-fit is a coin on the items, every reveal says the machine was unsure, and why."""
-    import json
-
-    from installation.models.detector.crossfit import CROSSFIT_FILE, sha256_of
-
-    rng = np.random.default_rng(4)
-    lines = ""
-    sure = {}
-    for truth, make, probability in (("real", natural, 0.0001), ("fake", upsampled, 0.9999)):
-        path = tmp_path / "content" / "quiz" / f"{truth}.jpg"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        cv2.imwrite(str(path), make(rng)[:, :, ::-1])
-        lines += f'[[item]]\nimage = "quiz/{truth}.jpg"\ntruth = "{truth}"\nmatch = "m"\n\n'
-        sure[sha256_of(path)] = {"probability": probability, "threshold": 0.5,
-                                 "log_odds": float(np.log(probability / (1 - probability)))}
-    models = tmp_path / "models" / "detector"
-    models.mkdir(parents=True)
-    shutil.copy(REPO / "models" / "detector" / "spectral.npz", models / "spectral.npz")
-    (models / CROSSFIT_FILE).write_text(json.dumps({"items": sure, "roc_auc": auc, "accuracy": 0.45}))
-    show = _manifest_show(tmp_path, lines, detector="spectral", extra=f'mode = "{mode}"')
+    show = _sure_cross_fitted_pair(tmp_path, mode, {"roc_auc": auc, "accuracy": 0.45})
     with run_test(show, size=SIZE) as pilot:
         pilot.engine.fonts.log.recording = True
         pilot.command("start", scene="q")

@@ -107,7 +107,13 @@ def describe(show: Any) -> list[str]:
     items have a cross-fitted verdict (`bayard detector fit --quiz`), which the quiz uses
     instead of the detector's own."""
     from ..models.detector import DETECTORS
-    from ..models.detector.crossfit import COIN_AUC, CROSSFIT_FILE, crossfit_figures, crossfit_verdicts, sha256_of
+    from ..models.detector.crossfit import (
+        COIN_AUC,
+        CROSSFIT_FILE,
+        crossfit_figures,
+        crossfit_verdicts,
+        sha256_of,
+    )
 
     lines = []
     for scene_id, config in getattr(show, "scenes", {}).items():

@@ -246,7 +246,7 @@ def _named(path, error: ImageError) -> str:
 
 def _judgeable(items: list) -> list:
     """The quiz items the machine can judge. Each one it cannot (too small, unreadable) is
-    named with the reason and left out (the quiz shows the machine no verdict for it): one such
+    named with the reason and left out, as the quiz leaves it without a verdict: one such
     item stopped the whole fit with a message that did not say which file it was."""
     kept = []
     for item in items:

@@ -102,7 +102,7 @@ def _pupil_irregularity(grey: np.ndarray, eye) -> float | None:
         return None
     blurred = cv2.GaussianBlur(big, (0, 0), 1.0)
     dark = ((blurred <= np.percentile(blurred[cornea], 25)) & cornea).astype(np.uint8)
-    count, labels, stats, centroids = cv2.connectedComponentsWithStats(dark)
+    count, labels, _, centroids = cv2.connectedComponentsWithStats(dark)
     if count <= 1:
         return None
     n = big.shape[0]

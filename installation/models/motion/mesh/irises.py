@@ -12,7 +12,7 @@ import numpy as np
 
 from .rig import LEFT_EYE_OPENING, RIGHT_EYE_OPENING, PortraitRig
 
-SUBPIXEL_BITS = 4
+SUBPIXEL_BITS = 4  # the eye opening is filled at 1/16 px, as the warper fills its triangles
 # How far past the mesh's eye opening a moving iris still moves, as a share of the
 # opening's height.
 LID_REACH = 0.12
