@@ -48,8 +48,9 @@ def _eye_patch(grey: np.ndarray, centre: np.ndarray, radius: float) -> tuple[np.
     return big, x0, y0
 
 
-def _highlight(grey: np.ndarray, eye) -> tuple[float, float] | None:
-    """The centre of the corneal highlight in image pixels (None: no highlight).
+def _highlight(cornea_view: tuple) -> tuple[float, float] | None:
+    """The centre of the corneal highlight in image pixels (None: no highlight), from the
+    eye's `_cornea` view.
 
     A highlight is a small spot far brighter than the iris right around it, on the cornea:
     inside the iris (0.85 of its radius, clear of the white of the eye beside it) and
@@ -57,7 +58,7 @@ def _highlight(grey: np.ndarray, eye) -> tuple[float, float] | None:
     stands above its surroundings over less than about a third of the iris), not as the
     brightest pixels of the eye's square: those were the white of the eye and the lid below
     the iris on almost every face, and the reveal ringed them as "highlights"."""
-    big, cornea, x0, y0, radius = _cornea(grey, eye)
+    big, cornea, x0, y0, radius = cornea_view
     if np.count_nonzero(cornea) < ZOOM * ZOOM:
         return None  # the eye is closed, or the lids cover the iris
     side = max(3, int(round(SPOT_SHARE * radius * ZOOM)) | 1)
@@ -91,13 +92,14 @@ def _cornea(grey: np.ndarray, eye) -> tuple[np.ndarray, np.ndarray, float, float
     return big, cornea, x0, y0, radius
 
 
-def _pupil_irregularity(grey: np.ndarray, eye) -> float | None:
-    """1 - IoU of the pupil against its fitted ellipse (None: no pupil to outline). The
+def _pupil_irregularity(cornea_view: tuple) -> float | None:
+    """1 - IoU of the pupil against its fitted ellipse (None: no pupil to outline), from the
+    eye's `_cornea` view. The
     pupil is the darkest quarter of the cornea around its middle; one that reaches the
     lids or the cornea's edge is cut, not outlined, and is not measured. (Taken as the
     darkest fifth of the eye's whole square, it was mostly the iris with the lashes and
     lids beside it.)"""
-    big, cornea, _, _, _ = _cornea(grey, eye)
+    big, cornea, _, _, _ = cornea_view
     if np.count_nonzero(cornea) < 4 * ZOOM * ZOOM:
         return None
     blurred = cv2.GaussianBlur(big, (0, 0), 1.0)
@@ -140,10 +142,11 @@ def measure(image: np.ndarray, eyes) -> EyeCues:
     spots, irises, pupils = [], [], []
     for eye in eyes:
         centre, radius = np.asarray(eye.iris_centre, np.float64), float(max(eye.iris_radius, 2.0))
-        spot = _highlight(grey, eye)
+        view = _cornea(grey, eye)  # both cues read the same enlarged cornea
+        spot = _highlight(view)
         spots.append(spot)
         irises.append((float(centre[0]), float(centre[1]), radius))
-        value = _pupil_irregularity(grey, eye)
+        value = _pupil_irregularity(view)
         if value is not None:
             pupils.append(value)
     disagreement = _disagreement(spots, irises)
