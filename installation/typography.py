@@ -164,29 +164,22 @@ class Fonts:
         surface = self._render(font, text, color)
         return self._remember(key, surface, self._info_for(text, font, color, tier, surface))
 
-    def wrap(self, text: str, role: str, size_at_1080: float, width: int, tier: str = "body") -> list[str]:
-        """Greedy word wrap; paragraphs separated by blank lines stay separate ('' lines)."""
+    def wrap(self, text: str, role: str, size_at_1080: float, width: int, tier: str = "body",
+             balanced: bool = False) -> list[str]:
+        """Word wrap; paragraphs separated by blank lines stay separate ('' lines). A
+        paragraph never ends on a lone word where the line above can spare one (a heading
+        read "Move, and the portrait moves with / you"); `balanced` (centred text) makes
+        its lines as even as the width allows, as a typesetter sets a title."""
         font = self.get(role, size_at_1080, tier, text)
         lines: list[str] = []
         for paragraph_index, paragraph in enumerate(text.strip().split("\n\n")):
             if paragraph_index:
                 lines.append("")
             words = paragraph.split()
-            current = ""
-            for word in words:
-                trial = f"{current} {word}" if current else word
-                if font.size(trial)[0] <= width:
-                    current = trial
-                    continue
-                if current:
-                    lines.append(current)
-                # A word wider than the column (a web address, a long compound) is broken
-                # rather than cut off at the column's edge.
-                pieces = _break_word(font, word, width)
-                lines.extend(pieces[:-1])
-                current = pieces[-1]
-            if current:
-                lines.append(current)
+            greedy = _greedy(font, words, width)
+            if balanced and len(greedy) > 1:
+                greedy = _balanced(font, words, width, len(greedy))
+            lines.extend(_without_runt(font, greedy, width))
         return lines
 
     def block(self, text: str, role: str, size_at_1080: float, color: tuple[int, int, int], width: int,
@@ -199,7 +192,7 @@ class Fonts:
             return cached
         font = self.get(role, size_at_1080, tier, text)
         step = round(font.get_linesize() * line_spacing)
-        lines = self.wrap(text, role, size_at_1080, width, tier)
+        lines = self.wrap(text, role, size_at_1080, width, tier, balanced=align == "center")
         # The last line needs only its own height, not a whole step: measured layouts
         # then put the next block exactly where the gap says.
         height = max(font.get_height(), step * (len(lines) - 1) + font.get_height())
@@ -229,6 +222,54 @@ class Fonts:
         blit_alpha(target, text, pos, alpha)
         ink = info.ink if info is not None else text.get_rect()
         return ink.move(pos)
+
+
+def _greedy(font: pygame.font.Font, words: list[str], width: int) -> list[str]:
+    """As many words on each line as fit."""
+    lines: list[str] = []
+    current = ""
+    for word in words:
+        trial = f"{current} {word}" if current else word
+        if font.size(trial)[0] <= width:
+            current = trial
+            continue
+        if current:
+            lines.append(current)
+        # A word wider than the column (a web address, a long compound) is broken
+        # rather than cut off at the column's edge.
+        pieces = _break_word(font, word, width)
+        lines.extend(pieces[:-1])
+        current = pieces[-1]
+    if current:
+        lines.append(current)
+    return lines
+
+
+def _balanced(font: pygame.font.Font, words: list[str], width: int, count: int) -> list[str]:
+    """The narrowest greedy wrap that still takes `count` lines: even lines. (Greedy line
+    counts only fall as the width grows, so the narrowest such width is found by halving.)"""
+    low, high = 1, width
+    while low < high:
+        middle = (low + high) // 2
+        if len(_greedy(font, words, middle)) <= count:
+            high = middle
+        else:
+            low = middle + 1
+    return _greedy(font, words, high)
+
+
+def _without_runt(font: pygame.font.Font, lines: list[str], width: int) -> list[str]:
+    """A last line of one word takes the word before it down, when that fits and leaves
+    the line above at least two words."""
+    if len(lines) < 2 or " " in lines[-1]:
+        return lines
+    above = lines[-2].split(" ")
+    if len(above) < 3:
+        return lines
+    last = f"{above[-1]} {lines[-1]}"
+    if font.size(last)[0] > width:
+        return lines
+    return [*lines[:-2], " ".join(above[:-1]), last]
 
 
 # Where a web address or a path breaks best: after these, without adding a hyphen.

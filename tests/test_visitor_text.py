@@ -227,3 +227,28 @@ def test_check_warns_about_characters_that_would_show_as_boxes(tmp_path, capsys)
     assert "ARABIC LETTER" in said and "fonts/" in said
     assert "heading" not in said  # Greek is in the house faces
     assert "p.toml" not in said  # a file name is never on the wall, whatever its script
+
+
+def test_a_paragraph_never_ends_on_a_lone_word_and_centred_lines_are_even():
+    """On a portrait screen the portrait scene's heading read "Move, and the portrait moves
+    with / you", and the title card's "Staged, Synthetic, / Real": a lone word under a
+    full line, which a typesetter would never leave."""
+    pygame.font.init()
+    fonts = Fonts(1080)
+    font = fonts.get("serif", 44)
+    heading = "Move, and the portrait moves with you"
+    width = font.size("Move, and the portrait moves with")[0] + 4  # "you" no longer fits
+    lines = fonts.wrap(heading, "serif", 44, width)
+    assert lines == ["Move, and the portrait moves", "with you"]
+    # Centred, the lines are as even as the words allow, in as many lines as before.
+    centred = fonts.wrap(heading, "serif", 44, width, balanced=True)
+    assert len(centred) == 2
+    widths = [font.size(line)[0] for line in centred]
+    assert max(widths) < width * 0.75 and min(widths) > 0.6 * max(widths)
+    assert " ".join(centred) == heading
+    # The block draws what wrap gives: two lines, the second not a lone word.
+    block = fonts.block(heading, "serif", 44, (255, 255, 255), width)
+    assert block.get_height() < 3 * font.get_linesize()
+    # A line above with only two words keeps them (taking one would leave a lone word there).
+    two = fonts.wrap("Touch anywhere", "serif", 44, font.size("anywhere")[0] + 2)
+    assert two == ["Touch", "anywhere"]
