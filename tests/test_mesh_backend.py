@@ -91,8 +91,9 @@ TURN = Motion(yaw=4.0, roll=2.5, shift=np.array([0.013, 0.007], np.float32))
 
 
 def test_a_colour_portrait_keeps_the_sharpness_of_cubic_sampling_when_the_head_moves(stack, sitter):
-    # The face is sampled cubic in its lightness (what the eye reads as detail) and bilinear
-    # in its colour: within a grey level of a full cubic sampling, and as sharp.
+    # The face is sampled finely in its lightness (what the eye reads as detail; its grain
+    # in whole pixels) and bilinear in its colour: within a few grey levels of a full cubic
+    # sampling (the grain moved by whole pixels), and at least as sharp.
     colour = np.clip(sitter.astype(np.float32) * [1.1, 0.96, 0.8] + [8, 0, -6], 0, 255).astype(np.uint8)
     animator = MeshAnimator(colour, stack)
     warper = animator.warper
@@ -105,9 +106,27 @@ def test_a_colour_portrait_keeps_the_sharpness_of_cubic_sampling_when_the_head_m
     for picture, how in ((cubic, cv2.INTER_CUBIC), (bilinear, cv2.INTER_LINEAR)):
         picture[y0:y1, x0:x1] = cv2.remap(colour, map_x, map_y, how, borderMode=cv2.BORDER_REFLECT)
     face, face_cubic, face_bilinear = (_face_of(animator, p) for p in (out, cubic, bilinear))
-    assert np.abs(face.astype(int) - face_cubic.astype(int)).mean() < 1.0
-    assert np.abs(face.astype(int) - _face_of(animator, colour).astype(int)).mean() > 2.0  # it did move
+    assert np.abs(face.astype(int) - face_cubic.astype(int)).mean() < 2.5
+    assert np.abs(face.astype(int) - _face_of(animator, colour).astype(int)).mean() > 4.0  # it did move
     assert _sharpness(face) >= 0.97 * _sharpness(face_cubic) > _sharpness(face_bilinear)
+
+
+def test_a_grainy_print_keeps_its_grain_when_the_head_moves_by_part_of_a_pixel(stack, sitter):
+    """Any interpolation at half a pixel loses a print's pixel-sized grain: a 1904
+    photograph's face kept 0.63 of its Laplacian variance, and as the head moved its texture
+    swam, sharp and soft by turns. The grain now moves in whole pixels."""
+    grain = np.random.default_rng(7).normal(0.0, 7.0, sitter.shape[:2])[..., None]
+    grainy = np.clip(sitter.astype(np.float64) + grain, 0, 255).astype(np.uint8)
+    animator = MeshAnimator(grainy, stack)
+    assert np.array_equal(animator.render(Motion()), grainy)  # at rest, still exact
+    kept = []
+    for offset in (0.25, 0.5):
+        shift = np.full(2, offset / animator.rig.face_height, np.float32)
+        moved = animator.render(Motion(shift=shift))
+        face, still = _face_of(animator, moved), _face_of(animator, grainy)
+        assert np.abs(face.astype(int) - still.astype(int)).mean() > 2.0  # it did move
+        kept.append(_sharpness(face) / _sharpness(still))
+    assert min(kept) > 0.85, kept
 
 
 def test_a_monochrome_portrait_renders_as_its_colour_self_would(animator, stack, sitter):
