@@ -161,8 +161,9 @@ def _left_out(show: Show) -> list:
     playlist entry after adding a file)."""
     from .config.errors import Problem
     from .config.locate import line_of
+    from .runtime.files import read_text
 
-    source = show.path.read_text(encoding="utf-8")
+    source = read_text(show.path)
     line = line_of(source, ("show", "playlist"))
     return [Problem(show.path, line, "show.playlist",
                     f"scene '{scene_id}' ({show.scene_files[scene_id].name}) is not in the playlist and never "

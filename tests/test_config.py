@@ -107,6 +107,27 @@ def test_toml_syntax_error_has_line(tmp_path):
     assert "a.toml:3: TOML syntax" in text
 
 
+def test_files_saved_by_windows_editors_load_and_other_encodings_are_named(tmp_path):
+    """Notepad puts a byte-order mark before UTF-8 (and saves "Unicode" as UTF-16): read as
+    plain UTF-8, such a scene failed at line 1 with "Invalid statement" over a character
+    nobody can see, and the show skipped it."""
+    path = write_show(tmp_path, {"a": title_scene("a", heading="Café Bayard"), "b": title_scene("b")})
+    scene = tmp_path / "scenes" / "a.toml"
+    text = scene.read_text(encoding="utf-8")
+    show_text = path.read_text(encoding="utf-8")
+    for encoded in (b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"), text.encode("utf-16"),
+                    b"\xfe\xff" + text.encode("utf-16-be")):
+        scene.write_bytes(encoded)
+        path.write_bytes(b"\xef\xbb\xbf" + show_text.encode("utf-8"))
+        show = load_show(path)
+        assert not show.errors, problems_text(show)
+        assert show.scenes["a"].heading == "Café Bayard"
+        assert show.config.show.playlist == ["a", "b"]
+    scene.write_bytes(text.encode("latin-1"))
+    said = problems_text(load_show(path))
+    assert "a.toml: not UTF-8 text" in said and "save the file as UTF-8" in said
+
+
 def test_nested_error_points_at_the_array_entry(tmp_path):
     path = write_show(tmp_path, {"p": """
         type = "photograph"

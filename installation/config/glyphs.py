@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from ..runtime.files import read_text
 from .errors import Problem
 from .locate import key_path, line_of
 
@@ -53,7 +54,7 @@ def check_glyphs(show: Any) -> list[Problem]:
     problems = []
     for scene_id, config in show.scenes.items():
         file = show.scene_files[scene_id]
-        source = file.read_text(encoding="utf-8") if file.exists() else ""
+        source = read_text(file) if file.exists() else ""
         for loc, text in texts_of(config):
             if text.isascii():
                 continue  # every face here draws ASCII

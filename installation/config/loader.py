@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from ..runtime.files import read_text
 from ..scenes import SCENE_KINDS
 from .common import MEDIA_MARK, SceneConfig
 from .errors import Problem, ShowError, did_you_mean
@@ -80,7 +81,7 @@ class Show:
 
 def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
     try:
-        source = path.read_text(encoding="utf-8")
+        source = read_text(path)
     except FileNotFoundError:
         raise ShowError([Problem(path, None, "", "file not found")]) from None
     except UnicodeDecodeError as exc:
@@ -233,7 +234,7 @@ def check_media(show: Show, decode: bool = True) -> list[Problem]:
     problems = []
     for scene_id, config in show.scenes.items():
         file = show.scene_files[scene_id]
-        source = file.read_text(encoding="utf-8") if file.exists() else ""
+        source = read_text(file) if file.exists() else ""
         for loc, relative in media_references(config):
             path = show.content_root / relative
             key = key_path(loc)
@@ -319,7 +320,7 @@ def load_show(path: Path | str, folders: dict[str, str] | None = None, keep_good
                                          f"'{scene.id}' plays until this is fixed") for p in exc.problems)
         if scene.id in show.scenes:
             other = show.scene_files[scene.id]
-            show.problems.append(Problem(file, line_of(file.read_text(encoding="utf-8"), ("id",)), "id",
+            show.problems.append(Problem(file, line_of(read_text(file), ("id",)), "id",
                                          f"id '{scene.id}' is already used by {other.name}; ids must be unique"))
             continue
         show.scenes[scene.id] = scene

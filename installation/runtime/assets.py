@@ -28,7 +28,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .files import fsync_dir
+from .files import fsync_dir, read_text
 
 log = logging.getLogger("bayard.runtime.assets")
 
@@ -105,7 +105,7 @@ def load_manifest(path: Path) -> Manifest:
     """Read and validate one manifest; errors name the file, the entry and the key."""
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(read_text(path))
     except FileNotFoundError:
         raise AssetError(f"{path}: no such manifest; create it or pass --manifest") from None
     except (OSError, UnicodeDecodeError) as error:
@@ -312,7 +312,7 @@ def pin_entry(manifest_path: Path, ident: str, file: Path) -> str:
     from .files import atomic_write_text
 
     digest, size = sha256_file(file), file.stat().st_size
-    text = Path(manifest_path).read_text(encoding="utf-8")
+    text = read_text(Path(manifest_path))
     blocks = re.split(r"(?m)^(?=\[\[asset\]\])", text)
     for number, block in enumerate(blocks):
         if re.search(rf'(?m)^id\s*=\s*["\']{re.escape(ident)}["\']\s*$', block):
@@ -492,7 +492,7 @@ def add_entry(manifest_path: Path, file: Path, ident: str, licence: str, credit:
     lines.append(f"required = {'true' if required else 'false'}")
     if description:
         lines.append(f"description = {_toml_string(description)}")
-    previous = manifest_path.read_text(encoding="utf-8") if manifest_path.exists() else ""
+    previous = read_text(manifest_path) if manifest_path.exists() else ""
     from .files import atomic_write_text
 
     atomic_write_text(manifest_path, previous.rstrip("\n") + "\n".join(lines) + "\n")

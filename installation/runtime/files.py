@@ -1,4 +1,5 @@
-"""Small file helpers shared by the runtime: writes that are whole or absent.
+"""Small file helpers shared by the runtime: writes that are whole or absent, and text
+read as an artist's editor saved it.
 
 A kiosk loses power without warning. A state file written in place can be left half
 written; one written to a temporary file, flushed to disk and renamed over the old one
@@ -48,3 +49,18 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 
 def atomic_write_text(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
+
+
+_UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def read_text(path: Path) -> str:
+    """A text file (a scene, the show file, a manifest) as an editor saved it: UTF-8, with
+    or without the byte-order mark Windows editors put first, or UTF-16 with its mark
+    (Notepad's "Unicode"). Read as plain UTF-8, a marked file failed at line 1 with "Invalid
+    statement" over a character nobody can see. Anything else raises UnicodeDecodeError,
+    which callers report as "save the file as UTF-8"."""
+    data = Path(path).read_bytes()
+    if data.startswith(_UTF16_MARKS):
+        return data.decode("utf-16")
+    return data.decode("utf-8-sig")

@@ -13,6 +13,7 @@ from typing import Any
 from ..config.errors import Problem
 from ..config.locate import line_of
 from ..imaging import image_size
+from ..runtime.files import read_text
 from .layout import picture_and_column
 
 # Each picture pixel drawn more than this many screen pixels wide, at the closest view,
@@ -42,7 +43,7 @@ def check_photograph(config: Any, show: Any) -> list[Problem]:
     if enlargement <= SOFT_ENLARGEMENT:
         return []
     file = show.scene_files[config.id]
-    source = file.read_text(encoding="utf-8") if file.exists() else ""
+    source = read_text(file) if file.exists() else ""
     sharp = math.ceil(max(width, height) * enlargement / 100) * 100
     closest = f", at its closest zoom ({zoom:g}x)," if zoom > 1 else ""
     return [Problem(

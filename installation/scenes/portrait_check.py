@@ -11,6 +11,7 @@ from typing import Any
 from ..config.errors import Problem
 from ..config.locate import line_of
 from ..imaging import MediaError, read_rgb
+from ..runtime.files import read_text
 
 
 def check_portraits(config: Any, show: Any) -> list[Problem]:
@@ -20,7 +21,7 @@ def check_portraits(config: Any, show: Any) -> list[Problem]:
 
     stack, reason = try_open(show.models_dir)
     file = show.scene_files[config.id]
-    source = file.read_text(encoding="utf-8") if file.exists() else ""
+    source = read_text(file) if file.exists() else ""
     problems = []
     if stack is None:
         return [Problem(file, None, "", f"the face models cannot load ({reason}); the portrait falls "

@@ -10,6 +10,7 @@ from typing import Any
 from ..config.errors import Problem
 from ..config.locate import line_of
 from ..models.detector.preprocess import TILE  # the least of a picture's own pixels a detector reads
+from ..runtime.files import read_text
 from .quiz_items import ItemsError, load_folder, load_manifest
 
 
@@ -28,7 +29,7 @@ def check_quiz_faces(config: Any, show: Any) -> list[Problem]:
     from ..models.face.orientation import how_it_lies
 
     file = show.scene_files[config.id]
-    source = file.read_text(encoding="utf-8") if file.exists() else ""
+    source = read_text(file) if file.exists() else ""
     key = "manifest" if getattr(config, "manifest", None) is not None else "real"
     try:
         items = quiz_items_of(config, show.content_root)
@@ -88,7 +89,7 @@ def _item_lines(config: Any, show: Any, file: Path, source: str, key: str):
     """Where a curator mends each item: its `image = ...` line in the manifest, or the scene
     file's folder key when the items are a folder's pictures."""
     manifest = show.content_root / config.manifest if getattr(config, "manifest", None) is not None else None
-    text = manifest.read_text(encoding="utf-8") if manifest is not None and manifest.is_file() else ""
+    text = read_text(manifest) if manifest is not None and manifest.is_file() else ""
     lines = text.splitlines()
 
     def where(item) -> tuple[Path, int | None]:

@@ -22,6 +22,7 @@ from pydantic import Field, ValidationError
 
 from ..config.common import MediaPath, Strict
 from ..models.detector.preprocess import IMAGE_SUFFIXES
+from ..runtime.files import read_text
 
 log = logging.getLogger("bayard.quiz")
 
@@ -71,7 +72,7 @@ class ItemsError(ValueError):
 
 def load_manifest(path: Path, content_root: Path) -> list[Item]:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(read_text(path))
     except FileNotFoundError:
         raise ItemsError(f"{path}: manifest not found; check 'manifest' in the quiz scene file") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
@@ -144,7 +145,7 @@ class QuizStats:
 
     def _load(self) -> None:
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+            data = json.loads(read_text(self.path))
             items = data.get("items", {}) if isinstance(data, dict) else {}
             self.items = {
                 str(k): {f: int(v.get(f, 0)) for f in ("shown", "answered", "correct")}

@@ -12,6 +12,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from ...runtime.files import read_text
+
 DEFAULT_PORT = 9000
 # Large enough for a 1,000-message burst of small packets. Linux caps it at
 # net.core.rmem_max; the server logs what it really got.
@@ -128,7 +130,7 @@ def read_passcodes_file(path: Path) -> tuple[Passcodes, str | None]:
     warning when others than the service's user may read it."""
     try:
         info = path.stat()
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(read_text(path))
     except FileNotFoundError as exc:
         raise PasscodeFileError(
             f"{path}: passcodes file not found; create it or fix [osc] passcodes_file"

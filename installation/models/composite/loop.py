@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ...runtime.files import read_text
 from .blend import Atlas, Composite, finish, pick_groups
 from .distance import IdentitySpace, Nearest
 from .sources import SourceError, load_sources, read_list
@@ -47,7 +48,7 @@ class Recipe:
     @classmethod
     def read(cls, path: Path) -> Recipe:
         try:
-            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+            data = tomllib.loads(read_text(Path(path)))
         except (OSError, tomllib.TOMLDecodeError) as exc:
             raise SourceError(f"{path}: cannot read the recipe ({exc})") from None
         known = set(cls.__dataclass_fields__) - {"path"}
