@@ -139,3 +139,34 @@ def test_stop_forgets_the_last_image(tmp_path):
     assert _wait(lambda: cam.latest() is not None)
     cam.stop()
     assert cam.latest() is None
+
+
+def test_a_camera_named_by_its_device_path_is_a_camera_and_is_waited_for(monkeypatch):
+    """Camera indices follow the order USB devices woke up in, so after a reboot the
+    portrait could open the wrong camera (or none); /dev/v4l/by-id/... names one camera for
+    good. A path under /dev is opened and judged as a camera, not a video file, and one
+    that is not there (unplugged) is waited for."""
+    import installation.inputs.camera as camera_mod
+
+    monkeypatch.setattr(camera_mod, "BACKOFF_START_S", 0.05)
+    monkeypatch.setattr(camera_mod, "STALL_S", 0.05)
+    opened = []
+
+    def opener(source, size):
+        opened.append(source)
+        return _FlakyCapture(0)  # opens, delivers nothing
+
+    missing = Camera("/dev/v4l/by-id/usb-Test_Camera-video-index0", opener=opener).start()
+    try:
+        assert _wait(lambda: missing.reconnects >= 2)
+        assert missing.state == "unavailable" and "no camera at /dev/v4l/by-id/" in missing.reason
+        assert opened == []  # nothing to open until it is plugged in
+    finally:
+        missing.stop()
+    present = Camera("/dev/null", opener=opener).start()  # a path that exists, as a plugged camera's does
+    try:
+        assert _wait(lambda: present.state == "unavailable")
+        assert present.reason == "the camera stopped delivering frames"  # not "the video file ..."
+        assert opened and opened[0] == "/dev/null"
+    finally:
+        present.stop()

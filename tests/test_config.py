@@ -186,3 +186,21 @@ def test_every_default_scene_file_loads():
     for file in sorted((REPO / "scenes").glob("*.toml")):
         load_scene_file(file, REPO / "content")  # raises with located problems
     assert Path(REPO / "scenes" / "bayard.toml").exists()
+
+
+def test_the_camera_may_be_named_by_its_device_path(tmp_path, capsys):
+    """`ls /dev/v4l/by-id/` names each camera for good; an index may change after a reboot."""
+    extra = '\n[camera]\ndevice = "/dev/v4l/by-id/usb-Test_Camera-video-index0"\n'
+    path = write_show(tmp_path, {"a": title_scene("a")}, extra=extra)
+    show = load_show(path)
+    assert not show.errors, problems_text(show)
+    assert show.config.camera.device == "/dev/v4l/by-id/usb-Test_Camera-video-index0"
+    assert main(["check", "--show", str(path), "--fast"]) == 0
+    said = capsys.readouterr().out
+    assert "install.toml:" in said and "no camera at /dev/v4l/by-id/usb-Test_Camera-video-index0 now" in said
+    for wrong, told in (('"visitor.mp4"', "goes in `file`"), ("-1", "0 or more")):
+        path.write_text(path.read_text().replace('"/dev/v4l/by-id/usb-Test_Camera-video-index0"', wrong))
+        with pytest.raises(ShowError, match="camera.device") as refused:
+            load_show(path)
+        assert told in str(refused.value)
+        path.write_text(path.read_text().replace(wrong, '"/dev/v4l/by-id/usb-Test_Camera-video-index0"'))

@@ -65,7 +65,12 @@ class InputsSection(Strict):
 
 
 class CameraSection(Strict):
-    device: int | None = Field(default=0, description="camera index (0 is the first camera); omit to use `file`")
+    device: int | str | None = Field(
+        default=0,
+        description="camera index (0 is the first camera), or its device path, which stays the same "
+                    "after a reboot or a replug where indices may not (`ls /dev/v4l/by-id/` lists them: "
+                    "\"/dev/v4l/by-id/usb-...-video-index0\"); omit to use `file`",
+    )
     file: str = Field(default="", description="a video played as if it were the camera (demos and tests)")
     size: tuple[int, int] = Field(default=(640, 480), description="capture size in pixels")
     rotation: Literal[0, 90, 180, 270] = Field(
@@ -91,6 +96,17 @@ class CameraSection(Strict):
     recording_seconds: float = Field(default=60.0, gt=0, le=600, description="longest clip, in seconds")
     recording_max_mb: float = Field(default=500.0, gt=0,
                                     description="recordings folder cap; the oldest clips are deleted beyond it")
+
+    @field_validator("device")
+    @classmethod
+    def _camera_not_file(cls, value: int | str | None) -> int | str | None:
+        if isinstance(value, int) and value < 0:
+            raise ValueError(f"a camera index is 0 or more, not {value}")
+        if isinstance(value, str) and not value.startswith("/dev/"):
+            raise ValueError(f"'{value}' is not a camera: a camera is an index (0, 1, ...) or a path under "
+                             "/dev/ (`ls /dev/v4l/by-id/` lists them); a video played as the camera goes in "
+                             "`file`")
+        return value
 
 
 class ModelsSection(Strict):

@@ -1,7 +1,9 @@
 """The visitor camera: frames captured in their own thread, newest frame wins.
 
-A device index opens a real camera; a path opens a video file played as if it were a
-camera (at its own frame rate, looping), which is how tests, demos and benchmarks stand
+A device index, or a device path such as /dev/v4l/by-id/usb-...-video-index0 (the name
+Linux gives one camera, the same after every reboot and replug, where indices follow the
+order USB devices woke up in), opens a real camera; any other path opens a video file
+played as if it were a camera (at its own frame rate, looping), which is how tests, demos and benchmarks stand
 in for a visitor. The reader keeps one slot: a frame nobody took before the next one
 arrived is dropped, so a slow consumer always gets the freshest image and latency never
 accumulates. A camera that fails or is unplugged turns the state to "unavailable" and is
@@ -38,10 +40,15 @@ class Frame:
     index: int  # running count of frames captured since start (gaps = dropped frames)
 
 
+def is_device(source: int | str | Path) -> bool:
+    """A camera (an index or a path under /dev), not a video file."""
+    return isinstance(source, int) or str(source).startswith("/dev/")
+
+
 def _open_capture(source: int | str | Path, size: tuple[int, int] | None):
     import cv2
 
-    if isinstance(source, int):
+    if is_device(source):
         # A missing camera makes OpenCV print an error on every try (every few seconds, all
         # day); our own state and one log line say it instead.
         quiet = getattr(getattr(cv2, "utils", None), "logging", None)
@@ -49,7 +56,8 @@ def _open_capture(source: int | str | Path, size: tuple[int, int] | None):
         if quiet:
             quiet.setLogLevel(quiet.LOG_LEVEL_SILENT)
         try:
-            cap = cv2.VideoCapture(source)
+            cap = cv2.VideoCapture(source) if isinstance(source, int) else cv2.VideoCapture(
+                str(source), cv2.CAP_V4L2)
         finally:
             if quiet:
                 quiet.setLogLevel(previous)
@@ -241,14 +249,16 @@ class Camera:
         """Open, read until failure or stop. True when it ended cleanly (reopen at once)."""
         import cv2
 
-        if isinstance(self.source, (str, Path)) and not Path(self.source).exists():
-            self._set_unavailable(f"no such video file: {self.source}")
+        is_file = not is_device(self.source)
+        if not isinstance(self.source, int) and not Path(self.source).exists():
+            # (A device path comes back when its camera is plugged in again.)
+            self._set_unavailable(f"no such video file: {self.source}" if is_file
+                                  else f"no camera at {self.source} (unplugged?)")
             return False
         cap = self._opener(self.source, self.size)
         if cap is None:
             self._set_unavailable("could not open the camera (unplugged or in use?)")
             return False
-        is_file = not isinstance(self.source, int)
         try:
             fps = float(cap.get(cv2.CAP_PROP_FPS) or 0.0) if is_file else 0.0
             period = 1.0 / fps if 1.0 <= fps <= 240.0 else 1.0 / 30.0
