@@ -13,6 +13,7 @@ frame but rasterised once. Visitor text is drawn with `place()`, which logs its 
 from __future__ import annotations
 
 import logging
+import unicodedata
 from collections import OrderedDict
 from functools import cache
 from pathlib import Path
@@ -276,10 +277,20 @@ def _without_runt(font: pygame.font.Font, lines: list[str], width: int) -> list[
 _BREAK_AFTER = "/-._?&=#:,;"
 
 
+# Closing punctuation a Chinese or Japanese line may not start with (kinsoku shori).
+_NO_LINE_START = set("、。，．！？：；）」』】〕〉》〙〗’”ゝゞーぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ…‥・")
+
+
+def _ideographic(character: str) -> bool:
+    """A character of a script written without spaces (Chinese, Japanese kana and kanji,
+    and their full-width punctuation): lines break between any two of them."""
+    return unicodedata.east_asian_width(character) in ("W", "F") and not character.isspace()
+
+
 def _break_word(font: pygame.font.Font, word: str, width: int) -> list[str]:
     """`word` in pieces no wider than `width` (at least one character each): after a
     slash, dot or hyphen in the last third of the piece where there is one, else between
-    letters, with a hyphen."""
+    letters, with a hyphen (Chinese and Japanese: between characters, without)."""
     pieces = []
     while font.size(word)[0] > width and len(word) > 1:
         fits = 1  # the longest prefix that fits, leaving room for a hyphen
@@ -292,6 +303,14 @@ def _break_word(font: pygame.font.Font, word: str, width: int) -> list[str]:
                 high = middle - 1
         cut = max((i + 1 for i in range(fits * 2 // 3, fits) if word[i] in _BREAK_AFTER), default=None)
         if cut is not None:
+            pieces.append(word[:cut])
+        elif _ideographic(word[fits - 1]) or _ideographic(word[fits]):
+            # Chinese and Japanese break between any two characters, with no hyphen; but a
+            # line never starts with closing punctuation (。、」…): it goes up with the
+            # character before it, and that character comes down with it if need be.
+            cut = fits
+            while 1 < cut and word[cut] in _NO_LINE_START:
+                cut -= 1
             pieces.append(word[:cut])
         else:
             cut = fits

@@ -252,3 +252,19 @@ def test_a_paragraph_never_ends_on_a_lone_word_and_centred_lines_are_even():
     # A line above with only two words keeps them (taking one would leave a lone word there).
     two = fonts.wrap("Touch anywhere", "serif", 44, font.size("anywhere")[0] + 2)
     assert two == ["Touch", "anywhere"]
+
+
+def test_chinese_and_japanese_break_between_characters_without_hyphens():
+    """They are written without spaces: a caption was one long "word" broken with a hyphen
+    between two characters, and a line could start with a full stop."""
+    pygame.font.init()
+    fonts = Fonts(1080)
+    font = fonts.get("serif", 40)
+    for text in ("在这里，一台电脑可以让旧照片里的脸随着你的脸动起来。这是第一张假照片。",
+                 "ここでは、コンピューターが古い肖像画の顔を、あなたの顔に合わせて動かします。"):
+        for width in range(font.size(text[:5])[0], font.size(text[:12])[0], 7):
+            lines = fonts.wrap(text, "serif", 40, width)
+            assert "".join(lines) == text, lines  # nothing added, nothing lost
+            assert len(lines) > 1
+            assert not any(line[0] in "、。，！？」" for line in lines), lines
+            assert all(font.size(line)[0] <= width for line in lines)
