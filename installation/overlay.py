@@ -367,25 +367,21 @@ def describe_errors(errors: list[Any]) -> list[str]:
 
 def _wrap(words: list[str], font: Any, width: int, sep: str = " ") -> list[str]:
     """Join words into lines that fit `width` pixels (a word longer than a line is cut)."""
-    out: list[str] = []
-    line = ""
-    for word in words:
-        trial = f"{line}{sep}{word}" if line else word
-        if font.size(trial)[0] <= width:
-            line = trial
-            continue
-        if line:
-            out.append(line)
-        while font.size(word)[0] > width and len(word) > 1:
-            cut = len(word)
-            while cut > 1 and font.size(word[:cut] + "\u2026")[0] > width:
-                cut -= 1
-            out.append(word[:cut] + "\u2026")
-            word = word[cut:]
-        line = word
-    if line:
-        out.append(line)
-    return out
+    from .typography import greedy_lines  # (it imports pygame, which this module loads only to draw)
+
+    return greedy_lines(font, words, width, sep, overlong=_cut_with_ellipsis)
+
+
+def _cut_with_ellipsis(font: Any, word: str, width: int) -> list[str]:
+    """A word longer than a line (a path in an error), in pieces ending in an ellipsis."""
+    pieces = []
+    while font.size(word)[0] > width and len(word) > 1:
+        cut = len(word)
+        while cut > 1 and font.size(word[:cut] + "\u2026")[0] > width:
+            cut -= 1
+        pieces.append(word[:cut] + "\u2026")
+        word = word[cut:]
+    return [*pieces, word]
 
 
 def attach(engine: Any, presenter: Any = None) -> Overlay | None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import unicodedata
 from collections import OrderedDict
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -177,7 +178,7 @@ class Fonts:
             if paragraph_index:
                 lines.append("")
             words = paragraph.split()
-            greedy = _greedy(font, words, width)
+            greedy = greedy_lines(font, words, width)
             if balanced and len(greedy) > 1:
                 greedy = _balanced(font, words, width, len(greedy))
             lines.extend(_without_runt(font, greedy, width))
@@ -225,20 +226,21 @@ class Fonts:
         return ink.move(pos)
 
 
-def _greedy(font: pygame.font.Font, words: list[str], width: int) -> list[str]:
-    """As many words on each line as fit."""
+def greedy_lines(font: pygame.font.Font, words: list[str], width: int, sep: str = " ",
+                 overlong: Callable[[pygame.font.Font, str, int], list[str]] | None = None) -> list[str]:
+    """As many words (joined by `sep`) on each line as fit `width` pixels. A word wider
+    than a line is cut into pieces by `overlong` (default: broken as `_break_word` does,
+    rather than cut off at the column's edge)."""
     lines: list[str] = []
     current = ""
     for word in words:
-        trial = f"{current} {word}" if current else word
+        trial = f"{current}{sep}{word}" if current else word
         if font.size(trial)[0] <= width:
             current = trial
             continue
         if current:
             lines.append(current)
-        # A word wider than the column (a web address, a long compound) is broken
-        # rather than cut off at the column's edge.
-        pieces = _break_word(font, word, width)
+        pieces = (overlong or _break_word)(font, word, width)
         lines.extend(pieces[:-1])
         current = pieces[-1]
     if current:
@@ -252,11 +254,11 @@ def _balanced(font: pygame.font.Font, words: list[str], width: int, count: int) 
     low, high = 1, width
     while low < high:
         middle = (low + high) // 2
-        if len(_greedy(font, words, middle)) <= count:
+        if len(greedy_lines(font, words, middle)) <= count:
             high = middle
         else:
             low = middle + 1
-    return _greedy(font, words, high)
+    return greedy_lines(font, words, high)
 
 
 def _without_runt(font: pygame.font.Font, lines: list[str], width: int) -> list[str]:
