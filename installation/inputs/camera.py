@@ -3,8 +3,8 @@
 A device index, or a device path such as /dev/v4l/by-id/usb-...-video-index0 (the name
 Linux gives one camera, the same after every reboot and replug, where indices follow the
 order USB devices woke up in), opens a real camera; any other path opens a video file
-played as if it were a camera (at its own frame rate, looping), which is how tests, demos and benchmarks stand
-in for a visitor. The reader keeps one slot: a frame nobody took before the next one
+played as if it were a camera (at its own frame rate, looping), which is how tests, demos
+and benchmarks stand in for a visitor. The reader keeps one slot: a frame nobody took before the next one
 arrived is dropped, so a slow consumer always gets the freshest image and latency never
 accumulates. A camera that fails or is unplugged turns the state to "unavailable" and is
 reopened with backoff; nothing here raises into the caller.

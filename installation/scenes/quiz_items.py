@@ -145,7 +145,7 @@ class QuizStats:
 
     def _load(self) -> None:
         try:
-            data = json.loads(read_text(self.path))
+            data = json.loads(self.path.read_text(encoding="utf-8"))
             items = data.get("items", {}) if isinstance(data, dict) else {}
             self.items = {
                 str(k): {f: int(v.get(f, 0)) for f in ("shown", "answered", "correct")}

@@ -10,8 +10,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from ...runtime.files import read_text
-
 Tier = Literal["open", "view", "control"]
 TIER_RANK = {"none": 0, "open": 0, "view": 1, "control": 2}
 
@@ -247,7 +245,7 @@ def doc_section(text: str) -> str | None:
 
 
 def rewrite_doc(path: Path) -> None:
-    text = read_text(path)
+    text = path.read_text(encoding="utf-8")
     current = doc_section(text)
     if current is None:
         raise SystemExit(f"{path}: no '{DOC_START}' ... '{DOC_END}' section to rewrite")
