@@ -91,9 +91,9 @@ TURN = Motion(yaw=4.0, roll=2.5, shift=np.array([0.013, 0.007], np.float32))
 
 
 def test_a_colour_portrait_keeps_the_sharpness_of_cubic_sampling_when_the_head_moves(stack, sitter):
-    # The face is sampled finely in its lightness (what the eye reads as detail; its grain
-    # in whole pixels) and bilinear in its colour: within a few grey levels of a full cubic
-    # sampling (the grain moved by whole pixels), and at least as sharp.
+    # The face is sampled finely in its lightness (what the eye reads as detail; this small
+    # sitter's grain in whole pixels) and bilinear in its colour: within a few grey levels of
+    # a full cubic sampling, and at least as sharp.
     colour = np.clip(sitter.astype(np.float32) * [1.1, 0.96, 0.8] + [8, 0, -6], 0, 255).astype(np.uint8)
     animator = MeshAnimator(colour, stack)
     warper = animator.warper
@@ -118,6 +118,7 @@ def test_a_grainy_print_keeps_its_grain_when_the_head_moves_by_part_of_a_pixel(s
     grain = np.random.default_rng(7).normal(0.0, 7.0, sitter.shape[:2])[..., None]
     grainy = np.clip(sitter.astype(np.float64) + grain, 0, 255).astype(np.uint8)
     animator = MeshAnimator(grainy, stack)
+    assert animator.warper.sampler.grainy
     assert np.array_equal(animator.render(Motion()), grainy)  # at rest, still exact
     kept = []
     for offset in (0.25, 0.5):
@@ -127,6 +128,10 @@ def test_a_grainy_print_keeps_its_grain_when_the_head_moves_by_part_of_a_pixel(s
         assert np.abs(face.astype(int) - still.astype(int)).mean() > 2.0  # it did move
         kept.append(_sharpness(face) / _sharpness(still))
     assert min(kept) > 0.85, kept
+    # A face with no grain at its scale (here the sitter enlarged) is sampled as before,
+    # without the grain's cost.
+    smooth = cv2.resize(sitter, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
+    assert not MeshAnimator(smooth, stack).warper.sampler.grainy
 
 
 def test_a_monochrome_portrait_renders_as_its_colour_self_would(animator, stack, sitter):

@@ -38,6 +38,14 @@ GRAIN_SIGMA = 0.8
 # GRAIN_FULL_UP_TO. (Fading from 0.25 kept 0.79-0.81 of the 1904 photograph's detail in
 # frame 0 of two drivers, from 0.5 0.86-0.89; no stair-steps were seen at 3x either way.)
 GRAIN_FULL_UP_TO, GRAIN_NONE_FROM = 0.5, 1.0
+# Keeping the grain costs about 1.5 ms a frame (three remaps for one), which the live path
+# feels: at 30 fps on two cores, camera-to-screen p50 rose by about 10 ms. So it is kept only
+# where a face has grain to lose at the scale a face is seen: where cubic sampling half a
+# pixel off keeps less than this share of the Laplacian variance of the square around the
+# nose bridge at 128x128 (the issue's sharpness figure). The 1904 photograph (a small face,
+# enlarged) keeps 0.63; the painting 0.93; Thoreau's daguerreotype, whose grain is finer
+# than its face, 0.99.
+GRAIN_WORTH_KEEPING = 0.85
 
 
 def _into(part: np.ndarray, done: np.ndarray) -> None:
@@ -48,14 +56,16 @@ def _into(part: np.ndarray, done: np.ndarray) -> None:
 
 class Sampler:
     def __init__(self, image: np.ndarray, region: tuple[int, int, int, int], person: np.ndarray | None,
-                 face_height: float) -> None:
+                 face_height: float, face_square: tuple[int, int, int, int] | None = None) -> None:
         self.image = image
         self.lightness = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)  # exact when the channels are equal
         # The face's lightness as a smooth base and its grain (see _sharp); both exact, so
         # at rest the two add up to the picture, pixel for pixel.
-        self.base = cv2.GaussianBlur(self.lightness, (0, 0), GRAIN_SIGMA)
-        self.grain = cv2.subtract(self.lightness, self.base, dtype=cv2.CV_16S)
         x0, y0, x1, y1 = region
+        self.grainy = face_square is not None and _cubic_keeps(self.lightness, face_square) < GRAIN_WORTH_KEEPING
+        if self.grainy:
+            self.base = cv2.GaussianBlur(self.lightness, (0, 0), GRAIN_SIGMA)
+            self.grain = cv2.subtract(self.lightness, self.base, dtype=cv2.CV_16S)
         area = image[y0:y1, x0:x1]
         self.monochrome = bool(np.array_equal(area[..., 0], area[..., 1])
                                and np.array_equal(area[..., 1], area[..., 2]))
@@ -114,7 +124,10 @@ class Sampler:
         Nyquist frequency): a grainy print's face lost a third of its Laplacian variance
         and, as the head moved, its texture swam, sharp and soft by turns. The smooth base
         is sampled cubic, the grain nearest: grain moved in whole pixels is still grain
-        (where the map deforms, bilinear: see GRAIN_FULL_UP_TO). At rest, exact."""
+        (where the map deforms, bilinear: see GRAIN_FULL_UP_TO). At rest, exact. A picture
+        without such grain is sampled cubic (see GRAIN_WORTH_KEEPING)."""
+        if not self.grainy:
+            return cv2.remap(self.lightness, fmx, fmy, cv2.INTER_CUBIC, borderMode=cv2.BORDER_REFLECT)
         base = cv2.remap(self.base, fmx, fmy, cv2.INTER_CUBIC, borderMode=cv2.BORDER_REFLECT)
         whole = cv2.remap(self.grain, fmx, fmy, cv2.INTER_NEAREST, borderMode=cv2.BORDER_REFLECT)
         # Where the map deforms, the grain is interpolated (bilinear) as the rest is.
@@ -136,6 +149,26 @@ class Sampler:
             wall = cv2.merge([wall, wall, wall])
         change = cv2.multiply(change, wall, scale=1.0 / 255.0, dtype=cv2.CV_32F)
         _into(picture, cv2.add(picture, change, dst=picture, dtype=cv2.CV_8U))
+
+
+def _cubic_keeps(lightness: np.ndarray, square: tuple[int, int, int, int]) -> float:
+    """The share of the Laplacian variance of `square` (x0, y0, x1, y1 of the picture),
+    seen at 128x128, that cubic sampling half a pixel off keeps: near 1 for a smooth face,
+    far less for one with grain the size of its pixels."""
+    x0, y0, x1, y1 = square
+    patch = lightness[max(y0, 0):y1, max(x0, 0):x1]
+    if min(patch.shape) < 8:
+        return 1.0
+    h, w = patch.shape
+    ys, xs = np.mgrid[0:h, 0:w].astype(np.float32) + np.float32(0.5)
+    moved = cv2.remap(patch, xs, ys, cv2.INTER_CUBIC, borderMode=cv2.BORDER_REFLECT)
+
+    def seen(picture: np.ndarray) -> float:
+        small = cv2.resize(picture[2:-2, 2:-2], (128, 128), interpolation=cv2.INTER_AREA)
+        return float(cv2.Laplacian(small, cv2.CV_64F).var())
+
+    before = seen(patch)
+    return seen(moved) / before if before > 0 else 1.0
 
 
 SHARE_STEP = 4  # the deformation is read every this many pixels (the map is smooth)

@@ -117,6 +117,15 @@ def _edge_hold(rig: PortraitRig, xx: np.ndarray, yy: np.ndarray, step: int) -> n
     return (t * t * (3.0 - 2.0 * t)).astype(np.float32)  # smoothstep: no crease where it ends
 
 
+def _nose_bridge_square(rig: PortraitRig) -> tuple[int, int, int, int]:
+    """The square around the nose bridge (side 1.2 outer-eye distances) where a face's
+    sharpness is judged (the issue's figure; the sampler decides there whether to keep grain)."""
+    side = 1.2 * float(np.linalg.norm(rig.points[33, :2] - rig.points[263, :2]))
+    cx, cy = rig.points[168, :2]
+    x0, y0 = int(round(cx - side / 2)), int(round(cy - side / 2))
+    return x0, y0, x0 + int(side), y0 + int(side)
+
+
 class MeshWarper:
     def __init__(self, rig: PortraitRig) -> None:
         self.rig = rig
@@ -139,7 +148,7 @@ class MeshWarper:
         self.edge_hold = _edge_hold(rig, xx, yy, step)
         # The sitter moves whole and is laid over the wall behind (plate.py) through its
         # own mask, moved the same way; the face is sampled cubic (sample.py).
-        self.sampler = Sampler(rig.image, rig.region, rig.person, rig.face_height)
+        self.sampler = Sampler(rig.image, rig.region, rig.person, rig.face_height, _nose_bridge_square(rig))
         self._fill = compiled_fill()  # None: OpenCV fills the triangles instead
         self.grain = skin_grain(rig)
         rest = _signed_areas(self.src, rig.triangles)
