@@ -59,10 +59,12 @@ class Sampler:
                  face_height: float, face_square: tuple[int, int, int, int] | None = None) -> None:
         self.image = image
         self.lightness = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)  # exact when the channels are equal
-        # The face's lightness as a smooth base and its grain (see _sharp); both exact, so
-        # at rest the two add up to the picture, pixel for pixel.
         x0, y0, x1, y1 = region
-        self.grainy = face_square is not None and _cubic_keeps(self.lightness, face_square) < GRAIN_WORTH_KEEPING
+        # A face with grain to lose (`face_square`: where to judge it; see GRAIN_WORTH_KEEPING)
+        # keeps its lightness as a smooth base and its grain (see _sharp); both exact, so at
+        # rest the two add up to the picture, pixel for pixel.
+        keeps = _cubic_keeps(self.lightness, face_square) if face_square is not None else 1.0
+        self.grainy = keeps < GRAIN_WORTH_KEEPING
         if self.grainy:
             self.base = cv2.GaussianBlur(self.lightness, (0, 0), GRAIN_SIGMA)
             self.grain = cv2.subtract(self.lightness, self.base, dtype=cv2.CV_16S)
