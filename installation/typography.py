@@ -279,7 +279,8 @@ def _without_runt(font: pygame.font.Font, lines: list[str], width: int) -> list[
 _BREAK_AFTER = "/-._?&=#:,;"
 
 
-# Closing punctuation a Chinese or Japanese line may not start with (kinsoku shori).
+# Punctuation a Chinese or Japanese line may not end or start with (kinsoku shori).
+_NO_LINE_END = set("（「『【〔〈《〘〖‘“")
 _NO_LINE_START = set("、。，．！？：；）」』】〕〉》〙〗’”ゝゞーぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ…‥・")
 
 
@@ -309,9 +310,10 @@ def _break_word(font: pygame.font.Font, word: str, width: int) -> list[str]:
         elif _ideographic(word[fits - 1]) or _ideographic(word[fits]):
             # Chinese and Japanese break between any two characters, with no hyphen; but a
             # line never starts with closing punctuation (。、」…): it goes up with the
-            # character before it, and that character comes down with it if need be.
+            # character before it, and that character comes down with it if need be; nor
+            # ends with an opening bracket (「（…), which goes down with what it opens.
             cut = fits
-            while 1 < cut and word[cut] in _NO_LINE_START:
+            while 1 < cut and (word[cut] in _NO_LINE_START or word[cut - 1] in _NO_LINE_END):
                 cut -= 1
             pieces.append(word[:cut])
         else:

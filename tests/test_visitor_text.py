@@ -261,10 +261,12 @@ def test_chinese_and_japanese_break_between_characters_without_hyphens():
     fonts = Fonts(1080)
     font = fonts.get("serif", 40)
     for text in ("在这里，一台电脑可以让旧照片里的脸随着你的脸动起来。这是第一张假照片。",
-                 "ここでは、コンピューターが古い肖像画の顔を、あなたの顔に合わせて動かします。"):
+                 "ここでは、コンピューターが古い肖像画の顔を、あなたの顔に合わせて動かします。",
+                 "バイヤールは「溺死者に扮したセルフポートレート」（一八四〇年）を撮った。"):
         for width in range(font.size(text[:5])[0], font.size(text[:12])[0], 7):
             lines = fonts.wrap(text, "serif", 40, width)
             assert "".join(lines) == text, lines  # nothing added, nothing lost
             assert len(lines) > 1
-            assert not any(line[0] in "、。，！？」" for line in lines), lines
+            assert not any(line[0] in "、。，！？」）" for line in lines), lines
+            assert not any(line[-1] in "「（" for line in lines), lines
             assert all(font.size(line)[0] <= width for line in lines)
