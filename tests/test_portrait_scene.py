@@ -144,6 +144,42 @@ def test_the_next_visitor_is_calibrated_too(tmp_path, shared_data):
 
 
 @pytest.mark.shared_data
+def test_on_a_screen_turned_to_portrait_the_mirror_fills_the_column_and_the_countdown_fits(tmp_path, shared_data):
+    """Below the portrait the column is the screen's width: the visitor's mirror drawn as a
+    third of the portrait's width left the lower third of a 1080x1920 kiosk empty, with a
+    small face to frame. On a landscape screen it stays a third of the portrait's width."""
+    from installation.scenes.layout import picture_and_column
+
+    widths = {}
+    for size in ((540, 960), (960, 540)):
+        camera = VideoCamera(_face_frames(shared_data, 40))
+        path = write_show(tmp_path / f"{size[0]}x{size[1]}", {"p": SCENE}, size=size)
+        with run_test(path, fps=10, services={"synchronous_models": True, "camera": camera}) as pilot:
+            scene = _scene(pilot)
+            states = []
+            for _ in range(60):
+                screen = pilot.step()
+                states.append(scene.state)
+                if scene.state == "countdown" and scene._thumb is not None:
+                    break
+            assert states[-1] == "countdown", " ".join(states)
+            picture, column = picture_and_column(size, share=0.52)
+            thumb = scene._thumb.get_size()
+            widths[size] = thumb[0] / column.width
+            # The mirror is drawn at the column's top, at its size.
+            mirror = _array(screen)[column.x + 4:column.x + thumb[0] - 4, column.y + 4:column.y + thumb[1] - 4]
+            assert mirror.std() > 20
+            if size[1] > size[0]:
+                # Mirror, countdown and its words stand above the credit at the column's foot.
+                credit = scene._credit(column, 1.0, (0, 0, 0))
+                fonts = scene.context.fonts
+                below = fonts.get("serif-semibold", 120).get_height() + fonts.px(10) + fonts.px(60)
+                assert thumb[1] + fonts.px(30) + below <= column.height - credit.get_height()
+    assert widths[(540, 960)] >= 0.55  # was 0.34 of the picture's width, 0.36 of the column
+    assert widths[(960, 540)] < 0.6
+
+
+@pytest.mark.shared_data
 def test_someone_walking_past_is_not_invited(tmp_path, shared_data):
     """Half a second in view is a passer-by. The tracker holds a lost face for a moment
     (a blink), and counted as seen, that hold showed the card after they had gone."""

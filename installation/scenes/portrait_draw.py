@@ -10,7 +10,7 @@ import pygame
 
 from ..imaging import surface_from_rgb
 from ..words import words
-from .layout import fit, picture_and_column
+from .layout import fit, picture_and_column, portrait_screen
 from .portrait_record import NOTICE_ACTIVE, NOTICE_IDLE
 from .style import rgb, smoothstep
 
@@ -45,14 +45,32 @@ class PortraitDrawing:
         x0, y0, x1, y1 = crop
         return image[y0:y1, x0:x1]
 
-    def _portrait_surface(self, box: pygame.Rect) -> tuple[pygame.Surface, pygame.Rect]:
+    @staticmethod
+    def _mirror_size(screen: tuple[int, int], box: pygame.Rect, column: pygame.Rect,
+                     camera: tuple[int, ...]) -> tuple[int, int]:
+        """(width, height) of the visitor's mirror for a camera picture of this shape. Beside
+        the portrait (landscape) it is a third of the portrait's width, and the column's words
+        sit under it. Below the portrait (a screen turned to portrait) the column is as wide as
+        the screen: a mirror that size left the lower third empty, and a visitor framing their
+        face is better served by 0.6 of the column, at most half its height (a camera on its
+        side gives a tall picture), so the countdown still fits beneath."""
+        aspect = camera[0] / max(1, camera[1])
+        if portrait_screen(screen):
+            width = min(column.width * 0.6, column.height * 0.5 / aspect)
+        else:
+            width = box.width * 0.34
+        width = max(1, round(width))
+        return width, max(1, round(width * aspect))
+
+    def _portrait_surface(self, box: pygame.Rect, column: pygame.Rect,
+                          screen: tuple[int, int]) -> tuple[pygame.Surface, pygame.Rect]:
         entry = self.entries[self.index]
         r = self.worker.latest() if self.worker is not None else None
         image = self._view(r.image if r is not None else entry.image, box)
         h, w = image.shape[:2]
         scale = min(box.width / w, box.height / h)
         size = (max(1, round(w * scale)), max(1, round(h * scale)))
-        key = (id(r), size)
+        key = (id(r), size, screen)
         if key != self._surface_key:
             import cv2
 
@@ -61,8 +79,7 @@ class PortraitDrawing:
             self._surface_key = key
             if self.state != "attract" and self.worker is not None and self.worker.last_frame is not None:
                 cam = self.worker.last_frame.image
-                tw = max(1, round(box.width * 0.34))
-                th = max(1, round(tw * cam.shape[0] / cam.shape[1]))
+                tw, th = self._mirror_size(screen, box, column, cam.shape)
                 # Already mirrored by the worker, like a looking-glass: visitors expect their
                 # left on the left, and the portrait answers the same way.
                 self._thumb = surface_from_rgb(cv2.resize(cam, (tw, th), interpolation=cv2.INTER_AREA))
@@ -108,7 +125,7 @@ class PortraitDrawing:
             # the picture's box gives up the room the label needs, so they never collide.
             disclosure = fonts.block(c.disclosure, "sans", 30, accent, area.width, align="center", tier="small")
             area.height -= disclosure.get_height() + fonts.px(24)
-        portrait, rect = self._portrait_surface(area)
+        portrait, rect = self._portrait_surface(area, col, (width, height))
         pygame.draw.rect(
             surface, (8, 7, 6), rect.inflate(fonts.px(14), fonts.px(14)).move(fonts.px(6), fonts.px(8))
         )
