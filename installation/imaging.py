@@ -22,6 +22,7 @@ class MediaError(Exception):
 # refused with a message instead of taking a kiosk's memory while the show plays.
 MAX_DECODED_PIXELS = 150_000_000
 _JPEG_MAGIC = b"\xff\xd8\xff"
+UNDECODABLE = "cannot be decoded as an image (corrupt, truncated or not an image)"
 _EXIF_ORIENTATION = 0x0112  # 5-8: stored a quarter turn from how it is shown
 
 
@@ -29,6 +30,18 @@ def image_size(path: Path) -> tuple[int, int] | None:
     """(width, height) as the picture is shown (turned as its EXIF orientation says, as
     OpenCV decodes it), read from the file's header without decoding the picture; None
     when the header is not one Pillow reads (OpenCV may still decode the file)."""
+    header = _header(path)
+    return header[0] if header is not None else None
+
+
+# Modes in which Pillow reads a picture with an alpha channel (a palette or grey picture
+# with one transparent colour says so in its info instead).
+_ALPHA_MODES = {"RGBA", "LA", "PA", "RGBa", "La"}
+
+
+def _header(path: Path) -> tuple[tuple[int, int], bool] | None:
+    """The shown size and whether the picture has transparency, from its header; None when
+    Pillow cannot read the header."""
     from PIL import Image
 
     # Pillow's own decompression-bomb guard would refuse (or warn about) a big scan before
@@ -41,9 +54,62 @@ def image_size(path: Path) -> tuple[int, int] | None:
             # JPEG only: its EXIF sits in the header, and OpenCV turns JPEGs by it. Asking a
             # PNG for EXIF makes Pillow decode the whole picture to look past the pixels.
             turned = image.format == "JPEG" and image.getexif().get(_EXIF_ORIENTATION, 1) in (5, 6, 7, 8)
-            return (height, width) if turned else (width, height)
+            alpha = image.mode in _ALPHA_MODES or "transparency" in image.info
+            return ((height, width) if turned else (width, height)), alpha
     except Exception:  # not an image Pillow knows, a truncated header: OpenCV decides
         return None
+
+
+# Transparent parts of a picture (a cut-out exported as PNG or WebP) are shown over white,
+# as paper under a print. OpenCV's colour decode drops the alpha channel: a cut-out then
+# showed whatever colour its editor left under the transparency, most often black.
+MATTE = 255.0
+
+
+def _over_matte(path: Path) -> np.ndarray:
+    """A picture with transparency, decoded by Pillow (which reads every kind: an alpha
+    channel, a palette's or a grey picture's transparent colour, 16 bits) and laid over
+    MATTE; RGB uint8. A picture with nothing visible is refused."""
+    from PIL import Image
+
+    try:
+        with Image.open(path) as image:
+            rgba = np.asarray(image.convert("RGBA"))
+    except Exception:
+        raise MediaError(f"{path}: {UNDECODABLE}") from None
+    alpha = rgba[..., 3]
+    if not alpha.any():
+        raise MediaError(f"{path}: is fully transparent, so there is nothing to show; export it again "
+                         "with the picture visible (or without transparency)")
+    out = np.ascontiguousarray(rgba[..., :3])
+    if alpha.min() == 255:
+        return out
+    if path not in _TOLD_MATTE:
+        _TOLD_MATTE.add(path)
+        log.info("%s: transparent parts are shown over white; flatten the picture onto another "
+                 "background to choose it", path)
+    # In bands of rows: a large scan's float copies would otherwise take gigabytes.
+    for top in range(0, out.shape[0], 512):
+        band = slice(top, top + 512)
+        a = alpha[band, :, None].astype(np.float32) / 255.0
+        out[band] = np.clip(out[band] * a + MATTE * (1.0 - a) + 0.5, 0, 255).astype(np.uint8)
+    return out
+
+
+_TOLD_MATTE: set[Path] = set()
+
+
+def transparency_problem(path: Path) -> str | None:
+    """For `bayard check`: why a picture with transparency cannot be shown (nothing in it is
+    visible), else None. Pictures without transparency are not decoded here."""
+    header = _header(path)
+    if header is None or not header[1]:
+        return None
+    try:
+        _over_matte(path)
+    except MediaError as error:
+        return str(error).removeprefix(f"{path}: ")
+    return None
 
 
 def refuse_oversize(size: tuple[int, int]) -> None:
@@ -88,25 +154,29 @@ def read_rgb(path: Path, max_side: int | None = None) -> np.ndarray:
     except OSError as exc:
         raise MediaError(f"{path}: cannot be read ({exc.strerror})") from None
     flag = cv2.IMREAD_COLOR
-    size = image_size(path) if data.size else None
-    if size is not None:
+    header = _header(path) if data.size else None
+    if header is not None:
         try:
-            reduction = decode_reduction(size, data[:3].tobytes() == _JPEG_MAGIC, max_side)
+            reduction = decode_reduction(header[0], data[:3].tobytes() == _JPEG_MAGIC, max_side)
         except MediaError as error:
             raise MediaError(f"{path}: {error}") from None
         flag = getattr(cv2, _REDUCED[reduction])
-    try:
-        image = cv2.imdecode(data, flag) if data.size else None
-    except cv2.error:  # OpenCV's own size limit, or a decoder that gave up half-way
-        image = None
-    if image is None:
-        raise MediaError(f"{path}: cannot be decoded as an image (corrupt, truncated or not an image)")
+    if header is not None and header[1]:
+        image = _over_matte(path)  # RGB already
+    else:
+        try:
+            image = cv2.imdecode(data, flag) if data.size else None
+        except cv2.error:  # OpenCV's own size limit, or a decoder that gave up half-way
+            image = None
+        if image is None:
+            raise MediaError(f"{path}: {UNDECODABLE}")
+        # in place: a large picture is not held twice
+        image = cv2.cvtColor(image, cv2.COLOR_BGR2RGB, dst=image)
     if max_side and max(image.shape[:2]) > max_side:
         scale = max_side / max(image.shape[:2])
         size = (max(1, round(image.shape[1] * scale)), max(1, round(image.shape[0] * scale)))
         image = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
-    # in place: a large picture is not held twice
-    return cv2.cvtColor(image, cv2.COLOR_BGR2RGB, dst=image)
+    return image
 
 
 def surface_from_rgb(rgb: np.ndarray) -> pygame.Surface:

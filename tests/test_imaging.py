@@ -99,6 +99,61 @@ def test_a_phone_photo_stored_sideways_is_shown_upright(tmp_path):
     assert shown[:10, :, 0].mean() > 200 and shown[:10, :, 1].mean() < 60
 
 
+def test_a_cut_out_png_shows_white_where_it_is_transparent_not_the_colour_hidden_there(tmp_path):
+    """A cut-out exported from an editor keeps some colour under its transparency, most often
+    black: read without its alpha, the figure stood in a black box."""
+    figure = cv2.cvtColor(photo_like(120, 160), cv2.COLOR_BGR2RGB)
+    alpha = np.zeros((120, 160), np.uint8)
+    alpha[20:100, 40:120] = 255  # the figure
+    alpha[20:100, 120:124] = 128  # its soft edge
+    rgba = np.dstack([figure, alpha])
+    rgba[alpha == 0, :3] = 0  # what the editor left under the transparency
+    path = tmp_path / "cut-out.png"
+    Image.fromarray(rgba).save(path)
+    shown = read_rgb(path)
+    assert shown.shape == (120, 160, 3)
+    assert (shown[alpha == 0] == 255).all()  # paper, not black
+    assert np.array_equal(shown[alpha == 255], figure[alpha == 255])  # the figure untouched
+    edge = shown[20:100, 120:124].astype(int)
+    expected = figure[20:100, 120:124].astype(int) * 128 / 255 + 255 * 127 / 255
+    assert np.abs(edge - expected).max() <= 1
+    assert probe_media(path) is None  # check has nothing against it
+    # Made smaller for the screen after the white is laid under, so no dark fringe.
+    small = read_rgb(path, max_side=40)
+    assert small.shape == (30, 40, 3) and small[:4].min() >= 250
+
+
+@pytest.mark.parametrize("mode", ["P", "L"])
+def test_a_palette_or_grey_picture_with_a_transparent_colour_shows_it_white(tmp_path, mode):
+    grey = np.full((40, 60), 90, np.uint8)
+    grey[:, :20] = 0  # the colour marked transparent
+    picture = Image.fromarray(grey).convert(mode)
+    path = tmp_path / "marked.png"
+    picture.save(path, transparency=0)
+    shown = read_rgb(path)
+    assert (shown[:, :20] == 255).all() and (shown[:, 20:] == 90).all()
+
+
+def test_a_fully_transparent_picture_is_refused_by_the_show_and_by_check(tmp_path):
+    path = tmp_path / "invisible.png"
+    Image.fromarray(np.zeros((50, 50, 4), np.uint8)).save(path)
+    with pytest.raises(MediaError, match="invisible.png: is fully transparent, so there is nothing to show"):
+        read_rgb(path)
+    assert probe_media(path).startswith("is fully transparent")
+
+
+def test_a_16_bit_picture_with_alpha_shows_its_colours(tmp_path):
+    bgra = np.zeros((30, 40, 4), np.uint16)
+    bgra[..., 2] = 200 * 257  # red, 16 bits
+    bgra[..., 1] = 100 * 257
+    bgra[..., 3] = 65535
+    path = tmp_path / "deep.png"
+    cv2.imwrite(str(path), bgra)
+    shown = read_rgb(path)
+    assert np.abs(shown[..., 0].astype(int) - 200).max() <= 1
+    assert np.abs(shown[..., 1].astype(int) - 100).max() <= 1 and shown[..., 2].max() <= 1
+
+
 def photograph_show(tmp_path, width, height, zoom=1.6):
     path = write_show(tmp_path, {"print": f"""
         type = "photograph"

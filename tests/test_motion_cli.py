@@ -25,6 +25,24 @@ def test_missing_portrait_is_one_clear_line(tmp_path, capsys):
     assert rc == 2 and "nope.jpg: no such file" in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize("content, said", [
+    (b"not a picture at all", "cannot be decoded as an image"),
+    (None, "is fully transparent, so there is nothing to show"),
+])
+def test_a_portrait_that_cannot_be_shown_is_one_clear_line(tmp_path, capsys, content, said):
+    from PIL import Image
+
+    path = tmp_path / "p.png"
+    if content is None:
+        Image.fromarray(np.zeros((300, 200, 4), np.uint8)).save(path)
+    else:
+        path.write_bytes(content)
+    (tmp_path / "d.mp4").write_bytes(b"x")
+    rc = _run(["--portrait", str(path), "--driver", str(tmp_path / "d.mp4"), "-o", str(tmp_path / "o.mp4")])
+    err = capsys.readouterr().err
+    assert rc == 2 and said in err and "save it as jpg or png" in err and "Traceback" not in err
+
+
 def test_unknown_backend_suggests_the_nearest(tmp_path, capsys):
     image, _ = draw_house_portrait()
     cv2.imwrite(str(tmp_path / "p.png"), image)

@@ -202,7 +202,9 @@ def probe_media(path: Path) -> str | None:
                 decoded = None
             if decoded is None:
                 return "cannot be decoded as an image (corrupt or not an image)"
-            return None
+            from ..imaging import transparency_problem
+
+            return transparency_problem(path)
         if suffix in VIDEO_SUFFIXES:
             import imageio_ffmpeg
 

@@ -144,10 +144,13 @@ def run_animate(args: argparse.Namespace) -> int:
         return _fail(f"{args.portrait}: no such file; give the path of a jpg or png")
     if not args.driver.is_file():
         return _fail(f"{args.driver}: no such file; give the path of a video with a face in it")
-    bgr = cv2.imread(str(args.portrait))
-    if bgr is None:
-        return _fail(f"{args.portrait}: not an image OpenCV can read; save it as jpg or png")
-    portrait = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+    from ...imaging import MediaError, read_rgb
+
+    try:
+        # As the scene reads it: a cut-out's transparency over white, a decompression bomb refused.
+        portrait = read_rgb(args.portrait)
+    except MediaError as error:
+        return _fail(f"{error}; save it as jpg or png")
     # Animate at the size that is written (the scene shows portraits at up to 900 px too):
     # a 4000 px scan would otherwise be warped at full size for every frame.
     height = args.size or min(portrait.shape[0], MAX_DEFAULT_HEIGHT)
