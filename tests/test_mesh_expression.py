@@ -248,6 +248,54 @@ def test_a_dusty_wall_gets_its_own_grain_not_the_dusts():
     assert fine[inner].std() < 1.5 * own[clean_wall & (person == 0)].std()
 
 
+def _halftone(tone: np.ndarray, period: float = 6.0) -> np.ndarray:
+    """A book's reproduction of `tone` (0-1): a 45-degree screen of dots, bigger where darker."""
+    yy, xx = np.mgrid[0:tone.shape[0], 0:tone.shape[1]].astype(np.float32)
+    u, v = (xx + yy) / np.sqrt(2), (xx - yy) / np.sqrt(2)
+    cell = (np.cos(2 * np.pi * u / period) + np.cos(2 * np.pi * v / period)) / 4 + 0.5  # 0-1
+    ink = cv2.GaussianBlur(((1 - tone) > cell).astype(np.float32), (0, 0), 0.8)  # printed, scanned
+    return np.clip(235 - 200 * ink, 0, 255).astype(np.uint8)[..., None].repeat(3, 2)
+
+
+def test_paint_on_a_halftone_print_carries_its_dot_screen_in_step_with_the_picture():
+    """A book's halftone is a regular screen of dots, not grain: given random grain, a painted
+    mouth in a dotted face read as a smooth sticker. The texture is the picture's own
+    screen, in its own phase, so the dots run on through the paint."""
+    from installation.models.motion.mesh.plate import grain_like
+
+    yy, xx = np.mgrid[0:240, 0:200].astype(np.float32)
+    tone = 0.55 + 0.15 * np.sin(xx / 40) * np.cos(yy / 55)  # a softly lit cheek
+    picture = _halftone(tone)
+    cheeks = np.zeros((240, 200), bool)
+    cheeks[40:100, 30:90] = True
+    texture = grain_like(picture, cheeks)
+    grey = picture[..., 0].astype(np.float32)
+    detail = grey - cv2.GaussianBlur(grey, (0, 0), 1.5)
+    elsewhere = np.zeros_like(cheeks)
+    elsewhere[150:220, 110:180] = True  # where a mouth would be painted: not measured from
+    assert np.corrcoef(texture[elsewhere], detail[elsewhere])[0, 1] > 0.7
+    assert 0.6 < texture[elsewhere].std() / detail[elsewhere].std() < 1.4
+
+
+def test_grain_stays_grain_and_a_striped_wall_is_no_screen_over_the_face():
+    from installation.models.motion.mesh.plate import grain_like
+
+    rng = np.random.default_rng(2)
+    picture = np.clip(150 + rng.normal(0, 4, (240, 200)), 0, 255)
+    picture[:, 120:] = 150 + 60 * (np.sin(np.arange(120, 200) * 2 * np.pi / 5) > 0)  # a striped wall
+    picture = picture.astype(np.uint8)[..., None].repeat(3, 2)
+    cheeks = np.zeros((240, 200), bool)
+    cheeks[60:160, 20:100] = True
+    texture = grain_like(picture, cheeks)
+    grey = picture[..., 0].astype(np.float32)
+    detail = grey - cv2.GaussianBlur(grey, (0, 0), 1.5)
+    # Grain as strong as the cheeks', not the picture's own pixels, and no stripes in it.
+    assert abs(texture[cheeks].std() / detail[cheeks].std() - 1) < 0.3
+    assert abs(np.corrcoef(texture[cheeks], detail[cheeks])[0, 1]) < 0.1
+    stripes = np.sin(np.arange(200) * 2 * np.pi / 5)
+    assert abs(np.corrcoef(texture[60:160].mean(0), stripes)[0, 1]) < 0.3
+
+
 def _fine_detail(image: np.ndarray, where: np.ndarray) -> float:
     grey = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY).astype(np.float32)
     return float((grey - cv2.GaussianBlur(grey, (0, 0), 1.0))[where].std())

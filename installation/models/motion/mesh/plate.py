@@ -22,10 +22,11 @@ GROW_SHARE = 0.06
 
 
 def grain_like(image: np.ndarray, where: np.ndarray, seed: int = 0) -> np.ndarray | None:
-    """Noise (float32, the image's height and width) with the fine detail of `image` where
-    `where` is true, as strong: film grain, paper or canvas. Anything painted in flat
-    colour over a photograph reads as pasted on until it is given the same grain. None when
-    there is too little of the image to measure, or no grain to speak of."""
+    """Texture (float32, the image's height and width) with the fine detail of `image` where
+    `where` is true, as strong: film grain, paper or canvas, or a printed halftone screen.
+    Anything painted in flat colour over a photograph reads as pasted on until it is given
+    the same grain. None when there is too little of the image to measure, or no grain to
+    speak of."""
     if where.sum() <= 100:
         return None
     picture = image.astype(np.float32)
@@ -37,11 +38,45 @@ def grain_like(image: np.ndarray, where: np.ndarray, seed: int = 0) -> np.ndarra
     strength = 1.4826 * float(np.median(np.abs(values - np.median(values))))
     if strength <= 0.5:
         return None
+    screen = halftone_screen(detail.mean(-1) if detail.ndim == 3 else detail, where)
+    if screen is not None:
+        return screen
     h, w = image.shape[:2]
     noise = np.random.default_rng(seed).normal(0.0, 1.0, (h, w)).astype(np.float32)
     noise -= cv2.GaussianBlur(noise, (0, 0), 1.5)
     noise *= strength / max(float(noise.std()), 1e-6)
     return noise
+
+
+# A printed halftone (a book's reproduction of a photograph) is a regular screen of dots,
+# not grain: painted over with random grain, a mouth in a dotted face read as a smooth
+# sticker. Its screen is a few sharp peaks in the detail's spectrum, and is put back as
+# those peaks alone, in the picture's own phase, so the dots continue through the paint.
+SCREEN_SHARE = 0.4  # of the detail's energy, in...
+SCREEN_BINS = 0.005  # ...at most this share of the spectrum's frequencies
+SCREEN_PEAK = 0.35  # a frequency is part of the screen from this share of the strongest up
+
+
+def halftone_screen(detail: np.ndarray, where: np.ndarray) -> np.ndarray | None:
+    """The halftone screen in `detail` (a picture less its blur, float32), over the whole of
+    it; None when the detail where `where` is true is not mostly a regular screen (a striped
+    shirt or a patterned wall beside the face is no screen over the face)."""
+    h, w = detail.shape
+    spectrum = np.fft.rfft2(detail)
+    power = np.abs(spectrum)
+    fy = np.fft.fftfreq(h)[:, None]
+    fx = np.fft.rfftfreq(w)[None, :]
+    power[np.hypot(fx, fy) < 1 / 16] = 0.0  # the picture's own shapes, not a screen
+    if power.max() <= 0:
+        return None
+    peaks = power >= SCREEN_PEAK * power.max()
+    peaks = cv2.dilate(peaks.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    if peaks.sum() > SCREEN_BINS * power.size:
+        return None
+    screen = np.fft.irfft2(np.where(peaks, spectrum, 0), s=(h, w)).astype(np.float32)
+    if float((screen[where] ** 2).sum()) < SCREEN_SHARE * float((detail[where] ** 2).sum()):
+        return None
+    return screen
 
 
 def clean_plate(region: np.ndarray, person: np.ndarray, face_height: float, seed: int = 0) -> np.ndarray:
