@@ -63,6 +63,68 @@ def test_an_opening_mouth_opens_and_shows_an_interior_that_is_not_a_black_hole(a
     assert patch.mean() < np.percentile(sitter, 60)  # and darker than the face around it
 
 
+def test_the_painted_mouth_is_as_soft_as_a_soft_print_and_as_sharp_as_a_sharp_one(stack, sitter):
+    """A soft print (a halftone book portrait) got a mouth drawn half a pixel soft, like
+    every other: crisp teeth and a hard-edged opening in a blurred face, pasted on."""
+    from installation.models.motion.mesh.focus import picture_blur
+    from installation.models.motion.mesh.focus import face_blur
+
+    def painted_blur(picture: np.ndarray) -> tuple[float, float]:
+        animator = MeshAnimator(picture, stack)
+        rest = animator.render(Motion())
+        out = animator.render(_mouth_motion(animator, 0.09))
+        changed = np.abs(out.astype(int) - rest.astype(int)).sum(-1) > 12
+        ys, xs = np.nonzero(changed)
+        box = np.zeros(changed.shape, bool)
+        box[ys.min():ys.max() + 1, xs.min():xs.max() + 1] = True  # the opened mouth
+        return picture_blur(out, box), face_blur(animator.rig)
+
+    soft_mouth, soft_face = painted_blur(cv2.GaussianBlur(sitter, (0, 0), 2.5))
+    sharp_mouth, sharp_face = painted_blur(sitter)
+    assert soft_face > 2.0 > sharp_face + 0.5
+    assert soft_mouth >= 0.85 * soft_face  # as soft as the face it is painted into
+    assert sharp_mouth <= sharp_face + 0.3  # and no softer than a sharp one
+
+
+def test_a_closed_lid_is_as_soft_as_a_soft_print(stack, sitter):
+    """Its lash line and closed margin drawn a pixel sharp in a soft print, a closed eye read
+    as a shell laid on the face."""
+    from installation.models.motion.mesh.focus import face_blur, picture_blur
+
+    def lid_blur(picture: np.ndarray) -> tuple[float, float]:
+        animator = MeshAnimator(picture, stack)
+        rest, shut = animator.render(Motion()), animator.render(Motion(eye_open=(0.0, 0.0)))
+        changed = np.abs(shut.astype(int) - rest.astype(int)).sum(-1) > 12
+        ys, xs = np.nonzero(changed)
+        box = np.zeros(changed.shape, bool)
+        box[ys.min():ys.max() + 1, xs.min():xs.max() + 1] = True  # both eyes
+        return picture_blur(shut, box), face_blur(animator.rig)
+
+    soft_lids, soft_face = lid_blur(cv2.GaussianBlur(sitter, (0, 0), 2.5))
+    sharp_lids, sharp_face = lid_blur(sitter)
+    assert soft_lids >= 0.85 * soft_face
+    assert sharp_lids <= sharp_face + 0.3
+
+
+def test_how_soft_a_picture_is_is_measured_at_its_edges_whatever_its_grain():
+    from installation.models.motion.mesh.focus import picture_blur
+
+    rng = np.random.default_rng(4)
+    shapes = np.full((400, 400), 128, np.float32)
+    for _ in range(40):
+        centre = tuple(int(v) for v in rng.integers(0, 400, 2))
+        cv2.circle(shapes, centre, int(rng.integers(8, 60)), float(rng.integers(30, 230)), -1)
+    everywhere = np.ones(shapes.shape, bool)
+    measured = []
+    for sigma in (0.0, 1.0, 2.0, 3.0):
+        soft = cv2.GaussianBlur(shapes, (0, 0), sigma) if sigma else shapes
+        grainy = np.clip(soft + rng.normal(0, 5, soft.shape), 0, 255).astype(np.uint8)
+        measured.append(picture_blur(grainy, everywhere))
+    assert measured[0] < 1.0  # a pixel-sharp edge
+    assert all(abs(m - s) < 0.4 for m, s in zip(measured[1:], (1.0, 2.0, 3.0), strict=True))
+    assert picture_blur(np.full((50, 50), 90, np.uint8), np.ones((50, 50), bool)) == 0.0  # nothing to read
+
+
 def test_a_blink_draws_the_lids_down_over_the_irises(animator, sitter):
     closed = animator.render(Motion(eye_open=(0.05, 0.05)))
     for eye in animator.rig.eyes:

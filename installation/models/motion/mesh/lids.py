@@ -108,11 +108,13 @@ def _raise_lid(map_y: np.ndarray, eye: _Eye, widening: float) -> None:
     eye.add(map_y, (source - yy) * corner)
 
 
-def paint_lids(region: np.ndarray, covers: list) -> None:
+def paint_lids(region: np.ndarray, covers: list, blur: float = 0.0) -> None:
     """Paint the lid that covers the eye. Stretched a few times over, the lid's own
     pixels streak, so the covering part becomes skin: the tone of the skin just above
     the crease (per column, smoothed), that skin's own grain, the shading of a rounded
-    lid (a soft crease above, a shadow along the closed margin) and a lash line."""
+    lid (a soft crease above, a shadow along the closed margin) and a lash line. `blur`:
+    the picture's own softness (focus.py); the lash line and the closed lid's edge are no
+    sharper (drawn a pixel sharp in a soft print, a closed eye read as a shell laid on)."""
     for x0, y0, covered, margin_row, closing, top_row in covers:
         h, w = covered.shape
         if covered.max() <= 0:
@@ -143,6 +145,12 @@ def paint_lids(region: np.ndarray, covers: list) -> None:
         # drove the lash line to pure black), and nothing is darker than the darkest ink or
         # shadow already in the eye: the lid keeps the portrait's palette.
         darkest = np.percentile(patch.reshape(-1, patch.shape[2]), 2, axis=0)
-        skin = np.maximum(tone[None] * light + 0.8 * grain * light, darkest)
+        shaded = tone[None] * light
+        if blur > 0.6:  # crease, margin shadow and lash as soft as the picture; its grain stays
+            shaded = cv2.GaussianBlur(shaded, (0, 0), blur)
+        skin = np.maximum(shaded + 0.8 * grain * light, darkest)
+        if blur > 0.6:  # the lid's edge as soft as the picture's own (mostly the closed margin)
+            covered = cv2.GaussianBlur(covered, (0, 0), sigmaX=0.5 * blur, sigmaY=blur,
+                                       borderType=cv2.BORDER_CONSTANT)
         weight = covered[..., None]
         region[y0:y0 + h, x0:x0 + w] = np.clip(patch + (skin - patch) * weight, 0, 255).astype(np.uint8)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from .focus import face_blur
 from .folds import FoldShading
 from .folds import triangle_areas as _signed_areas  # (x, y) points: signed areas
 from .irises import move_irises
@@ -151,6 +152,7 @@ class MeshWarper:
         self.sampler = Sampler(rig.image, rig.region, rig.person, rig.face_height, _nose_bridge_square(rig))
         self._fill = compiled_fill()  # None: OpenCV fills the triangles instead
         self.grain = skin_grain(rig)
+        self.blur = face_blur(rig)
         rest = _signed_areas(self.src, rig.triangles)
         # Eye and mouth openings may close to nothing; every other triangle must keep its
         # orientation and at least a tenth of its area.
@@ -384,8 +386,8 @@ class MeshWarper:
         self.sampler.sample(region, map_x, map_y, (slice(fy0, fy1), slice(fx0, fx1)))
         if depth is not None:
             self.folds.shade(region, np.column_stack([dst, depth]), map_x, map_y, (fx0, fy0, fx1, fy1))
-        paint_lids(region, self._lid_covers)
-        paint_mouth(region, dst - self.origin, self.rig, teeth, self.grain)
+        paint_lids(region, self._lid_covers, self.blur)
+        paint_mouth(region, dst - self.origin, self.rig, teeth, self.grain, self.blur)
         return out
 
     def render(self, dst: np.ndarray, gaze_px: np.ndarray, depth: np.ndarray | None = None,
