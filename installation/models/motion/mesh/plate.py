@@ -21,29 +21,16 @@ INPAINT_SCALE = 4
 GROW_SHARE = 0.06
 
 
-def _detail(picture: np.ndarray) -> np.ndarray:
-    return picture - cv2.GaussianBlur(picture, (0, 0), 1.5)
-
-
-def printed_screen(image: np.ndarray, where: np.ndarray) -> np.ndarray | None:
-    """The halftone screen of `image` (float32, its height and width; see halftone_screen),
-    or None when its detail where `where` is true is not a printed screen."""
-    if where.sum() <= 100:
-        return None
-    detail = _detail(image.astype(np.float32))
-    return halftone_screen(detail.mean(-1) if detail.ndim == 3 else detail, where)
-
-
-def grain_like(image: np.ndarray, where: np.ndarray, seed: int = 0,
-               look_for_screen: bool = True) -> np.ndarray | None:
+def grain_like(image: np.ndarray, where: np.ndarray, seed: int = 0) -> np.ndarray | None:
     """Texture (float32, the image's height and width) with the fine detail of `image` where
-    `where` is true, as strong: film grain, paper or canvas, or a printed halftone screen
-    (unless `look_for_screen` is false: the caller looked already). Anything painted in flat
-    colour over a photograph reads as pasted on until it is given the same grain. None when
-    there is too little of the image to measure, or no grain to speak of."""
+    `where` is true, as strong: film grain, paper or canvas, or a printed halftone screen.
+    Anything painted in flat colour over a photograph reads as pasted on until it is given
+    the same grain. None when there is too little of the image to measure, or no grain to
+    speak of."""
     if where.sum() <= 100:
         return None
-    detail = _detail(image.astype(np.float32))
+    picture = image.astype(np.float32)
+    detail = picture - cv2.GaussianBlur(picture, (0, 0), 1.5)
     # Robust spread (1.4826 x the median absolute deviation is the standard deviation of
     # Gaussian grain): dust, scratches and moles are rare and strong, and a plain standard
     # deviation let them make the grain of an old scan's wall speckle like sand.
@@ -51,10 +38,9 @@ def grain_like(image: np.ndarray, where: np.ndarray, seed: int = 0,
     strength = 1.4826 * float(np.median(np.abs(values - np.median(values))))
     if strength <= 0.5:
         return None
-    if look_for_screen:
-        screen = halftone_screen(detail.mean(-1) if detail.ndim == 3 else detail, where)
-        if screen is not None:
-            return screen
+    screen = halftone_screen(detail.mean(-1) if detail.ndim == 3 else detail, where)
+    if screen is not None:
+        return screen
     h, w = image.shape[:2]
     noise = np.random.default_rng(seed).normal(0.0, 1.0, (h, w)).astype(np.float32)
     noise -= cv2.GaussianBlur(noise, (0, 0), 1.5)

@@ -56,18 +56,8 @@ def _into(part: np.ndarray, done: np.ndarray) -> None:
 
 class Sampler:
     def __init__(self, image: np.ndarray, region: tuple[int, int, int, int], person: np.ndarray | None,
-                 face_height: float, face_square: tuple[int, int, int, int] | None = None,
-                 screen: np.ndarray | None = None) -> None:
+                 face_height: float, face_square: tuple[int, int, int, int] | None = None) -> None:
         self.image = image
-        # A printed halftone's screen (float32 over the region; plate.printed_screen): the
-        # dots belong to the page, not the face. Warped with the face they stretched and
-        # crowded around an opening mouth, a ripple no print shows, so where the face moves
-        # the screen it carried is taken out and the page's own put back (_keep_screen).
-        self.screen = None
-        if screen is not None:
-            self.screen = np.zeros(image.shape[:2], np.float32)
-            self.screen[region[1]:region[3], region[0]:region[2]] = screen
-            self.screen_here = screen
         self.lightness = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)  # exact when the channels are equal
         x0, y0, x1, y1 = region
         # A face with grain to lose (`face_square`: where to judge it; see GRAIN_WORTH_KEEPING)
@@ -114,7 +104,6 @@ class Sampler:
                 _into(part, self._sharp(fmx, fmy, dst=part))
             if wall is not None:
                 self._over_plate(grey, moved_plate, wall)
-            self._keep_screen(grey, map_x, map_y, face, wall)
             _into(out, cv2.cvtColor(grey, cv2.COLOR_GRAY2RGB, dst=out))
             return
         if self.stack is not None:
@@ -130,26 +119,6 @@ class Sampler:
             _into(part, cv2.add(part, cv2.merge([detail, detail, detail]), dst=part, dtype=cv2.CV_8U))
         if wall is not None:
             self._over_plate(out, cv2.remap(self.plate, map_x, map_y, **bilinear), wall)
-        self._keep_screen(out, map_x, map_y, face, wall)
-
-    def _keep_screen(self, picture: np.ndarray, map_x: np.ndarray, map_y: np.ndarray,
-                     face: tuple[slice, slice], wall: np.ndarray | None) -> None:
-        """On a halftone: the screen the maps carried along out, the page's own in, through
-        the same sampling as the picture there (bilinear, cubic in the face box), so at rest
-        the two cancel to the pixel. The wall (laid from the still plate) keeps its own."""
-        if self.screen is None:
-            return
-        moved = cv2.remap(self.screen, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
-        if map_x[face].size:
-            cv2.remap(self.screen, map_x[face], map_y[face], cv2.INTER_CUBIC, dst=moved[face],
-                      borderMode=cv2.BORDER_REFLECT)
-        change = cv2.subtract(self.screen_here, moved, dtype=cv2.CV_32F)
-        if wall is not None:
-            sitter = cv2.subtract(255.0, wall, dtype=cv2.CV_32F)  # the share that is not wall
-            change = cv2.multiply(change, sitter, scale=1.0 / 255.0)
-        if picture.ndim == 3:
-            change = cv2.merge([change, change, change])
-        _into(picture, cv2.add(picture, change, dst=picture, dtype=cv2.CV_8U))
 
     def _sharp(self, fmx: np.ndarray, fmy: np.ndarray, dst: np.ndarray | None = None) -> np.ndarray:
         """The face's lightness through the maps, its grain kept. Any interpolation at a

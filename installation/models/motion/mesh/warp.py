@@ -19,7 +19,7 @@ from .folds import triangle_areas as _signed_areas  # (x, y) points: signed area
 from .irises import move_irises
 from .lids import move_lids, paint_lids
 from .mouth import paint_mouth
-from .plate import grain_like, printed_screen
+from .plate import grain_like
 from .raster import compiled_fill
 from .rig import (
     FACE_OVAL,
@@ -88,24 +88,15 @@ def _affine_table(src: np.ndarray, dst: np.ndarray, triangles: np.ndarray) -> np
     return table.astype(np.float32)
 
 
-def _cheeks(rig: PortraitRig) -> np.ndarray:
-    """The middle of each cheek, over the region: plain skin, where a picture's grain shows."""
+def skin_grain(rig: PortraitRig) -> np.ndarray | None:
+    """The grain of the sitter's cheeks over the region, for what is painted on the face."""
     x0, y0, x1, y1 = rig.region
     cheeks = np.zeros((y1 - y0, x1 - x0), np.uint8)
     radius = max(2, int(0.07 * rig.face_height))
-    for point in (50, 280):
+    for point in (50, 280):  # the middle of each cheek
         centre = np.round(rig.points[point, :2] - (x0, y0)).astype(int)
         cv2.circle(cheeks, (int(centre[0]), int(centre[1])), radius, 1, -1)
-    return cheeks > 0
-
-
-def skin_grain(rig: PortraitRig, screen: np.ndarray | None = None) -> np.ndarray | None:
-    """The grain of the sitter's cheeks over the region, for what is painted on the face:
-    the printed screen where there is one (found by the caller, `printed_screen`)."""
-    if screen is not None:
-        return screen
-    x0, y0, x1, y1 = rig.region
-    return grain_like(rig.image[y0:y1, x0:x1], _cheeks(rig), seed=1, look_for_screen=False)
+    return grain_like(rig.image[y0:y1, x0:x1], cheeks > 0, seed=1)
 
 
 def _edge_hold(rig: PortraitRig, xx: np.ndarray, yy: np.ndarray, step: int) -> np.ndarray | None:
@@ -158,12 +149,9 @@ class MeshWarper:
         self.edge_hold = _edge_hold(rig, xx, yy, step)
         # The sitter moves whole and is laid over the wall behind (plate.py) through its
         # own mask, moved the same way; the face is sampled cubic (sample.py).
-        # A printed halftone's dots stay on the page as the face moves (sample.py).
-        screen = printed_screen(rig.image[y0:y1, x0:x1], _cheeks(rig))
-        self.sampler = Sampler(rig.image, rig.region, rig.person, rig.face_height, _nose_bridge_square(rig),
-                               screen=screen)
+        self.sampler = Sampler(rig.image, rig.region, rig.person, rig.face_height, _nose_bridge_square(rig))
         self._fill = compiled_fill()  # None: OpenCV fills the triangles instead
-        self.grain = skin_grain(rig, screen)
+        self.grain = skin_grain(rig)
         self.blur = face_blur(rig)
         rest = _signed_areas(self.src, rig.triangles)
         # Eye and mouth openings may close to nothing; every other triangle must keep its
