@@ -130,10 +130,11 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
     # fades: at most a sixth of the gap. The patch leaves room for its softened edge.
     outline = max(0.6, min(blur, gap / 6.0))
     # Softened, the opening's edge fell inside the lips' line and a narrow opening paled: the
-    # mouth read as opening less (the face mesh's measure of it fell by 0.03 of the driver's,
-    # on the shared pairs; by 0.014 with the edge raised half as much). So a softened edge is
-    # raised 1.4 times (from 0.8 px on; not at all at the old 0.6), which keeps its half-way
-    # line about a third of a sigma outside the lips' line.
+    # mouth read as opening less (the face mesh's measure of it fell by 0.03 of the driver's
+    # on the shared pairs, measured with all three softened, before focus.PIXEL_SHARP; by
+    # 0.014 with the edge raised half as much). So a softened edge is raised 1.4 times (from
+    # 0.8 px on; not at all at the old 0.6), which keeps its half-way line about a third of a
+    # sigma outside the lips' line.
     raise_edge = 1.0 + 0.4 * float(np.clip((outline - 0.6) / 0.2, 0.0, 1.0))
     pad = 2 + int(np.ceil(2.5 * outline))
     x0, y0 = np.floor(lips.min(0)).astype(int) - pad
