@@ -146,6 +146,84 @@ def test_pair_mode_touch_the_real_one(tmp_path):
         assert _status(pilot)["state"] == "reveal"
 
 
+UPRIGHT = (540, 960)
+
+
+def test_an_upright_screen_shows_the_face_large_with_the_buttons_on_screen(tmp_path):
+    """A portrait-turned kiosk: the face a visitor must judge fills most of the width (it was
+    three quarters of it, with the lower fifth of the screen empty), and the question and
+    both buttons still fit below it."""
+    with run_test(_show(tmp_path), size=UPRIGHT) as pilot:
+        pilot.command("start", scene="q")
+        g = _scene(pilot)._geometry()
+        screen = pygame.Rect((0, 0), UPRIGHT)
+        assert g["single_image"].width >= 0.85 * UPRIGHT[0]
+        assert screen.contains(g["single_image"])
+        for button in (g["button_real"], g["button_fake"]):
+            assert screen.contains(button) and button.top > g["single_image"].bottom
+        assert not g["button_real"].colliderect(g["button_fake"])
+
+
+def test_an_upright_screen_stacks_a_pair_and_names_them_upper_and_lower(tmp_path):
+    """Two faces side by side on a portrait-turned screen were each 0.4 of its width, with
+    the lower half empty: stacked, each is far larger, and the reveal calls them the upper
+    and lower picture, as the visitor saw them (never "left" of a picture above)."""
+    set_in_type: list[str] = []
+    with run_test(_show(tmp_path, mode="pair"), size=UPRIGHT) as pilot:
+        fonts = pilot.engine.fonts
+        block = fonts.block
+        fonts.block = lambda text, *args, **kwargs: set_in_type.append(text) or block(text, *args, **kwargs)
+        pilot.command("start", scene="q")
+        scene = _scene(pilot)
+        g = scene._geometry()
+        upper, lower = g["pair_left"], g["pair_right"]
+        screen = pygame.Rect((0, 0), UPRIGHT)
+        assert screen.contains(upper) and screen.contains(lower) and not upper.colliderect(lower)
+        assert lower.top > upper.bottom and min(upper.width, lower.width) >= 0.6 * UPRIGHT[0]
+        lower_key = scene.round[0][1].key
+        pilot.tap(*lower.center)  # the lower picture is the round's second
+        assert scene.answer == lower_key
+        pilot.advance(0.5)
+        said = " ".join(set_in_type)
+        assert "You said the lower picture was real." in said
+        assert "left picture" not in said and "right picture" not in said
+        pilot.advance(7.0)
+        assert _status(pilot)["question"] == 2
+        pilot.command("answer", "upper", scene="q", source="osc")  # a technician's words too
+        assert _status(pilot)["state"] == "reveal"
+
+
+def test_a_wide_screen_keeps_a_pair_side_by_side(tmp_path):
+    with run_test(_show(tmp_path, mode="pair"), size=SIZE) as pilot:
+        pilot.command("start", scene="q")
+        g = _scene(pilot)._geometry()
+        assert g["pair_left"].top == g["pair_right"].top and g["pair_left"].right < g["pair_right"].left
+
+
+@pytest.mark.parametrize("size", [(540, 960), (512, 512), (960, 540), (512, 384)])
+def test_the_start_cards_faces_stay_on_screen_and_clear_of_the_heading(tmp_path, size, monkeypatch):
+    """Four preview faces of a quarter of the height each ran off both edges of an upright
+    screen; upright they go in two rows of two, elsewhere in one row."""
+    from installation.scenes import quiz_draw
+
+    drawn: list[pygame.Rect] = []
+    picture = quiz_draw.picture
+    monkeypatch.setattr(quiz_draw, "picture",
+                        lambda surface, image, rect, *a, **k: drawn.append(pygame.Rect(rect))
+                        or picture(surface, image, rect, *a, **k))
+    with run_test(_show(tmp_path), size=size) as pilot:
+        assert _status(pilot)["state"] == "attract"
+        drawn.clear()
+        pilot.step()  # one frame, really drawn
+        assert len(drawn) == 4
+        screen = pygame.Rect((0, 0), size)
+        heading_top = round(size[1] * 0.47)
+        for n, rect in enumerate(drawn):
+            assert screen.contains(rect) and rect.bottom < heading_top, (size, rect)
+            assert not any(rect.colliderect(other) for other in drawn[n + 1:])
+        assert min(r.width for r in drawn) >= 0.15 * min(size)
+
+
 def test_without_a_detector_the_quiz_still_plays(tmp_path):
     with run_test(_show(tmp_path, detector=False), size=SIZE) as pilot:
         status = _status(pilot)

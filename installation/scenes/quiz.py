@@ -9,9 +9,10 @@ curve against typical photographs and generated images. A running score pits the
 visitor against the machine; the round ends with what other visitors did per item and a
 short card on how to spot generated faces.
 
-Answers come by touch or by OSC (/bayard/scene/<id>/answer real|fake, or left|right
-in pair mode; /bayard/scene/<id>/start). Per-item counts (no personal data) persist in
-the show's state folder, appear in /bayard/status and are pushed as "quiz" events.
+Answers come by touch or by OSC (/bayard/scene/<id>/answer real|fake, or left|right in
+pair mode, upper|lower too as an upright screen stacks the pair; /bayard/scene/<id>/start).
+Per-item counts (no personal data) persist in the show's state folder, appear in
+/bayard/status and are pushed as "quiz" events.
 With no detector available the quiz still runs and says the machine is not playing.
 """
 
@@ -395,7 +396,8 @@ class QuizScene(Scene):
                 "synthetic": "fake",
             }.get(word)
         question = self.round[self.index]
-        index = {"left": 0, "0": 0, "right": 1, "1": 1}.get(word)
+        index = {"left": 0, "upper": 0, "top": 0, "0": 0,
+                 "right": 1, "lower": 1, "bottom": 1, "1": 1}.get(word)
         return question[index].key if index is not None else None
 
     def handle(self, command: Command) -> bool:
@@ -416,7 +418,7 @@ class QuizScene(Scene):
                 return True
             answer = self._normalise(command.args[0]) if command.args else None
             if answer is None:
-                expected = "real or fake" if self.config.mode == "single" else "left or right"
+                expected = "real or fake" if self.config.mode == "single" else "left|right or upper|lower"
                 self.log.warning("answer %r not understood; expected %s", command.args, expected)
                 return True
             self.submit(answer)

@@ -42,7 +42,11 @@ def geometry(scene: QuizScene) -> dict[str, pygame.Rect]:
     # buttons: at least ~12 mm high on a 1080p 55" screen (~1.6 px/mm); far larger here
     button_h = max(f.px(120), 44)
     if tall:
-        side = min(round(w * 0.8), round(h * 0.42))
+        # The face is what a visitor studies, so upright it is as large as the width allows
+        # while the question and both buttons still fit below it (at 0.42 of the height it
+        # was three quarters of a 1080x1920 screen's width, and the lower fifth stood empty).
+        below = f.px(270) + 2 * button_h + f.px(30) + round(h * 0.05)
+        side = max(min(round(w * 0.88), h - round(h * 0.08) - below), 64)
         g["single_image"] = pygame.Rect((w - side) // 2, round(h * 0.05), side, side)
         column_x, column_w = round(w * 0.08), w - 2 * round(w * 0.08)
         g["column"] = pygame.Rect(column_x, g["single_image"].bottom + round(h * 0.03), column_w,
@@ -60,10 +64,21 @@ def geometry(scene: QuizScene) -> dict[str, pygame.Rect]:
     g["button_fake"] = pygame.Rect(column_x, g["button_real"].bottom + f.px(30), column_w, button_h)
     pair_side = min(round(h * 0.62), round(w * 0.40))
     gap = round(w * 0.04)
-    left_x = (w - 2 * pair_side - gap) // 2
-    top = round(h * 0.24)
-    g["pair_left"] = pygame.Rect(left_x, top, pair_side, pair_side)
-    g["pair_right"] = pygame.Rect(left_x + pair_side + gap, top, pair_side, pair_side)
+    # Upright, one face above the other is far larger than two side by side (704 px
+    # against 432 on 1080x1920, where the lower half stood empty); on a near-square
+    # screen side by side stays larger, so the larger wins.
+    stack_top = max(round(h * 0.16), round(h * 0.1) + f.px(110))
+    stack_gap = round(h * 0.02)
+    stacked = min(round(w * 0.84), (round(h * 0.96) - stack_top - f.px(90) - stack_gap) // 2)
+    if tall and stacked > pair_side:
+        x = (w - stacked) // 2
+        g["pair_left"] = pygame.Rect(x, stack_top, stacked, stacked)
+        g["pair_right"] = pygame.Rect(x, stack_top + stacked + stack_gap, stacked, stacked)
+    else:
+        left_x = (w - 2 * pair_side - gap) // 2
+        top = round(h * 0.24)
+        g["pair_left"] = pygame.Rect(left_x, top, pair_side, pair_side)
+        g["pair_right"] = pygame.Rect(left_x + pair_side + gap, top, pair_side, pair_side)
     # reveal: the pictures, what the machine saw below them, and the words beside (or,
     # upright, below that)
     if tall:
@@ -88,15 +103,36 @@ def geometry(scene: QuizScene) -> dict[str, pygame.Rect]:
     return g
 
 
+def side_word(scene: QuizScene, first: bool) -> str:
+    """How the visitor names a picture of a pair: left or right side by side, upper or
+    lower when an upright screen stacks them."""
+    g = geometry(scene)
+    if g["pair_right"].y > g["pair_left"].y:
+        return words("quiz.upper" if first else "quiz.lower")
+    return words("quiz.left" if first else "quiz.right")
+
+
 def draw_attract(scene: QuizScene, surface: pygame.Surface) -> None:
     f = scene.context.fonts
     fg, accent, dim = colours(scene)
     w, h = surface.get_size()
     previews = [scene.items[k] for k in scene.previews()]
-    side = round(h * 0.26)
-    x0 = (w - len(previews) * side - (len(previews) - 1) * f.px(20)) // 2
+    gap = f.px(20)
+    # One row, unless two rows of two show them larger: upright, four in a row of a quarter
+    # of the height each ran off both edges of the screen. Two rows of 0.19 of the height
+    # end above the heading at 0.47.
+    count = max(len(previews), 1)
+    in_one_row = min(round(h * 0.26), (round(w * 0.92) - (count - 1) * gap) // count)
+    in_two_rows = min(round(h * 0.19), (round(w * 0.84) - gap) // 2)
+    if count > 2 and in_two_rows > in_one_row:
+        columns, side, top = 2, in_two_rows, round(h * 0.06)
+    else:
+        columns, side, top = count, in_one_row, round(h * 0.14)
     for i, p in enumerate(previews):
-        rect = pygame.Rect(x0 + i * (side + f.px(20)), round(h * 0.14), side, side)
+        row, column = divmod(i, columns)
+        in_row = min(columns, len(previews) - row * columns)
+        x0 = (w - in_row * side - (in_row - 1) * gap) // 2
+        rect = pygame.Rect(x0 + column * (side + gap), top + row * (side + gap), side, side)
         draw.picture(surface, scene.picture_of(p), rect)
     heading = f.block(scene.config.heading, "serif", 92, fg, round(w * 0.8), align="center")
     box = f.place(surface, heading, ((w - heading.get_width()) // 2, round(h * 0.47)))
@@ -152,7 +188,8 @@ def draw_question(scene: QuizScene, surface: pygame.Surface) -> None:
         for item, key in zip(question, ("pair_left", "pair_right"), strict=True):
             draw.picture(surface, scene.picture_of(scene.items[item.key]), g[key])
         hint = f.line(words("quiz.hint_pair"), "sans", 28, dim)
-        f.place(surface, hint, ((w - hint.get_width()) // 2, g["pair_left"].bottom + f.px(30)))
+        lowest = max(g["pair_left"].bottom, g["pair_right"].bottom)
+        f.place(surface, hint, ((w - hint.get_width()) // 2, lowest + f.px(30)))
 
 
 def draw_reveal(scene: QuizScene, surface: pygame.Surface) -> None:
@@ -170,15 +207,17 @@ def draw_reveal(scene: QuizScene, surface: pygame.Surface) -> None:
         explained = shown
     else:
         fake_item = next(i for i in question if i.truth == "fake")
-        # pair: both faces on the left, stacked small, the real one outlined
+        # pair: both faces small where the one picture goes, the real one outlined; one
+        # above the other, labelled beside, when the question stacked them
+        stacked = g["pair_right"].y > g["pair_left"].y
         half = g["reveal_image"].height // 2 - f.px(6)
         label_y = g["reveal_image"].y + half + f.px(8)
         label_end = -1  # where the last label ends: a long one ("GENERATED") under a small
         # picture reaches under the next, whose label then goes a line lower
         for n, item in enumerate(question):
-            rect = pygame.Rect(
-                g["reveal_image"].x + n * (half + f.px(12)), g["reveal_image"].y, half, half
-            )
+            step = n * (half + f.px(12))
+            rect = pygame.Rect(g["reveal_image"].x + (0 if stacked else step),
+                               g["reveal_image"].y + (step if stacked else 0), half, half)
             draw.picture(
                 surface,
                 scene.picture_of(scene.items[item.key]),
@@ -192,12 +231,15 @@ def draw_reveal(scene: QuizScene, surface: pygame.Surface) -> None:
                 24,
                 (132, 208, 140) if item.truth == "real" else (230, 110, 96),
             )
+            if stacked:
+                f.place(surface, label, (rect.right + f.px(12), rect.y))
+                continue
             if rect.x <= label_end + f.px(8):
                 label_y += label.get_height() + f.px(4)
             f.place(surface, label, (rect.x, label_y))
             label_end = rect.x + label.get_width()
         truth_text = words("quiz.truth_pair_right" if record["correct"] else "quiz.truth_pair_wrong")
-        side = words("quiz.left" if question[0].key == scene.answer else "quiz.right")
+        side = side_word(scene, question[0].key == scene.answer)
         said = words("quiz.said_side", side=side)
         explained = scene.items[fake_item.key]
     # what the detector saw
@@ -236,7 +278,7 @@ def draw_reveal(scene: QuizScene, surface: pygame.Surface) -> None:
         word = words("quiz.said_fake" if verdict.fake else "quiz.said_real")
         if scene.config.mode == "pair":
             picked = scene.machine_answer(question)
-            side = words("quiz.left" if question[0].key == picked else "quiz.right")
+            side = side_word(scene, question[0].key == picked)
             if getattr(explained.explanation, "coin", False):
                 machine_text = words("quiz.machine_unsure_pair", side=side)
             else:
