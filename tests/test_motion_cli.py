@@ -298,3 +298,39 @@ def test_a_sound_track_longer_than_the_picture_ends_with_it(tmp_path, sitter):
         assert _run(["--portrait", str(tmp_path / "p.png"), "--driver", str(driver), "-o", str(out),
                      "--backend", backend]) == 0
         assert abs(_container_seconds(out) - picture) < 0.15, backend
+
+
+@pytest.mark.parametrize("backend", ["mesh", "flow"])
+def test_beside_driver_puts_the_drivers_own_frame_left_of_the_portrait_in_step(tmp_path, sitter, backend):
+    """A curator checks a pairing by eye, and a gallery documents the piece, with the driver
+    beside the portrait in one film (they had to line two films up in an editor): the left
+    side shows the driver frame the portrait follows, at the portrait's height, and the
+    right side is the film `animate` makes without the option."""
+    from pathlib import Path
+
+    from installation.models.motion import beside
+
+    other = cv2.cvtColor(cv2.imread(str(Path(__file__).parents[1] / "content/quiz/real/real-00.jpg")),
+                         cv2.COLOR_BGR2RGB)
+    driver = tmp_path / "cut.avi"
+    _two_shot_driver(driver, sitter, other, frames_each=6)
+    cv2.imwrite(str(tmp_path / "p.png"), cv2.cvtColor(sitter, cv2.COLOR_RGB2BGR))
+    common = ["--portrait", str(tmp_path / "p.png"), "--driver", str(driver), "--backend", backend,
+              "--size", "240"]
+    assert _run([*common, "-o", str(tmp_path / "alone.mp4")]) == 0
+    assert _run([*common, "-o", str(tmp_path / "beside.mp4"), "--beside-driver"]) == 0
+    alone, both = _read_video(tmp_path / "alone.mp4"), _read_video(tmp_path / "beside.mp4")
+    assert len(both) == len(alone) == 12
+    height, portrait_w = alone[0].shape[:2]
+    driver_w = 240  # the square driver at the film's height
+    assert both[0].shape[:2] == (height, driver_w + beside.GAP + portrait_w)
+    # The right side is the portrait film (up to the video coding).
+    for plain, paired in zip(alone, both, strict=True):
+        assert np.abs(paired[:, -portrait_w:] - plain).mean() < 3.0
+    # The left side is the driver, in step: the first person for six frames, then the other.
+    shots = [cv2.resize(image, (driver_w, height), interpolation=cv2.INTER_AREA).astype(np.int16)
+             for image in (sitter, other)]
+    for n, frame in enumerate(both):
+        left = frame[:, :driver_w]
+        shown, not_shown = (shots[0], shots[1]) if n < 6 else (shots[1], shots[0])
+        assert np.abs(left - shown).mean() < 6.0 < np.abs(left - not_shown).mean(), n

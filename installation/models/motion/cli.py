@@ -49,6 +49,9 @@ def add_commands(subparsers) -> None:
     )
     p.add_argument("--no-sound", action="store_true",
                    help="leave the driver's sound out (default: the film keeps the driver's sound, if it has any)")
+    p.add_argument("--beside-driver", action="store_true",
+                   help="put the driver's own frame to the left of the portrait, at its height, to check "
+                        "a pairing by eye or document the piece")
     p.add_argument("--models", type=Path, default=Path("models"), help="folder with model weights")
     p.set_defaults(func=run_animate)
 
@@ -136,6 +139,7 @@ def run_animate(args: argparse.Namespace) -> int:
 
     from ...registry import UnknownName
     from ..face import FaceBox
+    from . import beside
     from .base import MOTION_BACKENDS
     from .choose import choose_backend
     from .pipeline import PortraitAnimator, PortraitError, build_animator, tracker_for
@@ -228,7 +232,9 @@ def run_animate(args: argparse.Namespace) -> int:
     # film frame then shows it as often as the steady schedule says (usually once).
     showings = collections.Counter(shown)
     steady = shown == list(range(len(frames)))  # (then timestamps may be missing: count frames)
-    with h264_writer(args.output, (out_w, out_h), rate, extra=["-metadata", f"comment={SYNTHETIC_NOTE}"],
+    driver_size = (frames[0].shape[1], frames[0].shape[0])
+    film_w = beside.film_width(driver_size, (out_w, out_h)) if args.beside_driver else out_w
+    with h264_writer(args.output, (film_w, out_h), rate, extra=["-metadata", f"comment={SYNTHETIC_NOTE}"],
                      sound_from=sound, seconds=len(shown) / rate) as send:
         for i, frame in enumerate(tqdm(frames, desc=f"animating ({choice.name})", unit="frame")):
             box = boxes[i]
@@ -242,6 +248,8 @@ def run_animate(args: argparse.Namespace) -> int:
             image = animator.paste(crop)
             if (out_w, out_h) != (w, h):
                 image = cv2.resize(image, (out_w, out_h), interpolation=cv2.INTER_AREA)
+            if args.beside_driver:
+                image = beside.side_by_side(frame, image, beside.driver_width(driver_size, out_h))
             for _ in range(showings[i]):
                 send(image)
     with_sound = ", with the driver's sound" if sound else ""
@@ -376,6 +384,7 @@ def _animate_mesh(args: argparse.Namespace, animator) -> int:
     import threading
     from concurrent.futures import ThreadPoolExecutor
 
+    from . import beside
     from .mesh import MeshAnimator
     from .mesh.animator import ease_motion
     from .mesh.motion import Motion
@@ -400,13 +409,19 @@ def _animate_mesh(args: argparse.Namespace, animator) -> int:
 
     sound = _sound_of(args)
     rate, shown = _steady(times_ms, fps)  # the driver frame in each film frame
+    driver = beside.DriverFrames(args.driver) if args.beside_driver else None
+    film_w = beside.film_width(driver.size, (out_w, out_h)) if driver else out_w
     # "veryfast" at CRF 18: x264's default preset took as long as the animation itself.
-    with h264_writer(args.output, (out_w, out_h), rate, preset="veryfast",
+    with h264_writer(args.output, (film_w, out_h), rate, preset="veryfast",
                      extra=["-metadata", f"comment={SYNTHETIC_NOTE}"], sound_from=sound,
                      seconds=len(shown) / rate) as send, \
             ThreadPoolExecutor(max_workers=2, thread_name_prefix="animate") as pool, \
-            contextlib.closing(_in_order(pool, render, shown)) as images:
-        for image in tqdm(images, total=len(shown), desc="animating (mesh)", unit="frame"):
+            contextlib.closing(_in_order(pool, render, shown)) as images, \
+            contextlib.closing(driver) if driver else contextlib.nullcontext():
+        for index, image in zip(shown, tqdm(images, total=len(shown), desc="animating (mesh)", unit="frame"),
+                                strict=True):
+            if driver:
+                image = beside.side_by_side(driver.at(index), image, beside.driver_width(driver.size, out_h))
             send(image)
     used = list(dict.fromkeys(r for r in refs if r is not None))
     where = f"reference frame{'s' if len(used) > 1 else ''} {', '.join(map(str, used))}"
