@@ -26,7 +26,10 @@ def _loop_seconds(show) -> float:
     return sum(show.scenes[s].duration or 30 for s in show.playlist) + 2 * len(show.playlist)
 
 
-@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])
+# 1280x1024: a 5:4 monitor, common in galleries. Type is sized by the shorter side, so
+# it is nearly as large as at 1080p while the column beside a half-width picture is 500
+# px: the loop's words ran into its credit and the back of Bayard's print off the screen.
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080), (1280, 1024)])
 def test_default_show_text_is_kiosk_legible_and_never_collides(size, caplog):
     show = load_show("install.toml")
     found: dict[str, list[str]] = {}
@@ -270,3 +273,51 @@ def test_chinese_and_japanese_break_between_characters_without_hyphens():
             assert not any(line[0] in "、。，！？」）" for line in lines), lines
             assert not any(line[-1] in "「（" for line in lines), lines
             assert all(font.size(line)[0] <= width for line in lines)
+
+
+def test_a_picture_gives_way_to_words_that_would_not_fit_beside_it():
+    """layout.giving_way: the picture keeps its share while the words fit, gives up width
+    step by step until they do, and says by how much they overrun when nothing fits."""
+    from installation.scenes.layout import giving_way, picture_and_column
+
+    size = (1280, 1024)
+
+    def boxes(share):
+        return picture_and_column(size, share=share)
+
+    picture, column, overrun = giving_way(boxes, 0.5, lambda col: 100)
+    assert (picture, column, overrun) == (*boxes(0.5), 0)
+    # Words that need a column 600 px wide (as many lines fewer as it is wider).
+    picture, column, overrun = giving_way(boxes, 0.5, lambda col: 860 if col.width >= 600 else 2000)
+    assert overrun == 0 and column.width >= 600 and picture.width < boxes(0.5)[0].width
+    assert giving_way(boxes, 0.5, lambda col: 860 if col.width >= 560 else 2000)[0].width > picture.width
+    picture, column, overrun = giving_way(boxes, 0.5, lambda col: 5000, least=0.3)
+    assert overrun == 5000 - column.height and abs(picture.width - boxes(0.3)[0].width) <= 40
+
+
+def test_words_too_long_for_the_screen_are_reported_to_the_technician(tmp_path):
+    """Where even the smallest type beside a smaller picture cannot hold a scene's words
+    (a long translation on a 5:4 screen), visitors see the words overlap; the technician
+    is told which scene, by how much, and what to do, as a warning in status and the log."""
+    from .conftest import write_show
+
+    import numpy as np
+
+    (tmp_path / "content").mkdir()
+    pygame.image.save(pygame.surfarray.make_surface(np.full((64, 64, 3), 128, np.uint8)),
+                      str(tmp_path / "content" / "face.png"))
+    body = " ".join(["A much longer text than this column can hold at any type size."] * 30)
+    path = write_show(tmp_path, {"words": f"""
+        type = "loop"
+        id = "words"
+        caption = "This person doesn't exist."
+        body = "{body}"
+        items = [{{ file = "face.png" }}]
+        """}, size=(1280, 1024))
+    with run_test(path, size=(1280, 1024)) as pilot:
+        pilot.advance(0.5)
+        told = [e for e in pilot.engine.errors if e["where"] == "words"]
+        assert told and told[0]["severity"] == "warning", pilot.engine.errors
+        assert "1280x1024" in told[0]["message"] and "shorten" in told[0]["message"]
+
+

@@ -43,3 +43,32 @@ def fit(height_at: Callable[[float], int], available: int) -> float:
         if height_at(scale) <= available:
             return scale
     return SCALES[-1]
+
+
+def giving_way(layout: Callable[[float], tuple[pygame.Rect, pygame.Rect]], share: float,
+               need: Callable[[pygame.Rect], int], least: float = 0.3,
+               step: float = 0.03) -> tuple[pygame.Rect, pygame.Rect, int]:
+    """`layout(share)`'s picture and column at the largest share, from `share` down to
+    `least`, whose column holds `need(column)` pixels of words at the smallest type scale,
+    and how many pixels the words overrun that column (0: they fit).
+
+    Type is sized by the screen's shorter side, so on a 5:4 screen (1280x1024) it is
+    nearly as large as at 1080p while a half-width picture leaves the words a column of
+    500 px: they ran into the credit and off the screen. There the picture gives way. When
+    no share lets them fit (a long translation), the words get the most room there is (the
+    least share: they overlap least, and the need is measured for the longest of texts that
+    are not all shown at once), and the scene tells the technician what to shorten."""
+    while True:
+        picture, column = layout(share)
+        overrun = need(column) - column.height
+        if overrun <= 0:
+            return picture, column, 0
+        if share - step < least - 1e-9:
+            return picture, column, overrun
+        share -= step
+
+
+def overrun_message(overrun: int, size: tuple[int, int], what: str) -> str:
+    """The technician's line for words that overrun their column (giving_way)."""
+    return (f"{what} need {overrun} px more than the column has on this {size[0]}x{size[1]} screen, even at "
+            f"the smallest type and with a smaller picture, so they overlap; shorten them in the scene file")

@@ -34,7 +34,7 @@ from ..media import GeneratorSource, MediaSource, open_source
 from ..media.sources import IMAGE_SUFFIXES, VIDEO_SUFFIXES
 from ..words import words
 from .base import Scene, register_scene
-from .layout import picture_and_column, portrait_screen
+from .layout import giving_way, overrun_message
 from .loop_draw import LoopDrawing
 from .style import Colour, rgb
 
@@ -189,20 +189,12 @@ class LoopScene(LoopDrawing, Scene):
         self.skipped: list[str] = []
         width, height = context.size
         if config.layout == "full":
-            self.frame_rect = pygame.Rect(0, 0, width, height)
+            self.frame_rect = self.column = pygame.Rect(0, 0, width, height)
         else:
-            # A square frame for the faces, the words beside it (below it on a portrait screen).
-            picture, column = picture_and_column((width, height), share=0.48)
-            side = min(picture.size)
-            self.frame_rect = pygame.Rect(0, 0, side, side)
-            self.frame_rect.center = picture.center
-            if portrait_screen((width, height)):
-                self.frame_rect.top = picture.top
-            else:
-                self.frame_rect.left = picture.left
-                column.left = self.frame_rect.right + round(width * 0.05)
-                column.width = round(width * 0.96) - column.left
-        self.column = column if config.layout != "full" else pygame.Rect(0, 0, width, height)
+            self.frame_rect, self.column, overrun = giving_way(self._frame_and_column, 0.48, self._words_need)
+            if overrun:
+                context.report(overrun_message(overrun, (width, height), "the caption, body and credit"),
+                               severity="warning")
         # Tests and offline renders wait for the decoder: exact frames. A live show never
         # blocks the render loop: a late frame is held and counted.
         self.block = context.deterministic

@@ -9,7 +9,7 @@ import pygame
 
 from ..imaging import draw_missing
 from ..words import words
-from .layout import fit
+from .layout import SCALES, fit, picture_and_column, portrait_screen
 from .style import fade, rgb
 
 if TYPE_CHECKING:
@@ -18,6 +18,33 @@ if TYPE_CHECKING:
 
 class LoopDrawing:
     """Mixed into LoopScene: every method here only draws or measures."""
+
+    def _frame_and_column(self, share: float) -> tuple[pygame.Rect, pygame.Rect]:
+        """A square frame for the faces, the words beside it (below it on a portrait screen)."""
+        width, height = size = self.context.size
+        picture, column = picture_and_column(size, share=share)
+        side = min(picture.size)
+        frame = pygame.Rect(0, 0, side, side)
+        frame.center = picture.center
+        if portrait_screen(size):
+            frame.top = picture.top
+        else:
+            frame.left = picture.left
+            column.left = frame.right + round(width * 0.05)
+            column.width = round(width * 0.96) - column.left
+        return frame, column
+
+    def _words_need(self, column: pygame.Rect) -> int:
+        """The most any item's words need in `column` at the smallest type scale: every
+        caption and credit the scene file gives, and the reveal."""
+        c = self.config
+        captions = {c.caption, c.reveal} | {i.caption for i in c.items if i.caption}
+        credits = {c.credit, words("loop.prerendered")} | {i.credit for i in c.items if i.credit}
+        def need(caption: str, credit: str) -> int:
+            return self._text_height(caption, credit, column.width, SCALES[-1], with_reveal=False)
+
+        credit = max(credits, key=lambda text: need("", text))
+        return max(need(caption, credit) for caption in captions)
 
     def _surface(self, slot: _Slot) -> pygame.Surface | None:
         frame = slot.source.frame_at(max(0.0, self.t - slot.start), block=self.block)
@@ -135,14 +162,19 @@ class LoopDrawing:
             bottom = column.bottom if not full else surface.get_height() - fonts.px(40)
             fonts.place(surface, block, (column.x, bottom - block.get_height()), credit_alpha)
 
-    def _text_height(self, caption: str, credit: str, width: int, k: float) -> int:
-        """The column's height at type scale k: heading, caption, body and credit with their gaps."""
+    def _text_height(self, caption: str, credit: str, width: int, k: float,
+                     with_reveal: bool | None = None) -> int:
+        """The column's height at type scale k: heading, caption, body and credit with
+        their gaps; with the reveal's height where it is taller than the caption (by
+        default, when any item is a real person)."""
         c, fonts, ink = self.config, self.context.fonts, (0, 0, 0)
         height = 0
         if c.heading:
             height += fonts.block(c.heading.upper(), "sans-semibold", 30 * k, ink, width, tier="small").get_height()
             height += fonts.px(30 * k)
-        captions = [caption] + ([c.reveal] if any(i.real for i in self.items) else [])
+        if with_reveal is None:
+            with_reveal = any(i.real for i in self.items)
+        captions = [caption] + ([c.reveal] if with_reveal else [])
         height += max(fonts.block(t, "serif", 56 * k, ink, width, line_spacing=1.12).get_height() for t in captions)
         if c.body:
             height += fonts.px(40 * k) + fonts.block(c.body, "serif-light", 40 * k, ink, width, line_spacing=1.3).get_height()

@@ -22,7 +22,7 @@ from pydantic import Field, model_validator
 from ..config.common import MediaPath, SceneConfig, Strict
 from ..imaging import MediaError, paper_texture, read_rgb, surface_from_rgb
 from .base import Scene, register_scene
-from .layout import fit, picture_and_column
+from .layout import SCALES, fit, giving_way, overrun_message, picture_and_column
 from .photograph_check import PICTURE_SHARE, check_photograph, closest_zoom
 from ..words import words
 from .style import Colour, fade, lerp, rgb, smoothstep
@@ -184,7 +184,10 @@ class PhotographScene(Scene):
         self._back: pygame.Surface | None = None
         self._back_paper: np.ndarray | None = None
         width, height = context.size
-        self.mat, self.column = picture_and_column((width, height), share=PICTURE_SHARE)
+        self.mat, self.column, overrun = giving_way(
+            lambda share: picture_and_column((width, height), share=share), PICTURE_SHARE, self._words_need)
+        if overrun:
+            context.report(overrun_message(overrun, (width, height), "the captions"), severity="warning")
         self._scale: float | None = None  # the caption type scale that fits the column
 
     # -- loading (worker thread: numpy only) -------------------------------------
@@ -363,6 +366,20 @@ class PhotographScene(Scene):
             found.append(manifest)
         return found
 
+    def _words_need(self, column: pygame.Rect) -> int:
+        """The height the captions need in `column` at the smallest type scale, with the
+        drawing's credit or the print's, whichever is taller (the print may be installed
+        while the show runs)."""
+        installed = self.installed
+        self.column = column  # what the measuring reads (the chosen column replaces it)
+        try:
+            needs = []
+            for self.installed in (False, True):
+                needs.append(self._slots(SCALES[-1])[1])
+            return max(needs)
+        finally:
+            self.installed = installed
+
     def _slots(self, k: float) -> tuple[dict[str, int], int]:
         """Tops of the title, date, body and credit slots at type scale k, and the height
         they need. Each slot is as tall as the tallest text that will ever fill it, so a
@@ -376,11 +393,11 @@ class PhotographScene(Scene):
             if role == "credit":
                 continue
             tallest[role] = max(tallest.get(role, 0), self._block(caption.text, caption.role, k).get_height())
+        verso = 0  # the translation of the back, with its attribution, in the body's place
         if c.verso is not None and c.verso.translation:
-            height = self._block(c.verso.translation, "translation", k).get_height()
+            verso = self._block(c.verso.translation, "translation", k).get_height()
             if c.verso.attribution:
-                height += gap + self._block(c.verso.attribution, "credit", k).get_height()
-            tallest["body"] = max(tallest.get("body", 0), height)
+                verso += gap + self._block(c.verso.attribution, "credit", k).get_height()
         credits = self._credits()
         tallest["credit"] = (sum(self._block(t, "credit", k).get_height() for t in credits)
                              + gap * max(0, len(credits) - 1))
@@ -390,7 +407,9 @@ class PhotographScene(Scene):
             if tallest.get(role):
                 y += tallest[role] + (gap if role != "body" else 2 * gap)
         slots["quote"] = slots["body"]
-        need = y + tallest["credit"]
+        # The credit is gone while the back's translation shows (_draw_captions), so that
+        # may reach down into the credit's slot.
+        need = max(y + tallest["credit"], slots["body"] + verso)
         slots["credit"] = self.column.height - tallest["credit"]
         return slots, need
 

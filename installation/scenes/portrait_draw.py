@@ -10,7 +10,7 @@ import pygame
 
 from ..imaging import surface_from_rgb
 from ..words import words
-from .layout import fit, picture_and_column, portrait_screen
+from .layout import SCALES, fit, giving_way, overrun_message, picture_and_column, portrait_screen
 from .portrait_record import NOTICE_ACTIVE, NOTICE_IDLE
 from .style import rgb, smoothstep
 
@@ -19,10 +19,33 @@ class PortraitDrawing:
     """Mixed into PortraitScene: every method here only draws or measures."""
 
     # -- drawing -------------------------------------------------------------------
-    @staticmethod
-    def _area(width: int, height: int) -> pygame.Rect:
+    def _layout(self, width: int, height: int) -> tuple[pygame.Rect, pygame.Rect]:
+        """The portrait's box and the column on a screen of this size: the portrait takes
+        0.52 of it, less where the column's longest words (any state, any portrait's
+        credit) would not fit at the smallest type (layout.giving_way)."""
+        key = (width, height, tuple((e.title, e.credit) for e in self.entries))
+        cached = getattr(self, "_laid_out", None)
+        if cached is None or cached[0] != key:
+            def boxes(share: float) -> tuple[pygame.Rect, pygame.Rect]:
+                return picture_and_column((width, height), share=share)
+
+            picture, column, overrun = giving_way(boxes, 0.52, self._longest_column)
+            if overrun:
+                what = "the heading, texts and credit"
+                self.context.report(overrun_message(overrun, (width, height), what), severity="warning")
+            cached = self._laid_out = (key, (picture, column))
+        picture, column = cached[1]
+        return picture.copy(), column.copy()
+
+    def _area(self, width: int, height: int) -> pygame.Rect:
         """Where the portrait sits on a screen of this size."""
-        return picture_and_column((width, height), share=0.52)[0]
+        return self._layout(width, height)[0]
+
+    def _longest_column(self, col: pygame.Rect) -> int:
+        k = SCALES[-1]
+        return max(self._column_height(col, k, state, camera_ok, entry)
+                   for state, camera_ok in (("card", True), ("attract", False), ("attract", True))
+                   for entry in self.entries or [None])
 
     def _view_box(self, shape: tuple[int, ...], box: pygame.Rect) -> tuple[int, int, int, int] | None:
         """The part of the picture shown, as (x0, y0, x1, y1): head and shoulders around the
@@ -86,29 +109,35 @@ class PortraitDrawing:
         rect = self._surface.get_rect(center=box.center)
         return self._surface, rect
 
-    def _words(self, k: float) -> list[tuple[str, str, float, str]]:
-        """The column's texts in the attract and card states: (text, face, size, colour name)."""
+    def _words(self, k: float, state: str | None = None,
+               camera_ok: bool | None = None) -> list[tuple[str, str, float, str]]:
+        """The column's texts in the attract and card states: (text, face, size, colour name);
+        by default for the scene's own state."""
         c = self.config
+        state = self.state if state is None else state
+        camera_ok = self.camera_ok if camera_ok is None else camera_ok
         out = [(c.heading, "serif-semibold", 54 * k, "fg")]
-        if self.state == "card":
+        if state == "card":
             out.append((c.card or self._default_card(), "serif", 40 * k, "fg"))
-        elif not self.camera_ok:
+        elif not camera_ok:
             out.append((c.about_no_camera, "serif", 40 * k, "fg"))
         else:
             out += [(c.about, "serif", 40 * k, "fg"), (words("portrait.step_in"), "serif-italic", 40 * k, "accent")]
         return out
 
-    def _credit(self, col: pygame.Rect, k: float, colour) -> pygame.Surface | None:
-        entry = self.entries[self.index]
-        text = " · ".join(x for x in (entry.title, entry.credit) if x)
+    def _credit(self, col: pygame.Rect, k: float, colour, entry=None) -> pygame.Surface | None:
+        if entry is None:
+            entry = self.entries[self.index] if self.entries else None
+        text = " · ".join(x for x in (entry.title, entry.credit) if x) if entry is not None else ""
         return self.context.fonts.block(text, "sans", 30 * k, colour, col.width, tier="small") if text else None
 
-    def _column_height(self, col: pygame.Rect, k: float) -> int:
+    def _column_height(self, col: pygame.Rect, k: float, state: str | None = None,
+                       camera_ok: bool | None = None, entry=None) -> int:
         fonts = self.context.fonts
         gap = fonts.px(28 * k)
         height = sum(fonts.block(t, face, size, (0, 0, 0), col.width, line_spacing=1.3).get_height() + gap
-                     for t, face, size, _ in self._words(k))
-        credit = self._credit(col, k, (0, 0, 0))
+                     for t, face, size, _ in self._words(k, state, camera_ok))
+        credit = self._credit(col, k, (0, 0, 0), entry)
         return height + (credit.get_height() if credit is not None else 0)
 
     def draw(self, surface: pygame.Surface) -> None:
@@ -118,7 +147,7 @@ class PortraitDrawing:
         fg, accent = rgb(c.foreground), rgb(c.accent)
         colours = {"fg": fg, "accent": accent}
         surface.fill(rgb(c.background))
-        area, col = picture_and_column((width, height), share=0.52)
+        area, col = self._layout(width, height)
         disclosure = None
         if self.worker is not None:
             # Synthetic media is labelled where it is shown (and in recorded clips' metadata):
