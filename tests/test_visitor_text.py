@@ -321,3 +321,29 @@ def test_words_too_long_for_the_screen_are_reported_to_the_technician(tmp_path):
         assert "1280x1024" in told[0]["message"] and "shorten" in told[0]["message"]
 
 
+
+@pytest.mark.parametrize("size", [(1280, 1024), (1920, 1080), (1024, 768), (1080, 1920)])
+def test_the_back_of_bayards_print_holds_his_whole_letter(size):
+    """The print turns over to show what Bayard wrote on its back. Set at one size, the
+    letter's last line ran off the paper where the print is small (a 5:4 screen)."""
+    from installation.preview import single_scene_show
+
+    show = single_scene_show(load_show("install.toml"), "scenes/bayard.toml")
+    with run_test(show, size=size) as pilot:
+        scene = pilot.engine.sequencer.current.scene
+        letter = scene.config.verso.text
+        written: list[pygame.Surface] = []
+        block = scene.context.fonts.block
+
+        def watching(text, *args, **kwargs):
+            surface = block(text, *args, **kwargs)
+            if text == letter:
+                written.append(surface)
+            return surface
+
+        scene.context.fonts.block = watching
+        paper = scene._render_back(scene._photo_rect().size)
+        margin = round(paper.get_width() * 0.08)
+        assert written, "the letter was not drawn"
+        assert written[-1].get_height() <= paper.get_height() - 2 * margin
+        assert written[-1].get_width() <= paper.get_width() - 2 * margin

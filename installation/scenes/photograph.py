@@ -297,8 +297,15 @@ class PhotographScene(Scene):
         verso = self.config.verso
         fonts = self.context.fonts
         margin = round(size[0] * 0.08)
-        text = fonts.block(verso.text, "serif-italic", 30, (62, 44, 30), size[0] - 2 * margin, line_spacing=1.3,
-                           tier="small")
+        # The writing fits its paper: on a 5:4 screen the print is smaller and its last line
+        # ran off the bottom. Below the credit's floor it is a drawing of handwriting (the
+        # words are in the column beside it), so it may go smaller than the floor.
+        width, room = size[0] - 2 * margin, size[1] - 2 * margin
+        sizes = [(tier, px) for tier in ("small", "drawing") for px in (30, 27, 24, 21, 18, 15, 12)]
+        for tier, px in sizes:
+            text = fonts.block(verso.text, "serif-italic", px, (62, 44, 30), width, line_spacing=1.3, tier=tier)
+            if text.get_height() <= room:
+                break
         paper.blit(text, (margin, max(margin, (size[1] - text.get_height()) // 2)))
         self._back = paper
         return paper
