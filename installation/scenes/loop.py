@@ -191,7 +191,9 @@ class LoopScene(LoopDrawing, Scene):
         if config.layout == "full":
             self.frame_rect = self.column = pygame.Rect(0, 0, width, height)
         else:
-            self.frame_rect, self.column, overrun = giving_way(self._frame_and_column, 0.48, self._words_need)
+            # (A context without fonts only plays, never draws: no words to make room for.)
+            need = self._words_need if context.fonts is not None else (lambda column: 0)
+            self.frame_rect, self.column, overrun = giving_way(self._frame_and_column, 0.48, need)
             if overrun:
                 context.report(overrun_message(overrun, (width, height), "the caption, body and credit"),
                                severity="warning")

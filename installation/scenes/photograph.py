@@ -184,8 +184,10 @@ class PhotographScene(Scene):
         self._back: pygame.Surface | None = None
         self._back_paper: np.ndarray | None = None
         width, height = context.size
+        # (A context without fonts only plays, never draws: no words to make room for.)
+        need = self._words_need if context.fonts is not None else (lambda column: 0)
         self.mat, self.column, overrun = giving_way(
-            lambda share: picture_and_column((width, height), share=share), PICTURE_SHARE, self._words_need)
+            lambda share: picture_and_column((width, height), share=share), PICTURE_SHARE, need)
         if overrun:
             context.report(overrun_message(overrun, (width, height), "the captions"), severity="warning")
         self._scale: float | None = None  # the caption type scale that fits the column
