@@ -349,12 +349,25 @@ def _cap(font: pygame.font.Font) -> int:
 
 
 @cache
+def _glyph_probe(path: str) -> tuple[pygame.font.Font, bytes]:
+    # One face opened once per file for the probes below, and its .notdef box drawn once
+    # (opening the file for every character cost about 1 ms each on a scene's first words).
+    font = pygame.font.Font(path, 24)
+    return font, pygame.image.tobytes(font.render("\ue000", True, (255, 255, 255)), "RGBA")
+
+
+@cache
 def _has_glyph(path: str, char: str) -> bool:
     # SDL_ttf draws a missing glyph as the face's .notdef box: compare with a character
     # from the private use area, which no text face maps.
-    font = pygame.font.Font(path, 24)
-    return pygame.image.tobytes(font.render(char, True, (255, 255, 255)), "RGBA") != \
-        pygame.image.tobytes(font.render("\ue000", True, (255, 255, 255)), "RGBA")
+    try:
+        font, missing = _glyph_probe(path)
+        drawn = font.render(char, True, (255, 255, 255))
+    except pygame.error:  # the font module was restarted since the face was opened
+        _glyph_probe.cache_clear()
+        font, missing = _glyph_probe(path)
+        drawn = font.render(char, True, (255, 255, 255))
+    return pygame.image.tobytes(drawn, "RGBA") != missing
 
 
 # Strong right-to-left letters by Unicode block, with the script HarfBuzz needs for them.

@@ -347,3 +347,36 @@ def test_the_back_of_bayards_print_holds_his_whole_letter(size):
         assert written, "the letter was not drawn"
         assert written[-1].get_height() <= paper.get_height() - 2 * margin
         assert written[-1].get_width() <= paper.get_width() - 2 * margin
+
+
+def test_words_are_measured_off_the_constructor_and_once_per_screen(tmp_path):
+    """A scene is built while the one before it plays, and built anew each time round the
+    playlist, so its constructor must stay cheap: the words' room (layout.giving_way) is
+    measured in warm(), a slice on the main thread, and remembered for the next build."""
+    import numpy as np
+
+    from installation.clock import FakeClock
+    from installation.scenes.base import SceneContext
+    from installation.scenes.loop import LoopConfig, LoopScene
+
+    (tmp_path / "content").mkdir()
+    pygame.image.save(pygame.surfarray.make_surface(np.full((64, 64, 3), 128, np.uint8)),
+                      str(tmp_path / "content" / "face.png"))
+    fonts = Fonts(1024)
+    set_in_type: list[str] = []
+    block = fonts.block
+    fonts.block = lambda text, *args, **kwargs: set_in_type.append(text) or block(text, *args, **kwargs)
+    context = SceneContext(clock=FakeClock(), size=(1280, 1024), content_root=tmp_path / "content",
+                           state_dir=tmp_path, fonts=fonts, deterministic=True)
+    # Words that need more room than a half-width picture leaves at 1280x1024.
+    config = LoopConfig(type="loop", id="faces", items=[{"file": "face.png"}],
+                        body=" ".join(["Each face is eight real portraits laid over one another."] * 9))
+    first = LoopScene(config, context)
+    assert set_in_type == []
+    before = first.frame_rect.copy()
+    list(first.warm())
+    assert set_in_type and first.frame_rect.width < before.width  # the picture gave way
+    measured = len(set_in_type)
+    again = LoopScene(config, context)
+    list(again.warm())
+    assert len(set_in_type) == measured and again.frame_rect == first.frame_rect

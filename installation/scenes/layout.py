@@ -45,9 +45,15 @@ def fit(height_at: Callable[[float], int], available: int) -> float:
     return SCALES[-1]
 
 
+# The share chosen for each scene file's words on each screen size (giving_way's `key`):
+# a scene is built anew every time the playlist comes round, and measuring its words
+# (fonts loaded at the smallest sizes, every text set) takes 50-100 ms of the main thread.
+_CHOSEN: dict[tuple, tuple[float, int]] = {}
+
+
 def giving_way(layout: Callable[[float], tuple[pygame.Rect, pygame.Rect]], share: float,
                need: Callable[[pygame.Rect], int], least: float = 0.3,
-               step: float = 0.03) -> tuple[pygame.Rect, pygame.Rect, int]:
+               step: float = 0.03, key: tuple | None = None) -> tuple[pygame.Rect, pygame.Rect, int]:
     """`layout(share)`'s picture and column at the largest share, from `share` down to
     `least`, whose column holds `need(column)` pixels of words at the smallest type scale,
     and how many pixels the words overrun that column (0: they fit).
@@ -57,15 +63,20 @@ def giving_way(layout: Callable[[float], tuple[pygame.Rect, pygame.Rect]], share
     500 px: they ran into the credit and off the screen. There the picture gives way. When
     no share lets them fit (a long translation), the words get the most room there is (the
     least share: they overlap least, and the need is measured for the longest of texts that
-    are not all shown at once), and the scene tells the technician what to shorten."""
+    are not all shown at once), and the scene tells the technician what to shorten.
+    `key` (the scene's type, its settings and the screen size) remembers the choice."""
+    if key is not None and key in _CHOSEN:
+        chosen, overrun = _CHOSEN[key]
+        return (*layout(chosen), overrun)
     while True:
         picture, column = layout(share)
-        overrun = need(column) - column.height
-        if overrun <= 0:
-            return picture, column, 0
-        if share - step < least - 1e-9:
-            return picture, column, overrun
+        overrun = max(need(column) - column.height, 0)
+        if overrun == 0 or share - step < least - 1e-9:
+            break
         share -= step
+    if key is not None:
+        _CHOSEN[key] = (share, overrun)
+    return picture, column, overrun
 
 
 def overrun_message(overrun: int, size: tuple[int, int], what: str) -> str:

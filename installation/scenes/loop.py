@@ -190,13 +190,9 @@ class LoopScene(LoopDrawing, Scene):
         width, height = context.size
         if config.layout == "full":
             self.frame_rect = self.column = pygame.Rect(0, 0, width, height)
-        else:
-            # (A context without fonts only plays, never draws: no words to make room for.)
-            need = self._words_need if context.fonts is not None else (lambda column: 0)
-            self.frame_rect, self.column, overrun = giving_way(self._frame_and_column, 0.48, need)
-            if overrun:
-                context.report(overrun_message(overrun, (width, height), "the caption, body and credit"),
-                               severity="warning")
+        else:  # until warm() (or enter) has measured the words: see _settle_layout
+            self.frame_rect, self.column = self._frame_and_column(0.48)
+        self._laid_out = config.layout == "full" or context.fonts is None
         # Tests and offline renders wait for the decoder: exact frames. A live show never
         # blocks the render loop: a late frame is held and counted.
         self.block = context.deterministic
@@ -275,7 +271,26 @@ class LoopScene(LoopDrawing, Scene):
         show_root = self.context.show_root or self.context.content_root.parent
         return Path(show_root) / spec.checkpoint
 
+    def _settle_layout(self) -> None:
+        """The frame gives way where the words would not fit beside it (layout.giving_way):
+        measured on the main thread, before the first item is opened at the frame's size,
+        never in the constructor (which must stay cheap). Without fonts (a context that only
+        plays, never draws) there are no words to make room for."""
+        if self._laid_out:
+            return
+        self._laid_out = True
+        size = self.context.size
+        key = ("loop", self.config.model_dump_json(), size)
+        self.frame_rect, self.column, overrun = giving_way(self._frame_and_column, 0.48, self._words_need, key=key)
+        if overrun:
+            self.context.report(overrun_message(overrun, size, "the caption, body and credit"), severity="warning")
+
+    def warm(self):
+        self._settle_layout()
+        yield
+
     def enter(self) -> None:
+        self._settle_layout()
         spec = self.config.generator
         if spec is not None and self.mode == "files":
             self.prepare()

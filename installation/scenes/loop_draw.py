@@ -70,6 +70,7 @@ class LoopDrawing:
             surface.blit(image, rect)
 
     def draw(self, surface: pygame.Surface) -> None:
+        self._settle_layout()
         c = self.config
         surface.fill(rgb(c.background))
         if self.current is None:

@@ -184,12 +184,9 @@ class PhotographScene(Scene):
         self._back: pygame.Surface | None = None
         self._back_paper: np.ndarray | None = None
         width, height = context.size
-        # (A context without fonts only plays, never draws: no words to make room for.)
-        need = self._words_need if context.fonts is not None else (lambda column: 0)
-        self.mat, self.column, overrun = giving_way(
-            lambda share: picture_and_column((width, height), share=share), PICTURE_SHARE, need)
-        if overrun:
-            context.report(overrun_message(overrun, (width, height), "the captions"), severity="warning")
+        # Until warm() (or enter) has measured the words: see _settle_layout.
+        self.mat, self.column = picture_and_column((width, height), share=PICTURE_SHARE)
+        self._laid_out = context.fonts is None
         self._scale: float | None = None  # the caption type scale that fits the column
 
     # -- loading (worker thread: numpy only) -------------------------------------
@@ -210,9 +207,29 @@ class PhotographScene(Scene):
             # The back of the print is paper made here, off the render loop (~0.1 s).
             self._back_paper = paper_texture(self._photo_rect().size, seed=1841, tone=(214, 196, 164))
 
+    def _settle_layout(self) -> None:
+        """The print gives way where the captions would not fit beside it
+        (layout.giving_way): measured on the main thread, never in the constructor (which
+        must stay cheap). prepare() may have run for the larger mat: the picture it read
+        is then only larger than needed, and the back's paper is scaled to the new size.
+        Without fonts (a context that only plays, never draws) there is nothing to measure."""
+        if self._laid_out:
+            return
+        self._laid_out = True
+        size = self.context.size
+        key = ("photograph", self.config.model_dump_json(), size)
+        self.mat, self.column, overrun = giving_way(
+            lambda share: picture_and_column(size, share=share), PICTURE_SHARE, self._words_need, key=key)
+        self._scale = None
+        if overrun:
+            self.context.report(overrun_message(overrun, size, "the captions"), severity="warning")
+
     def warm(self):
-        """The first frames' surfaces, a piece per slice: the caption scale that fits
-        (every caption rasterised at a few sizes), each caption, the verso, the photograph."""
+        """The first frames' surfaces, a piece per slice: where the print and the captions
+        go, the caption scale that fits (every caption rasterised at a few sizes), each
+        caption, the verso, the photograph."""
+        self._settle_layout()
+        yield
         if self.image is None:
             return
         if self._scale is None:
@@ -228,6 +245,7 @@ class PhotographScene(Scene):
         self._render_photo(self._photo_rect())
 
     def enter(self) -> None:
+        self._settle_layout()
         if self.image is None:  # prepared synchronously when no worker ran
             self.prepare()
 
@@ -293,8 +311,12 @@ class PhotographScene(Scene):
         if self._back is not None and self._back.get_size() == size:
             return self._back
         texture = self._back_paper
-        if texture is None or (texture.shape[1], texture.shape[0]) != size:
+        if texture is None:
             texture = paper_texture(size, seed=1841, tone=(214, 196, 164))
+        elif (texture.shape[1], texture.shape[0]) != size:  # the print gave way to its words
+            import cv2
+
+            texture = cv2.resize(texture, size, interpolation=cv2.INTER_AREA)
         paper = surface_from_rgb(texture)
         verso = self.config.verso
         fonts = self.context.fonts
@@ -314,6 +336,7 @@ class PhotographScene(Scene):
 
     # -- drawing -------------------------------------------------------------------
     def draw(self, surface: pygame.Surface) -> None:
+        self._settle_layout()
         c = self.config
         fonts = self.context.fonts
         surface.fill(rgb(c.background))

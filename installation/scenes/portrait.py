@@ -309,6 +309,13 @@ class PortraitScene(PortraitDrawing, Scene):
             float(cam_cfg.recording_max_mb),
         )
 
+    def warm(self):
+        """Where the portrait and its words go, measured off the first frame (the words'
+        room at the smallest type: portrait_draw._layout)."""
+        if self.context.fonts is not None:
+            self._layout(*self.context.size)
+        yield
+
     def enter(self) -> None:
         if not self.entries:
             self.prepare()

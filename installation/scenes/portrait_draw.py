@@ -23,17 +23,18 @@ class PortraitDrawing:
         """The portrait's box and the column on a screen of this size: the portrait takes
         0.52 of it, less where the column's longest words (any state, any portrait's
         credit) would not fit at the smallest type (layout.giving_way)."""
-        key = (width, height, tuple((e.title, e.credit) for e in self.entries))
+        showing = (width, height, tuple((e.title, e.credit) for e in self.entries))
         cached = getattr(self, "_laid_out", None)
-        if cached is None or cached[0] != key:
+        if cached is None or cached[0] != showing:
             def boxes(share: float) -> tuple[pygame.Rect, pygame.Rect]:
                 return picture_and_column((width, height), share=share)
 
-            picture, column, overrun = giving_way(boxes, 0.52, self._longest_column)
+            key = ("portrait", self.config.model_dump_json(), showing)
+            picture, column, overrun = giving_way(boxes, 0.52, self._longest_column, key=key)
             if overrun:
                 what = "the heading, texts and credit"
                 self.context.report(overrun_message(overrun, (width, height), what), severity="warning")
-            cached = self._laid_out = (key, (picture, column))
+            cached = self._laid_out = (showing, (picture, column))
         picture, column = cached[1]
         return picture.copy(), column.copy()
 
