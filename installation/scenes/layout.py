@@ -79,6 +79,13 @@ def giving_way(layout: Callable[[float], tuple[pygame.Rect, pygame.Rect]], share
     return picture, column, overrun
 
 
+def layout_key(kind: str, config, fonts, size: tuple[int, int]) -> tuple:
+    """giving_way's `key` for a scene: its kind, its settings, the screen and the type
+    (another language's faces set the same words longer)."""
+    faces = tuple(str(face) for face in getattr(fonts, "extra_faces", ()))
+    return kind, config.model_dump_json(), tuple(size), getattr(fonts, "short_side", None), faces
+
+
 def overrun_message(overrun: int, size: tuple[int, int], what: str) -> str:
     """The technician's line for words that overrun their column (giving_way)."""
     return (f"{what} need {overrun} px more than the column has on this {size[0]}x{size[1]} screen, even at "

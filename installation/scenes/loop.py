@@ -34,7 +34,7 @@ from ..media import GeneratorSource, MediaSource, open_source
 from ..media.sources import IMAGE_SUFFIXES, VIDEO_SUFFIXES
 from ..words import words
 from .base import Scene, register_scene
-from .layout import giving_way, overrun_message
+from .layout import giving_way, layout_key, overrun_message
 from .loop_draw import LoopDrawing
 from .style import Colour, rgb
 
@@ -280,7 +280,7 @@ class LoopScene(LoopDrawing, Scene):
             return
         self._laid_out = True
         size = self.context.size
-        key = ("loop", self.config.model_dump_json(), size)
+        key = layout_key("loop", self.config, self.context.fonts, size)
         self.frame_rect, self.column, overrun = giving_way(self._frame_and_column, 0.48, self._words_need, key=key)
         if overrun:
             self.context.report(overrun_message(overrun, size, "the caption, body and credit"), severity="warning")

@@ -22,7 +22,7 @@ from pydantic import Field, model_validator
 from ..config.common import MediaPath, SceneConfig, Strict
 from ..imaging import MediaError, paper_texture, read_rgb, surface_from_rgb
 from .base import Scene, register_scene
-from .layout import SCALES, fit, giving_way, overrun_message, picture_and_column
+from .layout import SCALES, fit, giving_way, layout_key, overrun_message, picture_and_column
 from .photograph_check import PICTURE_SHARE, check_photograph, closest_zoom
 from ..words import words
 from .style import Colour, fade, lerp, rgb, smoothstep
@@ -217,7 +217,7 @@ class PhotographScene(Scene):
             return
         self._laid_out = True
         size = self.context.size
-        key = ("photograph", self.config.model_dump_json(), size)
+        key = layout_key("photograph", self.config, self.context.fonts, size)
         self.mat, self.column, overrun = giving_way(
             lambda share: picture_and_column(size, share=share), PICTURE_SHARE, self._words_need, key=key)
         self._scale = None

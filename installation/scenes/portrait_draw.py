@@ -10,7 +10,7 @@ import pygame
 
 from ..imaging import surface_from_rgb
 from ..words import words
-from .layout import SCALES, fit, giving_way, overrun_message, picture_and_column, portrait_screen
+from .layout import SCALES, fit, giving_way, layout_key, overrun_message, picture_and_column, portrait_screen
 from .portrait_record import NOTICE_ACTIVE, NOTICE_IDLE
 from .style import rgb, smoothstep
 
@@ -29,7 +29,7 @@ class PortraitDrawing:
             def boxes(share: float) -> tuple[pygame.Rect, pygame.Rect]:
                 return picture_and_column((width, height), share=share)
 
-            key = ("portrait", self.config.model_dump_json(), showing)
+            key = (*layout_key("portrait", self.config, self.context.fonts, (width, height)), showing)
             picture, column, overrun = giving_way(boxes, 0.52, self._longest_column, key=key)
             if overrun:
                 what = "the heading, texts and credit"
