@@ -192,9 +192,11 @@ def _check_content(show: Show) -> list:
     """Scene kinds that can judge their content (a portrait with no face, a quiz item with
     no face) offer `check_content(config, show)`; its problems are listed with the rest."""
     from .config.glyphs import check_glyphs
+    from .config.words_fit import check_words_fit
     from .scenes import SCENE_KINDS
 
     found = check_glyphs(show)  # any scene's visitor text: characters that would be boxes
+    found += check_words_fit(show)  # words that cannot fit beside their picture on this screen
     for config in show.scenes.values():
         hook = getattr(SCENE_KINDS.get(config.type), "check_content", None)
         if hook is not None:

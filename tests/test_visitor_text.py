@@ -295,7 +295,7 @@ def test_a_picture_gives_way_to_words_that_would_not_fit_beside_it():
     assert overrun == 5000 - column.height and abs(picture.width - boxes(0.3)[0].width) <= 40
 
 
-def test_words_too_long_for_the_screen_are_reported_to_the_technician(tmp_path):
+def test_words_too_long_for_the_screen_are_reported_to_the_technician(tmp_path, capsys):
     """Where even the smallest type beside a smaller picture cannot hold a scene's words
     (a long translation on a 5:4 screen), visitors see the words overlap; the technician
     is told which scene, by how much, and what to do, as a warning in status and the log."""
@@ -319,6 +319,29 @@ def test_words_too_long_for_the_screen_are_reported_to_the_technician(tmp_path):
         told = [e for e in pilot.engine.errors if e["where"] == "words"]
         assert told and told[0]["severity"] == "warning", pilot.engine.errors
         assert "1280x1024" in told[0]["message"] and "shorten" in told[0]["message"]
+    # `bayard check` says so at the desk, naming the scene file; the show still plays.
+    from installation.cli import main
+
+    assert main(["check", "--show", str(path)]) == 0
+    said = capsys.readouterr().out
+    assert "words.toml: the caption, body and credit need" in said and "1280x1024 screen" in said
+
+
+def test_check_finds_no_crowded_words_in_the_default_show_on_common_screens():
+    """The shipped scenes' words fit beside their pictures on 16:9, 5:4, 4:3 and upright
+    screens, so `bayard check` has nothing to say about them there; with a translation
+    three times as long it names the scenes that would crowd."""
+    from installation.config.words_fit import check_words_fit
+
+    show = load_show("install.toml")
+    for size in ((1920, 1080), (1280, 1024), (1024, 768), (1080, 1920)):
+        display = show.config.display.model_copy(update={"size": size})
+        show.config = show.config.model_copy(update={"display": display})
+        assert check_words_fit(show) == [], size
+    loop = show.scenes["faces"]
+    show.scenes["faces"] = loop.model_copy(update={"body": " ".join([loop.body] * 3)})
+    said = [(p.file.name, p.severity) for p in check_words_fit(show)]
+    assert said == [("loop.toml", "warning")]
 
 
 

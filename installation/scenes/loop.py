@@ -193,6 +193,7 @@ class LoopScene(LoopDrawing, Scene):
         else:  # until warm() (or enter) has measured the words: see _settle_layout
             self.frame_rect, self.column = self._frame_and_column(0.48)
         self._laid_out = config.layout == "full" or context.fonts is None
+        self.words_overrun = 0  # pixels the words need beyond their column (see _settle_layout)
         # Tests and offline renders wait for the decoder: exact frames. A live show never
         # blocks the render loop: a late frame is held and counted.
         self.block = context.deterministic
@@ -284,6 +285,13 @@ class LoopScene(LoopDrawing, Scene):
         self.frame_rect, self.column, overrun = giving_way(self._frame_and_column, 0.48, self._words_need, key=key)
         if overrun:
             self.context.report(overrun_message(overrun, size, "the caption, body and credit"), severity="warning")
+        self.words_overrun = overrun
+
+    def check_words(self) -> str:
+        """`bayard check`: what to shorten when the words cannot fit this screen, else ''."""
+        self._settle_layout()
+        what = "the caption, body and credit"
+        return overrun_message(self.words_overrun, self.context.size, what) if self.words_overrun else ""
 
     def warm(self):
         self._settle_layout()

@@ -187,6 +187,7 @@ class PhotographScene(Scene):
         # Until warm() (or enter) has measured the words: see _settle_layout.
         self.mat, self.column = picture_and_column((width, height), share=PICTURE_SHARE)
         self._laid_out = context.fonts is None
+        self.words_overrun = 0  # pixels the captions need beyond their column (see _settle_layout)
         self._scale: float | None = None  # the caption type scale that fits the column
 
     # -- loading (worker thread: numpy only) -------------------------------------
@@ -223,6 +224,14 @@ class PhotographScene(Scene):
         self._scale = None
         if overrun:
             self.context.report(overrun_message(overrun, size, "the captions"), severity="warning")
+        self.words_overrun = overrun
+
+    def check_words(self) -> str:
+        """`bayard check`: what to shorten when the captions cannot fit this screen, else ''."""
+        self._settle_layout()
+        if not self.words_overrun:
+            return ""
+        return overrun_message(self.words_overrun, self.context.size, "the captions")
 
     def warm(self):
         """The first frames' surfaces, a piece per slice: where the print and the captions

@@ -21,6 +21,7 @@ animates a portrait drawn by Bayard itself.
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Literal
 
 import numpy as np
@@ -31,8 +32,9 @@ from ..config.common import MediaPath, SceneConfig, Strict
 from ..imaging import MediaError, read_rgb
 from ..words import words
 from .base import Scene, register_scene
+from .layout import overrun_message
 from .portrait_check import check_portraits
-from .portrait_draw import PortraitDrawing
+from .portrait_draw import WORDS, PortraitDrawing
 from .portrait_record import VisitRecorder
 from .portrait_sitter import draw_house_portrait
 from .style import Colour
@@ -141,6 +143,7 @@ class PortraitScene(PortraitDrawing, Scene):
     def __init__(self, config: PortraitConfig, context) -> None:
         super().__init__(config, context)
         self.entries: list[_Entry] = []
+        self.words_overrun = 0  # pixels the column's words need beyond it (portrait_draw._layout)
         self.index = 0
         self._ready = None  # (portrait index, (backend choice, animator)) built by prepare()
         self.state = "attract"  # attract / card / framing / countdown / live
@@ -308,6 +311,16 @@ class PortraitScene(PortraitDrawing, Scene):
             float(cam_cfg.recording_seconds),
             float(cam_cfg.recording_max_mb),
         )
+
+    def check_words(self) -> str:
+        """`bayard check`: what to shorten when the words cannot fit this screen, else ''.
+        Without prepare() (no pictures read) the portraits' titles and credits come from
+        the scene file."""
+        if not self.entries:
+            named = [SimpleNamespace(title=item.title, credit=item.credit) for item in self.config.portraits]
+            self.entries = named or [SimpleNamespace(title=HOUSE_SITTER_TITLE, credit=HOUSE_SITTER_CREDIT)]
+        self._layout(*self.context.size)
+        return overrun_message(self.words_overrun, self.context.size, WORDS) if self.words_overrun else ""
 
     def warm(self):
         """Where the portrait and its words go, measured off the first frame (the words'

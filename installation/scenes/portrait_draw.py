@@ -14,6 +14,8 @@ from .layout import SCALES, fit, giving_way, layout_key, overrun_message, pictur
 from .portrait_record import NOTICE_ACTIVE, NOTICE_IDLE
 from .style import rgb, smoothstep
 
+WORDS = "the heading, texts and credit"  # what the technician is told to shorten
+
 
 class PortraitDrawing:
     """Mixed into PortraitScene: every method here only draws or measures."""
@@ -32,8 +34,8 @@ class PortraitDrawing:
             key = (*layout_key("portrait", self.config, self.context.fonts, (width, height)), showing)
             picture, column, overrun = giving_way(boxes, 0.52, self._longest_column, key=key)
             if overrun:
-                what = "the heading, texts and credit"
-                self.context.report(overrun_message(overrun, (width, height), what), severity="warning")
+                self.context.report(overrun_message(overrun, (width, height), WORDS), severity="warning")
+            self.words_overrun = overrun
             cached = self._laid_out = (showing, (picture, column))
         picture, column = cached[1]
         return picture.copy(), column.copy()
