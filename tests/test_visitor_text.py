@@ -299,9 +299,9 @@ def test_words_too_long_for_the_screen_are_reported_to_the_technician(tmp_path, 
     """Where even the smallest type beside a smaller picture cannot hold a scene's words
     (a long translation on a 5:4 screen), visitors see the words overlap; the technician
     is told which scene, by how much, and what to do, as a warning in status and the log."""
-    from .conftest import write_show
-
     import numpy as np
+
+    from .conftest import write_show
 
     (tmp_path / "content").mkdir()
     pygame.image.save(pygame.surfarray.make_surface(np.full((64, 64, 3), 128, np.uint8)),
