@@ -413,13 +413,14 @@ class PhotographScene(Scene):
         while the show runs)."""
         installed = self.installed
         self.column = column  # what the measuring reads (the chosen column replaces it)
+        needs = []
         try:
-            needs = []
-            for self.installed in (False, True):
+            for state in (False, True):  # _credits() reads it
+                self.installed = state
                 needs.append(self._slots(SCALES[-1])[1])
-            return max(needs)
         finally:
             self.installed = installed
+        return max(needs)
 
     def _slots(self, k: float) -> tuple[dict[str, int], int]:
         """Tops of the title, date, body and credit slots at type scale k, and the height
