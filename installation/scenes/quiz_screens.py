@@ -103,11 +103,15 @@ def geometry(scene: QuizScene) -> dict[str, pygame.Rect]:
     return g
 
 
-def side_word(scene: QuizScene, first: bool) -> str:
+def stacked(g: dict[str, pygame.Rect]) -> bool:
+    """Whether the question shows its pair one above the other (an upright screen)."""
+    return g["pair_right"].y > g["pair_left"].y
+
+
+def side_word(g: dict[str, pygame.Rect], first: bool) -> str:
     """How the visitor names a picture of a pair: left or right side by side, upper or
     lower when an upright screen stacks them."""
-    g = geometry(scene)
-    if g["pair_right"].y > g["pair_left"].y:
+    if stacked(g):
         return words("quiz.upper" if first else "quiz.lower")
     return words("quiz.left" if first else "quiz.right")
 
@@ -209,15 +213,15 @@ def draw_reveal(scene: QuizScene, surface: pygame.Surface) -> None:
         fake_item = next(i for i in question if i.truth == "fake")
         # pair: both faces small where the one picture goes, the real one outlined; one
         # above the other, labelled beside, when the question stacked them
-        stacked = g["pair_right"].y > g["pair_left"].y
+        one_above = stacked(g)
         half = g["reveal_image"].height // 2 - f.px(6)
         label_y = g["reveal_image"].y + half + f.px(8)
         label_end = -1  # where the last label ends: a long one ("GENERATED") under a small
         # picture reaches under the next, whose label then goes a line lower
         for n, item in enumerate(question):
             step = n * (half + f.px(12))
-            rect = pygame.Rect(g["reveal_image"].x + (0 if stacked else step),
-                               g["reveal_image"].y + (step if stacked else 0), half, half)
+            rect = pygame.Rect(g["reveal_image"].x + (0 if one_above else step),
+                               g["reveal_image"].y + (step if one_above else 0), half, half)
             draw.picture(
                 surface,
                 scene.picture_of(scene.items[item.key]),
@@ -231,7 +235,7 @@ def draw_reveal(scene: QuizScene, surface: pygame.Surface) -> None:
                 24,
                 (132, 208, 140) if item.truth == "real" else (230, 110, 96),
             )
-            if stacked:
+            if one_above:
                 f.place(surface, label, (rect.right + f.px(12), rect.y))
                 continue
             if rect.x <= label_end + f.px(8):
@@ -239,7 +243,7 @@ def draw_reveal(scene: QuizScene, surface: pygame.Surface) -> None:
             f.place(surface, label, (rect.x, label_y))
             label_end = rect.x + label.get_width()
         truth_text = words("quiz.truth_pair_right" if record["correct"] else "quiz.truth_pair_wrong")
-        side = side_word(scene, question[0].key == scene.answer)
+        side = side_word(g, question[0].key == scene.answer)
         said = words("quiz.said_side", side=side)
         explained = scene.items[fake_item.key]
     # what the detector saw
@@ -278,7 +282,7 @@ def draw_reveal(scene: QuizScene, surface: pygame.Surface) -> None:
         word = words("quiz.said_fake" if verdict.fake else "quiz.said_real")
         if scene.config.mode == "pair":
             picked = scene.machine_answer(question)
-            side = side_word(scene, question[0].key == picked)
+            side = side_word(g, question[0].key == picked)
             if getattr(explained.explanation, "coin", False):
                 machine_text = words("quiz.machine_unsure_pair", side=side)
             else:
