@@ -274,7 +274,37 @@ def test_paint_on_a_halftone_print_carries_its_dot_screen_in_step_with_the_pictu
     elsewhere = np.zeros_like(cheeks)
     elsewhere[150:220, 110:180] = True  # where a mouth would be painted: not measured from
     assert np.corrcoef(texture[elsewhere], detail[elsewhere])[0, 1] > 0.7
-    assert 0.6 < texture[elsewhere].std() / detail[elsewhere].std() < 1.4
+    # As strong as the print's dots themselves (the picture less its tone), not as the part
+    # of them a fine-grain filter keeps (0.7 of a screen 6 px apart, less for coarser ones).
+    dots = grey - cv2.GaussianBlur(grey, (0, 0), 6.0)
+    assert np.corrcoef(texture[elsewhere], dots[elsewhere])[0, 1] > 0.7
+    assert 0.8 < texture[elsewhere].std() / dots[elsewhere].std() < 1.25
+
+
+def test_a_closed_lid_on_a_halftone_print_is_printed_in_its_dots(stack, sitter):
+    """A smooth painted lid on a dotted face read as a bead set into the page: the dots run
+    on through the closed lid, in step with the print's screen and about as strong."""
+    period = 6.0
+    tone = cv2.cvtColor(sitter, cv2.COLOR_RGB2GRAY).astype(np.float32) / 255.0
+    print_ = _halftone(np.clip(tone * 0.8 + 0.15, 0, 1), period)
+    animator = MeshAnimator(print_, stack)
+    rest = animator.render(Motion()).astype(np.float32).mean(-1)
+    shut = animator.render(Motion(eye_open=(0.0, 0.0))).astype(np.float32).mean(-1)
+    yy, xx = np.mgrid[0:rest.shape[0], 0:rest.shape[1]].astype(np.float32)
+    u, v = (xx + yy) / np.sqrt(2), (xx - yy) / np.sqrt(2)
+    cell = np.cos(2 * np.pi * u / period) + np.cos(2 * np.pi * v / period)  # ink where it is low
+    points = animator.rig.points
+    for corners, lids in (((33, 133), (159, 145)), ((263, 362), (386, 374))):
+        # The middle of the closed lid: between the open eye's lids, away from the corners.
+        x0, x1 = sorted(points[list(corners), 0])
+        y0, y1 = sorted(points[list(lids), 1])
+        inset = 0.25 * (x1 - x0)
+        lid = (slice(int(y0), int(y1) + 1), slice(int(x0 + inset), int(x1 - inset) + 1))
+        cheek = (slice(int(y1 + 0.6 * (x1 - x0)), int(y1 + 0.9 * (x1 - x0))), lid[1])
+        dots_shut = (shut - cv2.GaussianBlur(shut, (0, 0), period))
+        dots_rest = (rest - cv2.GaussianBlur(rest, (0, 0), period))
+        assert np.corrcoef(dots_shut[lid].ravel(), cell[lid].ravel())[0, 1] > 0.5
+        assert dots_shut[lid].std() > 0.5 * dots_rest[cheek].std()
 
 
 def test_grain_stays_grain_and_a_striped_wall_is_no_screen_over_the_face():
@@ -490,6 +520,99 @@ def test_a_closed_lid_keeps_the_portraits_palette(stack):
             pad = 0.2 * (x1 - x0)
             box = (slice(int(y0 - pad), int(y1 + pad) + 1), slice(int(x0), int(x1) + 1))
             assert shut[box].mean(2).min() >= image[box].mean(2).min() - 10, name
+
+
+def _closed_lid_and_skin_below(stack, picture: np.ndarray) -> list[tuple[float, float]]:
+    """Per eye, the mean tone of the closed lid's body (fully painted, its middle half) and
+    of the skin just under the eye in the open picture."""
+    animator = MeshAnimator(picture, stack)
+    rest = animator.render(Motion()).astype(np.float32).mean(-1)
+    shut = animator.render(Motion(eye_open=(0.0, 0.0))).astype(np.float32).mean(-1)
+    rx, ry = animator.warper.rig.region[:2]
+    found = []
+    for cover in animator.warper._lid_covers:
+        h, w = cover.covered.shape
+        middle = slice(w // 4, 3 * w // 4)
+        body = cover.covered[:, middle] > 0.99
+        lid = shut[ry + cover.y0:ry + cover.y0 + h, rx + cover.x0:rx + cover.x0 + w][:, middle][body]
+        below = int(round(float(cover.lower[0, middle].max()))) + cover.y0 + ry
+        under = rest[below + 2:below + 6, rx + cover.x0:rx + cover.x0 + w][:, middle]
+        found.append((float(lid.mean()), float(under.mean())))
+    return found
+
+
+def _eye_bands(sitter: np.ndarray, stack) -> list[dict]:
+    """Per eye of the sitter, in picture rows per column: the crease, the upper lid margin
+    and the lower lid, from the rest mesh."""
+    from installation.models.motion.mesh.rig import (
+        LEFT_CREASE,
+        LEFT_LOWER_LID,
+        LEFT_UPPER_LID,
+        RIGHT_CREASE,
+        RIGHT_LOWER_LID,
+        RIGHT_UPPER_LID,
+    )
+
+    points = MeshAnimator(sitter, stack).rig.points[:, :2]
+    eyes = []
+    for crease, upper, lower in ((LEFT_CREASE, LEFT_UPPER_LID, LEFT_LOWER_LID),
+                                 (RIGHT_CREASE, RIGHT_UPPER_LID, RIGHT_LOWER_LID)):
+        xs = np.arange(int(points[list(upper), 0].min()), int(points[list(upper), 0].max()) + 1)
+
+        def rows(ids, xs=xs):
+            line = points[list(ids)]
+            order = np.argsort(line[:, 0])
+            return np.interp(xs, line[order, 0], line[order, 1])
+
+        eyes.append({"x": xs, "crease": rows(crease), "margin": rows(upper), "lower": rows(lower)})
+    return eyes
+
+
+def test_a_closed_lid_in_a_shadowed_socket_is_no_paler_than_the_socket(stack, sitter):
+    """Deep-set eyes: the socket in shadow, the brow above it lit. Given the brow's tone, a
+    closed lid was a pale shell laid in the dark socket; it takes the socket's skin."""
+    socket = np.zeros(sitter.shape[:2], np.float32)
+    for eye in _eye_bands(sitter, stack):
+        opening = float(np.mean(eye["lower"] - eye["margin"]))
+        for x, crease, lower in zip(eye["x"], eye["crease"], eye["lower"], strict=True):
+            socket[int(np.ceil(crease)):int(lower + 0.8 * opening), x - 3:x + 4] = 1.0
+    # The socket in shadow, the brow above the crease lit.
+    picture = np.clip(sitter * (1.0 - 0.4 * socket[..., None]), 0, 255).astype(np.uint8)
+    for lid, under in _closed_lid_and_skin_below(stack, picture):
+        assert lid < under + 15.0
+
+
+def test_lashes_filling_the_lid_do_not_close_into_a_dark_lens(stack, sitter):
+    """Where heavy lashes or a low brow's hairs fill the band between crease and lid margin,
+    the closed lid is still skin, not the lashes' dark stretched into a lens."""
+    picture = sitter.copy()
+    for eye in _eye_bands(sitter, stack):
+        for x, crease, margin in zip(eye["x"], eye["crease"], eye["margin"], strict=True):
+            picture[int(np.floor(crease)):int(np.ceil(margin)) + 1, x] = 30  # dark hair
+    for lid, under in _closed_lid_and_skin_below(stack, picture):
+        assert lid > under - 25.0
+
+
+def test_a_lid_lowered_a_little_keeps_the_eyes_own_lashes(stack, sitter):
+    """The first frames of every blink, and a visitor's slightly lowered lids all the time:
+    the stretched lid and its own lashes, not paint (painted at once, a 5% lowering laid a
+    pale line of skin over the lashes, lifting their darkest by up to 13 grey levels)."""
+    from pathlib import Path
+
+    from installation.imaging import read_rgb
+
+    quiz = sorted((Path(__file__).parents[1] / "content" / "quiz" / "real").glob("*.jpg"))[:4]
+    for picture in [sitter] + [read_rgb(path) for path in quiz]:
+        animator = MeshAnimator(picture, stack)
+        rest = animator.render(Motion()).astype(np.float32).mean(-1)
+        lowered = animator.render(Motion(eye_open=(0.95, 0.95))).astype(np.float32).mean(-1)
+        points = animator.rig.points
+        for upper in ((161, 160, 159, 158, 157), (388, 387, 386, 385, 384)):
+            lifts = []
+            for i in upper:  # the darkest of the lashes about each point of the lid's margin
+                x, y = int(round(points[i, 0])), int(round(points[i, 1]))
+                lifts.append(lowered[y - 3:y + 4, x].min() - rest[y - 3:y + 4, x].min())
+            assert np.mean(lifts) < 6.0
 
 
 def _mouth_opened(landmarks: np.ndarray, share: float) -> np.ndarray:

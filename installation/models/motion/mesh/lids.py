@@ -7,9 +7,12 @@ the lid's own pixels would streak.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import cv2
 import numpy as np
 
+from .halftone import HalftoneScreen
 from .mouth import curve_through
 from .rig import LEFT_CREASE, LEFT_LOWER_LID, LEFT_UPPER_LID, RIGHT_CREASE, RIGHT_LOWER_LID, RIGHT_UPPER_LID
 
@@ -21,6 +24,24 @@ MAX_WIDENING = 0.3
 # face mesh re-run on the result reads blinks a little better (eye r 0.720 -> 0.731 on
 # eight unseen portraits, 0.802 -> 0.803 on the shared pairs).
 LID_OVERLAP = 0.15
+# A lid band (crease to margin) this thin or thinner is the lash line, not skin to stretch;
+# from THICK_LID_PX on it is skin (between, the two blend).
+THIN_LID_PX = 3.0
+THICK_LID_PX = 6.0
+# The paint over a closing lid is whole from this much closing on (share of the opening).
+PAINT_FROM = 0.2
+
+
+class LidCover(NamedTuple):
+    """One closing lid for `paint_lids`: region pixels from (x0, y0); rows are per column."""
+    x0: int
+    y0: int
+    covered: np.ndarray  # (h, w): how much of each pixel the painted lid covers
+    margin: np.ndarray  # (1, w) rows: the closing lid's margin
+    closing: float
+    crease: np.ndarray  # (1, w) rows
+    start: np.ndarray  # (1, w) rows: where the paint begins to take over from the lid's skin
+    lower: np.ndarray  # (1, w) rows: the lower lid
 
 
 class _Eye:
@@ -77,15 +98,29 @@ def _lower_lid(map_y: np.ndarray, eye: _Eye, closing: float, covers: list) -> No
     corner = np.clip(eye.from_corner / 0.12, 0.0, 1.0)
     eye.add(map_y, np.where(inside, (source - yy) * corner, 0.0))
     # The painted lid takes over a little above the old margin, so no seam shows where
-    # the stretched lid ends.
-    ramp = np.maximum(2.0, 0.3 * (margin - top))
+    # the stretched lid ends. Where the mesh's crease hugs the lashes (a lid band of a few
+    # pixels: a small or hooded eye), stretched, the band is the lash line, a dark ring
+    # round the top of the closed lid; there the paint takes over from the crease.
+    # Only as the lid comes down: a lid barely lowered keeps the eye's own lashes (painted
+    # from the crease at once, a 5% blink redrew the eye's upper line).
+    band = margin - top
+    thin = np.clip((THICK_LID_PX - band) / (THICK_LID_PX - THIN_LID_PX), 0.0, 1.0)
+    thin = thin * float(np.clip((closing - 0.1) / 0.3, 0.0, 1.0))
+    ramp = np.maximum(2.0, 0.3 * band) * (1.0 - thin) + 2.0 * thin
+    start = (margin - ramp) * (1.0 - thin) + (top - 1.0) * thin
     # A closing lid also covers a little past its new margin, fading out: on small or
     # engraved eyes the mesh's lower lid can sit above the iris's lower edge, and a dark
     # rim of iris left below the closed lid kept the eye looking half open.
     past = closing * closing * np.maximum(1.0, LID_OVERLAP * (eye.bottom - margin))
     below = np.clip((new_margin + past - yy) / np.maximum(past, 1e-3), 0.0, 1.0)
-    covered = np.clip((yy - margin + ramp) / ramp, 0.0, 1.0) * np.where(yy <= new_margin, 1.0, below) * corner
-    covers.append((eye.x0, eye.y0, covered.astype(np.float32), new_margin - eye.y0, closing, top - eye.y0))
+    # A lid lowered a little is mostly its own stretched pixels: the paint fades in as it
+    # closes (painted at once, a 5% lowering laid a pale line of skin over the lashes).
+    fade = float(np.clip(closing / PAINT_FROM, 0.0, 1.0))
+    fade = fade * fade * (3.0 - 2.0 * fade)
+    covered = (np.clip((yy - start) / ramp, 0.0, 1.0) * np.where(yy <= new_margin, 1.0, below) * corner
+               * fade)
+    covers.append(LidCover(eye.x0, eye.y0, covered.astype(np.float32), new_margin - eye.y0, closing,
+                           top - eye.y0, start - eye.y0, eye.bottom - eye.y0))
 
 
 def _raise_lid(map_y: np.ndarray, eye: _Eye, widening: float) -> None:
@@ -108,47 +143,127 @@ def _raise_lid(map_y: np.ndarray, eye: _Eye, widening: float) -> None:
     eye.add(map_y, (source - yy) * corner)
 
 
-def paint_lids(region: np.ndarray, covers: list, blur: float = 0.0) -> None:
+def _shade(s: np.ndarray) -> np.ndarray:
+    """The light on a closed, rounded lid from the crease (s = 0) to the closed margin (s = 1):
+    a soft crease, a little light on the bulge, a shadow along the margin."""
+    return (1.0 - 0.1 * np.exp(-(s / 0.15) ** 2) + 0.04 * np.sin(np.pi * s)
+            - 0.22 * np.exp(-((1.0 - s) / 0.2) ** 2))
+
+
+def _band_tone(region: np.ndarray, x0: int, y0: int, lo: np.ndarray,
+               hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per column of a patch at region pixel (x0, y0), the skin's tone between rows `lo` and
+    `hi` (exclusive; patch rows, one per column), and how far it could be read (0-1).
+    The skin is the lighter half of what the band shows, read with the columns beside it:
+    where lashes or a low brow's hairs fill a band, its mean is their dark."""
+    w = lo.shape[-1]
+    lo = np.clip(np.ceil(lo).astype(int) + y0, 0, region.shape[0])
+    hi = np.clip(np.floor(hi).astype(int) + y0, 0, region.shape[0])
+    nothing = np.zeros((w, 3), np.float32), np.zeros(w, np.float32)
+    if not (hi > lo).any():
+        return nothing
+    rows = np.arange(int(lo.min()), int(hi.max()))[:, None]
+    inside = (rows >= lo[None, :]) & (rows < hi[None, :])
+    cols = np.clip(np.arange(x0, x0 + w), 0, region.shape[1] - 1)
+    pixels = region[np.clip(rows, 0, region.shape[0] - 1), cols[None, :]].astype(np.float32)
+    sigma = max(1.0, 0.08 * w)
+    reach = int(round(sigma))
+    pooled, valid = [], []
+    for shift in range(-reach, reach + 1):  # the band's pixels, and those beside them
+        moved, ok = np.roll(pixels, shift, axis=1), np.roll(inside, shift, axis=1)
+        if shift > 0:
+            ok[:, :shift] = False  # rolled in from the patch's other side
+        elif shift < 0:
+            ok[:, shift:] = False
+        pooled.append(moved)
+        valid.append(ok)
+    pooled, valid = np.concatenate(pooled), np.concatenate(valid)
+    grey = np.where(valid, pooled.mean(-1), np.nan)
+    seen = valid.any(0)
+    middle = np.nanmedian(np.where(seen[None, :], grey, 0.0), axis=0)
+    lighter = (valid & (grey >= middle[None, :])).astype(np.float32)
+    weight = lighter.sum(0)
+    tone = (pooled * lighter[..., None]).sum(0) / np.maximum(weight, 1.0)[:, None]
+    # Columns with nothing to read take their neighbours' (a weighted blur).
+    read = (weight > 0).astype(np.float32)
+    spread = cv2.GaussianBlur(read[None], (0, 0), sigmaX=sigma, sigmaY=0.1)[0]
+    smooth = cv2.GaussianBlur((tone * read[:, None])[None], (0, 0), sigmaX=sigma, sigmaY=0.1)[0]
+    return smooth / np.maximum(spread, 1e-6)[:, None], np.clip(spread / 0.5, 0.0, 1.0)
+
+
+def _lid_tone(region: np.ndarray, cover: LidCover) -> tuple[np.ndarray, np.ndarray]:
+    """Per column, the tone a closed lid's skin takes where the paint takes over (the lid's
+    own, just above: no step there) and in its body: the middle one of the skin nearest it,
+    the lid's own, the brow's above the crease and the skin under the eye. Each alone failed
+    somewhere: the brow's alone, a closed lid in a deep-set eye was the brow's pale tone in
+    the socket's shadow (a shell laid on, ringed by the darker lid); the lid's alone, a band
+    of lashes closed as a dark lens."""
+    top, start = cover.crease[0], cover.start[0]
+    reach = max(2.0, 0.2 * float(np.mean(cover.lower[0] - start)))
+    own, own_read = _band_tone(region, cover.x0, cover.y0, top + 0.4 * (start - top), start)
+    above, above_read = _band_tone(region, cover.x0, cover.y0, top - 1.0 - reach, top - 1.0)
+    past = cover.lower[0] + 1.0 + LID_OVERLAP * (cover.lower[0] - start)
+    under, under_read = _band_tone(region, cover.x0, cover.y0, past, past + reach)
+    # Where the lid cannot be read, the skin under the eye stands in: the closed lid lies in
+    # the socket with it, below the crease, while the brow above may be lit and the socket not.
+    near = under * under_read[:, None] + above * (1.0 - under_read[:, None])
+    if not (above_read + under_read).any():
+        near = own
+        if not own_read.any():  # nothing around the eye to read (it lies on the region's edge)
+            h, w = cover.covered.shape
+            seen = region[cover.y0:cover.y0 + h, cover.x0:cover.x0 + w].reshape(-1, region.shape[2])
+            near = np.broadcast_to(seen.mean(0).astype(np.float32), (w, region.shape[2]))
+    own = own * own_read[:, None] + near * (1.0 - own_read[:, None])
+    middle = np.median(np.stack([own, above, under]), axis=0)
+    trusted = np.minimum(above_read, under_read)[:, None]
+    body = middle * trusted + near * (1.0 - trusted)
+    return own, body
+
+
+def paint_lids(region: np.ndarray, covers: list, blur: float = 0.0, grain: np.ndarray | None = None,
+               screen: HalftoneScreen | None = None) -> None:
     """Paint the lid that covers the eye. Stretched a few times over, the lid's own
-    pixels streak, so the covering part becomes skin: the tone of the skin just above
-    the crease (per column, smoothed), that skin's own grain, the shading of a rounded
-    lid (a soft crease above, a shadow along the closed margin) and a lash line. `blur`:
-    the picture's own softness (focus.py); the lash line and the closed lid's edge are no
-    sharper (drawn a pixel sharp in a soft print, a closed eye read as a shell laid on)."""
-    for x0, y0, covered, margin_row, closing, top_row in covers:
+    pixels streak, so the covering part becomes skin: the tone of the skin around the eye
+    (`_lid_tone`), the picture's grain, the shading of a rounded lid (a soft crease above, a
+    shadow along the closed margin) and a lash line. `blur`: the picture's
+    own softness (focus.py); the lash line and the closed lid's edge are no sharper (drawn a
+    pixel sharp in a soft print, a closed eye read as a shell laid on). `grain` (float32,
+    the region's size): the picture's grain, as the mouth's paint gets it (the high-pass of
+    the brow, repeated down the lid, drew the brow's lines across it as stripes). `screen`:
+    where the picture is a printed halftone, its screen, which prints the lid in dots that
+    run on from the face's (a smooth lid on a dotted face read as a bead)."""
+    for cover in covers:
+        x0, y0, covered, margin_row, closing = cover.x0, cover.y0, cover.covered, cover.margin, cover.closing
+        top_row, start_row = cover.crease, cover.start
         h, w = covered.shape
         if covered.max() <= 0:
             continue
         patch = region[y0:y0 + h, x0:x0 + w].astype(np.float32)
-        cols = np.arange(x0, x0 + w)
-        crease = int(np.clip(np.round(top_row.min()) + y0, 0, region.shape[0] - 1))
-        rows = np.clip(np.round(top_row[0] - np.array([[2.0], [3.0], [4.0]])).astype(int) + y0, 0,
-                       region.shape[0] - 1)
-        tone = region[rows, cols[None, :]].astype(np.float32).mean(0)
-        tone = cv2.GaussianBlur(tone[None], (0, 0), sigmaX=max(1.0, 0.08 * w), sigmaY=0.1)[0]
-        # Grain: the high-pass of the skin above the crease, repeated down the lid.
-        band = max(3, min(h, crease) // 3)
-        above = region[max(0, crease - band):crease, x0:x0 + w].astype(np.float32)
-        if len(above) >= 3:
-            grain = above - cv2.GaussianBlur(above, (0, 0), 1.2)
-            grain = np.concatenate([grain, grain[::-1]] * (h // (2 * len(grain)) + 1))[:h]
-        else:
-            grain = patch - cv2.GaussianBlur(patch, (0, 0), 1.2)
+        first, body = _lid_tone(region, cover)
+        span = np.maximum(margin_row - top_row, 1.0)
         yy = np.arange(h, dtype=np.float32)[:, None]
-        s = np.clip((yy - top_row) / np.maximum(margin_row - top_row, 1.0), 0.0, 1.0)
-        shade = (1.0 - 0.1 * np.exp(-(s / 0.15) ** 2) + 0.04 * np.sin(np.pi * s)
-                 - 0.22 * np.exp(-((1.0 - s) / 0.2) ** 2))
+        # The paint starts at the lid's own tone and turns to the body's over the upper third
+        # of what it covers; the shading is measured from where it starts.
+        u = np.clip((yy - start_row) / np.maximum(0.35 * (margin_row - start_row), 1.0), 0.0, 1.0)
+        u = u * u * (3.0 - 2.0 * u)
+        tone = first[None] * (1.0 - u[..., None]) + body[None] * u[..., None]
+        tone = tone / np.maximum(_shade(np.clip((start_row - top_row) / span, 0.0, 1.0)), 0.5)[..., None]
+        shade = _shade(np.clip((yy - top_row) / span, 0.0, 1.0))
         lash_width = max(1.0, 0.035 * w)
         lash = np.exp(-((yy - margin_row) / lash_width) ** 2) * min(1.0, 1.5 * closing)
         light = (shade * (1.0 - 0.6 * lash))[..., None]
-        # The grain shades with the skin (added at full strength, an engraving's brow lines
-        # drove the lash line to pure black), and nothing is darker than the darkest ink or
-        # shadow already in the eye: the lid keeps the portrait's palette.
+        # The grain shades with the skin (added at full strength, dark grain drove the lash
+        # line to pure black), and nothing is darker than the darkest ink or shadow already
+        # in the eye: the lid keeps the portrait's palette.
         darkest = np.percentile(patch.reshape(-1, patch.shape[2]), 2, axis=0)
-        shaded = tone[None] * light
+        shaded = tone * light
         if blur > 0.6:  # crease, margin shadow and lash as soft as the picture; its grain stays
             shaded = cv2.GaussianBlur(shaded, (0, 0), blur)
-        skin = np.maximum(shaded + 0.8 * grain * light, darkest)
+        if screen is not None:  # a halftone: the lid printed in the picture's own dots
+            shaded = screen.print(shaded, x0, y0)
+        elif grain is not None:
+            shaded = shaded + grain[y0:y0 + h, x0:x0 + w, None] * light
+        skin = np.maximum(shaded, darkest)
         if blur > 0.6:  # the lid's edge as soft as the picture's own (mostly the closed margin)
             covered = cv2.GaussianBlur(covered, (0, 0), sigmaX=0.5 * blur, sigmaY=blur,
                                        borderType=cv2.BORDER_CONSTANT)

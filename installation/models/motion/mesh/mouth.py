@@ -13,6 +13,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from .halftone import HalftoneScreen
 from .rig import INNER_LIPS, LOWER_INNER_LIP, UPPER_INNER_LIP, PortraitRig
 
 SHIFT = 4
@@ -106,12 +107,13 @@ def _tongue_layer(u: np.ndarray, v: np.ndarray, band: tuple[float, float], gap: 
 
 def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
                 teeth_shown: tuple[float, ...] | None = None, grain: np.ndarray | None = None,
-                blur: float = 0.0) -> None:
+                blur: float = 0.0, screen: HalftoneScreen | None = None) -> None:
     """Paint into `region` (RGB uint8, in place); `dst` are moved points in region pixels.
     `teeth_shown`: the share of the opening's height the visitor's upper and lower teeth
     fill (None: unknown, so a hint of upper teeth that grows as the mouth opens), and, as
     `teeth.mouth_shown` reads it, where their tongue lies (a third and fourth number).
-    `grain` (float32, the region's size): the picture's own grain, laid over the paint.
+    `grain` (float32, the region's size): the picture's own grain, laid over the paint;
+    `screen`: a printed halftone's, which prints the paint in the picture's dots instead.
     `blur`: the picture's own softness (pixels, `focus.picture_blur`); the paint and the
     opening's outline are made as soft, never sharper than the picture around them."""
     lips = dst[list(INNER_LIPS)]
@@ -211,8 +213,10 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
                   * float(np.clip((gap - 8.0) / 14.0, 0.0, 0.5)))
         colour = colour + (pal.lip * 0.62 - colour) * tongue[..., None]
     colour = cv2.GaussianBlur(colour.astype(np.float32), (0, 0), max(0.6, gap * 0.03, blur))
-    if grain is not None:
-        # Fixed to the picture, not to the mouth: grain belongs to the film or the canvas.
+    # Fixed to the picture, not to the mouth: grain belongs to the film or the canvas.
+    if screen is not None:
+        colour = screen.print(colour, x0, y0)
+    elif grain is not None:
         colour += grain[y0:y1, x0:x1, None]
     alpha = np.minimum(cv2.GaussianBlur(mask, (0, 0), outline) * raise_edge, 1.0)[..., None] * opening
     patch = region[y0:y1, x0:x1].astype(np.float32)

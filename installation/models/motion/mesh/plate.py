@@ -15,6 +15,7 @@ import cv2
 import numpy as np
 
 INPAINT_SCALE = 4
+DETAIL_SIGMA = 1.5  # grain is what a blur of this many pixels takes out of a picture
 # The plate only shows where the head moves off the wall: a band of this share of the face
 # height outside the sitter's edge is always enough (head motion is limited to about 20
 # degrees and a tenth of the face height).
@@ -22,30 +23,35 @@ GROW_SHARE = 0.06
 
 
 def grain_like(image: np.ndarray, where: np.ndarray, seed: int = 0) -> np.ndarray | None:
+    """`picture_grain`'s texture alone."""
+    return picture_grain(image, where, seed)[0]
+
+
+def picture_grain(image: np.ndarray, where: np.ndarray, seed: int = 0) -> tuple[np.ndarray | None, bool]:
     """Texture (float32, the image's height and width) with the fine detail of `image` where
     `where` is true, as strong: film grain, paper or canvas, or a printed halftone screen.
     Anything painted in flat colour over a photograph reads as pasted on until it is given
     the same grain. None when there is too little of the image to measure, or no grain to
-    speak of."""
+    speak of. The flag says whether it is a halftone screen, in the picture's own phase."""
     if where.sum() <= 100:
-        return None
+        return None, False
     picture = image.astype(np.float32)
-    detail = picture - cv2.GaussianBlur(picture, (0, 0), 1.5)
+    detail = picture - cv2.GaussianBlur(picture, (0, 0), DETAIL_SIGMA)
     # Robust spread (1.4826 x the median absolute deviation is the standard deviation of
     # Gaussian grain): dust, scratches and moles are rare and strong, and a plain standard
     # deviation let them make the grain of an old scan's wall speckle like sand.
     values = detail[where]
     strength = 1.4826 * float(np.median(np.abs(values - np.median(values))))
     if strength <= 0.5:
-        return None
+        return None, False
     screen = halftone_screen(detail.mean(-1) if detail.ndim == 3 else detail, where)
     if screen is not None:
-        return screen
+        return screen, True
     h, w = image.shape[:2]
     noise = np.random.default_rng(seed).normal(0.0, 1.0, (h, w)).astype(np.float32)
-    noise -= cv2.GaussianBlur(noise, (0, 0), 1.5)
+    noise -= cv2.GaussianBlur(noise, (0, 0), DETAIL_SIGMA)
     noise *= strength / max(float(noise.std()), 1e-6)
-    return noise
+    return noise, False
 
 
 # A printed halftone (a book's reproduction of a photograph) is a regular screen of dots,
@@ -76,7 +82,11 @@ def halftone_screen(detail: np.ndarray, where: np.ndarray) -> np.ndarray | None:
     screen = np.fft.irfft2(np.where(peaks, spectrum, 0), s=(h, w)).astype(np.float32)
     if float((screen[where] ** 2).sum()) < SCREEN_SHARE * float((detail[where] ** 2).sum()):
         return None
-    return screen
+    # The dots as strong as the picture prints them: the blur that made `detail` took more
+    # of a coarse screen than of fine grain (0.6 of the fundamentals of a screen 10 px apart),
+    # and its own share is given back, frequency by frequency.
+    kept = 1.0 - np.exp(-2.0 * (np.pi * DETAIL_SIGMA) ** 2 * (fx ** 2 + fy ** 2))
+    return np.fft.irfft2(np.where(peaks, spectrum / np.maximum(kept, 0.05), 0), s=(h, w)).astype(np.float32)
 
 
 def clean_plate(region: np.ndarray, person: np.ndarray, face_height: float, seed: int = 0) -> np.ndarray:

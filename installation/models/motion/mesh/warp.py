@@ -16,10 +16,11 @@ import numpy as np
 from .focus import face_blur
 from .folds import FoldShading
 from .folds import triangle_areas as _signed_areas  # (x, y) points: signed areas
+from .halftone import HalftoneScreen
 from .irises import move_irises
 from .lids import move_lids, paint_lids
 from .mouth import paint_mouth
-from .plate import grain_like
+from .plate import picture_grain
 from .raster import compiled_fill
 from .rig import (
     FACE_OVAL,
@@ -88,15 +89,16 @@ def _affine_table(src: np.ndarray, dst: np.ndarray, triangles: np.ndarray) -> np
     return table.astype(np.float32)
 
 
-def skin_grain(rig: PortraitRig) -> np.ndarray | None:
-    """The grain of the sitter's cheeks over the region, for what is painted on the face."""
+def skin_grain(rig: PortraitRig) -> tuple[np.ndarray | None, bool]:
+    """The grain of the sitter's cheeks over the region, for what is painted on the face, and
+    whether it is a printed halftone's screen."""
     x0, y0, x1, y1 = rig.region
     cheeks = np.zeros((y1 - y0, x1 - x0), np.uint8)
     radius = max(2, int(0.07 * rig.face_height))
     for point in (50, 280):  # the middle of each cheek
         centre = np.round(rig.points[point, :2] - (x0, y0)).astype(int)
         cv2.circle(cheeks, (int(centre[0]), int(centre[1])), radius, 1, -1)
-    return grain_like(rig.image[y0:y1, x0:x1], cheeks > 0, seed=1)
+    return picture_grain(rig.image[y0:y1, x0:x1], cheeks > 0, seed=1)
 
 
 def _edge_hold(rig: PortraitRig, xx: np.ndarray, yy: np.ndarray, step: int) -> np.ndarray | None:
@@ -151,7 +153,9 @@ class MeshWarper:
         # own mask, moved the same way; the face is sampled cubic (sample.py).
         self.sampler = Sampler(rig.image, rig.region, rig.person, rig.face_height, _nose_bridge_square(rig))
         self._fill = compiled_fill()  # None: OpenCV fills the triangles instead
-        self.grain = skin_grain(rig)
+        self.grain, is_screen = skin_grain(rig)
+        # A book's halftone: what is painted is printed in its dots (a closed lid).
+        self.screen = HalftoneScreen(self.grain, rig.image[y0:y1, x0:x1]) if is_screen else None
         self.blur = face_blur(rig)
         rest = _signed_areas(self.src, rig.triangles)
         # Eye and mouth openings may close to nothing; every other triangle must keep its
@@ -386,8 +390,8 @@ class MeshWarper:
         self.sampler.sample(region, map_x, map_y, (slice(fy0, fy1), slice(fx0, fx1)))
         if depth is not None:
             self.folds.shade(region, np.column_stack([dst, depth]), map_x, map_y, (fx0, fy0, fx1, fy1))
-        paint_lids(region, self._lid_covers, self.blur)
-        paint_mouth(region, dst - self.origin, self.rig, teeth, self.grain, self.blur)
+        paint_lids(region, self._lid_covers, self.blur, self.grain, self.screen)
+        paint_mouth(region, dst - self.origin, self.rig, teeth, self.grain, self.blur, self.screen)
         return out
 
     def render(self, dst: np.ndarray, gaze_px: np.ndarray, depth: np.ndarray | None = None,
