@@ -150,45 +150,38 @@ def _shade(s: np.ndarray) -> np.ndarray:
             - 0.22 * np.exp(-((1.0 - s) / 0.2) ** 2))
 
 
-def _band_tone(region: np.ndarray, x0: int, y0: int, lo: np.ndarray,
-               hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per column of a patch at region pixel (x0, y0), the skin's tone between rows `lo` and
-    `hi` (exclusive; patch rows, one per column), and how far it could be read (0-1).
-    The skin is the lighter half of what the band shows, read with the columns beside it:
-    where lashes or a low brow's hairs fill a band, its mean is their dark."""
-    w = lo.shape[-1]
-    lo = np.clip(np.ceil(lo).astype(int) + y0, 0, region.shape[0])
-    hi = np.clip(np.floor(hi).astype(int) + y0, 0, region.shape[0])
-    nothing = np.zeros((w, 3), np.float32), np.zeros(w, np.float32)
-    if not (hi > lo).any():
-        return nothing
-    rows = np.arange(int(lo.min()), int(hi.max()))[:, None]
-    inside = (rows >= lo[None, :]) & (rows < hi[None, :])
+def _band_tones(region: np.ndarray, x0: int, y0: int,
+                bands: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """For each band (rows `lo` to `hi`, exclusive; patch rows, one per column) of a patch at
+    region pixel (x0, y0): per column, the skin's tone, smoothed across the columns, and how
+    far it could be read (0-1). The skin is the lighter half of what each column of the band
+    shows: where lashes or a low brow's hairs fill a band, its mean is their dark. All bands
+    at once: this runs on every frame of a blink."""
+    w = bands[0][0].shape[-1]
+    spans = [(np.clip(np.ceil(lo).astype(int) + y0, 0, region.shape[0]),
+              np.clip(np.floor(hi).astype(int) + y0, 0, region.shape[0])) for lo, hi in bands]
+    depth = max(1, max(int((hi - lo).max()) for lo, hi in spans))
+    offsets = np.arange(depth)[None, :, None]
+    lows = np.stack([lo for lo, _ in spans])[:, None, :]  # (bands, 1, w)
+    rows = lows + offsets  # (bands, depth, w)
+    inside = rows < np.stack([hi for _, hi in spans])[:, None, :]
     cols = np.clip(np.arange(x0, x0 + w), 0, region.shape[1] - 1)
-    pixels = region[np.clip(rows, 0, region.shape[0] - 1), cols[None, :]].astype(np.float32)
+    pixels = region[np.clip(rows, 0, region.shape[0] - 1), cols[None, None, :]].astype(np.float32)
+    # The lighter half of each column: at or above the median of the band's own pixels.
+    grey = np.where(inside, pixels.mean(-1), -1.0)
+    ranked = np.sort(grey, axis=1)
+    count = inside.sum(1)  # (bands, w)
+    middle = np.take_along_axis(ranked, np.clip(depth - (count + 1) // 2, 0, depth - 1)[:, None, :], axis=1)
+    lighter = (inside & (grey >= middle)).astype(np.float32)
+    weight = lighter.sum(1)
+    tones = (pixels * lighter[..., None]).sum(1) / np.maximum(weight, 1.0)[..., None]  # (bands, w, ch)
+    # Smoothed across the columns; columns with nothing to read take their neighbours'.
     sigma = max(1.0, 0.08 * w)
-    reach = int(round(sigma))
-    pooled, valid = [], []
-    for shift in range(-reach, reach + 1):  # the band's pixels, and those beside them
-        moved, ok = np.roll(pixels, shift, axis=1), np.roll(inside, shift, axis=1)
-        if shift > 0:
-            ok[:, :shift] = False  # rolled in from the patch's other side
-        elif shift < 0:
-            ok[:, shift:] = False
-        pooled.append(moved)
-        valid.append(ok)
-    pooled, valid = np.concatenate(pooled), np.concatenate(valid)
-    grey = np.where(valid, pooled.mean(-1), np.nan)
-    seen = valid.any(0)
-    middle = np.nanmedian(np.where(seen[None, :], grey, 0.0), axis=0)
-    lighter = (valid & (grey >= middle[None, :])).astype(np.float32)
-    weight = lighter.sum(0)
-    tone = (pooled * lighter[..., None]).sum(0) / np.maximum(weight, 1.0)[:, None]
-    # Columns with nothing to read take their neighbours' (a weighted blur).
     read = (weight > 0).astype(np.float32)
-    spread = cv2.GaussianBlur(read[None], (0, 0), sigmaX=sigma, sigmaY=0.1)[0]
-    smooth = cv2.GaussianBlur((tone * read[:, None])[None], (0, 0), sigmaX=sigma, sigmaY=0.1)[0]
-    return smooth / np.maximum(spread, 1e-6)[:, None], np.clip(spread / 0.5, 0.0, 1.0)
+    spread = cv2.GaussianBlur(read, (0, 0), sigmaX=sigma, sigmaY=0.1)
+    # (bands, w, channels) is an image to OpenCV: one row a band, blurred along the row only.
+    smooth = cv2.GaussianBlur(tones * read[..., None], (0, 0), sigmaX=sigma, sigmaY=0.1)
+    return smooth / np.maximum(spread, 1e-6)[..., None], np.clip(spread / 0.5, 0.0, 1.0)
 
 
 def _lid_tone(region: np.ndarray, cover: LidCover) -> tuple[np.ndarray, np.ndarray]:
@@ -200,10 +193,10 @@ def _lid_tone(region: np.ndarray, cover: LidCover) -> tuple[np.ndarray, np.ndarr
     of lashes closed as a dark lens."""
     top, start = cover.crease[0], cover.start[0]
     reach = max(2.0, 0.2 * float(np.mean(cover.lower[0] - start)))
-    own, own_read = _band_tone(region, cover.x0, cover.y0, top + 0.4 * (start - top), start)
-    above, above_read = _band_tone(region, cover.x0, cover.y0, top - 1.0 - reach, top - 1.0)
     past = cover.lower[0] + 1.0 + LID_OVERLAP * (cover.lower[0] - start)
-    under, under_read = _band_tone(region, cover.x0, cover.y0, past, past + reach)
+    tones, reads = _band_tones(region, cover.x0, cover.y0, [
+        (top + 0.4 * (start - top), start), (top - 1.0 - reach, top - 1.0), (past, past + reach)])
+    (own, above, under), (own_read, above_read, under_read) = tones, reads
     # Where the lid cannot be read, the skin under the eye stands in: the closed lid lies in
     # the socket with it, below the crease, while the brow above may be lit and the socket not.
     near = under * under_read[:, None] + above * (1.0 - under_read[:, None])
