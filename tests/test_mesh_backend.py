@@ -106,6 +106,35 @@ def test_a_closed_lid_is_as_soft_as_a_soft_print(stack, sitter):
     assert sharp_lids <= sharp_face + 0.3
 
 
+def test_a_halftones_dots_stay_on_the_page_as_the_face_moves(stack, sitter):
+    """A book's halftone is a screen of dots on the page. Warped with the face, the dots
+    stretched and crowded around an opening mouth and a turning jaw: a ripple no print
+    shows. Where the face moves, the result's dots are the page's own, as strong as the
+    print's, and at rest the picture is the page itself."""
+    from .test_mesh_expression import _halftone
+
+    tone = cv2.cvtColor(sitter, cv2.COLOR_RGB2GRAY).astype(np.float32) / 255
+    printed = _halftone(tone, period=5.0)
+    animator = MeshAnimator(printed, stack)
+    assert np.array_equal(animator.render(Motion()), printed)  # at rest, the page itself
+    motion = _mouth_motion(animator, 0.09)
+    motion.yaw = 12.0
+    dst, gaze, depth = animator.place(motion)
+    map_x, map_y = animator.warper.maps(dst, gaze, depth, motion.eye_open)
+    out = animator.render(motion)
+    x0, y0, x1, y1 = animator.rig.region
+    yy, xx = np.mgrid[y0:y1, x0:x1]
+    moved = np.hypot(map_x - xx, map_y - yy) > 1.5
+
+    def dots(image: np.ndarray) -> np.ndarray:
+        grey = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY).astype(np.float32)
+        return (grey - cv2.GaussianBlur(grey, (0, 0), 1.5))[y0:y1, x0:x1][moved]
+
+    assert moved.sum() > 20_000
+    assert np.corrcoef(dots(out), dots(printed))[0, 1] > 0.6  # carried along: 0.2
+    assert dots(out).std() > 0.8 * dots(printed).std()  # and as strong as the print's
+
+
 def test_how_soft_a_picture_is_is_measured_at_its_edges_whatever_its_grain():
     from installation.models.motion.mesh.focus import picture_blur
 

@@ -32,6 +32,7 @@ class HalftoneScreen:
         detail = grey - cv2.GaussianBlur(grey, (0, 0), DETAIL_SIGMA)
         dots = self.pattern - cv2.GaussianBlur(self.pattern, (0, 0), DETAIL_SIGMA)
         tone = cv2.GaussianBlur(grey - self.pattern, (0, 0), 2.0)  # the tone the dots print
+        self._tone = tone
         pick = np.ones(grey.shape, bool) if where is None else where
         tones, details, patterns = tone[pick], detail[pick], dots[pick]
         edges = np.linspace(float(np.percentile(tones, 1)), float(np.percentile(tones, 99)), TONE_BINS + 1)
@@ -58,3 +59,8 @@ class HalftoneScreen:
         grey = colour.mean(-1)
         strength = np.interp(grey, self.tones, self.strength).astype(np.float32)
         return colour + (strength * self.pattern[y0:y0 + h, x0:x0 + w])[..., None]
+
+    def on_page(self) -> np.ndarray:
+        """The dots as the picture prints them, over the region: the pattern at its strength
+        for the picture's tone there."""
+        return np.interp(self._tone, self.tones, self.strength).astype(np.float32) * self.pattern

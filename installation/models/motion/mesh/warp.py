@@ -151,11 +151,13 @@ class MeshWarper:
         self.edge_hold = _edge_hold(rig, xx, yy, step)
         # The sitter moves whole and is laid over the wall behind (plate.py) through its
         # own mask, moved the same way; the face is sampled cubic (sample.py).
-        self.sampler = Sampler(rig.image, rig.region, rig.person, rig.face_height, _nose_bridge_square(rig))
-        self._fill = compiled_fill()  # None: OpenCV fills the triangles instead
+        # A book's halftone: its dots stay on the page as the face moves (sample.py), and what
+        # is painted is printed in them (a closed lid, an open mouth).
         self.grain, is_screen = skin_grain(rig)
-        # A book's halftone: what is painted is printed in its dots (a closed lid).
         self.screen = HalftoneScreen(self.grain, rig.image[y0:y1, x0:x1]) if is_screen else None
+        self.sampler = Sampler(rig.image, rig.region, rig.person, rig.face_height, _nose_bridge_square(rig),
+                               screen=self.screen)
+        self._fill = compiled_fill()  # None: OpenCV fills the triangles instead
         self.blur = face_blur(rig)
         rest = _signed_areas(self.src, rig.triangles)
         # Eye and mouth openings may close to nothing; every other triangle must keep its
