@@ -197,9 +197,17 @@ def _lid_tone(region: np.ndarray, cover: LidCover) -> tuple[np.ndarray, np.ndarr
     tones, reads = _band_tones(region, cover.x0, cover.y0, [
         (top + 0.4 * (start - top), start), (top - 1.0 - reach, top - 1.0), (past, past + reach)])
     (own, above, under), (own_read, above_read, under_read) = tones, reads
-    # Where the lid cannot be read, the skin under the eye stands in: the closed lid lies in
-    # the socket with it, below the crease, while the brow above may be lit and the socket not.
-    near = under * under_read[:, None] + above * (1.0 - under_read[:, None])
+    # Where the lid cannot be read, the darker of the skin above and below stands in: the
+    # closed lid lies in the socket, in its shade, where a lit brow or a lit cheek is not
+    # (the cheek alone closed a shadowed eye into a pale bead).
+    # Chosen for the eye as a whole: chosen per column, a lid half in the one and half in
+    # the other was split down the middle.
+    both = (above_read > 0.5) & (under_read > 0.5)
+    if both.any():
+        darker = above if above[both].mean() <= under[both].mean() else under
+    else:
+        darker = above
+    near = np.where(both[:, None], darker, np.where((under_read > 0.5)[:, None], under, above))
     if not (above_read + under_read).any():
         near = own
         if not own_read.any():  # nothing around the eye to read (it lies on the region's edge)
