@@ -544,19 +544,11 @@ def _closed_lid_and_skin_below(stack, picture: np.ndarray) -> list[tuple[float, 
 def _eye_bands(sitter: np.ndarray, stack) -> list[dict]:
     """Per eye of the sitter, in picture rows per column: the crease, the upper lid margin
     and the lower lid, from the rest mesh."""
-    from installation.models.motion.mesh.rig import (
-        LEFT_CREASE,
-        LEFT_LOWER_LID,
-        LEFT_UPPER_LID,
-        RIGHT_CREASE,
-        RIGHT_LOWER_LID,
-        RIGHT_UPPER_LID,
-    )
+    from installation.models.motion.mesh.lids import LIDS  # per eye: upper, lower, crease
 
     points = MeshAnimator(sitter, stack).rig.points[:, :2]
     eyes = []
-    for crease, upper, lower in ((LEFT_CREASE, LEFT_UPPER_LID, LEFT_LOWER_LID),
-                                 (RIGHT_CREASE, RIGHT_UPPER_LID, RIGHT_LOWER_LID)):
+    for upper, lower, crease in LIDS:
         xs = np.arange(int(points[list(upper), 0].min()), int(points[list(upper), 0].max()) + 1)
 
         def rows(ids, xs=xs):
