@@ -22,19 +22,16 @@ MAX_STRENGTH = 4.0  # multiples of the pattern: beyond, a scratch or a letter, n
 
 
 class HalftoneScreen:
-    def __init__(self, pattern: np.ndarray, picture: np.ndarray, where: np.ndarray | None = None) -> None:
+    def __init__(self, pattern: np.ndarray, picture: np.ndarray) -> None:
         """`pattern` (float32): the screen's dots over the region (plate.halftone_screen);
-        `picture`: the region's RGB pixels; `where`: the pixels to read the strength on (the
-        face), all of them by default."""
+        `picture`: the region's RGB pixels, read for how strongly the dots print."""
         self.pattern = pattern.astype(np.float32)
         grey = picture.astype(np.float32).mean(-1)
         # Compared where both are fine detail: the picture's own shapes are coarse.
         detail = grey - cv2.GaussianBlur(grey, (0, 0), DETAIL_SIGMA)
         dots = self.pattern - cv2.GaussianBlur(self.pattern, (0, 0), DETAIL_SIGMA)
-        tone = cv2.GaussianBlur(grey - self.pattern, (0, 0), 2.0)  # the tone the dots print
-        self._tone = tone
-        pick = np.ones(grey.shape, bool) if where is None else where
-        tones, details, patterns = tone[pick], detail[pick], dots[pick]
+        self.page_tone = cv2.GaussianBlur(grey - self.pattern, (0, 0), 2.0)  # the tone the dots print
+        tones, details, patterns = self.page_tone.ravel(), detail.ravel(), dots.ravel()
         edges = np.linspace(float(np.percentile(tones, 1)), float(np.percentile(tones, 99)), TONE_BINS + 1)
         self.tones = 0.5 * (edges[1:] + edges[:-1])
         strength = np.full(TONE_BINS, np.nan)
@@ -63,4 +60,4 @@ class HalftoneScreen:
     def on_page(self) -> np.ndarray:
         """The dots as the picture prints them, over the region: the pattern at its strength
         for the picture's tone there."""
-        return np.interp(self._tone, self.tones, self.strength).astype(np.float32) * self.pattern
+        return np.interp(self.page_tone, self.tones, self.strength).astype(np.float32) * self.pattern
