@@ -281,6 +281,18 @@ def test_paint_on_a_halftone_print_carries_its_dot_screen_in_step_with_the_pictu
     assert 0.8 < texture[elsewhere].std() / dots[elsewhere].std() < 1.25
 
 
+def test_a_screen_on_a_flat_page_prints_no_dots():
+    """A screen found over a page of one tone (a blank margin, a flat wash) has no tones to
+    read its strength at: it prints nothing rather than numbers from an empty range."""
+    from installation.models.motion.mesh.halftone import HalftoneScreen
+
+    yy, xx = np.mgrid[0:64, 0:64].astype(np.float32)
+    screen = HalftoneScreen((np.cos(xx) + np.cos(yy)).astype(np.float32), np.full((64, 64, 3), 128, np.uint8))
+    paint = np.full((8, 8, 3), 100.0, np.float32)
+    assert np.allclose(screen.print(paint, 4, 4), paint)
+    assert np.allclose(screen.on_page(), 0.0)
+
+
 def test_a_closed_lid_on_a_halftone_print_is_printed_in_its_dots(stack, sitter):
     """A smooth painted lid on a dotted face read as a bead set into the page: the dots run
     on through the closed lid, in step with the print's screen and about as strong."""

@@ -32,7 +32,9 @@ class HalftoneScreen:
         dots = self.pattern - cv2.GaussianBlur(self.pattern, (0, 0), DETAIL_SIGMA)
         self.page_tone = cv2.GaussianBlur(grey - self.pattern, (0, 0), 2.0)  # the tone the dots print
         tones, details, patterns = self.page_tone.ravel(), detail.ravel(), dots.ravel()
-        edges = np.linspace(float(np.percentile(tones, 1)), float(np.percentile(tones, 99)), TONE_BINS + 1)
+        darkest = float(np.percentile(tones, 1))
+        lightest = max(float(np.percentile(tones, 99)), darkest + 1.0)  # a flat print: one tone
+        edges = np.linspace(darkest, lightest, TONE_BINS + 1)
         self.tones = 0.5 * (edges[1:] + edges[:-1])
         strength = np.full(TONE_BINS, np.nan)
         which = np.clip(np.searchsorted(edges, tones) - 1, 0, TONE_BINS - 1)
