@@ -116,7 +116,7 @@ class Sampler:
                 _into(part, self._sharp(fmx, fmy, dst=part))
             if wall is not None:
                 self._over_plate(grey, moved_plate, wall)
-            self._keep_screen(grey, map_x, map_y, face, wall)
+            self._keep_screen(grey, map_x, map_y, wall)
             _into(out, cv2.cvtColor(grey, cv2.COLOR_GRAY2RGB, dst=out))
             return
         if self.stack is not None:
@@ -132,10 +132,10 @@ class Sampler:
             _into(part, cv2.add(part, cv2.merge([detail, detail, detail]), dst=part, dtype=cv2.CV_8U))
         if wall is not None:
             self._over_plate(out, cv2.remap(self.plate, map_x, map_y, **bilinear), wall)
-        self._keep_screen(out, map_x, map_y, face, wall)
+        self._keep_screen(out, map_x, map_y, wall)
 
     def _keep_screen(self, picture: np.ndarray, map_x: np.ndarray, map_y: np.ndarray,
-                     face: tuple[slice, slice], wall: np.ndarray | None) -> None:
+                     wall: np.ndarray | None) -> None:
         """On a halftone: the dots the maps carried along out, the page's own in, both as
         strong as the picture prints them at its tone there (the tone moves little, and the
         opening mouth is printed at its own as it is painted). At rest the two cancel to the
