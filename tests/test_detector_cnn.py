@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import copy
 
 import numpy as np
 import pytest
@@ -61,7 +62,23 @@ def test_round_trip_and_forward(checkpoint):
     with torch.inference_mode():
         x = detector.tensor(image)
         assert tuple(x.shape) == (1, 3, 224, 224)
-        assert float(torch.sigmoid(original.eval()(x))[0, 0]) == pytest.approx(verdict.probability, abs=1e-5)
+        assert x.device == next(detector.model.parameters()).device  # a GPU where there is one
+        reference = copy.deepcopy(original).eval().to(x.device)
+        assert float(torch.sigmoid(reference(x))[0, 0]) == pytest.approx(verdict.probability, abs=1e-5)
+
+
+def test_the_device_is_chosen_like_every_model_s_and_a_bad_choice_says_where_it_came_from(
+    checkpoint, monkeypatch
+):
+    path, _ = checkpoint
+    monkeypatch.setenv("BAYARD_DEVICE", "cpu")
+    assert CNNDetector(path).device.type == "cpu"
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.setenv("BAYARD_DEVICE", "cuda")
+    with pytest.raises(DetectorUnavailable, match="BAYARD_DEVICE=cuda was requested but .* no CUDA device"):
+        CNNDetector(path)
+    monkeypatch.delenv("BAYARD_DEVICE")
+    assert CNNDetector(path).device.type == "cpu"
 
 
 def test_module_prefix_is_accepted(tmp_path, checkpoint):

@@ -14,6 +14,9 @@ import os
 import sys
 from functools import lru_cache
 
+# Where models run, for every torch model (fomm, the cnn detector): cpu, cuda or cuda:N.
+DEVICE_ENV = "BAYARD_DEVICE"
+
 
 @lru_cache(maxsize=1)
 def cuda_present() -> bool:
@@ -33,3 +36,23 @@ def cuda_name() -> str:
     import torch
 
     return torch.cuda.get_device_name(0)
+
+
+def pick_device(requested: str | None = None):
+    """The torch device a model runs on: `requested`, else $BAYARD_DEVICE, else the first
+    CUDA device, else the CPU. Raises ValueError naming where a bad choice came from."""
+    import torch
+
+    from_env = os.environ.get(DEVICE_ENV, "").strip()
+    name = requested or from_env or ("cuda" if torch.cuda.is_available() else "cpu")
+    where = f"{DEVICE_ENV}={name}" if not requested and from_env else f"device {name!r}"
+    try:
+        device = torch.device(name)
+    except RuntimeError:
+        raise ValueError(f"{where} is not a torch device (use cpu, cuda or cuda:N)") from None
+    if device.type == "cuda":
+        if not torch.cuda.is_available():
+            raise ValueError(f"{where} was requested but this machine has no CUDA device; use cpu")
+        if device.index is not None and device.index >= torch.cuda.device_count():
+            raise ValueError(f"{where}: this machine has {torch.cuda.device_count()} CUDA device(s)")
+    return device

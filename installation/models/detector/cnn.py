@@ -134,17 +134,27 @@ class CNNDetector(Detector):
     name = "cnn"
 
     def __init__(
-        self, weights: str | Path | None = None, models_dir: Path = DEFAULT_MODELS_DIR, device: str = "cpu"
+        self,
+        weights: str | Path | None = None,
+        models_dir: Path = DEFAULT_MODELS_DIR,
+        device: str | None = None,
     ) -> None:
+        """`device`: cpu, cuda or cuda:N; by default $BAYARD_DEVICE, else a CUDA GPU where there
+        is one (a ResNet-50 scores a picture in milliseconds there), else the CPU."""
         path = Path(weights) if weights is not None else Path(models_dir) / DEFAULT_CHECKPOINT
         try:
             import torch
         except ImportError:
             raise DetectorUnavailable("the cnn detector needs torch; install the 'models' extra") from None
+        from ..device import pick_device
+
         self.torch = torch
-        self.device = device
+        try:
+            self.device = pick_device(device)
+        except ValueError as error:
+            raise DetectorUnavailable(f"cnn detector: {error}") from None
         self.model, self.threshold = load_checkpoint(path)
-        self.model.to(device)
+        self.model.to(self.device)
         self.path = path
 
     @classmethod

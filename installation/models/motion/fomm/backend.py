@@ -15,11 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ...device import DEVICE_ENV  # torch-free, so availability stays torch-free
 from ..base import MOTION_BACKENDS, Availability, MotionBackend
 from .files import CHECKPOINT_DIR, CHECKPOINT_NAMES, CheckpointError, find_checkpoint, sniff
-
-# Read here as well as in wrapper.py (which imports torch) so availability stays torch-free.
-DEVICE_ENV = "BAYARD_DEVICE"
 
 if TYPE_CHECKING:
     from .networks import FommConfig

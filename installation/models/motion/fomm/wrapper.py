@@ -6,12 +6,11 @@ the networks' float tensors. The `fomm` backend delegates here; benchmarks use i
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 import torch
 import torch.nn.functional as F
 
+from ...device import pick_device
 from .networks import (
     VOX_256,
     FommConfig,
@@ -23,25 +22,7 @@ from .networks import (
 )
 from .relative import movement_scale, relative_keypoints
 
-DEVICE_ENV = "BAYARD_DEVICE"
 PRECISIONS = ("auto", "fp32", "fp16")
-
-
-def pick_device(requested: str | None = None) -> torch.device:
-    """`requested`, else $BAYARD_DEVICE, else the first CUDA device, else the CPU."""
-    from_env = os.environ.get(DEVICE_ENV, "").strip()
-    name = requested or from_env or ("cuda" if torch.cuda.is_available() else "cpu")
-    where = f"{DEVICE_ENV}={name}" if not requested and from_env else f"device {name!r}"
-    try:
-        device = torch.device(name)
-    except RuntimeError:
-        raise ValueError(f"{where} is not a torch device (use cpu, cuda or cuda:N)") from None
-    if device.type == "cuda":
-        if not torch.cuda.is_available():
-            raise ValueError(f"{where} was requested but this machine has no CUDA device; use cpu")
-        if device.index is not None and device.index >= torch.cuda.device_count():
-            raise ValueError(f"{where}: this machine has {torch.cuda.device_count()} CUDA device(s)")
-    return device
 
 
 class FommWrapper:
@@ -61,8 +42,10 @@ class FommWrapper:
     ) -> None:
         """Takes ownership of the two networks: they are moved, cast and (with `fold_bn`)
         have their batch norms folded into the convolutions in place. `channels_last`
-        (NHWC convolutions) defaults to on for the CPU, where it measured 7% faster, and
-        off for CUDA until `bench/fomm_gpu.py --channels-last` says otherwise."""
+        (NHWC convolutions) defaults to on for the CPU, where it measured 7% faster, and off
+        for CUDA. On an H200 NHWC made the model step alone faster (4.17 ms against 4.96 in
+        fp16), but the live path slower: camera-to-screen p50 40-45 ms against 30-35 in two
+        alternating rounds of `bench/fomm_gpu.py --live --layout` (cause not found)."""
         if precision not in PRECISIONS:
             raise ValueError(f"precision {precision!r}: use one of {', '.join(PRECISIONS)}")
         self.device = pick_device(device)
