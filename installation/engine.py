@@ -27,6 +27,7 @@ from .clock import Clock
 from .commands import Command, CommandQueue
 from .config.errors import ShowError
 from .config.loader import Show, load_show
+from .models.device import use_show_device
 from .runtime.files import atomic_write_bytes
 from .scenes.base import SceneContext
 from .sequencer import Sequencer
@@ -84,6 +85,7 @@ class Engine:
         raise_faults: bool = False,
     ) -> None:
         self.show = show
+        use_show_device(show.config.models.device)
         self.clock = clock
         self.size = show.config.display.size
         self.queue = CommandQueue()
@@ -329,6 +331,7 @@ class Engine:
                 self.emit("error", "reload", str(problem))
         self.sequencer.pending_show = new_show
         self.show = new_show
+        use_show_device(new_show.config.models.device)
         from .config.lastgood import remember
 
         remember(new_show)

@@ -61,11 +61,28 @@ def _attach(name: str, attach: Any, engine: Any, presenter: Any) -> None:
 
 def describe_models(show: Any) -> list[str]:
     """Lines for `bayard check` about which model backends will run and why."""
+    from .models.device import use_show_device
     from .models.motion.choose import choose_backend
     from .scenes.loop import describe as describe_loops
     from .scenes.quiz_check import describe as describe_quizzes
 
-    lines = []
+    use_show_device(show.config.models.device)  # as the engine will when it plays this show
+    lines = [_device_line(show.config.models.device)]
     if any(config.type == "portrait" for config in show.scenes.values()):
         lines.append(choose_backend(show.models_dir, show.config.models.motion).summary())
     return lines + describe_loops(show) + describe_quizzes(show)
+
+
+def _device_line(setting: str) -> str:
+    """Where torch models (fomm, the cnn detector, live face generation) will run, and why."""
+    from .models.device import cuda_name, cuda_present, requested_device
+
+    asked = requested_device()
+    if asked is None:
+        found = f"CUDA device {cuda_name()}" if cuda_present() else "no CUDA device: the CPU"
+        return f"model device: auto ({found})"
+    name, where = asked
+    if name.startswith("cuda") and not cuda_present():
+        return (f"model device: {where}, but this machine has no CUDA device: models that need one fall back "
+                'as below; set device = "auto" or "cpu" under [models] in install.toml')
+    return f"model device: {name} ({where})"

@@ -1,9 +1,13 @@
-"""Deciding that there is no GPU must not cost a torch import on a CPU kiosk."""
+"""Where models run: deciding that there is no GPU must not cost a torch import on a CPU
+kiosk, and an operator's choice (install.toml's [models] device, $BAYARD_DEVICE) is obeyed
+by every torch model."""
 
 import subprocess
 import sys
 
-from .conftest import REPO
+import pytest
+
+from .conftest import REPO, write_show
 
 
 def test_no_gpu_is_known_without_importing_torch():
@@ -12,3 +16,65 @@ def test_no_gpu_is_known_without_importing_torch():
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
                          env={"PYTHONPATH": str(REPO), "CUDA_VISIBLE_DEVICES": ""}, timeout=60)
     assert out.stdout.split() == ["False", "False"], out.stderr
+
+
+@pytest.fixture
+def a_gpu(monkeypatch):
+    """This machine as if it had one CUDA GPU, with install.toml's setting reset afterwards."""
+    torch = pytest.importorskip("torch")
+    import installation.models.device as device
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 1)
+    monkeypatch.setattr(device, "cuda_present", lambda: True)
+    monkeypatch.setattr(device, "cuda_name", lambda: "Test GPU")
+    monkeypatch.setattr(device, "_show_device", "auto")
+    monkeypatch.delenv("BAYARD_DEVICE", raising=False)
+    return device
+
+
+def test_the_show_s_device_setting_chooses_where_torch_models_run(a_gpu, monkeypatch):
+    device = a_gpu
+    assert device.pick_device().type == "cuda"
+    device.use_show_device("cpu")  # a technician keeps the models off the GPU
+    assert device.pick_device().type == "cpu"
+    from installation.models.generator.base import pick_device as generator_device
+
+    assert generator_device("auto") == "cpu"  # `bayard generator ... --device auto` obeys it too
+    monkeypatch.setenv("BAYARD_DEVICE", "cuda")  # the variable wins over the file
+    assert device.pick_device().type == "cuda"
+    assert device.pick_device("cpu").type == "cpu"  # and a command's own --device over both
+    monkeypatch.delenv("BAYARD_DEVICE")
+    device.use_show_device("cuda")
+    monkeypatch.setattr(__import__("torch").cuda, "is_available", lambda: False)
+    with pytest.raises(ValueError, match=r'\[models\] device = "cuda" in install.toml was requested but '
+                                         "this machine has no CUDA device"):
+        device.pick_device()
+
+
+def test_the_live_face_loop_keeps_off_the_gpu_when_the_show_says_cpu(a_gpu, tmp_path):
+    from installation.config.loader import load_show
+    from installation.harness import run_test
+    from installation.media.testvideo import write_test_video
+    from installation.services import describe_models
+
+    (tmp_path / "content").mkdir(parents=True)
+    write_test_video(tmp_path / "content" / "walk.mp4", seconds=1.0, fps=10, size=(160, 160))
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "g.pt").write_bytes(b"not loaded: the loop plays its fallback")
+    scene = """
+        type = "loop"
+        id = "faces"
+        duration = 600
+        [generator]
+        checkpoint = "models/g.pt"
+        fallback = "walk.mp4"
+        """
+    show = write_show(tmp_path, {"faces": scene}, extra='\n[models]\ndevice = "cpu"\n')
+    assert 'model device: cpu ([models] device = "cpu" in install.toml)' in describe_models(load_show(show))
+    a_gpu.use_show_device("auto")  # the engine sets it from the show it plays
+    with run_test(show, fps=10) as pilot:
+        pilot.advance(1)
+        status = pilot.engine.sequencer.current.scene.status()
+    assert status["mode"] == "fallback" and status["playing"] == "walk.mp4"
+    assert '[models] device = "cpu" in install.toml keeps live generation off the GPU' in status["reason"]

@@ -55,6 +55,10 @@ def test_availability_names_the_missing_thing(tmp_path, monkeypatch):
     monkeypatch.setenv("BAYARD_DEVICE", "cpu")  # the operator keeps models off the GPU
     a = FommBackend.availability(tmp_path)
     assert not a.ok and "BAYARD_DEVICE=cpu" in a.reason
+    monkeypatch.delenv("BAYARD_DEVICE")
+    monkeypatch.setattr(device, "_show_device", "cpu")  # install.toml's [models] device = "cpu"
+    a = FommBackend.availability(tmp_path)
+    assert not a.ok and '[models] device = "cpu" in install.toml keeps FOMM off the GPU' in a.reason
 
 
 def test_constructor_without_checkpoint_raises_the_install_hint(tmp_path):

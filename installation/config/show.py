@@ -111,9 +111,14 @@ class CameraSection(Strict):
 
 class ModelsSection(Strict):
     folder: str = Field(default="models", description="folder of model weights, relative to install.toml")
-    motion: str = Field(default="auto", description="motion-transfer backend: auto, flow, landmarks or fomm")
+    motion: str = Field(default="auto", description="motion backend: auto, mesh, fomm, landmarks or flow")
     detector: str = Field(default="spectral", description="fake-face detector backend: faces, spectral or cnn")
-    device: Literal["auto", "cpu", "cuda"] = Field(default="auto", description="where models run")
+    device: Literal["auto", "cpu", "cuda"] = Field(
+        default="auto",
+        description="where torch models run (fomm, the cnn detector, live face generation): auto, a CUDA GPU "
+        "where there is one; cpu keeps them off the GPU; $BAYARD_DEVICE overrides it. The face stack "
+        "and the mesh portrait always run on the CPU",
+    )
 
 
 class LoggingSection(Strict):

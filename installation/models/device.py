@@ -14,8 +14,37 @@ import os
 import sys
 from functools import lru_cache
 
-# Where models run, for every torch model (fomm, the cnn detector): cpu, cuda or cuda:N.
+# Where models run, for every torch model (fomm, the cnn detector, the live face
+# generator): cpu, cuda or cuda:N. The variable wins over install.toml's [models] device.
 DEVICE_ENV = "BAYARD_DEVICE"
+
+# install.toml's [models] device, set by the engine when a show loads or reloads (and by
+# `check`): "auto", "cpu" or "cuda". Read when a model is built, so a reload takes effect
+# for the next model the show builds.
+_show_device = "auto"
+
+
+def use_show_device(value: str) -> None:
+    global _show_device
+    _show_device = value or "auto"
+
+
+def requested_device() -> tuple[str, str] | None:
+    """The device an operator asked for, and where they asked (for messages); None: automatic."""
+    from_env = os.environ.get(DEVICE_ENV, "").strip()
+    if from_env:
+        return from_env, f"{DEVICE_ENV}={from_env}"
+    if _show_device != "auto":
+        return _show_device, f'[models] device = "{_show_device}" in install.toml'
+    return None
+
+
+def gpu_refused() -> str | None:
+    """Where the operator kept models off the GPU, or None when they may use it."""
+    asked = requested_device()
+    if asked is not None and not asked[0].startswith("cuda"):
+        return asked[1]
+    return None
 
 
 @lru_cache(maxsize=1)
@@ -39,13 +68,14 @@ def cuda_name() -> str:
 
 
 def pick_device(requested: str | None = None):
-    """The torch device a model runs on: `requested`, else $BAYARD_DEVICE, else the first
-    CUDA device, else the CPU. Raises ValueError naming where a bad choice came from."""
+    """The torch device a model runs on: `requested`, else $BAYARD_DEVICE, else install.toml's
+    [models] device, else the first CUDA device, else the CPU. Raises ValueError naming where
+    a bad choice came from."""
     import torch
 
-    from_env = os.environ.get(DEVICE_ENV, "").strip()
-    name = requested or from_env or ("cuda" if torch.cuda.is_available() else "cpu")
-    where = f"{DEVICE_ENV}={name}" if not requested and from_env else f"device {name!r}"
+    asked = None if requested else requested_device()
+    name = requested or (asked[0] if asked else ("cuda" if torch.cuda.is_available() else "cpu"))
+    where = asked[1] if asked else f"device {name!r}"
     try:
         device = torch.device(name)
     except RuntimeError:

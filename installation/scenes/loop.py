@@ -448,12 +448,16 @@ def decide_generator_mode(spec: GeneratorSpec, checkpoint: Path) -> tuple[str, s
     if importlib.util.find_spec("torch") is None:
         why = "torch is not installed (install the 'models' extra for live generation)"
         return ("fallback", why) if spec.fallback else ("placeholder", why)
-    from ..models.device import cuda_name, cuda_present
+    from ..models.device import cuda_name, cuda_present, gpu_refused
 
-    if cuda_present():
+    refused = gpu_refused()
+    if cuda_present() and not refused:
         return "live", f"CUDA device {cuda_name()}"
     if spec.live == "always":
         return "live", 'on the CPU (live = "always")'
+    if refused:
+        why = f"{refused} keeps live generation off the GPU: playing the pre-rendered loop"
+        return ("fallback", why) if spec.fallback else ("placeholder", why)
     why = "no CUDA device: playing the pre-rendered loop (live generation needs a GPU)"
     return ("fallback", why) if spec.fallback else ("placeholder", "no CUDA device and no fallback loop")
 

@@ -125,8 +125,8 @@ def load_generator(path: Path, device: str = "cpu") -> FaceGenerator:
 
 
 def pick_device(requested: str = "auto") -> str:
-    import torch
+    """auto: as every torch model chooses ($BAYARD_DEVICE, install.toml's [models] device,
+    else CUDA where there is one, else the CPU)."""
+    from ..device import pick_device as pick_torch_device
 
-    if requested == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    return requested
+    return str(pick_torch_device(None if requested == "auto" else requested))

@@ -8,14 +8,13 @@ for torch or need it installed. The torch side lives in `wrapper.py`.
 from __future__ import annotations
 
 import importlib.util
-import os
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ...device import DEVICE_ENV  # torch-free, so availability stays torch-free
+from ...device import gpu_refused  # torch-free, so availability stays torch-free
 from ..base import MOTION_BACKENDS, Availability, MotionBackend
 from .files import CHECKPOINT_DIR, CHECKPOINT_NAMES, CheckpointError, find_checkpoint, sniff
 
@@ -48,9 +47,9 @@ class FommBackend(MotionBackend):
         problem = sniff(checkpoint)
         if problem:
             return Availability(False, f"{checkpoint} {problem}")
-        forced = os.environ.get(DEVICE_ENV, "").strip()
-        if forced and not forced.startswith("cuda"):
-            return Availability(False, f"{DEVICE_ENV}={forced} keeps FOMM off the GPU (1-2 s per frame)")
+        refused = gpu_refused()
+        if refused:
+            return Availability(False, f"{refused} keeps FOMM off the GPU (1-2 s per frame)")
         if importlib.util.find_spec("torch") is None:
             return Availability(False, "torch is not installed (pip install 'bayard[models]')")
         from ...device import cuda_name, cuda_present
