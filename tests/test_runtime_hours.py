@@ -78,6 +78,10 @@ def test_exceptions_close_a_day_and_give_special_hours():
     assert not hours.is_open(at(2026, 12, 25, 12))  # a Friday, normally open
     assert hours.is_open(at(2026, 3, 2, 19))  # a Monday, normally closed
     assert not hours.is_open(at(2026, 3, 2, 12))
+    # The technician's note says why, in status, on the day itself only.
+    assert hours.describe(at(2026, 12, 25, 12)) == "closed until Sat 26 Dec 10:00 (today: Christmas)"
+    assert hours.describe(at(2026, 3, 2, 19)) == "open until 23:00 (today: Museum night)"
+    assert hours.describe(at(2026, 3, 3, 12)) == "open until 18:00"
 
 
 def test_touching_windows_are_not_a_change():

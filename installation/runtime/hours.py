@@ -207,7 +207,16 @@ class OpeningHours:
         local = dt.datetime.fromtimestamp(change, self._hours.zone)
         same_day = local.date() == self._local_date(wall)
         when = local.strftime("%H:%M") if same_day else local.strftime("%a %d %b %H:%M")
-        return f"{state} until {when}"
+        return f"{state} until {when}{self._why(wall)}"
+
+    def _why(self, wall: float) -> str:
+        """Today's dated exception, as the technician wrote it: ' (today: Christmas)'."""
+        today = self._local_date(wall)
+        for exception in self.config.exceptions:
+            if exception.date == today:
+                what = exception.note or ("closed all day" if exception.closed else "special hours")
+                return f" (today: {what})"
+        return ""
 
 
 class Schedule:
