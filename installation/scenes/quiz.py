@@ -136,7 +136,10 @@ def _load_detector(name: str, models_dir: Path | None) -> tuple[Any, str]:
         files = tuple(sorted((p.name, p.stat().st_mtime_ns) for p in folder.iterdir() if p.is_file()))
     except OSError:
         files = ()
-    key = (name, str(folder), files)
+    from ..models.device import requested_device
+
+    # And by the device asked for, so a reload that moves models off the GPU is obeyed.
+    key = (name, str(folder), files, requested_device())
     if key in _DETECTORS:
         return _DETECTORS[key], ""
     try:
