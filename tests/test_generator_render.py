@@ -87,7 +87,7 @@ def test_render_cli_writes_a_seamless_walk(tmp_path, capsys):
     assert diffs[-1] <= np.percentile(diffs, 90) + 2  # the wrap-around is not a cut
 
 
-def test_render_cli_errors(tmp_path, capsys):
+def test_render_cli_errors(tmp_path, capsys, monkeypatch):
     from installation import cli
 
     ckpt = _tiny_checkpoint(tmp_path)
@@ -125,3 +125,11 @@ def test_render_cli_errors(tmp_path, capsys):
         == 2
     )
     assert "no such file" in capsys.readouterr().err
+    # A GPU asked for where there is none: one line naming where it was asked, no traceback.
+    import torch
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.setenv("BAYARD_DEVICE", "cuda")
+    assert cli.main(["generator", "render", "--checkpoint", str(ckpt), "--frames", "3",
+                     "-o", str(tmp_path / "x.mp4")]) == 2
+    assert "BAYARD_DEVICE=cuda was requested but this machine has no CUDA device" in capsys.readouterr().err

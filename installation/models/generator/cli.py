@@ -106,7 +106,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         return _fail(f"{args.output}: the output must be an .mp4 file")
     try:
         generator = load_generator(args.checkpoint, pick_device(args.device))
-    except CheckpointError as exc:
+    except (CheckpointError, ValueError) as exc:  # ValueError: a device this machine lacks
         return _fail(str(exc))
     if hasattr(generator, "truncation"):
         generator.truncation = args.truncation
