@@ -86,3 +86,13 @@ class CommandQueue:
                 drained.append(self._queue.get_nowait())
             except queue.Empty:
                 return drained
+
+
+def echo(value: object, limit: int = 60) -> str:
+    """A value that came from a visitor or the network, as logs and replies repeat it: its
+    repr, cut to `limit` characters with its length said. An oversized OSC argument (up to
+    64 KB a packet) was repeated whole, twice, in one log line and again in the reply."""
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... ({len(text)} characters)"

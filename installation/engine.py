@@ -24,7 +24,7 @@ import pygame
 
 from . import faults
 from .clock import Clock
-from .commands import Command, CommandQueue
+from .commands import Command, CommandQueue, echo
 from .config.errors import ShowError
 from .config.loader import Show, load_show
 from .models.device import use_show_device
@@ -252,7 +252,7 @@ class Engine:
             try:
                 handler(command)
             except Exception as exc:  # a bad argument from the network must not stop the show
-                log.warning("command %s%s failed: %s", command.name, command.args, exc)
+                log.warning("command %s%s failed: %s", command.name, echo(command.args), exc)
                 self._reply(command, "error", str(exc))
             return
         self.sequencer.handle(command)
@@ -276,7 +276,8 @@ class Engine:
         if not command.args:
             raise ValueError("goto needs a scene id or playlist index")
         if not self.sequencer.goto(command.args[0]):
-            raise ValueError(f"no scene {command.args[0]!r} in the playlist {self.sequencer.show.playlist}")
+            playlist = self.sequencer.show.playlist
+            raise ValueError(f"no scene {echo(command.args[0])} in the playlist {playlist}")
 
     def _cmd_pause(self, command: Command) -> None:
         self.paused = True

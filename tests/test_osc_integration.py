@@ -5,6 +5,7 @@ with python-osc and liblo's oscsend/oscdump."""
 from __future__ import annotations
 
 import json
+import logging
 import os
 import random
 import shutil
@@ -95,6 +96,20 @@ def test_pilot_osc_goto_status_and_error_reply(show_dir):
         pilot.osc("/bayard/goto", "nowhere")
         address, (payload,) = pilot.replies[-1]
         assert address == "/bayard/reply/goto" and json.loads(payload)["status"] == "error"
+
+
+def test_an_oversized_argument_is_not_repeated_whole_in_the_log_or_the_reply(show_dir, caplog):
+    """A packet may carry a 60 KB string; the log and the reply say what came, briefly."""
+    caplog.set_level(logging.DEBUG)
+    with run_test(make_show(show_dir, "enabled = false\n")) as pilot:
+        attach_osc(pilot.engine, start=False)
+        pilot.osc("/bayard/goto", "x" * 60_000)
+        address, (payload,) = pilot.replies[-1]
+        reply = json.loads(payload)
+    assert address == "/bayard/reply/goto" and reply["status"] == "error"
+    assert "no scene 'xxx" in reply["data"] and "(60002 characters)" in reply["data"]
+    assert len(payload) < 500
+    assert max(len(r.getMessage()) for r in caplog.records) < 500
 
 
 def test_real_udp_into_a_harness_engine_and_scene_event_push(show_dir):

@@ -30,7 +30,7 @@ import pygame
 from pydantic import Field, model_validator
 
 from .. import faults
-from ..commands import Command
+from ..commands import Command, echo
 from ..config.common import MediaPath, SceneConfig
 from ..imaging import MediaError, read_rgb, surface_from_rgb
 from . import quiz_draw as draw
@@ -422,7 +422,7 @@ class QuizScene(Scene):
             answer = self._normalise(command.args[0]) if command.args else None
             if answer is None:
                 expected = "real or fake" if self.config.mode == "single" else "left|right or upper|lower"
-                self.log.warning("answer %r not understood; expected %s", command.args, expected)
+                self.log.warning("answer %s not understood; expected %s", echo(command.args), expected)
                 return True
             self.submit(answer)
             return True

@@ -19,7 +19,7 @@ from typing import Any
 
 from ... import faults
 from ...clock import Clock, SystemClock
-from ...commands import Command
+from ...commands import Command, echo
 from . import wire
 from .access import Tiers
 from .addresses import ADDRESSES, SCENE_PREFIX, TIER_RANK, TRIGGERS, Address, as_switch, info_json, required
@@ -112,7 +112,7 @@ class Dispatcher:
         try:
             data = wire.encode_message(address, *args)
         except (ValueError, TypeError, OverflowError) as exc:
-            log.error("OSC: cannot encode push %s %r: %s", address, args, exc)
+            log.error("OSC: cannot encode push %s %s: %s", address, echo(args), exc)
             return 0
         with self._lock:
             peers = list(self._subscribers.values())
@@ -203,7 +203,7 @@ class Dispatcher:
         try:
             data = wire.encode_message(address, *args)
         except (ValueError, TypeError, OverflowError) as exc:
-            log.error("OSC: cannot encode reply %s %r: %s", address, args, exc)
+            log.error("OSC: cannot encode reply %s %s: %s", address, echo(args), exc)
             return
         with self._lock:
             if state is not None and not state.budget.spend(len(data)):
@@ -242,7 +242,7 @@ class Dispatcher:
         pattern = is_pattern(address)
         if not self._spend(state, 1 + (len(address) // PATTERN_COST_PER if pattern else 0), peer):
             return
-        log.debug("OSC: %s %s %r", peer, address, message.args)
+        log.debug("OSC: %s %s %s", peer, address, echo(message.args))
         lowered = address.lower()
         segments = address[1:].split("/")
         if not pattern:
@@ -319,9 +319,8 @@ class Dispatcher:
     def _post(self, command: Command) -> None:
         self.counters["commands"] += 1
         if command.name not in ("status",):
-            log.info(
-                "OSC: %s %s %s", command.extra.get("peer"), command.extra.get("address"), list(command.args)
-            )
+            extra = command.extra
+            log.info("OSC: %s %s %s", extra.get("peer"), extra.get("address"), echo(list(command.args)))
         self.post(command)
 
     def _one(self, entry: Address, message: wire.Message, peer: Peer, state: PacketState) -> None:
@@ -361,7 +360,7 @@ class Dispatcher:
         elif name == "blackout":
             switch = as_switch(args[0])
             if switch is None:
-                self._error(target, state, f"{entry.path} needs 0 or 1, got {args[0]!r}")
+                self._error(target, state, f"{entry.path} needs 0 or 1, got {echo(args[0])}")
                 return
             self._post(Command("blackout", (switch,), source="osc", reply=reply, extra=extra))
         else:  # status, hours; further arguments (padding, see docs/osc.md) are the engine's to ignore
@@ -376,7 +375,7 @@ class Dispatcher:
         elif entry.path == "/bayard/subscribe":
             switch = as_switch(args[0])
             if switch is None:
-                self._error(target, state, f"{entry.path} needs 0 or 1, got {args[0]!r}")
+                self._error(target, state, f"{entry.path} needs 0 or 1, got {echo(args[0])}")
                 return
             if switch and target.transport == "udp" and self.tier(peer.host) != "control":
                 # Pushes are replies without end to one small datagram whose source may be
