@@ -324,7 +324,7 @@ def test_words_too_long_for_the_screen_are_reported_to_the_technician(tmp_path, 
 
     assert main(["check", "--show", str(path)]) == 0
     said = capsys.readouterr().out
-    assert "words.toml: the caption, body and credit need" in said and "1280x1024 screen" in said
+    assert "words.toml:4: body: the caption, body and credit need" in said and "1280x1024 screen" in said
 
 
 def test_check_finds_no_crowded_words_in_the_default_show_on_common_screens():
@@ -340,8 +340,10 @@ def test_check_finds_no_crowded_words_in_the_default_show_on_common_screens():
         assert check_words_fit(show) == [], size
     loop = show.scenes["faces"]
     show.scenes["faces"] = loop.model_copy(update={"body": " ".join([loop.body] * 3)})
-    said = [(p.file.name, p.severity) for p in check_words_fit(show)]
-    assert said == [("loop.toml", "warning")]
+    said = [(p.file.name, p.severity, p.key, p.line) for p in check_words_fit(show)]
+    body_line = next(n for n, text in enumerate(open("scenes/loop.toml", encoding="utf-8"), 1)
+                     if text.startswith("body"))
+    assert said == [("loop.toml", "warning", "body", body_line)]  # the words to shorten, and where
 
 
 

@@ -10,6 +10,7 @@ beside a picture offer `check_words()`; building a scene reads no media.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
 from .errors import Problem
@@ -40,5 +41,36 @@ def check_words_fit(show: Any) -> list[Problem]:
             log.debug("could not lay out scene '%s' for the check: %s", scene_id, exc)
             continue
         if message:
-            problems.append(Problem(show.scene_files[scene_id], None, "", message, severity="warning"))
+            file = show.scene_files[scene_id]
+            key, line = _longest_words(config, file)
+            problems.append(Problem(file, line, key, message, severity="warning"))
     return problems
+
+
+def _longest_words(config: Any, file: Path) -> tuple[str, int | None]:
+    """The scene's longest text, as its key and line in the file: the first words to
+    shorten. A text the file leaves to its default has no line."""
+    from .locate import line_of
+
+    texts: list[tuple[int, tuple]] = []
+
+    def walk(value: Any, path: tuple) -> None:
+        if isinstance(value, str):
+            texts.append((len(value), path))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, (*path, key))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                walk(item, (*path, index))
+
+    walk(config.model_dump(), ())
+    if not texts:
+        return "", None
+    _, path = max(texts)
+    try:
+        source = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        source = ""
+    line = line_of(source, path) if source else None
+    return ".".join(str(part) for part in path), line
