@@ -295,6 +295,30 @@ def test_a_picture_gives_way_to_words_that_would_not_fit_beside_it():
     assert overrun == 5000 - column.height and abs(picture.width - boxes(0.3)[0].width) <= 40
 
 
+def test_remembered_layouts_do_not_grow_with_every_edit():
+    """A scene's layout is remembered by its settings, so every saved edit is a new entry;
+    an artist editing all day must not grow the kiosk's memory, and the scene on screen
+    keeps its entry."""
+    from installation.scenes import layout
+
+    def boxes(share):
+        return layout.picture_and_column((1280, 1024), share=share)
+
+    measured = []
+
+    def need(column):
+        measured.append(column.width)
+        return 100
+
+    layout.giving_way(boxes, 0.5, need, key=("loop", "the scene on screen"))
+    for edit in range(500):
+        layout.giving_way(boxes, 0.5, lambda col: 100, key=("loop", f"edit {edit}"))
+        if edit % 50 == 0:  # the scene on screen comes round again now and then
+            layout.giving_way(boxes, 0.5, need, key=("loop", "the scene on screen"))
+    assert len(layout._CHOSEN) <= 64
+    assert len(measured) == 1  # measured once, remembered since
+
+
 def test_words_too_long_for_the_screen_are_reported_to_the_technician(tmp_path, capsys):
     """Where even the smallest type beside a smaller picture cannot hold a scene's words
     (a long translation on a 5:4 screen), visitors see the words overlap; the technician

@@ -48,7 +48,10 @@ def fit(height_at: Callable[[float], int], available: int) -> float:
 # The share chosen for each scene file's words on each screen size (giving_way's `key`):
 # a scene is built anew every time the playlist comes round, and measuring its words
 # (fonts loaded at the smallest sizes, every text set) takes 50-100 ms of the main thread.
+# Kept for the most recent few: each edit of a scene file is a new key (its settings are
+# part of it), and an artist editing all day must not grow the kiosk's memory.
 _CHOSEN: dict[tuple, tuple[float, int]] = {}
+_CHOSEN_KEEP = 64
 
 
 def giving_way(layout: Callable[[float], tuple[pygame.Rect, pygame.Rect]], share: float,
@@ -66,7 +69,7 @@ def giving_way(layout: Callable[[float], tuple[pygame.Rect, pygame.Rect]], share
     are not all shown at once), and the scene tells the technician what to shorten.
     `key` (the scene's type, its settings and the screen size) remembers the choice."""
     if key is not None and key in _CHOSEN:
-        chosen, overrun = _CHOSEN[key]
+        chosen, overrun = _CHOSEN[key] = _CHOSEN.pop(key)  # now the most recent
         return (*layout(chosen), overrun)
     while True:
         picture, column = layout(share)
@@ -76,6 +79,8 @@ def giving_way(layout: Callable[[float], tuple[pygame.Rect, pygame.Rect]], share
         share -= step
     if key is not None:
         _CHOSEN[key] = (share, overrun)
+        while len(_CHOSEN) > _CHOSEN_KEEP:
+            del _CHOSEN[next(iter(_CHOSEN))]  # the oldest
     return picture, column, overrun
 
 
