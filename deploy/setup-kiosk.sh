@@ -39,6 +39,8 @@ Options:
   --nightly-restart HH:MM restart the show every night at this time (when the museum is closed)
   --memory-max VALUE      memory ceiling for the show, e.g. 75% or 6G (default: 75%)
   --with-models           also install torch (CPU build) for the portrait and quiz models
+  --with-gpu-models       the same with torch's CUDA build (several GB), for a kiosk with an
+                          NVIDIA GPU and its driver; loads nvidia-uvm at every boot
   --render-only DIR       only write the configured files into DIR
 USAGE
 }
@@ -54,6 +56,7 @@ while [ $# -gt 0 ]; do
         --nightly-restart) RESTART_AT="${2:?--nightly-restart needs HH:MM}"; shift 2 ;;
         --memory-max) MEMORY_MAX="${2:?--memory-max needs a value}"; shift 2 ;;
         --with-models) WITH_MODELS=1; shift ;;
+        --with-gpu-models) WITH_MODELS=2; shift ;;
         --render-only) RENDER_ONLY="${2:?--render-only needs a folder}"; shift 2 ;;
         -h|--help) usage; exit 0 ;;
         *) usage >&2; die "unknown option '$1'" ;;
@@ -127,6 +130,12 @@ install -d "$(dirname "$VENV")"
 if [ "$WITH_MODELS" -eq 1 ]; then
     # The CPU build: the CUDA one is several GB and a mini-PC has no NVIDIA GPU.
     "$VENV/bin/pip" install -q torch --index-url https://download.pytorch.org/whl/cpu
+elif [ "$WITH_MODELS" -eq 2 ]; then
+    # PyPI's Linux x86-64 torch is the CUDA build. The show's sandbox may not load kernel
+    # modules, and CUDA needs nvidia-uvm, so it is loaded at every boot.
+    "$VENV/bin/pip" install -q torch
+    echo nvidia-uvm > /etc/modules-load.d/bayard-nvidia-uvm.conf
+    modprobe nvidia-uvm 2>/dev/null || echo "setup-kiosk: nvidia-uvm did not load; is the NVIDIA driver installed?" >&2
 fi
 "$VENV/bin/pip" install -q "$SRC[metrics]"
 # Only the state folder becomes the kiosk user's. The rest of the show (install.toml,

@@ -82,6 +82,7 @@ def test_the_show_can_still_reach_what_it_needs():
     found = directives((DEPLOY / "bayard.service").read_text())
     allowed = {value.split()[0] for _, key, value in found if key == "DeviceAllow"}
     assert {"char-drm", "char-video4linux", "char-alsa"} <= allowed  # display, camera, sound
+    assert "char-nvidia*" in allowed  # CUDA: /dev/nvidia*, nvidiactl, nvidia-uvm (a glob of groups)
     families = next(value for _, key, value in found if key == "RestrictAddressFamilies").split()
     assert {"AF_UNIX", "AF_NETLINK", "AF_INET", "AF_INET6"} <= set(families)
     keys = [key for _, key, _ in found]
