@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import re
 from typing import Any
 
 log = logging.getLogger("bayard.services")
@@ -82,6 +83,9 @@ def _device_line(setting: str) -> str:
         found = f"CUDA device {cuda_name()}" if cuda_present() else "no CUDA device: the CPU"
         return f"model device: auto ({found})"
     name, where = asked
+    if not re.fullmatch(r"cpu|cuda(:[0-9]+)?", name):
+        return (f"model device: {where} is not a device this show knows; use cpu, cuda or cuda:N "
+                "(until then torch models keep off the GPU, and the cnn detector does not load)")
     if name.startswith("cuda") and not cuda_present():
         return (f"model device: {where}, but this machine has no CUDA device: models that need one fall back "
                 'as below; set device = "auto" or "cpu" under [models] in install.toml')

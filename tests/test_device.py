@@ -78,3 +78,16 @@ def test_the_live_face_loop_keeps_off_the_gpu_when_the_show_says_cpu(a_gpu, tmp_
         status = pilot.engine.sequencer.current.scene.status()
     assert status["mode"] == "fallback" and status["playing"] == "walk.mp4"
     assert '[models] device = "cpu" in install.toml keeps live generation off the GPU' in status["reason"]
+
+
+def test_check_names_a_device_setting_it_cannot_use(a_gpu, monkeypatch):
+    from installation.services import _device_line
+
+    assert _device_line("auto") == "model device: auto (CUDA device Test GPU)"
+    monkeypatch.setenv("BAYARD_DEVICE", "gpu0")
+    said = _device_line("auto")
+    assert "BAYARD_DEVICE=gpu0 is not a device this show knows; use cpu, cuda or cuda:N" in said
+    monkeypatch.setenv("BAYARD_DEVICE", "cuda")
+    monkeypatch.setattr(a_gpu, "cuda_present", lambda: False)
+    said = _device_line("auto")
+    assert "this machine has no CUDA device" in said and 'device = "auto" or "cpu"' in said
