@@ -49,6 +49,9 @@ HOUSE_SITTER_CREDIT = "Daguerreotype by Benjamin D. Maxham. Public domain"
 ARRIVE_S = 0.8
 # Seconds without a face before the visit ends.
 LEAVE_S = 2.5
+# A motion backend failing on every frame this long (a GPU lost mid-show) gives way to the
+# next one: long enough not to flee a passing hiccup, short enough that a visitor waits less.
+FAILOVER_S = 3.0
 # Seconds the visitor must hold a usable pose before the countdown starts.
 STEADY_S = 0.6
 
@@ -155,6 +158,7 @@ class PortraitScene(PortraitDrawing, Scene):
         self.camera = None
         self._own_camera = False
         self.worker = None
+        self._no_other_backend = False
         self.backend_name = ""
         self.backend_reason = ""
         self.problem = ""
@@ -413,6 +417,9 @@ class PortraitScene(PortraitDrawing, Scene):
             return
         if self.synchronous:
             self.worker.poll()
+        if self._failing_too_long():
+            self._fail_over()
+            return
         self._tell_if_turned()
         face = self._face() if self.camera_ok else None
         present = face is not None and face.state != "none"
@@ -446,6 +453,31 @@ class PortraitScene(PortraitDrawing, Scene):
                 self._go("live")
         if self.state == "live" and self.recorder is not None:
             self._record()
+
+    def _failing_too_long(self) -> bool:
+        since = self.worker.failing_since
+        return (since is not None and not self._no_other_backend
+                and self.context.clock.now() - since >= FAILOVER_S)
+
+    def _fail_over(self) -> None:
+        """A backend failing on every frame is passed over until the show restarts, and the
+        portrait moves with the next one: a still portrait that invites visitors to move is
+        worse than a plainer one that moves."""
+        from ..models.motion.choose import mark_failed
+
+        failed, why = self.backend_name, self.worker.error or "no reason given"
+        mark_failed(failed, why)
+        self._backend_choice = None
+        if self._choice().name == failed:  # nothing else can run here: keep the still portrait
+            self._no_other_backend = True
+            self.log.error("the %s motion backend fails on every frame (%s) and no other can run here; "
+                           "the portrait stays still", failed, why)
+            return
+        self._switch_to(self.index)
+        message = (f"the {failed} motion backend failed on every frame for {FAILOVER_S:.0f} s ({why}); "
+                   f"the portrait moves with {self.backend_name} until the show restarts")
+        self.log.error("%s", message)
+        self.context.report(message)
 
     def _tell_if_turned(self) -> None:
         """Visitors' faces keep appearing turned: tell the technician (status, overlay and

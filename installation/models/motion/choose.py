@@ -14,6 +14,18 @@ from .base import MOTION_BACKENDS, Availability
 
 PREFERENCE = ("mesh", "fomm", "landmarks", "flow")
 
+# Backends that failed on every frame while the show ran (a GPU lost mid-show: its CUDA
+# context stays broken until the process restarts), with why. Passed over until then.
+_FAILED: dict[str, str] = {}
+
+
+def mark_failed(name: str, why: str) -> None:
+    _FAILED[name] = why
+
+
+def forget_failures() -> None:
+    _FAILED.clear()
+
 
 def _load_backends() -> None:
     """Import the backend modules so they register; a missing optional one is skipped."""
@@ -45,6 +57,8 @@ def choose_backend(models_dir: Path, requested: str | None = None) -> Choice:
             reasons[name] = MOTION_BACKENDS.get(name).availability(models_dir)
         except Exception as exc:  # boundary: a broken optional backend must not stop the show
             reasons[name] = Availability(False, f"availability check failed: {exc}")
+    for name, why in _FAILED.items():
+        reasons[name] = Availability(False, f"failed while the show ran ({why}); a restart tries it again")
     if requested and requested != "auto":
         MOTION_BACKENDS.get(requested)  # raises UnknownName with a suggestion
         if reasons.get(requested, Availability(True, "")).ok:

@@ -282,6 +282,9 @@ class AnimatorWorker:
         self.idle_period = 1.0 / idle_fps
         self.clock = clock
         self.mode = "idle"
+        # When the animator began failing on every frame (None while it works): the scene
+        # moves to another backend when one keeps failing (a GPU lost mid-show).
+        self.failing_since: float | None = None
         self._lock = threading.Lock()
         self._result: AnimatedFrame | None = None
         self._stop = threading.Event()
@@ -395,7 +398,10 @@ class AnimatorWorker:
                 self._publish(self.animator.idle(self.clock() - self._t0), None, obs, "idle")
             if frame is not None:
                 self.last_frame = frame  # for the small mirrored view (memory only)
+            self.failing_since = None
         except Exception as exc:  # boundary: the worker must keep the show going
+            if self.failing_since is None:
+                self.failing_since = self.clock()
             msg = f"{type(exc).__name__}: {exc}"
             if msg != self.error:
                 log.exception("portrait animator failed; showing the still portrait")

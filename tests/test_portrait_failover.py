@@ -1,0 +1,91 @@
+"""A motion backend that fails on every frame mid-show (a GPU lost: its CUDA context stays
+broken until the process restarts) gives way to the next one, and the technician is told."""
+
+from __future__ import annotations
+
+import numpy as np
+import pygame
+import pytest
+
+import installation.scenes.portrait as portrait_mod  # noqa: F401  (registers the kind)
+from installation.harness import run_test
+from installation.models.motion.base import MOTION_BACKENDS, Availability, MotionBackend
+from installation.models.motion.choose import choose_backend, forget_failures
+
+from .conftest import write_show
+
+SCENE = """
+    type = "portrait"
+    id = "p"
+    duration = 600
+    backend = "lost-gpu"
+    """
+NO_CAMERA = '\n[camera]\nfile = "no-such-camera.mp4"\n'  # attract mode: the idle motion runs the backend
+
+
+class LostGpu(MotionBackend):
+    """Loads, then fails on every frame, as FOMM does once its GPU is lost."""
+
+    name = "lost-gpu"
+
+    @classmethod
+    def availability(cls, models_dir):
+        return Availability(True, "a test GPU")
+
+    def set_source(self, source):
+        pass
+
+    def calibrate(self, driver):
+        pass
+
+    def animate(self, driver):
+        raise RuntimeError("CUDA error: an illegal memory access was encountered")
+
+
+@pytest.fixture
+def lost_gpu():
+    if "lost-gpu" not in MOTION_BACKENDS:
+        MOTION_BACKENDS.register("lost-gpu")(LostGpu)
+    forget_failures()
+    yield
+    forget_failures()
+
+
+def _array(surface: pygame.Surface) -> np.ndarray:
+    return pygame.surfarray.array3d(surface).astype(int)
+
+
+@pytest.mark.injects_faults
+def test_a_backend_failing_on_every_frame_gives_way_and_the_portrait_moves_again(tmp_path, lost_gpu):
+    path = write_show(tmp_path, {"p": SCENE}, extra=NO_CAMERA, size=(640, 360))
+    with run_test(path, fps=10, services={"synchronous_models": True}) as pilot:
+        pilot.advance(1.0)
+        scene = pilot.engine.sequencer.current.scene
+        assert scene.backend_name == "lost-gpu" and "illegal memory access" in scene.worker.error
+        still = [_array(pilot.advance(0.5)) for _ in range(2)]
+        assert np.abs(still[0] - still[1]).max() == 0  # the still portrait, while it fails
+        pilot.advance(3.0)
+        assert scene.backend_name == "mesh", scene.status()
+        a, b = _array(pilot.advance(1.0)), _array(pilot.advance(1.3))
+        assert np.abs(a - b).max() > 10  # it moves again
+        told = [e["message"] for e in pilot.engine.errors if "lost-gpu motion backend failed" in e["message"]]
+        assert told and "illegal memory access" in told[0] and "moves with mesh" in told[0]
+    # Passed over until the show restarts, with the reason, wherever the choice is made.
+    again = choose_backend(tmp_path / "models", "lost-gpu")
+    assert again.name == "mesh" and "failed while the show ran" in again.reasons["lost-gpu"].reason
+
+
+@pytest.mark.injects_faults
+def test_with_no_other_backend_the_portrait_stays_still_without_rebuilding(tmp_path, lost_gpu, monkeypatch):
+    from installation.models.motion import choose
+
+    monkeypatch.setattr(choose, "PREFERENCE", ("lost-gpu",))
+    monkeypatch.setattr(choose, "choose_backend",
+                        lambda models_dir, requested=None: choose.Choice("lost-gpu", {}))
+    path = write_show(tmp_path, {"p": SCENE}, extra=NO_CAMERA, size=(640, 360))
+    with run_test(path, fps=10, services={"synchronous_models": True}) as pilot:
+        pilot.advance(1.0)
+        scene = pilot.engine.sequencer.current.scene
+        worker = scene.worker
+        pilot.advance(8.0)
+        assert scene.worker is worker and scene.backend_name == "lost-gpu"  # no rebuild every 3 s
