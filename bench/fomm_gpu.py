@@ -73,6 +73,7 @@ def live(video: Path, seconds: float, device: torch.device, precision: str,
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     import cv2
     import pygame
+    from live_timing import draw_live
 
     from installation.inputs.camera import Camera
     from installation.models.motion.fomm.backend import FommBackend
@@ -96,20 +97,7 @@ def live(video: Path, seconds: float, device: torch.device, precision: str,
         if not worker.calibrated.wait(20.0):
             print(f"live ({precision}, {layout}): no calibration in 20 s (no face in {video.name}?)")
             return
-        latencies, results, last = [], 0, None
-        start = next_tick = time.monotonic()
-        while time.monotonic() - start < seconds:
-            r = worker.latest()
-            if r is not None and r is not last and r.camera_t is not None and r.mode == "live":
-                last = r
-                results += 1
-                surface = pygame.image.frombuffer(r.image.tobytes(), r.image.shape[1::-1], "RGB")
-                screen.blit(surface, (0, 0))
-                pygame.display.flip()
-                latencies.append(time.monotonic() - r.camera_t)
-            next_tick += 1 / 60
-            time.sleep(max(0.0, next_tick - time.monotonic()))
-        elapsed = time.monotonic() - start
+        latencies, results, elapsed = draw_live(worker, screen, seconds)
     finally:
         worker.stop()
         camera.stop()

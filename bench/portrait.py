@@ -207,6 +207,7 @@ def speed(stack: FaceStack, clock: ModelClock, limit: int) -> None:
 
 def live(stack: FaceStack, seconds: float) -> None:
     import pygame
+    from live_timing import draw_live
 
     from installation.inputs.camera import Camera
     from installation.models.motion.pipeline import AnimatorWorker
@@ -222,23 +223,9 @@ def live(stack: FaceStack, seconds: float) -> None:
         worker.mode = "live"
         worker.request_calibration()
         worker.calibrated.wait(5.0)
-        latencies, results, last = [], 0, None
-        start = time.monotonic()
-        next_tick = start
-        while time.monotonic() - start < seconds:
-            r = worker.latest()
-            if r is not None and r is not last and r.camera_t is not None and r.mode == "live":
-                last = r
-                results += 1
-                surface = pygame.image.frombuffer(r.image.tobytes(), r.image.shape[1::-1], "RGB")
-                screen.blit(surface, (0, 0))
-                pygame.display.flip()
-                latencies.append(time.monotonic() - r.camera_t)
-            next_tick += 1 / 60
-            time.sleep(max(0.0, next_tick - time.monotonic()))
+        latencies, results, elapsed = draw_live(worker, screen, seconds)
         worker.stop()
         camera.stop()
-        elapsed = time.monotonic() - start
         lat = np.array(latencies) * 1e3
         print(f"  {video:<28} results/s {results / elapsed:5.1f}   camera-to-screen p50 {np.median(lat):5.1f} ms"
               f"   p99 {np.percentile(lat, 99):5.1f} ms   (target p50 <= 50 ms)")

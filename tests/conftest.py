@@ -54,6 +54,18 @@ def write_show(root: Path, scenes: dict[str, str], playlist: list[str] | None = 
     return path
 
 
+# A loop scene that generates faces live where it may, else plays walk.mp4 (tests of where
+# live generation runs).
+GENERATOR_LOOP = """
+    type = "loop"
+    id = "faces"
+    duration = 600
+    [generator]
+    checkpoint = "models/g.pt"
+    fallback = "walk.mp4"
+    """
+
+
 def title_scene(scene_id: str, duration: float = 5, background: str = "#102030", heading: str = "Hello") -> str:
     return f"""
         type = "title"

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from .conftest import REPO, write_show
+from .conftest import GENERATOR_LOOP, REPO, write_show
 
 
 def test_no_gpu_is_known_without_importing_torch():
@@ -62,15 +62,7 @@ def test_the_live_face_loop_keeps_off_the_gpu_when_the_show_says_cpu(a_gpu, tmp_
     write_test_video(tmp_path / "content" / "walk.mp4", seconds=1.0, fps=10, size=(160, 160))
     (tmp_path / "models").mkdir()
     (tmp_path / "models" / "g.pt").write_bytes(b"not loaded: the loop plays its fallback")
-    scene = """
-        type = "loop"
-        id = "faces"
-        duration = 600
-        [generator]
-        checkpoint = "models/g.pt"
-        fallback = "walk.mp4"
-        """
-    show = write_show(tmp_path, {"faces": scene}, extra='\n[models]\ndevice = "cpu"\n')
+    show = write_show(tmp_path, {"faces": GENERATOR_LOOP}, extra='\n[models]\ndevice = "cpu"\n')
     assert 'model device: cpu ([models] device = "cpu" in install.toml)' in describe_models(load_show(show))
     a_gpu.use_show_device("auto")  # the engine sets it from the show it plays
     with run_test(show, fps=10) as pilot:

@@ -15,7 +15,7 @@ import installation.scenes.loop  # noqa: F401  (registers the scene kind until t
 from installation.harness import run_test
 from installation.media.testvideo import write_test_video
 
-from .conftest import write_show
+from .conftest import GENERATOR_LOOP, write_show
 
 
 def face_png(path, colour):
@@ -189,19 +189,7 @@ def test_generator_without_gpu_plays_the_fallback_and_says_why(tmp_path):
         build_generator(StyleGAN2Config(size=16, style_dim=16, n_mlp=1, max_channels=16)),
         tmp_path / "models" / "g.pt",
     )
-    show = write_show(
-        tmp_path,
-        {
-            "faces": """
-        type = "loop"
-        id = "faces"
-        duration = 600
-        [generator]
-        checkpoint = "models/g.pt"
-        fallback = "walk.mp4"
-        """
-        },
-    )
+    show = write_show(tmp_path, {"faces": GENERATOR_LOOP})
 
     with run_test(show, fps=10) as pilot:
         pilot.advance(1)
