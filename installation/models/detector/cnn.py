@@ -139,8 +139,9 @@ class CNNDetector(Detector):
         models_dir: Path = DEFAULT_MODELS_DIR,
         device: str | None = None,
     ) -> None:
-        """`device`: cpu, cuda or cuda:N; by default $BAYARD_DEVICE, else a CUDA GPU where there
-        is one (a ResNet-50 scores a picture in milliseconds there), else the CPU."""
+        """`device`: cpu, cuda or cuda:N; by default as every torch model chooses ($BAYARD_DEVICE,
+        install.toml's [models] device, else a CUDA GPU where there is one, where a ResNet-50
+        scores a picture in milliseconds, else the CPU)."""
         path = Path(weights) if weights is not None else Path(models_dir) / DEFAULT_CHECKPOINT
         try:
             import torch
