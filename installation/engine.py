@@ -27,7 +27,8 @@ from .clock import Clock
 from .commands import Command, CommandQueue, echo
 from .config.errors import ShowError
 from .config.loader import Show, load_show
-from .models.device import use_show_device
+from .models.device import device_status, use_show_device
+from .models.motion.choose import failed_backends
 from .runtime.files import atomic_write_bytes
 from .scenes.base import SceneContext
 from .sequencer import Sequencer
@@ -385,6 +386,9 @@ class Engine:
             # Not only the log: a technician must see that the show file on disk is not what plays.
             "last_good": ({"show_file": str(self.show.stands_in_for), "saved": self.show.saved}
                           if self.show.stands_in_for else None),
+            # Where the torch models run, and any motion backend lost mid-show (a kiosk that
+            # lost its GPU moves its portrait on the CPU until it restarts).
+            "models": {"device": device_status(), "failed_backends": failed_backends()},
         })
         for name, service in self.services.items():
             describe = getattr(service, "status", None)

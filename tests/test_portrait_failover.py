@@ -70,6 +70,8 @@ def test_a_backend_failing_on_every_frame_gives_way_and_the_portrait_moves_again
         assert np.abs(a - b).max() > 10  # it moves again
         told = [e["message"] for e in pilot.engine.errors if "lost-gpu motion backend failed" in e["message"]]
         assert told and "illegal memory access" in told[0] and "moves with mesh" in told[0]
+        models = pilot.engine.status()["models"]  # what a technician's monitoring reads
+        assert "illegal memory access" in models["failed_backends"]["lost-gpu"]
     # Passed over until the show restarts, with the reason, wherever the choice is made.
     again = choose_backend(tmp_path / "models", "lost-gpu")
     assert again.name == "mesh" and "failed while the show ran" in again.reasons["lost-gpu"].reason

@@ -39,6 +39,12 @@ def requested_device() -> tuple[str, str] | None:
     return None
 
 
+def device_status() -> dict[str, str | None]:
+    """For /bayard/status: the device asked for ("auto" when none) and where it was asked."""
+    asked = requested_device()
+    return {"asked": asked[0] if asked else "auto", "where": asked[1] if asked else None}
+
+
 def gpu_refused() -> str | None:
     """Where the operator kept models off the GPU, or None when they may use it."""
     asked = requested_device()

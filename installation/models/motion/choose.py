@@ -27,6 +27,11 @@ def forget_failures() -> None:
     _FAILED.clear()
 
 
+def failed_backends() -> dict[str, str]:
+    """For /bayard/status: each backend passed over since it failed, and why."""
+    return dict(_FAILED)
+
+
 def _load_backends() -> None:
     """Import the backend modules so they register; a missing optional one is skipped."""
     for module in ("flow", "landmarks", "fomm", "mesh.backend"):
