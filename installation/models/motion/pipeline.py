@@ -42,6 +42,10 @@ CROP_SIZE_HOLD = (0.8, 1.25)
 # while no newer camera frame has come: a few frames of a slow camera. A camera that stops
 # for longer is no longer "live" and the scene says so.
 STALE_OBSERVATION_S = 0.5
+# A frame the animator fails on leaves the last good result on screen this long before the
+# still portrait replaces it: one odd frame froze the face for a moment instead of snapping
+# it back to rest and forward again (and the visitor counted as gone for that frame).
+HOLD_ON_FAILURE_S = 0.5
 
 
 def tracker_for(backend_name: str, models_dir=None):
@@ -402,6 +406,7 @@ class AnimatorWorker:
         except Exception as exc:  # boundary: the worker must keep the show going
             if self.failing_since is None:
                 self.failing_since = self.clock()
+            holding = self.clock() - self.failing_since < HOLD_ON_FAILURE_S and self._result is not None
             msg = f"{type(exc).__name__}: {exc}"
             if msg != self.error:
                 log.exception("portrait animator failed; showing the still portrait")
@@ -409,6 +414,7 @@ class AnimatorWorker:
                 # The still portrait keeps the show going; a test, soak or bench must
                 # still fail on it (it once hid behind an idle-looking portrait).
                 faults.report(self.fault_scope, "animate", exc)
-            self._publish(self.animator.portrait, None, None, self.mode)
+            if not holding:
+                self._publish(self.animator.portrait, None, None, self.mode)
             if block:
                 self._stop.wait(0.2)
