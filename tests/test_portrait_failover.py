@@ -55,9 +55,18 @@ class Flaky(LostGpu):
         return driver
 
 
+class OutOfMemory(LostGpu):
+    """Cannot even start: another program holds the GPU's memory."""
+
+    name = "oom"
+
+    def set_source(self, source):
+        raise RuntimeError("CUDA out of memory. Tried to allocate 20.00 MiB")
+
+
 @pytest.fixture
 def lost_gpu():
-    for name, kind in (("lost-gpu", LostGpu), ("flaky", Flaky)):
+    for name, kind in (("lost-gpu", LostGpu), ("flaky", Flaky), ("oom", OutOfMemory)):
         if name not in MOTION_BACKENDS:
             MOTION_BACKENDS.register(name)(kind)
     forget_failures()
@@ -121,3 +130,15 @@ def test_an_odd_frame_leaves_the_last_good_one_on_screen_not_the_still_portrait(
         assert Flaky.calls >= 30 and scene.worker.error  # it did fail, a third of the time
         assert not any(np.array_equal(image, still) for image in shown)  # never snapped back to rest
         assert scene.backend_name == "flaky"  # and an intermittent fault is no reason to give it up
+
+
+def test_a_backend_that_cannot_start_gives_way_at_once(tmp_path, lost_gpu):
+    path = write_show(tmp_path, {"p": SCENE.replace("lost-gpu", "oom")}, extra=NO_CAMERA, size=(640, 360))
+    with run_test(path, fps=10, services={"synchronous_models": True}) as pilot:
+        a = _array(pilot.advance(1.0))
+        scene = pilot.engine.sequencer.current.scene
+        assert scene.backend_name == "mesh" and scene.worker is not None and not scene.problem
+        assert np.abs(a - _array(pilot.advance(1.3))).max() > 10  # the portrait moves
+        said = [e["message"] for e in pilot.engine.errors]
+        told = [m for m in said if "oom motion backend could not start" in m]
+        assert told and "CUDA out of memory" in told[0] and "moves with mesh" in told[0]

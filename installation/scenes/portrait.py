@@ -33,6 +33,7 @@ from ..imaging import MediaError, read_rgb
 from ..words import words
 from .base import Scene, register_scene
 from .layout import overrun_message
+from .portrait_backend import BackendChoice
 from .portrait_check import check_portraits
 from .portrait_draw import WORDS, PortraitDrawing
 from .portrait_record import VisitRecorder
@@ -49,9 +50,6 @@ HOUSE_SITTER_CREDIT = "Daguerreotype by Benjamin D. Maxham. Public domain"
 ARRIVE_S = 0.8
 # Seconds without a face before the visit ends.
 LEAVE_S = 2.5
-# A motion backend failing on every frame this long (a GPU lost mid-show) gives way to the
-# next one: long enough not to flee a passing hiccup, short enough that a visitor waits less.
-FAILOVER_S = 3.0
 # Seconds the visitor must hold a usable pose before the countdown starts.
 STEADY_S = 0.6
 
@@ -138,7 +136,7 @@ class _Entry:
 
 
 @register_scene("portrait")
-class PortraitScene(PortraitDrawing, Scene):
+class PortraitScene(BackendChoice, PortraitDrawing, Scene):
     Config = PortraitConfig
     config: PortraitConfig
     check_content = staticmethod(check_portraits)  # `bayard check`: pictures that cannot animate
@@ -203,17 +201,6 @@ class PortraitScene(PortraitDrawing, Scene):
             self._ready = (self.index, self._make_animator(self.index))
         except Exception:  # reported with its reason when enter() builds it again
             self._ready = None
-
-    def _choice(self):
-        """The motion backend and every candidate's reason, chosen once per build: the
-        check loads the face models, which the portrait checks and the animator reuse."""
-        if self._backend_choice is None:
-            from ..models.motion.choose import choose_backend
-
-            _, models = self._settings()
-            requested = self.config.backend or (models.motion if models is not None else "auto")
-            self._backend_choice = choose_backend(self.context.models_dir or Path("models"), requested)
-        return self._backend_choice
 
     def _find_face(self, entry: _Entry) -> bool:
         """Whether this portrait can be animated here; records why not."""
@@ -359,6 +346,13 @@ class PortraitScene(PortraitDrawing, Scene):
         try:
             self._build_worker()
         except Exception as exc:  # boundary: a portrait the pipeline refuses (no face found)
+            # A ValueError is the portrait's (no face, too small); anything else is the
+            # backend's (FOMM out of GPU memory): then the next backend is tried.
+            failed = self._choice().name
+            if not isinstance(exc, ValueError) and self._pass_over(failed, f"{type(exc).__name__}: {exc}"):
+                self._tell_passed_over(failed, f"{type(exc).__name__}: {exc}", "could not start")
+                self._switch_to(index)
+                return
             self.problem = f"{exc}"
             self.log.warning("portrait %d cannot be animated: %s", self.index, exc)
             self.worker = None
@@ -453,31 +447,6 @@ class PortraitScene(PortraitDrawing, Scene):
                 self._go("live")
         if self.state == "live" and self.recorder is not None:
             self._record()
-
-    def _failing_too_long(self) -> bool:
-        since = self.worker.failing_since
-        return (since is not None and not self._no_other_backend
-                and self.context.clock.now() - since >= FAILOVER_S)
-
-    def _fail_over(self) -> None:
-        """A backend failing on every frame is passed over until the show restarts, and the
-        portrait moves with the next one: a still portrait that invites visitors to move is
-        worse than a plainer one that moves."""
-        from ..models.motion.choose import mark_failed
-
-        failed, why = self.backend_name, self.worker.error or "no reason given"
-        mark_failed(failed, why)
-        self._backend_choice = None
-        if self._choice().name == failed:  # nothing else can run here: keep the still portrait
-            self._no_other_backend = True
-            self.log.error("the %s motion backend fails on every frame (%s) and no other can run here; "
-                           "the portrait stays still", failed, why)
-            return
-        self._switch_to(self.index)
-        message = (f"the {failed} motion backend failed on every frame for {FAILOVER_S:.0f} s ({why}); "
-                   f"the portrait moves with {self.backend_name} until the show restarts")
-        self.log.error("%s", message)
-        self.context.report(message)
 
     def _tell_if_turned(self) -> None:
         """Visitors' faces keep appearing turned: tell the technician (status, overlay and

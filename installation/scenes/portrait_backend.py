@@ -1,0 +1,63 @@
+"""Which motion backend a portrait scene runs, and giving one up when it keeps failing.
+
+A mixin of PortraitScene (as its drawing is): the choice is made once per build from the
+scene's `backend`, the show's [models] motion and what can run here; a backend that fails
+on every frame for FAILOVER_S, or cannot start at all (not for a portrait's own problem),
+is passed over until the show restarts and the next one takes its place.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+# A motion backend failing on every frame this long (a GPU lost mid-show) gives way to the
+# next one: long enough not to flee a passing hiccup, short enough that a visitor waits less.
+FAILOVER_S = 3.0
+
+
+class BackendChoice:
+    """Needs the scene's config, context, log, worker, backend_name, index, _settings(),
+    _switch_to() and the attributes _backend_choice and _no_other_backend."""
+
+    def _choice(self):
+        """The motion backend and every candidate's reason, chosen once per build: the
+        check loads the face models, which the portrait checks and the animator reuse."""
+        if self._backend_choice is None:
+            from ..models.motion.choose import choose_backend
+
+            _, models = self._settings()
+            requested = self.config.backend or (models.motion if models is not None else "auto")
+            self._backend_choice = choose_backend(self.context.models_dir or Path("models"), requested)
+        return self._backend_choice
+
+    def _failing_too_long(self) -> bool:
+        since = self.worker.failing_since
+        return (since is not None and not self._no_other_backend
+                and self.context.clock.now() - since >= FAILOVER_S)
+
+    def _fail_over(self) -> None:
+        """A backend failing on every frame is passed over until the show restarts, and the
+        portrait moves with the next one: a still portrait that invites visitors to move is
+        worse than a plainer one that moves."""
+        failed, why = self.backend_name, self.worker.error or "no reason given"
+        if self._pass_over(failed, why):
+            self._switch_to(self.index)
+            self._tell_passed_over(failed, why, f"failed on every frame for {FAILOVER_S:.0f} s")
+
+    def _pass_over(self, failed: str, why: str) -> bool:
+        """Mark a backend failed until the show restarts; whether another can run instead."""
+        from ..models.motion.choose import mark_failed
+
+        mark_failed(failed, why)
+        self._backend_choice = None
+        if self._choice().name == failed:  # nothing else can run here: keep the still portrait
+            self._no_other_backend = True
+            self.log.error("the %s motion backend fails (%s) and no other can run here", failed, why)
+            return False
+        return True
+
+    def _tell_passed_over(self, failed: str, why: str, how: str) -> None:
+        message = (f"the {failed} motion backend {how} ({why}); the portrait moves with "
+                   f"{self._choice().name} until the show restarts")
+        self.log.error("%s", message)
+        self.context.report(message)
