@@ -82,6 +82,17 @@ def test_without_litert_the_tracker_falls_back_to_haar_and_says_why(monkeypatch)
     assert isinstance(tracker, HaarTracker) and "ai-edge-litert" in reason
 
 
+def test_an_opencv_without_haar_cascades_says_what_to_install(monkeypatch):
+    """OpenCV 5 ships no cascades (cv2.data is gone): the fallback says so, not AttributeError."""
+    import cv2
+
+    from installation.models.face import haar
+
+    monkeypatch.delattr(cv2, "data", raising=False)
+    with pytest.raises(RuntimeError, match=r"has no Haar cascades .* install opencv-python 4.x"):
+        haar.HaarDetector()
+
+
 @pytest.mark.shared_data
 def test_the_painted_face_is_found_with_its_eyes_mesh_and_irises(stack, shared_data):
     image = _rgb(shared_data / "portrait-painting.jpg")

@@ -27,7 +27,11 @@ DETECT_WIDTH = 320
 
 
 def _cascade(name: str) -> cv2.CascadeClassifier:
-    path = cv2.data.haarcascades + name
+    folder = getattr(getattr(cv2, "data", None), "haarcascades", None)
+    if folder is None:  # OpenCV 5 ships no cascades (seen on a machine with opencv 5.0)
+        raise RuntimeError(f"OpenCV {cv2.__version__} has no Haar cascades (cv2.data); "
+                           "install opencv-python 4.x, as pyproject.toml asks")
+    path = folder + name
     cascade = cv2.CascadeClassifier(path)
     if cascade.empty():  # pragma: no cover - an OpenCV install without its data
         raise RuntimeError(f"OpenCV's Haar cascade {path} is missing; reinstall opencv-python 4.x")
