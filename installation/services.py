@@ -89,4 +89,11 @@ def _device_line(setting: str) -> str:
     if name.startswith("cuda") and not cuda_present():
         return (f"model device: {where}, but this machine has no CUDA device: models that need one fall back "
                 'as below; set device = "auto" or "cpu" under [models] in install.toml')
+    if name.startswith("cuda:"):
+        from .models.device import pick_device
+
+        try:
+            pick_device()  # a GPU this machine does not have (cuda:3 on a one-GPU machine)
+        except ValueError as error:
+            return f"model device: {error}; models that need it fall back as below"
     return f"model device: {name} ({where})"

@@ -79,6 +79,8 @@ def test_check_names_a_device_setting_it_cannot_use(a_gpu, monkeypatch):
     monkeypatch.setenv("BAYARD_DEVICE", "gpu0")
     said = _device_line("auto")
     assert "BAYARD_DEVICE=gpu0 is not a device this show knows; use cpu, cuda or cuda:N" in said
+    monkeypatch.setenv("BAYARD_DEVICE", "cuda:3")
+    assert "BAYARD_DEVICE=cuda:3: this machine has 1 CUDA device(s)" in _device_line("auto")
     monkeypatch.setenv("BAYARD_DEVICE", "cuda")
     monkeypatch.setattr(a_gpu, "cuda_present", lambda: False)
     said = _device_line("auto")

@@ -64,9 +64,19 @@ class OutOfMemory(LostGpu):
         raise RuntimeError("CUDA out of memory. Tried to allocate 20.00 MiB")
 
 
+class NoSuchGpu(LostGpu):
+    """Asked for a GPU this machine does not have (the device chooser's ValueError)."""
+
+    name = "no-such-gpu"
+
+    def set_source(self, source):
+        raise ValueError("BAYARD_DEVICE=cuda:3: this machine has 1 CUDA device(s)")
+
+
 @pytest.fixture
 def lost_gpu():
-    for name, kind in (("lost-gpu", LostGpu), ("flaky", Flaky), ("oom", OutOfMemory)):
+    kinds = (("lost-gpu", LostGpu), ("flaky", Flaky), ("oom", OutOfMemory), ("no-such-gpu", NoSuchGpu))
+    for name, kind in kinds:
         if name not in MOTION_BACKENDS:
             MOTION_BACKENDS.register(name)(kind)
     forget_failures()
@@ -132,13 +142,15 @@ def test_an_odd_frame_leaves_the_last_good_one_on_screen_not_the_still_portrait(
         assert scene.backend_name == "flaky"  # and an intermittent fault is no reason to give it up
 
 
-def test_a_backend_that_cannot_start_gives_way_at_once(tmp_path, lost_gpu):
-    path = write_show(tmp_path, {"p": SCENE.replace("lost-gpu", "oom")}, extra=NO_CAMERA, size=(640, 360))
+@pytest.mark.parametrize("backend, why", [("oom", "CUDA out of memory"),
+                                          ("no-such-gpu", "this machine has 1 CUDA device")])
+def test_a_backend_that_cannot_start_gives_way_at_once(tmp_path, lost_gpu, backend, why):
+    path = write_show(tmp_path, {"p": SCENE.replace("lost-gpu", backend)}, extra=NO_CAMERA, size=(640, 360))
     with run_test(path, fps=10, services={"synchronous_models": True}) as pilot:
         a = _array(pilot.advance(1.0))
         scene = pilot.engine.sequencer.current.scene
         assert scene.backend_name == "mesh" and scene.worker is not None and not scene.problem
         assert np.abs(a - _array(pilot.advance(1.3))).max() > 10  # the portrait moves
         said = [e["message"] for e in pilot.engine.errors]
-        told = [m for m in said if "oom motion backend could not start" in m]
-        assert told and "CUDA out of memory" in told[0] and "moves with mesh" in told[0]
+        told = [m for m in said if f"{backend} motion backend could not start" in m]
+        assert told and why in told[0] and "moves with mesh" in told[0]

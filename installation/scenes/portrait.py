@@ -265,13 +265,13 @@ class PortraitScene(BackendChoice, PortraitDrawing, Scene):
     def _make_animator(self, index: int):
         """The backend and per-portrait pipeline (numpy/OpenCV work only: safe on the loading thread)."""
         from ..models.face import FaceBox
-        from ..models.motion.pipeline import build_animator
+        from ..models.motion.pipeline import PortraitError, build_animator
 
         models_dir = self.context.models_dir or Path("models")
         choice = self._choice()
         entry = self.entries[index]
         if entry.face is None and choice.name != "mesh":
-            raise ValueError(entry.problem or "no face in this portrait")
+            raise PortraitError(entry.problem or "no face in this portrait")
         animator = build_animator(choice.name, entry.image, FaceBox(*entry.face) if entry.face else None,
                                   models_dir, exaggeration=entry.exaggeration, lips_hidden=entry.lips_hidden)
         return choice, animator
@@ -346,10 +346,12 @@ class PortraitScene(BackendChoice, PortraitDrawing, Scene):
         try:
             self._build_worker()
         except Exception as exc:  # boundary: a portrait the pipeline refuses (no face found)
-            # A ValueError is the portrait's (no face, too small); anything else is the
-            # backend's (FOMM out of GPU memory): then the next backend is tried.
+            # A PortraitError is the portrait's (no face, too small); anything else is the
+            # backend's (FOMM out of GPU memory, a GPU this machine lacks): the next is tried.
+            from ..models.motion.pipeline import PortraitError
+
             failed = self._choice().name
-            if not isinstance(exc, ValueError) and self._pass_over(failed, f"{type(exc).__name__}: {exc}"):
+            if not isinstance(exc, PortraitError) and self._pass_over(failed, f"{type(exc).__name__}: {exc}"):
                 self._tell_passed_over(failed, f"{type(exc).__name__}: {exc}", "could not start")
                 self._switch_to(index)
                 return
