@@ -157,6 +157,7 @@ class PortraitScene(BackendChoice, PortraitDrawing, Scene):
         self._own_camera = False
         self.worker = None
         self._no_other_backend = False
+        self._replacing = None  # (failed backend, why, its successor once built) after a failure
         self.backend_name = ""
         self.backend_reason = ""
         self.problem = ""
@@ -413,9 +414,10 @@ class PortraitScene(BackendChoice, PortraitDrawing, Scene):
             return
         if self.synchronous:
             self.worker.poll()
+        if self._replaced():
+            return
         if self._failing_too_long():
             self._fail_over()
-            return
         self._tell_if_turned()
         face = self._face() if self.camera_ok else None
         present = face is not None and face.state != "none"

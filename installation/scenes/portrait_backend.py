@@ -8,6 +8,7 @@ is passed over until the show restarts and the next one takes its place.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 # A motion backend failing on every frame this long (a GPU lost mid-show) gives way to the
@@ -16,8 +17,9 @@ FAILOVER_S = 3.0
 
 
 class BackendChoice:
-    """Needs the scene's config, context, log, worker, backend_name, index, _settings(),
-    _switch_to() and the attributes _backend_choice and _no_other_backend."""
+    """Needs the scene's config, context, log, worker, backend_name, index, synchronous,
+    _settings(), _make_animator(), _switch_to() and the attributes _backend_choice, _ready,
+    _no_other_backend and _replacing."""
 
     def _choice(self):
         """The motion backend and every candidate's reason, chosen once per build: the
@@ -32,17 +34,44 @@ class BackendChoice:
 
     def _failing_too_long(self) -> bool:
         since = self.worker.failing_since
-        return (since is not None and not self._no_other_backend
+        return (since is not None and not self._no_other_backend and self._replacing is None
                 and self.context.clock.now() - since >= FAILOVER_S)
 
     def _fail_over(self) -> None:
         """A backend failing on every frame is passed over until the show restarts, and the
         portrait moves with the next one: a still portrait that invites visitors to move is
-        worse than a plainer one that moves."""
+        worse than a plainer one that moves. The next one is built on a helper thread, as
+        prepare() builds the first (the mesh takes up to a second): the render loop goes on
+        drawing the still portrait meanwhile, and `_replaced()` swaps it in."""
         failed, why = self.backend_name, self.worker.error or "no reason given"
-        if self._pass_over(failed, why):
-            self._switch_to(self.index)
-            self._tell_passed_over(failed, why, f"failed on every frame for {FAILOVER_S:.0f} s")
+        if not self._pass_over(failed, why):
+            return
+        index = self.index
+        self._replacing = (failed, why, None)
+
+        def build() -> None:  # numpy/OpenCV work only, like prepare(): no pygame here
+            try:
+                built = (index, self._make_animator(index))
+            except Exception as exc:  # the main thread's _switch_to builds it again and says why
+                built = exc
+            self._replacing = (failed, why, built)
+
+        if self.synchronous:  # renders and tests: in step with the clock
+            build()
+        else:
+            threading.Thread(target=build, name="portrait-next-backend", daemon=True).start()
+
+    def _replaced(self) -> bool:
+        """Swap in the backend built after a failure, once it is ready (main thread)."""
+        if self._replacing is None or self._replacing[2] is None:
+            return False
+        failed, why, built = self._replacing
+        self._replacing = None
+        if not isinstance(built, Exception):
+            self._ready = built
+        self._switch_to(self.index)
+        self._tell_passed_over(failed, why, f"failed on every frame for {FAILOVER_S:.0f} s")
+        return True
 
     def _pass_over(self, failed: str, why: str) -> bool:
         """Mark a backend failed until the show restarts; whether another can run instead."""
