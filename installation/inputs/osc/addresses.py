@@ -95,7 +95,7 @@ ADDRESSES: tuple[Address, ...] = (
         "status",
         "/bayard/status <json>",
         "reply with the show's state: scene, elapsed time, playlist position, paused, blackout, fps, "
-        "uptime, last errors",
+        "uptime, last errors, where the models run and any motion backend lost mid-show",
     ),
     Address(
         "/bayard/ping",
