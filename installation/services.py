@@ -80,7 +80,7 @@ def _device_line(setting: str) -> str:
 
     asked = requested_device()
     if asked is None:
-        found = f"CUDA device {cuda_name()}" if cuda_present() else "no CUDA device: the CPU"
+        found = f"CUDA device {cuda_name()}" if cuda_present() else "no CUDA device: torch models use the CPU"
         return f"model device: auto ({found})"
     name, where = asked
     if not re.fullmatch(r"cpu|cuda(:[0-9]+)?", name):
