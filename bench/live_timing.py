@@ -9,9 +9,12 @@ from __future__ import annotations
 import time
 
 
-def draw_live(worker, screen, seconds: float) -> tuple[list[float], int, float]:
+def draw_live(worker, screen, seconds: float,
+              ready: list[float] | None = None) -> tuple[list[float], int, float]:
     """Run a 60 Hz loop for `seconds` that blits each new live result of `worker` to
-    `screen`. Returns (camera-to-screen latencies in seconds, results drawn, seconds run)."""
+    `screen`. Returns (camera-to-screen latencies in seconds, results drawn, seconds run).
+    `ready`, if given, gets each result's camera-to-ready time: the worker's part of the
+    latency, without the wait for the next display refresh."""
     import pygame
 
     latencies: list[float] = []
@@ -26,6 +29,8 @@ def draw_live(worker, screen, seconds: float) -> tuple[list[float], int, float]:
             screen.blit(surface, (0, 0))
             pygame.display.flip()
             latencies.append(time.monotonic() - r.camera_t)
+            if ready is not None:
+                ready.append(r.ready_t - r.camera_t)
         next_tick += 1 / 60
         time.sleep(max(0.0, next_tick - time.monotonic()))
     return latencies, results, time.monotonic() - start
