@@ -138,7 +138,7 @@ def main() -> int:
         "--layout",
         choices=["auto", "nchw", "nhwc"],
         default="auto",
-        help="convolution memory format (auto: the wrapper's default, NHWC on CPU, NCHW on CUDA)",
+        help="convolution memory format (auto: the wrapper's default, NHWC)",
     )
     parser.add_argument(
         "--no-uncached", action="store_true", help="skip the comparison without the source cache"

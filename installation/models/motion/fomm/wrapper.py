@@ -42,10 +42,11 @@ class FommWrapper:
     ) -> None:
         """Takes ownership of the two networks: they are moved, cast and (with `fold_bn`)
         have their batch norms folded into the convolutions in place. `channels_last`
-        (NHWC convolutions) defaults to on for the CPU, where it measured 7% faster, and off
-        for CUDA. On an H200 NHWC made the model step alone faster (4.17 ms against 4.96 in
-        fp16), but the live path slower: camera-to-screen p50 40-45 ms against 30-35 in two
-        alternating rounds of `bench/fomm_gpu.py --live --layout` (cause not found)."""
+        (NHWC convolutions) defaults to on: 7% faster on a CPU, and on an H200 the model step
+        took 4.17 ms against 4.96 in fp16 (4.05 against 5.22 in fp32). Live, the worker's part
+        is the same either way (camera-to-ready p50 25-27 ms, `bench/fomm_gpu.py --live
+        --layout`, two alternating rounds); camera-to-screen moved by 10 ms either way
+        between rounds with the wait for the display's refresh."""
         if precision not in PRECISIONS:
             raise ValueError(f"precision {precision!r}: use one of {', '.join(PRECISIONS)}")
         self.device = pick_device(device)
@@ -66,7 +67,7 @@ class FommWrapper:
             fold_batch_norm_(generator.eval())
         self.kp_detector = kp_detector.eval().to(self.device, self.dtype)
         self.generator = generator.eval().to(self.device, self.dtype)
-        self.channels_last = self.device.type == "cpu" if channels_last is None else channels_last
+        self.channels_last = True if channels_last is None else channels_last
         if self.channels_last:
             self.kp_detector.to(memory_format=torch.channels_last)
             self.generator.to(memory_format=torch.channels_last)
