@@ -154,3 +154,44 @@ def test_a_backend_that_cannot_start_gives_way_at_once(tmp_path, lost_gpu, backe
         said = [e["message"] for e in pilot.engine.errors]
         told = [m for m in said if f"{backend} motion backend could not start" in m]
         assert told and why in told[0] and "moves with mesh" in told[0]
+
+
+def test_on_a_live_show_the_next_backend_is_built_off_the_render_thread(lost_gpu):
+    """Building the mesh takes up to a second: a live show builds it on a helper thread and
+    swaps it in on the main thread, drawing the still portrait meanwhile."""
+    import threading
+    import time
+
+    from installation.scenes.portrait_backend import BackendChoice
+
+    built_on, switched = [], []
+
+    class Scene(BackendChoice):
+        synchronous = False
+        backend_name, index = "lost-gpu", 0
+        _backend_choice, _ready, _no_other_backend, _replacing = None, None, False, None
+
+        def __init__(self):
+            self.worker = type("Worker", (), {"error": "RuntimeError: CUDA error", "failing_since": 0.0})()
+            self.log = type("Log", (), {"error": lambda *a: None})()
+            self.context = type("Context", (), {"report": lambda *a, **k: None})()
+
+        def _choice(self):  # the next backend that can run
+            return type("Choice", (), {"name": "mesh"})()
+
+        def _make_animator(self, index):
+            built_on.append(threading.current_thread())
+            time.sleep(0.2)  # as the mesh takes its time
+            return "mesh choice", "mesh animator"
+
+        def _switch_to(self, index):
+            switched.append(self._ready)
+
+    scene = Scene()
+    scene._fail_over()
+    assert not scene._replaced() and not switched  # still building: the still portrait stays
+    deadline = time.monotonic() + 5
+    while not scene._replaced() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert built_on and built_on[0] is not threading.main_thread()
+    assert switched == [(0, ("mesh choice", "mesh animator"))]
