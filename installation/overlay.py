@@ -298,6 +298,14 @@ class Overlay:
             for text in _wrap(f"Playing the LAST GOOD show (saved {last_good.get('saved', '?')}): "
                               f"{last_good.get('show_file', 'the show file')} has errors".split(" "), small, width):
                 lines.append((text, small, ACCENT))
+        # A motion backend lost mid-show stays named while it is passed over: the error line
+        # that told of it scrolls away with later errors.
+        models = status.get("models")
+        failed = models.get("failed_backends") if isinstance(models, dict) else None
+        for name, why in (failed or {}).items():
+            words = f"Motion backend {name} LOST mid-show ({why}); a restart tries it again".split(" ")
+            for text in _wrap(words, small, width)[:2]:
+                lines.append((text, small, ACCENT))
         facts = []
         for key in ("position", "elapsed", "paused", "blackout", "fps", "uptime"):
             if key in status:

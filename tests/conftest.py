@@ -125,3 +125,27 @@ def sitter():
     image = cv2.cvtColor(cv2.imread(str(HOUSE_SITTER)), cv2.COLOR_BGR2RGB)
     return cv2.resize(image, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
 
+
+def overlay_text(pilot) -> list[str]:
+    """The lines the operator overlay writes on screen."""
+    from installation.overlay import Overlay, _default_font
+
+    written: list[str] = []
+
+    class Recording:
+        def __init__(self, font) -> None:
+            self.font = font
+
+        def render(self, text, *args):
+            written.append(str(text))
+            return self.font.render(text, *args)
+
+        def __getattr__(self, name):
+            return getattr(self.font, name)
+
+    engine = pilot.engine
+    overlay = Overlay(tuple(engine.size), engine.post, engine.status, clock=engine.clock,
+                      font=lambda size, bold: Recording(_default_font(size, bold)))
+    assert overlay.open()
+    overlay.draw(engine.frame)
+    return written

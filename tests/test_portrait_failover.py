@@ -12,7 +12,7 @@ from installation.harness import run_test
 from installation.models.motion.base import MOTION_BACKENDS, Availability, MotionBackend
 from installation.models.motion.choose import choose_backend, forget_failures
 
-from .conftest import write_show
+from .conftest import overlay_text, write_show
 
 SCENE = """
     type = "portrait"
@@ -105,6 +105,8 @@ def test_a_backend_failing_on_every_frame_gives_way_and_the_portrait_moves_again
         assert told and "illegal memory access" in told[0] and "moves with mesh" in told[0]
         models = pilot.engine.status()["models"]  # what a technician's monitoring reads
         assert "illegal memory access" in models["failed_backends"]["lost-gpu"]
+        drawn = overlay_text(pilot)  # and the operator overlay, while it lasts
+        assert any("Motion backend lost-gpu LOST mid-show" in line for line in drawn), drawn
     # Passed over until the show restarts, with the reason, wherever the choice is made.
     again = choose_backend(tmp_path / "models", "lost-gpu")
     assert again.name == "mesh" and "failed while the show ran" in again.reasons["lost-gpu"].reason

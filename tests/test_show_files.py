@@ -13,7 +13,7 @@ from installation.config.lastgood import recall, remember
 from installation.config.loader import load_show
 from installation.harness import run_test
 
-from .conftest import title_scene, write_show
+from .conftest import overlay_text, title_scene, write_show
 
 
 def last_good_heading(root: Path, scene: str) -> str:
@@ -109,31 +109,6 @@ def test_starting_from_the_last_good_copy_shows_in_status_and_reloads_the_real_f
         assert pilot.engine.reload(at_once=True)  # the real show file, not the copy
         assert pilot.engine.status()["last_good"] is None
         assert pilot.engine.status()["show"] == "Fixed show"
-
-
-def overlay_text(pilot) -> list[str]:
-    """The lines the operator overlay writes on screen."""
-    from installation.overlay import Overlay, _default_font
-
-    written: list[str] = []
-
-    class Recording:
-        def __init__(self, font) -> None:
-            self.font = font
-
-        def render(self, text, *args):
-            written.append(str(text))
-            return self.font.render(text, *args)
-
-        def __getattr__(self, name):
-            return getattr(self.font, name)
-
-    engine = pilot.engine
-    overlay = Overlay(tuple(engine.size), engine.post, engine.status, clock=engine.clock,
-                      font=lambda size, bold: Recording(_default_font(size, bold)))
-    assert overlay.open()
-    overlay.draw(engine.frame)
-    return written
 
 
 def test_an_osc_change_on_reload_is_refused_with_a_clear_message(tmp_path):
