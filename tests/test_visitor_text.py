@@ -10,6 +10,7 @@ height (1/45 of the shorter side for body, 1/60 for credits) or contrast (4.5:1)
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import pygame
 import pytest
@@ -365,8 +366,8 @@ def test_check_finds_no_crowded_words_in_the_default_show_on_common_screens():
     loop = show.scenes["faces"]
     show.scenes["faces"] = loop.model_copy(update={"body": " ".join([loop.body] * 3)})
     said = [(p.file.name, p.severity, p.key, p.line) for p in check_words_fit(show)]
-    body_line = next(n for n, text in enumerate(open("scenes/loop.toml", encoding="utf-8"), 1)
-                     if text.startswith("body"))
+    lines = Path("scenes/loop.toml").read_text(encoding="utf-8").splitlines()
+    body_line = next(n for n, text in enumerate(lines, 1) if text.startswith("body"))
     assert said == [("loop.toml", "warning", "body", body_line)]  # the words to shorten, and where
 
 
