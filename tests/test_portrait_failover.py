@@ -41,6 +41,9 @@ class LostGpu(MotionBackend):
     def animate(self, driver):
         raise RuntimeError("CUDA error: an illegal memory access was encountered")
 
+    def status(self):
+        return {"device": "cuda:0"}
+
 
 class Flaky(LostGpu):
     """Fails on every third frame only (an odd input the model trips on now and then)."""
@@ -95,10 +98,12 @@ def test_a_backend_failing_on_every_frame_gives_way_and_the_portrait_moves_again
         pilot.advance(1.0)
         scene = pilot.engine.sequencer.current.scene
         assert scene.backend_name == "lost-gpu" and "illegal memory access" in scene.worker.error
+        assert scene.status()["backend_status"] == {"device": "cuda:0"}  # the backend's own report
         still = [_array(pilot.advance(0.5)) for _ in range(2)]
         assert np.abs(still[0] - still[1]).max() == 0  # the still portrait, while it fails
         pilot.advance(3.0)
         assert scene.backend_name == "mesh", scene.status()
+        assert scene.status()["backend_status"] is None  # the mesh's report is its choice reason
         a, b = _array(pilot.advance(1.0)), _array(pilot.advance(1.3))
         assert np.abs(a - b).max() > 10  # it moves again
         told = [e["message"] for e in pilot.engine.errors if "lost-gpu motion backend failed" in e["message"]]

@@ -518,6 +518,7 @@ class PortraitScene(BackendChoice, PortraitDrawing, Scene):
             "faces_turned": self.worker.turn_watch.turned if self.worker is not None else 0,
             "backend": self.backend_name,
             "backend_reason": self.backend_reason,
+            "backend_status": self._backend_status(),
             "portrait": self.index,
             "portrait_installed": self.entries[self.index].installed if self.entries else False,
             "animator_error": self.worker.error if self.worker is not None else None,

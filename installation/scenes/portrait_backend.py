@@ -90,3 +90,15 @@ class BackendChoice:
                    f"{self._choice().name} until the show restarts")
         self.log.error("%s", message)
         self.context.report(message)
+
+    def _backend_status(self) -> dict | None:
+        """The running backend's own report for /bayard/status (FOMM: its device, precision
+        and movement scale), or None where it keeps none (the mesh's is its choice reason)."""
+        backend = getattr(getattr(self.worker, "animator", None), "backend", None)
+        report = getattr(backend, "status", None)
+        if not callable(report):
+            return None
+        try:
+            return report()
+        except Exception as exc:  # a report must never take status down with it
+            return {"error": f"{type(exc).__name__}: {exc}"}
