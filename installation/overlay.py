@@ -292,7 +292,8 @@ class Overlay:
         scene = status.get("scene") or status.get("current") or "-"
         if isinstance(scene, dict):
             scene = scene.get("id", "-")
-        lines.append((f"Scene: {scene}", big, TEXT))
+        title = status.get("title")  # the scene file's human title, as its description promises
+        lines.append((f"Scene: {scene}" + (f" - {title}" if title and title != scene else ""), big, TEXT))
         last_good = status.get("last_good")
         if isinstance(last_good, dict):
             for text in _wrap(f"Playing the LAST GOOD show (saved {last_good.get('saved', '?')}): "

@@ -111,6 +111,13 @@ def test_starting_from_the_last_good_copy_shows_in_status_and_reloads_the_real_f
         assert pilot.engine.status()["show"] == "Fixed show"
 
 
+def test_the_overlay_names_the_scene_by_its_title_too(tmp_path):
+    """A scene file's `title` is "for logs, status and the operator overlay"."""
+    scene = title_scene("a") + '        title = "Opening card"\n'
+    with run_test(write_show(tmp_path, {"a": scene}), fps=10) as pilot:
+        assert "Scene: a - Opening card" in overlay_text(pilot)
+
+
 def test_an_osc_change_on_reload_is_refused_with_a_clear_message(tmp_path):
     from installation.inputs.osc.service import attach as attach_osc
 
