@@ -206,10 +206,11 @@ def run_cli(argv: list[str]) -> int:
 def test_cli_status_fetch_and_errors(server, tmp_path, capsys):
     server.files["/bayard.png"] = PHOTO
     show = tmp_path / "show"
-    write_manifest(show / "content", [photo_entry(server.url + "/bayard.png")])
+    write_manifest(show / "content", [photo_entry(server.url + "/bayard.png", title="The drowned man")])
     assert run_cli(["assets", "status", "--show", str(show)]) == 1
     out = capsys.readouterr().out
     assert "missing" in out and "bayard assets fetch bayard-1840" in out and "1 required missing" in out
+    assert "\n          The drowned man\n" in out  # a missing file is named for what it is
     assert run_cli(["assets", "fetch", "--show", str(show / "install.toml"), "-q"]) == 0  # file or folder
     assert run_cli(["assets", "status", "--show", str(show)]) == 0
     assert "1 of 1 installed" in capsys.readouterr().out

@@ -43,6 +43,8 @@ def cmd_status(args: argparse.Namespace) -> int:
         if status.detail:
             line += f"  [{status.detail}]"
         if status.state != "installed":
+            if status.entry.title:  # what the file is, for the technician who must find it
+                line += f"\n          {status.entry.title}"
             line += f"\n          -> {_how_to_install(status)}"
             missing_required += status.entry.required
         print(line)
