@@ -76,12 +76,13 @@ def describe_models(show: Any) -> list[str]:
 
 def _device_line(setting: str) -> str:
     """Where torch models (fomm, the cnn detector, live face generation) will run, and why."""
-    from .models.device import cuda_name, cuda_present, requested_device
+    from .models.device import cuda_name, cuda_present, no_cuda_why, requested_device
 
     asked = requested_device()
     if asked is None:
-        found = f"CUDA device {cuda_name()}" if cuda_present() else "no CUDA device: torch models use the CPU"
-        return f"model device: auto ({found})"
+        if cuda_present():
+            return f"model device: auto (CUDA device {cuda_name()})"
+        return f"model device: auto ({no_cuda_why()}; torch models use the CPU)"
     name, where = asked
     if not re.fullmatch(r"cpu|cuda(:[0-9]+)?", name):
         return (f"model device: {where} is not a device this show knows; use cpu, cuda or cuda:N "

@@ -85,3 +85,28 @@ def test_check_names_a_device_setting_it_cannot_use(a_gpu, monkeypatch):
     monkeypatch.setattr(a_gpu, "cuda_present", lambda: False)
     said = _device_line("auto")
     assert "this machine has no CUDA device" in said and 'device = "auto" or "cpu"' in said
+
+
+def test_a_gpu_that_cuda_cannot_use_is_named_with_what_to_check(monkeypatch, tmp_path):
+    """A kiosk's sandbox that did not list the GPU, or nvidia-uvm not loaded, looked like no
+    GPU at all; where the GPU's device nodes exist, the reason says what to look at."""
+    torch = pytest.importorskip("torch")
+    import installation.models.device as device
+    from installation.models.motion.fomm.backend import FommBackend
+    from installation.services import _device_line
+
+    monkeypatch.setattr(device.glob, "glob", lambda pattern: ["/dev/nvidia0"])
+    monkeypatch.setattr(device, "cuda_present", lambda: False)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.setattr(device, "_show_device", "auto")
+    monkeypatch.delenv("BAYARD_DEVICE", raising=False)
+    monkeypatch.delenv("CUDA_VISIBLE_DEVICES", raising=False)
+    why = device.no_cuda_why()
+    assert "an NVIDIA GPU is here (/dev/nvidia0) but CUDA cannot use it" in why and "nvidia-uvm" in why
+    assert why in _device_line("auto")
+    (tmp_path / "fomm").mkdir()
+    # A plausible checkpoint, so that CUDA is what decides.
+    (tmp_path / "fomm" / "vox-cpk.pth.tar").write_bytes(b"PK\x03\x04" + b"\x00" * 100)
+    assert why in FommBackend.availability(tmp_path).reason
+    monkeypatch.setattr(device.glob, "glob", lambda pattern: [])
+    assert device.no_cuda_why() == "no CUDA device"

@@ -66,6 +66,20 @@ def cuda_present() -> bool:
     return bool(torch.cuda.is_available())
 
 
+def no_cuda_why() -> str:
+    """Why CUDA is not used here, in a technician's words: plainly "no CUDA device", or, where an
+    NVIDIA GPU's device nodes exist but CUDA cannot use it, what to look at. (A kiosk's
+    sandbox that did not list the GPU, or nvidia-uvm not loaded, looked like no GPU at all.)"""
+    if os.environ.get("CUDA_VISIBLE_DEVICES", None) in ("", "-1"):
+        return "no CUDA device (CUDA_VISIBLE_DEVICES hides them)"
+    nodes = sorted(glob.glob("/dev/nvidia[0-9]*")) if sys.platform.startswith("linux") else []
+    if nodes and importlib.util.find_spec("torch") is not None and not cuda_present():
+        return (f"an NVIDIA GPU is here ({nodes[0]}) but CUDA cannot use it: check that the driver's "
+                "nvidia-uvm module is loaded, that torch is a CUDA build, and that the show's service may "
+                "use the GPU (DeviceAllow=char-nvidia* in bayard.service)")
+    return "no CUDA device"
+
+
 def cuda_name() -> str:
     """The first GPU's name (only call after cuda_present() is True)."""
     import torch

@@ -448,7 +448,7 @@ def decide_generator_mode(spec: GeneratorSpec, checkpoint: Path) -> tuple[str, s
     if importlib.util.find_spec("torch") is None:
         why = "torch is not installed (install the 'models' extra for live generation)"
         return ("fallback", why) if spec.fallback else ("placeholder", why)
-    from ..models.device import cuda_name, cuda_present, gpu_refused
+    from ..models.device import cuda_name, cuda_present, gpu_refused, no_cuda_why
 
     refused = gpu_refused()
     if cuda_present() and not refused:
@@ -458,8 +458,8 @@ def decide_generator_mode(spec: GeneratorSpec, checkpoint: Path) -> tuple[str, s
     if refused:
         why = f"{refused} keeps live generation off the GPU: playing the pre-rendered loop"
         return ("fallback", why) if spec.fallback else ("placeholder", why)
-    why = "no CUDA device: playing the pre-rendered loop (live generation needs a GPU)"
-    return ("fallback", why) if spec.fallback else ("placeholder", "no CUDA device and no fallback loop")
+    why = f"{no_cuda_why()}: playing the pre-rendered loop (live generation needs a GPU)"
+    return ("fallback", why) if spec.fallback else ("placeholder", f"{no_cuda_why()}, and no fallback loop")
 
 
 def describe(show: Any) -> list[str]:

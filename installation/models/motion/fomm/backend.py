@@ -52,10 +52,10 @@ class FommBackend(MotionBackend):
             return Availability(False, f"{refused} keeps FOMM off the GPU (1-2 s per frame)")
         if importlib.util.find_spec("torch") is None:
             return Availability(False, "torch is not installed (pip install 'bayard[models]')")
-        from ...device import cuda_name, cuda_present
+        from ...device import cuda_name, cuda_present, no_cuda_why
 
         if not cuda_present():
-            return Availability(False, "no CUDA device (FOMM takes 1-2 s per frame on a CPU)")
+            return Availability(False, f"{no_cuda_why()} (FOMM takes 1-2 s per frame on a CPU)")
         return Availability(True, f"{checkpoint.name} on {cuda_name()}")
 
     def __init__(
