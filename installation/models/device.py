@@ -53,11 +53,18 @@ def gpu_refused() -> str | None:
     return None
 
 
+def _cuda_hidden() -> bool:
+    return os.environ.get("CUDA_VISIBLE_DEVICES", None) in ("", "-1")
+
+
+def _nvidia_nodes() -> list[str] | None:
+    """An NVIDIA GPU's device nodes on Linux (none: no GPU there); None elsewhere (unknown)."""
+    return sorted(glob.glob("/dev/nvidia[0-9]*")) if sys.platform.startswith("linux") else None
+
+
 @lru_cache(maxsize=1)
 def cuda_present() -> bool:
-    if os.environ.get("CUDA_VISIBLE_DEVICES", None) in ("", "-1"):
-        return False
-    if sys.platform.startswith("linux") and not glob.glob("/dev/nvidia[0-9]*"):
+    if _cuda_hidden() or _nvidia_nodes() == []:
         return False
     if importlib.util.find_spec("torch") is None:
         return False
@@ -70,9 +77,9 @@ def no_cuda_why() -> str:
     """Why CUDA is not used here, in a technician's words: plainly "no CUDA device", or, where an
     NVIDIA GPU's device nodes exist but CUDA cannot use it, what to look at. (A kiosk's
     sandbox that did not list the GPU, or nvidia-uvm not loaded, looked like no GPU at all.)"""
-    if os.environ.get("CUDA_VISIBLE_DEVICES", None) in ("", "-1"):
+    if _cuda_hidden():
         return "no CUDA device (CUDA_VISIBLE_DEVICES hides them)"
-    nodes = sorted(glob.glob("/dev/nvidia[0-9]*")) if sys.platform.startswith("linux") else []
+    nodes = _nvidia_nodes()
     if nodes and importlib.util.find_spec("torch") is not None and not cuda_present():
         return (f"an NVIDIA GPU is here ({nodes[0]}) but CUDA cannot use it: check that the driver's "
                 "nvidia-uvm module is loaded, that torch is a CUDA build, and that the show's service may "
