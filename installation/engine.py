@@ -27,6 +27,7 @@ from .clock import Clock
 from .commands import Command, CommandQueue, echo
 from .config.errors import ShowError
 from .config.loader import Show, load_show
+from .config.reloading import RESTART_HINT, start_only_changes
 from .models.device import device_status, use_show_device
 from .models.motion.choose import failed_backends
 from .runtime.files import atomic_write_bytes
@@ -96,6 +97,9 @@ class Engine:
         self.services = services if services is not None else {}
         self.listeners: list[Callable[[str, tuple[Any, ...]], None]] = []
         self.frame_hooks: list[Callable[[Engine], None]] = []
+        # Called with (old show, new show) after a reload is accepted: settings their owners
+        # apply at once (opening hours, the overlay's PIN).
+        self.reload_hooks: list[Callable[[Show, Show], None]] = []
         self.overlays: list[Any] = []  # objects with draw(surface) and handle(command) -> bool
         self.errors: deque[dict[str, Any]] = deque(maxlen=RECENT_ERRORS)
         self._reports: queue.SimpleQueue[tuple[str, str, str]] = queue.SimpleQueue()  # from SceneContext.report
@@ -331,9 +335,26 @@ class Engine:
             self.record_error("reload", str(problem), severity=problem.severity)
             if problem.severity == "error":
                 self.emit("error", "reload", str(problem))
+        waiting = start_only_changes(self.show.config, new_show.config)
+        if waiting:
+            message = (f"install.toml: {', '.join(waiting)} changed; "
+                       f"{'this takes' if len(waiting) == 1 else 'these take'} effect only when the show "
+                       f"starts again ({RESTART_HINT}); the rest of the reload is applied")
+            self.record_error("reload", message, severity="warning")
+            log.warning("%s", message)
+        old_show = self.show
         self.sequencer.pending_show = new_show
         self.show = new_show
         use_show_device(new_show.config.models.device)
+        if new_show.config.logging.level != old_show.config.logging.level:
+            logging.getLogger().setLevel(getattr(logging, new_show.config.logging.level.upper()))
+        for hook in list(self.reload_hooks):
+            try:
+                hook(old_show, new_show)
+            except Exception as exc:  # one owner's failure must not undo the reload
+                faults.report("reload", "apply", exc)
+                self.record_error("reload", f"{getattr(hook, '__qualname__', hook)}: {exc}")
+                log.exception("applying the reloaded show failed in %r", hook)
         from .config.lastgood import remember
 
         remember(new_show)

@@ -61,7 +61,24 @@ class AttractSection(Strict):
 class InputsSection(Strict):
     keyboard: bool = Field(default=True, description="maintenance keys (`bayard keys` lists them)")
     touch: bool = Field(default=True, description="touch screen and mouse")
-    operator_pin: str = Field(default="", description="PIN asked before the operator overlay opens; empty: none")
+    operator_pin: str = Field(default="", description="PIN asked before the operator overlay opens, 3 to 8 "
+                                                      "digits in quotes; empty: none")
+
+    @field_validator("operator_pin", mode="before")
+    @classmethod
+    def _pin_digits(cls, value: object) -> object:
+        if isinstance(value, int) and not isinstance(value, bool):
+            # (Never repeated in the message: logs and status are read by more people than the PIN.)
+            raise ValueError("write the PIN in quotes, as in operator_pin = \"4821\" (as a number, a leading 0 "
+                             "would be lost)")
+        if not isinstance(value, str):
+            return value  # the type check says what is wrong
+        # Checked here, with the file's line, as well as by the overlay: a PIN the overlay
+        # refused at start left it off, found only when a technician needed it.
+        if value and (not value.isdigit() or not 3 <= len(value) <= 8):
+            raise ValueError(f"the operator PIN must be 3 to 8 digits in quotes (\"4821\"); this one has "
+                             f"{len(value)} character(s){'' if value.isdigit() else ', not all digits'}")
+        return value
 
 
 class CameraSection(Strict):

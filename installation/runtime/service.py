@@ -217,6 +217,17 @@ class Runtime:
             self.notifier.status(self.status_line())
         return self._state
 
+    def replace_hours(self, hours: OpeningHoursConfig) -> None:
+        """A reloaded install.toml with other opening hours: in force from the next tick,
+        not from the next start (an edit for a holiday closing once waited for a reboot)."""
+        if hours == self.schedule.hours.config:
+            return
+        dropped = self.schedule.status(self.clock.wall())["override"]
+        self.schedule.replace_config(hours)
+        self._next_tick = float("-inf")
+        log.info("opening hours changed by a reload: %s%s", self.schedule.hours.describe(self.clock.wall()),
+                 f"; the technician's '{dropped}' override ends with the old hours" if dropped else "")
+
     def leave_safe_mode(self, why: str) -> None:
         """The full show plays again before the retry was due (a technician's reload):
         status must stop saying safe mode, and the restart budget starts afresh."""
@@ -364,6 +375,15 @@ def attach(engine: Any, presenter: Any = None, *, env: Mapping[str, str] | None 
 
     engine.listeners.append(on_event)
     engine.overlays.insert(0, HoursControl(runtime, engine))
+
+    def on_reload(old_show: Any, new_show: Any) -> None:
+        try:
+            runtime.replace_hours(_model(getattr(new_show.config, "hours", None), OpeningHoursConfig))
+        except Exception as error:  # as at start: the loader reports schema errors with lines
+            log.error("install.toml [hours] is invalid, keeping the hours in force: %s", error)
+
+    if hasattr(engine, "reload_hooks"):
+        engine.reload_hooks.append(on_reload)
 
     def per_frame(engine: Any) -> None:
         if runtime.safe_mode and engine.sequencer.show.scenes:

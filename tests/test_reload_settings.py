@@ -1,0 +1,148 @@
+"""A reload of install.toml applies what it can at once and names what waits for a restart.
+
+A technician who edited the opening hours for a holiday closing, or changed the overlay's
+PIN, saw "show reloaded" in the log while the old hours and the old PIN stayed in force
+until the next reboot; a changed display size said the same and changed nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from installation.config.errors import ShowError
+from installation.config.loader import load_show
+from installation.harness import run_test
+from installation.overlay import Overlay
+from installation.overlay import attach as attach_overlay
+from installation.runtime.service import attach as attach_runtime
+
+from .conftest import title_scene, write_show
+
+# Open 10:00-18:00 in Paris every day; the harness clock starts at 01:00 there.
+HOURS = """
+[hours]
+enabled = true
+timezone = "Europe/Paris"
+mon = ["10:00-18:00"]
+tue = ["10:00-18:00"]
+wed = ["10:00-18:00"]
+thu = ["10:00-18:00"]
+fri = ["10:00-18:00"]
+sat = ["10:00-18:00"]
+sun = ["10:00-18:00"]
+"""
+
+
+@pytest.fixture(autouse=True)
+def keep_root_logger():
+    root = logging.getLogger()
+    before, level = list(root.handlers), root.level
+    yield
+    for handler in list(root.handlers):
+        if handler not in before:
+            root.removeHandler(handler)
+    root.setLevel(level)
+
+
+def two_scenes(tmp_path, extra=""):
+    return write_show(tmp_path, {"a": title_scene("a"), "b": title_scene("b")}, extra=extra)
+
+
+def env_for(tmp_path):
+    return {"STATE_DIRECTORY": str(tmp_path / "state"), "LOGS_DIRECTORY": str(tmp_path / "logs")}
+
+
+def test_opening_hours_saved_while_the_show_plays_take_effect_without_a_restart(tmp_path):
+    path = two_scenes(tmp_path, '\n[runtime]\nwatch = false\n')
+    with run_test(path, fps=10) as pilot:
+        runtime = attach_runtime(pilot.engine, env=env_for(tmp_path))
+        runtime.display = None
+        pilot.advance(1.5)
+        assert pilot.engine.dark_reason is None  # no hours: always open
+        path.write_text(path.read_text() + HOURS)
+        assert pilot.engine.reload() is True
+        pilot.advance(1.5)
+        assert pilot.engine.dark_reason == "closed"
+        hours = pilot.engine.status()["services"]["runtime"]["hours"]
+        assert hours["enabled"] and hours["state"] == "closed"
+        # And back: the museum decides to stay open all night.
+        path.write_text(path.read_text().replace("10:00-18:00", "00:00-24:00"))
+        assert pilot.engine.reload() is True
+        pilot.advance(1.5)
+        assert pilot.engine.dark_reason is None
+        runtime.stop()
+
+
+def test_a_reload_with_other_hours_ends_the_technicians_override(tmp_path):
+    path = two_scenes(tmp_path, '\n[runtime]\nwatch = false\n' + HOURS)
+    with run_test(path, fps=10) as pilot:
+        runtime = attach_runtime(pilot.engine, env=env_for(tmp_path))
+        runtime.display = None
+        pilot.command("hours", "open", source="osc")
+        pilot.advance(1.5)
+        assert pilot.engine.dark_reason is None
+        path.write_text(path.read_text().replace("10:00-18:00", "09:00-17:00"))
+        assert pilot.engine.reload() is True
+        pilot.advance(1.5)
+        hours = pilot.engine.status()["services"]["runtime"]["hours"]
+        assert hours["override"] is None and pilot.engine.dark_reason == "closed"
+        runtime.stop()
+
+
+def test_a_changed_pin_is_asked_for_at_once_and_locks_an_open_overlay(tmp_path):
+    path = two_scenes(tmp_path, '\n[inputs]\noperator_pin = "1234"\n')
+    with run_test(path, fps=10) as pilot:
+        overlay = attach_overlay(pilot.engine)
+        assert isinstance(overlay, Overlay) and overlay.pin == "1234"
+        pilot.command("overlay", 1)
+        pilot.step()
+        assert overlay.is_open
+        path.write_text(path.read_text().replace('"1234"', '"9876"'))
+        assert pilot.engine.reload() is True
+        assert overlay.pin == "9876" and not overlay.is_open and not overlay.unlocked
+        # Removing the PIN is applied as well.
+        path.write_text(path.read_text().replace('operator_pin = "9876"', 'operator_pin = ""'))
+        assert pilot.engine.reload() is True
+        assert overlay.pin is None
+
+
+def test_a_setting_read_only_at_start_is_named_with_how_to_apply_it(tmp_path):
+    path = two_scenes(tmp_path)
+    with run_test(path, fps=10) as pilot:
+        before = len(pilot.engine.errors)
+        path.write_text(path.read_text().replace("fullscreen = false", "fullscreen = false\nfps = 30")
+                        .replace('"Test show"', '"Renamed"'))
+        assert pilot.engine.reload() is True
+        assert pilot.engine.status()["show"] == "Renamed"  # the rest is applied
+        news = list(pilot.engine.errors)[before:]
+        assert len(news) == 1 and news[0]["where"] == "reload"
+        assert "display.fps" in news[0]["message"] and "restart" in news[0]["message"]
+        # A reload that changes nothing of the kind says nothing of the kind.
+        path.write_text(path.read_text().replace('"Renamed"', '"Renamed again"'))
+        assert pilot.engine.reload() is True
+        assert len(pilot.engine.errors) == before + 1
+
+
+def test_the_log_level_follows_a_reload(tmp_path):
+    path = two_scenes(tmp_path)
+    logging.getLogger().setLevel(logging.INFO)
+    with run_test(path, fps=10) as pilot:
+        path.write_text(path.read_text() + '\n[logging]\nlevel = "debug"\n')
+        assert pilot.engine.reload() is True
+        assert logging.getLogger().level == logging.DEBUG
+
+
+@pytest.mark.parametrize(("pin", "says"), [
+    ("1234", 'write the PIN in quotes'),
+    ('"abcd"', "3 to 8 digits"),
+    ('"12"', "3 to 8 digits"),
+])
+def test_a_pin_the_overlay_cannot_use_is_refused_with_its_line(tmp_path, pin, says):
+    path = two_scenes(tmp_path, f'\n[inputs]\noperator_pin = {pin}\n')
+    with pytest.raises(ShowError) as refused:
+        load_show(path)
+    text = str(refused.value)
+    assert "install.toml:" in text and "operator_pin" in text and says in text
+    assert "abcd" not in text and "1234" not in text  # a PIN, even a wrong one, stays out of logs
