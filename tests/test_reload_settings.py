@@ -146,3 +146,23 @@ def test_a_pin_the_overlay_cannot_use_is_refused_with_its_line(tmp_path, pin, sa
     text = str(refused.value)
     assert "install.toml:" in text and "operator_pin" in text and says in text
     assert "abcd" not in text and "1234" not in text  # a PIN, even a wrong one, stays out of logs
+
+
+def test_a_show_file_with_its_own_name_and_scenes_folder_reloads_when_saved(tmp_path):
+    import time
+
+    path = write_show(tmp_path, {"a": title_scene("a"), "b": title_scene("b")},
+                      extra='\n[runtime]\nwatch = true\n')
+    (tmp_path / "scenes").rename(tmp_path / "galleries")
+    museum = path.rename(tmp_path / "museum.toml")
+    museum.write_text(museum.read_text().replace('title = "Test show"', 'title = "Test show"\nscenes = "galleries"'))
+    with run_test(museum, fps=10) as pilot:
+        runtime = attach_runtime(pilot.engine, env=env_for(tmp_path))
+        time.sleep(0.5)  # let the watcher arm
+        museum.write_text(museum.read_text().replace('"Test show"', '"Saved in an editor"'))
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and pilot.engine.status()["show"] != "Saved in an editor":
+            pilot.step()
+            time.sleep(0.05)
+        assert pilot.engine.status()["show"] == "Saved in an editor"
+        runtime.stop()

@@ -22,6 +22,22 @@ def test_relevant_paths():
         assert not relevant(root / ignored, root), ignored
 
 
+def test_relevant_paths_follow_the_show_files_own_names():
+    """A show file called museum.toml with its scenes in galleries/ (both settable) was
+    never reloaded: the watcher knew only install.toml and scenes/."""
+    root = Path("/show")
+    named = {"show_file": "museum.toml", "scenes": "galleries"}
+    assert relevant(root / "museum.toml", root, **named)
+    assert relevant(root / "galleries/intro.toml", root, **named)
+    assert relevant(root / "galleries", root, **named)
+    assert not relevant(root / "install.toml", root, **named)
+    assert not relevant(root / "scenes/intro.toml", root, **named)
+    assert not relevant(root / "galleries/.intro.toml.swp", root, **named)
+    # A scenes folder outside the show folder.
+    assert relevant(Path("/shared/rooms/a.toml"), root, "museum.toml", "/shared/rooms")
+    assert relevant(Path("/shared/rooms/a.toml"), root, "museum.toml", "../shared/rooms")
+
+
 def wait_for(queue: CommandQueue, seconds: float = 8.0) -> list:
     deadline = time.monotonic() + seconds
     got: list = []
@@ -76,3 +92,31 @@ def test_saves_become_one_reload_and_litter_is_ignored(show):
     finally:
         watcher.stop()
     assert not watcher.alive
+
+
+@pytest.mark.slow
+def test_a_show_with_its_own_file_and_scenes_names_is_watched(tmp_path):
+    (tmp_path / "galleries").mkdir()
+    (tmp_path / "museum.toml").write_text("title = 'x'\n")
+    (tmp_path / "galleries/intro.toml").write_text("type = 'title'\n")
+    elsewhere = tmp_path.parent / f"{tmp_path.name}-rooms"
+    elsewhere.mkdir()
+    queue = CommandQueue()
+    watcher = ShowWatcher(tmp_path, queue.post, settle_ms=300, show_file="museum.toml", scenes="galleries").start()
+    try:
+        time.sleep(0.5)
+        (tmp_path / "galleries/intro.toml").write_text("type = 'title'\n# edited\n")
+        commands = wait_for(queue)
+        assert len(commands) == 1 and commands[0].extra["changed"] == ["galleries/intro.toml"]
+        (tmp_path / "museum.toml").write_text("title = 'y'\n")
+        assert len(wait_for(queue)) == 1
+    finally:
+        watcher.stop()
+    # Scenes kept outside the show folder are watched too.
+    watcher = ShowWatcher(tmp_path, queue.post, settle_ms=300, show_file="museum.toml", scenes=str(elsewhere)).start()
+    try:
+        time.sleep(0.5)
+        (elsewhere / "room.toml").write_text("type = 'title'\n")
+        assert len(wait_for(queue)) == 1
+    finally:
+        watcher.stop()

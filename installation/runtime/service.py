@@ -123,9 +123,12 @@ class Runtime:
         display_power: DisplayPower | None = None,
         console_log: bool = True,
         state_dir: Path | None = None,
+        show_file: str = "install.toml",
+        scenes: str = "scenes",
     ) -> None:
         self.config = config
         self.show_dir = Path(show_dir)
+        self.show_file, self.scenes = show_file, scenes  # what the watcher watches in show_dir
         self.clock = clock
         self.post = post
         self.env = dict(os.environ if env is None else env)
@@ -162,7 +165,7 @@ class Runtime:
             self.metrics = Metrics.start(self.config.metrics_port, self.config.metrics_bind)
             self.health.exporter = self.metrics
         if self.config.watch:
-            self.watcher = ShowWatcher(self.show_dir, self.post).start()
+            self.watcher = self._watch()
         return self.safe_mode
 
     def stop(self, clean: bool = True) -> None:
@@ -216,6 +219,19 @@ class Runtime:
             self._next_status = now + STATUS_EVERY_S
             self.notifier.status(self.status_line())
         return self._state
+
+    def _watch(self) -> ShowWatcher:
+        return ShowWatcher(self.show_dir, self.post, show_file=self.show_file, scenes=self.scenes).start()
+
+    def watch_scenes(self, scenes: str) -> None:
+        """A reload moved the scenes folder: watch the new one. The old thread is told to
+        stop and not waited for (this runs on the render thread)."""
+        if scenes == self.scenes:
+            return
+        self.scenes = scenes
+        if self.watcher is not None:
+            self.watcher.stop(timeout_s=0.0)
+            self.watcher = self._watch()
 
     def replace_hours(self, hours: OpeningHoursConfig) -> None:
         """A reloaded install.toml with other opening hours: in force from the next tick,
@@ -359,10 +375,12 @@ def attach(engine: Any, presenter: Any = None, *, env: Mapping[str, str] | None 
         log.error("install.toml [hours]/[runtime] is invalid, running without them: %s", error)
         engine.record_error("runtime", f"[hours]/[runtime] invalid: {error}")
         hours, config = OpeningHoursConfig(), RuntimeConfig()
-    # A last-good copy stands in for a broken show file: watch the real one's folder.
-    show_dir = show.stands_in_for.parent if getattr(show, "stands_in_for", None) else show.root
-    runtime = Runtime(config, show_dir, engine.clock, engine.post, hours=hours, env=env,
-                      display_power=display_power, console_log=False, state_dir=show.state_dir)
+    # A last-good copy stands in for a broken show file: watch the real one and its folder.
+    show_path = Path(getattr(show, "stands_in_for", None) or show.path)
+    scenes = str(getattr(getattr(show.config, "show", None), "scenes", "scenes"))
+    runtime = Runtime(config, show_path.parent, engine.clock, engine.post, hours=hours, env=env,
+                      display_power=display_power, console_log=False, state_dir=show.state_dir,
+                      show_file=show_path.name, scenes=scenes)
     engine.services["runtime"] = runtime
     if runtime.start():
         _hold_safe(engine, runtime)
@@ -377,6 +395,7 @@ def attach(engine: Any, presenter: Any = None, *, env: Mapping[str, str] | None 
     engine.overlays.insert(0, HoursControl(runtime, engine))
 
     def on_reload(old_show: Any, new_show: Any) -> None:
+        runtime.watch_scenes(str(new_show.config.show.scenes))
         try:
             runtime.replace_hours(_model(getattr(new_show.config, "hours", None), OpeningHoursConfig))
         except Exception as error:  # as at start: the loader reports schema errors with lines

@@ -27,26 +27,29 @@ _IGNORED_SUFFIXES = (".swp", ".swo", ".swx", ".tmp", ".bak", "~", ".part", ".crd
 _IGNORED_PREFIXES = (".#", "~$", "._")
 
 
-def relevant(path: Path, root: Path) -> bool:
-    """Is a change to `path` one the show should reload for?"""
-    try:
-        relative = path.resolve().relative_to(root.resolve()) if path.is_absolute() else path
-    except ValueError:
-        relative = Path(path.name)
-    parts = relative.parts
-    if not parts:
-        return False
-    name = parts[-1]
+def relevant(path: Path, root: Path, show_file: str = "install.toml", scenes: str | Path = "scenes") -> bool:
+    """Is a change to `path` one the show should reload for? `show_file` is the show
+    file's name in `root`; `scenes` the scenes folder, relative to `root` or absolute
+    (both as install.toml and `bayard run --show` name them: a show called museum.toml
+    with its scenes in galleries/ was never reloaded when the watcher knew only the
+    default names)."""
+    path = path if path.is_absolute() else root / path
+    name = path.name
     if name.startswith(_IGNORED_PREFIXES) or name.endswith(_IGNORED_SUFFIXES) or name in {"4913", ".DS_Store"}:
         return False  # 4913: vim's probe file
-    if parts == ("install.toml",):
+    root = root.resolve()
+    full = path.parent.resolve() / name  # the file itself may be gone (deleted or renamed)
+    if full == root / show_file:
         return True
-    if parts[0] != "scenes":
+    try:
+        parts = full.relative_to((root / scenes).resolve()).parts
+    except ValueError:
         return False
-    if any(part.startswith(".") for part in parts[1:]):
+    if any(part.startswith(".") for part in parts):
         return False
-    # A .toml under scenes/, or scenes/ itself or a folder in it (deleted/renamed: no suffix).
-    return name.endswith(".toml") or "." not in name
+    # A .toml under the scenes folder, or the folder itself or one in it (deleted or
+    # renamed: no suffix).
+    return not parts or name.endswith(".toml") or "." not in name
 
 
 class ShowWatcher:
@@ -59,8 +62,12 @@ class ShowWatcher:
         settle_ms: int = 400,
         max_group_ms: int = 3000,
         force_polling: bool | None = None,
+        show_file: str = "install.toml",
+        scenes: str | Path = "scenes",
     ) -> None:
         self.root = Path(show_dir)
+        self.show_file = show_file
+        self.scenes = scenes
         self.post = post
         self.settle_ms = settle_ms
         self.max_group_ms = max_group_ms
@@ -95,8 +102,9 @@ class ShowWatcher:
         while not self._stop.is_set():
             try:
                 for changes in watch(
-                    self.root,
-                    watch_filter=lambda change, path: relevant(Path(path), self.root),
+                    *self._watched(),
+                    watch_filter=lambda change, path: relevant(Path(path), self.root, self.show_file,
+                                                               self.scenes),
                     debounce=self.max_group_ms,
                     step=self.settle_ms,
                     stop_event=self._stop,
@@ -116,6 +124,12 @@ class ShowWatcher:
                 if failures >= 3:
                     self.force_polling = True
                 self._stop.wait(min(30.0, 2.0 * failures))
+
+    def _watched(self) -> list[Path]:
+        """The show folder, and the scenes folder where it lies outside it."""
+        scenes = (self.root / self.scenes).resolve()
+        inside = scenes.is_relative_to(self.root.resolve())
+        return [self.root] if inside or not scenes.is_dir() else [self.root, scenes]
 
     def _changed(self, changes: set[tuple[object, str]]) -> None:
         paths = sorted({self._relative(path) for _, path in changes})
