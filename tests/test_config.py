@@ -204,3 +204,35 @@ def test_the_camera_may_be_named_by_its_device_path(tmp_path, capsys):
             load_show(path)
         assert told in str(refused.value)
         path.write_text(path.read_text().replace(wrong, '"/dev/v4l/by-id/usb-Test_Camera-video-index0"'))
+
+
+def test_backend_names_are_checked_where_they_are_written(tmp_path):
+    """`backend = "fom"` passed check and faulted the portrait on the gallery floor;
+    `[models] motion = "meshh"` made `check` end in a traceback with no line."""
+    path = write_show(tmp_path, {"a": title_scene("a")}, extra='\n[models]\nmotion = "meshh"\n')
+    with pytest.raises(ShowError) as refused:
+        load_show(path)
+    said = str(refused.value)
+    assert "install.toml:" in said and "models.motion" in said and "did you mean 'mesh'" in said
+    path.write_text(path.read_text().replace('"meshh"', '"mesh"') + 'detector = "facess"\n')
+    with pytest.raises(ShowError, match="did you mean 'faces'"):
+        load_show(path)
+    path.write_text(path.read_text().replace('"facess"', '"none"'))
+    assert not load_show(path).errors
+    scenes = {"p": 'type = "portrait"\nid = "p"\nbackend = "fom"\n',
+              "q": 'type = "quiz"\nid = "q"\ndetector = "spectal"\n'}
+    path = write_show(tmp_path / "scenes-too", scenes)
+    said = problems_text(load_show(path))
+    assert "p.toml:3" in said and "did you mean 'fomm'" in said
+    assert "q.toml:3" in said and "did you mean 'spectral'" in said
+    assert main(["check", "--show", str(path), "--fast"]) != 0
+
+
+def test_backend_names_in_the_schema_are_the_registered_ones():
+    from installation.config.common import DETECTOR_NAMES, MOTION_BACKEND_NAMES
+    from installation.models.detector import DETECTORS
+    from installation.models.motion.choose import MOTION_BACKENDS, PREFERENCE, _load_backends
+
+    _load_backends()
+    assert sorted(MOTION_BACKEND_NAMES) == sorted(MOTION_BACKENDS.names()) == sorted(PREFERENCE)
+    assert sorted(DETECTOR_NAMES) == sorted(DETECTORS.names())

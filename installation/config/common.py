@@ -70,3 +70,28 @@ class SceneConfig(Strict):
     transition: Transition | None = Field(
         default=None, description="how this scene is entered; omitted means the show's default"
     )
+
+# Backend names, checked when a file is loaded (with its line) rather than when a scene
+# starts: a misspelt `backend = "fom"` passed `bayard check` and faulted the portrait on
+# the gallery floor. tests/test_config.py holds these to the registries.
+MOTION_BACKEND_NAMES = ("mesh", "fomm", "landmarks", "flow")
+DETECTOR_NAMES = ("faces", "spectral", "cnn")
+
+
+def name_checker(kind: str, names: tuple[str, ...], also: tuple[str, ...] = ()):
+    """An AfterValidator that accepts `names` and `also` (e.g. "auto", "" or "none")."""
+    from .errors import did_you_mean
+
+    allowed = (*also, *names)
+
+    def check(value: str | None) -> str | None:
+        if value is None or value in allowed:
+            return value
+        shown = ", ".join(repr(n) for n in allowed if n)
+        raise ValueError(f"unknown {kind} '{value}'{did_you_mean(value, list(allowed))}; choose {shown}")
+
+    return AfterValidator(check)
+
+
+MotionBackendName = Annotated[str, name_checker("motion backend", MOTION_BACKEND_NAMES, ("auto", ""))]
+DetectorName = Annotated[str, name_checker("detector", DETECTOR_NAMES, ("none",))]

@@ -9,7 +9,7 @@ from pydantic import Field, field_validator
 from ..inputs.osc.config import OscConfig
 from ..runtime.hours import OpeningHoursConfig
 from ..runtime.service import RuntimeConfig
-from .common import Strict, Transition
+from .common import DetectorName, MotionBackendName, Strict, Transition
 
 
 class ShowSection(Strict):
@@ -128,8 +128,10 @@ class CameraSection(Strict):
 
 class ModelsSection(Strict):
     folder: str = Field(default="models", description="folder of model weights, relative to install.toml")
-    motion: str = Field(default="auto", description="motion backend: auto, mesh, fomm, landmarks or flow")
-    detector: str = Field(default="spectral", description="fake-face detector backend: faces, spectral or cnn")
+    motion: MotionBackendName = Field(default="auto",
+                                     description="motion backend: auto, mesh, fomm, landmarks or flow")
+    detector: DetectorName = Field(default="spectral",
+                                   description="fake-face detector backend: faces, spectral, cnn or none")
     device: Literal["auto", "cpu", "cuda"] = Field(
         default="auto",
         description="where torch models run (fomm, the cnn detector, live face generation): auto, a CUDA GPU "

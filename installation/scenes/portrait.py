@@ -28,7 +28,7 @@ import numpy as np
 import pygame
 from pydantic import Field
 
-from ..config.common import MediaPath, SceneConfig, Strict
+from ..config.common import MediaPath, MotionBackendName, SceneConfig, Strict
 from ..imaging import MediaError, read_rgb
 from ..words import words
 from .base import Scene, register_scene
@@ -80,7 +80,7 @@ class PortraitConfig(SceneConfig):
         default_factory=list,
         description="portraits a visitor can choose among; empty: a portrait drawn by Bayard",
     )
-    backend: str = Field(default="", description="motion backend for this scene; empty: [models] motion")
+    backend: MotionBackendName = Field(default="", description="motion backend for this scene; empty: [models] motion")
     heading: str = Field(default=words("portrait.heading"), description="the invitation")
     about: str = Field(
         default=words("portrait.about"),

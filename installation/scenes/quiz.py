@@ -31,7 +31,7 @@ from pydantic import Field, model_validator
 
 from .. import faults
 from ..commands import Command, echo
-from ..config.common import MediaPath, SceneConfig
+from ..config.common import DetectorName, MediaPath, SceneConfig
 from ..imaging import MediaError, read_rgb, surface_from_rgb
 from . import quiz_draw as draw
 from . import quiz_screens as screens
@@ -88,7 +88,7 @@ class QuizConfig(SceneConfig):
         gt=0,
         description="seconds without an answer before an abandoned round returns to the start card; omitted: the show's attract.idle_timeout",
     )
-    detector: str | None = Field(
+    detector: DetectorName | None = Field(
         default=None, description="detector backend; omitted: the show's models.detector; 'none': no machine"
     )
     heading: str = Field(default="Real or generated?", description="the start card's title")
@@ -121,10 +121,10 @@ class Prepared:
     spectrum: pygame.Surface | None = field(default=None, repr=False)
 
 
-def _load_detector(name: str, models_dir: Path | None) -> tuple[Any, str]:
+def _load_detector(name: str, models_dir: Path | None, set_in: str = "the scene file") -> tuple[Any, str]:
     """A detector, or None with one line saying why the machine is not playing."""
     if name == "none":
-        return None, "the machine is not playing today (switched off in the scene file)"
+        return None, f"the machine is not playing today (switched off in {set_in})"
     from ..models.detector import DETECTORS, DetectorUnavailable, load_detector
     from ..models.detector.base import DEFAULT_MODELS_DIR
     from ..registry import UnknownName
@@ -196,7 +196,8 @@ class QuizScene(Scene):
         name = c.detector or getattr(
             getattr(self.context.show_config, "models", None), "detector", "spectral"
         )
-        self.detector, self.detector_note = _load_detector(name, self.context.models_dir)
+        set_in = "the scene file" if c.detector else "install.toml [models] detector"
+        self.detector, self.detector_note = _load_detector(name, self.context.models_dir, set_in)
         if self.detector is None:
             self.log.warning("quiz without a machine: %s", self.detector_note)
         crossfit, coin = {}, False
