@@ -101,6 +101,28 @@ def test_no_camera_attract_mode_moves_and_says_camera_unavailable(tmp_path):
         assert scene.camera_ok is False
 
 
+def test_without_a_camera_the_words_invite_no_move_and_the_sitter_is_shown_whole(tmp_path):
+    """With the camera resting, the heading said "Move, and the portrait moves with you" and
+    the label "live"; and the bust view, made as wide as the box, cut the crown and chest off
+    an upright daguerreotype."""
+    path = write_show(
+        tmp_path, {"p": SCENE}, extra='\n[camera]\nfile = "no-such-camera.mp4"\n', size=(1280, 720)
+    )
+    with run_test(path, fps=10, services={"synchronous_models": True}) as pilot:
+        pilot.engine.fonts.log.recording = True
+        pilot.advance(1.0)
+        said = " ".join(b.text for b in pilot.engine.fonts.log.boxes)
+        scene = _scene(pilot)
+        assert "A portrait that moves" in said and "Moved by a computer" in said
+        assert "Move, and the portrait" not in said and "live" not in said
+        # The bust: head and shoulders, 3.6 face heights (or the whole picture), however wide the box.
+        face = scene.worker.animator.face
+        image = scene.entries[scene.index].image
+        x0, y0, x1, y1 = scene._view_box(image.shape, pygame.Rect(0, 0, 900, 500))
+        assert y1 - y0 >= min(image.shape[0], face.size * 3.6) - 1
+        assert y0 <= max(0.0, face.cy - face.size)  # the crown is in
+
+
 @pytest.mark.shared_data
 def test_a_whole_visit_calibrates_goes_live_and_leaves(tmp_path, shared_data):
     frames = _face_frames(shared_data)

@@ -82,6 +82,10 @@ class PortraitConfig(SceneConfig):
     )
     backend: MotionBackendName = Field(default="", description="motion backend for this scene; empty: [models] motion")
     heading: str = Field(default=words("portrait.heading"), description="the invitation")
+    heading_no_camera: str = Field(
+        default=words("portrait.heading_no_camera"),
+        description="said instead of `heading` while the kiosk has no working camera (it must not invite a move)",
+    )
     about: str = Field(
         default=words("portrait.about"),
         description="a short text beside the portrait while nobody is in front of it",
@@ -120,6 +124,11 @@ class PortraitConfig(SceneConfig):
     disclosure: str = Field(
         default="Moved by a computer, live",
         description="the small note under a moving portrait saying it is synthetic media (never empty)",
+        min_length=1,
+    )
+    disclosure_no_camera: str = Field(
+        default="Moved by a computer",
+        description="the note while the kiosk has no working camera and the portrait stirs by itself (never empty)",
         min_length=1,
     )
     background: Colour = Field(default="#14110e", description="wall colour '#rrggbb'")
