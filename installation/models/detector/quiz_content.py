@@ -29,6 +29,7 @@ import csv
 import hashlib
 import json
 import os
+import re
 from pathlib import Path
 
 import cv2
@@ -42,8 +43,11 @@ from .synth import lanczos_half
 
 SIDE = 1024
 # Short: the reveal shows the credit beside the explanation, and a long credit crowds it out.
-FAKE_CREDIT = "Made for the exhibition by Bayard's own network from a CC0 portrait ({repo})."
-ALTERED_CREDIT = "A CC0 portrait ({repo}); its smile was put there by this exhibition's portrait engine."
+# Visitor words: who and when, and "public domain". Licence names (CC0-1.0), repositories and
+# "Bayard's own network" (a visitor takes Bayard for the photographer) stay in the item's
+# `source`, the corpus's PROVENANCE.tsv and CREDITS.md.
+FAKE_CREDIT = "Made for this exhibition by a computer, from a public-domain portrait."
+ALTERED_CREDIT = "A public-domain portrait; a computer put its smile there for this exhibition."
 JPEG_QUALITY = 92
 GENERATED_PAIRS = 8  # matched pairs of a photograph and a generated face, all pools together
 ALTERED_PAIRS = 2  # matched pairs of a photograph and one given a smile (dealt first)
@@ -156,11 +160,12 @@ def _window_fits(frames: list[tuple[np.ndarray, tuple]]) -> bool:
 
 
 def _credit(row: dict[str, str]) -> str:
-    """One short line for the reveal: who, when, the licence and the collection (the full
-    source, with its commit, is the item's `source` and the corpus's PROVENANCE.tsv)."""
+    """One short line for the reveal, in a visitor's words: who, when, and that the picture
+    is free to show (the licence, the collection and its commit are the item's `source`
+    and the corpus's PROVENANCE.tsv)."""
     who = row.get("subject_date", "").split("(")[0].strip().rstrip(",") or "Unidentified sitter"
-    repo = row.get("source", "").split("@")[0].removeprefix("github:")
-    return f"{who[:1].upper() + who[1:]}. {row.get('licence', 'public domain')}, from {repo}."
+    who = re.sub(r"(\d)-(\d)", "\\1\u2013\\2", who)  # years take an en dash: 1890–1925
+    return f"{who[:1].upper() + who[1:]}. Public domain."
 
 
 def _studio_rows() -> list[dict[str, str]]:
@@ -369,7 +374,7 @@ def main(argv: list[str] | None = None) -> int:
             credit = _credit(provenance.get(row["source"], {}))
             if truth != "real":
                 made = FAKE_CREDIT if truth == "fake" else ALTERED_CREDIT
-                credit = made.format(repo=credit.rsplit("from ", 1)[-1].rstrip("."))
+                credit = made
             entries.append((f"quiz/{folder}/{name}", truth, credit, row["source"], match))
             print(f"{name}: {row['source']} ({side // 2} px)", flush=True)
     lines = [
