@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hmac
 import logging
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +20,7 @@ from typing import Any
 from .clock import Clock, SystemClock
 from .commands import Command
 from .inputs.touch import min_target_px
+from .overlay_words import status_blocks
 
 log = logging.getLogger("bayard.overlay")
 
@@ -299,45 +299,14 @@ class Overlay:
         margin = t // 3
         width = w - 4 * margin
         lines: list[tuple[str, Any, tuple[int, int, int]]] = []
-        scene = status.get("scene") or status.get("current") or "-"
-        if isinstance(scene, dict):
-            scene = scene.get("id", "-")
-        title = status.get("title")  # the scene file's human title, as its description promises
-        lines.append((f"Scene: {scene}" + (f" - {title}" if title and title != scene else ""), big, TEXT))
-        last_good = status.get("last_good")
-        if isinstance(last_good, dict):
-            for text in _wrap(f"Playing the LAST GOOD show (saved {last_good.get('saved', '?')}): "
-                              f"{last_good.get('show_file', 'the show file')} has errors".split(" "), small, width):
-                lines.append((text, small, ACCENT))
-        # A motion backend lost mid-show stays named while it is passed over: the error line
-        # that told of it scrolls away with later errors.
-        models = status.get("models")
-        failed = models.get("failed_backends") if isinstance(models, dict) else None
-        for name, why in (failed or {}).items():
-            words = f"Motion backend {name} LOST mid-show ({why}); a restart tries it again".split(" ")
-            for text in _wrap(words, small, width)[:2]:
-                lines.append((text, small, ACCENT))
-        facts = []
-        for key in ("position", "elapsed", "paused", "blackout", "fps", "uptime"):
-            if key in status:
-                value = status[key]
-                facts.append(f"{key}: {value:.1f}" if isinstance(value, float) else f"{key}: {value}")
-        osc = status.get("osc")
-        if isinstance(osc, dict):
-            facts.append(
-                "OSC " + ", ".join(f"{k} {osc[k]}" for k in ("received", "refused", "malformed") if k in osc)
-            )
-        for text in _wrap(facts or ["no status yet"], small, width, sep="   "):
-            lines.append((text, small, DIM))
-        errors = status.get("errors") or status.get("last_errors") or []
-        if isinstance(errors, (list, tuple)) and errors:
-            lines.append(("Recent errors:", small, ACCENT))
-            for error in describe_errors(errors)[-MAX_ERRORS_SHOWN:]:
-                for text in _wrap(error.split(" "), small, width)[:2]:
-                    lines.append((text, small, TEXT))
-        else:
-            lines.append(("No recent errors.", small, OK))
-        lines.append((f"Closes by itself after {IDLE_CLOSE_S:.0f} s untouched.", small, DIM))
+        fonts = {"big": big, "small": small}
+        colours = {"title": TEXT, "alert": ACCENT, "fact": DIM, "text": TEXT, "ok": OK}
+        for block in status_blocks(status, IDLE_CLOSE_S, MAX_ERRORS_SHOWN):
+            font = fonts["big" if block.style == "title" else "small"]
+            wrapped = (_wrap(block.words, font, width, sep=block.sep) if block.wrap
+                       else [block.sep.join(block.words)])
+            for text in wrapped[:block.max_lines]:
+                lines.append((text, font, colours[block.style]))
         # Never run into the buttons: drop lines that do not fit above them.
         limit = min(b.rect.top for b in self.buttons) - 2 * margin if self.buttons else h
         height = 2 * margin
@@ -354,34 +323,6 @@ class Overlay:
         for text, font, color in shown:
             surface.blit(font.render(text, True, color), (x, y))
             y += font.get_linesize()
-
-
-def describe_errors(errors: list[Any]) -> list[str]:
-    """Recent problems as a technician reads them: local time, scene, "warning" for advice,
-    the sentence, and how often it happened ("14:02 · portrait · the camera stopped (3
-    times)"), the same problem once however often it repeated, newest last."""
-    grouped: dict[tuple[str, str, bool], list[Any]] = {}
-    for error in errors:
-        if not isinstance(error, dict):
-            grouped.setdefault(("", str(error), False), [0.0, 0])
-            grouped[("", str(error), False)][1] += 1
-            continue
-        # Advice (a setting to change while the show plays as meant) is told apart from
-        # what is missing or broken.
-        key = (str(error.get("where", "")), str(error.get("message", "")).strip(),
-               error.get("severity") == "warning")
-        entry = grouped.setdefault(key, [0.0, 0])
-        entry[0] = max(entry[0], float(error.get("time") or 0.0))
-        entry[1] += 1
-    out = []
-    for (where, message, advice), (when, count) in sorted(grouped.items(), key=lambda kv: kv[1][0]):
-        parts = [time.strftime("%H:%M", time.localtime(when))] if when else []
-        parts += [where] if where else []
-        parts += ["warning"] if advice else []
-        sentence = message
-        parts.append(sentence if sentence.endswith((".", "!", "?")) else sentence + ".")
-        out.append(" · ".join(parts) + (f" ({count} times)" if count > 1 else ""))
-    return out
 
 
 def _wrap(words: list[str], font: Any, width: int, sep: str = " ") -> list[str]:

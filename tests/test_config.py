@@ -236,3 +236,26 @@ def test_backend_names_in_the_schema_are_the_registered_ones():
     _load_backends()
     assert sorted(MOTION_BACKEND_NAMES) == sorted(MOTION_BACKENDS.names()) == sorted(PREFERENCE)
     assert sorted(DETECTOR_NAMES) == sorted(DETECTORS.names())
+
+
+@pytest.mark.parametrize(("where", "setting", "says"), [
+    ("runtime", 'metrics_bind = "not-an-address"', "is not an IP address"),
+    ("runtime", 'closed_display = "off"', "'auto', 'dpms' or 'screen'"),
+    ("camera", "size = [0, 0]", "outside 160x120"),
+])
+def test_settings_that_failed_only_at_run_time_are_refused_with_their_line(tmp_path, where, setting, says):
+    """Each passed `check`: a wrong bind address logged "choose another port", a wrong
+    closed_display printed a regular expression, and a 0x0 camera ended in an OpenCV
+    assertion when the camera started."""
+    path = write_show(tmp_path, {"a": title_scene("a")}, extra=f"\n[{where}]\n{setting}\n")
+    with pytest.raises(ShowError) as refused:
+        load_show(path)
+    said = str(refused.value)
+    assert "install.toml:" in said and says in said
+
+
+def test_a_keyframe_centre_outside_the_picture_is_named(tmp_path):
+    scene = ('type = "photograph"\nid = "p"\nimage = "x.png"\n'
+             '[[keyframes]]\nat = 0\n[[keyframes]]\nat = 3\ncenter = [3.6, -0.42]\n')
+    said = problems_text(load_show(write_show(tmp_path, {"p": scene})))
+    assert "p.toml:8" in said and "keyframes[1].center[0]" in said and "keyframes[1].center[1]" in said

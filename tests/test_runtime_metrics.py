@@ -78,7 +78,7 @@ def test_port_in_use_is_a_clear_error(caplog):
         port = busy.getsockname()[1]
         with caplog.at_level(logging.ERROR):
             assert Metrics.start(port, "127.0.0.1") is None
-    assert "choose another port" in caplog.text
+    assert "choose another metrics_port" in caplog.text
 
 
 def test_metrics_listen_on_this_machine_unless_configured():

@@ -164,3 +164,13 @@ def test_draws_over_the_show_without_a_working_status():
 def test_bad_pin_configuration_is_refused():
     with pytest.raises(ValueError, match="3 to 8 digits"):
         Overlay((1920, 1080), [].append, pin="12a4")
+
+
+def test_status_facts_read_as_a_technician_counts():
+    """"position: 1" counted from 0 while the 1-9 keys count from 1, and "paused: False"
+    named a state that was off."""
+    from installation.overlay_words import facts_of
+
+    facts = facts_of({"position": 1, "playlist": ["a", "b", "c"], "elapsed": 12.34, "paused": False,
+                      "blackout": True, "fps": 59.8, "uptime": 3725.0})
+    assert facts == ["scene 2 of 3", "12 s in", "BLACKOUT", "60 fps", "up 1 h 02 min"]

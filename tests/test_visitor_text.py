@@ -86,7 +86,7 @@ def test_greek_and_cyrillic_do_not_fall_back_to_boxes():
 def test_overlay_lists_problems_in_words_with_local_time_and_count():
     import time
 
-    from installation.overlay import describe_errors
+    from installation.overlay_words import describe_errors
 
     when = time.mktime((2024, 5, 4, 14, 2, 0, 0, 0, -1))
     lines = describe_errors([{"time": when, "where": "portrait", "message": "the camera stopped",

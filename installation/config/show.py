@@ -89,7 +89,7 @@ class CameraSection(Strict):
                     "\"/dev/v4l/by-id/usb-...-video-index0\"); omit to use `file`",
     )
     file: str = Field(default="", description="a video played as if it were the camera (demos and tests)")
-    size: tuple[int, int] = Field(default=(640, 480), description="capture size in pixels")
+    size: tuple[int, int] = Field(default=(640, 480), description="capture size in pixels, 160x120 to 3840x2160")
     rotation: Literal[0, 90, 180, 270] = Field(
         default=0,
         description="how far the camera's picture is turned, in degrees clockwise (180: a camera "
@@ -113,6 +113,15 @@ class CameraSection(Strict):
     recording_seconds: float = Field(default=60.0, gt=0, le=600, description="longest clip, in seconds")
     recording_max_mb: float = Field(default=500.0, gt=0,
                                     description="recordings folder cap; the oldest clips are deleted beyond it")
+
+    @field_validator("size")
+    @classmethod
+    def _capture_size(cls, value: tuple[int, int]) -> tuple[int, int]:
+        # [0, 0] passed and the camera failed at run time with an OpenCV assertion.
+        if not (160 <= value[0] <= 3840 and 120 <= value[1] <= 2160):
+            raise ValueError(f"size {value[0]}x{value[1]} is outside 160x120 .. 3840x2160; "
+                             "640x480 suits the face models")
+        return value
 
     @field_validator("device")
     @classmethod

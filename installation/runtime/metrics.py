@@ -8,6 +8,7 @@ carries on. `Health` is the plain dictionary side, always available, cheap to ca
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import time
@@ -154,7 +155,9 @@ class Metrics:
         try:
             result = prometheus_client.start_http_server(port, addr=address, registry=metrics.registry)
         except OSError as error:
-            log.error("cannot serve metrics on %s:%d (%s); choose another port in install.toml", address, port, error)
+            fix = ("another program uses that port: choose another metrics_port" if error.errno == errno.EADDRINUSE
+                   else "check [runtime] metrics_bind (an address of this machine) and metrics_port")
+            log.error("cannot serve metrics on %s:%d (%s); %s in install.toml", address, port, error, fix)
             return None
         # Newer clients return (server, thread); keep the server so tests can shut it down.
         if isinstance(result, tuple):

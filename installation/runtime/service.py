@@ -21,9 +21,9 @@ import shutil
 import subprocess
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..clock import Clock
 from ..commands import Command
@@ -44,8 +44,8 @@ class RuntimeConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    closed_display: str = Field(
-        default="auto", pattern="^(auto|dpms|screen)$",
+    closed_display: Literal["auto", "dpms", "screen"] = Field(
+        default="auto",
         description="outside hours: 'dpms' switches the monitor off, 'screen' shows a black screen with a "
                     "small clock, 'auto' tries dpms and falls back to the screen",
     )
@@ -59,6 +59,19 @@ class RuntimeConfig(BaseModel):
         default="127.0.0.1",
         description='address the metrics endpoint listens on; "0.0.0.0" lets the network scrape it',
     )
+
+    @field_validator("metrics_bind")
+    @classmethod
+    def _an_address(cls, value: str) -> str:
+        import ipaddress
+
+        try:
+            ipaddress.ip_address(value)
+        except ValueError:
+            # (A wrong address logged "choose another port" when the show started.)
+            raise ValueError(f"'{value}' is not an IP address: use \"127.0.0.1\" (this machine only) or "
+                             "\"0.0.0.0\" (any network), or the address of one of this machine's interfaces") from None
+        return value
     restart_budget: int = Field(default=3, ge=1, le=100, description="starts tolerated within restart_window_min")
     restart_window_min: float = Field(default=30, gt=0, description="minutes over which starts are counted")
     safe_retry_min: float = Field(default=60, gt=0, description="minutes in safe mode before the full show is retried")

@@ -13,7 +13,7 @@ credited as the print (the print's credit comes from the content manifest).
 from __future__ import annotations
 
 import math
-from typing import Literal
+from typing import Annotated, Literal
 
 import numpy as np
 import pygame
@@ -32,7 +32,8 @@ FLIP_S = 1.2  # seconds the print takes to turn over
 
 class Keyframe(Strict):
     at: float = Field(ge=0, description="seconds from the start of the scene")
-    center: tuple[float, float] = Field(default=(0.5, 0.5), description="point of the image at the centre, 0..1 each")
+    center: tuple[Annotated[float, Field(ge=0.0, le=1.0)], Annotated[float, Field(ge=0.0, le=1.0)]] = Field(
+        default=(0.5, 0.5), description="point of the image at the centre, 0..1 each (0, 0 is the top left)")
     zoom: float = Field(default=1.0, ge=1.0, le=8.0, description="1 shows the whole image; 2 shows half its width")
 
 

@@ -1,0 +1,102 @@
+"""What the operator overlay's status panel says, as text: no pygame here.
+
+The overlay (overlay.py) wraps these blocks to its width and draws them; tests and
+anything else that wants the technician's view of status can read them directly.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Block:
+    words: list[str]
+    style: str  # "title", "alert", "fact", "text" or "ok"
+    sep: str = " "
+    max_lines: int = 99
+    wrap: bool = True
+
+
+def status_blocks(status: dict[str, Any], idle_close_s: float, max_errors: int) -> list[Block]:
+    """The panel's text from top to bottom: scene, alerts, facts, recent errors."""
+    blocks = []
+    scene = status.get("scene") or status.get("current") or "-"
+    if isinstance(scene, dict):
+        scene = scene.get("id", "-")
+    title = status.get("title")  # the scene file's human title, as its description promises
+    blocks.append(Block([f"Scene: {scene}" + (f" - {title}" if title and title != scene else "")], "title",
+                        wrap=False))
+    last_good = status.get("last_good")
+    if isinstance(last_good, dict):
+        blocks.append(Block(f"Playing the LAST GOOD show (saved {last_good.get('saved', '?')}): "
+                            f"{last_good.get('show_file', 'the show file')} has errors".split(" "), "alert"))
+    # A motion backend lost mid-show stays named while it is passed over: the error line
+    # that told of it scrolls away with later errors.
+    models = status.get("models")
+    failed = models.get("failed_backends") if isinstance(models, dict) else None
+    for name, why in (failed or {}).items():
+        lost = f"Motion backend {name} LOST mid-show ({why}); a restart tries it again"
+        blocks.append(Block(lost.split(" "), "alert", max_lines=2))
+    facts = facts_of(status)
+    osc = status.get("osc")
+    if isinstance(osc, dict):
+        counts = (f"{k} {osc[k]}" for k in ("received", "refused", "malformed") if k in osc)
+        facts.append("OSC " + ", ".join(counts))
+    blocks.append(Block(facts or ["no status yet"], "fact", sep="   "))
+    errors = status.get("errors") or status.get("last_errors") or []
+    if isinstance(errors, (list, tuple)) and errors:
+        blocks.append(Block(["Recent errors:"], "alert", wrap=False))
+        for error in describe_errors(list(errors))[-max_errors:]:
+            blocks.append(Block(error.split(" "), "text", max_lines=2))
+    else:
+        blocks.append(Block(["No recent errors."], "ok", wrap=False))
+    blocks.append(Block([f"Closes by itself after {idle_close_s:.0f} s untouched."], "fact", wrap=False))
+    return blocks
+
+
+def facts_of(status: dict[str, Any]) -> list[str]:
+    """Status in a technician's words: "scene 2 of 5" counts as the 1-9 keys do (status's
+    `position` counts from 0), and states are named only when on (not "paused: False")."""
+    facts = []
+    position, playlist = status.get("position"), status.get("playlist")
+    if isinstance(position, int) and position >= 0:
+        facts.append(f"scene {position + 1}" + (f" of {len(playlist)}" if isinstance(playlist, list) else ""))
+    if isinstance(status.get("elapsed"), (int, float)):
+        facts.append(f"{status['elapsed']:.0f} s in")
+    facts += [key.upper() for key in ("paused", "blackout") if status.get(key) is True]
+    if isinstance(status.get("fps"), (int, float)):
+        facts.append(f"{status['fps']:.0f} fps")
+    if isinstance(status.get("uptime"), (int, float)):
+        minutes = int(status["uptime"] // 60)
+        facts.append(f"up {minutes // 60} h {minutes % 60:02d} min")
+    return facts
+
+
+def describe_errors(errors: list[Any]) -> list[str]:
+    """Recent problems as a technician reads them: local time, scene, "warning" for advice,
+    the sentence, and how often it happened ("14:02 · portrait · the camera stopped (3
+    times)"), the same problem once however often it repeated, newest last."""
+    grouped: dict[tuple[str, str, bool], list[Any]] = {}
+    for error in errors:
+        if not isinstance(error, dict):
+            grouped.setdefault(("", str(error), False), [0.0, 0])
+            grouped[("", str(error), False)][1] += 1
+            continue
+        # Advice (a setting to change while the show plays as meant) is told apart from
+        # what is missing or broken.
+        key = (str(error.get("where", "")), str(error.get("message", "")).strip(),
+               error.get("severity") == "warning")
+        entry = grouped.setdefault(key, [0.0, 0])
+        entry[0] = max(entry[0], float(error.get("time") or 0.0))
+        entry[1] += 1
+    out = []
+    for (where, message, advice), (when, count) in sorted(grouped.items(), key=lambda kv: kv[1][0]):
+        parts = [time.strftime("%H:%M", time.localtime(when))] if when else []
+        parts += [where] if where else []
+        parts += ["warning"] if advice else []
+        parts.append(message if message.endswith((".", "!", "?")) else message + ".")
+        out.append(" · ".join(parts) + (f" ({count} times)" if count > 1 else ""))
+    return out
