@@ -424,7 +424,9 @@ class Sequencer:
 
     def _should_advance(self, slot: Slot) -> bool:
         scene = slot.scene
-        idle_timeout = self.show.config.attract.idle_timeout
+        idle_timeout = self._guarded(slot.scene_id, "idle_limit", scene.idle_limit, default=None)
+        if idle_timeout is None:
+            idle_timeout = self.show.config.attract.idle_timeout
         if self._guarded(slot.scene_id, "holding", lambda: scene.holding, default=False):
             if self.now() - self.last_input < idle_timeout:
                 return False

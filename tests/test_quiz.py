@@ -245,6 +245,24 @@ def test_idle_visitor_returns_to_the_start_card(tmp_path):
         assert any(name == "quiz" and args[1] == "round_abandoned" for name, args in pilot.events)
 
 
+def test_a_quiz_idle_timeout_longer_than_the_shows_holds_the_show_as_long_as_the_round(tmp_path):
+    """With [attract] idle_timeout 20 and the quiz's own 120, the show moved on to the next
+    scene mid-round at 20 s; the quiz's own limit is the one its round keeps."""
+    path = _show(tmp_path, extra_keys="duration = 10").parent
+    scene = (path / "scenes" / "q.toml").read_text().replace("idle_timeout = 20", "idle_timeout = 120")
+    (path / "scenes" / "q.toml").write_text(scene)
+    (path / "scenes" / "t.toml").write_text('type = "title"\nid = "t"\nheading = "Next"\n')
+    show = path / "install.toml"
+    show.write_text(show.read_text().replace('playlist = ["q"]', 'playlist = ["q", "t"]')
+                    + "\n[attract]\nidle_timeout = 20\n")
+    with run_test(show, size=SIZE) as pilot:
+        pilot.command("start", scene="q")
+        pilot.advance(60.0)
+        assert pilot.scene_id == "q" and _status(pilot)["state"] != "attract"
+        pilot.advance(65.0)  # past the quiz's own 120 s: the round ends, then the show goes on
+        assert pilot.scene_id == "t"
+
+
 def test_broken_item_is_skipped_and_logged_once(tmp_path, caplog):
     path = _show(tmp_path)
     (tmp_path / "content" / "quiz" / "real" / "broken.jpg").write_bytes(b"not an image")

@@ -159,6 +159,11 @@ class Scene(ABC):
         """True while a visitor is using the scene: the sequencer does not move on."""
         return False
 
+    def idle_limit(self) -> float | None:
+        """Seconds without input after which a holding scene lets the show go on; None:
+        the show's [attract] idle_timeout."""
+        return None
+
     def natural_duration(self) -> float | None:
         """Seconds the scene lasts by itself when the file gives no duration (None: forever/ends itself)."""
         return None

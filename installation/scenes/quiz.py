@@ -283,6 +283,11 @@ class QuizScene(Scene):
     def natural_duration(self) -> float | None:
         return 40.0
 
+    def idle_limit(self) -> float | None:
+        # The scene's own idle_timeout holds the show as long as it holds the round: with
+        # the show's shorter one the show moved on mid-round.
+        return self.config.idle_timeout
+
     def _idle_limit(self) -> float:
         if self.config.idle_timeout is not None:
             return self.config.idle_timeout
