@@ -108,3 +108,65 @@ def test_installed_media_shows_the_credit_its_manifest_requires(tmp_path):
         credit = [b for b in pilot.engine.fonts.log.boxes if b.text == "A. Photographer, 1901 (CC BY 4.0)"]
         assert credit and credit[0].alpha > 0.98 and credit[0].contrast >= 4.5
         assert credit[0].rect.left >= scene._photo_rect().right
+
+
+def _shown(pilot, at: float, clock: list[float]) -> dict[str, float]:
+    """The texts on screen at scene time `at`, with their opacity."""
+    pilot.advance(at - clock[0])
+    clock[0] = at
+    return {b.text: b.alpha for b in pilot.engine.fonts.log.boxes if b.alpha > 0.02}
+
+
+def test_a_credit_caption_keeps_its_own_times_and_an_attribution_shows_without_a_translation(tmp_path):
+    """A credit timed for 30-40 s showed from 2 s on and never left; a [verso] attribution
+    without a translation was never shown."""
+    import cv2
+
+    from .conftest import write_show
+
+    path = write_show(tmp_path, {"p": """
+        type = "photograph"
+        id = "p"
+        duration = 60
+        image = "print.png"
+
+        [[captions]]
+        at = 0
+        role = "credit"
+        text = "Lent by the museum"
+
+        [[captions]]
+        at = 30
+        until = 40
+        role = "credit"
+        text = "Restored in 1998"
+
+        [verso]
+        at = 12
+        until = 20
+        text = "Le cadavre du Monsieur"
+        attribution = "Hippolyte Bayard, 1840"
+        """}, size=(960, 540))
+    cv2.imwrite(str(tmp_path / "content" / "print.png"), np.full((300, 400, 3), 128, np.uint8))
+    with run_test(path, fps=10) as pilot:
+        pilot.engine.fonts.log.recording = True
+        clock = [0.0]
+        early = _shown(pilot, 5, clock)
+        assert "Lent by the museum" in early and "Restored in 1998" not in early
+        back = _shown(pilot, 16, clock)  # the back is shown: its attribution speaks for the print
+        assert back.get("Hippolyte Bayard, 1840", 0) > 0.98 and "Lent by the museum" not in back
+        assert "Restored in 1998" in _shown(pilot, 35, clock)
+        late = _shown(pilot, 45, clock)
+        assert "Restored in 1998" not in late and "Lent by the museum" in late
+        assert "Hippolyte Bayard, 1840" not in late
+
+
+def test_a_verso_that_turns_back_before_it_turns_is_named(tmp_path):
+    from installation.config.loader import load_show as load
+
+    from .conftest import write_show
+
+    path = write_show(tmp_path, {"p": 'type = "photograph"\nid = "p"\nimage = "x.png"\n'
+                                      '[verso]\nat = 20\nuntil = 10\ntext = "x"\n'})
+    said = "\n".join(str(p) for p in load(path).problems)
+    assert "p.toml:" in said and "'until' (10.0) must be later than 'at' (20.0)" in said

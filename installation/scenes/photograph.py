@@ -13,159 +13,17 @@ credited as the print (the print's credit comes from the content manifest).
 from __future__ import annotations
 
 import math
-from typing import Annotated, Literal
 
 import numpy as np
 import pygame
-from pydantic import Field, model_validator
 
-from ..config.common import MediaPath, SceneConfig, Strict
 from ..imaging import MediaError, paper_texture, read_rgb, surface_from_rgb
 from .base import Scene, register_scene
 from .layout import SCALES, fit, giving_way, layout_key, overrun_message, picture_and_column
 from .photograph_check import PICTURE_SHARE, check_photograph, closest_zoom
-from ..words import words
-from .style import Colour, fade, lerp, rgb, smoothstep
-
-FLIP_S = 1.2  # seconds the print takes to turn over
-
-
-class Keyframe(Strict):
-    at: float = Field(ge=0, description="seconds from the start of the scene")
-    center: tuple[Annotated[float, Field(ge=0.0, le=1.0)], Annotated[float, Field(ge=0.0, le=1.0)]] = Field(
-        default=(0.5, 0.5), description="point of the image at the centre, 0..1 each (0, 0 is the top left)")
-    zoom: float = Field(default=1.0, ge=1.0, le=8.0, description="1 shows the whole image; 2 shows half its width")
-
-
-class Caption(Strict):
-    at: float = Field(ge=0, description="seconds from the start when the caption fades in")
-    until: float | None = Field(default=None, gt=0, description="seconds when it fades out; omitted: stays")
-    role: Literal["title", "date", "body", "quote", "credit"] = Field(
-        default="body", description="where and how it is set: title, date, body, quote or credit"
-    )
-    text: str = Field(description="the words; a blank line starts a new paragraph")
-
-    @model_validator(mode="after")
-    def _until_after_at(self) -> Caption:
-        if self.until is not None and self.until <= self.at:
-            raise ValueError(f"'until' ({self.until}) must be later than 'at' ({self.at})")
-        return self
-
-
-class Verso(Strict):
-    at: float = Field(ge=0, description="seconds when the print turns over")
-    until: float | None = Field(default=None, gt=0, description="seconds when it turns back; omitted: stays")
-    text: str = Field(description="what is written on the back, in the original language")
-    translation: str = Field(default="", description="a translation shown in the text column")
-    attribution: str = Field(default="", description="who wrote it and when")
-
-
-class PhotographConfig(SceneConfig):
-    image: MediaPath = Field(description="the photograph, relative to the content folder")
-    standin: str = Field(
-        default=words("photograph.standin"),
-        description=(
-            "caption of the drawing shown while the image is not installed (credit captions, which "
-            "credit the print, are shown only with the print itself)"
-        ),
-    )
-    keyframes: list[Keyframe] = Field(default_factory=list, description="pan and zoom over time")
-    captions: list[Caption] = Field(default_factory=list, description="timed texts beside the photograph")
-    verso: Verso | None = Field(default=None, description="the text on the back of the print, revealed by a turn")
-    background: Colour = Field(default="#15120f", description="wall colour '#rrggbb'")
-    foreground: Colour = Field(default="#efe6d8", description="text colour '#rrggbb'")
-    accent: Colour = Field(default="#b89a72", description="date and credit colour '#rrggbb'")
-    fade: float = Field(default=1.2, ge=0, le=5, description="seconds captions take to fade")
-
-    @model_validator(mode="after")
-    def _keyframes_in_order(self) -> PhotographConfig:
-        times = [k.at for k in self.keyframes]
-        if times != sorted(times):
-            raise ValueError(f"keyframes must be in time order; their 'at' values are {times}")
-        return self
-
-
-def draw_standin(size: tuple[int, int]) -> np.ndarray:
-    """An ink drawing of the photograph's scene on salted paper: the man slumped against
-    the wall, eyes closed, arms folded, a sheet over his legs, his hat on the wall and a
-    jug and statuette beside him. It is plainly a drawing, captioned as one (never with
-    the print's credit), so visitors can follow the text while the print is not installed."""
-    import cv2
-
-    width, height = size
-    image = paper_texture(size, seed=1840).astype(np.float32)
-    ink = np.zeros((height, width), np.float32)
-    s = width / 1200.0
-
-    def P(x, y):
-        return (round(x * width), round(y * height))
-
-    def line(points, t=2.2):
-        pts = np.array([P(x, y) for x, y in points], np.int32)
-        cv2.polylines(ink, [pts], False, 1.0, max(1, round(t * s)), lineType=cv2.LINE_AA)
-
-    def curve(a, c, b, t=2.2, n=24):
-        u = np.linspace(0, 1, n)[:, None]
-        pts = (1 - u) ** 2 * np.array(a) + 2 * (1 - u) * u * np.array(c) + u ** 2 * np.array(b)
-        line(pts, t)
-
-    def oval(cx, cy, rx, ry, angle=0, a0=0, a1=360, t=2.2):
-        cv2.ellipse(ink, P(cx, cy), (round(rx * width), round(ry * height)), angle, a0, a1, 1.0,
-                    max(1, round(t * s)), lineType=cv2.LINE_AA)
-
-    def hatch(x0, y0, x1, y1, step=0.012, t=1.0):
-        for k in np.arange(0, (x1 - x0) + (y1 - y0), step):
-            line([(x0 + k, y0), (x0 + k - (y1 - y0), y1)], t)
-
-    # Shadow behind the figure, hatched (drawn first, then kept inside its box).
-    hatch(0.06, 0.06, 0.30, 0.68)
-    x0, y0 = P(0.06, 0.06)
-    x1, y1 = P(0.30, 0.68)
-    keep = np.zeros_like(ink)
-    keep[y0:y1, x0:x1] = 0.45  # the hatching stays inside the shadow, lighter than the lines
-    ink *= keep
-    # The room: a wall with a panel, the floor line.
-    line([(0.04, 0.70), (0.96, 0.70)], 1.6)
-    line([(0.62, 0.05), (0.62, 0.70)], 1.2)
-    # The head, fallen to one side, eyes closed.
-    oval(0.33, 0.27, 0.055, 0.095, angle=-18)
-    curve((0.285, 0.20), (0.33, 0.13), (0.39, 0.19), 3.0)         # hair
-    curve((0.30, 0.25), (0.315, 0.265), (0.33, 0.25), 1.6)        # closed eye
-    curve((0.345, 0.24), (0.36, 0.255), (0.372, 0.238), 1.6)      # closed eye
-    curve((0.337, 0.26), (0.34, 0.30), (0.33, 0.31), 1.4)         # nose
-    curve((0.315, 0.335), (0.33, 0.34), (0.345, 0.33), 1.4)       # mouth
-    # Neck and shoulders slumped against the wall; the bare chest.
-    curve((0.36, 0.35), (0.40, 0.38), (0.47, 0.37))
-    curve((0.30, 0.34), (0.24, 0.38), (0.22, 0.50))
-    curve((0.47, 0.37), (0.53, 0.42), (0.54, 0.52))
-    curve((0.22, 0.50), (0.23, 0.56), (0.26, 0.60))
-    # Arms folded across the lap, hands resting.
-    curve((0.26, 0.50), (0.38, 0.56), (0.52, 0.52), 2.6)
-    curve((0.27, 0.56), (0.39, 0.61), (0.54, 0.56), 2.6)
-    oval(0.53, 0.54, 0.025, 0.022, t=2.0)
-    oval(0.27, 0.555, 0.022, 0.02, t=2.0)
-    # The sheet drawn over his legs, with its folds.
-    curve((0.20, 0.60), (0.45, 0.64), (0.72, 0.62), 2.6)
-    curve((0.20, 0.60), (0.14, 0.78), (0.18, 0.93), 2.6)
-    curve((0.72, 0.62), (0.79, 0.78), (0.77, 0.93), 2.6)
-    line([(0.18, 0.93), (0.77, 0.93)], 2.6)
-    for k in range(5):
-        x = 0.27 + k * 0.1
-        curve((x, 0.64), (x + 0.03, 0.78), (x - 0.01, 0.92), 1.3)
-    # On the wall, his hat; beside him, a jug and a small statue.
-    oval(0.80, 0.24, 0.06, 0.018, t=2.0)
-    oval(0.80, 0.20, 0.035, 0.04, a0=180, a1=360, t=2.0)
-    curve((0.81, 0.69), (0.77, 0.59), (0.815, 0.51), 2.0)
-    curve((0.87, 0.69), (0.91, 0.59), (0.865, 0.51), 2.0)
-    line([(0.815, 0.51), (0.865, 0.51)], 2.0)
-    oval(0.93, 0.47, 0.015, 0.025, t=1.8)
-    line([(0.93, 0.495), (0.91, 0.69), (0.95, 0.69), (0.93, 0.495)], 1.8)
-    ink = np.clip(cv2.GaussianBlur(ink, (0, 0), 0.6 * s), 0, 1)
-    sepia = np.array([70, 48, 30], np.float32)
-    image = image * (1 - 0.85 * ink[..., None]) + sepia * 0.85 * ink[..., None]
-    inset = round(width * 0.03)
-    cv2.rectangle(image, (inset, inset), (width - inset, height - inset), (120, 98, 70), 1, lineType=cv2.LINE_AA)
-    return np.clip(image, 0, 255).astype(np.uint8)
+from .photograph_config import FLIP_S, Caption, Keyframe, PhotographConfig, Verso  # noqa: F401  (the kind's schema)
+from .photograph_standin import draw_standin
+from .style import fade, lerp, rgb, smoothstep
 
 
 @register_scene("photograph")
@@ -396,16 +254,20 @@ class PhotographScene(Scene):
         text = text.upper() if role == "date" else text
         return self.context.fonts.block(text, face, size, colour, self.column.width, line_spacing=spacing, tier=tier)
 
-    def _credits(self) -> list[str]:
-        """The words in the credit slot: the print's credit only with the print itself;
-        the drawing's own caption while it stands in."""
+    def _credits(self) -> list[tuple[str, float, float | None]]:
+        """The words in the credit slot, each with when it fades in and out: the print's
+        credit only with the print itself; the drawing's own caption while it stands in.
+        A credit caption keeps its own `at` and `until` (they were once overridden: a
+        credit timed for 30-40 s showed from 2 s on, for good); the manifest's credit and
+        the stand-in's caption come with the first credit, by 2 s at the latest, and stay."""
         c = self.config
+        first = min([cap.at for cap in c.captions if cap.role == "credit"] + [2.0])
         if not self.installed:
-            return [c.standin] if c.standin else []
-        found = [caption.text for caption in c.captions if caption.role == "credit"]
+            return [(c.standin, first, None)] if c.standin else []
+        found = [(cap.text, cap.at, cap.until) for cap in c.captions if cap.role == "credit"]
         manifest = self.context.credit_for(c.image)
-        if manifest and manifest not in found:
-            found.append(manifest)
+        if manifest and manifest not in [text for text, _, _ in found]:
+            found.append((manifest, first, None))
         return found
 
     def _words_need(self, column: pygame.Rect) -> int:
@@ -441,9 +303,11 @@ class PhotographScene(Scene):
             verso = self._block(c.verso.translation, "translation", k).get_height()
             if c.verso.attribution:
                 verso += gap + self._block(c.verso.attribution, "credit", k).get_height()
-        credits = self._credits()
+        credits = [text for text, _, _ in self._credits()]
         tallest["credit"] = (sum(self._block(t, "credit", k).get_height() for t in credits)
                              + gap * max(0, len(credits) - 1))
+        if c.verso is not None and c.verso.attribution and not c.verso.translation:
+            tallest["credit"] = max(tallest["credit"], self._block(c.verso.attribution, "credit", k).get_height())
         slots, y = {}, 0
         for role in ("title", "date", "body"):
             slots[role] = y
@@ -484,17 +348,23 @@ class PhotographScene(Scene):
                     fonts.place(surface, self._block(c.verso.attribution, "credit", k), (col.x, max(y, box.bottom)),
                                 verso_alpha)
         # The credit slot: while the back is shown the attribution speaks for the print.
-        first = min([cap.at for cap in c.captions if cap.role == "credit"] + [2.0])
-        alpha = fade(self.t, first, None, c.fade)
-        if c.verso is not None and c.verso.translation:
-            # Gone before the translation starts to appear, back only once it has gone: a
-            # long (translated) text may fill the column down to the credit slot.
+        # The credits are gone before the translation starts to appear, back only once it
+        # has gone (a long translated text may fill the column down to the credit slot).
+        # Without a translation the attribution takes the credit slot itself.
+        verso = c.verso if c.verso is not None and (c.verso.translation or c.verso.attribution) else None
+        away = 0.0
+        if verso is not None:
             quick = FLIP_S * 0.6
-            back = None if c.verso.until is None else c.verso.until + quick
-            alpha = min(alpha, 1.0 - fade(self.t, c.verso.at, back, quick))
-        if alpha > 0:
-            y = col.y + slots["credit"]
-            for text in self._credits():
-                block = self._block(text, "credit", k)
+            away = fade(self.t, verso.at, None if verso.until is None else verso.until + quick, quick)
+        y = col.y + slots["credit"]
+        for text, at, until in self._credits():
+            block = self._block(text, "credit", k)
+            alpha = min(fade(self.t, at, until, c.fade), 1.0 - away)
+            if alpha > 0:  # (a credit not yet in keeps its place: nothing below it jumps)
                 fonts.place(surface, block, (col.x, y), alpha)
-                y += block.get_height() + fonts.px(22 * k)
+            y += block.get_height() + fonts.px(22 * k)
+        if verso is not None and not verso.translation:
+            alpha = fade(self.t, verso.at + FLIP_S * 0.6, verso.until, c.fade)
+            if alpha > 0:
+                fonts.place(surface, self._block(verso.attribution, "credit", k), (col.x, col.y + slots["credit"]),
+                            alpha)
