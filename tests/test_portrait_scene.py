@@ -348,3 +348,20 @@ def test_swipe_chooses_another_portrait(tmp_path):
         assert _scene(pilot).index == 1 and _scene(pilot).status()["portrait_installed"]
         pilot.tap(20, 180)  # the left edge: previous
         assert _scene(pilot).index == 0
+
+
+def test_a_camera_that_cannot_be_opened_is_named_on_the_overlay_and_in_status(tmp_path):
+    """The reason was only in the log: the overlay said "No recent errors." and status said
+    'unavailable' without why."""
+    from .conftest import overlay_text
+
+    path = write_show(tmp_path, {"p": SCENE}, extra='\n[camera]\ndevice = "/dev/video-none"\n', size=(640, 360))
+    with run_test(path, fps=10, services={"synchronous_models": True}) as pilot:
+        pilot.advance(2.0)
+        status = _scene(pilot).status()
+        assert status["camera"] == "unavailable" and "no camera at /dev/video-none" in status["camera_problem"]
+        reported = [e for e in pilot.engine.errors if "/dev/video-none" in e["message"]]
+        assert len(reported) == 1 and "[camera]" in reported[0]["message"]
+        assert any("/dev/video-none" in line for line in overlay_text(pilot))
+        pilot.advance(2.0)
+        assert len([e for e in pilot.engine.errors if "/dev/video-none" in e["message"]]) == 1  # told once

@@ -428,6 +428,7 @@ class PortraitScene(BackendChoice, PortraitDrawing, Scene):
         if self._failing_too_long():
             self._fail_over()
         self._tell_if_turned()
+        self._tell_camera_trouble()
         face = self._face() if self.camera_ok else None
         present = face is not None and face.state != "none"
         # A face the tracker only holds (lost a moment ago: a blink, a blurred frame) keeps
@@ -460,6 +461,17 @@ class PortraitScene(BackendChoice, PortraitDrawing, Scene):
                 self._go("live")
         if self.state == "live" and self.recorder is not None:
             self._record()
+
+    def _tell_camera_trouble(self) -> None:
+        """A camera that cannot be used is the technician's to fix: its reason goes to the
+        overlay and status, not only the log (once per reason: a camera that keeps failing
+        the same way is one problem)."""
+        reason = getattr(self.camera, "reason", "") if getattr(self.camera, "state", "") == "unavailable" else ""
+        if reason and reason != getattr(self, "_camera_told", ""):
+            source = getattr(self.camera, "source", "")
+            self.context.report(f"camera {source}: {reason}; the portrait stirs by itself until it is back "
+                                "(check the cable, or [camera] in install.toml)")
+        self._camera_told = reason
 
     def _tell_if_turned(self) -> None:
         """Visitors' faces keep appearing turned: tell the technician (status, overlay and
@@ -521,6 +533,7 @@ class PortraitScene(BackendChoice, PortraitDrawing, Scene):
         return {
             "state": self.state,
             "camera": getattr(self.camera, "state", "none") if self.camera is not None else "none",
+            "camera_problem": getattr(self.camera, "reason", "") if not self.camera_ok else "",
             # How far the camera's picture is turned back ([camera] rotation), and how far
             # visitors' faces still appear turned (0 unless 3 s of faces agree).
             "camera_rotation": getattr(self.camera, "rotation", 0),
