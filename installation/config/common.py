@@ -78,14 +78,25 @@ MOTION_BACKEND_NAMES = ("mesh", "fomm", "landmarks", "flow")
 DETECTOR_NAMES = ("faces", "spectral", "cnn")
 
 
+def _registered(kind: str) -> list[str]:
+    """Names registered beyond the built-in ones (a gallery's own backend, registered
+    before the show loads). The registries' modules are light: no model is imported."""
+    import importlib
+
+    module = {"motion backend": "installation.models.motion.base",
+              "detector": "installation.models.detector.base"}[kind]
+    registry = getattr(importlib.import_module(module), "MOTION_BACKENDS" if kind == "motion backend" else "DETECTORS")
+    return list(registry.names())
+
+
 def name_checker(kind: str, names: tuple[str, ...], also: tuple[str, ...] = ()):
-    """An AfterValidator that accepts `names` and `also` (e.g. "auto", "" or "none")."""
+    """An AfterValidator that accepts `names`, any name registered since, and `also`
+    (e.g. "auto", "" or "none")."""
     from .errors import did_you_mean
 
-    allowed = (*also, *names)
-
     def check(value: str | None) -> str | None:
-        if value is None or value in allowed:
+        allowed = (*also, *names)
+        if value is None or value in allowed or value in _registered(kind):
             return value
         shown = ", ".join(repr(n) for n in allowed if n)
         raise ValueError(f"unknown {kind} '{value}'{did_you_mean(value, list(allowed))}; choose {shown}")
