@@ -8,12 +8,10 @@ then hand the frame to whoever presents it (a window, a video encoder, a test).
 
 from __future__ import annotations
 
-import io
 import json
 import logging
 import os
 import queue
-import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,8 +28,8 @@ from .config.loader import Show, load_show
 from .config.reloading import RESTART_HINT, start_only_changes
 from .models.device import device_status, use_show_device
 from .models.motion.choose import failed_backends
-from .runtime.files import atomic_write_bytes
 from .scenes.base import SceneContext
+from .screenshots import Screenshots
 from .sequencer import Sequencer
 from .typography import Fonts, show_faces
 
@@ -102,6 +100,7 @@ class Engine:
         self.reload_hooks: list[Callable[[Show, Show], None]] = []
         self.overlays: list[Any] = []  # objects with draw(surface) and handle(command) -> bool
         self.errors: deque[dict[str, Any]] = deque(maxlen=RECENT_ERRORS)
+        self.screenshots = Screenshots()
         self._reports: queue.SimpleQueue[tuple[str, str, str]] = queue.SimpleQueue()  # from SceneContext.report
         self.paused = False
         self.blackout = False
@@ -377,20 +376,7 @@ class Engine:
         if folder is None and configured:
             folder = Path(configured) if Path(configured).is_absolute() else self.show.root / configured
         folder = folder or (self.show.state_dir / "screenshots")
-        folder.mkdir(parents=True, exist_ok=True)
-        stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime(self.clock.wall()))
-        path = folder / f"bayard-{stamp}-{self.frames:07d}.png"
-        # Encoded in memory and written whole or not at all: saved straight to a full
-        # disk, SDL left a 0-byte PNG and the reply named it as if it were a screenshot.
-        encoded = io.BytesIO()
-        pygame.image.save(self.frame, encoded, "screenshot.png")
-        if not encoded.getbuffer().nbytes:
-            raise OSError("the PNG encoder produced nothing; no screenshot was saved")
-        try:
-            atomic_write_bytes(path, encoded.getvalue())
-        except OSError as exc:
-            raise OSError(f"no screenshot saved in {folder}: {exc.strerror or exc}") from exc
-        return path
+        return self.screenshots.take(self.frame, folder, self.clock.now(), self.clock.wall(), self.frames)
 
     def status(self) -> dict[str, Any]:
         info = self.sequencer.status()

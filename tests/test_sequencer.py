@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import pygame
 import pytest
 
+from installation.commands import Command
 from installation.harness import run_test
 
 from .conftest import write_show
@@ -206,6 +208,32 @@ def test_screenshot_writes_png(tmp_path):
         assert address == "/bayard/screenshot"
         image = pygame.image.load(path)
         assert image.get_size() == (320, 180)
+
+
+def test_a_burst_of_screenshot_requests_shares_one_picture_and_the_folder_is_capped(tmp_path, monkeypatch):
+    """One OSC bundle of 100 /bayard/screenshot froze the show for 47 s (past the kiosk's
+    30 s watchdog) and wrote 100 MB; a monitoring script left running filled the disk."""
+    from installation import screenshots
+
+    with run_test(three(tmp_path), fps=20) as pilot:
+        for _ in range(100):
+            pilot.engine.post(Command("screenshot", reply=pilot._reply))
+        pilot.step()
+        paths = {args[0] for address, args in pilot.replies if address == "/bayard/screenshot"}
+        assert len(paths) == 1  # every requester is answered, with the one picture
+        folder = tmp_path / "var" / "screenshots"
+        assert len(list(folder.glob("*.png"))) == 1
+        pilot.advance(1.1)
+        pilot.command("screenshot")
+        assert len(list(folder.glob("*.png"))) == 2  # a second later, a new one
+        monkeypatch.setattr(screenshots, "KEPT", 3)
+        (folder / "notes.txt").write_text("the technician's own file")
+        for _ in range(4):
+            pilot.advance(1.1)
+            pilot.command("screenshot")
+        assert len(list(folder.glob("bayard-*.png"))) == 3 and (folder / "notes.txt").exists()
+        newest = pilot.replies[-1][1][0]
+        assert Path(newest).exists()
 
 
 def test_closed_hours_release_scenes_and_resume_where_they_were(tmp_path):

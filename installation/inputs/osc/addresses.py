@@ -85,7 +85,8 @@ ADDRESSES: tuple[Address, ...] = (
         "engine",
         "screenshot",
         "/bayard/screenshot <path>",
-        "save a PNG of the current frame in the screenshots folder and reply with its path",
+        "save a PNG of the current frame in the screenshots folder and reply with its path (at most one a "
+        "second: requests closer together share it; the newest 200 are kept)",
     ),
     Address(
         "/bayard/status",
