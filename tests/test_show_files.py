@@ -134,3 +134,24 @@ def test_an_osc_change_on_reload_is_refused_with_a_clear_message(tmp_path):
         path.write_text(path.read_text().replace("new-code-2", "old-code-1").replace('"Test show"', '"Renamed"'))
         assert pilot.engine.reload() is True
         assert pilot.engine.status()["show"] == "Renamed"
+
+
+def test_a_named_pipe_or_a_huge_file_in_scenes_is_reported_and_the_show_goes_on(tmp_path):
+    """A FIFO saved as scenes/pipe.toml blocked the reload on the render thread until
+    something wrote into it (status, frames and the watchdog's pongs all stopped)."""
+    import os
+    import threading
+
+    path = write_show(tmp_path, {"a": title_scene("a"), "b": title_scene("b")})
+    with run_test(path, fps=10) as pilot:
+        os.mkfifo(tmp_path / "scenes" / "pipe.toml")
+        (tmp_path / "scenes" / "huge.toml").write_text("# " + "x" * 5_000_000 + "\n")
+        done = threading.Event()
+        worker = threading.Thread(target=lambda: (pilot.engine.reload(), done.set()), daemon=True)
+        worker.start()
+        assert done.wait(10), "the reload is blocked on the pipe"
+        said = "\n".join(e["message"] for e in pilot.engine.errors)
+        assert "pipe.toml" in said and "not a regular file" in said
+        assert "huge.toml" in said and "too large" in said
+        pilot.advance(3)
+        assert pilot.scene_id in ("a", "b")

@@ -8,7 +8,9 @@ is either the old version or the new one, never a mix (rename is atomic on POSIX
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from pathlib import Path
 
 
@@ -52,6 +54,7 @@ def atomic_write_text(path: Path, text: str) -> None:
 
 
 _UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")
+MAX_TEXT_BYTES = 4_000_000  # the longest scene file an artist writes is a few kB
 
 
 def read_text(path: Path) -> str:
@@ -59,8 +62,28 @@ def read_text(path: Path) -> str:
     or without the byte-order mark Windows editors put first, or UTF-16 with its mark
     (Notepad's "Unicode"). Read as plain UTF-8, a marked file failed at line 1 with "Invalid
     statement" over a character nobody can see. Anything else raises UnicodeDecodeError,
-    which callers report as "save the file as UTF-8"."""
-    data = Path(path).read_bytes()
+    which callers report as "save the file as UTF-8".
+
+    Only a regular file of at most MAX_TEXT_BYTES is read; anything else raises OSError
+    saying what it is. A named pipe saved as scenes/pipe.toml blocked the show's reload
+    (on the render thread) until something wrote into it, and a link to /dev/zero would
+    have read for ever."""
+    # O_NONBLOCK: opening a pipe for reading would otherwise wait for a writer.
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file (a pipe, device or socket): remove it or replace it "
+                                        "with a text file", str(path))
+        if info.st_size > MAX_TEXT_BYTES:
+            raise OSError(errno.EFBIG, f"{info.st_size / 1e6:.1f} MB is too large for a show or scene file "
+                                       f"(at most {MAX_TEXT_BYTES // 1_000_000} MB)", str(path))
+        with os.fdopen(fd, "rb", closefd=True) as handle:
+            fd = -1
+            data = handle.read(MAX_TEXT_BYTES + 1)
+    finally:
+        if fd >= 0:
+            os.close(fd)
     if data.startswith(_UTF16_MARKS):
         return data.decode("utf-16")
     return data.decode("utf-8-sig")
