@@ -460,3 +460,18 @@ def test_full_disk_while_saving_statistics_keeps_the_game_going(tmp_path, monkey
         assert _status(pilot)["totals"]["answered"] == 2  # counted in memory all the same
     assert any("No space left on device" in r.getMessage() for r in caplog.records)
     assert not list((tmp_path / "var" / "quiz").glob("*.tmp"))  # no half-written temp file is left
+
+
+@pytest.mark.parametrize("name", ["spectral", "faces"])
+def test_damaged_detector_weights_leave_the_quiz_playing_without_a_machine(tmp_path, name):
+    """A truncated faces.npz (a BadZipFile) took the whole quiz scene off with a traceback,
+    retried every 30 s; a damaged file is a missing machine, named with what to do."""
+    path = _show(tmp_path, extra_keys=f'detector = "{name}"')
+    weights = tmp_path / "models" / "detector" / f"{name}.npz"
+    weights.write_bytes((REPO / "models" / "detector" / f"{name}.npz").read_bytes()[:5000])
+    with run_test(path, size=SIZE) as pilot:
+        pilot.advance(1.0)
+        assert pilot.scene_id == "q" and pilot.engine.status()["faulted"] == {}
+        scene = _scene(pilot)
+        assert scene.detector is None and "assets status" in scene.detector_note
+        assert str(weights) in scene.detector_note

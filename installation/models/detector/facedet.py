@@ -13,6 +13,7 @@ place where it was strongest (eyes, mouth, skin, hair or background).
 from __future__ import annotations
 
 import json
+import zipfile
 import threading
 from pathlib import Path
 from typing import Any
@@ -45,8 +46,10 @@ def load_weights(path: Path) -> tuple[NprNet, dict[str, Any]]:
         raise DetectorUnavailable(
             f"{path}: no face detector weights here; make them with `python -m installation.models.detector.make_faces`"
         ) from None
-    except (KeyError, ValueError, OSError) as error:
-        raise DetectorUnavailable(f"{path}: unreadable face detector weights ({error}); re-make them") from None
+    except (KeyError, ValueError, OSError, EOFError, zipfile.BadZipFile) as error:
+        # (A truncated .npz is a BadZipFile: it took the quiz down with a traceback.)
+        raise DetectorUnavailable(f"{path}: unreadable face detector weights ({error}); `bayard assets status` "
+                                  "compares it with its checksum: restore it from a fresh copy of Bayard") from None
 
 
 def _place(x: float, y: float, landmarks: np.ndarray | None) -> str:

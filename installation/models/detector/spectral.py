@@ -5,6 +5,7 @@ logistic regression. Weights are a small .npz made by `make_default.py` (shipped
 from __future__ import annotations
 
 import json
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -98,9 +99,11 @@ class SpectralModel:
             raise DetectorUnavailable(
                 f"{path}: no spectral weights here; make them with `bayard detector fit --real DIR --fake DIR -o {path}`"
             ) from None
-        except (KeyError, ValueError, OSError) as error:
+        except (KeyError, ValueError, OSError, EOFError, zipfile.BadZipFile) as error:
+            # (A truncated .npz is a BadZipFile: it took the quiz down with a traceback.)
             raise DetectorUnavailable(
-                f"{path}: not a spectral detector file ({error}); re-make it with `bayard detector fit`"
+                f"{path}: not a spectral detector file, or a damaged one ({error}); `bayard assets status` "
+                "compares a shipped one with its checksum; or re-make it with `bayard detector fit`"
             ) from None
 
     @classmethod
