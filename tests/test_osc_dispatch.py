@@ -165,6 +165,20 @@ def test_future_bundle_waits_without_blocking_and_runs_when_due():
     assert rig.names() == [("prev", ()), ("next", ())]
 
 
+def test_a_bundle_due_in_30_s_runs_in_30_s_when_the_wall_clock_steps_back():
+    """NTP stepping the wall clock back an hour made a bundle due in 30 s wait 61 minutes."""
+    rig = Rig()
+    due = rig.clock.wall() + 30.0
+    rig.d.feed(wire.encode_bundle(wire.unix_to_timetag(due), wire.encode_message("/bayard/blackout", 1)), LOCAL)
+    rig.clock.jump_wall(-3600)
+    rig.clock.advance(29.0)
+    rig.d.release_due()
+    assert rig.names() == []
+    rig.clock.advance(1.5)
+    rig.d.release_due()
+    assert [name for name, _ in rig.names()] == ["blackout"]
+
+
 def test_bundle_far_in_future_runs_now():
     rig = Rig()
     packet = wire.encode_bundle(

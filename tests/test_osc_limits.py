@@ -258,3 +258,18 @@ def test_only_control_may_schedule():
     later = wire.encode_bundle(soon, wire.encode_message("/bayard/status"))
     rig.d.feed(later, LOCAL)
     assert rig.d.counters["scheduled"] == 0 and rig.d.counters["dropped"] == 1
+
+
+def test_a_flood_of_valid_commands_is_logged_as_a_count_not_line_by_line(caplog):
+    """80,000 valid /bayard/pause packets in 2 s wrote one INFO line each and rotated every
+    log file away, start-up lines included, within seconds."""
+    rig = Rig()
+    with caplog.at_level(logging.INFO, logger="bayard.osc"):
+        for i in range(5000):
+            rig.feed("/bayard/pause", peer=Peer("127.0.0.1", 9000 + i % 50))
+        rig.clock.advance(1.5)
+        rig.d.release_due()
+    assert len(rig.commands) == 5000  # every command still acts
+    lines = [r.getMessage() for r in caplog.records if r.name == "bayard.osc"]
+    assert len(lines) < 40
+    assert any("more command(s)" in line and str(5000 - 20) in line for line in lines)

@@ -115,7 +115,7 @@ def test_full_disk_is_counted_not_raised(tmp_path, clean_root, monkeypatch, caps
 
     monkeypatch.setattr(handler, "shouldRollover", no_space)
     for i in range(5):
-        log.warning(f"while full {i}")
+        log.warning(f"while full: {'abcde'[i]}")  # (different words: digits alone make a repeat)
     assert setup.write_errors == 5
     assert "No space left" in setup.status()["log_last_error"]
     assert capsys.readouterr().err == ""  # no "--- Logging error ---" tracebacks on stderr
@@ -132,3 +132,17 @@ def test_unwritable_log_dir_falls_back_to_console(tmp_path, clean_root):
     assert setup.file_handler is None
     assert "console only" in setup.problems[0]
     setup.close()
+
+
+def test_different_messages_from_one_template_are_each_logged_and_numbers_alone_repeat():
+    """Keyed by the template, a failed screenshot was hidden as a repeat of a failed goto
+    ("command %s failed: %s") and the summary named the goto."""
+    tick = Tick()
+    logger, records = capture(RepeatFilter(clock=tick))
+    logger.error("command %s failed: %s", "goto('nope',)", "no scene 'nope'")
+    logger.error("command %s failed: %s", "screenshot()", "the folder is a file")
+    assert len(records) == 2 and "screenshot" in records[1]
+    for port in range(100):  # the same refusal from rotating ports is one problem
+        tick.t += 0.01
+        logger.error("OSC: refused packet from 10.0.0.5:%d", 40000 + port)
+    assert len(records) == 3

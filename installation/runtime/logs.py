@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import re
 import sys
 import threading
 import time
@@ -56,11 +57,16 @@ class _Episode:
     text: str = ""
 
 
+_DIGITS = re.compile(r"\d+")
+
+
 class RepeatFilter(logging.Filter):
     """Log a repeated record once per episode, then once more with the count.
 
-    Records are the same when they come from the same logger, level and message template
-    (the `msg` before formatting) - or share an explicit `extra={"episode": key}`.
+    Records are the same when they come from the same logger and level and say the same
+    thing but for numbers (a port, a count, a time) - or share an explicit
+    `extra={"episode": key}`. (Keyed by the template alone, a failed screenshot was hidden
+    as a repeat of a failed goto, and the summary named the goto.)
     An episode lasts while repeats keep arriving within `quiet_s` of each other, up to
     `window_s`; after `window_s` the next repeat is logged with "repeated N times in T s"
     and a new episode starts. `flush()` (call it about once a second) closes episodes that
@@ -87,7 +93,11 @@ class RepeatFilter(logging.Filter):
         explicit = getattr(record, "episode", None)
         if explicit is not None:
             return ("episode", explicit)
-        return (record.name, record.levelno, str(record.msg))
+        try:
+            text = record.getMessage()
+        except Exception:  # a record whose arguments do not fit its template: keyed as written
+            text = str(record.msg)
+        return (record.name, record.levelno, _DIGITS.sub("#", text))
 
     def filter(self, record: logging.LogRecord) -> bool:
         # The same filter sits on several handlers; decide once per record.

@@ -26,7 +26,7 @@ from .addresses import ADDRESSES, SCENE_PREFIX, TIER_RANK, TRIGGERS, Address, as
 from .config import OscConfig
 from .limits import PACKET_WORK, ReplyBudget, Schedule
 from .pattern import PatternError, compile_parts, is_pattern, matches, part_matches
-from .senders import OncePerMinute, PacketState, Peer, Send, lan_of, normal_host, reply_port
+from .senders import LogBudget, OncePerMinute, PacketState, Peer, Send, lan_of, normal_host, reply_port
 
 log = logging.getLogger("bayard.osc")
 
@@ -72,6 +72,7 @@ class Dispatcher:
         self._refused_logged = OncePerMinute()
         self._malformed_logged = OncePerMinute()
         self._truncated_logged = OncePerMinute()
+        self._command_log = LogBudget("OSC: %d more command(s) in the last %.0f s, not logged one by one")
         self._tiers = Tiers(config.passcodes, self.clock.now(), MAX_SOURCES)
         self._subscribers: dict[tuple[Any, ...], Peer] = {}
         self._schedule = Schedule()
@@ -101,8 +102,9 @@ class Dispatcher:
 
     def release_due(self) -> float | None:
         """Dispatch scheduled bundle messages that are due; seconds until the next one."""
+        self._command_log.flush(self.clock.now())
         with self._lock:
-            now = self.clock.wall()
+            now = self.clock.now()  # (scheduled on the monotonic clock: see _later)
             for message, peer, budget in list(self._schedule.due(now)):
                 self._message(message, peer, PacketState(budget))
             return self._schedule.next_in(now)
@@ -191,8 +193,11 @@ class Dispatcher:
         # sender has a quota: 2,700 future bundles once filled the schedule and a real
         # cue was dropped.
         evicted = self._schedule.evicted
+        # Kept on the monotonic clock: a bundle due in 30 s waited an hour when NTP stepped
+        # the wall clock back by one (the time tag is wall time; the wait is not).
+        due_monotonic = self.clock.now() + (due - self.clock.wall())
         if TIER_RANK[self.tier(peer.host)] < TIER_RANK["control"] or not self._schedule.add(
-            due, peer.host, (message, peer, state.budget)
+            due_monotonic, peer.host, (message, peer, state.budget)
         ):
             self.counters["dropped"] += 1
             return
@@ -318,7 +323,7 @@ class Dispatcher:
 
     def _post(self, command: Command) -> None:
         self.counters["commands"] += 1
-        if command.name not in ("status",):
+        if command.name not in ("status",) and self._command_log.due(self.clock.now()):
             extra = command.extra
             log.info("OSC: %s %s %s", extra.get("peer"), extra.get("address"), echo(list(command.args)))
         self.post(command)
