@@ -246,7 +246,13 @@ class Engine:
                 # scene as much as one touching it: the quiz holds its round for them.
                 self.sequencer.note_input()
             else:
-                log.debug("no scene '%s' is showing; %s ignored", command.scene, command.name)
+                # Said to the sender (it was only a debug line): a desk wired to the wrong
+                # scene, or a verb the scene does not know, is otherwise a silent button.
+                now = self.sequencer.current.scene_id if self.sequencer.current else None
+                why = (f"scene {echo(command.scene)} does not take {echo(command.name)}" if now == command.scene
+                       else f"no scene {echo(command.scene)} is showing (now: {now or 'none'})")
+                log.debug("%s; ignored", why)
+                self._reply(command, "error", why)
             return
         for overlay in reversed(self.overlays):
             if overlay.handle(command):
@@ -279,9 +285,12 @@ class Engine:
     def _cmd_goto(self, command: Command) -> None:
         if not command.args:
             raise ValueError("goto needs a scene id or playlist index")
+        faulted = self.sequencer.faults.get(str(command.args[0]))
         if not self.sequencer.goto(command.args[0]):
             playlist = self.sequencer.show.playlist
             raise ValueError(f"no scene {echo(command.args[0])} in the playlist {playlist}")
+        if faulted is not None:  # the goto retries it at once; if it fails again the show moves on
+            self._reply(command, "ok", f"retrying scene '{command.args[0]}', which failed: {faulted.last_message}")
 
     def _cmd_pause(self, command: Command) -> None:
         self.paused = True
@@ -297,7 +306,13 @@ class Engine:
         self.running = False
 
     def _cmd_reload(self, command: Command) -> None:
-        self.reload(at_once=bool(command.args and command.args[0]))
+        # Answered either way: a refused reload (a broken file) once sent nothing back.
+        before = {id(e) for e in self.errors}
+        if self.reload(at_once=bool(command.args and command.args[0])):
+            self._reply(command, "ok", {"show": self.show.config.show.title})
+        else:
+            told = [e["message"] for e in self.errors if id(e) not in before and e["where"] == "reload"]
+            self._reply(command, "error", "; ".join(told[:3]) or "the reload was refused (see the log)")
 
     def _cmd_status(self, command: Command) -> None:
         if command.reply is not None:

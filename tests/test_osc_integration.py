@@ -98,6 +98,32 @@ def test_pilot_osc_goto_status_and_error_reply(show_dir):
         assert address == "/bayard/reply/goto" and json.loads(payload)["status"] == "error"
 
 
+def test_every_control_command_is_answered_even_when_nothing_happens(show_dir):
+    """A refused reload, a command for a scene that is not showing or a verb it does not
+    take, were answered with silence (a debug line at most)."""
+    path = make_show(show_dir, "enabled = false\n")
+    with run_test(path) as pilot:
+        attach_osc(pilot.engine, start=False)
+
+        def last(address):
+            said, (payload,) = pilot.replies[-1]
+            assert said == address
+            return json.loads(payload)
+
+        pilot.osc("/bayard/reload")
+        assert last("/bayard/reply/reload")["status"] == "ok"
+        path.write_text(path.read_text() + "\n[broken\n")
+        pilot.osc("/bayard/reload")
+        reply = last("/bayard/reply/reload")
+        assert reply["status"] == "error" and "install.toml" in reply["data"]
+        pilot.osc("/bayard/scene/quiz/answer", "real")
+        reply = last("/bayard/reply/answer")
+        assert reply["status"] == "error" and "no 'quiz' is showing" not in reply["data"]
+        assert "'quiz'" in reply["data"] and "now: intro" in reply["data"]
+        pilot.osc("/bayard/scene/intro/answer", "real")
+        assert "does not take 'answer'" in last("/bayard/reply/answer")["data"]
+
+
 def test_an_oversized_argument_is_not_repeated_whole_in_the_log_or_the_reply(show_dir, caplog):
     """A packet may carry a 60 KB string; the log and the reply say what came, briefly."""
     caplog.set_level(logging.DEBUG)

@@ -475,3 +475,13 @@ def test_damaged_detector_weights_leave_the_quiz_playing_without_a_machine(tmp_p
         scene = _scene(pilot)
         assert scene.detector is None and "assets status" in scene.detector_note
         assert str(weights) in scene.detector_note
+
+
+def test_an_answer_the_quiz_does_not_understand_is_answered_to_its_sender(tmp_path):
+    with run_test(_show(tmp_path), size=SIZE) as pilot:
+        pilot.command("start", scene="q")
+        pilot.command("answer", "maybe", scene="q", source="osc")
+        address, (payload,) = pilot.replies[-1]
+        reply = json.loads(payload)
+        assert address == "/bayard/reply/answer" and reply["status"] == "error"
+        assert "'maybe'" in reply["data"] and "not understood" in reply["data"] and "real or fake" in reply["data"]

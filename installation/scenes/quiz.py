@@ -19,6 +19,7 @@ With no detector available the quiz still runs and says the machine is not playi
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 import random
 from dataclasses import dataclass, field
@@ -429,6 +430,10 @@ class QuizScene(Scene):
             if answer is None:
                 expected = "real or fake" if self.config.mode == "single" else "left|right or upper|lower"
                 self.log.warning("answer %s not understood; expected %s", echo(command.args), expected)
+                if command.reply is not None:  # the desk that sent it is told, not only the log
+                    command.reply("/bayard/reply/answer", (json.dumps({
+                        "address": "answer", "status": "error",
+                        "data": f"answer {echo(command.args)} not understood; expected {expected}"}),))
                 return True
             self.submit(answer)
             return True
