@@ -273,3 +273,15 @@ def test_a_keyframe_centre_outside_the_picture_is_named(tmp_path):
              '[[keyframes]]\nat = 0\n[[keyframes]]\nat = 3\ncenter = [3.6, -0.42]\n')
     said = problems_text(load_show(write_show(tmp_path, {"p": scene})))
     assert "p.toml:8" in said and "keyframes[1].center[0]" in said and "keyframes[1].center[1]" in said
+
+
+@pytest.mark.parametrize("value", ["inf", "nan", "-inf"])
+def test_infinite_or_not_a_number_settings_are_named(tmp_path, capsys, value):
+    """TOML writes inf and nan; `duration = inf` passed the schema and `bayard check` ended
+    in an OverflowError before it listed the other scenes' problems."""
+    scene = f'type = "title"\nid = "a"\nheading = "A"\nduration = {value}\n'
+    path = write_show(tmp_path, {"a": scene, "b": title_scene("b")})
+    said = problems_text(load_show(path))
+    assert "a.toml:" in said and "finite number" in said
+    assert main(["check", "--show", str(path), "--fast"]) != 0
+    assert "Traceback" not in capsys.readouterr().err

@@ -141,6 +141,17 @@ def test_override_lasts_until_the_next_natural_change():
         schedule.override("maybe", monday_noon)
 
 
+def test_an_override_without_opening_hours_ends_at_midnight():
+    """"closed" sent to a show with no opening hours kept the room dark until someone sent
+    "auto": there is no scheduled change to end it."""
+    schedule = Schedule(OpeningHoursConfig(timezone="Europe/Paris"))
+    evening = at(2026, 3, 2, 21)
+    assert schedule.override("closed", evening) == "closed"
+    assert schedule.status(evening)["override_until"] == at(2026, 3, 3, 0)
+    assert schedule.state(at(2026, 3, 2, 23, 59)) == "closed"
+    assert schedule.state(at(2026, 3, 3, 0, 1)) == "open"
+
+
 def test_config_errors_name_the_fix():
     with pytest.raises(ValidationError, match="Europe/Paris"):
         OpeningHoursConfig(timezone="Paris")

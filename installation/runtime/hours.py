@@ -56,7 +56,7 @@ def _check_windows(windows: list[str]) -> list[str]:
 class DateException(BaseModel):
     """One dated exception: a holiday (closed) or special hours (a late opening)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)  # TOML has inf and nan
 
     date: dt.date = Field(description="the local date this exception applies to, e.g. 2026-12-25")
     closed: bool = Field(default=False, description="true: closed all day (a holiday)")
@@ -80,7 +80,7 @@ class DateException(BaseModel):
 class OpeningHoursConfig(BaseModel):
     """When the show plays. Outside these hours the display goes dark."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)  # TOML has inf and nan
 
     enabled: bool = Field(default=False, description="false: the show plays around the clock")
     timezone: str = Field(default="UTC", description="the museum's time zone (IANA name), e.g. 'Europe/Paris'")
@@ -196,6 +196,10 @@ class OpeningHours:
             day += dt.timedelta(days=1)
         return None
 
+    def next_midnight(self, wall: float) -> float:
+        """Epoch seconds of the next local midnight after `wall`."""
+        return _local_epoch(self._local_date(wall) + dt.timedelta(days=1), 0, self._hours.zone)
+
     def describe(self, wall: float) -> str:
         """A line for status: 'open until 18:00' / 'closed until Tue 10:00'."""
         if not self.config.enabled:
@@ -255,7 +259,10 @@ class Schedule:
         if mode not in ("open", "closed"):
             raise ValueError(f"unknown opening-hours override '{mode}'; use open, closed or auto")
         self._override = mode  # type: ignore[assignment]
-        self._override_until = self.hours.next_change(wall)
+        # Until the next change of the schedule; with none (no hours set, or always open),
+        # until the next local midnight: "closed" sent to a show without hours once kept the
+        # room dark until someone sent "auto".
+        self._override_until = self.hours.next_change(wall) or self.hours.next_midnight(wall)
         return self.state(wall)
 
     def clear_override(self) -> None:

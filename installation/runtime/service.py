@@ -19,6 +19,7 @@ import logging
 import os
 import shutil
 import subprocess
+import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -42,7 +43,7 @@ STATUS_EVERY_S = 10.0  # how often the one-line status goes to systemd
 class RuntimeConfig(BaseModel):
     """The [runtime] table of install.toml (all optional). Opening hours are [hours]."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)  # TOML has inf and nan
 
     closed_display: Literal["auto", "dpms", "screen"] = Field(
         default="auto",
@@ -345,7 +346,10 @@ class HoursControl:
             self._reply(command, "error", str(error))
             return True
         self.engine.dark_reason = "closed" if state == "closed" else None
-        log.warning("opening hours overridden by %s: %s (until the next scheduled change)", command.source, mode)
+        until = self.runtime.schedule.status(self.runtime.clock.wall())["override_until"]
+        when = time.strftime("%a %H:%M", time.localtime(until)) if until else "the schedule's next change"
+        log.warning("opening hours overridden by %s: %s (until %s)", command.source, mode,
+                    when if mode != "auto" else "further notice: back to the schedule")
         self._reply(command, "ok", self.runtime.schedule.status(self.runtime.clock.wall()))
         return True
 

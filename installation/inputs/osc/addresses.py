@@ -57,8 +57,8 @@ ADDRESSES: tuple[Address, ...] = (
         "engine",
         "hours",
         "/bayard/reply/hours <json>",
-        "override the opening hours until their next scheduled change (open or closed), or follow them again "
-        "(auto)",
+        "override the opening hours until their next scheduled change or midnight (open or closed), or follow "
+        "them again (auto)",
     ),
     Address(
         "/bayard/blackout",

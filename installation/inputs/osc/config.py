@@ -86,7 +86,7 @@ class Passcodes(BaseModel):
     """QLab-like tiers. A sender sends `/bayard/connect <passcode>` once; the tier is
     remembered for its address. With no passcodes at all, every allowed sender has control."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)  # TOML has inf and nan
 
     view: Passcode = Field(
         default=None,
@@ -155,7 +155,7 @@ def read_passcodes_file(path: Path) -> tuple[Passcodes, str | None]:
 class OscConfig(BaseModel):
     """Remote control and monitoring over OSC (UDP, optionally TCP with SLIP framing)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)  # TOML has inf and nan
 
     enabled: bool = Field(default=True, description="listen for OSC at all")
     host: str = Field(
