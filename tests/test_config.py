@@ -148,6 +148,18 @@ def test_nested_error_points_at_the_array_entry(tmp_path):
     assert "'title'" in text  # the valid roles are listed
 
 
+def test_a_copied_scene_file_never_takes_over_from_the_one_named_after_its_id(tmp_path):
+    """`cp opening.toml "opening copy.toml"`: the copy sorted first and played, edits to
+    opening.toml changed nothing, and the error blamed opening.toml."""
+    path = write_show(tmp_path, {"opening": title_scene("opening", heading="Edited")})
+    original = (tmp_path / "scenes" / "opening.toml").read_text()
+    (tmp_path / "scenes" / "opening copy.toml").write_text(original.replace("Edited", "Old copy"))
+    show = load_show(path)
+    assert show.scene_files["opening"].name == "opening.toml" and show.scenes["opening"].heading == "Edited"
+    text = problems_text(show)
+    assert "opening copy.toml:" in text and "already used by opening.toml, which plays" in text
+
+
 def test_duplicate_ids_and_unknown_playlist_entries(tmp_path):
     path = write_show(tmp_path, {"a": title_scene("a"), "b": title_scene("a")}, playlist=["a", "zz"])
     text = problems_text(load_show(path))

@@ -322,8 +322,15 @@ def load_show(path: Path | str, folders: dict[str, str] | None = None, keep_good
                                          f"'{scene.id}' plays until this is fixed") for p in exc.problems)
         if scene.id in show.scenes:
             other = show.scene_files[scene.id]
+            # The file named after the id plays, whichever sorts first: a copy saved as
+            # "opening copy.toml" once took over from opening.toml, and the error blamed
+            # the original while edits to it changed nothing on screen.
+            if file.stem == scene.id and other.stem != scene.id:
+                show.scenes[scene.id], show.scene_files[scene.id] = scene, file
+                file, other = other, file
             show.problems.append(Problem(file, line_of(read_text(file), ("id",)), "id",
-                                         f"id '{scene.id}' is already used by {other.name}; ids must be unique"))
+                                         f"id '{scene.id}' is already used by {other.name}, which plays; ids must "
+                                         f"be unique: give {file.name} an id of its own, or remove it"))
             continue
         show.scenes[scene.id] = scene
         show.scene_files[scene.id] = file

@@ -113,6 +113,7 @@ class ShowWatcher:
                     ignore_permission_denied=True,
                 ):
                     failures = 0
+                    self.problem = None  # watching works again: status must stop saying it failed
                     self._changed(changes)
             except Exception as error:  # the watcher thread's boundary: never take the show down
                 failures += 1
