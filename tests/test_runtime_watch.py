@@ -120,3 +120,17 @@ def test_a_show_with_its_own_file_and_scenes_names_is_watched(tmp_path):
         assert len(wait_for(queue)) == 1
     finally:
         watcher.stop()
+
+
+@pytest.mark.slow
+def test_a_watcher_that_works_again_stops_reporting_its_old_failure(show):
+    queue = CommandQueue()
+    watcher = ShowWatcher(show, queue.post, settle_ms=300).start()
+    try:
+        watcher.problem = "file watching failed (RuntimeError: Symlink loop); retrying"
+        time.sleep(0.5)
+        (show / "scenes/intro.toml").write_text("type = 'title'\n# saved\n")
+        assert len(wait_for(queue)) == 1
+        assert watcher.problem is None
+    finally:
+        watcher.stop()
