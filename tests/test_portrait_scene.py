@@ -361,7 +361,7 @@ def test_a_camera_that_cannot_be_opened_is_named_on_the_overlay_and_in_status(tm
         status = _scene(pilot).status()
         assert status["camera"] == "unavailable" and "no camera at /dev/video-none" in status["camera_problem"]
         reported = [e for e in pilot.engine.errors if "/dev/video-none" in e["message"]]
-        assert len(reported) == 1 and "[camera]" in reported[0]["message"]
+        assert len(reported) == 1 and "[camera]" in reported[0]["message"] and reported[0]["severity"] == "warning"
         assert any("/dev/video-none" in line for line in overlay_text(pilot))
         pilot.advance(2.0)
         assert len([e for e in pilot.engine.errors if "/dev/video-none" in e["message"]]) == 1  # told once

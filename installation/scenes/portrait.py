@@ -469,8 +469,11 @@ class PortraitScene(BackendChoice, PortraitDrawing, Scene):
         reason = getattr(self.camera, "reason", "") if getattr(self.camera, "state", "") == "unavailable" else ""
         if reason and reason != getattr(self, "_camera_told", ""):
             source = getattr(self.camera, "source", "")
+            # A warning: the scene plays as its curator planned for a kiosk without a camera
+            # (`without_camera`), and a technician filtering on errors sees what is broken.
             self.context.report(f"camera {source}: {reason}; the portrait stirs by itself until it is back "
-                                "(check the cable, or [camera] in install.toml)")
+                                "(check the cable, or [camera] in install.toml; the scene's without_camera = "
+                                "\"skip\" leaves it out meanwhile)", severity="warning")
         self._camera_told = reason
 
     def _tell_if_turned(self) -> None:
