@@ -123,6 +123,10 @@ class Engine:
         )
         for problem in show.problems:
             self.record_error("config", str(problem), severity=problem.severity)
+        # The title is "shown in logs, status and the overlay": a log read later (or from
+        # several kiosks) says which show it was.
+        log.info("show '%s' from %s: %d scene(s) in the playlist", show.config.show.title, show.path,
+                 len(show.playlist))
 
     # -- wiring ------------------------------------------------------------------
     def _context_for(self, scene_id: str) -> SceneContext:
@@ -372,7 +376,8 @@ class Engine:
         from .config.lastgood import remember
 
         remember(new_show)
-        log.info("show reloaded; takes effect %s", "now" if at_once else "at the next scene")
+        log.info("show '%s' reloaded from %s; takes effect %s", new_show.config.show.title, new_show.path,
+                 "now" if at_once else "at the next scene")
         if at_once:
             current = self.sequencer.current
             index = current.index if current and current.index >= 0 else 0

@@ -23,6 +23,8 @@ class Block:
 def status_blocks(status: dict[str, Any], idle_close_s: float, max_errors: int) -> list[Block]:
     """The panel's text from top to bottom: scene, alerts, facts, recent errors."""
     blocks = []
+    if status.get("show"):
+        blocks.append(Block([f"Show: {status['show']}"], "fact", wrap=False))
     scene = status.get("scene") or status.get("current") or "-"
     if isinstance(scene, dict):
         scene = scene.get("id", "-")

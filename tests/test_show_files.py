@@ -115,7 +115,9 @@ def test_the_overlay_names_the_scene_by_its_title_too(tmp_path):
     """A scene file's `title` is "for logs, status and the operator overlay"."""
     scene = title_scene("a") + '        title = "Opening card"\n'
     with run_test(write_show(tmp_path, {"a": scene}), fps=10) as pilot:
-        assert "Scene: a - Opening card" in overlay_text(pilot)
+        said = overlay_text(pilot)
+        assert "Scene: a - Opening card" in said
+        assert "Show: Test show" in said  # the show's title: "shown in logs, status and the overlay"
 
 
 def test_an_osc_change_on_reload_is_refused_with_a_clear_message(tmp_path):
@@ -155,3 +157,14 @@ def test_a_named_pipe_or_a_huge_file_in_scenes_is_reported_and_the_show_goes_on(
         assert "huge.toml" in said and "too large" in said
         pilot.advance(3)
         assert pilot.scene_id in ("a", "b")
+
+
+def test_the_log_names_the_show_by_its_title_at_start_and_on_reload(tmp_path, caplog):
+    import logging
+
+    path = write_show(tmp_path, {"a": title_scene("a")})
+    with caplog.at_level(logging.INFO, logger="bayard.engine"), run_test(path, fps=10) as pilot:
+        assert "show 'Test show' from" in caplog.text
+        path.write_text(path.read_text().replace('"Test show"', '"Renamed"'))
+        assert pilot.engine.reload()
+    assert "show 'Renamed' reloaded from" in caplog.text
