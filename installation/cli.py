@@ -108,9 +108,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     show = _load(args.show or str(_find_show_for(Path.cwd() / "-")))
     if show is None:
         return 2
+    from .config.check_paths import scene_path_problems, show_path_problems
     from .config.loader import check_media
 
-    problems = list(show.problems) + _left_out(show) + _camera_missing(show)
+    problems = list(show.problems) + _left_out(show) + show_path_problems(show) + scene_path_problems(show)
     problems += check_media(show, decode=not args.fast)
     if not args.fast:
         problems += _check_content(show)
@@ -170,22 +171,6 @@ def _left_out(show: Show) -> list:
                     f"scene '{scene_id}' ({show.scene_files[scene_id].name}) is not in the playlist and never "
                     f"plays; add \"{scene_id}\" to playlist, or remove the file", severity="warning")
             for scene_id in sorted(show.scenes) if scene_id not in show.config.show.playlist]
-
-
-def _camera_missing(show: Show) -> list:
-    """A camera named by its device path that is not there now: unplugged, or the path
-    mistyped (the show waits for it and says so, but the technician should know now)."""
-    from .config.errors import Problem
-    from .config.locate import line_of
-    from .runtime.files import read_text
-
-    camera = show.config.camera
-    device = camera.device
-    if camera.file or not isinstance(device, str) or Path(device).exists():
-        return []
-    return [Problem(show.path, line_of(read_text(show.path), ("camera", "device")), "camera.device",
-                    f"no camera at {device} now (unplugged, or the path mistyped? `ls /dev/v4l/by-id/` "
-                    "lists the cameras plugged in); the portrait waits for it", severity="warning")]
 
 
 def _check_content(show: Show) -> list:

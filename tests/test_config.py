@@ -297,3 +297,23 @@ def test_infinite_or_not_a_number_settings_are_named(tmp_path, capsys, value):
     assert "a.toml:" in said and "finite number" in said
     assert main(["check", "--show", str(path), "--fast"]) != 0
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_check_names_paths_that_only_failed_once_the_show_ran(tmp_path, capsys):
+    """Each passed `check`: a missing video standing in for the camera, a missing OSC
+    passcodes file (OSC is then off), a loop folder matching nothing, broken subtitles."""
+    scenes = {
+        "l": 'type = "loop"\nid = "l"\nfolder = "loopp/*.mp4"\n',
+        "v": 'type = "video"\nid = "v"\nfile = "film.mp4"\nsubtitles = "film.srt"\n',
+    }
+    extra = ('\n[camera]\nfile = "nope/missing.mp4"\n'
+             '\n[osc]\nport = 0\npasscodes_file = "secret/passcodes.toml"\n')
+    path = write_show(tmp_path, scenes, extra=extra)
+    (tmp_path / "content" / "film.mp4").write_bytes(b"")
+    (tmp_path / "content" / "film.srt").write_text("1\n00:00:01,000 -> 00:00:02,000\nHello\n")
+    main(["check", "--show", str(path), "--fast"])
+    out = capsys.readouterr().out
+    assert "install.toml:" in out and "camera.file: no video 'nope/missing.mp4' in the content folder" in out
+    assert "osc.passcodes_file:" in out and "passcodes file not found" in out and "OSC stays off" in out
+    assert "l.toml:3: folder: 'loopp/*.mp4' matches no file" in out
+    assert "v.toml:4: subtitles:" in out and "without subtitles" in out

@@ -325,10 +325,12 @@ def test_check_names_a_broken_or_tiny_quiz_item_at_its_manifest_line(tmp_path, c
     cv2.imwrite(str(quiz / "thumb.png"), cv2.resize(cv2.imread(str(quiz / "face.jpg")), (120, 120)))
     lines = ('[[item]]\nimage = "quiz/face.jpg"\ntruth = "real"\n\n'
              '[[item]]\nimage = "quiz/half.jpg"\ntruth = "fake"\n\n'
-             '[[item]]\nimage = "quiz/thumb.png"\ntruth = "fake"\n')
+             '[[item]]\nimage = "quiz/thumb.png"\ntruth = "fake"\n\n'
+             '[[item]]\nimage = "quiz/gone.jpg"\ntruth = "real"\n')
     path = _manifest_show(tmp_path, lines)
     assert main(["check", "--show", str(path)]) == 1
     out = capsys.readouterr().out
+    assert "items.toml:14: image: quiz item 'quiz/gone.jpg': no such file" in out
     assert "items.toml:6: image: quiz item 'quiz/half.jpg': cannot be decoded" in out
     assert "leaves it out until it is mended" in out
     assert "items.toml:10: image: quiz item 'quiz/thumb.png' is only 120x120 px" in out

@@ -88,7 +88,8 @@ class CameraSection(Strict):
                     "after a reboot or a replug where indices may not (`ls /dev/v4l/by-id/` lists them: "
                     "\"/dev/v4l/by-id/usb-...-video-index0\"); omit to use `file`",
     )
-    file: str = Field(default="", description="a video played as if it were the camera (demos and tests)")
+    file: str = Field(default="", description="a video played as if it were the camera (demos and tests), "
+                                              "relative to the content folder")
     size: tuple[int, int] = Field(default=(640, 480), description="capture size in pixels, 160x120 to 3840x2160")
     rotation: Literal[0, 90, 180, 270] = Field(
         default=0,

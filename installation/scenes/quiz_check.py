@@ -49,7 +49,12 @@ def check_quiz_faces(config: Any, show: Any) -> list[Problem]:
         item_file, item_line = where(item)
         item_key = "image" if item_file != file else key
         if not item.path.is_file():
-            continue  # a missing file is reported where the items are listed (manifest or folder)
+            # (Once skipped here as "reported where the items are listed": it was not, and
+            # check said the show was fine while the quiz left the item out.)
+            problems.append(Problem(item_file, item_line, item_key,
+                                    f"quiz item '{item.key}': no such file in the content folder; the quiz "
+                                    "leaves it out until it is there"))
+            continue
         try:
             image = read_rgb(item.path)
         except MediaError as error:

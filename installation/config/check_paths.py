@@ -1,0 +1,84 @@
+"""`bayard check`: paths named in the show that only fail once the show runs.
+
+Each was found passing `check` while the running show said otherwise: a camera path not
+there now, a video standing in for the camera that is missing, an OSC passcodes file that
+is missing (OSC is then off), a loop folder whose glob matches nothing, and a subtitles
+file that cannot be read as SRT.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from ..runtime.files import read_text
+from .errors import Problem
+from .locate import line_of
+
+
+def show_path_problems(show: Any) -> list[Problem]:
+    return _camera(show) + _passcodes(show)
+
+
+def _camera(show: Any) -> list[Problem]:
+    camera = show.config.camera
+    source = read_text(show.path)
+    if camera.file:
+        # Read from the content folder, as every media path is.
+        if (show.content_root / camera.file).is_file():
+            return []
+        return [Problem(show.path, line_of(source, ("camera", "file")), "camera.file",
+                        f"no video '{camera.file}' in the content folder {show.content_root}; the portrait "
+                        "shows no visitor until it is there (the path is relative to the content folder)")]
+    device = camera.device
+    if not isinstance(device, str) or Path(device).exists():
+        return []
+    # A camera named by its device path that is not there now: unplugged, or the path
+    # mistyped (the show waits for it and says so, but the technician should know now).
+    return [Problem(show.path, line_of(source, ("camera", "device")), "camera.device",
+                    f"no camera at {device} now (unplugged, or the path mistyped? `ls /dev/v4l/by-id/` "
+                    "lists the cameras plugged in); the portrait waits for it", severity="warning")]
+
+
+def _passcodes(show: Any) -> list[Problem]:
+    osc = show.config.osc
+    if not osc.enabled or osc.passcodes_file is None:
+        return []
+    from ..inputs.osc.config import PasscodeFileError
+
+    line = line_of(read_text(show.path), ("osc", "passcodes_file"))
+    expanded = os.path.expandvars(osc.passcodes_file)
+    if "$" in expanded:  # ${CREDENTIALS_DIRECTORY} exists only inside the service
+        return [Problem(show.path, line, "osc.passcodes_file",
+                        f"'{osc.passcodes_file}' names a variable that is not set here; it is checked when the "
+                        "service starts (systemd sets $CREDENTIALS_DIRECTORY for LoadCredential=)",
+                        severity="warning")]
+    try:
+        _, warning = osc.with_passcodes_file(show.root)
+    except PasscodeFileError as error:
+        return [Problem(show.path, line, "osc.passcodes_file", f"{error}; OSC stays off until it is fixed")]
+    return [Problem(show.path, line, "osc.passcodes_file", warning, severity="warning")] if warning else []
+
+
+def scene_path_problems(show: Any) -> list[Problem]:
+    """Per scene: a loop folder that matches nothing, subtitles that are not SRT."""
+    problems = []
+    for scene_id, config in show.scenes.items():
+        file = show.scene_files[scene_id]
+        folder = getattr(config, "folder", None)
+        if config.type == "loop" and folder and not any(show.content_root.glob(folder)):
+            problems.append(Problem(file, line_of(read_text(file), ("folder",)), "folder",
+                                    f"'{folder}' matches no file in the content folder {show.content_root}; "
+                                    "the loop shows its other items (or a resting card) until files are there",
+                                    severity="warning"))
+        subtitles = getattr(config, "subtitles", None)
+        if config.type == "video" and subtitles and (show.content_root / subtitles).is_file():
+            from ..scenes.video import SubtitleError, parse_srt
+
+            try:
+                parse_srt(read_text(show.content_root / subtitles), subtitles)
+            except (SubtitleError, UnicodeDecodeError, OSError) as error:
+                problems.append(Problem(file, line_of(read_text(file), ("subtitles",)), "subtitles",
+                                        f"{error}; the film plays without subtitles until it is mended"))
+    return problems
