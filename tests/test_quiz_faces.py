@@ -534,3 +534,17 @@ def test_check_tells_the_technician_how_good_the_quiz_machine_is(tmp_path, auc, 
     line = next(line for line in describe(stand_in) if "quiz 'quiz'" in line)
     assert f"ROC AUC {auc:.2f}" in line and "right 45% of the time" in line
     assert ("no better than a coin" in line) == coin
+
+
+def test_every_mistake_in_a_manifest_is_named_at_its_line(tmp_path):
+    """Only the first mistake was named, with no line ("item.2.truth")."""
+    from installation.scenes.quiz_items import ItemsError
+
+    manifest = tmp_path / "items.toml"
+    manifest.write_text('[[item]]\nimage = "a.jpg"\ntruth = "real"\n\n[[item]]\nimage = "b.jpg"\ntruth = "maybe"\n\n'
+                        '[[item]]\nimage = "c.jpg"\ntruth = "fakee"\n')
+    with pytest.raises(ItemsError) as refused:
+        load_manifest(manifest, tmp_path)
+    said = str(refused.value)
+    assert "items.toml:7: item[1].truth" in said and "'maybe'" in said
+    assert "items.toml:11: item[2].truth" in said and "'fakee'" in said

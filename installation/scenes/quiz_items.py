@@ -72,7 +72,8 @@ class ItemsError(ValueError):
 
 def load_manifest(path: Path, content_root: Path) -> list[Item]:
     try:
-        data = tomllib.loads(read_text(path))
+        source = read_text(path)
+        data = tomllib.loads(source)
     except FileNotFoundError:
         raise ItemsError(f"{path}: manifest not found; check 'manifest' in the quiz scene file") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
@@ -80,9 +81,14 @@ def load_manifest(path: Path, content_root: Path) -> list[Item]:
     try:
         manifest = Manifest.model_validate(data, context={"content_root": content_root})
     except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise ItemsError(f"{path}: {where}: {first['msg']}") from None
+        # Every problem, each at its line ("item.2.truth" once named the third item by
+        # pydantic's count from 0, with no line, and only the first of several mistakes).
+        from ..config.validate import problems_from
+
+        problems = problems_from(error, Manifest, path, source)
+        shown = "; ".join(str(p) for p in problems[:5])
+        more = f"; and {len(problems) - 5} more" if len(problems) > 5 else ""
+        raise ItemsError(shown + more) from None
     return [
         Item(
             entry.image,
