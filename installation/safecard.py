@@ -29,8 +29,12 @@ class SafeCard(Scene):
         width, height = surface.get_size()
         surface.fill((10, 10, 12))
         fonts = self.context.fonts
-        title = fonts.line("Bayard", "serif", 64, (150, 140, 128))
-        note = fonts.line(words("safe.resume"), "sans-light", 28, (110, 104, 98))
+        # The show's own title (the software's name read as the photographer's), and the note
+        # at a contrast a visitor can read (it was 3.6:1).
+        show = getattr(self.context.show_config, "show", None)
+        name = getattr(show, "title", "") or ""
+        title = fonts.line(name if name and name != "Untitled exhibition" else " ", "serif", 64, (170, 160, 146))
+        note = fonts.line(words("safe.resume"), "sans-light", 28, (150, 142, 132))
         # Drift along a slow Lissajous path so no pixel stays lit in one place for long.
         x = (0.5 + 0.3 * math.sin(self.t * 0.031)) * width - title.get_width() / 2
         y = (0.5 + 0.25 * math.sin(self.t * 0.023 + 1.0)) * height - title.get_height()

@@ -13,6 +13,7 @@ frame but rasterised once. Visitor text is drawn with `place()`, which logs its 
 from __future__ import annotations
 
 import logging
+import re
 import unicodedata
 from collections import OrderedDict
 from collections.abc import Callable
@@ -132,6 +133,8 @@ class Fonts:
     def _render(font: pygame.font.Font, text: str, color) -> pygame.Surface:
         """One line, shaped in its own direction: Hebrew and Arabic run right to left
         (HarfBuzz in SDL_ttf orders and joins the glyphs), everything else left to right."""
+        if "\u2026" in text and _ellipsis_overlaps(font):
+            text = text.replace("\u2026", "...")
         script = rtl_script(text)
         if script is None:
             return font.render(text, True, color)
@@ -177,7 +180,9 @@ class Fonts:
         for paragraph_index, paragraph in enumerate(text.strip().split("\n\n")):
             if paragraph_index:
                 lines.append("")
-            words = paragraph.split()
+            # Broken at ordinary spaces only: a no-break space (U+00A0, "M.\u00a0Daguerre",
+            # "18\u00a0October") holds its words together, as a typesetter means it to.
+            words = _BREAKS.split(paragraph.strip())
             greedy = greedy_lines(font, words, width)
             if balanced and len(greedy) > 1:
                 greedy = _balanced(font, words, width, len(greedy))
@@ -261,6 +266,9 @@ def _balanced(font: pygame.font.Font, words: list[str], width: int, count: int) 
     return greedy_lines(font, words, high)
 
 
+_BREAKS = re.compile(r"[ \t\n\r\f\v]+")
+
+
 def _without_runt(font: pygame.font.Font, lines: list[str], width: int) -> list[str]:
     """A last line of one word takes the word before it down, when that fits and leaves
     the line above at least two words."""
@@ -282,6 +290,14 @@ _BREAK_AFTER = "/-._?&=#:,;"
 # Punctuation a Chinese or Japanese line may not end or start with (kinsoku shori).
 _NO_LINE_END = set("（「『【〔〈《〘〖‘“")
 _NO_LINE_START = set("、。，．！？：；）」』】〕〉》〙〗’”ゝゞーぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ…‥・")
+
+
+def _ellipsis_overlaps(font: pygame.font.Font) -> bool:
+    """The shipped serif's "…" advances a third of its own width: drawn, its dots fell on
+    the next characters ("[…]" read "[.]."). Such a font is given three full stops.
+    (Asked each time a line is rasterised, which the cache makes rare.)"""
+    metrics = font.metrics("\u2026")[0]
+    return bool(metrics) and metrics[4] < metrics[1]
 
 
 def _ideographic(character: str) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+import numpy as np
 import pygame
 import pytest
 
@@ -430,3 +431,21 @@ def test_words_are_measured_off_the_constructor_and_once_per_screen(tmp_path):
     again = LoopScene(config, context)
     list(again.warm())
     assert len(set_in_type) == measured and again.frame_rect == first.frame_rect
+
+
+def test_an_ellipsis_and_a_no_break_space_are_set_as_a_typesetter_means_them():
+    """The shipped serif's "…" drew its dots over the next characters ("[…]" read "[.]."),
+    and a no-break space ("M.\u00a0Daguerre") was a line break like any other."""
+    import pygame
+
+    from installation.typography import Fonts
+
+    fonts = Fonts(1080)
+    for role in ("serif", "serif-italic", "sans"):
+        def width(text, role=role):
+            return fonts.line(text, role, 40, (255, 255, 255)).get_bounding_rect().width
+
+        # The brackets hold all three dots between them: nothing is drawn over anything.
+        assert width("[\u2026]") >= width("[]") + 0.8 * width("..."), role
+    lines = fonts.wrap("donné à M.\u00a0Daguerre, a dit", "serif", 40, fonts.px(40) * 6)
+    assert not any(line.endswith("M.") for line in lines), lines
