@@ -485,3 +485,21 @@ def test_an_answer_the_quiz_does_not_understand_is_answered_to_its_sender(tmp_pa
         reply = json.loads(payload)
         assert address == "/bayard/reply/answer" and reply["status"] == "error"
         assert "'maybe'" in reply["data"] and "not understood" in reply["data"] and "real or fake" in reply["data"]
+
+
+def test_the_first_visitor_is_told_once_that_nobody_else_has_answered_yet(tmp_path):
+    """"You are the first visitor to answer this one." stood on every row, five times over."""
+    def play(pilot) -> list[str]:
+        pilot.command("start", scene="q", source="osc")
+        for _ in range(3):
+            pilot.command("answer", "fake", scene="q", source="osc")
+            pilot.command("answer", "next", scene="q", source="osc")
+        assert _status(pilot)["state"] == "summary"
+        pilot.engine.fonts.log.recording = True
+        pilot.step()
+        return [b.text for b in pilot.engine.fonts.log.boxes]
+
+    with run_test(_show(tmp_path), size=SIZE) as pilot:
+        said = play(pilot)
+    assert said.count("You are the first visitor to answer these.") == 1
+    assert not any("No other answers yet" in text for text in said)

@@ -345,7 +345,17 @@ def draw_summary(scene: QuizScene, surface: pygame.Surface) -> None:
     # screen turned upright (beside them there, the answers wrapped a word to a line).
     tall = w < 1.25 * h
     thumb = round(min(h * 0.105, w * 0.1))
-    rows_h = len(scene.history) * (thumb + f.px(14))
+    # Per question: thumbnail(s) and what other visitors did. When nobody else has answered
+    # any of them, that is said once below the list (on every row, five times over, it
+    # read as a fault).
+    def answered_of(record) -> int:
+        key = record["question"][0].key
+        return scene.stats.items.get(key, {}).get("answered", 0) if scene.stats else 0
+
+    nobody_else = all(answered_of(record) <= 1 for record in scene.history)
+    first_line = (f.block(words("quiz.first_answers"), "sans", 28, fg, round(w * 0.55) - left, tier="small")
+                  if nobody_else and scene.history else None)
+    rows_h = len(scene.history) * (thumb + f.px(14)) + (first_line.get_height() + f.px(6) if first_line else 0)
     if tall:
         card = pygame.Rect(left, top + rows_h + f.px(30), w - 2 * left, 0)
         card.height = again.y - f.px(30) - card.y
@@ -353,7 +363,6 @@ def draw_summary(scene: QuizScene, surface: pygame.Surface) -> None:
     else:
         card = pygame.Rect(round(w * 0.62), top, round(w * 0.33), again.bottom - top)
         text_right = card.x - f.px(40)
-    # per question: thumbnail(s) and what other visitors did
     y = top
     for record in scene.history:
         x = left
@@ -362,20 +371,23 @@ def draw_summary(scene: QuizScene, surface: pygame.Surface) -> None:
             draw.picture(surface, scene.picture_of(scene.items[item.key]), rect)
             x += thumb + f.px(8)
         share = scene.stats.share_correct(record["question"][0].key) if scene.stats else None
-        answered = (
-            scene.stats.items.get(record["question"][0].key, {}).get("answered", 0) if scene.stats else 0
-        )
-        if share is None or answered <= 1:  # the only answer so far is this visitor's own
+        answered = answered_of(record)
+        if nobody_else:
+            others = ""
+        elif share is None or answered <= 1:  # the only answer so far is this visitor's own
             others = words("quiz.first_answer")
         else:
             others = words("quiz.others", percent=round(share * 100), answers=answered)
         if len(record["question"]) == 1:
             truth = words(f"quiz.was_{record['question'][0].kind}")
-            others = f"{truth} {others}"
+            others = f"{truth} {others}".strip()
         draw.tick(surface, (x + f.px(24), y + thumb // 2), f.px(34), record["correct"])
-        said = f.block(others, "sans", 28, fg, text_right - (x + f.px(60)), tier="small")
-        f.place(surface, said, (x + f.px(60), y + (thumb - said.get_height()) // 2))
+        if others:
+            said = f.block(others, "sans", 28, fg, text_right - (x + f.px(60)), tier="small")
+            f.place(surface, said, (x + f.px(60), y + (thumb - said.get_height()) // 2))
         y += thumb + f.px(14)
+    if first_line is not None and y + first_line.get_height() < again.y - f.px(12):
+        f.place(surface, first_line, (left, y + f.px(6)))
     title = f.block(words("quiz.tips_title"), "serif-semibold", 38, accent, card.width - f.px(60))
     # As many tips as the card holds, in order, at a size a kiosk can read (the five
     # default tips once ran off the card and the bottom of the screen); the card is as
