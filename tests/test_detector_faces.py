@@ -88,7 +88,12 @@ def test_faces_detector_judges_and_explains_without_a_face():
     assert 0.0 <= verdict.probability <= 1.0
     explanation = detector.explain(image)
     assert explanation.face_found is False
-    assert explanation.cue == "pixels" and explanation.picture.shape == (256, 256, 3)
+    # The map lies on the whole picture (in grey), so a visitor knows the face in it: drawn
+    # over the network's crop alone, enlarged and tinted, nobody could.
+    assert explanation.cue == "pixels" and explanation.picture.shape == (512, 512, 3)
+    grey = image.astype(np.float32).mean(axis=2)
+    corner = (slice(0, 96), slice(0, 96))  # outside the square the network read, and the ring
+    assert np.abs(explanation.picture[corner].astype(np.float32).mean(axis=2) - grey[corner]).max() <= 1.0
     assert explanation.verdict.probability == pytest.approx(verdict.probability, abs=1e-6)
     assert explanation.cue_place == "the centre of the picture"
 

@@ -149,11 +149,7 @@ class FacesDetector(Detector):
         px, py = cx + (ix + 0.5) * scale, cy + (iy + 0.5) * scale
         explanation.cue = "pixels"
         explanation.cue_place = _place(px, py, landmarks)
-        # shown at least CROP px wide whatever the network read (display only)
-        shown = max(1.0, CROP / self.crop)
-        if shown > 1.0:
-            crop = cv2.resize(crop, (CROP, CROP), interpolation=cv2.INTER_CUBIC)
-        explanation.picture = _overlay(crop, cam, (ix + 0.5) * scale * shown, (iy + 0.5) * scale * shown)
+        explanation.picture = _overlay(rgb, cam, (cx, cy, self.crop), (px, py))
         if landmarks is not None:
             from . import eyes
 
@@ -164,19 +160,38 @@ class FacesDetector(Detector):
         return explanation
 
 
-def _overlay(crop: np.ndarray, cam: np.ndarray, x: float, y: float) -> np.ndarray:
-    """The crop with the evidence map laid over it: warm where the pixels looked generated,
-    cool where they looked photographic; the strongest place ringed."""
-    big = cv2.resize(cam, (crop.shape[1], crop.shape[0]), interpolation=cv2.INTER_CUBIC)
+SHOWN_AT_LEAST = 512  # px: the picture the map is laid on is enlarged to this (display only)
+TINT = 0.4  # the map's strongest colour over the picture; at 0.55 over the crop alone no face showed
+
+
+def _overlay(rgb: np.ndarray, cam: np.ndarray, square: tuple[int, int, int], ring: tuple[float, float]) -> np.ndarray:
+    """The whole picture, as the visitor sees it beside this, in grey with the evidence map
+    laid over the square the network read (`square`: left, top, side, image pixels): warm
+    where the pixels looked generated, cool where they looked photographic; the strongest
+    place (`ring`, image pixels) ringed. Drawn over the network's crop alone, enlarged and
+    tinted, no face could be recognised in it and the ring sat on a blank cheek."""
+    h, w = rgb.shape[:2]
+    grey = rgb.astype(np.float32).mean(axis=2, keepdims=True).repeat(3, axis=2)
+    left, top, side = square
+    x1, y1 = min(left + side, w), min(top + side, h)
+    big = cv2.resize(cam, (side, side), interpolation=cv2.INTER_CUBIC)[: y1 - top, : x1 - left]
     scale = max(float(np.percentile(np.abs(big), 98)), 1e-6)
     v = np.clip(big / scale, -1.0, 1.0)[:, :, None]
+    # Faded in over the map's outer tenth (which reads the crop's padding, not the
+    # picture: see explain), so no hard-edged square sits on the face.
+    ramp = np.clip(np.minimum(np.arange(side), np.arange(side)[::-1]) / max(1.0, side / 10), 0.0, 1.0)
+    v = v * np.outer(ramp, ramp)[: y1 - top, : x1 - left, None]
     warm = np.array([235, 90, 60], np.float32)
     cool = np.array([70, 150, 230], np.float32)
-    tint = np.where(v > 0, warm, cool) * np.abs(v)
-    grey = crop.astype(np.float32).mean(axis=2, keepdims=True)
-    out = np.ascontiguousarray(np.clip(grey * (1 - 0.55 * np.abs(v)) + 0.55 * tint, 0, 255).astype(np.uint8))
-    radius = max(10, crop.shape[0] // 10)
-    x = min(max(x, radius + 2), crop.shape[1] - radius - 3)  # the whole ring inside the picture
-    y = min(max(y, radius + 2), crop.shape[0] - radius - 3)
-    cv2.circle(out, (round(x), round(y)), radius, (120, 255, 200), 2, cv2.LINE_AA)
+    part = grey[top:y1, left:x1]
+    grey[top:y1, left:x1] = part * (1 - TINT * np.abs(v)) + TINT * np.abs(v) * np.where(v > 0, warm, cool)
+    out = np.clip(grey, 0, 255).astype(np.uint8)
+    enlarge = max(1.0, SHOWN_AT_LEAST / max(h, w))
+    if enlarge > 1.0:
+        out = cv2.resize(out, (round(w * enlarge), round(h * enlarge)), interpolation=cv2.INTER_CUBIC)
+    out = np.ascontiguousarray(out)
+    radius = max(10, round(side * enlarge / 10))
+    x = min(max(ring[0] * enlarge, radius + 2), out.shape[1] - radius - 3)  # the whole ring inside
+    y = min(max(ring[1] * enlarge, radius + 2), out.shape[0] - radius - 3)
+    cv2.circle(out, (round(x), round(y)), radius, (120, 255, 200), max(2, round(3 * enlarge)), cv2.LINE_AA)
     return out
