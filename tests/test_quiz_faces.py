@@ -228,7 +228,7 @@ def test_reveal_words_fit_the_picture():
     said_fake = quiz_explain.why(_Explanation(fake_verdict), "fake")
     assert "around the eyes" in said_fake and "regular pattern" in said_fake
     said_real = quiz_explain.why(_Explanation(real_verdict, cue_place="in the hair"), "real")
-    assert "photograph's" in said_real and "in the hair" in said_real
+    assert "photograph\u2019s" in said_real and "in the hair" in said_real
     assert "dots" not in said_real and "No such photograph" not in said_real
     assert "No such photograph" in said_fake
     assert "unsure" in quiz_explain.why(_Explanation(Verdict(0.52, 0.5, 0.1), unsure=True), "real")

@@ -50,7 +50,7 @@ def test_default_show_text_is_kiosk_legible_and_never_collides(size, caplog):
     assert not errors, errors
     assert not found, "\n".join(f"{p}  ({', '.join(w[:3])})" for p, w in found.items())
     # The checks saw every scene's words, not an empty screen.
-    for words in ("Staged, Synthetic, Real", "Self Portrait as a Drowned Man", "This person doesn't exist.",
+    for words in ("Staged, Synthetic, Real", "Self Portrait as a Drowned Man", "This person doesn\u2019t exist.",
                   "Real or generated?"):
         assert words in seen
     # Operator facts go to the overlay, `bayard check`, status and the log, not the wall.

@@ -110,7 +110,7 @@ class LoopConfig(SceneConfig):
     seed: int | None = Field(
         default=None, description="fix the shuffle order (omitted: different every time)"
     )
-    caption: str = Field(default="This person doesn't exist.", description="shown under generated faces")
+    caption: str = Field(default="This person doesn’t exist.", description="shown under generated faces")
     reveal: str = Field(
         default="This person does exist.", description="what the caption becomes for real people"
     )
