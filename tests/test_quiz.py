@@ -503,3 +503,24 @@ def test_the_first_visitor_is_told_once_that_nobody_else_has_answered_yet(tmp_pa
         said = play(pilot)
     assert said.count("You are the first visitor to answer these.") == 1
     assert not any("No other answers yet" in text for text in said)
+
+
+def test_the_start_card_invites_against_the_machine_only_when_there_is_one_to_beat(tmp_path):
+    """The start card said "You against the machine" with the machine switched off, and
+    when it guesses these very pictures no better than a coin."""
+    from installation.config.loader import load_show
+    from installation.preview import single_scene_show
+
+    def invitation(show) -> str:
+        with run_test(show, size=SIZE) as pilot:
+            pilot.engine.fonts.log.recording = True
+            pilot.step()
+            return " ".join(b.text for b in pilot.engine.fonts.log.boxes)
+
+    assert "You against the machine" in invitation(_show(tmp_path / "spectral"))
+    assert "Trust your eyes" in invitation(_show(tmp_path / "off", detector=False))
+    shipped = single_scene_show(load_show(REPO / "install.toml"), REPO / "scenes" / "quiz.toml")
+    shipped.config = shipped.config.model_copy(
+        update={"show": shipped.config.show.model_copy(update={"state": str(tmp_path / "state")})})
+    said = invitation(shipped)  # the default items: cross-fitted at chance
+    assert "fool it as often as people" in said and "You against the machine" not in said

@@ -178,6 +178,7 @@ class QuizScene(Scene):
         self.visitor_score = 0
         self.machine_score = 0
         self.machine_playing = False
+        self.machine_at_chance = False
         self.history: list[dict[str, Any]] = []
         self.rounds_played = 0
 
@@ -213,6 +214,7 @@ class QuizScene(Scene):
             # earned, so the reveal says the machine was unsure, and why.
             figures = crossfit_figures(folder) if crossfit else None
             coin = figures is not None and figures[0] < COIN_AUC
+        self.machine_at_chance = coin  # the start card says so rather than "you against the machine"
         for item in items:
             try:
                 image = read_rgb(item.path)

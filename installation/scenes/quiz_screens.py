@@ -140,7 +140,12 @@ def draw_attract(scene: QuizScene, surface: pygame.Surface) -> None:
         draw.picture(surface, scene.picture_of(p), rect)
     heading = f.block(scene.config.heading, "serif", 92, fg, round(w * 0.8), align="center")
     box = f.place(surface, heading, ((w - heading.get_width()) // 2, round(h * 0.47)))
-    sub = words("quiz.invite_pair") if scene.config.mode == "pair" else words("quiz.invite_single")
+    # "You against the machine" only where there is one worth playing against: off, or at
+    # chance on these items (its cross-fit), the invitation says so instead.
+    mode = "pair" if scene.config.mode == "pair" else "single"
+    against = "" if scene.detector is not None and not scene.machine_at_chance else (
+        "_alone" if scene.detector is None else "_unsure")
+    sub = words(f"quiz.invite_{mode}{against}")
     line = f.block(sub, "serif-light", 40, fg, round(w * 0.8), align="center")
     box = f.place(surface, line, ((w - line.get_width()) // 2, box.bottom + f.px(24)))
     if scene.problem and not scene.items:
