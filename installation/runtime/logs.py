@@ -57,7 +57,7 @@ class _Episode:
     text: str = ""
 
 
-_DIGITS = re.compile(r"\d+")
+_DIGITS = re.compile(r"(?<![A-Za-z_])\d+(?![A-Za-z_])")  # numbers, not the digits of a name (room2)
 
 
 class RepeatFilter(logging.Filter):
