@@ -29,11 +29,15 @@ class Screenshots:
     def take(self, frame, folder: Path, now: float, wall: float, frame_number: int) -> Path:
         """Save `frame` (a pygame Surface) in `folder`, or return the picture taken less
         than EVERY_S ago. Raises OSError, with the folder, when nothing could be saved."""
-        if self._last is not None and 0.0 <= now - self._last[0] < EVERY_S and self._last[1].parent == folder:
-            return self._last[1]
+        last = self._last
+        if last is not None and 0.0 <= now - last[0] < EVERY_S and last[1].parent == folder and last[1].exists():
+            return last[1]
         import pygame
 
-        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:  # (a file where the folder should be)
+            raise OSError(f"no screenshot saved in {folder}: {exc.strerror or exc}") from exc
         stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime(wall))
         path = folder / f"bayard-{stamp}-{frame_number:07d}.png"
         # Encoded in memory and written whole or not at all: saved straight to a full

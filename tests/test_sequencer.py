@@ -301,3 +301,18 @@ def test_a_scene_warning_reaches_status_as_a_warning_and_an_error_as_an_error(tm
         levels = {r.getMessage().split(": ", 1)[1]: r.levelno for r in caplog.records if "scene 'a'" in r.getMessage()}
         assert levels == {"set rotation = 180 under [camera]": logging.WARNING,
                           "media file x.jpg not found": logging.ERROR}
+
+
+def test_a_screenshot_folder_that_is_a_file_or_a_deleted_picture_is_handled(tmp_path):
+    from installation import screenshots
+
+    with run_test(three(tmp_path), fps=20) as pilot:
+        pilot.command("screenshot")
+        first = Path(pilot.replies[-1][1][0])
+        first.unlink()  # someone tidied the folder within the second
+        pilot.command("screenshot")
+        assert Path(pilot.replies[-1][1][0]).exists()  # never a path to nothing
+        shot = screenshots.Screenshots()
+        (tmp_path / "blocker").write_text("a file where the folder should be")
+        with pytest.raises(OSError, match="no screenshot saved in"):
+            shot.take(pilot.engine.frame, tmp_path / "blocker", 0.0, 0.0, 1)

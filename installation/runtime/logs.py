@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
-import re
 import sys
 import threading
 import time
@@ -57,16 +56,13 @@ class _Episode:
     text: str = ""
 
 
-_DIGITS = re.compile(r"(?<![A-Za-z_])\d+(?![A-Za-z_])")  # numbers, not the digits of a name (room2)
-
-
 class RepeatFilter(logging.Filter):
     """Log a repeated record once per episode, then once more with the count.
 
-    Records are the same when they come from the same logger and level and say the same
-    thing but for numbers (a port, a count, a time) - or share an explicit
-    `extra={"episode": key}`. (Keyed by the template alone, a failed screenshot was hidden
-    as a repeat of a failed goto, and the summary named the goto.)
+    Records are the same when they come from the same logger and level, with the same
+    template and the same arguments but for numbers (a port, a count, a time) - or share
+    an explicit `extra={"episode": key}`. (Keyed by the template alone, a failed
+    screenshot was hidden as a repeat of a failed goto, and the summary named the goto.)
     An episode lasts while repeats keep arriving within `quiet_s` of each other, up to
     `window_s`; after `window_s` the next repeat is logged with "repeated N times in T s"
     and a new episode starts. `flush()` (call it about once a second) closes episodes that
@@ -93,11 +89,14 @@ class RepeatFilter(logging.Filter):
         explicit = getattr(record, "episode", None)
         if explicit is not None:
             return ("episode", explicit)
-        try:
-            text = record.getMessage()
-        except Exception:  # a record whose arguments do not fit its template: keyed as written
-            text = str(record.msg)
-        return (record.name, record.levelno, _DIGITS.sub("#", text))
+        args = record.args
+        if isinstance(args, dict):
+            args = tuple(args[k] for k in sorted(args))
+        # A number passed to the template (a port, a count, a time) does not make a new
+        # problem; any other argument (a scene id, "room-1" or "room-2") does.
+        shown = tuple("#" if isinstance(a, (int, float)) and not isinstance(a, bool) else repr(a)[:200]
+                      for a in (args if isinstance(args, tuple) else (args,) if args is not None else ()))
+        return (record.name, record.levelno, str(record.msg), shown)
 
     def filter(self, record: logging.LogRecord) -> bool:
         # The same filter sits on several handlers; decide once per record.

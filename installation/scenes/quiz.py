@@ -433,9 +433,12 @@ class QuizScene(Scene):
                 expected = "real or fake" if self.config.mode == "single" else "left|right or upper|lower"
                 self.log.warning("answer %s not understood; expected %s", echo(command.args), expected)
                 if command.reply is not None:  # the desk that sent it is told, not only the log
-                    command.reply("/bayard/reply/answer", (json.dumps({
-                        "address": "answer", "status": "error",
-                        "data": f"answer {echo(command.args)} not understood; expected {expected}"}),))
+                    try:
+                        command.reply("/bayard/reply/answer", (json.dumps({
+                            "address": "answer", "status": "error",
+                            "data": f"answer {echo(command.args)} not understood; expected {expected}"}),))
+                    except Exception:  # replying is best-effort (as Engine._reply): never the scene's fault
+                        self.log.exception("reply to an answer not understood failed")
                 return True
             self.submit(answer)
             return True
