@@ -34,14 +34,14 @@ from .. import faults
 from ..commands import Command, echo
 from ..config.common import DetectorName, MediaPath, SceneConfig
 from ..imaging import MediaError, read_rgb, surface_from_rgb
-from . import quiz_draw as draw
-from . import quiz_screens as screens
-from .quiz_check import check_quiz_faces
-from .base import Scene, register_scene
 from ..models.detector.crossfit import sha256_of
 from ..models.detector.preprocess import ImageError
-from .quiz_items import Item, ItemsError, QuizStats, draw_round, load_folder, load_manifest
 from ..words import word_list, words
+from . import quiz_draw as draw
+from . import quiz_screens as screens
+from .base import Scene, register_scene
+from .quiz_check import check_quiz_faces
+from .quiz_items import Item, ItemsError, QuizStats, draw_round, load_folder, load_manifest
 from .style import Colour, rgb
 
 log = logging.getLogger("bayard.quiz")
