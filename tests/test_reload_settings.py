@@ -20,38 +20,13 @@ from installation.runtime.service import attach as attach_runtime
 
 from .conftest import title_scene, write_show
 
-# Open 10:00-18:00 in Paris every day; the harness clock starts at 01:00 there.
-HOURS = """
-[hours]
-enabled = true
-timezone = "Europe/Paris"
-mon = ["10:00-18:00"]
-tue = ["10:00-18:00"]
-wed = ["10:00-18:00"]
-thu = ["10:00-18:00"]
-fri = ["10:00-18:00"]
-sat = ["10:00-18:00"]
-sun = ["10:00-18:00"]
-"""
-
-
-@pytest.fixture(autouse=True)
-def keep_root_logger():
-    root = logging.getLogger()
-    before, level = list(root.handlers), root.level
-    yield
-    for handler in list(root.handlers):
-        if handler not in before:
-            root.removeHandler(handler)
-    root.setLevel(level)
+# HOURS: open 10:00-18:00 in Paris every day (the harness clock starts at 01:00 there);
+# clean_root (autouse): the root logger as it was, after the runtime set up its logs.
+from .test_runtime_unattended import HOURS, clean_root, env_for  # noqa: F401, I001
 
 
 def two_scenes(tmp_path, extra=""):
     return write_show(tmp_path, {"a": title_scene("a"), "b": title_scene("b")}, extra=extra)
-
-
-def env_for(tmp_path):
-    return {"STATE_DIRECTORY": str(tmp_path / "state"), "LOGS_DIRECTORY": str(tmp_path / "logs")}
 
 
 def test_opening_hours_saved_while_the_show_plays_take_effect_without_a_restart(tmp_path):
@@ -155,7 +130,8 @@ def test_a_show_file_with_its_own_name_and_scenes_folder_reloads_when_saved(tmp_
                       extra='\n[runtime]\nwatch = true\n')
     (tmp_path / "scenes").rename(tmp_path / "galleries")
     museum = path.rename(tmp_path / "museum.toml")
-    museum.write_text(museum.read_text().replace('title = "Test show"', 'title = "Test show"\nscenes = "galleries"'))
+    museum.write_text(museum.read_text().replace('title = "Test show"',
+                                                 'title = "Test show"\nscenes = "galleries"'))
     with run_test(museum, fps=10) as pilot:
         runtime = attach_runtime(pilot.engine, env=env_for(tmp_path))
         time.sleep(0.5)  # let the watcher arm
