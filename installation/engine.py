@@ -396,7 +396,27 @@ class Engine:
         if folder is None and configured:
             folder = Path(configured) if Path(configured).is_absolute() else self.show.root / configured
         folder = folder or (self.show.state_dir / "screenshots")
-        return self.screenshots.take(self.frame, folder, self.clock.now(), self.clock.wall(), self.frames)
+        return self.screenshots.take(self._shareable_frame(), folder, self.clock.now(), self.clock.wall(),
+                                     self.frames)
+
+    def _shareable_frame(self) -> pygame.Surface:
+        """The frame with every camera picture of a visitor left out (the portrait's mirror):
+        a screenshot is a file a technician may send anywhere, and camera frames never reach
+        disk unless recording is on (and recordings hold the portrait, never the camera)."""
+        private = []
+        for slot in (self.sequencer.current, self.sequencer.outgoing):
+            if slot is not None and slot.scene is not None:
+                rects = self.sequencer._guarded(slot.scene_id, "private_rects", slot.scene.private_rects)
+                if rects is None:  # a scene that cannot say: no picture rather than a visitor's face
+                    raise OSError(f"scene '{slot.scene_id}' could not say where camera pictures are; "
+                                  "no screenshot was saved")
+                private += rects
+        if not private:
+            return self.frame
+        frame = self.frame.copy()
+        for rect in private:
+            frame.fill((40, 38, 36), rect)
+        return frame
 
     def status(self) -> dict[str, Any]:
         info = self.sequencer.status()

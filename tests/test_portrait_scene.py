@@ -365,3 +365,23 @@ def test_a_camera_that_cannot_be_opened_is_named_on_the_overlay_and_in_status(tm
         assert any("/dev/video-none" in line for line in overlay_text(pilot))
         pilot.advance(2.0)
         assert len([e for e in pilot.engine.errors if "/dev/video-none" in e["message"]]) == 1  # told once
+
+
+@pytest.mark.shared_data
+def test_a_screenshot_never_holds_the_visitors_camera_picture(tmp_path, shared_data):
+    """The portrait shows the visitor's camera picture as a mirror; a screenshot (the S key
+    or /bayard/screenshot) saved it into the state folder with recording off."""
+    frames = _face_frames(shared_data)
+    path = write_show(tmp_path, {"p": SCENE}, size=(960, 540))
+    with run_test(path, fps=10, services={"synchronous_models": True, "camera": VideoCamera(frames)}) as pilot:
+        scene = _scene(pilot)
+        _until_live(pilot, scene, 200)
+        pilot.step()
+        (mirror,) = scene.private_rects()
+        on_screen = _array(pilot.frame())[mirror.left:mirror.right, mirror.top:mirror.bottom]
+        assert on_screen.std() > 20  # the visitor is on the screen, for the visitor
+        pilot.command("screenshot")
+        saved = pygame.surfarray.array3d(pygame.image.load(pilot.replies[-1][1][0])).astype(int)
+        kept = saved[mirror.left:mirror.right, mirror.top:mirror.bottom]
+        assert kept.reshape(-1, 3).std(axis=0).max() < 1.0  # and not in the file: one flat colour
+        assert np.abs(saved - _array(pilot.frame())).sum() > 0 and saved[:mirror.left].std() > 5

@@ -168,6 +168,11 @@ class Scene(ABC):
         """Seconds the scene lasts by itself when the file gives no duration (None: forever/ends itself)."""
         return None
 
+    def private_rects(self) -> list:
+        """Rects of the last frame drawn (show pixels) that show a camera picture of a
+        visitor: screenshots leave them out, as recordings do."""
+        return []
+
     def status(self) -> dict[str, Any]:
         """Extra fields for /bayard/status."""
         return {}

@@ -157,10 +157,14 @@ class PortraitDrawing:
         credit = self._credit(col, k, (0, 0, 0), entry)
         return height + (credit.get_height() if credit is not None else 0)
 
+    def private_rects(self) -> list:
+        return [self._camera_rect] if getattr(self, "_camera_rect", None) is not None else []
+
     def draw(self, surface: pygame.Surface) -> None:
         c = self.config
         fonts = self.context.fonts
         width, height = surface.get_size()
+        self._camera_rect = None  # where the visitor's own picture is drawn, if it is
         fg, accent = rgb(c.foreground), rgb(c.accent)
         colours = {"fg": fg, "accent": accent}
         surface.fill(rgb(c.background))
@@ -231,6 +235,7 @@ class PortraitDrawing:
             thumb = self._thumb
             surface.blit(thumb, (col.x, y))
             frame = pygame.Rect(col.x, y, thumb.get_width(), thumb.get_height())
+            self._camera_rect = frame.copy()
             pygame.draw.rect(surface, (60, 52, 44), frame, 2)
             if self.state in ("framing", "countdown"):
                 # The framing guide: an oval where the face should sit.
