@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Turn a Debian or Ubuntu mini-PC into a Bayard kiosk. Run as root from a checkout:
+# Turn a Debian 12 or Ubuntu 24.04 mini-PC into a Bayard kiosk. Run as root from a checkout:
 #
 #   sudo deploy/setup-kiosk.sh --show /srv/bayard/show [--user bayard] [--nightly-restart 04:30]
 #
@@ -27,7 +27,7 @@ WITH_MODELS=0
 RENDER_ONLY=""
 
 usage() {
-    sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
     cat <<USAGE
 
 Options:
@@ -65,12 +65,20 @@ done
 
 [ -n "$SHOW" ] || die "--show DIR is required (the folder holding install.toml)"
 [[ "$KIOSK_USER" =~ ^[a-z_][a-z0-9_-]*$ ]] || die "'$KIOSK_USER' is not a valid user name"
+# The show runs sandboxed as this user: never as root or a system account.
+[ "$KIOSK_USER" != root ] || die "--user root: the show must not run as root; give a user of its own (default: bayard)"
 if [ -n "$RESTART_AT" ] && ! [[ "$RESTART_AT" =~ ^([01][0-9]|2[0-3]):[0-5][0-9]$ ]]; then
     die "--nightly-restart '$RESTART_AT' is not a time; write HH:MM, e.g. 04:30"
 fi
 case "$SHOW" in /*) ;; *) SHOW="$(pwd)/$SHOW" ;; esac
 [ -n "$STATE" ] || STATE="$SHOW/var"
 case "$STATE" in /*) ;; *) STATE="$(pwd)/$STATE" ;; esac
+# The folders go into the unit's ExecStart= and ReadWritePaths=, which split on spaces and
+# read % as a specifier (and sed reads & and |): such a name would leave a unit that cannot
+# start, restarting every 3 s behind a dark screen.
+for folder in "$SHOW" "$STATE" "$VENV"; do
+    [[ "$folder" =~ ^[A-Za-z0-9/._+-]+$ ]] || die "'$folder': use a folder name of letters, digits and / . _ + - only (no spaces)"
+done
 
 # Fill the @...@ placeholders of a template.
 render() {
@@ -102,6 +110,10 @@ fi
 
 [ "$(id -u)" -eq 0 ] || die "run as root: sudo $0 $*"
 command -v apt-get >/dev/null || die "this script is for Debian/Ubuntu (apt-get not found)"
+# Checked before anything is installed: Bayard needs Python 3.11 (tomllib), which Debian 12
+# and Ubuntu 24.04 have; Ubuntu 22.04's 3.10 failed at step 3, after the packages and the user.
+command -v python3 >/dev/null && ! python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+    && die "Python $(python3 -c 'import platform; print(platform.python_version())') is too old: Bayard needs 3.11 or newer (Debian 12, Ubuntu 24.04)"
 [ -f "$SHOW/install.toml" ] || die "$SHOW has no install.toml; give --show the show folder"
 
 echo "== 1/6 packages"

@@ -132,7 +132,7 @@ def test_the_nightly_restart_still_reaches_systemd():
     # Sandboxed, it must keep what `systemctl try-restart` needs: root (only root may restart a
     # system unit) and local sockets (systemd's own, /run/systemd/private).
     fields = {key: value for _, key, value in directives((DEPLOY / "bayard-nightly-restart.service").read_text())}
-    assert fields["ExecStart"].endswith("systemctl try-restart bayard.service")
+    assert fields["ExecStart"].endswith("systemctl --no-block try-restart bayard.service")
     assert "User" not in fields and "DynamicUser" not in fields and "PrivateUsers" not in fields
     assert "AF_UNIX" in fields["RestrictAddressFamilies"].split()
     assert fields["NoNewPrivileges"] == "yes" and fields["ProtectSystem"] == "strict"

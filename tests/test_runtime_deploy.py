@@ -85,3 +85,23 @@ def test_units_pass_systemd_analyze_verify(rendered):
 def test_setup_rejects_bad_arguments_clearly(args, message):
     result = run("bash", str(DEPLOY / "setup-kiosk.sh"), *args)
     assert result.returncode != 0 and message in result.stderr
+
+
+def test_no_core_dump_can_write_a_visitor_to_disk():
+    """The watchdog's SIGABRT writes a core dump where apport or systemd-coredump runs: the
+    show's memory, camera frames included."""
+    assert unit(DEPLOY / "bayard.service")["Service"]["LimitCORE"] == "0"
+
+
+@pytest.mark.parametrize(("option", "value", "says"), [
+    ("--show", "/srv/my show", "no spaces"),
+    ("--state", "/srv/R&D", "no spaces"),
+    ("--user", "root", "must not run as root"),
+])
+def test_setup_refuses_what_would_leave_a_unit_that_cannot_start(tmp_path, option, value, says):
+    args = {"--show": str(tmp_path / "show"), "--user": "kiosk"}
+    args[option] = value
+    flat = [item for pair in args.items() for item in pair]
+    result = run("bash", str(DEPLOY / "setup-kiosk.sh"), "--render-only", str(tmp_path / "out"), *flat)
+    assert result.returncode != 0 and says in result.stderr
+    assert not (tmp_path / "out").exists()
