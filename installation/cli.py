@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .clitypes import MAX_SIZE, frame_rate, seconds
 from .config.errors import ShowError
 
 if TYPE_CHECKING:
@@ -28,6 +29,8 @@ def _load(path: str, keep_good: bool = False) -> Show | None:
     # imported here, so the rooms' own commands (`animate`, `detector score`) start at once.
     from .config.loader import load_show
 
+    if Path(path).is_dir():  # a show folder, as `assets` takes it: its install.toml
+        path = str(Path(path) / "install.toml")
     try:
         return load_show(path, keep_good=keep_good)
     except ShowError as exc:
@@ -51,6 +54,8 @@ def _size(text: str) -> tuple[int, int]:
         raise argparse.ArgumentTypeError(f"'{text}' is not a size; write WIDTHxHEIGHT, e.g. 1920x1080") from None
     if width < 16 or height < 16:
         raise argparse.ArgumentTypeError(f"size {text} is too small")
+    if width > MAX_SIZE[0] or height > MAX_SIZE[1]:
+        raise argparse.ArgumentTypeError(f"size {text} is larger than {MAX_SIZE[0]}x{MAX_SIZE[1]}")
     return width, height
 
 
@@ -61,6 +66,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     from .config.loader import load_show
 
     _setup_logging()
+    # As check and preview find it: from scenes/ the show above, not an empty "Untitled
+    # exhibition" with a new var/ folder inside scenes/.
+    args.show = args.show or str(_find_show_for(Path.cwd() / "-"))
+    if Path(args.show).is_dir():
+        args.show = str(Path(args.show) / DEFAULT_SHOW)
     try:
         show = load_show(args.show, keep_good=True)
         broken: list = []
@@ -299,12 +309,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("run", help="play the show")
-    p.add_argument("--show", default=DEFAULT_SHOW, help="the show file (default: install.toml)")
+    p.add_argument("--show", default=None,
+                   help="the show file or folder (default: install.toml in this folder or the nearest one above it)")
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--fullscreen", action="store_true", help="fill the screen")
     mode.add_argument("--windowed", action="store_true", help="play in a window")
     p.add_argument("--headless", action="store_true", help="play without a screen (servers, tests)")
-    p.add_argument("--seconds", type=float, default=None,
+    p.add_argument("--seconds", type=seconds, default=None,
                    help="stop after this many seconds (default: play until stopped)")
     p.set_defaults(func=cmd_run)
 
@@ -318,7 +329,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("scene", help="a scene file or a scene's name, e.g. scenes/bayard.toml or bayard")
     p.add_argument("--show", default=None, help="the show file (default: the nearest install.toml)")
     p.add_argument("--headless", action="store_true", help="play without a window (default: a window)")
-    p.add_argument("--seconds", type=float, default=None, help="stop after this many seconds (default: never)")
+    p.add_argument("--seconds", type=seconds, default=None, help="stop after this many seconds (default: never)")
     p.set_defaults(func=cmd_preview)
 
     p = sub.add_parser("render", help="render the show or one scene to a video file")
@@ -326,9 +337,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the show file; with --scene, the show the scene belongs to "
                         "(default: the nearest install.toml)")
     p.add_argument("--scene", default=None, help="render only this scene file (default: the whole show)")
-    p.add_argument("--seconds", type=float, required=True, help="seconds of show time to render (required)")
+    p.add_argument("--seconds", type=seconds, required=True, help="seconds of show time to render (required)")
     p.add_argument("--size", type=_size, default=None, help="WIDTHxHEIGHT (default: the show's display size)")
-    p.add_argument("--fps", type=float, default=30.0, help="frames per second (default: 30)")
+    p.add_argument("--fps", type=frame_rate, default=30.0, help="frames per second (default: 30)")
     p.add_argument("-o", "--output", required=True, help="output video, e.g. out.mp4 (required)")
     p.add_argument("--strict", action="store_true",
                    help="exit 1 when any scene faulted while rendering (for checks and CI; the faults "

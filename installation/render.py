@@ -34,6 +34,11 @@ def render_frames(show: Show, seconds: float, fps: float, size: tuple[int, int] 
                 if index:
                     clock.advance(1.0 / fps / substeps)
                 frame = engine.step()
+            # SDL turns SIGTERM into a quit event (its own handler replaces Python's), which
+            # nothing here read: `timeout -s TERM` let a render run to its end and exit 0.
+            # Stopped as Ctrl-C stops it, so the part-written film is removed the same way.
+            if pygame.event.peek(pygame.QUIT):
+                raise KeyboardInterrupt("stopped by a signal")
             yield index, pygame.surfarray.pixels3d(frame).swapaxes(0, 1).copy()
     finally:
         engine.shutdown()

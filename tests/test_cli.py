@@ -171,3 +171,52 @@ def test_room_commands_start_without_the_show_loader():
                             env={**os.environ, "PYTHONPATH": str(REPO)})
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(("argv", "says"), [
+    (["render", "--seconds", "5", "--fps", "0"], "frames per second from 1 to 240"),
+    (["render", "--seconds", "inf"], "finite number"),
+    (["render", "--seconds", "5", "--size", "100000x100000"], "larger than 7680x4320"),
+    (["run", "--headless", "--seconds", "-5"], "above 0"),
+])
+def test_numbers_the_commands_cannot_use_are_one_line(tmp_path, capsys, argv, says):
+    """`render --fps 0` was a ZeroDivisionError, `--seconds inf` and a huge size crashed."""
+    with pytest.raises(SystemExit) as stopped:
+        main([*argv, *(["-o", str(tmp_path / "x.mp4")] if argv[0] == "render" else [])])
+    assert stopped.value.code == 2 and says in capsys.readouterr().err
+    assert not (tmp_path / "x.mp4").exists()
+
+
+def test_check_and_run_find_the_show_from_a_folder_inside_it_or_given_its_folder(tmp_path, capsys, monkeypatch):
+    """`run` from scenes/ played an empty "Untitled exhibition" and made scenes/var/;
+    `check --show FOLDER` said the folder was "not a regular file (a pipe, device...)"."""
+    write_show(tmp_path, {"a": title_scene("a")})
+    assert main(["check", "--fast", "--show", str(tmp_path)]) == 0
+    monkeypatch.chdir(tmp_path / "scenes")
+    monkeypatch.setenv("SDL_VIDEODRIVER", "dummy")
+    assert main(["run", "--headless", "--seconds", "1"]) == 0
+    assert not (tmp_path / "scenes" / "var").exists() and (tmp_path / "var").is_dir()
+
+
+def test_portrait_inspect_never_overwrites_the_portrait(tmp_path, capsys):
+    import cv2
+
+    portrait = tmp_path / "p.png"
+    cv2.imwrite(str(portrait), np.full((64, 64, 3), 128, np.uint8))
+    before = portrait.read_bytes()
+    assert main(["portrait", "inspect", str(portrait), "-o", str(portrait)]) == 2
+    assert "not the portrait itself" in capsys.readouterr().err and portrait.read_bytes() == before
+
+
+def test_a_render_stops_on_sigterm_as_on_ctrl_c(tmp_path):
+    """SDL turns SIGTERM into a quit event; the render never read it, ran to its end and
+    exited 0 (`timeout -s TERM`, a service stopping)."""
+    import pygame
+
+    show = load_show(write_show(tmp_path, {"a": title_scene("a")}))
+    frames = render_frames(show, 60, 10, (160, 120))
+    next(frames)
+    pygame.event.post(pygame.event.Event(pygame.QUIT))
+    with pytest.raises(KeyboardInterrupt):
+        for _ in frames:
+            pass

@@ -334,3 +334,21 @@ def test_beside_driver_puts_the_drivers_own_frame_left_of_the_portrait_in_step(t
         left = frame[:, :driver_w]
         shown, not_shown = (shots[0], shots[1]) if n < 6 else (shots[1], shots[0])
         assert np.abs(left - shown).mean() < 6.0 < np.abs(left - not_shown).mean(), n
+
+
+def test_a_film_never_overwrites_its_own_driver_or_portrait(tmp_path, capsys):
+    """`animate ... -o driver.mp4` replaced the driver video with the film."""
+    portrait, driver = tmp_path / "p.png", tmp_path / "d.mp4"
+    cv2.imwrite(str(portrait), np.full((64, 64, 3), 128, np.uint8))
+    driver.write_bytes(b"a driver video")
+    for output in (driver, portrait):
+        rc = _run(["--portrait", str(portrait), "--driver", str(driver), "-o", str(output)])
+        assert rc == 2 and "would overwrite an input" in capsys.readouterr().err
+    assert driver.read_bytes() == b"a driver video"
+
+
+@pytest.mark.parametrize(("option", "value"), [("--size", "-5"), ("--exaggeration", "nan")])
+def test_a_number_animate_cannot_use_is_one_line(tmp_path, capsys, option, value):
+    with pytest.raises(SystemExit) as stopped:
+        _run(["--portrait", "p.png", "--driver", "d.mp4", "-o", str(tmp_path / "o.mp4"), option, value])
+    assert stopped.value.code == 2 and option in capsys.readouterr().err

@@ -72,6 +72,8 @@ def read_text(path: Path) -> str:
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     try:
         info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise OSError(errno.EISDIR, "is a folder, not a file", str(path))
         if not stat.S_ISREG(info.st_mode):
             raise OSError(errno.EINVAL, "not a regular file (a pipe, device or socket): remove it or replace it "
                                         "with a text file", str(path))

@@ -12,6 +12,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ...clitypes import factor, height
+
 
 def add_commands(subparsers) -> None:
     p = subparsers.add_parser(
@@ -25,7 +27,7 @@ def add_commands(subparsers) -> None:
     p.add_argument("--backend", default="auto",
                    help="mesh, fomm, landmarks, flow, or auto (default: mesh where the face models load)")
     p.add_argument(
-        "--size", type=int, default=0,
+        "--size", type=height, default=0,
         help="output height in pixels (default: the portrait's own, at most 900, made even)"
     )
     p.add_argument(
@@ -35,7 +37,7 @@ def add_commands(subparsers) -> None:
         help="the driver's neutral frame: best (default: mouth closed, eyes open, facing the camera, "
              "chosen by face landmarks), first (the first frame with a face) or a frame number N",
     )
-    p.add_argument("--exaggeration", type=float, default=1.0,
+    p.add_argument("--exaggeration", type=factor, default=1.0,
                    help="how strongly expressions are carried, mesh backend (default 1.0: faithful)")
     p.add_argument("--lips-hidden", action="store_true",
                    help="the sitter's moustache hides both lips: the mouth opens below its fringe, mesh "
@@ -148,6 +150,10 @@ def run_animate(args: argparse.Namespace) -> int:
         return _fail(f"{args.portrait}: no such file; give the path of a jpg or png")
     if not args.driver.is_file():
         return _fail(f"{args.driver}: no such file; give the path of a video with a face in it")
+    if args.output.resolve() in (args.portrait.resolve(), args.driver.resolve()):
+        return _fail(f"-o {args.output} would overwrite an input; give the film a name of its own")
+    if args.output.is_dir():
+        return _fail(f"-o {args.output} is a folder; give the film's file name, e.g. {args.output / 'portrait.mp4'}")
     from ...imaging import MediaError, read_rgb
 
     try:

@@ -121,6 +121,10 @@ def run_inspect(args: argparse.Namespace) -> int:
         cv2.putText(out, line, (8, 18 + BANNER_LINE * k), cv2.FONT_HERSHEY_SIMPLEX, 0.5, (240, 240, 240), 1,
                     cv2.LINE_AA)
     output = args.output or args.image.with_name(args.image.stem + "-mesh.png")
+    if output.resolve() == args.image.resolve() or output.is_dir() or not output.suffix:
+        print(f"bayard portrait inspect: -o {output}: give a new image file, e.g. {args.image.stem}-mesh.png "
+              "(not the portrait itself, nor a folder)", file=sys.stderr)
+        return 2
     if not cv2.imwrite(str(output), out):
         print(f"bayard portrait inspect: cannot write {output} (folder missing, or disk full?)", file=sys.stderr)
         return 2
