@@ -232,6 +232,10 @@ def test_cli_add_writes_an_entry_that_round_trips(tmp_path, capsys):
     assert assets.check(manifest, manifest.entries[0]).state == "installed"
     assert run_cli(["assets", "add", str(source), "--show", str(show), "--id", "scan", "--licence", "x"]) == 1
     assert "already exists" in capsys.readouterr().err
+    # A bad id or path is one line, not pydantic's report with a link to its docs.
+    assert run_cli(["assets", "add", str(source), "--show", str(show), "--id", "a b", "--licence", "x"]) == 1
+    err = capsys.readouterr().err
+    assert "--id:" in err and "errors.pydantic.dev" not in err and "Traceback" not in err
 
 
 @pytest.mark.parametrize("entry, message", [

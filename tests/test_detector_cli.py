@@ -119,3 +119,12 @@ def test_errors_are_one_line_and_nonzero(folders, tmp_path, capsys):
     assert "missing.npz" in capsys.readouterr().err
     assert _run(["detector", "score", str(folders / "real" / "r00.png"), "--detector", "spectrl"]) == 2
     assert "did you mean 'spectral'" in capsys.readouterr().err
+    # A truncated weights file (a BadZipFile) was a traceback.
+    truncated = tmp_path / "cut.npz"
+    truncated.write_bytes(b"PK\x03\x04" + b"\0" * 100)
+    assert _run(["detector", "score", str(folders / "real" / "r00.png"), "--model", str(truncated)]) == 2
+    err = capsys.readouterr().err
+    assert "cut.npz" in err and "Traceback" not in err
+    with pytest.raises(SystemExit):
+        _run(["detector", "fit", "--quiz", str(tmp_path / "m.toml"), "--folds", "1"])
+    assert "2 folds or more" in capsys.readouterr().err

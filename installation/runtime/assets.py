@@ -473,8 +473,13 @@ def add_entry(manifest_path: Path, file: Path, ident: str, licence: str, credit:
     if dest is None:
         resolved = file.resolve()
         dest = resolved.relative_to(root.resolve()).as_posix() if resolved.is_relative_to(root.resolve()) else file.name
-    entry = AssetEntry(id=ident, path=dest, url=url, sha256=sha256_file(file), size=file.stat().st_size,
-                       licence=licence, credit=credit, required=required, description=description)
+    try:
+        entry = AssetEntry(id=ident, path=dest, url=url, sha256=sha256_file(file), size=file.stat().st_size,
+                           licence=licence, credit=credit, required=required, description=description)
+    except ValidationError as error:  # (a pydantic dump with a link to its docs, before)
+        problems = "; ".join(f"--{'.'.join(str(p) for p in e['loc']).replace('ident', 'id')}: "
+                             f"{e['msg'].removeprefix('Value error, ')}" for e in error.errors(include_url=False))
+        raise AssetError(f"{manifest_path}: cannot add this entry: {problems}") from None
     target = root / entry.path
     if target.resolve() != file.resolve():
         if target.exists():

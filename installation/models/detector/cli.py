@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -131,10 +132,20 @@ def backend_for(model: str | None, models_dir: Path) -> str:
             with np.load(model, allow_pickle=False) as data:
                 if "info" in data.files and FACES_FORMAT in str(data["info"]):
                     return "faces"
-        except (OSError, ValueError):
+        except (OSError, ValueError, EOFError, zipfile.BadZipFile):  # (a truncated .npz is a BadZipFile)
             pass  # the chosen backend reports an unreadable file with its own fix
         return "spectral"
     return "faces" if (models_dir / FACES_WEIGHTS).is_file() else "spectral"
+
+
+def _folds(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 2:  # (1 fold ended in an IndexError: nothing is left to fit on)
+        raise argparse.ArgumentTypeError(f"'{text}': cross-fitting needs 2 folds or more")
+    return value
 
 
 def _load(args: argparse.Namespace) -> Detector:
@@ -307,7 +318,7 @@ def add_commands(subparsers) -> None:
         help="cross-fit on a quiz manifest's own items (k folds: no item is judged by a model that saw it)",
     )
     fit.add_argument("--content", help="with --quiz: the content folder image paths are relative to")
-    fit.add_argument("--folds", type=int, default=5, help="with --quiz: number of folds (default 5)")
+    fit.add_argument("--folds", type=_folds, default=5, help="with --quiz: number of folds, 2 or more (default 5)")
     fit.add_argument("--models-dir", default=str(DEFAULT_MODELS_DIR), help="with --quiz: where to write")
     fit.add_argument(
         "--calibration",
