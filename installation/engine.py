@@ -23,9 +23,8 @@ import pygame
 from . import faults
 from .clock import Clock
 from .commands import Command, CommandQueue, echo
-from .config.errors import ShowError
-from .config.loader import Show, load_show
-from .config.reloading import RESTART_HINT, start_only_changes
+from .config.loader import Show
+from .engine_reload import Reloading
 from .models.device import device_status, use_show_device
 from .models.motion.choose import failed_backends
 from .scenes.base import SceneContext
@@ -74,7 +73,7 @@ class FrameStats:
         return len(self.window) / total if total > 0 else 0.0
 
 
-class Engine:
+class Engine(Reloading):
     def __init__(
         self,
         show: Show,
@@ -328,69 +327,6 @@ class Engine:
             command.reply("/bayard/screenshot", (str(path),))
 
     # -- operations --------------------------------------------------------------
-    def reload(self, at_once: bool = False) -> bool:
-        """Re-read the show. An invalid show keeps the last good one running."""
-        try:
-            new_show = load_show(self.show.stands_in_for or self.show.path, keep_good=True)
-        except ShowError as exc:
-            for problem in exc.problems:
-                self.record_error("reload", str(problem))
-                self.emit("error", "reload", str(problem))
-            log.error("reload refused, the show keeps playing the last good version:\n%s", exc)
-            return False
-        changed = self._osc_changes(new_show)
-        if changed:
-            # The OSC server's rules (passcodes, allow-list) are set when it starts; a reload
-            # that said "show reloaded" while the old rules stayed in force was a lie.
-            message = (f"[osc] {', '.join(changed)} changed: OSC settings take effect only when the show "
-                       "starts, so this reload is refused; restart it (sudo systemctl restart bayard) "
-                       "to apply them, or undo the [osc] change to reload the rest")
-            self.record_error("reload", message)
-            self.emit("error", "reload", message)
-            log.error("reload refused: %s", message)
-            return False
-        for problem in new_show.problems:
-            self.record_error("reload", str(problem), severity=problem.severity)
-            if problem.severity == "error":
-                self.emit("error", "reload", str(problem))
-        waiting = start_only_changes(self.show.config, new_show.config)
-        if waiting:
-            message = (f"install.toml: {', '.join(waiting)} changed; "
-                       f"{'this takes' if len(waiting) == 1 else 'these take'} effect only when the show "
-                       f"starts again ({RESTART_HINT}); the rest of the reload is applied")
-            self.record_error("reload", message, severity="warning")
-            log.warning("%s", message)
-        old_show = self.show
-        self.sequencer.pending_show = new_show
-        self.show = new_show
-        use_show_device(new_show.config.models.device)
-        if new_show.config.logging.level != old_show.config.logging.level:
-            logging.getLogger().setLevel(getattr(logging, new_show.config.logging.level.upper()))
-        for hook in list(self.reload_hooks):
-            try:
-                hook(old_show, new_show)
-            except Exception as exc:  # one owner's failure must not undo the reload
-                faults.report("reload", "apply", exc)
-                self.record_error("reload", f"{getattr(hook, '__qualname__', hook)}: {exc}")
-                log.exception("applying the reloaded show failed in %r", hook)
-        from .config.lastgood import remember
-
-        remember(new_show)
-        log.info("show '%s' reloaded from %s; takes effect %s", new_show.config.show.title, new_show.path,
-                 "now" if at_once else "at the next scene")
-        if at_once:
-            current = self.sequencer.current
-            index = current.index if current and current.index >= 0 else 0
-            self.sequencer.goto_index(index)
-        return True
-
-    def _osc_changes(self, new_show: Show) -> list[str]:
-        """[osc] keys that differ from those the running OSC server started with."""
-        if "osc" not in self.services:
-            return []
-        before, after = self.show.config.osc.model_dump(), new_show.config.osc.model_dump()
-        return [key for key in after if before.get(key) != after[key]]
-
     def screenshot(self, folder: Path | None = None) -> Path:
         configured = self.show.config.osc.screenshots
         if folder is None and configured:

@@ -17,9 +17,6 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
-import subprocess
-import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -29,7 +26,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from ..clock import Clock
 from ..commands import Command
 from .crashguard import CrashGuard
+from .display import DisplayPower
 from .hours import OpeningHoursConfig, Schedule
+from .hours_control import HoursControl
 from .logs import LogSetup, setup_logging
 from .metrics import Health, Metrics
 from .notify import Notifier, Watchdog
@@ -88,41 +87,6 @@ def state_dirs(default_state: Path, env: Mapping[str, str]) -> tuple[Path, Path]
     state_path = Path(state.split(":")[0]) if state else default_state
     logs_path = Path(logs.split(":")[0]) if logs else state_path / "logs"
     return state_path, logs_path
-
-
-class DisplayPower:
-    """Switch the monitor off and on with DPMS through `xset` where X provides it."""
-
-    def __init__(self, env: Mapping[str, str], run: Callable[[list[str]], int] | None = None) -> None:
-        self.available = bool(env.get("DISPLAY")) and shutil.which("xset") is not None
-        self._run = run or self._xset
-        if run is not None:
-            self.available = True
-        self.is_off = False
-
-    @staticmethod
-    def _xset(argv: list[str]) -> int:
-        try:
-            return subprocess.run(argv, timeout=5, capture_output=True).returncode
-        except (OSError, subprocess.TimeoutExpired):
-            return 1
-
-    def off(self) -> bool:
-        if not self.available:
-            return False
-        ok = self._run(["xset", "dpms", "force", "off"]) == 0
-        self.is_off = ok
-        if not ok:
-            self.available = False
-            log.warning("cannot switch the display off with DPMS; showing a dark screen instead")
-        return ok
-
-    def on(self) -> None:
-        if self.is_off:
-            self._run(["xset", "dpms", "force", "on"])
-            # Back to "never blank": DPMS was switched on by 'force off'.
-            self._run(["xset", "-dpms"])
-            self.is_off = False
 
 
 class Runtime:
@@ -316,55 +280,6 @@ class Runtime:
 
 
 # -- the engine hook -------------------------------------------------------------------
-class HoursControl:
-    """An engine overlay: handles `Command("hours", (open|closed|auto,))` from OSC or the
-    operator overlay, and draws the tiny closed-hours clock when the screen is dark for
-    "closed" and the monitor could not be switched off."""
-
-    draw_when_dark = True
-
-    def __init__(self, runtime: Runtime, engine: Any) -> None:
-        from .screens import ClosedClock
-
-        self.runtime = runtime
-        self.engine = engine
-        self.clock = ClosedClock(
-            runtime.clock.wall, runtime.schedule.hours.config.timezone,
-            active=lambda: (engine.dark_reason == "closed" and not engine.blackout and not runtime.display_off),
-        )
-
-    def draw(self, surface: Any) -> None:
-        self.clock.draw(surface)
-
-    def handle(self, command: Command) -> bool:
-        if command.name != "hours":
-            return False
-        mode = str(command.args[0]).lower() if command.args else "auto"
-        try:
-            state = self.runtime.override_hours(mode)
-        except ValueError as error:
-            self._reply(command, "error", str(error))
-            return True
-        self.engine.dark_reason = "closed" if state == "closed" else None
-        until = self.runtime.schedule.status(self.runtime.clock.wall())["override_until"]
-        when = time.strftime("%a %H:%M", time.localtime(until)) if until else "the schedule's next change"
-        log.warning("opening hours overridden by %s: %s (until %s)", command.source, mode,
-                    when if mode != "auto" else "further notice: back to the schedule")
-        self._reply(command, "ok", self.runtime.schedule.status(self.runtime.clock.wall()))
-        return True
-
-    @staticmethod
-    def _reply(command: Command, status: str, data: Any) -> None:
-        if command.reply is not None:
-            import json
-
-            try:
-                command.reply("/bayard/reply/hours", (json.dumps({"address": "hours", "status": status,
-                                                                  "data": data}),))
-            except Exception:  # replying is best-effort
-                log.exception("reply to hours failed")
-
-
 def _model(raw: Any, model: type[BaseModel]) -> Any:
     if isinstance(raw, model):
         return raw

@@ -1,0 +1,62 @@
+"""Opening hours at the kiosk: the `hours` command (OSC, the operator overlay) and the small
+clock drawn while the show is closed and the monitor could not be switched off."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from ..commands import Command
+
+log = logging.getLogger("bayard.runtime")
+
+
+class HoursControl:
+    """An engine overlay: handles `Command("hours", (open|closed|auto,))` from OSC or the
+    operator overlay, and draws the tiny closed-hours clock when the screen is dark for
+    "closed" and the monitor could not be switched off."""
+
+    draw_when_dark = True
+
+    def __init__(self, runtime: Any, engine: Any) -> None:
+        from .screens import ClosedClock
+
+        self.runtime = runtime
+        self.engine = engine
+        self.clock = ClosedClock(
+            runtime.clock.wall, runtime.schedule.hours.config.timezone,
+            active=lambda: (engine.dark_reason == "closed" and not engine.blackout
+                            and not runtime.display_off),
+        )
+
+    def draw(self, surface: Any) -> None:
+        self.clock.draw(surface)
+
+    def handle(self, command: Command) -> bool:
+        if command.name != "hours":
+            return False
+        mode = str(command.args[0]).lower() if command.args else "auto"
+        try:
+            state = self.runtime.override_hours(mode)
+        except ValueError as error:
+            self._reply(command, "error", str(error))
+            return True
+        self.engine.dark_reason = "closed" if state == "closed" else None
+        until = self.runtime.schedule.status(self.runtime.clock.wall())["override_until"]
+        when = time.strftime("%a %H:%M", time.localtime(until)) if until else "the schedule's next change"
+        log.warning("opening hours overridden by %s: %s (until %s)", command.source, mode,
+                    when if mode != "auto" else "further notice: back to the schedule")
+        self._reply(command, "ok", self.runtime.schedule.status(self.runtime.clock.wall()))
+        return True
+
+    @staticmethod
+    def _reply(command: Command, status: str, data: Any) -> None:
+        if command.reply is not None:
+            import json
+
+            try:
+                command.reply("/bayard/reply/hours", (json.dumps({"address": "hours", "status": status,
+                                                                  "data": data}),))
+            except Exception:  # replying is best-effort
+                log.exception("reply to hours failed")
