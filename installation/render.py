@@ -37,7 +37,7 @@ def render_frames(show: Show, seconds: float, fps: float, size: tuple[int, int] 
             # SDL turns SIGTERM into a quit event (its own handler replaces Python's), which
             # nothing here read: `timeout -s TERM` let a render run to its end and exit 0.
             # Stopped as Ctrl-C stops it, so the part-written film is removed the same way.
-            if pygame.event.peek(pygame.QUIT):
+            if pygame.event.get(pygame.QUIT):  # (taken from the queue: peeked, it stopped the next run too)
                 raise KeyboardInterrupt("stopped by a signal")
             yield index, pygame.surfarray.pixels3d(frame).swapaxes(0, 1).copy()
     finally:

@@ -220,3 +220,4 @@ def test_a_render_stops_on_sigterm_as_on_ctrl_c(tmp_path):
     with pytest.raises(KeyboardInterrupt):
         for _ in frames:
             pass
+    assert not pygame.event.peek(pygame.QUIT)  # taken: the next show in this process plays on
