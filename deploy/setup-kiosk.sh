@@ -81,9 +81,13 @@ for folder in "$SHOW" "$STATE" "$VENV"; do
 done
 
 # Fill the @...@ placeholders of a template.
+# @HOME@ is the kiosk user's real home (getent): an existing user's may not be /home/NAME,
+# and the unit's XAUTHORITY must point at the .Xauthority X really writes.
+KIOSK_HOME="$(getent passwd "$KIOSK_USER" 2>/dev/null | cut -d: -f6 || true)"
+[ -n "$KIOSK_HOME" ] || KIOSK_HOME="/home/$KIOSK_USER"
 render() {
-    sed -e "s|@USER@|$KIOSK_USER|g" -e "s|@SHOW@|$SHOW|g" -e "s|@STATE@|$STATE|g" -e "s|@VENV@|$VENV|g" \
-        -e "s|@SRC@|$SRC|g" \
+    sed -e "s|@USER@|$KIOSK_USER|g" -e "s|@HOME@|$KIOSK_HOME|g" -e "s|@SHOW@|$SHOW|g" -e "s|@STATE@|$STATE|g" \
+        -e "s|@VENV@|$VENV|g" -e "s|@SRC@|$SRC|g" \
         -e "s|@RESTART_AT@|$RESTART_AT|g" -e "s|@MEMORY_MAX@|$MEMORY_MAX|g" "$1"
 }
 

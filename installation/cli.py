@@ -358,9 +358,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
-        parser.print_help()
-        return 0
+    if not getattr(args, "func", None):  # no command: the usage, and a failure to scripts
+        parser.print_help(sys.stderr)
+        return 2
     from .video import VideoWriteError
 
     try:

@@ -7,6 +7,7 @@ the next valid save replaces it at once.
 from __future__ import annotations
 
 import logging
+import sys
 from pathlib import Path
 
 import pygame
@@ -94,10 +95,10 @@ def preview(show: Show, scene_file: Path, headless: bool = False, seconds: float
     try:
         show = single_scene_show(show, scene_file)
     except ShowError as exc:
-        print(str(exc))
+        print(str(exc), file=sys.stderr)
         return 2
     if not headless and not display_available():
-        print("No display found: preview needs a screen (or --headless to check it plays).")
+        print("No display found: preview needs a screen (or --headless to check it plays).", file=sys.stderr)
         return 3
     show.set_display(fullscreen=False)
 

@@ -221,3 +221,8 @@ def test_a_render_stops_on_sigterm_as_on_ctrl_c(tmp_path):
         for _ in frames:
             pass
     assert not pygame.event.peek(pygame.QUIT)  # taken: the next show in this process plays on
+
+
+def test_bayard_with_no_command_shows_its_usage_and_fails(capsys):
+    assert main([]) == 2
+    assert "usage: bayard" in capsys.readouterr().err

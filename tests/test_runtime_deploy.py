@@ -105,3 +105,20 @@ def test_setup_refuses_what_would_leave_a_unit_that_cannot_start(tmp_path, optio
     result = run("bash", str(DEPLOY / "setup-kiosk.sh"), "--render-only", str(tmp_path / "out"), *flat)
     assert result.returncode != 0 and says in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_the_units_xauthority_is_the_kiosk_users_real_home(tmp_path):
+    """The unit assumed /home/USER; an existing user's home may be elsewhere."""
+    import pwd
+
+    try:
+        home = pwd.getpwnam("nobody").pw_dir
+    except KeyError:
+        pytest.skip("no 'nobody' user here")
+    (tmp_path / "show").mkdir()
+    out = tmp_path / "out"
+    result = run("bash", str(DEPLOY / "setup-kiosk.sh"), "--render-only", str(out), "--user", "nobody",
+                 "--show", str(tmp_path / "show"))
+    assert result.returncode == 0, result.stderr
+    text = (out / "etc/systemd/system/bayard.service").read_text()
+    assert f"XAUTHORITY={home}/.Xauthority" in text and "@HOME@" not in text
