@@ -7,6 +7,8 @@ scene: they only build commands and post them.
 
 from __future__ import annotations
 
+import json
+import logging
 import queue
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -96,3 +98,15 @@ def echo(value: object, limit: int = 60) -> str:
     if len(text) <= limit:
         return text
     return f"{text[:limit]}... ({len(text)} characters)"
+
+
+def reply_to(command: Command, status: str, data: Any = None) -> None:
+    """Answer the sender of `command` (OSC: /bayard/reply/<name> <json>), best-effort: a
+    sender that cannot be answered never fails the command, the scene or the show."""
+    if command.reply is None:
+        return
+    payload = json.dumps({"address": command.name, "status": status, "data": data})
+    try:
+        command.reply(f"/bayard/reply/{command.name}", (payload,))
+    except Exception:  # replying is best-effort
+        logging.getLogger("bayard.commands").exception("reply to %s failed", command.name)

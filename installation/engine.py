@@ -22,7 +22,7 @@ import pygame
 
 from . import faults
 from .clock import Clock
-from .commands import Command, CommandQueue, echo
+from .commands import Command, CommandQueue, echo, reply_to
 from .config.loader import Show
 from .engine_reload import Reloading
 from .models.device import device_status, use_show_device
@@ -252,10 +252,12 @@ class Engine(Reloading):
                 # Said to the sender (it was only a debug line): a desk wired to the wrong
                 # scene, or a verb the scene does not know, is otherwise a silent button.
                 now = self.sequencer.current.scene_id if self.sequencer.current else None
-                why = (f"scene {echo(command.scene)} does not take {echo(command.name)}" if now == command.scene
-                       else f"no scene {echo(command.scene)} is showing (now: {now or 'none'})")
+                if now == command.scene:
+                    why = f"scene {echo(command.scene)} does not take {echo(command.name)}"
+                else:
+                    why = f"no scene {echo(command.scene)} is showing (now: {now or 'none'})"
                 log.debug("%s; ignored", why)
-                self._reply(command, "error", why)
+                reply_to(command, "error", why)
             return
         for overlay in reversed(self.overlays):
             if overlay.handle(command):
@@ -266,18 +268,9 @@ class Engine(Reloading):
                 handler(command)
             except Exception as exc:  # a bad argument from the network must not stop the show
                 log.warning("command %s%s failed: %s", command.name, echo(command.args), exc)
-                self._reply(command, "error", str(exc))
+                reply_to(command, "error", str(exc))
             return
         self.sequencer.handle(command)
-
-    def _reply(self, command: Command, status: str, data: Any = None) -> None:
-        if command.reply is None:
-            return
-        payload = json.dumps({"address": command.name, "status": status, "data": data})
-        try:
-            command.reply(f"/bayard/reply/{command.name}", (payload,))
-        except Exception:  # replying is best-effort
-            log.exception("reply to %s failed", command.name)
 
     def _cmd_next(self, command: Command) -> None:
         self.sequencer.next()
@@ -293,7 +286,7 @@ class Engine(Reloading):
             playlist = self.sequencer.show.playlist
             raise ValueError(f"no scene {echo(command.args[0])} in the playlist {playlist}")
         if faulted is not None:  # the goto retries it at once; if it fails again the show moves on
-            self._reply(command, "ok", f"retrying scene '{command.args[0]}', which failed: {faulted.last_message}")
+            reply_to(command, "ok", f"retrying scene {echo(command.args[0])}, which failed: {faulted.last_message}")
 
     def _cmd_pause(self, command: Command) -> None:
         self.paused = True
@@ -312,10 +305,10 @@ class Engine(Reloading):
         # Answered either way: a refused reload (a broken file) once sent nothing back.
         before = {id(e) for e in self.errors}
         if self.reload(at_once=bool(command.args and command.args[0])):
-            self._reply(command, "ok", {"show": self.show.config.show.title})
+            reply_to(command, "ok", {"show": self.show.config.show.title})
         else:
             told = [e["message"] for e in self.errors if id(e) not in before and e["where"] == "reload"]
-            self._reply(command, "error", "; ".join(told[:3]) or "the reload was refused (see the log)")
+            reply_to(command, "error", "; ".join(told[:3]) or "the reload was refused (see the log)")
 
     def _cmd_status(self, command: Command) -> None:
         if command.reply is not None:

@@ -7,7 +7,7 @@ import logging
 import time
 from typing import Any
 
-from ..commands import Command
+from ..commands import Command, reply_to
 
 log = logging.getLogger("bayard.runtime")
 
@@ -40,23 +40,12 @@ class HoursControl:
         try:
             state = self.runtime.override_hours(mode)
         except ValueError as error:
-            self._reply(command, "error", str(error))
+            reply_to(command, "error", str(error))
             return True
         self.engine.dark_reason = "closed" if state == "closed" else None
         until = self.runtime.schedule.status(self.runtime.clock.wall())["override_until"]
         when = time.strftime("%a %H:%M", time.localtime(until)) if until else "the schedule's next change"
         log.warning("opening hours overridden by %s: %s (until %s)", command.source, mode,
                     when if mode != "auto" else "further notice: back to the schedule")
-        self._reply(command, "ok", self.runtime.schedule.status(self.runtime.clock.wall()))
+        reply_to(command, "ok", self.runtime.schedule.status(self.runtime.clock.wall()))
         return True
-
-    @staticmethod
-    def _reply(command: Command, status: str, data: Any) -> None:
-        if command.reply is not None:
-            import json
-
-            try:
-                command.reply("/bayard/reply/hours", (json.dumps({"address": "hours", "status": status,
-                                                                  "data": data}),))
-            except Exception:  # replying is best-effort
-                log.exception("reply to hours failed")

@@ -19,7 +19,6 @@ With no detector available the quiz still runs and says the machine is not playi
 from __future__ import annotations
 
 import dataclasses
-import json
 import logging
 import random
 from dataclasses import dataclass, field
@@ -31,7 +30,7 @@ import pygame
 from pydantic import Field, model_validator
 
 from .. import faults
-from ..commands import Command, echo
+from ..commands import Command, echo, reply_to
 from ..config.common import DetectorName, MediaPath, SceneConfig
 from ..imaging import MediaError, read_rgb, surface_from_rgb
 from ..models.detector.crossfit import sha256_of
@@ -432,13 +431,8 @@ class QuizScene(Scene):
             if answer is None:
                 expected = "real or fake" if self.config.mode == "single" else "left|right or upper|lower"
                 self.log.warning("answer %s not understood; expected %s", echo(command.args), expected)
-                if command.reply is not None:  # the desk that sent it is told, not only the log
-                    try:
-                        command.reply("/bayard/reply/answer", (json.dumps({
-                            "address": "answer", "status": "error",
-                            "data": f"answer {echo(command.args)} not understood; expected {expected}"}),))
-                    except Exception:  # replying is best-effort (as Engine._reply): never the scene's fault
-                        self.log.exception("reply to an answer not understood failed")
+                # The desk that sent it is told, not only the log.
+                reply_to(command, "error", f"answer {echo(command.args)} not understood; expected {expected}")
                 return True
             self.submit(answer)
             return True
