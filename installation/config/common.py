@@ -78,15 +78,17 @@ MOTION_BACKEND_NAMES = ("mesh", "fomm", "landmarks", "flow")
 DETECTOR_NAMES = ("faces", "spectral", "cnn")
 
 
+_REGISTRIES = {"motion backend": ("installation.models.motion.base", "MOTION_BACKENDS"),
+               "detector": ("installation.models.detector.base", "DETECTORS")}
+
+
 def _registered(kind: str) -> list[str]:
     """Names registered beyond the built-in ones (a gallery's own backend, registered
     before the show loads). The registries' modules are light: no model is imported."""
     import importlib
 
-    module = {"motion backend": "installation.models.motion.base",
-              "detector": "installation.models.detector.base"}[kind]
-    registry = getattr(importlib.import_module(module), "MOTION_BACKENDS" if kind == "motion backend" else "DETECTORS")
-    return list(registry.names())
+    module, name = _REGISTRIES[kind]
+    return list(getattr(importlib.import_module(module), name).names())
 
 
 def name_checker(kind: str, names: tuple[str, ...], also: tuple[str, ...] = ()):
