@@ -73,6 +73,26 @@ def test_a_missing_model_names_the_file_and_the_fix(tmp_path):
         face_runtime.TFLiteModel(broken)
 
 
+def test_check_and_the_show_print_no_litert_banner_but_keep_other_errors():
+    """LiteRT announces its CPU delegate on stderr when the first model loads; `bayard check`
+    showed it above its report. It is held back; anything else written then still shows."""
+    import subprocess
+    import sys
+
+    program = (
+        "import os\n"
+        "from installation.models.face import runtime\n"
+        "runtime.load('mesh')\n"  # the first model: LiteRT prints its banner here
+        "runtime._banner_done = False\n"
+        "with runtime._without_delegate_banner():\n"
+        "    os.write(2, b'a real error\\n')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "XNNPACK" not in done.stderr
+    assert "a real error" in done.stderr
+
+
 def test_without_litert_the_tracker_falls_back_to_haar_and_says_why(monkeypatch):
     def missing():
         raise FaceStackUnavailable("ai-edge-litert is not installed")

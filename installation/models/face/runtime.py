@@ -9,7 +9,10 @@ machine's cores (`BAYARD_FACE_THREADS`, default 1).
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +27,54 @@ MODEL_FILES = {
 
 # The repository's own copy, used when a show's models folder has none.
 BUNDLED_DIR = Path(__file__).resolve().parents[3] / "models" / "face"
+
+
+# LiteRT's C++ core announces its CPU delegate on the process's stderr, once, when the first
+# interpreter is made ("INFO: Created TensorFlow Lite XNNPACK delegate for CPU."). It has
+# no Python switch; in `bayard check` it stood above the report like a message. Only that
+# line is dropped: anything else written meanwhile is passed on.
+_BANNER = b"INFO: Created TensorFlow Lite XNNPACK delegate"
+_banner_done = False
+
+
+@contextlib.contextmanager
+def _without_delegate_banner():
+    """Hold back LiteRT's one-time delegate line from file descriptor 2."""
+    global _banner_done
+    if _banner_done:
+        yield
+        return
+    _banner_done = True
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+        read_end, write_end = os.pipe()
+    except OSError:  # no stderr to speak of: nothing to hold back
+        yield
+        return
+    held: list[bytes] = []
+
+    def drain() -> None:  # read as it is written: a full pipe must never block a writer
+        with contextlib.suppress(OSError):
+            while chunk := os.read(read_end, 65536):
+                held.append(chunk)
+
+    reader = threading.Thread(target=drain, name="litert-stderr", daemon=True)
+    reader.start()
+    os.dup2(write_end, 2)
+    os.close(write_end)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 2)  # closes the pipe's last write end: the reader sees its end
+        os.close(saved)
+        reader.join(timeout=1.0)
+        if not reader.is_alive():
+            os.close(read_end)
+        lines = b"".join(held).splitlines(keepends=True)
+        kept = b"".join(line for line in lines if not line.startswith(_BANNER))
+        if kept:
+            os.write(2, kept)
 
 
 class FaceStackUnavailable(RuntimeError):
@@ -68,8 +119,9 @@ class TFLiteModel:
                 "(`git checkout models/face`) or `bayard assets import` it")
         interpreter_class = _interpreter_class()
         try:
-            self.interpreter = interpreter_class(model_path=str(path), num_threads=threads or face_threads())
-            self.interpreter.allocate_tensors()
+            with _without_delegate_banner():
+                self.interpreter = interpreter_class(model_path=str(path), num_threads=threads or face_threads())
+                self.interpreter.allocate_tensors()
         except (ValueError, RuntimeError) as error:
             raise FaceStackUnavailable(
                 f"{path}: LiteRT cannot load it ({error}); the file may be damaged: compare its "
