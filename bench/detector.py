@@ -73,7 +73,8 @@ def line(name: str, labels: np.ndarray, scores: np.ndarray, threshold: float | N
     if threshold is not None:
         report = metrics.evaluate(labels, (scores >= threshold).astype(float), 0.5)
         real_err, fake_err = metrics.class_errors(report)
-        text += f"  accuracy {report.accuracy:.3f}  real called generated {real_err:.1%}  generated called real {fake_err:.1%}"
+        text += (f"  accuracy {report.accuracy:.3f}  real called generated {real_err:.1%}  "
+                 f"generated called real {fake_err:.1%}")
     else:
         text += "  (a cue alone: no threshold fixed)"
     return text
@@ -165,8 +166,10 @@ def main() -> int:
     )
     print("leave-one-generator-out at making (trained without the family, judged on it; test split):")
     for family, row in (info.get("leave_one_generator_out") or {}).items():
-        print(f"  {family:<14} AUC {row['auc_unseen']:.3f} (95% {row['auc_unseen_95'][0]:.3f}-{row['auc_unseen_95'][1]:.3f}), "
-              f"real called generated {row['real_called_fake']:.1%}, unseen family called real {row['unseen_called_real']:.1%}")
+        low, high = row["auc_unseen_95"]
+        print(f"  {family:<14} AUC {row['auc_unseen']:.3f} (95% {low:.3f}-{high:.3f}), "
+              f"real called generated {row['real_called_fake']:.1%}, "
+              f"unseen family called real {row['unseen_called_real']:.1%}")
     print("fairness (test split's real faces called generated, by group):")
     for group, (n, share) in info["fairness_real_called_fake"].items():
         print(f"  {group:<40} {share:.1%} of {n}")
@@ -177,7 +180,8 @@ def main() -> int:
     if sample is not None:
         for name, detector in routes.items():
             wall, cpu = timing(detector, sample)
-            print(f"scoring one 512 px face, {name}: {wall:.0f} ms wall, {cpu:.0f} ms CPU (load {os.getloadavg()[0]:.1f})")
+            print(f"scoring one 512 px face, {name}: {wall:.0f} ms wall, {cpu:.0f} ms CPU "
+                  f"(load {os.getloadavg()[0]:.1f})")
         start = time.process_time()
         for _ in range(5):
             cues(sample)

@@ -76,7 +76,8 @@ def main() -> int:
         scale = max(float(np.abs(both).max()), 1e-6)
         v = np.clip(both / scale, -1, 1)
         rgb = np.stack([np.clip(v, 0, 1), np.zeros_like(v), np.clip(-v, 0, 1)], axis=2)
-        big = cv2.resize((rgb * 255).astype(np.uint8), (both.shape[1] * 8, both.shape[0] * 8), interpolation=cv2.INTER_NEAREST)
+        big = cv2.resize((rgb * 255).astype(np.uint8), (both.shape[1] * 8, both.shape[0] * 8),
+                         interpolation=cv2.INTER_NEAREST)
         cv2.imwrite(str(args.picture), big[:, :, ::-1])
         print(f"wrote {args.picture} (left: real, right: generated; red: looked generated, blue: looked photographic)")
     return 0

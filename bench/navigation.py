@@ -91,7 +91,8 @@ def main() -> int:
             engine.step()
             time.sleep(1 / args.fps)
         print(f"{len(playlist)} scenes at {args.size}, {args.fps:g} fps (frame budget {1000 / args.fps:.0f} ms)")
-        print(f"{'burst':<34} {'frames':>6} {'longest':>9} {'held':>5} {'status med':>11} {'worst':>8} {'on screen':>10}")
+        print(f"{'burst':<34} {'frames':>6} {'longest':>9} {'held':>5} {'status med':>11} "
+              f"{'worst':>8} {'on screen':>10}")
         for per_frame in (False, True):
             for kind in ("next", "goto"):
                 start = playlist.index(engine.sequencer.current.scene_id)

@@ -181,7 +181,8 @@ def soak(hours: float = 24.0, fps: float = 4.0, edits: int = 100, seed: int = 1,
     frames_total = int(hours * 3600 * fps)
     edit_frames = sorted(rng.sample(range(int(frames_total * 0.02), frames_total), edits)) if edits else []
     result = {"hours": hours, "fps": fps, "frames": 0, "crashes": 0, "black_frames": 0, "dark_frames": 0,
-              "edits_valid": 0, "edits_invalid": 0, "invalid_edits_reported": 0, "invalid_kinds": [], "touches": 0, "commands": 0,
+              "edits_valid": 0, "edits_invalid": 0, "invalid_edits_reported": 0, "invalid_kinds": [],
+              "touches": 0, "commands": 0,
               "crash_examples": [], "black_examples": []}
     rss: list[tuple[float, int]] = []
     fds: list[tuple[float, int]] = []
@@ -329,7 +330,8 @@ def main() -> int:
     print(f"faults recorded     {r['faults']} (must be 0)")
     if r["faults"]:
         print("  " + r["fault_summary"].replace("\n", "\n  "))
-    print(f"black frames        {r['black_frames']} (outside blackout/closed; {r['dark_frames']} dark frames asked for)")
+    print(f"black frames        {r['black_frames']} "
+          f"(outside blackout/closed; {r['dark_frames']} dark frames asked for)")
     print(f"edits               {r['edits_valid']} valid, {r['edits_invalid']} invalid, of which "
           f"{r['invalid_edits_reported']} were reported ({r['reload_problems']} problem lines pushed)")
     unreported = r["edits_invalid"] - r["invalid_edits_reported"]
@@ -340,13 +342,15 @@ def main() -> int:
           f"warm-up -> {r['rss_median_last_mb']} MB in the last quarter ({r['rss_growth_pct']:+.2f}%); "
           f"peaks {r['rss_after_warmup_mb']} -> {r['rss_end_mb']} MB ({r['rss_peak_growth_pct']:+.2f}%), "
           f"max {r['rss_max_mb']} MB")
-    print(f"file descriptors    {r['fds_after_warmup']} after warm-up -> {r['fds_end']} at the end (max {r['fds_max']}); "
+    print(f"file descriptors    {r['fds_after_warmup']} after warm-up -> {r['fds_end']} at the end "
+          f"(max {r['fds_max']}); "
           f"peak {r['fds_first_quarter_peak']} in the first quarter -> {r['fds_last_quarter_peak']} in the last")
     print(f"fd samples (every 10 show minutes): {r['fd_samples']}")
     print(f"memory samples (MB, every 10 show minutes): {r['rss_samples_mb']}")
     for example in r["crash_examples"] + r["black_examples"]:
         print("  example:", example)
-    ok = r["crashes"] == 0 and r["faults"] == 0 and r["black_frames"] == 0 and r["rss_growth_pct"] <= 5 and r["fds_median_last"] <= r["fds_median_first"]
+    ok = (r["crashes"] == 0 and r["faults"] == 0 and r["black_frames"] == 0 and r["rss_growth_pct"] <= 5
+          and r["fds_median_last"] <= r["fds_median_first"])
     print("PASS" if ok else "FAIL")
     return 0 if ok else 1
 

@@ -24,7 +24,7 @@ sys.path.insert(0, str(REPO))
 # Keys of scene files that hold words visitors read (lengthened by --longer).
 VISITOR_KEYS = {"heading", "subheading", "body", "footer", "text", "translation", "attribution", "caption",
                 "credit", "about", "about_no_camera", "standin", "card", "reveal"}
-FILLER = "and more words of a longer language".split()
+FILLER = ["and", "more", "words", "of", "a", "longer", "language"]
 
 
 def lengthen(model, factor: float) -> None:
@@ -107,7 +107,7 @@ def main() -> int:
         failed |= bool(count or r["errors"])
         print(f"{spec:>10} {r['frames']:>6} {r['boxes']:>7} {r['cap']['body']:>12.2f} {r['cap']['small']:>13.2f} "
               f"{r['contrast']:>12.2f} {count:>8} {len(r['errors']):>6}")
-        for kind, found in r["problems"].items():
+        for found in r["problems"].values():
             for problem in sorted(found)[:4]:
                 print(f"{'':>12}{problem}")
         for error in r["errors"][:4]:

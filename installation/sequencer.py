@@ -18,6 +18,7 @@ is never left black by a fault.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 import math
@@ -117,7 +118,10 @@ class Sequencer:
         index %= len(playlist)
         scene_id = playlist[index]
         config = self.show.scenes[scene_id]
-        scene = self._guarded(scene_id, "build", lambda: SCENE_KINDS.get(config.type)(config, self.context_for(scene_id)))
+        def build() -> Scene:
+            return SCENE_KINDS.get(config.type)(config, self.context_for(scene_id))
+
+        scene = self._guarded(scene_id, "build", build)
         if scene is None:
             return None
         slot = Slot(scene_id, scene, index)
@@ -169,10 +173,8 @@ class Sequencer:
             slot = getattr(self, slot_name)
             if slot is not None and slot.scene_id == scene_id and slot.scene is not None:
                 if slot.entered:
-                    try:
+                    with contextlib.suppress(Exception):  # already failing; exit errors add nothing useful
                         slot.scene.exit()
-                    except Exception:  # already failing; exit errors add nothing useful
-                        pass
                 slot.scene = None
 
     # -- moving through the playlist --------------------------------------------
@@ -427,9 +429,9 @@ class Sequencer:
         idle_timeout = self._guarded(slot.scene_id, "idle_limit", scene.idle_limit, default=None)
         if idle_timeout is None:
             idle_timeout = self.show.config.attract.idle_timeout
-        if self._guarded(slot.scene_id, "holding", lambda: scene.holding, default=False):
-            if self.now() - self.last_input < idle_timeout:
-                return False
+        if (self._guarded(slot.scene_id, "holding", lambda: scene.holding, default=False)
+                and self.now() - self.last_input < idle_timeout):
+            return False
         if self._guarded(slot.scene_id, "finished", lambda: scene.finished, default=False):
             return True
         duration = self.scene_duration(slot)
@@ -511,7 +513,5 @@ class Sequencer:
         deadline = time.monotonic() + timeout
         for slot in (self.upcoming, self.pending):
             if slot is not None and slot.prepared is not None:
-                try:
+                with contextlib.suppress(Exception):  # surfaced when the slot is switched to
                     slot.prepared.result(timeout=max(0.0, deadline - time.monotonic()))
-                except Exception:  # surfaced when the slot is switched to
-                    pass

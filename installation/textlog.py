@@ -58,7 +58,8 @@ def contrast_ratio(a: np.ndarray | float, b: np.ndarray | float) -> np.ndarray |
     return (hi + 0.05) / (lo + 0.05)
 
 
-def measure_contrast(target: pygame.Surface, glyphs: pygame.Surface, info: TextInfo, pos: tuple[int, int]) -> float | None:
+def measure_contrast(target: pygame.Surface, glyphs: pygame.Surface, info: TextInfo,
+                     pos: tuple[int, int]) -> float | None:
     """Contrast of the text colour against what lies under its glyphs (read before the
     text is drawn). The 5th percentile over glyph pixels: a textured ground is judged by
     its worst patches, not its average, while a stray speck does not decide."""

@@ -329,7 +329,7 @@ def _break_word(font: pygame.font.Font, word: str, width: int) -> list[str]:
             # character before it, and that character comes down with it if need be; nor
             # ends with an opening bracket (「（…), which goes down with what it opens.
             cut = fits
-            while 1 < cut and (word[cut] in _NO_LINE_START or word[cut - 1] in _NO_LINE_END):
+            while cut > 1 and (word[cut] in _NO_LINE_START or word[cut - 1] in _NO_LINE_END):
                 cut -= 1
             pieces.append(word[:cut])
         else:

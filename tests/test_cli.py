@@ -57,7 +57,7 @@ def test_render_is_deterministic_and_valid(tmp_path):
     first = [f for _, f in render_frames(load_show(path), 2.0, 10)]
     second = [f for _, f in render_frames(load_show(path), 2.0, 10)]
     assert len(first) == 20
-    assert all(np.array_equal(a, b) for a, b in zip(first, second))
+    assert all(np.array_equal(a, b) for a, b in zip(first, second, strict=True))
     out = tmp_path / "out.mp4"
     assert main(["render", "--show", str(path), "--seconds", "2", "--fps", "10", "--size", "320x180",
                  "-o", str(out)]) == 0

@@ -14,7 +14,7 @@ from installation.models.detector import DETECTORS, DetectorUnavailable, metrics
 from installation.models.detector.crossfit import crossfit, folds_of
 from installation.models.detector.eyes import _disagreement, measure
 from installation.models.detector.faceframe import lanczos_resize, scoring_crop
-from installation.models.detector.npr import LAYERS, NprNet, npr
+from installation.models.detector.npr import NprNet, npr
 from installation.models.face import Eye
 
 from .conftest import REPO
@@ -30,7 +30,8 @@ def test_scoring_crop_is_the_pictures_own_pixels():
     crop = scoring_crop(image, None)
     assert crop.shape == (256, 256, 3)
     found = [
-        (y, x) for y in range(0, 257, 8) for x in range(0, 257, 8) if np.array_equal(image[y : y + 256, x : x + 256], crop)
+        (y, x) for y in range(0, 257, 8) for x in range(0, 257, 8)
+        if np.array_equal(image[y : y + 256, x : x + 256], crop)
     ]
     assert found == [(128, 128)]
     small = natural(np.random.default_rng(1), 200)
@@ -248,7 +249,8 @@ def test_fit_quiz_and_eval_from_the_command_line(tmp_path, capsys):
     quiz, lines = _drawn_quiz(tmp_path, rng, pairs=4)
     (quiz / "manifest.toml").write_text(lines)
     models = tmp_path / "models"
-    assert main(["detector", "fit", "--quiz", str(quiz / "manifest.toml"), "--folds", "2", "--models-dir", str(models)]) == 0
+    assert main(["detector", "fit", "--quiz", str(quiz / "manifest.toml"), "--folds", "2",
+                 "--models-dir", str(models)]) == 0
     out = capsys.readouterr().out
     assert "2 folds" in out and "no item judged by a model that saw it" in out and "95% interval" in out
     saved = json.loads((models / "quiz-crossfit.json").read_text())

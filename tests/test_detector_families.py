@@ -64,7 +64,8 @@ def test_living_legislators_are_real_examples_only(tmp_path):
     }
     for name in made:  # every example is the published (2:1 shrunk) centre of its frame
         assert cv2.imread(str(work / "examples" / name)).shape == (128, 128, 3)
-    assert not list(csv.reader(open(work / "frames.tsv", encoding="utf-8")))[1][0].startswith("real-only")
+    with open(work / "frames.tsv", encoding="utf-8") as table:
+        assert not list(csv.reader(table))[1][0].startswith("real-only")
 
 
 def test_shipped_weights_carry_the_leave_one_generator_out_table():

@@ -33,7 +33,7 @@ def test_registered_and_importing_it_does_not_import_torch():
 
 
 def test_availability_names_the_missing_thing(tmp_path, monkeypatch):
-    torch = pytest.importorskip("torch")
+    pytest.importorskip("torch")
     monkeypatch.delenv("BAYARD_DEVICE", raising=False)
     a = FommBackend.availability(tmp_path)
     assert not a.ok and str(tmp_path / "fomm") in a.reason and "\n" not in a.reason

@@ -225,6 +225,7 @@ def test_a_broken_file_reaches_status_not_only_the_log(tmp_path, kind):
     (content / "loop" / "broken.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42" + bytes(3000))
     with run_test(path) as pilot:
         pilot.advance(2.0)
-        errors = [e["message"] for e in pilot.engine.status()["errors"] if e["where"] == "s" and e["severity"] == "error"]
+        errors = [e["message"] for e in pilot.engine.status()["errors"]
+                  if e["where"] == "s" and e["severity"] == "error"]
     assert len(errors) == 1, errors
     assert "broken" in errors[0] and ("cannot be" in errors[0])

@@ -66,8 +66,7 @@ def test_an_opening_mouth_opens_and_shows_an_interior_that_is_not_a_black_hole(a
 def test_the_painted_mouth_is_as_soft_as_a_soft_print_and_as_sharp_as_a_sharp_one(stack, sitter):
     """A soft print (a halftone book portrait) got a mouth drawn half a pixel soft, like
     every other: crisp teeth and a hard-edged opening in a blurred face, pasted on."""
-    from installation.models.motion.mesh.focus import picture_blur
-    from installation.models.motion.mesh.focus import face_blur
+    from installation.models.motion.mesh.focus import face_blur, picture_blur
 
     def painted_blur(picture: np.ndarray) -> tuple[float, float]:
         animator = MeshAnimator(picture, stack)

@@ -63,7 +63,8 @@ def test_the_white_is_never_drawn_out_into_streaks():
     # slides under them, and there it is cut, not stretched).
     dx, _ = _moved((6.0, 0.0))
     for cx, cy in CENTRES:
-        band = dx[int(cy - HALF_HEIGHT / 2):int(cy + HALF_HEIGHT / 2), int(cx - HALF_WIDTH + 3):int(cx + HALF_WIDTH - 3)]
+        rows = slice(int(cy - HALF_HEIGHT / 2), int(cy + HALF_HEIGHT / 2))
+        band = dx[rows, int(cx - HALF_WIDTH + 3):int(cx + HALF_WIDTH - 3)]
         stretch = 1.0 / (1.0 - np.abs(np.diff(band, axis=1)).max())
         assert stretch < 1.7
 

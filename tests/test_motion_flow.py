@@ -6,10 +6,10 @@ import cv2
 import numpy as np
 import pytest
 
+from installation.models.face import FaceBox
 from installation.models.motion import geometry
 from installation.models.motion.base import MOTION_BACKENDS
 from installation.models.motion.choose import choose_backend
-from installation.models.face import FaceBox
 from installation.models.motion.flow import FlowBackend
 from installation.models.motion.landmarks import (
     LandmarkBackend,

@@ -31,8 +31,8 @@ def _default_items() -> list[Item]:
 
 
 def test_default_items_are_faces_with_sources_and_matches():
-    from installation.models.face import FaceStack, portrait_faces
     from installation.models.detector.preprocess import read_image
+    from installation.models.face import FaceStack, portrait_faces
 
     items = _default_items()
     assert {i.truth for i in items} == {"real", "fake"} and len(items) >= 10
@@ -298,7 +298,8 @@ def test_check_warns_when_a_quiz_item_has_no_face_or_is_stored_turned(tmp_path, 
 
     # No quiz/real or quiz/fake folders: beside a manifest, check must not ask for them.
     (tmp_path / "content" / "quiz").mkdir(parents=True)
-    shutil.copy(CONTENT / "quiz" / _default_items()[0].key.split("quiz/")[1], tmp_path / "content" / "quiz" / "face.jpg")
+    first = _default_items()[0].key.split("quiz/")[1]
+    shutil.copy(CONTENT / "quiz" / first, tmp_path / "content" / "quiz" / "face.jpg")
     cv2.imwrite(str(tmp_path / "content" / "quiz" / "noise.jpg"), natural(np.random.default_rng(1))[:, :, ::-1])
     face = cv2.imread(str(tmp_path / "content" / "quiz" / "face.jpg"))
     cv2.imwrite(str(tmp_path / "content" / "quiz" / "upside.jpg"), cv2.rotate(face, cv2.ROTATE_180))

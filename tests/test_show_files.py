@@ -20,7 +20,8 @@ def last_good_heading(root: Path, scene: str) -> str:
     return (root / "var" / "last-good" / "scenes" / f"{scene}.toml").read_text()
 
 
-@pytest.mark.parametrize("text", ["", "\n# nothing yet\n", '[show]\ntitle = "Half written"\n', "[show]\nplaylist = []\n"])
+@pytest.mark.parametrize("text", ["", "\n# nothing yet\n", '[show]\ntitle = "Half written"\n',
+                                  "[show]\nplaylist = []\n"])
 def test_a_show_file_without_a_playlist_is_refused(tmp_path, capsys, text):
     path = write_show(tmp_path, {"a": title_scene("a"), "b": title_scene("b")})
     path.write_text(text)

@@ -223,7 +223,6 @@ def test_check_warns_about_characters_that_would_show_as_boxes(tmp_path, capsys)
         image = "肖像.png"
         """})
     import cv2
-    import numpy as np
 
     cv2.imencode(".png", np.zeros((1200, 900, 3), np.uint8))[1].tofile(str(tmp_path / "content" / "肖像.png"))
     assert main(["check", "--show", str(path)]) == 0  # a warning: the show still plays
@@ -325,7 +324,6 @@ def test_words_too_long_for_the_screen_are_reported_to_the_technician(tmp_path, 
     """Where even the smallest type beside a smaller picture cannot hold a scene's words
     (a long translation on a 5:4 screen), visitors see the words overlap; the technician
     is told which scene, by how much, and what to do, as a warning in status and the log."""
-    import numpy as np
 
     from .conftest import write_show
 
@@ -404,7 +402,6 @@ def test_words_are_measured_off_the_constructor_and_once_per_screen(tmp_path):
     """A scene is built while the one before it plays, and built anew each time round the
     playlist, so its constructor must stay cheap: the words' room (layout.giving_way) is
     measured in warm(), a slice on the main thread, and remembered for the next build."""
-    import numpy as np
 
     from installation.clock import FakeClock
     from installation.scenes.base import SceneContext
@@ -436,7 +433,6 @@ def test_words_are_measured_off_the_constructor_and_once_per_screen(tmp_path):
 def test_an_ellipsis_and_a_no_break_space_are_set_as_a_typesetter_means_them():
     """The shipped serif's "…" drew its dots over the next characters ("[…]" read "[.]."),
     and a no-break space ("M.\u00a0Daguerre") was a line break like any other."""
-    import pygame
 
     from installation.typography import Fonts
 

@@ -3,10 +3,10 @@
 Each time the show loads with no errors (warnings allowed; at start or on reload) its
 install.toml and scene files are copied to `<state>/last-good/`. A show with errors never
 replaces the copy: an emptied install.toml once did, and took the last good show with it.
-A scene file that breaks later is played from its copy here (load_show(keep_good=True)). If install.toml is later broken when the engine
-starts (a half-saved file, a bad edit made while the kiosk was off), the engine plays
-that copy against the live content folder and reports the error, instead of exiting
-into a restart loop.
+A scene file that breaks later is played from its copy here (load_show(keep_good=True)).
+If install.toml is broken when the engine starts (a half-saved file, a bad edit made
+while the kiosk was off), the engine plays that copy against the live content folder and
+reports the error, instead of exiting into a restart loop.
 """
 
 from __future__ import annotations

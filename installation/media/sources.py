@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import logging
 import math
-from abc import ABC, abstractmethod
 import queue
 import threading
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path

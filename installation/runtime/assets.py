@@ -276,13 +276,15 @@ def download(
         except urllib.error.HTTPError as error:
             if error.code == 416 and have:
                 break  # nothing left to send: the .part is whole; verify it
-            raise AssetError(f"{entry.id}: {entry.url} answered HTTP {error.code} {error.reason}; check the URL") from None
+            raise AssetError(
+                f"{entry.id}: {entry.url} answered HTTP {error.code} {error.reason}; check the URL") from None
         except (urllib.error.URLError, http.client.HTTPException, OSError, TimeoutError) as error:
             # Keep the .part: the next attempt (or the next `fetch`) resumes it.
             reason = getattr(error, "reason", error)
             last_error = str(reason)
             if isinstance(error, OSError) and getattr(error, "errno", None) == 28:
-                raise AssetError(f"{entry.id}: the disk is full while writing {part}; free space and fetch again") from None
+                raise AssetError(
+                    f"{entry.id}: the disk is full while writing {part}; free space and fetch again") from None
     else:
         raise AssetError(
             f"{entry.id}: download interrupted ({last_error}); {part.name} is kept, "

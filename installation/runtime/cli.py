@@ -49,7 +49,8 @@ def cmd_status(args: argparse.Namespace) -> int:
             missing_required += status.entry.required
         print(line)
     installed = sum(s.state == "installed" for s in results)
-    print(f"{installed} of {len(results)} installed" + (f"; {missing_required} required missing" if missing_required else ""))
+    missing = f"; {missing_required} required missing" if missing_required else ""
+    print(f"{installed} of {len(results)} installed{missing}")
     return 1 if missing_required else 0
 
 

@@ -8,6 +8,7 @@ is either the old version or the new one, never a mix (rename is atomic on POSIX
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat
@@ -41,10 +42,8 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             os.fsync(handle.fileno())
         os.replace(temp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             temp.unlink()
-        except OSError:
-            pass
         raise
     fsync_dir(path.parent)
 

@@ -85,7 +85,8 @@ class OpeningHoursConfig(BaseModel):
     enabled: bool = Field(default=False, description="false: the show plays around the clock")
     timezone: str = Field(default="UTC", description="the museum's time zone (IANA name), e.g. 'Europe/Paris'")
     mon: list[str] = Field(default_factory=list, description="Monday windows, e.g. ['10:00-18:00']; empty: closed")
-    tue: list[str] = Field(default_factory=list, description="Tuesday windows; several allowed, e.g. ['10:00-12:00', '14:00-18:00']")
+    tue: list[str] = Field(default_factory=list,
+                           description="Tuesday windows; several allowed, e.g. ['10:00-12:00', '14:00-18:00']")
     wed: list[str] = Field(default_factory=list, description="Wednesday windows")
     thu: list[str] = Field(default_factory=list, description="Thursday windows")
     fri: list[str] = Field(default_factory=list, description="Friday windows; overnight allowed, e.g. ['20:00-02:00']")

@@ -178,7 +178,8 @@ class LoopDrawing:
         captions = [caption] + ([c.reveal] if with_reveal else [])
         height += max(fonts.block(t, "serif", 56 * k, ink, width, line_spacing=1.12).get_height() for t in captions)
         if c.body:
-            height += fonts.px(40 * k) + fonts.block(c.body, "serif-light", 40 * k, ink, width, line_spacing=1.3).get_height()
+            body = fonts.block(c.body, "serif-light", 40 * k, ink, width, line_spacing=1.3)
+            height += fonts.px(40 * k) + body.get_height()
         if credit:
             height += fonts.px(30 * k) + fonts.block(credit, "sans", 30 * k, ink, width, line_spacing=1.25,
                                                       tier="small").get_height()

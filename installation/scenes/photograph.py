@@ -12,6 +12,7 @@ credited as the print (the print's credit comes from the content manifest).
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -137,7 +138,7 @@ class PhotographScene(Scene):
         if self.t <= frames[0].at:
             k = frames[0]
             return k.center[0], k.center[1], k.zoom
-        for a, b in zip(frames, frames[1:]):
+        for a, b in itertools.pairwise(frames):
             if a.at <= self.t <= b.at:
                 u = smoothstep((self.t - a.at) / max(b.at - a.at, 1e-6))
                 return (lerp(a.center[0], b.center[0], u), lerp(a.center[1], b.center[1], u), lerp(a.zoom, b.zoom, u))

@@ -86,14 +86,16 @@ class QuizConfig(SceneConfig):
     idle_timeout: float | None = Field(
         default=None,
         gt=0,
-        description="seconds without an answer before an abandoned round returns to the start card; omitted: the show's attract.idle_timeout",
+        description="seconds without an answer before an abandoned round returns to the start card; "
+                    "omitted: the show's attract.idle_timeout",
     )
     detector: DetectorName | None = Field(
         default=None, description="detector backend; omitted: the show's models.detector; 'none': no machine"
     )
     heading: str = Field(default="Real or generated?", description="the start card's title")
     tips: list[str] = Field(
-        default_factory=lambda: list(DEFAULT_TIPS), description="the 'how to spot a generated face' card (as many as it holds, in order)"
+        default_factory=lambda: list(DEFAULT_TIPS),
+        description="the 'how to spot a generated face' card (as many as it holds, in order)"
     )
     seed: int | None = Field(
         default=None, description="fixes the order of questions (tests, previews); omitted: random"

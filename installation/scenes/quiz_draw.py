@@ -168,7 +168,8 @@ def eyes_panel(surface: pygame.Surface, fonts, rect: pygame.Rect, explanation: E
         h = max(10, rect.height - text.get_height() - 3 * pad)
         w = min(rect.width - 2 * pad, round(h * picture.shape[1] / picture.shape[0]))
         h = round(w * picture.shape[0] / picture.shape[1])
-        surface.blit(pygame.transform.smoothscale(surface_from_rgb(picture), (w, h)), (rect.centerx - w // 2, rect.y + pad))
+        shown = pygame.transform.smoothscale(surface_from_rgb(picture), (w, h))
+        surface.blit(shown, (rect.centerx - w // 2, rect.y + pad))
     fonts.place(surface, text, (rect.x + pad, rect.bottom - pad - text.get_height()))
 
 

@@ -54,11 +54,13 @@ class ManifestItem(Strict):
     credit: str = Field(default="", description="who made it / where it comes from, shown on the reveal")
     source: str = Field(
         default="",
-        description="the person or photograph the image shows or was made from; items sharing one are never shown side by side on the start card",
+        description="the person or photograph the image shows or was made from; items sharing one are "
+                    "never shown side by side on the start card",
     )
     match: str = Field(
         default="",
-        description="pair mode: one real and one fake with the same 'match' are asked together (matched pose, crop, colour, JPEG)",
+        description="pair mode: one real and one fake with the same 'match' are asked together "
+                    "(matched pose, crop, colour, JPEG)",
     )
 
 

@@ -23,7 +23,7 @@ def cmd_composite(args: argparse.Namespace) -> int:
           f"{result.frames / recipe.fps:.1f} s at {recipe.fps:g} fps, {recipe.size} px, "
           f"made in {result.seconds:.0f} s")
     print("nearest source per composite (distance: 0 = the source, 1 = the average face):")
-    for i, (c, n) in enumerate(zip(result.composites, result.nearest, strict=True), start=1):
+    for i, n in enumerate(result.nearest, start=1):
         print(f"  {i}: geometry {n.geometry:.3f} ({n.geometry_source}), "
               f"appearance {n.appearance:.3f} ({n.appearance_source})")
     if result.nearest_between is not None:

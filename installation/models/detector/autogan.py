@@ -144,7 +144,7 @@ def build(width: int = 16, up: str = "transpose_fir", depth: int = 2, modulated:
             w = width
             layers = [nn.Conv2d(3, w, 3, padding=1, padding_mode="reflect"), nn.LeakyReLU(0.2)]
             c = w
-            for i in range(depth):  # each shrinks 2x; the decoder has one up block per shrink
+            for _ in range(depth):  # each shrinks 2x; the decoder has one up block per shrink
                 out = min(4 * w, 2 * c)
                 layers += [nn.Conv2d(c, out, 4, stride=2, padding=1, padding_mode="reflect"), nn.LeakyReLU(0.2)]
                 c = out

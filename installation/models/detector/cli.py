@@ -64,7 +64,8 @@ def fit_folders(
     _, fake_rows, fake_curves = _describe_folder(_images(fake_dir, "fake"), "fake")
     if len(real_rows) < 2 or len(fake_rows) < 2:
         raise ImageError(
-            f"need at least 2 readable images in each of {real_dir} and {fake_dir} (found {len(real_rows)} and {len(fake_rows)})"
+            f"need at least 2 readable images in each of {real_dir} and {fake_dir} "
+            f"(found {len(real_rows)} and {len(fake_rows)})"
         )
     rng = np.random.default_rng(seed)
     real, fake = np.array(real_rows), np.array(fake_rows)
@@ -241,9 +242,12 @@ def _cmd_fit_quiz(args: argparse.Namespace) -> int:
     k = int(fold.max()) + 1
     summary = write(target, [i.key for i in items], [i.path for i in items], labels, out, fold, k)
     low, high = summary["roc_auc_95"]
-    print(f"cross-fitted {len(items)} quiz items in {k} folds ({width} features); no item judged by a model that saw it")
-    print(f"out-of-fold ROC AUC {summary['roc_auc']:.3f} (95% interval {low:.3f}-{high:.3f}), accuracy {summary['accuracy']:.3f}")
-    print(f"errors: {summary['errors'][0]:.1%} of real called generated, {summary['errors'][1]:.1%} of generated called real")
+    print(f"cross-fitted {len(items)} quiz items in {k} folds ({width} features); "
+          "no item judged by a model that saw it")
+    print(f"out-of-fold ROC AUC {summary['roc_auc']:.3f} (95% interval {low:.3f}-{high:.3f}), "
+          f"accuracy {summary['accuracy']:.3f}")
+    real_error, generated_error = summary["errors"]
+    print(f"errors: {real_error:.1%} of real called generated, {generated_error:.1%} of generated called real")
     print(f"wrote {target}; the quiz uses these verdicts for these files")
     return 0
 

@@ -90,7 +90,8 @@ def write(path: Path, keys: list[str], paths: list[Path], labels, out: np.ndarra
         "accuracy": report.accuracy,
         "errors": list(metrics.class_errors(report)),
         "items": {
-            sha256_of(p): {"key": key, "probability": float(o[0]), "threshold": float(o[1]), "log_odds": float(o[2]), "fold": int(f)}
+            sha256_of(p): {"key": key, "probability": float(o[0]), "threshold": float(o[1]),
+                           "log_odds": float(o[2]), "fold": int(f)}
             for key, p, o, f in zip(keys, paths, out, fold, strict=True)
         },
     }
@@ -111,7 +112,8 @@ def crossfit_verdicts(models_dir: Path) -> dict[str, Verdict]:
     path = Path(models_dir) / CROSSFIT_FILE
     try:
         items = json.loads(path.read_text(encoding="utf-8"))["items"]
-        return {h: Verdict(float(v["probability"]), float(v["threshold"]), float(v["log_odds"])) for h, v in items.items()}
+        return {h: Verdict(float(v["probability"]), float(v["threshold"]), float(v["log_odds"]))
+                for h, v in items.items()}
     except FileNotFoundError:
         return {}
     except (OSError, ValueError, KeyError, TypeError):

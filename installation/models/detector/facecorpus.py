@@ -92,7 +92,8 @@ def cmd_frames(corpus: Path, work: Path) -> None:
     from ..face import FaceStack
 
     stack = FaceStack.open()
-    rows = list(csv.DictReader(open(corpus / "faces.tsv", encoding="utf-8"), delimiter="\t"))
+    with open(corpus / "faces.tsv", encoding="utf-8") as table:
+        rows = list(csv.DictReader(table, delimiter="\t"))
     out = work / "frames"
     out.mkdir(parents=True, exist_ok=True)
     index = []
@@ -206,7 +207,8 @@ BAYER = (
     (cv2.COLOR_BayerBG2RGB, (0, 0)),
     (cv2.COLOR_BayerGB2RGB, (0, 1)),
 )
-DEMOSAIC_VARIANTS = (0, cv2.COLOR_BayerBG2RGB_EA - cv2.COLOR_BayerBG2RGB, cv2.COLOR_BayerBG2RGB_VNG - cv2.COLOR_BayerBG2RGB)
+DEMOSAIC_VARIANTS = (0, cv2.COLOR_BayerBG2RGB_EA - cv2.COLOR_BayerBG2RGB,
+                     cv2.COLOR_BayerBG2RGB_VNG - cv2.COLOR_BayerBG2RGB)
 
 
 def _camera(frame: np.ndarray, rng: np.random.Generator) -> np.ndarray:

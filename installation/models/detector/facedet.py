@@ -13,8 +13,8 @@ place where it was strongest (eyes, mouth, skin, hair or background).
 from __future__ import annotations
 
 import json
-import zipfile
 import threading
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -93,7 +93,8 @@ class FacesDetector(Detector):
     def availability(cls, models_dir: Path = DEFAULT_MODELS_DIR) -> Availability:
         path = Path(models_dir) / DEFAULT_WEIGHTS
         if not path.is_file():
-            return Availability(False, f"no {path}; re-make it with `python -m installation.models.detector.make_faces`")
+            return Availability(
+                False, f"no {path}; re-make it with `python -m installation.models.detector.make_faces`")
         return Availability(True, f"weights {path}")
 
     def _stack(self):
@@ -156,7 +157,8 @@ class FacesDetector(Detector):
             cues = eyes.measure(rgb, self._stack().eyes(rgb, landmarks))
             explanation.eyes_picture = eyes.picture(rgb, cues)
             explanation.eyes_finding = eyes.finding(cues)
-        explanation.unsure = abs((verdict.log_odds or 0.0) - float(np.log(self.threshold / (1 - self.threshold)))) < UNSURE_BAND
+        threshold_log_odds = float(np.log(self.threshold / (1 - self.threshold)))
+        explanation.unsure = abs((verdict.log_odds or 0.0) - threshold_log_odds) < UNSURE_BAND
         return explanation
 
 

@@ -236,7 +236,8 @@ def cmd_make(work: Path, seed: int, only: list[str] | None) -> None:
             rng = np.random.default_rng(_seed(f"{kind}:{key}", seed))  # stable whatever --only says
             if kind in REAL_KINDS:
                 make = REAL_KINDS[kind][1]
-                example = frame if make is None else make(frame, np.random.default_rng(_seed(key, seed + REAL_KINDS[kind][0])))
+                rng = np.random.default_rng(_seed(key, seed + REAL_KINDS[kind][0]))
+                example = frame if make is None else make(frame, rng)
             elif kind == NUMPY_FAMILY:
                 example = skip_resynthesise(frame, rng)
             else:  # the adversarial family's noise as trained; the others' scaled, varied per face
@@ -258,7 +259,8 @@ def cmd_living(corpus: Path, work: Path, seed: int) -> None:
     stack = FaceStack.open()
     out = work / "examples" / "real_living"
     out.mkdir(parents=True, exist_ok=True)
-    rows = list(csv.DictReader(open(corpus / "faces.tsv", encoding="utf-8"), delimiter="\t"))
+    with open(corpus / "faces.tsv", encoding="utf-8") as table:
+        rows = list(csv.DictReader(table, delimiter="\t"))
     index = []
     for row in rows:
         name = row["file"]
@@ -289,7 +291,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=Path(os.environ.get("BAYARD_PD_CORPUS", "pd-corpus")))
     parser.add_argument("--work", type=Path, default=Path("build/faces"))
     parser.add_argument("--seed", type=int, default=1840)
-    parser.add_argument("--only", nargs="*", help="these families (or, for make, kinds) only: a second process can share the work")
+    parser.add_argument("--only", nargs="*",
+                        help="these families (or, for make, kinds) only: a second process can share the work")
     args = parser.parse_args(argv)
     if args.step == "living":
         cmd_living(args.corpus, args.work, args.seed)

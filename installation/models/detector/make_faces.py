@@ -134,7 +134,8 @@ def leave_one_out(work: Path, epochs: int, seed: int, size: int, only: list[str]
             "unseen_called_real": float(np.mean(fakes < t)),
         }
         print(f"left out {family:<14} unseen AUC {auc:.3f} ({low:.3f}-{high:.3f})  seen families "
-              f"{table[family]['auc_seen_families']:.3f}  real called generated {table[family]['real_called_fake']:.1%}  "
+              f"{table[family]['auc_seen_families']:.3f}  "
+              f"real called generated {table[family]['real_called_fake']:.1%}  "
               f"unseen called real {table[family]['unseen_called_real']:.1%}", flush=True)
     return table
 
@@ -248,7 +249,8 @@ def main(argv: list[str] | None = None) -> int:
         "made_by": "python -m installation.models.detector.make_faces",
         "sources": SOURCES,
         "n_train_examples": {"real": len(train["real"]), "generated": len(train["fake"])},
-        "n_calibration_examples": {"real": len(data["calibration"]["real"]), "generated": len(data["calibration"]["fake"])},
+        "n_calibration_examples": {"real": len(data["calibration"]["real"]),
+                                   "generated": len(data["calibration"]["fake"])},
         "n_test_examples": {"real": n_real, "generated": len(d["fake"])},
         "n_test_sources": int(np.sum(real_kinds == "real")),  # public-domain sources, each in every kind
         "epochs": args.epochs,

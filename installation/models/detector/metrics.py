@@ -115,7 +115,8 @@ def bootstrap_auc(labels, scores, rounds: int = 2000, seed: int = 0) -> tuple[fl
         p = pos[rng.integers(0, pos.size, pos.size)]
         n = neg[rng.integers(0, neg.size, neg.size)]
         # Mann-Whitney by comparison: counts are small (quiz sets, test splits)
-        values.append(float(((p[:, None] > n[None, :]).sum() + 0.5 * (p[:, None] == n[None, :]).sum()) / (p.size * n.size)))
+        wins = (p[:, None] > n[None, :]).sum() + 0.5 * (p[:, None] == n[None, :]).sum()
+        values.append(float(wins / (p.size * n.size)))
     low, high = np.percentile(values, [2.5, 97.5])
     return float(low), float(high)
 

@@ -333,9 +333,8 @@ def main(argv: list[str] | None = None) -> int:
 
     torch.set_num_threads(1)
     assert all(s in SETS for s in QUIZ_SETS)
-    provenance = {
-        r["file"]: r for r in csv.DictReader(open(args.corpus / "PROVENANCE.tsv", encoding="utf-8"), delimiter="\t")
-    }
+    with open(args.corpus / "PROVENANCE.tsv", encoding="utf-8") as table:
+        provenance = {r["file"]: r for r in csv.DictReader(table, delimiter="\t")}
     # the shipped detector's StyleGAN2-like family, as its training fakes were made
     model = autogan.load(args.work / "families" / f"{args.family}.pt")
     stack = FaceStack.open()

@@ -97,7 +97,8 @@ class SpectralModel:
                 )
         except FileNotFoundError:
             raise DetectorUnavailable(
-                f"{path}: no spectral weights here; make them with `bayard detector fit --real DIR --fake DIR -o {path}`"
+                f"{path}: no spectral weights here; make them with "
+                f"`bayard detector fit --real DIR --fake DIR -o {path}`"
             ) from None
         except (KeyError, ValueError, OSError, EOFError, zipfile.BadZipFile) as error:
             # (A truncated .npz is a BadZipFile: it took the quiz down with a traceback.)

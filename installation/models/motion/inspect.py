@@ -11,7 +11,6 @@ import argparse
 import sys
 from pathlib import Path
 
-
 BANNER_LINE = 20  # pixels from one line of the overlay's verdict to the next
 
 
