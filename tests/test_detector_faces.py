@@ -242,6 +242,38 @@ def test_fit_quiz_names_and_leaves_out_items_the_machine_cannot_judge(tmp_path, 
     assert len(json.loads((models / "quiz-crossfit.json").read_text())["items"]) == 6
 
 
+def test_fit_quiz_writes_where_the_shows_own_quiz_reads(tmp_path, capsys, monkeypatch):
+    """A gallery's show lives in a folder of its own: `fit --quiz` without --models-dir wrote
+    the cross-fit into the software's models/detector, where that show's quiz never looked.
+    It writes into the show's models folder, which the quiz and `check` read, and the
+    quiz's machine plays there with the shipped weights."""
+    from installation.cli import main
+    from installation.config.loader import load_show
+    from installation.models.detector.base import DEFAULT_MODELS_DIR
+    from installation.scenes.quiz import _load_detector
+    from installation.scenes.quiz_check import describe
+
+    show = tmp_path / "gallery"
+    quiz, lines = _drawn_quiz(show, np.random.default_rng(9), pairs=3)
+    (quiz / "manifest.toml").write_text(lines)
+    (show / "scenes").mkdir()
+    (show / "scenes" / "quiz.toml").write_text('type = "quiz"\nid = "quiz"\nmanifest = "quiz/manifest.toml"\n')
+    (show / "install.toml").write_text('[show]\ntitle = "Gallery"\nplaylist = ["quiz"]\n')
+    shipped = DEFAULT_MODELS_DIR / "quiz-crossfit.json"
+    before = shipped.stat().st_mtime_ns if shipped.exists() else None
+    monkeypatch.chdir(tmp_path)  # run from outside the show, as a technician might
+    assert main(["detector", "fit", "--quiz", str(quiz / "manifest.toml"), "--folds", "2"]) == 0
+    written = show / "models" / "detector" / "quiz-crossfit.json"
+    assert f"wrote {written}" in capsys.readouterr().out
+    assert len(json.loads(written.read_text())["items"]) == 6
+    assert (shipped.stat().st_mtime_ns if shipped.exists() else None) == before
+    # The show's quiz plays with a machine (the shipped `faces` weights, the default) and
+    # `check` counts the show's own cross-fit.
+    detector, why = _load_detector("faces", show / "models")
+    assert detector is not None, why
+    assert any("cross-fitted verdicts for 6 of 6 items" in line for line in describe(load_show(show / "install.toml")))
+
+
 def test_fit_quiz_and_eval_from_the_command_line(tmp_path, capsys):
     from installation.cli import main
 

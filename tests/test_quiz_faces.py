@@ -5,6 +5,7 @@ picture, faceless items flagged by `check`, and cross-fitted verdicts used by th
 from __future__ import annotations
 
 import random
+import re
 import shutil
 from dataclasses import dataclass, field
 
@@ -311,6 +312,29 @@ def test_check_warns_when_a_quiz_item_has_no_face_or_is_stored_turned(tmp_path, 
     assert "quiz/noise.jpg" in out and "no face" in out
     assert "quiz item 'quiz/upside.jpg': the face is upside down in the picture" in out
     assert "quiz/face.jpg" not in out
+
+
+def test_a_quiz_whose_machine_cannot_play_is_named_by_check(tmp_path, capsys):
+    """A show in a folder of its own, with no weights in its models folder: the quiz plays
+    the shipped `faces` detector (the default; `spectral` was, the weaker one), and a
+    backend that cannot load here (no CNN checkpoint) is a warning at its line instead of
+    "OK" over a quiz without a machine."""
+    from installation.cli import main
+
+    shutil.copy(CONTENT / "quiz" / _default_items()[0].key.split("quiz/")[1], tmp_path / "face.jpg")
+    lines = '[[item]]\nimage = "quiz/face.jpg"\ntruth = "real"\n'
+    path = _manifest_show(tmp_path, lines, detector="cnn")
+    shutil.move(tmp_path / "face.jpg", tmp_path / "content" / "quiz" / "face.jpg")
+    assert main(["check", "--show", str(path)]) == 0
+    out = capsys.readouterr().out
+    found = re.search(r"q\.toml:(\d+): detector: the quiz's machine \('cnn'\) cannot play here", out)
+    scene = path.parent / "scenes" / "q.toml"
+    assert found and "detector" in scene.read_text().splitlines()[int(found[1]) - 1]
+    assert "visitors get the quiz without a machine" in out
+    scene.write_text(scene.read_text().replace('detector = "cnn"', ""))
+    assert main(["check", "--show", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "quiz 'q': detector 'faces'" in out and "cannot play" not in out
 
 
 def test_check_names_a_broken_or_tiny_quiz_item_at_its_manifest_line(tmp_path, capsys):

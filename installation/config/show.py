@@ -140,7 +140,7 @@ class ModelsSection(Strict):
     folder: str = Field(default="models", description="folder of model weights, relative to install.toml")
     motion: MotionBackendName = Field(default="auto",
                                      description="motion backend: auto, mesh, fomm, landmarks or flow")
-    detector: DetectorName = Field(default="spectral",
+    detector: DetectorName = Field(default="faces",
                                    description="fake-face detector backend: faces, spectral, cnn or none")
     device: Literal["auto", "cpu", "cuda"] = Field(
         default="auto",

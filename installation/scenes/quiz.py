@@ -33,6 +33,7 @@ from .. import faults
 from ..commands import Command, echo, reply_to
 from ..config.common import DetectorName, MediaPath, SceneConfig
 from ..imaging import MediaError, read_rgb, surface_from_rgb
+from ..models.detector import DEFAULT_DETECTOR
 from ..models.detector.crossfit import sha256_of
 from ..models.detector.preprocess import ImageError
 from ..words import word_list, words
@@ -127,11 +128,10 @@ def _load_detector(name: str, models_dir: Path | None, set_in: str = "the scene 
     """A detector, or None with one line saying why the machine is not playing."""
     if name == "none":
         return None, f"the machine is not playing today (switched off in {set_in})"
-    from ..models.detector import DETECTORS, DetectorUnavailable, load_detector
-    from ..models.detector.base import DEFAULT_MODELS_DIR
+    from ..models.detector import DETECTORS, DetectorUnavailable, detector_folder, load_detector
     from ..registry import UnknownName
 
-    folder = (models_dir / "detector") if models_dir is not None else DEFAULT_MODELS_DIR
+    folder = detector_folder(name, models_dir)
     # Keyed by the folder's files and their times too, so a gallery that re-fits the
     # detector is picked up at the next showing without a restart.
     try:
@@ -197,7 +197,7 @@ class QuizScene(Scene):
             self.log.warning("%s", error)
             items = []
         name = c.detector or getattr(
-            getattr(self.context.show_config, "models", None), "detector", "spectral"
+            getattr(self.context.show_config, "models", None), "detector", DEFAULT_DETECTOR
         )
         set_in = "the scene file" if c.detector else "install.toml [models] detector"
         self.detector, self.detector_note = _load_detector(name, self.context.models_dir, set_in)

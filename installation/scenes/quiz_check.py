@@ -30,6 +30,7 @@ def check_quiz_faces(config: Any, show: Any) -> list[Problem]:
 
     file = show.scene_files[config.id]
     source = read_text(file) if file.exists() else ""
+    problems = _machine_problems(config, show, file, source)
     key = "manifest" if getattr(config, "manifest", None) is not None else "real"
     try:
         items = quiz_items_of(config, show.content_root)
@@ -37,14 +38,13 @@ def check_quiz_faces(config: Any, show: Any) -> list[Problem]:
         if key == "manifest" and (show.content_root / config.manifest).is_file():
             # A manifest that is there but cannot be read (not TOML, an unknown truth): the
             # quiz would rest with no pictures, and `check` said the show was fine.
-            return [Problem(file, line_of(source, (key,)), key,
-                            f"{error}; until it is mended the quiz rests with no pictures")]
-        return []  # a missing manifest or folder is check_media's to report
+            return [*problems, Problem(file, line_of(source, (key,)), key,
+                                       f"{error}; until it is mended the quiz rests with no pictures")]
+        return problems  # a missing manifest or folder is check_media's to report
     if not items:
-        return []
+        return problems
     stack, _ = try_open(show.models_dir)
     where = _item_lines(config, show, file, source, key)
-    problems = []
     for item in items:
         item_file, item_line = where(item)
         item_key = "image" if item_file != file else key
@@ -90,6 +90,28 @@ def check_quiz_faces(config: Any, show: Any) -> list[Problem]:
     return problems
 
 
+def _machine_problems(config: Any, show: Any, file: Path, source: str) -> list[Problem]:
+    """A warning where the quiz's detector cannot load (its weights are neither in the
+    show's models folder nor shipped): visitors would meet a quiz without a machine while
+    `check` said all was well."""
+    from ..models.detector import DEFAULT_DETECTOR, DETECTORS, detector_folder
+
+    models = getattr(show.config, "models", None)
+    name = config.detector or getattr(models, "detector", DEFAULT_DETECTOR)
+    if name == "none" or name not in DETECTORS:  # switched off, or refused by the schema
+        return []
+    availability = DETECTORS.get(name).availability(detector_folder(name, show.models_dir))
+    if availability.ok:
+        return []
+    if config.detector:
+        at, line, key = file, line_of(source, ("detector",)), "detector"
+    else:
+        at, line, key = show.path, line_of(read_text(show.path), ("models", "detector")), "models.detector"
+    return [Problem(at, line, key,
+                    f"the quiz's machine ('{name}') cannot play here: {availability.reason}; visitors get "
+                    "the quiz without a machine until it can", severity="warning")]
+
+
 def _item_lines(config: Any, show: Any, file: Path, source: str, key: str):
     """Where a curator mends each item: its `image = ...` line in the manifest, or the scene
     file's folder key when the items are a folder's pictures."""
@@ -112,7 +134,7 @@ def describe(show: Any) -> list[str]:
     """Lines for `bayard check`: which machine each quiz plays with, and how many of its
     items have a cross-fitted verdict (`bayard detector fit --quiz`), which the quiz uses
     instead of the detector's own."""
-    from ..models.detector import DETECTORS
+    from ..models.detector import DEFAULT_DETECTOR, DETECTORS
     from ..models.detector.crossfit import (
         COIN_AUC,
         CROSSFIT_FILE,
@@ -125,7 +147,7 @@ def describe(show: Any) -> list[str]:
     for scene_id, config in getattr(show, "scenes", {}).items():
         if getattr(config, "type", None) != "quiz":
             continue
-        name = config.detector or getattr(getattr(show.config, "models", None), "detector", "spectral")
+        name = config.detector or getattr(getattr(show.config, "models", None), "detector", DEFAULT_DETECTOR)
         if name == "none":
             lines.append(f"  quiz '{scene_id}': no machine (detector = \"none\")")
             continue

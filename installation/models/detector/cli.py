@@ -227,18 +227,26 @@ def provenance(detector: Detector) -> list[str]:
 
 def _cmd_fit_quiz(args: argparse.Namespace) -> int:
     from ...scenes.quiz_items import ItemsError, load_manifest
+    from . import detector_folder
     from .crossfit import CROSSFIT_FILE, crossfit, write
 
     manifest = Path(args.quiz)
-    content = Path(args.content) if args.content else manifest.resolve().parent.parent
+    show_content, show_models = _show_folders_for(manifest)
+    content = Path(args.content) if args.content else show_content or manifest.resolve().parent.parent
+    # Where the quiz will look: the models folder of the show the manifest belongs to (the
+    # software's own copy only outside any show). Written into the software's folder, a
+    # gallery's cross-fit was never read by its own quiz.
+    models_dir = Path(args.models_dir) if args.models_dir else show_models or DEFAULT_MODELS_DIR
     try:
         items = _judgeable(load_manifest(manifest, content))
         labels = np.array([1 if i.truth == "fake" else 0 for i in items])
-        out, fold, width = crossfit([i.path for i in items], labels, args.folds, args.seed, Path(args.models_dir))
+        # The weights the quiz plays with: the show's own, else the shipped ones.
+        weights = detector_folder("faces", models_dir.parent)
+        out, fold, width = crossfit([i.path for i in items], labels, args.folds, args.seed, weights)
     except (ItemsError, ImageError, ValueError, OSError) as error:
         _err(str(error))
         return 2
-    target = Path(args.output) if args.output else Path(args.models_dir) / CROSSFIT_FILE
+    target = Path(args.output) if args.output else models_dir / CROSSFIT_FILE
     k = int(fold.max()) + 1
     summary = write(target, [i.key for i in items], [i.path for i in items], labels, out, fold, k)
     low, high = summary["roc_auc_95"]
@@ -250,6 +258,28 @@ def _cmd_fit_quiz(args: argparse.Namespace) -> int:
     print(f"errors: {real_error:.1%} of real called generated, {generated_error:.1%} of generated called real")
     print(f"wrote {target}; the quiz uses these verdicts for these files")
     return 0
+
+
+def _show_folders_for(manifest: Path) -> tuple[Path | None, Path | None]:
+    """The content folder and the detector's models folder of the show (the nearest
+    install.toml above `manifest`), as its quiz finds them; (None, None) outside a show
+    or where install.toml cannot be read."""
+    import tomllib
+
+    for folder in manifest.resolve().parents:
+        show_file = folder / "install.toml"
+        if not show_file.is_file():
+            continue
+        try:
+            data = tomllib.loads(show_file.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            return None, None
+        content = (data.get("show") or {}).get("content", "content")
+        models = (data.get("models") or {}).get("folder", "models")
+        if not (isinstance(content, str) and isinstance(models, str)):
+            return None, None
+        return (folder / content).resolve(), (folder / models / "detector").resolve()
+    return None, None
 
 
 def _named(path, error: ImageError) -> str:
@@ -323,7 +353,9 @@ def add_commands(subparsers) -> None:
     )
     fit.add_argument("--content", help="with --quiz: the content folder image paths are relative to")
     fit.add_argument("--folds", type=_folds, default=5, help="with --quiz: number of folds, 2 or more (default 5)")
-    fit.add_argument("--models-dir", default=str(DEFAULT_MODELS_DIR), help="with --quiz: where to write")
+    fit.add_argument("--models-dir", default=None,
+                     help="with --quiz: the detector's folder, read and written (default: models/detector of "
+                          "the show the manifest belongs to)")
     fit.add_argument(
         "--calibration",
         type=float,
