@@ -52,3 +52,33 @@ def height(text: str) -> int:
     if value != 0 and not 16 <= value <= MAX_SIZE[1]:
         raise argparse.ArgumentTypeError(f"'{text}': give a height from 16 to {MAX_SIZE[1]} pixels (0: the default)")
     return value
+
+
+def whole(low: int, high: int | None = None, what: str = "a whole number"):
+    """A whole number from `low` (to `high`): `generator render --frames 0` wrote an empty
+    video and said it was made, `--crf 99` failed inside ffmpeg."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text}' is not {what}") from None
+        if value < low or (high is not None and value > high):
+            span = f"from {low} to {high}" if high is not None else f"of {low} or more"
+            raise argparse.ArgumentTypeError(f"'{text}': give {what} {span}")
+        return value
+
+    parse.__name__ = what  # argparse names the type in its own messages
+    return parse
+
+
+def ranged(low: float, high: float, what: str, *, open_low: bool = False):
+    """A finite number from `low` to `high` (above `low` when `open_low`)."""
+    def parse(text: str) -> float:
+        value = _number(text)
+        if value > high or value < low or (open_low and value == low):
+            above = "above" if open_low else "from"
+            raise argparse.ArgumentTypeError(f"'{text}': give {what} {above} {low:g} to {high:g}")
+        return value
+
+    parse.__name__ = what
+    return parse

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import re
 import shutil
 from collections.abc import Callable, Iterator, Sequence
@@ -28,13 +29,22 @@ def _why_not_written(path: Path, error: BaseException) -> str:
     while not folder.exists() and folder != folder.parent:
         folder = folder.parent
     try:
-        full = shutil.disk_usage(folder).free < FULL_DISK_BYTES
+        usage = shutil.disk_usage(folder)
+        # (/proc, /sys and the like report no space at all: they are not full disks.)
+        full = usage.total > 0 and usage.free < FULL_DISK_BYTES
     except OSError:
         full = False
     if full or "No space left" in text:
         return "the disk is full; free some space or write to another folder"
     if isinstance(error, PermissionError) or "Permission denied" in text:
         return "no permission to write there; choose a folder you can write to"
+    code = getattr(error, "errno", None)
+    if code == errno.EROFS or "Read-only file system" in text:
+        return "that folder is on a read-only disk; write to another folder"
+    if code in (errno.EEXIST, errno.ENOTDIR):
+        return "a file stands where its folder should be; write to another folder"
+    if code in (errno.ENOENT, errno.EINVAL):  # /proc and the like
+        return "that folder cannot hold files; write to another folder"
     # ffmpeg's last words, without the "[out#0/mp4 @ 0x55...]" of the part that said them
     said = [re.sub(r"^\[[^\]]*\]\s*", "", line.strip())
             for line in text.split("FFMPEG STDERR OUTPUT:")[-1].splitlines() if line.strip()]
@@ -81,6 +91,9 @@ def h264_writer(path: Path | str, size: tuple[int, int], fps: float, *, crf: int
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        # Made here first: ffmpeg's own failure to open a file reaches us as a broken pipe
+        # that says nothing of why.
+        partial.open("wb").close()
         sound = {"audio_path": str(sound_from), "audio_codec": "aac"} if sound_from is not None else {}
         length = ["-t", f"{seconds:.3f}"] if sound_from is not None and seconds is not None else []
         writer = imageio_ffmpeg.write_frames(
@@ -90,6 +103,8 @@ def h264_writer(path: Path | str, size: tuple[int, int], fps: float, *, crf: int
         )
         writer.send(None)
     except OSError as exc:
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
         raise failed(exc) from None
 
     def send(frame: np.ndarray) -> None:

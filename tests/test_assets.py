@@ -175,6 +175,33 @@ def test_http_error_and_missing_url_are_clear(server, tmp_path):
     assert "no url" in errors[1] and "assets import" in errors[1]
 
 
+def test_pinning_refuses_a_picture_cut_short(server, tmp_path, capsys):
+    """A half-copied JPEG on a stick (or a download cut off by a proxy that still said 200)
+    was pinned: its checksum went into the manifest, and from then on `assets status`
+    vouched for the broken file. Pinning decodes the file first."""
+    import cv2
+    import numpy as np
+
+    picture = cv2.imencode(".jpg", np.random.default_rng(3).integers(0, 256, (400, 400, 3), dtype=np.uint8))[1]
+    half = picture.tobytes()[: picture.size // 2]
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    (stick / "bayard.jpg").write_bytes(half)
+    server.files["/bayard.jpg"] = half
+    path = tmp_path / "content/manifest.toml"
+    path.parent.mkdir()
+    path.write_text('[[asset]]\nid = "bayard-1840"\npath = "photographs/bayard.jpg"\n'
+                    f'url = "{server.url}/bayard.jpg"\nsha256 = ""\nlicence = "Public domain"\n')
+    show = ["--show", str(tmp_path)]
+    for command in (["import", str(stick)], ["fetch"]):
+        assert run_cli(["assets", *command, *show, "-q", "--pin"]) == 1
+        said = capsys.readouterr().err
+        assert "bayard-1840" in said and "cannot be decoded" in said and "nothing was installed or pinned" in said
+        assert 'sha256 = ""' in path.read_text()
+        assert not (tmp_path / "content/photographs/bayard.jpg").exists()
+        assert list((tmp_path / "content/photographs").glob("*.part")) == []
+
+
 def test_import_from_a_folder_by_name_and_by_checksum(tmp_path):
     stick = tmp_path / "USB"
     (stick / "deep/er").mkdir(parents=True)
@@ -285,7 +312,17 @@ def test_the_default_exhibition_manifest_loads():
     assert manifest.entries and all(e.licence for e in manifest.entries)
 
 
+def _png(seed: int = 0) -> bytes:
+    """A real picture (pinning decodes what it pins), noisy so it is some 700 KB."""
+    import cv2
+    import numpy as np
+
+    noise = np.random.default_rng(seed).integers(0, 256, (480, 480, 3), dtype=np.uint8)
+    return cv2.imencode(".png", noise)[1].tobytes()
+
+
 def test_entry_without_checksum_needs_pin_then_records_it(server, tmp_path, capsys):
+    PHOTO = _png()
     server.files["/bayard.png"] = PHOTO
     path = tmp_path / "content/manifest.toml"
     path.parent.mkdir()

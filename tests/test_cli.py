@@ -178,13 +178,28 @@ def test_room_commands_start_without_the_show_loader():
     (["render", "--seconds", "inf"], "finite number"),
     (["render", "--seconds", "5", "--size", "100000x100000"], "larger than 7680x4320"),
     (["run", "--headless", "--seconds", "-5"], "above 0"),
+    # The rooms' own commands: a zero or out-of-range number failed late, or not at all.
+    (["generator", "render", "--checkpoint", "g.pt", "--frames", "0"], "a number of frames of 1 or more"),
+    (["generator", "render", "--checkpoint", "g.pt", "--frames", "9", "--fps", "0"], "frames per second"),
+    (["generator", "render", "--checkpoint", "g.pt", "--frames", "9", "--crf", "99"], "H.264 quality from 0 to 51"),
+    (["generator", "faces", "--count", "0"], "a number of faces of 1 or more"),
+    (["generator", "train", "--images", "i", "--batch", "0"], "a batch size from 1"),
+    (["detector", "fit", "--real", "r", "--fake", "f", "--calibration", "2"], "a share from 0.05 to 0.5"),
 ])
 def test_numbers_the_commands_cannot_use_are_one_line(tmp_path, capsys, argv, says):
     """`render --fps 0` was a ZeroDivisionError, `--seconds inf` and a huge size crashed."""
     with pytest.raises(SystemExit) as stopped:
-        main([*argv, *(["-o", str(tmp_path / "x.mp4")] if argv[0] == "render" else [])])
+        main([*argv, "-o", str(tmp_path / "x.mp4")])
     assert stopped.value.code == 2 and says in capsys.readouterr().err
     assert not (tmp_path / "x.mp4").exists()
+
+
+def test_aligning_a_folder_with_no_usable_faces_fails(tmp_path, capsys):
+    """`generator align` on an empty folder said "aligned 0 faces" and exited 0: a script
+    went on to train on nothing, and failed further from the cause."""
+    (tmp_path / "empty").mkdir()
+    assert main(["generator", "align", "--images", str(tmp_path / "empty"), "-o", str(tmp_path / "out")]) == 2
+    assert "no pictures (png/jpg); nothing was aligned" in capsys.readouterr().err
 
 
 def test_check_and_run_find_the_show_from_a_folder_inside_it_or_given_its_folder(tmp_path, capsys, monkeypatch):

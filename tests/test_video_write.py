@@ -3,6 +3,8 @@ fix, and never leaves half a film where a player would find it."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import cv2
 import numpy as np
 import pytest
@@ -28,6 +30,23 @@ def _failing_encoder(after: int, said: str):
                 raise OSError(_BROKEN_PIPE.format(said=said))
 
     return write_frames
+
+
+@pytest.mark.parametrize("where", ["a file", "/proc"])
+def test_a_folder_that_cannot_hold_the_film_is_named_as_such_not_a_full_disk(tmp_path, where):
+    """`render -o /proc/x.mp4` said the disk was full (/proc has no free space to report),
+    and a path through a file said "the video encoder stopped (OSError)"."""
+    if where == "/proc" and not Path("/proc").is_dir():
+        pytest.skip("no /proc here")
+    if where == "a file":
+        (tmp_path / "notes.txt").write_text("x")
+        out, why = tmp_path / "notes.txt" / "film.mp4", "a file stands where its folder should be"
+    else:
+        out, why = Path("/proc/film.mp4"), "that folder cannot hold files"
+    with pytest.raises(VideoWriteError) as caught, h264_writer(out, (64, 48), 10) as send:
+        send(np.zeros((48, 64, 3), np.uint8))
+    assert why in str(caught.value) and "disk is full" not in str(caught.value)
+    assert list(tmp_path.iterdir()) in ([], [tmp_path / "notes.txt"])
 
 
 @pytest.mark.parametrize("said, why", [

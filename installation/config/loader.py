@@ -174,9 +174,10 @@ def read_manifest(content_root: Path) -> tuple[dict[str, dict[str, Any]], list[P
     return entries, []
 
 
-def probe_media(path: Path) -> str | None:
-    """None when the file decodes, else one line saying what is wrong with it."""
-    suffix = path.suffix.lower()
+def probe_media(path: Path, suffix: str | None = None) -> str | None:
+    """None when the file decodes, else one line saying what is wrong with it (`suffix`:
+    the kind of file it is to be, for one still named `.part`)."""
+    suffix = (suffix or path.suffix).lower()
     try:
         if suffix in IMAGE_SUFFIXES:
             import cv2

@@ -291,10 +291,24 @@ def download(
             "run `bayard assets fetch` again to resume"
         )
     _verify_part(entry, part, entry.url)
+    if not entry.sha256:
+        _refuse_undecodable(entry, part, target, entry.url)
     _place(part, target)
     if not entry.sha256:
         pin_entry(manifest.path, entry.id, target)
     return target
+
+
+def _refuse_undecodable(entry: AssetEntry, part: Path, target: Path, origin: str) -> None:
+    """Before a checksum is pinned, the file must decode: a half-copied JPEG was pinned, and
+    from then on `assets status` vouched for it as installed and verified."""
+    from ..config.loader import probe_media
+
+    problem = probe_media(part, suffix=target.suffix)
+    if problem is not None:
+        part.unlink(missing_ok=True)
+        raise AssetError(f"{entry.id}: {origin} {problem}; nothing was installed or pinned "
+                         "(a copy cut short? copy it again)")
 
 
 def _require_checksum(manifest: Manifest, entry: AssetEntry, pin: bool) -> None:
@@ -441,6 +455,8 @@ def import_folder(manifests: list[Manifest], folder: Path, ids: list[str] | None
                     dst.write(chunk)
                     bar.update(len(chunk))
             _verify_part(entry, part, str(source))  # the stick may have changed since hashing
+            if not entry.sha256:
+                _refuse_undecodable(entry, part, target, str(source))
             _place(part, target)
             if not entry.sha256:
                 pin_entry(manifest.path, entry.id, target)

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
+from ...clitypes import ranged
 from ...registry import UnknownName
 from . import metrics
 from .base import DEFAULT_MODELS_DIR, DETECTORS, Detector, DetectorUnavailable, Verdict
@@ -319,7 +320,9 @@ def _cmd_score(args: argparse.Namespace) -> int:
             failures += 1
             continue
         print(f"{name}\t{verdict.probability:.3f}\t{verdict.label}")
-    return 1 if failures and failures == len(args.images) else 0
+    # As cat and grep do: the readable ones are scored, and a script still learns that one
+    # was not (with one broken file among good ones it exited 0).
+    return 1 if failures else 0
 
 
 def _add_model_options(parser: argparse.ArgumentParser) -> None:
@@ -358,7 +361,7 @@ def add_commands(subparsers) -> None:
                           "the show the manifest belongs to)")
     fit.add_argument(
         "--calibration",
-        type=float,
+        type=ranged(0.05, 0.5, "a share"),
         default=0.25,
         help="share of each class held out for calibration (default 0.25)",
     )

@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from ...clitypes import frame_rate, ranged, seconds, whole
+
 
 def _fail(message: str) -> int:
     print(f"error: {message}", file=sys.stderr)
@@ -75,6 +77,11 @@ def cmd_align(args: argparse.Namespace) -> int:
         name = "_".join(path.relative_to(args.images).with_suffix(".png").parts)
         cv2.imwrite(str(args.output / name), cv2.cvtColor(crop, cv2.COLOR_RGB2BGR))
         done += 1
+    if done == 0:
+        # An empty result is a failure a script must see: training on it fails later, further
+        # from its cause.
+        found = f"{skipped} pictures, none with exactly one face" if skipped else "no pictures (png/jpg)"
+        return _fail(f"{args.images}: {found}; nothing was aligned")
     print(f"aligned {done} faces to {args.output} ({skipped} pictures without exactly one face skipped)")
     return 0
 
@@ -134,8 +141,8 @@ def add_commands(subparsers) -> None:
 
     p = sub.add_parser("faces", help="draw procedural portraits (a training set the project may ship)")
     p.add_argument("-o", "--output", type=Path, required=True, help="folder for the PNG files")
-    p.add_argument("--count", type=int, default=6000)
-    p.add_argument("--size", type=int, default=64)
+    p.add_argument("--count", type=whole(1, what="a number of faces"), default=6000)
+    p.add_argument("--size", type=whole(16, 1024, "a size in pixels"), default=64)
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=cmd_faces)
 
@@ -148,16 +155,20 @@ def add_commands(subparsers) -> None:
         required=True,
         help="training checkpoint; if it exists, training resumes from it",
     )
-    p.add_argument("--size", type=int, default=64, help="image size, a power of two (64 trains on a CPU)")
-    p.add_argument("--width", type=int, default=128, help="generator channels at 4x4")
-    p.add_argument("--steps", type=int, default=2000, help="total steps to reach (counts resumed ones)")
-    p.add_argument("--batch", type=int, default=32)
+    p.add_argument("--size", type=whole(16, 1024, "a size in pixels"), default=64,
+                   help="image size, a power of two (64 trains on a CPU)")
+    p.add_argument("--width", type=whole(8, 4096, "a number of channels"), default=128,
+                   help="generator channels at 4x4")
+    p.add_argument("--steps", type=whole(1, what="a number of steps"), default=2000,
+                   help="total steps to reach (counts resumed ones)")
+    p.add_argument("--batch", type=whole(1, 4096, "a batch size"), default=32)
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--save-every", type=int, default=200, help="steps between checkpoints")
-    p.add_argument("--threads", type=int, default=0, help="CPU threads (0: torch default)")
-    p.add_argument(
-        "--max-minutes", type=float, default=0.0, help="stop and save after this long (0: no limit)"
-    )
+    p.add_argument("--save-every", type=whole(1, what="a number of steps"), default=200,
+                   help="steps between checkpoints")
+    p.add_argument("--threads", type=whole(0, 1024, "a number of threads"), default=0,
+                   help="CPU threads (0: torch default)")
+    p.add_argument("--max-minutes", type=ranged(0, 1e6, "minutes"), default=0.0,
+                   help="stop and save after this long (0: no limit)")
     p.add_argument("--export", type=Path, help="also write the slim playing checkpoint here")
     p.add_argument("--device", default="auto", help="auto (CUDA when present), cpu or cuda")
     p.set_defaults(func=cmd_train)
@@ -165,7 +176,7 @@ def add_commands(subparsers) -> None:
     p = sub.add_parser("align", help="crop faces to the FFHQ-like alignment, for training on real portraits")
     p.add_argument("--images", type=Path, required=True, help="folder of portraits (png/jpg, searched recursively)")
     p.add_argument("-o", "--output", type=Path, required=True, help="folder for the aligned PNG files")
-    p.add_argument("--size", type=int, default=256)
+    p.add_argument("--size", type=whole(16, 4096, "a size in pixels"), default=256)
     p.set_defaults(func=cmd_align)
 
     p = sub.add_parser("export", help="slim a training checkpoint to what playing needs")
@@ -179,19 +190,21 @@ def add_commands(subparsers) -> None:
 
     p = sub.add_parser("render", help="render a loop video from a generator checkpoint")
     p.add_argument("--checkpoint", type=Path, required=True, help="dcgan or stylegan2-pytorch .pt")
-    p.add_argument("--frames", type=int, required=True)
+    p.add_argument("--frames", type=whole(1, what="a number of frames"), required=True)
     p.add_argument("--walk", action="store_true", help="a seamless latent walk (else one new face per frame)")
-    p.add_argument("--size", type=int, help="output size in pixels (default: the generator's)")
-    p.add_argument("--fps", type=float, default=25.0)
+    p.add_argument("--size", type=whole(16, 4096, "a size in pixels"),
+                   help="output size in pixels (default: the generator's)")
+    p.add_argument("--fps", type=frame_rate, default=25.0)
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--seconds-per-face", type=float, default=3.0, help="walk: time from one face to the next")
+    p.add_argument("--seconds-per-face", type=seconds, default=3.0, help="walk: time from one face to the next")
     p.add_argument(
         "--truncation",
-        type=float,
+        type=ranged(0, 2, "a truncation"),
         default=0.7,
         help="pull towards the average face (1: none; stylegan2 and dcgan)",
     )
-    p.add_argument("--crf", type=int, default=26, help="H.264 quality (lower: better, larger)")
+    p.add_argument("--crf", type=whole(0, 51, "an H.264 quality"), default=26,
+                   help="H.264 quality, 0-51 (lower: better, larger)")
     p.add_argument("--device", default="auto", help="auto, cpu or cuda")
     p.add_argument("-o", "--output", type=Path, required=True)
     p.set_defaults(func=cmd_render)
