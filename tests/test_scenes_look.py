@@ -84,6 +84,53 @@ def test_corrupt_photograph_shows_standin_not_black(tmp_path):
         assert frame.mean() > 30
 
 
+def test_a_missing_picture_hangs_an_empty_mat_not_bayards_drawing(tmp_path):
+    """A gallery's typo in a file name put the drawing of Bayard's drowned man under the
+    gallery's own title, captioned "The print itself is kept in Paris". Only Bayard's scene
+    (`standin_drawing = "bayard"`) hangs his drawing; any other missing picture leaves an
+    empty mat, with no stand-in caption and not the print's credit."""
+    from installation.words import words
+
+    from .conftest import write_show
+
+    caption = words("photograph.standin")
+    for drawing in ("none", "bayard"):
+        path = write_show(tmp_path / drawing, {"p": f"""
+            type = "photograph"
+            id = "p"
+            duration = 10
+            image = "photos/Moulin.JPG"
+            standin_drawing = "{drawing}"
+
+            [[captions]]
+            at = 0
+            text = "Le moulin, 1899"
+            role = "title"
+
+            [[captions]]
+            at = 0
+            text = "Collection of the family"
+            role = "credit"
+            """}, size=(960, 540))
+        with run_test(path, fps=10, raise_faults=False) as pilot:
+            pilot.engine.fonts.log.recording = True
+            pilot.advance(4)
+            scene = pilot.engine.sequencer.current.scene
+            shown = {b.text for b in pilot.engine.fonts.log.boxes if b.alpha > 0.5}
+            frame = pygame.surfarray.array3d(pilot.frame()).transpose(1, 0, 2)
+        rect = scene._photo_rect()
+        picture = frame[rect.top + 4:rect.bottom - 4, rect.left + 4:rect.right - 4].astype(float)
+        assert "Le moulin, 1899" in shown and "Collection of the family" not in shown
+        if drawing == "none":
+            assert caption not in shown
+            assert picture.mean() > 120  # a light board: never a dark hole on the wall
+            ink = np.abs(np.diff(picture.mean(axis=2), axis=1)) > 40
+            assert ink.mean() < 0.002  # nothing drawn on it but the window's hairline
+        else:
+            assert caption in shown
+            assert (np.abs(np.diff(picture.mean(axis=2), axis=1)) > 40).mean() > 0.004  # ink lines
+
+
 def test_installed_media_shows_the_credit_its_manifest_requires(tmp_path):
     import cv2
 

@@ -23,7 +23,7 @@ from .base import Scene, register_scene
 from .layout import SCALES, fit, giving_way, layout_key, overrun_message, picture_and_column
 from .photograph_check import PICTURE_SHARE, check_photograph, closest_zoom
 from .photograph_config import FLIP_S, Caption, Keyframe, PhotographConfig, Verso  # noqa: F401  (the kind's schema)
-from .photograph_standin import draw_standin
+from .photograph_standin import draw_standin, empty_mat
 from .style import fade, lerp, rgb, smoothstep
 
 
@@ -59,11 +59,17 @@ class PhotographScene(Scene):
             self.installed = True
         except MediaError as exc:
             self.problem = str(exc)
-            self.log.warning("%s; showing the designed stand-in", exc)
+            # The drawing tells Bayard's story: hung in place of any other picture (a typo in
+            # a gallery's file name) it put his drowned man under their title, with a caption
+            # about his print. Any other picture leaves its mat empty until it is mended.
+            drawing = self.config.standin_drawing == "bayard"
+            instead = "showing the designed stand-in" if drawing else "showing an empty mat until it is mended"
+            self.log.warning("%s; %s", exc, instead)
             if path.exists():  # a missing file is reported by context.media(); a broken one here
-                self.context.report(f"{exc}; showing the designed stand-in")
+                self.context.report(f"{exc}; {instead}")
             aspect = 4 / 3  # Bayard's print is close to 4:3 landscape
-            self.image = draw_standin((1200, round(1200 / aspect)))
+            size = (1200, round(1200 / aspect))
+            self.image = draw_standin(size) if drawing else empty_mat(size)
         if self.config.verso is not None:
             # The back of the print is paper made here, off the render loop (~0.1 s).
             self._back_paper = paper_texture(self._photo_rect().size, seed=1841, tone=(214, 196, 164))
@@ -264,7 +270,7 @@ class PhotographScene(Scene):
         c = self.config
         first = min([cap.at for cap in c.captions if cap.role == "credit"] + [2.0])
         if not self.installed:
-            return [(c.standin, first, None)] if c.standin else []
+            return [(c.standin_caption, first, None)] if c.standin_caption else []
         found = [(cap.text, cap.at, cap.until) for cap in c.captions if cap.role == "credit"]
         manifest = self.context.credit_for(c.image)
         if manifest and manifest not in [text for text, _, _ in found]:

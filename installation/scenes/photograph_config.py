@@ -53,12 +53,27 @@ class Verso(Strict):
 
 
 class PhotographConfig(SceneConfig):
+    @property
+    def standin_caption(self) -> str:
+        """The words beside whatever stands in for a missing image."""
+        if self.standin is not None:
+            return self.standin
+        return words("photograph.standin") if self.standin_drawing == "bayard" else ""
+
     image: MediaPath = Field(description="the photograph, relative to the content folder")
-    standin: str = Field(
-        default=words("photograph.standin"),
+    standin_drawing: Literal["none", "bayard"] = Field(
+        default="none",
         description=(
-            "caption of the drawing shown while the image is not installed (credit captions, which "
-            "credit the print, are shown only with the print itself)"
+            "what hangs while the image is missing or unreadable: 'none', an empty mat; 'bayard', the "
+            "drawing of Bayard's drowned man made for this show (for his print only: it tells his story)"
+        ),
+    )
+    standin: str | None = Field(
+        default=None,
+        description=(
+            "caption shown while the image is missing or unreadable (default: with the Bayard drawing, "
+            "that it is a drawing; with an empty mat, none). Credit captions, which credit the print, "
+            "are shown only with the print itself"
         ),
     )
     keyframes: list[Keyframe] = Field(default_factory=list, description="pan and zoom over time")

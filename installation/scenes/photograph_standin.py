@@ -88,3 +88,19 @@ def draw_standin(size: tuple[int, int]) -> np.ndarray:
     inset = round(width * 0.03)
     cv2.rectangle(image, (inset, inset), (width - inset, height - inset), (120, 98, 70), 1, lineType=cv2.LINE_AA)
     return np.clip(image, 0, 255).astype(np.uint8)
+
+
+def empty_mat(size: tuple[int, int]) -> np.ndarray:
+    """What hangs while a picture is missing: a plain mat board with the window cut for the
+    print outlined in it, as a gallery hangs an empty frame. Light, so it never reads as a
+    dark screen; nothing drawn, nothing to misread."""
+    import cv2
+
+    width, height = size
+    board = (206, 199, 186)
+    image = np.empty((height, width, 3), np.uint8)
+    image[...] = board
+    inset = max(2, width // 10)
+    window = (inset, inset), (width - 1 - inset, height - 1 - inset)
+    cv2.rectangle(image, *window, (176, 169, 156), max(2, width // 300), lineType=cv2.LINE_AA)
+    return image
