@@ -169,3 +169,24 @@ def test_the_log_names_the_show_by_its_title_at_start_and_on_reload(tmp_path, ca
         path.write_text(path.read_text().replace('"Test show"', '"Renamed"'))
         assert pilot.engine.reload()
     assert "show 'Renamed' reloaded from" in caplog.text
+
+
+@pytest.mark.parametrize(("written", "says"), [
+    ("photos/Moulin.JPG", "did you mean 'photos/moulin.jpg'? (letter case matters)"),
+    ("moulin.jpg", "did you mean 'photos/moulin.jpg'?"),
+    ("content/photos/moulin.jpg", "did you mean 'photos/moulin.jpg'? (paths start inside the content folder)"),
+    ("photos/moulin.heic", "is a '.heic' file, which the show cannot open; export it as JPEG or PNG"),
+])
+def test_a_picture_named_almost_right_gets_the_name_it_probably_meant(tmp_path, capsys, written, says):
+    """An artist's file name off by a letter's case or a folder got "not found" and no more,
+    and a HEIC from a phone was "OK" in check and an empty mat on the wall."""
+    import cv2
+    import numpy as np
+
+    path = write_show(tmp_path, {"p": f'type = "photograph"\nid = "p"\nduration = 5\nimage = "{written}"\n'})
+    (tmp_path / "content" / "photos").mkdir(parents=True, exist_ok=True)
+    cv2.imwrite(str(tmp_path / "content" / "photos" / "moulin.jpg"), np.full((300, 400, 3), 90, np.uint8))
+    (tmp_path / "content" / "photos" / "moulin.heic").write_bytes(b"\x00\x00\x00\x18ftypheic")
+    assert main(["check", "--show", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert f"scenes/p.toml:4: image: media file '{written}'" in out and says in out

@@ -23,6 +23,7 @@ from ..scenes import SCENE_KINDS
 from .common import MEDIA_MARK, SceneConfig
 from .errors import Problem, ShowError, did_you_mean
 from .locate import key_path, line_of
+from .media_names import nearest_media
 from .show import ShowConfig
 from .validate import problems_from
 
@@ -232,6 +233,9 @@ def probe_media(path: Path, suffix: str | None = None) -> str | None:
     return None
 
 
+# Every other kind of file a scene names (HEIC, PDF, PSD...) was "OK" in check and a
+# stand-in on the wall.
+KNOWN_SUFFIXES = IMAGE_SUFFIXES | VIDEO_SUFFIXES | {".srt", ".toml"}
 def check_media(show: Show, decode: bool = True) -> list[Problem]:
     """Missing, undecodable or not-yet-installed media of every loaded scene."""
     problems = []
@@ -253,7 +257,12 @@ def check_media(show: Show, decode: bool = True) -> list[Problem]:
                         severity="warning"))
                 else:
                     problems.append(Problem(file, line, key,
-                                            f"media file '{relative}' not found in {show.content_root}"))
+                                            f"media file '{relative}' not found in {show.content_root}"
+                                            f"{nearest_media(show.content_root, relative)}"))
+            elif path.is_file() and path.suffix.lower() not in KNOWN_SUFFIXES:
+                problems.append(Problem(file, line, key, f"media file '{relative}' is a '{path.suffix}' file, "
+                                        "which the show cannot open; export it as JPEG or PNG (a picture) or "
+                                        "MP4 (a film)"))
             elif decode:
                 wrong = probe_media(path)
                 if wrong:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..commands import Command
 from ..config.common import SceneConfig
+from ..config.media_names import nearest_media
 from ..registry import Registry
 
 if TYPE_CHECKING:
@@ -83,7 +84,8 @@ class SceneContext:
             # A file deleted from content/ once showed only in the log; the scene still
             # draws its designed stand-in, and status now says what is missing.
             self.report(
-                f"media file {relative} not found in {self.content_root}; restore it or fix the scene file"
+                f"media file {relative} not found in {self.content_root}"
+                f"{nearest_media(self.content_root, relative) or '; restore it or fix the scene file'}"
             )
         return path
 
