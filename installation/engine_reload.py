@@ -41,6 +41,9 @@ class Reloading:
             return False
         for problem in new_show.problems:
             self.record_error("reload", str(problem), severity=problem.severity)
+            # In the log too: an artist editing while the show runs reads the log (or the
+            # journal), and saw only "reloaded" over a scene that had stopped playing.
+            (log.error if problem.severity == "error" else log.warning)("reload: %s", problem)
             if problem.severity == "error":
                 self.emit("error", "reload", str(problem))
         waiting = start_only_changes(self.show.config, new_show.config)
@@ -66,8 +69,10 @@ class Reloading:
         from .config.lastgood import remember
 
         remember(new_show)
-        log.info("show '%s' reloaded from %s; takes effect %s", new_show.config.show.title, new_show.path,
-                 "now" if at_once else "at the next scene")
+        errors = sum(1 for p in new_show.problems if p.severity == "error")
+        log.info("show '%s' reloaded from %s; takes effect %s%s", new_show.config.show.title, new_show.path,
+                 "now" if at_once else "at the next scene",
+                 f" (with {errors} error{'s' if errors != 1 else ''}, above)" if errors else "")
         if at_once:
             current = self.sequencer.current
             index = current.index if current and current.index >= 0 else 0

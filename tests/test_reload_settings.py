@@ -142,3 +142,19 @@ def test_a_show_file_with_its_own_name_and_scenes_folder_reloads_when_saved(tmp_
             time.sleep(0.05)
         assert pilot.engine.status()["show"] == "Saved in an editor"
         runtime.stop()
+
+
+def test_a_scene_broken_while_the_show_plays_is_named_in_the_log(tmp_path, caplog):
+    """An artist editing while the show ran read "show reloaded" in the log over a scene
+    that had stopped taking their edits: the problem went to status and the overlay only."""
+    path = two_scenes(tmp_path)
+    scene = tmp_path / "scenes" / "b.toml"
+    with run_test(path, fps=10, raise_faults=False) as pilot:
+        pilot.advance(1)
+        scene.write_text(scene.read_text().replace("duration = 5", 'duration = "ten"'))
+        with caplog.at_level(logging.INFO, logger="bayard"):
+            assert pilot.engine.reload() is True  # the rest of the show reloads
+    logged = [r.getMessage() for r in caplog.records]
+    problem = [m for m in logged if m.startswith("reload: ") and "b.toml" in m and "duration" in m]
+    assert problem, logged
+    assert any("reloaded" in m and "errors, above)" in m for m in logged), logged
