@@ -190,3 +190,26 @@ def test_a_picture_named_almost_right_gets_the_name_it_probably_meant(tmp_path, 
     assert main(["check", "--show", str(path)]) == 1
     out = capsys.readouterr().out
     assert f"scenes/p.toml:4: image: media file '{written}'" in out and says in out
+
+
+@pytest.mark.parametrize(("line", "says"), [
+    ("heading = \u201cLe moulin\u201d", "curly quotes"),
+    ('heading = "Le moulin', "a quote is not closed on this line"),
+    ("duration = ten", "text goes between quotes"),
+    ('r\u00f4le = "date"', "no accents or spaces"),
+])
+def test_a_syntax_mistake_says_what_was_probably_typed(tmp_path, capsys, line, says):
+    """TOML's own words ("Invalid value", "Illegal character '\\n'") told an artist nothing
+    about the curly quotes TextEdit had typed or the quote left open."""
+    path = write_show(tmp_path, {"a": title_scene("a")})
+    (tmp_path / "scenes" / "x.toml").write_text(f'type = "title"\nid = "x"\n{line}\n', encoding="utf-8")
+    assert main(["check", "--show", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "scenes/x.toml:3: TOML syntax:" in out and says in out
+
+
+def test_a_file_not_in_utf8_names_its_line(tmp_path, capsys):
+    path = write_show(tmp_path, {"a": title_scene("a")})
+    (tmp_path / "scenes" / "x.toml").write_bytes(b'type = "title"\nid = "x"\nheading = "caf\xe9"\n')
+    assert main(["check", "--show", str(path)]) == 1
+    assert "scenes/x.toml:3: not UTF-8 text" in capsys.readouterr().out

@@ -86,8 +86,12 @@ def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
     except FileNotFoundError:
         raise ShowError([Problem(path, None, "", "file not found")]) from None
     except UnicodeDecodeError as exc:
-        raise ShowError([Problem(path, None, "", f"not UTF-8 text ({exc.reason} at byte {exc.start}); "
-                                 "save the file as UTF-8")]) from None
+        try:  # the line, which an artist can find (a byte offset they cannot)
+            line = path.read_bytes()[:exc.start].count(b"\n") + 1
+        except OSError:
+            line = None
+        raise ShowError([Problem(path, line, "", f"not UTF-8 text ({exc.reason}); save the file as UTF-8 "
+                                 "(in most editors: Save As, encoding UTF-8)")]) from None
     except OSError as exc:
         raise ShowError([Problem(path, None, "", f"cannot be read: {exc.strerror}")]) from None
     try:
@@ -101,7 +105,32 @@ def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
             except (IndexError, ValueError):
                 line = None
         text = text.split(" (at line")[0]
-        raise ShowError([Problem(path, line, "", f"TOML syntax: {text}")]) from None
+        lines = source.splitlines()
+        said = lines[line - 1] if line is not None and 0 < line <= len(lines) else ""
+        raise ShowError([Problem(path, line, "", f"TOML syntax: {text}{syntax_hint(said, text)}")]) from None
+
+
+CURLY_QUOTES = "\u201c\u201d\u201e\u00ab\u00bb\u2018\u2019"
+
+
+def syntax_hint(line: str, message: str) -> str:
+    """What the artist most likely typed, in their words: TOML's own messages ("Invalid
+    value", "Illegal character '\\n'") say nothing of curly quotes from a word processor,
+    text without quotes, a quote left open or an accented key."""
+    key, equals, value = line.partition("=")
+    value = value.strip()
+    if equals and value[:1] in CURLY_QUOTES:
+        return ("; the text is in curly quotes (\u201c \u201d), which a word processor or TextEdit types: "
+                "write straight quotes \" \" around it, in a plain-text editor")
+    if equals and value.count('"') % 2 == 1 and not value.startswith('"""'):
+        return '; a quote is not closed on this line: end the text with "'
+    if "Invalid value" in message and equals and value[:1].isalpha() and value.split()[0] not in ("true", "false"):
+        return ("; text goes between quotes, as in key = \"text\" (numbers, true and false go without); "
+                "a number is written in figures, as in duration = 10")
+    if "Expected '='" in message and any(not (c.isascii() and (c.isalnum() or c in "-_. \t[]")) for c in key):
+        return ("; a key is written in plain letters, digits, - and _ (no accents or spaces): "
+                "the keys each scene type knows are in docs/reference.md")
+    return ""
 
 
 def load_scene_file(path: Path, content_root: Path) -> SceneConfig:
