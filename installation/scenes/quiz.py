@@ -41,7 +41,7 @@ from . import quiz_draw as draw
 from . import quiz_screens as screens
 from .base import Scene, register_scene
 from .quiz_check import check_quiz_faces
-from .quiz_items import Item, ItemsError, QuizStats, draw_round, load_folder, load_manifest
+from .quiz_items import Item, ItemsError, QuizStats, draw_round, load_folder, read_manifest
 from .style import Colour, rgb
 
 log = logging.getLogger("bayard.quiz")
@@ -189,7 +189,10 @@ class QuizScene(Scene):
         root = self.context.content_root
         try:
             if c.manifest is not None:
-                items = load_manifest(root / c.manifest, root)
+                items, wrong = read_manifest(root / c.manifest, root)
+                if wrong:  # the rest still play; the technician hears which item is left out
+                    left_out = "; ".join(str(p) for p in wrong[:3]) + (" ..." if len(wrong) > 3 else "")
+                    self.context.report(f"quiz items left out until mended: {left_out}", severity="warning")
             else:
                 items = load_folder(c.real, "real", root) + load_folder(c.fake, "fake", root)
         except ItemsError as error:

@@ -4,6 +4,7 @@ reveal, and a "which face is real?" quiz with no face in it is a broken question
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -11,12 +12,16 @@ from ..config.errors import Problem
 from ..config.locate import line_of
 from ..models.detector.preprocess import TILE  # the least of a picture's own pixels a detector reads
 from ..runtime.files import read_text
-from .quiz_items import ItemsError, load_folder, load_manifest
+from .quiz_items import ItemsError, load_folder, read_manifest
 
 
-def quiz_items_of(config, content_root: Path):
+def quiz_items_of(config, content_root: Path, wrong: list | None = None):
+    """The items the quiz plays; the manifest's wrong items, left out, go to `wrong`."""
     if getattr(config, "manifest", None) is not None:
-        return load_manifest(content_root / config.manifest, content_root)
+        items, problems = read_manifest(content_root / config.manifest, content_root)
+        if wrong is not None:
+            wrong.extend(problems)
+        return items
     return load_folder(config.real, "real", content_root) + load_folder(config.fake, "fake", content_root)
 
 
@@ -32,8 +37,14 @@ def check_quiz_faces(config: Any, show: Any) -> list[Problem]:
     source = read_text(file) if file.exists() else ""
     problems = _machine_problems(config, show, file, source)
     key = "manifest" if getattr(config, "manifest", None) is not None else "real"
+    wrong: list = []
     try:
-        items = quiz_items_of(config, show.content_root)
+        items = quiz_items_of(config, show.content_root, wrong)
+        then = ("the quiz leaves this item out until it is mended" if items
+                else "with no item left, the quiz rests with no pictures until it is mended")
+        for problem in wrong:  # the quiz plays the rest; with none left it rests
+            problems.append(dataclasses.replace(problem, message=f"{problem.message}; {then}",
+                                                severity="warning" if items else "error"))
     except ItemsError as error:
         if key == "manifest" and (show.content_root / config.manifest).is_file():
             # A manifest that is there but cannot be read (not TOML, an unknown truth): the

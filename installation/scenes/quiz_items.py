@@ -73,6 +73,22 @@ class ItemsError(ValueError):
 
 
 def load_manifest(path: Path, content_root: Path) -> list[Item]:
+    """The manifest's items; ItemsError (every problem, each at its line) if any is wrong."""
+    items, problems = read_manifest(path, content_root)
+    if problems:
+        raise ItemsError(_joined(problems))
+    return items
+
+
+def _joined(problems: list) -> str:
+    shown = "; ".join(str(p) for p in problems[:5])
+    return shown + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
+
+
+def read_manifest(path: Path, content_root: Path) -> tuple[list[Item], list]:
+    """The manifest's good items, and a Problem for each mistake in the others: one wrong
+    item (a typo in its truth) once emptied the whole quiz. ItemsError when the file itself
+    cannot be read or a mistake lies outside any item."""
     try:
         source = read_text(path)
         data = tomllib.loads(source)
@@ -80,6 +96,7 @@ def load_manifest(path: Path, content_root: Path) -> list[Item]:
         raise ItemsError(f"{path}: manifest not found; check 'manifest' in the quiz scene file") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ItemsError(f"{path}: not valid TOML ({error})") from None
+    problems: list = []
     try:
         manifest = Manifest.model_validate(data, context={"content_root": content_root})
     except ValidationError as error:
@@ -88,9 +105,13 @@ def load_manifest(path: Path, content_root: Path) -> list[Item]:
         from ..config.validate import problems_from
 
         problems = problems_from(error, Manifest, path, source)
-        shown = "; ".join(str(p) for p in problems[:5])
-        more = f"; and {len(problems) - 5} more" if len(problems) > 5 else ""
-        raise ItemsError(shown + more) from None
+        wrong = {e["loc"][1] for e in error.errors() if len(e["loc"]) > 1 and e["loc"][0] == "item"
+                 and isinstance(e["loc"][1], int)}
+        entries = data.get("item") if isinstance(data.get("item"), list) else None
+        if entries is None or any(len(e["loc"]) < 2 or e["loc"][0] != "item" for e in error.errors()):
+            raise ItemsError(_joined(problems)) from None
+        good = [entry for index, entry in enumerate(entries) if index not in wrong]
+        manifest = Manifest.model_validate({"item": good}, context={"content_root": content_root})
     return [
         Item(
             entry.image,
@@ -102,7 +123,7 @@ def load_manifest(path: Path, content_root: Path) -> list[Item]:
             entry.truth == "altered",
         )
         for entry in manifest.item
-    ]
+    ], problems
 
 
 def load_folder(folder: str, truth: Truth, content_root: Path) -> list[Item]:
