@@ -596,3 +596,14 @@ def test_one_wrong_item_leaves_the_rest_of_the_quiz_playing(tmp_path, capsys):
         assert sorted(scene.items) == ["quiz/a.jpg", "quiz/c.jpg"]
         said = [e["message"] for e in pilot.engine.status()["errors"] if e["severity"] == "warning"]
         assert any("left out until mended" in m and "item[1].truth" in m for m in said)
+
+
+def test_check_says_when_a_round_asks_for_more_pictures_than_there_are(tmp_path, capsys):
+    from installation.cli import main
+
+    (tmp_path / "content" / "quiz").mkdir(parents=True)
+    shutil.copy(CONTENT / "quiz" / _default_items()[0].key.split("quiz/")[1], tmp_path / "content" / "quiz" / "a.jpg")
+    path = _manifest_show(tmp_path, '[[item]]\nimage = "quiz/a.jpg"\ntruth = "real"\n')
+    assert main(["check", "--show", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "questions: a round asks 4 questions but there are only 1 pictures" in out

@@ -213,3 +213,20 @@ def test_a_file_not_in_utf8_names_its_line(tmp_path, capsys):
     (tmp_path / "scenes" / "x.toml").write_bytes(b'type = "title"\nid = "x"\nheading = "caf\xe9"\n')
     assert main(["check", "--show", str(path)]) == 1
     assert "scenes/x.toml:3: not UTF-8 text" in capsys.readouterr().out
+
+
+def test_a_caption_timed_after_its_scene_ends_is_named_by_check(tmp_path, capsys):
+    """A caption at 45 s in a 30 s scene never showed, and nothing said so."""
+    scene = ('type = "photograph"\nid = "p"\nduration = 30\nimage = "print.png"\n\n'
+             '[[captions]]\nat = 0\ntext = "Shown"\nrole = "title"\n\n'
+             '[[captions]]\nat = 45\ntext = "Never shown"\nrole = "body"\n')
+    path = write_show(tmp_path, {"p": scene})
+    import cv2
+    import numpy as np
+
+    cv2.imwrite(str(tmp_path / "content" / "print.png"), np.full((900, 1200, 3), 128, np.uint8))
+    assert main(["check", "--show", str(path)]) == 0  # a warning: the rest plays
+    out = capsys.readouterr().out
+    assert ('scenes/p.toml:12: captions[1].at: caption 2 ("Never shown") begins at 45 s, after the scene '
+            "ends at 30 s") in out
+    assert "Shown\")" not in out

@@ -11,7 +11,7 @@ import math
 from typing import Any
 
 from ..config.errors import Problem
-from ..config.locate import line_of
+from ..config.locate import key_path, line_of
 from ..imaging import image_size
 from ..runtime.files import read_text
 from .layout import picture_and_column
@@ -29,6 +29,28 @@ def closest_zoom(config: Any) -> float:
 
 
 def check_photograph(config: Any, show: Any) -> list[Problem]:
+    return _late_captions(config, show) + _soft_picture(config, show)
+
+
+def _late_captions(config: Any, show: Any) -> list[Problem]:
+    """A caption (or the turn to the verso) timed after the scene ends never shows, and
+    nothing said so: an artist's 45 s caption in a 30 s scene was simply missing."""
+    duration = getattr(config, "duration", None)
+    if duration is None:
+        return []
+    file = show.scene_files[config.id]
+    source = read_text(file) if file.exists() else ""
+    timed = [(("captions", i, "at"), f"caption {i + 1} (\"{c.text[:30]}{'...' if len(c.text) > 30 else ''}\")", c.at)
+             for i, c in enumerate(config.captions)]
+    if config.verso is not None:
+        timed.append((("verso", "at"), "the turn to the back of the print", config.verso.at))
+    return [Problem(file, line_of(source, loc), key_path(loc),
+                    f"{what} begins at {at:g} s, after the scene ends at {duration:g} s, so visitors never "
+                    f"see it; lower its 'at' or raise the scene's 'duration'", severity="warning")
+            for loc, what, at in timed if at >= duration]
+
+
+def _soft_picture(config: Any, show: Any) -> list[Problem]:
     path = show.content_root / config.image
     if not path.is_file():
         return []  # check_media reports missing files

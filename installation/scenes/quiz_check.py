@@ -54,6 +54,7 @@ def check_quiz_faces(config: Any, show: Any) -> list[Problem]:
         return problems  # a missing manifest or folder is check_media's to report
     if not items:
         return problems
+    problems += _short_rounds(config, items, file, source)
     stack, _ = try_open(show.models_dir)
     where = _item_lines(config, show, file, source, key)
     for item in items:
@@ -99,6 +100,24 @@ def check_quiz_faces(config: Any, show: Any) -> list[Problem]:
                 "turn it upright in an image editor",
                 severity="warning"))
     return problems
+
+
+def _short_rounds(config: Any, items: list, file: Path, source: str) -> list[Problem]:
+    """A warning when there are fewer pictures than a round asks for (`questions = 10` over
+    six items quietly played rounds of six)."""
+    asked = getattr(config, "questions", None)
+    if not isinstance(asked, int):
+        return []
+    real = sum(1 for i in items if i.truth == "real")
+    if getattr(config, "mode", "single") == "pair":
+        can, unit = min(real, len(items) - real), "real-and-fake pairs"
+    else:
+        can, unit = len(items), "pictures"
+    if can >= asked:
+        return []
+    return [Problem(file, line_of(source, ("questions",)), "questions",
+                    f"a round asks {asked} questions but there are only {can} {unit}, so each round asks "
+                    f"{can}; add pictures, or lower 'questions'", severity="warning")]
 
 
 def _machine_problems(config: Any, show: Any, file: Path, source: str) -> list[Problem]:
