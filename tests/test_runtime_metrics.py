@@ -87,3 +87,46 @@ def test_metrics_listen_on_this_machine_unless_configured():
 
     assert RuntimeConfig(metrics_port=9101).metrics_bind == "127.0.0.1"
     assert RuntimeConfig(metrics_port=9101, metrics_bind="0.0.0.0").metrics_bind == "0.0.0.0"
+
+
+def test_the_endpoint_tells_a_frozen_a_safe_and_a_closed_show_from_a_healthy_one():
+    """A technician's alerts read the endpoint, not the screen: the fps gauge kept its last
+    figure when frames stopped, memory was the figure of the last status request, safe
+    mode and closed hours were not there at all, and the first error of a kind was a series
+    born at 1, which increase() never counts."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    metrics = Metrics.start(port, "127.0.0.1")
+    assert metrics is not None
+    tick = Tick()
+    state = {"safe": False, "open": True}
+    try:
+        health = Health(clock=tick)
+        health.exporter = metrics
+        metrics.watch(health, lambda: state["safe"], lambda: state["open"])
+
+        def scrape() -> dict[str, float]:
+            body = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5).read().decode()
+            return {line.split(" ")[0]: float(line.split(" ")[1]) for line in body.splitlines()
+                    if line and not line.startswith("#")}
+
+        before = scrape()
+        assert before["bayard_errors_all_total"] == 0.0  # there from the start
+        assert before["bayard_resident_memory_bytes"] > 10e6  # read now, with no status asked
+        assert 'bayard_build_info{version="' in "".join(before)
+        for _ in range(120):
+            tick.t += 1 / 30
+            health.frame(1 / 30)
+        playing = scrape()
+        assert 25 < playing["bayard_fps"] < 35 and playing["bayard_seconds_since_frame"] == 0.0
+        assert playing["bayard_safe_mode"] == 0.0 and playing["bayard_open"] == 1.0
+        tick.t += 20  # frames stop
+        state.update(safe=True, open=False)
+        health.error("runtime")
+        frozen = scrape()
+        assert frozen["bayard_fps"] == 0.0 and frozen["bayard_seconds_since_frame"] == 20.0
+        assert frozen["bayard_safe_mode"] == 1.0 and frozen["bayard_open"] == 0.0
+        assert frozen["bayard_errors_all_total"] == 1.0
+    finally:
+        metrics.stop()

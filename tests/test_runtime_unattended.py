@@ -211,6 +211,7 @@ def test_a_reload_that_brings_the_show_back_ends_safe_mode_in_status(tmp_path):
         runtime = attach(pilot.engine, env=env_for(tmp_path))
         pilot.advance(1)
         assert pilot.engine.status()["services"]["runtime"]["safe_mode"] is True
+        assert runtime.health.errors == {"runtime": 1}  # counted, so the metrics' alerts see it
         pilot.command("reload", 1)
         pilot.advance(1)
         assert pilot.scene_id in ("a", "b")

@@ -16,6 +16,8 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
+from .. import __version__
+
 log = logging.getLogger("bayard.runtime.metrics")
 
 # Frame-time buckets in seconds: around 16.7 ms (60 fps) and 33 ms (30 fps), up to hitches.
@@ -72,10 +74,19 @@ class Health:
             self.exporter.frame(dt, self.fps())
 
     def fps(self) -> float:
-        if len(self._recent) < 2:
+        """Frames per second over the last few seconds, as of now: a show that froze reads
+        0 once the window has passed (its last figure once stood for ever). Safe to call
+        from the metrics server's thread (it only reads a copy)."""
+        recent = list(self._recent)
+        now = self._clock()
+        recent = [t for t in recent if now - t <= self._window]
+        if len(recent) < 2:
             return 0.0
-        span = self._recent[-1] - self._recent[0]
-        return (len(self._recent) - 1) / span if span > 0 else 0.0
+        span = recent[-1] - recent[0]
+        return (len(recent) - 1) / span if span > 0 else 0.0
+
+    def seconds_since_frame(self) -> float | None:
+        return None if self.last_frame_at is None else self._clock() - self.last_frame_at
 
     def scene_changed(self, scene_id: str) -> None:
         self.scene_changes += 1
@@ -91,13 +102,12 @@ class Health:
     def summary(self) -> dict[str, Any]:
         now = self._clock()
         rss = rss_bytes()
-        if self.exporter:
-            self.exporter.memory(rss)
         return {
             "uptime_s": round(now - self.started, 1),
             "frames": self.frames,
             "fps": round(self.fps(), 1),
             "seconds_since_frame": None if self.last_frame_at is None else round(now - self.last_frame_at, 2),
+            "version": __version__,
             "worst_frame_ms": round(self.worst_frame_s * 1000, 1),
             "scene": self.current_scene,
             "scene_changes": self.scene_changes,
@@ -125,9 +135,31 @@ class Metrics:
             "bayard_scene_changes", "Scene changes", ["scene"], registry=registry
         )
         self.errors = prometheus.Counter("bayard_errors", "Errors by kind", ["kind"], registry=registry)
+        # One series from 0 at start: a labelled series is born at 1 with its first error,
+        # which increase() over a window never counts (the first error of a kind went unseen).
+        self.errors_all = prometheus.Counter("bayard_errors_all", "Errors of any kind", registry=registry)
+        # Read when scraped, not when someone asked for /bayard/status (memory was the
+        # figure of the last status request, fps the last frame's even when frames stopped).
         self.rss = prometheus.Gauge("bayard_resident_memory_bytes", "Resident memory", registry=registry)
+        self.rss.set_function(lambda: rss_bytes() or 0)
         self.up = prometheus.Gauge("bayard_up_since_seconds", "Start time of the show process", registry=registry)
         self.up.set(time.time())
+        self.since_frame = prometheus.Gauge(
+            "bayard_seconds_since_frame", "Seconds since the last frame was drawn (a frozen show grows)",
+            registry=registry)
+        self.safe_mode = prometheus.Gauge(
+            "bayard_safe_mode", "1 while the crash-loop guard holds the show on its safe card", registry=registry)
+        self.open = prometheus.Gauge(
+            "bayard_open", "1 while the show is open, 0 while opening hours close it", registry=registry)
+        info = prometheus.Gauge("bayard_build_info", "The software's version", ["version"], registry=registry)
+        info.labels(version=__version__).set(1)
+
+    def watch(self, health: Health, safe_mode: Callable[[], bool], is_open: Callable[[], bool]) -> None:
+        """Figures read live at each scrape (from the server's thread: plain reads only)."""
+        self.fps_gauge.set_function(health.fps)
+        self.since_frame.set_function(lambda: health.seconds_since_frame() or 0.0)
+        self.safe_mode.set_function(lambda: 1.0 if safe_mode() else 0.0)
+        self.open.set_function(lambda: 1.0 if is_open() else 0.0)
 
     _warned = False
 
@@ -167,17 +199,13 @@ class Metrics:
 
     def frame(self, dt: float, fps: float) -> None:
         self.frame_time.observe(dt)
-        self.fps_gauge.set(fps)
 
     def scene_changed(self, scene_id: str) -> None:
         self.scene_changes.labels(scene=scene_id).inc()
 
     def error(self, kind: str) -> None:
         self.errors.labels(kind=kind).inc()
-
-    def memory(self, rss: int | None) -> None:
-        if rss is not None:
-            self.rss.set(rss)
+        self.errors_all.inc()
 
     def text(self) -> str:
         import prometheus_client

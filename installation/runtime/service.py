@@ -142,6 +142,8 @@ class Runtime:
         if self.config.metrics_port:
             self.metrics = Metrics.start(self.config.metrics_port, self.config.metrics_bind)
             self.health.exporter = self.metrics
+            if self.metrics is not None:
+                self.metrics.watch(self.health, lambda: self.safe_mode, lambda: self._state == "open")
         if self.config.watch:
             self.watcher = self._watch()
         return self.safe_mode
@@ -314,8 +316,6 @@ def attach(engine: Any, presenter: Any = None, *, env: Mapping[str, str] | None 
                       display_power=display_power, console_log=False, state_dir=show.state_dir,
                       show_file=show_path.name, scenes=scenes)
     engine.services["runtime"] = runtime
-    if runtime.start():
-        _hold_safe(engine, runtime)
 
     def on_event(event: str, args: tuple[Any, ...]) -> None:
         if event == "scene" and args:
@@ -324,6 +324,8 @@ def attach(engine: Any, presenter: Any = None, *, env: Mapping[str, str] | None 
             runtime.health.error(str(args[0]) if args else "unknown")
 
     engine.listeners.append(on_event)
+    if runtime.start():  # (after the listener: safe mode is counted as an error)
+        _hold_safe(engine, runtime)
     engine.overlays.insert(0, HoursControl(runtime, engine))
 
     def on_reload(old_show: Any, new_show: Any) -> None:
@@ -358,6 +360,7 @@ def _hold_safe(engine: Any, runtime: Runtime) -> None:
     a scene). The retry posts reload(at once), which loads the real show from disk again."""
     guard = runtime.guard.status() if runtime.guard else {}
     reason = f"{guard.get('recent_starts', '?')} starts within {float(guard.get('window_s', 0)) / 60:.0f} min"
-    engine.record_error("runtime", f"safe mode: {reason}; the full show is retried in "
-                                   f"{runtime.config.safe_retry_min:.0f} min")
+    message = f"safe mode: {reason}; the full show is retried in {runtime.config.safe_retry_min:.0f} min"
+    engine.record_error("runtime", message)
+    engine.emit("error", "runtime", message)  # counted in the metrics as any error is
     engine.sequencer.hold_safe(f"crash-loop guard: {reason}")
