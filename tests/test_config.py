@@ -125,7 +125,7 @@ def test_files_saved_by_windows_editors_load_and_other_encodings_are_named(tmp_p
         assert show.config.show.playlist == ["a", "b"]
     scene.write_bytes(text.encode("latin-1"))
     said = problems_text(load_show(path))
-    assert "a.toml: not UTF-8 text" in said and "save the file as UTF-8" in said
+    assert "a.toml:4: not UTF-8 text" in said and "save the file as UTF-8" in said
 
 
 def test_nested_error_points_at_the_array_entry(tmp_path):
