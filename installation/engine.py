@@ -305,7 +305,15 @@ class Engine(Reloading):
         # Answered either way: a refused reload (a broken file) once sent nothing back.
         before = {id(e) for e in self.errors}
         if self.reload(at_once=bool(command.args and command.args[0])):
-            reply_to(command, "ok", {"show": self.show.config.show.title})
+            # Applied, but a scene that did not load is not an "ok": the technician who
+            # reloaded after an edit learns here that the edit broke a scene.
+            errors = [str(p) for p in self.show.problems if p.severity == "error"]
+            if errors:
+                more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
+                reply_to(command, "warning", {"show": self.show.config.show.title,
+                                              "problems": "; ".join(errors[:3]) + more})
+            else:
+                reply_to(command, "ok", {"show": self.show.config.show.title})
         else:
             told = [e["message"] for e in self.errors if id(e) not in before and e["where"] == "reload"]
             reply_to(command, "error", "; ".join(told[:3]) or "the reload was refused (see the log)")

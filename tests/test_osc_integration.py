@@ -112,6 +112,15 @@ def test_every_control_command_is_answered_even_when_nothing_happens(show_dir):
 
         pilot.osc("/bayard/reload")
         assert last("/bayard/reply/reload")["status"] == "ok"
+        # A scene file broken by an edit: applied, but not "ok" (the reply said ok and the
+        # log "reloaded" while the scene had stopped taking edits).
+        scene = path.parent / "scenes" / "intro.toml"
+        good = scene.read_text()
+        scene.write_text(good + '\nheading = "unclosed\n')
+        pilot.osc("/bayard/reload")
+        reply = last("/bayard/reply/reload")
+        assert reply["status"] == "warning" and "intro.toml" in reply["data"]["problems"]
+        scene.write_text(good)
         path.write_text(path.read_text() + "\n[broken\n")
         pilot.osc("/bayard/reload")
         reply = last("/bayard/reply/reload")

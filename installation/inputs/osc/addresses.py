@@ -75,8 +75,10 @@ ADDRESSES: tuple[Address, ...] = (
         "control",
         "engine",
         "reload",
-        "",
-        "re-read install.toml and scenes/ now (validated first; a broken file keeps the old show)",
+        "/bayard/reply/reload <json>",
+        "re-read install.toml and scenes/ now (validated first; a broken install.toml keeps the old show: "
+        "status error; a broken scene file keeps that scene's last good version: status warning, with the "
+        "problems)",
     ),
     Address(
         "/bayard/screenshot",
