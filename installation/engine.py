@@ -20,7 +20,7 @@ from typing import Any
 
 import pygame
 
-from . import faults
+from . import __version__, faults
 from .clock import Clock
 from .commands import Command, CommandQueue, echo, reply_to
 from .config.loader import Show
@@ -99,6 +99,7 @@ class Engine(Reloading):
         self.reload_hooks: list[Callable[[Show, Show], None]] = []
         self.overlays: list[Any] = []  # objects with draw(surface) and handle(command) -> bool
         self.errors: deque[dict[str, Any]] = deque(maxlen=RECENT_ERRORS)
+        self.last_reload: dict[str, Any] | None = None  # when, and whether it applied (status)
         self.screenshots = Screenshots()
         self._reports: queue.SimpleQueue[tuple[str, str, str]] = queue.SimpleQueue()  # from SceneContext.report
         self.paused = False
@@ -359,12 +360,17 @@ class Engine(Reloading):
         info = self.sequencer.status()
         info.update({
             "show": self.show.config.show.title,
+            "version": __version__,
             "paused": self.paused,
             "blackout": self.blackout,
             "dark": self.dark_reason,
             "fps": round(self.stats.fps, 1),
             "uptime": round(self.clock.now() - self.started, 1),
             "frames": self.frames,
+            # What is wrong now, in the files as they are (a fixed file drops out at the next
+            # reload); "errors" is the history, which never clears by itself.
+            "problems": [str(p) for p in self.show.problems][:20],
+            "last_reload": self.last_reload,
             "errors": list(self.errors)[-10:],
             "commands_dropped": self.queue.dropped,
             # Not only the log: a technician must see that the show file on disk is not what plays.

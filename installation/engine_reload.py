@@ -23,6 +23,8 @@ class Reloading:
         try:
             new_show = load_show(self.show.stands_in_for or self.show.path, keep_good=True)
         except ShowError as exc:
+            self.last_reload = {"time": round(self.clock.wall(), 3), "result": "refused",
+                                "problems": len(exc.problems)}
             for problem in exc.problems:
                 self.record_error("reload", str(problem))
                 self.emit("error", "reload", str(problem))
@@ -38,6 +40,7 @@ class Reloading:
             self.record_error("reload", message)
             self.emit("error", "reload", message)
             log.error("reload refused: %s", message)
+            self.last_reload = {"time": round(self.clock.wall(), 3), "result": "refused", "problems": 1}
             return False
         for problem in new_show.problems:
             self.record_error("reload", str(problem), severity=problem.severity)
@@ -70,6 +73,8 @@ class Reloading:
 
         remember(new_show)
         errors = sum(1 for p in new_show.problems if p.severity == "error")
+        self.last_reload = {"time": round(self.clock.wall(), 3), "result": "warning" if errors else "ok",
+                            "problems": len(new_show.problems)}
         log.info("show '%s' reloaded from %s; takes effect %s%s", new_show.config.show.title, new_show.path,
                  "now" if at_once else "at the next scene",
                  f" (with {errors} error{'s' if errors != 1 else ''}, above)" if errors else "")

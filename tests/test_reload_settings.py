@@ -158,3 +158,29 @@ def test_a_scene_broken_while_the_show_plays_is_named_in_the_log(tmp_path, caplo
     problem = [m for m in logged if m.startswith("reload: ") and "b.toml" in m and "duration" in m]
     assert problem, logged
     assert any("reloaded" in m and "errors, above)" in m for m in logged), logged
+
+
+def test_status_says_what_is_wrong_now_and_forgets_it_once_mended(tmp_path):
+    """Status kept every error since the start (the same one three times), and the systemd
+    line's "8 errors" only grew: after a fix a technician could not tell a healthy show from
+    a broken one. `problems` is what is wrong in the files now; `last_reload` says how the
+    last reload went; the history stays in `errors`."""
+    path = two_scenes(tmp_path)
+    scene = tmp_path / "scenes" / "b.toml"
+    good = scene.read_text()
+    with run_test(path, fps=10, raise_faults=False) as pilot:
+        runtime = attach_runtime(pilot.engine, env=env_for(tmp_path))
+        pilot.advance(1)
+        scene.write_text(good.replace("duration = 5", 'duration = "ten"'))
+        pilot.engine.reload()
+        status = pilot.engine.status()
+        assert any("b.toml" in p and "duration" in p for p in status["problems"])
+        assert status["last_reload"]["result"] == "warning"
+        assert "problem" in runtime.status_line()
+        scene.write_text(good)
+        pilot.engine.reload()
+        status = pilot.engine.status()
+        assert status["problems"] == [] and status["last_reload"]["result"] == "ok"
+        assert "problem" not in runtime.status_line()
+        assert any("b.toml" in e["message"] for e in status["errors"])  # the history is kept
+        runtime.stop()

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -127,6 +128,7 @@ class Runtime:
         self._next_status = float("-inf")
         self._state = "open"
         self._stopped = False
+        self.problems_now: Callable[[], int] = lambda: 0  # set by attach(): the engine's count
 
     # -- life cycle -------------------------------------------------------------------
     def start(self) -> bool:
@@ -261,15 +263,19 @@ class Runtime:
         parts = ["SAFE MODE" if self.safe_mode else self._state, f"{self.health.fps():.0f} fps"]
         if self.health.current_scene:
             parts.append(f"scene {self.health.current_scene}")
-        errors = sum(self.health.errors.values())
-        if errors:
-            parts.append(f"{errors} errors")
+        # What is wrong now (the show's files, faulted scenes), not every error since start:
+        # a count that only grew told a technician nothing after a fix.
+        problems = self.problems_now()
+        if problems:
+            parts.append(f"{problems} problem{'s' if problems != 1 else ''} (see /bayard/status)")
         return ", ".join(parts)
 
     def status(self) -> dict[str, Any]:
         status = self.health.summary()
         status["hours"] = self.schedule.status(self.clock.wall())
         status["safe_mode"] = self.safe_mode
+        status["disk_free_mb"] = _free_mb(self.state_dir)  # statistics, recordings, last-good copies
+        status["logs_disk_free_mb"] = _free_mb(self.log_dir)
         status["systemd"] = {"notify": self.notifier.enabled, "watchdog_pings": self.watchdog.pings}
         if self.guard is not None:
             status["restarts"] = self.guard.status()
@@ -279,6 +285,16 @@ class Runtime:
             status["watch"] = {"alive": self.watcher.alive, "reloads": self.watcher.reloads,
                                "problem": self.watcher.problem}
         return status
+
+
+def _free_mb(folder: Path) -> float | None:
+    """Free space where `folder` lives (or would), in MB; None where it cannot be read."""
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    try:
+        return round(shutil.disk_usage(folder).free / 1e6, 1)
+    except OSError:
+        return None
 
 
 # -- the engine hook -------------------------------------------------------------------
@@ -316,6 +332,12 @@ def attach(engine: Any, presenter: Any = None, *, env: Mapping[str, str] | None 
                       display_power=display_power, console_log=False, state_dir=show.state_dir,
                       show_file=show_path.name, scenes=scenes)
     engine.services["runtime"] = runtime
+
+    def problems_now() -> int:
+        faulted = engine.sequencer.status().get("faulted") or {}
+        return sum(1 for p in engine.show.problems if p.severity == "error") + len(faulted)
+
+    runtime.problems_now = problems_now
 
     def on_event(event: str, args: tuple[Any, ...]) -> None:
         if event == "scene" and args:
