@@ -244,6 +244,16 @@ def test_control_passcode_only_leaves_querying_open():
     assert "needs the control tier" in rig.replies()[-1][1][0]
 
 
+@pytest.mark.parametrize("address", ["/bayard/status", "/bayard/next", "/bayard/prev", "/bayard/info"])
+def test_a_sender_not_connected_is_told_to_connect_even_over_udp(address):
+    """The refusal was over the 4x reply allowance of a short request, so the sender got
+    "too large for this request; use TCP" instead of what to do."""
+    rig = Rig(passcodes={"view": "look-at-the-show", "control": "drive-the-show"})
+    rig.feed(address)
+    said = [args[0] for name, args in rig.replies() if name == "/bayard/error"]
+    assert said and "needs the" in said[-1] and "/bayard/connect" in said[-1] and "too large" not in said[-1]
+
+
 def test_passcode_guessing_is_throttled():
     rig = Rig(passcodes={"control": "drive-the-show"})
     for i in range(12):

@@ -312,7 +312,10 @@ class Dispatcher:
         if TIER_RANK[have] >= TIER_RANK[entry.tier]:
             return True
         self.counters["denied"] += 1
-        self._error(target, state, f"{address} needs the {entry.tier} tier; send /bayard/connect <passcode>")
+        # Short enough to fit the 4x reply allowance of the shortest request (a 20-byte
+        # /bayard/next): longer, it was withheld and "too large for this request; use TCP"
+        # went back instead, naming neither the tier nor the cure.
+        self._error(target, state, f"{address} needs the {entry.tier} tier: /bayard/connect first")
         return False
 
     def _replier(self, peer: Peer, state: PacketState) -> Callable[[str, tuple[Any, ...]], None]:
