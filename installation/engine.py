@@ -369,7 +369,8 @@ class Engine(Reloading):
             "frames": self.frames,
             # What is wrong now, in the files as they are (a fixed file drops out at the next
             # reload); "errors" is the history, which never clears by itself.
-            "problems": [str(p) for p in self.show.problems][:20],
+            "problems": [str(p) for p in self.show.problems][:10],
+            "problem_count": len(self.show.problems),
             "last_reload": self.last_reload,
             "errors": list(self.errors)[-10:],
             "commands_dropped": self.queue.dropped,
