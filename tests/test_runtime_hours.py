@@ -125,15 +125,29 @@ def test_wall_clock_jumps_are_followed_at_the_next_check():
     assert schedule.state(clock.wall()) == "open"
 
 
-def test_override_lasts_until_the_next_natural_change():
+def test_an_override_ends_where_a_technician_expects():
+    """Forced open at 17:00 for an evening event, the show went dark at the 18:00 closing;
+    forced open at 18:30 it ran all night (from a Sunday evening through the closed Monday,
+    38 hours). Open lasts until midnight, or the schedule's own opening if sooner; closed
+    until the schedule next changes; either until a given HH:MM."""
     schedule = Schedule(museum())
-    monday_noon = at(2026, 3, 2, 12)
+    monday_noon = at(2026, 3, 2, 12)  # Monday: closed all day
     assert schedule.state(monday_noon) == "closed"
     assert schedule.override("open", monday_noon) == "open"
-    assert schedule.state(at(2026, 3, 3, 9)) == "open"  # still forced before Tuesday opening
-    assert schedule.state(at(2026, 3, 3, 10, 30)) == "open"  # natural state now, override gone
-    assert schedule.status(at(2026, 3, 3, 10, 30))["override"] is None
-    assert schedule.state(at(2026, 3, 3, 18, 30)) == "closed"
+    assert schedule.state(at(2026, 3, 2, 23, 59)) == "open"
+    assert schedule.state(at(2026, 3, 3, 0, 1)) == "closed"  # not all night
+    assert schedule.status(at(2026, 3, 3, 0, 1))["override"] is None
+    tuesday_evening = at(2026, 3, 3, 17)  # open until 18:00
+    schedule.override("open", tuesday_evening)
+    assert schedule.state(at(2026, 3, 3, 21)) == "open"  # the event goes on past closing
+    assert schedule.status(at(2026, 3, 3, 21))["override_until_local"].startswith("Wed 04 Mar 00:00")
+    schedule.override("open", tuesday_evening, until="23:00")
+    assert schedule.state(at(2026, 3, 3, 22, 59)) == "open" and schedule.state(at(2026, 3, 3, 23, 1)) == "closed"
+    early = at(2026, 3, 4, 8)  # Wednesday before the 10:00 opening: forced open only until then
+    schedule.override("open", early)
+    assert schedule.status(early)["override_until"] == at(2026, 3, 4, 10)
+    with pytest.raises(ValueError, match="HH:MM"):
+        schedule.override("open", early, until="11pm")
     schedule.override("closed", at(2026, 3, 4, 11))
     assert schedule.state(at(2026, 3, 4, 11, 5)) == "closed"
     assert schedule.override("auto", at(2026, 3, 4, 11, 5)) == "open"

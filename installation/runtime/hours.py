@@ -197,6 +197,26 @@ class OpeningHours:
             day += dt.timedelta(days=1)
         return None
 
+    def next_local_time(self, wall: float, text: str) -> float:
+        """Epoch seconds of the next moment after `wall` when the local clock reads `text`
+        ('HH:MM'; within a day). ValueError with the form to use."""
+        try:
+            hours, minutes = (int(part) for part in text.split(":"))
+            if not (0 <= hours <= 23 and 0 <= minutes <= 59):
+                raise ValueError
+        except ValueError:
+            raise ValueError(f"'{text}' is not a time; write it as HH:MM, e.g. 23:00") from None
+        today = self._local_date(wall)
+        for day in (today, today + dt.timedelta(days=1)):
+            moment = _local_epoch(day, hours * 60 + minutes, self._hours.zone)
+            if moment > wall:
+                return moment
+        return _local_epoch(today + dt.timedelta(days=2), hours * 60 + minutes, self._hours.zone)
+
+    def local_text(self, wall: float) -> str:
+        """`wall` as the show's local time, for messages and status: 'Thu 04 Dec 23:00 CET'."""
+        return dt.datetime.fromtimestamp(wall, self._hours.zone).strftime("%a %d %b %H:%M %Z")
+
     def next_midnight(self, wall: float) -> float:
         """Epoch seconds of the next local midnight after `wall`."""
         return _local_epoch(self._local_date(wall) + dt.timedelta(days=1), 0, self._hours.zone)
@@ -252,18 +272,32 @@ class Schedule:
             self.clear_override()
         return self.natural_state(wall)
 
-    def override(self, mode: str, wall: float) -> State:
-        """mode: 'open', 'closed' or 'auto' (back to the schedule). Returns the state now in force."""
+    def override(self, mode: str, wall: float, until: str | None = None) -> State:
+        """mode: 'open', 'closed' or 'auto' (back to the schedule); `until`: 'HH:MM', local
+        time, the next time the clock reads it. Returns the state now in force.
+
+        Without `until`: 'closed' lasts until the schedule next changes (the rest of an
+        opening period), or midnight with no hours set ("closed" sent to a show without
+        hours once kept the room dark until someone sent "auto"). 'open' lasts until local
+        midnight, or until the schedule opens anyway if that is sooner: sent at 17:00 for an
+        evening event it once ended at the 18:00 closing, and sent at 18:30 it ran all night
+        (on a Sunday, 38 hours, through the closed Monday)."""
         if mode == "auto":
             self.clear_override()
             return self.state(wall)
         if mode not in ("open", "closed"):
             raise ValueError(f"unknown opening-hours override '{mode}'; use open, closed or auto")
+        if until is not None:
+            ends = self.hours.next_local_time(wall, until)
+        elif mode == "closed":
+            ends = self.hours.next_change(wall) or self.hours.next_midnight(wall)
+        else:
+            ends = self.hours.next_midnight(wall)
+            change = self.hours.next_change(wall)
+            if not self.hours.is_open(wall) and change is not None:
+                ends = min(ends, change)
         self._override = mode  # type: ignore[assignment]
-        # Until the next change of the schedule; with none (no hours set, or always open),
-        # until the next local midnight: "closed" sent to a show without hours once kept the
-        # room dark until someone sent "auto".
-        self._override_until = self.hours.next_change(wall) or self.hours.next_midnight(wall)
+        self._override_until = ends
         return self.state(wall)
 
     def clear_override(self) -> None:
@@ -276,5 +310,7 @@ class Schedule:
             "schedule": self.hours.describe(wall),
             "override": self._override,
             "override_until": self._override_until,
+            "override_until_local": (self.hours.local_text(self._override_until)
+                                     if self._override_until is not None else None),
             "enabled": self.hours.config.enabled,
         }

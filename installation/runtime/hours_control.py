@@ -4,7 +4,6 @@ clock drawn while the show is closed and the monitor could not be switched off."
 from __future__ import annotations
 
 import logging
-import time
 from typing import Any
 
 from ..commands import Command, reply_to
@@ -37,14 +36,16 @@ class HoursControl:
         if command.name != "hours":
             return False
         mode = str(command.args[0]).lower() if command.args else "auto"
+        until_text = str(command.args[1]) if len(command.args) > 1 else None
         try:
-            state = self.runtime.override_hours(mode)
+            state = self.runtime.override_hours(mode, until_text)
         except ValueError as error:
             reply_to(command, "error", str(error))
             return True
         self.engine.dark_reason = "closed" if state == "closed" else None
-        until = self.runtime.schedule.status(self.runtime.clock.wall())["override_until"]
-        when = time.strftime("%a %H:%M", time.localtime(until)) if until else "the schedule's next change"
+        # In the show's own time zone (the machine's may differ: the log once said 18:00 for 19:00).
+        until = self.runtime.schedule.status(self.runtime.clock.wall())["override_until_local"]
+        when = until or "the schedule's next change"
         log.warning("opening hours overridden by %s: %s (until %s)", command.source, mode,
                     when if mode != "auto" else "further notice: back to the schedule")
         reply_to(command, "ok", self.runtime.schedule.status(self.runtime.clock.wall()))

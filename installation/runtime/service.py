@@ -251,9 +251,9 @@ class Runtime:
         """True while the monitor is really off (the engine may then skip drawing)."""
         return self.display is not None and self.display.is_off
 
-    def override_hours(self, mode: str) -> str:
-        """OSC/operator: 'open', 'closed' or 'auto'. Takes effect at once."""
-        state = self.schedule.override(mode, self.clock.wall())
+    def override_hours(self, mode: str, until: str | None = None) -> str:
+        """OSC/operator: 'open', 'closed' or 'auto', optionally until 'HH:MM'. At once."""
+        state = self.schedule.override(mode, self.clock.wall(), until)
         self._next_tick = float("-inf")
         self.tick()
         return state

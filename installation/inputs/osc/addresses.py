@@ -52,13 +52,14 @@ ADDRESSES: tuple[Address, ...] = (
     Address("/bayard/resume", "", "control", "engine", "resume", "", "let the playlist clock run again"),
     Address(
         "/bayard/hours",
-        "<open|closed|auto>",
+        "<open|closed|auto> [HH:MM]",
         "control",
         "engine",
         "hours",
         "/bayard/reply/hours <json>",
-        "override the opening hours until their next scheduled change or midnight (open or closed), or follow "
-        "them again (auto)",
+        "force the show open or closed until HH:MM (the show's local time) or, without one, open until "
+        "midnight (or the schedule's opening, if sooner) and closed until the schedule next changes; "
+        "auto follows the schedule again",
     ),
     Address(
         "/bayard/blackout",
