@@ -291,13 +291,22 @@ class Engine(Reloading):
 
     def _cmd_pause(self, command: Command) -> None:
         self.paused = True
+        self._announce(command, "pause", 1)
 
     def _cmd_resume(self, command: Command) -> None:
         self.paused = False
+        self._announce(command, "pause", 0)
 
     def _cmd_blackout(self, command: Command) -> None:
         value = command.args[0] if command.args else (not self.blackout)
         self.blackout = bool(int(value)) if not isinstance(value, bool) else value
+        self._announce(command, "blackout", int(self.blackout))
+
+    def _announce(self, command: Command, what: str, value: Any) -> None:
+        """Tell every subscriber who changed the show's state: two technicians once undid
+        each other's blackout and neither learned of it (/bayard/event/control)."""
+        who = command.extra.get("peer") or command.source
+        self.emit("control", what, value, str(who))
 
     def _cmd_quit(self, command: Command) -> None:
         self.running = False

@@ -236,6 +236,15 @@ def test_view_and_control_tiers():
     assert len(rig.commands) == 2
 
 
+def test_a_view_passcode_never_takes_control_away_from_an_address():
+    rig = Rig(passcodes={"view": "look-at-the-show", "control": "drive-the-show"})
+    rig.feed("/bayard/connect", "drive-the-show")
+    rig.feed("/bayard/connect", "look-at-the-show")
+    rig.feed("/bayard/next")
+    connects = [args for address, args in rig.replies() if address == "/bayard/connect"]
+    assert connects == [("ok:control",), ("ok:control",)] and rig.names()[-1] == ("next", ())
+
+
 def test_control_passcode_only_leaves_querying_open():
     rig = Rig(passcodes={"control": "drive-the-show"})
     rig.feed("/bayard/status")

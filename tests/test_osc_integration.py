@@ -394,3 +394,17 @@ def test_scene_addresses_reach_only_the_named_scene(show_dir):
             assert pilot.engine.dark_reason == "closed"
         finally:
             runtime.close()
+
+
+def test_every_subscriber_hears_who_changed_the_shows_state(show_dir):
+    """Two technicians undid each other's blackout and hours and neither learned of it:
+    blackout, pause and hours changes are pushed as /bayard/event/control with the sender."""
+    path = make_show(show_dir, "enabled = false\n")
+    with run_test(path) as pilot:
+        attach_osc(pilot.engine, start=False)
+        pilot.osc("/bayard/blackout", 1)
+        pilot.osc("/bayard/pause")
+        pilot.osc("/bayard/blackout", 0)
+        said = [args for event, args in pilot.events if event == "control"]
+        assert [a[:2] for a in said] == [("blackout", 1), ("pause", 1), ("blackout", 0)]
+        assert all("127.0.0.1" in a[2] for a in said)  # the sender, as the OSC layer saw it

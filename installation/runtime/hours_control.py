@@ -49,4 +49,5 @@ class HoursControl:
         log.warning("opening hours overridden by %s: %s (until %s)", command.source, mode,
                     when if mode != "auto" else "further notice: back to the schedule")
         reply_to(command, "ok", self.runtime.schedule.status(self.runtime.clock.wall()))
+        self.engine.emit("control", "hours", mode, str(command.extra.get("peer") or command.source))
         return True

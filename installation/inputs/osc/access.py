@@ -50,6 +50,10 @@ class Tiers:
             self.gate.failed(host, now)
             log.warning("OSC: wrong passcode from %s", host)
             return "badpass"
+        if self._earned.get(host) == "control":
+            # Never lowered: a monitoring script connecting with the view passcode from the
+            # technician's machine (or a forged packet with it) took their control away.
+            tier = "control"
         self._earned[host] = tier
         log.info("OSC: %s connected with the %s tier", host, tier)
         return f"ok:{tier}"

@@ -136,7 +136,8 @@ ADDRESSES: tuple[Address, ...] = (
         "osc",
         None,
         "/bayard/connect ok:view|ok:control|badpass",
-        "claim a tier with a passcode; remembered for the sender's address",
+        "claim a tier with a passcode; remembered for the sender's address until the show restarts "
+        "(a view passcode never lowers an address that has control)",
     ),
     Address(
         SCENE_PREFIX + "/<id>/<verb>",
@@ -160,6 +161,11 @@ EVENTS: tuple[tuple[str, str], ...] = (
         "/bayard/event/warning <where> <message>",
         "advice while the show plays as meant, such as a camera that seems mounted turned, "
         "with the setting to change (to subscribers and push targets)",
+    ),
+    (
+        "/bayard/event/control <what> <value> <who>",
+        "someone changed the show's state: blackout 0|1, pause 0|1, hours open|closed|auto; who is "
+        "the sender's address or the input (overlay, key) (to subscribers and push targets)",
     ),
     (
         "/bayard/reply/<command> <json>",
