@@ -58,7 +58,7 @@ def test_repeated_error_logged_once_per_episode_with_count():
     # It stops; a flush after the quiet period reports the tail of the episode.
     tick.t += 11
     lines = repeat.flush()
-    assert len(lines) == 1 and "repeated 59 times" in lines[0]
+    assert len(lines) == 1 and "repeated 59 more times" in lines[0] and ", the last at " in lines[0]
     assert len(records) == 3
     for scene in ("room1", "room2", "room-1", "room-2", "gallery-2025", "gallery-2026", "3", "4"):
         logger.error("scene '%s' failed to start", scene)  # a name's digits are part of the name

@@ -54,6 +54,7 @@ class _Episode:
     level: int = logging.ERROR
     logger: str = ""
     text: str = ""
+    last_wall: float = 0.0  # when the last repeat happened (the record's own time)
 
 
 class RepeatFilter(logging.Filter):
@@ -127,6 +128,7 @@ class RepeatFilter(logging.Filter):
                     record.args = None
                 return True
             episode.last = now
+            episode.last_wall = record.created
             episode.suppressed += 1
             self.suppressed_total += 1
             return False
@@ -140,8 +142,12 @@ class RepeatFilter(logging.Filter):
                 if now - episode.last > self.quiet_s:
                     del self._episodes[key]
                     if episode.suppressed:
+                        # Logged after the fact: the time of the last repeat says so (a
+                        # refused reload's count, logged after the fix, read as a new refusal).
                         span = max(1.0, episode.last - episode.first)
-                        lines.append((episode, f"{episode.text} [repeated {episode.suppressed} times in {span:.0f} s]"))
+                        last = time.strftime("%H:%M:%S", time.localtime(episode.last_wall))
+                        lines.append((episode, f"{episode.text} [repeated {episode.suppressed} more times in "
+                                               f"{span:.0f} s, the last at {last}]"))
         for episode, line in lines:
             logging.getLogger(episode.logger).log(episode.level, line, extra={"_repeat_summary": True})
         return [line for _, line in lines]
