@@ -306,6 +306,9 @@ def cmd_keys(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bayard", description="Bayard exhibition engine")
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"bayard {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("run", help="play the show")

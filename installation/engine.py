@@ -125,8 +125,8 @@ class Engine(Reloading):
             self.record_error("config", str(problem), severity=problem.severity)
         # The title is "shown in logs, status and the overlay": a log read later (or from
         # several kiosks) says which show it was.
-        log.info("show '%s' from %s: %d scene(s) in the playlist", show.config.show.title, show.path,
-                 len(show.playlist))
+        log.info("bayard %s: show '%s' from %s: %d scene(s) in the playlist", __version__,
+                 show.config.show.title, show.path, len(show.playlist))
 
     # -- wiring ------------------------------------------------------------------
     def _context_for(self, scene_id: str) -> SceneContext:

@@ -241,3 +241,13 @@ def test_a_render_stops_on_sigterm_as_on_ctrl_c(tmp_path):
 def test_bayard_with_no_command_shows_its_usage_and_fails(capsys):
     assert main([]) == 2
     assert "usage: bayard" in capsys.readouterr().err
+
+
+def test_the_version_is_one_command_away(capsys):
+    """A technician on the phone with support was asked which version runs: it was in no
+    command, no log line and no status."""
+    from installation import __version__
+
+    with pytest.raises(SystemExit) as stopped:
+        main(["--version"])
+    assert stopped.value.code == 0 and capsys.readouterr().out.strip() == f"bayard {__version__}"
