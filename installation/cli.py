@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("bayard")
 
 DEFAULT_SHOW = "install.toml"
+REPO_ROOT = Path(__file__).resolve().parents[1]  # the software's own folder (its models/)
 
 
 def _setup_logging(level: str = "info") -> None:
@@ -124,7 +125,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     problems = list(show.problems) + _left_out(show) + show_path_problems(show) + scene_path_problems(show)
     problems += check_media(show, decode=not args.fast)
     if not args.fast:
-        problems += _check_content(show)
+        problems += _check_content(show) + _check_models(show)
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity != "error"]
     from .services import describe_models
@@ -196,6 +197,33 @@ def _check_content(show: Show) -> list:
         hook = getattr(SCENE_KINDS.get(config.type), "check_content", None)
         if hook is not None:
             found += hook(config, show)
+    return found
+
+
+def _check_models(show: Show) -> list:
+    """Model files that differ from their checksums (a byte flipped on a failing card, a
+    copy cut short): `check` said "mesh: ok" over a damaged face model, which only
+    `bayard assets status` caught. The show's models manifest, and the software's own."""
+    from .config.errors import Problem
+    from .runtime import assets
+
+    found, seen = [], set()
+    for path in (show.models_dir / assets.MANIFEST_NAME, REPO_ROOT / "models" / assets.MANIFEST_NAME):
+        if not path.is_file() or path.resolve() in seen:
+            continue
+        seen.add(path.resolve())
+        try:
+            manifest = assets.load_manifest(path)
+        except assets.AssetError as error:
+            found.append(Problem(path, None, "", str(error)))
+            continue
+        for status in assets.statuses([manifest], verify=True):
+            if status.state in ("corrupt", "partial"):
+                found.append(Problem(path, None, status.entry.id,
+                                     f"{status.entry.path} is damaged ({status.detail}); restore it: "
+                                     f"`git checkout {Path(path.parent.name) / status.entry.path}` in the software's "
+                                     "folder, or `bayard assets import FOLDER` from a good copy",
+                                     severity="error" if status.entry.required else "warning"))
     return found
 
 

@@ -230,3 +230,21 @@ def test_a_caption_timed_after_its_scene_ends_is_named_by_check(tmp_path, capsys
     assert ('scenes/p.toml:12: captions[1].at: caption 2 ("Never shown") begins at 45 s, after the scene '
             "ends at 30 s") in out
     assert "Shown\")" not in out
+
+
+def test_check_finds_a_model_file_that_differs_from_its_checksum(tmp_path, capsys):
+    """A byte flipped in face_landmark.tflite: `check` said "mesh: ok" and "OK"; only
+    `bayard assets status` knew. Every model in the manifests is verified."""
+    import hashlib
+
+    path = write_show(tmp_path, {"a": title_scene("a")})
+    models = tmp_path / "models"
+    (models / "face").mkdir(parents=True)
+    good = b"a model's bytes" * 100
+    (models / "face" / "mesh.tflite").write_bytes(good[:-1] + b"!")
+    (models / "manifest.toml").write_text(
+        '[[asset]]\nid = "face-mesh"\npath = "face/mesh.tflite"\n'
+        f'sha256 = "{hashlib.sha256(good).hexdigest()}"\nlicence = "Apache-2.0"\n')
+    assert main(["check", "--show", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "face-mesh" in out and "face/mesh.tflite is damaged" in out and "git checkout models/face/mesh.tflite" in out
