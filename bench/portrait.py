@@ -38,6 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 
+from installation.imaging import read_rgb  # noqa: E402
 from installation.models.face import Expression, FaceStack, FaceTracker, neutrality  # noqa: E402
 from installation.models.face import runtime as face_runtime  # noqa: E402
 from installation.models.motion.mesh import MeshAnimator  # noqa: E402
@@ -61,9 +62,9 @@ def frames_of(path: Path, limit: int) -> tuple[list[np.ndarray], float]:
 
 
 def load_portrait(path: Path) -> np.ndarray:
-    image = cv2.cvtColor(cv2.imread(str(path)), cv2.COLOR_BGR2RGB)
-    k = min(1.0, 900 / max(image.shape[:2]))
-    return cv2.resize(image, None, fx=k, fy=k, interpolation=cv2.INTER_AREA) if k < 1 else image
+    """As the show reads it (EXIF turn, transparency laid on white): cv2.imread left a
+    transparent background black, and the figures were not the show's."""
+    return read_rgb(path, max_side=900)
 
 
 def sharpness(image: np.ndarray, lm: np.ndarray) -> float:
