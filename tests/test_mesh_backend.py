@@ -450,3 +450,28 @@ def test_check_and_inspect_say_when_a_portrait_is_stored_upside_down_or_on_its_s
     assert main(["portrait", "inspect", upside, "-o", str(tmp_path / "o.png")]) == 0
     said = capsys.readouterr().out
     assert "OK: one face" in said and "but the face is upside down in the picture" in said
+
+
+@pytest.mark.parametrize("drop", [0.05, 0.1])
+def test_a_jaw_that_squeezes_the_chin_keeps_the_lower_lip_the_right_way_up(animator, drop):
+    """On sitters turned 20-30 degrees, a wide-open mouth squeezed the band under the lower
+    lip until its triangles folded; easing their corners back towards rest pulled the lip's
+    outer edge up while its inner edge kept the jaw's move, so the lip turned inside out
+    and the mouth read as a black hole with no lower lip. Here the lower lip drops while
+    the chin under it stays: the lip must stay a lip, and the mouth open."""
+    from installation.models.motion.mesh.rig import LOWER_OUTER_LIP
+
+    warper = animator.warper
+    src = warper.src
+    inner, outer = np.array(LOWER_INNER_LIP[1:-1]), np.array(LOWER_OUTER_LIP[1:-1])
+    height = animator.rig.face_height
+    dst = src.copy()
+    dst[np.concatenate([inner, outer]), 1] += drop * height  # the whole lip drops with the jaw
+    assert warper._folded(dst).any()  # the chin below it does not: folds, as on those sitters
+    eased = warper.unfold(dst)
+    assert not warper._folded(eased).any()
+    thickness = eased[outer, 1] - eased[inner, 1]  # the outer edge lies below the inner one
+    rest = src[outer, 1] - src[inner, 1]
+    assert np.all(thickness > 0.3 * rest), (thickness, rest)  # a lip, the right way up
+    opening = eased[inner, 1].mean() - src[inner, 1].mean()
+    assert opening > 0.4 * drop * height  # the mouth still opens

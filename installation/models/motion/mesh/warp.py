@@ -10,6 +10,8 @@ fold over are eased back towards rest before anything is drawn.
 
 from __future__ import annotations
 
+from functools import cached_property
+
 import cv2
 import numpy as np
 
@@ -63,6 +65,12 @@ SLIVER_SHARE = 0.00015  # of the face height squared
 EDGE_HOLD_SHARE = 0.12
 # How far into the lips (share of their thickness) an open mouth's inner edge samples.
 LIP_EDGE_INWARD = 0.3
+# Where easing a fold would squeeze a lip thinner than this share of its thickness at rest,
+# its inner edge gives way instead (the mouth opens a little less there): a lip squeezed to
+# a line, or past it, read as no lip at all round a black hole.
+KEPT_LIP = 0.4
+# Steps of each way of easing a fold out (unfold), before the next is tried.
+UNFOLD_STEPS = 8
 
 
 def _affine_table(src: np.ndarray, dst: np.ndarray, triangles: np.ndarray) -> np.ndarray:
@@ -198,6 +206,50 @@ class MeshWarper:
                                           self.src[outer_lower] - self.src[self.inner_lower]])
         self.rest_gap = np.linalg.norm(self.src[self.inner_upper] - self.src[self.inner_lower], axis=1)
 
+    @cached_property
+    def _neighbours(self) -> np.ndarray:
+        return self._neighbour_mean > 0
+
+    def _lips_right_way_up(self, dst: np.ndarray) -> np.ndarray:
+        """Where smoothing left a lip thinner than KEPT_LIP of its thickness at rest (or
+        turned it inside out), its inner edge is moved back to keep that much: the mouth
+        opens a little less there instead."""
+        # Thickness across the mouth line (a lip's paired points are not straight across from
+        # each other towards its corners), outwards from the mouth: down for the lower lip.
+        line = self.src[291] - self.src[61]
+        down = np.array([-line[1], line[0]]) / max(float(np.linalg.norm(line)), 1e-9)
+        if np.dot(self.src[17] - self.src[0], down) < 0:  # from the upper lip's top to the lower's foot
+            down = -down
+        for (outer, inner), outwards in zip(self._lip_rows, (-down, down), strict=True):
+            rest = np.maximum((self.src[outer] - self.src[inner]) @ outwards, 1.0)
+            now = (dst[outer] - dst[inner]) @ outwards
+            short = now < KEPT_LIP * rest
+            if short.any():
+                dst[inner[short]] -= outwards * (KEPT_LIP * rest[short] - now[short])[:, None]
+        return dst
+
+    @cached_property
+    def _lip_rows(self) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
+        """The upper and lower lips' outer and inner edges, point facing point (corners left out)."""
+        return tuple((np.array(outer[1:-1]), np.array(inner[1:-1])) for outer, inner in
+                     ((UPPER_OUTER_LIP, UPPER_INNER_LIP), (LOWER_OUTER_LIP, LOWER_INNER_LIP)))
+
+    @cached_property
+    def _lip_points(self) -> np.ndarray:
+        return np.array(sorted(set(INNER_LIPS) | set(UPPER_OUTER_LIP) | set(LOWER_OUTER_LIP)))
+
+    @cached_property
+    def _neighbour_mean(self) -> np.ndarray:
+        """The mean over each point's mesh neighbours, as a matrix (points x points; some
+        500 points: dense is smaller than the code a sparse one would need)."""
+        edges = np.concatenate([self.rig.triangles[:, [a, b]] for a, b in ((0, 1), (1, 2), (2, 0))])
+        edges = np.unique(np.concatenate([edges, edges[:, ::-1]]), axis=0)
+        n = len(self.src)
+        mean = np.zeros((n, n))
+        mean[edges[:, 0], edges[:, 1]] = 1.0
+        mean /= np.maximum(mean.sum(axis=1, keepdims=True), 1.0)
+        return mean
+
     def _folded(self, dst: np.ndarray) -> np.ndarray:
         areas = _signed_areas(dst, self._checked_triangles)
         return self._check_map(areas * self._rest_sign < self._min_area)
@@ -208,24 +260,51 @@ class MeshWarper:
         return bad
 
     def unfold(self, dst: np.ndarray) -> np.ndarray:
-        """Ease folding triangles back towards rest: first only their own corners (a sliver
-        by the nose must not flatten the whole expression), then, if that is not enough,
-        the whole motion."""
+        """Ease folding triangles out, touching only their own corners while that is
+        enough (a sliver by the nose must not flatten the whole expression), in turn:
+        1. each corner moves as its neighbours do on average;
+        2. off the lips, each corner moves as its farthest-moved neighbour: where an open
+           mouth squeezes the band under the lower lip, the chin follows the jaw down;
+        3. each corner is eased back towards rest;
+        4. the whole motion is eased back.
+        A lip is never left thinner than KEPT_LIP of itself: the mouth may open less, but
+        the lip never turns inside out.
+
+        (Corners were once eased back towards rest straight away. On a sitter turned 20-30
+        degrees a wide-open mouth folds the band under the lower lip; easing pulled the
+        lip's outer edge back up while its inner edge kept the jaw's move, the lip turned
+        inside out, and the mouth read as a black hole with no lower lip.)"""
         bad = self._folded(dst)
         if not bad.any():
             return dst
         self.folds_eased += 1
         dst = dst.copy()
-        for _ in range(8):
+        for _ in range(UNFOLD_STEPS):  # each corner moves as its neighbours do on average
+            corners = np.unique(self.rig.triangles[bad])
+            dst[corners] = self.src[corners] + (self._neighbour_mean @ (dst - self.src))[corners]
+            bad = self._folded(dst)
+            if not bad.any():
+                return self._lips_right_way_up(dst)
+        for _ in range(UNFOLD_STEPS):  # off the lips, each corner moves as its farthest-moved neighbour
+            corners = np.setdiff1d(np.unique(self.rig.triangles[bad]), self._lip_points)
+            if not len(corners):
+                break
+            moves = dst - self.src
+            size = np.where(self._neighbours[corners], np.linalg.norm(moves, axis=1)[None, :], -1.0)
+            dst[corners] = self.src[corners] + moves[np.argmax(size, axis=1)]
+            bad = self._folded(dst)
+            if not bad.any():
+                return self._lips_right_way_up(dst)
+        for _ in range(UNFOLD_STEPS):  # each corner eased back towards rest
             corners = np.unique(self.rig.triangles[bad])
             dst[corners] = self.src[corners] + (dst[corners] - self.src[corners]) * 0.6
             bad = self._folded(dst)
             if not bad.any():
-                return dst
-        for _ in range(6):
+                return self._lips_right_way_up(dst)
+        for _ in range(6):  # the whole motion eased back
             dst = self.src + (dst - self.src) * 0.75
             if not self._folded(dst).any():
-                return dst
+                return self._lips_right_way_up(dst)
         return self.src.copy()
 
     def sources(self, dst: np.ndarray) -> np.ndarray:
