@@ -56,6 +56,14 @@ def test_only_a_show_without_errors_replaces_the_last_good_copy(tmp_path):
     assert 'heading = "Second"' in last_good_heading(tmp_path, "a")
 
 
+def test_the_last_good_copy_is_readable_by_the_show_alone(tmp_path):
+    """install.toml may hold OSC passcodes; its remembered copy was 0644 while the service
+    keeps everything it writes to itself (UMask=0077)."""
+    path = write_show(tmp_path, {"a": title_scene("a")}, playlist=["a"])
+    folder = remember(load_show(path))
+    assert folder is not None and folder.stat().st_mode & 0o077 == 0
+
+
 def test_check_warns_about_scene_files_left_out_of_the_playlist(tmp_path, capsys):
     path = write_show(tmp_path, {"a": title_scene("a"), "spare": title_scene("spare")}, playlist=["a"])
     assert main(["check", "--show", str(path), "--fast"]) == 0

@@ -40,6 +40,9 @@ def remember(show: Show) -> Path | None:
         if staging.exists():
             shutil.rmtree(staging)
         (staging / "scenes").mkdir(parents=True)
+        # Only the show's own user may read the copy: install.toml may hold OSC passcodes,
+        # and copies keep their source's mode (0644) whatever the service's UMask says.
+        os.chmod(staging, 0o700)
         shutil.copy2(show.path, staging / "install.toml")
         for file in show.scene_files.values():
             shutil.copy2(file, staging / "scenes" / file.name)
