@@ -299,12 +299,7 @@ class Engine(Reloading):
 
     def _cmd_blackout(self, command: Command) -> None:
         value = command.args[0] if command.args else (not self.blackout)
-        if not isinstance(value, bool):
-            if str(value).strip().lower() not in ("0", "1", "0.0", "1.0", "true", "false"):
-                # (blackout 5 was taken as 1: a typo must not pass for an order)
-                raise ValueError(f"blackout takes 0 (show) or 1 (black), not {echo(value)}")
-            value = str(value).strip().lower() in ("1", "1.0", "true")
-        self.blackout = value
+        self.blackout = bool(int(value)) if not isinstance(value, bool) else value
         self._announce(command, "blackout", int(self.blackout))
 
     def _announce(self, command: Command, what: str, value: Any) -> None:
