@@ -217,3 +217,22 @@ def test_a_verso_that_turns_back_before_it_turns_is_named(tmp_path):
                                       '[verso]\nat = 20\nuntil = 10\ntext = "x"\n'})
     said = "\n".join(str(p) for p in load(path).problems)
     assert "p.toml:" in said and "'until' (10.0) must be later than 'at' (20.0)" in said
+
+
+def test_a_missing_picture_is_logged_once_not_at_every_showing(tmp_path, caplog):
+    """The scene is built anew each loop: an optional print not yet installed was logged at
+    every showing, some 350 warnings a day, which teaches a technician to skip warnings."""
+    import logging
+
+    from .conftest import title_scene, write_show
+
+    path = write_show(tmp_path, {"a": title_scene("a", duration=2), "p": """
+        type = "photograph"
+        id = "p"
+        duration = 2
+        image = "absent.png"
+        """}, playlist=["a", "p"])
+    with caplog.at_level(logging.WARNING), run_test(path, fps=10, raise_faults=False) as pilot:
+        pilot.advance(20)  # five showings
+    said = [r for r in caplog.records if "absent.png" in r.getMessage() and r.name.startswith("bayard.scene")]
+    assert len(said) == 1, [r.getMessage() for r in said]

@@ -27,6 +27,9 @@ from .photograph_standin import draw_standin, empty_mat
 from .style import fade, lerp, rgb, smoothstep
 
 
+_SAID: set[tuple[str, str]] = set()  # (file, problem) already logged at warning level
+
+
 @register_scene("photograph")
 class PhotographScene(Scene):
     Config = PhotographConfig
@@ -64,7 +67,11 @@ class PhotographScene(Scene):
             # about his print. Any other picture leaves its mat empty until it is mended.
             drawing = self.config.standin_drawing == "bayard"
             instead = "showing the designed stand-in" if drawing else "showing an empty mat until it is mended"
-            self.log.warning("%s; %s", exc, instead)
+            # Once per file and problem while the show runs: the scene is built anew each
+            # loop, and an optional print not yet installed said so 350 times a day.
+            said = (str(path), str(exc))
+            (self.log.debug if said in _SAID else self.log.warning)("%s; %s", exc, instead)
+            _SAID.add(said)
             if path.exists():  # a missing file is reported by context.media(); a broken one here
                 self.context.report(f"{exc}; {instead}")
             aspect = 4 / 3  # Bayard's print is close to 4:3 landscape
