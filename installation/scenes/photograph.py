@@ -26,7 +26,6 @@ from .photograph_config import FLIP_S, Caption, Keyframe, PhotographConfig, Vers
 from .photograph_standin import draw_standin, empty_mat
 from .style import fade, lerp, rgb, smoothstep
 
-
 _SAID: set[tuple[str, str]] = set()  # (file, problem) already logged at warning level
 
 
