@@ -281,7 +281,7 @@ class MeshWarper:
         dst = dst.copy()
         for _ in range(UNFOLD_STEPS):  # each corner moves as its neighbours do on average
             corners = np.unique(self.rig.triangles[bad])
-            dst[corners] = self.src[corners] + (self._neighbour_mean @ (dst - self.src))[corners]
+            dst[corners] = self.src[corners] + self._neighbour_mean[corners] @ (dst - self.src)
             bad = self._folded(dst)
             if not bad.any():
                 return self._lips_right_way_up(dst)
