@@ -810,3 +810,31 @@ def test_a_colour_portrait_keeps_a_tongue_pinker_than_its_lips(stack, sitter):
     # Pinker than the lips: more blue over green.
     assert r > g and b / max(g, 1.0) > palette.lip[2] / max(palette.lip[1], 1.0)
     assert r - g > 20  # and a red one, not the print's tone
+
+
+def test_the_far_eye_of_a_turned_visitor_does_not_wink():
+    """Seen 15-20 degrees aside, the face mesh reads the far eye a third or more closed
+    while it is open: the portrait half-winked whenever a visitor turned. The far eye now
+    follows the near one as the turn grows; a frontal wink and a turned blink are kept."""
+    from installation.models.motion.mesh.motion import _trust_the_near_eye
+
+    assert _trust_the_near_eye((1.0, 0.4), 17.0) == (1.0, 1.0)  # turned: the far eye is read too closed
+    assert _trust_the_near_eye((0.4, 1.0), -17.0) == (1.0, 1.0)
+    assert _trust_the_near_eye((1.0, 0.4), 0.0) == (1.0, 0.4)  # facing the camera: a wink is a wink
+    assert _trust_the_near_eye((0.05, 0.02), 17.0)[1] < 0.1  # a blink while turned stays a blink
+    assert _trust_the_near_eye((1.0, 0.4), 9.0)[1] < 1.0  # the far eye is trusted less gradually
+
+
+def test_a_visitor_turning_with_open_eyes_leaves_the_portraits_eyes_open(stack, shared_data):
+    """On the shared driver, turned 17 degrees with both eyes open (frame 22)."""
+    from installation.models.face import FaceTracker
+
+    capture = cv2.VideoCapture(str(shared_data / "driver-expressions-12s.mp4"))
+    frames = [cv2.cvtColor(capture.read()[1], cv2.COLOR_BGR2RGB) for _ in range(23)]
+    tracker = FaceTracker(stack)
+    reference = DriverReference(tracker.update(frames[0], 0.0).face.landmarks)
+    for i, frame in enumerate(frames[1:], 1):
+        face = tracker.update(frame, i / 30).face
+    motion = reference.motion(face.landmarks)
+    assert abs(motion.yaw) > 12
+    assert min(motion.eye_open) > 0.55 and abs(motion.eye_open[0] - motion.eye_open[1]) < 0.15
