@@ -36,6 +36,9 @@ log = logging.getLogger("bayard.engine")
 
 MAX_STEP_S = 0.1  # a longer frame (a hitch) advances animations by at most this much
 RECENT_ERRORS = 20
+# A closure at least this long (closing time overnight) reopens at the playlist's first
+# scene; a shorter one (an override for a few minutes) resumes where it was.
+FROM_THE_TOP_AFTER_S = 600.0
 
 
 def init_pygame(headless: bool) -> None:
@@ -106,6 +109,7 @@ class Engine(Reloading):
         self.blackout = False
         self.dark_reason: str | None = None  # "closed" outside opening hours, set by the schedule
         self._suspended = False
+        self._suspended_at = 0.0
         self.running = True
         self.started = clock.now()
         self.deterministic = synchronous_prepare
@@ -204,8 +208,13 @@ class Engine(Reloading):
             # Closed: release scenes (camera, model workers) rather than run them unseen.
             self.sequencer.suspend()
             self._suspended = True
+            self._suspended_at = now
         elif not self.dark_reason and self._suspended:
             self._suspended = False
+            if now - self._suspended_at >= FROM_THE_TOP_AFTER_S:
+                # A morning's opening starts the show from its first scene (it resumed at
+                # whatever was showing at closing time); a short closure resumes.
+                self.sequencer.resume_index = 0
         if not self._suspended:
             if self.sequencer.current is None:
                 self.sequencer.start()
@@ -263,6 +272,11 @@ class Engine(Reloading):
         for overlay in reversed(self.overlays):
             if overlay.handle(command):
                 return
+        if self._suspended and command.name in ("next", "prev", "goto"):
+            # Closed, no scene is playing: said to the sender (it was dropped in silence).
+            reply_to(command, "error", f"the show is closed ({self.dark_reason}); {command.name} works once it "
+                                       "is open: /bayard/hours open, or wait for opening time")
+            return
         handler = getattr(self, f"_cmd_{command.name}", None)
         if handler is not None:
             try:

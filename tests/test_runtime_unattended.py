@@ -241,3 +241,28 @@ def test_a_broken_overlay_is_removed_and_recorded_as_a_fault(tmp_path):
         pilot.advance(0.5)
         assert overlay not in pilot.engine.overlays and not black(pilot.frame())
     assert [(f.scene_id, f.phase) for f in recorder.faults] == [("overlay", "draw")]
+
+
+def test_a_morning_opening_starts_from_the_first_scene_and_commands_while_closed_are_answered(tmp_path):
+    """At opening time the show resumed at whatever scene was showing at closing time, and
+    goto or next sent while closed were dropped in silence."""
+    show = write_show(tmp_path, {k: title_scene(k, duration=5) for k in ("a", "b", "c")}, playlist=["a", "b", "c"])
+    with run_test(show, fps=2) as pilot:
+        while pilot.scene_id != "b" and pilot.clock.now() < 30:
+            pilot.advance(0.5)
+        assert pilot.scene_id == "b"
+        pilot.engine.dark_reason = "closed"  # closing time, as the schedule sets it
+        pilot.advance(2)
+        pilot.command("next", source="osc")
+        pilot.step()
+        assert pilot.replies and '"status": "error"' in pilot.replies[-1][1][0]
+        assert "closed" in pilot.replies[-1][1][0] and "/bayard/hours open" in pilot.replies[-1][1][0]
+        pilot.advance(60)  # a short closure (an override for a minute) resumes where it was
+        pilot.engine.dark_reason = None
+        pilot.advance(1)
+        assert pilot.scene_id == "b"
+        pilot.engine.dark_reason = "closed"
+        pilot.advance(900)  # overnight, in short
+        pilot.engine.dark_reason = None
+        pilot.advance(1)
+        assert pilot.scene_id == "a"
