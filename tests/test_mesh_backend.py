@@ -322,6 +322,8 @@ def test_check_names_a_portrait_that_cannot_be_animated(tmp_path, capsys):
     main(["check", "--show", str(tmp_path / "install.toml")])
     out = capsys.readouterr().out
     assert "scenes/p.toml" in out and "wall.png' cannot be animated: no face found" in out
+    # With none left, visitors meet the show's own sitter, and the curator is told so.
+    assert "none of the listed portraits can be animated, so visitors meet the show's own sitter" in out
 
 
 def test_a_sitter_nearly_in_profile_is_refused_with_the_reason(stack):

@@ -14,8 +14,9 @@ portrait (never the camera image) is kept as a clip in `<state folder>/recording
 (see portrait_record.py), the card says so, and a red notice stays on screen.
 
 With no camera (or an unplugged one) the scene stays in attract mode and says
-"camera unavailable" discreetly; it never stops the show. With no portrait installed it
-animates a portrait drawn by Bayard itself.
+"camera unavailable" discreetly; it never stops the show. With no portrait listed, or none
+that can be animated, it animates the show's own sitter (Thoreau's 1856 daguerreotype,
+public domain), and a drawn sitter if even that file is missing.
 """
 
 from __future__ import annotations
@@ -78,7 +79,8 @@ class PortraitItem(Strict):
 class PortraitConfig(SceneConfig):
     portraits: list[PortraitItem] = Field(
         default_factory=list,
-        description="portraits a visitor can choose among; empty: a portrait drawn by Bayard",
+        description="portraits a visitor can choose among; empty (or none that can be animated): the show's "
+                    "own sitter, Thoreau's 1856 daguerreotype",
     )
     backend: MotionBackendName = Field(default="", description="motion backend for this scene; empty: [models] motion")
     heading: str = Field(default=words("portrait.heading"), description="the invitation")

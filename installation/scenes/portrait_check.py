@@ -26,6 +26,7 @@ def check_portraits(config: Any, show: Any) -> list[Problem]:
     if stack is None:
         return [Problem(file, None, "", f"the face models cannot load ({reason}); the portrait falls "
                         "back to the flow backend", severity="warning")]
+    usable = 0
     for number, item in enumerate(config.portraits):
         loc = ("portraits", number, "image")
         path = show.content_root / item.image
@@ -33,6 +34,7 @@ def check_portraits(config: Any, show: Any) -> list[Problem]:
             continue  # check_media reports missing files
         try:
             face = find_portrait_face(read_rgb(path, max_side=900), stack)
+            usable += 1
         except (PortraitProblem, MediaError) as error:
             problems.append(Problem(
                 file, line_of(source, loc), f"portraits[{number}].image",
@@ -46,4 +48,10 @@ def check_portraits(config: Any, show: Any) -> list[Problem]:
                 f"'{item.image}': the sitter's face is {lying} in the picture; if the scan is "
                 "stored turned, turn it upright in an image editor. It is animated as it stands",
                 severity="warning"))
+    if config.portraits and not usable:
+        # The artist's portrait swapped for Thoreau, his title and his credit, without a word.
+        problems.append(Problem(
+            file, line_of(source, ("portraits",)), "portraits",
+            "none of the listed portraits can be animated, so visitors meet the show's own sitter "
+            "(Thoreau, 1856) with his title and credit; mend or replace them", severity="warning"))
     return problems
