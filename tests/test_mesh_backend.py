@@ -477,3 +477,19 @@ def test_a_jaw_that_squeezes_the_chin_keeps_the_lower_lip_the_right_way_up(anima
     assert np.all(thickness > 0.3 * rest), (thickness, rest)  # a lip, the right way up
     opening = eased[inner, 1].mean() - src[inner, 1].mean()
     assert opening > 0.4 * drop * height  # the mouth still opens
+
+
+def test_check_names_the_no_camera_words_left_in_the_default_beside_a_translated_heading(tmp_path, capsys):
+    """A French heading, and with the camera resting the wall said "A portrait that moves"."""
+    from installation.cli import main
+    from tests.conftest import write_show
+
+    write_show(tmp_path, {"p": """
+        type = "portrait"
+        id = "p"
+        heading = "Bougez, le portrait vous suit"
+        """})
+    main(["check", "--show", str(tmp_path / "install.toml")])
+    out = capsys.readouterr().out
+    assert "heading_no_camera: 'heading' is your own but 'heading_no_camera'" in out
+    assert "about_no_camera" not in out  # 'about' was left as it was: nothing to match

@@ -14,6 +14,27 @@ from ..imaging import MediaError, read_rgb
 from ..runtime.files import read_text
 
 
+# Words shown with a camera, and their counterparts shown without one.
+CAMERA_PAIRS = (("heading", "heading_no_camera"), ("about", "about_no_camera"),
+                ("disclosure", "disclosure_no_camera"))
+
+
+def _half_translated(config: Any, file, source: str) -> list[Problem]:
+    """A heading written in the gallery's own words beside its no-camera counterpart left
+    at the English default: with the camera resting, a French wall turned English."""
+    fields = type(config).model_fields
+    found = []
+    for own, other in CAMERA_PAIRS:
+        if own not in fields or other not in fields:
+            continue
+        if getattr(config, own) != fields[own].default and getattr(config, other) == fields[other].default:
+            found.append(Problem(file, line_of(source, (own,)), other,
+                                 f"'{own}' is your own but '{other}' (shown while no camera works) is still "
+                                 f"the default \"{fields[other].default[:40]}...\"; write it in the same words",
+                                 severity="warning"))
+    return found
+
+
 def check_portraits(config: Any, show: Any) -> list[Problem]:
     from ..models.face import try_open
     from ..models.face.orientation import how_it_lies
@@ -22,7 +43,7 @@ def check_portraits(config: Any, show: Any) -> list[Problem]:
     stack, reason = try_open(show.models_dir)
     file = show.scene_files[config.id]
     source = read_text(file) if file.exists() else ""
-    problems = []
+    problems = _half_translated(config, file, source)
     if stack is None:
         return [Problem(file, None, "", f"the face models cannot load ({reason}); the portrait falls "
                         "back to the flow backend", severity="warning")]
