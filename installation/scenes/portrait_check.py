@@ -13,7 +13,6 @@ from ..config.locate import line_of
 from ..imaging import MediaError, read_rgb
 from ..runtime.files import read_text
 
-
 # Words shown with a camera, and their counterparts shown without one.
 CAMERA_PAIRS = (("heading", "heading_no_camera"), ("about", "about_no_camera"),
                 ("disclosure", "disclosure_no_camera"))
