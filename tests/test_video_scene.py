@@ -3,6 +3,8 @@ moves on when the film ends (or it loops), and a broken film never stalls the sh
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pygame
 import pytest
@@ -168,3 +170,14 @@ def test_config_fields_are_described():
     for name, field in VideoConfig.model_fields.items():
         assert field.description, name
     assert np  # keeps the import for the frame helpers
+
+
+def test_check_counts_a_film_at_its_own_length(tmp_path, capsys):
+    """`check` listed a 2 s film as the default 30 s, and the loop's length with it."""
+    from installation.cli import main
+
+    path = film_show(tmp_path)
+    main(["check", "--fast", "--show", str(path)])
+    out = capsys.readouterr().out
+    assert re.search(r"film\s+video\s+2 s", out), out
+    assert "Loop length: 0 min 32 s" in out

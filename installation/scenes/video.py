@@ -45,6 +45,22 @@ _TIME = re.compile(r"(\d+):(\d{1,2}):(\d{1,2})(?:[,.](\d{1,3}))?")
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>|\{\\[^}]*\}")
 
 
+def film_seconds(path: Path) -> float | None:
+    """A film's length as its container gives it, read from the header without decoding the
+    picture; None when ffmpeg cannot say."""
+    import imageio_ffmpeg
+
+    try:
+        reader = imageio_ffmpeg.read_frames(str(path))
+        try:
+            duration = next(reader).get("duration")
+        finally:
+            reader.close()
+    except (OSError, RuntimeError, StopIteration):
+        return None
+    return float(duration) if duration and float(duration) > 0 else None
+
+
 @dataclass(frozen=True)
 class Cue:
     start: float
@@ -298,7 +314,10 @@ class VideoScene(Scene):
             self.source.wait_ready(2.0)
             if self.source.period_hint:
                 return self.source.period_hint
-        return None
+            return None
+        # Not playing (`bayard check`'s summary): the film's own length from its header; the
+        # loop length once counted a 5 s film as the default 30 s.
+        return film_seconds(self.context.content_root / self.config.file)
 
     @property
     def finished(self) -> bool:
