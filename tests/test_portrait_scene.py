@@ -99,6 +99,10 @@ def test_no_camera_attract_mode_moves_and_says_camera_unavailable(tmp_path):
         xs, ys = np.nonzero(diff > 10)
         assert xs.max() < 640 * 0.6  # the text column on the right is still
         assert scene.camera_ok is False
+        # What the technician reads: the setting to mend, not the scene file or a cable.
+        said = " ".join(e["message"] for e in pilot.engine.status()["errors"])
+        assert "[camera] file in install.toml" in said
+        assert "fix the scene file" not in said and "cable" not in said
 
 
 def test_without_a_camera_the_words_invite_no_move_and_the_sitter_is_shown_whole(tmp_path):

@@ -266,7 +266,9 @@ class PortraitScene(BackendChoice, PortraitDrawing, Scene):
         from ..inputs.camera import Camera
 
         if cam_cfg.file:
-            source: int | str | Path = self.context.media(cam_cfg.file)
+            # Not context.media(): its message sends the reader to the scene file, and this
+            # setting is install.toml's (the camera's reason then says the file is missing).
+            source: int | str | Path = self.context.content_root / cam_cfg.file
         elif cam_cfg.device is not None:
             source = cam_cfg.device
         else:
@@ -471,11 +473,15 @@ class PortraitScene(BackendChoice, PortraitDrawing, Scene):
         reason = getattr(self.camera, "reason", "") if getattr(self.camera, "state", "") == "unavailable" else ""
         if reason and reason != getattr(self, "_camera_told", ""):
             source = getattr(self.camera, "source", "")
+            cam_cfg, _ = self._settings()
+            # A video standing in for the camera has no cable to check: its setting does.
+            fix = ("[camera] file in install.toml names a film in the content folder" if getattr(cam_cfg, "file", "")
+                   else "check the camera's cable, or [camera] device in install.toml")
             # A warning: the scene plays as its curator planned for a kiosk without a camera
             # (`without_camera`), and a technician filtering on errors sees what is broken.
             self.context.report(f"camera {source}: {reason}; the portrait stirs by itself until it is back "
-                                "(check the cable, or [camera] in install.toml; the scene's without_camera = "
-                                "\"skip\" leaves it out meanwhile)", severity="warning")
+                                f"({fix}; the scene's without_camera = \"skip\" leaves it out meanwhile)",
+                                severity="warning")
         self._camera_told = reason
 
     def _tell_if_turned(self) -> None:
