@@ -256,3 +256,12 @@ def test_check_finds_a_model_file_that_differs_from_its_checksum(tmp_path, capsy
     assert main(["check", "--show", str(path)]) == 1
     out = capsys.readouterr().out
     assert "face-mesh" in out and "face/mesh.tflite is damaged" in out and "git checkout models/face/mesh.tflite" in out
+
+
+def test_a_file_cut_off_mid_value_names_its_last_line(tmp_path, capsys):
+    """"TOML syntax: Invalid value (at end of document)" gave no line to look at."""
+    path = write_show(tmp_path, {"a": title_scene("a")})
+    (tmp_path / "scenes" / "x.toml").write_text('type = "title"\nid = "x"\nduration =', encoding="utf-8")
+    assert main(["check", "--show", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "scenes/x.toml:3: TOML syntax: Invalid value" in out and "end of document" not in out

@@ -104,7 +104,9 @@ def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
                 line = int(text.split("(at line ")[1].split(",")[0])
             except (IndexError, ValueError):
                 line = None
-        text = text.split(" (at line")[0]
+        elif "(at end of document)" in text:  # (a file cut off mid-value: its last line)
+            line = max(1, len(source.splitlines()))
+        text = text.split(" (at line")[0].split(" (at end of document)")[0]
         lines = source.splitlines()
         said = lines[line - 1] if line is not None and 0 < line <= len(lines) else ""
         raise ShowError([Problem(path, line, "", f"TOML syntax: {text}{syntax_hint(said, text)}")]) from None
