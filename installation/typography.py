@@ -133,8 +133,7 @@ class Fonts:
     def _render(font: pygame.font.Font, text: str, color) -> pygame.Surface:
         """One line, shaped in its own direction: Hebrew and Arabic run right to left
         (HarfBuzz in SDL_ttf orders and joins the glyphs), everything else left to right."""
-        if "\u2026" in text and _ellipsis_overlaps(font):
-            text = text.replace("\u2026", "...")
+        text = _as_drawn(font, text)
         script = rtl_script(text)
         if script is None:
             return font.render(text, True, color)
@@ -182,7 +181,7 @@ class Fonts:
                 lines.append("")
             # Broken at ordinary spaces only: a no-break space (U+00A0, "M.\u00a0Daguerre",
             # "18\u00a0October") holds its words together, as a typesetter means it to.
-            words = _BREAKS.split(paragraph.strip())
+            words = _BREAKS.split(_GUILLEMET_SPACES.sub(_bind_guillemet, paragraph.strip()))
             greedy = greedy_lines(font, words, width)
             if balanced and len(greedy) > 1:
                 greedy = _balanced(font, words, width, len(greedy))
@@ -240,7 +239,7 @@ def greedy_lines(font: pygame.font.Font, words: list[str], width: int, sep: str 
     current = ""
     for word in words:
         trial = f"{current}{sep}{word}" if current else word
-        if font.size(trial)[0] <= width:
+        if _width(font, trial) <= width:
             current = trial
             continue
         if current:
@@ -278,7 +277,7 @@ def _without_runt(font: pygame.font.Font, lines: list[str], width: int) -> list[
     if len(above) < 3:
         return lines
     last = f"{above[-1]} {lines[-1]}"
-    if font.size(last)[0] > width:
+    if _width(font, last) > width:
         return lines
     return [*lines[:-2], " ".join(above[:-1]), last]
 
@@ -290,6 +289,40 @@ _BREAK_AFTER = "/-._?&=#:,;"
 # Punctuation a Chinese or Japanese line may not end or start with (kinsoku shori).
 _NO_LINE_END = set("（「『【〔〈《〘〖‘“")
 _NO_LINE_START = set("、。，．！？：；）」』】〕〉》〙〗’”ゝゞーぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ…‥・")
+
+
+# French (and Swiss, Russian...) quotation marks keep to their words: « mot » never breaks
+# after « or before ». A space typed inside them becomes a no-break space.
+_GUILLEMET_SPACES = re.compile(r"([\u00ab\u2039]) +| +([\u00bb\u203a])")
+_GUILLEMETS = "\u00ab\u00bb\u2039\u203a"
+
+
+def _bind_guillemet(match: re.Match) -> str:
+    return f"{match[1]}\u00a0" if match[1] else f"\u00a0{match[2]}"
+
+
+def _as_drawn(font: pygame.font.Font, text: str) -> str:
+    """`text` as it is drawn in `font`, measured as drawn (the wrap) and rasterised. The
+    shipped serif's "…" and « » advance less than their own ink: "[…]" read "[.]." and
+    "« guillemets »" read "«guillemets »": such a font gets three full stops for "…", and
+    a no-break space after each guillemet to make room for its ink."""
+    if "\u2026" in text and _ellipsis_overlaps(font):
+        text = text.replace("\u2026", "...")
+    if any(mark in text for mark in _GUILLEMETS):
+        for mark in _GUILLEMETS:
+            if mark in text and _overlaps(font, mark):
+                text = text.replace(mark, mark + "\u00a0")
+    return text
+
+
+def _width(font: pygame.font.Font, text: str) -> int:
+    return font.size(_as_drawn(font, text))[0]
+
+
+def _overlaps(font: pygame.font.Font, character: str) -> bool:
+    """Whether the character's ink reaches a tenth of a line's height past its advance."""
+    metrics = font.metrics(character)[0]
+    return bool(metrics) and metrics[1] - metrics[4] > 0.1 * font.get_height()
 
 
 def _ellipsis_overlaps(font: pygame.font.Font) -> bool:

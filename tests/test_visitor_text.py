@@ -445,3 +445,23 @@ def test_an_ellipsis_and_a_no_break_space_are_set_as_a_typesetter_means_them():
         assert width("[\u2026]") >= width("[]") + 0.8 * width("..."), role
     lines = fonts.wrap("donné à M.\u00a0Daguerre, a dit", "serif", 40, fonts.px(40) * 6)
     assert not any(line.endswith("M.") for line in lines), lines
+
+
+def test_french_guillemets_keep_their_room_and_their_words():
+    """In the shipped serif « and » advance less than their own ink: "« guillemets »" read
+    "«guillemets »", and a line could end on « or start with »."""
+    import pygame
+
+    from installation.typography import Fonts
+
+    fonts = Fonts(1080)
+    for role in ("serif", "serif-light", "sans"):
+        surface = fonts.line("\u00abH", role, 40, (255, 255, 255))
+        columns = pygame.surfarray.array_alpha(surface).max(axis=1) > 32
+        inked = columns.nonzero()[0]
+        # Between the guillemet's ink and the H's there is at least one clear column.
+        assert (~columns[inked[0]:inked[-1]]).any(), role
+    text = "Une phrase avec des \u00ab guillemets fran\u00e7ais \u00bb et \u00ab encore \u00bb pour voir"
+    for width in range(4, 14):
+        for line in fonts.wrap(text, "serif", 40, fonts.px(40) * width):
+            assert not line.endswith("\u00ab") and not line.startswith("\u00bb"), (width, line)
