@@ -31,6 +31,7 @@ from .scenes.base import SceneContext
 from .screenshots import Screenshots
 from .sequencer import Sequencer
 from .typography import Fonts, show_faces
+from .words import use_show_words
 
 log = logging.getLogger("bayard.engine")
 
@@ -87,6 +88,7 @@ class Engine(Reloading):
         raise_faults: bool = False,
     ) -> None:
         self.show = show
+        use_show_words(getattr(show, "words", None))  # the words scenes choose as they play
         use_show_device(show.config.models.device)
         self.clock = clock
         self.size = show.config.display.size

@@ -11,6 +11,7 @@ from .config.errors import ShowError
 from .config.loader import Show, load_show
 from .config.reloading import RESTART_HINT, start_only_changes
 from .models.device import use_show_device
+from .words import use_show_words
 
 log = logging.getLogger("bayard.engine")
 
@@ -59,6 +60,7 @@ class Reloading:
         old_show = self.show
         self.sequencer.pending_show = new_show
         self.show = new_show
+        use_show_words(new_show.words)
         use_show_device(new_show.config.models.device)
         if new_show.config.logging.level != old_show.config.logging.level:
             logging.getLogger().setLevel(getattr(logging, new_show.config.logging.level.upper()))

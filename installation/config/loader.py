@@ -25,6 +25,7 @@ from .errors import Problem, ShowError, did_you_mean
 from .locate import key_path, line_of
 from .media_names import nearest_media
 from .show import ShowConfig
+from .show_words import read_show_words, scene_defaults
 from .validate import problems_from
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"}
@@ -45,6 +46,7 @@ class Show:
     stands_in_for: Path | None = None
     saved: str = ""
     kept: set[Path] = field(default_factory=set)  # broken scene files whose last good version plays
+    words: dict[str, Any] = field(default_factory=dict)  # the show's own words ([show] words), dotted keys
 
     @property
     def root(self) -> Path:
@@ -135,7 +137,7 @@ def syntax_hint(line: str, message: str) -> str:
     return ""
 
 
-def load_scene_file(path: Path, content_root: Path) -> SceneConfig:
+def load_scene_file(path: Path, content_root: Path, show_words: dict[str, Any] | None = None) -> SceneConfig:
     data, source = _read_toml(path)
     kind = data.get("type")
     if kind is None:
@@ -146,6 +148,8 @@ def load_scene_file(path: Path, content_root: Path) -> SceneConfig:
                                  f"unknown scene type {kind!r}{did_you_mean(str(kind), SCENE_KINDS.names())}; "
                                  f"valid types: {', '.join(SCENE_KINDS.names())}")])
     config_cls = SCENE_KINDS.get(kind).Config
+    for name, text in scene_defaults(config_cls, show_words or {}).items():
+        data.setdefault(name, text)  # the show's own words, under the scene file's
     try:
         return config_cls.model_validate(data, context={"content_root": content_root})
     except ValidationError as exc:
@@ -307,7 +311,7 @@ def _last_good_scene(show: Show, broken: Path) -> tuple[SceneConfig, Path] | Non
     if not copy.is_file():
         return None
     try:
-        return load_scene_file(copy, show.content_root), copy
+        return load_scene_file(copy, show.content_root, show.words), copy
     except ShowError:
         return None
 
@@ -341,6 +345,8 @@ def load_show(path: Path | str, folders: dict[str, str] | None = None, keep_good
                                  f"under [show], e.g. playlist = [{example}]")])
     show.manifest, manifest_problems = read_manifest(show.content_root)
     show.problems.extend(manifest_problems)
+    show.words, word_problems = read_show_words(show.root, config.show.words, path, source)
+    show.problems.extend(word_problems)
     if not show.content_root.is_dir():
         show.problems.append(Problem(path, line_of(source, ("show", "content")), "show.content",
                                      f"content folder {show.content_root} does not exist"))
@@ -350,7 +356,7 @@ def load_show(path: Path | str, folders: dict[str, str] | None = None, keep_good
         return show
     for file in sorted(show.scenes_dir.glob("*.toml")):
         try:
-            scene = load_scene_file(file, show.content_root)
+            scene = load_scene_file(file, show.content_root, show.words)
         except ShowError as exc:
             kept = _last_good_scene(show, file) if keep_good else None
             if kept is None:

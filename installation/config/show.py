@@ -24,6 +24,11 @@ class ShowSection(Strict):
         default_factory=list,
         description="scene ids in playing order (required: a show without one is refused)",
     )
+    words: str = Field(
+        default="",
+        description="the show's own words for visitors: a TOML table with the keys of installation/words.toml "
+                    "(only those it changes), relative to install.toml; e.g. a translation",
+    )
 
 
 class DisplaySection(Strict):

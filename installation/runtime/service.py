@@ -350,8 +350,16 @@ def attach(engine: Any, presenter: Any = None, *, env: Mapping[str, str] | None 
         _hold_safe(engine, runtime)
     engine.overlays.insert(0, HoursControl(runtime, engine))
 
+    def watch_words(show: Any) -> None:  # a show's own words live beside its show file
+        if runtime.watcher is not None:
+            words = str(getattr(getattr(show.config, "show", None), "words", "") or "")
+            runtime.watcher.also = (words,) if words else ()
+
+    watch_words(show)
+
     def on_reload(old_show: Any, new_show: Any) -> None:
         runtime.watch_scenes(str(new_show.config.show.scenes))
+        watch_words(new_show)
         try:
             runtime.replace_hours(_model(getattr(new_show.config, "hours", None), OpeningHoursConfig))
         except Exception as error:  # as at start: the loader reports schema errors with lines

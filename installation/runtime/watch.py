@@ -27,19 +27,20 @@ _IGNORED_SUFFIXES = (".swp", ".swo", ".swx", ".tmp", ".bak", "~", ".part", ".crd
 _IGNORED_PREFIXES = (".#", "~$", "._")
 
 
-def relevant(path: Path, root: Path, show_file: str = "install.toml", scenes: str | Path = "scenes") -> bool:
+def relevant(path: Path, root: Path, show_file: str = "install.toml", scenes: str | Path = "scenes",
+             also: tuple[str, ...] = ()) -> bool:
     """Is a change to `path` one the show should reload for? `show_file` is the show
     file's name in `root`; `scenes` the scenes folder, relative to `root` or absolute
     (both as install.toml and `bayard run --show` name them: a show called museum.toml
     with its scenes in galleries/ was never reloaded when the watcher knew only the
-    default names)."""
+    default names). `also`: other files of the show, relative to `root` (its own words)."""
     path = path if path.is_absolute() else root / path
     name = path.name
     if name.startswith(_IGNORED_PREFIXES) or name.endswith(_IGNORED_SUFFIXES) or name in {"4913", ".DS_Store"}:
         return False  # 4913: vim's probe file
     root = root.resolve()
     full = path.parent.resolve() / name  # the file itself may be gone (deleted or renamed)
-    if full == root / show_file:
+    if full == root / show_file or any(full == (root / other).resolve() for other in also):
         return True
     try:
         parts = full.relative_to((root / scenes).resolve()).parts
@@ -68,6 +69,7 @@ class ShowWatcher:
         self.root = Path(show_dir)
         self.show_file = show_file
         self.scenes = scenes
+        self.also: tuple[str, ...] = ()  # the show's other files (its words), kept current by reloads
         self.post = post
         self.settle_ms = settle_ms
         self.max_group_ms = max_group_ms
@@ -104,7 +106,7 @@ class ShowWatcher:
                 for changes in watch(
                     *self._watched(),
                     watch_filter=lambda change, path: relevant(Path(path), self.root, self.show_file,
-                                                               self.scenes),
+                                                               self.scenes, self.also),
                     debounce=self.max_group_ms,
                     step=self.settle_ms,
                     stop_event=self._stop,
