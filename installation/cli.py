@@ -311,8 +311,14 @@ def cmd_render(args: argparse.Namespace) -> int:
     from .faults import FaultRecorder
 
     with FaultRecorder() as recorder:
-        count = render_video(show, Path(args.output), args.seconds, args.fps, args.size)
-    print(f"wrote {args.output}: {count} frames, {args.seconds:g} s at {args.fps:g} fps")
+        if Path(args.output).suffix.lower() == ".png":
+            from .render import render_still
+
+            render_still(show, Path(args.output), args.seconds, args.fps, args.size)
+            print(f"wrote {args.output}: the frame at {args.seconds:g} s")
+        else:
+            count = render_video(show, Path(args.output), args.seconds, args.fps, args.size)
+            print(f"wrote {args.output}: {count} frames, {args.seconds:g} s at {args.fps:g} fps")
     if recorder.faults:
         # The show went on, so the video shows each failing scene's stand-in or the next
         # scene: a preview that looks fine may hide a scene that fails every time.
@@ -363,7 +369,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seconds", type=seconds, default=None, help="stop after this many seconds (default: never)")
     p.set_defaults(func=cmd_preview)
 
-    p = sub.add_parser("render", help="render the show or one scene to a video file")
+    p = sub.add_parser("render", help="render the show or one scene to a video file, or one frame to a PNG")
     p.add_argument("--show", default=None,
                    help="the show file; with --scene, the show the scene belongs to "
                         "(default: the nearest install.toml)")
@@ -371,7 +377,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seconds", type=seconds, required=True, help="seconds of show time to render (required)")
     p.add_argument("--size", type=_size, default=None, help="WIDTHxHEIGHT (default: the show's display size)")
     p.add_argument("--fps", type=frame_rate, default=30.0, help="frames per second (default: 30)")
-    p.add_argument("-o", "--output", required=True, help="output video, e.g. out.mp4 (required)")
+    p.add_argument("-o", "--output", required=True,
+                   help="output video, e.g. out.mp4, or a .png for the frame at --seconds (required)")
     p.add_argument("--strict", action="store_true",
                    help="exit 1 when any scene faulted while rendering (for checks and CI; the faults "
                         "are listed either way)")

@@ -59,3 +59,30 @@ def render_video(show: Show, out: Path, seconds: float, fps: float, size: tuple[
             send(frame)
             count += 1
     return count
+
+
+def render_still(show: Show, out: Path, seconds: float, fps: float, size: tuple[int, int] | None = None) -> None:
+    """The frame at `seconds` of show time, as a PNG: what a curator looks at to check a
+    caption's timing or a layout, without pulling frames out of a film. Written whole or
+    not at all; VideoWriteError with the reason and the fix when it cannot be."""
+    import os
+
+    import cv2
+
+    from .video import VideoWriteError, why_not_written
+
+    last = None
+    for _, frame in render_frames(show, seconds, fps, size):
+        last = frame
+    out = Path(out)
+    partial = out.with_name(out.name + ".part.png")
+    ok, data = cv2.imencode(".png", cv2.cvtColor(last, cv2.COLOR_RGB2BGR))
+    if not ok:
+        raise VideoWriteError(f"cannot write {out}: the frame could not be encoded as PNG")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_bytes(data.tobytes())
+        os.replace(partial, out)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        raise VideoWriteError(f"cannot write {out}: {why_not_written(out, error)}") from None

@@ -21,7 +21,7 @@ class VideoWriteError(OSError):
 FULL_DISK_BYTES = 1 << 20
 
 
-def _why_not_written(path: Path, error: BaseException) -> str:
+def why_not_written(path: Path, error: BaseException) -> str:
     """Plain words for an encoder that stopped: imageio-ffmpeg raises a broken pipe with
     ffmpeg's command line and output in the message, which says nothing to an artist."""
     text = str(error)
@@ -87,7 +87,7 @@ def h264_writer(path: Path | str, size: tuple[int, int], fps: float, *, crf: int
     partial = path.with_name(path.name + ".part.mp4")
 
     def failed(error: BaseException) -> VideoWriteError:
-        return VideoWriteError(f"cannot write {path}: {_why_not_written(path, error)}")
+        return VideoWriteError(f"cannot write {path}: {why_not_written(path, error)}")
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -251,3 +251,17 @@ def test_the_version_is_one_command_away(capsys):
     with pytest.raises(SystemExit) as stopped:
         main(["--version"])
     assert stopped.value.code == 0 and capsys.readouterr().out.strip() == f"bayard {__version__}"
+
+
+def test_render_to_a_png_writes_the_frame_at_that_second(tmp_path):
+    """A curator checking a caption's timing had no way to see one frame but to render a
+    film and pull the frame out of it."""
+    import cv2
+
+    path = write_show(tmp_path, {"a": title_scene("a", duration=30)})
+    out = tmp_path / "frames" / "at-3s.png"
+    assert main(["render", "--show", str(path), "--seconds", "3", "--fps", "5", "--size", "320x180",
+                 "-o", str(out)]) == 0
+    frame = cv2.imread(str(out))
+    assert frame.shape == (180, 320, 3) and frame.max() > 100  # the title card's words, lit
+    assert not list(out.parent.glob("*.part.png"))
