@@ -210,6 +210,17 @@ def test_allow_list_lets_the_gallery_lan_in():
     assert len(rig.commands) == 2
 
 
+def test_a_refused_sender_is_told_the_list_it_would_need(caplog):
+    """The hint offered allow = ["127.0.0.0/8", ...] whatever the show's own list held."""
+    import logging
+
+    rig = Rig(allow=["127.0.0.0/8", "10.0.5.0/24"])
+    with caplog.at_level(logging.WARNING):
+        rig.feed("/bayard/next", peer=Peer("192.168.7.20", 1))
+    said = " ".join(r.getMessage() for r in caplog.records)
+    assert 'allow = ["127.0.0.0/8", "10.0.5.0/24", "192.168.7.0/24"]' in said, said
+
+
 def test_view_and_control_tiers():
     rig = Rig(passcodes={"view": "looking-glass", "control": "drive-the-show"})
     rig.feed("/bayard/next")
@@ -468,3 +479,18 @@ def test_the_live_service_ties_ping_to_frames_drawn(tmp_path):
     engine.step()
     assert server.dispatcher.drawing()
     engine.shutdown()
+
+
+def test_an_address_can_give_up_its_tier_with_a_passcode():
+    """Tiers were kept per address until the show restarted: a laptop that left the gallery
+    handed its control to whoever got its address next."""
+    rig = Rig(passcodes={"view": "look-at-the-show", "control": "drive-the-show"})
+    rig.feed("/bayard/connect", "drive-the-show")
+    rig.feed("/bayard/disconnect", "a guess")  # forged or mistyped: the tier stays
+    rig.feed("/bayard/next")
+    assert rig.names() == [("next", ())]
+    rig.feed("/bayard/disconnect", "look-at-the-show")
+    rig.feed("/bayard/next")
+    assert rig.names() == [("next", ())]  # gone
+    said = [args for address, args in rig.replies() if address == "/bayard/disconnect"]
+    assert said == [("badpass",), ("ok",)]

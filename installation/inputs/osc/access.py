@@ -57,3 +57,21 @@ class Tiers:
         self._earned[host] = tier
         log.info("OSC: %s connected with the %s tier", host, tier)
         return f"ok:{tier}"
+
+    def disconnect(self, peer: Peer, passcode: str, now: float) -> str:
+        """ok, badpass or throttled: the address gives up the tier it earned (a laptop
+        handing its address on, a show's last technician leaving). With a passcode, so a
+        forged packet cannot take a technician's tier away."""
+        codes = self.passcodes
+        if codes.control is None:
+            return "ok"
+        host = peer.host
+        if not self.gate.admit(host, now, peer.transport != "udp" or host in self._earned):
+            return "throttled"
+        known = [code for code in (codes.control, codes.view) if code is not None]
+        if not any(hmac.compare_digest(passcode.encode(), code.encode()) for code in known):
+            self.gate.failed(host, now)
+            return "badpass"
+        self._earned.pop(host, None)
+        log.info("OSC: %s disconnected", host)
+        return "ok"

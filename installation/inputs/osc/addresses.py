@@ -137,7 +137,16 @@ ADDRESSES: tuple[Address, ...] = (
         None,
         "/bayard/connect ok:view|ok:control|badpass",
         "claim a tier with a passcode; remembered for the sender's address until the show restarts "
-        "(a view passcode never lowers an address that has control)",
+        "or it disconnects (a view passcode never lowers an address that has control)",
+    ),
+    Address(
+        "/bayard/disconnect",
+        "<passcode> [reply port]",
+        "open",
+        "osc",
+        None,
+        "/bayard/disconnect ok|badpass",
+        "give up the tier this address holds (either passcode: a forged packet cannot take it away)",
     ),
     Address(
         SCENE_PREFIX + "/<id>/<verb>",

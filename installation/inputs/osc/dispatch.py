@@ -150,11 +150,14 @@ class Dispatcher:
     def _refuse(self, peer: Peer) -> None:
         self.counters["refused"] += 1
         if self._refused_logged.due(peer.host, self.clock.now()):
+            # The list as it is, with the sender's network added (the hint once offered
+            # "127.0.0.0/8" whatever the show's own list held).
+            allow = [str(network) for network in self.config.allow] + [lan_of(peer.host)]
             log.warning(
-                "OSC: refused packets from %s (not in [osc] allow); to let it in add its network, "
-                'e.g. allow = ["127.0.0.0/8", "%s"]; logged once a minute per sender',
+                "OSC: refused packets from %s (not in [osc] allow); to let it in add its network: "
+                "allow = [%s]; logged once a minute per sender",
                 peer.host,
-                lan_of(peer.host),
+                ", ".join(f'"{network}"' for network in dict.fromkeys(allow)),
             )
 
     def _malformed(self, peer: Peer, why: str) -> None:
@@ -410,6 +413,10 @@ class Dispatcher:
             answer = self._tiers.connect(peer, str(args[0]), self.clock.now())
             self.counters["throttled"] += answer == "throttled"
             self._answer(target, state, "/bayard/connect", answer)
+        elif entry.path == "/bayard/disconnect":
+            answer = self._tiers.disconnect(peer, str(args[0]), self.clock.now())
+            self.counters["throttled"] += answer == "throttled"
+            self._answer(target, state, "/bayard/disconnect", answer)
 
 
 __all__ = ["Dispatcher", "Peer", "matches"]
