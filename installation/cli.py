@@ -126,6 +126,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     problems += check_media(show, decode=not args.fast)
     if not args.fast:
         problems += _check_content(show) + _check_models(show)
+    # In reading order, file by file and line by line (they were in the order the checks ran).
+    problems.sort(key=lambda p: (str(p.file), p.line or 0))
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity != "error"]
     from .services import describe_models

@@ -265,3 +265,18 @@ def test_a_file_cut_off_mid_value_names_its_last_line(tmp_path, capsys):
     assert main(["check", "--show", str(path)]) == 1
     out = capsys.readouterr().out
     assert "scenes/x.toml:3: TOML syntax: Invalid value" in out and "end of document" not in out
+
+
+def test_check_lists_problems_in_reading_order(tmp_path, capsys):
+    """Problems came in the order the checks ran, a later line before an earlier one."""
+    import cv2
+    import numpy as np
+
+    scene = ('type = "photograph"\nid = "p"\nduration = 30\nimage = "small.png"\n\n'
+             '[[captions]]\nat = 45\ntext = "Late"\nrole = "body"\n')
+    path = write_show(tmp_path, {"p": scene})
+    cv2.imwrite(str(tmp_path / "content" / "small.png"), np.full((30, 40, 3), 128, np.uint8))  # soft on screen
+    main(["check", "--show", str(path)])
+    out = capsys.readouterr().out
+    lines = [int(m) for m in __import__("re").findall(r"scenes/p\.toml:(\d+):", out)]
+    assert len(lines) >= 2 and lines == sorted(lines), out
