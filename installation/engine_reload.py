@@ -22,7 +22,8 @@ class Reloading:
     def reload(self, at_once: bool = False) -> bool:
         """Re-read the show. An invalid show keeps the last good one running."""
         try:
-            new_show = load_show(self.show.stands_in_for or self.show.path, keep_good=True)
+            new_show = load_show(self.show.stands_in_for or self.show.path, keep_good=True,
+                                 last_words=self.show.words)
         except ShowError as exc:
             self.last_reload = {"time": round(self.clock.wall(), 3), "result": "refused",
                                 "problems": len(exc.problems)}

@@ -9,6 +9,7 @@ filled in by the scene (a score, a count).
 
 from __future__ import annotations
 
+import logging
 import tomllib
 from functools import cache
 from pathlib import Path
@@ -26,6 +27,8 @@ def _table() -> dict[str, Any]:
 # The playing show's own words (dotted key -> text or list), set by the engine when a show
 # starts or reloads; read by scenes as they draw.
 _show_words: dict[str, Any] = {}
+_said: set[str] = set()  # keys whose failure to fill in was logged
+log = logging.getLogger("bayard.words")
 
 
 def use_show_words(table: dict[str, Any] | None) -> None:
@@ -60,9 +63,24 @@ def _lookup(key: str) -> Any:
 
 
 def words(key: str, **fields: Any) -> str:
-    """The text at a dotted key ("quiz.next"), with `{fields}` filled in."""
+    """The text at a dotted key ("quiz.next"), with `{fields}` filled in. A show's own text
+    that cannot be filled in (a format the loader's check let through, such as {said:d}
+    for a word) gives way to the built-in one: a quiz round must not fail on a translation."""
     text = str(_lookup(key)).strip()
-    return text.format(**fields) if fields else text
+    if not fields:
+        return text
+    try:
+        return text.format(**fields)
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError) as error:
+        if key not in _show_words:
+            raise
+        if key not in _said:
+            _said.add(key)
+            log.warning("the show's words: '%s' cannot be filled in (%s); the built-in text is used", key, error)
+        node: Any = _table()
+        for part in key.split("."):
+            node = node[part]
+        return str(node).strip().format(**fields)
 
 
 def word_list(key: str) -> list[str]:

@@ -87,3 +87,61 @@ def test_saving_the_shows_words_reloads_the_show(tmp_path):
             time.sleep(0.05)
         runtime.stop()
     assert pilot.engine.show.words.get("quiz.play") == "Jouez !"
+
+
+def test_a_brace_or_a_field_the_scene_cannot_fill_never_takes_the_show_down(tmp_path, capsys):
+    """A stray "{" in the words file was a traceback in check, run and render; "{said:d}"
+    passed check and failed the quiz mid-round."""
+    from installation.words import use_show_words, words
+
+    path = _show(tmp_path, '[quiz]\nplay = "Touchez {"\nyou_said = "Vous avez dit {said:d}."\n'
+                           'score = "{number!x} sur {total}"\nnext = "}"\n')
+    assert main(["check", "--show", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "mots.toml:2: quiz.play: 'quiz.play' has a { or } without its pair" in out
+    assert "mots.toml:4: quiz.score: 'quiz.score' writes {number} with a form the show cannot use" in out
+    assert "mots.toml:5: quiz.next" in out
+    # A format only the scene's values can refuse: the built-in text stands in, at run time.
+    use_show_words({"quiz.you_said": "Vous avez dit {said:d}."})
+    try:
+        assert words("quiz.you_said", said="real") == words.__globals__["_table"]()["quiz"]["you_said"].strip().format(
+            said="real")
+    finally:
+        use_show_words(None)
+
+
+def test_a_words_file_with_a_syntax_mistake_is_named_at_its_line(tmp_path, capsys):
+    path = _show(tmp_path, '[quiz]\nplay = \u201cTouchez\u201d\n')
+    assert main(["check", "--show", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "mots.toml:2: TOML syntax: Invalid value; the text is in curly quotes" in out
+    assert "until it is mended the last good words" in out
+
+
+def test_a_translated_list_such_as_the_quiz_tips_is_used(tmp_path):
+    path = _show(tmp_path, '[quiz]\ntips = ["Regardez les yeux.", "Regardez les dents."]\n')
+    assert load_show(path).scenes["q"].tips == ["Regardez les yeux.", "Regardez les dents."]
+
+
+def test_the_last_good_copy_keeps_the_shows_words(tmp_path):
+    """Played from its last good copy (install.toml broken at start), the show spoke English:
+    the copy did not hold the words table."""
+    from installation.config.lastgood import recall, remember
+
+    path = _show(tmp_path, '[quiz]\nplay = "Touchez pour jouer"\n')
+    assert remember(load_show(path)) is not None
+    path.write_text("[show\nbroken")
+    kept = recall(path)
+    assert kept is not None and kept.words.get("quiz.play") == "Touchez pour jouer"
+
+
+def test_a_words_table_broken_while_the_show_plays_keeps_its_last_good_words(tmp_path):
+    """A typo saved while the show played turned the whole show English at the next scene."""
+    path = _show(tmp_path, '[quiz]\nplay = "Touchez pour jouer"\n\n[portrait]\nheading = "Bougez"\n')
+    with run_test(path, fps=10) as pilot:
+        pilot.advance(0.5)
+        (tmp_path / "mots.toml").write_text('[quiz]\nplay = \u201cTouchez\u201d\n', encoding="utf-8")
+        assert pilot.engine.reload() is True
+        show = pilot.engine.show
+        assert show.words.get("quiz.play") == "Touchez pour jouer"
+        assert show.scenes["p"].heading == "Bougez"  # the scenes too, not only the words picked as they play

@@ -46,6 +46,11 @@ def remember(show: Show) -> Path | None:
         shutil.copy2(show.path, staging / "install.toml")
         for file in show.scene_files.values():
             shutil.copy2(file, staging / "scenes" / file.name)
+        words = show.config.show.words
+        if words and (show.root / words).is_file() and show.words:
+            # The show's own words go with it: played from this copy, the show spoke English.
+            (staging / words).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(show.root / words, staging / words)
         origin = {"content": str(show.content_root), "state": str(show.state_dir), "models": str(show.models_dir),
                   "source": str(show.path), "saved": time.time()}
         (staging / "origin.json").write_text(json.dumps(origin, indent=1), encoding="utf-8")

@@ -1,88 +1,141 @@
 """A show's own words (`[show] words` in install.toml): a table with the same keys as
 installation/words.toml, only those the show changes. It is read and checked when the show
 loads (a key the software does not have, a list where text belongs, a `{field}` the scene
-cannot fill: each named at its line), laid under every scene file's own keys, and used for
-the words scenes choose as they play (installation/words.py)."""
+cannot fill, a brace without its pair: each named at its line), laid under every scene
+file's own keys, and used for the words scenes choose as they play (installation/words.py).
+A file that cannot be read leaves the built-in words, and says so at its line."""
 
 from __future__ import annotations
 
 import string
-import tomllib
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ..runtime.files import read_text
+from pydantic_core import PydanticUndefined
+
 from ..words import built_in, flatten
-from .errors import Problem, did_you_mean
+from .errors import Problem, ShowError, did_you_mean
 from .locate import line_of
+
+MOST_PROBLEMS = 30  # then one line with the count: a table of typos must not flood `check`
+_CONVERSIONS = (None, "r", "s", "a")
 
 
 def _fields(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
+def _placeholder_problem(value: str, wanted: str) -> str:
+    """Why `value` cannot stand where `wanted` does ('' when it can): every `{field}` must
+    be one the scene fills, written plainly (a brace itself is written {{ or }})."""
+    try:
+        parts = list(string.Formatter().parse(value))
+    except ValueError:
+        return "has a { or } without its pair; write {{ or }} for a brace itself"
+    offered = _fields(wanted)
+
+    def braced(names) -> str:
+        return ", ".join("{" + name + "}" for name in sorted(names)) or "none"
+
+    for _, name, spec, conversion in parts:
+        if name is None:
+            continue
+        if name not in offered:
+            return f"uses {{{name}}}, which the scene does not fill (it fills: {braced(offered)})"
+        if conversion not in _CONVERSIONS or (spec and "{" in spec):
+            return f"writes {{{name}}} with a form the show cannot use; write it plainly, as {{{name}}}"
+        try:
+            format(0 if spec and spec[-1:] in "bcdoxXn" else "", spec or "")
+        except (ValueError, TypeError):
+            return f"writes {{{name}:{spec}}}, a format the show cannot use; write it plainly, as {{{name}}}"
+    return ""
+
+
 def read_show_words(root: Path, relative: str, show_file: Path, source: str) -> tuple[dict[str, Any], list[Problem]]:
     """The show's words, flattened to dotted keys, and the problems found in them."""
+    from .loader import _read_toml  # (the loader imports this module)
+
     if not relative:
         return {}, []
+    where = line_of(source, ("show", "words"))
+    parts = PurePosixPath(relative).parts
+    if PurePosixPath(relative).is_absolute() or ".." in parts:
+        # Outside the show folder it would be read but never watched, nor kept with the
+        # show's last good copy.
+        return {}, [Problem(show_file, where, "show.words", f"'{relative}' lies outside the show folder; keep "
+                            "the words table beside install.toml", severity="warning")]
     path = root / relative
+    if not path.is_file():
+        return {}, [Problem(show_file, where, "show.words", f"'{relative}' not found beside install.toml; the "
+                            "built-in words are used", severity="warning")]
     try:
-        text = read_text(path)
-        data = tomllib.loads(text)
-    except FileNotFoundError:
-        return {}, [Problem(show_file, line_of(source, ("show", "words")), "show.words",
-                            f"'{relative}' not found beside install.toml; the built-in words are used",
-                            severity="warning")]
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        return {}, [Problem(path, None, "", f"cannot be read ({error}); the built-in words are used",
-                            severity="warning")]
+        data, text = _read_toml(path)
+    except ShowError as error:  # its line, and what was probably typed
+        return {}, [Problem(p.file, p.line, p.key, f"{p.message}; until it is mended the last good words (or "
+                            "the built-in ones) are used", severity="warning") for p in error.problems]
     base = built_in()
-    good, problems = {}, []
-    for key, value in flatten(data).items():
-        line = line_of(text, tuple(key.split(".")))
-        if key not in base:
-            problems.append(Problem(path, line, key, f"'{key}' is not one of the show's words"
-                                    f"{did_you_mean(key, list(base))}; the keys are those of "
-                                    "installation/words.toml", severity="warning"))
-            continue
-        wanted = base[key]
-        if isinstance(wanted, list):
-            if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
-                problems.append(Problem(path, line, key, f"'{key}' is a list of texts, as in {key.split('.')[-1]} "
-                                        "= [\"...\", \"...\"]; the built-in one is used", severity="warning"))
-                continue
-        elif not isinstance(value, str):
-            problems.append(Problem(path, line, key, f"'{key}' is text: write it between quotes; the "
-                                    "built-in one is used", severity="warning"))
-            continue
-        else:
-            unknown = _fields(value) - _fields(str(wanted))
-            if unknown:
-                def braced(names) -> str:
-                    return ", ".join("{" + name + "}" for name in sorted(names)) or "none"
+    good, found = {}, []
 
-                problems.append(Problem(path, line, key, f"'{key}' uses {braced(unknown)}, which the scene "
-                                        f"does not fill (it fills: {braced(_fields(str(wanted)))}); the built-in "
-                                        "one is used", severity="warning"))
-                continue
-        good[key] = value
+    def problem(key: str, message: str) -> None:
+        found.append((key, message))
+
+    for key, value in flatten(data).items():
+        wanted = base.get(key)
+        if key not in base and any(name.startswith(key + ".") for name in base):
+            problem(key, f"'{key}' is a table of words: write them under [{key}], one key each")
+        elif key not in base:
+            problem(key, f"'{key}' is not one of the show's words{did_you_mean(key, list(base))}; the keys are "
+                         "those of installation/words.toml")
+        elif isinstance(wanted, list):
+            if isinstance(value, list) and all(isinstance(v, str) for v in value):
+                good[key] = value
+            else:
+                problem(key, f"'{key}' is a list of texts, as in {key.split('.')[-1]} = [\"...\", \"...\"]; the "
+                             "built-in one is used")
+        elif not isinstance(value, str):
+            problem(key, f"'{key}' is text: write it between quotes; the built-in one is used")
+        elif why := _placeholder_problem(value, str(wanted)):
+            problem(key, f"'{key}' {why}; the built-in one is used")
+        else:
+            good[key] = value
+    problems = [Problem(path, line_of(text, tuple(key.split("."))), key, message, severity="warning")
+                for key, message in found[:MOST_PROBLEMS]]
+    if len(found) > MOST_PROBLEMS:
+        problems.append(Problem(path, None, "", f"and {len(found) - MOST_PROBLEMS} more mistakes like these",
+                                severity="warning"))
     return good, problems
+
+
+def _default_of(field: Any) -> Any:
+    if field.default is not PydanticUndefined:
+        return field.default
+    if field.default_factory is not None:
+        try:
+            return field.default_factory()
+        except TypeError:  # a factory that wants the validated data: not a words default
+            return None
+    return None
 
 
 def scene_defaults(config_cls: type, show_words: dict[str, Any]) -> dict[str, Any]:
     """The scene keys whose built-in default is an entry of the words table the show
-    replaces, with the show's text (a scene file's own value still wins)."""
+    replaces (a text, or a list such as the quiz's tips), with the show's; a scene file's
+    own value still wins."""
     if not show_words:
         return {}
-    by_text: dict[str, str] = {}
-    for key, text in built_in().items():
-        if isinstance(text, str):
-            by_text.setdefault(text.strip(), key)
+    by_value: dict[Any, str] = {}
+    for key, value in built_in().items():
+        marker = value.strip() if isinstance(value, str) else tuple(str(v).strip() for v in value)
+        by_value.setdefault(marker, key)
     found = {}
     for name, field in config_cls.model_fields.items():
-        default = field.default
-        if isinstance(default, str) and default.strip() in by_text:
-            key = by_text[default.strip()]
-            if key in show_words:
-                found[name] = show_words[key]
+        default = _default_of(field)
+        if isinstance(default, str):
+            key = by_value.get(default.strip())
+        elif isinstance(default, list) and all(isinstance(v, str) for v in default):
+            key = by_value.get(tuple(v.strip() for v in default))
+        else:
+            continue
+        if key is not None and key in show_words:
+            found[name] = show_words[key]
     return found
