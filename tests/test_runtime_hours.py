@@ -179,3 +179,13 @@ def test_config_errors_name_the_fix():
         OpeningHoursConfig(exceptions=[{"date": "2026-01-01", "closed": True, "hours": ["10:00-12:00"]}])
     for name, field in OpeningHoursConfig.model_fields.items():
         assert field.description, name
+
+
+def test_no_override_lasts_more_than_twelve_hours():
+    """`open` sent at 01:00 lasted "until midnight": 23 hours."""
+    schedule = Schedule(museum())
+    late = at(2026, 3, 7, 1)  # Saturday 01:00
+    schedule.override("open", late)
+    assert schedule.status(late)["override_until"] <= late + 12 * 3600
+    schedule.override("closed", late, until="00:30")  # 23.5 h away
+    assert schedule.status(late)["override_until"] <= late + 12 * 3600

@@ -244,12 +244,15 @@ class OpeningHours:
         return ""
 
 
+MAX_OVERRIDE_S = 12 * 3600
+
+
 class Schedule:
     """What the engine asks each frame (or each second): `state(wall)`.
 
-    The technician can force the show open or closed (OSC, operator overlay); the
-    override lasts until the next natural change of the schedule, so a forgotten
-    override cannot keep a museum dark (or lit) for more than one opening period.
+    The technician can force the show open or closed (OSC, operator overlay), until a time
+    they give or as `override` says, never more than MAX_OVERRIDE_S: a forgotten override
+    cannot keep a museum dark (or lit) for long.
     """
 
     def __init__(self, config: OpeningHoursConfig | None = None) -> None:
@@ -281,7 +284,8 @@ class Schedule:
         hours once kept the room dark until someone sent "auto"). 'open' lasts until local
         midnight, or until the schedule opens anyway if that is sooner: sent at 17:00 for an
         evening event it once ended at the 18:00 closing, and sent at 18:30 it ran all night
-        (on a Sunday, 38 hours, through the closed Monday)."""
+        (on a Sunday, 38 hours, through the closed Monday). No override lasts more than
+        MAX_OVERRIDE_S (sent at 01:00, "until midnight" was 23 hours)."""
         if mode == "auto":
             self.clear_override()
             return self.state(wall)
@@ -297,7 +301,7 @@ class Schedule:
             if not self.hours.is_open(wall) and change is not None:
                 ends = min(ends, change)
         self._override = mode  # type: ignore[assignment]
-        self._override_until = ends
+        self._override_until = min(ends, wall + MAX_OVERRIDE_S)
         return self.state(wall)
 
     def clear_override(self) -> None:

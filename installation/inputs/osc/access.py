@@ -60,15 +60,18 @@ class Tiers:
 
     def disconnect(self, peer: Peer, passcode: str, now: float) -> str:
         """ok, badpass or throttled: the address gives up the tier it earned (a laptop
-        handing its address on, a show's last technician leaving). With a passcode, so a
-        forged packet cannot take a technician's tier away."""
+        handing its address on, a show's last technician leaving). With that tier's passcode,
+        so a forged packet cannot take a technician's control away."""
         codes = self.passcodes
         if codes.control is None:
             return "ok"
         host = peer.host
         if not self.gate.admit(host, now, peer.transport != "udp" or host in self._earned):
             return "throttled"
-        known = [code for code in (codes.control, codes.view) if code is not None]
+        # The passcode of the tier given up: the view passcode, known to more people (a
+        # monitoring script), must not take a technician's control away.
+        holds = self._earned.get(host)
+        known = [codes.control] if holds == "control" else [c for c in (codes.control, codes.view) if c is not None]
         if not any(hmac.compare_digest(passcode.encode(), code.encode()) for code in known):
             self.gate.failed(host, now)
             return "badpass"

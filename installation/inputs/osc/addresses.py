@@ -59,7 +59,7 @@ ADDRESSES: tuple[Address, ...] = (
         "/bayard/reply/hours <json>",
         "force the show open or closed until HH:MM (the show's local time) or, without one, open until "
         "midnight (or the schedule's opening, if sooner) and closed until the schedule next changes; "
-        "auto follows the schedule again",
+        "never more than 12 hours; auto follows the schedule again (send HH:MM as a string)",
     ),
     Address(
         "/bayard/blackout",
@@ -146,7 +146,7 @@ ADDRESSES: tuple[Address, ...] = (
         "osc",
         None,
         "/bayard/disconnect ok|badpass",
-        "give up the tier this address holds (either passcode: a forged packet cannot take it away)",
+        "give up the tier this address holds, with that tier's passcode (a forged packet cannot take it away)",
     ),
     Address(
         SCENE_PREFIX + "/<id>/<verb>",

@@ -318,7 +318,7 @@ class Dispatcher:
         # Short enough to fit the 4x reply allowance of the shortest request (a 20-byte
         # /bayard/next): longer, it was withheld and "too large for this request; use TCP"
         # went back instead, naming neither the tier nor the cure.
-        self._error(target, state, f"{address} needs the {entry.tier} tier: /bayard/connect first")
+        self._error(target, state, f"{address} needs {entry.tier}: send /bayard/connect")
         return False
 
     def _replier(self, peer: Peer, state: PacketState) -> Callable[[str, tuple[Any, ...]], None]:
