@@ -274,9 +274,10 @@ class Engine(Reloading):
         for overlay in reversed(self.overlays):
             if overlay.handle(command):
                 return
-        if self._suspended and command.name in ("next", "prev", "goto"):
-            # Closed, no scene is playing: said to the sender (it was dropped in silence).
-            reply_to(command, "error", f"the show is closed ({self.dark_reason}); {command.name} works once it "
+        if self.dark_reason == "closed" and command.name in ("next", "prev", "goto"):
+            # Closed, no scene is playing: said to the sender (it was dropped in silence). Read
+            # from the hours as they are now: `hours open` and a goto in one frame both work.
+            reply_to(command, "error", f"the show is closed by its opening hours; {command.name} works once it "
                                        "is open: /bayard/hours open, or wait for opening time")
             return
         handler = getattr(self, f"_cmd_{command.name}", None)
@@ -383,6 +384,7 @@ class Engine(Reloading):
 
     def status(self) -> dict[str, Any]:
         info = self.sequencer.status()
+        now_wrong = [str(p) for p in self.show.problems]
         info.update({
             "show": self.show.config.show.title,
             "version": __version__,
@@ -394,10 +396,12 @@ class Engine(Reloading):
             "frames": self.frames,
             # What is wrong now, in the files as they are (a fixed file drops out at the next
             # reload); "errors" is the history, which never clears by itself.
-            "problems": [str(p) for p in self.show.problems][:10],
+            "problems": now_wrong[:10],
             "problem_count": len(self.show.problems),
             "last_reload": self.last_reload,
-            "errors": list(self.errors)[-10:],
+            # (Less what `problems` already says: the reply must fit what a padded UDP
+            # request may get, docs/osc.md.)
+            "errors": [e for e in self.errors if e["message"] not in now_wrong][-10:],
             "commands_dropped": self.queue.dropped,
             # Not only the log: a technician must see that the show file on disk is not what plays.
             "last_good": ({"show_file": str(self.show.stands_in_for), "saved": self.show.saved}
@@ -417,6 +421,7 @@ class Engine(Reloading):
 
     def shutdown(self) -> None:
         self.sequencer.shutdown()
+        use_show_words(None)  # (the next show in this process starts from the built-in words)
         for service in self.services.values():
             close = getattr(service, "close", None)
             if callable(close):

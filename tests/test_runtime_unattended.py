@@ -13,6 +13,7 @@ import time
 import pygame
 import pytest
 
+from installation.commands import Command
 from installation.harness import run_test
 from installation.runtime import crashguard
 from installation.runtime.service import RuntimeConfig, attach
@@ -266,3 +267,20 @@ def test_a_morning_opening_starts_from_the_first_scene_and_commands_while_closed
         pilot.engine.dark_reason = None
         pilot.advance(1)
         assert pilot.scene_id == "a"
+
+
+def test_hours_open_and_a_goto_in_the_same_moment_both_work(tmp_path):
+    """A goto sent just after `hours open` was refused as "closed": the engine read its own
+    closed state before the frame had taken the opening in."""
+    show = write_show(tmp_path, {k: title_scene(k, duration=5) for k in ("a", "b", "c")},
+                      playlist=["a", "b", "c"], extra=HOURS)
+    with run_test(show, fps=10) as pilot:
+        runtime = attach(pilot.engine, env=env_for(tmp_path))
+        runtime.display = None
+        pilot.advance(1.5)
+        assert pilot.engine.dark_reason == "closed"  # 01:00 in Paris
+        pilot.engine.post(Command("hours", ("open",), source="osc"))
+        pilot.engine.post(Command("goto", ("c",), source="osc"))
+        pilot.advance(1.0)
+        assert pilot.engine.dark_reason is None and pilot.scene_id == "c"
+        runtime.stop()
