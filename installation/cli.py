@@ -316,8 +316,8 @@ def cmd_render(args: argparse.Namespace) -> int:
         if Path(args.output).suffix.lower() == ".png":
             from .render import render_still
 
-            render_still(show, Path(args.output), args.seconds, args.fps, args.size)
-            print(f"wrote {args.output}: the frame at {args.seconds:g} s")
+            shown = render_still(show, Path(args.output), args.seconds, args.fps, args.size)
+            print(f"wrote {args.output}: the frame at {shown:g} s")
         else:
             count = render_video(show, Path(args.output), args.seconds, args.fps, args.size)
             print(f"wrote {args.output}: {count} frames, {args.seconds:g} s at {args.fps:g} fps")

@@ -61,18 +61,22 @@ def render_video(show: Show, out: Path, seconds: float, fps: float, size: tuple[
     return count
 
 
-def render_still(show: Show, out: Path, seconds: float, fps: float, size: tuple[int, int] | None = None) -> None:
+def render_still(show: Show, out: Path, seconds: float, fps: float, size: tuple[int, int] | None = None) -> float:
     """The frame at `seconds` of show time, as a PNG: what a curator looks at to check a
     caption's timing or a layout, without pulling frames out of a film. Written whole or
-    not at all; VideoWriteError with the reason and the fix when it cannot be."""
+    not at all; VideoWriteError with the reason and the fix when it cannot be. Returns the
+    show time the frame shows."""
     import os
 
     import cv2
 
     from .video import VideoWriteError, why_not_written
 
+    # Frame k shows time k / fps: one frame more than a film of `seconds` holds ends on the
+    # moment asked for (a film's last frame is one frame short of it), to the nearest frame.
+    frames = round(seconds * fps) + 1
     last = None
-    for _, frame in render_frames(show, seconds, fps, size):
+    for _, frame in render_frames(show, frames / fps, fps, size):
         last = frame
     out = Path(out)
     partial = out.with_name(out.name + ".part.png")
@@ -86,3 +90,4 @@ def render_still(show: Show, out: Path, seconds: float, fps: float, size: tuple[
     except OSError as error:
         partial.unlink(missing_ok=True)
         raise VideoWriteError(f"cannot write {out}: {why_not_written(out, error)}") from None
+    return (frames - 1) / fps

@@ -265,3 +265,17 @@ def test_render_to_a_png_writes_the_frame_at_that_second(tmp_path):
     frame = cv2.imread(str(out))
     assert frame.shape == (180, 320, 3) and frame.max() > 100  # the title card's words, lit
     assert not list(out.parent.glob("*.part.png"))
+    # The frame at the second asked for, not the one before it: at 2 s the second scene shows.
+    from installation.render import render_still
+
+    path = write_show(tmp_path / "two", {"a": title_scene("a", duration=2, background="#ff0000"),
+                                         "b": title_scene("b", duration=5, background="#0000ff")})
+    path.write_text(path.read_text().replace('"crossfade", duration = 1.0', '"cut", duration = 0.0'))
+    for name in ("a", "b"):
+        scene = path.parent / "scenes" / f"{name}.toml"
+        scene.write_text(scene.read_text().replace('kind = "crossfade", duration = 1.0', 'kind = "cut"'))
+    from installation.config.loader import load_show
+
+    assert render_still(load_show(path), tmp_path / "two.png", 2.5, 2, (160, 90)) == 2.5
+    picture = cv2.imread(str(tmp_path / "two.png"))
+    assert picture[5, 5, 0] > picture[5, 5, 2]  # blue (BGR): scene b, which shows from 2 s

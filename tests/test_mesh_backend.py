@@ -493,3 +493,4 @@ def test_check_names_the_no_camera_words_left_in_the_default_beside_a_translated
     out = capsys.readouterr().out
     assert "heading_no_camera: 'heading' is your own but 'heading_no_camera'" in out
     assert "about_no_camera" not in out  # 'about' was left as it was: nothing to match
+

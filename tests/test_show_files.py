@@ -280,3 +280,24 @@ def test_check_lists_problems_in_reading_order(tmp_path, capsys):
     out = capsys.readouterr().out
     lines = [int(m) for m in __import__("re").findall(r"scenes/p\.toml:(\d+):", out)]
     assert len(lines) >= 2 and lines == sorted(lines), out
+
+
+def test_check_knows_every_kind_of_film_the_show_plays():
+    """check refused a .mpg film that the video scene plays: the two lists had drifted."""
+    from installation.config.loader import VIDEO_SUFFIXES
+    from installation.media.sources import VIDEO_SUFFIXES as PLAYED
+
+    assert PLAYED <= VIDEO_SUFFIXES
+
+
+@pytest.mark.parametrize(("line", "says", "not_says"), [
+    ("heading =", "Invalid value", "curly quotes"),
+    ("fullscreen = True", "write true or false in small letters", "between quotes"),
+    ('heading "x"', "Expected '='", "no accents"),
+])
+def test_syntax_hints_are_not_given_where_they_do_not_fit(tmp_path, capsys, line, says, not_says):
+    path = write_show(tmp_path, {"a": title_scene("a")})
+    (tmp_path / "scenes" / "x.toml").write_text(f'type = "title"\nid = "x"\n{line}\n', encoding="utf-8")
+    assert main(["check", "--show", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert says in out and not_says not in out

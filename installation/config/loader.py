@@ -29,7 +29,7 @@ from .show_words import read_show_words, scene_defaults
 from .validate import problems_from
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"}
-VIDEO_SUFFIXES = {".mp4", ".mov", ".mkv", ".webm", ".avi", ".m4v"}
+VIDEO_SUFFIXES = {".mp4", ".mov", ".mkv", ".webm", ".avi", ".m4v", ".mpg", ".mpeg"}  # as media/sources.py plays
 LAST_GOOD = "last-good"  # <state>/last-good/: the last copy of the show that loaded cleanly
 
 
@@ -109,7 +109,7 @@ def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
         elif "(at end of document)" in text:  # (a file cut off mid-value: its last line)
             line = max(1, len(source.splitlines()))
         text = text.split(" (at line")[0].split(" (at end of document)")[0]
-        lines = source.splitlines()
+        lines = source.split("\n")  # (TOML counts lines at \n alone; splitlines also breaks at U+2028)
         said = lines[line - 1] if line is not None and 0 < line <= len(lines) else ""
         raise ShowError([Problem(path, line, "", f"TOML syntax: {text}{syntax_hint(said, text)}")]) from None
 
@@ -123,15 +123,17 @@ def syntax_hint(line: str, message: str) -> str:
     text without quotes, a quote left open or an accented key."""
     key, equals, value = line.partition("=")
     value = value.strip()
-    if equals and value[:1] in CURLY_QUOTES:
+    if equals and value and value[0] in CURLY_QUOTES:
         return ("; the text is in curly quotes (\u201c \u201d), which a word processor or TextEdit types: "
                 "write straight quotes \" \" around it, in a plain-text editor")
     if equals and value.count('"') % 2 == 1 and not value.startswith('"""'):
         return '; a quote is not closed on this line: end the text with "'
+    if "Invalid value" in message and equals and value.split()[:1] in (["True"], ["False"], ["TRUE"], ["FALSE"]):
+        return "; write true or false in small letters"
     if "Invalid value" in message and equals and value[:1].isalpha() and value.split()[0] not in ("true", "false"):
         return ("; text goes between quotes, as in key = \"text\" (numbers, true and false go without); "
                 "a number is written in figures, as in duration = 10")
-    if "Expected '='" in message and any(not (c.isascii() and (c.isalnum() or c in "-_. \t[]")) for c in key):
+    if "Expected '='" in message and any(c.isalpha() and not c.isascii() for c in key):
         return ("; a key is written in plain letters, digits, - and _ (no accents or spaces): "
                 "the keys each scene type knows are in docs/reference.md")
     return ""
@@ -316,7 +318,8 @@ def _last_good_scene(show: Show, broken: Path) -> tuple[SceneConfig, Path] | Non
         return None
 
 
-def load_show(path: Path | str, folders: dict[str, str] | None = None, keep_good: bool = False) -> Show:
+def load_show(path: Path | str, folders: dict[str, str] | None = None, keep_good: bool = False,
+              last_words: dict[str, Any] | None = None) -> Show:
     """Load install.toml and every scene file. Raises ShowError only for install.toml itself.
 
     `folders` overrides [show] content/state and [models] folder (used to play a
@@ -347,6 +350,10 @@ def load_show(path: Path | str, folders: dict[str, str] | None = None, keep_good
     show.problems.extend(manifest_problems)
     show.words, word_problems = read_show_words(show.root, config.show.words, path, source)
     show.problems.extend(word_problems)
+    if not show.words and last_words and config.show.words and (show.root / config.show.words).is_file():
+        # The table could not be read (half-saved, a typo): its last good words play on, as
+        # a broken scene file's last good version does, rather than the show turning English.
+        show.words = dict(last_words)
     if not show.content_root.is_dir():
         show.problems.append(Problem(path, line_of(source, ("show", "content")), "show.content",
                                      f"content folder {show.content_root} does not exist"))

@@ -85,8 +85,10 @@ class Health:
         span = recent[-1] - recent[0]
         return (len(recent) - 1) / span if span > 0 else 0.0
 
-    def seconds_since_frame(self) -> float | None:
-        return None if self.last_frame_at is None else self._clock() - self.last_frame_at
+    def seconds_since_frame(self) -> float:
+        """Since the last frame, or since the start while none has been drawn (a show that
+        never drew one is as stuck as one that stopped)."""
+        return self._clock() - (self.started if self.last_frame_at is None else self.last_frame_at)
 
     def scene_changed(self, scene_id: str) -> None:
         self.scene_changes += 1
@@ -157,7 +159,7 @@ class Metrics:
     def watch(self, health: Health, safe_mode: Callable[[], bool], is_open: Callable[[], bool]) -> None:
         """Figures read live at each scrape (from the server's thread: plain reads only)."""
         self.fps_gauge.set_function(health.fps)
-        self.since_frame.set_function(lambda: health.seconds_since_frame() or 0.0)
+        self.since_frame.set_function(health.seconds_since_frame)
         self.safe_mode.set_function(lambda: 1.0 if safe_mode() else 0.0)
         self.open.set_function(lambda: 1.0 if is_open() else 0.0)
 

@@ -228,8 +228,8 @@ def provenance(detector: Detector) -> list[str]:
 
 def _cmd_fit_quiz(args: argparse.Namespace) -> int:
     from ...scenes.quiz_items import ItemsError, load_manifest
-    from . import detector_folder
     from .crossfit import CROSSFIT_FILE, crossfit, write
+    from .facedet import FacesDetector
 
     manifest = Path(args.quiz)
     show_content, show_models = _show_folders_for(manifest)
@@ -241,8 +241,8 @@ def _cmd_fit_quiz(args: argparse.Namespace) -> int:
     try:
         items = _judgeable(load_manifest(manifest, content))
         labels = np.array([1 if i.truth == "fake" else 0 for i in items])
-        # The weights the quiz plays with: the show's own, else the shipped ones.
-        weights = detector_folder("faces", models_dir.parent)
+        # The weights the quiz plays with: those in that folder, else the shipped ones.
+        weights = models_dir if FacesDetector.availability(models_dir).ok else DEFAULT_MODELS_DIR
         out, fold, width = crossfit([i.path for i in items], labels, args.folds, args.seed, weights)
     except (ItemsError, ImageError, ValueError, OSError) as error:
         _err(str(error))

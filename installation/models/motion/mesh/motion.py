@@ -112,8 +112,8 @@ def rotation_deg(yaw: float, pitch: float, roll: float) -> np.ndarray:
     return rz @ ry @ rx
 
 
-# From this turn on (degrees), and fully this many degrees later, the far eye's opening
-# follows the near eye's (see _trust_the_near_eye).
+# From this turn on (degrees), and fully this many degrees later, the misread eye's opening
+# follows the other's (see _trust_the_other_eye).
 FAR_EYE_FROM_DEG, FAR_EYE_SPAN_DEG = 6.0, 8.0
 
 
@@ -211,7 +211,7 @@ class DriverReference:
         yaw, pitch = _limit_turn(yaw, pitch)
         move = (lm[:, :2].mean(0) - self.centre) / self.face_height
         opened = _openness(lm)
-        ratio = _trust_the_near_eye(tuple(
+        ratio = _trust_the_other_eye(tuple(
             float(np.clip((o - closed) / max(o0 - closed, 1e-3), 0.0, 1.35))
             for o, o0, closed in zip(opened, self.openness, self.closed, strict=True)), yaw)
         return Motion(
@@ -227,18 +227,20 @@ class DriverReference:
         )
 
 
-def _trust_the_near_eye(ratio: tuple[float, float], yaw: float) -> tuple[float, float]:
-    """Each eye's opening, the far eye's raised towards the near one's as the visitor turns.
-    Seen from 15-20 degrees aside, the face mesh reads the far eye a third or more closed
-    while the visitor's eyes are open: the portrait half-winked whenever a visitor turned.
-    (A wink made while turned that far is lost; a blink, both eyes closing, is kept.)"""
+def _trust_the_other_eye(ratio: tuple[float, float], yaw: float) -> tuple[float, float]:
+    """Each eye's opening, with the eye the face mesh misreads on a turned face raised
+    towards the other's as the visitor turns. Turned 15-20 degrees, the mesh reads one eye
+    a third or more closed while both are open (on the shared driver turned +17 degrees,
+    the image-right eye: 0.23 of its width against 0.37 at rest; turned the other way, the
+    image-left one): the portrait half-winked whenever a visitor turned. (A wink made while
+    turned that far is lost; a blink, both eyes closing, is kept.)"""
     trust = float(np.clip((abs(yaw) - FAR_EYE_FROM_DEG) / FAR_EYE_SPAN_DEG, 0.0, 1.0))
     if trust == 0.0:
         return ratio
-    far = 1 if yaw > 0 else 0  # turning one way, the mesh's image-right eye is the far one
-    near = 1 - far
+    misread = 1 if yaw > 0 else 0  # as measured: image-right for a positive yaw
+    other = 1 - misread
     out = list(ratio)
-    out[far] = ratio[far] + trust * max(0.0, ratio[near] - ratio[far])
+    out[misread] = ratio[misread] + trust * max(0.0, ratio[other] - ratio[misread])
     return out[0], out[1]
 
 

@@ -220,11 +220,14 @@ class MeshWarper:
         down = np.array([-line[1], line[0]]) / max(float(np.linalg.norm(line)), 1e-9)
         if np.dot(self.src[17] - self.src[0], down) < 0:  # from the upper lip's top to the lower's foot
             down = -down
+        copied = False
         for (outer, inner), outwards in zip(self._lip_rows, (-down, down), strict=True):
             rest = np.maximum((self.src[outer] - self.src[inner]) @ outwards, 1.0)
             now = (dst[outer] - dst[inner]) @ outwards
             short = now < KEPT_LIP * rest
             if short.any():
+                if not copied:  # (the caller's points are left as they were)
+                    dst, copied = dst.copy(), True
                 dst[inner[short]] -= outwards * (KEPT_LIP * rest[short] - now[short])[:, None]
         return dst
 
@@ -267,8 +270,8 @@ class MeshWarper:
            mouth squeezes the band under the lower lip, the chin follows the jaw down;
         3. each corner is eased back towards rest;
         4. the whole motion is eased back.
-        A lip is never left thinner than KEPT_LIP of itself: the mouth may open less, but
-        the lip never turns inside out.
+        Where a fold is eased, a lip is never left thinner than KEPT_LIP of itself: the mouth
+        may open less, but the lip does not turn inside out.
 
         (Corners were once eased back towards rest straight away. On a sitter turned 20-30
         degrees a wide-open mouth folds the band under the lower lip; easing pulled the
@@ -276,6 +279,8 @@ class MeshWarper:
         inside out, and the mouth read as a black hole with no lower lip.)"""
         bad = self._folded(dst)
         if not bad.any():
+            # (Not floored here: an opening mouth's inner lip edges rightly run ahead of the
+            # outer ones, and held to KEPT_LIP the mouth opened too little.)
             return dst
         self.folds_eased += 1
         dst = dst.copy()
