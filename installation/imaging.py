@@ -23,6 +23,8 @@ class MediaError(Exception):
 MAX_DECODED_PIXELS = 150_000_000
 _JPEG_MAGIC = b"\xff\xd8\xff"
 UNDECODABLE = "cannot be decoded as an image (corrupt, truncated or not an image)"
+# Picture formats people save that OpenCV cannot read: named as such, not as "corrupt".
+UNPLAYABLE_PICTURES = {".heic", ".heif", ".avif", ".psd", ".pdf", ".svg", ".raw", ".cr2", ".nef", ".dng", ".gif"}
 _EXIF_ORIENTATION = 0x0112  # 5-8: stored a quarter turn from how it is shown
 
 
@@ -169,6 +171,9 @@ def read_rgb(path: Path, max_side: int | None = None) -> np.ndarray:
         except cv2.error:  # OpenCV's own size limit, or a decoder that gave up half-way
             image = None
         if image is None:
+            suffix = Path(path).suffix.lower()
+            if suffix in UNPLAYABLE_PICTURES:  # a phone's or an editor's own format, not a broken file
+                raise MediaError(f"{path}: a '{suffix}' file, which the show cannot open; export it as JPEG or PNG")
             raise MediaError(f"{path}: {UNDECODABLE}")
         # in place: a large picture is not held twice
         image = cv2.cvtColor(image, cv2.COLOR_BGR2RGB, dst=image)

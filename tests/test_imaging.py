@@ -229,3 +229,14 @@ def test_a_broken_file_reaches_status_not_only_the_log(tmp_path, kind):
                   if e["where"] == "s" and e["severity"] == "error"]
     assert len(errors) == 1, errors
     assert "broken" in errors[0] and ("cannot be" in errors[0])
+
+
+def test_a_picture_format_the_show_cannot_open_is_named_not_called_corrupt(tmp_path):
+    """A phone's HEIC was logged at run time as "corrupt, truncated or not an image", which
+    sends a technician looking for a broken copy."""
+    from installation.imaging import MediaError, read_rgb
+
+    picture = tmp_path / "moulin.heic"
+    picture.write_bytes(b"\x00\x00\x00\x18ftypheic" + bytes(200))
+    with pytest.raises(MediaError, match=r"a '\.heic' file, which the show cannot open; export it as JPEG or PNG"):
+        read_rgb(picture)
