@@ -6,11 +6,12 @@ from __future__ import annotations
 import contextlib
 import errno
 import re
-import shutil
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
+
+from .runtime.files import free_bytes
 
 
 class VideoWriteError(OSError):
@@ -25,15 +26,9 @@ def why_not_written(path: Path, error: BaseException) -> str:
     """Plain words for an encoder that stopped: imageio-ffmpeg raises a broken pipe with
     ffmpeg's command line and output in the message, which says nothing to an artist."""
     text = str(error)
-    folder = path.parent
-    while not folder.exists() and folder != folder.parent:
-        folder = folder.parent
-    try:
-        usage = shutil.disk_usage(folder)
-        # (/proc, /sys and the like report no space at all: they are not full disks.)
-        full = usage.total > 0 and usage.free < FULL_DISK_BYTES
-    except OSError:
-        full = False
+    space = free_bytes(path.parent)
+    # (/proc, /sys and the like report no space at all: they are not full disks.)
+    full = space is not None and space[1] > 0 and space[0] < FULL_DISK_BYTES
     if full or "No space left" in text:
         return "the disk is full; free some space or write to another folder"
     if isinstance(error, PermissionError) or "Permission denied" in text:

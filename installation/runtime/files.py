@@ -88,3 +88,18 @@ def read_text(path: Path) -> str:
     if data.startswith(_UTF16_MARKS):
         return data.decode("utf-16")
     return data.decode("utf-8-sig")
+
+
+def free_bytes(path: Path) -> tuple[int, int] | None:
+    """(free, total) bytes of the disk `path` is on, or would be on once made (its nearest
+    existing folder); None where that cannot be read."""
+    import shutil
+
+    folder = Path(path)
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    try:
+        usage = shutil.disk_usage(folder)
+    except OSError:
+        return None
+    return usage.free, usage.total

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -28,6 +27,7 @@ from ..clock import Clock
 from ..commands import Command
 from .crashguard import CrashGuard
 from .display import DisplayPower
+from .files import free_bytes
 from .hours import OpeningHoursConfig, Schedule
 from .hours_control import HoursControl
 from .logs import LogSetup, setup_logging
@@ -289,12 +289,8 @@ class Runtime:
 
 def _free_mb(folder: Path) -> float | None:
     """Free space where `folder` lives (or would), in MB; None where it cannot be read."""
-    while not folder.exists() and folder != folder.parent:
-        folder = folder.parent
-    try:
-        return round(shutil.disk_usage(folder).free / 1e6, 1)
-    except OSError:
-        return None
+    space = free_bytes(folder)
+    return None if space is None else round(space[0] / 1e6, 1)
 
 
 # -- the engine hook -------------------------------------------------------------------

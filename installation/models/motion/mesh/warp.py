@@ -214,15 +214,8 @@ class MeshWarper:
         """Where smoothing left a lip thinner than KEPT_LIP of its thickness at rest (or
         turned it inside out), its inner edge is moved back to keep that much: the mouth
         opens a little less there instead."""
-        # Thickness across the mouth line (a lip's paired points are not straight across from
-        # each other towards its corners), outwards from the mouth: down for the lower lip.
-        line = self.src[291] - self.src[61]
-        down = np.array([-line[1], line[0]]) / max(float(np.linalg.norm(line)), 1e-9)
-        if np.dot(self.src[17] - self.src[0], down) < 0:  # from the upper lip's top to the lower's foot
-            down = -down
         copied = False
-        for (outer, inner), outwards in zip(self._lip_rows, (-down, down), strict=True):
-            rest = np.maximum((self.src[outer] - self.src[inner]) @ outwards, 1.0)
+        for outer, inner, outwards, rest in self._lip_rows:
             now = (dst[outer] - dst[inner]) @ outwards
             short = now < KEPT_LIP * rest
             if short.any():
@@ -232,10 +225,22 @@ class MeshWarper:
         return dst
 
     @cached_property
-    def _lip_rows(self) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
-        """The upper and lower lips' outer and inner edges, point facing point (corners left out)."""
-        return tuple((np.array(outer[1:-1]), np.array(inner[1:-1])) for outer, inner in
-                     ((UPPER_OUTER_LIP, UPPER_INNER_LIP), (LOWER_OUTER_LIP, LOWER_INNER_LIP)))
+    def _lip_rows(self) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray], ...]:
+        """Per lip (upper, lower): its outer and inner edges, point facing point (corners left
+        out), the direction out of the mouth, and its thickness at rest along it. Thickness
+        is read across the mouth line (a lip's paired points are not straight across from
+        each other towards its corners); all of it fixed by the portrait, so made once."""
+        line = self.src[291] - self.src[61]
+        down = np.array([-line[1], line[0]]) / max(float(np.linalg.norm(line)), 1e-9)
+        if np.dot(self.src[17] - self.src[0], down) < 0:  # from the upper lip's top to the lower's foot
+            down = -down
+        rows = []
+        for (outer, inner), outwards in zip(((UPPER_OUTER_LIP, UPPER_INNER_LIP), (LOWER_OUTER_LIP, LOWER_INNER_LIP)),
+                                            (-down, down), strict=True):
+            outer, inner = np.array(outer[1:-1]), np.array(inner[1:-1])
+            rest = np.maximum((self.src[outer] - self.src[inner]) @ outwards, 1.0)
+            rows.append((outer, inner, outwards, rest))
+        return tuple(rows)
 
     @cached_property
     def _lip_points(self) -> np.ndarray:
