@@ -145,3 +145,14 @@ def test_a_words_table_broken_while_the_show_plays_keeps_its_last_good_words(tmp
         show = pilot.engine.show
         assert show.words.get("quiz.play") == "Touchez pour jouer"
         assert show.scenes["p"].heading == "Bougez"  # the scenes too, not only the words picked as they play
+
+
+def test_a_heading_translated_in_the_words_table_is_warned_at_the_table_not_the_scene(tmp_path, capsys):
+    """The words table translated the portrait's heading but not its no-camera twin: the
+    warning sent the artist to the scene file, which has no heading to mend."""
+    path = _show(tmp_path, '[portrait]\nheading = "Bougez, le portrait vous suit"\n')
+    main(["check", "--show", str(path)])
+    out = capsys.readouterr().out
+    line = next(line for line in out.splitlines() if "heading_no_camera" in line)
+    assert "mots.toml:2" in line and "add it here" in line, line
+    assert "p.toml" not in line

@@ -117,12 +117,9 @@ def _default_of(field: Any) -> Any:
     return None
 
 
-def scene_defaults(config_cls: type, show_words: dict[str, Any]) -> dict[str, Any]:
-    """The scene keys whose built-in default is an entry of the words table the show
-    replaces (a text, or a list such as the quiz's tips), with the show's; a scene file's
-    own value still wins."""
-    if not show_words:
-        return {}
+def words_keys(config_cls: type) -> dict[str, str]:
+    """The scene keys whose built-in default is an entry of the words table (a text, or a
+    list such as the quiz's tips), each with that entry's dotted key."""
     by_value: dict[Any, str] = {}
     for key, value in built_in().items():
         marker = value.strip() if isinstance(value, str) else tuple(str(v).strip() for v in value)
@@ -136,6 +133,14 @@ def scene_defaults(config_cls: type, show_words: dict[str, Any]) -> dict[str, An
             key = by_value.get(tuple(v.strip() for v in default))
         else:
             continue
-        if key is not None and key in show_words:
-            found[name] = show_words[key]
+        if key is not None:
+            found[name] = key
     return found
+
+
+def scene_defaults(config_cls: type, show_words: dict[str, Any]) -> dict[str, Any]:
+    """The scene keys the show's words replace, with the show's; a scene file's own value
+    still wins."""
+    if not show_words:
+        return {}
+    return {name: show_words[key] for name, key in words_keys(config_cls).items() if key in show_words}

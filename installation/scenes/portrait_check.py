@@ -10,6 +10,7 @@ from typing import Any
 
 from ..config.errors import Problem
 from ..config.locate import line_of
+from ..config.show_words import words_keys
 from ..imaging import MediaError, read_rgb
 from ..runtime.files import read_text
 
@@ -18,19 +19,32 @@ CAMERA_PAIRS = (("heading", "heading_no_camera"), ("about", "about_no_camera"),
                 ("disclosure", "disclosure_no_camera"))
 
 
-def _half_translated(config: Any, file, source: str) -> list[Problem]:
+def _half_translated(config: Any, file, source: str, show: Any = None) -> list[Problem]:
     """A heading written in the gallery's own words beside its no-camera counterpart left
-    at the English default: with the camera resting, a French wall turned English."""
+    at the English default: with the camera resting, a French wall turned English. Where
+    the heading came from the show's words table, the warning points there: the scene
+    file has nothing to mend."""
     fields = type(config).model_fields
+    keys = words_keys(type(config))
+    show_words = getattr(show, "words", None) or {}
     found = []
     for own, other in CAMERA_PAIRS:
         if own not in fields or other not in fields:
             continue
-        if getattr(config, own) != fields[own].default and getattr(config, other) == fields[other].default:
-            found.append(Problem(file, line_of(source, (own,)), other,
-                                 f"'{own}' is your own but '{other}' (shown while no camera works) is still "
-                                 f"the default \"{fields[other].default[:40]}...\"; write it in the same words",
-                                 severity="warning"))
+        if getattr(config, own) == fields[own].default or getattr(config, other) != fields[other].default:
+            continue
+        line = line_of(source, (own,))
+        table = show.root / show.config.show.words if show_words else None
+        if line is None and table is not None and keys.get(own) in show_words and keys.get(other):
+            text = read_text(table) if table.is_file() else ""
+            found.append(Problem(table, line_of(text, tuple(keys[own].split("."))), keys[other],
+                                 f"'{keys[own]}' is translated here but '{keys[other]}' (shown while no camera "
+                                 "works) is not; add it here in the same words", severity="warning"))
+            continue
+        found.append(Problem(file, line, other,
+                             f"'{own}' is your own but '{other}' (shown while no camera works) is still "
+                             f"the default \"{fields[other].default[:40]}...\"; write it in the same words",
+                             severity="warning"))
     return found
 
 
@@ -42,7 +56,7 @@ def check_portraits(config: Any, show: Any) -> list[Problem]:
     stack, reason = try_open(show.models_dir)
     file = show.scene_files[config.id]
     source = read_text(file) if file.exists() else ""
-    problems = _half_translated(config, file, source)
+    problems = _half_translated(config, file, source, show)
     if stack is None:
         return [Problem(file, None, "", f"the face models cannot load ({reason}); the portrait falls "
                         "back to the flow backend", severity="warning")]
