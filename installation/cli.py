@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .clitypes import MAX_SIZE, frame_rate, seconds
-from .config.errors import ShowError
+from .config.errors import Problem, ShowError
 
 if TYPE_CHECKING:
     from .config.loader import Show
@@ -127,7 +127,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if not args.fast:
         problems += _check_content(show) + _check_models(show)
     # In reading order, file by file and line by line (they were in the order the checks ran).
-    problems.sort(key=lambda p: (str(p.file), p.line or 0))
+    problems.sort(key=Problem.reading_place)
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity != "error"]
     from .services import describe_models
@@ -174,7 +174,6 @@ def cmd_check(args: argparse.Namespace) -> int:
 def _left_out(show: Show) -> list:
     """A scene file the playlist does not name never plays: say so (usually a forgotten
     playlist entry after adding a file)."""
-    from .config.errors import Problem
     from .config.locate import line_of
     from .runtime.files import read_text
 
@@ -206,7 +205,6 @@ def _check_models(show: Show) -> list:
     """Model files that differ from their checksums (a byte flipped on a failing card, a
     copy cut short): `check` said "mesh: ok" over a damaged face model, which only
     `bayard assets status` caught. The show's models manifest, and the software's own."""
-    from .config.errors import Problem
     from .runtime import assets
 
     found, seen = [], set()

@@ -156,3 +156,15 @@ def test_a_heading_translated_in_the_words_table_is_warned_at_the_table_not_the_
     line = next(line for line in out.splitlines() if "heading_no_camera" in line)
     assert "mots.toml:2" in line and "add it here" in line, line
     assert "p.toml" not in line
+
+
+def test_a_flood_of_mistaken_words_lists_its_tally_after_the_mistakes_it_counts(tmp_path, capsys):
+    """'and 40 more mistakes like these' has no line, and was listed first, above the
+    thirty it follows."""
+    keys = "\n".join(f'tittle{i} = "x"' for i in range(70))
+    path = _show(tmp_path, f"[quiz]\n{keys}\n")
+    main(["check", "--show", str(path)])
+    lines = [line for line in capsys.readouterr().out.splitlines() if "mots.toml" in line]
+    assert len(lines) == 31, lines
+    assert "and 40 more mistakes like these" in lines[-1]
+    assert "mots.toml:2:" in lines[0]

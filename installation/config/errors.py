@@ -16,6 +16,12 @@ class Problem:
     key: str
     message: str
     severity: str = "error"  # "error" stops `bayard check`; "warning" (optional content missing) does not
+    tally: bool = False  # "and 40 more like these": read after the file's problems it counts
+
+    def reading_place(self) -> tuple[str, int, int]:
+        """Where it is read: file by file, a whole file's problems first, then line by line,
+        a tally last (it was listed first, having no line)."""
+        return (str(self.file), int(self.tally), self.line or 0)
 
     def where(self) -> str:
         try:

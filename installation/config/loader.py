@@ -393,7 +393,7 @@ def load_show(path: Path | str, folders: dict[str, str] | None = None, keep_good
         if scene_id not in show.scenes:
             valid = sorted(show.scenes)
             if scene_id in broken_ids:
-                why = "its scene file has errors (see above); the show skips it until they are fixed"
+                why = "its scene file has errors (listed under that file); the show skips it until they are fixed"
             else:
                 why = f"no scene file has this id{did_you_mean(scene_id, valid)}; scene ids: {', '.join(valid)}"
             show.problems.append(Problem(path, line_of(source, ("show", "playlist")), f"show.playlist[{index}]",

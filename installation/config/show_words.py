@@ -102,7 +102,7 @@ def read_show_words(root: Path, relative: str, show_file: Path, source: str) -> 
                 for key, message in found[:MOST_PROBLEMS]]
     if len(found) > MOST_PROBLEMS:
         problems.append(Problem(path, None, "", f"and {len(found) - MOST_PROBLEMS} more mistakes like these",
-                                severity="warning"))
+                                severity="warning", tally=True))
     return good, problems
 
 
