@@ -73,7 +73,7 @@ class Dispatcher:
         self._malformed_logged = OncePerMinute()
         self._truncated_logged = OncePerMinute()
         self._command_log = LogBudget("OSC: %d more command(s) in the last %.0f s, not logged one by one")
-        self._tiers = Tiers(config.passcodes, self.clock.now(), MAX_SOURCES)
+        self._tiers = Tiers(config.passcodes, self.clock.now(), MAX_SOURCES, config.session_idle_min * 60)
         self._subscribers: dict[tuple[Any, ...], Peer] = {}
         self._schedule = Schedule()
         self._targets = [Peer(h, p) for h, p in config.push_targets()]
@@ -138,7 +138,12 @@ class Dispatcher:
 
     def tier(self, host: str) -> str:
         with self._lock:
-            return self._tiers.of(host)
+            return self._tiers.of(host, self.clock.now())
+
+    def sessions(self) -> list[dict[str, object]]:
+        """Addresses holding a tier they connected for, and when each lapses (for status)."""
+        with self._lock:
+            return self._tiers.sessions(self.clock.now(), self.clock.wall())
 
     def passcode_checks(self) -> dict[str, int]:
         """Passcodes checked and refused unchecked since start (for the bench and status)."""
@@ -313,12 +318,17 @@ class Dispatcher:
     def _permitted(self, entry: Address, peer: Peer, target: Peer, state: PacketState, address: str) -> bool:
         have = self.tier(peer.host)
         if TIER_RANK[have] >= TIER_RANK[entry.tier]:
+            if entry.tier != "open":
+                self._tiers.heard(peer.host, self.clock.now())  # used: its quiet time starts again
             return True
         self.counters["denied"] += 1
         # Short enough to fit the 4x reply allowance of the shortest request (a 20-byte
         # /bayard/next): longer, it was withheld and "too large for this request; use TCP"
         # went back instead, naming neither the tier nor the cure.
-        self._error(target, state, f"{address} needs {entry.tier}: send /bayard/connect")
+        if self._tiers.lapsed(peer.host):
+            self._error(target, state, f"{address}: session lapsed; send /bayard/connect again")
+        else:
+            self._error(target, state, f"{address} needs {entry.tier}: send /bayard/connect")
         return False
 
     def _replier(self, peer: Peer, state: PacketState) -> Callable[[str, tuple[Any, ...]], None]:
@@ -410,7 +420,7 @@ class Dispatcher:
                 log.info("OSC: %s unsubscribed", target)
             self._answer(target, state, "/bayard/subscribe", switch)
         elif entry.path == "/bayard/connect":
-            answer = self._tiers.connect(peer, str(args[0]), self.clock.now())
+            answer = self._tiers.connect(peer, str(args[0]), self.clock.now(), self.clock.wall())
             self.counters["throttled"] += answer == "throttled"
             self._answer(target, state, "/bayard/connect", answer)
         elif entry.path == "/bayard/disconnect":

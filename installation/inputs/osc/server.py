@@ -168,15 +168,18 @@ class OscServer:
                 del self._injected[next(iter(self._injected))]
         self.dispatcher.feed(wire.encode_message(address, *args), Peer("127.0.0.1", 0, "inject", conn))
 
-    def status(self) -> dict[str, int]:
-        """For the engine's status reply (services' status() is gathered there)."""
-        return self.stats()
+    def status(self) -> dict[str, Any]:
+        """For the engine's status reply (services' status() is gathered there): the counters,
+        and who holds a tier they connected for, until when."""
+        status = self.stats()
+        status["sessions"] = self.dispatcher.sessions()
+        return status
 
     def close(self) -> None:
         self.stop()
 
-    def stats(self) -> dict[str, int]:
-        counters = dict(self.dispatcher.counters)
+    def stats(self) -> dict[str, Any]:
+        counters: dict[str, Any] = dict(self.dispatcher.counters)
         counters["dropped"] += self._send_dropped
         counters["sent"] = self._sent
         counters["subscribers"] = len(self.dispatcher.subscribers())

@@ -52,7 +52,9 @@ def attach(engine: Any, presenter: Any = None, *, start: bool = True) -> OscServ
     for line in ([warning] if warning else []) + (config.passcodes.weaknesses() if config.enabled else []):
         log.warning("OSC: %s", line)
         _record(engine, line, severity="warning")
-    server = OscServer(config, engine.post)
+    # The engine's clock: sessions lapse and TCP connections idle on the show's time (a
+    # stepped clock in tests).
+    server = OscServer(config, engine.post, engine.clock)
     server.dispatcher.drawing = lambda: engine.seconds_since_frame() < PING_STALL_S
     engine.services["osc"] = server
 
