@@ -191,6 +191,12 @@ class Engine(Reloading):
             self.emit("warning" if warning else "error", where, message)
 
     # -- one frame ---------------------------------------------------------------
+    def problems_now(self) -> int:
+        """What is wrong now: errors in the show's files and scenes that faulted (not the
+        history: a count that only grew told a technician nothing after a fix). Plain reads,
+        safe from the OSC thread."""
+        return sum(1 for p in self.show.problems if p.severity == "error") + len(self.sequencer.faults)
+
     def seconds_since_frame(self) -> float:
         """How long ago the last frame was drawn (thread-safe: one float read)."""
         return self.clock.now() - self._last

@@ -63,6 +63,9 @@ class Dispatcher:
         # answered here at once, but only while frames come: a pong during a frozen screen
         # was a false sign of life.
         self.drawing: Callable[[], bool] = lambda: True
+        # What the pong carries (hours state, scene, problems, version); the engine's service
+        # sets it. None: a bare pong (a server with no show behind it).
+        self.summary: Callable[[], tuple[Any, ...]] | None = None
         self._networks = config.networks()
         self._lock = threading.RLock()
         # What status shows under services.osc; docs/osc.md explains each counter.
@@ -387,10 +390,21 @@ class Dispatcher:
         else:  # status, hours; further arguments (padding, see docs/osc.md) are the engine's to ignore
             self._post(Command(name, tuple(args), source="osc", reply=reply, extra=extra))
 
+    def _pong(self, peer: Peer, target: Peer, state: PacketState) -> None:
+        """The heartbeat, with the show's state at a glance for senders that may query it (an
+        open-tier sender gets the bare pong: its tier allows no query). Bare too when the state
+        would not fit what this datagram may cause: the sign of life must always come back."""
+        args: tuple[Any, ...] = ()
+        if self.summary is not None and TIER_RANK[self.tier(peer.host)] >= TIER_RANK["view"]:
+            args = self.summary()
+            if not state.budget.fits(len(wire.encode_message("/bayard/pong", *args))):
+                args = ()
+        self._answer(target, state, "/bayard/pong", *args)
+
     def _local(self, entry: Address, args: list[Any], peer: Peer, target: Peer, state: PacketState) -> None:
         if entry.path == "/bayard/ping":
             if self.drawing():
-                self._answer(target, state, "/bayard/pong")
+                self._pong(peer, target, state)
         elif entry.path == "/bayard/info":
             self._answer(target, state, "/bayard/info", info_json())
         elif entry.path == "/bayard/subscribe":

@@ -144,6 +144,9 @@ class ReplyBudget:
         limit = AMPLIFICATION * size
         return cls(max(limit, CONTROL_REPLY_FLOOR) if control else limit)
 
+    def fits(self, size: int) -> bool:
+        return self.left is None or size <= self.left
+
     def spend(self, size: int) -> bool:
         if self.left is None:
             return True
