@@ -160,8 +160,8 @@ ADDRESSES: tuple[Address, ...] = (
         "engine",
         "<verb>",
         "",
-        "routed to the scene <id> if it is showing, as its own command <verb> (quiz and portrait "
-        "buttons); <id> may be a pattern such as *",
+        "routed to the scene <id> if it is showing, as its own command <verb>: the verbs each scene kind "
+        "takes are listed below (quiz and portrait buttons); <id> may be a pattern such as *",
     ),
 )
 
@@ -261,16 +261,23 @@ def markdown_table() -> str:
     return "\n".join(lines)
 
 
-def doc_section(text: str) -> str | None:
-    start, end = text.find(DOC_START), text.find(DOC_END)
+def doc_section(text: str, start_mark: str = DOC_START, end_mark: str = DOC_END) -> str | None:
+    start, end = text.find(start_mark), text.find(end_mark)
     if start < 0 or end < 0:
         return None
-    return text[start : end + len(DOC_END)]
+    return text[start : end + len(end_mark)]
 
 
 def rewrite_doc(path: Path) -> None:
+    """The generated sections of docs/osc.md: the address table (here) and the verbs each
+    scene kind takes (from the scene kinds, imported only now: the OSC layer needs no scene)."""
+    from ...docs import VERBS_END, VERBS_START, scene_verbs_markdown
+
     text = path.read_text(encoding="utf-8")
-    current = doc_section(text)
-    if current is None:
-        raise SystemExit(f"{path}: no '{DOC_START}' ... '{DOC_END}' section to rewrite")
-    path.write_text(text.replace(current, markdown_table()), encoding="utf-8")
+    for start, end, fresh in ((DOC_START, DOC_END, markdown_table()),
+                              (VERBS_START, VERBS_END, scene_verbs_markdown())):
+        current = doc_section(text, start, end)
+        if current is None:
+            raise SystemExit(f"{path}: no '{start}' ... '{end}' section to rewrite")
+        text = text.replace(current, fresh)
+    path.write_text(text, encoding="utf-8")
