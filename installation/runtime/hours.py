@@ -244,6 +244,34 @@ class OpeningHours:
         return ""
 
 
+def _whole(value: object) -> int | None:
+    """An int, or a float with nothing after the point (QLab and faders send floats)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value if isinstance(value, int) else None
+
+
+def reads_as_time(value: object) -> bool:
+    """A number a technician typed for a clock time, such as 2230 or 930 (HHMM)."""
+    whole = _whole(value)
+    return whole is not None and 0 <= whole <= 2359 and whole % 100 < 60
+
+
+def time_text(value: object) -> str:
+    """An override's time as 'HH:MM': text as sent, or a number read as HHMM (2230 is
+    22:30). The docs say to send text, but an OSC desk sends a number as easily, and 2230
+    was once taken for a reply port. ValueError with the form to send for any other number."""
+    if isinstance(value, str):
+        return value
+    if reads_as_time(value):
+        whole = _whole(value) or 0
+        return f"{whole // 100:02d}:{whole % 100:02d}"
+    raise ValueError(f"{value!r} is not a time (a number such as 22.5 could mean 22:30 or 22:50); "
+                     'send the time as text, e.g. "22:30"')
+
+
 MAX_OVERRIDE_S = 12 * 3600
 
 

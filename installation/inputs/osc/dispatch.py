@@ -20,6 +20,7 @@ from typing import Any
 from ... import faults
 from ...clock import Clock, SystemClock
 from ...commands import Command, echo
+from ...runtime.hours import reads_as_time
 from . import wire
 from .access import Tiers
 from .addresses import ADDRESSES, SCENE_PREFIX, TIER_RANK, TRIGGERS, Address, as_switch, info_json, required
@@ -351,6 +352,9 @@ class Dispatcher:
         args = list(message.args)
         need = required(entry)
         port = reply_port(message, need)
+        if port is not None and entry.command == "hours" and len(args) == 2 and reads_as_time(args[1]) \
+                and str(args[0]).strip().lower() in ("open", "closed"):
+            port = None  # `/bayard/hours open 2230`: until 22:30 (it was taken for a reply port)
         target = peer
         if port is not None:
             target = peer.reply_to(port)
