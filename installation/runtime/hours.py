@@ -144,10 +144,29 @@ def _local_epoch(day: dt.date, minutes: int, zone: ZoneInfo) -> float:
     """Epoch seconds of `minutes` after local midnight of `day` (may roll into the next day).
 
     Wall-clock arithmetic: '18:00' on the day the clocks change is still 18:00 local.
-    A time that does not exist (inside a spring-forward gap) maps to just after the gap.
+    A time that does not exist (inside a spring-forward gap) maps to the jump itself: the
+    first moment the clock has passed it. (Read with the offset from before the jump, a
+    window ending at 02:30 on the night the clocks go 02:00 -> 03:00 ended at 03:30.)
     """
     naive = dt.datetime.combine(day, dt.time()) + dt.timedelta(minutes=minutes)
-    return naive.replace(tzinfo=zone).timestamp()
+    early = naive.replace(tzinfo=zone, fold=0).timestamp()  # with the offset in force before
+    late = naive.replace(tzinfo=zone, fold=1).timestamp()  # with the offset in force after
+    if late >= early:
+        return early  # an ordinary time, or the first of a repeated autumn hour
+    return _jump(zone, int(late), int(early))
+
+
+def _jump(zone: ZoneInfo, before: int, after: int) -> float:
+    """The epoch second at which the zone's offset changes, between `before` (old offset)
+    and `after` (new one): zoneinfo keeps its transitions to itself, so found by halving."""
+    old = dt.datetime.fromtimestamp(before, zone).utcoffset()
+    while after - before > 1:
+        middle = (before + after) // 2
+        if dt.datetime.fromtimestamp(middle, zone).utcoffset() == old:
+            before = middle
+        else:
+            after = middle
+    return float(after)
 
 
 class OpeningHours:
