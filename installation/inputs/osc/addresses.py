@@ -112,7 +112,8 @@ ADDRESSES: tuple[Address, ...] = (
         "/bayard/pong [<open|closed> <scene> <problems> <version>]",
         "heartbeat: answered at once by the OSC layer while the show draws frames; silent once the screen "
         "has stopped for 3 s (a frozen show must not look alive). To a sender that may query (view or "
-        "control) the pong carries the opening-hours state, the scene showing (safe-mode in safe mode), "
+        "control) the pong carries the opening-hours state, the scene showing (empty while closed, "
+        "safe-mode in safe mode), "
         "how many problems there are now (errors in the show's files and faulted scenes: status says "
         "which) and the software's version; bare to others, and when that would not fit 4x a UDP ping",
     ),
