@@ -124,6 +124,11 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     problems = list(show.problems) + _left_out(show) + show_path_problems(show) + scene_path_problems(show)
     problems += check_media(show, decode=not args.fast)
+    from .runtime.host_check import disk_room, osc_port
+
+    # The machine itself: an OSC port the show cannot have, disks without room for its logs.
+    osc_line, osc_problems = osc_port(show)
+    problems += osc_problems + disk_room(show)
     if not args.fast:
         problems += _check_content(show) + _check_models(show)
     # In reading order, file by file and line by line (they were in the order the checks ran).
@@ -155,6 +160,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     print(f"Loop length: {minutes} min {secs:02d} s{note}")
     for line in describe_models(show):
         print(line)
+    print(osc_line)
     if warnings:
         # (Once these were only optional content and scenes left out; now they are also
         # pictures too small for the screen, characters no typeface has, portraits stored

@@ -123,5 +123,28 @@ def generate() -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+VERBS_START = "<!-- scene-verbs:start (generated from each scene kind's verbs) -->"
+VERBS_END = "<!-- scene-verbs:end -->"
+
+
+def scene_verbs_markdown() -> str:
+    """The verbs each shipped scene kind takes over OSC, for docs/osc.md (from Scene.verbs,
+    which also decides what reaches a scene: the list cannot drift from what works)."""
+    lines = [VERBS_START, "| scene kind | address | arguments | what it does |", "|---|---|---|---|"]
+    silent = []
+    for kind in SCENE_KINDS.names():
+        cls = SCENE_KINDS.get(kind)
+        if not cls.__module__.startswith("installation."):
+            continue  # kinds registered by tests or plug-ins
+        if not cls.verbs:
+            silent.append(f"`{kind}`")
+        for verb in cls.verbs:
+            args = f"`{verb.args}`".replace("|", "\\|") if verb.args else ""
+            lines.append(f"| `{kind}` | `/bayard/scene/<id>/{verb.name}` | {args} | "
+                         f"{verb.description.replace('|', chr(92) + '|')} |")
+    lines += ["", f"The other kinds ({', '.join(silent)}) take no commands over OSC.", VERBS_END]
+    return "\n".join(lines)
+
+
 if __name__ == "__main__":
     print(generate(), end="")

@@ -25,6 +25,7 @@ from .clock import Clock
 from .commands import Command, CommandQueue, echo, reply_to
 from .config.loader import Show
 from .engine_reload import Reloading
+from .inputs.osc.pattern import scene_matches
 from .models.device import device_status, use_show_device
 from .models.motion.choose import failed_backends
 from .scenes.base import SceneContext
@@ -191,6 +192,12 @@ class Engine(Reloading):
             self.emit("warning" if warning else "error", where, message)
 
     # -- one frame ---------------------------------------------------------------
+    def problems_now(self) -> int:
+        """What is wrong now: errors in the show's files and scenes that faulted (not the
+        history: a count that only grew told a technician nothing after a fix). Plain reads,
+        safe from the OSC thread."""
+        return sum(1 for p in self.show.problems if p.severity == "error") + len(self.sequencer.faults)
+
     def seconds_since_frame(self) -> float:
         """How long ago the last frame was drawn (thread-safe: one float read)."""
         return self.clock.now() - self._last
@@ -253,23 +260,7 @@ class Engine(Reloading):
         if command.source in ("touch", "mouse", "key"):
             self.sequencer.note_input()
         if command.scene is not None:
-            # /bayard/scene/<id>/<verb> reaches the named scene and nothing else: not an
-            # overlay (`/bayard/scene/x/overlay 1` once opened the operator overlay) nor a
-            # show command (`.../hours closed` once darkened the show).
-            if self.sequencer.handle(command):
-                # A visitor answering over OSC (a button desk beside the screen) is using the
-                # scene as much as one touching it: the quiz holds its round for them.
-                self.sequencer.note_input()
-            else:
-                # Said to the sender (it was only a debug line): a desk wired to the wrong
-                # scene, or a verb the scene does not know, is otherwise a silent button.
-                now = self.sequencer.current.scene_id if self.sequencer.current else None
-                if now == command.scene:
-                    why = f"scene {echo(command.scene)} does not take {echo(command.name)}"
-                else:
-                    why = f"no scene {echo(command.scene)} is showing (now: {now or 'none'})"
-                log.debug("%s; ignored", why)
-                reply_to(command, "error", why)
+            self._scene_command(command)
             return
         for overlay in reversed(self.overlays):
             if overlay.handle(command):
@@ -289,6 +280,32 @@ class Engine(Reloading):
                 reply_to(command, "error", str(exc))
             return
         self.sequencer.handle(command)
+
+    def _scene_command(self, command: Command) -> None:
+        """/bayard/scene/<id>/<verb> reaches the named scene and nothing else: not an overlay
+        (`/bayard/scene/x/overlay 1` once opened the operator overlay) nor a show command
+        (`.../hours closed` once darkened the show), and only as a verb its kind lists
+        (Scene.verbs, which docs/osc.md shows)."""
+        current = self.sequencer.current
+        scene = current.scene if current is not None else None
+        named = scene is not None and scene_matches(command.scene or "", current.scene_id)
+        takes = [verb.name for verb in type(scene).verbs] if scene is not None else []
+        if named and command.name not in takes:
+            why = (f"scene {echo(current.scene_id)} does not take {echo(command.name)}; "
+                   + (f"it takes {', '.join(takes)}" if takes else "it takes no commands") + " (docs/osc.md)")
+        elif self.sequencer.handle(command):
+            # A visitor answering over OSC (a button desk beside the screen) is using the
+            # scene as much as one touching it: the quiz holds its round for them.
+            self.sequencer.note_input()
+            return
+        elif named:
+            why = f"scene {echo(current.scene_id)} has nothing to do for {echo(command.name)} now"
+        else:
+            why = f"no scene {echo(command.scene)} is showing (now: {current.scene_id if current else 'none'})"
+        # Said to the sender (it was only a debug line): a desk wired to the wrong scene, or a
+        # verb the scene does not know, is otherwise a silent button.
+        log.debug("%s; ignored", why)
+        reply_to(command, "error", why)
 
     def _cmd_next(self, command: Command) -> None:
         self.sequencer.next()

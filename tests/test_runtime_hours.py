@@ -189,3 +189,53 @@ def test_no_override_lasts_more_than_twelve_hours():
     assert schedule.status(late)["override_until"] <= late + 12 * 3600
     schedule.override("closed", late, until="00:30")  # 23.5 h away
     assert schedule.status(late)["override_until"] <= late + 12 * 3600
+
+
+def test_a_window_ending_inside_the_spring_forward_gap_ends_at_the_jump():
+    """Closing at 02:30 on the night Paris goes 02:00 -> 03:00, the show stayed open until
+    03:30: 02:30 was read with the winter offset. The clock never reads 02:30 that night; the
+    window ends when it jumps past it, at 03:00 CEST (01:00 UTC)."""
+    schedule = Schedule(museum(sat=["20:00-02:30"]))  # Saturday 2026-03-28, into Sunday
+    jump = dt.datetime(2026, 3, 29, 1, 0, tzinfo=dt.UTC).timestamp()
+    clock = FakeClock(wall_start=at(2026, 3, 29, 1, 30))  # 01:30 CET, half an hour before
+    assert schedule.state(clock.wall()) == "open"
+    assert schedule.hours.next_change(clock.wall()) == jump
+    clock.advance(30 * 60 - 1)
+    assert schedule.state(clock.wall()) == "open"
+    clock.advance(1)  # the clocks jump to 03:00
+    assert dt.datetime.fromtimestamp(clock.wall(), PARIS).strftime("%H:%M %Z") == "03:00 CEST"
+    assert schedule.state(clock.wall()) == "closed"
+    clock.advance(30 * 60)  # 03:30 CEST: the old end
+    assert schedule.state(clock.wall()) == "closed"
+    assert schedule.hours.describe(at(2026, 3, 29, 1, 30)) == "open until 03:00"
+
+
+def test_times_inside_the_gap_start_and_end_things_at_the_jump():
+    hours = OpeningHours(museum(sun=["02:30-05:00"]))  # opens inside the gap
+    jump = dt.datetime(2026, 3, 29, 1, 0, tzinfo=dt.UTC).timestamp()
+    assert hours.next_change(at(2026, 3, 29, 1)) == jump
+    assert not hours.is_open(jump - 1) and hours.is_open(jump)
+    # An override "until 02:15" sent that night ends at the jump too, not at 03:15.
+    schedule = Schedule(museum())
+    schedule.override("open", at(2026, 3, 29, 1), until="02:15")
+    assert schedule.status(at(2026, 3, 29, 1))["override_until"] == jump
+    # The autumn's repeated hour is untouched: 02:30 is its first occurrence (CEST).
+    autumn = OpeningHours(museum(sat=["20:00-02:30"]))
+    end = autumn.next_change(at(2026, 10, 25, 1))
+    assert dt.datetime.fromtimestamp(end, dt.UTC).strftime("%H:%M") == "00:30"
+
+
+@pytest.mark.parametrize(("zone", "day", "end"), [
+    ("America/New_York", dt.date(2026, 3, 8), "02:30"),  # 02:00 -> 03:00
+    ("Australia/Lord_Howe", dt.date(2026, 10, 4), "02:15"),  # 02:00 -> 02:30, half an hour
+    ("Europe/London", dt.date(2026, 3, 29), "01:30"),  # 01:00 -> 02:00
+])
+def test_the_jump_is_where_each_zone_moves_its_clocks(zone, day, end):
+    tz = ZoneInfo(zone)
+    config = OpeningHoursConfig(enabled=True, timezone=zone, **{("mon", "tue", "wed", "thu", "fri", "sat",
+                                                                  "sun")[day.weekday()]: [f"00:00-{end}"]})
+    hours = OpeningHours(config)
+    closes = hours.next_change(dt.datetime.combine(day, dt.time(0, 10), tz).timestamp())
+    before, after = (dt.datetime.fromtimestamp(t, tz) for t in (closes - 1, closes))
+    assert before.utcoffset() != after.utcoffset()  # the moment the clocks move
+    assert before.strftime("%H:%M") < end < after.strftime("%H:%M")

@@ -144,10 +144,29 @@ def _local_epoch(day: dt.date, minutes: int, zone: ZoneInfo) -> float:
     """Epoch seconds of `minutes` after local midnight of `day` (may roll into the next day).
 
     Wall-clock arithmetic: '18:00' on the day the clocks change is still 18:00 local.
-    A time that does not exist (inside a spring-forward gap) maps to just after the gap.
+    A time that does not exist (inside a spring-forward gap) maps to the jump itself: the
+    first moment the clock has passed it. (Read with the offset from before the jump, a
+    window ending at 02:30 on the night the clocks go 02:00 -> 03:00 ended at 03:30.)
     """
     naive = dt.datetime.combine(day, dt.time()) + dt.timedelta(minutes=minutes)
-    return naive.replace(tzinfo=zone).timestamp()
+    early = naive.replace(tzinfo=zone, fold=0).timestamp()  # with the offset in force before
+    late = naive.replace(tzinfo=zone, fold=1).timestamp()  # with the offset in force after
+    if late >= early:
+        return early  # an ordinary time, or the first of a repeated autumn hour
+    return _jump(zone, int(late), int(early))
+
+
+def _jump(zone: ZoneInfo, before: int, after: int) -> float:
+    """The epoch second at which the zone's offset changes, between `before` (old offset)
+    and `after` (new one): zoneinfo keeps its transitions to itself, so found by halving."""
+    old = dt.datetime.fromtimestamp(before, zone).utcoffset()
+    while after - before > 1:
+        middle = (before + after) // 2
+        if dt.datetime.fromtimestamp(middle, zone).utcoffset() == old:
+            before = middle
+        else:
+            after = middle
+    return float(after)
 
 
 class OpeningHours:
@@ -242,6 +261,34 @@ class OpeningHours:
                 what = exception.note or ("closed all day" if exception.closed else "special hours")
                 return f" (today: {what})"
         return ""
+
+
+def _whole(value: object) -> int | None:
+    """An int, or a float with nothing after the point (QLab and faders send floats)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value if isinstance(value, int) else None
+
+
+def reads_as_time(value: object) -> bool:
+    """A number a technician typed for a clock time, such as 2230 or 930 (HHMM)."""
+    whole = _whole(value)
+    return whole is not None and 0 <= whole <= 2359 and whole % 100 < 60
+
+
+def time_text(value: object) -> str:
+    """An override's time as 'HH:MM': text as sent, or a number read as HHMM (2230 is
+    22:30). The docs say to send text, but an OSC desk sends a number as easily, and 2230
+    was once taken for a reply port. ValueError with the form to send for any other number."""
+    if isinstance(value, str):
+        return value
+    if reads_as_time(value):
+        whole = _whole(value) or 0
+        return f"{whole // 100:02d}:{whole % 100:02d}"
+    raise ValueError(f"{value!r} is not a time (a number such as 22.5 could mean 22:30 or 22:50); "
+                     'send the time as text, e.g. "22:30"')
 
 
 MAX_OVERRIDE_S = 12 * 3600

@@ -7,6 +7,7 @@ import logging
 from typing import Any
 
 from ..commands import Command, reply_to
+from .hours import time_text
 
 log = logging.getLogger("bayard.runtime")
 
@@ -36,8 +37,8 @@ class HoursControl:
         if command.name != "hours":
             return False
         mode = str(command.args[0]).lower() if command.args else "auto"
-        until_text = str(command.args[1]) if len(command.args) > 1 else None
         try:
+            until_text = time_text(command.args[1]) if len(command.args) > 1 else None
             state = self.runtime.override_hours(mode, until_text)
         except ValueError as error:
             reply_to(command, "error", str(error))

@@ -329,11 +329,7 @@ def attach(engine: Any, presenter: Any = None, *, env: Mapping[str, str] | None 
                       show_file=show_path.name, scenes=scenes)
     engine.services["runtime"] = runtime
 
-    def problems_now() -> int:
-        faulted = engine.sequencer.status().get("faulted") or {}
-        return sum(1 for p in engine.show.problems if p.severity == "error") + len(faulted)
-
-    runtime.problems_now = problems_now
+    runtime.problems_now = engine.problems_now
 
     def on_event(event: str, args: tuple[Any, ...]) -> None:
         if event == "scene" and args:

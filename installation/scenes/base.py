@@ -90,9 +90,22 @@ class SceneContext:
         return path
 
 
+@dataclass(frozen=True)
+class Verb:
+    """A command a scene kind takes by name from outside (OSC `/bayard/scene/<id>/<name> args`).
+    The kind's table decides what reaches it over OSC and is what docs/osc.md lists, so the
+    document cannot name a verb the scene does not take, nor miss one it does."""
+
+    name: str
+    args: str  # as a technician types them; [..] optional
+    description: str
+
+
 class Scene(ABC):
     type_name: ClassVar[str] = ""
     Config: ClassVar[type[SceneConfig]] = SceneConfig
+    # What OSC may ask of this kind (gestures from the screen reach handle() regardless).
+    verbs: ClassVar[tuple[Verb, ...]] = ()
 
     def __init__(self, config: SceneConfig, context: SceneContext) -> None:
         self.config = config

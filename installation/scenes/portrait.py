@@ -32,7 +32,7 @@ from pydantic import Field
 from ..config.common import MediaPath, MotionBackendName, SceneConfig, Strict
 from ..imaging import MediaError, read_rgb
 from ..words import words
-from .base import Scene, register_scene
+from .base import Scene, Verb, register_scene
 from .layout import overrun_message
 from .portrait_backend import BackendChoice
 from .portrait_check import check_portraits
@@ -149,6 +149,12 @@ class _Entry:
 @register_scene("portrait")
 class PortraitScene(BackendChoice, PortraitDrawing, Scene):
     Config = PortraitConfig
+    verbs = (
+        Verb("tap", "", "on the resting card: start framing the visitor, as a touch would"),
+        Verb("swipe", "<left|right>",
+             "with several portraits listed: left (up, next) shows the next portrait, right (down, prev) the "
+             "previous one"),
+    )
     config: PortraitConfig
     check_content = staticmethod(check_portraits)  # `bayard check`: pictures that cannot animate
 

@@ -39,7 +39,7 @@ from ..models.detector.preprocess import ImageError
 from ..words import word_list, words
 from . import quiz_draw as draw
 from . import quiz_screens as screens
-from .base import Scene, register_scene
+from .base import Scene, Verb, register_scene
 from .quiz_check import check_quiz_faces
 from .quiz_items import Item, ItemsError, QuizStats, draw_round, load_folder, read_manifest
 from .style import Colour, rgb
@@ -157,6 +157,14 @@ def _load_detector(name: str, models_dir: Path | None, set_in: str = "the scene 
 class QuizScene(Scene):
     Config = QuizConfig
     config: QuizConfig
+    verbs = (
+        Verb("start", "", "start a round from the start card or the summary (a round in play goes on)"),
+        Verb("answer", "<real|fake> or <left|right>",
+             "answer the question showing, as a visitor's touch would: in single mode real or fake (also photo, "
+             "photograph, generated, synthetic); in pair mode which picture is real: left (upper, top, 0) or "
+             "right (lower, bottom, 1). On the start card or the summary any answer starts a round, during a "
+             "reveal it moves on; a word not understood is answered with an error"),
+    )
     check_content = staticmethod(check_quiz_faces)  # `bayard check`: items with no face
 
     def __init__(self, config: QuizConfig, context) -> None:

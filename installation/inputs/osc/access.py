@@ -4,12 +4,17 @@ With no passcodes every allowed sender has control; with a control passcode only
 everyone may query; with both, a sender must connect first. Tiers are remembered per
 IP address, in a table only a right passcode adds to, so a flood of forged sources
 cannot push a technician's tier out of it (the old table was cleared at 1,024 sources).
+
+A tier lapses after `[osc] session_idle_min` without a message that needed more than the
+open tier (a ping proves a program runs, not that someone is there): a laptop left on the
+gallery network kept control until the show restarted.
 """
 
 from __future__ import annotations
 
 import hmac
 import logging
+from dataclasses import dataclass
 
 from .config import Passcodes
 from .limits import Bounded, PasscodeGate
@@ -18,17 +23,67 @@ from .senders import Peer
 log = logging.getLogger("bayard.osc")
 
 
+@dataclass
+class Session:
+    """A tier an address earned with a passcode, and when it was last used (clock.now())."""
+
+    tier: str
+    connected: float  # wall time, for status
+    heard: float
+
+
 class Tiers:
-    def __init__(self, passcodes: Passcodes, now: float, sources: int) -> None:
+    def __init__(self, passcodes: Passcodes, now: float, sources: int, idle_s: float = 0.0) -> None:
         self.passcodes = passcodes
         self.base = "control" if passcodes.control is None else ("view" if passcodes.view is None else "none")
-        self._earned: Bounded[str, str] = Bounded(sources)
+        self.idle_s = idle_s  # 0: a tier never lapses
+        self._earned: Bounded[str, Session] = Bounded(sources)
+        # Addresses whose tier lapsed, so their next refusal says why (not only "needs control").
+        self._lapsed: Bounded[str, float] = Bounded(sources)
         self.gate = PasscodeGate(now, sources)
 
-    def of(self, host: str) -> str:
-        return self._earned.get(host, self.base)
+    def of(self, host: str, now: float) -> str:
+        session = self._session(host, now)
+        return self.base if session is None else session.tier
 
-    def connect(self, peer: Peer, passcode: str, now: float) -> str:
+    def heard(self, host: str, now: float) -> None:
+        """The address used its tier: its quiet time starts again."""
+        session = self._session(host, now)
+        if session is not None:
+            session.heard = now
+
+    def lapsed(self, host: str) -> bool:
+        return host in self._lapsed
+
+    def sessions(self, now: float, wall: float) -> list[dict[str, object]]:
+        """Who holds a tier now and when it lapses, for status (wall times, seconds)."""
+        out = []
+        for host in self._earned.members():
+            session = self._session(host, now, touch=False)
+            if session is None:
+                continue
+            left = None if not self.idle_s else round(session.heard + self.idle_s - now, 1)
+            out.append({
+                "address": host,
+                "tier": session.tier,
+                "connected": round(session.connected, 3),
+                "idle_s": round(now - session.heard, 1),
+                "lapses_in_s": left,
+                "lapses_at": None if left is None else round(wall + left, 3),
+            })
+        return out
+
+    def _session(self, host: str, now: float, touch: bool = True) -> Session | None:
+        session = self._earned.get(host) if touch else self._earned.peek(host)
+        if session is None or not self.idle_s or now - session.heard < self.idle_s:
+            return session
+        self._earned.pop(host, None)
+        self._lapsed[host] = now
+        log.info("OSC: %s's %s tier lapsed after %.0f min without a command; it must send /bayard/connect "
+                 "again ([osc] session_idle_min)", host, session.tier, self.idle_s / 60)
+        return None
+
+    def connect(self, peer: Peer, passcode: str, now: float, wall: float) -> str:
         """ok:view, ok:control, badpass, or throttled (not checked at all, so a guess
         made then learns nothing)."""
         codes = self.passcodes
@@ -37,7 +92,7 @@ class Tiers:
         host = peer.host
         # TCP addresses cannot be forged and a tier holder has proved itself once: they
         # may use the checks held in reserve while a UDP flood uses up the rest.
-        trusted = peer.transport != "udp" or host in self._earned
+        trusted = peer.transport != "udp" or self._session(host, now) is not None
         if not self.gate.admit(host, now, trusted):
             return "throttled"
         if hmac.compare_digest(passcode.encode(), codes.control.encode()):
@@ -50,11 +105,13 @@ class Tiers:
             self.gate.failed(host, now)
             log.warning("OSC: wrong passcode from %s", host)
             return "badpass"
-        if self._earned.get(host) == "control":
+        held = self._session(host, now)
+        if held is not None and held.tier == "control":
             # Never lowered: a monitoring script connecting with the view passcode from the
             # technician's machine (or a forged packet with it) took their control away.
             tier = "control"
-        self._earned[host] = tier
+        self._earned[host] = Session(tier, held.connected if held is not None else wall, now)
+        self._lapsed.pop(host, None)
         log.info("OSC: %s connected with the %s tier", host, tier)
         return f"ok:{tier}"
 
@@ -66,15 +123,17 @@ class Tiers:
         if codes.control is None:
             return "ok"
         host = peer.host
-        if not self.gate.admit(host, now, peer.transport != "udp" or host in self._earned):
+        session = self._session(host, now)
+        if not self.gate.admit(host, now, peer.transport != "udp" or session is not None):
             return "throttled"
         # The passcode of the tier given up: the view passcode, known to more people (a
         # monitoring script), must not take a technician's control away.
-        holds = self._earned.get(host)
+        holds = session.tier if session is not None else None
         known = [codes.control] if holds == "control" else [c for c in (codes.control, codes.view) if c is not None]
         if not any(hmac.compare_digest(passcode.encode(), code.encode()) for code in known):
             self.gate.failed(host, now)
             return "badpass"
         self._earned.pop(host, None)
+        self._lapsed.pop(host, None)
         log.info("OSC: %s disconnected", host)
         return "ok"

@@ -59,7 +59,9 @@ ADDRESSES: tuple[Address, ...] = (
         "/bayard/reply/hours <json>",
         "force the show open or closed until HH:MM (the show's local time) or, without one, open until "
         "midnight (or the schedule's opening, if sooner) and closed until the schedule next changes; "
-        "never more than 12 hours; auto follows the schedule again (send HH:MM as a string)",
+        "never more than 12 hours; auto follows the schedule again. Send HH:MM as a string (\"22:30\"); "
+        "a whole number is read as HHMM (2230: 22:30; a reply port goes after it), other numbers are "
+        "refused",
     ),
     Address(
         "/bayard/blackout",
@@ -107,9 +109,13 @@ ADDRESSES: tuple[Address, ...] = (
         "open",
         "osc",
         None,
-        "/bayard/pong",
+        "/bayard/pong [<open|closed> <scene> <problems> <version>]",
         "heartbeat: answered at once by the OSC layer while the show draws frames; silent once the screen "
-        "has stopped for 3 s (a frozen show must not look alive)",
+        "has stopped for 3 s (a frozen show must not look alive). To a sender that may query (view or "
+        "control) the pong carries the opening-hours state, the scene showing (empty while closed, "
+        "safe-mode in safe mode), "
+        "how many problems there are now (errors in the show's files and faulted scenes: status says "
+        "which) and the software's version; bare to others, and when that would not fit 4x a UDP ping",
     ),
     Address(
         "/bayard/info",
@@ -136,8 +142,10 @@ ADDRESSES: tuple[Address, ...] = (
         "osc",
         None,
         "/bayard/connect ok:view|ok:control|badpass",
-        "claim a tier with a passcode; remembered for the sender's address until the show restarts "
-        "or it disconnects (a view passcode never lowers an address that has control)",
+        "claim a tier with a passcode; remembered for the sender's address until it disconnects, the "
+        "show restarts, or it lapses after [osc] session_idle_min (60) without a message but pings "
+        "(then: `session lapsed; send /bayard/connect again`); a view passcode never lowers an address "
+        "that has control",
     ),
     Address(
         "/bayard/disconnect",
@@ -155,8 +163,8 @@ ADDRESSES: tuple[Address, ...] = (
         "engine",
         "<verb>",
         "",
-        "routed to the scene <id> if it is showing, as its own command <verb> (quiz and portrait "
-        "buttons); <id> may be a pattern such as *",
+        "routed to the scene <id> if it is showing, as its own command <verb>: the verbs each scene kind "
+        "takes are listed below (quiz and portrait buttons); <id> may be a pattern such as *",
     ),
 )
 
@@ -256,16 +264,23 @@ def markdown_table() -> str:
     return "\n".join(lines)
 
 
-def doc_section(text: str) -> str | None:
-    start, end = text.find(DOC_START), text.find(DOC_END)
+def doc_section(text: str, start_mark: str = DOC_START, end_mark: str = DOC_END) -> str | None:
+    start, end = text.find(start_mark), text.find(end_mark)
     if start < 0 or end < 0:
         return None
-    return text[start : end + len(DOC_END)]
+    return text[start : end + len(end_mark)]
 
 
 def rewrite_doc(path: Path) -> None:
+    """The generated sections of docs/osc.md: the address table (here) and the verbs each
+    scene kind takes (from the scene kinds, imported only now: the OSC layer needs no scene)."""
+    from ...docs import VERBS_END, VERBS_START, scene_verbs_markdown
+
     text = path.read_text(encoding="utf-8")
-    current = doc_section(text)
-    if current is None:
-        raise SystemExit(f"{path}: no '{DOC_START}' ... '{DOC_END}' section to rewrite")
-    path.write_text(text.replace(current, markdown_table()), encoding="utf-8")
+    for start, end, fresh in ((DOC_START, DOC_END, markdown_table()),
+                              (VERBS_START, VERBS_END, scene_verbs_markdown())):
+        current = doc_section(text, start, end)
+        if current is None:
+            raise SystemExit(f"{path}: no '{start}' ... '{end}' section to rewrite")
+        text = text.replace(current, fresh)
+    path.write_text(text, encoding="utf-8")

@@ -189,6 +189,14 @@ class OscConfig(BaseModel):
         "kept readable only by the show's user; relative to install.toml; $VARIABLES are expanded, "
         "so ${CREDENTIALS_DIRECTORY}/passcodes works with systemd's LoadCredential=",
     )
+    session_idle_min: float = Field(
+        default=60,
+        ge=0,
+        le=7 * 24 * 60,
+        description="minutes after which a tier claimed with /bayard/connect lapses when its address sends "
+        "nothing but pings (a laptop left on the gallery network kept control until the show restarted); "
+        "the sender must connect again. 0: never lapses",
+    )
     push: list[PushTarget] = Field(
         default_factory=list,
         description="host:port targets that always receive pushed events (/bayard/event/...), "

@@ -20,6 +20,7 @@ from typing import Any
 from ... import faults
 from ...clock import Clock, SystemClock
 from ...commands import Command, echo
+from ...runtime.hours import reads_as_time
 from . import wire
 from .access import Tiers
 from .addresses import ADDRESSES, SCENE_PREFIX, TIER_RANK, TRIGGERS, Address, as_switch, info_json, required
@@ -63,6 +64,9 @@ class Dispatcher:
         # answered here at once, but only while frames come: a pong during a frozen screen
         # was a false sign of life.
         self.drawing: Callable[[], bool] = lambda: True
+        # What the pong carries (hours state, scene, problems, version); the engine's service
+        # sets it. None: a bare pong (a server with no show behind it).
+        self.summary: Callable[[], tuple[Any, ...]] | None = None
         self._networks = config.networks()
         self._lock = threading.RLock()
         # What status shows under services.osc; docs/osc.md explains each counter.
@@ -73,7 +77,7 @@ class Dispatcher:
         self._malformed_logged = OncePerMinute()
         self._truncated_logged = OncePerMinute()
         self._command_log = LogBudget("OSC: %d more command(s) in the last %.0f s, not logged one by one")
-        self._tiers = Tiers(config.passcodes, self.clock.now(), MAX_SOURCES)
+        self._tiers = Tiers(config.passcodes, self.clock.now(), MAX_SOURCES, config.session_idle_min * 60)
         self._subscribers: dict[tuple[Any, ...], Peer] = {}
         self._schedule = Schedule()
         self._targets = [Peer(h, p) for h, p in config.push_targets()]
@@ -138,7 +142,12 @@ class Dispatcher:
 
     def tier(self, host: str) -> str:
         with self._lock:
-            return self._tiers.of(host)
+            return self._tiers.of(host, self.clock.now())
+
+    def sessions(self) -> list[dict[str, object]]:
+        """Addresses holding a tier they connected for, and when each lapses (for status)."""
+        with self._lock:
+            return self._tiers.sessions(self.clock.now(), self.clock.wall())
 
     def passcode_checks(self) -> dict[str, int]:
         """Passcodes checked and refused unchecked since start (for the bench and status)."""
@@ -313,12 +322,17 @@ class Dispatcher:
     def _permitted(self, entry: Address, peer: Peer, target: Peer, state: PacketState, address: str) -> bool:
         have = self.tier(peer.host)
         if TIER_RANK[have] >= TIER_RANK[entry.tier]:
+            if entry.tier != "open":
+                self._tiers.heard(peer.host, self.clock.now())  # used: its quiet time starts again
             return True
         self.counters["denied"] += 1
         # Short enough to fit the 4x reply allowance of the shortest request (a 20-byte
         # /bayard/next): longer, it was withheld and "too large for this request; use TCP"
         # went back instead, naming neither the tier nor the cure.
-        self._error(target, state, f"{address} needs {entry.tier}: send /bayard/connect")
+        if self._tiers.lapsed(peer.host):
+            self._error(target, state, f"{address}: session lapsed; send /bayard/connect again")
+        else:
+            self._error(target, state, f"{address} needs {entry.tier}: send /bayard/connect")
         return False
 
     def _replier(self, peer: Peer, state: PacketState) -> Callable[[str, tuple[Any, ...]], None]:
@@ -338,6 +352,9 @@ class Dispatcher:
         args = list(message.args)
         need = required(entry)
         port = reply_port(message, need)
+        if port is not None and entry.command == "hours" and len(args) == 2 and reads_as_time(args[1]) \
+                and str(args[0]).strip().lower() in ("open", "closed"):
+            port = None  # `/bayard/hours open 2230`: until 22:30 (it was taken for a reply port)
         target = peer
         if port is not None:
             target = peer.reply_to(port)
@@ -377,10 +394,21 @@ class Dispatcher:
         else:  # status, hours; further arguments (padding, see docs/osc.md) are the engine's to ignore
             self._post(Command(name, tuple(args), source="osc", reply=reply, extra=extra))
 
+    def _pong(self, peer: Peer, target: Peer, state: PacketState) -> None:
+        """The heartbeat, with the show's state at a glance for senders that may query it (an
+        open-tier sender gets the bare pong: its tier allows no query). Bare too when the state
+        would not fit what this datagram may cause: the sign of life must always come back."""
+        args: tuple[Any, ...] = ()
+        if self.summary is not None and TIER_RANK[self.tier(peer.host)] >= TIER_RANK["view"]:
+            args = self.summary()
+            if not state.budget.fits(len(wire.encode_message("/bayard/pong", *args))):
+                args = ()
+        self._answer(target, state, "/bayard/pong", *args)
+
     def _local(self, entry: Address, args: list[Any], peer: Peer, target: Peer, state: PacketState) -> None:
         if entry.path == "/bayard/ping":
             if self.drawing():
-                self._answer(target, state, "/bayard/pong")
+                self._pong(peer, target, state)
         elif entry.path == "/bayard/info":
             self._answer(target, state, "/bayard/info", info_json())
         elif entry.path == "/bayard/subscribe":
@@ -410,7 +438,7 @@ class Dispatcher:
                 log.info("OSC: %s unsubscribed", target)
             self._answer(target, state, "/bayard/subscribe", switch)
         elif entry.path == "/bayard/connect":
-            answer = self._tiers.connect(peer, str(args[0]), self.clock.now())
+            answer = self._tiers.connect(peer, str(args[0]), self.clock.now(), self.clock.wall())
             self.counters["throttled"] += answer == "throttled"
             self._answer(target, state, "/bayard/connect", answer)
         elif entry.path == "/bayard/disconnect":

@@ -66,6 +66,14 @@ class Bounded(Generic[K, V]):
         while len(self._data) > self.size:
             self._data.popitem(last=False)
 
+    def peek(self, key: K, default: Any = None) -> Any:
+        """Like get, without counting as a use (status reading the table must not reorder it)."""
+        return self._data.get(key, default)
+
+    def members(self) -> list[K]:
+        """The keys, as a list (safe to pop entries while going through it)."""
+        return list(self._data)
+
     def __contains__(self, key: object) -> bool:
         return key in self._data
 
@@ -135,6 +143,9 @@ class ReplyBudget:
             return cls(None)
         limit = AMPLIFICATION * size
         return cls(max(limit, CONTROL_REPLY_FLOOR) if control else limit)
+
+    def fits(self, size: int) -> bool:
+        return self.left is None or size <= self.left
 
     def spend(self, size: int) -> bool:
         if self.left is None:

@@ -51,6 +51,26 @@ class OscStartError(RuntimeError):
     """The server could not start; the message says what to change."""
 
 
+def bind_error(exc: OSError, proto: str, host: str, port: int) -> OscStartError:
+    """Why the show cannot listen on host:port, and what to change (the show's log at start
+    and `bayard check` say the same)."""
+    where = f"{host}:{port}"
+    if exc.errno == errno.EADDRINUSE:
+        return OscStartError(
+            f"OSC {proto} port {where} is already in use (another bayard, QLab or an OSC tool?); "
+            "stop it or set another port under [osc] in install.toml"
+        )
+    if exc.errno in (errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT) or isinstance(exc, socket.gaierror):
+        return OscStartError(
+            f"OSC cannot bind {where}: {exc.strerror or exc}; set [osc] host in install.toml "
+            "to an address "
+            'of this machine, or "0.0.0.0" for all'
+        )
+    if exc.errno == errno.EACCES:
+        return OscStartError(f"OSC port {where}: permission denied; use a port above 1023 in [osc] port")
+    return OscStartError(f"OSC cannot listen on {where}: {exc}")
+
+
 class OscServer:
     def __init__(
         self, config: OscConfig, post: Callable[[Command], None], clock: Clock | None = None
@@ -168,15 +188,18 @@ class OscServer:
                 del self._injected[next(iter(self._injected))]
         self.dispatcher.feed(wire.encode_message(address, *args), Peer("127.0.0.1", 0, "inject", conn))
 
-    def status(self) -> dict[str, int]:
-        """For the engine's status reply (services' status() is gathered there)."""
-        return self.stats()
+    def status(self) -> dict[str, Any]:
+        """For the engine's status reply (services' status() is gathered there): the counters,
+        and who holds a tier they connected for, until when."""
+        status = self.stats()
+        status["sessions"] = self.dispatcher.sessions()
+        return status
 
     def close(self) -> None:
         self.stop()
 
-    def stats(self) -> dict[str, int]:
-        counters = dict(self.dispatcher.counters)
+    def stats(self) -> dict[str, Any]:
+        counters: dict[str, Any] = dict(self.dispatcher.counters)
         counters["dropped"] += self._send_dropped
         counters["sent"] = self._sent
         counters["subscribers"] = len(self.dispatcher.subscribers())
@@ -191,21 +214,7 @@ class OscServer:
         self._threads.append(thread)
 
     def _bind_error(self, exc: OSError, proto: str) -> OscStartError:
-        where = f"{self.config.host}:{self.config.port}"
-        if exc.errno == errno.EADDRINUSE:
-            return OscStartError(
-                f"OSC {proto} port {where} is already in use (another bayard, QLab or an OSC tool?); "
-                "stop it or set another port under [osc] in install.toml"
-            )
-        if exc.errno in (errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT) or isinstance(exc, socket.gaierror):
-            return OscStartError(
-                f"OSC cannot bind {where}: {exc.strerror or exc}; set [osc] host in install.toml "
-                "to an address "
-                'of this machine, or "0.0.0.0" for all'
-            )
-        if exc.errno == errno.EACCES:
-            return OscStartError(f"OSC port {where}: permission denied; use a port above 1023 in [osc] port")
-        return OscStartError(f"OSC cannot listen on {where}: {exc}")
+        return bind_error(exc, proto, self.config.host, self.config.port)
 
     def _grow_buffer(self, sock: socket.socket) -> int:
         want = self.config.recv_buffer

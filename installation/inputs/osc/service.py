@@ -52,8 +52,11 @@ def attach(engine: Any, presenter: Any = None, *, start: bool = True) -> OscServ
     for line in ([warning] if warning else []) + (config.passcodes.weaknesses() if config.enabled else []):
         log.warning("OSC: %s", line)
         _record(engine, line, severity="warning")
-    server = OscServer(config, engine.post)
+    # The engine's clock: sessions lapse and TCP connections idle on the show's time (a
+    # stepped clock in tests).
+    server = OscServer(config, engine.post, engine.clock)
     server.dispatcher.drawing = lambda: engine.seconds_since_frame() < PING_STALL_S
+    server.dispatcher.summary = lambda: pong_state(engine)
     engine.services["osc"] = server
 
     def push(event: str, args: tuple[Any, ...]) -> None:
@@ -67,6 +70,16 @@ def attach(engine: Any, presenter: Any = None, *, start: bool = True) -> OscServ
             log.error("%s", exc)
             _record(engine, str(exc))
     return server
+
+
+def pong_state(engine: Any) -> tuple[str, str, int, str]:
+    """What /bayard/pong carries, for a monitoring script at a glance: the opening-hours state,
+    the scene showing, problems now and the version (read from the OSC thread: plain reads)."""
+    from ... import __version__
+
+    current = engine.sequencer.current
+    return ("closed" if engine.dark_reason == "closed" else "open",
+            current.scene_id if current is not None else "", engine.problems_now(), __version__)
 
 
 def _record(engine: Any, message: str, severity: str = "error") -> None:

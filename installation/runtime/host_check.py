@@ -1,0 +1,89 @@
+"""`bayard check` on the machine itself, for what only shows once the show runs for months:
+whether it can listen for OSC where install.toml says (a port another program holds, or
+one only root may use, left the show without remote control, said only in its log), and
+whether the disks its logs and recordings go to have room for what it may write there."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from ..config.errors import Problem
+from ..config.locate import line_of
+from .files import free_bytes, read_text
+from .service import state_dirs
+
+# Room kept for what has no cap of its own in the state folder: quiz statistics, the
+# last-good copy of the show, screenshots (the newest 200 are kept).
+SPARE_MB = 200.0
+MB = 1_000_000
+
+
+def osc_port(show: Any) -> tuple[str, list[Problem]]:
+    """A line for check's summary, and the problem (with install.toml's line and the fix)
+    when the show could not listen for OSC as configured."""
+    from ..inputs.osc.probe import probe
+
+    report = probe(show.config.osc)
+    if report.state in ("free", "show", "off"):
+        return f"OSC: {report.message}", []
+    line = line_of(read_text(show.path), ("osc", "host" if report.state == "unbindable" else "port"))
+    # A port held by another program may be let go by the time the show starts: a warning.
+    # One the service may never use, or an address this machine does not have, is an error.
+    severity = "warning" if report.state == "taken" else "error"
+    problem = Problem(show.path, line, "osc.port" if report.state != "unbindable" else "osc.host",
+                      f"{report.message}; the show would play without OSC remote control", severity=severity)
+    return "OSC: see the problem below", [problem]
+
+
+def disk_room(show: Any, env: Mapping[str, str] | None = None) -> list[Problem]:
+    """A warning per disk with less free space than the show may write there (its logs,
+    recordings when they are on, and a spare for statistics and screenshots); on a full
+    disk the show plays on, but logs, recordings and statistics stop."""
+    runtime = show.config.runtime
+    camera = show.config.camera
+    state, logs = state_dirs(show.state_dir, os.environ if env is None else env)
+    files = runtime.log_files + 1
+    needs: list[tuple[Path, float, str, tuple[str, ...]]] = [
+        (state, SPARE_MB, "statistics and screenshots", ("show", "state")),
+        (logs, runtime.log_max_mb * files, f"logs ({files} files of [runtime] log_max_mb)", ("runtime", "log_max_mb")),
+    ]
+    if camera.recording:
+        needs.append((show.state_dir / "recordings", camera.recording_max_mb,
+                      "recordings ([camera] recording_max_mb)", ("camera", "recording_max_mb")))
+    by_disk: dict[int, list[tuple[Path, float, str, tuple[str, ...]]]] = {}
+    for need in needs:
+        device = _device(need[0])
+        if device is not None:
+            by_disk.setdefault(device, []).append(need)
+    source = read_text(show.path)
+    problems = []
+    for group in by_disk.values():
+        space = free_bytes(group[0][0])
+        if space is None:
+            continue
+        free_mb, want_mb = space[0] / MB, sum(need[1] for need in group)
+        if free_mb >= want_mb:
+            continue
+        biggest = max(group, key=lambda need: need[1])
+        parts = ", ".join(f"{need[2]} {need[1]:,.0f} MB" for need in group)
+        cure = ("lower [camera] recording_max_mb, " if biggest[3][0] == "camera" else "") + \
+            "free space there, or point [show] state (or LogsDirectory) at a larger disk"
+        problems.append(Problem(show.path, line_of(source, biggest[3]), ".".join(biggest[3]),
+                                f"only {free_mb:,.0f} MB free on the disk of {group[0][0]}, where the show may "
+                                f"write up to {want_mb:,.0f} MB ({parts}); once it is full, logs, recordings and "
+                                f"statistics stop (the show plays on): {cure}", severity="warning"))
+    return problems
+
+
+def _device(path: Path) -> int | None:
+    """The disk `path` is on, or would be on once made (its nearest existing folder)."""
+    folder = Path(path)
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    try:
+        return folder.stat().st_dev
+    except OSError:
+        return None

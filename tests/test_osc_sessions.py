@@ -1,0 +1,134 @@
+"""A technician's tier lapses after a quiet time; status says who is connected and until when."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from installation.inputs.osc import Peer, wire
+
+from .test_osc_dispatch import LOCAL, Rig
+
+CONTROL = "drive-the-show"
+VIEW = "look-at-the-show"
+LAPTOP = Peer("127.0.0.5", 50_000)
+
+
+def errors(rig: Rig) -> list[str]:
+    return [args[0] for address, args in rig.replies() if address == "/bayard/error"]
+
+
+def test_a_connected_laptop_left_quiet_loses_control_and_is_told_to_connect_again():
+    """Once connected, an address kept control until the show restarted: a laptop left on the
+    gallery network could still drive the show months later."""
+    rig = Rig(passcodes={"view": VIEW, "control": CONTROL})  # default: lapses after 60 min
+    rig.feed("/bayard/connect", CONTROL, peer=LAPTOP)
+    rig.clock.advance(59 * 60)
+    rig.feed("/bayard/next", peer=LAPTOP)  # used within the hour: the quiet time starts again
+    rig.clock.advance(59 * 60)
+    rig.feed("/bayard/next", peer=LAPTOP)
+    assert rig.names() == [("next", ()), ("next", ())]
+    for _ in range(30):  # pings prove a program runs, not that someone is there
+        rig.clock.advance(2 * 60)
+        rig.feed("/bayard/ping", peer=LAPTOP)
+    rig.feed("/bayard/next", peer=LAPTOP)
+    rig.feed("/bayard/status", peer=LAPTOP)
+    assert len(rig.commands) == 2
+    assert errors(rig)[-2:] == ["/bayard/next: session lapsed; send /bayard/connect again",
+                                "/bayard/status: session lapsed; send /bayard/connect again"]
+    rig.feed("/bayard/connect", CONTROL, peer=LAPTOP)
+    rig.feed("/bayard/next", peer=LAPTOP)
+    assert len(rig.commands) == 3
+
+
+def test_the_quiet_time_is_set_in_install_toml_and_zero_keeps_a_tier():
+    rig = Rig(passcodes={"control": CONTROL}, session_idle_min=5)
+    rig.feed("/bayard/connect", CONTROL)
+    rig.clock.advance(5 * 60 + 1)
+    rig.feed("/bayard/goto", "intro")
+    assert rig.commands == [] and "lapsed" in errors(rig)[-1]
+    rig.feed("/bayard/status")  # querying needs no passcode here: still answered
+    assert rig.names() == [("status", ())]
+
+    forever = Rig(passcodes={"control": CONTROL}, session_idle_min=0)
+    forever.feed("/bayard/connect", CONTROL)
+    forever.clock.advance(90 * 24 * 3600)
+    forever.feed("/bayard/next")
+    assert forever.names() == [("next", ())]
+
+
+def test_a_desk_that_cues_rarely_connects_in_the_same_bundle_as_its_cue():
+    rig = Rig(passcodes={"control": CONTROL})
+    rig.feed("/bayard/connect", CONTROL)
+    rig.clock.advance(24 * 3600)
+    cue = wire.encode_bundle(wire.IMMEDIATELY, wire.encode_message("/bayard/connect", CONTROL),
+                             wire.encode_message("/bayard/goto", "intro"))
+    rig.d.feed(cue, LOCAL)
+    assert rig.names() == [("goto", ("intro",))]
+
+
+def test_a_sender_that_never_connected_is_not_told_it_lapsed():
+    rig = Rig(passcodes={"control": CONTROL})
+    rig.feed("/bayard/next")
+    assert errors(rig) == ["/bayard/next needs control: send /bayard/connect"]
+
+
+@pytest.mark.parametrize("address", ["/bayard/next", "/bayard/prev", "/bayard/status", "/bayard/info",
+                                     "/bayard/pause"])
+def test_the_lapsed_reply_fits_the_allowance_of_a_short_udp_request(address):
+    rig = Rig(passcodes={"view": VIEW, "control": CONTROL})
+    rig.feed("/bayard/connect", CONTROL)
+    rig.clock.advance(61 * 60)
+    rig.feed(address)
+    said = errors(rig)
+    assert said and "lapsed" in said[-1] and "too large" not in said[-1]
+
+
+def test_status_lists_who_holds_a_tier_and_when_it_lapses():
+    rig = Rig(passcodes={"view": VIEW, "control": CONTROL}, session_idle_min=30)
+    start = rig.clock.wall()
+    rig.feed("/bayard/connect", CONTROL, peer=LAPTOP)
+    rig.clock.advance(600)
+    rig.feed("/bayard/connect", VIEW)
+    rig.clock.advance(60)
+    (laptop, monitor) = rig.d.sessions()
+    assert laptop == {"address": "127.0.0.5", "tier": "control", "connected": start, "idle_s": 660.0,
+                      "lapses_in_s": 1140.0, "lapses_at": start + 1800}
+    assert (monitor["address"], monitor["tier"], monitor["lapses_in_s"]) == ("127.0.0.1", "view", 1740.0)
+    rig.clock.advance(1140)
+    assert [s["address"] for s in rig.d.sessions()] == ["127.0.0.1"]
+    rig.feed("/bayard/disconnect", VIEW)
+    assert rig.d.sessions() == []
+
+
+def test_the_live_status_reply_shows_the_sessions(tmp_path):
+    from installation.harness import run_test
+    from installation.inputs.osc.service import attach
+
+    from .conftest import title_scene, write_show
+
+    show = write_show(tmp_path, {"a": title_scene("a")},
+                      extra='[osc]\nsession_idle_min = 10\npasscodes = { control = "drive-the-show" }\n')
+    with run_test(show) as pilot:
+        attach(pilot.engine, start=False)
+        pilot.osc("/bayard/connect", CONTROL)
+        pilot.advance(2.0)
+        pilot.osc("/bayard/status")
+        (_, (text,)) = [r for r in pilot.replies if r[0] == "/bayard/status"][-1]
+        (session,) = json.loads(text)["services"]["osc"]["sessions"]
+        # (The status query itself counts as use.)
+        assert session["tier"] == "control" and session["lapses_in_s"] == 600.0
+        pilot.advance(601.0)
+        pilot.osc("/bayard/next")
+        assert pilot.replies[-1] == ("/bayard/error", ("/bayard/next: session lapsed; send /bayard/connect again",))
+
+
+def test_a_tier_holder_reconnecting_keeps_when_it_first_connected():
+    rig = Rig(passcodes={"control": CONTROL})
+    start = rig.clock.wall()
+    rig.feed("/bayard/connect", CONTROL)
+    rig.clock.advance(100)
+    rig.feed("/bayard/connect", CONTROL)
+    (session,) = rig.d.sessions()
+    assert session["connected"] == start and session["idle_s"] == 0.0
