@@ -25,9 +25,9 @@ from .clock import Clock
 from .commands import Command, CommandQueue, echo, reply_to
 from .config.loader import Show
 from .engine_reload import Reloading
+from .engine_status import Reporting
 from .inputs.osc.pattern import scene_matches
-from .models.device import device_status, use_show_device
-from .models.motion.choose import failed_backends
+from .models.device import use_show_device
 from .scenes.base import SceneContext
 from .screenshots import Screenshots
 from .sequencer import Sequencer
@@ -78,7 +78,7 @@ class FrameStats:
         return len(self.window) / total if total > 0 else 0.0
 
 
-class Engine(Reloading):
+class Engine(Reloading, Reporting):
     def __init__(
         self,
         show: Show,
@@ -192,12 +192,6 @@ class Engine(Reloading):
             self.emit("warning" if warning else "error", where, message)
 
     # -- one frame ---------------------------------------------------------------
-    def problems_now(self) -> int:
-        """What is wrong now: errors in the show's files and scenes that faulted (not the
-        history: a count that only grew told a technician nothing after a fix). Plain reads,
-        safe from the OSC thread."""
-        return sum(1 for p in self.show.problems if p.severity == "error") + len(self.sequencer.faults)
-
     def seconds_since_frame(self) -> float:
         """How long ago the last frame was drawn (thread-safe: one float read)."""
         return self.clock.now() - self._last
@@ -398,43 +392,6 @@ class Engine(Reloading):
         for rect in private:
             frame.fill((40, 38, 36), rect)
         return frame
-
-    def status(self) -> dict[str, Any]:
-        info = self.sequencer.status()
-        now_wrong = [str(p) for p in self.show.problems]
-        info.update({
-            "show": self.show.config.show.title,
-            "version": __version__,
-            "paused": self.paused,
-            "blackout": self.blackout,
-            "dark": self.dark_reason,
-            "fps": round(self.stats.fps, 1),
-            "uptime": round(self.clock.now() - self.started, 1),
-            "frames": self.frames,
-            # What is wrong now, in the files as they are (a fixed file drops out at the next
-            # reload); "errors" is the history, which never clears by itself.
-            "problems": now_wrong[:10],
-            "problem_count": len(self.show.problems),
-            "last_reload": self.last_reload,
-            # (Less what `problems` already says: the reply must fit what a padded UDP
-            # request may get, docs/osc.md.)
-            "errors": [e for e in self.errors if e["message"] not in now_wrong][-10:],
-            "commands_dropped": self.queue.dropped,
-            # Not only the log: a technician must see that the show file on disk is not what plays.
-            "last_good": ({"show_file": str(self.show.stands_in_for), "saved": self.show.saved}
-                          if self.show.stands_in_for else None),
-            # Where the torch models run, and any motion backend lost mid-show (a kiosk that
-            # lost its GPU moves its portrait on the CPU until it restarts).
-            "models": {"device": device_status(), "failed_backends": failed_backends()},
-        })
-        for name, service in self.services.items():
-            describe = getattr(service, "status", None)
-            if callable(describe):
-                try:
-                    info.setdefault("services", {})[name] = describe()
-                except Exception as exc:  # a broken service is reported, not fatal
-                    info.setdefault("services", {})[name] = {"error": str(exc)}
-        return info
 
     def shutdown(self) -> None:
         self.sequencer.shutdown()

@@ -23,7 +23,8 @@ from ...commands import Command, echo
 from ...runtime.hours import reads_as_time
 from . import wire
 from .access import Tiers
-from .addresses import ADDRESSES, SCENE_PREFIX, TIER_RANK, TRIGGERS, Address, as_switch, info_json, required
+from .addresses import ADDRESSES, SCENE_PREFIX, TIER_RANK, TRIGGERS, Address, as_switch, required
+from .answers import LocalAnswers
 from .config import OscConfig
 from .limits import PACKET_WORK, ReplyBudget, Schedule
 from .pattern import PatternError, compile_parts, is_pattern, matches, part_matches
@@ -34,7 +35,6 @@ log = logging.getLogger("bayard.osc")
 # Bundles due further ahead than this are run at once: the sender's clock is wrong, and
 # a show command parked for hours would surprise everyone.
 MAX_SCHEDULE_AHEAD_S = 60.0
-MAX_SUBSCRIBERS = 64
 # Per-source memory is bounded so spoofed sources cannot grow it: tiers and passcode
 # failures lose their least recently used entry when full.
 MAX_SOURCES = 1_024
@@ -48,7 +48,7 @@ PATTERN_COST_PER = 4  # characters of pattern per extra unit
 _FIXED = tuple(a for a in ADDRESSES if not a.path.startswith(SCENE_PREFIX + "/<"))
 _EXACT = {a.path.lower(): a for a in _FIXED}
 
-class Dispatcher:
+class Dispatcher(LocalAnswers):
     def __init__(
         self,
         config: OscConfig,
@@ -393,58 +393,6 @@ class Dispatcher:
             self._post(Command("blackout", (switch,), source="osc", reply=reply, extra=extra))
         else:  # status, hours; further arguments (padding, see docs/osc.md) are the engine's to ignore
             self._post(Command(name, tuple(args), source="osc", reply=reply, extra=extra))
-
-    def _pong(self, peer: Peer, target: Peer, state: PacketState) -> None:
-        """The heartbeat, with the show's state at a glance for senders that may query it (an
-        open-tier sender gets the bare pong: its tier allows no query). Bare too when the state
-        would not fit what this datagram may cause: the sign of life must always come back."""
-        args: tuple[Any, ...] = ()
-        if self.summary is not None and TIER_RANK[self.tier(peer.host)] >= TIER_RANK["view"]:
-            args = self.summary()
-            if not state.budget.fits(len(wire.encode_message("/bayard/pong", *args))):
-                args = ()
-        self._answer(target, state, "/bayard/pong", *args)
-
-    def _local(self, entry: Address, args: list[Any], peer: Peer, target: Peer, state: PacketState) -> None:
-        if entry.path == "/bayard/ping":
-            if self.drawing():
-                self._pong(peer, target, state)
-        elif entry.path == "/bayard/info":
-            self._answer(target, state, "/bayard/info", info_json())
-        elif entry.path == "/bayard/subscribe":
-            switch = as_switch(args[0])
-            if switch is None:
-                self._error(target, state, f"{entry.path} needs 0 or 1, got {echo(args[0])}")
-                return
-            if switch and target.transport == "udp" and self.tier(peer.host) != "control":
-                # Pushes are replies without end to one small datagram whose source may be
-                # forged: over UDP only for control; view-tier monitors subscribe over TCP.
-                self._error(target, state, f"{entry.path} over UDP needs the control tier; use TCP")
-                return
-            key = target.key()
-            if switch:
-                if key not in self._subscribers and len(self._subscribers) >= MAX_SUBSCRIBERS:
-                    oldest = next(iter(self._subscribers))
-                    log.warning(
-                        "OSC: more than %d subscribers; dropping the oldest, %s",
-                        MAX_SUBSCRIBERS,
-                        self._subscribers[oldest],
-                    )
-                    del self._subscribers[oldest]
-                self._subscribers[key] = target
-                log.info("OSC: %s subscribed to events", target)
-            else:
-                self._subscribers.pop(key, None)
-                log.info("OSC: %s unsubscribed", target)
-            self._answer(target, state, "/bayard/subscribe", switch)
-        elif entry.path == "/bayard/connect":
-            answer = self._tiers.connect(peer, str(args[0]), self.clock.now(), self.clock.wall())
-            self.counters["throttled"] += answer == "throttled"
-            self._answer(target, state, "/bayard/connect", answer)
-        elif entry.path == "/bayard/disconnect":
-            answer = self._tiers.disconnect(peer, str(args[0]), self.clock.now())
-            self.counters["throttled"] += answer == "throttled"
-            self._answer(target, state, "/bayard/disconnect", answer)
 
 
 __all__ = ["Dispatcher", "Peer", "matches"]

@@ -1,0 +1,57 @@
+"""What the engine reports about itself: the status a technician asks for over OSC, the
+overlay and the systemd line read, and the count of what is wrong now."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import __version__
+from .models.device import device_status
+from .models.motion.choose import failed_backends
+
+
+class Reporting:
+    """A mixin of Engine (show, sequencer, services, stats, clock, errors, queue)."""
+
+    def problems_now(self) -> int:
+        """What is wrong now: errors in the show's files and scenes that faulted (not the
+        history: a count that only grew told a technician nothing after a fix). Plain reads,
+        safe from the OSC thread."""
+        return sum(1 for p in self.show.problems if p.severity == "error") + len(self.sequencer.faults)
+
+    def status(self) -> dict[str, Any]:
+        info = self.sequencer.status()
+        now_wrong = [str(p) for p in self.show.problems]
+        info.update({
+            "show": self.show.config.show.title,
+            "version": __version__,
+            "paused": self.paused,
+            "blackout": self.blackout,
+            "dark": self.dark_reason,
+            "fps": round(self.stats.fps, 1),
+            "uptime": round(self.clock.now() - self.started, 1),
+            "frames": self.frames,
+            # What is wrong now, in the files as they are (a fixed file drops out at the next
+            # reload); "errors" is the history, which never clears by itself.
+            "problems": now_wrong[:10],
+            "problem_count": len(self.show.problems),
+            "last_reload": self.last_reload,
+            # (Less what `problems` already says: the reply must fit what a padded UDP
+            # request may get, docs/osc.md.)
+            "errors": [e for e in self.errors if e["message"] not in now_wrong][-10:],
+            "commands_dropped": self.queue.dropped,
+            # Not only the log: a technician must see that the show file on disk is not what plays.
+            "last_good": ({"show_file": str(self.show.stands_in_for), "saved": self.show.saved}
+                          if self.show.stands_in_for else None),
+            # Where the torch models run, and any motion backend lost mid-show (a kiosk that
+            # lost its GPU moves its portrait on the CPU until it restarts).
+            "models": {"device": device_status(), "failed_backends": failed_backends()},
+        })
+        for name, service in self.services.items():
+            describe = getattr(service, "status", None)
+            if callable(describe):
+                try:
+                    info.setdefault("services", {})[name] = describe()
+                except Exception as exc:  # a broken service is reported, not fatal
+                    info.setdefault("services", {})[name] = {"error": str(exc)}
+        return info

@@ -1,0 +1,74 @@
+"""What the dispatcher answers itself, at once on the receive thread: ping, info,
+subscribe, connect and disconnect (everything else becomes a Command for the engine)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from ...commands import echo
+from . import wire
+from .addresses import TIER_RANK, Address, as_switch, info_json
+from .senders import PacketState, Peer
+
+log = logging.getLogger("bayard.osc")
+
+MAX_SUBSCRIBERS = 64
+
+
+class LocalAnswers:
+    """A mixin of Dispatcher (summary, drawing, tier, _tiers, _subscribers, counters, clock,
+    _answer, _error)."""
+
+    def _pong(self, peer: Peer, target: Peer, state: PacketState) -> None:
+        """The heartbeat, with the show's state at a glance for senders that may query it (an
+        open-tier sender gets the bare pong: its tier allows no query). Bare too when the state
+        would not fit what this datagram may cause: the sign of life must always come back."""
+        args: tuple[Any, ...] = ()
+        if self.summary is not None and TIER_RANK[self.tier(peer.host)] >= TIER_RANK["view"]:
+            args = self.summary()
+            if not state.budget.fits(len(wire.encode_message("/bayard/pong", *args))):
+                args = ()
+        self._answer(target, state, "/bayard/pong", *args)
+
+    def _local(self, entry: Address, args: list[Any], peer: Peer, target: Peer, state: PacketState) -> None:
+        if entry.path == "/bayard/ping":
+            if self.drawing():
+                self._pong(peer, target, state)
+        elif entry.path == "/bayard/info":
+            self._answer(target, state, "/bayard/info", info_json())
+        elif entry.path == "/bayard/subscribe":
+            switch = as_switch(args[0])
+            if switch is None:
+                self._error(target, state, f"{entry.path} needs 0 or 1, got {echo(args[0])}")
+                return
+            if switch and target.transport == "udp" and self.tier(peer.host) != "control":
+                # Pushes are replies without end to one small datagram whose source may be
+                # forged: over UDP only for control; view-tier monitors subscribe over TCP.
+                self._error(target, state, f"{entry.path} over UDP needs the control tier; use TCP")
+                return
+            key = target.key()
+            if switch:
+                if key not in self._subscribers and len(self._subscribers) >= MAX_SUBSCRIBERS:
+                    oldest = next(iter(self._subscribers))
+                    log.warning(
+                        "OSC: more than %d subscribers; dropping the oldest, %s",
+                        MAX_SUBSCRIBERS,
+                        self._subscribers[oldest],
+                    )
+                    del self._subscribers[oldest]
+                self._subscribers[key] = target
+                log.info("OSC: %s subscribed to events", target)
+            else:
+                self._subscribers.pop(key, None)
+                log.info("OSC: %s unsubscribed", target)
+            self._answer(target, state, "/bayard/subscribe", switch)
+        elif entry.path == "/bayard/connect":
+            answer = self._tiers.connect(peer, str(args[0]), self.clock.now(), self.clock.wall())
+            self.counters["throttled"] += answer == "throttled"
+            self._answer(target, state, "/bayard/connect", answer)
+        elif entry.path == "/bayard/disconnect":
+            answer = self._tiers.disconnect(peer, str(args[0]), self.clock.now())
+            self.counters["throttled"] += answer == "throttled"
+            self._answer(target, state, "/bayard/disconnect", answer)
+
