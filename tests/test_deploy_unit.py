@@ -104,7 +104,7 @@ def test_rendered_unit_writes_only_the_state_folder(rendered, tmp_path):  # noqa
 
 
 def test_setup_script_keeps_x_and_the_show_folder_closed():
-    script = (DEPLOY / "setup-kiosk.sh").read_text()
+    script = (DEPLOY / "setup-kiosk.sh").read_text() + (DEPLOY / "kiosk-files.sh").read_text()
     code = "\n".join(line for line in script.splitlines() if not line.lstrip().startswith("#"))
     assert "allowed_users=anybody" not in code
     assert "allowed_users=console" in code

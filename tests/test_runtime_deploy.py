@@ -17,7 +17,10 @@ def run(*argv, **kw):
     return subprocess.run(list(argv), capture_output=True, text=True, timeout=60, **kw)
 
 
-@pytest.mark.parametrize("script, shell", [("setup-kiosk.sh", "bash"), ("xinitrc", "sh"), ("bash_profile", "bash")])
+@pytest.mark.parametrize("script, shell", [
+    ("setup-kiosk.sh", "bash"), ("kiosk-files.sh", "bash"), ("uninstall.sh", "bash"),
+    ("xinitrc", "sh"), ("bash_profile", "bash"), ("grub-consoleblank.cfg", "sh"),
+])
 def test_scripts_parse(script, shell):
     result = run(shell, "-n", str(DEPLOY / script))
     assert result.returncode == 0, result.stderr
@@ -122,3 +125,10 @@ def test_the_units_xauthority_is_the_kiosk_users_real_home(tmp_path):
     assert result.returncode == 0, result.stderr
     text = (out / "etc/systemd/system/bayard.service").read_text()
     assert f"XAUTHORITY={home}/.Xauthority" in text and "@HOME@" not in text
+
+
+@pytest.mark.skipif(shutil.which("shellcheck") is None, reason="shellcheck not installed")
+def test_scripts_pass_shellcheck():
+    scripts = ["setup-kiosk.sh", "kiosk-files.sh", "uninstall.sh", "bash_profile", "xinitrc"]
+    result = run("shellcheck", "-x", "-P", str(DEPLOY), *(str(DEPLOY / name) for name in scripts), cwd=DEPLOY.parent)
+    assert result.returncode == 0, result.stdout
