@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -83,7 +84,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     if show is None:
         # A broken show file must not end in a dark screen or a restart loop: play the
         # last version that loaded, and keep saying what is wrong (log, status, overlay).
-        show = recall(Path(args.show))
+        # The service names the state folder setup found in install.toml: with the file
+        # unreadable, a last-good copy outside the default var/ was never found.
+        show = recall(Path(args.show), os.environ.get("BAYARD_SHOW_STATE") or "var")
         if show is None:
             # Nothing valid to play: the safe card, never an exit into a restart loop
             # that leaves the screen dark. The file watcher reloads once it is fixed.
@@ -124,11 +127,13 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     problems = list(show.problems) + _left_out(show) + show_path_problems(show) + scene_path_problems(show)
     problems += check_media(show, decode=not args.fast)
-    from .runtime.host_check import disk_room, osc_port
+    from .runtime.host_check import disk_room, osc_port, state_folder
 
-    # The machine itself: an OSC port the show cannot have, disks without room for its logs.
+    # The machine itself: an OSC port the show cannot have, disks without room for its logs,
+    # a kiosk service set up for another state folder.
     osc_line, osc_problems = osc_port(show)
-    problems += osc_problems + disk_room(show)
+    state_line, state_problems = state_folder(show)
+    problems += osc_problems + disk_room(show) + state_problems
     if not args.fast:
         problems += _check_content(show) + _check_models(show)
     # In reading order, file by file and line by line (they were in the order the checks ran).
@@ -161,6 +166,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     for line in describe_models(show):
         print(line)
     print(osc_line)
+    print(state_line)
     if warnings:
         # (Once these were only optional content and scenes left out; now they are also
         # pictures too small for the screen, characters no typeface has, portraits stored

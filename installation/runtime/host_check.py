@@ -1,11 +1,13 @@
 """`bayard check` on the machine itself, for what only shows once the show runs for months:
 whether it can listen for OSC where install.toml says (a port another program holds, or
 one only root may use, left the show without remote control, said only in its log), and
-whether the disks its logs and recordings go to have room for what it may write there."""
+whether the disks its logs and recordings go to have room for what it may write there, and
+whether the kiosk's service (deploy/setup-kiosk.sh) lets it write its state folder."""
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,8 @@ from .service import state_dirs
 # last-good copy of the show, screenshots (the newest 200 are kept).
 SPARE_MB = 200.0
 MB = 1_000_000
+# Where deploy/setup-kiosk.sh installs the show's unit (and `systemctl edit` its drop-ins).
+SERVICE_UNIT = Path("/etc/systemd/system/bayard.service")
 
 
 def osc_port(show: Any) -> tuple[str, list[Problem]]:
@@ -44,10 +48,12 @@ def disk_room(show: Any, env: Mapping[str, str] | None = None) -> list[Problem]:
     disk the show plays on, but logs, recordings and statistics stop."""
     runtime = show.config.runtime
     camera = show.config.camera
-    state, logs = state_dirs(show.state_dir, os.environ if env is None else env)
+    _, logs = state_dirs(show.state_dir, os.environ if env is None else env)
     files = runtime.log_files + 1
     needs: list[tuple[Path, float, str, tuple[str, ...]]] = [
-        (state, SPARE_MB, "statistics and screenshots", ("show", "state")),
+        # Statistics and screenshots go to [show] state, under the service too (only the
+        # crash guard's few bytes move to its StateDirectory).
+        (show.state_dir, SPARE_MB, "statistics and screenshots", ("show", "state")),
         (logs, runtime.log_max_mb * files, f"logs ({files} files of [runtime] log_max_mb)", ("runtime", "log_max_mb")),
     ]
     if camera.recording:
@@ -87,3 +93,28 @@ def _device(path: Path) -> int | None:
         return folder.stat().st_dev
     except OSError:
         return None
+
+
+def state_folder(show: Any, unit: Path = SERVICE_UNIT) -> tuple[str, list[Problem]]:
+    """A line for check's summary naming the state folder, and a warning when the kiosk's
+    service plays this show but was set up for another state folder: its sandbox lets the
+    show write only there, so statistics, recordings and the last-good copy would fail."""
+    folder = show.state_dir
+    line = f"State folder: {folder} ([show] state)"
+    texts = [read_text(path) for path in [unit, *sorted(Path(f"{unit}.d").glob("*.conf"))] if path.is_file()]
+    directives = [match.groups() for text in texts for match in re.finditer(r"(?m)^(\w+)=(.*)$", text)]
+    plays = [value for key, value in directives if key == "ExecStart" and value.strip()]
+    shows = [Path(found.group(1)).resolve() for value in plays if (found := re.search(r"--show\s+(\S+)", value))]
+    if not shows or shows[-1] != show.path:
+        return line, []  # no kiosk service here, or one that plays another show
+    writable = [Path(word.lstrip("-+")) for key, value in directives if key == "ReadWritePaths"
+                for word in value.split()]
+    if any(folder == path or path in folder.parents for path in writable):
+        return line + f"; {unit.name} may write there", []
+    allowed = ", ".join(str(path) for path in writable) or "no folder of the show"
+    problem = Problem(show.path, line_of(read_text(show.path), ("show", "state")), "show.state",
+                      f"the kiosk's {unit} lets the show write only {allowed}, not its state folder {folder}: "
+                      "statistics, recordings and the last-good copy would fail there. Run deploy/setup-kiosk.sh "
+                      "again with this show (it takes the folder from [show] state), then restart the show",
+                      severity="warning")
+    return line, [problem]

@@ -111,7 +111,11 @@ class Runtime:
         self.clock = clock
         self.post = post
         self.env = dict(os.environ if env is None else env)
-        self.state_dir, self.log_dir = state_dirs(state_dir or self.show_dir / "state", self.env)
+        # The show's own state folder ([show] state: statistics, recordings, the last-good
+        # copy) stays what install.toml says; under systemd only the crash guard's state and
+        # the logs move to /var/lib/bayard and /var/log/bayard.
+        self.show_state_dir = Path(state_dir or self.show_dir / "state")
+        self.state_dir, self.log_dir = state_dirs(self.show_state_dir, self.env)
         self.schedule = Schedule(hours or OpeningHoursConfig())
         self.notifier = Notifier(self.env)
         self.watchdog = Watchdog(self.notifier, self.env, monotonic=clock.now)
@@ -274,7 +278,10 @@ class Runtime:
         status = self.health.summary()
         status["hours"] = self.schedule.status(self.clock.wall())
         status["safe_mode"] = self.safe_mode
-        status["disk_free_mb"] = _free_mb(self.state_dir)  # statistics, recordings, last-good copies
+        # The folder `bayard check` names and setup-kiosk.sh opened for writing; under the
+        # service, disk_free_mb was that of /var/lib/bayard, whatever disk the state was on.
+        status["state_folder"] = str(self.show_state_dir)
+        status["disk_free_mb"] = _free_mb(self.show_state_dir)  # statistics, recordings, last-good copies
         status["logs_disk_free_mb"] = _free_mb(self.log_dir)
         status["systemd"] = {"notify": self.notifier.enabled, "watchdog_pings": self.watchdog.pings}
         if self.guard is not None:
