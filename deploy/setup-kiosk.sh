@@ -15,8 +15,9 @@
 #   6. caps journald, masks sleep/suspend, optionally enables a nightly restart timer
 #
 # Run it again to update or to change an option: the options given are the ones that count
-# (one left out is undone), a file setup wrote that was edited by hand is kept aside and
-# named, and the show folder is never written. It records what it did in /etc/bayard/setup;
+# (one left out is undone, except that torch stays as it is without --with-models or
+# --with-gpu-models), a file setup wrote that was edited by hand is kept aside and named,
+# and the show folder is never written. It records what it did in /etc/bayard/setup;
 # --uninstall takes that back and keeps the show folder and its state (--purge: the state too).
 #
 # --render-only DIR stands DIR for /: it writes there what it would install, edits the
