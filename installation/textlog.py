@@ -32,6 +32,10 @@ class TextInfo:
     cap: int  # cap height in pixels
     colour: tuple[int, int, int]
     ink: pygame.Rect  # the part of the surface that holds glyphs
+    # Where the type's lines sit on its surface: the top of the first line's capitals and
+    # the last line's baseline (the lines a layout grid hangs text on, whatever the glyphs).
+    cap_top: int = 0
+    baseline: int = 0
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,8 @@ class TextBox:
     contrast: float | None  # None when not measured (not recording, or text not settled)
     target: int  # id of the surface drawn on: a crossfade draws two scenes on two surfaces
     bounds: tuple[int, int]  # the target's size
+    cap_top: int = 0  # on the target: the top of the first line's capitals
+    baseline: int = 0  # on the target: the last line's baseline
 
 
 def luminance(rgb: np.ndarray) -> np.ndarray:
@@ -93,7 +99,7 @@ class TextLog:
         if info.tier != "operator" and alpha >= SETTLED_ALPHA:
             contrast = measure_contrast(target, glyphs, info, pos)
         self.boxes.append(TextBox(info.text, info.tier, info.cap, info.ink.move(pos), alpha, contrast,
-                                  id(target), target.get_size()))
+                                  id(target), target.get_size(), pos[1] + info.cap_top, pos[1] + info.baseline))
 
 
 def problems(boxes: list[TextBox]) -> list[str]:

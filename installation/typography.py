@@ -153,8 +153,22 @@ class Fonts:
             self._info.pop(id(old), None)
         return surface
 
-    def _info_for(self, text: str, font: pygame.font.Font, colour, tier: str, surface) -> TextInfo:
-        return TextInfo(text, tier, _cap(font), tuple(colour[:3]), surface.get_bounding_rect(min_alpha=32))
+    def _info_for(self, text: str, font: pygame.font.Font, colour, tier: str, surface,
+                  last_line_top: int = 0) -> TextInfo:
+        return TextInfo(text, tier, _cap(font), tuple(colour[:3]), surface.get_bounding_rect(min_alpha=32),
+                        font.get_ascent() - _cap(font), last_line_top + font.get_ascent())
+
+    def cap_top(self, text: pygame.Surface) -> int:
+        """How far below the top of text made by line() or block() its first capitals
+        begin: place it at y - cap_top(...) to hang its capitals on a grid line at y."""
+        info = self._info.get(id(text))
+        return info.cap_top if info is not None else 0
+
+    def baseline(self, text: pygame.Surface) -> int:
+        """How far below the top of text made by line() or block() its last line stands:
+        place it at y - baseline(...) to set that line on a grid line at y."""
+        info = self._info.get(id(text))
+        return info.baseline if info is not None else text.get_height()
 
     def line(self, text: str, role: str, size_at_1080: float, color: tuple[int, int, int],
              tier: str = "body") -> pygame.Surface:
@@ -213,7 +227,8 @@ class Fonts:
             x = {"left": 0, "center": (width - rendered.get_width()) // 2,
                  "right": width - rendered.get_width()}[align]
             surface.blit(rendered, (x, index * step))
-        return self._remember(key, surface, self._info_for(text, font, color, tier, surface))
+        last_top = step * (len(lines) - 1) if lines else 0
+        return self._remember(key, surface, self._info_for(text, font, color, tier, surface, last_top))
 
     def place(self, target: pygame.Surface, text: pygame.Surface, pos: tuple[int, int],
               alpha: float = 1.0) -> pygame.Rect:

@@ -16,12 +16,42 @@ import pygame
 
 SCALES = (1.0, 0.94, 0.88, 0.82, 0.76, 0.7, 0.64, 0.58)
 
+# The show's grid. Every scene that sets a picture beside its words (photograph, loop,
+# portrait, the quiz's question) takes its boxes from picture_and_column() at this share,
+# and hangs its words on the column's lines: the first capitals on its top (`hang`), the
+# left edge on its left, the last credit's baseline on its bottom (`stand`). Walking from
+# one scene to the next, titles, words and credits stay where the eye left them (each
+# scene once had its own share and placement: columns began at three different places).
+# Only words too long for a screen move the column (giving_way), on that screen alone.
+# 0.44: the default exhibition's longest words (Bayard's story, the back of his print
+# translated, with its attribution at the kiosk minimum) fit the column of a 16:9 screen,
+# 1280x720 as well as 1920x1080 (small type rounds up, so it needs a little more room).
+GRID_SHARE = 0.44
+
 
 def portrait_screen(size: tuple[int, int]) -> bool:
     return size[1] > size[0]
 
 
-def picture_and_column(size: tuple[int, int], share: float = 0.5) -> tuple[pygame.Rect, pygame.Rect]:
+def hang(fonts, text: pygame.Surface, line: int) -> int:
+    """The y to place `text` at so that its first capitals stand on the grid line `line`."""
+    return line - fonts.cap_top(text)
+
+
+def stand(fonts, text: pygame.Surface, line: int) -> int:
+    """The y to place `text` at so that its last baseline stands on the grid line `line`."""
+    return line - fonts.baseline(text)
+
+
+def beyond_lines(fonts, first: pygame.Surface | None, last: pygame.Surface | None) -> int:
+    """The pixels of a column's words that lie outside its lines: above the first
+    capitals and below the last baseline (room a measured layout may count as its own)."""
+    above = fonts.cap_top(first) if first is not None else 0
+    below = last.get_height() - fonts.baseline(last) if last is not None else 0
+    return above + below
+
+
+def picture_and_column(size: tuple[int, int], share: float = GRID_SHARE) -> tuple[pygame.Rect, pygame.Rect]:
     """The picture's box and the text column's box. `share` is the picture's part of
     the width (landscape) or of the height (portrait)."""
     w, h = size

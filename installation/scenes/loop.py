@@ -34,7 +34,7 @@ from ..media import GeneratorSource, MediaSource, open_source
 from ..media.sources import IMAGE_SUFFIXES, VIDEO_SUFFIXES
 from ..words import words
 from .base import Scene, register_scene
-from .layout import giving_way, layout_key, overrun_message
+from .layout import GRID_SHARE, giving_way, layout_key, overrun_message
 from .loop_draw import LoopDrawing
 from .style import Colour, rgb
 
@@ -191,7 +191,7 @@ class LoopScene(LoopDrawing, Scene):
         if config.layout == "full":
             self.frame_rect = self.column = pygame.Rect(0, 0, width, height)
         else:  # until warm() (or enter) has measured the words: see _settle_layout
-            self.frame_rect, self.column = self._frame_and_column(0.48)
+            self.frame_rect, self.column = self._frame_and_column(GRID_SHARE)
         self._laid_out = config.layout == "full" or context.fonts is None
         self.words_overrun = 0  # pixels the words need beyond their column (see _settle_layout)
         # Tests and offline renders wait for the decoder: exact frames. A live show never
@@ -282,7 +282,8 @@ class LoopScene(LoopDrawing, Scene):
         self._laid_out = True
         size = self.context.size
         key = layout_key("loop", self.config, self.context.fonts, size)
-        self.frame_rect, self.column, overrun = giving_way(self._frame_and_column, 0.48, self._words_need, key=key)
+        self.frame_rect, self.column, overrun = giving_way(self._frame_and_column, GRID_SHARE, self._words_need,
+                                                           key=key)
         if overrun:
             self.context.report(overrun_message(overrun, size, "the caption, body and credit"), severity="warning")
         self.words_overrun = overrun

@@ -9,7 +9,7 @@ import pygame
 
 from ..imaging import draw_missing
 from ..words import words
-from .layout import SCALES, fit, picture_and_column, portrait_screen
+from .layout import SCALES, beyond_lines, fit, hang, picture_and_column, portrait_screen, stand
 from .style import fade, rgb
 
 if TYPE_CHECKING:
@@ -20,18 +20,16 @@ class LoopDrawing:
     """Mixed into LoopScene: every method here only draws or measures."""
 
     def _frame_and_column(self, share: float) -> tuple[pygame.Rect, pygame.Rect]:
-        """A square frame for the faces, the words beside it (below it on a portrait screen)."""
-        width, height = size = self.context.size
+        """A square frame for the faces in the picture's box, the words beside it (below it
+        on a portrait screen) in the show's column (layout.GRID_SHARE): the column no longer
+        follows the frame's edge, which set these words apart from every other scene's."""
+        size = self.context.size
         picture, column = picture_and_column(size, share=share)
         side = min(picture.size)
         frame = pygame.Rect(0, 0, side, side)
         frame.center = picture.center
         if portrait_screen(size):
             frame.top = picture.top
-        else:
-            frame.left = picture.left
-            column.left = frame.right + round(width * 0.05)
-            column.width = round(width * 0.96) - column.left
         return frame, column
 
     def _words_need(self, column: pygame.Rect) -> int:
@@ -134,12 +132,15 @@ class LoopDrawing:
                 band.fill((0, 0, 0, round(150 * y / band.get_height())), (0, y, band.get_width(), 1))
             surface.blit(band, (0, surface.get_height() - band.get_height()))
         k = 1.0 if full else fit(lambda scale: self._text_height(caption, credit, column.width, scale), column.height)
-        y = column.y
+        size = (56 if not full else 48) * k
+        # The first capitals hang on the column's top line, as in every scene (layout.hang).
+        first = (fonts.block(c.heading.upper(), "sans-semibold", 30 * k, accent, column.width, tier="small")
+                 if c.heading else fonts.block(caption, "serif", size, fg, column.width, line_spacing=1.12))
+        y = hang(fonts, first, column.y)
         if c.heading:
-            head = fonts.block(c.heading.upper(), "sans-semibold", 30 * k, accent, column.width, tier="small")
+            head = first
             box = fonts.place(surface, head, (column.x, y), fade(self.t, 0.2, None, 1.2))
             y = box.bottom + fonts.px(30 * k)
-        size = (56 if not full else 48) * k
         if item.real:
             turn = c.reveal_at * duration
             before = fonts.block(caption, "serif", size, fg, column.width, line_spacing=1.12)
@@ -160,8 +161,11 @@ class LoopDrawing:
             fonts.place(surface, body, (column.x, y + fonts.px(40 * k)), fade(self.t, 1.0, None, 1.5))
         if credit and credit_alpha > 0:
             block = fonts.block(credit, "sans", 30 * k, accent, column.width, line_spacing=1.25, tier="small")
-            bottom = column.bottom if not full else surface.get_height() - fonts.px(40)
-            fonts.place(surface, block, (column.x, bottom - block.get_height()), credit_alpha)
+            if full:
+                fonts.place(surface, block, (column.x, surface.get_height() - fonts.px(40) - block.get_height()),
+                            credit_alpha)
+            else:  # its last baseline on the column's bottom line, as every scene's credit
+                fonts.place(surface, block, (column.x, stand(fonts, block, column.bottom)), credit_alpha)
 
     def _text_height(self, caption: str, credit: str, width: int, k: float,
                      with_reveal: bool | None = None) -> int:
@@ -170,20 +174,25 @@ class LoopDrawing:
         default, when any item is a real person)."""
         c, fonts, ink = self.config, self.context.fonts, (0, 0, 0)
         height = 0
+        first = last = None
         if c.heading:
-            height += fonts.block(c.heading.upper(), "sans-semibold", 30 * k, ink, width, tier="small").get_height()
-            height += fonts.px(30 * k)
+            first = fonts.block(c.heading.upper(), "sans-semibold", 30 * k, ink, width, tier="small")
+            height += first.get_height() + fonts.px(30 * k)
         if with_reveal is None:
             with_reveal = any(i.real for i in self.items)
-        captions = [caption] + ([c.reveal] if with_reveal else [])
-        height += max(fonts.block(t, "serif", 56 * k, ink, width, line_spacing=1.12).get_height() for t in captions)
+        captions = [fonts.block(t, "serif", 56 * k, ink, width, line_spacing=1.12)
+                    for t in [caption] + ([c.reveal] if with_reveal else [])]
+        first = first or captions[0]
+        height += max(block.get_height() for block in captions)
         if c.body:
             body = fonts.block(c.body, "serif-light", 40 * k, ink, width, line_spacing=1.3)
             height += fonts.px(40 * k) + body.get_height()
         if credit:
-            height += fonts.px(30 * k) + fonts.block(credit, "sans", 30 * k, ink, width, line_spacing=1.25,
-                                                      tier="small").get_height()
-        return height
+            last = fonts.block(credit, "sans", 30 * k, ink, width, line_spacing=1.25, tier="small")
+            height += fonts.px(30 * k) + last.get_height()
+        # (Measured between the grid's lines: above the first capitals and below the last
+        # baseline is the column's margin, not its room.)
+        return height - beyond_lines(fonts, first, last)
 
     def _draw_placeholder(self, surface: pygame.Surface) -> None:
         # Visitors read the exhibition's own line; the small print tells staff what to do.

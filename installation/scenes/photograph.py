@@ -20,8 +20,8 @@ import pygame
 
 from ..imaging import MediaError, paper_texture, read_rgb, surface_from_rgb
 from .base import Scene, register_scene
-from .layout import SCALES, fit, giving_way, layout_key, overrun_message, picture_and_column
-from .photograph_check import PICTURE_SHARE, check_photograph, closest_zoom
+from .layout import GRID_SHARE, SCALES, fit, giving_way, layout_key, overrun_message, picture_and_column, stand
+from .photograph_check import check_photograph, closest_zoom
 from .photograph_config import FLIP_S, Caption, Keyframe, PhotographConfig, Verso  # noqa: F401  (the kind's schema)
 from .photograph_standin import draw_standin, empty_mat
 from .style import fade, lerp, rgb, smoothstep
@@ -47,7 +47,7 @@ class PhotographScene(Scene):
         self._back_paper: np.ndarray | None = None
         width, height = context.size
         # Until warm() (or enter) has measured the words: see _settle_layout.
-        self.mat, self.column = picture_and_column((width, height), share=PICTURE_SHARE)
+        self.mat, self.column = picture_and_column((width, height), share=GRID_SHARE)
         self._laid_out = context.fonts is None
         self.words_overrun = 0  # pixels the captions need beyond their column (see _settle_layout)
         self._scale: float | None = None  # the caption type scale that fits the column
@@ -92,7 +92,7 @@ class PhotographScene(Scene):
         size = self.context.size
         key = layout_key("photograph", self.config, self.context.fonts, size)
         self.mat, self.column, overrun = giving_way(
-            lambda share: picture_and_column(size, share=share), PICTURE_SHARE, self._words_need, key=key)
+            lambda share: picture_and_column(size, share=share), GRID_SHARE, self._words_need, key=key)
         self._scale = None
         if overrun:
             self.context.report(overrun_message(overrun, size, "the captions"), severity="warning")
@@ -326,11 +326,20 @@ class PhotographScene(Scene):
             slots[role] = y
             if tallest.get(role):
                 y += tallest[role] + (gap if role != "body" else 2 * gap)
+        # On the show's grid (layout.GRID_SHARE): the first capitals hang on the column's
+        # top, the credit's last baseline stands on its bottom.
+        first = next((cap for role in ("title", "date", "body") for cap in c.captions
+                      if (cap.role if cap.role != "quote" else "body") == role), None)
+        lift = fonts.cap_top(self._block(first.text, first.role, k)) if first is not None else 0
+        slots = {role: top - lift for role, top in slots.items()}
         slots["quote"] = slots["body"]
+        in_credit_slot = credits or ([c.verso.attribution] if c.verso is not None and c.verso.attribution else [])
+        last = self._block(in_credit_slot[-1], "credit", k) if in_credit_slot else None
+        drop = last.get_height() - fonts.baseline(last) if last is not None else 0
         # The credit is gone while the back's translation shows (_draw_captions), so that
         # may reach down into the credit's slot.
-        need = max(y + tallest["credit"], slots["body"] + verso)
-        slots["credit"] = self.column.height - tallest["credit"]
+        need = max(y - lift + tallest["credit"] - drop, slots["body"] + verso)
+        slots["credit"] = self.column.height - tallest["credit"] + drop
         return slots, need
 
     def _draw_captions(self, surface: pygame.Surface, showing_back: bool) -> None:
@@ -357,8 +366,10 @@ class PhotographScene(Scene):
                 block = self._block(c.verso.translation, "translation", k)
                 box = fonts.place(surface, block, (col.x, col.y + slots["body"]), verso_alpha)
                 if c.verso.attribution:
-                    y = col.y + slots["body"] + block.get_height() + fonts.px(22 * k)
-                    fonts.place(surface, self._block(c.verso.attribution, "credit", k), (col.x, max(y, box.bottom)),
+                    # In the credit's place (on the grid's bottom line), never over the translation.
+                    attribution = self._block(c.verso.attribution, "credit", k)
+                    y = max(col.y + slots["body"] + block.get_height() + fonts.px(22 * k), box.bottom)
+                    fonts.place(surface, attribution, (col.x, max(y, stand(fonts, attribution, col.bottom))),
                                 verso_alpha)
         # The credit slot: while the back is shown the attribution speaks for the print.
         # The credits are gone before the translation starts to appear, back only once it

@@ -14,13 +14,13 @@ from ..config.errors import Problem
 from ..config.locate import key_path, line_of
 from ..imaging import image_size
 from ..runtime.files import read_text
-from .layout import picture_and_column
+from .layout import GRID_SHARE, picture_and_column
 
 # Each picture pixel drawn more than this many screen pixels wide, at the closest view,
 # reads as soft from a visitor's distance (2x is where bilinear enlargement starts to blur
 # edges visibly; up to it the paper grain and the print's own softness hide it).
+
 SOFT_ENLARGEMENT = 2.0
-PICTURE_SHARE = 0.5  # the picture's part of the screen; the captions have the rest
 
 
 def closest_zoom(config: Any) -> float:
@@ -59,7 +59,7 @@ def _soft_picture(config: Any, show: Any) -> list[Problem]:
         return []  # check_media reports files that do not decode
     width, height = size
     display = tuple(show.config.display.size)
-    mat, _ = picture_and_column(display, share=PICTURE_SHARE)
+    mat, _ = picture_and_column(display, share=GRID_SHARE)
     zoom = closest_zoom(config)
     enlargement = min(mat.width / width, mat.height / height) * zoom
     if enlargement <= SOFT_ENLARGEMENT:

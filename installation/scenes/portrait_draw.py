@@ -10,7 +10,19 @@ import pygame
 
 from ..imaging import surface_from_rgb
 from ..words import words
-from .layout import SCALES, fit, giving_way, layout_key, overrun_message, picture_and_column, portrait_screen
+from .layout import (
+    GRID_SHARE,
+    SCALES,
+    beyond_lines,
+    fit,
+    giving_way,
+    hang,
+    layout_key,
+    overrun_message,
+    picture_and_column,
+    portrait_screen,
+    stand,
+)
 from .portrait_record import NOTICE_ACTIVE, NOTICE_IDLE
 from .style import rgb, smoothstep
 
@@ -34,8 +46,8 @@ class PortraitDrawing:
 
     # -- drawing -------------------------------------------------------------------
     def _layout(self, width: int, height: int) -> tuple[pygame.Rect, pygame.Rect]:
-        """The portrait's box and the column on a screen of this size: the portrait takes
-        0.52 of it, less where the column's longest words (any state, any portrait's
+        """The portrait's box and the column on a screen of this size: the show's grid
+        (layout.GRID_SHARE), the portrait taking less where the column's longest words (any state, any portrait's
         credit) would not fit at the smallest type (layout.giving_way)."""
         showing = (width, height, tuple((e.title, e.credit) for e in self.entries))
         cached = getattr(self, "_laid_out", None)
@@ -44,7 +56,7 @@ class PortraitDrawing:
                 return picture_and_column((width, height), share=share)
 
             key = (*layout_key("portrait", self.config, self.context.fonts, (width, height)), showing)
-            picture, column, overrun = giving_way(boxes, 0.52, self._longest_column, key=key)
+            picture, column, overrun = giving_way(boxes, GRID_SHARE, self._longest_column, key=key)
             if overrun:
                 self.context.report(overrun_message(overrun, (width, height), WORDS), severity="warning")
             self.words_overrun = overrun
@@ -151,11 +163,13 @@ class PortraitDrawing:
     def _column_height(self, col: pygame.Rect, k: float, state: str | None = None,
                        camera_ok: bool | None = None, entry=None) -> int:
         fonts = self.context.fonts
-        height = sum(fonts.block(t, face, size, (0, 0, 0), col.width, line_spacing=_spacing(face)).get_height()
-                     + fonts.px(_gap(face, k))
-                     for t, face, size, _ in self._words(k, state, camera_ok))
+        blocks = [(fonts.block(t, face, size, (0, 0, 0), col.width, line_spacing=_spacing(face)), face)
+                  for t, face, size, _ in self._words(k, state, camera_ok)]
+        height = sum(block.get_height() + fonts.px(_gap(face, k)) for block, face in blocks)
         credit = self._credit(col, k, (0, 0, 0), entry)
-        return height + (credit.get_height() if credit is not None else 0)
+        height += credit.get_height() if credit is not None else 0
+        # Measured between the grid's lines (the first capitals, the credit's baseline).
+        return height - beyond_lines(fonts, blocks[0][0] if blocks else None, credit)
 
     def private_rects(self) -> list:
         return [self._camera_rect] if getattr(self, "_camera_rect", None) is not None else []
@@ -197,16 +211,17 @@ class PortraitDrawing:
         k = 1.0
         if self.state in ("attract", "card"):
             k = fit(lambda s: self._column_height(col, s), col.height)
-            y = col.y
+            y = None
             for text, face, size, colour in self._words(k):
-                box = fonts.place(surface, fonts.block(text, face, size, colours[colour], col.width,
-                                                       line_spacing=_spacing(face)), (col.x, y))
+                block = fonts.block(text, face, size, colours[colour], col.width, line_spacing=_spacing(face))
+                # The first capitals hang on the column's top line, as in every scene.
+                box = fonts.place(surface, block, (col.x, hang(fonts, block, col.y) if y is None else y))
                 y = box.bottom + fonts.px(_gap(face, k))
         else:
             self._draw_visitor(surface, col, fonts, fg, accent)
         credit = self._credit(col, k, accent)
         if credit is not None:
-            fonts.place(surface, credit, (col.x, col.bottom - credit.get_height()))
+            fonts.place(surface, credit, (col.x, stand(fonts, credit, col.bottom)))
         if len(self.entries) > 1:
             for i in range(len(self.entries)):
                 colour = fg if i == self.index else (70, 62, 52)

@@ -12,6 +12,7 @@ import pygame
 from ..words import words
 from . import quiz_draw as draw
 from . import quiz_explain as explain_words
+from .layout import hang, picture_and_column
 from .style import fade, rgb
 
 if TYPE_CHECKING:
@@ -53,12 +54,13 @@ def geometry(scene: QuizScene) -> dict[str, pygame.Rect]:
                                   h - g["single_image"].bottom - round(h * 0.07))
         buttons_y = g["column"].y + f.px(270)
     else:
-        # Sizes follow the tighter of width and height, so 16:9, 16:10 and 5:4 screens all fit.
-        side = min(round(h * 0.78), round(w * 0.48))
-        g["single_image"] = pygame.Rect(round(w * 0.06), (h - side) // 2, side, side)
-        column_x = g["single_image"].right + round(w * 0.05)
-        column_w = w - column_x - round(w * 0.05)
-        g["column"] = pygame.Rect(column_x, round(h * 0.11), column_w, round(h * 0.8))
+        # On the show's grid (layout.GRID_SHARE): the face in the picture's box, the
+        # question and buttons in the column every scene's words share.
+        box, g["column"] = picture_and_column((w, h))
+        side = min(box.width, box.height)
+        g["single_image"] = pygame.Rect(0, 0, side, side)
+        g["single_image"].center = box.center
+        column_x, column_w = g["column"].x, g["column"].width
         buttons_y = round(h * 0.56)
     g["button_real"] = pygame.Rect(column_x, buttons_y, column_w, button_h)
     g["button_fake"] = pygame.Rect(column_x, g["button_real"].bottom + f.px(30), column_w, button_h)
@@ -174,7 +176,7 @@ def draw_question(scene: QuizScene, surface: pygame.Surface) -> None:
         draw.picture(surface, scene.picture_of(scene.items[question[0].key]), g["single_image"])
         col = g["column"]
         score = f.block(scene.score_line(), "sans", 26, dim, col.width)
-        f.place(surface, score, (col.x, col.y))
+        f.place(surface, score, (col.x, hang(f, score, col.y)))  # its capitals on the grid's top line
         prompt = f.block(
             words("quiz.ask_single"),
             "serif",

@@ -9,6 +9,7 @@ from pydantic import Field
 
 from ..config.common import SceneConfig
 from .base import Scene, register_scene
+from .layout import picture_and_column, stand
 from .style import Colour, fade, rgb
 
 
@@ -81,9 +82,11 @@ class TitleScene(Scene):
                 pygame.draw.rect(surface, accent, (width // 2 - rule_w // 2, y + piece.get_height() + fonts.px(14),
                                                    rule_w, max(1, fonts.px(2))))
             y += piece.get_height()
+        # The footer stands on the show's bottom line, where every scene's credit stands.
+        bottom_line = picture_and_column((width, height))[1].bottom
         if foot is not None:
-            fonts.place(surface, foot, (left, height - fonts.px(76) - foot.get_height()),
-                        fade(self.t, 1.5, None, 2.0))
+            fonts.place(surface, foot, (left, stand(fonts, foot, bottom_line)), fade(self.t, 1.5, None, 2.0))
         # A faint breathing light keeps a static card from looking frozen.
         glow = 0.5 + 0.5 * math.sin(self.t * 0.4)
-        pygame.draw.circle(surface, accent, (width // 2, height - fonts.px(40)), max(2, fonts.px(3 + glow * 1.5)))
+        pygame.draw.circle(surface, accent, (width // 2, (bottom_line + height) // 2 + fonts.px(4)),
+                           max(2, fonts.px(3 + glow * 1.5)))

@@ -1,0 +1,88 @@
+"""The default show as a museum judges it: by the screen, scene after scene.
+
+Each scene of the default exhibition is rendered at its key moments on a landscape
+1080p screen, the same screen turned on its side (1080x1920) and a small 1280x720 one,
+with the typography layer's text log on (installation/textlog.py). A visitor walking
+from one scene to the next should find the words where the last scene left them.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+
+from installation.config.loader import load_show
+from installation.harness import run_test
+from installation.preview import single_scene_show
+from installation.textlog import TextBox
+from installation.words import words
+
+from .conftest import REPO
+
+SIZES = [(1920, 1080), (1080, 1920), (1280, 720)]
+# Key moments (scene seconds): the title card in full; the drawing of Bayard's print with
+# its story, and its back with the translation and attribution; a composite face with its
+# words; the portrait with its words and credit; the quiz's first question ("quiz").
+MOMENTS = {"opening": (10.0,), "bayard": (12.0, 45.0), "loop": (30.0,), "portrait": (40.0,), "quiz": ("question",)}
+
+
+@cache
+def _frames(size: tuple[int, int]) -> dict[tuple[str, object], tuple[TextBox, ...]]:
+    """The settled visitor text boxes at each scene's key moments on a screen of `size`."""
+    found = {}
+    for name, moments in MOMENTS.items():
+        show = single_scene_show(load_show(REPO / "install.toml"), (REPO / f"scenes/{name}.toml").resolve())
+        with run_test(show, fps=10, size=size) as pilot:
+            pilot.engine.fonts.log.recording = True
+            t = 0.0
+            for moment in moments:
+                if moment == "question":
+                    pilot.advance(2.0)
+                    pilot.tap(size[0] / 2, size[1] / 2)  # the start card: touch to play
+                    pilot.advance(1.5)
+                    assert pilot.engine.status()["scene_status"]["state"] == "question"
+                else:
+                    pilot.advance(moment - t)
+                    t = moment
+                boxes = tuple(b for b in pilot.engine.fonts.log.boxes if b.tier != "operator" and b.alpha > 0.98)
+                assert boxes, (name, moment)
+                found[(name, moment)] = boxes
+    return found
+
+
+def _column(boxes, size) -> list[TextBox]:
+    """The words set in the column beside (or, upright, below) the picture: not a label
+    centred under the picture, nor one centred on a button."""
+    w, _ = size
+    buttons = {words("quiz.answer_real"), words("quiz.answer_fake")}
+    boxes = [b for b in boxes if b.text not in buttons]
+    if size[1] > size[0]:
+        return [b for b in boxes if b.rect.left < 0.15 * w]
+    return [b for b in boxes if b.rect.left > 0.5 * w]
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_every_scene_hangs_its_words_on_the_same_lines(size):
+    """Columns began at three places on a 1080p screen (x = 1081, 1114, 1153) and, upright,
+    at three heights; titles stood at different heights. Now every scene's words start on
+    one column line, their first capitals hang on one top line and their credits stand on
+    one baseline, which the title card's footer shares."""
+    frames = _frames(size)
+    upright = size[1] > size[0]
+    scenes = [("bayard", 12.0), ("bayard", 45.0), ("loop", 30.0), ("portrait", 40.0)]
+    if not upright:  # (upright, the quiz puts its face first and its question under it)
+        scenes.append(("quiz", "question"))
+    columns = {key: _column(frames[key], size) for key in scenes}
+    assert all(columns.values()), columns
+    # One column line (a glyph's side bearing differs by a pixel or three from letter to letter).
+    lefts = {key: [b.rect.left for b in column] for key, column in columns.items()}
+    every_left = [x for xs in lefts.values() for x in xs]
+    assert max(every_left) - min(every_left) <= max(3, round(0.004 * min(size))), lefts
+    # One top line for the first capitals.
+    tops = {key: min(b.cap_top for b in column) for key, column in columns.items()}
+    assert max(tops.values()) - min(tops.values()) <= 1, tops
+    # One baseline for the last credit (the quiz question's foot is its buttons).
+    bottoms = {key: max(b.baseline for b in column) for key, column in columns.items() if key[0] != "quiz"}
+    bottoms[("opening", 10.0)] = max(b.baseline for b in frames[("opening", 10.0)])
+    assert max(bottoms.values()) - min(bottoms.values()) <= 1, bottoms
