@@ -15,9 +15,11 @@ from dataclasses import dataclass
 import numpy as np
 import pygame
 
-# Minimum cap height of visitor text, as a fraction of the screen's shorter side
-# (issue 13: read from two metres on a kiosk; credits and labels may be smaller).
-MIN_CAP = {"body": 1 / 45, "small": 1 / 60}
+# Minimum cap height of visitor text, as a fraction of the screen's shorter side: 24 px
+# at 1080p, the least a museum label is set at to be read from two metres (issue 13).
+# Credits and labels ("small") are set smaller than the words they accompany, but never
+# under that floor: at 1/60 (18 px) a credit could not be read from where the visitor stands.
+MIN_CAP = {"body": 1 / 45, "small": 1 / 45}
 MIN_CONTRAST = 4.5  # WCAG AA for normal text
 # Text fading in or out is in passing; its contrast is judged once it has arrived.
 SETTLED_ALPHA = 0.98

@@ -91,8 +91,10 @@ class PhotographScene(Scene):
         self._laid_out = True
         size = self.context.size
         key = layout_key("photograph", self.config, self.context.fonts, size)
+        # (On a 5:4 screen the print gives way further than other pictures, to 0.25 of the
+        # width: its story, translation and attribution are the show's longest words.)
         self.mat, self.column, overrun = giving_way(
-            lambda share: picture_and_column(size, share=share), GRID_SHARE, self._words_need, key=key)
+            lambda share: picture_and_column(size, share=share), GRID_SHARE, self._words_need, least=0.25, key=key)
         self._scale = None
         if overrun:
             self.context.report(overrun_message(overrun, size, "the captions"), severity="warning")

@@ -70,5 +70,11 @@ def accounts(explanation: Any, truth: str) -> list[str]:
         # When a two-line heading and an unsure machine leave little room: one short line
         # that still points at the picture of what it saw.
         pixels = getattr(explanation, "cue", "spectrum") == "pixels"
-        out.append(words("quiz.explain.pixels_short" if pixels else "quiz.explain.spectrum_short"))
+        short = words("quiz.explain.pixels_short" if pixels else "quiz.explain.spectrum_short")
+        out.append(short)
+        if note:
+            # Before what it saw goes whole, the machine's state stays with the short line:
+            # with words at the kiosk minimum, "it guesses about as well as a coin here"
+            # was dropped first and the visitor read a confident account of its evidence.
+            out.insert(2, f"{note} {short}")
     return out
