@@ -4,13 +4,16 @@ Each scene of the default exhibition is rendered at its key moments on a landsca
 1080p screen, the same screen turned on its side (1080x1920) and a small 1280x720 one,
 with the typography layer's text log on (installation/textlog.py). A visitor walking
 from one scene to the next should find the words where the last scene left them, read
-every credit from two metres.
+every credit from two metres, and never see a picture stretched past its own pixels.
 """
 
 from __future__ import annotations
 
 from functools import cache
 
+import cv2
+import numpy as np
+import pygame
 import pytest
 
 from installation.config.loader import load_show
@@ -19,7 +22,7 @@ from installation.preview import single_scene_show
 from installation.textlog import TextBox, problems
 from installation.words import words
 
-from .conftest import REPO
+from .conftest import REPO, write_show
 
 SIZES = [(1920, 1080), (1080, 1920), (1280, 720)]
 # Key moments (scene seconds): the title card in full; the drawing of Bayard's print with
@@ -103,3 +106,51 @@ def test_no_words_on_any_screen_are_smaller_than_a_museum_label(size):
         small |= {(key[0], b.text[:40], b.cap) for b in boxes if b.cap + 0.5 < need}
         assert not problems(list(boxes)), (key, problems(list(boxes)))
     assert not small, f"capitals under {need:.1f} px: {sorted(small)}"
+
+
+def _quiz_show(root, sides: dict[str, int], mode: str, size: tuple[int, int]):
+    """A quiz of our own pictures: real ones `sides['real']` px square, generated ones
+    `sides['fake']` px (pictures of different sizes, as a gallery's own may be)."""
+    rng = np.random.default_rng(5)
+    for kind, side in sides.items():
+        folder = root / "content" / "quiz" / kind
+        folder.mkdir(parents=True, exist_ok=True)
+        for i in range(3):
+            noise = rng.integers(0, 255, (side // 8, side // 8, 3), dtype=np.uint8)
+            cv2.imwrite(str(folder / f"{kind}{i}.png"), cv2.resize(noise, (side, side), interpolation=cv2.INTER_CUBIC))
+    scene = f'type = "quiz"\nid = "q"\nmode = "{mode}"\nquestions = 3\nseed = 2\ndetector = "none"\n'
+    return write_show(root, {"q": scene}, size=size)
+
+
+@pytest.mark.parametrize("size", [(3840, 2160), (1920, 1080), (2160, 3840)])
+@pytest.mark.parametrize("mode", ["single", "pair"])
+def test_a_quiz_picture_is_never_stretched_past_twice_its_own_pixels(tmp_path, monkeypatch, size, mode):
+    """On a 4K screen a 512 px face was drawn 1685 px wide (3.3 times its pixels, and 4.3
+    times a 392 px one): soft and blocky, where the visitor looks for fine detail. No
+    picture is drawn larger than twice the smallest picture's own pixels; all are drawn
+    the same size, so a picture's size never hints at whether it is real."""
+    from installation.scenes import quiz_draw
+
+    drawn: list[tuple[tuple[int, int], pygame.Rect]] = []
+    picture = quiz_draw.picture
+
+    def noted(surface, image, rect, *args, **kwargs):
+        drawn.append((image.get_size(), pygame.Rect(rect)))
+        return picture(surface, image, rect, *args, **kwargs)
+
+    monkeypatch.setattr(quiz_draw, "picture", noted)
+    sides = {"real": 300, "fake": 200}
+    with run_test(_quiz_show(tmp_path, sides, mode, size), size=size, fps=10) as pilot:
+        pilot.advance(1.0)  # the start card with its four faces
+        pilot.command("start", scene="q")
+        pilot.advance(0.5)  # a question
+        during_question = len(drawn)
+        pilot.command("answer", "real" if mode == "single" else "left", scene="q", source="osc")
+        pilot.advance(0.5)  # its reveal
+    assert drawn
+    most = 2 * min(sides.values())
+    for image_size, rect in drawn:
+        assert rect.width <= most and rect.height <= most, (rect, most)
+        assert image_size == rect.size  # resampled once to its box, not stretched again as it is drawn
+    question = {rect.size for _, rect in drawn[during_question - (2 if mode == "pair" else 1):during_question]}
+    assert len(question) == 1  # real and generated alike

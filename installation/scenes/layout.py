@@ -28,6 +28,10 @@ SCALES = (1.0, 0.94, 0.88, 0.82, 0.76, 0.7, 0.64, 0.58)
 # 1280x720 as well as 1920x1080 (small type rounds up, so it needs a little more room).
 GRID_SHARE = 0.44
 
+# A picture drawn more than this many times its own pixels looks soft from two metres:
+# `bayard check` warns about a photograph that would be, and the quiz never draws one so.
+SOFT_ENLARGEMENT = 2.0
+
 
 def portrait_screen(size: tuple[int, int]) -> bool:
     return size[1] > size[0]

@@ -14,13 +14,11 @@ from ..config.errors import Problem
 from ..config.locate import key_path, line_of
 from ..imaging import image_size
 from ..runtime.files import read_text
-from .layout import GRID_SHARE, picture_and_column
+from .layout import GRID_SHARE, SOFT_ENLARGEMENT, picture_and_column
 
 # Each picture pixel drawn more than this many screen pixels wide, at the closest view,
 # reads as soft from a visitor's distance (2x is where bilinear enlargement starts to blur
 # edges visibly; up to it the paper grain and the print's own softness hide it).
-
-SOFT_ENLARGEMENT = 2.0
 
 
 def closest_zoom(config: Any) -> float:

@@ -40,6 +40,7 @@ from ..words import word_list, words
 from . import quiz_draw as draw
 from . import quiz_screens as screens
 from .base import Scene, Verb, register_scene
+from .layout import SOFT_ENLARGEMENT
 from .quiz_check import check_quiz_faces
 from .quiz_items import Item, ItemsError, QuizStats, draw_round, load_folder, read_manifest
 from .style import Colour, rgb
@@ -120,7 +121,7 @@ class Prepared:
     image: np.ndarray
     verdict: Any = None  # detector Verdict or None
     explanation: Any = None  # detector Explanation or None
-    surface: pygame.Surface | None = field(default=None, repr=False)
+    sized: dict[int, pygame.Surface] = field(default_factory=dict, repr=False)  # by side, see picture_of
     spectrum: pygame.Surface | None = field(default=None, repr=False)
 
 
@@ -274,10 +275,25 @@ class QuizScene(Scene):
         if self.stats is None:
             self.prepare()
 
-    def picture_of(self, prepared: Prepared) -> pygame.Surface:
-        if prepared.surface is None:
-            prepared.surface = surface_from_rgb(prepared.image)
-        return prepared.surface
+    def picture_of(self, prepared: Prepared, side: int) -> pygame.Surface:
+        """The item's picture at side x side, resampled once (Lanczos when enlarged, area
+        when shrunk: pygame's per-frame bilinear stretch drew a soft face) and kept for the
+        few sizes the screens use."""
+        surface = prepared.sized.get(side)
+        if surface is None:
+            surface = surface_from_rgb(draw.square_crop(prepared.image, side))
+            if len(prepared.sized) >= 6:  # attract, question, reveal, summary: a handful
+                prepared.sized.pop(next(iter(prepared.sized)))
+            prepared.sized[side] = surface
+        return surface
+
+    def largest_picture(self) -> int:
+        """The largest side any quiz picture is drawn at on this screen: SOFT_ENLARGEMENT
+        times the smallest picture's own pixels, for every picture alike (on a 4K screen a
+        512 px face was stretched four times over; and were each drawn to its own limit, a
+        picture's size could hint at whether it is real)."""
+        sides = [min(p.image.shape[:2]) for p in self.items.values()]
+        return round(SOFT_ENLARGEMENT * min(sides)) if sides else max(self.context.size)
 
     def cue_picture(self, prepared: Prepared, side: int) -> pygame.Surface:
         if prepared.spectrum is None or prepared.spectrum.get_width() != side:

@@ -24,7 +24,9 @@ def square_crop(image: np.ndarray, side: int) -> np.ndarray:
     s = min(h, w)
     top, left = (h - s) // 2, (w - s) // 2
     crop = image[top : top + s, left : left + s]
-    method = cv2.INTER_AREA if s > side else cv2.INTER_CUBIC
+    if s == side:
+        return np.ascontiguousarray(crop)
+    method = cv2.INTER_AREA if s > side else cv2.INTER_LANCZOS4
     return cv2.resize(crop, (side, side), interpolation=method)
 
 

@@ -37,6 +37,9 @@ def geometry(scene: QuizScene) -> dict[str, pygame.Rect]:
     w, h = scene.context.size
     f = scene.context.fonts
     g: dict[str, pygame.Rect] = {}
+    # No picture is drawn larger than this (twice the smallest picture's own pixels): it
+    # would only be softer, not show more.
+    largest = scene.largest_picture()
     # A screen turned upright (or nearly square) stacks picture over words: side by side,
     # its words ran off the screen and over one another.
     tall = w < 1.25 * h
@@ -47,7 +50,7 @@ def geometry(scene: QuizScene) -> dict[str, pygame.Rect]:
         # while the question and both buttons still fit below it (at 0.42 of the height it
         # was three quarters of a 1080x1920 screen's width, and the lower fifth stood empty).
         below = f.px(270) + 2 * button_h + f.px(30) + round(h * 0.05)
-        side = max(min(round(w * 0.88), h - round(h * 0.08) - below), 64)
+        side = max(min(round(w * 0.88), h - round(h * 0.08) - below, largest), 64)
         g["single_image"] = pygame.Rect((w - side) // 2, round(h * 0.05), side, side)
         column_x, column_w = round(w * 0.08), w - 2 * round(w * 0.08)
         g["column"] = pygame.Rect(column_x, g["single_image"].bottom + round(h * 0.03), column_w,
@@ -57,7 +60,7 @@ def geometry(scene: QuizScene) -> dict[str, pygame.Rect]:
         # On the show's grid (layout.GRID_SHARE): the face in the picture's box, the
         # question and buttons in the column every scene's words share.
         box, g["column"] = picture_and_column((w, h))
-        side = min(box.width, box.height)
+        side = min(box.width, box.height, largest)
         g["single_image"] = pygame.Rect(0, 0, side, side)
         g["single_image"].center = box.center
         column_x, column_w = g["column"].x, g["column"].width
@@ -65,6 +68,7 @@ def geometry(scene: QuizScene) -> dict[str, pygame.Rect]:
     g["button_real"] = pygame.Rect(column_x, buttons_y, column_w, button_h)
     g["button_fake"] = pygame.Rect(column_x, g["button_real"].bottom + f.px(30), column_w, button_h)
     pair_side = min(round(h * 0.62), round(w * 0.40))
+    side_by_side = min(pair_side, largest)
     gap = round(w * 0.04)
     # Upright, one face above the other is far larger than two side by side (704 px
     # against 432 on 1080x1920, where the lower half stood empty); on a near-square
@@ -73,21 +77,22 @@ def geometry(scene: QuizScene) -> dict[str, pygame.Rect]:
     stack_gap = round(h * 0.02)
     stacked = min(round(w * 0.84), (round(h * 0.96) - stack_top - f.px(90) - stack_gap) // 2)
     if tall and stacked > pair_side:
+        stacked = min(stacked, largest)
         x = (w - stacked) // 2
         g["pair_left"] = pygame.Rect(x, stack_top, stacked, stacked)
         g["pair_right"] = pygame.Rect(x, stack_top + stacked + stack_gap, stacked, stacked)
     else:
-        left_x = (w - 2 * pair_side - gap) // 2
+        left_x = (w - 2 * side_by_side - gap) // 2
         top = round(h * 0.24)
-        g["pair_left"] = pygame.Rect(left_x, top, pair_side, pair_side)
-        g["pair_right"] = pygame.Rect(left_x + pair_side + gap, top, pair_side, pair_side)
+        g["pair_left"] = pygame.Rect(left_x, top, side_by_side, side_by_side)
+        g["pair_right"] = pygame.Rect(left_x + side_by_side + gap, top, side_by_side, side_by_side)
     # reveal: the pictures, what the machine saw below them, and the words beside (or,
     # upright, below that)
     if tall:
-        small = min(round(w * 0.42), round(h * 0.24))
+        small = min(round(w * 0.42), round(h * 0.24), largest)
         top = round(h * 0.04)
     else:
-        small = min(round(h * 0.44), round(w * 0.24))
+        small = min(round(h * 0.44), round(w * 0.24), largest)
         top = round(h * 0.08)
     g["reveal_image"] = pygame.Rect(round(w * 0.05), top, small, small)
     g["reveal_spectrum"] = pygame.Rect(g["reveal_image"].right + f.px(24), top, small, small)
@@ -134,12 +139,13 @@ def draw_attract(scene: QuizScene, surface: pygame.Surface) -> None:
         columns, side, top = 2, in_two_rows, round(h * 0.06)
     else:
         columns, side, top = count, in_one_row, round(h * 0.14)
+    side = min(side, scene.largest_picture())
     for i, p in enumerate(previews):
         row, column = divmod(i, columns)
         in_row = min(columns, len(previews) - row * columns)
         x0 = (w - in_row * side - (in_row - 1) * gap) // 2
         rect = pygame.Rect(x0 + column * (side + gap), top + row * (side + gap), side, side)
-        draw.picture(surface, scene.picture_of(p), rect)
+        draw.picture(surface, scene.picture_of(p, rect.width), rect)
     heading = f.block(scene.config.heading, "serif", 92, fg, round(w * 0.8), align="center")
     box = f.place(surface, heading, ((w - heading.get_width()) // 2, round(h * 0.47)))
     # "You against the machine" only where there is one worth playing against: off, or at
@@ -173,7 +179,8 @@ def draw_question(scene: QuizScene, surface: pygame.Surface) -> None:
     question = scene.round[scene.index]
     appear = fade(scene.state_t, 0.0, None, 0.5)
     if scene.config.mode == "single":
-        draw.picture(surface, scene.picture_of(scene.items[question[0].key]), g["single_image"])
+        shown = g["single_image"]
+        draw.picture(surface, scene.picture_of(scene.items[question[0].key], shown.width), shown)
         col = g["column"]
         score = f.block(scene.score_line(), "sans", 26, dim, col.width)
         f.place(surface, score, (col.x, hang(f, score, col.y)))  # its capitals on the grid's top line
@@ -197,7 +204,7 @@ def draw_question(scene: QuizScene, surface: pygame.Surface) -> None:
         prompt = f.line(words("quiz.ask_pair"), "serif", 60, fg)
         f.place(surface, prompt, ((w - prompt.get_width()) // 2, round(h * 0.1)), alpha=appear)
         for item, key in zip(question, ("pair_left", "pair_right"), strict=True):
-            draw.picture(surface, scene.picture_of(scene.items[item.key]), g[key])
+            draw.picture(surface, scene.picture_of(scene.items[item.key], g[key].width), g[key])
         hint = f.line(words("quiz.hint_pair"), "sans", 28, dim)
         lowest = max(g["pair_left"].bottom, g["pair_right"].bottom)
         f.place(surface, hint, ((w - hint.get_width()) // 2, lowest + f.px(30)))
@@ -212,7 +219,7 @@ def draw_reveal(scene: QuizScene, surface: pygame.Surface) -> None:
     col = g["reveal_column"]
     if scene.config.mode == "single":
         shown = scene.items[question[0].key]
-        draw.picture(surface, scene.picture_of(shown), g["reveal_image"])
+        draw.picture(surface, scene.picture_of(shown, g["reveal_image"].width), g["reveal_image"])
         truth_text = words(f"quiz.truth_{shown.item.kind}")
         said = words("quiz.said_real" if scene.answer == "real" else "quiz.said_fake")
         explained = shown
@@ -231,7 +238,7 @@ def draw_reveal(scene: QuizScene, surface: pygame.Surface) -> None:
                                g["reveal_image"].y + (step if one_above else 0), half, half)
             draw.picture(
                 surface,
-                scene.picture_of(scene.items[item.key]),
+                scene.picture_of(scene.items[item.key], rect.width),
                 rect,
                 border=(132, 208, 140) if item.truth == "real" else None,
                 width=f.px(5),
@@ -376,7 +383,7 @@ def draw_summary(scene: QuizScene, surface: pygame.Surface) -> None:
         x = left
         for item in record["question"]:
             rect = pygame.Rect(x, y, thumb, thumb)
-            draw.picture(surface, scene.picture_of(scene.items[item.key]), rect)
+            draw.picture(surface, scene.picture_of(scene.items[item.key], rect.width), rect)
             x += thumb + f.px(8)
         share = scene.stats.share_correct(record["question"][0].key) if scene.stats else None
         answered = answered_of(record)
