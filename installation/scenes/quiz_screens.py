@@ -353,11 +353,14 @@ def draw_summary(scene: QuizScene, surface: pygame.Surface) -> None:
     heading = f.block(words("quiz.summary", you=scene.visitor_score, total=n, machine=machine),
                       "serif-semibold", 60, fg, w - 2 * left)
     f.place(surface, heading, (left, round(h * 0.07)))
-    top = max(round(h * 0.2), round(h * 0.07) + heading.get_height() + f.px(30))
     again = pygame.Rect(left, round(h * 0.88), round(w * 0.3), f.px(90))
     # The card on how to spot a generated face: beside the answers, or below them on a
     # screen turned upright (beside them there, the answers wrapped a word to a line).
     tall = w < 1.25 * h
+    # Upright, the answers follow the heading closely: the card below them needs the room
+    # (at 0.2 of the height, two of its six tips were left out at the kiosk minimum).
+    below_heading = round(h * 0.07) + heading.get_height() + f.px(30)
+    top = below_heading + f.px(20) if tall else max(round(h * 0.2), below_heading)
     thumb = round(min(h * 0.105, w * 0.1))
     # Per question: thumbnail(s) and what other visitors did. When nobody else has answered
     # any of them, that is said once below the list (on every row, five times over, it
