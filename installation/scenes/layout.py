@@ -27,6 +27,11 @@ SCALES = (1.0, 0.94, 0.88, 0.82, 0.76, 0.7, 0.64, 0.58)
 # translated, with its attribution at the kiosk minimum) fit the column of a 16:9 screen,
 # 1280x720 as well as 1920x1080 (small type rounds up, so it needs a little more room).
 GRID_SHARE = 0.44
+# On an upright screen the share is of the height, and the column below the picture is as
+# wide as the screen: the words need less of it, and the picture (the portrait a visitor
+# moves, above all) keeps the 0.52 it had before the grid (at 0.44 it lost a fifth of its
+# size there). A share a scene gives way to is scaled alike.
+UPRIGHT_GRID_SHARE = 0.52
 
 # A picture drawn more than this many times its own pixels looks soft from two metres:
 # `bayard check` warns about a photograph that would be, and the quiz never draws one so.
@@ -60,6 +65,7 @@ def picture_and_column(size: tuple[int, int], share: float = GRID_SHARE) -> tupl
     the width (landscape) or of the height (portrait)."""
     w, h = size
     if portrait_screen(size):
+        share *= UPRIGHT_GRID_SHARE / GRID_SHARE
         picture = pygame.Rect(round(w * 0.06), round(h * 0.04), round(w * 0.88), round(h * (share - 0.06)))
         top = picture.bottom + round(h * 0.03)
         column = pygame.Rect(round(w * 0.08), top, round(w * 0.84), round(h * 0.97) - top)
