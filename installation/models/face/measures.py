@@ -92,13 +92,35 @@ def turn_from_front(lm: np.ndarray) -> np.ndarray:
     return np.array([[c, 0.0, -s], [0.0, 1.0, 0.0], [s, 0.0, c]])
 
 
+# The nose from its bridge to its tip (the face's midline, which an expression does not
+# move) and the mouth's middle: its corners and the middles of both lips, outer and inner.
+NOSE_LINE = (168, 6, 197, 195, 5, 4, 1)
+MOUTH_MIDDLE = (61, 291, 0, 17, 13, 14)
+# What a lopsided mouth costs in neutrality, per eye spacing it is off: a smirk of 0.03
+# costs about what a head turned 4-5 degrees does.
+LOPSIDED_WEIGHT = 1.5
+
+
+def lopsided(lm: np.ndarray) -> float:
+    """How far the mouth is pulled to one side, in outer-eye spacings, with the head's
+    turn and nod undone: its middle's distance from the nose line, plus how much higher
+    one corner is than the other. 0.005-0.009 on the shared drivers' mouths at rest; lips
+    pressed to one side (a smirk, a twisted pout) 0.03-0.09."""
+    p = facing_the_viewer(lm)
+    spacing = max(float(np.linalg.norm(p[263] - p[33])), 1e-6)
+    aside = p[list(MOUTH_MIDDLE), 0].mean() - p[list(NOSE_LINE), 0].mean()
+    tilt = p[291, 1] - p[61, 1]
+    return float(abs(aside) + abs(tilt)) / spacing
+
+
 def neutrality(lm: np.ndarray) -> float:
-    """How neutral a frame is (higher is better): mouth closed, eyes open, frontal. Picks
-    the reference frame a driver's motion is measured from."""
+    """How neutral a frame is (higher is better): mouth closed and even, eyes open,
+    frontal. Picks the reference frame a driver's motion is measured from: measured from
+    a mouth pressed to one side, every later mouth reads as twisted the other way."""
     e = Expression.of(lm)
     pose = head_pose(lm)
     return (-4.0 * e.mouth + min(e.eyes, 0.35) - 0.01 * (abs(pose.yaw) + abs(pose.pitch) + abs(e.roll))
-            - 0.5 * max(0.0, e.smile - 0.9))
+            - 0.5 * max(0.0, e.smile - 0.9) - LOPSIDED_WEIGHT * lopsided(lm))
 
 
 # Where the eyes and mouth sit in an aligned face, as fractions of the side (the FFHQ

@@ -34,6 +34,7 @@ from .rig import (
     PortraitRig,
     build_rig,
 )
+from .sitter import not_a_person
 from .warp import MeshWarper
 
 MIN_FACE_PX = 64
@@ -112,6 +113,8 @@ def find_portrait_face(image: np.ndarray, stack: FaceStack) -> Face:
         raise PortraitProblem(f"the face is turned {turned:.0f} degrees from the viewer, nearly in "
                               f"profile; it can be moved up to {MAX_SITTER_TURN_DEG:.0f} degrees "
                               "(choose a portrait facing the viewer more)")
+    if (why := not_a_person(image, faces[0])) is not None:
+        raise PortraitProblem(why)
     return faces[0]
 
 

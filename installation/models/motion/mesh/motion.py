@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ...face import Expression, Eye
+from ...face.measures import lopsided
 from .rig import RIGID
 from .teeth import TeethFollower, mouth_shown
 
@@ -47,6 +48,11 @@ CLOSED_OPENNESS = 0.15  # eye widths, at most 45% of the visitor's own neutral o
 REBASE_MOUTH = 0.02
 # ... unless the eyes are then much more closed than at calibration (a blink is no neutral).
 REBASE_EYES = 0.7
+# Calibrated on a mouth pressed to one side (a smirk, a twisted pout: 0.03-0.09 outer-eye
+# spacings off, against 0.005-0.009 at rest; measures.lopsided), every later mouth read as twisted
+# the other way. A face whose mouth is this much more even, and no more open, becomes the
+# neutral face too. Each such rebase makes the mouth more even still, so it cannot swing back.
+REBASE_LOPSIDED = 0.03
 # The eyes' rest opening is the calibration frame's, unless the visit shows otherwise. Taken
 # while the visitor stared (0.46 eye widths against their usual 0.39), or inherited from a
 # visitor who stepped away as the next stepped in, every ordinary look read as lids half
@@ -153,6 +159,7 @@ class DriverReference:
         self.level_neutral = _level(self.neutral, self.roll, self.centre)
         self.level = rotation_deg(0, 0, -math.degrees(self.roll))
         self.expression = Expression.of(self.neutral)
+        self.lopsided = lopsided(self.neutral)
 
     def _aligned(self, lm: np.ndarray) -> tuple[np.ndarray, float, np.ndarray]:
         """The frame seen as if the head had not moved from the neutral pose, and the
@@ -176,10 +183,15 @@ class DriverReference:
 
     def more_neutral(self, lm: np.ndarray) -> bool:
         """Whether this frame's mouth is clearly more closed than the neutral face's (which
-        was then taken with the mouth open), its eyes not blinking."""
+        was then taken with the mouth open), or clearly more even and no more open (it was
+        taken pressed to one side), its eyes not blinking."""
         now = Expression.of(lm)
-        return (now.mouth < self.expression.mouth - REBASE_MOUTH
-                and now.eyes >= REBASE_EYES * self.expression.eyes)
+        if now.eyes < REBASE_EYES * self.expression.eyes:
+            return False
+        if now.mouth < self.expression.mouth - REBASE_MOUTH:
+            return True
+        return (now.mouth <= self.expression.mouth + REBASE_MOUTH / 2
+                and lopsided(lm) < self.lopsided - REBASE_LOPSIDED)
 
     def rebased(self, lm: np.ndarray) -> DriverReference:
         """This frame's expression as the neutral face, seen in the first neutral's head
@@ -191,6 +203,7 @@ class DriverReference:
         rebased.rigid = aligned[RIGID_ROWS]
         rebased.level_neutral = _level(aligned, self.roll, self.centre)
         rebased.expression = Expression.of(aligned)
+        rebased.lopsided = lopsided(aligned)
         return rebased
 
     def motion(self, lm: np.ndarray, eyes: tuple[Eye, Eye] | None = None,

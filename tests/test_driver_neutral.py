@@ -1,0 +1,87 @@
+"""The neutral face motion is measured from is not a mouth pressed to one side.
+
+`bayard animate --reference best` took a driver frame with the lips pressed sideways (a
+smirk) as neutral, because the head faced the camera a few degrees more squarely there;
+measured from it, every later mouth read as twisted the other way. The same holds for a
+visitor calibrated mid-smirk in the live scene.
+"""
+
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+import pytest
+
+from installation.models.face import neutrality, portrait_faces
+from installation.models.face.measures import head_pose, lopsided
+from installation.models.motion.driver_notes import pick_reference
+from installation.models.motion.mesh.motion import DriverReference
+from installation.models.motion.mesh.rig import INNER_LIPS, OUTER_LIPS
+
+LIPS = sorted(set(OUTER_LIPS) | set(INNER_LIPS))
+
+
+def _mouth_pulled(landmarks: np.ndarray, share: float) -> np.ndarray:
+    """The same face with its lips pushed sideways by `share` of the outer-eye spacing and
+    their image-right corner lifted by half that: a smirk."""
+    out = landmarks.copy()
+    spacing = float(np.linalg.norm(landmarks[263, :2] - landmarks[33, :2]))
+    out[LIPS, 0] += share * spacing
+    out[291, 1] -= 0.5 * share * spacing
+    return out
+
+
+def _turned(landmarks: np.ndarray, degrees: float) -> np.ndarray:
+    """The same face with the head turned about the vertical through its middle."""
+    out = landmarks.astype(np.float64).copy()
+    centre = out[:, :3].mean(0)
+    c, s = math.cos(math.radians(degrees)), math.sin(math.radians(degrees))
+    x, z = out[:, 0] - centre[0], out[:, 2] - centre[2]
+    out[:, 0], out[:, 2] = centre[0] + c * x - s * z, centre[2] + s * x + c * z
+    return out
+
+
+@pytest.fixture(scope="module")
+def neutral(stack, sitter) -> np.ndarray:
+    return portrait_faces(sitter, stack)[0].landmarks.astype(np.float64)
+
+
+def test_the_most_neutral_frame_is_not_a_smirk_facing_the_camera_more_squarely(neutral):
+    smirk = _mouth_pulled(neutral, 0.04)
+    calm = _turned(neutral, 4.0)  # the calm frame has the head a little more turned
+    assert abs(head_pose(calm).yaw - head_pose(neutral).yaw) > 3.0
+    assert lopsided(smirk) > lopsided(calm) + 0.04  # (Thoreau's own mouth is a little uneven: 0.03)
+    assert pick_reference("best", [0, 1], [smirk, calm]) == 1
+    # Nor does an even mouth lose to its own smirk, or to the same face turned.
+    assert neutrality(neutral) > neutrality(smirk) and neutrality(neutral) > neutrality(calm)
+
+
+def test_a_visitor_calibrated_mid_smirk_gets_their_even_mouth_as_neutral(neutral):
+    smirking = DriverReference(_mouth_pulled(neutral, 0.04))
+    assert smirking.more_neutral(neutral)
+    rebased = smirking.rebased(neutral)
+    assert not rebased.more_neutral(_mouth_pulled(neutral, 0.04))  # and it does not swing back
+    assert not rebased.more_neutral(_mouth_pulled(neutral, -0.01))  # nor settle on a twitch
+    # An even mouth that is also open is expression, not a better neutral.
+    from tests.test_mesh_expression import _mouth_opened
+
+    assert not smirking.more_neutral(_mouth_opened(neutral, 0.03))
+    assert not DriverReference(neutral).more_neutral(_mouth_pulled(neutral, 0.04))
+
+
+@pytest.mark.shared_data
+def test_on_the_face_pulling_driver_best_is_a_calm_mouth_not_pressed_lips(stack, shared_data):
+    """driver-faces-34s: frame 665 has the lips pressed sideways (and the head turned 2
+    degrees, against 5 in frame 21, where the mouth is calm): the calm one is the more
+    neutral."""
+    cap = cv2.VideoCapture(str(shared_data / "driver-faces-34s.mp4"))
+    meshes = {}
+    for index in (21, 665):
+        cap.set(cv2.CAP_PROP_POS_FRAMES, index)
+        ok, bgr = cap.read()
+        assert ok
+        meshes[index] = portrait_faces(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), stack)[0].landmarks
+    assert lopsided(meshes[665]) > lopsided(meshes[21]) + 0.03
+    assert neutrality(meshes[21]) > neutrality(meshes[665])
