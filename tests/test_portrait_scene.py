@@ -189,7 +189,7 @@ def test_on_a_screen_turned_to_portrait_the_mirror_fills_the_column_and_the_coun
                 if scene.state == "countdown" and scene._thumb is not None:
                     break
             assert states[-1] == "countdown", " ".join(states)
-            picture, column = picture_and_column(size, share=0.52)
+            picture, column = picture_and_column(size)  # the show grid's boxes, as the scene lays them
             thumb = scene._thumb.get_size()
             widths[size] = thumb[0] / column.width
             # The mirror is drawn at the column's top, at its size.
