@@ -195,7 +195,8 @@ class Fonts:
                 lines.append("")
             # Broken at ordinary spaces only: a no-break space (U+00A0, "M.\u00a0Daguerre",
             # "18\u00a0October") holds its words together, as a typesetter means it to.
-            words = _BREAKS.split(_GUILLEMET_SPACES.sub(_bind_guillemet, paragraph.strip()))
+            bound = _INITIAL_SPACE.sub("\\1\u00a0", _GUILLEMET_SPACES.sub(_bind_guillemet, paragraph.strip()))
+            words = _BREAKS.split(bound)
             greedy = greedy_lines(font, words, width)
             if balanced and len(greedy) > 1:
                 greedy = _balanced(font, words, width, len(greedy))
@@ -310,6 +311,8 @@ _NO_LINE_START = set("、。，．！？：；）」』】〕〉》〙〗’”�
 # after « or before ». A space typed inside them becomes a no-break space.
 _GUILLEMET_SPACES = re.compile(r"([\u00ab\u2039]) +| +([\u00bb\u203a])")
 _GUILLEMETS = "\u00ab\u00bb\u2039\u203a"
+# An initial stays with the name after it: a credit broke "Benjamin D." from "Maxham".
+_INITIAL_SPACE = re.compile(r"\b([A-Z]\.) (?=[A-Z])")
 
 
 def _bind_guillemet(match: re.Match) -> str:

@@ -465,3 +465,17 @@ def test_french_guillemets_keep_their_room_and_their_words():
     for width in range(4, 14):
         for line in fonts.wrap(text, "serif", 40, fonts.px(40) * width):
             assert not line.endswith("\u00ab") and not line.startswith("\u00bb"), (width, line)
+
+
+def test_an_initial_stays_with_the_name_it_belongs_to():
+    """Thoreau's credit broke after "Benjamin D.", leaving "Maxham." alone on the next
+    line; "J. M. W. Turner" must not lose its initials at a line end either."""
+    from installation.typography import Fonts
+
+    fonts = Fonts(1080)
+    for text in ("Daguerreotype by Benjamin D. Maxham. Public domain.",
+                 "A painting by J. M. W. Turner, shown in London"):
+        for width in range(8, 20):  # (narrower, a bound name is itself cut to fit)
+            for line in fonts.wrap(text, "sans", 24, fonts.px(24) * width):
+                assert not (line.endswith(".") and line[-2:-1].isupper() and line[-3:-2] in (" ", "\u00a0")), \
+                    (width, line)

@@ -45,7 +45,7 @@ from .style import Colour
 # its provenance in content/manifest.toml.
 HOUSE_SITTER = Path(__file__).resolve().parents[2] / "content" / "portraits" / "thoreau-1856.jpg"
 HOUSE_SITTER_TITLE = "Henry David Thoreau, 1856"
-HOUSE_SITTER_CREDIT = "Daguerreotype by Benjamin D. Maxham. Public domain"
+HOUSE_SITTER_CREDIT = "Daguerreotype by Benjamin D. Maxham. Public domain."
 
 # Seconds a face must be seen before the show reacts (a passer-by is not a visitor).
 ARRIVE_S = 0.8
