@@ -607,3 +607,28 @@ def test_check_says_when_a_round_asks_for_more_pictures_than_there_are(tmp_path,
     assert main(["check", "--show", str(path)]) == 0
     out = capsys.readouterr().out
     assert "questions: a round asks 4 questions but there are only 1 pictures" in out
+
+
+def test_check_says_when_the_quiz_pictures_are_too_small_for_a_large_screen(tmp_path, capsys):
+    """Each quiz face is drawn at most twice the smallest picture's pixels: on a 4K screen
+    the default pictures filled less than half their place, and check said nothing."""
+    import re
+
+    from installation.cli import main
+
+    for size, warned in (((1920, 1080), False), ((3840, 2160), True)):
+        root = tmp_path / f"{size[0]}"
+        (root / "content" / "quiz").mkdir(parents=True)
+        items = ""
+        for n, item in enumerate(_default_items()[:2]):
+            shutil.copy(item.path, root / "content" / "quiz" / f"{n}.jpg")
+            items += f'[[item]]\nimage = "quiz/{n}.jpg"\ntruth = "{item.truth}"\n\n'
+        path = _manifest_show(root, items)
+        path.write_text(path.read_text().replace("size = [", f"size = [{size[0]}, {size[1]}]  # [", 1))
+        main(["check", "--show", str(path)])
+        out = capsys.readouterr().out
+        found = re.search(r"items\.toml:\d+: image: quiz item .* the faces look small. Use quiz pictures at "
+                          r"least (\d+) px", out)
+        assert bool(found) == warned, out
+        if found:
+            assert 700 < int(found[1]) < 1000  # half the ~1690 px place it has there: drawn twice over

@@ -5,6 +5,7 @@ reveal, and a "which face is real?" quiz with no face in it is a broken question
 from __future__ import annotations
 
 import dataclasses
+import math
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ from ..config.errors import Problem
 from ..config.locate import line_of
 from ..models.detector.preprocess import TILE  # the least of a picture's own pixels a detector reads
 from ..runtime.files import read_text
+from .layout import SOFT_ENLARGEMENT, picture_and_column
 from .quiz_items import ItemsError, load_folder, read_manifest
 
 
@@ -57,6 +59,7 @@ def check_quiz_faces(config: Any, show: Any) -> list[Problem]:
     problems += _short_rounds(config, items, file, source)
     stack, _ = try_open(show.models_dir)
     where = _item_lines(config, show, file, source, key)
+    smallest: tuple[int, Any] | None = None  # (side, item)
     for item in items:
         item_file, item_line = where(item)
         item_key = "image" if item_file != file else key
@@ -76,6 +79,8 @@ def check_quiz_faces(config: Any, show: Any) -> list[Problem]:
                                     "leaves it out until it is mended"))
             continue
         height, width = image.shape[:2]
+        if smallest is None or min(width, height) < smallest[0]:
+            smallest = (min(width, height), item)
         if min(width, height) < TILE:
             problems.append(Problem(
                 item_file, item_line, item_key,
@@ -99,7 +104,38 @@ def check_quiz_faces(config: Any, show: Any) -> list[Problem]:
                 f"quiz item '{item.key}': the face is {lying} in the picture; if it is stored turned, "
                 "turn it upright in an image editor",
                 severity="warning"))
+    if smallest is not None:
+        problems += _small_on_this_screen(show, *smallest, where, file, key)
     return problems
+
+
+# Quiz faces held this far below their place on the screen read as a small picture in a
+# large empty box.
+ROOM_FILLED = 0.75
+
+
+def _small_on_this_screen(show: Any, side: int, item: Any, where, file: Path, key: str) -> list[Problem]:
+    """Every quiz picture is drawn at one size, at most SOFT_ENLARGEMENT times the smallest
+    one's pixels (larger is only softer, and sizes that differ could hint at the answer):
+    on a large screen one small picture keeps every face small. Said here, with the size
+    that fills this screen's place."""
+    w, h = tuple(show.config.display.size)
+    if w < 1.25 * h:  # upright: the face above the words, nearly the screen's width
+        room = round(w * 0.88)
+    else:
+        box, _ = picture_and_column((w, h))
+        room = min(box.width, box.height)
+    drawn = round(SOFT_ENLARGEMENT * side)
+    if drawn >= ROOM_FILLED * room:
+        return []
+    item_file, item_line = where(item)
+    needed = math.ceil(room / SOFT_ENLARGEMENT)
+    return [Problem(
+        item_file, item_line, "image" if item_file != file else key,
+        f"quiz item '{item.key}' is the smallest quiz picture ({side} px), and every quiz face is drawn "
+        f"at most twice that, {drawn} px, on this {w}x{h} display where there is room for about {room}: "
+        f"the faces look small. Use quiz pictures at least {needed} px on each side",
+        severity="warning")]
 
 
 def _short_rounds(config: Any, items: list, file: Path, source: str) -> list[Problem]:
