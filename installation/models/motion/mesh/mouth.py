@@ -2,8 +2,10 @@
 
 A closed painted mouth has no interior to stretch: stretching the lip line is what made
 black smears. So the opening (the inner-lip polygon of the moved mesh) is painted:
-a cavity graded from the lip colour towards a warm dark, shading along the inner lips, a
-band of teeth and a hint of tongue, all from colours sampled in the portrait. How much of
+a cavity in the picture's own darks and the hue of its own lip line, graded from the
+upper lip's shadow to a warmer floor, the lips' inner edges cleaned of what the stretched
+lip line held, a band of teeth and a hint of tongue, all from colours sampled in the
+portrait (rig.py). How much of
 the opening the teeth fill is read from the visitor's own mouth when it can be (`teeth.py`):
 a smile bares the upper teeth, a yawn shows a dark cavity.
 """
@@ -14,7 +16,8 @@ import cv2
 import numpy as np
 
 from .halftone import HalftoneScreen
-from .rig import INNER_LIPS, LOWER_INNER_LIP, UPPER_INNER_LIP, PortraitRig
+from .rig import INNER_LIPS, LOWER_INNER_LIP, UPPER_INNER_LIP, Palette, PortraitRig
+from .tone import LUMA
 
 SHIFT = 4
 # Below this opening (pixels between the inner lips) nothing is painted: the warped
@@ -25,14 +28,27 @@ MIN_GAP_PX = 1.5
 # the corners as the arch turns away; a smile shows about five a side. (Eight a side, as
 # narrow as a comb's, read as a grille.)
 TOOTH_EDGES = (0.0, 0.30, 0.53, 0.71, 0.84, 0.94)
-# The cavity's light as a share of the palette's cavity colour (a third of the lips'),
-# under the upper lip and at the floor of the mouth: a real open mouth under a ceiling
-# light reads about 0.1 of the lips' lightness high up and 0.6 low down.
-CAVITY_TOP, CAVITY_FLOOR = 0.3, 1.4
+# The cavity's floor, lit from above: this many times the palette's cavity colour (its
+# deepest, under the upper lip), half-way to the lips' own shade, and no lighter than
+# FLOOR_UNDER_LIPS of the lips.
+CAVITY_FLOOR = 1.7
+FLOOR_UNDER_LIPS = 0.6
+# The lips' shadows in the cavity: under the upper lip this much darker at the lip, over
+# this share of the gap; over the lower lip this much, over about a pixel. They keep the
+# opening's outline as clear as the picture's own lip line: with the cavity in the
+# picture's own darks and thinner shadows, the face mesh re-run on unseen light paintings
+# read their yawns less open (mouth amplitude 0.48 -> 0.41 on a Vermeer).
+UPPER_LIP_SHADOW = (0.45, 0.15)
+CONTACT_SHADOW = 0.3
+# The lips' inner edges (`_inner_lips`) are cleaned over this share of the gap (1.5-4 px).
+INNER_LIP_SHARE = 0.12
 # A tongue read in the visitor's mouth (at least this share of the opening) is painted in
-# the palette's tongue colour (rig.py), shaded: flat, or taken towards the skin's colour,
-# it read as a beige disc laid in the mouth.
+# the palette's tongue colour in the mouth's shade (rig.py), shaded: flat, or taken
+# towards the skin's colour, it read as a beige disc laid in the mouth.
 MIN_TONGUE_SHARE = 0.15
+# A row of teeth under this many pixels tall is not painted (fading in up to twice that):
+# thinner, blurred into the cavity, it was a grey line along the lip, not teeth.
+MIN_TEETH_PX = 1.5
 
 
 def curve_through(points: np.ndarray, xs: np.ndarray) -> np.ndarray:
@@ -158,14 +174,7 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
     half = max((right - left) / 2, 1.0)
     u = np.clip(np.abs(xx - (left + right) / 2) / half, 0.0, 1.0)  # 0 centre, 1 corners
     pal = rig.palette
-    # The cavity, lit from above and in front as faces are: darkest high up, in the
-    # shadow of the upper lip and teeth, lighter down towards the tongue and the floor of
-    # the mouth, darker towards the corners where the cheeks shade it; lip-toned near the
-    # lips. (Darkest in the middle and even otherwise, it read as a grey rubber patch.)
-    light = (CAVITY_TOP + (CAVITY_FLOOR - CAVITY_TOP) * v ** 1.2) * (1.0 - 0.3 * u ** 2)
-    cavity = pal.cavity[None, None, :] * light[..., None]
-    edge = np.clip(1.0 - np.minimum(v, 1 - v) * height / max(min(3.0, 0.25 * gap), 1.0), 0.0, 1.0)
-    colour = cavity + (pal.lip * 0.55 - cavity) * (edge * 0.6)[..., None]
+    colour = _cavity(pal, u, v, height, gap)
     if teeth_shown is None:
         upper_band, lower_band = min(0.42, 0.1 + 0.012 * gap), 0.0
         strength = float(np.clip((gap - 3.0) / 6.0, 0.0, 0.95))
@@ -178,7 +187,14 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
     if tongue_band is not None:
         # The tongue lies behind the teeth: painted first, the teeth over it.
         cover, shade = _tongue_layer(u, v, tongue_band, gap, half)
-        colour = colour + (pal.tongue * shade[..., None] - colour) * (cover * strength)[..., None]
+        colour = colour + (pal.tongue_in_shade * shade[..., None] - colour) * (cover * strength)[..., None]
+    else:
+        # A hint of tongue low in a wide-open mouth. (Painted as a tongue lying on the
+        # floor of the mouth, the face mesh read it as the lower lip: the yawn's opening
+        # read 0.6 of what it was on the 1904 photograph.)
+        tongue = (np.clip((v - 0.62) / 0.38, 0.0, 1.0) * (1.0 - u)
+                  * float(np.clip((gap - 8.0) / 14.0, 0.0, 0.5)))
+        colour = colour + (pal.lip * 0.62 - colour) * tongue[..., None]
     # Teeth: light bands from the lips inwards, bright to a soft but readable edge, fading
     # towards the mouth corners.
     # Full teeth across the front, fading only at the corners (the corridor shades them).
@@ -194,24 +210,20 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
     upper_edge, lower_edge = upper_band * (1.0 - scallop), lower_band * (1.0 - scallop)
     # The soft edge is centred on the band's edge: the band is as tall as read, not a
     # soft pixel shorter (which on a narrow opening left a grey line, not teeth).
-    upper_teeth = (np.clip((upper_edge - v) / edge_px + 0.5, 0.0, 1.0) if upper_band > 0.02
-                   else np.zeros_like(v))
-    lower_teeth = (np.clip((v - 1.0 + lower_edge) / edge_px + 0.5, 0.0, 1.0) if lower_band > 0.02
-                   else np.zeros_like(v))
+    upper_shown, lower_shown = (float(np.clip(band * gap / MIN_TEETH_PX - 1.0, 0.0, 1.0))
+                                for band in (upper_band, lower_band))
+    upper_teeth = np.clip((upper_edge - v) / edge_px + 0.5, 0.0, 1.0) * upper_shown
+    lower_teeth = np.clip((v - 1.0 + lower_edge) / edge_px + 0.5, 0.0, 1.0) * lower_shown
     teeth = np.maximum(upper_teeth, lower_teeth) * fade * strength
     if teeth.max() > 0:
         shade = _tooth_light(along, u, v, upper_teeth >= lower_teeth, upper_band, lower_band, half)
         colour = colour + (pal.teeth * shade[..., None] - colour) * teeth[..., None]
-        # The shadow inside the teeth, where the cavity begins.
+        # The shadow the teeth cast where the cavity begins, beyond their edge only:
+        # laid over their edge too, on a small mouth it greyed the whole band.
         soft = max(0.05, 1.5 / max(gap, 1.0))
-        under = np.exp(-(((v - upper_band) / soft) ** 2)) * (upper_band > 0.02)
-        over = np.exp(-(((v - 1.0 + lower_band) / soft) ** 2)) * (lower_band > 0.02)
+        under = np.exp(-((np.maximum(v - upper_band, 0.0) / soft) ** 2)) * (v > upper_band) * upper_shown
+        over = np.exp(-((np.maximum(1.0 - lower_band - v, 0.0) / soft) ** 2)) * (v < 1.0 - lower_band) * lower_shown
         colour *= (1.0 - 0.35 * np.maximum(under, over) * fade)[..., None]
-    if tongue_band is None:
-        # A hint of tongue low in a wide-open mouth.
-        tongue = (np.clip((v - 0.62) / 0.38, 0.0, 1.0) * (1.0 - u)
-                  * float(np.clip((gap - 8.0) / 14.0, 0.0, 0.5)))
-        colour = colour + (pal.lip * 0.62 - colour) * tongue[..., None]
     colour = cv2.GaussianBlur(colour.astype(np.float32), (0, 0), max(0.6, gap * 0.03, blur))
     # Fixed to the picture, not to the mouth: grain belongs to the film or the canvas.
     if screen is not None:
@@ -219,5 +231,46 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
     elif grain is not None:
         colour += grain[y0:y1, x0:x1, None]
     alpha = np.minimum(cv2.GaussianBlur(mask, (0, 0), outline) * raise_edge, 1.0)[..., None] * opening
-    patch = region[y0:y1, x0:x1].astype(np.float32)
+    patch = _inner_lips(region[y0:y1, x0:x1], mask, gap, opening)
     region[y0:y1, x0:x1] = np.clip(patch + (colour - patch) * alpha + 0.5, 0, 255).astype(np.uint8)
+
+
+def _cavity(pal: Palette, u: np.ndarray, v: np.ndarray, height: np.ndarray, gap: float) -> np.ndarray:
+    """The cavity, lit from above and in front as faces are: its deepest colour (the
+    palette's: the picture's own darkest tones in the hue of its lip line) high up, in
+    the shadow of the upper lip and teeth, lighter and redder down towards the floor of
+    the mouth, darker towards the corners where the cheeks shade it, and a shadow where
+    it meets the lips. (Darkest in the middle and even otherwise, it read as a grey rubber
+    patch; a share of the lip colour, near black on a light painting, as a hole.)"""
+    deep = np.asarray(pal.cavity, np.float32)
+    floor = 0.5 * (deep * CAVITY_FLOOR + pal.lip * FLOOR_UNDER_LIPS)
+    floor *= min(1.0, FLOOR_UNDER_LIPS * float(pal.lip @ LUMA) / max(float(floor @ LUMA), 1.0))
+    # (Light and shadows are worked out in one channel and laid on the colours once: this
+    # runs on every frame of an open mouth.)
+    above, below = v * height, (1.0 - v) * height  # pixels from the upper and the lower lip
+    # The lips' inner edges overhang the opening and shade it (UPPER_LIP_SHADOW).
+    shadow = np.maximum(np.exp(-(above / max(1.0, UPPER_LIP_SHADOW[1] * gap)) ** 2) * UPPER_LIP_SHADOW[0],
+                        np.exp(-(below / max(0.8, 0.05 * gap)) ** 2) * CONTACT_SHADOW)
+    light = ((1.0 - shadow) * (1.0 - 0.3 * u * u)).astype(np.float32)
+    depth = (v * (0.8 + 0.2 * v)).astype(np.float32) * light  # a little faster than linear
+    colour = deep * light[..., None]
+    colour += (floor - deep).astype(np.float32) * depth[..., None]
+    return colour
+
+
+def _inner_lips(patch: np.ndarray, mask: np.ndarray, gap: float, opening: float) -> np.ndarray:
+    """The lips' inner edges round an opening (float32, the patch's pixels): the lip's own
+    colour with its specks taken out. Stretched from a few pixels of the closed mouth's
+    line, the warped picture there showed what the line held (a highlight, craquelure, a
+    dust speck) drawn out into dots and streaks round the opening, worst at its corners
+    where the stretch is greatest."""
+    outside = cv2.distanceTransform((mask < 0.5).astype(np.uint8), cv2.DIST_L2, 3)
+    reach = float(np.clip(INNER_LIP_SHARE * gap, 1.5, 4.0))
+    # Whole out to `reach`, fading over the next pixel.
+    ring = np.clip(reach + 1.0 - outside, 0.0, 1.0, out=outside)
+    ring[mask >= 0.5] = 0.0
+    ring *= opening
+    # A 3x3 median takes out specks and streaks a pixel wide and keeps the lip's own shading.
+    # (Blended in OpenCV, in the picture's own bytes: this runs on every frame of an open mouth.)
+    clean = cv2.blendLinear(patch, cv2.medianBlur(patch, 3), 1.0 - ring, ring)
+    return clean.astype(np.float32)

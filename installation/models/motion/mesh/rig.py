@@ -51,7 +51,8 @@ class Palette:
     skin: np.ndarray
     cavity: np.ndarray
     teeth: np.ndarray
-    tongue: np.ndarray
+    tongue: np.ndarray  # lit, as a tongue beside the lips is
+    tongue_in_shade: np.ndarray  # inside the open mouth, as it is painted
 
 
 @dataclass
@@ -176,6 +177,14 @@ def _delaunay(points: np.ndarray) -> np.ndarray:
 IVORY = np.array([1.03, 1.0, 0.91]) / np.mean([1.03, 1.0, 0.91])  # enamel's tint, at equal lightness
 TONGUE_TINT = np.array([1.14, 1.06, 1.18])  # lighter than the lips, pinker
 TONGUE_UNDER_TEETH = 0.82  # the tongue's lightness at most, as a share of the teeth's
+TONGUE_IN_SHADE, SHADE_HUE = 0.65, 0.3  # the tongue inside the mouth (_in_the_mouths_shade)
+# The cavity's deepest colour (_cavity): this share of the face's darkest tones, within
+# these shares of the lips' lightness, and this much of the lip line's saturation.
+CAVITY_DARKS = 0.6
+CAVITY_LIP_SHARE = (0.18, 0.45)
+CAVITY_SATURATION = 0.75
+# Teeth are at least this share of the face's highlights (its 97th percentile) light.
+TEETH_UNDER_HIGHLIGHTS = 0.9
 
 
 def _sclera(image: np.ndarray, eyes: tuple[Eye, Eye]) -> np.ndarray | None:
@@ -200,14 +209,16 @@ def _palette(image: np.ndarray, mesh: np.ndarray, eyes: tuple[Eye, Eye] = ()) ->
 
     lip = sample(OUTER_LIPS)
     skin = sample((50, 280, 205, 425, 101, 330, 151, 9))
-    # The cavity: the lip colour, much darker and a little warmer; never pure black.
-    cavity = lip * 0.34 + np.array([6.0, 2.0, 2.0])
+    darks, highlights, brightest = _face_tones(image, mesh)
+    cavity = _cavity(image, mesh, lip, darks)
     # Teeth: enamel in the picture's own light.
-    # Lightness: the lit skin's or the eye whites', whichever is lighter (small or shaded
-    # eyes read dark), never above the picture's highlights. Colour: the eye whites'.
+    # Lightness: the lit skin's, the eye whites' or near the face's own highlights,
+    # whichever is lightest (small or shaded eyes read dark; by the skin alone a dark-
+    # skinned sitter's teeth, or a pale painting's, were a grey block), never above the
+    # face's brightest. Colour: the eye whites'.
     sclera = _sclera(image, eyes) if eyes else None
     white = sclera if sclera is not None else skin
-    light = min(max(float(skin.mean()) * 1.05, float(white.mean())), float(np.percentile(image, 97)))
+    light = min(max(float(skin.mean()) * 1.05, float(white.mean()), TEETH_UNDER_HIGHLIGHTS * highlights), brightest)
     # Enamel is warmer than the eye whites beside it under any light: given their
     # blue-grey, teeth read as a metal bar.
     teeth = np.clip(light * IVORY + (white - white.mean()) * 0.5, 0.0, 255.0)
@@ -220,12 +231,82 @@ def _palette(image: np.ndarray, mesh: np.ndarray, eyes: tuple[Eye, Eye] = ()) ->
     # Never lighter than the teeth: an old print's lower lip catches the light, and a tongue
     # from it as light as the enamel read as a white slab filling the mouth.
     tongue *= min(1.0, TONGUE_UNDER_TEETH * float(teeth @ LUMA) / max(float(tongue @ LUMA), 1.0))
+    shaded = _in_the_mouths_shade(tongue, cavity, darks)
     # A print (sepia, grey, platinum) shows its lips in its own tone: the painted mouth
     # takes it too, or a pink tongue and ivory teeth stand out as pasted in.
     tone = PrintTone.of(image)
     share = tone.share(lip_body)
-    lip, cavity, teeth, tongue = (tone.follow(c, share) for c in (lip, cavity, teeth, tongue))
-    return Palette(lip, skin, cavity, teeth, tongue)
+    lip, cavity, teeth, tongue, shaded = (tone.follow(c, share) for c in (lip, cavity, teeth, tongue, shaded))
+    return Palette(lip, skin, cavity, teeth, tongue, shaded)
+
+
+def _in_the_mouths_shade(tongue: np.ndarray, cavity: np.ndarray, darks: float) -> np.ndarray:
+    """The tongue inside the open mouth: TONGUE_IN_SHADE of its lightness (but no darker
+    than the face's own darkest tones, `darks`: a pale print has no such dark to paint it
+    in), its hue taken SHADE_HUE of the way to the cavity's (the picture's own shade in
+    the mouth). In full light it looked like a third lip, to a viewer and to the face
+    mesh, which then read the opening as ending at the tongue (mouth amplitude on the
+    shared faces driver 0.83 -> 0.80 on the painting; in the shade 0.84); darkened alone,
+    a pale tongue went beige, a disc of clay laid in the mouth."""
+    light = float(tongue @ LUMA)
+    hue = (tongue / max(light, 1.0) * (1.0 - SHADE_HUE)
+           + cavity / max(float(cavity @ LUMA), 1.0) * SHADE_HUE)
+    return np.clip(hue * max(light * TONGUE_IN_SHADE, min(darks, light)), 0.0, 255.0)
+
+
+def _mouth_line(image: np.ndarray, mesh: np.ndarray) -> np.ndarray:
+    """The shade the picture gives the line where its lips meet: per column along the
+    line, the darkest pixel a little above or below it, and the median of the darker half
+    of those. The painter's own dark for the inside of the mouth (a red-brown in most
+    paintings, the print's tone in a print)."""
+    middle = (mesh[list(UPPER_INNER_LIP), :2] + mesh[list(LOWER_INNER_LIP), :2]) / 2
+    width = float(np.linalg.norm(mesh[291, :2] - mesh[61, :2]))
+    xs = np.linspace(middle[0, 0], middle[-1, 0], 24)[3:-3]  # not the corners
+    ys = np.interp(xs, *middle[np.argsort(middle[:, 0])].T)
+    reach = np.arange(-max(2, int(0.06 * width)), max(2, int(0.06 * width)) + 1)
+    h, w = image.shape[:2]
+    rows = np.clip(np.round(ys[:, None] + reach[None, :]).astype(int), 0, h - 1)
+    cols = np.clip(np.round(xs).astype(int), 0, w - 1)[:, None].repeat(len(reach), 1)
+    pixels = image[rows, cols, :3].astype(np.float32)  # columns x reach x 3
+    darkest = pixels[np.arange(len(xs)), np.argmin(pixels @ LUMA, axis=1)]
+    light = darkest @ LUMA
+    return np.median(darkest[light <= np.median(light)], axis=0)
+
+
+def _face_tones(image: np.ndarray, mesh: np.ndarray) -> tuple[float, float, float]:
+    """The lightness of the face's darkest tones (nostrils, the lip line, brows, a beard's
+    shade), its highlights and its brightest (the 3rd, 97th and 99.5th percentiles inside
+    the face's outline, the eyes left out)."""
+    oval = np.round(mesh[list(FACE_OVAL), :2]).astype(np.int32)
+    x0, y0 = np.maximum(oval.min(0), 0)
+    x1, y1 = oval.max(0) + 1
+    crop = image[y0:y1, x0:x1, :3]
+    mask = np.zeros(crop.shape[:2], np.uint8)
+    cv2.fillPoly(mask, [oval - (x0, y0)], 1)
+    for eye in (LEFT_EYE_OPENING, RIGHT_EYE_OPENING):
+        cv2.fillPoly(mask, [np.round(mesh[list(eye), :2] - (x0, y0)).astype(np.int32)], 0)
+    light = crop[mask > 0].astype(np.float32) @ LUMA
+    if not len(light):
+        return 0.0, 255.0, 255.0
+    darks, highlights, brightest = np.percentile(light, (3, 97, 99.5))
+    return float(darks), float(highlights), float(brightest)
+
+
+def _cavity(image: np.ndarray, mesh: np.ndarray, lip: np.ndarray, darks: float) -> np.ndarray:
+    """The open mouth's deepest colour: the hue of the picture's own lip line, at the
+    lightness of the face's own darkest tones (CAVITY_DARKS of them), but no lighter than
+    CAVITY_LIP_SHARE[1] of the lips (the opening must read as one) and no darker than
+    CAVITY_LIP_SHARE[0] of them. Taken as a share of the lip colour alone, it was near black
+    on light paintings (a tenth of the lips' lightness under the upper lip) and a flat
+    grey-brown in the middle: a hole cut in the canvas, not a mouth painted on it."""
+    line = _mouth_line(image, mesh)
+    lip_light = float(lip @ LUMA)
+    low, high = (share * lip_light for share in CAVITY_LIP_SHARE)
+    light = float(np.clip(CAVITY_DARKS * darks, low, high))
+    # (Eased by a few grey levels: the hue of a line near black is noise.)
+    hue = (line + 8.0) / (float(line @ LUMA) + 8.0)
+    hue = 1.0 + (hue - 1.0) * CAVITY_SATURATION
+    return np.clip(hue * light, 0.0, 255.0)
 
 
 def _sample_at(image: np.ndarray, points: np.ndarray) -> np.ndarray:

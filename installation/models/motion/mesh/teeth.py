@@ -37,6 +37,10 @@ TONGUE_REDNESS = (0.55, 1.15)
 TONGUE_LIT = 1.0
 TONGUE_MIN_BINS = 3
 TONGUE_MIN_GAP_PX = 8.0
+# A pale tongue reads 0.64-0.8 of the lips' redness where the same mouth's teeth read 0.4
+# (the shared faces driver's tongue stuck out): beside its enamel it is redder by at
+# least this share of the lips' redness.
+TONGUE_OVER_ENAMEL = 0.2
 # Outer and inner lip points facing each other: halfway between them is lip, not skin or gap.
 LIP_PAIRS = ((0, 13), (37, 82), (267, 312), (39, 81), (269, 311), (17, 14), (84, 87), (314, 317), (181, 178),
              (405, 402))
@@ -106,6 +110,8 @@ def mouth_shown(frame: np.ndarray, landmarks: np.ndarray) -> tuple[float, float,
     lip_red = float(np.median(_redness(lips)))
     luma = _luma(inside)
     tongue = np.zeros(BINS, bool)
+    pale_tongue = np.zeros(BINS, bool)
+    step_red = np.zeros(BINS)
     if lip_red > GREY_CAMERA_REDNESS:
         # Teeth: far less red than the lips (enamel is nearer grey under any light or skin
         # tone; the tongue and the lit inside of the lower lip are nearly as red as the
@@ -118,6 +124,10 @@ def mouth_shown(frame: np.ndarray, landmarks: np.ndarray) -> tuple[float, float,
                      & (luma >= TONGUE_LIT * lip_luma) & ~is_teeth)
         if float(np.median(gap)) >= TONGUE_MIN_GAP_PX:
             tongue = is_tongue.mean(axis=1) > 0.5
+            # Per step: how red (share of the lips' redness) and how lit (of their lightness).
+            step_red = np.median(redness, axis=1) / lip_red
+            pale_tongue = ((step_red >= TONGUE_REDNESS[0]) & (step_red <= TONGUE_REDNESS[1])
+                           & (np.median(luma, axis=1) >= TONGUE_LIT * lip_luma))
     else:
         # A grey camera has no redness: clearly lighter than the lips, and no more coloured.
         # (Nor can it tell a tongue from lips: none is read.)
@@ -126,12 +136,36 @@ def mouth_shown(frame: np.ndarray, landmarks: np.ndarray) -> tuple[float, float,
     share = is_teeth.mean(axis=1)  # per step down the opening
     upper_share = _run_from_edge(share > 0.4)
     lower_share = _run_from_edge((share > 0.4)[::-1])
+    if tongue.any() or pale_tongue.any():
+        # A tongue stuck out is often paler than the lips, as little red as teeth are
+        # beside them: read as teeth, it joined the lower teeth into one tall block, or,
+        # floating between the rows, it was read as nothing and left a black hole.
+        # Teeth grow from the lips, so a pale run between the rows is tongue; and a run
+        # from a lip whose inner part is clearly redder than its enamel is teeth, then tongue.
+        upper_share = _teeth_before_tongue(step_red, pale_tongue, upper_share)
+        lower_share = _teeth_before_tongue(step_red[::-1], pale_tongue[::-1], lower_share)
+        tongue = tongue | pale_tongue
     if upper_share + lower_share > BINS:  # both rows meet: the teeth are together
         bite = _biting_line(luma.mean(axis=1))
         upper_share = bite if bite is not None else upper_share
         lower_share = BINS - upper_share
     tongue_top, tongue_bottom = _tongue_run(tongue, upper_share, lower_share)
     return upper_share / BINS, lower_share / BINS, tongue_top / BINS, tongue_bottom / BINS
+
+
+def _teeth_before_tongue(step_red: np.ndarray, pale_tongue: np.ndarray, run: int) -> int:
+    """A run of `run` teeth steps from a lip (steps in order from that lip), shortened to
+    the teeth alone where its inner part, TONGUE_MIN_BINS steps or more, is tongue: lit,
+    tongue-coloured, and redder than the run's own enamel nearer the lip by
+    TONGUE_OVER_ENAMEL or more. The teeth of one smile grade by up to 0.4 of the lips'
+    redness from their middle to the gum and the biting edge, but over a step or two,
+    never as a plateau of three. (Judged against the mouth's whitest teeth instead, lower
+    teeth in the tongue's pink light were read as tongue.)"""
+    for keep in range(1, run - TONGUE_MIN_BINS + 1):
+        inner = slice(keep, run)
+        if pale_tongue[inner].all() and step_red[inner].min() >= step_red[:keep].min() + TONGUE_OVER_ENAMEL:
+            return keep
+    return run
 
 
 def _tongue_run(tongue: np.ndarray, upper: int, lower: int) -> tuple[int, int]:

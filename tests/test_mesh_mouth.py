@@ -1,0 +1,192 @@
+"""The portrait's open mouth as a visitor sees it: an interior painted in the picture's own
+palette (never a black hole cut in a light painting), no specks round the opening, teeth
+that read as teeth on a small face, and a visitor's tongue shown as a tongue.
+
+Synthetic mouths and the shipped sitter: nothing from ../shared.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from installation.models.face import portrait_faces
+from installation.models.motion.mesh import MeshAnimator
+from installation.models.motion.mesh.motion import Motion
+from installation.models.motion.mesh.rig import (
+    INNER_LIPS,
+    LOWER_INNER_LIP,
+    LOWER_OUTER_LIP,
+    OUTER_LIPS,
+    UPPER_INNER_LIP,
+    UPPER_OUTER_LIP,
+)
+from installation.models.motion.mesh.teeth import LIP_PAIRS, mouth_shown
+
+LUMA = np.array([0.299, 0.587, 0.114], np.float32)
+
+
+def _opened(animator: MeshAnimator, teeth: tuple[float, ...], share: float = 0.08):
+    """The portrait with its lower lip moved down `share` of a face height, and the moved points."""
+    offsets = np.zeros((468, 3), np.float32)
+    offsets[list(LOWER_INNER_LIP)[1:-1], 1] = share
+    offsets[list(LOWER_OUTER_LIP)[1:-1], 1] = share * 0.8
+    motion = Motion(offsets=offsets, teeth=teeth)
+    return animator.render(motion), animator.place(motion)[0], motion
+
+
+def _polygon(shape: tuple[int, ...], points: np.ndarray) -> np.ndarray:
+    mask = np.zeros(shape[:2], np.uint8)
+    cv2.fillPoly(mask, [np.round(points).astype(np.int32)], 1)
+    return mask
+
+
+def _light_warm_painting(sitter: np.ndarray, stack) -> np.ndarray:
+    """The sitter as a pale, warm painting: light flesh, red lips, no deep darks anywhere
+    (its darkest tones a mid brown), the kind of picture where a black mouth is a hole."""
+    warm = np.clip(95.0 + sitter.astype(np.float32) * 0.62, 0, 255) * np.array([1.08, 0.93, 0.78])
+    face = portrait_faces(sitter, stack)[0]
+    lips = cv2.dilate(_polygon(sitter.shape, face.landmarks[list(OUTER_LIPS), :2]), np.ones((3, 3), np.uint8)) > 0
+    warm[lips] = warm[lips] * np.array([1.05, 0.72, 0.7])
+    return np.clip(warm, 0, 255).astype(np.uint8)
+
+
+def test_an_open_mouth_on_a_light_painting_is_dark_but_not_black(stack, sitter):
+    """Painted as a share of the lip colour, an opening mouth on a light painting was near
+    black under the upper lip (a tenth of the lips' lightness): a hole cut in the canvas.
+    It is painted in the picture's own darks now: clearly darker than the lips, as light
+    as the painting's own shadows allow, and in the painting's warm hue."""
+    painting = _light_warm_painting(sitter, stack)
+    animator = MeshAnimator(painting, stack)
+    out, dst, _ = _opened(animator, (0.0, 0.0, 0.0, 0.0))
+    inside = cv2.erode(_polygon(out.shape, dst[list(INNER_LIPS)]), np.ones((5, 5), np.uint8)) > 0
+    assert inside.sum() > 150
+    cavity = out[inside].astype(np.float32)
+    rest = animator.rig.mesh[:, :2]
+    lips = _polygon(painting.shape, rest[list(OUTER_LIPS)]) > 0
+    lips_light = float(np.median(painting[lips].astype(np.float32) @ LUMA))
+    light = cavity @ LUMA
+    assert np.percentile(light, 10) > 0.3 * lips_light  # no black hole
+    assert light.mean() < 0.7 * lips_light  # but an opening: darker than the lips
+    r, _, b = cavity.mean(axis=0)
+    assert r > b + 15  # in the painting's warm shade, not a neutral grey-black
+
+
+def test_no_specks_of_the_closed_mouths_line_round_the_opening(stack, sitter):
+    """What the closed mouth's line holds (a highlight, craquelure, a speck of dust) was
+    stretched by an opening mouth into dots and streaks just outside the painted opening,
+    worst at its corners. The lips' inner edges round an opening are their own colour."""
+    base = MeshAnimator(sitter, stack)
+    offsets = np.zeros((468, 3), np.float32)
+    offsets[list(LOWER_INNER_LIP)[1:-1], 1] = 0.08
+    motion = Motion(offsets=offsets, teeth=(0.0, 0.0, 0.0, 0.0))
+    dst, gaze, depth = base.place(motion)
+    map_x, map_y = base.warper.maps(dst, gaze, depth, motion.eye_open)
+    x0, y0 = base.rig.region[:2]
+    opening = _polygon(sitter.shape, dst[list(INNER_LIPS)])
+    outside = cv2.distanceTransform((opening == 0).astype(np.uint8), cv2.DIST_L2, 3)
+    rim = (outside > 0.5) & (outside <= 2.0)  # the first two pixels round the opening
+    # The rim's pixels that come from the closed mouth's line (hidden in it at rest)...
+    rest = base.rig.mesh[:, :2]
+    line = (rest[list(UPPER_INNER_LIP)] + rest[list(LOWER_INNER_LIP)]) / 2
+    ys, xs = np.nonzero(rim)
+    sx, sy = map_x[ys - y0, xs - x0], map_y[ys - y0, xs - x0]
+    from_line = np.abs(sy - np.interp(sx, line[:, 0], line[:, 1])) < 1.0
+    sources = np.unique(np.round(np.column_stack([sx[from_line], sy[from_line]])).astype(int), axis=0)
+    assert len(sources) >= 3
+    # ...hold specks of light in the portrait.
+    specked = sitter.copy()
+    for x, y in sources[::3]:
+        specked[y, x] = 255
+    clean = base.render(motion).astype(np.float32)
+    seen = MeshAnimator(specked, stack).render(motion).astype(np.float32)
+    change = np.abs(seen - clean).max(axis=-1)
+    assert change[rim].max() < 40
+
+
+def test_teeth_on_a_small_mouth_are_as_light_as_the_face_not_a_grey_block(stack, sitter):
+    """On a small face the teeth were a band darker than the skin beside them (lit as the
+    skin, then shaded by the lips and the shadow inside them): a grey block, not teeth.
+    They are lit as the face's highlights are, and the shadow inside them falls on the
+    cavity, not on them."""
+    small = cv2.resize(sitter, None, fx=0.6, fy=0.6, interpolation=cv2.INTER_AREA)
+    animator = MeshAnimator(small, stack)
+    rest = animator.rig.mesh[:, :2]
+    assert np.linalg.norm(rest[291] - rest[61]) < 45  # a small mouth
+    out, dst, _ = _opened(animator, (0.5, 0.0, 0.0, 0.0), share=0.07)
+    top, bottom = dst[13], dst[14]
+    gap = bottom[1] - top[1]
+    assert gap > 6
+    # The upper teeth (half the opening), across the front teeth.
+    y0, y1 = int(round(top[1] + 0.15 * gap)), int(round(top[1] + 0.4 * gap))
+    centre, half = (dst[78, 0] + dst[308, 0]) / 2, (dst[308, 0] - dst[78, 0]) / 2
+    x0, x1 = int(round(centre - 0.35 * half)), int(round(centre + 0.35 * half))
+    teeth = out[y0:y1 + 1, x0:x1 + 1].reshape(-1, 3).astype(np.float32) @ LUMA
+    cheeks = np.concatenate([small[int(y) - 2:int(y) + 3, int(x) - 2:int(x) + 3].reshape(-1, 3)
+                             for x, y in rest[[50, 280, 205, 425]]]).astype(np.float32) @ LUMA
+    assert np.median(teeth) > np.median(cheeks)
+
+
+def test_a_thin_reading_of_teeth_draws_no_grey_line(stack, sitter):
+    """The visitor's lower lip read as a sliver of teeth (a twentieth of the opening) drew
+    a line a pixel thick along the portrait's lower lip: blurred into the cavity, a grey
+    seam, never teeth."""
+    animator = MeshAnimator(sitter, stack)
+    none, dst, _ = _opened(animator, (0.0, 0.0, 0.0, 0.0))
+    sliver, _, _ = _opened(animator, (0.0, 0.05, 0.0, 0.0))
+    opening = _polygon(sitter.shape, dst[list(INNER_LIPS)]) > 0
+    change = np.abs(sliver.astype(np.float32) - none.astype(np.float32)).max(axis=-1)
+    assert change[opening].max() < 12
+
+
+def _mouth(tongue_rows: tuple[int, int], tongue=(225, 145, 150), lower_teeth: int = 0, wet_lip: int = 5
+           ) -> tuple[np.ndarray, np.ndarray]:
+    """A visitor's open mouth, 200 px: pink lips, four rows of upper teeth, a dark cavity,
+    a tongue over `tongue_rows`, and `lower_teeth` rows of lower teeth above the lower
+    lip's wet inner edge (the opening's last `wet_lip` rows: the face mesh puts the lip
+    line a little inside the lip); and the landmarks that outline it (the opening: rows
+    90-120)."""
+    lip = 120 - wet_lip
+    image = np.full((200, 200, 3), (205, 160, 140), np.uint8)
+    image[75:90, 55:146], image[lip:135, 55:146] = (190, 95, 100), (190, 95, 100)
+    image[90:lip, 60:141] = (45, 22, 24)
+    image[90:94, 60:141] = (236, 232, 222)
+    image[tongue_rows[0]:tongue_rows[1], 60:141] = tongue
+    if lower_teeth:
+        image[lip - lower_teeth:lip, 60:141] = (236, 232, 222)
+    lm = np.zeros((468, 3), np.float32)
+    xs = np.linspace(60, 140, len(UPPER_INNER_LIP))
+    for i, (up, low) in enumerate(zip(UPPER_INNER_LIP, LOWER_INNER_LIP, strict=True)):
+        corner = i in (0, len(xs) - 1)
+        lm[up, :2] = (xs[i], 105 if corner else 90)
+        lm[low, :2] = (xs[i], 105 if corner else 120)
+    for outer, inner in LIP_PAIRS:
+        lm[outer, :2] = (lm[inner, 0], 134 if inner in LOWER_INNER_LIP else 76)
+    for outer in UPPER_OUTER_LIP + LOWER_OUTER_LIP:
+        if not lm[outer].any():
+            lm[outer, :2] = (100, 76 if outer in UPPER_OUTER_LIP else 134)
+    return image, lm
+
+
+def test_a_tongue_as_pale_as_teeth_beside_the_lips_is_read_as_a_tongue():
+    """A tongue stuck out is often paler than the lips (the shared faces driver's: 0.64-0.8
+    of their redness), as little red as teeth beside them. Floating between the teeth rows,
+    it was read as nothing: the portrait showed a black hole where the visitor showed a
+    tongue. Over the lower teeth, it was read as more teeth: a tall grey block."""
+    lips_red = (190 - 95) / (190 + 95)
+    pale = (225, 145, 150)
+    assert 0.55 < ((pale[0] - pale[1]) / (pale[0] + pale[1])) / lips_red < 0.75  # as pale as that
+    image, lm = _mouth((97, 115))  # from below the upper teeth to the lower lip
+    upper, lower, top, bottom = mouth_shown(image, lm)
+    assert upper < 0.25 and lower == 0.0
+    assert top <= 0.35 and bottom >= 0.8
+    image, lm = _mouth((97, 111), lower_teeth=6, wet_lip=3)  # resting on the lower teeth
+    upper, lower, top, bottom = mouth_shown(image, lm)
+    assert 0.1 <= lower <= 0.35  # the lower teeth alone, not teeth up to the upper row
+    assert top <= 0.35 and bottom >= 0.6
+    # Teeth that grade from their whitest to a pinker edge by the gum are still teeth.
+    image, lm = _mouth((94, 94))
+    image[90:104, 60:141] = (236, 232, 222)
+    image[104:108, 60:141] = (225, 170, 165)
+    upper, _, top, bottom = mouth_shown(image, lm)
+    assert upper >= 0.45 and bottom - top == 0.0
