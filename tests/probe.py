@@ -9,7 +9,7 @@ import pygame
 from pydantic import Field
 
 from installation.config.common import SceneConfig
-from installation.scenes.base import SCENE_KINDS, Scene, register_scene
+from installation.scenes.base import SCENE_KINDS, Scene, Verb, register_scene
 from installation.scenes.style import Colour, rgb
 
 
@@ -25,6 +25,8 @@ class ProbeConfig(SceneConfig):
 class ProbeScene(Scene):
     Config = ProbeConfig
     config: ProbeConfig
+    # What OSC may send it by name (/bayard/scene/<id>/answer), as a real kind declares.
+    verbs = (Verb("answer", "<value>", "recorded in `handled`"),)
     log_of_calls: list[tuple[str, str]] = []
     # A test opens a scene's gate to let its prepare() finish (a slow disk, a big model).
     gates: dict[str, threading.Event] = {}
