@@ -168,6 +168,21 @@ if [ -n "$STATE" ] && [ "$(realpath -m "$STATE")" != "$SHOW_STATE" ]; then
     die "--state $STATE is not the show's state folder: $SHOW/install.toml's [show] state is $SHOW_STATE, and the show writes only there. Set state = \"$STATE\" under [show] in install.toml and run this again, or leave --state out."
 fi
 STATE="$SHOW_STATE"
+# The state folder becomes the kiosk user's and --purge deletes it: it must lie apart from
+# the show (state = "." handed the whole show folder to the kiosk user, and purge removed it).
+show_real="$(realpath -m "$SHOW")"
+case "${STATE%/}/" in
+    "$show_real/"|"/"|"/usr/"*|"/etc/"*|"/bin/"*|"/boot/"*) die "[show] state in $SHOW/install.toml is $STATE: the state folder must be a folder of its own, not the show folder, a folder above it or a system folder (the default, var/ inside the show, is)" ;;
+esac
+case "$show_real/" in
+    "${STATE%/}/"*) die "[show] state in $SHOW/install.toml is $STATE, which holds the show folder itself: give the state a folder of its own (the default, var/ inside the show, is)" ;;
+esac
+# The venv is removed by --uninstall only if setup made it: an existing one (a checkout's
+# .venv) is the technician's. Never the show folder, nor a system folder.
+venv_real="$(realpath -m "$VENV")"
+case "${venv_real%/}/" in
+    "$show_real/"|"/"|"/usr/"|"/opt/"|"/etc/"*|"/bin/"*|"/home/"|"$STATE/") die "--venv $VENV: give the virtual environment a folder of its own (default /opt/bayard/venv)" ;;
+esac
 
 # @HOME@ is the kiosk user's real home (getent): an existing user's may not be /home/NAME,
 # and the unit's XAUTHORITY must point at the .Xauthority X really writes.
@@ -247,6 +262,7 @@ echo "== 3/6 virtual environment $VENV"
 if [ ! -x "$VENV/bin/python" ]; then
     act install -d "$(dirname "$VENV")"
     act python3 -m venv "$VENV"
+    note_edit venv-created "$VENV"  # (only a venv setup made is removed by --uninstall)
 fi
 act "$VENV/bin/pip" install -q --upgrade pip
 if [ -n "$MODELS" ]; then

@@ -5,7 +5,7 @@
 # shellcheck shell=bash
 
 uninstall() {
-    local user show state venv path before created kept=()
+    local user show state venv path before created home kept=()
     [ -f "$ROOT$RECORD/options" ] || die "no record of a Bayard kiosk here ($RECORD/options): a kiosk set up by an older setup-kiosk.sh has none; run setup-kiosk.sh once more with its options (it records what it installs), then --uninstall"
     user="$(read_option user)"
     show="$(read_option show)"
@@ -41,15 +41,31 @@ uninstall() {
     [ -z "$before" ] || [ "$before" = multi-user.target ] || act systemctl set-default "$before"
     act systemctl daemon-reload
     act systemctl restart systemd-journald
-    [ -z "$venv" ] || act rm -rf "$venv"
+    if [ -n "$venv" ] && [ "$(read_edit venv-created)" = "$venv" ]; then
+        act rm -rf "$venv"
+    elif [ -n "$venv" ]; then
+        kept+=("the virtual environment: $venv (it was there before setup; rm -r it yourself)")
+    fi
     act rm -rf /var/cache/bayard
 
     echo "== 4/4 what is kept"
     kept+=("the show folder: $show (never removed by setup; rm -r it yourself)")
     created="$(read_edit user-created)"
     if [ "$PURGE" = 1 ]; then
-        act rm -rf "$state" /var/lib/bayard /var/log/bayard
-        [ "$created" != "$user" ] || act userdel --remove "$user"
+        # Never the show folder, nor a folder holding it (setup refuses such a state folder;
+        # a record from before that check may still name one).
+        case "$(realpath -m "$show")/" in
+            "$(realpath -m "$state")/"*) kept+=("the state folder: $state (it holds the show folder: not deleted)") ;;
+            *) act rm -rf "$state" ;;
+        esac
+        act rm -rf /var/lib/bayard /var/log/bayard
+        home="$(getent passwd "$user" 2>/dev/null | cut -d: -f6 || true)"
+        if [ "$created" = "$user" ] && [ -n "$home" ] && [[ "$(realpath -m "$show")/" == "$(realpath -m "$home")/"* ]]; then
+            act userdel "$user"
+            kept+=("the home folder $home of the removed user $user: it holds the show folder")
+        elif [ "$created" = "$user" ]; then
+            act userdel --remove "$user"
+        fi
     else
         kept+=("the state folder: $state (statistics, screenshots, recordings, the last-good copy; --purge deletes it)")
         kept+=("the restart history: /var/lib/bayard, and the show's logs: /var/log/bayard (--purge deletes them)")

@@ -172,7 +172,7 @@ def test_uninstall_purge_deletes_the_state_and_the_user_setup_created(tmp_path):
     show_folder(tmp_path)
     setup(tmp_path, root)
     ran = commands(setup(tmp_path, root, "--uninstall", "--purge"))
-    assert f"rm -rf {tmp_path}/show/var /var/lib/bayard /var/log/bayard" in ran
+    assert f"rm -rf {tmp_path}/show/var" in ran and "rm -rf /var/lib/bayard /var/log/bayard" in ran
     assert "userdel --remove kiosk" in ran
     assert not any(command.startswith("rm") and command.endswith(f"{tmp_path}/show") for command in ran)
 
@@ -256,3 +256,40 @@ def test_a_state_folder_the_unit_cannot_hold_is_refused_at_its_source(tmp_path, 
     show_folder(tmp_path, state=state)
     result = setup(tmp_path, machine(tmp_path), check=False)
     assert result.returncode != 0 and "[show] state in" in result.stderr and "no spaces" in result.stderr
+
+
+def test_uninstall_removes_only_a_venv_setup_made(tmp_path):
+    """An existing venv (a checkout's .venv) was reused by setup and deleted by --uninstall,
+    and a slip such as --venv /usr would have reached rm -rf /usr."""
+    root = machine(tmp_path)
+    show_folder(tmp_path)
+    theirs = tmp_path / "theirs"
+    (theirs / "bin").mkdir(parents=True)
+    (theirs / "bin" / "python").symlink_to("/usr/bin/python3")
+    argv = ["--user", "kiosk", "--show", str(tmp_path / "show")]
+    run = ["bash", str(DEPLOY / "setup-kiosk.sh"), "--render-only", str(root)]
+    done = subprocess.run(run + argv + ["--venv", str(theirs)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    off = setup(tmp_path, root, "--uninstall")
+    assert not any(str(theirs) in c and c.startswith("rm -rf") for c in commands(off)), commands(off)
+    assert f"kept the virtual environment: {theirs}" in off.stdout
+    # A venv setup makes itself goes with it.
+    root = machine(tmp_path / "second")
+    setup(tmp_path, root)
+    off = setup(tmp_path, root, "--uninstall")
+    assert f"rm -rf {tmp_path / 'venv'}" in commands(off)
+    for folder in ("/usr", str(tmp_path / "show")):
+        refused = subprocess.run(run + argv + ["--venv", folder], capture_output=True, text=True, timeout=60)
+        assert refused.returncode != 0 and "--venv" in refused.stderr, (folder, refused.stderr)
+
+
+@pytest.mark.parametrize("state", [".", "..", "/"])
+def test_a_state_folder_that_is_or_holds_the_show_is_refused(tmp_path, state):
+    """state = "." handed the whole show folder to the kiosk user and opened it for writing,
+    and --uninstall --purge then removed the show."""
+    root = machine(tmp_path)
+    show = show_folder(tmp_path, state=state)
+    result = setup(tmp_path, root, check=False)
+    assert result.returncode != 0
+    assert "state" in result.stderr and "folder of its own" in result.stderr, result.stderr
+    assert not any(str(show) == c.split()[-1] for c in commands(result))
