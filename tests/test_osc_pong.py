@@ -92,3 +92,16 @@ def test_python_osc_reads_the_pong_and_its_state():
     decoded = OscMessage(wire.encode_message(message.address, *message.args))
     assert peer.port == 9001 and decoded.address == "/bayard/pong"
     assert decoded.params == ["open", "intro", 0, __version__]
+
+
+def test_a_monitor_that_only_pings_keeps_the_view_it_connected_for():
+    """A dashboard connects with the view passcode and then only pings: an hour on its
+    session lapsed and its pong went bare, with no word why. (Pings never keep control:
+    tests/test_osc_sessions.py.)"""
+    rig = state_rig(passcodes={"view": VIEW, "control": CONTROL}, session_idle_min=1)
+    rig.feed("/bayard/connect", VIEW)
+    for _ in range(6):
+        rig.feed("/bayard/ping")
+        rig.clock.advance(30)
+    got = pongs(rig.replies())
+    assert len(got) == 6 and all(g == ("open", "intro", 0, __version__) for g in got), got

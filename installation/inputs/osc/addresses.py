@@ -143,9 +143,9 @@ ADDRESSES: tuple[Address, ...] = (
         None,
         "/bayard/connect ok:view|ok:control|badpass",
         "claim a tier with a passcode; remembered for the sender's address until it disconnects, the "
-        "show restarts, or it lapses after [osc] session_idle_min (60) without a message but pings "
-        "(then: `session lapsed; send /bayard/connect again`); a view passcode never lowers an address "
-        "that has control",
+        "show restarts, or it lapses after [osc] session_idle_min (60) without a message but pings (a view "
+        "tier's pings keep it) (then: `session lapsed; send /bayard/connect again`); a view passcode "
+        "never lowers an address that has control",
     ),
     Address(
         "/bayard/disconnect",

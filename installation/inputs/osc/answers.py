@@ -25,7 +25,13 @@ class LocalAnswers:
         open-tier sender gets the bare pong: its tier allows no query). Bare too when the state
         would not fit what this datagram may cause: the sign of life must always come back."""
         args: tuple[Any, ...] = ()
-        if self.summary is not None and TIER_RANK[self.tier(peer.host)] >= TIER_RANK["view"]:
+        tier = self.tier(peer.host)
+        if tier == "view":
+            # A monitor connects with the view passcode and then only pings: its pings keep
+            # its view (its pong went bare an hour on, with no word why). Pings never keep
+            # control: that is what lapses on a laptop left on the gallery network.
+            self._tiers.heard(peer.host, self.clock.now())
+        if self.summary is not None and TIER_RANK[tier] >= TIER_RANK["view"]:
             args = self.summary()
             if not state.budget.fits(len(wire.encode_message("/bayard/pong", *args))):
                 args = ()

@@ -194,7 +194,8 @@ class OscConfig(BaseModel):
         ge=0,
         le=7 * 24 * 60,
         description="minutes after which a tier claimed with /bayard/connect lapses when its address sends "
-        "nothing but pings (a laptop left on the gallery network kept control until the show restarted); "
+        "nothing but pings (a laptop left on the gallery network kept control until the show restarted; a "
+        "view tier's pings keep it, for monitors); "
         "the sender must connect again. 0: never lapses",
     )
     push: list[PushTarget] = Field(
