@@ -154,3 +154,29 @@ def test_a_quiz_picture_is_never_stretched_past_twice_its_own_pixels(tmp_path, m
         assert image_size == rect.size  # resampled once to its box, not stretched again as it is drawn
     question = {rect.size for _, rect in drawn[during_question - (2 if mode == "pair" else 1):during_question]}
     assert len(question) == 1  # real and generated alike
+
+
+@pytest.mark.parametrize("size", [(3840, 2160), (2160, 3840)])
+def test_large_quiz_pictures_fill_their_place_on_a_4k_screen(tmp_path, monkeypatch, size):
+    """Display copies were kept at 640 px, so on a 4K screen 2000 px pictures were drawn
+    1280 px wide, enlarged twice from the copy, in a place about 1700-1900 px wide, and
+    `check` (which reads the pictures' own sizes) said nothing."""
+    from installation.scenes import quiz_draw
+    from installation.scenes.layout import picture_room
+
+    drawn: list[pygame.Rect] = []
+    picture = quiz_draw.picture
+
+    def noted(surface, image, rect, *args, **kwargs):
+        drawn.append(pygame.Rect(rect))
+        return picture(surface, image, rect, *args, **kwargs)
+
+    monkeypatch.setattr(quiz_draw, "picture", noted)
+    with run_test(_quiz_show(tmp_path, {"real": 2000, "fake": 2000}, "single", size), size=size, fps=10) as pilot:
+        pilot.command("start", scene="q")
+        pilot.advance(0.5)  # a question
+        scene = pilot.engine.sequencer.current.scene
+        kept = {min(p.image.shape[:2]) for p in scene.items.values()}
+    question = drawn[-1]
+    assert question.width >= 0.85 * picture_room(size), (question, picture_room(size))
+    assert max(kept) <= picture_room(size)  # no larger than the screen draws it

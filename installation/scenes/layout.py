@@ -76,6 +76,16 @@ def picture_and_column(size: tuple[int, int], share: float = GRID_SHARE) -> tupl
     return picture, column
 
 
+def picture_room(size: tuple[int, int]) -> int:
+    """About the largest side a quiz (or other square) picture is given on this screen: the
+    grid's picture box on a landscape screen, nearly the width of an upright one."""
+    w, h = size
+    if w < 1.25 * h:
+        return round(w * 0.88)
+    box, _ = picture_and_column(size)
+    return min(box.width, box.height)
+
+
 def fit(height_at: Callable[[float], int], available: int) -> float:
     """The largest scale in SCALES at which `height_at(scale)` fits `available` pixels
     (the smallest scale when none does: the floor then decides, and the checks report it)."""

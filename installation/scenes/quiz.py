@@ -40,7 +40,7 @@ from ..words import word_list, words
 from . import quiz_draw as draw
 from . import quiz_screens as screens
 from .base import Scene, Verb, register_scene
-from .layout import SOFT_ENLARGEMENT
+from .layout import SOFT_ENLARGEMENT, picture_room
 from .quiz_check import check_quiz_faces
 from .quiz_items import Item, ItemsError, QuizStats, draw_round, load_folder, read_manifest
 from .style import Colour, rgb
@@ -48,7 +48,7 @@ from .style import Colour, rgb
 log = logging.getLogger("bayard.quiz")
 
 DEFAULT_TIPS = word_list("quiz.tips")
-PREVIEW_SIDE = 640  # display copies are kept at most this large (~1.2 MB each; keep sets to ~100 items)
+PREVIEW_SIDE = 640  # display copies are kept at least this large where the picture has the pixels (see prepare)
 _REPORTED: set[str] = set()  # broken items already logged (scenes are rebuilt on every play)
 _DETECTORS: dict[tuple, Any] = {}  # loaded once per process, by (name, folder, its files)
 # Judgements by (file, size, mtime, detector): the scene is rebuilt on every showing and
@@ -237,7 +237,10 @@ class QuizScene(Scene):
                     self.log.warning("quiz item skipped: %s", error)
                 self.context.report(f"quiz item skipped: {error}")
                 continue
-            prepared = Prepared(item, draw.square_crop(image, min(PREVIEW_SIDE, min(image.shape[:2]))))
+            # Kept as large as this screen draws it, at most its own pixels: a fixed 640 px
+            # copy was enlarged twice over on a 4K screen however large the picture was.
+            keep = min(max(PREVIEW_SIDE, picture_room(self.context.size)), min(image.shape[:2]))
+            prepared = Prepared(item, draw.square_crop(image, keep))
             if self.detector is not None:
                 try:
                     stat = item.path.stat()

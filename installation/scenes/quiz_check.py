@@ -13,7 +13,7 @@ from ..config.errors import Problem
 from ..config.locate import line_of
 from ..models.detector.preprocess import TILE  # the least of a picture's own pixels a detector reads
 from ..runtime.files import read_text
-from .layout import SOFT_ENLARGEMENT, picture_and_column
+from .layout import SOFT_ENLARGEMENT, picture_room
 from .quiz_items import ItemsError, load_folder, read_manifest
 
 
@@ -120,11 +120,7 @@ def _small_on_this_screen(show: Any, side: int, item: Any, where, file: Path, ke
     on a large screen one small picture keeps every face small. Said here, with the size
     that fills this screen's place."""
     w, h = tuple(show.config.display.size)
-    if w < 1.25 * h:  # upright: the face above the words, nearly the screen's width
-        room = round(w * 0.88)
-    else:
-        box, _ = picture_and_column((w, h))
-        room = min(box.width, box.height)
+    room = picture_room((w, h))
     drawn = round(SOFT_ENLARGEMENT * side)
     if drawn >= ROOM_FILLED * room:
         return []
