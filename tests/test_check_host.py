@@ -94,3 +94,20 @@ def test_a_disk_without_room_for_the_recordings_is_named(tmp_path, capsys):
     if space is not None and space[0] > 2 * 10**9:  # room for 500 MB and the rest: no warning
         path.write_text(path.read_text().replace("1000000000000", "500"))
         assert "MB free on the disk of" not in check(path, capsys)[1]
+
+
+def test_a_running_show_that_does_not_allow_this_machine_is_not_called_another_program(tmp_path, capsys):
+    """With [osc] allow = the gallery LAN only, the running show dropped check's ping, and
+    check told the technician to stop "another program" (and the show logged a refused sender)."""
+    port = free_port()
+    path = show_with(tmp_path, f'port = {port}\nallow = ["192.168.1.0/24"]')
+    with run_test(path) as pilot:
+        server = attach(pilot.engine)
+        try:
+            code, out = check(path, capsys)
+        finally:
+            server.stop()
+    assert code == 0
+    (said,) = [line for line in out.splitlines() if "already in use" in line]
+    assert "if that is this show running, it cannot be asked: [osc] allow leaves out this machine" in said
+    assert "nothing there answered" not in said

@@ -5,6 +5,7 @@ whoever holds it for a pong (the show running now answers: not a problem)."""
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import socket
 import time
 from dataclasses import dataclass
@@ -58,6 +59,14 @@ def probe(config: OscConfig, wait_s: float = PONG_WAIT_S) -> PortReport:
             _bind(host, port, kind)
         except OSError as exc:
             error = str(bind_error(exc, proto, host, port))
+            target = _loopback(host)
+            if "already in use" in error and not any(ipaddress.ip_address(target) in net
+                                                     for net in config.networks()):
+                # This show's [osc] allow leaves this machine out: a running show would drop the
+                # ping (and log a refused sender), so check cannot ask it who holds the port.
+                return PortReport("taken", f"{error}; if that is this show running, it cannot be asked: [osc] "
+                                           f"allow leaves out this machine ({target}) (`ss -lunp 'sport = "
+                                           f":{port}'` names the program)")
             if proto == "UDP" and _answers_ping(host, port, wait_s):
                 return PortReport("show", f"{protocols} {host}:{port} is held by a bayard show running now "
                                           "(it answered /bayard/ping)")
@@ -79,8 +88,13 @@ def _bind(host: str, port: int, kind: int) -> None:
         sock.bind((host, port))
 
 
+def _loopback(host: str) -> str:
+    """Where check reaches a server listening on `host` from this machine."""
+    return {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "::1"}.get(host, host)
+
+
 def _answers_ping(host: str, port: int, wait_s: float) -> bool:
-    target = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "::1"}.get(host, host)
+    target = _loopback(host)
     family = socket.AF_INET6 if ":" in target else socket.AF_INET
     deadline = time.monotonic() + wait_s
     with socket.socket(family, socket.SOCK_DGRAM) as sock:
