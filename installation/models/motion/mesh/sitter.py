@@ -31,7 +31,8 @@ from .rig import FACE_OVAL
 # between the most a person's portrait showed and the least a cartoon did (0.76). Photographs
 # and paintings reach 0.60 airbrushed; a person's photograph printed in three to five flat
 # tones (a screenprint, a posterised sepia) 0.69-0.70, refused at an earlier 0.68. The
-# ranges meet only at three tones: of 32 CC0 faces so posterised, two reached 0.72 and 0.74.
+# ranges meet for photographs posterised to a few tones: 3 of 182 such copies of the CC0
+# faces reached 0.74-0.83 (docs/portrait.md).
 FLAT_DRAWING = 0.73
 # Judged on the face made this tall, so a scan's grain and a small face weigh alike.
 FLAT_FACE_PX = 96
