@@ -195,7 +195,7 @@ class Fonts:
                 lines.append("")
             # Broken at ordinary spaces only: a no-break space (U+00A0, "M.\u00a0Daguerre",
             # "18\u00a0October") holds its words together, as a typesetter means it to.
-            bound = _INITIAL_SPACE.sub("\\1\u00a0", _GUILLEMET_SPACES.sub(_bind_guillemet, paragraph.strip()))
+            bound = _INITIAL_SPACE.sub(_bind_initial, _GUILLEMET_SPACES.sub(_bind_guillemet, paragraph.strip()))
             words = _BREAKS.split(bound)
             greedy = greedy_lines(font, words, width)
             if balanced and len(greedy) > 1:
@@ -312,7 +312,13 @@ _NO_LINE_START = set("、。，．！？：；）」』】〕〉》〙〗’”�
 _GUILLEMET_SPACES = re.compile(r"([\u00ab\u2039]) +| +([\u00bb\u203a])")
 _GUILLEMETS = "\u00ab\u00bb\u2039\u203a"
 # An initial stays with the name after it: a credit broke "Benjamin D." from "Maxham".
-_INITIAL_SPACE = re.compile(r"\b([A-Z]\.) (?=[A-Z])")
+# (Any script's capitals: "É. Zola", "Ø. Dahl".)
+_INITIAL_SPACE = re.compile(r"\b([^\W\d_]\.) (?=[^\W\d_])")
+
+
+def _bind_initial(match: re.Match) -> str:
+    initial, following = match[1][0], match.string[match.end()]
+    return f"{match[1]}\u00a0" if initial.isupper() and following.isupper() else match[0]
 
 
 def _bind_guillemet(match: re.Match) -> str:
