@@ -125,20 +125,22 @@ def _lower_lid(map_y: np.ndarray, eye: _Eye, closing: float, covers: list) -> No
 
 def _raise_lid(map_y: np.ndarray, eye: _Eye, widening: float) -> None:
     """Wide eyes: the upper lid goes up by `widening` of the opening. The lid skin above
-    folds up under the crease, and the upper half of the eye stretches to fill the space
-    (a little more white and iris shows, as in a startled face)."""
+    folds up under the crease, and the eye below stretches to fill the space (a little
+    more white and iris shows, as in a startled face)."""
     if eye.empty:
         return
     top, margin, yy = eye.top, eye.margin, eye.rows
     opening = np.maximum(eye.bottom - margin, 0.0)
     # Never past half-way to the crease: the lid has to fold somewhere.
     new_margin = np.maximum(margin - widening * opening, top + 0.5 * (margin - top))
-    middle = margin + 0.5 * opening
+    # The whole opening stretches, down to the lower lid: stretched only down to its middle
+    # (as it was), the iris's upper half was drawn out 1.6 times, into an upright oval with
+    # its glint a streak; now at most 1.3 times, evenly.
     lid = (yy >= top) & (yy < new_margin)
-    opened = (yy >= new_margin) & (yy < middle)
+    opened = (yy >= new_margin) & (yy < eye.bottom)
     source = np.where(lid, top + (yy - top) * (margin - top) / np.maximum(new_margin - top, 1e-3),
-                      np.where(opened, margin + (yy - new_margin) * (middle - margin)
-                               / np.maximum(middle - new_margin, 1e-3), yy))
+                      np.where(opened, margin + (yy - new_margin) * opening
+                               / np.maximum(eye.bottom - new_margin, 1e-3), yy))
     corner = np.clip(eye.from_corner / 0.2, 0.0, 1.0)
     eye.add(map_y, (source - yy) * corner)
 
