@@ -1,10 +1,14 @@
-"""Lids (mesh/lids.py), on drawn eyes: wide eyes raise them."""
+"""Blinks: the closed lid is painted in the skin's tone round the eye (mesh/lids.py).
+
+A far eye (a sitter turned away) is small, and the face mesh puts its crease on the lash
+line: the band read just above the crease was all lashes there, and Vermeer's girl closed
+her far eye into a dark grey lens. These paint a lid over a drawn eye."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from installation.models.motion.mesh.lids import LIDS, move_lids
+from installation.models.motion.mesh.lids import LIDS, move_lids, paint_lids
 from installation.models.motion.mesh.mouth import curve_through
 
 SKIN, LASHES, WHITE = (205.0, 168.0, 145.0), (70.0, 55.0, 48.0), (235.0, 228.0, 220.0)
@@ -35,6 +39,34 @@ def _far_eye(lash_rows: int, lid_band: float = 2.0):
     picture[(rows >= margin) & (rows <= bottom) & inside] = WHITE
     picture[(rows < top - 1.0) & (rows >= top - 1.0 - lash_rows) & inside] = LASHES
     return np.round(picture).astype(np.uint8), points
+
+
+def test_a_closed_far_eye_takes_the_skins_tone_not_the_lashes():
+    picture, points = _far_eye(lash_rows=3)
+    rows, cols = np.mgrid[0:SIZE[0], 0:SIZE[1]].astype(np.float32)
+    covers = move_lids(rows.copy(), points, (0.05, 1.0), np.zeros(2), SIZE)
+    region = picture.copy()
+    paint_lids(region, covers)
+    closed = covers[0].covered > 0.95
+    lid = region[covers[0].y0:covers[0].y0 + closed.shape[0], covers[0].x0:covers[0].x0 + closed.shape[1]][closed]
+    luma = np.array([0.299, 0.587, 0.114])
+    # The lid in the socket may be shaded, but it is skin: nearer the skin's lightness
+    # than the lashes' (old: 65 grey levels, the lashes' 59; the skin's 176; now 197).
+    assert float(np.median(lid @ luma)) > (np.dot(SKIN, luma) + np.dot(LASHES, luma)) / 2
+
+
+def test_a_lid_closing_in_a_shadowed_socket_stays_in_its_shade():
+    # Dark all the way up from the crease (a deep-set eye, the brow's shadow), it is not
+    # lashes: the closed lid keeps the socket's shade, not the lit cheek's (a pale bead).
+    picture, points = _far_eye(lash_rows=12)
+    rows = np.mgrid[0:SIZE[0], 0:SIZE[1]].astype(np.float32)[0]
+    covers = move_lids(rows.copy(), points, (0.05, 1.0), np.zeros(2), SIZE)
+    region = picture.copy()
+    paint_lids(region, covers)
+    closed = covers[0].covered > 0.95
+    lid = region[covers[0].y0:covers[0].y0 + closed.shape[0], covers[0].x0:covers[0].x0 + closed.shape[1]][closed]
+    luma = np.array([0.299, 0.587, 0.114])
+    assert float(np.median(lid @ luma)) < (np.dot(SKIN, luma) + np.dot(LASHES, luma)) / 2
 
 
 def test_a_wide_eye_draws_its_iris_out_evenly_not_into_an_oval():
