@@ -15,6 +15,7 @@ import numpy as np
 from .halftone import HalftoneScreen
 from .mouth import curve_through
 from .rig import LEFT_CREASE, LEFT_LOWER_LID, LEFT_UPPER_LID, RIGHT_CREASE, RIGHT_LOWER_LID, RIGHT_UPPER_LID
+from .tone import LUMA
 
 LIDS = (((33, *LEFT_UPPER_LID, 133), (33, *LEFT_LOWER_LID, 133), (33, *LEFT_CREASE, 133)),
         ((263, *RIGHT_UPPER_LID, 362), (263, *RIGHT_LOWER_LID, 362), (263, *RIGHT_CREASE, 362)))
@@ -28,6 +29,15 @@ LID_OVERLAP = 0.15
 # from THICK_LID_PX on it is skin (between, the two blend).
 THIN_LID_PX = 3.0
 THICK_LID_PX = 6.0
+# On a far eye the mesh puts the crease on the lash line, and the skin read just above it
+# was all lashes (Vermeer's girl closed her far eye into a dark grey lens, the lashes' tone:
+# 85 grey levels where her skin has 170-200). Where that reading is darker than
+# LASHES_SHARE of the skin under the eye (her far eye: 0.55), the skin above the crease is
+# read over ABOVE_CREASE times the depth: lashes that fill up to half of it are its darker
+# half. A lid fold in the shade reads 0.69-1.0 (the shared painting, the 1904 photograph
+# and Thoreau), and keeps its reading: a lid closing in the shade of the socket is in shade.
+LASHES_SHARE = 0.6
+ABOVE_CREASE = 3.0
 # The paint over a closing lid is whole from this much closing on (share of the opening).
 PAINT_FROM = 0.2
 
@@ -125,20 +135,22 @@ def _lower_lid(map_y: np.ndarray, eye: _Eye, closing: float, covers: list) -> No
 
 def _raise_lid(map_y: np.ndarray, eye: _Eye, widening: float) -> None:
     """Wide eyes: the upper lid goes up by `widening` of the opening. The lid skin above
-    folds up under the crease, and the upper half of the eye stretches to fill the space
-    (a little more white and iris shows, as in a startled face)."""
+    folds up under the crease, and the eye below stretches to fill the space (a little
+    more white and iris shows, as in a startled face)."""
     if eye.empty:
         return
     top, margin, yy = eye.top, eye.margin, eye.rows
     opening = np.maximum(eye.bottom - margin, 0.0)
     # Never past half-way to the crease: the lid has to fold somewhere.
     new_margin = np.maximum(margin - widening * opening, top + 0.5 * (margin - top))
-    middle = margin + 0.5 * opening
+    # The whole opening stretches, down to the lower lid: stretched only down to its middle
+    # (as it was), the iris's upper half was drawn out 1.6 times, into an upright oval with
+    # its glint a streak; now at most 1.3 times, evenly.
     lid = (yy >= top) & (yy < new_margin)
-    opened = (yy >= new_margin) & (yy < middle)
+    opened = (yy >= new_margin) & (yy < eye.bottom)
     source = np.where(lid, top + (yy - top) * (margin - top) / np.maximum(new_margin - top, 1e-3),
-                      np.where(opened, margin + (yy - new_margin) * (middle - margin)
-                               / np.maximum(middle - new_margin, 1e-3), yy))
+                      np.where(opened, margin + (yy - new_margin) * opening
+                               / np.maximum(eye.bottom - new_margin, 1e-3), yy))
     corner = np.clip(eye.from_corner / 0.2, 0.0, 1.0)
     eye.add(map_y, (source - yy) * corner)
 
@@ -190,13 +202,21 @@ def _lid_tone(region: np.ndarray, cover: LidCover) -> tuple[np.ndarray, np.ndarr
     the lid's own, the brow's above the crease and the skin under the eye. Each alone failed
     somewhere: the brow's alone, a closed lid in a deep-set eye was the brow's pale tone in
     the socket's shadow (a shell laid on, ringed by the darker lid); the lid's alone, a band
-    of lashes closed as a dark lens."""
+    of lashes closed as a dark lens; and where the crease lies on the lash line (a far eye),
+    the brow's band was the lashes (see LASHES_SHARE)."""
     top, start = cover.crease[0], cover.start[0]
     reach = max(2.0, 0.2 * float(np.mean(cover.lower[0] - start)))
     past = cover.lower[0] + 1.0 + LID_OVERLAP * (cover.lower[0] - start)
     tones, reads = _band_tones(region, cover.x0, cover.y0, [
-        (top + 0.4 * (start - top), start), (top - 1.0 - reach, top - 1.0), (past, past + reach)])
-    (own, above, under), (own_read, above_read, under_read) = tones, reads
+        (top + 0.4 * (start - top), start), (top - 1.0 - reach, top - 1.0), (past, past + reach),
+        (top - 1.0 - ABOVE_CREASE * reach, top - 1.0)])
+    (own, above, under, higher), (own_read, above_read, under_read, higher_read) = tones, reads
+    # Just above the crease, lashes rather than skin (far darker than the skin under the
+    # eye): read over a taller band instead, whose lighter half is the lid's skin above
+    # them. (A socket in shade is only somewhat darker, or stays dark all the way up.)
+    seen = (above_read > 0.5) & (under_read > 0.5) & (higher_read > 0.5)
+    if seen.any() and float((above[seen] @ LUMA).mean()) < LASHES_SHARE * float((under[seen] @ LUMA).mean()):
+        above, above_read = higher, higher_read
     # Where the lid cannot be read, the darker of the skin above and below stands in: the
     # closed lid lies in the socket, in its shade, where a lit brow or a lit cheek is not
     # (the cheek alone closed a shadowed eye into a pale bead).

@@ -19,7 +19,7 @@ from .focus import face_blur
 from .folds import FoldShading
 from .folds import triangle_areas as _signed_areas  # (x, y) points: signed areas
 from .halftone import HalftoneScreen
-from .irises import move_irises
+from .irises import Irises
 from .lids import move_lids, paint_lids
 from .mouth import paint_mouth
 from .plate import picture_grain
@@ -167,6 +167,7 @@ class MeshWarper:
                                screen=self.screen)
         self._fill = compiled_fill()  # None: OpenCV fills the triangles instead
         self.blur = face_blur(rig)
+        self.irises = Irises(rig, self.src)
         rest = _signed_areas(self.src, rig.triangles)
         # Eye and mouth openings may close to nothing; every other triangle must keep its
         # orientation and at least a tenth of its area.
@@ -463,7 +464,7 @@ class MeshWarper:
         """Where each region pixel samples the portrait: the mesh warp, the irises' shift and
         the lids drawn down (`dst`: moved points, image pixels, folds already eased)."""
         map_x, map_y = self.backward_map(dst, depth)
-        move_irises(map_x, map_y, self.rig, self.src, dst, self.origin, gaze_px)
+        self.irises.move(map_x, map_y, dst, self.origin, gaze_px)
         self._lid_covers = move_lids(map_y, dst, eye_open, self.origin, self.shape)
         return map_x, map_y
 
