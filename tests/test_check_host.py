@@ -20,6 +20,16 @@ def check(path, capsys) -> tuple[int, str]:
     return code, capsys.readouterr().out
 
 
+def check_while_playing(path, capsys) -> tuple[int, str]:
+    """`bayard check` run on the kiosk while the show plays, its OSC server listening."""
+    with run_test(path) as pilot:
+        server = attach(pilot.engine)
+        try:
+            return check(path, capsys)
+        finally:
+            server.stop()
+
+
 def show_with(tmp_path, osc: str, extra: str = ""):
     return write_show(tmp_path, {"a": title_scene("a")}, extra=f'\n[osc]\nhost = "127.0.0.1"\n{osc}\n{extra}')
 
@@ -47,12 +57,7 @@ def test_a_free_port_and_the_running_show_are_both_fine(tmp_path, capsys):
     code, out = check(path, capsys)
     assert code == 0 and f"OSC: udp 127.0.0.1:{port} is free" in out
     # `bayard check` run on the kiosk while the show plays: the port is the show's own.
-    with run_test(path) as pilot:
-        server = attach(pilot.engine)
-        try:
-            code, out = check(path, capsys)
-        finally:
-            server.stop()
+    code, out = check_while_playing(path, capsys)
     assert code == 0 and "is held by a bayard show running now (it answered /bayard/ping)" in out
     assert "already in use" not in out
 
@@ -101,12 +106,7 @@ def test_a_running_show_that_does_not_allow_this_machine_is_not_called_another_p
     check told the technician to stop "another program" (and the show logged a refused sender)."""
     port = free_port()
     path = show_with(tmp_path, f'port = {port}\nallow = ["192.168.1.0/24"]')
-    with run_test(path) as pilot:
-        server = attach(pilot.engine)
-        try:
-            code, out = check(path, capsys)
-        finally:
-            server.stop()
+    code, out = check_while_playing(path, capsys)
     assert code == 0
     (said,) = [line for line in out.splitlines() if "already in use" in line]
     assert "if that is this show running, it cannot be asked: [osc] allow leaves out this machine" in said

@@ -46,6 +46,12 @@ def _mouth_picture(teeth_rows: int, upper_lip=(190, 95, 100), lower_lip=(190, 95
     image[75:90, 55:146], image[120:135, 55:146] = upper_lip, lower_lip
     image[90:120, 60:141] = (45, 22, 24)
     image[90:90 + teeth_rows, 60:141] = teeth
+    return image, mouth_outline()
+
+
+def mouth_outline() -> np.ndarray:
+    """Landmarks outlining the 200 px test mouths: the opening rows 90-120 between x 60 and
+    140, corners at row 105, the lips' outer edges at rows 76 and 134."""
     lm = np.zeros((468, 3), np.float32)
     xs = np.linspace(60, 140, len(UPPER_INNER_LIP))
     for i, (up, low) in enumerate(zip(UPPER_INNER_LIP, LOWER_INNER_LIP, strict=True)):
@@ -55,7 +61,7 @@ def _mouth_picture(teeth_rows: int, upper_lip=(190, 95, 100), lower_lip=(190, 95
     for outer, inner in LIP_PAIRS:
         below = inner in LOWER_INNER_LIP
         lm[outer, :2] = (lm[inner, 0], 134 if below else 76)
-    return image, lm
+    return lm
 
 
 def test_the_visitors_teeth_are_read_from_their_own_mouth():

@@ -41,15 +41,20 @@ def _far_eye(lash_rows: int, lid_band: float = 2.0):
     return np.round(picture).astype(np.uint8), points
 
 
-def test_a_closed_far_eye_takes_the_skins_tone_not_the_lashes():
-    picture, points = _far_eye(lash_rows=3)
-    rows, cols = np.mgrid[0:SIZE[0], 0:SIZE[1]].astype(np.float32)
+
+def _closed_lid(lash_rows: int) -> tuple[np.ndarray, np.ndarray]:
+    """The painted pixels of the test far eye's lid, closed (RGB rows), and the luma weights."""
+    picture, points = _far_eye(lash_rows=lash_rows)
+    rows = np.mgrid[0:SIZE[0], 0:SIZE[1]].astype(np.float32)[0]
     covers = move_lids(rows.copy(), points, (0.05, 1.0), np.zeros(2), SIZE)
     region = picture.copy()
     paint_lids(region, covers)
     closed = covers[0].covered > 0.95
     lid = region[covers[0].y0:covers[0].y0 + closed.shape[0], covers[0].x0:covers[0].x0 + closed.shape[1]][closed]
-    luma = np.array([0.299, 0.587, 0.114])
+    return lid, np.array([0.299, 0.587, 0.114])
+
+def test_a_closed_far_eye_takes_the_skins_tone_not_the_lashes():
+    lid, luma = _closed_lid(lash_rows=3)
     # The lid in the socket may be shaded, but it is skin: nearer the skin's lightness
     # than the lashes' (old: 65 grey levels, the lashes' 59; the skin's 176; now 197).
     assert float(np.median(lid @ luma)) > (np.dot(SKIN, luma) + np.dot(LASHES, luma)) / 2
@@ -58,14 +63,7 @@ def test_a_closed_far_eye_takes_the_skins_tone_not_the_lashes():
 def test_a_lid_closing_in_a_shadowed_socket_stays_in_its_shade():
     # Dark all the way up from the crease (a deep-set eye, the brow's shadow), it is not
     # lashes: the closed lid keeps the socket's shade, not the lit cheek's (a pale bead).
-    picture, points = _far_eye(lash_rows=12)
-    rows = np.mgrid[0:SIZE[0], 0:SIZE[1]].astype(np.float32)[0]
-    covers = move_lids(rows.copy(), points, (0.05, 1.0), np.zeros(2), SIZE)
-    region = picture.copy()
-    paint_lids(region, covers)
-    closed = covers[0].covered > 0.95
-    lid = region[covers[0].y0:covers[0].y0 + closed.shape[0], covers[0].x0:covers[0].x0 + closed.shape[1]][closed]
-    luma = np.array([0.299, 0.587, 0.114])
+    lid, luma = _closed_lid(lash_rows=12)
     assert float(np.median(lid @ luma)) < (np.dot(SKIN, luma) + np.dot(LASHES, luma)) / 2
 
 

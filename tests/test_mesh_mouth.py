@@ -21,7 +21,9 @@ from installation.models.motion.mesh.rig import (
     UPPER_INNER_LIP,
     UPPER_OUTER_LIP,
 )
-from installation.models.motion.mesh.teeth import LIP_PAIRS, mouth_shown
+from installation.models.motion.mesh.teeth import mouth_shown
+
+from .test_mesh_expression import mouth_outline
 
 LUMA = np.array([0.299, 0.587, 0.114], np.float32)
 
@@ -154,14 +156,7 @@ def _mouth(tongue_rows: tuple[int, int], tongue=(225, 145, 150), lower_teeth: in
     image[tongue_rows[0]:tongue_rows[1], 60:141] = tongue
     if lower_teeth:
         image[lip - lower_teeth:lip, 60:141] = (236, 232, 222)
-    lm = np.zeros((468, 3), np.float32)
-    xs = np.linspace(60, 140, len(UPPER_INNER_LIP))
-    for i, (up, low) in enumerate(zip(UPPER_INNER_LIP, LOWER_INNER_LIP, strict=True)):
-        corner = i in (0, len(xs) - 1)
-        lm[up, :2] = (xs[i], 105 if corner else 90)
-        lm[low, :2] = (xs[i], 105 if corner else 120)
-    for outer, inner in LIP_PAIRS:
-        lm[outer, :2] = (lm[inner, 0], 134 if inner in LOWER_INNER_LIP else 76)
+    lm = mouth_outline()
     for outer in UPPER_OUTER_LIP + LOWER_OUTER_LIP:
         if not lm[outer].any():
             lm[outer, :2] = (100, 76 if outer in UPPER_OUTER_LIP else 134)
