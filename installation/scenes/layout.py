@@ -76,11 +76,17 @@ def picture_and_column(size: tuple[int, int], share: float = GRID_SHARE) -> tupl
     return picture, column
 
 
+def upright_layout(size: tuple[int, int]) -> bool:
+    """Whether the quiz stacks its picture over its words: upright or nearly square screens
+    (side by side, the words ran off the screen and over one another)."""
+    return size[0] < 1.25 * size[1]
+
+
 def picture_room(size: tuple[int, int]) -> int:
     """About the largest side a quiz (or other square) picture is given on this screen: the
     grid's picture box on a landscape screen, nearly the width of an upright one."""
     w, h = size
-    if w < 1.25 * h:
+    if upright_layout(size):
         return round(w * 0.88)
     box, _ = picture_and_column(size)
     return min(box.width, box.height)

@@ -12,7 +12,7 @@ import pygame
 from ..words import words
 from . import quiz_draw as draw
 from . import quiz_explain as explain_words
-from .layout import hang, picture_and_column
+from .layout import hang, picture_and_column, picture_room, upright_layout
 from .style import fade, rgb
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ def geometry(scene: QuizScene) -> dict[str, pygame.Rect]:
     largest = scene.largest_picture()
     # A screen turned upright (or nearly square) stacks picture over words: side by side,
     # its words ran off the screen and over one another.
-    tall = w < 1.25 * h
+    tall = upright_layout((w, h))
     # buttons: at least ~12 mm high on a 1080p 55" screen (~1.6 px/mm); far larger here
     button_h = max(f.px(120), 44)
     if tall:
@@ -50,7 +50,7 @@ def geometry(scene: QuizScene) -> dict[str, pygame.Rect]:
         # while the question and both buttons still fit below it (at 0.42 of the height it
         # was three quarters of a 1080x1920 screen's width, and the lower fifth stood empty).
         below = f.px(270) + 2 * button_h + f.px(30) + round(h * 0.05)
-        side = max(min(round(w * 0.88), h - round(h * 0.08) - below, largest), 64)
+        side = max(min(picture_room((w, h)), h - round(h * 0.08) - below, largest), 64)
         g["single_image"] = pygame.Rect((w - side) // 2, round(h * 0.05), side, side)
         column_x, column_w = round(w * 0.08), w - 2 * round(w * 0.08)
         g["column"] = pygame.Rect(column_x, g["single_image"].bottom + round(h * 0.03), column_w,
@@ -356,7 +356,7 @@ def draw_summary(scene: QuizScene, surface: pygame.Surface) -> None:
     again = pygame.Rect(left, round(h * 0.88), round(w * 0.3), f.px(90))
     # The card on how to spot a generated face: beside the answers, or below them on a
     # screen turned upright (beside them there, the answers wrapped a word to a line).
-    tall = w < 1.25 * h
+    tall = upright_layout((w, h))
     # Upright, the answers follow the heading closely: the card below them needs the room
     # (at 0.2 of the height, two of its six tips were left out at the kiosk minimum).
     below_heading = round(h * 0.07) + heading.get_height() + f.px(30)
