@@ -178,11 +178,9 @@ IDENTITY = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
 
 def _inverse(affine: np.ndarray) -> np.ndarray:
     """The inverse of a 2x3 affine map (the identity where it has none)."""
-    linear = affine[:, :2]
-    if abs(float(np.linalg.det(linear))) < 1e-9:
+    if abs(float(np.linalg.det(affine[:, :2]))) < 1e-9:
         return IDENTITY.copy()
-    inverse = np.linalg.inv(linear)
-    return np.column_stack([inverse, -inverse @ affine[:, 2]])
+    return cv2.invertAffineTransform(affine)
 
 
 def _box_of(opening: _Opening, forward: np.ndarray, origin: np.ndarray,
