@@ -1,7 +1,7 @@
 """The animated portrait, measured the way the issue judges it.
 
     .venv/bin/python bench/portrait.py [--frames 400] [--only quality,speed,live,animate,fairness]
-                                       [--portraits IMAGE ...]
+                                       [--portraits IMAGE ...] [--drivers VIDEO ...]
 
 1. Expression transfer, offline, for every shared driver x portrait pair (and the shipped
    sitter): from the face mesh run on the driver and on the result, per frame:
@@ -10,6 +10,7 @@
    faces are found, amplitude = std(result) / std(driver). Sharpness kept = variance of the
    Laplacian over a square around the nose bridge (side 1.2 x the outer-eye distance),
    resized to 128x128, in frame 0 of the result / the same in the portrait.
+   --portraits and --drivers put other sitters and other driver videos in their place.
 2. Speed: ms per stage (detect, mesh, iris, motion, warp, paint+paste), the face models'
    own inference time, and the ratio of the whole live frame to it (one run, one machine).
 3. Live: camera (a video at 30 fps) -> worker -> a 60 Hz render loop with the dummy video
@@ -117,14 +118,20 @@ def measure_pair(stack: FaceStack, portrait: np.ndarray, frames: list[np.ndarray
     return figures
 
 
-def quality(stack: FaceStack, limit: int, portraits: list[Path] | None = None) -> None:
+def quality(stack: FaceStack, limit: int, portraits: list[Path] | None = None,
+            drivers: list[Path] | None = None) -> None:
     print("\n1. Expression transfer (mesh backend; r = Pearson, amp = std result / std driver)")
     chosen = portraits or [p if isinstance(p, Path) else SHARED / p for p in PORTRAITS]
+    videos = drivers or [SHARED / d for d in DRIVERS]
     print(f"{'driver':<26}{'portrait':<26}{'n':>5}{'r mouth':>9}{'r eyes':>8}{'r smile':>9}{'r roll':>8}"
           f"{'amp mouth':>11}{'amp smile':>11}{'sharp':>7}")
     rows = []
-    for driver in DRIVERS:
-        frames, fps = frames_of(SHARED / driver, limit)
+    for video in videos:
+        driver = video.name
+        frames, fps = frames_of(video, limit)
+        if not frames:
+            print(f"{driver:<26}  not read: no video frames in {video}")
+            continue
         for path in chosen:
             try:
                 f = measure_pair(stack, load_portrait(path), frames, fps)
@@ -135,6 +142,9 @@ def quality(stack: FaceStack, limit: int, portraits: list[Path] | None = None) -
             print(f"{driver:<26}{path.name:<26}{f['frames']:>5}{f['r_mouth']:>9.2f}{f['r_eyes']:>8.2f}"
                   f"{f['r_smile']:>9.2f}{f['r_roll']:>8.2f}{f['amp_mouth']:>11.2f}{f['amp_smile']:>11.2f}"
                   f"{f['sharp']:>7.2f}")
+    if not rows:
+        print("  no pair was measured")
+        return
     mean = {k: float(np.nanmean([r[k] for r in rows])) for k in rows[0]}
     print("  precise means:", {k: round(v, 4) for k, v in mean.items() if k.startswith(("r_", "amp_", "sharp"))})
     print(f"{'mean':<52}{'':>5}{mean['r_mouth']:>9.2f}{mean['r_eyes']:>8.2f}{mean['r_smile']:>9.2f}"
@@ -335,7 +345,13 @@ def main() -> None:
     parser.add_argument("--portraits", nargs="+", type=Path, metavar="IMAGE",
                         help="measure expression transfer on these portraits instead of the usual "
                              "three (a curator's own, or pictures the project has never seen)")
+    parser.add_argument("--drivers", nargs="+", type=Path, metavar="VIDEO",
+                        help="drive them with these videos instead of the three shared ones (a "
+                             "visitor filmed at the kiosk, or faces the project has never seen)")
     args = parser.parse_args()
+    missing = [str(p) for p in (args.portraits or []) + (args.drivers or []) if not p.is_file()]
+    if missing:
+        parser.error(f"no such file: {', '.join(missing)}")
     only = {s.strip() for s in args.only.split(",") if s.strip()}
     if only - set(SECTIONS):
         parser.error(f"--only: unknown section(s) {', '.join(sorted(only - set(SECTIONS)))}; "
@@ -349,7 +365,7 @@ def main() -> None:
     print(f"face models: {face_runtime.models_folder()} (threads {face_runtime.face_threads()})")
     if SHARED.is_dir():
         if "quality" in only:
-            quality(stack, args.frames, args.portraits)
+            quality(stack, args.frames, args.portraits, args.drivers)
         if "speed" in only:
             speed(stack, clock, min(args.frames, 300))
         if "live" in only:

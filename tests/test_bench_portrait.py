@@ -1,0 +1,69 @@
+"""bench/portrait.py takes the sitters and the driver videos it is told to: the issue is judged
+on portraits and drivers the project never saw, so the figures must come from those."""
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+import portrait as bench  # noqa: E402
+
+FIGURES = {"frames": 3, "reference": 0, "r_mouth": 0.9, "amp_mouth": 0.8, "r_eyes": 0.7, "amp_eyes": 1.0,
+           "r_smile": 0.8, "amp_smile": 0.9, "r_roll": 0.9, "amp_roll": 1.0, "sharp": 1.0}
+
+
+def test_quality_drives_each_sitter_with_the_videos_given(monkeypatch, capsys, tmp_path):
+    read, driven = [], []
+    frame = np.zeros((8, 8, 3), np.uint8)
+    monkeypatch.setattr(bench, "frames_of", lambda path, limit: (read.append(path) or [frame], 30.0))
+    monkeypatch.setattr(bench, "load_portrait", lambda path: path)
+    monkeypatch.setattr(bench, "measure_pair", lambda stack, sitter, frames, fps: driven.append(sitter) or FIGURES)
+    sitter = tmp_path / "sitter.jpg"
+    videos = [tmp_path / "visitor-a.mp4", tmp_path / "visitor-b.mp4"]
+
+    bench.quality(None, 10, [sitter], videos)
+
+    assert read == videos and driven == [sitter, sitter]
+    rows = [line for line in capsys.readouterr().out.splitlines() if "sitter.jpg" in line]
+    assert [row.split()[0] for row in rows] == ["visitor-a.mp4", "visitor-b.mp4"]
+
+
+def test_a_driver_with_no_frames_is_named_and_the_rest_measured(monkeypatch, capsys, tmp_path):
+    empty, good = tmp_path / "empty.mp4", tmp_path / "good.mp4"
+    frame = np.zeros((8, 8, 3), np.uint8)
+    monkeypatch.setattr(bench, "frames_of", lambda path, limit: ([] if path == empty else [frame], 30.0))
+    monkeypatch.setattr(bench, "load_portrait", lambda path: path)
+    monkeypatch.setattr(bench, "measure_pair", lambda *args: FIGURES)
+
+    bench.quality(None, 10, [tmp_path / "sitter.jpg"], [empty, good])
+
+    out = capsys.readouterr().out
+    assert f"no video frames in {empty}" in out
+    assert "good.mp4" in out and "mean" in out
+
+
+def test_the_command_line_passes_its_drivers_to_quality(monkeypatch, tmp_path):
+    sitter, video = tmp_path / "sitter.jpg", tmp_path / "visitor.mp4"
+    sitter.write_bytes(b"")
+    video.write_bytes(b"")
+    calls = []
+    monkeypatch.setattr(bench, "SHARED", tmp_path)
+    monkeypatch.setattr(bench.FaceStack, "open", classmethod(lambda cls: None))
+    monkeypatch.setattr(bench, "quality", lambda stack, limit, portraits, drivers: calls.append((portraits, drivers)))
+    monkeypatch.setattr(sys, "argv", ["portrait.py", "--only", "quality", "--portraits", str(sitter),
+                                      "--drivers", str(video)])
+
+    bench.main()
+
+    assert calls == [([sitter], [video])]
+
+
+def test_a_missing_driver_is_refused_by_name(monkeypatch, capsys, tmp_path):
+    monkeypatch.setattr(sys, "argv", ["portrait.py", "--only", "quality", "--drivers", str(tmp_path / "gone.mp4")])
+
+    with pytest.raises(SystemExit):
+        bench.main()
+
+    assert f"no such file: {tmp_path / 'gone.mp4'}" in capsys.readouterr().err
