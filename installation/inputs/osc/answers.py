@@ -18,7 +18,7 @@ MAX_SUBSCRIBERS = 64
 
 class LocalAnswers:
     """A mixin of Dispatcher (summary, drawing, tier, _tiers, _subscribers, counters, clock,
-    _answer, _error)."""
+    _answer, _error, _may_subscribe)."""
 
     def _pong(self, peer: Peer, target: Peer, state: PacketState) -> None:
         """The heartbeat, with the show's state at a glance for senders that may query it (an
@@ -48,9 +48,7 @@ class LocalAnswers:
             if switch is None:
                 self._error(target, state, f"{entry.path} needs 0 or 1, got {echo(args[0])}")
                 return
-            if switch and target.transport == "udp" and self.tier(peer.host) != "control":
-                # Pushes are replies without end to one small datagram whose source may be
-                # forged: over UDP only for control; view-tier monitors subscribe over TCP.
+            if switch and not self._may_subscribe(peer.host, target.transport):
                 self._error(target, state, f"{entry.path} over UDP needs the control tier; use TCP")
                 return
             key = target.key()

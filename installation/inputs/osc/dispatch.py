@@ -71,7 +71,7 @@ class Dispatcher(LocalAnswers):
         self._lock = threading.RLock()
         # What status shows under services.osc; docs/osc.md explains each counter.
         names = "received refused malformed unknown denied scheduled dropped commands replies"
-        names += " throttled withheld truncated"
+        names += " throttled withheld truncated unsubscribed"
         self.counters: dict[str, int] = dict.fromkeys(names.split(), 0)
         self._refused_logged = OncePerMinute()
         self._malformed_logged = OncePerMinute()
@@ -107,6 +107,7 @@ class Dispatcher(LocalAnswers):
     def release_due(self) -> float | None:
         """Dispatch scheduled bundle messages that are due; seconds until the next one."""
         self._command_log.flush(self.clock.now())
+        self.end_lapsed_subscriptions()
         with self._lock:
             now = self.clock.now()  # (scheduled on the monotonic clock: see _later)
             for message, peer, budget in list(self._schedule.due(now)):
@@ -120,6 +121,7 @@ class Dispatcher(LocalAnswers):
         except (ValueError, TypeError, OverflowError) as exc:
             log.error("OSC: cannot encode push %s %s: %s", address, echo(args), exc)
             return 0
+        self.end_lapsed_subscriptions()
         with self._lock:
             peers = list(self._subscribers.values())
         for peer in [*peers, *self._targets]:
@@ -133,8 +135,37 @@ class Dispatcher(LocalAnswers):
                 del self._subscribers[key]
 
     def subscribers(self) -> list[Peer]:
+        self.end_lapsed_subscriptions()
         with self._lock:
             return list(self._subscribers.values())
+
+    def end_lapsed_subscriptions(self) -> None:
+        """End the subscriptions whose sender's tier lapsed (or was given up) and no longer
+        allows them, and tell each subscriber so: a laptop whose control lapsed went on
+        receiving every event until the show restarted."""
+        ended: list[tuple[Peer, str]] = []
+        with self._lock:
+            why_by_host = self._tiers.ended(self.clock.now())
+            if not why_by_host:
+                return
+            for key, peer in list(self._subscribers.items()):
+                why = why_by_host.get(peer.host)
+                if why is None or self._may_subscribe(peer.host, peer.transport):
+                    continue
+                del self._subscribers[key]
+                self.counters["unsubscribed"] += 1
+                log.info("OSC: %s no longer receives events: its %s", peer, why)
+                ended.append((peer, why))
+        for peer, why in ended:
+            self.send(peer, wire.encode_message("/bayard/subscribe", 0))
+            text = f"subscription ended: {why}; send /bayard/connect, then /bayard/subscribe 1"
+            self.send(peer, wire.encode_message("/bayard/error", text))
+
+    def _may_subscribe(self, host: str, transport: str) -> bool:
+        # Pushes are replies without end to one small datagram whose source may be forged:
+        # over UDP only for control; view-tier monitors subscribe over TCP.
+        tier = self.tier(host)
+        return tier == "control" or (tier == "view" and transport != "udp")
 
     def allowed(self, host: str) -> bool:
         ip = normal_host(host)
@@ -146,8 +177,13 @@ class Dispatcher(LocalAnswers):
 
     def sessions(self) -> list[dict[str, object]]:
         """Addresses holding a tier they connected for, and when each lapses (for status)."""
+        self.end_lapsed_subscriptions()
         with self._lock:
-            return self._tiers.sessions(self.clock.now(), self.clock.wall())
+            sessions = self._tiers.sessions(self.clock.now(), self.clock.wall())
+            for session in sessions:
+                # What ends with the session when it lapses.
+                session["subscriptions"] = sum(p.host == session["address"] for p in self._subscribers.values())
+            return sessions
 
     def passcode_checks(self) -> dict[str, int]:
         """Passcodes checked and refused unchecked since start (for the bench and status)."""
