@@ -136,8 +136,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     problems += osc_problems + disk_room(show) + state_problems
     if not args.fast:
         problems += _check_content(show) + _check_models(show)
-    # In reading order, file by file and line by line (they were in the order the checks ran).
-    problems.sort(key=Problem.reading_place)
+    # In reading order, file by file and line by line (they were in the order the checks ran),
+    # each naming its file from the show folder printed first.
+    problems = sorted((p.within(show.root) for p in problems), key=Problem.reading_place)
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity != "error"]
     from .services import describe_models
@@ -312,7 +313,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         try:
             single_scene_show(show, scene_file)
         except ShowError as exc:
-            for problem in exc.problems:
+            for problem in exc.within(show.root).problems:
                 print(f"  {problem}", file=sys.stderr)
             return 2
     else:

@@ -325,8 +325,19 @@ def load_show(path: Path | str, folders: dict[str, str] | None = None, keep_good
     `folders` overrides [show] content/state and [models] folder (used to play a
     remembered last-good copy against the live content). `keep_good` (a running show):
     a scene file that fails to load is replaced by its copy in <state>/last-good/, so
-    one bad edit does not drop the scene (`goto` it then landed elsewhere)."""
+    one bad edit does not drop the scene (`goto` it then landed elsewhere).
+    Every problem names its file from the show folder (see errors.Problem.where)."""
     path = Path(path).resolve()
+    try:
+        show = _load_show(path, folders, keep_good, last_words)
+    except ShowError as exc:
+        raise exc.within(path.parent) from None
+    show.problems = [p.within(show.root) for p in show.problems]
+    return show
+
+
+def _load_show(path: Path, folders: dict[str, str] | None, keep_good: bool,
+               last_words: dict[str, Any] | None) -> Show:
     data, source = _read_toml(path)
     if folders:
         data.setdefault("show", {})
