@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from .clitypes import MAX_SIZE, frame_rate, seconds
 from .config.errors import Problem, ShowError
+from .runtime.logs import apply_levels
 
 if TYPE_CHECKING:
     from .config.loader import Show
@@ -21,9 +22,10 @@ DEFAULT_SHOW = "install.toml"
 REPO_ROOT = Path(__file__).resolve().parents[1]  # the software's own folder (its models/)
 
 
-def _setup_logging(level: str = "info") -> None:
+def _setup_logging(level: str = "info", libraries: str = "warning") -> None:
     logging.basicConfig(level=getattr(logging, level.upper(), logging.INFO),
                         format="%(asctime)s %(levelname)-7s %(name)s: %(message)s", datefmt="%H:%M:%S")
+    apply_levels(level, libraries)
 
 
 def _load(path: str, keep_good: bool = False) -> Show | None:
@@ -98,7 +100,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                   file=sys.stderr)
     else:
         remember(show)
-    logging.getLogger().setLevel(getattr(logging, show.config.logging.level.upper()))
+    apply_levels(show.config.logging.level, show.config.logging.libraries)
     for problem in show.problems:
         (log.warning if problem.severity == "warning" else log.error)("%s", problem)
     if not args.headless and not display_available():
@@ -271,7 +273,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
     show = _load(str(show_path))
     if show is None:
         return 2
-    _setup_logging(show.config.logging.level)
+    _setup_logging(show.config.logging.level, show.config.logging.libraries)
     return preview(show, scene_file, headless=args.headless, seconds=args.seconds)
 
 
