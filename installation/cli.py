@@ -120,6 +120,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 # -- check -----------------------------------------------------------------------
 def cmd_check(args: argparse.Namespace) -> int:
+    # The display settings as given, before the checks below start pygame headless (which
+    # sets SDL_VIDEODRIVER=dummy in this process).
+    screen_env = dict(os.environ)
     # From any folder inside the show, as preview works: the nearest install.toml above.
     show = _load(args.show or str(_find_show_for(Path.cwd() / "-")))
     if show is None:
@@ -129,13 +132,15 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     problems = list(show.problems) + _left_out(show) + show_path_problems(show) + scene_path_problems(show)
     problems += check_media(show, decode=not args.fast)
+    from .runtime.display_check import display_report
     from .runtime.host_check import disk_room, osc_port, state_folder
 
     # The machine itself: an OSC port the show cannot have, disks without room for its logs,
-    # a kiosk service set up for another state folder.
+    # a kiosk service set up for another state folder, a screen SDL cannot open.
     osc_line, osc_problems = osc_port(show)
     state_line, state_problems = state_folder(show)
-    problems += osc_problems + disk_room(show) + state_problems
+    display_line, display_problems = display_report(show, screen_env)
+    problems += osc_problems + disk_room(show) + state_problems + display_problems
     if not args.fast:
         problems += _check_content(show) + _check_models(show)
     # In reading order, file by file and line by line (they were in the order the checks ran),
@@ -168,6 +173,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     print(f"Loop length: {minutes} min {secs:02d} s{note}")
     for line in describe_models(show):
         print(line)
+    print(display_line)
     print(osc_line)
     print(state_line)
     if warnings:
