@@ -261,7 +261,10 @@ def probe_media(path: Path, suffix: str | None = None) -> str | None:
                     return "has no video stream"
             finally:
                 reader.close()
-            return None
+            # Its first frame decodes; is the rest there? (A cut-off faststart MP4 starts well.)
+            from ..media.whole import cut_short
+
+            return cut_short(path, meta.get("duration"))
         if suffix == ".srt":
             path.read_text(encoding="utf-8-sig")
             return None
