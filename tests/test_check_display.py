@@ -6,7 +6,7 @@ import pytest
 
 from installation.cli import main
 from installation.config.loader import load_show
-from installation.runtime import host_check
+from installation.runtime import units
 from installation.runtime.display_check import display_report
 
 from .conftest import title_scene, write_show
@@ -17,7 +17,7 @@ SCREEN_KEYS = ("DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER", "XAUTHORITY")
 @pytest.fixture
 def no_service(tmp_path, monkeypatch):
     """No kiosk service on this machine (the one a test machine may have must not count)."""
-    monkeypatch.setattr(host_check, "SERVICE_UNIT", tmp_path / "no-such.service")
+    monkeypatch.setattr(units, "SERVICE_UNIT", tmp_path / "no-such.service")
     for key in SCREEN_KEYS:
         monkeypatch.delenv(key, raising=False)
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -22,7 +21,9 @@ from typing import Any
 
 from ..config.errors import Problem
 from ..config.locate import line_of
+from . import units
 from .files import read_text
+from .units import directives
 
 PROBE_TIMEOUT_S = 10.0
 # What the child runs: SDL's video init and two questions, never set_mode (a window).
@@ -57,15 +58,13 @@ def window_size(screen: tuple[int, int], show: tuple[int, int]) -> tuple[int, in
 
 
 def service_display(unit: Path) -> dict[str, str]:
-    """The display settings the kiosk's service gives the show (Environment= lines)."""
-    try:
-        text = unit.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return {}
+    """The display settings the kiosk's service gives the show (its Environment= lines)."""
     found = {}
-    for key, value in re.findall(r"^\s*Environment=\"?(\w+)=([^\"\s]*)", text, re.MULTILINE):
-        if key in (*DISPLAY_KEYS, "XAUTHORITY"):
-            found[key] = value
+    for key, value in directives(unit):
+        if key == "Environment":
+            for name, _, setting in (word.strip('"').partition("=") for word in value.split()):
+                if name in (*DISPLAY_KEYS, "XAUTHORITY"):
+                    found[name] = setting
     return found
 
 
@@ -111,17 +110,16 @@ def display_report(show: Any, env: Mapping[str, str] | None = None, unit: Path |
                    probe=probe_screen) -> tuple[str, list[Problem]]:
     """A line for check's summary, and a warning when the screen the show would use cannot
     be opened. From a shell with no display (SSH) it looks at the one the kiosk's service sets."""
-    from .host_check import SERVICE_UNIT
-
+    unit = unit or units.SERVICE_UNIT
     env = dict(os.environ if env is None else env)
     whose = ""
     if not any(env.get(key) for key in DISPLAY_KEYS):
-        service = service_display(unit or SERVICE_UNIT)
+        service = service_display(unit)
         if not any(service.get(key) for key in DISPLAY_KEYS):
             return ("Display: none found (no DISPLAY, WAYLAND_DISPLAY or SDL_VIDEODRIVER here): `bayard run` "
                     "stops here; run it on the kiosk's screen (its service sets DISPLAY=:0), or with --headless"), []
         env.update(service)
-        whose = f"the service's ({unit or SERVICE_UNIT}) "
+        whose = f"the service's ({unit}) "
     named = _named(env)
     if env.get("SDL_VIDEODRIVER") in NO_SCREEN:
         return f"Display: {whose}SDL {env['SDL_VIDEODRIVER']} ({named}): no screen; frames are drawn, not shown", []

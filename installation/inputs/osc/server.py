@@ -22,6 +22,7 @@ import queue
 import socket
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from ...clock import Clock
@@ -47,6 +48,18 @@ SEND_QUEUE = 10_000
 POLL_S = 0.25  # how often blocked threads look at the stop flag
 
 
+# Below this port the kernel lets only root or a process with CAP_NET_BIND_SERVICE listen.
+UNPRIVILEGED_START_FILE = Path("/proc/sys/net/ipv4/ip_unprivileged_port_start")
+DEFAULT_UNPRIVILEGED_START = 1024
+
+
+def unprivileged_start() -> int:
+    try:
+        return int(UNPRIVILEGED_START_FILE.read_text().strip())
+    except (OSError, ValueError):
+        return DEFAULT_UNPRIVILEGED_START
+
+
 class OscStartError(RuntimeError):
     """The server could not start; the message says what to change."""
 
@@ -67,7 +80,14 @@ def bind_error(exc: OSError, proto: str, host: str, port: int) -> OscStartError:
             'of this machine, or "0.0.0.0" for all'
         )
     if exc.errno == errno.EACCES:
-        return OscStartError(f"OSC port {where}: permission denied; use a port above 1023 in [osc] port")
+        lowest = unprivileged_start()
+        if port < lowest:
+            return OscStartError(
+                f"OSC port {where}: permission denied: below {lowest} (net.ipv4.ip_unprivileged_port_start) only "
+                "root or a process with CAP_NET_BIND_SERVICE may listen; set [osc] port to "
+                f"{lowest} or above, e.g. 9000, or give the show that capability"
+            )
+        return OscStartError(f"OSC port {where}: permission denied (a security policy?); set another [osc] port")
     return OscStartError(f"OSC cannot listen on {where}: {exc}")
 
 
