@@ -74,14 +74,3 @@ class ShowError(Exception):
 def did_you_mean(word: str, choices: list[str]) -> str:
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
-
-
-def format_loc(loc: tuple) -> str:
-    """('captions', 2, 'at') -> 'captions[2].at' as an artist would read it."""
-    text = ""
-    for part in loc:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            text += ("." if text else "") + str(part)
-    return text

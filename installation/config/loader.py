@@ -410,8 +410,8 @@ def _load_show(path: Path, folders: dict[str, str] | None, keep_good: bool,
                 why = "its scene file has errors (listed under that file); the show skips it until they are fixed"
             else:
                 why = f"no scene file has this id{did_you_mean(scene_id, valid)}; scene ids: {', '.join(valid)}"
-            show.problems.append(Problem(path, line_of(source, ("show", "playlist")), f"show.playlist[{index}]",
-                                         f"'{scene_id}': {why}"))
+            show.problems.append(Problem(path, line_of(source, ("show", "playlist")),
+                                         key_path(("show", "playlist", index)), f"'{scene_id}': {why}"))
     if not show.playlist:
         show.problems.append(Problem(path, line_of(source, ("show", "playlist")), "show.playlist",
                                      "nothing to play: no valid scene is in the playlist"))
