@@ -296,7 +296,7 @@ class Runtime:
             status["logs"] = self.logs.status()
         if self.watcher is not None:
             status["watch"] = {"alive": self.watcher.alive, "reloads": self.watcher.reloads,
-                               "problem": self.watcher.problem}
+                               "rearms": self.watcher.rearms, "problem": self.watcher.problem}
         return status
 
 
