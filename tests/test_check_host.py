@@ -65,7 +65,7 @@ def test_a_free_port_and_the_running_show_are_both_fine(tmp_path, capsys):
 
 
 def low_port() -> int:
-    from installation.inputs.osc.server import unprivileged_start
+    from installation.inputs.osc.binding import unprivileged_start
 
     lowest = unprivileged_start()
     if lowest <= 1:
@@ -141,7 +141,7 @@ def test_what_the_service_may_bind_is_read_as_systemd_reads_it(tmp_path, lines, 
 def test_the_shows_own_message_for_a_low_port_names_the_rule_and_the_fix():
     import errno
 
-    from installation.inputs.osc.server import bind_error, unprivileged_start
+    from installation.inputs.osc.binding import bind_error, unprivileged_start
 
     said = str(bind_error(PermissionError(errno.EACCES, "Permission denied"), "UDP", "0.0.0.0", 80))
     assert f"below {unprivileged_start()} (net.ipv4.ip_unprivileged_port_start)" in said

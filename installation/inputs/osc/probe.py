@@ -15,8 +15,8 @@ from typing import Literal
 
 from ...runtime.units import BIND_LOW_PORTS, may_bind_low_ports
 from . import wire
+from .binding import bind_error, unprivileged_start
 from .config import OscConfig
-from .server import bind_error, unprivileged_start
 
 # How long to wait for a pong from whoever holds the port (a show answers within a frame).
 PONG_WAIT_S = 0.5
