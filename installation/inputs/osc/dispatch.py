@@ -29,6 +29,7 @@ from .config import OscConfig
 from .limits import PACKET_WORK, ReplyBudget, Schedule
 from .pattern import PatternError, compile_parts, is_pattern, matches, part_matches
 from .senders import LogBudget, OncePerMinute, PacketState, Peer, Send, lan_of, normal_host, reply_port
+from .subscriptions import Subscribing
 
 log = logging.getLogger("bayard.osc")
 
@@ -48,7 +49,7 @@ PATTERN_COST_PER = 4  # characters of pattern per extra unit
 _FIXED = tuple(a for a in ADDRESSES if not a.path.startswith(SCENE_PREFIX + "/<"))
 _EXACT = {a.path.lower(): a for a in _FIXED}
 
-class Dispatcher(LocalAnswers):
+class Dispatcher(LocalAnswers, Subscribing):
     def __init__(
         self,
         config: OscConfig,
@@ -113,59 +114,6 @@ class Dispatcher(LocalAnswers):
             for message, peer, budget in list(self._schedule.due(now)):
                 self._message(message, peer, PacketState(budget))
             return self._schedule.next_in(now)
-
-    def push(self, address: str, *args: Any) -> int:
-        """Send an event to every subscriber and configured push target; how many."""
-        try:
-            data = wire.encode_message(address, *args)
-        except (ValueError, TypeError, OverflowError) as exc:
-            log.error("OSC: cannot encode push %s %s: %s", address, echo(args), exc)
-            return 0
-        self.end_lapsed_subscriptions()
-        with self._lock:
-            peers = list(self._subscribers.values())
-        for peer in [*peers, *self._targets]:
-            self.send(peer, data)
-        return len(peers) + len(self._targets)
-
-    def forget_connection(self, conn: int) -> None:
-        """A TCP connection closed: stop pushing to it."""
-        with self._lock:
-            for key in [k for k, p in self._subscribers.items() if p.conn == conn]:
-                del self._subscribers[key]
-
-    def subscribers(self) -> list[Peer]:
-        self.end_lapsed_subscriptions()
-        with self._lock:
-            return list(self._subscribers.values())
-
-    def end_lapsed_subscriptions(self) -> None:
-        """End the subscriptions whose sender's tier lapsed (or was given up) and no longer
-        allows them, and tell each subscriber so: a laptop whose control lapsed went on
-        receiving every event until the show restarted."""
-        ended: list[tuple[Peer, str]] = []
-        with self._lock:
-            why_by_host = self._tiers.ended(self.clock.now())
-            if not why_by_host:
-                return
-            for key, peer in list(self._subscribers.items()):
-                why = why_by_host.get(peer.host)
-                if why is None or self._may_subscribe(peer.host, peer.transport):
-                    continue
-                del self._subscribers[key]
-                self.counters["unsubscribed"] += 1
-                log.info("OSC: %s no longer receives events: its %s", peer, why)
-                ended.append((peer, why))
-        for peer, why in ended:
-            self.send(peer, wire.encode_message("/bayard/subscribe", 0))
-            text = f"subscription ended: {why}; send /bayard/connect, then /bayard/subscribe 1"
-            self.send(peer, wire.encode_message("/bayard/error", text))
-
-    def _may_subscribe(self, host: str, transport: str) -> bool:
-        # Pushes are replies without end to one small datagram whose source may be forged:
-        # over UDP only for control; view-tier monitors subscribe over TCP.
-        tier = self.tier(host)
-        return tier == "control" or (tier == "view" and transport != "udp")
 
     def allowed(self, host: str) -> bool:
         ip = normal_host(host)
