@@ -20,6 +20,7 @@ from .commands import Command
 from .config.loader import Show
 from .engine import Engine, init_pygame
 from .inputs.keys import command_for_key
+from .runtime.display_check import viewport, window_size
 
 log = logging.getLogger("bayard.app")
 
@@ -77,11 +78,8 @@ class Presenter:
         """Where the show lands in the window: as large as fits, at the show's own shape,
         centred. A 16:9 show on a 16:10 or 4:3 screen was stretched to fill it, faces and
         circles with it; now it keeps its shape with bars, as a film on television does."""
-        window_w, window_h = self._laid_out_for = self.window.get_size()
-        show_w, show_h = self._rotated_show_size()
-        scale = min(window_w / show_w, window_h / show_h)
-        size = (min(window_w, round(show_w * scale)), min(window_h, round(show_h * scale)))
-        return pygame.Rect(((window_w - size[0]) // 2, (window_h - size[1]) // 2), size)
+        self._laid_out_for = self.window.get_size()
+        return pygame.Rect(viewport(self._laid_out_for, self._rotated_show_size()))
 
     def _has_bars(self) -> bool:
         return self.viewport.size != self.window.get_size()
@@ -92,8 +90,7 @@ class Presenter:
             desktop = pygame.display.get_desktop_sizes()[0]
         except (pygame.error, IndexError):
             return size
-        scale = min(1.0, 0.9 * desktop[0] / size[0], 0.9 * desktop[1] / size[1])
-        return round(size[0] * scale), round(size[1] * scale)
+        return window_size(desktop, size)
 
     def adopt(self, engine) -> None:
         """Let the engine draw straight into the window when no scaling or rotation is

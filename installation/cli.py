@@ -7,46 +7,14 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from .cli_check import cmd_check
+from .cli_show import DEFAULT_SHOW, empty_show, find_show_for, load, setup_logging
 from .clitypes import MAX_SIZE, frame_rate, seconds
-from .config.errors import Problem, ShowError
-
-if TYPE_CHECKING:
-    from .config.loader import Show
+from .config.errors import ShowError
+from .runtime.logs import apply_levels
 
 log = logging.getLogger("bayard")
-
-DEFAULT_SHOW = "install.toml"
-REPO_ROOT = Path(__file__).resolve().parents[1]  # the software's own folder (its models/)
-
-
-def _setup_logging(level: str = "info") -> None:
-    logging.basicConfig(level=getattr(logging, level.upper(), logging.INFO),
-                        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s", datefmt="%H:%M:%S")
-
-
-def _load(path: str, keep_good: bool = False) -> Show | None:
-    # The loader brings every scene kind, pygame and the fonts with it (about a second):
-    # imported here, so the rooms' own commands (`animate`, `detector score`) start at once.
-    from .config.loader import load_show
-
-    if Path(path).is_dir():  # a show folder, as `assets` takes it: its install.toml
-        path = str(Path(path) / "install.toml")
-    try:
-        return load_show(path, keep_good=keep_good)
-    except ShowError as exc:
-        print(f"The show file cannot be used ({len(exc.problems)} problem(s)):", file=sys.stderr)
-        for problem in exc.problems:
-            print(f"  {problem}", file=sys.stderr)
-        return None
-
-
-def _empty_show(path: Path) -> Show:
-    from .config.loader import Show
-    from .config.show import ShowConfig
-
-    return Show(path=path.resolve(), config=ShowConfig())
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -67,10 +35,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     from .config.lastgood import recall, remember
     from .config.loader import load_show
 
-    _setup_logging()
+    setup_logging()
     # As check and preview find it: from scenes/ the show above, not an empty "Untitled
     # exhibition" with a new var/ folder inside scenes/.
-    args.show = args.show or str(_find_show_for(Path.cwd() / "-"))
+    args.show = args.show or str(find_show_for(Path.cwd() / "-"))
     if Path(args.show).is_dir():
         args.show = str(Path(args.show) / DEFAULT_SHOW)
     try:
@@ -90,7 +58,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         if show is None:
             # Nothing valid to play: the safe card, never an exit into a restart loop
             # that leaves the screen dark. The file watcher reloads once it is fixed.
-            show = _empty_show(Path(args.show))
+            show = empty_show(Path(args.show))
             print("Playing the safe card until the show file is fixed.", file=sys.stderr)
         else:
             show.problems[:0] = broken
@@ -98,7 +66,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                   file=sys.stderr)
     else:
         remember(show)
-    logging.getLogger().setLevel(getattr(logging, show.config.logging.level.upper()))
+    apply_levels(show.config.logging.level, show.config.logging.libraries)
     for problem in show.problems:
         (log.warning if problem.severity == "warning" else log.error)("%s", problem)
     if not args.headless and not display_available():
@@ -116,161 +84,21 @@ def cmd_run(args: argparse.Namespace) -> int:
                engine_setup=attach_services)
 
 
-# -- check -----------------------------------------------------------------------
-def cmd_check(args: argparse.Namespace) -> int:
-    # From any folder inside the show, as preview works: the nearest install.toml above.
-    show = _load(args.show or str(_find_show_for(Path.cwd() / "-")))
-    if show is None:
-        return 2
-    from .config.check_paths import scene_path_problems, show_path_problems
-    from .config.loader import check_media
-
-    problems = list(show.problems) + _left_out(show) + show_path_problems(show) + scene_path_problems(show)
-    problems += check_media(show, decode=not args.fast)
-    from .runtime.host_check import disk_room, osc_port, state_folder
-
-    # The machine itself: an OSC port the show cannot have, disks without room for its logs,
-    # a kiosk service set up for another state folder.
-    osc_line, osc_problems = osc_port(show)
-    state_line, state_problems = state_folder(show)
-    problems += osc_problems + disk_room(show) + state_problems
-    if not args.fast:
-        problems += _check_content(show) + _check_models(show)
-    # In reading order, file by file and line by line (they were in the order the checks ran).
-    problems.sort(key=Problem.reading_place)
-    errors = [p for p in problems if p.severity == "error"]
-    warnings = [p for p in problems if p.severity != "error"]
-    from .services import describe_models
-
-    print(f"Show: {show.config.show.title}  ({show.path})")
-    total = 0.0
-    open_ended = []
-    print(f"Playlist ({len(show.playlist)} scenes):")
-    for index, scene_id in enumerate(show.playlist, start=1):
-        config = show.scenes[scene_id]
-        duration = config.duration
-        if duration is None:
-            from .scenes import SCENE_KINDS
-
-            natural = _natural_duration(SCENE_KINDS.get(config.type), config, show)
-            duration = natural if natural is not None else show.config.attract.default_duration
-        total += duration
-        label = f"{duration:5.0f} s"
-        if config.type in ("portrait", "quiz"):
-            open_ended.append(scene_id)
-            label += "+"
-        print(f"  {index}. {scene_id:<16} {config.type:<11} {label}  {config.title}")
-    minutes, secs = divmod(round(total), 60)
-    note = " (+ while visitors play)" if open_ended else ""
-    print(f"Loop length: {minutes} min {secs:02d} s{note}")
-    for line in describe_models(show):
-        print(line)
-    print(osc_line)
-    print(state_line)
-    if warnings:
-        # (Once these were only optional content and scenes left out; now they are also
-        # pictures too small for the screen, characters no typeface has, portraits stored
-        # turned, a detector at chance: each says what to do, and the show plays.)
-        print(f"\nWarnings ({len(warnings)}): the show plays; each says what to do")
-        for problem in warnings:
-            print(f"  {problem}")
-    if errors:
-        print(f"\n{len(errors)} error(s):")
-        for problem in errors:
-            print(f"  {problem}")
-        return 1
-    print("\nOK: the show is valid." + (f" {len(warnings)} warning(s) above." if warnings else ""))
-    return 0
-
-
-def _left_out(show: Show) -> list:
-    """A scene file the playlist does not name never plays: say so (usually a forgotten
-    playlist entry after adding a file)."""
-    from .config.locate import line_of
-    from .runtime.files import read_text
-
-    source = read_text(show.path)
-    line = line_of(source, ("show", "playlist"))
-    return [Problem(show.path, line, "show.playlist",
-                    f"scene '{scene_id}' ({show.scene_files[scene_id].name}) is not in the playlist and never "
-                    f"plays; add \"{scene_id}\" to playlist, or remove the file", severity="warning")
-            for scene_id in sorted(show.scenes) if scene_id not in show.config.show.playlist]
-
-
-def _check_content(show: Show) -> list:
-    """Scene kinds that can judge their content (a portrait with no face, a quiz item with
-    no face) offer `check_content(config, show)`; its problems are listed with the rest."""
-    from .config.glyphs import check_glyphs
-    from .config.words_fit import check_words_fit
-    from .scenes import SCENE_KINDS
-
-    found = check_glyphs(show)  # any scene's visitor text: characters that would be boxes
-    found += check_words_fit(show)  # words that cannot fit beside their picture on this screen
-    for config in show.scenes.values():
-        hook = getattr(SCENE_KINDS.get(config.type), "check_content", None)
-        if hook is not None:
-            found += hook(config, show)
-    return found
-
-
-def _check_models(show: Show) -> list:
-    """Model files that differ from their checksums (a byte flipped on a failing card, a
-    copy cut short): `check` said "mesh: ok" over a damaged face model, which only
-    `bayard assets status` caught. The show's models manifest, and the software's own."""
-    from .runtime import assets
-
-    found, seen = [], set()
-    for path in (show.models_dir / assets.MANIFEST_NAME, REPO_ROOT / "models" / assets.MANIFEST_NAME):
-        if not path.is_file() or path.resolve() in seen:
-            continue
-        seen.add(path.resolve())
-        try:
-            manifest = assets.load_manifest(path)
-        except assets.AssetError as error:
-            found.append(Problem(path, None, "", str(error)))
-            continue
-        for status in assets.statuses([manifest], verify=True):
-            if status.state in ("corrupt", "partial"):
-                found.append(Problem(path, None, status.entry.id,
-                                     f"{status.entry.path} is damaged ({status.detail}); restore it: "
-                                     f"`git checkout {Path(path.parent.name) / status.entry.path}` in the software's "
-                                     "folder, or `bayard assets import FOLDER` from a good copy",
-                                     severity="error" if status.entry.required else "warning"))
-    return found
-
-
-def _natural_duration(kind, config, show: Show) -> float | None:
-    """A scene's own length without building media (for the check summary)."""
-    from .engine import init_pygame
-    from .scenes.base import SceneContext
-
-    try:
-        init_pygame(headless=True)
-        from .clock import FakeClock
-        from .typography import Fonts
-
-        context = SceneContext(clock=FakeClock(), size=show.config.display.size, content_root=show.content_root,
-                               state_dir=show.state_dir, fonts=Fonts(min(show.config.display.size)))
-        return kind(config, context).natural_duration()
-    except Exception:  # a summary line is not worth failing the check over
-        return None
-
-
 # -- preview ---------------------------------------------------------------------
 def cmd_preview(args: argparse.Namespace) -> int:
     from .preview import preview
 
-    show_path = Path(args.show) if args.show else _find_show_for(Path.cwd() / "-")
+    show_path = Path(args.show) if args.show else find_show_for(Path.cwd() / "-")
     scene_file, tried = _resolve_scene(args.scene, show_path)
     if scene_file is None:
         print(f"bayard: no scene '{args.scene}'; tried " + ", ".join(str(t) for t in tried), file=sys.stderr)
         return 2
     if not args.show:
-        show_path = _find_show_for(scene_file)
-    show = _load(str(show_path))
+        show_path = find_show_for(scene_file)
+    show = load(str(show_path))
     if show is None:
         return 2
-    _setup_logging(show.config.logging.level)
+    setup_logging(show.config.logging.level, show.config.logging.libraries)
     return preview(show, scene_file, headless=args.headless, seconds=args.seconds)
 
 
@@ -290,21 +118,13 @@ def _resolve_scene(name: str, show_path: Path) -> tuple[Path | None, list[Path]]
     return None, tried
 
 
-def _find_show_for(scene_file: Path) -> Path:
-    for folder in [scene_file.parent, *scene_file.parents]:
-        candidate = folder / DEFAULT_SHOW
-        if candidate.exists():
-            return candidate
-    return Path(DEFAULT_SHOW)
-
-
 # -- render ----------------------------------------------------------------------
 def cmd_render(args: argparse.Namespace) -> int:
     from .render import render_video
 
     if args.scene:
         scene_file = Path(args.scene).resolve()
-        show = _load(str(Path(args.show) if args.show else _find_show_for(scene_file)))
+        show = load(str(Path(args.show) if args.show else find_show_for(scene_file)))
         if show is None:
             return 2
         from .preview import single_scene_show
@@ -312,14 +132,14 @@ def cmd_render(args: argparse.Namespace) -> int:
         try:
             single_scene_show(show, scene_file)
         except ShowError as exc:
-            for problem in exc.problems:
+            for problem in exc.within(show.root).problems:
                 print(f"  {problem}", file=sys.stderr)
             return 2
     else:
-        show = _load(args.show or str(_find_show_for(Path.cwd() / "-")))
+        show = load(args.show or str(find_show_for(Path.cwd() / "-")))
         if show is None:
             return 2
-    _setup_logging("warning")
+    setup_logging("warning")
     from .faults import FaultRecorder
 
     with FaultRecorder() as recorder:

@@ -100,6 +100,9 @@ def generate() -> str:
         "Generated from the schema by `python -m installation.docs`; a test fails when this file and the",
         "code disagree. Unknown keys are errors (with the nearest valid key suggested), so a typo never",
         "passes silently. Media paths are relative to the content folder and may not leave it.",
+        "A problem names its file and line from the show folder (`scenes/bayard.toml:12`), wherever",
+        "the command ran (a file outside the show folder in full), then its key, counting entries",
+        "from 1: `captions #4, at` is the `at` of the fourth `[[captions]]`.",
         "",
         "## The show file (`install.toml`)",
     ]

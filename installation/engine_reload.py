@@ -11,6 +11,7 @@ from .config.errors import ShowError
 from .config.loader import Show, load_show
 from .config.reloading import RESTART_HINT, start_only_changes
 from .models.device import use_show_device
+from .runtime.logs import apply_levels
 from .words import use_show_words
 
 log = logging.getLogger("bayard.engine")
@@ -63,8 +64,8 @@ class Reloading:
         self.show = new_show
         use_show_words(new_show.words)
         use_show_device(new_show.config.models.device)
-        if new_show.config.logging.level != old_show.config.logging.level:
-            logging.getLogger().setLevel(getattr(logging, new_show.config.logging.level.upper()))
+        if new_show.config.logging != old_show.config.logging:
+            apply_levels(new_show.config.logging.level, new_show.config.logging.libraries)
         for hook in list(self.reload_hooks):
             try:
                 hook(old_show, new_show)

@@ -81,7 +81,10 @@ class ScenePreview:
 def single_scene_show(show: Show, scene_file: Path) -> Show:
     """The show reduced to one scene file (preview, `render --scene`); raises ShowError
     with located problems and leaves the show untouched when the file is invalid."""
-    config = load_scene_file(scene_file, show.content_root, show.words)
+    try:
+        config = load_scene_file(scene_file, show.content_root, show.words)
+    except ShowError as exc:
+        raise exc.within(show.root) from None
     show.scenes = {config.id: config}
     show.scene_files = {config.id: scene_file}
     show.config = show.config.model_copy(update={"show": show.config.show.model_copy(

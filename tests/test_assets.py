@@ -345,3 +345,47 @@ def test_entry_without_checksum_needs_pin_then_records_it(server, tmp_path, caps
     (tmp_path / "content/photographs/bayard.png").unlink()
     assert run_cli(["assets", "fetch", *show, "-q", "bayard-1840"]) == 1
     assert "checksum mismatch" in capsys.readouterr().err
+
+
+def _faststart_film(path: Path, seconds: float = 4.0) -> bytes:
+    """A film of ours with its index at the front (as web and editing tools write MP4s), so
+    a copy cut off part-way still starts and its first frame decodes."""
+    import imageio_ffmpeg
+    import numpy as np
+
+    writer = imageio_ffmpeg.write_frames(str(path), (160, 96), fps=25, macro_block_size=16,
+                                         output_params=["-movflags", "+faststart", "-g", "25"])
+    writer.send(None)
+    for index in range(round(seconds * 25)):
+        frame = np.full((96, 160, 3), index % 256, np.uint8)
+        frame[20:40, index % 140:index % 140 + 20] = 255
+        writer.send(frame)
+    writer.close()
+    return path.read_bytes()
+
+
+def test_pinning_refuses_a_film_cut_short_whose_start_plays(server, tmp_path, capsys):
+    """A faststart MP4 cut off at 60% (a download that stopped, a stick pulled early) was
+    pinned: its first frame decodes, so the probe passed it, and the film stopped part-way
+    in front of visitors while `assets status` vouched for it."""
+    whole = _faststart_film(tmp_path / "whole.mp4")
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    (stick / "film.mp4").write_bytes(whole[: len(whole) * 6 // 10])
+    server.files["/film.mp4"] = whole[: len(whole) * 6 // 10]
+    path = tmp_path / "content/manifest.toml"
+    path.parent.mkdir()
+    path.write_text('[[asset]]\nid = "film"\npath = "films/film.mp4"\n'
+                    f'url = "{server.url}/film.mp4"\nsha256 = ""\nlicence = "CC0"\n')
+    show = ["--show", str(tmp_path)]
+    for command, origin in ((["import", str(stick)], str(stick / "film.mp4")),
+                            (["fetch"], f"{server.url}/film.mp4")):
+        assert run_cli(["assets", *command, *show, "-q", "--pin"]) == 1
+        said = capsys.readouterr().err
+        assert f"film: {origin} is cut short: it should last 4.0 s, but its data stops at" in said, said
+        assert "nothing was installed or pinned: copy or download it again, whole, then pin it" in said
+        assert 'sha256 = ""' in path.read_text() and not (tmp_path / "content/films/film.mp4").exists()
+    # The whole film pins.
+    (stick / "film.mp4").write_bytes(whole)
+    assert run_cli(["assets", "import", str(stick), *show, "-q", "--pin"]) == 0
+    assert f'sha256 = "{sha(whole)}"' in path.read_text()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 
 import pytest
@@ -9,9 +10,10 @@ import pytest
 from installation.cli import main
 from installation.harness import run_test
 from installation.inputs.osc.service import attach
+from installation.runtime import units
 from installation.runtime.files import free_bytes
 
-from .conftest import title_scene, write_show
+from .conftest import REPO, title_scene, write_show
 from .test_osc_integration import free_port
 
 
@@ -62,18 +64,88 @@ def test_a_free_port_and_the_running_show_are_both_fine(tmp_path, capsys):
     assert "already in use" not in out
 
 
-def test_a_privileged_port_is_an_error_even_when_check_runs_as_root(tmp_path, capsys):
-    from installation.inputs.osc.probe import unprivileged_start
+def low_port() -> int:
+    from installation.inputs.osc.binding import unprivileged_start
 
     lowest = unprivileged_start()
     if lowest <= 1:
         pytest.skip("this machine lets anyone listen on any port")
-    path = show_with(tmp_path, f"port = {min(80, lowest - 1)}")
+    return min(873, lowest - 1)
+
+
+KIOSK_UNIT = REPO / "deploy" / "bayard.service"  # as setup-kiosk.sh installs it: no capabilities
+
+
+def test_a_low_port_the_kiosk_service_may_not_use_is_an_error_naming_the_service(tmp_path, capsys, monkeypatch):
+    """Whoever runs check (root included), the service runs as an ordinary user with an empty
+    capability set: it cannot listen below 1024."""
+    monkeypatch.setattr(units, "SERVICE_UNIT", KIOSK_UNIT)
+    path = show_with(tmp_path, f"port = {low_port()}")
     code, out = check(path, capsys)
     assert code == 1
     (said,) = [line for line in out.splitlines() if "osc.port" in line]
     assert f"install.toml:{line_of(path, 'port =')}:" in said
-    assert "cannot listen there; use a port from 1024 up, e.g. port = 9000" in said
+    assert f"the show's service ({KIOSK_UNIT}) has no CAP_NET_BIND_SERVICE to listen there" in said
+    assert "use a port from" in said and "port = 9000" in said
+
+
+def test_a_low_port_is_fine_when_the_show_may_bind_it(tmp_path, capsys, monkeypatch):
+    """A port below 1024 was an error from its number alone, even for a service given the
+    capability to listen there."""
+    unit = tmp_path / "bayard.service"
+    unit.write_text(KIOSK_UNIT.read_text() + "\n[Service]\nCapabilityBoundingSet=CAP_NET_BIND_SERVICE\n"
+                    "AmbientCapabilities=CAP_NET_BIND_SERVICE\n")
+    monkeypatch.setattr(units, "SERVICE_UNIT", unit)
+    port = low_port()
+    path = show_with(tmp_path, f"port = {port}")
+    code, out = check(path, capsys)
+    assert code == 0 and "osc.port" not in out
+    osc = next(line for line in out.splitlines() if line.startswith("OSC:"))
+    assert f"127.0.0.1:{port}" in osc and "CAP_NET_BIND_SERVICE" in osc
+
+
+def test_without_a_service_a_low_port_is_judged_by_whether_this_process_may_bind_it(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(units, "SERVICE_UNIT", tmp_path / "none.service")
+    path = show_with(tmp_path, f"port = {low_port()}")
+    code, out = check(path, capsys)
+    (said,) = [line for line in out.splitlines() if "osc.port" in line]
+    if os.geteuid() == 0:  # root may listen there, and so may the show run the same way: a warning
+        assert code == 0 and "is free to this check" in said and "only if it runs with the same rights" in said
+    else:
+        assert code == 1 and "permission denied: below" in said and "root or a process with CAP_NET_BIND_SERVICE" \
+            in said and "`bayard run` as this user could not listen there" in said
+
+
+@pytest.mark.parametrize(("lines", "may"), [
+    ("User=kiosk\nCapabilityBoundingSet=\nAmbientCapabilities=\n", False),
+    ("User=kiosk\n", False),
+    ("User=kiosk\nAmbientCapabilities=CAP_NET_BIND_SERVICE\n", True),
+    ("User=kiosk\nCapabilityBoundingSet=CAP_CHOWN\nAmbientCapabilities=CAP_NET_BIND_SERVICE\n", False),
+    ("User=kiosk\nCapabilityBoundingSet=~CAP_SYS_ADMIN\nAmbientCapabilities=CAP_NET_BIND_SERVICE\n", True),
+    ("User=kiosk\nCapabilityBoundingSet=~CAP_NET_BIND_SERVICE\nAmbientCapabilities=CAP_NET_BIND_SERVICE\n", False),
+    ("ExecStart=/bin/true\n", True),  # root, every capability
+    ("CapabilityBoundingSet=\n", False),  # root without capabilities
+])
+def test_what_the_service_may_bind_is_read_as_systemd_reads_it(tmp_path, lines, may):
+    unit = tmp_path / "bayard.service"
+    unit.write_text("[Service]\n" + lines)
+    assert units.may_bind_low_ports(unit) is may
+    # A drop-in from `systemctl edit bayard` counts, applied after the unit.
+    (tmp_path / "bayard.service.d").mkdir()
+    (tmp_path / "bayard.service.d" / "override.conf").write_text(
+        "[Service]\nCapabilityBoundingSet=CAP_NET_BIND_SERVICE\nAmbientCapabilities=CAP_NET_BIND_SERVICE\n")
+    assert units.may_bind_low_ports(unit) is True
+    assert units.may_bind_low_ports(tmp_path / "absent.service") is None
+
+
+def test_the_shows_own_message_for_a_low_port_names_the_rule_and_the_fix():
+    import errno
+
+    from installation.inputs.osc.binding import bind_error, unprivileged_start
+
+    said = str(bind_error(PermissionError(errno.EACCES, "Permission denied"), "UDP", "0.0.0.0", 80))
+    assert f"below {unprivileged_start()} (net.ipv4.ip_unprivileged_port_start)" in said
+    assert "CAP_NET_BIND_SERVICE" in said and "e.g. 9000" in said
 
 
 def test_an_address_this_machine_does_not_have_is_an_error(tmp_path, capsys):

@@ -279,3 +279,55 @@ def test_render_to_a_png_writes_the_frame_at_that_second(tmp_path):
     assert render_still(load_show(path), tmp_path / "two.png", 2.5, 2, (160, 90)) == 2.5
     picture = cv2.imread(str(tmp_path / "two.png"))
     assert picture[5, 5, 0] > picture[5, 5, 2]  # blue (BGR): scene b, which shows from 2 s
+
+
+def test_problems_name_their_file_from_the_show_folder_wherever_check_runs(tmp_path, capsys, monkeypatch):
+    """Paths were relative to the folder the command ran in: from scenes/ a problem named
+    "a.toml:4", from next to the show "../show/scenes/a.toml", from a service started in /
+    "srv/show/..."; a technician could not tell where to look."""
+    show = tmp_path / "show"
+    write_show(show, {"a": title_scene("a").replace("heading", "headling")})
+    elsewhere = tmp_path / "a" / "b"
+    elsewhere.mkdir(parents=True)
+    seen = set()
+    for folder in (show, show / "scenes", elsewhere, tmp_path):
+        monkeypatch.chdir(folder)
+        assert main(["check", "--fast", "--show", str(show)]) == 1
+        (line,) = [line for line in capsys.readouterr().out.splitlines() if "headling" in line]
+        seen.add(line.split(": ")[0].strip())
+    line = next(n for n, text in enumerate((show / "scenes" / "a.toml").read_text().splitlines(), 1)
+                if "headling" in text)
+    assert seen == {f"scenes/a.toml:{line}"}
+
+
+def test_a_broken_show_file_is_named_from_its_folder_and_a_file_outside_in_full(tmp_path, capsys, monkeypatch):
+    from installation.config.errors import Problem
+
+    show = tmp_path / "show"
+    path = write_show(show, {"a": title_scene("a")})
+    path.write_text(path.read_text().replace("[show]", "[show]\nbogus = 1", 1))
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "--show", str(path)]) == 2
+    assert "  install.toml:" in capsys.readouterr().err
+    outside = tmp_path / "models" / "manifest.toml"
+    assert Problem(outside, 3, "x", "bad").within(show).where() == f"{outside}:3"
+
+
+@pytest.mark.parametrize("libraries", [None, "debug"])
+def test_at_debug_level_the_file_watchers_own_lines_stay_out_of_the_log_unless_asked(tmp_path, libraries):
+    """watchfiles logs each change it filters out, and the log file lies in the folder it
+    watches: at [logging] level = "debug" it wrote a line a second for as long as the show ran,
+    each line a change for the next, rotating the show's own lines away."""
+    extra = '[osc]\nenabled = false\n[logging]\nlevel = "debug"\n'
+    extra += f'libraries = "{libraries}"\n' if libraries else ""
+    path = write_show(tmp_path, {"a": title_scene("a", duration=60)}, extra=extra)
+    result = bayard("run", "--headless", "--seconds", "5", "--show", str(path), env_extra={"SDL_VIDEODRIVER": "dummy"})
+    assert result.returncode == 0, result.stderr
+    (log_file,) = tmp_path.glob("var/**/bayard.log")
+    lines = log_file.read_text().splitlines()
+    from_watcher = [line for line in lines if " watchfiles" in line]
+    assert any("bayard.engine: scene: a" in line for line in lines)
+    if libraries is None:
+        assert from_watcher == []
+    else:  # asked for: they come back
+        assert from_watcher

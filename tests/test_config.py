@@ -144,7 +144,7 @@ def test_nested_error_points_at_the_array_entry(tmp_path):
         text = "bad role"
         """})
     text = problems_text(load_show(path))
-    assert "p.toml:11: captions[1].role:" in text
+    assert "p.toml:11: captions #2, role:" in text
     assert "'title'" in text  # the valid roles are listed
 
 
@@ -164,7 +164,7 @@ def test_duplicate_ids_and_unknown_playlist_entries(tmp_path):
     path = write_show(tmp_path, {"a": title_scene("a"), "b": title_scene("a")}, playlist=["a", "zz"])
     text = problems_text(load_show(path))
     assert "b.toml:2: id: id 'a' is already used by a.toml" in text
-    assert "show.playlist[1]: 'zz': no scene file has this id" in text
+    assert "show.playlist #2: 'zz': no scene file has this id" in text
 
 
 def test_broken_show_file_is_fatal_with_location(tmp_path):
@@ -284,7 +284,7 @@ def test_a_keyframe_centre_outside_the_picture_is_named(tmp_path):
     scene = ('type = "photograph"\nid = "p"\nimage = "x.png"\n'
              '[[keyframes]]\nat = 0\n[[keyframes]]\nat = 3\ncenter = [3.6, -0.42]\n')
     said = problems_text(load_show(write_show(tmp_path, {"p": scene})))
-    assert "p.toml:8" in said and "keyframes[1].center[0]" in said and "keyframes[1].center[1]" in said
+    assert "p.toml:8" in said and "keyframes #2, center #1" in said and "keyframes #2, center #2" in said
 
 
 @pytest.mark.parametrize("value", ["inf", "nan", "-inf"])
@@ -317,3 +317,25 @@ def test_check_names_paths_that_only_failed_once_the_show_ran(tmp_path, capsys):
     assert "osc.passcodes_file:" in out and "passcodes file not found" in out and "OSC stays off" in out
     assert "l.toml:3: folder: 'loopp/*.mp4' matches no file" in out
     assert "v.toml:4: subtitles:" in out and "without subtitles" in out
+
+
+def test_problems_count_captions_as_the_artist_does(tmp_path, capsys):
+    """The fourth caption was "captions[3]" (counted from 0, as Python counts), beside a
+    message about "caption 4": an artist looked for the third caption, or thought two were
+    meant. Now both count from 1, and the line is that caption's own."""
+    from installation.cli import main
+
+    captions = "".join(f'\n[[captions]]\nat = {at}\ntext = "Caption {n}"\n' for n, at in enumerate((1, 5, 9, 45), 1))
+    path = write_show(tmp_path, {"p": 'type = "photograph"\nid = "p"\nimage = "x.png"\nduration = 30\n' + captions
+                                      + '\n[[captions]]\nat = 12\ntxt = "typo"\n'})
+    lines = (tmp_path / "scenes" / "p.toml").read_text().splitlines()
+    fourth = next(n for n, line in enumerate(lines, 1) if line == "at = 45")
+    fifth = next(n for n, line in enumerate(lines, 1) if line.startswith("txt"))
+    assert main(["check", "--fast", "--show", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert f"scenes/p.toml:{fifth}: captions #5, txt: unknown key 'txt' (did you mean 'text'?)" in out
+    # (With the fifth broken, the scene is left out; mended, the check reads its timing.)
+    (tmp_path / "scenes" / "p.toml").write_text("\n".join(lines).replace('txt = "typo"', 'text = "fifth"') + "\n")
+    main(["check", "--show", str(path)])
+    out = capsys.readouterr().out
+    assert f'scenes/p.toml:{fourth}: captions #4, at: caption 4 ("Caption 4") begins at 45 s' in out

@@ -94,7 +94,7 @@ def test_status_lists_who_holds_a_tier_and_when_it_lapses():
     rig.clock.advance(60)
     (laptop, monitor) = rig.d.sessions()
     assert laptop == {"address": "127.0.0.5", "tier": "control", "connected": start, "idle_s": 660.0,
-                      "lapses_in_s": 1140.0, "lapses_at": start + 1800}
+                      "lapses_in_s": 1140.0, "lapses_at": start + 1800, "subscriptions": 0}
     assert (monitor["address"], monitor["tier"], monitor["lapses_in_s"]) == ("127.0.0.1", "view", 1740.0)
     rig.clock.advance(1140)
     assert [s["address"] for s in rig.d.sessions()] == ["127.0.0.1"]
@@ -132,3 +132,62 @@ def test_a_tier_holder_reconnecting_keeps_when_it_first_connected():
     rig.feed("/bayard/connect", CONTROL)
     (session,) = rig.d.sessions()
     assert session["connected"] == start and session["idle_s"] == 0.0
+
+
+def pushed_to(rig: Rig, peer: Peer) -> list[tuple]:
+    return [m.args for p, m in rig.sent if p.host == peer.host and m.address == "/bayard/event/scene"]
+
+
+def test_a_subscription_ends_with_the_tier_that_allowed_it_and_the_subscriber_is_told():
+    """A laptop subscribed over UDP with control went on receiving every event after its
+    tier lapsed (until the show restarted): the subscription outlived what allowed it."""
+    rig = Rig(passcodes={"view": VIEW, "control": CONTROL}, session_idle_min=10)
+    rig.feed("/bayard/connect", CONTROL, peer=LAPTOP)
+    rig.feed("/bayard/subscribe", 1, peer=LAPTOP)
+    (session,) = rig.d.sessions()
+    assert session["subscriptions"] == 1
+    rig.d.push("/bayard/event/scene", "a")
+    assert pushed_to(rig, LAPTOP) == [("a",)]
+    rig.clock.advance(10 * 60 + 1)  # quiet: the laptop only listens
+    rig.d.push("/bayard/event/scene", "b")
+    assert pushed_to(rig, LAPTOP) == [("a",)]
+    told = [(m.address, m.args) for p, m in rig.sent if p == LAPTOP][-2:]
+    assert told == [("/bayard/subscribe", (0,)), ("/bayard/error", (
+        "subscription ended: session lapsed; send /bayard/connect, then /bayard/subscribe 1",))]
+    assert rig.d.subscribers() == [] and rig.d.counters["unsubscribed"] == 1 and rig.d.sessions() == []
+
+
+def test_a_view_monitor_over_tcp_keeps_its_subscription_while_its_pings_keep_its_tier():
+    rig = Rig(passcodes={"view": VIEW, "control": CONTROL}, session_idle_min=10)
+    monitor = Peer("127.0.0.6", 41_000, "tcp", conn=7)
+    rig.feed("/bayard/connect", VIEW, peer=monitor)
+    rig.feed("/bayard/subscribe", 1, peer=monitor)
+    for _ in range(6):
+        rig.clock.advance(5 * 60)
+        rig.feed("/bayard/ping", peer=monitor)
+    rig.d.push("/bayard/event/scene", "a")
+    assert pushed_to(rig, monitor) == [("a",)]
+    rig.clock.advance(11 * 60)  # the pings stop
+    rig.d.push("/bayard/event/scene", "b")
+    assert pushed_to(rig, monitor) == [("a",)] and rig.d.subscribers() == []
+
+
+def test_a_lapsed_tier_keeps_a_subscription_the_open_tier_still_allows():
+    """With only a control passcode every sender may view: a TCP subscriber whose control
+    lapsed is still allowed to listen, so nothing ends."""
+    rig = Rig(passcodes={"control": CONTROL}, session_idle_min=10)
+    desk = Peer("127.0.0.7", 41_000, "tcp", conn=8)
+    rig.feed("/bayard/connect", CONTROL, peer=desk)
+    rig.feed("/bayard/subscribe", 1, peer=desk)
+    rig.clock.advance(11 * 60)
+    rig.d.push("/bayard/event/scene", "a")
+    assert pushed_to(rig, desk) == [("a",)] and rig.d.counters["unsubscribed"] == 0
+
+
+def test_giving_up_control_ends_a_udp_subscription_too():
+    rig = Rig(passcodes={"control": CONTROL})
+    rig.feed("/bayard/connect", CONTROL, peer=LAPTOP)
+    rig.feed("/bayard/subscribe", 1, peer=LAPTOP)
+    rig.feed("/bayard/disconnect", CONTROL, peer=LAPTOP)
+    assert rig.d.push("/bayard/event/scene", "a") == 0
+    assert "subscription ended: disconnected" in errors(rig)[-1]

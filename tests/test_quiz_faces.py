@@ -410,7 +410,7 @@ def test_check_names_a_quiz_manifest_it_cannot_read(tmp_path, capsys):
     path = _manifest_show(tmp_path, '[[item]]\nimage = "quiz/a.jpg"\ntruth = "smiled"\n')
     assert main(["check", "--show", str(path)]) == 1
     out = capsys.readouterr().out
-    assert "items.toml:3: item[0].truth" in out and "rests with no pictures" in out
+    assert "items.toml:3: item #1, truth" in out and "rests with no pictures" in out
 
 
 def test_the_quiz_uses_cross_fitted_verdicts(tmp_path):
@@ -571,8 +571,8 @@ def test_every_mistake_in_a_manifest_is_named_at_its_line(tmp_path):
     with pytest.raises(ItemsError) as refused:
         load_manifest(manifest, tmp_path)
     said = str(refused.value)
-    assert "items.toml:7: item[1].truth" in said and "'maybe'" in said
-    assert "items.toml:11: item[2].truth" in said and "'fakee'" in said
+    assert "items.toml:7: item #2, truth" in said and "'maybe'" in said
+    assert "items.toml:11: item #3, truth" in said and "'fakee'" in said
 
 
 def test_one_wrong_item_leaves_the_rest_of_the_quiz_playing(tmp_path, capsys):
@@ -589,13 +589,13 @@ def test_one_wrong_item_leaves_the_rest_of_the_quiz_playing(tmp_path, capsys):
     path = _manifest_show(tmp_path, lines)
     assert main(["check", "--show", str(path)]) == 0
     out = capsys.readouterr().out
-    assert "items.toml:7: item[1].truth" in out and "leaves this item out until it is mended" in out
+    assert "items.toml:7: item #2, truth" in out and "leaves this item out until it is mended" in out
     with run_test(path, size=SIZE, raise_faults=False) as pilot:
         pilot.advance(0.5)
         scene = pilot.engine.sequencer.current.scene
         assert sorted(scene.items) == ["quiz/a.jpg", "quiz/c.jpg"]
         said = [e["message"] for e in pilot.engine.status()["errors"] if e["severity"] == "warning"]
-        assert any("left out until mended" in m and "item[1].truth" in m for m in said)
+        assert any("left out until mended" in m and "item #2, truth" in m for m in said)
 
 
 def test_check_says_when_a_round_asks_for_more_pictures_than_there_are(tmp_path, capsys):

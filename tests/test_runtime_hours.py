@@ -239,3 +239,44 @@ def test_the_jump_is_where_each_zone_moves_its_clocks(zone, day, end):
     before, after = (dt.datetime.fromtimestamp(t, tz) for t in (closes - 1, closes))
     assert before.utcoffset() != after.utcoffset()  # the moment the clocks move
     assert before.strftime("%H:%M") < end < after.strftime("%H:%M")
+
+
+def first_and_second(y, mo, d, h, mi=0, zone=PARIS) -> tuple[float, float]:
+    """The two moments a repeated autumn time names (summer time, then winter time)."""
+    return tuple(dt.datetime(y, mo, d, h, mi, tzinfo=zone, fold=fold).timestamp() for fold in (0, 1))
+
+
+def test_the_schedule_takes_the_first_of_a_repeated_autumn_time():
+    """2026-10-25, Paris: 03:00 CEST falls back to 02:00 CET, so 02:00-02:59 happens twice.
+    A window boundary there is its first occurrence, whichever side of the window it is."""
+    hours = OpeningHours(museum(sun=["02:30-05:00", "10:00-19:00"], sat=["20:00-02:10"]))
+    closes, _ = first_and_second(2026, 10, 25, 2, 10)
+    opens, second_opening = first_and_second(2026, 10, 25, 2, 30)
+    assert hours.next_change(at(2026, 10, 24, 23)) == closes
+    assert hours.next_change(closes) == opens  # 20 minutes closed, not 80
+    assert hours.is_open(opens) and hours.is_open(second_opening)  # open through the second 02:30
+    # The second 02:20 comes after the first 02:30: open, though the clock reads 20 to 02:30 again.
+    assert hours.is_open(first_and_second(2026, 10, 25, 2, 20)[1])
+
+
+def test_an_override_until_a_repeated_time_ends_the_next_time_the_clock_reads_it():
+    """Sent at the second 02:10, "until 02:30" meant the first 02:30, already past, so the
+    next day's: the show stayed open to the 12-hour cap."""
+    ends = first_and_second(2026, 10, 25, 2, 30)
+    for sent, end in zip(first_and_second(2026, 10, 25, 2, 10), ends, strict=True):
+        schedule = Schedule(museum())
+        schedule.override("open", sent, until="02:30")
+        status = schedule.status(sent)
+        assert status["override_until"] == end and end - sent == 20 * 60
+    assert status["override_until_local"] == "Sun 25 Oct 02:30 CET"
+
+
+def test_status_says_which_of_a_repeated_time_a_change_falls_on():
+    hours = OpeningHours(museum(sat=["20:00-02:30"]))
+    assert hours.describe(first_and_second(2026, 10, 25, 2, 15)[0]) == "open until 02:30 CEST"
+    assert hours.describe(at(2026, 10, 24, 21)) == "open until Sun 25 Oct 02:30 CEST"
+    assert hours.describe(at(2026, 6, 6, 21)) == "open until Sun 07 Jun 02:30"  # no need on other nights
+    new_york = ZoneInfo("America/New_York")  # 2026-11-01: 02:00 EDT falls back to 01:00 EST
+    config = OpeningHoursConfig(enabled=True, timezone="America/New_York", sat=["20:00-01:30"])
+    said = OpeningHours(config).describe(dt.datetime(2026, 11, 1, 1, 0, tzinfo=new_york).timestamp())
+    assert said == "open until 01:30 EDT"

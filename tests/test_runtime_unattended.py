@@ -98,7 +98,7 @@ def test_closed_hours_dark_with_clock_override_and_clock_jumps(tmp_path):
         assert pilot.engine.dark_reason is None and not black(pilot.frame())
         assert pilot.replies and '"status": "ok"' in pilot.replies[-1][1][0]
         status = pilot.engine.status()["services"]["runtime"]
-        assert status["hours"]["override"] == "open" and status["frames"] > 100
+        assert status["hours"]["override"] == "open" and pilot.engine.status()["frames"] > 100
         # A technician's blackout stays fully black, clock included.
         pilot.command("hours", "closed", source="osc")
         pilot.command("blackout", 1)
@@ -284,3 +284,20 @@ def test_hours_open_and_a_goto_in_the_same_moment_both_work(tmp_path):
         pilot.advance(1.0)
         assert pilot.engine.dark_reason is None and pilot.scene_id == "c"
         runtime.stop()
+
+
+def test_status_gives_each_figure_of_the_render_loop_once(tmp_path):
+    """fps, uptime, frames, the version and the scene were in the status twice, at the top
+    and again under services.runtime (301 frames in one place, 300 in the other)."""
+    show = two_scenes(tmp_path)
+    with run_test(show) as pilot:
+        attach(pilot.engine, env=env_for(tmp_path))
+        pilot.advance(3.0)
+        status = pilot.engine.status()
+        runtime = status["services"]["runtime"]
+        assert status["fps"] > 0 and status["uptime"] == 3.0 and status["frames"] > 80
+        assert status["version"] and status["scene"] == "a"
+        for figure in ("fps", "uptime", "uptime_s", "frames", "version", "scene"):
+            assert figure not in runtime, figure
+        # What only the runtime knows stays there.
+        assert runtime["seconds_since_frame"] < 0.1 and runtime["rss_mb"] > 10 and "worst_frame_ms" in runtime

@@ -134,3 +134,48 @@ def test_a_watcher_that_works_again_stops_reporting_its_old_failure(show):
         assert watcher.problem is None
     finally:
         watcher.stop()
+
+
+@pytest.mark.slow
+def test_a_scenes_folder_outside_the_show_moved_away_and_replaced_is_watched_anew(tmp_path):
+    """Kept outside the show folder, the scenes folder was watched by what it was: moved away
+    and replaced by a copy, edits to the copy never reloaded the show, and edits to the old
+    folder (which no longer played) still did."""
+    show, rooms = tmp_path / "show", tmp_path / "rooms"
+    show.mkdir()
+    rooms.mkdir()
+    (show / "install.toml").write_text("title = 'x'\n")
+    (rooms / "a.toml").write_text("type = 'title'\n")
+    queue = CommandQueue()
+    watcher = ShowWatcher(show, queue.post, settle_ms=300, scenes=str(rooms)).start()
+    try:
+        time.sleep(0.5)
+        rooms.rename(tmp_path / "rooms-old")
+        assert [c.extra["changed"] for c in wait_for(queue)] == [[str(rooms)]]  # gone: the show reloads
+        rooms.mkdir()
+        (rooms / "b.toml").write_text("type = 'title'\n")  # the copy arrives: the show reloads it
+        assert [c.extra["changed"] for c in wait_for(queue)] == [[str(rooms)]]
+        (rooms / "b.toml").write_text("type = 'title'\n# edited\n")
+        assert [c.extra["changed"] for c in wait_for(queue)] == [[str(rooms / "b.toml")]]
+        (tmp_path / "rooms-old" / "a.toml").write_text("type = 'title'\n# nobody plays this\n")
+        assert wait_for(queue, 2.5) == []
+        assert watcher.rearms == 2 and watcher.alive and watcher.problem is None
+    finally:
+        watcher.stop()
+
+
+@pytest.mark.slow
+def test_a_scenes_folder_made_after_the_start_is_watched(tmp_path):
+    (tmp_path / "install.toml").write_text("title = 'x'\n")
+    rooms = tmp_path.parent / f"{tmp_path.name}-rooms"  # outside the show folder, not there yet
+    queue = CommandQueue()
+    watcher = ShowWatcher(tmp_path, queue.post, settle_ms=300, scenes=str(rooms)).start()
+    try:
+        time.sleep(0.5)
+        rooms.mkdir()
+        (rooms / "a.toml").write_text("type = 'title'\n")
+        assert [c.extra["changed"] for c in wait_for(queue)] == [[str(rooms)]]
+        (rooms / "a.toml").write_text("type = 'title'\n# edited\n")
+        assert [c.extra["changed"] for c in wait_for(queue)] == [[str(rooms / "a.toml")]]
+    finally:
+        watcher.stop()

@@ -236,7 +236,7 @@ def test_a_caption_timed_after_its_scene_ends_is_named_by_check(tmp_path, capsys
     cv2.imwrite(str(tmp_path / "content" / "print.png"), np.full((900, 1200, 3), 128, np.uint8))
     assert main(["check", "--show", str(path)]) == 0  # a warning: the rest plays
     out = capsys.readouterr().out
-    assert ('scenes/p.toml:12: captions[1].at: caption 2 ("Never shown") begins at 45 s, after the scene '
+    assert ('scenes/p.toml:12: captions #2, at: caption 2 ("Never shown") begins at 45 s, after the scene '
             "ends at 30 s") in out
     assert "Shown\")" not in out
 

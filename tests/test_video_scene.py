@@ -181,3 +181,21 @@ def test_check_counts_a_film_at_its_own_length(tmp_path, capsys):
     out = capsys.readouterr().out
     assert re.search(r"film\s+video\s+2 s", out), out
     assert "Loop length: 0 min 32 s" in out
+
+
+def test_check_finds_a_film_cut_short_whose_start_plays(tmp_path, capsys):
+    """A faststart MP4 (its index at the front) cut off part-way starts well: `check`
+    decoded its first frame and said OK, and the film stopped early on the wall."""
+    from installation.cli import main
+
+    from .test_assets import _faststart_film
+
+    show = film_show(tmp_path, subtitles=False)
+    film = tmp_path / "content" / "clip.mp4"
+    whole = _faststart_film(film)
+    assert main(["check", "--show", str(show)]) == 0
+    capsys.readouterr()
+    film.write_bytes(whole[: len(whole) // 2])
+    assert main(["check", "--show", str(show)]) == 1
+    said = capsys.readouterr().out
+    assert "film.toml:3: file: media file 'clip.mp4' is cut short: it should last 4.0 s, but its data stops at" in said

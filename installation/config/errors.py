@@ -1,10 +1,15 @@
-"""Problems found in show and scene files, phrased for the artist who wrote them."""
+"""Problems found in show and scene files, phrased for the artist who wrote them.
+
+A problem names its file relative to the show folder (the folder of install.toml) when the
+file lies in it, and in full otherwise: once it was relative to the folder the command ran
+from, so `bayard check` run from elsewhere, and the journal of a service started in /, named
+files ("../show/scenes/a.toml", "opt/bayard/show/...") a technician could not find."""
 
 from __future__ import annotations
 
 import difflib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +22,11 @@ class Problem:
     message: str
     severity: str = "error"  # "error" stops `bayard check`; "warning" (optional content missing) does not
     tally: bool = False  # "and 40 more like these": read after the file's problems it counts
+    root: Path | None = field(default=None, compare=False)  # the show folder, which `where` names from
+
+    def within(self, root: Path) -> Problem:
+        """The same problem, naming its file from the show folder `root`."""
+        return replace(self, root=root)
 
     def reading_place(self) -> tuple[str, int, int]:
         """Where it is read: file by file, a whole file's problems first, then line by line,
@@ -24,12 +34,11 @@ class Problem:
         return (str(self.file), int(self.tally), self.line or 0)
 
     def where(self) -> str:
-        try:
-            shown = os.path.relpath(self.file)
-        except ValueError:
-            shown = str(self.file)
-        if shown.startswith(".." + os.sep + ".."):
-            shown = str(self.file)
+        """file:line, the file from the show folder when it lies in it, else in full (never
+        from the working folder, which differs between a terminal, a service and a test)."""
+        file = Path(os.path.abspath(self.file))
+        root = Path(os.path.abspath(self.root)) if self.root is not None else None
+        shown = file.relative_to(root).as_posix() if root is not None and file.is_relative_to(root) else str(file)
         return f"{shown}:{self.line}" if self.line else shown
 
     def __str__(self) -> str:
@@ -51,20 +60,17 @@ class ShowError(Exception):
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
+        super().__init__()
+
+    def within(self, root: Path) -> ShowError:
+        """Name the files from the show folder `root` (problems that already know theirs keep it)."""
+        self.problems = [p if p.root is not None else p.within(root) for p in self.problems]
+        return self
+
+    def __str__(self) -> str:
+        return "\n".join(str(p) for p in self.problems)
 
 
 def did_you_mean(word: str, choices: list[str]) -> str:
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
-
-
-def format_loc(loc: tuple) -> str:
-    """('captions', 2, 'at') -> 'captions[2].at' as an artist would read it."""
-    text = ""
-    for part in loc:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            text += ("." if text else "") + str(part)
-    return text

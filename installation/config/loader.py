@@ -261,7 +261,10 @@ def probe_media(path: Path, suffix: str | None = None) -> str | None:
                     return "has no video stream"
             finally:
                 reader.close()
-            return None
+            # Its first frame decodes; is the rest there? (A cut-off faststart MP4 starts well.)
+            from ..media.whole import cut_short
+
+            return cut_short(path, meta.get("duration"))
         if suffix == ".srt":
             path.read_text(encoding="utf-8-sig")
             return None
@@ -325,8 +328,19 @@ def load_show(path: Path | str, folders: dict[str, str] | None = None, keep_good
     `folders` overrides [show] content/state and [models] folder (used to play a
     remembered last-good copy against the live content). `keep_good` (a running show):
     a scene file that fails to load is replaced by its copy in <state>/last-good/, so
-    one bad edit does not drop the scene (`goto` it then landed elsewhere)."""
+    one bad edit does not drop the scene (`goto` it then landed elsewhere).
+    Every problem names its file from the show folder (see errors.Problem.where)."""
     path = Path(path).resolve()
+    try:
+        show = _load_show(path, folders, keep_good, last_words)
+    except ShowError as exc:
+        raise exc.within(path.parent) from None
+    show.problems = [p.within(show.root) for p in show.problems]
+    return show
+
+
+def _load_show(path: Path, folders: dict[str, str] | None, keep_good: bool,
+               last_words: dict[str, Any] | None) -> Show:
     data, source = _read_toml(path)
     if folders:
         data.setdefault("show", {})
@@ -396,8 +410,8 @@ def load_show(path: Path | str, folders: dict[str, str] | None = None, keep_good
                 why = "its scene file has errors (listed under that file); the show skips it until they are fixed"
             else:
                 why = f"no scene file has this id{did_you_mean(scene_id, valid)}; scene ids: {', '.join(valid)}"
-            show.problems.append(Problem(path, line_of(source, ("show", "playlist")), f"show.playlist[{index}]",
-                                         f"'{scene_id}': {why}"))
+            show.problems.append(Problem(path, line_of(source, ("show", "playlist")),
+                                         key_path(("show", "playlist", index)), f"'{scene_id}': {why}"))
     if not show.playlist:
         show.problems.append(Problem(path, line_of(source, ("show", "playlist")), "show.playlist",
                                      "nothing to play: no valid scene is in the playlist"))

@@ -15,8 +15,18 @@ _KEY = re.compile(r"""^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_.-]+)\s*=""")
 
 
 def key_path(loc: tuple) -> str:
-    """A key path as a scene file's author reads it: ("captions", 2, "text") -> captions[2].text."""
-    return ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in loc).replace(".[", "[")
+    """A key path as a scene file's author reads it, counting as they count: ("captions", 2,
+    "text") -> "captions #3, text", the third [[captions]] block (the problem's line is its
+    own). Read as Python counts, "captions[2]" was taken for the second caption, and a
+    message about "caption 3" beside it seemed to name another one."""
+    text, after_number = "", False
+    for part in loc:
+        if isinstance(part, int):
+            text += f" #{part + 1}"
+        else:
+            text += (", " if after_number else "." if text else "") + str(part)
+        after_number = isinstance(part, int)
+    return text
 
 
 def _split_dotted(key: str) -> list[str]:

@@ -157,6 +157,12 @@ class ModelsSection(Strict):
 
 class LoggingSection(Strict):
     level: Literal["debug", "info", "warning", "error"] = Field(default="info", description="log detail")
+    libraries: Literal["debug", "info", "warning", "error"] = Field(
+        default="warning",
+        description="log detail of the chattiest libraries the show uses (watchfiles, which watches the "
+        "show's files), apart from `level`: at debug it wrote a line a second, each written to the log a "
+        "change it then reported; raise it only to debug the watching itself",
+    )
 
 
 class ShowConfig(Strict):

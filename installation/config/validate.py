@@ -9,8 +9,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import Problem, did_you_mean, format_loc
-from .locate import line_of
+from .errors import Problem, did_you_mean
+from .locate import key_path, line_of
 
 
 def _unwrap(annotation: Any) -> list[Any]:
@@ -61,13 +61,13 @@ def _show(value: Any) -> str:
 
 def problems_from(error: ValidationError, model: type[BaseModel], file: Path, source: str,
                   prefix: tuple = ()) -> list[Problem]:
-    problems = []
+    found_at: list[tuple[tuple, Problem]] = []
     for item in error.errors(include_url=False):
         loc = tuple(item["loc"])
         # Errors inside a tagged/union structure carry the model name in loc; drop it.
         loc = tuple(p for p in loc if not (isinstance(p, str) and p[:1].isupper() and "[" in p))
         kind = item["type"]
-        key = format_loc(loc)
+        key = key_path(loc)
         line = line_of(source, prefix + loc)
         if kind == "extra_forbidden":
             owner = model_at(model, loc[:-1])
@@ -91,12 +91,10 @@ def problems_from(error: ValidationError, model: type[BaseModel], file: Path, so
             field = owner.model_fields.get(str(loc[-1])) if owner and loc else None
             if field is not None and field.description and kind != "value_error":
                 message += f" ({loc[-1]}: {field.description})"
-        problems.append(Problem(file, line, key, message))
+        found_at.append((loc, Problem(file, line, key, message)))
     # A misspelt required key shows up twice (unknown 'headingg', missing 'heading'):
     # keep the message that names the typo and its fix.
-    suggested = {p.message.split("did you mean '")[1].split("'")[0] + "@" + p.key.rpartition(".")[0]
-                 for p in problems if "did you mean '" in p.message}
-    problems = [p for p in problems
-                if not (p.message.startswith("required key") and
-                        f"{p.key.rpartition('.')[2]}@{p.key.rpartition('.')[0]}" in suggested)]
-    return problems
+    suggested = {(p.message.split("did you mean '")[1].split("'")[0], loc[:-1])
+                 for loc, p in found_at if "did you mean '" in p.message}
+    return [p for loc, p in found_at
+            if not (p.message.startswith("required key") and loc and (loc[-1], loc[:-1]) in suggested)]

@@ -300,15 +300,16 @@ def download(
 
 
 def _refuse_undecodable(entry: AssetEntry, part: Path, target: Path, origin: str) -> None:
-    """Before a checksum is pinned, the file must decode: a half-copied JPEG was pinned, and
+    """Before a checksum is pinned, the file must decode, all of it: a half-copied JPEG was
+    pinned, and so was a film cut off part-way whose first frame decodes (a faststart MP4);
     from then on `assets status` vouched for it as installed and verified."""
     from ..config.loader import probe_media
 
     problem = probe_media(part, suffix=target.suffix)
     if problem is not None:
         part.unlink(missing_ok=True)
-        raise AssetError(f"{entry.id}: {origin} {problem}; nothing was installed or pinned "
-                         "(a copy cut short? copy it again)")
+        raise AssetError(f"{entry.id}: {origin} {problem}; nothing was installed or pinned: copy or download "
+                         "it again, whole, then pin it")
 
 
 def _require_checksum(manifest: Manifest, entry: AssetEntry, pin: bool) -> None:

@@ -122,14 +122,16 @@ def add_commands(subparsers) -> None:
     fetch.add_argument("ids", nargs="*", metavar="ID", help="only these entries (default: all missing)")
     fetch.add_argument("--force", action="store_true", help="download even if installed")
     fetch.add_argument("--pin", action="store_true",
-                       help="for entries without sha256: accept the downloaded file and record its checksum")
+                       help="for entries without sha256: accept the downloaded file and record its checksum "
+                            "(once it decodes, all of it: a picture or film cut short is refused)")
     fetch.set_defaults(func=_guard(cmd_fetch))
 
     imp = sub.add_parser("import", parents=[common], help="copy files from a folder or USB stick (verified)")
     imp.add_argument("folder", help="the folder to search (by file name or checksum)")
     imp.add_argument("ids", nargs="*", metavar="ID", help="only these entries")
     imp.add_argument("--pin", action="store_true",
-                     help="for entries without sha256: accept the file found by name and record its checksum")
+                     help="for entries without sha256: accept the file found by name and record its checksum "
+                          "(once it decodes, all of it: a picture or film cut short is refused)")
     imp.set_defaults(func=_guard(cmd_import))
 
     add = sub.add_parser("add", parents=[common], help="add a file to a manifest (computes size and SHA-256)")

@@ -14,15 +14,15 @@ from typing import Any
 
 from ..config.errors import Problem
 from ..config.locate import line_of
+from . import units
 from .files import free_bytes, read_text
 from .service import state_dirs
+from .units import SERVICE_UNIT, directives
 
 # Room kept for what has no cap of its own in the state folder: quiz statistics, the
 # last-good copy of the show, screenshots (the newest 200 are kept).
 SPARE_MB = 200.0
 MB = 1_000_000
-# Where deploy/setup-kiosk.sh installs the show's unit (and `systemctl edit` its drop-ins).
-SERVICE_UNIT = Path("/etc/systemd/system/bayard.service")
 
 
 def osc_port(show: Any) -> tuple[str, list[Problem]]:
@@ -30,13 +30,14 @@ def osc_port(show: Any) -> tuple[str, list[Problem]]:
     when the show could not listen for OSC as configured."""
     from ..inputs.osc.probe import probe
 
-    report = probe(show.config.osc)
+    report = probe(show.config.osc, unit=units.SERVICE_UNIT)
     if report.state in ("free", "show", "off"):
         return f"OSC: {report.message}", []
     line = line_of(read_text(show.path), ("osc", "host" if report.state == "unbindable" else "port"))
-    # A port held by another program may be let go by the time the show starts: a warning.
-    # One the service may never use, or an address this machine does not have, is an error.
-    severity = "warning" if report.state == "taken" else "error"
+    # A port held by another program may be let go by the time the show starts, and a low
+    # port this check could bind may be the show's too if it runs as this check did: warnings.
+    # One the show's process may never use, or an address this machine does not have, is an error.
+    severity = "warning" if report.state in ("taken", "privileged-here") else "error"
     problem = Problem(show.path, line, "osc.port" if report.state != "unbindable" else "osc.host",
                       f"{report.message}; the show would play without OSC remote control", severity=severity)
     return "OSC: see the problem below", [problem]
@@ -101,13 +102,12 @@ def state_folder(show: Any, unit: Path = SERVICE_UNIT) -> tuple[str, list[Proble
     show write only there, so statistics, recordings and the last-good copy would fail."""
     folder = show.state_dir
     line = f"State folder: {folder} ([show] state)"
-    texts = [read_text(path) for path in [unit, *sorted(Path(f"{unit}.d").glob("*.conf"))] if path.is_file()]
-    directives = [match.groups() for text in texts for match in re.finditer(r"(?m)^(\w+)=(.*)$", text)]
-    plays = [value for key, value in directives if key == "ExecStart" and value.strip()]
+    settings = directives(unit)
+    plays = [value for key, value in settings if key == "ExecStart" and value.strip()]
     shows = [Path(found.group(1)).resolve() for value in plays if (found := re.search(r"--show\s+(\S+)", value))]
     if not shows or shows[-1] != show.path:
         return line, []  # no kiosk service here, or one that plays another show
-    writable = [Path(word.lstrip("-+")) for key, value in directives if key == "ReadWritePaths"
+    writable = [Path(word.lstrip("-+")) for key, value in settings if key == "ReadWritePaths"
                 for word in value.split()]
     if any(folder == path or path in folder.parents for path in writable):
         return line + f"; {unit.name} may write there", []

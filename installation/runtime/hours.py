@@ -6,6 +6,14 @@ simply gives a new answer on the next check instead of leaving a timer pointing 
 the wrong hour. Windows are turned into absolute intervals (epoch seconds) per local
 day, so a window keeps its local meaning across a DST change ("10:00-18:00" is 8 h
 on an ordinary day and 8 h on the day the clocks move, just at a different UTC hour).
+
+Times the clocks skip or repeat, one rule each:
+- a time skipped in spring (02:30 when 02:00 jumps to 03:00) takes effect at the jump;
+- a time repeated in autumn (02:30 when 03:00 falls back to 02:00) is, in the schedule, its
+  first occurrence (summer time): a window "20:00-02:30" closes at the first 02:30, one
+  opening at 02:30 opens then; an override "until 02:30" ends the next time the clock reads
+  02:30, the second occurrence when sent between the two. Status names the zone (CEST, CET)
+  of a change that falls in the repeated hour, so "until 02:30" says which.
 """
 
 from __future__ import annotations
@@ -148,12 +156,20 @@ def _local_epoch(day: dt.date, minutes: int, zone: ZoneInfo) -> float:
     first moment the clock has passed it. (Read with the offset from before the jump, a
     window ending at 02:30 on the night the clocks go 02:00 -> 03:00 ended at 03:30.)
     """
+    return _local_epochs(day, minutes, zone)[0]
+
+
+def _local_epochs(day: dt.date, minutes: int, zone: ZoneInfo) -> list[float]:
+    """Every moment the local clock reads `minutes` after midnight of `day`, in order: one on
+    an ordinary day, two in the autumn's repeated hour, the jump for a time skipped in spring."""
     naive = dt.datetime.combine(day, dt.time()) + dt.timedelta(minutes=minutes)
     early = naive.replace(tzinfo=zone, fold=0).timestamp()  # with the offset in force before
     late = naive.replace(tzinfo=zone, fold=1).timestamp()  # with the offset in force after
-    if late >= early:
-        return early  # an ordinary time, or the first of a repeated autumn hour
-    return _jump(zone, int(late), int(early))
+    if late > early:
+        return [early, late]  # the autumn's repeated hour: summer time first
+    if late == early:
+        return [early]
+    return [_jump(zone, int(late), int(early))]
 
 
 def _jump(zone: ZoneInfo, before: int, after: int) -> float:
@@ -226,10 +242,12 @@ class OpeningHours:
         except ValueError:
             raise ValueError(f"'{text}' is not a time; write it as HH:MM, e.g. 23:00") from None
         today = self._local_date(wall)
+        # Both readings of a repeated autumn time: "until 02:30" sent at the second 02:10 ends
+        # 20 minutes later (taking the first 02:30 only, it ran to the 12-hour cap).
         for day in (today, today + dt.timedelta(days=1)):
-            moment = _local_epoch(day, hours * 60 + minutes, self._hours.zone)
-            if moment > wall:
-                return moment
+            for moment in _local_epochs(day, hours * 60 + minutes, self._hours.zone):
+                if moment > wall:
+                    return moment
         return _local_epoch(today + dt.timedelta(days=2), hours * 60 + minutes, self._hours.zone)
 
     def local_text(self, wall: float) -> str:
@@ -251,6 +269,8 @@ class OpeningHours:
         local = dt.datetime.fromtimestamp(change, self._hours.zone)
         same_day = local.date() == self._local_date(wall)
         when = local.strftime("%H:%M") if same_day else local.strftime("%a %d %b %H:%M")
+        if local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset():
+            when += local.strftime(" %Z")  # in the repeated hour: which 02:30 (CEST, then CET)
         return f"{state} until {when}{self._why(wall)}"
 
     def _why(self, wall: float) -> str:

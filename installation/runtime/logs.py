@@ -23,6 +23,17 @@ from pathlib import Path
 
 LOG_FILE = "bayard.log"
 FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
+# Libraries whose own lines follow [logging] libraries, not [logging] level. watchfiles, at
+# debug, logs each change it filters out, and the show's log file lies in the folder it
+# watches: its every line was a change for its next one, a line a second for ever.
+CHATTY_LIBRARIES = ("watchfiles",)
+
+
+def apply_levels(level: str, libraries: str = "warning") -> None:
+    """[logging] level for the show's own lines, [logging] libraries for CHATTY_LIBRARIES'."""
+    logging.getLogger().setLevel(getattr(logging, level.upper()))
+    for name in CHATTY_LIBRARIES:
+        logging.getLogger(name).setLevel(getattr(logging, libraries.upper()))
 
 
 class SafeRotatingFileHandler(logging.handlers.RotatingFileHandler):

@@ -35,6 +35,9 @@ from .metrics import Health, Metrics
 from .notify import Notifier, Watchdog
 from .watch import ShowWatcher
 
+# Health.summary's figures that the engine's status already carries at its top level.
+IN_ENGINE_STATUS = ("fps", "uptime_s", "frames", "version", "scene")
+
 log = logging.getLogger("bayard.runtime")
 
 STATUS_EVERY_S = 10.0  # how often the one-line status goes to systemd
@@ -275,7 +278,10 @@ class Runtime:
         return ", ".join(parts)
 
     def status(self) -> dict[str, Any]:
-        status = self.health.summary()
+        # Less the figures the engine's status gives at its top level: fps, uptime, frames, the
+        # version and the scene were each there twice (301 frames above, 300 here), and a
+        # technician could not tell which to read.
+        status = {k: v for k, v in self.health.summary().items() if k not in IN_ENGINE_STATUS}
         status["hours"] = self.schedule.status(self.clock.wall())
         status["safe_mode"] = self.safe_mode
         # The folder `bayard check` names and setup-kiosk.sh opened for writing; under the
@@ -290,7 +296,7 @@ class Runtime:
             status["logs"] = self.logs.status()
         if self.watcher is not None:
             status["watch"] = {"alive": self.watcher.alive, "reloads": self.watcher.reloads,
-                               "problem": self.watcher.problem}
+                               "rearms": self.watcher.rearms, "problem": self.watcher.problem}
         return status
 
 

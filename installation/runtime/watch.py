@@ -9,6 +9,12 @@ renamed or replaced by a copy.
 
 Editors save in many ways (write in place, write a temp file and rename, delete and
 recreate); swap and backup files are ignored, and a burst of events becomes one reload.
+
+A folder is watched by what it is, not by its name: a scenes folder kept outside the show
+folder that was moved away and replaced by a copy (or that appeared only after the start)
+left the watcher on the old one, reloading for edits nobody played and never for the new
+folder's. About once a second the watcher looks whether the folders it watches are still
+the ones at their paths; when not, it watches them again and asks for a reload.
 """
 
 from __future__ import annotations
@@ -21,6 +27,9 @@ from pathlib import Path
 from ..commands import Command
 
 log = logging.getLogger("bayard.runtime.watch")
+
+# How often the watcher looks whether its folders were moved or replaced (milliseconds).
+REARM_CHECK_MS = 1000
 
 # Names editors and file managers write next to the real file.
 _IGNORED_SUFFIXES = (".swp", ".swo", ".swx", ".tmp", ".bak", "~", ".part", ".crdownload")
@@ -77,6 +86,7 @@ class ShowWatcher:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.reloads = 0
+        self.rearms = 0  # times a moved or replaced folder was watched again
         self.problem: str | None = None
 
     def start(self) -> ShowWatcher:
@@ -101,6 +111,7 @@ class ShowWatcher:
             log.warning("%s", self.problem)
             return
         failures = 0
+        armed = self._folders()
         while not self._stop.is_set():
             try:
                 for changes in watch(
@@ -110,13 +121,23 @@ class ShowWatcher:
                     debounce=self.max_group_ms,
                     step=self.settle_ms,
                     stop_event=self._stop,
+                    rust_timeout=REARM_CHECK_MS,
+                    yield_on_timeout=True,
                     force_polling=self.force_polling,
                     raise_interrupt=False,
                     ignore_permission_denied=True,
                 ):
                     failures = 0
                     self.problem = None  # watching works again: status must stop saying it failed
-                    self._changed(changes)
+                    if changes:
+                        self._changed(changes)
+                    now = self._folders()
+                    if now != armed:
+                        # A folder gone was a change the watch reported; one new at the path is not.
+                        appeared = any(new is not None and new != old for old, new in zip(armed, now, strict=True))
+                        armed = now
+                        self._rearmed(appeared)
+                        break  # watch again, the folders now at those paths
             except Exception as error:  # the watcher thread's boundary: never take the show down
                 failures += 1
                 self.problem = f"file watching failed ({type(error).__name__}: {error}); retrying"
@@ -127,6 +148,34 @@ class ShowWatcher:
                 if failures >= 3:
                     self.force_polling = True
                 self._stop.wait(min(30.0, 2.0 * failures))
+
+    def _folders(self) -> list[tuple[str, int, int] | None]:
+        """What each folder watched on its own is now (its disk and inode), None where nothing
+        is: the show folder, and the scenes folder where it lies outside it (one inside is
+        watched with the show folder, whatever becomes of it)."""
+        found: list[tuple[str, int, int] | None] = []
+        scenes = (self.root / self.scenes).resolve()
+        outside = not scenes.is_relative_to(self.root.resolve())
+        for path in (self.root, *([scenes] if outside else [])):
+            try:
+                info = path.stat()
+            except OSError:
+                found.append(None)
+                continue
+            found.append((str(path), info.st_dev, info.st_ino))
+        return found
+
+    def _rearmed(self, appeared: bool) -> None:
+        """A watched folder was moved, replaced or made: watch what is at its path now. What a
+        new folder holds is new to the show, so it reloads (files written there before this
+        moment were never seen)."""
+        self.rearms += 1
+        scenes = (self.root / self.scenes).resolve()
+        log.info("the folder %s (or the show folder) was moved, replaced or made: watching it again%s", scenes,
+                 "; reloading" if appeared else "")
+        if appeared:
+            self.reloads += 1
+            self.post(Command("reload", source="watch", extra={"changed": [self._relative(str(scenes))]}))
 
     def _watched(self) -> list[Path]:
         """The show folder, and the scenes folder where it lies outside it."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..config.errors import Problem
-from ..config.locate import line_of
+from ..config.locate import key_path, line_of
 from ..config.show_words import words_keys
 from ..imaging import MediaError, read_rgb
 from ..runtime.files import read_text
@@ -71,14 +71,14 @@ def check_portraits(config: Any, show: Any) -> list[Problem]:
             usable += 1
         except (PortraitProblem, MediaError) as error:
             problems.append(Problem(
-                file, line_of(source, loc), f"portraits[{number}].image",
+                file, line_of(source, loc), key_path(loc),
                 f"'{item.image}' cannot be animated: {error}. The scene skips it; remove it or "
                 "choose another picture (`bayard portrait inspect` shows what the face models see)",
                 severity="warning"))
             continue
         if (lying := how_it_lies(face.expression.roll)) is not None:
             problems.append(Problem(
-                file, line_of(source, loc), f"portraits[{number}].image",
+                file, line_of(source, loc), key_path(loc),
                 f"'{item.image}': the sitter's face is {lying} in the picture; if the scan is "
                 "stored turned, turn it upright in an image editor. It is animated as it stands",
                 severity="warning"))

@@ -5,10 +5,11 @@ control with view/control tiers, UDP and TCP+SLIP transport, pushed events.
 sends events and `server.stats()` feeds the status reply."""
 
 from .addresses import ADDRESSES, Address
+from .binding import OscStartError
 from .config import OscConfig, Passcodes
 from .dispatch import Dispatcher, Peer
 from .pattern import matches, scene_matches
-from .server import OscServer, OscStartError
+from .server import OscServer
 
 __all__ = [
     "ADDRESSES",

@@ -40,6 +40,9 @@ class Tiers:
         self._earned: Bounded[str, Session] = Bounded(sources)
         # Addresses whose tier lapsed, so their next refusal says why (not only "needs control").
         self._lapsed: Bounded[str, float] = Bounded(sources)
+        # Addresses whose tier ended (lapsed or given up) since the dispatcher last asked,
+        # with why: their subscriptions may have to end too (see `ended`).
+        self._ended: dict[str, str] = {}
         self.gate = PasscodeGate(now, sources)
 
     def of(self, host: str, now: float) -> str:
@@ -54,6 +57,15 @@ class Tiers:
 
     def lapsed(self, host: str) -> bool:
         return host in self._lapsed
+
+    def ended(self, now: float) -> dict[str, str]:
+        """Addresses whose tier ended since the last call, with why ("session lapsed",
+        "disconnected"). Lapses are otherwise noticed only when the address is next heard
+        from; this looks at every session, so a subscriber that only listens is noticed too."""
+        for host in self._earned.members():
+            self._session(host, now, touch=False)
+        ended, self._ended = self._ended, {}
+        return ended
 
     def sessions(self, now: float, wall: float) -> list[dict[str, object]]:
         """Who holds a tier now and when it lapses, for status (wall times, seconds)."""
@@ -79,6 +91,7 @@ class Tiers:
             return session
         self._earned.pop(host, None)
         self._lapsed[host] = now
+        self._ended[host] = "session lapsed"
         log.info("OSC: %s's %s tier lapsed after %.0f min without a command; it must send /bayard/connect "
                  "again ([osc] session_idle_min)", host, session.tier, self.idle_s / 60)
         return None
@@ -133,7 +146,8 @@ class Tiers:
         if not any(hmac.compare_digest(passcode.encode(), code.encode()) for code in known):
             self.gate.failed(host, now)
             return "badpass"
-        self._earned.pop(host, None)
+        if self._earned.pop(host, None) is not None:
+            self._ended[host] = "disconnected"
         self._lapsed.pop(host, None)
         log.info("OSC: %s disconnected", host)
         return "ok"

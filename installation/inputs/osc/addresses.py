@@ -134,7 +134,9 @@ ADDRESSES: tuple[Address, ...] = (
         "osc",
         None,
         "/bayard/subscribe <0|1>",
-        "1 sends this sender every pushed /bayard/event/...; 0 stops it",
+        "1 sends this sender every pushed /bayard/event/...; 0 stops it. It ends with the tier that "
+        "allowed it (lapsed or given up): the subscriber then gets `/bayard/subscribe 0` and "
+        "`/bayard/error \"subscription ended: session lapsed; ...\"`",
     ),
     Address(
         "/bayard/connect",

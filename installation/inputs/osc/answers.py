@@ -6,19 +6,16 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from ...commands import echo
 from . import wire
-from .addresses import TIER_RANK, Address, as_switch, info_json
+from .addresses import TIER_RANK, Address, info_json
 from .senders import PacketState, Peer
 
 log = logging.getLogger("bayard.osc")
 
-MAX_SUBSCRIBERS = 64
-
 
 class LocalAnswers:
-    """A mixin of Dispatcher (summary, drawing, tier, _tiers, _subscribers, counters, clock,
-    _answer, _error)."""
+    """A mixin of Dispatcher (summary, drawing, tier, _tiers, counters, clock, _answer, _error,
+    and Subscribing's _subscribe)."""
 
     def _pong(self, peer: Peer, target: Peer, state: PacketState) -> None:
         """The heartbeat, with the show's state at a glance for senders that may query it (an
@@ -44,31 +41,7 @@ class LocalAnswers:
         elif entry.path == "/bayard/info":
             self._answer(target, state, "/bayard/info", info_json())
         elif entry.path == "/bayard/subscribe":
-            switch = as_switch(args[0])
-            if switch is None:
-                self._error(target, state, f"{entry.path} needs 0 or 1, got {echo(args[0])}")
-                return
-            if switch and target.transport == "udp" and self.tier(peer.host) != "control":
-                # Pushes are replies without end to one small datagram whose source may be
-                # forged: over UDP only for control; view-tier monitors subscribe over TCP.
-                self._error(target, state, f"{entry.path} over UDP needs the control tier; use TCP")
-                return
-            key = target.key()
-            if switch:
-                if key not in self._subscribers and len(self._subscribers) >= MAX_SUBSCRIBERS:
-                    oldest = next(iter(self._subscribers))
-                    log.warning(
-                        "OSC: more than %d subscribers; dropping the oldest, %s",
-                        MAX_SUBSCRIBERS,
-                        self._subscribers[oldest],
-                    )
-                    del self._subscribers[oldest]
-                self._subscribers[key] = target
-                log.info("OSC: %s subscribed to events", target)
-            else:
-                self._subscribers.pop(key, None)
-                log.info("OSC: %s unsubscribed", target)
-            self._answer(target, state, "/bayard/subscribe", switch)
+            self._subscribe(args, peer, target, state)
         elif entry.path == "/bayard/connect":
             answer = self._tiers.connect(peer, str(args[0]), self.clock.now(), self.clock.wall())
             self.counters["throttled"] += answer == "throttled"

@@ -29,6 +29,7 @@ from .config import OscConfig
 from .limits import PACKET_WORK, ReplyBudget, Schedule
 from .pattern import PatternError, compile_parts, is_pattern, matches, part_matches
 from .senders import LogBudget, OncePerMinute, PacketState, Peer, Send, lan_of, normal_host, reply_port
+from .subscriptions import Subscribing
 
 log = logging.getLogger("bayard.osc")
 
@@ -48,7 +49,7 @@ PATTERN_COST_PER = 4  # characters of pattern per extra unit
 _FIXED = tuple(a for a in ADDRESSES if not a.path.startswith(SCENE_PREFIX + "/<"))
 _EXACT = {a.path.lower(): a for a in _FIXED}
 
-class Dispatcher(LocalAnswers):
+class Dispatcher(LocalAnswers, Subscribing):
     def __init__(
         self,
         config: OscConfig,
@@ -71,7 +72,7 @@ class Dispatcher(LocalAnswers):
         self._lock = threading.RLock()
         # What status shows under services.osc; docs/osc.md explains each counter.
         names = "received refused malformed unknown denied scheduled dropped commands replies"
-        names += " throttled withheld truncated"
+        names += " throttled withheld truncated unsubscribed"
         self.counters: dict[str, int] = dict.fromkeys(names.split(), 0)
         self._refused_logged = OncePerMinute()
         self._malformed_logged = OncePerMinute()
@@ -107,34 +108,12 @@ class Dispatcher(LocalAnswers):
     def release_due(self) -> float | None:
         """Dispatch scheduled bundle messages that are due; seconds until the next one."""
         self._command_log.flush(self.clock.now())
+        self.end_lapsed_subscriptions()
         with self._lock:
             now = self.clock.now()  # (scheduled on the monotonic clock: see _later)
             for message, peer, budget in list(self._schedule.due(now)):
                 self._message(message, peer, PacketState(budget))
             return self._schedule.next_in(now)
-
-    def push(self, address: str, *args: Any) -> int:
-        """Send an event to every subscriber and configured push target; how many."""
-        try:
-            data = wire.encode_message(address, *args)
-        except (ValueError, TypeError, OverflowError) as exc:
-            log.error("OSC: cannot encode push %s %s: %s", address, echo(args), exc)
-            return 0
-        with self._lock:
-            peers = list(self._subscribers.values())
-        for peer in [*peers, *self._targets]:
-            self.send(peer, data)
-        return len(peers) + len(self._targets)
-
-    def forget_connection(self, conn: int) -> None:
-        """A TCP connection closed: stop pushing to it."""
-        with self._lock:
-            for key in [k for k, p in self._subscribers.items() if p.conn == conn]:
-                del self._subscribers[key]
-
-    def subscribers(self) -> list[Peer]:
-        with self._lock:
-            return list(self._subscribers.values())
 
     def allowed(self, host: str) -> bool:
         ip = normal_host(host)
@@ -146,8 +125,13 @@ class Dispatcher(LocalAnswers):
 
     def sessions(self) -> list[dict[str, object]]:
         """Addresses holding a tier they connected for, and when each lapses (for status)."""
+        self.end_lapsed_subscriptions()
         with self._lock:
-            return self._tiers.sessions(self.clock.now(), self.clock.wall())
+            sessions = self._tiers.sessions(self.clock.now(), self.clock.wall())
+            for session in sessions:
+                # What ends with the session when it lapses.
+                session["subscriptions"] = sum(p.host == session["address"] for p in self._subscribers.values())
+            return sessions
 
     def passcode_checks(self) -> dict[str, int]:
         """Passcodes checked and refused unchecked since start (for the bench and status)."""

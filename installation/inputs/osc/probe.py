@@ -5,6 +5,7 @@ whoever holds it for a pong (the show running now answers: not a problem)."""
 from __future__ import annotations
 
 import contextlib
+import errno
 import ipaddress
 import socket
 import time
@@ -12,35 +13,28 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from ...runtime.units import BIND_LOW_PORTS, may_bind_low_ports
 from . import wire
+from .binding import bind_error, unprivileged_start
 from .config import OscConfig
-from .server import bind_error
 
-# Below this the kernel lets only privileged processes listen; the service has no
-# capabilities at all (deploy/bayard.service: CapabilityBoundingSet= empty).
-UNPRIVILEGED_START_FILE = Path("/proc/sys/net/ipv4/ip_unprivileged_port_start")
-DEFAULT_UNPRIVILEGED_START = 1024
 # How long to wait for a pong from whoever holds the port (a show answers within a frame).
 PONG_WAIT_S = 0.5
 
 
 @dataclass(frozen=True)
 class PortReport:
-    """`state`: free, show (held by a bayard that answered /bayard/ping), taken, privileged,
-    unbindable or off; `message`: what to tell the technician (the fix for a problem)."""
+    """`state`: free, show (held by a bayard that answered /bayard/ping), taken, privileged
+    (a low port the show's process may not use), privileged-here (a low port this check could
+    bind, the show only if it runs as privileged), unbindable or off; `message`: what to tell
+    the technician (the fix for a problem)."""
 
-    state: Literal["free", "show", "taken", "privileged", "unbindable", "off"]
+    state: Literal["free", "show", "taken", "privileged", "privileged-here", "unbindable", "off"]
     message: str
 
 
-def unprivileged_start() -> int:
-    try:
-        return int(UNPRIVILEGED_START_FILE.read_text().strip())
-    except (OSError, ValueError):
-        return DEFAULT_UNPRIVILEGED_START
-
-
-def probe(config: OscConfig, wait_s: float = PONG_WAIT_S) -> PortReport:
+def probe(config: OscConfig, wait_s: float = PONG_WAIT_S, unit: Path | None = None) -> PortReport:
+    """`unit`: the kiosk's service, whose rights decide a low port (None: this process's)."""
     if not config.enabled:
         return PortReport("off", "off ([osc] enabled = false)")
     port, host = config.port, config.host
@@ -48,12 +42,16 @@ def probe(config: OscConfig, wait_s: float = PONG_WAIT_S) -> PortReport:
     if port == 0:
         return PortReport("free", "a free port is picked at start (port = 0); the log says which")
     lowest = unprivileged_start()
-    if port < lowest:
-        # Decided from the number, not by binding: `check` run with sudo could bind it, the
-        # service (an ordinary user, no capabilities) cannot.
-        return PortReport("privileged", f"port {port} is below {lowest}: the show's service (an ordinary user with "
-                                        "no capabilities) cannot listen there; use a port from 1024 up, e.g. "
-                                        "port = 9000")
+    low = port < lowest
+    # A port below net.ipv4.ip_unprivileged_port_start needs root or CAP_NET_BIND_SERVICE. Once
+    # any such port was an error from its number alone, even for a show run as root or given
+    # the capability; what counts is whether the show's own process may bind it.
+    service = may_bind_low_ports(unit) if low and unit is not None else None
+    if low and service is False:
+        return PortReport("privileged", f"port {port} is below {lowest} (net.ipv4.ip_unprivileged_port_start), and "
+                                        f"the show's service ({unit}) has no {BIND_LOW_PORTS} to listen there; use a "
+                                        f"port from {lowest} up, e.g. port = 9000 (or give the service "
+                                        f"AmbientCapabilities={BIND_LOW_PORTS})")
     for kind, proto in ((socket.SOCK_DGRAM, "UDP"), *([(socket.SOCK_STREAM, "TCP")] if config.tcp else [])):
         try:
             _bind(host, port, kind)
@@ -73,8 +71,19 @@ def probe(config: OscConfig, wait_s: float = PONG_WAIT_S) -> PortReport:
             if "already in use" in error:
                 return PortReport("taken", f"{error}; nothing there answered /bayard/ping (`ss -lunp "
                                            f"'sport = :{port}'` names the program)")
+            if exc.errno == errno.EACCES and low and service:
+                return PortReport("free", f"{protocols} {host}:{port}: below {lowest}, which the show's service "
+                                          f"({unit}) may use ({BIND_LOW_PORTS}); this check may not try it")
+            if exc.errno == errno.EACCES and low:
+                return PortReport("privileged", f"{error}; `bayard run` as this user could not listen there")
             return PortReport("unbindable", error)
-    return PortReport("free", f"{protocols} {host}:{port} is free")
+    if low and service is None:
+        return PortReport("privileged-here", f"{protocols} {host}:{port} is free to this check, which may listen "
+                                             f"below {lowest} (root or {BIND_LOW_PORTS}); the show may listen there "
+                                             "only if it runs with the same rights: run it so, or use a port from "
+                                             f"{lowest} up, e.g. port = 9000")
+    return PortReport("free", f"{protocols} {host}:{port} is free" + (
+        f" (below {lowest}: the show's service may use it, {BIND_LOW_PORTS})" if low else ""))
 
 
 def _bind(host: str, port: int, kind: int) -> None:

@@ -15,7 +15,6 @@ engine's `CommandQueue.post`).
 from __future__ import annotations
 
 import contextlib
-import errno
 import itertools
 import logging
 import queue
@@ -27,6 +26,7 @@ from typing import Any
 from ...clock import Clock
 from ...commands import Command
 from . import wire
+from .binding import OscStartError, bind_error
 from .config import OscConfig
 from .dispatch import Dispatcher, Peer
 
@@ -45,30 +45,6 @@ TCP_IDLE_CLOSE_S = 300.0
 TCP_IDLE_EVICT_S = 10.0
 SEND_QUEUE = 10_000
 POLL_S = 0.25  # how often blocked threads look at the stop flag
-
-
-class OscStartError(RuntimeError):
-    """The server could not start; the message says what to change."""
-
-
-def bind_error(exc: OSError, proto: str, host: str, port: int) -> OscStartError:
-    """Why the show cannot listen on host:port, and what to change (the show's log at start
-    and `bayard check` say the same)."""
-    where = f"{host}:{port}"
-    if exc.errno == errno.EADDRINUSE:
-        return OscStartError(
-            f"OSC {proto} port {where} is already in use (another bayard, QLab or an OSC tool?); "
-            "stop it or set another port under [osc] in install.toml"
-        )
-    if exc.errno in (errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT) or isinstance(exc, socket.gaierror):
-        return OscStartError(
-            f"OSC cannot bind {where}: {exc.strerror or exc}; set [osc] host in install.toml "
-            "to an address "
-            'of this machine, or "0.0.0.0" for all'
-        )
-    if exc.errno == errno.EACCES:
-        return OscStartError(f"OSC port {where}: permission denied; use a port above 1023 in [osc] port")
-    return OscStartError(f"OSC cannot listen on {where}: {exc}")
 
 
 class OscServer:

@@ -13,8 +13,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from .binding import OscStartError
 from .config import OscConfig, PasscodeFileError
-from .server import OscServer, OscStartError
+from .server import OscServer
 
 log = logging.getLogger("bayard.osc")
 

@@ -1,0 +1,161 @@
+"""`bayard check`: the show's files, its media and models, and the machine it would play on
+(the screen, the OSC port, the disks, the kiosk service), each problem with its line and fix."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .cli_show import REPO_ROOT, find_show_for, load
+from .config.errors import Problem
+
+if TYPE_CHECKING:
+    from .config.loader import Show
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    # The display settings as given, before the checks below start pygame headless (which
+    # sets SDL_VIDEODRIVER=dummy in this process).
+    screen_env = dict(os.environ)
+    # From any folder inside the show, as preview works: the nearest install.toml above.
+    show = load(args.show or str(find_show_for(Path.cwd() / "-")))
+    if show is None:
+        return 2
+    from .config.check_paths import scene_path_problems, show_path_problems
+    from .config.loader import check_media
+
+    problems = list(show.problems) + _left_out(show) + show_path_problems(show) + scene_path_problems(show)
+    problems += check_media(show, decode=not args.fast)
+    from .runtime.display_check import display_report
+    from .runtime.host_check import disk_room, osc_port, state_folder
+
+    # The machine itself: an OSC port the show cannot have, disks without room for its logs,
+    # a kiosk service set up for another state folder, a screen SDL cannot open.
+    osc_line, osc_problems = osc_port(show)
+    state_line, state_problems = state_folder(show)
+    display_line, display_problems = display_report(show, screen_env)
+    problems += osc_problems + disk_room(show) + state_problems + display_problems
+    if not args.fast:
+        problems += _check_content(show) + _check_models(show)
+    # In reading order, file by file and line by line (they were in the order the checks ran),
+    # each naming its file from the show folder printed first.
+    problems = sorted((p.within(show.root) for p in problems), key=Problem.reading_place)
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity != "error"]
+    from .services import describe_models
+
+    print(f"Show: {show.config.show.title}  ({show.path})")
+    total = 0.0
+    open_ended = []
+    print(f"Playlist ({len(show.playlist)} scenes):")
+    for index, scene_id in enumerate(show.playlist, start=1):
+        config = show.scenes[scene_id]
+        duration = config.duration
+        if duration is None:
+            from .scenes import SCENE_KINDS
+
+            natural = _natural_duration(SCENE_KINDS.get(config.type), config, show)
+            duration = natural if natural is not None else show.config.attract.default_duration
+        total += duration
+        label = f"{duration:5.0f} s"
+        if config.type in ("portrait", "quiz"):
+            open_ended.append(scene_id)
+            label += "+"
+        print(f"  {index}. {scene_id:<16} {config.type:<11} {label}  {config.title}")
+    minutes, secs = divmod(round(total), 60)
+    note = " (+ while visitors play)" if open_ended else ""
+    print(f"Loop length: {minutes} min {secs:02d} s{note}")
+    for line in describe_models(show):
+        print(line)
+    print(display_line)
+    print(osc_line)
+    print(state_line)
+    if warnings:
+        # (Once these were only optional content and scenes left out; now they are also
+        # pictures too small for the screen, characters no typeface has, portraits stored
+        # turned, a detector at chance: each says what to do, and the show plays.)
+        print(f"\nWarnings ({len(warnings)}): the show plays; each says what to do")
+        for problem in warnings:
+            print(f"  {problem}")
+    if errors:
+        print(f"\n{len(errors)} error(s):")
+        for problem in errors:
+            print(f"  {problem}")
+        return 1
+    print("\nOK: the show is valid." + (f" {len(warnings)} warning(s) above." if warnings else ""))
+    return 0
+
+
+def _left_out(show: Show) -> list:
+    """A scene file the playlist does not name never plays: say so (usually a forgotten
+    playlist entry after adding a file)."""
+    from .config.locate import line_of
+    from .runtime.files import read_text
+
+    source = read_text(show.path)
+    line = line_of(source, ("show", "playlist"))
+    return [Problem(show.path, line, "show.playlist",
+                    f"scene '{scene_id}' ({show.scene_files[scene_id].name}) is not in the playlist and never "
+                    f"plays; add \"{scene_id}\" to playlist, or remove the file", severity="warning")
+            for scene_id in sorted(show.scenes) if scene_id not in show.config.show.playlist]
+
+
+def _check_content(show: Show) -> list:
+    """Scene kinds that can judge their content (a portrait with no face, a quiz item with
+    no face) offer `check_content(config, show)`; its problems are listed with the rest."""
+    from .config.glyphs import check_glyphs
+    from .config.words_fit import check_words_fit
+    from .scenes import SCENE_KINDS
+
+    found = check_glyphs(show)  # any scene's visitor text: characters that would be boxes
+    found += check_words_fit(show)  # words that cannot fit beside their picture on this screen
+    for config in show.scenes.values():
+        hook = getattr(SCENE_KINDS.get(config.type), "check_content", None)
+        if hook is not None:
+            found += hook(config, show)
+    return found
+
+
+def _check_models(show: Show) -> list:
+    """Model files that differ from their checksums (a byte flipped on a failing card, a
+    copy cut short): `check` said "mesh: ok" over a damaged face model, which only
+    `bayard assets status` caught. The show's models manifest, and the software's own."""
+    from .runtime import assets
+
+    found, seen = [], set()
+    for path in (show.models_dir / assets.MANIFEST_NAME, REPO_ROOT / "models" / assets.MANIFEST_NAME):
+        if not path.is_file() or path.resolve() in seen:
+            continue
+        seen.add(path.resolve())
+        try:
+            manifest = assets.load_manifest(path)
+        except assets.AssetError as error:
+            found.append(Problem(path, None, "", str(error)))
+            continue
+        for status in assets.statuses([manifest], verify=True):
+            if status.state in ("corrupt", "partial"):
+                found.append(Problem(path, None, status.entry.id,
+                                     f"{status.entry.path} is damaged ({status.detail}); restore it: "
+                                     f"`git checkout {Path(path.parent.name) / status.entry.path}` in the software's "
+                                     "folder, or `bayard assets import FOLDER` from a good copy",
+                                     severity="error" if status.entry.required else "warning"))
+    return found
+
+
+def _natural_duration(kind, config, show: Show) -> float | None:
+    """A scene's own length without building media (for the check summary)."""
+    from .engine import init_pygame
+    from .scenes.base import SceneContext
+
+    try:
+        init_pygame(headless=True)
+        from .clock import FakeClock
+        from .typography import Fonts
+
+        context = SceneContext(clock=FakeClock(), size=show.config.display.size, content_root=show.content_root,
+                               state_dir=show.state_dir, fonts=Fonts(min(show.config.display.size)))
+        return kind(config, context).natural_duration()
+    except Exception:  # a summary line is not worth failing the check over
+        return None

@@ -1,0 +1,55 @@
+"""What the show commands share: finding the show a command means, loading it with its
+problems printed, and logging as its [logging] section says."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .config.errors import ShowError
+from .runtime.logs import apply_levels
+
+if TYPE_CHECKING:
+    from .config.loader import Show
+
+DEFAULT_SHOW = "install.toml"
+REPO_ROOT = Path(__file__).resolve().parents[1]  # the software's own folder (its models/)
+
+
+def setup_logging(level: str = "info", libraries: str = "warning") -> None:
+    logging.basicConfig(level=getattr(logging, level.upper(), logging.INFO),
+                        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s", datefmt="%H:%M:%S")
+    apply_levels(level, libraries)
+
+
+def load(path: str, keep_good: bool = False) -> Show | None:
+    # The loader brings every scene kind, pygame and the fonts with it (about a second):
+    # imported here, so the rooms' own commands (`animate`, `detector score`) start at once.
+    from .config.loader import load_show
+
+    if Path(path).is_dir():  # a show folder, as `assets` takes it: its install.toml
+        path = str(Path(path) / "install.toml")
+    try:
+        return load_show(path, keep_good=keep_good)
+    except ShowError as exc:
+        print(f"The show file cannot be used ({len(exc.problems)} problem(s)):", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return None
+
+
+def empty_show(path: Path) -> Show:
+    from .config.loader import Show
+    from .config.show import ShowConfig
+
+    return Show(path=path.resolve(), config=ShowConfig())
+
+
+def find_show_for(scene_file: Path) -> Path:
+    for folder in [scene_file.parent, *scene_file.parents]:
+        candidate = folder / DEFAULT_SHOW
+        if candidate.exists():
+            return candidate
+    return Path(DEFAULT_SHOW)
