@@ -94,6 +94,7 @@ def measure_pair(stack: FaceStack, portrait: np.ndarray, frames: list[np.ndarray
     usable = [i for i, f in enumerate(smooth) if f is not None]
     ref = max(usable, key=lambda i: neutrality(smooth[i].landmarks))
     animator.calibrate_on(smooth[ref].landmarks, stack.eyes(frames[ref], smooth[ref].landmarks))
+    animator.reference.settle_eyes_over([smooth[i].landmarks for i in usable])  # as `animate` does
     result_tracker = FaceTracker(stack)
     pairs, first = [], None
     for i, frame in enumerate(frames):

@@ -175,9 +175,19 @@ class DriverReference:
         """While live: let the eyes' rest opening follow how open this visitor's eyes
         have mostly been (see EYE_REST_LIMIT)."""
         self._recent_openness.append(_openness(lm))
-        if len(self._recent_openness) < EYE_REST_MIN_FRAMES:
+        self._settle_on(self._recent_openness)
+
+    def settle_eyes_over(self, landmarks) -> None:
+        """Offline (`bayard animate`, the bench), where the whole shot is known: the same
+        rule as live, its window the whole shot. Taken from the neutral frame alone, a
+        driver that stared there (the shared faces driver: 0.41 eye widths against its
+        usual 0.37) drew every ordinary look with the lids half lowered, in the film only."""
+        self._settle_on([_openness(np.asarray(lm)) for lm in landmarks])
+
+    def _settle_on(self, openings) -> None:
+        if len(openings) < EYE_REST_MIN_FRAMES:
             return
-        usual = np.median(np.asarray(self._recent_openness), axis=0)
+        usual = np.median(np.asarray(openings), axis=0)
         calibrated = np.asarray(self.calibrated_openness)
         self._set_eye_rest(np.clip(usual, calibrated * (1.0 - EYE_REST_LIMIT), calibrated * (1.0 + EYE_REST_LIMIT)))
 
