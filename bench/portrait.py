@@ -187,7 +187,7 @@ def speed(stack: FaceStack, clock: ModelClock, limit: int) -> None:
         t4 = time.perf_counter()
         map_x, map_y = warper.maps(dst, gaze, depth, motion.eye_open)
         t5 = time.perf_counter()
-        warper.paint(map_x, map_y, dst, motion.teeth, depth)  # as warper.render does
+        warper.paint(map_x, map_y, dst, motion.teeth, depth, animator.smile_of(motion))  # as warper.render does
         t6 = time.perf_counter()
         for key, value in zip(stages, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5, t6 - t1),
                               strict=True):
