@@ -107,3 +107,19 @@ def test_a_film_whose_neutral_frame_stares_draws_ordinary_looks_open(stack, sitt
     # A short shot (under a second and a half) has too little to settle on: its neutral stays.
     short = references_per_frame(animator, [range(20)], [0], 0, faces[:20], [None] * 20)
     assert short[0].openness == DriverReference(staring).openness
+
+
+def test_a_driver_that_looks_down_for_a_while_keeps_its_neutral_eyes(neutral):
+    """Eyes spend their expressive time narrower than at rest: settled on the median of a
+    clip that looked down for half of it, every look ahead widened the portrait's eyes."""
+    looking_down = _with_eyes(neutral, 0.6)
+    reference = DriverReference(neutral)
+    reference.settle_eyes_over([looking_down] * 50 + [neutral] * 40)
+    assert reference.openness == DriverReference(neutral).openness
+    assert max(reference.motion(neutral).eye_open) < 1.01
+
+
+def _with_eyes(landmarks: np.ndarray, share: float) -> np.ndarray:
+    from tests.test_mesh_expression import _with_eyes_open
+
+    return _with_eyes_open(landmarks, share)
