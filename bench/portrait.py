@@ -95,6 +95,7 @@ def measure_pair(stack: FaceStack, portrait: np.ndarray, frames: list[np.ndarray
     usable = [i for i, f in enumerate(smooth) if f is not None]
     ref = max(usable, key=lambda i: neutrality(smooth[i].landmarks))
     animator.calibrate_on(smooth[ref].landmarks, stack.eyes(frames[ref], smooth[ref].landmarks))
+    animator.reference.settle_eyes_over([smooth[i].landmarks for i in usable])  # as `animate` does
     result_tracker = FaceTracker(stack)
     pairs, first = [], None
     for i, frame in enumerate(frames):
@@ -196,7 +197,7 @@ def speed(stack: FaceStack, clock: ModelClock, limit: int) -> None:
         t4 = time.perf_counter()
         map_x, map_y = warper.maps(dst, gaze, depth, motion.eye_open)
         t5 = time.perf_counter()
-        warper.paint(map_x, map_y, dst, motion.teeth, depth)  # as warper.render does
+        warper.paint(map_x, map_y, dst, motion.teeth, depth, animator.smile_of(motion))  # as warper.render does
         t6 = time.perf_counter()
         for key, value in zip(stages, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5, t6 - t1),
                               strict=True):

@@ -85,6 +85,7 @@ def main() -> None:
         animator = MeshAnimator(sitter, stack, lips_hidden=args.lips_hidden)
         ref = picks[0]
         animator.calibrate_on(faces[ref].landmarks, stack.eyes(frames[ref], faces[ref].landmarks))
+        animator.reference.settle_eyes_over([faces[i].landmarks for i in usable])  # as `animate` does
         top, bottom = [], []
         for i in picks:
             motion = animator.reference.motion(faces[i].landmarks, stack.eyes(frames[i], faces[i].landmarks),

@@ -85,3 +85,41 @@ def test_on_the_face_pulling_driver_best_is_a_calm_mouth_not_pressed_lips(stack,
         meshes[index] = portrait_faces(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), stack)[0].landmarks
     assert lopsided(meshes[665]) > lopsided(meshes[21]) + 0.03
     assert neutrality(meshes[21]) > neutrality(meshes[665])
+
+
+def test_a_film_whose_neutral_frame_stares_draws_ordinary_looks_open(stack, sitter, neutral):
+    """`bayard animate` took the eyes' rest opening from the neutral frame alone: on a
+    driver that stared there, every ordinary look was drawn with the lids half lowered,
+    in the film and not in the live show (which settles on the visit's usual opening).
+    The film settles on the shot's usual opening by the same rule; blinks still close."""
+    from installation.models.motion.cli import references_per_frame
+    from installation.models.motion.mesh import MeshAnimator
+    from tests.test_mesh_expression import _with_eyes_open
+
+    staring, closed = _with_eyes_open(neutral, 1.12), _with_eyes_open(neutral, 0.1)
+    faces = [staring] + [closed if k % 15 == 0 else neutral for k in range(1, 90)]
+    animator = MeshAnimator(sitter, stack)
+    references = references_per_frame(animator, [range(90)], [0], 0, faces, [None] * 90)
+    assert DriverReference(staring).motion(neutral).eye_open[0] < 0.9  # from the stare alone
+    ordinary = references[30].motion(neutral).eye_open
+    assert min(ordinary) > 0.97, ordinary
+    assert max(references[30].motion(closed).eye_open) < 0.15
+    # A short shot (under a second and a half) has too little to settle on: its neutral stays.
+    short = references_per_frame(animator, [range(20)], [0], 0, faces[:20], [None] * 20)
+    assert short[0].openness == DriverReference(staring).openness
+
+
+def test_a_driver_that_looks_down_for_a_while_keeps_its_neutral_eyes(neutral):
+    """Eyes spend their expressive time narrower than at rest: settled on the median of a
+    clip that looked down for half of it, every look ahead widened the portrait's eyes."""
+    looking_down = _with_eyes(neutral, 0.6)
+    reference = DriverReference(neutral)
+    reference.settle_eyes_over([looking_down] * 50 + [neutral] * 40)
+    assert reference.openness == DriverReference(neutral).openness
+    assert max(reference.motion(neutral).eye_open) < 1.01
+
+
+def _with_eyes(landmarks: np.ndarray, share: float) -> np.ndarray:
+    from tests.test_mesh_expression import _with_eyes_open
+
+    return _with_eyes_open(landmarks, share)

@@ -346,6 +346,20 @@ def _track_driver(path: Path, stack) -> DriverTrack:
     return DriverTrack(faces, eyes, teeth, fps, cuts.cuts, times)
 
 
+def references_per_frame(animator, shot_ranges, refs, ref: int, faces, eyes) -> list:
+    """Each frame's DriverReference: one neutral face per shot (a shot with no face keeps
+    the one before it), its eyes' rest opening settled over the shot as the live show
+    settles it over the visit, so a film and the show agree on how open an ordinary look is."""
+    frame_reference: list = []
+    for shot, shot_ref in zip(shot_ranges, refs, strict=True):
+        if shot_ref is not None or animator.reference is None:
+            chosen = ref if shot_ref is None else shot_ref
+            animator.calibrate_on(faces[chosen], eyes[chosen])
+            animator.reference.settle_eyes_over([faces[i] for i in shot if faces[i] is not None])
+        frame_reference += [animator.reference] * len(shot)
+    return frame_reference
+
+
 def _animate_mesh(args: argparse.Namespace, animator) -> int:
     """The mesh path: track the driver's mesh once, take each shot's neutral frame, render."""
     import cv2
@@ -376,13 +390,7 @@ def _animate_mesh(args: argparse.Namespace, animator) -> int:
                  cuts_note(args.reference, ref, cuts)):
         if note:
             print(f"bayard animate: {note}", file=sys.stderr)
-    # One neutral face per shot; a shot with no face keeps the one before it.
-    frame_reference = []
-    for shot, shot_ref in zip(shot_ranges, refs, strict=True):
-        if shot_ref is not None or animator.reference is None:
-            chosen = ref if shot_ref is None else shot_ref
-            animator.calibrate_on(faces[chosen], eyes[chosen])
-        frame_reference += [animator.reference] * len(shot)
+    frame_reference = references_per_frame(animator, shot_ranges, refs, ref, faces, eyes)
     h, w = animator.portrait.shape[:2]
     out_h = args.size or h
     out_w = int(round(w * out_h / h))

@@ -20,6 +20,7 @@ from ...face import Face, FaceStack, FaceTracker, head_pose, portrait_faces
 from ...face.measures import turn_from_front
 from ...face.tracking import FaceBox, FaceObservation
 from ..visitor import VisitorPresence
+from .folds import commanded_smile
 from .hidden_lips import lips_at_fringe
 from .motion import DriverReference, Motion, idle_motion, rotation_deg
 from .returning import ReturnWatch
@@ -269,7 +270,13 @@ class MeshAnimator(VisitorPresence):
     def render(self, motion: Motion) -> np.ndarray:
         self.last_motion = motion
         dst, gaze, depth = self.place(motion)
-        return self.warper.render(dst, gaze, depth, motion.eye_open, motion.teeth)
+        return self.warper.render(dst, gaze, depth, motion.eye_open, motion.teeth, self.smile_of(motion))
+
+    def smile_of(self, motion: Motion) -> tuple[float, float]:
+        """How much of a full smile each mouth corner makes, as drawn (exaggerated as the
+        motion is): what the cheeks are shaded by."""
+        left, right = commanded_smile(motion.offsets)
+        return left * self.rig.exaggeration, right * self.rig.exaggeration
 
 
 def ease_motion(motion: Motion, keep: float) -> Motion:

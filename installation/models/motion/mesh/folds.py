@@ -25,6 +25,66 @@ SMOOTH_SHARE = 0.015  # blur of the shading, share of the face height
 CELLS_PER_FACE = 100  # the shading is smooth: it is worked out on a grid this fine
 COARSE = 4  # and looked up on screen every this many pixels
 
+# A smile bunches the cheeks: each lifts into a rounded apple and the fold from the nose
+# wing to past the mouth corner deepens under it. The mesh moves the corners and lifts the
+# cheeks (0.02 face heights at a full smile on driver-smile-3s), but a lifted cheek moved
+# as a flat picture stays flat, and the skin's own gathering (above) shades only a blob
+# beside the corner: the paintings' smiles read as a mouth stretched across a still face.
+# So the commanded smile shades the fold and lights the apple, in the picture's own
+# colours (the pixels are scaled, never tinted). Per side, the corner's commanded lift
+# and its outward move, as shares of a full smile's (driver-smile-3s at its widest:
+# 0.074-0.098 eye distances out, 0.037-0.046 face heights up).
+FULL_SMILE_OUT = 0.085  # eye distances
+FULL_SMILE_UP = 0.04  # face heights
+MAX_SMILE = 1.3
+# The mesh points the fold runs through, from the nose wing to beside the mouth corner
+# (on Thoreau's own deep folds: 129-203-206-216-212), how deep it is along them at a full
+# smile (a share of the light taken), and the apple of the cheek above it.
+FOLDS = ((129, 203, 206, 216, 212), (358, 423, 426, 436, 432))
+FOLD_DEPTH = (0.10, 0.16, 0.16, 0.12, 0.04)
+FOLD_WIDTH = 0.009  # face heights: the fold's soft half-width
+APPLES = ((205, 50, 101), (425, 280, 330))
+APPLE_LIGHT = 0.045
+APPLE_SIZE = 0.05  # face heights
+SMILE_CORNERS = ((61, -1.0), (291, 1.0))  # each corner and which way is out (x)
+
+
+def commanded_smile(offsets: np.ndarray | None) -> tuple[float, float]:
+    """Per side (image-left, image-right), how far the motion's mouth corner moves as a smile
+    moves it, 1.0 at a full smile: up and out. A jaw dropping pulls the corners down and
+    in, a pout pulls them in: neither is a smile."""
+    if offsets is None:
+        return 0.0, 0.0
+    out = []
+    for corner, outward in SMILE_CORNERS:
+        wide = outward * float(offsets[corner, 0]) / FULL_SMILE_OUT
+        up = -float(offsets[corner, 1]) / FULL_SMILE_UP
+        out.append(float(np.clip(0.5 * (wide + up), 0.0, MAX_SMILE)))
+    return out[0], out[1]
+
+
+def _cheek_lift(src: np.ndarray, grid_shape: tuple[int, int], cell: float, face_height: float,
+                skin: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per side, the shading (gain, over the rest pose's grid) of a full smile's cheek:
+    the fold darker, the apple above it lighter. `skin`: the grid cells on shaded skin."""
+    yy, xx = np.mgrid[0:grid_shape[0], 0:grid_shape[1]].astype(np.float32)
+    patterns = []
+    for fold, apple in zip(FOLDS, APPLES, strict=True):
+        line = src[list(fold), :2] / cell
+        depth = np.full(grid_shape, 0.0, np.float32)
+        width = max(0.6, FOLD_WIDTH * face_height / cell)
+        for (a, b), (da, db) in zip(zip(line[:-1], line[1:], strict=True),
+                                    zip(FOLD_DEPTH[:-1], FOLD_DEPTH[1:], strict=True), strict=True):
+            seg = b - a
+            t = np.clip(((xx - a[0]) * seg[0] + (yy - a[1]) * seg[1]) / max(float(seg @ seg), 1e-6), 0.0, 1.0)
+            gap = np.hypot(xx - a[0] - t * seg[0], yy - a[1] - t * seg[1])
+            depth = np.maximum(depth, (da + t * (db - da)) * np.exp(-0.5 * (gap / width) ** 2))
+        centre = src[list(apple), :2].mean(0) / cell
+        size = APPLE_SIZE * face_height / cell
+        light = APPLE_LIGHT * np.exp(-0.5 * ((xx - centre[0]) ** 2 + (yy - centre[1]) ** 2) / size ** 2)
+        patterns.append(((light - depth) * skin).astype(np.float32))
+    return patterns[0], patterns[1]
+
 
 def triangle_areas(points: np.ndarray, triangles: np.ndarray) -> np.ndarray:
     """Signed areas in the picture's plane (x, y), or unsigned in space with (x, y, z)."""
@@ -74,15 +134,39 @@ class FoldShading:
         self.vertices = tri
         self.weights = np.stack([1 - wb - wc, wb, wc], 1).clip(0, 1).astype(np.float32)
         self.field = np.zeros((h, w), np.float32)
+        self._shown = np.zeros((h, w), np.float32)
         self._black: np.ndarray | None = None
         if len(ys):
             self.box = (int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1)
         else:
             self.box = (0, 0, 0, 0)
+        # The cheeks' shading at a full smile, on the skin only (it fades out at the face's
+        # edge and the openings as the gathering does: blurred over the skin cells).
+        on_skin = np.zeros((h, w), np.float32)
+        on_skin[ys, xs] = 1.0
+        on_skin = cv2.GaussianBlur(on_skin, (0, 0), self.blur) * on_skin
+        self.cheeks = _cheek_lift(src * self.cell, (h, w), self.cell, face_height, on_skin) if len(src) >= 468 \
+            else None
 
-    def field_for(self, points: np.ndarray) -> np.ndarray | None:
+    def field_for(self, points: np.ndarray, smile: tuple[float, float] = (0.0, 0.0)) -> np.ndarray | None:
         """The shading spread over the rest pose, one value per cell (`self.cell` pixels
-        square), or None when nothing gathers or stretches enough to show."""
+        square), or None when nothing gathers, stretches or smiles enough to show.
+        `smile`: per side, `commanded_smile`."""
+        gathered = self._gathered(points)
+        if self.cheeks is None or max(smile) < 0.02:
+            return gathered
+        shown = self._shown
+        if gathered is None:
+            shown[:] = 0.0
+        else:
+            np.copyto(shown, gathered)
+        # (In a buffer of its own: the gathering's field keeps cells it does not rewrite.)
+        for amount, cheek in zip(smile, self.cheeks, strict=True):
+            if amount > 0.0:
+                shown += amount * cheek
+        return shown
+
+    def _gathered(self, points: np.ndarray) -> np.ndarray | None:
         now = np.abs(triangle_areas(points, self.triangles))
         change = np.log(np.maximum(now, 1e-3) / np.maximum(self.rest, 1e-3))
         change -= np.median(change[self.shaded])
@@ -99,11 +183,11 @@ class FoldShading:
         return self.field
 
     def shade(self, region: np.ndarray, points: np.ndarray, map_x: np.ndarray, map_y: np.ndarray,
-              box: tuple[int, int, int, int]) -> None:
-        """Darken `region` (in place) inside `box` (region pixels) where the skin gathers;
-        `points`: the moved mesh (x, y, z), the maps (absolute picture coordinates) say
-        where each pixel came from."""
-        field = self.field_for(points)
+              box: tuple[int, int, int, int], smile: tuple[float, float] = (0.0, 0.0)) -> None:
+        """Darken `region` (in place) inside `box` (region pixels) where the skin gathers,
+        and shade the cheeks of a `smile`; `points`: the moved mesh (x, y, z), the maps
+        (absolute picture coordinates) say where each pixel came from."""
+        field = self.field_for(points, smile)
         x0, y0, x1, y1 = box
         if field is None or x1 <= x0 or y1 <= y0:
             return

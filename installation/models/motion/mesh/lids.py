@@ -40,6 +40,16 @@ LASHES_SHARE = 0.6
 ABOVE_CREASE = 3.0
 # The paint over a closing lid is whole from this much closing on (share of the opening).
 PAINT_FROM = 0.2
+# The face mesh can put the upper lid's margin inside the painted eye white (Vermeer's girl,
+# on the inner side: the white runs 5-8 px up to the crease). Stretched down as lid skin,
+# that white ringed her closed lid in a pale rim, and set the painted lid's top tone. So
+# the white in the band (crease to margin) is found once, at rest: pixels nearer the eye's
+# white than the skin round the eye, in a run up from the margin (a lit lid fold above
+# the lashes is skin). Where half the band is white, the paint starts from the crease.
+# The white must be this much lighter than the skin (Lab L, 0-255) to be told apart.
+WHITE_OVER_SKIN = 12.0
+WHITE_SAMPLES = 48  # along the eye, corner to corner
+WHITE_BAND_SHARE = 0.5
 
 
 class LidCover(NamedTuple):
@@ -58,7 +68,8 @@ class _Eye:
     """One eye's region (region pixels) and, per column, its crease, upper lid margin and
     lower lid, all as rows."""
 
-    def __init__(self, dst: np.ndarray, lid: tuple, origin: np.ndarray, shape: tuple[int, int]) -> None:
+    def __init__(self, dst: np.ndarray, lid: tuple, origin: np.ndarray, shape: tuple[int, int],
+                 white: np.ndarray | None = None) -> None:
         up, low, cr = (dst[list(ids)] - origin for ids in lid)
         x0 = int(np.floor(min(up[:, 0].min(), low[:, 0].min())))
         x1 = int(np.ceil(max(up[:, 0].max(), low[:, 0].max()))) + 1
@@ -74,23 +85,85 @@ class _Eye:
         self.rows = np.arange(self.y0, self.y1, dtype=np.float32)[:, None]
         width = max(float(xs[-1] - xs[0]), 1.0)
         self.from_corner = np.minimum(xs - xs[0], xs[-1] - xs)[None, :] / width
+        # How much of the lid band is eye white, per column (see WHITE_OVER_SKIN).
+        self.white = np.zeros_like(self.margin)
+        if white is not None:
+            left, right = min(up[0, 0], low[0, 0]), max(up[-1, 0], low[-1, 0])
+            if right < left:
+                left, right = right, left
+            along = (xs - left) / max(float(right - left), 1.0)
+            self.white = np.interp(along, np.linspace(0.0, 1.0, len(white)), white)[None, :]
 
     def add(self, map_y: np.ndarray, shift: np.ndarray) -> None:
         map_y[self.y0:self.y1, self.x0:self.x1] += shift.astype(np.float32)
 
 
 def move_lids(map_y: np.ndarray, dst: np.ndarray, eye_open: tuple[float, float], origin: np.ndarray,
-              shape: tuple[int, int]) -> list:
-    """Move the lids in `map_y` (in place); returns what `paint_lids` must paint."""
+              shape: tuple[int, int], whites: tuple | None = None) -> list:
+    """Move the lids in `map_y` (in place); returns what `paint_lids` must paint. `whites`:
+    per eye, `lid_whites` of the portrait at rest."""
     covers: list = []
-    for lid, ratio in zip(LIDS, eye_open, strict=True):
+    for k, (lid, ratio) in enumerate(zip(LIDS, eye_open, strict=True)):
         if ratio > 1.02:
             _raise_lid(map_y, _Eye(dst, lid, origin, shape), min(float(ratio) - 1.0, MAX_WIDENING))
             continue
         closing = 1.0 - float(np.clip(ratio, 0.0, 1.0))
         if closing >= 0.02:
-            _lower_lid(map_y, _Eye(dst, lid, origin, shape), closing, covers)
+            _lower_lid(map_y, _Eye(dst, lid, origin, shape, None if whites is None else whites[k]), closing, covers)
     return covers
+
+
+def lid_whites(image: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per eye, along it from corner to corner (WHITE_SAMPLES), the share of the lid band
+    (crease to the mesh's margin) that is the eye's white run on up from the opening, 0-1,
+    at rest (`points`: the rest pose, picture pixels)."""
+    lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
+    h, w = lab.shape[:2]
+    out = []
+    for lid in LIDS:
+        up, low, cr = (points[list(ids), :2] for ids in lid)
+        left, right = min(up[0, 0], low[0, 0]), max(up[-1, 0], low[-1, 0])
+        if right < left:
+            left, right = right, left
+        xs = np.linspace(left, right, WHITE_SAMPLES)
+        top, margin, bottom = (curve_through(line, xs) for line in (cr, up, low))
+        cols = np.clip(np.round(xs).astype(int), 0, w - 1)
+
+        def column(x: int, y0: float, y1: float) -> np.ndarray:  # rows y0..y1 of picture column x
+            rows = np.arange(int(np.ceil(y0)), int(np.floor(y1)) + 1)
+            return lab[np.clip(rows, 0, h - 1), x]
+
+        opening = np.concatenate([column(x, m + 1.0, b - 1.0) for x, m, b in zip(cols, margin, bottom, strict=True)]
+                                 + [np.zeros((0, 3), np.float32)])
+        reach = max(2.0, 0.2 * float(np.mean(bottom - margin)))
+        around = np.concatenate([column(x, t - 1.0 - reach, t - 1.0) for x, t in zip(cols, top, strict=True)]
+                                + [column(x, b + 2.0, b + 2.0 + reach) for x, b in zip(cols, bottom, strict=True)])
+        white = np.zeros(WHITE_SAMPLES, np.float32)
+        if len(opening) < 6 or len(around) < 6:
+            out.append(white)
+            continue
+        # The white: the lighter part of the opening (the iris and lashes are its dark part);
+        # the skin: the lighter half round the eye (lashes and brow hairs are its dark half).
+        eye_white = np.median(opening[opening[:, 0] >= np.percentile(opening[:, 0], 60)], axis=0)
+        skin = np.median(around[around[:, 0] >= np.median(around[:, 0])], axis=0)
+        if eye_white[0] - skin[0] < WHITE_OVER_SKIN:
+            out.append(white)
+            continue
+        for c, (x, t, m) in enumerate(zip(cols, top, margin, strict=True)):
+            band = column(x, t, m)[::-1]  # from the margin up
+            if len(band) == 0:
+                continue
+            is_white = ((np.linalg.norm(band - eye_white, axis=1) < np.linalg.norm(band - skin, axis=1))
+                        & (band[:, 0] > skin[0]))
+            run = 0  # up from the margin, over a stray pixel or two
+            for k, ok in enumerate(is_white):
+                if ok:
+                    run = k + 1
+                elif k > run + 1:
+                    break
+            white[c] = run / len(band)
+        out.append(white)
+    return out[0], out[1]
 
 
 def _lower_lid(map_y: np.ndarray, eye: _Eye, closing: float, covers: list) -> None:
@@ -115,7 +188,10 @@ def _lower_lid(map_y: np.ndarray, eye: _Eye, closing: float, covers: list) -> No
     # from the crease at once, a 5% blink redrew the eye's upper line).
     band = margin - top
     thin = np.clip((THICK_LID_PX - band) / (THICK_LID_PX - THIN_LID_PX), 0.0, 1.0)
-    thin = thin * float(np.clip((closing - 0.1) / 0.3, 0.0, 1.0))
+    # Where the band is the eye's white, not lid skin, the paint takes over from the crease
+    # too, and right into the corner (faded there, the white showed through).
+    white = np.clip(eye.white / WHITE_BAND_SHARE, 0.0, 1.0) * float(np.clip((closing - 0.1) / 0.3, 0.0, 1.0))
+    thin = np.maximum(thin * float(np.clip((closing - 0.1) / 0.3, 0.0, 1.0)), white)
     ramp = np.maximum(2.0, 0.3 * band) * (1.0 - thin) + 2.0 * thin
     start = (margin - ramp) * (1.0 - thin) + (top - 1.0) * thin
     # A closing lid also covers a little past its new margin, fading out: on small or
@@ -127,8 +203,8 @@ def _lower_lid(map_y: np.ndarray, eye: _Eye, closing: float, covers: list) -> No
     # closes (painted at once, a 5% lowering laid a pale line of skin over the lashes).
     fade = float(np.clip(closing / PAINT_FROM, 0.0, 1.0))
     fade = fade * fade * (3.0 - 2.0 * fade)
-    covered = (np.clip((yy - start) / ramp, 0.0, 1.0) * np.where(yy <= new_margin, 1.0, below) * corner
-               * fade)
+    covered = (np.clip((yy - start) / ramp, 0.0, 1.0) * np.where(yy <= new_margin, 1.0, below)
+               * np.maximum(corner, white) * fade)
     covers.append(LidCover(eye.x0, eye.y0, covered.astype(np.float32), new_margin - eye.y0, closing,
                            top - eye.y0, start - eye.y0, eye.bottom - eye.y0))
 

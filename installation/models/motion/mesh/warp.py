@@ -20,7 +20,7 @@ from .folds import FoldShading
 from .folds import triangle_areas as _signed_areas  # (x, y) points: signed areas
 from .halftone import HalftoneScreen
 from .irises import Irises
-from .lids import move_lids, paint_lids
+from .lids import lid_whites, move_lids, paint_lids
 from .mouth import paint_mouth
 from .plate import picture_grain
 from .raster import compiled_fill
@@ -168,6 +168,7 @@ class MeshWarper:
         self._fill = compiled_fill()  # None: OpenCV fills the triangles instead
         self.blur = face_blur(rig)
         self.irises = Irises(rig, self.src)
+        self.lid_whites = lid_whites(rig.image, rig.points)
         rest = _signed_areas(self.src, rig.triangles)
         # Eye and mouth openings may close to nothing; every other triangle must keep its
         # orientation and at least a tenth of its area.
@@ -465,12 +466,15 @@ class MeshWarper:
         the lids drawn down (`dst`: moved points, image pixels, folds already eased)."""
         map_x, map_y = self.backward_map(dst, depth)
         self.irises.move(map_x, map_y, dst, self.origin, gaze_px)
-        self._lid_covers = move_lids(map_y, dst, eye_open, self.origin, self.shape)
+        self._lid_covers = move_lids(map_y, dst, eye_open, self.origin, self.shape, self.lid_whites)
         return map_x, map_y
 
     def paint(self, map_x: np.ndarray, map_y: np.ndarray, dst: np.ndarray,
-              teeth: tuple[float, float] | None = None, depth: np.ndarray | None = None) -> np.ndarray:
-        """Sample the portrait through the maps, paint lids and mouth, paste into the picture."""
+              teeth: tuple[float, float] | None = None, depth: np.ndarray | None = None,
+              smile: tuple[float, float] = (0.0, 0.0)) -> np.ndarray:
+        """Sample the portrait through the maps, paint lids and mouth, paste into the picture.
+        `smile`: per side, how much of a full smile the mouth's corners make (the cheeks'
+        shading, folds.commanded_smile)."""
         out = self.rig.image.copy()
         x0, y0, x1, y1 = self.rig.region
         region = out[y0:y1, x0:x1]  # sampled straight into the copy: no second paste
@@ -481,14 +485,14 @@ class MeshWarper:
         fx1, fy1 = max(min(fx1, w), fx0), max(min(fy1, h), fy0)
         self.sampler.sample(region, map_x, map_y, (slice(fy0, fy1), slice(fx0, fx1)))
         if depth is not None:
-            self.folds.shade(region, np.column_stack([dst, depth]), map_x, map_y, (fx0, fy0, fx1, fy1))
+            self.folds.shade(region, np.column_stack([dst, depth]), map_x, map_y, (fx0, fy0, fx1, fy1), smile)
         paint_lids(region, self._lid_covers, self.blur, self.grain, self.screen)
         paint_mouth(region, dst - self.origin, self.rig, teeth, self.grain, self.blur, self.screen)
         return out
 
     def render(self, dst: np.ndarray, gaze_px: np.ndarray, depth: np.ndarray | None = None,
                eye_open: tuple[float, float] = (1.0, 1.0),
-               teeth: tuple[float, float] | None = None) -> np.ndarray:
+               teeth: tuple[float, float] | None = None, smile: tuple[float, float] = (0.0, 0.0)) -> np.ndarray:
         """The whole portrait with the face moved to `dst` (points x 2, image pixels)."""
         dst = dst.astype(np.float64)
-        return self.paint(*self.maps(dst, gaze_px, depth, eye_open), dst, teeth, depth)
+        return self.paint(*self.maps(dst, gaze_px, depth, eye_open), dst, teeth, depth, smile)
