@@ -266,10 +266,10 @@ def draw_reveal(scene: QuizScene, surface: pygame.Surface) -> None:
         surface.blit(scene.cue_picture(explained, spectrum_rect.width), spectrum_rect)
         whose = explain_words.picture_caption(explained.explanation, scene.config.mode == "pair",
                                               explained.item.kind)
-        # Under the picture, wrapped short of the words beside it (on a 4:3 screen "the
-        # generated one's noise spectrum" ran into them); what it captions moves down.
-        room = (col.x if col.x > spectrum_rect.right else surface.get_width()) - f.px(24) - spectrum_rect.x
-        caption = f.block(whose, "sans", 22, dim, room, tier="small")
+        # Under the picture and no wider than it, as a label is hung under a print (on a 4:3
+        # screen "the generated one's noise spectrum" ran into the words beside it; upright,
+        # "where the machine looked" ran past the picture's edge); what it captions moves down.
+        caption = f.block(whose, "sans", 22, dim, spectrum_rect.width, tier="small")
         box = f.place(surface, caption, (spectrum_rect.x, spectrum_rect.bottom + f.px(4)))
         plot = g["reveal_plot"].copy()
         below = max(f.px(24), box.bottom + f.px(8) - plot.y)
@@ -317,7 +317,8 @@ def draw_reveal(scene: QuizScene, surface: pygame.Surface) -> None:
     limit = nxt.y - f.px(32) - score.get_height()
     credit = explained.item.credit if scene.config.mode == "single" else ""
     if credit:
-        block = f.block(credit, "sans", 20, dim, col.width)
+        # In the accent, as every other credit in the show (grey, it read as a note).
+        block = f.block(credit, "sans", 30, accent, col.width, line_spacing=1.25, tier="small")
         limit -= block.get_height()
         f.place(surface, block, (col.x, limit))
         limit -= f.px(16)
