@@ -9,7 +9,7 @@ import pygame
 
 from ..imaging import draw_missing
 from ..words import words
-from .layout import SCALES, beyond_lines, fit, hang, picture_and_column, portrait_screen, stand
+from .layout import SCALES, beyond_lines, fit, hang, hung_in, picture_and_column, stand
 from .style import fade, rgb
 
 if TYPE_CHECKING:
@@ -26,11 +26,7 @@ class LoopDrawing:
         size = self.context.size
         picture, column = picture_and_column(size, share=share)
         side = min(picture.size)
-        frame = pygame.Rect(0, 0, side, side)
-        frame.center = picture.center
-        if portrait_screen(size):
-            frame.top = picture.top
-        return frame, column
+        return hung_in(picture, (side, side)), column
 
     def _words_need(self, column: pygame.Rect) -> int:
         """The most any item's words need in `column` at the smallest type scale: every

@@ -20,7 +20,7 @@ import pygame
 
 from ..imaging import MediaError, paper_texture, read_rgb, surface_from_rgb
 from .base import Scene, register_scene
-from .layout import GRID_SHARE, SCALES, fit, giving_way, layout_key, overrun_message, picture_and_column, stand
+from .layout import GRID_SHARE, SCALES, fit, giving_way, hung_in, layout_key, overrun_message, picture_and_column, stand
 from .photograph_check import check_photograph, closest_zoom
 from .photograph_config import FLIP_S, Caption, Keyframe, PhotographConfig, Verso  # noqa: F401  (the kind's schema)
 from .photograph_standin import draw_standin, empty_mat
@@ -163,9 +163,7 @@ class PhotographScene(Scene):
         h, w = self.image.shape[:2]
         scale = min(self.mat.width / w, self.mat.height / h)
         size = (round(w * scale), round(h * scale))
-        rect = pygame.Rect((0, 0), size)
-        rect.center = self.mat.center
-        return rect
+        return hung_in(self.mat, size)
 
     def _render_photo(self, rect: pygame.Rect) -> pygame.Surface:
         import cv2

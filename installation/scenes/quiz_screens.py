@@ -12,7 +12,7 @@ import pygame
 from ..words import words
 from . import quiz_draw as draw
 from . import quiz_explain as explain_words
-from .layout import hang, picture_and_column, picture_room, upright_layout
+from .layout import GRID_SHARE, giving_way, hang, hung_in, picture_and_column, upright_layout
 from .style import fade, rgb
 
 if TYPE_CHECKING:
@@ -45,26 +45,20 @@ def geometry(scene: QuizScene) -> dict[str, pygame.Rect]:
     tall = upright_layout((w, h))
     # buttons: at least ~12 mm high on a 1080p 55" screen (~1.6 px/mm); far larger here
     button_h = max(f.px(120), 44)
-    if tall:
-        # The face is what a visitor studies, so upright it is as large as the width allows
-        # while the question and both buttons still fit below it (at 0.42 of the height it
-        # was three quarters of a 1080x1920 screen's width, and the lower fifth stood empty).
-        below = f.px(270) + 2 * button_h + f.px(30) + round(h * 0.05)
-        side = max(min(picture_room((w, h)), h - round(h * 0.08) - below, largest), 64)
-        g["single_image"] = pygame.Rect((w - side) // 2, round(h * 0.05), side, side)
-        column_x, column_w = round(w * 0.08), w - 2 * round(w * 0.08)
-        g["column"] = pygame.Rect(column_x, g["single_image"].bottom + round(h * 0.03), column_w,
-                                  h - g["single_image"].bottom - round(h * 0.07))
-        buttons_y = g["column"].y + f.px(270)
-    else:
-        # On the show's grid (layout.GRID_SHARE): the face in the picture's box, the
-        # question and buttons in the column every scene's words share.
-        box, g["column"] = picture_and_column((w, h))
-        side = min(box.width, box.height, largest)
-        g["single_image"] = pygame.Rect(0, 0, side, side)
-        g["single_image"].center = box.center
-        column_x, column_w = g["column"].x, g["column"].width
-        buttons_y = round(h * 0.56)
+    # On the show's grid (layout.GRID_SHARE), as every scene's picture and words: the face
+    # hangs on the picture box's top line, the score's capitals on the column's; upright (or
+    # nearly square) the face above the column, which is as wide as the screen allows.
+    # Upright the question kept a layout of its own (its face 0.05 of the height down, its
+    # words below wherever the face ended): walking from the portrait to the quiz, the
+    # words jumped. Where the question and both buttons would not fit under the face (a
+    # near-square screen), the face gives way, as any scene's picture gives way to its words.
+    question_and_buttons = f.px(270) + 2 * button_h + f.px(30)
+    box, g["column"], _ = giving_way(lambda share: picture_and_column((w, h), share, upright=tall), GRID_SHARE,
+                                     lambda column: question_and_buttons, least=0.2)
+    side = max(min(box.width, box.height, largest), 64)
+    g["single_image"] = hung_in(box, (side, side))
+    column_x, column_w = g["column"].x, g["column"].width
+    buttons_y = g["column"].y + f.px(270) if tall else round(h * 0.56)
     g["button_real"] = pygame.Rect(column_x, buttons_y, column_w, button_h)
     g["button_fake"] = pygame.Rect(column_x, g["button_real"].bottom + f.px(30), column_w, button_h)
     pair_side = min(round(h * 0.62), round(w * 0.40))
