@@ -127,6 +127,23 @@ def test_every_picture_hangs_on_the_grids_top_line(size):
     assert all(abs(top - line) <= 1 for top in tops.values()), (line, tops)
 
 
+@pytest.mark.parametrize("size", [(1280, 1024), (1024, 1280)])
+def test_on_a_5_4_screen_titles_keep_their_step_above_the_words(size):
+    """On a 4:5 screen the composite faces' title ("This person doesn't exist."), heading,
+    body and credit were all set at 23 px capitals: long words made the type scale shrink
+    to its least, where the kiosk minimum holds every size but the titles', and the titles
+    went on shrinking into the body. Each scene's title now stands a step above its words."""
+    titles = {("bayard", 12.0): "Self Portrait as a Drowned Man", ("loop", 30.0): "This person doesn’t exist.",
+              ("portrait", 40.0): "A portrait that moves"}
+    caps = {}
+    for key, title in titles.items():
+        boxes = _shots(size)[key][0]
+        heading = [b.cap for b in boxes if b.text == title]
+        assert heading, [b.text for b in boxes]
+        caps[key] = (heading[0], max(b.cap for b in boxes if b.text != title))
+    assert all(title >= 1.25 * words for title, words in caps.values()), caps
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_no_words_on_any_screen_are_smaller_than_a_museum_label(size):
     """Credits, dates and labels were set at 18 px capitals at 1080p: too small to read

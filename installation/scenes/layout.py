@@ -100,6 +100,18 @@ def picture_room(size: tuple[int, int]) -> int:
     return min(box.width, box.height)
 
 
+def title_scale(fonts, k: float, body_role: str, body_size: float) -> float:
+    """The scale a scene's titles are set at when its body (`body_role` at `body_size`) is
+    at scale k: k, but never below the least scale at which the kiosk minimum does not yet
+    hold the body. Below it the floor sets the body, its credits and labels at one size,
+    and a smaller scale shrank only the titles, down into them: on a 4:5 screen (1024x1280)
+    the composite faces' title, heading, body and credit all had 23 px capitals. The titles
+    keep their step above the body; the words give up room elsewhere (layout.giving_way)."""
+    floor = fonts.size(body_role, 0)  # (nothing is set smaller)
+    held = min((s for s in SCALES if fonts.size(body_role, body_size * s) > floor), default=SCALES[0])
+    return max(k, held)
+
+
 def fit(height_at: Callable[[float], int], available: int) -> float:
     """The largest scale in SCALES at which `height_at(scale)` fits `available` pixels
     (the smallest scale when none does: the floor then decides, and the checks report it)."""

@@ -23,6 +23,7 @@ from .layout import (
     picture_and_column,
     portrait_screen,
     stand,
+    title_scale,
 )
 from .portrait_record import NOTICE_ACTIVE, NOTICE_IDLE
 from .style import rgb, smoothstep
@@ -145,7 +146,7 @@ class PortraitDrawing:
         state = self.state if state is None else state
         camera_ok = self.camera_ok if camera_ok is None else camera_ok
         heading = c.heading if camera_ok or state == "card" else c.heading_no_camera
-        out = [(heading, "serif-semibold", 54 * k, "fg")]
+        out = [(heading, "serif-semibold", 54 * title_scale(self.context.fonts, k, "serif", 40), "fg")]
         if state == "card":
             out.append((c.card or self._default_card(), "serif", 40 * k, "fg"))
         elif not camera_ok:
