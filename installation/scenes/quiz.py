@@ -548,10 +548,16 @@ class QuizScene(Scene):
         return chosen
 
     def score_line(self) -> str:
+        """The running score. Where it takes two lines, it breaks between its parts, each
+        kept whole with the dot after it (at 1280x1024 it read "... you 1 · the" over
+        "machine 0")."""
         fields = {"number": self.index + 1, "total": len(self.round), "you": self.visitor_score}
         if self.machine_playing:
-            return words("quiz.score", machine=self.machine_score, **fields)
-        return words("quiz.score_machine_off", **fields)
+            line = words("quiz.score", machine=self.machine_score, **fields)
+        else:
+            line = words("quiz.score_machine_off", **fields)
+        parts = [part.strip().replace(" ", "\u00a0") for part in line.split("·")]
+        return "\u00a0\u00a0·  ".join(parts) if len(parts) > 1 else line
 
 def _with_crossfit(explanation, verdict, coin: bool = False):
     """The explanation with a gallery's cross-fitted verdict. Its map, ring and place still

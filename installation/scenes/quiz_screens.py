@@ -93,7 +93,9 @@ def geometry(scene: QuizScene) -> dict[str, pygame.Rect]:
     plot_y = g["reveal_image"].bottom + f.px(30)
     plot_w = g["reveal_spectrum"].right - round(w * 0.05)
     if tall:
-        g["reveal_plot"] = pygame.Rect(round(w * 0.05), plot_y, plot_w, round(h * 0.2))
+        # As wide as the words below (under the two pictures alone, on a 4:5 screen its
+        # sentence took four lines and left the eyes no room).
+        g["reveal_plot"] = pygame.Rect(round(w * 0.05), plot_y, w - 2 * round(w * 0.05), round(h * 0.2))
         column_y = g["reveal_plot"].bottom + f.px(30)
         g["reveal_column"] = pygame.Rect(round(w * 0.05), column_y, w - 2 * round(w * 0.05),
                                          round(h * 0.97) - column_y)
@@ -223,6 +225,10 @@ def draw_reveal(scene: QuizScene, surface: pygame.Surface) -> None:
         # above the other, labelled beside, when the question stacked them
         one_above = stacked(g)
         half = g["reveal_image"].height // 2 - f.px(6)
+        if one_above:  # labelled beside: the pictures leave their labels room in the pair's place
+            widest = max(f.line(words(f"quiz.label_{item.kind}"), "sans-semibold", 24, fg).get_width()
+                         for item in question)
+            half = min(half, g["reveal_image"].width - f.px(12) - widest)
         label_y = g["reveal_image"].y + half + f.px(8)
         label_end = -1  # where the last label ends: a long one ("GENERATED") under a small
         # picture reaches under the next, whose label then goes a line lower
@@ -246,10 +252,13 @@ def draw_reveal(scene: QuizScene, surface: pygame.Surface) -> None:
             if one_above:
                 f.place(surface, label, (rect.right + f.px(12), rect.y))
                 continue
-            if rect.x <= label_end + f.px(8):
+            # Never past the pair's own edge (at 1280x1024 "GENERATED" ran under the
+            # machine's picture beside it): a long label ends where its picture ends.
+            x = min(rect.x, g["reveal_image"].right - label.get_width())
+            if x <= label_end + f.px(8):
                 label_y += label.get_height() + f.px(4)
-            f.place(surface, label, (rect.x, label_y))
-            label_end = rect.x + label.get_width()
+            f.place(surface, label, (x, label_y))
+            label_end = x + label.get_width()
         truth_text = words("quiz.truth_pair_right" if record["correct"] else "quiz.truth_pair_wrong")
         side = side_word(g, question[0].key == scene.answer)
         said = words("quiz.said_side", side=side)
