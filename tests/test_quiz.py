@@ -13,6 +13,7 @@ import pygame
 import pytest
 
 import installation.scenes.quiz as quiz_module  # registers the "quiz" kind
+import installation.scenes.quiz_machine as quiz_machine
 from installation.harness import run_test
 
 from .conftest import REPO, write_show
@@ -66,8 +67,8 @@ def _scene(pilot):
 @pytest.fixture(autouse=True)
 def _fresh_caches():
     quiz_module._REPORTED.clear()
-    quiz_module._DETECTORS.clear()
-    quiz_module._JUDGED.clear()
+    quiz_machine._MACHINES.clear()
+    quiz_machine._JUDGED.clear()
     yield
 
 
