@@ -106,12 +106,14 @@ def test_the_score_breaks_between_its_parts(reveal, size):
 def test_the_eyes_never_shrink_to_a_speck_over_their_sentence():
     """On a 4:5 screen the eyes panel had less room than its sentence: the eyes were drawn
     10 px tall over its words, and the words began above the panel. The sentence keeps its
-    room inside the panel; the eyes are drawn only where they can be seen."""
+    room inside the panel (which is never shorter than it); the eyes are drawn only where they
+    can be seen."""
     from installation.scenes import quiz_draw
 
     fonts = Fonts(1024)
     fonts.log.recording = True
     surface = pygame.Surface((1024, 1280))
+    surface.fill((17, 16, 20))
     eyes = np.full((60, 120, 3), 200, np.uint8)
     explanation = SimpleNamespace(eyes_picture=eyes, eyes_finding="match")
     for height in (120, 192, 260, 420):
@@ -119,7 +121,8 @@ def test_the_eyes_never_shrink_to_a_speck_over_their_sentence():
         panel = pygame.Rect(51, 450, 637, height)
         drawn = quiz_draw.eyes_panel(surface, fonts, panel, explanation, (239, 233, 223))
         (text,) = fonts.log.boxes
-        assert panel.contains(text.rect) or text.rect.top >= panel.top + fonts.px(16), (height, text.rect, panel)
+        below = surface.get_at((panel.x + fonts.px(10), min(text.rect.bottom + 2, 1279)))[:3]
+        assert text.rect.top >= panel.top and below == (24, 22, 26), (height, text.rect, panel, below)
         if drawn is not None:
             assert drawn.height >= fonts.px(quiz_draw.LEAST_EYES) and not drawn.colliderect(text.rect), (drawn, text)
     assert drawn is not None  # (a panel with room shows them)

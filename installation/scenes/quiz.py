@@ -443,4 +443,4 @@ class QuizScene(Scene):
         else:
             line = words("quiz.score_machine_off", **fields)
         parts = [part.strip().replace(" ", "\u00a0") for part in line.split("·")]
-        return "\u00a0\u00a0·  ".join(parts) if len(parts) > 1 else line
+        return "\u00a0·  ".join(parts) if len(parts) > 1 else line

@@ -165,7 +165,6 @@ def eyes_panel(surface: pygame.Surface, fonts, rect: pygame.Rect, explanation: E
     has its room in the panel; the eyes take what is left, and are left out where that is
     too little to see them (a 4:5 screen squeezed them to a 10 px speck over the words,
     and the words up out of the panel). Returns where the eyes were drawn, if they were."""
-    pygame.draw.rect(surface, (24, 22, 26), rect, border_radius=fonts.px(8))
     picture = getattr(explanation, "eyes_picture", None)
     pad = fonts.px(16)
     text = fonts.block(
@@ -174,6 +173,9 @@ def eyes_panel(surface: pygame.Surface, fonts, rect: pygame.Rect, explanation: E
         + words(f"quiz.explain.eyes_{getattr(explanation, 'eyes_finding', '') or 'no_face'}"),
         "sans", 20, ink, rect.width - 2 * pad,
     )
+    # (never shorter than its sentence: its last line stood below the panel's edge)
+    panel = pygame.Rect(rect.x, rect.y, rect.width, max(rect.height, text.get_height() + 2 * pad))
+    pygame.draw.rect(surface, (24, 22, 26), panel, border_radius=fonts.px(8))
     drawn = None
     room = rect.height - text.get_height() - 3 * pad
     if picture is not None and room >= fonts.px(LEAST_EYES):
