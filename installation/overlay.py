@@ -327,7 +327,7 @@ class Overlay:
 
 def _wrap(words: list[str], font: Any, width: int, sep: str = " ") -> list[str]:
     """Join words into lines that fit `width` pixels (a word longer than a line is cut)."""
-    from .typography import greedy_lines  # (it imports pygame, which this module loads only to draw)
+    from .linebreak import greedy_lines  # (it imports pygame, which this module loads only to draw)
 
     return greedy_lines(font, words, width, sep, overlong=_cut_with_ellipsis)
 

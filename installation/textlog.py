@@ -52,6 +52,7 @@ class TextBox:
     bounds: tuple[int, int]  # the target's size
     cap_top: int = 0  # on the target: the top of the first line's capitals
     baseline: int = 0  # on the target: the last line's baseline
+    colour: tuple[int, int, int] = (0, 0, 0)  # the text's own colour (a credit's accent, a label's grey)
 
 
 def luminance(rgb: np.ndarray) -> np.ndarray:
@@ -101,7 +102,8 @@ class TextLog:
         if info.tier != "operator" and alpha >= SETTLED_ALPHA:
             contrast = measure_contrast(target, glyphs, info, pos)
         self.boxes.append(TextBox(info.text, info.tier, info.cap, info.ink.move(pos), alpha, contrast,
-                                  id(target), target.get_size(), pos[1] + info.cap_top, pos[1] + info.baseline))
+                                  id(target), target.get_size(), pos[1] + info.cap_top, pos[1] + info.baseline,
+                                  info.colour))
 
 
 def problems(boxes: list[TextBox]) -> list[str]:

@@ -7,21 +7,19 @@ files in the show's `fonts/` folder (docs/languages.md). Sizes are given as pixe
 1080-pixel shorter screen side and scaled, so a scene file reads the same on a 720p test
 window, a portrait screen and a 4K wall. Rendered lines are cached: text is drawn every
 frame but rasterised once. Visitor text is drawn with `place()`, which logs its box
-(installation/textlog.py) for the kiosk checks.
+(installation/textlog.py) for the kiosk checks. Where lines break is linebreak.py's.
 """
 
 from __future__ import annotations
 
 import logging
-import re
-import unicodedata
 from collections import OrderedDict
-from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
 import pygame
 
+from .linebreak import as_drawn, paragraph_lines
 from .textlog import MIN_CAP, TextInfo, TextLog
 
 log = logging.getLogger("bayard.typography")
@@ -133,7 +131,7 @@ class Fonts:
     def _render(font: pygame.font.Font, text: str, color) -> pygame.Surface:
         """One line, shaped in its own direction: Hebrew and Arabic run right to left
         (HarfBuzz in SDL_ttf orders and joins the glyphs), everything else left to right."""
-        text = _as_drawn(font, text)
+        text = as_drawn(font, text)
         script = rtl_script(text)
         if script is None:
             return font.render(text, True, color)
@@ -193,14 +191,7 @@ class Fonts:
         for paragraph_index, paragraph in enumerate(text.strip().split("\n\n")):
             if paragraph_index:
                 lines.append("")
-            # Broken at ordinary spaces only: a no-break space (U+00A0, "M.\u00a0Daguerre",
-            # "18\u00a0October") holds its words together, as a typesetter means it to.
-            bound = _INITIAL_SPACE.sub(_bind_initial, _GUILLEMET_SPACES.sub(_bind_guillemet, paragraph.strip()))
-            words = _BREAKS.split(bound)
-            greedy = greedy_lines(font, words, width)
-            if balanced and len(greedy) > 1:
-                greedy = _balanced(font, words, width, len(greedy))
-            lines.extend(_without_runt(font, greedy, width))
+            lines.extend(paragraph_lines(font, paragraph, width, balanced))
         return lines
 
     def block(self, text: str, role: str, size_at_1080: float, color: tuple[int, int, int], width: int,
@@ -244,158 +235,6 @@ class Fonts:
         blit_alpha(target, text, pos, alpha)
         ink = info.ink if info is not None else text.get_rect()
         return ink.move(pos)
-
-
-def greedy_lines(font: pygame.font.Font, words: list[str], width: int, sep: str = " ",
-                 overlong: Callable[[pygame.font.Font, str, int], list[str]] | None = None) -> list[str]:
-    """As many words (joined by `sep`) on each line as fit `width` pixels. A word wider
-    than a line is cut into pieces by `overlong` (default: broken as `_break_word` does,
-    rather than cut off at the column's edge)."""
-    lines: list[str] = []
-    current = ""
-    for word in words:
-        trial = f"{current}{sep}{word}" if current else word
-        if _width(font, trial) <= width:
-            current = trial
-            continue
-        if current:
-            lines.append(current)
-        pieces = (overlong or _break_word)(font, word, width)
-        lines.extend(pieces[:-1])
-        current = pieces[-1]
-    if current:
-        lines.append(current)
-    return lines
-
-
-def _balanced(font: pygame.font.Font, words: list[str], width: int, count: int) -> list[str]:
-    """The narrowest greedy wrap that still takes `count` lines: even lines. (Greedy line
-    counts only fall as the width grows, so the narrowest such width is found by halving.)"""
-    low, high = 1, width
-    while low < high:
-        middle = (low + high) // 2
-        if len(greedy_lines(font, words, middle)) <= count:
-            high = middle
-        else:
-            low = middle + 1
-    return greedy_lines(font, words, high)
-
-
-_BREAKS = re.compile(r"[ \t\n\r\f\v]+")
-
-
-def _without_runt(font: pygame.font.Font, lines: list[str], width: int) -> list[str]:
-    """A last line of one word takes the word before it down, when that fits and leaves
-    the line above at least two words."""
-    if len(lines) < 2 or " " in lines[-1]:
-        return lines
-    above = lines[-2].split(" ")
-    if len(above) < 3:
-        return lines
-    last = f"{above[-1]} {lines[-1]}"
-    if _width(font, last) > width:
-        return lines
-    return [*lines[:-2], " ".join(above[:-1]), last]
-
-
-# Where a web address or a path breaks best: after these, without adding a hyphen.
-_BREAK_AFTER = "/-._?&=#:,;"
-
-
-# Punctuation a Chinese or Japanese line may not end or start with (kinsoku shori).
-_NO_LINE_END = set("（「『【〔〈《〘〖‘“")
-_NO_LINE_START = set("、。，．！？：；）」』】〕〉》〙〗’”ゝゞーぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ…‥・")
-
-
-# French (and Swiss, Russian...) quotation marks keep to their words: « mot » never breaks
-# after « or before ». A space typed inside them becomes a no-break space.
-_GUILLEMET_SPACES = re.compile(r"([\u00ab\u2039]) +| +([\u00bb\u203a])")
-_GUILLEMETS = "\u00ab\u00bb\u2039\u203a"
-# An initial stays with the name after it: a credit broke "Benjamin D." from "Maxham".
-# (Any script's capitals: "É. Zola", "Ø. Dahl".)
-_INITIAL_SPACE = re.compile(r"\b([^\W\d_]\.) (?=[^\W\d_])")
-
-
-def _bind_initial(match: re.Match) -> str:
-    initial, following = match[1][0], match.string[match.end()]
-    return f"{match[1]}\u00a0" if initial.isupper() and following.isupper() else match[0]
-
-
-def _bind_guillemet(match: re.Match) -> str:
-    return f"{match[1]}\u00a0" if match[1] else f"\u00a0{match[2]}"
-
-
-def _as_drawn(font: pygame.font.Font, text: str) -> str:
-    """`text` as it is drawn in `font`, measured as drawn (the wrap) and rasterised. The
-    shipped serif's "…" and « » advance less than their own ink: "[…]" read "[.]." and
-    "« guillemets »" read "«guillemets »": such a font gets three full stops for "…", and
-    a no-break space after each guillemet to make room for its ink."""
-    if "\u2026" in text and _ellipsis_overlaps(font):
-        text = text.replace("\u2026", "...")
-    if any(mark in text for mark in _GUILLEMETS):
-        for mark in _GUILLEMETS:
-            if mark in text and _overlaps(font, mark):
-                text = text.replace(mark, mark + "\u00a0")
-    return text
-
-
-def _width(font: pygame.font.Font, text: str) -> int:
-    return font.size(_as_drawn(font, text))[0]
-
-
-def _overlaps(font: pygame.font.Font, character: str) -> bool:
-    """Whether the character's ink reaches a tenth of a line's height past its advance."""
-    metrics = font.metrics(character)[0]
-    return bool(metrics) and metrics[1] - metrics[4] > 0.1 * font.get_height()
-
-
-def _ellipsis_overlaps(font: pygame.font.Font) -> bool:
-    """The shipped serif's "…" advances a third of its own width: drawn, its dots fell on
-    the next characters ("[…]" read "[.]."). Such a font is given three full stops.
-    (Asked each time a line is rasterised, which the cache makes rare.)"""
-    metrics = font.metrics("\u2026")[0]
-    return bool(metrics) and metrics[4] < metrics[1]
-
-
-def _ideographic(character: str) -> bool:
-    """A character of a script written without spaces (Chinese, Japanese kana and kanji,
-    and their full-width punctuation): lines break between any two of them."""
-    return unicodedata.east_asian_width(character) in ("W", "F") and not character.isspace()
-
-
-def _break_word(font: pygame.font.Font, word: str, width: int) -> list[str]:
-    """`word` in pieces no wider than `width` (at least one character each): after a
-    slash, dot or hyphen in the last third of the piece where there is one, else between
-    letters, with a hyphen (Chinese and Japanese: between characters, without)."""
-    pieces = []
-    while font.size(word)[0] > width and len(word) > 1:
-        fits = 1  # the longest prefix that fits, leaving room for a hyphen
-        low, high = 1, len(word) - 1
-        while low <= high:
-            middle = (low + high) // 2
-            if font.size(word[:middle] + "-")[0] <= width:
-                fits, low = middle, middle + 1
-            else:
-                high = middle - 1
-        cut = max((i + 1 for i in range(fits * 2 // 3, fits) if word[i] in _BREAK_AFTER), default=None)
-        if cut is not None:
-            pieces.append(word[:cut])
-        elif _ideographic(word[fits - 1]) or _ideographic(word[fits]):
-            # Chinese and Japanese break between any two characters, with no hyphen; but a
-            # line never starts with closing punctuation (。、」…): it goes up with the
-            # character before it, and that character comes down with it if need be; nor
-            # ends with an opening bracket (「（…), which goes down with what it opens.
-            cut = fits
-            while cut > 1 and (word[cut] in _NO_LINE_START or word[cut - 1] in _NO_LINE_END):
-                cut -= 1
-            pieces.append(word[:cut])
-        else:
-            cut = fits
-            hyphen = word[cut - 1].isalpha() and word[cut].isalpha()
-            pieces.append(word[:cut] + ("-" if hyphen else ""))
-        word = word[cut:]
-    pieces.append(word)
-    return pieces
 
 
 def drawable(char: str, extra_faces: list[Path] | tuple[Path, ...] = ()) -> bool:

@@ -250,8 +250,8 @@ def test_fit_quiz_writes_where_the_shows_own_quiz_reads(tmp_path, capsys, monkey
     from installation.cli import main
     from installation.config.loader import load_show
     from installation.models.detector.base import DEFAULT_MODELS_DIR
-    from installation.scenes.quiz import _load_detector
     from installation.scenes.quiz_check import describe
+    from installation.scenes.quiz_machine import load_machine
 
     show = tmp_path / "gallery"
     quiz, lines = _drawn_quiz(show, np.random.default_rng(9), pairs=3)
@@ -269,7 +269,7 @@ def test_fit_quiz_writes_where_the_shows_own_quiz_reads(tmp_path, capsys, monkey
     assert (shipped.stat().st_mtime_ns if shipped.exists() else None) == before
     # The show's quiz plays with a machine (the shipped `faces` weights, the default) and
     # `check` counts the show's own cross-fit.
-    detector, why = _load_detector("faces", show / "models")
+    detector, why = load_machine("faces", show / "models")
     assert detector is not None, why
     assert any("cross-fitted verdicts for 6 of 6 items" in line for line in describe(load_show(show / "install.toml")))
 

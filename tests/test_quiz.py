@@ -13,6 +13,7 @@ import pygame
 import pytest
 
 import installation.scenes.quiz as quiz_module  # registers the "quiz" kind
+import installation.scenes.quiz_machine as quiz_machine
 from installation.harness import run_test
 
 from .conftest import REPO, write_show
@@ -66,8 +67,8 @@ def _scene(pilot):
 @pytest.fixture(autouse=True)
 def _fresh_caches():
     quiz_module._REPORTED.clear()
-    quiz_module._DETECTORS.clear()
-    quiz_module._JUDGED.clear()
+    quiz_machine._MACHINES.clear()
+    quiz_machine._JUDGED.clear()
     yield
 
 
@@ -154,14 +155,17 @@ UPRIGHT = (540, 960)
 
 
 def test_an_upright_screen_shows_the_face_large_with_the_buttons_on_screen(tmp_path):
-    """A portrait-turned kiosk: the face a visitor must judge fills most of the width (it was
-    three quarters of it, with the lower fifth of the screen empty), and the question and
-    both buttons still fit below it."""
+    """A portrait-turned kiosk: the face a visitor must judge fills the grid's picture box,
+    as every scene's picture does (0.82 of a 9:16 screen's width; it was three quarters of
+    it, with the lower fifth of the screen empty), and the question and both buttons still
+    fit below it."""
+    from installation.scenes.layout import picture_and_column
+
     with run_test(_show(tmp_path), size=UPRIGHT) as pilot:
         pilot.command("start", scene="q")
         g = _scene(pilot)._geometry()
         screen = pygame.Rect((0, 0), UPRIGHT)
-        assert g["single_image"].width >= 0.85 * UPRIGHT[0]
+        assert g["single_image"].width >= min(picture_and_column(UPRIGHT)[0].size) >= 0.8 * UPRIGHT[0]
         assert screen.contains(g["single_image"])
         for button in (g["button_real"], g["button_fake"]):
             assert screen.contains(button) and button.top > g["single_image"].bottom

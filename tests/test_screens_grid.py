@@ -19,6 +19,7 @@ import pytest
 from installation.config.loader import load_show
 from installation.harness import run_test
 from installation.preview import single_scene_show
+from installation.scenes.layout import picture_and_column
 from installation.textlog import TextBox, problems
 from installation.words import words
 
@@ -34,9 +35,26 @@ MOMENTS = {"opening": (10.0,), "bayard": (12.0, 45.0), "loop": (30.0,), "portrai
 MUSEUM_MINIMUM_CAP_AT_1080 = 24
 
 
+def _picture_top(frame: pygame.Surface, size: tuple[int, int]) -> int:
+    """The first row where the picture (with its frame, if it has one) begins: in the left
+    half of a landscape screen, in the upper half of an upright one, the first row not all
+    the scene's background (taken from the screen's corner)."""
+    w, h = size
+    pixels = pygame.surfarray.array3d(frame).swapaxes(0, 1).astype(np.int16)
+    region = pixels[: h // 2] if h > w else pixels[:, : w // 2]
+    differs = (np.abs(region - pixels[2, 2]).max(axis=2) > 24).any(axis=1)
+    return int(np.argmax(differs))
+
+
 @cache
 def _frames(size: tuple[int, int]) -> dict[tuple[str, object], tuple[TextBox, ...]]:
     """The settled visitor text boxes at each scene's key moments on a screen of `size`."""
+    return {key: boxes for key, (boxes, _) in _shots(size).items()}
+
+
+@cache
+def _shots(size: tuple[int, int]) -> dict[tuple[str, object], tuple[tuple[TextBox, ...], int]]:
+    """What _frames holds, with the row each key moment's picture begins on."""
     found = {}
     for name, moments in MOMENTS.items():
         show = single_scene_show(load_show(REPO / "install.toml"), (REPO / f"scenes/{name}.toml").resolve())
@@ -54,7 +72,7 @@ def _frames(size: tuple[int, int]) -> dict[tuple[str, object], tuple[TextBox, ..
                     t = moment
                 boxes = tuple(b for b in pilot.engine.fonts.log.boxes if b.tier != "operator" and b.alpha > 0.98)
                 assert boxes, (name, moment)
-                found[(name, moment)] = boxes
+                found[(name, moment)] = boxes, _picture_top(pilot.frame(), size)
     return found
 
 
@@ -76,10 +94,7 @@ def test_every_scene_hangs_its_words_on_the_same_lines(size):
     one column line, their first capitals hang on one top line and their credits stand on
     one baseline, which the title card's footer shares."""
     frames = _frames(size)
-    upright = size[1] > size[0]
-    scenes = [("bayard", 12.0), ("bayard", 45.0), ("loop", 30.0), ("portrait", 40.0)]
-    if not upright:  # (upright, the quiz puts its face first and its question under it)
-        scenes.append(("quiz", "question"))
+    scenes = [("bayard", 12.0), ("bayard", 45.0), ("loop", 30.0), ("portrait", 40.0), ("quiz", "question")]
     columns = {key: _column(frames[key], size) for key in scenes}
     assert all(columns.values()), columns
     # One column line (a glyph's side bearing differs by a pixel or three from letter to letter).
@@ -93,6 +108,40 @@ def test_every_scene_hangs_its_words_on_the_same_lines(size):
     bottoms = {key: max(b.baseline for b in column) for key, column in columns.items() if key[0] != "quiz"}
     bottoms[("opening", 10.0)] = max(b.baseline for b in frames[("opening", 10.0)])
     assert max(bottoms.values()) - min(bottoms.values()) <= 1, bottoms
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_every_picture_hangs_on_the_grids_top_line(size):
+    """Pictures were centred up and down in their box: Bayard's print began 136 px below
+    the title beside it on a 1080p screen, the composite faces 31 px, the quiz's face about 60,
+    each at its own height. Now each picture's top (a frame's outer edge) is on the grid's
+    top line: beside the words, the line their first capitals hang on; upright, the top
+    of the picture's box, the same in every scene."""
+    shots = _shots(size)
+    scenes = [("bayard", 12.0), ("bayard", 45.0), ("loop", 30.0), ("portrait", 40.0), ("quiz", "question")]
+    tops = {key: shots[key][1] for key in scenes}
+    if size[1] > size[0]:
+        line = picture_and_column(size)[0].top
+    else:
+        line = min(b.cap_top for b in _column(shots[("bayard", 12.0)][0], size))
+    assert all(abs(top - line) <= 1 for top in tops.values()), (line, tops)
+
+
+@pytest.mark.parametrize("size", [(1280, 1024), (1024, 1280)])
+def test_on_a_5_4_screen_titles_keep_their_step_above_the_words(size):
+    """On a 4:5 screen the composite faces' title ("This person doesn't exist."), heading,
+    body and credit were all set at 23 px capitals: long words made the type scale shrink
+    to its least, where the kiosk minimum holds every size but the titles', and the titles
+    went on shrinking into the body. Each scene's title now stands a step above its words."""
+    titles = {("bayard", 12.0): "Self Portrait as a Drowned Man", ("loop", 30.0): "This person doesn’t exist.",
+              ("portrait", 40.0): "A portrait that moves"}
+    caps = {}
+    for key, title in titles.items():
+        boxes = _shots(size)[key][0]
+        heading = [b.cap for b in boxes if b.text == title]
+        assert heading, [b.text for b in boxes]
+        caps[key] = (heading[0], max(b.cap for b in boxes if b.text != title))
+    assert all(title >= 1.25 * words for title, words in caps.values()), caps
 
 
 @pytest.mark.parametrize("size", SIZES)

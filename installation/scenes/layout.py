@@ -60,11 +60,13 @@ def beyond_lines(fonts, first: pygame.Surface | None, last: pygame.Surface | Non
     return above + below
 
 
-def picture_and_column(size: tuple[int, int], share: float = GRID_SHARE) -> tuple[pygame.Rect, pygame.Rect]:
+def picture_and_column(size: tuple[int, int], share: float = GRID_SHARE,
+                       upright: bool | None = None) -> tuple[pygame.Rect, pygame.Rect]:
     """The picture's box and the text column's box. `share` is the picture's part of
-    the width (landscape) or of the height (portrait)."""
+    the width (landscape) or of the height (portrait). `upright` stacks the picture over
+    the column (by default on a portrait screen; the quiz does on a near-square one too)."""
     w, h = size
-    if portrait_screen(size):
+    if portrait_screen(size) if upright is None else upright:
         share *= UPRIGHT_GRID_SHARE / GRID_SHARE
         picture = pygame.Rect(round(w * 0.06), round(h * 0.04), round(w * 0.88), round(h * (share - 0.06)))
         top = picture.bottom + round(h * 0.03)
@@ -76,6 +78,15 @@ def picture_and_column(size: tuple[int, int], share: float = GRID_SHARE) -> tupl
     return picture, column
 
 
+def hung_in(box: pygame.Rect, size: tuple[int, int]) -> pygame.Rect:
+    """Where a picture of `size` goes in its `box`: its top on the box's top, the grid's
+    top line, where the column's first capitals hang; centred across. (Centred up and down
+    as well, Bayard's print began 136 px below the title beside it on a 1080p screen.)"""
+    rect = pygame.Rect((0, 0), size)
+    rect.midtop = box.midtop
+    return rect
+
+
 def upright_layout(size: tuple[int, int]) -> bool:
     """Whether the quiz stacks its picture over its words: upright or nearly square screens
     (side by side, the words ran off the screen and over one another)."""
@@ -83,13 +94,22 @@ def upright_layout(size: tuple[int, int]) -> bool:
 
 
 def picture_room(size: tuple[int, int]) -> int:
-    """About the largest side a quiz (or other square) picture is given on this screen: the
-    grid's picture box on a landscape screen, nearly the width of an upright one."""
-    w, h = size
-    if upright_layout(size):
-        return round(w * 0.88)
-    box, _ = picture_and_column(size)
+    """The largest side a quiz (or other square) picture is given on this screen: the
+    grid's picture box, above the column where the quiz stacks them (upright_layout)."""
+    box, _ = picture_and_column(size, upright=upright_layout(size))
     return min(box.width, box.height)
+
+
+def title_scale(fonts, k: float, body_role: str, body_size: float) -> float:
+    """The scale a scene's titles are set at when its body (`body_role` at `body_size`) is
+    at scale k: k, but never below the least scale at which the kiosk minimum does not yet
+    hold the body. Below it the floor sets the body, its credits and labels at one size,
+    and a smaller scale shrank only the titles, down into them: on a 4:5 screen (1024x1280)
+    the composite faces' title, heading, body and credit all had 23 px capitals. The titles
+    keep their step above the body; the words give up room elsewhere (layout.giving_way)."""
+    floor = fonts.size(body_role, 0)  # (nothing is set smaller)
+    held = min((s for s in SCALES if fonts.size(body_role, body_size * s) > floor), default=SCALES[0])
+    return max(k, held)
 
 
 def fit(height_at: Callable[[float], int], available: int) -> float:

@@ -9,7 +9,7 @@ import pygame
 
 from ..imaging import draw_missing
 from ..words import words
-from .layout import SCALES, beyond_lines, fit, hang, picture_and_column, portrait_screen, stand
+from .layout import SCALES, beyond_lines, fit, hang, hung_in, picture_and_column, stand, title_scale
 from .style import fade, rgb
 
 if TYPE_CHECKING:
@@ -26,11 +26,7 @@ class LoopDrawing:
         size = self.context.size
         picture, column = picture_and_column(size, share=share)
         side = min(picture.size)
-        frame = pygame.Rect(0, 0, side, side)
-        frame.center = picture.center
-        if portrait_screen(size):
-            frame.top = picture.top
-        return frame, column
+        return hung_in(picture, (side, side)), column
 
     def _words_need(self, column: pygame.Rect) -> int:
         """The most any item's words need in `column` at the smallest type scale: every
@@ -132,7 +128,7 @@ class LoopDrawing:
                 band.fill((0, 0, 0, round(150 * y / band.get_height())), (0, y, band.get_width(), 1))
             surface.blit(band, (0, surface.get_height() - band.get_height()))
         k = 1.0 if full else fit(lambda scale: self._text_height(caption, credit, column.width, scale), column.height)
-        size = (56 if not full else 48) * k
+        size = (56 if not full else 48) * title_scale(fonts, k, "serif-light", 40)
         # The first capitals hang on the column's top line, as in every scene (layout.hang).
         first = (fonts.block(c.heading.upper(), "sans-semibold", 30 * k, accent, column.width, tier="small")
                  if c.heading else fonts.block(caption, "serif", size, fg, column.width, line_spacing=1.12))
@@ -180,7 +176,8 @@ class LoopDrawing:
             height += first.get_height() + fonts.px(30 * k)
         if with_reveal is None:
             with_reveal = any(i.real for i in self.items)
-        captions = [fonts.block(t, "serif", 56 * k, ink, width, line_spacing=1.12)
+        size = 56 * title_scale(fonts, k, "serif-light", 40)  # (above its body, however long: draw's)
+        captions = [fonts.block(t, "serif", size, ink, width, line_spacing=1.12)
                     for t in [caption] + ([c.reveal] if with_reveal else [])]
         first = first or captions[0]
         height += max(block.get_height() for block in captions)

@@ -20,7 +20,18 @@ import pygame
 
 from ..imaging import MediaError, paper_texture, read_rgb, surface_from_rgb
 from .base import Scene, register_scene
-from .layout import GRID_SHARE, SCALES, fit, giving_way, layout_key, overrun_message, picture_and_column, stand
+from .layout import (
+    GRID_SHARE,
+    SCALES,
+    fit,
+    giving_way,
+    hung_in,
+    layout_key,
+    overrun_message,
+    picture_and_column,
+    stand,
+    title_scale,
+)
 from .photograph_check import check_photograph, closest_zoom
 from .photograph_config import FLIP_S, Caption, Keyframe, PhotographConfig, Verso  # noqa: F401  (the kind's schema)
 from .photograph_standin import draw_standin, empty_mat
@@ -163,9 +174,7 @@ class PhotographScene(Scene):
         h, w = self.image.shape[:2]
         scale = min(self.mat.width / w, self.mat.height / h)
         size = (round(w * scale), round(h * scale))
-        rect = pygame.Rect((0, 0), size)
-        rect.center = self.mat.center
-        return rect
+        return hung_in(self.mat, size)
 
     def _render_photo(self, rect: pygame.Rect) -> pygame.Surface:
         import cv2
@@ -256,7 +265,7 @@ class PhotographScene(Scene):
     def _styles(self, k: float) -> dict[str, tuple[str, float, tuple[int, int, int], float, str]]:
         fg, accent = rgb(self.config.foreground), rgb(self.config.accent)
         return {
-            "title": ("serif-semibold", 58 * k, fg, 1.1, "body"),
+            "title": ("serif-semibold", 58 * title_scale(self.context.fonts, k, "serif", 42), fg, 1.1, "body"),
             "date": ("sans-semibold", 30 * k, accent, 1.2, "small"),
             "body": ("serif", 42 * k, fg, 1.32, "body"),
             "quote": ("serif-italic", 42 * k, fg, 1.32, "body"),

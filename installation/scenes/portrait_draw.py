@@ -17,11 +17,13 @@ from .layout import (
     fit,
     giving_way,
     hang,
+    hung_in,
     layout_key,
     overrun_message,
     picture_and_column,
     portrait_screen,
     stand,
+    title_scale,
 )
 from .portrait_record import NOTICE_ACTIVE, NOTICE_IDLE
 from .style import rgb, smoothstep
@@ -134,8 +136,7 @@ class PortraitDrawing:
                 # Already mirrored by the worker, like a looking-glass: visitors expect their
                 # left on the left, and the portrait answers the same way.
                 self._thumb = surface_from_rgb(cv2.resize(cam, (tw, th), interpolation=cv2.INTER_AREA))
-        rect = self._surface.get_rect(center=box.center)
-        return self._surface, rect
+        return self._surface, hung_in(box, self._surface.get_size())
 
     def _words(self, k: float, state: str | None = None,
                camera_ok: bool | None = None) -> list[tuple[str, str, float, str]]:
@@ -145,7 +146,7 @@ class PortraitDrawing:
         state = self.state if state is None else state
         camera_ok = self.camera_ok if camera_ok is None else camera_ok
         heading = c.heading if camera_ok or state == "card" else c.heading_no_camera
-        out = [(heading, "serif-semibold", 54 * k, "fg")]
+        out = [(heading, "serif-semibold", 54 * title_scale(self.context.fonts, k, "serif", 40), "fg")]
         if state == "card":
             out.append((c.card or self._default_card(), "serif", 40 * k, "fg"))
         elif not camera_ok:
@@ -190,11 +191,13 @@ class PortraitDrawing:
             note = c.disclosure if self.camera_ok else c.disclosure_no_camera
             disclosure = fonts.block(note, "sans", 30, accent, area.width, align="center", tier="small")
             area.height -= disclosure.get_height() + fonts.px(24)
-        portrait, rect = self._portrait_surface(area, col, (width, height))
-        pygame.draw.rect(
-            surface, (8, 7, 6), rect.inflate(fonts.px(14), fonts.px(14)).move(fonts.px(6), fonts.px(8))
-        )
-        pygame.draw.rect(surface, (92, 74, 48), rect.inflate(fonts.px(14), fonts.px(14)))  # a plain frame
+        # A plain frame, its outer edge on the picture box's lines (the grid's top line, where
+        # the column's first capitals hang): the portrait is set inside it.
+        border = fonts.px(7)
+        portrait, rect = self._portrait_surface(area.inflate(-2 * border, -2 * border), col, (width, height))
+        framed = rect.inflate(2 * border, 2 * border)
+        pygame.draw.rect(surface, (8, 7, 6), framed.move(fonts.px(6), fonts.px(8)))
+        pygame.draw.rect(surface, (92, 74, 48), framed)
         surface.blit(portrait, rect)
         if disclosure is not None:
             fonts.place(surface, disclosure, (area.x, rect.bottom + fonts.px(24)))

@@ -18,99 +18,36 @@ With no detector available the quiz still runs and says the machine is not playi
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pygame
-from pydantic import Field, model_validator
 
 from .. import faults
 from ..commands import Command, echo, reply_to
-from ..config.common import DetectorName, MediaPath, SceneConfig
 from ..imaging import MediaError, read_rgb, surface_from_rgb
 from ..models.detector import DEFAULT_DETECTOR
-from ..models.detector.crossfit import sha256_of
 from ..models.detector.preprocess import ImageError
-from ..words import word_list, words
+from ..words import words
 from . import quiz_draw as draw
+from . import quiz_layout
 from . import quiz_screens as screens
 from .base import Scene, Verb, register_scene
 from .layout import SOFT_ENLARGEMENT, picture_room
 from .quiz_check import check_quiz_faces
+from .quiz_config import QuizConfig
 from .quiz_items import Item, ItemsError, QuizStats, draw_round, load_folder, read_manifest
-from .style import Colour, rgb
+from .quiz_machine import gallery_crossfit, judged, load_machine
+from .style import rgb
 
 log = logging.getLogger("bayard.quiz")
 
-DEFAULT_TIPS = word_list("quiz.tips")
 PREVIEW_SIDE = 640  # display copies are kept at least this large where the picture has the pixels (see prepare)
 _REPORTED: set[str] = set()  # broken items already logged (scenes are rebuilt on every play)
-_DETECTORS: dict[tuple, Any] = {}  # loaded once per process, by (name, folder, its files)
-# Judgements by (file, size, mtime, detector): the scene is rebuilt on every showing and
-# judging an item costs tens of milliseconds; the cache holds no images, only results.
-_JUDGED: dict[tuple[str, int, int, int], Any] = {}
-
-
-class QuizConfig(SceneConfig):
-    mode: Literal["single", "pair"] = Field(
-        default="single",
-        description="'single': real or generated? on one face; 'pair': which of two faces is real?",
-    )
-    real: MediaPath | None = Field(
-        default="quiz/real", description="folder of real photographs (ignored with a manifest)"
-    )
-    fake: MediaPath | None = Field(
-        default="quiz/fake", description="folder of generated images (ignored with a manifest)"
-    )
-    manifest: MediaPath | None = Field(
-        default=None,
-        description="a TOML file of [[item]] tables (image, truth = 'real'|'fake'|'altered', credit, source, "
-        "match); replaces the folders",
-    )
-
-    def unused_media_keys(self) -> set[str]:
-        """With a manifest the folders are ignored, so `check` must not ask for them."""
-        return {"real", "fake"} if self.manifest is not None else set()
-    questions: int = Field(
-        default=5, ge=1, le=30, description="questions in one round, each item at most once"
-    )
-    reveal_seconds: float = Field(
-        default=18.0, gt=2, le=120, description="seconds the reveal stays before the next question"
-    )
-    summary_seconds: float = Field(
-        default=25.0, gt=2, le=300, description="seconds the end-of-round card stays"
-    )
-    idle_timeout: float | None = Field(
-        default=None,
-        gt=0,
-        description="seconds without an answer before an abandoned round returns to the start card; "
-                    "omitted: the show's attract.idle_timeout",
-    )
-    detector: DetectorName | None = Field(
-        default=None, description="detector backend; omitted: the show's models.detector; 'none': no machine"
-    )
-    heading: str = Field(default="Real or generated?", description="the start card's title")
-    tips: list[str] = Field(
-        default_factory=lambda: list(DEFAULT_TIPS),
-        description="the 'how to spot a generated face' card (as many as it holds, in order)"
-    )
-    seed: int | None = Field(
-        default=None, description="fixes the order of questions (tests, previews); omitted: random"
-    )
-    background: Colour = Field(default="#111014", description="background colour '#rrggbb'")
-    foreground: Colour = Field(default="#efe9df", description="text colour '#rrggbb'")
-    accent: Colour = Field(default="#e0b25c", description="highlight colour '#rrggbb'")
-
-    @model_validator(mode="after")
-    def _has_items(self) -> QuizConfig:
-        if self.manifest is None and (self.real is None or self.fake is None):
-            raise ValueError("give either 'manifest' or both 'real' and 'fake' folders")
-        return self
 
 
 @dataclass
@@ -123,35 +60,6 @@ class Prepared:
     explanation: Any = None  # detector Explanation or None
     sized: dict[int, pygame.Surface] = field(default_factory=dict, repr=False)  # by side, see picture_of
     spectrum: pygame.Surface | None = field(default=None, repr=False)
-
-
-def _load_detector(name: str, models_dir: Path | None, set_in: str = "the scene file") -> tuple[Any, str]:
-    """A detector, or None with one line saying why the machine is not playing."""
-    if name == "none":
-        return None, f"the machine is not playing today (switched off in {set_in})"
-    from ..models.detector import DETECTORS, DetectorUnavailable, detector_folder, load_detector
-    from ..registry import UnknownName
-
-    folder = detector_folder(name, models_dir)
-    # Keyed by the folder's files and their times too, so a gallery that re-fits the
-    # detector is picked up at the next showing without a restart.
-    try:
-        files = tuple(sorted((p.name, p.stat().st_mtime_ns) for p in folder.iterdir() if p.is_file()))
-    except OSError:
-        files = ()
-    from ..models.device import requested_device
-
-    # And by the device asked for, so a reload that moves models off the GPU is obeyed.
-    key = (name, str(folder), files, requested_device())
-    if key in _DETECTORS:
-        return _DETECTORS[key], ""
-    try:
-        DETECTORS.get(name)
-        detector = load_detector(name, models_dir=folder)
-    except (UnknownName, DetectorUnavailable, ImportError, OSError) as error:
-        return None, str(error)
-    _DETECTORS[key] = detector
-    return detector, ""
 
 
 @register_scene("quiz")
@@ -212,21 +120,10 @@ class QuizScene(Scene):
             getattr(self.context.show_config, "models", None), "detector", DEFAULT_DETECTOR
         )
         set_in = "the scene file" if c.detector else "install.toml [models] detector"
-        self.detector, self.detector_note = _load_detector(name, self.context.models_dir, set_in)
+        self.detector, self.detector_note = load_machine(name, self.context.models_dir, set_in)
         if self.detector is None:
             self.log.warning("quiz without a machine: %s", self.detector_note)
-        crossfit, coin = {}, False
-        if self.detector is not None:
-            from ..models.detector.base import DEFAULT_MODELS_DIR
-            from ..models.detector.crossfit import COIN_AUC, crossfit_figures, crossfit_verdicts
-
-            models = self.context.models_dir
-            folder = models / "detector" if models is not None else DEFAULT_MODELS_DIR
-            crossfit = crossfit_verdicts(folder)
-            # Out of fold no better than a coin on these items: its "99% sure" was not
-            # earned, so the reveal says the machine was unsure, and why.
-            figures = crossfit_figures(folder) if crossfit else None
-            coin = figures is not None and figures[0] < COIN_AUC
+        crossfit, coin = gallery_crossfit(self.context.models_dir) if self.detector is not None else ({}, False)
         self.machine_at_chance = coin  # the start card says so rather than "you against the machine"
         for item in items:
             try:
@@ -243,20 +140,9 @@ class QuizScene(Scene):
             prepared = Prepared(item, draw.square_crop(image, keep))
             if self.detector is not None:
                 try:
-                    stat = item.path.stat()
-                    key = (str(item.path), stat.st_size, stat.st_mtime_ns, id(self.detector))
-                    if key not in _JUDGED:
-                        # Judged on the full decoded file, not the display copy: resizing
-                        # would wash out exactly the traces the detector looks for.
-                        _JUDGED[key] = self.detector.explain(image)
-                    prepared.explanation = _JUDGED[key]
-                    prepared.verdict = prepared.explanation.verdict
-                    if crossfit:
-                        # a gallery's cross-fitted verdict: from a model that never saw this item
-                        own = crossfit.get(sha256_of(item.path))
-                        if own is not None:
-                            prepared.explanation = _with_crossfit(prepared.explanation, own, coin)
-                            prepared.verdict = own
+                    # Judged on the full decoded file, not the display copy: resizing would
+                    # wash out exactly the traces the detector looks for.
+                    prepared.explanation, prepared.verdict = judged(self.detector, item.path, image, crossfit, coin)
                 except ImageError as error:  # a picture it cannot judge (`bayard check` says so)
                     if str(item.path) not in _REPORTED:
                         _REPORTED.add(str(item.path))
@@ -507,7 +393,7 @@ class QuizScene(Scene):
 
     # -- layout -----------------------------------------------------------------------
     def _geometry(self) -> dict[str, pygame.Rect]:
-        return screens.geometry(self)
+        return quiz_layout.geometry(self)
 
     def _answer_targets(self) -> dict[str, pygame.Rect]:
         g = self._geometry()
@@ -548,26 +434,13 @@ class QuizScene(Scene):
         return chosen
 
     def score_line(self) -> str:
+        """The running score. Where it takes two lines, it breaks between its parts, each
+        kept whole with the dot after it (at 1280x1024 it read "... you 1 · the" over
+        "machine 0")."""
         fields = {"number": self.index + 1, "total": len(self.round), "you": self.visitor_score}
         if self.machine_playing:
-            return words("quiz.score", machine=self.machine_score, **fields)
-        return words("quiz.score_machine_off", **fields)
-
-def _with_crossfit(explanation, verdict, coin: bool = False):
-    """The explanation with a gallery's cross-fitted verdict. Its map, ring and place still
-    speak for the shipped detector's side (map_fake), and how sure the machine is now
-    follows the new verdict, unless the cross-fit is a coin on these items (`coin`): then
-    it is unsure of every one."""
-    import math
-
-    from ..models.detector.facedet import UNSURE_BAND
-
-    own = explanation.verdict
-    map_fake = own.fake if own is not None else None
-    unsure = explanation.unsure
-    if verdict.log_odds is not None and 0.0 < verdict.threshold < 1.0:
-        line = math.log(verdict.threshold / (1.0 - verdict.threshold))
-        unsure = abs(verdict.log_odds - line) < UNSURE_BAND  # as sure as the face detector's
-    return dataclasses.replace(explanation, verdict=verdict, map_fake=map_fake, unsure=unsure or coin,
-                               coin=coin)
-
+            line = words("quiz.score", machine=self.machine_score, **fields)
+        else:
+            line = words("quiz.score_machine_off", **fields)
+        parts = [part.strip().replace(" ", "\u00a0") for part in line.split("·")]
+        return "\u00a0·  ".join(parts) if len(parts) > 1 else line

@@ -154,10 +154,17 @@ def curve_plot(
     fonts.place(surface, right, (inner.right - right.get_width(), inner.bottom + fonts.px(8)))
 
 
-def eyes_panel(surface: pygame.Surface, fonts, rect: pygame.Rect, explanation: Explanation, ink) -> None:
+# Eyes drawn smaller than this (design px) show no highlight a visitor could check.
+LEAST_EYES = 90
+
+
+def eyes_panel(surface: pygame.Surface, fonts, rect: pygame.Rect, explanation: Explanation,
+               ink) -> pygame.Rect | None:
     """Both eyes enlarged with their highlights ringed, and one sentence on them: a cue
-    the visitor can check (the machine's verdict does not use it)."""
-    pygame.draw.rect(surface, (24, 22, 26), rect, border_radius=fonts.px(8))
+    the visitor can check (the machine's verdict does not use it). The sentence always
+    has its room in the panel; the eyes take what is left, and are left out where that is
+    too little to see them (a 4:5 screen squeezed them to a 10 px speck over the words,
+    and the words up out of the panel). Returns where the eyes were drawn, if they were."""
     picture = getattr(explanation, "eyes_picture", None)
     pad = fonts.px(16)
     text = fonts.block(
@@ -166,13 +173,19 @@ def eyes_panel(surface: pygame.Surface, fonts, rect: pygame.Rect, explanation: E
         + words(f"quiz.explain.eyes_{getattr(explanation, 'eyes_finding', '') or 'no_face'}"),
         "sans", 20, ink, rect.width - 2 * pad,
     )
-    if picture is not None:
-        h = max(10, rect.height - text.get_height() - 3 * pad)
-        w = min(rect.width - 2 * pad, round(h * picture.shape[1] / picture.shape[0]))
+    # (never shorter than its sentence: its last line stood below the panel's edge)
+    panel = pygame.Rect(rect.x, rect.y, rect.width, max(rect.height, text.get_height() + 2 * pad))
+    pygame.draw.rect(surface, (24, 22, 26), panel, border_radius=fonts.px(8))
+    drawn = None
+    room = rect.height - text.get_height() - 3 * pad
+    if picture is not None and room >= fonts.px(LEAST_EYES):
+        w = min(rect.width - 2 * pad, round(room * picture.shape[1] / picture.shape[0]))
         h = round(w * picture.shape[0] / picture.shape[1])
         shown = pygame.transform.smoothscale(surface_from_rgb(picture), (w, h))
-        surface.blit(shown, (rect.centerx - w // 2, rect.y + pad))
-    fonts.place(surface, text, (rect.x + pad, rect.bottom - pad - text.get_height()))
+        drawn = surface.blit(shown, (rect.centerx - w // 2, rect.y + pad))
+    top = rect.bottom - pad - text.get_height() if drawn is not None else rect.y + pad
+    fonts.place(surface, text, (rect.x + pad, max(rect.y + pad, top)))
+    return drawn
 
 
 def tick(surface: pygame.Surface, centre: tuple[int, int], size: int, good: bool) -> None:

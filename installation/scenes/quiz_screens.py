@@ -1,6 +1,6 @@
 """The quiz's screens as visitors see them: the start card, a question, the reveal and the
-summary, laid out for wide, upright and 4:3 kiosk screens (quiz.py holds the game, this
-module only draws it). Every word goes through the typography layer's `place`, so the
+summary, drawn where quiz_layout puts them on wide, upright and 4:3 kiosk screens (quiz.py
+holds the game, this module only draws it). Every word goes through the typography layer's `place`, so the
 kiosk checks see it."""
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ import pygame
 from ..words import words
 from . import quiz_draw as draw
 from . import quiz_explain as explain_words
-from .layout import hang, picture_and_column, picture_room, upright_layout
+from .layout import hang, upright_layout
+from .quiz_layout import geometry, side_word, stacked
 from .style import fade, rgb
 
 if TYPE_CHECKING:
@@ -31,96 +32,6 @@ def shown_percent(probability: float) -> int:
 def colours(scene: QuizScene) -> tuple:
     c = scene.config
     return rgb(c.foreground), rgb(c.accent), tuple(round(v * 0.62) for v in rgb(c.foreground))
-
-
-def geometry(scene: QuizScene) -> dict[str, pygame.Rect]:
-    w, h = scene.context.size
-    f = scene.context.fonts
-    g: dict[str, pygame.Rect] = {}
-    # No picture is drawn larger than this (twice the smallest picture's own pixels): it
-    # would only be softer, not show more.
-    largest = scene.largest_picture()
-    # A screen turned upright (or nearly square) stacks picture over words: side by side,
-    # its words ran off the screen and over one another.
-    tall = upright_layout((w, h))
-    # buttons: at least ~12 mm high on a 1080p 55" screen (~1.6 px/mm); far larger here
-    button_h = max(f.px(120), 44)
-    if tall:
-        # The face is what a visitor studies, so upright it is as large as the width allows
-        # while the question and both buttons still fit below it (at 0.42 of the height it
-        # was three quarters of a 1080x1920 screen's width, and the lower fifth stood empty).
-        below = f.px(270) + 2 * button_h + f.px(30) + round(h * 0.05)
-        side = max(min(picture_room((w, h)), h - round(h * 0.08) - below, largest), 64)
-        g["single_image"] = pygame.Rect((w - side) // 2, round(h * 0.05), side, side)
-        column_x, column_w = round(w * 0.08), w - 2 * round(w * 0.08)
-        g["column"] = pygame.Rect(column_x, g["single_image"].bottom + round(h * 0.03), column_w,
-                                  h - g["single_image"].bottom - round(h * 0.07))
-        buttons_y = g["column"].y + f.px(270)
-    else:
-        # On the show's grid (layout.GRID_SHARE): the face in the picture's box, the
-        # question and buttons in the column every scene's words share.
-        box, g["column"] = picture_and_column((w, h))
-        side = min(box.width, box.height, largest)
-        g["single_image"] = pygame.Rect(0, 0, side, side)
-        g["single_image"].center = box.center
-        column_x, column_w = g["column"].x, g["column"].width
-        buttons_y = round(h * 0.56)
-    g["button_real"] = pygame.Rect(column_x, buttons_y, column_w, button_h)
-    g["button_fake"] = pygame.Rect(column_x, g["button_real"].bottom + f.px(30), column_w, button_h)
-    pair_side = min(round(h * 0.62), round(w * 0.40))
-    side_by_side = min(pair_side, largest)
-    gap = round(w * 0.04)
-    # Upright, one face above the other is far larger than two side by side (704 px
-    # against 432 on 1080x1920, where the lower half stood empty); on a near-square
-    # screen side by side stays larger, so the larger wins.
-    stack_top = max(round(h * 0.16), round(h * 0.1) + f.px(110))
-    stack_gap = round(h * 0.02)
-    stacked = min(round(w * 0.84), (round(h * 0.96) - stack_top - f.px(90) - stack_gap) // 2)
-    if tall and stacked > pair_side:
-        stacked = min(stacked, largest)
-        x = (w - stacked) // 2
-        g["pair_left"] = pygame.Rect(x, stack_top, stacked, stacked)
-        g["pair_right"] = pygame.Rect(x, stack_top + stacked + stack_gap, stacked, stacked)
-    else:
-        left_x = (w - 2 * side_by_side - gap) // 2
-        top = round(h * 0.24)
-        g["pair_left"] = pygame.Rect(left_x, top, side_by_side, side_by_side)
-        g["pair_right"] = pygame.Rect(left_x + side_by_side + gap, top, side_by_side, side_by_side)
-    # reveal: the pictures, what the machine saw below them, and the words beside (or,
-    # upright, below that)
-    if tall:
-        small = min(round(w * 0.42), round(h * 0.24), largest)
-        top = round(h * 0.04)
-    else:
-        small = min(round(h * 0.44), round(w * 0.24), largest)
-        top = round(h * 0.08)
-    g["reveal_image"] = pygame.Rect(round(w * 0.05), top, small, small)
-    g["reveal_spectrum"] = pygame.Rect(g["reveal_image"].right + f.px(24), top, small, small)
-    plot_y = g["reveal_image"].bottom + f.px(30)
-    plot_w = g["reveal_spectrum"].right - round(w * 0.05)
-    if tall:
-        g["reveal_plot"] = pygame.Rect(round(w * 0.05), plot_y, plot_w, round(h * 0.2))
-        column_y = g["reveal_plot"].bottom + f.px(30)
-        g["reveal_column"] = pygame.Rect(round(w * 0.05), column_y, w - 2 * round(w * 0.05),
-                                         round(h * 0.97) - column_y)
-    else:
-        g["reveal_plot"] = pygame.Rect(round(w * 0.05), plot_y, plot_w, round(h * 0.92) - plot_y)
-        rx = g["reveal_spectrum"].right + round(w * 0.04)
-        g["reveal_column"] = pygame.Rect(rx, top, w - rx - round(w * 0.04), round(h * 0.84))
-    return g
-
-
-def stacked(g: dict[str, pygame.Rect]) -> bool:
-    """Whether the question shows its pair one above the other (an upright screen)."""
-    return g["pair_right"].y > g["pair_left"].y
-
-
-def side_word(g: dict[str, pygame.Rect], first: bool) -> str:
-    """How the visitor names a picture of a pair: left or right side by side, upper or
-    lower when an upright screen stacks them."""
-    if stacked(g):
-        return words("quiz.upper" if first else "quiz.lower")
-    return words("quiz.left" if first else "quiz.right")
 
 
 def draw_attract(scene: QuizScene, surface: pygame.Surface) -> None:
@@ -229,6 +140,10 @@ def draw_reveal(scene: QuizScene, surface: pygame.Surface) -> None:
         # above the other, labelled beside, when the question stacked them
         one_above = stacked(g)
         half = g["reveal_image"].height // 2 - f.px(6)
+        if one_above:  # labelled beside: the pictures leave their labels room in the pair's place
+            widest = max(f.line(words(f"quiz.label_{item.kind}"), "sans-semibold", 24, fg).get_width()
+                         for item in question)
+            half = min(half, g["reveal_image"].width - f.px(12) - widest)
         label_y = g["reveal_image"].y + half + f.px(8)
         label_end = -1  # where the last label ends: a long one ("GENERATED") under a small
         # picture reaches under the next, whose label then goes a line lower
@@ -252,10 +167,13 @@ def draw_reveal(scene: QuizScene, surface: pygame.Surface) -> None:
             if one_above:
                 f.place(surface, label, (rect.right + f.px(12), rect.y))
                 continue
-            if rect.x <= label_end + f.px(8):
+            # Never past the pair's own edge (at 1280x1024 "GENERATED" ran under the
+            # machine's picture beside it): a long label ends where its picture ends.
+            x = min(rect.x, g["reveal_image"].right - label.get_width())
+            if x <= label_end + f.px(8):
                 label_y += label.get_height() + f.px(4)
-            f.place(surface, label, (rect.x, label_y))
-            label_end = rect.x + label.get_width()
+            f.place(surface, label, (x, label_y))
+            label_end = x + label.get_width()
         truth_text = words("quiz.truth_pair_right" if record["correct"] else "quiz.truth_pair_wrong")
         side = side_word(g, question[0].key == scene.answer)
         said = words("quiz.said_side", side=side)
@@ -266,10 +184,10 @@ def draw_reveal(scene: QuizScene, surface: pygame.Surface) -> None:
         surface.blit(scene.cue_picture(explained, spectrum_rect.width), spectrum_rect)
         whose = explain_words.picture_caption(explained.explanation, scene.config.mode == "pair",
                                               explained.item.kind)
-        # Under the picture, wrapped short of the words beside it (on a 4:3 screen "the
-        # generated one's noise spectrum" ran into them); what it captions moves down.
-        room = (col.x if col.x > spectrum_rect.right else surface.get_width()) - f.px(24) - spectrum_rect.x
-        caption = f.block(whose, "sans", 22, dim, room, tier="small")
+        # Under the picture and no wider than it, as a label is hung under a print (on a 4:3
+        # screen "the generated one's noise spectrum" ran into the words beside it; upright,
+        # "where the machine looked" ran past the picture's edge); what it captions moves down.
+        caption = f.block(whose, "sans", 22, dim, spectrum_rect.width, tier="small")
         box = f.place(surface, caption, (spectrum_rect.x, spectrum_rect.bottom + f.px(4)))
         plot = g["reveal_plot"].copy()
         below = max(f.px(24), box.bottom + f.px(8) - plot.y)
@@ -317,7 +235,8 @@ def draw_reveal(scene: QuizScene, surface: pygame.Surface) -> None:
     limit = nxt.y - f.px(32) - score.get_height()
     credit = explained.item.credit if scene.config.mode == "single" else ""
     if credit:
-        block = f.block(credit, "sans", 20, dim, col.width)
+        # In the accent, as every other credit in the show (grey, it read as a note).
+        block = f.block(credit, "sans", 30, accent, col.width, line_spacing=1.25, tier="small")
         limit -= block.get_height()
         f.place(surface, block, (col.x, limit))
         limit -= f.px(16)

@@ -1,0 +1,102 @@
+"""Where the quiz's pictures, words and buttons go on a screen of any shape: the question on
+the show's grid (layout.py), a pair side by side or one above the other, the reveal's
+pictures, the machine's panel and the words beside or below them. quiz_screens draws there;
+the scene's touch targets are these same boxes."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pygame
+
+from ..words import words
+from .layout import GRID_SHARE, giving_way, hung_in, picture_and_column, upright_layout
+
+if TYPE_CHECKING:
+    from .quiz import QuizScene
+
+
+def geometry(scene: QuizScene) -> dict[str, pygame.Rect]:
+    w, h = scene.context.size
+    f = scene.context.fonts
+    g: dict[str, pygame.Rect] = {}
+    # No picture is drawn larger than this (twice the smallest picture's own pixels): it
+    # would only be softer, not show more.
+    largest = scene.largest_picture()
+    # A screen turned upright (or nearly square) stacks picture over words: side by side,
+    # its words ran off the screen and over one another.
+    tall = upright_layout((w, h))
+    # buttons: at least ~12 mm high on a 1080p 55" screen (~1.6 px/mm); far larger here
+    button_h = max(f.px(120), 44)
+    # On the show's grid (layout.GRID_SHARE), as every scene's picture and words: the face
+    # hangs on the picture box's top line, the score's capitals on the column's; upright (or
+    # nearly square) the face above the column, which is as wide as the screen allows.
+    # Upright the question kept a layout of its own (its face 0.05 of the height down, its
+    # words below wherever the face ended): walking from the portrait to the quiz, the
+    # words jumped. Where the question and both buttons would not fit under the face (a
+    # near-square screen), the face gives way, as any scene's picture gives way to its words.
+    question_and_buttons = f.px(270) + 2 * button_h + f.px(30)
+    box, g["column"], _ = giving_way(lambda share: picture_and_column((w, h), share, upright=tall), GRID_SHARE,
+                                     lambda column: question_and_buttons, least=0.2)
+    side = max(min(box.width, box.height, largest), 64)
+    g["single_image"] = hung_in(box, (side, side))
+    column_x, column_w = g["column"].x, g["column"].width
+    buttons_y = g["column"].y + f.px(270) if tall else round(h * 0.56)
+    g["button_real"] = pygame.Rect(column_x, buttons_y, column_w, button_h)
+    g["button_fake"] = pygame.Rect(column_x, g["button_real"].bottom + f.px(30), column_w, button_h)
+    pair_side = min(round(h * 0.62), round(w * 0.40))
+    side_by_side = min(pair_side, largest)
+    gap = round(w * 0.04)
+    # Upright, one face above the other is far larger than two side by side (704 px
+    # against 432 on 1080x1920, where the lower half stood empty); on a near-square
+    # screen side by side stays larger, so the larger wins.
+    stack_top = max(round(h * 0.16), round(h * 0.1) + f.px(110))
+    stack_gap = round(h * 0.02)
+    stacked = min(round(w * 0.84), (round(h * 0.96) - stack_top - f.px(90) - stack_gap) // 2)
+    if tall and stacked > pair_side:
+        stacked = min(stacked, largest)
+        x = (w - stacked) // 2
+        g["pair_left"] = pygame.Rect(x, stack_top, stacked, stacked)
+        g["pair_right"] = pygame.Rect(x, stack_top + stacked + stack_gap, stacked, stacked)
+    else:
+        left_x = (w - 2 * side_by_side - gap) // 2
+        top = round(h * 0.24)
+        g["pair_left"] = pygame.Rect(left_x, top, side_by_side, side_by_side)
+        g["pair_right"] = pygame.Rect(left_x + side_by_side + gap, top, side_by_side, side_by_side)
+    # reveal: the pictures, what the machine saw below them, and the words beside (or,
+    # upright, below that)
+    if tall:
+        small = min(round(w * 0.42), round(h * 0.24), largest)
+        top = round(h * 0.04)
+    else:
+        small = min(round(h * 0.44), round(w * 0.24), largest)
+        top = round(h * 0.08)
+    g["reveal_image"] = pygame.Rect(round(w * 0.05), top, small, small)
+    g["reveal_spectrum"] = pygame.Rect(g["reveal_image"].right + f.px(24), top, small, small)
+    plot_y = g["reveal_image"].bottom + f.px(30)
+    plot_w = g["reveal_spectrum"].right - round(w * 0.05)
+    if tall:
+        # As wide as the words below (under the two pictures alone, on a 4:5 screen its
+        # sentence took four lines and left the eyes no room).
+        g["reveal_plot"] = pygame.Rect(round(w * 0.05), plot_y, w - 2 * round(w * 0.05), round(h * 0.2))
+        column_y = g["reveal_plot"].bottom + f.px(30)
+        g["reveal_column"] = pygame.Rect(round(w * 0.05), column_y, w - 2 * round(w * 0.05),
+                                         round(h * 0.97) - column_y)
+    else:
+        g["reveal_plot"] = pygame.Rect(round(w * 0.05), plot_y, plot_w, round(h * 0.92) - plot_y)
+        rx = g["reveal_spectrum"].right + round(w * 0.04)
+        g["reveal_column"] = pygame.Rect(rx, top, w - rx - round(w * 0.04), round(h * 0.84))
+    return g
+
+
+def stacked(g: dict[str, pygame.Rect]) -> bool:
+    """Whether the question shows its pair one above the other (an upright screen)."""
+    return g["pair_right"].y > g["pair_left"].y
+
+
+def side_word(g: dict[str, pygame.Rect], first: bool) -> str:
+    """How the visitor names a picture of a pair: left or right side by side, upper or
+    lower when an upright screen stacks them."""
+    if stacked(g):
+        return words("quiz.upper" if first else "quiz.lower")
+    return words("quiz.left" if first else "quiz.right")

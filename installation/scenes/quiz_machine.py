@@ -1,0 +1,93 @@
+"""The machine a quiz visitor plays against: its detector, loaded once per process, a
+gallery's cross-fitted verdicts, and each item's judgement (kept by file, not by image).
+Numpy and files only: prepare() calls these on a worker thread."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..models.detector.crossfit import sha256_of
+
+_MACHINES: dict[tuple, Any] = {}  # loaded once per process, by (name, folder, its files, device)
+# Judgements by (file, size, mtime, detector): the scene is rebuilt on every showing and
+# judging an item costs tens of milliseconds; the cache holds no images, only results.
+_JUDGED: dict[tuple[str, int, int, int], Any] = {}
+
+
+def load_machine(name: str, models_dir: Path | None, set_in: str = "the scene file") -> tuple[Any, str]:
+    """A detector, or None with one line saying why the machine is not playing."""
+    if name == "none":
+        return None, f"the machine is not playing today (switched off in {set_in})"
+    from ..models.detector import DETECTORS, DetectorUnavailable, detector_folder, load_detector
+    from ..registry import UnknownName
+
+    folder = detector_folder(name, models_dir)
+    # Keyed by the folder's files and their times too, so a gallery that re-fits the
+    # detector is picked up at the next showing without a restart.
+    try:
+        files = tuple(sorted((p.name, p.stat().st_mtime_ns) for p in folder.iterdir() if p.is_file()))
+    except OSError:
+        files = ()
+    from ..models.device import requested_device
+
+    # And by the device asked for, so a reload that moves models off the GPU is obeyed.
+    key = (name, str(folder), files, requested_device())
+    if key in _MACHINES:
+        return _MACHINES[key], ""
+    try:
+        DETECTORS.get(name)
+        detector = load_detector(name, models_dir=folder)
+    except (UnknownName, DetectorUnavailable, ImportError, OSError) as error:
+        return None, str(error)
+    _MACHINES[key] = detector
+    return detector, ""
+
+
+def gallery_crossfit(models_dir: Path | None) -> tuple[dict, bool]:
+    """A gallery's cross-fitted verdicts by file checksum (empty: none fitted), and whether
+    out of fold the machine is no better than a coin on these items: its "99% sure" was
+    not earned, so the reveal says the machine was unsure, and why."""
+    from ..models.detector.base import DEFAULT_MODELS_DIR
+    from ..models.detector.crossfit import COIN_AUC, crossfit_figures, crossfit_verdicts
+
+    folder = models_dir / "detector" if models_dir is not None else DEFAULT_MODELS_DIR
+    crossfit = crossfit_verdicts(folder)
+    figures = crossfit_figures(folder) if crossfit else None
+    return crossfit, figures is not None and figures[0] < COIN_AUC
+
+
+def judged(detector, path: Path, image: np.ndarray, crossfit: dict, coin: bool) -> tuple[Any, Any]:
+    """(explanation, verdict) for the item in `path`, decoded as `image`: the detector's own
+    (remembered by file), or a gallery's cross-fitted verdict, from a model that never saw
+    this item, where there is one. Raises what the detector raises."""
+    stat = path.stat()
+    key = (str(path), stat.st_size, stat.st_mtime_ns, id(detector))
+    if key not in _JUDGED:
+        _JUDGED[key] = detector.explain(image)
+    explanation = _JUDGED[key]
+    own = crossfit.get(sha256_of(path)) if crossfit else None
+    if own is None:
+        return explanation, explanation.verdict
+    return with_crossfit(explanation, own, coin), own
+
+
+def with_crossfit(explanation, verdict, coin: bool = False):
+    """The explanation with a gallery's cross-fitted verdict. Its map, ring and place still
+    speak for the shipped detector's side (map_fake), and how sure the machine is now
+    follows the new verdict, unless the cross-fit is a coin on these items (`coin`): then
+    it is unsure of every one."""
+    from ..models.detector.facedet import UNSURE_BAND
+
+    own = explanation.verdict
+    map_fake = own.fake if own is not None else None
+    unsure = explanation.unsure
+    if verdict.log_odds is not None and 0.0 < verdict.threshold < 1.0:
+        line = math.log(verdict.threshold / (1.0 - verdict.threshold))
+        unsure = abs(verdict.log_odds - line) < UNSURE_BAND  # as sure as the face detector's
+    return dataclasses.replace(explanation, verdict=verdict, map_fake=map_fake, unsure=unsure or coin,
+                               coin=coin)

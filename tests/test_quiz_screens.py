@@ -1,0 +1,128 @@
+"""The default quiz's reveal as a visitor sees it, on screens of several shapes: where its
+labels hang, what colour its credit is, and that nothing runs past its picture or over
+the words."""
+
+from __future__ import annotations
+
+from functools import cache
+from types import SimpleNamespace
+
+import numpy as np
+import pygame
+import pytest
+
+from installation.config.loader import load_show
+from installation.harness import run_test
+from installation.preview import single_scene_show
+from installation.scenes import quiz_explain, quiz_layout
+from installation.scenes.style import rgb
+from installation.textlog import problems
+from installation.typography import Fonts
+from installation.words import words
+
+from .conftest import REPO
+
+
+@cache
+def _reveal(size: tuple[int, int], tmp: str, mode: str = "single") -> tuple:
+    """The first reveal of the default quiz (its own pictures and detector, a fixed order):
+    the visitor text boxes, the screen's geometry, the item revealed (single mode), the
+    accent and the score line as the scene writes it."""
+    from pathlib import Path
+
+    scene_file = Path(tmp) / f"quiz-{mode}.toml"
+    text = (REPO / "scenes" / "quiz.toml").read_text().replace('mode = "single"', f'mode = "{mode}"')
+    scene_file.write_text(text + "\nseed = 3\n", encoding="utf-8")
+    show = single_scene_show(load_show(REPO / "install.toml"), scene_file)
+    with run_test(show, fps=10, size=size) as pilot:
+        pilot.engine.fonts.log.recording = True
+        pilot.command("start", scene="quiz")
+        pilot.advance(0.5)
+        pilot.command("answer", "real" if mode == "single" else "left", scene="quiz", source="osc")
+        pilot.advance(2.0)
+        scene = pilot.engine.sequencer.current.scene
+        assert scene.state == "reveal"
+        boxes = tuple(b for b in pilot.engine.fonts.log.boxes if b.tier != "operator" and b.alpha > 0.98)
+        shown = scene.items[scene.round[scene.index][0].key]
+        return boxes, quiz_layout.geometry(scene), shown, rgb(scene.config.accent), scene.score_line()
+
+
+@pytest.fixture(scope="module")
+def reveal(tmp_path_factory):
+    folder = str(tmp_path_factory.mktemp("quiz"))
+    return lambda size, mode="single": _reveal(size, folder, mode)
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1024, 1280)])
+def test_the_reveal_credits_its_picture_in_the_accent_as_every_other_credit(reveal, size):
+    """The picture's credit was set in grey under the reveal's words, where every other
+    credit in the show (Bayard's print, the faces, the portrait) is in the accent."""
+    boxes, _, shown, accent, _ = reveal(size)
+    assert shown.item.credit
+    credit = [b for b in boxes if b.text == shown.item.credit]
+    assert credit, [b.text for b in boxes]
+    assert all(b.colour == accent for b in credit), [b.colour for b in credit]
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920), (1280, 1024), (1024, 1280), (3840, 2160)])
+def test_the_label_under_the_machines_picture_stays_under_it(reveal, size):
+    """Upright (1024x1280) "where the machine looked" ran past the right edge of the picture
+    it labels, out over the empty screen. A label hangs under its picture, no wider."""
+    boxes, g, shown, _, _ = reveal(size)
+    caption = quiz_explain.picture_caption(shown.explanation, False, shown.item.kind)
+    label = [b for b in boxes if b.text == caption]
+    assert len(label) == 1, [b.text for b in boxes]
+    picture = g["reveal_spectrum"]
+    assert picture.left <= label[0].rect.left and label[0].rect.right <= picture.right, (label[0].rect, picture)
+    assert not problems(list(boxes)), problems(list(boxes))
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1280, 1024), (1024, 1280)])
+def test_a_pairs_labels_stay_under_the_pair(reveal, size):
+    """The pair's "GENERATED" label is longer than its small picture: at 1024x1280, beside
+    the stacked pair, it ran into the machine's picture; at 1280x1024, under the right one
+    of the pair, it ran under that picture (when the generated face came second)."""
+    boxes, g, _, _, _ = reveal(size, "pair")
+    labels = {words(f"quiz.label_{kind}") for kind in ("real", "fake", "altered")}
+    placed = [b for b in boxes if b.text in labels]
+    assert len(placed) == 2, [b.text for b in boxes]
+    pair = g["reveal_image"]
+    assert all(pair.left <= b.rect.left and b.rect.right <= pair.right for b in placed), (pair, placed)
+    assert not problems(list(boxes)), problems(list(boxes))
+
+
+@pytest.mark.parametrize("size", [(1280, 1024), (1024, 1280), (1920, 1080)])
+def test_the_score_breaks_between_its_parts(reveal, size):
+    """In the reveal's narrow column (1280x1024) the score read "Question 1 of 5 · you 1 ·
+    the" over "machine 0": where it takes two lines it breaks after a dot, never inside a
+    part."""
+    _, g, _, _, score = reveal(size)
+    fonts = Fonts(min(size))
+    lines = fonts.wrap(score, "sans-semibold", 30, g["reveal_column"].width, tier="small")
+    assert all(line.rstrip().endswith("·") for line in lines[:-1]), lines
+    assert lines[-1].split()[-1].isdigit(), lines
+
+
+def test_the_eyes_never_shrink_to_a_speck_over_their_sentence():
+    """On a 4:5 screen the eyes panel had less room than its sentence: the eyes were drawn
+    10 px tall over its words, and the words began above the panel. The sentence keeps its
+    room inside the panel (which is never shorter than it); the eyes are drawn only where they
+    can be seen."""
+    from installation.scenes import quiz_draw
+
+    fonts = Fonts(1024)
+    fonts.log.recording = True
+    surface = pygame.Surface((1024, 1280))
+    surface.fill((17, 16, 20))
+    eyes = np.full((60, 120, 3), 200, np.uint8)
+    explanation = SimpleNamespace(eyes_picture=eyes, eyes_finding="match")
+    for height in (120, 192, 260, 420):
+        fonts.log.begin_frame()
+        panel = pygame.Rect(51, 450, 637, height)
+        drawn = quiz_draw.eyes_panel(surface, fonts, panel, explanation, (239, 233, 223))
+        (text,) = fonts.log.boxes
+        below = surface.get_at((panel.x + fonts.px(10), min(text.rect.bottom + 2, 1279)))[:3]
+        assert text.rect.top >= panel.top and below == (24, 22, 26), (height, text.rect, panel, below)
+        if drawn is not None:
+            assert drawn.height >= fonts.px(quiz_draw.LEAST_EYES) and not drawn.colliderect(text.rect), (drawn, text)
+    assert drawn is not None  # (a panel with room shows them)
