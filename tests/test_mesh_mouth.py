@@ -74,6 +74,26 @@ def test_an_open_mouth_on_a_light_painting_is_dark_but_not_black(stack, sitter):
     assert r > b + 15  # in the painting's warm shade, not a neutral grey-black
 
 
+def test_the_floor_of_an_open_mouth_stays_clearly_darker_than_the_lower_lip(stack, sitter):
+    """Lit from above, the floor of the mouth is lighter than its roof; but lifted to 0.6 of
+    the lips' lightness, the lower half of a wide opening on a light painting read as lip,
+    to the face mesh (the opening measured half as tall) and to a viewer alike."""
+    painting = _light_warm_painting(sitter, stack)
+    animator = MeshAnimator(painting, stack)
+    out, dst, _ = _opened(animator, (0.0, 0.0, 0.0, 0.0), share=0.12)
+    inside = cv2.erode(_polygon(out.shape, dst[list(INNER_LIPS)]), np.ones((3, 3), np.uint8)) > 0
+    ys, xs = np.nonzero(inside)
+    upper = np.interp(xs, *dst[list(UPPER_INNER_LIP)][np.argsort(dst[list(UPPER_INNER_LIP), 0])].T)
+    lower = np.interp(xs, *dst[list(LOWER_INNER_LIP)][np.argsort(dst[list(LOWER_INNER_LIP), 0])].T)
+    floor = (ys - upper) / np.maximum(lower - upper, 1.0) > 0.5  # the lower half of the opening
+    assert floor.sum() > 100
+    rest = animator.rig.mesh[:, :2]
+    lips = _polygon(painting.shape, rest[list(OUTER_LIPS)]) > 0
+    lips_light = float(np.median(painting[lips].astype(np.float32) @ LUMA))
+    light = out[ys[floor], xs[floor]].astype(np.float32) @ LUMA
+    assert np.percentile(light, 90) < 0.45 * lips_light
+
+
 def test_no_specks_of_the_closed_mouths_line_round_the_opening(stack, sitter):
     """What the closed mouth's line holds (a highlight, craquelure, a speck of dust) was
     stretched by an opening mouth into dots and streaks just outside the painted opening,

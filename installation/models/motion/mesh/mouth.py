@@ -30,9 +30,14 @@ MIN_GAP_PX = 1.5
 TOOTH_EDGES = (0.0, 0.30, 0.53, 0.71, 0.84, 0.94)
 # The cavity's floor, lit from above: this many times the palette's cavity colour (its
 # deepest, under the upper lip), half-way to the lips' own shade, and no lighter than
-# FLOOR_UNDER_LIPS of the lips.
+# FLOOR_UNDER_LIPS of the lips. At 0.6 of them, the lower half of a wide opening was
+# nearly as light as a painted lower lip, and read as one: the face mesh re-run on unseen
+# paintings put the lower lip's edge half-way down the opening (measured against where
+# the mesh had moved it: up to half the opening lost, 0.05 of the driver's
+# mouth amplitude on the unseen sitters), and on a pale painting a viewer saw a mouth
+# half as open.
 CAVITY_FLOOR = 1.7
-FLOOR_UNDER_LIPS = 0.6
+FLOOR_UNDER_LIPS = 0.35
 # The lips' shadows in the cavity: under the upper lip this much darker at the lip, over
 # this share of the gap; over the lower lip this much, over about a pixel. They keep the
 # opening's outline as clear as the picture's own lip line: with the cavity in the

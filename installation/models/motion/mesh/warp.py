@@ -272,13 +272,21 @@ class MeshWarper:
     def unfold(self, dst: np.ndarray) -> np.ndarray:
         """Ease folding triangles out, touching only their own corners while that is
         enough (a sliver by the nose must not flatten the whole expression), in turn:
-        1. each corner moves as its neighbours do on average;
+        1. off the lips, each corner moves as its neighbours do on average;
         2. off the lips, each corner moves as its farthest-moved neighbour: where an open
            mouth squeezes the band under the lower lip, the chin follows the jaw down;
-        3. each corner is eased back towards rest;
-        4. the whole motion is eased back.
+        3. each corner, lips too, moves as its neighbours do on average;
+        4. each corner is eased back towards rest;
+        5. the whole motion is eased back.
         Where a fold is eased, a lip is never left thinner than KEPT_LIP of itself: the mouth
         may open less, but the lip does not turn inside out.
+
+        The lips are the expression itself, and the skin around them gives way first. On a
+        sitter turned 30 degrees the skin between the far mouth corner and the jaw is seen
+        nearly edge-on, and a wide-open mouth folds slivers there; averaged with its
+        neighbours first, the lower lip was pulled up into a V, KEPT_LIP then held the
+        opening's middle up too, and the lip's colour was stretched down the chin
+        (a third of the opening lost on the unseen sitters turned that far).
 
         (Corners were once eased back towards rest straight away. On a sitter turned 20-30
         degrees a wide-open mouth folds the band under the lower lip; easing pulled the
@@ -291,8 +299,10 @@ class MeshWarper:
             return dst
         self.folds_eased += 1
         dst = dst.copy()
-        for _ in range(UNFOLD_STEPS):  # each corner moves as its neighbours do on average
-            corners = np.unique(self.rig.triangles[bad])
+        for _ in range(UNFOLD_STEPS):  # off the lips, each corner moves as its neighbours do on average
+            corners = np.setdiff1d(np.unique(self.rig.triangles[bad]), self._lip_points)
+            if not len(corners):
+                break
             dst[corners] = self.src[corners] + self._neighbour_mean[corners] @ (dst - self.src)
             bad = self._folded(dst)
             if not bad.any():
@@ -304,6 +314,12 @@ class MeshWarper:
             moves = dst - self.src
             size = np.where(self._neighbours[corners], np.linalg.norm(moves, axis=1)[None, :], -1.0)
             dst[corners] = self.src[corners] + moves[np.argmax(size, axis=1)]
+            bad = self._folded(dst)
+            if not bad.any():
+                return self._lips_right_way_up(dst)
+        for _ in range(UNFOLD_STEPS):  # each corner, lips too, moves as its neighbours do on average
+            corners = np.unique(self.rig.triangles[bad])
+            dst[corners] = self.src[corners] + self._neighbour_mean[corners] @ (dst - self.src)
             bad = self._folded(dst)
             if not bad.any():
                 return self._lips_right_way_up(dst)
