@@ -123,11 +123,11 @@ def tooth_light(across: np.ndarray, u: np.ndarray, v: np.ndarray, in_upper: np.n
     for cycles, phase in UNEVEN_WAVES:
         swell += np.sin(across * np.pi * cycles + phase)
     uneven = 1.0 - UNEVEN * 0.5 * (1.0 + swell / len(UNEVEN_WAVES))
-    corridor = 1.0 - 0.55 * np.clip((u - 0.35) / 0.6, 0.0, 1.0) ** 1.5
+    corridor = 1.0 - 0.5 * np.clip((u - 0.45) / 0.5, 0.0, 1.0) ** 2
     # 0 at the lip a row grows from, 1 at its biting edge.
     t = np.where(in_upper, v / max(upper_band, 0.05), (1.0 - v) / max(lower_band, 0.05))
     t = np.clip(t, 0.0, 1.0)
-    lip_shadow = 1.0 - 0.22 * np.clip(1.0 - t / 0.45, 0.0, 1.0) ** 1.5
+    lip_shadow = 1.0 - 0.2 * np.clip(1.0 - t / 0.3, 0.0, 1.0) ** 2
     translucent = 1.0 - 0.08 * np.clip((t - 0.8) / 0.2, 0.0, 1.0)
     row = np.where(in_upper, 1.0, 0.85)
     return uneven * corridor * lip_shadow * translucent * row * seams(across, half)
