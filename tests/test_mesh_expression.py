@@ -696,9 +696,9 @@ def test_eyes_calibrated_wide_open_settle_to_the_visitors_usual_opening(stack, s
 
 def test_painted_teeth_are_separate_warm_teeth_not_a_bar(stack):
     """Painted as one evenly graded band in the eye whites' blue-grey, a visitor's smile
-    gave the sitter a metal bar for teeth. Along the row there are teeth, each with a
-    darker seam to the next, and across the front they are evenly lit, darker only
-    towards the corners; and the enamel is warmer than the eye whites."""
+    gave the sitter a metal bar for teeth; with a dark seam at every tooth, a comb of keys.
+    Along the row a separation or two shows, faintly, and across the front the row is
+    lit, darker only towards the corners."""
     image = cv2.cvtColor(cv2.imread(str(HOUSE_SITTER)), cv2.COLOR_BGR2RGB)
     animator = MeshAnimator(image, stack)
     offsets = np.zeros((468, 3), np.float32)
@@ -712,19 +712,15 @@ def test_painted_teeth_are_separate_warm_teeth_not_a_bar(stack):
     xs = np.arange(int(centre - 0.6 * half), int(centre + 0.6 * half) + 1)
     row = bared[y - 1:y + 2, xs].mean(axis=(0, 2))
     smooth = np.convolve(row, np.ones(3) / 3, mode="same")
-    dips = [i for i in range(2, len(row) - 2)
-            if smooth[i] < smooth[i - 2] - 3 and smooth[i] < smooth[i + 2] - 3]
-    assert 3 <= len(dips) <= 9  # seams between the front teeth: a few, not a comb
+    step = max(2, int(round(0.05 * half)))  # a tooth's separation is a twentieth of the mouth wide or more
+    dips = [i for i in range(step, len(row) - step)
+            if smooth[i] < smooth[i - step] - 3 and smooth[i] < smooth[i + step] - 3]
+    runs = np.split(dips, np.nonzero(np.diff(dips) > 1)[0] + 1) if dips else []
+    assert 1 <= len(runs) <= 4  # separations between the front teeth: a few, not a comb
     middle = row[np.abs(xs - centre) < 0.4 * half]
     assert np.percentile(middle, 90) - np.percentile(middle, 10) < 45  # no bright stripe in a dark bar
     palette = animator.rig.palette
     assert palette.teeth.mean() > palette.skin.mean() * 0.95  # enamel, not grey metal
-
-
-def test_enamel_is_warmer_than_the_eye_whites_of_a_colour_portrait():
-    from installation.models.motion.mesh.rig import IVORY
-
-    assert IVORY[0] > IVORY[1] > IVORY[2] and abs(IVORY.mean() - 1.0) < 1e-9
 
 
 def test_a_tongue_read_in_the_visitor_is_painted_in_the_portrait(stack, sitter):

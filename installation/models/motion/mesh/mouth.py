@@ -15,6 +15,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from .enamel import biting_edge, tooth_light
 from .halftone import HalftoneScreen
 from .rig import INNER_LIPS, LOWER_INNER_LIP, UPPER_INNER_LIP, Palette, PortraitRig
 from .tone import LUMA
@@ -23,11 +24,6 @@ SHIFT = 4
 # Below this opening (pixels between the inner lips) nothing is painted: the warped
 # portrait's own lip line is the best picture of a nearly closed mouth.
 MIN_GAP_PX = 1.5
-# Where one tooth meets the next, across the mouth from its centre (share of half the
-# mouth's width), seen from the front: the incisors are wide, the teeth narrow towards
-# the corners as the arch turns away; a smile shows about five a side. (Eight a side, as
-# narrow as a comb's, read as a grille.)
-TOOTH_EDGES = (0.0, 0.30, 0.53, 0.71, 0.84, 0.94)
 # The cavity's floor, lit from above: this many times the palette's cavity colour (its
 # deepest, under the upper lip), half-way to the lips' own shade, and no lighter than
 # FLOOR_UNDER_LIPS of the lips. At 0.6 of them, the lower half of a wide opening was
@@ -60,36 +56,6 @@ def curve_through(points: np.ndarray, xs: np.ndarray) -> np.ndarray:
     """The y of a lip or lid line (its points, any order) at each x in `xs`."""
     order = np.argsort(points[:, 0])
     return np.interp(xs, points[order, 0], points[order, 1])
-
-
-def _tooth_light(along: np.ndarray, u: np.ndarray, v: np.ndarray, in_upper: np.ndarray,
-                 upper_band: float, lower_band: float, half: float) -> np.ndarray:
-    """How much of the enamel's light each pixel of the teeth gets, lit from the front.
-    Evenly shaded from corner to corner (one cylinder, bright in the middle), the band read
-    as a metal bar: real teeth are each a rounded surface with a dark seam to the next,
-    shaded by the lip they come out from, a little translucent at their biting edge, and
-    darker only towards the mouth's corners, where the cheeks shade them (a smile's dark
-    "buccal corridor"). The lower row sits in the upper's shadow."""
-    edges = np.array(TOOTH_EDGES + (1.2,))
-    k = np.clip(np.searchsorted(edges, along) - 1, 0, len(edges) - 2)
-    width = edges[k + 1] - edges[k]
-    within = np.clip((along - edges[k]) / width, 0.0, 1.0) * 2.0 - 1.0  # -1 .. 1 across a tooth
-    rounded = 1.0 - 0.1 * within ** 2
-    # The seam: a dark gap about a tenth of a tooth wide, never under half a pixel, and
-    # drawn only where a tooth is a few pixels wide (on a small face, seams a pixel apart
-    # would be all that showed).
-    tooth_px = width * half
-    seam_px = np.minimum(np.abs(along - edges[k]), np.abs(edges[k + 1] - along)) * half
-    seam = np.exp(-(seam_px / np.maximum(0.5, 0.06 * tooth_px)) ** 2)
-    seam *= np.clip((tooth_px - 3.0) / 6.0, 0.0, 1.0)
-    corridor = 1.0 - 0.5 * np.clip((u - 0.45) / 0.5, 0.0, 1.0) ** 2
-    # 0 at the lip a row grows from, 1 at its biting edge.
-    t = np.where(in_upper, v / max(upper_band, 0.05), (1.0 - v) / max(lower_band, 0.05))
-    t = np.clip(t, 0.0, 1.0)
-    lip_shadow = 1.0 - 0.2 * np.clip(1.0 - t / 0.3, 0.0, 1.0) ** 2
-    translucent = 1.0 - 0.08 * np.clip((t - 0.8) / 0.2, 0.0, 1.0)
-    row = np.where(in_upper, 1.0, 0.88)
-    return rounded * (1.0 - 0.3 * seam) * corridor * lip_shadow * translucent * row
 
 
 def _tongue_band(reading) -> tuple[float, float] | None:
@@ -205,13 +171,9 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
     # Full teeth across the front, fading only at the corners (the corridor shades them).
     fade = np.clip((0.92 - u) / 0.4, 0.0, 1.0) ** 0.6
     edge_px = max(0.12, 1.2 / max(gap, 1.0))  # the teeth's edge: about a pixel soft
-    # Each tooth's biting edge is rounded: the band's edge rises a little at the seams.
-    centre_x = (left + right) / 2
-    along = np.abs(xx - centre_x) / half  # 0 centre, 1 corners, like u but unclipped
-    edges = np.array(TOOTH_EDGES)
-    nearest = np.min(np.abs(along[..., None] - edges), axis=-1)
-    spacing = np.interp(along, edges[1:], np.diff(edges))
-    scallop = 0.07 * np.exp(-(nearest / np.maximum(0.3 * spacing, 1e-3)) ** 2)
+    # Each tooth's biting edge is rounded: the band's edge rises a little at a separation.
+    across = (xx - (left + right) / 2) / half  # signed: -1 at the left corner, 1 at the right
+    scallop = biting_edge(across)
     upper_edge, lower_edge = upper_band * (1.0 - scallop), lower_band * (1.0 - scallop)
     # The soft edge is centred on the band's edge: the band is as tall as read, not a
     # soft pixel shorter (which on a narrow opening left a grey line, not teeth).
@@ -221,7 +183,7 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
     lower_teeth = np.clip((v - 1.0 + lower_edge) / edge_px + 0.5, 0.0, 1.0) * lower_shown
     teeth = np.maximum(upper_teeth, lower_teeth) * fade * strength
     if teeth.max() > 0:
-        shade = _tooth_light(along, u, v, upper_teeth >= lower_teeth, upper_band, lower_band, half)
+        shade = tooth_light(across, u, v, upper_teeth >= lower_teeth, upper_band, lower_band, half)
         colour = colour + (pal.teeth * shade[..., None] - colour) * teeth[..., None]
         # The shadow the teeth cast where the cavity begins, beyond their edge only:
         # laid over their edge too, on a small mouth it greyed the whole band.

@@ -13,6 +13,7 @@ import numpy as np
 
 from ...face import Eye, Face
 from ...face.measures import facing_the_viewer
+from .enamel import enamel_colour, lit_skin
 from .tone import LUMA, PrintTone
 
 # MediaPipe mesh indices the backend handles by name.
@@ -174,7 +175,6 @@ def _delaunay(points: np.ndarray) -> np.ndarray:
 
 
 # Painted colours relative to what the picture gives them.
-IVORY = np.array([1.03, 1.0, 0.91]) / np.mean([1.03, 1.0, 0.91])  # enamel's tint, at equal lightness
 TONGUE_TINT = np.array([1.14, 1.06, 1.18])  # lighter than the lips, pinker
 TONGUE_UNDER_TEETH = 0.82  # the tongue's lightness at most, as a share of the teeth's
 TONGUE_IN_SHADE, SHADE_HUE = 0.65, 0.3  # the tongue inside the mouth (_in_the_mouths_shade)
@@ -183,8 +183,6 @@ TONGUE_IN_SHADE, SHADE_HUE = 0.65, 0.3  # the tongue inside the mouth (_in_the_m
 CAVITY_DARKS = 0.6
 CAVITY_LIP_SHARE = (0.18, 0.45)
 CAVITY_SATURATION = 0.75
-# Teeth are at least this share of the face's highlights (its 97th percentile) light.
-TEETH_UNDER_HIGHLIGHTS = 0.9
 
 
 def _sclera(image: np.ndarray, eyes: tuple[Eye, Eye]) -> np.ndarray | None:
@@ -209,19 +207,15 @@ def _palette(image: np.ndarray, mesh: np.ndarray, eyes: tuple[Eye, Eye] = ()) ->
 
     lip = sample(OUTER_LIPS)
     skin = sample((50, 280, 205, 425, 101, 330, 151, 9))
-    darks, highlights, brightest = _face_tones(image, mesh)
+    darks = _face_darks(image, mesh)
     cavity = _cavity(image, mesh, lip, darks)
-    # Teeth: enamel in the picture's own light.
-    # Lightness: the lit skin's, the eye whites' or near the face's own highlights,
-    # whichever is lightest (small or shaded eyes read dark; by the skin alone a dark-
-    # skinned sitter's teeth, or a pale painting's, were a grey block), never above the
-    # face's brightest. Colour: the eye whites'.
+    # Teeth: enamel in the light of the face's own lit skin (enamel.py), lifted to the eye
+    # whites' lightness where those are lighter (small or shaded eyes read dark).
     sclera = _sclera(image, eyes) if eyes else None
-    white = sclera if sclera is not None else skin
-    light = min(max(float(skin.mean()) * 1.05, float(white.mean()), TEETH_UNDER_HIGHLIGHTS * highlights), brightest)
-    # Enamel is warmer than the eye whites beside it under any light: given their
-    # blue-grey, teeth read as a metal bar.
-    teeth = np.clip(light * IVORY + (white - white.mean()) * 0.5, 0.0, 255.0)
+    highlight, highlights, brightest = lit_skin(
+        image, mesh[:, :2], skin, mesh[list(FACE_OVAL), :2],
+        tuple(mesh[list(eye), :2] for eye in (LEFT_EYE_OPENING, RIGHT_EYE_OPENING)))
+    teeth = enamel_colour(highlight, highlights, brightest, sclera)
     # The tongue: the lower lip's body (the upper lip is often under a moustache), a little
     # lighter and pinker, as a tongue is beside the lips (measured on the shared drivers:
     # 1.1-1.3 of their lightness).
@@ -273,10 +267,9 @@ def _mouth_line(image: np.ndarray, mesh: np.ndarray) -> np.ndarray:
     return np.median(darkest[light <= np.median(light)], axis=0)
 
 
-def _face_tones(image: np.ndarray, mesh: np.ndarray) -> tuple[float, float, float]:
+def _face_darks(image: np.ndarray, mesh: np.ndarray) -> float:
     """The lightness of the face's darkest tones (nostrils, the lip line, brows, a beard's
-    shade), its highlights and its brightest (the 3rd, 97th and 99.5th percentiles inside
-    the face's outline, the eyes left out)."""
+    shade): the 3rd percentile inside the face's outline, the eyes left out."""
     oval = np.round(mesh[list(FACE_OVAL), :2]).astype(np.int32)
     x0, y0 = np.maximum(oval.min(0), 0)
     x1, y1 = oval.max(0) + 1
@@ -286,10 +279,7 @@ def _face_tones(image: np.ndarray, mesh: np.ndarray) -> tuple[float, float, floa
     for eye in (LEFT_EYE_OPENING, RIGHT_EYE_OPENING):
         cv2.fillPoly(mask, [np.round(mesh[list(eye), :2] - (x0, y0)).astype(np.int32)], 0)
     light = crop[mask > 0].astype(np.float32) @ LUMA
-    if not len(light):
-        return 0.0, 255.0, 255.0
-    darks, highlights, brightest = np.percentile(light, (3, 97, 99.5))
-    return float(darks), float(highlights), float(brightest)
+    return float(np.percentile(light, 3)) if len(light) else 0.0
 
 
 def _cavity(image: np.ndarray, mesh: np.ndarray, lip: np.ndarray, darks: float) -> np.ndarray:
