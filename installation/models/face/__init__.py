@@ -13,12 +13,13 @@ from pathlib import Path
 
 import numpy as np
 
+from .closer import looked_at_closer
 from .detect import Detection
 from .geometry import Region
 from .landmarks import Eye
 from .measures import Expression, HeadPose, align, alignment, head_pose, neutrality
 from .runtime import FaceStackUnavailable
-from .stack import Face, FaceStack, as_rgb, try_open
+from .stack import Face, FaceStack, as_rgb, one_per_place, try_open
 from .tracking import FaceBox, FaceObservation, FaceTracker, OneEuro, TrackedFace
 
 __all__ = [
@@ -51,6 +52,9 @@ def portrait_faces(image: np.ndarray, stack: FaceStack | None = None) -> list[Fa
         # The slower looks a kiosk takes now and then (weaker candidates the mesh confirms,
         # light evened, the centre enlarged): an old scan may be faint or low in contrast.
         found = stack.faces(rgb)
+    # A small face in a large canvas is fitted again from a closer look (closer.py); two
+    # faces may then turn out to be one.
+    found = one_per_place([looked_at_closer(rgb, face, stack) for face in found])
     return sorted(found, key=lambda f: -f.height)
 
 

@@ -17,6 +17,7 @@ from functools import cached_property
 import numpy as np
 
 from ...face import Face, FaceStack, FaceTracker, head_pose, portrait_faces
+from ...face.closer import misfit
 from ...face.measures import turn_from_front
 from ...face.tracking import FaceBox, FaceObservation
 from ..visitor import VisitorPresence
@@ -115,6 +116,8 @@ def find_portrait_face(image: np.ndarray, stack: FaceStack) -> Face:
                               f"profile; it can be moved up to {MAX_SITTER_TURN_DEG:.0f} degrees "
                               "(choose a portrait facing the viewer more)")
     if (why := not_a_person(image, faces[0])) is not None:
+        raise PortraitProblem(why)
+    if (why := misfit(image, faces[0], stack)) is not None:
         raise PortraitProblem(why)
     return faces[0]
 
