@@ -84,6 +84,10 @@ def pearson(a, b) -> float:
     return float(np.corrcoef(a, b)[0, 1])
 
 
+class NoDriverFace(Exception):
+    """A driver video in which the face mesh finds no face: nothing to measure against."""
+
+
 def measure_pair(stack: FaceStack, portrait: np.ndarray, frames: list[np.ndarray], fps: float) -> dict:
     animator = MeshAnimator(portrait, stack)
     driver_tracker = FaceTracker(stack)
@@ -93,6 +97,8 @@ def measure_pair(stack: FaceStack, portrait: np.ndarray, frames: list[np.ndarray
     # As `bayard animate` does offline: each frame's own mesh (the live scene steadies it).
     smooth = [r or s for r, s in zip(raw, smooth, strict=True)]
     usable = [i for i, f in enumerate(smooth) if f is not None]
+    if len(usable) < 2:
+        raise NoDriverFace(f"a face in {len(usable)} of its {len(frames)} frames")
     ref = max(usable, key=lambda i: neutrality(smooth[i].landmarks))
     animator.calibrate_on(smooth[ref].landmarks, stack.eyes(frames[ref], smooth[ref].landmarks))
     animator.reference.settle_eyes_over([smooth[i].landmarks for i in usable])  # as `animate` does
@@ -139,6 +145,9 @@ def quality(stack: FaceStack, limit: int, portraits: list[Path] | None = None,
             except PortraitProblem as problem:
                 print(f"{driver:<26}{path.name:<26}  not animated: {problem}")
                 continue
+            except NoDriverFace as problem:
+                print(f"{driver:<26}  not measured: {problem}")
+                break
             rows.append(f)
             print(f"{driver:<26}{path.name:<26}{f['frames']:>5}{f['r_mouth']:>9.2f}{f['r_eyes']:>8.2f}"
                   f"{f['r_smile']:>9.2f}{f['r_roll']:>8.2f}{f['amp_mouth']:>11.2f}{f['amp_smile']:>11.2f}"

@@ -67,3 +67,15 @@ def test_a_missing_driver_is_refused_by_name(monkeypatch, capsys, tmp_path):
         bench.main()
 
     assert f"no such file: {tmp_path / 'gone.mp4'}" in capsys.readouterr().err
+
+
+def test_a_driver_whose_frames_show_no_face_is_named_not_a_crash(monkeypatch, capsys, tmp_path):
+    """A curator's clip of an empty room (or a driver shot too far away) has frames but no face."""
+    from installation.models.face import FaceStack
+
+    blank = tmp_path / "empty-room.mp4"
+    monkeypatch.setattr(bench, "frames_of", lambda path, limit: ([np.full((240, 320, 3), 90, np.uint8)] * 4, 30.0))
+    bench.quality(FaceStack.open(), 4, [bench.ROOT / "content/portraits/thoreau-1856.jpg"], [blank])
+    out = capsys.readouterr().out
+    assert "empty-room.mp4" in out and "not measured: a face in 0 of its 4 frames" in out
+    assert "no pair was measured" in out
