@@ -37,6 +37,7 @@ from .rig import (
     build_rig,
 )
 from .sitter import not_a_person
+from .turned_lips import TurnedLips
 from .warp import MeshWarper
 
 MIN_FACE_PX = 64
@@ -229,6 +230,9 @@ class MeshAnimator(VisitorPresence):
         sitter = self._sitter_turn
         turn = sitter @ rotation_deg(motion.yaw * room, motion.pitch * room, motion.roll) @ sitter.T
         turned = (moved - pivot) @ turn.T + pivot
+        if motion.offsets is not None:  # the lips foreshortened as they are seen (turned_lips.py)
+            self._turned_lips.move((rest - pivot) @ turn.T + pivot, turned, motion.offsets * scale,
+                                   turn @ sitter)
         turned[:, :2] = turned[:, :2] * motion.scale + motion.shift * rig.face_height
         moved = moved + (turned - moved) * weight
         dst = moved[:, :2] @ level + centre  # back from the level frame
@@ -265,6 +269,10 @@ class MeshAnimator(VisitorPresence):
         widths = np.array([np.linalg.norm(rig.mesh[a, :2] - rig.mesh[b, :2])
                            for a, b in ((33, 133), (362, 263))])
         return rest, centre, level, scale, widths[:, None]
+
+    @cached_property
+    def _turned_lips(self) -> TurnedLips:
+        return TurnedLips(self._rest[0], self._sitter_turn)
 
     @cached_property
     def _sitter_turn(self) -> np.ndarray:
