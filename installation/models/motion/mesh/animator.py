@@ -24,6 +24,7 @@ from ..visitor import VisitorPresence
 from .folds import commanded_smile
 from .hidden_lips import lips_at_fringe
 from .motion import DriverReference, Motion, idle_motion, rotation_deg
+from .own_teeth import lips_at_teeth
 from .returning import ReturnWatch
 from .rig import (
     FACE_OVAL,
@@ -136,7 +137,11 @@ class MeshAnimator(VisitorPresence):
             person = self.stack.person_mask(self.portrait)
             # The curator says a moustache hides the lips (hidden_lips.py).
             lips = lips_at_fringe(self.portrait, face.landmarks) if lips_hidden else None
-            rig = build_rig(self.portrait, face, eyes, _soft(person, face.landmarks), exaggeration, lips)
+            # Her own teeth shown at rest stay with her upper lip (own_teeth.py).
+            own_teeth = False
+            if lips is None:
+                lips, own_teeth = lips_at_teeth(self.portrait, face.landmarks)
+            rig = build_rig(self.portrait, face, eyes, _soft(person, face.landmarks), exaggeration, lips, own_teeth)
         self.rig = rig
         self.warper = MeshWarper(rig)
         self.tracker = FaceTracker(self.stack)
