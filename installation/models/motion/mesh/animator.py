@@ -24,6 +24,7 @@ from ..visitor import VisitorPresence
 from .folds import commanded_smile
 from .hidden_lips import lips_at_fringe
 from .motion import DriverReference, Motion, idle_motion, rotation_deg
+from .own_teeth import lips_at_teeth
 from .returning import ReturnWatch
 from .rig import (
     FACE_OVAL,
@@ -37,6 +38,7 @@ from .rig import (
     build_rig,
 )
 from .sitter import not_a_person
+from .turned_lips import TurnedLips
 from .warp import MeshWarper
 
 MIN_FACE_PX = 64
@@ -135,7 +137,11 @@ class MeshAnimator(VisitorPresence):
             person = self.stack.person_mask(self.portrait)
             # The curator says a moustache hides the lips (hidden_lips.py).
             lips = lips_at_fringe(self.portrait, face.landmarks) if lips_hidden else None
-            rig = build_rig(self.portrait, face, eyes, _soft(person, face.landmarks), exaggeration, lips)
+            # Her own teeth shown at rest stay with her upper lip (own_teeth.py).
+            own_teeth = False
+            if lips is None:
+                lips, own_teeth = lips_at_teeth(self.portrait, face.landmarks)
+            rig = build_rig(self.portrait, face, eyes, _soft(person, face.landmarks), exaggeration, lips, own_teeth)
         self.rig = rig
         self.warper = MeshWarper(rig)
         self.tracker = FaceTracker(self.stack)
@@ -229,6 +235,9 @@ class MeshAnimator(VisitorPresence):
         sitter = self._sitter_turn
         turn = sitter @ rotation_deg(motion.yaw * room, motion.pitch * room, motion.roll) @ sitter.T
         turned = (moved - pivot) @ turn.T + pivot
+        if motion.offsets is not None:  # the lips foreshortened as they are seen (turned_lips.py)
+            self._turned_lips.move((rest - pivot) @ turn.T + pivot, turned, motion.offsets * scale,
+                                   turn @ sitter)
         turned[:, :2] = turned[:, :2] * motion.scale + motion.shift * rig.face_height
         moved = moved + (turned - moved) * weight
         dst = moved[:, :2] @ level + centre  # back from the level frame
@@ -265,6 +274,10 @@ class MeshAnimator(VisitorPresence):
         widths = np.array([np.linalg.norm(rig.mesh[a, :2] - rig.mesh[b, :2])
                            for a, b in ((33, 133), (362, 263))])
         return rest, centre, level, scale, widths[:, None]
+
+    @cached_property
+    def _turned_lips(self) -> TurnedLips:
+        return TurnedLips(self._rest[0], self._sitter_turn)
 
     @cached_property
     def _sitter_turn(self) -> np.ndarray:

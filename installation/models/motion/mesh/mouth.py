@@ -154,6 +154,9 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
         # The visitor's teeth were seen: shown as soon as there are pixels to show them in
         # (a smile parting the lips by a few pixels read as a dark slot).
         strength = 0.95 * float(np.clip((gap - 1.5) / 2.5, 0.0, 1.0))
+    if rig.own_teeth:
+        # Her own upper teeth hang from her upper lip (own_teeth.py): no second row under them.
+        upper_band = 0.0
     tongue_band = _tongue_band(teeth_shown)
     if tongue_band is not None:
         # The tongue lies behind the teeth: painted first, the teeth over it.

@@ -71,6 +71,7 @@ class PortraitRig:
     exaggeration: float = 1.0
     person: np.ndarray | None = None  # float32 mask over `region` (1 = the sitter)
     backdrop: np.ndarray | None = None  # per triangle: drawn behind all, only to fill slivers
+    own_teeth: bool = False  # the sitter shows her upper teeth at rest (own_teeth.py)
 
     @property
     def mesh(self) -> np.ndarray:
@@ -309,8 +310,8 @@ def _sample_at(image: np.ndarray, points: np.ndarray) -> np.ndarray:
 
 
 def build_rig(image: np.ndarray, face: Face, eyes: tuple[Eye, Eye], person: np.ndarray | None = None,
-              exaggeration: float = 1.0, lips: np.ndarray | None = None) -> PortraitRig:
-    """`lips`: the mesh with its lip line moved (hidden_lips.py). The rig moves the picture
+              exaggeration: float = 1.0, lips: np.ndarray | None = None, own_teeth: bool = False) -> PortraitRig:
+    """`lips`: the mesh with its lip line moved (hidden_lips.py, own_teeth.py). The rig moves the picture
     from there, but is triangulated as the mesh was found: triangulated afresh, the moved
     line joined the upper lip to the lower one, and an opening mouth stretched the hair."""
     mesh = face.landmarks.astype(np.float32)
@@ -340,4 +341,4 @@ def build_rig(image: np.ndarray, face: Face, eyes: tuple[Eye, Eye], person: np.n
         triangles=triangles, eyes=eyes, palette=_palette(image, mesh, eyes),
         region=region, head_weight=weight, face_height=face.height,
         eye_distance=float(np.linalg.norm(mesh[263, :2] - mesh[33, :2])), roll=roll,
-        exaggeration=exaggeration, person=crop)
+        exaggeration=exaggeration, person=crop, own_teeth=own_teeth)

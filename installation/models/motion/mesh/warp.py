@@ -206,6 +206,8 @@ class MeshWarper:
         outer_upper, outer_lower = (np.array(ids[1:-1]) for ids in (UPPER_OUTER_LIP, LOWER_OUTER_LIP))
         self.lip_inward = np.concatenate([self.src[outer_upper] - self.src[self.inner_upper],
                                           self.src[outer_lower] - self.src[self.inner_lower]])
+        if rig.own_teeth:  # the upper edge is her own teeth's: sampled into them, they shrank
+            self.lip_inward[:len(self.inner_upper)] = 0.0
         self.rest_gap = np.linalg.norm(self.src[self.inner_upper] - self.src[self.inner_lower], axis=1)
 
     @cached_property

@@ -1,0 +1,103 @@
+"""Sitters who show their own teeth at rest (a smiling photograph, a painted open smile).
+
+The face mesh puts the inner lip line round the whole opening: for a sitter who smiles
+with her upper teeth showing, the upper inner lip runs along the top of the teeth and the
+lower one along or below their edge. An opening mouth then moved the lower inner lip away
+from the teeth and the warp stretched her own teeth down round the painted opening: a ring
+of teeth round a black pit. In life the upper teeth stay with the upper jaw and the mouth
+opens below them. So where the picture shows teeth inside the inner lips at rest, the upper
+inner lip is moved down to the teeth's lower edge (the biting line): the teeth move with the
+upper lip as a row, the opening is painted from their edge down, and the painted mouth shows
+no second row of upper teeth (`PortraitRig.own_teeth`).
+
+Teeth are told by lightness: inside the inner lips, clearly lighter than the lips round
+them. A closed mouth (its inner lips within a few pixels of each other) is left as it is.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from .rig import LOWER_INNER_LIP, LOWER_OUTER_LIP, UPPER_INNER_LIP, UPPER_OUTER_LIP
+
+# An opening narrower than this (share of the face height, at the mouth's middle) shows no teeth.
+MIN_OPENING = 0.025
+# Teeth are lighter than the lips by this share of the lips' lightness at least (and by
+# MIN_STEP grey levels), over at least TEETH_SHARE of the opening's middle.
+LIGHTER_THAN_LIPS = 0.35
+MIN_STEP = 25.0
+TEETH_SHARE = 0.3
+# The mouth's middle, where the teeth are looked for (share of its half width each side).
+MIDDLE = 0.6
+
+
+def _axes(mesh: np.ndarray) -> tuple[float, np.ndarray]:
+    face_height = float(np.linalg.norm(mesh[152, :2] - mesh[10, :2]))
+    return face_height, (mesh[152, :2] - mesh[10, :2]) / max(face_height, 1e-6)
+
+
+def biting_line(image: np.ndarray, mesh: np.ndarray) -> np.ndarray | None:
+    """Per point of the upper inner lip (corners included, as 0), how far below it (pixels,
+    along the face's own downward axis) the sitter's own upper teeth end; None when the
+    picture shows no teeth at rest."""
+    face_height, down = _axes(mesh)
+    upper = mesh[list(UPPER_INNER_LIP), :2]
+    lower = mesh[list(LOWER_INNER_LIP), :2]
+    gaps = (lower - upper) @ down
+    if float(np.max(gaps[1:-1])) < MIN_OPENING * face_height:
+        return None
+    grey = cv2.cvtColor(np.ascontiguousarray(image[..., :3]), cv2.COLOR_RGB2GRAY).astype(np.float32)
+    grey = cv2.GaussianBlur(grey, (0, 0), max(0.7, 0.004 * face_height))
+    # The lips' own lightness: between each lip's outer and inner edge, half way.
+    lips = np.concatenate([(mesh[list(UPPER_OUTER_LIP), :2] + upper) / 2,
+                           (mesh[list(LOWER_OUTER_LIP), :2] + lower) / 2])
+    h, w = grey.shape
+    at = np.clip(np.round(lips).astype(int), 0, [w - 1, h - 1])
+    lip_light = float(np.median(grey[at[:, 1], at[:, 0]]))
+    threshold = lip_light + max(MIN_STEP, LIGHTER_THAN_LIPS * lip_light)
+    # Down each point of the upper inner lip to the lower one, in steps of about a pixel.
+    centre = (mesh[61, :2] + mesh[291, :2]) / 2
+    half = max(float(np.linalg.norm(mesh[291, :2] - mesh[61, :2])) / 2, 1.0)
+    across = np.array([-down[1], down[0]])
+    middle = np.abs((upper - centre) @ across) / half < MIDDLE
+    middle[[0, -1]] = False
+    steps = np.arange(int(np.ceil(float(np.max(gaps)))) + 1, dtype=np.float32)
+    xs = upper[:, 0, None] + steps[None, :] * down[0]
+    ys = upper[:, 1, None] + steps[None, :] * down[1]
+    profiles = cv2.remap(grey, xs.astype(np.float32), ys.astype(np.float32), cv2.INTER_LINEAR,
+                         borderMode=cv2.BORDER_REPLICATE)
+    inside = steps[None, :] <= gaps[:, None]
+    light = (profiles > threshold) & inside
+    if float(light[middle].sum()) < TEETH_SHARE * float(inside[middle].sum()):
+        return None
+    # The teeth's edge: where the light run that starts within the upper part of the
+    # opening ends (a light lower lip lining below a dark gap is not the upper teeth).
+    depth = np.zeros(len(upper))
+    for k in range(1, len(upper) - 1):
+        run = light[k]
+        if not run[: max(2, int(0.4 * gaps[k]) + 1)].any():
+            continue
+        start = int(np.argmax(run))
+        dark = np.flatnonzero(~run[start:])
+        end = start + (int(dark[0]) if len(dark) else int(gaps[k]) + 1)
+        depth[k] = min(float(end), max(float(gaps[k]) - 1.0, 0.0))
+    # Teeth across most of the middle, not a light speck (a white moustache's hair).
+    if np.count_nonzero(depth[middle]) < 0.5 * np.count_nonzero(middle):
+        return None
+    # Where a tooth in shadow was not seen, the edge runs on from its neighbours to the corners.
+    known = np.flatnonzero(depth > 0)
+    known = np.concatenate([[0], known, [len(depth) - 1]])
+    return np.interp(np.arange(len(depth)), known, np.concatenate([[0.0], depth[known[1:-1]], [0.0]]))
+
+
+def lips_at_teeth(image: np.ndarray, mesh: np.ndarray) -> tuple[np.ndarray | None, bool]:
+    """A copy of the portrait's mesh with the upper inner lip moved down to the sitter's own
+    teeth's edge, and whether she shows teeth at rest; (None, False) when she does not."""
+    depth = biting_line(image, mesh)
+    if depth is None:
+        return None, False
+    _, down = _axes(mesh)
+    moved = mesh.copy()
+    moved[list(UPPER_INNER_LIP), :2] += depth[:, None] * down[None, :]
+    return moved, True

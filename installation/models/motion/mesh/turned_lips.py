@@ -1,0 +1,88 @@
+"""A turned sitter's lips, moved as they are seen: foreshortened towards the far side.
+
+The face mesh wraps the lips round the face: on a sitter turned 30-35 degrees the far half
+of the mouth runs towards the cheek's outline, nearly edge-on, and its points lie within a
+pixel or two of each other in the picture (a far half 16 px wide seen from the front is 5 px
+wide in the picture; three of its five points within a pixel of the corner). Each point was
+moved by its own share of the visitor's expression, so along that bunched stretch the lower
+lip dropped straight down by most of the opening: every open mouth was D-shaped, cut by a
+straight vertical edge at the far corner; and where the visitor's mouth moved sideways a
+little more at its middle than at its corner, the far half crossed over itself and the
+opening tore there in a jagged spike. In life the near surfaces of the lips hide that
+stretch, and what is seen is the mouth's rounded outline, foreshortened.
+
+So each half of each lip row (corner to middle) moves as a flat, foreshortened copy of the
+visitor's: a point a share t of the way from the middle to the corner *in the picture* takes
+the motion the visitor's row has a share t of the way *as seen from the front*, and its
+sideways motion (beyond the middle's) is shortened as that half is. On a sitter facing the
+viewer both shares are the same and nothing changes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+# The lip rows from the upper outer edge to the lower, corner to corner through the middle
+# (MediaPipe face mesh indices; each row's middle is its sixth point).
+LIP_ROWS = (
+    (61, 185, 40, 39, 37, 0, 267, 269, 270, 409, 291),
+    (76, 184, 74, 73, 72, 11, 302, 303, 304, 408, 306),
+    (62, 183, 42, 41, 38, 12, 268, 271, 272, 407, 292),
+    (78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308),
+    (78, 95, 88, 178, 87, 14, 317, 402, 318, 324, 308),
+    (62, 96, 89, 179, 86, 15, 316, 403, 319, 325, 292),
+    (76, 77, 90, 180, 85, 16, 315, 404, 320, 307, 306),
+    (61, 146, 91, 181, 84, 17, 314, 405, 321, 375, 291),
+)
+MIDDLE = 5
+# A half shorter than this (pixels, seen from the front) is left as it is.
+MIN_HALF_PX = 1.0
+
+
+def _shares(along: np.ndarray) -> np.ndarray:
+    """How far each point of each half (rows; middle first, corner last) lies from the
+    middle, as a share of the corner's distance, never falling back towards the middle."""
+    distance = np.maximum.accumulate(np.abs(along - along[:, :1]), axis=1)
+    return distance / np.maximum(distance[:, -1:], 1e-9)
+
+
+class TurnedLips:
+    """Built once per portrait from its rest points (level frame, points x 3) and its own turn
+    (`measures.turn_from_front`); `move` then foreshortens each frame's lip motion."""
+
+    def __init__(self, rest: np.ndarray, sitter_turn: np.ndarray) -> None:
+        self.halves = np.array([half for row in LIP_ROWS for half in (row[MIDDLE::-1], row[MIDDLE:])])
+        front = (rest[:468] @ sitter_turn)[self.halves, 0]
+        self.width_front = np.abs(front[:, -1] - front[:, 0])
+        # (Strictly rising, so that each share seen has one segment to be looked up in.)
+        self.t_front = _shares(front) + np.arange(self.halves.shape[1]) * 1e-9
+        self.kept = self.width_front < MIN_HALF_PX
+
+    def move(self, rest: np.ndarray, moved: np.ndarray, offsets: np.ndarray, turn: np.ndarray) -> None:
+        """Move the lip points of `moved` (level frame, points x 3, in place) foreshortened, as
+        the lips are seen at `rest` (the same frame, the head turned as in `moved`).
+        `offsets`: the expression as seen from the front (the same units, before any turn);
+        `turn`: the whole turn from the front to the picture (the sitter's and the head's)."""
+        halves = self.halves
+        seen = rest[halves, 0]
+        width_seen = np.abs(seen[:, -1] - seen[:, 0])
+        t_seen = _shares(seen)
+        # Per point, the segment of its row (seen from the front) its share falls in.
+        segment = (t_seen[:, :, None] >= self.t_front[:, None, :]).sum(axis=2) - 1
+        segment = np.clip(segment, 0, halves.shape[1] - 2)
+        t0 = np.take_along_axis(self.t_front, segment, axis=1)
+        t1 = np.take_along_axis(self.t_front, segment + 1, axis=1)
+        f = np.clip((t_seen - t0) / np.maximum(t1 - t0, 1e-9), 0.0, 1.0)
+        keep = (self.kept | (width_seen < MIN_HALF_PX))[:, None]
+        n = halves.shape[1]
+        segment = np.where(keep, np.minimum(np.arange(n), n - 2), segment)  # each point its own motion
+        f = np.where(keep, (np.arange(n) == n - 1).astype(float), f)
+        rows = np.arange(len(halves))[:, None]
+        before, after = halves[rows, segment], halves[rows, segment + 1]
+        motion = moved - rest
+        foreshortened = motion[before] * (1.0 - f)[..., None] + motion[after] * f[..., None]
+        sideways = offsets[before, 0] * (1.0 - f) + offsets[after, 0] * f
+        # Sideways beyond the middle's own, shortened as the half is seen (not as the face is).
+        shortening = np.where(keep[:, 0], turn[0, 0], width_seen / np.maximum(self.width_front, 1e-9))
+        foreshortened[..., 0] += (shortening - turn[0, 0])[:, None] * (sideways - sideways[:, :1])
+        moved[halves] = rest[halves] + foreshortened
