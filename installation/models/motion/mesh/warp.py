@@ -10,11 +10,10 @@ fold over are eased back towards rest before anything is drawn.
 
 from __future__ import annotations
 
-from functools import cached_property
-
 import cv2
 import numpy as np
 
+from .easing import SLIVER_SHARE, FoldEasing
 from .focus import face_blur
 from .folds import FoldShading
 from .folds import triangle_areas as _signed_areas  # (x, y) points: signed areas
@@ -55,22 +54,11 @@ _SECOND_Y = _SECOND_X.T.copy()
 # the smallest moving triangles (lip corners). Small faces get the map at every pixel.
 # The portrait itself is always sampled at every pixel of its own resolution.
 MAP_FACE_PX_PER_STEP = 200
-# Slivers of the rest-pose triangulation (a tenth of a typical face triangle or less: the
-# nose wing, the eye corners) may fold: where a smile pushes the cheek against the nose a
-# real face folds there too, and the warper draws triangles back to front. Easing them
-# back cost whole expressions (a wide smile lost a quarter of its opening on a long face).
-SLIVER_SHARE = 0.00015  # of the face height squared
 # Where the moving region reaches the picture's edge, the motion fades to none over this
 # share of the face's height.
 EDGE_HOLD_SHARE = 0.12
 # How far into the lips (share of their thickness) an open mouth's inner edge samples.
 LIP_EDGE_INWARD = 0.3
-# Where easing a fold would squeeze a lip thinner than this share of its thickness at rest,
-# its inner edge gives way instead (the mouth opens a little less there): a lip squeezed to
-# a line, or past it, read as no lip at all round a black hole.
-KEPT_LIP = 0.4
-# Steps of each way of easing a fold out (unfold), before the next is tried.
-UNFOLD_STEPS = 8
 
 
 def _affine_table(src: np.ndarray, dst: np.ndarray, triangles: np.ndarray) -> np.ndarray:
@@ -187,11 +175,8 @@ class MeshWarper:
         skin = (~inside) & (~in_mouth) & on_face & ~backdrop
         self.folds = FoldShading(rig.points.astype(np.float64), rig.triangles, skin,
                                  rig.image.shape, rig.face_height, FACE_OVAL)
-        self.checked = (~inside) & (~on_edge) & (np.abs(rest) > max(3.0, SLIVER_SHARE * rig.face_height ** 2))
-        # Only the checked triangles are measured each frame.
-        self._checked_triangles = rig.triangles[self.checked]
-        self._rest_sign = np.sign(rest[self.checked])
-        self._min_area = 0.1 * np.abs(rest[self.checked])
+        sliver = np.abs(rest) <= max(3.0, SLIVER_SHARE * rig.face_height ** 2)
+        self.easing = FoldEasing(self.src, rig.triangles, (~inside) & (~on_edge) & ~sliver, rest)
         self.rest_area = rest
         self._behind = np.where(backdrop, 2e6, np.where(np.any(rig.triangles >= 468, axis=1), 1e6, 0.0))
         # (The backdrop is never culled: it shows only where nothing else is drawn, and
@@ -199,7 +184,6 @@ class MeshWarper:
         self._silhouette = (corners_in(set(FACE_OVAL) | set(rings)) > 0) & ~backdrop
         # Per triangle (and the identity column), whether a jump there is the head's edge.
         self._at_edge = np.append(corners_in(set(FACE_OVAL) | set(rings)) > 0, True)
-        self.folds_eased = 0
         # The inner lip points and the outer ones facing them (corners left out).
         self.inner_upper, self.inner_lower = (np.array(ids[1:-1])
                                               for ids in (UPPER_INNER_LIP, LOWER_INNER_LIP))
@@ -210,132 +194,17 @@ class MeshWarper:
             self.lip_inward[:len(self.inner_upper)] = 0.0
         self.rest_gap = np.linalg.norm(self.src[self.inner_upper] - self.src[self.inner_lower], axis=1)
 
-    @cached_property
-    def _neighbours(self) -> np.ndarray:
-        return self._neighbour_mean > 0
-
-    def _lips_right_way_up(self, dst: np.ndarray) -> np.ndarray:
-        """Where smoothing left a lip thinner than KEPT_LIP of its thickness at rest (or
-        turned it inside out), its inner edge is moved back to keep that much: the mouth
-        opens a little less there instead."""
-        copied = False
-        for outer, inner, outwards, rest in self._lip_rows:
-            now = (dst[outer] - dst[inner]) @ outwards
-            short = now < KEPT_LIP * rest
-            if short.any():
-                if not copied:  # (the caller's points are left as they were)
-                    dst, copied = dst.copy(), True
-                dst[inner[short]] -= outwards * (KEPT_LIP * rest[short] - now[short])[:, None]
-        return dst
-
-    @cached_property
-    def _lip_rows(self) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray], ...]:
-        """Per lip (upper, lower): its outer and inner edges, point facing point (corners left
-        out), the direction out of the mouth, and its thickness at rest along it. Thickness
-        is read across the mouth line (a lip's paired points are not straight across from
-        each other towards its corners); all of it fixed by the portrait, so made once."""
-        line = self.src[291] - self.src[61]
-        down = np.array([-line[1], line[0]]) / max(float(np.linalg.norm(line)), 1e-9)
-        if np.dot(self.src[17] - self.src[0], down) < 0:  # from the upper lip's top to the lower's foot
-            down = -down
-        rows = []
-        for (outer, inner), outwards in zip(((UPPER_OUTER_LIP, UPPER_INNER_LIP), (LOWER_OUTER_LIP, LOWER_INNER_LIP)),
-                                            (-down, down), strict=True):
-            outer, inner = np.array(outer[1:-1]), np.array(inner[1:-1])
-            rest = np.maximum((self.src[outer] - self.src[inner]) @ outwards, 1.0)
-            rows.append((outer, inner, outwards, rest))
-        return tuple(rows)
-
-    @cached_property
-    def _lip_points(self) -> np.ndarray:
-        return np.array(sorted(set(INNER_LIPS) | set(UPPER_OUTER_LIP) | set(LOWER_OUTER_LIP)))
-
-    @cached_property
-    def _neighbour_mean(self) -> np.ndarray:
-        """The mean over each point's mesh neighbours, as a matrix (points x points; some
-        500 points: dense is smaller than the code a sparse one would need)."""
-        edges = np.concatenate([self.rig.triangles[:, [a, b]] for a, b in ((0, 1), (1, 2), (2, 0))])
-        edges = np.unique(np.concatenate([edges, edges[:, ::-1]]), axis=0)
-        n = len(self.src)
-        mean = np.zeros((n, n))
-        mean[edges[:, 0], edges[:, 1]] = 1.0
-        mean /= np.maximum(mean.sum(axis=1, keepdims=True), 1.0)
-        return mean
-
-    def _folded(self, dst: np.ndarray) -> np.ndarray:
-        areas = _signed_areas(dst, self._checked_triangles)
-        return self._check_map(areas * self._rest_sign < self._min_area)
-
-    def _check_map(self, bad_checked: np.ndarray) -> np.ndarray:
-        bad = np.zeros(len(self.checked), bool)
-        bad[self.checked] = bad_checked
-        return bad
+    @property
+    def folds_eased(self) -> int:
+        """How many frames had a fold to ease (see easing.py)."""
+        return self.easing.eased
 
     def unfold(self, dst: np.ndarray) -> np.ndarray:
-        """Ease folding triangles out, touching only their own corners while that is
-        enough (a sliver by the nose must not flatten the whole expression), in turn:
-        1. off the lips, each corner moves as its neighbours do on average;
-        2. off the lips, each corner moves as its farthest-moved neighbour: where an open
-           mouth squeezes the band under the lower lip, the chin follows the jaw down;
-        3. each corner, lips too, moves as its neighbours do on average;
-        4. each corner is eased back towards rest;
-        5. the whole motion is eased back.
-        Where a fold is eased, a lip is never left thinner than KEPT_LIP of itself: the mouth
-        may open less, but the lip does not turn inside out.
+        """The moved points with folding triangles eased out (easing.py)."""
+        return self.easing.unfold(dst)
 
-        The lips are the expression itself, and the skin around them gives way first. On a
-        sitter turned 30 degrees the skin between the far mouth corner and the jaw is seen
-        nearly edge-on, and a wide-open mouth folds slivers there; averaged with its
-        neighbours first, the lower lip was pulled up into a V, KEPT_LIP then held the
-        opening's middle up too, and the lip's colour was stretched down the chin
-        (a third of the opening lost on the unseen sitters turned that far).
-
-        (Corners were once eased back towards rest straight away. On a sitter turned 20-30
-        degrees a wide-open mouth folds the band under the lower lip; easing pulled the
-        lip's outer edge back up while its inner edge kept the jaw's move, the lip turned
-        inside out, and the mouth read as a black hole with no lower lip.)"""
-        bad = self._folded(dst)
-        if not bad.any():
-            # (Not floored here: an opening mouth's inner lip edges rightly run ahead of the
-            # outer ones, and held to KEPT_LIP the mouth opened too little.)
-            return dst
-        self.folds_eased += 1
-        dst = dst.copy()
-        for _ in range(UNFOLD_STEPS):  # off the lips, each corner moves as its neighbours do on average
-            corners = np.setdiff1d(np.unique(self.rig.triangles[bad]), self._lip_points)
-            if not len(corners):
-                break
-            dst[corners] = self.src[corners] + self._neighbour_mean[corners] @ (dst - self.src)
-            bad = self._folded(dst)
-            if not bad.any():
-                return self._lips_right_way_up(dst)
-        for _ in range(UNFOLD_STEPS):  # off the lips, each corner moves as its farthest-moved neighbour
-            corners = np.setdiff1d(np.unique(self.rig.triangles[bad]), self._lip_points)
-            if not len(corners):
-                break
-            moves = dst - self.src
-            size = np.where(self._neighbours[corners], np.linalg.norm(moves, axis=1)[None, :], -1.0)
-            dst[corners] = self.src[corners] + moves[np.argmax(size, axis=1)]
-            bad = self._folded(dst)
-            if not bad.any():
-                return self._lips_right_way_up(dst)
-        for _ in range(UNFOLD_STEPS):  # each corner, lips too, moves as its neighbours do on average
-            corners = np.unique(self.rig.triangles[bad])
-            dst[corners] = self.src[corners] + self._neighbour_mean[corners] @ (dst - self.src)
-            bad = self._folded(dst)
-            if not bad.any():
-                return self._lips_right_way_up(dst)
-        for _ in range(UNFOLD_STEPS):  # each corner eased back towards rest
-            corners = np.unique(self.rig.triangles[bad])
-            dst[corners] = self.src[corners] + (dst[corners] - self.src[corners]) * 0.6
-            bad = self._folded(dst)
-            if not bad.any():
-                return self._lips_right_way_up(dst)
-        for _ in range(6):  # the whole motion eased back
-            dst = self.src + (dst - self.src) * 0.75
-            if not self._folded(dst).any():
-                return self._lips_right_way_up(dst)
-        return self.src.copy()
+    def _folded(self, dst: np.ndarray) -> np.ndarray:
+        return self.easing.folded(dst)
 
     def sources(self, dst: np.ndarray) -> np.ndarray:
         """Where each point samples the portrait. At rest, where it is; but as the mouth

@@ -1,0 +1,175 @@
+"""Easing folds out of the moved mesh, before anything is drawn.
+
+Where the visitor's motion would turn a triangle of the portrait's face over (a smile
+pushing the cheek against the nose, a wide-open mouth squeezing the band under the lower
+lip on a turned sitter), a warp would show the picture mirrored there. Only the triangles
+that may not fold are checked: eye and mouth openings may close to nothing, the face's
+edge may fold as the head turns (drawn back to front instead), and slivers of the rest
+triangulation are left alone. What folds is eased out by moving as little as will do.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+import numpy as np
+
+from .folds import triangle_areas as _signed_areas  # (x, y) points: signed areas
+from .rig import INNER_LIPS, LOWER_INNER_LIP, LOWER_OUTER_LIP, UPPER_INNER_LIP, UPPER_OUTER_LIP
+
+# Slivers of the rest-pose triangulation (a tenth of a typical face triangle or less: the
+# nose wing, the eye corners) may fold: where a smile pushes the cheek against the nose a
+# real face folds there too, and the warper draws triangles back to front. Easing them
+# back cost whole expressions (a wide smile lost a quarter of its opening on a long face).
+SLIVER_SHARE = 0.00015  # of the face height squared
+
+# Where easing a fold would squeeze a lip thinner than this share of its thickness at rest,
+# its inner edge gives way instead (the mouth opens a little less there): a lip squeezed to
+# a line, or past it, read as no lip at all round a black hole.
+KEPT_LIP = 0.4
+# Steps of each way of easing a fold out (unfold), before the next is tried.
+UNFOLD_STEPS = 8
+
+
+
+class FoldEasing:
+    """`checked`: per triangle, whether it must keep its orientation and a tenth of its area;
+    `rest`: each triangle's signed area at rest (`src`, the portrait's own points)."""
+
+    def __init__(self, src: np.ndarray, triangles: np.ndarray, checked: np.ndarray, rest: np.ndarray) -> None:
+        self.src = src
+        self.triangles = triangles
+        self.checked = checked
+        # Only the checked triangles are measured each frame.
+        self._checked_triangles = triangles[checked]
+        self._rest_sign = np.sign(rest[checked])
+        self._min_area = 0.1 * np.abs(rest[checked])
+        self.eased = 0  # frames that had a fold to ease
+
+    @cached_property
+    def _neighbours(self) -> np.ndarray:
+        return self._neighbour_mean > 0
+
+    def _lips_right_way_up(self, dst: np.ndarray) -> np.ndarray:
+        """Where smoothing left a lip thinner than KEPT_LIP of its thickness at rest (or
+        turned it inside out), its inner edge is moved back to keep that much: the mouth
+        opens a little less there instead."""
+        copied = False
+        for outer, inner, outwards, rest in self._lip_rows:
+            now = (dst[outer] - dst[inner]) @ outwards
+            short = now < KEPT_LIP * rest
+            if short.any():
+                if not copied:  # (the caller's points are left as they were)
+                    dst, copied = dst.copy(), True
+                dst[inner[short]] -= outwards * (KEPT_LIP * rest[short] - now[short])[:, None]
+        return dst
+
+    @cached_property
+    def _lip_rows(self) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray], ...]:
+        """Per lip (upper, lower): its outer and inner edges, point facing point (corners left
+        out), the direction out of the mouth, and its thickness at rest along it. Thickness
+        is read across the mouth line (a lip's paired points are not straight across from
+        each other towards its corners); all of it fixed by the portrait, so made once."""
+        line = self.src[291] - self.src[61]
+        down = np.array([-line[1], line[0]]) / max(float(np.linalg.norm(line)), 1e-9)
+        if np.dot(self.src[17] - self.src[0], down) < 0:  # from the upper lip's top to the lower's foot
+            down = -down
+        rows = []
+        for (outer, inner), outwards in zip(((UPPER_OUTER_LIP, UPPER_INNER_LIP), (LOWER_OUTER_LIP, LOWER_INNER_LIP)),
+                                            (-down, down), strict=True):
+            outer, inner = np.array(outer[1:-1]), np.array(inner[1:-1])
+            rest = np.maximum((self.src[outer] - self.src[inner]) @ outwards, 1.0)
+            rows.append((outer, inner, outwards, rest))
+        return tuple(rows)
+
+    @cached_property
+    def _lip_points(self) -> np.ndarray:
+        return np.array(sorted(set(INNER_LIPS) | set(UPPER_OUTER_LIP) | set(LOWER_OUTER_LIP)))
+
+    @cached_property
+    def _neighbour_mean(self) -> np.ndarray:
+        """The mean over each point's mesh neighbours, as a matrix (points x points; some
+        500 points: dense is smaller than the code a sparse one would need)."""
+        edges = np.concatenate([self.triangles[:, [a, b]] for a, b in ((0, 1), (1, 2), (2, 0))])
+        edges = np.unique(np.concatenate([edges, edges[:, ::-1]]), axis=0)
+        n = len(self.src)
+        mean = np.zeros((n, n))
+        mean[edges[:, 0], edges[:, 1]] = 1.0
+        mean /= np.maximum(mean.sum(axis=1, keepdims=True), 1.0)
+        return mean
+
+    def folded(self, dst: np.ndarray) -> np.ndarray:
+        areas = _signed_areas(dst, self._checked_triangles)
+        return self._check_map(areas * self._rest_sign < self._min_area)
+
+    def _check_map(self, bad_checked: np.ndarray) -> np.ndarray:
+        bad = np.zeros(len(self.checked), bool)
+        bad[self.checked] = bad_checked
+        return bad
+
+    def unfold(self, dst: np.ndarray) -> np.ndarray:
+        """Ease folding triangles out, touching only their own corners while that is
+        enough (a sliver by the nose must not flatten the whole expression), in turn:
+        1. off the lips, each corner moves as its neighbours do on average;
+        2. off the lips, each corner moves as its farthest-moved neighbour: where an open
+           mouth squeezes the band under the lower lip, the chin follows the jaw down;
+        3. each corner, lips too, moves as its neighbours do on average;
+        4. each corner is eased back towards rest;
+        5. the whole motion is eased back.
+        Where a fold is eased, a lip is never left thinner than KEPT_LIP of itself: the mouth
+        may open less, but the lip does not turn inside out.
+
+        The lips are the expression itself, and the skin around them gives way first. On a
+        sitter turned 30 degrees the skin between the far mouth corner and the jaw is seen
+        nearly edge-on, and a wide-open mouth folds slivers there; averaged with its
+        neighbours first, the lower lip was pulled up into a V, KEPT_LIP then held the
+        opening's middle up too, and the lip's colour was stretched down the chin
+        (a third of the opening lost on the unseen sitters turned that far).
+
+        (Corners were once eased back towards rest straight away. On a sitter turned 20-30
+        degrees a wide-open mouth folds the band under the lower lip; easing pulled the
+        lip's outer edge back up while its inner edge kept the jaw's move, the lip turned
+        inside out, and the mouth read as a black hole with no lower lip.)"""
+        bad = self.folded(dst)
+        if not bad.any():
+            # (Not floored here: an opening mouth's inner lip edges rightly run ahead of the
+            # outer ones, and held to KEPT_LIP the mouth opened too little.)
+            return dst
+        self.eased += 1
+        dst = dst.copy()
+        for _ in range(UNFOLD_STEPS):  # off the lips, each corner moves as its neighbours do on average
+            corners = np.setdiff1d(np.unique(self.triangles[bad]), self._lip_points)
+            if not len(corners):
+                break
+            dst[corners] = self.src[corners] + self._neighbour_mean[corners] @ (dst - self.src)
+            bad = self.folded(dst)
+            if not bad.any():
+                return self._lips_right_way_up(dst)
+        for _ in range(UNFOLD_STEPS):  # off the lips, each corner moves as its farthest-moved neighbour
+            corners = np.setdiff1d(np.unique(self.triangles[bad]), self._lip_points)
+            if not len(corners):
+                break
+            moves = dst - self.src
+            size = np.where(self._neighbours[corners], np.linalg.norm(moves, axis=1)[None, :], -1.0)
+            dst[corners] = self.src[corners] + moves[np.argmax(size, axis=1)]
+            bad = self.folded(dst)
+            if not bad.any():
+                return self._lips_right_way_up(dst)
+        for _ in range(UNFOLD_STEPS):  # each corner, lips too, moves as its neighbours do on average
+            corners = np.unique(self.triangles[bad])
+            dst[corners] = self.src[corners] + self._neighbour_mean[corners] @ (dst - self.src)
+            bad = self.folded(dst)
+            if not bad.any():
+                return self._lips_right_way_up(dst)
+        for _ in range(UNFOLD_STEPS):  # each corner eased back towards rest
+            corners = np.unique(self.triangles[bad])
+            dst[corners] = self.src[corners] + (dst[corners] - self.src[corners]) * 0.6
+            bad = self.folded(dst)
+            if not bad.any():
+                return self._lips_right_way_up(dst)
+        for _ in range(6):  # the whole motion eased back
+            dst = self.src + (dst - self.src) * 0.75
+            if not self.folded(dst).any():
+                return self._lips_right_way_up(dst)
+        return self.src.copy()
+
