@@ -287,6 +287,12 @@ def _deepest_blink(openings: np.ndarray, rest: np.ndarray) -> np.ndarray:
     found = np.full(2, np.inf)
     if n < 2 * BLINK_REACH + BLINK_HELD:
         return found
+    if n == 2 * BLINK_REACH + BLINK_HELD:  # live: the one frame that can be told yet, directly
+        low = openings[BLINK_REACH:BLINK_REACH + BLINK_HELD].max(0)
+        needed = low + BLINK_RISE * np.maximum(rest - low, 0.0)
+        dips = ((openings[:BLINK_REACH].max(0) >= needed) & (openings[BLINK_REACH + BLINK_HELD:].max(0) >= needed)
+                & (low < rest))
+        return np.where(dips, low, found)
     windows = np.lib.stride_tricks.sliding_window_view(openings, BLINK_HELD, axis=0)  # (n-h+1, 2, h)
     held = windows.max(-1)
     reach = np.lib.stride_tricks.sliding_window_view(openings, BLINK_REACH, axis=0).max(-1)  # (n-r+1, 2)
