@@ -69,12 +69,12 @@ class _Eye:
     lower lid, all as rows."""
 
     def __init__(self, dst: np.ndarray, lid: tuple, origin: np.ndarray, shape: tuple[int, int],
-                 white: np.ndarray | None = None, reach: np.ndarray | None = None) -> None:
+                 white: np.ndarray | None = None, below: np.ndarray | None = None) -> None:
         up, low, cr = (dst[list(ids)] - origin for ids in lid)
         x0 = int(np.floor(min(up[:, 0].min(), low[:, 0].min())))
         x1 = int(np.ceil(max(up[:, 0].max(), low[:, 0].max()))) + 1
         y0 = int(np.floor(cr[:, 1].min())) - 1
-        y1 = int(np.ceil(low[:, 1].max() + (0.0 if reach is None else float(reach[1].max())))) + 2
+        y1 = int(np.ceil(low[:, 1].max() + (0.0 if below is None else float(below.max())))) + 2
         self.x0, self.y0 = max(x0, 0), max(y0, 0)
         self.x1, self.y1 = min(x1, shape[1]), min(y1, shape[0])
         self.empty = self.x1 - self.x0 < 2 or self.y1 - self.y0 < 2
@@ -91,20 +91,18 @@ class _Eye:
         along = (xs - left) / max(float(right - left), 1.0)
         if white is not None:
             self.white = np.interp(along, np.linspace(0.0, 1.0, len(white)), white)[None, :]
-        if reach is not None:  # the picture's opening past the mesh's lines (eye_reach.py)
-            samples = np.linspace(0.0, 1.0, reach.shape[1])
-            self.margin = self.margin - np.interp(along, samples, reach[0])[None, :]
-            self.bottom = self.bottom + np.interp(along, samples, reach[1])[None, :]
+        if below is not None:  # the picture's opening below the mesh's lower lid (eye_reach.py)
+            self.bottom = self.bottom + np.interp(along, np.linspace(0.0, 1.0, len(below)), below)[None, :]
 
     def add(self, map_y: np.ndarray, shift: np.ndarray) -> None:
         map_y[self.y0:self.y1, self.x0:self.x1] += shift.astype(np.float32)
 
 
 def move_lids(map_y: np.ndarray, dst: np.ndarray, eye_open: tuple[float, float], origin: np.ndarray,
-              shape: tuple[int, int], whites: tuple | None = None, reaches: tuple | None = None) -> list:
+              shape: tuple[int, int], whites: tuple | None = None, belows: tuple | None = None) -> list:
     """Move the lids in `map_y` (in place); returns what `paint_lids` must paint. `whites`:
-    per eye, `lid_whites` of the portrait at rest; `reaches`: per eye, how far its opening
-    reaches past the mesh's lid lines (eye_reach.opening_past_mesh), which a closing lid covers."""
+    per eye, `lid_whites` of the portrait at rest; `belows`: per eye, how far its opening
+    reaches below the mesh's lower lid (eye_reach.opening_below_mesh): a closing lid covers it."""
     covers: list = []
     for k, (lid, ratio) in enumerate(zip(LIDS, eye_open, strict=True)):
         if ratio > 1.02:
@@ -113,7 +111,7 @@ def move_lids(map_y: np.ndarray, dst: np.ndarray, eye_open: tuple[float, float],
         closing = 1.0 - float(np.clip(ratio, 0.0, 1.0))
         if closing >= 0.02:
             eye = _Eye(dst, lid, origin, shape, None if whites is None else whites[k],
-                       None if reaches is None else reaches[k])
+                       None if belows is None else belows[k])
             _lower_lid(map_y, eye, closing, covers)
     return covers
 

@@ -15,7 +15,7 @@ from functools import cached_property
 import cv2
 import numpy as np
 
-from .eye_reach import opening_past_mesh
+from .eye_reach import opening_below_mesh
 from .focus import face_blur
 from .folds import FoldShading
 from .folds import triangle_areas as _signed_areas  # (x, y) points: signed areas
@@ -170,7 +170,7 @@ class MeshWarper:
         self.blur = face_blur(rig)
         self.irises = Irises(rig, self.src)
         self.lid_whites = lid_whites(rig.image, rig.points)
-        self.lid_reaches = opening_past_mesh(rig.points, rig.eyes, LIDS)
+        self.lid_belows = opening_below_mesh(rig.points, rig.eyes, LIDS)
         rest = _signed_areas(self.src, rig.triangles)
         # Eye and mouth openings may close to nothing; every other triangle must keep its
         # orientation and at least a tenth of its area.
@@ -469,7 +469,7 @@ class MeshWarper:
         map_x, map_y = self.backward_map(dst, depth)
         self.irises.move(map_x, map_y, dst, self.origin, gaze_px)
         self._lid_covers = move_lids(map_y, dst, eye_open, self.origin, self.shape, self.lid_whites,
-                                     self.lid_reaches)
+                                     self.lid_belows)
         return map_x, map_y
 
     def paint(self, map_x: np.ndarray, map_y: np.ndarray, dst: np.ndarray,
