@@ -123,3 +123,56 @@ def _with_eyes(landmarks: np.ndarray, share: float) -> np.ndarray:
     from tests.test_mesh_expression import _with_eyes_open
 
     return _with_eyes_open(landmarks, share)
+
+
+def _blinking(neutral: np.ndarray, closed_share: float, frames: int = 120, every: int = 30,
+              eyes: tuple[int, ...] = (0, 1)) -> list[np.ndarray]:
+    """A visit of ordinary looks with a blink every `every` frames: the lids down to
+    `closed_share` of the neutral opening for three frames, half way on the frames either
+    side (as a camera catches a blink). `eyes`: which eyes blink (one: a wink)."""
+    from tests.test_mesh_expression import _with_eyes_open
+
+    def lids(share: float) -> np.ndarray:
+        face = _with_eyes_open(neutral, share)
+        for k, upper in enumerate((159, 386)):
+            if k not in eyes:
+                face[upper] = neutral[upper]
+        return face
+
+    shares = {1: (1 + closed_share) / 2, 2: closed_share, 3: closed_share, 4: closed_share,
+              5: (1 + closed_share) / 2}
+    return [lids(shares[k % every]) if k % every in shares else neutral for k in range(frames)]
+
+
+def test_a_narrow_eyed_visitors_blink_closes_the_portraits_eyes_all_the_way(neutral):
+    """The face mesh reads a closed eye as a thin opening, and how thin varies: a
+    narrow-eyed visitor's blinks read 0.19 eye widths against 0.30 at rest, and measured
+    from a fixed closed level (0.15) they closed the portrait's lids only half way. Their
+    own blinks now set how closed 'closed' reads, live and in films."""
+    visit = _blinking(neutral, 0.62)
+    rest = DriverReference(neutral).openness
+    assert min(rest) * 0.62 > 0.15  # a closed reading the old fixed level took for half open
+    live = DriverReference(neutral)
+    for face in visit[:60]:
+        live.settle_eyes(face)
+    film = DriverReference(neutral)
+    film.settle_eyes_over(visit)
+    for reference in (live, film):
+        assert max(reference.motion(visit[92]).eye_open) < 0.05, reference.closed  # a later blink
+        assert min(reference.motion(visit[91]).eye_open) > 0.3  # half way down is half way
+        assert min(reference.motion(neutral).eye_open) > 0.97
+
+
+def test_a_held_look_down_is_no_blink_and_a_wink_closes_one_eye(neutral):
+    """Looking down narrows the eyes as much as a blink does, but for long: it does not
+    become the visitor's closed level (every later look down would shut the portrait's
+    eyes). A wink teaches only the winking eye."""
+    looking_down = [_with_eyes(neutral, 0.62)] * 40
+    reference = DriverReference(neutral)
+    reference.settle_eyes_over([neutral] * 40 + looking_down + [neutral] * 40)
+    assert min(reference.motion(looking_down[0]).eye_open) > 0.3
+    winking = _blinking(neutral, 0.62, eyes=(0,))
+    reference = DriverReference(neutral)
+    reference.settle_eyes_over(winking)
+    wink = reference.motion(winking[32]).eye_open
+    assert wink[0] < 0.05 and wink[1] > 0.97, wink

@@ -69,12 +69,12 @@ class _Eye:
     lower lid, all as rows."""
 
     def __init__(self, dst: np.ndarray, lid: tuple, origin: np.ndarray, shape: tuple[int, int],
-                 white: np.ndarray | None = None) -> None:
+                 white: np.ndarray | None = None, below: np.ndarray | None = None) -> None:
         up, low, cr = (dst[list(ids)] - origin for ids in lid)
         x0 = int(np.floor(min(up[:, 0].min(), low[:, 0].min())))
         x1 = int(np.ceil(max(up[:, 0].max(), low[:, 0].max()))) + 1
         y0 = int(np.floor(cr[:, 1].min())) - 1
-        y1 = int(np.ceil(low[:, 1].max())) + 2
+        y1 = int(np.ceil(low[:, 1].max() + (0.0 if below is None else float(below.max())))) + 2
         self.x0, self.y0 = max(x0, 0), max(y0, 0)
         self.x1, self.y1 = min(x1, shape[1]), min(y1, shape[0])
         self.empty = self.x1 - self.x0 < 2 or self.y1 - self.y0 < 2
@@ -87,21 +87,22 @@ class _Eye:
         self.from_corner = np.minimum(xs - xs[0], xs[-1] - xs)[None, :] / width
         # How much of the lid band is eye white, per column (see WHITE_OVER_SKIN).
         self.white = np.zeros_like(self.margin)
+        left, right = sorted((min(up[0, 0], low[0, 0]), max(up[-1, 0], low[-1, 0])))
+        along = (xs - left) / max(float(right - left), 1.0)
         if white is not None:
-            left, right = min(up[0, 0], low[0, 0]), max(up[-1, 0], low[-1, 0])
-            if right < left:
-                left, right = right, left
-            along = (xs - left) / max(float(right - left), 1.0)
             self.white = np.interp(along, np.linspace(0.0, 1.0, len(white)), white)[None, :]
+        if below is not None:  # the picture's opening below the mesh's lower lid (eye_reach.py)
+            self.bottom = self.bottom + np.interp(along, np.linspace(0.0, 1.0, len(below)), below)[None, :]
 
     def add(self, map_y: np.ndarray, shift: np.ndarray) -> None:
         map_y[self.y0:self.y1, self.x0:self.x1] += shift.astype(np.float32)
 
 
 def move_lids(map_y: np.ndarray, dst: np.ndarray, eye_open: tuple[float, float], origin: np.ndarray,
-              shape: tuple[int, int], whites: tuple | None = None) -> list:
+              shape: tuple[int, int], whites: tuple | None = None, belows: tuple | None = None) -> list:
     """Move the lids in `map_y` (in place); returns what `paint_lids` must paint. `whites`:
-    per eye, `lid_whites` of the portrait at rest."""
+    per eye, `lid_whites` of the portrait at rest; `belows`: per eye, how far its opening
+    reaches below the mesh's lower lid (eye_reach.opening_below_mesh): a closing lid covers it."""
     covers: list = []
     for k, (lid, ratio) in enumerate(zip(LIDS, eye_open, strict=True)):
         if ratio > 1.02:
@@ -109,7 +110,9 @@ def move_lids(map_y: np.ndarray, dst: np.ndarray, eye_open: tuple[float, float],
             continue
         closing = 1.0 - float(np.clip(ratio, 0.0, 1.0))
         if closing >= 0.02:
-            _lower_lid(map_y, _Eye(dst, lid, origin, shape, None if whites is None else whites[k]), closing, covers)
+            eye = _Eye(dst, lid, origin, shape, None if whites is None else whites[k],
+                       None if belows is None else belows[k])
+            _lower_lid(map_y, eye, closing, covers)
     return covers
 
 
@@ -310,7 +313,17 @@ def _lid_tone(region: np.ndarray, cover: LidCover) -> tuple[np.ndarray, np.ndarr
             h, w = cover.covered.shape
             seen = region[cover.y0:cover.y0 + h, cover.x0:cover.x0 + w].reshape(-1, region.shape[2])
             near = np.broadcast_to(seen.mean(0).astype(np.float32), (w, region.shape[2]))
-    own = own * own_read[:, None] + near * (1.0 - own_read[:, None])
+    # Where the lid's own skin cannot be read (a far eye, its crease on the lash line: no
+    # band between them), what lies just above the crease is the lashes too, lighter than
+    # LASHES_SHARE or not: the darker of the skin higher above and under the eye stands in
+    # (the darker of the lashes and the skin under closed Vermeer's far eye in the lashes'
+    # grey, 100-160 grey levels against her skin's 175-210; a socket in shade stays so).
+    stand_in = near
+    readable = (higher_read > 0.5) & (under_read > 0.5)
+    if readable.any():
+        in_shade = higher if higher[readable].mean() <= under[readable].mean() else under
+        stand_in = np.where(readable[:, None], in_shade, near)
+    own = own * own_read[:, None] + stand_in * (1.0 - own_read[:, None])
     middle = np.median(np.stack([own, above, under]), axis=0)
     trusted = np.minimum(above_read, under_read)[:, None]
     body = middle * trusted + near * (1.0 - trusted)

@@ -39,6 +39,18 @@ SCALE_SHARE = 0.5
 # points 159 and 145 apart by about 0.1-0.18 eye widths. Openings are measured from there,
 # or a closed eye would close the portrait's only half way.
 CLOSED_OPENNESS = 0.15  # eye widths, at most 45% of the visitor's own neutral opening
+# ... but how thin varies with the visitor: the shared and audit drivers' blinks read
+# 0.19-0.22 (a narrow-eyed visitor: 0.19 against 0.30 at rest), and measured from 0.15 such
+# a blink closed the portrait's lids a third to two thirds of the way. So each visitor's
+# own blinks set their closed level (see _deepest_blink): the lowest reading held for
+# BLINK_HELD frames in a dip, the eye open again within BLINK_REACH frames on both sides
+# by BLINK_RISE of the way back to rest (a look down, a squint or eyes closed for long
+# are held, not dips). Never above CLOSED_MOST of the rest opening (a glance down and back
+# read 0.7-0.8 of it), and never below the default.
+BLINK_HELD = 2
+BLINK_REACH = 9  # frames, about 0.3 s: a blink is over in 0.1-0.4 s
+BLINK_RISE = 0.5
+CLOSED_MOST = 0.75
 # Visitors talk, laugh and yawn through the countdown, and the frame it ends on is taken as
 # their neutral face. Measured from an open mouth, their closed mouth later read as a
 # mouth closing past shut: the portrait's chin and lower lip were pulled up into its nose,
@@ -153,6 +165,7 @@ class DriverReference:
         self.neutral = neutral.astype(np.float64)
         self.rigid = self.neutral[RIGID_ROWS]
         self.calibrated_openness = _openness(self.neutral)
+        self.blink = (math.inf, math.inf)  # each eye's deepest blink reading so far (_deepest_blink)
         self._set_eye_rest(self.calibrated_openness)
         self._recent_openness: deque = deque(maxlen=EYE_REST_FRAMES)
         self.gaze0 = _gaze(self.neutral, eyes)
@@ -174,13 +187,16 @@ class DriverReference:
 
     def _set_eye_rest(self, openness) -> None:
         self.openness = tuple(float(o) for o in openness)
-        self.closed = tuple(min(CLOSED_OPENNESS, 0.45 * o) for o in self.openness)
+        self.closed = tuple(
+            float(np.clip(blink, min(CLOSED_OPENNESS, 0.45 * o), CLOSED_MOST * o)) if math.isfinite(blink)
+            else min(CLOSED_OPENNESS, 0.45 * o) for o, blink in zip(self.openness, self.blink, strict=True))
 
     def settle_eyes(self, lm: np.ndarray) -> None:
         """While live: let the eyes' rest opening follow how open this visitor's eyes
-        have mostly been (see EYE_REST_LIMIT)."""
+        have mostly been (see EYE_REST_LIMIT), and their closed level how closed their
+        blinks read (see BLINK_REACH)."""
         self._recent_openness.append(_openness(lm))
-        self._settle_on(self._recent_openness)
+        self._settle_on(self._recent_openness, newest_only=True)
 
     def settle_eyes_over(self, landmarks) -> None:
         """Offline (`bayard animate`, the bench), where the whole shot is known: the same
@@ -190,13 +206,19 @@ class DriverReference:
         film only."""
         self._settle_on([_openness(np.asarray(lm)) for lm in landmarks])
 
-    def _settle_on(self, openings) -> None:
-        if len(openings) < EYE_REST_MIN_FRAMES:
-            return
-        openings = np.asarray(openings)
-        calibrated = np.asarray(self.calibrated_openness)
-        usual = np.clip(calibrated, np.median(openings, axis=0), np.percentile(openings, EYE_REST_UPPER, axis=0))
-        self._set_eye_rest(np.clip(usual, calibrated * (1.0 - EYE_REST_LIMIT), calibrated * (1.0 + EYE_REST_LIMIT)))
+    def _settle_on(self, openings, newest_only: bool = False) -> None:
+        openings = np.asarray(openings, np.float64).reshape(-1, 2)
+        rest = self.openness
+        if len(openings) >= EYE_REST_MIN_FRAMES:
+            calibrated = np.asarray(self.calibrated_openness)
+            usual = np.clip(calibrated, np.median(openings, axis=0), np.percentile(openings, EYE_REST_UPPER, axis=0))
+            rest = np.clip(usual, calibrated * (1.0 - EYE_REST_LIMIT), calibrated * (1.0 + EYE_REST_LIMIT))
+        # Live, only the newest frame that can be told a dip yet is looked at (those before
+        # it were on earlier frames).
+        found = _deepest_blink(openings[-(2 * BLINK_REACH + BLINK_HELD):] if newest_only else openings,
+                               np.asarray(rest))
+        self.blink = tuple(float(min(b, f)) for b, f in zip(self.blink, found, strict=True))
+        self._set_eye_rest(rest)
 
     def more_neutral(self, lm: np.ndarray) -> bool:
         """Whether this frame's mouth is clearly more closed than the neutral face's (which
@@ -255,6 +277,32 @@ class DriverReference:
             gaze=(_gaze(lm, eyes) - self.gaze0).astype(np.float32),
             teeth=teeth,
         )
+
+
+def _deepest_blink(openings: np.ndarray, rest: np.ndarray) -> np.ndarray:
+    """Per eye (columns), the lowest opening held for BLINK_HELD frames in a blink: a dip
+    with the eye opened again, within BLINK_REACH frames on either side, by BLINK_RISE of
+    the way back to `rest`. inf where there is none."""
+    n = len(openings)
+    found = np.full(2, np.inf)
+    if n < 2 * BLINK_REACH + BLINK_HELD:
+        return found
+    if n == 2 * BLINK_REACH + BLINK_HELD:  # live: the one frame that can be told yet, directly
+        low = openings[BLINK_REACH:BLINK_REACH + BLINK_HELD].max(0)
+        needed = low + BLINK_RISE * np.maximum(rest - low, 0.0)
+        dips = ((openings[:BLINK_REACH].max(0) >= needed) & (openings[BLINK_REACH + BLINK_HELD:].max(0) >= needed)
+                & (low < rest))
+        return np.where(dips, low, found)
+    windows = np.lib.stride_tricks.sliding_window_view(openings, BLINK_HELD, axis=0)  # (n-h+1, 2, h)
+    held = windows.max(-1)
+    reach = np.lib.stride_tricks.sliding_window_view(openings, BLINK_REACH, axis=0).max(-1)  # (n-r+1, 2)
+    # The held reading starting at frame j, and the widest opening in the reach before and after it.
+    j = np.arange(BLINK_REACH, n - BLINK_REACH - BLINK_HELD + 1)
+    low = held[j]
+    before, after = reach[j - BLINK_REACH], reach[j + BLINK_HELD]
+    needed = low + BLINK_RISE * np.maximum(rest[None, :] - low, 0.0)
+    dips = (before >= needed) & (after >= needed) & (low < rest[None, :])
+    return np.where(dips.any(0), np.where(dips, low, np.inf).min(0), np.inf)
 
 
 def _trust_the_other_eye(ratio: tuple[float, float], yaw: float) -> tuple[float, float]:

@@ -14,12 +14,13 @@ import cv2
 import numpy as np
 
 from .easing import SLIVER_SHARE, FoldEasing
+from .eye_reach import opening_below_mesh
 from .focus import face_blur
 from .folds import FoldShading
 from .folds import triangle_areas as _signed_areas  # (x, y) points: signed areas
 from .halftone import HalftoneScreen
 from .irises import Irises
-from .lids import lid_whites, move_lids, paint_lids
+from .lids import LIDS, lid_whites, move_lids, paint_lids
 from .mouth import paint_mouth
 from .plate import picture_grain
 from .raster import compiled_fill
@@ -157,6 +158,7 @@ class MeshWarper:
         self.blur = face_blur(rig)
         self.irises = Irises(rig, self.src)
         self.lid_whites = lid_whites(rig.image, rig.points)
+        self.lid_belows = opening_below_mesh(rig.points, rig.eyes, LIDS)
         rest = _signed_areas(self.src, rig.triangles)
         # Eye and mouth openings may close to nothing; every other triangle must keep its
         # orientation and at least a tenth of its area.
@@ -353,7 +355,8 @@ class MeshWarper:
         the lids drawn down (`dst`: moved points, image pixels, folds already eased)."""
         map_x, map_y = self.backward_map(dst, depth)
         self.irises.move(map_x, map_y, dst, self.origin, gaze_px)
-        self._lid_covers = move_lids(map_y, dst, eye_open, self.origin, self.shape, self.lid_whites)
+        self._lid_covers = move_lids(map_y, dst, eye_open, self.origin, self.shape, self.lid_whites,
+                                     self.lid_belows)
         return map_x, map_y
 
     def paint(self, map_x: np.ndarray, map_y: np.ndarray, dst: np.ndarray,
