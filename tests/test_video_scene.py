@@ -199,3 +199,27 @@ def test_check_finds_a_film_cut_short_whose_start_plays(tmp_path, capsys):
     assert main(["check", "--show", str(show)]) == 1
     said = capsys.readouterr().out
     assert "film.toml:3: file: media file 'clip.mp4' is cut short: it should last 4.0 s, but its data stops at" in said
+
+
+def test_a_whole_film_whose_timestamps_start_late_is_not_called_cut_short(tmp_path):
+    """A Matroska film whose first frame is stamped 30 s (a recorder's or a remux's clock)
+    declares 40 s from zero; check and `assets --pin` refused it, whole, as "cut short: it
+    should last 40.0 s, but its data stops at 9.9 s". Cut off, it is still refused."""
+    import imageio_ffmpeg
+    import numpy as np
+
+    from installation.config.loader import probe_media
+
+    film = tmp_path / "late.mkv"
+    writer = imageio_ffmpeg.write_frames(str(film), (160, 96), fps=25, macro_block_size=16,
+                                         output_params=["-output_ts_offset", "30", "-g", "25"])
+    writer.send(None)
+    for index in range(100):
+        frame = np.full((96, 160, 3), index * 2, np.uint8)
+        frame[20:40, index:index + 20] = 255
+        writer.send(frame)
+    writer.close()
+    assert probe_media(film) is None
+    whole = film.read_bytes()
+    film.write_bytes(whole[: len(whole) // 2])
+    assert "is cut short" in (probe_media(film) or "")
