@@ -54,7 +54,7 @@ def cut_short(path: Path, declared_s: float | None) -> str | None:
              and reached + offset < declared_s - SLACK_S)
     if not partial and not short:
         return None
-    if declared_s is not None and reached is not None:
+    if short:  # (a partial file may still reach its length in one stream: a MOV's timecode)
         return (f"is cut short: it should last {declared_s:.1f} s, but its data stops at {reached:.1f} s "
                 "(a copy or a download that stopped early)")
     return "is cut short: the end of its data is missing (a copy or a download that stopped early)"
