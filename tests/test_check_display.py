@@ -95,3 +95,20 @@ def test_from_a_shell_without_a_display_it_looks_at_the_one_the_kiosk_service_op
                            "the show uses the first)")
     assert line.endswith("the 320x180 show in a 320x180 window ([display] fullscreen = false; "
                          "`bayard run --fullscreen` fills the screen)")
+
+
+def test_the_service_display_is_read_however_its_environment_line_is_written(tmp_path):
+    """`Environment = DISPLAY=:0` (blanks around the '=') and a quoted value with a space are
+    as valid to systemd as the plain form; check said the service had no display."""
+    unit = tmp_path / "bayard.service"
+    unit.write_text('[Service]\nEnvironment = DISPLAY=:0 "XAUTHORITY=/home/kiosk/my files/.Xauthority"\n')
+    path = write_show(tmp_path, {"a": title_scene("a")})
+    asked = []
+
+    def probe(env):
+        asked.append(env)
+        return {"driver": "x11", "screens": [[320, 180]]}
+
+    line, _ = display_report(load_show(path), {"PATH": "/usr/bin"}, unit=unit, probe=probe)
+    assert asked and asked[0]["DISPLAY"] == ":0" and asked[0]["XAUTHORITY"] == "/home/kiosk/my files/.Xauthority"
+    assert line.startswith(f"Display: the service's ({unit}) SDL x11 (DISPLAY=:0)")

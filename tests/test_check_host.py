@@ -183,3 +183,24 @@ def test_a_running_show_that_does_not_allow_this_machine_is_not_called_another_p
     (said,) = [line for line in out.splitlines() if "already in use" in line]
     assert "if that is this show running, it cannot be asked: [osc] allow leaves out this machine" in said
     assert "nothing there answered" not in said
+
+
+@pytest.mark.parametrize(("lines", "may"), [
+    # systemd strips the blanks around '=': this service runs as kiosk, without the capability.
+    ("User = kiosk\n", False),
+    ("  User =kiosk\nAmbientCapabilities = CAP_NET_BIND_SERVICE\n", True),
+    # "~" takes capabilities away from the ambient set as from the bounding set.
+    ("User=kiosk\nAmbientCapabilities=~CAP_NET_BIND_SERVICE\n", False),
+    # Later assignments add to (or with "~" take from) the set the earlier ones made.
+    ("User=kiosk\nCapabilityBoundingSet=~CAP_SYS_ADMIN\nCapabilityBoundingSet=CAP_CHOWN\n"
+     "AmbientCapabilities=CAP_NET_BIND_SERVICE\n", True),
+    ("User=kiosk\nCapabilityBoundingSet=~CAP_NET_BIND_SERVICE\nCapabilityBoundingSet=~CAP_SYS_ADMIN\n"
+     "AmbientCapabilities=CAP_NET_BIND_SERVICE\n", False),
+    ("User=kiosk\nAmbientCapabilities=cap_net_bind_service\n", True),
+])
+def test_a_unit_written_in_other_valid_ways_is_read_as_systemd_reads_it(tmp_path, lines, may):
+    """`check` said a service running as kiosk ("User = kiosk") could listen below 1024, and
+    the show then could not open its OSC port."""
+    unit = tmp_path / "bayard.service"
+    unit.write_text("[Service]\n" + lines)
+    assert units.may_bind_low_ports(unit) is may

@@ -126,3 +126,14 @@ def test_the_eyes_never_shrink_to_a_speck_over_their_sentence():
         if drawn is not None:
             assert drawn.height >= fonts.px(quiz_draw.LEAST_EYES) and not drawn.colliderect(text.rect), (drawn, text)
     assert drawn is not None  # (a panel with room shows them)
+
+
+@pytest.mark.parametrize("mode", ["single", "pair"])
+@pytest.mark.parametrize("size", [(1080, 1080), (1000, 1000)])
+def test_on_a_square_screen_the_reveals_words_do_not_overlap(reveal, size, mode):
+    """On a square screen the machine's panel kept its share of the height whatever the
+    words needed: the eyes' sentence ran over "The other one was real.", and the verdict
+    ran over the picture's credit. The panel takes the room the words leave (left out
+    where not even its sentence fits); the words keep theirs."""
+    boxes, _, _, _, _ = reveal(size, mode)
+    assert not problems(list(boxes)), problems(list(boxes))

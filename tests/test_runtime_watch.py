@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import time
 from pathlib import Path
 
@@ -177,5 +178,52 @@ def test_a_scenes_folder_made_after_the_start_is_watched(tmp_path):
         assert [c.extra["changed"] for c in wait_for(queue)] == [[str(rooms)]]
         (rooms / "a.toml").write_text("type = 'title'\n# edited\n")
         assert [c.extra["changed"] for c in wait_for(queue)] == [[str(rooms / "a.toml")]]
+    finally:
+        watcher.stop()
+
+
+@pytest.mark.slow
+def test_a_scenes_folder_deleted_and_made_again_at_once_is_still_watched(tmp_path):
+    """A sync tool or a script that deletes the scenes folder and copies it back within a
+    second: ext4 gives the new folder the old one's inode, so it looked unchanged and was
+    no longer watched; every later edit to a scene was ignored until the show restarted."""
+    show, rooms = tmp_path / "show", tmp_path / "rooms"
+    show.mkdir()
+    rooms.mkdir()
+    (show / "install.toml").write_text("title = 'x'\n")
+    (rooms / "a.toml").write_text("type = 'title'\n")
+    queue = CommandQueue()
+    watcher = ShowWatcher(show, queue.post, settle_ms=300, scenes=str(rooms)).start()
+    try:
+        time.sleep(0.5)
+        for copy in range(3):
+            shutil.rmtree(rooms)
+            rooms.mkdir()
+            (rooms / "a.toml").write_text(f"type = 'title'\n# copy {copy}\n")
+            assert wait_for(queue), "the copy was not reloaded"
+        (rooms / "a.toml").write_text("type = 'title'\n# edited\n")
+        assert [c.extra["changed"] for c in wait_for(queue)] == [[str(rooms / "a.toml")]]
+        assert watcher.alive and watcher.problem is None
+    finally:
+        watcher.stop()
+
+
+@pytest.mark.slow
+def test_the_show_folder_deleted_and_copied_back_is_still_watched(show):
+    """A deploy that deletes the show folder and copies the new one in: its edits were
+    never seen again (the copy took the old folder's inode and was taken for it)."""
+    queue = CommandQueue()
+    watcher = ShowWatcher(show, queue.post, settle_ms=300).start()
+    try:
+        time.sleep(0.5)
+        copy = show.parent / f"{show.name}-copy"
+        shutil.copytree(show, copy)
+        shutil.rmtree(show)
+        shutil.copytree(copy, show)
+        assert wait_for(queue)
+        wait_for(queue, 2.5)  # the watcher's own reload for the new folder, if it comes apart
+        (show / "scenes/intro.toml").write_text("type = 'title'\n# edited\n")
+        assert [c.extra["changed"] for c in wait_for(queue)] == [["scenes/intro.toml"]]
+        assert watcher.alive and watcher.problem is None
     finally:
         watcher.stop()

@@ -199,3 +199,54 @@ def test_check_finds_a_film_cut_short_whose_start_plays(tmp_path, capsys):
     assert main(["check", "--show", str(show)]) == 1
     said = capsys.readouterr().out
     assert "film.toml:3: file: media file 'clip.mp4' is cut short: it should last 4.0 s, but its data stops at" in said
+
+
+def test_a_whole_film_whose_timestamps_start_late_is_not_called_cut_short(tmp_path):
+    """A Matroska film whose first frame is stamped 30 s (a recorder's or a remux's clock)
+    declares 40 s from zero; check and `assets --pin` refused it, whole, as "cut short: it
+    should last 40.0 s, but its data stops at 9.9 s". Cut off, it is still refused."""
+    import imageio_ffmpeg
+    import numpy as np
+
+    from installation.config.loader import probe_media
+
+    film = tmp_path / "late.mkv"
+    writer = imageio_ffmpeg.write_frames(str(film), (160, 96), fps=25, macro_block_size=16,
+                                         output_params=["-output_ts_offset", "30", "-g", "25"])
+    writer.send(None)
+    for index in range(100):
+        frame = np.full((96, 160, 3), index * 2, np.uint8)
+        frame[20:40, index:index + 20] = 255
+        writer.send(frame)
+    writer.close()
+    assert probe_media(film) is None
+    whole = film.read_bytes()
+    film.write_bytes(whole[: len(whole) // 2])
+    assert "is cut short" in (probe_media(film) or "")
+
+
+def test_a_cut_film_is_never_said_to_stop_where_it_should_end(tmp_path):
+    """A MOV with a timecode track (as cameras and editors write it), its index at the front,
+    cut off at 60%: its timecode reaches the full length, and check said "it should last
+    10.0 s, but its data stops at 10.0 s", which a technician cannot act on."""
+    import imageio_ffmpeg
+    import numpy as np
+
+    from installation.config.loader import probe_media
+
+    film = tmp_path / "camera.mov"
+    writer = imageio_ffmpeg.write_frames(str(film), (160, 96), fps=25, macro_block_size=16,
+                                         output_params=["-timecode", "10:00:00:00", "-movflags", "+faststart",
+                                                        "-g", "25"])
+    writer.send(None)
+    rng = np.random.default_rng(5)
+    for _ in range(250):
+        writer.send(rng.integers(0, 255, (96, 160, 3), np.uint8))  # noise: the data spreads evenly
+    writer.close()
+    assert probe_media(film) is None
+    whole = film.read_bytes()
+    film.write_bytes(whole[: len(whole) * 6 // 10])
+    said = probe_media(film) or ""
+    assert said.startswith("is cut short"), said
+    numbers = [float(n) for n in re.findall(r"(\d+\.\d) s", said)]
+    assert len(numbers) < 2 or numbers[1] < numbers[0] - 1, said

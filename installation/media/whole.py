@@ -11,6 +11,7 @@ compares how far the data goes with the length the container declares.
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -22,6 +23,8 @@ SLACK_S = 1.0
 READ_TIMEOUT_S = 300.0
 # What ffmpeg's MP4/MOV demuxer says when a packet the index lists lies past the file's end.
 PARTIAL = "partial file"
+# The input's first timestamp, from ffmpeg's banner ("Duration: 00:00:40.00, start: 30.000000").
+START = re.compile(r"Duration: [^,]*, start: (-?\d+(?:\.\d+)?)")
 
 
 def cut_short(path: Path, declared_s: float | None) -> str | None:
@@ -29,8 +32,9 @@ def cut_short(path: Path, declared_s: float | None) -> str | None:
     phrase saying how much is missing, to follow the file's name."""
     import imageio_ffmpeg
 
-    argv = [imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-v", "error", "-i", str(path), "-map", "0",
-            "-c", "copy", "-f", "null", "-", "-progress", "pipe:1"]
+    # At "info" for the banner's start time (errors, "partial file" among them, are said as well).
+    argv = [imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-hide_banner", "-nostats", "-v", "info", "-i", str(path),
+            "-map", "0", "-c", "copy", "-f", "null", "-", "-progress", "pipe:1"]
     try:
         done = subprocess.run(argv, capture_output=True, text=True, errors="replace", timeout=READ_TIMEOUT_S)
     except (OSError, subprocess.TimeoutExpired):
@@ -41,10 +45,16 @@ def cut_short(path: Path, declared_s: float | None) -> str | None:
         if key == "out_time_us" and value.strip().lstrip("-").isdigit():
             reached = int(value) / 1e6
     partial = PARTIAL in done.stderr
-    short = declared_s is not None and reached is not None and reached < declared_s - SLACK_S
+    # out_time counts from the film's first timestamp; some containers (Matroska, WebM) count
+    # their declared length from zero, before it: a whole MKV starting at 30 s "lasts 40 s"
+    # and its data "stopped at 10 s". Whole either way, whichever the container meant.
+    start = START.search(done.stderr)
+    offset = max(0.0, float(start.group(1))) if start else 0.0
+    short = (declared_s is not None and reached is not None
+             and reached + offset < declared_s - SLACK_S)
     if not partial and not short:
         return None
-    if declared_s is not None and reached is not None:
+    if short:  # (a partial file may still reach its length in one stream: a MOV's timecode)
         return (f"is cut short: it should last {declared_s:.1f} s, but its data stops at {reached:.1f} s "
                 "(a copy or a download that stopped early)")
     return "is cut short: the end of its data is missing (a copy or a download that stopped early)"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -62,7 +63,11 @@ def service_display(unit: Path) -> dict[str, str]:
     found = {}
     for key, value in directives(unit):
         if key == "Environment":
-            for name, _, setting in (word.strip('"').partition("=") for word in value.split()):
+            try:  # quoted as systemd quotes: Environment="XAUTHORITY=/home/kiosk/my files/.Xauthority"
+                words = shlex.split(value)
+            except ValueError:  # an unclosed quote: systemd ignores the line
+                continue
+            for name, _, setting in (word.partition("=") for word in words):
                 if name in (*DISPLAY_KEYS, "XAUTHORITY"):
                     found[name] = setting
     return found

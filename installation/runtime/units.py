@@ -22,8 +22,32 @@ def directives(unit: Path) -> list[tuple[str, str]]:
             text = file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             continue
-        found += [(m.group(1), m.group(2).strip()) for m in re.finditer(r"(?m)^\s*(\w+)=(.*)$", text)]
+        # systemd strips the blanks around the key and the value: "User = kiosk" is a user.
+        found += [(m.group(1), m.group(2).strip()) for m in re.finditer(r"(?m)^[ \t]*(\w+)[ \t]*=(.*)$", text)]
     return found
+
+
+class _CapabilitySet:
+    """A capability set as systemd's config_parse_capability_set builds it from repeated
+    assignments: the first (or an empty one) replaces the initial set, later ones add their
+    names, or with "~" take them away. Held as names in or, complemented, names out."""
+
+    def __init__(self, everything: bool) -> None:
+        self.initial = (everything, frozenset())
+        self.complement, self.names = self.initial
+
+    def assign(self, value: str) -> None:
+        invert = value.startswith("~")
+        names = frozenset(name.upper() for name in value.lstrip("~").split())
+        if not names or (self.complement, self.names) == self.initial:
+            self.complement, self.names = invert, names
+        elif invert:  # &= ~names
+            self.names = self.names | names if self.complement else self.names - names
+        else:  # |= names
+            self.names = self.names - names if self.complement else self.names | names
+
+    def __contains__(self, name: str) -> bool:
+        return (name not in self.names) if self.complement else (name in self.names)
 
 
 def may_bind_low_ports(unit: Path) -> bool | None:
@@ -34,22 +58,13 @@ def may_bind_low_ports(unit: Path) -> bool | None:
     if not found:
         return None
     user = "root"
-    bounding: set[str] | None = None  # None: every capability (systemd's default)
-    inverted = False
-    ambient: set[str] = set()
+    bounding = _CapabilitySet(everything=True)  # systemd's default: every capability
+    ambient = _CapabilitySet(everything=False)
     for key, value in found:
-        names = set(value.lstrip("~").split())
         if key == "User":
-            user = value or "root"
+            user = value.strip('"') or "root"
         elif key == "CapabilityBoundingSet":
-            if not value:
-                bounding, inverted = set(), False  # an empty assignment: none at all
-            elif value.startswith("~"):
-                bounding, inverted = names, True  # every capability but these
-            else:
-                bounding = names if bounding is None or inverted else bounding | names
-                inverted = False
+            bounding.assign(value)
         elif key == "AmbientCapabilities":
-            ambient = set() if not value else ambient | names
-    allowed = bounding is None or (BIND_LOW_PORTS not in bounding if inverted else BIND_LOW_PORTS in bounding)
-    return allowed and (user in ("root", "0") or BIND_LOW_PORTS in ambient)
+            ambient.assign(value)
+    return BIND_LOW_PORTS in bounding and (user in ("root", "0") or BIND_LOW_PORTS in ambient)

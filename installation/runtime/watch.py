@@ -20,6 +20,7 @@ the ones at their paths; when not, it watches them again and asks for a reload.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -28,6 +29,8 @@ from ..commands import Command
 
 log = logging.getLogger("bayard.runtime.watch")
 
+# How the watched folders are held open: O_PATH needs no read permission (Linux); else read-only.
+PIN_FLAGS = getattr(os, "O_PATH", os.O_RDONLY) | getattr(os, "O_DIRECTORY", 0)
 # How often the watcher looks whether its folders were moved or replaced (milliseconds).
 REARM_CHECK_MS = 1000
 
@@ -87,6 +90,7 @@ class ShowWatcher:
         self._thread: threading.Thread | None = None
         self.reloads = 0
         self.rearms = 0  # times a moved or replaced folder was watched again
+        self._pins: list[int] = []  # the watched folders held open (see _pin)
         self.problem: str | None = None
 
     def start(self) -> ShowWatcher:
@@ -110,8 +114,15 @@ class ShowWatcher:
             self.problem = "watchfiles is not installed: scene files are not watched (reload by OSC or key)"
             log.warning("%s", self.problem)
             return
+        self._pins, armed = self._pin()
+        try:
+            self._watch(watch, armed)
+        finally:
+            self._unpin()
+
+    def _watch(self, watch: Callable, armed: list[tuple[str, int, int] | None]) -> None:
+        """Watch until stopped, again whenever a watched folder is moved, replaced or made."""
         failures = 0
-        armed = self._folders()
         while not self._stop.is_set():
             try:
                 for changes in watch(
@@ -131,12 +142,13 @@ class ShowWatcher:
                     self.problem = None  # watching works again: status must stop saying it failed
                     if changes:
                         self._changed(changes)
-                    now = self._folders()
-                    if now != armed:
+                    if self._folders() != armed:
                         # A folder gone was a change the watch reported; one new at the path is not.
+                        self._unpin()
+                        self._pins, now = self._pin()
                         appeared = any(new is not None and new != old for old, new in zip(armed, now, strict=True))
                         armed = now
-                        self._rearmed(appeared)
+                        self._rearmed(appeared, reload=not changes)
                         break  # watch again, the folders now at those paths
             except Exception as error:  # the watcher thread's boundary: never take the show down
                 failures += 1
@@ -149,14 +161,16 @@ class ShowWatcher:
                     self.force_polling = True
                 self._stop.wait(min(30.0, 2.0 * failures))
 
-    def _folders(self) -> list[tuple[str, int, int] | None]:
-        """What each folder watched on its own is now (its disk and inode), None where nothing
-        is: the show folder, and the scenes folder where it lies outside it (one inside is
-        watched with the show folder, whatever becomes of it)."""
-        found: list[tuple[str, int, int] | None] = []
+    def _identified(self) -> list[Path]:
+        """The folders watched on their own: the show folder, and the scenes folder where it
+        lies outside it (one inside is watched with the show folder, whatever becomes of it)."""
         scenes = (self.root / self.scenes).resolve()
-        outside = not scenes.is_relative_to(self.root.resolve())
-        for path in (self.root, *([scenes] if outside else [])):
+        return [self.root, *([scenes] if not scenes.is_relative_to(self.root.resolve()) else [])]
+
+    def _folders(self) -> list[tuple[str, int, int] | None]:
+        """What each of those folders is now (its disk and inode), None where nothing is."""
+        found: list[tuple[str, int, int] | None] = []
+        for path in self._identified():
             try:
                 info = path.stat()
             except OSError:
@@ -165,15 +179,38 @@ class ShowWatcher:
             found.append((str(path), info.st_dev, info.st_ino))
         return found
 
-    def _rearmed(self, appeared: bool) -> None:
+    def _pin(self) -> tuple[list[int], list[tuple[str, int, int] | None]]:
+        """Hold each of those folders open (not reading it), and say what each is. Once one
+        was deleted, its inode was free, and ext4 gave it straight back to a folder copied
+        in its place: the copy read as the same folder and was never watched, so no edit
+        reloaded the show until it restarted. An open folder's inode is never handed on."""
+        fds: list[int] = []
+        found: list[tuple[str, int, int] | None] = []
+        for path in self._identified():
+            try:
+                fd = os.open(path, PIN_FLAGS)
+            except OSError:
+                found.append(None)
+                continue
+            fds.append(fd)
+            info = os.fstat(fd)
+            found.append((str(path), info.st_dev, info.st_ino))
+        return fds, found
+
+    def _unpin(self) -> None:
+        for fd in self._pins:
+            os.close(fd)
+        self._pins = []
+
+    def _rearmed(self, appeared: bool, reload: bool = True) -> None:
         """A watched folder was moved, replaced or made: watch what is at its path now. What a
         new folder holds is new to the show, so it reloads (files written there before this
-        moment were never seen)."""
+        moment were never seen), unless the changes just seen already asked for a reload."""
         self.rearms += 1
         scenes = (self.root / self.scenes).resolve()
         log.info("the folder %s (or the show folder) was moved, replaced or made: watching it again%s", scenes,
                  "; reloading" if appeared else "")
-        if appeared:
+        if appeared and reload:
             self.reloads += 1
             self.post(Command("reload", source="watch", extra={"changed": [self._relative(str(scenes))]}))
 

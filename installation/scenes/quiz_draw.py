@@ -167,12 +167,7 @@ def eyes_panel(surface: pygame.Surface, fonts, rect: pygame.Rect, explanation: E
     and the words up out of the panel). Returns where the eyes were drawn, if they were."""
     picture = getattr(explanation, "eyes_picture", None)
     pad = fonts.px(16)
-    text = fonts.block(
-        words("quiz.explain.look_yourself")
-        + " "
-        + words(f"quiz.explain.eyes_{getattr(explanation, 'eyes_finding', '') or 'no_face'}"),
-        "sans", 20, ink, rect.width - 2 * pad,
-    )
+    text = _eyes_sentence(fonts, rect.width - 2 * pad, explanation, ink)
     # (never shorter than its sentence: its last line stood below the panel's edge)
     panel = pygame.Rect(rect.x, rect.y, rect.width, max(rect.height, text.get_height() + 2 * pad))
     pygame.draw.rect(surface, (24, 22, 26), panel, border_radius=fonts.px(8))
@@ -186,6 +181,21 @@ def eyes_panel(surface: pygame.Surface, fonts, rect: pygame.Rect, explanation: E
     top = rect.bottom - pad - text.get_height() if drawn is not None else rect.y + pad
     fonts.place(surface, text, (rect.x + pad, max(rect.y + pad, top)))
     return drawn
+
+
+def _eyes_sentence(fonts, width: int, explanation: Explanation, ink) -> pygame.Surface:
+    return fonts.block(
+        words("quiz.explain.look_yourself")
+        + " "
+        + words(f"quiz.explain.eyes_{getattr(explanation, 'eyes_finding', '') or 'no_face'}"),
+        "sans", 20, ink, width,
+    )
+
+
+def eyes_panel_least(fonts, width: int, explanation: Explanation) -> int:
+    """The least height of an eyes panel `width` wide: its sentence and the padding."""
+    pad = fonts.px(16)
+    return _eyes_sentence(fonts, width - 2 * pad, explanation, (255, 255, 255)).get_height() + 2 * pad
 
 
 def tick(surface: pygame.Surface, centre: tuple[int, int], size: int, good: bool) -> None:

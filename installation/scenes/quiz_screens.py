@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from .quiz import QuizScene
 
 PAPER = (250, 248, 244)  # the answer buttons' words
+# Upright, a spectrum's curve shorter than this (design px) is left out for the words.
+LEAST_PLOT = 120
 
 
 def shown_percent(probability: float) -> int:
@@ -121,6 +123,24 @@ def draw_question(scene: QuizScene, surface: pygame.Surface) -> None:
         f.place(surface, hint, ((w - hint.get_width()) // 2, lowest + f.px(30)))
 
 
+def _machine_words(scene: QuizScene, question, explained, record, g) -> str:
+    """What the reveal says of the machine's answer."""
+    if record["machine_correct"] is None:
+        return words("quiz.machine_off")
+    verdict = explained.verdict
+    word = words("quiz.said_fake" if verdict.fake else "quiz.said_real")
+    if scene.config.mode == "pair":
+        picked = scene.machine_answer(question)
+        side = side_word(g, question[0].key == picked)
+        if getattr(explained.explanation, "coin", False):
+            return words("quiz.machine_unsure_pair", side=side)
+        return words("quiz.machine_said_pair", side=side, kind=words(f"quiz.kind_{explained.item.kind}"),
+                     percent=shown_percent(verdict.probability))
+    if getattr(explained.explanation, "unsure", False):
+        return words("quiz.machine_unsure", word=word)
+    return words("quiz.machine_said", word=word, percent=shown_percent(verdict.confidence))
+
+
 def draw_reveal(scene: QuizScene, surface: pygame.Surface) -> None:
     f = scene.context.fonts
     fg, accent, dim = colours(scene)
@@ -178,6 +198,28 @@ def draw_reveal(scene: QuizScene, surface: pygame.Surface) -> None:
         side = side_word(g, question[0].key == scene.answer)
         said = words("quiz.said_side", side=side)
         explained = scene.items[fake_item.key]
+    # The words, measured first: upright they go under the machine's panel, which takes only
+    # the room they leave (on a square screen the panel and its caption, at their fixed
+    # share of the height, pushed the verdict over the credit, or the eyes' sentence ran
+    # over the verdict).
+    headline = f.block(truth_text, "serif-semibold", 50, fg, col.width, line_spacing=1.12)
+    you = f.block(words("quiz.you_said", said=said), "sans", 32, fg, col.width - f.px(60))
+    machine_text = _machine_words(scene, question, explained, record, g)
+    machine = f.block(machine_text, "sans", 32, fg, col.width - f.px(60))
+    flow_h = headline.get_height() + f.px(30) + you.get_height() + f.px(20) + machine.get_height() + f.px(28)
+    # bottom up: the button, the score, the credit; the explanation only where it fits
+    nxt = pygame.Rect(col.x, col.bottom - f.px(84), col.width, f.px(84))
+    score = f.block(scene.score_line(), "sans-semibold", 30, accent, col.width, tier="small")
+    limit = nxt.y - f.px(32) - score.get_height()
+    credit = explained.item.credit if scene.config.mode == "single" else ""
+    block = None
+    if credit:
+        # In the accent, as every other credit in the show (grey, it read as a note).
+        block = f.block(credit, "sans", 30, accent, col.width, line_spacing=1.25, tier="small")
+        limit -= block.get_height()
+    words_below = col.y > g["reveal_plot"].y  # upright: the words under the panel, not beside it
+    latest = (limit - f.px(16 if credit else 0)) - flow_h  # where the words must begin, at the latest
+    y = col.y
     # what the detector saw
     if explained.explanation is not None:
         spectrum_rect = g["reveal_spectrum"]
@@ -193,51 +235,32 @@ def draw_reveal(scene: QuizScene, surface: pygame.Surface) -> None:
         below = max(f.px(24), box.bottom + f.px(8) - plot.y)
         plot.y += below
         plot.height -= below
+        reached = box.bottom
+        if words_below:
+            plot.height = min(plot.height, latest - f.px(30) - plot.y)
         if getattr(explained.explanation, "cue", "spectrum") == "pixels":
             # the face detector: its curve would not be what weighed; show the eyes instead
-            draw.eyes_panel(surface, f, plot, explained.explanation, fg)
-        else:
+            # (where not even their sentence fits, the panel is left out: the words come first)
+            least = draw.eyes_panel_least(f, plot.width, explained.explanation)
+            if not words_below or plot.height >= least:
+                draw.eyes_panel(surface, f, plot, explained.explanation, fg)
+                reached = plot.y + max(plot.height, least)
+        elif not words_below or plot.height >= f.px(LEAST_PLOT):
             draw.curve_plot(surface, f, plot, explained.explanation, fg, accent)
+            reached = plot.bottom
+        if words_below:
+            y = max(reached + f.px(30), min(col.y, latest))
     # the words
-    y = col.y
-    headline = f.block(truth_text, "serif-semibold", 50, fg, col.width, line_spacing=1.12)
     f.place(surface, headline, (col.x, y))
     y += headline.get_height() + f.px(30)
-    you = f.block(words("quiz.you_said", said=said), "sans", 32, fg, col.width - f.px(60))
     draw.tick(surface, (col.x + f.px(20), y + f.px(20)), f.px(36), record["correct"])
     f.place(surface, you, (col.x + f.px(56), y))
     y += you.get_height() + f.px(20)
-    if record["machine_correct"] is None:
-        machine_text = words("quiz.machine_off")
-    else:
-        verdict = explained.verdict
-        word = words("quiz.said_fake" if verdict.fake else "quiz.said_real")
-        if scene.config.mode == "pair":
-            picked = scene.machine_answer(question)
-            side = side_word(g, question[0].key == picked)
-            if getattr(explained.explanation, "coin", False):
-                machine_text = words("quiz.machine_unsure_pair", side=side)
-            else:
-                machine_text = words("quiz.machine_said_pair", side=side,
-                                     kind=words(f"quiz.kind_{explained.item.kind}"),
-                                     percent=shown_percent(verdict.probability))
-        elif getattr(explained.explanation, "unsure", False):
-            machine_text = words("quiz.machine_unsure", word=word)
-        else:
-            machine_text = words("quiz.machine_said", word=word, percent=shown_percent(verdict.confidence))
+    if record["machine_correct"] is not None:
         draw.tick(surface, (col.x + f.px(20), y + f.px(20)), f.px(36), bool(record["machine_correct"]))
-    machine = f.block(machine_text, "sans", 32, fg, col.width - f.px(60))
     f.place(surface, machine, (col.x + f.px(56), y))
     y += machine.get_height() + f.px(28)
-    # bottom up: the button, the score, the credit; the explanation only where it fits
-    nxt = pygame.Rect(col.x, col.bottom - f.px(84), col.width, f.px(84))
-    score = f.block(scene.score_line(), "sans-semibold", 30, accent, col.width, tier="small")
-    limit = nxt.y - f.px(32) - score.get_height()
-    credit = explained.item.credit if scene.config.mode == "single" else ""
-    if credit:
-        # In the accent, as every other credit in the show (grey, it read as a note).
-        block = f.block(credit, "sans", 30, accent, col.width, line_spacing=1.25, tier="small")
-        limit -= block.get_height()
+    if block is not None:
         f.place(surface, block, (col.x, limit))
         limit -= f.px(16)
     if explained.explanation is not None:
