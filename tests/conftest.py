@@ -149,3 +149,28 @@ def overlay_text(pilot) -> list[str]:
     assert overlay.open()
     overlay.draw(engine.frame)
     return written
+
+
+def refused_by_inspect_and_check(tmp_path: Path, capsys, name: str, picture) -> tuple[str, str]:
+    """What `portrait inspect` and `check` say of a portrait `name` (an RGB picture) that
+    cannot be animated: inspect's output (after asserting it failed) and check's, with the
+    picture in a portrait scene of a show at `tmp_path`."""
+    import cv2
+
+    from installation.cli import main
+
+    bgr = cv2.cvtColor(picture, cv2.COLOR_RGB2BGR)
+    cv2.imwrite(str(tmp_path / name), bgr)
+    assert main(["portrait", "inspect", str(tmp_path / name), "-o", str(tmp_path / "mesh.png")]) == 1
+    inspected = capsys.readouterr().out
+    write_show(tmp_path, {"p": f"""
+        type = "portrait"
+        id = "p"
+        [[portraits]]
+        image = "{name}"
+        """})
+    cv2.imwrite(str(tmp_path / "content" / name), bgr)
+    main(["check", "--show", str(tmp_path / "install.toml")])
+    checked = capsys.readouterr().out
+    assert "scenes/p.toml" in checked
+    return inspected, checked

@@ -103,10 +103,9 @@ def test_an_unconfirmed_fit_is_refused_by_inspect_and_check(tmp_path, capsys, mo
     """What the curator reads when no closer look can fit the face: the reason and the fix.
     (The closer look is made to find the face at half the mesh's size and fail to fit it,
     as the Goya misfit would without a mesh for its closer look.)"""
-    from installation.cli import main
     from installation.models.face import closer
     from installation.models.motion.mesh import animator
-    from tests.conftest import write_show
+    from tests.conftest import refused_by_inspect_and_check
 
     def finds_a_smaller_face(image, face, stack):
         x, y = face.centre
@@ -116,24 +115,11 @@ def test_an_unconfirmed_fit_is_refused_by_inspect_and_check(tmp_path, capsys, mo
     # Portraits found before, elsewhere, with their closer look; and what is found here,
     # without one, is not kept for others.
     monkeypatch.setattr(animator, "_FOUND", type(animator._FOUND)())
-    picture = tmp_path / "small-face.jpg"
     framed, _, _ = _framed(read_rgb(FACES / "face_woman_15.jpg", max_side=900))
-    cv2.imwrite(str(picture), cv2.cvtColor(framed, cv2.COLOR_RGB2BGR))
     with pytest.raises(PortraitProblem, match=NOT_FITTED):
         find_portrait_face(framed, stack)
 
-    assert main(["portrait", "inspect", str(picture), "-o", str(tmp_path / "mesh.png")]) == 1
-    said = capsys.readouterr().out
+    said, checked = refused_by_inspect_and_check(tmp_path, capsys, "small-face.jpg", framed)
     assert f"small-face.jpg: cannot be animated: {NOT_FITTED}" in said
     assert "crop the picture closer to the face" in said
-
-    write_show(tmp_path, {"p": """
-        type = "portrait"
-        id = "p"
-        [[portraits]]
-        image = "small-face.jpg"
-        """})
-    cv2.imwrite(str(tmp_path / "content" / "small-face.jpg"), cv2.cvtColor(framed, cv2.COLOR_RGB2BGR))
-    main(["check", "--show", str(tmp_path / "install.toml")])
-    out = capsys.readouterr().out
-    assert "scenes/p.toml" in out and f"'small-face.jpg' cannot be animated: {NOT_FITTED}" in out
+    assert f"'small-face.jpg' cannot be animated: {NOT_FITTED}" in checked

@@ -44,25 +44,13 @@ def test_cartoon_animals_are_refused_as_drawings(stack):
 
 def test_the_audits_dog_is_refused_by_inspect_and_check(tmp_path, capsys):
     """A flat brown oval head, two ear ovals, dot eyes and an oval nose, no mouth."""
-    from installation.cli import main
-    from tests.conftest import write_show
+    from tests.conftest import refused_by_inspect_and_check
 
-    dog = _write(tmp_path / "dog.jpg", animal_face("dog", size=400, highlights=False))
-    assert main(["portrait", "inspect", str(dog), "-o", str(tmp_path / "dog-mesh.png")]) == 1
-    said = capsys.readouterr().out
+    said, checked = refused_by_inspect_and_check(tmp_path, capsys, "dog.jpg",
+                                                 animal_face("dog", size=400, highlights=False))
     assert f"dog.jpg: cannot be animated: the face is {DRAWN}, like a cartoon" in said
     assert "choose a photograph or a painting of a person" in said
-
-    write_show(tmp_path, {"p": """
-        type = "portrait"
-        id = "p"
-        [[portraits]]
-        image = "dog.jpg"
-        """})
-    _write(tmp_path / "content" / "dog.jpg", animal_face("dog", size=400, highlights=False))
-    main(["check", "--show", str(tmp_path / "install.toml")])
-    out = capsys.readouterr().out
-    assert "scenes/p.toml" in out and f"'dog.jpg' cannot be animated: the face is {DRAWN}" in out
+    assert f"'dog.jpg' cannot be animated: the face is {DRAWN}" in checked
 
 
 def test_no_real_portrait_is_taken_for_a_drawing(stack, sitter):

@@ -137,18 +137,23 @@ def test_a_watcher_that_works_again_stops_reporting_its_old_failure(show):
         watcher.stop()
 
 
-@pytest.mark.slow
-def test_a_scenes_folder_outside_the_show_moved_away_and_replaced_is_watched_anew(tmp_path):
-    """Kept outside the show folder, the scenes folder was watched by what it was: moved away
-    and replaced by a copy, edits to the copy never reloaded the show, and edits to the old
-    folder (which no longer played) still did."""
+def _watching_scenes_outside(tmp_path):
+    """A show folder whose scenes folder ("rooms", one scene) lies beside it, watched."""
     show, rooms = tmp_path / "show", tmp_path / "rooms"
     show.mkdir()
     rooms.mkdir()
     (show / "install.toml").write_text("title = 'x'\n")
     (rooms / "a.toml").write_text("type = 'title'\n")
     queue = CommandQueue()
-    watcher = ShowWatcher(show, queue.post, settle_ms=300, scenes=str(rooms)).start()
+    return rooms, queue, ShowWatcher(show, queue.post, settle_ms=300, scenes=str(rooms)).start()
+
+
+@pytest.mark.slow
+def test_a_scenes_folder_outside_the_show_moved_away_and_replaced_is_watched_anew(tmp_path):
+    """Kept outside the show folder, the scenes folder was watched by what it was: moved away
+    and replaced by a copy, edits to the copy never reloaded the show, and edits to the old
+    folder (which no longer played) still did."""
+    rooms, queue, watcher = _watching_scenes_outside(tmp_path)
     try:
         time.sleep(0.5)
         rooms.rename(tmp_path / "rooms-old")
@@ -187,13 +192,7 @@ def test_a_scenes_folder_deleted_and_made_again_at_once_is_still_watched(tmp_pat
     """A sync tool or a script that deletes the scenes folder and copies it back within a
     second: ext4 gives the new folder the old one's inode, so it looked unchanged and was
     no longer watched; every later edit to a scene was ignored until the show restarted."""
-    show, rooms = tmp_path / "show", tmp_path / "rooms"
-    show.mkdir()
-    rooms.mkdir()
-    (show / "install.toml").write_text("title = 'x'\n")
-    (rooms / "a.toml").write_text("type = 'title'\n")
-    queue = CommandQueue()
-    watcher = ShowWatcher(show, queue.post, settle_ms=300, scenes=str(rooms)).start()
+    rooms, queue, watcher = _watching_scenes_outside(tmp_path)
     try:
         time.sleep(0.5)
         for copy in range(3):
