@@ -17,21 +17,15 @@ from __future__ import annotations
 import numpy as np
 
 from ...face import Eye
+from .lids import WHITE_SAMPLES as SAMPLES  # along each eye, corner to corner, as lid_whites reads it
+from .mouth import curve_through
 
-# Samples along each eye, corner to corner (as lid_whites).
-SAMPLES = 48
 # The iris model's opening is taken as the same eye as the mesh's when its middle lies
 # across the mesh's eye, between the crease and this many mesh eye widths below the lower
 # lid, and it is half to one and a half times as wide.
 BELOW_WIDTHS = 0.3
 # Its lower lid moves the closing lid's end down by at most this many mesh eye widths.
 MOST_DOWN = 0.3
-
-
-def _line(points: np.ndarray, xs: np.ndarray) -> np.ndarray:
-    """The polyline's y at each x (nan outside it)."""
-    order = np.argsort(points[:, 0])
-    return np.interp(xs, points[order, 0], points[order, 1], left=np.nan, right=np.nan)
 
 
 def opening_below_mesh(points: np.ndarray, eyes: tuple[Eye, Eye] | None, lids: tuple) -> tuple[np.ndarray, ...]:
@@ -55,6 +49,7 @@ def opening_below_mesh(points: np.ndarray, eyes: tuple[Eye, Eye] | None, lids: t
                 and crease[:, 1].mean() <= centre[1] <= low[:, 1].max() + BELOW_WIDTHS * width):
             continue
         xs = np.linspace(left, right, SAMPLES)
-        reach = np.nan_to_num(_line(eye.lids[:9, :2], xs) - _line(low, xs), nan=0.0)  # lids[:9]: the lower lid
+        model_low = curve_through(eye.lids[:9, :2], xs, np.nan)  # lids[:9]: the lower lid
+        reach = np.nan_to_num(model_low - curve_through(low, xs, np.nan), nan=0.0)
         below[:] = np.clip(reach, 0.0, MOST_DOWN * width)
     return tuple(out)

@@ -52,10 +52,11 @@ MIN_TONGUE_SHARE = 0.15
 MIN_TEETH_PX = 1.5
 
 
-def curve_through(points: np.ndarray, xs: np.ndarray) -> np.ndarray:
-    """The y of a lip or lid line (its points, any order) at each x in `xs`."""
+def curve_through(points: np.ndarray, xs: np.ndarray, outside: float | None = None) -> np.ndarray:
+    """The y of a lip or lid line (its points, any order) at each x in `xs`: beyond its ends,
+    its end's y, or `outside` where given."""
     order = np.argsort(points[:, 0])
-    return np.interp(xs, points[order, 0], points[order, 1])
+    return np.interp(xs, points[order, 0], points[order, 1], left=outside, right=outside)
 
 
 def _tongue_band(reading) -> tuple[float, float] | None:
