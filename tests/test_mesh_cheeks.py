@@ -72,3 +72,27 @@ def test_a_smile_deepens_the_fold_and_lifts_the_apple_of_the_cheek(stack, sitter
     # A mouth opened without smiling leaves the cheeks as the skin's gathering shades them.
     opened = Motion(offsets=_corners(-0.02, -0.04))
     assert animator.smile_of(opened) == (0.0, 0.0)
+
+
+def test_a_grey_picture_is_shaded_in_one_channel_to_the_same_bytes(stack, sitter):
+    """A monochrome picture's cheeks are shaded in one channel and spread to three (a third
+    of the work): what is drawn is byte for byte what shading all three drew."""
+    animator = MeshAnimator(sitter, stack)
+    warper = animator.warper
+    assert warper.sampler.monochrome  # the shipped daguerreotype
+    rest = animator.rig.mesh[:, :2]
+    smile = Motion(offsets=_smile_over(rest, animator.rig.face_height, FULL_SMILE_OUT, FULL_SMILE_UP))
+    dst, gaze, depth = animator.place(smile)
+    map_x, map_y = warper.maps(dst, gaze, depth)
+    grey = np.random.default_rng(0).integers(0, 256, warper.shape, dtype=np.uint8)
+    region = np.repeat(grey[..., None], 3, axis=2)
+    box = (0, 0, warper.shape[1], warper.shape[0])
+    points = np.column_stack([dst, depth])
+    as_colour, as_grey = region.copy(), region.copy()
+    # (The shading's field keeps the cells a frame does not rewrite: both start from none.)
+    warper.folds.field[:] = 0.0
+    warper.folds.shade(as_colour, points, map_x, map_y, box, animator.smile_of(smile))
+    warper.folds.field[:] = 0.0
+    warper.folds.shade(as_grey, points, map_x, map_y, box, animator.smile_of(smile), grey=True)
+    assert not np.array_equal(as_colour, region)  # the smile shaded the cheeks
+    assert np.array_equal(as_grey, as_colour)

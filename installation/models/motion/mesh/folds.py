@@ -183,10 +183,13 @@ class FoldShading:
         return self.field
 
     def shade(self, region: np.ndarray, points: np.ndarray, map_x: np.ndarray, map_y: np.ndarray,
-              box: tuple[int, int, int, int], smile: tuple[float, float] = (0.0, 0.0)) -> None:
+              box: tuple[int, int, int, int], smile: tuple[float, float] = (0.0, 0.0), grey: bool = False) -> None:
         """Darken `region` (in place) inside `box` (region pixels) where the skin gathers,
         and shade the cheeks of a `smile`; `points`: the moved mesh (x, y, z), the maps
-        (absolute picture coordinates) say where each pixel came from."""
+        (absolute picture coordinates) say where each pixel came from. `grey`: the region's
+        three channels are equal (a monochrome picture as sampled), so one is shaded and
+        spread to the others: the same bytes for a third of the blend (0.2 ms a frame on
+        Thoreau's face)."""
         field = self.field_for(points, smile)
         x0, y0, x1, y1 = box
         if field is None or x1 <= x0 or y1 <= y0:
@@ -199,8 +202,10 @@ class FoldShading:
         coarse = cv2.remap(field, gx, gy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)
         gain = cv2.resize(coarse, (x1 - x0, y1 - y0), interpolation=cv2.INTER_LINEAR)
         patch = region[y0:y1, x0:x1]
-        if self._black is None or self._black.shape != patch.shape:
-            self._black = np.zeros_like(patch)
+        channel = np.ascontiguousarray(patch[..., 0]) if grey else patch
+        if self._black is None or self._black.shape != channel.shape:
+            self._black = np.zeros_like(channel)
         # (1 + gain) * patch, saturated, in one OpenCV call: blend with black whose weight
         # is -gain (weights sum to one).
-        patch[:] = cv2.blendLinear(patch, self._black, 1.0 + gain, -gain)
+        shaded = cv2.blendLinear(channel, self._black, 1.0 + gain, -gain)
+        patch[:] = cv2.cvtColor(shaded, cv2.COLOR_GRAY2RGB) if grey else shaded  # (numpy's broadcast: 0.5 ms)

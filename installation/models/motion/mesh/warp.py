@@ -375,7 +375,8 @@ class MeshWarper:
         fx1, fy1 = max(min(fx1, w), fx0), max(min(fy1, h), fy0)
         self.sampler.sample(region, map_x, map_y, (slice(fy0, fy1), slice(fx0, fx1)))
         if depth is not None:
-            self.folds.shade(region, np.column_stack([dst, depth]), map_x, map_y, (fx0, fy0, fx1, fy1), smile)
+            self.folds.shade(region, np.column_stack([dst, depth]), map_x, map_y, (fx0, fy0, fx1, fy1), smile,
+                             grey=self.sampler.monochrome)
         paint_lids(region, self._lid_covers, self.blur, self.grain, self.screen)
         paint_mouth(region, dst - self.origin, self.rig, teeth, self.grain, self.blur, self.screen)
         return out
