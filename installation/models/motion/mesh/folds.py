@@ -89,8 +89,12 @@ def _cheek_lift(src: np.ndarray, grid_shape: tuple[int, int], cell: float, face_
 def triangle_areas(points: np.ndarray, triangles: np.ndarray) -> np.ndarray:
     """Signed areas in the picture's plane (x, y), or unsigned in space with (x, y, z)."""
     a, b, c = (points[triangles[:, k]] for k in range(3))
-    if points.shape[1] == 3:
-        return 0.5 * np.linalg.norm(np.cross(b - a, c - a), axis=1)
+    if points.shape[1] == 3:  # |cross| written out: the same sums, for half of np.cross's cost
+        u, v = b - a, c - a
+        x = u[:, 1] * v[:, 2] - u[:, 2] * v[:, 1]
+        y = u[:, 2] * v[:, 0] - u[:, 0] * v[:, 2]
+        z = u[:, 0] * v[:, 1] - u[:, 1] * v[:, 0]
+        return 0.5 * np.sqrt(x * x + y * y + z * z)
     return 0.5 * ((b[:, 0] - a[:, 0]) * (c[:, 1] - a[:, 1]) - (b[:, 1] - a[:, 1]) * (c[:, 0] - a[:, 0]))
 
 
@@ -133,6 +137,11 @@ class FoldShading:
         self.pixels = (ys, xs)
         self.vertices = tri
         self.weights = np.stack([1 - wb - wc, wb, wc], 1).clip(0, 1).astype(np.float32)
+        # The same, laid out for the frame's scatter: flat cell numbers, and per corner its
+        # points and weights (a (cells x 3) gather and sum cost five times as much).
+        self._cells = ys * w + xs
+        self._corners = tuple(np.ascontiguousarray(tri[:, k]) for k in range(3))
+        self._corner_weights = tuple(np.ascontiguousarray(self.weights[:, k]) for k in range(3))
         self.field = np.zeros((h, w), np.float32)
         self._shown = np.zeros((h, w), np.float32)
         self._black: np.ndarray | None = None
@@ -177,7 +186,11 @@ class FoldShading:
                                 minlength=len(self.counts))
         per_point *= self.fade / np.maximum(self.counts, 1.0)
         shade = np.where(per_point < 0, GATHER_GAIN * per_point, STRETCH_GAIN * per_point).astype(np.float32)
-        self.field[self.pixels] = (self.weights * shade[self.vertices]).sum(1)
+        (i0, i1, i2), (w0, w1, w2) = self._corners, self._corner_weights
+        values = w0 * shade[i0]  # summed in the order (cells x 3).sum(1) does: the same bytes
+        values += w1 * shade[i1]
+        values += w2 * shade[i2]
+        self.field.reshape(-1)[self._cells] = values
         x0, y0, x1, y1 = self.box
         self.field[y0:y1, x0:x1] = cv2.GaussianBlur(self.field[y0:y1, x0:x1], (0, 0), self.blur)
         return self.field
