@@ -191,3 +191,46 @@ def test_giving_up_control_ends_a_udp_subscription_too():
     rig.feed("/bayard/disconnect", CONTROL, peer=LAPTOP)
     assert rig.d.push("/bayard/event/scene", "a") == 0
     assert "subscription ended: disconnected" in errors(rig)[-1]
+
+
+def test_a_session_crowded_out_by_a_flood_of_connects_ends_its_subscription_and_is_logged_once(caplog):
+    """Past 1,024 connected addresses the oldest session was forgotten without a word, and its
+    UDP subscription went on receiving every event (its address no longer held the tier that
+    allowed it). A flood of rotating senders knowing the view passcode must not log a line each."""
+    from installation.inputs.osc.dispatch import MAX_SOURCES
+
+    rig = Rig(passcodes={"view": VIEW, "control": CONTROL})
+    rig.feed("/bayard/connect", CONTROL, peer=LAPTOP)
+    rig.feed("/bayard/subscribe", 1, peer=LAPTOP)
+    caplog.set_level("INFO", logger="bayard.osc")
+    flood = [Peer(f"127.1.{n // 250}.{n % 250 + 1}", 40_000 + n) for n in range(MAX_SOURCES + 99)]
+    for sender in flood[:MAX_SOURCES - 1]:  # the table fills: nobody gives way yet
+        rig.clock.advance(0.1)  # within the passcode checks' rate
+        rig.feed("/bayard/connect", VIEW, peer=sender)
+    rig.d.push("/bayard/event/scene", "a")
+    assert pushed_to(rig, LAPTOP) == [("a",)]
+    for sender in flood[MAX_SOURCES - 1:]:
+        rig.clock.advance(0.1)
+        rig.feed("/bayard/connect", VIEW, peer=sender)
+    assert ("/bayard/connect", ("ok:view",)) in [(m.address, m.args) for p, m in rig.sent if p == flood[-1]]
+    rig.d.push("/bayard/event/scene", "b")
+    assert pushed_to(rig, LAPTOP) == [("a",)]  # the laptop's session gave way first: it hears no more
+    told = [(m.address, m.args) for p, m in rig.sent if p == LAPTOP][-2:]
+    assert told == [("/bayard/subscribe", (0,)), ("/bayard/error", (
+        "subscription ended: session ended to make room for another address; send /bayard/connect, "
+        "then /bayard/subscribe 1",))]
+    assert rig.d.subscribers() == [] and rig.d.counters["unsubscribed"] == 1
+    assert rig.d.crowded_out() == 100 and len(rig.d.sessions()) == MAX_SOURCES
+    rig.feed("/bayard/next", peer=LAPTOP)
+    assert errors(rig)[-1] == "/bayard/next: session lapsed; send /bayard/connect again"
+    # 100 sessions ended within 10 s: one warning naming the first, then one line counting the rest.
+    rig.clock.advance(61)
+    rig.d.release_due()
+    said = [r.getMessage() for r in caplog.records if "addresses connected" in r.getMessage()]
+    assert len(said) == 2, said
+    assert said[0].startswith(f"OSC: more than {MAX_SOURCES} addresses connected: {LAPTOP.host}'s control session")
+    assert said[1].startswith("OSC: 99 more session(s) ended in the last 60 s to make room")
+    # Nor a line for each of the flood's connects: the first minute's 20, then a count.
+    connects = [r.getMessage() for r in caplog.records if "connected with the" in r.getMessage()
+                or "connect(s)" in r.getMessage()]
+    assert len(connects) < 100, connects[-3:]

@@ -133,6 +133,11 @@ class Dispatcher(LocalAnswers, Subscribing):
                 session["subscriptions"] = sum(p.host == session["address"] for p in self._subscribers.values())
             return sessions
 
+    def crowded_out(self) -> int:
+        """Sessions ended to make room when more than MAX_SOURCES addresses connected."""
+        with self._lock:
+            return self._tiers.dropped
+
     def passcode_checks(self) -> dict[str, int]:
         """Passcodes checked and refused unchecked since start (for the bench and status)."""
         with self._lock:
