@@ -40,7 +40,7 @@ from .base import Scene, Verb, register_scene
 from .layout import SOFT_ENLARGEMENT, picture_room
 from .quiz_check import check_quiz_faces
 from .quiz_config import QuizConfig
-from .quiz_items import Item, ItemsError, QuizStats, draw_round, load_folder, read_manifest
+from .quiz_items import Item, ItemPlaces, ItemsError, QuizStats, draw_round, load_folder, read_manifest
 from .quiz_machine import gallery_crossfit, judged, load_machine
 from .style import rgb
 
@@ -103,15 +103,15 @@ class QuizScene(Scene):
     # -- loading (worker thread: numpy only) -------------------------------------
     def prepare(self) -> None:
         c = self.config
-        root = self.context.content_root
+        root, show_root = self.context.content_root, self.context.show_root  # (files named from the show's)
         try:
             if c.manifest is not None:
-                items, wrong = read_manifest(root / c.manifest, root)
+                items, wrong = read_manifest(root / c.manifest, root, show_root)
                 if wrong:  # the rest still play; the technician hears which item is left out
                     left_out = "; ".join(str(p) for p in wrong[:3]) + (" ..." if len(wrong) > 3 else "")
                     self.context.report(f"quiz items left out until mended: {left_out}", severity="warning")
             else:
-                items = load_folder(c.real, "real", root) + load_folder(c.fake, "fake", root)
+                items = load_folder(c.real, "real", root, show_root) + load_folder(c.fake, "fake", root, show_root)
         except ItemsError as error:
             self.problem = str(error)
             self.log.warning("%s", error)
@@ -125,14 +125,16 @@ class QuizScene(Scene):
             self.log.warning("quiz without a machine: %s", self.detector_note)
         crossfit, coin = gallery_crossfit(self.context.models_dir) if self.detector is not None else ({}, False)
         self.machine_at_chance = coin  # the start card says so rather than "you against the machine"
+        places = ItemPlaces(root / c.manifest if c.manifest is not None else None, show_root)
         for item in items:
             try:
                 image = read_rgb(item.path)
             except MediaError as error:
+                said = places.problem(item, str(error).split(": ", 1)[-1])  # (the error names the file in full)
                 if str(item.path) not in _REPORTED:
                     _REPORTED.add(str(item.path))
-                    self.log.warning("quiz item skipped: %s", error)
-                self.context.report(f"quiz item skipped: {error}")
+                    self.log.warning("quiz item skipped: %s", said)
+                self.context.report(f"quiz item skipped: {said}")
                 continue
             # Kept as large as this screen draws it, at most its own pixels: a fixed 640 px
             # copy was enlarged twice over on a 4K screen however large the picture was.
@@ -144,10 +146,11 @@ class QuizScene(Scene):
                     # wash out exactly the traces the detector looks for.
                     prepared.explanation, prepared.verdict = judged(self.detector, item.path, image, crossfit, coin)
                 except ImageError as error:  # a picture it cannot judge (`bayard check` says so)
+                    said = places.problem(item, f"the machine cannot judge it: {error}")
                     if str(item.path) not in _REPORTED:
                         _REPORTED.add(str(item.path))
-                        self.log.warning("the machine cannot judge %s: %s", item.path, error)
-                    self.context.report(f"the machine cannot judge {item.key}: {error}")
+                        self.log.warning("%s", said)
+                    self.context.report(str(said))
                 except Exception as error:  # noqa: BLE001 - a detector bug must not stop the quiz
                     # ... but it is a fault: the visitor meets this item without the machine
                     if str(item.path) not in _REPORTED:
