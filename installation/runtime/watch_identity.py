@@ -31,6 +31,7 @@ IN_DELETE_SELF = 0x400
 IN_MOVE_SELF = 0x800
 IN_UNMOUNT = 0x2000
 IN_IGNORED = 0x8000
+IN_Q_OVERFLOW = 0x4000  # events were lost: any folder may have gone
 IN_ONLYDIR = 0x01000000
 SELF_EVENTS = IN_DELETE_SELF | IN_MOVE_SELF | IN_UNMOUNT
 _EVENT = struct.Struct("iIII")  # wd, mask, cookie, len (then len bytes of name)
@@ -68,6 +69,7 @@ class FolderIdentities:
         self._wds: dict[int, int] = {}  # inotify watch -> index of its path
         self._fired: set[int] = set()  # indexes whose folder the kernel reported gone or moved
         self.native = False  # whether the folders carry inotify watches (else disk and inode only)
+        self._warned = False  # said once that inotify is unavailable (not at every re-arm)
 
     @property
     def present(self) -> list[bool]:
@@ -101,8 +103,10 @@ class FolderIdentities:
             return None
         fd = self._libc.inotify_init1(os.O_NONBLOCK | os.O_CLOEXEC)
         if fd < 0:
-            log.warning("inotify is unavailable (%s): folders replaced at once may go unnoticed",
-                        os.strerror(ctypes.get_errno()))
+            if not self._warned:
+                self._warned = True
+                log.warning("inotify is unavailable (%s): a show folder deleted and copied back within a "
+                            "second may go unnoticed until the show restarts", os.strerror(ctypes.get_errno()))
             return None
         return fd
 
@@ -125,5 +129,7 @@ class FolderIdentities:
             while offset + _EVENT.size <= len(data):
                 wd, mask, _cookie, length = _EVENT.unpack_from(data, offset)
                 offset += _EVENT.size + length
-                if mask & (SELF_EVENTS | IN_IGNORED) and wd in self._wds:
+                if mask & IN_Q_OVERFLOW:
+                    self._fired.update(self._wds.values())
+                elif mask & (SELF_EVENTS | IN_IGNORED) and wd in self._wds:
                     self._fired.add(self._wds[wd])
