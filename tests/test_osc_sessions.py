@@ -234,3 +234,26 @@ def test_a_session_crowded_out_by_a_flood_of_connects_ends_its_subscription_and_
     connects = [r.getMessage() for r in caplog.records if "connected with the" in r.getMessage()
                 or "connect(s)" in r.getMessage()]
     assert len(connects) < 100, connects[-3:]
+
+
+def test_a_subscriber_that_gives_way_to_newer_ones_is_told_and_a_flood_is_logged_once(caplog):
+    """Past 64 subscribers the oldest was dropped with a warning per subscribe (a flood of
+    senders wrote one line each) and was never told: it waited for events that never came."""
+    from installation.inputs.osc.subscriptions import MAX_SUBSCRIBERS
+
+    rig = Rig()  # no passcodes: every sender has control
+    caplog.set_level("INFO", logger="bayard.osc")
+    senders = [Peer(f"127.2.0.{n + 1}", 41_000 + n) for n in range(MAX_SUBSCRIBERS + 30)]
+    for sender in senders:
+        rig.feed("/bayard/subscribe", 1, peer=sender)
+    assert len(rig.d.subscribers()) == MAX_SUBSCRIBERS and rig.d.counters["unsubscribed"] == 30
+    assert rig.d.push("/bayard/event/scene", "a") == MAX_SUBSCRIBERS
+    assert pushed_to(rig, senders[0]) == [] and pushed_to(rig, senders[-1]) == [("a",)]
+    told = [(m.address, m.args) for p, m in rig.sent if p == senders[0]][-2:]
+    assert told == [("/bayard/subscribe", (0,)), ("/bayard/error", (
+        f"subscription ended: more than {MAX_SUBSCRIBERS} subscribers; send /bayard/subscribe 1 again",))]
+    rig.clock.advance(61)
+    rig.d.release_due()
+    said = [r.getMessage() for r in caplog.records if "subscriber" in r.getMessage() and "OSC: more than" in
+            r.getMessage() or "gave way" in r.getMessage()]
+    assert len(said) == 2 and said[1].startswith("OSC: 29 more subscriber(s) gave way in the last 60 s"), said
