@@ -149,8 +149,10 @@ class ShowWatcher:
                     if any(replaced):
                         # A folder gone was a change the watch reported; one new at the path is not.
                         self.identities.arm(self._identified())
-                        appeared = any(flag and there for flag, there in
-                                       zip(replaced, self.identities.present, strict=True))
+                        present = self.identities.present
+                        # (Fewer or more folders now, a scenes symlink pointed elsewhere: all new.)
+                        appeared = len(present) != len(replaced) or any(
+                            flag and there for flag, there in zip(replaced, present, strict=True))
                         self._rearmed(appeared, reload=not changes)
                         break  # watch again, the folders now at those paths
             except Exception as error:  # the watcher thread's boundary: never take the show down
