@@ -257,3 +257,18 @@ def test_a_subscriber_that_gives_way_to_newer_ones_is_told_and_a_flood_is_logged
     said = [r.getMessage() for r in caplog.records if "subscriber" in r.getMessage() and "OSC: more than" in
             r.getMessage() or "gave way" in r.getMessage()]
     assert len(said) == 2 and said[1].startswith("OSC: 29 more subscriber(s) gave way in the last 60 s"), said
+
+
+def test_guesses_from_rotating_senders_are_counted_not_logged_one_by_one(caplog):
+    """Ten wrong passcodes a second (the rate checks allow) from ever new addresses wrote a
+    warning each: 36,000 lines an hour, rotating the start-up lines out of the log."""
+    rig = Rig(passcodes={"control": CONTROL})
+    caplog.set_level("INFO", logger="bayard.osc")
+    for n in range(600):  # a minute of guessing
+        rig.clock.advance(0.1)
+        rig.feed("/bayard/connect", f"guess-{n:04d}", peer=Peer(f"127.3.{n // 250}.{n % 250 + 1}", 40_000))
+    rig.clock.advance(1)
+    rig.d.release_due()
+    said = [r.getMessage() for r in caplog.records if "wrong passcode" in r.getMessage()]
+    assert rig.d.passcode_checks()["checked"] > 300  # they were checked, and refused
+    assert 2 <= len(said) <= 25 and said[-1].startswith("OSC: ") and "more wrong passcode(s)" in said[-1], said[-3:]

@@ -52,6 +52,8 @@ class Tiers:
         self.dropped = 0  # sessions ended to make room for another address's
         self._connect_log = LogBudget("OSC: %d more connect(s) in the last %.0f s, not logged one by one",
                                       per_window=20, window_s=60.0)
+        self._wrong_log = LogBudget("OSC: %d more wrong passcode(s) in the last %.0f s, not logged one by one",
+                                    per_window=20, window_s=60.0)
         self._drop_log = LogBudget(f"OSC: %d more session(s) ended in the last %.0f s to make room (more than "
                                    f"{sources} addresses connected)", per_window=1, window_s=60.0)
 
@@ -76,6 +78,7 @@ class Tiers:
             self._session(host, now, touch=False)
         self._drop_log.flush(now)
         self._connect_log.flush(now)
+        self._wrong_log.flush(now)
         ended, self._ended = self._ended, {}
         return ended
 
@@ -128,7 +131,8 @@ class Tiers:
             # The address keeps a tier it earned: one mistyped passcode (or a forged
             # packet) must not lock a technician out.
             self.gate.failed(host, now)
-            log.warning("OSC: wrong passcode from %s", host)
+            if self._wrong_log.due(now):  # (guesses from rotating senders: ten a second, all day)
+                log.warning("OSC: wrong passcode from %s", host)
             return "badpass"
         held = self._session(host, now)
         if held is not None and held.tier == "control":
