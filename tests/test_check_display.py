@@ -112,3 +112,16 @@ def test_the_service_display_is_read_however_its_environment_line_is_written(tmp
     line, _ = display_report(load_show(path), {"PATH": "/usr/bin"}, unit=unit, probe=probe)
     assert asked and asked[0]["DISPLAY"] == ":0" and asked[0]["XAUTHORITY"] == "/home/kiosk/my files/.Xauthority"
     assert line.startswith(f"Display: the service's ({unit}) SDL x11 (DISPLAY=:0)")
+
+
+def test_a_display_cleared_by_a_drop_in_is_not_the_services(tmp_path):
+    """A drop-in with an empty Environment= (systemd forgets the unit's DISPLAY=:0 there) was
+    read as adding nothing: check probed DISPLAY=:0 and called it the service's screen."""
+    unit = tmp_path / "bayard.service"
+    unit.write_text("[Service]\nEnvironment=DISPLAY=:0\n")
+    (tmp_path / "bayard.service.d").mkdir()
+    (tmp_path / "bayard.service.d" / "override.conf").write_text("[Service]\nEnvironment=\n")
+    path = write_show(tmp_path, {"a": title_scene("a")})
+    asked = []
+    line, _ = display_report(load_show(path), {"PATH": "/usr/bin"}, unit=unit, probe=asked.append)
+    assert asked == [] and line.startswith("Display: none found")

@@ -204,3 +204,43 @@ def test_a_unit_written_in_other_valid_ways_is_read_as_systemd_reads_it(tmp_path
     unit = tmp_path / "bayard.service"
     unit.write_text("[Service]\n" + lines)
     assert units.may_bind_low_ports(unit) is may
+
+
+@pytest.mark.parametrize(("lines", "may"), [
+    # A long line wrapped with "\": the second line's capability counts.
+    ("User=kiosk\nAmbientCapabilities=CAP_CHOWN \\\n    CAP_NET_BIND_SERVICE\n", True),
+    # A comment between the wrapped lines is skipped; the line goes on after it.
+    ("User=kiosk\nAmbientCapabilities=CAP_CHOWN \\\n# the port below 1024\n; and OSC\n  CAP_NET_BIND_SERVICE\n", True),
+    # The bounding set wrapped: its second line takes the capability away again.
+    ("User=kiosk\nAmbientCapabilities=CAP_NET_BIND_SERVICE\n"
+     "CapabilityBoundingSet=~CAP_CHOWN \\\n CAP_NET_BIND_SERVICE\n", False),
+    # A wrapped line is one assignment: its continuation is no User= of its own.
+    ("User=kiosk\nDescription=runs as \\\nUser=root\nAmbientCapabilities=\n", False),
+    # Two backslashes end in a backslash, not a join: the next line is its own assignment.
+    ("Environment=A=b\\\\\nUser=kiosk\n", False),
+    # A commented-out line ending in "\" joins nothing.
+    ("# User=root \\\nUser=kiosk\n", False),
+    # Only the [Service] section sets the service.
+    ("User=kiosk\n[Install]\nUser=root\n", False),
+    ("User=kiosk\nDynamicUser=yes\n[Service]\nUser=\n", False),
+])
+def test_a_unit_wrapped_over_lines_is_read_as_systemd_reads_it(tmp_path, lines, may):
+    """A unit wrapping AmbientCapabilities= over two lines (systemd.syntax(7)) was read without
+    its second line: `check` said the show could not listen on its low OSC port, and a wrapped
+    CapabilityBoundingSet= that took the capability away went unseen."""
+    unit = tmp_path / "bayard.service"
+    unit.write_text("[Unit]\nDescription=Bayard\n[Service]\n" + lines)
+    assert units.may_bind_low_ports(unit) is may
+
+
+def test_an_empty_environment_line_forgets_the_ones_before_it(tmp_path):
+    unit = tmp_path / "bayard.service"
+    unit.write_text('[Service]\nEnvironment=DISPLAY=:0 XAUTHORITY=/home/kiosk/.Xauthority\n'
+                    'Environment=SDL_VIDEODRIVER=x11 \\\n  "LANG=de_DE.UTF-8"\n')
+    (tmp_path / "bayard.service.d").mkdir()
+    (tmp_path / "bayard.service.d" / "wayland.conf").write_text(
+        "[Service]\nEnvironment=\nEnvironment=WAYLAND_DISPLAY=wayland-1\nEnvironment=not-a-setting\n")
+    assert units.environment(unit) == {"WAYLAND_DISPLAY": "wayland-1"}
+    (tmp_path / "bayard.service.d" / "wayland.conf").unlink()
+    assert units.environment(unit) == {"DISPLAY": ":0", "XAUTHORITY": "/home/kiosk/.Xauthority",
+                                       "SDL_VIDEODRIVER": "x11", "LANG": "de_DE.UTF-8"}

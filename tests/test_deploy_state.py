@@ -50,6 +50,19 @@ def test_check_names_the_state_folder_and_warns_when_the_service_may_not_write_i
     assert state_folder(show, tmp_path / "absent.service")[1] == []
 
 
+def test_a_service_whose_command_is_wrapped_over_lines_is_known_to_play_the_show(tmp_path):
+    """ExecStart= wrapped with "\\" after `run` (systemd.syntax(7)): check missed its --show
+    and said nothing of a state folder the service's sandbox would not let the show write."""
+    from installation.runtime.host_check import state_folder
+
+    path = show_with_state(tmp_path, str(tmp_path / "new-state"))
+    unit = tmp_path / "bayard.service"
+    unit.write_text(f"[Service]\nExecStart=/opt/bayard/venv/bin/bayard run \\\n    --show {path} \\\n"
+                    f"    --fullscreen\nReadWritePaths={tmp_path / 'show/var'} \\\n  /srv/media\n")
+    (problem,) = state_folder(load_show(path), unit)[1]
+    assert f"lets the show write only {tmp_path / 'show/var'}, /srv/media, not its state folder" in problem.message
+
+
 def test_check_prints_the_state_folder(tmp_path, capsys):
     path = show_with_state(tmp_path, "kiosk-state")
     main(["check", "--fast", "--show", str(path)])

@@ -56,6 +56,51 @@ def test_every_quiz_verb_listed_works_over_osc_and_others_are_told_what_it_takes
         assert scene.state == "reveal"
 
 
+def test_a_pair_quiz_takes_a_desk_buttons_floats_and_ignores_its_release(tmp_path):
+    """`answer 1.0` (what a TouchOSC button sends) was "not understood" in pair mode, though
+    `answer 1` answered "right" and the docs list 1; and a button sending its value on press
+    and 0 on release answered twice: the release started the round's first question as "left",
+    or moved on from the reveal the visitor had just asked for."""
+    with run_test(quiz_show(tmp_path, mode="pair", detector=False), size=SIZE) as pilot:
+        attach(pilot.engine, start=False)
+        scene = pilot.engine.sequencer.current.scene
+        pilot.osc("/bayard/scene/q/answer", 1.0)  # a press on the start card starts a round
+        pilot.osc("/bayard/scene/q/answer", 0.0)  # its release
+        assert scene.state == "question" and scene.index == 0
+        pilot.advance(1.0)
+        pilot.osc("/bayard/scene/q/answer", 1.0)  # "right", as `answer 1`
+        assert scene.state == "reveal" and scene.answer == scene.round[0][1].key
+        pilot.osc("/bayard/scene/q/answer", 0.0)  # its release: the reveal stays
+        pilot.advance(0.3)
+        pilot.osc("/bayard/scene/q/answer", 0)
+        assert scene.state == "reveal" and scene.index == 0
+        pilot.advance(1.0)
+        pilot.osc("/bayard/scene/q/answer", 0.0)  # later, a press of its own: moves on
+        assert scene.state == "question" and scene.index == 1
+        pilot.advance(1.0)
+        pilot.osc("/bayard/scene/q/answer", 0.0)  # "left"
+        assert scene.state == "reveal" and scene.answer == scene.round[1][0].key
+        pilot.advance(1.0)
+        pilot.osc("/bayard/scene/q/answer", "next")
+        pilot.advance(1.0)
+        pilot.osc("/bayard/scene/q/answer", 0.5)
+        assert last_error(pilot, "answer") == ("answer (0.5,) not understood; expected which picture is real: left "
+                                               "or right (upper or lower, top or bottom, 0 or 1)")
+
+
+def test_a_single_quiz_names_the_words_it_takes_for_a_number(tmp_path):
+    with run_test(quiz_show(tmp_path, detector=False), size=SIZE) as pilot:
+        attach(pilot.engine, start=False)
+        scene = pilot.engine.sequencer.current.scene
+        pilot.osc("/bayard/scene/q/start")
+        pilot.osc("/bayard/scene/q/answer", 1.0)
+        assert scene.state == "question"
+        assert last_error(pilot, "answer") == ("answer (1.0,) not understood; expected real or fake (or photo, "
+                                               "photograph, generated, synthetic)")
+        pilot.osc("/bayard/scene/q/answer", " Fake ")
+        assert scene.state == "reveal"
+
+
 def test_a_kind_with_no_verbs_says_so(tmp_path):
     with run_test(write_show(tmp_path, {"intro": title_scene("intro")})) as pilot:
         attach(pilot.engine, start=False)

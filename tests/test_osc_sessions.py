@@ -191,3 +191,84 @@ def test_giving_up_control_ends_a_udp_subscription_too():
     rig.feed("/bayard/disconnect", CONTROL, peer=LAPTOP)
     assert rig.d.push("/bayard/event/scene", "a") == 0
     assert "subscription ended: disconnected" in errors(rig)[-1]
+
+
+def test_a_session_crowded_out_by_a_flood_of_connects_ends_its_subscription_and_is_logged_once(caplog):
+    """Past 1,024 connected addresses the oldest session was forgotten without a word, and its
+    UDP subscription went on receiving every event (its address no longer held the tier that
+    allowed it). A flood of rotating senders knowing the view passcode must not log a line each."""
+    from installation.inputs.osc.dispatch import MAX_SOURCES
+
+    rig = Rig(passcodes={"view": VIEW, "control": CONTROL})
+    rig.feed("/bayard/connect", CONTROL, peer=LAPTOP)
+    rig.feed("/bayard/subscribe", 1, peer=LAPTOP)
+    caplog.set_level("INFO", logger="bayard.osc")
+    flood = [Peer(f"127.1.{n // 250}.{n % 250 + 1}", 40_000 + n) for n in range(MAX_SOURCES + 99)]
+    for sender in flood[:MAX_SOURCES - 1]:  # the table fills: nobody gives way yet
+        rig.clock.advance(0.1)  # within the passcode checks' rate
+        rig.feed("/bayard/connect", VIEW, peer=sender)
+    rig.d.push("/bayard/event/scene", "a")
+    assert pushed_to(rig, LAPTOP) == [("a",)]
+    for sender in flood[MAX_SOURCES - 1:]:
+        rig.clock.advance(0.1)
+        rig.feed("/bayard/connect", VIEW, peer=sender)
+    assert ("/bayard/connect", ("ok:view",)) in [(m.address, m.args) for p, m in rig.sent if p == flood[-1]]
+    rig.d.push("/bayard/event/scene", "b")
+    assert pushed_to(rig, LAPTOP) == [("a",)]  # the laptop's session gave way first: it hears no more
+    told = [(m.address, m.args) for p, m in rig.sent if p == LAPTOP][-2:]
+    assert told == [("/bayard/subscribe", (0,)), ("/bayard/error", (
+        "subscription ended: session ended to make room for another address; send /bayard/connect, "
+        "then /bayard/subscribe 1",))]
+    assert rig.d.subscribers() == [] and rig.d.counters["unsubscribed"] == 1
+    assert rig.d.crowded_out() == 100 and len(rig.d.sessions()) == MAX_SOURCES
+    rig.feed("/bayard/next", peer=LAPTOP)
+    assert errors(rig)[-1] == "/bayard/next: session lapsed; send /bayard/connect again"
+    # 100 sessions ended within 10 s: one warning naming the first, then one line counting the rest.
+    rig.clock.advance(61)
+    rig.d.release_due()
+    said = [r.getMessage() for r in caplog.records if "addresses connected" in r.getMessage()]
+    assert len(said) == 2, said
+    assert said[0].startswith(f"OSC: more than {MAX_SOURCES} addresses connected: {LAPTOP.host}'s control session")
+    assert said[1].startswith("OSC: 99 more session(s) ended in the last 60 s to make room")
+    # Nor a line for each of the flood's connects: the first minute's 20, then a count.
+    connects = [r.getMessage() for r in caplog.records if "connected with the" in r.getMessage()
+                or "connect(s)" in r.getMessage()]
+    assert len(connects) < 100, connects[-3:]
+
+
+def test_a_subscriber_that_gives_way_to_newer_ones_is_told_and_a_flood_is_logged_once(caplog):
+    """Past 64 subscribers the oldest was dropped with a warning per subscribe (a flood of
+    senders wrote one line each) and was never told: it waited for events that never came."""
+    from installation.inputs.osc.subscriptions import MAX_SUBSCRIBERS
+
+    rig = Rig()  # no passcodes: every sender has control
+    caplog.set_level("INFO", logger="bayard.osc")
+    senders = [Peer(f"127.2.0.{n + 1}", 41_000 + n) for n in range(MAX_SUBSCRIBERS + 30)]
+    for sender in senders:
+        rig.feed("/bayard/subscribe", 1, peer=sender)
+    assert len(rig.d.subscribers()) == MAX_SUBSCRIBERS and rig.d.counters["unsubscribed"] == 30
+    assert rig.d.push("/bayard/event/scene", "a") == MAX_SUBSCRIBERS
+    assert pushed_to(rig, senders[0]) == [] and pushed_to(rig, senders[-1]) == [("a",)]
+    told = [(m.address, m.args) for p, m in rig.sent if p == senders[0]][-2:]
+    assert told == [("/bayard/subscribe", (0,)), ("/bayard/error", (
+        f"subscription ended: more than {MAX_SUBSCRIBERS} subscribers; send /bayard/subscribe 1 again",))]
+    rig.clock.advance(61)
+    rig.d.release_due()
+    said = [r.getMessage() for r in caplog.records if "subscriber" in r.getMessage() and "OSC: more than" in
+            r.getMessage() or "gave way" in r.getMessage()]
+    assert len(said) == 2 and said[1].startswith("OSC: 29 more subscriber(s) gave way in the last 60 s"), said
+
+
+def test_guesses_from_rotating_senders_are_counted_not_logged_one_by_one(caplog):
+    """Ten wrong passcodes a second (the rate checks allow) from ever new addresses wrote a
+    warning each: 36,000 lines an hour, rotating the start-up lines out of the log."""
+    rig = Rig(passcodes={"control": CONTROL})
+    caplog.set_level("INFO", logger="bayard.osc")
+    for n in range(600):  # a minute of guessing
+        rig.clock.advance(0.1)
+        rig.feed("/bayard/connect", f"guess-{n:04d}", peer=Peer(f"127.3.{n // 250}.{n % 250 + 1}", 40_000))
+    rig.clock.advance(1)
+    rig.d.release_due()
+    said = [r.getMessage() for r in caplog.records if "wrong passcode" in r.getMessage()]
+    assert rig.d.passcode_checks()["checked"] > 300  # they were checked, and refused
+    assert 2 <= len(said) <= 25 and said[-1].startswith("OSC: ") and "more wrong passcode(s)" in said[-1], said[-3:]

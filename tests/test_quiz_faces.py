@@ -598,6 +598,36 @@ def test_one_wrong_item_leaves_the_rest_of_the_quiz_playing(tmp_path, capsys):
         assert any("left out until mended" in m and "item #2, truth" in m for m in said)
 
 
+def test_the_playing_quiz_names_a_bad_item_where_check_does(tmp_path, capsys, monkeypatch):
+    """A half-copied picture and a mistyped truth: `check` named them at their lines in
+    content/quiz/items.toml, the playing show (status, overlay, log) in full from / or, for
+    a show started from a relative path, from wherever it ran; a technician reading one could
+    not match it with the other."""
+    from installation.cli import main
+
+    (tmp_path / "content" / "quiz").mkdir(parents=True)
+    picture = (CONTENT / "quiz" / _default_items()[0].key.split("quiz/")[1]).read_bytes()
+    for name in ("a.jpg", "c.jpg"):
+        (tmp_path / "content" / "quiz" / name).write_bytes(picture)
+    (tmp_path / "content" / "quiz" / "b.jpg").write_bytes(picture[:300])  # the copy stopped early
+    lines = ('[[item]]\nimage = "quiz/a.jpg"\ntruth = "real"\n\n[[item]]\nimage = "quiz/b.jpg"\ntruth = "fake"\n\n'
+             '[[item]]\nimage = "quiz/c.jpg"\ntruth = "fakee"\n')
+    path = _manifest_show(tmp_path, lines)
+    monkeypatch.chdir(tmp_path.parent)  # started as `bayard run --show <folder>/install.toml`
+    relative = path.relative_to(tmp_path.parent)
+    main(["check", "--show", str(relative)])
+    checked = capsys.readouterr().out
+    decoded = "content/quiz/items.toml:6: image: quiz item 'quiz/b.jpg': cannot be decoded as an image"
+    truth = "content/quiz/items.toml:11: item #3, truth: input should be"
+    assert decoded in checked and truth in checked
+    with run_test(relative, size=SIZE, raise_faults=False) as pilot:
+        pilot.advance(0.5)
+        said = [e["message"] for e in pilot.engine.status()["errors"]]
+    assert any(m.startswith(f"quiz item skipped: {decoded}") for m in said), said
+    assert any(m.startswith(f"quiz items left out until mended: {truth}") for m in said), said
+    assert not any(str(tmp_path) in m or tmp_path.name in m for m in said), said
+
+
 def test_check_says_when_a_round_asks_for_more_pictures_than_there_are(tmp_path, capsys):
     from installation.cli import main
 

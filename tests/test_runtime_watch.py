@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -10,6 +14,7 @@ import pytest
 
 from installation.commands import CommandQueue
 from installation.runtime.watch import ShowWatcher, relevant
+from installation.runtime.watch_identity import FolderIdentities
 
 
 def test_relevant_paths():
@@ -226,3 +231,133 @@ def test_the_show_folder_deleted_and_copied_back_is_still_watched(show):
         assert watcher.alive and watcher.problem is None
     finally:
         watcher.stop()
+
+
+def _open_under(folder: Path) -> list[str]:
+    """What this process holds open in `folder` (what keeps its filesystem from unmounting)."""
+    held = []
+    for fd in Path("/proc/self/fd").iterdir():
+        try:
+            target = Path(fd.readlink())
+        except OSError:
+            continue  # closed while listed
+        if target == folder or folder in target.parents:
+            held.append(str(target))
+    return held
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs Linux's /proc")
+def test_the_watcher_holds_nothing_open_in_the_show(tmp_path):
+    """The watched folders were held open to notice a folder replaced: a USB stick holding the
+    show (or its scenes) could not be unmounted to swap it while the show ran."""
+    rooms, queue, watcher = _watching_scenes_outside(tmp_path)
+    try:
+        time.sleep(0.5)
+        assert _open_under(tmp_path) == []
+        shutil.rmtree(rooms)
+        rooms.mkdir()
+        (rooms / "a.toml").write_text("type = 'title'\n# copied back\n")
+        assert wait_for(queue)
+        assert _open_under(tmp_path) == [] and watcher.rearms >= 1
+    finally:
+        watcher.stop()
+
+
+@pytest.mark.parametrize("native", [True, False])
+def test_folder_identities_notice_a_folder_moved_deleted_or_made(tmp_path, native):
+    folder = tmp_path / "rooms"
+    folder.mkdir()
+    identities = FolderIdentities(use_inotify=native)
+    identities.arm([folder, tmp_path / "later"])
+    try:
+        assert identities.native == native and identities.present == [True, False]
+        assert identities.replaced() == [False, False]
+        (folder / "a.toml").write_text("x")  # a change inside is the file watch's business
+        assert identities.replaced() == [False, False]
+        folder.rename(tmp_path / "rooms-old")
+        folder.mkdir()  # a new folder (the old one still exists: another inode)
+        assert identities.replaced() == [True, False]
+        identities.arm([folder, tmp_path / "later"])
+        (tmp_path / "later").mkdir()
+        assert identities.replaced() == [False, True]
+        identities.arm([folder])
+        # Deleted and made again before the next look: ext4 may hand the new folder the old
+        # inode; only the kernel's word tells it apart.
+        folder.rmdir()
+        folder.mkdir()
+        if native:
+            assert identities.replaced() == [True]
+    finally:
+        identities.close()
+
+
+_UNMOUNT_SCRIPT = """
+import json, subprocess, sys, time
+from pathlib import Path
+from installation.commands import CommandQueue
+from installation.runtime.watch import ShowWatcher
+
+stick = Path(sys.argv[1])
+show = stick / sys.argv[2]
+
+def plug(title):
+    subprocess.run(["mount", "-t", "tmpfs", "stick", str(stick)], check=True)
+    (show / "scenes").mkdir(parents=True)
+    (show / "install.toml").write_text(f"title = '{title}'\\n")
+    (show / "scenes/a.toml").write_text("type = 'title'\\n")
+
+def drain(seconds):
+    deadline, got = time.monotonic() + seconds, []
+    while time.monotonic() < deadline:
+        got += [command.extra["changed"] for command in queue.drain()]
+        time.sleep(0.05)
+    return got
+
+plug("first")
+queue = CommandQueue()
+watcher = ShowWatcher(show, queue.post, settle_ms=200).start()
+time.sleep(0.6)
+unmounted = subprocess.run(["umount", str(stick)], capture_output=True, text=True)
+report = {"umount": unmounted.returncode, "umount_says": unmounted.stderr.strip()}
+if unmounted.returncode == 0:
+    drain(2.5)
+    report["while_out"] = watcher.problem
+    plug("second")
+    report["plugged_in"] = drain(3.0)
+    (show / "scenes/a.toml").write_text("type = 'title'\\n# edited\\n")
+    report["edited"] = drain(3.0)
+    report["alive"] = watcher.alive
+watcher.stop()
+subprocess.run(["umount", str(stick)], capture_output=True)
+print(json.dumps(report))
+"""
+
+
+def _can_mount_unprivileged() -> bool:
+    if shutil.which("unshare") is None or shutil.which("umount") is None:
+        return False
+    probe = subprocess.run(["unshare", "-rm", "true"], capture_output=True)
+    return probe.returncode == 0
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not _can_mount_unprivileged(), reason="needs unprivileged user and mount namespaces")
+@pytest.mark.parametrize("inside", ["show", ""])  # the show in a folder of the stick, or at its top
+def test_a_stick_holding_the_show_unmounts_while_watched_and_its_replacement_is_watched(tmp_path, inside):
+    """A technician swapping the USB stick that holds the show: `umount` said "target is busy"
+    while the show ran. Now it unmounts, status says the show folder is missing, and the new
+    stick's show reloads and its edits are seen. (A private mount namespace: no root needed.)"""
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    run = subprocess.run(["unshare", "-rm", sys.executable, "-c", _UNMOUNT_SCRIPT, str(stick), inside],
+                         capture_output=True, text=True, timeout=60,
+                         env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+    assert run.returncode == 0, run.stderr
+    report = json.loads(run.stdout.strip().splitlines()[-1])
+    assert report["umount"] == 0, report["umount_says"]
+    if inside:  # (at the top, the empty mount point stays: the show reloads and keeps its last good copy)
+        assert "is missing" in report["while_out"] and str(stick / inside) in report["while_out"]
+    assert report["plugged_in"], "the new stick's show was not reloaded"
+    assert report["edited"] == [["scenes/a.toml"]]
+    assert report["alive"]

@@ -199,6 +199,9 @@ def test_check_finds_a_film_cut_short_whose_start_plays(tmp_path, capsys):
     assert main(["check", "--show", str(show)]) == 1
     said = capsys.readouterr().out
     assert "film.toml:3: file: media file 'clip.mp4' is cut short: it should last 4.0 s, but its data stops at" in said
+    # The fix, as `bayard assets` words it: the message named the fault and left the technician there.
+    (line,) = [line for line in said.splitlines() if "is cut short" in line]
+    assert line.endswith("(a copy or a download that stopped early): copy it again, whole"), line
 
 
 def test_a_whole_film_whose_timestamps_start_late_is_not_called_cut_short(tmp_path):

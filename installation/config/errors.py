@@ -34,12 +34,9 @@ class Problem:
         return (str(self.file), int(self.tally), self.line or 0)
 
     def where(self) -> str:
-        """file:line, the file from the show folder when it lies in it, else in full (never
-        from the working folder, which differs between a terminal, a service and a test)."""
-        file = Path(os.path.abspath(self.file))
-        root = Path(os.path.abspath(self.root)) if self.root is not None else None
-        shown = file.relative_to(root).as_posix() if root is not None and file.is_relative_to(root) else str(file)
-        return f"{shown}:{self.line}" if self.line else shown
+        """file:line, the file named as `shown` names it."""
+        named = shown(self.file, self.root)
+        return f"{named}:{self.line}" if self.line else named
 
     def __str__(self) -> str:
         key = f" {self.key}:" if self.key else ""
@@ -53,6 +50,14 @@ class Problem:
             "message": self.message,
             "severity": self.severity,
         }
+
+
+def shown(file: Path, root: Path | None) -> str:
+    """A file from the show folder `root` when it lies in it, else in full (never from the
+    working folder, which differs between a terminal, a service and a test)."""
+    file = Path(os.path.abspath(file))
+    root = Path(os.path.abspath(root)) if root is not None else None
+    return file.relative_to(root).as_posix() if root is not None and file.is_relative_to(root) else str(file)
 
 
 class ShowError(Exception):

@@ -25,6 +25,9 @@ READ_TIMEOUT_S = 300.0
 PARTIAL = "partial file"
 # The input's first timestamp, from ffmpeg's banner ("Duration: 00:00:40.00, start: 30.000000").
 START = re.compile(r"Duration: [^,]*, start: (-?\d+(?:\.\d+)?)")
+# The fix, in the words `bayard assets` and the playing show use: `check` named the fault
+# without it.
+COPY_AGAIN = "copy it again, whole"
 
 
 def cut_short(path: Path, declared_s: float | None) -> str | None:
@@ -56,5 +59,5 @@ def cut_short(path: Path, declared_s: float | None) -> str | None:
         return None
     if short:  # (a partial file may still reach its length in one stream: a MOV's timecode)
         return (f"is cut short: it should last {declared_s:.1f} s, but its data stops at {reached:.1f} s "
-                "(a copy or a download that stopped early)")
-    return "is cut short: the end of its data is missing (a copy or a download that stopped early)"
+                f"(a copy or a download that stopped early): {COPY_AGAIN}")
+    return f"is cut short: the end of its data is missing (a copy or a download that stopped early): {COPY_AGAIN}"

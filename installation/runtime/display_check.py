@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import shlex
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -24,7 +23,6 @@ from ..config.errors import Problem
 from ..config.locate import line_of
 from . import units
 from .files import read_text
-from .units import directives
 
 PROBE_TIMEOUT_S = 10.0
 # What the child runs: SDL's video init and two questions, never set_mode (a window).
@@ -60,17 +58,8 @@ def window_size(screen: tuple[int, int], show: tuple[int, int]) -> tuple[int, in
 
 def service_display(unit: Path) -> dict[str, str]:
     """The display settings the kiosk's service gives the show (its Environment= lines)."""
-    found = {}
-    for key, value in directives(unit):
-        if key == "Environment":
-            try:  # quoted as systemd quotes: Environment="XAUTHORITY=/home/kiosk/my files/.Xauthority"
-                words = shlex.split(value)
-            except ValueError:  # an unclosed quote: systemd ignores the line
-                continue
-            for name, _, setting in (word.partition("=") for word in words):
-                if name in (*DISPLAY_KEYS, "XAUTHORITY"):
-                    found[name] = setting
-    return found
+    return {name: setting for name, setting in units.environment(unit).items()
+            if name in (*DISPLAY_KEYS, "XAUTHORITY")}
 
 
 def probe_screen(env: Mapping[str, str]) -> dict[str, Any]:

@@ -14,23 +14,23 @@ A folder is watched by what it is, not by its name: a scenes folder kept outside
 folder that was moved away and replaced by a copy (or that appeared only after the start)
 left the watcher on the old one, reloading for edits nobody played and never for the new
 folder's. About once a second the watcher looks whether the folders it watches are still
-the ones at their paths; when not, it watches them again and asks for a reload.
+the ones at their paths (watch_identity.py, which holds nothing open: the USB stick that
+holds the show can be unmounted while it runs); when not, it watches them again and asks
+for a reload.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
 
 from ..commands import Command
+from .watch_identity import FolderIdentities
 
 log = logging.getLogger("bayard.runtime.watch")
 
-# How the watched folders are held open: O_PATH needs no read permission (Linux); else read-only.
-PIN_FLAGS = getattr(os, "O_PATH", os.O_RDONLY) | getattr(os, "O_DIRECTORY", 0)
 # How often the watcher looks whether its folders were moved or replaced (milliseconds).
 REARM_CHECK_MS = 1000
 
@@ -90,7 +90,7 @@ class ShowWatcher:
         self._thread: threading.Thread | None = None
         self.reloads = 0
         self.rearms = 0  # times a moved or replaced folder was watched again
-        self._pins: list[int] = []  # the watched folders held open (see _pin)
+        self.identities = FolderIdentities()  # what the watched folders are (see watch_identity.py)
         self.problem: str | None = None
 
     def start(self) -> ShowWatcher:
@@ -114,16 +114,19 @@ class ShowWatcher:
             self.problem = "watchfiles is not installed: scene files are not watched (reload by OSC or key)"
             log.warning("%s", self.problem)
             return
-        self._pins, armed = self._pin()
+        self.identities.arm(self._identified())
         try:
-            self._watch(watch, armed)
+            self._watch(watch)
         finally:
-            self._unpin()
+            self.identities.close()
 
-    def _watch(self, watch: Callable, armed: list[tuple[str, int, int] | None]) -> None:
+    def _watch(self, watch: Callable) -> None:
         """Watch until stopped, again whenever a watched folder is moved, replaced or made."""
         failures = 0
         while not self._stop.is_set():
+            if not self.root.is_dir():
+                self._missing()
+                continue
             try:
                 for changes in watch(
                     *self._watched(),
@@ -142,12 +145,14 @@ class ShowWatcher:
                     self.problem = None  # watching works again: status must stop saying it failed
                     if changes:
                         self._changed(changes)
-                    if self._folders() != armed:
+                    replaced = self.identities.replaced()
+                    if any(replaced):
                         # A folder gone was a change the watch reported; one new at the path is not.
-                        self._unpin()
-                        self._pins, now = self._pin()
-                        appeared = any(new is not None and new != old for old, new in zip(armed, now, strict=True))
-                        armed = now
+                        self.identities.arm(self._identified())
+                        present = self.identities.present
+                        # (Fewer or more folders now, a scenes symlink pointed elsewhere: all new.)
+                        appeared = len(present) != len(replaced) or any(
+                            flag and there for flag, there in zip(replaced, present, strict=True))
                         self._rearmed(appeared, reload=not changes)
                         break  # watch again, the folders now at those paths
             except Exception as error:  # the watcher thread's boundary: never take the show down
@@ -161,46 +166,21 @@ class ShowWatcher:
                     self.force_polling = True
                 self._stop.wait(min(30.0, 2.0 * failures))
 
+    def _missing(self) -> None:
+        """The show folder is not there (its drive taken out to be swapped, or a deploy between
+        deleting and copying): say so once and look again each second, rather than fail and
+        fall back to polling for good; its return is a folder replaced, and reloads."""
+        problem = f"the show folder {self.root} is missing (a drive taken out?): watching it again when it is back"
+        if self.problem != problem:
+            log.warning("%s", problem)
+        self.problem = problem
+        self._stop.wait(REARM_CHECK_MS / 1000)
+
     def _identified(self) -> list[Path]:
         """The folders watched on their own: the show folder, and the scenes folder where it
         lies outside it (one inside is watched with the show folder, whatever becomes of it)."""
         scenes = (self.root / self.scenes).resolve()
         return [self.root, *([scenes] if not scenes.is_relative_to(self.root.resolve()) else [])]
-
-    def _folders(self) -> list[tuple[str, int, int] | None]:
-        """What each of those folders is now (its disk and inode), None where nothing is."""
-        found: list[tuple[str, int, int] | None] = []
-        for path in self._identified():
-            try:
-                info = path.stat()
-            except OSError:
-                found.append(None)
-                continue
-            found.append((str(path), info.st_dev, info.st_ino))
-        return found
-
-    def _pin(self) -> tuple[list[int], list[tuple[str, int, int] | None]]:
-        """Hold each of those folders open (not reading it), and say what each is. Once one
-        was deleted, its inode was free, and ext4 gave it straight back to a folder copied
-        in its place: the copy read as the same folder and was never watched, so no edit
-        reloaded the show until it restarted. An open folder's inode is never handed on."""
-        fds: list[int] = []
-        found: list[tuple[str, int, int] | None] = []
-        for path in self._identified():
-            try:
-                fd = os.open(path, PIN_FLAGS)
-            except OSError:
-                found.append(None)
-                continue
-            fds.append(fd)
-            info = os.fstat(fd)
-            found.append((str(path), info.st_dev, info.st_ino))
-        return fds, found
-
-    def _unpin(self) -> None:
-        for fd in self._pins:
-            os.close(fd)
-        self._pins = []
 
     def _rearmed(self, appeared: bool, reload: bool = True) -> None:
         """A watched folder was moved, replaced or made: watch what is at its path now. What a

@@ -19,6 +19,7 @@ With no detector available the quiz still runs and says the machine is not playi
 from __future__ import annotations
 
 import logging
+import math
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,9 +39,10 @@ from . import quiz_layout
 from . import quiz_screens as screens
 from .base import Scene, Verb, register_scene
 from .layout import SOFT_ENLARGEMENT, picture_room
+from .quiz_answers import EXPECTED, is_release, read_answer
 from .quiz_check import check_quiz_faces
 from .quiz_config import QuizConfig
-from .quiz_items import Item, ItemsError, QuizStats, draw_round, load_folder, read_manifest
+from .quiz_items import Item, ItemPlaces, ItemsError, QuizStats, draw_round, load_folder, read_manifest
 from .quiz_machine import gallery_crossfit, judged, load_machine
 from .style import rgb
 
@@ -70,9 +72,10 @@ class QuizScene(Scene):
         Verb("start", "", "start a round from the start card or the summary (a round in play goes on)"),
         Verb("answer", "<real|fake> or <left|right>",
              "answer the question showing, as a visitor's touch would: in single mode real or fake (also photo, "
-             "photograph, generated, synthetic); in pair mode which picture is real: left (upper, top, 0) or "
-             "right (lower, bottom, 1). On the start card or the summary any answer starts a round, during a "
-             "reveal it moves on; a word not understood is answered with an error"),
+             "photograph, generated, synthetic; no number); in pair mode which picture is real: left (upper, top, "
+             "0 or 0.0) or right (lower, bottom, 1 or 1.0). On the start card or the summary any answer starts a "
+             "round, during a reveal it moves on; a number 0 within 0.6 s of an answer is a desk button's release "
+             "and is ignored; an answer not understood is answered with an error naming what the mode takes"),
     )
     check_content = staticmethod(check_quiz_faces)  # `bayard check`: items with no face
 
@@ -99,19 +102,20 @@ class QuizScene(Scene):
         self.machine_at_chance = False
         self.history: list[dict[str, Any]] = []
         self.rounds_played = 0
+        self.answered_at = -math.inf  # self.t of the last answer from outside (see quiz_answers.is_release)
 
     # -- loading (worker thread: numpy only) -------------------------------------
     def prepare(self) -> None:
         c = self.config
-        root = self.context.content_root
+        root, show_root = self.context.content_root, self.context.show_root  # (files named from the show's)
         try:
             if c.manifest is not None:
-                items, wrong = read_manifest(root / c.manifest, root)
+                items, wrong = read_manifest(root / c.manifest, root, show_root)
                 if wrong:  # the rest still play; the technician hears which item is left out
                     left_out = "; ".join(str(p) for p in wrong[:3]) + (" ..." if len(wrong) > 3 else "")
                     self.context.report(f"quiz items left out until mended: {left_out}", severity="warning")
             else:
-                items = load_folder(c.real, "real", root) + load_folder(c.fake, "fake", root)
+                items = load_folder(c.real, "real", root, show_root) + load_folder(c.fake, "fake", root, show_root)
         except ItemsError as error:
             self.problem = str(error)
             self.log.warning("%s", error)
@@ -125,14 +129,16 @@ class QuizScene(Scene):
             self.log.warning("quiz without a machine: %s", self.detector_note)
         crossfit, coin = gallery_crossfit(self.context.models_dir) if self.detector is not None else ({}, False)
         self.machine_at_chance = coin  # the start card says so rather than "you against the machine"
+        places = ItemPlaces(root / c.manifest if c.manifest is not None else None, show_root)
         for item in items:
             try:
                 image = read_rgb(item.path)
             except MediaError as error:
+                said = places.problem(item, str(error).split(": ", 1)[-1])  # (the error names the file in full)
                 if str(item.path) not in _REPORTED:
                     _REPORTED.add(str(item.path))
-                    self.log.warning("quiz item skipped: %s", error)
-                self.context.report(f"quiz item skipped: {error}")
+                    self.log.warning("quiz item skipped: %s", said)
+                self.context.report(f"quiz item skipped: {said}")
                 continue
             # Kept as large as this screen draws it, at most its own pixels: a fixed 640 px
             # copy was enlarged twice over on a 4K screen however large the picture was.
@@ -144,10 +150,11 @@ class QuizScene(Scene):
                     # wash out exactly the traces the detector looks for.
                     prepared.explanation, prepared.verdict = judged(self.detector, item.path, image, crossfit, coin)
                 except ImageError as error:  # a picture it cannot judge (`bayard check` says so)
+                    said = places.problem(item, f"the machine cannot judge it: {error}")
                     if str(item.path) not in _REPORTED:
                         _REPORTED.add(str(item.path))
-                        self.log.warning("the machine cannot judge %s: %s", item.path, error)
-                    self.context.report(f"the machine cannot judge {item.key}: {error}")
+                        self.log.warning("%s", said)
+                    self.context.report(str(said))
                 except Exception as error:  # noqa: BLE001 - a detector bug must not stop the quiz
                     # ... but it is a fault: the visitor meets this item without the machine
                     if str(item.path) not in _REPORTED:
@@ -313,22 +320,6 @@ class QuizScene(Scene):
         self._set("summary")
 
     # -- input ----------------------------------------------------------------------
-    def _normalise(self, value: Any) -> str | None:
-        word = str(value).strip().lower()
-        if self.config.mode == "single":
-            return {
-                "real": "real",
-                "photo": "real",
-                "photograph": "real",
-                "fake": "fake",
-                "generated": "fake",
-                "synthetic": "fake",
-            }.get(word)
-        question = self.round[self.index]
-        index = {"left": 0, "upper": 0, "top": 0, "0": 0,
-                 "right": 1, "lower": 1, "bottom": 1, "1": 1}.get(word)
-        return question[index].key if index is not None else None
-
     def handle(self, command: Command) -> bool:
         if command.name == "tap" and command.pos is not None:
             return self._tap(command.pos)
@@ -338,6 +329,9 @@ class QuizScene(Scene):
                 self.start_round()
             return True
         if command.name == "answer":
+            if command.args and is_release(command.args[0], self.t - self.answered_at):
+                return True  # the button that answered, let go: not a second answer
+            self.answered_at = self.t
             self.idle_t = 0.0
             if self.state in ("attract", "summary"):
                 self.start_round()
@@ -345,14 +339,14 @@ class QuizScene(Scene):
             if self.state == "reveal":
                 self._after_reveal()
                 return True
-            answer = self._normalise(command.args[0]) if command.args else None
+            answer = read_answer(command.args[0], self.config.mode) if command.args else None
             if answer is None:
-                expected = "real or fake" if self.config.mode == "single" else "left|right or upper|lower"
+                expected = EXPECTED[self.config.mode]
                 self.log.warning("answer %s not understood; expected %s", echo(command.args), expected)
                 # The desk that sent it is told, not only the log.
                 reply_to(command, "error", f"answer {echo(command.args)} not understood; expected {expected}")
                 return True
-            self.submit(answer)
+            self.submit(self.round[self.index][answer].key if isinstance(answer, int) else answer)
             return True
         return False
 

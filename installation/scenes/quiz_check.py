@@ -14,17 +14,18 @@ from ..config.locate import line_of
 from ..models.detector.preprocess import TILE  # the least of a picture's own pixels a detector reads
 from ..runtime.files import read_text
 from .layout import SOFT_ENLARGEMENT, picture_room
-from .quiz_items import ItemsError, load_folder, read_manifest
+from .quiz_items import ItemPlaces, ItemsError, load_folder, read_manifest
 
 
-def quiz_items_of(config, content_root: Path, wrong: list | None = None):
-    """The items the quiz plays; the manifest's wrong items, left out, go to `wrong`."""
+def quiz_items_of(config, content_root: Path, wrong: list | None = None, root: Path | None = None):
+    """The items the quiz plays; the manifest's wrong items, left out, go to `wrong`. Files
+    named from the show folder `root`."""
     if getattr(config, "manifest", None) is not None:
-        items, problems = read_manifest(content_root / config.manifest, content_root)
+        items, problems = read_manifest(content_root / config.manifest, content_root, root)
         if wrong is not None:
             wrong.extend(problems)
         return items
-    return load_folder(config.real, "real", content_root) + load_folder(config.fake, "fake", content_root)
+    return load_folder(config.real, "real", content_root, root) + load_folder(config.fake, "fake", content_root, root)
 
 
 def check_quiz_faces(config: Any, show: Any) -> list[Problem]:
@@ -41,7 +42,7 @@ def check_quiz_faces(config: Any, show: Any) -> list[Problem]:
     key = "manifest" if getattr(config, "manifest", None) is not None else "real"
     wrong: list = []
     try:
-        items = quiz_items_of(config, show.content_root, wrong)
+        items = quiz_items_of(config, show.content_root, wrong, Path(show.path).parent)
         then = ("the quiz leaves this item out until it is mended" if items
                 else "with no item left, the quiz rests with no pictures until it is mended")
         for problem in wrong:  # the quiz plays the rest; with none left it rests
@@ -178,16 +179,12 @@ def _item_lines(config: Any, show: Any, file: Path, source: str, key: str):
     """Where a curator mends each item: its `image = ...` line in the manifest, or the scene
     file's folder key when the items are a folder's pictures."""
     manifest = show.content_root / config.manifest if getattr(config, "manifest", None) is not None else None
-    text = read_text(manifest) if manifest is not None and manifest.is_file() else ""
-    lines = text.splitlines()
+    places = ItemPlaces(manifest, None)
 
     def where(item) -> tuple[Path, int | None]:
         if manifest is None:
             return file, line_of(source, ("fake" if item.truth == "fake" else "real",))
-        for number, line in enumerate(lines, 1):
-            if line.strip().startswith("image") and (f'"{item.key}"' in line or f"'{item.key}'" in line):
-                return manifest, number
-        return manifest, None
+        return manifest, places.line(item.key)
 
     return where
 

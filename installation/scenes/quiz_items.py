@@ -21,6 +21,7 @@ from typing import Literal
 from pydantic import Field, ValidationError
 
 from ..config.common import MediaPath, Strict
+from ..config.errors import Problem, shown
 from ..models.detector.preprocess import IMAGE_SUFFIXES
 from ..runtime.files import read_text
 
@@ -72,9 +73,9 @@ class ItemsError(ValueError):
     """The quiz's items cannot be listed; the message names the file and the fix."""
 
 
-def load_manifest(path: Path, content_root: Path) -> list[Item]:
+def load_manifest(path: Path, content_root: Path, root: Path | None = None) -> list[Item]:
     """The manifest's items; ItemsError (every problem, each at its line) if any is wrong."""
-    items, problems = read_manifest(path, content_root)
+    items, problems = read_manifest(path, content_root, root)
     if problems:
         raise ItemsError(_joined(problems))
     return items
@@ -85,17 +86,18 @@ def _joined(problems: list) -> str:
     return shown + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
 
 
-def read_manifest(path: Path, content_root: Path) -> tuple[list[Item], list]:
+def read_manifest(path: Path, content_root: Path, root: Path | None = None) -> tuple[list[Item], list]:
     """The manifest's good items, and a Problem for each mistake in the others: one wrong
     item (a typo in its truth) once emptied the whole quiz. ItemsError when the file itself
-    cannot be read or a mistake lies outside any item."""
+    cannot be read or a mistake lies outside any item. Files are named from the show folder
+    `root`, as `bayard check` names them (the playing show named them in full)."""
     try:
         source = read_text(path)
         data = tomllib.loads(source)
     except FileNotFoundError:
-        raise ItemsError(f"{path}: manifest not found; check 'manifest' in the quiz scene file") from None
+        raise ItemsError(f"{shown(path, root)}: manifest not found; check 'manifest' in the quiz scene file") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise ItemsError(f"{path}: not valid TOML ({error})") from None
+        raise ItemsError(f"{shown(path, root)}: not valid TOML ({error})") from None
     problems: list = []
     try:
         manifest = Manifest.model_validate(data, context={"content_root": content_root})
@@ -104,7 +106,8 @@ def read_manifest(path: Path, content_root: Path) -> tuple[list[Item], list]:
         # pydantic's count from 0, with no line, and only the first of several mistakes).
         from ..config.validate import problems_from
 
-        problems = problems_from(error, Manifest, path, source)
+        problems = [problem.within(root) if root is not None else problem
+                    for problem in problems_from(error, Manifest, path, source)]
         wrong = {e["loc"][1] for e in error.errors() if len(e["loc"]) > 1 and e["loc"][0] == "item"
                  and isinstance(e["loc"][1], int)}
         entries = data.get("item") if isinstance(data.get("item"), list) else None
@@ -126,14 +129,40 @@ def read_manifest(path: Path, content_root: Path) -> tuple[list[Item], list]:
     ], problems
 
 
-def load_folder(folder: str, truth: Truth, content_root: Path) -> list[Item]:
-    root = content_root / folder
-    if not root.is_dir():
-        raise ItemsError(
-            f"{root}: folder of {truth} images not found; create it or change '{truth}' in the quiz scene file"
-        )
-    files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
+def load_folder(folder: str, truth: Truth, content_root: Path, root: Path | None = None) -> list[Item]:
+    """The pictures in `folder` (under the content folder), named from the show folder `root`."""
+    found = content_root / folder
+    if not found.is_dir():
+        raise ItemsError(f"{shown(found, root)}: folder of {truth} images not found; create it or change "
+                         f"'{truth}' in the quiz scene file")
+    files = sorted(p for p in found.rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
     return [Item(p.relative_to(content_root).as_posix(), p, truth) for p in files]
+
+
+class ItemPlaces:
+    """Where a technician mends each item, named as `bayard check` names it: its `image =`
+    line in the manifest, or, for a folder's pictures, the picture itself; files from the
+    show folder `root`."""
+
+    def __init__(self, manifest: Path | None, root: Path | None) -> None:
+        self.manifest, self.root = manifest, root
+        try:
+            self._lines = read_text(manifest).splitlines() if manifest is not None else []
+        except (OSError, UnicodeDecodeError):
+            self._lines = []
+
+    def line(self, key: str) -> int | None:
+        for number, line in enumerate(self._lines, 1):
+            if line.strip().startswith("image") and (f'"{key}"' in line or f"'{key}'" in line):
+                return number
+        return None
+
+    def problem(self, item: Item, message: str, severity: str = "error") -> Problem:
+        """`message` about `item`, at its place."""
+        if self.manifest is None:
+            return Problem(item.path, None, "", message, severity, root=self.root)
+        return Problem(self.manifest, self.line(item.key), "image", f"quiz item '{item.key}': {message}", severity,
+                       root=self.root)
 
 
 def draw_round(items: list[Item], count: int, mode: str, rng: random.Random) -> list[tuple[Item, ...]]:

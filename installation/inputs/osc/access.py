@@ -5,6 +5,11 @@ everyone may query; with both, a sender must connect first. Tiers are remembered
 IP address, in a table only a right passcode adds to, so a flood of forged sources
 cannot push a technician's tier out of it (the old table was cleared at 1,024 sources).
 
+At most `sources` addresses hold a tier at once; the next to connect ends the least recently
+used address's session, and its subscriptions with it, as a lapse does (it had kept receiving
+every event, unlogged). The log says so once a minute, not once per connect: a flood of
+senders that know the view passcode could end hundreds of sessions a minute.
+
 A tier lapses after `[osc] session_idle_min` without a message that needed more than the
 open tier (a ping proves a program runs, not that someone is there): a laptop left on the
 gallery network kept control until the show restarted.
@@ -18,7 +23,7 @@ from dataclasses import dataclass
 
 from .config import Passcodes
 from .limits import Bounded, PasscodeGate
-from .senders import Peer
+from .senders import LogBudget, Peer
 
 log = logging.getLogger("bayard.osc")
 
@@ -44,6 +49,13 @@ class Tiers:
         # with why: their subscriptions may have to end too (see `ended`).
         self._ended: dict[str, str] = {}
         self.gate = PasscodeGate(now, sources)
+        self.dropped = 0  # sessions ended to make room for another address's
+        self._connect_log = LogBudget("OSC: %d more connect(s) in the last %.0f s, not logged one by one",
+                                      per_window=20, window_s=60.0)
+        self._wrong_log = LogBudget("OSC: %d more wrong passcode(s) in the last %.0f s, not logged one by one",
+                                    per_window=20, window_s=60.0)
+        self._drop_log = LogBudget(f"OSC: %d more session(s) ended in the last %.0f s to make room (more than "
+                                   f"{sources} addresses connected)", per_window=1, window_s=60.0)
 
     def of(self, host: str, now: float) -> str:
         session = self._session(host, now)
@@ -64,6 +76,9 @@ class Tiers:
         from; this looks at every session, so a subscriber that only listens is noticed too."""
         for host in self._earned.members():
             self._session(host, now, touch=False)
+        self._drop_log.flush(now)
+        self._connect_log.flush(now)
+        self._wrong_log.flush(now)
         ended, self._ended = self._ended, {}
         return ended
 
@@ -116,17 +131,34 @@ class Tiers:
             # The address keeps a tier it earned: one mistyped passcode (or a forged
             # packet) must not lock a technician out.
             self.gate.failed(host, now)
-            log.warning("OSC: wrong passcode from %s", host)
+            if self._wrong_log.due(now):  # (guesses from rotating senders: ten a second, all day)
+                log.warning("OSC: wrong passcode from %s", host)
             return "badpass"
         held = self._session(host, now)
         if held is not None and held.tier == "control":
             # Never lowered: a monitoring script connecting with the view passcode from the
             # technician's machine (or a forged packet with it) took their control away.
             tier = "control"
+        if held is None and self._earned.full():
+            self._make_room(now)
         self._earned[host] = Session(tier, held.connected if held is not None else wall, now)
         self._lapsed.pop(host, None)
-        log.info("OSC: %s connected with the %s tier", host, tier)
+        if self._connect_log.due(now):
+            log.info("OSC: %s connected with the %s tier", host, tier)
         return f"ok:{tier}"
+
+    def _make_room(self, now: float) -> None:
+        """End the least recently used session, as if it had lapsed: its subscriptions end
+        (see `ended`) and its next message is told to connect again."""
+        host = self._earned.oldest()
+        session = self._earned.pop(host)
+        self._lapsed[host] = now
+        self._ended[host] = "session ended to make room for another address"
+        self.dropped += 1
+        if self._drop_log.due(now):
+            log.warning("OSC: more than %d addresses connected: %s's %s session, the least recently used, "
+                        "ends (and any subscription of its); further ones are counted, not logged, for a minute",
+                        self._earned.size, host, session.tier)
 
     def disconnect(self, peer: Peer, passcode: str, now: float) -> str:
         """ok, badpass or throttled: the address gives up the tier it earned (a laptop

@@ -80,6 +80,8 @@ class Dispatcher(LocalAnswers, Subscribing):
         self._command_log = LogBudget("OSC: %d more command(s) in the last %.0f s, not logged one by one")
         self._tiers = Tiers(config.passcodes, self.clock.now(), MAX_SOURCES, config.session_idle_min * 60)
         self._subscribers: dict[tuple[Any, ...], Peer] = {}
+        self._subscribers_log = LogBudget("OSC: %d more subscriber(s) gave way in the last %.0f s to newer ones",
+                                          per_window=1, window_s=60.0)
         self._schedule = Schedule()
         self._targets = [Peer(h, p) for h, p in config.push_targets()]
 
@@ -132,6 +134,11 @@ class Dispatcher(LocalAnswers, Subscribing):
                 # What ends with the session when it lapses.
                 session["subscriptions"] = sum(p.host == session["address"] for p in self._subscribers.values())
             return sessions
+
+    def crowded_out(self) -> int:
+        """Sessions ended to make room when more than MAX_SOURCES addresses connected."""
+        with self._lock:
+            return self._tiers.dropped
 
     def passcode_checks(self) -> dict[str, int]:
         """Passcodes checked and refused unchecked since start (for the bench and status)."""

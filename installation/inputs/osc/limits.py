@@ -70,6 +70,13 @@ class Bounded(Generic[K, V]):
         """Like get, without counting as a use (status reading the table must not reorder it)."""
         return self._data.get(key, default)
 
+    def oldest(self) -> K | None:
+        """The least recently used key: the one that gives way to the next new key when full."""
+        return next(iter(self._data), None)
+
+    def full(self) -> bool:
+        return len(self._data) >= self.size
+
     def members(self) -> list[K]:
         """The keys, as a list (safe to pop entries while going through it)."""
         return list(self._data)

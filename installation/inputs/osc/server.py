@@ -179,6 +179,7 @@ class OscServer:
         counters["dropped"] += self._send_dropped
         counters["sent"] = self._sent
         counters["subscribers"] = len(self.dispatcher.subscribers())
+        counters["crowded_out"] = self.dispatcher.crowded_out()
         with self._conn_lock:
             counters["tcp_connections"] = len(self._conns)
         return counters

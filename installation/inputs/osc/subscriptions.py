@@ -18,8 +18,8 @@ SUBSCRIBE = "/bayard/subscribe"
 
 
 class Subscribing:
-    """A mixin of Dispatcher (_lock, _subscribers, _targets, _tiers, counters, clock, send,
-    tier, _answer, _error)."""
+    """A mixin of Dispatcher (_lock, _subscribers, _subscribers_log, _targets, _tiers, counters,
+    clock, send, tier, _answer, _error)."""
 
     def _subscribe(self, args: list[Any], peer: Peer, target: Peer, state: PacketState) -> None:
         switch = as_switch(args[0])
@@ -32,13 +32,17 @@ class Subscribing:
         key = target.key()
         if switch:
             if key not in self._subscribers and len(self._subscribers) >= MAX_SUBSCRIBERS:
-                oldest = next(iter(self._subscribers))
-                log.warning(
-                    "OSC: more than %d subscribers; dropping the oldest, %s",
-                    MAX_SUBSCRIBERS,
-                    self._subscribers[oldest],
-                )
-                del self._subscribers[oldest]
+                # The oldest gives way, and is told so (it went on waiting for events); the log
+                # says it once a minute, not once per subscribe of a flood of senders.
+                dropped = self._subscribers.pop(next(iter(self._subscribers)))
+                self.counters["unsubscribed"] += 1
+                if self._subscribers_log.due(self.clock.now()):
+                    log.warning("OSC: more than %d subscribers; the oldest, %s, no longer receives events "
+                                "(further ones are counted, not logged, for a minute)", MAX_SUBSCRIBERS, dropped)
+                self.send(dropped, wire.encode_message(SUBSCRIBE, 0))
+                self.send(dropped, wire.encode_message(
+                    "/bayard/error", f"subscription ended: more than {MAX_SUBSCRIBERS} subscribers; "
+                    "send /bayard/subscribe 1 again"))
             self._subscribers[key] = target
             log.info("OSC: %s subscribed to events", target)
         else:
@@ -76,6 +80,7 @@ class Subscribing:
         allows them, and tell each subscriber so: a laptop whose control lapsed went on
         receiving every event until the show restarted."""
         ended: list[tuple[Peer, str]] = []
+        self._subscribers_log.flush(self.clock.now())
         with self._lock:
             why_by_host = self._tiers.ended(self.clock.now())
             if not why_by_host:
