@@ -60,7 +60,7 @@ def _refuse_undecodable(entry: AssetEntry, part: Path, target: Path, origin: str
     """Before a checksum is pinned, the file must decode, all of it: a half-copied JPEG was
     pinned, and so was a film cut off part-way whose first frame decodes (a faststart MP4);
     from then on `assets status` vouched for it as installed and verified."""
-    from ..config.loader import probe_media
+    from ..config.media_check import probe_media
 
     problem = probe_media(part, suffix=target.suffix)
     if problem is not None:
