@@ -24,7 +24,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if show is None:
         return 2
     from .config.check_paths import scene_path_problems, show_path_problems
-    from .config.loader import check_media
+    from .config.media_check import check_media
 
     problems = list(show.problems) + _left_out(show) + show_path_problems(show) + scene_path_problems(show)
     problems += check_media(show, decode=not args.fast)

@@ -20,7 +20,7 @@ from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .sequencer import Slot
+    from .slot import Slot
 
 # Main-thread time per frame spent warming scenes: a quarter of a 60 fps frame.
 WARM_SLICE_S = 0.004

@@ -12,8 +12,11 @@ until then the scene on screen keeps playing and the frame never waits.
 
 Every call into a scene goes through `_guarded`: an exception there is logged once
 with its traceback, the scene is marked faulted and skipped, and it is retried later
-with a growing back-off. If nothing can play, a safe card plays instead; the screen
-is never left black by a fault.
+with a growing back-off (installation.fault_boundary). If nothing can play, a safe card
+plays instead; the screen is never left black by a fault. What the sequencer reports is
+in installation.sequencer_status, how it draws a frame (a crossfade) in
+installation.sequencer_draw, and the Slot it moves through the playlist in
+installation.slot.
 """
 
 from __future__ import annotations
@@ -23,58 +26,34 @@ import dataclasses
 import logging
 import math
 import time
-import traceback
-from collections.abc import Callable, Iterator
-from concurrent.futures import Future
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import pygame
 
-from . import faults as fault_record
 from .commands import Command
 from .config.common import Transition
+from .fault_boundary import Fault, FaultBoundary
 from .inputs.osc.pattern import scene_matches
 from .readying import Readying
 from .safecard import SafeCard
 from .scenes.base import SCENE_KINDS, Scene, SceneContext
+from .sequencer_draw import SequencerDrawing
+from .sequencer_status import SequencerReporting
+from .slot import Slot
 
 if TYPE_CHECKING:
     from .config.loader import Show
 
 log = logging.getLogger("bayard.sequencer")
 
-FAULT_BACKOFF_S = (30.0, 60.0, 120.0, 300.0, 600.0)
 # The next scene is built and prepared this long after a transition has finished, not
 # during it: on two cores, decoding the next scene's media while two scenes are being
 # blended is what made crossfades stutter.
 PREBUILD_AFTER_S = 0.5
 
 
-@dataclass
-class Slot:
-    """A scene instance and the sequencer's bookkeeping about it."""
-
-    scene_id: str
-    scene: Scene | None
-    index: int
-    elapsed: float = 0.0
-    entered: bool = False
-    prepared: Future | None = None
-    warming: Iterator[None] | None = None
-    warmed: bool = False
-    transition: Transition | None = None  # asked for with the switch to this slot
-
-
-@dataclass
-class Fault:
-    count: int = 0
-    retry_at: float = 0.0
-    last_message: str = ""
-    history: list[str] = field(default_factory=list)
-
-
-class Sequencer:
+class Sequencer(FaultBoundary, SequencerDrawing, SequencerReporting):
     def __init__(
         self,
         show: Show,
@@ -140,42 +119,6 @@ class Sequencer:
             if self._playable(index):
                 return index
         return None
-
-    # -- fault boundary ---------------------------------------------------------
-    def _guarded(self, scene_id: str, phase: str, call: Callable[[], Any], default: Any = None) -> Any:
-        try:
-            return call()
-        except Exception as exc:  # the fault boundary: a scene may fail, the show may not
-            self._fault(scene_id, phase, exc)
-            return default
-
-    def _fault(self, scene_id: str, phase: str, exc: BaseException) -> None:
-        if scene_id == "safe-mode":
-            return
-        fault = self.faults.setdefault(scene_id, Fault())
-        backoff = FAULT_BACKOFF_S[min(fault.count, len(FAULT_BACKOFF_S) - 1)]
-        fault.count += 1
-        fault.retry_at = self.now() + backoff
-        message = f"{type(exc).__name__}: {exc}"
-        if message != fault.last_message:
-            # Log the traceback once per distinct error, not every time it recurs.
-            log.error("scene '%s' failed in %s and is skipped for %.0f s: %s\n%s", scene_id, phase, backoff,
-                      message, "".join(traceback.format_exception(exc)).rstrip())
-        else:
-            log.error("scene '%s' failed again in %s (%d times); skipped for %.0f s", scene_id, phase,
-                      fault.count, backoff)
-        fault.last_message = message
-        fault_record.report(scene_id, phase, exc)
-        self.on_fault(scene_id, phase, message)
-        if self.raise_faults:
-            self.caught.append(exc)
-        for slot_name in ("current", "outgoing", "upcoming", "pending"):
-            slot = getattr(self, slot_name)
-            if slot is not None and slot.scene_id == scene_id and slot.scene is not None:
-                if slot.entered:
-                    with contextlib.suppress(Exception):  # already failing; exit errors add nothing useful
-                        slot.scene.exit()
-                slot.scene = None
 
     # -- moving through the playlist --------------------------------------------
     def start(self) -> None:
@@ -444,64 +387,6 @@ class Sequencer:
         if command.scene is not None and not scene_matches(command.scene, current.scene_id):
             return False
         return bool(self._guarded(current.scene_id, "handle", lambda: current.scene.handle(command), default=False))
-
-    def _buffer(self, key: int, size: tuple[int, int]) -> pygame.Surface:
-        buffer = self._buffers.get(key)
-        if buffer is None or buffer.get_size() != size:
-            buffer = pygame.Surface(size)
-            self._buffers[key] = buffer
-        return buffer
-
-    def draw(self, surface: pygame.Surface) -> None:
-        current = self.current
-        if current is None or current.scene is None:
-            # Between a fault and the next scene: keep the last frame rather than black.
-            return
-        if self.outgoing is None or self.outgoing.scene is None:
-            self._guarded(current.scene_id, "draw", lambda: current.scene.draw(surface))
-            return
-        out = self.outgoing
-        self._guarded(out.scene_id, "draw", lambda: out.scene.draw(surface))
-        incoming = self._buffer(1, surface.get_size())
-        ok = self._guarded(current.scene_id, "draw", lambda: (current.scene.draw(incoming), True)[1], default=False)
-        if ok:
-            progress = min(1.0, self.transition_t / max(self.transition.duration, 1e-6))
-            eased = progress * progress * (3.0 - 2.0 * progress)  # smoothstep: no visible start/stop jolt
-            # A whole-surface alpha of 255 takes pygame's slow blending path (33 ms at
-            # 1080p, measured), so the fully faded-in frames are plain copies.
-            alpha = round(eased * 255)
-            incoming.set_alpha(alpha if alpha < 255 else None)
-            surface.blit(incoming, (0, 0))
-            incoming.set_alpha(None)
-
-    def status(self) -> dict[str, Any]:
-        current = self.current
-        playlist = self.show.playlist
-        info: dict[str, Any] = {
-            "scene": current.scene_id if current else None,
-            "title": (self.show.scenes[current.scene_id].title if current and current.scene_id in self.show.scenes
-                      else ("Safe mode" if current else None)),
-            "elapsed": round(current.elapsed, 3) if current else 0.0,
-            "position": current.index if current else None,
-            "playlist": playlist,
-            "in_transition": self.in_transition,
-            "faulted": {k: {"count": v.count, "retry_in": max(0.0, round(v.retry_at - self.now(), 1)),
-                            "error": v.last_message} for k, v in self.faults.items()},
-            "reload_pending": self.pending_show is not None,
-            "switching_to": self._switching_to(),
-        }
-        if current and current.scene is not None:
-            extra = self._guarded(current.scene_id, "status", current.scene.status, default={})
-            if extra:
-                info["scene_status"] = extra
-        return info
-
-    def _switching_to(self) -> str | None:
-        """The scene a navigation is on its way to (asked this frame, or getting ready)."""
-        playlist = self.show.playlist
-        if self._wanted is not None and playlist:
-            return playlist[self._wanted[0] % len(playlist)]
-        return self.pending.scene_id if self.pending is not None else None
 
     def shutdown(self) -> None:
         for slot in (self.pending, self.upcoming, self.outgoing, self.current):

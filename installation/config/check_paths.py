@@ -74,7 +74,7 @@ def scene_path_problems(show: Any) -> list[Problem]:
                                     severity="warning"))
         subtitles = getattr(config, "subtitles", None)
         if config.type == "video" and subtitles and (show.content_root / subtitles).is_file():
-            from ..scenes.video import SubtitleError, parse_srt
+            from ..scenes.video_subtitles import SubtitleError, parse_srt
 
             try:
                 parse_srt(read_text(show.content_root / subtitles), subtitles)

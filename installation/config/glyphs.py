@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from ..runtime.files import read_text
 from .errors import Problem
 from .locate import key_path, line_of
+from .media_check import is_media_field
 
 # Invisible by design (joiners, variation selectors, combining marks set on a base
 # letter): a face lacking them draws nothing wrong.
@@ -24,8 +25,6 @@ _SILENT_CATEGORIES = {"Mn", "Me", "Cf", "Cc", "Zs", "Zl", "Zp"}
 def texts_of(model: BaseModel, loc: tuple = ()) -> list[tuple[tuple, str]]:
     """Every string in a validated scene config, with its key path, except media paths
     (a file name in any script is fine: visitors never read it)."""
-    from .loader import is_media_field
-
     found: list[tuple[tuple, str]] = []
     for name, info in type(model).model_fields.items():
         if is_media_field(info):

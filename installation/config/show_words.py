@@ -16,6 +16,7 @@ from pydantic_core import PydanticUndefined
 from ..words import built_in, flatten
 from .errors import Problem, ShowError, did_you_mean
 from .locate import line_of
+from .toml_file import _read_toml
 
 MOST_PROBLEMS = 30  # then one line with the count: a table of typos must not flood `check`
 _CONVERSIONS = (None, "r", "s", "a")
@@ -53,8 +54,6 @@ def _placeholder_problem(value: str, wanted: str) -> str:
 
 def read_show_words(root: Path, relative: str, show_file: Path, source: str) -> tuple[dict[str, Any], list[Problem]]:
     """The show's words, flattened to dotted keys, and the problems found in them."""
-    from .loader import _read_toml  # (the loader imports this module)
-
     if not relative:
         return {}, []
     where = line_of(source, ("show", "words"))

@@ -12,140 +12,43 @@ video loops seamlessly (the decoder runs across the loop point). A bad file is
 skipped with one log line; when nothing is left to show, a designed placeholder says
 so. Instead of files, the scene can run a generator: live on a GPU, and on a CPU the
 pre-rendered `fallback` loop (reported by `bayard check` and in status).
+
+Here: what to play, and when one item gives way to the next. Its keys are in
+loop_config.py, how a generator runs here in loop_generator.py, the morph's pictures in
+loop_morph.py and what it draws in loop_draw.py.
 """
 
 from __future__ import annotations
 
 import glob as globlib
-import importlib.util
 import math
 import random
 import threading
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pygame
-from pydantic import Field, field_validator, model_validator
 
 from .. import faults
-from ..config.common import MediaPath, SceneConfig, Strict
 from ..media import GeneratorSource, MediaSource, open_source
 from ..media.sources import IMAGE_SUFFIXES, VIDEO_SUFFIXES
-from ..words import words
 from .base import Scene, register_scene
 from .layout import GRID_SHARE, giving_way, layout_key, overrun_message
+from .loop_config import GeneratorSpec, LoopConfig, LoopItem
 from .loop_draw import LoopDrawing
-from .style import Colour, rgb
+from .loop_generator import decide_generator_mode, describe
+from .loop_morph import morph_frames
+from .style import rgb
+
+# Names other modules and tests import from here (`bayard check` describes loops with
+# describe(); tests replace morph_frames, which _start_morph looks up in this module).
+__all__ = ["GeneratorSpec", "LoopConfig", "LoopItem", "LoopScene", "decide_generator_mode", "describe",
+           "morph_frames"]
 
 PRELOAD_S = 3.0  # open the next item this long before it is due
 MORPH_FRAMES = 24  # distinct in-between pictures of a morph (computed ahead, at half size)
-MORPH_SCALE = 0.5
 RESCAN_S = 10.0  # how often a folder is looked at again for new or removed files
-
-
-class LoopItem(Strict):
-    file: MediaPath = Field(description="an image or video, relative to the content folder")
-    caption: str | None = Field(default=None, description="replaces the scene's caption for this item")
-    credit: str = Field(default="", description="small print under the caption: who made it, with what")
-    real: bool = Field(default=False, description="a real person: the caption turns into the reveal")
-    duration: float | None = Field(
-        default=None,
-        gt=0,
-        le=3600,
-        description="seconds on screen; omitted: item_duration for images, the film's length for videos",
-    )
-
-
-class GeneratorSpec(Strict):
-    checkpoint: str = Field(
-        description="generator checkpoint (.pt) relative to the show folder, e.g. models/generator/faces64.pt"
-    )
-    fallback: MediaPath | None = Field(
-        default=None, description="pre-rendered loop played where live generation cannot run (no GPU)"
-    )
-    live: Literal["auto", "always", "never"] = Field(
-        default="auto",
-        description="auto: live only with a CUDA GPU; always: also on a CPU; never: fallback only",
-    )
-    seconds_per_face: float = Field(
-        default=3.0, ge=0.5, le=60, description="walk time from one face to the next"
-    )
-    faces: int = Field(default=12, ge=2, le=1000, description="faces on the closed walk before it repeats")
-    seed: int = Field(default=0, description="which faces the walk visits")
-    truncation: float = Field(
-        default=0.7, ge=0, le=1, description="StyleGAN2: closer to the average face when lower"
-    )
-    fps: float = Field(default=30, ge=5, le=120, description="frames generated per second")
-
-    @field_validator("checkpoint")
-    @classmethod
-    def _relative(cls, value: str) -> str:
-        if Path(value).is_absolute() or ".." in Path(value).parts:
-            raise ValueError(f"'{value}': give the checkpoint relative to the show folder, without '..'")
-        return value
-
-
-class LoopConfig(SceneConfig):
-    folder: str | None = Field(
-        default=None,
-        description="a glob in the content folder, e.g. 'faces/*.jpg'; looked at again as files change",
-    )
-    items: list[LoopItem] = Field(
-        default_factory=list, description="files with their own captions and credits"
-    )
-    generator: GeneratorSpec | None = Field(
-        default=None, description="generate faces instead of playing files"
-    )
-    item_duration: float = Field(default=8.0, gt=0, le=3600, description="seconds each image stays")
-    change: Literal["crossfade", "morph", "cut"] = Field(
-        default="crossfade",
-        description="how one item gives way to the next; morph (optical flow) between still images, "
-        "a crossfade where a video is involved",
-    )
-    change_duration: float = Field(
-        default=1.5, ge=0, le=10, description="seconds a crossfade or morph between items takes"
-    )
-    shuffle: bool = Field(default=False, description="random order, never the same item twice in a row")
-    seed: int | None = Field(
-        default=None, description="fix the shuffle order (omitted: different every time)"
-    )
-    caption: str = Field(default="This person doesn’t exist.", description="shown under generated faces")
-    reveal: str = Field(
-        default="This person does exist.", description="what the caption becomes for real people"
-    )
-    reveal_at: float = Field(
-        default=0.55, gt=0, lt=1, description="fraction of a real item's time when it is revealed"
-    )
-    heading: str = Field(default="", description="a small line above the caption, e.g. the work's title")
-    body: str = Field(default="", description="a short text in the side column")
-    credit: str = Field(default="", description="credit shown for items without their own")
-    layout: Literal["beside", "full"] = Field(
-        default="beside", description="beside: picture left, text right; full: picture fills the screen"
-    )
-    fit: Literal["contain", "cover"] = Field(
-        default="contain", description="contain shows it whole; cover fills"
-    )
-    placeholder: str = Field(
-        default=words("loop.placeholder"),
-        description="the line visitors read while there is nothing to play (`bayard check` tells staff why)",
-    )
-    background: Colour = Field(default="#0f0e0d", description="wall colour '#rrggbb'")
-    foreground: Colour = Field(default="#efe6d8", description="text colour '#rrggbb'")
-    accent: Colour = Field(default="#b89a72", description="heading and credit colour '#rrggbb'")
-
-    @field_validator("folder")
-    @classmethod
-    def _folder_inside(cls, value: str | None) -> str | None:
-        if value is not None and (Path(value).is_absolute() or ".." in Path(value).parts):
-            raise ValueError(f"'{value}': the folder glob must stay inside the content folder (no '..')")
-        return value
-
-    @model_validator(mode="after")
-    def _something_to_play(self) -> LoopConfig:
-        if self.folder is None and not self.items and self.generator is None:
-            raise ValueError("a loop needs 'folder', 'items' or 'generator' (something to play)")
-        return self
 
 
 class _Slot:
@@ -433,73 +336,3 @@ class LoopScene(LoopDrawing, Scene):
             out["playing"] = self.current.item.file
             out["frames"] = self.current.source.stats.as_dict()
         return out
-
-
-def decide_generator_mode(spec: GeneratorSpec, checkpoint: Path) -> tuple[str, str]:
-    """('live' | 'fallback' | 'placeholder', one line why): used by the scene and by `bayard check`."""
-    if spec.live == "never":
-        return (
-            ("fallback", 'live generation is off (live = "never")')
-            if spec.fallback
-            else ("placeholder", "live generation is off and no fallback is set")
-        )
-    if not checkpoint.is_file():
-        why = f"checkpoint {checkpoint} not found"
-        return ("fallback", why) if spec.fallback else ("placeholder", why)
-    if importlib.util.find_spec("torch") is None:
-        why = "torch is not installed (install the 'models' extra for live generation)"
-        return ("fallback", why) if spec.fallback else ("placeholder", why)
-    from ..models.device import cuda_name, cuda_present, gpu_refused, no_cuda_why
-
-    refused = gpu_refused()
-    if cuda_present() and not refused:
-        return "live", f"CUDA device {cuda_name()}"
-    if spec.live == "always":
-        return "live", 'on the CPU (live = "always")'
-    if refused:
-        why = f"{refused} keeps live generation off the GPU: playing the pre-rendered loop"
-        return ("fallback", why) if spec.fallback else ("placeholder", why)
-    why = f"{no_cuda_why()}: playing the pre-rendered loop (live generation needs a GPU)"
-    return ("fallback", why) if spec.fallback else ("placeholder", f"{no_cuda_why()}, and no fallback loop")
-
-
-def describe(show: Any) -> list[str]:
-    """Lines for `bayard check`: how each loop scene with a generator will run on this machine."""
-    lines = []
-    for scene_id, config in getattr(show, "scenes", {}).items():
-        if isinstance(config, LoopConfig) and config.generator is not None:
-            root = Path(getattr(show, "root", Path(show.content_root).parent))
-            mode, why = decide_generator_mode(config.generator, root / config.generator.checkpoint)
-            label = {
-                "live": "live latent walk",
-                "fallback": f"pre-rendered {config.generator.fallback}",
-                "placeholder": "placeholder",
-            }[mode]
-            lines.append(f"  loop '{scene_id}': {label} ({why})")
-    return lines
-
-
-def morph_frames(
-    a: np.ndarray, b: np.ndarray, box: tuple[int, int], background: tuple[int, int, int], count: int
-) -> list[np.ndarray]:
-    """`count` in-between pictures from a to b, each laid out in the picture frame (at half size)."""
-    import cv2
-
-    from ..media.morph import FlowMorph
-
-    w, h = max(8, round(box[0] * MORPH_SCALE)), max(8, round(box[1] * MORPH_SCALE))
-
-    def canvas(image: np.ndarray) -> np.ndarray:
-        out = np.empty((h, w, 3), np.uint8)
-        out[:] = background
-        ih, iw = image.shape[:2]
-        s = min(w / iw, h / ih)
-        small = cv2.resize(
-            image, (max(1, round(iw * s)), max(1, round(ih * s))), interpolation=cv2.INTER_AREA
-        )
-        y, x = (h - small.shape[0]) // 2, (w - small.shape[1]) // 2
-        out[y : y + small.shape[0], x : x + small.shape[1]] = small
-        return out
-
-    morph = FlowMorph(canvas(a), canvas(b))
-    return [morph.frame((i + 0.5) / count) for i in range(count)]

@@ -17,35 +17,33 @@ With no camera (or an unplugged one) the scene stays in attract mode and says
 "camera unavailable" discreetly; it never stops the show. With no portrait listed, or none
 that can be animated, it animates the show's own sitter (Thoreau's 1856 daguerreotype,
 public domain), and a drawn sitter if even that file is missing.
+
+Here: the scene's lifetime and the visit's states. Its keys are in portrait_config.py;
+loading the pictures, the camera and the animator in portrait_loading.py; the backend
+choice in portrait_backend.py; what it draws in portrait_draw.py.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Literal
 
-import numpy as np
 import pygame
-from pydantic import Field
 
-from ..config.common import MediaPath, MotionBackendName, SceneConfig, Strict
-from ..imaging import MediaError, read_rgb
 from ..words import words
 from .base import Scene, Verb, register_scene
 from .layout import overrun_message
 from .portrait_backend import BackendChoice
 from .portrait_check import check_portraits
+from .portrait_config import PortraitConfig, PortraitItem
 from .portrait_draw import WORDS, PortraitDrawing
+from .portrait_loading import HOUSE_SITTER, HOUSE_SITTER_CREDIT, HOUSE_SITTER_TITLE, PortraitLoading, _Entry
 from .portrait_record import VisitRecorder
 from .portrait_sitter import draw_house_portrait
-from .style import Colour
 
-# The sitter when a scene lists no portrait (or none it can animate): public domain, with
-# its provenance in content/manifest.toml.
-HOUSE_SITTER = Path(__file__).resolve().parents[2] / "content" / "portraits" / "thoreau-1856.jpg"
-HOUSE_SITTER_TITLE = "Henry David Thoreau, 1856"
-HOUSE_SITTER_CREDIT = "Daguerreotype by Benjamin D. Maxham. Public domain."
+# Names tests, benches and other modules import from here.
+__all__ = ["ARRIVE_S", "HOUSE_SITTER", "LEAVE_S", "STEADY_S", "PortraitConfig", "PortraitItem", "PortraitScene",
+           "draw_house_portrait"]
 
 # Seconds a face must be seen before the show reacts (a passer-by is not a visitor).
 ARRIVE_S = 0.8
@@ -55,99 +53,8 @@ LEAVE_S = 2.5
 STEADY_S = 0.6
 
 
-class PortraitItem(Strict):
-    image: MediaPath = Field(description="the portrait to animate, relative to the content folder")
-    face: tuple[float, float, float] | None = Field(
-        default=None,
-        description=(
-            "the painted face as [centre x, centre y, size] in image pixels; omitted: found automatically"
-        ),
-    )
-    title: str = Field(default="", description="the portrait's title, shown beside it")
-    credit: str = Field(default="", description="artist, date and collection, shown small")
-    exaggeration: float = Field(
-        default=1.0, ge=0.25, le=2.5,
-        description="how strongly the visitor's expressions are carried (1.0: faithful; mesh backend)",
-    )
-    lips_hidden: bool = Field(
-        default=False,
-        description=("the sitter's moustache hides both lips: the mouth opens below its fringe, not through "
-                     "it (mesh backend; see docs/portrait.md)"),
-    )
-
-
-class PortraitConfig(SceneConfig):
-    portraits: list[PortraitItem] = Field(
-        default_factory=list,
-        description="portraits a visitor can choose among; empty (or none that can be animated): the show's "
-                    "own sitter, Thoreau's 1856 daguerreotype",
-    )
-    backend: MotionBackendName = Field(default="", description="motion backend for this scene; empty: [models] motion")
-    heading: str = Field(default=words("portrait.heading"), description="the invitation")
-    heading_no_camera: str = Field(
-        default=words("portrait.heading_no_camera"),
-        description="said instead of `heading` while the kiosk has no working camera (it must not invite a move)",
-    )
-    about: str = Field(
-        default=words("portrait.about"),
-        description="a short text beside the portrait while nobody is in front of it",
-    )
-    about_no_camera: str = Field(
-        default=words("portrait.about_no_camera"),
-        description="said instead of `about` while the kiosk has no working camera (it must not promise one)",
-    )
-    without_camera: Literal["explain", "skip"] = Field(
-        default="explain",
-        description=(
-            "with no working camera: 'explain' shows the portrait with `about_no_camera`; "
-            "'skip' moves the show on to the next scene"
-        ),
-    )
-    card: str = Field(
-        default="",
-        description=(
-            "what the visitor reads when they arrive; empty: a built-in text that says nothing is recorded "
-            "(installation/words.toml)"
-        ),
-    )
-    view: Literal["bust", "picture"] = Field(
-        default="bust",
-        description=(
-            "bust: frame the head and shoulders (a full-length figure's face is otherwise tiny); "
-            "picture: the whole image"
-        ),
-    )
-    card_seconds: float = Field(
-        default=6.0, gt=0, le=30, description="how long the card shows (a tap skips it)"
-    )
-    countdown: int = Field(
-        default=3, ge=1, le=10, description="seconds counted down before the neutral pose is taken"
-    )
-    disclosure: str = Field(
-        default="Moved by a computer, live",
-        description="the small note under a moving portrait saying it is synthetic media (never empty)",
-        min_length=1,
-    )
-    disclosure_no_camera: str = Field(
-        default="Moved by a computer",
-        description="the note while the kiosk has no working camera and the portrait stirs by itself (never empty)",
-        min_length=1,
-    )
-    background: Colour = Field(default="#14110e", description="wall colour '#rrggbb'")
-    foreground: Colour = Field(default="#efe6d8", description="text colour '#rrggbb'")
-    accent: Colour = Field(default="#b89a72", description="prompt and credit colour '#rrggbb'")
-
-
-class _Entry:
-    def __init__(self, image: np.ndarray, face, title: str, credit: str, installed: bool, problem: str = "",
-                 exaggeration: float = 1.0, lips_hidden: bool = False):
-        self.image, self.face, self.title, self.credit = image, face, title, credit
-        self.installed, self.problem = installed, problem
-        self.exaggeration, self.lips_hidden = exaggeration, lips_hidden
-
-
 @register_scene("portrait")
-class PortraitScene(BackendChoice, PortraitDrawing, Scene):
+class PortraitScene(PortraitLoading, BackendChoice, PortraitDrawing, Scene):
     Config = PortraitConfig
     verbs = (
         Verb("tap", "", "on the resting card: start framing the visitor, as a touch would"),
@@ -187,141 +94,6 @@ class PortraitScene(BackendChoice, PortraitDrawing, Scene):
         self._told_turned = False  # the technician has been told the camera seems turned
         # Renders and tests step the model with the clock; a live show runs it on a worker.
         self.synchronous = context.deterministic or bool(context.services.get("synchronous_models", False))
-
-    # -- loading -----------------------------------------------------------------
-    def prepare(self) -> None:
-        self.entries = []
-        self.problems: list[str] = []  # for status and `check`: portraits skipped, and why
-        for item in self.config.portraits:
-            try:
-                image = read_rgb(self.context.media(item.image), max_side=900)
-                entry = _Entry(image, item.face, item.title, item.credit, True, exaggeration=item.exaggeration,
-                               lips_hidden=item.lips_hidden)
-                entry.source = item.image
-                self.entries.append(entry)
-            except MediaError as exc:
-                self.log.warning("%s; skipping this portrait", exc)
-                self.problems.append(str(exc))
-        # Finding a painted face costs up to a tenth of a second: do it here, on the
-        # loading thread, not when the scene starts showing. A portrait that cannot be
-        # animated is skipped: visitors never meet an invitation that cannot work.
-        usable = [e for e in self.entries if self._find_face(e)]
-        if not usable:
-            usable = [self._house_sitter()]
-            self._find_face(usable[0])
-        self.entries = usable
-        self.problem = "; ".join(self.problems)
-        for problem in self.problems:  # for /bayard/status and the overlay, not only the log
-            self.context.report(problem)
-        # Building the first portrait's pipeline (crops, masks, the backend's source
-        # caches) also belongs on this thread: enter() then only starts the worker.
-        try:
-            self._ready = (self.index, self._make_animator(self.index))
-        except Exception:  # reported with its reason when enter() builds it again
-            self._ready = None
-
-    def _find_face(self, entry: _Entry) -> bool:
-        """Whether this portrait can be animated here; records why not."""
-        from ..models.face import detect_portrait_face
-
-        name = getattr(entry, "source", "") or entry.title or "portrait"
-        if self._choice().name == "mesh":
-            from ..models.face import FaceStack
-            from ..models.motion.mesh import PortraitProblem, find_portrait_face
-
-            try:
-                find_portrait_face(entry.image, FaceStack.open(self.context.models_dir))
-                return True
-            except PortraitProblem as exc:
-                entry.problem = str(exc)
-        elif entry.face is not None:
-            return True
-        else:
-            found = detect_portrait_face(entry.image)
-            if found is not None:
-                entry.face = (found.cx, found.cy, found.size)
-                return True
-            entry.problem = "no face found; give face = [x, y, size] for this portrait in the scene file"
-        self.log.warning("%s: %s; the scene skips it", name, entry.problem)
-        self.problems.append(f"{name}: {entry.problem}")
-        return False
-
-    def _house_sitter(self) -> _Entry:
-        """The portrait the show ships: Thoreau's 1856 daguerreotype (public domain), or
-        a drawn sitter when even that file is missing."""
-        try:
-            image = read_rgb(HOUSE_SITTER, max_side=900)
-            return _Entry(image, None, HOUSE_SITTER_TITLE, HOUSE_SITTER_CREDIT, True)
-        except MediaError as exc:
-            self.log.warning("%s; drawing a stand-in sitter", exc)
-            image, face = draw_house_portrait()
-            return _Entry(image, face, words("portrait.sitter"), "", False)
-
-    def _settings(self):
-        show = self.context.show_config
-        return getattr(show, "camera", None), getattr(show, "models", None)
-
-    def _start_camera(self) -> None:
-        service = self.context.services.get("camera")
-        if service is not None:
-            self.camera = service
-            return
-        cam_cfg, _ = self._settings()
-        if cam_cfg is None:
-            return
-        from ..inputs.camera import Camera
-
-        if cam_cfg.file:
-            # Not context.media(): its message sends the reader to the scene file, and this
-            # setting is install.toml's (the camera's reason then says the file is missing).
-            source: int | str | Path = self.context.content_root / cam_cfg.file
-        elif cam_cfg.device is not None:
-            source = cam_cfg.device
-        else:
-            return
-        self.camera = Camera(source, size=tuple(cam_cfg.size), rotation=cam_cfg.rotation).start()
-        self._own_camera = True
-
-    def _make_animator(self, index: int):
-        """The backend and per-portrait pipeline (numpy/OpenCV work only: safe on the loading thread)."""
-        from ..models.face import FaceBox
-        from ..models.motion.pipeline import PortraitError, build_animator
-
-        models_dir = self.context.models_dir or Path("models")
-        choice = self._choice()
-        entry = self.entries[index]
-        if entry.face is None and choice.name != "mesh":
-            raise PortraitError(entry.problem or "no face in this portrait")
-        animator = build_animator(choice.name, entry.image, FaceBox(*entry.face) if entry.face else None,
-                                  models_dir, exaggeration=entry.exaggeration, lips_hidden=entry.lips_hidden)
-        return choice, animator
-
-    def _build_worker(self) -> None:
-        from ..models.motion.pipeline import AnimatorWorker
-
-        ready, self._ready = self._ready, None
-        choice, animator = ready[1] if ready is not None and ready[0] == self.index else self._make_animator(
-            self.index)
-        self.backend_name = choice.name
-        self.backend_reason = choice.summary()
-        clock = self.context.clock.now
-        cam_cfg, _ = self._settings()
-        # Visitors expect a looking-glass; a camera that already mirrors is not flipped back.
-        mirror = not getattr(cam_cfg, "mirrored", False)
-        self.worker = AnimatorWorker(animator, self.camera, clock=clock, mirror=mirror, fault_scope=self.id)
-        if not self.synchronous:
-            self.worker.start()
-
-    def _recording_settings(self) -> tuple[float, float, float] | None:
-        """(fps, seconds per clip, total MB) from [camera] when the operator allows recording, else None."""
-        cam_cfg, _ = self._settings()
-        if cam_cfg is None or not getattr(cam_cfg, "recording", False):
-            return None
-        return (
-            float(cam_cfg.recording_fps),
-            float(cam_cfg.recording_seconds),
-            float(cam_cfg.recording_max_mb),
-        )
 
     def check_words(self) -> str:
         """`bayard check`: what to shorten when the words cannot fit this screen, else ''.

@@ -19,7 +19,7 @@ from ..base import MOTION_BACKENDS, Availability, MotionBackend
 from .files import CHECKPOINT_DIR, CHECKPOINT_NAMES, CheckpointError, find_checkpoint, sniff
 
 if TYPE_CHECKING:
-    from .networks import FommConfig
+    from .configs import FommConfig
     from .wrapper import FommWrapper
 
 
@@ -79,7 +79,7 @@ class FommBackend(MotionBackend):
         """
         if wrapper is None:
             from .checkpoint import load_networks
-            from .networks import VOX_256
+            from .configs import VOX_256
             from .wrapper import FommWrapper
 
             path = Path(checkpoint) if checkpoint else find_checkpoint(models_dir)

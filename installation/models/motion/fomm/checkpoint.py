@@ -20,8 +20,9 @@ from typing import Any
 import torch
 from torch import nn
 
+from .configs import VOX_256, FommConfig
 from .files import INSTALL_HINT, CheckpointError, sniff
-from .networks import VOX_256, FommConfig, KPDetector, OcclusionAwareGenerator, build
+from .networks import KPDetector, OcclusionAwareGenerator, build
 
 PARTS = ("kp_detector", "generator")
 EXAMPLES = 3  # how many key names an error message quotes

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from .networks import Keypoints, inverse_2x2
+from .geometry import Keypoints, inverse_2x2
 
 # Below this convex-hull area (in normalised units, the whole image is 4.0) the driver's
 # keypoints have collapsed onto a line or a point: no face to measure, keep scale 1.

@@ -11,15 +11,10 @@ import torch
 import torch.nn.functional as F
 
 from ...device import pick_device
-from .networks import (
-    VOX_256,
-    FommConfig,
-    Keypoints,
-    KPDetector,
-    OcclusionAwareGenerator,
-    SourceEncoding,
-    fold_batch_norm_,
-)
+from .blocks import fold_batch_norm_
+from .configs import VOX_256, FommConfig
+from .geometry import Keypoints
+from .networks import KPDetector, OcclusionAwareGenerator, SourceEncoding
 from .relative import movement_scale, relative_keypoints
 
 PRECISIONS = ("auto", "fp32", "fp16")

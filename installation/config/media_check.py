@@ -1,0 +1,177 @@
+"""The media a show names: every media path in a scene's config, whether each file is
+there, decodes and is of a kind the show can open (`bayard check`, and the show's own
+problems), and content/manifest.toml, which marks media installed separately as optional.
+"""
+
+from __future__ import annotations
+
+import typing
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+from ..runtime.files import read_text
+from .common import MEDIA_MARK
+from .errors import Problem, ShowError
+from .locate import key_path, line_of
+from .media_names import nearest_media
+from .toml_file import _read_toml
+
+if TYPE_CHECKING:
+    from .loader import Show
+
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"}
+VIDEO_SUFFIXES = {".mp4", ".mov", ".mkv", ".webm", ".avi", ".m4v", ".mpg", ".mpeg"}  # as media/sources.py plays
+
+
+def media_references(model: BaseModel, loc: tuple = ()) -> list[tuple[tuple, str]]:
+    """Every media path in a validated config with its key path (for located messages)."""
+    found: list[tuple[tuple, str]] = []
+    # A config may say which of its media keys it is not using (a quiz with a manifest
+    # ignores its default folders): those are not checked, so not reported as missing.
+    unused = getattr(model, "unused_media_keys", lambda: set())()
+    for name, info in type(model).model_fields.items():
+        if name in unused:
+            continue
+        value = getattr(model, name)
+        here = (*loc, name)
+        is_media = is_media_field(info)
+        if isinstance(value, BaseModel):
+            found.extend(media_references(value, here))
+        elif isinstance(value, (list, tuple)):
+            for index, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    found.extend(media_references(item, (*here, index)))
+                elif is_media and isinstance(item, str) and item:
+                    found.append(((*here, index), item))
+        elif is_media and isinstance(value, str) and value:
+            found.append((here, value))
+    return found
+
+
+def is_media_field(info: Any) -> bool:
+    """Whether a config field (pydantic FieldInfo) holds media paths."""
+    return _annotation_has_media(info.annotation) or MEDIA_MARK in info.metadata
+
+
+def _annotation_has_media(annotation: Any) -> bool:
+    if annotation is None:
+        return False
+    if MEDIA_MARK in getattr(annotation, "__metadata__", ()):
+        return True
+    return any(_annotation_has_media(arg) for arg in typing.get_args(annotation))
+
+
+def read_manifest(content_root: Path) -> tuple[dict[str, dict[str, Any]], list[Problem]]:
+    """content/manifest.toml: media the show may use that is installed separately."""
+    path = content_root / "manifest.toml"
+    if not path.exists():
+        return {}, []
+    try:
+        data, _ = _read_toml(path)
+    except ShowError as exc:
+        return {}, exc.problems
+    entries = {}
+    for entry in data.get("asset", []):
+        if isinstance(entry, dict) and isinstance(entry.get("path"), str):
+            entries[entry["path"]] = entry
+    return entries, []
+
+
+def probe_media(path: Path, suffix: str | None = None) -> str | None:
+    """None when the file decodes, else one line saying what is wrong with it (`suffix`:
+    the kind of file it is to be, for one still named `.part`)."""
+    suffix = (suffix or path.suffix).lower()
+    try:
+        if suffix in IMAGE_SUFFIXES:
+            import cv2
+            import numpy as np
+
+            from ..imaging import MediaError, image_size, refuse_oversize
+
+            data = np.fromfile(str(path), dtype=np.uint8)
+            if data.size == 0:
+                return "is empty"
+            size = image_size(path)
+            if size is not None:
+                try:
+                    refuse_oversize(size)
+                except MediaError as error:
+                    return str(error)
+            # A quarter-size decode is enough to prove the file whole, and quick for JPEG;
+            # a picture only a few pixels wide is decoded as it is (a quarter of it is nothing).
+            small = size is not None and min(size) < 16
+            try:
+                decoded = cv2.imdecode(data, cv2.IMREAD_COLOR if small else cv2.IMREAD_REDUCED_COLOR_4)
+            except cv2.error:
+                decoded = None
+            if decoded is None:
+                return "cannot be decoded as an image (corrupt or not an image)"
+            from ..imaging import transparency_problem
+
+            return transparency_problem(path)
+        if suffix in VIDEO_SUFFIXES:
+            import imageio_ffmpeg
+
+            from ..media.sources import NOT_A_VIDEO
+
+            reader = imageio_ffmpeg.read_frames(str(path))
+            try:
+                try:
+                    meta = next(reader)
+                except OSError:  # ffmpeg found no stream to describe
+                    return NOT_A_VIDEO
+                if next(reader, None) is None:
+                    return "has no decodable video frames"
+                if not meta.get("size"):
+                    return "has no video stream"
+            finally:
+                reader.close()
+            # Its first frame decodes; is the rest there? (A cut-off faststart MP4 starts well.)
+            from ..media.whole import cut_short
+
+            return cut_short(path, meta.get("duration"))
+        if suffix == ".srt":
+            path.read_text(encoding="utf-8-sig")
+            return None
+    except Exception as exc:  # a probe must report, never raise: any decoder failure is a finding
+        return f"cannot be decoded ({type(exc).__name__}: {str(exc).splitlines()[0][:120] if str(exc) else ''})"
+    return None
+
+
+# Every other kind of file a scene names (HEIC, PDF, PSD...) was "OK" in check and a
+# stand-in on the wall.
+KNOWN_SUFFIXES = IMAGE_SUFFIXES | VIDEO_SUFFIXES | {".srt", ".toml"}
+def check_media(show: Show, decode: bool = True) -> list[Problem]:
+    """Missing, undecodable or not-yet-installed media of every loaded scene."""
+    problems = []
+    for scene_id, config in show.scenes.items():
+        file = show.scene_files[scene_id]
+        source = read_text(file) if file.exists() else ""
+        for loc, relative in media_references(config):
+            path = show.content_root / relative
+            key = key_path(loc)
+            line = line_of(source, loc)
+            entry = show.manifest.get(relative)
+            if not path.exists():
+                if entry is not None:
+                    problems.append(Problem(
+                        file, line, key,
+                        f"'{relative}' is not installed yet (optional: {entry.get('title', entry.get('id', ''))}); "
+                        f"install it with `bayard assets fetch {entry.get('id', '')}` or "
+                        "`bayard assets import FOLDER`; until then the scene shows a stand-in",
+                        severity="warning"))
+                else:
+                    problems.append(Problem(file, line, key,
+                                            f"media file '{relative}' not found in {show.content_root}"
+                                            f"{nearest_media(show.content_root, relative)}"))
+            elif path.is_file() and path.suffix.lower() not in KNOWN_SUFFIXES:
+                problems.append(Problem(file, line, key, f"media file '{relative}' is a '{path.suffix}' file, "
+                                        "which the show cannot open; export it as JPEG or PNG (a picture) or "
+                                        "MP4 (a film)"))
+            elif decode:
+                wrong = probe_media(path)
+                if wrong:
+                    problems.append(Problem(file, line, key, f"media file '{relative}' {wrong}"))
+    return problems
