@@ -50,6 +50,25 @@ PAINT_FROM = 0.2
 WHITE_OVER_SKIN = 12.0
 WHITE_SAMPLES = 48  # along the eye, corner to corner
 WHITE_BAND_SHARE = 0.5
+# The face mesh's crease can lie under the picture's own upper lid line, a dark line
+# drawn round the top of the open eye (Salviati's red-bearded man: 23-31 grey levels, the
+# lid fold round it 55-65). Above the crease, the closing lid left it whole, a dark arc
+# framing the closed lid as an eye. A closed lid unfolds, and its crease is softer, so a
+# dark line (darker than LASHES_SHARE of the skin round the eye) through or above the
+# crease, within LINE_REACH of the opening above it, is painted over by CREASE_SOFTENED
+# as the lid closes, in the lid's tone. A dark run still going at LINE_REACH is the
+# socket's shade, not a line, and stays.
+LINE_REACH = 0.35
+CREASE_SOFTENED = 0.6
+
+
+class EyeAtRest(NamedTuple):
+    """`lid_whites`' reading of one eye at rest, each along it from corner to corner
+    (WHITE_SAMPLES)."""
+    white: np.ndarray  # share of the lid band (crease to margin) that is the eye's white
+    line_top: np.ndarray  # px above the crease: the dark line through or above it, its top ...
+    line_bottom: np.ndarray  # ... and its bottom (below the crease: negative)
+    line: np.ndarray  # 0-1: how surely there is one
 
 
 class LidCover(NamedTuple):
@@ -62,6 +81,7 @@ class LidCover(NamedTuple):
     crease: np.ndarray  # (1, w) rows
     start: np.ndarray  # (1, w) rows: where the paint begins to take over from the lid's skin
     lower: np.ndarray  # (1, w) rows: the lower lid
+    eye_top: int  # region row: the eye's own rows (for its darkest tone) begin here, at the crease
 
 
 class _Eye:
@@ -69,11 +89,14 @@ class _Eye:
     lower lid, all as rows."""
 
     def __init__(self, dst: np.ndarray, lid: tuple, origin: np.ndarray, shape: tuple[int, int],
-                 white: np.ndarray | None = None, below: np.ndarray | None = None) -> None:
+                 rest: EyeAtRest | None = None, below: np.ndarray | None = None) -> None:
         up, low, cr = (dst[list(ids)] - origin for ids in lid)
+        # Up to the dark line above the crease, where there is one (LINE_REACH).
+        above = 0.0 if rest is None or not rest.line.any() else max(float(rest.line_top.max()) + 2.0, 0.0)
         x0 = int(np.floor(min(up[:, 0].min(), low[:, 0].min())))
         x1 = int(np.ceil(max(up[:, 0].max(), low[:, 0].max()))) + 1
-        y0 = int(np.floor(cr[:, 1].min())) - 1
+        self.eye_top = max(int(np.floor(cr[:, 1].min())) - 1, 0)  # the eye's own rows, from the crease
+        y0 = int(np.floor(cr[:, 1].min() - above)) - 1
         y1 = int(np.ceil(low[:, 1].max() + (0.0 if below is None else float(below.max())))) + 2
         self.x0, self.y0 = max(x0, 0), max(y0, 0)
         self.x1, self.y1 = min(x1, shape[1]), min(y1, shape[0])
@@ -85,12 +108,15 @@ class _Eye:
         self.rows = np.arange(self.y0, self.y1, dtype=np.float32)[:, None]
         width = max(float(xs[-1] - xs[0]), 1.0)
         self.from_corner = np.minimum(xs - xs[0], xs[-1] - xs)[None, :] / width
-        # How much of the lid band is eye white, per column (see WHITE_OVER_SKIN).
-        self.white = np.zeros_like(self.margin)
+        # How much of the lid band is eye white, per column (see WHITE_OVER_SKIN), and the
+        # dark line through the crease (LINE_REACH).
+        self.white, self.line_top, self.line_bottom, self.line = (np.zeros_like(self.margin) for _ in range(4))
         left, right = sorted((min(up[0, 0], low[0, 0]), max(up[-1, 0], low[-1, 0])))
         along = (xs - left) / max(float(right - left), 1.0)
-        if white is not None:
-            self.white = np.interp(along, np.linspace(0.0, 1.0, len(white)), white)[None, :]
+        if rest is not None:
+            self.white, self.line_top, self.line_bottom, self.line = (
+                np.interp(along, np.linspace(0.0, 1.0, len(r)), r)[None, :]
+                for r in (rest.white, rest.line_top, rest.line_bottom, rest.line))
         if below is not None:  # the picture's opening below the mesh's lower lid (eye_reach.py)
             self.bottom = self.bottom + np.interp(along, np.linspace(0.0, 1.0, len(below)), below)[None, :]
 
@@ -99,8 +125,8 @@ class _Eye:
 
 
 def move_lids(map_y: np.ndarray, dst: np.ndarray, eye_open: tuple[float, float], origin: np.ndarray,
-              shape: tuple[int, int], whites: tuple | None = None, belows: tuple | None = None) -> list:
-    """Move the lids in `map_y` (in place); returns what `paint_lids` must paint. `whites`:
+              shape: tuple[int, int], rests: tuple | None = None, belows: tuple | None = None) -> list:
+    """Move the lids in `map_y` (in place); returns what `paint_lids` must paint. `rests`:
     per eye, `lid_whites` of the portrait at rest; `belows`: per eye, how far its opening
     reaches below the mesh's lower lid (eye_reach.opening_below_mesh): a closing lid covers it."""
     covers: list = []
@@ -110,16 +136,17 @@ def move_lids(map_y: np.ndarray, dst: np.ndarray, eye_open: tuple[float, float],
             continue
         closing = 1.0 - float(np.clip(ratio, 0.0, 1.0))
         if closing >= 0.02:
-            eye = _Eye(dst, lid, origin, shape, None if whites is None else whites[k],
+            eye = _Eye(dst, lid, origin, shape, None if rests is None else rests[k],
                        None if belows is None else belows[k])
             _lower_lid(map_y, eye, closing, covers)
     return covers
 
 
-def lid_whites(image: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per eye, along it from corner to corner (WHITE_SAMPLES), the share of the lid band
-    (crease to the mesh's margin) that is the eye's white run on up from the opening, 0-1,
-    at rest (`points`: the rest pose, picture pixels)."""
+def lid_whites(image: np.ndarray, points: np.ndarray) -> tuple[EyeAtRest, EyeAtRest]:
+    """Per eye, along it from corner to corner (WHITE_SAMPLES), at rest (`points`: the rest
+    pose, picture pixels): the share of the lid band (crease to the mesh's margin) that is
+    the eye's white run on up from the opening, 0-1, and the dark line through the crease
+    (see LINE_REACH)."""
     lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
     h, w = lab.shape[:2]
     out = []
@@ -142,15 +169,16 @@ def lid_whites(image: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, np.nd
         around = np.concatenate([column(x, t - 1.0 - reach, t - 1.0) for x, t in zip(cols, top, strict=True)]
                                 + [column(x, b + 2.0, b + 2.0 + reach) for x, b in zip(cols, bottom, strict=True)])
         white = np.zeros(WHITE_SAMPLES, np.float32)
+        lines = _crease_lines(image, cols, top, margin, LINE_REACH * float(np.mean(bottom - margin)))
         if len(opening) < 6 or len(around) < 6:
-            out.append(white)
+            out.append(EyeAtRest(white, *lines))
             continue
         # The white: the lighter part of the opening (the iris and lashes are its dark part);
         # the skin: the lighter half round the eye (lashes and brow hairs are its dark half).
         eye_white = np.median(opening[opening[:, 0] >= np.percentile(opening[:, 0], 60)], axis=0)
         skin = np.median(around[around[:, 0] >= np.median(around[:, 0])], axis=0)
         if eye_white[0] - skin[0] < WHITE_OVER_SKIN:
-            out.append(white)
+            out.append(EyeAtRest(white, *lines))
             continue
         for c, (x, t, m) in enumerate(zip(cols, top, margin, strict=True)):
             band = column(x, t, m)[::-1]  # from the margin up
@@ -165,8 +193,53 @@ def lid_whites(image: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, np.nd
                 elif k > run + 1:
                     break
             white[c] = run / len(band)
-        out.append(white)
+        out.append(EyeAtRest(white, *lines))
     return out[0], out[1]
+
+
+def _crease_lines(image: np.ndarray, cols: np.ndarray, top: np.ndarray, margin: np.ndarray,
+                  most: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per column, the dark line through or above the crease (LINE_REACH): its top and bottom
+    in pixels above the crease, and how surely there is one there (0-1)."""
+    h = image.shape[0]
+    tops, bottoms, found = (np.zeros(len(cols), np.float32) for _ in range(3))
+    for c, (x, t, m) in enumerate(zip(cols, top, margin, strict=True)):
+        first = int(np.floor(t - most))
+        rows = np.arange(first, int(np.ceil(t + 0.5 * max(m - t, 0.0))) + 1)
+        if rows[0] < 0 or rows[-1] >= h:
+            continue
+        column = image[rows, x].astype(np.float32) @ LUMA
+        skin = np.median(column[column >= np.median(column)])  # the lighter half: skin
+        dark = column < LASHES_SHARE * skin
+        at = int(np.argmin(np.abs(rows - t)))  # the dark run nearest the crease
+        hits = np.flatnonzero(dark)
+        if len(hits) == 0:
+            continue
+        centre = hits[np.argmin(np.abs(hits - at))]
+        low, high = centre, centre
+        while low > 0 and dark[low - 1]:
+            low -= 1
+        while high < len(dark) - 1 and dark[high + 1]:
+            high += 1
+        if low == 0 or abs(centre - at) > 0.5 * most:  # still going at LINE_REACH: shade
+            continue
+        tops[c], bottoms[c], found[c] = t - rows[low], t - rows[high], 1.0
+    found = _steady(found)
+    if not found.any():
+        return tops, bottoms, found
+    # Columns without one take their neighbours' line, faded: read column by column, the
+    # softened line ended in steps.
+    seen = np.flatnonzero(found > 0.5)
+    at = np.arange(len(cols))
+    tops, bottoms = (np.interp(at, seen, _steady(v)[seen]).astype(np.float32) for v in (tops, bottoms))
+    sure = cv2.GaussianBlur(found[None, :], (0, 0), sigmaX=1.5, sigmaY=0.1, borderType=cv2.BORDER_REPLICATE)[0]
+    return tops, bottoms, sure
+
+
+def _steady(along: np.ndarray) -> np.ndarray:
+    """A reading along the eye with a stray column (a glint, a crack in the paint) taken out."""
+    padded = np.pad(along, 2, mode="edge")
+    return np.median(np.lib.stride_tricks.sliding_window_view(padded, 5), axis=-1).astype(np.float32)
 
 
 def _lower_lid(map_y: np.ndarray, eye: _Eye, closing: float, covers: list) -> None:
@@ -208,8 +281,15 @@ def _lower_lid(map_y: np.ndarray, eye: _Eye, closing: float, covers: list) -> No
     fade = fade * fade * (3.0 - 2.0 * fade)
     covered = (np.clip((yy - start) / ramp, 0.0, 1.0) * np.where(yy <= new_margin, 1.0, below)
                * np.maximum(corner, white) * fade)
+    # The picture's dark line through the crease is softened as the lid comes down.
+    # (What of it lies under the crease was stretched down with the lid.)
+    line_end = top - np.minimum(eye.line_bottom, 0.0) * (new_margin - top) / np.maximum(margin - top, 1.0)
+    line_end = np.where(eye.line_bottom > 0, top - eye.line_bottom, line_end)
+    on_line = np.clip(np.minimum(yy - (top - eye.line_top - 1.5), line_end + 1.5 - yy), 0.0, 1.0)
+    soften = CREASE_SOFTENED * float(np.clip((closing - 0.1) / 0.3, 0.0, 1.0)) * eye.line * corner
+    covered = np.maximum(covered, on_line * soften)
     covers.append(LidCover(eye.x0, eye.y0, covered.astype(np.float32), new_margin - eye.y0, closing,
-                           top - eye.y0, start - eye.y0, eye.bottom - eye.y0))
+                           top - eye.y0, start - eye.y0, eye.bottom - eye.y0, eye.eye_top))
 
 
 def _raise_lid(map_y: np.ndarray, eye: _Eye, widening: float) -> None:
@@ -365,7 +445,10 @@ def paint_lids(region: np.ndarray, covers: list, blur: float = 0.0, grain: np.nd
         # The grain shades with the skin (added at full strength, dark grain drove the lash
         # line to pure black), and nothing is darker than the darkest ink or shadow already
         # in the eye: the lid keeps the portrait's palette.
-        darkest = np.percentile(patch.reshape(-1, patch.shape[2]), 2, axis=0)
+        # (The eye's own darkest: rows above the crease, taken in to soften its line, may hold
+        # the brow's hairs.)
+        own_rows = patch[max(cover.eye_top - y0, 0):]
+        darkest = np.percentile(own_rows.reshape(-1, patch.shape[2]), 2, axis=0)
         shaded = tone * light
         if blur > 0.6:  # crease, margin shadow and lash as soft as the picture; its grain stays
             shaded = cv2.GaussianBlur(shaded, (0, 0), blur)
