@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...face import Eye
-from .lids import WHITE_SAMPLES as SAMPLES  # along each eye, corner to corner, as lid_whites reads it
+from .lid_rest import WHITE_SAMPLES as SAMPLES  # along each eye, corner to corner, as lid_whites reads it
 from .mouth import curve_through
 
 # The iris model's opening is taken as the same eye as the mesh's when its middle lies

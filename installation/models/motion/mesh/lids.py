@@ -13,12 +13,12 @@ import cv2
 import numpy as np
 
 from .halftone import HalftoneScreen
+from .lid_rest import LIDS, EyeAtRest, lid_whites
 from .mouth import curve_through
-from .rig import LEFT_CREASE, LEFT_LOWER_LID, LEFT_UPPER_LID, RIGHT_CREASE, RIGHT_LOWER_LID, RIGHT_UPPER_LID
 from .tone import LUMA
 
-LIDS = (((33, *LEFT_UPPER_LID, 133), (33, *LEFT_LOWER_LID, 133), (33, *LEFT_CREASE, 133)),
-        ((263, *RIGHT_UPPER_LID, 362), (263, *RIGHT_LOWER_LID, 362), (263, *RIGHT_CREASE, 362)))
+__all__ = ["LIDS", "EyeAtRest", "LidCover", "lid_whites", "move_lids", "paint_lids"]
+
 # Wide eyes raise the upper lid by at most this share of the eye's opening.
 MAX_WIDENING = 0.3
 # How far past its new margin a closed lid covers, as a share of the eye's opening: the
@@ -40,16 +40,12 @@ LASHES_SHARE = 0.6
 ABOVE_CREASE = 3.0
 # The paint over a closing lid is whole from this much closing on (share of the opening).
 PAINT_FROM = 0.2
-# The face mesh can put the upper lid's margin inside the painted eye white (Vermeer's girl,
-# on the inner side: the white runs 5-8 px up to the crease). Stretched down as lid skin,
-# that white ringed her closed lid in a pale rim, and set the painted lid's top tone. So
-# the white in the band (crease to margin) is found once, at rest: pixels nearer the eye's
-# white than the skin round the eye, in a run up from the margin (a lit lid fold above
-# the lashes is skin). Where half the band is white, the paint starts from the crease.
-# The white must be this much lighter than the skin (Lab L, 0-255) to be told apart.
-WHITE_OVER_SKIN = 12.0
-WHITE_SAMPLES = 48  # along the eye, corner to corner
+# Where this share of the lid band is the eye's white (lid_rest.lid_whites), the paint
+# starts from the crease.
 WHITE_BAND_SHARE = 0.5
+# The picture's dark lid line through the crease (lid_rest.LINE_REACH) is painted over by
+# this much as the lid closes, in the lid's tone: a closed lid's crease is softer.
+CREASE_SOFTENED = 0.6
 
 
 class LidCover(NamedTuple):
@@ -62,6 +58,7 @@ class LidCover(NamedTuple):
     crease: np.ndarray  # (1, w) rows
     start: np.ndarray  # (1, w) rows: where the paint begins to take over from the lid's skin
     lower: np.ndarray  # (1, w) rows: the lower lid
+    eye_top: int  # region row: the eye's own rows (for its darkest tone) begin here, at the crease
 
 
 class _Eye:
@@ -69,11 +66,14 @@ class _Eye:
     lower lid, all as rows."""
 
     def __init__(self, dst: np.ndarray, lid: tuple, origin: np.ndarray, shape: tuple[int, int],
-                 white: np.ndarray | None = None, below: np.ndarray | None = None) -> None:
+                 rest: EyeAtRest | None = None, below: np.ndarray | None = None) -> None:
         up, low, cr = (dst[list(ids)] - origin for ids in lid)
+        # Up to the dark line above the crease, where there is one (LINE_REACH).
+        above = 0.0 if rest is None or not rest.line.any() else max(float(rest.line_top.max()) + 2.0, 0.0)
         x0 = int(np.floor(min(up[:, 0].min(), low[:, 0].min())))
         x1 = int(np.ceil(max(up[:, 0].max(), low[:, 0].max()))) + 1
-        y0 = int(np.floor(cr[:, 1].min())) - 1
+        self.eye_top = max(int(np.floor(cr[:, 1].min())) - 1, 0)  # the eye's own rows, from the crease
+        y0 = int(np.floor(cr[:, 1].min() - above)) - 1
         y1 = int(np.ceil(low[:, 1].max() + (0.0 if below is None else float(below.max())))) + 2
         self.x0, self.y0 = max(x0, 0), max(y0, 0)
         self.x1, self.y1 = min(x1, shape[1]), min(y1, shape[0])
@@ -85,12 +85,15 @@ class _Eye:
         self.rows = np.arange(self.y0, self.y1, dtype=np.float32)[:, None]
         width = max(float(xs[-1] - xs[0]), 1.0)
         self.from_corner = np.minimum(xs - xs[0], xs[-1] - xs)[None, :] / width
-        # How much of the lid band is eye white, per column (see WHITE_OVER_SKIN).
-        self.white = np.zeros_like(self.margin)
+        # How much of the lid band is eye white, per column (see WHITE_OVER_SKIN), and the
+        # dark line through the crease (LINE_REACH).
+        self.white, self.line_top, self.line_bottom, self.line = (np.zeros_like(self.margin) for _ in range(4))
         left, right = sorted((min(up[0, 0], low[0, 0]), max(up[-1, 0], low[-1, 0])))
         along = (xs - left) / max(float(right - left), 1.0)
-        if white is not None:
-            self.white = np.interp(along, np.linspace(0.0, 1.0, len(white)), white)[None, :]
+        if rest is not None:
+            self.white, self.line_top, self.line_bottom, self.line = (
+                np.interp(along, np.linspace(0.0, 1.0, len(r)), r)[None, :]
+                for r in (rest.white, rest.line_top, rest.line_bottom, rest.line))
         if below is not None:  # the picture's opening below the mesh's lower lid (eye_reach.py)
             self.bottom = self.bottom + np.interp(along, np.linspace(0.0, 1.0, len(below)), below)[None, :]
 
@@ -99,8 +102,8 @@ class _Eye:
 
 
 def move_lids(map_y: np.ndarray, dst: np.ndarray, eye_open: tuple[float, float], origin: np.ndarray,
-              shape: tuple[int, int], whites: tuple | None = None, belows: tuple | None = None) -> list:
-    """Move the lids in `map_y` (in place); returns what `paint_lids` must paint. `whites`:
+              shape: tuple[int, int], rests: tuple | None = None, belows: tuple | None = None) -> list:
+    """Move the lids in `map_y` (in place); returns what `paint_lids` must paint. `rests`:
     per eye, `lid_whites` of the portrait at rest; `belows`: per eye, how far its opening
     reaches below the mesh's lower lid (eye_reach.opening_below_mesh): a closing lid covers it."""
     covers: list = []
@@ -110,63 +113,10 @@ def move_lids(map_y: np.ndarray, dst: np.ndarray, eye_open: tuple[float, float],
             continue
         closing = 1.0 - float(np.clip(ratio, 0.0, 1.0))
         if closing >= 0.02:
-            eye = _Eye(dst, lid, origin, shape, None if whites is None else whites[k],
+            eye = _Eye(dst, lid, origin, shape, None if rests is None else rests[k],
                        None if belows is None else belows[k])
             _lower_lid(map_y, eye, closing, covers)
     return covers
-
-
-def lid_whites(image: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per eye, along it from corner to corner (WHITE_SAMPLES), the share of the lid band
-    (crease to the mesh's margin) that is the eye's white run on up from the opening, 0-1,
-    at rest (`points`: the rest pose, picture pixels)."""
-    lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
-    h, w = lab.shape[:2]
-    out = []
-    for lid in LIDS:
-        up, low, cr = (points[list(ids), :2] for ids in lid)
-        left, right = min(up[0, 0], low[0, 0]), max(up[-1, 0], low[-1, 0])
-        if right < left:
-            left, right = right, left
-        xs = np.linspace(left, right, WHITE_SAMPLES)
-        top, margin, bottom = (curve_through(line, xs) for line in (cr, up, low))
-        cols = np.clip(np.round(xs).astype(int), 0, w - 1)
-
-        def column(x: int, y0: float, y1: float) -> np.ndarray:  # rows y0..y1 of picture column x
-            rows = np.arange(int(np.ceil(y0)), int(np.floor(y1)) + 1)
-            return lab[np.clip(rows, 0, h - 1), x]
-
-        opening = np.concatenate([column(x, m + 1.0, b - 1.0) for x, m, b in zip(cols, margin, bottom, strict=True)]
-                                 + [np.zeros((0, 3), np.float32)])
-        reach = max(2.0, 0.2 * float(np.mean(bottom - margin)))
-        around = np.concatenate([column(x, t - 1.0 - reach, t - 1.0) for x, t in zip(cols, top, strict=True)]
-                                + [column(x, b + 2.0, b + 2.0 + reach) for x, b in zip(cols, bottom, strict=True)])
-        white = np.zeros(WHITE_SAMPLES, np.float32)
-        if len(opening) < 6 or len(around) < 6:
-            out.append(white)
-            continue
-        # The white: the lighter part of the opening (the iris and lashes are its dark part);
-        # the skin: the lighter half round the eye (lashes and brow hairs are its dark half).
-        eye_white = np.median(opening[opening[:, 0] >= np.percentile(opening[:, 0], 60)], axis=0)
-        skin = np.median(around[around[:, 0] >= np.median(around[:, 0])], axis=0)
-        if eye_white[0] - skin[0] < WHITE_OVER_SKIN:
-            out.append(white)
-            continue
-        for c, (x, t, m) in enumerate(zip(cols, top, margin, strict=True)):
-            band = column(x, t, m)[::-1]  # from the margin up
-            if len(band) == 0:
-                continue
-            is_white = ((np.linalg.norm(band - eye_white, axis=1) < np.linalg.norm(band - skin, axis=1))
-                        & (band[:, 0] > skin[0]))
-            run = 0  # up from the margin, over a stray pixel or two
-            for k, ok in enumerate(is_white):
-                if ok:
-                    run = k + 1
-                elif k > run + 1:
-                    break
-            white[c] = run / len(band)
-        out.append(white)
-    return out[0], out[1]
 
 
 def _lower_lid(map_y: np.ndarray, eye: _Eye, closing: float, covers: list) -> None:
@@ -208,8 +158,15 @@ def _lower_lid(map_y: np.ndarray, eye: _Eye, closing: float, covers: list) -> No
     fade = fade * fade * (3.0 - 2.0 * fade)
     covered = (np.clip((yy - start) / ramp, 0.0, 1.0) * np.where(yy <= new_margin, 1.0, below)
                * np.maximum(corner, white) * fade)
+    # The picture's dark line through the crease is softened as the lid comes down.
+    # (What of it lies under the crease was stretched down with the lid.)
+    line_end = top - np.minimum(eye.line_bottom, 0.0) * (new_margin - top) / np.maximum(margin - top, 1.0)
+    line_end = np.where(eye.line_bottom > 0, top - eye.line_bottom, line_end)
+    on_line = np.clip(np.minimum(yy - (top - eye.line_top - 1.5), line_end + 1.5 - yy), 0.0, 1.0)
+    soften = CREASE_SOFTENED * float(np.clip((closing - 0.1) / 0.3, 0.0, 1.0)) * eye.line * corner
+    covered = np.maximum(covered, on_line * soften)
     covers.append(LidCover(eye.x0, eye.y0, covered.astype(np.float32), new_margin - eye.y0, closing,
-                           top - eye.y0, start - eye.y0, eye.bottom - eye.y0))
+                           top - eye.y0, start - eye.y0, eye.bottom - eye.y0, eye.eye_top))
 
 
 def _raise_lid(map_y: np.ndarray, eye: _Eye, widening: float) -> None:
@@ -365,7 +322,10 @@ def paint_lids(region: np.ndarray, covers: list, blur: float = 0.0, grain: np.nd
         # The grain shades with the skin (added at full strength, dark grain drove the lash
         # line to pure black), and nothing is darker than the darkest ink or shadow already
         # in the eye: the lid keeps the portrait's palette.
-        darkest = np.percentile(patch.reshape(-1, patch.shape[2]), 2, axis=0)
+        # (The eye's own darkest: rows above the crease, taken in to soften its line, may hold
+        # the brow's hairs.)
+        own_rows = patch[max(cover.eye_top - y0, 0):]
+        darkest = np.percentile(own_rows.reshape(-1, patch.shape[2]), 2, axis=0)
         shaded = tone * light
         if blur > 0.6:  # crease, margin shadow and lash as soft as the picture; its grain stays
             shaded = cv2.GaussianBlur(shaded, (0, 0), blur)

@@ -1,0 +1,146 @@
+"""What lies round a portrait's eyes at rest, read once when the portrait is loaded, for
+the lids (lids.py) to cover as they close: eye white the face mesh put inside the lid
+band, and the picture's own dark lid line through the crease.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import cv2
+import numpy as np
+
+from .mouth import curve_through
+from .rig import LEFT_CREASE, LEFT_LOWER_LID, LEFT_UPPER_LID, RIGHT_CREASE, RIGHT_LOWER_LID, RIGHT_UPPER_LID
+from .tone import LUMA
+
+LIDS = (((33, *LEFT_UPPER_LID, 133), (33, *LEFT_LOWER_LID, 133), (33, *LEFT_CREASE, 133)),
+        ((263, *RIGHT_UPPER_LID, 362), (263, *RIGHT_LOWER_LID, 362), (263, *RIGHT_CREASE, 362)))
+# The face mesh can put the upper lid's margin inside the painted eye white (Vermeer's girl,
+# on the inner side: the white runs 5-8 px up to the crease). Stretched down as lid skin,
+# that white ringed her closed lid in a pale rim, and set the painted lid's top tone. So
+# the white in the band (crease to margin) is found once, at rest: pixels nearer the eye's
+# white than the skin round the eye, in a run up from the margin (a lit lid fold above
+# the lashes is skin); lids.WHITE_BAND_SHARE says what then.
+# The white must be this much lighter than the skin (Lab L, 0-255) to be told apart.
+WHITE_OVER_SKIN = 12.0
+WHITE_SAMPLES = 48  # along the eye, corner to corner
+# The face mesh's crease can lie under the picture's own upper lid line, a dark line
+# drawn round the top of the open eye (Salviati's red-bearded man: 23-31 grey levels, the
+# lid fold round it 55-65). Above the crease, the closing lid left it whole, a dark arc
+# framing the closed lid as an eye. A closed lid unfolds, and its crease is softer, so a
+# dark line (darker than LINE_DARK of the skin round it) through or above the
+# crease, within LINE_REACH of the opening above it, is read here, and painted over as
+# the lid closes (lids.CREASE_SOFTENED). A dark run still going at LINE_REACH is the
+# socket's shade, not a line, and stays.
+LINE_REACH = 0.35
+LINE_DARK = 0.6  # as lashes read against the skin (lids.LASHES_SHARE)
+
+
+class EyeAtRest(NamedTuple):
+    """`lid_whites`' reading of one eye at rest, each along it from corner to corner
+    (WHITE_SAMPLES)."""
+    white: np.ndarray  # share of the lid band (crease to margin) that is the eye's white
+    line_top: np.ndarray  # px above the crease: the dark line through or above it, its top ...
+    line_bottom: np.ndarray  # ... and its bottom (below the crease: negative)
+    line: np.ndarray  # 0-1: how surely there is one
+
+
+def lid_whites(image: np.ndarray, points: np.ndarray) -> tuple[EyeAtRest, EyeAtRest]:
+    """Per eye, along it from corner to corner (WHITE_SAMPLES), at rest (`points`: the rest
+    pose, picture pixels): the share of the lid band (crease to the mesh's margin) that is
+    the eye's white run on up from the opening, 0-1, and the dark line through the crease
+    (see LINE_REACH)."""
+    lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
+    h, w = lab.shape[:2]
+    out = []
+    for lid in LIDS:
+        up, low, cr = (points[list(ids), :2] for ids in lid)
+        left, right = min(up[0, 0], low[0, 0]), max(up[-1, 0], low[-1, 0])
+        if right < left:
+            left, right = right, left
+        xs = np.linspace(left, right, WHITE_SAMPLES)
+        top, margin, bottom = (curve_through(line, xs) for line in (cr, up, low))
+        cols = np.clip(np.round(xs).astype(int), 0, w - 1)
+
+        def column(x: int, y0: float, y1: float) -> np.ndarray:  # rows y0..y1 of picture column x
+            rows = np.arange(int(np.ceil(y0)), int(np.floor(y1)) + 1)
+            return lab[np.clip(rows, 0, h - 1), x]
+
+        opening = np.concatenate([column(x, m + 1.0, b - 1.0) for x, m, b in zip(cols, margin, bottom, strict=True)]
+                                 + [np.zeros((0, 3), np.float32)])
+        reach = max(2.0, 0.2 * float(np.mean(bottom - margin)))
+        around = np.concatenate([column(x, t - 1.0 - reach, t - 1.0) for x, t in zip(cols, top, strict=True)]
+                                + [column(x, b + 2.0, b + 2.0 + reach) for x, b in zip(cols, bottom, strict=True)])
+        white = np.zeros(WHITE_SAMPLES, np.float32)
+        lines = _crease_lines(image, cols, top, margin, LINE_REACH * float(np.mean(bottom - margin)))
+        if len(opening) < 6 or len(around) < 6:
+            out.append(EyeAtRest(white, *lines))
+            continue
+        # The white: the lighter part of the opening (the iris and lashes are its dark part);
+        # the skin: the lighter half round the eye (lashes and brow hairs are its dark half).
+        eye_white = np.median(opening[opening[:, 0] >= np.percentile(opening[:, 0], 60)], axis=0)
+        skin = np.median(around[around[:, 0] >= np.median(around[:, 0])], axis=0)
+        if eye_white[0] - skin[0] < WHITE_OVER_SKIN:
+            out.append(EyeAtRest(white, *lines))
+            continue
+        for c, (x, t, m) in enumerate(zip(cols, top, margin, strict=True)):
+            band = column(x, t, m)[::-1]  # from the margin up
+            if len(band) == 0:
+                continue
+            is_white = ((np.linalg.norm(band - eye_white, axis=1) < np.linalg.norm(band - skin, axis=1))
+                        & (band[:, 0] > skin[0]))
+            run = 0  # up from the margin, over a stray pixel or two
+            for k, ok in enumerate(is_white):
+                if ok:
+                    run = k + 1
+                elif k > run + 1:
+                    break
+            white[c] = run / len(band)
+        out.append(EyeAtRest(white, *lines))
+    return out[0], out[1]
+
+
+def _crease_lines(image: np.ndarray, cols: np.ndarray, top: np.ndarray, margin: np.ndarray,
+                  most: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per column, the dark line through or above the crease (LINE_REACH): its top and bottom
+    in pixels above the crease, and how surely there is one there (0-1)."""
+    h = image.shape[0]
+    tops, bottoms, found = (np.zeros(len(cols), np.float32) for _ in range(3))
+    for c, (x, t, m) in enumerate(zip(cols, top, margin, strict=True)):
+        first = int(np.floor(t - most))
+        rows = np.arange(first, int(np.ceil(t + 0.5 * max(m - t, 0.0))) + 1)
+        if rows[0] < 0 or rows[-1] >= h:
+            continue
+        column = image[rows, x].astype(np.float32) @ LUMA
+        skin = np.median(column[column >= np.median(column)])  # the lighter half: skin
+        dark = column < LINE_DARK * skin
+        at = int(np.argmin(np.abs(rows - t)))  # the dark run nearest the crease
+        hits = np.flatnonzero(dark)
+        if len(hits) == 0:
+            continue
+        centre = hits[np.argmin(np.abs(hits - at))]
+        low, high = centre, centre
+        while low > 0 and dark[low - 1]:
+            low -= 1
+        while high < len(dark) - 1 and dark[high + 1]:
+            high += 1
+        if low == 0 or abs(centre - at) > 0.5 * most:  # still going at LINE_REACH: shade
+            continue
+        tops[c], bottoms[c], found[c] = t - rows[low], t - rows[high], 1.0
+    found = _steady(found)
+    if not found.any():
+        return tops, bottoms, found
+    # Columns without one take their neighbours' line, faded: read column by column, the
+    # softened line ended in steps.
+    seen = np.flatnonzero(found > 0.5)
+    at = np.arange(len(cols))
+    tops, bottoms = (np.interp(at, seen, _steady(v)[seen]).astype(np.float32) for v in (tops, bottoms))
+    sure = cv2.GaussianBlur(found[None, :], (0, 0), sigmaX=1.5, sigmaY=0.1, borderType=cv2.BORDER_REPLICATE)[0]
+    return tops, bottoms, sure
+
+
+def _steady(along: np.ndarray) -> np.ndarray:
+    """A reading along the eye with a stray column (a glint, a crack in the paint) taken out."""
+    padded = np.pad(along, 2, mode="edge")
+    return np.median(np.lib.stride_tricks.sliding_window_view(padded, 5), axis=-1).astype(np.float32)
