@@ -137,3 +137,35 @@ def test_on_a_square_screen_the_reveals_words_do_not_overlap(reveal, size, mode)
     where not even its sentence fits); the words keep theirs."""
     boxes, _, _, _, _ = reveal(size, mode)
     assert not problems(list(boxes)), problems(list(boxes))
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1280, 720), (1280, 1024), (3840, 2160)])
+def test_the_reveals_words_hang_on_the_grid_where_the_questions_did(reveal, size):
+    """The reveal's words began 120 px right of every other scene's column at 1080p (x =
+    1119 against 999), their first capitals 12 px below the grid's top line, and its pictures
+    reached past the grid's picture box. Now the pictures and the machine's panel stay in
+    the box, and the headline hangs where the question's words and every scene's do."""
+    from installation.scenes.layout import picture_and_column
+
+    boxes, g, _, _, _ = reveal(size)
+    box, column = picture_and_column(size)
+    headline = next(b for b in boxes if b.text.startswith("This "))
+    assert abs(headline.rect.left - column.left) <= 3, (headline.rect, column)
+    assert abs(headline.cap_top - column.top) <= 1, (headline.cap_top, column)
+    for key in ("reveal_image", "reveal_spectrum", "reveal_plot"):
+        assert box.contains(g[key]), (key, g[key], box)
+    assert g["reveal_image"].left == box.left and g["reveal_image"].top == box.top
+
+
+@pytest.mark.parametrize("size", [(1080, 1080), (1000, 1000)])
+def test_on_a_square_screen_the_reveal_leaves_no_empty_half_beside_its_pictures(reveal, size):
+    """On a square screen the two pictures filled the left half and the words ran below
+    them, the right half beside the pictures empty. The words now stand beside the
+    pictures, and the machine's panel (the eyes and their sentence) has room under them."""
+    boxes, g, _, _, _ = reveal(size)
+    pictures = g["reveal_image"].union(g["reveal_spectrum"])
+    beside = [b for b in boxes if b.rect.left >= pictures.right and b.rect.top < pictures.bottom]
+    assert beside, [(b.text[:20], b.rect) for b in boxes]
+    assert pictures.right >= 0.4 * size[0]  # (not two thumbnails in a corner)
+    eyes = [b for b in boxes if b.text.startswith(words("quiz.explain.look_yourself"))]
+    assert eyes and eyes[0].rect.top > pictures.bottom, [(b.text[:20], b.rect) for b in boxes]

@@ -250,7 +250,9 @@ def draw_reveal(scene: QuizScene, surface: pygame.Surface) -> None:
             reached = plot.bottom
         if words_below:
             y = max(reached + f.px(30), min(col.y, latest))
-    # the words
+    # the words: beside the pictures, the first capitals on the grid's top line
+    if not words_below:
+        y = hang(f, headline, col.y)
     f.place(surface, headline, (col.x, y))
     y += headline.get_height() + f.px(30)
     draw.tick(surface, (col.x + f.px(20), y + f.px(20)), f.px(36), record["correct"])
