@@ -169,3 +169,61 @@ def test_on_a_square_screen_the_reveal_leaves_no_empty_half_beside_its_pictures(
     assert pictures.right >= 0.4 * size[0]  # (not two thumbnails in a corner)
     eyes = [b for b in boxes if b.text.startswith(words("quiz.explain.look_yourself"))]
     assert eyes and eyes[0].rect.top > pictures.bottom, [(b.text[:20], b.rect) for b in boxes]
+
+
+def _longest_empty_band(frame: pygame.Surface) -> int:
+    """The tallest run of rows holding nothing but the screen's background."""
+    pixels = pygame.surfarray.array3d(frame).swapaxes(0, 1).astype(np.int16)
+    empty = (np.abs(pixels - pixels[2, 2]).max(axis=2) <= 24).all(axis=1)
+    longest = run = 0
+    for row in empty:
+        run = run + 1 if row else 0
+        longest = max(longest, run)
+    return longest
+
+
+@pytest.mark.parametrize("size", [(1080, 1920), (1024, 1280), (1080, 1080)])
+def test_upright_the_question_stands_on_the_grids_foot_with_no_empty_band(size):
+    """On a 1080x1920 screen the question's buttons ended at 0.81 of the height: a band of
+    362 px (a fifth of the screen) stood empty under them, while every other scene's words
+    reach the grid's bottom line. The buttons now stand on that line, taller where the
+    words leave room, and no empty band is taller than a seventh of the screen."""
+    from installation.scenes.layout import picture_and_column
+
+    show = single_scene_show(load_show(REPO / "install.toml"), (REPO / "scenes/quiz.toml").resolve())
+    with run_test(show, fps=10, size=size) as pilot:
+        pilot.command("start", scene="quiz")
+        pilot.advance(1.5)
+        scene = pilot.engine.sequencer.current.scene
+        assert scene.state == "question"
+        g = quiz_layout.geometry(scene)
+        frame = pilot.frame()
+    foot = picture_and_column(size, upright=True)[1].bottom
+    assert abs(g["button_fake"].bottom - foot) <= 1, (g["button_fake"], foot)
+    assert g["button_real"].top > g["column"].top and g["button_real"].height >= scene.context.fonts.px(120)
+    assert _longest_empty_band(frame) <= size[1] / 7, _longest_empty_band(frame)
+
+
+@pytest.mark.parametrize("size", [(1280, 1024), (1920, 1080), (1080, 1920)])
+def test_what_other_visitors_did_never_runs_over_the_next_row(tmp_path, size):
+    """After a day of visitors every row of the summary says what the others did ("Real.
+    86% of visitors got this one right (22 answers)."): on a 5:4 screen that took three
+    lines beside a thumbnail two lines high, and ran over the next row's words. Each row is
+    now as tall as its words."""
+    show = single_scene_show(load_show(REPO / "install.toml"), REPO / "scenes" / "quiz.toml")
+    show.config = show.config.model_copy(
+        update={"show": show.config.show.model_copy(update={"state": str(tmp_path)})})
+    with run_test(show, size=size) as pilot:
+        pilot.command("start", scene="quiz")
+        scene = pilot.engine.sequencer.current.scene
+        while scene.state != "summary":
+            pilot.advance(0.6)
+            pilot.command("answer", "real", scene="quiz")  # answers; during a reveal, moves on
+        for record in scene.history:  # a day of visitors before this one
+            scene.stats.items[record["question"][0].key] = {"shown": 30, "answered": 22, "correct": 19}
+        pilot.engine.fonts.log.recording = True
+        pilot.advance(1.0)
+        boxes = [b for b in pilot.engine.fonts.log.boxes if b.tier != "operator"]
+    others = [b for b in boxes if "22 answers" in b.text]
+    assert len(others) == len(scene.history), [b.text for b in boxes]
+    assert not problems(boxes), problems(boxes)

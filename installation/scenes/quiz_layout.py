@@ -16,6 +16,10 @@ if TYPE_CHECKING:
     from .quiz import QuizScene
 
 
+# Upright, where the words leave room, the answer buttons grow to this height (design px).
+UPRIGHT_BUTTON = 170
+
+
 def geometry(scene: QuizScene) -> dict[str, pygame.Rect]:
     w, h = scene.context.size
     f = scene.context.fonts
@@ -41,7 +45,15 @@ def geometry(scene: QuizScene) -> dict[str, pygame.Rect]:
     side = max(min(box.width, box.height, largest), 64)
     g["single_image"] = hung_in(box, (side, side))
     column_x, column_w = g["column"].x, g["column"].width
-    buttons_y = g["column"].y + f.px(270) if tall else round(h * 0.56)
+    if tall:
+        # Upright, the buttons stand on the grid's bottom line, the foot every scene's
+        # credit stands on; under the words, they left a fifth of a 1080x1920 screen empty
+        # below them. Where the words leave room they are taller, easier to reach and hit.
+        room = g["column"].bottom - (g["column"].y + f.px(270))
+        button_h = max(button_h, min(f.px(UPRIGHT_BUTTON), (room - f.px(30 + 60)) // 2))
+        buttons_y = g["column"].bottom - 2 * button_h - f.px(30)
+    else:
+        buttons_y = round(h * 0.56)
     g["button_real"] = pygame.Rect(column_x, buttons_y, column_w, button_h)
     g["button_fake"] = pygame.Rect(column_x, g["button_real"].bottom + f.px(30), column_w, button_h)
     pair_side = min(round(h * 0.62), round(w * 0.40))
