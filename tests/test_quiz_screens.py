@@ -137,3 +137,93 @@ def test_on_a_square_screen_the_reveals_words_do_not_overlap(reveal, size, mode)
     where not even its sentence fits); the words keep theirs."""
     boxes, _, _, _, _ = reveal(size, mode)
     assert not problems(list(boxes)), problems(list(boxes))
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1280, 720), (1280, 1024), (3840, 2160)])
+def test_the_reveals_words_hang_on_the_grid_where_the_questions_did(reveal, size):
+    """The reveal's words began 120 px right of every other scene's column at 1080p (x =
+    1119 against 999), their first capitals 12 px below the grid's top line, and its pictures
+    reached past the grid's picture box. Now the pictures and the machine's panel stay in
+    the box, and the headline hangs where the question's words and every scene's do."""
+    from installation.scenes.layout import picture_and_column
+
+    boxes, g, _, _, _ = reveal(size)
+    box, column = picture_and_column(size)
+    headline = next(b for b in boxes if b.text.startswith("This "))
+    assert abs(headline.rect.left - column.left) <= 3, (headline.rect, column)
+    assert abs(headline.cap_top - column.top) <= 1, (headline.cap_top, column)
+    for key in ("reveal_image", "reveal_spectrum", "reveal_plot"):
+        assert box.contains(g[key]), (key, g[key], box)
+    assert g["reveal_image"].left == box.left and g["reveal_image"].top == box.top
+
+
+@pytest.mark.parametrize("size", [(1080, 1080), (1000, 1000)])
+def test_on_a_square_screen_the_reveal_leaves_no_empty_half_beside_its_pictures(reveal, size):
+    """On a square screen the two pictures filled the left half and the words ran below
+    them, the right half beside the pictures empty. The words now stand beside the
+    pictures, and the machine's panel (the eyes and their sentence) has room under them."""
+    boxes, g, _, _, _ = reveal(size)
+    pictures = g["reveal_image"].union(g["reveal_spectrum"])
+    beside = [b for b in boxes if b.rect.left >= pictures.right and b.rect.top < pictures.bottom]
+    assert beside, [(b.text[:20], b.rect) for b in boxes]
+    assert pictures.right >= 0.4 * size[0]  # (not two thumbnails in a corner)
+    eyes = [b for b in boxes if b.text.startswith(words("quiz.explain.look_yourself"))]
+    assert eyes and eyes[0].rect.top > pictures.bottom, [(b.text[:20], b.rect) for b in boxes]
+
+
+def _longest_empty_band(frame: pygame.Surface) -> int:
+    """The tallest run of rows holding nothing but the screen's background."""
+    pixels = pygame.surfarray.array3d(frame).swapaxes(0, 1).astype(np.int16)
+    empty = (np.abs(pixels - pixels[2, 2]).max(axis=2) <= 24).all(axis=1)
+    longest = run = 0
+    for row in empty:
+        run = run + 1 if row else 0
+        longest = max(longest, run)
+    return longest
+
+
+@pytest.mark.parametrize("size", [(1080, 1920), (1024, 1280), (1080, 1080)])
+def test_upright_the_question_stands_on_the_grids_foot_with_no_empty_band(size):
+    """On a 1080x1920 screen the question's buttons ended at 0.81 of the height: a band of
+    362 px (a fifth of the screen) stood empty under them, while every other scene's words
+    reach the grid's bottom line. The buttons now stand on that line, taller where the
+    words leave room, and no empty band is taller than a seventh of the screen."""
+    from installation.scenes.layout import picture_and_column
+
+    show = single_scene_show(load_show(REPO / "install.toml"), (REPO / "scenes/quiz.toml").resolve())
+    with run_test(show, fps=10, size=size) as pilot:
+        pilot.command("start", scene="quiz")
+        pilot.advance(1.5)
+        scene = pilot.engine.sequencer.current.scene
+        assert scene.state == "question"
+        g = quiz_layout.geometry(scene)
+        frame = pilot.frame()
+    foot = picture_and_column(size, upright=True)[1].bottom
+    assert abs(g["button_fake"].bottom - foot) <= 1, (g["button_fake"], foot)
+    assert g["button_real"].top > g["column"].top and g["button_real"].height >= scene.context.fonts.px(120)
+    assert _longest_empty_band(frame) <= size[1] / 7, _longest_empty_band(frame)
+
+
+@pytest.mark.parametrize("size", [(1280, 1024), (1920, 1080), (1080, 1920)])
+def test_what_other_visitors_did_never_runs_over_the_next_row(tmp_path, size):
+    """After a day of visitors every row of the summary says what the others did ("Real.
+    86% of visitors got this one right (22 answers)."): on a 5:4 screen that took three
+    lines beside a thumbnail two lines high, and ran over the next row's words. Each row is
+    now as tall as its words."""
+    show = single_scene_show(load_show(REPO / "install.toml"), REPO / "scenes" / "quiz.toml")
+    show.config = show.config.model_copy(
+        update={"show": show.config.show.model_copy(update={"state": str(tmp_path)})})
+    with run_test(show, size=size) as pilot:
+        pilot.command("start", scene="quiz")
+        scene = pilot.engine.sequencer.current.scene
+        while scene.state != "summary":
+            pilot.advance(0.6)
+            pilot.command("answer", "real", scene="quiz")  # answers; during a reveal, moves on
+        for record in scene.history:  # a day of visitors before this one
+            scene.stats.items[record["question"][0].key] = {"shown": 30, "answered": 22, "correct": 19}
+        pilot.engine.fonts.log.recording = True
+        pilot.advance(1.0)
+        boxes = [b for b in pilot.engine.fonts.log.boxes if b.tier != "operator"]
+    others = [b for b in boxes if "22 answers" in b.text]
+    assert len(others) == len(scene.history), [b.text for b in boxes]
+    assert not problems(boxes), problems(boxes)

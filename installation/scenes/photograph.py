@@ -20,28 +20,18 @@ import pygame
 
 from ..imaging import MediaError, paper_texture, read_rgb, surface_from_rgb
 from .base import Scene, register_scene
-from .layout import (
-    GRID_SHARE,
-    SCALES,
-    fit,
-    giving_way,
-    hung_in,
-    layout_key,
-    overrun_message,
-    picture_and_column,
-    stand,
-    title_scale,
-)
+from .layout import GRID_SHARE, giving_way, hung_in, layout_key, overrun_message, picture_and_column
+from .photograph_captions import PRINT_ASPECT, PhotographCaptions
 from .photograph_check import check_photograph, closest_zoom
 from .photograph_config import FLIP_S, Caption, Keyframe, PhotographConfig, Verso  # noqa: F401  (the kind's schema)
 from .photograph_standin import draw_standin, empty_mat
-from .style import fade, lerp, rgb, smoothstep
+from .style import lerp, rgb, smoothstep
 
 _SAID: set[tuple[str, str]] = set()  # (file, problem) already logged at warning level
 
 
 @register_scene("photograph")
-class PhotographScene(Scene):
+class PhotographScene(PhotographCaptions, Scene):
     Config = PhotographConfig
     config: PhotographConfig
     check_content = staticmethod(check_photograph)  # `bayard check`: a picture too small to show sharp
@@ -59,6 +49,7 @@ class PhotographScene(Scene):
         width, height = context.size
         # Until warm() (or enter) has measured the words: see _settle_layout.
         self.mat, self.column = picture_and_column((width, height), share=GRID_SHARE)
+        self.label = self.column  # the title, date and credits: beside the print on a squarer screen
         self._laid_out = context.fonts is None
         self.words_overrun = 0  # pixels the captions need beyond their column (see _settle_layout)
         self._scale: float | None = None  # the caption type scale that fits the column
@@ -106,6 +97,13 @@ class PhotographScene(Scene):
         # width: its story, translation and attribution are the show's longest words.)
         self.mat, self.column, overrun = giving_way(
             lambda share: picture_and_column(size, share=share), GRID_SHARE, self._words_need, least=0.25, key=key)
+        self.label = self.column
+        # On a squarer screen the label beside the print and the story under both, where
+        # that hangs a larger print (photograph_captions.beside_and_below).
+        apart = self.beside_and_below(size, key)
+        if apart is not None and (overrun or _area(apart[0]) > _area(self.mat)):
+            self.mat, self.label, self.column = apart
+            overrun = 0
         self._scale = None
         if overrun:
             self.context.report(overrun_message(overrun, size, "the captions"), severity="warning")
@@ -127,7 +125,7 @@ class PhotographScene(Scene):
         if self.image is None:
             return
         if self._scale is None:
-            self._scale = fit(lambda k: self._slots(k)[1], self.column.height)
+            self._scale = self._type_scale()
             yield
         for caption in self.config.captions:
             self._block(caption.text, caption.role, self._scale)
@@ -262,144 +260,8 @@ class PhotographScene(Scene):
         surface.blit(face, (rect.centerx - face.get_width() // 2, rect.y))
         self._draw_captions(surface, showing_back)
 
-    def _styles(self, k: float) -> dict[str, tuple[str, float, tuple[int, int, int], float, str]]:
-        fg, accent = rgb(self.config.foreground), rgb(self.config.accent)
-        return {
-            "title": ("serif-semibold", 58 * title_scale(self.context.fonts, k, "serif", 42), fg, 1.1, "body"),
-            "date": ("sans-semibold", 30 * k, accent, 1.2, "small"),
-            "body": ("serif", 42 * k, fg, 1.32, "body"),
-            "quote": ("serif-italic", 42 * k, fg, 1.32, "body"),
-            "translation": ("serif-italic", 40 * k, fg, 1.3, "body"),
-            "credit": ("sans", 30 * k, accent, 1.25, "small"),
-        }
 
-    def _block(self, text: str, role: str, k: float) -> pygame.Surface:
-        face, size, colour, spacing, tier = self._styles(k)[role]
-        text = text.upper() if role == "date" else text
-        return self.context.fonts.block(text, face, size, colour, self.column.width, line_spacing=spacing, tier=tier)
-
-    def _credits(self) -> list[tuple[str, float, float | None]]:
-        """The words in the credit slot, each with when it fades in and out: the print's
-        credit only with the print itself; the drawing's own caption while it stands in.
-        A credit caption keeps its own `at` and `until` (they were once overridden: a
-        credit timed for 30-40 s showed from 2 s on, for good); the manifest's credit and
-        the stand-in's caption come with the first credit, by 2 s at the latest, and stay."""
-        c = self.config
-        first = min([cap.at for cap in c.captions if cap.role == "credit"] + [2.0])
-        if not self.installed:
-            return [(c.standin_caption, first, None)] if c.standin_caption else []
-        found = [(cap.text, cap.at, cap.until) for cap in c.captions if cap.role == "credit"]
-        manifest = self.context.credit_for(c.image)
-        if manifest and manifest not in [text for text, _, _ in found]:
-            found.append((manifest, first, None))
-        return found
-
-    def _words_need(self, column: pygame.Rect) -> int:
-        """The height the captions need in `column` at the smallest type scale, with the
-        drawing's credit or the print's, whichever is taller (the print may be installed
-        while the show runs)."""
-        installed = self.installed
-        self.column = column  # what the measuring reads (the chosen column replaces it)
-        needs = []
-        try:
-            for state in (False, True):  # _credits() reads it
-                self.installed = state
-                needs.append(self._slots(SCALES[-1])[1])
-        finally:
-            self.installed = installed
-        return max(needs)
-
-    def _slots(self, k: float) -> tuple[dict[str, int], int]:
-        """Tops of the title, date, body and credit slots at type scale k, and the height
-        they need. Each slot is as tall as the tallest text that will ever fill it, so a
-        new paragraph cross-fades in place and nothing jumps or collides."""
-        c = self.config
-        fonts = self.context.fonts
-        gap = fonts.px(22 * k)
-        tallest: dict[str, int] = {}
-        for caption in c.captions:
-            role = caption.role if caption.role != "quote" else "body"
-            if role == "credit":
-                continue
-            tallest[role] = max(tallest.get(role, 0), self._block(caption.text, caption.role, k).get_height())
-        verso = 0  # the translation of the back, with its attribution, in the body's place
-        if c.verso is not None and c.verso.translation:
-            verso = self._block(c.verso.translation, "translation", k).get_height()
-            if c.verso.attribution:
-                verso += gap + self._block(c.verso.attribution, "credit", k).get_height()
-        credits = [text for text, _, _ in self._credits()]
-        tallest["credit"] = (sum(self._block(t, "credit", k).get_height() for t in credits)
-                             + gap * max(0, len(credits) - 1))
-        if c.verso is not None and c.verso.attribution and not c.verso.translation:
-            tallest["credit"] = max(tallest["credit"], self._block(c.verso.attribution, "credit", k).get_height())
-        slots, y = {}, 0
-        for role in ("title", "date", "body"):
-            slots[role] = y
-            if tallest.get(role):
-                y += tallest[role] + (gap if role != "body" else 2 * gap)
-        # On the show's grid (layout.GRID_SHARE): the first capitals hang on the column's
-        # top, the credit's last baseline stands on its bottom.
-        first = next((cap for role in ("title", "date", "body") for cap in c.captions
-                      if (cap.role if cap.role != "quote" else "body") == role), None)
-        lift = fonts.cap_top(self._block(first.text, first.role, k)) if first is not None else 0
-        slots = {role: top - lift for role, top in slots.items()}
-        slots["quote"] = slots["body"]
-        in_credit_slot = credits or ([c.verso.attribution] if c.verso is not None and c.verso.attribution else [])
-        last = self._block(in_credit_slot[-1], "credit", k) if in_credit_slot else None
-        drop = last.get_height() - fonts.baseline(last) if last is not None else 0
-        # The credit is gone while the back's translation shows (_draw_captions), so that
-        # may reach down into the credit's slot.
-        need = max(y - lift + tallest["credit"] - drop, slots["body"] + verso)
-        slots["credit"] = self.column.height - tallest["credit"] + drop
-        return slots, need
-
-    def _draw_captions(self, surface: pygame.Surface, showing_back: bool) -> None:
-        c = self.config
-        fonts = self.context.fonts
-        col = self.column
-        if self._scale is None:
-            self._scale = fit(lambda k: self._slots(k)[1], col.height)
-        k = self._scale
-        slots, _ = self._slots(k)
-        for caption in c.captions:
-            if caption.role == "credit":
-                continue
-            alpha = fade(self.t, caption.at, caption.until, c.fade)
-            if showing_back and caption.role in ("body", "quote"):
-                alpha = min(alpha, 1.0 - fade(self.t, c.verso.at, None, 0.6))
-            if alpha > 0:
-                fonts.place(surface, self._block(caption.text, caption.role, k),
-                            (col.x, col.y + slots[caption.role]), alpha)
-        verso_alpha = 0.0
-        if c.verso is not None and c.verso.translation:
-            verso_alpha = fade(self.t, c.verso.at + FLIP_S * 0.6, c.verso.until, c.fade)
-            if verso_alpha > 0:
-                block = self._block(c.verso.translation, "translation", k)
-                box = fonts.place(surface, block, (col.x, col.y + slots["body"]), verso_alpha)
-                if c.verso.attribution:
-                    # In the credit's place (on the grid's bottom line), never over the translation.
-                    attribution = self._block(c.verso.attribution, "credit", k)
-                    y = max(col.y + slots["body"] + block.get_height() + fonts.px(22 * k), box.bottom)
-                    fonts.place(surface, attribution, (col.x, max(y, stand(fonts, attribution, col.bottom))),
-                                verso_alpha)
-        # The credit slot: while the back is shown the attribution speaks for the print.
-        # The credits are gone before the translation starts to appear, back only once it
-        # has gone (a long translated text may fill the column down to the credit slot).
-        # Without a translation the attribution takes the credit slot itself.
-        verso = c.verso if c.verso is not None and (c.verso.translation or c.verso.attribution) else None
-        away = 0.0
-        if verso is not None:
-            quick = FLIP_S * 0.6
-            away = fade(self.t, verso.at, None if verso.until is None else verso.until + quick, quick)
-        y = col.y + slots["credit"]
-        for text, at, until in self._credits():
-            block = self._block(text, "credit", k)
-            alpha = min(fade(self.t, at, until, c.fade), 1.0 - away)
-            if alpha > 0:  # (a credit not yet in keeps its place: nothing below it jumps)
-                fonts.place(surface, block, (col.x, y), alpha)
-            y += block.get_height() + fonts.px(22 * k)
-        if verso is not None and not verso.translation:
-            alpha = fade(self.t, verso.at + FLIP_S * 0.6, verso.until, c.fade)
-            if alpha > 0:
-                fonts.place(surface, self._block(verso.attribution, "credit", k), (col.x, col.y + slots["credit"]),
-                            alpha)
+def _area(box: pygame.Rect) -> int:
+    """The area of the print hung in `box` (photograph_captions.PRINT_ASPECT)."""
+    width = min(box.width, box.height * PRINT_ASPECT)
+    return round(width * width / PRINT_ASPECT)

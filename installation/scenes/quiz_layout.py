@@ -10,10 +10,14 @@ from typing import TYPE_CHECKING
 import pygame
 
 from ..words import words
-from .layout import GRID_SHARE, giving_way, hung_in, picture_and_column, upright_layout
+from .layout import GRID_SHARE, giving_way, hung_in, picture_and_column, portrait_screen, upright_layout
 
 if TYPE_CHECKING:
     from .quiz import QuizScene
+
+
+# Upright, where the words leave room, the answer buttons grow to this height (design px).
+UPRIGHT_BUTTON = 170
 
 
 def geometry(scene: QuizScene) -> dict[str, pygame.Rect]:
@@ -41,7 +45,15 @@ def geometry(scene: QuizScene) -> dict[str, pygame.Rect]:
     side = max(min(box.width, box.height, largest), 64)
     g["single_image"] = hung_in(box, (side, side))
     column_x, column_w = g["column"].x, g["column"].width
-    buttons_y = g["column"].y + f.px(270) if tall else round(h * 0.56)
+    if tall:
+        # Upright, the buttons stand on the grid's bottom line, the foot every scene's
+        # credit stands on; under the words, they left a fifth of a 1080x1920 screen empty
+        # below them. Where the words leave room they are taller, easier to reach and hit.
+        room = g["column"].bottom - (g["column"].y + f.px(270))
+        button_h = max(button_h, min(f.px(UPRIGHT_BUTTON), (room - f.px(30 + 60)) // 2))
+        buttons_y = g["column"].bottom - 2 * button_h - f.px(30)
+    else:
+        buttons_y = round(h * 0.56)
     g["button_real"] = pygame.Rect(column_x, buttons_y, column_w, button_h)
     g["button_fake"] = pygame.Rect(column_x, g["button_real"].bottom + f.px(30), column_w, button_h)
     pair_side = min(round(h * 0.62), round(w * 0.40))
@@ -63,29 +75,34 @@ def geometry(scene: QuizScene) -> dict[str, pygame.Rect]:
         top = round(h * 0.24)
         g["pair_left"] = pygame.Rect(left_x, top, side_by_side, side_by_side)
         g["pair_right"] = pygame.Rect(left_x + side_by_side + gap, top, side_by_side, side_by_side)
-    # reveal: the pictures, what the machine saw below them, and the words beside (or,
-    # upright, below that)
-    if tall:
-        small = min(round(w * 0.42), round(h * 0.24), largest)
-        top = round(h * 0.04)
+    # reveal: the pictures and what the machine saw in the grid's picture box, the words in
+    # its column, where the question's were (they began 120 px further right at 1080p, on
+    # no other scene's line). Only a screen taller than wide stacks them: on a square one
+    # the pictures filled half the width and the words ran under them, the right half
+    # empty; side by side, the panel has room for the eyes and the words for the account.
+    between = f.px(24)
+    if portrait_screen((w, h)):
+        box, column = picture_and_column((w, h), upright=True)
+        frame = pygame.Rect(column.x, box.y, column.width, 0)
+        small = min((frame.width - between) // 2, round(h * 0.24), largest)
     else:
-        small = min(round(h * 0.44), round(w * 0.24), largest)
-        top = round(h * 0.08)
-    g["reveal_image"] = pygame.Rect(round(w * 0.05), top, small, small)
-    g["reveal_spectrum"] = pygame.Rect(g["reveal_image"].right + f.px(24), top, small, small)
+        frame, column = box, g["column"]
+        if tall:  # (the question stacked them)
+            frame, column = picture_and_column((w, h), upright=False)
+        small = min((frame.width - between) // 2, round(h * 0.44), largest)
+    top = frame.y
+    g["reveal_image"] = pygame.Rect(frame.x, top, small, small)
+    g["reveal_spectrum"] = pygame.Rect(g["reveal_image"].right + between, top, small, small)
     plot_y = g["reveal_image"].bottom + f.px(30)
-    plot_w = g["reveal_spectrum"].right - round(w * 0.05)
-    if tall:
+    if portrait_screen((w, h)):
         # As wide as the words below (under the two pictures alone, on a 4:5 screen its
         # sentence took four lines and left the eyes no room).
-        g["reveal_plot"] = pygame.Rect(round(w * 0.05), plot_y, w - 2 * round(w * 0.05), round(h * 0.2))
+        g["reveal_plot"] = pygame.Rect(frame.x, plot_y, frame.width, round(h * 0.2))
         column_y = g["reveal_plot"].bottom + f.px(30)
-        g["reveal_column"] = pygame.Rect(round(w * 0.05), column_y, w - 2 * round(w * 0.05),
-                                         round(h * 0.97) - column_y)
+        g["reveal_column"] = pygame.Rect(frame.x, column_y, frame.width, round(h * 0.97) - column_y)
     else:
-        g["reveal_plot"] = pygame.Rect(round(w * 0.05), plot_y, plot_w, round(h * 0.92) - plot_y)
-        rx = g["reveal_spectrum"].right + round(w * 0.04)
-        g["reveal_column"] = pygame.Rect(rx, top, w - rx - round(w * 0.04), round(h * 0.84))
+        g["reveal_plot"] = pygame.Rect(frame.x, plot_y, g["reveal_spectrum"].right - frame.x, frame.bottom - plot_y)
+        g["reveal_column"] = column.copy()
     return g
 
 

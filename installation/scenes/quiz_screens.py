@@ -250,7 +250,9 @@ def draw_reveal(scene: QuizScene, surface: pygame.Surface) -> None:
             reached = plot.bottom
         if words_below:
             y = max(reached + f.px(30), min(col.y, latest))
-    # the words
+    # the words: beside the pictures, the first capitals on the grid's top line
+    if not words_below:
+        y = hang(f, headline, col.y)
     f.place(surface, headline, (col.x, y))
     y += headline.get_height() + f.px(30)
     draw.tick(surface, (col.x + f.px(20), y + f.px(20)), f.px(36), record["correct"])
@@ -314,22 +316,7 @@ def draw_summary(scene: QuizScene, surface: pygame.Surface) -> None:
     nobody_else = all(answered_of(record) <= 1 for record in scene.history)
     first_line = (f.block(words("quiz.first_answers"), "sans", 28, fg, round(w * 0.55) - left, tier="small")
                   if nobody_else and scene.history else None)
-    rows_h = len(scene.history) * (thumb + f.px(14)) + (first_line.get_height() + f.px(6) if first_line else 0)
-    if tall:
-        card = pygame.Rect(left, top + rows_h + f.px(30), w - 2 * left, 0)
-        card.height = again.y - f.px(30) - card.y
-        text_right = w - left
-    else:
-        # (0.43 of the width: with tips at the kiosk minimum, a third of it held four of six.)
-        card = pygame.Rect(round(w * 0.52), top, round(w * 0.43), again.bottom - top)
-        text_right = card.x - f.px(40)
-    y = top
-    for record in scene.history:
-        x = left
-        for item in record["question"]:
-            rect = pygame.Rect(x, y, thumb, thumb)
-            draw.picture(surface, scene.picture_of(scene.items[item.key], rect.width), rect)
-            x += thumb + f.px(8)
+    def said_of(record, x: int, text_right: int) -> pygame.Surface | None:
         share = scene.stats.share_correct(record["question"][0].key) if scene.stats else None
         answered = answered_of(record)
         if nobody_else:
@@ -341,11 +328,40 @@ def draw_summary(scene: QuizScene, surface: pygame.Surface) -> None:
         if len(record["question"]) == 1:
             truth = words(f"quiz.was_{record['question'][0].kind}")
             others = f"{truth} {others}".strip()
-        draw.tick(surface, (x + f.px(24), y + thumb // 2), f.px(34), record["correct"])
-        if others:
-            said = f.block(others, "sans", 28, fg, text_right - (x + f.px(60)), tier="small")
-            f.place(surface, said, (x + f.px(60), y + (thumb - said.get_height()) // 2))
-        y += thumb + f.px(14)
+        return f.block(others, "sans", 28, fg, text_right - (x + f.px(60)), tier="small") if others else None
+
+    # Each row as tall as its words where they take more lines than the thumbnail is high
+    # (on a 5:4 screen what other visitors did took three lines, and ran over the next
+    # row); beside the card, the card narrows (down to a third of the width) before the
+    # rows would run into the button below them.
+    room = again.y - f.px(12) - top - (first_line.get_height() + f.px(6) if first_line else 0)
+    for card_share in (0.43,) if tall else (0.43, 0.4, 0.37, 0.34):
+        # (0.43 of the width: with tips at the kiosk minimum, a third of it held four of six.)
+        card_x = round(w * 0.95) - round(w * card_share)
+        text_right = w - left if tall else card_x - f.px(40)
+        rows = []
+        for record in scene.history:
+            x = left + len(record["question"]) * (thumb + f.px(8))
+            said = said_of(record, x, text_right)
+            rows.append((record, x, said, max(thumb, said.get_height() if said is not None else 0)))
+        rows_h = sum(row_h + f.px(14) for *_, row_h in rows)
+        if rows_h <= room:
+            break
+    rows_h += first_line.get_height() + f.px(6) if first_line else 0
+    if tall:
+        card = pygame.Rect(left, top + rows_h + f.px(30), w - 2 * left, 0)
+        card.height = again.y - f.px(30) - card.y
+    else:
+        card = pygame.Rect(card_x, top, round(w * 0.95) - card_x, again.bottom - top)
+    y = top
+    for record, x, said, row_h in rows:
+        for n, item in enumerate(record["question"]):
+            rect = pygame.Rect(left + n * (thumb + f.px(8)), y + (row_h - thumb) // 2, thumb, thumb)
+            draw.picture(surface, scene.picture_of(scene.items[item.key], rect.width), rect)
+        draw.tick(surface, (x + f.px(24), y + row_h // 2), f.px(34), record["correct"])
+        if said is not None:
+            f.place(surface, said, (x + f.px(60), y + (row_h - said.get_height()) // 2))
+        y += row_h + f.px(14)
     if first_line is not None and y + first_line.get_height() < again.y - f.px(12):
         f.place(surface, first_line, (left, y + f.px(6)))
     title = f.block(words("quiz.tips_title"), "serif-semibold", 38, accent, card.width - f.px(60))
