@@ -89,10 +89,7 @@ def test_a_grey_picture_is_shaded_in_one_channel_to_the_same_bytes(stack, sitter
     box = (0, 0, warper.shape[1], warper.shape[0])
     points = np.column_stack([dst, depth])
     as_colour, as_grey = region.copy(), region.copy()
-    # (The shading's field keeps the cells a frame does not rewrite: both start from none.)
-    warper.folds.field[:] = 0.0
     warper.folds.shade(as_colour, points, map_x, map_y, box, animator.smile_of(smile))
-    warper.folds.field[:] = 0.0
     warper.folds.shade(as_grey, points, map_x, map_y, box, animator.smile_of(smile), grey=True)
     assert not np.array_equal(as_colour, region)  # the smile shaded the cheeks
     assert np.array_equal(as_grey, as_colour)

@@ -169,7 +169,7 @@ class FoldShading:
             shown[:] = 0.0
         else:
             np.copyto(shown, gathered)
-        # (In a buffer of its own: the gathering's field keeps cells it does not rewrite.)
+        # (In a buffer of its own: the cheeks are added to a copy, not to the gathering itself.)
         for amount, cheek in zip(smile, self.cheeks, strict=True):
             if amount > 0.0:
                 shown += amount * cheek
@@ -190,8 +190,12 @@ class FoldShading:
         values = w0 * shade[i0]  # summed in the order (cells x 3).sum(1) does: the same bytes
         values += w1 * shade[i1]
         values += w2 * shade[i2]
-        self.field.reshape(-1)[self._cells] = values
         x0, y0, x1, y1 = self.box
+        # The cells off the skin (the openings, beyond the outline) are blurred into, never
+        # written: cleared first, or each frame re-blurred the earlier frames' shading there
+        # and the same motion drew differently after a smile than after rest.
+        self.field[y0:y1, x0:x1] = 0.0
+        self.field.reshape(-1)[self._cells] = values
         self.field[y0:y1, x0:x1] = cv2.GaussianBlur(self.field[y0:y1, x0:x1], (0, 0), self.blur)
         return self.field
 
