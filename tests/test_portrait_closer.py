@@ -123,3 +123,25 @@ def test_an_unconfirmed_fit_is_refused_by_inspect_and_check(tmp_path, capsys, mo
     assert f"small-face.jpg: cannot be animated: {NOT_FITTED}" in said
     assert "crop the picture closer to the face" in said
     assert f"'small-face.jpg' cannot be animated: {NOT_FITTED}" in checked
+
+
+def test_a_portrait_is_looked_at_closer_once_when_it_loads(monkeypatch, stack):
+    """The closer look (a detection and a mesh on a crop: tens of ms) is made once per face
+    as the picture is read; the refusal and a later load of the same picture use it."""
+    from installation.models.face import closer
+    from installation.models.motion.mesh import animator
+
+    looks = []
+
+    def counted(image, face, stack):
+        looks.append(face.centre)
+        return closer_look(image, face, stack)
+
+    closer_look = closer.closer_look
+    monkeypatch.setattr(closer, "closer_look", counted)
+    monkeypatch.setattr(animator, "_FOUND", type(animator._FOUND)())
+    framed, _, _ = _framed(read_rgb(FACES / "face_woman_15.jpg", max_side=900))
+    find_portrait_face(framed, stack)
+    assert len(looks) == 1
+    find_portrait_face(framed, stack)  # the scene's check, then its animator: the same picture
+    assert len(looks) == 1

@@ -20,12 +20,13 @@ verdict changed but for two copies refused as too small (56-57 px) that the clos
 at 64 px or more.
 
 Where the closer look finds the face at another size and its mesh cannot fit it there,
-the first fit is unconfirmed: `misfit` says so, and the portrait is refused.
+the first fit is unconfirmed (`Face.unconfirmed` says why), and the portrait is refused.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 
@@ -84,11 +85,14 @@ def agree(first: Face, second: Face) -> bool:
 
 def looked_at_closer(image: np.ndarray, face: Face, stack: FaceStack) -> Face:
     """The face as a closer look fits it: the first fit where the two agree (or no closer
-    look finds it), else the closer one."""
-    _, closer = closer_look(image, face, stack)
-    if closer is None or agree(face, closer):
-        return face
-    return closer
+    look finds it), else the closer one. A first fit the closer look cannot confirm carries
+    the reason (`Face.unconfirmed`): a portrait's load reads it there rather than looking
+    again (the crop's detection and mesh cost tens of ms per portrait)."""
+    detection, closer = closer_look(image, face, stack)
+    if closer is None:
+        why = unconfirmed(face, detection, closer)
+        return face if why is None else replace(face, unconfirmed=why)
+    return face if agree(face, closer) else closer
 
 
 def unconfirmed(face: Face, detection: Detection | None, closer: Face | None) -> str | None:
@@ -103,8 +107,3 @@ def unconfirmed(face: Face, detection: Detection | None, closer: Face | None) ->
     return (f"the face mesh does not fit the face: looked at closer, the mesh is {share:.1f} times the size of "
             "the face found there, and cannot be fitted to that face (a small face in a large picture, or "
             "another figure against the face); crop the picture closer to the face, or choose another picture")
-
-
-def misfit(image: np.ndarray, face: Face, stack: FaceStack) -> str | None:
-    """Why the mesh found for a portrait's face does not fit it, or None."""
-    return unconfirmed(face, *closer_look(image, face, stack))

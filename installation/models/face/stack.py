@@ -55,6 +55,9 @@ class Face:
     presence: float
     region: Region
     detection: Detection | None = None
+    # Why a closer look at a still picture's face could not confirm this fit (closer.py),
+    # found once where the picture is read; None when it did, or none was taken.
+    unconfirmed: str | None = None
 
     @property
     def box(self) -> tuple[float, float, float, float]:

@@ -17,7 +17,6 @@ from functools import cached_property
 import numpy as np
 
 from ...face import Face, FaceStack, FaceTracker, head_pose, portrait_faces
-from ...face.closer import misfit
 from ...face.measures import turn_from_front
 from ...face.tracking import FaceBox, FaceObservation
 from ..visitor import VisitorPresence
@@ -119,8 +118,8 @@ def find_portrait_face(image: np.ndarray, stack: FaceStack) -> Face:
                               "(choose a portrait facing the viewer more)")
     if (why := not_a_person(image, faces[0])) is not None:
         raise PortraitProblem(why)
-    if (why := misfit(image, faces[0], stack)) is not None:
-        raise PortraitProblem(why)
+    if faces[0].unconfirmed is not None:  # the closer look made as the faces were found
+        raise PortraitProblem(faces[0].unconfirmed)
     return faces[0]
 
 
