@@ -113,18 +113,18 @@ def test_a_tongue_is_read_where_it_fills_the_opening():
 
     image, lm = _mouth_picture(teeth_rows=8)
     image[98:120, 60:141] = (210, 120, 125)  # the tongue under the upper teeth, to the lower lip
-    upper, lower, top, bottom = mouth_shown(image, lm)
+    upper, lower, top, bottom, _ = mouth_shown(image, lm)
     assert 0.2 <= upper <= 0.35 and lower == 0.0
     assert abs(top - upper) <= 0.1 and bottom == 1.0
     # The lips themselves filling a pursed or twisted opening are no tongue (as red, no
     # lighter), nor is the dark of a yawn, nor anything a grey camera sees.
     lips, lm = _mouth_picture(teeth_rows=0)
     lips[90:120, 60:141] = (180, 90, 95)
-    assert mouth_shown(lips, lm)[2:] == (0.0, 0.0)
+    assert mouth_shown(lips, lm)[2:4] == (0.0, 0.0)
     dark, lm = _mouth_picture(teeth_rows=0)
-    assert mouth_shown(dark, lm)[2:] == (0.0, 0.0)
+    assert mouth_shown(dark, lm)[2:4] == (0.0, 0.0)
     grey = cv2.cvtColor(cv2.cvtColor(image, cv2.COLOR_RGB2GRAY), cv2.COLOR_GRAY2RGB)
-    assert mouth_shown(grey, lm)[2:] == (0.0, 0.0)
+    assert mouth_shown(grey, lm)[2:4] == (0.0, 0.0)
 
 
 def test_the_lit_inside_of_the_lower_lip_is_not_teeth():

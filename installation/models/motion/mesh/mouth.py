@@ -47,6 +47,11 @@ INNER_LIP_SHARE = 0.12
 # the palette's tongue colour in the mouth's shade (rig.py), shaded: flat, or taken
 # towards the skin's colour, it read as a beige disc laid in the mouth.
 MIN_TONGUE_SHARE = 0.15
+# The lower lip's inside under a smile's resting teeth (`teeth.mouth_shown`'s fifth number):
+# the lip's colour this much in shade just under the teeth, lit towards the lip's edge, and
+# not in the mouth's corners (beyond this share of its half width), which stay dark.
+LINING_SHADE = (0.62, 0.9)
+LINING_TO = 0.9
 # A row of teeth under this many pixels tall is not painted (fading in up to twice that):
 # thinner, blurred into the cavity, it was a grey line along the lip, not teeth.
 MIN_TEETH_PX = 1.5
@@ -170,6 +175,15 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
         tongue = (np.clip((v - 0.62) / 0.38, 0.0, 1.0) * (1.0 - u)
                   * float(np.clip((gap - 8.0) / 14.0, 0.0, 0.5)))
         colour = colour + (pal.lip * 0.62 - colour) * tongue[..., None]
+    lining = float(np.clip(teeth_shown[4], 0.0, 1.0)) if teeth_shown is not None and len(teeth_shown) > 4 else 0.0
+    if lining > 0.0 and lower_band == 0.0:
+        # The upper teeth rest on the lower lip: under them its inside, not the cavity
+        # (painted as cavity, a dark crescent under every smile's teeth).
+        edge = 1.0 - lining
+        soft = max(0.04, 1.2 / max(gap, 1.0))
+        cover = np.clip((v - edge) / soft + 0.5, 0.0, 1.0) * np.clip((LINING_TO - u) / 0.25, 0.0, 1.0)
+        lit = np.interp(np.clip((v - edge) / max(lining, 0.05), 0.0, 1.0), (0.0, 1.0), LINING_SHADE)
+        colour = colour + (pal.lip * lit[..., None] - colour) * (cover * strength)[..., None]
     # Teeth: light bands from the lips inwards, bright to a soft but readable edge, fading
     # towards the mouth corners.
     # Full teeth across the front, fading only at the corners (the corridor shades them).
