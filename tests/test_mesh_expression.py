@@ -840,3 +840,24 @@ def test_a_visitor_turning_with_open_eyes_leaves_the_portraits_eyes_open(stack, 
     motion = reference.motion(face.landmarks)
     assert abs(motion.yaw) > 12
     assert min(motion.eye_open) > 0.55 and abs(motion.eye_open[0] - motion.eye_open[1]) < 0.15
+
+
+def test_lips_with_no_red_of_their_own_get_no_lavender_tongue(stack, sitter):
+    """A daguerreotype in a grey-green cast, its lips as grey as its skin, in a gilt mat (so
+    the picture as a whole is no print of one tone for the painted mouth to follow): the
+    tongue, made lighter and pinker than the lips, came out lavender (blue and red over
+    green), a colour the plate has nowhere. Pinker only as far as the lips are red."""
+    plate = np.clip(sitter.astype(np.float32) * [0.97, 1.0, 0.9], 0, 255).astype(np.uint8)
+    side = plate.shape[0] // 3
+    h, w = plate.shape[:2]
+    # The mat: gilt from its shadows to its lights, as many pixels at each lightness as the plate.
+    shade = np.linspace(0.25, 1.0, h + 2 * side, dtype=np.float32)[:, None, None]
+    image = np.broadcast_to(shade * np.array([225, 200, 95], np.float32), (h + 2 * side, w + 2 * side, 3)).copy()
+    image[side:side + h, side:side + w] = plate
+    image = image.astype(np.uint8)
+    palette = MeshAnimator(image, stack).rig.palette
+
+    def magenta(rgb):
+        return (float(rgb[0]) + float(rgb[2])) / 2 - float(rgb[1])
+
+    assert magenta(palette.tongue) <= magenta(palette.lip) + 2.0, (palette.tongue, palette.lip)
