@@ -62,6 +62,7 @@ SEAM_MIN_PX = 0.5  # ...never under half a pixel, or it vanishes between pixels
 ROUNDED = 0.07
 # Separations show from an incisor this many pixels wide, fully from twice that.
 MIN_SEAM_TOOTH_PX = 2.5
+LOWER_SEAMS = 0.5  # the lower row's separations, as a share of the upper's
 # The lateral incisors are a little shorter than the centrals (share of the row's height).
 LATERAL_SHORTER = 0.06
 # Light along the row, slightly uneven as painted teeth are (no two teeth catch the light
@@ -149,7 +150,11 @@ def tooth_light(across: np.ndarray, u: np.ndarray, v: np.ndarray, in_upper: np.n
     lip_shadow = 1.0 - 0.2 * np.clip(1.0 - t / 0.3, 0.0, 1.0) ** 2
     translucent = 1.0 - 0.08 * np.clip((t - 0.8) / 0.2, 0.0, 1.0)
     row = np.where(in_upper, 1.0, 0.85)
-    return uneven * corridor * lip_shadow * translucent * row * seams(across, half, t)
+    # The lower row's separations half as deep: its teeth are narrower and in the upper
+    # row's shadow (as deep as the upper's, a lower row showing its height read as a grille).
+    separations = seams(across, half, t)
+    separations = np.where(in_upper, separations, 1.0 - LOWER_SEAMS * (1.0 - separations))
+    return uneven * corridor * lip_shadow * translucent * row * separations
 
 
 def _tooth_and_within(across: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

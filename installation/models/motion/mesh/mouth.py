@@ -98,6 +98,22 @@ def _tongue_layer(u: np.ndarray, v: np.ndarray, band: tuple[float, float], gap: 
     return cover, (1.0 - 0.4 * u ** 2) * lit * groove * crease
 
 
+def _below_own_teeth(reading: tuple[float, ...]) -> tuple[float, ...]:
+    """A reading of the visitor's whole opening (`teeth.mouth_shown`) as shares of its part
+    under their upper teeth. A sitter's own upper teeth hang from her upper lip
+    (own_teeth.py) and her painted opening begins at their edge: read as shares of the
+    whole, the lower lip's inside under a smile's teeth filled only the bottom quarter of
+    her opening, and the rest was a dark crescent under her own teeth."""
+    upper = float(np.clip(reading[0], 0.0, 0.95))
+    below = 1.0 - upper
+    out = [0.0, min(1.0, float(reading[1]) / below)]
+    if len(reading) >= 4:
+        out += [float(np.clip((reading[k] - upper) / below, 0.0, 1.0)) for k in (2, 3)]
+    if len(reading) >= 5:
+        out.append(min(1.0, float(reading[4]) / below))
+    return tuple(out)
+
+
 def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
                 teeth_shown: tuple[float, ...] | None = None, grain: np.ndarray | None = None,
                 blur: float = 0.0, screen: HalftoneScreen | None = None) -> None:
@@ -152,6 +168,8 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
     u = np.clip(np.abs(xx - (left + right) / 2) / half, 0.0, 1.0)  # 0 centre, 1 corners
     pal = rig.palette
     colour = _cavity(pal, u, v, height, gap)
+    if rig.own_teeth and teeth_shown is not None:
+        teeth_shown = _below_own_teeth(teeth_shown)
     if teeth_shown is None:
         upper_band, lower_band = min(0.42, 0.1 + 0.012 * gap), 0.0
         strength = float(np.clip((gap - 3.0) / 6.0, 0.0, 0.95))
