@@ -200,7 +200,7 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
         edge = 1.0 - lining
         soft = max(0.04, 1.2 / max(gap, 1.0))
         cover = np.clip((v - edge) / soft + 0.5, 0.0, 1.0) * np.clip((LINING_TO - u) / 0.25, 0.0, 1.0)
-        lit = np.interp(np.clip((v - edge) / max(lining, 0.05), 0.0, 1.0), (0.0, 1.0), LINING_SHADE)
+        lit = LINING_SHADE[0] + (LINING_SHADE[1] - LINING_SHADE[0]) * np.clip((v - edge) / max(lining, 0.05), 0.0, 1.0)
         colour = colour + (pal.lip * lit[..., None] - colour) * (cover * strength)[..., None]
     # Teeth: light bands from the lips inwards, bright to a soft but readable edge, fading
     # towards the mouth corners.
@@ -208,7 +208,9 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
     fade = np.clip((0.92 - u) / 0.4, 0.0, 1.0) ** 0.6
     edge_px = max(0.12, 1.2 / max(gap, 1.0))  # the teeth's edge: about a pixel soft
     # Each tooth's biting edge is rounded: the band's edge rises a little at a separation.
-    across = (xx - (left + right) / 2) / half  # signed: -1 at the left corner, 1 at the right
+    # Signed: -1 at the left corner, 1 at the right; one row (the row of teeth is laid out
+    # along it alone, once, not per pixel: this runs on every frame of an open mouth).
+    across = (xx[:1] - (left + right) / 2) / half
     scallop = biting_edge(across)
     upper_edge, lower_edge = upper_band * (1.0 - scallop), lower_band * (1.0 - scallop)
     # The soft edge is centred on the band's edge: the band is as tall as read, not a
