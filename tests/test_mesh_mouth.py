@@ -239,3 +239,27 @@ def test_under_teeth_resting_on_the_lower_lip_the_portrait_shows_lip_not_a_dark_
     luma = np.array([0.299, 0.587, 0.114], np.float32)
     assert under @ luma > 0.55 * (lip @ luma) > dark @ luma  # lit as a lip in shade; the cavity far darker
     assert under[0] > under[2] + 10  # and lip-red, not grey
+
+
+def test_nothing_is_painted_beyond_the_cheeks_outline(stack, sitter):
+    """On a turned sitter the mouth's far corner runs towards the cheek's outline and the
+    moved inner lips can cross it: a dark opening was painted onto the background there."""
+    from installation.models.motion.mesh.mouth import paint_mouth
+    from installation.models.motion.mesh.rig import FACE_OVAL
+
+    animator = MeshAnimator(sitter, stack)
+    _, dst, motion = _opened(animator, (0.0, 0.0, 0.0, 0.0, 0.0))
+    dst = dst[:, :2].astype(np.float64).copy()
+    # The cheek's outline pulled in to cross the mouth a quarter of the way from its right corner.
+    cut = dst[308, 0] - 0.25 * (dst[308, 0] - dst[78, 0])
+    oval = list(FACE_OVAL)
+    right = dst[oval, 0] > dst[oval, 0].mean()
+    dst[np.array(oval)[right], 0] = np.minimum(dst[np.array(oval)[right], 0], cut)
+    region = animator.rig.image.copy()
+    before = region.copy()
+    paint_mouth(region, dst, animator.rig, motion.teeth)
+    change = np.abs(region.astype(np.int16) - before).max(axis=-1)
+    inside = _polygon(region.shape, dst[list(INNER_LIPS)]) > 0
+    assert change[inside].max() > 40  # the opening is painted...
+    beyond = inside & (np.arange(region.shape[1])[None, :] > cut + 4)  # (past its softened edge)
+    assert beyond.any() and change[beyond].max() < 8  # ...but not beyond the cheek

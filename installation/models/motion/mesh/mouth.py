@@ -17,7 +17,7 @@ import numpy as np
 
 from .enamel import biting_edge, tooth_light
 from .halftone import HalftoneScreen
-from .rig import INNER_LIPS, LOWER_INNER_LIP, UPPER_INNER_LIP, Palette, PortraitRig
+from .rig import FACE_OVAL, INNER_LIPS, LOWER_INNER_LIP, UPPER_INNER_LIP, Palette, PortraitRig
 from .tone import LUMA
 
 SHIFT = 4
@@ -156,6 +156,13 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
     mask = np.zeros((y1 - y0, x1 - x0), np.float32)
     poly = np.round((lips - [x0, y0]) * (1 << SHIFT)).astype(np.int32)
     cv2.fillPoly(mask, [poly], 1.0, lineType=cv2.LINE_AA, shift=SHIFT)
+    # On a turned sitter the mouth's far corner runs towards the cheek's outline, and the
+    # moved inner lips can cross it: nothing is painted beyond it, where the cheek hides
+    # the mouth (a dark opening had been painted onto the background there).
+    cheek = np.zeros_like(mask)
+    cheek_line = np.round((dst[list(FACE_OVAL), :2] - [x0, y0]) * (1 << SHIFT)).astype(np.int32)
+    cv2.fillPoly(cheek, [cheek_line], 1.0, lineType=cv2.LINE_AA, shift=SHIFT)
+    mask *= cheek
     if mask.max() <= 0:
         return
     yy, xx = np.mgrid[y0:y1, x0:x1].astype(np.float32)
