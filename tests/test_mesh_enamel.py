@@ -123,25 +123,43 @@ def _row_profile(out: np.ndarray, dst: np.ndarray, upper: float) -> tuple[np.nda
     return out[y - 1:y + 2, xs].astype(np.float32).mean(axis=(0, 2)), half
 
 
+def _dips(row: np.ndarray, half: float, xs_from_centre: np.ndarray) -> list[float]:
+    """Where along a row through the teeth it dips (share of half the mouth's width from
+    its centre): darker than the row a twentieth of the mouth either side, by at least 3%
+    of its lightness, once the row's slow fall towards the corners is taken out."""
+    fit = np.linspace(-1.0, 1.0, len(row))
+    detail = row - np.polyval(np.polyfit(fit, row, 4), fit)
+    step = max(2, int(round(0.05 * half)))
+    dips = [i for i in range(step, len(row) - step)
+            if detail[i] < min(detail[i - step], detail[i + step]) - 0.03 * row.mean()]
+    runs = np.split(np.array(dips), np.nonzero(np.diff(dips) > 1)[0] + 1) if dips else []
+    return sorted(float(np.mean(xs_from_centre[run])) / half for run in runs)
+
+
 @pytest.mark.parametrize("scale", [1.0, 2.0])
-def test_the_front_teeth_are_a_soft_row_not_a_comb(stack, sitter, scale):
-    """With a dark seam at every tooth, evenly spaced, a smile showed a comb of identical
-    keys. Across the front there are a few faint, irregular separations: the row's
-    lightness, less its slow changes, repeats at no regular spacing."""
+def test_the_front_teeth_are_separate_teeth_not_a_band_or_a_comb(stack, sitter, scale):
+    """On a small face the row read as one lit band, a mouthguard; with a dark seam at
+    every tooth, evenly spaced, as a comb of identical keys. Seen from the front, the
+    central incisors are the widest teeth, with a visible separation between them and
+    between each and its neighbour, the teeth narrowing towards the corners."""
     image = cv2.resize(sitter, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
     animator = MeshAnimator(image, stack)
     offsets = np.zeros((468, 3), np.float32)
     offsets[list(LOWER_INNER_LIP)[1:-1], 1] = 0.07
     motion = Motion(offsets=offsets, teeth=(0.6, 0.0))
     out = animator.render(motion)
-    row, half = _row_profile(out, animator.place(motion)[0], 0.6)
-    # The row's slow fall towards the corners (a quartic through it) taken out.
-    xs = np.linspace(-1.0, 1.0, len(row))
-    detail = row - np.polyval(np.polyfit(xs, row, 4), xs)
-    smooth = np.convolve(detail, np.ones(3) / 3, mode="same")
-    step = max(2, int(round(0.05 * half)))  # a dip: darker than the row a twentieth of the mouth either side
-    dips = [i for i in range(step, len(row) - step)
-            if smooth[i] < min(smooth[i - step], smooth[i + step]) - 0.02 * row.mean()]
-    runs = np.split(dips, np.nonzero(np.diff(dips) > 1)[0] + 1) if dips else []
-    assert len(runs) <= 3  # a few separations, not one at every tooth
-    assert np.abs(detail).max() < 0.08 * row.mean()  # faint: no dark gap between keys
+    dst = animator.place(motion)[0]
+    row, half = _row_profile(out, dst, 0.6)
+    centre = (dst[78, 0] + dst[308, 0]) / 2
+    xs = np.arange(int(centre - 0.6 * half), int(centre + 0.6 * half) + 1) - centre
+    dips = _dips(row, half, xs)
+    middle = [d for d in dips if abs(d) < 0.12]
+    assert len(middle) == 1, dips  # the line between the central incisors
+    left = [-d for d in reversed(dips) if d < -0.12]
+    right = [d for d in dips if d > 0.12]
+    assert left and right, dips  # each central incisor ends in a separation
+    # The central incisors are the widest: wider than the next tooth out, where it shows.
+    for side in (left, right):
+        assert side[0] - middle[0] * (1 if side is right else -1) > 0.22, dips
+        if len(side) > 1:
+            assert side[1] - side[0] < 0.85 * (side[0] - abs(middle[0])), dips

@@ -113,18 +113,18 @@ def test_a_tongue_is_read_where_it_fills_the_opening():
 
     image, lm = _mouth_picture(teeth_rows=8)
     image[98:120, 60:141] = (210, 120, 125)  # the tongue under the upper teeth, to the lower lip
-    upper, lower, top, bottom = mouth_shown(image, lm)
+    upper, lower, top, bottom, _ = mouth_shown(image, lm)
     assert 0.2 <= upper <= 0.35 and lower == 0.0
     assert abs(top - upper) <= 0.1 and bottom == 1.0
     # The lips themselves filling a pursed or twisted opening are no tongue (as red, no
     # lighter), nor is the dark of a yawn, nor anything a grey camera sees.
     lips, lm = _mouth_picture(teeth_rows=0)
     lips[90:120, 60:141] = (180, 90, 95)
-    assert mouth_shown(lips, lm)[2:] == (0.0, 0.0)
+    assert mouth_shown(lips, lm)[2:4] == (0.0, 0.0)
     dark, lm = _mouth_picture(teeth_rows=0)
-    assert mouth_shown(dark, lm)[2:] == (0.0, 0.0)
+    assert mouth_shown(dark, lm)[2:4] == (0.0, 0.0)
     grey = cv2.cvtColor(cv2.cvtColor(image, cv2.COLOR_RGB2GRAY), cv2.COLOR_GRAY2RGB)
-    assert mouth_shown(grey, lm)[2:] == (0.0, 0.0)
+    assert mouth_shown(grey, lm)[2:4] == (0.0, 0.0)
 
 
 def test_the_lit_inside_of_the_lower_lip_is_not_teeth():
@@ -840,3 +840,24 @@ def test_a_visitor_turning_with_open_eyes_leaves_the_portraits_eyes_open(stack, 
     motion = reference.motion(face.landmarks)
     assert abs(motion.yaw) > 12
     assert min(motion.eye_open) > 0.55 and abs(motion.eye_open[0] - motion.eye_open[1]) < 0.15
+
+
+def test_lips_with_no_red_of_their_own_get_no_lavender_tongue(stack, sitter):
+    """A daguerreotype in a grey-green cast, its lips as grey as its skin, in a gilt mat (so
+    the picture as a whole is no print of one tone for the painted mouth to follow): the
+    tongue, made lighter and pinker than the lips, came out lavender (blue and red over
+    green), a colour the plate has nowhere. Pinker only as far as the lips are red."""
+    plate = np.clip(sitter.astype(np.float32) * [0.97, 1.0, 0.9], 0, 255).astype(np.uint8)
+    side = plate.shape[0] // 3
+    h, w = plate.shape[:2]
+    # The mat: gilt from its shadows to its lights, as many pixels at each lightness as the plate.
+    shade = np.linspace(0.25, 1.0, h + 2 * side, dtype=np.float32)[:, None, None]
+    image = np.broadcast_to(shade * np.array([225, 200, 95], np.float32), (h + 2 * side, w + 2 * side, 3)).copy()
+    image[side:side + h, side:side + w] = plate
+    image = image.astype(np.uint8)
+    palette = MeshAnimator(image, stack).rig.palette
+
+    def magenta(rgb):
+        return (float(rgb[0]) + float(rgb[2])) / 2 - float(rgb[1])
+
+    assert magenta(palette.tongue) <= magenta(palette.lip) + 2.0, (palette.tongue, palette.lip)

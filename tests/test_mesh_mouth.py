@@ -23,7 +23,7 @@ from installation.models.motion.mesh.rig import (
 )
 from installation.models.motion.mesh.teeth import mouth_shown
 
-from .test_mesh_expression import mouth_outline
+from .test_mesh_expression import _mouth_picture, mouth_outline
 
 LUMA = np.array([0.299, 0.587, 0.114], np.float32)
 
@@ -192,16 +192,74 @@ def test_a_tongue_as_pale_as_teeth_beside_the_lips_is_read_as_a_tongue():
     pale = (225, 145, 150)
     assert 0.55 < ((pale[0] - pale[1]) / (pale[0] + pale[1])) / lips_red < 0.75  # as pale as that
     image, lm = _mouth((97, 115))  # from below the upper teeth to the lower lip
-    upper, lower, top, bottom = mouth_shown(image, lm)
+    upper, lower, top, bottom, _ = mouth_shown(image, lm)
     assert upper < 0.25 and lower == 0.0
     assert top <= 0.35 and bottom >= 0.8
     image, lm = _mouth((97, 111), lower_teeth=6, wet_lip=3)  # resting on the lower teeth
-    upper, lower, top, bottom = mouth_shown(image, lm)
+    upper, lower, top, bottom, _ = mouth_shown(image, lm)
     assert 0.1 <= lower <= 0.35  # the lower teeth alone, not teeth up to the upper row
     assert top <= 0.35 and bottom >= 0.6
     # Teeth that grade from their whitest to a pinker edge by the gum are still teeth.
     image, lm = _mouth((94, 94))
     image[90:104, 60:141] = (236, 232, 222)
     image[104:108, 60:141] = (225, 170, 165)
-    upper, _, top, bottom = mouth_shown(image, lm)
+    upper, _, top, bottom, _ = mouth_shown(image, lm)
     assert upper >= 0.45 and bottom - top == 0.0
+
+
+def test_teeth_resting_on_the_lower_lip_are_read_with_the_lips_inside_under_them():
+    """A smile's upper teeth rest on the lower lip, and the face mesh puts the lower inner
+    lip below the lip's lit, wet inside: the opening is teeth, then lip. Read as nothing,
+    the portrait painted cavity there, a dark crescent under every smile's teeth."""
+    image, lm = _mouth_picture(teeth_rows=21)
+    # The lower lip's inside, up to the teeth: redder than the lips outside and no lighter
+    # (the shared smile driver's: 1.05-1.4 of their redness, 0.88-1.0 of their lightness).
+    image[111:120, 60:141] = (200, 85, 95)
+    upper, lower, _, _, inside = mouth_shown(image, lm)
+    assert 0.6 <= upper <= 0.8 and lower == 0.0
+    assert abs(upper + inside - 1.0) < 1e-6  # from the teeth's edge down to the lower lip
+    # Below a dark gap it is the cavity's floor, painted as such; nor is a yawn's dark any lip.
+    image[105:111, 60:141] = (45, 22, 24)
+    image[90:105, 60:141] = (236, 232, 222)
+    assert mouth_shown(image, lm)[4] == 0.0
+    dark, lm = _mouth_picture(teeth_rows=21)
+    assert mouth_shown(dark, lm)[4] == 0.0
+
+
+def test_under_teeth_resting_on_the_lower_lip_the_portrait_shows_lip_not_a_dark_crescent(stack, sitter):
+    animator = MeshAnimator(_light_warm_painting(sitter, stack), stack)
+    cavity, dst, _ = _opened(animator, (0.7, 0.0, 0.0, 0.0, 0.0))
+    resting, _, _ = _opened(animator, (0.7, 0.0, 0.0, 0.0, 0.3))
+    top, bottom = dst[13], dst[14]
+    y0, y1 = (int(round(top[1] + f * (bottom[1] - top[1]))) for f in (0.8, 0.92))
+    x0, x1 = int(round(top[0] - 4)), int(round(top[0] + 5))
+    under = resting[y0:y1 + 1, x0:x1].astype(np.float32).reshape(-1, 3).mean(0)
+    dark = cavity[y0:y1 + 1, x0:x1].astype(np.float32).reshape(-1, 3).mean(0)
+    lip = animator.rig.palette.lip
+    luma = np.array([0.299, 0.587, 0.114], np.float32)
+    assert under @ luma > 0.55 * (lip @ luma) > dark @ luma  # lit as a lip in shade; the cavity far darker
+    assert under[0] > under[2] + 10  # and lip-red, not grey
+
+
+def test_nothing_is_painted_beyond_the_cheeks_outline(stack, sitter):
+    """On a turned sitter the mouth's far corner runs towards the cheek's outline and the
+    moved inner lips can cross it: a dark opening was painted onto the background there."""
+    from installation.models.motion.mesh.mouth import paint_mouth
+    from installation.models.motion.mesh.rig import FACE_OVAL
+
+    animator = MeshAnimator(sitter, stack)
+    _, dst, motion = _opened(animator, (0.0, 0.0, 0.0, 0.0, 0.0))
+    dst = dst[:, :2].astype(np.float64).copy()
+    # The cheek's outline pulled in to cross the mouth a quarter of the way from its right corner.
+    cut = dst[308, 0] - 0.25 * (dst[308, 0] - dst[78, 0])
+    oval = list(FACE_OVAL)
+    right = dst[oval, 0] > dst[oval, 0].mean()
+    dst[np.array(oval)[right], 0] = np.minimum(dst[np.array(oval)[right], 0], cut)
+    region = animator.rig.image.copy()
+    before = region.copy()
+    paint_mouth(region, dst, animator.rig, motion.teeth)
+    change = np.abs(region.astype(np.int16) - before).max(axis=-1)
+    inside = _polygon(region.shape, dst[list(INNER_LIPS)]) > 0
+    assert change[inside].max() > 40  # the opening is painted...
+    beyond = inside & (np.arange(region.shape[1])[None, :] > cut + 4)  # (past its softened edge)
+    assert beyond.any() and change[beyond].max() < 8  # ...but not beyond the cheek

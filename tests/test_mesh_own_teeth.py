@@ -80,3 +80,23 @@ def test_a_closed_mouth_shows_no_teeth_at_rest(stack, sitter):
     mesh = portrait_faces(sitter, stack)[0].landmarks
     assert biting_line(sitter, mesh) is None
     assert not MeshAnimator(sitter, stack).rig.own_teeth
+
+
+def test_under_her_own_teeth_a_smile_shows_the_lower_lips_inside_not_a_dark_crescent(stack, smiling):
+    """A visitor's smile: upper teeth over three quarters of their opening, resting on the
+    lower lip's inside. Her own teeth stand for theirs and her opening begins at their edge,
+    so what is under the visitor's teeth fills her opening: read as a share of the whole,
+    it filled its bottom quarter and left a dark crescent under her teeth."""
+    picture, mesh, depth = smiling
+    animator = MeshAnimator(picture, stack)
+    offsets = _open_mouth().offsets
+    cavity = animator.render(Motion(offsets=offsets, teeth=(0.75, 0.0, 0.0, 0.0, 0.0))).astype(np.float32)
+    smile = animator.render(Motion(offsets=offsets, teeth=(0.75, 0.0, 0.0, 0.0, 0.25))).astype(np.float32)
+    dst = animator.place(Motion(offsets=offsets))[0]
+    x0, x1 = int(mesh[82, 0]), int(mesh[312, 0]) + 1
+    edge, bottom = dst[13, 1], dst[14, 1]  # her teeth's edge (the moved upper inner lip), the lower lip
+    y0, y1 = int(round(edge + 0.2 * (bottom - edge))), int(round(edge + 0.5 * (bottom - edge)))
+    luma = np.array([0.299, 0.587, 0.114], np.float32)
+    lip = float(animator.rig.palette.lip @ luma)
+    under = smile[y0:y1 + 1, x0:x1] @ luma
+    assert under.mean() > 0.5 * lip > (cavity[y0:y1 + 1, x0:x1] @ luma).mean()

@@ -3,9 +3,12 @@
 An audit on unseen portraits found teeth that read as dentures pasted in: a comb of
 identical vertical teeth, blue-grey on cool paintings (the eye whites' grey beside warm
 skin), chalk-white under a white beard (the face's highlights measured on the beard). A
-painter's teeth are mostly one lit, slightly uneven band, in the warm light of the face,
-a little darker than its highlights, shaded under the upper lip and towards the corners
-and the back, with a separation or two that barely shows. This module gives that:
+painter's teeth are a lit, slightly uneven row, in the warm light of the face, a little
+darker than its highlights, shaded under the upper lip and towards the corners and the
+back; its teeth are told apart (the central incisors widest, a darker separation between
+neighbours that fades towards the corners), but not as a comb of alike keys: with a
+separation or two that barely showed, the row read as one band, a mouthguard. This
+module gives that:
 
 - `lit_skin`: the face's own lit skin (not a beard, the hair, the wall), read once;
 - `enamel_colour`: the teeth's colour from it;
@@ -38,13 +41,30 @@ MIN_SKIN_PIXELS = 60
 ENAMEL_SATURATION = 0.75
 UNDER_HIGHLIGHTS = 0.92
 UNDER_BRIGHTEST = 0.95
-# Separations between teeth, seen from the front (signed share of half the mouth's width,
-# from its centre, and how much darker): the central incisors' line, then a few
-# irregular, faint ones as the arch turns away. An even seam at every tooth read as a comb
-# of identical keys, a denture pasted in.
-SEAMS = ((0.03, 0.15), (-0.3, 0.09), (0.4, 0.06), (-0.64, 0.05))
-SEAM_WIDTH = 0.07  # share of half the mouth's width (about a fifth of an incisor)
-MIN_SEAM_TOOTH_PX = 5.0  # an incisor narrower than this shows no separations at all
+# The upper row seen from the front: where one tooth meets the next (share of half the
+# mouth's width from its centre), from tooth widths along the arch (central incisor 8.5 mm,
+# lateral 6.5, canine 7.5, premolars 7) turning away round a 24 mm radius, in a smile
+# 50 mm wide: the central incisors widest, each tooth narrower towards the corners. The
+# midline a little off centre and the two sides not mirrored exactly, as in a face.
+BOUNDARIES = (0.0, 0.33, 0.56, 0.77, 0.9, 1.0)
+MIDLINE = 0.015
+LEFT_NARROWER = 0.96
+# How much darker each separation is at the biting edge (the gap between two rounded
+# teeth opens onto the cavity there), fading towards the corners; at the gum it is
+# SEAM_AT_LIP of that. Three or four faint seams (0.15 at the midline, none with a width)
+# were all a viewer saw of a row on a small face: one lit band, a mouthguard. An even seam
+# at every tooth, as deep, read as a comb of identical keys: these are neither even nor alike.
+SEAM_DEPTHS = (0.3, 0.22, 0.15, 0.09, 0.05, 0.0)
+SEAM_AT_LIP = 0.55
+SEAM_WIDTH = 0.03  # share of half the mouth's width (about a tenth of an incisor)...
+SEAM_MIN_PX = 0.5  # ...never under half a pixel, or it vanishes between pixels
+# Each tooth is rounded: lit in its middle, this much darker at its sides.
+ROUNDED = 0.07
+# Separations show from an incisor this many pixels wide, fully from twice that.
+MIN_SEAM_TOOTH_PX = 2.5
+LOWER_SEAMS = 0.5  # the lower row's separations, as a share of the upper's
+# The lateral incisors are a little shorter than the centrals (share of the row's height).
+LATERAL_SHORTER = 0.06
 # Light along the row, slightly uneven as painted teeth are (no two teeth catch the light
 # alike): gentle swells, not periodic, at most this much.
 UNEVEN = 0.07
@@ -130,28 +150,53 @@ def tooth_light(across: np.ndarray, u: np.ndarray, v: np.ndarray, in_upper: np.n
     lip_shadow = 1.0 - 0.2 * np.clip(1.0 - t / 0.3, 0.0, 1.0) ** 2
     translucent = 1.0 - 0.08 * np.clip((t - 0.8) / 0.2, 0.0, 1.0)
     row = np.where(in_upper, 1.0, 0.85)
-    return uneven * corridor * lip_shadow * translucent * row * seams(across, half)
+    # The lower row's separations half as deep: its teeth are narrower and in the upper
+    # row's shadow (as deep as the upper's, a lower row showing its height read as a grille).
+    separations = seams(across, half, t)
+    separations = np.where(in_upper, separations, 1.0 - LOWER_SEAMS * (1.0 - separations))
+    return uneven * corridor * lip_shadow * translucent * row * separations
 
 
-def seams(across: np.ndarray, half: float) -> np.ndarray:
-    """The faint separations between teeth (1: none, below 1: darker), only where an
-    incisor is MIN_SEAM_TOOTH_PX wide or more, and the fainter the smaller: on a small
-    face, seams a pixel apart were all that showed, keys round a pit."""
-    incisor_px = 0.3 * half
+def _tooth_and_within(across: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per pixel, which tooth from the midline (0: central incisor, 1: lateral, ...) and
+    how far across it (0-1, from its side nearer the midline), on its own side of the
+    (slightly off-centre) midline; beyond the last tooth, the last at its far side."""
+    side = across - MIDLINE
+    reach = np.where(side < 0, -side / LEFT_NARROWER, side)
+    place = np.interp(reach, BOUNDARIES, np.arange(len(BOUNDARIES), dtype=np.float32))
+    tooth = np.minimum(np.floor(place), len(BOUNDARIES) - 2).astype(int)
+    return tooth, place - tooth
+
+
+def seams(across: np.ndarray, half: float, t: np.ndarray | float = 1.0) -> np.ndarray:
+    """How each tooth of the row is lit across it (1: fully, below 1: darker): rounded,
+    with a darker separation where it meets the next, deepest between the central incisors
+    and fading towards the corners, deeper towards the biting edge (`t`: 0 at the lip the
+    row grows from, 1 at its edge). Only where an incisor is MIN_SEAM_TOOTH_PX wide or
+    more, and fainter up to twice that: on a tiny face a row of seams a pixel apart is
+    all that shows."""
+    incisor_px = BOUNDARIES[1] * half
     show = float(np.clip((incisor_px - MIN_SEAM_TOOTH_PX) / MIN_SEAM_TOOTH_PX, 0.0, 1.0))
-    dark = np.ones_like(across)
     if show <= 0.0:
-        return dark
-    width = max(SEAM_WIDTH, 0.6 / half)  # never under about half a pixel
-    for at, depth in SEAMS:
-        dark *= 1.0 - show * depth * np.exp(-((across - at) / width) ** 2)
-    return dark
+        return np.ones_like(across)
+    tooth, within = _tooth_and_within(across)
+    # Distance (share of half the mouth) to the nearer separation of this tooth, and how deep that one is.
+    near_outer = within > 0.5
+    distance = np.where(near_outer, 1.0 - within, within) * np.diff(BOUNDARIES)[tooth]
+    depth = np.take(SEAM_DEPTHS, tooth + near_outer)
+    width = max(SEAM_WIDTH, SEAM_MIN_PX / half)
+    gap = depth * np.exp(-(distance / width) ** 2) * (SEAM_AT_LIP + (1.0 - SEAM_AT_LIP) * np.clip(t, 0.0, 1.0))
+    rounded = ROUNDED * (2.0 * within - 1.0) ** 2 * (tooth < len(BOUNDARIES) - 2)
+    return 1.0 - show * np.maximum(gap, rounded)
 
 
 def biting_edge(across: np.ndarray) -> np.ndarray:
-    """How much each tooth's rounded corner lifts the row's biting edge (share of the
-    band): a little at the separations, unevenly; a straight edge read as a ruler."""
-    lift = np.zeros_like(across)
-    for at, depth in SEAMS:
-        lift = np.maximum(lift, 0.4 * depth * np.exp(-((across - at) / (1.5 * SEAM_WIDTH)) ** 2))
-    return lift
+    """How much the row's biting edge rises (share of the band) at each point across it:
+    at each separation, where two rounded corners meet, and along the lateral incisors,
+    shorter than the centrals: a scalloped edge, not a ruler's."""
+    tooth, within = _tooth_and_within(across)
+    lateral = LATERAL_SHORTER * (tooth == 1)
+    # Corners: the edge rises over the outer and inner fifth of each tooth, most at the separation.
+    corner = np.clip(1.0 - np.minimum(within, 1.0 - within) / 0.2, 0.0, 1.0) ** 2
+    depth = np.take(SEAM_DEPTHS, tooth + (within > 0.5))
+    return lateral + 0.5 * depth * corner

@@ -17,7 +17,7 @@ import numpy as np
 
 from .enamel import biting_edge, tooth_light
 from .halftone import HalftoneScreen
-from .rig import INNER_LIPS, LOWER_INNER_LIP, UPPER_INNER_LIP, Palette, PortraitRig
+from .rig import FACE_OVAL, INNER_LIPS, LOWER_INNER_LIP, UPPER_INNER_LIP, Palette, PortraitRig
 from .tone import LUMA
 
 SHIFT = 4
@@ -47,6 +47,11 @@ INNER_LIP_SHARE = 0.12
 # the palette's tongue colour in the mouth's shade (rig.py), shaded: flat, or taken
 # towards the skin's colour, it read as a beige disc laid in the mouth.
 MIN_TONGUE_SHARE = 0.15
+# The lower lip's inside under a smile's resting teeth (`teeth.mouth_shown`'s fifth number):
+# the lip's colour this much in shade just under the teeth, lit towards the lip's edge, and
+# not in the mouth's corners (beyond this share of its half width), which stay dark.
+LINING_SHADE = (0.62, 0.9)
+LINING_TO = 0.9
 # A row of teeth under this many pixels tall is not painted (fading in up to twice that):
 # thinner, blurred into the cavity, it was a grey line along the lip, not teeth.
 MIN_TEETH_PX = 1.5
@@ -93,6 +98,22 @@ def _tongue_layer(u: np.ndarray, v: np.ndarray, band: tuple[float, float], gap: 
     return cover, (1.0 - 0.4 * u ** 2) * lit * groove * crease
 
 
+def _below_own_teeth(reading: tuple[float, ...]) -> tuple[float, ...]:
+    """A reading of the visitor's whole opening (`teeth.mouth_shown`) as shares of its part
+    under their upper teeth. A sitter's own upper teeth hang from her upper lip
+    (own_teeth.py) and her painted opening begins at their edge: read as shares of the
+    whole, the lower lip's inside under a smile's teeth filled only the bottom quarter of
+    her opening, and the rest was a dark crescent under her own teeth."""
+    upper = float(np.clip(reading[0], 0.0, 0.95))
+    below = 1.0 - upper
+    out = [0.0, min(1.0, float(reading[1]) / below)]
+    if len(reading) >= 4:
+        out += [float(np.clip((reading[k] - upper) / below, 0.0, 1.0)) for k in (2, 3)]
+    if len(reading) >= 5:
+        out.append(min(1.0, float(reading[4]) / below))
+    return tuple(out)
+
+
 def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
                 teeth_shown: tuple[float, ...] | None = None, grain: np.ndarray | None = None,
                 blur: float = 0.0, screen: HalftoneScreen | None = None) -> None:
@@ -135,6 +156,13 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
     mask = np.zeros((y1 - y0, x1 - x0), np.float32)
     poly = np.round((lips - [x0, y0]) * (1 << SHIFT)).astype(np.int32)
     cv2.fillPoly(mask, [poly], 1.0, lineType=cv2.LINE_AA, shift=SHIFT)
+    # On a turned sitter the mouth's far corner runs towards the cheek's outline, and the
+    # moved inner lips can cross it: nothing is painted beyond it, where the cheek hides
+    # the mouth (a dark opening had been painted onto the background there).
+    cheek = np.zeros_like(mask)
+    cheek_line = np.round((dst[list(FACE_OVAL), :2] - [x0, y0]) * (1 << SHIFT)).astype(np.int32)
+    cv2.fillPoly(cheek, [cheek_line], 1.0, lineType=cv2.LINE_AA, shift=SHIFT)
+    mask *= cheek
     if mask.max() <= 0:
         return
     yy, xx = np.mgrid[y0:y1, x0:x1].astype(np.float32)
@@ -147,6 +175,8 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
     u = np.clip(np.abs(xx - (left + right) / 2) / half, 0.0, 1.0)  # 0 centre, 1 corners
     pal = rig.palette
     colour = _cavity(pal, u, v, height, gap)
+    if rig.own_teeth and teeth_shown is not None:
+        teeth_shown = _below_own_teeth(teeth_shown)
     if teeth_shown is None:
         upper_band, lower_band = min(0.42, 0.1 + 0.012 * gap), 0.0
         strength = float(np.clip((gap - 3.0) / 6.0, 0.0, 0.95))
@@ -170,13 +200,24 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
         tongue = (np.clip((v - 0.62) / 0.38, 0.0, 1.0) * (1.0 - u)
                   * float(np.clip((gap - 8.0) / 14.0, 0.0, 0.5)))
         colour = colour + (pal.lip * 0.62 - colour) * tongue[..., None]
+    lining = float(np.clip(teeth_shown[4], 0.0, 1.0)) if teeth_shown is not None and len(teeth_shown) > 4 else 0.0
+    if lining > 0.0 and lower_band == 0.0:
+        # The upper teeth rest on the lower lip: under them its inside, not the cavity
+        # (painted as cavity, a dark crescent under every smile's teeth).
+        edge = 1.0 - lining
+        soft = max(0.04, 1.2 / max(gap, 1.0))
+        cover = np.clip((v - edge) / soft + 0.5, 0.0, 1.0) * np.clip((LINING_TO - u) / 0.25, 0.0, 1.0)
+        lit = LINING_SHADE[0] + (LINING_SHADE[1] - LINING_SHADE[0]) * np.clip((v - edge) / max(lining, 0.05), 0.0, 1.0)
+        colour = colour + (pal.lip * lit[..., None] - colour) * (cover * strength)[..., None]
     # Teeth: light bands from the lips inwards, bright to a soft but readable edge, fading
     # towards the mouth corners.
     # Full teeth across the front, fading only at the corners (the corridor shades them).
     fade = np.clip((0.92 - u) / 0.4, 0.0, 1.0) ** 0.6
     edge_px = max(0.12, 1.2 / max(gap, 1.0))  # the teeth's edge: about a pixel soft
     # Each tooth's biting edge is rounded: the band's edge rises a little at a separation.
-    across = (xx - (left + right) / 2) / half  # signed: -1 at the left corner, 1 at the right
+    # Signed: -1 at the left corner, 1 at the right; one row (the row of teeth is laid out
+    # along it alone, once, not per pixel: this runs on every frame of an open mouth).
+    across = (xx[:1] - (left + right) / 2) / half
     scallop = biting_edge(across)
     upper_edge, lower_edge = upper_band * (1.0 - scallop), lower_band * (1.0 - scallop)
     # The soft edge is centred on the band's edge: the band is as tall as read, not a

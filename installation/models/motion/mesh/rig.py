@@ -177,6 +177,10 @@ def _delaunay(points: np.ndarray) -> np.ndarray:
 
 # Painted colours relative to what the picture gives them.
 TONGUE_TINT = np.array([1.14, 1.06, 1.18])  # lighter than the lips, pinker
+# ...pinker only as far as the lips are red ((R - G) / (R + G), fully from this): on a
+# toned picture whose lips have no red of their own (a grey-green daguerreotype) the
+# tint's blue over green made a lavender tongue.
+TONGUE_PINK_FROM_REDNESS = 0.1
 TONGUE_UNDER_TEETH = 0.82  # the tongue's lightness at most, as a share of the teeth's
 TONGUE_IN_SHADE, SHADE_HUE = 0.65, 0.3  # the tongue inside the mouth (_in_the_mouths_shade)
 # The cavity's deepest colour (_cavity): this share of the face's darkest tones, within
@@ -222,7 +226,10 @@ def _palette(image: np.ndarray, mesh: np.ndarray, eyes: tuple[Eye, Eye] = ()) ->
     # 1.1-1.3 of their lightness).
     lower = (mesh[list(LOWER_OUTER_LIP[2:-2]), :2] + mesh[list(LOWER_INNER_LIP[2:-2]), :2]) / 2
     lip_body = _sample_at(image, lower)
-    tongue = np.clip(lip_body * TONGUE_TINT, 0.0, 255.0)
+    redness = float(lip_body[0] - lip_body[1]) / max(float(lip_body[0] + lip_body[1]), 1.0)
+    lighter = float(TONGUE_TINT @ LUMA)
+    tint = lighter + (TONGUE_TINT - lighter) * float(np.clip(redness / TONGUE_PINK_FROM_REDNESS, 0.0, 1.0))
+    tongue = np.clip(lip_body * tint, 0.0, 255.0)
     # Never lighter than the teeth: an old print's lower lip catches the light, and a tongue
     # from it as light as the enamel read as a white slab filling the mouth.
     tongue *= min(1.0, TONGUE_UNDER_TEETH * float(teeth @ LUMA) / max(float(tongue @ LUMA), 1.0))

@@ -41,6 +41,13 @@ TONGUE_MIN_GAP_PX = 8.0
 # (the shared faces driver's tongue stuck out): beside its enamel it is redder by at
 # least this share of the lips' redness.
 TONGUE_OVER_ENAMEL = 0.2
+# A smile's upper teeth resting on the lower lip: the face mesh puts the lower inner lip
+# below the lip's lit, wet inside, which then fills the opening from the teeth's edge
+# down, at least this share of the lips' redness and of their lightness (measured on the
+# shared smile driver: 1.05-1.4 and 0.88-1.0; the cavity is far darker, enamel far
+# less red). Read as nothing, it was painted as cavity: a dark crescent under the teeth.
+LINING_RED = 0.85
+LINING_LIT = 0.75
 # Outer and inner lip points facing each other: halfway between them is lip, not skin or gap.
 LIP_PAIRS = ((0, 13), (37, 82), (267, 312), (39, 81), (269, 311), (17, 14), (84, 87), (314, 317), (181, 178),
              (405, 402))
@@ -74,10 +81,11 @@ def teeth_shown(frame: np.ndarray, landmarks: np.ndarray) -> tuple[float, float]
     return None if seen is None else (seen[0], seen[1])
 
 
-def mouth_shown(frame: np.ndarray, landmarks: np.ndarray) -> tuple[float, float, float, float] | None:
-    """(upper teeth, lower teeth, tongue top, tongue bottom), shares of the opening's
-    height from the upper inner lip down (the tongue's both 0 when none is seen), or None
-    when the mouth is too closed to tell."""
+def mouth_shown(frame: np.ndarray, landmarks: np.ndarray) -> tuple[float, float, float, float, float] | None:
+    """(upper teeth, lower teeth, tongue top, tongue bottom, lower lip's inside), shares of
+    the opening's height (the teeth and the tongue from the upper inner lip down, the tongue's
+    both 0 when none is seen; the lower lip's inside from the lower inner lip up, 0 unless
+    the upper teeth rest on it), or None when the mouth is too closed to tell."""
     upper = landmarks[list(UPPER_INNER_LIP), :2].astype(np.float64)
     lower = landmarks[list(LOWER_INNER_LIP), :2].astype(np.float64)
     left, right = upper[0], upper[-1]
@@ -150,7 +158,16 @@ def mouth_shown(frame: np.ndarray, landmarks: np.ndarray) -> tuple[float, float,
         upper_share = bite if bite is not None else upper_share
         lower_share = BINS - upper_share
     tongue_top, tongue_bottom = _tongue_run(tongue, upper_share, lower_share)
-    return upper_share / BINS, lower_share / BINS, tongue_top / BINS, tongue_bottom / BINS
+    lining = 0
+    if lip_red > GREY_CAMERA_REDNESS and upper_share and not lower_share and tongue_top == tongue_bottom:
+        lip_like = ((np.median(redness, axis=1) >= LINING_RED * lip_red)
+                    & (np.median(luma, axis=1) >= LINING_LIT * lip_luma))
+        run = _run_from_edge(lip_like[::-1])
+        # Only where it meets the teeth (a step of shadow under their edge allowed): below
+        # a dark gap it is the cavity's floor, painted as such.
+        if run and upper_share + run >= BINS - 1:
+            lining = BINS - upper_share
+    return upper_share / BINS, lower_share / BINS, tongue_top / BINS, tongue_bottom / BINS, lining / BINS
 
 
 def _teeth_before_tongue(step_red: np.ndarray, pale_tongue: np.ndarray, run: int) -> int:
