@@ -15,6 +15,7 @@ import numpy as np
 from .halftone import HalftoneScreen
 from .lid_rest import LIDS, EyeAtRest, lid_whites
 from .mouth import curve_through
+from .plate import DETAIL_SIGMA
 from .tone import LUMA
 
 __all__ = ["LIDS", "EyeAtRest", "LidCover", "lid_whites", "move_lids", "paint_lids"]
@@ -46,6 +47,19 @@ WHITE_BAND_SHARE = 0.5
 # The picture's dark lid line through the crease (lid_rest.LINE_REACH) is painted over by
 # this much as the lid closes, in the lid's tone: a closed lid's crease is softer.
 CREASE_SOFTENED = 0.6
+# A closed lid is the same skin as round it: the picture's own texture (brush, hatching,
+# film grain) is carried onto it from the skin round the eye, moved whole (a copy stretched
+# or mirrored bends strokes and hatching), as the picture's detail at TEXTURE_SCALE of the
+# eye's width (a sigma, from DETAIL_SIGMA px up): the scale below which the painted lid's
+# own tone and shading are flat. A smooth tone with a fine random grain closed a pencil
+# drawing's eye into a blank pale oval, a painting's into a bulging skin-coloured lens.
+TEXTURE_SCALE = 0.05
+# Of the three sides the ones with the less detail there count the more, and what is left is
+# held within TEXTURE_CLIP robust deviations of the detail round the eye: a brow's hairs
+# or a lower lid's line carried onto the lid would draw another eye.
+TEXTURE_CLIP = 2.5
+TEXTURE_GAIN = 2.0
+TEXTURE_GAP = 2  # rows between the covered lid and where its texture is read
 
 
 class LidCover(NamedTuple):
@@ -59,6 +73,7 @@ class LidCover(NamedTuple):
     start: np.ndarray  # (1, w) rows: where the paint begins to take over from the lid's skin
     lower: np.ndarray  # (1, w) rows: the lower lid
     eye_top: int  # region row: the eye's own rows (for its darkest tone) begin here, at the crease
+    outward: int = 0  # towards the temple: +1 (right in the picture), -1 (left)
 
 
 class _Eye:
@@ -76,6 +91,7 @@ class _Eye:
         y0 = int(np.floor(cr[:, 1].min() - above)) - 1
         y1 = int(np.ceil(low[:, 1].max() + (0.0 if below is None else float(below.max())))) + 2
         self.x0, self.y0 = max(x0, 0), max(y0, 0)
+        self.outward = 1 if up[0, 0] > up[-1, 0] else -1  # LIDS run from the outer corner
         self.x1, self.y1 = min(x1, shape[1]), min(y1, shape[0])
         self.empty = self.x1 - self.x0 < 2 or self.y1 - self.y0 < 2
         if self.empty:
@@ -166,7 +182,7 @@ def _lower_lid(map_y: np.ndarray, eye: _Eye, closing: float, covers: list) -> No
     soften = CREASE_SOFTENED * float(np.clip((closing - 0.1) / 0.3, 0.0, 1.0)) * eye.line * corner
     covered = np.maximum(covered, on_line * soften)
     covers.append(LidCover(eye.x0, eye.y0, covered.astype(np.float32), new_margin - eye.y0, closing,
-                           top - eye.y0, start - eye.y0, eye.bottom - eye.y0, eye.eye_top))
+                           top - eye.y0, start - eye.y0, eye.bottom - eye.y0, eye.eye_top, eye.outward))
 
 
 def _raise_lid(map_y: np.ndarray, eye: _Eye, widening: float) -> None:
@@ -329,8 +345,11 @@ def paint_lids(region: np.ndarray, covers: list, blur: float = 0.0, grain: np.nd
         shaded = tone * light
         if blur > 0.6:  # crease, margin shadow and lash as soft as the picture; its grain stays
             shaded = cv2.GaussianBlur(shaded, (0, 0), blur)
+        texture = None if screen is not None else _skin_texture(region, cover)
         if screen is not None:  # a halftone: the lid printed in the picture's own dots
             shaded = screen.print(shaded, x0, y0)
+        elif texture is not None:
+            shaded = shaded + texture * light
         elif grain is not None:
             shaded = shaded + grain[y0:y0 + h, x0:x0 + w, None] * light
         skin = np.maximum(shaded, darkest)
@@ -339,3 +358,54 @@ def paint_lids(region: np.ndarray, covers: list, blur: float = 0.0, grain: np.nd
                                        borderType=cv2.BORDER_CONSTANT)
         weight = covered[..., None]
         region[y0:y0 + h, x0:x0 + w] = np.clip(patch + (skin - patch) * weight, 0, 255).astype(np.uint8)
+
+
+def _skin_texture(region: np.ndarray, cover: LidCover) -> np.ndarray | None:
+    """The picture's own texture for a closed lid (see TEXTURE_SCALE): its detail from the
+    skin round the covered rows (above the crease, below the lower lid, towards the temple),
+    each moved whole onto the lid, (patch rows, columns, channels) float32;
+    None where none of them lies inside the region."""
+    h, w = cover.covered.shape
+    rows = np.flatnonzero(cover.covered.max(axis=1) > 0)
+    if len(rows) == 0:
+        return None
+    first, last = int(rows[0]), int(rows[-1])
+    sigma = max(DETAIL_SIGMA, TEXTURE_SCALE * w)
+    size = 2 * int(round(2.5 * sigma)) + 1
+    pad = size // 2
+    gap = TEXTURE_GAP + pad  # clear of the lashes and lid lines, blur and all
+    above = last - min(first, int(np.floor(cover.crease.min()))) + 1 + gap
+    below = max(last, int(np.ceil(cover.lower.max()))) - first + 1 + gap
+    ups, quiets, reads = [], [], []
+    # (Not towards the nose: the eyes lie about an eye's width apart, and the other eye's
+    # lashes and iris were carried onto the lid.)
+    for dy, dx in ((-above, 0), (below, 0), (0, cover.outward * (w + gap))):
+        top, left = cover.y0 + first + dy - pad, cover.x0 + dx - pad
+        bottom, right = cover.y0 + last + 1 + dy + pad, cover.x0 + w + dx + pad
+        if top < 0 or left < 0 or bottom > region.shape[0] or right > region.shape[1]:
+            continue
+        source = region[top:bottom, left:right].astype(np.float32)
+        # The detail: the source less its blur (a stack blur: a Gaussian's cousin whose cost
+        # does not grow with its size), and how busy each pixel's neighbourhood is.
+        detail = source - cv2.stackBlur(source, (size, size))
+        busy = cv2.stackBlur((detail * detail).sum(-1), (size, size))[pad:-pad, pad:-pad]
+        detail = detail[pad:-pad, pad:-pad]
+        ups.append(detail)
+        quiets.append(1.0 / (busy * busy + 1e-3))
+        reads.append(1.4826 * float(np.median(np.abs(detail - np.median(detail)))))
+    if not ups:
+        return None
+    # The quieter source counts the more; independent textures mixed keep their strength
+    # when divided by the weights' norm.
+    weights = np.stack(quiets)
+    weights /= weights.sum(0)
+    mixed = (weights[..., None] * np.stack(ups)).sum(0) / np.sqrt((weights * weights).sum(0))[..., None]
+    # As strong as the skin round the eye typically is: the quietest source alone may be
+    # the smoothest patch of skin there (at most TEXTURE_GAIN times over).
+    skin = float(np.median(reads))
+    strength = 1.4826 * float(np.median(np.abs(mixed - np.median(mixed))))
+    mixed *= min(skin / max(strength, 1e-3), TEXTURE_GAIN)
+    limit = TEXTURE_CLIP * max(skin, 0.5)
+    texture = np.zeros((h, w, region.shape[2]), np.float32)
+    texture[first:last + 1] = np.clip(mixed, -limit, limit)
+    return texture
