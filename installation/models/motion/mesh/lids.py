@@ -122,9 +122,12 @@ def move_lids(map_y: np.ndarray, dst: np.ndarray, eye_open: tuple[float, float],
               shape: tuple[int, int], rests: tuple | None = None, belows: tuple | None = None) -> list:
     """Move the lids in `map_y` (in place); returns what `paint_lids` must paint. `rests`:
     per eye, `lid_whites` of the portrait at rest; `belows`: per eye, how far its opening
-    reaches below the mesh's lower lid (eye_reach.opening_below_mesh): a closing lid covers it."""
+    reaches below the mesh's lower lid (eye_reach.opening_below_mesh): a closing lid covers it;
+    None where the mesh's eye lies on skin below the picture's (a squint): no lid there."""
     covers: list = []
     for k, (lid, ratio) in enumerate(zip(LIDS, eye_open, strict=True)):
+        if belows is not None and belows[k] is None:  # the mesh's eye lies on skin: no lid there
+            continue
         if ratio > 1.02:
             _raise_lid(map_y, _Eye(dst, lid, origin, shape), min(float(ratio) - 1.0, MAX_WIDENING))
             continue
