@@ -14,8 +14,8 @@ import numpy as np
 
 from .halftone import HalftoneScreen
 from .lid_rest import LIDS, EyeAtRest, lid_whites
+from .lid_skin import skin_texture
 from .mouth import curve_through
-from .plate import DETAIL_SIGMA
 from .tone import LUMA
 
 __all__ = ["LIDS", "EyeAtRest", "LidCover", "lid_whites", "move_lids", "paint_lids"]
@@ -47,20 +47,6 @@ WHITE_BAND_SHARE = 0.5
 # The picture's dark lid line through the crease (lid_rest.LINE_REACH) is painted over by
 # this much as the lid closes, in the lid's tone: a closed lid's crease is softer.
 CREASE_SOFTENED = 0.6
-# A closed lid is the same skin as round it: the picture's own texture (brush, hatching,
-# film grain) is carried onto it from the skin round the eye, moved whole (a copy stretched
-# or mirrored bends strokes and hatching), as the picture's detail at TEXTURE_SCALE of the
-# eye's width (a sigma, from DETAIL_SIGMA px up): the scale below which the painted lid's
-# own tone and shading are flat. A smooth tone with a fine random grain closed a pencil
-# drawing's eye into a blank pale oval, a painting's into a bulging skin-coloured lens.
-TEXTURE_SCALE = 0.05
-# Of the two sides the one with the less detail there counts the more, and what is left is
-# held within TEXTURE_CLIP robust deviations of the detail round the eye: a brow's hairs
-# or a lower lid's line carried onto the lid would draw another eye.
-TEXTURE_CLIP = 2.5
-TEXTURE_GAIN = 2.0
-SPREAD_SAMPLES = 1000
-TEXTURE_GAP = 2  # rows between the covered lid and where its texture is read
 
 
 class LidCover(NamedTuple):
@@ -74,7 +60,6 @@ class LidCover(NamedTuple):
     start: np.ndarray  # (1, w) rows: where the paint begins to take over from the lid's skin
     lower: np.ndarray  # (1, w) rows: the lower lid
     eye_top: int  # region row: the eye's own rows (for its darkest tone) begin here, at the crease
-    outward: int = 0  # towards the temple: +1 (right in the picture), -1 (left)
 
 
 class _Eye:
@@ -92,7 +77,6 @@ class _Eye:
         y0 = int(np.floor(cr[:, 1].min() - above)) - 1
         y1 = int(np.ceil(low[:, 1].max() + (0.0 if below is None else float(below.max())))) + 2
         self.x0, self.y0 = max(x0, 0), max(y0, 0)
-        self.outward = 1 if up[0, 0] > up[-1, 0] else -1  # LIDS run from the outer corner
         self.x1, self.y1 = min(x1, shape[1]), min(y1, shape[0])
         self.empty = self.x1 - self.x0 < 2 or self.y1 - self.y0 < 2
         if self.empty:
@@ -186,7 +170,7 @@ def _lower_lid(map_y: np.ndarray, eye: _Eye, closing: float, covers: list) -> No
     soften = CREASE_SOFTENED * float(np.clip((closing - 0.1) / 0.3, 0.0, 1.0)) * eye.line * corner
     covered = np.maximum(covered, on_line * soften)
     covers.append(LidCover(eye.x0, eye.y0, covered.astype(np.float32), new_margin - eye.y0, closing,
-                           top - eye.y0, start - eye.y0, eye.bottom - eye.y0, eye.eye_top, eye.outward))
+                           top - eye.y0, start - eye.y0, eye.bottom - eye.y0, eye.eye_top))
 
 
 def _raise_lid(map_y: np.ndarray, eye: _Eye, widening: float) -> None:
@@ -311,14 +295,14 @@ def paint_lids(region: np.ndarray, covers: list, blur: float = 0.0, grain: np.nd
                screen: HalftoneScreen | None = None) -> None:
     """Paint the lid that covers the eye. Stretched a few times over, the lid's own
     pixels streak, so the covering part becomes skin: the tone of the skin around the eye
-    (`_lid_tone`), the picture's grain, the shading of a rounded lid (a soft crease above, a
-    shadow along the closed margin) and a lash line. `blur`: the picture's
-    own softness (focus.py); the lash line and the closed lid's edge are no sharper (drawn a
-    pixel sharp in a soft print, a closed eye read as a shell laid on). `grain` (float32,
-    the region's size): the picture's grain, as the mouth's paint gets it (the high-pass of
-    the brow, repeated down the lid, drew the brow's lines across it as stripes). `screen`:
-    where the picture is a printed halftone, its screen, which prints the lid in dots that
-    run on from the face's (a smooth lid on a dotted face read as a bead)."""
+    (`_lid_tone`), the picture's own texture from the skin round it (lid_skin.py), the
+    shading of a rounded lid (a soft crease above, a shadow along the closed margin) and a
+    lash line. `blur`: the picture's own softness (focus.py); the lash line and the closed
+    lid's edge are no sharper (drawn a pixel sharp in a soft print, a closed eye read as a
+    shell laid on). `grain` (float32, the region's size): the picture's grain, as the
+    mouth's paint gets it, for a lid whose skin round it lies outside the region.
+    `screen`: where the picture is a printed halftone, its screen, which prints the lid in
+    dots that run on from the face's (a smooth lid on a dotted face read as a bead)."""
     for cover in covers:
         x0, y0, covered, margin_row, closing = cover.x0, cover.y0, cover.covered, cover.margin, cover.closing
         top_row, start_row = cover.crease, cover.start
@@ -349,7 +333,7 @@ def paint_lids(region: np.ndarray, covers: list, blur: float = 0.0, grain: np.nd
         shaded = tone * light
         if blur > 0.6:  # crease, margin shadow and lash as soft as the picture; its grain stays
             shaded = cv2.GaussianBlur(shaded, (0, 0), blur)
-        texture = None if screen is not None else _skin_texture(region, cover)
+        texture = None if screen is not None else skin_texture(region, x0, y0, covered, top_row, cover.lower)
         if screen is not None:  # a halftone: the lid printed in the picture's own dots
             shaded = screen.print(shaded, x0, y0)
         elif texture is not None:
@@ -362,68 +346,3 @@ def paint_lids(region: np.ndarray, covers: list, blur: float = 0.0, grain: np.nd
                                        borderType=cv2.BORDER_CONSTANT)
         weight = covered[..., None]
         region[y0:y0 + h, x0:x0 + w] = np.clip(patch + (skin - patch) * weight, 0, 255).astype(np.uint8)
-
-
-def _skin_texture(region: np.ndarray, cover: LidCover) -> np.ndarray | None:
-    """The picture's own texture for a closed lid (see TEXTURE_SCALE): its detail from the
-    skin above the crease and below the lower lid, each moved whole onto the lid, (patch
-    rows, columns, channels) float32; None where neither lies inside the region."""
-    h, w = cover.covered.shape
-    rows = np.flatnonzero(cover.covered.max(axis=1) > 0)
-    if len(rows) == 0:
-        return None
-    first, last = int(rows[0]), int(rows[-1])
-    sigma = max(DETAIL_SIGMA, TEXTURE_SCALE * w)
-    size = 2 * int(round(2.5 * sigma)) + 1
-    pad = size // 2
-    gap = TEXTURE_GAP + pad  # clear of the lashes and lid lines, blur and all
-    above = last - min(first, int(np.floor(cover.crease.min()))) + 1 + gap
-    below = max(last, int(np.ceil(cover.lower.max()))) - first + 1 + gap
-    # (Not towards the nose: the eyes lie about an eye's width apart, and the other eye's
-    # lashes and iris were carried onto the lid. Towards the temple as well cost a third
-    # more for little: a turned head's temple is often hair or the wall.)
-    sources = []
-    for dy in (-above, below):
-        top, left = cover.y0 + first + dy - pad, cover.x0 - pad
-        bottom, right = cover.y0 + last + 1 + dy + pad, cover.x0 + w + pad
-        if top >= 0 and left >= 0 and bottom <= region.shape[0] and right <= region.shape[1]:
-            sources.append(region[top:bottom, left:right])
-    if not sources:
-        return None
-    # Both at once, one above the other: the blur mixes them only in the rows round the
-    # seam, which are cut off with the rest of its margins.
-    source = np.concatenate(sources).astype(np.float32)
-    # The detail: the source less its blur, and how busy each pixel's neighbourhood is.
-    # (OpenCV's stack blur on three float channels cost eight times its Gaussian blur.)
-    detail = source - cv2.GaussianBlur(source, (size, size), sigma)
-    busy = cv2.blur((detail * detail).sum(-1), (size, size))
-    n = last - first + 1 + 2 * pad
-    cut = [(slice(k * n + pad, (k + 1) * n - pad), slice(pad, pad + w)) for k in range(len(sources))]
-    reads = [_spread(detail[c]) for c in cut]
-    mixed = detail[cut[0]]
-    if len(cut) == 2:
-        # The quieter source counts the more; two independent textures mixed keep their
-        # strength when divided by the weights' norm.
-        loud_up, loud_down = busy[cut[0]] ** 2 + 1e-3, busy[cut[1]] ** 2 + 1e-3
-        share = loud_down / (loud_up + loud_down)
-        norm = np.sqrt(share * share + (1.0 - share) ** 2)
-        mixed = (share / norm)[..., None] * mixed + ((1.0 - share) / norm)[..., None] * detail[cut[1]]
-    # As strong as the skin round the eye typically is: the quietest source alone may be
-    # the smoothest patch of skin there (at most TEXTURE_GAIN times over).
-    skin = float(np.median(reads))
-    strength = _spread(mixed)
-    mixed *= min(skin / max(strength, 1e-3), TEXTURE_GAIN)
-    limit = TEXTURE_CLIP * max(skin, 0.5)
-    texture = np.zeros((h, w, region.shape[2]), np.float32)
-    texture[first:last + 1] = np.clip(mixed, -limit, limit)
-    return texture
-
-
-def _spread(detail: np.ndarray) -> float:
-    """The robust deviation of `detail` (1.4826 x the median absolute deviation: a standard
-    deviation that lines and spots hardly move), read from at most SPREAD_SAMPLES of its
-    values, evenly spaced: on a large picture's eye, the medians of all of them cost more
-    than the rest of the lid's paint."""
-    step = max(1, int(np.sqrt(detail.size / SPREAD_SAMPLES)))  # every step-th row and column
-    values = detail[::step, ::step].reshape(-1)
-    return 1.4826 * float(np.median(np.abs(values - np.median(values))))
