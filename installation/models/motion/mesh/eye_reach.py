@@ -7,6 +7,12 @@ that patch of shadow, and the eye itself stayed open below it (a visitor's blink
 a wink). The iris model, run on each eye at rest, finds the opening the picture shows;
 where its lower lid lies below the mesh's, the closing lid closes onto it.
 
+On a sitter squinting in a broad smile the mesh's eye lay lower than the picture's
+narrowed eye, on the cheek: the lid drawn down there was a lid painted on a cheek, far
+worse than a blink not shown. Where the iris model's opening (the same eye: across the
+mesh's, as wide) ends above the middle of the mesh's, most of the mesh's opening is skin:
+that eye gets no lid (None).
+
 (Its upper lid above the mesh's was tried too, as where the closing lid starts: it cleaned
 van Gogh's closed near eye, but drew old Douglass's heavy near lid down as a tall shell,
 eye r 0.64 -> 0.50 on driver-expressions, and the six audit sitters' mean fell.)
@@ -28,25 +34,32 @@ BELOW_WIDTHS = 0.3
 MOST_DOWN = 0.3
 
 
-def opening_below_mesh(points: np.ndarray, eyes: tuple[Eye, Eye] | None, lids: tuple) -> tuple[np.ndarray, ...]:
+def opening_below_mesh(points: np.ndarray, eyes: tuple[Eye, Eye] | None,
+                       lids: tuple) -> tuple[np.ndarray | None, ...]:
     """Per eye (`lids`: lids.LIDS), along it from corner to corner (SAMPLES): how far the
     picture's opening reaches below the mesh's lower lid line, in pixels at rest
     (`points`: the rest pose, picture pixels); zeros where the iris model saw another eye
-    or none."""
+    or none; None where the mesh's eye lies below the picture's, on skin (no lid there)."""
     out = []
     for k, lid in enumerate(lids):
         below = np.zeros(SAMPLES, np.float32)
         eye = None if eyes is None else eyes[k]
-        out.append(below)
         if eye is None or not np.all(np.isfinite(eye.lids[:, :2])):
+            out.append(below)
             continue
         up, low, crease = (points[list(ids), :2] for ids in lid)
         left, right = sorted((min(up[0, 0], low[0, 0]), max(up[-1, 0], low[-1, 0])))
         width = max(right - left, 1.0)
         centre = eye.lids[:, :2].mean(0)
         model_width = float(np.ptp(eye.lids[:, 0]))
-        if not (left <= centre[0] <= right and 0.5 * width <= model_width <= 1.5 * width
-                and crease[:, 1].mean() <= centre[1] <= low[:, 1].max() + BELOW_WIDTHS * width):
+        same_eye = left <= centre[0] <= right and 0.5 * width <= model_width <= 1.5 * width
+        at = np.array([centre[0]])
+        mesh_middle = 0.5 * float(curve_through(up, at)[0] + curve_through(low, at)[0])
+        if same_eye and float(eye.lids[4, 1]) <= mesh_middle:  # lids[4]: the model's lower lid's middle
+            out.append(None)
+            continue
+        out.append(below)
+        if not (same_eye and crease[:, 1].mean() <= centre[1] <= low[:, 1].max() + BELOW_WIDTHS * width):
             continue
         xs = np.linspace(left, right, SAMPLES)
         model_low = curve_through(eye.lids[:9, :2], xs, np.nan)  # lids[:9]: the lower lid

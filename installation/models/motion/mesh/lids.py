@@ -14,6 +14,7 @@ import numpy as np
 
 from .halftone import HalftoneScreen
 from .lid_rest import LIDS, EyeAtRest, lid_whites
+from .lid_skin import skin_texture
 from .mouth import curve_through
 from .tone import LUMA
 
@@ -105,9 +106,12 @@ def move_lids(map_y: np.ndarray, dst: np.ndarray, eye_open: tuple[float, float],
               shape: tuple[int, int], rests: tuple | None = None, belows: tuple | None = None) -> list:
     """Move the lids in `map_y` (in place); returns what `paint_lids` must paint. `rests`:
     per eye, `lid_whites` of the portrait at rest; `belows`: per eye, how far its opening
-    reaches below the mesh's lower lid (eye_reach.opening_below_mesh): a closing lid covers it."""
+    reaches below the mesh's lower lid (eye_reach.opening_below_mesh): a closing lid covers it;
+    None where the mesh's eye lies on skin below the picture's (a squint): no lid there."""
     covers: list = []
     for k, (lid, ratio) in enumerate(zip(LIDS, eye_open, strict=True)):
+        if belows is not None and belows[k] is None:  # the mesh's eye lies on skin: no lid there
+            continue
         if ratio > 1.02:
             _raise_lid(map_y, _Eye(dst, lid, origin, shape), min(float(ratio) - 1.0, MAX_WIDENING))
             continue
@@ -291,14 +295,14 @@ def paint_lids(region: np.ndarray, covers: list, blur: float = 0.0, grain: np.nd
                screen: HalftoneScreen | None = None) -> None:
     """Paint the lid that covers the eye. Stretched a few times over, the lid's own
     pixels streak, so the covering part becomes skin: the tone of the skin around the eye
-    (`_lid_tone`), the picture's grain, the shading of a rounded lid (a soft crease above, a
-    shadow along the closed margin) and a lash line. `blur`: the picture's
-    own softness (focus.py); the lash line and the closed lid's edge are no sharper (drawn a
-    pixel sharp in a soft print, a closed eye read as a shell laid on). `grain` (float32,
-    the region's size): the picture's grain, as the mouth's paint gets it (the high-pass of
-    the brow, repeated down the lid, drew the brow's lines across it as stripes). `screen`:
-    where the picture is a printed halftone, its screen, which prints the lid in dots that
-    run on from the face's (a smooth lid on a dotted face read as a bead)."""
+    (`_lid_tone`), the picture's own texture from the skin round it (lid_skin.py), the
+    shading of a rounded lid (a soft crease above, a shadow along the closed margin) and a
+    lash line. `blur`: the picture's own softness (focus.py); the lash line and the closed
+    lid's edge are no sharper (drawn a pixel sharp in a soft print, a closed eye read as a
+    shell laid on). `grain` (float32, the region's size): the picture's grain, as the
+    mouth's paint gets it, for a lid whose skin round it lies outside the region.
+    `screen`: where the picture is a printed halftone, its screen, which prints the lid in
+    dots that run on from the face's (a smooth lid on a dotted face read as a bead)."""
     for cover in covers:
         x0, y0, covered, margin_row, closing = cover.x0, cover.y0, cover.covered, cover.margin, cover.closing
         top_row, start_row = cover.crease, cover.start
@@ -329,8 +333,11 @@ def paint_lids(region: np.ndarray, covers: list, blur: float = 0.0, grain: np.nd
         shaded = tone * light
         if blur > 0.6:  # crease, margin shadow and lash as soft as the picture; its grain stays
             shaded = cv2.GaussianBlur(shaded, (0, 0), blur)
+        texture = None if screen is not None else skin_texture(region, x0, y0, covered, top_row, cover.lower)
         if screen is not None:  # a halftone: the lid printed in the picture's own dots
             shaded = screen.print(shaded, x0, y0)
+        elif texture is not None:
+            shaded = shaded + texture * light
         elif grain is not None:
             shaded = shaded + grain[y0:y0 + h, x0:x0 + w, None] * light
         skin = np.maximum(shaded, darkest)
