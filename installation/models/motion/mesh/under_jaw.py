@@ -1,0 +1,99 @@
+"""What lies under the jaw stays where it is while the jaw drops in front of it.
+
+The band of picture between the face's outline and the head ring around it (hair, neck,
+collar, ground) used to be drawn between the outline's moved points and the ring. As the
+mouth opened the chin went down and pulled the top of that band with it, while the ring
+stayed: what lay under the chin was dragged down and squeezed against the ring (a mouth
+opening of 0.15-0.19 face heights moved the picture 0.02 face heights below the moved chin
+by 0.04-0.13 face heights; a ruff went to vertical streaks, a choker into a long U).
+
+In a face the jaw drops in front of the neck and the clothes: the chin slides over them and
+covers a little of them. So the band's edge along the jaw line has points of its own (the
+rig's jaw anchors, copies of the jaw line's points), and they follow the jaw only where it
+moves into the face (inwards, or they would leave a gap of unmoved picture between the chin
+and the band), never out over what lies below nor along the outline (a dropping jaw's sides
+move mostly along it, and dragged the neck and hair beside them): that the chin, drawn in
+front of the band, covers instead. The head ring under the jaw stays too (rig.py): moved
+with the head, it dragged the collar down into a U as the visitor nodded.
+
+(A beard hangs from the chin and should follow it; below the outline it now stays as a
+collar does. It was no better before: the band squeezed it against the ring.)
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from .rig import FACE_OVAL, JAW_LINE
+
+# A jump of the map (pixels between neighbouring map points) that is the chin's edge over
+# what lies under the jaw rather than the map's own smooth change.
+SEAM_JUMP_PX = 1.0
+
+
+def outward_normals(points: np.ndarray) -> np.ndarray:
+    """Per jaw line point (rest points x 2), the unit normal of the face's outline there,
+    pointing out of the face."""
+    oval = list(FACE_OVAL)
+    centre = points[oval].mean(0)
+    normals = []
+    for point in JAW_LINE:
+        at = oval.index(point)
+        along = points[oval[(at + 1) % len(oval)]] - points[oval[at - 1]]
+        normal = np.array([along[1], -along[0]])
+        normal /= max(float(np.linalg.norm(normal)), 1e-9)
+        if np.dot(normal, points[point] - centre) < 0:
+            normal = -normal
+        normals.append(normal)
+    return np.array(normals)
+
+
+class UnderJaw:
+    """`src`: the rig's rest points (x, y); `first`: the index of the first jaw anchor."""
+
+    def __init__(self, src: np.ndarray, first: int) -> None:
+        self.src = src
+        self.jaw = np.array(JAW_LINE)
+        self.anchors = first + np.arange(len(JAW_LINE))
+        self.normals = outward_normals(src)
+
+    def place(self, dst: np.ndarray) -> np.ndarray:
+        """`dst` (points x 2, moved by the expression and the head) with the jaw anchors
+        placed (a nod drops the chin over the collar as an open mouth does): each takes
+        only its jaw point's move into the face."""
+        move = dst[self.jaw] - self.src[self.jaw]
+        inwards = np.minimum(np.einsum("ij,ij->i", move, self.normals), 0.0)[:, None] * self.normals
+        dst = dst.copy()
+        dst[self.anchors] = self.src[self.anchors] + inwards
+        return dst
+
+
+
+def jaw_seam(under: np.ndarray, dx: np.ndarray, dy: np.ndarray, sigma: float) -> np.ndarray | None:
+    """Per map point (`under`: whether it shows what lies under the jaw; `dx`, `dy`: the
+    map's displacement there), how much of the picture's own softness the chin's edge over
+    it needs: 1 where the map jumps from the chin to what lies under it, fading over
+    `sigma` map steps. None where it does not jump (at rest, the chin meets the neck as
+    the picture has them)."""
+    if not under.any() or under.all():
+        return None
+    kernel = np.ones((3, 3), np.uint8)
+    edge = cv2.morphologyEx(under.astype(np.uint8), cv2.MORPH_GRADIENT, kernel) > 0
+    jump = np.maximum(*(cv2.morphologyEx(d, cv2.MORPH_GRADIENT, kernel) for d in (dx, dy)))
+    edge &= jump > SEAM_JUMP_PX
+    if not edge.any():
+        return None
+    size = 2 * int(np.ceil(2.5 * sigma)) + 1
+    return np.clip(cv2.GaussianBlur(edge.astype(np.float32), (size, size), sigma) * 3.0, 0.0, 1.0)
+
+
+def soften(region: np.ndarray, weight: np.ndarray, sigma: float) -> None:
+    """Blur `region` (pixels, in place) by `sigma` where `weight` (per pixel) says: the chin
+    drawn over a collar is a cut, as sharp as a sharp picture's edges but not a soft
+    one's (on a blurred print it read as a chin cut out and laid on)."""
+    size = 2 * int(np.ceil(2.5 * sigma)) + 1
+    blurred = cv2.GaussianBlur(region, (size, size), sigma).astype(np.float32)
+    mixed = region.astype(np.float32)
+    mixed += (blurred - mixed) * weight[..., None]
+    region[...] = np.clip(mixed + 0.5, 0, 255).astype(region.dtype)
