@@ -68,6 +68,29 @@ class UnderJaw:
         dst[self.anchors] = self.src[self.anchors] + inwards
         return dst
 
+    def seam(self, under_triangle: np.ndarray, index: np.ndarray, dx: np.ndarray, dy: np.ndarray,
+             grid_points: np.ndarray, step: int, shape: tuple[int, int], sigma: float):
+        """Where the chin's edge lies over what stays under the jaw, to be softened by
+        `sigma` pixels (soften): ((rows, columns) of the region's pixels, weight per
+        pixel, sigma), or None. `under_triangle`: per triangle (and the identity column),
+        whether it shows what lies under the jaw; `index`, `dx`, `dy`: the map's triangle and
+        displacement per map point; `grid_points`: the moved points on the map's grid."""
+        jaw = grid_points[self.jaw]
+        reach = int(np.ceil(3.0 * sigma / step)) + 2
+        (c0, r0), (c1, r1) = np.floor(jaw.min(0)).astype(int) - reach, np.ceil(jaw.max(0)).astype(int) + reach + 1
+        r0, c0, r1, c1 = max(r0, 0), max(c0, 0), min(r1, index.shape[0]), min(c1, index.shape[1])
+        if r1 <= r0 or c1 <= c0:
+            return None
+        box = (slice(r0, r1), slice(c0, c1))
+        weight = jaw_seam(under_triangle[index[box]], dx[box], dy[box], sigma / step)
+        if weight is None:
+            return None
+        if step > 1:
+            size = (weight.shape[1] * step, weight.shape[0] * step)
+            weight = cv2.resize(weight, size, interpolation=cv2.INTER_LINEAR)
+        rows, cols = slice(r0 * step, min(r1 * step, shape[0])), slice(c0 * step, min(c1 * step, shape[1]))
+        return (rows, cols), weight[:rows.stop - rows.start, :cols.stop - cols.start], sigma
+
 
 
 def jaw_seam(under: np.ndarray, dx: np.ndarray, dy: np.ndarray, sigma: float) -> np.ndarray | None:

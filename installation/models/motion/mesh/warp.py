@@ -37,7 +37,7 @@ from .rig import (
     PortraitRig,
 )
 from .sample import Sampler
-from .under_jaw import UnderJaw, jaw_seam, soften
+from .under_jaw import UnderJaw, soften
 
 SUBPIXEL_BITS = 4
 SEAM_SOFTNESS_PX = 0.8
@@ -321,7 +321,10 @@ class MeshWarper:
             cv2.GaussianBlur(dy, (3, 3), sigma, dst=dy)
         if edge_turned:
             self._feather_edge_jumps(dx, dy, index)
-        self._find_jaw_seam(index, dx, dy, dst)
+        # The chin's edge over what stays under the jaw, for paint to soften (under_jaw.py).
+        self._jaw_seam = None if self.under_jaw is None or self.blur < JAW_SEAM_SOFTEST_PX else \
+            self.under_jaw.seam(self._under_jaw_triangle, index, dx, dy, (dst - self.origin - self.centre) / self.step,
+                                self.step, self.shape, self.blur)
         if self.edge_hold is not None:  # after the easing, which would spread motion into it
             dx *= self.edge_hold
             dy *= self.edge_hold
@@ -339,32 +342,6 @@ class MeshWarper:
         map_x += self.full_x
         map_y += self.full_y
         return map_x, map_y
-
-    def _find_jaw_seam(self, index: np.ndarray, dx: np.ndarray, dy: np.ndarray, dst: np.ndarray) -> None:
-        """Where the chin's edge lies over what stays under the jaw, for paint to soften it
-        as the picture is soft (under_jaw.py): (full-resolution box, weight) or None."""
-        self._jaw_seam = None
-        sigma = self.blur  # pixels: the cut made as soft as the picture's own edges
-        if self.under_jaw is None or sigma < JAW_SEAM_SOFTEST_PX:
-            return
-        jaw = (dst[self.under_jaw.jaw] - self.origin - self.centre) / self.step
-        reach = int(np.ceil(3.0 * sigma / self.step)) + 2
-        (c0, r0), (c1, r1) = np.floor(jaw.min(0)).astype(int) - reach, np.ceil(jaw.max(0)).astype(int) + reach
-        r0, c0 = max(r0, 0), max(c0, 0)
-        r1, c1 = min(r1 + 1, index.shape[0]), min(c1 + 1, index.shape[1])
-        if r1 <= r0 or c1 <= c0:
-            return
-        box = (slice(r0, r1), slice(c0, c1))
-        weight = jaw_seam(self._under_jaw_triangle[index[box]], dx[box], dy[box], sigma / self.step)
-        if weight is None:
-            return
-        h, w = self.shape
-        rows = slice(r0 * self.step, min(r1 * self.step, h))
-        cols = slice(c0 * self.step, min(c1 * self.step, w))
-        if self.step > 1:
-            weight = cv2.resize(weight, (weight.shape[1] * self.step, weight.shape[0] * self.step),
-                                interpolation=cv2.INTER_LINEAR)
-        self._jaw_seam = ((rows, cols), weight[:rows.stop - rows.start, :cols.stop - cols.start], sigma)
 
     def _feather_edge_jumps(self, dx: np.ndarray, dy: np.ndarray, index: np.ndarray) -> None:
         """Ease the map (coarse displacement, in place) where it jumps at the head's edge."""
