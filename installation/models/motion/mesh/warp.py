@@ -60,9 +60,11 @@ MAP_FACE_PX_PER_STEP = 200
 # Where the moving region reaches the picture's edge, the motion fades to none over this
 # share of the face's height.
 EDGE_HOLD_SHARE = 0.12
-# A picture softer than this (px, focus.py) gets the chin's edge over what lies under the
-# jaw softened as much (under_jaw.py); a sharper one's cut is as sharp as its own edges.
-JAW_SEAM_SOFTEST_PX = 1.0
+# A picture softer than this (px, focus.py: a blurred print; paintings and photographs
+# measure 0.5-1.5) gets the chin's edge over what lies under the jaw softened as much
+# (under_jaw.py); a sharper one's cut is near enough its own edges (and the blur cost 1.7
+# ms a frame on the shipped sitter, at 1.5).
+JAW_SEAM_SOFTEST_PX = 2.0
 # How far into the lips (share of their thickness) an open mouth's inner edge samples.
 LIP_EDGE_INWARD = 0.3
 
