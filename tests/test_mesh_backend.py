@@ -17,7 +17,7 @@ import pytest
 from installation.models.face import Expression, portrait_faces
 from installation.models.motion.mesh import MeshAnimator, PortraitProblem, find_portrait_face
 from installation.models.motion.mesh.motion import DriverReference, Motion, idle_motion
-from installation.models.motion.mesh.rig import LOWER_INNER_LIP, UPPER_INNER_LIP
+from installation.models.motion.mesh.rig import JAW_LINE, LOWER_INNER_LIP, UPPER_INNER_LIP
 
 
 @pytest.fixture(scope="module")
@@ -71,11 +71,17 @@ def test_the_painted_mouth_is_as_soft_as_a_soft_print_and_as_sharp_as_a_sharp_on
     def painted_blur(picture: np.ndarray) -> tuple[float, float]:
         animator = MeshAnimator(picture, stack)
         rest = animator.render(Motion())
-        out = animator.render(_mouth_motion(animator, 0.09))
+        motion = _mouth_motion(animator, 0.09)
+        out = animator.render(motion)
         changed = np.abs(out.astype(int) - rest.astype(int)).sum(-1) > 12
         ys, xs = np.nonzero(changed)
+        # The opened mouth and the lower face around it, down past the dropped chin's edge
+        # over the neck (which stays: under_jaw.py).
+        dst = animator.place(motion)[0]
+        jaw = dst[list(JAW_LINE)]
+        bottom = int(dst[152, 1] + 0.1 * animator.rig.face_height)
         box = np.zeros(changed.shape, bool)
-        box[ys.min():ys.max() + 1, xs.min():xs.max() + 1] = True  # the opened mouth
+        box[ys.min():max(ys.max(), bottom) + 1, int(jaw[:, 0].min()):int(jaw[:, 0].max()) + 1] = True
         return picture_blur(out, box), face_blur(animator.rig)
 
     soft_mouth, soft_face = painted_blur(cv2.GaussianBlur(sitter, (0, 0), 2.5))

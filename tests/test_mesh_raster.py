@@ -59,9 +59,11 @@ def test_compiled_and_opencv_maps_agree(animator, stack, sitter, name):
         return
     moving = np.hypot(opencv[0] - warper.full_x, opencv[1] - warper.full_y) > 0.05
     assert moving.mean() > 0.5
-    # Coverage differs by about a pixel where triangles overlap: 0.3-1% of the moving
-    # pixels on the shipped sitter; a map off by one pixel would differ everywhere.
-    assert (gap[moving] > 0.1).mean() < 0.02
+    # Coverage differs by about a pixel where triangles overlap: 0.3-2.5% of the moving
+    # pixels on the shipped sitter (the chin drawn over the collar, which stays, is such
+    # an overlap along the whole jaw: under_jaw.py); a map off by one pixel would differ
+    # everywhere.
+    assert (gap[moving] > 0.1).mean() < 0.04
 
 
 def test_the_portrait_moves_without_numba(stack, sitter, monkeypatch):

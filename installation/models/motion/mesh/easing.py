@@ -15,7 +15,7 @@ from functools import cached_property
 import numpy as np
 
 from .folds import triangle_areas as _signed_areas  # (x, y) points: signed areas
-from .rig import INNER_LIPS, LOWER_INNER_LIP, LOWER_OUTER_LIP, UPPER_INNER_LIP, UPPER_OUTER_LIP
+from .rig import INNER_LIPS, JAW_LINE, LOWER_INNER_LIP, LOWER_OUTER_LIP, UPPER_INNER_LIP, UPPER_OUTER_LIP
 
 # Slivers of the rest-pose triangulation (a tenth of a typical face triangle or less: the
 # nose wing, the eye corners) may fold: where a smile pushes the cheek against the nose a
@@ -36,10 +36,17 @@ class FoldEasing:
     """`checked`: per triangle, whether it must keep its orientation and a tenth of its area;
     `rest`: each triangle's signed area at rest (`src`, the portrait's own points)."""
 
-    def __init__(self, src: np.ndarray, triangles: np.ndarray, checked: np.ndarray, rest: np.ndarray) -> None:
+    def __init__(self, src: np.ndarray, triangles: np.ndarray, checked: np.ndarray, rest: np.ndarray,
+                 jaw_edge: np.ndarray | None = None) -> None:
         self.src = src
         self.triangles = triangles
         self.checked = checked
+        # The face's own triangles along the jaw line (`jaw_edge`, per triangle): the chin
+        # must not be pushed out past them (_jaw_around_the_chin).
+        edge = np.zeros(len(triangles), bool) if jaw_edge is None else jaw_edge
+        self._jaw_triangles = triangles[edge]
+        self._jaw_rest_sign = np.sign(rest[edge])
+        self._jaw_points = np.array(JAW_LINE)
         # Only the checked triangles are measured each frame.
         self._checked_triangles = triangles[checked]
         self._rest_sign = np.sign(rest[checked])
@@ -108,6 +115,36 @@ class FoldEasing:
         return bad
 
     def unfold(self, dst: np.ndarray) -> np.ndarray:
+        """The moved points with folds eased out (_unfold), and the jaw line around the chin
+        (_jaw_around_the_chin)."""
+        return self._jaw_around_the_chin(self._unfold(dst))
+
+    def _jaw_around_the_chin(self, dst: np.ndarray) -> np.ndarray:
+        """Where the chin's skin was moved out past the jaw line (easing a squeezed chin
+        moves it as far as the lip above it; so may a visitor's own chin), the jaw line
+        moves with it, as its farthest-moved neighbour does. Left behind, the triangles
+        between them turned over and were not drawn: what lies under the jaw, which stays
+        put (under_jaw.py), showed through a notch in the chin."""
+        if not len(self._jaw_triangles):
+            return dst
+        copied = False
+        for _ in range(UNFOLD_STEPS):
+            turned = _signed_areas(dst, self._jaw_triangles) * self._jaw_rest_sign <= 0
+            if not turned.any():
+                break
+            corners = np.intersect1d(np.unique(self._jaw_triangles[turned]), self._jaw_points)
+            if not copied:  # (the caller's points are left as they were)
+                dst, copied = dst.copy(), True
+            moves = dst - self.src
+            size = np.where(self._neighbours[corners], np.linalg.norm(moves, axis=1)[None, :], -1.0)
+            farthest = moves[np.argmax(size, axis=1)]
+            further = np.linalg.norm(farthest, axis=1) > np.linalg.norm(moves[corners], axis=1)
+            if not further.any():
+                break
+            dst[corners[further]] = self.src[corners[further]] + farthest[further]
+        return dst
+
+    def _unfold(self, dst: np.ndarray) -> np.ndarray:
         """Ease folding triangles out, touching only their own corners while that is
         enough (a sliver by the nose must not flatten the whole expression), in turn:
         1. off the lips, each corner moves as its neighbours do on average;

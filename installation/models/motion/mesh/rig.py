@@ -40,8 +40,14 @@ RIGID = (1, 4, 5, 6, 168, 197, 195, 8, 9, 10, 151, 33, 133, 362, 263, 234, 454, 
 
 # Around the face: a ring that carries hair and jaw with the head, and a still outer ring.
 HEAD_RING_SCALE = 1.35
+# How much of the head's rigid motion the head ring takes beside the head (the hair); under
+# the jaw it takes none (what lies there stays as the chin moves over it: under_jaw.py).
+HEAD_RING_WEIGHT = 0.85
 STILL_RING_SCALE = 1.8
 RING_POINTS = 24
+# The outline's points along the jaw, ear to ear under the chin: the band of picture below
+# them (neck, collar) has points of its own there, the jaw anchors (under_jaw.py).
+JAW_LINE = (361, 288, 397, 365, 379, 378, 400, 377, 152, 148, 176, 149, 150, 136, 172, 58, 132)
 
 
 @dataclass
@@ -59,7 +65,8 @@ class Palette:
 @dataclass
 class PortraitRig:
     image: np.ndarray  # RGB uint8, the whole portrait at the resolution it is shown
-    points: np.ndarray  # (468 + 2 * RING_POINTS) x 3: mesh, head ring, still ring (z 0 on rings)
+    points: np.ndarray  # (468 + 2 * RING_POINTS + len(JAW_LINE)) x 3: mesh, head ring, still ring
+    # (z 0 on rings), jaw anchors (the band's own copies of the jaw line's points)
     triangles: np.ndarray  # T x 3 vertex indices (Delaunay over the rest points)
     eyes: tuple[Eye, Eye]
     palette: Palette
@@ -72,6 +79,11 @@ class PortraitRig:
     person: np.ndarray | None = None  # float32 mask over `region` (1 = the sitter)
     backdrop: np.ndarray | None = None  # per triangle: drawn behind all, only to fill slivers
     own_teeth: bool = False  # the sitter shows her upper teeth at rest (own_teeth.py)
+    jaw_anchors: bool = False  # the band has its own points along the jaw (under_jaw.py)
+
+    @property
+    def first_jaw_anchor(self) -> int:
+        return 468 + 2 * RING_POINTS
 
     @property
     def mesh(self) -> np.ndarray:
@@ -105,6 +117,8 @@ def _triangulate(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     own triangles over those places (and along the whole outline) are drawn behind the
     face as a backdrop, each moving as its corners move. (A coarse backdrop of the outline
     alone moved a gap across a whole triangle and showed a notch of eyebrow on a forehead.)
+    `points`: the mesh and the rings; the jaw anchors, numbered after them, are not
+    triangulated but take the jaw line's place in the band.
     Returns the triangles and which of them are the backdrop."""
     mesh = points[:468]
     oval = np.array(FACE_OVAL)
@@ -120,7 +134,23 @@ def _triangulate(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     outside = ~_inside(points[oval, :2], points[:, :2])  # mesh points beyond the outline, rings
     needed = (np.isin(pictured, oval) | outside[pictured]).any(axis=1) | _over_gaps(points, face, pictured)
     backdrop = pictured[needed]
-    triangles = np.concatenate([face, ids[band], backdrop]).astype(np.int32)
+    # Beyond the jaw line the band is drawn from the jaw anchors: what lies under the jaw
+    # stays as the chin drops in front of it (under_jaw.py). Where the jaw slides along its
+    # own curved outline a sliver may open between the chin and the band: the band as it
+    # was, from the jaw line itself, is kept in the backdrop to fill it.
+    anchor = np.arange(len(points) + len(JAW_LINE))
+    anchor[list(JAW_LINE)] = len(points) + np.arange(len(JAW_LINE))
+    # (Triangles of the outline's points alone, where it curves in, fill the face's own
+    # outline and move with it.)
+    band = ids[band]
+    beyond = np.any(band >= 468, axis=1)
+    on_jaw = beyond & np.isin(band, JAW_LINE).any(axis=1)
+    kept = band[on_jaw]
+    band[beyond] = anchor[band[beyond]]
+    beyond = np.any(backdrop >= 468, axis=1)
+    backdrop[beyond] = anchor[backdrop[beyond]]
+    backdrop = np.concatenate([kept, backdrop])
+    triangles = np.concatenate([face, band, backdrop]).astype(np.int32)
     is_backdrop = np.zeros(len(triangles), bool)
     is_backdrop[len(triangles) - len(backdrop):] = True
     return triangles, is_backdrop
@@ -333,14 +363,16 @@ def build_rig(image: np.ndarray, face: Face, eyes: tuple[Eye, Eye], person: np.n
     # The head ring sits behind the face: give it the depth of the face's edge.
     rings[:RING_POINTS, 2] = float(np.median(mesh[list(FACE_OVAL), 2]))
     points = np.concatenate([mesh, rings]).astype(np.float32)
-    weight = np.concatenate([np.ones(468), np.full(RING_POINTS, 0.85),
-                             np.zeros(RING_POINTS)]).astype(np.float32)
+    # (The jaw anchors are placed by the warper from the jaw line's own move: under_jaw.py.)
+    weight = np.concatenate([np.ones(468), HEAD_RING_WEIGHT * (1.0 - _below_jaw(mesh, head)),
+                             np.zeros(RING_POINTS), np.ones(len(JAW_LINE))]).astype(np.float32)
     roll = float(np.arctan2(mesh[263, 1] - mesh[33, 1], mesh[263, 0] - mesh[33, 0]))
     crop = None
     if person is not None:
         rx0, ry0, rx1, ry1 = region
         crop = person[ry0:ry1, rx0:rx1].astype(np.float32)
     triangles, backdrop = _triangulate(points)
+    points = np.concatenate([points, points[list(JAW_LINE)]])
     if lips is not None:
         points[:468, :2] = lips[:, :2]
     return PortraitRig(
@@ -348,4 +380,20 @@ def build_rig(image: np.ndarray, face: Face, eyes: tuple[Eye, Eye], person: np.n
         triangles=triangles, eyes=eyes, palette=_palette(image, mesh, eyes),
         region=region, head_weight=weight, face_height=face.height,
         eye_distance=float(np.linalg.norm(mesh[263, :2] - mesh[33, :2])), roll=roll,
-        exaggeration=exaggeration, person=crop, own_teeth=own_teeth)
+        exaggeration=exaggeration, person=crop, own_teeth=own_teeth, jaw_anchors=True)
+
+
+def _below_jaw(mesh: np.ndarray, ring: np.ndarray) -> np.ndarray:
+    """Per ring point, how far it lies under the jaw rather than beside the head: 1 within
+    the middle half of the jaw line's span of directions from the face's centre (under
+    the chin), easing to 0 at the jaw line's ends (the ears) and beyond."""
+    centre = mesh[list(FACE_OVAL), :2].mean(0)
+
+    def angle_from_chin(points: np.ndarray) -> np.ndarray:
+        down = mesh[152, :2] - centre
+        d = points - centre
+        return np.abs(np.arctan2(d[:, 0] * down[1] - d[:, 1] * down[0], d @ down))
+
+    span = float(angle_from_chin(mesh[[JAW_LINE[0], JAW_LINE[-1]], :2]).min())
+    t = np.clip((span - angle_from_chin(ring)) / (0.5 * span), 0.0, 1.0)
+    return t * t * (3.0 - 2.0 * t)

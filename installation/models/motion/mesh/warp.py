@@ -27,6 +27,7 @@ from .raster import compiled_fill
 from .rig import (
     FACE_OVAL,
     INNER_LIPS,
+    JAW_LINE,
     LEFT_EYE_OPENING,
     LOWER_INNER_LIP,
     LOWER_OUTER_LIP,
@@ -36,6 +37,7 @@ from .rig import (
     PortraitRig,
 )
 from .sample import Sampler
+from .under_jaw import UnderJaw, soften
 
 SUBPIXEL_BITS = 4
 SEAM_SOFTNESS_PX = 0.8
@@ -58,6 +60,11 @@ MAP_FACE_PX_PER_STEP = 200
 # Where the moving region reaches the picture's edge, the motion fades to none over this
 # share of the face's height.
 EDGE_HOLD_SHARE = 0.12
+# A picture softer than this (px, focus.py: a blurred print; paintings and photographs
+# measure 0.5-1.5) gets the chin's edge over what lies under the jaw softened as much
+# (under_jaw.py); a sharper one's cut is near enough its own edges (and the blur cost 1.7
+# ms a frame on the shipped sitter, at 1.5).
+JAW_SEAM_SOFTEST_PX = 2.0
 # How far into the lips (share of their thickness) an open mouth's inner edge samples.
 LIP_EDGE_INWARD = 0.3
 
@@ -178,9 +185,21 @@ class MeshWarper:
         self.folds = FoldShading(rig.points.astype(np.float64), rig.triangles, skin,
                                  rig.image.shape, rig.face_height, FACE_OVAL)
         sliver = np.abs(rest) <= max(3.0, SLIVER_SHARE * rig.face_height ** 2)
-        self.easing = FoldEasing(self.src, rig.triangles, (~inside) & (~on_edge) & ~sliver, rest)
+        jaw_edge = on_face & ~backdrop & (corners_in(JAW_LINE) > 0) & ~in_mouth
+        self.easing = FoldEasing(self.src, rig.triangles, (~inside) & (~on_edge) & ~sliver, rest,
+                                 jaw_edge if rig.jaw_anchors else None)
         self.rest_area = rest
+        self.under_jaw = UnderJaw(self.src, rig.first_jaw_anchor) if rig.jaw_anchors else None
+        # Per triangle (and the identity column), whether it shows what stays under the jaw.
+        self._jaw_seam = None
+        self._under_jaw_triangle = np.append(np.any(rig.triangles >= rig.first_jaw_anchor, axis=1) & ~backdrop,
+                                             False)
         self._behind = np.where(backdrop, 2e6, np.where(np.any(rig.triangles >= 468, axis=1), 1e6, 0.0))
+        if rig.jaw_anchors:
+            # The backdrop's triangles of the face's own points fill the face where its
+            # frontal triangles leave a gap in the picture: in front of the band, which stays
+            # under the jaw (under_jaw.py), or a wedge of collar showed in the chin there.
+            self._behind[backdrop & on_face] = 0.5e6
         # (The backdrop is never culled: it shows only where nothing else is drawn, and
         # culled it left holes of unmoved picture where a turned head's edge folds.)
         self._silhouette = (corners_in(set(FACE_OVAL) | set(rings)) > 0) & ~backdrop
@@ -204,6 +223,10 @@ class MeshWarper:
     def unfold(self, dst: np.ndarray) -> np.ndarray:
         """The moved points with folding triangles eased out (easing.py)."""
         return self.easing.unfold(dst)
+
+    def _under_jaw_placed(self, dst: np.ndarray) -> np.ndarray:
+        """`dst` with the band's points along the jaw line placed (under_jaw.py)."""
+        return dst if self.under_jaw is None else self.under_jaw.place(dst)
 
     def _folded(self, dst: np.ndarray) -> np.ndarray:
         return self.easing.folded(dst)
@@ -270,10 +293,11 @@ class MeshWarper:
         """On the map's grid, the number of the triangle each pixel shows: the last drawn
         over it, back to front (`depth` per point, larger is farther); len(triangles),
         the table's identity column, where none is."""
-        return self._filled(dst, depth, None)[0]
+        return self._filled(self._under_jaw_placed(dst), depth, None)[0]
 
     def backward_map(self, dst: np.ndarray, depth: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """For each region pixel, where to sample the portrait (absolute coordinates)."""
+        dst = self._under_jaw_placed(dst)
         table = _affine_table(self.sources(dst), dst, self.rig.triangles)
         index, dx, dy, edge_turned = self._filled(dst, depth, table)
         if dx is None:
@@ -299,6 +323,10 @@ class MeshWarper:
             cv2.GaussianBlur(dy, (3, 3), sigma, dst=dy)
         if edge_turned:
             self._feather_edge_jumps(dx, dy, index)
+        # The chin's edge over what stays under the jaw, for paint to soften (under_jaw.py).
+        self._jaw_seam = None if self.under_jaw is None or self.blur < JAW_SEAM_SOFTEST_PX else \
+            self.under_jaw.seam(self._under_jaw_triangle, index, dx, dy, (dst - self.origin - self.centre) / self.step,
+                                self.step, self.shape, self.blur)
         if self.edge_hold is not None:  # after the easing, which would spread motion into it
             dx *= self.edge_hold
             dy *= self.edge_hold
@@ -374,6 +402,9 @@ class MeshWarper:
         fx0, fy0 = min(max(fx0, 0), w), min(max(fy0, 0), h)
         fx1, fy1 = max(min(fx1, w), fx0), max(min(fy1, h), fy0)
         self.sampler.sample(region, map_x, map_y, (slice(fy0, fy1), slice(fx0, fx1)))
+        if self._jaw_seam is not None:
+            box, weight, sigma = self._jaw_seam
+            soften(region[box], weight, sigma)
         if depth is not None:
             self.folds.shade(region, np.column_stack([dst, depth]), map_x, map_y, (fx0, fy0, fx1, fy1), smile,
                              grey=self.sampler.monochrome)
