@@ -86,7 +86,9 @@ def check_portraits(config: Any, show: Any) -> list[Problem]:
                 severity="warning"))
         if (doubt := fit_doubted(image, face, stack)) is not None:
             problems.append(Problem(file, line_of(source, loc), key_path(loc),
-                                    f"'{item.image}': {doubt}. It is animated as it stands", severity="warning"))
+                                    f"'{item.image}': {doubt}. If the mesh `bayard portrait inspect` draws misses "
+                                    "the eyes, choose a picture facing the viewer more; it is animated as it stands",
+                                    severity="warning"))
     if config.portraits and not usable:
         # The artist's portrait swapped for Thoreau, his title and his credit, without a word.
         problems.append(Problem(

@@ -60,12 +60,12 @@ def mirror_disagreement(image: np.ndarray, face: Face, stack: FaceStack) -> floa
 
 
 def fit_doubted(image: np.ndarray, face: Face, stack: FaceStack) -> str | None:
-    """Why the mesh may not sit on the face (an operator's warning), or None."""
+    """Why the mesh may not sit on the face (an operator's warning, without the advice: the
+    caller says where to look), or None."""
     apart = mirror_disagreement(image, face, stack)
     if apart is None or apart <= DOUBTED_BEYOND:
         return None
     return (f"the face mesh may not sit on the face: fitted to the mirrored picture, its eyes or mouth "
-            f"corners land {apart:.0%} of the face's width from where they are (a sound fit: under 6%), "
-            "so blinks and an opening mouth may be painted beside the sitter's own (a face turned, tilted "
-            "back or laughing); look at `bayard portrait inspect`, and choose a picture facing the viewer "
-            "if the green outline misses the eyes")
+            f"corners land {apart:.0%} of the face's width from where they are (a sound fit: under 6%), so "
+            "blinks and an opening mouth may be painted beside the sitter's own (a face turned, tilted back "
+            "or laughing)")

@@ -82,7 +82,8 @@ def run_inspect(args: argparse.Namespace) -> int:
             verdict += (f"; but the face is {lying} in the picture: if the scan is stored turned, "
                         "turn it upright in an image editor")
         if (doubt := fit_doubted(image, face, stack)) is not None:
-            verdict += f"; but {doubt}"
+            verdict += (f"; but {doubt}: if the green mesh in the overlay misses the eyes, choose a picture "
+                        "facing the viewer more")
     except PortraitProblem as error:
         verdict = f"cannot be animated: {error}"
     fringe = None
