@@ -78,3 +78,25 @@ def test_a_sound_fit_is_not_doubted(stack, name):
         pytest.skip("refused already (turned too far or too small)")
     apart = mirror_disagreement(image, face, stack)
     assert apart is None or apart < DOUBTED_BEYOND, apart
+
+
+def test_the_show_logs_a_doubted_fit_as_it_loads_and_animates_it(tmp_path, caplog, stack):
+    import installation.scenes.portrait  # noqa: F401  (registers the kind)
+    from installation.harness import run_test
+    from tests.conftest import write_show
+
+    image = read_rgb(FACES / "face_man_156.jpg", max_side=900)
+    squeezed = cv2.cvtColor(_squeezed(image, find_portrait_face(image, stack).box), cv2.COLOR_RGB2BGR)
+    path = write_show(tmp_path, {"p": """
+        type = "portrait"
+        id = "p"
+        [[portraits]]
+        image = "turned.png"
+        title = "Turned"
+        """}, extra='\n[camera]\nfile = "none.mp4"\n', size=(640, 360))
+    cv2.imwrite(str(tmp_path / "content" / "turned.png"), squeezed)
+    with caplog.at_level("WARNING"), run_test(path, fps=10, services={"synchronous_models": True}) as pilot:
+        pilot.advance(0.3)
+        scene = pilot.engine.sequencer.current.scene
+        assert [entry.title for entry in scene.entries] == ["Turned"]  # animated, not skipped
+    assert any("turned.png: the face mesh may not sit on the face" in r.getMessage() for r in caplog.records)
