@@ -50,6 +50,7 @@ def _half_translated(config: Any, file, source: str, show: Any = None) -> list[P
 
 def check_portraits(config: Any, show: Any) -> list[Problem]:
     from ..models.face import try_open
+    from ..models.face.mirrored import fit_doubted
     from ..models.face.orientation import how_it_lies
     from ..models.motion.mesh import PortraitProblem, find_portrait_face
 
@@ -67,7 +68,8 @@ def check_portraits(config: Any, show: Any) -> list[Problem]:
         if not path.exists():
             continue  # check_media reports missing files
         try:
-            face = find_portrait_face(read_rgb(path, max_side=900), stack)
+            image = read_rgb(path, max_side=900)
+            face = find_portrait_face(image, stack)
             usable += 1
         except (PortraitProblem, MediaError) as error:
             problems.append(Problem(
@@ -82,6 +84,11 @@ def check_portraits(config: Any, show: Any) -> list[Problem]:
                 f"'{item.image}': the sitter's face is {lying} in the picture; if the scan is "
                 "stored turned, turn it upright in an image editor. It is animated as it stands",
                 severity="warning"))
+        if (doubt := fit_doubted(image, face, stack)) is not None:
+            problems.append(Problem(file, line_of(source, loc), key_path(loc),
+                                    f"'{item.image}': {doubt}. If the mesh `bayard portrait inspect` draws misses "
+                                    "the eyes, choose a picture facing the viewer more; it is animated as it stands",
+                                    severity="warning"))
     if config.portraits and not usable:
         # The artist's portrait swapped for Thoreau, his title and his credit, without a word.
         problems.append(Problem(

@@ -71,13 +71,20 @@ class PortraitLoading:
         name = getattr(entry, "source", "") or entry.title or "portrait"
         if self._choice().name == "mesh":
             from ..models.face import FaceStack
+            from ..models.face.mirrored import fit_doubted
             from ..models.motion.mesh import PortraitProblem, find_portrait_face
 
+            stack = FaceStack.open(self.context.models_dir)
             try:
-                find_portrait_face(entry.image, FaceStack.open(self.context.models_dir))
-                return True
+                face = find_portrait_face(entry.image, stack)
             except PortraitProblem as exc:
                 entry.problem = str(exc)
+            else:
+                # A doubt, not a refusal (mirrored.py): said to the operator's log, once per load.
+                if (doubt := fit_doubted(entry.image, face, stack)) is not None:
+                    self.log.warning("%s: %s; it is animated as it stands (`bayard portrait inspect` shows "
+                                     "the mesh)", name, doubt)
+                return True
         elif entry.face is not None:
             return True
         else:

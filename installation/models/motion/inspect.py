@@ -51,6 +51,7 @@ def run_inspect(args: argparse.Namespace) -> int:
 
     from ...imaging import MediaError, image_size, read_rgb
     from ..face import FaceStackUnavailable, portrait_faces, try_open
+    from ..face.mirrored import fit_doubted
     from ..face.orientation import how_it_lies
     from .mesh import PortraitProblem, find_portrait_face
     from .mesh.animator import turn_share
@@ -80,6 +81,9 @@ def run_inspect(args: argparse.Namespace) -> int:
         if (lying := how_it_lies(face.expression.roll)) is not None:
             verdict += (f"; but the face is {lying} in the picture: if the scan is stored turned, "
                         "turn it upright in an image editor")
+        if (doubt := fit_doubted(image, face, stack)) is not None:
+            verdict += (f"; but {doubt}: if the green mesh in the overlay misses the eyes, choose a picture "
+                        "facing the viewer more")
     except PortraitProblem as error:
         verdict = f"cannot be animated: {error}"
     fringe = None
