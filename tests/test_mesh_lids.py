@@ -84,20 +84,27 @@ def test_a_wide_eye_draws_its_iris_out_evenly_not_into_an_oval():
     assert 1.05 < stretch < 1.35
 
 
-@pytest.mark.parametrize("skin", [SKIN, (96.0, 64.0, 48.0)], ids=["light", "dark"])
-def test_a_closed_lid_leaves_no_rim_of_the_eyes_white_where_the_mesh_put_its_margin_in_it(skin):
-    """Vermeer's girl: the mesh put her upper lid's margin inside the painted white on the
-    inner side, the white running up to the crease. Stretched down as lid skin, it ringed
-    her closed lid in a pale rim. Closed, the eye is skin with a lash line."""
+def _eye_lines(lifts: tuple[float, float, float], skin) -> tuple[np.ndarray, np.ndarray, tuple]:
+    """Mesh points of one eye's upper lid, lower lid and crease at `lifts` (px above the
+    eye's middle line), a picture of plain `skin`, and per column the three lines' rows."""
     points = np.zeros((478, 2))
     upper, lower, crease = LIDS[0]
-    for ids, lift in ((upper, 4.0), (lower, -4.0), (crease, 12.0)):
+    for ids, lift in zip((upper, lower, crease), lifts, strict=True):
         points[list(ids)] = _line(ids, lift)
     picture = np.empty((*SIZE, 3), np.float32)
     picture[:] = skin
     cols = np.arange(SIZE[1], dtype=np.float32)
     rows = np.arange(SIZE[0], dtype=np.float32)[:, None]
     margin, bottom, top = (curve_through(points[list(ids)], cols)[None, :] for ids in (upper, lower, crease))
+    return points, picture, (cols, rows, margin, bottom, top)
+
+
+@pytest.mark.parametrize("skin", [SKIN, (96.0, 64.0, 48.0)], ids=["light", "dark"])
+def test_a_closed_lid_leaves_no_rim_of_the_eyes_white_where_the_mesh_put_its_margin_in_it(skin):
+    """Vermeer's girl: the mesh put her upper lid's margin inside the painted white on the
+    inner side, the white running up to the crease. Stretched down as lid skin, it ringed
+    her closed lid in a pale rim. Closed, the eye is skin with a lash line."""
+    points, picture, (cols, rows, margin, bottom, top) = _eye_lines((4.0, -4.0, 12.0), skin)
     inside = (cols >= LEFT) & (cols <= RIGHT)
     painted_lid = np.where(cols < (LEFT + RIGHT) / 2, top + 2.0, margin)  # the white runs up on the inner half
     picture[(rows >= painted_lid) & (rows <= bottom) & inside] = WHITE
@@ -128,15 +135,7 @@ def _lid_line_eye(line_rows: int) -> tuple[np.ndarray, np.ndarray]:
     """An eye (36 x 20 px) drawn on skin, its white between the mesh's lid lines, and a dark
     run of `line_rows` just above the mesh's crease (the picture's own upper lid line, or
     taller, the socket's shade); the mesh points of its lines."""
-    points = np.zeros((478, 2))
-    upper, lower, crease = LIDS[0]
-    for ids, lift in ((upper, 10.0), (lower, -10.0), (crease, 16.0)):
-        points[list(ids)] = _line(ids, lift)
-    picture = np.empty((*SIZE, 3), np.float32)
-    picture[:] = SKIN
-    cols = np.arange(SIZE[1], dtype=np.float32)
-    rows = np.arange(SIZE[0], dtype=np.float32)[:, None]
-    margin, bottom, top = (curve_through(points[list(ids)], cols)[None, :] for ids in (upper, lower, crease))
+    points, picture, (cols, rows, margin, bottom, top) = _eye_lines((10.0, -10.0, 16.0), SKIN)
     inside = (cols >= LEFT) & (cols <= RIGHT)
     picture[(rows >= margin) & (rows <= bottom) & inside] = WHITE
     picture[(rows < top) & (rows >= top - line_rows) & inside] = LASHES
