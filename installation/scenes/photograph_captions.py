@@ -219,8 +219,12 @@ class PhotographCaptions:
     def _type_setting(self) -> tuple[float, float]:
         """The most generous setting (SETTINGS: the largest type, then the openest
         leading) at which the words fit their room; the tightest where none does (the
-        scene has told the technician: _settle_layout)."""
-        return next((setting for setting in SETTINGS if self._slots(*setting)[1] <= 0), TIGHTEST)
+        scene has told the technician: _settle_layout). A scale whose closest leading
+        overruns is passed over at one measuring, not three (this is a slice of warm())."""
+        for k in SCALES:
+            if self._slots(k, LEADINGS[-1])[1] <= 0:
+                return next((k, leading) for leading in LEADINGS if self._slots(k, leading)[1] <= 0)
+        return TIGHTEST
 
     def _draw_captions(self, surface: pygame.Surface, showing_back: bool) -> None:
         c = self.config
