@@ -195,9 +195,13 @@ class Fonts:
         return lines
 
     def block(self, text: str, role: str, size_at_1080: float, color: tuple[int, int, int], width: int,
-              line_spacing: float = 1.35, align: str = "left", tier: str = "body") -> pygame.Surface:
-        """A wrapped paragraph rendered onto one transparent surface (cached by content)."""
-        key = ("block", text, role, self.size(role, size_at_1080, tier), color, width, line_spacing, align, tier)
+              line_spacing: float = 1.35, align: str = "left", tier: str = "body",
+              paragraph_gap: float = 1.0) -> pygame.Surface:
+        """A wrapped paragraph rendered onto one transparent surface (cached by content).
+        `paragraph_gap`: the share of a line the space between paragraphs takes (a whole
+        empty line by default; a layout short of room sets paragraphs closer)."""
+        key = ("block", text, role, self.size(role, size_at_1080, tier), color, width, line_spacing, align, tier,
+               paragraph_gap)
         cached = self._lines.get(key)
         if cached is not None:
             self._lines.move_to_end(key)
@@ -205,21 +209,26 @@ class Fonts:
         font = self.get(role, size_at_1080, tier, text)
         step = round(font.get_linesize() * line_spacing)
         lines = self.wrap(text, role, size_at_1080, width, tier, balanced=align == "center")
+        # Each line's top: an empty line (between paragraphs) advances by its share of a step.
+        tops, y = [], 0
+        for line in lines:
+            tops.append(y)
+            y += step if line else round(step * paragraph_gap)
         # The last line needs only its own height, not a whole step: measured layouts
         # then put the next block exactly where the gap says.
-        height = max(font.get_height(), step * (len(lines) - 1) + font.get_height())
+        last_top = tops[-1] if tops else 0
+        height = max(font.get_height(), last_top + font.get_height())
         surface = pygame.Surface((width, height), pygame.SRCALPHA)
         if rtl_script(text) is not None:
             # A right-to-left text starts at the right: the layout's "left" is its "right".
             align = {"left": "right", "right": "left"}.get(align, align)
-        for index, line in enumerate(lines):
+        for top, line in zip(tops, lines, strict=True):
             if not line:
                 continue
             rendered = self._render(font, line, color)
             x = {"left": 0, "center": (width - rendered.get_width()) // 2,
                  "right": width - rendered.get_width()}[align]
-            surface.blit(rendered, (x, index * step))
-        last_top = step * (len(lines) - 1) if lines else 0
+            surface.blit(rendered, (x, top))
         return self._remember(key, surface, self._info_for(text, font, color, tier, surface, last_top))
 
     def place(self, target: pygame.Surface, text: pygame.Surface, pos: tuple[int, int],

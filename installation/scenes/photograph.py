@@ -52,7 +52,7 @@ class PhotographScene(PhotographCaptions, Scene):
         self.label = self.column  # the title, date and credits: beside the print on a squarer screen
         self._laid_out = context.fonts is None
         self.words_overrun = 0  # pixels the captions need beyond their column (see _settle_layout)
-        self._scale: float | None = None  # the caption type scale that fits the column
+        self._setting: tuple[float, float] | None = None  # the type scale and leading that fit (_type_setting)
 
     # -- loading (worker thread: numpy only) -------------------------------------
     def prepare(self) -> None:
@@ -102,9 +102,9 @@ class PhotographScene(PhotographCaptions, Scene):
         # that hangs a larger print (photograph_captions.beside_and_below).
         apart = self.beside_and_below(size, key)
         if apart is not None and (overrun or _area(apart[0]) > _area(self.mat)):
-            self.mat, self.label, self.column = apart
+            self.mat, self.label, self.column, self.credits_below = apart
             overrun = 0
-        self._scale = None
+        self._setting = None
         if overrun:
             self.context.report(overrun_message(overrun, size, "the captions"), severity="warning")
         self.words_overrun = overrun
@@ -124,15 +124,15 @@ class PhotographScene(PhotographCaptions, Scene):
         yield
         if self.image is None:
             return
-        if self._scale is None:
-            self._scale = self._type_scale()
+        if self._setting is None:
+            self._setting = self._type_setting()
             yield
         for caption in self.config.captions:
-            self._block(caption.text, caption.role, self._scale)
+            self._block(caption.text, caption.role, *self._setting)
             yield
         verso = self.config.verso
         if verso is not None and verso.translation:
-            self._block(verso.translation, "translation", self._scale)
+            self._block(verso.translation, "translation", *self._setting)
             yield
         self._render_photo(self._photo_rect())
 
