@@ -21,7 +21,7 @@ from installation.models.motion.mesh.rig import (
     UPPER_INNER_LIP,
     UPPER_OUTER_LIP,
 )
-from installation.models.motion.mesh.teeth import mouth_shown
+from installation.models.motion.mesh.teeth import CHEEKS, mouth_shown
 
 from .test_mesh_expression import _mouth_picture, mouth_outline
 
@@ -263,3 +263,28 @@ def test_nothing_is_painted_beyond_the_cheeks_outline(stack, sitter):
     assert change[inside].max() > 40  # the opening is painted...
     beyond = inside & (np.arange(region.shape[1])[None, :] > cut + 4)  # (past its softened edge)
     assert beyond.any() and change[beyond].max() < 8  # ...but not beyond the cheek
+
+
+def _under_warm_light(image: np.ndarray) -> np.ndarray:
+    """The picture as a dim room under a warm lamp sees it: red kept best, green less, blue least."""
+    return np.clip(image.astype(np.float32) * (0.7, 0.42, 0.25), 0, 255).astype(np.uint8)
+
+
+def test_a_toothy_smile_under_a_warm_dim_light_is_read_as_teeth():
+    """A visitor grinning in a dim, warm room showed his teeth clearly and the portrait a black
+    slot: the lamp made everything redder, the teeth as well, and his pale lips barely redder
+    than his skin, so his teeth were no longer "far less red than the lips". Drawn: pale lips
+    a little redder than the skin, slightly shaded, yellowish teeth over half the opening."""
+    image, lm = _mouth_picture(teeth_rows=15, upper_lip=(180, 120, 112), lower_lip=(180, 120, 112),
+                               teeth=(200, 167, 150))
+    for cheek in CHEEKS:  # on the skin beside the mouth
+        lm[cheek, :2] = (30, 100)
+    assert mouth_shown(image, lm)[0] >= 0.45  # read in ordinary light
+    upper, lower, top, bottom, _ = mouth_shown(_under_warm_light(image), lm)
+    assert upper >= 0.45 and lower == 0.0
+    # Under the same lamp a yawn is still dark, and a tongue still a tongue, not teeth.
+    dark, lm = _mouth_picture(teeth_rows=0, upper_lip=(180, 120, 112), lower_lip=(180, 120, 112))
+    assert mouth_shown(_under_warm_light(dark), lm)[:2] == (0.0, 0.0)
+    image, lm = _mouth((97, 115))
+    upper, lower, top, bottom, _ = mouth_shown(_under_warm_light(image), lm)
+    assert upper < 0.25 and lower == 0.0
