@@ -304,3 +304,18 @@ def test_the_pictures_grain_over_an_open_mouth_is_as_faint_as_in_its_darks(stack
     assert inside.sum() > 300 and cheek.sum() > 300
     ratio = float(np.std(detail[inside]) / np.std(detail[cheek]))
     assert 0.15 < ratio < 0.6
+
+
+def test_the_upper_lips_inner_edge_is_lit_as_the_lip_not_lost_in_the_cavity(stack, sitter):
+    """Stretched from the closed mouth's dark line, the upper lip's inner edge was a dark band
+    half as light as the lip above it, and the lip was lost in the dark opening. Its edge is
+    lit as the lip beside it is, a pixel or two over the opening."""
+    animator = MeshAnimator(sitter, stack)
+    out, dst, _ = _opened(animator, (0.0, 0.0, 0.0, 0.0, 0.0), share=0.1)
+    light = out.astype(np.float32) @ LUMA
+    middle = list(UPPER_INNER_LIP)[len(UPPER_INNER_LIP) // 2 - 2:len(UPPER_INNER_LIP) // 2 + 3]
+
+    def above(rows: tuple[int, ...]) -> float:
+        return float(np.mean([light[int(round(dst[i, 1] - dy)), int(round(dst[i, 0]))] for i in middle for dy in rows]))
+
+    assert above((1, 2)) > 0.8 * above((4, 5))
