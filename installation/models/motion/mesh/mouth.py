@@ -17,6 +17,7 @@ import numpy as np
 
 from .enamel import biting_edge, tooth_light
 from .halftone import HalftoneScreen
+from .plate import DETAIL_SIGMA
 from .rig import FACE_OVAL, INNER_LIPS, LOWER_INNER_LIP, UPPER_INNER_LIP, Palette, PortraitRig
 from .tone import LUMA
 
@@ -34,7 +35,7 @@ MIN_GAP_PX = 1.5
 # half as open.
 CAVITY_FLOOR = 1.7
 FLOOR_UNDER_LIPS = 0.35
-FLOOR_OVER_DEEP, FLOOR_MOST = 1.4, 0.38
+FLOOR_OVER_DEEP, FLOOR_MOST = 1.4, 0.36
 # The lips' shadows in the cavity: under the upper lip this much darker at the lip, over
 # this share of the gap; over the lower lip this much, over about a pixel. They keep the
 # opening's outline as clear as the picture's own lip line: with the cavity in the
@@ -245,7 +246,7 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
     if screen is not None:
         colour = screen.print(colour, x0, y0)
     elif grain is not None:
-        colour += grain[y0:y1, x0:x1, None] * _grain_in_tone(colour, pal)
+        colour += grain[y0:y1, x0:x1, None] * _grain_in_darks(rig, grain)
     alpha = np.minimum(cv2.GaussianBlur(mask, (0, 0), outline) * raise_edge, 1.0)[..., None] * opening
     # Over teeth the lips' edges stay as dark as the picture has them: lit, they met the teeth
     # with no line between, and the face mesh read a smile's opening as smaller (mouth
@@ -255,14 +256,31 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
     region[y0:y1, x0:x1] = np.clip(patch + (colour - patch) * alpha + 0.5, 0, 255).astype(np.uint8)
 
 
-def _grain_in_tone(colour: np.ndarray, pal: Palette) -> np.ndarray:
-    """How strong the picture's grain (measured on the cheeks) is over the paint, per pixel:
-    a picture's grain is weaker in its darks (its detail in the darkest tenth of eleven
-    sitters, photographs and paintings: 0.1-0.7 of its midtones', about the square root of
-    the tone's share of the midtones'). Laid at the cheeks' strength on a dark cavity, it
-    read as a speckled black hole (3-6 times the face's own grain in the opening)."""
-    share = (colour @ LUMA) / max(float(pal.skin @ LUMA), 1.0)
-    return np.sqrt(np.clip(share, 0.01, 1.0))[..., None]
+# The grain over the cavity (`_grain_in_darks`), measured once per picture and grain: the
+# grain it was measured for, and the share.
+_DARK_GRAIN: list = [None, 1.0]
+
+
+def _grain_in_darks(rig: PortraitRig, grain: np.ndarray) -> float:
+    """How strong the picture's grain is in its darks, the cavity's tones (up to
+    FLOOR_MOST of the lips' lightness, or its darkest tenth), as a share of the grain measured on its cheeks. A
+    picture's grain is weaker in its darks, by how much depends on the picture (its fine
+    detail there, 0.1-0.7 of its midtones' on eleven sitters). Laid at the cheeks' strength
+    on the cavity, it read as a speckled black hole (3-6 times the face's own grain in the
+    opening on the photographs). Measured once, as the grain is (this runs on every frame)."""
+    if _DARK_GRAIN[0] is grain:
+        return _DARK_GRAIN[1]
+    x0, y0, x1, y1 = rig.region
+    light = rig.image[y0:y1, x0:x1].astype(np.float32) @ LUMA
+    detail = light - cv2.GaussianBlur(light, (0, 0), DETAIL_SIGMA)
+    smooth = cv2.GaussianBlur(light, (0, 0), 3.0)
+    # (A light painting may have nothing as dark as a cavity: then its darkest tenth.)
+    darks = smooth <= max(FLOOR_MOST * float(rig.palette.lip @ LUMA), float(np.percentile(smooth, 10)))
+    values = detail[darks]
+    strength = 1.4826 * float(np.median(np.abs(values - np.median(values))))
+    share = float(np.clip(strength / max(float(grain.std()), 1e-6), 0.1, 1.0))
+    _DARK_GRAIN[:] = [grain, share]
+    return share
 
 
 def _cavity(pal: Palette, u: np.ndarray, v: np.ndarray, height: np.ndarray, gap: float) -> np.ndarray:
