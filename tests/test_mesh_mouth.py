@@ -21,7 +21,7 @@ from installation.models.motion.mesh.rig import (
     UPPER_INNER_LIP,
     UPPER_OUTER_LIP,
 )
-from installation.models.motion.mesh.teeth import mouth_shown
+from installation.models.motion.mesh.teeth import CHEEKS, mouth_shown
 
 from .test_mesh_expression import _mouth_picture, mouth_outline
 
@@ -263,3 +263,61 @@ def test_nothing_is_painted_beyond_the_cheeks_outline(stack, sitter):
     assert change[inside].max() > 40  # the opening is painted...
     beyond = inside & (np.arange(region.shape[1])[None, :] > cut + 4)  # (past its softened edge)
     assert beyond.any() and change[beyond].max() < 8  # ...but not beyond the cheek
+
+
+def _under_warm_light(image: np.ndarray) -> np.ndarray:
+    """The picture as a dim room under a warm lamp sees it: red kept best, green less, blue least."""
+    return np.clip(image.astype(np.float32) * (0.7, 0.42, 0.25), 0, 255).astype(np.uint8)
+
+
+def test_a_toothy_smile_under_a_warm_dim_light_is_read_as_teeth():
+    """A visitor grinning in a dim, warm room showed his teeth clearly and the portrait a black
+    slot: the lamp made everything redder, the teeth as well, and his pale lips barely redder
+    than his skin, so his teeth were no longer "far less red than the lips". Drawn: pale lips
+    a little redder than the skin, slightly shaded, yellowish teeth over half the opening."""
+    image, lm = _mouth_picture(teeth_rows=15, upper_lip=(180, 120, 112), lower_lip=(180, 120, 112),
+                               teeth=(200, 167, 150))
+    for cheek in CHEEKS:  # on the skin beside the mouth
+        lm[cheek, :2] = (30, 100)
+    assert mouth_shown(image, lm)[0] >= 0.45  # read in ordinary light
+    upper, lower, top, bottom, _ = mouth_shown(_under_warm_light(image), lm)
+    assert upper >= 0.45 and lower == 0.0
+    # Under the same lamp a yawn is still dark, and a tongue still a tongue, not teeth.
+    dark, lm = _mouth_picture(teeth_rows=0, upper_lip=(180, 120, 112), lower_lip=(180, 120, 112))
+    assert mouth_shown(_under_warm_light(dark), lm)[:2] == (0.0, 0.0)
+    image, lm = _mouth((97, 115))
+    upper, lower, top, bottom, _ = mouth_shown(_under_warm_light(image), lm)
+    assert upper < 0.25 and lower == 0.0
+
+
+def test_the_pictures_grain_over_an_open_mouth_is_as_faint_as_in_its_darks(stack, sitter):
+    """A photograph's grain is weaker in its darks than on its cheeks. Laid on a dark opening
+    at the cheeks' strength, it read as a speckled black hole: a flat oval of dots. Measured
+    on a grainy photograph whose grain grows with its tone: the opening's fine detail well
+    under the cheeks', but some of it."""
+    noise = np.random.default_rng(0).normal(0, 0.08, sitter.shape[:2])[..., None]
+    grainy = sitter.astype(np.float32) * (1.0 + noise)
+    animator = MeshAnimator(np.clip(grainy, 0, 255).astype(np.uint8), stack)
+    out, dst, _ = _opened(animator, (0.0, 0.0, 0.0, 0.0, 0.0), share=0.12)
+    light = out.astype(np.float32) @ LUMA
+    detail = light - cv2.GaussianBlur(light, (0, 0), 2.0)
+    inside = cv2.erode(_polygon(out.shape, dst[list(INNER_LIPS)]), np.ones((5, 5), np.uint8)) > 0
+    cheek = _polygon(out.shape, dst[[205, 50, 187, 147, 123, 116], :2]) > 0
+    assert inside.sum() > 300 and cheek.sum() > 300
+    ratio = float(np.std(detail[inside]) / np.std(detail[cheek]))
+    assert 0.15 < ratio < 0.6
+
+
+def test_the_upper_lips_inner_edge_is_lit_as_the_lip_not_lost_in_the_cavity(stack, sitter):
+    """Stretched from the closed mouth's dark line, the upper lip's inner edge was a dark band
+    half as light as the lip above it, and the lip was lost in the dark opening. Its edge is
+    lit as the lip beside it is, a pixel or two over the opening."""
+    animator = MeshAnimator(sitter, stack)
+    out, dst, _ = _opened(animator, (0.0, 0.0, 0.0, 0.0, 0.0), share=0.1)
+    light = out.astype(np.float32) @ LUMA
+    middle = list(UPPER_INNER_LIP)[len(UPPER_INNER_LIP) // 2 - 2:len(UPPER_INNER_LIP) // 2 + 3]
+
+    def above(rows: tuple[int, ...]) -> float:
+        return float(np.mean([light[int(round(dst[i, 1] - dy)), int(round(dst[i, 0]))] for i in middle for dy in rows]))
+
+    assert above((1, 2)) > 0.8 * above((4, 5))

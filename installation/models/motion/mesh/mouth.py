@@ -17,6 +17,7 @@ import numpy as np
 
 from .enamel import biting_edge, tooth_light
 from .halftone import HalftoneScreen
+from .plate import DETAIL_SIGMA
 from .rig import FACE_OVAL, INNER_LIPS, LOWER_INNER_LIP, UPPER_INNER_LIP, Palette, PortraitRig
 from .tone import LUMA
 
@@ -34,6 +35,7 @@ MIN_GAP_PX = 1.5
 # half as open.
 CAVITY_FLOOR = 1.7
 FLOOR_UNDER_LIPS = 0.35
+FLOOR_OVER_DEEP, FLOOR_MOST = 1.4, 0.36
 # The lips' shadows in the cavity: under the upper lip this much darker at the lip, over
 # this share of the gap; over the lower lip this much, over about a pixel. They keep the
 # opening's outline as clear as the picture's own lip line: with the cavity in the
@@ -41,8 +43,11 @@ FLOOR_UNDER_LIPS = 0.35
 # read their yawns less open (mouth amplitude 0.48 -> 0.41 on a Vermeer).
 UPPER_LIP_SHADOW = (0.45, 0.15)
 CONTACT_SHADOW = 0.3
+# The cheeks shade the cavity's corners: this much darker at the corners than in the middle.
+CORNER_SHADE = 0.4
 # The lips' inner edges (`_inner_lips`) are cleaned over this share of the gap (1.5-4 px).
 INNER_LIP_SHARE = 0.12
+EDGE_LIFT = 0.6  # ...and lit this much of the way to the lip beside them (`_inner_lips`)
 # A tongue read in the visitor's mouth (at least this share of the opening) is painted in
 # the palette's tongue colour in the mouth's shade (rig.py), shaded: flat, or taken
 # towards the skin's colour, it read as a beige disc laid in the mouth.
@@ -241,10 +246,41 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
     if screen is not None:
         colour = screen.print(colour, x0, y0)
     elif grain is not None:
-        colour += grain[y0:y1, x0:x1, None]
+        colour += grain[y0:y1, x0:x1, None] * _grain_in_darks(rig, grain)
     alpha = np.minimum(cv2.GaussianBlur(mask, (0, 0), outline) * raise_edge, 1.0)[..., None] * opening
-    patch = _inner_lips(region[y0:y1, x0:x1], mask, gap, opening)
+    # Over teeth the lips' edges stay as dark as the picture has them: lit, they met the teeth
+    # with no line between, and the face mesh read a smile's opening as smaller (mouth
+    # amplitude 0.91 -> 0.85 on the shared painting and smile driver).
+    lift = EDGE_LIFT * (1.0 - max(upper_shown, lower_shown) * strength)
+    patch = _inner_lips(region[y0:y1, x0:x1], mask, gap, opening, pal.lip, lift)
     region[y0:y1, x0:x1] = np.clip(patch + (colour - patch) * alpha + 0.5, 0, 255).astype(np.uint8)
+
+
+# The grain over the cavity (`_grain_in_darks`), measured once per picture and grain: the
+# grain it was measured for, and the share.
+_DARK_GRAIN: list = [None, 1.0]
+
+
+def _grain_in_darks(rig: PortraitRig, grain: np.ndarray) -> float:
+    """How strong the picture's grain is in its darks, the cavity's tones (up to
+    FLOOR_MOST of the lips' lightness, or its darkest tenth), as a share of the grain measured on its cheeks. A
+    picture's grain is weaker in its darks, by how much depends on the picture (its fine
+    detail there, 0.1-0.7 of its midtones' on eleven sitters). Laid at the cheeks' strength
+    on the cavity, it read as a speckled black hole (3-6 times the face's own grain in the
+    opening on the photographs). Measured once, as the grain is (this runs on every frame)."""
+    if _DARK_GRAIN[0] is grain:
+        return _DARK_GRAIN[1]
+    x0, y0, x1, y1 = rig.region
+    light = rig.image[y0:y1, x0:x1].astype(np.float32) @ LUMA
+    detail = light - cv2.GaussianBlur(light, (0, 0), DETAIL_SIGMA)
+    smooth = cv2.GaussianBlur(light, (0, 0), 3.0)
+    # (A light painting may have nothing as dark as a cavity: then its darkest tenth.)
+    darks = smooth <= max(FLOOR_MOST * float(rig.palette.lip @ LUMA), float(np.percentile(smooth, 10)))
+    values = detail[darks]
+    strength = 1.4826 * float(np.median(np.abs(values - np.median(values))))
+    share = float(np.clip(strength / max(float(grain.std()), 1e-6), 0.1, 1.0))
+    _DARK_GRAIN[:] = [grain, share]
+    return share
 
 
 def _cavity(pal: Palette, u: np.ndarray, v: np.ndarray, height: np.ndarray, gap: float) -> np.ndarray:
@@ -256,21 +292,31 @@ def _cavity(pal: Palette, u: np.ndarray, v: np.ndarray, height: np.ndarray, gap:
     patch; a share of the lip colour, near black on a light painting, as a hole.)"""
     deep = np.asarray(pal.cavity, np.float32)
     floor = 0.5 * (deep * CAVITY_FLOOR + pal.lip * FLOOR_UNDER_LIPS)
-    floor *= min(1.0, FLOOR_UNDER_LIPS * float(pal.lip @ LUMA) / max(float(floor @ LUMA), 1.0))
+    # The floor as light as FLOOR_UNDER_LIPS of the lips, and clearly lighter than the deep
+    # colour (FLOOR_OVER_DEEP) within FLOOR_MOST of the lips: half-way from the deep colour,
+    # and no lighter than FLOOR_UNDER_LIPS where the picture's darks were already near it
+    # (a third of the lips' lightness on a pale photograph), the opening was one flat dark
+    # from lip to lip (its tones spread over 0.03-0.13 of the picture's own range on eleven
+    # sitters): a hole, not a mouth.
+    lip_light, deep_light = float(pal.lip @ LUMA), float(deep @ LUMA)
+    floor_light = min(max(FLOOR_UNDER_LIPS * lip_light, FLOOR_OVER_DEEP * deep_light), FLOOR_MOST * lip_light)
+    floor *= floor_light / max(float(floor @ LUMA), 1.0)
     # (Light and shadows are worked out in one channel and laid on the colours once: this
     # runs on every frame of an open mouth.)
     above, below = v * height, (1.0 - v) * height  # pixels from the upper and the lower lip
     # The lips' inner edges overhang the opening and shade it (UPPER_LIP_SHADOW).
     shadow = np.maximum(np.exp(-(above / max(1.0, UPPER_LIP_SHADOW[1] * gap)) ** 2) * UPPER_LIP_SHADOW[0],
                         np.exp(-(below / max(0.8, 0.05 * gap)) ** 2) * CONTACT_SHADOW)
-    light = ((1.0 - shadow) * (1.0 - 0.3 * u * u)).astype(np.float32)
-    depth = (v * (0.8 + 0.2 * v)).astype(np.float32) * light  # a little faster than linear
+    light = ((1.0 - shadow) * (1.0 - CORNER_SHADE * u * u)).astype(np.float32)
+    # Dark high up and at the back, lit low down: the floor's light gathers in its lower part.
+    depth = (v * (0.6 + 0.4 * v)).astype(np.float32) * light
     colour = deep * light[..., None]
     colour += (floor - deep).astype(np.float32) * depth[..., None]
     return colour
 
 
-def _inner_lips(patch: np.ndarray, mask: np.ndarray, gap: float, opening: float) -> np.ndarray:
+def _inner_lips(patch: np.ndarray, mask: np.ndarray, gap: float, opening: float, lip: np.ndarray,
+                lift: float) -> np.ndarray:
     """The lips' inner edges round an opening (float32, the patch's pixels): the lip's own
     colour with its specks taken out. Stretched from a few pixels of the closed mouth's
     line, the warped picture there showed what the line held (a highlight, craquelure, a
@@ -285,4 +331,12 @@ def _inner_lips(patch: np.ndarray, mask: np.ndarray, gap: float, opening: float)
     # A 3x3 median takes out specks and streaks a pixel wide and keeps the lip's own shading.
     # (Blended in OpenCV, in the picture's own bytes: this runs on every frame of an open mouth.)
     clean = cv2.blendLinear(patch, cv2.medianBlur(patch, 3), 1.0 - ring, ring)
-    return clean.astype(np.float32)
+    # The closed mouth's dark line, stretched, made the lips' inner edges a dark band round
+    # the opening (the upper lip's edge 0.44-0.68 of the lips' lightness on six of eleven
+    # sitters, where its middle was 0.72-0.91), and the upper lip was lost in the cavity. A
+    # lip's inner edge is lit as the lip beside it is: lifted towards the lightest of the lip
+    # within a few pixels (no lighter than the palette's lip: a shaded lip stays shaded), `lift`
+    # of the way.
+    side = 2 * int(np.ceil(reach)) + 1
+    beside = np.minimum(cv2.dilate(clean, np.ones((side, side), np.uint8)), np.asarray(lip, np.float32))
+    return clean.astype(np.float32) + np.clip(beside - clean, 0.0, None) * (ring * lift)[..., None]

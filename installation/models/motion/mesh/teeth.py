@@ -21,6 +21,15 @@ COLUMNS = 9  # sampled across the central half of the mouth
 PALER_THAN_LIPS = 0.75  # teeth: at most this share of the lips' redness...
 NOT_DARK = 0.7  # ...and at least this share of their lightness
 GREY_CAMERA_REDNESS = 0.04  # lips less red than this: a monochrome (infrared) camera
+# A coloured light (a warm lamp, a dim yellowish room) multiplies red against green over the
+# whole frame: it adds the same to every colour's log(R/G), and "at most 0.75 of the lips'
+# redness" then fails on teeth (a warm cast, green x0.82, lost the teeth in 22 of 49 frames
+# of the shared smile driver; a tungsten cast, 38). The difference in log(R/G) is what the
+# light leaves alone: teeth are also those at least this much less red than the lips
+# (0.14-0.9 on the shared and unseen drivers in ordinary light), and no redder than the
+# skin of the cheeks (a tongue or the lips' inside is redder than the cheeks).
+LIPS_OVER_ENAMEL = 0.12
+CHEEKS = (205, 425, 50, 280)
 # Teeth together fill the whole opening, upper row over lower, with the biting line between
 # them: a row of shadow well inside the opening, darker than the teeth on both sides by at
 # least this share. Read as one run from the top, the portrait painted one tall bar.
@@ -60,6 +69,11 @@ def _luma(rgb: np.ndarray) -> np.ndarray:
 def _redness(rgb: np.ndarray) -> np.ndarray:
     """(R - G) / (R + G): lips and tongue are red under any skin tone; enamel much less."""
     return (rgb[..., 0] - rgb[..., 1]) / np.maximum(rgb[..., 0] + rgb[..., 1], 1.0)
+
+
+def _log_red(rgb: np.ndarray) -> np.ndarray:
+    """log(R/G): a coloured light adds the same to it everywhere in the frame."""
+    return np.log(np.maximum(rgb[..., 0], 1.0) / np.maximum(rgb[..., 1], 1.0))
 
 
 def _saturation(rgb: np.ndarray) -> np.ndarray:
@@ -126,7 +140,11 @@ def mouth_shown(frame: np.ndarray, landmarks: np.ndarray) -> tuple[float, float,
         # lips), and not the cavity's dark. Not "lighter than the lips": in a dim warm room
         # the teeth are no lighter than the lips, the upper lip shaded and the lower lit.
         redness = _redness(inside)
-        is_teeth = (redness < PALER_THAN_LIPS * lip_red) & (luma > NOT_DARK * lip_luma)
+        log_red = _log_red(inside)
+        cheeks = _sample(frame, landmarks[list(CHEEKS), 0], landmarks[list(CHEEKS), 1])
+        under_cast = ((log_red <= float(np.median(_log_red(lips)) - LIPS_OVER_ENAMEL))
+                      & (log_red <= float(np.median(_log_red(cheeks)))))
+        is_teeth = ((redness < PALER_THAN_LIPS * lip_red) | under_cast) & (luma > NOT_DARK * lip_luma)
         # The tongue: as red as the lips, and lit (the cavity behind it is dark).
         is_tongue = ((redness >= TONGUE_REDNESS[0] * lip_red) & (redness <= TONGUE_REDNESS[1] * lip_red)
                      & (luma >= TONGUE_LIT * lip_luma) & ~is_teeth)
