@@ -257,8 +257,9 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
 
 
 # The grain over the cavity (`_grain_in_darks`), measured once per picture and grain: the
-# grain it was measured for, and the share.
-_DARK_GRAIN: list = [None, 1.0]
+# grain it was measured for, and the share; one tuple, replaced whole, so that a second
+# render thread can never pair one picture's grain with another's share.
+_DARK_GRAIN: tuple[np.ndarray | None, float] = (None, 1.0)
 
 
 def _grain_in_darks(rig: PortraitRig, grain: np.ndarray) -> float:
@@ -268,8 +269,10 @@ def _grain_in_darks(rig: PortraitRig, grain: np.ndarray) -> float:
     detail there, 0.1-0.7 of its midtones' on eleven sitters). Laid at the cheeks' strength
     on the cavity, it read as a speckled black hole (3-6 times the face's own grain in the
     opening on the photographs). Measured once, as the grain is (this runs on every frame)."""
-    if _DARK_GRAIN[0] is grain:
-        return _DARK_GRAIN[1]
+    global _DARK_GRAIN
+    measured_for, measured = _DARK_GRAIN
+    if measured_for is grain:
+        return measured
     x0, y0, x1, y1 = rig.region
     light = rig.image[y0:y1, x0:x1].astype(np.float32) @ LUMA
     detail = light - cv2.GaussianBlur(light, (0, 0), DETAIL_SIGMA)
@@ -279,7 +282,7 @@ def _grain_in_darks(rig: PortraitRig, grain: np.ndarray) -> float:
     values = detail[darks]
     strength = 1.4826 * float(np.median(np.abs(values - np.median(values))))
     share = float(np.clip(strength / max(float(grain.std()), 1e-6), 0.1, 1.0))
-    _DARK_GRAIN[:] = [grain, share]
+    _DARK_GRAIN = (grain, share)
     return share
 
 
