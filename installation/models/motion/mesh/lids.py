@@ -247,7 +247,8 @@ def _band_tones(region: np.ndarray, x0: int, y0: int,
 def _lid_tone(region: np.ndarray, cover: LidCover) -> tuple[np.ndarray, np.ndarray]:
     """Per column, the tone a closed lid's skin takes where the paint takes over (the lid's
     own, just above: no step there) and in its body: the middle one of the skin nearest it,
-    the lid's own, the brow's above the crease and the skin under the eye. Each alone failed
+    the lid's own, the brow's above the crease and the skin under the eye, taken towards the
+    tone of the lid's band at rest (OWN_TONE_SHARE). Each alone failed
     somewhere: the brow's alone, a closed lid in a deep-set eye was the brow's pale tone in
     the socket's shadow (a shell laid on, ringed by the darker lid); the lid's alone, a band
     of lashes closed as a dark lens; and where the crease lies on the lash line (a far eye),
@@ -308,8 +309,9 @@ def _lid_tone(region: np.ndarray, cover: LidCover) -> tuple[np.ndarray, np.ndarr
     middle = np.median(np.stack([own, above, under]), axis=0)
     # The closed lid is the open lid's skin unfolded: its tone leans to the lid's own (the
     # middle alone was the lit fold or the cheek round a lid in the socket's shade: a pale
-    # shell, 1.1-1.8 times the lid's own tone on twelve sitters). Its tone, not its colour:
-    # a band half lashes took their grey onto a pink lid.
+    # shell, the closed lid up to 1.3-1.8 times the open lid band's tone: Thoreau, Christus,
+    # Van Gogh, Vermeer). Its tone, not its colour: a band half lashes took their grey onto
+    # a pink lid.
     lit = middle @ LUMA
     toned = lit + OWN_TONE_SHARE * rest_skin * (at_rest @ LUMA - lit)
     middle = middle * (toned / np.maximum(lit, 1.0))[:, None]
