@@ -268,7 +268,10 @@ def _lid_tone(region: np.ndarray, cover: LidCover) -> tuple[np.ndarray, np.ndarr
     # (Not past the closed margin: at the corners, where the lid band was nothing, it stretched without end.)
     band = np.clip(np.array([0.4, 1.0])[:, None] * stretch * (start - top), 0.0, cover.margin[0] - top)
     skip = (cover.y0 + top + band - cover.y0 % step) / step
-    (at_rest,), (rest_read,) = _band_tones(region[cover.y0 % step::step], cover.x0, 0, [(skip[0], skip[1])])
+    if (band[1] - band[0]).max() >= 1.0:
+        (at_rest,), (rest_read,) = _band_tones(region[cover.y0 % step::step], cover.x0, 0, [(skip[0], skip[1])])
+    else:  # the crease on the lash line: no band to read (a fifth of a ms an eye saved)
+        at_rest, rest_read = own, np.zeros_like(own_read)
     # Just above the crease, lashes rather than skin (far darker than the skin under the
     # eye): read over a taller band instead, whose lighter half is the lid's skin above
     # them. (A socket in shade is only somewhat darker, or stays dark all the way up.)
