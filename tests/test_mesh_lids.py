@@ -224,3 +224,39 @@ def test_a_closed_lid_on_a_hatched_drawing_carries_the_drawings_hatching():
     # Old: random grain, strokes in no direction, over the lid's shading (coherence 0.42, now 0.73).
     assert _coherence(lid) > 0.6
     assert float(detail[closed].std()) > 0.6 * float(skin_detail.std())
+
+
+def _closed_over_band(band) -> tuple[float, float]:
+    """An eye (36 x 16 px) on lit skin, the lid band between its crease and margin 8 px
+    deep and painted `band`: the closed lid's median luma in its middle, and the skin's."""
+    points, picture, (cols, rows, margin, bottom, top) = _eye_lines((8.0, -8.0, 16.0), SKIN)
+    inside = (cols >= LEFT) & (cols <= RIGHT)
+    picture[(rows >= top) & (rows < margin) & inside] = band
+    picture[(rows >= margin) & (rows <= bottom) & inside] = WHITE
+    picture = np.round(picture).astype(np.uint8)
+    grid = np.mgrid[0:SIZE[0], 0:SIZE[1]].astype(np.float32)
+    map_y = grid[0].copy()
+    covers = move_lids(map_y, points, (0.0, 1.0), np.zeros(2), SIZE, lid_whites(picture, points))
+    region = cv2.remap(picture, grid[1], map_y, cv2.INTER_LINEAR)
+    paint_lids(region, covers)
+    luma = np.array([0.299, 0.587, 0.114])
+    closed = (rows >= top + 3.0) & (rows <= bottom - 3.0) & (cols >= LEFT + 8) & (cols <= RIGHT - 8)
+    return float(np.median(region[closed] @ luma)), float(np.dot(SKIN, luma))
+
+
+def test_a_closed_lid_keeps_the_tone_of_the_lid_in_the_sockets_shade():
+    """Thoreau, Christus, Robinson: the open eye's lid (crease to lashes) lies in the socket's
+    shade, darker than the lit fold above it and the cheek; closed, the lid took their light,
+    a pale shell laid in the socket. The closed lid is that skin unfolded: darker than the
+    lit skin, though lighter than its fold (the eyeball's bulge catches the light)."""
+    shaded = tuple(0.72 * c for c in SKIN)
+    lid, skin = _closed_over_band(shaded)
+    band = float(np.dot(shaded, np.array([0.299, 0.587, 0.114])))
+    # Old: 169, the lit skin's 176; now 148, with the lid band at 127.
+    assert lid < skin - 0.25 * (skin - band)
+
+
+def test_a_closed_lid_over_a_band_of_lashes_keeps_the_skins_tone():
+    # A lid band of lashes or a dark painted line is not the lid's skin: no dark lens.
+    lid, skin = _closed_over_band(LASHES)
+    assert lid > 0.9 * skin

@@ -38,6 +38,13 @@ THICK_LID_PX = 6.0
 # half. A lid fold in the shade reads 0.69-1.0 (the shared painting, the 1904 photograph
 # and Thoreau), and keeps its reading: a lid closing in the shade of the socket is in shade.
 LASHES_SHARE = 0.6
+# A closed lid's body takes OWN_TONE_SHARE of the way from the middle of the skin round it
+# (the lid's own, above the crease, under the eye) to the lid's own skin, where that is
+# surely skin: from OWN_SKIN_SURE of the skin under the eye up (LASHES_SHARE down: lashes).
+# The rest of the way is the light an unfolded lid catches on the eyeball's bulge, that its
+# band, folded by the lashes, does not.
+OWN_TONE_SHARE = 0.5
+OWN_SKIN_SURE = 0.7
 ABOVE_CREASE = 3.0
 # The paint over a closing lid is whole from this much closing on (share of the opening).
 PAINT_FROM = 0.2
@@ -60,6 +67,7 @@ class LidCover(NamedTuple):
     start: np.ndarray  # (1, w) rows: where the paint begins to take over from the lid's skin
     lower: np.ndarray  # (1, w) rows: the lower lid
     eye_top: int  # region row: the eye's own rows (for its darkest tone) begin here, at the crease
+    was: np.ndarray  # (1, w) rows: the upper lid's margin at rest, before it closed
 
 
 class _Eye:
@@ -170,7 +178,7 @@ def _lower_lid(map_y: np.ndarray, eye: _Eye, closing: float, covers: list) -> No
     soften = CREASE_SOFTENED * float(np.clip((closing - 0.1) / 0.3, 0.0, 1.0)) * eye.line * corner
     covered = np.maximum(covered, on_line * soften)
     covers.append(LidCover(eye.x0, eye.y0, covered.astype(np.float32), new_margin - eye.y0, closing,
-                           top - eye.y0, start - eye.y0, eye.bottom - eye.y0, eye.eye_top))
+                           top - eye.y0, start - eye.y0, eye.bottom - eye.y0, eye.eye_top, margin - eye.y0))
 
 
 def _raise_lid(map_y: np.ndarray, eye: _Eye, widening: float) -> None:
@@ -239,7 +247,8 @@ def _band_tones(region: np.ndarray, x0: int, y0: int,
 def _lid_tone(region: np.ndarray, cover: LidCover) -> tuple[np.ndarray, np.ndarray]:
     """Per column, the tone a closed lid's skin takes where the paint takes over (the lid's
     own, just above: no step there) and in its body: the middle one of the skin nearest it,
-    the lid's own, the brow's above the crease and the skin under the eye. Each alone failed
+    the lid's own, the brow's above the crease and the skin under the eye, taken towards the
+    tone of the lid's band at rest (OWN_TONE_SHARE). Each alone failed
     somewhere: the brow's alone, a closed lid in a deep-set eye was the brow's pale tone in
     the socket's shadow (a shell laid on, ringed by the darker lid); the lid's alone, a band
     of lashes closed as a dark lens; and where the crease lies on the lash line (a far eye),
@@ -251,6 +260,18 @@ def _lid_tone(region: np.ndarray, cover: LidCover) -> tuple[np.ndarray, np.ndarr
         (top + 0.4 * (start - top), start), (top - 1.0 - reach, top - 1.0), (past, past + reach),
         (top - 1.0 - ABOVE_CREASE * reach, top - 1.0)])
     (own, above, under, higher), (own_read, above_read, under_read, higher_read) = tones, reads
+    # The lid's own band as it was at rest (the picture's rows `own` reads on an open eye),
+    # where the closing lid has stretched it to: crease + stretch x (row - crease); read in
+    # every step-th row, as many as it had (all of them cost a large portrait 3-6 ms a frame).
+    stretch = np.clip((cover.margin[0] - top) / np.maximum(cover.was[0] - top, 1.0), 1.0, None)
+    step = max(1, int(np.median(stretch)))
+    # (Not past the closed margin: at the corners, where the lid band was nothing, it stretched without end.)
+    band = np.clip(np.array([0.4, 1.0])[:, None] * stretch * (start - top), 0.0, cover.margin[0] - top)
+    skip = (cover.y0 + top + band - cover.y0 % step) / step
+    if (band[1] - band[0]).max() >= 1.0:
+        (at_rest,), (rest_read,) = _band_tones(region[cover.y0 % step::step], cover.x0, 0, [(skip[0], skip[1])])
+    else:  # the crease on the lash line: no band to read (a fifth of a ms an eye saved)
+        at_rest, rest_read = own, np.zeros_like(own_read)
     # Just above the crease, lashes rather than skin (far darker than the skin under the
     # eye): read over a taller band instead, whose lighter half is the lid's skin above
     # them. (A socket in shade is only somewhat darker, or stays dark all the way up.)
@@ -284,8 +305,24 @@ def _lid_tone(region: np.ndarray, cover: LidCover) -> tuple[np.ndarray, np.ndarr
     if readable.any():
         in_shade = higher if higher[readable].mean() <= under[readable].mean() else under
         stand_in = np.where(readable[:, None], in_shade, near)
+    # How far the lid's skin at rest is the skin and not its lashes: darker than LASHES_SHARE
+    # of the skin under the eye it is lashes; from OWN_SKIN_SURE of it, skin.
+    if (under_read > 0.5).any() and (rest_read > 0.5).any():
+        ratio = (float((at_rest[rest_read > 0.5] @ LUMA).mean())
+                 / max(float((under[under_read > 0.5] @ LUMA).mean()), 1.0))
+    else:
+        ratio = 0.0
+    rest_skin = rest_read * float(np.clip((ratio - LASHES_SHARE) / (OWN_SKIN_SURE - LASHES_SHARE), 0.0, 1.0))
     own = own * own_read[:, None] + stand_in * (1.0 - own_read[:, None])
     middle = np.median(np.stack([own, above, under]), axis=0)
+    # The closed lid is the open lid's skin unfolded: its tone leans to the lid's own (the
+    # middle alone was the lit fold or the cheek round a lid in the socket's shade: a pale
+    # shell, the closed lid up to 1.3-1.8 times the open lid band's tone: Thoreau, Christus,
+    # Van Gogh, Vermeer). Its tone, not its colour: a band half lashes took their grey onto
+    # a pink lid.
+    lit = middle @ LUMA
+    toned = lit + OWN_TONE_SHARE * rest_skin * (at_rest @ LUMA - lit)
+    middle = middle * (toned / np.maximum(lit, 1.0))[:, None]
     trusted = np.minimum(above_read, under_read)[:, None]
     body = middle * trusted + near * (1.0 - trusted)
     return own, body
