@@ -23,7 +23,7 @@ from .irises import Irises
 from .lids import LIDS, lid_whites, move_lids, paint_lids
 from .mouth import paint_mouth
 from .plate import picture_grain
-from .raster import compiled_fill
+from .raster import affine_table, compiled_fill
 from .rig import (
     FACE_OVAL,
     INNER_LIPS,
@@ -67,30 +67,6 @@ EDGE_HOLD_SHARE = 0.12
 JAW_SEAM_SOFTEST_PX = 2.0
 # How far into the lips (share of their thickness) an open mouth's inner edge samples.
 LIP_EDGE_INWARD = 0.3
-
-
-def _affine_table(src: np.ndarray, dst: np.ndarray, triangles: np.ndarray) -> np.ndarray:
-    """Per triangle, the 2x3 map from destination pixels to source pixels, as six rows of
-    coefficients (a00 a01 a02 a10 a11 a12) with one extra column, the identity, for pixels
-    no triangle covers. Closed form (a 2x2 inverse per triangle): a thousand tiny
-    linalg.solve calls cost more than the whole table."""
-    d0, d1, d2 = (dst[triangles[:, k]] for k in range(3))
-    s0, s1, s2 = (src[triangles[:, k]] for k in range(3))
-    e1, e2 = d1 - d0, d2 - d0
-    f1, f2 = s1 - s0, s2 - s0
-    det = e1[:, 0] * e2[:, 1] - e1[:, 1] * e2[:, 0]
-    ok = np.abs(det) > 1e-6
-    inv = np.divide(1.0, det, out=np.zeros_like(det), where=ok)
-    table = np.zeros((6, len(triangles) + 1))
-    for row, r in ((0, 0), (3, 1)):
-        a = (f1[:, r] * e2[:, 1] - f2[:, r] * e1[:, 1]) * inv
-        b = (f2[:, r] * e1[:, 0] - f1[:, r] * e2[:, 0]) * inv
-        table[row, :-1], table[row + 1, :-1] = a, b
-        table[row + 2, :-1] = s0[:, r] - a * d0[:, 0] - b * d0[:, 1]
-    # Collapsed triangles cover no pixel, and uncovered pixels stay where they are.
-    table[:, :-1][:, ~ok] = np.array([1.0, 0.0, 0.0, 0.0, 1.0, 0.0])[:, None]
-    table[:, -1] = (1.0, 0.0, 0.0, 0.0, 1.0, 0.0)
-    return table.astype(np.float32)
 
 
 def skin_grain(rig: PortraitRig) -> tuple[np.ndarray | None, bool]:
@@ -298,7 +274,7 @@ class MeshWarper:
     def backward_map(self, dst: np.ndarray, depth: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """For each region pixel, where to sample the portrait (absolute coordinates)."""
         dst = self._under_jaw_placed(dst)
-        table = _affine_table(self.sources(dst), dst, self.rig.triangles)
+        table = affine_table(self.sources(dst), dst, self.rig.triangles)
         index, dx, dy, edge_turned = self._filled(dst, depth, table)
         if dx is None:
             xx, yy = self._grid
