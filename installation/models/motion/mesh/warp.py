@@ -19,6 +19,7 @@ from .focus import face_blur
 from .folds import FoldShading
 from .folds import triangle_areas as _signed_areas  # (x, y) points: signed areas
 from .halftone import HalftoneScreen
+from .hidden import HiddenSources
 from .irises import Irises
 from .lids import LIDS, lid_whites, move_lids, paint_lids
 from .mouth import paint_mouth
@@ -190,6 +191,9 @@ class MeshWarper:
         if rig.own_teeth:  # the upper edge is her own teeth's: sampled into them, they shrank
             self.lip_inward[:len(self.inner_upper)] = 0.0
         self.rest_gap = np.linalg.norm(self.src[self.inner_upper] - self.src[self.inner_lower], axis=1)
+        depth = rig.points[:, 2].astype(np.float64)
+        self.hidden = HiddenSources(depth, rig.triangles, on_face & ~backdrop, self.triangle_index(self.src, depth),
+                                    rig.face_height, step)
 
     @property
     def folds_eased(self) -> int:
@@ -290,6 +294,7 @@ class MeshWarper:
                 out -= here  # the displacement: where the pixel samples, less where it is
                 moves.append(out)
             dx, dy = moves
+        self.hidden.redirect(index, dx, dy, self.step)  # before the seam's easing, which smooths it
         # Where one triangle covers another (the far cheek's edge as the head turns) the
         # map jumps from pixel to pixel in steps; eased over about a pixel, the edge is
         # drawn smooth. An affine map is unchanged by this, so nothing else moves.
