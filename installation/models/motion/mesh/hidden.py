@@ -30,22 +30,38 @@ STEP_SHARE = 0.06
 REACH_SHARE = 0.04
 
 
+# Where a triangle is looked at for a nearer surface over it in the picture: near each
+# corner, beside the middle of each edge, and its middle (barycentric weights).
+_SPOTS = np.array([[0.8, 0.1, 0.1], [0.1, 0.8, 0.1], [0.1, 0.1, 0.8], [0.45, 0.45, 0.1], [0.1, 0.45, 0.45],
+                   [0.45, 0.1, 0.45], [1 / 3, 1 / 3, 1 / 3]])
+
+
 class HiddenSources:
     """Rest-time depth of the picture on the warper's map grid, and the nearest place
     behind each depth step, to move sources that land on a nearer surface."""
 
-    def __init__(self, depth: np.ndarray, triangles: np.ndarray, drawn: np.ndarray,
+    def __init__(self, depth: np.ndarray, triangles: np.ndarray, drawn: np.ndarray, rest: np.ndarray,
                  rest_index: np.ndarray, face_height: float, step: int) -> None:
         """`depth`: per point at rest (larger is farther); `drawn`: per triangle, whether
-        it is checked (the face's own, not the backdrop); `rest_index`: the triangle each
-        map pixel shows at rest (len(triangles) where none)."""
+        it is checked (the face's own, not the backdrop); `rest`: the points on the map
+        grid at rest; `rest_index`: the triangle each map pixel shows at rest
+        (len(triangles) where none)."""
         self.near = np.append(depth[triangles].mean(1), np.inf).astype(np.float32)
-        self.checked = np.append(drawn, False)
         self.margin = STEP_SHARE * face_height
         self.shape = rest_index.shape
         # The picture's surface depth per map pixel, only where a face triangle shows.
-        shown = np.where(self.checked[rest_index], self.near[rest_index], np.inf).astype(np.float32)
+        shown = np.where(np.append(drawn, False)[rest_index], self.near[rest_index], np.inf).astype(np.float32)
         self.shown = shown
+        # Only triangles partly under a nearer surface in the picture can sample one: the
+        # rest are never checked, which keeps the cost per frame to those few.
+        corners = rest[triangles]  # (T, 3, 2)
+        spots = np.einsum("sk,tkd->tsd", _SPOTS, corners)
+        h, w = self.shape
+        col = np.clip(np.rint(spots[..., 0]), 0, w - 1).astype(np.intp)
+        row = np.clip(np.rint(spots[..., 1]), 0, h - 1).astype(np.intp)
+        under = (shown[row, col] < self.near[:-1, None] - self.margin).any(axis=1)
+        self.checked = np.append(drawn & under, False)
+        self.corners = np.unique(triangles[drawn & under])
         reach = max(2, int(round(REACH_SHARE * face_height / step)))
         self.reach = 2 * reach
         kernel = np.ones((2 * reach + 1, 2 * reach + 1), np.uint8)
@@ -53,7 +69,7 @@ class HiddenSources:
         nearest_near = cv2.erode(finite, kernel)
         # The far side of a depth step: pixels with a clearly nearer surface close by.
         behind = np.isfinite(shown) & (shown > nearest_near + self.margin)
-        self.any = bool(behind.any())
+        self.any = bool(behind.any()) and bool(self.checked.any())
         if not self.any:
             return
         _, labels = cv2.distanceTransformWithLabels((~behind).astype(np.uint8), cv2.DIST_L2, 3,
@@ -62,16 +78,22 @@ class HiddenSources:
         self.to_row = np.append(0, rows).astype(np.float32)[labels]
         self.to_col = np.append(0, cols).astype(np.float32)[labels]
 
-    def redirect(self, index: np.ndarray, dx: np.ndarray, dy: np.ndarray, step: int) -> int:
+    def redirect(self, index: np.ndarray, dx: np.ndarray, dy: np.ndarray, step: int, points: np.ndarray) -> int:
         """Move (in place; displacement in picture pixels on the map grid) the sources of
-        pixels whose triangle lies behind the surface the picture shows there; how many."""
+        pixels whose triangle lies behind the surface the picture shows there; how many.
+        `points`: the moved points on the map grid (only around those checked is looked at)."""
         if not self.any:
             return 0
         h, w = self.shape
-        drawn = self.checked[index]
-        rows, cols = np.nonzero(drawn)
+        low = np.maximum(np.floor(points[self.corners].min(0)).astype(int) - 1, 0)
+        high = np.minimum(np.ceil(points[self.corners].max(0)).astype(int) + 2, (w, h))
+        if np.any(high <= low):
+            return 0
+        rows, cols = np.nonzero(self.checked[index[low[1]:high[1], low[0]:high[0]]])
         if not len(rows):
             return 0
+        rows += low[1]
+        cols += low[0]
         sr = np.clip(np.rint(rows + dy[rows, cols] / step), 0, h - 1).astype(np.intp)
         sc = np.clip(np.rint(cols + dx[rows, cols] / step), 0, w - 1).astype(np.intp)
         hidden = self.shown[sr, sc] < self.near[index[rows, cols]] - self.margin
@@ -85,16 +107,13 @@ class HiddenSources:
         ahead = start - np.column_stack([sc, sr])
         ahead /= np.maximum(np.linalg.norm(ahead, axis=1), 1.0)[:, None]
         wanted = self.near[index[rows, cols]] - self.margin
-        found = start.copy()
-        pending = np.ones(len(rows), bool)
-        for k in range(self.reach + 1):
-            at = start + ahead * k
-            c = np.clip(np.rint(at[:, 0]), 0, w - 1).astype(np.intp)
-            r = np.clip(np.rint(at[:, 1]), 0, h - 1).astype(np.intp)
-            found[pending] = at[pending]
-            pending &= self.shown[r, c] < wanted
-            if not pending.any():
-                break
+        at = start[:, None, :] + ahead[:, None, :] * np.arange(self.reach + 1, dtype=np.float32)[None, :, None]
+        c = np.clip(np.rint(at[..., 0]), 0, w - 1).astype(np.intp)
+        r = np.clip(np.rint(at[..., 1]), 0, h - 1).astype(np.intp)
+        far_enough = self.shown[r, c] >= wanted[:, None]
+        # The first such place along the line, or the last looked at where there is none.
+        first = np.where(far_enough.any(axis=1), far_enough.argmax(axis=1), self.reach)
+        found = at[np.arange(len(rows)), first]
         dx[rows, cols] = (found[:, 0] - cols) * step
         dy[rows, cols] = (found[:, 1] - rows) * step
         return len(rows)

@@ -192,8 +192,9 @@ class MeshWarper:
             self.lip_inward[:len(self.inner_upper)] = 0.0
         self.rest_gap = np.linalg.norm(self.src[self.inner_upper] - self.src[self.inner_lower], axis=1)
         depth = rig.points[:, 2].astype(np.float64)
-        self.hidden = HiddenSources(depth, rig.triangles, on_face & ~backdrop, self.triangle_index(self.src, depth),
-                                    rig.face_height, step)
+        self.hidden = HiddenSources(depth, rig.triangles, on_face & ~backdrop,
+                                    (self._under_jaw_placed(self.src) - self.origin - self.centre) / step,
+                                    self.triangle_index(self.src, depth), rig.face_height, step)
 
     @property
     def folds_eased(self) -> int:
@@ -294,7 +295,8 @@ class MeshWarper:
                 out -= here  # the displacement: where the pixel samples, less where it is
                 moves.append(out)
             dx, dy = moves
-        self.hidden.redirect(index, dx, dy, self.step)  # before the seam's easing, which smooths it
+        # (Before the seam's easing, which smooths what it moves.)
+        self.hidden.redirect(index, dx, dy, self.step, (dst - self.origin - self.centre) / self.step)
         # Where one triangle covers another (the far cheek's edge as the head turns) the
         # map jumps from pixel to pixel in steps; eased over about a pixel, the edge is
         # drawn smooth. An affine map is unchanged by this, so nothing else moves.
