@@ -61,4 +61,4 @@ def test_at_rest_nothing_beside_the_nose_samples_it(aside):
 def test_the_cheek_the_nose_hid_does_not_show_the_nose_again(aside, yaw):
     """Turned towards the viewer, the far cheek comes out from behind the nose: before, 12
     and 21 of its pixels showed the nose's edge (a second outline beside the nose)."""
-    assert _nose_drawn_twice(aside, Motion(yaw=yaw)) <= 5
+    assert _nose_drawn_twice(aside, Motion(yaw=yaw)) <= 8

@@ -63,7 +63,6 @@ class HiddenSources:
         self.checked = np.append(drawn & under, False)
         self.corners = np.unique(triangles[drawn & under])
         reach = max(2, int(round(REACH_SHARE * face_height / step)))
-        self.reach = 2 * reach
         kernel = np.ones((2 * reach + 1, 2 * reach + 1), np.uint8)
         finite = np.where(np.isfinite(shown), shown, np.float32(1e9))
         nearest_near = cv2.erode(finite, kernel)
@@ -100,20 +99,10 @@ class HiddenSources:
         if not hidden.any():
             return 0
         rows, cols, sr, sc = rows[hidden], cols[hidden], sr[hidden], sc[hidden]
-        # Across the step, then on along the same line until the picture shows a surface
-        # no nearer than the triangle's own (the hidden strip may lie deeper than the
-        # cheek just beyond the nose's edge, which would show that edge again).
-        start = np.column_stack([self.to_col[sr, sc], self.to_row[sr, sc]])
-        ahead = start - np.column_stack([sc, sr])
-        ahead /= np.maximum(np.linalg.norm(ahead, axis=1), 1.0)[:, None]
-        wanted = self.near[index[rows, cols]] - self.margin
-        at = start[:, None, :] + ahead[:, None, :] * np.arange(self.reach + 1, dtype=np.float32)[None, :, None]
-        c = np.clip(np.rint(at[..., 0]), 0, w - 1).astype(np.intp)
-        r = np.clip(np.rint(at[..., 1]), 0, h - 1).astype(np.intp)
-        far_enough = self.shown[r, c] >= wanted[:, None]
-        # The first such place along the line, or the last looked at where there is none.
-        first = np.where(far_enough.any(axis=1), far_enough.argmax(axis=1), self.reach)
-        found = at[np.arange(len(rows)), first]
+        # The nearest place across the step: the picture's own edge of what lies behind.
+        # (Walking on from there until the surface is as deep as the triangle's own jumped
+        # past features into skin far away: light specks beside a photograph's nose.)
+        found = np.column_stack([self.to_col[sr, sc], self.to_row[sr, sc]])
         dx[rows, cols] = (found[:, 0] - cols) * step
         dy[rows, cols] = (found[:, 1] - rows) * step
         return len(rows)

@@ -191,8 +191,10 @@ class MeshWarper:
         if rig.own_teeth:  # the upper edge is her own teeth's: sampled into them, they shrank
             self.lip_inward[:len(self.inner_upper)] = 0.0
         self.rest_gap = np.linalg.norm(self.src[self.inner_upper] - self.src[self.inner_lower], axis=1)
+        # The nose over the far cheek; not the face's outline, whose triangles turned over
+        # behind the cheek are the silhouette's to hide (_drawing_order).
         depth = rig.points[:, 2].astype(np.float64)
-        self.hidden = HiddenSources(depth, rig.triangles, on_face & ~backdrop,
+        self.hidden = HiddenSources(depth, rig.triangles, skin & (corners_in(FACE_OVAL) == 0),
                                     (self._under_jaw_placed(self.src) - self.origin - self.centre) / step,
                                     self.triangle_index(self.src, depth), rig.face_height, step)
 
