@@ -48,6 +48,8 @@ class HiddenSources:
         (len(triangles) where none)."""
         self.near = np.append(depth[triangles].mean(1), np.inf).astype(np.float32)
         self.margin = STEP_SHARE * face_height
+        self.triangles = np.concatenate([triangles, np.full((1, 3), -1, triangles.dtype)])
+        self.rest_index = rest_index
         self.shape = rest_index.shape
         # The picture's surface depth per map pixel, only where a face triangle shows.
         shown = np.where(np.append(drawn, False)[rest_index], self.near[rest_index], np.inf).astype(np.float32)
@@ -95,7 +97,16 @@ class HiddenSources:
         cols += low[0]
         sr = np.clip(np.rint(rows + dy[rows, cols] / step), 0, h - 1).astype(np.intp)
         sc = np.clip(np.rint(cols + dx[rows, cols] / step), 0, w - 1).astype(np.intp)
-        hidden = self.shown[sr, sc] < self.near[index[rows, cols]] - self.margin
+        drawn = index[rows, cols]
+        hidden = self.shown[sr, sc] < self.near[drawn] - self.margin
+        if not hidden.any():
+            return 0
+        # A surface sharing a corner with the triangle is its own neighbour, not one in
+        # front of it (and where the fillers' coverage differs by a pixel along an edge, at
+        # rest, the map stays the picture's own).
+        rows, cols, sr, sc, drawn = rows[hidden], cols[hidden], sr[hidden], sc[hidden], drawn[hidden]
+        in_front = self.triangles[self.rest_index[sr, sc]]
+        hidden = ~(self.triangles[drawn][:, :, None] == in_front[:, None, :]).any(axis=(1, 2))
         if not hidden.any():
             return 0
         rows, cols, sr, sc = rows[hidden], cols[hidden], sr[hidden], sc[hidden]
