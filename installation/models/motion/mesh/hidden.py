@@ -6,8 +6,8 @@ the background) in the picture. The face is triangulated as if it faced the view
 the picture is the nose's own edge. When the visitor turns the sitter towards the viewer,
 or an expression pulls the cheek, those triangles come out from behind the nose and show
 what they were given: the nose's edge a second time, beside the nose, a double outline
-(measured on Erasmus turned 35 degrees: 8-22 such pixels per 100 x 100 px of face on
-average, 80 at most, in a line along the nose's far side).
+(on Erasmus, turned 35 degrees, turned back 20: 104 pixels beside the nose sampled the
+nose, in a line along its far side; 11 now).
 
 So, on the picture at rest, each pixel's surface depth is known (the triangle it shows).
 A pixel of the moved face whose triangle lies clearly behind the surface its source shows
