@@ -19,11 +19,12 @@ from .focus import face_blur
 from .folds import FoldShading
 from .folds import triangle_areas as _signed_areas  # (x, y) points: signed areas
 from .halftone import HalftoneScreen
+from .hidden import HiddenSources
 from .irises import Irises
 from .lids import LIDS, lid_whites, move_lids, paint_lids
 from .mouth import paint_mouth
 from .plate import picture_grain
-from .raster import compiled_fill
+from .raster import affine_table, compiled_fill
 from .rig import (
     FACE_OVAL,
     INNER_LIPS,
@@ -67,30 +68,6 @@ EDGE_HOLD_SHARE = 0.12
 JAW_SEAM_SOFTEST_PX = 2.0
 # How far into the lips (share of their thickness) an open mouth's inner edge samples.
 LIP_EDGE_INWARD = 0.3
-
-
-def _affine_table(src: np.ndarray, dst: np.ndarray, triangles: np.ndarray) -> np.ndarray:
-    """Per triangle, the 2x3 map from destination pixels to source pixels, as six rows of
-    coefficients (a00 a01 a02 a10 a11 a12) with one extra column, the identity, for pixels
-    no triangle covers. Closed form (a 2x2 inverse per triangle): a thousand tiny
-    linalg.solve calls cost more than the whole table."""
-    d0, d1, d2 = (dst[triangles[:, k]] for k in range(3))
-    s0, s1, s2 = (src[triangles[:, k]] for k in range(3))
-    e1, e2 = d1 - d0, d2 - d0
-    f1, f2 = s1 - s0, s2 - s0
-    det = e1[:, 0] * e2[:, 1] - e1[:, 1] * e2[:, 0]
-    ok = np.abs(det) > 1e-6
-    inv = np.divide(1.0, det, out=np.zeros_like(det), where=ok)
-    table = np.zeros((6, len(triangles) + 1))
-    for row, r in ((0, 0), (3, 1)):
-        a = (f1[:, r] * e2[:, 1] - f2[:, r] * e1[:, 1]) * inv
-        b = (f2[:, r] * e1[:, 0] - f1[:, r] * e2[:, 0]) * inv
-        table[row, :-1], table[row + 1, :-1] = a, b
-        table[row + 2, :-1] = s0[:, r] - a * d0[:, 0] - b * d0[:, 1]
-    # Collapsed triangles cover no pixel, and uncovered pixels stay where they are.
-    table[:, :-1][:, ~ok] = np.array([1.0, 0.0, 0.0, 0.0, 1.0, 0.0])[:, None]
-    table[:, -1] = (1.0, 0.0, 0.0, 0.0, 1.0, 0.0)
-    return table.astype(np.float32)
 
 
 def skin_grain(rig: PortraitRig) -> tuple[np.ndarray | None, bool]:
@@ -214,6 +191,12 @@ class MeshWarper:
         if rig.own_teeth:  # the upper edge is her own teeth's: sampled into them, they shrank
             self.lip_inward[:len(self.inner_upper)] = 0.0
         self.rest_gap = np.linalg.norm(self.src[self.inner_upper] - self.src[self.inner_lower], axis=1)
+        # The nose over the far cheek; not the face's outline, whose triangles turned over
+        # behind the cheek are the silhouette's to hide (_drawing_order).
+        depth = rig.points[:, 2].astype(np.float64)
+        self.hidden = HiddenSources(depth, rig.triangles, skin & (corners_in(FACE_OVAL) == 0),
+                                    (self._under_jaw_placed(self.src) - self.origin - self.centre) / step,
+                                    self.triangle_index(self.src, depth), rig.face_height, step)
 
     @property
     def folds_eased(self) -> int:
@@ -298,7 +281,7 @@ class MeshWarper:
     def backward_map(self, dst: np.ndarray, depth: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """For each region pixel, where to sample the portrait (absolute coordinates)."""
         dst = self._under_jaw_placed(dst)
-        table = _affine_table(self.sources(dst), dst, self.rig.triangles)
+        table = affine_table(self.sources(dst), dst, self.rig.triangles)
         index, dx, dy, edge_turned = self._filled(dst, depth, table)
         if dx is None:
             xx, yy = self._grid
@@ -314,6 +297,8 @@ class MeshWarper:
                 out -= here  # the displacement: where the pixel samples, less where it is
                 moves.append(out)
             dx, dy = moves
+        # (Before the seam's easing, which smooths what it moves.)
+        self.hidden.redirect(index, dx, dy, self.step, (dst - self.origin - self.centre) / self.step)
         # Where one triangle covers another (the far cheek's edge as the head turns) the
         # map jumps from pixel to pixel in steps; eased over about a pixel, the edge is
         # drawn smooth. An affine map is unchanged by this, so nothing else moves.
