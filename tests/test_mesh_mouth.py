@@ -321,3 +321,41 @@ def test_the_upper_lips_inner_edge_is_lit_as_the_lip_not_lost_in_the_cavity(stac
         return float(np.mean([light[int(round(dst[i, 1] - dy)), int(round(dst[i, 0]))] for i in middle for dy in rows]))
 
     assert above((1, 2)) > 0.8 * above((4, 5))
+
+
+def test_a_yawn_with_no_teeth_shows_the_tongues_back_under_a_darker_throat(stack, sitter):
+    """A yawn or an "O" with no teeth and no tongue read was one dark slab, its tones rising
+    evenly from roof to floor. A real open mouth shows the back of the tongue low in it,
+    lit, under a darker throat: down the opening's middle, the tongue's back (three quarters
+    of the way down) is clearly lighter than the throat (a third of the way down)."""
+    animator = MeshAnimator(sitter, stack)
+    out, dst, _ = _opened(animator, (0.0, 0.0, 0.0, 0.0, 0.0), share=0.1)
+    light = out.astype(np.float32) @ LUMA
+    upper, lower = dst[13, :2], dst[14, :2]
+    assert lower[1] - upper[1] > 15
+
+    def down_the_middle(shares: tuple[float, ...]) -> float:
+        points = [upper + share * (lower - upper) for share in shares]
+        return float(np.mean([light[round(y), round(x) + dx] for x, y in points for dx in (-1, 0, 1)]))
+
+    throat, tongue = down_the_middle((0.3, 0.35, 0.4)), down_the_middle((0.7, 0.75, 0.8))
+    assert tongue > 1.4 * throat
+    lip = float(animator.rig.palette.lip @ LUMA)
+    assert tongue < 0.45 * lip  # still the inside of a mouth, not a lip
+
+
+def test_the_opening_has_rounded_corners_not_a_slab(stack, sitter):
+    """Stretched, the inner lips' twenty points made the opening a slab with straight sides
+    and hard corners; lips meet round an opening in curves. A pixel just inside the polygon's
+    corners where the lower lip's inner side bends down from the mouth's corner is not the
+    cavity's dark but nearer the lip."""
+    animator = MeshAnimator(sitter, stack)
+    out, dst, _ = _opened(animator, (0.0, 0.0, 0.0, 0.0, 0.0), share=0.14)
+    light = out.astype(np.float32) @ LUMA
+    centre = dst[list(INNER_LIPS), :2].mean(0)
+    cavity = light[round(centre[1]), round(centre[0])]
+    lip = float(animator.rig.palette.lip @ LUMA)
+    for corner in (95, 324):
+        inward = centre - dst[corner, :2]
+        x, y = dst[corner, :2] + inward / np.linalg.norm(inward)
+        assert light[round(y), round(x)] > cavity + 0.3 * (lip - cavity), corner

@@ -20,6 +20,16 @@ from .halftone import HalftoneScreen
 from .plate import DETAIL_SIGMA
 from .rig import FACE_OVAL, INNER_LIPS, LOWER_INNER_LIP, UPPER_INNER_LIP, Palette, PortraitRig
 from .tone import LUMA
+from .tongue import (
+    THROAT_SHADE,
+    TONGUE_BACK_LIGHT,
+    TONGUE_BACK_MOST,
+    TONGUE_BACK_PX,
+    TONGUE_BACK_TOP,
+    tongue_back,
+    tongue_layer,
+    tongue_reading,
+)
 
 SHIFT = 4
 # Below this opening (pixels between the inner lips) nothing is painted: the warped
@@ -48,15 +58,21 @@ CORNER_SHADE = 0.4
 # The lips' inner edges (`_inner_lips`) are cleaned over this share of the gap (1.5-4 px).
 INNER_LIP_SHARE = 0.12
 EDGE_LIFT = 0.6  # ...and lit this much of the way to the lip beside them (`_inner_lips`)
-# A tongue read in the visitor's mouth (at least this share of the opening) is painted in
-# the palette's tongue colour in the mouth's shade (rig.py), shaded: flat, or taken
-# towards the skin's colour, it read as a beige disc laid in the mouth.
-MIN_TONGUE_SHARE = 0.15
 # The lower lip's inside under a smile's resting teeth (`teeth.mouth_shown`'s fifth number):
 # the lip's colour this much in shade just under the teeth, lit towards the lip's edge, and
 # not in the mouth's corners (beyond this share of its half width), which stay dark.
 LINING_SHADE = (0.62, 0.9)
 LINING_TO = 0.9
+# The opening's outline is the inner lips' polygon with its bends rounded over this share of
+# the gap (`rounded`): the mesh's twenty points, stretched, made a slab with straight sides
+# and hard corners, where inner lips meet in a curve (a real open mouth is near an ellipse).
+# No more: rounded over 0.3 of the gap, the face mesh read the opening as less open (mouth
+# amplitude 0.75 -> 0.73 on the shared pairs; 0.745 at 0.15).
+CORNER_ROUND, ROUND_FROM_PX = 0.15, 8.0
+# ...but the mouth's corners themselves (their places in INNER_LIPS) stay sharp, where the
+# lips meet: rounded, the opening's ends drew in and the face mesh read the smile narrower
+# (smile amplitude 0.78 -> 0.76 on the shared pairs, 0.80 -> 0.72 on the painting talking).
+MOUTH_CORNERS = (INNER_LIPS.index(78), INNER_LIPS.index(308))
 # A row of teeth under this many pixels tall is not painted (fading in up to twice that):
 # thinner, blurred into the cavity, it was a grey line along the lip, not teeth.
 MIN_TEETH_PX = 1.5
@@ -69,38 +85,28 @@ def curve_through(points: np.ndarray, xs: np.ndarray, outside: float | None = No
     return np.interp(xs, points[order, 0], points[order, 1], left=outside, right=outside)
 
 
-def _tongue_band(reading) -> tuple[float, float] | None:
-    """The tongue's top and bottom (shares of the opening) in a reading of the visitor's
-    mouth (`teeth.mouth_shown`), when it shows one."""
-    if reading is None or len(reading) < 4 or reading[3] - reading[2] < MIN_TONGUE_SHARE:
-        return None
-    return float(np.clip(reading[2], 0.0, 1.0)), float(np.clip(reading[3], 0.0, 1.0))
-
-
-def _tongue_layer(u: np.ndarray, v: np.ndarray, band: tuple[float, float], gap: float,
-                  half: float) -> tuple[np.ndarray, np.ndarray]:
-    """Where the tongue covers the opening (0-1) and how it is lit. Its tip is rounded (the
-    top edge falls away towards the sides), it is narrower than the mouth, darker at its
-    sides as it curves away, lit on its upper surface, with a faint groove down the middle."""
-    top, bottom = band
-    top_edge = top + (bottom - top) * 0.6 * u ** 2
-    soft = max(0.04, 1.2 / max(gap, 1.0))
-    cover = np.clip((v - top_edge) / soft + 0.5, 0.0, 1.0) * np.clip((0.88 - u) / 0.3, 0.0, 1.0)
-    resting = bottom >= 0.85  # it reaches the lower lip, and rests on it
-    if not resting:  # the cavity's floor or the lower teeth show below it
-        cover *= np.clip((bottom - v) / soft + 0.5, 0.0, 1.0)
-    depth = np.clip((v - top_edge) / max(bottom - top, 0.05), 0.0, 1.0)  # 0 at the tip's edge
-    # Deeper in the mouth at its top edge, lit most a third of the way down, turning away
-    # towards the lower lip: flat, it read as a disc laid in the mouth.
-    lit = np.interp(depth, (0.0, 0.35, 1.0), (0.78, 1.08, 0.93))
-    sheen = 0.06 * np.exp(-((depth - 0.3) / 0.12) ** 2) * np.clip(1.0 - u / 0.4, 0.0, 1.0)  # wet
-    lit = lit + sheen
-    groove = 1.0 - 0.1 * np.exp(-(u * half / max(0.8, 0.04 * half)) ** 2) * np.clip(depth / 0.3, 0.0, 1.0)
-    # Where it rests on the lower lip, a crease of shadow: without one the tongue and the
-    # lip read as one lip, to a viewer and to the face mesh alike (which then measured the
-    # mouth as closing onto the tongue: a third of the driver's opening).
-    crease = 1.0 - 0.45 * np.exp(-((1.0 - v) / max(0.06, 1.5 / max(gap, 1.0))) ** 2) if resting else 1.0
-    return cover, (1.0 - 0.4 * u ** 2) * lit * groove * crease
+def rounded(polygon: np.ndarray, radius: float, tips: tuple[int, ...] = ()) -> np.ndarray:
+    """A closed polygon with its corners rounded over about `radius` pixels: resampled every
+    pixel or so along its length and smoothed along itself (a Gaussian of that width). Its
+    straight or gently curved runs stay where they were, and so do the points `tips` (their
+    indices), sharp."""
+    # (Points as complex numbers, x + iy: each step once for both coordinates, every frame.)
+    closed = np.append(polygon[:, 0] + 1j * polygon[:, 1], polygon[0, 0] + 1j * polygon[0, 1])
+    along = np.concatenate([[0.0], np.cumsum(np.abs(np.diff(closed)))])
+    length = float(along[-1])
+    if radius < 0.5 or length < 8.0 * radius:
+        return polygon
+    count = int(min(160, max(32, length)))
+    at = np.linspace(0.0, length, count, endpoint=False)
+    points = np.interp(at, along, closed)
+    sigma = radius * count / length  # in points
+    reach = int(np.ceil(3 * sigma))
+    weights = np.exp(-0.5 * (np.arange(-reach, reach + 1) / sigma) ** 2)
+    smooth = np.convolve(np.concatenate([points[-reach:], points, points[:reach]]), weights / weights.sum(), "valid")
+    apart = np.abs(at[:, None] - along[list(tips)][None, :])
+    keep = np.exp(-(np.minimum(apart, length - apart) / radius) ** 2).max(axis=1) if tips else 0.0
+    smooth += (points - smooth) * keep
+    return np.column_stack([smooth.real, smooth.imag])
 
 
 def _below_own_teeth(reading: tuple[float, ...]) -> tuple[float, ...]:
@@ -159,8 +165,15 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
     if x1 - x0 < 3 or y1 - y0 < 2:
         return
     mask = np.zeros((y1 - y0, x1 - x0), np.float32)
-    poly = np.round((lips - [x0, y0]) * (1 << SHIFT)).astype(np.int32)
+    # (Rounded from ROUND_FROM_PX of opening, fully at twice that: a small opening stays simple.)
+    radius = CORNER_ROUND * gap * float(np.clip(gap / ROUND_FROM_PX - 1.0, 0.0, 1.0))
+    poly = np.round((rounded(lips, radius, MOUTH_CORNERS) - [x0, y0]) * (1 << SHIFT)).astype(np.int32)
     cv2.fillPoly(mask, [poly], 1.0, lineType=cv2.LINE_AA, shift=SHIFT)
+    # The inner lips' own polygon: the lips' inner edges are cleaned round it (`_inner_lips`),
+    # the rounded corners cut from it included (they show the stretched line of the lips).
+    unrounded = np.zeros_like(mask)
+    cv2.fillPoly(unrounded, [np.round((lips - [x0, y0]) * (1 << SHIFT)).astype(np.int32)], 1.0,
+                 lineType=cv2.LINE_AA, shift=SHIFT)
     # On a turned sitter the mouth's far corner runs towards the cheek's outline, and the
     # moved inner lips can cross it: nothing is painted beyond it, where the cheek hides
     # the mouth (a dark opening had been painted onto the background there).
@@ -168,6 +181,7 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
     cheek_line = np.round((dst[list(FACE_OVAL), :2] - [x0, y0]) * (1 << SHIFT)).astype(np.int32)
     cv2.fillPoly(cheek, [cheek_line], 1.0, lineType=cv2.LINE_AA, shift=SHIFT)
     mask *= cheek
+    unrounded *= cheek
     if mask.max() <= 0:
         return
     yy, xx = np.mgrid[y0:y1, x0:x1].astype(np.float32)
@@ -179,7 +193,6 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
     half = max((right - left) / 2, 1.0)
     u = np.clip(np.abs(xx - (left + right) / 2) / half, 0.0, 1.0)  # 0 centre, 1 corners
     pal = rig.palette
-    colour = _cavity(pal, u, v, height, gap)
     if rig.own_teeth and teeth_shown is not None:
         teeth_shown = _below_own_teeth(teeth_shown)
     if teeth_shown is None:
@@ -193,18 +206,30 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
     if rig.own_teeth:
         # Her own upper teeth hang from her upper lip (own_teeth.py): no second row under them.
         upper_band = 0.0
-    tongue_band = _tongue_band(teeth_shown)
+    tongue_band = tongue_reading(teeth_shown)
+    # With neither teeth nor tongue read, the back of the tongue, low in the opening and dim
+    # (TONGUE_BACK_TOP), in the tongue's hue at about the floor's lightness, under a throat
+    # the floor's light does not reach. (A hint of tongue in the lip's colour at 0.62 of its
+    # lightness had been painted here: the face mesh read it as the lower lip, the yawn's
+    # opening 0.6 of what it was on the 1904 photograph.)
+    grow = float(np.clip(gap / TONGUE_BACK_PX - 1.0, 0.0, 1.0)) if tongue_band is None else 0.0
+    throat = None
+    if grow > 0.0:
+        back, lit = tongue_back(u, v, gap)
+        high = np.clip(1.0 - v / TONGUE_BACK_TOP, 0.0, 1.0).astype(np.float32)
+        throat = (THROAT_SHADE * grow * np.exp(-(u[:1] / 0.45) ** 2)).astype(np.float32) * (1.0 - back) * high
+    colour, floor = _cavity(pal, u, v, height, gap, throat)
     if tongue_band is not None:
         # The tongue lies behind the teeth: painted first, the teeth over it.
-        cover, shade = _tongue_layer(u, v, tongue_band, gap, half)
+        cover, shade = tongue_layer(u, v, tongue_band, gap, half)
         colour = colour + (pal.tongue_in_shade * shade[..., None] - colour) * (cover * strength)[..., None]
-    else:
-        # A hint of tongue low in a wide-open mouth. (Painted as a tongue lying on the
-        # floor of the mouth, the face mesh read it as the lower lip: the yawn's opening
-        # read 0.6 of what it was on the 1904 photograph.)
-        tongue = (np.clip((v - 0.62) / 0.38, 0.0, 1.0) * (1.0 - u)
-                  * float(np.clip((gap - 8.0) / 14.0, 0.0, 0.5)))
-        colour = colour + (pal.lip * 0.62 - colour) * tongue[..., None]
+    elif grow > 0.0:
+        hue = np.asarray(pal.tongue_in_shade, np.float32)
+        light = min(TONGUE_BACK_LIGHT * float(floor @ LUMA), TONGUE_BACK_MOST * float(pal.lip @ LUMA))
+        tongue = hue * (light / max(float(hue @ LUMA), 1.0))
+        # It lightens the floor only: in front of it, its shaded sides are no darker than the
+        # floor they hide (darker, they made the opening's lower corners a hole's black).
+        colour = colour + np.maximum(tongue * lit[..., None] - colour, 0.0) * (back * grow)[..., None]
     lining = float(np.clip(teeth_shown[4], 0.0, 1.0)) if teeth_shown is not None and len(teeth_shown) > 4 else 0.0
     if lining > 0.0 and lower_band == 0.0:
         # The upper teeth rest on the lower lip: under them its inside, not the cavity
@@ -252,7 +277,7 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
     # with no line between, and the face mesh read a smile's opening as smaller (mouth
     # amplitude 0.91 -> 0.85 on the shared painting and smile driver).
     lift = EDGE_LIFT * (1.0 - max(upper_shown, lower_shown) * strength)
-    patch = _inner_lips(region[y0:y1, x0:x1], mask, gap, opening, pal.lip, lift)
+    patch = _inner_lips(region[y0:y1, x0:x1], mask, unrounded, gap, opening, pal.lip, lift)
     region[y0:y1, x0:x1] = np.clip(patch + (colour - patch) * alpha + 0.5, 0, 255).astype(np.uint8)
 
 
@@ -286,13 +311,17 @@ def _grain_in_darks(rig: PortraitRig, grain: np.ndarray) -> float:
     return share
 
 
-def _cavity(pal: Palette, u: np.ndarray, v: np.ndarray, height: np.ndarray, gap: float) -> np.ndarray:
+def _cavity(pal: Palette, u: np.ndarray, v: np.ndarray, height: np.ndarray, gap: float,
+            throat: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The cavity, lit from above and in front as faces are: its deepest colour (the
     palette's: the picture's own darkest tones in the hue of its lip line) high up, in
     the shadow of the upper lip and teeth, lighter and redder down towards the floor of
     the mouth, darker towards the corners where the cheeks shade it, and a shadow where
     it meets the lips. (Darkest in the middle and even otherwise, it read as a grey rubber
-    patch; a share of the lip colour, near black on a light painting, as a hole.)"""
+    patch; a share of the lip colour, near black on a light painting, as a hole.) `throat`
+    (0-1): where, and how much of, the floor's light does not reach (the deep colour, shaded,
+    stays: never darker, or a light painting's opening read as a hole cut in it). With the
+    cavity, the floor's own colour, fully lit."""
     deep = np.asarray(pal.cavity, np.float32)
     floor = 0.5 * (deep * CAVITY_FLOOR + pal.lip * FLOOR_UNDER_LIPS)
     # The floor as light as FLOOR_UNDER_LIPS of the lips, and clearly lighter than the deep
@@ -313,19 +342,21 @@ def _cavity(pal: Palette, u: np.ndarray, v: np.ndarray, height: np.ndarray, gap:
     light = ((1.0 - shadow) * (1.0 - CORNER_SHADE * u * u)).astype(np.float32)
     # Dark high up and at the back, lit low down: the floor's light gathers in its lower part.
     depth = (v * (0.6 + 0.4 * v)).astype(np.float32) * light
+    if throat is not None:
+        depth *= 1.0 - throat
     colour = deep * light[..., None]
     colour += (floor - deep).astype(np.float32) * depth[..., None]
-    return colour
+    return colour, floor.astype(np.float32)
 
 
-def _inner_lips(patch: np.ndarray, mask: np.ndarray, gap: float, opening: float, lip: np.ndarray,
-                lift: float) -> np.ndarray:
+def _inner_lips(patch: np.ndarray, mask: np.ndarray, unrounded: np.ndarray, gap: float, opening: float,
+                lip: np.ndarray, lift: float) -> np.ndarray:
     """The lips' inner edges round an opening (float32, the patch's pixels): the lip's own
     colour with its specks taken out. Stretched from a few pixels of the closed mouth's
     line, the warped picture there showed what the line held (a highlight, craquelure, a
     dust speck) drawn out into dots and streaks round the opening, worst at its corners
     where the stretch is greatest."""
-    outside = cv2.distanceTransform((mask < 0.5).astype(np.uint8), cv2.DIST_L2, 3)
+    outside = cv2.distanceTransform((unrounded < 0.5).astype(np.uint8), cv2.DIST_L2, 3)
     reach = float(np.clip(INNER_LIP_SHARE * gap, 1.5, 4.0))
     # Whole out to `reach`, fading over the next pixel.
     ring = np.clip(reach + 1.0 - outside, 0.0, 1.0, out=outside)
