@@ -82,6 +82,8 @@ class Dispatcher(LocalAnswers, Subscribing):
         self._subscribers: dict[tuple[Any, ...], Peer] = {}
         self._subscribers_log = LogBudget("OSC: %d more subscriber(s) gave way in the last %.0f s to newer ones",
                                           per_window=1, window_s=60.0)
+        self._subscribing_log = LogBudget("OSC: %d more subscribe(s) or unsubscribe(s) in the last %.0f s, "
+                                          "not logged one by one", per_window=20, window_s=60.0)
         self._schedule = Schedule()
         self._targets = [Peer(h, p) for h, p in config.push_targets()]
 
