@@ -295,3 +295,24 @@ def test_a_desk_re_subscribing_as_a_keep_alive_is_logged_once_and_a_flood_of_sub
     rig.d.release_due()
     said = [r.getMessage() for r in caplog.records if "subscribe" in r.getMessage()]
     assert len(said) <= 25 and any("more subscribe(s) or unsubscribe(s)" in line for line in said), said[-3:]
+
+
+def test_the_count_of_guesses_and_crowded_out_sessions_is_a_warning_as_their_first_lines_are(caplog):
+    """After 20 wrong passcodes a minute (warnings) the rest were counted in an INFO line: a
+    technician reading the show's warnings saw 20 guesses and not the thousands that followed."""
+    from installation.inputs.osc.dispatch import MAX_SOURCES
+
+    rig = Rig(passcodes={"view": VIEW, "control": CONTROL})
+    caplog.set_level("INFO", logger="bayard.osc")
+    for n in range(600):  # a minute of guessing from rotating senders
+        rig.clock.advance(0.1)
+        rig.feed("/bayard/connect", f"guess-{n:04d}", peer=Peer(f"127.3.{n // 250}.{n % 250 + 1}", 40_000))
+    for n in range(MAX_SOURCES + 50):  # and a flood that knows the view passcode
+        rig.clock.advance(0.1)
+        rig.feed("/bayard/connect", VIEW, peer=Peer(f"127.6.{n // 250}.{n % 250 + 1}", 40_000))
+    rig.clock.advance(61)
+    rig.d.release_due()
+    counts = {r.getMessage().split(" in the last")[0]: r.levelname for r in caplog.records
+              if "more wrong passcode(s)" in r.getMessage() or "more session(s) ended" in r.getMessage()}
+    assert any("wrong passcode" in line for line in counts) and any("session(s)" in line for line in counts), counts
+    assert set(counts.values()) == {"WARNING"}, counts
