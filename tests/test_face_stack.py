@@ -360,3 +360,32 @@ def test_a_visitor_seen_upside_down_or_on_their_side_is_read_as_upright(stack, s
         for k, measure in enumerate(("mouth", "eyes", "smile")):
             r = np.corrcoef(upright[both, k], turned[both, k])[0, 1]
             assert r > 0.9, f"{measure} read from the picture turned {90 * turns} degrees: r {r:.2f}"
+
+
+@pytest.mark.parametrize("poison", [math.nan, math.inf])
+def test_a_mesh_with_a_point_not_a_number_is_no_face_rather_than_a_failure_of_the_portrait(stack, sitter, poison):
+    """A mesh run that returned NaN or infinite points (or presence) was taken for a face: the
+    portrait's motion then failed in an SVD ("did not converge") and the worker logged a
+    failure and froze. Such a frame is now a frame with no face, and a sound one still a face."""
+    from installation.models.face.stack import FaceStack
+
+    region = Region(sitter.shape[1] / 2, sitter.shape[0] * 0.45, sitter.shape[1] * 0.6, sitter.shape[1] * 0.6, 0.0)
+    real = stack.mesh_model
+    assert stack.mesh(sitter, region) is not None
+
+    class Poisoned:
+        def __init__(self, where: str) -> None:
+            self.where = where
+
+        def run(self, image, look, **kwargs):
+            landmarks, presence = real.run(image, look, **kwargs)
+            landmarks = landmarks.copy()
+            if self.where == "points":
+                landmarks[10:20, :2] = poison
+                return landmarks, presence
+            return landmarks, math.nan  # (an infinite presence would be a sure face)
+
+    for where in ("points", "presence"):
+        poisoned = FaceStack()
+        poisoned._mesh = Poisoned(where)
+        assert poisoned.mesh(sitter, region) is None, where

@@ -272,3 +272,47 @@ def test_guesses_from_rotating_senders_are_counted_not_logged_one_by_one(caplog)
     said = [r.getMessage() for r in caplog.records if "wrong passcode" in r.getMessage()]
     assert rig.d.passcode_checks()["checked"] > 300  # they were checked, and refused
     assert 2 <= len(said) <= 25 and said[-1].startswith("OSC: ") and "more wrong passcode(s)" in said[-1], said[-3:]
+
+
+def test_a_desk_re_subscribing_as_a_keep_alive_is_logged_once_and_a_flood_of_subscribes_is_counted(caplog):
+    """Each /bayard/subscribe 1 wrote an INFO line, repeats too: a desk re-sending its subscribe
+    every second as a keep-alive wrote 86,400 lines a day, and a flood of new subscribers (past
+    64 giving way) one line each, rotating the start-up lines out of the log."""
+    rig = Rig()  # no passcodes: every sender may subscribe
+    caplog.set_level("INFO", logger="bayard.osc")
+    desk = Peer("127.4.0.1", 42_000)
+    for _ in range(600):  # ten minutes of keep-alives
+        rig.clock.advance(1)
+        rig.feed("/bayard/subscribe", 1, peer=desk)
+    said = [r.getMessage() for r in caplog.records if "subscribe" in r.getMessage()]
+    assert len(said) == 1 and said[0] == f"OSC: {desk} subscribed to events", said[:3]
+    assert rig.d.subscribers() == [desk]
+    caplog.clear()
+    for n in range(600):  # a minute of ever new subscribers
+        rig.clock.advance(0.1)
+        rig.feed("/bayard/subscribe", 1, peer=Peer(f"127.5.{n // 250}.{n % 250 + 1}", 43_000))
+    rig.clock.advance(61)
+    rig.d.release_due()
+    said = [r.getMessage() for r in caplog.records if "subscribe" in r.getMessage()]
+    assert len(said) <= 25 and any("more subscribe(s) or unsubscribe(s)" in line for line in said), said[-3:]
+
+
+def test_the_count_of_guesses_and_crowded_out_sessions_is_a_warning_as_their_first_lines_are(caplog):
+    """After 20 wrong passcodes a minute (warnings) the rest were counted in an INFO line: a
+    technician reading the show's warnings saw 20 guesses and not the thousands that followed."""
+    from installation.inputs.osc.dispatch import MAX_SOURCES
+
+    rig = Rig(passcodes={"view": VIEW, "control": CONTROL})
+    caplog.set_level("INFO", logger="bayard.osc")
+    for n in range(600):  # a minute of guessing from rotating senders
+        rig.clock.advance(0.1)
+        rig.feed("/bayard/connect", f"guess-{n:04d}", peer=Peer(f"127.3.{n // 250}.{n % 250 + 1}", 40_000))
+    for n in range(MAX_SOURCES + 50):  # and a flood that knows the view passcode
+        rig.clock.advance(0.1)
+        rig.feed("/bayard/connect", VIEW, peer=Peer(f"127.6.{n // 250}.{n % 250 + 1}", 40_000))
+    rig.clock.advance(61)
+    rig.d.release_due()
+    counts = {r.getMessage().split(" in the last")[0]: r.levelname for r in caplog.records
+              if "more wrong passcode(s)" in r.getMessage() or "more session(s) ended" in r.getMessage()}
+    assert any("wrong passcode" in line for line in counts) and any("session(s)" in line for line in counts), counts
+    assert set(counts.values()) == {"WARNING"}, counts

@@ -52,10 +52,13 @@ class Tiers:
         self.dropped = 0  # sessions ended to make room for another address's
         self._connect_log = LogBudget("OSC: %d more connect(s) in the last %.0f s, not logged one by one",
                                       per_window=20, window_s=60.0)
+        # The counts of wrong passcodes and crowded-out sessions are warnings, as their first lines
+        # are: a technician reading the warnings saw 20 guesses, not the thousands that followed.
         self._wrong_log = LogBudget("OSC: %d more wrong passcode(s) in the last %.0f s, not logged one by one",
-                                    per_window=20, window_s=60.0)
+                                    per_window=20, window_s=60.0, level=logging.WARNING)
         self._drop_log = LogBudget(f"OSC: %d more session(s) ended in the last %.0f s to make room (more than "
-                                   f"{sources} addresses connected)", per_window=1, window_s=60.0)
+                                   f"{sources} addresses connected)", per_window=1, window_s=60.0,
+                                   level=logging.WARNING)
 
     def of(self, host: str, now: float) -> str:
         session = self._session(host, now)

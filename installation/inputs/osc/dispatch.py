@@ -81,7 +81,9 @@ class Dispatcher(LocalAnswers, Subscribing):
         self._tiers = Tiers(config.passcodes, self.clock.now(), MAX_SOURCES, config.session_idle_min * 60)
         self._subscribers: dict[tuple[Any, ...], Peer] = {}
         self._subscribers_log = LogBudget("OSC: %d more subscriber(s) gave way in the last %.0f s to newer ones",
-                                          per_window=1, window_s=60.0)
+                                          per_window=1, window_s=60.0, level=logging.WARNING)
+        self._subscribing_log = LogBudget("OSC: %d more subscribe(s) or unsubscribe(s) in the last %.0f s, "
+                                          "not logged one by one", per_window=20, window_s=60.0)
         self._schedule = Schedule()
         self._targets = [Peer(h, p) for h, p in config.push_targets()]
 

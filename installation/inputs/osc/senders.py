@@ -102,8 +102,9 @@ class LogBudget:
     80,000 valid commands in 2 s once wrote one INFO line each and rotated every log file,
     with the start-up lines, away in seconds."""
 
-    def __init__(self, summary: str, per_window: int = 20, window_s: float = 1.0) -> None:
+    def __init__(self, summary: str, per_window: int = 20, window_s: float = 1.0, level: int = logging.INFO) -> None:
         self.summary = summary
+        self.level = level  # the count's level: that of the lines it stands for
         self.per_window = per_window
         self.window_s = window_s
         self._start = float("-inf")
@@ -129,4 +130,4 @@ class LogBudget:
             skipped, elapsed = self._skipped, now - self._start
             self._start, self._logged, self._skipped = now, 0, 0
         if skipped:
-            log.info(self.summary, skipped, min(elapsed, 60.0))
+            log.log(self.level, self.summary, skipped, min(elapsed, 60.0))

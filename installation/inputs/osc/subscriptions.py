@@ -18,8 +18,8 @@ SUBSCRIBE = "/bayard/subscribe"
 
 
 class Subscribing:
-    """A mixin of Dispatcher (_lock, _subscribers, _subscribers_log, _targets, _tiers, counters,
-    clock, send, tier, _answer, _error)."""
+    """A mixin of Dispatcher (_lock, _subscribers, _subscribers_log, _subscribing_log, _targets,
+    _tiers, counters, clock, send, tier, _answer, _error)."""
 
     def _subscribe(self, args: list[Any], peer: Peer, target: Peer, state: PacketState) -> None:
         switch = as_switch(args[0])
@@ -43,10 +43,13 @@ class Subscribing:
                 self.send(dropped, wire.encode_message(
                     "/bayard/error", f"subscription ended: more than {MAX_SUBSCRIBERS} subscribers; "
                     "send /bayard/subscribe 1 again"))
+            new = key not in self._subscribers
             self._subscribers[key] = target
-            log.info("OSC: %s subscribed to events", target)
-        else:
-            self._subscribers.pop(key, None)
+            # Said when it starts, not at each repeat (a desk re-sending its subscribe every
+            # second as a keep-alive wrote 86,400 lines a day), and at most 20 a minute.
+            if new and self._subscribing_log.due(self.clock.now()):
+                log.info("OSC: %s subscribed to events", target)
+        elif self._subscribers.pop(key, None) is not None and self._subscribing_log.due(self.clock.now()):
             log.info("OSC: %s unsubscribed", target)
         self._answer(target, state, SUBSCRIBE, switch)
 
@@ -81,6 +84,7 @@ class Subscribing:
         receiving every event until the show restarted."""
         ended: list[tuple[Peer, str]] = []
         self._subscribers_log.flush(self.clock.now())
+        self._subscribing_log.flush(self.clock.now())
         with self._lock:
             why_by_host = self._tiers.ended(self.clock.now())
             if not why_by_host:

@@ -210,7 +210,10 @@ class FaceStack:
                      for k in WIDER_LOOKS]
             runs = [(self.mesh_model.run(image, look), look) for look in looks]
             (landmarks, presence), region = max(runs, key=lambda run: run[0][1])
-        if presence < PRESENCE_MIN:
+        # A mesh with a NaN or infinite point (or presence) is no face: passed on, the portrait's
+        # motion failed in an SVD that does not converge (the worker logged a failure and froze
+        # the still portrait); as a frame with no face the tracker simply looks again.
+        if not presence >= PRESENCE_MIN or not np.isfinite(landmarks).all():
             return None
         face = Face(landmarks.astype(np.float32), presence, region, detection)
         if detection is not None and not _fits(face, detection):

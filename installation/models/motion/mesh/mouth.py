@@ -281,10 +281,13 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
     region[y0:y1, x0:x1] = np.clip(patch + (colour - patch) * alpha + 0.5, 0, 255).astype(np.uint8)
 
 
-# The grain over the cavity (`_grain_in_darks`), measured once per picture and grain: the
-# grain it was measured for, and the share; one tuple, replaced whole, so that a second
-# render thread can never pair one picture's grain with another's share.
-_DARK_GRAIN: tuple[np.ndarray | None, float] = (None, 1.0)
+# The grain over the cavity (`_grain_in_darks`), measured once per picture and grain: pairs of
+# the grain it was measured for and the share, newest first, a few of them (`bayard animate`
+# renders on two threads, each its own grain of one picture: with one pair kept, each thread
+# measured again on nearly every open-mouth frame, 6 ms of a 10 ms frame). One tuple, replaced
+# whole, so that a second render thread can never pair one picture's grain with another's share.
+_DARK_GRAIN: tuple[tuple[np.ndarray, float], ...] = ()
+_DARK_GRAIN_KEEP = 4
 
 
 def _grain_in_darks(rig: PortraitRig, grain: np.ndarray) -> float:
@@ -295,9 +298,9 @@ def _grain_in_darks(rig: PortraitRig, grain: np.ndarray) -> float:
     on the cavity, it read as a speckled black hole (3-6 times the face's own grain in the
     opening on the photographs). Measured once, as the grain is (this runs on every frame)."""
     global _DARK_GRAIN
-    measured_for, measured = _DARK_GRAIN
-    if measured_for is grain:
-        return measured
+    for measured_for, measured in _DARK_GRAIN:
+        if measured_for is grain:
+            return measured
     x0, y0, x1, y1 = rig.region
     light = rig.image[y0:y1, x0:x1].astype(np.float32) @ LUMA
     detail = light - cv2.GaussianBlur(light, (0, 0), DETAIL_SIGMA)
@@ -307,7 +310,7 @@ def _grain_in_darks(rig: PortraitRig, grain: np.ndarray) -> float:
     values = detail[darks]
     strength = 1.4826 * float(np.median(np.abs(values - np.median(values))))
     share = float(np.clip(strength / max(float(grain.std()), 1e-6), 0.1, 1.0))
-    _DARK_GRAIN = (grain, share)
+    _DARK_GRAIN = ((grain, share), *_DARK_GRAIN)[:_DARK_GRAIN_KEEP]
     return share
 
 
