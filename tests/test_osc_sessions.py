@@ -196,7 +196,8 @@ def test_giving_up_control_ends_a_udp_subscription_too():
 def test_a_session_crowded_out_by_a_flood_of_connects_ends_its_subscription_and_is_logged_once(caplog):
     """Past 1,024 connected addresses the oldest session was forgotten without a word, and its
     UDP subscription went on receiving every event (its address no longer held the tier that
-    allowed it). A flood of rotating senders knowing the view passcode must not log a line each."""
+    allowed it). A flood of rotating senders knowing a passcode must not log a line each (here
+    the control one: a view flood displaces only view sessions, tested below)."""
     from installation.inputs.osc.dispatch import MAX_SOURCES
 
     rig = Rig(passcodes={"view": VIEW, "control": CONTROL})
@@ -206,13 +207,13 @@ def test_a_session_crowded_out_by_a_flood_of_connects_ends_its_subscription_and_
     flood = [Peer(f"127.1.{n // 250}.{n % 250 + 1}", 40_000 + n) for n in range(MAX_SOURCES + 99)]
     for sender in flood[:MAX_SOURCES - 1]:  # the table fills: nobody gives way yet
         rig.clock.advance(0.1)  # within the passcode checks' rate
-        rig.feed("/bayard/connect", VIEW, peer=sender)
+        rig.feed("/bayard/connect", CONTROL, peer=sender)
     rig.d.push("/bayard/event/scene", "a")
     assert pushed_to(rig, LAPTOP) == [("a",)]
     for sender in flood[MAX_SOURCES - 1:]:
         rig.clock.advance(0.1)
-        rig.feed("/bayard/connect", VIEW, peer=sender)
-    assert ("/bayard/connect", ("ok:view",)) in [(m.address, m.args) for p, m in rig.sent if p == flood[-1]]
+        rig.feed("/bayard/connect", CONTROL, peer=sender)
+    assert ("/bayard/connect", ("ok:control",)) in [(m.address, m.args) for p, m in rig.sent if p == flood[-1]]
     rig.d.push("/bayard/event/scene", "b")
     assert pushed_to(rig, LAPTOP) == [("a",)]  # the laptop's session gave way first: it hears no more
     told = [(m.address, m.args) for p, m in rig.sent if p == LAPTOP][-2:]
@@ -316,3 +317,24 @@ def test_the_count_of_guesses_and_crowded_out_sessions_is_a_warning_as_their_fir
               if "more wrong passcode(s)" in r.getMessage() or "more session(s) ended" in r.getMessage()}
     assert any("wrong passcode" in line for line in counts) and any("session(s)" in line for line in counts), counts
     assert set(counts.values()) == {"WARNING"}, counts
+
+
+def test_a_flood_knowing_only_the_view_passcode_never_crowds_out_the_technicians_control():
+    """The view passcode is known to more people than the control one (monitoring scripts).
+    Past 1,024 addresses the least recently used session gave way whatever its tier, so a
+    flood of senders knowing only the view passcode ended the technician's control (and
+    its subscription) as soon as it was the oldest. View newcomers now displace view
+    sessions; the technician keeps control and keeps hearing events."""
+    from installation.inputs.osc.dispatch import MAX_SOURCES
+
+    rig = Rig(passcodes={"view": VIEW, "control": CONTROL})
+    rig.feed("/bayard/connect", CONTROL, peer=LAPTOP)
+    rig.feed("/bayard/subscribe", 1, peer=LAPTOP)
+    for n in range(MAX_SOURCES + 99):
+        rig.clock.advance(0.1)
+        rig.feed("/bayard/connect", VIEW, peer=Peer(f"127.7.{n // 250}.{n % 250 + 1}", 40_000 + n))
+    assert rig.d.push("/bayard/event/scene", "a") >= 1
+    assert pushed_to(rig, LAPTOP) == [("a",)]
+    assert rig.d.crowded_out() == 100 and len(rig.d.sessions()) == MAX_SOURCES
+    rig.feed("/bayard/next", peer=LAPTOP)  # still in control: no "session lapsed"
+    assert not any("session lapsed" in e for e in errors(rig)), errors(rig)[-3:]

@@ -6,8 +6,8 @@ IP address, in a table only a right passcode adds to, so a flood of forged sourc
 cannot push a technician's tier out of it (the old table was cleared at 1,024 sources).
 
 At most `sources` addresses hold a tier at once; the next to connect ends the least recently
-used address's session, and its subscriptions with it, as a lapse does (it had kept receiving
-every event, unlogged). The log says so once a minute, not once per connect: a flood of
+used address's session (a view newcomer a view session, while there is one), and its
+subscriptions with it, as a lapse does (it had kept receiving every event, unlogged). The log says so once a minute, not once per connect: a flood of
 senders that know the view passcode could end hundreds of sessions a minute.
 
 A tier lapses after `[osc] session_idle_min` without a message that needed more than the
@@ -143,17 +143,22 @@ class Tiers:
             # technician's machine (or a forged packet with it) took their control away.
             tier = "control"
         if held is None and self._earned.full():
-            self._make_room(now)
+            self._make_room(now, tier)
         self._earned[host] = Session(tier, held.connected if held is not None else wall, now)
         self._lapsed.pop(host, None)
         if self._connect_log.due(now):
             log.info("OSC: %s connected with the %s tier", host, tier)
         return f"ok:{tier}"
 
-    def _make_room(self, now: float) -> None:
-        """End the least recently used session, as if it had lapsed: its subscriptions end
-        (see `ended`) and its next message is told to connect again."""
+    def _make_room(self, now: float, newcomer: str) -> None:
+        """End the least recently used session a `newcomer` of that tier may displace, as if
+        it had lapsed: its subscriptions end (see `ended`) and its next message is told to
+        connect again. A view newcomer displaces view sessions first: the view passcode is
+        known to more people (monitoring scripts), and a flood of senders knowing it ended
+        the technician's control session as soon as it was the least recently used."""
         host = self._earned.oldest()
+        if newcomer == "view":
+            host = next((h for h in self._earned.members() if self._earned.peek(h).tier == "view"), host)
         session = self._earned.pop(host)
         self._lapsed[host] = now
         self._ended[host] = "session ended to make room for another address"
