@@ -7,8 +7,9 @@ cannot push a technician's tier out of it (the old table was cleared at 1,024 so
 
 At most `sources` addresses hold a tier at once; the next to connect ends the least recently
 used address's session (a view newcomer a view session, while there is one), and its
-subscriptions with it, as a lapse does (it had kept receiving every event, unlogged). The log says so once a minute, not once per connect: a flood of
-senders that know the view passcode could end hundreds of sessions a minute.
+subscriptions with it, as a lapse does (it had kept receiving every event, unlogged). The
+log says so once a minute, not once per connect: a flood of senders that know the view
+passcode could end hundreds of sessions a minute.
 
 A tier lapses after `[osc] session_idle_min` without a message that needed more than the
 open tier (a ping proves a program runs, not that someone is there): a laptop left on the
