@@ -17,7 +17,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from .plate import DETAIL_SIGMA
+from .plate import DETAIL_SIGMA, robust_spread
 
 # The detail is the picture less its blur at this share of the eye's width (a sigma, from
 # DETAIL_SIGMA px up): the scale below which the painted lid's own tone and shading are flat.
@@ -88,10 +88,8 @@ def skin_texture(region: np.ndarray, x0: int, y0: int, covered: np.ndarray, crea
 
 
 def _spread(detail: np.ndarray) -> float:
-    """The robust deviation of `detail` (1.4826 x the median absolute deviation: a standard
-    deviation that lines and spots hardly move), read from at most SPREAD_SAMPLES of its
-    values, evenly spaced: on a large picture's eye, the medians of all of them cost more
-    than the rest of the lid's paint."""
+    """The robust deviation of `detail` (plate.robust_spread), read from at most
+    SPREAD_SAMPLES of its values, evenly spaced: on a large picture's eye, the medians of all
+    of them cost more than the rest of the lid's paint."""
     step = max(1, int(np.sqrt(detail.size / SPREAD_SAMPLES)))  # every step-th row and column
-    values = detail[::step, ::step].reshape(-1)
-    return 1.4826 * float(np.median(np.abs(values - np.median(values))))
+    return robust_spread(detail[::step, ::step].reshape(-1))

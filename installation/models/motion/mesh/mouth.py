@@ -17,7 +17,7 @@ import numpy as np
 
 from .enamel import biting_edge, tooth_light
 from .halftone import HalftoneScreen
-from .plate import DETAIL_SIGMA
+from .plate import DETAIL_SIGMA, robust_spread
 from .rig import FACE_OVAL, INNER_LIPS, LOWER_INNER_LIP, UPPER_INNER_LIP, Palette, PortraitRig
 from .tone import LUMA
 from .tongue import (
@@ -307,8 +307,7 @@ def _grain_in_darks(rig: PortraitRig, grain: np.ndarray) -> float:
     smooth = cv2.GaussianBlur(light, (0, 0), 3.0)
     # (A light painting may have nothing as dark as a cavity: then its darkest tenth.)
     darks = smooth <= max(FLOOR_MOST * float(rig.palette.lip @ LUMA), float(np.percentile(smooth, 10)))
-    values = detail[darks]
-    strength = 1.4826 * float(np.median(np.abs(values - np.median(values))))
+    strength = robust_spread(detail[darks])
     share = float(np.clip(strength / max(float(grain.std()), 1e-6), 0.1, 1.0))
     _DARK_GRAIN = ((grain, share), *_DARK_GRAIN)[:_DARK_GRAIN_KEEP]
     return share

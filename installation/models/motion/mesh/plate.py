@@ -22,6 +22,12 @@ DETAIL_SIGMA = 1.5  # grain is what a blur of this many pixels takes out of a pi
 GROW_SHARE = 0.06
 
 
+def robust_spread(values: np.ndarray) -> float:
+    """1.4826 x the median absolute deviation of `values`: the standard deviation of Gaussian
+    grain, which rare strong lines and spots hardly move."""
+    return 1.4826 * float(np.median(np.abs(values - np.median(values))))
+
+
 def grain_like(image: np.ndarray, where: np.ndarray, seed: int = 0) -> np.ndarray | None:
     """`picture_grain`'s texture alone."""
     return picture_grain(image, where, seed)[0]
@@ -37,11 +43,9 @@ def picture_grain(image: np.ndarray, where: np.ndarray, seed: int = 0) -> tuple[
         return None, False
     picture = image.astype(np.float32)
     detail = picture - cv2.GaussianBlur(picture, (0, 0), DETAIL_SIGMA)
-    # Robust spread (1.4826 x the median absolute deviation is the standard deviation of
-    # Gaussian grain): dust, scratches and moles are rare and strong, and a plain standard
+    # Robust spread: dust, scratches and moles are rare and strong, and a plain standard
     # deviation let them make the grain of an old scan's wall speckle like sand.
-    values = detail[where]
-    strength = 1.4826 * float(np.median(np.abs(values - np.median(values))))
+    strength = robust_spread(detail[where])
     if strength <= 0.5:
         return None, False
     screen = halftone_screen(detail.mean(-1) if detail.ndim == 3 else detail, where)
