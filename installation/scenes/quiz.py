@@ -39,7 +39,7 @@ from . import quiz_layout
 from . import quiz_screens as screens
 from .base import Scene, Verb, register_scene
 from .layout import SOFT_ENLARGEMENT, picture_room
-from .quiz_answers import EXPECTED, is_release, read_answer
+from .quiz_answers import EXPECTED, RELEASE_S, is_release, read_answer
 from .quiz_check import check_quiz_faces
 from .quiz_config import QuizConfig
 from .quiz_items import Item, ItemPlaces, ItemsError, QuizStats, draw_round, load_folder, read_manifest
@@ -359,7 +359,7 @@ class QuizScene(Scene):
             self.start_round()
             return True
         if self.state == "reveal":
-            if self.state_t >= 0.6:  # the finger that answered may still be on the glass
+            if self.state_t >= RELEASE_S:  # the finger that answered may still be on the glass
                 self._after_reveal()
             return True
         if self.state == "question":
