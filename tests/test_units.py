@@ -42,6 +42,7 @@ def test_drop_ins_along_the_search_path_apply_by_name_with_etc_hiding_the_same_n
     conf(etc / "bayard.service.d", "10-display.conf", "[Service]\nEnvironment=DISPLAY=:1\n")
     conf(run / "bayard.service.d", "20-xauth.conf", "[Service]\nEnvironment=XAUTHORITY=/run/kiosk/.Xauthority\n")
     conf(lib / "service.d", "05-lang.conf", "[Service]\nEnvironment=LANG=fr_FR.UTF-8 TZ=Europe/Paris\n")
+    conf(etc / "bayard.service.d", ".#30-half.conf", "[Service]\nEnvironment=DISPLAY=")  # an editor's, half written
     reading = units.read(unit)
     # Drop-ins apply after the unit: service.d's LANG wins over the unit's.
     assert reading.environment == {"DISPLAY": ":1", "LANG": "fr_FR.UTF-8", "TZ": "Europe/Paris",

@@ -109,15 +109,23 @@ def dropin_folders(name: str) -> list[str]:
     return [*folders, f"{kind}.d"]
 
 
-def _unit_files(unit: Path, roots: tuple[Path, ...]) -> tuple[Path | None, list[Path], bool]:
+def _unit_files(unit: Path, roots: tuple[Path, ...], doubts: list[str]) -> tuple[Path | None, list[Path], bool]:
     """The unit file systemd loads, its drop-ins in the order applied, and whether it is masked."""
     found = next((root / unit.name for root in roots if os.path.lexists(root / unit.name)), None)
     masked = found is not None and os.path.realpath(found) == os.devnull
     chosen: dict[str, Path] = {}  # a drop-in's file name -> the file of highest priority
     for root in roots:
         for folder in dropin_folders(unit.name):
-            for conf in sorted((root / folder).glob("*.conf")):
-                chosen.setdefault(conf.name, conf)
+            try:
+                # Hidden files are skipped as systemd skips them (an editor's ".#override.conf").
+                names = sorted(n for n in os.listdir(root / folder) if n.endswith(".conf") and not n.startswith("."))
+            except (FileNotFoundError, NotADirectoryError):
+                continue
+            except OSError as error:  # (a folder this user may not list: its drop-ins are unknown)
+                doubts.append(f"the drop-ins in {root / folder} could not be listed ({_why(error)})")
+                continue
+            for name in names:
+                chosen.setdefault(name, root / folder / name)
     dropins = [chosen[name] for name in sorted(chosen) if os.path.realpath(chosen[name]) != os.devnull]
     return found, dropins, masked
 
@@ -126,10 +134,11 @@ def read(unit: Path | None = None) -> Reading:
     """The service of `unit` (the kiosk's, SERVICE_UNIT, when None) as systemd would run it
     (see the module's docstring)."""
     unit = unit or SERVICE_UNIT
-    found, dropins, masked = _unit_files(unit, roots_for(unit))
+    doubts: list[str] = []
+    found, dropins, masked = _unit_files(unit, roots_for(unit), doubts)
     if found is None or masked:
         return Reading(None, [found] if found else [], masked=masked)
-    reading = Reading(found, [found, *dropins])
+    reading = Reading(found, [found, *dropins], doubts=doubts)
     resolver = _Specifiers(found)
     for file in reading.files:
         try:
