@@ -117,6 +117,12 @@ def test_the_state_folder_is_judged_with_specifiers_state_directory_and_resets(t
     unit.write_text(f"[Service]\nExecStart=/opt/venv/bin/bayard run --show {path}\nReadWritePaths=%Y/{relative}\n")
     line, problems = state_folder(show, unit)
     assert problems == [] and line.endswith("bayard.service may write there")
+    # The show named through a variable, as systemd expands it on ExecStart= lines.
+    unit.write_text(f"[Service]\nEnvironment=SHOW={path.parent}\nExecStart=/opt/venv/bin/bayard run --show "
+                    f"${{SHOW}}/install.toml --price $$5\nReadWritePaths=%Y/{relative}\n")
+    assert units.directives(unit)[1] == ("ExecStart", f"/opt/venv/bin/bayard run --show {path} --price $5")
+    line, problems = state_folder(show, unit)
+    assert problems == [] and line.endswith("may write there")  # (known to play this show)
     conf(tmp_path / "bayard.service.d", "lock.conf", "[Service]\nReadWritePaths=\nReadWritePaths=/srv/elsewhere\n")
     (problem,) = state_folder(show, unit)[1]
     assert "lets the show write only /srv/elsewhere, not its state folder" in problem.message

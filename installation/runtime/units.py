@@ -158,6 +158,10 @@ def read(unit: Path | None = None) -> Reading:
                 if value is not None:
                     reading.settings.append((key, value))
     reading.environment = _environment(reading)
+    # systemd.service(5): ExecStart= (and the other Exec lines) expand $NAME and ${NAME} from
+    # that environment, an unset one to nothing ("--show ${SHOW}/install.toml" named no show here).
+    reading.settings = [(key, _expand(value, reading.environment) if key.startswith("Exec") else value)
+                        for key, value in reading.settings]
     user = next((v for k, v in reversed(reading.settings) if k == "User"), "")
     if resolver.used_user and user.strip('"') not in ("", "root", "0"):
         reading.doubts.append(f"%h, %u, %U, %g, %G and %s were read as root's (systemd 249 and later); older "
@@ -316,6 +320,16 @@ class _Specifiers:
                               "(write %% for a percent sign)")
                 return None
         return "".join(out)
+
+
+def _expand(command: str, env: dict[str, str]) -> str:
+    """$NAME and ${NAME} replaced from `env` ("$$" is a dollar sign), as systemd does on Exec lines."""
+    def value(found: re.Match[str]) -> str:
+        if found.group(0) == "$$":
+            return "$"
+        return env.get(found.group(1) or found.group(2), "")
+
+    return re.sub(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)", value, command)
 
 
 def _why(error: Exception) -> str:
