@@ -17,6 +17,10 @@ folder's. About once a second the watcher looks whether the folders it watches a
 the ones at their paths (watch_identity.py, which holds nothing open: the USB stick that
 holds the show can be unmounted while it runs); when not, it watches them again and asks
 for a reload.
+
+A drive taken out (the show folder, or a content folder kept on a stick of its own, gone) is
+said once, naming the show's files that are out of reach; the show plays on with what it
+holds, and the folder's return reloads it.
 """
 
 from __future__ import annotations
