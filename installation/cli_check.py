@@ -72,6 +72,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     print(display_line)
     print(osc_line)
     print(state_line)
+    from .runtime.units import read as read_service
+
+    # Which files make the kiosk's service, and what of it could not be judged from here:
+    # the lines above that read the service say nothing of what they could not read.
+    print(read_service().summary())
     if warnings:
         # (Once these were only optional content and scenes left out; now they are also
         # pictures too small for the screen, characters no typeface has, portraits stored

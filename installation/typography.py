@@ -12,6 +12,7 @@ frame but rasterised once. Visitor text is drawn with `place()`, which logs its 
 
 from __future__ import annotations
 
+import io
 import logging
 from collections import OrderedDict
 from functools import cache
@@ -116,7 +117,7 @@ class Fonts:
         key = (path, size, italic)
         font = self._fonts.get(key)
         if font is None:
-            font = pygame.font.Font(path, size)
+            font = open_face(path, size)
             font.italic = italic
             self._fonts[key] = font
         return font
@@ -270,10 +271,25 @@ def _cap(font: pygame.font.Font) -> int:
 
 
 @cache
+def _face_bytes(path: str) -> bytes:
+    return Path(path).read_bytes()
+
+
+def open_face(path: str | None, size: int) -> pygame.font.Font:
+    """A face read into memory, not opened from its file: SDL_ttf keeps the file of a face
+    it opens open for as long as the face lives, and a show's own faces (its fonts/ folder)
+    then held the USB stick they came on busy, so it could not be unmounted while the show
+    ran. (The faces of one file share its bytes: BytesIO does not copy them.)"""
+    if path is None:
+        return pygame.font.Font(None, size)
+    return pygame.font.Font(io.BytesIO(_face_bytes(path)), size)
+
+
+@cache
 def _glyph_probe(path: str) -> tuple[pygame.font.Font, bytes]:
     # One face opened once per file for the probes below, and its .notdef box drawn once
     # (opening the file for every character cost about 1 ms each on a scene's first words).
-    font = pygame.font.Font(path, 24)
+    font = open_face(path, 24)
     return font, pygame.image.tobytes(font.render("\ue000", True, (255, 255, 255)), "RGBA")
 
 

@@ -384,6 +384,7 @@ def test_pinning_refuses_a_film_cut_short_whose_start_plays(server, tmp_path, ca
         said = capsys.readouterr().err
         assert f"film: {origin} is cut short: it should last 4.0 s, but its data stops at" in said, said
         assert "nothing was installed or pinned: copy or download it again, whole, then pin it" in said
+        assert said.count("again, whole") == 1, said  # one fix, not the probe's and then this one
         assert 'sha256 = ""' in path.read_text() and not (tmp_path / "content/films/film.mp4").exists()
     # The whole film pins.
     (stick / "film.mp4").write_bytes(whole)

@@ -69,3 +69,22 @@ def test_a_technician_sending_the_time_as_a_number_gets_what_they_meant(tmp_path
             assert pilot.engine.dark_reason is None  # refused: nothing changed
         finally:
             runtime.close()
+
+
+def test_an_override_cut_by_the_cap_says_so_in_the_reply_and_the_log(tmp_path, caplog):
+    """Sent at 01:00, `open 00:30` (23.5 h away) ended at 13:00 and the reply and the log
+    named only 13:00: the technician could not tell the show had cut what they asked for."""
+    with run_test(write_show(tmp_path, {"intro": title_scene("intro")})) as pilot:
+        attach(pilot.engine, start=False)
+        runtime = attach_runtime(pilot.engine, env={}, config=RuntimeConfig(watch=False))
+        try:
+            pilot.clock.jump_wall(3600)  # 01:00 UTC
+            caplog.set_level("WARNING", logger="bayard.runtime")
+            pilot.osc("/bayard/hours", "open", "00:30")
+            data = hours_reply(pilot)["data"]
+            assert data["override_until_local"].endswith("13:00 UTC")
+            assert data["override_cut_from_local"].endswith("00:30 UTC")
+            said = [r.getMessage() for r in caplog.records if "overridden" in r.getMessage()]
+            assert "no override lasts more than 12 h ([hours] override_max_h)" in said[-1], said
+        finally:
+            runtime.close()

@@ -338,3 +338,70 @@ def test_a_flood_knowing_only_the_view_passcode_never_crowds_out_the_technicians
     assert rig.d.crowded_out() == 100 and len(rig.d.sessions()) == MAX_SOURCES
     rig.feed("/bayard/next", peer=LAPTOP)  # still in control: no "session lapsed"
     assert not any("session lapsed" in e for e in errors(rig)), errors(rig)[-3:]
+
+
+def test_pushing_an_event_looks_only_at_sessions_quiet_long_enough_to_lapse(monkeypatch):
+    """Before every packet it sent (each push, each reply) the show looked at all 1,024
+    sessions for lapses: a flood of rotating senders holding sessions made every event cost
+    a thousand look-ups on the show's threads (bench/osc_sessions.py: 2.6 us per packet sent
+    with one session, 224 us with 1,024)."""
+    from installation.inputs.osc.access import Tiers
+    from installation.inputs.osc.dispatch import MAX_SOURCES
+
+    rig = Rig(passcodes={"view": VIEW, "control": CONTROL}, session_idle_min=10)
+    for n in range(MAX_SOURCES):
+        rig.clock.advance(0.125)  # within the passcode checks' rate (and exact in binary)
+        rig.feed("/bayard/connect", VIEW, peer=Peer(f"127.3.{n // 250}.{n % 250 + 1}", 40_000))
+    looked = []
+    real = Tiers._session
+    monkeypatch.setattr(Tiers, "_session", lambda self, host, now, touch=True: looked.append(host)
+                        or real(self, host, now, touch))
+    for _ in range(100):
+        rig.d.push("/bayard/event/scene", "a")
+    assert looked == []
+    # Past the quiet time the first hundred (quiet longest) lapse, and only they are looked at.
+    rig.clock.advance(10 * 60 - MAX_SOURCES * 0.125 + 100 * 0.125)
+    rig.d.push("/bayard/event/scene", "b")
+    assert len(looked) == 100 and len(rig.d.sessions()) == MAX_SOURCES - 100
+
+
+def test_the_session_heard_from_last_lapses_last_whatever_the_order_they_connected_in():
+    """Lapses are found in the order of quiet, not of connecting: a technician who
+    connected first and goes on sending cues keeps control while later ones lapse."""
+    rig = Rig(passcodes={"view": VIEW, "control": CONTROL}, session_idle_min=10)
+    monitor = Peer("127.0.0.8", 41_000)
+    rig.feed("/bayard/connect", CONTROL, peer=LAPTOP)
+    rig.feed("/bayard/subscribe", 1, peer=LAPTOP)
+    rig.clock.advance(60)
+    rig.feed("/bayard/connect", CONTROL, peer=monitor)
+    rig.feed("/bayard/subscribe", 1, peer=monitor)
+    rig.clock.advance(5 * 60)
+    rig.feed("/bayard/next", peer=LAPTOP)  # the laptop is used: heard after the monitor
+    rig.clock.advance(5 * 60)  # the monitor has been quiet 10 min, the laptop 5
+    rig.d.push("/bayard/event/scene", "a")
+    assert pushed_to(rig, LAPTOP) == [("a",)] and pushed_to(rig, monitor) == []
+    assert [s["address"] for s in rig.d.sessions()] == [LAPTOP.host]
+    rig.clock.advance(5 * 60)
+    rig.d.push("/bayard/event/scene", "b")
+    assert pushed_to(rig, LAPTOP) == [("a",)] and rig.d.sessions() == []
+
+
+def test_a_view_newcomer_to_a_full_table_ends_the_least_recently_used_view_session():
+    """The control sessions being the oldest, a view newcomer ends the oldest view
+    session, then the next, in order of use; a view session that was used is kept."""
+    from installation.inputs.osc import dispatch
+
+    rig = Rig(passcodes={"view": VIEW, "control": CONTROL})
+    peers = [Peer(f"127.4.{n // 250}.{n % 250 + 1}", 40_000) for n in range(dispatch.MAX_SOURCES)]
+    for n, peer in enumerate(peers):
+        rig.clock.advance(0.11)
+        rig.feed("/bayard/connect", CONTROL if n < dispatch.MAX_SOURCES // 2 else VIEW, peer=peer)
+    first_view = dispatch.MAX_SOURCES // 2
+    rig.feed("/bayard/status", peer=peers[first_view])  # used: now the most recently used
+    for n in range(2):
+        rig.clock.advance(0.11)
+        rig.feed("/bayard/connect", VIEW, peer=Peer(f"127.5.0.{n + 1}", 40_000))
+    held = {s["address"] for s in rig.d.sessions()}
+    assert peers[first_view].host in held
+    assert peers[first_view + 1].host not in held and peers[first_view + 2].host not in held
+    assert all(p.host in held for p in peers[:first_view])  # every control session kept

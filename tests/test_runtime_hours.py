@@ -191,6 +191,31 @@ def test_no_override_lasts_more_than_twelve_hours():
     assert schedule.status(late)["override_until"] <= late + 12 * 3600
 
 
+def test_a_museum_night_forced_open_in_the_morning_is_cut_at_the_settings_cap_and_says_so():
+    """`hours open 02:00` sent at 10:00 for a museum night ended at 22:00, four hours early,
+    and nothing said so: the 12 h cap was fixed in the code. It is `[hours] override_max_h`
+    now (1-24 h), and status says the end the override would have had."""
+    morning = at(2026, 5, 16, 10)
+    schedule = Schedule(museum())
+    schedule.override("open", morning, until="02:00")
+    status = schedule.status(morning)
+    assert status["override_until"] == at(2026, 5, 16, 22)
+    assert status["override_cut_from_local"].startswith("Sun 17 May 02:00")
+    assert schedule.state(at(2026, 5, 16, 22, 30)) == "closed"  # (Saturday closes at 19:00)
+
+    longer = Schedule(museum(override_max_h=18))
+    longer.override("open", morning, until="02:00")
+    assert longer.state(at(2026, 5, 17, 1, 59)) == "open" and longer.state(at(2026, 5, 17, 2, 1)) == "closed"
+    assert longer.status(morning)["override_cut_from_local"] is None
+    longer.override("auto", morning)
+    assert longer.status(morning)["override_cut_from_local"] is None
+    # A long weekend's closure is no override: days go in `exceptions`, which a restart keeps.
+    with pytest.raises(ValidationError, match="less than or equal to 24"):
+        museum(override_max_h=72)
+    with pytest.raises(ValidationError, match="greater than or equal to 1"):
+        museum(override_max_h=0)
+
+
 def test_a_window_ending_inside_the_spring_forward_gap_ends_at_the_jump():
     """Closing at 02:30 on the night Paris goes 02:00 -> 03:00, the show stayed open until
     03:30: 02:30 was read with the winter offset. The clock never reads 02:30 that night; the

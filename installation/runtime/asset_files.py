@@ -61,10 +61,14 @@ def _refuse_undecodable(entry: AssetEntry, part: Path, target: Path, origin: str
     pinned, and so was a film cut off part-way whose first frame decodes (a faststart MP4);
     from then on `assets status` vouched for it as installed and verified."""
     from ..config.media_check import probe_media
+    from ..media.whole import COPY_AGAIN
 
     problem = probe_media(part, suffix=target.suffix)
     if problem is not None:
         part.unlink(missing_ok=True)
+        # A cut-short film's problem ends with the fix the playing show gives; the one below
+        # covers it (and says "then pin it"): said twice, it read as two faults.
+        problem = problem.removesuffix(f": {COPY_AGAIN}")
         raise AssetError(f"{entry.id}: {origin} {problem}; nothing was installed or pinned: copy or download "
                          "it again, whole, then pin it")
 

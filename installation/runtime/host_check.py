@@ -96,6 +96,23 @@ def _device(path: Path) -> int | None:
         return None
 
 
+def _writable(settings: list[tuple[str, str]]) -> list[Path]:
+    """The folders ProtectSystem=strict leaves writable: ReadWritePaths= ("-" and "+" are
+    prefixes, not part of the path) and StateDirectory= (under /var/lib, a name or
+    "name:link"), each list emptied by an empty assignment as systemd.exec(5) says."""
+    lists: dict[str, list[Path]] = {"ReadWritePaths": [], "StateDirectory": []}
+    for key, value in settings:
+        if key not in lists:
+            continue
+        if not value:
+            lists[key] = []
+        elif key == "ReadWritePaths":
+            lists[key] += [Path(word.lstrip("-+")) for word in value.split()]
+        else:
+            lists[key] += [Path("/var/lib") / word.split(":")[0] for word in value.split()]
+    return lists["ReadWritePaths"] + lists["StateDirectory"]
+
+
 def state_folder(show: Any, unit: Path = SERVICE_UNIT) -> tuple[str, list[Problem]]:
     """A line for check's summary naming the state folder, and a warning when the kiosk's
     service plays this show but was set up for another state folder: its sandbox lets the
@@ -107,8 +124,7 @@ def state_folder(show: Any, unit: Path = SERVICE_UNIT) -> tuple[str, list[Proble
     shows = [Path(found.group(1)).resolve() for value in plays if (found := re.search(r"--show\s+(\S+)", value))]
     if not shows or shows[-1] != show.path:
         return line, []  # no kiosk service here, or one that plays another show
-    writable = [Path(word.lstrip("-+")) for key, value in settings if key == "ReadWritePaths"
-                for word in value.split()]
+    writable = _writable(settings)
     if any(folder == path or path in folder.parents for path in writable):
         return line + f"; {unit.name} may write there", []
     allowed = ", ".join(str(path) for path in writable) or "no folder of the show"

@@ -85,6 +85,15 @@ class DateException(BaseModel):
         return self
 
 
+# The longest an override lasts unless [hours] override_max_h says otherwise: long enough for
+# an evening event forced open from mid-afternoon to past midnight (14:00 to 02:00), short
+# enough that one forgotten at closing time ends before the next morning's opening. Not more
+# than 24 h (override_max_h's limit): "HH:MM" means the next time the clock reads it, never
+# further, and days go in `exceptions`, which are written down and survive a restart (an
+# override lives in memory only).
+DEFAULT_OVERRIDE_MAX_H = 12.0
+
+
 class OpeningHoursConfig(BaseModel):
     """When the show plays. Outside these hours the display goes dark."""
 
@@ -102,6 +111,12 @@ class OpeningHoursConfig(BaseModel):
     sun: list[str] = Field(default_factory=list, description="Sunday windows")
     exceptions: list[DateException] = Field(
         default_factory=list, description="dated exceptions (holidays, late openings) replacing that day's windows"
+    )
+    override_max_h: float = Field(
+        default=DEFAULT_OVERRIDE_MAX_H, ge=1, le=24,
+        description="the longest a technician's `hours open` or `hours closed` lasts, in hours (1-24), so a "
+                    "forgotten one ends; an evening event sent its HH:MM in the morning may need more. Days "
+                    "closed (a long weekend) go in `exceptions`, which a restart keeps",
     )
 
     _windows_ok = field_validator(*DAYS)(_check_windows)
@@ -311,21 +326,19 @@ def time_text(value: object) -> str:
                      'send the time as text, e.g. "22:30"')
 
 
-MAX_OVERRIDE_S = 12 * 3600
-
-
 class Schedule:
     """What the engine asks each frame (or each second): `state(wall)`.
 
     The technician can force the show open or closed (OSC, operator overlay), until a time
-    they give or as `override` says, never more than MAX_OVERRIDE_S: a forgotten override
-    cannot keep a museum dark (or lit) for long.
+    they give or as `override` says, never more than `[hours] override_max_h`: a forgotten
+    override cannot keep a museum dark (or lit) for long.
     """
 
     def __init__(self, config: OpeningHoursConfig | None = None) -> None:
         self.hours = OpeningHours(config or OpeningHoursConfig())
         self._override: State | None = None
         self._override_until: float | None = None
+        self._override_asked: float | None = None  # the end asked for, when the cap cut it
 
     def replace_config(self, config: OpeningHoursConfig) -> None:
         """A validated reload: new hours, and any override is dropped (it referred to the old ones)."""
@@ -352,7 +365,8 @@ class Schedule:
         midnight, or until the schedule opens anyway if that is sooner: sent at 17:00 for an
         evening event it once ended at the 18:00 closing, and sent at 18:30 it ran all night
         (on a Sunday, 38 hours, through the closed Monday). No override lasts more than
-        MAX_OVERRIDE_S (sent at 01:00, "until midnight" was 23 hours)."""
+        `[hours] override_max_h` (sent at 01:00, "until midnight" was 23 hours); status then
+        says the end asked for, so a technician sees the override was cut."""
         if mode == "auto":
             self.clear_override()
             return self.state(wall)
@@ -367,13 +381,16 @@ class Schedule:
             change = self.hours.next_change(wall)
             if not self.hours.is_open(wall) and change is not None:
                 ends = min(ends, change)
+        cap = wall + self.hours.config.override_max_h * 3600
         self._override = mode  # type: ignore[assignment]
-        self._override_until = min(ends, wall + MAX_OVERRIDE_S)
+        self._override_until = min(ends, cap)
+        self._override_asked = ends if ends > cap else None
         return self.state(wall)
 
     def clear_override(self) -> None:
         self._override = None
         self._override_until = None
+        self._override_asked = None
 
     def status(self, wall: float) -> dict[str, object]:
         return {
@@ -383,5 +400,8 @@ class Schedule:
             "override_until": self._override_until,
             "override_until_local": (self.hours.local_text(self._override_until)
                                      if self._override_until is not None else None),
+            # Set only when [hours] override_max_h cut the override short: the end it would have had.
+            "override_cut_from_local": (self.hours.local_text(self._override_asked)
+                                        if self._override_asked is not None else None),
             "enabled": self.hours.config.enabled,
         }

@@ -45,8 +45,11 @@ class HoursControl:
             return True
         self.engine.dark_reason = "closed" if state == "closed" else None
         # In the show's own time zone (the machine's may differ: the log once said 18:00 for 19:00).
-        until = self.runtime.schedule.status(self.runtime.clock.wall())["override_until_local"]
-        when = until or "the schedule's next change"
+        hours = self.runtime.schedule.status(self.runtime.clock.wall())
+        when = hours["override_until_local"] or "the schedule's next change"
+        if hours["override_cut_from_local"]:
+            when += (f", not {hours['override_cut_from_local']}: no override lasts more than "
+                     f"{self.runtime.schedule.hours.config.override_max_h:g} h ([hours] override_max_h)")
         log.warning("opening hours overridden by %s: %s (until %s)", command.source, mode,
                     when if mode != "auto" else "further notice: back to the schedule")
         reply_to(command, "ok", self.runtime.schedule.status(self.runtime.clock.wall()))

@@ -45,6 +45,20 @@ class SafeRotatingFileHandler(logging.handlers.RotatingFileHandler):
         self.failures = 0
         self.last_error: str | None = None
 
+    def emit(self, record: logging.LogRecord) -> None:
+        super().emit(record)
+        # Closed after each record and opened again by the next (delay=True): a log file held
+        # open on the USB stick holding the show (its state folder inside the show folder, as in
+        # development) kept the stick from being unmounted while the show ran. Lines are few
+        # (repeats are folded, floods counted), so opening the file for each costs nothing.
+        with self.lock:
+            stream, self.stream = self.stream, None  # type: ignore[assignment]
+            if stream:
+                try:
+                    stream.close()
+                except OSError:  # (a stick pulled mid-write: counted, as a failed write is)
+                    self.failures += 1
+
     def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 (logging's name)
         self.failures += 1
         self.last_error = repr(sys.exc_info()[1])

@@ -33,7 +33,7 @@ from .hours_control import HoursControl
 from .logs import LogSetup, setup_logging
 from .metrics import Health, Metrics
 from .notify import Notifier, Watchdog
-from .watch import ShowWatcher
+from .watch import ShowWatcher, show_files
 
 # Health.summary's figures that the engine's status already carries at its top level.
 IN_ENGINE_STATUS = ("fps", "uptime_s", "frames", "version", "scene")
@@ -359,6 +359,9 @@ def attach(engine: Any, presenter: Any = None, *, env: Mapping[str, str] | None 
         if runtime.watcher is not None:
             words = str(getattr(getattr(show.config, "show", None), "words", "") or "")
             runtime.watcher.also = (words,) if words else ()
+            # Which files go with a drive taken out, and a content folder on a drive of its own.
+            runtime.watcher.files = lambda: show_files(show)
+            runtime.watcher.content = Path(show.content_root) if getattr(show, "content_root", None) else None
 
     watch_words(show)
 

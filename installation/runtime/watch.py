@@ -17,6 +17,10 @@ folder's. About once a second the watcher looks whether the folders it watches a
 the ones at their paths (watch_identity.py, which holds nothing open: the USB stick that
 holds the show can be unmounted while it runs); when not, it watches them again and asks
 for a reload.
+
+A drive taken out (the show folder, or a content folder kept on a stick of its own, gone) is
+said once, naming the show's files that are out of reach; the show plays on with what it
+holds, and the folder's return reloads it.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import logging
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from ..commands import Command
 from .watch_identity import FolderIdentities
@@ -65,6 +70,17 @@ def relevant(path: Path, root: Path, show_file: str = "install.toml", scenes: st
     return not parts or name.endswith(".toml") or "." not in name
 
 
+def show_files(show: Any) -> list[Path]:
+    """The files a loaded show reads: its show file, its scene files and every media file its
+    scenes name (absolute), for saying which are out of reach when their drive goes."""
+    from ..config.media_check import media_references
+
+    files = [Path(show.path), *(Path(f) for f in show.scene_files.values())]
+    for config in show.scenes.values():
+        files += [Path(show.content_root) / relative for _, relative in media_references(config)]
+    return files
+
+
 class ShowWatcher:
     """Start with `start()`, stop with `stop()`; posts to `post` (CommandQueue.post)."""
 
@@ -92,6 +108,13 @@ class ShowWatcher:
         self.rearms = 0  # times a moved or replaced folder was watched again
         self.identities = FolderIdentities()  # what the watched folders are (see watch_identity.py)
         self.problem: str | None = None
+        # The show's files (its show file, scene files, media), absolute, kept current by
+        # reloads: to say which are out of reach when their drive goes (see `_missing`).
+        self.files: Callable[[], list[Path]] = list
+        # The content folder where it lies outside the show folder (a second stick holding the
+        # films): its going and coming back are said too, and its return reloads.
+        self.content: Path | None = None
+        self._content_gone = False
 
     def start(self) -> ShowWatcher:
         self._thread = threading.Thread(target=self._run, name="bayard-watch", daemon=True)
@@ -145,6 +168,7 @@ class ShowWatcher:
                     self.problem = None  # watching works again: status must stop saying it failed
                     if changes:
                         self._changed(changes)
+                    self._look_at_content()
                     replaced = self.identities.replaced()
                     if any(replaced):
                         # A folder gone was a change the watch reported; one new at the path is not.
@@ -172,9 +196,37 @@ class ShowWatcher:
         fall back to polling for good; its return is a folder replaced, and reloads."""
         problem = f"the show folder {self.root} is missing (a drive taken out?): watching it again when it is back"
         if self.problem != problem:
-            log.warning("%s", problem)
+            log.warning("the show folder %s is missing (a drive taken out?); %s", self.root, self._lost(self.root))
         self.problem = problem
         self._stop.wait(REARM_CHECK_MS / 1000)
+
+    def _look_at_content(self) -> None:
+        """A content folder outside the show folder gone (its stick unmounted or pulled) is
+        said once with the files lost; back, it is said and the show reloads, so the scenes
+        whose films and pictures were out of reach find them again."""
+        content = self.content
+        if content is None or content.resolve().is_relative_to(self.root.resolve()):
+            return
+        gone = not content.is_dir()
+        if gone and not self._content_gone:
+            log.warning("the content folder %s is missing (a drive taken out?); %s", content, self._lost(content))
+        elif self._content_gone and not gone:
+            self.reloads += 1
+            log.info("the content folder %s is back: reloading", content)
+            self.post(Command("reload", source="watch", extra={"changed": [str(content)]}))
+        self._content_gone = gone
+
+    def _lost(self, folder: Path) -> str:
+        """Which of the show's files lay in `folder`, for the line saying it is gone."""
+        try:
+            lost = sorted({str(path.relative_to(folder)) for path in self.files() if path.is_relative_to(folder)})
+        except Exception:  # (the show's file list is a courtesy here: never fail the watcher for it)
+            lost = []
+        if not lost:
+            return "the show plays on and reloads when the folder is back"
+        named = ", ".join(lost[:8]) + (f" and {len(lost) - 8} more" if len(lost) > 8 else "")
+        return (f"{len(lost)} of the show's files are out of reach ({named}); the show plays on with what it "
+                "holds (a scene whose file is gone shows its stand-in) and reloads when the folder is back")
 
     def _identified(self) -> list[Path]:
         """The folders watched on their own: the show folder, and the scenes folder where it

@@ -19,7 +19,9 @@ gallery network kept control until the show restarted.
 from __future__ import annotations
 
 import hmac
+import itertools
 import logging
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from .config import Passcodes
@@ -36,6 +38,87 @@ class Session:
     tier: str
     connected: float  # wall time, for status
     heard: float
+    used: int = 0  # when last looked up, in look-ups (SessionTable's order of use)
+
+
+class SessionTable:
+    """The sessions, indexed so that what one packet does costs the same with 1 or 1,024
+    of them: each packet sent looked at every session for lapses, and each view newcomer
+    to a full table walked the control sessions to find a view one to end.
+
+    - by tier, each in order of use: the least recently used session (of a tier, or of
+      all, the older of the two tiers' oldest) is at a front;
+    - by when last heard from (clock.now() only moves forward): the sessions that may have
+      lapsed are at the front, and finding them stops at the first that has not."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._by_tier: dict[str, OrderedDict[str, Session]] = {"view": OrderedDict(), "control": OrderedDict()}
+        self._tier_of: dict[str, str] = {}
+        self._by_heard: OrderedDict[str, None] = OrderedDict()
+        self._uses = itertools.count(1)
+
+    def get(self, host: str, touch: bool = True) -> Session | None:
+        """The session of `host`; `touch`: counts as a use (status reading must not reorder)."""
+        tier = self._tier_of.get(host)
+        if tier is None:
+            return None
+        session = self._by_tier[tier][host]
+        if touch:
+            self._by_tier[tier].move_to_end(host)
+            session.used = next(self._uses)
+        return session
+
+    def put(self, host: str, session: Session) -> None:
+        self.pop(host)
+        while len(self) >= self.size:  # (Tiers makes room first, choosing whom; this only bounds)
+            self.pop(self.oldest())  # type: ignore[arg-type]
+        session.used = next(self._uses)
+        self._by_tier[session.tier][host] = session
+        self._tier_of[host] = session.tier
+        self._by_heard[host] = None
+
+    def heard(self, host: str, now: float) -> None:
+        session = self.get(host)
+        if session is not None:
+            session.heard = now
+            self._by_heard.move_to_end(host)
+
+    def pop(self, host: str | None) -> Session | None:
+        tier = self._tier_of.pop(host, None) if host is not None else None
+        if tier is None:
+            return None
+        del self._by_heard[host]
+        return self._by_tier[tier].pop(host)
+
+    def oldest(self, tier: str | None = None) -> str | None:
+        """The least recently used address of `tier` (of any tier when None)."""
+        fronts = [next(iter(table.items())) for name, table in self._by_tier.items()
+                  if table and tier in (None, name)]
+        return min(fronts, key=lambda item: item[1].used)[0] if fronts else None
+
+    def quiet_since(self, before: float) -> list[str]:
+        """Addresses last heard from at or before `before`, quietest first (only those)."""
+        quiet = []
+        for host in self._by_heard:
+            if self._by_tier[self._tier_of[host]][host].heard > before:
+                break
+            quiet.append(host)
+        return quiet
+
+    def members(self) -> list[str]:
+        """Every address, least recently used first (for status: it walks them all)."""
+        hosts = [(s.used, h) for table in self._by_tier.values() for h, s in table.items()]
+        return [host for _, host in sorted(hosts)]
+
+    def full(self) -> bool:
+        return len(self) >= self.size
+
+    def __contains__(self, host: object) -> bool:
+        return host in self._tier_of
+
+    def __len__(self) -> int:
+        return len(self._tier_of)
 
 
 class Tiers:
@@ -43,7 +126,7 @@ class Tiers:
         self.passcodes = passcodes
         self.base = "control" if passcodes.control is None else ("view" if passcodes.view is None else "none")
         self.idle_s = idle_s  # 0: a tier never lapses
-        self._earned: Bounded[str, Session] = Bounded(sources)
+        self._earned = SessionTable(sources)
         # Addresses whose tier lapsed, so their next refusal says why (not only "needs control").
         self._lapsed: Bounded[str, float] = Bounded(sources)
         # Addresses whose tier ended (lapsed or given up) since the dispatcher last asked,
@@ -67,9 +150,8 @@ class Tiers:
 
     def heard(self, host: str, now: float) -> None:
         """The address used its tier: its quiet time starts again."""
-        session = self._session(host, now)
-        if session is not None:
-            session.heard = now
+        if self._session(host, now) is not None:
+            self._earned.heard(host, now)
 
     def lapsed(self, host: str) -> bool:
         return host in self._lapsed
@@ -77,9 +159,11 @@ class Tiers:
     def ended(self, now: float) -> dict[str, str]:
         """Addresses whose tier ended since the last call, with why ("session lapsed",
         "disconnected"). Lapses are otherwise noticed only when the address is next heard
-        from; this looks at every session, so a subscriber that only listens is noticed too."""
-        for host in self._earned.members():
-            self._session(host, now, touch=False)
+        from; this looks for them too, so a subscriber that only listens is noticed. Called
+        before every packet sent: it looks only at the sessions quiet long enough to lapse."""
+        if self.idle_s:
+            for host in self._earned.quiet_since(now - self.idle_s):
+                self._session(host, now, touch=False)
         self._drop_log.flush(now)
         self._connect_log.flush(now)
         self._wrong_log.flush(now)
@@ -105,10 +189,10 @@ class Tiers:
         return out
 
     def _session(self, host: str, now: float, touch: bool = True) -> Session | None:
-        session = self._earned.get(host) if touch else self._earned.peek(host)
+        session = self._earned.get(host, touch)
         if session is None or not self.idle_s or now - session.heard < self.idle_s:
             return session
-        self._earned.pop(host, None)
+        self._earned.pop(host)
         self._lapsed[host] = now
         self._ended[host] = "session lapsed"
         log.info("OSC: %s's %s tier lapsed after %.0f min without a command; it must send /bayard/connect "
@@ -145,7 +229,7 @@ class Tiers:
             tier = "control"
         if held is None and self._earned.full():
             self._make_room(now, tier)
-        self._earned[host] = Session(tier, held.connected if held is not None else wall, now)
+        self._earned.put(host, Session(tier, held.connected if held is not None else wall, now))
         self._lapsed.pop(host, None)
         if self._connect_log.due(now):
             log.info("OSC: %s connected with the %s tier", host, tier)
@@ -157,10 +241,9 @@ class Tiers:
         connect again. A view newcomer displaces view sessions first: the view passcode is
         known to more people (monitoring scripts), and a flood of senders knowing it ended
         the technician's control session as soon as it was the least recently used."""
-        host = self._earned.oldest()
-        if newcomer == "view":
-            host = next((h for h in self._earned.members() if self._earned.peek(h).tier == "view"), host)
+        host = (newcomer == "view" and self._earned.oldest("view")) or self._earned.oldest()
         session = self._earned.pop(host)
+        assert session is not None  # (the table is full)
         self._lapsed[host] = now
         self._ended[host] = "session ended to make room for another address"
         self.dropped += 1
@@ -187,7 +270,7 @@ class Tiers:
         if not any(hmac.compare_digest(passcode.encode(), code.encode()) for code in known):
             self.gate.failed(host, now)
             return "badpass"
-        if self._earned.pop(host, None) is not None:
+        if self._earned.pop(host) is not None:
             self._ended[host] = "disconnected"
         self._lapsed.pop(host, None)
         log.info("OSC: %s disconnected", host)

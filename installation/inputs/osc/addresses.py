@@ -59,7 +59,8 @@ ADDRESSES: tuple[Address, ...] = (
         "/bayard/reply/hours <json>",
         "force the show open or closed until HH:MM (the show's local time) or, without one, open until "
         "midnight (or the schedule's opening, if sooner) and closed until the schedule next changes; "
-        "never more than 12 hours; auto follows the schedule again. Send HH:MM as a string (\"22:30\"); "
+        "never more than [hours] override_max_h (12 h unless set; the reply says when it cut one); "
+        "auto follows the schedule again. Send HH:MM as a string (\"22:30\"); "
         "a whole number is read as HHMM (2230: 22:30; a reply port goes after it), other numbers are "
         "refused",
     ),

@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 import logging
 import threading
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -132,9 +133,10 @@ class Dispatcher(LocalAnswers, Subscribing):
         self.end_lapsed_subscriptions()
         with self._lock:
             sessions = self._tiers.sessions(self.clock.now(), self.clock.wall())
+            # What ends with each session when it lapses (counted once, not once per session).
+            held = Counter(p.host for p in self._subscribers.values())
             for session in sessions:
-                # What ends with the session when it lapses.
-                session["subscriptions"] = sum(p.host == session["address"] for p in self._subscribers.values())
+                session["subscriptions"] = held[session["address"]]
             return sessions
 
     def crowded_out(self) -> int:

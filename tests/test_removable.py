@@ -1,0 +1,167 @@
+"""A show played from a USB stick: while it plays nothing of the stick is held open but the
+film being played (or prepared), so a technician can unmount it; pulled and put back, the
+show goes on and picks its files up again."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from installation.harness import run_test
+from installation.runtime.service import RuntimeConfig
+from installation.runtime.service import attach as attach_runtime
+from installation.typography import font_file
+
+from .conftest import title_scene, write_show
+from .test_runtime_watch import _can_mount_unprivileged
+
+# A heading with characters the house faces lack: the show's own faces (fonts/) are opened for them.
+HEADING = "Salle 3 \u6f22\u5b57"
+
+
+def stick_show(root: Path) -> Path:
+    """Title scenes whose heading needs the show's own face, its state (and log files) in the
+    show folder, as `bayard run` keeps them outside the kiosk's service."""
+    path = write_show(root, {"a": title_scene("a", duration=1, heading=HEADING),
+                             "b": title_scene("b", duration=1, heading="Fin")})
+    (root / "fonts").mkdir()
+    shutil.copy(font_file("serif"), root / "fonts" / "extra.ttf")  # copied at run time, never committed
+    return path
+
+
+def held_under(folder: Path, pid: int | str = "self") -> list[str]:
+    """What process `pid` holds open in `folder`: files and its working directory."""
+    held = []
+    for link in [*Path(f"/proc/{pid}/fd").iterdir(), Path(f"/proc/{pid}/cwd")]:
+        try:
+            target = Path(os.readlink(link))
+        except OSError:
+            continue  # closed while listed
+        if target == folder or folder in target.parents:
+            held.append(str(target))
+    return held
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs Linux's /proc")
+def test_a_playing_show_holds_none_of_its_files_open(tmp_path):
+    """`umount` said "target is busy" for a stick holding the show though nothing on it was
+    playing: the show's log file (its state folder in the show folder) and the show's own
+    faces (SDL_ttf keeps a face's file open while the face lives) were held open."""
+    path = stick_show(tmp_path / "stick")
+    with run_test(path, fps=10) as pilot:
+        runtime = attach_runtime(pilot.engine, env={}, config=RuntimeConfig(watch=False))
+        try:
+            pilot.advance(2.5)  # both scenes, the show's face used
+            logging.getLogger("bayard.test").warning("a line for the show's log file")
+            assert (tmp_path / "stick/var/logs/bayard.log").stat().st_size > 0
+            assert held_under(tmp_path / "stick") == []
+        finally:
+            runtime.close()
+
+
+_PLAY_SCRIPT = """
+import json, logging, shutil, subprocess, sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[3])
+from installation.harness import run_test
+from installation.runtime.service import RuntimeConfig, attach
+from tests.test_removable import held_under
+
+stick, copy = Path(sys.argv[1]), Path(sys.argv[2])
+def plug():
+    subprocess.run(["mount", "-t", "tmpfs", "stick", str(stick)], check=True)
+    shutil.copytree(copy, stick / "show")
+
+plug()
+report = {}
+with run_test(stick / "show/install.toml", fps=10) as pilot:
+    runtime = attach(pilot.engine, env={}, config=RuntimeConfig(watch=False))
+    pilot.advance(2.5)
+    logging.getLogger("bayard.test").warning("a line for the show's log file")
+    report["held"] = held_under(stick)
+    out = subprocess.run(["umount", str(stick)], capture_output=True, text=True)
+    report["umount"], report["umount_says"] = out.returncode, out.stderr.strip()
+    pilot.advance(5.0)  # the show plays on without its stick
+    report["playing"] = pilot.engine.sequencer.current.scene.config.id
+    plug()
+    pilot.command("reload")
+    pilot.advance(3.0)
+    report["back"] = pilot.engine.sequencer.current.scene.config.id
+    runtime.close()
+subprocess.run(["umount", str(stick)], capture_output=True)
+print(json.dumps(report))
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not _can_mount_unprivileged(), reason="needs unprivileged user and mount namespaces")
+def test_the_stick_unmounts_while_the_show_plays_from_it_and_the_show_goes_on(tmp_path):
+    """The whole show, not only its watcher, on a stick (a tmpfs in a private mount namespace:
+    no root needed): it unmounts between films, the show plays on, and it reads the stick again."""
+    copy = tmp_path / "copy"
+    stick_show(copy)
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    run = subprocess.run(["unshare", "-rm", sys.executable, "-c", _PLAY_SCRIPT, str(stick), str(copy),
+                          str(Path(__file__).resolve().parents[1])],
+                         capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"})
+    assert run.returncode == 0, run.stderr[-3000:]
+    report = json.loads(run.stdout.strip().splitlines()[-1])
+    assert report["held"] == [] and report["umount"] == 0, report
+    assert report["playing"] in ("a", "b") and report["back"] in ("a", "b")
+    assert json.dumps(report).count("Traceback") == 0
+
+
+def media_show(root: Path, content: Path) -> Path:
+    """A show whose pictures live in a content folder of their own (a second stick)."""
+    from PIL import Image
+
+    content.mkdir(parents=True)
+    for name in ("wall.png", "door.png"):
+        Image.new("RGB", (32, 18), "#808080").save(content / name)
+    path = write_show(root, {"wall": 'type = "photograph"\nid = "wall"\nimage = "wall.png"\nduration = 5\n',
+                             "door": 'type = "photograph"\nid = "door"\nimage = "door.png"\nduration = 5\n'})
+    path.write_text(path.read_text().replace("[show]\n", f'[show]\ncontent = "{content}"\n', 1))
+    return path
+
+
+@pytest.mark.slow
+def test_a_content_folder_whose_drive_goes_names_the_files_lost_and_its_return_reloads(tmp_path, caplog):
+    """A second stick holding the show's media, pulled: nothing was said until a scene failed
+    to find its picture, and its return went unseen (only the show folder was watched)."""
+    from installation.commands import CommandQueue
+    from installation.config.loader import load_show
+    from installation.runtime.watch import ShowWatcher, show_files
+
+    from .test_runtime_watch import wait_for
+
+    media = tmp_path / "media-stick"
+    show = load_show(media_show(tmp_path / "show", media))
+    assert not show.problems and show.content_root == media
+    queue = CommandQueue()
+    watcher = ShowWatcher(tmp_path / "show", queue.post, settle_ms=100)
+    watcher.files, watcher.content = (lambda: show_files(show)), media
+    caplog.set_level("INFO", logger="bayard.runtime.watch")
+    watcher.start()
+    try:
+        assert wait_for(queue, 1.5) == []
+        media.rename(tmp_path / "pulled")  # pulled (or moved away while watched)
+        assert wait_for(queue, 2.5) == []
+        said = [r.getMessage() for r in caplog.records if "is missing" in r.getMessage()]
+        assert said == [f"the content folder {media} is missing (a drive taken out?); 2 of the show's files are out "
+                        "of reach (door.png, wall.png); the show plays on with what it holds (a scene whose file is "
+                        "gone shows its stand-in) and reloads when the folder is back"]
+        (tmp_path / "pulled").rename(media)  # back
+        (reload,) = wait_for(queue)
+        assert reload.name == "reload" and reload.extra["changed"] == [str(media)]
+        assert watcher.alive and watcher.reloads == 1
+    finally:
+        watcher.stop()
