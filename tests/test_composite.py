@@ -192,3 +192,44 @@ def test_check_without_a_video_compares_the_frames_only(monkeypatch, capsys):
     result.frames_sha256 = "changed"
     assert cli.cmd_composite(args) == 1
     assert "frames checksum differs" in capsys.readouterr().err
+
+
+def halftone(grey, period, angle):
+    """`grey` printed as a book's halftone: a screen of dots at `period` px and `angle`
+    degrees whose depth follows the tone, as on the loop's yearbook portraits."""
+    side = grey.shape[0]
+    ys, xs = np.mgrid[0:side, 0:side].astype(np.float32)
+    a = np.radians(angle)
+    u, v = xs * np.cos(a) + ys * np.sin(a), -xs * np.sin(a) + ys * np.cos(a)
+    dots = np.cos(2 * np.pi * u / period) * np.cos(2 * np.pi * v / period)
+    return np.clip(grey + 0.35 * dots, 0, 1).astype(np.float32)
+
+
+def test_halftone_screens_do_not_beat_into_a_weave_in_a_composite():
+    """Eight sources printed with slightly different screens (as the yearbook's cut-outs,
+    each scaled and turned a little by the alignment) must blend into the composite of the
+    same faces without screens; a blur that spared the eyes left the screens' beat (moire)."""
+    from installation.models.composite.descreen import descreen, find_screen
+
+    clean = fake_sources(8, seed=4)
+    printed = fake_sources(8, seed=4)
+    for k, source in enumerate(printed):
+        grey = source.pictures()[0]
+        source._grey = np.round(halftone(grey, 3.0 + 0.06 * k, 40 + 2.5 * k) * 255).astype(np.uint8)
+    screen = find_screen(printed[0].pictures()[0])  # (its strongest peak may be a harmonic, at 3 / sqrt 2)
+    assert screen is not None and 2.0 <= screen.period <= 3.1 and screen.strength > 100
+    photo = clean[0].pictures()[0]
+    assert find_screen(photo) is None and descreen(photo) is photo  # no screen: untouched
+    atlas = Atlas(clean + printed, SIDE)
+    want = atlas.composite(clean).grey
+    got = atlas.composite(printed).grey
+    face = face_hull_of(clean[0].points)
+    left = np.sqrt(np.mean((got - want)[face] ** 2)) * 255
+    assert left < 4.0, f"the screens left {left:.1f} grey levels (RMS) of weave on the composite"
+
+
+def face_hull_of(points):
+    from installation.models.composite.sources import face_hull
+
+    return face_hull(points, SIDE) > 0.5
+
