@@ -233,3 +233,36 @@ def face_hull_of(points):
 
     return face_hull(points, SIDE) > 0.5
 
+
+def test_a_sitters_mask_fades_out_before_the_edge_of_its_picture():
+    """The books' portraits end below the shoulders at different heights: each sitter's
+    mask must fade out before its picture ends, not stop in a hard line (eight hard lines
+    made a ragged band of smears at the bottom of every composite)."""
+    from installation.models.composite.sources import EDGE_FADE, edge_fade
+
+    picture = np.ones((90, 128), np.float32)  # a print that ends at row 90 of the frame
+    picture[:, :6] = 0.0  # blank paper along its left margin
+    fade = edge_fade(picture, np.array([[1.0, 0, 0], [0, 1.0, 0]]), SIDE)
+    column = fade[:, 64]
+    assert column[:90 - int(EDGE_FADE * SIDE) - 1].min() > 0.99 and column[90:].max() == 0.0
+    assert np.abs(np.diff(column)).max() < 0.3  # a ramp, not a step
+    assert fade[40, :6].max() == 0.0 and fade[40, 6:].max() > 0.99  # paper counts as an edge
+    assert fade[0, 64] > 0.99  # the frame's own edge is not the picture's
+
+
+def test_a_lobe_that_few_sitters_reach_fades_into_the_wall_without_a_rim():
+    """Where three of eight sitters' hair reaches past the rest, the composite shows a faint
+    lobe; its outline must melt into the wall, not stand as a flat wisp with a sharp rim."""
+    sources = fake_sources(8, seed=5)
+    ys, xs = np.mgrid[0:SIDE, 0:SIDE]
+    for k, source in enumerate(sources):
+        reach = (xs > 28) & (xs < 100) & (ys > 24) & (ys < 106)
+        if k < 3:  # a big hairdo: past the others' outline on the right
+            reach |= (xs >= 100) & (xs < 124) & (ys > 30) & (ys < 70)
+        source._mask = (reach * 255).astype(np.uint8)
+        source._grey = np.full((SIDE, SIDE), 77, np.uint8)  # dark hair everywhere
+    grey = Atlas(sources, SIDE).composite(sources).grey * 255
+    depth = grey[50, 127] - grey[50, 112]  # how much darker than the wall the lobe is
+    around = grey[20:80, 104:128]  # the lobe and its rims (top, bottom, right), off the main outline
+    step = max(np.abs(np.diff(around, axis=0)).max(), np.abs(np.diff(around, axis=1)).max())
+    assert depth > 10 and step < 0.5 * depth, f"a {step:.0f}-level step at the rim of a {depth:.0f}-level lobe"

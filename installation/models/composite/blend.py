@@ -24,6 +24,7 @@ from .warp import ShapeRaster, frame_points, triangulate
 # that no screen explains (engraving lines, film grain, scanner rows): it keeps under 7 %
 # of a 3 px pattern and 78 % of a 10 px one, so the eyes stay sharp.
 GRAIN = 1 / 460  # Gaussian sigma, as a fraction of the side (1.1 px at 512)
+REACH_SOFT = 1 / 80  # Gaussian sigma of the sitters' reach before it sets the fade (6.4 px at 512)
 WALL = (0.64, 0.50)  # the backdrop's grey at its centre and at its corners (a soft vignette)
 
 
@@ -74,7 +75,10 @@ class Atlas:
             cover += np.float32(weight) * both[..., 1]
         person = acc / np.maximum(cover, 1e-4)
         # Where under half the sitters reach, fade to the wall rather than show a few of them.
-        alpha = np.clip(cover * 2.0 - 0.25, 0.0, 1.0) ** 1.5
+        # The reach is softened first: each sitter's outline is a hard edge, and where two or
+        # three big hairdos reached past the rest they showed as flat lobes with sharp rims.
+        reach = cv2.GaussianBlur(cover, (0, 0), self.side * REACH_SOFT)
+        alpha = np.clip(reach * 2.0 - 0.25, 0.0, 1.0) ** 1.5
         alpha = np.maximum(alpha, face_hull(shape, self.side, grow=0.01))
         grey = alpha * person + (1 - alpha) * self.wall
         return Composite(grey.astype(np.float32), shape, tuple(m.file for m in members))
