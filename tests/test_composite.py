@@ -192,3 +192,77 @@ def test_check_without_a_video_compares_the_frames_only(monkeypatch, capsys):
     result.frames_sha256 = "changed"
     assert cli.cmd_composite(args) == 1
     assert "frames checksum differs" in capsys.readouterr().err
+
+
+def halftone(grey, period, angle):
+    """`grey` printed as a book's halftone: a screen of dots at `period` px and `angle`
+    degrees whose depth follows the tone, as on the loop's yearbook portraits."""
+    side = grey.shape[0]
+    ys, xs = np.mgrid[0:side, 0:side].astype(np.float32)
+    a = np.radians(angle)
+    u, v = xs * np.cos(a) + ys * np.sin(a), -xs * np.sin(a) + ys * np.cos(a)
+    dots = np.cos(2 * np.pi * u / period) * np.cos(2 * np.pi * v / period)
+    return np.clip(grey + 0.35 * dots, 0, 1).astype(np.float32)
+
+
+def test_halftone_screens_do_not_beat_into_a_weave_in_a_composite():
+    """Eight sources printed with slightly different screens (as the yearbook's cut-outs,
+    each scaled and turned a little by the alignment) must blend into the composite of the
+    same faces without screens; a blur that spared the eyes left the screens' beat (moire)."""
+    from installation.models.composite.descreen import descreen, find_screen
+
+    clean = fake_sources(8, seed=4)
+    printed = fake_sources(8, seed=4)
+    for k, source in enumerate(printed):
+        grey = source.pictures()[0]
+        source._grey = np.round(halftone(grey, 3.0 + 0.06 * k, 40 + 2.5 * k) * 255).astype(np.uint8)
+    screen = find_screen(printed[0].pictures()[0])  # (its strongest peak may be a harmonic, at 3 / sqrt 2)
+    assert screen is not None and 2.0 <= screen.period <= 3.1 and screen.strength > 100
+    photo = clean[0].pictures()[0]
+    assert find_screen(photo) is None and descreen(photo) is photo  # no screen: untouched
+    atlas = Atlas(clean + printed, SIDE)
+    want = atlas.composite(clean).grey
+    got = atlas.composite(printed).grey
+    face = face_hull_of(clean[0].points)
+    left = np.sqrt(np.mean((got - want)[face] ** 2)) * 255
+    assert left < 4.0, f"the screens left {left:.1f} grey levels (RMS) of weave on the composite"
+
+
+def face_hull_of(points):
+    from installation.models.composite.sources import face_hull
+
+    return face_hull(points, SIDE) > 0.5
+
+
+def test_a_sitters_mask_fades_out_before_the_edge_of_its_picture():
+    """The books' portraits end below the shoulders at different heights: each sitter's
+    mask must fade out before its picture ends, not stop in a hard line (eight hard lines
+    made a ragged band of smears at the bottom of every composite)."""
+    from installation.models.composite.sources import EDGE_FADE, edge_fade
+
+    picture = np.ones((90, 128), np.float32)  # a print that ends at row 90 of the frame
+    picture[:, :6] = 0.0  # blank paper along its left margin
+    fade = edge_fade(picture, np.array([[1.0, 0, 0], [0, 1.0, 0]]), SIDE)
+    column = fade[:, 64]
+    assert column[:90 - int(EDGE_FADE * SIDE) - 1].min() > 0.99 and column[90:].max() == 0.0
+    assert np.abs(np.diff(column)).max() < 0.3  # a ramp, not a step
+    assert fade[40, :6].max() == 0.0 and fade[40, 6:].max() > 0.99  # paper counts as an edge
+    assert fade[0, 64] > 0.99  # the frame's own edge is not the picture's
+
+
+def test_a_lobe_that_few_sitters_reach_fades_into_the_wall_without_a_rim():
+    """Where three of eight sitters' hair reaches past the rest, the composite shows a faint
+    lobe; its outline must melt into the wall, not stand as a flat wisp with a sharp rim."""
+    sources = fake_sources(8, seed=5)
+    ys, xs = np.mgrid[0:SIDE, 0:SIDE]
+    for k, source in enumerate(sources):
+        reach = (xs > 28) & (xs < 100) & (ys > 24) & (ys < 106)
+        if k < 3:  # a big hairdo: past the others' outline on the right
+            reach |= (xs >= 100) & (xs < 124) & (ys > 30) & (ys < 70)
+        source._mask = (reach * 255).astype(np.uint8)
+        source._grey = np.full((SIDE, SIDE), 77, np.uint8)  # dark hair everywhere
+    grey = Atlas(sources, SIDE).composite(sources).grey * 255
+    depth = grey[50, 127] - grey[50, 112]  # how much darker than the wall the lobe is
+    around = grey[20:80, 104:128]  # the lobe and its rims (top, bottom, right), off the main outline
+    step = max(np.abs(np.diff(around, axis=0)).max(), np.abs(np.diff(around, axis=1)).max())
+    assert depth > 10 and step < 0.5 * depth, f"a {step:.0f}-level step at the rim of a {depth:.0f}-level lobe"

@@ -26,6 +26,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from .descreen import descreen
+
 # The canonical frame, as fractions of its side: a head-and-shoulders portrait with the
 # eyes a little above the middle (FFHQ's eye-to-mouth proportion at a looser framing).
 EYE_LEFT = (0.405, 0.45)
@@ -42,6 +44,12 @@ MIN_PRESENCE = 0.9
 MIN_EYE_DISTANCE = 48.0  # px between eye centres in the source picture
 MIN_CROWN = 0.5  # mean person mask just above the brow (hair or hat)
 PAPER = 0.93  # grey level above which a region touching the picture's edge is blank paper
+# A sitter's mask fades out over this much of the side before the edge of its picture
+# (the source's edge or the blank paper around the print): the books' portraits end just
+# below the shoulders, each at another height, and a mask cut off there put one hard edge
+# per source into the composite (a ragged band of horizontal smears).
+EDGE_FADE = 0.05
+CACHE_VERSION = 2  # bumped whenever an aligned source's content changes (2: the edge fade)
 
 
 class SourceError(Exception):
@@ -64,6 +72,7 @@ class Source:
     _cache: Path | None = None
     _grey: np.ndarray | None = None
     _mask: np.ndarray | None = None
+    _screenless: np.ndarray | None = None
 
     def pictures(self) -> tuple[np.ndarray, np.ndarray]:
         """(grey, mask), float32 0..1. Read from the cache once and kept as uint8 (0.5 MB a
@@ -72,6 +81,14 @@ class Source:
             with np.load(self._cache) as data:
                 self._grey, self._mask = data["grey"], data["mask"]
         return self._grey.astype(np.float32) / 255.0, self._mask.astype(np.float32) / 255.0
+
+    def descreened(self) -> tuple[np.ndarray, np.ndarray]:
+        """pictures() with the grey's halftone screen taken out (`descreen.py`); computed
+        once and kept (1 MB a source at 512 px): benches blend each source many times."""
+        grey, mask = self.pictures()
+        if self._screenless is None:
+            self._screenless = descreen(grey)
+        return self._screenless, mask
 
 
 def read_list(path: Path) -> list[SourceEntry]:
@@ -164,7 +181,8 @@ def align_source(rgb: np.ndarray, stack, side: int) -> tuple[dict | None, str]:
         grey = cv2.GaussianBlur(grey, (0, 0), 0.45 / scale)
     # The person mask, less any white paper the print was mounted on or cut out onto
     # (the mask model readily calls a blank margin below the shoulders "person").
-    person = stack.person_mask(rgb) * (1.0 - paper(grey))
+    picture = 1.0 - paper(grey)
+    person = stack.person_mask(rgb) * picture
     grey = cv2.warpAffine(grey, m, (side, side), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
     mask = cv2.warpAffine(person, m, (side, side), flags=cv2.INTER_LINEAR, borderValue=0.0)
     points = (lm[:, :2] @ m[:, :2].T + m[:, 2]).astype(np.float32)
@@ -181,6 +199,9 @@ def align_source(rgb: np.ndarray, stack, side: int) -> tuple[dict | None, str]:
     crown = float(above.mean()) if above.size else 0.0
     if crown < MIN_CROWN:
         return None, f"a face cut out of its picture (crown {crown:.2f})"
+    mask *= edge_fade(picture, m, side)
+    # Tight head crops end at the chin: the face itself stays whole all the same.
+    mask = np.maximum(mask, face_hull(points, side, grow=0.02))
     return {
         "grey": np.round(grey * 255).astype(np.uint8),
         "mask": np.round(np.clip(mask, 0, 1) * 255).astype(np.uint8),
@@ -188,6 +209,17 @@ def align_source(rgb: np.ndarray, stack, side: int) -> tuple[dict | None, str]:
         "yaw": face.pose.yaw,
         "pitch": face.pose.pitch,
     }, ""
+
+
+def edge_fade(picture: np.ndarray, m: np.ndarray, side: int) -> np.ndarray:
+    """float32, 1 well inside the printed picture (`picture`: 1 there, 0 on blank paper,
+    in the source's pixels), falling smoothly to 0 at its edges and at the source's edges,
+    in the frame (moved by `m`); the frame's own edges do not count."""
+    inked = (picture > 0.5).astype(np.uint8)
+    inside = cv2.warpAffine(inked, m, (side, side), flags=cv2.INTER_NEAREST, borderValue=0)
+    reach = cv2.distanceTransform(inside, cv2.DIST_L2, 5) / (EDGE_FADE * side)
+    t = np.clip(reach, 0.0, 1.0)
+    return (t * t * (3 - 2 * t)).astype(np.float32)
 
 
 def sha256_of(path: Path) -> str:
@@ -210,8 +242,8 @@ def load_sources(
         digest = sha256_of(path)
         if digest != entry.sha256:
             raise SourceError(f"{path}: checksum {digest[:12]}… differs from the list's {entry.sha256[:12]}…")
-        cache = work / f"{digest[:24]}-{side}.npz"
-        meta = work / f"{digest[:24]}-{side}.json"
+        cache = work / f"{digest[:24]}-{side}-v{CACHE_VERSION}.npz"
+        meta = work / f"{digest[:24]}-{side}-v{CACHE_VERSION}.json"
         if meta.is_file():
             info = json.loads(meta.read_text())
         else:
