@@ -108,14 +108,16 @@ def test_the_eyes_never_shrink_to_a_speck_over_their_sentence():
     10 px tall over its words, and the words began above the panel. The sentence keeps its
     room inside the panel (which is never shorter than it); the eyes are drawn only where they
     can be seen."""
+    from installation.models.detector.eyes import EyesView
     from installation.scenes import quiz_draw
 
     fonts = Fonts(1024)
     fonts.log.recording = True
     surface = pygame.Surface((1024, 1280))
     surface.fill((17, 16, 20))
-    eyes = np.full((60, 120, 3), 200, np.uint8)
-    explanation = SimpleNamespace(eyes_picture=eyes, eyes_finding="match")
+    patch = np.full((57, 57, 3), 200, np.uint8)
+    eyes = EyesView([patch, patch], [(28.0, 28.0, 8.0)] * 2, [(26.0, 25.0), None])
+    explanation = SimpleNamespace(eyes_view=eyes, eyes_finding="match")
     for height in (120, 192, 260, 420):
         fonts.log.begin_frame()
         panel = pygame.Rect(51, 450, 637, height)
@@ -227,3 +229,34 @@ def test_what_other_visitors_did_never_runs_over_the_next_row(tmp_path, size):
     others = [b for b in boxes if "22 answers" in b.text]
     assert len(others) == len(scene.history), [b.text for b in boxes]
     assert not problems(boxes), problems(boxes)
+
+
+def test_the_eyes_are_enlarged_pixel_for_pixel_from_the_full_picture():
+    """The reveal's eyes were soft: each eye was cut about 40 px wide, warped to 200 px
+    (cubic) and stretched again to its panel (bilinear), and the one- to three-pixel
+    highlights the visitor is asked to look at were blurs. Now each of the picture's own
+    pixels is a square of the screen's, k x k, in one colour that is the picture's."""
+    from installation.imaging import read_rgb
+    from installation.scenes import quiz_draw
+    from installation.scenes.quiz_machine import load_machine
+
+    detector, note = load_machine("faces", REPO / "models")
+    assert detector is not None, note
+    image = read_rgb(REPO / "content" / "quiz" / "real" / "real-00.jpg")
+    explanation = detector.explain(image)
+    fonts = Fonts(1080)
+    surface = pygame.Surface((1920, 1080))
+    drawn = quiz_draw.eyes_panel(surface, fonts, pygame.Rect(76, 553, 840, 440), explanation, (239, 233, 223))
+    assert drawn is not None
+    tile = pygame.surfarray.array3d(surface.subsurface(drawn)).transpose(1, 0, 2)[:, : drawn.height]
+    colours = {tuple(c) for c in image.reshape(-1, 3)}
+
+    def faithful(k: int) -> float:
+        """The share of the tile's k x k squares that are one colour of the picture's."""
+        n = tile.shape[0] // k
+        blocks = tile[: n * k, : n * k].reshape(n, k, n, k, 3).transpose(0, 2, 1, 3, 4).reshape(n * n, k * k, 3)
+        uniform = (blocks == blocks[:, :1]).all(axis=(1, 2))
+        return float(np.mean([u and tuple(b[0]) in colours for u, b in zip(uniform, blocks, strict=True)]))
+
+    best = max(range(2, 17), key=faithful)
+    assert faithful(best) > 0.8, {k: round(faithful(k), 2) for k in range(2, 17)}
