@@ -4,6 +4,7 @@ the words."""
 
 from __future__ import annotations
 
+import dataclasses
 from functools import cache
 from types import SimpleNamespace
 
@@ -260,3 +261,53 @@ def test_the_eyes_are_enlarged_pixel_for_pixel_from_the_full_picture():
 
     best = max(range(2, 17), key=faithful)
     assert faithful(best) > 0.8, {k: round(faithful(k), 2) for k in range(2, 17)}
+
+
+def test_a_two_line_label_under_the_machines_picture_is_set_close(reveal):
+    """At 1280x1024 "where the machine looked" takes two lines; at the body's leading
+    (1.35 line heights) they stood apart like two labels. A label's lines are set close."""
+    boxes, _, shown, _, _ = reveal((1280, 1024))
+    caption = quiz_explain.picture_caption(shown.explanation, False, shown.item.kind)
+    (label,) = [b for b in boxes if b.text == caption]
+    pitch = label.baseline - (label.cap_top + label.cap)  # from the first line's baseline to the last's
+    assert pitch > label.cap, "the caption is meant to take two lines here"
+    assert pitch <= 2.1 * label.cap, (pitch, label.cap)
+
+
+@pytest.mark.parametrize("size", [(1080, 1920), (1280, 1024), (1920, 1080)])
+def test_the_summarys_words_sit_as_set(tmp_path, size):
+    """On the summary the tips' bullets stood at their first line's capital tops (placed a
+    fixed 15 px down, and the type is raised to the kiosk minimum), and "You are the first
+    visitor to answer these." broke in two on an upright screen, set to 0.55 of its width.
+    Each bullet is centred on its line's lower-case letters; the sentence takes the column."""
+    scene_file = tmp_path / "quiz.toml"
+    scene_file.write_text((REPO / "scenes" / "quiz.toml").read_text() + "\nseed = 3\n", encoding="utf-8")
+    show = single_scene_show(load_show(REPO / "install.toml"), scene_file)
+    state = show.config.show.model_copy(update={"state": str(tmp_path / "state")})  # no earlier visitors' answers
+    show = dataclasses.replace(show, config=show.config.model_copy(update={"show": state}))
+    with run_test(show, fps=10, size=size) as pilot:
+        pilot.engine.fonts.log.recording = True
+        pilot.command("start", scene="quiz")
+        for _ in range(5):
+            pilot.advance(0.5)
+            pilot.command("answer", "real", scene="quiz", source="osc")
+            pilot.advance(1.0)
+            pilot.command("answer", "real", scene="quiz", source="osc")  # the reveal moves on
+        pilot.advance(1.0)
+        scene = pilot.engine.sequencer.current.scene
+        assert scene.state == "summary"
+        frame = pygame.surfarray.array3d(pilot.frame()).transpose(1, 0, 2).astype(int)
+        boxes = [b for b in pilot.engine.fonts.log.boxes if b.alpha > 0.98]
+        fonts, accent = pilot.engine.fonts, np.array(rgb(scene.config.accent))
+    first = [b for b in boxes if b.text == words("quiz.first_answers")]
+    assert len(first) == 1 and first[0].baseline - first[0].cap_top == first[0].cap, first  # one line
+    tips = [b for b in boxes if b.text in scene.config.tips]
+    assert tips
+    for tip in tips:
+        x = tip.rect.left - fonts.px(16)
+        strip = frame[tip.cap_top - tip.cap : tip.cap_top + 2 * tip.cap, x - fonts.px(8) : x + fonts.px(4)]
+        rows = np.nonzero((np.abs(strip - accent).sum(axis=2) < 60).any(axis=1))[0]
+        assert rows.size, tip.text
+        centre = tip.cap_top - tip.cap + rows.mean()
+        assert tip.cap_top + 0.4 * tip.cap <= centre <= tip.cap_top + tip.cap, (tip.text[:20], centre, tip.cap_top,
+                                                                               tip.cap)
