@@ -5,6 +5,7 @@ curve against typical photographs and generated images)."""
 from __future__ import annotations
 
 import math
+import weakref
 
 import cv2
 import numpy as np
@@ -160,6 +161,7 @@ SHOWN_RADII = 5  # each eye's tile spans about this many iris radii of the pictu
 HIGHLIGHT_RING = (120, 255, 200)
 IRIS_LINE = (200, 200, 200)
 GAP_GREY = 17
+_EYES_SHOWN: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # EyesView -> (tile, its drawing)
 
 
 def eyes_picture(view, tile: int) -> np.ndarray:
@@ -215,7 +217,10 @@ def eyes_panel(surface: pygame.Surface, fonts, rect: pygame.Rect, explanation: E
     if view is not None and room >= fonts.px(LEAST_EYES):
         # two square tiles and the gap between them (a twentieth of a tile) across the panel
         tile = min(room, (rect.width - 2 * pad) * 20 // 41)
-        shown = surface_from_rgb(eyes_picture(view, tile))
+        kept = _EYES_SHOWN.get(view)
+        if kept is None or kept[0] != tile:  # drawn once per size, not every frame (8 ms at 4K)
+            kept = _EYES_SHOWN[view] = (tile, surface_from_rgb(eyes_picture(view, tile)).copy())
+        shown = kept[1]
         drawn = surface.blit(shown, (rect.centerx - shown.get_width() // 2, rect.y + pad))
     top = rect.bottom - pad - text.get_height() if drawn is not None else rect.y + pad
     fonts.place(surface, text, (rect.x + pad, max(rect.y + pad, top)))

@@ -158,7 +158,7 @@ def measure(image: np.ndarray, eyes) -> EyeCues:
 VIEW_REACH = 3.5
 
 
-@dataclass
+@dataclass(eq=False)  # (one per picture, known by identity: the reveal keeps its drawing by it)
 class EyesView:
     """Both eyes as the picture has them (image-left first), for the reveal to enlarge: per
     eye a square of the full-resolution picture's own pixels, never resampled, centred on the
