@@ -4,11 +4,12 @@ Each frame: drain the command queue (keys, touch, OSC, file watcher, schedule al
 post Commands), advance the sequencer by the clock's delta (clamped, so a hitch such
 as a model loading does not make animations jump), draw into the show-sized frame,
 then hand the frame to whoever presents it (a window, a video encoder, a test).
+What a command does is in installation.engine_commands, the reload of the show files in
+installation.engine_reload and what the engine reports in installation.engine_status.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import queue
@@ -22,11 +23,11 @@ import pygame
 
 from . import __version__, faults
 from .clock import Clock
-from .commands import Command, CommandQueue, echo, reply_to
+from .commands import Command, CommandQueue
 from .config.loader import Show
+from .engine_commands import Commanding
 from .engine_reload import Reloading
 from .engine_status import Reporting
-from .inputs.osc.pattern import scene_matches
 from .models.device import use_show_device
 from .scenes.base import SceneContext
 from .screenshots import Screenshots
@@ -78,7 +79,7 @@ class FrameStats:
         return len(self.window) / total if total > 0 else 0.0
 
 
-class Engine(Reloading, Reporting):
+class Engine(Commanding, Reloading, Reporting):
     def __init__(
         self,
         show: Show,
@@ -248,122 +249,6 @@ class Engine(Reloading, Reporting):
                 log.exception("frame hook failed")
                 faults.report("engine", "frame hook", exc)
         return self.frame
-
-    # -- commands ----------------------------------------------------------------
-    def dispatch(self, command: Command) -> None:
-        if command.source in ("touch", "mouse", "key"):
-            self.sequencer.note_input()
-        if command.scene is not None:
-            self._scene_command(command)
-            return
-        for overlay in reversed(self.overlays):
-            if overlay.handle(command):
-                return
-        if self.dark_reason == "closed" and command.name in ("next", "prev", "goto"):
-            # Closed, no scene is playing: said to the sender (it was dropped in silence). Read
-            # from the hours as they are now: `hours open` and a goto in one frame both work.
-            reply_to(command, "error", f"the show is closed by its opening hours; {command.name} works once it "
-                                       "is open: /bayard/hours open, or wait for opening time")
-            return
-        handler = getattr(self, f"_cmd_{command.name}", None)
-        if handler is not None:
-            try:
-                handler(command)
-            except Exception as exc:  # a bad argument from the network must not stop the show
-                log.warning("command %s%s failed: %s", command.name, echo(command.args), exc)
-                reply_to(command, "error", str(exc))
-            return
-        self.sequencer.handle(command)
-
-    def _scene_command(self, command: Command) -> None:
-        """/bayard/scene/<id>/<verb> reaches the named scene and nothing else: not an overlay
-        (`/bayard/scene/x/overlay 1` once opened the operator overlay) nor a show command
-        (`.../hours closed` once darkened the show), and only as a verb its kind lists
-        (Scene.verbs, which docs/osc.md shows)."""
-        current = self.sequencer.current
-        scene = current.scene if current is not None else None
-        named = scene is not None and scene_matches(command.scene or "", current.scene_id)
-        takes = [verb.name for verb in type(scene).verbs] if scene is not None else []
-        if named and command.name not in takes:
-            why = (f"scene {echo(current.scene_id)} does not take {echo(command.name)}; "
-                   + (f"it takes {', '.join(takes)}" if takes else "it takes no commands") + " (docs/osc.md)")
-        elif self.sequencer.handle(command):
-            # A visitor answering over OSC (a button desk beside the screen) is using the
-            # scene as much as one touching it: the quiz holds its round for them.
-            self.sequencer.note_input()
-            return
-        elif named:
-            why = f"scene {echo(current.scene_id)} has nothing to do for {echo(command.name)} now"
-        else:
-            why = f"no scene {echo(command.scene)} is showing (now: {current.scene_id if current else 'none'})"
-        # Said to the sender (it was only a debug line): a desk wired to the wrong scene, or a
-        # verb the scene does not know, is otherwise a silent button.
-        log.debug("%s; ignored", why)
-        reply_to(command, "error", why)
-
-    def _cmd_next(self, command: Command) -> None:
-        self.sequencer.next()
-
-    def _cmd_prev(self, command: Command) -> None:
-        self.sequencer.prev()
-
-    def _cmd_goto(self, command: Command) -> None:
-        if not command.args:
-            raise ValueError("goto needs a scene id or playlist index")
-        faulted = self.sequencer.faults.get(str(command.args[0]))
-        if not self.sequencer.goto(command.args[0]):
-            playlist = self.sequencer.show.playlist
-            raise ValueError(f"no scene {echo(command.args[0])} in the playlist {playlist}")
-        if faulted is not None:  # the goto retries it at once; if it fails again the show moves on
-            reply_to(command, "ok", f"retrying scene {echo(command.args[0])}, which failed: {faulted.last_message}")
-
-    def _cmd_pause(self, command: Command) -> None:
-        self.paused = True
-        self._announce(command, "pause", 1)
-
-    def _cmd_resume(self, command: Command) -> None:
-        self.paused = False
-        self._announce(command, "pause", 0)
-
-    def _cmd_blackout(self, command: Command) -> None:
-        value = command.args[0] if command.args else (not self.blackout)
-        self.blackout = bool(int(value)) if not isinstance(value, bool) else value
-        self._announce(command, "blackout", int(self.blackout))
-
-    def _announce(self, command: Command, what: str, value: Any) -> None:
-        """Tell every subscriber who changed the show's state: two technicians once undid
-        each other's blackout and neither learned of it (/bayard/event/control)."""
-        who = command.extra.get("peer") or command.source
-        self.emit("control", what, value, str(who))
-
-    def _cmd_quit(self, command: Command) -> None:
-        self.running = False
-
-    def _cmd_reload(self, command: Command) -> None:
-        # Answered either way: a refused reload (a broken file) once sent nothing back.
-        before = {id(e) for e in self.errors}
-        if self.reload(at_once=bool(command.args and command.args[0])):
-            # Applied, but a scene that did not load is not an "ok": the technician who
-            # reloaded after an edit learns here that the edit broke a scene.
-            errors = [str(p) for p in self.show.problems if p.severity == "error"]
-            if errors:
-                more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
-                reply_to(command, "warning", {"show": self.show.config.show.title,
-                                              "problems": "; ".join(errors[:3]) + more})
-            else:
-                reply_to(command, "ok", {"show": self.show.config.show.title})
-        else:
-            told = [e["message"] for e in self.errors if id(e) not in before and e["where"] == "reload"]
-            reply_to(command, "error", "; ".join(told[:3]) or "the reload was refused (see the log)")
-
-    def _cmd_status(self, command: Command) -> None:
-        if command.reply is not None:
-            command.reply("/bayard/status", (json.dumps(self.status()),))
-
-    def _cmd_screenshot(self, command: Command) -> None:
-        path = self.screenshot()
-        if command.reply is not None:
-            command.reply("/bayard/screenshot", (str(path),))
 
     # -- operations --------------------------------------------------------------
     def screenshot(self, folder: Path | None = None) -> Path:

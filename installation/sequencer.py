@@ -15,7 +15,8 @@ with its traceback, the scene is marked faulted and skipped, and it is retried l
 with a growing back-off (installation.fault_boundary). If nothing can play, a safe card
 plays instead; the screen is never left black by a fault. What the sequencer reports is
 in installation.sequencer_status, how it draws a frame (a crossfade) in
-installation.sequencer_draw, and the Slot it moves through the playlist in
+installation.sequencer_draw, how next, prev and goto become one intent a frame in
+installation.sequencer_navigation, and the Slot it moves through the playlist in
 installation.slot.
 """
 
@@ -39,6 +40,7 @@ from .readying import Readying
 from .safecard import SafeCard
 from .scenes.base import SCENE_KINDS, Scene, SceneContext
 from .sequencer_draw import SequencerDrawing
+from .sequencer_navigation import Navigating
 from .sequencer_status import SequencerReporting
 from .slot import Slot
 
@@ -53,7 +55,7 @@ log = logging.getLogger("bayard.sequencer")
 PREBUILD_AFTER_S = 0.5
 
 
-class Sequencer(FaultBoundary, SequencerDrawing, SequencerReporting):
+class Sequencer(FaultBoundary, Navigating, SequencerDrawing, SequencerReporting):
     def __init__(
         self,
         show: Show,
@@ -275,45 +277,6 @@ class Sequencer(FaultBoundary, SequencerDrawing, SequencerReporting):
         scene, slot.scene = slot.scene, None
         if scene is not None and scene is not self._safe:
             self._guarded(slot.scene_id, "exit", scene.exit)
-
-    # -- navigation: intents resolved once per frame by settle() --------------------
-    def _base(self, fallback: int) -> int:
-        """Where the next relative move counts from: this frame's intent, else the scene
-        on its way, else the scene showing."""
-        if self._wanted is not None:
-            return self._wanted[0]
-        if self.pending is not None:
-            return self.pending.index
-        if self.current is not None and self.current.index >= 0:
-            return self.current.index
-        return fallback
-
-    def next(self) -> None:
-        base = self._base(-1)
-        if self.show.playlist:
-            found = self._next_playable(base + 1, 1)
-            self._wanted = (base + 1 if found is None else found, 1)
-
-    def prev(self) -> None:
-        base = self._base(1)
-        if self.show.playlist:
-            found = self._next_playable(base - 1, -1)
-            self._wanted = (base - 1 if found is None else found, -1)
-
-    def goto(self, target: str | int) -> bool:
-        playlist = self.show.playlist
-        if isinstance(target, str) and target.strip().lstrip("-").isdigit():
-            target = int(target)
-        if isinstance(target, int):
-            if not playlist or not (-len(playlist) <= target < len(playlist)):
-                return False
-            self._wanted = (target % len(playlist), 1)
-            return True
-        if target in playlist:
-            self.faults.pop(target, None)  # an explicit goto retries a faulted scene at once
-            self._wanted = (playlist.index(target), 1)
-            return True
-        return False
 
     # -- per frame -------------------------------------------------------------
     @property

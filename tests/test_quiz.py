@@ -12,8 +12,9 @@ import numpy as np
 import pygame
 import pytest
 
-import installation.scenes.quiz as quiz_module  # registers the "quiz" kind
+import installation.scenes.quiz  # noqa: F401 - registers the "quiz" kind
 import installation.scenes.quiz_machine as quiz_machine
+import installation.scenes.quiz_prepared as quiz_prepared
 from installation.harness import run_test
 
 from .conftest import REPO, write_show
@@ -66,7 +67,7 @@ def _scene(pilot):
 
 @pytest.fixture(autouse=True)
 def _fresh_caches():
-    quiz_module._REPORTED.clear()
+    quiz_prepared._REPORTED.clear()
     quiz_machine._MACHINES.clear()
     quiz_machine._JUDGED.clear()
     yield

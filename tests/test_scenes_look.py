@@ -150,11 +150,46 @@ def test_installed_media_shows_the_credit_its_manifest_requires(tmp_path):
         pilot.engine.fonts.log.recording = True
         pilot.advance(4)
         scene = pilot.engine.sequencer.current.scene
-        assert scene.context.credit_for("print.png") == "A. Photographer, 1901 (CC BY 4.0)"
+        assert scene.context.credit_for("print.png") == "A. Photographer, 1901. CC BY 4.0"
         # The credit is set beside the print, in the text column's credit slot, readable.
-        credit = [b for b in pilot.engine.fonts.log.boxes if b.text == "A. Photographer, 1901 (CC BY 4.0)"]
+        credit = [b for b in pilot.engine.fonts.log.boxes if b.text == "A. Photographer, 1901. CC BY 4.0"]
         assert credit and credit[0].alpha > 0.98 and credit[0].contrast >= 4.5
         assert credit[0].rect.left >= scene._photo_rect().right
+
+
+def test_the_prints_credit_reads_as_a_museum_labels_credit_line(tmp_path):
+    """The Bayard print's label closed with "... Paris. (Public domain (photograph made in
+    1840; author died in 1887))": the licence, with the staff's note on why, in brackets
+    within brackets, and the credit naming again the work its title and date had just
+    named. Now the credit line names the collection, then the licence's name."""
+    import tomllib
+
+    import cv2
+
+    from .conftest import write_show
+
+    shipped = tomllib.loads((REPO / "content" / "manifest.toml").read_text())
+    entry = next(a for a in shipped["asset"] if a["id"] == "bayard-drowned-man")
+    path = write_show(tmp_path, {"p": """
+        type = "photograph"
+        id = "p"
+        duration = 10
+        image = "print.png"
+        [[captions]]
+        at = 1
+        role = "title"
+        text = "Self Portrait as a Drowned Man"
+        """}, size=(1280, 1024))
+    (tmp_path / "content" / "manifest.toml").write_text(
+        f'[[asset]]\nid = "print"\npath = "print.png"\nsha256 = ""\n'
+        f'licence = "{entry["licence"]}"\ncredit = "{entry["credit"]}"\n')
+    cv2.imwrite(str(tmp_path / "content" / "print.png"), np.full((300, 400, 3), 128, np.uint8))
+    with run_test(path, fps=10) as pilot:
+        pilot.engine.fonts.log.recording = True
+        pilot.advance(4)
+        shown = [b.text for b in pilot.engine.fonts.log.boxes if b.alpha > 0.98]
+    assert "Société française de photographie, Paris. Public domain" in shown, shown
+    assert not any("(" in text or "Drowned Man," in text for text in shown), shown
 
 
 def _shown(pilot, at: float, clock: list[float]) -> dict[str, float]:

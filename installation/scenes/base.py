@@ -39,6 +39,34 @@ def register_scene(type_name: str):
     return decorator
 
 
+def label_credit(credit: str, licence: str) -> str:
+    """A credit line as a museum label sets it: the credit, then the licence's name as a
+    sentence of its own ("Société française de photographie, Paris. Public domain"). The
+    licence's own note in brackets (why the picture is in the public domain) is for staff,
+    who read it in the manifest and `bayard assets`: set in brackets after the credit, the
+    print's label read "... Paris. (Public domain (photograph made in 1840; author died in
+    1887))". A credit that already names its licence is left as it is."""
+    credit, name = credit.strip(), _without_note(licence.strip()) or licence.strip()
+    if not name or name.lower() in credit.lower():
+        return credit
+    if not credit:
+        return name
+    return f"{credit} {name}" if credit.endswith((".", "!", "?")) else f"{credit}. {name}"
+
+
+def _without_note(text: str) -> str:
+    """`text` less the note in brackets that closes it, brackets within it too
+    ("Public domain (made in 1840 (Paris))" -> "Public domain")."""
+    if not text.endswith(")"):
+        return text
+    depth = 0
+    for at in range(len(text) - 1, -1, -1):
+        depth += {")": 1, "(": -1}.get(text[at], 0)
+        if depth == 0:
+            return text[:at].rstrip()
+    return text  # unbalanced: left as written
+
+
 @dataclass
 class SceneContext:
     """What a scene may use from the show around it (injected, never global)."""
@@ -65,15 +93,12 @@ class SceneContext:
     report: Callable[..., None] = lambda message, severity="error": None
 
     def credit_for(self, relative: str) -> str:
-        """The credit (with licence) the content manifest requires beside this media, or ''."""
+        """The credit (with licence) the content manifest requires beside this media, or '',
+        set as a label's credit line (see label_credit)."""
         entry = self.manifest.get(relative)
         if not entry:
             return ""
-        credit = str(entry.get("credit", "")).strip()
-        licence = str(entry.get("licence", "")).strip()
-        if licence and licence.lower() not in credit.lower():
-            credit = f"{credit} ({licence})" if credit else licence
-        return credit
+        return label_credit(str(entry.get("credit", "")), str(entry.get("licence", "")))
 
     def media(self, relative: str) -> Path:
         path = self.content_root / relative

@@ -5,6 +5,7 @@ curve against typical photographs and generated images)."""
 from __future__ import annotations
 
 import math
+import weakref
 
 import cv2
 import numpy as np
@@ -156,6 +157,46 @@ def curve_plot(
 
 # Eyes drawn smaller than this (design px) show no highlight a visitor could check.
 LEAST_EYES = 90
+SHOWN_RADII = 5  # each eye's tile spans about this many iris radii of the picture
+HIGHLIGHT_RING = (120, 255, 200)
+IRIS_LINE = (200, 200, 200)
+GAP_GREY = 17
+_EYES_SHOWN: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # EyesView -> (tile, its drawing)
+
+
+def eyes_picture(view, tile: int) -> np.ndarray:
+    """Both eyes of an EyesView side by side, each in a square tile at most `tile` px, the
+    iris outlined thinly and the corneal highlight ringed.
+
+    Each of the picture's pixels is drawn as a square of k x k screen pixels (nearest
+    neighbour at a whole factor k, the same for both eyes): the highlight the visitor is
+    asked to find is one to three pixels of the picture, and any smoothing filter spreads it
+    into a soft blob (the reveal's was enlarged twice, cubic then bilinear), where Lanczos
+    also rings a bright spot with a dark halo that is not in the photograph. At a whole
+    factor every pixel is the same size; the tile takes as many of the picture's pixels as
+    fill it at that factor."""
+    radius = max(r for _, _, r in view.irises)
+    side = view.patches[0].shape[0]
+    k = max(1, round(tile / (SHOWN_RADII * radius)))
+    n = min(side, tile // k)
+    start = (side - 1) // 2 - (n - 1) // 2
+    shown = n * k
+    shift = 4  # cv2's sub-pixel drawing: coordinates in sixteenths of a pixel
+    def at(x: float) -> int:  # the picture's pixel coordinate on the enlarged tile
+        return round(((x - start + 0.5) * k - 0.5) * (1 << shift))
+
+    tiles = []
+    for patch, (cx, cy, r), spot in zip(view.patches, view.irises, view.highlights, strict=True):
+        crop = patch[start : start + n, start : start + n]
+        big = np.ascontiguousarray(np.repeat(np.repeat(crop, k, axis=0), k, axis=1))
+        cv2.circle(big, (at(cx), at(cy)), round(r * k * (1 << shift)), IRIS_LINE, max(1, shown // 200),
+                   cv2.LINE_AA, shift)
+        if spot is not None:
+            cv2.circle(big, (at(spot[0]), at(spot[1])), max(6, shown // 14) << shift, HIGHLIGHT_RING,
+                       max(2, round(shown / 100)), cv2.LINE_AA, shift)
+        tiles.append(big)
+    gap = np.full((shown, max(2, shown // 20), 3), GAP_GREY, np.uint8)
+    return np.ascontiguousarray(np.hstack([tiles[0], gap, tiles[1]]))
 
 
 def eyes_panel(surface: pygame.Surface, fonts, rect: pygame.Rect, explanation: Explanation,
@@ -165,7 +206,7 @@ def eyes_panel(surface: pygame.Surface, fonts, rect: pygame.Rect, explanation: E
     has its room in the panel; the eyes take what is left, and are left out where that is
     too little to see them (a 4:5 screen squeezed them to a 10 px speck over the words,
     and the words up out of the panel). Returns where the eyes were drawn, if they were."""
-    picture = getattr(explanation, "eyes_picture", None)
+    view = getattr(explanation, "eyes_view", None)
     pad = fonts.px(16)
     text = _eyes_sentence(fonts, rect.width - 2 * pad, explanation, ink)
     # (never shorter than its sentence: its last line stood below the panel's edge)
@@ -173,11 +214,14 @@ def eyes_panel(surface: pygame.Surface, fonts, rect: pygame.Rect, explanation: E
     pygame.draw.rect(surface, (24, 22, 26), panel, border_radius=fonts.px(8))
     drawn = None
     room = rect.height - text.get_height() - 3 * pad
-    if picture is not None and room >= fonts.px(LEAST_EYES):
-        w = min(rect.width - 2 * pad, round(room * picture.shape[1] / picture.shape[0]))
-        h = round(w * picture.shape[0] / picture.shape[1])
-        shown = pygame.transform.smoothscale(surface_from_rgb(picture), (w, h))
-        drawn = surface.blit(shown, (rect.centerx - w // 2, rect.y + pad))
+    if view is not None and room >= fonts.px(LEAST_EYES):
+        # two square tiles and the gap between them (a twentieth of a tile) across the panel
+        tile = min(room, (rect.width - 2 * pad) * 20 // 41)
+        kept = _EYES_SHOWN.get(view)
+        if kept is None or kept[0] != tile:  # drawn once per size, not every frame (8 ms at 4K)
+            kept = _EYES_SHOWN[view] = (tile, surface_from_rgb(eyes_picture(view, tile)).copy())
+        shown = kept[1]
+        drawn = surface.blit(shown, (rect.centerx - shown.get_width() // 2, rect.y + pad))
     top = rect.bottom - pad - text.get_height() if drawn is not None else rect.y + pad
     fonts.place(surface, text, (rect.x + pad, max(rect.y + pad, top)))
     return drawn

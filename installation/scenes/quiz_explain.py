@@ -63,9 +63,12 @@ def accounts(explanation: Any, truth: str) -> list[str]:
     verdict = explanation.verdict
     shown = getattr(explanation, "map_fake", None)
     if verdict is not None and shown is not None and shown != verdict.fake:
-        alone = "quiz.explain.tipped_fake_alone" if verdict.fake else "quiz.explain.tipped_real_alone"
-        pixels = getattr(explanation, "cue", "spectrum") == "pixels"
-        out.append(words(alone, what="map" if pixels else "spectrum"))
+        side = "fake" if verdict.fake else "real"
+        what = "map" if getattr(explanation, "cue", "spectrum") == "pixels" else "spectrum"
+        # ... and shorter still for a 5:4 screen, where even that took five lines and the
+        # reveal said nothing of what the machine saw.
+        out += [words(f"quiz.explain.tipped_{side}_alone", what=what),
+                words(f"quiz.explain.tipped_{side}_short", what=what)]
     else:
         # When a two-line heading and an unsure machine leave little room: one short line
         # that still points at the picture of what it saw.

@@ -229,7 +229,9 @@ def draw_reveal(scene: QuizScene, surface: pygame.Surface) -> None:
         # Under the picture and no wider than it, as a label is hung under a print (on a 4:3
         # screen "the generated one's noise spectrum" ran into the words beside it; upright,
         # "where the machine looked" ran past the picture's edge); what it captions moves down.
-        caption = f.block(whose, "sans", 22, dim, spectrum_rect.width, tier="small")
+        # Set close, as a two-line label is (at the show's body leading its lines stood
+        # apart like two labels).
+        caption = f.block(whose, "sans", 22, dim, spectrum_rect.width, line_spacing=1.0, tier="small")
         box = f.place(surface, caption, (spectrum_rect.x, spectrum_rect.bottom + f.px(4)))
         plot = g["reveal_plot"].copy()
         below = max(f.px(24), box.bottom + f.px(8) - plot.y)
@@ -314,7 +316,10 @@ def draw_summary(scene: QuizScene, surface: pygame.Surface) -> None:
         return scene.stats.items.get(key, {}).get("answered", 0) if scene.stats else 0
 
     nobody_else = all(answered_of(record) <= 1 for record in scene.history)
-    first_line = (f.block(words("quiz.first_answers"), "sans", 28, fg, round(w * 0.55) - left, tier="small")
+    # Upright as wide as the screen's column (at 0.55 of it a short sentence broke in two);
+    # beside the widest card never under it (0.55 of the width reached past its edge at 0.52).
+    said_width = w - 2 * left if tall else min(round(w * 0.55), round(w * 0.95) - round(w * 0.43) - f.px(16)) - left
+    first_line = (f.block(words("quiz.first_answers"), "sans", 28, fg, said_width, tier="small")
                   if nobody_else and scene.history else None)
     def said_of(record, x: int, text_right: int) -> pygame.Surface | None:
         share = scene.stats.share_correct(record["question"][0].key) if scene.stats else None
@@ -382,8 +387,13 @@ def draw_summary(scene: QuizScene, surface: pygame.Surface) -> None:
         cy = card.y + f.px(30)
         f.place(surface, title, (card.x + f.px(30), cy))
         cy += title.get_height() + f.px(20)
+        # Each bullet centred on its tip's first line's lower-case letters (at a fixed
+        # 15 px down it stood at the capitals' tops once the type was raised to the kiosk
+        # minimum).
+        tip_font = f.get("sans", 25, "small")
+        bullet_drop = tip_font.get_ascent() - tip_font.metrics("x")[0][3] // 2
         for block in tips:
-            pygame.draw.circle(surface, accent, (card.x + f.px(40), cy + f.px(15)), f.px(5))
+            pygame.draw.circle(surface, accent, (card.x + f.px(40), cy + bullet_drop), f.px(5))
             f.place(surface, block, (card.x + f.px(56), cy))
             cy += block.get_height() + f.px(16)
     draw.button(surface, f, again, words("quiz.again"), accent, (20, 18, 16), 36)

@@ -6,11 +6,14 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
 from ...registry import Registry
+
+if TYPE_CHECKING:
+    from .eyes import EyesView
 
 DEFAULT_MODELS_DIR = Path(__file__).resolve().parents[3] / "models" / "detector"
 """Where shipped and operator-installed detector weights live (models/detector/ in a checkout)."""
@@ -67,7 +70,8 @@ class Explanation:
     cue_place: where in the picture the cue was strongest, in words ("around the eyes").
     face_found: whether a face was found (None: the backend does not look for one).
     unsure: the verdict sits so near the threshold that the machine should say it is unsure.
-    eyes_picture: RGB uint8 picture of both eyes with their highlights ringed (None: no face).
+    eyes_view: both eyes at the picture's own pixels, with where their irises and corneal
+        highlights sit (None: no face), for the reveal to enlarge.
     eyes_finding: what the eye highlights show (none, one, match, differ): a cue for the
         visitor, not in the verdict; the quiz says it in words.
     map_fake: which side the picture's own map (and its ring and place) speaks for, when
@@ -89,7 +93,7 @@ class Explanation:
     cue_place: str = ""
     face_found: bool | None = None
     unsure: bool = False
-    eyes_picture: np.ndarray | None = None
+    eyes_view: EyesView | None = None
     eyes_finding: str = ""
     map_fake: bool | None = None
     coin: bool = False

@@ -153,21 +153,37 @@ def measure(image: np.ndarray, eyes) -> EyeCues:
     return EyeCues(float(disagreement), float(np.mean(pupils)) if pupils else 0.0, irises, spots)
 
 
-def picture(image: np.ndarray, cues: EyeCues, side: int = 200) -> np.ndarray:
-    """Both eyes side by side (image-left first), each enlarged to side x side, the iris
-    outlined thinly and the corneal highlight ringed: what a visitor can check."""
-    tiles = []
+# How much of the face around each iris the reveal may show, in iris radii either side of
+# its centre (it shows about 2.5; the rest lets it fill its tile at a whole enlargement).
+VIEW_REACH = 3.5
+
+
+@dataclass(eq=False)  # (one per picture, known by identity: the reveal keeps its drawing by it)
+class EyesView:
+    """Both eyes as the picture has them (image-left first), for the reveal to enlarge: per
+    eye a square of the full-resolution picture's own pixels, never resampled, centred on the
+    pixel nearest the iris centre; where in it the iris (centre, radius) and the highlight
+    sit, in its pixels (pixel centres at whole numbers)."""
+
+    patches: list[np.ndarray]
+    irises: list[tuple[float, float, float]]
+    highlights: list[tuple[float, float] | None]
+
+
+def views(image: np.ndarray, cues: EyeCues) -> EyesView:
+    """The EyesView of an RGB image and its measured cues. (The reveal once got both eyes
+    resampled twice: warped to 200 px from a crop about 40 px wide, then stretched again to
+    its panel, and the one- to three-pixel highlights it asks visitors to look at were soft
+    blobs.)"""
+    reach = int(np.ceil(VIEW_REACH * max(r for _, _, r in cues.irises)))
+    padded = cv2.copyMakeBorder(image, reach, reach, reach, reach, cv2.BORDER_REPLICATE)
+    patches, irises, highlights = [], [], []
     for (cx, cy, r), spot in zip(cues.irises, cues.highlights, strict=True):
-        half = 2.5 * r
-        scale = side / (2 * half)
-        m = np.array([[scale, 0, side / 2 - scale * cx], [0, scale, side / 2 - scale * cy]], np.float32)
-        tile = cv2.warpAffine(image, m, (side, side), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
-        cv2.circle(tile, (side // 2, side // 2), round(r * scale), (200, 200, 200), 1, cv2.LINE_AA)
-        if spot is not None:
-            hx, hy = (spot[0] - cx) * scale + side / 2, (spot[1] - cy) * scale + side / 2
-            cv2.circle(tile, (round(hx), round(hy)), max(6, side // 14), (120, 255, 200), 2, cv2.LINE_AA)
-        tiles.append(tile)
-    return np.ascontiguousarray(np.hstack([tiles[0], np.full((side, side // 20, 3), 17, np.uint8), tiles[1]]))
+        px, py = round(cx), round(cy)  # the patch's middle pixel, (reach, reach) in it
+        patches.append(np.ascontiguousarray(padded[py : py + 2 * reach + 1, px : px + 2 * reach + 1]))
+        irises.append((cx - px + reach, cy - py + reach, r))
+        highlights.append(None if spot is None else (spot[0] - px + reach, spot[1] - py + reach))
+    return EyesView(patches, irises, highlights)
 
 
 def finding(cues: EyeCues) -> str:

@@ -155,7 +155,7 @@ class FacesDetector(Detector):
             from . import eyes
 
             cues = eyes.measure(rgb, self._stack().eyes(rgb, landmarks))
-            explanation.eyes_picture = eyes.picture(rgb, cues)
+            explanation.eyes_view = eyes.views(rgb, cues)
             explanation.eyes_finding = eyes.finding(cues)
         threshold_log_odds = float(np.log(self.threshold / (1 - self.threshold)))
         explanation.unsure = abs((verdict.log_odds or 0.0) - threshold_log_odds) < UNSURE_BAND

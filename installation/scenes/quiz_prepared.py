@@ -1,0 +1,135 @@
+"""The quiz's items made ready to show: decoded and judged by the machine on a worker
+thread (numpy only), then kept as pictures at the few sizes the screens draw them. A mixin
+of QuizScene (quiz.py holds the game; quiz_screens draws it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pygame
+
+from .. import faults
+from ..imaging import MediaError, read_rgb, surface_from_rgb
+from ..models.detector import DEFAULT_DETECTOR
+from ..models.detector.preprocess import ImageError
+from . import quiz_draw as draw
+from .layout import SOFT_ENLARGEMENT, picture_room
+from .quiz_items import Item, ItemPlaces, ItemsError, QuizStats, load_folder, read_manifest
+from .quiz_machine import gallery_crossfit, judged, load_machine
+
+PREVIEW_SIDE = 640  # display copies are kept at least this large where the picture has the pixels (see prepare)
+_REPORTED: set[str] = set()  # broken items already logged (scenes are rebuilt on every play)
+
+
+@dataclass
+class Prepared:
+    """One item decoded and judged, ready to show (numpy only: made on a worker thread)."""
+
+    item: Item
+    image: np.ndarray
+    verdict: Any = None  # detector Verdict or None
+    explanation: Any = None  # detector Explanation or None
+    sized: dict[int, pygame.Surface] = field(default_factory=dict, repr=False)  # by side, see picture_of
+    spectrum: pygame.Surface | None = field(default=None, repr=False)
+
+
+class Preparing:
+    """A mixin of QuizScene (config, context, id, log; fills items, stats, detector, detector_note,
+    machine_at_chance and problem)."""
+
+    # -- loading (worker thread: numpy only) -------------------------------------
+    def prepare(self) -> None:
+        c = self.config
+        root, show_root = self.context.content_root, self.context.show_root  # (files named from the show's)
+        try:
+            if c.manifest is not None:
+                items, wrong = read_manifest(root / c.manifest, root, show_root)
+                if wrong:  # the rest still play; the technician hears which item is left out
+                    left_out = "; ".join(str(p) for p in wrong[:3]) + (" ..." if len(wrong) > 3 else "")
+                    self.context.report(f"quiz items left out until mended: {left_out}", severity="warning")
+            else:
+                items = load_folder(c.real, "real", root, show_root) + load_folder(c.fake, "fake", root, show_root)
+        except ItemsError as error:
+            self.problem = str(error)
+            self.log.warning("%s", error)
+            items = []
+        name = c.detector or getattr(
+            getattr(self.context.show_config, "models", None), "detector", DEFAULT_DETECTOR
+        )
+        set_in = "the scene file" if c.detector else "install.toml [models] detector"
+        self.detector, self.detector_note = load_machine(name, self.context.models_dir, set_in)
+        if self.detector is None:
+            self.log.warning("quiz without a machine: %s", self.detector_note)
+        crossfit, coin = gallery_crossfit(self.context.models_dir) if self.detector is not None else ({}, False)
+        self.machine_at_chance = coin  # the start card says so rather than "you against the machine"
+        places = ItemPlaces(root / c.manifest if c.manifest is not None else None, show_root)
+        for item in items:
+            try:
+                image = read_rgb(item.path)
+            except MediaError as error:
+                said = places.problem(item, str(error).split(": ", 1)[-1])  # (the error names the file in full)
+                if str(item.path) not in _REPORTED:
+                    _REPORTED.add(str(item.path))
+                    self.log.warning("quiz item skipped: %s", said)
+                self.context.report(f"quiz item skipped: {said}")
+                continue
+            # Kept as large as this screen draws it, at most its own pixels: a fixed 640 px
+            # copy was enlarged twice over on a 4K screen however large the picture was.
+            keep = min(max(PREVIEW_SIDE, picture_room(self.context.size)), min(image.shape[:2]))
+            prepared = Prepared(item, draw.square_crop(image, keep))
+            if self.detector is not None:
+                try:
+                    # Judged on the full decoded file, not the display copy: resizing would
+                    # wash out exactly the traces the detector looks for.
+                    prepared.explanation, prepared.verdict = judged(self.detector, item.path, image, crossfit, coin)
+                except ImageError as error:  # a picture it cannot judge (`bayard check` says so)
+                    said = places.problem(item, f"the machine cannot judge it: {error}")
+                    if str(item.path) not in _REPORTED:
+                        _REPORTED.add(str(item.path))
+                        self.log.warning("%s", said)
+                    self.context.report(str(said))
+                except Exception as error:  # noqa: BLE001 - a detector bug must not stop the quiz
+                    # ... but it is a fault: the visitor meets this item without the machine
+                    if str(item.path) not in _REPORTED:
+                        _REPORTED.add(str(item.path))
+                        self.log.warning("detector failed on %s: %s", item.path, error)
+                        faults.report(self.id, "judging quiz items", error)
+            self.items[item.key] = prepared
+        stats_path = Path(self.context.state_dir) / "quiz" / f"{self.id}.json"
+        self.stats = QuizStats(stats_path)
+        if not self.items and not self.problem:
+            self.problem = "no quiz items could be loaded; put images in the quiz folders"
+
+    def picture_of(self, prepared: Prepared, side: int) -> pygame.Surface:
+        """The item's picture at side x side, resampled once (Lanczos when enlarged, area
+        when shrunk: pygame's per-frame bilinear stretch drew a soft face) and kept for the
+        few sizes the screens use."""
+        surface = prepared.sized.get(side)
+        if surface is None:
+            surface = surface_from_rgb(draw.square_crop(prepared.image, side))
+            if len(prepared.sized) >= 6:  # attract, question, reveal, summary: a handful
+                prepared.sized.pop(next(iter(prepared.sized)))
+            prepared.sized[side] = surface
+        return surface
+
+    def largest_picture(self) -> int:
+        """The largest side any quiz picture is drawn at on this screen: SOFT_ENLARGEMENT
+        times the smallest picture's own pixels, for every picture alike (on a 4K screen a
+        512 px face was stretched four times over; and were each drawn to its own limit, a
+        picture's size could hint at whether it is real)."""
+        sides = [min(p.image.shape[:2]) for p in self.items.values()]
+        return round(SOFT_ENLARGEMENT * min(sides)) if sides else max(self.context.size)
+
+    def cue_picture(self, prepared: Prepared, side: int) -> pygame.Surface:
+        if prepared.spectrum is None or prepared.spectrum.get_width() != side:
+            # the cue that weighed most: the face detector's map, or the spectrum
+            picture = getattr(prepared.explanation, "picture", None)
+            prepared.spectrum = (
+                draw.picture_surface(picture, side)
+                if picture is not None
+                else draw.spectrum_surface(prepared.explanation, side)
+            )
+        return prepared.spectrum
