@@ -137,10 +137,11 @@ class MeshAnimator(VisitorPresence):
             # The curator says a moustache hides the lips (hidden_lips.py).
             lips = lips_at_fringe(self.portrait, face.landmarks) if lips_hidden else None
             # Her own teeth shown at rest stay with her upper lip (own_teeth.py).
-            own_teeth = False
+            own_teeth, own_lower_teeth = False, None
             if lips is None:
-                lips, own_teeth = lips_at_teeth(self.portrait, face.landmarks)
-            rig = build_rig(self.portrait, face, eyes, _soft(person, face.landmarks), exaggeration, lips, own_teeth)
+                lips, own_teeth, own_lower_teeth = lips_at_teeth(self.portrait, face.landmarks)
+            rig = build_rig(self.portrait, face, eyes, _soft(person, face.landmarks), exaggeration, lips, own_teeth,
+                            own_lower_teeth)
         self.rig = rig
         self.warper = MeshWarper(rig)
         self.tracker = FaceTracker(self.stack)
