@@ -11,6 +11,17 @@ little more at its middle than at its corner, the far half crossed over itself a
 opening tore there in a jagged spike. In life the near surfaces of the lips hide that
 stretch, and what is seen is the mouth's rounded outline, foreshortened.
 
+And the far half is seen beside the cheek's outline: on sitters turned 25-40 degrees the
+mesh puts the far mouth corner within 0.01-0.03 face heights of the face's outline, or past
+it by as much (a far corner the mesh cannot see). The visitor's smile and opening then
+carried the corner out past the outline by another 0.02-0.05 face heights (13 px on a
+sitter 430 px tall): the opening spilled over the far cheek, and the cheek's outline, with
+the mouth's stretch behind it, tore into a doubled line against the background. In life
+the far corner goes round the cheek, out of sight. So no lip point comes nearer the face's
+outline than OUTLINE_MARGIN of the face height, or than it lay at rest where the mesh put
+it nearer (`LipsInsideTheFace`): the far half is animated less where the fit is doubtful,
+never torn. At rest nothing moves.
+
 So each half of each lip row (corner to middle) moves as a flat, foreshortened copy of the
 visitor's: a point a share t of the way from the middle to the corner *in the picture* takes
 the motion the visitor's row has a share t of the way *as seen from the front*, and its
@@ -20,6 +31,7 @@ viewer both shares are the same and nothing changes.
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 
 # The lip rows from the upper outer edge to the lower, corner to corner through the middle
@@ -37,6 +49,11 @@ LIP_ROWS = (
 MIDDLE = 5
 # A half shorter than this (pixels, seen from the front) is left as it is.
 MIN_HALF_PX = 1.0
+# A lip point comes no nearer the face's outline than this share of the face height (or than
+# it lay at rest). The near corner of a sitter turned 35 degrees lies 0.2-0.25 inside; a
+# frontal sitter's corners 0.1-0.2: only a far corner is ever held.
+OUTLINE_MARGIN = 0.04
+LIP_POINTS = np.unique(np.array(LIP_ROWS))
 
 
 def _shares(along: np.ndarray) -> np.ndarray:
@@ -86,3 +103,74 @@ class TurnedLips:
         shortening = np.where(keep[:, 0], turn[0, 0], width_seen / np.maximum(self.width_front, 1e-9))
         foreshortened[..., 0] += (shortening - turn[0, 0])[:, None] * (sideways - sideways[:, :1])
         moved[halves] = rest[halves] + foreshortened
+
+
+def _gaps(outline: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each point's signed distance inside the closed polygon `outline` (negative beyond
+    it), and the unit direction that leads inwards from it (away from the nearest edge)."""
+    a = outline
+    b = np.roll(outline, -1, axis=0)
+    edge = b - a
+    t = np.clip(np.einsum("pek,ek->pe", points[:, None, :] - a[None], edge)
+                / np.maximum(np.einsum("ek,ek->e", edge, edge), 1e-12), 0.0, 1.0)
+    nearest = a[None] + t[..., None] * edge[None]  # points x edges x 2
+    away = points[:, None, :] - nearest
+    distance = np.linalg.norm(away, axis=2)
+    k = np.argmin(distance, axis=1)
+    rows = np.arange(len(points))
+    gap = distance[rows, k]
+    direction = away[rows, k] / np.maximum(gap, 1e-9)[:, None]
+    inside = np.array([cv2.pointPolygonTest(outline.astype(np.float32).reshape(-1, 1, 2),
+                                            (float(x), float(y)), False) >= 0 for x, y in points])
+    # Beyond the outline the way in is back towards the nearest edge; on it, the edge's normal.
+    direction = np.where(inside[:, None], direction, -direction)
+    on_edge = gap < 1e-6
+    if on_edge.any():
+        e = edge[k[on_edge]]
+        normal = np.stack([e[:, 1], -e[:, 0]], axis=1) / np.maximum(np.linalg.norm(e, axis=1), 1e-9)[:, None]
+        centre = outline.mean(0)
+        side = np.sign(np.einsum("pk,pk->p", centre - points[on_edge], normal))
+        normal *= np.where(side == 0, 1.0, side)[:, None]
+        direction[on_edge] = normal
+    return np.where(inside, gap, -gap), direction
+
+
+class LipsInsideTheFace:
+    """Keeps each frame's lip points inside the face's moved outline: the expression may
+    bring a lip point no nearer the outline than OUTLINE_MARGIN of the face height, or than
+    the head's own turn alone puts it (a head turned further away hides its far corner
+    behind the cheek: that is drawn by depth, back to front, and left as it is).
+
+    The outline is the hull of the face's points as seen, the nose and the lips left out.
+    (The mesh's own outline points are not the cheek's outline on a turned sitter: on one
+    turned 35 degrees they run past the middle of the mouth, 0.003 face heights from it,
+    the far cheek wrapping round behind; and the nose, seen beside the far cheek, would
+    carry the hull out over the background between nose and chin.)"""
+
+    def __init__(self, rest: np.ndarray, sitter_turn: np.ndarray, face_height: float) -> None:
+        """`rest`: the points at rest (points x 3, the level frame); `sitter_turn`: its turn
+        from the front (`measures.turn_from_front`)."""
+        front = rest[:468] @ sitter_turn
+        # Nearer the viewer than the upper lip's middle, seen from the front: the nose.
+        behind = front[:, 2] >= front[0, 2]
+        behind[LIP_POINTS] = False
+        self.outline_points = np.flatnonzero(behind)
+        self.margin = OUTLINE_MARGIN * face_height
+
+    def _outline(self, points: np.ndarray) -> np.ndarray:
+        hull = cv2.convexHull(points[self.outline_points, :2].astype(np.float32))
+        return hull.reshape(-1, 2).astype(np.float64)
+
+    def hold(self, moved: np.ndarray, posed: np.ndarray) -> int:
+        """Move (in place, x and y of `moved`) the lip points that the expression brought
+        nearer the outline than allowed back inwards; how many. `posed`: the same frame's
+        points with the head's motion alone (no expression), in the same units."""
+        allowed, _ = _gaps(self._outline(posed), posed[LIP_POINTS, :2])
+        allowed = np.minimum(allowed, self.margin)
+        gap, inwards = _gaps(self._outline(moved), moved[LIP_POINTS, :2])
+        short = allowed - gap
+        held = short > 1e-6
+        if not held.any():
+            return 0
+        moved[LIP_POINTS[held], :2] += short[held, None] * inwards[held]
+        return int(held.sum())
