@@ -4,6 +4,7 @@ round a painted pit. The smile is drawn here into the shipped sitter's picture."
 
 from __future__ import annotations
 
+import dataclasses
 from types import SimpleNamespace
 
 import cv2
@@ -175,3 +176,25 @@ def test_where_her_rows_touch_her_teeth_keep_one_edge_not_a_tooth_hanging_into_t
     # Under the middle tooth, half way down the opening: the dark of the opening.
     y = int(round(dst[13, 1] + 0.5 * (dst[14, 1] - dst[13, 1])))
     assert opened[y - 1:y + 2, x - 1:x + 2].mean() < 120
+
+
+def test_inspect_tells_the_curator_the_mouth_opens_from_its_own_opening(tmp_path, capsys, stack, sitter,
+                                                                        monkeypatch):
+    """`portrait inspect` says when the picture's own mouth is open showing teeth (it opens
+    from there), and says nothing of it for a closed mouth."""
+    from installation.cli import main
+    from installation.models.motion import mesh as mesh_package
+
+    picture, mesh, _ = _smiling(sitter, stack, lower_teeth=0.3)
+    found = mesh_package.find_portrait_face
+    for name, image, parted in (("smiling.png", picture, mesh), ("closed.png", sitter, None)):
+        cv2.imwrite(str(tmp_path / name), cv2.cvtColor(image, cv2.COLOR_RGB2BGR))
+        if parted is not None:  # found with the drawn mouth's own mesh, as the show finds it
+            face = dataclasses.replace(found(image, stack), landmarks=parted)
+            monkeypatch.setattr(mesh_package, "find_portrait_face", lambda image, stack, face=face: face)
+        else:
+            monkeypatch.setattr(mesh_package, "find_portrait_face", found)
+        assert main(["portrait", "inspect", str(tmp_path / name), "-o", str(tmp_path / f"mesh-{name}")]) == 0
+    smiling, closed = capsys.readouterr().out.split("closed.png:")
+    note = "the mouth is open in the picture, showing teeth: it opens from its own opening"
+    assert note in smiling and note not in closed

@@ -147,3 +147,54 @@ def test_the_far_mouth_is_held_inside_the_cheeks_outline_but_not_the_heads_own_t
     turned = rest.copy()
     turned[:468, 0] += 0.3 * (rest[:468, 2] - rest[:468, 2].mean())  # a turn's sideways shift by depth
     assert held.hold(turned.copy(), turned) == 0
+
+
+def test_a_mouth_on_the_cheeks_outline_is_told_to_the_curator(aside):
+    """Where the mesh puts the far mouth corner on the cheek's outline (a sitter turned 36-41
+    degrees), that side of the mouth moves less: `check` and `portrait inspect` say so."""
+    from installation.models.motion.mesh.turned_lips import LipsInsideTheFace, _gaps, mouth_at_the_outline
+
+    mesh = aside.rig.mesh.astype(np.float64)
+    assert not mouth_at_the_outline(mesh)  # turned 30 degrees: its far corner 0.07 inside
+    far = 291 if mesh[1, 0] > mesh[[234, 454], 0].mean() else 61
+    height = float(np.linalg.norm(mesh[152, :2] - mesh[10, :2]))
+    kept = LipsInsideTheFace(aside._rest[0], aside._sitter_turn, height).outline_points
+    hull = cv2.convexHull(mesh[kept, :2].astype(np.float32)).reshape(-1, 2).astype(np.float64)
+    gap, inwards = _gaps(hull, mesh[[far], :2])
+    onto = mesh.copy()
+    onto[far, :2] -= inwards[0] * gap[0]  # the far corner moved onto the cheek's outline
+    assert abs(_outline_gap(onto, far, kept)) < 0.01 * height
+    assert mouth_at_the_outline(onto)
+
+
+def test_check_and_inspect_say_the_far_side_of_the_mouth_moves_less(tmp_path, capsys, stack, monkeypatch):
+    import dataclasses
+
+    from installation.cli import main
+    from installation.models.motion import mesh as mesh_package
+    from installation.models.motion.mesh.turned_lips import LipsInsideTheFace, _gaps
+    from tests.conftest import write_show
+
+    write_show(tmp_path, {"p": """
+        type = "portrait"
+        id = "p"
+        [[portraits]]
+        image = "aside.jpg"
+        """})
+    picture = tmp_path / "content" / "aside.jpg"
+    picture.write_bytes(TURNED.read_bytes())
+    animator = MeshAnimator(cv2.cvtColor(cv2.imread(str(TURNED)), cv2.COLOR_BGR2RGB), stack)
+    mesh = animator.rig.mesh.astype(np.float64)
+    far = 291 if mesh[1, 0] > mesh[[234, 454], 0].mean() else 61
+    kept = LipsInsideTheFace(animator._rest[0], animator._sitter_turn, animator.rig.face_height).outline_points
+    hull = cv2.convexHull(mesh[kept, :2].astype(np.float32)).reshape(-1, 2).astype(np.float64)
+    gap, inwards = _gaps(hull, mesh[[far], :2])
+    mesh[far, :2] -= inwards[0] * gap[0]  # the mesh puts its far corner on the cheek's outline
+    found = mesh_package.find_portrait_face
+    monkeypatch.setattr(mesh_package, "find_portrait_face",
+                        lambda image, stack: dataclasses.replace(found(image, stack), landmarks=mesh))
+    said = "the mouth's far corner lies on the cheek's outline"
+    main(["check", "--show", str(tmp_path / "install.toml")])
+    assert f"'aside.jpg': {said}" in capsys.readouterr().out
+    assert main(["portrait", "inspect", str(picture), "-o", str(tmp_path / "mesh.png")]) == 0
+    assert said in capsys.readouterr().out

@@ -53,6 +53,13 @@ MIN_HALF_PX = 1.0
 # it lay at rest). The near corner of a sitter turned 35 degrees lies 0.2-0.25 inside; a
 # frontal sitter's corners 0.1-0.2: only a far corner is ever held.
 OUTLINE_MARGIN = 0.04
+# A mouth nearer the outline than this at rest (share of the face height) is told to the
+# operator: the mesh's far corner on the cheek's edge itself (0.002-0.02 on sitters turned
+# 36-41 degrees; 0.04-0.07 on most turned 25-35), so that side of the mouth moves less.
+AT_THE_OUTLINE = 0.5 * OUTLINE_MARGIN
+# What `check` and `portrait inspect` say of such a sitter.
+MOUTH_AT_THE_OUTLINE = ("the mouth's far corner lies on the cheek's outline (the face mesh cannot see past "
+                        "it): that side of the mouth opens and widens less than the visitor's, kept inside the cheek")
 LIP_POINTS = np.unique(np.array(LIP_ROWS))
 
 
@@ -174,3 +181,20 @@ class LipsInsideTheFace:
             return 0
         moved[LIP_POINTS[held], :2] += short[held, None] * inwards[held]
         return int(held.sum())
+
+
+def mouth_at_the_outline(mesh: np.ndarray) -> bool:
+    """Whether the face mesh (points x 3, as found in the picture) puts a lip point within
+    AT_THE_OUTLINE of the face's outline as seen: the far side of a turned sitter's mouth,
+    which then opens and widens less than the visitor's (LipsInsideTheFace)."""
+    from ...face.measures import turn_from_front
+
+    points = mesh[:468, :3].astype(np.float64)
+    angle = np.arctan2(points[263, 1] - points[33, 1], points[263, 0] - points[33, 0])
+    c, s = np.cos(-angle), np.sin(-angle)
+    level = points - points.mean(0)
+    level[:, :2] = level[:, :2] @ np.array([[c, -s], [s, c]]).T
+    height = float(np.linalg.norm(points[152, :2] - points[10, :2]))
+    inside = LipsInsideTheFace(level, turn_from_front(points), height)
+    gap, _ = _gaps(inside._outline(level), level[LIP_POINTS, :2])
+    return bool(gap.min() < AT_THE_OUTLINE * height)
