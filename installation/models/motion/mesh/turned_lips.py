@@ -113,33 +113,26 @@ class TurnedLips:
 
 
 def _gaps(outline: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each point's signed distance inside the closed polygon `outline` (negative beyond
-    it), and the unit direction that leads inwards from it (away from the nearest edge)."""
-    a = outline
-    b = np.roll(outline, -1, axis=0)
-    edge = b - a
-    t = np.clip(np.einsum("pek,ek->pe", points[:, None, :] - a[None], edge)
-                / np.maximum(np.einsum("ek,ek->e", edge, edge), 1e-12), 0.0, 1.0)
-    nearest = a[None] + t[..., None] * edge[None]  # points x edges x 2
-    away = points[:, None, :] - nearest
-    distance = np.linalg.norm(away, axis=2)
-    k = np.argmin(distance, axis=1)
-    rows = np.arange(len(points))
-    gap = distance[rows, k]
-    direction = away[rows, k] / np.maximum(gap, 1e-9)[:, None]
-    inside = np.array([cv2.pointPolygonTest(outline.astype(np.float32).reshape(-1, 1, 2),
-                                            (float(x), float(y)), False) >= 0 for x, y in points])
-    # Beyond the outline the way in is back towards the nearest edge; on it, the edge's normal.
-    direction = np.where(inside[:, None], direction, -direction)
-    on_edge = gap < 1e-6
-    if on_edge.any():
-        e = edge[k[on_edge]]
-        normal = np.stack([e[:, 1], -e[:, 0]], axis=1) / np.maximum(np.linalg.norm(e, axis=1), 1e-9)[:, None]
-        centre = outline.mean(0)
-        side = np.sign(np.einsum("pk,pk->p", centre - points[on_edge], normal))
-        normal *= np.where(side == 0, 1.0, side)[:, None]
-        direction[on_edge] = normal
-    return np.where(inside, gap, -gap), direction
+    """Each point's signed distance inside the convex polygon `outline` (negative beyond it),
+    and the unit direction that leads inwards from it (along the nearest edge's normal)."""
+    edge = np.roll(outline, -1, axis=0) - outline
+    length = np.maximum(np.hypot(edge[:, 0], edge[:, 1]), 1e-12)
+    # Each edge's inward normal (the polygon's own turning sense: a hull may run either way).
+    turning = np.sign(float(np.sum(edge[:, 0] * np.roll(edge[:, 1], -1) - edge[:, 1] * np.roll(edge[:, 0], -1))))
+    normal = (turning or 1.0) * np.stack([-edge[:, 1], edge[:, 0]], axis=1) / length[:, None]
+    # Inside each edge's line: positive. Inside a convex polygon the nearest edge is the
+    # nearest line.
+    height = points @ normal.T - np.sum(outline * normal, axis=1)[None, :]
+    k = np.argmin(height, axis=1)
+    gap = height[np.arange(len(points)), k]
+    beyond = np.flatnonzero(gap < 0.0)
+    if len(beyond):  # beyond it, the nearest segment (past a corner both its edges lie behind)
+        offset = points[beyond, None, :] - outline[None]
+        t = np.clip(np.einsum("pek,ek->pe", offset, edge) / (length ** 2)[None], 0.0, 1.0)
+        distance = np.linalg.norm(offset - t[..., None] * edge[None], axis=2)
+        k[beyond] = np.argmin(distance, axis=1)
+        gap[beyond] = -distance[np.arange(len(beyond)), k[beyond]]
+    return gap, normal[k]
 
 
 class LipsInsideTheFace:
