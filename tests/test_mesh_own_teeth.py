@@ -4,6 +4,7 @@ round a painted pit. The smile is drawn here into the shipped sitter's picture."
 
 from __future__ import annotations
 
+import dataclasses
 from types import SimpleNamespace
 
 import cv2
@@ -15,16 +16,22 @@ from installation.models.motion.mesh import MeshAnimator
 from installation.models.motion.mesh import animator as animator_module
 from installation.models.motion.mesh.motion import Motion
 from installation.models.motion.mesh.rig import INNER_LIPS, LOWER_INNER_LIP, UPPER_INNER_LIP
+from installation.models.motion.mesh.turned_lips import LIP_ROWS
 
 TEETH_SHARE = 0.45  # of the opening, from the upper lip down
 
 
-def _smiling(sitter: np.ndarray, stack) -> tuple[np.ndarray, np.ndarray, float]:
+def _smiling(sitter: np.ndarray, stack, lower_teeth: float = 0.0,
+             touching_at: float | None = None) -> tuple[np.ndarray, np.ndarray, float]:
     """The sitter with her lips parted (the lower inner lip 0.06 face heights down) and her
-    upper teeth drawn in the opening's upper part; the mesh of that mouth; the teeth's depth."""
+    upper teeth drawn in the opening's upper part; the mesh of that mouth; the teeth's depth.
+    `lower_teeth`: her lower teeth drawn too, this share of the opening up from the lower
+    lip; `touching_at`: where (pixels from the mouth's middle, along it) one upper tooth
+    reaches down to them, the rows touching there."""
     mesh = portrait_faces(sitter, stack)[0].landmarks.astype(np.float32).copy()
     height = float(np.linalg.norm(mesh[152, :2] - mesh[10, :2]))
-    lower = list(LOWER_INNER_LIP)[1:-1]
+    # The whole lower lip comes down (its inner edge, its outer one and the rows between).
+    lower = sorted({p for row in LIP_ROWS[4:] for p in row} - {61, 62, 76, 78, 291, 292, 306, 308})
     u = np.abs(mesh[lower, 0] - mesh[14, 0]) / (abs(mesh[308, 0] - mesh[78, 0]) / 2)
     mesh[lower, 1] += 0.06 * height * np.sqrt(np.clip(1.0 - u * u, 0.0, 1.0))
     picture = sitter.copy()
@@ -36,17 +43,30 @@ def _smiling(sitter: np.ndarray, stack) -> tuple[np.ndarray, np.ndarray, float]:
     top = np.interp(np.arange(picture.shape[1]), *line[np.argsort(line[:, 0])].T)
     depth = TEETH_SHARE * 0.06 * height
     rows = np.arange(picture.shape[0])[:, None]
-    teeth &= (rows <= top[None, :] + depth).astype(np.uint8)
+    shown = rows <= top[None, :] + depth
+    if lower_teeth > 0.0:
+        line = mesh[list(LOWER_INNER_LIP), :2]
+        bottom = np.interp(np.arange(picture.shape[1]), *line[np.argsort(line[:, 0])].T)
+        shown |= rows >= bottom[None, :] - lower_teeth * (bottom - top)[None, :]
+    if touching_at is not None:
+        x = int(round(mesh[13, 0] + touching_at))
+        shown[:, x - 2:x + 3] = True
+    teeth &= shown.astype(np.uint8)
     picture[teeth > 0] = (235, 230, 215)
     return picture, mesh, depth
+
+
+def _as_found(monkeypatch, stack, mesh: np.ndarray) -> None:
+    """The portrait's face found with this mesh (the drawn mouth's own)."""
+    face = SimpleNamespace(landmarks=mesh, height=float(np.linalg.norm(mesh[152, :2] - mesh[10, :2])))
+    monkeypatch.setattr(animator_module, "find_portrait_face", lambda image, stack: face)
+    monkeypatch.setattr(animator_module, "_portrait_analysis", lambda image, stack: ([face], stack.eyes(image, mesh)))
 
 
 @pytest.fixture
 def smiling(stack, sitter, monkeypatch):
     picture, mesh, depth = _smiling(sitter, stack)
-    face = SimpleNamespace(landmarks=mesh, height=float(np.linalg.norm(mesh[152, :2] - mesh[10, :2])))
-    monkeypatch.setattr(animator_module, "find_portrait_face", lambda image, stack: face)
-    monkeypatch.setattr(animator_module, "_portrait_analysis", lambda image, stack: ([face], stack.eyes(image, mesh)))
+    _as_found(monkeypatch, stack, mesh)
     return picture, mesh, depth
 
 
@@ -54,6 +74,14 @@ def _open_mouth() -> Motion:
     offsets = np.zeros((468, 3), np.float32)
     offsets[list(LOWER_INNER_LIP)[1:-1], 1] = 0.08
     return Motion(offsets=offsets, teeth=(0.0, 0.0))  # the visitor's own teeth hidden
+
+
+def _open_jaw() -> Motion:
+    """The whole lower lip drops with the jaw (its inner and outer edges and the rows between)."""
+    offsets = np.zeros((468, 3), np.float32)
+    lower = sorted({p for row in LIP_ROWS[4:] for p in row} - {61, 62, 76, 78, 291, 292, 306, 308})
+    offsets[lower, 1] = 0.08
+    return Motion(offsets=offsets, teeth=(0.0, 0.0))
 
 
 def test_her_own_teeth_stay_a_row_and_the_mouth_opens_below_them(stack, smiling):
@@ -100,3 +128,73 @@ def test_under_her_own_teeth_a_smile_shows_the_lower_lips_inside_not_a_dark_cres
     lip = float(animator.rig.palette.lip @ luma)
     under = smile[y0:y1 + 1, x0:x1] @ luma
     assert under.mean() > 0.5 * lip > (cavity[y0:y1 + 1, x0:x1] @ luma).mean()
+
+
+def test_her_own_lower_teeth_go_down_with_her_jaw_and_the_mouth_opens_between_the_rows(stack, sitter, monkeypatch):
+    """A laughing sitter shows both rows, a dark gap between them. Her lower teeth lay
+    between the inner lips with the gap, and the opening was painted over all of it as soon
+    as the mouth moved: her lower teeth went black at once. They now hang from the lower
+    lip as the upper ones from the upper: the mouth opens between the rows, and her own
+    lower teeth come down with her jaw."""
+    picture, mesh, depth = _smiling(sitter, stack, lower_teeth=0.3)
+    _as_found(monkeypatch, stack, mesh)
+    animator = MeshAnimator(picture, stack)
+    assert animator.rig.own_teeth
+    assert np.array_equal(animator.render(Motion()), picture)
+    motion = _open_jaw()
+    opened = animator.render(motion).astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
+    dst = animator.place(motion)[0]
+    x0, x1 = int(mesh[82, 0]), int(mesh[312, 0]) + 1
+    lower = int(round(dst[14, 1]))  # the opening's lower edge: her lower teeth's top, come down
+    assert dst[14, 1] - animator.rig.points[14, 1] > 0.5 * 0.08 * animator.rig.face_height
+    # Her lower teeth just below the opening's lower edge, as light as drawn (painted over,
+    # they were the cavity's dark, under 120).
+    assert opened[lower + 1:lower + 3, x0:x1].mean() > 180
+    # And the opening between the rows is dark.
+    edge = int(np.ceil(dst[13, 1]))
+    assert opened[edge + 2:lower - 2, x0:x1].mean() < 120
+
+
+def test_where_her_rows_touch_her_teeth_keep_one_edge_not_a_tooth_hanging_into_the_opening(
+        stack, sitter, monkeypatch):
+    """Each point of the upper lip reads its teeth's edge on its own: where the rows touch,
+    its light run went on down through both rows, and the edge there was the lower teeth's
+    bottom, a tooth hanging deep into the opening as a spike. The edge is one row's."""
+    from installation.models.motion.mesh.own_teeth import biting_line
+
+    picture, mesh, depth = _smiling(sitter, stack, lower_teeth=0.3, touching_at=0.0)
+    depths = biting_line(picture, mesh)
+    middle = depths[3:-3]
+    neighbours = (depths[2:-4] + depths[4:-2]) / 2
+    assert np.all(middle < neighbours + 0.25 * depth), (depths, depth)
+    _as_found(monkeypatch, stack, mesh)
+    animator = MeshAnimator(picture, stack)
+    motion = _open_jaw()
+    opened = animator.render(motion).astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
+    dst = animator.place(motion)[0]
+    x = int(round(dst[13, 0]))
+    # Under the middle tooth, half way down the opening: the dark of the opening.
+    y = int(round(dst[13, 1] + 0.5 * (dst[14, 1] - dst[13, 1])))
+    assert opened[y - 1:y + 2, x - 1:x + 2].mean() < 120
+
+
+def test_inspect_tells_the_curator_the_mouth_opens_from_its_own_opening(tmp_path, capsys, stack, sitter,
+                                                                        monkeypatch):
+    """`portrait inspect` says when the picture's own mouth is open showing teeth (it opens
+    from there), and says nothing of it for a closed mouth."""
+    from installation.cli import main
+    from installation.models.motion import mesh as mesh_package
+
+    picture, mesh, _ = _smiling(sitter, stack, lower_teeth=0.3)
+    found = mesh_package.find_portrait_face
+    for name, image, parted in (("smiling.png", picture, mesh), ("closed.png", sitter, None)):
+        cv2.imwrite(str(tmp_path / name), cv2.cvtColor(image, cv2.COLOR_RGB2BGR))
+        if parted is not None:  # found with the drawn mouth's own mesh, as the show finds it
+            face = dataclasses.replace(found(image, stack), landmarks=parted)
+            monkeypatch.setattr(mesh_package, "find_portrait_face", lambda image, stack, face=face: face)
+        else:
+            monkeypatch.setattr(mesh_package, "find_portrait_face", found)
+        assert main(["portrait", "inspect", str(tmp_path / name), "-o", str(tmp_path / f"mesh-{name}")]) == 0
+    smiling, closed = capsys.readouterr().out.split("closed.png:")
+    note = "the mouth is open in the picture, showing teeth: it opens from its own opening"
+    assert note in smiling and note not in closed

@@ -105,3 +105,96 @@ def test_a_sitter_nearly_facing_the_viewer_moves_its_lips_nearly_as_before(stack
     animator._turned_lips.move = lambda *args: None  # as before the lips were foreshortened
     plain, _, _ = animator.place(Motion(offsets=offsets))
     assert np.abs(moved - plain).max() < 0.1 * 0.12 * animator._rest[3][1]
+
+
+def _outline_gap(points: np.ndarray, point: int, kept: np.ndarray) -> float:
+    """How far `point` lies inside the hull of the face's other points (negative: beyond it)."""
+    hull = cv2.convexHull(points[kept, :2].astype(np.float32))
+    return cv2.pointPolygonTest(hull, (float(points[point, 0]), float(points[point, 1])), True)
+
+
+def test_the_far_mouth_is_held_inside_the_cheeks_outline_but_not_the_heads_own_turn(aside):
+    """The expression carried a turned sitter's far mouth corner out past the cheek's outline
+    (0.015-0.025 face heights on five sitters turned 25-36 degrees, in most of a talking
+    driver's frames): the opening spilled over the far cheek and the outline tore. Now no
+    lip point comes nearer the outline than OUTLINE_MARGIN of the face height (or than it
+    lay before the expression); a head turned further away, hiding its far corner behind
+    the cheek, is left to the depth order."""
+    from installation.models.motion.mesh.turned_lips import LIP_POINTS, OUTLINE_MARGIN, LipsInsideTheFace
+
+    rest = aside._rest[0]
+    height = aside.rig.face_height
+    held = LipsInsideTheFace(rest, aside._sitter_turn, height)
+    kept = held.outline_points
+    far = 291 if aside.rig.mesh[1, 0] > aside.rig.mesh[[234, 454], 0].mean() else 61
+    before = _outline_gap(rest, far, kept)
+    assert before > OUTLINE_MARGIN * height  # this sitter's far corner lies well inside at rest
+    # A smile pulling the far half of the mouth straight out towards the cheek's outline.
+    centre = rest[kept, :2].mean(0)
+    out = rest[far, :2] - centre
+    out /= np.linalg.norm(out)
+    front = rest[:468] @ aside._sitter_turn
+    share = np.clip((front[LIP_POINTS, 0] - front[13, 0]) / (front[far, 0] - front[13, 0]), 0.0, 1.0)
+    moved = rest.copy()
+    moved[LIP_POINTS, :2] += (0.1 * height * share ** 2)[:, None] * out
+    assert _outline_gap(moved, far, kept) < 0.0  # carried past the outline
+    assert held.hold(moved, rest) > 0
+    assert _outline_gap(moved, far, kept) >= OUTLINE_MARGIN * height - 0.01
+    # The near half, far from the outline, moves as the expression says.
+    near = LIP_POINTS[share == 0.0]
+    assert np.allclose(moved[near, :2], rest[near, :2])
+    # The head turned on its own (no expression beyond it): nothing is held.
+    turned = rest.copy()
+    turned[:468, 0] += 0.3 * (rest[:468, 2] - rest[:468, 2].mean())  # a turn's sideways shift by depth
+    assert held.hold(turned.copy(), turned) == 0
+
+
+def test_a_mouth_on_the_cheeks_outline_is_told_to_the_curator(aside):
+    """Where the mesh puts the far mouth corner on the cheek's outline (a sitter turned 36-41
+    degrees), that side of the mouth moves less: `check` and `portrait inspect` say so."""
+    from installation.models.motion.mesh.turned_lips import LipsInsideTheFace, _gaps, mouth_at_the_outline
+
+    mesh = aside.rig.mesh.astype(np.float64)
+    assert not mouth_at_the_outline(mesh)  # turned 30 degrees: its far corner 0.07 inside
+    far = 291 if mesh[1, 0] > mesh[[234, 454], 0].mean() else 61
+    height = float(np.linalg.norm(mesh[152, :2] - mesh[10, :2]))
+    kept = LipsInsideTheFace(aside._rest[0], aside._sitter_turn, height).outline_points
+    hull = cv2.convexHull(mesh[kept, :2].astype(np.float32)).reshape(-1, 2).astype(np.float64)
+    gap, inwards = _gaps(hull, mesh[[far], :2])
+    onto = mesh.copy()
+    onto[far, :2] -= inwards[0] * gap[0]  # the far corner moved onto the cheek's outline
+    assert abs(_outline_gap(onto, far, kept)) < 0.01 * height
+    assert mouth_at_the_outline(onto)
+
+
+def test_check_and_inspect_say_the_far_side_of_the_mouth_moves_less(tmp_path, capsys, stack, monkeypatch):
+    import dataclasses
+
+    from installation.cli import main
+    from installation.models.motion import mesh as mesh_package
+    from installation.models.motion.mesh.turned_lips import LipsInsideTheFace, _gaps
+    from tests.conftest import write_show
+
+    write_show(tmp_path, {"p": """
+        type = "portrait"
+        id = "p"
+        [[portraits]]
+        image = "aside.jpg"
+        """})
+    picture = tmp_path / "content" / "aside.jpg"
+    picture.write_bytes(TURNED.read_bytes())
+    animator = MeshAnimator(cv2.cvtColor(cv2.imread(str(TURNED)), cv2.COLOR_BGR2RGB), stack)
+    mesh = animator.rig.mesh.astype(np.float64)
+    far = 291 if mesh[1, 0] > mesh[[234, 454], 0].mean() else 61
+    kept = LipsInsideTheFace(animator._rest[0], animator._sitter_turn, animator.rig.face_height).outline_points
+    hull = cv2.convexHull(mesh[kept, :2].astype(np.float32)).reshape(-1, 2).astype(np.float64)
+    gap, inwards = _gaps(hull, mesh[[far], :2])
+    mesh[far, :2] -= inwards[0] * gap[0]  # the mesh puts its far corner on the cheek's outline
+    found = mesh_package.find_portrait_face
+    monkeypatch.setattr(mesh_package, "find_portrait_face",
+                        lambda image, stack: dataclasses.replace(found(image, stack), landmarks=mesh))
+    said = "the mouth's far corner lies on the cheek's outline"
+    main(["check", "--show", str(tmp_path / "install.toml")])
+    assert f"'aside.jpg': {said}" in capsys.readouterr().out
+    assert main(["portrait", "inspect", str(picture), "-o", str(tmp_path / "mesh.png")]) == 0
+    assert said in capsys.readouterr().out

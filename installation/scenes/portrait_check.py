@@ -53,6 +53,7 @@ def check_portraits(config: Any, show: Any) -> list[Problem]:
     from ..models.face.mirrored import fit_doubted
     from ..models.face.orientation import how_it_lies
     from ..models.motion.mesh import PortraitProblem, find_portrait_face
+    from ..models.motion.mesh.turned_lips import MOUTH_AT_THE_OUTLINE, mouth_at_the_outline
 
     stack, reason = try_open(show.models_dir)
     file = show.scene_files[config.id]
@@ -89,6 +90,10 @@ def check_portraits(config: Any, show: Any) -> list[Problem]:
                                     f"'{item.image}': {doubt}. If the mesh `bayard portrait inspect` draws misses "
                                     "the eyes, choose a picture facing the viewer more; it is animated as it stands",
                                     severity="warning"))
+        if mouth_at_the_outline(face.landmarks):
+            problems.append(Problem(file, line_of(source, loc), key_path(loc),
+                                    f"'{item.image}': {MOUTH_AT_THE_OUTLINE}. A picture facing the viewer more "
+                                    "opens its whole mouth; it is animated as it stands", severity="warning"))
     if config.portraits and not usable:
         # The artist's portrait swapped for Thoreau, his title and his credit, without a word.
         problems.append(Problem(

@@ -55,7 +55,9 @@ def run_inspect(args: argparse.Namespace) -> int:
     from ..face.orientation import how_it_lies
     from .mesh import PortraitProblem, find_portrait_face
     from .mesh.animator import turn_share
+    from .mesh.own_teeth import biting_line
     from .mesh.rig import FACE_OVAL, INNER_LIPS, LEFT_EYE_OPENING, OUTER_LIPS, RIGHT_EYE_OPENING
+    from .mesh.turned_lips import MOUTH_AT_THE_OUTLINE, mouth_at_the_outline
 
     try:
         image = read_rgb(args.image, max_side=900)
@@ -84,6 +86,11 @@ def run_inspect(args: argparse.Namespace) -> int:
         if (doubt := fit_doubted(image, face, stack)) is not None:
             verdict += (f"; but {doubt}: if the green mesh in the overlay misses the eyes, choose a picture "
                         "facing the viewer more")
+        if mouth_at_the_outline(face.landmarks):
+            verdict += f"; {MOUTH_AT_THE_OUTLINE}"
+        if biting_line(image, face.landmarks) is not None:
+            verdict += ("; the mouth is open in the picture, showing teeth: it opens from its own opening, "
+                        "each row of teeth staying with its lip")
     except PortraitProblem as error:
         verdict = f"cannot be animated: {error}"
     fringe = None

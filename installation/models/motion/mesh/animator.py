@@ -37,7 +37,7 @@ from .rig import (
     build_rig,
 )
 from .sitter import not_a_person
-from .turned_lips import TurnedLips
+from .turned_lips import LipsInsideTheFace, TurnedLips
 from .warp import MeshWarper
 
 MIN_FACE_PX = 64
@@ -137,10 +137,11 @@ class MeshAnimator(VisitorPresence):
             # The curator says a moustache hides the lips (hidden_lips.py).
             lips = lips_at_fringe(self.portrait, face.landmarks) if lips_hidden else None
             # Her own teeth shown at rest stay with her upper lip (own_teeth.py).
-            own_teeth = False
+            own_teeth, own_lower_teeth = False, None
             if lips is None:
-                lips, own_teeth = lips_at_teeth(self.portrait, face.landmarks)
-            rig = build_rig(self.portrait, face, eyes, _soft(person, face.landmarks), exaggeration, lips, own_teeth)
+                lips, own_teeth, own_lower_teeth = lips_at_teeth(self.portrait, face.landmarks)
+            rig = build_rig(self.portrait, face, eyes, _soft(person, face.landmarks), exaggeration, lips, own_teeth,
+                            own_lower_teeth)
         self.rig = rig
         self.warper = MeshWarper(rig)
         self.tracker = FaceTracker(self.stack)
@@ -234,11 +235,15 @@ class MeshAnimator(VisitorPresence):
         sitter = self._sitter_turn
         turn = sitter @ rotation_deg(motion.yaw * room, motion.pitch * room, motion.roll) @ sitter.T
         turned = (moved - pivot) @ turn.T + pivot
+        posed = (rest[:468] - pivot) @ turn.T + pivot  # the head's motion alone, no expression
         if motion.offsets is not None:  # the lips foreshortened as they are seen (turned_lips.py)
             self._turned_lips.move((rest - pivot) @ turn.T + pivot, turned, motion.offsets * scale,
                                    turn @ sitter)
         turned[:, :2] = turned[:, :2] * motion.scale + motion.shift * rig.face_height
         moved = moved + (turned - moved) * weight
+        if motion.offsets is not None:  # the far mouth kept inside the cheek's outline (turned_lips.py)
+            posed[:, :2] = posed[:, :2] * motion.scale + motion.shift * rig.face_height
+            self._lips_inside.hold(moved, posed)
         dst = moved[:, :2] @ level + centre  # back from the level frame
         gaze = np.clip(motion.gaze, -0.22, 0.22) * widths
         gaze[:, 1] *= 0.6  # irises travel less up and down than sideways under the lids
@@ -277,6 +282,10 @@ class MeshAnimator(VisitorPresence):
     @cached_property
     def _turned_lips(self) -> TurnedLips:
         return TurnedLips(self._rest[0], self._sitter_turn)
+
+    @cached_property
+    def _lips_inside(self) -> LipsInsideTheFace:
+        return LipsInsideTheFace(self._rest[0], self._sitter_turn, self.rig.face_height)
 
     @cached_property
     def _sitter_turn(self) -> np.ndarray:

@@ -10,8 +10,18 @@ inner lip is moved down to the teeth's lower edge (the biting line): the teeth m
 upper lip as a row, the opening is painted from their edge down, and the painted mouth shows
 no second row of upper teeth (`PortraitRig.own_teeth`).
 
+The lower teeth, where the picture shows them too, stay with the lower jaw: the lower inner
+lip is moved up to their top edge, and the opening grows from the sitter's own (the dark
+between the rows) as the jaw drops. Left between the inner lips, they were painted over by
+the opening as soon as the mouth moved (a laughing sitter's lower teeth and the lower lip's
+inside went black at once, the painted pit reaching down to the lower lip's outer edge).
+
 Teeth are told by lightness: inside the inner lips, clearly lighter than the lips round
 them. A closed mouth (its inner lips within a few pixels of each other) is left as it is.
+Each point's edge is read on its own, down the face's axis: where the rows touch, one
+point's light run went on down through both rows (a tooth 8 px longer than its neighbours
+on a laughing sitter 170 px tall, hanging into the opening as a spike), so the edges are
+taken through a running median over three points: the row's edge is a smooth curve.
 """
 
 from __future__ import annotations
@@ -30,6 +40,8 @@ MIN_STEP = 25.0
 TEETH_SHARE = 0.3
 # The mouth's middle, where the teeth are looked for (share of its half width each side).
 MIDDLE = 0.6
+# A light run below the upper teeth's edge this long (pixels) at least is the lower teeth.
+MIN_LOWER_TEETH_PX = 2
 
 
 def _axes(mesh: np.ndarray) -> tuple[float, np.ndarray]:
@@ -37,10 +49,11 @@ def _axes(mesh: np.ndarray) -> tuple[float, np.ndarray]:
     return face_height, (mesh[152, :2] - mesh[10, :2]) / max(face_height, 1e-6)
 
 
-def biting_line(image: np.ndarray, mesh: np.ndarray) -> np.ndarray | None:
-    """Per point of the upper inner lip (corners included, as 0), how far below it (pixels,
-    along the face's own downward axis) the sitter's own upper teeth end; None when the
-    picture shows no teeth at rest."""
+def _runs(image: np.ndarray, mesh: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """Per point of the upper inner lip (corners included, as 0): how far below it (pixels,
+    along the face's own downward axis) the sitter's own upper teeth end, and how far below
+    it her lower teeth begin (the lower inner lip's own depth where none are seen); None
+    when the picture shows no teeth at rest."""
     face_height, down = _axes(mesh)
     upper = mesh[list(UPPER_INNER_LIP), :2]
     lower = mesh[list(LOWER_INNER_LIP), :2]
@@ -88,16 +101,44 @@ def biting_line(image: np.ndarray, mesh: np.ndarray) -> np.ndarray | None:
     # Where a tooth in shadow was not seen, the edge runs on from its neighbours to the corners.
     known = np.flatnonzero(depth > 0)
     known = np.concatenate([[0], known, [len(depth) - 1]])
-    return np.interp(np.arange(len(depth)), known, np.concatenate([[0.0], depth[known[1:-1]], [0.0]]))
+    depth = np.interp(np.arange(len(depth)), known, np.concatenate([[0.0], depth[known[1:-1]], [0.0]]))
+    depth[1:-1] = np.median(np.stack([depth[:-2], depth[1:-1], depth[2:]]), axis=0)
+    # The lower teeth: a light run again below the upper teeth's edge, down to the lower lip.
+    # (Where the rows touch it begins at the edge itself, and the lips there meet at rest.)
+    top = gaps.astype(np.float64).copy()
+    for k in range(1, len(upper) - 1):
+        below = light[k] & (steps >= np.floor(depth[k]))
+        if np.count_nonzero(below) >= MIN_LOWER_TEETH_PX:
+            top[k] = max(float(steps[np.argmax(below)]), depth[k])
+    top[1:-1] = np.maximum(np.median(np.stack([top[:-2], top[1:-1], top[2:]]), axis=0), depth[1:-1])
+    return depth, top
 
 
-def lips_at_teeth(image: np.ndarray, mesh: np.ndarray) -> tuple[np.ndarray | None, bool]:
+def biting_line(image: np.ndarray, mesh: np.ndarray) -> np.ndarray | None:
+    """Per point of the upper inner lip (corners included, as 0), how far below it (pixels,
+    along the face's own downward axis) the sitter's own upper teeth end; None when the
+    picture shows no teeth at rest."""
+    runs = _runs(image, mesh)
+    return None if runs is None else runs[0]
+
+
+def lips_at_teeth(image: np.ndarray, mesh: np.ndarray) -> tuple[np.ndarray | None, bool, np.ndarray | None]:
     """A copy of the portrait's mesh with the upper inner lip moved down to the sitter's own
-    teeth's edge, and whether she shows teeth at rest; (None, False) when she does not."""
-    depth = biting_line(image, mesh)
-    if depth is None:
-        return None, False
+    teeth's edge (and the lower inner lip up to her lower teeth's, where they show), whether
+    she shows teeth at rest, and per point of the lower inner lip (corners left out) whether
+    her lower teeth's edge is there; (None, False, None) when she shows no teeth."""
+    runs = _runs(image, mesh)
+    if runs is None:
+        return None, False, None
+    depth, top = runs
     _, down = _axes(mesh)
     moved = mesh.copy()
-    moved[list(UPPER_INNER_LIP), :2] += depth[:, None] * down[None, :]
-    return moved, True
+    upper = mesh[list(UPPER_INNER_LIP), :2]
+    moved[list(UPPER_INNER_LIP), :2] = upper + depth[:, None] * down[None, :]
+    # The lower inner lip's points lie below the upper's, one for one (LOWER_INNER_LIP):
+    # each moves up along the same axis to the top of the lower teeth below it.
+    lower = list(LOWER_INNER_LIP)[1:-1]
+    gaps = (mesh[lower, :2] - upper[1:-1]) @ down
+    rise = np.maximum(gaps - top[1:-1], 0.0)
+    moved[lower, :2] -= rise[:, None] * down[None, :]
+    return moved, True, rise > 0.5

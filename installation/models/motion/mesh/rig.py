@@ -79,6 +79,8 @@ class PortraitRig:
     person: np.ndarray | None = None  # float32 mask over `region` (1 = the sitter)
     backdrop: np.ndarray | None = None  # per triangle: drawn behind all, only to fill slivers
     own_teeth: bool = False  # the sitter shows her upper teeth at rest (own_teeth.py)
+    # Per point of the lower inner lip (corners left out): her own lower teeth's edge is there.
+    own_lower_teeth: np.ndarray | None = None
     jaw_anchors: bool = False  # the band has its own points along the jaw (under_jaw.py)
 
     @property
@@ -347,7 +349,8 @@ def _sample_at(image: np.ndarray, points: np.ndarray) -> np.ndarray:
 
 
 def build_rig(image: np.ndarray, face: Face, eyes: tuple[Eye, Eye], person: np.ndarray | None = None,
-              exaggeration: float = 1.0, lips: np.ndarray | None = None, own_teeth: bool = False) -> PortraitRig:
+              exaggeration: float = 1.0, lips: np.ndarray | None = None, own_teeth: bool = False,
+              own_lower_teeth: np.ndarray | None = None) -> PortraitRig:
     """`lips`: the mesh with its lip line moved (hidden_lips.py, own_teeth.py). The rig moves the picture
     from there, but is triangulated as the mesh was found: triangulated afresh, the moved
     line joined the upper lip to the lower one, and an opening mouth stretched the hair."""
@@ -380,7 +383,8 @@ def build_rig(image: np.ndarray, face: Face, eyes: tuple[Eye, Eye], person: np.n
         triangles=triangles, eyes=eyes, palette=_palette(image, mesh, eyes),
         region=region, head_weight=weight, face_height=face.height,
         eye_distance=float(np.linalg.norm(mesh[263, :2] - mesh[33, :2])), roll=roll,
-        exaggeration=exaggeration, person=crop, own_teeth=own_teeth, jaw_anchors=True)
+        exaggeration=exaggeration, person=crop, own_teeth=own_teeth, own_lower_teeth=own_lower_teeth,
+        jaw_anchors=True)
 
 
 def _below_jaw(mesh: np.ndarray, ring: np.ndarray) -> np.ndarray:

@@ -11,6 +11,17 @@ little more at its middle than at its corner, the far half crossed over itself a
 opening tore there in a jagged spike. In life the near surfaces of the lips hide that
 stretch, and what is seen is the mouth's rounded outline, foreshortened.
 
+And the far half is seen beside the cheek's outline: on sitters turned 25-40 degrees the
+mesh puts the far mouth corner within 0.01-0.03 face heights of the face's outline, or past
+it by as much (a far corner the mesh cannot see). The visitor's smile and opening then
+carried the corner out past the outline by another 0.02-0.05 face heights (13 px on a
+sitter 430 px tall): the opening spilled over the far cheek, and the cheek's outline, with
+the mouth's stretch behind it, tore into a doubled line against the background. In life
+the far corner goes round the cheek, out of sight. So no lip point comes nearer the face's
+outline than OUTLINE_MARGIN of the face height, or than it lay at rest where the mesh put
+it nearer (`LipsInsideTheFace`): the far half is animated less where the fit is doubtful,
+never torn. At rest nothing moves.
+
 So each half of each lip row (corner to middle) moves as a flat, foreshortened copy of the
 visitor's: a point a share t of the way from the middle to the corner *in the picture* takes
 the motion the visitor's row has a share t of the way *as seen from the front*, and its
@@ -20,6 +31,7 @@ viewer both shares are the same and nothing changes.
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 
 # The lip rows from the upper outer edge to the lower, corner to corner through the middle
@@ -37,6 +49,18 @@ LIP_ROWS = (
 MIDDLE = 5
 # A half shorter than this (pixels, seen from the front) is left as it is.
 MIN_HALF_PX = 1.0
+# A lip point comes no nearer the face's outline than this share of the face height (or than
+# it lay at rest). The near corner of a sitter turned 35 degrees lies 0.2-0.25 inside; a
+# frontal sitter's corners 0.1-0.2: only a far corner is ever held.
+OUTLINE_MARGIN = 0.04
+# A mouth nearer the outline than this at rest (share of the face height) is told to the
+# operator: the mesh's far corner on the cheek's edge itself (0.002-0.02 on sitters turned
+# 36-41 degrees; 0.04-0.07 on most turned 25-35), so that side of the mouth moves less.
+AT_THE_OUTLINE = 0.5 * OUTLINE_MARGIN
+# What `check` and `portrait inspect` say of such a sitter.
+MOUTH_AT_THE_OUTLINE = ("the mouth's far corner lies on the cheek's outline (the face mesh cannot see past "
+                        "it): that side of the mouth opens and widens less than the visitor's, kept inside the cheek")
+LIP_POINTS = np.unique(np.array(LIP_ROWS))
 
 
 def _shares(along: np.ndarray) -> np.ndarray:
@@ -86,3 +110,84 @@ class TurnedLips:
         shortening = np.where(keep[:, 0], turn[0, 0], width_seen / np.maximum(self.width_front, 1e-9))
         foreshortened[..., 0] += (shortening - turn[0, 0])[:, None] * (sideways - sideways[:, :1])
         moved[halves] = rest[halves] + foreshortened
+
+
+def _gaps(outline: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each point's signed distance inside the convex polygon `outline` (negative beyond it),
+    and the unit direction that leads inwards from it (along the nearest edge's normal)."""
+    edge = np.roll(outline, -1, axis=0) - outline
+    length = np.maximum(np.hypot(edge[:, 0], edge[:, 1]), 1e-12)
+    # Each edge's inward normal (the polygon's own turning sense: a hull may run either way).
+    turning = np.sign(float(np.sum(edge[:, 0] * np.roll(edge[:, 1], -1) - edge[:, 1] * np.roll(edge[:, 0], -1))))
+    normal = (turning or 1.0) * np.stack([-edge[:, 1], edge[:, 0]], axis=1) / length[:, None]
+    # Inside each edge's line: positive. Inside a convex polygon the nearest edge is the
+    # nearest line.
+    height = points @ normal.T - np.sum(outline * normal, axis=1)[None, :]
+    k = np.argmin(height, axis=1)
+    gap = height[np.arange(len(points)), k]
+    beyond = np.flatnonzero(gap < 0.0)
+    if len(beyond):  # beyond it, the nearest segment (past a corner both its edges lie behind)
+        offset = points[beyond, None, :] - outline[None]
+        t = np.clip(np.einsum("pek,ek->pe", offset, edge) / (length ** 2)[None], 0.0, 1.0)
+        distance = np.linalg.norm(offset - t[..., None] * edge[None], axis=2)
+        k[beyond] = np.argmin(distance, axis=1)
+        gap[beyond] = -distance[np.arange(len(beyond)), k[beyond]]
+    return gap, normal[k]
+
+
+class LipsInsideTheFace:
+    """Keeps each frame's lip points inside the face's moved outline: the expression may
+    bring a lip point no nearer the outline than OUTLINE_MARGIN of the face height, or than
+    the head's own turn alone puts it (a head turned further away hides its far corner
+    behind the cheek: that is drawn by depth, back to front, and left as it is).
+
+    The outline is the hull of the face's points as seen, the nose and the lips left out.
+    (The mesh's own outline points are not the cheek's outline on a turned sitter: on one
+    turned 35 degrees they run past the middle of the mouth, 0.003 face heights from it,
+    the far cheek wrapping round behind; and the nose, seen beside the far cheek, would
+    carry the hull out over the background between nose and chin.)"""
+
+    def __init__(self, rest: np.ndarray, sitter_turn: np.ndarray, face_height: float) -> None:
+        """`rest`: the points at rest (points x 3, the level frame); `sitter_turn`: its turn
+        from the front (`measures.turn_from_front`)."""
+        front = rest[:468] @ sitter_turn
+        # Nearer the viewer than the upper lip's middle, seen from the front: the nose.
+        behind = front[:, 2] >= front[0, 2]
+        behind[LIP_POINTS] = False
+        self.outline_points = np.flatnonzero(behind)
+        self.margin = OUTLINE_MARGIN * face_height
+
+    def _outline(self, points: np.ndarray) -> np.ndarray:
+        hull = cv2.convexHull(points[self.outline_points, :2].astype(np.float32))
+        return hull.reshape(-1, 2).astype(np.float64)
+
+    def hold(self, moved: np.ndarray, posed: np.ndarray) -> int:
+        """Move (in place, x and y of `moved`) the lip points that the expression brought
+        nearer the outline than allowed back inwards; how many. `posed`: the same frame's
+        points with the head's motion alone (no expression), in the same units."""
+        allowed, _ = _gaps(self._outline(posed), posed[LIP_POINTS, :2])
+        allowed = np.minimum(allowed, self.margin)
+        gap, inwards = _gaps(self._outline(moved), moved[LIP_POINTS, :2])
+        short = allowed - gap
+        held = short > 1e-6
+        if not held.any():
+            return 0
+        moved[LIP_POINTS[held], :2] += short[held, None] * inwards[held]
+        return int(held.sum())
+
+
+def mouth_at_the_outline(mesh: np.ndarray) -> bool:
+    """Whether the face mesh (points x 3, as found in the picture) puts a lip point within
+    AT_THE_OUTLINE of the face's outline as seen: the far side of a turned sitter's mouth,
+    which then opens and widens less than the visitor's (LipsInsideTheFace)."""
+    from ...face.measures import turn_from_front
+
+    points = mesh[:468, :3].astype(np.float64)
+    angle = np.arctan2(points[263, 1] - points[33, 1], points[263, 0] - points[33, 0])
+    c, s = np.cos(-angle), np.sin(-angle)
+    level = points - points.mean(0)
+    level[:, :2] = level[:, :2] @ np.array([[c, -s], [s, c]]).T
+    height = float(np.linalg.norm(points[152, :2] - points[10, :2]))
+    inside = LipsInsideTheFace(level, turn_from_front(points), height)
+    gap, _ = _gaps(inside._outline(level), level[LIP_POINTS, :2])
+    return bool(gap.min() < AT_THE_OUTLINE * height)

@@ -190,6 +190,8 @@ class MeshWarper:
                                           self.src[outer_lower] - self.src[self.inner_lower]])
         if rig.own_teeth:  # the upper edge is her own teeth's: sampled into them, they shrank
             self.lip_inward[:len(self.inner_upper)] = 0.0
+        if rig.own_lower_teeth is not None:  # and so is the lower edge, where her lower teeth show
+            self.lip_inward[len(self.inner_upper):][rig.own_lower_teeth] = 0.0
         self.rest_gap = np.linalg.norm(self.src[self.inner_upper] - self.src[self.inner_lower], axis=1)
         # The nose over the far cheek; not the face's outline, whose triangles turned over
         # behind the cheek are the silhouette's to hide (_drawing_order).
