@@ -523,3 +523,41 @@ def test_check_names_the_no_camera_words_left_in_the_default_beside_a_translated
     assert "heading_no_camera: 'heading' is your own but 'heading_no_camera'" in out
     assert "about_no_camera" not in out  # 'about' was left as it was: nothing to match
 
+
+
+@pytest.mark.parametrize("drop", [0.12, 0.16])
+def test_a_wide_open_mouth_drops_the_chin_as_far_as_the_visitors_own_chin(animator, drop):
+    """A jaw opens by turning about its hinges: at the drivers' widest mouths the chin drops
+    about half as far as the lower lip (0.085 face heights to the lip's 0.164), and the skin
+    just under the lip is squeezed to almost nothing. On a sitter whose band under the lip is
+    a little thinner that folded, and easing it moved the skin as the lip moves, down to the
+    chin: the chin dropped as far as the lip (twice the visitor's), the lower cheeks and a
+    beard were drawn into vertical streaks, and the chin's outline sank into the collar.
+    Here the lip drops `drop` face heights and everything below it 0.55 of that."""
+    from installation.models.motion.mesh.rig import LOWER_OUTER_LIP, OUTER_LIPS
+
+    warper = animator.warper
+    src = warper.src
+    height = animator.rig.face_height
+    lip = np.array(sorted(set(LOWER_INNER_LIP[1:-1]) | set(LOWER_OUTER_LIP[1:-1])))  # corners stay
+    below = np.flatnonzero(src[:468, 1] > src[list(OUTER_LIPS), 1].max())
+    dst = src.copy()
+    dst[below, 1] += 0.55 * drop * height
+    dst[lip, 1] += drop * height
+    assert warper._folded(dst).any()  # the band under the lip is squeezed past folding
+    eased = warper.unfold(dst)
+    assert not warper._folded(eased).any()
+    jaw = np.array(JAW_LINE)
+    chin = (eased[jaw, 1] - src[jaw, 1]) / height
+    # The jaw line drops as the visitor's chin does (0.55 of the lip), no further.
+    assert abs(chin[JAW_LINE.index(152)] - 0.55 * drop) < 0.03 * drop, chin
+    assert chin.max() < 0.6 * drop, chin
+    kept = (eased[lip, 1] - src[lip, 1]) / (drop * height)
+    assert kept.min() > 0.95, kept  # ... and the lip keeps its own
+    # The skin between them is spread, not left squeezed to a line: no triangle under the lip
+    # keeps less than a tenth of its area (the fold's threshold) and none turns over.
+    from installation.models.motion.mesh.folds import triangle_areas
+
+    under = np.all(np.isin(animator.rig.triangles, below), axis=1)
+    ratio = triangle_areas(eased, animator.rig.triangles[under]) / warper.rest_area[under]
+    assert ratio.min() > 0.1, ratio.min()
