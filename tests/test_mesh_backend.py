@@ -523,3 +523,61 @@ def test_check_names_the_no_camera_words_left_in_the_default_beside_a_translated
     assert "heading_no_camera: 'heading' is your own but 'heading_no_camera'" in out
     assert "about_no_camera" not in out  # 'about' was left as it was: nothing to match
 
+
+@pytest.mark.parametrize("drop", [0.12, 0.16])
+def test_a_wide_open_mouth_drops_the_chin_as_far_as_the_visitors_own_chin(animator, drop):
+    """A jaw opens by turning about its hinges: at the drivers' widest mouths the chin drops
+    about half as far as the lower lip (0.085 face heights to the lip's 0.164), and the skin
+    just under the lip is squeezed to almost nothing. On a sitter whose band under the lip is
+    a little thinner that folded, and easing it moved the skin as the lip moves, down to the
+    chin: the chin dropped as far as the lip (twice the visitor's), the lower cheeks and a
+    beard were drawn into vertical streaks, and the chin's outline sank into the collar.
+    Here the lip drops `drop` face heights and everything below it 0.55 of that."""
+    from installation.models.motion.mesh.rig import LOWER_OUTER_LIP, OUTER_LIPS
+
+    warper = animator.warper
+    src = warper.src
+    height = animator.rig.face_height
+    lip = np.array(sorted(set(LOWER_INNER_LIP[1:-1]) | set(LOWER_OUTER_LIP[1:-1])))  # corners stay
+    below = np.union1d(np.flatnonzero(src[:468, 1] > src[list(OUTER_LIPS), 1].max()), JAW_LINE)  # the jaw drops
+    dst = src.copy()
+    dst[below, 1] += 0.55 * drop * height
+    dst[lip, 1] += drop * height
+    assert warper._folded(dst).any()  # the band under the lip is squeezed past folding
+    eased = warper.unfold(dst)
+    assert not warper._folded(eased).any()
+    jaw = np.array(JAW_LINE)
+    chin = (eased[jaw, 1] - src[jaw, 1]) / height
+    assert np.abs(chin - 0.55 * drop).max() < 0.03 * drop, chin  # as the visitor's chin, no further
+    kept = (eased[lip, 1] - src[lip, 1]) / (drop * height)
+    assert kept.min() > 0.95, kept  # ... and the lip keeps its own
+    # The skin between them is spread, not left squeezed to a line: no triangle under the lip
+    # keeps less than a tenth of its area (the fold's threshold) and none turns over.
+    from installation.models.motion.mesh.folds import triangle_areas
+
+    under = np.all(np.isin(animator.rig.triangles, below), axis=1)
+    ratio = triangle_areas(eased, animator.rig.triangles[under]) / warper.rest_area[under]
+    assert ratio.min() > 0.1, ratio.min()
+
+
+def test_the_chin_never_jumps_as_the_mouth_opens_wider(animator):
+    """Frame after frame a mouth opens a little wider; where the skin under the lip begins
+    to fold, easing it must not jump (the chin dropped at once from the visitor's drop to
+    the lip's: a jerk of 0.13 face heights between two frames)."""
+    from installation.models.motion.mesh.rig import LOWER_OUTER_LIP, OUTER_LIPS
+
+    warper = animator.warper
+    src = warper.src
+    height = animator.rig.face_height
+    lip = np.array(sorted(set(LOWER_INNER_LIP[1:-1]) | set(LOWER_OUTER_LIP[1:-1])))
+    below = np.union1d(np.flatnonzero(src[:468, 1] > src[list(OUTER_LIPS), 1].max()), JAW_LINE)  # the jaw drops
+    eased, folded = [], []
+    for drop in np.linspace(0.0, 0.16, 65):  # 0.0025 face heights more each frame
+        dst = src.copy()
+        dst[below, 1] += 0.55 * drop * height
+        dst[lip, 1] += drop * height
+        folded.append(warper._folded(dst).any())
+        eased.append(warper.unfold(dst)[:468])
+    assert not folded[0] and folded[-1]  # the skin under the lip begins to fold on the way
+    steps = np.abs(np.diff(np.array(eased), axis=0)).max(axis=(1, 2)) / height
+    assert steps.max() < 0.01, steps.max()  # the lip itself moves 0.0025 a frame

@@ -29,7 +29,35 @@ SLIVER_SHARE = 0.00015  # of the face height squared
 KEPT_LIP = 0.4
 # Steps of each way of easing a fold out (unfold), before the next is tried.
 UNFOLD_STEPS = 8
+# Halvings of the search for how much of the chin's skin is spread evenly (_chin_skin_spread).
+SPREAD_HALVINGS = 7
+# The face mesh's own points (the rig adds points round the head after them).
+FACE_POINTS = 468
 
+
+def _crossing(across: np.ndarray, line: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where the polyline `line` (its points in order, as (across, down)) crosses each of the
+    lines down the face at `across`, as weights over the line's points (a segment's two ends
+    share it) and how far down it lies there: the lowest crossing where it crosses more than
+    once, the nearer end where it does not reach so far across."""
+    start, end = line[:-1], line[1:]
+    low, high = np.minimum(start[:, 0], end[:, 0]), np.maximum(start[:, 0], end[:, 0])
+    width = end[:, 0] - start[:, 0]
+    share = (across[:, None] - start[None, :, 0]) / np.where(np.abs(width) > 1e-9, width, 1e-9)[None]
+    share = np.clip(share, 0.0, 1.0)
+    down = start[None, :, 1] + share * (end - start)[None, :, 1]
+    spans = (across[:, None] >= low[None]) & (across[:, None] <= high[None])
+    rows = np.arange(len(across))
+    segment = np.argmax(np.where(spans, down, -np.inf), axis=1)
+    at = share[rows, segment]
+    beyond = ~spans.any(axis=1)
+    first = np.abs(across - line[0, 0]) < np.abs(across - line[-1, 0])
+    segment[beyond] = np.where(first[beyond], 0, len(line) - 2)
+    at[beyond] = np.where(first[beyond], 0.0, 1.0)
+    weights = np.zeros((len(across), len(line)))
+    weights[rows, segment] = 1.0 - at
+    weights[rows, segment + 1] += at
+    return weights, weights @ line[:, 1]
 
 
 class FoldEasing:
@@ -52,6 +80,68 @@ class FoldEasing:
         self._rest_sign = np.sign(rest[checked])
         self._min_area = 0.1 * np.abs(rest[checked])
         self.eased = 0  # frames that had a fold to ease
+
+    @cached_property
+    def _chin_skin(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The skin between the lower lip and the jaw line: its points (under the lower lip,
+        between its corners, above the jaw line; neither lip nor jaw line), how each moves
+        when the skin is spread evenly between them (a matrix over all points' moves: where
+        the line down the face through it crosses the lip, and where it crosses the jaw line,
+        weighted by how near each it lies), and per checked triangle whether it has a corner
+        there. (Beside the corners the cheek moves as the visitor's.)"""
+        src = self.src[:FACE_POINTS]
+        line = src[291] - src[61]
+        down = np.array([-line[1], line[0]]) / max(float(np.linalg.norm(line)), 1e-9)
+        if np.dot(src[152] - src[0], down) < 0:
+            down = -down
+        placed = src @ np.column_stack([[down[1], -down[0]], down])  # (across, down)
+        lip, jaw = np.array(LOWER_OUTER_LIP), self._jaw_points
+        on_lip, lip_down = _crossing(placed[:, 0], placed[lip])
+        on_jaw, jaw_down = _crossing(placed[:, 0], placed[jaw])
+        corners = np.sort(placed[[61, 291], 0])
+        under = (placed[:, 1] > lip_down) & (placed[:, 1] < jaw_down) \
+            & (placed[:, 0] > corners[0]) & (placed[:, 0] < corners[1])
+        under[np.concatenate([self._lip_points, jaw])] = False
+        points = np.flatnonzero(under)
+        towards_jaw = (placed[points, 1] - lip_down[points]) / np.maximum(jaw_down[points] - lip_down[points], 1e-9)
+        spread = np.zeros((len(points), len(self.src)))
+        spread[:, lip] = (1.0 - towards_jaw)[:, None] * on_lip[points]
+        spread[:, jaw] = towards_jaw[:, None] * on_jaw[points]
+        return points, spread, np.isin(self._checked_triangles, points).any(axis=1)
+
+    def _chin_skin_spread(self, dst: np.ndarray, bad: np.ndarray) -> np.ndarray:
+        """Where a wide-open mouth folds the skin under the lower lip (the lip drops about
+        twice as far as the chin, and the visitor's own skin just under it is squeezed to
+        almost nothing), that skin is spread between the lip and the jaw as little as will
+        do: each point moves the least share of the way, from the visitor's move to the one
+        it has lying where it does between the lip's move and the jaw's, that unfolds it
+        (no jump as a fold comes). The chin keeps the visitor's own drop. (The folds were
+        eased by moving the skin as the lip moves, down to the chin: the chin dropped as
+        far as the lip, twice the visitor's, and a beard or the lower cheeks were drawn into
+        vertical streaks.)"""
+        points, spread, touches = self._chin_skin
+        if not len(points) or not bad[self.checked][touches].any():
+            return dst
+        moves = dst - self.src
+        even = spread @ moves
+        triangles = self._checked_triangles[touches]
+        rest_sign, least = self._rest_sign[touches], self._min_area[touches]
+
+        def spread_by(share: float) -> np.ndarray:
+            tried = dst.copy()
+            tried[points] += share * (even - moves[points])
+            return tried
+
+        def folds(tried: np.ndarray) -> bool:
+            return bool((_signed_areas(tried, triangles) * rest_sign < least).any())
+
+        if folds(spread_by(1.0)):
+            return spread_by(1.0)  # (the other ways see to the rest)
+        low, high = 0.0, 1.0
+        for _ in range(SPREAD_HALVINGS):
+            middle = 0.5 * (low + high)
+            low, high = (low, middle) if not folds(spread_by(middle)) else (middle, high)
+        return spread_by(high)
 
     @cached_property
     def _neighbours(self) -> np.ndarray:
@@ -147,6 +237,9 @@ class FoldEasing:
     def _unfold(self, dst: np.ndarray) -> np.ndarray:
         """Ease folding triangles out, touching only their own corners while that is
         enough (a sliver by the nose must not flatten the whole expression), in turn:
+        0. the skin under the lower lip is spread between the lip and the jaw, as little
+           as will do (_chin_skin_spread): the chin keeps the visitor's drop; what still
+           folds is eased off the lips (1, 2), or else the visitor's own move is eased (1-5);
         1. off the lips, each corner moves as its neighbours do on average;
         2. off the lips, each corner moves as its farthest-moved neighbour: where an open
            mouth squeezes the band under the lower lip, the chin follows the jaw down;
@@ -173,6 +266,23 @@ class FoldEasing:
             # outer ones, and held to KEPT_LIP the mouth opened too little.)
             return dst
         self.eased += 1
+        spread = self._chin_skin_spread(dst, bad)
+        if spread is not dst:
+            # Spread, the rest is eased off the lips (1, 2) or not at all: eased on from
+            # there, the lips of sitters turned 25-35 degrees were averaged with skin moved
+            # further than the visitor's, and their mouth corners smiled less (0.70 -> 0.66
+            # of the visitor's); from the visitor's own move they smile as before.
+            eased = self._eased(spread, lips_too=False)
+            if eased is not None:
+                return eased
+        return self._eased(dst, lips_too=True)
+
+    def _eased(self, dst: np.ndarray, lips_too: bool) -> np.ndarray | None:
+        """`dst` with its folds eased out the ways _unfold lists (1-5, or 1-2 where not
+        `lips_too`: None where those leave a fold)."""
+        bad = self.folded(dst)
+        if not bad.any():
+            return self._lips_right_way_up(dst)
         dst = dst.copy()
         for _ in range(UNFOLD_STEPS):  # off the lips, each corner moves as its neighbours do on average
             corners = np.setdiff1d(np.unique(self.triangles[bad]), self._lip_points)
@@ -192,6 +302,8 @@ class FoldEasing:
             bad = self.folded(dst)
             if not bad.any():
                 return self._lips_right_way_up(dst)
+        if not lips_too:
+            return None
         for _ in range(UNFOLD_STEPS):  # each corner, lips too, moves as its neighbours do on average
             corners = np.unique(self.triangles[bad])
             dst[corners] = self.src[corners] + self._neighbour_mean[corners] @ (dst - self.src)
