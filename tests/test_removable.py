@@ -165,3 +165,37 @@ def test_a_content_folder_whose_drive_goes_names_the_files_lost_and_its_return_r
         assert watcher.alive and watcher.reloads == 1
     finally:
         watcher.stop()
+
+
+def test_a_content_folder_back_half_copied_reloads_again_when_its_manifest_arrives(tmp_path):
+    """A content stick put back while its files were still being copied reloaded once, at the
+    folder's return, before content/manifest.toml was there: the show played without the
+    credits and licences the manifest asks beside each picture until the next restart (a
+    manifest in a content folder inside the show folder reloads the show when it changes)."""
+    from installation.commands import CommandQueue
+    from installation.config.loader import load_show
+    from installation.runtime.watch import ShowWatcher, show_files
+
+    from .test_runtime_watch import wait_for
+
+    media = tmp_path / "media-stick"
+    show = load_show(media_show(tmp_path / "show", media))
+    queue = CommandQueue()
+    watcher = ShowWatcher(tmp_path / "show", queue.post, settle_ms=100)
+    watcher.files, watcher.content = (lambda: show_files(show)), media
+    watcher.start()
+    try:
+        assert wait_for(queue, 1.5) == []
+        media.rename(tmp_path / "pulled")
+        assert wait_for(queue, 2.5) == []
+        (tmp_path / "pulled").rename(media)  # back, the manifest not copied yet
+        (reload,) = wait_for(queue)
+        assert reload.name == "reload"
+        (media / "manifest.toml").write_text('[[asset]]\npath = "wall.png"\ncredit = "Photo: the museum"\n')
+        (reload,) = wait_for(queue, 4.0)
+        assert reload.name == "reload" and reload.extra["changed"] == [str(media / "manifest.toml")]
+        (media / "manifest.toml").write_text('[[asset]]\npath = "wall.png"\ncredit = "Photo: A. Martin"\n')
+        (reload,) = wait_for(queue, 4.0)  # a credit corrected on the stick, as in a show folder
+        assert wait_for(queue, 2.0) == [] and watcher.reloads == 3
+    finally:
+        watcher.stop()
