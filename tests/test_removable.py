@@ -199,3 +199,31 @@ def test_a_content_folder_back_half_copied_reloads_again_when_its_manifest_arriv
         assert wait_for(queue, 2.0) == [] and watcher.reloads == 3
     finally:
         watcher.stop()
+
+
+def test_a_scene_whose_own_face_went_with_the_stick_plays_in_the_house_faces(tmp_path, caplog):
+    """The stick pulled between films before a heading first needed the show's own face
+    (fonts/): reading the face failed in the scene's warm-up, and the scene was skipped for
+    30 s, again and again, while the stick was out. It plays, its text set in the house faces
+    (a character they lack is a box), and the face is said once; back, the face is used again."""
+    from installation import typography
+
+    root = tmp_path / "stick"
+    path = write_show(root, {"b": title_scene("b", duration=1, heading="Fin"),
+                             "a": title_scene("a", duration=1, heading=HEADING)})
+    (root / "fonts").mkdir()
+    face = root / "fonts" / "extra.ttf"
+    shutil.copy(font_file("serif"), face)
+    caplog.set_level("WARNING")
+    with run_test(path, fps=10) as pilot:
+        face.rename(tmp_path / "pulled.ttf")  # the stick goes while "b" plays
+        played = set()
+        for _ in range(40):
+            pilot.advance(0.1)
+            played.add(pilot.engine.sequencer.current.scene.config.id)
+        assert played == {"a", "b"}
+        said = [r.getMessage() for r in caplog.records if str(face) in r.getMessage()]
+        assert len(said) == 1 and "cannot be read" in said[0], said
+        (tmp_path / "pulled.ttf").rename(face)  # back: read again, not remembered as unreadable
+        assert typography.readable_face(str(face))
+    typography._face_bytes.cache_clear()
