@@ -89,7 +89,7 @@ class SessionsAgainstAScan(RuleBasedStateMachine):
         listed = self.tiers.sessions(self.now, self.now)
         live = {h for h, s in self.scan().items()}
         assert {s["address"] for s in listed} <= live
-        assert all(s["lapses_in_s"] > 0 for s in listed)
+        assert all(s["lapses_in_s"] >= 0 for s in listed)  # (0.0: lapses within 50 ms)
 
     @invariant()
     def index_agrees_with_a_scan(self):
@@ -115,6 +115,7 @@ class SessionsAgainstAScan(RuleBasedStateMachine):
         assert table.members() == [h for _, h in sorted((s.used, h) for h, s in sessions.items())]
 
 
-SessionsAgainstAScan.TestCase.settings = settings(max_examples=150, stateful_step_count=60, deadline=None,
-                                                  suppress_health_check=[HealthCheck.too_slow])
+# (The same 300 runs each time: a failure the suite finds is found again.)
+SessionsAgainstAScan.TestCase.settings = settings(max_examples=300, stateful_step_count=60, deadline=None,
+                                                  derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 test_the_session_index_agrees_with_a_plain_scan = SessionsAgainstAScan.TestCase
