@@ -109,9 +109,10 @@ class Fonts:
                 self._warned = True
             return None
         for path in chain:
-            if all(_has_glyph(str(path), ch) for ch in set(text) if not ch.isspace()):
+            if readable_face(str(path)) and all(_has_glyph(str(path), ch) for ch in set(text) if not ch.isspace()):
                 return str(path)
-        return str(chain[0])
+        # (The first face that can be read: the house faces are installed, a show's own may be out of reach.)
+        return next((str(path) for path in chain if readable_face(str(path))), None)
 
     def _font(self, path: str | None, size: int, italic: bool) -> pygame.font.Font:
         key = (path, size, italic)
@@ -273,6 +274,26 @@ def _cap(font: pygame.font.Font) -> int:
 @cache
 def _face_bytes(path: str) -> bytes:
     return Path(path).read_bytes()
+
+
+_unreadable: set[str] = set()  # faces said to be out of reach (said once each, until back)
+
+
+def readable_face(path: str) -> bool:
+    """Whether the face at `path` can be read (it is then held in memory for good). A show's
+    own face on a USB stick pulled before any text needed it failed the scene about to show
+    that text (skipped, again and again, while the stick was out): its text is set in the
+    other faces instead, and the face is read when it is back (a failure is not remembered)."""
+    try:
+        _face_bytes(path)
+    except OSError as error:
+        if path not in _unreadable:
+            _unreadable.add(path)
+            log.warning("the face %s cannot be read (%s); text is set in the other faces until it is back "
+                        "(a character only it has shows as a box)", path, error.strerror or type(error).__name__)
+        return False
+    _unreadable.discard(path)
+    return True
 
 
 def open_face(path: str | None, size: int) -> pygame.font.Font:

@@ -165,3 +165,65 @@ def test_a_content_folder_whose_drive_goes_names_the_files_lost_and_its_return_r
         assert watcher.alive and watcher.reloads == 1
     finally:
         watcher.stop()
+
+
+def test_a_content_folder_back_half_copied_reloads_again_when_its_manifest_arrives(tmp_path):
+    """A content stick put back while its files were still being copied reloaded once, at the
+    folder's return, before content/manifest.toml was there: the show played without the
+    credits and licences the manifest asks beside each picture until the next restart (a
+    manifest in a content folder inside the show folder reloads the show when it changes)."""
+    from installation.commands import CommandQueue
+    from installation.config.loader import load_show
+    from installation.runtime.watch import ShowWatcher, show_files
+
+    from .test_runtime_watch import wait_for
+
+    media = tmp_path / "media-stick"
+    show = load_show(media_show(tmp_path / "show", media))
+    queue = CommandQueue()
+    watcher = ShowWatcher(tmp_path / "show", queue.post, settle_ms=100)
+    watcher.files, watcher.content = (lambda: show_files(show)), media
+    watcher.start()
+    try:
+        assert wait_for(queue, 1.5) == []
+        media.rename(tmp_path / "pulled")
+        assert wait_for(queue, 2.5) == []
+        (tmp_path / "pulled").rename(media)  # back, the manifest not copied yet
+        (reload,) = wait_for(queue)
+        assert reload.name == "reload"
+        (media / "manifest.toml").write_text('[[asset]]\npath = "wall.png"\ncredit = "Photo: the museum"\n')
+        (reload,) = wait_for(queue, 4.0)
+        assert reload.name == "reload" and reload.extra["changed"] == [str(media / "manifest.toml")]
+        (media / "manifest.toml").write_text('[[asset]]\npath = "wall.png"\ncredit = "Photo: A. Martin"\n')
+        (reload,) = wait_for(queue, 4.0)  # a credit corrected on the stick, as in a show folder
+        assert wait_for(queue, 2.0) == [] and watcher.reloads == 3
+    finally:
+        watcher.stop()
+
+
+def test_a_scene_whose_own_face_went_with_the_stick_plays_in_the_house_faces(tmp_path, caplog):
+    """The stick pulled between films before a heading first needed the show's own face
+    (fonts/): reading the face failed in the scene's warm-up, and the scene was skipped for
+    30 s, again and again, while the stick was out. It plays, its text set in the house faces
+    (a character they lack is a box), and the face is said once; back, the face is used again."""
+    from installation import typography
+
+    root = tmp_path / "stick"
+    path = write_show(root, {"b": title_scene("b", duration=1, heading="Fin"),
+                             "a": title_scene("a", duration=1, heading=HEADING)})
+    (root / "fonts").mkdir()
+    face = root / "fonts" / "extra.ttf"
+    shutil.copy(font_file("serif"), face)
+    caplog.set_level("WARNING")
+    with run_test(path, fps=10) as pilot:
+        face.rename(tmp_path / "pulled.ttf")  # the stick goes while "b" plays
+        played = set()
+        for _ in range(40):
+            pilot.advance(0.1)
+            played.add(pilot.engine.sequencer.current.scene.config.id)
+        assert played == {"a", "b"}
+        said = [r.getMessage() for r in caplog.records if str(face) in r.getMessage()]
+        assert len(said) == 1 and "cannot be read" in said[0], said
+        (tmp_path / "pulled.ttf").rename(face)  # back: read again, not remembered as unreadable
+        assert typography.readable_face(str(face))
+    typography._face_bytes.cache_clear()

@@ -139,3 +139,19 @@ def test_check_prints_the_service_and_what_it_could_not_judge(tmp_path, capsys, 
     assert said == (f"Service: {unit}, with {tmp_path / 'bayard.service.d/override.conf'}; not judged here: "
                     "EnvironmentFile=/etc/bayard/absent.env is missing: systemd will not start the service "
                     '(a "-" before the path makes it optional)')
+
+
+def test_an_empty_unit_file_masks_the_unit_as_systemd_says(system):
+    """systemd.unit(5): a unit file of size 0 is masked as a link to /dev/null is; an empty
+    bayard.service in /etc (`> bayard.service` to stop it for good) hid the packaged one from
+    systemd, while check read it as the service installed, with no settings."""
+    etc, _, lib = system
+    (lib / "bayard.service").write_text("[Service]\nUser=kiosk\nEnvironment=DISPLAY=:0\n")
+    unit = etc / "bayard.service"
+    unit.write_text("")
+    reading = units.read(unit)
+    assert reading.masked and reading.unit is None and reading.settings == []
+    assert reading.summary() == f"Service: {unit} is masked (an empty file): systemd will not start it"
+    assert units.may_bind_low_ports(unit) is None
+    unit.write_text("\n")  # one blank line is not empty: the packaged unit's settings are replaced by none
+    assert not units.read(unit).masked

@@ -4,7 +4,7 @@ service would run (its state folder, its display, the ports it may use).
 
 As systemd.unit(5) and systemd.exec(5) have it:
 - the unit file is the first of that name along the system search path (/etc before /run
-  before /usr/lib), and a link to /dev/null masks it;
+  before /usr/lib), and a link to /dev/null or an empty file masks it;
 - its drop-ins are every `*.conf` in `bayard.service.d/` (and in `service.d/`, for every
   service, and in the dashed-prefix folders of a dashed name) along the same path, a file
   in /etc hiding one of the same name in /run or /usr/lib, applied in file-name order;
@@ -82,7 +82,8 @@ class Reading:
     def summary(self) -> str:
         """A line for check's summary: which files make the service, and what was not judged."""
         if self.masked:
-            return f"Service: {self.files[0]} is masked (a link to /dev/null): systemd will not start it"
+            how = "a link to /dev/null" if os.path.realpath(self.files[0]) == os.devnull else "an empty file"
+            return f"Service: {self.files[0]} is masked ({how}): systemd will not start it"
         if self.unit is None:
             return "Service: none installed (deploy/setup-kiosk.sh installs bayard.service)"
         line = f"Service: {self.unit}"
@@ -112,7 +113,7 @@ def dropin_folders(name: str) -> list[str]:
 def _unit_files(unit: Path, roots: tuple[Path, ...], doubts: list[str]) -> tuple[Path | None, list[Path], bool]:
     """The unit file systemd loads, its drop-ins in the order applied, and whether it is masked."""
     found = next((root / unit.name for root in roots if os.path.lexists(root / unit.name)), None)
-    masked = found is not None and os.path.realpath(found) == os.devnull
+    masked = found is not None and _null_or_empty(found)
     chosen: dict[str, Path] = {}  # a drop-in's file name -> the file of highest priority
     for root in roots:
         for folder in dropin_folders(unit.name):
@@ -128,6 +129,18 @@ def _unit_files(unit: Path, roots: tuple[Path, ...], doubts: list[str]) -> tuple
                 chosen.setdefault(name, root / folder / name)
     dropins = [chosen[name] for name in sorted(chosen) if os.path.realpath(chosen[name]) != os.devnull]
     return found, dropins, masked
+
+
+def _null_or_empty(path: Path) -> bool:
+    """Whether systemd takes the unit file at `path` for a mask (systemd.unit(5)): a link to
+    /dev/null, or a file of size 0 (an empty bayard.service in /etc, made to stop it for good,
+    hid the packaged one from systemd while check read it as the service, with no settings)."""
+    if os.path.realpath(path) == os.devnull:
+        return True
+    try:
+        return path.is_file() and path.stat().st_size == 0
+    except OSError:  # (unreadable: said when it is read)
+        return False
 
 
 def read(unit: Path | None = None) -> Reading:

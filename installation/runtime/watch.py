@@ -38,6 +38,8 @@ log = logging.getLogger("bayard.runtime.watch")
 
 # How often the watcher looks whether its folders were moved or replaced (milliseconds).
 REARM_CHECK_MS = 1000
+# A content folder's list of media installed separately, with their credits (media_check.py).
+MANIFEST = "manifest.toml"
 
 # Names editors and file managers write next to the real file.
 _IGNORED_SUFFIXES = (".swp", ".swo", ".swx", ".tmp", ".bak", "~", ".part", ".crdownload")
@@ -68,6 +70,15 @@ def relevant(path: Path, root: Path, show_file: str = "install.toml", scenes: st
     # A .toml under the scenes folder, or the folder itself or one in it (deleted or
     # renamed: no suffix).
     return not parts or name.endswith(".toml") or "." not in name
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    """(modification time, size) of `path`, None where there is none (nothing held open)."""
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return found.st_mtime_ns, found.st_size
 
 
 def show_files(show: Any) -> list[Path]:
@@ -115,6 +126,7 @@ class ShowWatcher:
         # films): its going and coming back are said too, and its return reloads.
         self.content: Path | None = None
         self._content_gone = False
+        self._manifest_seen: tuple[int, int] | None | bool = False  # False: not looked at yet
 
     def start(self) -> ShowWatcher:
         self._thread = threading.Thread(target=self._run, name="bayard-watch", daemon=True)
@@ -208,13 +220,22 @@ class ShowWatcher:
         if content is None or content.resolve().is_relative_to(self.root.resolve()):
             return
         gone = not content.is_dir()
+        manifest = None if gone else _stamp(content / MANIFEST)
         if gone and not self._content_gone:
             log.warning("the content folder %s is missing (a drive taken out?); %s", content, self._lost(content))
         elif self._content_gone and not gone:
             self.reloads += 1
             log.info("the content folder %s is back: reloading", content)
             self.post(Command("reload", source="watch", extra={"changed": [str(content)]}))
+        elif not gone and self._manifest_seen is not False and manifest != self._manifest_seen:
+            # Its manifest (the credits and licences shown beside its media) written or changed,
+            # as one in the show folder reloads: a stick put back while still being copied had
+            # reloaded before its manifest came, and the show played without the credits.
+            self.reloads += 1
+            log.info("%s changed: reloading", content / MANIFEST)
+            self.post(Command("reload", source="watch", extra={"changed": [str(content / MANIFEST)]}))
         self._content_gone = gone
+        self._manifest_seen = manifest
 
     def _lost(self, folder: Path) -> str:
         """Which of the show's files lay in `folder`, for the line saying it is gone."""
