@@ -72,6 +72,7 @@ class PortraitLoading:
         if self._choice().name == "mesh":
             from ..models.face import FaceStack
             from ..models.face.mirrored import fit_doubted
+            from ..models.face.unsure import UNOBSCURED, models_unsure
             from ..models.motion.mesh import PortraitProblem, find_portrait_face
 
             stack = FaceStack.open(self.context.models_dir)
@@ -80,7 +81,10 @@ class PortraitLoading:
             except PortraitProblem as exc:
                 entry.problem = str(exc)
             else:
-                # A doubt, not a refusal (mirrored.py): said to the operator's log, once per load.
+                # Doubts, not refusals (unsure.py, mirrored.py): said to the operator's log, once per load.
+                if (unsure := models_unsure(face)) is not None:
+                    self.log.warning("%s: %s; it is animated as it stands (if the mesh `bayard portrait inspect` "
+                                     "draws is not on the face, %s)", name, unsure, UNOBSCURED)
                 if (doubt := fit_doubted(entry.image, face, stack)) is not None:
                     self.log.warning("%s: %s; it is animated as it stands (`bayard portrait inspect` shows "
                                      "the mesh)", name, doubt)

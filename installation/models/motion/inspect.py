@@ -53,6 +53,7 @@ def run_inspect(args: argparse.Namespace) -> int:
     from ..face import FaceStackUnavailable, portrait_faces, try_open
     from ..face.mirrored import fit_doubted
     from ..face.orientation import how_it_lies
+    from ..face.unsure import UNOBSCURED, models_unsure
     from .mesh import PortraitProblem, find_portrait_face
     from .mesh.animator import turn_share
     from .mesh.own_teeth import biting_line
@@ -83,6 +84,8 @@ def run_inspect(args: argparse.Namespace) -> int:
         if (lying := how_it_lies(face.expression.roll)) is not None:
             verdict += (f"; but the face is {lying} in the picture: if the scan is stored turned, "
                         "turn it upright in an image editor")
+        if (unsure := models_unsure(face)) is not None:
+            verdict += f"; but {unsure}: if the green mesh in the overlay is not on the sitter's face, {UNOBSCURED}"
         if (doubt := fit_doubted(image, face, stack)) is not None:
             verdict += (f"; but {doubt}: if the green mesh in the overlay misses the eyes, choose a picture "
                         "facing the viewer more")
