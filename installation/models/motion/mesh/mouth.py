@@ -17,6 +17,7 @@ import numpy as np
 
 from .enamel import biting_edge, tooth_light
 from .halftone import HalftoneScreen
+from .passages import Passage, passage
 from .plate import DETAIL_SIGMA, robust_spread
 from .rig import FACE_OVAL, INNER_LIPS, LOWER_INNER_LIP, UPPER_INNER_LIP, Palette, PortraitRig
 from .tone import LUMA
@@ -218,7 +219,8 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
         back, lit = tongue_back(u, v, gap)
         high = np.clip(1.0 - v / TONGUE_BACK_TOP, 0.0, 1.0).astype(np.float32)
         throat = (THROAT_SHADE * grow * np.exp(-(u[:1] / 0.45) ** 2)).astype(np.float32) * (1.0 - back) * high
-    colour, floor = _cavity(pal, u, v, height, gap, throat)
+    passages = _passages(rig)
+    colour, floor = _cavity(pal, u, v, height, gap, throat, passages[0])
     if tongue_band is not None:
         # The tongue lies behind the teeth: painted first, the teeth over it.
         cover, shade = tongue_layer(u, v, tongue_band, gap, half)
@@ -270,8 +272,8 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
     # Fixed to the picture, not to the mouth: grain belongs to the film or the canvas.
     if screen is not None:
         colour = screen.print(colour, x0, y0)
-    elif grain is not None:
-        colour += grain[y0:y1, x0:x1, None] * _grain_in_darks(rig, grain)
+    else:
+        colour = _textured(colour, rig, passages, grain, x0, y0)
     alpha = np.minimum(cv2.GaussianBlur(mask, (0, 0), outline) * raise_edge, 1.0)[..., None] * opening
     # Over teeth the lips' edges stay as dark as the picture has them: lit, they met the teeth
     # with no line between, and the face mesh read a smile's opening as smaller (mouth
@@ -313,8 +315,63 @@ def _grain_in_darks(rig: PortraitRig, grain: np.ndarray) -> float:
     return share
 
 
+# The picture's darkest and lightest passages (passages.py), read once per picture: pairs of
+# the picture they were read for and the two, newest first (one tuple, replaced whole, as
+# `_DARK_GRAIN`).
+_PASSAGES: tuple[tuple[np.ndarray, tuple[Passage | None, Passage | None]], ...] = ()
+# The cavity is never darker than the darkest passage, but no lighter than this share of the
+# lips (CAVITY_LIP_SHARE's upper bound in rig.py): lighter, the opening no longer reads as one.
+DEEP_UNDER_LIPS = 0.45
+
+
+def _passages(rig: PortraitRig) -> tuple[Passage | None, Passage | None]:
+    """The sitter's darkest passage and the face's lightest (passages.py)."""
+    global _PASSAGES
+    for read_for, found in _PASSAGES:
+        if read_for is rig.image:
+            return found
+    x0, y0, x1, y1 = rig.region
+    region = rig.image[y0:y1, x0:x1]
+    face = np.zeros(region.shape[:2], np.float32)
+    cv2.fillPoly(face, [np.round(rig.points[list(FACE_OVAL), :2] - (x0, y0)).astype(np.int32)], 1.0)
+    found = (passage(region, rig.face_height, rig.person), passage(region, rig.face_height, face, darkest=False))
+    _PASSAGES = ((rig.image, found), *_PASSAGES)[:_DARK_GRAIN_KEEP]
+    return found
+
+
+def _textured(colour: np.ndarray, rig: PortraitRig, passages: tuple[Passage | None, Passage | None],
+              grain: np.ndarray | None, x0: int, y0: int) -> np.ndarray:
+    """The paint with the picture's own texture at its tone: the darkest passage's strokes,
+    hatching or grain (passages.py) over the cavity, the face's lightest passage's over the
+    teeth, the two mixed between. (Random grain over a drawing's cavity read as a smooth blot
+    in it, nothing of its strokes inside, and over its teeth as a strip of static.) The light
+    passage's is laid no stronger than the picture's grain in its darks was (`_grain_in_darks`):
+    at its own strength, a forehead's faint wrinkles and pores, tiled across the teeth, read
+    as separations between teeth where there are none. Without passages (a picture too small
+    to hold one), that grain alone."""
+    h, w = colour.shape[:2]
+    dark, lit = passages
+    laid = grain[y0:y0 + h, x0:x0 + w] * _grain_in_darks(rig, grain) if grain is not None else None
+    if dark is None or lit is None:
+        return colour if laid is None else colour + laid[..., None]
+    deepest = min(dark.floor, DEEP_UNDER_LIPS * float(rig.palette.lip @ LUMA))
+    light = colour @ LUMA
+    towards_light = np.clip((light - deepest) / max(lit.light - deepest, 1.0), 0.0, 1.0)[..., None]
+    strength = 0.0 if laid is None else float(laid.std())
+    # (Each without its mean over the patch: a tile's strokes add pattern, never a tone.)
+    below = dark.texture[y0:y0 + h, x0:x0 + w]
+    below = (below - below.mean((0, 1))) * min(1.0, strength / max(dark.spread, 1e-3))
+    # Darker than the passage (the shadows under the lips), fainter, as the grain of film or
+    # a print falls in its darks (with the square root of the light, as shot noise does):
+    # as strong there as in the passage, the shadow under the upper lip read as black specks.
+    below = below * np.sqrt(np.minimum(light / max(dark.light, 1.0), 1.0))[..., None]
+    above = lit.texture[y0:y0 + h, x0:x0 + w]
+    above = (above - above.mean((0, 1))) * min(1.0, strength / max(lit.spread, 1e-3))
+    return colour + below + (above - below) * towards_light
+
+
 def _cavity(pal: Palette, u: np.ndarray, v: np.ndarray, height: np.ndarray, gap: float,
-            throat: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+            throat: np.ndarray | None = None, darkest: Passage | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The cavity, lit from above and in front as faces are: its deepest colour (the
     palette's: the picture's own darkest tones in the hue of its lip line) high up, in
     the shadow of the upper lip and teeth, lighter and redder down towards the floor of
@@ -323,8 +380,16 @@ def _cavity(pal: Palette, u: np.ndarray, v: np.ndarray, height: np.ndarray, gap:
     patch; a share of the lip colour, near black on a light painting, as a hole.) `throat`
     (0-1): where, and how much of, the floor's light does not reach (the deep colour, shaded,
     stays: never darker, or a light painting's opening read as a hole cut in it). With the
-    cavity, the floor's own colour, fully lit."""
+    cavity, the floor's own colour, fully lit. `darkest`: the picture's darkest passage
+    (passages.py); the deep colour is no darker than it (a drawing's darks read pixel by pixel
+    are its ink, a black no passage of the drawing has; a painting's, a black its warm
+    shadows never reach), up to DEEP_UNDER_LIPS of the lips' lightness."""
     deep = np.asarray(pal.cavity, np.float32)
+    if darkest is not None:
+        deep_light = float(deep @ LUMA)
+        wanted = min(darkest.floor, DEEP_UNDER_LIPS * float(pal.lip @ LUMA))
+        if wanted > deep_light:
+            deep = deep * (wanted / max(deep_light, 1.0))
     floor = 0.5 * (deep * CAVITY_FLOOR + pal.lip * FLOOR_UNDER_LIPS)
     # The floor as light as FLOOR_UNDER_LIPS of the lips, and clearly lighter than the deep
     # colour (FLOOR_OVER_DEEP) within FLOOR_MOST of the lips: half-way from the deep colour,

@@ -1,0 +1,85 @@
+"""An open mouth drawn in the picture's own medium (mouth.py, passages.py): in a drawing,
+the cavity's darks are the drawing's own strokes at the tone of its darkest passage, not a
+smooth black blot with random grain.
+
+Pictures made in the test from the shipped sitter: nothing from ../shared.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from installation.models.motion.mesh import MeshAnimator
+from installation.models.motion.mesh.motion import Motion
+from installation.models.motion.mesh.rig import INNER_LIPS, LOWER_INNER_LIP, LOWER_OUTER_LIP
+
+LUMA = np.array([0.299, 0.587, 0.114], np.float32)
+STROKE_ANGLE = 45.0  # degrees: the test drawing's strokes run from lower left to upper right
+
+
+def _opened(animator: MeshAnimator, teeth: tuple[float, ...], share: float):
+    """The portrait with its lower lip moved down `share` of a face height, and the moved points."""
+    offsets = np.zeros((468, 3), np.float32)
+    offsets[list(LOWER_INNER_LIP)[1:-1], 1] = share
+    offsets[list(LOWER_OUTER_LIP)[1:-1], 1] = share * 0.8
+    motion = Motion(offsets=offsets, teeth=teeth)
+    return animator.render(motion), animator.place(motion)[0]
+
+
+def _mask(shape: tuple[int, ...], points: np.ndarray) -> np.ndarray:
+    mask = np.zeros(shape[:2], np.uint8)
+    cv2.fillPoly(mask, [np.round(points).astype(np.int32)], 1)
+    return mask > 0
+
+
+def _graphite(sitter: np.ndarray) -> np.ndarray:
+    """The sitter drawn in graphite on warm paper: its darkness laid as strokes, streaks of
+    graphite a pixel or two wide, eleven long, all at STROKE_ANGLE, denser where it is darker.
+    No pixel of it is a smooth tone: its darks are strokes with paper between them."""
+    light = cv2.cvtColor(sitter, cv2.COLOR_RGB2GRAY).astype(np.float32) / 255.0
+    dark = np.clip(1.0 - cv2.normalize(light, None, 0.0, 1.0, cv2.NORM_MINMAX), 0.0, 1.0)
+    noise = np.random.default_rng(2).normal(0.0, 1.0, light.shape).astype(np.float32)
+    kernel = np.zeros((11, 11), np.float32)
+    cv2.line(kernel, (0, 10), (10, 0), 1.0, 1)
+    strokes = cv2.filter2D(noise, -1, kernel / kernel.sum())
+    strokes -= cv2.GaussianBlur(strokes, (0, 0), 3.0)
+    strokes /= strokes.std()
+    shade = 1.0 - dark * np.clip(0.85 + 0.45 * strokes, 0.0, 1.6)
+    paper = np.array([238, 232, 222], np.float32)
+    return np.clip(paper * shade[..., None] + 18.0 * (1.0 - shade[..., None]), 0, 255).astype(np.uint8)
+
+
+def _orientation(light: np.ndarray, where: np.ndarray) -> tuple[float, float]:
+    """The fine detail's dominant direction where `where` is true, in degrees (along the
+    strokes, 0 = horizontal, counter-clockwise with y up), and how coherent it is (0: no
+    direction, as random grain; 1: all one direction)."""
+    detail = light - cv2.GaussianBlur(light, (0, 0), 2.0)
+    gx, gy = cv2.Sobel(detail, cv2.CV_32F, 1, 0), cv2.Sobel(detail, cv2.CV_32F, 0, 1)
+    jxx, jyy, jxy = float((gx * gx)[where].sum()), float((gy * gy)[where].sum()), float((gx * gy)[where].sum())
+    coherence = np.hypot(jxx - jyy, 2 * jxy) / max(jxx + jyy, 1e-6)
+    gradient = 0.5 * np.degrees(np.arctan2(2 * jxy, jxx - jyy))  # image axes, y down
+    along = (-(gradient + 90.0)) % 180.0  # the strokes run across the gradient; y up
+    return float(along), float(coherence)
+
+
+def test_an_open_mouth_in_a_drawing_is_drawn_in_its_own_strokes_not_a_smooth_blot(stack, sitter):
+    """In a graphite drawing the mouth opened as a smooth black blot with random grain:
+    its darks read pixel by pixel were the graphite itself, a black no passage of the drawing
+    has, and nothing of its strokes was inside. The cavity is now no darker than the
+    drawing's darkest passage, and carries its strokes, running the way the drawing's run."""
+    drawing = _graphite(sitter)
+    animator = MeshAnimator(drawing, stack)
+    out, dst = _opened(animator, (0.0, 0.0, 0.0, 0.0, 0.0), share=0.12)
+    inside = cv2.erode(_mask(out.shape, dst[list(INNER_LIPS)]).astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
+    assert inside.sum() > 300
+    light = out.astype(np.float32) @ LUMA
+    # The drawing's darkest passage, its strokes averaged out: the darkest tone it has.
+    x0, y0, x1, y1 = animator.rig.region
+    tones = cv2.GaussianBlur(drawing.astype(np.float32) @ LUMA, (0, 0), 4.0)[y0:y1, x0:x1]
+    darkest = float(np.percentile(tones, 1))
+    assert darkest > 40  # a drawing: no smooth black anywhere
+    assert float(np.median(light[inside])) > 0.7 * darkest, (float(np.median(light[inside])), darkest)
+    along, coherence = _orientation(light, inside)
+    assert coherence > 0.3, coherence
+    assert abs(along - STROKE_ANGLE) < 20, along
