@@ -1,6 +1,7 @@
-"""An open mouth drawn in the picture's own medium (mouth.py, passages.py): in a drawing,
-the cavity's darks are the drawing's own strokes at the tone of its darkest passage, not a
-smooth black blot with random grain.
+"""An open mouth drawn in the picture's own medium (mouth.py, passages.py, enamel.py): in a
+drawing, the cavity's darks are the drawing's own strokes at the tone of its darkest
+passage, not a smooth black blot with random grain; on a warm painting the teeth are ivory
+beside the skin, not a grey-blue band.
 
 Pictures made in the test from the shipped sitter: nothing from ../shared.
 """
@@ -10,9 +11,10 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from installation.models.face import portrait_faces
 from installation.models.motion.mesh import MeshAnimator
 from installation.models.motion.mesh.motion import Motion
-from installation.models.motion.mesh.rig import INNER_LIPS, LOWER_INNER_LIP, LOWER_OUTER_LIP
+from installation.models.motion.mesh.rig import FACE_OVAL, INNER_LIPS, LOWER_INNER_LIP, LOWER_OUTER_LIP, OUTER_LIPS
 
 LUMA = np.array([0.299, 0.587, 0.114], np.float32)
 STROKE_ANGLE = 45.0  # degrees: the test drawing's strokes run from lower left to upper right
@@ -83,3 +85,46 @@ def test_an_open_mouth_in_a_drawing_is_drawn_in_its_own_strokes_not_a_smooth_blo
     along, coherence = _orientation(light, inside)
     assert coherence > 0.3, coherence
     assert abs(along - STROKE_ANGLE) < 20, along
+
+
+def _pale_highlights(sitter: np.ndarray, stack) -> tuple[np.ndarray, np.ndarray]:
+    """The sitter as a warm, varnished painting whose lights are painted paler and cooler
+    than its flesh (lead white in the highlights, as painters lay them): ruddy, golden skin,
+    red lips, and the lightest tenth of the face near a neutral ivory. Also the face's mesh."""
+    warm = np.clip(50.0 + sitter.astype(np.float32) * 0.72, 0, 255) * np.array([1.14, 0.93, 0.7])
+    face = portrait_faces(sitter, stack)[0]
+    mesh = face.landmarks[:, :2]
+    lips = _mask(sitter.shape, mesh[list(OUTER_LIPS)])
+    warm[lips] = warm[lips] * np.array([1.05, 0.72, 0.7])
+    oval = _mask(sitter.shape, mesh[list(FACE_OVAL)])
+    light = warm @ LUMA
+    lights = oval & (light >= np.percentile(light[oval], 90))
+    grey = light[lights][:, None] * np.array([1.05, 1.0, 0.9])
+    warm[lights] = warm[lights] + (grey - warm[lights]) * 0.8
+    return np.clip(warm, 0, 255).astype(np.uint8), mesh
+
+
+def test_teeth_on_a_warm_painting_are_ivory_beside_the_skin_not_a_grey_blue_band(stack, sitter):
+    """Teeth were made from the face's highlights, three quarters of their warmth: where a
+    painter lays the lights paler and cooler than the flesh, the teeth had a third more blue
+    (over their lightness) than the skin round the mouth, at about its lightness, and read as
+    a grey-blue band. Their blue is no more than the skin's beside them now."""
+    painting, mesh = _pale_highlights(sitter, stack)
+    animator = MeshAnimator(painting, stack)
+    out, dst = _opened(animator, (0.55, 0.0, 0.0, 0.0), share=0.08)
+    top, gap = dst[13, 1], dst[14, 1] - dst[13, 1]
+    centre, half = (dst[78, 0] + dst[308, 0]) / 2, (dst[308, 0] - dst[78, 0]) / 2
+    rows = slice(int(round(top + 0.15 * gap)), int(round(top + 0.4 * gap)) + 1)
+    cols = slice(int(round(centre - 0.4 * half)), int(round(centre + 0.4 * half)) + 1)
+    teeth = np.median(out[rows, cols].reshape(-1, 3).astype(np.float32), axis=0)
+    lips = _mask(painting.shape, mesh[list(OUTER_LIPS)]).astype(np.uint8)
+    reach = int(0.12 * animator.rig.face_height) | 1
+    around = (cv2.dilate(lips, np.ones((reach, reach), np.uint8)) > 0) & (lips == 0)
+    skin = np.median(painting[around].astype(np.float32), axis=0)
+
+    def blue(rgb: np.ndarray) -> float:
+        return float(rgb[2] / max(float(rgb @ LUMA), 1.0))
+
+    assert float(teeth @ LUMA) > float(skin @ LUMA)  # lit teeth
+    assert blue(teeth) < blue(skin) + 0.03, (teeth, skin)
+    assert teeth[0] > teeth[2] + 20  # warm
