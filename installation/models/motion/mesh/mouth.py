@@ -268,7 +268,10 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
         under = np.exp(-((np.maximum(v - upper_band, 0.0) / soft) ** 2)) * (v > upper_band) * upper_shown
         over = np.exp(-((np.maximum(1.0 - lower_band - v, 0.0) / soft) ** 2)) * (v < 1.0 - lower_band) * lower_shown
         colour *= (1.0 - 0.35 * np.maximum(under, over) * fade)[..., None]
-    colour = cv2.GaussianBlur(colour.astype(np.float32), (0, 0), max(0.6, gap * 0.03, blur))
+    # The paint as soft as the picture, but, like the outline, never so soft that a narrow
+    # opening's teeth fade into its dark: blurred by a soft picture's 1-1.6 px, a toothy grin
+    # parted by a few pixels was a dark slot with no teeth.
+    colour = cv2.GaussianBlur(colour.astype(np.float32), (0, 0), max(0.6, gap * 0.03, min(blur, gap / 6.0)))
     # Fixed to the picture, not to the mouth: grain belongs to the film or the canvas.
     if screen is not None:
         colour = screen.print(colour, x0, y0)
