@@ -148,3 +148,25 @@ def test_a_toothy_grin_parted_a_few_pixels_on_a_soft_picture_shows_its_teeth(sta
     lightest = (out[rows[:, None], cols[None, :]].astype(np.float32) @ LUMA).max(axis=0)
     enamel = float(animator.rig.palette.teeth @ LUMA)
     assert float(np.median(lightest)) > 0.8 * enamel, (float(np.median(lightest)), enamel)
+
+
+def test_the_mouths_corners_are_not_lit_as_lip_beyond_the_opening(stack, sitter, monkeypatch):
+    """The lips' inner edges are lit as the lip beside them (`_inner_lips`); lit all round
+    the opening, the ring beyond its sharp corners drew them out as pale points of lip colour
+    (up to 40 levels over the picture there), fangs at a small mouth's corners. The lips meet
+    in shadow at the corners: there the ring is cleaned, not lit."""
+    from installation.models.motion.mesh import warp
+
+    animator = MeshAnimator(sitter, stack)
+    out, dst = _opened(animator, (0.0, 0.0, 0.0, 0.0, 0.0), share=0.1)
+    offsets = np.zeros((468, 3), np.float32)
+    offsets[list(LOWER_INNER_LIP)[1:-1], 1] = 0.1
+    offsets[list(LOWER_OUTER_LIP)[1:-1], 1] = 0.08
+    monkeypatch.setattr(warp, "paint_mouth", lambda *args, **kwargs: None)
+    bare = animator.render(Motion(offsets=offsets, teeth=(0.0, 0.0, 0.0, 0.0, 0.0)))
+    light, unpainted = out.astype(np.float32) @ LUMA, bare.astype(np.float32) @ LUMA
+    for tip, other in ((78, 308), (308, 78)):
+        outward = (dst[tip, :2] - dst[other, :2]) / np.linalg.norm(dst[tip, :2] - dst[other, :2])
+        for reach in (1.0, 2.0, 3.0):
+            x, y = np.round(dst[tip, :2] + outward * reach).astype(int)
+            assert light[y, x] - unpainted[y, x] < 25, (tip, reach, light[y, x] - unpainted[y, x])

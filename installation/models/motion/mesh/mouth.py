@@ -58,7 +58,12 @@ CONTACT_SHADOW = 0.3
 CORNER_SHADE = 0.4
 # The lips' inner edges (`_inner_lips`) are cleaned over this share of the gap (1.5-4 px).
 INNER_LIP_SHARE = 0.12
-EDGE_LIFT = 0.6  # ...and lit this much of the way to the lip beside them (`_inner_lips`)
+EDGE_LIFT = 0.6  # ...and lit this much of the way to the lip beside them (`_inner_lips`),
+# but not towards the mouth's corners, where the lips meet in shadow: lit all round, the
+# corners' ring of lip drew the opening's sharp ends as pale points, two fangs of lip
+# colour on a turned sitter's small mouth. Lit fully to EDGE_LIT_TO[0] of the half width,
+# not at all from EDGE_LIT_TO[1].
+EDGE_LIT_TO = (0.6, 0.9)
 # The lower lip's inside under a smile's resting teeth (`teeth.mouth_shown`'s fifth number):
 # the lip's colour this much in shade just under the teeth, lit towards the lip's edge, and
 # not in the mouth's corners (beyond this share of its half width), which stay dark.
@@ -282,6 +287,7 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
     # with no line between, and the face mesh read a smile's opening as smaller (mouth
     # amplitude 0.91 -> 0.85 on the shared painting and smile driver).
     lift = EDGE_LIFT * (1.0 - max(upper_shown, lower_shown) * strength)
+    lift = lift * np.clip((EDGE_LIT_TO[1] - u) / (EDGE_LIT_TO[1] - EDGE_LIT_TO[0]), 0.0, 1.0)
     patch = _inner_lips(region[y0:y1, x0:x1], mask, unrounded, gap, opening, pal.lip, lift)
     region[y0:y1, x0:x1] = np.clip(patch + (colour - patch) * alpha + 0.5, 0, 255).astype(np.uint8)
 
@@ -420,7 +426,7 @@ def _cavity(pal: Palette, u: np.ndarray, v: np.ndarray, height: np.ndarray, gap:
 
 
 def _inner_lips(patch: np.ndarray, mask: np.ndarray, unrounded: np.ndarray, gap: float, opening: float,
-                lip: np.ndarray, lift: float) -> np.ndarray:
+                lip: np.ndarray, lift: np.ndarray | float) -> np.ndarray:
     """The lips' inner edges round an opening (float32, the patch's pixels): the lip's own
     colour with its specks taken out. Stretched from a few pixels of the closed mouth's
     line, the warped picture there showed what the line held (a highlight, craquelure, a
@@ -440,7 +446,7 @@ def _inner_lips(patch: np.ndarray, mask: np.ndarray, unrounded: np.ndarray, gap:
     # sitters, where its middle was 0.72-0.91), and the upper lip was lost in the cavity. A
     # lip's inner edge is lit as the lip beside it is: lifted towards the lightest of the lip
     # within a few pixels (no lighter than the palette's lip: a shaded lip stays shaded), `lift`
-    # of the way.
+    # of the way (per pixel: none at the mouth's corners).
     side = 2 * int(np.ceil(reach)) + 1
     beside = np.minimum(cv2.dilate(clean, np.ones((side, side), np.uint8)), np.asarray(lip, np.float32))
     return clean.astype(np.float32) + np.clip(beside - clean, 0.0, None) * (ring * lift)[..., None]
