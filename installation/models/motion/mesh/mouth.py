@@ -352,31 +352,38 @@ def _textured(colour: np.ndarray, rig: PortraitRig, passages: tuple[Passage | No
               grain: np.ndarray | None, x0: int, y0: int) -> np.ndarray:
     """The paint with the picture's own texture at its tone: the darkest passage's strokes,
     hatching or grain (passages.py) over the cavity, the face's lightest passage's over the
-    teeth, the two mixed between. (Random grain over a drawing's cavity read as a smooth blot
-    in it, nothing of its strokes inside, and over its teeth as a strip of static.) The light
-    passage's is laid no stronger than the picture's grain in its darks was (`_grain_in_darks`):
-    at its own strength, a forehead's faint wrinkles and pores, tiled across the teeth, read
-    as separations between teeth where there are none. Without passages (a picture too small
+    teeth, the two mixed between by the paint's light, from the cavity's deepest to the lips'.
+    (Random grain over a drawing's cavity read as a smooth blot in it, nothing of its strokes
+    inside, and over its teeth as a strip of static.) Each passage's is laid no stronger than
+    the picture's grain in its darks was (`_grain_in_darks`): at its own strength, a
+    forehead's faint wrinkles and pores, tiled across the teeth, read as separations between
+    teeth where there are none. Without passages (a picture too small
     to hold one), that grain alone."""
     h, w = colour.shape[:2]
     dark, lit = passages
-    laid = grain[y0:y0 + h, x0:x0 + w] * _grain_in_darks(rig, grain) if grain is not None else None
+    share = _grain_in_darks(rig, grain) if grain is not None else 0.0
     if dark is None or lit is None:
-        return colour if laid is None else colour + laid[..., None]
-    deepest = min(dark.floor, DEEP_UNDER_LIPS * float(rig.palette.lip @ LUMA))
+        return colour if grain is None else colour + grain[y0:y0 + h, x0:x0 + w, None] * share
+    lips = float(rig.palette.lip @ LUMA)
+    deepest = min(dark.floor, DEEP_UNDER_LIPS * lips)
     light = colour @ LUMA
-    towards_light = np.clip((light - deepest) / max(lit.light - deepest, 1.0), 0.0, 1.0)[..., None]
-    strength = 0.0 if laid is None else float(laid.std())
-    # (Each without its mean over the patch: a tile's strokes add pattern, never a tone.)
-    below = dark.texture[y0:y0 + h, x0:x0 + w]
-    below = (below - below.mean((0, 1))) * min(1.0, strength / max(dark.spread, 1e-3))
+    # From the cavity's deepest to the lips' lightness (teeth and a lit tongue are lighter
+    # still: the dark passage's strokes, laid on teeth, made them dirty).
+    towards_light = np.clip((light - deepest) / max(lips - deepest, 1.0), 0.0, 1.0)
+    strength = 0.0 if grain is None else share * float(grain[y0:y0 + h, x0:x0 + w].std())
     # Darker than the passage (the shadows under the lips), fainter, as the grain of film or
     # a print falls in its darks (with the square root of the light, as shot noise does):
     # as strong there as in the passage, the shadow under the upper lip read as black specks.
-    below = below * np.sqrt(np.minimum(light / max(dark.light, 1.0), 1.0))[..., None]
-    above = lit.texture[y0:y0 + h, x0:x0 + w]
-    above = (above - above.mean((0, 1))) * min(1.0, strength / max(lit.spread, 1e-3))
-    return colour + below + (above - below) * towards_light
+    # (Weights worked out in one channel and laid on the colours once: this runs on every
+    # frame of an open mouth.)
+    below = np.sqrt(np.minimum(light * (1.0 / max(dark.light, 1.0)), 1.0))
+    below *= (1.0 - towards_light) * min(1.0, strength / max(dark.spread, 1e-3))
+    above = towards_light * min(1.0, strength / max(lit.spread, 1e-3))
+    # (Each without its mean over the patch: a tile's strokes add pattern, never a tone.)
+    for texture, weight in ((dark.texture, below), (lit.texture, above)):
+        patch = texture[y0:y0 + h, x0:x0 + w]
+        colour = colour + (patch - patch.mean((0, 1))) * weight[..., None]
+    return colour
 
 
 def _cavity(pal: Palette, u: np.ndarray, v: np.ndarray, height: np.ndarray, gap: float,
