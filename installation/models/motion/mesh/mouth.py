@@ -17,7 +17,7 @@ import numpy as np
 
 from .enamel import biting_edge, tooth_light
 from .halftone import HalftoneScreen
-from .passages import Passage, passage
+from .passages import Passage, passages
 from .plate import DETAIL_SIGMA, robust_spread
 from .rig import FACE_OVAL, INNER_LIPS, LOWER_INNER_LIP, UPPER_INNER_LIP, Palette, PortraitRig
 from .tone import LUMA
@@ -224,8 +224,8 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
         back, lit = tongue_back(u, v, gap)
         high = np.clip(1.0 - v / TONGUE_BACK_TOP, 0.0, 1.0).astype(np.float32)
         throat = (THROAT_SHADE * grow * np.exp(-(u[:1] / 0.45) ** 2)).astype(np.float32) * (1.0 - back) * high
-    passages = _passages(rig)
-    colour, floor = _cavity(pal, u, v, height, gap, throat, passages[0])
+    dark_and_light = _passages(rig)
+    colour, floor = _cavity(pal, u, v, height, gap, throat, dark_and_light[0])
     if tongue_band is not None:
         # The tongue lies behind the teeth: painted first, the teeth over it.
         cover, shade = tongue_layer(u, v, tongue_band, gap, half)
@@ -281,7 +281,7 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
     if screen is not None:
         colour = screen.print(colour, x0, y0)
     else:
-        colour = _textured(colour, rig, passages, grain, x0, y0)
+        colour = _textured(colour, rig, dark_and_light, grain, x0, y0)
     alpha = np.minimum(cv2.GaussianBlur(mask, (0, 0), outline) * raise_edge, 1.0)[..., None] * opening
     # Over teeth the lips' edges stay as dark as the picture has them: lit, they met the teeth
     # with no line between, and the face mesh read a smile's opening as smaller (mouth
@@ -341,36 +341,36 @@ def _passages(rig: PortraitRig) -> tuple[Passage | None, Passage | None]:
             return found
     x0, y0, x1, y1 = rig.region
     region = rig.image[y0:y1, x0:x1]
-    face = np.zeros(region.shape[:2], np.float32)
-    cv2.fillPoly(face, [np.round(rig.points[list(FACE_OVAL), :2] - (x0, y0)).astype(np.int32)], 1.0)
-    found = (passage(region, rig.face_height, rig.person), passage(region, rig.face_height, face, darkest=False))
+    face = np.zeros(region.shape[:2], np.uint8)
+    cv2.fillPoly(face, [np.round(rig.points[list(FACE_OVAL), :2] - (x0, y0)).astype(np.int32)], 1)
+    found = passages(region, rig.face_height, rig.person, face)
     _PASSAGES = ((rig.image, found), *_PASSAGES)[:_DARK_GRAIN_KEEP]
     return found
 
 
-def _textured(colour: np.ndarray, rig: PortraitRig, passages: tuple[Passage | None, Passage | None],
+def _textured(colour: np.ndarray, rig: PortraitRig, dark_and_light: tuple[Passage | None, Passage | None],
               grain: np.ndarray | None, x0: int, y0: int) -> np.ndarray:
-    """The paint with the picture's own texture at its tone: the darkest passage's strokes,
-    hatching or grain (passages.py) over the cavity, the face's lightest passage's over the
-    teeth, the two mixed between by the paint's light, from the cavity's deepest to the lips'.
-    (Random grain over a drawing's cavity read as a smooth blot in it, nothing of its strokes
-    inside, and over its teeth as a strip of static.) Each passage's is laid no stronger than
-    the picture's grain in its darks was (`_grain_in_darks`): at its own strength, a
-    forehead's faint wrinkles and pores, tiled across the teeth, read as separations between
-    teeth where there are none. Without passages (a picture too small
-    to hold one), that grain alone."""
+    """The paint with the picture's own texture at its tone: over the cavity, the darkest
+    passage's own strokes, hatching or grain (passages.py); over what is lighter (teeth, a
+    lit tongue, the lips' insides), the picture's grain; mixed by the paint's light, from the
+    cavity's deepest to the lips'. Each as strong as the picture's grain is in its darks
+    (`_grain_in_darks`), the grain over the light tones no stronger than the face's lightest
+    passage has it. (Random grain over a drawing's cavity read as a smooth blot in it,
+    nothing of its strokes inside; over its teeth, as strong as in its darks, a strip of
+    static on paper that has none. A forehead's own texture tiled over the teeth drew
+    separations between teeth where there are none.) Without passages (a picture too small
+    to hold one), the grain alone."""
     h, w = colour.shape[:2]
-    dark, lit = passages
+    dark, lit = dark_and_light
     share = _grain_in_darks(rig, grain) if grain is not None else 0.0
-    if dark is None or lit is None:
+    if grain is None or dark is None or lit is None:
         return colour if grain is None else colour + grain[y0:y0 + h, x0:x0 + w, None] * share
     lips = float(rig.palette.lip @ LUMA)
     deepest = min(dark.floor, DEEP_UNDER_LIPS * lips)
     light = colour @ LUMA
-    # From the cavity's deepest to the lips' lightness (teeth and a lit tongue are lighter
-    # still: the dark passage's strokes, laid on teeth, made them dirty).
     towards_light = np.clip((light - deepest) / max(lips - deepest, 1.0), 0.0, 1.0)
-    strength = 0.0 if grain is None else share * float(grain[y0:y0 + h, x0:x0 + w].std())
+    grain = grain[y0:y0 + h, x0:x0 + w]
+    strength = share * float(grain.std())
     # Darker than the passage (the shadows under the lips), fainter, as the grain of film or
     # a print falls in its darks (with the square root of the light, as shot noise does):
     # as strong there as in the passage, the shadow under the upper lip read as black specks.
@@ -378,12 +378,11 @@ def _textured(colour: np.ndarray, rig: PortraitRig, passages: tuple[Passage | No
     # frame of an open mouth.)
     below = np.sqrt(np.minimum(light * (1.0 / max(dark.light, 1.0)), 1.0))
     below *= (1.0 - towards_light) * min(1.0, strength / max(dark.spread, 1e-3))
-    above = towards_light * min(1.0, strength / max(lit.spread, 1e-3))
-    # (Each without its mean over the patch: a tile's strokes add pattern, never a tone.)
-    for texture, weight in ((dark.texture, below), (lit.texture, above)):
-        patch = texture[y0:y0 + h, x0:x0 + w]
-        colour = colour + (patch - patch.mean((0, 1))) * weight[..., None]
-    return colour
+    above = towards_light * (share * min(1.0, lit.spread / max(strength, 1e-3)))
+    # (The strokes without their mean over the patch: they add pattern, never a tone.)
+    strokes = dark.texture(x0, y0, h, w)
+    colour = colour + (strokes - strokes.mean((0, 1))) * below[..., None]
+    return colour + (grain * above)[..., None]
 
 
 def _cavity(pal: Palette, u: np.ndarray, v: np.ndarray, height: np.ndarray, gap: float,
