@@ -9,10 +9,11 @@ strokes inside (and in a painting whose darkest shadow is a warm brown, as a bla
 its teeth, given the same grain, as a strip of static. So two passages of the sitter are
 found once per picture, each a window of one tone: the darkest (a shadowed fold of cloth,
 the hair, a beard's shade) and the lightest on the face (a lit forehead or cheek). The dark
-one's mean colour is the darkest the cavity is painted; each one's own fine detail, tiled in
-the picture's place, is the texture laid over the paint of its tone (hatching where the
-picture is hatched, graphite where it is drawn, film grain in a photograph, the canvas in a
-painting).
+one's mean colour is the darkest the cavity is painted and its own fine detail, tiled in the
+picture's place, the texture laid over the cavity (hatching where the picture is hatched,
+graphite where it is drawn, film grain in a photograph's shadows, the canvas in a
+painting's); the light one says how much grain the picture's lights hold (blank paper in a
+drawing: next to none).
 """
 
 from __future__ import annotations
