@@ -170,3 +170,20 @@ def test_the_mouths_corners_are_not_lit_as_lip_beyond_the_opening(stack, sitter,
         for reach in (1.0, 2.0, 3.0):
             x, y = np.round(dst[tip, :2] + outward * reach).astype(int)
             assert light[y, x] - unpainted[y, x] < 25, (tip, reach, light[y, x] - unpainted[y, x])
+
+
+def test_a_dark_passage_in_the_pictures_corner_is_read_whole_and_tiles_any_patch():
+    """The passages are compared on cells of whole pixels; a darkest passage in the region's
+    bottom-right corner was read cut short by the region's edge (78 px of an 80 px window),
+    and the texture laid from it failed on the first open mouth (an index past its end)."""
+    from installation.models.motion.mesh.passages import passages
+
+    rng = np.random.default_rng(4)
+    region = np.full((312, 286, 3), 200, np.uint8)  # (24 and 22 cells of 13 px: no spare pixel)
+    region[-90:, -90:] = np.clip(40 + rng.normal(0, 12, (90, 90, 1)), 0, 255).astype(np.uint8)
+    everywhere = np.ones(region.shape[:2], np.float32)
+    dark, light = passages(region, 80 / 0.22, everywhere, everywhere)
+    assert dark is not None and light is not None
+    assert dark.tile.shape == (80, 80, 3)
+    assert dark.light < 60  # the dark corner, not the light ground
+    assert dark.texture(250, 270, 41, 33).shape == (41, 33, 3)

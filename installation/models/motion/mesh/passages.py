@@ -61,9 +61,8 @@ class Passage:
     def texture(self, x0: int, y0: int, height: int, width: int) -> np.ndarray:
         """The detail tiled over region pixels [y0, y0 + height) x [x0, x0 + width), in the
         picture's own place: painted over, the strokes stay on the paper as the mouth moves."""
-        side = self.tile.shape[0]
-        rows = np.arange(y0, y0 + height) % side
-        cols = np.arange(x0, x0 + width) % side
+        rows = np.arange(y0, y0 + height) % self.tile.shape[0]
+        cols = np.arange(x0, x0 + width) % self.tile.shape[1]
         return self.tile[rows[:, None], cols[None, :]]
 
 
@@ -122,7 +121,8 @@ def passages(region: np.ndarray, face_height: float, sitter: np.ndarray | None,
             floor = float(np.percentile(values, FLOOR_PERCENTILE))
         else:
             floor = float(np.max(tones))
-        found.append(_read(region, int(ys[iy]) * cell, int(xs[ix]) * cell, side, floor))
+        # (Cells are whole pixels: the window's corner is kept inside the region.)
+        found.append(_read(region, min(int(ys[iy]) * cell, h - side), min(int(xs[ix]) * cell, w - side), side, floor))
     return found[0], found[1]
 
 
