@@ -331,6 +331,10 @@ _PASSAGES: tuple[tuple[np.ndarray, tuple[Passage | None, Passage | None]], ...] 
 # The cavity is never darker than the darkest passage, but no lighter than this share of the
 # lips (CAVITY_LIP_SHARE's upper bound in rig.py): lighter, the opening no longer reads as one.
 DEEP_UNDER_LIPS = 0.45
+# The passage's texture is laid as strong as the picture's grain is in its darks: its own
+# pattern, at most this many times its own strength (a passage of flat black has no
+# pattern to give, and is not blown up into one).
+MOST_OVER_PASSAGE = 2.0
 
 
 def _passages(rig: PortraitRig) -> tuple[Passage | None, Passage | None]:
@@ -377,7 +381,7 @@ def _textured(colour: np.ndarray, rig: PortraitRig, dark_and_light: tuple[Passag
     # (Weights worked out in one channel and laid on the colours once: this runs on every
     # frame of an open mouth.)
     below = np.sqrt(np.minimum(light * (1.0 / max(dark.light, 1.0)), 1.0))
-    below *= (1.0 - towards_light) * min(1.0, strength / max(dark.spread, 1e-3))
+    below *= (1.0 - towards_light) * min(MOST_OVER_PASSAGE, strength / max(dark.spread, 1e-3))
     above = towards_light * (share * min(1.0, lit.spread / max(strength, 1e-3)))
     # (The strokes without their mean over the patch: they add pattern, never a tone.)
     strokes = dark.texture(x0, y0, h, w)
