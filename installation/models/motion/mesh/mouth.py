@@ -17,7 +17,7 @@ import numpy as np
 
 from .enamel import biting_edge, tooth_light
 from .halftone import HalftoneScreen
-from .passages import Passage, passages
+from .passages import DEEP_UNDER_LIPS, Passage, of_rig, textured
 from .plate import DETAIL_SIGMA, robust_spread
 from .rig import FACE_OVAL, INNER_LIPS, LOWER_INNER_LIP, UPPER_INNER_LIP, Palette, PortraitRig
 from .tone import LUMA
@@ -224,7 +224,7 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
         back, lit = tongue_back(u, v, gap)
         high = np.clip(1.0 - v / TONGUE_BACK_TOP, 0.0, 1.0).astype(np.float32)
         throat = (THROAT_SHADE * grow * np.exp(-(u[:1] / 0.45) ** 2)).astype(np.float32) * (1.0 - back) * high
-    dark_and_light = _passages(rig)
+    dark_and_light = of_rig(rig)
     colour, floor = _cavity(pal, u, v, height, gap, throat, dark_and_light[0])
     if tongue_band is not None:
         # The tongue lies behind the teeth: painted first, the teeth over it.
@@ -281,7 +281,8 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
     if screen is not None:
         colour = screen.print(colour, x0, y0)
     else:
-        colour = _textured(colour, rig, dark_and_light, grain, x0, y0)
+        share = _grain_in_darks(rig, grain) if grain is not None else 0.0
+        colour = textured(colour, rig, dark_and_light, grain, share, x0, y0)
     alpha = np.minimum(cv2.GaussianBlur(mask, (0, 0), outline) * raise_edge, 1.0)[..., None] * opening
     # Over teeth the lips' edges stay as dark as the picture has them: lit, they met the teeth
     # with no line between, and the face mesh read a smile's opening as smaller (mouth
@@ -322,71 +323,6 @@ def _grain_in_darks(rig: PortraitRig, grain: np.ndarray) -> float:
     share = float(np.clip(strength / max(float(grain.std()), 1e-6), 0.1, 1.0))
     _DARK_GRAIN = ((grain, share), *_DARK_GRAIN)[:_DARK_GRAIN_KEEP]
     return share
-
-
-# The picture's darkest and lightest passages (passages.py), read once per picture: pairs of
-# the picture they were read for and the two, newest first (one tuple, replaced whole, as
-# `_DARK_GRAIN`).
-_PASSAGES: tuple[tuple[np.ndarray, tuple[Passage | None, Passage | None]], ...] = ()
-# The cavity is never darker than the darkest passage, but no lighter than this share of the
-# lips (CAVITY_LIP_SHARE's upper bound in rig.py): lighter, the opening no longer reads as one.
-DEEP_UNDER_LIPS = 0.45
-# The passage's texture is laid as strong as the picture's grain is in its darks: its own
-# pattern, at most this many times its own strength (a passage of flat black has no
-# pattern to give, and is not blown up into one).
-MOST_OVER_PASSAGE = 2.0
-
-
-def _passages(rig: PortraitRig) -> tuple[Passage | None, Passage | None]:
-    """The sitter's darkest passage and the face's lightest (passages.py)."""
-    global _PASSAGES
-    for read_for, found in _PASSAGES:
-        if read_for is rig.image:
-            return found
-    x0, y0, x1, y1 = rig.region
-    region = rig.image[y0:y1, x0:x1]
-    face = np.zeros(region.shape[:2], np.uint8)
-    cv2.fillPoly(face, [np.round(rig.points[list(FACE_OVAL), :2] - (x0, y0)).astype(np.int32)], 1)
-    found = passages(region, rig.face_height, rig.person, face)
-    _PASSAGES = ((rig.image, found), *_PASSAGES)[:_DARK_GRAIN_KEEP]
-    return found
-
-
-def _textured(colour: np.ndarray, rig: PortraitRig, dark_and_light: tuple[Passage | None, Passage | None],
-              grain: np.ndarray | None, x0: int, y0: int) -> np.ndarray:
-    """The paint with the picture's own texture at its tone: over the cavity, the darkest
-    passage's own strokes, hatching or grain (passages.py); over what is lighter (teeth, a
-    lit tongue, the lips' insides), the picture's grain; mixed by the paint's light, from the
-    cavity's deepest to the lips'. Each as strong as the picture's grain is in its darks
-    (`_grain_in_darks`), the grain over the light tones no stronger than the face's lightest
-    passage has it. (Random grain over a drawing's cavity read as a smooth blot in it,
-    nothing of its strokes inside; over its teeth, as strong as in its darks, a strip of
-    static on paper that has none. A forehead's own texture tiled over the teeth drew
-    separations between teeth where there are none.) Without passages (a picture too small
-    to hold one), the grain alone."""
-    h, w = colour.shape[:2]
-    dark, lit = dark_and_light
-    share = _grain_in_darks(rig, grain) if grain is not None else 0.0
-    if grain is None or dark is None or lit is None:
-        return colour if grain is None else colour + grain[y0:y0 + h, x0:x0 + w, None] * share
-    lips = float(rig.palette.lip @ LUMA)
-    deepest = min(dark.floor, DEEP_UNDER_LIPS * lips)
-    light = colour @ LUMA
-    towards_light = np.clip((light - deepest) / max(lips - deepest, 1.0), 0.0, 1.0)
-    grain = grain[y0:y0 + h, x0:x0 + w]
-    strength = share * float(grain.std())
-    # Darker than the passage (the shadows under the lips), fainter, as the grain of film or
-    # a print falls in its darks (with the square root of the light, as shot noise does):
-    # as strong there as in the passage, the shadow under the upper lip read as black specks.
-    # (Weights worked out in one channel and laid on the colours once: this runs on every
-    # frame of an open mouth.)
-    below = np.sqrt(np.minimum(light * (1.0 / max(dark.light, 1.0)), 1.0))
-    below *= (1.0 - towards_light) * min(MOST_OVER_PASSAGE, strength / max(dark.spread, 1e-3))
-    above = towards_light * (share * min(1.0, lit.spread / max(strength, 1e-3)))
-    # (The strokes without their mean over the patch: they add pattern, never a tone.)
-    strokes = dark.texture(x0, y0, h, w)
-    colour = colour + (strokes - strokes.mean((0, 1))) * below[..., None]
-    return colour + (grain * above)[..., None]
 
 
 def _cavity(pal: Palette, u: np.ndarray, v: np.ndarray, height: np.ndarray, gap: float,

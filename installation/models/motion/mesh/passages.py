@@ -24,6 +24,7 @@ import cv2
 import numpy as np
 
 from .plate import DETAIL_SIGMA, robust_spread
+from .rig import FACE_OVAL, PortraitRig
 from .tone import LUMA
 
 # The window read for a passage, as a share of the face's height (at least MIN_SIDE
@@ -46,6 +47,7 @@ FLOOR_PERCENTILE = 1.0
 # which holds this share of the whole detail's spread in white grain (measured: the grain
 # `plate.picture_grain` lays is white).
 FINEST_SIGMA, FINEST_SHARE = 1.0, 0.91
+KEEP = 4  # pictures whose passages are kept (`of_rig`)
 CELLS_PER_SIDE = 6
 
 
@@ -142,3 +144,67 @@ def _read(region: np.ndarray, y0: int, x0: int, side: int, floor: float) -> Pass
     finest = detail - cv2.GaussianBlur(detail, (0, 0), FINEST_SIGMA, borderType=cv2.BORDER_REFLECT)
     return Passage(window.reshape(-1, 3).mean(0), detail.astype(np.float32),
                    (x0, y0, x0 + side, y0 + side), robust_spread(finest) / FINEST_SHARE, floor)
+
+
+# The passages, read once per picture: pairs of the picture they were read for and the two,
+# newest first, a few of them (one tuple, replaced whole, as mouth.py's grain in the darks:
+# `bayard animate` renders on two threads).
+_PASSAGES: tuple[tuple[np.ndarray, tuple[Passage | None, Passage | None]], ...] = ()
+# The cavity is never darker than the darkest passage, but no lighter than this share of the
+# lips (CAVITY_LIP_SHARE's upper bound in rig.py): lighter, the opening no longer reads as one.
+DEEP_UNDER_LIPS = 0.45
+# The passage's texture is laid as strong as the picture's grain is in its darks: its own
+# pattern, at most this many times its own strength (a passage of flat black has no
+# pattern to give, and is not blown up into one).
+MOST_OVER_PASSAGE = 2.0
+
+
+def of_rig(rig: PortraitRig) -> tuple[Passage | None, Passage | None]:
+    """The sitter's darkest passage and the face's lightest, read once per picture."""
+    global _PASSAGES
+    for read_for, found in _PASSAGES:
+        if read_for is rig.image:
+            return found
+    x0, y0, x1, y1 = rig.region
+    region = rig.image[y0:y1, x0:x1]
+    face = np.zeros(region.shape[:2], np.uint8)
+    cv2.fillPoly(face, [np.round(rig.points[list(FACE_OVAL), :2] - (x0, y0)).astype(np.int32)], 1)
+    found = passages(region, rig.face_height, rig.person, face)
+    _PASSAGES = ((rig.image, found), *_PASSAGES)[:KEEP]
+    return found
+
+
+def textured(colour: np.ndarray, rig: PortraitRig, dark_and_light: tuple[Passage | None, Passage | None],
+             grain: np.ndarray | None, share: float, x0: int, y0: int) -> np.ndarray:
+    """The paint with the picture's own texture at its tone: over the cavity, the darkest
+    passage's own strokes, hatching or grain; over what is lighter (teeth, a lit tongue, the
+    lips' insides), the picture's grain; mixed by the paint's light, from the cavity's
+    deepest to the lips'. Each as strong as the picture's grain is in its darks (`share` of
+    `grain`: mouth.py's `_grain_in_darks`), the grain over the light tones no stronger than
+    the face's lightest passage has it. (Random grain over a drawing's cavity read as a
+    smooth blot in it, nothing of its strokes inside; over its teeth, as strong as in its
+    darks, a strip of static on paper that has none. A forehead's own texture tiled over the teeth drew
+    separations between teeth where there are none.) Without passages (a picture too small
+    to hold one), the grain alone."""
+    h, w = colour.shape[:2]
+    dark, lit = dark_and_light
+    if grain is None or dark is None or lit is None:
+        return colour if grain is None else colour + grain[y0:y0 + h, x0:x0 + w, None] * share
+    lips = float(rig.palette.lip @ LUMA)
+    deepest = min(dark.floor, DEEP_UNDER_LIPS * lips)
+    light = colour @ LUMA
+    towards_light = np.clip((light - deepest) / max(lips - deepest, 1.0), 0.0, 1.0)
+    grain = grain[y0:y0 + h, x0:x0 + w]
+    strength = share * float(grain.std())
+    # Darker than the passage (the shadows under the lips), fainter, as the grain of film or
+    # a print falls in its darks (with the square root of the light, as shot noise does):
+    # as strong there as in the passage, the shadow under the upper lip read as black specks.
+    # (Weights worked out in one channel and laid on the colours once: this runs on every
+    # frame of an open mouth.)
+    below = np.sqrt(np.minimum(light * (1.0 / max(dark.light, 1.0)), 1.0))
+    below *= (1.0 - towards_light) * min(MOST_OVER_PASSAGE, strength / max(dark.spread, 1e-3))
+    above = towards_light * (share * min(1.0, lit.spread / max(strength, 1e-3)))
+    # (The strokes without their mean over the patch: they add pattern, never a tone.)
+    strokes = dark.texture(x0, y0, h, w)
+    colour = colour + (strokes - strokes.mean((0, 1))) * below[..., None]
+    return colour + (grain * above)[..., None]
