@@ -35,9 +35,13 @@ GREY_CHROMA = 0.03
 MIN_SKIN_PIXELS = 60
 # Enamel in the face's light: this share of the lit skin's saturation (teeth are paler
 # than skin, but lit by the same warm light: the eye whites' grey beside warm skin read
-# as a blue-grey denture), and this share of the skin's highlights (97th percentile)
-# lightness, never above UNDER_BRIGHTEST of its brightest (99.5th). Eye whites lighter
-# than that lift it (a dark-skinned sitter's teeth are lighter than the skin's lights).
+# as a blue-grey denture), and no bluer than the cheeks' colour; at this share
+# of the skin's highlights (97th percentile) lightness, never above UNDER_BRIGHTEST of its
+# brightest (99.5th). Eye whites lighter than that lift it (a dark-skinned sitter's teeth are
+# lighter than the skin's lights). (Paler by the highlights' saturation alone, teeth on warm
+# paintings kept a blue over lightness of 0.80-0.89 beside skin round the mouth at 0.72-0.77
+# (three paintings), at about its lightness: a painting's highlights are often paler and
+# cooler than its skin, and the teeth read as a grey-blue band beside the skin, not ivory.)
 ENAMEL_SATURATION = 0.75
 UNDER_HIGHLIGHTS = 0.92
 UNDER_BRIGHTEST = 0.95
@@ -116,12 +120,17 @@ def _chroma(rgb: np.ndarray) -> np.ndarray:
 
 
 def enamel_colour(highlight: np.ndarray, highlights: float, brightest: float,
-                  sclera: np.ndarray | None) -> np.ndarray:
-    """The teeth's colour: the lit skin's hue at ENAMEL_SATURATION of its saturation, at
-    UNDER_HIGHLIGHTS of the skin's highlights (or the eye whites', if lighter), never above
-    UNDER_BRIGHTEST of its brightest. Not the eye whites' hue: a painter's are often grey
-    or blue, and beside warm skin such teeth read as a cool denture."""
+                  sclera: np.ndarray | None, skin: np.ndarray | None = None) -> np.ndarray:
+    """The teeth's colour: the lit skin's hue at ENAMEL_SATURATION of its saturation, its
+    blue no more than `skin`'s (the cheeks' colour, the skin the teeth are seen beside):
+    ivory in the face's own light. At UNDER_HIGHLIGHTS of the skin's
+    highlights (or the eye whites', if lighter), never above UNDER_BRIGHTEST of its
+    brightest. Not the eye whites' hue: a painter's are often grey or blue, and beside warm
+    skin such teeth read as a cool denture."""
     hue = 1.0 + (_chroma(highlight) - 1.0) * ENAMEL_SATURATION
+    if skin is not None:
+        hue[2] = min(hue[2], float(_chroma(skin)[2]))
+        hue = hue / max(float(hue @ LUMA), 1e-3)
     light = UNDER_HIGHLIGHTS * highlights
     if sclera is not None:
         light = max(light, float(np.asarray(sclera, np.float32) @ LUMA))

@@ -17,6 +17,7 @@ import numpy as np
 
 from .enamel import biting_edge, tooth_light
 from .halftone import HalftoneScreen
+from .passages import DEEP_UNDER_LIPS, Passage, of_rig, textured
 from .plate import DETAIL_SIGMA, robust_spread
 from .rig import FACE_OVAL, INNER_LIPS, LOWER_INNER_LIP, UPPER_INNER_LIP, Palette, PortraitRig
 from .tone import LUMA
@@ -57,7 +58,12 @@ CONTACT_SHADOW = 0.3
 CORNER_SHADE = 0.4
 # The lips' inner edges (`_inner_lips`) are cleaned over this share of the gap (1.5-4 px).
 INNER_LIP_SHARE = 0.12
-EDGE_LIFT = 0.6  # ...and lit this much of the way to the lip beside them (`_inner_lips`)
+EDGE_LIFT = 0.6  # ...and lit this much of the way to the lip beside them (`_inner_lips`),
+# but not towards the mouth's corners, where the lips meet in shadow: lit all round, the
+# corners' ring of lip drew the opening's sharp ends as pale points, two fangs of lip
+# colour on a turned sitter's small mouth. Lit fully to EDGE_LIT_TO[0] of the half width,
+# not at all from EDGE_LIT_TO[1].
+EDGE_LIT_TO = (0.6, 0.9)
 # The lower lip's inside under a smile's resting teeth (`teeth.mouth_shown`'s fifth number):
 # the lip's colour this much in shade just under the teeth, lit towards the lip's edge, and
 # not in the mouth's corners (beyond this share of its half width), which stay dark.
@@ -218,7 +224,8 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
         back, lit = tongue_back(u, v, gap)
         high = np.clip(1.0 - v / TONGUE_BACK_TOP, 0.0, 1.0).astype(np.float32)
         throat = (THROAT_SHADE * grow * np.exp(-(u[:1] / 0.45) ** 2)).astype(np.float32) * (1.0 - back) * high
-    colour, floor = _cavity(pal, u, v, height, gap, throat)
+    dark_and_light = of_rig(rig)
+    colour, floor = _cavity(pal, u, v, height, gap, throat, dark_and_light[0])
     if tongue_band is not None:
         # The tongue lies behind the teeth: painted first, the teeth over it.
         cover, shade = tongue_layer(u, v, tongue_band, gap, half)
@@ -266,17 +273,22 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
         under = np.exp(-((np.maximum(v - upper_band, 0.0) / soft) ** 2)) * (v > upper_band) * upper_shown
         over = np.exp(-((np.maximum(1.0 - lower_band - v, 0.0) / soft) ** 2)) * (v < 1.0 - lower_band) * lower_shown
         colour *= (1.0 - 0.35 * np.maximum(under, over) * fade)[..., None]
-    colour = cv2.GaussianBlur(colour.astype(np.float32), (0, 0), max(0.6, gap * 0.03, blur))
+    # The paint as soft as the picture, but, like the outline, never so soft that a narrow
+    # opening's teeth fade into its dark: blurred by a soft picture's 1-1.6 px, a toothy grin
+    # parted by a few pixels was a dark slot with no teeth.
+    colour = cv2.GaussianBlur(colour.astype(np.float32), (0, 0), max(0.6, gap * 0.03, min(blur, gap / 6.0)))
     # Fixed to the picture, not to the mouth: grain belongs to the film or the canvas.
     if screen is not None:
         colour = screen.print(colour, x0, y0)
-    elif grain is not None:
-        colour += grain[y0:y1, x0:x1, None] * _grain_in_darks(rig, grain)
+    else:
+        share = _grain_in_darks(rig, grain) if grain is not None else 0.0
+        colour = textured(colour, rig, dark_and_light, grain, share, x0, y0)
     alpha = np.minimum(cv2.GaussianBlur(mask, (0, 0), outline) * raise_edge, 1.0)[..., None] * opening
     # Over teeth the lips' edges stay as dark as the picture has them: lit, they met the teeth
     # with no line between, and the face mesh read a smile's opening as smaller (mouth
     # amplitude 0.91 -> 0.85 on the shared painting and smile driver).
     lift = EDGE_LIFT * (1.0 - max(upper_shown, lower_shown) * strength)
+    lift = lift * np.clip((EDGE_LIT_TO[1] - u) / (EDGE_LIT_TO[1] - EDGE_LIT_TO[0]), 0.0, 1.0)
     patch = _inner_lips(region[y0:y1, x0:x1], mask, unrounded, gap, opening, pal.lip, lift)
     region[y0:y1, x0:x1] = np.clip(patch + (colour - patch) * alpha + 0.5, 0, 255).astype(np.uint8)
 
@@ -314,7 +326,7 @@ def _grain_in_darks(rig: PortraitRig, grain: np.ndarray) -> float:
 
 
 def _cavity(pal: Palette, u: np.ndarray, v: np.ndarray, height: np.ndarray, gap: float,
-            throat: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+            throat: np.ndarray | None = None, darkest: Passage | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The cavity, lit from above and in front as faces are: its deepest colour (the
     palette's: the picture's own darkest tones in the hue of its lip line) high up, in
     the shadow of the upper lip and teeth, lighter and redder down towards the floor of
@@ -323,8 +335,16 @@ def _cavity(pal: Palette, u: np.ndarray, v: np.ndarray, height: np.ndarray, gap:
     patch; a share of the lip colour, near black on a light painting, as a hole.) `throat`
     (0-1): where, and how much of, the floor's light does not reach (the deep colour, shaded,
     stays: never darker, or a light painting's opening read as a hole cut in it). With the
-    cavity, the floor's own colour, fully lit."""
+    cavity, the floor's own colour, fully lit. `darkest`: the picture's darkest passage
+    (passages.py); the deep colour is no darker than it (a drawing's darks read pixel by pixel
+    are its ink, a black no passage of the drawing has; a painting's, a black its warm
+    shadows never reach), up to DEEP_UNDER_LIPS of the lips' lightness."""
     deep = np.asarray(pal.cavity, np.float32)
+    if darkest is not None:
+        deep_light = float(deep @ LUMA)
+        wanted = min(darkest.floor, DEEP_UNDER_LIPS * float(pal.lip @ LUMA))
+        if wanted > deep_light:
+            deep = deep * (wanted / max(deep_light, 1.0))
     floor = 0.5 * (deep * CAVITY_FLOOR + pal.lip * FLOOR_UNDER_LIPS)
     # The floor as light as FLOOR_UNDER_LIPS of the lips, and clearly lighter than the deep
     # colour (FLOOR_OVER_DEEP) within FLOOR_MOST of the lips: half-way from the deep colour,
@@ -352,7 +372,7 @@ def _cavity(pal: Palette, u: np.ndarray, v: np.ndarray, height: np.ndarray, gap:
 
 
 def _inner_lips(patch: np.ndarray, mask: np.ndarray, unrounded: np.ndarray, gap: float, opening: float,
-                lip: np.ndarray, lift: float) -> np.ndarray:
+                lip: np.ndarray, lift: np.ndarray | float) -> np.ndarray:
     """The lips' inner edges round an opening (float32, the patch's pixels): the lip's own
     colour with its specks taken out. Stretched from a few pixels of the closed mouth's
     line, the warped picture there showed what the line held (a highlight, craquelure, a
@@ -372,7 +392,7 @@ def _inner_lips(patch: np.ndarray, mask: np.ndarray, unrounded: np.ndarray, gap:
     # sitters, where its middle was 0.72-0.91), and the upper lip was lost in the cavity. A
     # lip's inner edge is lit as the lip beside it is: lifted towards the lightest of the lip
     # within a few pixels (no lighter than the palette's lip: a shaded lip stays shaded), `lift`
-    # of the way.
+    # of the way (per pixel: none at the mouth's corners).
     side = 2 * int(np.ceil(reach)) + 1
     beside = np.minimum(cv2.dilate(clean, np.ones((side, side), np.uint8)), np.asarray(lip, np.float32))
     return clean.astype(np.float32) + np.clip(beside - clean, 0.0, None) * (ring * lift)[..., None]

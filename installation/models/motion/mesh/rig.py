@@ -252,7 +252,7 @@ def _palette(image: np.ndarray, mesh: np.ndarray, eyes: tuple[Eye, Eye] = ()) ->
     highlight, highlights, brightest = lit_skin(
         image, mesh[:, :2], skin, mesh[list(FACE_OVAL), :2],
         tuple(mesh[list(eye), :2] for eye in (LEFT_EYE_OPENING, RIGHT_EYE_OPENING)))
-    teeth = enamel_colour(highlight, highlights, brightest, sclera)
+    teeth = enamel_colour(highlight, highlights, brightest, sclera, skin)
     # The tongue: the lower lip's body (the upper lip is often under a moustache), a little
     # lighter and pinker, as a tongue is beside the lips (measured on the shared drivers:
     # 1.1-1.3 of their lightness).
