@@ -235,10 +235,11 @@ class MeshAnimator(VisitorPresence):
             self._turned_lips.move(rest, moved, motion.offsets * scale, self._sitter_turn)
         drawn = moved[:, :2] @ level + centre
         unfolded = self.warper.unfold(drawn)
-        # The lips themselves are eased as before, from where the plain turn put them (eased
-        # where drawn, a lip held to KEPT_LIP of itself there was held again when foreshortened
-        # afresh: the corners of a wide-open mouth squared off).
-        unfolded[LIP_POINTS] = plain[LIP_POINTS] if unfolded is drawn else self.warper.unfold(plain)[LIP_POINTS]
+        # Where the easing moved the lips too, they are eased as before, from where the plain
+        # turn put them (eased where drawn, a lip held to KEPT_LIP of itself there was held
+        # again when foreshortened afresh: the corners of a wide-open mouth squared off).
+        untouched = unfolded is drawn or np.array_equal(unfolded[LIP_POINTS], drawn[LIP_POINTS])
+        unfolded[LIP_POINTS] = plain[LIP_POINTS] if untouched else self.warper.unfold(plain)[LIP_POINTS]
         moved[:, :2] = (unfolded - centre) @ level.T
         weight = rig.head_weight[:, None].astype(np.float64)
         pivot = np.array([0.0, 0.0, float(np.median(moved[:468, 2]))])
