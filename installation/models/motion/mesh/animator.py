@@ -230,7 +230,7 @@ class MeshAnimator(VisitorPresence):
         # turned sitter's lower lip overtook the skin under it, and easing that pulled the chin
         # down by the lip's whole drop (velata, Holbein's Erasmus, Robinson: twice the
         # visitor's); while the folds the drawn lips did make were never looked for.
-        plain = moved[:, :2] @ level + centre
+        plain, plain_depth = moved[:, :2] @ level + centre, moved[LIP_POINTS, 2].copy()
         if motion.offsets is not None:
             self._turned_lips.move(rest, moved, motion.offsets * scale, self._sitter_turn)
         drawn = moved[:, :2] @ level + centre
@@ -241,6 +241,7 @@ class MeshAnimator(VisitorPresence):
         untouched = unfolded is drawn or np.array_equal(unfolded[LIP_POINTS], drawn[LIP_POINTS])
         unfolded[LIP_POINTS] = plain[LIP_POINTS] if untouched else self.warper.unfold(plain)[LIP_POINTS]
         moved[:, :2] = (unfolded - centre) @ level.T
+        moved[LIP_POINTS, 2] = plain_depth
         weight = rig.head_weight[:, None].astype(np.float64)
         pivot = np.array([0.0, 0.0, float(np.median(moved[:468, 2]))])
         room = self.turn_room
