@@ -96,6 +96,42 @@ def test_a_lopsided_mouth_on_a_turned_sitter_does_not_cross_itself(aside):
         assert np.all(np.diff(reach) > -0.2), reach  # (it crossed by 0.7-1.1 px here)
 
 
+def _jaw_drop(animator: MeshAnimator, lip: float, chin: float, wider: float) -> np.ndarray:
+    """A visitor's wide-open 'aah' seen from the front: the lower lip drops by `lip` face
+    heights at its middle (an ellipse towards the corners) and widens, each point moving out
+    by up to `wider` eye distances at the corners; the skin below drops as the chin does
+    (`chin`), less towards the ears; all of it moves back by half its drop (the jaw turns
+    about the ears)."""
+    front = animator._rest[0][:468] @ animator._sitter_turn
+    x, y = front[:, 0], front[:, 1]
+    middle = front[[61, 291], 0].mean()
+    across = np.abs(x - middle) / (abs(front[291, 0] - front[61, 0]) / 2)
+    drop = np.where(y > front[[61, 291], 1].mean(), chin * np.clip(1.2 - 0.6 * across, 0.0, 1.0), 0.0)
+    lower = np.array(sorted({p for row in LIP_ROWS[4:] for p in row}))
+    drop[lower] = np.maximum(lip * np.sqrt(np.clip(1.0 - across[lower] ** 2, 0.0, 1.0)), 0.5 * drop[lower])
+    offsets = np.zeros((468, 3), np.float32)
+    offsets[:, 1], offsets[:, 2] = drop, 0.5 * drop
+    offsets[lower, 0] = wider * np.sign(x[lower] - middle) * np.minimum(across[lower], 1.0)
+    return offsets
+
+
+@pytest.mark.parametrize("lip, chin", [(0.16, 0.085), (0.2, 0.1)])
+def test_a_turned_sitters_chin_drops_as_the_visitors_when_the_mouth_opens_wide(aside, lip, chin):
+    """Folds were looked for, and eased, with the lips where the plain turn put them; the
+    far half of the lower lip is drawn foreshortened (TurnedLips) only afterwards. Widening,
+    it overtook the skin beside the far corner, and easing that copied the lip's whole drop
+    from point to point down to the jaw line, which followed it: the chin dropped by the
+    lip's 0.16-0.19 face heights instead of the visitor's 0.085-0.1 (half of the development
+    sitters turned 25-35 degrees), the beard and collar drawn into streaks. The chin drops as
+    the visitor's, the lip as the visitor's lip, and nothing drawn is left folded."""
+    rest, _, _ = aside.place(Motion())
+    dst, _, _ = aside.place(Motion(offsets=_jaw_drop(aside, lip, chin, wider=0.06)))
+    face_height = aside._rest[3][1]
+    assert (dst[152, 1] - rest[152, 1]) / face_height == pytest.approx(chin, abs=0.01)
+    assert (dst[17, 1] - rest[17, 1]) / face_height > 0.9 * lip
+    assert not aside.warper.easing.folded(dst).any()
+
+
 def test_a_sitter_nearly_facing_the_viewer_moves_its_lips_nearly_as_before(stack, sitter):
     """On a sitter facing the viewer the lips seen are the lips seen from the front; the
     shipped sitter, turned about 11 degrees, moves them within a tenth of the opening."""

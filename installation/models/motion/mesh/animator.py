@@ -37,7 +37,7 @@ from .rig import (
     build_rig,
 )
 from .sitter import not_a_person
-from .turned_lips import LipsInsideTheFace, TurnedLips
+from .turned_lips import LIP_POINTS, LipsInsideTheFace, TurnedLips
 from .warp import MeshWarper
 
 MIN_FACE_PX = 64
@@ -224,8 +224,24 @@ class MeshAnimator(VisitorPresence):
         # Guard against folds the expression makes (a sliver by the nose must not turn inside
         # out). Folds from turning the head are real occlusion: the far side goes out of
         # sight, and the warper draws triangles back to front for that.
-        unfolded = self.warper.unfold(moved[:, :2] @ level + centre)
+        # The folds are looked for with the lips where they will be drawn, foreshortened as the
+        # sitter is seen (turned_lips.py; then turned with the head's motion below, which
+        # foreshortens them afresh). Checked where the plain turn put them, the far half of a
+        # turned sitter's lower lip overtook the skin under it, and easing that pulled the chin
+        # down by the lip's whole drop (velata, Holbein's Erasmus, Robinson: twice the
+        # visitor's); while the folds the drawn lips did make were never looked for.
+        plain, plain_depth = moved[:, :2] @ level + centre, moved[LIP_POINTS, 2].copy()
+        if motion.offsets is not None:
+            self._turned_lips.move(rest, moved, motion.offsets * scale, self._sitter_turn)
+        drawn = moved[:, :2] @ level + centre
+        unfolded = self.warper.unfold(drawn)
+        # Where the easing moved the lips too, they are eased as before, from where the plain
+        # turn put them (eased where drawn, a lip held to KEPT_LIP of itself there was held
+        # again when foreshortened afresh: the corners of a wide-open mouth squared off).
+        untouched = unfolded is drawn or np.array_equal(unfolded[LIP_POINTS], drawn[LIP_POINTS])
+        unfolded[LIP_POINTS] = plain[LIP_POINTS] if untouched else self.warper.unfold(plain)[LIP_POINTS]
         moved[:, :2] = (unfolded - centre) @ level.T
+        moved[LIP_POINTS, 2] = plain_depth
         weight = rig.head_weight[:, None].astype(np.float64)
         pivot = np.array([0.0, 0.0, float(np.median(moved[:468, 2]))])
         room = self.turn_room

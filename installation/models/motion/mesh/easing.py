@@ -239,7 +239,8 @@ class FoldEasing:
         enough (a sliver by the nose must not flatten the whole expression), in turn:
         0. the skin under the lower lip is spread between the lip and the jaw, as little
            as will do (_chin_skin_spread): the chin keeps the visitor's drop; what still
-           folds is eased off the lips (1, 2), or else the visitor's own move is eased (1-5);
+           folds is eased off the lips, that skin and the jaw line (1, 2), else off the lips
+           alone (1, 2), or else the visitor's own move is eased (1-5);
         1. off the lips, each corner moves as its neighbours do on average;
         2. off the lips, each corner moves as its farthest-moved neighbour: where an open
            mouth squeezes the band under the lower lip, the chin follows the jaw down;
@@ -271,21 +272,34 @@ class FoldEasing:
             # Spread, the rest is eased off the lips (1, 2) or not at all: eased on from
             # there, the lips of sitters turned 25-35 degrees were averaged with skin moved
             # further than the visitor's, and their mouth corners smiled less (0.70 -> 0.66
-            # of the visitor's); from the visitor's own move they smile as before.
-            eased = self._eased(spread, lips_too=False)
-            if eased is not None:
-                return eased
+            # of the visitor's); from the visitor's own move they smile as before. The spread
+            # skin and the jaw line are left as spread: eased as their farthest-moved
+            # neighbours, they carried the lip's whole drop down to the jaw, and the jaw line,
+            # following them (_jaw_around_the_chin), dragged the chin down twice the visitor's.
+            # Where that leaves a fold, they give way too.
+            for held in (self._spread_and_held, self._lip_points):
+                eased = self._eased(spread, lips_too=False, held=held)
+                if eased is not None:
+                    return eased
         return self._eased(dst, lips_too=True)
 
-    def _eased(self, dst: np.ndarray, lips_too: bool) -> np.ndarray | None:
+    @cached_property
+    def _spread_and_held(self) -> np.ndarray:
+        """What easing leaves where it is once the chin's skin is spread: the lips, that skin
+        and the jaw line."""
+        return np.unique(np.concatenate([self._lip_points, self._chin_skin[0], self._jaw_points]))
+
+    def _eased(self, dst: np.ndarray, lips_too: bool, held: np.ndarray | None = None) -> np.ndarray | None:
         """`dst` with its folds eased out the ways _unfold lists (1-5, or 1-2 where not
-        `lips_too`: None where those leave a fold)."""
+        `lips_too`: None where those leave a fold). `held`: the points ways 1-2 leave where
+        they are (the lips where not given)."""
         bad = self.folded(dst)
         if not bad.any():
             return self._lips_right_way_up(dst)
+        held = self._lip_points if held is None else held
         dst = dst.copy()
         for _ in range(UNFOLD_STEPS):  # off the lips, each corner moves as its neighbours do on average
-            corners = np.setdiff1d(np.unique(self.triangles[bad]), self._lip_points)
+            corners = np.setdiff1d(np.unique(self.triangles[bad]), held)
             if not len(corners):
                 break
             dst[corners] = self.src[corners] + self._neighbour_mean[corners] @ (dst - self.src)
@@ -293,7 +307,7 @@ class FoldEasing:
             if not bad.any():
                 return self._lips_right_way_up(dst)
         for _ in range(UNFOLD_STEPS):  # off the lips, each corner moves as its farthest-moved neighbour
-            corners = np.setdiff1d(np.unique(self.triangles[bad]), self._lip_points)
+            corners = np.setdiff1d(np.unique(self.triangles[bad]), held)
             if not len(corners):
                 break
             moves = dst - self.src
