@@ -44,6 +44,9 @@ class EyeAtRest(NamedTuple):
     line_top: np.ndarray  # px above the crease: the dark line through or above it, its top ...
     line_bottom: np.ndarray  # ... and its bottom (below the crease: negative)
     line: np.ndarray  # 0-1: how surely there is one
+    # px below the mesh's margin down to the eye's first white (inf: no white told from skin);
+    # the picture's own upper lid lies no lower (eye_reach.Reach.upper)
+    skin_below: np.ndarray
 
 
 def lid_whites(image: np.ndarray, points: np.ndarray) -> tuple[EyeAtRest, EyeAtRest]:
@@ -73,32 +76,39 @@ def lid_whites(image: np.ndarray, points: np.ndarray) -> tuple[EyeAtRest, EyeAtR
         around = np.concatenate([column(x, t - 1.0 - reach, t - 1.0) for x, t in zip(cols, top, strict=True)]
                                 + [column(x, b + 2.0, b + 2.0 + reach) for x, b in zip(cols, bottom, strict=True)])
         white = np.zeros(WHITE_SAMPLES, np.float32)
+        skin_below = np.full(WHITE_SAMPLES, np.inf, np.float32)
         lines = _crease_lines(image, cols, top, margin, LINE_REACH * float(np.mean(bottom - margin)))
         if len(opening) < 6 or len(around) < 6:
-            out.append(EyeAtRest(white, *lines))
+            out.append(EyeAtRest(white, *lines, skin_below))
             continue
         # The white: the lighter part of the opening (the iris and lashes are its dark part);
         # the skin: the lighter half round the eye (lashes and brow hairs are its dark half).
         eye_white = np.median(opening[opening[:, 0] >= np.percentile(opening[:, 0], 60)], axis=0)
         skin = np.median(around[around[:, 0] >= np.median(around[:, 0])], axis=0)
         if eye_white[0] - skin[0] < WHITE_OVER_SKIN:
-            out.append(EyeAtRest(white, *lines))
+            out.append(EyeAtRest(white, *lines, skin_below))
             continue
-        for c, (x, t, m) in enumerate(zip(cols, top, margin, strict=True)):
+        for c, (x, t, m, b) in enumerate(zip(cols, top, margin, bottom, strict=True)):
+            down = _is_white(column(x, m + 1.0, b - 1.0), eye_white, skin)  # the opening, from the margin down
+            skin_below[c] = 1.0 + (float(np.argmax(down)) if down.any() else max(b - m - 1.0, 0.0))
             band = column(x, t, m)[::-1]  # from the margin up
             if len(band) == 0:
                 continue
-            is_white = ((np.linalg.norm(band - eye_white, axis=1) < np.linalg.norm(band - skin, axis=1))
-                        & (band[:, 0] > skin[0]))
             run = 0  # up from the margin, over a stray pixel or two
-            for k, ok in enumerate(is_white):
+            for k, ok in enumerate(_is_white(band, eye_white, skin)):
                 if ok:
                     run = k + 1
                 elif k > run + 1:
                     break
             white[c] = run / len(band)
-        out.append(EyeAtRest(white, *lines))
+        out.append(EyeAtRest(white, *lines, skin_below))
     return out[0], out[1]
+
+
+def _is_white(pixels: np.ndarray, eye_white: np.ndarray, skin: np.ndarray) -> np.ndarray:
+    """Which Lab `pixels` are the eye's white: nearer it than the skin, and lighter than the skin."""
+    return ((np.linalg.norm(pixels - eye_white, axis=1) < np.linalg.norm(pixels - skin, axis=1))
+            & (pixels[:, 0] > skin[0]))
 
 
 def _crease_lines(image: np.ndarray, cols: np.ndarray, top: np.ndarray, margin: np.ndarray,
