@@ -226,6 +226,47 @@ def test_a_closed_lid_on_a_hatched_drawing_carries_the_drawings_hatching():
     assert float(detail[closed].std()) > 0.6 * float(skin_detail.std())
 
 
+
+def test_a_closed_lid_on_a_picture_of_sparse_strokes_carries_its_strokes():
+    """A monotype: black strokes on bare white paper, most of the skin no stroke at all.
+    The lid's texture was scaled to, and clipped within, the robust deviation of the skin's
+    detail, which there is the bare paper's (none): the closed eyes were two smooth pale
+    ovals without a stroke. The closed lid carries the strokes round it, as many and as dark."""
+    size = (130, 170)
+    left, right, middle = 50.0, 110.0, 62.0
+    points = np.zeros((478, 2))
+    upper, lower, crease = LIDS[0]
+    for ids, lift in ((upper, 8.0), (lower, -8.0), (crease, 14.0)):
+        xs = np.linspace(left, right, len(ids))
+        points[list(ids)] = np.column_stack([xs, middle - lift * np.sin(np.pi * (xs - left) / (right - left))])
+    yy, xx = np.mgrid[0:size[0], 0:size[1]].astype(np.float32)
+    paper = np.full(size, 240.0, np.float32)
+    rng = np.random.default_rng(3)
+    for x, y in rng.uniform((0, 0), (size[1], size[0]), (90, 2)):  # short strokes, a tenth of the paper
+        cv2.line(paper, (int(x), int(y)), (int(x) + 5, int(y) + 2), 30.0, 1)
+    picture = np.repeat(paper[..., None], 3, axis=2)
+    cols = np.arange(size[1], dtype=np.float32)
+    margin, bottom = (curve_through(points[list(ids)], cols)[None, :] for ids in (upper, lower))
+    eye = (yy >= margin) & (yy <= bottom) & (xx >= left) & (xx <= right)
+    picture[eye] = WHITE
+    picture[eye & (np.hypot(xx - 80.0, yy - middle) < 7.0)] = LASHES  # the iris
+    picture = np.round(np.clip(picture, 0, 255)).astype(np.uint8)
+    map_y = yy.copy()
+    covers = move_lids(map_y, points, (0.0, 1.0), np.zeros(2), size, lid_whites(picture, points))
+    region = cv2.remap(picture, xx, map_y, cv2.INTER_LINEAR)
+    paint_lids(region, covers)
+    cover = covers[0]
+    h, w = cover.covered.shape
+    closed = np.zeros(size, bool)
+    closed[cover.y0:cover.y0 + h, cover.x0:cover.x0 + w] = cover.covered > 0.95
+    closed &= cv2.erode(eye.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0  # the lid's middle, not its margin
+    grey = region.astype(np.float32).mean(-1)
+    detail = grey - cv2.GaussianBlur(grey, (0, 0), 3.0)
+    skin = paper - cv2.GaussianBlur(paper, (0, 0), 3.0)
+    # Old: 0.38 of the paper's detail (the lid's shading and lash line), no mark deeper than 13 levels.
+    assert float(detail[closed].std()) > 0.6 * float(skin.std())
+    assert float(detail[closed].min()) < -80.0
+
 def _closed_over_band(band) -> tuple[float, float]:
     """An eye (36 x 16 px) on lit skin, the lid band between its crease and margin 8 px
     deep and painted `band`: the closed lid's median luma in its middle, and the skin's."""
