@@ -35,6 +35,13 @@ WHITE_SAMPLES = 48  # along the eye, corner to corner
 # socket's shade, not a line, and stays.
 LINE_REACH = 0.35
 LINE_DARK = 0.6  # as lashes read against the skin (lids.LASHES_SHARE)
+# The lid band's lower part can be the picture's lashes and the lid's dark margin (old
+# Douglass's heavy near lid: all of its 5 px darker than half the skin round the eye).
+# Stretched down as lid skin, they drew a dark band over the top of the closed lid, over
+# a paler painted one: an open eye's dark slit, which the face mesh read as open. So the
+# dark run up from the margin (darker than LASH_DARK of the skin round the eye) is read
+# once at rest, and painted over as the lid closes (lids.py).
+LASH_DARK = 0.6
 
 
 class EyeAtRest(NamedTuple):
@@ -47,6 +54,7 @@ class EyeAtRest(NamedTuple):
     # px below the mesh's margin down to the eye's first white (inf: no white told from skin);
     # the picture's own upper lid lies no lower (eye_reach.Reach.upper)
     skin_below: np.ndarray
+    lashes: np.ndarray  # share of the lid band that is lashes or shade run on up from the margin (LASH_DARK)
 
 
 def lid_whites(image: np.ndarray, points: np.ndarray) -> tuple[EyeAtRest, EyeAtRest]:
@@ -79,14 +87,15 @@ def lid_whites(image: np.ndarray, points: np.ndarray) -> tuple[EyeAtRest, EyeAtR
         skin_below = np.full(WHITE_SAMPLES, np.inf, np.float32)
         lines = _crease_lines(image, cols, top, margin, LINE_REACH * float(np.mean(bottom - margin)))
         if len(opening) < 6 or len(around) < 6:
-            out.append(EyeAtRest(white, *lines, skin_below))
+            out.append(EyeAtRest(white, *lines, skin_below, np.zeros_like(white)))
             continue
         # The white: the lighter part of the opening (the iris and lashes are its dark part);
         # the skin: the lighter half round the eye (lashes and brow hairs are its dark half).
         eye_white = np.median(opening[opening[:, 0] >= np.percentile(opening[:, 0], 60)], axis=0)
         skin = np.median(around[around[:, 0] >= np.median(around[:, 0])], axis=0)
+        lashes = _lash_runs(image, cols, top, margin, skin)
         if eye_white[0] - skin[0] < WHITE_OVER_SKIN:
-            out.append(EyeAtRest(white, *lines, skin_below))
+            out.append(EyeAtRest(white, *lines, skin_below, lashes))
             continue
         for c, (x, t, m, b) in enumerate(zip(cols, top, margin, bottom, strict=True)):
             down = _is_white(column(x, m + 1.0, b - 1.0), eye_white, skin)  # the opening, from the margin down
@@ -101,8 +110,30 @@ def lid_whites(image: np.ndarray, points: np.ndarray) -> tuple[EyeAtRest, EyeAtR
                 elif k > run + 1:
                     break
             white[c] = run / len(band)
-        out.append(EyeAtRest(white, *lines, skin_below))
+        out.append(EyeAtRest(white, *lines, skin_below, lashes))
     return out[0], out[1]
+
+
+def _lash_runs(image: np.ndarray, cols: np.ndarray, top: np.ndarray, margin: np.ndarray,
+               skin: np.ndarray) -> np.ndarray:
+    """Per column, the share of the lid band (crease to margin) that is dark (LASH_DARK of
+    the skin's luma; `skin`: its Lab) in a run up from the margin, over a stray pixel."""
+    h = image.shape[0]
+    skin_luma = float(cv2.cvtColor(np.uint8(np.clip(skin, 0, 255))[None, None], cv2.COLOR_LAB2RGB)[0, 0] @ LUMA)
+    out = np.zeros(len(cols), np.float32)
+    for c, (x, t, m) in enumerate(zip(cols, top, margin, strict=True)):
+        rows = np.arange(int(np.ceil(t)), int(np.floor(m)) + 1)[::-1]  # from the margin up
+        if len(rows) == 0:
+            continue
+        dark = image[np.clip(rows, 0, h - 1), x].astype(np.float32) @ LUMA < LASH_DARK * skin_luma
+        run = 0
+        for k, ok in enumerate(dark):
+            if ok:
+                run = k + 1
+            elif k > run + 1:
+                break
+        out[c] = run / len(rows)
+    return _steady(out)
 
 
 def _is_white(pixels: np.ndarray, eye_white: np.ndarray, skin: np.ndarray) -> np.ndarray:

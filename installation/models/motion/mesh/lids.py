@@ -98,13 +98,14 @@ class _Eye:
         self.from_corner = np.minimum(xs - xs[0], xs[-1] - xs)[None, :] / width
         # How much of the lid band is eye white, per column (see WHITE_OVER_SKIN), and the
         # dark line through the crease (LINE_REACH).
-        self.white, self.line_top, self.line_bottom, self.line = (np.zeros_like(self.margin) for _ in range(4))
+        self.white, self.line_top, self.line_bottom, self.line, self.lashes = (
+            np.zeros_like(self.margin) for _ in range(5))
         left, right = sorted((min(up[0, 0], low[0, 0]), max(up[-1, 0], low[-1, 0])))
         along = (xs - left) / max(float(right - left), 1.0)
         if rest is not None:
-            self.white, self.line_top, self.line_bottom, self.line = (
+            self.white, self.line_top, self.line_bottom, self.line, self.lashes = (
                 np.interp(along, np.linspace(0.0, 1.0, len(r)), r)[None, :]
-                for r in (rest.white, rest.line_top, rest.line_bottom, rest.line))
+                for r in (rest.white, rest.line_top, rest.line_bottom, rest.line, rest.lashes))
         if reach is not None:  # the picture's opening below the mesh's lid lines (eye_reach.py)
             # (its upper lid no lower than the eye's first white: the iris model can read a
             # far eye's lower lid and the cheek as its opening, the eye's white above them)
@@ -170,8 +171,12 @@ def _lower_lid(map_y: np.ndarray, eye: _Eye, closing: float, covers: list) -> No
     # too, and right into the corner (faded there, the white showed through).
     white = np.clip(eye.white / WHITE_BAND_SHARE, 0.0, 1.0) * float(np.clip((closing - 0.1) / 0.3, 0.0, 1.0))
     thin = np.maximum(thin * float(np.clip((closing - 0.1) / 0.3, 0.0, 1.0)), white)
+    # Where the band's lower part is lashes or the lid's dark margin (lid_rest.LASH_DARK),
+    # the paint takes over above them, as the lid comes down (stretched, they were a dark
+    # band over the closed lid: an open eye's slit).
+    dark = eye.lashes * band * float(np.clip((closing - 0.1) / 0.3, 0.0, 1.0))
     ramp = np.maximum(2.0, 0.3 * band) * (1.0 - thin) + 2.0 * thin
-    start = (eye.skin_end - ramp) * (1.0 - thin) + (top - 1.0) * thin
+    start = (eye.skin_end - np.maximum(ramp, dark + 1.0)) * (1.0 - thin) + (top - 1.0) * thin
     # A closing lid also covers a little past its new margin, fading out: on small or
     # engraved eyes the mesh's lower lid can sit above the iris's lower edge, and a dark
     # rim of iris left below the closed lid kept the eye looking half open.
@@ -367,8 +372,12 @@ def paint_lids(region: np.ndarray, covers: list, blur: float = 0.0, grain: np.nd
         # of what it covers; the shading is measured from where it starts.
         u = np.clip((yy - start_row) / np.maximum(0.35 * (margin_row - start_row), 1.0), 0.0, 1.0)
         u = u * u * (3.0 - 2.0 * u)
+        # Where it starts it is the lid's own tone, shading and all (no seam there); the body
+        # is shaded from its own tone. (The body lightened by the shading's dip at the start
+        # too, a lid painted from the crease, where the dip is deepest, was 10-16% lighter
+        # than its tone: a pale lens on a small eye, a pale shell over a band of lashes.)
+        first = first / np.maximum(_shade(np.clip((start_row - top_row) / span, 0.0, 1.0)), 0.5)[0, :, None]
         tone = first[None] * (1.0 - u[..., None]) + body[None] * u[..., None]
-        tone = tone / np.maximum(_shade(np.clip((start_row - top_row) / span, 0.0, 1.0)), 0.5)[..., None]
         shade = _shade(np.clip((yy - top_row) / span, 0.0, 1.0))
         lash_width = max(1.0, 0.035 * w)
         lash = np.exp(-((yy - margin_row) / lash_width) ** 2) * min(1.0, 1.5 * closing)
