@@ -103,7 +103,8 @@ def _spread(detail: np.ndarray) -> tuple[float, float]:
     TEXTURE_CLIP deviations.)"""
     step = max(1, int(np.sqrt(detail.size / SPREAD_SAMPLES)))  # every step-th row and column
     values = detail[::step, ::step].reshape(-1)
-    size = np.abs(values)
-    reach = float(np.quantile(size, 1.0 - STRAY_SHARE))
-    kept = values[size <= reach]
-    return max(robust_spread(values), float(np.sqrt(np.mean(kept * kept))) if kept.size else 0.0), reach
+    if values.size == 0:
+        return 0.0, 0.0
+    kth = int((1.0 - STRAY_SHARE) * (values.size - 1))
+    kept = np.partition(np.abs(values), kth)[:kth + 1]  # (a partition: a quantile cost four times as much)
+    return max(robust_spread(values), float(np.sqrt(np.dot(kept, kept) / kept.size))), float(kept[-1])
