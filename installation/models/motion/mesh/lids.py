@@ -171,12 +171,15 @@ def _lower_lid(map_y: np.ndarray, eye: _Eye, closing: float, covers: list) -> No
     # too, and right into the corner (faded there, the white showed through).
     white = np.clip(eye.white / WHITE_BAND_SHARE, 0.0, 1.0) * float(np.clip((closing - 0.1) / 0.3, 0.0, 1.0))
     thin = np.maximum(thin * float(np.clip((closing - 0.1) / 0.3, 0.0, 1.0)), white)
-    # Where the band's lower part is lashes or the lid's dark margin (lid_rest.LASH_DARK),
-    # the paint takes over above them, as the lid comes down (stretched, they were a dark
-    # band over the closed lid: an open eye's slit).
-    dark = eye.lashes * band * float(np.clip((closing - 0.1) / 0.3, 0.0, 1.0))
     ramp = np.maximum(2.0, 0.3 * band) * (1.0 - thin) + 2.0 * thin
-    start = (eye.skin_end - np.maximum(ramp, dark + 1.0)) * (1.0 - thin) + (top - 1.0) * thin
+    start = (eye.skin_end - ramp) * (1.0 - thin) + (top - 1.0) * thin
+    # Where the band's lower part is lashes or the lid's dark margin (lid_rest.LASH_DARK)
+    # reaching above where the paint starts, stretched as they are, the paint takes over
+    # above them as the lid comes down (they were a dark band over the closed lid: an open
+    # eye's slit). Lower, the paint covers them anyway.
+    stretched = top + (1.0 - eye.lashes) * band * (new_margin - top) / np.maximum(margin - top, 1e-3)
+    above = float(np.clip((closing - 0.1) / 0.3, 0.0, 1.0)) * np.maximum(start - (stretched - 1.0), 0.0)
+    start = start - np.where(eye.lashes > 0.0, above, 0.0)
     # A closing lid also covers a little past its new margin, fading out: on small or
     # engraved eyes the mesh's lower lid can sit above the iris's lower edge, and a dark
     # rim of iris left below the closed lid kept the eye looking half open.
