@@ -165,20 +165,24 @@ def _lower_lid(map_y: np.ndarray, eye: _Eye, closing: float, covers: list) -> No
     # round the top of the closed lid; there the paint takes over from the crease.
     # Only as the lid comes down: a lid barely lowered keeps the eye's own lashes (painted
     # from the crease at once, a 5% blink redrew the eye's upper line).
-    band = eye.skin_end - top
+    # Below the mesh's margin, the picture's own lid and lashes (eye_reach.Reach.upper): kept
+    # as a lid lowered a little keeps its lashes, painted over as it comes down.
+    coming_down = float(np.clip((closing - 0.1) / 0.3, 0.0, 1.0))
+    skin_end = margin + (eye.skin_end - margin) * coming_down
+    band = skin_end - top
     thin = np.clip((THICK_LID_PX - band) / (THICK_LID_PX - THIN_LID_PX), 0.0, 1.0)
     # Where the band is the eye's white, not lid skin, the paint takes over from the crease
     # too, and right into the corner (faded there, the white showed through).
-    white = np.clip(eye.white / WHITE_BAND_SHARE, 0.0, 1.0) * float(np.clip((closing - 0.1) / 0.3, 0.0, 1.0))
-    thin = np.maximum(thin * float(np.clip((closing - 0.1) / 0.3, 0.0, 1.0)), white)
+    white = np.clip(eye.white / WHITE_BAND_SHARE, 0.0, 1.0) * coming_down
+    thin = np.maximum(thin * coming_down, white)
     ramp = np.maximum(2.0, 0.3 * band) * (1.0 - thin) + 2.0 * thin
-    start = (eye.skin_end - ramp) * (1.0 - thin) + (top - 1.0) * thin
+    start = (skin_end - ramp) * (1.0 - thin) + (top - 1.0) * thin
     # Where the band's lower part is lashes or the lid's dark margin (lid_rest.LASH_DARK)
     # reaching above where the paint starts, stretched as they are, the paint takes over
     # above them as the lid comes down (they were a dark band over the closed lid: an open
     # eye's slit). Lower, the paint covers them anyway.
     stretched = top + (1.0 - eye.lashes) * band * (new_margin - top) / np.maximum(margin - top, 1e-3)
-    above = float(np.clip((closing - 0.1) / 0.3, 0.0, 1.0)) * np.maximum(start - (stretched - 1.0), 0.0)
+    above = coming_down * np.maximum(start - (stretched - 1.0), 0.0)
     start = start - np.where(eye.lashes > 0.0, above, 0.0)
     # A closing lid also covers a little past its new margin, fading out: on small or
     # engraved eyes the mesh's lower lid can sit above the iris's lower edge, and a dark
@@ -196,7 +200,7 @@ def _lower_lid(map_y: np.ndarray, eye: _Eye, closing: float, covers: list) -> No
     line_end = top - np.minimum(eye.line_bottom, 0.0) * (new_margin - top) / np.maximum(margin - top, 1.0)
     line_end = np.where(eye.line_bottom > 0, top - eye.line_bottom, line_end)
     on_line = np.clip(np.minimum(yy - (top - eye.line_top - 1.5), line_end + 1.5 - yy), 0.0, 1.0)
-    soften = CREASE_SOFTENED * float(np.clip((closing - 0.1) / 0.3, 0.0, 1.0)) * eye.line * corner
+    soften = CREASE_SOFTENED * coming_down * eye.line * corner
     covered = np.maximum(covered, on_line * soften)
     covers.append(LidCover(eye.x0, eye.y0, covered.astype(np.float32), new_margin - eye.y0, closing,
                            top - eye.y0, start - eye.y0, eye.bottom - eye.y0, eye.eye_top, margin - eye.y0))
@@ -375,12 +379,8 @@ def paint_lids(region: np.ndarray, covers: list, blur: float = 0.0, grain: np.nd
         # of what it covers; the shading is measured from where it starts.
         u = np.clip((yy - start_row) / np.maximum(0.35 * (margin_row - start_row), 1.0), 0.0, 1.0)
         u = u * u * (3.0 - 2.0 * u)
-        # Where it starts it is the lid's own tone, shading and all (no seam there); the body
-        # is shaded from its own tone. (The body lightened by the shading's dip at the start
-        # too, a lid painted from the crease, where the dip is deepest, was 10-16% lighter
-        # than its tone: a pale lens on a small eye, a pale shell over a band of lashes.)
-        first = first / np.maximum(_shade(np.clip((start_row - top_row) / span, 0.0, 1.0)), 0.5)[0, :, None]
         tone = first[None] * (1.0 - u[..., None]) + body[None] * u[..., None]
+        tone = tone / np.maximum(_shade(np.clip((start_row - top_row) / span, 0.0, 1.0)), 0.5)[..., None]
         shade = _shade(np.clip((yy - top_row) / span, 0.0, 1.0))
         lash_width = max(1.0, 0.035 * w)
         lash = np.exp(-((yy - margin_row) / lash_width) ** 2) * min(1.0, 1.5 * closing)
