@@ -36,12 +36,15 @@ WHITE_SAMPLES = 48  # along the eye, corner to corner
 LINE_REACH = 0.35
 LINE_DARK = 0.6  # as lashes read against the skin (lids.LASHES_SHARE)
 # The lid band's lower part can be the picture's lashes and the lid's dark margin (old
-# Douglass's heavy near lid: all of its 5 px darker than half the skin round the eye).
+# Douglass's heavy near lid: its 5 px a quarter of the skin's light round the eye).
 # Stretched down as lid skin, they drew a dark band over the top of the closed lid, over
 # a paler painted one: an open eye's dark slit, which the face mesh read as open. So the
 # dark run up from the margin (darker than LASH_DARK of the skin round the eye) is read
-# once at rest, and painted over as the lid closes (lids.py).
-LASH_DARK = 0.6
+# once at rest, and painted over as the lid closes (lids.py). A lid fold in the socket's
+# shade is lighter (0.6-1.0: Robinson's far eye, Thoreau) and keeps its shade: at 0.6,
+# its darkest pixels were read as lashes and the closed lid painted as a pale lens in a
+# dark ring (eyes r on Robinson 0.67 -> 0.60).
+LASH_DARK = 0.45
 
 
 class EyeAtRest(NamedTuple):
