@@ -136,7 +136,10 @@ def _lash_runs(image: np.ndarray, cols: np.ndarray, top: np.ndarray, margin: np.
             elif k > run + 1:
                 break
         out[c] = run / len(rows)
-    return _steady(out)
+    # Eased along the eye: where a run ended from one column to the next, the paint's top
+    # stepped down there, a hard upright edge on the closed lid.
+    return cv2.GaussianBlur(_steady(out)[None, :], (0, 0), sigmaX=2.0, sigmaY=0.1,
+                            borderType=cv2.BORDER_REPLICATE)[0]
 
 
 def _is_white(pixels: np.ndarray, eye_white: np.ndarray, skin: np.ndarray) -> np.ndarray:

@@ -52,6 +52,9 @@ PAINT_FROM = 0.2
 # Where this share of the lid band is the eye's white (lid_rest.lid_whites), the paint
 # starts from the crease.
 WHITE_BAND_SHARE = 0.5
+# Where the lashes in the lid band are painted over from higher up (lid_rest.LASH_DARK),
+# that eases off over this share of the eye's width at each corner.
+LASH_CORNER = 0.3
 # The picture's dark lid line through the crease (lid_rest.LINE_REACH) is painted over by
 # this much as the lid closes, in the lid's tone: a closed lid's crease is softer.
 CREASE_SOFTENED = 0.6
@@ -182,7 +185,9 @@ def _lower_lid(map_y: np.ndarray, eye: _Eye, closing: float, covers: list) -> No
     # above them as the lid comes down (they were a dark band over the closed lid: an open
     # eye's slit). Lower, the paint covers them anyway.
     stretched = top + (1.0 - eye.lashes) * band * (new_margin - top) / np.maximum(margin - top, 1e-3)
-    above = coming_down * np.maximum(start - (stretched - 1.0), 0.0)
+    # (Eased off over the outer LASH_CORNER of the eye each side: raised right to the
+    # corner, the paint ended there in a hard upright edge.)
+    above = coming_down * np.maximum(start - (stretched - 1.0), 0.0) * np.clip(eye.from_corner / LASH_CORNER, 0.0, 1.0)
     start = start - np.where(eye.lashes > 0.0, above, 0.0)
     # A closing lid also covers a little past its new margin, fading out: on small or
     # engraved eyes the mesh's lower lid can sit above the iris's lower edge, and a dark
