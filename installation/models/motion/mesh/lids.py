@@ -55,6 +55,7 @@ WHITE_BAND_SHARE = 0.5
 # Where the lashes in the lid band are painted over from higher up (lid_rest.LASH_DARK),
 # that eases off over this share of the eye's width at each corner.
 LASH_CORNER = 0.3
+LASH_UP, LASH_SPAN = 0.6, 0.3
 # The picture's dark lid line through the crease (lid_rest.LINE_REACH) is painted over by
 # this much as the lid closes, in the lid's tone: a closed lid's crease is softer.
 CREASE_SOFTENED = 0.6
@@ -180,14 +181,17 @@ def _lower_lid(map_y: np.ndarray, eye: _Eye, closing: float, covers: list) -> No
     thin = np.maximum(thin * coming_down, white)
     ramp = np.maximum(2.0, 0.3 * band) * (1.0 - thin) + 2.0 * thin
     start = (skin_end - ramp) * (1.0 - thin) + (top - 1.0) * thin
-    # Where the band's lower part is lashes or the lid's dark margin (lid_rest.LASH_DARK)
-    # reaching above where the paint starts, stretched as they are, the paint takes over
-    # above them as the lid comes down (they were a dark band over the closed lid: an open
-    # eye's slit). Lower, the paint covers them anyway.
+    # Where the band is lashes or the lid's dark margin (lid_rest.LASH_DARK) most of the way
+    # up to the crease (from LASH_UP of it, fully LASH_SPAN on), reaching above where the
+    # paint starts, stretched as they are, the paint takes over above them as the lid comes
+    # down (they were a dark band over the closed lid: an open eye's slit). Lower, the paint
+    # covers them anyway; and a run of lashes along the margin alone is what a closing lid
+    # carries down (painted over, Thoreau's shaded lids closed paler, eyes r 0.75 -> 0.71).
     stretched = top + (1.0 - eye.lashes) * band * (new_margin - top) / np.maximum(margin - top, 1e-3)
     # (Eased off over the outer LASH_CORNER of the eye each side: raised right to the
     # corner, the paint ended there in a hard upright edge.)
-    above = coming_down * np.maximum(start - (stretched - 1.0), 0.0) * np.clip(eye.from_corner / LASH_CORNER, 0.0, 1.0)
+    above = (coming_down * np.maximum(start - (stretched - 1.0), 0.0) * np.clip(eye.from_corner / LASH_CORNER, 0.0, 1.0)
+             * np.clip((eye.lashes - LASH_UP) / LASH_SPAN, 0.0, 1.0))
     start = start - np.where(eye.lashes > 0.0, above, 0.0)
     # A closing lid also covers a little past its new margin, fading out: on small or
     # engraved eyes the mesh's lower lid can sit above the iris's lower edge, and a dark
