@@ -226,6 +226,47 @@ def test_a_closed_lid_on_a_hatched_drawing_carries_the_drawings_hatching():
     assert float(detail[closed].std()) > 0.6 * float(skin_detail.std())
 
 
+
+def test_a_closed_lid_on_a_picture_of_sparse_strokes_carries_its_strokes():
+    """A monotype: black strokes on bare white paper, most of the skin no stroke at all.
+    The lid's texture was scaled to, and clipped within, the robust deviation of the skin's
+    detail, which there is the bare paper's (none): the closed eyes were two smooth pale
+    ovals without a stroke. The closed lid carries the strokes round it, as many and as dark."""
+    size = (130, 170)
+    left, right, middle = 50.0, 110.0, 62.0
+    points = np.zeros((478, 2))
+    upper, lower, crease = LIDS[0]
+    for ids, lift in ((upper, 8.0), (lower, -8.0), (crease, 14.0)):
+        xs = np.linspace(left, right, len(ids))
+        points[list(ids)] = np.column_stack([xs, middle - lift * np.sin(np.pi * (xs - left) / (right - left))])
+    yy, xx = np.mgrid[0:size[0], 0:size[1]].astype(np.float32)
+    paper = np.full(size, 240.0, np.float32)
+    rng = np.random.default_rng(3)
+    for x, y in rng.uniform((0, 0), (size[1], size[0]), (90, 2)):  # short strokes, a tenth of the paper
+        cv2.line(paper, (int(x), int(y)), (int(x) + 5, int(y) + 2), 30.0, 1)
+    picture = np.repeat(paper[..., None], 3, axis=2)
+    cols = np.arange(size[1], dtype=np.float32)
+    margin, bottom = (curve_through(points[list(ids)], cols)[None, :] for ids in (upper, lower))
+    eye = (yy >= margin) & (yy <= bottom) & (xx >= left) & (xx <= right)
+    picture[eye] = WHITE
+    picture[eye & (np.hypot(xx - 80.0, yy - middle) < 7.0)] = LASHES  # the iris
+    picture = np.round(np.clip(picture, 0, 255)).astype(np.uint8)
+    map_y = yy.copy()
+    covers = move_lids(map_y, points, (0.0, 1.0), np.zeros(2), size, lid_whites(picture, points))
+    region = cv2.remap(picture, xx, map_y, cv2.INTER_LINEAR)
+    paint_lids(region, covers)
+    cover = covers[0]
+    h, w = cover.covered.shape
+    closed = np.zeros(size, bool)
+    closed[cover.y0:cover.y0 + h, cover.x0:cover.x0 + w] = cover.covered > 0.95
+    closed &= cv2.erode(eye.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0  # the lid's middle, not its margin
+    grey = region.astype(np.float32).mean(-1)
+    detail = grey - cv2.GaussianBlur(grey, (0, 0), 3.0)
+    skin = paper - cv2.GaussianBlur(paper, (0, 0), 3.0)
+    # Old: 0.38 of the paper's detail (the lid's shading and lash line), no mark deeper than 13 levels.
+    assert float(detail[closed].std()) > 0.6 * float(skin.std())
+    assert float(detail[closed].min()) < -80.0
+
 def _closed_over_band(band) -> tuple[float, float]:
     """An eye (36 x 16 px) on lit skin, the lid band between its crease and margin 8 px
     deep and painted `band`: the closed lid's median luma in its middle, and the skin's."""
@@ -260,3 +301,24 @@ def test_a_closed_lid_over_a_band_of_lashes_keeps_the_skins_tone():
     # A lid band of lashes or a dark painted line is not the lid's skin: no dark lens.
     lid, skin = _closed_over_band(LASHES)
     assert lid > 0.9 * skin
+
+
+def test_a_closed_lid_over_a_band_of_lashes_draws_no_dark_band_under_its_crease():
+    """Old Douglass's heavy near lid: its whole band (crease to margin) darker than half the
+    skin round it, lashes and the lid's dark margin. Stretched down as lid skin, it lay as a
+    dark band over the top of the closed lid, over a paler painted one: an open eye's slit,
+    which the face mesh read as open. Painted over as the lid closes, it is skin."""
+    points, picture, (cols, rows, margin, bottom, top) = _eye_lines((8.0, -8.0, 16.0), SKIN)
+    inside = (cols >= LEFT) & (cols <= RIGHT)
+    picture[(rows >= top) & (rows < margin) & inside] = LASHES
+    picture[(rows >= margin) & (rows <= bottom) & inside] = WHITE
+    picture = np.round(picture).astype(np.uint8)
+    grid = np.mgrid[0:SIZE[0], 0:SIZE[1]].astype(np.float32)
+    map_y = grid[0].copy()
+    covers = move_lids(map_y, points, (0.0, 1.0), np.zeros(2), SIZE, lid_whites(picture, points))
+    region = cv2.remap(picture, grid[1], map_y, cv2.INTER_LINEAR)
+    paint_lids(region, covers)
+    luma = np.array([0.299, 0.587, 0.114])
+    under_crease = (rows >= top + 1.0) & (rows <= top + 0.3 * (bottom - top)) & (cols >= LEFT + 8) & (cols <= RIGHT - 8)
+    # Old: 60, the lashes' 58 stretched (the skin's 176); now 194.
+    assert float(np.median(region[under_crease] @ luma)) > 0.75 * float(np.dot(SKIN, luma))

@@ -13,12 +13,22 @@ worse than a blink not shown. Where the iris model's opening (the same eye: acro
 mesh's, as wide) ends above the middle of the mesh's, most of the mesh's opening is skin:
 that eye gets no lid (None).
 
+On a turned sitter the mesh also puts the far eye's upper lid above the picture's (a
+quarter of an eye's width on old Douglass, Erasmus, Parker and the veiled woman): the lid
+came down through that skin first, and a third of the way closed the far eye had covered
+none of its opening while the near eye had covered half of it; every frame of a blink but
+the deepest was a wink. So where the picture's upper lid lies below the mesh's, the
+closing lid starts from the picture's (`Reach.upper`): it closes the eye the picture shows
+as far as the visitor's does.
+
 (Its upper lid above the mesh's was tried too, as where the closing lid starts: it cleaned
 van Gogh's closed near eye, but drew old Douglass's heavy near lid down as a tall shell,
 eye r 0.64 -> 0.50 on driver-expressions, and the six audit sitters' mean fell.)
 """
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import numpy as np
 
@@ -30,22 +40,33 @@ from .mouth import curve_through
 # across the mesh's eye, between the crease and this many mesh eye widths below the lower
 # lid, and it is half to one and a half times as wide.
 BELOW_WIDTHS = 0.3
-# Its lower lid moves the closing lid's end down by at most this many mesh eye widths.
+# Its lower lid moves the closing lid's end down by at most this many mesh eye widths
+# (its upper lid, the closing lid's start, as much).
 MOST_DOWN = 0.3
+# The closing lid's start is kept at least this share of the picture's opening above its end.
+OPENING_KEPT = 0.5
+
+
+class Reach(NamedTuple):
+    """Per eye, along it from corner to corner (SAMPLES), in pixels at rest: how far the
+    picture's opening reaches below the mesh's lower lid line (`lower`), and how far the
+    picture's upper lid lies below the mesh's (`upper`, where the closing lid starts)."""
+    lower: np.ndarray
+    upper: np.ndarray
 
 
 def opening_below_mesh(points: np.ndarray, eyes: tuple[Eye, Eye] | None,
-                       lids: tuple) -> tuple[np.ndarray | None, ...]:
+                       lids: tuple) -> tuple[Reach | None, ...]:
     """Per eye (`lids`: lids.LIDS), along it from corner to corner (SAMPLES): how far the
-    picture's opening reaches below the mesh's lower lid line, in pixels at rest
+    picture's opening reaches below the mesh's lid lines (Reach), in pixels at rest
     (`points`: the rest pose, picture pixels); zeros where the iris model saw another eye
     or none; None where the mesh's eye lies below the picture's, on skin (no lid there)."""
     out = []
     for k, lid in enumerate(lids):
-        below = np.zeros(SAMPLES, np.float32)
+        below, upper = np.zeros(SAMPLES, np.float32), np.zeros(SAMPLES, np.float32)
         eye = None if eyes is None else eyes[k]
         if eye is None or not np.all(np.isfinite(eye.lids[:, :2])):
-            out.append(below)
+            out.append(Reach(below, upper))
             continue
         up, low, crease = (points[list(ids), :2] for ids in lid)
         left, right = sorted((min(up[0, 0], low[0, 0]), max(up[-1, 0], low[-1, 0])))
@@ -58,11 +79,19 @@ def opening_below_mesh(points: np.ndarray, eyes: tuple[Eye, Eye] | None,
         if same_eye and float(eye.lids[4, 1]) <= mesh_middle:  # lids[4]: the model's lower lid's middle
             out.append(None)
             continue
-        out.append(below)
+        out.append(Reach(below, upper))
         if not (same_eye and crease[:, 1].mean() <= centre[1] <= low[:, 1].max() + BELOW_WIDTHS * width):
             continue
         xs = np.linspace(left, right, SAMPLES)
         model_low = curve_through(eye.lids[:9, :2], xs, np.nan)  # lids[:9]: the lower lid
-        reach = np.nan_to_num(model_low - curve_through(low, xs, np.nan), nan=0.0)
+        mesh_low = curve_through(low, xs, np.nan)
+        reach = np.nan_to_num(model_low - mesh_low, nan=0.0)
         below[:] = np.clip(reach, 0.0, MOST_DOWN * width)
+        # Its upper lid, where it lies below the mesh's, keeping OPENING_KEPT of the opening
+        # (at the corners, where the two lids meet, nothing moves).
+        mesh_up = curve_through(up, xs, np.nan)
+        model_up = curve_through(eye.lids[9:, :2], xs, np.nan)  # lids[9:]: the upper lid
+        kept = mesh_low + below - OPENING_KEPT * np.maximum(model_low - model_up, 0.0)
+        drop = np.minimum(model_up - mesh_up, kept - mesh_up)
+        upper[:] = np.clip(np.nan_to_num(drop, nan=0.0), 0.0, MOST_DOWN * width)
     return tuple(out)

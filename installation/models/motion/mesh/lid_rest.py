@@ -35,6 +35,16 @@ WHITE_SAMPLES = 48  # along the eye, corner to corner
 # socket's shade, not a line, and stays.
 LINE_REACH = 0.35
 LINE_DARK = 0.6  # as lashes read against the skin (lids.LASHES_SHARE)
+# The lid band's lower part can be the picture's lashes and the lid's dark margin (old
+# Douglass's heavy near lid: its 5 px a quarter of the skin's light round the eye).
+# Stretched down as lid skin, they drew a dark band over the top of the closed lid, over
+# a paler painted one: an open eye's dark slit, which the face mesh read as open. So the
+# dark run up from the margin (darker than LASH_DARK of the skin round the eye) is read
+# once at rest, and painted over as the lid closes (lids.py). A lid fold in the socket's
+# shade is lighter (0.6-1.0: Robinson's far eye, Thoreau) and keeps its shade: at 0.6,
+# its darkest pixels were read as lashes and the closed lid painted as a pale lens in a
+# dark ring (eyes r on Robinson 0.67 -> 0.60).
+LASH_DARK = 0.45
 
 
 class EyeAtRest(NamedTuple):
@@ -44,6 +54,10 @@ class EyeAtRest(NamedTuple):
     line_top: np.ndarray  # px above the crease: the dark line through or above it, its top ...
     line_bottom: np.ndarray  # ... and its bottom (below the crease: negative)
     line: np.ndarray  # 0-1: how surely there is one
+    # px below the mesh's margin down to the eye's first white (inf: no white told from skin);
+    # the picture's own upper lid lies no lower (eye_reach.Reach.upper)
+    skin_below: np.ndarray
+    lashes: np.ndarray  # share of the lid band that is lashes or shade run on up from the margin (LASH_DARK)
 
 
 def lid_whites(image: np.ndarray, points: np.ndarray) -> tuple[EyeAtRest, EyeAtRest]:
@@ -73,32 +87,65 @@ def lid_whites(image: np.ndarray, points: np.ndarray) -> tuple[EyeAtRest, EyeAtR
         around = np.concatenate([column(x, t - 1.0 - reach, t - 1.0) for x, t in zip(cols, top, strict=True)]
                                 + [column(x, b + 2.0, b + 2.0 + reach) for x, b in zip(cols, bottom, strict=True)])
         white = np.zeros(WHITE_SAMPLES, np.float32)
+        skin_below = np.full(WHITE_SAMPLES, np.inf, np.float32)
         lines = _crease_lines(image, cols, top, margin, LINE_REACH * float(np.mean(bottom - margin)))
         if len(opening) < 6 or len(around) < 6:
-            out.append(EyeAtRest(white, *lines))
+            out.append(EyeAtRest(white, *lines, skin_below, np.zeros_like(white)))
             continue
         # The white: the lighter part of the opening (the iris and lashes are its dark part);
         # the skin: the lighter half round the eye (lashes and brow hairs are its dark half).
         eye_white = np.median(opening[opening[:, 0] >= np.percentile(opening[:, 0], 60)], axis=0)
         skin = np.median(around[around[:, 0] >= np.median(around[:, 0])], axis=0)
+        lashes = _lash_runs(image, cols, top, margin, skin)
         if eye_white[0] - skin[0] < WHITE_OVER_SKIN:
-            out.append(EyeAtRest(white, *lines))
+            out.append(EyeAtRest(white, *lines, skin_below, lashes))
             continue
-        for c, (x, t, m) in enumerate(zip(cols, top, margin, strict=True)):
+        for c, (x, t, m, b) in enumerate(zip(cols, top, margin, bottom, strict=True)):
+            down = _is_white(column(x, m + 1.0, b - 1.0), eye_white, skin)  # the opening, from the margin down
+            skin_below[c] = 1.0 + (float(np.argmax(down)) if down.any() else max(b - m - 1.0, 0.0))
             band = column(x, t, m)[::-1]  # from the margin up
             if len(band) == 0:
                 continue
-            is_white = ((np.linalg.norm(band - eye_white, axis=1) < np.linalg.norm(band - skin, axis=1))
-                        & (band[:, 0] > skin[0]))
             run = 0  # up from the margin, over a stray pixel or two
-            for k, ok in enumerate(is_white):
+            for k, ok in enumerate(_is_white(band, eye_white, skin)):
                 if ok:
                     run = k + 1
                 elif k > run + 1:
                     break
             white[c] = run / len(band)
-        out.append(EyeAtRest(white, *lines))
+        out.append(EyeAtRest(white, *lines, skin_below, lashes))
     return out[0], out[1]
+
+
+def _lash_runs(image: np.ndarray, cols: np.ndarray, top: np.ndarray, margin: np.ndarray,
+               skin: np.ndarray) -> np.ndarray:
+    """Per column, the share of the lid band (crease to margin) that is dark (LASH_DARK of
+    the skin's luma; `skin`: its Lab) in a run up from the margin, over a stray pixel."""
+    h = image.shape[0]
+    skin_luma = float(cv2.cvtColor(np.uint8(np.clip(skin, 0, 255))[None, None], cv2.COLOR_LAB2RGB)[0, 0] @ LUMA)
+    out = np.zeros(len(cols), np.float32)
+    for c, (x, t, m) in enumerate(zip(cols, top, margin, strict=True)):
+        rows = np.arange(int(np.ceil(t)), int(np.floor(m)) + 1)[::-1]  # from the margin up
+        if len(rows) == 0:
+            continue
+        dark = image[np.clip(rows, 0, h - 1), x].astype(np.float32) @ LUMA < LASH_DARK * skin_luma
+        run = 0
+        for k, ok in enumerate(dark):
+            if ok:
+                run = k + 1
+            elif k > run + 1:
+                break
+        out[c] = run / len(rows)
+    # Eased along the eye: where a run ended from one column to the next, the paint's top
+    # stepped down there, a hard upright edge on the closed lid.
+    return cv2.GaussianBlur(_steady(out)[None, :], (0, 0), sigmaX=2.0, sigmaY=0.1,
+                            borderType=cv2.BORDER_REPLICATE)[0]
+
+
+def _is_white(pixels: np.ndarray, eye_white: np.ndarray, skin: np.ndarray) -> np.ndarray:
+    """Which Lab `pixels` are the eye's white: nearer it than the skin, and lighter than the skin."""
+    return ((np.linalg.norm(pixels - eye_white, axis=1) < np.linalg.norm(pixels - skin, axis=1))
+            & (pixels[:, 0] > skin[0]))
 
 
 def _crease_lines(image: np.ndarray, cols: np.ndarray, top: np.ndarray, margin: np.ndarray,

@@ -12,6 +12,7 @@ from typing import NamedTuple
 import cv2
 import numpy as np
 
+from .eye_reach import Reach
 from .halftone import HalftoneScreen
 from .lid_rest import LIDS, EyeAtRest, lid_whites
 from .lid_skin import skin_texture
@@ -51,6 +52,10 @@ PAINT_FROM = 0.2
 # Where this share of the lid band is the eye's white (lid_rest.lid_whites), the paint
 # starts from the crease.
 WHITE_BAND_SHARE = 0.5
+# Where the lashes in the lid band are painted over from higher up (lid_rest.LASH_DARK),
+# that eases off over this share of the eye's width at each corner.
+LASH_CORNER = 0.3
+LASH_UP, LASH_SPAN = 0.6, 0.3
 # The picture's dark lid line through the crease (lid_rest.LINE_REACH) is painted over by
 # this much as the lid closes, in the lid's tone: a closed lid's crease is softer.
 CREASE_SOFTENED = 0.6
@@ -75,7 +80,7 @@ class _Eye:
     lower lid, all as rows."""
 
     def __init__(self, dst: np.ndarray, lid: tuple, origin: np.ndarray, shape: tuple[int, int],
-                 rest: EyeAtRest | None = None, below: np.ndarray | None = None) -> None:
+                 rest: EyeAtRest | None = None, reach: Reach | None = None) -> None:
         up, low, cr = (dst[list(ids)] - origin for ids in lid)
         # Up to the dark line above the crease, where there is one (LINE_REACH).
         above = 0.0 if rest is None or not rest.line.any() else max(float(rest.line_top.max()) + 2.0, 0.0)
@@ -83,7 +88,7 @@ class _Eye:
         x1 = int(np.ceil(max(up[:, 0].max(), low[:, 0].max()))) + 1
         self.eye_top = max(int(np.floor(cr[:, 1].min())) - 1, 0)  # the eye's own rows, from the crease
         y0 = int(np.floor(cr[:, 1].min() - above)) - 1
-        y1 = int(np.ceil(low[:, 1].max() + (0.0 if below is None else float(below.max())))) + 2
+        y1 = int(np.ceil(low[:, 1].max() + (0.0 if reach is None else float(reach.lower.max())))) + 2
         self.x0, self.y0 = max(x0, 0), max(y0, 0)
         self.x1, self.y1 = min(x1, shape[1]), min(y1, shape[0])
         self.empty = self.x1 - self.x0 < 2 or self.y1 - self.y0 < 2
@@ -91,20 +96,32 @@ class _Eye:
             return
         xs = np.arange(self.x0, self.x1, dtype=np.float32)
         self.top, self.margin, self.bottom = (curve_through(line, xs)[None, :] for line in (cr, up, low))
+        self.mesh_margin = self.skin_end = self.margin
         self.rows = np.arange(self.y0, self.y1, dtype=np.float32)[:, None]
         width = max(float(xs[-1] - xs[0]), 1.0)
         self.from_corner = np.minimum(xs - xs[0], xs[-1] - xs)[None, :] / width
         # How much of the lid band is eye white, per column (see WHITE_OVER_SKIN), and the
         # dark line through the crease (LINE_REACH).
-        self.white, self.line_top, self.line_bottom, self.line = (np.zeros_like(self.margin) for _ in range(4))
+        self.white, self.line_top, self.line_bottom, self.line, self.lashes = (
+            np.zeros_like(self.margin) for _ in range(5))
         left, right = sorted((min(up[0, 0], low[0, 0]), max(up[-1, 0], low[-1, 0])))
         along = (xs - left) / max(float(right - left), 1.0)
         if rest is not None:
-            self.white, self.line_top, self.line_bottom, self.line = (
+            self.white, self.line_top, self.line_bottom, self.line, self.lashes = (
                 np.interp(along, np.linspace(0.0, 1.0, len(r)), r)[None, :]
-                for r in (rest.white, rest.line_top, rest.line_bottom, rest.line))
-        if below is not None:  # the picture's opening below the mesh's lower lid (eye_reach.py)
-            self.bottom = self.bottom + np.interp(along, np.linspace(0.0, 1.0, len(below)), below)[None, :]
+                for r in (rest.white, rest.line_top, rest.line_bottom, rest.line, rest.lashes))
+        if reach is not None:  # the picture's opening below the mesh's lid lines (eye_reach.py)
+            # (its upper lid no lower than the eye's first white: the iris model can read a
+            # far eye's lower lid and the cheek as its opening, the eye's white above them)
+            skin_below = np.inf if rest is None else rest.skin_below
+            upper = np.minimum(reach.upper, skin_below)
+            self.bottom, self.margin = (
+                line + np.interp(along, np.linspace(0.0, 1.0, len(by)), by)[None, :]
+                for line, by in ((self.bottom, reach.lower), (self.margin, upper)))
+        # The mesh's own margin: the lid's skin (crease to here) is what is read and kept; what
+        # lies between it and the picture's upper lid is that lid's lashes, painted over as
+        # it closes (read as the lid's skin, a far eye closed into a dark lens).
+        self.skin_end = np.minimum(self.mesh_margin, self.margin)
 
     def add(self, map_y: np.ndarray, shift: np.ndarray) -> None:
         map_y[self.y0:self.y1, self.x0:self.x1] += shift.astype(np.float32)
@@ -114,7 +131,8 @@ def move_lids(map_y: np.ndarray, dst: np.ndarray, eye_open: tuple[float, float],
               shape: tuple[int, int], rests: tuple | None = None, belows: tuple | None = None) -> list:
     """Move the lids in `map_y` (in place); returns what `paint_lids` must paint. `rests`:
     per eye, `lid_whites` of the portrait at rest; `belows`: per eye, how far its opening
-    reaches below the mesh's lower lid (eye_reach.opening_below_mesh): a closing lid covers it;
+    reaches below the mesh's lid lines (eye_reach.opening_below_mesh): a closing lid covers it,
+    starting from the picture's upper lid;
     None where the mesh's eye lies on skin below the picture's (a squint): no lid there."""
     covers: list = []
     for k, (lid, ratio) in enumerate(zip(LIDS, eye_open, strict=True)):
@@ -151,14 +169,30 @@ def _lower_lid(map_y: np.ndarray, eye: _Eye, closing: float, covers: list) -> No
     # round the top of the closed lid; there the paint takes over from the crease.
     # Only as the lid comes down: a lid barely lowered keeps the eye's own lashes (painted
     # from the crease at once, a 5% blink redrew the eye's upper line).
-    band = margin - top
+    # Below the mesh's margin, the picture's own lid and lashes (eye_reach.Reach.upper): kept
+    # as a lid lowered a little keeps its lashes, painted over as it comes down.
+    coming_down = float(np.clip((closing - 0.1) / 0.3, 0.0, 1.0))
+    skin_end = margin + (eye.skin_end - margin) * coming_down
+    band = skin_end - top
     thin = np.clip((THICK_LID_PX - band) / (THICK_LID_PX - THIN_LID_PX), 0.0, 1.0)
     # Where the band is the eye's white, not lid skin, the paint takes over from the crease
     # too, and right into the corner (faded there, the white showed through).
-    white = np.clip(eye.white / WHITE_BAND_SHARE, 0.0, 1.0) * float(np.clip((closing - 0.1) / 0.3, 0.0, 1.0))
-    thin = np.maximum(thin * float(np.clip((closing - 0.1) / 0.3, 0.0, 1.0)), white)
+    white = np.clip(eye.white / WHITE_BAND_SHARE, 0.0, 1.0) * coming_down
+    thin = np.maximum(thin * coming_down, white)
     ramp = np.maximum(2.0, 0.3 * band) * (1.0 - thin) + 2.0 * thin
-    start = (margin - ramp) * (1.0 - thin) + (top - 1.0) * thin
+    start = (skin_end - ramp) * (1.0 - thin) + (top - 1.0) * thin
+    # Where the band is lashes or the lid's dark margin (lid_rest.LASH_DARK) most of the way
+    # up to the crease (from LASH_UP of it, fully LASH_SPAN on), reaching above where the
+    # paint starts, stretched as they are, the paint takes over above them as the lid comes
+    # down (they were a dark band over the closed lid: an open eye's slit). Lower, the paint
+    # covers them anyway; and a run of lashes along the margin alone is what a closing lid
+    # carries down (painted over, Thoreau's shaded lids closed paler, eyes r 0.75 -> 0.71).
+    stretched = top + (1.0 - eye.lashes) * band * (new_margin - top) / np.maximum(margin - top, 1e-3)
+    # (Eased off over the outer LASH_CORNER of the eye each side: raised right to the
+    # corner, the paint ended there in a hard upright edge.)
+    above = (coming_down * np.maximum(start - (stretched - 1.0), 0.0) * np.clip(eye.from_corner / LASH_CORNER, 0.0, 1.0)
+             * np.clip((eye.lashes - LASH_UP) / LASH_SPAN, 0.0, 1.0))
+    start = start - np.where(eye.lashes > 0.0, above, 0.0)
     # A closing lid also covers a little past its new margin, fading out: on small or
     # engraved eyes the mesh's lower lid can sit above the iris's lower edge, and a dark
     # rim of iris left below the closed lid kept the eye looking half open.
@@ -175,7 +209,7 @@ def _lower_lid(map_y: np.ndarray, eye: _Eye, closing: float, covers: list) -> No
     line_end = top - np.minimum(eye.line_bottom, 0.0) * (new_margin - top) / np.maximum(margin - top, 1.0)
     line_end = np.where(eye.line_bottom > 0, top - eye.line_bottom, line_end)
     on_line = np.clip(np.minimum(yy - (top - eye.line_top - 1.5), line_end + 1.5 - yy), 0.0, 1.0)
-    soften = CREASE_SOFTENED * float(np.clip((closing - 0.1) / 0.3, 0.0, 1.0)) * eye.line * corner
+    soften = CREASE_SOFTENED * coming_down * eye.line * corner
     covered = np.maximum(covered, on_line * soften)
     covers.append(LidCover(eye.x0, eye.y0, covered.astype(np.float32), new_margin - eye.y0, closing,
                            top - eye.y0, start - eye.y0, eye.bottom - eye.y0, eye.eye_top, margin - eye.y0))
