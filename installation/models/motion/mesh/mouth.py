@@ -206,6 +206,10 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
     if rig.own_teeth:
         # Her own upper teeth hang from her upper lip (own_teeth.py): no second row under them.
         upper_band = 0.0
+    if rig.own_lower_teeth is not None and rig.own_lower_teeth.mean() > 0.5:
+        # And her own lower teeth stand on her lower lip, the opening's lower edge: no second
+        # row over them. (A lone point by a corner is where her upper teeth meet her lip.)
+        lower_band = 0.0
     tongue_band = tongue_reading(teeth_shown)
     # With neither teeth nor tongue read, the back of the tongue, low in the opening and dim
     # (TONGUE_BACK_TOP), in the tongue's hue at about the floor's lightness, under a throat
