@@ -262,6 +262,36 @@ def test_a_collapsed_mesh_reading_loses_the_face_without_an_error(stack):
         assert seen.raw_face is not None  # found again by the detector
 
 
+def test_a_reading_that_is_not_numbers_is_never_passed_to_the_portrait(stack, sitter, monkeypatch):
+    """One frame whose mesh reading holds a NaN went on, steadied, as the visitor's face: the
+    portrait's fit of the visitor's head failed on it (its SVD did not converge), a fault in
+    the middle of a visit. It is taken as a blurred frame: the visitor is kept a moment."""
+    import dataclasses
+    from pathlib import Path
+
+    from installation.models.motion.mesh import MeshAnimator
+
+    image = _rgb(sorted((Path(__file__).parent / "data" / "faces-cc0").glob("*.jpg"))[0])
+    animator = MeshAnimator(sitter, stack)
+    first = animator.observe(image, 0.0)
+    animator.calibrate_on(first.face.landmarks, stack.eyes(image, first.face.landmarks))
+    for i in range(1, 4):
+        animator.step(image, i / 30)
+    real = stack.mesh
+
+    def not_numbers(*args, **kwargs):
+        face = real(*args, **kwargs)
+        return None if face is None else dataclasses.replace(face, landmarks=np.full_like(face.landmarks, np.nan))
+
+    monkeypatch.setattr(stack, "mesh", not_numbers)
+    seen = animator.observe(image, 4 / 30)
+    monkeypatch.setattr(stack, "mesh", real)
+    assert seen.face is not None and np.all(np.isfinite(seen.face.landmarks))  # the visitor, kept
+    frame = animator.step(image, 4 / 30, seen)
+    assert frame.shape == sitter.shape
+    assert animator.step(image, 5 / 30).shape == sitter.shape
+
+
 def _with_a_false_candidate_around_the_face(stack, monkeypatch, image):
     """The detector also reports a box around the face and the chest below it, and the mesh
     is a little sure (0.64) of a big "face" there: what a portrait's render once gave."""

@@ -155,6 +155,27 @@ def test_her_own_lower_teeth_go_down_with_her_jaw_and_the_mouth_opens_between_th
     assert opened[edge + 2:lower - 2, x0:x1].mean() < 120
 
 
+def test_over_her_own_lower_teeth_no_second_row_is_painted(stack, sitter, monkeypatch):
+    """A visitor laughing with their lower teeth showing: the painted opening drew their lower
+    row at its bottom, right over her own lower teeth come down with her jaw, a doubled row
+    (the opening's bottom third 150 light of 255, the dark between the rows 43). Her own row
+    stands for theirs, as her upper row does for their upper teeth; nor is a smile's lower
+    lip inside painted there, over her teeth (91)."""
+    picture, mesh, depth = _smiling(sitter, stack, lower_teeth=0.3)
+    _as_found(monkeypatch, stack, mesh)
+    animator = MeshAnimator(picture, stack)
+    offsets = _open_jaw().offsets
+    dst = animator.place(Motion(offsets=offsets))[0]
+    x0, x1 = int(mesh[82, 0]), int(mesh[312, 0]) + 1
+    edge, lower = dst[13, 1], dst[14, 1]  # her upper teeth's edge and her lower teeth's top, moved
+    band = slice(int(round(lower - 0.3 * (lower - edge))), int(round(lower)) - 1)
+    luma = np.array([0.299, 0.587, 0.114], np.float32)
+    # Their lower teeth, both rows, and upper teeth resting on the lower lip (its inside seen).
+    for teeth in ((0.0, 0.35), (0.3, 0.35), (0.75, 0.0, 0.0, 0.0, 0.25)):
+        opened = animator.render(Motion(offsets=offsets, teeth=teeth)).astype(np.float32) @ luma
+        assert opened[band, x0:x1].mean() < 70, teeth
+
+
 def test_where_her_rows_touch_her_teeth_keep_one_edge_not_a_tooth_hanging_into_the_opening(
         stack, sitter, monkeypatch):
     """Each point of the upper lip reads its teeth's edge on its own: where the rows touch,

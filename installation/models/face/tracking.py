@@ -119,6 +119,13 @@ class TrackedFace(FaceObservation):
     raw_face: Face | None = None
 
 
+def _readable(face: Face | None) -> Face | None:
+    """The mesh's reading, or None where a landmark is not a number: passed on, one such
+    frame made the portrait's fit of the visitor's head fail (its SVD did not converge), a
+    fault in the middle of a visit; taken as a blurred frame, the visitor is kept a moment."""
+    return face if face is None or np.all(np.isfinite(face.landmarks)) else None
+
+
 class FaceTracker:
     """Follow the visitor nearest the centre with the face mesh.
 
@@ -151,7 +158,7 @@ class FaceTracker:
     def update(self, frame: np.ndarray, t: float) -> TrackedFace:
         rgb = as_rgb(frame)
         h, w = rgb.shape[:2]
-        face = self.stack.mesh(rgb, self._next_crop()) if self._landmarks is not None else None
+        face = _readable(self.stack.mesh(rgb, self._next_crop())) if self._landmarks is not None else None
         detected = False
         count_now = face is None or self._frame_no % self.count_every == 0
         self._frame_no += 1
@@ -159,7 +166,7 @@ class FaceTracker:
         # with nobody in front of the kiosk, detection runs on every frame.
         detections = self.stack.detect(rgb, thorough=self._frame_no % 3 == 0) if count_now else None
         if face is None and detections:
-            meshed = (self.stack.mesh(rgb, d) for d in detections[:4])
+            meshed = (_readable(self.stack.mesh(rgb, d)) for d in detections[:4])
             faces = one_per_place([f for f in meshed if f is not None])
             if faces:
                 face = self._choose(faces, w, h)

@@ -179,6 +179,25 @@ class FoldEasing:
             rows.append((outer, inner, outwards, rest))
         return tuple(rows)
 
+    def _corners(self, bad: np.ndarray, free: np.ndarray | None = None) -> np.ndarray:
+        """The corners of the `bad` triangles (only those `free` marks, where given), in
+        order: as np.unique and np.setdiff1d give them, at a tenth of their cost (a wide-open
+        mouth asks up to 72 times a frame: a fifth of its easing, spread or not)."""
+        corners = np.zeros(len(self.src), bool)
+        corners[self.triangles[bad].ravel()] = True
+        return np.flatnonzero(corners if free is None else corners & free)
+
+    def _free_of(self, held: np.ndarray) -> np.ndarray:
+        free = np.ones(len(self.src), bool)
+        free[held] = False
+        return free
+
+    @cached_property
+    def _off_lips(self) -> np.ndarray:
+        off = np.ones(len(self.src), bool)
+        off[self._lip_points] = False
+        return off
+
     @cached_property
     def _lip_points(self) -> np.ndarray:
         return np.array(sorted(set(INNER_LIPS) | set(UPPER_OUTER_LIP) | set(LOWER_OUTER_LIP)))
@@ -296,10 +315,10 @@ class FoldEasing:
         bad = self.folded(dst)
         if not bad.any():
             return self._lips_right_way_up(dst)
-        held = self._lip_points if held is None else held
+        free = self._off_lips if held is None else self._free_of(held)
         dst = dst.copy()
         for _ in range(UNFOLD_STEPS):  # off the lips, each corner moves as its neighbours do on average
-            corners = np.setdiff1d(np.unique(self.triangles[bad]), held)
+            corners = self._corners(bad, free=free)
             if not len(corners):
                 break
             dst[corners] = self.src[corners] + self._neighbour_mean[corners] @ (dst - self.src)
@@ -307,7 +326,7 @@ class FoldEasing:
             if not bad.any():
                 return self._lips_right_way_up(dst)
         for _ in range(UNFOLD_STEPS):  # off the lips, each corner moves as its farthest-moved neighbour
-            corners = np.setdiff1d(np.unique(self.triangles[bad]), held)
+            corners = self._corners(bad, free=free)
             if not len(corners):
                 break
             moves = dst - self.src
@@ -319,13 +338,13 @@ class FoldEasing:
         if not lips_too:
             return None
         for _ in range(UNFOLD_STEPS):  # each corner, lips too, moves as its neighbours do on average
-            corners = np.unique(self.triangles[bad])
+            corners = self._corners(bad)
             dst[corners] = self.src[corners] + self._neighbour_mean[corners] @ (dst - self.src)
             bad = self.folded(dst)
             if not bad.any():
                 return self._lips_right_way_up(dst)
         for _ in range(UNFOLD_STEPS):  # each corner eased back towards rest
-            corners = np.unique(self.triangles[bad])
+            corners = self._corners(bad)
             dst[corners] = self.src[corners] + (dst[corners] - self.src[corners]) * 0.6
             bad = self.folded(dst)
             if not bad.any():

@@ -212,6 +212,12 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
     if rig.own_teeth:
         # Her own upper teeth hang from her upper lip (own_teeth.py): no second row under them.
         upper_band = 0.0
+    own_lower = rig.own_lower_teeth is not None and rig.own_lower_teeth.mean() > 0.5
+    if own_lower:
+        # And her own lower teeth stand on her lower lip, the opening's lower edge: no second
+        # row over them, nor the lip's inside. (A lone point by a corner is where her upper
+        # teeth meet her lip.)
+        lower_band = 0.0
     tongue_band = tongue_reading(teeth_shown)
     # With neither teeth nor tongue read, the back of the tongue, low in the opening and dim
     # (TONGUE_BACK_TOP), in the tongue's hue at about the floor's lightness, under a throat
@@ -238,7 +244,7 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
         # floor they hide (darker, they made the opening's lower corners a hole's black).
         colour = colour + np.maximum(tongue * lit[..., None] - colour, 0.0) * (back * grow)[..., None]
     lining = float(np.clip(teeth_shown[4], 0.0, 1.0)) if teeth_shown is not None and len(teeth_shown) > 4 else 0.0
-    if lining > 0.0 and lower_band == 0.0:
+    if lining > 0.0 and lower_band == 0.0 and not own_lower:
         # The upper teeth rest on the lower lip: under them its inside, not the cavity
         # (painted as cavity, a dark crescent under every smile's teeth).
         edge = 1.0 - lining
