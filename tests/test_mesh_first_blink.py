@@ -49,7 +49,7 @@ class Visit:
 
     def __init__(self, animator: MeshAnimator) -> None:
         self.animator, self.camera, self.index, self.now = animator, Camera(), 0, 0.0
-        self.faces: list[np.ndarray | None] = []
+        self.faces: list[np.ndarray] = []
         self.drawn: list = []
         animator._eyes = lambda frame, landmarks: None  # no camera picture behind these faces
         animator.tracker = SimpleNamespace(update=self._track, reset=lambda: None)
@@ -57,10 +57,8 @@ class Visit:
         self.worker = AnimatorWorker(animator, self.camera, clock=lambda: self.now)
 
     def _track(self, frame, t):
-        face = self.faces[self.index - 1]
-        if face is None:
-            return SimpleNamespace(face=None, state="none", box=None)
-        return SimpleNamespace(face=SimpleNamespace(landmarks=face), state="ok", box=object())
+        face = SimpleNamespace(landmarks=self.faces[self.index - 1])
+        return SimpleNamespace(face=face, state="ok", box=object())
 
     def _render(self, motion):
         self.animator.last_motion = motion
@@ -68,7 +66,7 @@ class Visit:
         return self.animator.portrait
 
     def show(self, faces) -> list:
-        """Each face a camera frame (None: nobody); the lids' openings drawn for them."""
+        """Each face a camera frame; the lids' openings drawn for them."""
         start = len(self.drawn)
         for face in faces:
             self.faces.append(face)
@@ -79,7 +77,6 @@ class Visit:
         return [m.eye_open for m in self.drawn[start:]]
 
     def calibrate(self, neutral: np.ndarray) -> None:
-        self.worker.mode = "idle"
         self.worker.request_calibration()
         self.show([neutral])
         assert self.worker.calibrated.is_set() and self.worker.mode == "live"
