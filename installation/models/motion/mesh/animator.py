@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import math
 import threading
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from functools import cached_property
 
 import numpy as np
@@ -22,7 +22,7 @@ from ...face.tracking import FaceBox, FaceObservation
 from ..visitor import VisitorPresence
 from .folds import commanded_smile
 from .hidden_lips import lips_at_fringe
-from .motion import DriverReference, Motion, idle_motion, rotation_deg
+from .motion import DriverReference, Motion, eye_openness, idle_motion, rotation_deg
 from .own_teeth import lips_at_teeth
 from .returning import ReturnWatch
 from .rig import (
@@ -56,6 +56,13 @@ MASK_COVERS_FACE = 0.9
 FRONTAL_SITTER_DEG = 10.0
 TURNED_SITTER_DEG = 35.0
 MIN_TURN_ROOM = 0.35
+# The visitor's eye openings while the card, framing guide and countdown show, before their
+# neutral face is taken: people blink every 3-5 s, and those blinks tell how closed this
+# visitor's closed eyes read (motion.learn_blinks). Learnt from live blinks alone, the
+# first blinks of a visit closed the portrait's lids only half way. About ten seconds of
+# frames; two numbers a frame, in memory only, forgotten at calibration, when the face is
+# lost and when the visit ends.
+EYES_BEFORE_CALIBRATION = 300
 EYES = ((LEFT_UPPER_LID, LEFT_LOWER_LID, LEFT_CREASE), (RIGHT_UPPER_LID, RIGHT_LOWER_LID, RIGHT_CREASE))
 LID_ROWS = tuple((np.array(upper), np.array(lower)) for upper, lower, _ in EYES)
 
@@ -150,6 +157,7 @@ class MeshAnimator(VisitorPresence):
         self.last_face: FaceObservation | None = None
         self._last_seen = -math.inf
         self.last_motion = Motion()
+        self._eyes_before: deque[tuple[float, float]] = deque(maxlen=EYES_BEFORE_CALIBRATION)
         box = rig.mesh[:, :2]
         (x0, y0), (x1, y1) = box.min(0), box.max(0)
         self.face = FaceBox((x0 + x1) / 2, (y0 + y1) / 2, float(max(x1 - x0, y1 - y0)))
@@ -157,6 +165,16 @@ class MeshAnimator(VisitorPresence):
     # -- the visitor ---------------------------------------------------------------
     def _eyes(self, frame: np.ndarray, landmarks: np.ndarray):
         return self.stack.eyes(frame, landmarks)
+
+    def observe(self, frame: np.ndarray, t: float) -> FaceObservation:
+        obs = super().observe(frame, t)
+        if self.reference is None:  # (live, the reference learns from each frame itself)
+            face = getattr(obs, "face", None)
+            if face is None:  # nobody there: whoever comes next starts afresh
+                self._eyes_before.clear()
+            else:
+                self._eyes_before.append(eye_openness(face.landmarks))
+        return obs
 
     def calibrate(self, frame: np.ndarray, t: float, obs: FaceObservation | None = None) -> bool:
         obs = obs or self.observe(frame, t)
@@ -168,6 +186,8 @@ class MeshAnimator(VisitorPresence):
 
     def calibrate_on(self, landmarks: np.ndarray, eyes=None) -> None:
         self.reference = DriverReference(landmarks, eyes)
+        self.reference.learn_blinks(self._eyes_before)
+        self._eyes_before.clear()
         self.returns.reset()
 
     @property
@@ -200,6 +220,7 @@ class MeshAnimator(VisitorPresence):
         self.returns.reset()
         self.tracker.reset()
         self.last_motion = Motion()
+        self._eyes_before.clear()
 
     # -- attract mode ------------------------------------------------------------------
     def idle(self, t: float) -> np.ndarray:

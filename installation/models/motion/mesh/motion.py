@@ -140,7 +140,8 @@ def rotation_deg(yaw: float, pitch: float, roll: float) -> np.ndarray:
 FAR_EYE_FROM_DEG, FAR_EYE_SPAN_DEG = 6.0, 8.0
 
 
-def _openness(lm: np.ndarray) -> tuple[float, float]:
+def eye_openness(lm: np.ndarray) -> tuple[float, float]:
+    """Each eye's opening (upper to lower lid) in eye widths: image-left, image-right."""
     left = np.linalg.norm(lm[159, :2] - lm[145, :2]) / max(np.linalg.norm(lm[33, :2] - lm[133, :2]), 1e-6)
     right = np.linalg.norm(lm[386, :2] - lm[374, :2]) / max(np.linalg.norm(lm[362, :2] - lm[263, :2]), 1e-6)
     return float(left), float(right)
@@ -164,7 +165,7 @@ class DriverReference:
     def __init__(self, neutral: np.ndarray, eyes: tuple[Eye, Eye] | None = None) -> None:
         self.neutral = neutral.astype(np.float64)
         self.rigid = self.neutral[RIGID_ROWS]
-        self.calibrated_openness = _openness(self.neutral)
+        self.calibrated_openness = eye_openness(self.neutral)
         self.blink = (math.inf, math.inf)  # each eye's deepest blink reading so far (_deepest_blink)
         self._set_eye_rest(self.calibrated_openness)
         self._recent_openness: deque = deque(maxlen=EYE_REST_FRAMES)
@@ -195,7 +196,7 @@ class DriverReference:
         """While live: let the eyes' rest opening follow how open this visitor's eyes
         have mostly been (see EYE_REST_LIMIT), and their closed level how closed their
         blinks read (see BLINK_REACH)."""
-        self._recent_openness.append(_openness(lm))
+        self._recent_openness.append(eye_openness(lm))
         self._settle_on(self._recent_openness, newest_only=True)
 
     def settle_eyes_over(self, landmarks) -> None:
@@ -204,7 +205,7 @@ class DriverReference:
         driver that stared there (the shared faces driver: 0.41 eye widths, above three
         quarters of its looks: 0.39) drew every ordinary look with the lids lowered, in the
         film only."""
-        self._settle_on([_openness(np.asarray(lm)) for lm in landmarks])
+        self._settle_on([eye_openness(np.asarray(lm)) for lm in landmarks])
 
     def _settle_on(self, openings, newest_only: bool = False) -> None:
         openings = np.asarray(openings, np.float64).reshape(-1, 2)
@@ -219,6 +220,16 @@ class DriverReference:
                                np.asarray(rest))
         self.blink = tuple(float(min(b, f)) for b, f in zip(self.blink, found, strict=True))
         self._set_eye_rest(rest)
+
+    def learn_blinks(self, openings) -> None:
+        """The visitor's blinks seen before calibration (their eye openings while the card,
+        the framing guide and the countdown showed: MeshAnimator keeps them) set their closed
+        level from the first frame, by the live rule (a dip, not a held look down), measured
+        from the calibrated rest. Learnt only from blinks made live, the first blinks of a
+        visit closed the portrait's lids only half way (see CLOSED_OPENNESS)."""
+        found = _deepest_blink(np.asarray(openings, np.float64).reshape(-1, 2), np.asarray(self.openness))
+        self.blink = tuple(float(min(b, f)) for b, f in zip(self.blink, found, strict=True))
+        self._set_eye_rest(self.openness)
 
     def more_neutral(self, lm: np.ndarray) -> bool:
         """Whether this frame's mouth is clearly more closed than the neutral face's (which
@@ -262,7 +273,7 @@ class DriverReference:
         yaw, pitch, roll = euler_deg(self.level @ rotation.T @ self.level.T)
         yaw, pitch = _limit_turn(yaw, pitch)
         move = (lm[:, :2].mean(0) - self.centre) / self.face_height
-        opened = _openness(lm)
+        opened = eye_openness(lm)
         ratio = _trust_the_other_eye(tuple(
             float(np.clip((o - closed) / max(o0 - closed, 1e-3), 0.0, 1.35))
             for o, o0, closed in zip(opened, self.openness, self.closed, strict=True)), yaw)
