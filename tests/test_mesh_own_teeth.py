@@ -219,3 +219,50 @@ def test_inspect_tells_the_curator_the_mouth_opens_from_its_own_opening(tmp_path
     smiling, closed = capsys.readouterr().out.split("closed.png:")
     note = "the mouth is open in the picture, showing teeth: it opens from its own opening"
     assert note in smiling and note not in closed
+
+
+def _engraved(picture: np.ndarray, period: float = 5.0) -> np.ndarray:
+    """The picture as an engraving: its tones in two sets of crossing lines `period` pixels
+    apart on light paper, the dark tones crossed twice, bare paper in the light."""
+    grey = cv2.cvtColor(picture, cv2.COLOR_RGB2GRAY).astype(np.float32) / 255.0
+    dark = 1.0 - cv2.normalize(cv2.GaussianBlur(grey, (0, 0), 1.0), None, 0.0, 1.0, cv2.NORM_MINMAX)
+    ys, xs = np.mgrid[0:grey.shape[0], 0:grey.shape[1]].astype(np.float32)
+    lines = 0.5 + 0.5 * np.sin(2 * np.pi * (0.8 * xs + 0.6 * ys) / period)
+    crossing = 0.5 + 0.5 * np.sin(2 * np.pi * (0.6 * xs - 0.8 * ys) / period)
+    ink = np.maximum(np.clip((0.75 * dark - lines) * 4 + 0.5, 0, 1),
+                     np.clip((1.3 * (dark - 0.45) - crossing) * 4 + 0.5, 0, 1))
+    paper, black = np.array([236, 226, 200], np.float32), np.array([34, 30, 28], np.float32)
+    return np.clip(paper + (black - paper) * ink[..., None], 0, 255).astype(np.uint8)
+
+
+def _halftone(picture: np.ndarray, period: float = 5.0) -> np.ndarray:
+    """The picture as a book prints it: a screen of ink dots `period` pixels apart at 45
+    degrees, each as large as its tone is dark, bare paper between them in the light."""
+    grey = cv2.cvtColor(picture, cv2.COLOR_RGB2GRAY).astype(np.float32) / 255.0
+    ys, xs = np.mgrid[0:grey.shape[0], 0:grey.shape[1]].astype(np.float32)
+    u, v = (xs + ys) / (np.sqrt(2) * period), (ys - xs) / (np.sqrt(2) * period)
+    dots = 0.5 + 0.25 * (np.cos(2 * np.pi * u) + np.cos(2 * np.pi * v))
+    ink = np.clip((dots - grey) * 6 + 0.5, 0, 1)
+    paper, black = np.array([234, 228, 214], np.float32), np.array([30, 28, 30], np.float32)
+    return np.clip(paper + (black - paper) * ink[..., None], 0, 255).astype(np.uint8)
+
+
+def test_an_engravings_hatched_mouth_is_not_read_as_teeth_and_its_bare_paper_teeth_are(stack, sitter):
+    """On an engraving (or a book's halftone) the paper between the lines (or dots) is as
+    light as teeth: read pixel by pixel, an engraved sitter's parted, shadowed mouth showed
+    her own teeth at rest, and no smile ever painted teeth for her. Read at the scale of the
+    strokes, the hatched mouth is dark as in the photograph; teeth the engraver left as bare
+    paper are still her own teeth, to their edge."""
+    from installation.models.motion.mesh.own_teeth import biting_line
+
+    picture, mesh, depth = _smiling(sitter, stack)
+    parted = sitter.copy()  # the same parted lips, the mouth between them in shadow
+    cv2.fillPoly(parted, [np.round(mesh[list(INNER_LIPS), :2]).astype(np.int32)], (70, 56, 56))
+    assert biting_line(parted, mesh) is None  # as a photograph: no teeth
+    for medium in (_engraved, _halftone):
+        for period in (4.0, 5.0, 6.0):  # lines 0.025-0.04 face heights apart
+            assert biting_line(medium(parted, period), mesh) is None, (medium.__name__, period)
+            teeth = biting_line(medium(picture, period), mesh)
+            assert teeth is not None, (medium.__name__, period)
+            middle = teeth[3:-3]  # the opening's middle, where the teeth are drawn full depth
+            assert np.all(np.abs(middle - depth) < 0.35 * depth), (medium.__name__, period, teeth, depth)
