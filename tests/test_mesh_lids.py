@@ -322,3 +322,33 @@ def test_a_closed_lid_over_a_band_of_lashes_draws_no_dark_band_under_its_crease(
     under_crease = (rows >= top + 1.0) & (rows <= top + 0.3 * (bottom - top)) & (cols >= LEFT + 8) & (cols <= RIGHT - 8)
     # Old: 60, the lashes' 58 stretched (the skin's 176); now 194.
     assert float(np.median(region[under_crease] @ luma)) > 0.75 * float(np.dot(SKIN, luma))
+
+
+def _closed_with_iris_at_the_corner() -> float:
+    """A far eye whose picture is still open at the mesh's outer corner (the iris model's
+    lower lid lies below the mesh's there: eye_reach.Reach), its iris in that corner and a
+    little past it, closed: the share of the iris's pixels still dark."""
+    from installation.models.motion.mesh.eye_reach import Reach
+    from installation.models.motion.mesh.lid_rest import WHITE_SAMPLES
+    picture, points = _far_eye(lash_rows=0, lid_band=5.0)
+    rows, cols = np.mgrid[0:SIZE[0], 0:SIZE[1]].astype(np.float32)
+    # The picture's eye runs on 5 px past the mesh's corner, its iris there.
+    iris = (rows - (MIDDLE + 1.0)) ** 2 + (cols - (LEFT + 1.0)) ** 2 <= 4.0 ** 2
+    picture[iris] = (45, 55, 75)
+    along = np.linspace(0.0, 1.0, WHITE_SAMPLES)
+    opens_left = Reach(lower=(5.0 * np.clip(1.0 - along / 0.3, 0.0, 1.0)).astype(np.float32),
+                       upper=np.zeros(WHITE_SAMPLES, np.float32))
+    closed = Reach(np.zeros(WHITE_SAMPLES, np.float32), np.zeros(WHITE_SAMPLES, np.float32))
+    rests = lid_whites(picture, points)
+    map_y = rows.copy()
+    covers = move_lids(map_y, points, (0.0, 1.0), np.zeros(2), SIZE, rests, (opens_left, closed))
+    region = cv2.remap(picture, cols, map_y, cv2.INTER_LINEAR)
+    paint_lids(region, covers)
+    luma = region.astype(np.float32) @ np.array([0.299, 0.587, 0.114])
+    return float((luma[iris] < 110.0).mean())
+
+
+def test_a_closed_far_eye_leaves_no_dark_hook_where_its_picture_is_open_past_the_mesh_corner():
+    # (Before: the lid faded out over the mesh's corner, and the iris there stayed: the
+    # veiled woman's and Erasmus's closed far eyes kept a dark hook at their outer corner.)
+    assert _closed_with_iris_at_the_corner() < 0.3  # 0.14 now; 0.67 when the lid faded out at the corner
