@@ -188,3 +188,12 @@ def test_check_reports_a_value_of_the_wrong_kind(tmp_path, capsys):
     out = capsys.readouterr().out
     assert 'install.toml:5: display.vsync: vsync is the text "yes"; it takes true or false, without quotes: ' \
            "write vsync = true" in out
+
+
+def test_a_wrong_value_inside_an_inline_table_keeps_the_rest_of_the_table(tmp_path):
+    scene_file = TITLE.replace("duration = 5", 'transition = { kind = "cut", duration = "2" }')
+    show = load_show(show_at(tmp_path, "", {"opening": scene_file}))
+    transition = show.scenes["opening"].transition
+    assert transition.kind == "cut" and transition.duration == 1.0
+    assert ('scenes/opening.toml:4: transition.duration: duration is the text "2"; it takes a number, without '
+            "quotes: write duration = 2") in said(show)

@@ -39,7 +39,7 @@ SECRET_FIELDS = {("InputsSection", "operator_pin"), ("Passcodes", "view"), ("Pas
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TRUE_WORDS = {"true", "yes", "on", "y", "1"}
-_FALSE_WORDS = {"false", "no", "off", "n", "0", "none", ""}
+_FALSE_WORDS = {"false", "no", "off", "n", "0"}
 
 
 @dataclass(frozen=True)
@@ -227,8 +227,9 @@ def _corrected(value: Any, annotation: Any) -> Any:
                 number = float(value.strip())
             except ValueError:
                 continue
-            if number == number and abs(number) != float("inf"):
-                return int(number) if number.is_integer() and (kind is int or "." not in value) else number
+            if number != number or abs(number) == float("inf") or (kind is int and not number.is_integer()):
+                continue  # (no number, or a fraction where a whole one is asked: no guess)
+            return int(number) if number.is_integer() and (kind is int or "." not in value) else number
         elif kind is str and _is_number(value):  # (true for a text was hardly meant as the word "true")
             return toml(value)
         elif origin is typing.Literal:
