@@ -104,6 +104,13 @@ def generate() -> str:
         "the command ran (a file outside the show folder in full), then its key, counting entries",
         "from 1: `captions #4, at` is the `at` of the fourth `[[captions]]`.",
         "",
+        "Each value is read as the type the table gives it: a number is written without quotes",
+        "(`override_max_h = 12`, not `\"12\"`), true and false without quotes and never as numbers or",
+        "text (`fullscreen = false`, not `\"no\"` or `0`), text in quotes, a date as a date (`2026-12-25`).",
+        "A whole number may stand for a number (`volume = 1`). A value of another type is an error that",
+        "says what to write, and the key plays its default until it is fixed; a key without a default,",
+        "a passcode or the operator PIN refuses the file instead (its last good version plays).",
+        "",
         "## The show file (`install.toml`)",
     ]
     for name, field in ShowConfig.model_fields.items():

@@ -53,9 +53,11 @@ def test_wrong_type_says_expected_and_found(tmp_path):
         heading = "Hi"
         duration = "ten"
         """})
-    text = problems_text(load_show(path))
+    show = load_show(path)
+    text = problems_text(show)
     assert "a.toml:4: duration:" in text
-    assert "valid number" in text and "found 'ten'" in text
+    assert 'duration is the text "ten"; it takes a number, without quotes' in text
+    assert show.playlist == ["a"]  # the scene plays, its duration as if not written
 
 
 def test_unknown_scene_type_lists_valid_types(tmp_path):

@@ -14,7 +14,7 @@ re-exports for the CLI and tests.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ from ..runtime.files import read_text
 from ..scenes import SCENE_KINDS
 from .common import SceneConfig
 from .errors import Problem, ShowError, did_you_mean
+from .field_types import strict_types, without_default
 from .locate import key_path, line_of
 from .media_check import (
     IMAGE_SUFFIXES,
@@ -108,7 +109,34 @@ class Show:
         return [p for p in self.problems if p.severity == "error"]
 
 
-def load_scene_file(path: Path, content_root: Path, show_words: dict[str, Any] | None = None) -> SceneConfig:
+def _not_played(problems: list[Problem]) -> list[Problem]:
+    return [replace(p, message=without_default(p.message)) for p in problems]
+
+
+def _validated(model: type[Any], data: dict[str, Any], path: Path, source: str, defaulted: list[Problem] | None,
+               context: dict[str, Any] | None = None, before: Any = None) -> Any:
+    """`data` as `model`, held to its fields' kinds (field_types.py): a value of the wrong kind
+    that has a default is left out and reported in `defaulted`; any other problem raises ShowError."""
+    played_default, refusing = strict_types(model, data, path, source)
+    if before is not None:
+        before(data)  # (defaults filled in after the check: only the file's own values are held to it)
+    try:
+        config = model.model_validate(data, context=context)
+    except ValidationError as exc:
+        keys = {p.key for p in refusing}
+        found = [p for p in problems_from(exc, model, path, source) if p.key not in keys]
+        raise ShowError(sorted([*_not_played(played_default), *refusing, *found], key=Problem.reading_place)) from None
+    if refusing:
+        raise ShowError(sorted([*_not_played(played_default), *refusing], key=Problem.reading_place))
+    if defaulted is not None:
+        defaulted.extend(played_default)
+    return config
+
+
+def load_scene_file(path: Path, content_root: Path, show_words: dict[str, Any] | None = None,
+                    defaulted: list[Problem] | None = None) -> SceneConfig:
+    """A scene file's settings. A value of the wrong kind (duration = "10") plays its field's
+    default and is added to `defaulted`; any other problem raises ShowError."""
     data, source = _read_toml(path)
     kind = data.get("type")
     if kind is None:
@@ -119,12 +147,12 @@ def load_scene_file(path: Path, content_root: Path, show_words: dict[str, Any] |
                                  f"unknown scene type {kind!r}{did_you_mean(str(kind), SCENE_KINDS.names())}; "
                                  f"valid types: {', '.join(SCENE_KINDS.names())}")])
     config_cls = SCENE_KINDS.get(kind).Config
-    for name, text in scene_defaults(config_cls, show_words or {}).items():
-        data.setdefault(name, text)  # the show's own words, under the scene file's
-    try:
-        return config_cls.model_validate(data, context={"content_root": content_root})
-    except ValidationError as exc:
-        raise ShowError(problems_from(exc, config_cls, path, source)) from None
+
+    def show_words_under(data: dict[str, Any]) -> None:
+        for name, text in scene_defaults(config_cls, show_words or {}).items():
+            data.setdefault(name, text)  # the show's own words, under the scene file's
+
+    return _validated(config_cls, data, path, source, defaulted, {"content_root": content_root}, show_words_under)
 
 
 def _last_good_scene(show: Show, broken: Path) -> tuple[SceneConfig, Path] | None:
@@ -166,17 +194,17 @@ def _load_show(path: Path, folders: dict[str, str] | None, keep_good: bool,
                 data["show"][key] = folders[key]
         if "models" in folders:
             data.setdefault("models", {})["folder"] = folders["models"]
-    try:
-        config = ShowConfig.model_validate(data)
-    except ValidationError as exc:
-        raise ShowError(problems_from(exc, ShowConfig, path, source)) from None
-    show = Show(path=path, config=config)
+    defaulted: list[Problem] = []
+    config = _validated(ShowConfig, data, path, source, defaulted)
+    show = Show(path=path, config=config, problems=defaulted)
     if not config.show.playlist:
+        if any(p.key == "show.playlist" for p in defaulted):  # (playlist = "opening": its own words say it)
+            raise ShowError(_not_played(defaulted))
         found = sorted(f.stem for f in show.scenes_dir.glob("*.toml")) if show.scenes_dir.is_dir() else []
         example = ", ".join(f'"{name}"' for name in found[:5]) or '"opening"'
         raise ShowError([Problem(path, line_of(source, ("show", "playlist")) or None, "show.playlist",
                                  "no playlist: the show file must list the scenes to play, in order, "
-                                 f"under [show], e.g. playlist = [{example}]")])
+                                 f"under [show], e.g. playlist = [{example}]"), *_not_played(defaulted)])
     show.manifest, manifest_problems = read_manifest(show.content_root)
     show.problems.extend(manifest_problems)
     show.words, word_problems = read_show_words(show.root, config.show.words, path, source)
@@ -194,7 +222,7 @@ def _load_show(path: Path, folders: dict[str, str] | None, keep_good: bool,
         return show
     for file in sorted(show.scenes_dir.glob("*.toml")):
         try:
-            scene = load_scene_file(file, show.content_root, show.words)
+            scene = load_scene_file(file, show.content_root, show.words, show.problems)
         except ShowError as exc:
             kept = _last_good_scene(show, file) if keep_good else None
             if kept is None:
