@@ -5,9 +5,11 @@ and what the new show changes applied by whoever owns it (Engine.reload_hooks)."
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from . import faults
 from .config.errors import ShowError
+from .config.field_types import without_default
 from .config.loader import Show, load_show
 from .config.reloading import RESTART_HINT, start_only_changes
 from .models.device import use_show_device
@@ -25,6 +27,11 @@ class Reloading:
         try:
             new_show = load_show(self.show.stands_in_for or self.show.path, keep_good=True,
                                  last_words=self.show.words)
+            if new_show.defaulted:
+                # A running show keeps its last good state: a value of the wrong kind typed into
+                # install.toml leaves the show as it was, not at that setting's default.
+                raise ShowError([replace(p, message=f"{without_default(p.message)}; the show plays on as it was "
+                                         "until this is fixed") for p in new_show.defaulted])
         except ShowError as exc:
             self.last_reload = {"time": round(self.clock.wall(), 3), "result": "refused",
                                 "problems": len(exc.problems)}

@@ -13,6 +13,7 @@ import pytest
 
 from installation.cli import main
 from installation.config.errors import ShowError
+from installation.config.lastgood import remember
 from installation.config.loader import load_show
 
 TITLE = """
@@ -137,6 +138,22 @@ def test_a_scene_setting_of_the_wrong_kind_plays_the_scene_with_its_default(tmp_
     assert 'scenes/opening.toml:4: stagger: stagger is the text "0.2"' in said(show)
     assert "write stagger = 0.2" in said(show) and "the default, 0.6, is used until this is fixed" in said(show)
     assert "scenes/opening.toml:5: duration:" in said(show) and "read as if not written" in said(show)
+
+
+def test_a_playing_scene_edited_to_the_wrong_kind_keeps_its_last_good_settings(tmp_path):
+    """A running show keeps its last good state: the scene plays as it did, not at a default."""
+    path = show_at(tmp_path, "", {"opening": TITLE.replace("duration = 5", "duration = 40")})
+    remember(load_show(path))
+    scene_file = tmp_path / "scenes" / "opening.toml"
+    scene_file.write_text(scene_file.read_text().replace("duration = 40", 'duration = "30"'))
+    show = load_show(path, keep_good=True)
+    assert show.scenes["opening"].duration == 40
+    assert 'scenes/opening.toml:4: duration: duration is the text "30"' in said(show)
+    assert "the last good version of 'opening' plays until this is fixed" in said(show)
+    assert "is used until this is fixed" not in said(show) and "read as if not written" not in said(show)
+    assert show.errors  # still an error: status, alerts and check say so, and the copy is not replaced
+    assert remember(show) is not None and "duration = 40" in (tmp_path / "var" / "last-good" / "scenes" /
+                                                               "opening.toml").read_text()
 
 
 def test_a_required_setting_of_the_wrong_kind_refuses_the_scene(tmp_path):

@@ -110,7 +110,7 @@ def test_the_log_level_follows_a_reload(tmp_path):
 
 
 @pytest.mark.parametrize(("pin", "says"), [
-    ("1234", 'write the PIN in quotes'),
+    ("1234", 'write it between quotes, as in operator_pin = "..."'),
     ('"abcd"', "3 to 8 digits"),
     ('"12"', "3 to 8 digits"),
 ])
@@ -184,3 +184,20 @@ def test_status_says_what_is_wrong_now_and_forgets_it_once_mended(tmp_path):
         assert "problem" not in runtime.status_line()
         assert any("b.toml" in e["message"] for e in status["errors"])  # the history is kept
         runtime.stop()
+
+
+def test_a_setting_of_the_wrong_kind_saved_while_the_show_plays_leaves_the_show_as_it_was(tmp_path):
+    """A running show keeps its last good state: `override_max_h = "20"` typed into install.toml is
+    refused with its line, not played as the setting's default."""
+    path = two_scenes(tmp_path, "\n[runtime]\nwatch = false\n\n[hours]\noverride_max_h = 8\n")
+    with run_test(path, fps=10) as pilot:
+        assert pilot.engine.show.config.hours.override_max_h == 8
+        path.write_text(path.read_text().replace("override_max_h = 8", 'override_max_h = "20"'))
+        assert pilot.engine.reload() is False
+        assert pilot.engine.last_reload["result"] == "refused"
+        assert pilot.engine.show.config.hours.override_max_h == 8
+        errors = [str(args) for event, args in pilot.events if event == "error"]
+        assert any('override_max_h is the text "20"' in e and "the show plays on as it was" in e
+                   and "install.toml:" in e and "default" not in e for e in errors), errors
+        path.write_text(path.read_text().replace('override_max_h = "20"', "override_max_h = 20"))
+        assert pilot.engine.reload() is True and pilot.engine.show.config.hours.override_max_h == 20

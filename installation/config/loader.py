@@ -73,6 +73,9 @@ class Show:
     stands_in_for: Path | None = None
     saved: str = ""
     kept: set[Path] = field(default_factory=set)  # broken scene files whose last good version plays
+    # install.toml's values of the wrong kind, playing their defaults: at start that beats the
+    # safe card, but a running show refuses such a reload and plays on as it was.
+    defaulted: list[Problem] = field(default_factory=list)
     words: dict[str, Any] = field(default_factory=dict)  # the show's own words ([show] words), dotted keys
 
     @property
@@ -181,6 +184,7 @@ def load_show(path: Path | str, folders: dict[str, str] | None = None, keep_good
     except ShowError as exc:
         raise exc.within(path.parent) from None
     show.problems = [p.within(show.root) for p in show.problems]
+    show.defaulted = [p.within(show.root) for p in show.defaulted]
     return show
 
 
@@ -196,7 +200,7 @@ def _load_show(path: Path, folders: dict[str, str] | None, keep_good: bool,
             data.setdefault("models", {})["folder"] = folders["models"]
     defaulted: list[Problem] = []
     config = _validated(ShowConfig, data, path, source, defaulted)
-    show = Show(path=path, config=config, problems=defaulted)
+    show = Show(path=path, config=config, problems=defaulted, defaulted=list(defaulted))
     if not config.show.playlist:
         if any(p.key == "show.playlist" for p in defaulted):  # (playlist = "opening": its own words say it)
             raise ShowError(_not_played(defaulted))
@@ -221,8 +225,14 @@ def _load_show(path: Path, folders: dict[str, str] | None, keep_good: bool,
                                      f"scenes folder {show.scenes_dir} does not exist"))
         return show
     for file in sorted(show.scenes_dir.glob("*.toml")):
+        defaulted = []
         try:
-            scene = load_scene_file(file, show.content_root, show.words, show.problems)
+            scene = load_scene_file(file, show.content_root, show.words, defaulted)
+            if defaulted and keep_good and _last_good_scene(show, file) is not None:
+                # A running show keeps its last good state: a value of the wrong kind typed into
+                # a playing scene (duration = "30") leaves the scene as it was, not at a default.
+                raise ShowError(_not_played(defaulted))
+            show.problems.extend(defaulted)
         except ShowError as exc:
             kept = _last_good_scene(show, file) if keep_good else None
             if kept is None:
