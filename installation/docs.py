@@ -108,8 +108,10 @@ def generate() -> str:
         "(`override_max_h = 12`, not `\"12\"`), true and false without quotes and never as numbers or",
         "text (`fullscreen = false`, not `\"no\"` or `0`), text in quotes, a date as a date (`2026-12-25`).",
         "A whole number may stand for a number (`volume = 1`). A value of another type is an error that",
-        "says what to write, and the key plays its default until it is fixed; a key without a default,",
-        "a passcode or the operator PIN refuses the file instead (its last good version plays).",
+        "says what to write. In a show that is playing, the edit is refused: the scene file's last good",
+        "version plays, or the show plays on as it was. Where nothing good was there before (a new file, a",
+        "first start), the key plays its default until it is fixed; a key without a default, a passcode",
+        "or the operator PIN refuses the file instead (its last good version plays).",
         "",
         "## The show file (`install.toml`)",
     ]
