@@ -76,8 +76,9 @@ def live(video: Path, seconds: float, device: torch.device, precision: str,
     from live_timing import draw_live
 
     from installation.inputs.camera import Camera
+    from installation.models.motion.animator_worker import AnimatorWorker
     from installation.models.motion.fomm.backend import FommBackend
-    from installation.models.motion.pipeline import AnimatorWorker, PortraitAnimator
+    from installation.models.motion.pipeline import PortraitAnimator
 
     root = Path(__file__).resolve().parents[1]
     portrait = cv2.cvtColor(cv2.imread(str(root / "content/portraits/thoreau-1856.jpg")), cv2.COLOR_BGR2RGB)

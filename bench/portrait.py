@@ -231,7 +231,7 @@ def live(stack: FaceStack, seconds: float) -> None:
     from live_timing import draw_live
 
     from installation.inputs.camera import Camera
-    from installation.models.motion.pipeline import AnimatorWorker
+    from installation.models.motion.animator_worker import AnimatorWorker
 
     pygame.init()
     screen = pygame.display.set_mode((1280, 720))

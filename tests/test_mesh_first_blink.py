@@ -19,9 +19,9 @@ import numpy as np
 import pytest
 
 from installation.models.face import portrait_faces
+from installation.models.motion.animator_worker import AnimatorWorker
 from installation.models.motion.mesh import MeshAnimator
 from installation.models.motion.mesh.motion import DriverReference
-from installation.models.motion.pipeline import AnimatorWorker
 from tests.test_driver_neutral import _blinking, _with_eyes
 
 FPS = 30.0

@@ -1,4 +1,4 @@
-"""Blinks: the closed lid is painted in the skin's tone round the eye (mesh/lids.py).
+"""Blinks: the closed lid is painted in the skin's tone round the eye (mesh/lids.py, mesh/lid_paint.py).
 
 A far eye (a sitter turned away) is small, and the face mesh puts its crease on the lash
 line: the band read just above the crease was all lashes there, and Vermeer's girl closed
@@ -10,7 +10,8 @@ import cv2
 import numpy as np
 import pytest
 
-from installation.models.motion.mesh.lids import LIDS, lid_whites, move_lids, paint_lids
+from installation.models.motion.mesh.lid_paint import paint_lids
+from installation.models.motion.mesh.lids import LIDS, lid_whites, move_lids
 from installation.models.motion.mesh.mouth import curve_through
 from installation.models.motion.mesh.plate import picture_grain
 

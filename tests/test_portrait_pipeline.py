@@ -11,8 +11,9 @@ import pytest
 
 from installation.inputs.camera import Camera, _fit
 from installation.models.face import FaceBox
+from installation.models.motion.animator_worker import AnimatorWorker
 from installation.models.motion.flow import FlowBackend
-from installation.models.motion.pipeline import AnimatorWorker, PortraitAnimator
+from installation.models.motion.pipeline import PortraitAnimator
 from installation.scenes.portrait import draw_house_portrait
 
 

@@ -152,7 +152,7 @@ class PortraitLoading:
         return choice, animator
 
     def _build_worker(self) -> None:
-        from ..models.motion.pipeline import AnimatorWorker
+        from ..models.motion.animator_worker import AnimatorWorker
 
         ready, self._ready = self._ready, None
         choice, animator = ready[1] if ready is not None and ready[0] == self.index else self._make_animator(

@@ -1,4 +1,4 @@
-"""The per-frame portrait pipeline and the worker that runs it beside the render loop.
+"""The per-frame portrait pipeline.
 
 `PortraitAnimator` owns one portrait: it finds the painted face once, cuts the square
 crop the backend works on, follows the visitor's face in camera frames (FaceTracker),
@@ -8,44 +8,25 @@ into the whole picture through a feathered head-shaped mask (never a visible squ
 driver from the portrait itself and passing it through the same backend, so the idle
 portrait looks like the live one.
 
-`AnimatorWorker` runs it in a thread: it takes the newest camera frame (stale frames are
-dropped by the camera), and publishes the newest result stamped with the camera frame's
-capture time, so the render loop only ever picks up a finished image and never waits.
+The worker that runs it in a thread beside the render loop is animator_worker.py.
 """
 
 from __future__ import annotations
 
-import logging
 import math
-import threading
-import time
-from dataclasses import dataclass
-from typing import Any
 
 import cv2
 import numpy as np
 
-from ... import faults
-from ..face import Expression, FaceBox, FaceObservation, detect_portrait_face, make_tracker
-from ..face.orientation import TurnWatch
+from ..face import FaceBox, FaceObservation, detect_portrait_face, make_tracker
 from . import geometry
 from .base import MotionBackend
 from .visitor import VisitorPresence
-
-log = logging.getLogger("bayard.motion")
 
 # The driver crop keeps the calibration's size while the visitor's distance changes
 # little: Haar box sizes wobble by ~10 % frame to frame, and a crop that breathed with
 # them would read as the portrait zooming. Beyond these ratios the crop follows.
 CROP_SIZE_HOLD = (0.8, 1.25)
-# How long (seconds of the injected clock) the last look at the visitor stands for them
-# while no newer camera frame has come: a few frames of a slow camera. A camera that stops
-# for longer is no longer "live" and the scene says so.
-STALE_OBSERVATION_S = 0.5
-# A frame the animator fails on leaves the last good result on screen this long before the
-# still portrait replaces it: one odd frame froze the face for a moment instead of snapping
-# it back to rest and forward again (and the visitor counted as gone for that frame).
-HOLD_ON_FAILURE_S = 0.5
 
 
 def tracker_for(backend_name: str, models_dir=None):
@@ -79,15 +60,6 @@ def build_animator(backend_name: str, portrait: np.ndarray, face: FaceBox | None
         except PortraitProblem as error:
             raise PortraitError(str(error)) from None
     return PortraitAnimator(MOTION_BACKENDS.get(backend_name)(), portrait, face=face)
-
-
-@dataclass(frozen=True)
-class AnimatedFrame:
-    image: np.ndarray  # the whole portrait, RGB uint8
-    camera_t: float | None  # capture time of the camera frame that drove it (None: idle)
-    ready_t: float  # when it was finished (time.monotonic)
-    face: FaceObservation | None
-    mode: str  # "idle" or "live"
 
 
 class PortraitAnimator(VisitorPresence):
@@ -256,165 +228,3 @@ class PortraitAnimator(VisitorPresence):
     def idle(self, t: float) -> np.ndarray:
         """The attract-mode portrait at time t."""
         return self.paste(self.idle_crop(t))
-
-
-class AnimatorWorker:
-    """Runs a PortraitAnimator in a thread on the newest camera frame.
-
-    The scene sets `mode` ("idle" or "live"), asks for `request_calibration()`, and reads
-    `latest()` each frame; nothing here blocks the render loop. Errors inside the model
-    are logged once and the worker keeps publishing the still portrait.
-    """
-
-    def __init__(
-        self,
-        animator: PortraitAnimator,
-        camera: Any | None,
-        idle_fps: float = 30.0,
-        clock=time.monotonic,
-        mirror: bool = False,
-        fault_scope: str = "portrait",
-    ) -> None:
-        self.animator = animator
-        # Whose fault a failure here is, in the process-wide fault record (faults.py).
-        self.fault_scope = fault_scope
-        # mirror: flip camera frames before anything else, so the portrait answers like a
-        # looking-glass (the visitor tilts to their right, the portrait tilts to the
-        # screen's right) and `last_frame` is already the mirrored view to show.
-        self.mirror = mirror
-        self.camera = camera
-        self.idle_period = 1.0 / idle_fps
-        self.clock = clock
-        self.mode = "idle"
-        # When the animator began failing on every frame (None while it works): the scene
-        # moves to another backend when one keeps failing (a GPU lost mid-show).
-        self.failing_since: float | None = None
-        self._lock = threading.Lock()
-        self._result: AnimatedFrame | None = None
-        self._stop = threading.Event()
-        self._calibrate = threading.Event()
-        self.calibrated = threading.Event()
-        self._end_visit = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._t0 = clock()
-        self.frames = 0
-        self.error: str | None = None
-        self._last_index = -1
-        self.last_frame = None
-        # The newest observation of the visitor and when (the injected clock) it was made.
-        self._seen: tuple[FaceObservation | None, float] = (None, -math.inf)
-        # Whether the camera's picture seems turned (read by the scene, which tells the
-        # technician which [camera] rotation to set).
-        self.turn_watch = TurnWatch()
-
-    def start(self) -> AnimatorWorker:
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="bayard-animator", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=2.0)
-        self._thread = None
-        with self._lock:
-            self._result = None
-        self.last_frame = None
-        self._seen = (None, -math.inf)
-
-    def latest(self) -> AnimatedFrame | None:
-        with self._lock:
-            return self._result
-
-    def request_calibration(self) -> None:
-        self.calibrated.clear()
-        self._calibrate.set()
-
-    def go_idle(self) -> None:
-        """Back to attract mode. The visit's state is reset on the worker's own thread (the
-        tracker may be mid-frame there)."""
-        self.mode = "idle"
-        self._calibrate.clear()
-        # The visit's calibration ends with it: left set, the next visitor's countdown
-        # saw it at once and went "live" on an uncalibrated, idling portrait.
-        self.calibrated.clear()
-        self._end_visit.set()
-
-    def _publish(
-        self, image: np.ndarray, camera_t: float | None, obs: FaceObservation | None, mode: str
-    ) -> None:
-        r = AnimatedFrame(image, camera_t, time.monotonic(), obs, mode)
-        with self._lock:
-            self._result = r
-        self.frames += 1
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            self.poll(block=True)
-
-    def poll(self, block: bool = False) -> None:
-        """One iteration: take the newest camera frame (waiting for one when `block`),
-        run the pipeline, publish. The thread calls it in a loop; a caller that wants
-        lock-step determinism (tests, offline renders) calls it itself without start()."""
-        try:
-            if self._end_visit.is_set():
-                self._end_visit.clear()
-                self.animator.end_visit()
-                # (A calibration this thread finished as the visit ended is void too.)
-                self.mode = "idle"
-                self.calibrated.clear()
-            frame = None
-            live_camera = self.camera is not None and getattr(self.camera, "state", "live") == "live"
-            if live_camera and block:
-                frame = self.camera.wait_new(self._last_index, timeout=self.idle_period)
-            elif live_camera:
-                newest = self.camera.latest()
-                frame = newest if newest is not None and newest.index > self._last_index else None
-            elif block:
-                self._stop.wait(self.idle_period if self.mode == "idle" else 0.05)
-            obs = None
-            if frame is not None and self.mirror:
-                frame = type(frame)(np.ascontiguousarray(frame.image[:, ::-1]), frame.t, frame.index)
-            if frame is not None:
-                self._last_index = frame.index
-                obs = self.animator.observe(frame.image, frame.t)
-                self._seen = (obs, self.clock())
-                face = getattr(obs, "face", None)
-                if face is not None:
-                    # (In a mirrored frame a picture turned clockwise shows faces turned the
-                    # other way.)
-                    roll = Expression.of(face.landmarks).roll
-                    self.turn_watch.see(-roll if self.mirror else roll)
-                if self._calibrate.is_set() and self.animator.calibrate(frame.image, frame.t, obs):
-                    self._calibrate.clear()
-                    self.calibrated.set()
-                    self.mode = "live"
-            elif self.clock() - self._seen[1] <= STALE_OBSERVATION_S:
-                # No new camera frame since the last look (a camera slower than the idle
-                # animation, 15 fps in a dim room): the visitor is still where they were.
-                # Published as "nobody", their arrival restarted on every other frame and
-                # the invitation never came.
-                obs = self._seen[0]
-            if self.mode == "live" and frame is not None:
-                self._publish(self.animator.step(frame.image, frame.t, obs), frame.t, obs, "live")
-            elif self.mode == "idle":
-                self._publish(self.animator.idle(self.clock() - self._t0), None, obs, "idle")
-            if frame is not None:
-                self.last_frame = frame  # for the small mirrored view (memory only)
-            self.failing_since = None
-        except Exception as exc:  # boundary: the worker must keep the show going
-            if self.failing_since is None:
-                self.failing_since = self.clock()
-            holding = self.clock() - self.failing_since < HOLD_ON_FAILURE_S and self._result is not None
-            msg = f"{type(exc).__name__}: {exc}"
-            if msg != self.error:
-                log.exception("portrait animator failed; showing the still portrait")
-                self.error = msg
-                # The still portrait keeps the show going; a test, soak or bench must
-                # still fail on it (it once hid behind an idle-looking portrait).
-                faults.report(self.fault_scope, "animate", exc)
-            if not holding:
-                self._publish(self.animator.portrait, None, None, self.mode)
-            if block:
-                self._stop.wait(0.2)

@@ -34,7 +34,7 @@ WHITE_SAMPLES = 48  # along the eye, corner to corner
 # the lid closes (lids.CREASE_SOFTENED). A dark run still going at LINE_REACH is the
 # socket's shade, not a line, and stays.
 LINE_REACH = 0.35
-LINE_DARK = 0.6  # as lashes read against the skin (lids.LASHES_SHARE)
+LINE_DARK = 0.6  # as lashes read against the skin (lid_paint.LASHES_SHARE)
 # The lid band's lower part can be the picture's lashes and the lid's dark margin (old
 # Douglass's heavy near lid: its 5 px a quarter of the skin's light round the eye).
 # Stretched down as lid skin, they drew a dark band over the top of the closed lid, over

@@ -1,4 +1,4 @@
-"""The skin of a closed lid (lids.py paints it): the picture's own texture carried onto it.
+"""The skin of a closed lid (lid_paint.py paints it): the picture's own texture carried onto it.
 
 A closed lid is the same skin as round it: the texture of the picture (brush, hatching,
 film grain) goes on over it at the same scale and contrast. A smooth tone with a fine

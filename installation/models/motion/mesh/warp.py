@@ -21,7 +21,8 @@ from .folds import triangle_areas as _signed_areas  # (x, y) points: signed area
 from .halftone import HalftoneScreen
 from .hidden import HiddenSources
 from .irises import Irises
-from .lids import LIDS, lid_whites, move_lids, paint_lids
+from .lid_paint import paint_lids
+from .lids import LIDS, lid_whites, move_lids
 from .mouth import paint_mouth
 from .plate import picture_grain
 from .raster import affine_table, compiled_fill

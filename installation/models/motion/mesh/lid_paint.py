@@ -1,0 +1,216 @@
+"""Painting a closed lid as skin: stretched a few times over, the lid's own pixels would
+streak, so what a closing lid covers (lids.LidCover, from lids.move_lids) is painted in the
+tone of the skin round the eye, with the picture's own texture, a rounded lid's shading and
+a lash line.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from .halftone import HalftoneScreen
+from .lid_skin import skin_texture
+from .lids import LID_OVERLAP, LidCover
+from .tone import LUMA
+
+__all__ = ["paint_lids"]
+
+# On a far eye the mesh puts the crease on the lash line, and the skin read just above it
+# was all lashes (Vermeer's girl closed her far eye into a dark grey lens, the lashes' tone:
+# 85 grey levels where her skin has 170-200). Where that reading is darker than
+# LASHES_SHARE of the skin under the eye (her far eye: 0.55), the skin above the crease is
+# read over ABOVE_CREASE times the depth: lashes that fill up to half of it are its darker
+# half. A lid fold in the shade reads 0.69-1.0 (the shared painting, the 1904 photograph
+# and Thoreau), and keeps its reading: a lid closing in the shade of the socket is in shade.
+LASHES_SHARE = 0.6
+# A closed lid's body takes OWN_TONE_SHARE of the way from the middle of the skin round it
+# (the lid's own, above the crease, under the eye) to the lid's own skin, where that is
+# surely skin: from OWN_SKIN_SURE of the skin under the eye up (LASHES_SHARE down: lashes).
+# The rest of the way is the light an unfolded lid catches on the eyeball's bulge, that its
+# band, folded by the lashes, does not.
+OWN_TONE_SHARE = 0.5
+OWN_SKIN_SURE = 0.7
+ABOVE_CREASE = 3.0
+
+
+def _shade(s: np.ndarray) -> np.ndarray:
+    """The light on a closed, rounded lid from the crease (s = 0) to the closed margin (s = 1):
+    a soft crease, a little light on the bulge, a shadow along the margin."""
+    return (1.0 - 0.1 * np.exp(-(s / 0.15) ** 2) + 0.04 * np.sin(np.pi * s)
+            - 0.22 * np.exp(-((1.0 - s) / 0.2) ** 2))
+
+
+def _band_tones(region: np.ndarray, x0: int, y0: int,
+                bands: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """For each band (rows `lo` to `hi`, exclusive; patch rows, one per column) of a patch at
+    region pixel (x0, y0): per column, the skin's tone, smoothed across the columns, and how
+    far it could be read (0-1). The skin is the lighter half of what each column of the band
+    shows: where lashes or a low brow's hairs fill a band, its mean is their dark. All bands
+    at once: this runs on every frame of a blink."""
+    w = bands[0][0].shape[-1]
+    spans = [(np.clip(np.ceil(lo).astype(int) + y0, 0, region.shape[0]),
+              np.clip(np.floor(hi).astype(int) + y0, 0, region.shape[0])) for lo, hi in bands]
+    depth = max(1, max(int((hi - lo).max()) for lo, hi in spans))
+    offsets = np.arange(depth)[None, :, None]
+    lows = np.stack([lo for lo, _ in spans])[:, None, :]  # (bands, 1, w)
+    rows = lows + offsets  # (bands, depth, w)
+    inside = rows < np.stack([hi for _, hi in spans])[:, None, :]
+    cols = np.clip(np.arange(x0, x0 + w), 0, region.shape[1] - 1)
+    pixels = region[np.clip(rows, 0, region.shape[0] - 1), cols[None, None, :]].astype(np.float32)
+    # The lighter half of each column: at or above the median of the band's own pixels.
+    grey = np.where(inside, pixels.mean(-1), -1.0)
+    ranked = np.sort(grey, axis=1)
+    count = inside.sum(1)  # (bands, w)
+    middle = np.take_along_axis(ranked, np.clip(depth - (count + 1) // 2, 0, depth - 1)[:, None, :], axis=1)
+    lighter = (inside & (grey >= middle)).astype(np.float32)
+    weight = lighter.sum(1)
+    tones = (pixels * lighter[..., None]).sum(1) / np.maximum(weight, 1.0)[..., None]  # (bands, w, ch)
+    # Smoothed across the columns; columns with nothing to read take their neighbours'.
+    sigma = max(1.0, 0.08 * w)
+    read = (weight > 0).astype(np.float32)
+    spread = cv2.GaussianBlur(read, (0, 0), sigmaX=sigma, sigmaY=0.1)
+    # (bands, w, channels) is an image to OpenCV: one row a band, blurred along the row only.
+    smooth = cv2.GaussianBlur(tones * read[..., None], (0, 0), sigmaX=sigma, sigmaY=0.1)
+    return smooth / np.maximum(spread, 1e-6)[..., None], np.clip(spread / 0.5, 0.0, 1.0)
+
+
+def _lid_tone(region: np.ndarray, cover: LidCover) -> tuple[np.ndarray, np.ndarray]:
+    """Per column, the tone a closed lid's skin takes where the paint takes over (the lid's
+    own, just above: no step there) and in its body: the middle one of the skin nearest it,
+    the lid's own, the brow's above the crease and the skin under the eye, taken towards the
+    tone of the lid's band at rest (OWN_TONE_SHARE). Each alone failed
+    somewhere: the brow's alone, a closed lid in a deep-set eye was the brow's pale tone in
+    the socket's shadow (a shell laid on, ringed by the darker lid); the lid's alone, a band
+    of lashes closed as a dark lens; and where the crease lies on the lash line (a far eye),
+    the brow's band was the lashes (see LASHES_SHARE)."""
+    top, start = cover.crease[0], cover.start[0]
+    reach = max(2.0, 0.2 * float(np.mean(cover.lower[0] - start)))
+    past = cover.lower[0] + 1.0 + LID_OVERLAP * (cover.lower[0] - start)
+    tones, reads = _band_tones(region, cover.x0, cover.y0, [
+        (top + 0.4 * (start - top), start), (top - 1.0 - reach, top - 1.0), (past, past + reach),
+        (top - 1.0 - ABOVE_CREASE * reach, top - 1.0)])
+    (own, above, under, higher), (own_read, above_read, under_read, higher_read) = tones, reads
+    # The lid's own band as it was at rest (the picture's rows `own` reads on an open eye),
+    # where the closing lid has stretched it to: crease + stretch x (row - crease); read in
+    # every step-th row, as many as it had (all of them cost a large portrait 3-6 ms a frame).
+    stretch = np.clip((cover.margin[0] - top) / np.maximum(cover.was[0] - top, 1.0), 1.0, None)
+    step = max(1, int(np.median(stretch)))
+    # (Not past the closed margin: at the corners, where the lid band was nothing, it stretched without end.)
+    band = np.clip(np.array([0.4, 1.0])[:, None] * stretch * (start - top), 0.0, cover.margin[0] - top)
+    skip = (cover.y0 + top + band - cover.y0 % step) / step
+    if (band[1] - band[0]).max() >= 1.0:
+        (at_rest,), (rest_read,) = _band_tones(region[cover.y0 % step::step], cover.x0, 0, [(skip[0], skip[1])])
+    else:  # the crease on the lash line: no band to read (a fifth of a ms an eye saved)
+        at_rest, rest_read = own, np.zeros_like(own_read)
+    # Just above the crease, lashes rather than skin (far darker than the skin under the
+    # eye): read over a taller band instead, whose lighter half is the lid's skin above
+    # them. (A socket in shade is only somewhat darker, or stays dark all the way up.)
+    seen = (above_read > 0.5) & (under_read > 0.5) & (higher_read > 0.5)
+    if seen.any() and float((above[seen] @ LUMA).mean()) < LASHES_SHARE * float((under[seen] @ LUMA).mean()):
+        above, above_read = higher, higher_read
+    # Where the lid cannot be read, the darker of the skin above and below stands in: the
+    # closed lid lies in the socket, in its shade, where a lit brow or a lit cheek is not
+    # (the cheek alone closed a shadowed eye into a pale bead).
+    # Chosen for the eye as a whole: chosen per column, a lid half in the one and half in
+    # the other was split down the middle.
+    both = (above_read > 0.5) & (under_read > 0.5)
+    if both.any():
+        darker = above if above[both].mean() <= under[both].mean() else under
+    else:
+        darker = above
+    near = np.where(both[:, None], darker, np.where((under_read > 0.5)[:, None], under, above))
+    if not (above_read + under_read).any():
+        near = own
+        if not own_read.any():  # nothing around the eye to read (it lies on the region's edge)
+            h, w = cover.covered.shape
+            seen = region[cover.y0:cover.y0 + h, cover.x0:cover.x0 + w].reshape(-1, region.shape[2])
+            near = np.broadcast_to(seen.mean(0).astype(np.float32), (w, region.shape[2]))
+    # Where the lid's own skin cannot be read (a far eye, its crease on the lash line: no
+    # band between them), what lies just above the crease is the lashes too, lighter than
+    # LASHES_SHARE or not: the darker of the skin higher above and under the eye stands in
+    # (the darker of the lashes and the skin under closed Vermeer's far eye in the lashes'
+    # grey, 100-160 grey levels against her skin's 175-210; a socket in shade stays so).
+    stand_in = near
+    readable = (higher_read > 0.5) & (under_read > 0.5)
+    if readable.any():
+        in_shade = higher if higher[readable].mean() <= under[readable].mean() else under
+        stand_in = np.where(readable[:, None], in_shade, near)
+    # How far the lid's skin at rest is the skin and not its lashes: darker than LASHES_SHARE
+    # of the skin under the eye it is lashes; from OWN_SKIN_SURE of it, skin.
+    if (under_read > 0.5).any() and (rest_read > 0.5).any():
+        ratio = (float((at_rest[rest_read > 0.5] @ LUMA).mean())
+                 / max(float((under[under_read > 0.5] @ LUMA).mean()), 1.0))
+    else:
+        ratio = 0.0
+    rest_skin = rest_read * float(np.clip((ratio - LASHES_SHARE) / (OWN_SKIN_SURE - LASHES_SHARE), 0.0, 1.0))
+    own = own * own_read[:, None] + stand_in * (1.0 - own_read[:, None])
+    middle = np.median(np.stack([own, above, under]), axis=0)
+    # The closed lid is the open lid's skin unfolded: its tone leans to the lid's own (the
+    # middle alone was the lit fold or the cheek round a lid in the socket's shade: a pale
+    # shell, the closed lid up to 1.3-1.8 times the open lid band's tone: Thoreau, Christus,
+    # Van Gogh, Vermeer). Its tone, not its colour: a band half lashes took their grey onto
+    # a pink lid.
+    lit = middle @ LUMA
+    toned = lit + OWN_TONE_SHARE * rest_skin * (at_rest @ LUMA - lit)
+    middle = middle * (toned / np.maximum(lit, 1.0))[:, None]
+    trusted = np.minimum(above_read, under_read)[:, None]
+    body = middle * trusted + near * (1.0 - trusted)
+    return own, body
+
+
+def paint_lids(region: np.ndarray, covers: list, blur: float = 0.0, grain: np.ndarray | None = None,
+               screen: HalftoneScreen | None = None) -> None:
+    """Paint the lid that covers the eye. Stretched a few times over, the lid's own
+    pixels streak, so the covering part becomes skin: the tone of the skin around the eye
+    (`_lid_tone`), the picture's own texture from the skin round it (lid_skin.py), the
+    shading of a rounded lid (a soft crease above, a shadow along the closed margin) and a
+    lash line. `blur`: the picture's own softness (focus.py); the lash line and the closed
+    lid's edge are no sharper (drawn a pixel sharp in a soft print, a closed eye read as a
+    shell laid on). `grain` (float32, the region's size): the picture's grain, as the
+    mouth's paint gets it, for a lid whose skin round it lies outside the region.
+    `screen`: where the picture is a printed halftone, its screen, which prints the lid in
+    dots that run on from the face's (a smooth lid on a dotted face read as a bead)."""
+    for cover in covers:
+        x0, y0, covered, margin_row, closing = cover.x0, cover.y0, cover.covered, cover.margin, cover.closing
+        top_row, start_row = cover.crease, cover.start
+        h, w = covered.shape
+        if covered.max() <= 0:
+            continue
+        patch = region[y0:y0 + h, x0:x0 + w].astype(np.float32)
+        first, body = _lid_tone(region, cover)
+        span = np.maximum(margin_row - top_row, 1.0)
+        yy = np.arange(h, dtype=np.float32)[:, None]
+        # The paint starts at the lid's own tone and turns to the body's over the upper third
+        # of what it covers; the shading is measured from where it starts.
+        u = np.clip((yy - start_row) / np.maximum(0.35 * (margin_row - start_row), 1.0), 0.0, 1.0)
+        u = u * u * (3.0 - 2.0 * u)
+        tone = first[None] * (1.0 - u[..., None]) + body[None] * u[..., None]
+        tone = tone / np.maximum(_shade(np.clip((start_row - top_row) / span, 0.0, 1.0)), 0.5)[..., None]
+        shade = _shade(np.clip((yy - top_row) / span, 0.0, 1.0))
+        lash_width = max(1.0, 0.035 * w)
+        lash = np.exp(-((yy - margin_row) / lash_width) ** 2) * min(1.0, 1.5 * closing)
+        light = (shade * (1.0 - 0.6 * lash))[..., None]
+        # The grain shades with the skin (added at full strength, dark grain drove the lash
+        # line to pure black), and nothing is darker than the darkest ink or shadow already
+        # in the eye: the lid keeps the portrait's palette.
+        # (The eye's own darkest: rows above the crease, taken in to soften its line, may hold
+        # the brow's hairs.)
+        own_rows = patch[max(cover.eye_top - y0, 0):]
+        darkest = np.percentile(own_rows.reshape(-1, patch.shape[2]), 2, axis=0)
+        shaded = tone * light
+        if blur > 0.6:  # crease, margin shadow and lash as soft as the picture; its grain stays
+            shaded = cv2.GaussianBlur(shaded, (0, 0), blur)
+        texture = None if screen is not None else skin_texture(region, x0, y0, covered, top_row, cover.lower)
+        if screen is not None:  # a halftone: the lid printed in the picture's own dots
+            shaded = screen.print(shaded, x0, y0)
+        elif texture is not None:
+            shaded = shaded + texture * light
+        elif grain is not None:
+            shaded = shaded + grain[y0:y0 + h, x0:x0 + w, None] * light
+        skin = np.maximum(shaded, darkest)
+        if blur > 0.6:  # the lid's edge as soft as the picture's own (mostly the closed margin)
+            covered = cv2.GaussianBlur(covered, (0, 0), sigmaX=0.5 * blur, sigmaY=blur,
+                                       borderType=cv2.BORDER_CONSTANT)
+        weight = covered[..., None]
+        region[y0:y0 + h, x0:x0 + w] = np.clip(patch + (skin - patch) * weight, 0, 255).astype(np.uint8)
