@@ -234,9 +234,14 @@ def draw_reveal(scene: QuizScene, surface: pygame.Surface) -> None:
         plot.y += below
         plot.height -= below
         reached = box.bottom
-        if words_below:
-            plot.height = min(plot.height, latest - f.px(30) - plot.y)
-        if getattr(explained.explanation, "cue", "spectrum") == "pixels":
+        eyes = getattr(explained.explanation, "cue", "spectrum") == "pixels"
+        if words_below:  # (the eyes as large as the panel's width allows, where the words leave it)
+            most = latest - f.px(30) - plot.y
+            if eyes:  # (and the machine's shortest account its room)
+                room = most - draw.account_least(f, explained, fg, col.width)
+                plot.height = max(plot.height, draw.eyes_panel_grown(f, plot.width, explained.explanation, room))
+            plot.height = min(plot.height, most)
+        if eyes:
             # the face detector: its curve would not be what weighed; show the eyes instead
             # (where not even their sentence fits, the panel is left out: the words come first)
             least = draw.eyes_panel_least(f, plot.width, explained.explanation)
@@ -264,17 +269,9 @@ def draw_reveal(scene: QuizScene, surface: pygame.Surface) -> None:
         f.place(surface, block, (col.x, limit))
         limit -= f.px(16)
     if explained.explanation is not None:
-        # the fullest account that fits: what the machine saw first, then the rest
-        fitted = None
-        for why in explain_words.accounts(explained.explanation, explained.item.kind):
-            for size in (40, 34, 30):
-                text = f.block(why, "serif-light", size, fg, col.width, line_spacing=1.3, tier="small")
-                if y + text.get_height() <= limit:
-                    fitted = text
-                    break
-            if fitted is not None:
-                f.place(surface, fitted, (col.x, y))
-                break
+        fitted = draw.account(f, explained, fg, col.width, limit - y)
+        if fitted is not None:
+            f.place(surface, fitted, (col.x, y))
     # Bottom up, by measured height: the button, then the score line above it.
     f.place(surface, score, (col.x, nxt.y - f.px(16) - score.get_height()))
     last = scene.index + 1 >= len(scene.round)
