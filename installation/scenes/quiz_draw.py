@@ -14,7 +14,9 @@ import pygame
 from ..imaging import surface_from_rgb
 from ..models.detector.base import Explanation
 from ..words import words
+from . import quiz_explain as explain
 
+ACCOUNT_SIZES = (40, 34, 30)  # the reveal's account of the machine, largest first
 REAL_COLOUR = (120, 178, 214)  # typical photograph curve
 FAKE_COLOUR = (226, 112, 92)  # typical generated curve
 
@@ -240,6 +242,37 @@ def eyes_panel_least(fonts, width: int, explanation: Explanation) -> int:
     """The least height of an eyes panel `width` wide: its sentence and the padding."""
     pad = fonts.px(16)
     return _eyes_sentence(fonts, width - 2 * pad, explanation, (255, 255, 255)).get_height() + 2 * pad
+
+
+def eyes_panel_grown(fonts, width: int, explanation: Explanation, most: int) -> int:
+    """The height an eyes panel `width` wide takes where the words leave it up to `most` px:
+    its sentence, and the two eyes as large as the panel's width lets them be; 0 where the
+    eyes would not be drawn even so (a panel of its sentence alone gains nothing by growing).
+    Upright the words gave the eyes only what they left, 185 px tiles on 1080x1920 where the
+    panel is 970 wide: the highlights a visitor is asked to compare were a few pixels across;
+    the fuller account of the machine gives way first."""
+    pad = fonts.px(16)
+    sentence = eyes_panel_least(fonts, width, explanation) + pad
+    height = min(most, sentence + (width - 2 * pad) * 20 // 41)
+    return height if height - sentence >= fonts.px(LEAST_EYES) else 0
+
+
+def account(fonts, explained, ink, width: int, room: int) -> pygame.Surface | None:
+    """The fullest account of what the machine saw that fits `room` px: what it saw
+    first, then the rest (see quiz_explain.accounts); None where not even the shortest fits."""
+    for why in explain.accounts(explained.explanation, explained.item.kind):
+        for size in ACCOUNT_SIZES:
+            text = fonts.block(why, "serif-light", size, ink, width, line_spacing=1.3, tier="small")
+            if text.get_height() <= room:
+                return text
+    return None
+
+
+def account_least(fonts, explained, ink, width: int) -> int:
+    """The height of the shortest account at its smallest size."""
+    shortest = explain.accounts(explained.explanation, explained.item.kind)[-1]
+    return fonts.block(shortest, "serif-light", ACCOUNT_SIZES[-1], ink, width, line_spacing=1.3,
+                       tier="small").get_height()
 
 
 def tick(surface: pygame.Surface, centre: tuple[int, int], size: int, good: bool) -> None:
