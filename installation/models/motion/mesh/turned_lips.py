@@ -150,16 +150,11 @@ class LipsInsideTheFace:
     def __init__(self, rest: np.ndarray, sitter_turn: np.ndarray, face_height: float) -> None:
         """`rest`: the points at rest (points x 3, the level frame); `sitter_turn`: its turn
         from the front (`measures.turn_from_front`)."""
-        front = rest[:468] @ sitter_turn
-        # Nearer the viewer than the upper lip's middle, seen from the front: the nose.
-        behind = front[:, 2] >= front[0, 2]
-        behind[LIP_POINTS] = False
-        self.outline_points = np.flatnonzero(behind)
+        self.outline_points = _outline_points(rest, sitter_turn)
         self.margin = OUTLINE_MARGIN * face_height
 
     def _outline(self, points: np.ndarray) -> np.ndarray:
-        hull = cv2.convexHull(points[self.outline_points, :2].astype(np.float32))
-        return hull.reshape(-1, 2).astype(np.float64)
+        return cheek_outline(points, self.outline_points)
 
     def hold(self, moved: np.ndarray, posed: np.ndarray) -> int:
         """Move (in place, x and y of `moved`) the lip points that the expression brought
@@ -174,6 +169,29 @@ class LipsInsideTheFace:
             return 0
         moved[LIP_POINTS[held], :2] += short[held, None] * inwards[held]
         return int(held.sum())
+
+
+def _outline_points(rest: np.ndarray, sitter_turn: np.ndarray) -> np.ndarray:
+    """The points whose hull is the face's outline as seen: all but the nose and the lips."""
+    front = rest[:468] @ sitter_turn
+    # Nearer the viewer than the upper lip's middle, seen from the front: the nose.
+    behind = front[:, 2] >= front[0, 2]
+    behind[LIP_POINTS] = False
+    return np.flatnonzero(behind)
+
+
+def cheek_outline_points(mesh: np.ndarray) -> np.ndarray:
+    """The points of a portrait's face mesh (points x 3, as found) whose hull, wherever the
+    points are moved, is the face's outline as seen (`LipsInsideTheFace`)."""
+    from ...face.measures import turn_from_front
+
+    return _outline_points(mesh, turn_from_front(mesh))
+
+
+def cheek_outline(points: np.ndarray, outline_points: np.ndarray) -> np.ndarray:
+    """The face's outline as seen (a convex polygon, x and y) round `points` (points x 2 or 3)."""
+    hull = cv2.convexHull(points[outline_points, :2].astype(np.float32))
+    return hull.reshape(-1, 2).astype(np.float64)
 
 
 def mouth_at_the_outline(mesh: np.ndarray) -> bool:
