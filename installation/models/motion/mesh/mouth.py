@@ -31,7 +31,7 @@ from .tongue import (
     tongue_layer,
     tongue_reading,
 )
-from .turned_lips import cheek_outline, cheek_outline_points
+from .turned_lips import cheek_outline, cheek_outline_points, edge_on_ends
 
 SHIFT = 4
 # Below this opening (pixels between the inner lips) nothing is painted: the warped
@@ -80,9 +80,6 @@ CORNER_ROUND, ROUND_FROM_PX = 0.15, 8.0
 # lips meet: rounded, the opening's ends drew in and the face mesh read the smile narrower
 # (smile amplitude 0.78 -> 0.76 on the shared pairs, 0.80 -> 0.72 on the painting talking).
 MOUTH_CORNERS = (INNER_LIPS.index(78), INNER_LIPS.index(308))
-# An end of the opening whose half of the mouth is seen edge-on is rounded over up to this
-# share of the opening (`edge_on_ends`).
-EDGE_ON_ROUND = 0.5
 # A row of teeth under this many pixels tall is not painted (fading in up to twice that):
 # thinner, blurred into the cavity, it was a grey line along the lip, not teeth.
 MIN_TEETH_PX = 1.5
@@ -130,28 +127,6 @@ def rounded(polygon: np.ndarray, radius: float, tips: tuple[int, ...] = (),
         near = np.exp(-(np.minimum(apart, length - apart) / (2.0 * r)) ** 2)
         smooth = smooth + (_smoothed(points, r * count / length) - smooth) * near
     return np.column_stack([smooth.real, smooth.imag])
-
-
-def edge_on_ends(lips: np.ndarray, gap: float) -> tuple[tuple[int, float], ...]:
-    """The mouth's corners (as `rounded` takes them) seen nearly edge-on, each with the radius
-    its end of the opening is rounded over. On a turned sitter the far half of the mouth is
-    foreshortened to a few pixels (a far half 23 px wide at rest, 6-13 px when the head turns
-    a little further, on a sitter turned 39 degrees, under an opening of 96 px): its inner lips,
-    moved, rose and fell almost straight up and down, and the opening ended in a straight
-    edge as tall as itself, with its corner half-way up it (a D). A far mouth corner is a
-    rounded end of lip seen foreshortened, the opening narrowing into it: so where a half is
-    narrower than the opening is tall, that end is rounded over up to EDGE_ON_ROUND of the
-    opening, more the narrower the half."""
-    across = lips[MOUTH_CORNERS[1]] - lips[MOUTH_CORNERS[0]]
-    across = across / max(float(np.hypot(*across)), 1e-9)
-    middle = (lips[INNER_LIPS.index(13)] + lips[INNER_LIPS.index(14)]) / 2
-    ends = []
-    for corner in MOUTH_CORNERS:
-        half = abs(float((middle - lips[corner]) @ across))
-        edge_on = float(np.clip(1.0 - half / max(gap, 1e-9), 0.0, 1.0))
-        if edge_on > 0.0:
-            ends.append((corner, EDGE_ON_ROUND * gap * edge_on))
-    return tuple(ends)
 
 
 # The points whose hull is each portrait's cheek outline (`_cheek_points`): the portrait's rig
