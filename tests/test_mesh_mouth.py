@@ -446,3 +446,16 @@ def test_a_far_mouth_corner_seen_edge_on_is_a_rounded_end_not_a_straight_edge(st
     end = _dark_rows(region, before, round(corner + gap / 16))
     assert middle > 0.6 * gap
     assert end < 0.6 * middle  # the opening narrows into its end
+
+
+def test_a_small_opening_with_an_edge_on_end_is_rounded_there_only():
+    """A small opening (too small for its bends to be rounded) whose far half is seen
+    edge-on: its far end is rounded, and its near corner stays sharp where it was."""
+    from installation.models.motion.mesh.mouth import MOUTH_CORNERS, rounded
+
+    t = np.linspace(0.0, 2 * np.pi, len(INNER_LIPS), endpoint=False)
+    lips = np.column_stack([60 - 40 * np.cos(t), 50 + 12 * np.sin(t)])  # near corner at x 20, far at 100
+    shape = rounded(lips, 0.0, MOUTH_CORNERS, ((MOUTH_CORNERS[1], 6.0),))
+    assert np.isfinite(shape).all()
+    assert shape[:, 0].max() < 99.0  # the far end drawn in, rounded
+    assert abs(shape[:, 0].min() - 20.0) < 0.5  # the near corner where it was

@@ -116,9 +116,10 @@ def rounded(polygon: np.ndarray, radius: float, tips: tuple[int, ...] = (),
     count = int(min(160, max(32, length)))
     at = np.linspace(0.0, length, count, endpoint=False)
     points = np.interp(at, along, closed)
-    smooth = _smoothed(points, radius * count / length) if radius >= 0.5 and length >= 8.0 * radius else points
+    smoothing = radius >= 0.5 and length >= 8.0 * radius
+    smooth = _smoothed(points, radius * count / length) if smoothing else points
     tips = tuple(t for t in tips if t not in {index for index, _ in ends})
-    if tips:
+    if tips and smoothing:  # (unsmoothed, they are where they were)
         apart = np.abs(at[:, None] - along[list(tips)][None, :])
         smooth = smooth + (points - smooth) * np.exp(-(np.minimum(apart, length - apart) / radius) ** 2).max(axis=1)
     for index, r in ends:
