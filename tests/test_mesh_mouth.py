@@ -245,16 +245,16 @@ def test_nothing_is_painted_beyond_the_cheeks_outline(stack, sitter):
     """On a turned sitter the mouth's far corner runs towards the cheek's outline and the
     moved inner lips can cross it: a dark opening was painted onto the background there."""
     from installation.models.motion.mesh.mouth import paint_mouth
-    from installation.models.motion.mesh.rig import FACE_OVAL
+    from installation.models.motion.mesh.turned_lips import cheek_outline_points
 
     animator = MeshAnimator(sitter, stack)
     _, dst, motion = _opened(animator, (0.0, 0.0, 0.0, 0.0, 0.0))
     dst = dst[:, :2].astype(np.float64).copy()
-    # The cheek's outline pulled in to cross the mouth a quarter of the way from its right corner.
+    # The cheek's outline as seen (the face's points but the nose and lips) pulled in to cross
+    # the mouth a quarter of the way from its right corner.
     cut = dst[308, 0] - 0.25 * (dst[308, 0] - dst[78, 0])
-    oval = list(FACE_OVAL)
-    right = dst[oval, 0] > dst[oval, 0].mean()
-    dst[np.array(oval)[right], 0] = np.minimum(dst[np.array(oval)[right], 0], cut)
+    outline = cheek_outline_points(animator.rig.mesh.astype(np.float64))
+    dst[outline, 0] = np.minimum(dst[outline, 0], cut)
     region = animator.rig.image.copy()
     before = region.copy()
     paint_mouth(region, dst, animator.rig, motion.teeth)
@@ -388,3 +388,74 @@ def test_two_renderers_of_one_picture_measure_the_grain_in_its_darks_once_each(m
     shares = [mouth._grain_in_darks(rig, grains[frame % 2]) for frame in range(20)]
     assert len(blurs) <= 2 * 2, len(blurs)  # two blurs a measuring, once for each grain
     assert shares[0::2] == [shares[0]] * 10 and shares[1::2] == [shares[1]] * 10
+
+
+def _dark_rows(region: np.ndarray, before: np.ndarray, column: int) -> int:
+    """How many pixels of a column the painted opening darkened clearly."""
+    darker = before[:, column].astype(np.float32) @ LUMA - region[:, column].astype(np.float32) @ LUMA
+    return int((darker > 25).sum())
+
+
+def test_the_mesh_outline_across_a_turned_mouth_does_not_cut_the_opening(stack, sitter):
+    """On sitters turned 25-40 degrees the face mesh's own outline points run across the
+    mouth's far half, where the cheek's outline as seen lies well beyond the lips: the
+    opening was cut there by a straight edge with no lip. It is painted to its far corner."""
+    from installation.models.motion.mesh.mouth import paint_mouth
+    from installation.models.motion.mesh.rig import FACE_OVAL
+
+    animator = MeshAnimator(sitter, stack)
+    _, dst, motion = _opened(animator, (0.0, 0.0, 0.0, 0.0, 0.0), share=0.1)
+    dst = dst[:, :2].astype(np.float64).copy()
+    # The mesh's outline points pulled in across the mouth a quarter of the way from its right
+    # corner; the cheek's other points stay where they were.
+    cut = dst[308, 0] - 0.25 * (dst[308, 0] - dst[78, 0])
+    oval = np.array(FACE_OVAL)
+    oval = oval[dst[oval, 0] > dst[oval, 0].mean()]
+    dst[oval, 0] = np.minimum(dst[oval, 0], cut)
+    region = animator.rig.image.copy()
+    before = region.copy()
+    paint_mouth(region, dst, animator.rig, motion.teeth)
+    middle = _dark_rows(region, before, round((dst[13, 0] + dst[78, 0]) / 2))
+    beyond = _dark_rows(region, before, round(cut + 0.4 * (dst[308, 0] - cut)))
+    assert middle > 5 and beyond > 0.4 * middle
+
+
+def test_a_far_mouth_corner_seen_edge_on_is_a_rounded_end_not_a_straight_edge(stack, sitter):
+    """A turned sitter's far half of the mouth is foreshortened to a few pixels: its inner
+    lips, moved, rose and fell nearly straight up and down, and the opening ended in a
+    straight edge as tall as itself (a D). A far corner is a rounded end of lip: the opening
+    narrows into it."""
+    from installation.models.motion.mesh.mouth import paint_mouth
+
+    animator = MeshAnimator(sitter, stack)
+    _, dst, motion = _opened(animator, (0.0, 0.0, 0.0, 0.0, 0.0), share=0.14)
+    dst = dst[:, :2].astype(np.float64).copy()
+    gap = float(dst[14, 1] - dst[13, 1])
+    # The left half, corner to middle, squeezed into an eighth of the opening's height.
+    far = [*UPPER_INNER_LIP[:6], *LOWER_INNER_LIP[1:6]]
+    corner = dst[78, 0]
+    start = dst[13, 0]
+    dst[far, 0] = corner + (dst[far, 0] - corner) * (gap / 8) / max(start - corner, 1e-6)
+    shift = start - (corner + gap / 8)
+    near = [*UPPER_INNER_LIP[6:-1], *LOWER_INNER_LIP[6:-1]]
+    dst[near, 0] -= shift * (dst[308, 0] - dst[near, 0]) / (dst[308, 0] - start)
+    region = animator.rig.image.copy()
+    before = region.copy()
+    paint_mouth(region, dst, animator.rig, motion.teeth)
+    middle = _dark_rows(region, before, round(dst[13, 0] + gap / 2))
+    end = _dark_rows(region, before, round(corner + gap / 16))
+    assert middle > 0.6 * gap
+    assert end < 0.6 * middle  # the opening narrows into its end
+
+
+def test_a_small_opening_with_an_edge_on_end_is_rounded_there_only():
+    """A small opening (too small for its bends to be rounded) whose far half is seen
+    edge-on: its far end is rounded, and its near corner stays sharp where it was."""
+    from installation.models.motion.mesh.mouth import MOUTH_CORNERS, rounded
+
+    t = np.linspace(0.0, 2 * np.pi, len(INNER_LIPS), endpoint=False)
+    lips = np.column_stack([60 - 40 * np.cos(t), 50 + 12 * np.sin(t)])  # near corner at x 20, far at 100
+    shape = rounded(lips, 0.0, MOUTH_CORNERS, ((MOUTH_CORNERS[1], 6.0),))
+    assert np.isfinite(shape).all()
+    assert shape[:, 0].max() < 99.0  # the far end drawn in, rounded
+    assert abs(shape[:, 0].min() - 20.0) < 0.5  # the near corner where it was

@@ -19,7 +19,7 @@ from .enamel import biting_edge, tooth_light
 from .halftone import HalftoneScreen
 from .passages import DEEP_UNDER_LIPS, Passage, of_rig, textured
 from .plate import DETAIL_SIGMA, robust_spread
-from .rig import FACE_OVAL, INNER_LIPS, LOWER_INNER_LIP, UPPER_INNER_LIP, Palette, PortraitRig
+from .rig import INNER_LIPS, LOWER_INNER_LIP, UPPER_INNER_LIP, Palette, PortraitRig
 from .tone import LUMA
 from .tongue import (
     THROAT_SHADE,
@@ -31,6 +31,7 @@ from .tongue import (
     tongue_layer,
     tongue_reading,
 )
+from .turned_lips import cheek_outline, cheek_outline_points, edge_on_ends
 
 SHIFT = 4
 # Below this opening (pixels between the inner lips) nothing is painted: the warped
@@ -91,28 +92,58 @@ def curve_through(points: np.ndarray, xs: np.ndarray, outside: float | None = No
     return np.interp(xs, points[order, 0], points[order, 1], left=outside, right=outside)
 
 
-def rounded(polygon: np.ndarray, radius: float, tips: tuple[int, ...] = ()) -> np.ndarray:
+def _smoothed(points: np.ndarray, sigma: float) -> np.ndarray:
+    """Closed points (complex) smoothed along themselves by a Gaussian of `sigma` points."""
+    reach = min(int(np.ceil(3 * sigma)), len(points) - 1)
+    weights = np.exp(-0.5 * (np.arange(-reach, reach + 1) / sigma) ** 2)
+    return np.convolve(np.concatenate([points[-reach:], points, points[:reach]]), weights / weights.sum(), "valid")
+
+
+def rounded(polygon: np.ndarray, radius: float, tips: tuple[int, ...] = (),
+            ends: tuple[tuple[int, float], ...] = ()) -> np.ndarray:
     """A closed polygon with its corners rounded over about `radius` pixels: resampled every
     pixel or so along its length and smoothed along itself (a Gaussian of that width). Its
     straight or gently curved runs stay where they were, and so do the points `tips` (their
-    indices), sharp."""
+    indices), sharp. `ends`: points (index, radius) round which it is rounded over that larger
+    radius instead (a tip among them is not kept sharp)."""
     # (Points as complex numbers, x + iy: each step once for both coordinates, every frame.)
     closed = np.append(polygon[:, 0] + 1j * polygon[:, 1], polygon[0, 0] + 1j * polygon[0, 1])
     along = np.concatenate([[0.0], np.cumsum(np.abs(np.diff(closed)))])
     length = float(along[-1])
-    if radius < 0.5 or length < 8.0 * radius:
+    ends = tuple((index, r) for index, r in ends if r > max(radius, 0.5) and length >= 8.0 * r)
+    if (radius < 0.5 or length < 8.0 * radius) and not ends:
         return polygon
     count = int(min(160, max(32, length)))
     at = np.linspace(0.0, length, count, endpoint=False)
     points = np.interp(at, along, closed)
-    sigma = radius * count / length  # in points
-    reach = int(np.ceil(3 * sigma))
-    weights = np.exp(-0.5 * (np.arange(-reach, reach + 1) / sigma) ** 2)
-    smooth = np.convolve(np.concatenate([points[-reach:], points, points[:reach]]), weights / weights.sum(), "valid")
-    apart = np.abs(at[:, None] - along[list(tips)][None, :])
-    keep = np.exp(-(np.minimum(apart, length - apart) / radius) ** 2).max(axis=1) if tips else 0.0
-    smooth += (points - smooth) * keep
+    smoothing = radius >= 0.5 and length >= 8.0 * radius
+    smooth = _smoothed(points, radius * count / length) if smoothing else points
+    tips = tuple(t for t in tips if t not in {index for index, _ in ends})
+    if tips and smoothing:  # (unsmoothed, they are where they were)
+        apart = np.abs(at[:, None] - along[list(tips)][None, :])
+        smooth = smooth + (points - smooth) * np.exp(-(np.minimum(apart, length - apart) / radius) ** 2).max(axis=1)
+    for index, r in ends:
+        # Over about twice its radius either side of the end, the larger rounding.
+        apart = np.abs(at - along[index])
+        near = np.exp(-(np.minimum(apart, length - apart) / (2.0 * r)) ** 2)
+        smooth = smooth + (_smoothed(points, r * count / length) - smooth) * near
     return np.column_stack([smooth.real, smooth.imag])
+
+
+# The points whose hull is each portrait's cheek outline (`_cheek_points`): the portrait's rig
+# and its points, the newest few (one tuple, replaced whole: render threads share it).
+_CHEEK_POINTS: tuple[tuple[PortraitRig, np.ndarray], ...] = ()
+
+
+def _cheek_points(rig: PortraitRig) -> np.ndarray:
+    """The mesh points whose hull is the rig's cheek outline, found once per portrait."""
+    global _CHEEK_POINTS
+    for known, points in _CHEEK_POINTS:
+        if known is rig:
+            return points
+    points = cheek_outline_points(rig.mesh.astype(np.float64))
+    _CHEEK_POINTS = ((rig, points), *_CHEEK_POINTS)[:4]
+    return points
 
 
 def _below_own_teeth(reading: tuple[float, ...]) -> tuple[float, ...]:
@@ -173,7 +204,8 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
     mask = np.zeros((y1 - y0, x1 - x0), np.float32)
     # (Rounded from ROUND_FROM_PX of opening, fully at twice that: a small opening stays simple.)
     radius = CORNER_ROUND * gap * float(np.clip(gap / ROUND_FROM_PX - 1.0, 0.0, 1.0))
-    poly = np.round((rounded(lips, radius, MOUTH_CORNERS) - [x0, y0]) * (1 << SHIFT)).astype(np.int32)
+    shape = rounded(lips, radius, MOUTH_CORNERS, edge_on_ends(lips, gap))
+    poly = np.round((shape - [x0, y0]) * (1 << SHIFT)).astype(np.int32)
     cv2.fillPoly(mask, [poly], 1.0, lineType=cv2.LINE_AA, shift=SHIFT)
     # The inner lips' own polygon: the lips' inner edges are cleaned round it (`_inner_lips`),
     # the rounded corners cut from it included (they show the stretched line of the lips).
@@ -182,9 +214,13 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
                  lineType=cv2.LINE_AA, shift=SHIFT)
     # On a turned sitter the mouth's far corner runs towards the cheek's outline, and the
     # moved inner lips can cross it: nothing is painted beyond it, where the cheek hides
-    # the mouth (a dark opening had been painted onto the background there).
+    # the mouth (a dark opening had been painted onto the background there). The cheek's
+    # outline as seen (`turned_lips.cheek_outline`), not the mesh's own outline points: on
+    # sitters turned 25-40 degrees those run across the mouth's far half (up to 12 of the
+    # 20 inner-lip points beyond them, 0.06 face heights, where the true outline lay 0.04-0.08
+    # outside the lips), and the opening was cut off there by a straight edge with no lip.
     cheek = np.zeros_like(mask)
-    cheek_line = np.round((dst[list(FACE_OVAL), :2] - [x0, y0]) * (1 << SHIFT)).astype(np.int32)
+    cheek_line = np.round((cheek_outline(dst, _cheek_points(rig)) - [x0, y0]) * (1 << SHIFT)).astype(np.int32)
     cv2.fillPoly(cheek, [cheek_line], 1.0, lineType=cv2.LINE_AA, shift=SHIFT)
     mask *= cheek
     unrounded *= cheek

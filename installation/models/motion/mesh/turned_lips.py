@@ -27,12 +27,18 @@ visitor's: a point a share t of the way from the middle to the corner *in the pi
 the motion the visitor's row has a share t of the way *as seen from the front*, and its
 sideways motion (beyond the middle's) is shortened as that half is. On a sitter facing the
 viewer both shares are the same and nothing changes.
+
+The painted opening (mouth.py) is clipped at the same outline as seen (`cheek_outline`), and
+an end of it whose half of the mouth is seen edge-on is rounded (`edge_on_ends`): the far
+corner of a turned mouth is a foreshortened, rounded end of lip, never a straight edge.
 """
 
 from __future__ import annotations
 
 import cv2
 import numpy as np
+
+from .rig import INNER_LIPS
 
 # The lip rows from the upper outer edge to the lower, corner to corner through the middle
 # (MediaPipe face mesh indices; each row's middle is its sixth point).
@@ -61,6 +67,10 @@ AT_THE_OUTLINE = 0.5 * OUTLINE_MARGIN
 MOUTH_AT_THE_OUTLINE = ("the mouth's far corner lies on the cheek's outline (the face mesh cannot see past "
                         "it): that side of the mouth opens and widens less than the visitor's, kept inside the cheek")
 LIP_POINTS = np.unique(np.array(LIP_ROWS))
+# An end of the opening whose half of the mouth is seen edge-on is rounded over up to this
+# share of the opening (`edge_on_ends`). (At 0.3, a far end under a wide opening on a sitter
+# turned 39 degrees stayed a straight edge, its bends barely rounded.)
+EDGE_ON_ROUND = 0.5
 
 
 def _shares(along: np.ndarray) -> np.ndarray:
@@ -150,16 +160,11 @@ class LipsInsideTheFace:
     def __init__(self, rest: np.ndarray, sitter_turn: np.ndarray, face_height: float) -> None:
         """`rest`: the points at rest (points x 3, the level frame); `sitter_turn`: its turn
         from the front (`measures.turn_from_front`)."""
-        front = rest[:468] @ sitter_turn
-        # Nearer the viewer than the upper lip's middle, seen from the front: the nose.
-        behind = front[:, 2] >= front[0, 2]
-        behind[LIP_POINTS] = False
-        self.outline_points = np.flatnonzero(behind)
+        self.outline_points = _outline_points(rest, sitter_turn)
         self.margin = OUTLINE_MARGIN * face_height
 
     def _outline(self, points: np.ndarray) -> np.ndarray:
-        hull = cv2.convexHull(points[self.outline_points, :2].astype(np.float32))
-        return hull.reshape(-1, 2).astype(np.float64)
+        return cheek_outline(points, self.outline_points)
 
     def hold(self, moved: np.ndarray, posed: np.ndarray) -> int:
         """Move (in place, x and y of `moved`) the lip points that the expression brought
@@ -174,6 +179,29 @@ class LipsInsideTheFace:
             return 0
         moved[LIP_POINTS[held], :2] += short[held, None] * inwards[held]
         return int(held.sum())
+
+
+def _outline_points(rest: np.ndarray, sitter_turn: np.ndarray) -> np.ndarray:
+    """The points whose hull is the face's outline as seen: all but the nose and the lips."""
+    front = rest[:468] @ sitter_turn
+    # Nearer the viewer than the upper lip's middle, seen from the front: the nose.
+    behind = front[:, 2] >= front[0, 2]
+    behind[LIP_POINTS] = False
+    return np.flatnonzero(behind)
+
+
+def cheek_outline_points(mesh: np.ndarray) -> np.ndarray:
+    """The points of a portrait's face mesh (points x 3, as found) whose hull, wherever the
+    points are moved, is the face's outline as seen (`LipsInsideTheFace`)."""
+    from ...face.measures import turn_from_front
+
+    return _outline_points(mesh, turn_from_front(mesh))
+
+
+def cheek_outline(points: np.ndarray, outline_points: np.ndarray) -> np.ndarray:
+    """The face's outline as seen (a convex polygon, x and y) round `points` (points x 2 or 3)."""
+    hull = cv2.convexHull(points[outline_points, :2].astype(np.float32))
+    return hull.reshape(-1, 2).astype(np.float64)
 
 
 def mouth_at_the_outline(mesh: np.ndarray) -> bool:
@@ -191,3 +219,26 @@ def mouth_at_the_outline(mesh: np.ndarray) -> bool:
     inside = LipsInsideTheFace(level, turn_from_front(points), height)
     gap, _ = _gaps(inside._outline(level), level[LIP_POINTS, :2])
     return bool(gap.min() < AT_THE_OUTLINE * height)
+
+
+def edge_on_ends(lips: np.ndarray, gap: float) -> tuple[tuple[int, float], ...]:
+    """The mouth's corners seen nearly edge-on (their places in `lips`, the moved INNER_LIPS
+    polygon, as `mouth.rounded` takes them), each with the radius its end of the opening is
+    rounded over. On a turned sitter the far half of the mouth is
+    foreshortened to a few pixels (a far half 23 px wide at rest, 6-13 px when the head turns
+    a little further, on a sitter turned 39 degrees, under an opening of 96 px): its inner lips,
+    moved, rose and fell almost straight up and down, and the opening ended in a straight
+    edge as tall as itself, with its corner half-way up it (a D). A far mouth corner is a
+    rounded end of lip seen foreshortened, the opening narrowing into it: so where a half is
+    narrower than the opening is tall, that end is rounded over up to EDGE_ON_ROUND of the
+    opening, more the narrower the half."""
+    across = lips[INNER_LIPS.index(308)] - lips[INNER_LIPS.index(78)]
+    across = across / max(float(np.hypot(*across)), 1e-9)
+    middle = (lips[INNER_LIPS.index(13)] + lips[INNER_LIPS.index(14)]) / 2
+    ends = []
+    for corner in (INNER_LIPS.index(78), INNER_LIPS.index(308)):
+        half = abs(float((middle - lips[corner]) @ across))
+        edge_on = float(np.clip(1.0 - half / max(gap, 1e-9), 0.0, 1.0))
+        if edge_on > 0.0:
+            ends.append((corner, EDGE_ON_ROUND * gap * edge_on))
+    return tuple(ends)
