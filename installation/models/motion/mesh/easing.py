@@ -293,7 +293,8 @@ class FoldEasing:
         enough (a sliver by the nose must not flatten the whole expression), in turn:
         0. the skin under the lower lip is spread between the lip and the jaw, as little
            as will do (_chin_skin_spread): the chin keeps the visitor's drop; what still
-           folds is eased from there, that skin and the jaw line held (1-5); where nothing
+           folds is eased off the lips, that skin and the jaw line (1, 2), then off the lips
+           alone (1, 2), then lips too (1-5), each from where the last left off; where nothing
            was spread, the visitor's own move is eased (1-5);
         1. off the lips, each corner moves as its neighbours do on average;
         2. off the lips, each corner moves as its farthest-moved neighbour;
@@ -324,16 +325,20 @@ class FoldEasing:
         self.eased += 1
         spread = self._chin_skin_spread(dst, bad)
         if spread is not dst:
-            # Spread, the rest is eased off the lips first (1, 2). The spread skin and the jaw
-            # line are left as spread: eased as their farthest-moved neighbours, they carried
+            # Spread, the rest is eased off the lips (1, 2): first with the spread skin and the
+            # jaw line left as spread (eased as their farthest-moved neighbours, they carried
             # the lip's whole drop down to the jaw, and the jaw line, following them
-            # (_jaw_around_the_chin), dragged the chin down twice the visitor's.
-            # Where that leaves a fold, the lips give way (3-5), never that skin or the jaw: let
-            # go (off the lips alone, or from the visitor's move), the farthest-moved neighbour
-            # carried the lip's drop down the skin to the jaw, and a turned sitter's chin jumped
-            # 0.05-0.09 face heights in one frame as the mouth opened past a lip drop of 0.13-0.19.
-            return self._eased(spread, lips_too=True, held=self._spread_and_held)
-        return self._eased(dst, lips_too=True)
+            # (_jaw_around_the_chin), dragged the chin down twice the visitor's); where that
+            # leaves a fold, they give way too, and then the lips. Each goes on from where the
+            # last left off: begun again from the spread, what was let go had a whole fold to
+            # ease at once the frame it was let go, and a turned sitter's chin jumped 0.05-0.09
+            # face heights in one frame as the mouth opened past a lip drop of 0.13-0.19.
+            for held in (self._spread_and_held, self._lip_points):
+                spread, unfolded = self._eased(spread, lips_too=False, held=held)
+                if unfolded:
+                    return spread
+            return self._eased(spread, lips_too=True)[0]
+        return self._eased(dst, lips_too=True)[0]
 
     @cached_property
     def _spread_and_held(self) -> np.ndarray:
@@ -341,13 +346,14 @@ class FoldEasing:
         and the jaw line."""
         return np.unique(np.concatenate([self._lip_points, self._chin_skin[0], self._jaw_points]))
 
-    def _eased(self, dst: np.ndarray, lips_too: bool, held: np.ndarray | None = None) -> np.ndarray | None:
+    def _eased(self, dst: np.ndarray, lips_too: bool,
+               held: np.ndarray | None = None) -> tuple[np.ndarray, bool]:
         """`dst` with its folds eased out the ways _unfold lists (1-5, or 1-2 where not
-        `lips_too`: None where those leave a fold). `held`: the points ways 1-2 leave where
-        they are (the lips where not given)."""
+        `lips_too`), and whether that left none (ways 1-2 may not: then as far as they got).
+        `held`: the points ways 1-2 leave where they are (the lips where not given)."""
         bad = self.folded(dst)
         if not bad.any():
-            return self._lips_right_way_up(dst)
+            return self._lips_right_way_up(dst), True
         free = self._off_lips if held is None else self._free_of(held)
         dst = dst.copy()
         for _ in range(UNFOLD_STEPS):  # off the lips, each corner moves as its neighbours do on average
@@ -358,7 +364,7 @@ class FoldEasing:
                                    in_place=True)
             bad = self.folded(dst)
             if not bad.any():
-                return self._lips_right_way_up(dst)
+                return self._lips_right_way_up(dst), True
         for _ in range(UNFOLD_STEPS):  # off the lips, each corner moves as its farthest-moved neighbour
             corners = self._corners(bad, free=free)
             if not len(corners):
@@ -368,23 +374,23 @@ class FoldEasing:
             dst = self._least_step(dst, corners, moves[np.argmax(size, axis=1)], *self._fold_test, in_place=True)
             bad = self.folded(dst)
             if not bad.any():
-                return self._lips_right_way_up(dst)
+                return self._lips_right_way_up(dst), True
         if not lips_too:
-            return None
+            return dst, False
         for _ in range(UNFOLD_STEPS):  # each corner, lips too, moves as its neighbours do on average
             corners = self._corners(bad)
             dst = self._least_step(dst, corners, self._neighbour_mean[corners] @ (dst - self.src), *self._fold_test,
                                    in_place=True)
             bad = self.folded(dst)
             if not bad.any():
-                return self._lips_right_way_up(dst)
+                return self._lips_right_way_up(dst), True
         for _ in range(UNFOLD_STEPS):  # each corner eased back towards rest
             corners = self._corners(bad)
             dst = self._least_step(dst, corners, np.zeros((len(corners), 2)), *self._fold_test, in_place=True)
             bad = self.folded(dst)
             if not bad.any():
-                return self._lips_right_way_up(dst)
+                return self._lips_right_way_up(dst), True
         # The whole motion eased back (at rest nothing folds).
         everything = np.arange(len(self.src))
-        return self._lips_right_way_up(self._least_step(dst, everything, np.zeros_like(dst), *self._fold_test))
+        return self._lips_right_way_up(self._least_step(dst, everything, np.zeros_like(dst), *self._fold_test)), True
 
