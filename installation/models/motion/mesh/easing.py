@@ -29,7 +29,8 @@ SLIVER_SHARE = 0.00015  # of the face height squared
 KEPT_LIP = 0.4
 # Steps of each way of easing a fold out (unfold), before the next is tried.
 UNFOLD_STEPS = 8
-# Halvings of the search for how much of the chin's skin is spread evenly (_chin_skin_spread).
+# Halvings of the search for how much of the chin's skin is spread evenly (_chin_skin_spread),
+# and for how far each step of easing moves its corners (_least_step).
 SPREAD_HALVINGS = 7
 # The face mesh's own points (the rig adds points round the head after them).
 FACE_POINTS = 468
@@ -144,6 +145,11 @@ class FoldEasing:
         return spread_by(high)
 
     @cached_property
+    def _fold_test(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The checked triangles, their signs at rest and the least area each may keep."""
+        return self._checked_triangles, self._rest_sign, self._min_area
+
+    @cached_property
     def _neighbours(self) -> np.ndarray:
         return self._neighbour_mean > 0
 
@@ -250,24 +256,55 @@ class FoldEasing:
             further = np.linalg.norm(farthest, axis=1) > np.linalg.norm(moves[corners], axis=1)
             if not further.any():
                 break
-            dst[corners[further]] = self.src[corners[further]] + farthest[further]
+            dst = self._least_step(dst, corners[further], farthest[further], self._jaw_triangles,
+                                   self._jaw_rest_sign, np.zeros(len(self._jaw_triangles)), in_place=True)
         return dst
+
+    def _least_step(self, dst: np.ndarray, corners: np.ndarray, moves: np.ndarray, triangles: np.ndarray,
+                    rest_sign: np.ndarray, least: np.ndarray, in_place: bool = False) -> np.ndarray:
+        """`dst` with `corners` moved the least share of the way to the `moves` (from rest) that
+        leaves none of `triangles` (their `rest_sign`) under its `least` area; the whole way where
+        that is not enough (the next step sees to the rest). A fold that comes as the mouth opens
+        is eased by as little as it folds, so nothing jumps the frame it comes: moved the whole
+        way at once, a turned sitter's chin took the lower lip's whole drop in one frame (0.05-0.09
+        face heights, while the lip moved 0.0025) and kept it as the mouth opened wider."""
+        touched = np.zeros(len(self.src), bool)
+        touched[corners] = True
+        touched = touched[triangles].any(axis=1)
+        triangles, rest_sign, least = triangles[touched], rest_sign[touched], least[touched]
+        start = dst[corners].copy()
+        way = self.src[corners] + moves - start
+        tried = dst if in_place else dst.copy()
+
+        def folds(share: float) -> bool:
+            tried[corners] = start + share * way
+            return bool((_signed_areas(tried, triangles) * rest_sign < least).any())
+
+        if not folds(1.0):
+            low, high = 0.0, 1.0
+            for _ in range(SPREAD_HALVINGS):
+                middle = 0.5 * (low + high)
+                low, high = (low, middle) if not folds(middle) else (middle, high)
+            tried[corners] = start + high * way
+        return tried
 
     def _unfold(self, dst: np.ndarray) -> np.ndarray:
         """Ease folding triangles out, touching only their own corners while that is
         enough (a sliver by the nose must not flatten the whole expression), in turn:
         0. the skin under the lower lip is spread between the lip and the jaw, as little
            as will do (_chin_skin_spread): the chin keeps the visitor's drop; what still
-           folds is eased off the lips, that skin and the jaw line (1, 2), else off the lips
-           alone (1, 2), or else the visitor's own move is eased (1-5);
+           folds is eased off the lips, that skin and the jaw line (1, 2), then off the lips
+           alone (1, 2), then lips too (1-5), each from where the last left off; where nothing
+           was spread, the visitor's own move is eased (1-5);
         1. off the lips, each corner moves as its neighbours do on average;
-        2. off the lips, each corner moves as its farthest-moved neighbour: where an open
-           mouth squeezes the band under the lower lip, the chin follows the jaw down;
+        2. off the lips, each corner moves as its farthest-moved neighbour;
         3. each corner, lips too, moves as its neighbours do on average;
         4. each corner is eased back towards rest;
         5. the whole motion is eased back.
-        Where a fold is eased, a lip is never left thinner than KEPT_LIP of itself: the mouth
-        may open less, but the lip does not turn inside out.
+        Each step moves its corners only the least share of its way that unfolds them
+        (_least_step), so the easing grows with the fold and nothing jumps the frame a fold
+        comes. Where a fold is eased, a lip is never left thinner than KEPT_LIP of itself: the
+        mouth may open less, but the lip does not turn inside out.
 
         The lips are the expression itself, and the skin around them gives way first. On a
         sitter turned 30 degrees the skin between the far mouth corner and the jaw is seen
@@ -288,19 +325,20 @@ class FoldEasing:
         self.eased += 1
         spread = self._chin_skin_spread(dst, bad)
         if spread is not dst:
-            # Spread, the rest is eased off the lips (1, 2) or not at all: eased on from
-            # there, the lips of sitters turned 25-35 degrees were averaged with skin moved
-            # further than the visitor's, and their mouth corners smiled less (0.70 -> 0.66
-            # of the visitor's); from the visitor's own move they smile as before. The spread
-            # skin and the jaw line are left as spread: eased as their farthest-moved
-            # neighbours, they carried the lip's whole drop down to the jaw, and the jaw line,
-            # following them (_jaw_around_the_chin), dragged the chin down twice the visitor's.
-            # Where that leaves a fold, they give way too.
+            # Spread, the rest is eased off the lips (1, 2): first with the spread skin and the
+            # jaw line left as spread (eased as their farthest-moved neighbours, they carried
+            # the lip's whole drop down to the jaw, and the jaw line, following them
+            # (_jaw_around_the_chin), dragged the chin down twice the visitor's); where that
+            # leaves a fold, they give way too, and then the lips. Each goes on from where the
+            # last left off: begun again from the spread, what was let go had a whole fold to
+            # ease at once the frame it was let go, and a turned sitter's chin jumped 0.05-0.09
+            # face heights in one frame as the mouth opened past a lip drop of 0.13-0.19.
             for held in (self._spread_and_held, self._lip_points):
-                eased = self._eased(spread, lips_too=False, held=held)
-                if eased is not None:
-                    return eased
-        return self._eased(dst, lips_too=True)
+                spread, unfolded = self._eased(spread, lips_too=False, held=held)
+                if unfolded:
+                    return spread
+            return self._eased(spread, lips_too=True)[0]
+        return self._eased(dst, lips_too=True)[0]
 
     @cached_property
     def _spread_and_held(self) -> np.ndarray:
@@ -308,50 +346,51 @@ class FoldEasing:
         and the jaw line."""
         return np.unique(np.concatenate([self._lip_points, self._chin_skin[0], self._jaw_points]))
 
-    def _eased(self, dst: np.ndarray, lips_too: bool, held: np.ndarray | None = None) -> np.ndarray | None:
+    def _eased(self, dst: np.ndarray, lips_too: bool,
+               held: np.ndarray | None = None) -> tuple[np.ndarray, bool]:
         """`dst` with its folds eased out the ways _unfold lists (1-5, or 1-2 where not
-        `lips_too`: None where those leave a fold). `held`: the points ways 1-2 leave where
-        they are (the lips where not given)."""
+        `lips_too`), and whether that left none (ways 1-2 may not: then as far as they got).
+        `held`: the points ways 1-2 leave where they are (the lips where not given)."""
         bad = self.folded(dst)
         if not bad.any():
-            return self._lips_right_way_up(dst)
+            return self._lips_right_way_up(dst), True
         free = self._off_lips if held is None else self._free_of(held)
         dst = dst.copy()
         for _ in range(UNFOLD_STEPS):  # off the lips, each corner moves as its neighbours do on average
             corners = self._corners(bad, free=free)
             if not len(corners):
                 break
-            dst[corners] = self.src[corners] + self._neighbour_mean[corners] @ (dst - self.src)
+            dst = self._least_step(dst, corners, self._neighbour_mean[corners] @ (dst - self.src), *self._fold_test,
+                                   in_place=True)
             bad = self.folded(dst)
             if not bad.any():
-                return self._lips_right_way_up(dst)
+                return self._lips_right_way_up(dst), True
         for _ in range(UNFOLD_STEPS):  # off the lips, each corner moves as its farthest-moved neighbour
             corners = self._corners(bad, free=free)
             if not len(corners):
                 break
             moves = dst - self.src
             size = np.where(self._neighbours[corners], np.linalg.norm(moves, axis=1)[None, :], -1.0)
-            dst[corners] = self.src[corners] + moves[np.argmax(size, axis=1)]
+            dst = self._least_step(dst, corners, moves[np.argmax(size, axis=1)], *self._fold_test, in_place=True)
             bad = self.folded(dst)
             if not bad.any():
-                return self._lips_right_way_up(dst)
+                return self._lips_right_way_up(dst), True
         if not lips_too:
-            return None
+            return dst, False
         for _ in range(UNFOLD_STEPS):  # each corner, lips too, moves as its neighbours do on average
             corners = self._corners(bad)
-            dst[corners] = self.src[corners] + self._neighbour_mean[corners] @ (dst - self.src)
+            dst = self._least_step(dst, corners, self._neighbour_mean[corners] @ (dst - self.src), *self._fold_test,
+                                   in_place=True)
             bad = self.folded(dst)
             if not bad.any():
-                return self._lips_right_way_up(dst)
+                return self._lips_right_way_up(dst), True
         for _ in range(UNFOLD_STEPS):  # each corner eased back towards rest
             corners = self._corners(bad)
-            dst[corners] = self.src[corners] + (dst[corners] - self.src[corners]) * 0.6
+            dst = self._least_step(dst, corners, np.zeros((len(corners), 2)), *self._fold_test, in_place=True)
             bad = self.folded(dst)
             if not bad.any():
-                return self._lips_right_way_up(dst)
-        for _ in range(6):  # the whole motion eased back
-            dst = self.src + (dst - self.src) * 0.75
-            if not self.folded(dst).any():
-                return self._lips_right_way_up(dst)
-        return self.src.copy()
+                return self._lips_right_way_up(dst), True
+        # The whole motion eased back (at rest nothing folds).
+        everything = np.arange(len(self.src))
+        return self._lips_right_way_up(self._least_step(dst, everything, np.zeros_like(dst), *self._fold_test)), True
 
