@@ -368,7 +368,7 @@ def test_two_renderers_of_one_picture_measure_the_grain_in_its_darks_once_each(m
     house sitter at 900 px). Each grain is now measured once."""
     import types
 
-    from installation.models.motion.mesh import mouth
+    from installation.models.motion.mesh import cavity
 
     blurs = []
 
@@ -380,12 +380,12 @@ def test_two_renderers_of_one_picture_measure_the_grain_in_its_darks_once_each(m
             blurs.append(1)
             return cv2.GaussianBlur(*args, **kwargs)
 
-    monkeypatch.setattr(mouth, "cv2", Counting())
+    monkeypatch.setattr(cavity, "cv2", Counting())
     rng = np.random.default_rng(5)
     rig = types.SimpleNamespace(region=(0, 0, 120, 100), image=rng.integers(0, 255, (100, 120, 3), np.uint8),
                                 palette=types.SimpleNamespace(lip=np.array([150.0, 80.0, 80.0], np.float32)))
     grains = [rng.normal(0, 3, (100, 120)).astype(np.float32) for _ in range(2)]
-    shares = [mouth._grain_in_darks(rig, grains[frame % 2]) for frame in range(20)]
+    shares = [cavity.grain_in_darks(rig, grains[frame % 2]) for frame in range(20)]
     assert len(blurs) <= 2 * 2, len(blurs)  # two blurs a measuring, once for each grain
     assert shares[0::2] == [shares[0]] * 10 and shares[1::2] == [shares[1]] * 10
 

@@ -3,11 +3,11 @@
 A closed painted mouth has no interior to stretch: stretching the lip line is what made
 black smears. So the opening (the inner-lip polygon of the moved mesh) is painted:
 a cavity in the picture's own darks and the hue of its own lip line, graded from the
-upper lip's shadow to a warmer floor, the lips' inner edges cleaned of what the stretched
-lip line held, a band of teeth and a hint of tongue, all from colours sampled in the
-portrait (rig.py). How much of
-the opening the teeth fill is read from the visitor's own mouth when it can be (`teeth.py`):
-a smile bares the upper teeth, a yawn shows a dark cavity.
+upper lip's shadow to a warmer floor (cavity.py), the lips' inner edges cleaned of what
+the stretched lip line held, a band of teeth and a hint of tongue, all from colours
+sampled in the portrait (rig.py). How much of the opening the teeth fill is read from the
+visitor's own mouth when it can be (`teeth.py`): a smile bares the upper teeth, a yawn
+shows a dark cavity.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from .cavity import cavity_colours, grain_in_darks
 from .enamel import biting_edge, tooth_light
 from .halftone import HalftoneScreen
-from .passages import DEEP_UNDER_LIPS, Passage, of_rig, textured
-from .plate import DETAIL_SIGMA, robust_spread
-from .rig import INNER_LIPS, LOWER_INNER_LIP, UPPER_INNER_LIP, Palette, PortraitRig
+from .passages import of_rig, textured
+from .rig import INNER_LIPS, LOWER_INNER_LIP, UPPER_INNER_LIP, PortraitRig
 from .tone import LUMA
 from .tongue import (
     THROAT_SHADE,
@@ -37,26 +37,6 @@ SHIFT = 4
 # Below this opening (pixels between the inner lips) nothing is painted: the warped
 # portrait's own lip line is the best picture of a nearly closed mouth.
 MIN_GAP_PX = 1.5
-# The cavity's floor, lit from above: this many times the palette's cavity colour (its
-# deepest, under the upper lip), half-way to the lips' own shade, and no lighter than
-# FLOOR_UNDER_LIPS of the lips. At 0.6 of them, the lower half of a wide opening was
-# nearly as light as a painted lower lip, and read as one: the face mesh re-run on unseen
-# paintings put the lower lip's edge half-way down the opening (measured against where
-# the mesh had moved it: up to half the opening lost, 0.05 of the driver's
-# mouth amplitude on the unseen sitters), and on a pale painting a viewer saw a mouth
-# half as open.
-CAVITY_FLOOR = 1.7
-FLOOR_UNDER_LIPS = 0.35
-FLOOR_OVER_DEEP, FLOOR_MOST = 1.4, 0.36
-# The lips' shadows in the cavity: under the upper lip this much darker at the lip, over
-# this share of the gap; over the lower lip this much, over about a pixel. They keep the
-# opening's outline as clear as the picture's own lip line: with the cavity in the
-# picture's own darks and thinner shadows, the face mesh re-run on unseen light paintings
-# read their yawns less open (mouth amplitude 0.48 -> 0.41 on a Vermeer).
-UPPER_LIP_SHADOW = (0.45, 0.15)
-CONTACT_SHADOW = 0.3
-# The cheeks shade the cavity's corners: this much darker at the corners than in the middle.
-CORNER_SHADE = 0.4
 # The lips' inner edges (`_inner_lips`) are cleaned over this share of the gap (1.5-4 px).
 INNER_LIP_SHARE = 0.12
 EDGE_LIFT = 0.6  # ...and lit this much of the way to the lip beside them (`_inner_lips`),
@@ -267,7 +247,7 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
         high = np.clip(1.0 - v / TONGUE_BACK_TOP, 0.0, 1.0).astype(np.float32)
         throat = (THROAT_SHADE * grow * np.exp(-(u[:1] / 0.45) ** 2)).astype(np.float32) * (1.0 - back) * high
     dark_and_light = of_rig(rig)
-    colour, floor = _cavity(pal, u, v, height, gap, throat, dark_and_light[0])
+    colour, floor = cavity_colours(pal, u, v, height, gap, throat, dark_and_light[0])
     if tongue_band is not None:
         # The tongue lies behind the teeth: painted first, the teeth over it.
         cover, shade = tongue_layer(u, v, tongue_band, gap, half)
@@ -323,7 +303,7 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
     if screen is not None:
         colour = screen.print(colour, x0, y0)
     else:
-        share = _grain_in_darks(rig, grain) if grain is not None else 0.0
+        share = grain_in_darks(rig, grain) if grain is not None else 0.0
         colour = textured(colour, rig, dark_and_light, grain, share, x0, y0)
     alpha = np.minimum(cv2.GaussianBlur(mask, (0, 0), outline) * raise_edge, 1.0)[..., None] * opening
     # Over teeth the lips' edges stay as dark as the picture has them: lit, they met the teeth
@@ -333,84 +313,6 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
     lift = lift * np.clip((EDGE_LIT_TO[1] - u) / (EDGE_LIT_TO[1] - EDGE_LIT_TO[0]), 0.0, 1.0)
     patch = _inner_lips(region[y0:y1, x0:x1], mask, unrounded, gap, opening, pal.lip, lift)
     region[y0:y1, x0:x1] = np.clip(patch + (colour - patch) * alpha + 0.5, 0, 255).astype(np.uint8)
-
-
-# The grain over the cavity (`_grain_in_darks`), measured once per picture and grain: pairs of
-# the grain it was measured for and the share, newest first, a few of them (`bayard animate`
-# renders on two threads, each its own grain of one picture: with one pair kept, each thread
-# measured again on nearly every open-mouth frame, 6 ms of a 10 ms frame). One tuple, replaced
-# whole, so that a second render thread can never pair one picture's grain with another's share.
-_DARK_GRAIN: tuple[tuple[np.ndarray, float], ...] = ()
-_DARK_GRAIN_KEEP = 4
-
-
-def _grain_in_darks(rig: PortraitRig, grain: np.ndarray) -> float:
-    """How strong the picture's grain is in its darks, the cavity's tones (up to
-    FLOOR_MOST of the lips' lightness, or its darkest tenth), as a share of the grain measured on its cheeks. A
-    picture's grain is weaker in its darks, by how much depends on the picture (its fine
-    detail there, 0.1-0.7 of its midtones' on eleven sitters). Laid at the cheeks' strength
-    on the cavity, it read as a speckled black hole (3-6 times the face's own grain in the
-    opening on the photographs). Measured once, as the grain is (this runs on every frame)."""
-    global _DARK_GRAIN
-    for measured_for, measured in _DARK_GRAIN:
-        if measured_for is grain:
-            return measured
-    x0, y0, x1, y1 = rig.region
-    light = rig.image[y0:y1, x0:x1].astype(np.float32) @ LUMA
-    detail = light - cv2.GaussianBlur(light, (0, 0), DETAIL_SIGMA)
-    smooth = cv2.GaussianBlur(light, (0, 0), 3.0)
-    # (A light painting may have nothing as dark as a cavity: then its darkest tenth.)
-    darks = smooth <= max(FLOOR_MOST * float(rig.palette.lip @ LUMA), float(np.percentile(smooth, 10)))
-    strength = robust_spread(detail[darks])
-    share = float(np.clip(strength / max(float(grain.std()), 1e-6), 0.1, 1.0))
-    _DARK_GRAIN = ((grain, share), *_DARK_GRAIN)[:_DARK_GRAIN_KEEP]
-    return share
-
-
-def _cavity(pal: Palette, u: np.ndarray, v: np.ndarray, height: np.ndarray, gap: float,
-            throat: np.ndarray | None = None, darkest: Passage | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """The cavity, lit from above and in front as faces are: its deepest colour (the
-    palette's: the picture's own darkest tones in the hue of its lip line) high up, in
-    the shadow of the upper lip and teeth, lighter and redder down towards the floor of
-    the mouth, darker towards the corners where the cheeks shade it, and a shadow where
-    it meets the lips. (Darkest in the middle and even otherwise, it read as a grey rubber
-    patch; a share of the lip colour, near black on a light painting, as a hole.) `throat`
-    (0-1): where, and how much of, the floor's light does not reach (the deep colour, shaded,
-    stays: never darker, or a light painting's opening read as a hole cut in it). With the
-    cavity, the floor's own colour, fully lit. `darkest`: the picture's darkest passage
-    (passages.py); the deep colour is no darker than it (a drawing's darks read pixel by pixel
-    are its ink, a black no passage of the drawing has; a painting's, a black its warm
-    shadows never reach), up to DEEP_UNDER_LIPS of the lips' lightness."""
-    deep = np.asarray(pal.cavity, np.float32)
-    if darkest is not None:
-        deep_light = float(deep @ LUMA)
-        wanted = min(darkest.floor, DEEP_UNDER_LIPS * float(pal.lip @ LUMA))
-        if wanted > deep_light:
-            deep = deep * (wanted / max(deep_light, 1.0))
-    floor = 0.5 * (deep * CAVITY_FLOOR + pal.lip * FLOOR_UNDER_LIPS)
-    # The floor as light as FLOOR_UNDER_LIPS of the lips, and clearly lighter than the deep
-    # colour (FLOOR_OVER_DEEP) within FLOOR_MOST of the lips: half-way from the deep colour,
-    # and no lighter than FLOOR_UNDER_LIPS where the picture's darks were already near it
-    # (a third of the lips' lightness on a pale photograph), the opening was one flat dark
-    # from lip to lip (its tones spread over 0.03-0.13 of the picture's own range on eleven
-    # sitters): a hole, not a mouth.
-    lip_light, deep_light = float(pal.lip @ LUMA), float(deep @ LUMA)
-    floor_light = min(max(FLOOR_UNDER_LIPS * lip_light, FLOOR_OVER_DEEP * deep_light), FLOOR_MOST * lip_light)
-    floor *= floor_light / max(float(floor @ LUMA), 1.0)
-    # (Light and shadows are worked out in one channel and laid on the colours once: this
-    # runs on every frame of an open mouth.)
-    above, below = v * height, (1.0 - v) * height  # pixels from the upper and the lower lip
-    # The lips' inner edges overhang the opening and shade it (UPPER_LIP_SHADOW).
-    shadow = np.maximum(np.exp(-(above / max(1.0, UPPER_LIP_SHADOW[1] * gap)) ** 2) * UPPER_LIP_SHADOW[0],
-                        np.exp(-(below / max(0.8, 0.05 * gap)) ** 2) * CONTACT_SHADOW)
-    light = ((1.0 - shadow) * (1.0 - CORNER_SHADE * u * u)).astype(np.float32)
-    # Dark high up and at the back, lit low down: the floor's light gathers in its lower part.
-    depth = (v * (0.6 + 0.4 * v)).astype(np.float32) * light
-    if throat is not None:
-        depth *= 1.0 - throat
-    colour = deep * light[..., None]
-    colour += (floor - deep).astype(np.float32) * depth[..., None]
-    return colour, floor.astype(np.float32)
 
 
 def _inner_lips(patch: np.ndarray, mask: np.ndarray, unrounded: np.ndarray, gap: float, opening: float,

@@ -180,7 +180,7 @@ def textured(colour: np.ndarray, rig: PortraitRig, dark_and_light: tuple[Passage
     passage's own strokes, hatching or grain; over what is lighter (teeth, a lit tongue, the
     lips' insides), the picture's grain; mixed by the paint's light, from the cavity's
     deepest to the lips'. Each as strong as the picture's grain is in its darks (`share` of
-    `grain`: mouth.py's `_grain_in_darks`), the grain over the light tones no stronger than
+    `grain`: cavity.py's `grain_in_darks`), the grain over the light tones no stronger than
     the face's lightest passage has it. (Random grain over a drawing's cavity read as a
     smooth blot in it, nothing of its strokes inside; over its teeth, as strong as in its
     darks, a strip of static on paper that has none. A forehead's own texture tiled over the teeth drew
