@@ -174,3 +174,48 @@ def refused_by_inspect_and_check(tmp_path: Path, capsys, name: str, picture) -> 
     checked = capsys.readouterr().out
     assert "scenes/p.toml" in checked
     return inspected, checked
+
+
+def quiz_reveals(tmp_path: Path, size: tuple[int, int], before_reveal=lambda: None):
+    """The default quiz played through at `size` (a fixed round: seed 7), answered "real" over
+    OSC each time: yields (pilot, the shown item) at each reveal, `before_reveal` called just
+    before it is drawn."""
+    from installation.config.loader import load_show
+    from installation.harness import run_test
+    from installation.preview import single_scene_show
+
+    scene_file = tmp_path / "quiz.toml"
+    scene_file.write_text((REPO / "scenes" / "quiz.toml").read_text() + "\nseed = 7\n", encoding="utf-8")
+    show = single_scene_show(load_show(REPO / "install.toml"), scene_file)
+    with run_test(show, fps=10, size=size) as pilot:
+        pilot.engine.fonts.log.recording = True
+        pilot.command("start", scene="quiz")
+        scene = pilot.engine.sequencer.current.scene
+        for _ in range(len(scene.round)):
+            pilot.advance(0.5)
+            pilot.command("answer", "real", scene="quiz", source="osc")
+            before_reveal()
+            pilot.advance(1.0)
+            yield pilot, scene.items[scene.round[scene.index][0].key]
+            pilot.command("answer", "real", scene="quiz", source="osc")
+
+
+def inspect_and_check(tmp_path: Path, capsys, name: str, picture_bgr) -> tuple[str, str]:
+    """What `bayard portrait inspect` prints for a picture, and what `bayard check` prints for a
+    show whose portrait scene uses it."""
+    import cv2
+
+    from installation.cli import main
+
+    cv2.imwrite(str(tmp_path / name), picture_bgr)
+    assert main(["portrait", "inspect", str(tmp_path / name), "-o", str(tmp_path / "mesh.png")]) == 0
+    inspected = capsys.readouterr().out
+    write_show(tmp_path, {"p": f"""
+        type = "portrait"
+        id = "p"
+        [[portraits]]
+        image = "{name}"
+        """})
+    cv2.imwrite(str(tmp_path / "content" / name), picture_bgr)
+    main(["check", "--show", str(tmp_path / "install.toml")])
+    return inspected, capsys.readouterr().out

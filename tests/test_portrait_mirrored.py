@@ -45,25 +45,13 @@ def test_a_mesh_with_its_eyes_off_the_face_is_doubted(stack):
 
 
 def test_inspect_and_check_warn_of_a_doubted_fit(tmp_path, capsys, stack):
-    from installation.cli import main
-    from tests.conftest import write_show
+    from tests.conftest import inspect_and_check
 
     image = read_rgb(FACES / "face_man_156.jpg", max_side=900)
     squeezed = cv2.cvtColor(_squeezed(image, find_portrait_face(image, stack).box), cv2.COLOR_RGB2BGR)
-    cv2.imwrite(str(tmp_path / "turned.png"), squeezed)
-    assert main(["portrait", "inspect", str(tmp_path / "turned.png"), "-o", str(tmp_path / "mesh.png")]) == 0
-    inspected = capsys.readouterr().out
+    inspected, checked = inspect_and_check(tmp_path, capsys, "turned.png", squeezed)
     assert "OK: one face" in inspected and "but the face mesh may not sit on the face" in inspected
     assert "if the green mesh in the overlay misses the eyes, choose a picture facing the viewer" in inspected
-    write_show(tmp_path, {"p": """
-        type = "portrait"
-        id = "p"
-        [[portraits]]
-        image = "turned.png"
-        """})
-    cv2.imwrite(str(tmp_path / "content" / "turned.png"), squeezed)
-    main(["check", "--show", str(tmp_path / "install.toml")])
-    checked = capsys.readouterr().out
     assert "'turned.png': the face mesh may not sit on the face" in checked
     assert "If the mesh `bayard portrait inspect` draws misses the eyes" in checked
 

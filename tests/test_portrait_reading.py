@@ -117,26 +117,13 @@ def test_no_cc0_face_is_doubted_by_its_models(stack):
 def test_inspect_and_check_name_the_picture_and_the_fix_for_a_mesh_off_the_face(tmp_path, capsys, monkeypatch,
                                                                                  stack, sitter):
     import installation.models.motion.mesh as mesh
-    from installation.cli import main
-    from tests.conftest import write_show
+    from tests.conftest import inspect_and_check
 
     found = mesh.find_portrait_face
     monkeypatch.setattr(mesh, "find_portrait_face", lambda image, stack: _doubted(found(image, stack), presence=0.55))
-    picture = cv2.cvtColor(sitter, cv2.COLOR_RGB2BGR)
-    cv2.imwrite(str(tmp_path / "back.png"), picture)
-    assert main(["portrait", "inspect", str(tmp_path / "back.png"), "-o", str(tmp_path / "mesh.png")]) == 0
-    inspected = capsys.readouterr().out
+    inspected, checked = inspect_and_check(tmp_path, capsys, "back.png", cv2.cvtColor(sitter, cv2.COLOR_RGB2BGR))
     assert "but the face mesh is unsure a face lies where it sits (55% sure" in inspected
     assert "choose a picture where the face is unobscured" in inspected
-    write_show(tmp_path, {"p": """
-        type = "portrait"
-        id = "p"
-        [[portraits]]
-        image = "back.png"
-        """})
-    cv2.imwrite(str(tmp_path / "content" / "back.png"), picture)
-    main(["check", "--show", str(tmp_path / "install.toml")])
-    checked = capsys.readouterr().out
     assert "'back.png': the face mesh is unsure a face lies where it sits" in checked
     assert "choose a picture where the face is unobscured" in checked
 

@@ -6,13 +6,10 @@ from __future__ import annotations
 import pygame
 import pytest
 
-from installation.config.loader import load_show
-from installation.harness import run_test
-from installation.preview import single_scene_show
 from installation.scenes import quiz_draw, quiz_explain
 from installation.textlog import problems
 
-from .conftest import REPO
+from .conftest import quiz_reveals
 
 
 def _reveals(tmp_path, monkeypatch, size):
@@ -28,24 +25,11 @@ def _reveals(tmp_path, monkeypatch, size):
         return rect
 
     monkeypatch.setattr(quiz_draw, "eyes_panel", recording)
-    scene_file = tmp_path / "quiz.toml"
-    scene_file.write_text((REPO / "scenes" / "quiz.toml").read_text() + "\nseed = 7\n", encoding="utf-8")
-    show = single_scene_show(load_show(REPO / "install.toml"), scene_file)
     out = []
-    with run_test(show, fps=10, size=size) as pilot:
-        pilot.engine.fonts.log.recording = True
-        pilot.command("start", scene="quiz")
-        scene = pilot.engine.sequencer.current.scene
-        for _ in range(len(scene.round)):
-            pilot.advance(0.5)
-            pilot.command("answer", "real", scene="quiz", source="osc")
-            drawn.clear()
-            pilot.advance(1.0)
-            shown = scene.items[scene.round[scene.index][0].key]
-            boxes = [b for b in pilot.engine.fonts.log.boxes if b.tier != "operator" and b.alpha > 0.98]
-            accounts = set(quiz_explain.accounts(shown.explanation, shown.item.kind))
-            out.append((shown.item.key, drawn[-1] if drawn else None, boxes, any(b.text in accounts for b in boxes)))
-            pilot.command("answer", "real", scene="quiz", source="osc")
+    for pilot, shown in quiz_reveals(tmp_path, size, before_reveal=drawn.clear):
+        boxes = [b for b in pilot.engine.fonts.log.boxes if b.tier != "operator" and b.alpha > 0.98]
+        accounts = set(quiz_explain.accounts(shown.explanation, shown.item.kind))
+        out.append((shown.item.key, drawn[-1] if drawn else None, boxes, any(b.text in accounts for b in boxes)))
     return out
 
 

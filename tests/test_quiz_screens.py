@@ -21,7 +21,7 @@ from installation.textlog import problems
 from installation.typography import Fonts
 from installation.words import words
 
-from .conftest import REPO
+from .conftest import REPO, quiz_reveals
 
 
 @cache
@@ -317,21 +317,9 @@ def test_every_reveal_on_a_5_4_screen_says_what_the_machine_saw(tmp_path):
     """At 1280x1024 a reveal whose verdict a gallery's cross-fit had tipped said nothing of
     what the machine saw: even its shortest account took five lines, and the room between
     the verdict and the credit stood empty. Every reveal carries one of its accounts."""
-    scene_file = tmp_path / "quiz.toml"
-    scene_file.write_text((REPO / "scenes" / "quiz.toml").read_text() + "\nseed = 7\n", encoding="utf-8")
-    show = single_scene_show(load_show(REPO / "install.toml"), scene_file)
     missing = []
-    with run_test(show, fps=10, size=(1280, 1024)) as pilot:
-        pilot.engine.fonts.log.recording = True
-        pilot.command("start", scene="quiz")
-        scene = pilot.engine.sequencer.current.scene
-        for _ in range(len(scene.round)):
-            pilot.advance(0.5)
-            pilot.command("answer", "real", scene="quiz", source="osc")
-            pilot.advance(1.0)
-            shown = scene.items[scene.round[scene.index][0].key]
-            said = {b.text for b in pilot.engine.fonts.log.boxes if b.alpha > 0.98}
-            if not said & set(quiz_explain.accounts(shown.explanation, shown.item.kind)):
-                missing.append(shown.item.key)
-            pilot.command("answer", "real", scene="quiz", source="osc")
+    for pilot, shown in quiz_reveals(tmp_path, (1280, 1024)):
+        said = {b.text for b in pilot.engine.fonts.log.boxes if b.alpha > 0.98}
+        if not said & set(quiz_explain.accounts(shown.explanation, shown.item.kind)):
+            missing.append(shown.item.key)
     assert not missing, missing
