@@ -157,21 +157,7 @@ def refused_by_inspect_and_check(tmp_path: Path, capsys, name: str, picture) -> 
     picture in a portrait scene of a show at `tmp_path`."""
     import cv2
 
-    from installation.cli import main
-
-    bgr = cv2.cvtColor(picture, cv2.COLOR_RGB2BGR)
-    cv2.imwrite(str(tmp_path / name), bgr)
-    assert main(["portrait", "inspect", str(tmp_path / name), "-o", str(tmp_path / "mesh.png")]) == 1
-    inspected = capsys.readouterr().out
-    write_show(tmp_path, {"p": f"""
-        type = "portrait"
-        id = "p"
-        [[portraits]]
-        image = "{name}"
-        """})
-    cv2.imwrite(str(tmp_path / "content" / name), bgr)
-    main(["check", "--show", str(tmp_path / "install.toml")])
-    checked = capsys.readouterr().out
+    inspected, checked = inspect_and_check(tmp_path, capsys, name, cv2.cvtColor(picture, cv2.COLOR_RGB2BGR), 1)
     assert "scenes/p.toml" in checked
     return inspected, checked
 
@@ -200,15 +186,15 @@ def quiz_reveals(tmp_path: Path, size: tuple[int, int], before_reveal=lambda: No
             pilot.command("answer", "real", scene="quiz", source="osc")
 
 
-def inspect_and_check(tmp_path: Path, capsys, name: str, picture_bgr) -> tuple[str, str]:
-    """What `bayard portrait inspect` prints for a picture, and what `bayard check` prints for a
-    show whose portrait scene uses it."""
+def inspect_and_check(tmp_path: Path, capsys, name: str, picture_bgr, inspect_exits: int = 0) -> tuple[str, str]:
+    """What `bayard portrait inspect` prints for a picture (after asserting how it exited), and
+    what `bayard check` prints for a show whose portrait scene uses it."""
     import cv2
 
     from installation.cli import main
 
     cv2.imwrite(str(tmp_path / name), picture_bgr)
-    assert main(["portrait", "inspect", str(tmp_path / name), "-o", str(tmp_path / "mesh.png")]) == 0
+    assert main(["portrait", "inspect", str(tmp_path / name), "-o", str(tmp_path / "mesh.png")]) == inspect_exits
     inspected = capsys.readouterr().out
     write_show(tmp_path, {"p": f"""
         type = "portrait"

@@ -184,21 +184,20 @@ def _coherence(detail: np.ndarray) -> float:
     return float(np.hypot(jxx - jyy, 2.0 * jxy) / max(jxx + jyy, 1e-6))
 
 
-def test_a_closed_lid_on_a_hatched_drawing_carries_the_drawings_hatching():
-    """A pencil drawing's closed eye was a smooth pale oval, none of the drawing's strokes
-    on it: a sticker, not an eyelid. The closed lid is the same skin as round it, hatched
-    as the drawing is hatched, as strongly."""
-    size = (130, 170)
-    left, right, middle = 50.0, 110.0, 62.0
+EYE_PLACE = (130, 170), 50.0, 110.0, 62.0  # picture size, eye's left and right, its middle row
+
+
+def _closed_eye_on(skin: np.ndarray, grain: bool = False):
+    """An eye (60 x 16 px, its iris at x 80) drawn on `skin` (grey, EYE_PLACE's size) and closed:
+    (picture, region after the lids, the eye's mask, the lid's closed middle)."""
+    size, left, right, middle = EYE_PLACE
     points = np.zeros((478, 2))
     upper, lower, crease = LIDS[0]
     for ids, lift in ((upper, 8.0), (lower, -8.0), (crease, 14.0)):
         xs = np.linspace(left, right, len(ids))
         points[list(ids)] = np.column_stack([xs, middle - lift * np.sin(np.pi * (xs - left) / (right - left))])
     yy, xx = np.mgrid[0:size[0], 0:size[1]].astype(np.float32)
-    hatching = 24.0 * np.sin(2.0 * np.pi * (xx + yy) / 6.0)  # diagonal strokes 6 px apart
-    picture = np.empty((*size, 3), np.float32)
-    picture[:] = (np.full(size, 196.0) + hatching)[..., None]
+    picture = np.repeat(skin.astype(np.float32)[..., None], 3, axis=2)
     cols = np.arange(size[1], dtype=np.float32)
     margin, bottom = (curve_through(points[list(ids)], cols)[None, :] for ids in (upper, lower))
     eye = (yy >= margin) & (yy <= bottom) & (xx >= left) & (xx <= right)
@@ -208,14 +207,26 @@ def test_a_closed_lid_on_a_hatched_drawing_carries_the_drawings_hatching():
     map_y = yy.copy()
     covers = move_lids(map_y, points, (0.0, 1.0), np.zeros(2), size, lid_whites(picture, points))
     region = cv2.remap(picture, xx, map_y, cv2.INTER_LINEAR)
-    # The grain the warper gives painted skin: the cheeks' (here, the drawing's).
-    grain = picture_grain(picture, ~cv2.dilate(eye.astype(np.uint8), np.ones((25, 25), np.uint8)).astype(bool))[0]
-    paint_lids(region, covers, grain=grain)
+    if grain:  # the grain the warper gives painted skin: the cheeks' (here, the drawing's)
+        skin_only = ~cv2.dilate(eye.astype(np.uint8), np.ones((25, 25), np.uint8)).astype(bool)
+        paint_lids(region, covers, grain=picture_grain(picture, skin_only)[0])
+    else:
+        paint_lids(region, covers)
     cover = covers[0]
     h, w = cover.covered.shape
     closed = np.zeros(size, bool)
     closed[cover.y0:cover.y0 + h, cover.x0:cover.x0 + w] = cover.covered > 0.95
     closed &= cv2.erode(eye.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0  # the lid's middle, not its margin
+    return picture, region, eye, closed
+
+
+def test_a_closed_lid_on_a_hatched_drawing_carries_the_drawings_hatching():
+    """A pencil drawing's closed eye was a smooth pale oval, none of the drawing's strokes
+    on it: a sticker, not an eyelid. The closed lid is the same skin as round it, hatched
+    as the drawing is hatched, as strongly."""
+    yy, xx = np.mgrid[0:EYE_PLACE[0][0], 0:EYE_PLACE[0][1]].astype(np.float32)
+    hatching = 24.0 * np.sin(2.0 * np.pi * (xx + yy) / 6.0)  # diagonal strokes 6 px apart
+    picture, region, eye, closed = _closed_eye_on(196.0 + hatching, grain=True)
     grey = region.astype(np.float32).mean(-1)
     detail = grey - cv2.GaussianBlur(grey, (0, 0), 3.0)
     box = np.ix_(np.flatnonzero(closed.any(1)), np.flatnonzero(closed.any(0)))
@@ -233,34 +244,12 @@ def test_a_closed_lid_on_a_picture_of_sparse_strokes_carries_its_strokes():
     The lid's texture was scaled to, and clipped within, the robust deviation of the skin's
     detail, which there is the bare paper's (none): the closed eyes were two smooth pale
     ovals without a stroke. The closed lid carries the strokes round it, as many and as dark."""
-    size = (130, 170)
-    left, right, middle = 50.0, 110.0, 62.0
-    points = np.zeros((478, 2))
-    upper, lower, crease = LIDS[0]
-    for ids, lift in ((upper, 8.0), (lower, -8.0), (crease, 14.0)):
-        xs = np.linspace(left, right, len(ids))
-        points[list(ids)] = np.column_stack([xs, middle - lift * np.sin(np.pi * (xs - left) / (right - left))])
-    yy, xx = np.mgrid[0:size[0], 0:size[1]].astype(np.float32)
+    size = EYE_PLACE[0]
     paper = np.full(size, 240.0, np.float32)
     rng = np.random.default_rng(3)
     for x, y in rng.uniform((0, 0), (size[1], size[0]), (90, 2)):  # short strokes, a tenth of the paper
         cv2.line(paper, (int(x), int(y)), (int(x) + 5, int(y) + 2), 30.0, 1)
-    picture = np.repeat(paper[..., None], 3, axis=2)
-    cols = np.arange(size[1], dtype=np.float32)
-    margin, bottom = (curve_through(points[list(ids)], cols)[None, :] for ids in (upper, lower))
-    eye = (yy >= margin) & (yy <= bottom) & (xx >= left) & (xx <= right)
-    picture[eye] = WHITE
-    picture[eye & (np.hypot(xx - 80.0, yy - middle) < 7.0)] = LASHES  # the iris
-    picture = np.round(np.clip(picture, 0, 255)).astype(np.uint8)
-    map_y = yy.copy()
-    covers = move_lids(map_y, points, (0.0, 1.0), np.zeros(2), size, lid_whites(picture, points))
-    region = cv2.remap(picture, xx, map_y, cv2.INTER_LINEAR)
-    paint_lids(region, covers)
-    cover = covers[0]
-    h, w = cover.covered.shape
-    closed = np.zeros(size, bool)
-    closed[cover.y0:cover.y0 + h, cover.x0:cover.x0 + w] = cover.covered > 0.95
-    closed &= cv2.erode(eye.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0  # the lid's middle, not its margin
+    picture, region, eye, closed = _closed_eye_on(paper)
     grey = region.astype(np.float32).mean(-1)
     detail = grey - cv2.GaussianBlur(grey, (0, 0), 3.0)
     skin = paper - cv2.GaussianBlur(paper, (0, 0), 3.0)
