@@ -155,6 +155,18 @@ def test_passcodes_from_their_own_file(tmp_path, show_dir):
         OscConfig(passcodes={"control": CONTROL}, passcodes_file="p.toml")
 
 
+def test_a_passcode_written_as_a_number_is_refused_without_repeating_it(tmp_path):
+    """pydantic's own message repeats the value it refused: here a passcode, into the log."""
+    secret = tmp_path / "passcodes.toml"
+    secret.write_text('view = "tulip-harbour-42"\ncontrol = 84736251907\n')
+    secret.chmod(0o600)
+    with pytest.raises(PasscodeFileError) as refused:
+        read_passcodes_file(secret)
+    said = str(refused.value)
+    assert "passcodes.toml" in said and "control" in said and "in quotes" in said
+    assert "84736251907" not in said and "tulip-harbour-42" not in said
+
+
 def test_an_unreadable_passcodes_file_turns_osc_off_not_open(show_dir):
     from installation.harness import run_test
     from installation.inputs.osc.service import attach

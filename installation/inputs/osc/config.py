@@ -10,7 +10,7 @@ import tomllib
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ...runtime.files import read_text
 
@@ -144,8 +144,11 @@ def read_passcodes_file(path: Path) -> tuple[Passcodes, str | None]:
         raise PasscodeFileError(f"{path}: {exc}; write it as view = \"...\" and control = \"...\"") from exc
     try:
         codes = Passcodes.model_validate(data)
-    except ValueError as exc:
-        raise PasscodeFileError(f"{path}: {exc}") from exc
+    except ValidationError as exc:
+        # Each problem by key and reason only: pydantic's own text repeats the value, here a passcode.
+        said = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'file'}: {e['msg']}" for e in exc.errors())
+        raise PasscodeFileError(
+            f"{path}: {said}; write it as view = \"...\" and control = \"...\" (in quotes)") from None
     warning = None
     if info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
         warning = f"{path}: the passcodes file may be read by other users; chmod 600 {path}"
