@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import logging
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pygame
 
 from .config.errors import ShowError
+from .config.field_types import without_default
 from .config.loader import Show, load_scene_file
 
 log = logging.getLogger("bayard.preview")
@@ -81,8 +83,13 @@ class ScenePreview:
 def single_scene_show(show: Show, scene_file: Path) -> Show:
     """The show reduced to one scene file (preview, `render --scene`); raises ShowError
     with located problems and leaves the show untouched when the file is invalid."""
+    defaulted: list = []
     try:
-        config = load_scene_file(scene_file, show.content_root, show.words)
+        config = load_scene_file(scene_file, show.content_root, show.words, defaulted)
+        if defaulted:
+            # An artist previewing a file sees a value of the wrong kind as the error it is, and
+            # the last good version keeps playing, rather than the field's default without a word.
+            raise ShowError([replace(p, message=without_default(p.message)) for p in defaulted])
     except ShowError as exc:
         raise exc.within(show.root) from None
     show.scenes = {config.id: config}

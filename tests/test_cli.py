@@ -124,6 +124,23 @@ def test_preview_reloads_on_save_and_keeps_last_good(tmp_path):
         assert frame.get_at((5, frame.get_height() - 5))[0] > 100  # the red error panel is on screen
 
 
+def test_preview_shows_a_value_of_the_wrong_kind_and_keeps_the_last_good_version(tmp_path):
+    from installation.config.loader import load_show
+    from installation.harness import run_test
+    from installation.preview import ScenePreview, single_scene_show
+
+    path = write_show(tmp_path, {"a": title_scene("a", duration=40)})
+    scene_file = tmp_path / "scenes" / "a.toml"
+    show = single_scene_show(load_show(path), scene_file)
+    with run_test(show, fps=10) as pilot:
+        watcher = ScenePreview(pilot.engine, scene_file)
+        scene_file.write_text(scene_file.read_text().replace("duration = 40", 'duration = "30"'))
+        watcher.reload()
+        assert watcher.errors and 'duration is the text "30"' in watcher.errors[0], watcher.errors
+        assert "is used until this is fixed" not in watcher.errors[0]
+        assert pilot.engine.sequencer.current.scene.config.duration == 40  # the last good version plays
+
+
 def test_broken_show_file_at_start_plays_the_last_good_version(tmp_path):
     from installation.config.lastgood import recall, remember
 
