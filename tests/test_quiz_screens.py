@@ -174,6 +174,47 @@ def test_on_a_square_screen_the_reveal_leaves_no_empty_half_beside_its_pictures(
     assert eyes and eyes[0].rect.top > pictures.bottom, [(b.text[:20], b.rect) for b in boxes]
 
 
+# The pair question's words in a translation about a third longer than the English (German).
+LONGER_WORDS = {
+    "quiz.score": "Frage {number} von {total}  ·  Sie {you}  ·  die Maschine {machine}",
+    "quiz.ask_pair": "Welches der beiden Gesichter ist echt? Berühren Sie es.",
+    "quiz.hint_pair": "Eines ist eine Fotografie. Das andere hat ein Computer erzeugt oder verändert.",
+}
+
+
+@pytest.mark.parametrize("translated", [False, True])
+@pytest.mark.parametrize("size", [(1024, 1280), (1080, 1920), (720, 1280), (1280, 1024), (1080, 1080),
+                                  (1920, 1080)])
+def test_the_pair_questions_score_prompt_and_hint_never_overlap(tmp_path, size, translated):
+    """At 1024x1280 the pair's score line was only as wide as the pair (442 px): it took two
+    lines, and its second ran through "Which one is real? Touch it." on every question. The
+    prompt stood at a fixed tenth of the height whatever the score above it needed, and the
+    prompt and the hint were single lines that a longer translation ran off the screen. Every
+    question now shows its words apart, on the screen and off the faces."""
+    scene_file = tmp_path / "quiz-pair.toml"
+    text = (REPO / "scenes" / "quiz.toml").read_text().replace('mode = "single"', 'mode = "pair"')
+    scene_file.write_text(text + "\nseed = 7\n", encoding="utf-8")
+    show = single_scene_show(load_show(REPO / "install.toml"), scene_file)
+    if translated:
+        show.words = {**show.words, **LONGER_WORDS}
+    with run_test(show, fps=10, size=size) as pilot:
+        pilot.engine.fonts.log.recording = True
+        pilot.command("start", scene="quiz")
+        scene = pilot.engine.sequencer.current.scene
+        for number in range(1, len(scene.round) + 1):
+            pilot.advance(1.0)
+            assert scene.state == "question" and scene.index + 1 == number
+            boxes = [b for b in pilot.engine.fonts.log.boxes if b.tier != "operator"]
+            assert len(boxes) == 3, [b.text for b in boxes]
+            assert not problems(boxes), (number, problems(boxes))
+            g = quiz_layout.geometry(scene)
+            faces = [g["pair_left"], g["pair_right"]]
+            assert not any(b.rect.colliderect(face) for b in boxes for face in faces), (number, boxes, faces)
+            pilot.command("answer", "left", scene="quiz", source="osc")
+            pilot.advance(0.5)
+            pilot.command("answer", "left", scene="quiz", source="osc")  # on to the next question
+
+
 def _longest_empty_band(frame: pygame.Surface) -> int:
     """The tallest run of rows holding nothing but the screen's background."""
     pixels = pygame.surfarray.array3d(frame).swapaxes(0, 1).astype(np.int16)

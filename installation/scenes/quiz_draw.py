@@ -15,10 +15,17 @@ from ..imaging import surface_from_rgb
 from ..models.detector.base import Explanation
 from ..words import words
 from . import quiz_explain as explain
+from .style import rgb
 
 ACCOUNT_SIZES = (40, 34, 30)  # the reveal's account of the machine, largest first
 REAL_COLOUR = (120, 178, 214)  # typical photograph curve
 FAKE_COLOUR = (226, 112, 92)  # typical generated curve
+
+
+def colours(scene) -> tuple:
+    """The quiz's foreground, accent and dimmed foreground (scores, hints, captions)."""
+    c = scene.config
+    return rgb(c.foreground), rgb(c.accent), tuple(round(v * 0.62) for v in rgb(c.foreground))
 
 
 def square_crop(image: np.ndarray, side: int) -> np.ndarray:

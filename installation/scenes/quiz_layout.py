@@ -11,6 +11,7 @@ import pygame
 
 from ..words import words
 from .layout import GRID_SHARE, giving_way, hung_in, picture_and_column, portrait_screen, upright_layout
+from .quiz_draw import colours
 
 if TYPE_CHECKING:
     from .quiz import QuizScene
@@ -18,6 +19,22 @@ if TYPE_CHECKING:
 
 # Upright, where the words leave room, the answer buttons grow to this height (design px).
 UPRIGHT_BUTTON = 170
+# The pair question's words keep this share of the width from each edge of the screen.
+PAIR_MARGIN = 0.06
+
+
+def pair_words(scene: QuizScene) -> tuple[pygame.Surface, pygame.Surface, pygame.Surface]:
+    """The pair question's score line, prompt and hint, set as wide as the screen's margins
+    allow (wrapped, never run off it): geometry() measures them to place the pair below
+    and above them, quiz_screens draws these same surfaces."""
+    w = scene.context.size[0]
+    f = scene.context.fonts
+    fg, _, dim = colours(scene)
+    width = w - 2 * round(w * PAIR_MARGIN)
+    return (f.block(scene.score_line(), "sans", 26, dim, width),
+            # (centred lines are set even by the wrap; close, as the single question's are)
+            f.block(words("quiz.ask_pair"), "serif", 60, fg, width, align="center", line_spacing=1.15),
+            f.block(words("quiz.hint_pair"), "sans", 28, dim, width, align="center"))
 
 
 def geometry(scene: QuizScene) -> dict[str, pygame.Rect]:
@@ -56,15 +73,25 @@ def geometry(scene: QuizScene) -> dict[str, pygame.Rect]:
         buttons_y = round(h * 0.56)
     g["button_real"] = pygame.Rect(column_x, buttons_y, column_w, button_h)
     g["button_fake"] = pygame.Rect(column_x, g["button_real"].bottom + f.px(30), column_w, button_h)
+    # The pair: the score and the prompt above it, the hint below, each where its measured
+    # height puts it (the prompt at a fixed 0.1 of the height, the score's second line ran
+    # through it on a 4:5 screen, where the score was only as wide as the pair).
+    score, prompt, hint = pair_words(scene)
+    margin = round(w * PAIR_MARGIN)
+    score_y = round(h * 0.05)
+    prompt_y = max(round(h * 0.1), score_y + score.get_height() + f.px(16))
+    below_prompt = prompt_y + prompt.get_height() + f.px(30)
+    hint_room = max(f.px(90), hint.get_height() + f.px(30))
     pair_side = min(round(h * 0.62), round(w * 0.40))
-    side_by_side = min(pair_side, largest)
     gap = round(w * 0.04)
+    top = max(round(h * 0.24), below_prompt)
+    side_by_side = min(pair_side, largest, round(h * 0.96) - top - hint_room)
     # Upright, one face above the other is far larger than two side by side (704 px
     # against 432 on 1080x1920, where the lower half stood empty); on a near-square
     # screen side by side stays larger, so the larger wins.
-    stack_top = max(round(h * 0.16), round(h * 0.1) + f.px(110))
+    stack_top = max(round(h * 0.16), below_prompt)
     stack_gap = round(h * 0.02)
-    stacked = min(round(w * 0.84), (round(h * 0.96) - stack_top - f.px(90) - stack_gap) // 2)
+    stacked = min(round(w * 0.84), (round(h * 0.96) - stack_top - hint_room - stack_gap) // 2)
     if tall and stacked > pair_side:
         stacked = min(stacked, largest)
         x = (w - stacked) // 2
@@ -72,9 +99,15 @@ def geometry(scene: QuizScene) -> dict[str, pygame.Rect]:
         g["pair_right"] = pygame.Rect(x, stack_top + stacked + stack_gap, stacked, stacked)
     else:
         left_x = (w - 2 * side_by_side - gap) // 2
-        top = round(h * 0.24)
         g["pair_left"] = pygame.Rect(left_x, top, side_by_side, side_by_side)
         g["pair_right"] = pygame.Rect(left_x + side_by_side + gap, top, side_by_side, side_by_side)
+    # The score begins on the pair's left edge, as far right as its words still end inside
+    # the margin.
+    score_x = max(margin, min(g["pair_left"].x, w - margin - score.get_bounding_rect().right))
+    g["pair_score"] = pygame.Rect(score_x, score_y, score.get_width(), score.get_height())
+    g["pair_prompt"] = pygame.Rect(margin, prompt_y, prompt.get_width(), prompt.get_height())
+    lowest = max(g["pair_left"].bottom, g["pair_right"].bottom)
+    g["pair_hint"] = pygame.Rect(margin, lowest + f.px(30), hint.get_width(), hint.get_height())
     # reveal: the pictures and what the machine saw in the grid's picture box, the words in
     # its column, where the question's were (they began 120 px further right at 1080p, on
     # no other scene's line). Only a screen taller than wide stacks them: on a square one

@@ -14,8 +14,9 @@ from . import quiz_draw as draw
 from . import quiz_explain as explain_words
 from .layout import hang, upright_layout
 from .phrasing import phrased_block
-from .quiz_layout import geometry, side_word, stacked
-from .style import fade, rgb
+from .quiz_draw import colours
+from .quiz_layout import geometry, pair_words, side_word, stacked
+from .style import fade
 
 if TYPE_CHECKING:
     from .quiz import QuizScene
@@ -30,11 +31,6 @@ def shown_percent(probability: float) -> int:
     certain, and the show must not say it is (a cross-fitted verdict on a few items reads
     0.9999, and the reveal said "100% sure" of a machine that is right half the time)."""
     return int(min(99, max(1, round(100 * probability))))
-
-
-def colours(scene: QuizScene) -> tuple:
-    c = scene.config
-    return rgb(c.foreground), rgb(c.accent), tuple(round(v * 0.62) for v in rgb(c.foreground))
 
 
 def draw_attract(scene: QuizScene, surface: pygame.Surface) -> None:
@@ -107,16 +103,12 @@ def draw_question(scene: QuizScene, surface: pygame.Surface) -> None:
         draw.button(surface, f, g["button_real"], words("quiz.answer_real"), (60, 112, 150), PAPER, 44)
         draw.button(surface, f, g["button_fake"], words("quiz.answer_fake"), (176, 70, 56), PAPER, 44)
     else:
-        w, h = surface.get_size()
-        score = f.block(scene.score_line(), "sans", 26, dim, w - 2 * g["pair_left"].x)
-        f.place(surface, score, (g["pair_left"].x, round(h * 0.05)))
-        prompt = f.line(words("quiz.ask_pair"), "serif", 60, fg)
-        f.place(surface, prompt, ((w - prompt.get_width()) // 2, round(h * 0.1)), alpha=appear)
+        score, prompt, hint = pair_words(scene)
+        f.place(surface, score, g["pair_score"].topleft)
+        f.place(surface, prompt, g["pair_prompt"].topleft, alpha=appear)
         for item, key in zip(question, ("pair_left", "pair_right"), strict=True):
             draw.picture(surface, scene.picture_of(scene.items[item.key], g[key].width), g[key])
-        hint = f.line(words("quiz.hint_pair"), "sans", 28, dim)
-        lowest = max(g["pair_left"].bottom, g["pair_right"].bottom)
-        f.place(surface, hint, ((w - hint.get_width()) // 2, lowest + f.px(30)))
+        f.place(surface, hint, g["pair_hint"].topleft)
 
 
 def _machine_words(scene: QuizScene, question, explained, record, g) -> str:
