@@ -225,24 +225,25 @@ def _load_show(path: Path, folders: dict[str, str] | None, keep_good: bool,
                                      f"scenes folder {show.scenes_dir} does not exist"))
         return show
     for file in sorted(show.scenes_dir.glob("*.toml")):
-        defaulted = []
+        defaulted: list[Problem] = []
         try:
-            scene = load_scene_file(file, show.content_root, show.words, defaulted)
-            if defaulted and keep_good and _last_good_scene(show, file) is not None:
-                # A running show keeps its last good state: a value of the wrong kind typed into
-                # a playing scene (duration = "30") leaves the scene as it was, not at a default.
-                raise ShowError(_not_played(defaulted))
-            show.problems.extend(defaulted)
+            scene, broken = load_scene_file(file, show.content_root, show.words, defaulted), None
         except ShowError as exc:
-            kept = _last_good_scene(show, file) if keep_good else None
-            if kept is None:
-                show.problems.extend(exc.problems)
+            scene, broken = None, exc.problems
+        # A running show keeps its last good state: a value of the wrong kind typed into a
+        # playing scene (duration = "30") leaves the scene as it was, not at a default.
+        kept = _last_good_scene(show, file) if keep_good and (broken or defaulted) else None
+        if kept is None:
+            show.problems.extend(broken or defaulted)
+            if scene is None:
                 continue
+        else:
             show.kept.add(file)
             scene, file = kept
             # Still errors (status, alerts and check say so); only the copy is good.
             show.problems.extend(Problem(p.file, p.line, p.key, f"{p.message}; the last good version of "
-                                         f"'{scene.id}' plays until this is fixed") for p in exc.problems)
+                                         f"'{scene.id}' plays until this is fixed")
+                                 for p in (broken or _not_played(defaulted)))
         if scene.id in show.scenes:
             other = show.scene_files[scene.id]
             # The file named after the id plays, whichever sorts first: a copy saved as
