@@ -123,6 +123,35 @@ def test_a_manifest_written_with_one_bracket_is_told_to_use_two(tmp_path):
         read_manifest(manifest, tmp_path, tmp_path)
 
 
+def test_a_picture_listed_twice_is_said_not_played_as_whichever_came_last(tmp_path, capsys):
+    """One picture listed as real and, further down, as fake: the second listing replaced
+    the first without a word, and the quiz scored visitors against it."""
+    from installation.cli import main
+
+    path = _quiz(tmp_path, FOUR + _item("quiz/real0.jpg", "fake"))
+    manifest = tmp_path / "content" / "quiz" / "items.toml"
+    assert main(["check", "--show", str(path)]) == 0
+    out = capsys.readouterr().out
+    second = [n for n, line in enumerate(manifest.read_text().splitlines(), 1) if "quiz/real0.jpg" in line][1]
+    assert (f"items.toml:{second}: item #5, image: 'quiz/real0.jpg' is listed already, as item #1 (line 2); a "
+            "picture is listed once: remove this item, or name another picture") in out, out
+    with run_test(path, size=SIZE) as pilot:
+        scene = pilot.engine.sequencer.current.scene
+        assert len(scene.items) == 4 and scene.items["quiz/real0.jpg"].item.truth == "real"
+
+
+def test_an_accented_name_saved_by_another_system_plays(tmp_path):
+    """`café.jpg` typed in the manifest as one letter é, the file copied from a Mac that
+    writes it as e and an accent: the names look the same, and the quiz said "file not found"."""
+    import unicodedata
+
+    path = _quiz(tmp_path, FOUR + _item("quiz/caf\u00e9.jpg", "real"))
+    _plain(tmp_path / "content" / "quiz" / unicodedata.normalize("NFD", "caf\u00e9.jpg"))
+    with run_test(path, size=SIZE) as pilot:
+        scene = pilot.engine.sequencer.current.scene
+        assert "quiz/caf\u00e9.jpg" in scene.items and not _said(pilot), _said(pilot)
+
+
 # -- a running show ------------------------------------------------------------------
 
 

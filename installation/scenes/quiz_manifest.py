@@ -16,6 +16,7 @@ import dataclasses
 import difflib
 import tomllib
 import typing
+import unicodedata
 from pathlib import Path
 from typing import Any, Literal
 
@@ -105,6 +106,7 @@ def _read(path: Path, content_root: Path, root: Path | None) -> tuple[list[Item]
     except ValidationError as error:
         raise ItemsError(_joined([p.within(root) for p in problems_from(error, Manifest, path, source)])) from None
     problems, items, left_out = list(typed), [], set()
+    listed: dict[str, int] = {}  # image: the index of the item that plays it
     context = {"content_root": content_root}
     for index, entry in enumerate(data.get("item", [])):
         typed_here = {p.key for p in typed if p.key.startswith(f"{key_path(('item', index))}, ")}
@@ -122,9 +124,33 @@ def _read(path: Path, content_root: Path, root: Path | None) -> tuple[list[Item]
             if isinstance(entry.get("image"), str):
                 left_out.add(entry["image"])
             continue
-        items.append(Item(checked.image, content_root / checked.image, "real" if checked.truth == "real" else "fake",
-                          checked.credit, checked.source, checked.match, checked.truth == "altered"))
+        if checked.image in listed:
+            # (The second listing replaced the first without a word: one picture listed as
+            # real and again as fake played as whichever came last.)
+            first = ("item", listed[checked.image], "image")
+            problems.append(at(("item", index, "image"),
+                               f"'{checked.image}' is listed already, as {key_path(first[:2])} (line "
+                               f"{line_of(source, first)}); a picture is listed once: remove this item, or name "
+                               "another picture"))
+            continue
+        listed[checked.image] = index
+        items.append(Item(checked.image, _on_disk(content_root, checked.image),
+                          "real" if checked.truth == "real" else "fake", checked.credit, checked.source,
+                          checked.match, checked.truth == "altered"))
     return items, sorted(problems, key=Problem.reading_place), left_out
+
+
+def _on_disk(content_root: Path, image: str) -> Path:
+    """The file `image` names. An accented name typed on one system and saved by another
+    (macOS writes é as e and an accent, most editors as one letter) looks the same and is
+    another name to Linux: the file with its accents written the other way is taken."""
+    path = content_root / image
+    if not path.exists():
+        for form in ("NFC", "NFD"):
+            other = content_root / unicodedata.normalize(form, image)
+            if other.exists():
+                return other
+    return path
 
 
 def _with_fix(problem: Problem, error: dict | None) -> Problem:
@@ -162,7 +188,7 @@ def read_playing(path: Path, content_root: Path, root: Path | None, mode: str) -
     except ItemsError as error:
         if not memory:
             raise
-        return _placed(memory, content_root), [f"{error}; the quiz plays the {len(memory)} items it last read "
+        return list(memory.values()), [f"{error}; the quiz plays the {len(memory)} items it last read "
                                                "well until the manifest is mended"]
     notes = []
     kept = [memory[key] for key in sorted(left_out) if key in memory and key not in {i.key for i in items}]
@@ -178,19 +204,10 @@ def read_playing(path: Path, content_root: Path, root: Path | None, mode: str) -
     if short is not None and memory and unplayable(list(memory.values()), mode) is None:
         notes.append(f"{short}; the quiz plays the {len(memory)} items it last read well until the manifest "
                      "is mended")
-        return _placed(memory, content_root), notes
+        return list(memory.values()), notes
     if short is None:
         _LAST_GOOD[memory_key] = {item.key: item for item in playing}
-    return _placed({item.key: item for item in playing}, content_root), notes
-
-
-def _placed(items: dict[str, Item], content_root: Path) -> list[Item]:
-    return [dataclasses.replace(item, path=content_root / item.key) for item in items.values()]
-
-
-def forget() -> None:
-    """Forget every manifest's last good items (tests; a show loaded afresh)."""
-    _LAST_GOOD.clear()
+    return playing, notes
 
 
 class ItemPlaces:
