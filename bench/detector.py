@@ -128,7 +128,7 @@ def load_routes(weights: Path | None = None) -> dict:
 def quiz_items(routes: dict, cues: Cues) -> None:
     """The default quiz: generated faces and photographs the portrait engine gave a smile,
     each kind against all the photographs (by the manifest's truth)."""
-    from installation.scenes.quiz_items import load_manifest
+    from installation.scenes.quiz_manifest import load_manifest
 
     content = Path(__file__).resolve().parents[1] / "content"
     if not (content / "quiz" / "manifest.toml").is_file():

@@ -341,3 +341,18 @@ def test_problems_count_captions_as_the_artist_does(tmp_path, capsys):
     main(["check", "--show", str(path)])
     out = capsys.readouterr().out
     assert f'scenes/p.toml:{fourth}: captions #4, at: caption 4 ("Caption 4") begins at 45 s' in out
+
+
+def test_a_media_path_that_is_a_symlink_loop_is_named_not_a_traceback(tmp_path, capsys):
+    """`image = "a.jpg"` where a.jpg and b.jpg link to each other: resolving the path raised
+    Python's RuntimeError ("Symlink loop"), and `bayard check` ended in a traceback (a quiz
+    manifest listing it faulted the playing quiz)."""
+    import os
+
+    (tmp_path / "content").mkdir()
+    os.symlink("b.jpg", tmp_path / "content" / "a.jpg")
+    os.symlink("a.jpg", tmp_path / "content" / "b.jpg")
+    path = write_show(tmp_path, {"p": 'type = "photograph"\nid = "p"\nimage = "a.jpg"\n'})
+    assert main(["check", "--show", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "scenes/p.toml:3: image: 'a.jpg' is a link that leads round in a circle (a symlink loop)" in out

@@ -17,7 +17,8 @@ from installation.harness import run_test
 from installation.models.detector.base import Verdict
 from installation.models.detector.metrics import roc_auc
 from installation.scenes import quiz_explain
-from installation.scenes.quiz_items import Item, draw_round, load_manifest
+from installation.scenes.quiz_items import Item, draw_round
+from installation.scenes.quiz_manifest import load_manifest
 
 from .conftest import REPO, write_show
 from .detector_fixtures import natural, upsampled
@@ -571,8 +572,8 @@ def test_every_mistake_in_a_manifest_is_named_at_its_line(tmp_path):
     with pytest.raises(ItemsError) as refused:
         load_manifest(manifest, tmp_path)
     said = str(refused.value)
-    assert "items.toml:7: item #2, truth" in said and "'maybe'" in said
-    assert "items.toml:11: item #3, truth" in said and "'fakee'" in said
+    assert "items.toml:7: item #2, truth" in said and '"maybe"' in said
+    assert "items.toml:11: item #3, truth" in said and '"fakee"' in said
 
 
 def test_one_wrong_item_leaves_the_rest_of_the_quiz_playing(tmp_path, capsys):
@@ -618,7 +619,7 @@ def test_the_playing_quiz_names_a_bad_item_where_check_does(tmp_path, capsys, mo
     main(["check", "--show", str(relative)])
     checked = capsys.readouterr().out
     decoded = "content/quiz/items.toml:6: image: quiz item 'quiz/b.jpg': cannot be decoded as an image"
-    truth = "content/quiz/items.toml:11: item #3, truth: input should be"
+    truth = 'content/quiz/items.toml:11: item #3, truth: truth is the text "fakee"'
     assert decoded in checked and truth in checked
     with run_test(relative, size=SIZE, raise_faults=False) as pilot:
         pilot.advance(0.5)

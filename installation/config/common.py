@@ -39,7 +39,13 @@ def _check_media_path(value: str, info: ValidationInfo) -> str:
     context = info.context or {}
     root = context.get("content_root")
     if root is not None:
-        resolved = (Path(root) / path).resolve()
+        try:
+            resolved = (Path(root) / path).resolve()
+        except (RuntimeError, OSError):  # (Python raises RuntimeError for a symlink loop)
+            # A link that leads back to itself once faulted the quiz's manifest reading and
+            # `check` alike, instead of naming the one file.
+            raise ValueError(f"'{value}' is a link that leads round in a circle (a symlink loop); "
+                             "put the file itself there") from None
         if not resolved.is_relative_to(Path(root).resolve()):
             raise ValueError(f"'{value}' resolves outside the content folder (through a link?)")
     return value

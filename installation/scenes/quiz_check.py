@@ -11,10 +11,11 @@ from typing import Any
 
 from ..config.errors import Problem
 from ..config.locate import line_of
-from ..models.detector.preprocess import TILE  # the least of a picture's own pixels a detector reads
+from ..models.detector.preprocess import MIN_SIDE, TILE  # the least of a picture's own pixels a detector reads
 from ..runtime.files import read_text
 from .layout import SOFT_ENLARGEMENT, picture_room
-from .quiz_items import ItemPlaces, ItemsError, load_folder, read_manifest
+from .quiz_items import ItemsError, load_folder, too_small, unplayable
+from .quiz_manifest import ItemPlaces, read_manifest
 
 
 def quiz_items_of(config, content_root: Path, wrong: list | None = None, root: Path | None = None):
@@ -43,11 +44,19 @@ def check_quiz_faces(config: Any, show: Any) -> list[Problem]:
     wrong: list = []
     try:
         items = quiz_items_of(config, show.content_root, wrong, Path(show.path).parent)
-        then = ("the quiz leaves this item out until it is mended" if items
-                else "with no item left, the quiz rests with no pictures until it is mended")
-        for problem in wrong:  # the quiz plays the rest; with none left it rests
+        mode = getattr(config, "mode", "single")
+        short = unplayable(items, mode)
+        then = ("the quiz leaves this item out until it is mended" if short is None
+                else "with no item left, the quiz rests with no pictures until it is mended" if not items
+                else f"then {short}, so the quiz rests with no pictures until it is mended")
+        for problem in wrong:  # the quiz plays the rest; with too few left it rests
             problems.append(dataclasses.replace(problem, message=f"{problem.message}; {then}",
-                                                severity="warning" if items else "error"))
+                                                severity="warning" if short is None else "error"))
+        if short is not None and items and not wrong:
+            # (A pair quiz of real pictures alone offered "Touch to play", and a touch did nothing.)
+            problems.append(Problem(file, line_of(source, ("mode",)) or line_of(source, (key,)), "mode",
+                                    f"{short}, so the quiz rests with no pictures; add items, or play "
+                                    'mode = "single"'))
     except ItemsError as error:
         if key == "manifest" and (show.content_root / config.manifest).is_file():
             # A manifest that is there but cannot be read (not TOML, an unknown truth): the
@@ -80,6 +89,10 @@ def check_quiz_faces(config: Any, show: Any) -> list[Problem]:
                                     "leaves it out until it is mended"))
             continue
         height, width = image.shape[:2]
+        if min(width, height) < MIN_SIDE:
+            problems.append(Problem(item_file, item_line, item_key,
+                                    f"quiz item '{item.key}' {too_small(width, height)}", severity="warning"))
+            continue
         if smallest is None or min(width, height) < smallest[0]:
             smallest = (min(width, height), item)
         if min(width, height) < TILE:
@@ -146,7 +159,7 @@ def _short_rounds(config: Any, items: list, file: Path, source: str) -> list[Pro
         can, unit = min(real, len(items) - real), "real-and-fake pairs"
     else:
         can, unit = len(items), "pictures"
-    if can >= asked:
+    if can >= asked or can == 0:  # (none at all: the quiz rests, said at 'mode')
         return []
     return [Problem(file, line_of(source, ("questions",)), "questions",
                     f"a round asks {asked} questions but there are only {can} {unit}, so each round asks "

@@ -1,5 +1,5 @@
-"""The quiz's material and memory: items from folders or a manifest, rounds drawn
-without repeats, and per-item visitor statistics that survive power loss.
+"""The quiz's material and memory: items from folders (a manifest's are read in
+quiz_manifest), rounds drawn without repeats, and per-item visitor statistics that survive power loss.
 
 Statistics hold counts only (shown, answered, correct per item): nothing about who
 answered. They are written to a temporary file, flushed to disk with fsync, and renamed
@@ -13,17 +13,12 @@ import json
 import logging
 import os
 import random
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError
-
-from ..config.common import MediaPath, Strict
-from ..config.errors import Problem, shown
-from ..models.detector.preprocess import IMAGE_SUFFIXES
-from ..runtime.files import read_text
+from ..config.errors import shown
+from ..models.detector.preprocess import IMAGE_SUFFIXES, MIN_SIDE, TILE
 
 log = logging.getLogger("bayard.quiz")
 
@@ -46,87 +41,8 @@ class Item:
         return "altered" if self.altered and self.truth == "fake" else self.truth
 
 
-class ManifestItem(Strict):
-    image: MediaPath = Field(description="the image, relative to the content folder")
-    truth: Literal["real", "fake", "generated", "altered"] = Field(
-        description="'real' for a photograph, 'fake' or 'generated', or 'altered' for a real photograph "
-        "a computer changed (a fake whose reveal says what was changed)"
-    )
-    credit: str = Field(default="", description="who made it / where it comes from, shown on the reveal")
-    source: str = Field(
-        default="",
-        description="the person or photograph the image shows or was made from; items sharing one are "
-                    "never shown side by side on the start card",
-    )
-    match: str = Field(
-        default="",
-        description="pair mode: one real and one fake with the same 'match' are asked together "
-                    "(matched pose, crop, colour, JPEG)",
-    )
-
-
-class Manifest(Strict):
-    item: list[ManifestItem] = Field(default_factory=list, description="one [[item]] table per image")
-
-
 class ItemsError(ValueError):
     """The quiz's items cannot be listed; the message names the file and the fix."""
-
-
-def load_manifest(path: Path, content_root: Path, root: Path | None = None) -> list[Item]:
-    """The manifest's items; ItemsError (every problem, each at its line) if any is wrong."""
-    items, problems = read_manifest(path, content_root, root)
-    if problems:
-        raise ItemsError(_joined(problems))
-    return items
-
-
-def _joined(problems: list) -> str:
-    shown = "; ".join(str(p) for p in problems[:5])
-    return shown + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
-
-
-def read_manifest(path: Path, content_root: Path, root: Path | None = None) -> tuple[list[Item], list]:
-    """The manifest's good items, and a Problem for each mistake in the others: one wrong
-    item (a typo in its truth) once emptied the whole quiz. ItemsError when the file itself
-    cannot be read or a mistake lies outside any item. Files are named from the show folder
-    `root`, as `bayard check` names them (the playing show named them in full)."""
-    try:
-        source = read_text(path)
-        data = tomllib.loads(source)
-    except FileNotFoundError:
-        raise ItemsError(f"{shown(path, root)}: manifest not found; check 'manifest' in the quiz scene file") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise ItemsError(f"{shown(path, root)}: not valid TOML ({error})") from None
-    problems: list = []
-    try:
-        manifest = Manifest.model_validate(data, context={"content_root": content_root})
-    except ValidationError as error:
-        # Every problem, each at its line ("item.2.truth" once named the third item by
-        # pydantic's count from 0, with no line, and only the first of several mistakes).
-        from ..config.validate import problems_from
-
-        problems = [problem.within(root) if root is not None else problem
-                    for problem in problems_from(error, Manifest, path, source)]
-        wrong = {e["loc"][1] for e in error.errors() if len(e["loc"]) > 1 and e["loc"][0] == "item"
-                 and isinstance(e["loc"][1], int)}
-        entries = data.get("item") if isinstance(data.get("item"), list) else None
-        if entries is None or any(len(e["loc"]) < 2 or e["loc"][0] != "item" for e in error.errors()):
-            raise ItemsError(_joined(problems)) from None
-        good = [entry for index, entry in enumerate(entries) if index not in wrong]
-        manifest = Manifest.model_validate({"item": good}, context={"content_root": content_root})
-    return [
-        Item(
-            entry.image,
-            content_root / entry.image,
-            "real" if entry.truth == "real" else "fake",
-            entry.credit,
-            entry.source,
-            entry.match,
-            entry.truth == "altered",
-        )
-        for entry in manifest.item
-    ], problems
 
 
 def load_folder(folder: str, truth: Truth, content_root: Path, root: Path | None = None) -> list[Item]:
@@ -139,30 +55,24 @@ def load_folder(folder: str, truth: Truth, content_root: Path, root: Path | None
     return [Item(p.relative_to(content_root).as_posix(), p, truth) for p in files]
 
 
-class ItemPlaces:
-    """Where a technician mends each item, named as `bayard check` names it: its `image =`
-    line in the manifest, or, for a folder's pictures, the picture itself; files from the
-    show folder `root`."""
+def unplayable(items: list[Item], mode: str) -> str | None:
+    """Why no question can be asked of `items` in `mode` ("single" or "pair"), or None."""
+    if mode == "pair":
+        real = sum(1 for item in items if item.truth == "real")
+        if real and real < len(items):
+            return None
+        return (f"pair mode needs at least one real and one fake item, and there are {real} real and "
+                f"{len(items) - real} fake")
+    return None if items else "there are no quiz items"
 
-    def __init__(self, manifest: Path | None, root: Path | None) -> None:
-        self.manifest, self.root = manifest, root
-        try:
-            self._lines = read_text(manifest).splitlines() if manifest is not None else []
-        except (OSError, UnicodeDecodeError):
-            self._lines = []
 
-    def line(self, key: str) -> int | None:
-        for number, line in enumerate(self._lines, 1):
-            if line.strip().startswith("image") and (f'"{key}"' in line or f"'{key}'" in line):
-                return number
-        return None
-
-    def problem(self, item: Item, message: str, severity: str = "error") -> Problem:
-        """`message` about `item`, at its place."""
-        if self.manifest is None:
-            return Problem(item.path, None, "", message, severity, root=self.root)
-        return Problem(self.manifest, self.line(item.key), "image", f"quiz item '{item.key}': {message}", severity,
-                       root=self.root)
+def too_small(width: int, height: int) -> str:
+    """Why a picture under MIN_SIDE is left out: played, a 1x1 picture was asked about, and
+    drew every quiz face as a 64 px thumbnail (each is drawn at most twice the smallest
+    one's pixels)."""
+    return (f"is only {width}x{height} px, too small to ask about (the machine judges nothing under "
+            f"{MIN_SIDE} px, and every quiz face would be drawn as small); the quiz leaves it out. Use a "
+            f"picture at least {TILE} px on each side")
 
 
 def draw_round(items: list[Item], count: int, mode: str, rng: random.Random) -> list[tuple[Item, ...]]:

@@ -14,11 +14,12 @@ import pygame
 from .. import faults
 from ..imaging import MediaError, read_rgb, surface_from_rgb
 from ..models.detector import DEFAULT_DETECTOR
-from ..models.detector.preprocess import ImageError
+from ..models.detector.preprocess import MIN_SIDE, ImageError
 from . import quiz_draw as draw
 from .layout import SOFT_ENLARGEMENT, picture_room
-from .quiz_items import Item, ItemPlaces, ItemsError, QuizStats, load_folder, read_manifest
+from .quiz_items import Item, ItemsError, QuizStats, load_folder, too_small, unplayable
 from .quiz_machine import gallery_crossfit, judged, load_machine
+from .quiz_manifest import ItemPlaces, read_playing
 
 PREVIEW_SIDE = 640  # display copies are kept at least this large where the picture has the pixels (see prepare)
 _REPORTED: set[str] = set()  # broken items already logged (scenes are rebuilt on every play)
@@ -46,10 +47,11 @@ class Preparing:
         root, show_root = self.context.content_root, self.context.show_root  # (files named from the show's)
         try:
             if c.manifest is not None:
-                items, wrong = read_manifest(root / c.manifest, root, show_root)
-                if wrong:  # the rest still play; the technician hears which item is left out
-                    left_out = "; ".join(str(p) for p in wrong[:3]) + (" ..." if len(wrong) > 3 else "")
-                    self.context.report(f"quiz items left out until mended: {left_out}", severity="warning")
+                # The rest still play, and what played before an edit broke it plays on;
+                # the technician hears which item is wrong, and what plays meanwhile.
+                items, notes = read_playing(root / c.manifest, root, show_root, c.mode)
+                for note in notes:
+                    self.context.report(note, severity="warning")
             else:
                 items = load_folder(c.real, "real", root, show_root) + load_folder(c.fake, "fake", root, show_root)
         except ItemsError as error:
@@ -69,6 +71,8 @@ class Preparing:
         for item in items:
             try:
                 image = read_rgb(item.path)
+                if min(image.shape[:2]) < MIN_SIDE:
+                    raise MediaError(f"{item.path}: {too_small(*image.shape[1::-1])}")
             except MediaError as error:
                 said = places.problem(item, str(error).split(": ", 1)[-1])  # (the error names the file in full)
                 if str(item.path) not in _REPORTED:
@@ -102,6 +106,15 @@ class Preparing:
         self.stats = QuizStats(stats_path)
         if not self.items and not self.problem:
             self.problem = "no quiz items could be loaded; put images in the quiz folders"
+        elif not self.problem and (short := unplayable([p.item for p in self.items.values()], c.mode)):
+            # (A pair quiz of real pictures alone showed "Touch to play", and a touch did nothing.)
+            self.problem = f"{short}; the quiz rests on its start card until it has enough"
+            self.context.report(self.problem)
+
+    def can_play(self) -> bool:
+        """Whether a round can be asked of the items made ready (the start card says it
+        rests otherwise, instead of offering a touch that does nothing)."""
+        return bool(self.items) and unplayable([p.item for p in self.items.values()], self.config.mode) is None
 
     def picture_of(self, prepared: Prepared, side: int) -> pygame.Surface:
         """The item's picture at side x side, resampled once (Lanczos when enlarged, area

@@ -66,7 +66,7 @@ def draw_attract(scene: QuizScene, surface: pygame.Surface) -> None:
     sub = words(f"quiz.invite_{mode}{against}")
     line = f.block(sub, "serif-light", 40, fg, round(w * 0.8), align="center")
     box = f.place(surface, line, ((w - line.get_width()) // 2, box.bottom + f.px(24)))
-    if scene.problem and not scene.items:
+    if scene.problem and not scene.can_play():
         # Visitors read that the quiz is resting; why goes to the log, status and `bayard check`.
         note = f.block(words("quiz.no_pictures"), "sans", 30, fg, round(w * 0.8), align="center")
         f.place(surface, note, ((w - note.get_width()) // 2, box.bottom + f.px(40)))

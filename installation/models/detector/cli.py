@@ -227,7 +227,8 @@ def provenance(detector: Detector) -> list[str]:
 
 
 def _cmd_fit_quiz(args: argparse.Namespace) -> int:
-    from ...scenes.quiz_items import ItemsError, load_manifest
+    from ...scenes.quiz_items import ItemsError
+    from ...scenes.quiz_manifest import load_manifest
     from .crossfit import CROSSFIT_FILE, crossfit, write
     from .facedet import FacesDetector
 
