@@ -16,7 +16,7 @@ from ..config.errors import Problem
 from ..config.locate import line_of
 from . import units
 from .files import free_bytes, read_text
-from .service import state_dirs
+from .settings import state_dirs
 from .units import SERVICE_UNIT, directives
 
 # Room kept for what has no cap of its own in the state folder: quiz statistics, the
