@@ -25,6 +25,8 @@ from pydantic import BaseModel
 
 from ..clock import Clock
 from ..commands import Command
+from ..media import staging
+from ..media.staging import FilmCache, cache_folder
 from .crashguard import CrashGuard
 from .display import DisplayPower
 from .files import free_bytes
@@ -129,6 +131,7 @@ class Runtime:
         """Engine.shutdown() calls this on a deliberate exit (quit, SIGTERM from systemd or
         the nightly timer): a clean stop, not counted toward the crash budget."""
         self.stop(clean=True)
+        staging.use(None)  # the show's film cache goes with it
 
     # -- per frame ----------------------------------------------------------------------
     def frame(self, dt: float) -> None:
@@ -245,6 +248,8 @@ class Runtime:
             status["restarts"] = self.guard.status()
         if self.logs is not None:
             status["logs"] = self.logs.status()
+        if staging.current() is not None:  # films copied off a USB stick before they play
+            status["film_cache"] = staging.current().status()
         if self.watcher is not None:
             status["watch"] = {"alive": self.watcher.alive, "reloads": self.watcher.reloads,
                                "rearms": self.watcher.rearms, "problem": self.watcher.problem}
@@ -292,6 +297,9 @@ def attach(engine: Any, presenter: Any = None, *, env: Mapping[str, str] | None 
                       display_power=display_power, console_log=False, state_dir=show.state_dir,
                       show_file=show_path.name, scenes=scenes)
     engine.services["runtime"] = runtime
+    folder = cache_folder(runtime.env)
+    if folder is not None and config.film_cache_mb > 0:
+        staging.use(FilmCache(folder, int(config.film_cache_mb * 1e6)))
 
     runtime.problems_now = engine.problems_now
 

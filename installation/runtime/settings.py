@@ -51,6 +51,13 @@ class RuntimeConfig(BaseModel):
     safe_retry_min: float = Field(default=60, gt=0, description="minutes in safe mode before the full show is retried")
     log_max_mb: float = Field(default=1.0, gt=0, le=100, description="size of one log file before it rotates")
     log_files: int = Field(default=5, ge=1, le=50, description="rotated log files kept")
+    # A film on a USB stick plays from a copy on the show's disk (media/staging.py), so the
+    # stick may be unmounted while it plays; 0 plays films from where they lie.
+    film_cache_mb: float = Field(
+        default=4096, ge=0, le=1_000_000,
+        description="room for copies of films that lie on another drive (a USB stick), copied to the show's "
+                    "disk before they play so the stick can be taken out; 0: play them from the stick",
+    )
 
 
 def state_dirs(default_state: Path, env: Mapping[str, str]) -> tuple[Path, Path]:
