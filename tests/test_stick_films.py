@@ -173,3 +173,17 @@ def test_a_copy_stopped_half_way_leaves_nothing_behind(tmp_path):
     with films.staged(tmp_path / "film.mp4", stop) as play:
         assert play is None
     assert _films(tmp_path / "cache") == []
+
+
+def test_a_shows_films_are_copied_ahead_as_many_as_fit_and_a_reload_replaces_the_work(tmp_path):
+    """The first time a film on the stick came round, its scene waited while it was copied."""
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    for name in ("a.mp4", "b.mp4", "c.mp4"):
+        (stick / name).write_bytes(os.urandom(400))
+    films = FilmCache(tmp_path / "cache", limit_bytes=900, keep_free_bytes=0, elsewhere=lambda path: True)
+    films.stage_ahead([stick / "a.mp4", stick / "b.mp4", stick / "c.mp4"]).join(10)
+    assert films.copied == 2 and len(_films(tmp_path / "cache")) == 2  # c would push a out: not copied
+    with films.staged(stick / "a.mp4") as a, films.staged(stick / "b.mp4") as b:
+        assert a.parent == b.parent == tmp_path / "cache" and films.copied == 2  # there when their scenes come
+    films.close()

@@ -74,6 +74,7 @@ class FilmCache:
         self._said: set[tuple[Path, str]] = set()
         self.copied = 0  # films copied since start (status, tests)
         self.fallbacks = 0  # films played from their drive for want of room
+        self._ahead_stop = threading.Event()
 
     def elsewhere(self, film: Path) -> bool:
         """Whether `film` lies on another drive than the cache."""
@@ -210,6 +211,38 @@ class FilmCache:
                         "unmounted while it plays", film, why)
         return film
 
+    def stage_ahead(self, films: list[Path]) -> threading.Thread:
+        """Copy `films` (a show's, in playlist order) in the background, one after another, so
+        a film is on the show's disk before its scene first comes round, not copied while the
+        visitor waits. Only as many as fit the cache's limit together (more would push each
+        other out); a call replaces the last one's work (a reload)."""
+        self._ahead_stop.set()
+        stop = self._ahead_stop = threading.Event()
+
+        def run() -> None:
+            room = self.limit_bytes
+            for film in films:
+                if stop.is_set():
+                    return
+                try:
+                    room -= film.stat().st_size
+                    if room < 0:
+                        return
+                    with self.staged(film, stop):
+                        pass
+                except (OSError, RuntimeError):
+                    continue  # out of reach or changing: its scene says so when it comes
+                except Exception:  # worker boundary: a bug here must not take the show down
+                    log.exception("copying the show's films ahead stopped at %s", film)
+                    return
+
+        thread = threading.Thread(target=run, name="films ahead", daemon=True)
+        thread.start()
+        return thread
+
+    def close(self) -> None:
+        self._ahead_stop.set()
+
     def status(self) -> dict[str, object]:
         entries = self._entries() if self.root.is_dir() else []
         return {"folder": str(self.root), "films": len(entries), "mb": round(sum(s for _, s, _ in entries) / 1e6, 1),
@@ -222,6 +255,8 @@ _cache: FilmCache | None = None
 def use(cache: FilmCache | None) -> None:
     """Install the show's film cache (None: films play from where they are)."""
     global _cache
+    if _cache is not None and _cache is not cache:
+        _cache.close()
     _cache = cache
 
 

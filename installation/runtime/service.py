@@ -36,7 +36,7 @@ from .logs import LogSetup, setup_logging
 from .metrics import Health, Metrics
 from .notify import Notifier, Watchdog
 from .settings import RuntimeConfig, state_dirs
-from .watch import ShowWatcher, show_files
+from .watch import ShowWatcher, show_files, show_films
 
 # Health.summary's figures that the engine's status already carries at its top level.
 IN_ENGINE_STATUS = ("fps", "uptime_s", "frames", "version", "scene")
@@ -300,6 +300,7 @@ def attach(engine: Any, presenter: Any = None, *, env: Mapping[str, str] | None 
     folder = cache_folder(runtime.env)
     if folder is not None and config.film_cache_mb > 0:
         staging.use(FilmCache(folder, int(config.film_cache_mb * 1e6)))
+        _films_ahead(show)
 
     runtime.problems_now = engine.problems_now
 
@@ -325,6 +326,7 @@ def attach(engine: Any, presenter: Any = None, *, env: Mapping[str, str] | None 
     watch_words(show)
 
     def on_reload(old_show: Any, new_show: Any) -> None:
+        _films_ahead(new_show)  # (a swapped stick's films, copied before their scenes come)
         runtime.watch_scenes(str(new_show.config.show.scenes))
         watch_words(new_show)
         try:
@@ -350,6 +352,13 @@ def attach(engine: Any, presenter: Any = None, *, env: Mapping[str, str] | None 
 
     engine.frame_hooks.append(per_frame)
     return runtime
+
+
+def _films_ahead(show: Any) -> None:
+    """The show's films that lie on a USB stick, copied to the show's disk in the background."""
+    cache = staging.current()
+    if cache is not None and getattr(show, "scenes", None):
+        cache.stage_ahead([path for path in show_films(show) if cache.elsewhere(path)])
 
 
 def _hold_safe(engine: Any, runtime: Runtime) -> None:
