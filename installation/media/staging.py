@@ -71,7 +71,7 @@ class FilmCache:
         self._lock = threading.Lock()  # one copy at a time: one stick, read in one stream
         self._in_use: dict[Path, int] = {}
         self._last: dict[Path, Path] = {}  # a film -> the copy it last played from
-        self._said: set[tuple[Path, str]] = set()
+        self._said: set[Path] = set()
         self.copied = 0  # films copied since start (status, tests)
         self.fallbacks = 0  # films played from their drive for want of room
         self._ahead_stop = threading.Event()
@@ -205,8 +205,8 @@ class FilmCache:
 
     def _fall_back(self, film: Path, why: str) -> Path:
         self.fallbacks += 1
-        if (film, why) not in self._said:
-            self._said.add((film, why))
+        if film not in self._said:  # once a film: the figures in `why` change from one showing to the next
+            self._said.add(film)
             log.warning("%s plays from its drive, not from a copy on the show's disk: %s; the drive cannot be "
                         "unmounted while it plays", film, why)
         return film
