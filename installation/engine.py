@@ -138,6 +138,8 @@ class Engine(Commanding, Reloading, Reporting):
 
     # -- wiring ------------------------------------------------------------------
     def _context_for(self, scene_id: str) -> SceneContext:
+        # A face replaced on the show's stick is used from the scene being built on.
+        self.fonts.refresh(show_faces(self.show.root))
         return SceneContext(
             clock=self.clock,
             size=self.size,

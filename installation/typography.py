@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 from collections import OrderedDict
 from functools import cache
 from pathlib import Path
@@ -75,6 +76,21 @@ class Fonts:
         self._info: dict[int, TextInfo] = {}
         self._floors: dict[tuple[str, str], int] = {}
         self._warned = False
+
+    def refresh(self, faces: list[Path] | None = None) -> list[str]:
+        """Called as each scene is built: a show's own face replaced under the same name (or a
+        face added to its fonts/ folder, `faces`) is used from that scene on, not from the
+        next start. Returns the faces that changed."""
+        changed = faces_changed(self.extra_faces)
+        if faces and [Path(p) for p in faces] != self.extra_faces:
+            self.extra_faces = [Path(p) for p in faces]
+            changed.append("fonts/")
+        if changed:
+            log.info("the show's faces changed (%s): text is set in them from this scene on", ", ".join(changed))
+            self._fonts.clear()
+            self._lines.clear()
+            self._floors.clear()
+        return changed
 
     def px(self, size_at_1080: float) -> int:
         return max(6, round(size_at_1080 * self.scale))
@@ -271,9 +287,34 @@ def _cap(font: pygame.font.Font) -> int:
     return font.metrics("H")[0][3]
 
 
+_read_as: dict[str, tuple[int, int]] = {}  # a face file's (size, mtime) when its bytes were read
+
+
 @cache
 def _face_bytes(path: str) -> bytes:
+    stat = os.stat(path)
+    _read_as[path] = (stat.st_size, stat.st_mtime_ns)
     return Path(path).read_bytes()
+
+
+def faces_changed(paths: list[Path] | tuple[Path, ...]) -> list[str]:
+    """The faces among `paths` whose file changed since it was read (another size or time:
+    a show's own face replaced on its USB stick under the same name), forgotten so they are
+    read again. One out of reach keeps what was read (text goes on in it)."""
+    changed = []
+    for path in map(str, paths):
+        try:
+            stat = os.stat(path)
+        except OSError:
+            continue
+        if path in _read_as and _read_as[path] != (stat.st_size, stat.st_mtime_ns):
+            changed.append(path)
+    if changed:
+        for path in changed:
+            _read_as.pop(path, None)
+        for cached in (_face_bytes, _glyph_probe, _has_glyph):  # (keyed by path: all go, cheaply rebuilt)
+            cached.cache_clear()
+    return changed
 
 
 _unreadable: set[str] = set()  # faces said to be out of reach (said once each, until back)

@@ -227,3 +227,39 @@ def test_a_scene_whose_own_face_went_with_the_stick_plays_in_the_house_faces(tmp
         (tmp_path / "pulled.ttf").rename(face)  # back: read again, not remembered as unreadable
         assert typography.readable_face(str(face))
     typography._face_bytes.cache_clear()
+
+
+def test_a_face_replaced_on_the_stick_is_used_from_the_next_scene_on(tmp_path):
+    """A show's own face replaced on its stick under the same name (a font with the glyphs a
+    heading lacked) was read only at the next start: the heading kept its boxes all day."""
+    import pygame
+
+    root = tmp_path / "stick"
+    path = write_show(root, {"b": title_scene("b", duration=1, heading="Fin"),
+                             "a": title_scene("a", duration=1, heading="Salle \u01c2")})
+    (root / "fonts").mkdir()
+    face = root / "fonts" / "extra.ttf"
+    # A face without the heading's click letter (pygame's own), then one with it (the house sans).
+    shutil.copy(Path(pygame.__file__).parent / "freesansbold.ttf", face)
+
+    def heading_seen(pilot) -> bytes:
+        while pilot.scene_id != "b":
+            pilot.advance(0.1)
+        while pilot.scene_id != "a":
+            pilot.advance(0.1)
+        pilot.advance(0.6)  # the crossfade over
+        return pygame.image.tobytes(pilot.frame(), "RGB")
+
+    try:
+        with run_test(path, fps=10) as pilot:
+            first, again = heading_seen(pilot), heading_seen(pilot)
+            assert first == again  # nothing changed: the same frame
+            assert pilot.engine.fonts._face("serif", "\u01c2") != str(face)
+            shutil.copy(font_file("sans"), face)  # replaced on the stick while the show plays
+            replaced = heading_seen(pilot)
+            assert pilot.engine.fonts._face("serif", "\u01c2") == str(face)
+            assert replaced != again  # the letter drawn, not its box
+    finally:
+        from installation import typography
+
+        typography._face_bytes.cache_clear()

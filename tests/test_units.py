@@ -155,3 +155,45 @@ def test_an_empty_unit_file_masks_the_unit_as_systemd_says(system):
     assert units.may_bind_low_ports(unit) is None
     unit.write_text("\n")  # one blank line is not empty: the packaged unit's settings are replaced by none
     assert not units.read(unit).masked
+
+
+def test_a_drop_in_that_replaces_the_command_decides_which_show_the_service_plays(tmp_path):
+    """`systemctl edit bayard` replacing the command (`ExecStart=` then the new one) with
+    `--show=FILE`: check did not see the `=` form, and read the unit's own, replaced command,
+    so it judged the state folder of the wrong show (or of none)."""
+    path = write_show(tmp_path / "show", {"a": title_scene("a")})
+    show = load_show(path)
+    unit = tmp_path / "bayard.service"
+    unit.write_text("[Service]\nExecStart=/opt/venv/bin/bayard run --show /srv/old/install.toml\n"
+                    "ReadWritePaths=/srv/elsewhere\n")
+    assert state_folder(show, unit)[1] == []  # another show: nothing to say about this one's folder
+    dropin = conf(tmp_path / "bayard.service.d", "override.conf",
+                  f'[Service]\nExecStart=\nExecStart=/opt/venv/bin/bayard run "--show={path}" --fullscreen\n')
+    (problem,) = state_folder(show, unit)[1]
+    assert "lets the show write only /srv/elsewhere, not its state folder" in problem.message
+    dropin.write_text(f"[Service]\nExecStart=/opt/venv/bin/bayard run --show={path.parent}\n")  # its folder
+    assert len(state_folder(show, unit)[1]) == 1
+    # An empty ExecStart= resets the list: the drop-in's own command, which names no show, is the one run.
+    unit.write_text(f"[Service]\nExecStart=/opt/venv/bin/bayard run --show {path}\nReadWritePaths=/srv/elsewhere\n")
+    dropin.write_text("[Service]\nExecStart=\nExecStart=/opt/venv/bin/bayard run --fullscreen\n")
+    assert state_folder(show, unit)[1] == []
+
+
+def test_a_user_named_through_a_specifier_is_said_to_be_roots(tmp_path):
+    """`--show=%h/show/install.toml` with User=: systemd (249 and later) reads %h as root's home
+    whatever User= says, so the service looks for the show in /root; check said only that
+    "%h, %u, %U, %g, %G and %s were read as root's", not which line nor what to write instead."""
+    import pwd
+
+    user = pwd.getpwuid(os.getuid()).pw_name if os.getuid() else "nobody"
+    home = pwd.getpwnam(user).pw_dir
+    unit = tmp_path / "bayard.service"
+    unit.write_text(f"[Service]\nUser={user}\nExecStart=/opt/venv/bin/bayard run --show=%h/show/install.toml\n"
+                    "Environment=OWNER=%u\n")
+    reading = units.read(unit)
+    assert dict(reading.settings)["ExecStart"] == "/opt/venv/bin/bayard run --show=/root/show/install.toml"
+    assert reading.doubts == [
+        f"ExecStart=/opt/venv/bin/bayard run --show=%h/show/install.toml: systemd reads %h as root's (/root, root), "
+        f"not as User={user}'s ({home}); write the path or name out (systemd before 249 read them as User='s)",
+        f"Environment=OWNER=%u: systemd reads %u as root's (/root, root), not as User={user}'s; write the path or "
+        "name out (systemd before 249 read them as User='s)"]

@@ -7,8 +7,8 @@ from typing import Literal
 from pydantic import Field, field_validator
 
 from ..inputs.osc.config import OscConfig
-from ..runtime.hours import OpeningHoursConfig
-from ..runtime.service import RuntimeConfig
+from ..runtime.hours_config import OpeningHoursConfig
+from ..runtime.settings import RuntimeConfig
 from .common import DetectorName, MotionBackendName, Strict, Transition
 
 

@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from .. import faults
+from . import staging
 
 log = logging.getLogger("bayard.media")
 # imageio-ffmpeg warns whenever the output size differs from the film's: that is our
@@ -250,10 +251,11 @@ class ImageSource(MediaSource):
         self.path, self.box, self.fit = Path(path), box, fit
 
     def _run(self) -> None:
-        from ..imaging import MediaError, read_rgb
+        from ..imaging import MediaError
+        from .kept import read_picture
 
         try:
-            image = read_rgb(self.path, max_side=max(self.box) * 2)
+            image = read_picture(self.path, max_side=max(self.box) * 2)
         except MediaError as exc:
             raise RuntimeError(str(exc).split(": ", 1)[-1]) from None
         image = scale_image(image, self.box, self.fit)
@@ -280,18 +282,25 @@ class VideoSource(MediaSource):
         self.fps: float | None = None
         self.period_hint: float | None = None  # the container's duration, known before decoding ends
 
-    def _open(self, output_params: list[str] | None):
+    def _run(self) -> None:
+        # A film on a USB stick plays from its copy on the show's disk (staging.py), so the
+        # stick is free to go while it plays.
+        with staging.staged(self.path, self._stop) as play:
+            if play is not None:
+                self._play(play)
+
+    def _open(self, output_params: list[str] | None, path: Path | None = None):
         import imageio_ffmpeg
 
-        reader = imageio_ffmpeg.read_frames(str(self.path), pix_fmt="rgb24", output_params=output_params)
+        reader = imageio_ffmpeg.read_frames(str(path or self.path), pix_fmt="rgb24", output_params=output_params)
         meta = next(reader)
         return reader, meta
 
-    def _run(self) -> None:
-        if not self.path.is_file():
+    def _play(self, path: Path) -> None:
+        if not path.is_file():
             raise RuntimeError("file not found")
         try:
-            probe, meta = self._open(None)
+            probe, meta = self._open(None, path)
         except OSError:  # ffmpeg found no stream to describe
             raise RuntimeError(NOT_A_VIDEO) from None
         probe.close()
@@ -319,7 +328,7 @@ class VideoSource(MediaSource):
         frame_s = 1.0 / fps
         offset, index = 0.0, 0
         while not self._stop.is_set():
-            reader, _ = self._open(params)
+            reader, _ = self._open(params, path)
             count = 0
             try:
                 for raw in reader:

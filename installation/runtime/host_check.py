@@ -7,7 +7,6 @@ whether the kiosk's service (deploy/setup-kiosk.sh) lets it write its state fold
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,8 @@ from ..config.errors import Problem
 from ..config.locate import line_of
 from . import units
 from .files import free_bytes, read_text
-from .service import state_dirs
+from .settings import state_dirs
+from .unit_command import command_run, show_named
 from .units import SERVICE_UNIT, directives
 
 # Room kept for what has no cap of its own in the state folder: quiz statistics, the
@@ -120,9 +120,9 @@ def state_folder(show: Any, unit: Path = SERVICE_UNIT) -> tuple[str, list[Proble
     folder = show.state_dir
     line = f"State folder: {folder} ([show] state)"
     settings = directives(unit)
-    plays = [value for key, value in settings if key == "ExecStart" and value.strip()]
-    shows = [Path(found.group(1)).resolve() for value in plays if (found := re.search(r"--show\s+(\S+)", value))]
-    if not shows or shows[-1] != show.path:
+    command = command_run(settings)
+    named = show_named(command) if command else None
+    if named is None or named.resolve() != show.path:
         return line, []  # no kiosk service here, or one that plays another show
     writable = _writable(settings)
     if any(folder == path or path in folder.parents for path in writable):

@@ -19,12 +19,14 @@ import logging
 import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel
 
 from ..clock import Clock
 from ..commands import Command
+from ..media import staging
+from ..media.staging import FilmCache, cache_folder
 from .crashguard import CrashGuard
 from .display import DisplayPower
 from .files import free_bytes
@@ -33,7 +35,8 @@ from .hours_control import HoursControl
 from .logs import LogSetup, setup_logging
 from .metrics import Health, Metrics
 from .notify import Notifier, Watchdog
-from .watch import ShowWatcher, show_files
+from .settings import RuntimeConfig, state_dirs
+from .watch import ShowWatcher, show_files, show_films
 
 # Health.summary's figures that the engine's status already carries at its top level.
 IN_ENGINE_STATUS = ("fps", "uptime_s", "frames", "version", "scene")
@@ -41,56 +44,6 @@ IN_ENGINE_STATUS = ("fps", "uptime_s", "frames", "version", "scene")
 log = logging.getLogger("bayard.runtime")
 
 STATUS_EVERY_S = 10.0  # how often the one-line status goes to systemd
-
-
-class RuntimeConfig(BaseModel):
-    """The [runtime] table of install.toml (all optional). Opening hours are [hours]."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)  # TOML has inf and nan
-
-    closed_display: Literal["auto", "dpms", "screen"] = Field(
-        default="auto",
-        description="outside hours: 'dpms' switches the monitor off, 'screen' shows a black screen with a "
-                    "small clock, 'auto' tries dpms and falls back to the screen",
-    )
-    watch: bool = Field(default=True, description="reload the show when install.toml or scenes/ change")
-    metrics_port: int | None = Field(
-        default=None, ge=1, le=65535, description="serve Prometheus metrics on this port; omitted: off"
-    )
-    # Localhost unless configured: the figures (scenes, errors, memory) are nobody's
-    # business on the gallery network until someone chooses to scrape them from it.
-    metrics_bind: str = Field(
-        default="127.0.0.1",
-        description='address the metrics endpoint listens on; "0.0.0.0" lets the network scrape it',
-    )
-
-    @field_validator("metrics_bind")
-    @classmethod
-    def _an_address(cls, value: str) -> str:
-        import ipaddress
-
-        try:
-            ipaddress.ip_address(value)
-        except ValueError:
-            # (A wrong address logged "choose another port" when the show started.)
-            raise ValueError(f"'{value}' is not an IP address: use \"127.0.0.1\" (this machine only) or "
-                             "\"0.0.0.0\" (any network), or the address of one of this machine's interfaces") from None
-        return value
-    restart_budget: int = Field(default=3, ge=1, le=100, description="starts tolerated within restart_window_min")
-    restart_window_min: float = Field(default=30, gt=0, description="minutes over which starts are counted")
-    safe_retry_min: float = Field(default=60, gt=0, description="minutes in safe mode before the full show is retried")
-    log_max_mb: float = Field(default=1.0, gt=0, le=100, description="size of one log file before it rotates")
-    log_files: int = Field(default=5, ge=1, le=50, description="rotated log files kept")
-
-
-def state_dirs(default_state: Path, env: Mapping[str, str]) -> tuple[Path, Path]:
-    """Where state and logs go: systemd's StateDirectory/LogsDirectory when under the unit,
-    else the show's state folder ([show] state) and its logs/ for development."""
-    state = env.get("STATE_DIRECTORY") or env.get("BAYARD_STATE_DIR")
-    logs = env.get("LOGS_DIRECTORY") or env.get("BAYARD_LOG_DIR")
-    state_path = Path(state.split(":")[0]) if state else default_state
-    logs_path = Path(logs.split(":")[0]) if logs else state_path / "logs"
-    return state_path, logs_path
 
 
 class Runtime:
@@ -178,6 +131,7 @@ class Runtime:
         """Engine.shutdown() calls this on a deliberate exit (quit, SIGTERM from systemd or
         the nightly timer): a clean stop, not counted toward the crash budget."""
         self.stop(clean=True)
+        staging.use(None)  # the show's film cache goes with it
 
     # -- per frame ----------------------------------------------------------------------
     def frame(self, dt: float) -> None:
@@ -294,6 +248,8 @@ class Runtime:
             status["restarts"] = self.guard.status()
         if self.logs is not None:
             status["logs"] = self.logs.status()
+        if staging.current() is not None:  # films copied off a USB stick before they play
+            status["film_cache"] = staging.current().status()
         if self.watcher is not None:
             status["watch"] = {"alive": self.watcher.alive, "reloads": self.watcher.reloads,
                                "rearms": self.watcher.rearms, "problem": self.watcher.problem}
@@ -341,6 +297,10 @@ def attach(engine: Any, presenter: Any = None, *, env: Mapping[str, str] | None 
                       display_power=display_power, console_log=False, state_dir=show.state_dir,
                       show_file=show_path.name, scenes=scenes)
     engine.services["runtime"] = runtime
+    folder = cache_folder(runtime.env)
+    if folder is not None and config.film_cache_mb > 0:
+        staging.use(FilmCache(folder, int(config.film_cache_mb * 1e6)))
+        _films_ahead(show)
 
     runtime.problems_now = engine.problems_now
 
@@ -366,6 +326,7 @@ def attach(engine: Any, presenter: Any = None, *, env: Mapping[str, str] | None 
     watch_words(show)
 
     def on_reload(old_show: Any, new_show: Any) -> None:
+        _films_ahead(new_show)  # (a swapped stick's films, copied before their scenes come)
         runtime.watch_scenes(str(new_show.config.show.scenes))
         watch_words(new_show)
         try:
@@ -391,6 +352,13 @@ def attach(engine: Any, presenter: Any = None, *, env: Mapping[str, str] | None 
 
     engine.frame_hooks.append(per_frame)
     return runtime
+
+
+def _films_ahead(show: Any) -> None:
+    """The show's films that lie on a USB stick, copied to the show's disk in the background."""
+    cache = staging.current()
+    if cache is not None and getattr(show, "scenes", None):
+        cache.stage_ahead([path for path in show_films(show) if cache.elsewhere(path)])
 
 
 def _hold_safe(engine: Any, runtime: Runtime) -> None:

@@ -9,7 +9,8 @@ As systemd.unit(5) and systemd.exec(5) have it:
   service, and in the dashed-prefix folders of a dashed name) along the same path, a file
   in /etc hiding one of the same name in /run or /usr/lib, applied in file-name order;
 - `%` specifiers are resolved as the system manager resolves them (`%C` is /var/cache, `%h`
-  root's home); an unknown one makes systemd ignore its line, and so it is ignored here;
+  root's home whatever User= says, and a line that uses it so is said); an unknown one makes
+  systemd ignore its line, and so it is ignored here;
 - EnvironmentFile= files are read after Environment= and override it.
 
 What it cannot judge from here (a file this user may not read, a specifier whose value only
@@ -26,6 +27,8 @@ import shlex
 import socket
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from .env_file import parse_env_file
 
 # Where deploy/setup-kiosk.sh installs the show's unit (and `systemctl edit` its drop-ins).
 SERVICE_UNIT = Path("/etc/systemd/system/bayard.service")
@@ -175,10 +178,9 @@ def read(unit: Path | None = None) -> Reading:
     # that environment, an unset one to nothing ("--show ${SHOW}/install.toml" named no show here).
     reading.settings = [(key, _expand(value, reading.environment) if key.startswith("Exec") else value)
                         for key, value in reading.settings]
-    user = next((v for k, v in reversed(reading.settings) if k == "User"), "")
-    if resolver.used_user and user.strip('"') not in ("", "root", "0"):
-        reading.doubts.append(f"%h, %u, %U, %g, %G and %s were read as root's (systemd 249 and later); older "
-                              f"systemd reads them as User={user}'s")
+    user = next((v for k, v in reversed(reading.settings) if k == "User"), "").strip('"')
+    if user not in ("", "root", "0"):
+        reading.doubts += [_not_users(line, letters, user) for line, letters in resolver.user_lines]
     if any(k == "PassEnvironment" and v for k, v in reading.settings):
         reading.doubts.append("PassEnvironment= variables come from the service manager's own environment")
     return reading
@@ -237,60 +239,6 @@ def _environment(reading: Reading) -> dict[str, str]:
     return found
 
 
-def parse_env_file(text: str) -> dict[str, str]:
-    r"""KEY=VALUE lines as systemd.exec(5) reads an EnvironmentFile=: "#" and ";" lines and lines
-    without "=" ignored; an unquoted value keeps its inner blanks and a backslash keeps the
-    character after it (at a line's end it joins the next line); single quotes keep everything
-    verbatim and double quotes unescape \\ \" \` \$, both across lines."""
-    found: dict[str, str] = {}
-    i, n = 0, len(text)
-    while i < n:
-        end = text.find("\n", i)
-        end = n if end < 0 else end
-        line = text[i:end].lstrip(" \t\r")
-        if not line or line[0] in "#;" or "=" not in line:
-            i = end + 1
-            continue
-        name = line[:line.index("=")].strip(" \t\r")
-        i += len(text[i:end]) - len(line) + line.index("=") + 1  # past the "="
-        value, i = _env_value(text, i)
-        if _NAME.fullmatch(name):
-            found[name] = value
-    return found
-
-
-def _env_value(text: str, i: int) -> tuple[str, int]:
-    """The value starting at text[i] (just past "="), and where the next line starts."""
-    n = len(text)
-    while i < n and text[i] in " \t\r":
-        i += 1
-    out: list[str] = []
-    if i < n and text[i] in "'\"":
-        quote, i = text[i], i + 1
-        while i < n and text[i] != quote:
-            if quote == '"' and text[i] == "\\" and i + 1 < n:
-                nxt = text[i + 1]
-                if nxt == "\n":
-                    i += 2
-                    continue
-                out.append(nxt if nxt in '"\\`$' else "\\" + nxt)
-                i += 2
-                continue
-            out.append(text[i])
-            i += 1
-        end = text.find("\n", i)  # anything after the closing quote, to the line's end, is dropped
-        return "".join(out), (n if end < 0 else end) + 1
-    while i < n and text[i] != "\n":
-        if text[i] == "\\" and i + 1 < n:
-            if text[i + 1] != "\n":
-                out.append(text[i + 1])
-            i += 2
-            continue
-        out.append(text[i])
-        i += 1
-    return "".join(out).rstrip(" \t\r"), i + 1
-
-
 class _Specifiers:
     """`%` specifiers as the system manager resolves them (systemd.unit(5))."""
 
@@ -299,7 +247,7 @@ class _Specifiers:
         stem = name.rpartition(".")[0]
         prefix, _, instance = stem.partition("@")
         host = socket.gethostname()
-        self.used_user = False
+        self.user_lines: list[tuple[str, str]] = []  # (key=value, its %h %u ... letters)
         self.known = {
             "%": "%", "n": name, "N": stem, "p": prefix, "P": prefix, "i": instance, "I": instance,
             "j": prefix.rpartition("-")[2], "J": prefix.rpartition("-")[2], "f": "/" + (instance or prefix),
@@ -312,7 +260,7 @@ class _Specifiers:
 
     def resolve(self, key: str, value: str, doubts: list[str]) -> str | None:
         """`value` resolved; None where systemd would ignore the line (an unknown specifier)."""
-        out, i = [], 0
+        out, i, letters = [], 0, ""
         while i < len(value):
             char = value[i]
             if char != "%":
@@ -322,7 +270,8 @@ class _Specifiers:
             letter = value[i + 1] if i + 1 < len(value) else ""
             i += 2
             if letter in self.known:
-                self.used_user |= letter in "huUgGs"
+                if letter in "huUgGs" and letter not in letters:
+                    letters += letter
                 out.append(self.known[letter])
             elif letter in _UNKNOWABLE or letter == "m":
                 doubts.append(f"{key}={value} names %{letter} ({_UNKNOWABLE.get(letter, 'the machine ID')}), "
@@ -332,7 +281,22 @@ class _Specifiers:
                 doubts.append(f"{key}={value} has an unknown specifier %{letter}: systemd ignores the line "
                               "(write %% for a percent sign)")
                 return None
+        if letters:
+            self.user_lines.append((f"{key}={value}", letters))
         return "".join(out)
+
+
+def _not_users(line: str, letters: str, user: str) -> str:
+    """systemd.unit(5) (249 and later) reads %h, %u, %U, %g, %G and %s as root's, "not influenced
+    by the User= setting": --show=%h/show/install.toml is looked for in /root, not the kiosk's home."""
+    import pwd
+
+    named = ", ".join(f"%{letter}" for letter in letters)
+    theirs = f"User={user}'s"
+    with contextlib.suppress(KeyError):
+        theirs += f" ({pwd.getpwnam(user).pw_dir})" if "h" in letters else ""
+    return (f"{line}: systemd reads {named} as root's (/root, root), not as {theirs}; write the "
+            "path or name out (systemd before 249 read them as User='s)")
 
 
 def _expand(command: str, env: dict[str, str]) -> str:

@@ -92,6 +92,23 @@ def show_files(show: Any) -> list[Path]:
     return files
 
 
+def show_films(show: Any) -> list[Path]:
+    """The films a loaded show plays, those of its playlist first, each once."""
+    from ..config.media_check import media_references
+    from ..media.sources import VIDEO_SUFFIXES
+
+    order = [*show.playlist, *(s for s in show.scenes if s not in show.playlist)]
+    films: dict[Path, None] = {}
+    for scene_id in order:
+        if scene_id not in show.scenes:
+            continue
+        for _, relative in media_references(show.scenes[scene_id]):
+            path = Path(show.content_root) / relative
+            if path.suffix.lower() in VIDEO_SUFFIXES:
+                films[path] = None
+    return list(films)
+
+
 class ShowWatcher:
     """Start with `start()`, stop with `stop()`; posts to `post` (CommandQueue.post)."""
 

@@ -18,7 +18,8 @@ import math
 import numpy as np
 import pygame
 
-from ..imaging import MediaError, paper_texture, read_rgb, surface_from_rgb
+from ..imaging import MediaError, paper_texture, surface_from_rgb
+from ..media.kept import read_picture
 from .base import Scene, register_scene
 from .layout import GRID_SHARE, giving_way, hung_in, layout_key, overrun_message, picture_and_column
 from .photograph_captions import PRINT_ASPECT, PhotographCaptions
@@ -59,7 +60,8 @@ class PhotographScene(PhotographCaptions, Scene):
         path = self.context.media(self.config.image)
         longest = round(max(self.mat.size) * closest_zoom(self.config))
         try:
-            self.image = read_rgb(path, max_side=max(256, longest))
+            # (A picture on a USB stick is kept decoded: pulled, the last one read is shown.)
+            self.image = read_picture(path, max_side=max(256, longest))
             self.installed = True
         except MediaError as exc:
             self.problem = str(exc)

@@ -1,0 +1,72 @@
+"""Pictures from a removable drive, kept decoded so a stick pulled mid-show changes nothing.
+
+The show decodes a scene's picture each time the scene comes round. A picture that lies on
+another drive than the show's own disk (staging.FilmCache.elsewhere: a USB stick) is kept
+here once decoded; while its drive is out, the scene shows the last picture read from it
+instead of its stand-in card. A picture whose size or modification time differs from the
+kept one (the stick swapped for an updated one) is decoded anew. Kept pictures are read-only
+and share one memory budget, the least recently used going first.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import OrderedDict
+from pathlib import Path
+
+import numpy as np
+
+from ..imaging import read_rgb
+from . import staging
+
+log = logging.getLogger("bayard.media")
+
+KEPT_MAX_BYTES = 256 * 2**20  # a 4 GB kiosk keeps a show's worth of stills; films are not kept here
+
+_lock = threading.Lock()
+_kept: OrderedDict[tuple[str, int | None], tuple[tuple[int, int], np.ndarray]] = OrderedDict()
+_said: set[str] = set()
+
+
+def read_picture(path: Path, max_side: int | None = None) -> np.ndarray:
+    """`imaging.read_rgb`, remembering pictures that live on a removable drive (read-only
+    arrays). Raises MediaError as read_rgb does when there is nothing to show."""
+    key = (str(path), max_side)
+    try:
+        st = Path(path).stat()
+    except OSError:
+        with _lock:
+            kept = _kept.get(key)
+            if kept is not None:
+                _kept.move_to_end(key)
+        if kept is None:
+            return read_rgb(path, max_side)  # says why (file not found)
+        if str(path) not in _said:
+            _said.add(str(path))
+            log.warning("%s is out of reach (its drive taken out?): showing the picture last read from it", path)
+        return kept[1]
+    stamp = (st.st_size, st.st_mtime_ns)
+    with _lock:
+        kept = _kept.get(key)
+    if kept is not None and kept[0] == stamp:
+        return kept[1]
+    image = read_rgb(path, max_side)
+    cache = staging.current()
+    if cache is None or not cache.elsewhere(Path(path)) or image.nbytes > KEPT_MAX_BYTES // 2:
+        return image
+    image.flags.writeable = False  # shared by every showing of the scene
+    with _lock:
+        _said.discard(str(path))
+        _kept[key] = (stamp, image)
+        _kept.move_to_end(key)
+        while sum(im.nbytes for _, im in _kept.values()) > KEPT_MAX_BYTES:
+            _kept.popitem(last=False)
+    return image
+
+
+def forget() -> None:
+    """Drop every kept picture (tests; a show that changes its drive)."""
+    with _lock:
+        _kept.clear()
+        _said.clear()

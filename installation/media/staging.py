@@ -1,0 +1,275 @@
+"""Films copied off a removable drive before they play, so the drive is free to go.
+
+A film that lies on another drive than the show's film cache (a USB stick holding the
+show or its content folder) is copied into the cache, on the show's own disk, before its
+decoder opens it: the stick is then read only while a film is copied, a few seconds before
+its scene, and a technician can unmount or pull it while the film plays. A copy is found
+again by the film's path, size and modification time, so a stick swapped for one whose film
+changed (another size or time) is copied anew, and the same film on the same stick is not.
+
+The cache never grows past its limit (the films used least recently go first, never one that
+plays) and never takes the disk below `KEEP_FREE_BYTES` (logs, statistics and recordings
+share it). A film that cannot be copied for room, or a cache folder that cannot be written,
+leaves the film playing from its drive, with one log line that says why; nothing is ever
+written beside the film. Copies are written to a part file and renamed, so a power cut
+leaves no half film that could be taken for a whole one.
+
+`use(cache)` installs the show's cache (runtime.engine_hook does, from the environment);
+without one, films play from where they are.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+log = logging.getLogger("bayard.media.staging")
+
+KEEP_FREE_BYTES = 512 * 2**20  # the show's disk keeps this much room after a copy
+CHUNK_BYTES = 4 * 2**20
+PART = ".part"
+FILMS = "films"
+
+
+def cache_folder(env: Mapping[str, str]) -> Path | None:
+    """Where films are copied: systemd's CacheDirectory (/var/cache/bayard), else the user's
+    cache folder; None where the environment names none (a test's empty environment)."""
+    if env.get("CACHE_DIRECTORY"):
+        return Path(env["CACHE_DIRECTORY"].split(":")[0]) / FILMS
+    if env.get("XDG_CACHE_HOME"):
+        return Path(env["XDG_CACHE_HOME"]) / "bayard" / FILMS
+    if env.get("HOME"):
+        return Path(env["HOME"]) / ".cache" / "bayard" / FILMS
+    return None
+
+
+def _device(path: Path) -> int | None:
+    """The filesystem `path` (or its nearest existing folder) lives on."""
+    for folder in (path, *path.parents):
+        try:
+            return os.stat(folder).st_dev
+        except OSError:
+            continue
+    return None
+
+
+class FilmCache:
+    """Local copies of films that live on another drive. Thread-safe: sources stage from
+    their own decoder threads."""
+
+    def __init__(self, root: Path, limit_bytes: int, keep_free_bytes: int = KEEP_FREE_BYTES,
+                 elsewhere: Callable[[Path], bool] | None = None) -> None:
+        self.root = Path(root)
+        self.limit_bytes = int(limit_bytes)
+        self.keep_free_bytes = int(keep_free_bytes)
+        self._elsewhere = elsewhere
+        self._lock = threading.Lock()  # one copy at a time: one stick, read in one stream
+        self._in_use: dict[Path, int] = {}
+        self._last: dict[Path, Path] = {}  # a film -> the copy it last played from
+        self._said: set[Path] = set()
+        self.copied = 0  # films copied since start (status, tests)
+        self.fallbacks = 0  # films played from their drive for want of room
+        self._ahead_stop = threading.Event()
+
+    def elsewhere(self, film: Path) -> bool:
+        """Whether `film` lies on another drive than the cache."""
+        if self._elsewhere is not None:
+            return self._elsewhere(film)
+        here, there = _device(self.root), _device(film)
+        return here is not None and there is not None and here != there
+
+    @contextmanager
+    def staged(self, film: Path, stop: threading.Event | None = None) -> Iterator[Path | None]:
+        """The path to play `film` from while the block runs: a local copy when the film
+        lies on another drive, else the film itself; None when `stop` was set during a copy.
+        The copy is kept from eviction until the block ends."""
+        film = Path(film)
+        play = self._stage(film, stop)
+        if play is not None and play != film:
+            with self._lock:
+                self._in_use[play] = self._in_use.get(play, 0) + 1
+        try:
+            yield play
+        finally:
+            if play is not None and play != film:
+                with self._lock:
+                    left = self._in_use.get(play, 1) - 1
+                    if left:
+                        self._in_use[play] = left
+                    else:
+                        self._in_use.pop(play, None)
+
+    def _stage(self, film: Path, stop: threading.Event | None) -> Path | None:
+        try:
+            st = film.stat()
+        except OSError:
+            # The drive is out: the copy this film last played from, if it is still here.
+            last = self._last.get(film)
+            if last is not None and last.is_file():
+                return last
+            raise RuntimeError("file not found") from None
+        if self.limit_bytes <= 0 or not self.elsewhere(film):
+            return film
+        name = hashlib.sha256(f"{film.resolve()}\0{st.st_size}\0{st.st_mtime_ns}".encode()).hexdigest()[:20]
+        copy = self.root / f"{name}{film.suffix.lower()}"
+        while not self._lock.acquire(timeout=0.1):
+            if stop is not None and stop.is_set():
+                return None
+        try:
+            if copy.is_file() and copy.stat().st_size == st.st_size:
+                os.utime(copy)  # used now: evicted last
+                self._last[film] = copy
+                return copy
+            why = self._make_room(st.st_size)
+            if why:
+                return self._fall_back(film, why)
+            done = self._copy(film, copy, st, stop)
+        finally:
+            self._lock.release()
+        if done is None or done == film:
+            return done
+        self._last[film] = done
+        return done
+
+    def _entries(self) -> list[tuple[float, int, Path]]:
+        out = []
+        for path in self.root.glob("*"):
+            if path.name.endswith(PART):
+                continue
+            try:
+                st = path.stat()
+            except OSError:
+                continue
+            out.append((st.st_mtime, st.st_size, path))
+        return sorted(out)
+
+    def _make_room(self, size: int) -> str:
+        """Evict the films used least recently until `size` more fits; why not, or ''."""
+        import shutil
+
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            for stale in self.root.glob(f"*{PART}"):  # a copy a power cut or a kill left
+                stale.unlink(missing_ok=True)
+            entries = self._entries()
+        except OSError as exc:
+            return f"the film cache {self.root} cannot be written ({exc.strerror or exc})"
+        if size > self.limit_bytes:
+            return (f"it is larger ({size / 1e6:.0f} MB) than the film cache's limit "
+                    f"({self.limit_bytes / 1e6:.0f} MB, [runtime] film_cache_mb)")
+        total = sum(s for _, s, _ in entries)
+        while True:
+            free = shutil.disk_usage(self.root).free
+            if total + size <= self.limit_bytes and free - size >= self.keep_free_bytes:
+                return ""
+            victims = [e for e in entries if e[2] not in self._in_use]
+            if not victims:
+                return (f"the disk of {self.root} has {free / 1e6:.0f} MB free, and a copy must leave "
+                        f"{self.keep_free_bytes / 1e6:.0f} MB")
+            _, vsize, victim = victims[0]
+            entries.remove(victims[0])
+            victim.unlink(missing_ok=True)
+            self._last = {k: v for k, v in self._last.items() if v != victim}
+            total -= vsize
+
+    def _copy(self, film: Path, copy: Path, st: os.stat_result, stop: threading.Event | None) -> Path | None:
+        part = copy.with_name(f"{copy.name}.{os.getpid()}{PART}")
+        try:
+            with open(film, "rb") as src, open(part, "wb") as dst:
+                while chunk := src.read(CHUNK_BYTES):
+                    if stop is not None and stop.is_set():
+                        part.unlink(missing_ok=True)
+                        return None
+                    dst.write(chunk)
+                dst.flush()
+                os.fsync(dst.fileno())
+            after = film.stat()
+            if (after.st_size, after.st_mtime_ns) != (st.st_size, st.st_mtime_ns):
+                part.unlink(missing_ok=True)
+                raise RuntimeError("changed while it was being copied (a copy onto the drive still in progress?)")
+            os.replace(part, copy)
+        except OSError as exc:
+            part.unlink(missing_ok=True)
+            if not film.is_file():
+                raise RuntimeError("file not found (its drive went while it was copied)") from None
+            return self._fall_back(film, f"copying it to {self.root} failed ({exc.strerror or exc})")
+        self.copied += 1
+        log.info("%s copied to the show's disk (%s, %.0f MB): its drive may be taken out while it plays",
+                 film.name, copy, st.st_size / 1e6)
+        return copy
+
+    def _fall_back(self, film: Path, why: str) -> Path:
+        self.fallbacks += 1
+        if film not in self._said:  # once a film: the figures in `why` change from one showing to the next
+            self._said.add(film)
+            log.warning("%s plays from its drive, not from a copy on the show's disk: %s; the drive cannot be "
+                        "unmounted while it plays", film, why)
+        return film
+
+    def stage_ahead(self, films: list[Path]) -> threading.Thread:
+        """Copy `films` (a show's, in playlist order) in the background, one after another, so
+        a film is on the show's disk before its scene first comes round, not copied while the
+        visitor waits. Only as many as fit the cache's limit together (more would push each
+        other out); a call replaces the last one's work (a reload)."""
+        self._ahead_stop.set()
+        stop = self._ahead_stop = threading.Event()
+
+        def run() -> None:
+            room = self.limit_bytes
+            for film in films:
+                if stop.is_set():
+                    return
+                try:
+                    room -= film.stat().st_size
+                    if room < 0:
+                        return
+                    with self.staged(film, stop):
+                        pass
+                except (OSError, RuntimeError):
+                    continue  # out of reach or changing: its scene says so when it comes
+                except Exception:  # worker boundary: a bug here must not take the show down
+                    log.exception("copying the show's films ahead stopped at %s", film)
+                    return
+
+        thread = threading.Thread(target=run, name="films ahead", daemon=True)
+        thread.start()
+        return thread
+
+    def close(self) -> None:
+        self._ahead_stop.set()
+
+    def status(self) -> dict[str, object]:
+        entries = self._entries() if self.root.is_dir() else []
+        return {"folder": str(self.root), "films": len(entries), "mb": round(sum(s for _, s, _ in entries) / 1e6, 1),
+                "limit_mb": round(self.limit_bytes / 1e6, 1), "copied": self.copied, "from_drive": self.fallbacks}
+
+
+_cache: FilmCache | None = None
+
+
+def use(cache: FilmCache | None) -> None:
+    """Install the show's film cache (None: films play from where they are)."""
+    global _cache
+    if _cache is not None and _cache is not cache:
+        _cache.close()
+    _cache = cache
+
+
+def current() -> FilmCache | None:
+    return _cache
+
+
+@contextmanager
+def staged(film: Path, stop: threading.Event | None = None) -> Iterator[Path | None]:
+    """The path to play `film` from (see FilmCache.staged); the film itself without a cache."""
+    cache = _cache
+    if cache is None:
+        yield Path(film)
+        return
+    with cache.staged(film, stop) as play:
+        yield play

@@ -1,0 +1,189 @@
+"""Films and pictures on a USB stick: a film plays from its copy on the show's disk, so the
+stick can be unmounted mid-film; a picture read from it stays on screen while it is out; a
+stick swapped for an updated one is read anew; a full disk plays the film from the stick,
+with one log line; nothing is written to the stick. (The stick and the show's cache disk are
+tmpfs mounts in a private mount namespace, as in test_removable.py: no root needed.)"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from installation.media.staging import FilmCache
+
+from .test_runtime_watch import _can_mount_unprivileged
+
+_SCRIPT = r"""
+import json, logging, os, subprocess, sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[4])
+import numpy as np
+from PIL import Image
+from installation.harness import run_test
+from installation.media.testvideo import write_test_video
+from installation.runtime.service import RuntimeConfig, attach
+from tests.conftest import title_scene, write_show
+
+stick, cache, state, cache_size = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), sys.argv[5]
+said = []
+class Keep(logging.Handler):
+    def emit(self, record):
+        said.append(record.getMessage())
+logging.getLogger("bayard").addHandler(Keep())
+
+def plug(film_s, grey):
+    subprocess.run(["mount", "-t", "tmpfs", "stick", str(stick)], check=True)
+    show = stick / "show"
+    path = write_show(show, {
+        "intro": title_scene("intro", duration=3, heading="Salle 3"),
+        "wall": 'type = "photograph"\nid = "wall"\nimage = "wall.png"\nduration = 2\n',
+        "film": 'type = "video"\nid = "film"\nfile = "film.mp4"\non_end = "advance"\n'})
+    path.write_text(path.read_text().replace("[show]\n", f'[show]\nstate = "{state}"\n', 1))
+    Image.new("RGB", (64, 48), (grey, grey, grey)).save(show / "content/wall.png")
+    write_test_video(show / "content/film.mp4", seconds=film_s, fps=10, size=(160, 96))
+    return path
+
+def tree():
+    return sorted((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in stick.rglob("*"))
+
+def until(pilot, scene_id, frames=0, limit=40.0):
+    waited = 0.0
+    while waited < limit:
+        current = pilot.engine.sequencer.current.scene
+        if current.config.id == scene_id and (not frames or current.source.stats.shown >= frames):
+            return current
+        pilot.advance(0.1)
+        waited += 0.1
+    raise SystemExit(f"{scene_id} never came")
+
+subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={cache_size}", "cache", str(cache)], check=True)
+report = {}
+path = plug(3.0, 80)
+with run_test(path, fps=10) as pilot:
+    runtime = attach(pilot.engine, env={"XDG_CACHE_HOME": str(cache)}, config=RuntimeConfig(watch=False))
+    before = tree()
+    film = until(pilot, "film", frames=5)
+    out = subprocess.run(["umount", str(stick)], capture_output=True, text=True)
+    report["umount"], report["umount_says"] = out.returncode, out.stderr.strip()
+    shown = film.source.stats.shown
+    pilot.advance(1.0)
+    report["film_went_on"] = film.source.stats.shown - shown
+    report["film_error"] = film.source.error
+    if out.returncode != 0:  # (a full cache disk: the film holds the stick, as it should say)
+        report["stick_untouched"] = tree() == before
+        report["cache"] = sorted(p.name for p in cache.rglob("*") if p.is_file())
+        report["said"] = [m for m in said if "plays from its drive" in m]
+        runtime.close()
+        print(json.dumps(report))
+        raise SystemExit(0)
+    report["stick_untouched"] = True
+    wall = until(pilot, "wall")
+    report["wall_while_out"] = [wall.installed, float(np.asarray(wall.image).mean())]
+    plug(5.0, 200)  # another stick: the film and the picture changed
+    before = tree()
+    pilot.command("reload")
+    until(pilot, "intro")  # the next round, its scenes read from the new stick
+    wall = until(pilot, "wall")
+    report["wall_back"] = [wall.installed, float(np.asarray(wall.image).mean())]
+    film = until(pilot, "film", frames=3)
+    report["film_back_s"] = film.source.period_hint
+    report["stick_untouched"] = tree() == before
+    report["copies"] = runtime.status()["film_cache"]["copied"]
+    runtime.close()
+subprocess.run(["umount", str(stick)], capture_output=True)
+print(json.dumps(report))
+"""
+
+
+def _play(tmp_path: Path, cache_size: str) -> dict:
+    for name in ("stick", "cache", "state"):
+        (tmp_path / name).mkdir()
+    run = subprocess.run(["unshare", "-rm", sys.executable, "-c", _SCRIPT, str(tmp_path / "stick"),
+                          str(tmp_path / "cache"), str(tmp_path / "state"), str(Path(__file__).resolve().parents[1]),
+                          cache_size],
+                         capture_output=True, text=True, timeout=180,
+                         env={**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"})
+    assert run.returncode == 0, run.stderr[-3000:]
+    return json.loads(run.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not _can_mount_unprivileged(), reason="needs unprivileged user and mount namespaces")
+def test_the_stick_unmounts_mid_film_its_pictures_stay_and_a_swapped_stick_is_read_anew(tmp_path):
+    """A technician pulling the stick mid-film met "target is busy" (the decoder read the film
+    from it), and the picture of the next scene from it was a stand-in card until it came back."""
+    report = _play(tmp_path, "2g")
+    assert report["umount"] == 0, report["umount_says"]
+    assert report["film_went_on"] >= 8 and report["film_error"] is None, report  # 1 s at 10 fps
+    assert report["wall_while_out"] == [True, pytest.approx(80, abs=1)], report  # the last picture, not a card
+    assert report["wall_back"] == [True, pytest.approx(200, abs=1)], report  # the new stick's picture
+    assert report["film_back_s"] == pytest.approx(5.0, abs=0.2), report  # the new stick's film, not the copy
+    assert report["copies"] == 2 and report["stick_untouched"], report
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not _can_mount_unprivileged(), reason="needs unprivileged user and mount namespaces")
+def test_a_full_cache_disk_plays_the_film_from_the_stick_and_says_so_once(tmp_path):
+    report = _play(tmp_path, "64k")
+    assert report["umount"] != 0 and "busy" in report["umount_says"], report
+    assert report["film_went_on"] >= 8 and report["film_error"] is None, report
+    assert report["cache"] == [] and report["stick_untouched"], report  # no half copy left anywhere
+    assert len(report["said"]) == 1 and "film.mp4 plays from its drive" in report["said"][0], report
+
+
+def _films(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+def test_the_cache_keeps_to_its_limit_evicting_the_film_used_least_recently_but_never_one_playing(tmp_path):
+    stick, cache = tmp_path / "stick", tmp_path / "cache"
+    stick.mkdir()
+    for name, size in (("a.mp4", 400), ("b.mp4", 400), ("c.mp4", 400)):
+        (stick / name).write_bytes(os.urandom(size))
+    films = FilmCache(cache, limit_bytes=900, keep_free_bytes=0, elsewhere=lambda path: True)
+    with films.staged(stick / "a.mp4") as a:
+        assert a.parent == cache and a.read_bytes() == (stick / "a.mp4").read_bytes()
+        with films.staged(stick / "b.mp4"):
+            pass
+        with films.staged(stick / "c.mp4") as c:  # 1200 bytes > 900: b goes, a plays on
+            assert a.is_file() and c.is_file() and len(_films(cache)) == 2
+    with films.staged(stick / "a.mp4") as again:
+        assert again == a and films.copied == 3  # found again, not copied again
+    (stick / "a.mp4").write_bytes(os.urandom(500))  # the film changed on the stick
+    with films.staged(stick / "a.mp4") as changed:
+        assert changed != a and changed.read_bytes() == (stick / "a.mp4").read_bytes()
+    (stick / "a.mp4").unlink()  # the stick pulled: the last copy plays
+    with films.staged(stick / "a.mp4") as out:
+        assert out == changed
+    assert not any(p.name.endswith(".part") for p in cache.iterdir())
+    assert _films(stick) == ["b.mp4", "c.mp4"]
+
+
+def test_a_copy_stopped_half_way_leaves_nothing_behind(tmp_path):
+    (tmp_path / "film.mp4").write_bytes(os.urandom(3 * 2**20 + 7))
+    films = FilmCache(tmp_path / "cache", limit_bytes=2**30, keep_free_bytes=0, elsewhere=lambda path: True)
+    stop = threading.Event()
+    stop.set()  # the scene left before its film was copied
+    with films.staged(tmp_path / "film.mp4", stop) as play:
+        assert play is None
+    assert _films(tmp_path / "cache") == []
+
+
+def test_a_shows_films_are_copied_ahead_as_many_as_fit_and_a_reload_replaces_the_work(tmp_path):
+    """The first time a film on the stick came round, its scene waited while it was copied."""
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    for name in ("a.mp4", "b.mp4", "c.mp4"):
+        (stick / name).write_bytes(os.urandom(400))
+    films = FilmCache(tmp_path / "cache", limit_bytes=900, keep_free_bytes=0, elsewhere=lambda path: True)
+    films.stage_ahead([stick / "a.mp4", stick / "b.mp4", stick / "c.mp4"]).join(10)
+    assert films.copied == 2 and len(_films(tmp_path / "cache")) == 2  # c would push a out: not copied
+    with films.staged(stick / "a.mp4") as a, films.staged(stick / "b.mp4") as b:
+        assert a.parent == b.parent == tmp_path / "cache" and films.copied == 2  # there when their scenes come
+    films.close()
