@@ -110,19 +110,11 @@ def rounded(polygon: np.ndarray, radius: float, tips: tuple[int, ...] = (),
     return np.column_stack([smooth.real, smooth.imag])
 
 
-# The points whose hull is each portrait's cheek outline (`_cheek_points`): the portrait's rig
-# and its points, the newest few (one tuple, replaced whole: render threads share it).
-_CHEEK_POINTS: tuple[tuple[PortraitRig, np.ndarray], ...] = ()
-
-
 def _cheek_points(rig: PortraitRig) -> np.ndarray:
-    """The mesh points whose hull is the rig's cheek outline, found once per portrait."""
-    global _CHEEK_POINTS
-    for known, points in _CHEEK_POINTS:
-        if known is rig:
-            return points
-    points = cheek_outline_points(rig.mesh.astype(np.float64))
-    _CHEEK_POINTS = ((rig, points), *_CHEEK_POINTS)[:4]
+    """The mesh points whose hull is the rig's cheek outline, found once per portrait (kept on its rig)."""
+    points = rig.readings.cheek_points
+    if points is None:
+        points = rig.readings.cheek_points = cheek_outline_points(rig.mesh.astype(np.float64))
     return points
 
 

@@ -6,7 +6,7 @@ Built once per portrait (and cached): everything per frame works from this.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
@@ -62,6 +62,21 @@ class Palette:
     tongue_in_shade: np.ndarray  # inside the open mouth, as it is painted
 
 
+class Readings:
+    """What the mouth's painters read from a portrait once and keep (its darkest and lightest
+    passages, the grain in its darks, the points of its cheek outline): held by the portrait's
+    own rig, so two portraits never share them and they go when the rig goes. (Kept in the
+    painters' modules, keyed by the picture, they outlived their portraits and, keyed by an
+    array's identity, could be handed to a new picture that reused a freed one's id.) Each
+    is replaced whole: `bayard animate` renders on two threads."""
+
+    def __init__(self) -> None:
+        self.passages: tuple | None = None
+        self.cheek_points: np.ndarray | None = None
+        # Pairs of a grain (each render thread has its own) and its share in the darks.
+        self.dark_grain: tuple[tuple[np.ndarray, float], ...] = ()
+
+
 @dataclass
 class PortraitRig:
     image: np.ndarray  # RGB uint8, the whole portrait at the resolution it is shown
@@ -82,6 +97,8 @@ class PortraitRig:
     # Per point of the lower inner lip (corners left out): her own lower teeth's edge is there.
     own_lower_teeth: np.ndarray | None = None
     jaw_anchors: bool = False  # the band has its own points along the jaw (under_jaw.py)
+    # Read by the painters on first use (a copy made with `dataclasses.replace` starts afresh).
+    readings: Readings = field(default_factory=Readings, init=False, repr=False, compare=False)
 
     @property
     def first_jaw_anchor(self) -> int:
