@@ -61,8 +61,18 @@ CORNER_ROUND, ROUND_FROM_PX = 0.15, 8.0
 # (smile amplitude 0.78 -> 0.76 on the shared pairs, 0.80 -> 0.72 on the painting talking).
 MOUTH_CORNERS = (INNER_LIPS.index(78), INNER_LIPS.index(308))
 # A row of teeth under this many pixels tall is not painted (fading in up to twice that):
-# thinner, blurred into the cavity, it was a grey line along the lip, not teeth.
+# thinner, blurred into the cavity, it was a grey line along the lip, not teeth. That is a
+# sliver of a taller opening; a row filling FILLING_BAND of the opening or more is what a
+# thin grin shows, and is painted from FILLING_MIN_PX (faded from MIN_TEETH_PX, a toothy
+# grin parted by 4 pixels on a small face showed 0.6 of its teeth: a dark slot).
 MIN_TEETH_PX = 1.5
+FILLING_BAND, FILLING_MIN_PX = (0.2, 0.4), 0.75
+# With the visitor's teeth unread (their opening too narrow to read, teeth.MIN_GAP_PX), the
+# opening is a parted grin or a word: the upper teeth's edges show about this share of the
+# face's height (at most UNREAD_MOST of the opening), or the old hint growing with the
+# opening where that is more. (The hint alone, a tenth of a thin opening, was under a pixel:
+# a visitor's grin made a thin black slot with no teeth.)
+UNREAD_TEETH_FH, UNREAD_MOST = 0.02, 0.6
 
 
 def curve_through(points: np.ndarray, xs: np.ndarray, outside: float | None = None) -> np.ndarray:
@@ -210,8 +220,9 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
     if rig.own_teeth and teeth_shown is not None:
         teeth_shown = _below_own_teeth(teeth_shown)
     if teeth_shown is None:
-        upper_band, lower_band = min(0.42, 0.1 + 0.012 * gap), 0.0
-        strength = float(np.clip((gap - 3.0) / 6.0, 0.0, 0.95))
+        upper_band = max(min(0.42, 0.1 + 0.012 * gap), min(UNREAD_MOST, UNREAD_TEETH_FH * rig.face_height / gap))
+        lower_band = 0.0
+        strength = 0.95 * float(np.clip((gap - 1.5) / 2.5, 0.0, 1.0))
     else:
         upper_band, lower_band = (float(np.clip(b, 0.0, 1.0)) for b in teeth_shown[:2])
         # The visitor's teeth were seen: shown as soon as there are pixels to show them in
@@ -273,11 +284,13 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
     upper_edge, lower_edge = upper_band * (1.0 - scallop), lower_band * (1.0 - scallop)
     # The soft edge is centred on the band's edge: the band is as tall as read, not a
     # soft pixel shorter (which on a narrow opening left a grey line, not teeth).
-    upper_shown, lower_shown = (float(np.clip(band * gap / MIN_TEETH_PX - 1.0, 0.0, 1.0))
+    upper_shown, lower_shown = (float(np.clip(band * gap / _least_teeth_px(band) - 1.0, 0.0, 1.0))
                                 for band in (upper_band, lower_band))
     upper_teeth = np.clip((upper_edge - v) / edge_px + 0.5, 0.0, 1.0) * upper_shown
     lower_teeth = np.clip((v - 1.0 + lower_edge) / edge_px + 0.5, 0.0, 1.0) * lower_shown
-    teeth = np.maximum(upper_teeth, lower_teeth) * fade * strength
+    # (Wholly over the cavity once the opening is strong: 0.95 of the way, the cavity's dark
+    # showed through and greyed the row.)
+    teeth = np.maximum(upper_teeth, lower_teeth) * fade * min(1.0, strength / 0.95)
     if teeth.max() > 0:
         shade = tooth_light(across, u, v, upper_teeth >= lower_teeth, upper_band, lower_band, half)
         colour = colour + (pal.teeth * shade[..., None] - colour) * teeth[..., None]
@@ -305,6 +318,13 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
     lift = lift * np.clip((EDGE_LIT_TO[1] - u) / (EDGE_LIT_TO[1] - EDGE_LIT_TO[0]), 0.0, 1.0)
     patch = _inner_lips(region[y0:y1, x0:x1], mask, unrounded, gap, opening, pal.lip, lift)
     region[y0:y1, x0:x1] = np.clip(patch + (colour - patch) * alpha + 0.5, 0, 255).astype(np.uint8)
+
+
+def _least_teeth_px(band: float) -> float:
+    """The height (pixels) under which a row of teeth filling `band` of the opening is not
+    painted: MIN_TEETH_PX for a sliver, FILLING_MIN_PX for a row that fills the opening."""
+    filling = float(np.clip((band - FILLING_BAND[0]) / (FILLING_BAND[1] - FILLING_BAND[0]), 0.0, 1.0))
+    return MIN_TEETH_PX + (FILLING_MIN_PX - MIN_TEETH_PX) * filling
 
 
 def _inner_lips(patch: np.ndarray, mask: np.ndarray, unrounded: np.ndarray, gap: float, opening: float,
