@@ -77,3 +77,34 @@ def test_a_toothy_grin_on_a_small_face_shows_its_teeth(stack, sitter):
     out, dst, _ = _opened(animator, (0.6, 0.0, 0.0, 0.0, 0.4), share=0.025)
     assert 2.5 < dst[14, 1] - dst[13, 1] < 5
     assert _upper_teeth_lit_half(out, dst) > 0.6 * _highlights(small, animator)
+
+
+def _sepia(sitter: np.ndarray) -> np.ndarray:
+    """The sitter as an old sepia print: one tone, browner in its darker tones than in its
+    lights, as a toned print is."""
+    light = sitter.astype(np.float32) @ LUMA
+    depth = 1.0 - light / 255.0
+    cast = np.stack([1.0 + 0.35 * depth, 1.0 - 0.05 * depth, 1.0 - 0.45 * depth], axis=-1)
+    cast /= (cast @ LUMA)[..., None]
+    return np.clip(light[..., None] * cast, 0, 255).astype(np.uint8)
+
+
+def test_on_a_sepia_print_the_teeth_in_shade_are_browner_as_its_darker_tones_are(stack, sitter):
+    """Darkened in their lights' paler tone, the shaded teeth (towards the corners, the
+    lower row) were a cool grey band beside skin in the print's brown: in shade they take
+    the print's browner tone at their lightness."""
+    print_ = _sepia(sitter)
+    animator = MeshAnimator(print_, stack)
+    out, dst, _ = _opened(animator, (0.35, 0.3, 0.0, 0.0, 0.0), share=0.1)
+    centre, half = (dst[78, 0] + dst[308, 0]) / 2, (dst[308, 0] - dst[78, 0]) / 2
+    xs = np.arange(int(round(centre - 0.6 * half)), int(round(centre + 0.6 * half)) + 1)
+    upper, lower = dst[list(UPPER_INNER_LIP)], dst[list(LOWER_INNER_LIP)]
+    top = np.interp(xs, *upper[np.argsort(upper[:, 0])].T)
+    bottom = np.interp(xs, *lower[np.argsort(lower[:, 0])].T)
+    teeth = np.concatenate([out[np.round(top + f * (bottom - top)).astype(int), xs]
+                            for f in (0.12, 0.2, 0.8, 0.88)]).astype(np.float32)
+    light = teeth @ LUMA
+    redness = teeth[:, 0] / np.maximum(light, 1.0)
+    lit, shaded = light >= np.percentile(light, 75), light <= np.percentile(light, 25)
+    assert light[shaded].mean() < 0.8 * light[lit].mean()  # (there is shade on the row)
+    assert redness[shaded].mean() > redness[lit].mean() + 0.02

@@ -119,6 +119,41 @@ def lit_skin(image: np.ndarray, mesh: np.ndarray, cheeks: np.ndarray,
     return colour, float(highlights), float(brightest)
 
 
+def in_shade(teeth: np.ndarray, image: np.ndarray, outline: np.ndarray, eyes: tuple[np.ndarray, ...],
+             share: float) -> np.ndarray:
+    """The teeth at `share` of their light, in the hue the face itself has at that lightness
+    (ENAMEL_SATURATION of its saturation there, as the lit teeth have of the lit skin's): a
+    face's darker tones are warmer in a warm painting, browner in a sepia print (skin at
+    r/L 1.16-1.2 at the lightness of shaded teeth, where the lit teeth were 1.11 on an old
+    sepia photograph). Darkened in their lights' paler hue, the teeth's shaded parts read
+    as a cool grey band beside the skin. The teeth darkened alone where the face has too few
+    pixels of that lightness (`outline`, `eyes`: the face's and eye openings' points)."""
+    teeth = np.asarray(teeth, np.float32)
+    wanted = float(teeth @ LUMA) * share
+    pixels = _face_pixels(image, outline, eyes)
+    light = pixels @ LUMA
+    near = np.abs(light - wanted) <= max(0.1 * wanted, 4.0)
+    if np.count_nonzero(near) < MIN_SKIN_PIXELS:
+        return teeth * share
+    chroma = np.median(pixels[near] / light[near, None], axis=0)
+    hue = 1.0 + (chroma - 1.0) * ENAMEL_SATURATION
+    return np.clip(hue / max(float(hue @ LUMA), 1e-3) * wanted, 0.0, 255.0)
+
+
+def _face_pixels(image: np.ndarray, outline: np.ndarray, eyes: tuple[np.ndarray, ...]) -> np.ndarray:
+    """The face's pixels (float32, N x 3): inside its outline, the eye openings left out."""
+    x0, y0 = np.maximum(np.floor(outline.min(0)).astype(int), 0)
+    x1, y1 = np.minimum(np.ceil(outline.max(0)).astype(int) + 1, (image.shape[1], image.shape[0]))
+    crop = image[y0:y1, x0:x1, :3]
+    if crop.size == 0:
+        return np.zeros((0, 3), np.float32)
+    mask = np.zeros(crop.shape[:2], np.uint8)
+    cv2.fillPoly(mask, [np.round(outline - (x0, y0)).astype(np.int32)], 1)
+    for eye in eyes:
+        cv2.fillPoly(mask, [np.round(eye - (x0, y0)).astype(np.int32)], 0)
+    return crop[mask > 0].astype(np.float32)
+
+
 def _chroma(rgb: np.ndarray) -> np.ndarray:
     rgb = np.asarray(rgb, np.float32)
     return rgb / max(float(rgb @ LUMA), 1.0)

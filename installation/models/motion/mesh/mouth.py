@@ -19,7 +19,7 @@ from .cavity import cavity_colours, grain_in_darks
 from .enamel import biting_edge, tooth_light
 from .halftone import HalftoneScreen
 from .passages import of_rig, textured
-from .rig import INNER_LIPS, LOWER_INNER_LIP, UPPER_INNER_LIP, PortraitRig
+from .rig import INNER_LIPS, LOWER_INNER_LIP, TEETH_SHADE_AT, UPPER_INNER_LIP, Palette, PortraitRig
 from .tone import LUMA
 from .tongue import (
     THROAT_SHADE,
@@ -293,7 +293,7 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
     teeth = np.maximum(upper_teeth, lower_teeth) * fade * min(1.0, strength / 0.95)
     if teeth.max() > 0:
         shade = tooth_light(across, u, v, upper_teeth >= lower_teeth, upper_band, lower_band, half)
-        colour = colour + (pal.teeth * shade[..., None] - colour) * teeth[..., None]
+        colour = colour + (_enamel(pal, shade) - colour) * teeth[..., None]
         # The shadow the teeth cast where the cavity begins, beyond their edge only:
         # laid over their edge too, on a small mouth it greyed the whole band.
         soft = max(0.05, 1.5 / max(gap, 1.0))
@@ -318,6 +318,16 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
     lift = lift * np.clip((EDGE_LIT_TO[1] - u) / (EDGE_LIT_TO[1] - EDGE_LIT_TO[0]), 0.0, 1.0)
     patch = _inner_lips(region[y0:y1, x0:x1], mask, unrounded, gap, opening, pal.lip, lift)
     region[y0:y1, x0:x1] = np.clip(patch + (colour - patch) * alpha + 0.5, 0, 255).astype(np.uint8)
+
+
+def _enamel(pal: Palette, shade: np.ndarray) -> np.ndarray:
+    """The teeth's colour at each pixel lit `shade` of their full light: from the palette's
+    shaded teeth (at TEETH_SHADE_AT, in a print's tone there) to its lit ones, and darker
+    still in that tone below it."""
+    lit = np.asarray(pal.teeth, np.float32)
+    dim = lit * TEETH_SHADE_AT if pal.teeth_in_shade is None else np.asarray(pal.teeth_in_shade, np.float32)
+    towards_lit = np.maximum(shade - TEETH_SHADE_AT, 0.0) * (1.0 / (1.0 - TEETH_SHADE_AT))
+    return dim * np.minimum(shade * (1.0 / TEETH_SHADE_AT), 1.0)[..., None] + (lit - dim) * towards_lit[..., None]
 
 
 def _least_teeth_px(band: float) -> float:
