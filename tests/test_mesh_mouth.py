@@ -20,6 +20,7 @@ from installation.models.motion.mesh.rig import (
     OUTER_LIPS,
     UPPER_INNER_LIP,
     UPPER_OUTER_LIP,
+    Readings,
 )
 from installation.models.motion.mesh.teeth import CHEEKS, mouth_shown
 
@@ -383,6 +384,7 @@ def test_two_renderers_of_one_picture_measure_the_grain_in_its_darks_once_each(m
     monkeypatch.setattr(cavity, "cv2", Counting())
     rng = np.random.default_rng(5)
     rig = types.SimpleNamespace(region=(0, 0, 120, 100), image=rng.integers(0, 255, (100, 120, 3), np.uint8),
+                                readings=Readings(),
                                 palette=types.SimpleNamespace(lip=np.array([150.0, 80.0, 80.0], np.float32)))
     grains = [rng.normal(0, 3, (100, 120)).astype(np.float32) for _ in range(2)]
     shares = [cavity.grain_in_darks(rig, grains[frame % 2]) for frame in range(20)]
@@ -459,3 +461,29 @@ def test_a_small_opening_with_an_edge_on_end_is_rounded_there_only():
     assert np.isfinite(shape).all()
     assert shape[:, 0].max() < 99.0  # the far end drawn in, rounded
     assert abs(shape[:, 0].min() - 20.0) < 0.5  # the near corner where it was
+
+
+def test_a_portrait_gone_is_not_kept_by_its_mouths_painters_nor_shares_their_readings(stack, sitter):
+    """The passages a mouth is painted in, the grain in its darks and the cheek outline are
+    read once per portrait and kept on its own rig. Kept in the painters' modules, keyed by
+    the picture or the rig, every portrait shown stayed in memory after its animator was
+    gone (a kiosk showing a new sitter each hour kept the last few whole), and a second
+    portrait of the same picture was painted in the first one's passages."""
+    import gc
+    import weakref
+
+    first = MeshAnimator(sitter, stack)
+    _opened(first, (0.4, 0.0, 0.0, 0.0))
+    gone, image = weakref.ref(first.rig), weakref.ref(first.rig.image)
+    held = first.rig.image is sitter
+    del first
+    gc.collect()
+    assert gone() is None  # no module holds the portrait's rig...
+    assert held or image() is None  # ...nor its picture
+    first, second = MeshAnimator(sitter, stack), MeshAnimator(sitter, stack)
+    _opened(first, (0.4, 0.0, 0.0, 0.0))
+    read = first.rig.readings
+    assert read.passages is not None and read.cheek_points is not None and read.dark_grain
+    assert second.rig.readings.passages is None  # nothing read for it yet, nothing handed over
+    _opened(second, (0.4, 0.0, 0.0, 0.0))
+    assert second.rig.readings.passages is not read.passages

@@ -266,3 +266,30 @@ def test_an_engravings_hatched_mouth_is_not_read_as_teeth_and_its_bare_paper_tee
             assert teeth is not None, (medium.__name__, period)
             middle = teeth[3:-3]  # the opening's middle, where the teeth are drawn full depth
             assert np.all(np.abs(middle - depth) < 0.35 * depth), (medium.__name__, period, teeth, depth)
+
+
+def test_a_small_faces_lit_lower_lip_in_a_thin_parting_is_not_read_as_her_teeth(stack, sitter):
+    """A face about 100 px tall, its lips parted by 3-4 px over a lower lip lit along its
+    inner edge (a small old photograph, a miniature): read through the picture's blur, the
+    lit lip was her own upper teeth, 1-3 px long, and an opening mouth painted no teeth
+    under them, nor the inside of her lip: a dark hole. An opening that thin cannot tell
+    teeth from lip; the sitter shows none at rest."""
+    from installation.models.motion.mesh.own_teeth import biting_line
+
+    small = cv2.resize(sitter, None, fx=0.42, fy=0.42, interpolation=cv2.INTER_AREA)
+    mesh = portrait_faces(small, stack)[0].landmarks.astype(np.float32).copy()
+    height = float(np.linalg.norm(mesh[152, :2] - mesh[10, :2]))
+    assert 85 < height < 115
+    lower = list(LOWER_INNER_LIP)[1:-1]
+    u = np.abs(mesh[lower, 0] - mesh[14, 0]) / (abs(mesh[308, 0] - mesh[78, 0]) / 2)
+    mesh[lower, 1] += 0.03 * height * np.sqrt(np.clip(1.0 - u * u, 0.0, 1.0)) + 1.0
+    picture = small.copy()
+    cv2.fillPoly(picture, [np.round(mesh[list(INNER_LIPS), :2] * 16).astype(np.int32)], (60, 42, 40),
+                 lineType=cv2.LINE_AA, shift=4)
+    # The lower lip's lit inner edge, where the mesh put the parting: its lower three quarters.
+    line = mesh[list(LOWER_INNER_LIP), :2]
+    upper = mesh[list(UPPER_INNER_LIP), :2]
+    edge = line + (upper - line) * 0.75
+    lit = np.round(np.concatenate([line + [0, 1.0], edge[::-1]]) * 16).astype(np.int32)
+    cv2.fillPoly(picture, [lit], (215, 170, 160), lineType=cv2.LINE_AA, shift=4)
+    assert biting_line(picture, mesh) is None

@@ -39,12 +39,11 @@ CONTACT_SHADOW = 0.3
 CORNER_SHADE = 0.4
 
 
-# The grain over the cavity (`grain_in_darks`), measured once per picture and grain: pairs of
-# the grain it was measured for and the share, newest first, a few of them (`bayard animate`
-# renders on two threads, each its own grain of one picture: with one pair kept, each thread
-# measured again on nearly every open-mouth frame, 6 ms of a 10 ms frame). One tuple, replaced
-# whole, so that a second render thread can never pair one picture's grain with another's share.
-_DARK_GRAIN: tuple[tuple[np.ndarray, float], ...] = ()
+# The grain over the cavity (`grain_in_darks`) is measured once per portrait and grain, kept on
+# the rig: a few pairs of the grain it was measured for and the share, newest first (`bayard
+# animate` renders on two threads, each its own grain of one picture: with one pair kept, each
+# thread measured again on nearly every open-mouth frame, 6 ms of a 10 ms frame). One tuple,
+# replaced whole, so that a second render thread can never pair one grain with another's share.
 _DARK_GRAIN_KEEP = 4
 
 
@@ -55,8 +54,8 @@ def grain_in_darks(rig: PortraitRig, grain: np.ndarray) -> float:
     detail there, 0.1-0.7 of its midtones' on eleven sitters). Laid at the cheeks' strength
     on the cavity, it read as a speckled black hole (3-6 times the face's own grain in the
     opening on the photographs). Measured once, as the grain is (this runs on every frame)."""
-    global _DARK_GRAIN
-    for measured_for, measured in _DARK_GRAIN:
+    kept = rig.readings.dark_grain
+    for measured_for, measured in kept:
         if measured_for is grain:
             return measured
     x0, y0, x1, y1 = rig.region
@@ -67,7 +66,7 @@ def grain_in_darks(rig: PortraitRig, grain: np.ndarray) -> float:
     darks = smooth <= max(FLOOR_MOST * float(rig.palette.lip @ LUMA), float(np.percentile(smooth, 10)))
     strength = robust_spread(detail[darks])
     share = float(np.clip(strength / max(float(grain.std()), 1e-6), 0.1, 1.0))
-    _DARK_GRAIN = ((grain, share), *_DARK_GRAIN)[:_DARK_GRAIN_KEEP]
+    rig.readings.dark_grain = ((grain, share), *kept)[:_DARK_GRAIN_KEEP]
     return share
 
 

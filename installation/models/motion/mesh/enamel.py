@@ -42,8 +42,10 @@ MIN_SKIN_PIXELS = 60
 # paintings kept a blue over lightness of 0.80-0.89 beside skin round the mouth at 0.72-0.77
 # (three paintings), at about its lightness: a painting's highlights are often paler and
 # cooler than its skin, and the teeth read as a grey-blue band beside the skin, not ivory.)
+# (The lit half of the front teeth, at their middle height, measured in twelve colour
+# photographs of smiles (shared faces): 0.71-1.1 of the lit skin's highlights, median 0.94.)
 ENAMEL_SATURATION = 0.75
-UNDER_HIGHLIGHTS = 0.92
+UNDER_HIGHLIGHTS = 0.94
 UNDER_BRIGHTEST = 0.95
 # The upper row seen from the front: where one tooth meets the next (share of half the
 # mouth's width from its centre), from tooth widths along the arch (central incisor 8.5 mm,
@@ -70,7 +72,10 @@ LOWER_SEAMS = 0.5  # the lower row's separations, as a share of the upper's
 # The lateral incisors are a little shorter than the centrals (share of the row's height).
 LATERAL_SHORTER = 0.06
 # Light along the row, slightly uneven as painted teeth are (no two teeth catch the light
-# alike): gentle swells, not periodic, at most this much.
+# alike): gentle swells, not periodic, this much from the lightest to the darkest, round
+# the enamel's own light (only ever darker, with the lip's shadow, the seams and the cavity
+# blurred in, the row's lit half was 0.80-0.84 of the face's highlights on six sitters where
+# a photograph's teeth are 0.94: a grey band beside warm skin, not teeth).
 UNEVEN = 0.07
 UNEVEN_WAVES = ((2.3, 0.4), (3.7, 1.9), (6.1, 4.2))  # cycles across the mouth, phase
 
@@ -114,6 +119,41 @@ def lit_skin(image: np.ndarray, mesh: np.ndarray, cheeks: np.ndarray,
     return colour, float(highlights), float(brightest)
 
 
+def in_shade(teeth: np.ndarray, image: np.ndarray, outline: np.ndarray, eyes: tuple[np.ndarray, ...],
+             share: float) -> np.ndarray:
+    """The teeth at `share` of their light, in the hue the face itself has at that lightness
+    (ENAMEL_SATURATION of its saturation there, as the lit teeth have of the lit skin's): a
+    face's darker tones are warmer in a warm painting, browner in a sepia print (skin at
+    r/L 1.16-1.2 at the lightness of shaded teeth, where the lit teeth were 1.11 on an old
+    sepia photograph). Darkened in their lights' paler hue, the teeth's shaded parts read
+    as a cool grey band beside the skin. The teeth darkened alone where the face has too few
+    pixels of that lightness (`outline`, `eyes`: the face's and eye openings' points)."""
+    teeth = np.asarray(teeth, np.float32)
+    wanted = float(teeth @ LUMA) * share
+    pixels = _face_pixels(image, outline, eyes)
+    light = pixels @ LUMA
+    near = np.abs(light - wanted) <= max(0.1 * wanted, 4.0)
+    if np.count_nonzero(near) < MIN_SKIN_PIXELS:
+        return teeth * share
+    chroma = np.median(pixels[near] / light[near, None], axis=0)
+    hue = 1.0 + (chroma - 1.0) * ENAMEL_SATURATION
+    return np.clip(hue / max(float(hue @ LUMA), 1e-3) * wanted, 0.0, 255.0)
+
+
+def _face_pixels(image: np.ndarray, outline: np.ndarray, eyes: tuple[np.ndarray, ...]) -> np.ndarray:
+    """The face's pixels (float32, N x 3): inside its outline, the eye openings left out."""
+    x0, y0 = np.maximum(np.floor(outline.min(0)).astype(int), 0)
+    x1, y1 = np.minimum(np.ceil(outline.max(0)).astype(int) + 1, (image.shape[1], image.shape[0]))
+    crop = image[y0:y1, x0:x1, :3]
+    if crop.size == 0:
+        return np.zeros((0, 3), np.float32)
+    mask = np.zeros(crop.shape[:2], np.uint8)
+    cv2.fillPoly(mask, [np.round(outline - (x0, y0)).astype(np.int32)], 1)
+    for eye in eyes:
+        cv2.fillPoly(mask, [np.round(eye - (x0, y0)).astype(np.int32)], 0)
+    return crop[mask > 0].astype(np.float32)
+
+
 def _chroma(rgb: np.ndarray) -> np.ndarray:
     rgb = np.asarray(rgb, np.float32)
     return rgb / max(float(rgb @ LUMA), 1.0)
@@ -151,7 +191,7 @@ def tooth_light(across: np.ndarray, u: np.ndarray, v: np.ndarray, in_upper: np.n
     swell = np.zeros_like(across)
     for cycles, phase in UNEVEN_WAVES:
         swell += np.sin(across * np.pi * cycles + phase)
-    uneven = 1.0 - UNEVEN * 0.5 * (1.0 + swell / len(UNEVEN_WAVES))
+    uneven = 1.0 + UNEVEN * 0.5 * swell / len(UNEVEN_WAVES)
     corridor = 1.0 - 0.5 * np.clip((u - 0.45) / 0.5, 0.0, 1.0) ** 2
     # 0 at the lip a row grows from, 1 at its biting edge.
     t = np.where(in_upper, v / max(upper_band, 0.05), (1.0 - v) / max(lower_band, 0.05))

@@ -19,7 +19,7 @@ from .cavity import cavity_colours, grain_in_darks
 from .enamel import biting_edge, tooth_light
 from .halftone import HalftoneScreen
 from .passages import of_rig, textured
-from .rig import INNER_LIPS, LOWER_INNER_LIP, UPPER_INNER_LIP, PortraitRig
+from .rig import INNER_LIPS, LOWER_INNER_LIP, TEETH_SHADE_AT, UPPER_INNER_LIP, Palette, PortraitRig
 from .tone import LUMA
 from .tongue import (
     THROAT_SHADE,
@@ -61,8 +61,18 @@ CORNER_ROUND, ROUND_FROM_PX = 0.15, 8.0
 # (smile amplitude 0.78 -> 0.76 on the shared pairs, 0.80 -> 0.72 on the painting talking).
 MOUTH_CORNERS = (INNER_LIPS.index(78), INNER_LIPS.index(308))
 # A row of teeth under this many pixels tall is not painted (fading in up to twice that):
-# thinner, blurred into the cavity, it was a grey line along the lip, not teeth.
+# thinner, blurred into the cavity, it was a grey line along the lip, not teeth. That is a
+# sliver of a taller opening; a row filling FILLING_BAND of the opening or more is what a
+# thin grin shows, and is painted from FILLING_MIN_PX (faded from MIN_TEETH_PX, a toothy
+# grin parted by 4 pixels on a small face showed 0.6 of its teeth: a dark slot).
 MIN_TEETH_PX = 1.5
+FILLING_BAND, FILLING_MIN_PX = (0.2, 0.4), 0.75
+# With the visitor's teeth unread (their opening too narrow to read, teeth.MIN_GAP_PX), the
+# opening is a parted grin or a word: the upper teeth's edges show about this share of the
+# face's height (at most UNREAD_MOST of the opening), or the old hint growing with the
+# opening where that is more. (The hint alone, a tenth of a thin opening, was under a pixel:
+# a visitor's grin made a thin black slot with no teeth.)
+UNREAD_TEETH_FH, UNREAD_MOST = 0.02, 0.6
 
 
 def curve_through(points: np.ndarray, xs: np.ndarray, outside: float | None = None) -> np.ndarray:
@@ -110,19 +120,11 @@ def rounded(polygon: np.ndarray, radius: float, tips: tuple[int, ...] = (),
     return np.column_stack([smooth.real, smooth.imag])
 
 
-# The points whose hull is each portrait's cheek outline (`_cheek_points`): the portrait's rig
-# and its points, the newest few (one tuple, replaced whole: render threads share it).
-_CHEEK_POINTS: tuple[tuple[PortraitRig, np.ndarray], ...] = ()
-
-
 def _cheek_points(rig: PortraitRig) -> np.ndarray:
-    """The mesh points whose hull is the rig's cheek outline, found once per portrait."""
-    global _CHEEK_POINTS
-    for known, points in _CHEEK_POINTS:
-        if known is rig:
-            return points
-    points = cheek_outline_points(rig.mesh.astype(np.float64))
-    _CHEEK_POINTS = ((rig, points), *_CHEEK_POINTS)[:4]
+    """The mesh points whose hull is the rig's cheek outline, found once per portrait (kept on its rig)."""
+    points = rig.readings.cheek_points
+    if points is None:
+        points = rig.readings.cheek_points = cheek_outline_points(rig.mesh.astype(np.float64))
     return points
 
 
@@ -218,8 +220,9 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
     if rig.own_teeth and teeth_shown is not None:
         teeth_shown = _below_own_teeth(teeth_shown)
     if teeth_shown is None:
-        upper_band, lower_band = min(0.42, 0.1 + 0.012 * gap), 0.0
-        strength = float(np.clip((gap - 3.0) / 6.0, 0.0, 0.95))
+        upper_band = max(min(0.42, 0.1 + 0.012 * gap), min(UNREAD_MOST, UNREAD_TEETH_FH * rig.face_height / gap))
+        lower_band = 0.0
+        strength = 0.95 * float(np.clip((gap - 1.5) / 2.5, 0.0, 1.0))
     else:
         upper_band, lower_band = (float(np.clip(b, 0.0, 1.0)) for b in teeth_shown[:2])
         # The visitor's teeth were seen: shown as soon as there are pixels to show them in
@@ -281,14 +284,16 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
     upper_edge, lower_edge = upper_band * (1.0 - scallop), lower_band * (1.0 - scallop)
     # The soft edge is centred on the band's edge: the band is as tall as read, not a
     # soft pixel shorter (which on a narrow opening left a grey line, not teeth).
-    upper_shown, lower_shown = (float(np.clip(band * gap / MIN_TEETH_PX - 1.0, 0.0, 1.0))
+    upper_shown, lower_shown = (float(np.clip(band * gap / _least_teeth_px(band) - 1.0, 0.0, 1.0))
                                 for band in (upper_band, lower_band))
     upper_teeth = np.clip((upper_edge - v) / edge_px + 0.5, 0.0, 1.0) * upper_shown
     lower_teeth = np.clip((v - 1.0 + lower_edge) / edge_px + 0.5, 0.0, 1.0) * lower_shown
-    teeth = np.maximum(upper_teeth, lower_teeth) * fade * strength
+    # (Wholly over the cavity once the opening is strong: 0.95 of the way, the cavity's dark
+    # showed through and greyed the row.)
+    teeth = np.maximum(upper_teeth, lower_teeth) * fade * min(1.0, strength / 0.95)
     if teeth.max() > 0:
         shade = tooth_light(across, u, v, upper_teeth >= lower_teeth, upper_band, lower_band, half)
-        colour = colour + (pal.teeth * shade[..., None] - colour) * teeth[..., None]
+        colour = colour + (_enamel(pal, shade) - colour) * teeth[..., None]
         # The shadow the teeth cast where the cavity begins, beyond their edge only:
         # laid over their edge too, on a small mouth it greyed the whole band.
         soft = max(0.05, 1.5 / max(gap, 1.0))
@@ -313,6 +318,23 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
     lift = lift * np.clip((EDGE_LIT_TO[1] - u) / (EDGE_LIT_TO[1] - EDGE_LIT_TO[0]), 0.0, 1.0)
     patch = _inner_lips(region[y0:y1, x0:x1], mask, unrounded, gap, opening, pal.lip, lift)
     region[y0:y1, x0:x1] = np.clip(patch + (colour - patch) * alpha + 0.5, 0, 255).astype(np.uint8)
+
+
+def _enamel(pal: Palette, shade: np.ndarray) -> np.ndarray:
+    """The teeth's colour at each pixel lit `shade` of their full light: from the palette's
+    shaded teeth (at TEETH_SHADE_AT, in a print's tone there) to its lit ones, and darker
+    still in that tone below it."""
+    lit = np.asarray(pal.teeth, np.float32)
+    dim = lit * TEETH_SHADE_AT if pal.teeth_in_shade is None else np.asarray(pal.teeth_in_shade, np.float32)
+    towards_lit = np.maximum(shade - TEETH_SHADE_AT, 0.0) * (1.0 / (1.0 - TEETH_SHADE_AT))
+    return dim * np.minimum(shade * (1.0 / TEETH_SHADE_AT), 1.0)[..., None] + (lit - dim) * towards_lit[..., None]
+
+
+def _least_teeth_px(band: float) -> float:
+    """The height (pixels) under which a row of teeth filling `band` of the opening is not
+    painted: MIN_TEETH_PX for a sliver, FILLING_MIN_PX for a row that fills the opening."""
+    filling = float(np.clip((band - FILLING_BAND[0]) / (FILLING_BAND[1] - FILLING_BAND[0]), 0.0, 1.0))
+    return MIN_TEETH_PX + (FILLING_MIN_PX - MIN_TEETH_PX) * filling
 
 
 def _inner_lips(patch: np.ndarray, mask: np.ndarray, unrounded: np.ndarray, gap: float, opening: float,

@@ -40,8 +40,16 @@ import numpy as np
 
 from .rig import LOWER_INNER_LIP, LOWER_OUTER_LIP, UPPER_INNER_LIP, UPPER_OUTER_LIP
 
-# An opening narrower than this (share of the face height, at the mouth's middle) shows no teeth.
+# An opening narrower than this (share of the face height, at the mouth's middle) shows no teeth;
+# nor one narrower than MIN_OPENING_PX, or than OPENING_SIGMAS times the blur it is read
+# through: on a face 90-100 px tall a mouth parted by 2-5 px (0.026-0.035 of the face) over
+# a lit lower lip read as teeth 1-3 px long (an old sepia photograph made small, an engraving
+# whose lines blurred the lip up into the opening), and an opening mouth then painted no
+# teeth at all under "her own", nor the inside of her lip: a dark hole. The sitters' own
+# teeth read on development pictures lie in openings of 8 px or more.
 MIN_OPENING = 0.025
+MIN_OPENING_PX = 5.0
+OPENING_SIGMAS = 3.0
 # Teeth are lighter than the lips by this share of the lips' lightness at least (and by
 # MIN_STEP grey levels), over at least TEETH_SHARE of the opening's middle.
 LIGHTER_THAN_LIPS = 0.35
@@ -116,11 +124,14 @@ def _runs(image: np.ndarray, mesh: np.ndarray) -> tuple[np.ndarray, np.ndarray] 
     upper = mesh[list(UPPER_INNER_LIP), :2]
     lower = mesh[list(LOWER_INNER_LIP), :2]
     gaps = (lower - upper) @ down
-    if float(np.max(gaps[1:-1])) < MIN_OPENING * face_height:
+    opening = float(np.max(gaps[1:-1]))
+    if opening < max(MIN_OPENING * face_height, MIN_OPENING_PX):
         return None
     grey = cv2.cvtColor(np.ascontiguousarray(image[..., :3]), cv2.COLOR_RGB2GRAY).astype(np.float32)
     period = stroke_period(grey, (mesh[13, :2] + mesh[14, :2]) / 2, face_height)
     sigma = max(0.7, 0.004 * face_height, 0.0 if period is None else STROKE_TONE * period)
+    if opening < OPENING_SIGMAS * sigma:
+        return None
     grey = cv2.GaussianBlur(grey, (0, 0), sigma)
     # The lips' own lightness: between each lip's outer and inner edge, half way.
     lips = np.concatenate([(mesh[list(UPPER_OUTER_LIP), :2] + upper) / 2,

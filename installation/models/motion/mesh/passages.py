@@ -47,7 +47,6 @@ FLOOR_PERCENTILE = 1.0
 # which holds this share of the whole detail's spread in white grain (measured: the grain
 # `plate.picture_grain` lays is white).
 FINEST_SIGMA, FINEST_SHARE = 1.0, 0.91
-KEEP = 4  # pictures whose passages are kept (`of_rig`)
 CELLS_PER_SIDE = 6
 
 
@@ -146,10 +145,6 @@ def _read(region: np.ndarray, y0: int, x0: int, side: int, floor: float) -> Pass
                    (x0, y0, x0 + side, y0 + side), robust_spread(finest) / FINEST_SHARE, floor)
 
 
-# The passages, read once per picture: pairs of the picture they were read for and the two,
-# newest first, a few of them (one tuple, replaced whole, as mouth.py's grain in the darks:
-# `bayard animate` renders on two threads).
-_PASSAGES: tuple[tuple[np.ndarray, tuple[Passage | None, Passage | None]], ...] = ()
 # The cavity is never darker than the darkest passage, but no lighter than this share of the
 # lips (CAVITY_LIP_SHARE's upper bound in rig.py): lighter, the opening no longer reads as one.
 DEEP_UNDER_LIPS = 0.45
@@ -160,17 +155,16 @@ MOST_OVER_PASSAGE = 2.0
 
 
 def of_rig(rig: PortraitRig) -> tuple[Passage | None, Passage | None]:
-    """The sitter's darkest passage and the face's lightest, read once per picture."""
-    global _PASSAGES
-    for read_for, found in _PASSAGES:
-        if read_for is rig.image:
-            return found
+    """The sitter's darkest passage and the face's lightest, read once per portrait (kept on
+    its rig)."""
+    if rig.readings.passages is not None:
+        return rig.readings.passages
     x0, y0, x1, y1 = rig.region
     region = rig.image[y0:y1, x0:x1]
     face = np.zeros(region.shape[:2], np.uint8)
     cv2.fillPoly(face, [np.round(rig.points[list(FACE_OVAL), :2] - (x0, y0)).astype(np.int32)], 1)
     found = passages(region, rig.face_height, rig.person, face)
-    _PASSAGES = ((rig.image, found), *_PASSAGES)[:KEEP]
+    rig.readings.passages = found
     return found
 
 

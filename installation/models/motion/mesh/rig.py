@@ -6,14 +6,14 @@ Built once per portrait (and cached): everything per frame works from this.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
 
 from ...face import Eye, Face
 from ...face.measures import facing_the_viewer
-from .enamel import enamel_colour, lit_skin
+from .enamel import enamel_colour, in_shade, lit_skin
 from .tone import LUMA, PrintTone
 
 # MediaPipe mesh indices the backend handles by name.
@@ -60,6 +60,24 @@ class Palette:
     teeth: np.ndarray
     tongue: np.ndarray  # lit, as a tongue beside the lips is
     tongue_in_shade: np.ndarray  # inside the open mouth, as it is painted
+    # The teeth at TEETH_SHADE_AT of their light, in a print's tone at that lightness (the
+    # teeth's own colour darkened, in a painting): how their shaded parts are painted.
+    teeth_in_shade: np.ndarray | None = None
+
+
+class Readings:
+    """What the mouth's painters read from a portrait once and keep (its darkest and lightest
+    passages, the grain in its darks, the points of its cheek outline): held by the portrait's
+    own rig, so two portraits never share them and they go when the rig goes. (Kept in the
+    painters' modules, keyed by the picture, they outlived their portraits and, keyed by an
+    array's identity, could be handed to a new picture that reused a freed one's id.) Each
+    is replaced whole: `bayard animate` renders on two threads."""
+
+    def __init__(self) -> None:
+        self.passages: tuple | None = None
+        self.cheek_points: np.ndarray | None = None
+        # Pairs of a grain (each render thread has its own) and its share in the darks.
+        self.dark_grain: tuple[tuple[np.ndarray, float], ...] = ()
 
 
 @dataclass
@@ -82,6 +100,8 @@ class PortraitRig:
     # Per point of the lower inner lip (corners left out): her own lower teeth's edge is there.
     own_lower_teeth: np.ndarray | None = None
     jaw_anchors: bool = False  # the band has its own points along the jaw (under_jaw.py)
+    # Read by the painters on first use (a copy made with `dataclasses.replace` starts afresh).
+    readings: Readings = field(default_factory=Readings, init=False, repr=False, compare=False)
 
     @property
     def first_jaw_anchor(self) -> int:
@@ -215,6 +235,7 @@ TONGUE_TINT = np.array([1.14, 1.06, 1.18])  # lighter than the lips, pinker
 TONGUE_PINK_FROM_REDNESS = 0.1
 TONGUE_UNDER_TEETH = 0.82  # the tongue's lightness at most, as a share of the teeth's
 TONGUE_IN_SHADE, SHADE_HUE = 0.65, 0.3  # the tongue inside the mouth (_in_the_mouths_shade)
+TEETH_SHADE_AT = 0.6  # the teeth's shaded colour is read at this share of their light (Palette)
 # The cavity's deepest colour (_cavity): this share of the face's darkest tones, within
 # these shares of the lips' lightness, and this much of the lip line's saturation.
 CAVITY_DARKS = 0.6
@@ -271,7 +292,11 @@ def _palette(image: np.ndarray, mesh: np.ndarray, eyes: tuple[Eye, Eye] = ()) ->
     tone = PrintTone.of(image)
     share = tone.share(lip_body)
     lip, cavity, teeth, tongue, shaded = (tone.follow(c, share) for c in (lip, cavity, teeth, tongue, shaded))
-    return Palette(lip, skin, cavity, teeth, tongue, shaded)
+    # The teeth's shaded parts in the face's own hue at their lightness (enamel.in_shade), and
+    # in a print's tone.
+    eyes_at = tuple(mesh[list(eye), :2] for eye in (LEFT_EYE_OPENING, RIGHT_EYE_OPENING))
+    teeth_in_shade = tone.follow(in_shade(teeth, image, mesh[list(FACE_OVAL), :2], eyes_at, TEETH_SHADE_AT), share)
+    return Palette(lip, skin, cavity, teeth, tongue, shaded, teeth_in_shade)
 
 
 def _in_the_mouths_shade(tongue: np.ndarray, cavity: np.ndarray, darks: float) -> np.ndarray:
