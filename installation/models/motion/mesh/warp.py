@@ -300,10 +300,10 @@ class MeshWarper:
         # a seam where the region meets the untouched picture).
         size = (self.coarse_shape[1] * self.step, self.coarse_shape[0] * self.step)
         h, w = self.shape
-        map_x = cv2.resize(dx, size, interpolation=cv2.INTER_LINEAR)[:h, :w]
-        map_y = cv2.resize(dy, size, interpolation=cv2.INTER_LINEAR)[:h, :w]
-        map_x += self.full_x
-        map_y += self.full_y
+        # (OpenCV's add into fresh maps: numpy's += on the cut-down view of the enlarged
+        # displacement, a strided array, cost three times as much, 0.1 ms a map.)
+        map_x = cv2.add(cv2.resize(dx, size, interpolation=cv2.INTER_LINEAR)[:h, :w], self.full_x)
+        map_y = cv2.add(cv2.resize(dy, size, interpolation=cv2.INTER_LINEAR)[:h, :w], self.full_y)
         self._moved = (map_x, map_y, extent)
         return map_x, map_y
 
