@@ -72,3 +72,22 @@ def test_maps_made_before_the_last_are_sampled_whole(animator):
     animator.render(Motion())  # a still head's maps are made last (its eyes as open: the same lids)
     late = warper.paint(map_x, map_y, dst, turned.teeth, depth)
     assert np.array_equal(late, expected)
+
+
+@pytest.mark.parametrize("interpolation", ("linear", "cubic"))
+def test_a_map_moved_less_than_the_still_share_samples_the_picture_exactly(interpolation):
+    """What the box leaves out moves by less than STILL_PX: OpenCV must sample that as no
+    move at all, or the frame outside the box would not be the one sampling would give."""
+    import cv2
+
+    from installation.models.motion.mesh.edges import STILL_PX
+
+    picture = np.random.default_rng(3).integers(0, 256, (60, 80, 3), dtype=np.uint8)  # sharpest possible edges
+    ys, xs = np.mgrid[0:40, 0:50].astype(np.float32) + np.float32(5.0)
+    flag = {"linear": cv2.INTER_LINEAR, "cubic": cv2.INTER_CUBIC}[interpolation]
+    still = cv2.remap(picture, xs, ys, flag, borderMode=cv2.BORDER_REFLECT)
+    assert np.array_equal(still, picture[5:45, 5:55])
+    for dx, dy in ((0.99, 0.0), (0.0, -0.99), (-0.99, 0.99)):
+        moved = cv2.remap(picture, xs + np.float32(dx * STILL_PX), ys + np.float32(dy * STILL_PX), flag,
+                          borderMode=cv2.BORDER_REFLECT)
+        assert np.array_equal(moved, still)
