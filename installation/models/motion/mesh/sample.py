@@ -100,9 +100,17 @@ class Sampler:
             self.plate_here = plate[y0:y1, x0:x1]
 
     def sample(self, out: np.ndarray, map_x: np.ndarray, map_y: np.ndarray,
-               face: tuple[slice, slice]) -> None:
+               face: tuple[slice, slice], within: tuple[slice, slice] | None = None) -> None:
         """Fill `out` (the region's pixels, RGB) through the maps; `face` (rows, columns
-        of the region) is sampled cubic."""
+        of the region) is sampled cubic. Only `within` (rows, columns of the region, holding
+        the face) where given: the rest of `out` is left as it is (where the maps move
+        nothing, it already is the picture)."""
+        if within is not None:
+            rows, cols = within
+            out, map_x, map_y = out[within], map_x[within], map_y[within]
+            face = (slice(face[0].start - rows.start, face[0].stop - rows.start),
+                    slice(face[1].start - cols.start, face[1].stop - cols.start))
+        here = within or (slice(None), slice(None))
         bilinear = {"interpolation": cv2.INTER_LINEAR, "borderMode": cv2.BORDER_REFLECT}
         fmx, fmy = map_x[face], map_y[face]
         moved_plate = wall = None
@@ -115,8 +123,8 @@ class Sampler:
                 part = grey[face]
                 _into(part, self._sharp(fmx, fmy, dst=part))
             if wall is not None:
-                self._over_plate(grey, moved_plate, wall)
-            self._keep_screen(grey, map_x, map_y, wall)
+                self._over_plate(grey, moved_plate, wall, here)
+            self._keep_screen(grey, map_x, map_y, wall, here)
             _into(out, cv2.cvtColor(grey, cv2.COLOR_GRAY2RGB, dst=out))
             return
         if self.stack is not None:
@@ -131,11 +139,11 @@ class Sampler:
             detail = cv2.subtract(sharp, cv2.cvtColor(part, cv2.COLOR_RGB2GRAY), dtype=cv2.CV_16S)
             _into(part, cv2.add(part, cv2.merge([detail, detail, detail]), dst=part, dtype=cv2.CV_8U))
         if wall is not None:
-            self._over_plate(out, cv2.remap(self.plate, map_x, map_y, **bilinear), wall)
-        self._keep_screen(out, map_x, map_y, wall)
+            self._over_plate(out, cv2.remap(self.plate, map_x, map_y, **bilinear), wall, here)
+        self._keep_screen(out, map_x, map_y, wall, here)
 
     def _keep_screen(self, picture: np.ndarray, map_x: np.ndarray, map_y: np.ndarray,
-                     wall: np.ndarray | None) -> None:
+                     wall: np.ndarray | None, here: tuple[slice, slice]) -> None:
         """On a halftone: the dots the maps carried along out, the page's own in, both as
         strong as the picture prints them at its tone there (the tone moves little, and the
         opening mouth is printed at its own as it is painted). At rest the two cancel to the
@@ -145,7 +153,7 @@ class Sampler:
         if self.dots is None:
             return
         carried = cv2.remap(self.dots, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
-        change = cv2.subtract(self.dots_here, carried)
+        change = cv2.subtract(self.dots_here[here], carried)
         if wall is not None:
             sitter = cv2.subtract(255.0, wall, dtype=cv2.CV_32F)  # the share that is not wall
             change = cv2.multiply(change, sitter, scale=1.0 / 255.0)
@@ -173,14 +181,16 @@ class Sampler:
         cv2.add(grain, smooth, dst=grain, dtype=cv2.CV_32F)
         return cv2.add(base, grain, dtype=cv2.CV_8U)
 
-    def _over_plate(self, picture: np.ndarray, moved_plate: np.ndarray, wall: np.ndarray) -> None:
+    def _over_plate(self, picture: np.ndarray, moved_plate: np.ndarray, wall: np.ndarray,
+                    here: tuple[slice, slice]) -> None:
         """Hair and shoulders move with the head; the wall behind the sitter stays still.
         Where a pixel is partly wall (the mask's soft edge, or all wall), the wall moved
         with it is swapped for the wall that belongs here:
             out = moved picture + (1 - moved mask) * (wall here - wall moved)
-        which is the picture itself wherever nothing moved. In OpenCV's vector code and in
+        which is the picture itself wherever nothing moved (`here`: the rows and columns
+        of the region the picture holds). In OpenCV's vector code and in
         place (numpy's float temporaries over the region cost as much as the warp)."""
-        change = cv2.subtract(self.plate_here, moved_plate, dtype=cv2.CV_32F)
+        change = cv2.subtract(self.plate_here[here], moved_plate, dtype=cv2.CV_32F)
         if change.ndim == 3:
             wall = cv2.merge([wall, wall, wall])
         change = cv2.multiply(change, wall, scale=1.0 / 255.0, dtype=cv2.CV_32F)

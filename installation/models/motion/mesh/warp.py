@@ -14,6 +14,7 @@ import cv2
 import numpy as np
 
 from .easing import SLIVER_SHARE, FoldEasing
+from .edges import edge_hold, feather_edge_jumps, moving_extent
 from .eye_reach import opening_below_mesh
 from .focus import face_blur
 from .folds import FoldShading
@@ -43,25 +44,12 @@ from .under_jaw import UnderJaw, soften
 
 SUBPIXEL_BITS = 4
 SEAM_SOFTNESS_PX = 0.8
-# Where a turned head's far edge covers the hair behind it, the map jumps: the cheek ended
-# in a hard, straight cut through hair that the portrait shows soft, with stair-step
-# notches along it. There (and only there: the face's outline and the rings beyond it),
-# the map is eased over this share of the face height, so the band the edge hides is
-# shown compressed, soft as in the picture. A jump is a second difference of the map
-# above SEAM_JUMP_PX per map step: an affine map has none, the mesh's kinks a fraction.
-SEAM_FEATHER_SHARE = 0.012
-SEAM_JUMP_PX = 1.0
-_SECOND_X = np.array([[1.0, -2.0, 1.0]], np.float32)
-_SECOND_Y = _SECOND_X.T.copy()
 # On a large face the map is computed on a coarser grid (one point every 200 px of face
 # height, at most 4 apart) and interpolated: a piecewise-affine map is continuous, so this
 # is exact inside triangles and close on their edges, as long as the grid is finer than
 # the smallest moving triangles (lip corners). Small faces get the map at every pixel.
 # The portrait itself is always sampled at every pixel of its own resolution.
 MAP_FACE_PX_PER_STEP = 200
-# Where the moving region reaches the picture's edge, the motion fades to none over this
-# share of the face's height.
-EDGE_HOLD_SHARE = 0.12
 # A picture softer than this (px, focus.py: a blurred print; paintings and photographs
 # measure 0.5-1.5) gets the chin's edge over what lies under the jaw softened as much
 # (under_jaw.py); a sharper one's cut is near enough its own edges (and the blur cost 1.7
@@ -81,25 +69,6 @@ def skin_grain(rig: PortraitRig) -> tuple[np.ndarray | None, bool]:
         centre = np.round(rig.points[point, :2] - (x0, y0)).astype(int)
         cv2.circle(cheeks, (int(centre[0]), int(centre[1])), radius, 1, -1)
     return picture_grain(rig.image[y0:y1, x0:x1], cheeks > 0, seed=1)
-
-
-def _edge_hold(rig: PortraitRig, xx: np.ndarray, yy: np.ndarray, step: int) -> np.ndarray | None:
-    """Where the moving region reaches the picture's own edge (a small picture, or
-    shoulders cut by its frame), how much of the motion each map point (`step` pixels
-    apart) keeps: none at the edge, all of it EDGE_HOLD_SHARE of a face height inside. A
-    picture's edge does not move: moved, it sampled beyond the picture, and what was
-    mirrored in from there slid along the edge as the head nodded. None where the region
-    lies inside the picture."""
-    h, w = rig.image.shape[:2]
-    x0, y0, x1, y1 = rig.region
-    distances = [d for touches, d in ((x0 <= 0, xx + 0.5), (y0 <= 0, yy + 0.5),
-                                      (x1 >= w, w - 0.5 - xx), (y1 >= h, h - 0.5 - yy)) if touches]
-    if not distances:
-        return None
-    width = max(4.0, EDGE_HOLD_SHARE * rig.face_height)
-    # Still for the last two map steps, so the enlarged map is exactly still at the edge.
-    t = np.clip((np.minimum.reduce(distances) - 2.0 * step) / width, 0.0, 1.0)
-    return (t * t * (3.0 - 2.0 * t)).astype(np.float32)  # smoothstep: no crease where it ends
 
 
 def _nose_bridge_square(rig: PortraitRig) -> tuple[int, int, int, int]:
@@ -130,7 +99,7 @@ class MeshWarper:
         self._grid = (xx, yy)
         fy, fx = np.mgrid[0:self.shape[0], 0:self.shape[1]].astype(np.float32)
         self.full_x, self.full_y = fx + x0, fy + y0
-        self.edge_hold = _edge_hold(rig, xx, yy, step)
+        self.edge_hold = edge_hold(rig, xx, yy, step)
         # The sitter moves whole and is laid over the wall behind (plate.py) through its
         # own mask, moved the same way; the face is sampled cubic (sample.py).
         # A book's halftone: its dots stay on the page as the face moves (sample.py), and what
@@ -170,6 +139,8 @@ class MeshWarper:
         self.under_jaw = UnderJaw(self.src, rig.first_jaw_anchor) if rig.jaw_anchors else None
         # Per triangle (and the identity column), whether it shows what stays under the jaw.
         self._jaw_seam = None
+        # The last maps made and the box outside which they move nothing (see _sampled_box).
+        self._moved: tuple[np.ndarray, np.ndarray, tuple[int, int, int, int] | None] | None = None
         self._under_jaw_triangle = np.append(np.any(rig.triangles >= rig.first_jaw_anchor, axis=1) & ~backdrop,
                                              False)
         self._behind = np.where(backdrop, 2e6, np.where(np.any(rig.triangles >= 468, axis=1), 1e6, 0.0))
@@ -310,7 +281,7 @@ class MeshWarper:
             cv2.GaussianBlur(dx, (3, 3), sigma, dst=dx)
             cv2.GaussianBlur(dy, (3, 3), sigma, dst=dy)
         if edge_turned:
-            self._feather_edge_jumps(dx, dy, index)
+            feather_edge_jumps(dx, dy, index, self._at_edge, self.step, self.rig.face_height)
         # The chin's edge over what stays under the jaw, for paint to soften (under_jaw.py).
         self._jaw_seam = None if self.under_jaw is None or self.blur < JAW_SEAM_SOFTEST_PX else \
             self.under_jaw.seam(self._under_jaw_triangle, index, dx, dy, (dst - self.origin - self.centre) / self.step,
@@ -318,52 +289,23 @@ class MeshWarper:
         if self.edge_hold is not None:  # after the easing, which would spread motion into it
             dx *= self.edge_hold
             dy *= self.edge_hold
+        extent = moving_extent(dx, dy, self.step)
         if self.step == 1:
             dx += self.full_x
             dy += self.full_y
+            self._moved = (dx, dy, extent)
             return dx, dy
         # The displacement interpolates exactly where the map is affine, and stays zero at
         # the region's edge (absolute coordinates, clamped there, were half a pixel off:
         # a seam where the region meets the untouched picture).
         size = (self.coarse_shape[1] * self.step, self.coarse_shape[0] * self.step)
         h, w = self.shape
-        map_x = cv2.resize(dx, size, interpolation=cv2.INTER_LINEAR)[:h, :w]
-        map_y = cv2.resize(dy, size, interpolation=cv2.INTER_LINEAR)[:h, :w]
-        map_x += self.full_x
-        map_y += self.full_y
+        # (OpenCV's add into fresh maps: numpy's += on the cut-down view of the enlarged
+        # displacement, a strided array, cost three times as much, 0.1 ms a map.)
+        map_x = cv2.add(cv2.resize(dx, size, interpolation=cv2.INTER_LINEAR)[:h, :w], self.full_x)
+        map_y = cv2.add(cv2.resize(dy, size, interpolation=cv2.INTER_LINEAR)[:h, :w], self.full_y)
+        self._moved = (map_x, map_y, extent)
         return map_x, map_y
-
-    def _feather_edge_jumps(self, dx: np.ndarray, dy: np.ndarray, index: np.ndarray) -> None:
-        """Ease the map (coarse displacement, in place) where it jumps at the head's edge."""
-        jump = None
-        for d in (dx, dy):
-            for kernel in (_SECOND_X, _SECOND_Y):
-                here = cv2.absdiff(cv2.filter2D(d, -1, kernel, borderType=cv2.BORDER_REPLICATE), 0.0)
-                jump = here if jump is None else cv2.max(jump, here)
-        seam = jump > SEAM_JUMP_PX * self.step
-        if not seam.any():
-            return
-        seam[seam] = self._at_edge[index[seam]]
-        if not seam.any():
-            return
-        sigma = max(1.0, SEAM_FEATHER_SHARE * self.rig.face_height / self.step)
-        # Only around the seam (it is a short stretch of the head's edge): the blurs are
-        # the cost, and nothing beyond three sigmas changes.
-        rows, cols = np.flatnonzero(seam.any(1)), np.flatnonzero(seam.any(0))
-        reach = int(np.ceil(3.0 * sigma)) + 1
-        box = (slice(max(rows[0] - reach, 0), rows[-1] + reach + 1),
-               slice(max(cols[0] - reach, 0), cols[-1] + reach + 1))
-        # Full easing within about a sigma of the jump, none beyond two or three. (The
-        # stack blur is a Gaussian's close cousin whose cost does not grow with its size.)
-        size = 2 * int(round(2.5 * sigma)) + 1
-        weight = cv2.stackBlur(seam[box].astype(np.float32), (size, size))
-        np.clip(weight * 3.0, 0.0, 1.0, out=weight)
-        for d in (dx, dy):
-            part = d[box]
-            eased = cv2.stackBlur(part, (size, size))
-            eased -= part
-            eased *= weight
-            part += eased
 
     def maps(self, dst: np.ndarray, gaze_px: np.ndarray, depth: np.ndarray | None = None,
              eye_open: tuple[float, float] = (1.0, 1.0)) -> tuple[np.ndarray, np.ndarray]:
@@ -389,7 +331,8 @@ class MeshWarper:
         fx1, fy1 = np.ceil(dst[:468].max(0) - self.origin).astype(int) + 5
         fx0, fy0 = min(max(fx0, 0), w), min(max(fy0, 0), h)
         fx1, fy1 = max(min(fx1, w), fx0), max(min(fy1, h), fy0)
-        self.sampler.sample(region, map_x, map_y, (slice(fy0, fy1), slice(fx0, fx1)))
+        self.sampler.sample(region, map_x, map_y, (slice(fy0, fy1), slice(fx0, fx1)),
+                            self._sampled_box(map_x, map_y, (fx0, fy0, fx1, fy1)))
         if self._jaw_seam is not None:
             box, weight, sigma = self._jaw_seam
             soften(region[box], weight, sigma)
@@ -399,6 +342,22 @@ class MeshWarper:
         paint_lids(region, self._lid_covers, self.blur, self.grain, self.screen)
         paint_mouth(region, dst - self.origin, self.rig, teeth, self.grain, self.blur, self.screen)
         return out
+
+    def _sampled_box(self, map_x: np.ndarray, map_y: np.ndarray,
+                     face: tuple[int, int, int, int]) -> tuple[slice, slice]:
+        """The rows and columns of the region to sample: where the mesh moved anything, and
+        the face box (x0, y0, x1, y1), where the irises and lids are drawn into the maps after
+        the mesh (a glance alone moves nothing else); beyond, the frame is the picture as it is.
+        Only for the maps the last backward_map made: any others are sampled whole."""
+        h, w = self.shape
+        moved = self._moved
+        if moved is None or moved[0] is not map_x or moved[1] is not map_y:
+            return slice(0, h), slice(0, w)
+        x0, y0, x1, y1 = face
+        if moved[2] is not None:
+            mx0, my0, mx1, my1 = moved[2]
+            x0, y0, x1, y1 = min(x0, mx0), min(y0, my0), max(x1, mx1), max(y1, my1)
+        return slice(max(y0, 0), min(y1, h)), slice(max(x0, 0), min(x1, w))
 
     def render(self, dst: np.ndarray, gaze_px: np.ndarray, depth: np.ndarray | None = None,
                eye_open: tuple[float, float] = (1.0, 1.0),
