@@ -10,6 +10,7 @@ import cv2
 import numpy as np
 import pytest
 
+from installation.models.face import Eye
 from installation.models.motion.mesh.lid_paint import paint_lids
 from installation.models.motion.mesh.lids import LIDS, lid_whites, move_lids
 from installation.models.motion.mesh.mouth import curve_through
@@ -340,3 +341,45 @@ def test_a_closed_far_eye_leaves_no_dark_hook_where_its_picture_is_open_past_the
     # (Before: the lid faded out over the mesh's corner, and the iris there stayed: the
     # veiled woman's and Erasmus's closed far eyes kept a dark hook at their outer corner.)
     assert _closed_with_iris_at_the_corner() < 0.3  # 0.14 now; 0.67 when the lid faded out at the corner
+
+
+IRIS = (100.0, 112.0, 135.0)  # grey-blue: darker than the skin, not as dark as lashes (lid_rest.LASH_DARK)
+
+
+def test_a_closed_lid_over_an_iris_the_mesh_put_its_margin_through_is_skin_not_a_dark_lens():
+    """Van Gogh's near eye, the shared painting's: the face mesh put the upper lid's margin
+    through the iris, its upper half in the lid band (crease to margin). Stretched down as
+    the lid's skin, that half closed the eye into a dark lens as dark as the open eye (to the
+    face mesh re-run on it, and to a visitor, an eye still open: a dark slit). The iris
+    model saw the iris, and the picture's upper lid above the mesh's: closed, it is skin."""
+    points, picture, (cols, rows, margin, bottom, top) = _eye_lines((4.0, -8.0, 12.0), SKIN)
+    inside = (cols >= LEFT) & (cols <= RIGHT)
+    lid = top + 1.0  # the picture's upper lid, a pixel under the crease
+    picture[(rows >= lid) & (rows <= bottom) & inside] = WHITE
+    centre, radius = np.array([(LEFT + RIGHT) / 2, MIDDLE - 3.0]), 8.0
+    yy, xx = np.mgrid[0:SIZE[0], 0:SIZE[1]].astype(np.float32)
+    iris = ((xx - centre[0]) ** 2 + (yy - centre[1]) ** 2 <= radius ** 2) & (yy >= lid) & (yy <= bottom)
+    picture[iris] = IRIS
+    picture = np.round(picture).astype(np.uint8)
+    # The iris model's reading: its lower lid the mesh's, its upper lid the picture's.
+    along = np.linspace(LEFT, RIGHT, 9)
+    lower = np.column_stack([along, curve_through(points[list(LIDS[0][1])], along)])
+    upper = np.column_stack([along[1:-1], curve_through(points[list(LIDS[0][2])], along[1:-1]) + 1.0])
+    ring = centre + radius * np.array([[0.0, 0.0], [-1.0, 0.0], [0.0, -1.0], [1.0, 0.0], [0.0, 1.0]])
+    eye = Eye(lids=np.column_stack([np.concatenate([lower, upper]), np.zeros(16)]),
+              iris=np.column_stack([ring, np.zeros(5)]))
+    assert (iris & (yy < margin - 1.0)).sum() > 60  # the iris in the lid band
+    grid = np.mgrid[0:SIZE[0], 0:SIZE[1]].astype(np.float32)
+    map_y = grid[0].copy()
+    covers = move_lids(map_y, points, (0.0, 1.0), np.zeros(2), SIZE, lid_whites(picture, points, (eye, None)))
+    region = cv2.remap(picture, grid[1], map_y, cv2.INTER_LINEAR)
+    paint_lids(region, covers)
+    # The closed lid over the iris's columns, crease to the closed margin's lash line.
+    closed_lid = (rows > top + 1.0) & (rows < bottom - 2.0) & (np.abs(cols - centre[0]) < 0.7 * radius)
+    shown = region[closed_lid].astype(np.float64)
+    # Old: 37% of it the stretched iris (nearer its colour than the skin's), the lid 0.82 of
+    # the skin's light.
+    lens = np.linalg.norm(shown - IRIS, axis=1) < np.linalg.norm(shown - SKIN, axis=1)
+    assert lens.mean() < 0.05, lens.mean()
+    luma = np.array([0.299, 0.587, 0.114])
+    assert 0.9 < float((shown @ luma).mean()) / float(np.dot(SKIN, luma)) < 1.2

@@ -10,6 +10,7 @@ from typing import NamedTuple
 import cv2
 import numpy as np
 
+from ...face import Eye
 from .mouth import curve_through
 from .rig import LEFT_CREASE, LEFT_LOWER_LID, LEFT_UPPER_LID, RIGHT_CREASE, RIGHT_LOWER_LID, RIGHT_UPPER_LID
 from .tone import LUMA
@@ -45,6 +46,20 @@ LINE_DARK = 0.6  # as lashes read against the skin (lid_paint.LASHES_SHARE)
 # its darkest pixels were read as lashes and the closed lid painted as a pale lens in a
 # dark ring (eyes r on Robinson 0.67 -> 0.60).
 LASH_DARK = 0.45
+# The mesh's upper lid margin can also lie inside the picture's iris (van Gogh's near eye:
+# 0.8 of the lid band, crease to margin, inside the iris the iris model found there; the
+# shared painting's near eye 0.8; old Douglass's 0.3 below the model's upper lid). Stretched
+# down as lid skin, the iris and the lid line over it closed the eye into a dark lens, about
+# as dark as the open eye: to a visitor, a narrowed eye (a dark slit). So the eye's opening
+# in the band is read at rest: pixels that are the eye's white, or inside the iris model's
+# iris and below its upper lid and nearer the iris's own colour (read where the mesh's
+# opening surely shows it) than the skin's, in a run up from the margin. The lid's skin
+# ends above it (lids._Eye.skin_end): the skin above is stretched down, the opening painted
+# over. (Painted from the crease instead, as where the band is white, the lid's own skin
+# above the iris went too: Robinson's shaded far eye closed into a pale oval in a dark
+# ring, eyes r 0.61 -> 0.33 on the faces driver; with the skin above kept, 0.42: the face
+# mesh read his dark, unpainted lens as the more closed.)
+IRIS_SEEN_PIXELS = 6  # fewer of the iris seen in the mesh's opening: its colour is not read
 
 
 class EyeAtRest(NamedTuple):
@@ -58,17 +73,20 @@ class EyeAtRest(NamedTuple):
     # the picture's own upper lid lies no lower (eye_reach.Reach.upper)
     skin_below: np.ndarray
     lashes: np.ndarray  # share of the lid band that is lashes or shade run on up from the margin (LASH_DARK)
+    opening: np.ndarray  # share of the lid band that is the eye's white or iris, up from the margin (IRIS_SEEN_PIXELS)
 
 
-def lid_whites(image: np.ndarray, points: np.ndarray) -> tuple[EyeAtRest, EyeAtRest]:
+def lid_whites(image: np.ndarray, points: np.ndarray, eyes: tuple[Eye | None, Eye | None] | None = None
+               ) -> tuple[EyeAtRest, EyeAtRest]:
     """Per eye, along it from corner to corner (WHITE_SAMPLES), at rest (`points`: the rest
     pose, picture pixels): the share of the lid band (crease to the mesh's margin) that is
-    the eye's white run on up from the opening, 0-1, and the dark line through the crease
-    (see LINE_REACH)."""
+    the eye's white run on up from the opening, 0-1, the same of its white or iris (`eyes`:
+    the iris model's, per eye in LIDS order; see IRIS_SEEN_PIXELS), and the dark line
+    through the crease (see LINE_REACH)."""
     lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
     h, w = lab.shape[:2]
     out = []
-    for lid in LIDS:
+    for k, lid in enumerate(LIDS):
         up, low, cr = (points[list(ids), :2] for ids in lid)
         left, right = min(up[0, 0], low[0, 0]), max(up[-1, 0], low[-1, 0])
         if right < left:
@@ -86,35 +104,85 @@ def lid_whites(image: np.ndarray, points: np.ndarray) -> tuple[EyeAtRest, EyeAtR
         reach = max(2.0, 0.2 * float(np.mean(bottom - margin)))
         around = np.concatenate([column(x, t - 1.0 - reach, t - 1.0) for x, t in zip(cols, top, strict=True)]
                                 + [column(x, b + 2.0, b + 2.0 + reach) for x, b in zip(cols, bottom, strict=True)])
-        white = np.zeros(WHITE_SAMPLES, np.float32)
+        white, opened = np.zeros(WHITE_SAMPLES, np.float32), np.zeros(WHITE_SAMPLES, np.float32)
         skin_below = np.full(WHITE_SAMPLES, np.inf, np.float32)
         lines = _crease_lines(image, cols, top, margin, LINE_REACH * float(np.mean(bottom - margin)))
         if len(opening) < 6 or len(around) < 6:
-            out.append(EyeAtRest(white, *lines, skin_below, np.zeros_like(white)))
+            out.append(EyeAtRest(white, *lines, skin_below, np.zeros_like(white), opened))
             continue
         # The white: the lighter part of the opening (the iris and lashes are its dark part);
         # the skin: the lighter half round the eye (lashes and brow hairs are its dark half).
         eye_white = np.median(opening[opening[:, 0] >= np.percentile(opening[:, 0], 60)], axis=0)
         skin = np.median(around[around[:, 0] >= np.median(around[:, 0])], axis=0)
         lashes = _lash_runs(image, cols, top, margin, skin)
-        if eye_white[0] - skin[0] < WHITE_OVER_SKIN:
-            out.append(EyeAtRest(white, *lines, skin_below, lashes))
+        white_seen = eye_white[0] - skin[0] >= WHITE_OVER_SKIN
+        iris = _Iris.seen(lab, None if eyes is None else eyes[k], cols, margin, bottom, skin)
+        if not white_seen and iris is None:
+            out.append(EyeAtRest(white, *lines, skin_below, lashes, opened))
             continue
         for c, (x, t, m, b) in enumerate(zip(cols, top, margin, bottom, strict=True)):
-            down = _is_white(column(x, m + 1.0, b - 1.0), eye_white, skin)  # the opening, from the margin down
-            skin_below[c] = 1.0 + (float(np.argmax(down)) if down.any() else max(b - m - 1.0, 0.0))
+            if white_seen:
+                down = _is_white(column(x, m + 1.0, b - 1.0), eye_white, skin)  # the opening, from the margin down
+                skin_below[c] = 1.0 + (float(np.argmax(down)) if down.any() else max(b - m - 1.0, 0.0))
+            first = int(np.ceil(t))
             band = column(x, t, m)[::-1]  # from the margin up
             if len(band) == 0:
                 continue
-            run = 0  # up from the margin, over a stray pixel or two
-            for k, ok in enumerate(_is_white(band, eye_white, skin)):
-                if ok:
-                    run = k + 1
-                elif k > run + 1:
-                    break
-            white[c] = run / len(band)
-        out.append(EyeAtRest(white, *lines, skin_below, lashes))
+            is_white = _is_white(band, eye_white, skin) if white_seen else np.zeros(len(band), bool)
+            is_iris = (np.zeros(len(band), bool) if iris is None
+                       else iris.holds(band, x, np.arange(first, first + len(band))[::-1]))
+            white[c], opened[c] = _run_up(is_white) / len(band), _run_up(is_white | is_iris) / len(band)
+        out.append(EyeAtRest(white, *lines, skin_below, lashes, _steady(opened)))
     return out[0], out[1]
+
+
+def _run_up(found: np.ndarray) -> int:
+    """How far a run of `found` goes on from the first pixel (the margin), over a stray pixel or two."""
+    run = 0
+    for j, ok in enumerate(found):
+        if ok:
+            run = j + 1
+        elif j > run + 1:
+            break
+    return run
+
+
+class _Iris:
+    """The iris the iris model found in one eye, and its colour where the mesh's opening
+    surely shows it (IRIS_SEEN_PIXELS)."""
+
+    def __init__(self, centre: np.ndarray, radius: float, eye: Eye, colour: np.ndarray, skin: np.ndarray) -> None:
+        self.centre, self.radius, self.eye, self.colour, self.skin = centre, radius, eye, colour, skin
+
+    @classmethod
+    def seen(cls, lab: np.ndarray, eye: Eye | None, cols: np.ndarray, margin: np.ndarray, bottom: np.ndarray,
+             skin: np.ndarray) -> _Iris | None:
+        if eye is None or not (np.all(np.isfinite(eye.iris[:, :2])) and np.all(np.isfinite(eye.lids[:, :2]))):
+            return None
+        centre, radius = eye.iris_centre.astype(np.float64), eye.iris_radius
+        if not radius > 0.0:
+            return None
+        h = lab.shape[0]
+        seen = []
+        for x, m, b in zip(cols, margin, bottom, strict=True):
+            rows = np.arange(int(np.ceil(m + 1.0)), int(np.floor(b - 1.0)) + 1)
+            inside = (x - centre[0]) ** 2 + (rows - centre[1]) ** 2 <= radius * radius
+            seen.append(lab[np.clip(rows[inside], 0, h - 1), x])
+        pixels = np.concatenate(seen + [np.zeros((0, 3), np.float32)])
+        if len(pixels) < IRIS_SEEN_PIXELS:
+            return None
+        colour = np.median(pixels, axis=0)
+        if colour[0] >= skin[0]:  # no darker than the skin: not told apart from it
+            return None
+        return cls(centre, radius, eye, colour, skin)
+
+    def holds(self, pixels: np.ndarray, x: int, rows: np.ndarray) -> np.ndarray:
+        """Which Lab `pixels` (picture column x, at `rows`) are the iris: inside it, below the
+        iris model's upper lid, nearer its colour than the skin's and darker than the skin."""
+        inside = (x - self.centre[0]) ** 2 + (rows - self.centre[1]) ** 2 <= self.radius ** 2
+        lid = curve_through(self.eye.lids[9:, :2], np.array([float(x)]), np.inf)[0]  # lids[9:]: the upper lid
+        return (inside & (rows >= lid - 1.0) & (pixels[:, 0] < self.skin[0])
+                & (np.linalg.norm(pixels - self.colour, axis=1) < np.linalg.norm(pixels - self.skin, axis=1)))
 
 
 def _lash_runs(image: np.ndarray, cols: np.ndarray, top: np.ndarray, margin: np.ndarray,

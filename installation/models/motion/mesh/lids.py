@@ -89,14 +89,14 @@ class _Eye:
         self.from_corner = np.minimum(xs - xs[0], xs[-1] - xs)[None, :] / width
         # How much of the lid band is eye white, per column (see WHITE_OVER_SKIN), and the
         # dark line through the crease (LINE_REACH).
-        self.white, self.line_top, self.line_bottom, self.line, self.lashes = (
-            np.zeros_like(self.margin) for _ in range(5))
+        self.white, self.line_top, self.line_bottom, self.line, self.lashes, self.opening = (
+            np.zeros_like(self.margin) for _ in range(6))
         left, right = sorted((min(up[0, 0], low[0, 0]), max(up[-1, 0], low[-1, 0])))
         along = (xs - left) / max(float(right - left), 1.0)
         if rest is not None:
-            self.white, self.line_top, self.line_bottom, self.line, self.lashes = (
+            self.white, self.line_top, self.line_bottom, self.line, self.lashes, self.opening = (
                 np.interp(along, np.linspace(0.0, 1.0, len(r)), r)[None, :]
-                for r in (rest.white, rest.line_top, rest.line_bottom, rest.line, rest.lashes))
+                for r in (rest.white, rest.line_top, rest.line_bottom, rest.line, rest.lashes, rest.opening))
         if reach is not None:  # the picture's opening below the mesh's lid lines (eye_reach.py)
             # (its upper lid no lower than the eye's first white: the iris model can read a
             # far eye's lower lid and the cheek as its opening, the eye's white above them)
@@ -109,6 +109,9 @@ class _Eye:
         # lies between it and the picture's upper lid is that lid's lashes, painted over as
         # it closes (read as the lid's skin, a far eye closed into a dark lens).
         self.skin_end = np.minimum(self.mesh_margin, self.margin)
+        # Where the picture's opening (its white or iris) runs up into the band from the
+        # mesh's margin, the lid's skin ends above it (lid_rest.IRIS_SEEN_PIXELS).
+        self.skin_end = np.minimum(self.skin_end, self.mesh_margin - self.opening * (self.mesh_margin - self.top))
         self._open_corners(shape[1])
 
     def _open_corners(self, image_width: int) -> None:
@@ -149,9 +152,9 @@ class _Eye:
         self.top = top
         self.margin, self.bottom, self.mesh_margin, self.skin_end = (
             run_on(row, True) for row in (self.margin, self.bottom, self.mesh_margin, self.skin_end))
-        self.top, self.white, self.line_top, self.line_bottom, self.line, self.lashes = (
+        self.top, self.white, self.line_top, self.line_bottom, self.line, self.lashes, self.opening = (
             run_on(row, False) for row in (self.top, self.white, self.line_top, self.line_bottom, self.line,
-                                           self.lashes))
+                                           self.lashes, self.opening))
         self.x0, self.x1 = self.x0 - before, self.x1 + after
         xs = np.arange(self.x0, self.x1, dtype=np.float32)
         width = max(float(xs[-1] - xs[0]), 1.0)

@@ -167,6 +167,8 @@ class DriverReference:
         self.rigid = self.neutral[RIGID_ROWS]
         self.calibrated_openness = eye_openness(self.neutral)
         self.blink = (math.inf, math.inf)  # each eye's deepest blink reading so far (_deepest_blink)
+        # The last openings before calibration that could not yet be told a dip (learn_blinks).
+        self._before = np.zeros((0, 2))
         self._set_eye_rest(self.calibrated_openness)
         self._recent_openness: deque = deque(maxlen=EYE_REST_FRAMES)
         self.gaze0 = _gaze(self.neutral, eyes)
@@ -215,9 +217,14 @@ class DriverReference:
             usual = np.clip(calibrated, np.median(openings, axis=0), np.percentile(openings, EYE_REST_UPPER, axis=0))
             rest = np.clip(usual, calibrated * (1.0 - EYE_REST_LIMIT), calibrated * (1.0 + EYE_REST_LIMIT))
         # Live, only the newest frame that can be told a dip yet is looked at (those before
-        # it were on earlier frames).
-        found = _deepest_blink(openings[-(2 * BLINK_REACH + BLINK_HELD):] if newest_only else openings,
-                               np.asarray(rest))
+        # it were on earlier frames); until a window of live frames, it runs on from the
+        # openings before calibration (learn_blinks).
+        window = 2 * BLINK_REACH + BLINK_HELD
+        if newest_only:
+            openings = openings[-window:]
+            if len(openings) < window and len(self._before):
+                openings = np.concatenate([self._before, openings])[-window:]
+        found = _deepest_blink(openings, np.asarray(rest))
         self.blink = tuple(float(min(b, f)) for b, f in zip(self.blink, found, strict=True))
         self._set_eye_rest(rest)
 
@@ -226,8 +233,13 @@ class DriverReference:
         the framing guide and the countdown showed: MeshAnimator keeps them) set their closed
         level from the first frame, by the live rule (a dip, not a held look down), measured
         from the calibrated rest. Learnt only from blinks made live, the first blinks of a
-        visit closed the portrait's lids only half way (see CLOSED_OPENNESS)."""
-        found = _deepest_blink(np.asarray(openings, np.float64).reshape(-1, 2), np.asarray(self.openness))
+        visit closed the portrait's lids only half way (see CLOSED_OPENNESS). A blink in
+        the last BLINK_REACH frames (0.3 s) cannot be told from a look down yet: the live
+        frames that follow tell it (settle_eyes; it was lost, and the first live blinks
+        closed the lids half way again)."""
+        openings = np.asarray(openings, np.float64).reshape(-1, 2)
+        found = _deepest_blink(openings, np.asarray(self.openness))
+        self._before = openings[-(2 * BLINK_REACH + BLINK_HELD - 1):]
         self.blink = tuple(float(min(b, f)) for b, f in zip(self.blink, found, strict=True))
         self._set_eye_rest(self.openness)
 

@@ -111,7 +111,7 @@ class MeshWarper:
         self._fill = compiled_fill()  # None: OpenCV fills the triangles instead
         self.blur = face_blur(rig)
         self.irises = Irises(rig, self.src)
-        self.lid_whites = lid_whites(rig.image, rig.points)
+        self.lid_whites = lid_whites(rig.image, rig.points, rig.eyes)
         self.lid_belows = opening_below_mesh(rig.points, rig.eyes, LIDS)
         rest = _signed_areas(self.src, rig.triangles)
         # Eye and mouth openings may close to nothing; every other triangle must keep its
