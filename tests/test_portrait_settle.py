@@ -43,9 +43,9 @@ def test_a_face_tilted_back_is_fitted_on_its_own_eyes_and_mouth(stack):
     # From the detector's crop alone the mesh is sure of a face squeezed between the eyes and
     # the mouth: its eyes on the cheeks, its mouth on the chin.
     first = stack.faces(tilted)[0]
-    assert first.presence > 0.9 and _off(first.landmarks, truth, first.height) > 0.12
+    assert first.presence > 0.9 and _off(first.landmarks, truth, first.height) > 0.1  # (0.13)
     face = find_portrait_face(tilted, stack)
-    assert _off(face.landmarks, truth, face.height) < 0.07
+    assert _off(face.landmarks, truth, face.height) < 0.07  # (0.035)
     assert fit_doubted(tilted, face, stack) is None  # nothing to warn of: the fit is on the face
 
 
