@@ -19,6 +19,7 @@ from .geometry import Region
 from .landmarks import Eye
 from .measures import Expression, HeadPose, align, alignment, head_pose, neutrality
 from .runtime import FaceStackUnavailable
+from .settle import settled
 from .stack import Face, FaceStack, as_rgb, one_per_place, try_open
 from .tracking import FaceBox, FaceObservation, FaceTracker, OneEuro, TrackedFace
 
@@ -52,9 +53,10 @@ def portrait_faces(image: np.ndarray, stack: FaceStack | None = None) -> list[Fa
         # The slower looks a kiosk takes now and then (weaker candidates the mesh confirms,
         # light evened, the centre enlarged): an old scan may be faint or low in contrast.
         found = stack.faces(rgb)
-    # A small face in a large canvas is fitted again from a closer look (closer.py); two
-    # faces may then turn out to be one.
-    found = one_per_place([looked_at_closer(rgb, face, stack) for face in found])
+    # A small face in a large canvas is fitted again from a closer look (closer.py), and a
+    # fit that guessed (a face tilted back) from its own points until it stays put
+    # (settle.py); two faces may then turn out to be one.
+    found = one_per_place([settled(rgb, looked_at_closer(rgb, face, stack), stack) for face in found])
     return sorted(found, key=lambda f: -f.height)
 
 
