@@ -315,12 +315,13 @@ class FoldEasing:
 
     def _least_step(self, dst: np.ndarray, corners: np.ndarray, moves: np.ndarray, triangles: np.ndarray,
                     rest_sign: np.ndarray, least: np.ndarray, in_place: bool = False,
-                    kept: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+                    kept: tuple[np.ndarray, np.ndarray] | None = None, pushed: bool = False) -> np.ndarray:
         """`dst` with `corners` moved the least share of the way to the `moves` (from rest) that
         leaves none of `triangles` (their `rest_sign`) under its `least` area; where no share
         does, the share that leaves them the least short of it (the next step sees to the rest).
         `kept` (triangles, their signs at rest): none of these may turn over, however far short
-        of its way that leaves the step.
+        of its way that leaves the step. `pushed`: where no share eases the fold, the whole
+        way (as far as `kept` allows).
 
         A fold that comes as the mouth opens is eased by as little as it folds, so nothing
         jumps the frame it comes: moved the whole way at once, a turned sitter's chin took the
@@ -341,7 +342,10 @@ class FoldEasing:
         near = moved[triangles].any(axis=1)
         short = np.maximum(least[near] - _areas_along(dst, way, triangles[near]) * rest_sign[near], 0.0).sum(axis=1)
         unfolded = allowed & (short <= 0.0)
-        share = SHARES[np.argmax(unfolded)] if unfolded.any() else SHARES[allowed][np.argmin(short[allowed])]
+        if unfolded.any():
+            share = SHARES[np.argmax(unfolded)]
+        else:
+            share = SHARES[allowed][-1] if pushed else SHARES[allowed][np.argmin(short[allowed])]
         tried = dst if in_place else dst.copy()
         tried[corners] += share * way[corners]
         return tried
@@ -353,8 +357,8 @@ class FoldEasing:
            jaw's whole width, is spread between the lips and the jaw, as little as will do
            (_chin_skin_spread): the chin keeps the visitor's drop; what still folds is eased
            off the lips (1, 2) without turning the jaw line's triangles over (_jaw_kept), then
-           lips too (1-5), each from where the last left off; where nothing was spread, the
-           visitor's own move is eased (1-5);
+           lips too (3, 4), then pushed off the lips (1, 2), then 5, each from where the last
+           left off; where nothing was spread, the visitor's own move is eased (1-5);
         1. off the lips, each corner moves as its neighbours do on average;
         2. off the lips, each corner moves as its farthest-moved neighbour;
         3. each corner, lips too, moves as its neighbours do on average;
@@ -388,12 +392,22 @@ class FoldEasing:
             # Spread, the rest is eased off the lips (1, 2), the skin stopping at the jaw line
             # (eased as their farthest-moved neighbours, the spread skin carried the lip's whole
             # drop down past the jaw, and the jaw line, following it (_jaw_around_the_chin),
-            # dragged the chin down twice the visitor's); where that leaves a fold, the lips
-            # give way too. Each goes on from where the last left off: begun again from the
-            # spread, what was let go had a whole fold to ease at once the frame it was let go,
-            # and a turned sitter's chin jumped 0.05-0.09 face heights in one frame as the
-            # mouth opened past a lip drop of 0.13-0.19.
+            # dragged the chin down twice the visitor's); then lips too (3, 4); then, where a
+            # fold is left (a turned sitter's far cheek, seen edge-on, squeezed by the lip), the
+            # skin is pushed past it, off the lips, each step its whole way where no share eases
+            # it, and the jaw line follows only then; and only then is the whole motion eased
+            # back (5: it took a third of the mouth's opening and of the smile, where pushing
+            # dropped the chin 0.01-0.02 face heights). Each goes on from where the last left
+            # off: begun again from the spread, what was let go had a whole fold to ease at
+            # once the frame it was let go, and a turned sitter's chin jumped 0.05-0.09 face
+            # heights in one frame as the mouth opened past a lip drop of 0.13-0.19.
             spread, unfolded = self._eased(spread, lips_too=False, kept=self._jaw_kept(spread))
+            if unfolded:
+                return spread
+            spread, unfolded = self._eased(spread, lips_too=True, at_last=False)
+            if unfolded:
+                return spread
+            spread, unfolded = self._eased(spread, lips_too=False, pushed=True)
             return spread if unfolded else self._eased(spread, lips_too=True)[0]
         return self._eased(dst, lips_too=True)[0]
 
@@ -407,10 +421,14 @@ class FoldEasing:
         return self._jaw_triangles[kept], self._jaw_rest_sign[kept]
 
     def _eased(self, dst: np.ndarray, lips_too: bool,
-               kept: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, bool]:
+               kept: tuple[np.ndarray, np.ndarray] | None = None, pushed: bool = False,
+               at_last: bool = True) -> tuple[np.ndarray, bool]:
         """`dst` with its folds eased out the ways _unfold lists (1-5, or 1-2 where not
-        `lips_too`), and whether that left none (ways 1-2 may not: then as far as they got).
-        `kept`: triangles no step may turn over (_jaw_kept)."""
+        `lips_too`, or 1-4 where not `at_last`), and whether that left none (else as far as
+        they got).
+        `kept`: triangles no step may turn over (_jaw_kept); `pushed`: each step goes its whole
+        way where no share of it eases the fold (_least_step); `at_last`: with the lips too,
+        the whole motion is eased back where ways 1-4 leave a fold (else left as they got)."""
         bad = self.folded(dst)
         if not bad.any():
             return self._lips_right_way_up(dst), True
@@ -424,13 +442,14 @@ class FoldEasing:
                 if not len(corners):
                     break
                 before = dst[corners].copy()
-                dst = self._least_step(dst, corners, way(dst, corners), *self._fold_test, in_place=True, kept=kept)
+                dst = self._least_step(dst, corners, way(dst, corners), *self._fold_test, in_place=True, kept=kept,
+                                       pushed=pushed)
                 bad = self.folded(dst)
                 if not bad.any():
                     return self._lips_right_way_up(dst), True
                 if np.array_equal(dst[corners], before):
                     break  # (the next step would be this one again: nothing this way eases it)
-        if not lips_too:
+        if not lips_too or not at_last:
             return dst, False
         # The whole motion eased back (at rest nothing folds).
         everything = np.arange(len(self.src))
