@@ -15,7 +15,7 @@ from functools import cached_property
 import numpy as np
 
 from .folds import triangle_areas as _signed_areas  # (x, y) points: signed areas
-from .rig import INNER_LIPS, JAW_LINE, LOWER_INNER_LIP, LOWER_OUTER_LIP, UPPER_INNER_LIP, UPPER_OUTER_LIP
+from .rig import FACE_OVAL, INNER_LIPS, JAW_LINE, LOWER_INNER_LIP, LOWER_OUTER_LIP, UPPER_INNER_LIP, UPPER_OUTER_LIP
 
 # Slivers of the rest-pose triangulation (a tenth of a typical face triangle or less: the
 # nose wing, the eye corners) may fold: where a smile pushes the cheek against the nose a
@@ -32,8 +32,24 @@ UNFOLD_STEPS = 8
 # Halvings of the search for how much of the chin's skin is spread evenly (_chin_skin_spread),
 # and for how far each step of easing moves its corners (_least_step).
 SPREAD_HALVINGS = 7
+# The shares of its way each step of easing may move (as fine as SPREAD_HALVINGS halvings).
+SHARES = np.linspace(0.0, 1.0, 2 ** SPREAD_HALVINGS + 1)
 # The face mesh's own points (the rig adds points round the head after them).
 FACE_POINTS = 468
+
+
+def _areas_along(points: np.ndarray, way: np.ndarray, triangles: np.ndarray) -> np.ndarray:
+    """The triangles' signed areas (as triangle_areas) with the points moved each share in
+    SHARES of their `way`: shares x triangles. (Each is a quadratic in the share.)"""
+    a, b, c = (points[triangles[:, k]] for k in range(3))
+    da, db, dc = (way[triangles[:, k]] for k in range(3))
+    u, v, du, dv = b - a, c - a, db - da, dc - da
+
+    def cross(p: np.ndarray, q: np.ndarray) -> np.ndarray:
+        return p[:, 0] * q[:, 1] - p[:, 1] * q[:, 0]
+
+    constant, linear, square = cross(u, v), cross(u, dv) + cross(du, v), cross(du, dv)
+    return 0.5 * (constant[None] + SHARES[:, None] * (linear[None] + SHARES[:, None] * square[None]))
 
 
 def _crossing(across: np.ndarray, line: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -84,12 +100,19 @@ class FoldEasing:
 
     @cached_property
     def _chin_skin(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The skin between the lower lip and the jaw line: its points (under the lower lip,
-        between its corners, above the jaw line; neither lip nor jaw line), how each moves
-        when the skin is spread evenly between them (a matrix over all points' moves: where
-        the line down the face through it crosses the lip, and where it crosses the jaw line,
-        weighted by how near each it lies), and per checked triangle whether it has a corner
-        there. (Beside the corners the cheek moves as the visitor's.)"""
+        """The skin of the lower face, across the jaw's whole width: its points (under the
+        lower lip, and beside the mouth under the line through its corners; above the jaw
+        line; neither lip, jaw line nor the face's edge), how each moves when the skin is
+        spread evenly between the lips, the jaw line and the cheek beside the mouth (a matrix
+        over all points' moves: between the corners down the face from the lip to the jaw,
+        beside them as their neighbours move, the points round the skin keeping their own
+        moves), and per checked triangle whether it has a corner there.
+
+        (The skin was spread only between the mouth corners, down the face from the lip to
+        the jaw. On a sitter turned 20-30 degrees the far side's lower face, beside the
+        corner, is seen nearly edge-on and a wide-open mouth folds it there, outside that
+        strip; what was left to ease dragged the jaw line down by the lip's drop: the chin
+        fell 0.05-0.08 face heights further than the visitor's, and jumped as it began.)"""
         src = self.src[:FACE_POINTS]
         line = src[291] - src[61]
         down = np.array([-line[1], line[0]]) / max(float(np.linalg.norm(line)), 1e-9)
@@ -97,29 +120,64 @@ class FoldEasing:
             down = -down
         placed = src @ np.column_stack([[down[1], -down[0]], down])  # (across, down)
         lip, jaw = np.array(LOWER_OUTER_LIP), self._jaw_points
+        # (Beside the mouth the lip's crossing is its nearer corner: the line through the corners.)
         on_lip, lip_down = _crossing(placed[:, 0], placed[lip])
         on_jaw, jaw_down = _crossing(placed[:, 0], placed[jaw])
-        corners = np.sort(placed[[61, 291], 0])
+        corners, ends = np.sort(placed[[61, 291], 0]), np.sort(placed[[jaw[0], jaw[-1]], 0])
         under = (placed[:, 1] > lip_down) & (placed[:, 1] < jaw_down) \
-            & (placed[:, 0] > corners[0]) & (placed[:, 0] < corners[1])
-        under[np.concatenate([self._lip_points, jaw])] = False
-        points = np.flatnonzero(under)
-        towards_jaw = (placed[points, 1] - lip_down[points]) / np.maximum(jaw_down[points] - lip_down[points], 1e-9)
-        spread = np.zeros((len(points), len(self.src)))
-        spread[:, lip] = (1.0 - towards_jaw)[:, None] * on_lip[points]
-        spread[:, jaw] = towards_jaw[:, None] * on_jaw[points]
+            & (placed[:, 0] > ends[0]) & (placed[:, 0] < ends[1])
+        under[np.concatenate([self._lip_points, jaw, np.array(FACE_OVAL)])] = False
+        between = under & (placed[:, 0] > corners[0]) & (placed[:, 0] < corners[1])
+        strip, beside = np.flatnonzero(between), np.flatnonzero(under & ~between)
+        # Between the corners, each point moves as the lip and the jaw do where the line down
+        # the face through it crosses them, weighted by how near each it lies.
+        towards_jaw = (placed[strip, 1] - lip_down[strip]) / np.maximum(jaw_down[strip] - lip_down[strip], 1e-9)
+        down_the_face = np.zeros((len(strip), len(self.src)))
+        down_the_face[:, lip] = (1.0 - towards_jaw)[:, None] * on_lip[strip]
+        down_the_face[:, jaw] = towards_jaw[:, None] * on_jaw[strip]
+        # Beside them, each point moves as its neighbours do, weighted so that at rest they put
+        # it where it lies (mean value coordinates): solved for all those points at once from
+        # the moves round them, the strip's as spread (a harmonic spread). Where the skin round
+        # them moves alike (dropped, squeezed or turned evenly), so do they, and nothing folds.
+        weights = self._mean_value_weights(beside)
+        spread_first = np.eye(len(self.src))
+        spread_first[strip] = down_the_face
+        around = weights.copy()
+        around[:, beside] = 0.0
+        harmonic = np.linalg.solve(np.eye(len(beside)) - weights[:, beside], around @ spread_first) \
+            if len(beside) else np.zeros((0, len(self.src)))
+        points = np.concatenate([strip, beside])
+        spread = np.concatenate([down_the_face, harmonic])
         return points, spread, np.isin(self._checked_triangles, points).any(axis=1)
 
+    def _mean_value_weights(self, points: np.ndarray) -> np.ndarray:
+        """Per point, its neighbours' mean value coordinates at rest (a row over all points):
+        positive weights summing to 1 whose mean of the neighbours' rest positions is the
+        point's own (Floater's)."""
+        weights = np.zeros((len(points), len(self.src)))
+        for row, point in enumerate(points):
+            ring = np.flatnonzero(self._neighbours[point])
+            offsets = self.src[ring] - self.src[point]
+            ring, offsets = ring[np.argsort(np.arctan2(offsets[:, 1], offsets[:, 0]))], \
+                offsets[np.argsort(np.arctan2(offsets[:, 1], offsets[:, 0]))]
+            lengths = np.maximum(np.linalg.norm(offsets, axis=1), 1e-9)
+            following = np.roll(offsets, -1, axis=0)
+            angles = np.arctan2(offsets[:, 0] * following[:, 1] - offsets[:, 1] * following[:, 0],
+                                (offsets * following).sum(axis=1))  # to the next neighbour round
+            half = np.tan(np.clip(angles, 0.0, np.pi - 1e-6) / 2.0)
+            share = (half + np.roll(half, 1)) / lengths
+            weights[row, ring] = share / max(float(share.sum()), 1e-12)
+        return weights
+
     def _chin_skin_spread(self, dst: np.ndarray, bad: np.ndarray) -> np.ndarray:
-        """Where a wide-open mouth folds the skin under the lower lip (the lip drops about
-        twice as far as the chin, and the visitor's own skin just under it is squeezed to
-        almost nothing), that skin is spread between the lip and the jaw as little as will
-        do: each point moves the least share of the way, from the visitor's move to the one
-        it has lying where it does between the lip's move and the jaw's, that unfolds it
-        (no jump as a fold comes). The chin keeps the visitor's own drop. (The folds were
-        eased by moving the skin as the lip moves, down to the chin: the chin dropped as
-        far as the lip, twice the visitor's, and a beard or the lower cheeks were drawn into
-        vertical streaks.)"""
+        """Where a wide-open mouth folds the skin under the lower lip or beside the mouth (the
+        lip drops about twice as far as the chin, and the visitor's own skin just under it is
+        squeezed to almost nothing), that skin is spread between the lips and the jaw as
+        little as will do: each point moves the least share of the way, from the visitor's
+        move to the one it has spread (_chin_skin), that unfolds it (no jump as a fold
+        comes). The chin keeps the visitor's own drop. (The folds were eased by moving the
+        skin as the lip moves, down to the chin: the chin dropped as far as the lip, twice the
+        visitor's, and a beard or the lower cheeks were drawn into vertical streaks.)"""
         points, spread, touches = self._chin_skin
         if not len(points) or not bad[self.checked][touches].any():
             return dst
@@ -193,11 +251,6 @@ class FoldEasing:
         corners[self.triangles[bad].ravel()] = True
         return np.flatnonzero(corners if free is None else corners & free)
 
-    def _free_of(self, held: np.ndarray) -> np.ndarray:
-        free = np.ones(len(self.src), bool)
-        free[held] = False
-        return free
-
     @cached_property
     def _off_lips(self) -> np.ndarray:
         off = np.ones(len(self.src), bool)
@@ -261,50 +314,61 @@ class FoldEasing:
         return dst
 
     def _least_step(self, dst: np.ndarray, corners: np.ndarray, moves: np.ndarray, triangles: np.ndarray,
-                    rest_sign: np.ndarray, least: np.ndarray, in_place: bool = False) -> np.ndarray:
+                    rest_sign: np.ndarray, least: np.ndarray, in_place: bool = False,
+                    kept: tuple[np.ndarray, np.ndarray] | None = None, pushed: bool = False) -> np.ndarray:
         """`dst` with `corners` moved the least share of the way to the `moves` (from rest) that
-        leaves none of `triangles` (their `rest_sign`) under its `least` area; the whole way where
-        that is not enough (the next step sees to the rest). A fold that comes as the mouth opens
-        is eased by as little as it folds, so nothing jumps the frame it comes: moved the whole
-        way at once, a turned sitter's chin took the lower lip's whole drop in one frame (0.05-0.09
-        face heights, while the lip moved 0.0025) and kept it as the mouth opened wider."""
-        touched = np.zeros(len(self.src), bool)
-        touched[corners] = True
-        touched = touched[triangles].any(axis=1)
-        triangles, rest_sign, least = triangles[touched], rest_sign[touched], least[touched]
-        start = dst[corners].copy()
-        way = self.src[corners] + moves - start
+        leaves none of `triangles` (their `rest_sign`) under its `least` area; where no share
+        does, the share that leaves them the least short of it (the next step sees to the rest).
+        `kept` (triangles, their signs at rest): none of these may turn over, however far short
+        of its way that leaves the step. `pushed`: where no share eases the fold, the whole
+        way (as far as `kept` allows).
+
+        A fold that comes as the mouth opens is eased by as little as it folds, so nothing
+        jumps the frame it comes: moved the whole way at once, a turned sitter's chin took the
+        lower lip's whole drop in one frame (0.05-0.09 face heights, while the lip moved
+        0.0025) and kept it as the mouth opened wider. (A step that could not ease its fold
+        went the whole way, folding the triangles beyond it in turn: the skin above the jaw
+        took the lip's whole drop, neighbour by neighbour, and dragged the jaw line down.)"""
+        way = np.zeros_like(dst)
+        way[corners] = self.src[corners] + moves - dst[corners]
+        moved = np.zeros(len(self.src), bool)
+        moved[corners] = True
+        allowed = np.ones(len(SHARES), bool)
+        if kept is not None:
+            near = moved[kept[0]].any(axis=1)
+            turned = (_areas_along(dst, way, kept[0][near]) * kept[1][near] <= 0).any(axis=1)
+            allowed = np.cumsum(turned) == 0  # (up to the first share that turns one over)
+            allowed[0] = True
+        near = moved[triangles].any(axis=1)
+        short = np.maximum(least[near] - _areas_along(dst, way, triangles[near]) * rest_sign[near], 0.0).sum(axis=1)
+        unfolded = allowed & (short <= 0.0)
+        if unfolded.any():
+            share = SHARES[np.argmax(unfolded)]
+        else:
+            share = SHARES[allowed][-1] if pushed else SHARES[allowed][np.argmin(short[allowed])]
         tried = dst if in_place else dst.copy()
-
-        def folds(share: float) -> bool:
-            tried[corners] = start + share * way
-            return bool((_signed_areas(tried, triangles) * rest_sign < least).any())
-
-        if not folds(1.0):
-            low, high = 0.0, 1.0
-            for _ in range(SPREAD_HALVINGS):
-                middle = 0.5 * (low + high)
-                low, high = (low, middle) if not folds(middle) else (middle, high)
-            tried[corners] = start + high * way
+        tried[corners] += share * way[corners]
         return tried
 
     def _unfold(self, dst: np.ndarray) -> np.ndarray:
         """Ease folding triangles out, touching only their own corners while that is
         enough (a sliver by the nose must not flatten the whole expression), in turn:
-        0. the skin under the lower lip is spread between the lip and the jaw, as little
-           as will do (_chin_skin_spread): the chin keeps the visitor's drop; what still
-           folds is eased off the lips, that skin and the jaw line (1, 2), then off the lips
-           alone (1, 2), then lips too (1-5), each from where the last left off; where nothing
-           was spread, the visitor's own move is eased (1-5);
+        0. the skin of the lower face, under the lower lip and beside the mouth across the
+           jaw's whole width, is spread between the lips and the jaw, as little as will do
+           (_chin_skin_spread): the chin keeps the visitor's drop; what still folds is eased
+           off the lips (1, 2) without turning the jaw line's triangles over (_jaw_kept), then
+           lips too (3, 4), then pushed off the lips (1, 2), then 5, each from where the last
+           left off; where nothing was spread, the visitor's own move is eased (1-5);
         1. off the lips, each corner moves as its neighbours do on average;
         2. off the lips, each corner moves as its farthest-moved neighbour;
         3. each corner, lips too, moves as its neighbours do on average;
         4. each corner is eased back towards rest;
         5. the whole motion is eased back.
-        Each step moves its corners only the least share of its way that unfolds them
-        (_least_step), so the easing grows with the fold and nothing jumps the frame a fold
-        comes. Where a fold is eased, a lip is never left thinner than KEPT_LIP of itself: the
-        mouth may open less, but the lip does not turn inside out.
+        Each step moves its corners only the least share of its way that unfolds them, or
+        that leaves them least folded (_least_step), so the easing grows with the fold and
+        nothing jumps the frame a fold comes. Where a fold is eased, a lip is never left
+        thinner than KEPT_LIP of itself: the mouth may open less, but the lip does not turn
+        inside out.
 
         The lips are the expression itself, and the skin around them gives way first. On a
         sitter turned 30 degrees the skin between the far mouth corner and the jaw is seen
@@ -325,72 +389,83 @@ class FoldEasing:
         self.eased += 1
         spread = self._chin_skin_spread(dst, bad)
         if spread is not dst:
-            # Spread, the rest is eased off the lips (1, 2): first with the spread skin and the
-            # jaw line left as spread (eased as their farthest-moved neighbours, they carried
-            # the lip's whole drop down to the jaw, and the jaw line, following them
-            # (_jaw_around_the_chin), dragged the chin down twice the visitor's); where that
-            # leaves a fold, they give way too, and then the lips. Each goes on from where the
-            # last left off: begun again from the spread, what was let go had a whole fold to
-            # ease at once the frame it was let go, and a turned sitter's chin jumped 0.05-0.09
-            # face heights in one frame as the mouth opened past a lip drop of 0.13-0.19.
-            for held in (self._spread_and_held, self._lip_points):
-                spread, unfolded = self._eased(spread, lips_too=False, held=held)
-                if unfolded:
-                    return spread
-            return self._eased(spread, lips_too=True)[0]
+            # Spread, the rest is eased off the lips (1, 2), the skin stopping at the jaw line
+            # (eased as their farthest-moved neighbours, the spread skin carried the lip's whole
+            # drop down past the jaw, and the jaw line, following it (_jaw_around_the_chin),
+            # dragged the chin down twice the visitor's); then lips too (3, 4); then, where a
+            # fold is left (a turned sitter's far cheek, seen edge-on, squeezed by the lip), the
+            # skin is pushed past it, off the lips, each step its whole way where no share eases
+            # it, and the jaw line follows only then; and only then is the whole motion eased
+            # back (5: it took a third of the mouth's opening and of the smile, where pushing
+            # dropped the chin 0.01-0.02 face heights). Each goes on from where the last left
+            # off: begun again from the spread, what was let go had a whole fold to ease at
+            # once the frame it was let go, and a turned sitter's chin jumped 0.05-0.09 face
+            # heights in one frame as the mouth opened past a lip drop of 0.13-0.19.
+            spread, unfolded = self._eased(spread, lips_too=False, kept=self._jaw_kept(spread))
+            if unfolded:
+                return spread
+            spread, unfolded = self._eased(spread, lips_too=True, at_last=False)
+            if unfolded:
+                return spread
+            spread, unfolded = self._eased(spread, lips_too=False, pushed=True)
+            return spread if unfolded else self._eased(spread, lips_too=True)[0]
         return self._eased(dst, lips_too=True)[0]
 
-    @cached_property
-    def _spread_and_held(self) -> np.ndarray:
-        """What easing leaves where it is once the chin's skin is spread: the lips, that skin
-        and the jaw line."""
-        return np.unique(np.concatenate([self._lip_points, self._chin_skin[0], self._jaw_points]))
+    def _jaw_kept(self, dst: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The triangles along the jaw line that `dst` has the right way round, and their
+        signs at rest: easing may not turn them over. (Eased off the lips, the skin above the
+        jaw took the lip's whole drop, neighbour by neighbour, and went past the jaw line; the
+        jaw line followed it (_jaw_around_the_chin), and a turned sitter's chin dropped
+        0.05-0.08 face heights further than the visitor's.)"""
+        kept = _signed_areas(dst, self._jaw_triangles) * self._jaw_rest_sign > 0
+        return self._jaw_triangles[kept], self._jaw_rest_sign[kept]
 
     def _eased(self, dst: np.ndarray, lips_too: bool,
-               held: np.ndarray | None = None) -> tuple[np.ndarray, bool]:
+               kept: tuple[np.ndarray, np.ndarray] | None = None, pushed: bool = False,
+               at_last: bool = True) -> tuple[np.ndarray, bool]:
         """`dst` with its folds eased out the ways _unfold lists (1-5, or 1-2 where not
-        `lips_too`), and whether that left none (ways 1-2 may not: then as far as they got).
-        `held`: the points ways 1-2 leave where they are (the lips where not given)."""
+        `lips_too`, or 1-4 where not `at_last`), and whether that left none (else as far as
+        they got).
+        `kept`: triangles no step may turn over (_jaw_kept); `pushed`: each step goes its whole
+        way where no share of it eases the fold (_least_step); `at_last`: with the lips too,
+        the whole motion is eased back where ways 1-4 leave a fold (else left as they got)."""
         bad = self.folded(dst)
         if not bad.any():
             return self._lips_right_way_up(dst), True
-        free = self._off_lips if held is None else self._free_of(held)
         dst = dst.copy()
-        for _ in range(UNFOLD_STEPS):  # off the lips, each corner moves as its neighbours do on average
-            corners = self._corners(bad, free=free)
-            if not len(corners):
-                break
-            dst = self._least_step(dst, corners, self._neighbour_mean[corners] @ (dst - self.src), *self._fold_test,
-                                   in_place=True)
-            bad = self.folded(dst)
-            if not bad.any():
-                return self._lips_right_way_up(dst), True
-        for _ in range(UNFOLD_STEPS):  # off the lips, each corner moves as its farthest-moved neighbour
-            corners = self._corners(bad, free=free)
-            if not len(corners):
-                break
-            moves = dst - self.src
-            size = np.where(self._neighbours[corners], np.linalg.norm(moves, axis=1)[None, :], -1.0)
-            dst = self._least_step(dst, corners, moves[np.argmax(size, axis=1)], *self._fold_test, in_place=True)
-            bad = self.folded(dst)
-            if not bad.any():
-                return self._lips_right_way_up(dst), True
-        if not lips_too:
+        ways = [(self._off_lips, self._as_neighbours), (self._off_lips, self._as_farthest)]
+        if lips_too:
+            ways += [(None, self._as_neighbours), (None, self._at_rest)]
+        for free, way in ways:
+            for _ in range(UNFOLD_STEPS):
+                corners = self._corners(bad, free=free)
+                if not len(corners):
+                    break
+                before = dst[corners].copy()
+                dst = self._least_step(dst, corners, way(dst, corners), *self._fold_test, in_place=True, kept=kept,
+                                       pushed=pushed)
+                bad = self.folded(dst)
+                if not bad.any():
+                    return self._lips_right_way_up(dst), True
+                if np.array_equal(dst[corners], before):
+                    break  # (the next step would be this one again: nothing this way eases it)
+        if not lips_too or not at_last:
             return dst, False
-        for _ in range(UNFOLD_STEPS):  # each corner, lips too, moves as its neighbours do on average
-            corners = self._corners(bad)
-            dst = self._least_step(dst, corners, self._neighbour_mean[corners] @ (dst - self.src), *self._fold_test,
-                                   in_place=True)
-            bad = self.folded(dst)
-            if not bad.any():
-                return self._lips_right_way_up(dst), True
-        for _ in range(UNFOLD_STEPS):  # each corner eased back towards rest
-            corners = self._corners(bad)
-            dst = self._least_step(dst, corners, np.zeros((len(corners), 2)), *self._fold_test, in_place=True)
-            bad = self.folded(dst)
-            if not bad.any():
-                return self._lips_right_way_up(dst), True
         # The whole motion eased back (at rest nothing folds).
         everything = np.arange(len(self.src))
-        return self._lips_right_way_up(self._least_step(dst, everything, np.zeros_like(dst), *self._fold_test)), True
+        return self._lips_right_way_up(self._least_step(dst, everything, np.zeros_like(dst), *self._fold_test,
+                                                        kept=kept)), True
 
+    def _as_neighbours(self, dst: np.ndarray, corners: np.ndarray) -> np.ndarray:
+        """Each corner's move as its neighbours move on average (ways 1 and 3)."""
+        return self._neighbour_mean[corners] @ (dst - self.src)
+
+    def _as_farthest(self, dst: np.ndarray, corners: np.ndarray) -> np.ndarray:
+        """Each corner's move as its farthest-moved neighbour's (way 2)."""
+        moves = dst - self.src
+        size = np.where(self._neighbours[corners], np.linalg.norm(moves, axis=1)[None, :], -1.0)
+        return moves[np.argmax(size, axis=1)]
+
+    def _at_rest(self, dst: np.ndarray, corners: np.ndarray) -> np.ndarray:
+        """No move: each corner eased back towards rest (way 4)."""
+        return np.zeros((len(corners), 2))
