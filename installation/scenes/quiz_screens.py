@@ -5,6 +5,7 @@ kiosk checks see it."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 import pygame
@@ -12,10 +13,12 @@ import pygame
 from ..words import words
 from . import quiz_draw as draw
 from . import quiz_explain as explain_words
+from . import quiz_upright as upright
 from .layout import hang, upright_layout
 from .phrasing import phrased_block
 from .quiz_draw import colours
 from .quiz_layout import geometry, pair_words, side_word, stacked
+from .quiz_pair import pair_half, pair_pictures
 from .style import fade
 
 if TYPE_CHECKING:
@@ -129,7 +132,8 @@ def _machine_words(scene: QuizScene, question, explained, record, g) -> str:
     return words("quiz.machine_said", word=word, percent=shown_percent(verdict.confidence))
 
 
-def draw_reveal(scene: QuizScene, surface: pygame.Surface) -> None:
+def _plan(scene: QuizScene) -> SimpleNamespace:
+    """The reveal measured and arranged, before anything is drawn (draw_reveal, reveal_boxes)."""
     f = scene.context.fonts
     fg, accent, dim = colours(scene)
     g = geometry(scene)
@@ -137,55 +141,13 @@ def draw_reveal(scene: QuizScene, surface: pygame.Surface) -> None:
     record = scene.history[-1]
     col = g["reveal_column"]
     if scene.config.mode == "single":
-        shown = scene.items[question[0].key]
-        draw.picture(surface, scene.picture_of(shown, g["reveal_image"].width), g["reveal_image"])
-        truth_text = words(f"quiz.truth_{shown.item.kind}")
+        explained = scene.items[question[0].key]
+        truth_text = words(f"quiz.truth_{explained.item.kind}")
         said = words("quiz.said_real" if scene.answer == "real" else "quiz.said_fake")
-        explained = shown
     else:
-        fake_item = next(i for i in question if i.truth == "fake")
-        # pair: both faces small where the one picture goes, the real one outlined; one
-        # above the other, labelled beside, when the question stacked them
-        one_above = stacked(g)
-        half = g["reveal_image"].height // 2 - f.px(6)
-        if one_above:  # labelled beside: the pictures leave their labels room in the pair's place
-            widest = max(f.line(words(f"quiz.label_{item.kind}"), "sans-semibold", 24, fg).get_width()
-                         for item in question)
-            half = min(half, g["reveal_image"].width - f.px(12) - widest)
-        label_y = g["reveal_image"].y + half + f.px(8)
-        label_end = -1  # where the last label ends: a long one ("GENERATED") under a small
-        # picture reaches under the next, whose label then goes a line lower
-        for n, item in enumerate(question):
-            step = n * (half + f.px(12))
-            rect = pygame.Rect(g["reveal_image"].x + (0 if one_above else step),
-                               g["reveal_image"].y + (step if one_above else 0), half, half)
-            draw.picture(
-                surface,
-                scene.picture_of(scene.items[item.key], rect.width),
-                rect,
-                border=(132, 208, 140) if item.truth == "real" else None,
-                width=f.px(5),
-            )
-            label = f.line(
-                words(f"quiz.label_{item.kind}"),
-                "sans-semibold",
-                24,
-                (132, 208, 140) if item.truth == "real" else (230, 110, 96),
-            )
-            if one_above:
-                f.place(surface, label, (rect.right + f.px(12), rect.y))
-                continue
-            # Never past the pair's own edge (at 1280x1024 "GENERATED" ran under the
-            # machine's picture beside it): a long label ends where its picture ends.
-            x = min(rect.x, g["reveal_image"].right - label.get_width())
-            if x <= label_end + f.px(8):
-                label_y += label.get_height() + f.px(4)
-            f.place(surface, label, (x, label_y))
-            label_end = x + label.get_width()
+        explained = scene.items[next(i for i in question if i.truth == "fake").key]
         truth_text = words("quiz.truth_pair_right" if record["correct"] else "quiz.truth_pair_wrong")
-        side = side_word(g, question[0].key == scene.answer)
-        said = words("quiz.said_side", side=side)
-        explained = scene.items[fake_item.key]
+        said = words("quiz.said_side", side=side_word(g, question[0].key == scene.answer))
     # The words, measured first: upright they go under the machine's panel, which takes only
     # the room they leave (on a square screen the panel and its caption, at their fixed
     # share of the height, pushed the verdict over the credit, or the eyes' sentence ran
@@ -207,42 +169,86 @@ def draw_reveal(scene: QuizScene, surface: pygame.Surface) -> None:
         limit -= block.get_height()
     words_below = col.y > g["reveal_plot"].y  # upright: the words under the panel, not beside it
     latest = (limit - f.px(16 if credit else 0)) - flow_h  # where the words must begin, at the latest
+    explanation = explained.explanation
+    eyes = explanation is not None and getattr(explanation, "cue", "spectrum") == "pixels"
+    plot, moved = None, None
+    if explanation is not None:
+        whose = explain_words.picture_caption(explanation, scene.config.mode == "pair", explained.item.kind)
+
+        def caption_for(width: int) -> pygame.Surface:
+            # Under the picture and no wider than it, as a label is hung under a print (on a
+            # 4:3 screen "the generated one's noise spectrum" ran into the words beside it;
+            # upright, "where the machine looked" ran past the picture's edge).
+            return f.block(whose, "sans", 22, dim, width, tier="small")
+
+        if words_below:
+            least_account = draw.account_least(f, explained, fg, col.width) if eyes else 0
+            plot = upright.row(f, g, caption_for(g["reveal_spectrum"].width).get_height(), latest, least_account,
+                               explanation, eyes)
+            least = upright.least_tile(scene.context.size)
+            if eyes and upright.tile_in(f, plot, explanation) < least:
+                # (the row leaves the eyes too small: the pictures one above the other, the eyes beside)
+                def image_height(side: int) -> int:  # (a pair's faces take only the height they need)
+                    if scene.config.mode == "single" or not stacked(g):
+                        return side
+                    return 2 * pair_half(scene, pygame.Rect(0, 0, side, side), question) + f.px(12)
+
+                moved = upright.beside(f, g, lambda width: caption_for(width).get_height(),
+                                       latest - f.px(30) - least_account, explanation, least, image_height)
+                if moved is not None:
+                    g = {**g, **moved}
+                    plot = moved["reveal_plot"]
+    else:
+        caption_for = None
+    return SimpleNamespace(g=g, question=question, record=record, col=col, explained=explained, headline=headline,
+                           you=you, machine=machine, nxt=nxt, score=score, limit=limit, block=block,
+                           words_below=words_below, latest=latest, explanation=explanation, eyes=eyes, plot=plot,
+                           moved=moved, caption_for=caption_for)
+
+
+def reveal_boxes(scene: QuizScene) -> dict[str, pygame.Rect]:
+    """The reveal's boxes as drawn: the layout's (quiz_layout.geometry), with the pictures
+    and the machine's panel where an upright screen moves them for the eyes."""
+    plan = _plan(scene)
+    return {**plan.g, "reveal_plot": plan.plot} if plan.plot is not None else plan.g
+
+
+def draw_reveal(scene: QuizScene, surface: pygame.Surface) -> None:
+    f = scene.context.fonts
+    fg, accent, _ = colours(scene)
+    p = _plan(scene)
+    g, question, record, col, explained, explanation = p.g, p.question, p.record, p.col, p.explained, p.explanation
+    headline, you, machine, nxt, score, limit, block = p.headline, p.you, p.machine, p.nxt, p.score, p.limit, p.block
+    words_below, latest, eyes, plot, moved = p.words_below, p.latest, p.eyes, p.plot, p.moved
+    caption_for = p.caption_for
+    if scene.config.mode == "single":
+        draw.picture(surface, scene.picture_of(explained, g["reveal_image"].width), g["reveal_image"])
+    else:
+        pair_pictures(scene, surface, g, question)
     y = col.y
     # what the detector saw
-    if explained.explanation is not None:
+    if explanation is not None:
         spectrum_rect = g["reveal_spectrum"]
-        surface.blit(scene.cue_picture(explained, spectrum_rect.width), spectrum_rect)
-        whose = explain_words.picture_caption(explained.explanation, scene.config.mode == "pair",
-                                              explained.item.kind)
-        # Under the picture and no wider than it, as a label is hung under a print (on a 4:3
-        # screen "the generated one's noise spectrum" ran into the words beside it; upright,
-        # "where the machine looked" ran past the picture's edge); what it captions moves down.
-        caption = f.block(whose, "sans", 22, dim, spectrum_rect.width, tier="small")
-        box = f.place(surface, caption, (spectrum_rect.x, spectrum_rect.bottom + f.px(4)))
-        plot = g["reveal_plot"].copy()
-        below = max(f.px(24), box.bottom + f.px(8) - plot.y)
-        plot.y += below
-        plot.height -= below
+        draw.picture(surface, scene.cue_picture(explained, spectrum_rect.width), spectrum_rect)
+        box = f.place(surface, caption_for(spectrum_rect.width), (spectrum_rect.x, spectrum_rect.bottom + f.px(4)))
         reached = box.bottom
-        eyes = getattr(explained.explanation, "cue", "spectrum") == "pixels"
-        if words_below:  # (the eyes as large as the panel's width allows, where the words leave it)
-            most = latest - f.px(30) - plot.y
-            if eyes:  # (and the machine's shortest account its room)
-                room = most - draw.account_least(f, explained, fg, col.width)
-                plot.height = max(plot.height, draw.eyes_panel_grown(f, plot.width, explained.explanation, room))
-            plot.height = min(plot.height, most)
+        if plot is None:  # beside the words: the panel under the pictures, down to the column's foot
+            plot = g["reveal_plot"].copy()
+            below = max(f.px(24), box.bottom + f.px(8) - plot.y)
+            plot.y += below
+            plot.height -= below
         if eyes:
             # the face detector: its curve would not be what weighed; show the eyes instead
             # (where not even their sentence fits, the panel is left out: the words come first)
-            least = draw.eyes_panel_least(f, plot.width, explained.explanation)
+            least = draw.eyes_panel_least(f, plot.width, explanation)
             if not words_below or plot.height >= least:
-                draw.eyes_panel(surface, f, plot, explained.explanation, fg)
-                reached = plot.y + max(plot.height, least)
+                draw.eyes_panel(surface, f, plot, explanation, fg)
+                reached = max(reached, plot.y + max(plot.height, least))
         elif not words_below or plot.height >= f.px(LEAST_PLOT):
-            draw.curve_plot(surface, f, plot, explained.explanation, fg, accent)
-            reached = plot.bottom
-        if words_below:
-            y = max(reached + f.px(30), min(col.y, latest))
+            draw.curve_plot(surface, f, plot, explanation, fg, accent)
+            reached = max(reached, plot.bottom)
+        if words_below:  # (under pictures moved aside for the eyes, straight under them: the account's room)
+            y = reached + f.px(30) if moved is not None else max(reached + f.px(30), min(col.y, latest))
     # the words: beside the pictures, the first capitals on the grid's top line
     if not words_below:
         y = hang(f, headline, col.y)
@@ -258,7 +264,7 @@ def draw_reveal(scene: QuizScene, surface: pygame.Surface) -> None:
     if block is not None:
         f.place(surface, block, (col.x, limit))
         limit -= f.px(16)
-    if explained.explanation is not None:
+    if explanation is not None:
         fitted = draw.account(f, explained, fg, col.width, limit - y)
         if fitted is not None:
             f.place(surface, fitted, (col.x, y))
