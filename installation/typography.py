@@ -8,6 +8,8 @@ files in the show's `fonts/` folder (docs/languages.md). Sizes are given as pixe
 window, a portrait screen and a 4K wall. Rendered lines are cached: text is drawn every
 frame but rasterised once. Visitor text is drawn with `place()`, which logs its box
 (installation/textlog.py) for the kiosk checks. Where lines break is linebreak.py's.
+Lines are set at a leading chosen by the type's size (`leading_for`): open for captions and
+reading text, close for display type, as a museum's wall text is set.
 """
 
 from __future__ import annotations
@@ -53,6 +55,25 @@ def font_file(role: str) -> Path | None:
         return None
     base = Path(module.__file__).parent / "files" / filename
     return base if base.exists() else None
+
+
+# Leading, baseline to baseline as a multiple of the type's size, by size (design px at
+# 1080): captions and credits 1.3, reading text 1.4, display type 1.12, in between along
+# a straight line. Lines once stepped by the face's own line height times a factor, and
+# Source Serif's line height is already 1.375 times its size: the show's body text stood
+# 1.7-1.9 times its size apart (a wall text's is 1.3-1.5) and its headings 1.5.
+LEADINGS_BY_SIZE = ((28.0, 1.3), (36.0, 1.4), (40.0, 1.4), (56.0, 1.12))
+
+
+def leading_for(size_at_1080: float) -> float:
+    """The leading type of this size (design px) is set at, as a multiple of its size."""
+    sizes = [size for size, _ in LEADINGS_BY_SIZE]
+    if size_at_1080 <= sizes[0]:
+        return LEADINGS_BY_SIZE[0][1]
+    for (low, at_low), (high, at_high) in zip(LEADINGS_BY_SIZE, LEADINGS_BY_SIZE[1:], strict=False):
+        if size_at_1080 <= high:
+            return at_low + (at_high - at_low) * (size_at_1080 - low) / (high - low)
+    return LEADINGS_BY_SIZE[-1][1]
 
 
 class Fonts:
@@ -213,19 +234,22 @@ class Fonts:
         return lines
 
     def block(self, text: str, role: str, size_at_1080: float, color: tuple[int, int, int], width: int,
-              line_spacing: float = 1.35, align: str = "left", tier: str = "body",
+              leading: float | None = None, align: str = "left", tier: str = "body",
               paragraph_gap: float = 1.0) -> pygame.Surface:
         """A wrapped paragraph rendered onto one transparent surface (cached by content).
-        `paragraph_gap`: the share of a line the space between paragraphs takes (a whole
-        empty line by default; a layout short of room sets paragraphs closer)."""
-        key = ("block", text, role, self.size(role, size_at_1080, tier), color, width, line_spacing, align, tier,
-               paragraph_gap)
+        `leading`: baseline to baseline as a multiple of the type's size (by default the
+        one its size is set at, leading_for). `paragraph_gap`: the share of a line the space
+        between paragraphs takes (a whole empty line by default; a layout short of room sets
+        paragraphs closer)."""
+        size = self.size(role, size_at_1080, tier)
+        leading = leading_for(size_at_1080) if leading is None else leading
+        key = ("block", text, role, size, color, width, leading, align, tier, paragraph_gap)
         cached = self._lines.get(key)
         if cached is not None:
             self._lines.move_to_end(key)
             return cached
         font = self.get(role, size_at_1080, tier, text)
-        step = round(font.get_linesize() * line_spacing)
+        step = round(size * leading)
         lines = self.wrap(text, role, size_at_1080, width, tier, balanced=align == "center")
         # Each line's top: an empty line (between paragraphs) advances by its share of a step.
         tops, y = [], 0

@@ -162,16 +162,18 @@ def refused_by_inspect_and_check(tmp_path: Path, capsys, name: str, picture) -> 
     return inspected, checked
 
 
-def quiz_reveals(tmp_path: Path, size: tuple[int, int], before_reveal=lambda: None):
+def quiz_reveals(tmp_path: Path, size: tuple[int, int], before_reveal=lambda: None, mode: str = "single"):
     """The default quiz played through at `size` (a fixed round: seed 7), answered "real" over
-    OSC each time: yields (pilot, the shown item) at each reveal, `before_reveal` called just
-    before it is drawn."""
+    OSC each time (in `mode` "pair", the first face): yields (pilot, the item the reveal
+    explains: the shown one, or the pair's generated one) at each reveal, `before_reveal`
+    called just before it is drawn."""
     from installation.config.loader import load_show
     from installation.harness import run_test
     from installation.preview import single_scene_show
 
     scene_file = tmp_path / "quiz.toml"
-    scene_file.write_text((REPO / "scenes" / "quiz.toml").read_text() + "\nseed = 7\n", encoding="utf-8")
+    text = (REPO / "scenes" / "quiz.toml").read_text().replace('mode = "single"', f'mode = "{mode}"')
+    scene_file.write_text(text + "\nseed = 7\n", encoding="utf-8")
     show = single_scene_show(load_show(REPO / "install.toml"), scene_file)
     with run_test(show, fps=10, size=size) as pilot:
         pilot.engine.fonts.log.recording = True
@@ -179,10 +181,12 @@ def quiz_reveals(tmp_path: Path, size: tuple[int, int], before_reveal=lambda: No
         scene = pilot.engine.sequencer.current.scene
         for _ in range(len(scene.round)):
             pilot.advance(0.5)
-            pilot.command("answer", "real", scene="quiz", source="osc")
+            pilot.command("answer", "real" if mode == "single" else "left", scene="quiz", source="osc")
             before_reveal()
             pilot.advance(1.0)
-            yield pilot, scene.items[scene.round[scene.index][0].key]
+            question = scene.round[scene.index]
+            explained = question[0] if mode == "single" else next(i for i in question if i.truth == "fake")
+            yield pilot, scene.items[explained.key]
             pilot.command("answer", "real", scene="quiz", source="osc")
 
 

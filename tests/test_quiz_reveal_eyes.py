@@ -49,3 +49,52 @@ def test_upright_the_eyes_are_large_enough_to_check_and_the_words_stay(tmp_path,
         assert told, key
         assert not [b.text for b in boxes if b.rect.colliderect(eyes)], key
         assert not problems(boxes), problems(boxes)
+
+
+@pytest.mark.parametrize("mode", ["single", "pair"])
+@pytest.mark.parametrize("size", [(1024, 1280), (720, 1280)])
+def test_on_a_portrait_screen_every_reveal_shows_the_eyes_and_what_the_machine_saw(tmp_path, monkeypatch, size,
+                                                                                 mode):
+    """On a 4:5 screen (1024x1280) the words, at the kiosk's least type, left the machine's
+    panel no room: the eyes were left out of every reveal, and no reveal of a single-picture
+    round said what the machine saw; at 720x1280 three eyes were 174 px tiles. Every reveal now shows both
+    eyes, each at least a quarter of the screen's width, and one of the machine's accounts;
+    the pictures, the panel and the words (the layout's own rectangles) overlap nowhere and
+    stay on the screen."""
+    pictures: list[pygame.Rect] = []
+    panels: list[tuple[pygame.Rect, pygame.Rect | None]] = []
+    picture, eyes_panel = quiz_draw.picture, quiz_draw.eyes_panel
+
+    def recording_picture(surface, image, rect, *args, **kwargs):
+        pictures.append(rect.copy())
+        return picture(surface, image, rect, *args, **kwargs)
+
+    def recording_panel(surface, fonts, rect, *args, **kwargs):
+        eyes = eyes_panel(surface, fonts, rect, *args, **kwargs)
+        panels.append((rect.copy(), eyes))
+        return eyes
+
+    def clear():
+        pictures.clear()
+        panels.clear()
+
+    monkeypatch.setattr(quiz_draw, "picture", recording_picture)
+    monkeypatch.setattr(quiz_draw, "eyes_panel", recording_panel)
+    screen = pygame.Rect((0, 0), size)
+    for pilot, shown in quiz_reveals(tmp_path, size, before_reveal=clear, mode=mode):
+        key = shown.item.key
+        boxes = [b for b in pilot.engine.fonts.log.boxes if b.tier != "operator" and b.alpha > 0.98]
+        assert panels, key
+        panel, eyes = panels[-1]
+        assert eyes is not None, (key, panel)
+        assert eyes.height >= size[0] // 4, (key, eyes)
+        assert set(quiz_explain.accounts(shown.explanation, shown.item.kind)) & {b.text for b in boxes}, key
+        assert not problems(boxes), problems(boxes)
+        assert not [b.text for b in boxes if b.rect.colliderect(eyes)], key
+        drawn = [pygame.Rect(r) for r in dict.fromkeys(tuple(r) for r in pictures)]  # the faces and the map
+        assert len(drawn) == (2 if mode == "single" else 3), (key, drawn)
+        for n, rect in enumerate(drawn):
+            assert screen.contains(rect) and screen.contains(panel), (key, rect, panel)
+            assert not rect.colliderect(panel), (key, rect, panel)
+            assert not [b.text for b in boxes if b.rect.colliderect(rect)], (key, rect)
+            assert not [other for other in drawn[n + 1:] if other.colliderect(rect)], (key, drawn)

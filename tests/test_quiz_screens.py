@@ -15,7 +15,7 @@ import pytest
 from installation.config.loader import load_show
 from installation.harness import run_test
 from installation.preview import single_scene_show
-from installation.scenes import quiz_explain, quiz_layout
+from installation.scenes import quiz_explain, quiz_layout, quiz_screens
 from installation.scenes.style import rgb
 from installation.textlog import problems
 from installation.typography import Fonts
@@ -45,7 +45,7 @@ def _reveal(size: tuple[int, int], tmp: str, mode: str = "single") -> tuple:
         assert scene.state == "reveal"
         boxes = tuple(b for b in pilot.engine.fonts.log.boxes if b.tier != "operator" and b.alpha > 0.98)
         shown = scene.items[scene.round[scene.index][0].key]
-        return boxes, quiz_layout.geometry(scene), shown, rgb(scene.config.accent), scene.score_line()
+        return boxes, quiz_screens.reveal_boxes(scene), shown, rgb(scene.config.accent), scene.score_line()
 
 
 @pytest.fixture(scope="module")

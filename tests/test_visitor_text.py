@@ -416,9 +416,10 @@ def test_words_are_measured_off_the_constructor_and_once_per_screen(tmp_path):
     fonts.block = lambda text, *args, **kwargs: set_in_type.append(text) or block(text, *args, **kwargs)
     context = SceneContext(clock=FakeClock(), size=(1280, 1024), content_root=tmp_path / "content",
                            state_dir=tmp_path, fonts=fonts, deterministic=True)
-    # Words that need more room than a half-width picture leaves at 1280x1024.
+    # Words that need more room than a half-width picture leaves at 1280x1024 (at the leading
+    # body text is set at, typography.leading_for).
     config = LoopConfig(type="loop", id="faces", items=[{"file": "face.png"}],
-                        body=" ".join(["Each face is eight real portraits laid over one another."] * 9))
+                        body=" ".join(["Each face is eight real portraits laid over one another."] * 13))
     first = LoopScene(config, context)
     assert set_in_type == []
     before = first.frame_rect.copy()

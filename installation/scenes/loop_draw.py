@@ -131,7 +131,7 @@ class LoopDrawing:
         size = (56 if not full else 48) * title_scale(fonts, k, "serif-light", 40)
         # The first capitals hang on the column's top line, as in every scene (layout.hang).
         first = (fonts.block(c.heading.upper(), "sans-semibold", 30 * k, accent, column.width, tier="small")
-                 if c.heading else fonts.block(caption, "serif", size, fg, column.width, line_spacing=1.12))
+                 if c.heading else fonts.block(caption, "serif", size, fg, column.width))
         y = hang(fonts, first, column.y)
         if c.heading:
             head = first
@@ -139,8 +139,8 @@ class LoopDrawing:
             y = box.bottom + fonts.px(30 * k)
         if item.real:
             turn = c.reveal_at * duration
-            before = fonts.block(caption, "serif", size, fg, column.width, line_spacing=1.12)
-            after = fonts.block(c.reveal, "serif-semibold", size, accent, column.width, line_spacing=1.12)
+            before = fonts.block(caption, "serif", size, fg, column.width)
+            after = fonts.block(c.reveal, "serif-semibold", size, accent, column.width)
             a_before = visible * (1.0 - fade(local, turn, None, 0.9))
             a_after = visible * fade(local, turn + 0.5, None, 0.9)
             for block, alpha in ((before, a_before), (after, a_after)):
@@ -148,15 +148,15 @@ class LoopDrawing:
             y += max(before.get_height(), after.get_height())
             credit_alpha = a_after
         else:
-            block = fonts.block(caption, "serif", size, fg, column.width, line_spacing=1.12)
+            block = fonts.block(caption, "serif", size, fg, column.width)
             fonts.place(surface, block, (column.x, y), visible)
             y += block.get_height()
             credit_alpha = visible
         if c.body and not full:
-            body = fonts.block(c.body, "serif-light", 40 * k, fg, column.width, line_spacing=1.3)
+            body = fonts.block(c.body, "serif-light", 40 * k, fg, column.width)
             fonts.place(surface, body, (column.x, y + fonts.px(40 * k)), fade(self.t, 1.0, None, 1.5))
         if credit and credit_alpha > 0:
-            block = fonts.block(credit, "sans", 30 * k, accent, column.width, line_spacing=1.25, tier="small")
+            block = fonts.block(credit, "sans", 30 * k, accent, column.width, tier="small")
             if full:
                 fonts.place(surface, block, (column.x, surface.get_height() - fonts.px(40) - block.get_height()),
                             credit_alpha)
@@ -177,15 +177,15 @@ class LoopDrawing:
         if with_reveal is None:
             with_reveal = any(i.real for i in self.items)
         size = 56 * title_scale(fonts, k, "serif-light", 40)  # (above its body, however long: draw's)
-        captions = [fonts.block(t, "serif", size, ink, width, line_spacing=1.12)
+        captions = [fonts.block(t, "serif", size, ink, width)
                     for t in [caption] + ([c.reveal] if with_reveal else [])]
         first = first or captions[0]
         height += max(block.get_height() for block in captions)
         if c.body:
-            body = fonts.block(c.body, "serif-light", 40 * k, ink, width, line_spacing=1.3)
+            body = fonts.block(c.body, "serif-light", 40 * k, ink, width)
             height += fonts.px(40 * k) + body.get_height()
         if credit:
-            last = fonts.block(credit, "sans", 30 * k, ink, width, line_spacing=1.25, tier="small")
+            last = fonts.block(credit, "sans", 30 * k, ink, width, tier="small")
             height += fonts.px(30 * k) + last.get_height()
         # (Measured between the grid's lines: above the first capitals and below the last
         # baseline is the column's margin, not its room.)

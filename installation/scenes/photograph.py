@@ -219,7 +219,7 @@ class PhotographScene(PhotographCaptions, Scene):
         width, room = size[0] - 2 * margin, size[1] - 2 * margin
         sizes = [(tier, px) for tier in ("small", "drawing") for px in (30, 27, 24, 21, 18, 15, 12)]
         for tier, px in sizes:
-            text = fonts.block(verso.text, "serif-italic", px, (62, 44, 30), width, line_spacing=1.3, tier=tier)
+            text = fonts.block(verso.text, "serif-italic", px, (62, 44, 30), width, tier=tier)
             if text.get_height() <= room:
                 break
         paper.blit(text, (margin, max(margin, (size[1] - text.get_height()) // 2)))

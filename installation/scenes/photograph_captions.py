@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import pygame
 
+from ..typography import leading_for
 from .layout import SCALES, portrait_screen, stand, title_scale
 from .photograph_config import FLIP_S
 from .style import fade, rgb
@@ -30,13 +31,16 @@ WIDE = 1.6
 # two lines, not a word to a line).
 LEAST_LABEL_SHARE = 0.26
 
-# How open the lines are set, from the roles' own leading (1: the serif's lines 1.8 times
-# the type size apart, an empty line between paragraphs) to the face's own line height
-# (0: 1.38 times, half a line between paragraphs). Where the words are short of room the
+# How open the lines are set, from the leading of the type's size (1: typography.leading_for,
+# an empty line between paragraphs) to CLOSED_BY less (0: half a line between paragraphs).
+# Where the words are short of room the
 # leading closes before the type shrinks, a typographer's first resort: on a square
 # screen (1080x1080) the open lines ran the back's attribution 168 px off the screen
 # while the type was already at the kiosk's minimum and could shrink no further.
 LEADINGS = (1.0, 0.5, 0.0)
+# (reading text at 1.4 closes to 1.26 times its size; a heading's 1.12 no further than 1.05,
+# where a line's descenders would touch the capitals below)
+CLOSED_BY, CLOSEST = 0.14, 1.05
 # Every setting the words may take, the most generous first: (type scale, leading).
 SETTINGS = tuple((k, leading) for k in SCALES for leading in LEADINGS)
 # The layout (how large the print, where the label) is chosen for the words at this one.
@@ -53,23 +57,24 @@ class PhotographCaptions:
     # back's attribution) closes the story under it, not the label (beside_and_below).
     credits_below = False
 
-    def _styles(self, k: float) -> dict[str, tuple[str, float, tuple[int, int, int], float, str]]:
+    def _styles(self, k: float) -> dict[str, tuple[str, float, tuple[int, int, int], str]]:
         fg, accent = rgb(self.config.foreground), rgb(self.config.accent)
         return {
-            "title": ("serif-semibold", 58 * title_scale(self.context.fonts, k, "serif", 42), fg, 1.1, "body"),
-            "date": ("sans-semibold", 30 * k, accent, 1.2, "small"),
-            "body": ("serif", 42 * k, fg, 1.32, "body"),
-            "quote": ("serif-italic", 42 * k, fg, 1.32, "body"),
-            "translation": ("serif-italic", 40 * k, fg, 1.3, "body"),
-            "credit": ("sans", 30 * k, accent, 1.25, "small"),
+            "title": ("serif-semibold", 58 * title_scale(self.context.fonts, k, "serif", 42), fg, "body"),
+            "date": ("sans-semibold", 30 * k, accent, "small"),
+            "body": ("serif", 42 * k, fg, "body"),
+            "quote": ("serif-italic", 42 * k, fg, "body"),
+            "translation": ("serif-italic", 40 * k, fg, "body"),
+            "credit": ("sans", 30 * k, accent, "small"),
         }
 
     def _block(self, text: str, role: str, k: float, leading: float = 1.0) -> pygame.Surface:
         """`text` set in `role` at type scale k and `leading` (LEADINGS) in its slot's width."""
-        face, size, colour, spacing, tier = self._styles(k)[role]
+        face, size, colour, tier = self._styles(k)[role]
         text = text.upper() if role == "date" else text
         width = (self.label if role in LABEL_ROLES else self.column).width
-        return self.context.fonts.block(text, face, size, colour, width, line_spacing=1 + (spacing - 1) * leading,
+        return self.context.fonts.block(text, face, size, colour, width,
+                                        leading=max(CLOSEST, leading_for(size) - CLOSED_BY * (1 - leading)),
                                         tier=tier, paragraph_gap=0.5 + 0.5 * leading)
 
     def _credits(self) -> list[tuple[str, float, float | None]]:

@@ -31,13 +31,6 @@ from .style import rgb, smoothstep
 WORDS = "the heading, texts and credit"  # what the technician is told to shorten
 
 
-def _spacing(face: str) -> float:
-    """Line spacing: a heading's lines set close, so that a two-line heading reads as one
-    thing and not as the body's first lines (at the body's 1.3 its gap to the body was
-    smaller than its own line gap)."""
-    return 1.08 if face == "serif-semibold" else 1.3
-
-
 def _gap(face: str, k: float) -> float:
     """Space below a block (design px): more below the heading than between texts."""
     return (40 if face == "serif-semibold" else 28) * k
@@ -164,7 +157,7 @@ class PortraitDrawing:
     def _column_height(self, col: pygame.Rect, k: float, state: str | None = None,
                        camera_ok: bool | None = None, entry=None) -> int:
         fonts = self.context.fonts
-        blocks = [(fonts.block(t, face, size, (0, 0, 0), col.width, line_spacing=_spacing(face)), face)
+        blocks = [(fonts.block(t, face, size, (0, 0, 0), col.width), face)
                   for t, face, size, _ in self._words(k, state, camera_ok)]
         height = sum(block.get_height() + fonts.px(_gap(face, k)) for block, face in blocks)
         credit = self._credit(col, k, (0, 0, 0), entry)
@@ -206,7 +199,7 @@ class PortraitDrawing:
             writing = self.recorder is not None and self.recorder.writing
             red, dot = (236, 116, 96), fonts.px(8)
             rec = fonts.block(NOTICE_ACTIVE if writing else NOTICE_IDLE, "sans-semibold", 30, red,
-                              col.width - 3 * dot, line_spacing=1.1, tier="small")
+                              col.width - 3 * dot, tier="small")
             line_h = fonts.get("sans-semibold", 30, "small").get_linesize()
             pygame.draw.circle(surface, red, (col.x + dot, col.y + line_h // 2), dot)
             box = fonts.place(surface, rec, (col.x + 3 * dot, col.y))
@@ -216,7 +209,7 @@ class PortraitDrawing:
             k = fit(lambda s: self._column_height(col, s), col.height)
             y = None
             for text, face, size, colour in self._words(k):
-                block = fonts.block(text, face, size, colours[colour], col.width, line_spacing=_spacing(face))
+                block = fonts.block(text, face, size, colours[colour], col.width)
                 # The first capitals hang on the column's top line, as in every scene.
                 box = fonts.place(surface, block, (col.x, hang(fonts, block, col.y) if y is None else y))
                 y = box.bottom + fonts.px(_gap(face, k))

@@ -269,7 +269,7 @@ def account(fonts, explained, ink, width: int, room: int) -> pygame.Surface | No
     first, then the rest (see quiz_explain.accounts); None where not even the shortest fits."""
     for why in explain.accounts(explained.explanation, explained.item.kind):
         for size in ACCOUNT_SIZES:
-            text = fonts.block(why, "serif-light", size, ink, width, line_spacing=1.3, tier="small")
+            text = fonts.block(why, "serif-light", size, ink, width, tier="small")
             if text.get_height() <= room:
                 return text
     return None
@@ -278,8 +278,7 @@ def account(fonts, explained, ink, width: int, room: int) -> pygame.Surface | No
 def account_least(fonts, explained, ink, width: int) -> int:
     """The height of the shortest account at its smallest size."""
     shortest = explain.accounts(explained.explanation, explained.item.kind)[-1]
-    return fonts.block(shortest, "serif-light", ACCOUNT_SIZES[-1], ink, width, line_spacing=1.3,
-                       tier="small").get_height()
+    return fonts.block(shortest, "serif-light", ACCOUNT_SIZES[-1], ink, width, tier="small").get_height()
 
 
 def tick(surface: pygame.Surface, centre: tuple[int, int], size: int, good: bool) -> None:

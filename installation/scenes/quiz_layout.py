@@ -33,7 +33,7 @@ def pair_words(scene: QuizScene) -> tuple[pygame.Surface, pygame.Surface, pygame
     width = w - 2 * round(w * PAIR_MARGIN)
     return (f.block(scene.score_line(), "sans", 26, dim, width),
             # (centred lines are set even by the wrap; close, as the single question's are)
-            f.block(words("quiz.ask_pair"), "serif", 60, fg, width, align="center", line_spacing=1.15),
+            f.block(words("quiz.ask_pair"), "serif", 60, fg, width, align="center"),
             f.block(words("quiz.hint_pair"), "sans", 28, dim, width, align="center"))
 
 

@@ -45,7 +45,7 @@ class TitleScene(Scene):
         fonts = self.context.fonts
         fg, accent = rgb(c.foreground), rgb(c.accent)
         column = min(width - fonts.px(240), fonts.px(1280))
-        yield fonts.block(c.heading, "serif", 96, fg, column, line_spacing=1.1, align="center"), 0
+        yield fonts.block(c.heading, "serif", 96, fg, column, align="center"), 0
         if c.subheading:
             yield fonts.block(c.subheading.upper(), "sans-semibold", 30, accent, column, align="center",
                               tier="small"), fonts.px(28)

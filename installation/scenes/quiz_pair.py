@@ -1,0 +1,66 @@
+"""The pair's two faces on the reveal: small where the one picture goes, the real one
+outlined, each labelled (quiz_screens draws the rest of the reveal)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pygame
+
+from ..words import words
+from . import quiz_draw as draw
+from .quiz_draw import colours
+from .quiz_layout import geometry, stacked
+
+if TYPE_CHECKING:
+    from .quiz import QuizScene
+
+
+def pair_half(scene: QuizScene, box: pygame.Rect, question) -> int:
+    """The side of each face of a pair shown in `box`: one above the other (as the question
+    stacked them), they leave their labels room beside them."""
+    f = scene.context.fonts
+    half = box.height // 2 - f.px(6)
+    if stacked(geometry(scene)):
+        widest = max(f.line(words(f"quiz.label_{item.kind}"), "sans-semibold", 24, colours(scene)[0]).get_width()
+                     for item in question)
+        half = min(half, box.width - f.px(12) - widest)
+    return half
+
+
+def pair_pictures(scene: QuizScene, surface: pygame.Surface, g, question) -> None:
+    """Both faces of a pair small where the one picture goes, the real one outlined; one
+    above the other, labelled beside, when the question stacked them."""
+    f = scene.context.fonts
+    one_above = stacked(g)
+    half = pair_half(scene, g["reveal_image"], question)
+    label_y = g["reveal_image"].y + half + f.px(8)
+    label_end = -1  # where the last label ends: a long one ("GENERATED") under a small
+    # picture reaches under the next, whose label then goes a line lower
+    for n, item in enumerate(question):
+        step = n * (half + f.px(12))
+        rect = pygame.Rect(g["reveal_image"].x + (0 if one_above else step),
+                           g["reveal_image"].y + (step if one_above else 0), half, half)
+        draw.picture(
+            surface,
+            scene.picture_of(scene.items[item.key], rect.width),
+            rect,
+            border=(132, 208, 140) if item.truth == "real" else None,
+            width=f.px(5),
+        )
+        label = f.line(
+            words(f"quiz.label_{item.kind}"),
+            "sans-semibold",
+            24,
+            (132, 208, 140) if item.truth == "real" else (230, 110, 96),
+        )
+        if one_above:
+            f.place(surface, label, (rect.right + f.px(12), rect.y))
+            continue
+        # Never past the pair's own edge (at 1280x1024 "GENERATED" ran under the
+        # machine's picture beside it): a long label ends where its picture ends.
+        x = min(rect.x, g["reveal_image"].right - label.get_width())
+        if x <= label_end + f.px(8):
+            label_y += label.get_height() + f.px(4)
+        f.place(surface, label, (x, label_y))
+        label_end = x + label.get_width()
