@@ -174,8 +174,6 @@ def _runs(image: np.ndarray, mesh: np.ndarray) -> tuple[np.ndarray, np.ndarray] 
     at = np.clip(np.round(lips).astype(int), 0, [w - 1, h - 1])
     lip_light = float(np.median(grey[at[:, 1], at[:, 0]]))
     threshold = lip_light + max(MIN_STEP, LIGHTER_THAN_LIPS * lip_light)
-    above_dark = max(lip_light + max(MIN_STEP_ABOVE_DARK, LIGHTER_ABOVE_DARK * lip_light),
-                     OF_HIGHLIGHTS * _highlights(image, mesh))
     # Down each point of the upper inner lip to the lower one, in steps of about a pixel.
     centre = (mesh[61, :2] + mesh[291, :2]) / 2
     half = max(float(np.linalg.norm(mesh[291, :2] - mesh[61, :2])) / 2, 1.0)
@@ -190,9 +188,12 @@ def _runs(image: np.ndarray, mesh: np.ndarray) -> tuple[np.ndarray, np.ndarray] 
                          borderMode=cv2.BORDER_REPLICATE)
     inside = steps[None, :] <= gaps[:, None]
     light = (profiles > threshold) & inside
-    framed = {}
+    framed, above_dark = {}, None
     for k in range(1, len(gaps) - 1):
         if not light[k].any():
+            if above_dark is None:  # (read only where needed: the face's light costs a few ms)
+                above_dark = max(lip_light + max(MIN_STEP_ABOVE_DARK, LIGHTER_ABOVE_DARK * lip_light),
+                                 OF_HIGHLIGHTS * _highlights(image, mesh))
             run = _framed_by_dark(profiles[k], above_dark, lip_light, float(gaps[k]), float(reach[k]))
             if run is not None:
                 framed[k] = run
