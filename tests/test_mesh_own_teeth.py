@@ -300,7 +300,7 @@ def _light_lipped(sitter: np.ndarray, stack, teeth: bool = True) -> tuple[np.nda
     the mouth parted (0.06 face heights), a shaded band 3 px tall under the upper inner lip,
     then her upper teeth at 180 (lighter than the lips by a fifth, not the third lighter
     that the lips' own bar asks), then the dark of the opening. `teeth=False`: no teeth, the
-    lower lip lit to 180 inside the opening's lower half and on down into the lip (a closed
+    lower lip lit to 180 from a third of the way down the opening on down into the lip (a closed
     mouth's lit lip under a parted mesh). The picture, its mesh, the teeth's top and their
     edge (pixels below the upper inner lip)."""
     picture, mesh, _ = _smiling(sitter, stack)
@@ -317,10 +317,10 @@ def _light_lipped(sitter: np.ndarray, stack, teeth: bool = True) -> tuple[np.nda
     rows = np.arange(picture.shape[0])[:, None] - top[None, :]  # pixels below the upper inner lip
     shade, edge = 3.0, 3.0 + TEETH_SHARE * 0.06 * height
     tone = np.where(rows < shade, 110, np.where(rows < edge, 180 if teeth else 60, 60)).astype(np.uint8)
-    if not teeth:  # the lower lip, lit from the opening's middle on down into the lip
+    if not teeth:  # the lower lip, lit from a third of the way down on down into the lip
         line = mesh[list(LOWER_INNER_LIP), :2]
         bottom = np.interp(np.arange(picture.shape[1]), *line[np.argsort(line[:, 0])].T)
-        lit = np.arange(picture.shape[0])[:, None] >= (top + 0.5 * (bottom - top))[None, :]
+        lit = np.arange(picture.shape[0])[:, None] >= (top + 0.35 * (bottom - top))[None, :]
         lit &= np.arange(picture.shape[0])[:, None] <= bottom[None, :] + 0.04 * height
         picture[lit & (lips > 0)] = 180
         tone = np.where(lit, 180, tone).astype(np.uint8)
