@@ -15,7 +15,7 @@ from installation.models.face import portrait_faces
 from installation.models.motion.mesh import MeshAnimator
 from installation.models.motion.mesh import animator as animator_module
 from installation.models.motion.mesh.motion import Motion
-from installation.models.motion.mesh.rig import INNER_LIPS, LOWER_INNER_LIP, UPPER_INNER_LIP
+from installation.models.motion.mesh.rig import INNER_LIPS, LOWER_INNER_LIP, OUTER_LIPS, UPPER_INNER_LIP
 from installation.models.motion.mesh.turned_lips import LIP_ROWS
 
 TEETH_SHARE = 0.45  # of the opening, from the upper lip down
@@ -292,4 +292,69 @@ def test_a_small_faces_lit_lower_lip_in_a_thin_parting_is_not_read_as_her_teeth(
     edge = line + (upper - line) * 0.75
     lit = np.round(np.concatenate([line + [0, 1.0], edge[::-1]]) * 16).astype(np.int32)
     cv2.fillPoly(picture, [lit], (215, 170, 160), lineType=cv2.LINE_AA, shift=4)
+    assert biting_line(picture, mesh) is None
+
+
+def _light_lipped(sitter: np.ndarray, stack, teeth: bool = True) -> tuple[np.ndarray, np.ndarray, float, float]:
+    """The sitter as a black-and-white photograph of a light-lipped smile: lips 150 of 255,
+    the mouth parted (0.06 face heights), a shaded band 3 px tall under the upper inner lip,
+    then her upper teeth at 180 (lighter than the lips by a fifth, not the third lighter
+    that the lips' own bar asks), then the dark of the opening. `teeth=False`: no teeth, the
+    lower lip lit to 180 from a third of the way down the opening on down into the lip (a closed
+    mouth's lit lip under a parted mesh). The picture, its mesh, the teeth's top and their
+    edge (pixels below the upper inner lip)."""
+    picture, mesh, _ = _smiling(sitter, stack)
+    grey = cv2.cvtColor(sitter, cv2.COLOR_RGB2GRAY)
+    picture = cv2.cvtColor(grey, cv2.COLOR_GRAY2RGB)
+    height = float(np.linalg.norm(mesh[152, :2] - mesh[10, :2]))
+    lips = np.zeros(picture.shape[:2], np.uint8)
+    cv2.fillPoly(lips, [np.round(mesh[list(OUTER_LIPS), :2]).astype(np.int32)], 1)
+    picture[lips > 0] = 150
+    opening = np.zeros_like(lips)
+    cv2.fillPoly(opening, [np.round(mesh[list(INNER_LIPS), :2]).astype(np.int32)], 1)
+    line = mesh[list(UPPER_INNER_LIP), :2]
+    top = np.interp(np.arange(picture.shape[1]), *line[np.argsort(line[:, 0])].T)
+    rows = np.arange(picture.shape[0])[:, None] - top[None, :]  # pixels below the upper inner lip
+    shade, edge = 3.0, 3.0 + TEETH_SHARE * 0.06 * height
+    tone = np.where(rows < shade, 110, np.where(rows < edge, 180 if teeth else 60, 60)).astype(np.uint8)
+    if not teeth:  # the lower lip, lit from a third of the way down on down into the lip
+        line = mesh[list(LOWER_INNER_LIP), :2]
+        bottom = np.interp(np.arange(picture.shape[1]), *line[np.argsort(line[:, 0])].T)
+        lit = np.arange(picture.shape[0])[:, None] >= (top + 0.35 * (bottom - top))[None, :]
+        lit &= np.arange(picture.shape[0])[:, None] <= bottom[None, :] + 0.04 * height
+        picture[lit & (lips > 0)] = 180
+        tone = np.where(lit, 180, tone).astype(np.uint8)
+    picture[opening > 0] = tone[opening > 0][:, None]
+    return cv2.GaussianBlur(picture, (0, 0), 0.8), mesh, shade, edge
+
+
+def test_a_light_lipped_photographs_own_teeth_are_read_between_the_darks_of_the_opening(
+        stack, sitter, monkeypatch):
+    """A black-and-white photograph renders lips light (140-165 of 255) and teeth only a
+    little lighter (170-200): read against the lips' bar, a smiling boy's own teeth were no
+    teeth, and his opening mouth painted a dark hole over them. A light row framed by the
+    opening's dark above and below is her teeth: they stay with her upper lip, and the
+    mouth opens below them."""
+    from installation.models.motion.mesh.own_teeth import biting_line
+
+    picture, mesh, shade, edge = _light_lipped(sitter, stack)
+    depths = biting_line(picture, mesh)
+    assert depths is not None
+    assert np.all(np.abs(depths[3:-3] - edge) < 1.5), (depths, edge)
+    _as_found(monkeypatch, stack, mesh)
+    animator = MeshAnimator(picture, stack)
+    assert animator.rig.own_teeth
+    opened = animator.render(_open_mouth()).astype(np.float32)
+    x0, x1 = int(mesh[82, 0]), int(mesh[312, 0]) + 1
+    y0, y1 = int(np.ceil(mesh[13, 1] + shade)) + 1, int(mesh[13, 1] + edge) - 1
+    # His teeth where they were, as light as they were (painted over, the opening's dark).
+    assert opened[y0:y1, x0:x1].mean() > 160
+
+
+def test_a_light_lipped_closed_mouths_lit_lower_lip_is_not_read_as_teeth(stack, sitter):
+    """The same photograph with no teeth: the lower lip lit as light as those teeth were,
+    inside the mesh's opening and on down into the lip. It has no dark below it: not teeth."""
+    from installation.models.motion.mesh.own_teeth import biting_line
+
+    picture, mesh, _, _ = _light_lipped(sitter, stack, teeth=False)
     assert biting_line(picture, mesh) is None

@@ -17,7 +17,10 @@ the opening as soon as the mouth moved (a laughing sitter's lower teeth and the 
 inside went black at once, the painted pit reaching down to the lower lip's outer edge).
 
 Teeth are told by lightness: inside the inner lips, clearly lighter than the lips round
-them. A closed mouth (its inner lips within a few pixels of each other) is left as it is.
+them; or, where a black-and-white photograph renders the lips nearly as light as the teeth,
+a light run framed by the opening's dark above and below it (a lit lower lip runs on down
+into the lip, not into a dark). A closed mouth (its inner lips within a few pixels of each
+other) is left as it is.
 Each point's edge is read on its own, down the face's axis: where the rows touch, one
 point's light run went on down through both rows (a tooth 8 px longer than its neighbours
 on a laughing sitter 170 px tall, hanging into the opening as a spike), so the edges are
@@ -38,7 +41,16 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from .rig import LOWER_INNER_LIP, LOWER_OUTER_LIP, UPPER_INNER_LIP, UPPER_OUTER_LIP
+from .enamel import lit_skin
+from .rig import (
+    FACE_OVAL,
+    LEFT_EYE_OPENING,
+    LOWER_INNER_LIP,
+    LOWER_OUTER_LIP,
+    RIGHT_EYE_OPENING,
+    UPPER_INNER_LIP,
+    UPPER_OUTER_LIP,
+)
 
 # An opening narrower than this (share of the face height, at the mouth's middle) shows no teeth;
 # nor one narrower than MIN_OPENING_PX, or than OPENING_SIGMAS times the blur it is read
@@ -55,6 +67,28 @@ OPENING_SIGMAS = 3.0
 LIGHTER_THAN_LIPS = 0.35
 MIN_STEP = 25.0
 TEETH_SHARE = 0.3
+# A black-and-white photograph's lips are light (140-165 of 255 on five smiling sitters) and
+# its teeth only a little lighter (170-200): under the bar above, a dark opening covered a
+# smiling boy's own teeth. Such a row is told from the lips by where it lies, not by how much
+# lighter it is: a light run in the opening's upper part with the opening's dark (as dark as
+# the lips or darker) above it and below it, the dark below within the opening or a few
+# pixels below its lower edge. A lit lower lip under a parted mesh runs on down into the lip;
+# the upper lip's own lit edge has no dark above it. Such a framed row needs only to be
+# lighter than the lips by LIGHTER_ABOVE_DARK (and MIN_STEP_ABOVE_DARK) and as light as
+# OF_HIGHLIGHTS of the face's lit skin (teeth in photographs of smiles: 0.71-1.1 of it,
+# enamel.py). (At 0.1 of the lips the boy's teeth were lost again in the same photograph
+# printed lighter, its lips at 175-190; no closed mouth of 44 development pictures, nor of
+# their grey copies printed lighter, reads teeth at 0.05.)
+LIGHTER_ABOVE_DARK = 0.05
+MIN_STEP_ABOVE_DARK = 10.0
+OF_HIGHLIGHTS = 0.75
+# How far below the lower inner lip (pixels, and share of the opening) the dark is looked for:
+# the mesh puts the lower inner lip along the dark's top edge or on the lower teeth.
+BELOW_OPENING_PX = 3.0
+BELOW_OPENING = 0.3
+# Such a row may begin this far down the opening (share of it): on a smiling boy the mesh put
+# the upper inner lip 3-4 px above his teeth, along the upper lip's shaded inside.
+HANGING_FROM = 0.6
 # The mouth's middle, where the teeth are looked for (share of its half width each side).
 MIDDLE = 0.6
 # A light run below the upper teeth's edge this long (pixels) at least is the lower teeth.
@@ -146,19 +180,33 @@ def _runs(image: np.ndarray, mesh: np.ndarray) -> tuple[np.ndarray, np.ndarray] 
     across = np.array([-down[1], down[0]])
     middle = np.abs((upper - centre) @ across) / half < MIDDLE
     middle[[0, -1]] = False
-    steps = np.arange(int(np.ceil(float(np.max(gaps)))) + 1, dtype=np.float32)
+    reach = gaps + np.maximum(BELOW_OPENING_PX, BELOW_OPENING * gaps)
+    steps = np.arange(int(np.ceil(float(np.max(reach)))) + 1, dtype=np.float32)
     xs = upper[:, 0, None] + steps[None, :] * down[0]
     ys = upper[:, 1, None] + steps[None, :] * down[1]
     profiles = cv2.remap(grey, xs.astype(np.float32), ys.astype(np.float32), cv2.INTER_LINEAR,
                          borderMode=cv2.BORDER_REPLICATE)
     inside = steps[None, :] <= gaps[:, None]
     light = (profiles > threshold) & inside
+    framed, above_dark = {}, None
+    for k in range(1, len(gaps) - 1):
+        if not light[k].any():
+            if above_dark is None:  # (read only where needed: the face's light costs a few ms)
+                above_dark = max(lip_light + max(MIN_STEP_ABOVE_DARK, LIGHTER_ABOVE_DARK * lip_light),
+                                 OF_HIGHLIGHTS * _highlights(image, mesh))
+            run = _framed_by_dark(profiles[k], above_dark, lip_light, float(gaps[k]), float(reach[k]))
+            if run is not None:
+                framed[k] = run
+                light[k, run[0]:run[1]] = True
     if float(light[middle].sum()) < TEETH_SHARE * float(inside[middle].sum()):
         return None
     # The teeth's edge: where the light run that starts within the upper part of the
     # opening ends (a light lower lip lining below a dark gap is not the upper teeth).
     depth = np.zeros(len(upper))
     for k in range(1, len(upper) - 1):
+        if k in framed:
+            depth[k] = min(float(framed[k][1]), max(float(gaps[k]) - 1.0, 0.0))
+            continue
         run = light[k]
         if not run[: max(2, int(0.4 * gaps[k]) + 1)].any():
             continue
@@ -183,6 +231,36 @@ def _runs(image: np.ndarray, mesh: np.ndarray) -> tuple[np.ndarray, np.ndarray] 
             top[k] = max(float(steps[np.argmax(below)]), depth[k])
     top[1:-1] = np.maximum(np.median(np.stack([top[:-2], top[1:-1], top[2:]]), axis=0), depth[1:-1])
     return depth, top
+
+
+def _highlights(image: np.ndarray, mesh: np.ndarray) -> float:
+    """The lightness of the face's lit skin (enamel.lit_skin's 97th percentile)."""
+    at = np.clip(np.round(mesh[[50, 280, 205, 425, 101, 330, 151, 9], :2]).astype(int), 0,
+                 [image.shape[1] - 1, image.shape[0] - 1])
+    cheeks = np.median(image[at[:, 1], at[:, 0], :3].astype(np.float32), axis=0)
+    eyes = tuple(mesh[list(eye), :2] for eye in (LEFT_EYE_OPENING, RIGHT_EYE_OPENING))
+    return lit_skin(image, mesh[:, :2], cheeks, mesh[list(FACE_OVAL), :2], eyes)[1]
+
+
+def _framed_by_dark(profile: np.ndarray, bar: float, lip_light: float, gap: float,
+                    reach: float) -> tuple[int, int] | None:
+    """The light run (its first step and the step past it), lighter than `bar`, that begins
+    in the upper part of the opening below a dark and ends above one (as dark as the lips or
+    darker), all before `reach`; None where there is none (a lit lower lip runs on past it,
+    the upper lip's own lit edge has no dark above it)."""
+    steps = np.arange(len(profile))
+    run = (profile > bar) & (steps <= reach)
+    if not run[: int(HANGING_FROM * gap) + 1].any():
+        return None
+    start = int(np.argmax(run))
+    ends = np.flatnonzero(~run[start:])
+    if len(ends) == 0:
+        return None
+    end = start + int(ends[0])
+    dark = profile < lip_light
+    if end > gap + 1.0 or not dark[:start].any() or not np.any(dark[end:] & (steps[end:] <= reach)):
+        return None
+    return start, end
 
 
 def biting_line(image: np.ndarray, mesh: np.ndarray) -> np.ndarray | None:
