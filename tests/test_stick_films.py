@@ -187,3 +187,54 @@ def test_a_shows_films_are_copied_ahead_as_many_as_fit_and_a_reload_replaces_the
     with films.staged(stick / "a.mp4") as a, films.staged(stick / "b.mp4") as b:
         assert a.parent == b.parent == tmp_path / "cache" and films.copied == 2  # there when their scenes come
     films.close()
+
+
+_READ_ONLY = r"""
+import json, logging, os, subprocess, sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[2])
+from installation.media.staging import FilmCache
+
+here = Path(sys.argv[1])
+said = []
+class Keep(logging.Handler):
+    def emit(self, record):
+        said.append(record.getMessage())
+logging.getLogger("bayard").addHandler(Keep())
+subprocess.run(["mount", "-t", "tmpfs", "cache", str(here / "cache")], check=True)
+films = FilmCache(here / "cache" / "films", limit_bytes=1000, keep_free_bytes=0, elsewhere=lambda path: True)
+report = {}
+for name in ("a.mp4", "b.mp4"):
+    with films.staged(here / "stick" / name):
+        pass
+# The disk goes read-only (ext4 remounts itself so after an error), its copies still there.
+subprocess.run(["mount", "-o", "remount,ro", str(here / "cache")], check=True)
+for name in ("a.mp4", "c.mp4", "e.mp4"):  # a copied; c needs b's room; e fits beside them
+    try:
+        with films.staged(here / "stick" / name) as play:
+            where = {here / "cache" / "films": "copy", here / "stick": "stick"}
+            report[name] = where.get(play.parent, str(play))
+    except Exception as error:
+        report[name] = f"{type(error).__name__}: {error}"
+report["said"] = said
+print(json.dumps(report))
+"""
+
+
+@pytest.mark.skipif(not _can_mount_unprivileged(), reason="needs unprivileged user and mount namespaces")
+def test_a_cache_disk_gone_read_only_plays_its_copies_and_the_other_films_from_the_stick(tmp_path):
+    """The show's disk remounted read-only (after a disk error) failed every film on the
+    stick with an error card, those already copied as well: touching or evicting a copy, or
+    clearing a part file never written, raised "Read-only file system"."""
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    (tmp_path / "cache").mkdir()
+    for name, size in (("a.mp4", 400), ("b.mp4", 400), ("c.mp4", 400), ("e.mp4", 100)):
+        (stick / name).write_bytes(os.urandom(size))
+    run = subprocess.run(["unshare", "-rm", sys.executable, "-c", _READ_ONLY, str(tmp_path),
+                          str(Path(__file__).resolve().parents[1])], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr[-3000:]
+    report = json.loads(run.stdout.strip().splitlines()[-1])
+    assert (report["a.mp4"], report["c.mp4"], report["e.mp4"]) == ("copy", "stick", "stick"), report
+    said = [m for m in report["said"] if "plays from its drive" in m]
+    assert len(said) == 2 and all("Read-only file system" in m for m in said), report["said"]

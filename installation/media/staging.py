@@ -20,6 +20,7 @@ without one, films play from where they are.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -46,6 +47,13 @@ def cache_folder(env: Mapping[str, str]) -> Path | None:
     if env.get("HOME"):
         return Path(env["HOME"]) / ".cache" / "bayard" / FILMS
     return None
+
+
+def _discard(part: Path) -> None:
+    """Remove a part file. On a disk gone read-only even a part never written cannot be
+    unlinked (the kernel refuses before it looks): that refusal faulted the film."""
+    with contextlib.suppress(OSError):
+        part.unlink(missing_ok=True)
 
 
 def _device(path: Path) -> int | None:
@@ -122,7 +130,8 @@ class FilmCache:
                 return None
         try:
             if copy.is_file() and copy.stat().st_size == st.st_size:
-                os.utime(copy)  # used now: evicted last
+                with contextlib.suppress(OSError):  # (a disk gone read-only still plays its copies)
+                    os.utime(copy)  # used now: evicted last
                 self._last[film] = copy
                 return copy
             why = self._make_room(st.st_size)
@@ -173,7 +182,10 @@ class FilmCache:
                         f"{self.keep_free_bytes / 1e6:.0f} MB")
             _, vsize, victim = victims[0]
             entries.remove(victims[0])
-            victim.unlink(missing_ok=True)
+            try:
+                victim.unlink(missing_ok=True)
+            except OSError as exc:  # a disk gone read-only after an error
+                return f"the film cache {self.root} cannot be written ({exc.strerror or exc})"
             self._last = {k: v for k, v in self._last.items() if v != victim}
             total -= vsize
 
@@ -183,18 +195,18 @@ class FilmCache:
             with open(film, "rb") as src, open(part, "wb") as dst:
                 while chunk := src.read(CHUNK_BYTES):
                     if stop is not None and stop.is_set():
-                        part.unlink(missing_ok=True)
+                        _discard(part)
                         return None
                     dst.write(chunk)
                 dst.flush()
                 os.fsync(dst.fileno())
             after = film.stat()
             if (after.st_size, after.st_mtime_ns) != (st.st_size, st.st_mtime_ns):
-                part.unlink(missing_ok=True)
+                _discard(part)
                 raise RuntimeError("changed while it was being copied (a copy onto the drive still in progress?)")
             os.replace(part, copy)
         except OSError as exc:
-            part.unlink(missing_ok=True)
+            _discard(part)
             if not film.is_file():
                 raise RuntimeError("file not found (its drive went while it was copied)") from None
             return self._fall_back(film, f"copying it to {self.root} failed ({exc.strerror or exc})")
