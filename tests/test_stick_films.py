@@ -238,3 +238,44 @@ def test_a_cache_disk_gone_read_only_plays_its_copies_and_the_other_films_from_t
     assert (report["a.mp4"], report["c.mp4"], report["e.mp4"]) == ("copy", "stick", "stick"), report
     said = [m for m in report["said"] if "plays from its drive" in m]
     assert len(said) == 2 and all("Read-only file system" in m for m in said), report["said"]
+
+
+def test_a_films_sound_plays_on_from_its_copy_with_the_stick_out(tmp_path, monkeypatch):
+    """The film's picture came from its copy on the show's disk, but its sound was decoded
+    from the stick at each showing: with the stick pulled the film played on in silence
+    ("silent: file not found"), and while it was in, the stick was read whole each time."""
+    import pygame
+
+    from installation.harness import run_test
+    from installation.media import audio as film_audio
+    from installation.media import staging
+
+    from .test_video_audio import film_show
+
+    monkeypatch.setenv("SDL_AUDIODRIVER", "dummy")
+    monkeypatch.setattr(film_audio, "_mixer_failure", None)
+    stick = tmp_path / "stick"
+    path = film_show(stick)
+    film = stick / "content" / "clip.mp4"
+    cache = FilmCache(tmp_path / "cache", limit_bytes=2**30, keep_free_bytes=0,
+                      elsewhere=lambda path: stick in Path(path).parents)
+    staging.use(cache)
+    pygame.mixer.quit()
+    try:
+        with run_test(path, fps=10) as pilot:
+            while pilot.scene_id != "film":
+                pilot.advance(0.1)
+            pilot.advance(0.3)
+            first = pilot.engine.sequencer.current.scene.audio_note
+            film.rename(tmp_path / "pulled.mp4")  # the stick taken out while the film plays
+            pilot.command("next")
+            while pilot.scene_id != "film":
+                pilot.advance(0.1)
+            pilot.advance(0.3)
+            scene = pilot.engine.sequencer.current.scene
+            assert first == "playing" and scene.audio_note == "playing", (first, scene.audio_note)
+            assert scene.source.error is None and scene.source.stats.shown > 0
+        assert cache.copied == 1
+    finally:
+        staging.use(None)
+        pygame.mixer.quit()
