@@ -279,3 +279,19 @@ def test_a_films_sound_plays_on_from_its_copy_with_the_stick_out(tmp_path, monke
     finally:
         staging.use(None)
         pygame.mixer.quit()
+
+
+def test_a_film_too_large_to_copy_ahead_does_not_keep_the_films_after_it_on_the_stick(tmp_path):
+    """A show opening with a long film larger than the cache (or than the room the films
+    before it leave) had none of the films after it copied ahead: each made its scene wait
+    on its copy the first time it came round."""
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    for name, size in (("opening.mp4", 1000), ("a.mp4", 400), ("b.mp4", 400), ("c.mp4", 400), ("d.mp4", 50)):
+        (stick / name).write_bytes(os.urandom(size))
+    films = FilmCache(tmp_path / "cache", limit_bytes=900, keep_free_bytes=0, elsewhere=lambda path: True)
+    films.stage_ahead([stick / n for n in ("opening.mp4", "a.mp4", "b.mp4", "c.mp4", "d.mp4")]).join(10)
+    assert films.copied == 3 and len(_films(tmp_path / "cache")) == 3  # a, b and d: c would push a out
+    with films.staged(stick / "d.mp4") as d:
+        assert d.parent == tmp_path / "cache" and films.copied == 3
+    films.close()

@@ -227,7 +227,9 @@ class FilmCache:
         """Copy `films` (a show's, in playlist order) in the background, one after another, so
         a film is on the show's disk before its scene first comes round, not copied while the
         visitor waits. Only as many as fit the cache's limit together (more would push each
-        other out); a call replaces the last one's work (a reload)."""
+        other out): a film that does not fit is passed over, not the end of the work (a long
+        opening film larger than the cache left every film after it to its scene); a call
+        replaces the last one's work (a reload)."""
         self._ahead_stop.set()
         stop = self._ahead_stop = threading.Event()
 
@@ -237,9 +239,10 @@ class FilmCache:
                 if stop.is_set():
                     return
                 try:
-                    room -= film.stat().st_size
-                    if room < 0:
-                        return
+                    size = film.stat().st_size
+                    if size > room:
+                        continue
+                    room -= size
                     with self.staged(film, stop):
                         pass
                 except (OSError, RuntimeError):
