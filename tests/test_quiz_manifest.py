@@ -393,3 +393,22 @@ def test_a_manifest_of_many_items_each_with_a_slip_is_read_in_seconds(tmp_path):
     assert (last.line, last.key) == (_line(manifest, f"credit = {count - 1}"), f"item #{count}, credit"), last
     assert lines[-1] == _line(manifest, f'image = "p{count - 1}.png"')
     assert took < 20, f"{took:.1f} s"  # (66 s before; 2 s now, on a busy machine)
+
+
+def test_a_manifest_replaced_by_a_link_round_in_a_circle_plays_what_it_last_read_well(tmp_path):
+    """A manifest that became a link leading round in a circle while the show ran (a copy
+    tool's slip) faulted the quiz at its next showing ("Symlink loop from ..."), where a
+    manifest made a folder, or unreadable, played the items last read well."""
+    path = _quiz(tmp_path, FOUR)
+    manifest = tmp_path / "content" / "quiz" / "items.toml"
+    with run_test(path, size=SIZE) as pilot:
+        first = pilot.engine.sequencer.current.scene
+        assert len(first.items) == 4
+        manifest.unlink()
+        manifest.symlink_to(manifest)
+        pilot.command("next")  # the quiz's next showing, built anew
+        pilot.advance(0.5)
+        scene = pilot.engine.sequencer.current.scene
+        assert scene is not first and len(scene.items) == 4 and not scene.problem
+        assert any("items.toml: cannot be read" in m and "the quiz plays the 4 items it last read well" in m
+                   for m in _said(pilot)), _said(pilot)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import os
 import tomllib
 import typing
 import unicodedata
@@ -184,7 +185,9 @@ def read_playing(path: Path, content_root: Path, root: Path | None, mode: str) -
     (warnings). What the manifest lists well plays; an item an edit has broken plays as it
     was last read well; and a manifest that cannot be read, or leaves too few items for
     `mode`, plays its last good items whole. ItemsError when there is nothing to fall back on."""
-    memory_key = str(Path(path).resolve())
+    # (Not Path.resolve(): a manifest made a link round in a circle raised out of it, and
+    # faulted the quiz where a manifest made a folder plays what it last read well.)
+    memory_key = os.path.realpath(path)
     memory = _LAST_GOOD.get(memory_key, {})
     try:
         items, problems, left_out = _read(path, content_root, root)
