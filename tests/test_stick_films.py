@@ -295,3 +295,42 @@ def test_a_film_too_large_to_copy_ahead_does_not_keep_the_films_after_it_on_the_
     with films.staged(stick / "d.mp4") as d:
         assert d.parent == tmp_path / "cache" and films.copied == 3
     films.close()
+
+
+def test_a_copy_handed_to_its_film_is_never_evicted_before_the_film_opens_it(tmp_path, monkeypatch):
+    """A copy found for a film was kept from eviction only once its decoder came back for it,
+    a moment after the cache let go: the films-ahead thread, waiting on the cache, could
+    evict it in that moment to make room, and the film met "file not found" on its card."""
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    for name in ("a.mp4", "b.mp4"):
+        (stick / name).write_bytes(os.urandom(400))
+    films = FilmCache(tmp_path / "cache", limit_bytes=500, keep_free_bytes=0, elsewhere=lambda path: True)
+    with films.staged(stick / "a.mp4"):
+        pass
+    handed, go = threading.Event(), threading.Event()
+    stage = FilmCache._stage
+
+    def slow_hand(self, film, stop):  # the decoder thread descheduled as the cache lets go
+        play = stage(self, film, stop)
+        if film.name == "a.mp4":
+            handed.set()
+            go.wait(10)
+        return play
+
+    monkeypatch.setattr(FilmCache, "_stage", slow_hand)
+    found = {}
+
+    def decoder() -> None:
+        with films.staged(stick / "a.mp4") as play:
+            found["a"] = play.is_file() and play.read_bytes() == (stick / "a.mp4").read_bytes()
+
+    thread = threading.Thread(target=decoder)
+    thread.start()
+    assert handed.wait(10)
+    with films.staged(stick / "b.mp4") as b:  # the films-ahead thread's turn: b needs a's room
+        found["b"] = b
+    go.set()
+    thread.join(10)
+    assert found["a"], found  # a plays from its copy
+    assert found["b"] == stick / "b.mp4" and films.fallbacks == 1  # b waits for room, from the stick

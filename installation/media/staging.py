@@ -97,10 +97,7 @@ class FilmCache:
         lies on another drive, else the film itself; None when `stop` was set during a copy.
         The copy is kept from eviction until the block ends."""
         film = Path(film)
-        play = self._stage(film, stop)
-        if play is not None and play != film:
-            with self._lock:
-                self._in_use[play] = self._in_use.get(play, 0) + 1
+        play = self._stage(film, stop)  # a copy comes back held (see _hold)
         try:
             yield play
         finally:
@@ -117,33 +114,51 @@ class FilmCache:
             st = film.stat()
         except OSError:
             # The drive is out: the copy this film last played from, if it is still here.
-            last = self._last.get(film)
-            if last is not None and last.is_file():
-                return last
+            if not self._acquire(stop):
+                return None
+            try:
+                last = self._last.get(film)
+                if last is not None and last.is_file():
+                    return self._hold(last)
+            finally:
+                self._lock.release()
             raise RuntimeError("file not found") from None
         if self.limit_bytes <= 0 or not self.elsewhere(film):
             return film
         name = hashlib.sha256(f"{film.resolve()}\0{st.st_size}\0{st.st_mtime_ns}".encode()).hexdigest()[:20]
         copy = self.root / f"{name}{film.suffix.lower()}"
-        while not self._lock.acquire(timeout=0.1):
-            if stop is not None and stop.is_set():
-                return None
+        if not self._acquire(stop):
+            return None
         try:
             if copy.is_file() and copy.stat().st_size == st.st_size:
                 with contextlib.suppress(OSError):  # (a disk gone read-only still plays its copies)
                     os.utime(copy)  # used now: evicted last
                 self._last[film] = copy
-                return copy
+                return self._hold(copy)
             why = self._make_room(st.st_size)
             if why:
                 return self._fall_back(film, why)
             done = self._copy(film, copy, st, stop)
+            if done is None or done == film:
+                return done
+            self._last[film] = done
+            return self._hold(done)
         finally:
             self._lock.release()
-        if done is None or done == film:
-            return done
-        self._last[film] = done
-        return done
+
+    def _acquire(self, stop: threading.Event | None) -> bool:
+        """The lock (another film may be copying), or False once `stop` is set."""
+        while not self._lock.acquire(timeout=0.1):
+            if stop is not None and stop.is_set():
+                return False
+        return True
+
+    def _hold(self, copy: Path) -> Path:
+        """`copy`, kept from eviction until its `staged` block ends; called with the lock
+        held. (Held only once its decoder came back for it, a copy could be evicted in the
+        moment between, by the films-ahead thread waiting on the lock to make room.)"""
+        self._in_use[copy] = self._in_use.get(copy, 0) + 1
+        return copy
 
     def _entries(self) -> list[tuple[float, int, Path]]:
         out = []
