@@ -334,3 +334,20 @@ def test_a_copy_handed_to_its_film_is_never_evicted_before_the_film_opens_it(tmp
     thread.join(10)
     assert found["a"], found  # a plays from its copy
     assert found["b"] == stick / "b.mp4" and films.fallbacks == 1  # b waits for room, from the stick
+
+
+def test_a_half_copy_a_power_cut_left_goes_at_the_next_start_though_every_film_is_copied(tmp_path):
+    """A power cut mid-copy left a part file as large as the film had come, cleared only when
+    another film needed copying: where every film was already on the show's disk it stayed
+    for good, filling the disk, and the cache's status did not count it."""
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    (stick / "a.mp4").write_bytes(os.urandom(400))
+    films = FilmCache(tmp_path / "cache", limit_bytes=2**20, keep_free_bytes=0, elsewhere=lambda path: True)
+    with films.staged(stick / "a.mp4") as a:
+        pass
+    (tmp_path / "cache" / "0123456789abcdef0123.mp4.4242.part").write_bytes(os.urandom(3000))  # the cut
+    again = FilmCache(tmp_path / "cache", limit_bytes=2**20, keep_free_bytes=0, elsewhere=lambda path: True)
+    again.stage_ahead([stick / "a.mp4"]).join(10)  # the next start
+    assert _films(tmp_path / "cache") == [a.name] and again.copied == 0
+    again.close()

@@ -249,6 +249,16 @@ class FilmCache:
         stop = self._ahead_stop = threading.Event()
 
         def run() -> None:
+            # A part file a power cut or a kill left mid-copy: cleared before a new copy, it
+            # stayed for good (uncounted in status) where every film was already copied.
+            if not self._acquire(stop):
+                return
+            try:
+                with contextlib.suppress(OSError):  # (a cache that cannot be read: said at a copy)
+                    for stale in self.root.glob(f"*{PART}"):
+                        _discard(stale)
+            finally:
+                self._lock.release()
             room = self.limit_bytes
             for film in films:
                 if stop.is_set():
