@@ -351,3 +351,26 @@ def test_a_half_copy_a_power_cut_left_goes_at_the_next_start_though_every_film_i
     again.stage_ahead([stick / "a.mp4"]).join(10)  # the next start
     assert _films(tmp_path / "cache") == [a.name] and again.copied == 0
     again.close()
+
+
+def test_a_film_played_from_the_stick_for_a_new_reason_is_said_again(tmp_path, caplog):
+    """Said once a film, a film that could not be copied for want of room said nothing when
+    later it could not be copied because the cache could no longer be written: the technician
+    met "target is busy" with no line saying why."""
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    (stick / "a.mp4").write_bytes(os.urandom(4000))
+    films = FilmCache(tmp_path / "cache", limit_bytes=3000, keep_free_bytes=0, elsewhere=lambda path: True)
+    caplog.set_level("WARNING")
+    for _ in range(2):
+        with films.staged(stick / "a.mp4"):
+            pass
+    films.limit_bytes = 2**20  # room made (the limit raised)
+    (stick / "a.mp4").write_bytes(os.urandom(5000))  # another film: the figures in the line change
+    (tmp_path / "cache").rmdir()
+    (tmp_path / "cache").write_text("")  # the cache's folder made a file by a slip
+    for _ in range(2):
+        with films.staged(stick / "a.mp4"):
+            pass
+    said = [r.getMessage() for r in caplog.records if "plays from its drive" in r.getMessage()]
+    assert len(said) == 2 and "larger" in said[0] and "cannot be written" in said[1], said

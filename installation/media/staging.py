@@ -24,6 +24,7 @@ import contextlib
 import hashlib
 import logging
 import os
+import re
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -79,7 +80,7 @@ class FilmCache:
         self._lock = threading.Lock()  # one copy at a time: one stick, read in one stream
         self._in_use: dict[Path, int] = {}
         self._last: dict[Path, Path] = {}  # a film -> the copy it last played from
-        self._said: set[Path] = set()
+        self._said: set[tuple[Path, str]] = set()  # (a film, why without its figures)
         self.copied = 0  # films copied since start (status, tests)
         self.fallbacks = 0  # films played from their drive for want of room
         self._ahead_stop = threading.Event()
@@ -232,8 +233,11 @@ class FilmCache:
 
     def _fall_back(self, film: Path, why: str) -> Path:
         self.fallbacks += 1
-        if film not in self._said:  # once a film: the figures in `why` change from one showing to the next
-            self._said.add(film)
+        # Once a film and reason: the figures in `why` change from one showing to the next,
+        # but a new reason (the disk gone read-only after it was full) is news to the technician.
+        said = (film, re.sub(r"[0-9.]+", "#", why))
+        if said not in self._said:
+            self._said.add(said)
             log.warning("%s plays from its drive, not from a copy on the show's disk: %s; the drive cannot be "
                         "unmounted while it plays", film, why)
         return film
