@@ -374,3 +374,26 @@ def test_a_film_played_from_the_stick_for_a_new_reason_is_said_again(tmp_path, c
             pass
     said = [r.getMessage() for r in caplog.records if "plays from its drive" in r.getMessage()]
     assert len(said) == 2 and "larger" in said[0] and "cannot be written" in said[1], said
+
+
+def test_a_clock_set_back_does_not_make_the_film_just_played_the_first_to_go(tmp_path):
+    """The cache keeps the films used last by their copies' times. A film copied while the
+    clock stood a day ahead (set back since by the network) looked used after every film
+    played since, so room was made by evicting the film just played, again and again, while
+    the old copy stayed."""
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    for name in ("a.mp4", "b.mp4", "c.mp4"):
+        (stick / name).write_bytes(os.urandom(400))
+    films = FilmCache(tmp_path / "cache", limit_bytes=900, keep_free_bytes=0, elsewhere=lambda path: True)
+    with films.staged(stick / "a.mp4") as a:
+        pass
+    ahead = a.stat().st_mtime_ns + 86400 * 10**9
+    os.utime(a, ns=(ahead, ahead))  # copied while the clock stood a day ahead
+    with films.staged(stick / "b.mp4") as b:
+        pass
+    with films.staged(stick / "b.mp4"):  # b plays again: used last
+        pass
+    with films.staged(stick / "c.mp4"):  # c needs the room of one: a's, used longest ago
+        pass
+    assert b.is_file() and not a.is_file(), _films(tmp_path / "cache")

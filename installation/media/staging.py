@@ -132,8 +132,7 @@ class FilmCache:
             return None
         try:
             if copy.is_file() and copy.stat().st_size == st.st_size:
-                with contextlib.suppress(OSError):  # (a disk gone read-only still plays its copies)
-                    os.utime(copy)  # used now: evicted last
+                self._touch(copy)
                 self._last[film] = copy
                 return self._hold(copy)
             why = self._make_room(st.st_size)
@@ -142,6 +141,7 @@ class FilmCache:
             done = self._copy(film, copy, st, stop)
             if done is None or done == film:
                 return done
+            self._touch(done)
             self._last[film] = done
             return self._hold(done)
         finally:
@@ -161,7 +161,19 @@ class FilmCache:
         self._in_use[copy] = self._in_use.get(copy, 0) + 1
         return copy
 
-    def _entries(self) -> list[tuple[float, int, Path]]:
+    def _touch(self, copy: Path) -> None:
+        """Mark `copy` used last (evicted last): its time now, or just past the newest copy's
+        where the clock stands behind that (set back since it was copied: the film just
+        played was else the first to go, while a copy from before stayed)."""
+        with contextlib.suppress(OSError):  # (a disk gone read-only still plays its copies)
+            os.utime(copy)
+            now = copy.stat().st_mtime_ns
+            newest = max((used for used, _, path in self._entries() if path != copy), default=now)
+            if newest >= now:
+                os.utime(copy, ns=(newest + 1, newest + 1))
+
+    def _entries(self) -> list[tuple[int, int, Path]]:
+        """(last used, size, copy) for each copy, used longest ago first."""
         out = []
         for path in self.root.glob("*"):
             if path.name.endswith(PART):
@@ -170,7 +182,7 @@ class FilmCache:
                 st = path.stat()
             except OSError:
                 continue
-            out.append((st.st_mtime, st.st_size, path))
+            out.append((st.st_mtime_ns, st.st_size, path))
         return sorted(out)
 
     def _make_room(self, size: int) -> str:
