@@ -412,3 +412,32 @@ def test_a_manifest_replaced_by_a_link_round_in_a_circle_plays_what_it_last_read
         assert scene is not first and len(scene.items) == 4 and not scene.problem
         assert any("items.toml: cannot be read" in m and "the quiz plays the 4 items it last read well" in m
                    for m in _said(pilot)), _said(pilot)
+
+
+def test_a_quiz_on_a_stick_taken_out_plays_its_pictures_on(tmp_path):
+    """Films and photographs from a stick go on while it is out; the quiz's next showing met
+    its pictures out of reach and rested, saying "no quiz items could be loaded; put images
+    in the quiz folders". It plays the pictures last read from the stick, judged as before."""
+    from installation.media import kept, staging
+    from installation.media.staging import FilmCache
+
+    stick = tmp_path / "stick"
+    path = _quiz(stick, FOUR, detector="spectral")
+    staging.use(FilmCache(tmp_path / "cache", limit_bytes=2**30, keep_free_bytes=0,
+                          elsewhere=lambda path: stick in Path(path).parents))
+    try:
+        with run_test(path, size=SIZE) as pilot:
+            first = pilot.engine.sequencer.current.scene
+            assert len(first.items) == 4 and first.detector is not None
+            (stick / "content" / "quiz").rename(tmp_path / "pulled")  # the stick taken out
+            pilot.command("next")  # the quiz's next showing
+            pilot.advance(0.5)
+            scene = pilot.engine.sequencer.current.scene
+            assert scene is not first and len(scene.items) == 4 and not scene.problem, scene.problem
+            for key, prepared in scene.items.items():
+                assert prepared.verdict == first.items[key].verdict  # judged as before
+            pilot.command("start", scene="q")
+            assert scene.state == "question"
+    finally:
+        staging.use(None)
+        kept.forget()
