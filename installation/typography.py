@@ -351,11 +351,20 @@ def readable_face(path: str) -> bool:
     other faces instead, and the face is read when it is back (a failure is not remembered)."""
     try:
         _face_bytes(path)
+        # A face caught half copied onto the stick (empty, or cut short) reads well and then
+        # fails to open or draw: it faulted the scene about to set text in it.
+        _glyph_probe(path)
     except OSError as error:
         if path not in _unreadable:
             _unreadable.add(path)
             log.warning("the face %s cannot be read (%s); text is set in the other faces until it is back "
                         "(a character only it has shows as a box)", path, error.strerror or type(error).__name__)
+        return False
+    except (pygame.error, ValueError) as error:
+        if path not in _unreadable:
+            _unreadable.add(path)
+            log.warning("the face %s is not a whole font file (%s; a copy not finished?); text is set in the "
+                        "other faces until it is replaced", path, error)
         return False
     _unreadable.discard(path)
     return True

@@ -263,3 +263,41 @@ def test_a_face_replaced_on_the_stick_is_used_from_the_next_scene_on(tmp_path):
         from installation import typography
 
         typography._face_bytes.cache_clear()
+
+
+@pytest.mark.parametrize("kept", [0, 1000], ids=["empty", "cut short"])
+def test_a_face_caught_half_copied_onto_the_stick_leaves_the_text_in_the_house_faces(tmp_path, caplog, kept):
+    """A technician copying a show's own face onto its stick while the show plays: the next
+    scene read the file half written (empty, or cut short) and faulted in its warm-up
+    ("Passed a NULL pointer"), scene after scene until the copy ended. The text is set in
+    the house faces, the face is said once, and the whole face is used once it is there."""
+    import pygame
+
+    from installation import typography
+
+    root = tmp_path / "stick"
+    path = write_show(root, {"b": title_scene("b", duration=1, heading="Fin"),
+                             "a": title_scene("a", duration=1, heading="Salle \u01c2")})
+    (root / "fonts").mkdir()
+    face = root / "fonts" / "extra.ttf"
+    whole = font_file("sans").read_bytes()  # it has the heading's click letter; pygame's own face has not
+    shutil.copy(Path(pygame.__file__).parent / "freesansbold.ttf", face)
+    caplog.set_level("WARNING")
+    try:
+        with run_test(path, fps=10) as pilot:
+            pilot.advance(1.5)
+            face.write_bytes(whole[:kept])  # the copy under way
+            played = set()
+            for _ in range(40):
+                pilot.advance(0.1)
+                played.add(pilot.scene_id)
+            assert played == {"a", "b"}
+            said = [r.getMessage() for r in caplog.records if str(face) in r.getMessage()]
+            assert len(said) == 1 and "not a whole font" in said[0], said
+            face.write_bytes(whole)  # the copy done
+            for _ in range(25):
+                pilot.advance(0.1)
+            assert pilot.engine.fonts._face("serif", "\u01c2") == str(face)
+    finally:
+        typography._face_bytes.cache_clear()
+        typography._unreadable.clear()

@@ -187,3 +187,213 @@ def test_a_shows_films_are_copied_ahead_as_many_as_fit_and_a_reload_replaces_the
     with films.staged(stick / "a.mp4") as a, films.staged(stick / "b.mp4") as b:
         assert a.parent == b.parent == tmp_path / "cache" and films.copied == 2  # there when their scenes come
     films.close()
+
+
+_READ_ONLY = r"""
+import json, logging, os, subprocess, sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[2])
+from installation.media.staging import FilmCache
+
+here = Path(sys.argv[1])
+said = []
+class Keep(logging.Handler):
+    def emit(self, record):
+        said.append(record.getMessage())
+logging.getLogger("bayard").addHandler(Keep())
+subprocess.run(["mount", "-t", "tmpfs", "cache", str(here / "cache")], check=True)
+films = FilmCache(here / "cache" / "films", limit_bytes=1000, keep_free_bytes=0, elsewhere=lambda path: True)
+report = {}
+for name in ("a.mp4", "b.mp4"):
+    with films.staged(here / "stick" / name):
+        pass
+# The disk goes read-only (ext4 remounts itself so after an error), its copies still there.
+subprocess.run(["mount", "-o", "remount,ro", str(here / "cache")], check=True)
+for name in ("a.mp4", "c.mp4", "e.mp4"):  # a copied; c needs b's room; e fits beside them
+    try:
+        with films.staged(here / "stick" / name) as play:
+            where = {here / "cache" / "films": "copy", here / "stick": "stick"}
+            report[name] = where.get(play.parent, str(play))
+    except Exception as error:
+        report[name] = f"{type(error).__name__}: {error}"
+report["said"] = said
+print(json.dumps(report))
+"""
+
+
+@pytest.mark.skipif(not _can_mount_unprivileged(), reason="needs unprivileged user and mount namespaces")
+def test_a_cache_disk_gone_read_only_plays_its_copies_and_the_other_films_from_the_stick(tmp_path):
+    """The show's disk remounted read-only (after a disk error) failed every film on the
+    stick with an error card, those already copied as well: touching or evicting a copy, or
+    clearing a part file never written, raised "Read-only file system"."""
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    (tmp_path / "cache").mkdir()
+    for name, size in (("a.mp4", 400), ("b.mp4", 400), ("c.mp4", 400), ("e.mp4", 100)):
+        (stick / name).write_bytes(os.urandom(size))
+    run = subprocess.run(["unshare", "-rm", sys.executable, "-c", _READ_ONLY, str(tmp_path),
+                          str(Path(__file__).resolve().parents[1])], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr[-3000:]
+    report = json.loads(run.stdout.strip().splitlines()[-1])
+    assert (report["a.mp4"], report["c.mp4"], report["e.mp4"]) == ("copy", "stick", "stick"), report
+    said = [m for m in report["said"] if "plays from its drive" in m]
+    assert len(said) == 2 and all("Read-only file system" in m for m in said), report["said"]
+
+
+def test_a_films_sound_plays_on_from_its_copy_with_the_stick_out(tmp_path, monkeypatch):
+    """The film's picture came from its copy on the show's disk, but its sound was decoded
+    from the stick at each showing: with the stick pulled the film played on in silence
+    ("silent: file not found"), and while it was in, the stick was read whole each time."""
+    import pygame
+
+    from installation.harness import run_test
+    from installation.media import audio as film_audio
+    from installation.media import staging
+
+    from .test_video_audio import film_show
+
+    monkeypatch.setenv("SDL_AUDIODRIVER", "dummy")
+    monkeypatch.setattr(film_audio, "_mixer_failure", None)
+    stick = tmp_path / "stick"
+    path = film_show(stick)
+    film = stick / "content" / "clip.mp4"
+    cache = FilmCache(tmp_path / "cache", limit_bytes=2**30, keep_free_bytes=0,
+                      elsewhere=lambda path: stick in Path(path).parents)
+    staging.use(cache)
+    pygame.mixer.quit()
+    try:
+        with run_test(path, fps=10) as pilot:
+            while pilot.scene_id != "film":
+                pilot.advance(0.1)
+            pilot.advance(0.3)
+            first = pilot.engine.sequencer.current.scene.audio_note
+            film.rename(tmp_path / "pulled.mp4")  # the stick taken out while the film plays
+            pilot.command("next")
+            while pilot.scene_id != "film":
+                pilot.advance(0.1)
+            pilot.advance(0.3)
+            scene = pilot.engine.sequencer.current.scene
+            assert first == "playing" and scene.audio_note == "playing", (first, scene.audio_note)
+            assert scene.source.error is None and scene.source.stats.shown > 0
+        assert cache.copied == 1
+    finally:
+        staging.use(None)
+        pygame.mixer.quit()
+
+
+def test_a_film_too_large_to_copy_ahead_does_not_keep_the_films_after_it_on_the_stick(tmp_path):
+    """A show opening with a long film larger than the cache (or than the room the films
+    before it leave) had none of the films after it copied ahead: each made its scene wait
+    on its copy the first time it came round."""
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    for name, size in (("opening.mp4", 1000), ("a.mp4", 400), ("b.mp4", 400), ("c.mp4", 400), ("d.mp4", 50)):
+        (stick / name).write_bytes(os.urandom(size))
+    films = FilmCache(tmp_path / "cache", limit_bytes=900, keep_free_bytes=0, elsewhere=lambda path: True)
+    films.stage_ahead([stick / n for n in ("opening.mp4", "a.mp4", "b.mp4", "c.mp4", "d.mp4")]).join(10)
+    assert films.copied == 3 and len(_films(tmp_path / "cache")) == 3  # a, b and d: c would push a out
+    with films.staged(stick / "d.mp4") as d:
+        assert d.parent == tmp_path / "cache" and films.copied == 3
+    films.close()
+
+
+def test_a_copy_handed_to_its_film_is_never_evicted_before_the_film_opens_it(tmp_path, monkeypatch):
+    """A copy found for a film was kept from eviction only once its decoder came back for it,
+    a moment after the cache let go: the films-ahead thread, waiting on the cache, could
+    evict it in that moment to make room, and the film met "file not found" on its card."""
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    for name in ("a.mp4", "b.mp4"):
+        (stick / name).write_bytes(os.urandom(400))
+    films = FilmCache(tmp_path / "cache", limit_bytes=500, keep_free_bytes=0, elsewhere=lambda path: True)
+    with films.staged(stick / "a.mp4"):
+        pass
+    handed, go = threading.Event(), threading.Event()
+    stage = FilmCache._stage
+
+    def slow_hand(self, film, stop):  # the decoder thread descheduled as the cache lets go
+        play = stage(self, film, stop)
+        if film.name == "a.mp4":
+            handed.set()
+            go.wait(10)
+        return play
+
+    monkeypatch.setattr(FilmCache, "_stage", slow_hand)
+    found = {}
+
+    def decoder() -> None:
+        with films.staged(stick / "a.mp4") as play:
+            found["a"] = play.is_file() and play.read_bytes() == (stick / "a.mp4").read_bytes()
+
+    thread = threading.Thread(target=decoder)
+    thread.start()
+    assert handed.wait(10)
+    with films.staged(stick / "b.mp4") as b:  # the films-ahead thread's turn: b needs a's room
+        found["b"] = b
+    go.set()
+    thread.join(10)
+    assert found["a"], found  # a plays from its copy
+    assert found["b"] == stick / "b.mp4" and films.fallbacks == 1  # b waits for room, from the stick
+
+
+def test_a_half_copy_a_power_cut_left_goes_at_the_next_start_though_every_film_is_copied(tmp_path):
+    """A power cut mid-copy left a part file as large as the film had come, cleared only when
+    another film needed copying: where every film was already on the show's disk it stayed
+    for good, filling the disk, and the cache's status did not count it."""
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    (stick / "a.mp4").write_bytes(os.urandom(400))
+    films = FilmCache(tmp_path / "cache", limit_bytes=2**20, keep_free_bytes=0, elsewhere=lambda path: True)
+    with films.staged(stick / "a.mp4") as a:
+        pass
+    (tmp_path / "cache" / "0123456789abcdef0123.mp4.4242.part").write_bytes(os.urandom(3000))  # the cut
+    again = FilmCache(tmp_path / "cache", limit_bytes=2**20, keep_free_bytes=0, elsewhere=lambda path: True)
+    again.stage_ahead([stick / "a.mp4"]).join(10)  # the next start
+    assert _films(tmp_path / "cache") == [a.name] and again.copied == 0
+    again.close()
+
+
+def test_a_film_played_from_the_stick_for_a_new_reason_is_said_again(tmp_path, caplog):
+    """Said once a film, a film that could not be copied for want of room said nothing when
+    later it could not be copied because the cache could no longer be written: the technician
+    met "target is busy" with no line saying why."""
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    (stick / "a.mp4").write_bytes(os.urandom(4000))
+    films = FilmCache(tmp_path / "cache", limit_bytes=3000, keep_free_bytes=0, elsewhere=lambda path: True)
+    caplog.set_level("WARNING")
+    for _ in range(2):
+        with films.staged(stick / "a.mp4"):
+            pass
+    films.limit_bytes = 2**20  # room made (the limit raised)
+    (stick / "a.mp4").write_bytes(os.urandom(5000))  # another film: the figures in the line change
+    (tmp_path / "cache").rmdir()
+    (tmp_path / "cache").write_text("")  # the cache's folder made a file by a slip
+    for _ in range(2):
+        with films.staged(stick / "a.mp4"):
+            pass
+    said = [r.getMessage() for r in caplog.records if "plays from its drive" in r.getMessage()]
+    assert len(said) == 2 and "larger" in said[0] and "cannot be written" in said[1], said
+
+
+def test_a_clock_set_back_does_not_make_the_film_just_played_the_first_to_go(tmp_path):
+    """The cache keeps the films used last by their copies' times. A film copied while the
+    clock stood a day ahead (set back since by the network) looked used after every film
+    played since, so room was made by evicting the film just played, again and again, while
+    the old copy stayed."""
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    for name in ("a.mp4", "b.mp4", "c.mp4"):
+        (stick / name).write_bytes(os.urandom(400))
+    films = FilmCache(tmp_path / "cache", limit_bytes=900, keep_free_bytes=0, elsewhere=lambda path: True)
+    with films.staged(stick / "a.mp4") as a:
+        pass
+    ahead = a.stat().st_mtime_ns + 86400 * 10**9
+    os.utime(a, ns=(ahead, ahead))  # copied while the clock stood a day ahead
+    with films.staged(stick / "b.mp4") as b:
+        pass
+    with films.staged(stick / "b.mp4"):  # b plays again: used last
+        pass
+    with films.staged(stick / "c.mp4"):  # c needs the room of one: a's, used longest ago
+        pass
+    assert b.is_file() and not a.is_file(), _films(tmp_path / "cache")

@@ -8,6 +8,7 @@ key's own line when found, else the line of the nearest enclosing table.
 
 from __future__ import annotations
 
+import functools
 import re
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
@@ -61,9 +62,16 @@ def key_lines(source: str) -> dict[tuple, int]:
     return lines
 
 
+@functools.lru_cache(maxsize=4)
+def _known_lines(source: str) -> dict[tuple, int]:
+    # One file's mistakes are placed one after another: walking the whole source for each
+    # made a quiz manifest of 2,000 items with a slip in each take minutes to read.
+    return key_lines(source)
+
+
 def line_of(source: str, path: tuple) -> int | None:
     """The line for a validation error at `path` (longest known prefix wins)."""
-    known = key_lines(source)
+    known = _known_lines(source)
     path = tuple(path)
     while path:
         if path in known:

@@ -20,9 +20,11 @@ without one, films play from where they are.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
+import re
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -48,6 +50,13 @@ def cache_folder(env: Mapping[str, str]) -> Path | None:
     return None
 
 
+def _discard(part: Path) -> None:
+    """Remove a part file. On a disk gone read-only even a part never written cannot be
+    unlinked (the kernel refuses before it looks): that refusal faulted the film."""
+    with contextlib.suppress(OSError):
+        part.unlink(missing_ok=True)
+
+
 def _device(path: Path) -> int | None:
     """The filesystem `path` (or its nearest existing folder) lives on."""
     for folder in (path, *path.parents):
@@ -71,7 +80,7 @@ class FilmCache:
         self._lock = threading.Lock()  # one copy at a time: one stick, read in one stream
         self._in_use: dict[Path, int] = {}
         self._last: dict[Path, Path] = {}  # a film -> the copy it last played from
-        self._said: set[Path] = set()
+        self._said: set[tuple[Path, str]] = set()  # (a film, why without its figures)
         self.copied = 0  # films copied since start (status, tests)
         self.fallbacks = 0  # films played from their drive for want of room
         self._ahead_stop = threading.Event()
@@ -89,10 +98,7 @@ class FilmCache:
         lies on another drive, else the film itself; None when `stop` was set during a copy.
         The copy is kept from eviction until the block ends."""
         film = Path(film)
-        play = self._stage(film, stop)
-        if play is not None and play != film:
-            with self._lock:
-                self._in_use[play] = self._in_use.get(play, 0) + 1
+        play = self._stage(film, stop)  # a copy comes back held (see _hold)
         try:
             yield play
         finally:
@@ -109,34 +115,65 @@ class FilmCache:
             st = film.stat()
         except OSError:
             # The drive is out: the copy this film last played from, if it is still here.
-            last = self._last.get(film)
-            if last is not None and last.is_file():
-                return last
+            if not self._acquire(stop):
+                return None
+            try:
+                last = self._last.get(film)
+                if last is not None and last.is_file():
+                    return self._hold(last)
+            finally:
+                self._lock.release()
             raise RuntimeError("file not found") from None
         if self.limit_bytes <= 0 or not self.elsewhere(film):
             return film
         name = hashlib.sha256(f"{film.resolve()}\0{st.st_size}\0{st.st_mtime_ns}".encode()).hexdigest()[:20]
         copy = self.root / f"{name}{film.suffix.lower()}"
-        while not self._lock.acquire(timeout=0.1):
-            if stop is not None and stop.is_set():
-                return None
+        if not self._acquire(stop):
+            return None
         try:
             if copy.is_file() and copy.stat().st_size == st.st_size:
-                os.utime(copy)  # used now: evicted last
+                self._touch(copy)
                 self._last[film] = copy
-                return copy
+                return self._hold(copy)
             why = self._make_room(st.st_size)
             if why:
                 return self._fall_back(film, why)
             done = self._copy(film, copy, st, stop)
+            if done is None or done == film:
+                return done
+            self._touch(done)
+            self._last[film] = done
+            return self._hold(done)
         finally:
             self._lock.release()
-        if done is None or done == film:
-            return done
-        self._last[film] = done
-        return done
 
-    def _entries(self) -> list[tuple[float, int, Path]]:
+    def _acquire(self, stop: threading.Event | None) -> bool:
+        """The lock (another film may be copying), or False once `stop` is set."""
+        while not self._lock.acquire(timeout=0.1):
+            if stop is not None and stop.is_set():
+                return False
+        return True
+
+    def _hold(self, copy: Path) -> Path:
+        """`copy`, kept from eviction until its `staged` block ends; called with the lock
+        held. (Held only once its decoder came back for it, a copy could be evicted in the
+        moment between, by the films-ahead thread waiting on the lock to make room.)"""
+        self._in_use[copy] = self._in_use.get(copy, 0) + 1
+        return copy
+
+    def _touch(self, copy: Path) -> None:
+        """Mark `copy` used last (evicted last): its time now, or just past the newest copy's
+        where the clock stands behind that (set back since it was copied: the film just
+        played was else the first to go, while a copy from before stayed)."""
+        with contextlib.suppress(OSError):  # (a disk gone read-only still plays its copies)
+            os.utime(copy)
+            now = copy.stat().st_mtime_ns
+            newest = max((used for used, _, path in self._entries() if path != copy), default=now)
+            if newest >= now:
+                os.utime(copy, ns=(newest + 1, newest + 1))
+
+    def _entries(self) -> list[tuple[int, int, Path]]:
+        """(last used, size, copy) for each copy, used longest ago first."""
         out = []
         for path in self.root.glob("*"):
             if path.name.endswith(PART):
@@ -145,7 +182,7 @@ class FilmCache:
                 st = path.stat()
             except OSError:
                 continue
-            out.append((st.st_mtime, st.st_size, path))
+            out.append((st.st_mtime_ns, st.st_size, path))
         return sorted(out)
 
     def _make_room(self, size: int) -> str:
@@ -173,7 +210,10 @@ class FilmCache:
                         f"{self.keep_free_bytes / 1e6:.0f} MB")
             _, vsize, victim = victims[0]
             entries.remove(victims[0])
-            victim.unlink(missing_ok=True)
+            try:
+                victim.unlink(missing_ok=True)
+            except OSError as exc:  # a disk gone read-only after an error
+                return f"the film cache {self.root} cannot be written ({exc.strerror or exc})"
             self._last = {k: v for k, v in self._last.items() if v != victim}
             total -= vsize
 
@@ -183,18 +223,18 @@ class FilmCache:
             with open(film, "rb") as src, open(part, "wb") as dst:
                 while chunk := src.read(CHUNK_BYTES):
                     if stop is not None and stop.is_set():
-                        part.unlink(missing_ok=True)
+                        _discard(part)
                         return None
                     dst.write(chunk)
                 dst.flush()
                 os.fsync(dst.fileno())
             after = film.stat()
             if (after.st_size, after.st_mtime_ns) != (st.st_size, st.st_mtime_ns):
-                part.unlink(missing_ok=True)
+                _discard(part)
                 raise RuntimeError("changed while it was being copied (a copy onto the drive still in progress?)")
             os.replace(part, copy)
         except OSError as exc:
-            part.unlink(missing_ok=True)
+            _discard(part)
             if not film.is_file():
                 raise RuntimeError("file not found (its drive went while it was copied)") from None
             return self._fall_back(film, f"copying it to {self.root} failed ({exc.strerror or exc})")
@@ -205,8 +245,11 @@ class FilmCache:
 
     def _fall_back(self, film: Path, why: str) -> Path:
         self.fallbacks += 1
-        if film not in self._said:  # once a film: the figures in `why` change from one showing to the next
-            self._said.add(film)
+        # Once a film and reason: the figures in `why` change from one showing to the next,
+        # but a new reason (the disk gone read-only after it was full) is news to the technician.
+        said = (film, re.sub(r"[0-9.]+", "#", why))
+        if said not in self._said:
+            self._said.add(said)
             log.warning("%s plays from its drive, not from a copy on the show's disk: %s; the drive cannot be "
                         "unmounted while it plays", film, why)
         return film
@@ -215,19 +258,32 @@ class FilmCache:
         """Copy `films` (a show's, in playlist order) in the background, one after another, so
         a film is on the show's disk before its scene first comes round, not copied while the
         visitor waits. Only as many as fit the cache's limit together (more would push each
-        other out); a call replaces the last one's work (a reload)."""
+        other out): a film that does not fit is passed over, not the end of the work (a long
+        opening film larger than the cache left every film after it to its scene); a call
+        replaces the last one's work (a reload)."""
         self._ahead_stop.set()
         stop = self._ahead_stop = threading.Event()
 
         def run() -> None:
+            # A part file a power cut or a kill left mid-copy: cleared before a new copy, it
+            # stayed for good (uncounted in status) where every film was already copied.
+            if not self._acquire(stop):
+                return
+            try:
+                with contextlib.suppress(OSError):  # (a cache that cannot be read: said at a copy)
+                    for stale in self.root.glob(f"*{PART}"):
+                        _discard(stale)
+            finally:
+                self._lock.release()
             room = self.limit_bytes
             for film in films:
                 if stop.is_set():
                     return
                 try:
-                    room -= film.stat().st_size
-                    if room < 0:
-                        return
+                    size = film.stat().st_size
+                    if size > room:
+                        continue
+                    room -= size
                     with self.staged(film, stop):
                         pass
                 except (OSError, RuntimeError):

@@ -61,16 +61,38 @@ def gallery_crossfit(models_dir: Path | None) -> tuple[dict, bool]:
     return crossfit, figures is not None and figures[0] < COIN_AUC
 
 
+_FILES: dict[str, tuple[int, int, str | None]] = {}  # an item's file: (size, mtime, sha256) when last read
+
+
+def _file_stamp(path: Path, with_sha: bool) -> tuple[int, int, str | None]:
+    """(size, modification time, sha256 where asked) of an item's file, as last read where
+    its drive is out: a quiz on a USB stick taken out plays the pictures kept from it
+    (media/kept.py), judged as they were. The sha256 is read again only for a changed file."""
+    try:
+        stat = path.stat()
+    except OSError:
+        known = _FILES.get(str(path))
+        if known is None:
+            raise
+        return known
+    known = _FILES.get(str(path))
+    if known is not None and known[:2] == (stat.st_size, stat.st_mtime_ns) and (known[2] or not with_sha):
+        return known
+    stamp = (stat.st_size, stat.st_mtime_ns, sha256_of(path) if with_sha else None)
+    _FILES[str(path)] = stamp
+    return stamp
+
+
 def judged(detector, path: Path, image: np.ndarray, crossfit: dict, coin: bool) -> tuple[Any, Any]:
     """(explanation, verdict) for the item in `path`, decoded as `image`: the detector's own
     (remembered by file), or a gallery's cross-fitted verdict, from a model that never saw
     this item, where there is one. Raises what the detector raises."""
-    stat = path.stat()
-    key = (str(path), stat.st_size, stat.st_mtime_ns, id(detector))
+    size, mtime, sha = _file_stamp(path, bool(crossfit))
+    key = (str(path), size, mtime, id(detector))
     if key not in _JUDGED:
         _JUDGED[key] = detector.explain(image)
     explanation = _JUDGED[key]
-    own = crossfit.get(sha256_of(path)) if crossfit else None
+    own = crossfit.get(sha) if crossfit else None
     if own is None:
         return explanation, explanation.verdict
     return with_crossfit(explanation, own, coin), own

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import os
 import tomllib
 import typing
 import unicodedata
@@ -106,10 +107,13 @@ def _read(path: Path, content_root: Path, root: Path | None) -> tuple[list[Item]
     except ValidationError as error:
         raise ItemsError(_joined([p.within(root) for p in problems_from(error, Manifest, path, source)])) from None
     problems, items, left_out = list(typed), [], set()
+    typed_by_item: dict[int, set[str]] = {}  # (by item: a manifest of thousands, each with a slip)
+    for wrong, problem in zip(wrong_kinds, typed, strict=True):
+        typed_by_item.setdefault(wrong.loc[1], set()).add(problem.key)
     listed: dict[str, int] = {}  # image: the index of the item that plays it
     context = {"content_root": content_root}
     for index, entry in enumerate(data.get("item", [])):
-        typed_here = {p.key for p in typed if p.key.startswith(f"{key_path(('item', index))}, ")}
+        typed_here = typed_by_item.get(index, set())
         try:
             checked = ManifestItem.model_validate(entry, context=context)
         except ValidationError as error:
@@ -181,7 +185,9 @@ def read_playing(path: Path, content_root: Path, root: Path | None, mode: str) -
     (warnings). What the manifest lists well plays; an item an edit has broken plays as it
     was last read well; and a manifest that cannot be read, or leaves too few items for
     `mode`, plays its last good items whole. ItemsError when there is nothing to fall back on."""
-    memory_key = str(Path(path).resolve())
+    # (Not Path.resolve(): a manifest made a link round in a circle raised out of it, and
+    # faulted the quiz where a manifest made a folder plays what it last read well.)
+    memory_key = os.path.realpath(path)
     memory = _LAST_GOOD.get(memory_key, {})
     try:
         items, problems, left_out = _read(path, content_root, root)
@@ -221,12 +227,17 @@ class ItemPlaces:
             self._lines = read_text(manifest).splitlines() if manifest is not None else []
         except (OSError, UnicodeDecodeError):
             self._lines = []
+        self._index: dict[str, int] | None = None
 
     def line(self, key: str) -> int | None:
-        for number, line in enumerate(self._lines, 1):
-            if line.strip().startswith("image") and _value(line) == key:
-                return number
-        return None
+        if self._index is None:  # (one walk: `check` asks for each of thousands of items)
+            self._index = {}
+            for number, line in enumerate(self._lines, 1):
+                if line.strip().startswith("image"):
+                    value = _value(line)
+                    if isinstance(value, str):
+                        self._index.setdefault(value, number)
+        return self._index.get(key)
 
     def problem(self, item: Item, said: str, severity: str = "error") -> Problem:
         """`said` about `item`, at its place."""

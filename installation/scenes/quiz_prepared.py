@@ -12,7 +12,8 @@ import numpy as np
 import pygame
 
 from .. import faults
-from ..imaging import MediaError, read_rgb, surface_from_rgb
+from ..imaging import MediaError, surface_from_rgb
+from ..media.kept import read_picture
 from ..models.detector import DEFAULT_DETECTOR
 from ..models.detector.preprocess import MIN_SIDE, ImageError
 from . import quiz_draw as draw
@@ -70,7 +71,7 @@ class Preparing:
         places = ItemPlaces(root / c.manifest if c.manifest is not None else None, show_root)
         for item in items:
             try:
-                image = read_rgb(item.path)
+                image = read_picture(item.path)  # (kept while its USB stick is out)
                 if min(image.shape[:2]) < MIN_SIDE:
                     raise MediaError(f"{item.path}: {too_small(*image.shape[1::-1])}")
             except MediaError as error:

@@ -31,7 +31,7 @@ from typing import Any
 import pygame
 
 from ..imaging import draw_missing
-from ..media import VideoSource
+from ..media import VideoSource, staging
 from ..media import audio as film_audio
 from ..words import words
 from .base import Scene, register_scene
@@ -98,7 +98,7 @@ class VideoScene(FilmSound, VideoDrawing, Scene):
             ).start()
         if c.audio and self._track is None and not self.audio_note:
             try:
-                self._track = film_audio.decode_track(self.context.media(c.file), cancel=self._cancel)
+                self._track = self._decode_track(self.context.media(c.file))
             except film_audio.FilmUnreadable as exc:  # the picture's own log line names the file
                 self.audio_note = f"silent: {exc}"
             except film_audio.AudioUnavailable as exc:
@@ -111,6 +111,17 @@ class VideoScene(FilmSound, VideoDrawing, Scene):
                 self.cues = parse_srt(path.read_text(encoding="utf-8-sig", errors="replace"), str(path))
             except (OSError, SubtitleError) as exc:
                 log.warning("%s: subtitles not shown (%s)", c.id, exc)
+
+    def _decode_track(self, film: Path) -> film_audio.Track:
+        # From the copy the picture plays from (media/staging.py), not from the USB stick:
+        # read from the stick, the sound went silent when the stick was taken out.
+        try:
+            with staging.staged(film, self._cancel) as play:
+                if play is None:
+                    raise film_audio.AudioUnavailable("cancelled")
+                return film_audio.decode_track(play, cancel=self._cancel)
+        except RuntimeError as exc:  # (staging's own words: out of reach, or changing)
+            raise film_audio.FilmUnreadable(str(exc)) from None
 
     def enter(self) -> None:
         if self.source is None:
