@@ -34,3 +34,52 @@ def test_clip_is_numpys():
     values = np.linspace(-2.0, 3.0, 41, dtype=np.float32)
     np.testing.assert_array_equal(_clip(values, 0.0, 1.0), np.clip(values, 0.0, 1.0))
     assert _clip(values, 0.0, 1.0).dtype == np.float32
+
+
+def _bands(rng, region, count=5):
+    """Random bands of a lid's reading: some empty, some upside down, some past the region's edge."""
+    h, w = region.shape[:2]
+    columns = int(rng.integers(1, w))
+    lows = rng.integers(0, h + 1, (count, columns))
+    highs = np.minimum(lows + rng.integers(-3, 40, (count, columns)), h)
+    cols = np.clip(np.arange(columns) + int(rng.integers(-3, 3)), 0, w - 1)
+    return lows, highs, cols
+
+
+def test_the_compiled_band_reader_reads_numpys_tones_to_the_bit():
+    pytest.importorskip("numba")
+    from installation.models.motion.mesh import lid_band
+
+    assert lid_band.prepare()
+    rng = np.random.default_rng(3)
+    for trial in range(40):
+        picture = rng.integers(0, 256, (90, 70, 3)).astype(np.uint8)
+        if trial % 2:  # flat skin with a few dark lashes: ties at the median
+            picture = np.where(rng.random((90, 70, 1)) < 0.2, 40, 180).astype(np.uint8).repeat(3, axis=2)
+        region = picture[5:80, 3:66][:: 1 + trial % 3]  # a view, as the frame's region is
+        lows, highs, cols = _bands(rng, region)
+        tones, weight = lid_band.lighter_half(region, lows, highs, cols)
+        want_tones, want_weight = lid_band._lighter_half_numpy(region, lows, highs, cols)
+        np.testing.assert_array_equal(weight, want_weight)
+        np.testing.assert_array_equal(tones, want_tones)
+        assert tones.dtype == want_tones.dtype == np.float32
+
+
+def test_a_lid_closes_the_same_without_numba(monkeypatch):
+    """A kiosk where numba cannot load paints the same closed lid through numpy."""
+    pytest.importorskip("numba")
+    import sys
+
+    from installation.models.motion.mesh import lid_band
+
+    rng = np.random.default_rng(4)
+    region = rng.integers(0, 256, (60, 50, 3)).astype(np.uint8)
+    lows, highs, cols = _bands(rng, region)
+    compiled = lid_band.lighter_half(region, lows, highs, cols)
+    monkeypatch.setitem(sys.modules, "numba", None)  # import numba raises ImportError
+    monkeypatch.setattr(lid_band, "_tried", False)
+    monkeypatch.setattr(lid_band, "_compiled", None)
+    assert not lid_band.prepare()
+    without = lid_band.lighter_half(region, lows, highs, cols)
+    for a, b in zip(compiled, without, strict=True):
+        np.testing.assert_array_equal(a, b)

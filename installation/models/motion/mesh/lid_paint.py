@@ -10,6 +10,7 @@ import cv2
 import numpy as np
 
 from .halftone import HalftoneScreen
+from .lid_band import lighter_half
 from .lid_skin import skin_texture
 from .lids import LID_OVERLAP, LidCover
 from .tone import LUMA
@@ -71,21 +72,9 @@ def _band_tones(region: np.ndarray, x0: int, y0: int,
     w = bands[0][0].shape[-1]
     spans = [(_clip(np.ceil(lo).astype(int) + y0, 0, region.shape[0]),
               _clip(np.floor(hi).astype(int) + y0, 0, region.shape[0])) for lo, hi in bands]
-    depth = max(1, max(int((hi - lo).max()) for lo, hi in spans))
-    offsets = np.arange(depth)[None, :, None]
-    lows = np.stack([lo for lo, _ in spans])[:, None, :]  # (bands, 1, w)
-    rows = lows + offsets  # (bands, depth, w)
-    inside = rows < np.stack([hi for _, hi in spans])[:, None, :]
     cols = _clip(np.arange(x0, x0 + w), 0, region.shape[1] - 1)
-    pixels = region[_clip(rows, 0, region.shape[0] - 1), cols[None, None, :]].astype(np.float32)
     # The lighter half of each column: at or above the median of the band's own pixels.
-    grey = np.where(inside, pixels.mean(-1), -1.0)
-    ranked = np.sort(grey, axis=1)
-    count = inside.sum(1)  # (bands, w)
-    middle = np.take_along_axis(ranked, _clip(depth - (count + 1) // 2, 0, depth - 1)[:, None, :], axis=1)
-    lighter = (inside & (grey >= middle)).astype(np.float32)
-    weight = lighter.sum(1)
-    tones = (pixels * lighter[..., None]).sum(1) / np.maximum(weight, 1.0)[..., None]  # (bands, w, ch)
+    tones, weight = lighter_half(region, np.stack([lo for lo, _ in spans]), np.stack([hi for _, hi in spans]), cols)
     # Smoothed across the columns; columns with nothing to read take their neighbours'.
     sigma = max(1.0, 0.08 * w)
     read = (weight > 0).astype(np.float32)
