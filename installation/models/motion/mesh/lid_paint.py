@@ -13,6 +13,7 @@ from .halftone import HalftoneScreen
 from .lid_band import lighter_half
 from .lid_skin import skin_texture
 from .lids import LID_OVERLAP, LidCover
+from .plate import median
 from .tone import LUMA
 
 __all__ = ["paint_lids"]
@@ -70,11 +71,11 @@ def _band_tones(region: np.ndarray, x0: int, y0: int,
     shows: where lashes or a low brow's hairs fill a band, its mean is their dark. All bands
     at once: this runs on every frame of a blink."""
     w = bands[0][0].shape[-1]
-    spans = [(_clip(np.ceil(lo).astype(int) + y0, 0, region.shape[0]),
-              _clip(np.floor(hi).astype(int) + y0, 0, region.shape[0])) for lo, hi in bands]
+    lows = _clip(np.ceil(np.stack([lo for lo, _ in bands])).astype(int) + y0, 0, region.shape[0])
+    highs = _clip(np.floor(np.stack([hi for _, hi in bands])).astype(int) + y0, 0, region.shape[0])
     cols = _clip(np.arange(x0, x0 + w), 0, region.shape[1] - 1)
     # The lighter half of each column: at or above the median of the band's own pixels.
-    tones, weight = lighter_half(region, np.stack([lo for lo, _ in spans]), np.stack([hi for _, hi in spans]), cols)
+    tones, weight = lighter_half(region, lows, highs, cols)
     # Smoothed across the columns; columns with nothing to read take their neighbours'.
     sigma = max(1.0, 0.08 * w)
     read = (weight > 0).astype(np.float32)
@@ -104,7 +105,7 @@ def _lid_tone(region: np.ndarray, cover: LidCover) -> tuple[np.ndarray, np.ndarr
     # where the closing lid has stretched it to: crease + stretch x (row - crease); read in
     # every step-th row, as many as it had (all of them cost a large portrait 3-6 ms a frame).
     stretch = np.maximum((cover.margin[0] - top) / np.maximum(cover.was[0] - top, 1.0), 1.0)
-    step = max(1, int(np.median(stretch)))
+    step = max(1, int(median(stretch)))
     # (Not past the closed margin: at the corners, where the lid band was nothing, it stretched without end.)
     band = _clip(np.array([0.4, 1.0])[:, None] * stretch * (start - top), 0.0, cover.margin[0] - top)
     skip = (cover.y0 + top + band - cover.y0 % step) / step
