@@ -83,3 +83,17 @@ def test_a_lid_closes_the_same_without_numba(monkeypatch):
     without = lid_band.lighter_half(region, lows, highs, cols)
     for a, b in zip(compiled, without, strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+def test_the_points_along_an_eye_are_made_once_per_count_and_kept_safe():
+    """The readings at rest are taken at a few fixed counts of points along the eye; the grid
+    for each count is made once. A reading of another count is never served another's grid,
+    and no caller can change the one kept."""
+    from installation.models.motion.mesh.lids import _along
+
+    five, nine = _along(5), _along(9)
+    np.testing.assert_array_equal(five, np.linspace(0.0, 1.0, 5))
+    np.testing.assert_array_equal(nine, np.linspace(0.0, 1.0, 9))
+    assert _along(5) is five
+    with pytest.raises(ValueError):
+        five[1] = 0.5

@@ -7,6 +7,7 @@ few times over, the lid's own pixels would streak.
 
 from __future__ import annotations
 
+import functools
 from typing import NamedTuple
 
 import numpy as np
@@ -46,6 +47,15 @@ LASH_UP, LASH_SPAN = 0.6, 0.3
 # The picture's dark lid line through the crease (lid_rest.LINE_REACH) is painted over by
 # this much as the lid closes, in the lid's tone: a closed lid's crease is softer.
 CREASE_SOFTENED = 0.6
+
+
+@functools.cache
+def _along(count: int) -> np.ndarray:
+    """`count` evenly spaced points from 0 to 1, where a reading at rest (lid_rest, eye_reach)
+    was taken along the eye: the same few counts every frame, made once (read-only)."""
+    points = np.linspace(0.0, 1.0, count)
+    points.flags.writeable = False
+    return points
 
 
 def _clip(values, low, high):
@@ -101,7 +111,7 @@ class _Eye:
         along = (xs - left) / max(float(right - left), 1.0)
         if rest is not None:
             self.white, self.line_top, self.line_bottom, self.line, self.lashes, self.opening = (
-                np.interp(along, np.linspace(0.0, 1.0, len(r)), r)[None, :]
+                np.interp(along, _along(len(r)), r)[None, :]
                 for r in (rest.white, rest.line_top, rest.line_bottom, rest.line, rest.lashes, rest.opening))
         if reach is not None:  # the picture's opening below the mesh's lid lines (eye_reach.py)
             # (its upper lid no lower than the eye's first white: the iris model can read a
@@ -109,7 +119,7 @@ class _Eye:
             skin_below = np.inf if rest is None else rest.skin_below
             upper = np.minimum(reach.upper, skin_below)
             self.bottom, self.margin = (
-                line + np.interp(along, np.linspace(0.0, 1.0, len(by)), by)[None, :]
+                line + np.interp(along, _along(len(by)), by)[None, :]
                 for line, by in ((self.bottom, reach.lower), (self.margin, upper)))
         # The mesh's own margin: the lid's skin (crease to here) is what is read and kept; what
         # lies between it and the picture's upper lid is that lid's lashes, painted over as
