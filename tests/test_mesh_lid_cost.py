@@ -97,3 +97,15 @@ def test_the_points_along_an_eye_are_made_once_per_count_and_kept_safe():
     assert _along(5) is five
     with pytest.raises(ValueError):
         five[1] = 0.5
+
+
+def test_the_lids_band_reader_is_compiled_when_the_portrait_loads(stack, sitter, monkeypatch):
+    """Compiled on the first blink instead, the frame a visitor first closed their eyes on
+    took seconds (numba's first compile) or a cache read: the portrait's load does it."""
+    pytest.importorskip("numba")
+    from installation.models.motion.mesh import MeshAnimator, lid_band
+
+    monkeypatch.setattr(lid_band, "_tried", False)
+    monkeypatch.setattr(lid_band, "_compiled", None)
+    MeshAnimator(sitter, stack)
+    assert lid_band._compiled is not None
