@@ -108,4 +108,13 @@ def test_the_lids_band_reader_is_compiled_when_the_portrait_loads(stack, sitter,
     monkeypatch.setattr(lid_band, "_tried", False)
     monkeypatch.setattr(lid_band, "_compiled", None)
     MeshAnimator(sitter, stack)
-    assert lid_band._compiled is not None
+    kernel = lid_band._compiled
+    assert kernel is not None
+    # Nothing left to compile on a blink, whichever layout the frame's region has: a view
+    # into the picture, or (a region as wide as the picture) a whole block of it.
+    compiled = len(kernel.signatures)
+    picture = np.random.default_rng(5).integers(0, 256, (40, 30, 3)).astype(np.uint8)
+    lows, highs, cols = np.array([[2, 3]]), np.array([[9, 12]]), np.array([4, 5])
+    for region in (picture[5:35, 2:28], picture[5:35], picture[5:35][::2]):
+        lid_band.lighter_half(region, lows, highs, cols)
+    assert len(kernel.signatures) == compiled

@@ -113,11 +113,13 @@ def _compiled_kernel():
 
 
 def _smoke(kernel) -> None:
-    # A view into a larger picture, as the frame's region is (compiled for that layout).
-    region = (np.arange(10 * 4 * 3).reshape(10, 4, 3) * 7 % 256).astype(np.uint8)[::2, 1:]
-    lows, highs, cols = np.array([[0, 1, 4]]), np.array([[5, 3, 4]]), np.array([0, 1, 2])
-    tones, weight = np.empty((1, 3, 3), np.float32), np.empty((1, 3), np.float32)
-    kernel(region, lows, highs, cols, tones, weight)
-    want_tones, want_weight = _lighter_half_numpy(region, lows, highs, cols)
-    if not (np.array_equal(tones, want_tones) and np.array_equal(weight, want_weight)):
-        raise RuntimeError("the compiled band reader read a test patch wrongly")
+    # Compiled for both layouts a frame's region comes in: a view into the picture, and a
+    # whole block of it (a region as wide as the picture, or its rows read one by one).
+    view = (np.arange(10 * 4 * 3).reshape(10, 4, 3) * 7 % 256).astype(np.uint8)[::2, 1:]
+    for region in (view, np.ascontiguousarray(view)):
+        lows, highs, cols = np.array([[0, 1, 4]]), np.array([[5, 3, 4]]), np.array([0, 1, 2])
+        tones, weight = np.empty((1, 3, 3), np.float32), np.empty((1, 3), np.float32)
+        kernel(region, lows, highs, cols, tones, weight)
+        want_tones, want_weight = _lighter_half_numpy(region, lows, highs, cols)
+        if not (np.array_equal(tones, want_tones) and np.array_equal(weight, want_weight)):
+            raise RuntimeError("the compiled band reader read a test patch wrongly")
