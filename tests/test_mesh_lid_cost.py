@@ -18,6 +18,10 @@ def test_median_is_numpys_to_the_bit(size):
         fast, numpys = median(values.copy()), np.median(values)
         assert fast == numpys and np.asarray(fast).dtype == np.asarray(numpys).dtype
         assert robust_spread(values) == 1.4826 * float(np.median(np.abs(values - np.median(values))))
+    if size > 2:  # a NaN among them: numpy's median is NaN, and so is this one
+        values = rng.normal(0.0, 3.0, size).astype(np.float32)
+        values[size // 3] = np.nan
+        assert np.isnan(median(values)) and np.isnan(np.median(values))
 
 
 @pytest.mark.parametrize("rows", [1, 2, 3, 26, 50, 51, 52, 1500])

@@ -67,7 +67,7 @@ def _kernel(region, lows, highs, cols, tones, weight):  # pragma: no cover - com
             totals[:] = 0
             count = 0
             if n > 0:
-                # grey as a sum of the channels: the same order as numpy's mean, exactly
+                # ranked by the channels' sum: whole numbers, in the order numpy's mean of them gives
                 for r in range(n):
                     s = 0
                     for c in range(channels):

@@ -30,17 +30,19 @@ def robust_spread(values: np.ndarray) -> float:
 
 
 def median(values: np.ndarray) -> np.floating:
-    """`np.median` of a flat array without NaNs, to the bit (the mean of the two middle values
-    in the array's own type), at a quarter of its cost: a closing lid reads a dozen medians
-    of a few hundred values a frame, and np.median's own checks cost more than the work."""
+    """`np.median` of a flat array, to the bit (the mean of the two middle values in the
+    array's own type; NaN where there is one), at a quarter of its cost: a closing lid reads
+    a dozen medians of a few hundred values a frame, and np.median's own checks cost more
+    than the work."""
     n = values.size
     if n == 0:
         return np.median(values)  # (NaN, and numpy's warning)
     k = n // 2
-    if n % 2:
-        return np.partition(values, k)[k]
-    middle = np.partition(values, (k - 1, k))
-    return (middle[k - 1] + middle[k]) / 2
+    # (The largest comes last too: a NaN sorts there, and numpy's median is then NaN.)
+    ranked = np.partition(values, (k - 1, k, n - 1) if n % 2 == 0 else (k, n - 1))
+    if ranked.dtype.kind == "f" and np.isnan(ranked[-1]):
+        return ranked[-1]
+    return ranked[k] if n % 2 else (ranked[k - 1] + ranked[k]) / 2
 
 
 def grain_like(image: np.ndarray, where: np.ndarray, seed: int = 0) -> np.ndarray | None:
