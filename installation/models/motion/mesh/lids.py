@@ -7,6 +7,7 @@ few times over, the lid's own pixels would streak.
 
 from __future__ import annotations
 
+import functools
 from typing import NamedTuple
 
 import numpy as np
@@ -46,6 +47,21 @@ LASH_UP, LASH_SPAN = 0.6, 0.3
 # The picture's dark lid line through the crease (lid_rest.LINE_REACH) is painted over by
 # this much as the lid closes, in the lid's tone: a closed lid's crease is softer.
 CREASE_SOFTENED = 0.6
+
+
+@functools.cache
+def _along(count: int) -> np.ndarray:
+    """`count` evenly spaced points from 0 to 1, where a reading at rest (lid_rest, eye_reach)
+    was taken along the eye: the same few counts every frame, made once (read-only)."""
+    points = np.linspace(0.0, 1.0, count)
+    points.flags.writeable = False
+    return points
+
+
+def _clip(values, low, high):
+    """np.clip, to the bit, without its wrapper's checks (which cost more than the work on
+    a lid's few hundred pixels, dozens of times a frame)."""
+    return np.minimum(np.maximum(values, low), high)
 
 
 class LidCover(NamedTuple):
@@ -95,7 +111,7 @@ class _Eye:
         along = (xs - left) / max(float(right - left), 1.0)
         if rest is not None:
             self.white, self.line_top, self.line_bottom, self.line, self.lashes, self.opening = (
-                np.interp(along, np.linspace(0.0, 1.0, len(r)), r)[None, :]
+                np.interp(along, _along(len(r)), r)[None, :]
                 for r in (rest.white, rest.line_top, rest.line_bottom, rest.line, rest.lashes, rest.opening))
         if reach is not None:  # the picture's opening below the mesh's lid lines (eye_reach.py)
             # (its upper lid no lower than the eye's first white: the iris model can read a
@@ -103,7 +119,7 @@ class _Eye:
             skin_below = np.inf if rest is None else rest.skin_below
             upper = np.minimum(reach.upper, skin_below)
             self.bottom, self.margin = (
-                line + np.interp(along, np.linspace(0.0, 1.0, len(by)), by)[None, :]
+                line + np.interp(along, _along(len(by)), by)[None, :]
                 for line, by in ((self.bottom, reach.lower), (self.margin, upper)))
         # The mesh's own margin: the lid's skin (crease to here) is what is read and kept; what
         # lies between it and the picture's upper lid is that lid's lashes, painted over as
@@ -125,7 +141,7 @@ class _Eye:
         runs = []
         for end in (0, -1):
             open_at = float(opening[end])
-            runs.append(int(round(open_at * np.clip((open_at / deepest - OPEN_CORNER_SHARE) / OPEN_CORNER_SPAN,
+            runs.append(int(round(open_at * _clip((open_at / deepest - OPEN_CORNER_SHARE) / OPEN_CORNER_SPAN,
                                                     0.0, 1.0))))
         before, after = min(runs[0], self.x0), min(runs[1], image_width - self.x1)
         if before <= 0 and after <= 0:
@@ -178,7 +194,7 @@ def move_lids(map_y: np.ndarray, dst: np.ndarray, eye_open: tuple[float, float],
         if ratio > 1.02:
             _raise_lid(map_y, _Eye(dst, lid, origin, shape), min(float(ratio) - 1.0, MAX_WIDENING))
             continue
-        closing = 1.0 - float(np.clip(ratio, 0.0, 1.0))
+        closing = 1.0 - float(_clip(ratio, 0.0, 1.0))
         if closing >= 0.02:
             eye = _Eye(dst, lid, origin, shape, None if rests is None else rests[k],
                        None if belows is None else belows[k])
@@ -194,11 +210,11 @@ def _lower_lid(map_y: np.ndarray, eye: _Eye, closing: float, covers: list) -> No
         return
     top, margin, yy = eye.top, eye.margin, eye.rows
     new_margin = margin + closing * np.maximum(eye.bottom - margin, 0.0)
-    t = np.clip((yy - top) / np.maximum(new_margin - top, 1e-3), 0.0, 1.0)
+    t = _clip((yy - top) / np.maximum(new_margin - top, 1e-3), 0.0, 1.0)
     source = top + t * (margin - top)  # where the lid skin at this pixel came from
     inside = (yy >= top) & (yy <= new_margin)
     # Fade the effect towards the eye corners, where upper and lower lids meet.
-    corner = np.clip(eye.from_corner / 0.12, 0.0, 1.0)
+    corner = _clip(eye.from_corner / 0.12, 0.0, 1.0)
     eye.add(map_y, np.where(inside, (source - yy) * corner, 0.0))
     # The painted lid takes over a little above the old margin, so no seam shows where
     # the stretched lid ends. Where the mesh's crease hugs the lashes (a lid band of a few
@@ -208,13 +224,13 @@ def _lower_lid(map_y: np.ndarray, eye: _Eye, closing: float, covers: list) -> No
     # from the crease at once, a 5% blink redrew the eye's upper line).
     # Below the mesh's margin, the picture's own lid and lashes (eye_reach.Reach.upper): kept
     # as a lid lowered a little keeps its lashes, painted over as it comes down.
-    coming_down = float(np.clip((closing - 0.1) / 0.3, 0.0, 1.0))
+    coming_down = float(_clip((closing - 0.1) / 0.3, 0.0, 1.0))
     skin_end = margin + (eye.skin_end - margin) * coming_down
     band = skin_end - top
-    thin = np.clip((THICK_LID_PX - band) / (THICK_LID_PX - THIN_LID_PX), 0.0, 1.0)
+    thin = _clip((THICK_LID_PX - band) / (THICK_LID_PX - THIN_LID_PX), 0.0, 1.0)
     # Where the band is the eye's white, not lid skin, the paint takes over from the crease
     # too, and right into the corner (faded there, the white showed through).
-    white = np.clip(eye.white / WHITE_BAND_SHARE, 0.0, 1.0) * coming_down
+    white = _clip(eye.white / WHITE_BAND_SHARE, 0.0, 1.0) * coming_down
     thin = np.maximum(thin * coming_down, white)
     ramp = np.maximum(2.0, 0.3 * band) * (1.0 - thin) + 2.0 * thin
     start = (skin_end - ramp) * (1.0 - thin) + (top - 1.0) * thin
@@ -227,25 +243,25 @@ def _lower_lid(map_y: np.ndarray, eye: _Eye, closing: float, covers: list) -> No
     stretched = top + (1.0 - eye.lashes) * band * (new_margin - top) / np.maximum(margin - top, 1e-3)
     # (Eased off over the outer LASH_CORNER of the eye each side: raised right to the
     # corner, the paint ended there in a hard upright edge.)
-    above = (coming_down * np.maximum(start - (stretched - 1.0), 0.0) * np.clip(eye.from_corner / LASH_CORNER, 0.0, 1.0)
-             * np.clip((eye.lashes - LASH_UP) / LASH_SPAN, 0.0, 1.0))
+    above = (coming_down * np.maximum(start - (stretched - 1.0), 0.0) * _clip(eye.from_corner / LASH_CORNER, 0.0, 1.0)
+             * _clip((eye.lashes - LASH_UP) / LASH_SPAN, 0.0, 1.0))
     start = start - np.where(eye.lashes > 0.0, above, 0.0)
     # A closing lid also covers a little past its new margin, fading out: on small or
     # engraved eyes the mesh's lower lid can sit above the iris's lower edge, and a dark
     # rim of iris left below the closed lid kept the eye looking half open.
     past = closing * closing * np.maximum(1.0, LID_OVERLAP * (eye.bottom - margin))
-    below = np.clip((new_margin + past - yy) / np.maximum(past, 1e-3), 0.0, 1.0)
+    below = _clip((new_margin + past - yy) / np.maximum(past, 1e-3), 0.0, 1.0)
     # A lid lowered a little is mostly its own stretched pixels: the paint fades in as it
     # closes (painted at once, a 5% lowering laid a pale line of skin over the lashes).
-    fade = float(np.clip(closing / PAINT_FROM, 0.0, 1.0))
+    fade = float(_clip(closing / PAINT_FROM, 0.0, 1.0))
     fade = fade * fade * (3.0 - 2.0 * fade)
-    covered = (np.clip((yy - start) / ramp, 0.0, 1.0) * np.where(yy <= new_margin, 1.0, below)
+    covered = (_clip((yy - start) / ramp, 0.0, 1.0) * np.where(yy <= new_margin, 1.0, below)
                * np.maximum(corner, white) * fade)
     # The picture's dark line through the crease is softened as the lid comes down.
     # (What of it lies under the crease was stretched down with the lid.)
     line_end = top - np.minimum(eye.line_bottom, 0.0) * (new_margin - top) / np.maximum(margin - top, 1.0)
     line_end = np.where(eye.line_bottom > 0, top - eye.line_bottom, line_end)
-    on_line = np.clip(np.minimum(yy - (top - eye.line_top - 1.5), line_end + 1.5 - yy), 0.0, 1.0)
+    on_line = _clip(np.minimum(yy - (top - eye.line_top - 1.5), line_end + 1.5 - yy), 0.0, 1.0)
     soften = CREASE_SOFTENED * coming_down * eye.line * corner
     covered = np.maximum(covered, on_line * soften)
     covers.append(LidCover(eye.x0, eye.y0, covered.astype(np.float32), new_margin - eye.y0, closing,
@@ -270,5 +286,5 @@ def _raise_lid(map_y: np.ndarray, eye: _Eye, widening: float) -> None:
     source = np.where(lid, top + (yy - top) * (margin - top) / np.maximum(new_margin - top, 1e-3),
                       np.where(opened, margin + (yy - new_margin) * opening
                                / np.maximum(eye.bottom - new_margin, 1e-3), yy))
-    corner = np.clip(eye.from_corner / 0.2, 0.0, 1.0)
+    corner = _clip(eye.from_corner / 0.2, 0.0, 1.0)
     eye.add(map_y, (source - yy) * corner)

@@ -22,6 +22,7 @@ from .folds import triangle_areas as _signed_areas  # (x, y) points: signed area
 from .halftone import HalftoneScreen
 from .hidden import HiddenSources
 from .irises import Irises
+from .lid_band import prepare as prepare_lids
 from .lid_paint import paint_lids
 from .lids import LIDS, lid_whites, move_lids
 from .mouth import paint_mouth
@@ -109,6 +110,7 @@ class MeshWarper:
         self.sampler = Sampler(rig.image, rig.region, rig.person, rig.face_height, _nose_bridge_square(rig),
                                screen=self.screen)
         self._fill = compiled_fill()  # None: OpenCV fills the triangles instead
+        prepare_lids()  # the lids' compiled band reader, now rather than on the first blink
         self.blur = face_blur(rig)
         self.irises = Irises(rig, self.src)
         self.lid_whites = lid_whites(rig.image, rig.points, rig.eyes)
