@@ -91,4 +91,5 @@ def settled(image: np.ndarray, face: Face, stack: FaceStack) -> Face:
     landmarks, presence, _ = settle(image, face, stack)
     if moved(face.landmarks, landmarks, face.height) <= SETTLED_WITHIN or presence < UNSURE_PRESENCE:
         return face
-    return replace(face, landmarks=landmarks, presence=presence, region=region_from_landmarks(landmarks))
+    return replace(face, landmarks=landmarks, presence=presence, region=region_from_landmarks(landmarks),
+                   guessed=face.landmarks)
