@@ -14,7 +14,7 @@ import numpy as np
 
 from installation.imaging import read_rgb
 from installation.models.face.mirrored import fit_doubted
-from installation.models.face.settle import key_points, settled
+from installation.models.face.settle import SETTLE_LOOKS, key_points, settled
 from installation.models.motion.mesh import find_portrait_face
 
 FACES = Path(__file__).parent / "data" / "faces-cc0"
@@ -119,3 +119,26 @@ def test_a_settled_fit_is_not_doubted_for_leaving_the_detectors_guess(stack, sit
     points[:, 1] += 0.5 * face.height
     hidden = replace(walked, detection=replace(face.detection, keypoints=points))
     assert "part of the face may be hidden" in models_unsure(hidden)
+
+
+class _Jumping:
+    """A face mesh whose every look moves it to the other of two places, both off the first fit."""
+
+    def __init__(self, face, places: tuple[float, float]) -> None:
+        self.face, self.places, self.looks = face, places, 0
+
+    def run(self, image, region):
+        self.looks += 1
+        landmarks = self.face.landmarks.copy()
+        landmarks[:, 0] += self.places[self.looks % 2] * self.face.height
+        return landmarks, 0.99
+
+
+def test_a_mesh_that_never_settles_keeps_its_first_fit(stack, sitter):
+    from types import SimpleNamespace
+
+    face = stack.faces(sitter)[0]
+    for places in ((0.15, 0.25), (0.25, 0.15)):  # whichever place the last look falls on
+        jumping = _Jumping(face, places)
+        assert settled(sitter, face, SimpleNamespace(mesh_model=jumping)) is face
+        assert jumping.looks == SETTLE_LOOKS
