@@ -58,6 +58,9 @@ class Face:
     # Why a closer look at a still picture's face could not confirm this fit (closer.py),
     # found once where the picture is read; None when it did, or none was taken.
     unconfirmed: str | None = None
+    # The mesh's first fit, from the detector's crop, where a settled fit replaced it
+    # (settle.py): the detector's points lie where that fit was guessed.
+    guessed: np.ndarray | None = None
 
     @property
     def box(self) -> tuple[float, float, float, float]:
