@@ -29,6 +29,11 @@ SLIVER_SHARE = 0.00015  # of the face height squared
 KEPT_LIP = 0.4
 # Steps of each way of easing a fold out (unfold), before the next is tried.
 UNFOLD_STEPS = 8
+# Steps of all the ways together in one frame (UNFOLD_STEPS of each of up to twelve would be 96),
+# before the whole motion is eased back (5 in _unfold): each step is a fifth to a third of a
+# millisecond, and a frame that took 97 of them was a visible hitch in a live portrait. (The
+# worst frames of a wide-open mouth on turned sitters took 43-64; the most of them usually 35-45.)
+MOST_STEPS = 64
 # Halvings of the search for how much of the chin's skin is spread evenly (_chin_skin_spread),
 # and for how far each step of easing moves its corners (_least_step).
 SPREAD_HALVINGS = 7
@@ -41,9 +46,9 @@ FACE_POINTS = 468
 def _areas_along(points: np.ndarray, way: np.ndarray, triangles: np.ndarray) -> np.ndarray:
     """The triangles' signed areas (as triangle_areas) with the points moved each share in
     SHARES of their `way`: shares x triangles. (Each is a quadratic in the share.)"""
-    a, b, c = (points[triangles[:, k]] for k in range(3))
-    da, db, dc = (way[triangles[:, k]] for k in range(3))
-    u, v, du, dv = b - a, c - a, db - da, dc - da
+    corner, step = points[triangles], way[triangles]  # triangles x their 3 corners x (x, y)
+    u, v = corner[:, 1] - corner[:, 0], corner[:, 2] - corner[:, 0]
+    du, dv = step[:, 1] - step[:, 0], step[:, 2] - step[:, 0]
 
     def cross(p: np.ndarray, q: np.ndarray) -> np.ndarray:
         return p[:, 0] * q[:, 1] - p[:, 1] * q[:, 0]
@@ -97,6 +102,7 @@ class FoldEasing:
         self._rest_sign = np.sign(rest[checked])
         self._min_area = 0.1 * np.abs(rest[checked])
         self.eased = 0  # frames that had a fold to ease
+        self.steps = 0  # the easing steps the last frame took (at most MOST_STEPS)
 
     @cached_property
     def _chin_skin(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -244,11 +250,11 @@ class FoldEasing:
         return tuple(rows)
 
     def _corners(self, bad: np.ndarray, free: np.ndarray | None = None) -> np.ndarray:
-        """The corners of the `bad` triangles (only those `free` marks, where given), in
+        """The corners of the `bad` checked triangles (only those `free` marks, where given), in
         order: as np.unique and np.setdiff1d give them, at a tenth of their cost (a wide-open
         mouth asks up to 72 times a frame: a fifth of its easing, spread or not)."""
         corners = np.zeros(len(self.src), bool)
-        corners[self.triangles[bad].ravel()] = True
+        corners[self._checked_triangles[bad].ravel()] = True
         return np.flatnonzero(corners if free is None else corners & free)
 
     @cached_property
@@ -310,12 +316,13 @@ class FoldEasing:
             if not further.any():
                 break
             dst = self._least_step(dst, corners[further], farthest[further], self._jaw_triangles,
-                                   self._jaw_rest_sign, np.zeros(len(self._jaw_triangles)), in_place=True)
+                                   self._jaw_rest_sign, np.zeros(len(self._jaw_triangles)), in_place=True)[0]
         return dst
 
     def _least_step(self, dst: np.ndarray, corners: np.ndarray, moves: np.ndarray, triangles: np.ndarray,
                     rest_sign: np.ndarray, least: np.ndarray, in_place: bool = False,
-                    kept: tuple[np.ndarray, np.ndarray] | None = None, pushed: bool = False) -> np.ndarray:
+                    kept: tuple[np.ndarray, np.ndarray] | None = None,
+                    pushed: bool = False) -> tuple[np.ndarray, np.ndarray]:
         """`dst` with `corners` moved the least share of the way to the `moves` (from rest) that
         leaves none of `triangles` (their `rest_sign`) under its `least` area; where no share
         does, the share that leaves them the least short of it (the next step sees to the rest).
@@ -348,7 +355,7 @@ class FoldEasing:
             share = SHARES[allowed][-1] if pushed else SHARES[allowed][np.argmin(short[allowed])]
         tried = dst if in_place else dst.copy()
         tried[corners] += share * way[corners]
-        return tried
+        return tried, near
 
     def _unfold(self, dst: np.ndarray) -> np.ndarray:
         """Ease folding triangles out, touching only their own corners while that is
@@ -387,6 +394,7 @@ class FoldEasing:
             # outer ones, and held to KEPT_LIP the mouth opened too little.)
             return dst
         self.eased += 1
+        self.steps = 0
         spread = self._chin_skin_spread(dst, bad)
         if spread is not dst:
             # Spread, the rest is eased off the lips (1, 2), the skin stopping at the jaw line
@@ -429,7 +437,8 @@ class FoldEasing:
         `kept`: triangles no step may turn over (_jaw_kept); `pushed`: each step goes its whole
         way where no share of it eases the fold (_least_step); `at_last`: with the lips too,
         the whole motion is eased back where ways 1-4 leave a fold (else left as they got)."""
-        bad = self.folded(dst)
+        triangles, rest_sign, least = self._fold_test
+        bad = _signed_areas(dst, triangles) * rest_sign < least  # (per checked triangle)
         if not bad.any():
             return self._lips_right_way_up(dst), True
         dst = dst.copy()
@@ -439,12 +448,14 @@ class FoldEasing:
         for free, way in ways:
             for _ in range(UNFOLD_STEPS):
                 corners = self._corners(bad, free=free)
-                if not len(corners):
+                if not len(corners) or self.steps >= MOST_STEPS:
                     break
+                self.steps += 1
                 before = dst[corners].copy()
-                dst = self._least_step(dst, corners, way(dst, corners), *self._fold_test, in_place=True, kept=kept,
-                                       pushed=pushed)
-                bad = self.folded(dst)
+                dst, near = self._least_step(dst, corners, way(dst, corners), triangles, rest_sign, least,
+                                             in_place=True, kept=kept, pushed=pushed)
+                # (Only the triangles at the moved corners can have changed.)
+                bad[near] = _signed_areas(dst, triangles[near]) * rest_sign[near] < least[near]
                 if not bad.any():
                     return self._lips_right_way_up(dst), True
                 if np.array_equal(dst[corners], before):
@@ -454,7 +465,7 @@ class FoldEasing:
         # The whole motion eased back (at rest nothing folds).
         everything = np.arange(len(self.src))
         return self._lips_right_way_up(self._least_step(dst, everything, np.zeros_like(dst), *self._fold_test,
-                                                        kept=kept)), True
+                                                        kept=kept)[0]), True
 
     def _as_neighbours(self, dst: np.ndarray, corners: np.ndarray) -> np.ndarray:
         """Each corner's move as its neighbours move on average (ways 1 and 3)."""
