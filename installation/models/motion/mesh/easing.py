@@ -207,13 +207,13 @@ class FoldEasing:
         degrees a wide-open mouth folds the band under the lower lip; easing pulled the
         lip's outer edge back up while its inner edge kept the jaw's move, the lip turned
         inside out, and the mouth read as a black hole with no lower lip.)"""
+        self.steps = 0
         bad = self.folded(dst)
         if not bad.any():
             # (Not floored here: an opening mouth's inner lip edges rightly run ahead of the
             # outer ones, and held to KEPT_LIP the mouth opened too little.)
             return dst
         self.eased += 1
-        self.steps = 0
         spread = self._chin.spread(dst, bad[self.checked])
         if spread is not dst:
             # Spread, the rest is eased off the lips (1, 2), the skin stopping at the jaw line
