@@ -3,8 +3,6 @@ mouth folds it: the first way easing (easing.py) tries, so the chin keeps the vi
 
 from __future__ import annotations
 
-from functools import cached_property
-
 import numpy as np
 
 from .folds import triangle_areas as _signed_areas  # (x, y) points: signed areas
@@ -55,9 +53,9 @@ class ChinSkin:
         self._neighbours = neighbours
         self._lip_points = lip_points
         self._jaw_points = jaw_points
+        self._skin = self._spread_evenly()
 
-    @cached_property
-    def _skin(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _spread_evenly(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The skin of the lower face, across the jaw's whole width: its points (under the
         lower lip, and beside the mouth under the line through its corners; above the jaw
         line; neither lip, jaw line nor the face's edge), how each moves when the skin is
@@ -132,7 +130,7 @@ class ChinSkin:
         lip drops about twice as far as the chin, and the visitor's own skin just under it is
         squeezed to almost nothing), that skin is spread between the lips and the jaw as
         little as will do: each point moves the least share of the way, from the visitor's
-        move to the one it has spread (_skin), that unfolds it (no jump as a fold
+        move to the one it has spread (_spread_evenly), that unfolds it (no jump as a fold
         comes). The chin keeps the visitor's own drop. (The folds were eased by moving the
         skin as the lip moves, down to the chin: the chin dropped as far as the lip, twice the
         visitor's, and a beard or the lower cheeks were drawn into vertical streaks.)

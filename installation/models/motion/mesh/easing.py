@@ -59,20 +59,17 @@ class FoldEasing:
         self._min_area = 0.1 * np.abs(rest[checked])
         self.eased = 0  # frames that had a fold to ease
         self.steps = 0  # the easing steps the last frame took (at most MOST_STEPS)
-
-    @cached_property
-    def _chin(self) -> ChinSkin:
-        return ChinSkin(self.src, self._checked_triangles, self._rest_sign, self._min_area, self._neighbours,
-                        self._lip_points, self._jaw_points)
+        # Made with the portrait: made in the first frame that folded, they took 12-30 ms more
+        # there, as the visitor's mouth first opened wide.
+        self._neighbour_mean = self._mean_over_neighbours()
+        self._neighbours = self._neighbour_mean > 0
+        self._chin = ChinSkin(self.src, self._checked_triangles, self._rest_sign, self._min_area, self._neighbours,
+                              self._lip_points, self._jaw_points)
 
     @cached_property
     def _fold_test(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The checked triangles, their signs at rest and the least area each may keep."""
         return self._checked_triangles, self._rest_sign, self._min_area
-
-    @cached_property
-    def _neighbours(self) -> np.ndarray:
-        return self._neighbour_mean > 0
 
     def _lips_right_way_up(self, dst: np.ndarray) -> np.ndarray:
         """Where smoothing left a lip thinner than KEPT_LIP of its thickness at rest (or
@@ -124,8 +121,7 @@ class FoldEasing:
     def _lip_points(self) -> np.ndarray:
         return np.array(sorted(set(INNER_LIPS) | set(UPPER_OUTER_LIP) | set(LOWER_OUTER_LIP)))
 
-    @cached_property
-    def _neighbour_mean(self) -> np.ndarray:
+    def _mean_over_neighbours(self) -> np.ndarray:
         """The mean over each point's mesh neighbours, as a matrix (points x points; some
         500 points: dense is smaller than the code a sparse one would need)."""
         edges = np.concatenate([self.triangles[:, [a, b]] for a, b in ((0, 1), (1, 2), (2, 0))])
