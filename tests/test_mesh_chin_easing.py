@@ -93,3 +93,55 @@ def test_a_fold_beside_the_far_mouth_corner_leaves_the_jaw_where_the_visitor_put
     # (Before: eased as their farthest-moved neighbours, the skin above the jaw took the lip's
     # drop and the jaw line followed it, 0.02-0.08 face heights further than the visitor's.)
     assert np.abs(eased[list(JAW_LINE)] - dst[list(JAW_LINE)]).max() / height < 0.005
+
+
+def test_the_widest_made_mouth_is_eased_within_a_bounded_frame(stack, monkeypatch):
+    """The widest made frame of a turned sitter (the lip dropped 0.24 face heights, the chin
+    and jaw half that, the cheek beside the far corner held: some 40 easing steps) is eased
+    in at most MOST_STEPS steps, and each step measures again only the triangles it moved:
+    the whole face's checked triangles are measured a few times a frame, not once a step."""
+    from installation.models.motion.mesh import easing
+
+    animator = _turned(stack, "face_man_132.jpg", False)
+    warper, height = animator.warper, animator.rig.face_height
+    src = warper.src
+    lip, below = _lower_lip_and_below(src)
+    far_left = src[61, 0] - src[234, 0] < src[454, 0] - src[291, 0]
+    corner = 61 if far_left else 291
+    beyond = src[:468, 0] < src[corner, 0] if far_left else src[:468, 0] > src[corner, 0]
+    cheek = np.setdiff1d(np.flatnonzero(beyond & (src[:468, 1] > src[corner, 1])), np.union1d(lip, JAW_LINE))
+    dst = src.copy()
+    dst[below, 1] += 0.12 * height
+    dst[lip, 1] += 0.24 * height
+    dst[cheek] = src[cheek]
+    measured = []
+    areas = easing._signed_areas
+    monkeypatch.setattr(easing, "_signed_areas", lambda points, triangles: (measured.append(len(triangles)),
+                                                                           areas(points, triangles))[1])
+    eased = warper.unfold(dst)
+    assert not warper.easing.folded(eased).any()
+    checked = int(warper.easing.checked.sum())
+    # (Before: every step measured all the checked triangles again: 45 times the face's in this
+    # frame, 7.5 now.)
+    assert sum(measured) < 10 * checked
+    assert 30 <= warper.easing.steps <= easing.MOST_STEPS  # (a frame of many steps: else this tests nothing)
+
+
+def test_the_first_wide_open_mouth_builds_nothing_in_its_frame(stack, monkeypatch):
+    """The chin's skin spread (a solve over the lower face's points) is made with the portrait,
+    not in the first frame whose mouth opens wide enough to fold: there it took 12-30 ms more,
+    a hitch just as the visitor first opens their mouth."""
+    animator = _turned(stack, "face_man_169.jpg", False)
+    warper, height = animator.warper, animator.rig.face_height
+    src = warper.src
+    lip, below = _lower_lip_and_below(src)
+    dst = src.copy()
+    dst[below, 1] += 0.08 * height
+    dst[lip, 1] += 0.16 * height
+    assert warper.easing.folded(dst).any()  # (the skin under the lip folds: the chin's skin is spread)
+    solves = []
+    solve = np.linalg.solve
+    monkeypatch.setattr(np.linalg, "solve", lambda *args: (solves.append(1), solve(*args))[1])
+    eased = warper.unfold(dst)
+    assert not warper.easing.folded(eased).any()
+    assert not solves
