@@ -22,6 +22,7 @@ from .passages import of_rig, textured
 from .rig import INNER_LIPS, LOWER_INNER_LIP, TEETH_SHADE_AT, UPPER_INNER_LIP, Palette, PortraitRig
 from .tone import LUMA
 from .tongue import (
+    MIN_TONGUE_SHARE,
     THROAT_SHADE,
     TONGUE_BACK_LIGHT,
     TONGUE_BACK_MOST,
@@ -152,9 +153,15 @@ def _below_own_teeth(reading: tuple[float, ...], gap: float, rest_gap: float) ->
         lower = lining + SMILE_LOWER_ROW * float(np.clip(reading[0], 0.0, 1.0)) * gained
     out = [0.0, lower]
     if len(reading) >= 4:
-        # The tongue measured up from the lower lip, as the visitor's lies on theirs.
-        out += [float(np.clip(1.0 - (1.0 - reading[k]) * gained, 0.0, 1.0)) if reading[3] > reading[2] else 0.0
-                for k in (2, 3)]
+        # The tongue measured up from the lower lip, as the visitor's lies on theirs; one the
+        # visitor shows is shown (`tongue.MIN_TONGUE_SHARE` is a share of their opening: of
+        # hers, wider, a tongue of theirs at the bar fell under it, and a black hole was left).
+        tongue = [0.0, 0.0]
+        if tongue_reading(reading) is not None:
+            bottom = float(np.clip(1.0 - (1.0 - reading[3]) * gained, 0.0, 1.0))
+            top = min(float(np.clip(1.0 - (1.0 - reading[2]) * gained, 0.0, 1.0)), bottom - MIN_TONGUE_SHARE)
+            tongue = [max(top, 0.0), bottom]
+        out += tongue
     if len(reading) >= 5:
         out.append(lining)
     return tuple(out)
