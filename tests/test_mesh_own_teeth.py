@@ -110,24 +110,42 @@ def test_a_closed_mouth_shows_no_teeth_at_rest(stack, sitter):
     assert not MeshAnimator(sitter, stack).rig.own_teeth
 
 
-def test_under_her_own_teeth_a_smile_shows_the_lower_lips_inside_not_a_dark_crescent(stack, smiling):
-    """A visitor's smile: upper teeth over three quarters of their opening, resting on the
-    lower lip's inside. Her own teeth stand for theirs and her opening begins at their edge,
-    so what is under the visitor's teeth fills her opening: read as a share of the whole,
-    it filled its bottom quarter and left a dark crescent under her teeth."""
+def _down_the_middle(animator, frame: np.ndarray, motion: Motion, mesh: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Light down the middle of the opening under her teeth (the central columns' mean), from
+    her teeth's edge to the lower inner lip, and each row's share of the way (0 to 1)."""
+    dst = animator.place(motion)[0]
+    edge, bottom = dst[13, 1], dst[14, 1]  # her teeth's edge (the moved upper inner lip), the lower lip
+    x = int(round(dst[13, 0]))
+    rows = np.arange(int(np.ceil(edge)), int(np.floor(bottom)) + 1)
+    luma = frame[rows, x - 3:x + 4].astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
+    return luma.mean(axis=1), (rows - edge) / (bottom - edge)
+
+
+def test_under_her_own_teeth_a_broad_smile_shows_a_mouth_not_a_slab_of_lip(stack, smiling):
+    """A visitor's broad smile: upper teeth over two thirds of their opening, resting on the
+    lower lip's inside. Her own teeth stand for theirs, and her lip comes down by the
+    visitor's whole opening, so her opening under her teeth is wider than what the visitor
+    shows under theirs. Read as shares of the visitor's opening under their teeth, the lip's
+    inside filled all of hers: one flat grey slab under a thin row of teeth. A mouth opened
+    wider under its teeth shows its dark, and in a smile the lower teeth standing on the lip's
+    inside, a band at the lip; and with no teeth at all read, the dark alone."""
     picture, mesh, depth = smiling
     animator = MeshAnimator(picture, stack)
     offsets = _open_mouth().offsets
-    cavity = animator.render(Motion(offsets=offsets, teeth=(0.75, 0.0, 0.0, 0.0, 0.0))).astype(np.float32)
-    smile = animator.render(Motion(offsets=offsets, teeth=(0.75, 0.0, 0.0, 0.0, 0.25))).astype(np.float32)
-    dst = animator.place(Motion(offsets=offsets))[0]
-    x0, x1 = int(mesh[82, 0]), int(mesh[312, 0]) + 1
-    edge, bottom = dst[13, 1], dst[14, 1]  # her teeth's edge (the moved upper inner lip), the lower lip
-    y0, y1 = int(round(edge + 0.2 * (bottom - edge))), int(round(edge + 0.5 * (bottom - edge)))
-    luma = np.array([0.299, 0.587, 0.114], np.float32)
-    lip = float(animator.rig.palette.lip @ luma)
-    under = smile[y0:y1 + 1, x0:x1] @ luma
-    assert under.mean() > 0.5 * lip > (cavity[y0:y1 + 1, x0:x1] @ luma).mean()
+    lip = float(animator.rig.palette.lip @ np.array([0.299, 0.587, 0.114], np.float32))
+    smile = Motion(offsets=offsets, teeth=(0.67, 0.0, 0.0, 0.0, 0.33))
+    light, at = _down_the_middle(animator, animator.render(smile), smile, mesh)
+    # The mouth's dark under her teeth (the slab of lip was 0.6-0.85 of the lips' light)...
+    assert light[(at > 0.15) & (at < 0.4)].mean() < 0.5 * lip
+    # ...the lower teeth, lighter than the lips, standing on the lip's inside...
+    assert light[(at > 0.4) & (at < 0.9)].max() > 1.1 * lip
+    # ...which is a band of lip's light at the lip, not the whole opening.
+    assert 0.5 * lip < light[(at > 0.85) & (at < 0.97)].mean() < 1.1 * lip
+    # The rows' dark between them keeps the opening the height it is (the face mesh read the
+    # slab as the lower lip, and the smile's mouth as closed).
+    cavity = Motion(offsets=offsets, teeth=(0.67, 0.0, 0.0, 0.0, 0.0))
+    dark, at = _down_the_middle(animator, animator.render(cavity), cavity, mesh)
+    assert dark[(at > 0.15) & (at < 0.9)].max() < 0.6 * lip
 
 
 def test_her_own_lower_teeth_go_down_with_her_jaw_and_the_mouth_opens_between_the_rows(stack, sitter, monkeypatch):

@@ -22,6 +22,7 @@ from .passages import of_rig, textured
 from .rig import INNER_LIPS, LOWER_INNER_LIP, TEETH_SHADE_AT, UPPER_INNER_LIP, Palette, PortraitRig
 from .tone import LUMA
 from .tongue import (
+    MIN_TONGUE_SHARE,
     THROAT_SHADE,
     TONGUE_BACK_LIGHT,
     TONGUE_BACK_MOST,
@@ -73,6 +74,10 @@ FILLING_BAND, FILLING_MIN_PX = (0.2, 0.4), 0.75
 # opening where that is more. (The hint alone, a tenth of a thin opening, was under a pixel:
 # a visitor's grin made a thin black slot with no teeth.)
 UNREAD_TEETH_FH, UNREAD_MOST = 0.02, 0.6
+# Under a sitter's own upper teeth, a smile opened wider than the visitor's shows her lower
+# row over this share of the opening their upper teeth took (`_below_own_teeth`): the lower
+# incisors' edges over the lip's inside, the rest the mouth's dark between the rows.
+SMILE_LOWER_ROW = 0.35
 
 
 def curve_through(points: np.ndarray, xs: np.ndarray, outside: float | None = None) -> np.ndarray:
@@ -128,19 +133,37 @@ def _cheek_points(rig: PortraitRig) -> np.ndarray:
     return points
 
 
-def _below_own_teeth(reading: tuple[float, ...]) -> tuple[float, ...]:
-    """A reading of the visitor's whole opening (`teeth.mouth_shown`) as shares of its part
-    under their upper teeth. A sitter's own upper teeth hang from her upper lip
-    (own_teeth.py) and her painted opening begins at their edge: read as shares of the
-    whole, the lower lip's inside under a smile's teeth filled only the bottom quarter of
-    her opening, and the rest was a dark crescent under her own teeth."""
-    upper = float(np.clip(reading[0], 0.0, 0.95))
-    below = 1.0 - upper
-    out = [0.0, min(1.0, float(reading[1]) / below)]
+def _below_own_teeth(reading: tuple[float, ...], gap: float, rest_gap: float) -> tuple[float, ...]:
+    """A reading of the visitor's whole opening (`teeth.mouth_shown`) laid in a sitter's opening
+    under her own upper teeth (own_teeth.py), `gap` pixels tall, `rest_gap` of them hers at rest.
+    Her upper teeth show already and stand for theirs; her lower lip comes down by the visitor's
+    whole opening, teeth and all. So what the visitor shows at their lower lip (their lower
+    teeth, the lower lip's inside under a smile's teeth, a tongue) keeps its measured width
+    there, a share of the opening she gained, and the rest is the mouth's dark. (Read as shares
+    of the visitor's opening under their teeth, a broad smile's teeth resting on the lip filled
+    all of hers with the lip's inside: a flat grey slab under a thin row of teeth, which the
+    face mesh read as the lower lip, the mouth 0.67 -> 0.43 of the smile driver's opening.)"""
+    gained = float(np.clip((gap - rest_gap) / max(gap, 1e-3), 0.0, 1.0))
+    lower = float(np.clip(reading[1], 0.0, 1.0)) * gained
+    lining = float(np.clip(reading[4], 0.0, 1.0)) * gained if len(reading) >= 5 else 0.0
+    if lining > 0.0 and lower == 0.0:
+        # A smile's upper teeth rest on the lower lip: where theirs hang, hers leave the mouth
+        # opened wider under them, and a smiling mouth opened wider shows its lower teeth
+        # standing on the lip's inside, the dark between the rows.
+        lower = lining + SMILE_LOWER_ROW * float(np.clip(reading[0], 0.0, 1.0)) * gained
+    out = [0.0, lower]
     if len(reading) >= 4:
-        out += [float(np.clip((reading[k] - upper) / below, 0.0, 1.0)) for k in (2, 3)]
+        # The tongue measured up from the lower lip, as the visitor's lies on theirs; one the
+        # visitor shows is shown (`tongue.MIN_TONGUE_SHARE` is a share of their opening: of
+        # hers, wider, a tongue of theirs at the bar fell under it, and a black hole was left).
+        tongue = [0.0, 0.0]
+        if tongue_reading(reading) is not None:
+            bottom = float(np.clip(1.0 - (1.0 - reading[3]) * gained, 0.0, 1.0))
+            top = min(float(np.clip(1.0 - (1.0 - reading[2]) * gained, 0.0, 1.0)), bottom - MIN_TONGUE_SHARE)
+            tongue = [max(top, 0.0), bottom]
+        out += tongue
     if len(reading) >= 5:
-        out.append(min(1.0, float(reading[4]) / below))
+        out.append(lining)
     return tuple(out)
 
 
@@ -218,7 +241,7 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
     u = np.clip(np.abs(xx - (left + right) / 2) / half, 0.0, 1.0)  # 0 centre, 1 corners
     pal = rig.palette
     if rig.own_teeth and teeth_shown is not None:
-        teeth_shown = _below_own_teeth(teeth_shown)
+        teeth_shown = _below_own_teeth(teeth_shown, gap, rest_gap)
     if teeth_shown is None:
         upper_band = max(min(0.42, 0.1 + 0.012 * gap), min(UNREAD_MOST, UNREAD_TEETH_FH * rig.face_height / gap))
         lower_band = 0.0
@@ -263,7 +286,9 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
         # floor they hide (darker, they made the opening's lower corners a hole's black).
         colour = colour + np.maximum(tongue * lit[..., None] - colour, 0.0) * (back * grow)[..., None]
     lining = float(np.clip(teeth_shown[4], 0.0, 1.0)) if teeth_shown is not None and len(teeth_shown) > 4 else 0.0
-    if lining > 0.0 and lower_band == 0.0 and not own_lower:
+    # (Under her own upper teeth a smile's lower row stands on the lip's inside: `_below_own_teeth`.)
+    standing = lining if rig.own_teeth and lower_band > lining > 0.0 else 0.0
+    if lining > 0.0 and (lower_band == 0.0 or standing > 0.0) and not own_lower:
         # The upper teeth rest on the lower lip: under them its inside, not the cavity
         # (painted as cavity, a dark crescent under every smile's teeth).
         edge = 1.0 - lining
@@ -288,11 +313,15 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
                                 for band in (upper_band, lower_band))
     upper_teeth = np.clip((upper_edge - v) / edge_px + 0.5, 0.0, 1.0) * upper_shown
     lower_teeth = np.clip((v - 1.0 + lower_edge) / edge_px + 0.5, 0.0, 1.0) * lower_shown
+    if standing > 0.0:
+        lower_teeth *= np.clip((1.0 - standing - v) / edge_px + 0.5, 0.0, 1.0)
     # (Wholly over the cavity once the opening is strong: 0.95 of the way, the cavity's dark
     # showed through and greyed the row.)
     teeth = np.maximum(upper_teeth, lower_teeth) * fade * min(1.0, strength / 0.95)
     if teeth.max() > 0:
-        shade = tooth_light(across, u, v, upper_teeth >= lower_teeth, upper_band, lower_band, half)
+        # (A row standing on the lip's inside is lit as one standing on the opening's edge.)
+        row_v = v + standing if standing > 0.0 else v
+        shade = tooth_light(across, u, row_v, upper_teeth >= lower_teeth, upper_band, lower_band - standing, half)
         colour = colour + (_enamel(pal, shade) - colour) * teeth[..., None]
         # The shadow the teeth cast where the cavity begins, beyond their edge only:
         # laid over their edge too, on a small mouth it greyed the whole band.
