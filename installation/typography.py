@@ -166,6 +166,13 @@ class Fonts:
         return TextInfo(text, tier, _cap(font), tuple(colour[:3]), surface.get_bounding_rect(min_alpha=32),
                         font.get_ascent() - _cap(font), last_line_top + font.get_ascent())
 
+    def ink(self, text: pygame.Surface) -> pygame.Rect:
+        """The part of text made by line() or block() that holds its glyphs, on the text's own
+        surface: what a layout centres or keeps inside the screen, whatever room the type's
+        line leaves above and below them."""
+        info = self._info.get(id(text))
+        return info.ink.copy() if info is not None else text.get_rect()
+
     def cap_top(self, text: pygame.Surface) -> int:
         """How far below the top of text made by line() or block() its first capitals
         begin: place it at y - cap_top(...) to hang its capitals on a grid line at y."""
