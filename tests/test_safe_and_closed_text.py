@@ -97,3 +97,23 @@ def test_a_clock_drawn_over_other_text_or_too_bright_is_a_problem():
     fonts.place(surface, bright, (100, 100))
     assert any("staff text" in p and "contrast" in p for p in problems(fonts.log.boxes))
 
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_a_resting_quiz_does_not_invite_visitors_to_play(tmp_path, size):
+    """A pair quiz left without a fake rests: its start card asked "Which face is a
+    photograph of a real person? ..." above "The quiz is resting. Please come back later.",
+    an invitation to a game that was not there. It says only that it rests."""
+    from .test_quiz_manifest import FOUR, _quiz
+
+    path = _quiz(tmp_path, FOUR.replace('truth = "fake"', 'truth = "fakee"'), mode="pair")
+    with run_test(path, size=size) as pilot:
+        scene = pilot.engine.sequencer.current.scene
+        assert not scene.can_play()
+        pilot.engine.fonts.log.recording = True
+        pilot.advance(2.0)
+        boxes = pilot.engine.fonts.log.boxes
+        said = [box.text for box in boxes if box.tier != "operator"]
+        assert said == [scene.config.heading, words("quiz.no_pictures")], said
+        assert problems(boxes) == [], problems(boxes)
+        heading, note = (box for box in boxes if box.tier != "operator")
+        assert 0 < note.rect.top - heading.rect.bottom < size[1] * 0.1  # the note where the invitation was

@@ -61,6 +61,13 @@ def draw_attract(scene: QuizScene, surface: pygame.Surface) -> None:
         draw.picture(surface, scene.picture_of(p, rect.width), rect)
     heading = f.block(scene.config.heading, "serif", 92, fg, round(w * 0.8), align="center")
     box = f.place(surface, heading, ((w - heading.get_width()) // 2, round(h * 0.47)))
+    if scene.problem and not scene.can_play():
+        # Visitors read that the quiz is resting, where the invitation stands (under the
+        # invitation, "Which face is a photograph of a real person? ..." asked them to play
+        # a game that was not there); why goes to the log, status and `bayard check`.
+        note = f.block(words("quiz.no_pictures"), "serif-light", 40, fg, round(w * 0.8), align="center")
+        f.place(surface, note, ((w - note.get_width()) // 2, box.bottom + f.px(24)))
+        return
     # "You against the machine" only where there is one worth playing against: off, or at
     # chance on these items (its cross-fit), the invitation says so instead.
     mode = "pair" if scene.config.mode == "pair" else "single"
@@ -69,11 +76,6 @@ def draw_attract(scene: QuizScene, surface: pygame.Surface) -> None:
     sub = words(f"quiz.invite_{mode}{against}")
     line = f.block(sub, "serif-light", 40, fg, round(w * 0.8), align="center")
     box = f.place(surface, line, ((w - line.get_width()) // 2, box.bottom + f.px(24)))
-    if scene.problem and not scene.can_play():
-        # Visitors read that the quiz is resting; why goes to the log, status and `bayard check`.
-        note = f.block(words("quiz.no_pictures"), "sans", 30, fg, round(w * 0.8), align="center")
-        f.place(surface, note, ((w - note.get_width()) // 2, box.bottom + f.px(40)))
-        return
     button = pygame.Rect(0, 0, f.px(520), f.px(120))
     button.top = max(box.bottom + f.px(40), round(h * 0.84) - button.height // 2)
     glow = draw.pulse(scene.t)
