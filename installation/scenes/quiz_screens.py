@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 PAPER = (250, 248, 244)  # the answer buttons' words
 # Upright, a spectrum's curve shorter than this (design px) is left out for the words.
 LEAST_PLOT = 120
+MOST_CAPTION_LINES = 2  # a picture's label, as a museum hangs one under a print
 
 
 def shown_percent(probability: float) -> int:
@@ -180,8 +181,14 @@ def _plan(scene: QuizScene) -> SimpleNamespace:
         def caption_for(width: int) -> pygame.Surface:
             # Under the picture and no wider than it, as a label is hung under a print (on a
             # 4:3 screen "the generated one's noise spectrum" ran into the words beside it;
-            # upright, "where the machine looked" ran past the picture's edge).
-            return f.block(whose, "sans", 22, dim, width, tier="small")
+            # upright, "where the machine looked" ran past the picture's edge). A label is
+            # two lines at most: under a narrower map the short one (and the pictures take
+            # the room a third line took).
+            text = whose
+            if (scene.config.mode == "single" and getattr(explanation, "picture", None) is not None
+                    and len(f.wrap(whose, "sans", 22, width, "small")) > MOST_CAPTION_LINES):
+                text = words("quiz.picture_single_narrow")
+            return f.block(text, "sans", 22, dim, width, tier="small")
 
         if words_below:
             least_account = draw.account_least(f, explained, fg, col.width) if eyes else 0
