@@ -77,7 +77,7 @@ def run(show_path: str, size: tuple[int, int], seconds: float | None, longer: fl
                 for box in boxes:
                     ratio = box.cap / (MIN_CAP[box.tier] * min(box.bounds))
                     out["cap"][box.tier] = min(out["cap"][box.tier], ratio)
-                    if box.contrast is not None:
+                    if box.contrast is not None and box.tier != "staff":  # (staff text is dim on purpose)
                         out["contrast"] = min(out["contrast"], box.contrast)
                 for problem in problems(boxes):
                     kind = problem.split(":")[0] if "overlaps" not in problem else "overlap"

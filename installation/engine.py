@@ -32,7 +32,8 @@ from .models.device import use_show_device
 from .scenes.base import SceneContext
 from .screenshots import Screenshots
 from .sequencer import Sequencer
-from .typography import Fonts, show_faces
+from .typefaces import show_faces
+from .typography import Fonts
 from .words import use_show_words
 
 log = logging.getLogger("bayard.engine")

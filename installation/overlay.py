@@ -49,7 +49,7 @@ class Button:
 def _default_font(size: int, bold: bool = False):
     import pygame
 
-    from .typography import font_file
+    from .typefaces import font_file
 
     if not pygame.font.get_init():
         pygame.font.init()

@@ -1,9 +1,9 @@
-"""Typefaces and text layout for readable captions at gallery distance.
+"""Text set for readable captions at gallery distance: sizes, leading, wrapped blocks and
+where they are placed.
 
-Source Serif Pro and Source Sans Pro (SIL OFL) ship as wheels; when they are missing
-the engine falls back to pygame's bundled font rather than failing. They cover accented
-Latin, Greek and Cyrillic; faces for other scripts (CJK, Arabic, Hebrew) are added as
-files in the show's `fonts/` folder (docs/languages.md). Sizes are given as pixels at a
+The faces are typefaces.py's (the house faces, Source Serif Pro and Source Sans Pro, cover
+accented Latin, Greek and Cyrillic; faces for other scripts (CJK, Arabic, Hebrew) are added
+as files in the show's `fonts/` folder, docs/languages.md). Sizes are given as pixels at a
 1080-pixel shorter screen side and scaled, so a scene file reads the same on a 720p test
 window, a portrait screen and a 4K wall. Rendered lines are cached: text is drawn every
 frame but rasterised once. Visitor text is drawn with `place()`, which logs its box
@@ -14,47 +14,18 @@ reading text, close for display type, as a museum's wall text is set.
 
 from __future__ import annotations
 
-import io
 import logging
-import os
 from collections import OrderedDict
-from functools import cache
 from pathlib import Path
 
 import pygame
 
 from .linebreak import as_drawn, paragraph_lines
 from .textlog import MIN_CAP, TextInfo, TextLog
+from .typefaces import ITALIC_FALLBACK, SYNTH_ITALIC, faces_changed, font_file, has_glyph, open_face, readable_face
 
 log = logging.getLogger("bayard.typography")
 
-_FACES = {
-    "serif": ("font_source_serif_pro", "SourceSerifPro-Regular.ttf"),
-    "serif-semibold": ("font_source_serif_pro", "SourceSerifPro-Semibold.ttf"),
-    "serif-bold": ("font_source_serif_pro", "SourceSerifPro-Bold.ttf"),
-    "serif-light": ("font_source_serif_pro", "SourceSerifPro-Light.ttf"),
-    "sans": ("font_source_sans_pro", "SourceSansPro-Regular.ttf"),
-    "sans-light": ("font_source_sans_pro", "SourceSansPro-Light.ttf"),
-    "sans-semibold": ("font_source_sans_pro", "SourceSansPro-Semibold.ttf"),
-    "sans-bold": ("font_source_sans_pro", "SourceSansPro-Bold.ttf"),
-    "sans-italic": ("font_source_sans_pro", "SourceSansPro-It.ttf"),
-}
-# Source Serif Pro has no italic in this package: the serif italic is synthesised.
-_SYNTH_ITALIC = {"serif-italic": "serif"}
-# Source Sans Pro's italic covers Latin only: Greek and Cyrillic fall back to the upright
-# face slanted, rather than showing boxes.
-_ITALIC_FALLBACK = {"sans-italic": "sans"}
-
-
-@cache
-def font_file(role: str) -> Path | None:
-    module_name, filename = _FACES.get(role, _FACES["sans"])
-    try:
-        module = __import__(module_name)
-    except ImportError:
-        return None
-    base = Path(module.__file__).parent / "files" / filename
-    return base if base.exists() else None
 
 
 # Leading, baseline to baseline as a multiple of the type's size, by size (design px at
@@ -125,7 +96,7 @@ class Fonts:
         if floor is None:
             need = MIN_CAP[tier] * self.short_side
             floor = max(6, int(need / 0.7))
-            while _cap(self._font(self._face(role, "H"), floor, role in _SYNTH_ITALIC)) < need:
+            while _cap(self._font(self._face(role, "H"), floor, role in SYNTH_ITALIC)) < need:
                 floor += 1
             self._floors[(role, tier)] = floor
         return max(size, floor)
@@ -134,9 +105,9 @@ class Fonts:
     def _face(self, role: str, text: str) -> str | None:
         """The file to set `text` in: the role's face, else (for a script it lacks) the
         upright face of its family, else the first extra face that has every glyph."""
-        chain = [font_file(_SYNTH_ITALIC.get(role, role))]
-        if role in _ITALIC_FALLBACK:
-            chain.append(font_file(_ITALIC_FALLBACK[role]))
+        chain = [font_file(SYNTH_ITALIC.get(role, role))]
+        if role in ITALIC_FALLBACK:
+            chain.append(font_file(ITALIC_FALLBACK[role]))
         chain += self.extra_faces
         chain = [p for p in chain if p is not None]
         if not chain:
@@ -146,7 +117,7 @@ class Fonts:
                 self._warned = True
             return None
         for path in chain:
-            if readable_face(str(path)) and all(_has_glyph(str(path), ch) for ch in set(text) if not ch.isspace()):
+            if readable_face(str(path)) and all(has_glyph(str(path), ch) for ch in set(text) if not ch.isspace()):
                 return str(path)
         # (The first face that can be read: the house faces are installed, a show's own may be out of reach.)
         return next((str(path) for path in chain if readable_face(str(path))), None)
@@ -162,7 +133,7 @@ class Fonts:
 
     def get(self, role: str, size_at_1080: float, tier: str = "body", text: str = "H") -> pygame.font.Font:
         path = self._face(role, text)
-        italic = role in _SYNTH_ITALIC or (role in _ITALIC_FALLBACK and path != _str(font_file(role)))
+        italic = role in SYNTH_ITALIC or (role in ITALIC_FALLBACK and path != _str(font_file(role)))
         return self._font(path, self.size(role, size_at_1080, tier), italic)
 
     # -- rasterising ---------------------------------------------------------------
@@ -194,6 +165,13 @@ class Fonts:
                   last_line_top: int = 0) -> TextInfo:
         return TextInfo(text, tier, _cap(font), tuple(colour[:3]), surface.get_bounding_rect(min_alpha=32),
                         font.get_ascent() - _cap(font), last_line_top + font.get_ascent())
+
+    def ink(self, text: pygame.Surface) -> pygame.Rect:
+        """The part of text made by line() or block() that holds its glyphs, on the text's own
+        surface: what a layout centres or keeps inside the screen, whatever room the type's
+        line leaves above and below them."""
+        info = self._info.get(id(text))
+        return info.ink.copy() if info is not None else text.get_rect()
 
     def cap_top(self, text: pygame.Surface) -> int:
         """How far below the top of text made by line() or block() its first capitals
@@ -288,20 +266,6 @@ class Fonts:
         return ink.move(pos)
 
 
-def drawable(char: str, extra_faces: list[Path] | tuple[Path, ...] = ()) -> bool:
-    """Whether any face the show sets text in (the house faces, or the show's own) has a
-    glyph for `char`; without one it is drawn as a box."""
-    faces = [font_file("serif"), font_file("sans"), *extra_faces]
-    return any(_has_glyph(str(face), char) for face in faces if face is not None)
-
-
-def show_faces(show_root: Path | None) -> list[Path]:
-    """Extra faces an exhibition adds for other scripts: font files in its `fonts/` folder."""
-    if show_root is None or not (Path(show_root) / "fonts").is_dir():
-        return []
-    return sorted(p for p in (Path(show_root) / "fonts").iterdir() if p.suffix.lower() in (".ttf", ".otf", ".ttc"))
-
-
 def _str(path: Path | None) -> str | None:
     return str(path) if path is not None else None
 
@@ -309,97 +273,6 @@ def _str(path: Path | None) -> str | None:
 def _cap(font: pygame.font.Font) -> int:
     """Cap height in pixels: how far an 'H' rises above the baseline."""
     return font.metrics("H")[0][3]
-
-
-_read_as: dict[str, tuple[int, int]] = {}  # a face file's (size, mtime) when its bytes were read
-
-
-@cache
-def _face_bytes(path: str) -> bytes:
-    stat = os.stat(path)
-    _read_as[path] = (stat.st_size, stat.st_mtime_ns)
-    return Path(path).read_bytes()
-
-
-def faces_changed(paths: list[Path] | tuple[Path, ...]) -> list[str]:
-    """The faces among `paths` whose file changed since it was read (another size or time:
-    a show's own face replaced on its USB stick under the same name), forgotten so they are
-    read again. One out of reach keeps what was read (text goes on in it)."""
-    changed = []
-    for path in map(str, paths):
-        try:
-            stat = os.stat(path)
-        except OSError:
-            continue
-        if path in _read_as and _read_as[path] != (stat.st_size, stat.st_mtime_ns):
-            changed.append(path)
-    if changed:
-        for path in changed:
-            _read_as.pop(path, None)
-        for cached in (_face_bytes, _glyph_probe, _has_glyph):  # (keyed by path: all go, cheaply rebuilt)
-            cached.cache_clear()
-    return changed
-
-
-_unreadable: set[str] = set()  # faces said to be out of reach (said once each, until back)
-
-
-def readable_face(path: str) -> bool:
-    """Whether the face at `path` can be read (it is then held in memory for good). A show's
-    own face on a USB stick pulled before any text needed it failed the scene about to show
-    that text (skipped, again and again, while the stick was out): its text is set in the
-    other faces instead, and the face is read when it is back (a failure is not remembered)."""
-    try:
-        _face_bytes(path)
-        # A face caught half copied onto the stick (empty, or cut short) reads well and then
-        # fails to open or draw: it faulted the scene about to set text in it.
-        _glyph_probe(path)
-    except OSError as error:
-        if path not in _unreadable:
-            _unreadable.add(path)
-            log.warning("the face %s cannot be read (%s); text is set in the other faces until it is back "
-                        "(a character only it has shows as a box)", path, error.strerror or type(error).__name__)
-        return False
-    except (pygame.error, ValueError) as error:
-        if path not in _unreadable:
-            _unreadable.add(path)
-            log.warning("the face %s is not a whole font file (%s; a copy not finished?); text is set in the "
-                        "other faces until it is replaced", path, error)
-        return False
-    _unreadable.discard(path)
-    return True
-
-
-def open_face(path: str | None, size: int) -> pygame.font.Font:
-    """A face read into memory, not opened from its file: SDL_ttf keeps the file of a face
-    it opens open for as long as the face lives, and a show's own faces (its fonts/ folder)
-    then held the USB stick they came on busy, so it could not be unmounted while the show
-    ran. (The faces of one file share its bytes: BytesIO does not copy them.)"""
-    if path is None:
-        return pygame.font.Font(None, size)
-    return pygame.font.Font(io.BytesIO(_face_bytes(path)), size)
-
-
-@cache
-def _glyph_probe(path: str) -> tuple[pygame.font.Font, bytes]:
-    # One face opened once per file for the probes below, and its .notdef box drawn once
-    # (opening the file for every character cost about 1 ms each on a scene's first words).
-    font = open_face(path, 24)
-    return font, pygame.image.tobytes(font.render("\ue000", True, (255, 255, 255)), "RGBA")
-
-
-@cache
-def _has_glyph(path: str, char: str) -> bool:
-    # SDL_ttf draws a missing glyph as the face's .notdef box: compare with a character
-    # from the private use area, which no text face maps.
-    try:
-        font, missing = _glyph_probe(path)
-        drawn = font.render(char, True, (255, 255, 255))
-    except pygame.error:  # the font module was restarted since the face was opened
-        _glyph_probe.cache_clear()
-        font, missing = _glyph_probe(path)
-        drawn = font.render(char, True, (255, 255, 255))
-    return pygame.image.tobytes(drawn, "RGBA") != missing
 
 
 # Strong right-to-left letters by Unicode block, with the script HarfBuzz needs for them.

@@ -70,8 +70,9 @@ def test_the_label_under_the_machines_picture_stays_under_it(reveal, size):
     """Upright (1024x1280) "where the machine looked" ran past the right edge of the picture
     it labels, out over the empty screen. A label hangs under its picture, no wider."""
     boxes, g, shown, _, _ = reveal(size)
-    caption = quiz_explain.picture_caption(shown.explanation, False, shown.item.kind)
-    label = [b for b in boxes if b.text == caption]
+    captions = {quiz_explain.picture_caption(shown.explanation, False, shown.item.kind),
+                words("quiz.picture_single_narrow")}  # (the short one under a map too narrow for two lines)
+    label = [b for b in boxes if b.text in captions]
     assert len(label) == 1, [b.text for b in boxes]
     picture = g["reveal_spectrum"]
     assert picture.left <= label[0].rect.left and label[0].rect.right <= picture.right, (label[0].rect, picture)
@@ -302,6 +303,28 @@ def test_the_eyes_are_enlarged_pixel_for_pixel_from_the_full_picture():
 
     best = max(range(2, 17), key=faithful)
     assert faithful(best) > 0.8, {k: round(faithful(k), 2) for k in range(2, 17)}
+
+
+@pytest.mark.parametrize("size", [(1024, 1280), (720, 1280), (1280, 1024), (1920, 1080)])
+def test_no_reveal_labels_the_machines_map_in_more_than_two_lines(tmp_path, size):
+    """At 1024x1280, beside the eyes, "where the machine looked" broke into three lines under
+    the narrower map ("where the / machine / looked"), a stack of words rather than a label.
+    Every reveal's label under the map takes two lines at most, under it and no wider."""
+    from .conftest import quiz_reveals
+
+    labels = {words("quiz.picture_single"), words("quiz.picture_single_narrow")}
+    seen = 0
+    for pilot, _shown in quiz_reveals(tmp_path, size):
+        boxes = pilot.engine.fonts.log.boxes
+        g = quiz_screens.reveal_boxes(pilot.engine.sequencer.current.scene)
+        for label in (b for b in boxes if b.text in labels):
+            seen += 1
+            below_first = label.baseline - (label.cap_top + label.cap)  # a line's step is about two caps
+            assert below_first < 3 * label.cap, (label.text, label.rect, label.cap)
+            picture = g["reveal_spectrum"]
+            assert picture.left <= label.rect.left and label.rect.right <= picture.right, (label.rect, picture)
+        assert not problems(list(boxes)), problems(list(boxes))
+    assert seen >= 3  # (the reveals whose machine looked at the picture, not its noise spectrum)
 
 
 def test_a_two_line_label_under_the_machines_picture_is_set_close(reveal):

@@ -17,7 +17,7 @@ import pytest
 from installation.harness import run_test
 from installation.runtime.service import RuntimeConfig
 from installation.runtime.service import attach as attach_runtime
-from installation.typography import font_file
+from installation.typefaces import font_file
 
 from .conftest import title_scene, write_show
 from .test_runtime_watch import _can_mount_unprivileged
@@ -206,7 +206,7 @@ def test_a_scene_whose_own_face_went_with_the_stick_plays_in_the_house_faces(tmp
     (fonts/): reading the face failed in the scene's warm-up, and the scene was skipped for
     30 s, again and again, while the stick was out. It plays, its text set in the house faces
     (a character they lack is a box), and the face is said once; back, the face is used again."""
-    from installation import typography
+    from installation import typefaces
 
     root = tmp_path / "stick"
     path = write_show(root, {"b": title_scene("b", duration=1, heading="Fin"),
@@ -225,8 +225,8 @@ def test_a_scene_whose_own_face_went_with_the_stick_plays_in_the_house_faces(tmp
         said = [r.getMessage() for r in caplog.records if str(face) in r.getMessage()]
         assert len(said) == 1 and "cannot be read" in said[0], said
         (tmp_path / "pulled.ttf").rename(face)  # back: read again, not remembered as unreadable
-        assert typography.readable_face(str(face))
-    typography._face_bytes.cache_clear()
+        assert typefaces.readable_face(str(face))
+    typefaces._face_bytes.cache_clear()
 
 
 def test_a_face_replaced_on_the_stick_is_used_from_the_next_scene_on(tmp_path):
@@ -260,9 +260,9 @@ def test_a_face_replaced_on_the_stick_is_used_from_the_next_scene_on(tmp_path):
             assert pilot.engine.fonts._face("serif", "\u01c2") == str(face)
             assert replaced != again  # the letter drawn, not its box
     finally:
-        from installation import typography
+        from installation import typefaces
 
-        typography._face_bytes.cache_clear()
+        typefaces._face_bytes.cache_clear()
 
 
 @pytest.mark.parametrize("kept", [0, 1000], ids=["empty", "cut short"])
@@ -273,7 +273,7 @@ def test_a_face_caught_half_copied_onto_the_stick_leaves_the_text_in_the_house_f
     the house faces, the face is said once, and the whole face is used once it is there."""
     import pygame
 
-    from installation import typography
+    from installation import typefaces
 
     root = tmp_path / "stick"
     path = write_show(root, {"b": title_scene("b", duration=1, heading="Fin"),
@@ -299,5 +299,5 @@ def test_a_face_caught_half_copied_onto_the_stick_leaves_the_text_in_the_house_f
                 pilot.advance(0.1)
             assert pilot.engine.fonts._face("serif", "\u01c2") == str(face)
     finally:
-        typography._face_bytes.cache_clear()
-        typography._unreadable.clear()
+        typefaces._face_bytes.cache_clear()
+        typefaces._unreadable.clear()

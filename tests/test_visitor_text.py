@@ -19,7 +19,8 @@ import pytest
 from installation.config.loader import load_show
 from installation.harness import run_test
 from installation.textlog import problems
-from installation.typography import Fonts, _has_glyph
+from installation.typefaces import has_glyph
+from installation.typography import Fonts
 
 SAMPLE_EVERY_S = 2.0
 
@@ -81,7 +82,7 @@ def test_greek_and_cyrillic_do_not_fall_back_to_boxes():
         for role in ("serif", "sans", "sans-italic", "serif-italic"):
             face = fonts._face(role, text)
             assert face is not None
-            assert all(_has_glyph(face, ch) for ch in text if not ch.isspace()), (role, text)
+            assert all(has_glyph(face, ch) for ch in text if not ch.isspace()), (role, text)
 
 
 def test_overlay_lists_problems_in_words_with_local_time_and_count():

@@ -46,7 +46,7 @@ def texts_of(model: BaseModel, loc: tuple = ()) -> list[tuple[tuple, str]]:
 
 def check_glyphs(show: Any) -> list[Problem]:
     from ..engine import init_pygame
-    from ..typography import drawable, show_faces
+    from ..typefaces import drawable, show_faces
 
     init_pygame(headless=True)
     faces = show_faces(show.root)

@@ -23,7 +23,8 @@ def check_words_fit(show: Any) -> list[Problem]:
     from ..engine import init_pygame
     from ..scenes import SCENE_KINDS
     from ..scenes.base import SceneContext
-    from ..typography import Fonts, show_faces
+    from ..typefaces import show_faces
+    from ..typography import Fonts
 
     init_pygame(headless=True)
     size = tuple(show.config.display.size)

@@ -28,6 +28,7 @@ class HoursControl:
             runtime.clock.wall, runtime.schedule.hours.config.timezone,
             active=lambda: (engine.dark_reason == "closed" and not engine.blackout
                             and not runtime.display_off),
+            fonts=engine.fonts,  # (its text logged and checked with the frame's other text)
         )
 
     def draw(self, surface: Any) -> None:

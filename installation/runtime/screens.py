@@ -11,63 +11,68 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
 CLOCK_MOVE_S = 60.0
 CLOCK_COLOUR = (48, 48, 48)
-
-
-@lru_cache(maxsize=8)
-def _font(size: int):
-    import pygame
-
-    if not pygame.font.get_init():
-        pygame.font.init()
-    try:
-        import font_source_sans_pro
-
-        path = font_source_sans_pro.font_files_ttf.get("SourceSansPro")
-        if path:
-            return pygame.font.Font(path, size)
-    except (ImportError, OSError, AttributeError):
-        pass
-    return pygame.font.Font(None, size)  # pygame's own font: always there
+CLOCK_SIZE = 18  # design px at a 1080-pixel shorter side (typography.Fonts)
 
 
 class ClosedClock:
-    """Draws HH:MM (local time of the opening hours) small and dim, moving each minute."""
+    """Draws HH:MM (local time of the opening hours) small and dim, moving each minute.
+
+    Set and placed by the typography layer (`fonts`, the engine's), as staff text: its box
+    is logged with the frame's other text and held to the staff tier's rules (on the screen,
+    over nothing else, its capitals no smaller than a technician reads up close, dim enough
+    that a visitor is not drawn to it: installation/textlog.py)."""
 
     draw_when_dark = True
 
-    def __init__(self, wall: Any, timezone: str = "UTC", active: Any = lambda: True) -> None:
+    def __init__(self, wall: Any, timezone: str = "UTC", active: Any = lambda: True, fonts: Any = None) -> None:
         self._wall = wall  # callable -> epoch seconds (the engine clock's wall())
         self.zone = ZoneInfo(timezone)
         self._active = active  # callable -> bool: draw only while closed and the monitor is on
+        self.fonts = fonts  # the engine's typography layer; without one (a test), one for the screen drawn on
+        self._own = None
         self._shown: tuple[str, int, tuple[int, int]] | None = None
-        self._text = None
+        self._label = ""
         self._where = (0, 0)
 
-    def _refresh(self, size: tuple[int, int]) -> None:
+    def _fonts_for(self, size: tuple[int, int]):
+        if self.fonts is not None:
+            return self.fonts
+        if self._own is None or self._own.short_side != min(size):
+            from ..typography import Fonts
+
+            self._own = Fonts(min(size))
+        return self._own
+
+    def _text(self, fonts):
+        return fonts.line(self._label, "sans", CLOCK_SIZE, CLOCK_COLOUR, tier="staff")
+
+    def _refresh(self, size: tuple[int, int], fonts) -> None:
         wall = self._wall()
         label = dt.datetime.fromtimestamp(wall, self.zone).strftime("%H:%M")
         slot = int(wall // CLOCK_MOVE_S)
         if self._shown == (label, slot, size):
             return
         self._shown = (label, slot, size)
-        self._text = _font(max(10, size[1] // 60)).render(label, True, CLOCK_COLOUR)
+        self._label = label
+        ink = fonts.ink(self._text(fonts))
         rng = random.Random(slot)  # the same minute draws in the same place (reproducible frames)
+        # Anywhere its glyphs stay on the screen (the face's line room above and below them may not).
         self._where = (
-            rng.randrange(0, max(1, size[0] - self._text.get_width())),
-            rng.randrange(0, max(1, size[1] - self._text.get_height())),
+            rng.randrange(0, max(1, size[0] - ink.width + 1)) - ink.x,
+            rng.randrange(0, max(1, size[1] - ink.height + 1)) - ink.y,
         )
 
     def draw(self, surface) -> None:
         if not self._active():
             return
-        self._refresh(surface.get_size())
-        surface.blit(self._text, self._where)
+        fonts = self._fonts_for(surface.get_size())
+        self._refresh(surface.get_size(), fonts)
+        fonts.place(surface, self._text(fonts), self._where)
 
     def handle(self, command) -> bool:
         return False

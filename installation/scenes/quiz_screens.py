@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 PAPER = (250, 248, 244)  # the answer buttons' words
 # Upright, a spectrum's curve shorter than this (design px) is left out for the words.
 LEAST_PLOT = 120
+MOST_CAPTION_LINES = 2  # a picture's label, as a museum hangs one under a print
 
 
 def shown_percent(probability: float) -> int:
@@ -61,6 +62,13 @@ def draw_attract(scene: QuizScene, surface: pygame.Surface) -> None:
         draw.picture(surface, scene.picture_of(p, rect.width), rect)
     heading = f.block(scene.config.heading, "serif", 92, fg, round(w * 0.8), align="center")
     box = f.place(surface, heading, ((w - heading.get_width()) // 2, round(h * 0.47)))
+    if scene.problem and not scene.can_play():
+        # Visitors read that the quiz is resting, where the invitation stands (under the
+        # invitation, "Which face is a photograph of a real person? ..." asked them to play
+        # a game that was not there); why goes to the log, status and `bayard check`.
+        note = f.block(words("quiz.no_pictures"), "serif-light", 40, fg, round(w * 0.8), align="center")
+        f.place(surface, note, ((w - note.get_width()) // 2, box.bottom + f.px(24)))
+        return
     # "You against the machine" only where there is one worth playing against: off, or at
     # chance on these items (its cross-fit), the invitation says so instead.
     mode = "pair" if scene.config.mode == "pair" else "single"
@@ -69,11 +77,6 @@ def draw_attract(scene: QuizScene, surface: pygame.Surface) -> None:
     sub = words(f"quiz.invite_{mode}{against}")
     line = f.block(sub, "serif-light", 40, fg, round(w * 0.8), align="center")
     box = f.place(surface, line, ((w - line.get_width()) // 2, box.bottom + f.px(24)))
-    if scene.problem and not scene.can_play():
-        # Visitors read that the quiz is resting; why goes to the log, status and `bayard check`.
-        note = f.block(words("quiz.no_pictures"), "sans", 30, fg, round(w * 0.8), align="center")
-        f.place(surface, note, ((w - note.get_width()) // 2, box.bottom + f.px(40)))
-        return
     button = pygame.Rect(0, 0, f.px(520), f.px(120))
     button.top = max(box.bottom + f.px(40), round(h * 0.84) - button.height // 2)
     glow = draw.pulse(scene.t)
@@ -178,8 +181,14 @@ def _plan(scene: QuizScene) -> SimpleNamespace:
         def caption_for(width: int) -> pygame.Surface:
             # Under the picture and no wider than it, as a label is hung under a print (on a
             # 4:3 screen "the generated one's noise spectrum" ran into the words beside it;
-            # upright, "where the machine looked" ran past the picture's edge).
-            return f.block(whose, "sans", 22, dim, width, tier="small")
+            # upright, "where the machine looked" ran past the picture's edge). A label is
+            # two lines at most: under a narrower map the short one (and the pictures take
+            # the room a third line took).
+            text = whose
+            if (scene.config.mode == "single" and getattr(explanation, "picture", None) is not None
+                    and len(f.wrap(whose, "sans", 22, width, "small")) > MOST_CAPTION_LINES):
+                text = words("quiz.picture_single_narrow")
+            return f.block(text, "sans", 22, dim, width, tier="small")
 
         if words_below:
             least_account = draw.account_least(f, explained, fg, col.width) if eyes else 0
