@@ -16,7 +16,7 @@ from ..config.locate import line_of
 from . import units
 from .files import free_bytes, read_text
 from .settings import state_dirs
-from .unit_command import command_run, show_named
+from .unit_command import command_run, show_named, working_directory
 from .units import SERVICE_UNIT, directives
 
 # Room kept for what has no cap of its own in the state folder: quiz statistics, the
@@ -121,7 +121,7 @@ def state_folder(show: Any, unit: Path = SERVICE_UNIT) -> tuple[str, list[Proble
     line = f"State folder: {folder} ([show] state)"
     settings = directives(unit)
     command = command_run(settings)
-    named = show_named(command) if command else None
+    named = show_named(command, working_directory(settings)) if command else None
     if named is None or named.resolve() != show.path:
         return line, []  # no kiosk service here, or one that plays another show
     writable = _writable(settings)
