@@ -29,14 +29,15 @@ def cmd_check(args: argparse.Namespace) -> int:
     problems = list(show.problems) + _left_out(show) + show_path_problems(show) + scene_path_problems(show)
     problems += check_media(show, decode=not args.fast)
     from .runtime.display_check import display_report
-    from .runtime.host_check import disk_room, osc_port, state_folder
+    from .runtime.host_check import disk_room, film_room, osc_port, state_folder
 
-    # The machine itself: an OSC port the show cannot have, disks without room for its logs,
-    # a kiosk service set up for another state folder, a screen SDL cannot open.
+    # The machine itself: an OSC port the show cannot have, disks without room for its logs
+    # or for copies of its films on a USB stick, a kiosk service set up for another state
+    # folder, a screen SDL cannot open.
     osc_line, osc_problems = osc_port(show)
     state_line, state_problems = state_folder(show)
     display_line, display_problems = display_report(show, screen_env)
-    problems += osc_problems + disk_room(show) + state_problems + display_problems
+    problems += osc_problems + disk_room(show) + film_room(show) + state_problems + display_problems
     if not args.fast:
         problems += _check_content(show) + _check_models(show)
     # In reading order, file by file and line by line (they were in the order the checks ran),

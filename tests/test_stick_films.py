@@ -311,8 +311,8 @@ def test_a_copy_handed_to_its_film_is_never_evicted_before_the_film_opens_it(tmp
     handed, go = threading.Event(), threading.Event()
     stage = FilmCache._stage
 
-    def slow_hand(self, film, stop):  # the decoder thread descheduled as the cache lets go
-        play = stage(self, film, stop)
+    def slow_hand(self, film, stop, *showing):  # the decoder thread descheduled as the cache lets go
+        play = stage(self, film, stop, *showing)
         if film.name == "a.mp4":
             handed.set()
             go.wait(10)

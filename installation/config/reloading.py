@@ -1,9 +1,9 @@
 """What a reload of install.toml can change while the show plays, and what waits for a restart.
 
 Scenes, playlist, content, camera, models and attract settings are read as each scene
-starts, so a reload brings them in at the next scene. Opening hours, the overlay's PIN and
-the log level are applied by their owners at once (Engine.reload_hooks). The rest is set
-up once, when the show starts: the window, the input devices, the unattended runtime's
+starts, so a reload brings them in at the next scene. Opening hours, the overlay's PIN, the
+log level and the film cache's limit are applied by their owners at once (Engine.reload_hooks).
+The rest is set up once, when the show starts: the window, the input devices, the unattended runtime's
 logs, metrics and watchdog. A reload that changed one of those used to say "show
 reloaded" while nothing changed; now it says which key waits for a restart.
 """
@@ -14,6 +14,8 @@ from typing import Any
 
 # Sections (or section.key) read only when the show starts.
 START_ONLY = ("display", "inputs.keyboard", "inputs.touch", "runtime", "show.state")
+# ...less these, which their owners apply at once (the film cache's limit: runtime/service.py).
+AT_ONCE = ("runtime.film_cache_mb",)
 
 RESTART_HINT = "sudo systemctl restart bayard, or quit and start `bayard run` again"
 
@@ -40,5 +42,5 @@ def start_only_changes(before: Any, after: Any) -> list[str]:
     for entry in START_ONLY:
         section = entry.split(".", 1)[0]
         found += [key for key in changed_keys(before, after, section)
-                  if key == entry or key.startswith(entry + ".")]
+                  if (key == entry or key.startswith(entry + ".")) and key not in AT_ONCE]
     return found

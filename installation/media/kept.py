@@ -1,7 +1,7 @@
 """Pictures from a removable drive, kept decoded so a stick pulled mid-show changes nothing.
 
 The show decodes a scene's picture each time the scene comes round. A picture that lies on
-another drive than the show's own disk (staging.FilmCache.elsewhere: a USB stick) is kept
+another drive than the show's own disk (staging.elsewhere: a USB stick) is kept
 here once decoded; while its drive is out, the scene shows the last picture read from it
 instead of its stand-in card. A picture whose size or modification time differs from the
 kept one (the stick swapped for an updated one) is decoded anew. Kept pictures are read-only
@@ -52,8 +52,9 @@ def read_picture(path: Path, max_side: int | None = None) -> np.ndarray:
     if kept is not None and kept[0] == stamp:
         return kept[1]
     image = read_rgb(path, max_side)
-    cache = staging.current()
-    if cache is None or not cache.elsewhere(Path(path)) or image.nbytes > KEPT_MAX_BYTES // 2:
+    # (Asked of the show's disk, not of the film cache: with film copying off a picture on
+    # the stick was never kept, and the scene showed its stand-in card once the stick was out.)
+    if not staging.elsewhere(Path(path)) or image.nbytes > KEPT_MAX_BYTES // 2:
         return image
     image.flags.writeable = False  # shared by every showing of the scene
     with _lock:

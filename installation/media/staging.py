@@ -26,28 +26,28 @@ import logging
 import os
 import re
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from .drives import apart, cache_folder  # noqa: F401  (cache_folder: the service's, from here as before)
 
 log = logging.getLogger("bayard.media.staging")
 
 KEEP_FREE_BYTES = 512 * 2**20  # the show's disk keeps this much room after a copy
 CHUNK_BYTES = 4 * 2**20
 PART = ".part"
-FILMS = "films"
 
 
-def cache_folder(env: Mapping[str, str]) -> Path | None:
-    """Where films are copied: systemd's CacheDirectory (/var/cache/bayard), else the user's
-    cache folder; None where the environment names none (a test's empty environment)."""
-    if env.get("CACHE_DIRECTORY"):
-        return Path(env["CACHE_DIRECTORY"].split(":")[0]) / FILMS
-    if env.get("XDG_CACHE_HOME"):
-        return Path(env["XDG_CACHE_HOME"]) / "bayard" / FILMS
-    if env.get("HOME"):
-        return Path(env["HOME"]) / ".cache" / "bayard" / FILMS
-    return None
+def mb_text(size_bytes: float) -> str:
+    """MB for a line of the log or `check`: whole MB, a tenth below 10 (1.4 MB is not "1 MB")."""
+    mb = size_bytes / 1e6
+    return f"{mb:,.0f}" if mb >= 10 else f"{mb:.1f}"
+
+
+def needed_mb(size_bytes: int) -> int:
+    """[runtime] film_cache_mb that holds `size_bytes` of films (whole MB, rounded up)."""
+    return -(-int(size_bytes) // 1_000_000)
 
 
 def _discard(part: Path) -> None:
@@ -55,16 +55,6 @@ def _discard(part: Path) -> None:
     unlinked (the kernel refuses before it looks): that refusal faulted the film."""
     with contextlib.suppress(OSError):
         part.unlink(missing_ok=True)
-
-
-def _device(path: Path) -> int | None:
-    """The filesystem `path` (or its nearest existing folder) lives on."""
-    for folder in (path, *path.parents):
-        try:
-            return os.stat(folder).st_dev
-        except OSError:
-            continue
-    return None
 
 
 class FilmCache:
@@ -82,23 +72,51 @@ class FilmCache:
         self._last: dict[Path, Path] = {}  # a film -> the copy it last played from
         self._said: set[tuple[Path, str]] = set()  # (a film, why without its figures)
         self.copied = 0  # films copied since start (status, tests)
-        self.fallbacks = 0  # films played from their drive for want of room
+        self.fallbacks = 0  # showings of a film played from its drive for want of room
+        # The copies of the show's films that the cache holds for good (stage_ahead: the first
+        # that fit together, in playlist order), and what the show's films on a drive need.
+        # A film outside the plan never evicts one inside it: where the films did not all fit,
+        # each showing evicted the copy the next showing needed, and every film was copied
+        # again at every showing.
+        self._planned: set[Path] = set()
+        self.playlist_bytes = 0
         self._ahead_stop = threading.Event()
 
     def elsewhere(self, film: Path) -> bool:
         """Whether `film` lies on another drive than the cache."""
         if self._elsewhere is not None:
             return self._elsewhere(film)
-        here, there = _device(self.root), _device(film)
-        return here is not None and there is not None and here != there
+        return apart(film, self.root)
+
+    def _resize(self, limit_bytes: int) -> None:
+        """A reload changed [runtime] film_cache_mb (called with the lock held): the new limit
+        holds from now on, and copies past it go at once, the least recently used first,
+        never one a film plays from; 0 copies no more films."""
+        if int(limit_bytes) == self.limit_bytes:
+            return
+        log.info("the film cache's limit is now %.0f MB ([runtime] film_cache_mb, changed by a reload; it was "
+                 "%.0f MB)", limit_bytes / 1e6, self.limit_bytes / 1e6)
+        self.limit_bytes = int(limit_bytes)
+        with contextlib.suppress(OSError):  # (a cache that cannot be written: said at a copy)
+            entries = self._entries()
+            total = sum(size for _, size, _ in entries)
+            for _, size, copy in entries:
+                if total <= self.limit_bytes:
+                    break
+                if copy not in self._in_use:
+                    copy.unlink(missing_ok=True)
+                    self._last = {k: v for k, v in self._last.items() if v != copy}
+                    total -= size
 
     @contextmanager
-    def staged(self, film: Path, stop: threading.Event | None = None) -> Iterator[Path | None]:
+    def staged(self, film: Path, stop: threading.Event | None = None,
+               showing: bool = True) -> Iterator[Path | None]:
         """The path to play `film` from while the block runs: a local copy when the film
         lies on another drive, else the film itself; None when `stop` was set during a copy.
-        The copy is kept from eviction until the block ends."""
+        The copy is kept from eviction until the block ends. `showing`: False for a second
+        look at the same showing (its sound) or a copy ahead, not counted in `from_drive`."""
         film = Path(film)
-        play = self._stage(film, stop)  # a copy comes back held (see _hold)
+        play = self._stage(film, stop, showing)  # a copy comes back held (see _hold)
         try:
             yield play
         finally:
@@ -110,7 +128,11 @@ class FilmCache:
                     else:
                         self._in_use.pop(play, None)
 
-    def _stage(self, film: Path, stop: threading.Event | None) -> Path | None:
+    def _copy_path(self, film: Path, st: os.stat_result) -> Path:
+        name = hashlib.sha256(f"{film.resolve()}\0{st.st_size}\0{st.st_mtime_ns}".encode()).hexdigest()[:20]
+        return self.root / f"{name}{film.suffix.lower()}"
+
+    def _stage(self, film: Path, stop: threading.Event | None, showing: bool = True) -> Path | None:
         try:
             st = film.stat()
         except OSError:
@@ -126,8 +148,7 @@ class FilmCache:
             raise RuntimeError("file not found") from None
         if self.limit_bytes <= 0 or not self.elsewhere(film):
             return film
-        name = hashlib.sha256(f"{film.resolve()}\0{st.st_size}\0{st.st_mtime_ns}".encode()).hexdigest()[:20]
-        copy = self.root / f"{name}{film.suffix.lower()}"
+        copy = self._copy_path(film, st)
         if not self._acquire(stop):
             return None
         try:
@@ -135,10 +156,10 @@ class FilmCache:
                 self._touch(copy)
                 self._last[film] = copy
                 return self._hold(copy)
-            why = self._make_room(st.st_size)
+            why = self._make_room(st.st_size, copy)
             if why:
-                return self._fall_back(film, why)
-            done = self._copy(film, copy, st, stop)
+                return self._fall_back(film, why, showing)
+            done = self._copy(film, copy, st, stop, showing)
             if done is None or done == film:
                 return done
             self._touch(done)
@@ -185,8 +206,9 @@ class FilmCache:
             out.append((st.st_mtime_ns, st.st_size, path))
         return sorted(out)
 
-    def _make_room(self, size: int) -> str:
-        """Evict the films used least recently until `size` more fits; why not, or ''."""
+    def _make_room(self, size: int, copy: Path | None = None) -> str:
+        """Evict the films used least recently until `size` more (for `copy`) fits, never a
+        copy the show's plan holds for another film (see _plan); why not, or ''."""
         import shutil
 
         try:
@@ -199,12 +221,17 @@ class FilmCache:
         if size > self.limit_bytes:
             return (f"it is larger ({size / 1e6:.0f} MB) than the film cache's limit "
                     f"({self.limit_bytes / 1e6:.0f} MB, [runtime] film_cache_mb)")
+        kept = sum(s for _, s, path in entries if path in self._planned or path in self._in_use)
+        if self._planned and copy not in self._planned and kept + size > self.limit_bytes:
+            return (f"the film cache's {mb_text(self.limit_bytes)} MB hold the show's films that fit together, and "
+                    f"the show's films on their drive need {mb_text(self.playlist_bytes)} MB: "
+                    f"set [runtime] film_cache_mb = {needed_mb(self.playlist_bytes)} to copy them all")
         total = sum(s for _, s, _ in entries)
         while True:
             free = shutil.disk_usage(self.root).free
             if total + size <= self.limit_bytes and free - size >= self.keep_free_bytes:
                 return ""
-            victims = [e for e in entries if e[2] not in self._in_use]
+            victims = [e for e in entries if e[2] not in self._in_use and e[2] not in self._planned]
             if not victims:
                 return (f"the disk of {self.root} has {free / 1e6:.0f} MB free, and a copy must leave "
                         f"{self.keep_free_bytes / 1e6:.0f} MB")
@@ -217,7 +244,8 @@ class FilmCache:
             self._last = {k: v for k, v in self._last.items() if v != victim}
             total -= vsize
 
-    def _copy(self, film: Path, copy: Path, st: os.stat_result, stop: threading.Event | None) -> Path | None:
+    def _copy(self, film: Path, copy: Path, st: os.stat_result, stop: threading.Event | None,
+              showing: bool = True) -> Path | None:
         part = copy.with_name(f"{copy.name}.{os.getpid()}{PART}")
         try:
             with open(film, "rb") as src, open(part, "wb") as dst:
@@ -237,14 +265,14 @@ class FilmCache:
             _discard(part)
             if not film.is_file():
                 raise RuntimeError("file not found (its drive went while it was copied)") from None
-            return self._fall_back(film, f"copying it to {self.root} failed ({exc.strerror or exc})")
+            return self._fall_back(film, f"copying it to {self.root} failed ({exc.strerror or exc})", showing)
         self.copied += 1
         log.info("%s copied to the show's disk (%s, %.0f MB): its drive may be taken out while it plays",
                  film.name, copy, st.st_size / 1e6)
         return copy
 
-    def _fall_back(self, film: Path, why: str) -> Path:
-        self.fallbacks += 1
+    def _fall_back(self, film: Path, why: str, showing: bool = True) -> Path:
+        self.fallbacks += showing  # (a film's sound and its copy ahead are not showings of their own)
         # Once a film and reason: the figures in `why` change from one showing to the next,
         # but a new reason (the disk gone read-only after it was full) is news to the technician.
         said = (film, re.sub(r"[0-9.]+", "#", why))
@@ -254,13 +282,15 @@ class FilmCache:
                         "unmounted while it plays", film, why)
         return film
 
-    def stage_ahead(self, films: list[Path]) -> threading.Thread:
+    def stage_ahead(self, films: list[Path], limit_bytes: int | None = None) -> threading.Thread:
         """Copy `films` (a show's, in playlist order) in the background, one after another, so
         a film is on the show's disk before its scene first comes round, not copied while the
         visitor waits. Only as many as fit the cache's limit together (more would push each
         other out): a film that does not fit is passed over, not the end of the work (a long
         opening film larger than the cache left every film after it to its scene); a call
-        replaces the last one's work (a reload)."""
+        replaces the last one's work (a reload). `limit_bytes`: a new limit (a reload that
+        changed it), applied on this thread: waiting there for a copy in progress to end
+        would stall the show's frames."""
         self._ahead_stop.set()
         stop = self._ahead_stop = threading.Event()
 
@@ -273,18 +303,16 @@ class FilmCache:
                 with contextlib.suppress(OSError):  # (a cache that cannot be read: said at a copy)
                     for stale in self.root.glob(f"*{PART}"):
                         _discard(stale)
+                if limit_bytes is not None:
+                    self._resize(limit_bytes)
+                plan = self._plan(films)
             finally:
                 self._lock.release()
-            room = self.limit_bytes
-            for film in films:
+            for film in plan:
                 if stop.is_set():
                     return
                 try:
-                    size = film.stat().st_size
-                    if size > room:
-                        continue
-                    room -= size
-                    with self.staged(film, stop):
+                    with self.staged(film, stop, showing=False):
                         pass
                 except (OSError, RuntimeError):
                     continue  # out of reach or changing: its scene says so when it comes
@@ -296,16 +324,47 @@ class FilmCache:
         thread.start()
         return thread
 
+    def _plan(self, films: list[Path]) -> list[Path]:
+        """The films to hold copies of: in playlist order, each that fits the room the films
+        before it leave (called with the lock held). Their copies are never evicted for a
+        film outside the plan, which plays from its drive instead."""
+        room, plan, planned, total = self.limit_bytes, [], set(), 0
+        for film in films:
+            try:
+                st = film.stat()
+            except OSError:
+                continue  # out of reach: its scene says so when it comes
+            total += st.st_size
+            if st.st_size > room:
+                continue
+            room -= st.st_size
+            plan.append(film)
+            planned.add(self._copy_path(film, st))
+        self._planned, self.playlist_bytes = planned, total
+        if total > self.limit_bytes > 0:
+            log.warning("the show's films on their drive need %s MB, more than the film cache's %s MB: the "
+                        "first that fit together are copied, the rest play from the drive (which cannot be "
+                        "unmounted while they play); set [runtime] film_cache_mb = %d to copy them all",
+                        mb_text(total), mb_text(self.limit_bytes), needed_mb(total))
+        return plan
+
     def close(self) -> None:
         self._ahead_stop.set()
 
     def status(self) -> dict[str, object]:
         entries = self._entries() if self.root.is_dir() else []
-        return {"folder": str(self.root), "films": len(entries), "mb": round(sum(s for _, s, _ in entries) / 1e6, 1),
-                "limit_mb": round(self.limit_bytes / 1e6, 1), "copied": self.copied, "from_drive": self.fallbacks}
+        status: dict[str, object] = {
+            "folder": str(self.root), "films": len(entries), "mb": round(sum(s for _, s, _ in entries) / 1e6, 1),
+            "limit_mb": round(self.limit_bytes / 1e6, 1), "copied": self.copied, "from_drive": self.fallbacks,
+            "show_films_mb": round(self.playlist_bytes / 1e6, 1)}
+        if self.playlist_bytes > self.limit_bytes > 0:
+            status["too_small"] = (f"the show's films on their drive need {mb_text(self.playlist_bytes)} MB: set "
+                                   f"[runtime] film_cache_mb = {needed_mb(self.playlist_bytes)} to copy them all")
+        return status
 
 
 _cache: FilmCache | None = None
+_home: Path | None = None  # a folder on the show's own disk, known with or without a cache
 
 
 def use(cache: FilmCache | None) -> None:
@@ -316,16 +375,32 @@ def use(cache: FilmCache | None) -> None:
     _cache = cache
 
 
+def use_home(folder: Path | None) -> None:
+    """Name the show's own disk (the film cache's folder, used or not), so pictures on a
+    USB stick are told apart with film copying off ([runtime] film_cache_mb = 0) too."""
+    global _home
+    _home = None if folder is None else Path(folder)
+
+
 def current() -> FilmCache | None:
     return _cache
 
 
+def elsewhere(path: Path) -> bool:
+    """Whether `path` lies on another drive than the show's disk (a USB stick): as the film
+    cache tells it, or by the show's disk alone where films are not copied."""
+    cache = _cache
+    if cache is not None:
+        return cache.elsewhere(Path(path))
+    return _home is not None and apart(path, _home)
+
+
 @contextmanager
-def staged(film: Path, stop: threading.Event | None = None) -> Iterator[Path | None]:
+def staged(film: Path, stop: threading.Event | None = None, showing: bool = True) -> Iterator[Path | None]:
     """The path to play `film` from (see FilmCache.staged); the film itself without a cache."""
     cache = _cache
     if cache is None:
         yield Path(film)
         return
-    with cache.staged(film, stop) as play:
+    with cache.staged(film, stop, showing) as play:
         yield play

@@ -2,7 +2,8 @@
 whether it can listen for OSC where install.toml says (a port another program holds, or
 one only root may use, left the show without remote control, said only in its log), and
 whether the disks its logs and recordings go to have room for what it may write there, and
-whether the kiosk's service (deploy/setup-kiosk.sh) lets it write its state folder."""
+whether the kiosk's service (deploy/setup-kiosk.sh) lets it write its state folder, and
+whether the film cache has room for the show's films on a USB stick."""
 
 from __future__ import annotations
 
@@ -13,11 +14,13 @@ from typing import Any
 
 from ..config.errors import Problem
 from ..config.locate import line_of
+from ..media.staging import apart, cache_folder, mb_text, needed_mb
 from . import units
 from .files import free_bytes, read_text
 from .settings import state_dirs
-from .unit_command import command_run, show_named
+from .unit_command import command_run, show_named, working_directory
 from .units import SERVICE_UNIT, directives
+from .watch import show_films
 
 # Room kept for what has no cap of its own in the state folder: quiz statistics, the
 # last-good copy of the show, screenshots (the newest 200 are kept).
@@ -121,7 +124,7 @@ def state_folder(show: Any, unit: Path = SERVICE_UNIT) -> tuple[str, list[Proble
     line = f"State folder: {folder} ([show] state)"
     settings = directives(unit)
     command = command_run(settings)
-    named = show_named(command) if command else None
+    named = show_named(command, working_directory(settings)) if command else None
     if named is None or named.resolve() != show.path:
         return line, []  # no kiosk service here, or one that plays another show
     writable = _writable(settings)
@@ -134,3 +137,28 @@ def state_folder(show: Any, unit: Path = SERVICE_UNIT) -> tuple[str, list[Proble
                       "again with this show (it takes the folder from [show] state), then restart the show",
                       severity="warning")
     return line, [problem]
+
+
+def film_room(show: Any, env: Mapping[str, str] | None = None) -> list[Problem]:
+    """A warning when the show's films on another drive (a USB stick) need more room than
+    [runtime] film_cache_mb gives: the first that fit together are copied to the show's disk,
+    the rest play from the stick, which cannot be taken out while one of them plays."""
+    limit_mb = show.config.runtime.film_cache_mb
+    if limit_mb <= 0:
+        return []  # (copying off: the show's docs say the films then hold the stick)
+    home = cache_folder(os.environ if env is None else env) or show.state_dir
+    total = 0
+    for film in show_films(show):
+        try:
+            size = film.stat().st_size
+        except OSError:
+            continue  # (a missing film is check_media's to say)
+        if apart(film, home):
+            total += size
+    if total <= limit_mb * MB:
+        return []
+    return [Problem(show.path, line_of(read_text(show.path), ("runtime", "film_cache_mb")), "runtime.film_cache_mb",
+                    f"the show's films on another drive (a USB stick) come to {mb_text(total)} MB, more than the "
+                    f"film cache's {mb_text(limit_mb * MB)} MB: the first that fit together are copied to the show's "
+                    "disk and the rest play from the stick, which cannot be taken out while one of them plays; set "
+                    f"[runtime] film_cache_mb = {needed_mb(total)} to copy them all", severity="warning")]

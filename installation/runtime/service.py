@@ -132,6 +132,7 @@ class Runtime:
         the nightly timer): a clean stop, not counted toward the crash budget."""
         self.stop(clean=True)
         staging.use(None)  # the show's film cache goes with it
+        staging.use_home(None)
 
     # -- per frame ----------------------------------------------------------------------
     def frame(self, dt: float) -> None:
@@ -298,9 +299,10 @@ def attach(engine: Any, presenter: Any = None, *, env: Mapping[str, str] | None 
                       show_file=show_path.name, scenes=scenes)
     engine.services["runtime"] = runtime
     folder = cache_folder(runtime.env)
+    staging.use_home(folder)  # (pictures on a USB stick are kept while it is out, copying films or not)
     if folder is not None and config.film_cache_mb > 0:
         staging.use(FilmCache(folder, int(config.film_cache_mb * 1e6)))
-        _films_ahead(show)
+    _films_ahead(show)
 
     runtime.problems_now = engine.problems_now
 
@@ -326,7 +328,9 @@ def attach(engine: Any, presenter: Any = None, *, env: Mapping[str, str] | None 
     watch_words(show)
 
     def on_reload(old_show: Any, new_show: Any) -> None:
-        _films_ahead(new_show)  # (a swapped stick's films, copied before their scenes come)
+        # (a swapped stick's films, copied before their scenes come, within the film cache's
+        # limit as the reloaded [runtime] sets it: a new limit waited for a restart)
+        _films_ahead(new_show, _film_cache_mb(new_show), folder)
         runtime.watch_scenes(str(new_show.config.show.scenes))
         watch_words(new_show)
         try:
@@ -354,11 +358,26 @@ def attach(engine: Any, presenter: Any = None, *, env: Mapping[str, str] | None 
     return runtime
 
 
-def _films_ahead(show: Any) -> None:
-    """The show's films that lie on a USB stick, copied to the show's disk in the background."""
+def _film_cache_mb(show: Any) -> float | None:
+    """[runtime] film_cache_mb of a reloaded show; None where its [runtime] is invalid."""
+    try:
+        return _model(getattr(show.config, "runtime", None), RuntimeConfig).film_cache_mb
+    except Exception as error:  # the loader reports schema errors with lines
+        log.error("install.toml [runtime] is invalid, keeping the film cache's limit: %s", error)
+        return None
+
+
+def _films_ahead(show: Any, cache_mb: float | None = None, folder: Path | None = None) -> None:
+    """The show's films that lie on a USB stick, copied to the show's disk in the background;
+    `cache_mb`: the film cache's limit as a reload sets it (a cache made where there was none)."""
     cache = staging.current()
+    if cache is None and cache_mb and folder is not None:
+        log.info("films on another drive are copied to the show's disk from now on ([runtime] film_cache_mb = "
+                 "%g, set by a reload)", cache_mb)
+        staging.use(cache := FilmCache(folder, int(cache_mb * 1e6)))
     if cache is not None and getattr(show, "scenes", None):
-        cache.stage_ahead([path for path in show_films(show) if cache.elsewhere(path)])
+        limit = None if cache_mb is None else int(cache_mb * 1e6)
+        cache.stage_ahead([path for path in show_films(show) if cache.elsewhere(path)], limit)
 
 
 def _hold_safe(engine: Any, runtime: Runtime) -> None:

@@ -19,9 +19,30 @@ def command_run(settings: list[tuple[str, str]]) -> str | None:
     return commands[-1] if commands else None
 
 
-def show_named(command: str) -> Path | None:
+def working_directory(settings: list[tuple[str, str]]) -> Path:
+    """The folder the service runs in (WorkingDirectory=, the last standing; "-" marks it
+    optional; "~" is its User='s home), "/" where none is set, as systemd.exec(5) says."""
+    folder, user = "", ""
+    for key, value in settings:
+        if key == "WorkingDirectory":
+            folder = value.strip().removeprefix("-")
+        elif key == "User":
+            user = value.strip()
+    if folder == "~":
+        import pwd
+
+        try:
+            return Path(pwd.getpwnam(user).pw_dir) if user else Path("/root")
+        except KeyError:  # (a user this machine does not have: the service would not start)
+            return Path("/")
+    return Path(folder) if folder.startswith("/") else Path("/")
+
+
+def show_named(command: str, working_directory: Path = Path("/")) -> Path | None:
     """The show `bayard run` is given on a command line, `--show FILE` or `--show=FILE` (a show
-    folder means its install.toml), with systemd's quoting; None where it names none."""
+    folder means its install.toml), with systemd's quoting, a relative one read in the
+    service's `working_directory` (not in the folder `bayard check` runs in, which took the
+    show checked from the show's folder for another); None where it names none."""
     try:
         words = shlex.split(command)
     except ValueError:  # an unclosed quote: systemd refuses the line; read it word by word
@@ -34,5 +55,5 @@ def show_named(command: str) -> Path | None:
             named = word.removeprefix("--show=")
     if not named:
         return None
-    path = Path(named)
+    path = Path(working_directory) / named
     return path / "install.toml" if path.is_dir() else path

@@ -116,7 +116,7 @@ class VideoScene(FilmSound, VideoDrawing, Scene):
         # From the copy the picture plays from (media/staging.py), not from the USB stick:
         # read from the stick, the sound went silent when the stick was taken out.
         try:
-            with staging.staged(film, self._cancel) as play:
+            with staging.staged(film, self._cancel, showing=False) as play:  # (the picture counts the showing)
                 if play is None:
                     raise film_audio.AudioUnavailable("cancelled")
                 return film_audio.decode_track(play, cancel=self._cancel)

@@ -1,0 +1,212 @@
+"""The film cache's sense: a cache too small for the show's films keeps what it holds and plays
+the rest from the stick (it copied every film again at every showing), says so with the size
+to set, takes a new limit from a reload, and counts showings; pictures on a stick are kept
+with film copying off; `check` reads the service's relative --show where the service runs.
+(A USB stick is a folder whose files this test says lie on another drive.)"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from installation.media import drives, kept, staging
+from installation.media.staging import FilmCache
+
+from .conftest import title_scene, write_show
+
+
+def _on_a_stick(monkeypatch, stick: Path) -> None:
+    """Files under `stick` lie on drive 2, everything else on drive 1 (the show's disk)."""
+    monkeypatch.setattr(drives, "device", lambda path: 2 if stick in (path, *path.parents) else 1)
+
+
+def _until(done, limit_s: float = 10.0) -> None:
+    end = time.monotonic() + limit_s
+    while not done() and time.monotonic() < end:
+        time.sleep(0.02)
+
+
+@pytest.fixture
+def no_cache():
+    yield
+    staging.use(None)
+    staging.use_home(None)
+    kept.forget()
+
+
+def test_a_cache_smaller_than_the_shows_films_keeps_what_it_holds_and_plays_the_rest_from_the_stick(tmp_path):
+    """Three 400-byte films and room for two: each showing evicted the copy the next showing
+    needed (the least recently used), so every film was copied again at every showing."""
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    for name in ("a.mp4", "b.mp4", "c.mp4"):
+        (stick / name).write_bytes(os.urandom(400))
+    films = FilmCache(tmp_path / "cache", limit_bytes=900, keep_free_bytes=0, elsewhere=lambda path: True)
+    playlist = [stick / "a.mp4", stick / "b.mp4", stick / "c.mp4"]
+    films.stage_ahead(playlist).join(10)
+    played = []
+    for _ in range(3):  # three rounds of the show
+        for film in playlist:
+            with films.staged(film) as play:
+                played.append(play.parent.name)
+    assert films.copied == 2, films.copied  # a and b, once
+    assert played == ["cache", "cache", "stick"] * 3
+    status = films.status()
+    assert status["from_drive"] == 3 and status["show_films_mb"] == 0.0
+    assert "film_cache_mb = 1 to copy them all" in status["too_small"]  # 1200 bytes: 1 MB
+    films.close()
+
+
+def test_a_cache_that_holds_the_shows_films_says_nothing_of_its_size(tmp_path):
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    (stick / "a.mp4").write_bytes(os.urandom(400))
+    films = FilmCache(tmp_path / "cache", limit_bytes=900, keep_free_bytes=0, elsewhere=lambda path: True)
+    films.stage_ahead([stick / "a.mp4"]).join(10)
+    assert films.copied == 1 and "too_small" not in films.status()
+    films.close()
+
+
+def test_a_reload_applies_a_new_film_cache_limit_without_a_restart(tmp_path, monkeypatch, no_cache):
+    """A change to [runtime] film_cache_mb waited for a restart (said as waiting, too)."""
+    from installation.harness import run_test
+    from installation.runtime.service import RuntimeConfig, attach
+
+    stick = tmp_path / "stick"
+    _on_a_stick(monkeypatch, stick)
+    path = write_show(stick, {"a": title_scene("a", duration=30)})
+    for name in ("x.mp4", "y.mp4"):
+        (stick / "content" / name).write_bytes(os.urandom(3000))
+    (stick / "scenes" / "films.toml").write_text(
+        'type = "video"\nid = "films"\nfile = "x.mp4"\n', encoding="utf-8")
+    (stick / "scenes" / "more.toml").write_text(
+        'type = "video"\nid = "more"\nfile = "y.mp4"\n', encoding="utf-8")
+    show = path.read_text()
+    cache = tmp_path / "home"
+    with run_test(path, fps=10) as pilot:
+        attach(pilot.engine, env={"XDG_CACHE_HOME": str(cache)}, config=RuntimeConfig(watch=False, film_cache_mb=0))
+        assert staging.current() is None  # copying off
+        path.write_text(show + "\n[runtime]\nfilm_cache_mb = 0.004\n")  # room for one film
+        pilot.command("reload", 1)
+        pilot.advance(0.2)
+        films = staging.current()
+        assert films is not None and films.limit_bytes == 4000
+        _until(lambda: films.copied)  # (the films-ahead thread the reload started)
+        assert films.copied == 1 and len(list((cache / "bayard" / "films").iterdir())) == 1
+        path.write_text(show + "\n[runtime]\nfilm_cache_mb = 0\n")  # copying off again: the copy goes
+        pilot.command("reload", 1)
+        _until(lambda: not any((cache / "bayard" / "films").iterdir()))
+        assert films.limit_bytes == 0 and list((cache / "bayard" / "films").iterdir()) == []
+        waiting = [e for e in pilot.engine.errors if "effect only when the show starts again" in str(e)]
+        assert waiting == [], waiting
+
+
+def test_pictures_on_the_stick_are_kept_with_film_copying_off(tmp_path, monkeypatch, no_cache):
+    """[runtime] film_cache_mb = 0 turned off keeping pictures too (kept.py asked the film
+    cache which drive a picture is on): a pulled stick's picture became its stand-in card."""
+    from installation.harness import run_test
+    from installation.imaging import MediaError
+    from installation.runtime.service import RuntimeConfig, attach
+
+    stick = tmp_path / "stick"
+    _on_a_stick(monkeypatch, stick)
+    path = write_show(tmp_path / "show", {"a": title_scene("a", duration=30)})
+    picture = stick / "wall.png"
+    stick.mkdir()
+    Image.new("RGB", (32, 24), (90, 90, 90)).save(picture)
+    with run_test(path, fps=10) as pilot:
+        attach(pilot.engine, env={"XDG_CACHE_HOME": str(tmp_path / "home")},
+               config=RuntimeConfig(watch=False, film_cache_mb=0))
+        assert staging.current() is None
+        first = kept.read_picture(picture)
+        picture.unlink()  # the stick pulled
+        assert float(np.asarray(kept.read_picture(picture)).mean()) == pytest.approx(90, abs=1) and first.size
+        staging.use_home(None)
+        kept.forget()
+        with pytest.raises(MediaError):  # (on the show's own disk nothing is kept: a missing file says so)
+            kept.read_picture(picture)
+
+
+def test_from_drive_counts_a_films_showings_not_its_sound_too(tmp_path, monkeypatch, no_cache):
+    """A film played from the stick for want of room counted twice a showing in status
+    (`from_drive`): its picture and its sound were each staged."""
+    import pygame
+
+    from installation.harness import run_test
+    from installation.media import audio as film_audio
+
+    from .test_video_audio import film_show
+
+    monkeypatch.setenv("SDL_AUDIODRIVER", "dummy")
+    monkeypatch.setattr(film_audio, "_mixer_failure", None)
+    stick = tmp_path / "stick"
+    path = film_show(stick)
+    films = FilmCache(tmp_path / "cache", limit_bytes=10, keep_free_bytes=0,  # smaller than the film
+                      elsewhere=lambda path: stick in Path(path).parents)
+    staging.use(films)
+    pygame.mixer.quit()
+    try:
+        with run_test(path, fps=10) as pilot:
+            for showing in range(2):
+                while pilot.scene_id != "film":
+                    pilot.advance(0.1)
+                pilot.advance(0.3)
+                assert pilot.engine.sequencer.current.scene.audio_note == "playing"
+                if not showing:
+                    pilot.command("next")
+        assert films.status()["from_drive"] == 2 and films.copied == 0
+    finally:
+        pygame.mixer.quit()
+
+
+def _unit(tmp_path: Path, show: str, working: str) -> Path:
+    unit = tmp_path / "bayard.service"
+    unit.write_text(f"[Service]\nWorkingDirectory={working}\n"
+                    f"ExecStart=/opt/bayard/venv/bin/bayard run --show {show} --fullscreen\n"
+                    f"ReadWritePaths={tmp_path / 'elsewhere'}\n")
+    return unit
+
+
+def test_check_reads_a_relative_show_of_the_service_where_the_service_runs(tmp_path, monkeypatch):
+    """`--show install.toml` with WorkingDirectory= the show's folder: check read it in its own
+    folder, so from elsewhere it took the service for another show's (and said nothing of a
+    state folder the service may not write), and from a show's folder took any such service
+    for this show's."""
+    from installation.config.loader import load_show
+    from installation.runtime.host_check import state_folder
+
+    path = write_show(tmp_path / "show", {"a": title_scene("a")})
+    show = load_show(path)
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    (problem,) = state_folder(show, _unit(tmp_path, "install.toml", f"-{path.parent}"))[1]
+    assert "lets the show write only" in problem.message
+    monkeypatch.chdir(path.parent)  # check run in the show's folder, the service elsewhere
+    assert state_folder(show, _unit(tmp_path, "install.toml", str(tmp_path / "elsewhere")))[1] == []
+    assert state_folder(show, _unit(tmp_path, ".", str(path.parent)))[1] != []  # (a folder: its install.toml)
+
+
+def test_check_says_when_the_film_cache_cannot_hold_the_films_on_the_stick(tmp_path, monkeypatch):
+    from installation.config.loader import load_show
+    from installation.runtime.host_check import film_room
+
+    stick = tmp_path / "stick"
+    _on_a_stick(monkeypatch, stick)
+    path = write_show(stick, {"films": 'type = "video"\nid = "films"\nfile = "x.mp4"\n',
+                              "more": 'type = "video"\nid = "more"\nfile = "y.mp4"\n'},
+                      extra="[runtime]\nfilm_cache_mb = 1\n")
+    for name in ("x.mp4", "y.mp4"):
+        (stick / "content" / name).write_bytes(b"\0" * 700_000)
+    env = {"XDG_CACHE_HOME": str(tmp_path / "home")}
+    (problem,) = film_room(load_show(path), env)
+    assert problem.severity == "warning" and problem.line == path.read_text().splitlines().index(
+        "film_cache_mb = 1") + 1
+    assert "come to 1.4 MB, more than the film cache's 1.0 MB" in problem.message
+    assert "set [runtime] film_cache_mb = 2 to copy them all" in problem.message
+    path.write_text(path.read_text().replace("film_cache_mb = 1", "film_cache_mb = 2"))
+    assert film_room(load_show(path), env) == []
