@@ -25,7 +25,7 @@ from portrait import SHARED, frames_of, load_portrait  # noqa: E402
 
 from installation.models.face import Expression, FaceStack, FaceTracker, neutrality  # noqa: E402
 from installation.models.motion.mesh import MeshAnimator  # noqa: E402
-from installation.models.motion.mesh.rig import (  # noqa: E402,E501
+from installation.models.motion.mesh.named_points import (  # noqa: E402
     FACE_OVAL,
     INNER_LIPS,
     LEFT_EYE_OPENING,

@@ -18,7 +18,7 @@ from installation.models.face import neutrality, portrait_faces
 from installation.models.face.measures import head_pose, lopsided
 from installation.models.motion.driver_notes import pick_reference
 from installation.models.motion.mesh.motion import DriverReference
-from installation.models.motion.mesh.rig import INNER_LIPS, OUTER_LIPS
+from installation.models.motion.mesh.named_points import INNER_LIPS, OUTER_LIPS
 
 LIPS = sorted(set(OUTER_LIPS) | set(INNER_LIPS))
 

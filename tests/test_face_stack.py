@@ -296,7 +296,7 @@ def _with_a_false_candidate_around_the_face(stack, monkeypatch, image):
     """The detector also reports a box around the face and the chest below it, and the mesh
     is a little sure (0.64) of a big "face" there: what a portrait's render once gave."""
     from installation.models.face.detect import Detection
-    from installation.models.face.stack import Face
+    from installation.models.face.faces import Face
 
     real = stack.detect(image)[0]
     x0, y0, x1, y1 = real.box

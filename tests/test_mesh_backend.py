@@ -17,7 +17,7 @@ import pytest
 from installation.models.face import Expression, portrait_faces
 from installation.models.motion.mesh import MeshAnimator, PortraitProblem, find_portrait_face
 from installation.models.motion.mesh.motion import DriverReference, Motion, idle_motion
-from installation.models.motion.mesh.rig import JAW_LINE, LOWER_INNER_LIP, UPPER_INNER_LIP
+from installation.models.motion.mesh.named_points import JAW_LINE, LOWER_INNER_LIP, UPPER_INNER_LIP
 
 
 @pytest.fixture(scope="module")
@@ -467,7 +467,7 @@ def test_a_jaw_that_squeezes_the_chin_keeps_the_lower_lip_the_right_way_up(anima
     outer edge up while its inner edge kept the jaw's move, so the lip turned inside out
     and the mouth read as a black hole with no lower lip. Here the lower lip drops while
     the chin under it stays: the lip must stay a lip, and the mouth open."""
-    from installation.models.motion.mesh.rig import LOWER_OUTER_LIP
+    from installation.models.motion.mesh.named_points import LOWER_OUTER_LIP
 
     warper = animator.warper
     src = warper.src
@@ -493,7 +493,7 @@ def test_easing_a_fold_under_a_dropped_lip_moves_the_chin_not_the_lip(animator, 
     opening's middle was held up with it, and the lip's red was stretched down the chin:
     the unseen turned sitters' yawns lost up to a fifth of their opening before anything
     was painted."""
-    from installation.models.motion.mesh.rig import LOWER_OUTER_LIP
+    from installation.models.motion.mesh.named_points import LOWER_OUTER_LIP
 
     warper = animator.warper
     src = warper.src
@@ -533,7 +533,7 @@ def test_a_wide_open_mouth_drops_the_chin_as_far_as_the_visitors_own_chin(animat
     chin: the chin dropped as far as the lip (twice the visitor's), the lower cheeks and a
     beard were drawn into vertical streaks, and the chin's outline sank into the collar.
     Here the lip drops `drop` face heights and everything below it 0.55 of that."""
-    from installation.models.motion.mesh.rig import LOWER_OUTER_LIP, OUTER_LIPS
+    from installation.models.motion.mesh.named_points import LOWER_OUTER_LIP, OUTER_LIPS
 
     warper = animator.warper
     src = warper.src
@@ -564,7 +564,7 @@ def test_the_chin_never_jumps_as_the_mouth_opens_wider(animator):
     """Frame after frame a mouth opens a little wider; where the skin under the lip begins
     to fold, easing it must not jump (the chin dropped at once from the visitor's drop to
     the lip's: a jerk of 0.13 face heights between two frames)."""
-    from installation.models.motion.mesh.rig import LOWER_OUTER_LIP, OUTER_LIPS
+    from installation.models.motion.mesh.named_points import LOWER_OUTER_LIP, OUTER_LIPS
 
     warper = animator.warper
     src = warper.src

@@ -15,7 +15,13 @@ import numpy as np
 from installation.models.face import portrait_faces
 from installation.models.motion.mesh import MeshAnimator
 from installation.models.motion.mesh.motion import Motion
-from installation.models.motion.mesh.rig import FACE_OVAL, INNER_LIPS, LOWER_INNER_LIP, LOWER_OUTER_LIP, OUTER_LIPS
+from installation.models.motion.mesh.named_points import (
+    FACE_OVAL,
+    INNER_LIPS,
+    LOWER_INNER_LIP,
+    LOWER_OUTER_LIP,
+    OUTER_LIPS,
+)
 
 LUMA = np.array([0.299, 0.587, 0.114], np.float32)
 STROKE_ANGLE = 45.0  # degrees: the test drawing's strokes run from lower left to upper right

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from installation.models.motion.mesh import MeshAnimator
-from installation.models.motion.mesh.rig import JAW_LINE, LOWER_INNER_LIP, LOWER_OUTER_LIP, OUTER_LIPS
+from installation.models.motion.mesh.named_points import JAW_LINE, LOWER_INNER_LIP, LOWER_OUTER_LIP, OUTER_LIPS
 
 FACES = Path(__file__).parent / "data" / "faces-cc0"
 CHIN = 152

@@ -16,7 +16,7 @@ import pytest
 from installation.models.face import portrait_faces
 from installation.models.motion.mesh import MeshAnimator
 from installation.models.motion.mesh.motion import Motion
-from installation.models.motion.mesh.rig import (
+from installation.models.motion.mesh.named_points import (
     FACE_OVAL,
     LEFT_EYE_OPENING,
     LOWER_INNER_LIP,

@@ -12,7 +12,7 @@ import numpy as np
 from installation.models.face import portrait_faces
 from installation.models.motion.mesh import MeshAnimator
 from installation.models.motion.mesh.motion import DriverReference, Motion
-from installation.models.motion.mesh.rig import LOWER_INNER_LIP, UPPER_INNER_LIP
+from installation.models.motion.mesh.named_points import LOWER_INNER_LIP, UPPER_INNER_LIP
 from installation.models.motion.mesh.teeth import LIP_PAIRS, teeth_shown
 from installation.scenes.portrait import HOUSE_SITTER
 
@@ -799,7 +799,7 @@ def test_a_pale_lipped_grey_print_gets_a_tongue_darker_than_its_teeth(stack):
 def test_a_colour_portrait_keeps_a_tongue_pinker_than_its_lips(stack, sitter):
     """A face with lips of their own colour (a colour photograph, a painting, a tinted
     print) keeps the living mouth's colours."""
-    from installation.models.motion.mesh.rig import OUTER_LIPS
+    from installation.models.motion.mesh.named_points import OUTER_LIPS
 
     skin = np.clip(sitter.astype(np.float32) * [1.12, 0.95, 0.8] + [10, 0, -6], 0, 255)
     face = portrait_faces(sitter, stack)[0]

@@ -10,7 +10,7 @@ import pytest
 from installation.models.motion.mesh import MeshAnimator
 from installation.models.motion.mesh.hidden_lips import fringe_depth, lips_at_fringe
 from installation.models.motion.mesh.motion import Motion
-from installation.models.motion.mesh.rig import LOWER_INNER_LIP, UPPER_INNER_LIP
+from installation.models.motion.mesh.named_points import LOWER_INNER_LIP, UPPER_INNER_LIP
 
 from .conftest import REPO
 

@@ -19,7 +19,7 @@ from installation.models.face import Eye, portrait_faces
 from installation.models.motion.mesh import MeshAnimator
 from installation.models.motion.mesh.irises import WHITE_SHARE, Irises
 from installation.models.motion.mesh.motion import Motion
-from installation.models.motion.mesh.rig import LEFT_EYE_OPENING, RIGHT_EYE_OPENING
+from installation.models.motion.mesh.named_points import LEFT_EYE_OPENING, RIGHT_EYE_OPENING
 
 CENTRES = ((60.0, 40.0), (140.0, 40.0))
 HALF_WIDTH, HALF_HEIGHT, IRIS = 30.0, 12.0, 9.0

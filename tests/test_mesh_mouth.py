@@ -13,15 +13,15 @@ import numpy as np
 from installation.models.face import portrait_faces
 from installation.models.motion.mesh import MeshAnimator
 from installation.models.motion.mesh.motion import Motion
-from installation.models.motion.mesh.rig import (
+from installation.models.motion.mesh.named_points import (
     INNER_LIPS,
     LOWER_INNER_LIP,
     LOWER_OUTER_LIP,
     OUTER_LIPS,
     UPPER_INNER_LIP,
     UPPER_OUTER_LIP,
-    Readings,
 )
+from installation.models.motion.mesh.palette import Readings
 from installation.models.motion.mesh.teeth import CHEEKS, mouth_shown
 
 from .test_mesh_expression import _mouth_picture, mouth_outline
@@ -403,7 +403,7 @@ def test_the_mesh_outline_across_a_turned_mouth_does_not_cut_the_opening(stack, 
     mouth's far half, where the cheek's outline as seen lies well beyond the lips: the
     opening was cut there by a straight edge with no lip. It is painted to its far corner."""
     from installation.models.motion.mesh.mouth import paint_mouth
-    from installation.models.motion.mesh.rig import FACE_OVAL
+    from installation.models.motion.mesh.named_points import FACE_OVAL
 
     animator = MeshAnimator(sitter, stack)
     _, dst, motion = _opened(animator, (0.0, 0.0, 0.0, 0.0, 0.0), share=0.1)

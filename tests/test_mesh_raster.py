@@ -12,7 +12,7 @@ import pytest
 from installation.models.face import portrait_faces
 from installation.models.motion.mesh import MeshAnimator, raster
 from installation.models.motion.mesh.motion import DriverReference, Motion
-from installation.models.motion.mesh.rig import LOWER_INNER_LIP, LOWER_OUTER_LIP
+from installation.models.motion.mesh.named_points import LOWER_INNER_LIP, LOWER_OUTER_LIP
 
 MOTIONS = ("rest", "turned", "turned-rolled", "mouth-open")
 
@@ -83,7 +83,7 @@ def _edge_steps(picture: np.ndarray, points: np.ndarray) -> float:
     along the face's outline."""
     import cv2
 
-    from installation.models.motion.mesh.rig import FACE_OVAL
+    from installation.models.motion.mesh.named_points import FACE_OVAL
 
     band = np.zeros(picture.shape[:2], np.uint8)
     cv2.polylines(band, [np.round(points[list(FACE_OVAL)]).astype(np.int32)], True, 1, thickness=9)

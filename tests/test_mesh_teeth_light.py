@@ -15,7 +15,7 @@ import pytest
 
 from installation.models.motion.mesh import MeshAnimator
 from installation.models.motion.mesh.enamel import lit_skin
-from installation.models.motion.mesh.rig import (
+from installation.models.motion.mesh.named_points import (
     FACE_OVAL,
     LEFT_EYE_OPENING,
     LOWER_INNER_LIP,

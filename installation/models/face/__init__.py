@@ -1,8 +1,8 @@
 """The face stack: one room for finding, measuring and following faces.
 
 MediaPipe's BlazeFace detectors, 468-point Face Mesh, iris model and person mask, run by
-LiteRT (`stack.py`, `detect.py`, `landmarks.py`), the measures taken from a mesh
-(`measures.py`) and the visitor tracker (`tracking.py`). The portrait, `animate`, the
+LiteRT (`stack.py`, `detect.py`, `landmarks.py`), the faces they find (`faces.py`), the
+measures taken from a mesh (`measures.py`) and the visitor tracker (`tracking.py`). The portrait, `animate`, the
 fomm crop, the detector and the quiz use this room; none of them owns it. Haar cascades
 (`haar.py`) remain only as the fallback when LiteRT cannot load.
 """
@@ -15,12 +15,13 @@ import numpy as np
 
 from .closer import looked_at_closer
 from .detect import Detection
+from .faces import Face, one_per_place
 from .geometry import Region
 from .landmarks import Eye
 from .measures import Expression, HeadPose, align, alignment, head_pose, neutrality
 from .runtime import FaceStackUnavailable
 from .settle import settled
-from .stack import Face, FaceStack, as_rgb, one_per_place, try_open
+from .stack import FaceStack, as_rgb, try_open
 from .tracking import FaceBox, FaceObservation, FaceTracker, OneEuro, TrackedFace
 
 __all__ = [

@@ -31,7 +31,8 @@ from dataclasses import replace
 import numpy as np
 
 from .detect import Detection
-from .stack import RETRY_MIN_SCORE, Face, FaceStack
+from .faces import Face
+from .stack import RETRY_MIN_SCORE, FaceStack
 
 # The crop the detector looks at again: this many times the first detection's side.
 CLOSER_CROP = 2.5

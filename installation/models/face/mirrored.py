@@ -21,8 +21,9 @@ from __future__ import annotations
 import numpy as np
 
 from .detect import EYE_IMAGE_LEFT, EYE_IMAGE_RIGHT, Detection
+from .faces import Face
 from .settle import settled
-from .stack import Face, FaceStack
+from .stack import FaceStack
 
 # Points whose mirror image is another point (or itself): eye corners, lids, mouth corners.
 MIRRORED_PAIRS = ((33, 263), (133, 362), (159, 386), (145, 374), (61, 291))

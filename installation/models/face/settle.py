@@ -30,8 +30,9 @@ from dataclasses import replace
 
 import numpy as np
 
+from .faces import Face
 from .landmarks import region_from_landmarks
-from .stack import PRESENCE_MIN, Face, FaceStack
+from .stack import PRESENCE_MIN, FaceStack
 from .unsure import UNSURE_PRESENCE
 
 # The points whose place is judged: both eye openings' centres, the mouth and the nose tip.

@@ -7,23 +7,22 @@ object that the portrait, `animate`, the fomm crop, the detector and the quiz al
     mask = stack.person_mask(rgb)                # float32, 1 = person
 
 Models load on first use. One FaceStack per thread: LiteRT interpreters are not
-thread-safe, and each holds its own (small) buffers.
+thread-safe, and each holds its own (small) buffers. The faces it returns (`Face`) and how
+faces found together are told apart are in faces.py.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 
 import cv2
 import numpy as np
 
 from .detect import FULL_RANGE, SHORT_RANGE, Detection, FaceDetector
+from .faces import Face, covers, one_per_place
 from .geometry import Region
 from .landmarks import Eye, FaceMesh, IrisModel, presence_of, region_from_detection, region_from_landmarks
-from .measures import Expression, HeadPose, head_pose
 from .runtime import FaceStackUnavailable, load, models_folder
 
 # A mesh whose presence falls below this has lost the face (MediaPipe's own threshold).
@@ -44,46 +43,6 @@ TURNED_SETTLE_LOOKS = 4
 # The mesh's log-odds for a crop turned half round over those for the detector's own crop,
 # above which the face is upside down whatever the detector says (see _right_way_up).
 SURE_TURN_LOGITS = 8.0
-
-
-@dataclass(frozen=True)
-class Face:
-    """One face: 468 (x, y, z) landmarks in image pixels, how sure the mesh is, the crop
-    it came from and the detection that started it (None while tracked)."""
-
-    landmarks: np.ndarray
-    presence: float
-    region: Region
-    detection: Detection | None = None
-    # Why a closer look at a still picture's face could not confirm this fit (closer.py),
-    # found once where the picture is read; None when it did, or none was taken.
-    unconfirmed: str | None = None
-    # The mesh's first fit, from the detector's crop, where a settled fit replaced it
-    # (settle.py): the detector's points lie where that fit was guessed.
-    guessed: np.ndarray | None = None
-
-    @property
-    def box(self) -> tuple[float, float, float, float]:
-        x, y = self.landmarks[:, 0], self.landmarks[:, 1]
-        return float(x.min()), float(y.min()), float(x.max()), float(y.max())
-
-    @property
-    def height(self) -> float:
-        """Forehead top to chin (points 10 to 152), the face size the portrait uses."""
-        return float(np.linalg.norm(self.landmarks[10, :2] - self.landmarks[152, :2]))
-
-    @property
-    def centre(self) -> tuple[float, float]:
-        x0, y0, x1, y1 = self.box
-        return (x0 + x1) / 2, (y0 + y1) / 2
-
-    @cached_property
-    def pose(self) -> HeadPose:
-        return head_pose(self.landmarks)
-
-    @cached_property
-    def expression(self) -> Expression:
-        return Expression.of(self.landmarks)
 
 
 class FaceStack:
@@ -339,24 +298,6 @@ class FaceStack:
         small = cv2.resize(image, (256, 256), interpolation=cv2.INTER_AREA).astype(np.float32) / 255.0
         mask = next(o for o in self._segment(small[None]) if o.shape[-1] == 1).reshape(256, 256)
         return cv2.resize(np.clip(mask, 0.0, 1.0), (w, h), interpolation=cv2.INTER_LINEAR)
-
-
-def one_per_place(faces: list[Face]) -> list[Face]:
-    """Meshes that lie on one another are one face: the surer mesh is kept, largest first.
-    A false candidate around a real face (the face and the chest below it, once) can be
-    meshed too, a little sure of a big "face"; chosen for its size, it put a face 2.8
-    times too large over a portrait."""
-    kept: list[Face] = []
-    for face in sorted(faces, key=lambda f: -f.presence):
-        if not any(covers(other.box, face.centre) or covers(face.box, other.centre) for other in kept):
-            kept.append(face)
-    return sorted(kept, key=lambda f: -f.height)
-
-
-def covers(box: tuple[float, float, float, float], point: tuple[float, float]) -> bool:
-    """Whether a box (x0, y0, x1, y1) holds a point."""
-    x0, y0, x1, y1 = box
-    return x0 <= point[0] <= x1 and y0 <= point[1] <= y1
 
 
 def _fits(face: Face, detection: Detection) -> bool:

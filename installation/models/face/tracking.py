@@ -16,9 +16,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .faces import Face, covers, one_per_place
 from .geometry import Region
 from .landmarks import region_from_landmarks
-from .stack import Face, FaceStack, as_rgb, covers, one_per_place
+from .stack import FaceStack, as_rgb
 
 # A face smaller than this fraction of the frame height is too far away to animate well.
 MIN_FACE_FRACTION = 0.17

@@ -28,7 +28,7 @@ from __future__ import annotations
 import numpy as np
 
 from .detect import EYE_IMAGE_LEFT, EYE_IMAGE_RIGHT, MOUTH, NOSE
-from .stack import Face
+from .faces import Face
 
 # Below this presence the mesh doubts that its crop holds a face (MediaPipe drops a face
 # below 0.5): sound fits 0.72 at the least, the mesh on the back of a head 0.55.

@@ -56,8 +56,8 @@ def run_inspect(args: argparse.Namespace) -> int:
     from ..face.unsure import UNOBSCURED, models_unsure
     from .mesh import PortraitProblem, find_portrait_face
     from .mesh.animator import turn_share
+    from .mesh.named_points import FACE_OVAL, INNER_LIPS, LEFT_EYE_OPENING, OUTER_LIPS, RIGHT_EYE_OPENING
     from .mesh.own_teeth import biting_line
-    from .mesh.rig import FACE_OVAL, INNER_LIPS, LEFT_EYE_OPENING, OUTER_LIPS, RIGHT_EYE_OPENING
     from .mesh.turned_lips import MOUTH_AT_THE_OUTLINE, mouth_at_the_outline
 
     try:

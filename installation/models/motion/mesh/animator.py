@@ -23,9 +23,7 @@ from ..visitor import VisitorPresence
 from .folds import commanded_smile
 from .hidden_lips import lips_at_fringe
 from .motion import DriverReference, Motion, eye_openness, idle_motion, rotation_deg
-from .own_teeth import lips_at_teeth
-from .returning import ReturnWatch
-from .rig import (
+from .named_points import (
     FACE_OVAL,
     LEFT_CREASE,
     LEFT_LOWER_LID,
@@ -33,9 +31,10 @@ from .rig import (
     RIGHT_CREASE,
     RIGHT_LOWER_LID,
     RIGHT_UPPER_LID,
-    PortraitRig,
-    build_rig,
 )
+from .own_teeth import lips_at_teeth
+from .returning import ReturnWatch
+from .rig import PortraitRig, build_rig
 from .sitter import not_a_person
 from .turned_lips import LIP_POINTS, LipsInsideTheFace, TurnedLips
 from .warp import MeshWarper

@@ -1,7 +1,7 @@
 """The cavity of an opening mouth (mouth.py): its tones and its texture.
 
 Its colours are the picture's own: its deepest the palette's cavity colour (the picture's
-darkest tones in the hue of its lip line, rig.py), no darker than the picture's darkest
+darkest tones in the hue of its lip line, palette.py), no darker than the picture's darkest
 passage (passages.py), graded from the upper lip's shadow to a floor lit from above, and
 shaded by the cheeks at the corners. Its texture is the picture's grain as strong as the
 picture has it in its darks, measured once per picture.
@@ -12,9 +12,10 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from .palette import Palette
 from .passages import DEEP_UNDER_LIPS, Passage
 from .plate import DETAIL_SIGMA, robust_spread
-from .rig import Palette, PortraitRig
+from .rig import PortraitRig
 from .tone import LUMA
 
 # The cavity's floor, lit from above: this many times the palette's cavity colour (its

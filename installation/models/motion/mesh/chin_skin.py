@@ -7,7 +7,7 @@ import numpy as np
 
 from .folds import triangle_areas as _signed_areas  # (x, y) points: signed areas
 from .least_step import SPREAD_HALVINGS
-from .rig import FACE_OVAL, LOWER_OUTER_LIP
+from .named_points import FACE_OVAL, LOWER_OUTER_LIP
 
 # The face mesh's own points (the rig adds points round the head after them).
 FACE_POINTS = 468

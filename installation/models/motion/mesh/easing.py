@@ -17,7 +17,7 @@ import numpy as np
 from .chin_skin import ChinSkin
 from .folds import triangle_areas as _signed_areas  # (x, y) points: signed areas
 from .least_step import least_step
-from .rig import INNER_LIPS, JAW_LINE, LOWER_INNER_LIP, LOWER_OUTER_LIP, UPPER_INNER_LIP, UPPER_OUTER_LIP
+from .named_points import INNER_LIPS, JAW_LINE, LOWER_INNER_LIP, LOWER_OUTER_LIP, UPPER_INNER_LIP, UPPER_OUTER_LIP
 
 # Slivers of the rest-pose triangulation (a tenth of a typical face triangle or less: the
 # nose wing, the eye corners) may fold: where a smile pushes the cheek against the nose a

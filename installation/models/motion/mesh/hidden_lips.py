@@ -19,7 +19,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from .rig import LOWER_INNER_LIP, LOWER_OUTER_LIP, UPPER_INNER_LIP
+from .named_points import LOWER_INNER_LIP, LOWER_OUTER_LIP, UPPER_INNER_LIP
 
 # How far below the guessed lip line the fringe is looked for (share of the face height).
 FRINGE_SEARCH = 0.12

@@ -23,7 +23,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from .rig import LEFT_EYE_OPENING, RIGHT_EYE_OPENING, PortraitRig
+from .named_points import LEFT_EYE_OPENING, RIGHT_EYE_OPENING
+from .rig import PortraitRig
 
 # The opening is drawn at this many times the picture's resolution, so its edge is
 # smooth to a small fraction of a pixel.

@@ -19,7 +19,7 @@ import numpy as np
 
 from ...face import Expression, Eye
 from ...face.measures import lopsided
-from .rig import RIGID
+from .named_points import RIGID
 from .teeth import TeethFollower, mouth_shown
 
 RIGID_ROWS = np.array(RIGID)

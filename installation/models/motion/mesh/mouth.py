@@ -18,8 +18,10 @@ import numpy as np
 from .cavity import cavity_colours, grain_in_darks
 from .enamel import biting_edge, tooth_light
 from .halftone import HalftoneScreen
+from .named_points import INNER_LIPS, LOWER_INNER_LIP, UPPER_INNER_LIP
+from .palette import TEETH_SHADE_AT, Palette
 from .passages import of_rig, textured
-from .rig import INNER_LIPS, LOWER_INNER_LIP, TEETH_SHADE_AT, UPPER_INNER_LIP, Palette, PortraitRig
+from .rig import PortraitRig
 from .tone import LUMA
 from .tongue import (
     MIN_TONGUE_SHARE,

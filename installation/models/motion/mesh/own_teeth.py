@@ -42,7 +42,7 @@ import cv2
 import numpy as np
 
 from .enamel import lit_skin
-from .rig import (
+from .named_points import (
     FACE_OVAL,
     LEFT_EYE_OPENING,
     LOWER_INNER_LIP,

@@ -23,8 +23,9 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from .named_points import FACE_OVAL
 from .plate import DETAIL_SIGMA, robust_spread
-from .rig import FACE_OVAL, PortraitRig
+from .rig import PortraitRig
 from .tone import LUMA
 
 # The window read for a passage, as a share of the face's height (at least MIN_SIDE
@@ -146,7 +147,7 @@ def _read(region: np.ndarray, y0: int, x0: int, side: int, floor: float) -> Pass
 
 
 # The cavity is never darker than the darkest passage, but no lighter than this share of the
-# lips (CAVITY_LIP_SHARE's upper bound in rig.py): lighter, the opening no longer reads as one.
+# lips (CAVITY_LIP_SHARE's upper bound in palette.py): lighter, the opening no longer reads as one.
 DEEP_UNDER_LIPS = 0.45
 # The passage's texture is laid as strong as the picture's grain is in its darks: its own
 # pattern, at most this many times its own strength (a passage of flat black has no

@@ -25,7 +25,7 @@ import cv2
 import numpy as np
 
 from ...face import Face
-from .rig import FACE_OVAL
+from .named_points import FACE_OVAL
 
 # The share of the face's pixels with no shading beyond which it is a flat drawing: midway
 # between the most a person's portrait showed and the least a cartoon did (0.76). Photographs

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .rig import LOWER_INNER_LIP, UPPER_INNER_LIP
+from .named_points import LOWER_INNER_LIP, UPPER_INNER_LIP
 
 BINS = 12  # steps down the opening, upper inner lip to lower
 MIN_GAP_PX = 4.0  # a narrower opening shows too few pixels to tell teeth from shadow

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 # A tongue read in the visitor's mouth (at least this share of the opening) is painted in
-# the palette's tongue colour in the mouth's shade (rig.py), shaded: flat, or taken
+# the palette's tongue colour in the mouth's shade (palette.py), shaded: flat, or taken
 # towards the skin's colour, it read as a beige disc laid in the mouth.
 MIN_TONGUE_SHARE = 0.15
 # With no teeth and no tongue read (a yawn, an "O"), the back of the tongue lies low in the

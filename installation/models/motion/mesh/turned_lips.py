@@ -38,7 +38,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from .rig import INNER_LIPS
+from .named_points import INNER_LIPS
 
 # The lip rows from the upper outer edge to the lower, corner to corner through the middle
 # (MediaPipe face mesh indices; each row's middle is its sixth point).

@@ -29,7 +29,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from .rig import FACE_OVAL, JAW_LINE
+from .named_points import FACE_OVAL, JAW_LINE
 
 # A jump of the map (pixels between neighbouring map points) that is the chin's edge over
 # what lies under the jaw rather than the map's own smooth change.

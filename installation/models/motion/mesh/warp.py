@@ -26,9 +26,7 @@ from .lid_band import prepare as prepare_lids
 from .lid_paint import paint_lids
 from .lids import LIDS, lid_whites, move_lids
 from .mouth import paint_mouth
-from .plate import picture_grain
-from .raster import affine_table, compiled_fill
-from .rig import (
+from .named_points import (
     FACE_OVAL,
     INNER_LIPS,
     JAW_LINE,
@@ -38,8 +36,10 @@ from .rig import (
     RIGHT_EYE_OPENING,
     UPPER_INNER_LIP,
     UPPER_OUTER_LIP,
-    PortraitRig,
 )
+from .plate import picture_grain
+from .raster import affine_table, compiled_fill
+from .rig import PortraitRig
 from .sample import Sampler
 from .under_jaw import UnderJaw, soften
 

@@ -1,0 +1,199 @@
+"""The colours a portrait's painted mouth is taken from (its lips, skin, the open mouth's
+dark, teeth and tongue), read from the picture once, in its own light and tone; and what
+the mouth's painters read from a portrait later and keep beside it (`Readings`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from ...face import Eye
+from .enamel import enamel_colour, in_shade, lit_skin
+from .named_points import (
+    FACE_OVAL,
+    LEFT_EYE_OPENING,
+    LOWER_INNER_LIP,
+    LOWER_OUTER_LIP,
+    OUTER_LIPS,
+    RIGHT_EYE_OPENING,
+    UPPER_INNER_LIP,
+)
+from .tone import LUMA, PrintTone
+
+
+@dataclass
+class Palette:
+    """Colours sampled from the portrait, so a painted mouth belongs to its picture."""
+
+    lip: np.ndarray
+    skin: np.ndarray
+    cavity: np.ndarray
+    teeth: np.ndarray
+    tongue: np.ndarray  # lit, as a tongue beside the lips is
+    tongue_in_shade: np.ndarray  # inside the open mouth, as it is painted
+    # The teeth at TEETH_SHADE_AT of their light, in a print's tone at that lightness (the
+    # teeth's own colour darkened, in a painting): how their shaded parts are painted.
+    teeth_in_shade: np.ndarray | None = None
+
+
+class Readings:
+    """What the mouth's painters read from a portrait once and keep (its darkest and lightest
+    passages, the grain in its darks, the points of its cheek outline): held by the portrait's
+    own rig, so two portraits never share them and they go when the rig goes. (Kept in the
+    painters' modules, keyed by the picture, they outlived their portraits and, keyed by an
+    array's identity, could be handed to a new picture that reused a freed one's id.) Each
+    is replaced whole: `bayard animate` renders on two threads."""
+
+    def __init__(self) -> None:
+        self.passages: tuple | None = None
+        self.cheek_points: np.ndarray | None = None
+        # Pairs of a grain (each render thread has its own) and its share in the darks.
+        self.dark_grain: tuple[tuple[np.ndarray, float], ...] = ()
+
+
+# Painted colours relative to what the picture gives them.
+TONGUE_TINT = np.array([1.14, 1.06, 1.18])  # lighter than the lips, pinker
+# ...pinker only as far as the lips are red ((R - G) / (R + G), fully from this): on a
+# toned picture whose lips have no red of their own (a grey-green daguerreotype) the
+# tint's blue over green made a lavender tongue.
+TONGUE_PINK_FROM_REDNESS = 0.1
+TONGUE_UNDER_TEETH = 0.82  # the tongue's lightness at most, as a share of the teeth's
+TONGUE_IN_SHADE, SHADE_HUE = 0.65, 0.3  # the tongue inside the mouth (_in_the_mouths_shade)
+TEETH_SHADE_AT = 0.6  # the teeth's shaded colour is read at this share of their light (Palette)
+# The cavity's deepest colour (_cavity): this share of the face's darkest tones, within
+# these shares of the lips' lightness, and this much of the lip line's saturation.
+CAVITY_DARKS = 0.6
+CAVITY_LIP_SHARE = (0.18, 0.45)
+CAVITY_SATURATION = 0.75
+
+
+def _sclera(image: np.ndarray, eyes: tuple[Eye, Eye]) -> np.ndarray | None:
+    """The white of the sitter's eyes: the lighter half of each eye opening outside the
+    iris. The picture's own "white" under its own light, for the teeth."""
+    samples = []
+    for eye in eyes:
+        mask = np.zeros(image.shape[:2], np.uint8)
+        cv2.fillPoly(mask, [np.round(eye.opening).astype(np.int32)], 1)
+        centre = tuple(int(v) for v in np.round(eye.iris_centre))
+        cv2.circle(mask, centre, int(np.ceil(eye.iris_radius * 1.1)), 0, -1)
+        pixels = image[mask > 0].astype(np.float32)
+        if len(pixels) >= 6:
+            luma = pixels @ LUMA
+            samples.append(pixels[luma >= np.percentile(luma, 60)])
+    return np.median(np.concatenate(samples), axis=0) if samples else None
+
+
+def read_palette(image: np.ndarray, mesh: np.ndarray, eyes: tuple[Eye, Eye] = ()) -> Palette:
+    def sample(ids) -> np.ndarray:
+        return _sample_at(image, mesh[list(ids), :2])
+
+    lip = sample(OUTER_LIPS)
+    skin = sample((50, 280, 205, 425, 101, 330, 151, 9))
+    darks = _face_darks(image, mesh)
+    cavity = _cavity(image, mesh, lip, darks)
+    # Teeth: enamel in the light of the face's own lit skin (enamel.py), lifted to the eye
+    # whites' lightness where those are lighter (small or shaded eyes read dark).
+    sclera = _sclera(image, eyes) if eyes else None
+    highlight, highlights, brightest = lit_skin(
+        image, mesh[:, :2], skin, mesh[list(FACE_OVAL), :2],
+        tuple(mesh[list(eye), :2] for eye in (LEFT_EYE_OPENING, RIGHT_EYE_OPENING)))
+    teeth = enamel_colour(highlight, highlights, brightest, sclera, skin)
+    # The tongue: the lower lip's body (the upper lip is often under a moustache), a little
+    # lighter and pinker, as a tongue is beside the lips (measured on the shared drivers:
+    # 1.1-1.3 of their lightness).
+    lower = (mesh[list(LOWER_OUTER_LIP[2:-2]), :2] + mesh[list(LOWER_INNER_LIP[2:-2]), :2]) / 2
+    lip_body = _sample_at(image, lower)
+    redness = float(lip_body[0] - lip_body[1]) / max(float(lip_body[0] + lip_body[1]), 1.0)
+    lighter = float(TONGUE_TINT @ LUMA)
+    tint = lighter + (TONGUE_TINT - lighter) * float(np.clip(redness / TONGUE_PINK_FROM_REDNESS, 0.0, 1.0))
+    tongue = np.clip(lip_body * tint, 0.0, 255.0)
+    # Never lighter than the teeth: an old print's lower lip catches the light, and a tongue
+    # from it as light as the enamel read as a white slab filling the mouth.
+    tongue *= min(1.0, TONGUE_UNDER_TEETH * float(teeth @ LUMA) / max(float(tongue @ LUMA), 1.0))
+    shaded = _in_the_mouths_shade(tongue, cavity, darks)
+    # A print (sepia, grey, platinum) shows its lips in its own tone: the painted mouth
+    # takes it too, or a pink tongue and ivory teeth stand out as pasted in.
+    tone = PrintTone.of(image)
+    share = tone.share(lip_body)
+    lip, cavity, teeth, tongue, shaded = (tone.follow(c, share) for c in (lip, cavity, teeth, tongue, shaded))
+    # The teeth's shaded parts in the face's own hue at their lightness (enamel.in_shade), and
+    # in a print's tone.
+    eyes_at = tuple(mesh[list(eye), :2] for eye in (LEFT_EYE_OPENING, RIGHT_EYE_OPENING))
+    teeth_in_shade = tone.follow(in_shade(teeth, image, mesh[list(FACE_OVAL), :2], eyes_at, TEETH_SHADE_AT), share)
+    return Palette(lip, skin, cavity, teeth, tongue, shaded, teeth_in_shade)
+
+
+def _in_the_mouths_shade(tongue: np.ndarray, cavity: np.ndarray, darks: float) -> np.ndarray:
+    """The tongue inside the open mouth: TONGUE_IN_SHADE of its lightness (but no darker
+    than the face's own darkest tones, `darks`: a pale print has no such dark to paint it
+    in), its hue taken SHADE_HUE of the way to the cavity's (the picture's own shade in
+    the mouth). In full light it looked like a third lip, to a viewer and to the face
+    mesh, which then read the opening as ending at the tongue (mouth amplitude on the
+    shared faces driver 0.83 -> 0.80 on the painting; in the shade 0.84); darkened alone,
+    a pale tongue went beige, a disc of clay laid in the mouth."""
+    light = float(tongue @ LUMA)
+    hue = (tongue / max(light, 1.0) * (1.0 - SHADE_HUE)
+           + cavity / max(float(cavity @ LUMA), 1.0) * SHADE_HUE)
+    return np.clip(hue * max(light * TONGUE_IN_SHADE, min(darks, light)), 0.0, 255.0)
+
+
+def _mouth_line(image: np.ndarray, mesh: np.ndarray) -> np.ndarray:
+    """The shade the picture gives the line where its lips meet: per column along the
+    line, the darkest pixel a little above or below it, and the median of the darker half
+    of those. The painter's own dark for the inside of the mouth (a red-brown in most
+    paintings, the print's tone in a print)."""
+    middle = (mesh[list(UPPER_INNER_LIP), :2] + mesh[list(LOWER_INNER_LIP), :2]) / 2
+    width = float(np.linalg.norm(mesh[291, :2] - mesh[61, :2]))
+    xs = np.linspace(middle[0, 0], middle[-1, 0], 24)[3:-3]  # not the corners
+    ys = np.interp(xs, *middle[np.argsort(middle[:, 0])].T)
+    reach = np.arange(-max(2, int(0.06 * width)), max(2, int(0.06 * width)) + 1)
+    h, w = image.shape[:2]
+    rows = np.clip(np.round(ys[:, None] + reach[None, :]).astype(int), 0, h - 1)
+    cols = np.clip(np.round(xs).astype(int), 0, w - 1)[:, None].repeat(len(reach), 1)
+    pixels = image[rows, cols, :3].astype(np.float32)  # columns x reach x 3
+    darkest = pixels[np.arange(len(xs)), np.argmin(pixels @ LUMA, axis=1)]
+    light = darkest @ LUMA
+    return np.median(darkest[light <= np.median(light)], axis=0)
+
+
+def _face_darks(image: np.ndarray, mesh: np.ndarray) -> float:
+    """The lightness of the face's darkest tones (nostrils, the lip line, brows, a beard's
+    shade): the 3rd percentile inside the face's outline, the eyes left out."""
+    oval = np.round(mesh[list(FACE_OVAL), :2]).astype(np.int32)
+    x0, y0 = np.maximum(oval.min(0), 0)
+    x1, y1 = oval.max(0) + 1
+    crop = image[y0:y1, x0:x1, :3]
+    mask = np.zeros(crop.shape[:2], np.uint8)
+    cv2.fillPoly(mask, [oval - (x0, y0)], 1)
+    for eye in (LEFT_EYE_OPENING, RIGHT_EYE_OPENING):
+        cv2.fillPoly(mask, [np.round(mesh[list(eye), :2] - (x0, y0)).astype(np.int32)], 0)
+    light = crop[mask > 0].astype(np.float32) @ LUMA
+    return float(np.percentile(light, 3)) if len(light) else 0.0
+
+
+def _cavity(image: np.ndarray, mesh: np.ndarray, lip: np.ndarray, darks: float) -> np.ndarray:
+    """The open mouth's deepest colour: the hue of the picture's own lip line, at the
+    lightness of the face's own darkest tones (CAVITY_DARKS of them), but no lighter than
+    CAVITY_LIP_SHARE[1] of the lips (the opening must read as one) and no darker than
+    CAVITY_LIP_SHARE[0] of them. Taken as a share of the lip colour alone, it was near black
+    on light paintings (a tenth of the lips' lightness under the upper lip) and a flat
+    grey-brown in the middle: a hole cut in the canvas, not a mouth painted on it."""
+    line = _mouth_line(image, mesh)
+    lip_light = float(lip @ LUMA)
+    low, high = (share * lip_light for share in CAVITY_LIP_SHARE)
+    light = float(np.clip(CAVITY_DARKS * darks, low, high))
+    # (Eased by a few grey levels: the hue of a line near black is noise.)
+    hue = (line + 8.0) / (float(line @ LUMA) + 8.0)
+    hue = 1.0 + (hue - 1.0) * CAVITY_SATURATION
+    return np.clip(hue * light, 0.0, 255.0)
+
+
+def _sample_at(image: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """The median colour of `image` at `points` (x, y; clipped to the picture)."""
+    pts = np.round(points).astype(int)
+    h, w = image.shape[:2]
+    pts[:, 0] = np.clip(pts[:, 0], 0, w - 1)
+    pts[:, 1] = np.clip(pts[:, 1], 0, h - 1)
+    return np.median(image[pts[:, 1], pts[:, 0]].astype(np.float32), axis=0)
