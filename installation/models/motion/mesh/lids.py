@@ -304,8 +304,10 @@ def _lower_lid(map_y: np.ndarray, eye: _Eye, closing: float, covers: list) -> No
     behind_nose = None
     if eye.seen is not None:  # nothing painted over the nose; the lid's skin read beside it
         covered = covered * eye.seen
-        between = (yy >= top) & (yy <= eye.bottom)
-        behind_nose = (np.where(between, eye.seen, 0.0).sum(0) < 0.5 * np.maximum(between.sum(0), 1))[None, :]
+        # (read only where the eye, crease to lower lid, is wholly in sight: within OUTLINE_PAST
+        # of the ridge the picture can show the nose's far flank, and its lit tone came onto
+        # the lid beside it)
+        behind_nose = ((yy >= top) & (yy <= eye.bottom) & (eye.seen < 1.0)).any(axis=0)[None, :]
     covers.append(LidCover(eye.x0, eye.y0, covered.astype(np.float32), new_margin - eye.y0, closing,
                            top - eye.y0, start - eye.y0, eye.bottom - eye.y0, eye.eye_top, margin - eye.y0,
                            behind_nose))
