@@ -47,6 +47,19 @@ LASH_UP, LASH_SPAN = 0.6, 0.3
 # The picture's dark lid line through the crease (lid_rest.LINE_REACH) is painted over by
 # this much as the lid closes, in the lid's tone: a closed lid's crease is softer.
 CREASE_SOFTENED = 0.6
+# A far eye can lie behind the nose: the face mesh keeps a far eye's inner corner at or past
+# its nose ridge at rest (34 sitters: never across it; Dorsey, turned 41 degrees, 0.00 eye
+# distances past it, the others of the most turned 0.01-0.06), but a visitor's turn carries
+# it across (Dorsey and Parker turned 15 degrees further), and the picture's nose outline lies 0.02-0.05
+# past the ridge (the strongest edge along the ridge between the eye and the nose's tip:
+# old Douglass 0.02, Beryl Davis 0.05). Where the mesh puts the far eye across its own ridge
+# the picture shows the nose there, and the lid painted over it was a pale oval of skin on
+# the nose's edge. So a lid moves and paints nothing on the near side of the mesh's ridge
+# (NOSE_RIDGE, root to tip, as the picture shows it), and all it covers from OUTLINE_PAST eye
+# distances (the 2D outer corners') past it, the nearest outline measured: the eye the picture
+# shows there closes whole, and at most a faint edge of it falls on the nose's far flank.
+NOSE_RIDGE = (168, 6, 197, 195, 5, 4)
+OUTLINE_PAST = 0.02
 
 
 @functools.cache
@@ -76,6 +89,8 @@ class LidCover(NamedTuple):
     lower: np.ndarray  # (1, w) rows: the lower lid
     eye_top: int  # region row: the eye's own rows (for its darkest tone) begin here, at the crease
     was: np.ndarray  # (1, w) rows: the upper lid's margin at rest, before it closed
+    # (1, w) bools: columns the nose hides (NOSE_RIDGE), whose skin is the nose's, not the lid's
+    behind_nose: np.ndarray | None = None
 
 
 class _Eye:
@@ -84,6 +99,7 @@ class _Eye:
 
     def __init__(self, dst: np.ndarray, lid: tuple, origin: np.ndarray, shape: tuple[int, int],
                  rest: EyeAtRest | None = None, reach: Reach | None = None) -> None:
+        self.seen = None  # (h, w) share of each pixel the nose leaves in sight; None: all of it
         up, low, cr = (dst[list(ids)] - origin for ids in lid)
         # Up to the dark line above the crease, where there is one (LINE_REACH).
         above = 0.0 if rest is None or not rest.line.any() else max(float(rest.line_top.max()) + 2.0, 0.0)
@@ -129,6 +145,25 @@ class _Eye:
         # mesh's margin, the lid's skin ends above it (lid_rest.IRIS_SEEN_PIXELS).
         self.skin_end = np.minimum(self.skin_end, self.mesh_margin - self.opening * (self.mesh_margin - self.top))
         self._open_corners(shape[1])
+        self._beside_nose(dst, lid, origin)
+
+    def _beside_nose(self, dst: np.ndarray, lid: tuple, origin: np.ndarray) -> None:
+        """How much of each pixel lies in sight past the nose's outline (see OUTLINE_PAST)."""
+        if len(dst) < 468:
+            return
+        ridge = dst[list(NOSE_RIDGE), :2] - origin
+        order = np.argsort(ridge[:, 1])
+        ys, xs_ridge = ridge[order, 1], ridge[order, 0]
+        eye_distance = float(np.linalg.norm(dst[263, :2] - dst[33, :2]))
+        if np.ptp(ys) < 1.0 or eye_distance < 1.0:  # no nose to hide behind
+            return
+        outer = dst[lid[0][0], :2] - origin  # the eye's outer corner: the eye's side of the nose
+        side = np.sign(outer[0] - np.interp(outer[1], ys, xs_ridge))
+        xs = np.arange(self.x0, self.x1, dtype=np.float32)[None, :]
+        past = side * (xs - np.interp(self.rows, ys, xs_ridge)) / eye_distance
+        if side == 0 or float(past.min()) >= OUTLINE_PAST:
+            return
+        self.seen = _clip(past / OUTLINE_PAST, 0.0, 1.0).astype(np.float32)
 
     def _open_corners(self, image_width: int) -> None:
         """Where the picture's eye is still open at the mesh's corner (OPEN_CORNER_SHARE), the
@@ -177,6 +212,8 @@ class _Eye:
         self.from_corner = np.minimum(xs - xs[0], xs[-1] - xs)[None, :] / width
 
     def add(self, map_y: np.ndarray, shift: np.ndarray) -> None:
+        if self.seen is not None:  # the nose's pixels stay where they are
+            shift = shift * self.seen
         map_y[self.y0:self.y1, self.x0:self.x1] += shift.astype(np.float32)
 
 
@@ -264,8 +301,16 @@ def _lower_lid(map_y: np.ndarray, eye: _Eye, closing: float, covers: list) -> No
     on_line = _clip(np.minimum(yy - (top - eye.line_top - 1.5), line_end + 1.5 - yy), 0.0, 1.0)
     soften = CREASE_SOFTENED * coming_down * eye.line * corner
     covered = np.maximum(covered, on_line * soften)
+    behind_nose = None
+    if eye.seen is not None:  # nothing painted over the nose; the lid's skin read beside it
+        covered = covered * eye.seen
+        # (read only where the eye, crease to lower lid, is wholly in sight: within OUTLINE_PAST
+        # of the ridge the picture can show the nose's far flank, and its lit tone came onto
+        # the lid beside it)
+        behind_nose = ((yy >= top) & (yy <= eye.bottom) & (eye.seen < 1.0)).any(axis=0)[None, :]
     covers.append(LidCover(eye.x0, eye.y0, covered.astype(np.float32), new_margin - eye.y0, closing,
-                           top - eye.y0, start - eye.y0, eye.bottom - eye.y0, eye.eye_top, margin - eye.y0))
+                           top - eye.y0, start - eye.y0, eye.bottom - eye.y0, eye.eye_top, margin - eye.y0,
+                           behind_nose))
 
 
 def _raise_lid(map_y: np.ndarray, eye: _Eye, widening: float) -> None:
