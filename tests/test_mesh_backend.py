@@ -607,11 +607,12 @@ def test_a_mesh_with_a_point_not_placed_is_followed_as_no_face(animator, stack, 
     from types import SimpleNamespace
 
     face = portrait_faces(sitter, stack)[0]
+    broken = face.landmarks.copy()
+    broken[:, :] = np.nan
+    seen = SimpleNamespace(state="ok", face=SimpleNamespace(landmarks=broken))
+    assert not animator.calibrate(sitter, 0.5, seen) and not animator.calibrated  # no neutral to read from
     animator.calibrate_on(face.landmarks)
     try:
-        broken = face.landmarks.copy()
-        broken[:, :] = np.nan
-        seen = SimpleNamespace(state="ok", face=SimpleNamespace(landmarks=broken))
         assert animator.step(sitter, 1.0, seen).shape == sitter.shape
         animator.step(sitter, 1.1, SimpleNamespace(state="ok", face=face))
         # The neutral is still the visitor's own: their neutral face reads as no expression.

@@ -179,8 +179,8 @@ class MeshAnimator(VisitorPresence):
     def calibrate(self, frame: np.ndarray, t: float, obs: FaceObservation | None = None) -> bool:
         obs = obs or self.observe(frame, t)
         face = getattr(obs, "face", None)
-        if face is None or obs.state not in ("ok", "too_far"):
-            return False
+        if face is None or obs.state not in ("ok", "too_far") or not np.isfinite(face.landmarks).all():
+            return False  # (a mesh with a point not placed is no neutral: every motion read from it is NaN)
         self.calibrate_on(face.landmarks, self._eyes(frame, face.landmarks))
         return True
 
