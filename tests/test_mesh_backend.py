@@ -581,3 +581,43 @@ def test_the_chin_never_jumps_as_the_mouth_opens_wider(animator):
     assert not folded[0] and folded[-1]  # the skin under the lip begins to fold on the way
     steps = np.abs(np.diff(np.array(eased), axis=0)).max(axis=(1, 2)) / height
     assert steps.max() < 0.01, steps.max()  # the lip itself moves 0.0025 a frame
+
+
+def test_a_driver_point_that_was_not_placed_never_faults_a_frame(animator, stack, sitter):
+    """A NaN or inf in the visitor's mesh made NaN offsets and eyes: the lids' box could not be
+    cut ("cannot convert float NaN to integer") and the frame faulted. The last whole motion
+    is drawn again instead."""
+    face = portrait_faces(sitter, stack)[0]
+    animator.calibrate_on(face.landmarks)
+    opened = face.landmarks.copy()
+    opened[list(LOWER_INNER_LIP) + [152], 1] += 0.05 * animator.rig.face_height
+    try:
+        whole = animator.render(animator.reference.motion(opened))
+        for bad in (np.nan, np.inf):
+            broken = opened.copy()
+            broken[13, 1] = bad
+            with np.errstate(invalid="ignore"):  # (reading the motion itself makes the NaN)
+                motion = animator.reference.motion(broken)
+            assert np.array_equal(animator.render(motion), whole)
+    finally:
+        animator.end_visit()
+
+
+def test_a_mesh_with_a_point_not_placed_is_followed_as_no_face(animator, stack, sitter):
+    """Live, such a mesh is no face to follow (taken in, it reached the neutral and the settled
+    eyes): the portrait eases back as when the visitor looks away, and takes the next whole mesh."""
+    from types import SimpleNamespace
+
+    face = portrait_faces(sitter, stack)[0]
+    broken = face.landmarks.copy()
+    broken[:, :] = np.nan
+    seen = SimpleNamespace(state="ok", face=SimpleNamespace(landmarks=broken))
+    assert not animator.calibrate(sitter, 0.5, seen) and not animator.calibrated  # no neutral to read from
+    animator.calibrate_on(face.landmarks)
+    try:
+        assert animator.step(sitter, 1.0, seen).shape == sitter.shape
+        animator.step(sitter, 1.1, SimpleNamespace(state="ok", face=face))
+        # The neutral is still the visitor's own: their neutral face reads as no expression.
+        assert np.abs(animator.reference.motion(face.landmarks).offsets).max() < 1e-3
+    finally:
+        animator.end_visit()

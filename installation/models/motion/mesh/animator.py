@@ -178,8 +178,8 @@ class MeshAnimator(VisitorPresence):
     def calibrate(self, frame: np.ndarray, t: float, obs: FaceObservation | None = None) -> bool:
         obs = obs or self.observe(frame, t)
         face = getattr(obs, "face", None)
-        if face is None or obs.state not in ("ok", "too_far"):
-            return False
+        if face is None or obs.state not in ("ok", "too_far") or not np.isfinite(face.landmarks).all():
+            return False  # (a mesh with a point not placed is no neutral: every motion read from it is NaN)
         self.calibrate_on(face.landmarks, self._eyes(frame, face.landmarks))
         return True
 
@@ -196,6 +196,10 @@ class MeshAnimator(VisitorPresence):
     def step(self, frame: np.ndarray, t: float, obs: FaceObservation | None = None) -> np.ndarray:
         obs = obs or self.observe(frame, t)
         face = getattr(obs, "face", None)
+        if face is not None and not np.isfinite(face.landmarks).all():
+            # A point the face model could not place (NaN, inf) is no face to follow: taken in,
+            # it reached the settled eyes and the neutral, and every frame after it faulted.
+            face = None
         if self.reference is None:
             return self.portrait.copy()
         if face is None or obs.state not in ("ok", "too_far", "several"):
@@ -328,8 +332,12 @@ class MeshAnimator(VisitorPresence):
         return turn_from_front(self.rig.mesh)
 
     def render(self, motion: Motion) -> np.ndarray:
-        self.last_motion = motion
+        if not _finite(motion):
+            # A motion read from a point that was not placed (NaN, inf) faulted the frame
+            # (the lids' box cannot be cut at NaN): the last whole motion is drawn again.
+            motion = self.last_motion
         dst, gaze, depth = self.place(motion)
+        self.last_motion = motion
         return self.warper.render(dst, gaze, depth, motion.eye_open, motion.teeth, self.smile_of(motion))
 
     def smile_of(self, motion: Motion) -> tuple[float, float]:
@@ -337,6 +345,13 @@ class MeshAnimator(VisitorPresence):
         motion is): what the cheeks are shaded by."""
         left, right = commanded_smile(motion.offsets)
         return left * self.rig.exaggeration, right * self.rig.exaggeration
+
+
+def _finite(motion: Motion) -> bool:
+    """Whether every number in `motion` is finite (a NaN landmark makes NaN offsets, eyes, teeth)."""
+    numbers = [motion.yaw, motion.pitch, motion.roll, motion.scale, *motion.eye_open, *(motion.teeth or ())]
+    arrays = [motion.shift, motion.gaze] + ([] if motion.offsets is None else [motion.offsets])
+    return bool(np.isfinite(numbers).all() and all(np.isfinite(a).all() for a in arrays))
 
 
 def ease_motion(motion: Motion, keep: float) -> Motion:

@@ -38,12 +38,11 @@ from .named_points import (
     UPPER_OUTER_LIP,
 )
 from .plate import picture_grain
-from .raster import affine_table, compiled_fill
+from .raster import affine_table, compiled_fill, fill_spans
 from .rig import PortraitRig
 from .sample import Sampler
 from .under_jaw import UnderJaw, soften
 
-SUBPIXEL_BITS = 4
 SEAM_SOFTNESS_PX = 0.8
 # On a large face the map is computed on a coarser grid (one point every 200 px of face
 # height, at most 4 apart) and interpolated: a piecewise-affine map is continuous, so this
@@ -95,9 +94,8 @@ class MeshWarper:
         cy, cx = np.mgrid[0:self.coarse_shape[0], 0:self.coarse_shape[1]].astype(np.float32)
         cy, cx = cy * step + self.centre, cx * step + self.centre
         xx, yy = cx + x0, cy + y0
-        # The coarse grid, and the same at every pixel: maps are built as displacement on
-        # the coarse grid, enlarged, and added to the full grid (see backward_map).
-        self._grid = (xx, yy)
+        # Maps are built as displacement on the coarse grid (xx, yy), enlarged, and added to
+        # the full grid (see backward_map).
         fy, fx = np.mgrid[0:self.shape[0], 0:self.shape[1]].astype(np.float32)
         self.full_x, self.full_y = fx + x0, fy + y0
         self.edge_hold = edge_hold(rig, xx, yy, step)
@@ -109,7 +107,8 @@ class MeshWarper:
         self.screen = HalftoneScreen(self.grain, rig.image[y0:y1, x0:x1]) if is_screen else None
         self.sampler = Sampler(rig.image, rig.region, rig.person, rig.face_height, _nose_bridge_square(rig),
                                screen=self.screen)
-        self._fill = compiled_fill()  # None: OpenCV fills the triangles instead
+        # Where numba is missing, numpy fills the same map (the same pixels, the same displacement).
+        self._fill = compiled_fill() or fill_spans
         prepare_lids()  # the lids' compiled band reader, now rather than on the first blink
         self.blur = face_blur(rig)
         self.irises = Irises(rig, self.src)
@@ -223,30 +222,23 @@ class MeshWarper:
         return order[~hidden[order]], bool(np.any(turned & self._at_edge[:-1]))
 
     def _filled(self, dst: np.ndarray, depth: np.ndarray | None,
-                table: np.ndarray | None) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None, bool]:
+                table: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
         """On the map's grid, the number of the triangle each pixel shows (the last drawn
-        over it; len(triangles), the table's identity column, where none is) and, when
-        `table` is given and the compiled filler runs, the displacement there; and whether a
-        triangle at the head's edge is turned over."""
+        over it; len(triangles), the table's identity column, where none is), the displacement
+        there (`table`'s; none without one), and whether a triangle at the head's edge is
+        turned over."""
         triangles = self.rig.triangles
         index = np.full(self.coarse_shape, len(triangles), np.int32)
         order, edge_turned = self._drawing_order(dst, depth)
-        if self._fill is not None:
-            local = (dst - self.origin - self.centre) / self.step
-            dx = np.zeros(self.coarse_shape, np.float32)
-            dy = np.zeros(self.coarse_shape, np.float32)
-            if table is None:
-                table = np.zeros((6, len(triangles) + 1), np.float32)
-            x_offset, y_offset = self.origin + self.centre
-            self._fill(local, triangles, order, table, float(x_offset), float(y_offset), float(self.step),
-                       index, dx, dy)
-            return index, dx, dy, edge_turned
-        local = np.round((dst - self.origin - self.centre) / self.step * (1 << SUBPIXEL_BITS))
-        polygons = local.astype(np.int32)[triangles[order]]
-        fill = cv2.fillConvexPoly
-        for i, polygon in zip(order.tolist(), polygons, strict=True):
-            fill(index, polygon, i, cv2.LINE_8, SUBPIXEL_BITS)
-        return index, None, None, edge_turned
+        local = (dst - self.origin - self.centre) / self.step
+        dx = np.zeros(self.coarse_shape, np.float32)
+        dy = np.zeros(self.coarse_shape, np.float32)
+        if table is None:
+            table = np.zeros((6, len(triangles) + 1), np.float32)
+        x_offset, y_offset = self.origin + self.centre
+        self._fill(local, triangles, order, table, float(x_offset), float(y_offset), float(self.step),
+                   index, dx, dy)
+        return index, dx, dy, edge_turned
 
     def triangle_index(self, dst: np.ndarray, depth: np.ndarray | None = None) -> np.ndarray:
         """On the map's grid, the number of the triangle each pixel shows: the last drawn
@@ -259,20 +251,6 @@ class MeshWarper:
         dst = self._under_jaw_placed(dst)
         table = affine_table(self.sources(dst), dst, self.rig.triangles)
         index, dx, dy, edge_turned = self._filled(dst, depth, table)
-        if dx is None:
-            xx, yy = self._grid
-            moves = []
-            for row, here in ((0, xx), (3, yy)):
-                # Gathered coefficient planes are fresh arrays: multiply and add in place.
-                out = table[row].take(index)
-                out *= xx
-                term = table[row + 1].take(index)
-                term *= yy
-                out += term
-                out += table[row + 2].take(index)
-                out -= here  # the displacement: where the pixel samples, less where it is
-                moves.append(out)
-            dx, dy = moves
         # (Before the seam's easing, which smooths what it moves.)
         self.hidden.redirect(index, dx, dy, self.step, (dst - self.origin - self.centre) / self.step)
         # Where one triangle covers another (the far cheek's edge as the head turns) the
