@@ -14,23 +14,14 @@ import pytest
 from PIL import Image
 
 import installation.scenes.quiz  # noqa: F401 - registers the "quiz" kind
-import installation.scenes.quiz_machine as quiz_machine
-import installation.scenes.quiz_prepared as quiz_prepared
 from installation.harness import run_test
 
 from .conftest import REPO, write_show
 from .detector_fixtures import natural, upsampled
+from .test_quiz import _fresh_caches  # noqa: F401  (autouse: each test loads items afresh)
 
 SIZE = (960, 540)
 RED, GREEN, BLUE = (200, 30, 30), (30, 200, 30), (30, 30, 200)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    quiz_prepared._REPORTED.clear()
-    quiz_machine._MACHINES.clear()
-    quiz_machine._JUDGED.clear()
-    yield
 
 
 def _item(image: str, truth: str, **more: str) -> str:

@@ -197,13 +197,7 @@ def _lash_runs(image: np.ndarray, cols: np.ndarray, top: np.ndarray, margin: np.
         if len(rows) == 0:
             continue
         dark = image[np.clip(rows, 0, h - 1), x].astype(np.float32) @ LUMA < LASH_DARK * skin_luma
-        run = 0
-        for k, ok in enumerate(dark):
-            if ok:
-                run = k + 1
-            elif k > run + 1:
-                break
-        out[c] = run / len(rows)
+        out[c] = _run_up(dark) / len(rows)
     # Eased along the eye: where a run ended from one column to the next, the paint's top
     # stepped down there, a hard upright edge on the closed lid.
     return cv2.GaussianBlur(_steady(out)[None, :], (0, 0), sigmaX=2.0, sigmaY=0.1,
