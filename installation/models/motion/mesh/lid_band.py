@@ -10,11 +10,9 @@ compares the two). Where numba is missing or cannot compile, numpy does it (rast
 
 from __future__ import annotations
 
-import logging
-
 import numpy as np
 
-log = logging.getLogger(__name__)
+from .jit import compile_checked
 
 
 def prepare() -> bool:
@@ -95,21 +93,9 @@ def _compiled_kernel():
     if _tried:
         return _compiled
     _tried = True
-    try:
-        import numba
-    except ImportError:
-        log.info("numba is not installed: the lids' tones are read through numpy (slower)")
-        return None
-    for cache in (True, False):  # a read-only install cannot keep the compiled code
-        try:
-            kernel = numba.njit(cache=cache, nogil=True)(_kernel)
-            _smoke(kernel)
-        except Exception as error:  # any failure to compile leaves the numpy path
-            log.warning("numba could not compile the lids' band reader (cache=%s): %s", cache, error)
-            continue
-        _compiled = kernel
-        return kernel
-    return None
+    _compiled = compile_checked("the lids' band reader", "the lids' tones are read through numpy (slower)",
+                                lambda numba, cache: numba.njit(cache=cache, nogil=True)(_kernel), _smoke)
+    return _compiled
 
 
 def _smoke(kernel) -> None:

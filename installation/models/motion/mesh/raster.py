@@ -15,11 +15,9 @@ shared edge) and no pixel between them is left unmoved.
 
 from __future__ import annotations
 
-import logging
-
 import numpy as np
 
-log = logging.getLogger(__name__)
+from .jit import compile_checked
 
 EDGE_REACH = 0.5  # how far outside its edges (map pixels) a triangle still covers a pixel
 
@@ -164,26 +162,19 @@ _tried = False
 def compiled_fill():
     """The compiled `_fill`, compiled (or loaded from numba's cache) on first use and
     checked on a small triangle; None where numba is missing or fails."""
-    global _compiled, _tried, _band
+    global _compiled, _tried
     if _tried:
         return _compiled
     _tried = True
-    try:
-        import numba
-    except ImportError:
-        log.info("numba is not installed: the portrait's map is filled through numpy (slower)")
-        return None
-    for cache in (True, False):  # a read-only install cannot keep the compiled code
-        try:
-            _band = numba.njit(cache=cache)(_widen)
-            fill = numba.njit(cache=cache, nogil=True)(_fill)
-            _smoke(fill)
-        except Exception as error:  # any failure to compile leaves the numpy path
-            log.warning("numba could not compile the portrait's map filler (cache=%s): %s", cache, error)
-            continue
-        _compiled = fill
-        return fill
-    return None
+    _compiled = compile_checked("the portrait's map filler", "the portrait's map is filled through numpy (slower)",
+                                _build_fill, _smoke)
+    return _compiled
+
+
+def _build_fill(numba, cache: bool):
+    global _band
+    _band = numba.njit(cache=cache)(_widen)  # before _fill compiles: it calls the compiled one
+    return numba.njit(cache=cache, nogil=True)(_fill)
 
 
 def _smoke(fill) -> None:
