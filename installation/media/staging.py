@@ -299,6 +299,9 @@ class FilmCache:
             # stayed for good (uncounted in status) where every film was already copied.
             if not self._acquire(stop):
                 return
+            if stop.is_set():  # a later reload's thread, handed the lock first, has set its limit and plan
+                self._lock.release()
+                return
             try:
                 with contextlib.suppress(OSError):  # (a cache that cannot be read: said at a copy)
                     for stale in self.root.glob(f"*{PART}"):
