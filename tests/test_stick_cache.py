@@ -260,3 +260,23 @@ def test_reloads_in_a_burst_leave_the_last_reloads_film_cache_limit(tmp_path):
     gated.gate.set()
     first.join(10)
     assert films.limit_bytes == 2000
+
+
+def test_a_smaller_limit_keeps_the_copies_of_the_first_films_that_fit_not_the_last_used(tmp_path):
+    """A reload lowering the limit removed the copies used longest ago (the playlist's first
+    film, copied first), then found that first film in the plan and copied it from the stick
+    again in place of the later one: minutes of reading a stick for a film already on disk,
+    and its scene, coming round meanwhile, waited for the copy."""
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    playlist = [stick / "a.mp4", stick / "b.mp4"]
+    for film in playlist:
+        film.write_bytes(os.urandom(400))
+    films = FilmCache(tmp_path / "cache", limit_bytes=900, keep_free_bytes=0, elsewhere=lambda path: True)
+    films.stage_ahead(playlist).join(10)
+    assert films.copied == 2
+    films.stage_ahead(playlist, limit_bytes=500).join(10)  # a reload: room for one film
+    assert films.copied == 2  # nothing copied again
+    with films.staged(playlist[0]) as play:
+        assert play.parent.name == "cache"  # the first film's copy, kept
+    assert films.status()["films"] == 1
