@@ -280,3 +280,32 @@ def test_a_smaller_limit_keeps_the_copies_of_the_first_films_that_fit_not_the_la
     with films.staged(playlist[0]) as play:
         assert play.parent.name == "cache"  # the first film's copy, kept
     assert films.status()["films"] == 1
+
+
+def test_a_film_waiting_for_a_copy_when_copying_is_turned_off_plays_from_the_stick_unblamed(tmp_path, caplog):
+    """A scene's film waiting on another film's copy when a reload set film_cache_mb = 0 went on
+    to "make room": it was said to be larger than the film cache's 0 MB limit and counted as
+    played from its drive for want of room, as if the cache were too small."""
+    import threading
+
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    film = stick / "a.mp4"
+    film.write_bytes(os.urandom(400))
+    films = FilmCache(tmp_path / "cache", limit_bytes=900, keep_free_bytes=0, elsewhere=lambda path: True)
+    played = []
+
+    def scene() -> None:
+        with films.staged(film) as play:
+            played.append(play)
+
+    films._lock.acquire()  # another film copying
+    waiting = threading.Thread(target=scene)
+    waiting.start()
+    time.sleep(0.2)
+    films._resize(0)  # (the reload's films-ahead thread, with the lock)
+    films._lock.release()
+    waiting.join(10)
+    assert played == [film]
+    assert films.status()["from_drive"] == 0
+    assert "limit" not in caplog.text

@@ -158,6 +158,8 @@ class FilmCache:
         if not self._acquire(stop):
             return None
         try:
+            if self.limit_bytes <= 0:  # a reload turned copying off while this film waited on a copy
+                return film
             if copy.is_file() and copy.stat().st_size == st.st_size:
                 self._touch(copy)
                 self._last[film] = copy
