@@ -210,3 +210,102 @@ def test_check_says_when_the_film_cache_cannot_hold_the_films_on_the_stick(tmp_p
     assert "set [runtime] film_cache_mb = 2 to copy them all" in problem.message
     path.write_text(path.read_text().replace("film_cache_mb = 1", "film_cache_mb = 2"))
     assert film_room(load_show(path), env) == []
+
+
+class _GatedLock:
+    """The cache's lock, where the first caller's wait is held at a gate: the films-ahead thread
+    of an earlier reload, still waiting inside acquire while a film copies, when a later reload
+    starts its own thread (which runs first) and the copy then ends."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self._lock = threading.Lock()
+        self.gate = threading.Event()
+        self.waiting = threading.Event()
+        self._first = None
+
+    def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
+        import threading
+
+        if self._first is None:
+            self._first = threading.get_ident()
+        if threading.get_ident() == self._first and not self.gate.is_set():
+            self.waiting.set()
+            self.gate.wait(10)
+        return self._lock.acquire(blocking, timeout)
+
+    def release(self) -> None:
+        self._lock.release()
+
+    __enter__ = acquire
+
+    def __exit__(self, *exc) -> None:
+        self.release()
+
+
+def test_reloads_in_a_burst_leave_the_last_reloads_film_cache_limit(tmp_path):
+    """Two reloads while a film copies: the first reload's films-ahead thread, handed the lock
+    after the second's had run, set the first reload's limit and playlist back in force (the
+    technician's last film_cache_mb undone until the next reload)."""
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    for name in ("a.mp4", "b.mp4"):
+        (stick / name).write_bytes(os.urandom(400))
+    films = FilmCache(tmp_path / "cache", limit_bytes=900, keep_free_bytes=0, elsewhere=lambda path: True)
+    films._lock = gated = _GatedLock()
+    first = films.stage_ahead([stick / "a.mp4"], limit_bytes=500)
+    assert gated.waiting.wait(10)
+    films.stage_ahead([stick / "b.mp4"], limit_bytes=2000).join(10)
+    gated.gate.set()
+    first.join(10)
+    assert films.limit_bytes == 2000
+
+
+def test_a_smaller_limit_keeps_the_copies_of_the_first_films_that_fit_not_the_last_used(tmp_path):
+    """A reload lowering the limit removed the copies used longest ago (the playlist's first
+    film, copied first), then found that first film in the plan and copied it from the stick
+    again in place of the later one: minutes of reading a stick for a film already on disk,
+    and its scene, coming round meanwhile, waited for the copy."""
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    playlist = [stick / "a.mp4", stick / "b.mp4"]
+    for film in playlist:
+        film.write_bytes(os.urandom(400))
+    films = FilmCache(tmp_path / "cache", limit_bytes=900, keep_free_bytes=0, elsewhere=lambda path: True)
+    films.stage_ahead(playlist).join(10)
+    assert films.copied == 2
+    films.stage_ahead(playlist, limit_bytes=500).join(10)  # a reload: room for one film
+    assert films.copied == 2  # nothing copied again
+    with films.staged(playlist[0]) as play:
+        assert play.parent.name == "cache"  # the first film's copy, kept
+    assert films.status()["films"] == 1
+
+
+def test_a_film_waiting_for_a_copy_when_copying_is_turned_off_plays_from_the_stick_unblamed(tmp_path, caplog):
+    """A scene's film waiting on another film's copy when a reload set film_cache_mb = 0 went on
+    to "make room": it was said to be larger than the film cache's 0 MB limit and counted as
+    played from its drive for want of room, as if the cache were too small."""
+    import threading
+
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    film = stick / "a.mp4"
+    film.write_bytes(os.urandom(400))
+    films = FilmCache(tmp_path / "cache", limit_bytes=900, keep_free_bytes=0, elsewhere=lambda path: True)
+    played = []
+
+    def scene() -> None:
+        with films.staged(film) as play:
+            played.append(play)
+
+    films._lock.acquire()  # another film copying
+    waiting = threading.Thread(target=scene)
+    waiting.start()
+    time.sleep(0.2)
+    films._resize(0)  # (the reload's films-ahead thread, with the lock)
+    films._lock.release()
+    waiting.join(10)
+    assert played == [film]
+    assert films.status()["from_drive"] == 0
+    assert "limit" not in caplog.text

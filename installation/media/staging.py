@@ -88,19 +88,25 @@ class FilmCache:
             return self._elsewhere(film)
         return apart(film, self.root)
 
-    def _resize(self, limit_bytes: int) -> None:
+    def _resize(self, limit_bytes: int) -> bool:
         """A reload changed [runtime] film_cache_mb (called with the lock held): the new limit
-        holds from now on, and copies past it go at once, the least recently used first,
-        never one a film plays from; 0 copies no more films."""
+        holds from now on; whether it changed (its copies past it go in _trim)."""
         if int(limit_bytes) == self.limit_bytes:
-            return
+            return False
         log.info("the film cache's limit is now %.0f MB ([runtime] film_cache_mb, changed by a reload; it was "
                  "%.0f MB)", limit_bytes / 1e6, self.limit_bytes / 1e6)
         self.limit_bytes = int(limit_bytes)
+        return True
+
+    def _trim(self) -> None:
+        """Remove copies past the limit at once (called with the lock held, after _plan): those
+        outside the show's plan first, then the least recently used, never one a film plays
+        from; at 0 every copy not playing goes. (The least recently used alone took the
+        playlist's first film, copied first, which the plan then copied from the stick again.)"""
         with contextlib.suppress(OSError):  # (a cache that cannot be written: said at a copy)
             entries = self._entries()
             total = sum(size for _, size, _ in entries)
-            for _, size, copy in entries:
+            for _, size, copy in sorted(entries, key=lambda entry: entry[2] in self._planned):
                 if total <= self.limit_bytes:
                     break
                 if copy not in self._in_use:
@@ -152,6 +158,8 @@ class FilmCache:
         if not self._acquire(stop):
             return None
         try:
+            if self.limit_bytes <= 0:  # a reload turned copying off while this film waited on a copy
+                return film
             if copy.is_file() and copy.stat().st_size == st.st_size:
                 self._touch(copy)
                 self._last[film] = copy
@@ -299,13 +307,17 @@ class FilmCache:
             # stayed for good (uncounted in status) where every film was already copied.
             if not self._acquire(stop):
                 return
+            if stop.is_set():  # a later reload's thread, handed the lock first, has set its limit and plan
+                self._lock.release()
+                return
             try:
                 with contextlib.suppress(OSError):  # (a cache that cannot be read: said at a copy)
                     for stale in self.root.glob(f"*{PART}"):
                         _discard(stale)
-                if limit_bytes is not None:
-                    self._resize(limit_bytes)
+                resized = limit_bytes is not None and self._resize(limit_bytes)
                 plan = self._plan(films)
+                if resized:
+                    self._trim()
             finally:
                 self._lock.release()
             for film in plan:
