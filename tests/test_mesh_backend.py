@@ -603,6 +603,33 @@ def test_a_driver_point_that_was_not_placed_never_faults_a_frame(animator, stack
         animator.end_visit()
 
 
+def test_an_eye_reading_not_placed_keeps_the_eyes_and_moves_the_rest(animator, stack, sitter):
+    """The iris model gave NaN while the mesh was whole: the whole last motion was drawn again,
+    so the mouth stood still for that frame. Now the eyes keep their last good gaze and the
+    rest (here an opening mouth) moves as read."""
+    from installation.models.face.landmarks import Eye
+
+    face = portrait_faces(sitter, stack)[0]
+    eyes = stack.eyes(sitter, face.landmarks)
+    animator.calibrate_on(face.landmarks, eyes)
+    opened = face.landmarks.copy()
+    opened[list(LOWER_INNER_LIP) + [152], 1] += 0.05 * animator.rig.face_height
+    unread = tuple(Eye(e.lids, np.full_like(e.iris, np.nan)) for e in eyes)
+    try:
+        rest = animator.render(animator.reference.motion(face.landmarks, eyes))  # the last good frame
+        with np.errstate(invalid="ignore"):  # (reading the motion itself makes the NaN)
+            motion = animator.reference.motion(opened, unread)
+        assert not np.isfinite(motion.gaze).all() and np.isfinite(motion.offsets).all()
+        moved = animator.render(motion)
+        assert np.array_equal(animator.last_motion.gaze, np.zeros((2, 2), np.float32))  # the eyes as they were
+        animator.end_visit()
+        animator.calibrate_on(face.landmarks, eyes)
+        expected = animator.render(animator.reference.motion(opened, eyes))  # the same frame, eyes read
+        assert np.array_equal(moved, expected) and not np.array_equal(moved, rest)  # the mouth opened
+    finally:
+        animator.end_visit()
+
+
 def test_a_mesh_with_a_point_not_placed_is_followed_as_no_face(animator, stack, sitter):
     """Live, such a mesh is no face to follow (taken in, it reached the neutral and the settled
     eyes): the portrait eases back as when the visitor looks away, and takes the next whole mesh."""

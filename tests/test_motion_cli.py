@@ -352,3 +352,58 @@ def test_a_number_animate_cannot_use_is_one_line(tmp_path, capsys, option, value
     with pytest.raises(SystemExit) as stopped:
         _run(["--portrait", "p.png", "--driver", "d.mp4", "-o", str(tmp_path / "o.mp4"), option, value])
     assert stopped.value.code == 2 and option in capsys.readouterr().err
+
+
+def _wide_picture(path, sitter):
+    """A 2400x1200 picture (a double portrait's scan, a landscape with a sitter) with the
+    sitter on its left half: its longer side is its width."""
+    canvas = np.full((1200, 2400, 3), 128, np.uint8)
+    face = cv2.resize(sitter, (round(sitter.shape[1] * 1200 / sitter.shape[0]), 1200), interpolation=cv2.INTER_CUBIC)
+    canvas[:, 300:300 + face.shape[1]] = face
+    cv2.imwrite(str(path), cv2.cvtColor(canvas, cv2.COLOR_RGB2BGR))
+
+
+def test_a_wide_picture_is_fitted_on_the_scenes_own_pixels(tmp_path, stack, sitter, monkeypatch):
+    """The scene reads a portrait with its longer side cut to 900 px (scenes/portrait_loading.py);
+    `animate` scaled the height to 900, so a wide picture's face was fitted on twice the pixels:
+    a curator previewing with `animate` saw another fit than visitors get."""
+    from installation.imaging import read_rgb
+    from installation.models.motion import cli
+    from installation.models.motion.mesh import MeshAnimator
+
+    _wide_picture(tmp_path / "wide.png", sitter)
+    (tmp_path / "driver.mp4").write_bytes(b"never read: the render is caught before it")
+    fitted = []
+    monkeypatch.setattr(cli, "_animate_mesh", lambda args, animator: fitted.append(animator) or 0)
+    assert _run(["--portrait", str(tmp_path / "wide.png"), "--driver", str(tmp_path / "driver.mp4"),
+                 "-o", str(tmp_path / "out.mp4"), "--backend", "mesh"]) == 0
+    scene = MeshAnimator(read_rgb(tmp_path / "wide.png", max_side=900), stack)
+    assert fitted[0].portrait.shape == scene.portrait.shape == (450, 900, 3)
+    assert np.array_equal(fitted[0].rig.mesh, scene.rig.mesh)
+
+
+def test_a_wide_pictures_film_is_as_tall_as_asked(tmp_path, sitter):
+    """--size is the film's height; without it, the scene's copy's (made even)."""
+    _wide_picture(tmp_path / "wide.png", sitter)
+    driver = tmp_path / "driver.avi"
+    _two_shot_driver(driver, sitter, sitter, frames_each=2)
+    common = ["--portrait", str(tmp_path / "wide.png"), "--driver", str(driver), "--no-sound"]
+    assert _run([*common, "-o", str(tmp_path / "a.mp4")]) == 0
+    assert _read_video(tmp_path / "a.mp4")[0].shape == (450, 900, 3)
+    assert _run([*common, "-o", str(tmp_path / "b.mp4"), "--size", "1000"]) == 0
+    assert _read_video(tmp_path / "b.mp4")[0].shape == (1000, 2000, 3)
+
+
+def test_face_is_given_in_the_pictures_own_pixels(tmp_path, monkeypatch):
+    """--face X Y SIZE names the face where it is in the file, however far the film's copy is shrunk."""
+    from installation.models.motion import pipeline
+
+    image, face = draw_house_portrait()  # 600x720
+    big = cv2.resize(image, None, fx=2.5, fy=2.5, interpolation=cv2.INTER_CUBIC)  # 1500x1800: read at 750x900
+    cv2.imwrite(str(tmp_path / "p.png"), cv2.cvtColor(big, cv2.COLOR_RGB2BGR))
+    (tmp_path / "d.mp4").write_bytes(b"x")
+    given = []
+    monkeypatch.setattr(pipeline, "PortraitAnimator", lambda backend, portrait, face: given.append(face))
+    _run(["--portrait", str(tmp_path / "p.png"), "--driver", str(tmp_path / "d.mp4"), "-o", str(tmp_path / "o.mp4"),
+          "--backend", "flow", "--face", *(str(v * 2.5) for v in face)])
+    assert np.allclose((given[0].cx, given[0].cy, given[0].size), np.array(face) * 1.25)  # on the 750x900 copy

@@ -33,7 +33,9 @@ def add_commands(subparsers) -> None:
                    help="mesh, fomm, landmarks, flow, or auto (default: mesh where the face models load)")
     p.add_argument(
         "--size", type=height, default=0,
-        help="output height in pixels (default: the portrait's own, at most 900, made even)"
+        help=f"output height in pixels (default: the portrait's as the scene shows it, its longer side at most "
+             f"{SCENE_SIDE}, made even); the face is fitted and moved on that copy, as the scene does, and each "
+             "frame scaled to this height"
     )
     p.add_argument(
         "--reference",
@@ -75,7 +77,9 @@ def _reference(value: str) -> str | int:
     return number
 
 
-MAX_DEFAULT_HEIGHT = 900  # output height when --size is not given and the picture is taller
+# The longer side the portrait scene reads a picture at (scenes/portrait_loading.py): the
+# film fits and moves the face on the same pixels, so a curator previewing sees the fit visitors get.
+SCENE_SIDE = 900
 
 
 def _read_frames(path: Path):
@@ -114,21 +118,18 @@ def run_animate(args: argparse.Namespace) -> int:
         return _fail(f"-o {args.output} would overwrite an input; give the film a name of its own")
     if args.output.is_dir():
         return _fail(f"-o {args.output} is a folder; give the film's file name, e.g. {args.output / 'portrait.mp4'}")
-    from ...imaging import MediaError, read_rgb
+    from ...imaging import MediaError, image_size, read_rgb
 
     try:
-        # As the scene reads it: a cut-out's transparency over white, a decompression bomb refused.
-        portrait = read_rgb(args.portrait)
+        # As the scene reads it, to the pixel: a cut-out's transparency over white, a decompression
+        # bomb refused, the longer side cut to the scene's. (Scaling the height to 900 instead fitted
+        # a wide picture's face on twice the scene's pixels: another fit than visitors see.)
+        portrait = read_rgb(args.portrait, max_side=SCENE_SIDE)
+        if args.face:  # given in the picture's own pixels
+            width = (image_size(args.portrait) or read_rgb(args.portrait).shape[1::-1])[0]
+            args.face = [v * portrait.shape[1] / width for v in args.face]
     except MediaError as error:
         return _fail(f"{error}; save it as jpg or png")
-    # Animate at the size that is written (the scene shows portraits at up to 900 px too):
-    # a 4000 px scan would otherwise be warped at full size for every frame.
-    height = args.size or min(portrait.shape[0], MAX_DEFAULT_HEIGHT)
-    if height < portrait.shape[0]:
-        scale = height / portrait.shape[0]
-        portrait = cv2.resize(portrait, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-        if args.face:
-            args.face = [v * scale for v in args.face]
     try:
         choice = choose_backend(args.models, args.backend)
     except UnknownName as exc:

@@ -12,6 +12,7 @@ import hashlib
 import math
 import threading
 from collections import OrderedDict, deque
+from dataclasses import replace
 from functools import cached_property
 
 import numpy as np
@@ -332,13 +333,25 @@ class MeshAnimator(VisitorPresence):
         return turn_from_front(self.rig.mesh)
 
     def render(self, motion: Motion) -> np.ndarray:
-        if not _finite(motion):
-            # A motion read from a point that was not placed (NaN, inf) faulted the frame
-            # (the lids' box cannot be cut at NaN): the last whole motion is drawn again.
-            motion = self.last_motion
+        motion = self._whole(motion)
         dst, gaze, depth = self.place(motion)
         self.last_motion = motion
         return self.warper.render(dst, gaze, depth, motion.eye_open, motion.teeth, self.smile_of(motion))
+
+    def _whole(self, motion: Motion) -> Motion:
+        """`motion` with nothing not a number in it. A motion read from a point that was not
+        placed (NaN, inf) faulted the frame (the lids' box cannot be cut at NaN). When only
+        the eyes' reading failed (the iris model's, the mesh whole) the eyes keep their last
+        good opening or gaze and the rest moves; otherwise the last whole motion is drawn again
+        (a face frozen for a frame whose eyes alone were unread looked like a stall)."""
+        if _finite(motion):
+            return motion
+        last = self.last_motion
+        eyes_kept = replace(
+            motion,
+            eye_open=motion.eye_open if np.isfinite(motion.eye_open).all() else last.eye_open,
+            gaze=motion.gaze if np.isfinite(motion.gaze).all() else last.gaze)
+        return eyes_kept if _finite(eyes_kept) else last
 
     def smile_of(self, motion: Motion) -> tuple[float, float]:
         """How much of a full smile each mouth corner makes, as drawn (exaggerated as the
