@@ -11,7 +11,7 @@ from typing import Any
 from ..config.errors import Problem
 from ..config.locate import key_path, line_of
 from ..config.show_words import words_keys
-from ..imaging import MediaError, read_rgb
+from ..imaging import PORTRAIT_SIDE, MediaError, read_rgb
 from ..runtime.files import read_text
 
 # Words shown with a camera, and their counterparts shown without one.
@@ -70,7 +70,7 @@ def check_portraits(config: Any, show: Any) -> list[Problem]:
         if not path.exists():
             continue  # check_media reports missing files
         try:
-            image = read_rgb(path, max_side=900)
+            image = read_rgb(path, max_side=PORTRAIT_SIDE)
             face = find_portrait_face(image, stack)
             usable += 1
         except (PortraitProblem, MediaError) as error:

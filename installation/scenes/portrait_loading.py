@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..imaging import MediaError, read_rgb
+from ..imaging import PORTRAIT_SIDE, MediaError, read_rgb
 from ..words import words
 from .portrait_sitter import draw_house_portrait
 
@@ -38,7 +38,7 @@ class PortraitLoading:
         self.problems: list[str] = []  # for status and `check`: portraits skipped, and why
         for item in self.config.portraits:
             try:
-                image = read_rgb(self.context.media(item.image), max_side=900)
+                image = read_rgb(self.context.media(item.image), max_side=PORTRAIT_SIDE)
                 entry = _Entry(image, item.face, item.title, item.credit, True, exaggeration=item.exaggeration,
                                lips_hidden=item.lips_hidden)
                 entry.source = item.image
@@ -105,7 +105,7 @@ class PortraitLoading:
         """The portrait the show ships: Thoreau's 1856 daguerreotype (public domain), or
         a drawn sitter when even that file is missing."""
         try:
-            image = read_rgb(HOUSE_SITTER, max_side=900)
+            image = read_rgb(HOUSE_SITTER, max_side=PORTRAIT_SIDE)
             return _Entry(image, None, HOUSE_SITTER_TITLE, HOUSE_SITTER_CREDIT, True)
         except MediaError as exc:
             self.log.warning("%s; drawing a stand-in sitter", exc)

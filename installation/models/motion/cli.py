@@ -21,6 +21,8 @@ __all__ = ["SYNTHETIC_NOTE", "add_commands", "references_per_frame", "run_animat
 
 
 def add_commands(subparsers) -> None:
+    from ...imaging import PORTRAIT_SIDE
+
     p = subparsers.add_parser(
         "animate",
         help="animate a portrait with the facial motion of a driving video (offline render)",
@@ -34,7 +36,7 @@ def add_commands(subparsers) -> None:
     p.add_argument(
         "--size", type=height, default=0,
         help=f"output height in pixels (default: the portrait's as the scene shows it, its longer side at most "
-             f"{SCENE_SIDE}, made even); the face is fitted and moved on that copy, as the scene does, and each "
+             f"{PORTRAIT_SIDE}, made even); the face is fitted and moved on that copy, as the scene does, and each "
              "frame scaled to this height"
     )
     p.add_argument(
@@ -77,11 +79,6 @@ def _reference(value: str) -> str | int:
     return number
 
 
-# The longer side the portrait scene reads a picture at (scenes/portrait_loading.py): the
-# film fits and moves the face on the same pixels, so a curator previewing sees the fit visitors get.
-SCENE_SIDE = 900
-
-
 def _read_frames(path: Path):
     """Every frame (RGB), the stated rate, and each frame's timestamp in ms (timing.py)."""
     import cv2
@@ -118,13 +115,13 @@ def run_animate(args: argparse.Namespace) -> int:
         return _fail(f"-o {args.output} would overwrite an input; give the film a name of its own")
     if args.output.is_dir():
         return _fail(f"-o {args.output} is a folder; give the film's file name, e.g. {args.output / 'portrait.mp4'}")
-    from ...imaging import MediaError, image_size, read_rgb
+    from ...imaging import PORTRAIT_SIDE, MediaError, image_size, read_rgb
 
     try:
         # As the scene reads it, to the pixel: a cut-out's transparency over white, a decompression
         # bomb refused, the longer side cut to the scene's. (Scaling the height to 900 instead fitted
         # a wide picture's face on twice the scene's pixels: another fit than visitors see.)
-        portrait = read_rgb(args.portrait, max_side=SCENE_SIDE)
+        portrait = read_rgb(args.portrait, max_side=PORTRAIT_SIDE)
         if args.face:  # given in the picture's own pixels
             width = (image_size(args.portrait) or read_rgb(args.portrait).shape[1::-1])[0]
             args.face = [v * portrait.shape[1] / width for v in args.face]

@@ -49,7 +49,7 @@ def run_inspect(args: argparse.Namespace) -> int:
     import cv2
     import numpy as np
 
-    from ...imaging import MediaError, image_size, read_rgb
+    from ...imaging import PORTRAIT_SIDE, MediaError, image_size, read_rgb
     from ..face import FaceStackUnavailable, portrait_faces, try_open
     from ..face.mirrored import fit_doubted
     from ..face.orientation import how_it_lies
@@ -61,7 +61,7 @@ def run_inspect(args: argparse.Namespace) -> int:
     from .mesh.turned_lips import MOUTH_AT_THE_OUTLINE, mouth_at_the_outline
 
     try:
-        image = read_rgb(args.image, max_side=900)
+        image = read_rgb(args.image, max_side=PORTRAIT_SIDE)
     except MediaError as error:
         print(f"bayard portrait inspect: {error}", file=sys.stderr)
         return 2
