@@ -59,8 +59,15 @@ def skin_texture(region: np.ndarray, x0: int, y0: int, covered: np.ndarray, crea
     for dy in (-above, below):
         top, left = y0 + first + dy - pad, x0 - pad
         bottom, right = y0 + last + 1 + dy + pad, x0 + w + pad
-        if top >= 0 and left >= 0 and bottom <= region.shape[0] and right <= region.shape[1]:
-            sources.append(region[top:bottom, left:right])
+        if top < 0 or bottom > region.shape[0]:
+            continue
+        # The lid's own columns lie inside the region; only the blur's margin can lie past
+        # its side (an eye the picture's edge cuts), and is the inside mirrored, as the blur's
+        # own border is. (Left out, that lid took a fine random grain, speckle on a lid cut
+        # by the edge.)
+        inside = region[top:bottom, max(left, 0):min(right, region.shape[1])]
+        sources.append(cv2.copyMakeBorder(inside, 0, 0, max(-left, 0), max(right - region.shape[1], 0),
+                                          cv2.BORDER_REFLECT_101) if inside.shape[1] != right - left else inside)
     if not sources:
         return None
     # Both at once, one above the other: the blur mixes them only in the rows round the

@@ -117,8 +117,11 @@ class _Eye:
         self.top, self.margin, self.bottom = (curve_through(line, xs)[None, :] for line in (cr, up, low))
         self.mesh_margin = self.skin_end = self.margin
         self.rows = np.arange(self.y0, self.y1, dtype=np.float32)[:, None]
-        width = max(float(xs[-1] - xs[0]), 1.0)
-        self.from_corner = np.minimum(xs - xs[0], xs[-1] - xs)[None, :] / width
+        # The eye's corners are the mesh's, not the picture's edge: measured from an edge that
+        # cuts the eye, the lid eased off there as at a corner and left a strip of the open
+        # eye (its iris, lashes) standing at the edge of a closed lid, a dark smear.
+        self.corners = (float(x0), float(x1 - 1))
+        self._measure_corners()
         # How much of the lid band is eye white, per column (see WHITE_OVER_SKIN), and the
         # dark line through the crease (LINE_REACH).
         self.white, self.line_top, self.line_bottom, self.line, self.lashes, self.opening = (
@@ -207,9 +210,15 @@ class _Eye:
             run_on(row, False) for row in (self.top, self.white, self.line_top, self.line_bottom, self.line,
                                            self.lashes, self.opening))
         self.x0, self.x1 = self.x0 - before, self.x1 + after
+        self.corners = (self.corners[0] - runs[0], self.corners[1] + runs[1])
+        self._measure_corners()
+
+    def _measure_corners(self) -> None:
+        """Per column, how far it lies from the nearer of the eye's corners, as a share of its width."""
         xs = np.arange(self.x0, self.x1, dtype=np.float32)
-        width = max(float(xs[-1] - xs[0]), 1.0)
-        self.from_corner = np.minimum(xs - xs[0], xs[-1] - xs)[None, :] / width
+        left, right = self.corners
+        width = max(right - left, 1.0)
+        self.from_corner = np.maximum(np.minimum(xs - left, right - xs), 0.0)[None, :] / width
 
     def add(self, map_y: np.ndarray, shift: np.ndarray) -> None:
         if self.seen is not None:  # the nose's pixels stay where they are
