@@ -15,6 +15,7 @@ import contextlib
 import hashlib
 import logging
 import os
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -25,6 +26,7 @@ log = logging.getLogger("bayard.media.staging")  # (one logger for the film cach
 
 KEEP_FREE_BYTES = 512 * 2**20  # the show's disk keeps this much room after a copy
 PART = ".part"
+COPY_NAME = re.compile(r"[0-9a-f]{20}(\.[^.]*)?(\.[0-9]+\.part)?")  # a copy (_copy_path), or a part of one
 
 
 def mb_text(size_bytes: float) -> str:
@@ -36,6 +38,30 @@ def mb_text(size_bytes: float) -> str:
 def needed_mb(size_bytes: int) -> int:
     """[runtime] film_cache_mb that holds `size_bytes` of films (whole MB, rounded up)."""
     return -(-int(size_bytes) // 1_000_000)
+
+
+def _copies(count: int) -> str:
+    return "1 copy" if count == 1 else f"{count} copies"
+
+
+def clear_left(folder: Path) -> None:
+    """Copying off at start ([runtime] film_cache_mb = 0, so no film cache is made): remove
+    the copies an earlier run left in the cache's folder, which else stayed there for good (a
+    disk slowly filled by a setting meant to use none). No film plays yet at a start; only
+    files named as the cache names its copies go."""
+    removed = []
+    with contextlib.suppress(OSError):  # (no folder: nothing left; one that cannot be read: nothing to do)
+        for path in Path(folder).iterdir():
+            if not COPY_NAME.fullmatch(path.name):
+                continue
+            with contextlib.suppress(OSError):
+                size = path.lstat().st_size
+                if path.is_file() and not path.is_symlink():
+                    path.unlink()
+                    removed.append(size)
+    if removed:
+        log.info("removed %s of films (%s MB) an earlier run left in the film cache %s: [runtime] film_cache_mb "
+                 "= 0 turns copying off", _copies(len(removed)), mb_text(sum(removed)), folder)
 
 
 class FilmRoom:
@@ -57,6 +83,7 @@ class FilmRoom:
         # again at every showing.
         self._planned: set[Path] = set()
         self.playlist_bytes = 0
+        self._held_past_limit = False  # a copy past the limit stays while a film plays from it
 
     def elsewhere(self, film: Path) -> bool:
         """Whether `film` lies on another drive than the cache."""
@@ -79,11 +106,14 @@ class FilmRoom:
         self.limit_bytes = int(limit_bytes)
         return True
 
-    def _trim(self) -> None:
+    def _trim(self, say: bool = True) -> None:
         """Remove copies past the limit at once (called with the lock held, after _plan): those
         outside the show's plan first, then the least recently used, never one a film plays
         from; at 0 every copy not playing goes. (The least recently used alone took the
-        playlist's first film, copied first, which the plan then copied from the stick again.)"""
+        playlist's first film, copied first, which the plan then copied from the stick again.)
+        A copy left past the limit because a film plays from it goes when the film ends
+        (_release): at 0 nothing is copied again, so nothing else would ever remove it."""
+        removed = []
         with contextlib.suppress(OSError):  # (a cache that cannot be written: said at a copy)
             entries = self._entries()
             total = sum(size for _, size, _ in entries)
@@ -94,6 +124,24 @@ class FilmRoom:
                     copy.unlink(missing_ok=True)
                     self._last = {k: v for k, v in self._last.items() if v != copy}
                     total -= size
+                    removed.append(size)
+            self._held_past_limit = total > self.limit_bytes
+        if say and (removed or self._held_past_limit):
+            why = ("[runtime] film_cache_mb = 0 turns copying off" if self.limit_bytes <= 0 else
+                   f"past its limit of {mb_text(self.limit_bytes)} MB ([runtime] film_cache_mb)")
+            log.info("removed %s (%s MB) from the film cache %s: %s%s", _copies(len(removed)), mb_text(sum(removed)),
+                     self.root, why, "; the copy a film plays from goes when it ends" if self._held_past_limit else "")
+
+    def _release(self, copy: Path) -> None:
+        """A film's hold on `copy` ends (called with the lock held): a copy the limit left only
+        for the film goes now (said when the limit changed, not again)."""
+        left = self._in_use.get(copy, 1) - 1
+        if left:
+            self._in_use[copy] = left
+            return
+        self._in_use.pop(copy, None)
+        if self._held_past_limit:
+            self._trim(say=False)
 
     def _touch(self, copy: Path) -> None:
         """Mark `copy` used last (evicted last): its time now, or just past the newest copy's

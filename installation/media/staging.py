@@ -29,7 +29,7 @@ from pathlib import Path
 
 # (apart, cache_folder, mb_text, needed_mb, KEEP_FREE_BYTES: `check` and the service's, from here as before)
 from .drives import apart, cache_folder  # noqa: F401
-from .film_room import KEEP_FREE_BYTES, PART, FilmRoom, log, mb_text, needed_mb  # noqa: F401
+from .film_room import KEEP_FREE_BYTES, PART, FilmRoom, clear_left, log, mb_text, needed_mb  # noqa: F401
 
 CHUNK_BYTES = 4 * 2**20
 
@@ -68,11 +68,7 @@ class FilmCache(FilmRoom):
         finally:
             if play is not None and play != film:
                 with self._lock:
-                    left = self._in_use.get(play, 1) - 1
-                    if left:
-                        self._in_use[play] = left
-                    else:
-                        self._in_use.pop(play, None)
+                    self._release(play)
 
     def _stage(self, film: Path, stop: threading.Event | None, showing: bool = True) -> Path | None:
         try:
