@@ -309,3 +309,53 @@ def test_a_film_waiting_for_a_copy_when_copying_is_turned_off_plays_from_the_sti
     assert played == [film]
     assert films.status()["from_drive"] == 0
     assert "limit" not in caplog.text
+
+
+def test_copying_turned_off_removes_the_copy_a_film_played_from_once_it_ends(tmp_path, caplog):
+    """A reload setting film_cache_mb = 0 while a film played from its copy removed the others
+    but left that one: it stayed on the show's disk until the next reload (a setting meant to
+    use no disk kept a whole film there)."""
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    playlist = [stick / "a.mp4", stick / "b.mp4"]
+    for film in playlist:
+        film.write_bytes(os.urandom(400))
+    films = FilmCache(tmp_path / "cache", limit_bytes=900, keep_free_bytes=0, elsewhere=lambda path: True)
+    films.stage_ahead(playlist).join(10)
+    caplog.set_level("INFO")
+    with films.staged(playlist[0]) as play:
+        films.stage_ahead(playlist, limit_bytes=0).join(10)  # the reload, a's film playing
+        assert [path.name for path in (tmp_path / "cache").iterdir()] == [play.name]  # never the one playing
+        assert play.read_bytes() == playlist[0].read_bytes()
+    assert list((tmp_path / "cache").iterdir()) == []
+    with films.staged(playlist[0]) as again:
+        assert again == playlist[0]  # copying off: from the stick, nothing copied
+    assert list((tmp_path / "cache").iterdir()) == [] and films.copied == 2
+    said = [r.getMessage() for r in caplog.records if "removed" in r.getMessage()]
+    assert len(said) == 1 and "removed 1 copy" in said[0] and "film_cache_mb = 0" in said[0], said
+    assert "the copy a film plays from goes when it ends" in said[0]
+
+
+def test_a_start_with_copying_off_clears_the_copies_an_earlier_run_left(tmp_path, monkeypatch, caplog, no_cache):
+    """Started with film_cache_mb = 0 the show made no film cache, so the copies an earlier run
+    left in its folder stayed there for good, however large."""
+    from installation.harness import run_test
+    from installation.runtime.service import RuntimeConfig, attach
+
+    folder = tmp_path / "home" / "bayard" / "films"
+    folder.mkdir(parents=True)
+    left = [folder / "0123456789abcdef0123.mp4", folder / "fedcba9876543210fedc.mov",
+            folder / "00112233445566778899.mp4.4242.part"]
+    for copy in left:
+        copy.write_bytes(os.urandom(3000))
+    (folder / "notes.txt").write_text("not a copy of ours: kept")
+    path = write_show(tmp_path / "show", {"a": title_scene("a", duration=30)})
+    caplog.set_level("INFO")
+    for _ in range(2):  # a start, and the next one with nothing left to clear
+        with run_test(path, fps=10) as pilot:
+            attach(pilot.engine, env={"XDG_CACHE_HOME": str(tmp_path / "home")},
+                   config=RuntimeConfig(watch=False, film_cache_mb=0))
+            assert staging.current() is None
+            assert [p.name for p in folder.iterdir()] == ["notes.txt"]
+    said = [r.getMessage() for r in caplog.records if "removed" in r.getMessage()]
+    assert len(said) == 1 and "3 copies" in said[0] and "film_cache_mb = 0" in said[0], said

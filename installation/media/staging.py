@@ -7,12 +7,11 @@ its scene, and a technician can unmount or pull it while the film plays. A copy 
 again by the film's path, size and modification time, so a stick swapped for one whose film
 changed (another size or time) is copied anew, and the same film on the same stick is not.
 
-The cache never grows past its limit (the films used least recently go first, never one that
-plays) and never takes the disk below `KEEP_FREE_BYTES` (logs, statistics and recordings
-share it). A film that cannot be copied for room, or a cache folder that cannot be written,
-leaves the film playing from its drive, with one log line that says why; nothing is ever
-written beside the film. Copies are written to a part file and renamed, so a power cut
-leaves no half film that could be taken for a whole one.
+What the cache may hold, and which copies go, is film_room.py's. A film that cannot be copied
+for room, or a cache folder that cannot be written, leaves the film playing from its drive,
+with one log line that says why; nothing is ever written beside the film. Copies are written
+to a part file and renamed, so a power cut leaves no half film that could be taken for a
+whole one.
 
 `use(cache)` installs the show's cache (runtime.engine_hook does, from the environment);
 without one, films play from where they are.
@@ -21,8 +20,6 @@ without one, films play from where they are.
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import logging
 import os
 import re
 import threading
@@ -30,24 +27,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .drives import apart, cache_folder  # noqa: F401  (cache_folder: the service's, from here as before)
+# (apart, cache_folder, mb_text, needed_mb, KEEP_FREE_BYTES: `check` and the service's, from here as before)
+from .drives import apart, cache_folder  # noqa: F401
+from .film_room import KEEP_FREE_BYTES, PART, FilmRoom, clear_left, log, mb_text, needed_mb  # noqa: F401
 
-log = logging.getLogger("bayard.media.staging")
-
-KEEP_FREE_BYTES = 512 * 2**20  # the show's disk keeps this much room after a copy
 CHUNK_BYTES = 4 * 2**20
-PART = ".part"
-
-
-def mb_text(size_bytes: float) -> str:
-    """MB for a line of the log or `check`: whole MB, a tenth below 10 (1.4 MB is not "1 MB")."""
-    mb = size_bytes / 1e6
-    return f"{mb:,.0f}" if mb >= 10 else f"{mb:.1f}"
-
-
-def needed_mb(size_bytes: int) -> int:
-    """[runtime] film_cache_mb that holds `size_bytes` of films (whole MB, rounded up)."""
-    return -(-int(size_bytes) // 1_000_000)
 
 
 def _discard(part: Path) -> None:
@@ -57,62 +41,18 @@ def _discard(part: Path) -> None:
         part.unlink(missing_ok=True)
 
 
-class FilmCache:
+class FilmCache(FilmRoom):
     """Local copies of films that live on another drive. Thread-safe: sources stage from
     their own decoder threads."""
 
     def __init__(self, root: Path, limit_bytes: int, keep_free_bytes: int = KEEP_FREE_BYTES,
                  elsewhere: Callable[[Path], bool] | None = None) -> None:
-        self.root = Path(root)
-        self.limit_bytes = int(limit_bytes)
-        self.keep_free_bytes = int(keep_free_bytes)
-        self._elsewhere = elsewhere
+        super().__init__(root, limit_bytes, keep_free_bytes, elsewhere)
         self._lock = threading.Lock()  # one copy at a time: one stick, read in one stream
-        self._in_use: dict[Path, int] = {}
-        self._last: dict[Path, Path] = {}  # a film -> the copy it last played from
         self._said: set[tuple[Path, str]] = set()  # (a film, why without its figures)
         self.copied = 0  # films copied since start (status, tests)
         self.fallbacks = 0  # showings of a film played from its drive for want of room
-        # The copies of the show's films that the cache holds for good (stage_ahead: the first
-        # that fit together, in playlist order), and what the show's films on a drive need.
-        # A film outside the plan never evicts one inside it: where the films did not all fit,
-        # each showing evicted the copy the next showing needed, and every film was copied
-        # again at every showing.
-        self._planned: set[Path] = set()
-        self.playlist_bytes = 0
         self._ahead_stop = threading.Event()
-
-    def elsewhere(self, film: Path) -> bool:
-        """Whether `film` lies on another drive than the cache."""
-        if self._elsewhere is not None:
-            return self._elsewhere(film)
-        return apart(film, self.root)
-
-    def _resize(self, limit_bytes: int) -> bool:
-        """A reload changed [runtime] film_cache_mb (called with the lock held): the new limit
-        holds from now on; whether it changed (its copies past it go in _trim)."""
-        if int(limit_bytes) == self.limit_bytes:
-            return False
-        log.info("the film cache's limit is now %.0f MB ([runtime] film_cache_mb, changed by a reload; it was "
-                 "%.0f MB)", limit_bytes / 1e6, self.limit_bytes / 1e6)
-        self.limit_bytes = int(limit_bytes)
-        return True
-
-    def _trim(self) -> None:
-        """Remove copies past the limit at once (called with the lock held, after _plan): those
-        outside the show's plan first, then the least recently used, never one a film plays
-        from; at 0 every copy not playing goes. (The least recently used alone took the
-        playlist's first film, copied first, which the plan then copied from the stick again.)"""
-        with contextlib.suppress(OSError):  # (a cache that cannot be written: said at a copy)
-            entries = self._entries()
-            total = sum(size for _, size, _ in entries)
-            for _, size, copy in sorted(entries, key=lambda entry: entry[2] in self._planned):
-                if total <= self.limit_bytes:
-                    break
-                if copy not in self._in_use:
-                    copy.unlink(missing_ok=True)
-                    self._last = {k: v for k, v in self._last.items() if v != copy}
-                    total -= size
 
     @contextmanager
     def staged(self, film: Path, stop: threading.Event | None = None,
@@ -128,15 +68,7 @@ class FilmCache:
         finally:
             if play is not None and play != film:
                 with self._lock:
-                    left = self._in_use.get(play, 1) - 1
-                    if left:
-                        self._in_use[play] = left
-                    else:
-                        self._in_use.pop(play, None)
-
-    def _copy_path(self, film: Path, st: os.stat_result) -> Path:
-        name = hashlib.sha256(f"{film.resolve()}\0{st.st_size}\0{st.st_mtime_ns}".encode()).hexdigest()[:20]
-        return self.root / f"{name}{film.suffix.lower()}"
+                    self._release(play)
 
     def _stage(self, film: Path, stop: threading.Event | None, showing: bool = True) -> Path | None:
         try:
@@ -189,68 +121,6 @@ class FilmCache:
         moment between, by the films-ahead thread waiting on the lock to make room.)"""
         self._in_use[copy] = self._in_use.get(copy, 0) + 1
         return copy
-
-    def _touch(self, copy: Path) -> None:
-        """Mark `copy` used last (evicted last): its time now, or just past the newest copy's
-        where the clock stands behind that (set back since it was copied: the film just
-        played was else the first to go, while a copy from before stayed)."""
-        with contextlib.suppress(OSError):  # (a disk gone read-only still plays its copies)
-            os.utime(copy)
-            now = copy.stat().st_mtime_ns
-            newest = max((used for used, _, path in self._entries() if path != copy), default=now)
-            if newest >= now:
-                os.utime(copy, ns=(newest + 1, newest + 1))
-
-    def _entries(self) -> list[tuple[int, int, Path]]:
-        """(last used, size, copy) for each copy, used longest ago first."""
-        out = []
-        for path in self.root.glob("*"):
-            if path.name.endswith(PART):
-                continue
-            try:
-                st = path.stat()
-            except OSError:
-                continue
-            out.append((st.st_mtime_ns, st.st_size, path))
-        return sorted(out)
-
-    def _make_room(self, size: int, copy: Path | None = None) -> str:
-        """Evict the films used least recently until `size` more (for `copy`) fits, never a
-        copy the show's plan holds for another film (see _plan); why not, or ''."""
-        import shutil
-
-        try:
-            self.root.mkdir(parents=True, exist_ok=True)
-            for stale in self.root.glob(f"*{PART}"):  # a copy a power cut or a kill left
-                stale.unlink(missing_ok=True)
-            entries = self._entries()
-        except OSError as exc:
-            return f"the film cache {self.root} cannot be written ({exc.strerror or exc})"
-        if size > self.limit_bytes:
-            return (f"it is larger ({size / 1e6:.0f} MB) than the film cache's limit "
-                    f"({self.limit_bytes / 1e6:.0f} MB, [runtime] film_cache_mb)")
-        kept = sum(s for _, s, path in entries if path in self._planned or path in self._in_use)
-        if self._planned and copy not in self._planned and kept + size > self.limit_bytes:
-            return (f"the film cache's {mb_text(self.limit_bytes)} MB hold the show's films that fit together, and "
-                    f"the show's films on their drive need {mb_text(self.playlist_bytes)} MB: "
-                    f"set [runtime] film_cache_mb = {needed_mb(self.playlist_bytes)} to copy them all")
-        total = sum(s for _, s, _ in entries)
-        while True:
-            free = shutil.disk_usage(self.root).free
-            if total + size <= self.limit_bytes and free - size >= self.keep_free_bytes:
-                return ""
-            victims = [e for e in entries if e[2] not in self._in_use and e[2] not in self._planned]
-            if not victims:
-                return (f"the disk of {self.root} has {free / 1e6:.0f} MB free, and a copy must leave "
-                        f"{self.keep_free_bytes / 1e6:.0f} MB")
-            _, vsize, victim = victims[0]
-            entries.remove(victims[0])
-            try:
-                victim.unlink(missing_ok=True)
-            except OSError as exc:  # a disk gone read-only after an error
-                return f"the film cache {self.root} cannot be written ({exc.strerror or exc})"
-            self._last = {k: v for k, v in self._last.items() if v != victim}
-            total -= vsize
 
     def _copy(self, film: Path, copy: Path, st: os.stat_result, stop: threading.Event | None,
               showing: bool = True) -> Path | None:
@@ -335,30 +205,6 @@ class FilmCache:
         thread = threading.Thread(target=run, name="films ahead", daemon=True)
         thread.start()
         return thread
-
-    def _plan(self, films: list[Path]) -> list[Path]:
-        """The films to hold copies of: in playlist order, each that fits the room the films
-        before it leave (called with the lock held). Their copies are never evicted for a
-        film outside the plan, which plays from its drive instead."""
-        room, plan, planned, total = self.limit_bytes, [], set(), 0
-        for film in films:
-            try:
-                st = film.stat()
-            except OSError:
-                continue  # out of reach: its scene says so when it comes
-            total += st.st_size
-            if st.st_size > room:
-                continue
-            room -= st.st_size
-            plan.append(film)
-            planned.add(self._copy_path(film, st))
-        self._planned, self.playlist_bytes = planned, total
-        if total > self.limit_bytes > 0:
-            log.warning("the show's films on their drive need %s MB, more than the film cache's %s MB: the "
-                        "first that fit together are copied, the rest play from the drive (which cannot be "
-                        "unmounted while they play); set [runtime] film_cache_mb = %d to copy them all",
-                        mb_text(total), mb_text(self.limit_bytes), needed_mb(total))
-        return plan
 
     def close(self) -> None:
         self._ahead_stop.set()

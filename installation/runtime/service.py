@@ -302,6 +302,8 @@ def attach(engine: Any, presenter: Any = None, *, env: Mapping[str, str] | None 
     staging.use_home(folder)  # (pictures on a USB stick are kept while it is out, copying films or not)
     if folder is not None and config.film_cache_mb > 0:
         staging.use(FilmCache(folder, int(config.film_cache_mb * 1e6)))
+    elif folder is not None:  # copying off: an earlier run's copies would stay on the show's disk for good
+        staging.clear_left(folder)
     _films_ahead(show)
 
     runtime.problems_now = engine.problems_now
