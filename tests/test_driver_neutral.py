@@ -109,6 +109,28 @@ def test_a_film_whose_neutral_frame_stares_draws_ordinary_looks_open(stack, sitt
     assert short[0].openness == DriverReference(staring).openness
 
 
+def test_a_film_whose_neutral_frame_had_its_eyes_unread_still_follows_the_gaze(stack, sitter, neutral):
+    """`bayard animate` took the shot's neutral frame even when its irises were not read (NaN):
+    the neutral gaze was NaN, and the portrait's eyes stayed at rest for the whole film. The
+    nearest frame read whole stands in; the user's own --reference frame, when whole, is kept."""
+    from installation.models.face.landmarks import Eye
+    from installation.models.motion.cli import references_per_frame
+    from installation.models.motion.mesh import MeshAnimator
+    from tests.test_mesh_backend import _looking_aside
+
+    eyes = stack.eyes(sitter, neutral.astype(np.float32))
+    unread = tuple(Eye(e.lids, np.full_like(e.iris, np.nan)) for e in eyes)
+    faces = [neutral] * 30
+    animator = MeshAnimator(sitter, stack)
+    references = references_per_frame(animator, [range(30)], [0], 0, faces, [unread] + [eyes] * 29)
+    gaze = references[10].motion(neutral, _looking_aside(eyes, 0.1)).gaze
+    assert np.allclose(gaze[:, 0], 0.1, atol=0.02), gaze
+    # Two shots, the user's reference frame (whole) in the first: both shots keep it.
+    shifted = [neutral + 1.0] * 30
+    references = references_per_frame(animator, [range(30), range(30, 60)], [5, 5], 5, faces + shifted, [eyes] * 60)
+    assert np.allclose(references[45].neutral, neutral)
+
+
 def test_a_driver_that_looks_down_for_a_while_keeps_its_neutral_eyes(neutral):
     """Eyes spend their expressive time narrower than at rest: settled on the median of a
     clip that looked down for half of it, every look ahead widened the portrait's eyes."""

@@ -630,6 +630,47 @@ def test_an_eye_reading_not_placed_keeps_the_eyes_and_moves_the_rest(animator, s
         animator.end_visit()
 
 
+def _looking_aside(eyes, share: float):
+    """The same eyes with each iris moved sideways by `share` of its eye's width."""
+    from installation.models.face.landmarks import Eye
+
+    moved = []
+    for eye in eyes:
+        iris = eye.iris.copy()
+        iris[:, 0] += share * np.linalg.norm(eye.lids[8, :2] - eye.lids[0, :2])
+        moved.append(Eye(eye.lids, iris))
+    return tuple(moved)
+
+
+def test_a_neutral_frame_whose_eyes_were_not_read_is_refused_and_the_next_one_taken(
+        animator, stack, sitter, monkeypatch):
+    """The iris model gave NaN on the frame the countdown took as neutral: the neutral gaze was
+    NaN, every gaze read through it too, and the portrait's eyes stayed at rest for the whole
+    visit. That frame is refused (the countdown goes on, nothing faults) and the next whole
+    one taken: the portrait's eyes follow where the visitor looks."""
+    from types import SimpleNamespace
+
+    from installation.models.face.landmarks import Eye
+
+    face = portrait_faces(sitter, stack)[0]
+    eyes = stack.eyes(sitter, face.landmarks)
+    unread = tuple(Eye(e.lids, np.full_like(e.iris, np.nan)) for e in eyes)
+    readings = iter([unread, eyes])
+    monkeypatch.setattr(animator, "_eyes", lambda frame, landmarks: next(readings))
+    seen = SimpleNamespace(state="ok", face=face)
+    try:
+        frames = 1
+        while not animator.calibrate(sitter, 0.5 + frames / 30, seen):  # as the scene's worker does
+            frames += 1
+        monkeypatch.setattr(animator, "_eyes", lambda frame, landmarks: _looking_aside(eyes, 0.1))
+        animator.step(sitter, 1.0, seen)
+        assert np.allclose(animator.last_motion.gaze[:, 0], 0.1, atol=0.02), animator.last_motion.gaze
+        assert frames == 2 and np.allclose(animator.reference.neutral, face.landmarks)
+        assert not animator.calibrate_on(face.landmarks, unread)  # offline callers are told too
+    finally:
+        animator.end_visit()
+
+
 def test_a_mesh_with_a_point_not_placed_is_followed_as_no_face(animator, stack, sitter):
     """Live, such a mesh is no face to follow (taken in, it reached the neutral and the settled
     eyes): the portrait eases back as when the visitor looks away, and takes the next whole mesh."""

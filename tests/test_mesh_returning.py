@@ -122,3 +122,29 @@ def test_one_who_comes_back_mid_grimace_keeps_the_calibration_after_the_wait(ani
     # ... and the portrait follows them again, open mouth and all.
     assert animator.returns.returned_at is None
     assert animator.last_motion.offsets is not None and animator.last_motion.offsets[14, 1] > 0.04
+
+
+def test_a_newcomer_whose_eyes_were_not_read_on_the_calm_frame_is_measured_on_the_next(
+        animator, stack, sitter, first_visitor):
+    """The calm frame that makes a returning face's neutral had its irises unread (NaN): taken,
+    the neutral gaze was NaN and the portrait's eyes stayed at rest for the rest of the visit.
+    The portrait goes on resting and the next calm frame read whole is taken: the eyes follow."""
+    from installation.models.face.landmarks import Eye
+    from tests.test_mesh_backend import _looking_aside
+
+    eyes = stack.eyes(sitter, first_visitor)
+    unread = tuple(Eye(e.lids, np.full_like(e.iris, np.nan)) for e in eyes)
+    visit = Visit(animator)
+    newcomer = _someone_else(first_visitor)
+    visit.show(first_visitor, 0.5)
+    visit.show(None, 1.2)
+    animator._eyes = lambda frame, landmarks: unread  # the iris model fails while they step in
+    visit.show(newcomer, SETTLE_MIN_S + 0.2)
+    assert np.allclose(animator.reference.neutral, first_visitor)  # not taken: still resting
+    assert animator.returns.returned_at is not None and animator.returns.recalibrations == 0
+    animator._eyes = lambda frame, landmarks: eyes
+    visit.show(newcomer, 1.0 / FPS)
+    assert np.allclose(animator.reference.neutral, newcomer) and animator.returns.recalibrations == 1
+    animator._eyes = lambda frame, landmarks: _looking_aside(eyes, 0.1)
+    visit.show(newcomer, 1.0 / FPS)
+    assert np.allclose(animator.last_motion.gaze[:, 0], 0.1, atol=0.02), animator.last_motion.gaze

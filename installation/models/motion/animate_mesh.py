@@ -119,11 +119,24 @@ def references_per_frame(animator, shot_ranges, refs, ref: int, faces, eyes) -> 
     frame_reference: list = []
     for shot, shot_ref in zip(shot_ranges, refs, strict=True):
         if shot_ref is not None or animator.reference is None:
-            chosen = ref if shot_ref is None else shot_ref
-            animator.calibrate_on(faces[chosen], eyes[chosen])
+            _calibrate_near(animator, ref if shot_ref is None else shot_ref, shot, faces, eyes)
             animator.reference.settle_eyes_over([faces[i] for i in shot if faces[i] is not None])
         frame_reference += [animator.reference] * len(shot)
     return frame_reference
+
+
+def _calibrate_near(animator, chosen: int, shot, faces, eyes) -> None:
+    """Calibrate on frame `chosen`, or, when its reading is not whole (an iris or a point not
+    placed: a NaN neutral gaze froze the portrait's eyes for the whole film), on the nearest
+    frame of its shot read whole, then of the driver; with no eyes read whole anywhere, on its
+    mesh alone (the eyes then stay at rest, as they must with nothing to follow)."""
+    from .mesh.motion import DriverReference
+
+    near = sorted((i for i, f in enumerate(faces) if f is not None),
+                  key=lambda i: (i != chosen, i not in shot, abs(i - chosen)))
+    if not any(animator.calibrate_on(faces[i], eyes[i]) for i in near) and \
+            not any(animator.calibrate_on(faces[i]) for i in near):
+        animator.reference = DriverReference(faces[chosen])  # no whole mesh at all: nothing to follow
 
 
 def _animate_mesh(args: argparse.Namespace, animator) -> int:

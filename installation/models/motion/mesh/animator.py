@@ -181,14 +181,20 @@ class MeshAnimator(VisitorPresence):
         face = getattr(obs, "face", None)
         if face is None or obs.state not in ("ok", "too_far") or not np.isfinite(face.landmarks).all():
             return False  # (a mesh with a point not placed is no neutral: every motion read from it is NaN)
-        self.calibrate_on(face.landmarks, self._eyes(frame, face.landmarks))
-        return True
+        return self.calibrate_on(face.landmarks, self._eyes(frame, face.landmarks))
 
-    def calibrate_on(self, landmarks: np.ndarray, eyes=None) -> None:
+    def calibrate_on(self, landmarks: np.ndarray, eyes=None) -> bool:
+        """Take this reading as the visitor's neutral face. False, and nothing changed, when it
+        is not whole: a point or an iris not placed (NaN, inf) made a NaN neutral gaze, and every
+        gaze read through it was NaN, so the portrait's eyes stayed at rest for the whole visit.
+        The caller takes the next frame instead (live, the countdown goes on)."""
+        if not whole_reading(landmarks, eyes):
+            return False
         self.reference = DriverReference(landmarks, eyes)
         self.reference.learn_blinks(self._eyes_before)
         self._eyes_before.clear()
         self.returns.reset()
+        return True
 
     @property
     def calibrated(self) -> bool:
@@ -209,15 +215,18 @@ class MeshAnimator(VisitorPresence):
                 self.returns.away(t)
             return self.render(ease_motion(self.last_motion, 0.85))
         action = self.returns.seen(t, face.landmarks)
+        eyes = self._eyes(frame, face.landmarks) if action == "recalibrate" else None
+        if action == "recalibrate" and not self.calibrate_on(face.landmarks, eyes):
+            self.returns.not_taken()  # its eyes unread: the next calm frame is the neutral one
+            action = "wait"
         if action == "wait":  # back after a real absence, perhaps someone else (returning.py)
             return self.render(ease_motion(self.last_motion, 0.85))
-        if action == "recalibrate":
-            self.calibrate_on(face.landmarks, self._eyes(frame, face.landmarks))
         if self.reference.more_neutral(face.landmarks):
             # Calibrated mid-word or mid-laugh: this closed mouth is their neutral one.
             self.reference = self.reference.rebased(face.landmarks)
         self.reference.settle_eyes(face.landmarks)
-        return self.render(self.reference.motion(face.landmarks, self._eyes(frame, face.landmarks), frame))
+        eyes = eyes if eyes is not None else self._eyes(frame, face.landmarks)
+        return self.render(self.reference.motion(face.landmarks, eyes, frame))
 
     def end_visit(self) -> None:
         self.reference = None
@@ -358,6 +367,12 @@ class MeshAnimator(VisitorPresence):
         motion is): what the cheeks are shaded by."""
         left, right = commanded_smile(motion.offsets)
         return left * self.rig.exaggeration, right * self.rig.exaggeration
+
+
+def whole_reading(landmarks: np.ndarray, eyes=None) -> bool:
+    """Whether a visitor's mesh and eyes (lids and irises; None: not read) have every point placed."""
+    return bool(np.isfinite(landmarks).all()) and all(
+        np.isfinite(eye.lids).all() and np.isfinite(eye.iris).all() for eye in eyes or ())
 
 
 def _finite(motion: Motion) -> bool:

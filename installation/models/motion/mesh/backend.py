@@ -53,7 +53,8 @@ class MeshBackend(MotionBackend):
         face = self._driver_face(driver)
         if face is None:
             raise ValueError("no face in the calibration frame")
-        self._animator.calibrate_on(face.landmarks, self._face_stack().eyes(driver, face.landmarks))
+        if not self._animator.calibrate_on(face.landmarks, self._face_stack().eyes(driver, face.landmarks)):
+            raise ValueError("the calibration frame's face or eyes could not be read whole")
 
     def animate(self, driver: np.ndarray) -> np.ndarray:
         animator = self._animator

@@ -50,6 +50,7 @@ class ReturnWatch:
     def __init__(self) -> None:
         self.away_since: float | None = None
         self.returned_at: float | None = None
+        self._taken_from: float | None = None
         self.recalibrations = 0
 
     def reset(self) -> None:
@@ -71,7 +72,13 @@ class ReturnWatch:
             self.returned_at = None  # no calm moment: carry on with the calibration there is
             return "follow"
         if waited >= SETTLE_MIN_S and calm(landmarks):
-            self.returned_at = None
+            self._taken_from, self.returned_at = self.returned_at, None
             self.recalibrations += 1
             return "recalibrate"
         return "wait"
+
+    def not_taken(self) -> None:
+        """The calm frame "recalibrate" named could not be read whole (its eyes unread): the
+        portrait goes on waiting, as before that frame, for the next calm one."""
+        self.returned_at = self._taken_from
+        self.recalibrations -= 1
