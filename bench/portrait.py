@@ -88,6 +88,15 @@ class NoDriverFace(Exception):
     """A driver video in which the face mesh finds no face: nothing to measure against."""
 
 
+def calibrate_near(animator: MeshAnimator, stack: FaceStack, frames: list[np.ndarray], faces: list, ref: int) -> None:
+    """As `bayard animate` does: calibrate on frame `ref`, or, where its eyes were not read whole
+    (the animator refuses such a neutral), on the nearest frame read whole; with none, on the
+    mesh alone (the eyes then stay at rest)."""
+    near = sorted((i for i, f in enumerate(faces) if f is not None), key=lambda i: abs(i - ref))
+    if not any(animator.calibrate_on(faces[i].landmarks, stack.eyes(frames[i], faces[i].landmarks)) for i in near):
+        animator.calibrate_on(faces[ref].landmarks)
+
+
 def measure_pair(stack: FaceStack, portrait: np.ndarray, frames: list[np.ndarray], fps: float) -> dict:
     animator = MeshAnimator(portrait, stack)
     driver_tracker = FaceTracker(stack)
@@ -100,7 +109,7 @@ def measure_pair(stack: FaceStack, portrait: np.ndarray, frames: list[np.ndarray
     if len(usable) < 2:
         raise NoDriverFace(f"a face in {len(usable)} of its {len(frames)} frames")
     ref = max(usable, key=lambda i: neutrality(smooth[i].landmarks))
-    animator.calibrate_on(smooth[ref].landmarks, stack.eyes(frames[ref], smooth[ref].landmarks))
+    calibrate_near(animator, stack, frames, smooth, ref)
     animator.reference.settle_eyes_over([smooth[i].landmarks for i in usable])  # as `animate` does
     result_tracker = FaceTracker(stack)
     pairs, first = [], None
@@ -185,7 +194,7 @@ def speed(stack: FaceStack, clock: ModelClock, limit: int) -> None:
     animator = MeshAnimator(load_portrait(ROOT / "content/portraits/thoreau-1856.jpg"), stack)
     tracker = FaceTracker(stack)
     first = tracker.update(frames[0], 0.0).face
-    animator.calibrate_on(first.landmarks, stack.eyes(frames[0], first.landmarks))
+    calibrate_near(animator, stack, frames[:1], [first], 0)
     stages = {k: [] for k in ("detect", "track (mesh)", "iris", "motion", "warp", "paint+paste", "frame")}
     models, detect_models = [], []
     warper = animator.warper

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from portrait import SHARED, frames_of, load_portrait  # noqa: E402
+from portrait import SHARED, calibrate_near, frames_of, load_portrait  # noqa: E402
 
 from installation.models.face import Expression, FaceStack, FaceTracker, neutrality  # noqa: E402
 from installation.models.motion.mesh import MeshAnimator  # noqa: E402
@@ -84,7 +84,7 @@ def main() -> None:
                  max(usable, key=lambda i: abs(expr[i].roll - expr[usable[0]].roll))]
         animator = MeshAnimator(sitter, stack, lips_hidden=args.lips_hidden)
         ref = picks[0]
-        animator.calibrate_on(faces[ref].landmarks, stack.eyes(frames[ref], faces[ref].landmarks))
+        calibrate_near(animator, stack, frames, faces, ref)
         animator.reference.settle_eyes_over([faces[i].landmarks for i in usable])  # as `animate` does
         top, bottom = [], []
         for i in picks:
