@@ -23,7 +23,7 @@ from ...face.tracking import FaceBox, FaceObservation
 from ..visitor import VisitorPresence
 from .folds import commanded_smile
 from .hidden_lips import lips_at_fringe
-from .motion import DriverReference, Motion, eye_openness, idle_motion, rotation_deg
+from .motion import DriverReference, Motion, eye_openness, finite_motion, idle_motion, rotation_deg, whole_reading
 from .named_points import (
     FACE_OVAL,
     LEFT_CREASE,
@@ -353,14 +353,14 @@ class MeshAnimator(VisitorPresence):
         the eyes' reading failed (the iris model's, the mesh whole) the eyes keep their last
         good opening or gaze and the rest moves; otherwise the last whole motion is drawn again
         (a face frozen for a frame whose eyes alone were unread looked like a stall)."""
-        if _finite(motion):
+        if finite_motion(motion):
             return motion
         last = self.last_motion
         eyes_kept = replace(
             motion,
             eye_open=motion.eye_open if np.isfinite(motion.eye_open).all() else last.eye_open,
             gaze=motion.gaze if np.isfinite(motion.gaze).all() else last.gaze)
-        return eyes_kept if _finite(eyes_kept) else last
+        return eyes_kept if finite_motion(eyes_kept) else last
 
     def smile_of(self, motion: Motion) -> tuple[float, float]:
         """How much of a full smile each mouth corner makes, as drawn (exaggerated as the
@@ -368,18 +368,6 @@ class MeshAnimator(VisitorPresence):
         left, right = commanded_smile(motion.offsets)
         return left * self.rig.exaggeration, right * self.rig.exaggeration
 
-
-def whole_reading(landmarks: np.ndarray, eyes=None) -> bool:
-    """Whether a visitor's mesh and eyes (lids and irises; None: not read) have every point placed."""
-    return bool(np.isfinite(landmarks).all()) and all(
-        np.isfinite(eye.lids).all() and np.isfinite(eye.iris).all() for eye in eyes or ())
-
-
-def _finite(motion: Motion) -> bool:
-    """Whether every number in `motion` is finite (a NaN landmark makes NaN offsets, eyes, teeth)."""
-    numbers = [motion.yaw, motion.pitch, motion.roll, motion.scale, *motion.eye_open, *(motion.teeth or ())]
-    arrays = [motion.shift, motion.gaze] + ([] if motion.offsets is None else [motion.offsets])
-    return bool(np.isfinite(numbers).all() and all(np.isfinite(a).all() for a in arrays))
 
 
 def ease_motion(motion: Motion, keep: float) -> Motion:

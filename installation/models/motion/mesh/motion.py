@@ -369,3 +369,16 @@ def idle_motion(t: float) -> Motion:
         eye_open=(openness, openness),
         gaze=np.array([[0.09 * glance, 0.0], [0.09 * glance, 0.0]], np.float32),
     )
+
+
+def whole_reading(landmarks: np.ndarray, eyes=None) -> bool:
+    """Whether a visitor's mesh and eyes (lids and irises; None: not read) have every point placed."""
+    return bool(np.isfinite(landmarks).all()) and all(
+        np.isfinite(eye.lids).all() and np.isfinite(eye.iris).all() for eye in eyes or ())
+
+
+def finite_motion(motion: Motion) -> bool:
+    """Whether every number in `motion` is finite (a NaN landmark makes NaN offsets, eyes, teeth)."""
+    numbers = [motion.yaw, motion.pitch, motion.roll, motion.scale, *motion.eye_open, *(motion.teeth or ())]
+    arrays = [motion.shift, motion.gaze] + ([] if motion.offsets is None else [motion.offsets])
+    return bool(np.isfinite(numbers).all() and all(np.isfinite(a).all() for a in arrays))
