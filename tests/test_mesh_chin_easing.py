@@ -68,6 +68,22 @@ def test_the_chin_and_jaw_follow_an_opening_mouth_without_jumping(stack, name, m
     assert np.abs(jaw[:, JAW_LINE.index(CHIN)] - visitor[:, 0]).max() < 0.02
 
 
+def _far_cheek_held(src: np.ndarray, lip_drop: float):
+    """The lower lip dropped by `lip_drop` (pixels), the skin below it by half that, and the cheek
+    beside and below the far mouth corner (the one nearer the face's edge) held where it was:
+    the skin there folds outside the strip between the corners. (moved points, lip, cheek)"""
+    lip, below = _lower_lip_and_below(src)
+    far_left = src[61, 0] - src[234, 0] < src[454, 0] - src[291, 0]
+    corner = 61 if far_left else 291
+    beyond = src[:468, 0] < src[corner, 0] if far_left else src[:468, 0] > src[corner, 0]
+    cheek = np.setdiff1d(np.flatnonzero(beyond & (src[:468, 1] > src[corner, 1])), np.union1d(lip, JAW_LINE))
+    dst = src.copy()
+    dst[below, 1] += lip_drop / 2
+    dst[lip, 1] += lip_drop
+    dst[cheek] = src[cheek]
+    return dst, lip, cheek
+
+
 @pytest.mark.parametrize(("name", "mirrored"), [("face_man_125.jpg", True), ("face_man_132.jpg", True),
                                                 ("face_man_169.jpg", False), ("face_man_169.jpg", True)])
 def test_a_fold_beside_the_far_mouth_corner_leaves_the_jaw_where_the_visitor_put_it(stack, name, mirrored):
@@ -77,15 +93,7 @@ def test_a_fold_beside_the_far_mouth_corner_leaves_the_jaw_where_the_visitor_put
     animator = _turned(stack, name, mirrored)
     warper, height = animator.warper, animator.rig.face_height
     src = warper.src
-    lip, below = _lower_lip_and_below(src)
-    far_left = src[61, 0] - src[234, 0] < src[454, 0] - src[291, 0]  # (the corner nearer the face's edge)
-    corner = 61 if far_left else 291
-    beyond = src[:468, 0] < src[corner, 0] if far_left else src[:468, 0] > src[corner, 0]
-    cheek = np.setdiff1d(np.flatnonzero(beyond & (src[:468, 1] > src[corner, 1])), np.union1d(lip, JAW_LINE))
-    dst = src.copy()
-    dst[below, 1] += 0.08 * height
-    dst[lip, 1] += 0.16 * height
-    dst[cheek] = src[cheek]
+    dst, lip, cheek = _far_cheek_held(src, 0.16 * height)
     folded = warper.easing.triangles[warper.easing.folded(dst)]
     assert np.isin(folded, cheek).any()  # (a fold beside the far corner, outside the strip between the corners)
     eased = warper.unfold(dst)
@@ -105,15 +113,7 @@ def test_the_widest_made_mouth_is_eased_within_a_bounded_frame(stack, monkeypatc
     animator = _turned(stack, "face_man_132.jpg", False)
     warper, height = animator.warper, animator.rig.face_height
     src = warper.src
-    lip, below = _lower_lip_and_below(src)
-    far_left = src[61, 0] - src[234, 0] < src[454, 0] - src[291, 0]
-    corner = 61 if far_left else 291
-    beyond = src[:468, 0] < src[corner, 0] if far_left else src[:468, 0] > src[corner, 0]
-    cheek = np.setdiff1d(np.flatnonzero(beyond & (src[:468, 1] > src[corner, 1])), np.union1d(lip, JAW_LINE))
-    dst = src.copy()
-    dst[below, 1] += 0.12 * height
-    dst[lip, 1] += 0.24 * height
-    dst[cheek] = src[cheek]
+    dst, lip, cheek = _far_cheek_held(src, 0.24 * height)
     measured = []
     areas = easing._signed_areas
     monkeypatch.setattr(easing, "_signed_areas", lambda points, triangles: (measured.append(len(triangles)),

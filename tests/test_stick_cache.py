@@ -262,11 +262,8 @@ def test_reloads_in_a_burst_leave_the_last_reloads_film_cache_limit(tmp_path):
     assert films.limit_bytes == 2000
 
 
-def test_a_smaller_limit_keeps_the_copies_of_the_first_films_that_fit_not_the_last_used(tmp_path):
-    """A reload lowering the limit removed the copies used longest ago (the playlist's first
-    film, copied first), then found that first film in the plan and copied it from the stick
-    again in place of the later one: minutes of reading a stick for a film already on disk,
-    and its scene, coming round meanwhile, waited for the copy."""
+def _two_films_copied(tmp_path):
+    """Two 400-byte films on a stick, both copied into a cache with room for both. (cache, playlist)"""
     stick = tmp_path / "stick"
     stick.mkdir()
     playlist = [stick / "a.mp4", stick / "b.mp4"]
@@ -274,6 +271,15 @@ def test_a_smaller_limit_keeps_the_copies_of_the_first_films_that_fit_not_the_la
         film.write_bytes(os.urandom(400))
     films = FilmCache(tmp_path / "cache", limit_bytes=900, keep_free_bytes=0, elsewhere=lambda path: True)
     films.stage_ahead(playlist).join(10)
+    return films, playlist
+
+
+def test_a_smaller_limit_keeps_the_copies_of_the_first_films_that_fit_not_the_last_used(tmp_path):
+    """A reload lowering the limit removed the copies used longest ago (the playlist's first
+    film, copied first), then found that first film in the plan and copied it from the stick
+    again in place of the later one: minutes of reading a stick for a film already on disk,
+    and its scene, coming round meanwhile, waited for the copy."""
+    films, playlist = _two_films_copied(tmp_path)
     assert films.copied == 2
     films.stage_ahead(playlist, limit_bytes=500).join(10)  # a reload: room for one film
     assert films.copied == 2  # nothing copied again
@@ -315,13 +321,7 @@ def test_copying_turned_off_removes_the_copy_a_film_played_from_once_it_ends(tmp
     """A reload setting film_cache_mb = 0 while a film played from its copy removed the others
     but left that one: it stayed on the show's disk until the next reload (a setting meant to
     use no disk kept a whole film there)."""
-    stick = tmp_path / "stick"
-    stick.mkdir()
-    playlist = [stick / "a.mp4", stick / "b.mp4"]
-    for film in playlist:
-        film.write_bytes(os.urandom(400))
-    films = FilmCache(tmp_path / "cache", limit_bytes=900, keep_free_bytes=0, elsewhere=lambda path: True)
-    films.stage_ahead(playlist).join(10)
+    films, playlist = _two_films_copied(tmp_path)
     caplog.set_level("INFO")
     with films.staged(playlist[0]) as play:
         films.stage_ahead(playlist, limit_bytes=0).join(10)  # the reload, a's film playing
