@@ -383,3 +383,51 @@ def test_a_closed_lid_over_an_iris_the_mesh_put_its_margin_through_is_skin_not_a
     assert lens.mean() < 0.05, lens.mean()
     luma = np.array([0.299, 0.587, 0.114])
     assert 0.9 < float((shown @ luma).mean()) / float(np.dot(SKIN, luma)) < 1.2
+
+
+def _monotype(mass: str) -> np.ndarray:
+    """A monotype round the test eye (EYE_PLACE): ink 35 on paper 232, an ink mass's edge a
+    pixel soft. `mass` "round": the eye drawn inside a mass that runs out past its temple
+    side onto the paper; "above": a mass over the brow, its lower edge at the crease, the
+    eye on the paper."""
+    size, left, right, middle = EYE_PLACE
+    yy, xx = np.mgrid[0:size[0], 0:size[1]].astype(np.float32)
+    if mass == "round":
+        ink = np.hypot((xx - 110.0) / 45.0, (yy - middle + 4.0) / 30.0) < 1.0
+    else:
+        ink = np.hypot((xx - 80.0) / 50.0, (yy - middle + 34.0) / 20.0) < 1.0
+    return cv2.GaussianBlur(np.where(ink, 35.0, 232.0).astype(np.float32), (0, 0), 1.0)
+
+
+@pytest.mark.parametrize("mass", ["round", "above"])
+def test_a_monotypes_closed_lid_is_ink_or_paper_not_a_grey_lens(mass):
+    """A Degas-like monotype (ink masses on bare paper) closed its eyes into pale glossy grey
+    ovals: each column's lid tone the lighter half of its band (paper beside a mass's edge,
+    ink inside it), smoothed and shaded into a graded lens whose edge followed no stroke. In
+    a two-tone picture the closed lid is the picture's own ink or paper: an eye inside a mass
+    closes into the mass, an eye on the paper closes into paper with an inked lash line."""
+    picture, region, eye, closed = _closed_eye_on(_monotype(mass))
+    lid = region[closed] @ np.array([0.299, 0.587, 0.114])
+    # Old: 0.14 ("round") and 0.12 ("above") of the closed lid's middle mid-grey; now none.
+    assert float(((lid > 70) & (lid < 190)).mean()) < 0.05
+    cover_rows = np.flatnonzero(closed.any(1))
+    if mass == "round":
+        assert float(np.median(lid)) < 70
+    else:
+        assert float(np.median(lid)) > 190
+        # the lash line along the closed margin: ink across the eye's middle
+        below = region[cover_rows[-1] + 1:cover_rows[-1] + 6, 70:90] @ np.array([0.299, 0.587, 0.114])
+        assert float(below.min(0).max()) < 100
+
+
+def test_a_drawing_in_graded_pencil_keeps_the_painted_skin_lid():
+    """Only two-tone pictures take the ink-and-paper lid: graded pencil shading round the eye
+    (grey all through, as in a photograph or a painting) keeps the shaded skin lid."""
+    from installation.models.motion.mesh.lid_ink import two_tones
+
+    yy, xx = np.mgrid[0:EYE_PLACE[0][0], 0:EYE_PLACE[0][1]].astype(np.float32)
+    shading = 240.0 - 150.0 * np.clip((xx - 20.0) / 130.0, 0, 1) + 12.0 * np.sin(2.0 * np.pi * (xx + yy) / 6.0)
+    region = np.repeat(np.clip(shading, 0, 255).astype(np.uint8)[..., None], 3, axis=2)
+    assert two_tones(region, 50, 50, (20, 60)) is None
+    assert two_tones(np.repeat(np.round(_monotype("round")).astype(np.uint8)[..., None], 3, axis=2),
+                     50, 50, (20, 60)) is not None

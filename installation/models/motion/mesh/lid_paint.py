@@ -11,6 +11,7 @@ import numpy as np
 
 from .halftone import HalftoneScreen
 from .lid_band import lighter_half
+from .lid_ink import two_tone_skin, two_tones
 from .lid_skin import skin_texture
 from .lids import LID_OVERLAP, LidCover
 from .plate import median
@@ -187,45 +188,57 @@ def paint_lids(region: np.ndarray, covers: list, blur: float = 0.0, grain: np.nd
     `screen`: where the picture is a printed halftone, its screen, which prints the lid in
     dots that run on from the face's (a smooth lid on a dotted face read as a bead)."""
     for cover in covers:
-        x0, y0, covered, margin_row, closing = cover.x0, cover.y0, cover.covered, cover.margin, cover.closing
-        top_row, start_row = cover.crease, cover.start
+        x0, y0, covered = cover.x0, cover.y0, cover.covered
         h, w = covered.shape
         if covered.max() <= 0:
             continue
         patch = region[y0:y0 + h, x0:x0 + w].astype(np.float32)
-        first, body = _lid_tone(region, cover)
-        span = np.maximum(margin_row - top_row, 1.0)
-        yy = np.arange(h, dtype=np.float32)[:, None]
-        # The paint starts at the lid's own tone and turns to the body's over the upper third
-        # of what it covers; the shading is measured from where it starts.
-        u = _clip((yy - start_row) / np.maximum(0.35 * (margin_row - start_row), 1.0), 0.0, 1.0)
-        u = u * u * (3.0 - 2.0 * u)
-        tone = first[None] * (1.0 - u[..., None]) + body[None] * u[..., None]
-        tone = tone / np.maximum(_shade(_clip((start_row - top_row) / span, 0.0, 1.0)), 0.5)[..., None]
-        shade = _shade(_clip((yy - top_row) / span, 0.0, 1.0))
-        lash_width = max(1.0, 0.035 * w)
-        lash = np.exp(-((yy - margin_row) / lash_width) ** 2) * min(1.0, 1.5 * closing)
-        light = (shade * (1.0 - 0.6 * lash))[..., None]
-        # The grain shades with the skin (added at full strength, dark grain drove the lash
-        # line to pure black), and nothing is darker than the darkest ink or shadow already
-        # in the eye: the lid keeps the portrait's palette.
-        # (The eye's own darkest: rows above the crease, taken in to soften its line, may hold
-        # the brow's hairs.)
-        own_rows = patch[max(cover.eye_top - y0, 0):]
-        darkest = _low_percentile(own_rows.reshape(-1, patch.shape[2]), 2)
-        shaded = tone * light
-        if blur > 0.6:  # crease, margin shadow and lash as soft as the picture; its grain stays
-            shaded = cv2.GaussianBlur(shaded, (0, 0), blur)
-        texture = None if screen is not None else skin_texture(region, x0, y0, covered, top_row, cover.lower)
-        if screen is not None:  # a halftone: the lid printed in the picture's own dots
-            shaded = screen.print(shaded, x0, y0)
-        elif texture is not None:
-            shaded = shaded + texture * light
-        elif grain is not None:
-            shaded = shaded + grain[y0:y0 + h, x0:x0 + w, None] * light
-        skin = np.maximum(shaded, darkest)
+        tones = two_tones(region, x0, y0, (h, w)) if screen is None else None
+        if tones is not None:  # ink and paper round the eye: so is the lid (lid_ink.py)
+            skin = two_tone_skin(region, cover, tones, blur)
+        else:
+            skin = _skin(region, cover, patch, blur, grain, screen)
         if blur > 0.6:  # the lid's edge as soft as the picture's own (mostly the closed margin)
             covered = cv2.GaussianBlur(covered, (0, 0), sigmaX=0.5 * blur, sigmaY=blur,
                                        borderType=cv2.BORDER_CONSTANT)
         weight = covered[..., None]
         region[y0:y0 + h, x0:x0 + w] = _clip(patch + (skin - patch) * weight, 0, 255).astype(np.uint8)
+
+
+def _skin(region: np.ndarray, cover: LidCover, patch: np.ndarray, blur: float, grain: np.ndarray | None,
+          screen: HalftoneScreen | None) -> np.ndarray:
+    """The closed lid of `cover` as skin (see paint_lids), (patch rows, columns, channels) float32."""
+    x0, y0, covered, margin_row, closing = cover.x0, cover.y0, cover.covered, cover.margin, cover.closing
+    top_row, start_row = cover.crease, cover.start
+    h, w = covered.shape
+    first, body = _lid_tone(region, cover)
+    span = np.maximum(margin_row - top_row, 1.0)
+    yy = np.arange(h, dtype=np.float32)[:, None]
+    # The paint starts at the lid's own tone and turns to the body's over the upper third
+    # of what it covers; the shading is measured from where it starts.
+    u = _clip((yy - start_row) / np.maximum(0.35 * (margin_row - start_row), 1.0), 0.0, 1.0)
+    u = u * u * (3.0 - 2.0 * u)
+    tone = first[None] * (1.0 - u[..., None]) + body[None] * u[..., None]
+    tone = tone / np.maximum(_shade(_clip((start_row - top_row) / span, 0.0, 1.0)), 0.5)[..., None]
+    shade = _shade(_clip((yy - top_row) / span, 0.0, 1.0))
+    lash_width = max(1.0, 0.035 * w)
+    lash = np.exp(-((yy - margin_row) / lash_width) ** 2) * min(1.0, 1.5 * closing)
+    light = (shade * (1.0 - 0.6 * lash))[..., None]
+    # The grain shades with the skin (added at full strength, dark grain drove the lash
+    # line to pure black), and nothing is darker than the darkest ink or shadow already
+    # in the eye: the lid keeps the portrait's palette.
+    # (The eye's own darkest: rows above the crease, taken in to soften its line, may hold
+    # the brow's hairs.)
+    own_rows = patch[max(cover.eye_top - y0, 0):]
+    darkest = _low_percentile(own_rows.reshape(-1, patch.shape[2]), 2)
+    shaded = tone * light
+    if blur > 0.6:  # crease, margin shadow and lash as soft as the picture; its grain stays
+        shaded = cv2.GaussianBlur(shaded, (0, 0), blur)
+    texture = None if screen is not None else skin_texture(region, x0, y0, covered, top_row, cover.lower)
+    if screen is not None:  # a halftone: the lid printed in the picture's own dots
+        shaded = screen.print(shaded, x0, y0)
+    elif texture is not None:
+        shaded = shaded + texture * light
+    elif grain is not None:
+        shaded = shaded + grain[y0:y0 + h, x0:x0 + w, None] * light
+    return np.maximum(shaded, darkest)
