@@ -144,11 +144,6 @@ _REDUCED = {1: "IMREAD_COLOR", 2: "IMREAD_REDUCED_COLOR_2", 4: "IMREAD_REDUCED_C
             8: "IMREAD_REDUCED_COLOR_8"}
 
 
-# A portrait is read with its longer side at most this many pixels wherever its face is fitted
-# (the portrait scene, `check`, `portrait inspect`, `animate`): one number, so a curator's
-# preview, the check and the visitors' screen fit the face on the same pixels.
-PORTRAIT_SIDE = 900
-
 
 def read_rgb(path: Path, max_side: int | None = None) -> np.ndarray:
     """Decode an image file to an RGB uint8 array, or raise MediaError saying why. With

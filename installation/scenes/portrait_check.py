@@ -11,7 +11,8 @@ from typing import Any
 from ..config.errors import Problem
 from ..config.locate import key_path, line_of
 from ..config.show_words import words_keys
-from ..imaging import PORTRAIT_SIDE, MediaError, read_rgb
+from ..imaging import MediaError, read_rgb
+from ..models.motion import PORTRAIT_SIDE
 from ..runtime.files import read_text
 
 # Words shown with a camera, and their counterparts shown without one.

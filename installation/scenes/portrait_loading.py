@@ -10,7 +10,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..imaging import PORTRAIT_SIDE, MediaError, read_rgb
+from ..imaging import MediaError, read_rgb
+from ..models.motion import PORTRAIT_SIDE
 from ..words import words
 from .portrait_sitter import draw_house_portrait
 

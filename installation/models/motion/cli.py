@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from ...clitypes import factor, height
+from . import PORTRAIT_SIDE
 from .animate_film import SYNTHETIC_NOTE, _fail, _sound_of, _steady
 from .animate_mesh import _animate_mesh, references_per_frame
 
@@ -21,8 +22,6 @@ __all__ = ["SYNTHETIC_NOTE", "add_commands", "references_per_frame", "run_animat
 
 
 def add_commands(subparsers) -> None:
-    from ...imaging import PORTRAIT_SIDE
-
     p = subparsers.add_parser(
         "animate",
         help="animate a portrait with the facial motion of a driving video (offline render)",
@@ -115,7 +114,7 @@ def run_animate(args: argparse.Namespace) -> int:
         return _fail(f"-o {args.output} would overwrite an input; give the film a name of its own")
     if args.output.is_dir():
         return _fail(f"-o {args.output} is a folder; give the film's file name, e.g. {args.output / 'portrait.mp4'}")
-    from ...imaging import PORTRAIT_SIDE, MediaError, image_size, read_rgb
+    from ...imaging import MediaError, image_size, read_rgb
 
     try:
         # As the scene reads it, to the pixel: a cut-out's transparency over white, a decompression

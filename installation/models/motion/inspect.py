@@ -49,11 +49,12 @@ def run_inspect(args: argparse.Namespace) -> int:
     import cv2
     import numpy as np
 
-    from ...imaging import PORTRAIT_SIDE, MediaError, image_size, read_rgb
+    from ...imaging import MediaError, image_size, read_rgb
     from ..face import FaceStackUnavailable, portrait_faces, try_open
     from ..face.mirrored import fit_doubted
     from ..face.orientation import how_it_lies
     from ..face.unsure import UNOBSCURED, models_unsure
+    from . import PORTRAIT_SIDE
     from .mesh import PortraitProblem, find_portrait_face
     from .mesh.animator import turn_share
     from .mesh.named_points import FACE_OVAL, INNER_LIPS, LEFT_EYE_OPENING, OUTER_LIPS, RIGHT_EYE_OPENING
