@@ -162,19 +162,25 @@ def refused_by_inspect_and_check(tmp_path: Path, capsys, name: str, picture) -> 
     return inspected, checked
 
 
+def default_quiz_show(scene_file: Path, mode: str, seed: int):
+    """The default show playing only the default quiz, in `mode` with a fixed `seed`
+    (its scene written to `scene_file`)."""
+    from installation.config.loader import load_show
+    from installation.preview import single_scene_show
+
+    text = (REPO / "scenes" / "quiz.toml").read_text().replace('mode = "single"', f'mode = "{mode}"')
+    scene_file.write_text(text + f"\nseed = {seed}\n", encoding="utf-8")
+    return single_scene_show(load_show(REPO / "install.toml"), scene_file)
+
+
 def quiz_reveals(tmp_path: Path, size: tuple[int, int], before_reveal=lambda: None, mode: str = "single"):
     """The default quiz played through at `size` (a fixed round: seed 7), answered "real" over
     OSC each time (in `mode` "pair", the first face): yields (pilot, the item the reveal
     explains: the shown one, or the pair's generated one) at each reveal, `before_reveal`
     called just before it is drawn."""
-    from installation.config.loader import load_show
     from installation.harness import run_test
-    from installation.preview import single_scene_show
 
-    scene_file = tmp_path / "quiz.toml"
-    text = (REPO / "scenes" / "quiz.toml").read_text().replace('mode = "single"', f'mode = "{mode}"')
-    scene_file.write_text(text + "\nseed = 7\n", encoding="utf-8")
-    show = single_scene_show(load_show(REPO / "install.toml"), scene_file)
+    show = default_quiz_show(tmp_path / "quiz.toml", mode, seed=7)
     with run_test(show, fps=10, size=size) as pilot:
         pilot.engine.fonts.log.recording = True
         pilot.command("start", scene="quiz")

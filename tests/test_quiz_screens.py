@@ -21,7 +21,7 @@ from installation.textlog import problems
 from installation.typography import Fonts
 from installation.words import words
 
-from .conftest import REPO, quiz_reveals
+from .conftest import REPO, default_quiz_show, quiz_reveals
 
 
 @cache
@@ -31,10 +31,7 @@ def _reveal(size: tuple[int, int], tmp: str, mode: str = "single") -> tuple:
     accent and the score line as the scene writes it."""
     from pathlib import Path
 
-    scene_file = Path(tmp) / f"quiz-{mode}.toml"
-    text = (REPO / "scenes" / "quiz.toml").read_text().replace('mode = "single"', f'mode = "{mode}"')
-    scene_file.write_text(text + "\nseed = 3\n", encoding="utf-8")
-    show = single_scene_show(load_show(REPO / "install.toml"), scene_file)
+    show = default_quiz_show(Path(tmp) / f"quiz-{mode}.toml", mode, seed=3)
     with run_test(show, fps=10, size=size) as pilot:
         pilot.engine.fonts.log.recording = True
         pilot.command("start", scene="quiz")
@@ -192,10 +189,7 @@ def test_the_pair_questions_score_prompt_and_hint_never_overlap(tmp_path, size, 
     prompt stood at a fixed tenth of the height whatever the score above it needed, and the
     prompt and the hint were single lines that a longer translation ran off the screen. Every
     question now shows its words apart, on the screen and off the faces."""
-    scene_file = tmp_path / "quiz-pair.toml"
-    text = (REPO / "scenes" / "quiz.toml").read_text().replace('mode = "single"', 'mode = "pair"')
-    scene_file.write_text(text + "\nseed = 7\n", encoding="utf-8")
-    show = single_scene_show(load_show(REPO / "install.toml"), scene_file)
+    show = default_quiz_show(tmp_path / "quiz-pair.toml", "pair", seed=7)
     if translated:
         show.words = {**show.words, **LONGER_WORDS}
     with run_test(show, fps=10, size=size) as pilot:
@@ -344,9 +338,7 @@ def test_the_summarys_words_sit_as_set(tmp_path, size):
     fixed 15 px down, and the type is raised to the kiosk minimum), and "You are the first
     visitor to answer these." broke in two on an upright screen, set to 0.55 of its width.
     Each bullet is centred on its line's lower-case letters; the sentence takes the column."""
-    scene_file = tmp_path / "quiz.toml"
-    scene_file.write_text((REPO / "scenes" / "quiz.toml").read_text() + "\nseed = 3\n", encoding="utf-8")
-    show = single_scene_show(load_show(REPO / "install.toml"), scene_file)
+    show = default_quiz_show(tmp_path / "quiz.toml", "single", seed=3)
     state = show.config.show.model_copy(update={"state": str(tmp_path / "state")})  # no earlier visitors' answers
     show = dataclasses.replace(show, config=show.config.model_copy(update={"show": state}))
     with run_test(show, fps=10, size=size) as pilot:
