@@ -1,7 +1,9 @@
 """Films copied ahead off a USB stick: a film ending, or starting from its copy, never waits
 for another film's copy (the cache's lock was held for the whole of a copy, so a film's
-last frame stayed frozen on screen until the copy ahead ended). (A slow stick is a reader
-handed to the cache that waits on an event before it gives a byte.)"""
+last frame stayed frozen on screen until the copy ahead ended), and a loop scene's films
+named by a folder pattern are copied ahead like the others (they were copied only when they
+first played, and on a slow stick the first showing of each stuttered). (A slow stick is a
+reader handed to the cache that waits on an event before it gives a byte.)"""
 
 from __future__ import annotations
 
@@ -11,9 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from installation.media import kept, staging
+from installation.media import drives, kept, staging
 from installation.media.staging import FilmCache
 from installation.media.testvideo import write_test_video
+
+from .conftest import title_scene, write_show
+from .test_stick_cache import _until
 
 
 class _SlowStick:
@@ -117,6 +122,33 @@ def test_a_film_played_from_the_stick_reaches_its_end_while_another_is_copied_ah
         slow.go.set()
         ahead.join(10)
         source.close()
+
+
+def test_a_loop_scenes_folder_pattern_films_are_copied_ahead(tmp_path, monkeypatch, no_cache):
+    """A loop scene whose films are `folder = "films/*.mp4"`: only films named one by one
+    (a video's `file`, a loop's `items`) were copied ahead; these were copied when each
+    first played, the loop waiting on the stick."""
+    from installation.harness import run_test
+    from installation.runtime.service import RuntimeConfig, attach
+
+    stick = tmp_path / "stick"
+    monkeypatch.setattr(drives, "device", lambda path: 2 if stick in (path, *path.parents) else 1)
+    path = write_show(stick, {
+        "a": title_scene("a", duration=30),
+        "wall": 'type = "loop"\nid = "wall"\nfolder = "films/*.mp4"\n',
+        "film": 'type = "video"\nid = "film"\nfile = "one.mp4"\n'})
+    (stick / "content" / "films").mkdir()
+    for name in ("films/x.mp4", "films/y.mp4", "one.mp4"):
+        (stick / "content" / name).write_bytes(os.urandom(3000))
+    (stick / "content" / "films" / "notes.txt").write_text("not a film")
+    cache = tmp_path / "home" / "bayard" / "films"
+    with run_test(path, fps=10) as pilot:
+        attach(pilot.engine, env={"XDG_CACHE_HOME": str(tmp_path / "home")}, config=RuntimeConfig(watch=False))
+        films = staging.current()
+        assert films is not None
+        _until(lambda: films.copied == 3)  # (the films-ahead thread; the show stands in its first scene)
+        assert films.copied == 3 and len(list(cache.iterdir())) == 3
+        assert films.playlist_bytes == 9000  # (the folder's films counted in what the show needs, status and check)
 
 
 @pytest.fixture
