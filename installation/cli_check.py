@@ -37,7 +37,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     osc_line, osc_problems = osc_port(show)
     state_line, state_problems = state_folder(show)
     display_line, display_problems = display_report(show, screen_env)
-    problems += osc_problems + disk_room(show) + film_room(show) + state_problems + display_problems
+    films_line, films_problems = film_room(show)
+    problems += osc_problems + disk_room(show) + films_problems + state_problems + display_problems
     if not args.fast:
         problems += _check_content(show) + _check_models(show)
     # In reading order, file by file and line by line (they were in the order the checks ran),
@@ -73,6 +74,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     print(display_line)
     print(osc_line)
     print(state_line)
+    print(films_line)
     from .runtime.units import read as read_service
 
     # Which files make the kiosk's service, and what of it could not be judged from here:

@@ -202,14 +202,15 @@ def test_check_says_when_the_film_cache_cannot_hold_the_films_on_the_stick(tmp_p
                       extra="[runtime]\nfilm_cache_mb = 1\n")
     for name in ("x.mp4", "y.mp4"):
         (stick / "content" / name).write_bytes(b"\0" * 700_000)
-    env = {"XDG_CACHE_HOME": str(tmp_path / "home")}
-    (problem,) = film_room(load_show(path), env)
+    env, unit = {"XDG_CACHE_HOME": str(tmp_path / "home")}, tmp_path / "none.service"  # (no kiosk service)
+    line, (problem,) = film_room(load_show(path), env, unit)
+    assert line.startswith(f"Film cache: {tmp_path / 'home' / 'bayard' / 'films'}, from this shell's environment")
     assert problem.severity == "warning" and problem.line == path.read_text().splitlines().index(
         "film_cache_mb = 1") + 1
     assert "come to 1.4 MB, more than the film cache's 1.0 MB" in problem.message
     assert "set [runtime] film_cache_mb = 2 to copy them all" in problem.message
     path.write_text(path.read_text().replace("film_cache_mb = 1", "film_cache_mb = 2"))
-    assert film_room(load_show(path), env) == []
+    assert film_room(load_show(path), env, unit)[1] == []
 
 
 class _GatedLock:

@@ -26,6 +26,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 # (apart, cache_folder, mb_text, needed_mb, KEEP_FREE_BYTES: `check` and the service's, from here as before)
 from .drives import apart, cache_folder  # noqa: F401
@@ -41,14 +42,29 @@ def _discard(part: Path) -> None:
         part.unlink(missing_ok=True)
 
 
+def _read_film(film: Path) -> BinaryIO:
+    return open(film, "rb")  # noqa: SIM115 (the copy's with-block closes it)
+
+
 class FilmCache(FilmRoom):
     """Local copies of films that live on another drive. Thread-safe: sources stage from
     their own decoder threads."""
 
     def __init__(self, root: Path, limit_bytes: int, keep_free_bytes: int = KEEP_FREE_BYTES,
-                 elsewhere: Callable[[Path], bool] | None = None) -> None:
+                 elsewhere: Callable[[Path], bool] | None = None,
+                 open_film: Callable[[Path], BinaryIO] | None = None) -> None:
         super().__init__(root, limit_bytes, keep_free_bytes, elsewhere)
-        self._lock = threading.Lock()  # one copy at a time: one stick, read in one stream
+        # How a film is read for its copy (tests hand in a slow stick).
+        self._open = open_film or _read_film
+        # Two locks. `_lock` guards the cache's books (which copies are held, last used, the
+        # plan) and is held for moments only: a film ending releases its copy under it, on its
+        # decoder thread, and its scene cannot end before that (a film ending once waited there
+        # for the whole of another film's copy ahead, its last frame frozen on screen).
+        # `_copying` lets one copy run at a time (one stick, read in one stream); a copy is
+        # written outside `_lock` and published under it.
+        self._lock = threading.Lock()
+        self._copying = threading.Lock()
+        self._part: Path | None = None  # the part file a copy is writing now (not one a power cut left)
         self._said: set[tuple[Path, str]] = set()  # (a film, why without its figures)
         self.copied = 0  # films copied since start (status, tests)
         self.fallbacks = 0  # showings of a film played from its drive for want of room
@@ -75,7 +91,7 @@ class FilmCache(FilmRoom):
             st = film.stat()
         except OSError:
             # The drive is out: the copy this film last played from, if it is still here.
-            if not self._acquire(stop):
+            if not self._acquire(self._lock, stop):
                 return None
             try:
                 last = self._last.get(film)
@@ -87,30 +103,34 @@ class FilmCache(FilmRoom):
         if self.limit_bytes <= 0 or not self.elsewhere(film):
             return film
         copy = self._copy_path(film, st)
-        if not self._acquire(stop):
+        if not self._acquire(self._lock, stop):
             return None
         try:
-            if self.limit_bytes <= 0:  # a reload turned copying off while this film waited on a copy
-                return film
-            if copy.is_file() and copy.stat().st_size == st.st_size:
-                self._touch(copy)
-                self._last[film] = copy
-                return self._hold(copy)
-            why = self._make_room(st.st_size, copy)
-            if why:
-                return self._fall_back(film, why, showing)
-            done = self._copy(film, copy, st, stop, showing)
-            if done is None or done == film:
-                return done
-            self._touch(done)
-            self._last[film] = done
-            return self._hold(done)
+            found = self._found(film, copy, st)
         finally:
             self._lock.release()
+        if found is not None:  # (copied already: no wait on a copy of another film)
+            return found
+        # Not copied yet: wait for the stick to be free, then look again (the copy waited on
+        # may have been this film's own, made ahead).
+        if not self._acquire(self._copying, stop):
+            return None
+        try:
+            return self._copy_in(film, copy, st, stop, showing)
+        finally:
+            self._copying.release()
 
-    def _acquire(self, stop: threading.Event | None) -> bool:
-        """The lock (another film may be copying), or False once `stop` is set."""
-        while not self._lock.acquire(timeout=0.1):
+    def _found(self, film: Path, copy: Path, st: os.stat_result) -> Path | None:
+        """`copy`, held for `film`, where it is whole in the cache (called with the lock held)."""
+        if copy.is_file() and copy.stat().st_size == st.st_size:
+            self._touch(copy)
+            self._last[film] = copy
+            return self._hold(copy)
+        return None
+
+    def _acquire(self, lock: threading.Lock, stop: threading.Event | None) -> bool:
+        """`lock` (the books, or the stick another film is copying from), or False once `stop` is set."""
+        while not lock.acquire(timeout=0.1):
             if stop is not None and stop.is_set():
                 return False
         return True
@@ -122,11 +142,61 @@ class FilmCache(FilmRoom):
         self._in_use[copy] = self._in_use.get(copy, 0) + 1
         return copy
 
-    def _copy(self, film: Path, copy: Path, st: os.stat_result, stop: threading.Event | None,
-              showing: bool = True) -> Path | None:
-        part = copy.with_name(f"{copy.name}.{os.getpid()}{PART}")
+    def _copy_in(self, film: Path, copy: Path, st: os.stat_result, stop: threading.Event | None,
+                 showing: bool) -> Path | None:
+        """Copy `film` into the cache (called with `_copying` held): room is made under the
+        books' lock, the film is read and written outside it, and the copy is published under
+        it again, so a film ending or starting from its copy never waits on this one."""
+        if not self._acquire(self._lock, stop):
+            return None
         try:
-            with open(film, "rb") as src, open(part, "wb") as dst:
+            if self.limit_bytes <= 0:  # a reload turned copying off while this film waited on a copy
+                return film
+            found = self._found(film, copy, st)
+            if found is not None:
+                return found
+            why = self._make_room(st.st_size, copy)
+            if why:
+                return self._fall_back(film, why, showing)
+            part = self._part = copy.with_name(f"{copy.name}.{os.getpid()}{PART}")
+        finally:
+            self._lock.release()
+        try:
+            whole = self._write(film, part, st, stop)
+        except RuntimeError:
+            with self._lock:
+                self._part = None
+            raise
+        with self._lock:
+            self._part = None
+            if whole is None:
+                return None
+            if whole is not True:
+                return self._fall_back(film, f"copying it to {self.root} failed ({whole})", showing)
+            if self.limit_bytes <= 0:  # a reload turned copying off while it was copied
+                _discard(part)
+                return film
+            try:
+                os.replace(part, copy)
+            except OSError as exc:
+                _discard(part)
+                return self._fall_back(film, f"copying it to {self.root} failed ({exc.strerror or exc})", showing)
+            self.copied += 1
+            log.info("%s copied to the show's disk (%s, %.0f MB): its drive may be taken out while it plays",
+                     film.name, copy, st.st_size / 1e6)
+            self._touch(copy)
+            self._last[film] = copy
+            self._hold(copy)
+            if sum(size for _, size, _ in self._entries()) > self.limit_bytes:
+                self._trim(say=False)  # (a reload lowered the limit while it was copied)
+            return copy
+
+    def _write(self, film: Path, part: Path, st: os.stat_result, stop: threading.Event | None) -> bool | str | None:
+        """Read `film` into `part` (without the books' lock): True once whole, None when
+        `stop` was set, else why not (the part then removed). Raises RuntimeError where the
+        film went or changed meanwhile."""
+        try:
+            with self._open(film) as src, open(part, "wb") as dst:
                 while chunk := src.read(CHUNK_BYTES):
                     if stop is not None and stop.is_set():
                         _discard(part)
@@ -138,16 +208,12 @@ class FilmCache(FilmRoom):
             if (after.st_size, after.st_mtime_ns) != (st.st_size, st.st_mtime_ns):
                 _discard(part)
                 raise RuntimeError("changed while it was being copied (a copy onto the drive still in progress?)")
-            os.replace(part, copy)
         except OSError as exc:
             _discard(part)
             if not film.is_file():
                 raise RuntimeError("file not found (its drive went while it was copied)") from None
-            return self._fall_back(film, f"copying it to {self.root} failed ({exc.strerror or exc})", showing)
-        self.copied += 1
-        log.info("%s copied to the show's disk (%s, %.0f MB): its drive may be taken out while it plays",
-                 film.name, copy, st.st_size / 1e6)
-        return copy
+            return str(exc.strerror or exc)
+        return True
 
     def _fall_back(self, film: Path, why: str, showing: bool = True) -> Path:
         self.fallbacks += showing  # (a film's sound and its copy ahead are not showings of their own)
@@ -175,7 +241,7 @@ class FilmCache(FilmRoom):
         def run() -> None:
             # A part file a power cut or a kill left mid-copy: cleared before a new copy, it
             # stayed for good (uncounted in status) where every film was already copied.
-            if not self._acquire(stop):
+            if not self._acquire(self._lock, stop):
                 return
             if stop.is_set():  # a later reload's thread, handed the lock first, has set its limit and plan
                 self._lock.release()
@@ -183,7 +249,8 @@ class FilmCache(FilmRoom):
             try:
                 with contextlib.suppress(OSError):  # (a cache that cannot be read: said at a copy)
                     for stale in self.root.glob(f"*{PART}"):
-                        _discard(stale)
+                        if stale != self._part:  # (a film's copy under way is not a power cut's)
+                            _discard(stale)
                 resized = limit_bytes is not None and self._resize(limit_bytes)
                 plan = self._plan(films)
                 if resized:

@@ -7,6 +7,7 @@ whether the film cache has room for the show's films on a USB stick."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -14,7 +15,8 @@ from typing import Any
 
 from ..config.errors import Problem
 from ..config.locate import line_of
-from ..media.staging import apart, cache_folder, mb_text, needed_mb
+from ..media.film_room import COPY_NAME
+from ..media.staging import KEEP_FREE_BYTES, apart, cache_folder, mb_text, needed_mb
 from . import units
 from .files import free_bytes, read_text
 from .settings import state_dirs
@@ -139,14 +141,66 @@ def state_folder(show: Any, unit: Path = SERVICE_UNIT) -> tuple[str, list[Proble
     return line, [problem]
 
 
-def film_room(show: Any, env: Mapping[str, str] | None = None) -> list[Problem]:
-    """A warning when the show's films on another drive (a USB stick) need more room than
-    [runtime] film_cache_mb gives: the first that fit together are copied to the show's disk,
-    the rest play from the stick, which cannot be taken out while one of them plays."""
+def service_cache_env(reading: units.Reading) -> dict[str, str]:
+    """The variables the film cache's folder is read from (drives.cache_folder) as the service's
+    process has them: CACHE_DIRECTORY, which systemd sets from CacheDirectory= (under
+    /var/cache, each name of the last list standing, an empty assignment emptying it), HOME from
+    User=, then the unit's own Environment= lines, which override both (systemd.exec(5))."""
+    names: list[str] = []
+    user = ""
+    for key, value in reading.settings:
+        if key == "CacheDirectory":
+            names = [*names, *(word.split(":")[0] for word in value.split())] if value else []
+        elif key == "User":
+            user = value.strip('"')
+    env: dict[str, str] = {}
+    if names:
+        env["CACHE_DIRECTORY"] = ":".join(str(Path("/var/cache") / name) for name in names)
+    if user and user not in ("root", "0"):
+        import pwd
+
+        with contextlib.suppress(KeyError):  # (a user this machine lacks: the service would not start)
+            env["HOME"] = pwd.getpwnam(user).pw_dir
+    elif user:
+        env["HOME"] = "/root"
+    return {**env, **reading.environment}
+
+
+def film_cache_place(env: Mapping[str, str] | None = None, unit: Path | None = None) -> tuple[Path | None, str]:
+    """The folder the show copies films into, and whose reading that is: a CACHE_DIRECTORY
+    given to check itself, else the kiosk service's (/var/cache/bayard/films as deploy/ sets
+    it up), else this shell's (~/.cache/bayard/films). check judged the cache from its own
+    shell's environment alone, though the service the show runs under uses another folder,
+    maybe on another disk."""
+    own = os.environ if env is None else env
+    if own.get("CACHE_DIRECTORY"):
+        return cache_folder(own), "as CACHE_DIRECTORY given to check says"
+    reading = units.read(unit or units.SERVICE_UNIT)
+    if reading.unit is not None:
+        folder = cache_folder(service_cache_env(reading))
+        if folder is not None:
+            return folder, f"as {reading.unit.name} runs the show"
+    how = "from this shell's environment"
+    if reading.unit is None:  # (a kiosk set up by deploy/setup-kiosk.sh copies to /var/cache/bayard/films)
+        how += (", no kiosk service being installed; under deploy/bayard.service it is /var/cache/bayard/films "
+                "(`CACHE_DIRECTORY=/var/cache/bayard bayard check` judges that one)")
+    return cache_folder(own), how
+
+
+def film_room(show: Any, env: Mapping[str, str] | None = None,
+              unit: Path | None = None) -> tuple[str, list[Problem]]:
+    """A line for check's summary naming the film cache's folder (the one the show will use:
+    see film_cache_place) and the room on its disk, and a warning where the show's films on
+    another drive (a USB stick) need more room than [runtime] film_cache_mb gives, or than
+    that disk has: the films that do not fit play from the stick, which cannot be taken out
+    while one of them plays."""
     limit_mb = show.config.runtime.film_cache_mb
-    if limit_mb <= 0:
-        return []  # (copying off: the show's docs say the films then hold the stick)
-    home = cache_folder(os.environ if env is None else env) or show.state_dir
+    if limit_mb <= 0:  # (the show's docs say the films then hold the stick)
+        return "Film cache: off ([runtime] film_cache_mb = 0): films on a USB stick play from it", []
+    home, how = film_cache_place(env, unit)
+    if home is None:
+        return ("Film cache: none (no CACHE_DIRECTORY, XDG_CACHE_HOME or HOME to put it in): films on a USB "
+                "stick play from it"), []
     total = 0
     for film in show_films(show):
         try:
@@ -155,10 +209,38 @@ def film_room(show: Any, env: Mapping[str, str] | None = None) -> list[Problem]:
             continue  # (a missing film is check_media's to say)
         if apart(film, home):
             total += size
-    if total <= limit_mb * MB:
-        return []
-    return [Problem(show.path, line_of(read_text(show.path), ("runtime", "film_cache_mb")), "runtime.film_cache_mb",
-                    f"the show's films on another drive (a USB stick) come to {mb_text(total)} MB, more than the "
-                    f"film cache's {mb_text(limit_mb * MB)} MB: the first that fit together are copied to the show's "
-                    "disk and the rest play from the stick, which cannot be taken out while one of them plays; set "
-                    f"[runtime] film_cache_mb = {needed_mb(total)} to copy them all", severity="warning")]
+    space = free_bytes(home)
+    free = space[0] if space is not None else None
+    line = (f"Film cache: {home}, {how}; " + (f"{mb_text(free)} MB free on its disk" if free is not None else
+                                             "its disk's free space could not be read")
+            + f"; the show's films on another drive come to {mb_text(total)} MB of its {mb_text(limit_mb * MB)} MB "
+            "([runtime] film_cache_mb)")
+    where = line_of(read_text(show.path), ("runtime", "film_cache_mb"))
+    problems = []
+    if total > limit_mb * MB:
+        problems.append(Problem(
+            show.path, where, "runtime.film_cache_mb",
+            f"the show's films on another drive (a USB stick) come to {mb_text(total)} MB, more than the film "
+            f"cache's {mb_text(limit_mb * MB)} MB: the first that fit together are copied to the show's disk and "
+            "the rest play from the stick, which cannot be taken out while one of them plays; set [runtime] "
+            f"film_cache_mb = {needed_mb(total)} to copy them all", severity="warning"))
+    wanted = min(total, limit_mb * MB)
+    room = None if free is None else free + _copies_bytes(home) - KEEP_FREE_BYTES  # (copies there may go)
+    if room is not None and wanted > room:
+        problems.append(Problem(
+            show.path, where, "runtime.film_cache_mb",
+            f"the film cache {home} has {mb_text(max(room, 0))} MB to use on its disk ({mb_text(free)} MB free, "
+            f"{mb_text(KEEP_FREE_BYTES)} MB of it kept for logs and statistics), and the show's films on another "
+            f"drive would take {mb_text(wanted)} MB: those that do not fit play from the stick, which cannot be "
+            "taken out while one of them plays; free space on that disk", severity="warning"))
+    return line, problems
+
+
+def _copies_bytes(folder: Path) -> int:
+    """What the copies already in the film cache's folder take (room the cache may reuse)."""
+    total = 0
+    with contextlib.suppress(OSError):
+        for path in folder.iterdir():
+            if COPY_NAME.fullmatch(path.name) and path.is_file():
+                total += path.stat().st_size
+    return total

@@ -102,8 +102,12 @@ def show_films(show: Any) -> list[Path]:
     for scene_id in order:
         if scene_id not in show.scenes:
             continue
-        for _, relative in media_references(show.scenes[scene_id]):
-            path = Path(show.content_root) / relative
+        config = show.scenes[scene_id]
+        named = [Path(show.content_root) / relative for _, relative in media_references(config)]
+        # A loop's films given by a folder pattern ("films/*.mp4") are the show's films too:
+        # left out, each was copied off the stick only when it first played, and stuttered.
+        matched = getattr(config, "folder_files", None)
+        for path in [*named, *(matched(Path(show.content_root)) if callable(matched) else [])]:
             if path.suffix.lower() in VIDEO_SUFFIXES:
                 films[path] = None
     return list(films)

@@ -20,7 +20,6 @@ loop_morph.py and what it draws in loop_draw.py.
 
 from __future__ import annotations
 
-import glob as globlib
 import math
 import random
 import threading
@@ -32,7 +31,6 @@ import pygame
 
 from .. import faults
 from ..media import GeneratorSource, MediaSource, open_source
-from ..media.sources import IMAGE_SUFFIXES, VIDEO_SUFFIXES
 from .base import Scene, register_scene
 from .layout import GRID_SHARE, giving_way, layout_key, overrun_message
 from .loop_config import GeneratorSpec, LoopConfig, LoopItem
@@ -106,14 +104,11 @@ class LoopScene(LoopDrawing, Scene):
         c = self.config
         root = self.context.content_root
         items = [item for item in c.items]
-        if c.folder:
-            listed = {item.file for item in items}
-            for path in sorted(globlib.glob(str(root / c.folder), recursive=True)):
-                p = Path(path)
-                if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES | VIDEO_SUFFIXES:
-                    relative = p.relative_to(root).as_posix()
-                    if relative not in listed:
-                        items.append(LoopItem(file=relative))
+        listed = {item.file for item in items}
+        for path in c.folder_files(root):
+            relative = path.relative_to(root).as_posix()
+            if relative not in listed:
+                items.append(LoopItem(file=relative))
         return [item for item in items if item.file not in self.skipped]
 
     def _rescan(self) -> None:

@@ -103,6 +103,18 @@ class LoopConfig(SceneConfig):
     foreground: Colour = Field(default="#efe6d8", description="text colour '#rrggbb'")
     accent: Colour = Field(default="#b89a72", description="heading and credit colour '#rrggbb'")
 
+    def folder_files(self, content_root: Path) -> list[Path]:
+        """The pictures and films `folder` matches now, in the order the loop plays them (the
+        scene and the films copied ahead off a USB stick read the same list)."""
+        import glob
+
+        from ..media.sources import IMAGE_SUFFIXES, VIDEO_SUFFIXES
+
+        if not self.folder:
+            return []
+        found = (Path(path) for path in sorted(glob.glob(str(Path(content_root) / self.folder), recursive=True)))
+        return [path for path in found if path.is_file() and path.suffix.lower() in IMAGE_SUFFIXES | VIDEO_SUFFIXES]
+
     @field_validator("folder")
     @classmethod
     def _folder_inside(cls, value: str | None) -> str | None:

@@ -1,0 +1,159 @@
+"""Films copied ahead off a USB stick: a film ending, or starting from its copy, never waits
+for another film's copy (the cache's lock was held for the whole of a copy, so a film's
+last frame stayed frozen on screen until the copy ahead ended), and a loop scene's films
+named by a folder pattern are copied ahead like the others (they were copied only when they
+first played, and on a slow stick the first showing of each stuttered). (A slow stick is a
+reader handed to the cache that waits on an event before it gives a byte.)"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from installation.media import drives, kept, staging
+from installation.media.staging import FilmCache
+from installation.media.testvideo import write_test_video
+
+from .conftest import title_scene, write_show
+from .test_stick_cache import _until
+
+
+class _SlowStick:
+    """Opens films as the cache would, except those named in `slow`: reading one stops at its
+    first byte until `go` is set (`reading` says it got there)."""
+
+    def __init__(self, *slow: str) -> None:
+        self.slow = set(slow)
+        self.reading = threading.Event()
+        self.go = threading.Event()
+
+    def __call__(self, film: Path):
+        handle = open(film, "rb")  # noqa: SIM115 (the cache's with-block closes it)
+        if film.name not in self.slow:
+            return handle
+        stick = self
+
+        class Held:
+            def __enter__(self):
+                return self
+
+            def __exit__(self, *exc) -> None:
+                handle.close()
+
+            def read(self, size: int = -1) -> bytes:
+                stick.reading.set()
+                stick.go.wait(30)  # (bounded only so a failing test ends)
+                return handle.read(size)
+
+        return Held()
+
+
+def _stick(tmp_path: Path, *names: str, size: int = 400) -> Path:
+    stick = tmp_path / "stick"
+    stick.mkdir(exist_ok=True)
+    for name in names:
+        (stick / name).write_bytes(os.urandom(size))
+    return stick
+
+
+def test_a_film_ending_or_starting_from_its_copy_never_waits_for_a_copy_ahead(tmp_path):
+    stick = _stick(tmp_path, "a.mp4", "b.mp4")
+    slow = _SlowStick("b.mp4")
+    films = FilmCache(tmp_path / "cache", limit_bytes=900, keep_free_bytes=0, elsewhere=lambda path: True,
+                      open_film=slow)
+    playing, ended, again = threading.Event(), threading.Event(), threading.Event()
+
+    def film_a() -> None:  # the decoder thread of a film that plays from its copy
+        with films.staged(stick / "a.mp4") as play:
+            assert play.parent == tmp_path / "cache"
+            playing.set()
+            slow.reading.wait(10)  # b's copy ahead begins while a plays
+        ended.set()  # a's end of stream goes to its scene from here
+        with films.staged(stick / "a.mp4") as play:  # a's next showing, from the copy it has
+            assert play.parent == tmp_path / "cache"
+        again.set()
+
+    decoder = threading.Thread(target=film_a)
+    decoder.start()
+    assert playing.wait(10)
+    ahead = films.stage_ahead([stick / "a.mp4", stick / "b.mp4"])
+    assert slow.reading.wait(10)
+    try:
+        assert ended.wait(10), "a's end waited for b's copy"
+        assert again.wait(10), "a's next showing waited for b's copy"
+        assert not slow.go.is_set() and films.copied == 1  # b's copy still under way all the while
+    finally:
+        slow.go.set()
+        decoder.join(10)
+        ahead.join(10)
+    assert films.copied == 2  # b's copy, written outside the lock, is published whole
+    with films.staged(stick / "b.mp4") as b:
+        assert b.parent == tmp_path / "cache" and b.read_bytes() == (stick / "b.mp4").read_bytes()
+    assert [p.name for p in (tmp_path / "cache").iterdir() if p.name.endswith(".part")] == []
+
+
+def test_a_film_played_from_the_stick_reaches_its_end_while_another_is_copied_ahead(tmp_path, no_cache):
+    """What the visitor saw: the film's last frame held on screen (counted as held frames)
+    until the copy ahead of the next film was done."""
+    from installation.media.sources import VideoSource
+
+    stick = _stick(tmp_path, "b.mp4", size=4000)
+    write_test_video(stick / "a.mp4", seconds=0.5, fps=10, size=(64, 48))
+    slow = _SlowStick("b.mp4")
+    films = FilmCache(tmp_path / "cache", limit_bytes=10**7, keep_free_bytes=0, elsewhere=lambda path: True,
+                      open_film=slow)
+    staging.use(films)
+    source = VideoSource(stick / "a.mp4", (64, 48), loop=False).start()
+    assert source.wait_ready()
+    ahead = films.stage_ahead([stick / "a.mp4", stick / "b.mp4"])
+    assert slow.reading.wait(10)
+    try:
+        t = 0.0
+        while t < 0.5:
+            source.frame_at(t, block=True)
+            t += 0.1
+        source.frame_at(0.55, block=True)  # past its last frame: its end of stream is due
+        assert source.ended and source.error is None
+        assert not slow.go.is_set()  # the copy ahead still under way
+    finally:
+        slow.go.set()
+        ahead.join(10)
+        source.close()
+
+
+def test_a_loop_scenes_folder_pattern_films_are_copied_ahead(tmp_path, monkeypatch, no_cache):
+    """A loop scene whose films are `folder = "films/*.mp4"`: only films named one by one
+    (a video's `file`, a loop's `items`) were copied ahead; these were copied when each
+    first played, the loop waiting on the stick."""
+    from installation.harness import run_test
+    from installation.runtime.service import RuntimeConfig, attach
+
+    stick = tmp_path / "stick"
+    monkeypatch.setattr(drives, "device", lambda path: 2 if stick in (path, *path.parents) else 1)
+    path = write_show(stick, {
+        "a": title_scene("a", duration=30),
+        "wall": 'type = "loop"\nid = "wall"\nfolder = "films/*.mp4"\n',
+        "film": 'type = "video"\nid = "film"\nfile = "one.mp4"\n'})
+    (stick / "content" / "films").mkdir()
+    for name in ("films/x.mp4", "films/y.mp4", "one.mp4"):
+        (stick / "content" / name).write_bytes(os.urandom(3000))
+    (stick / "content" / "films" / "notes.txt").write_text("not a film")
+    cache = tmp_path / "home" / "bayard" / "films"
+    with run_test(path, fps=10) as pilot:
+        attach(pilot.engine, env={"XDG_CACHE_HOME": str(tmp_path / "home")}, config=RuntimeConfig(watch=False))
+        films = staging.current()
+        assert films is not None
+        _until(lambda: films.copied == 3)  # (the films-ahead thread; the show stands in its first scene)
+        assert films.copied == 3 and len(list(cache.iterdir())) == 3
+        assert films.playlist_bytes == 9000  # (the folder's films counted in what the show needs, status and check)
+
+
+@pytest.fixture
+def no_cache():
+    yield
+    staging.use(None)
+    staging.use_home(None)
+    kept.forget()
