@@ -169,7 +169,7 @@ def test_a_running_show_keeps_what_it_last_read_well_when_an_edit_breaks_the_man
     with run_test(path, size=SIZE) as pilot:
         scene = pilot.engine.sequencer.current.scene
         assert len(scene.items) == 5 and not scene.problem
-        assert any("items.toml: not valid TOML" in m and "the quiz plays the 5 items it last read well until the "
+        assert any("items.toml:1: not valid TOML" in m and "the quiz plays the 5 items it last read well until the "
                    "manifest is mended" in m for m in _said(pilot)), _said(pilot)
         pilot.command("start", scene="q")
         assert scene.state == "question"

@@ -9,12 +9,13 @@ import math
 from pathlib import Path
 from typing import Any
 
-from ..config.errors import Problem
+from ..config.errors import Problem, shown
 from ..config.locate import line_of
 from ..models.detector.preprocess import MIN_SIDE, TILE  # the least of a picture's own pixels a detector reads
 from ..runtime.files import read_text
 from .layout import SOFT_ENLARGEMENT, picture_room
 from .quiz_items import ItemsError, load_folder, too_small, unplayable
+from .quiz_kept_items import kept_file, recall
 from .quiz_manifest import ItemPlaces, read_manifest
 
 
@@ -62,7 +63,7 @@ def check_quiz_faces(config: Any, show: Any) -> list[Problem]:
             # A manifest that is there but cannot be read (not TOML, an unknown truth): the
             # quiz would rest with no pictures, and `check` said the show was fine.
             return [*problems, Problem(file, line_of(source, (key,)), key,
-                                       f"{error}; until it is mended the quiz rests with no pictures")]
+                                       f"{error}; until it is mended {_meanwhile(config, show)}")]
         return problems  # a missing manifest or folder is check_media's to report
     if not items:
         return problems
@@ -121,6 +122,18 @@ def check_quiz_faces(config: Any, show: Any) -> list[Problem]:
     if smallest is not None:
         problems += _small_on_this_screen(show, *smallest, where, file, key)
     return problems
+
+
+def _meanwhile(config: Any, show: Any) -> str:
+    """What the quiz plays while its manifest cannot be read: the items it last read well,
+    as kept in the state folder (quiz_kept_items), else nothing."""
+    kept = kept_file(show.state_dir, config.id)
+    manifest = shown(show.content_root / config.manifest, show.content_root)
+    items, since, _ = recall(kept, manifest, show.content_root, Path(show.path).parent)
+    if not items:
+        return "the quiz rests with no pictures"
+    return (f"the quiz plays the {len(items)} items it last read well (kept in "
+            f"{shown(kept, Path(show.path).parent)} on {since})")
 
 
 # Quiz faces held this far below their place on the screen read as a small picture in a

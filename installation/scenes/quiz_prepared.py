@@ -19,6 +19,7 @@ from ..models.detector.preprocess import MIN_SIDE, ImageError
 from . import quiz_draw as draw
 from .layout import SOFT_ENLARGEMENT, picture_room
 from .quiz_items import Item, ItemsError, QuizStats, load_folder, too_small, unplayable
+from .quiz_kept_items import kept_file
 from .quiz_machine import gallery_crossfit, judged, load_machine
 from .quiz_manifest import ItemPlaces, read_playing
 
@@ -50,7 +51,8 @@ class Preparing:
             if c.manifest is not None:
                 # The rest still play, and what played before an edit broke it plays on;
                 # the technician hears which item is wrong, and what plays meanwhile.
-                items, notes = read_playing(root / c.manifest, root, show_root, c.mode)
+                kept = kept_file(Path(self.context.state_dir), self.id)  # (for a restart over a broken one)
+                items, notes = read_playing(root / c.manifest, root, show_root, c.mode, kept)
                 for note in notes:
                     self.context.report(note, severity="warning")
             else:
