@@ -18,7 +18,7 @@ from ..models.detector import DEFAULT_DETECTOR
 from ..models.detector.preprocess import MIN_SIDE, ImageError
 from . import quiz_draw as draw
 from .layout import SOFT_ENLARGEMENT, picture_room
-from .quiz_items import Item, ItemsError, QuizStats, load_folder, too_small, unplayable
+from .quiz_items import Item, ItemsError, QuizStats, left_out, load_folder, too_small, unplayable
 from .quiz_kept_items import kept_file
 from .quiz_machine import gallery_crossfit, judged, load_machine
 from .quiz_manifest import ItemPlaces, read_playing
@@ -77,11 +77,13 @@ class Preparing:
                 if min(image.shape[:2]) < MIN_SIDE:
                     raise MediaError(f"{item.path}: {too_small(*image.shape[1::-1])}")
             except MediaError as error:
-                said = places.problem(item, str(error).split(": ", 1)[-1])  # (the error names the file in full)
+                # (The error names the file in full; the place names it from the show folder.)
+                reason = left_out(str(error).split(": ", 1)[-1], listed=c.manifest is not None)
+                said = places.problem(item, reason, severity="warning")
                 if str(item.path) not in _REPORTED:
                     _REPORTED.add(str(item.path))
                     self.log.warning("quiz item skipped: %s", said)
-                self.context.report(f"quiz item skipped: {said}")
+                self.context.report(f"quiz item skipped: {said}", severity="warning")
                 continue
             # Kept as large as this screen draws it, at most its own pixels: a fixed 640 px
             # copy was enlarged twice over on a 4K screen however large the picture was.
