@@ -378,7 +378,8 @@ def test_a_picture_that_cannot_be_read_is_a_warning_with_its_fix_and_the_others_
 @pytest.mark.slow
 def test_a_12000_by_9000_picture_plays_whole(tmp_path):
     """A medium-format scan as a quiz item (108 megapixels, under the show's 150): it plays,
-    in its colours, and the others with it (about 3 s to make ready, on the worker)."""
+    in its colours, and the others with it (decoded at a quarter size for its screen copy,
+    which later showings keep: tests/test_quiz_pictures.py, bench/quiz_picture.py)."""
     folder = tmp_path / "content" / "quiz"
     folder.mkdir(parents=True)
     big = cv2.resize(_reference()[:, :, ::-1], (12000, 9000), interpolation=cv2.INTER_NEAREST)
