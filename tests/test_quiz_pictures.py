@@ -1,5 +1,5 @@
 """A large quiz picture made ready at each showing: it was decoded whole every time (a
-12000x9000 scan: 3.1 s and 730 MB at every showing, bench/quiz_picture.py). Now it is
+12000x9000 JPEG: 2.5-4 s and 640 MB at every showing, bench/quiz_picture.py). Now it is
 decoded reduced where its format allows, its screen copy kept for later showings, and
 decoded whole only for the machine to judge it; what visitors see is the same to the eye."""
 

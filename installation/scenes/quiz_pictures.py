@@ -2,12 +2,14 @@
 screen draws it, made on the worker thread (numpy only) and kept in memory by file.
 
 The scene is built anew at every showing, and each showing decoded every picture whole
-only to shrink it: a 12000x9000 scan cost 3.1 s and 730 MB of memory each time. Now a
+only to shrink it: a 12000x9000 JPEG cost 2.5-4 s and 640 MB of memory each time
+(bench/quiz_picture.py; 0.5 s and 57 MB at its first showing now, nothing later). Now a
 picture whose screen copy is kept, and whose file has not changed, is not read again; and
 one that must be read is decoded at reduced size where its format allows (a JPEG at 1/2,
 1/4 or 1/8, imaging.decode_reduction), unless the machine is still to judge it: the
 detector reads the whole file's own pixels (resizing washes out its traces), so its first
-judging decodes the picture whole, and the screen copy is made from that.
+judging decodes the picture whole, and the screen copy is made from that. A copy from a
+stick taken out is shown on, as media.kept shows a stick's pictures.
 """
 
 from __future__ import annotations
