@@ -145,9 +145,11 @@ _REDUCED = {1: "IMREAD_COLOR", 2: "IMREAD_REDUCED_COLOR_2", 4: "IMREAD_REDUCED_C
 
 
 
-def read_rgb(path: Path, max_side: int | None = None) -> np.ndarray:
+def read_rgb(path: Path, max_side: int | None = None, shrink: bool = True) -> np.ndarray:
     """Decode an image file to an RGB uint8 array, or raise MediaError saying why. With
-    `max_side`, the result is at most that long on its long side."""
+    `max_side`, the result is at most that long on its long side; with shrink=False too,
+    only as much smaller as the decoder makes it (decode_reduction), for a caller that
+    resizes it once itself (a second resize, by a few per cent, blurred it)."""
     import cv2
 
     try:
@@ -178,7 +180,7 @@ def read_rgb(path: Path, max_side: int | None = None) -> np.ndarray:
             raise MediaError(f"{path}: {UNDECODABLE}")
         # in place: a large picture is not held twice
         image = cv2.cvtColor(image, cv2.COLOR_BGR2RGB, dst=image)
-    if max_side and max(image.shape[:2]) > max_side:
+    if shrink and max_side and max(image.shape[:2]) > max_side:
         scale = max_side / max(image.shape[:2])
         size = (max(1, round(image.shape[1] * scale)), max(1, round(image.shape[0] * scale)))
         image = cv2.resize(image, size, interpolation=cv2.INTER_AREA)

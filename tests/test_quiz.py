@@ -14,6 +14,7 @@ import pytest
 
 import installation.scenes.quiz  # noqa: F401 - registers the "quiz" kind
 import installation.scenes.quiz_machine as quiz_machine
+import installation.scenes.quiz_pictures as quiz_pictures
 import installation.scenes.quiz_prepared as quiz_prepared
 from installation.harness import run_test
 
@@ -70,6 +71,7 @@ def _fresh_caches():
     quiz_prepared._REPORTED.clear()
     quiz_machine._MACHINES.clear()
     quiz_machine._JUDGED.clear()
+    quiz_pictures.forget()
     yield
 
 

@@ -169,7 +169,7 @@ def test_a_running_show_keeps_what_it_last_read_well_when_an_edit_breaks_the_man
     with run_test(path, size=SIZE) as pilot:
         scene = pilot.engine.sequencer.current.scene
         assert len(scene.items) == 5 and not scene.problem
-        assert any("items.toml: not valid TOML" in m and "the quiz plays the 5 items it last read well until the "
+        assert any("items.toml:1: not valid TOML" in m and "the quiz plays the 5 items it last read well until the "
                    "manifest is mended" in m for m in _said(pilot)), _said(pilot)
         pilot.command("start", scene="q")
         assert scene.state == "question"
@@ -336,10 +336,50 @@ def test_odd_pictures_play_the_right_way_up_in_their_colours_or_are_left_out_by_
     assert f"items.toml:{_line(manifest, 'broken é')}: image: quiz item 'quiz/{odd_broken}'" in out, out
 
 
+def test_a_picture_that_cannot_be_read_is_a_warning_with_its_fix_and_the_others_play(tmp_path, capsys):
+    """A half-copied picture, and text saved as .jpg, were said as errors (`check` failed the
+    show, the overlay counted errors) where a manifest's slip is a warning: the quiz plays
+    the others. Each is a warning at its line, saying what to do; an error only where,
+    without them, the quiz would rest."""
+    from installation.cli import main
+
+    folder = tmp_path / "content" / "quiz"
+    folder.mkdir(parents=True)
+    _truncated(folder / "half.jpg")
+    (folder / "text.jpg").write_text("a caption saved as .jpg")
+    path = _quiz(tmp_path, FOUR + _item("quiz/half.jpg", "fake") + _item("quiz/text.jpg", "real"))
+    manifest = folder / "items.toml"
+    fix = ("cannot be decoded as an image (corrupt, truncated or not an image): copy the picture again from "
+           "where it came (or save it again as JPEG or PNG), or remove its [[item]] from the manifest; the quiz "
+           "plays the others meanwhile")
+    with run_test(path, size=SIZE) as pilot:
+        scene = pilot.engine.sequencer.current.scene
+        assert len(scene.items) == 4 and not scene.problem
+        pilot.advance(0.2)
+        for name in ("half.jpg", "text.jpg"):
+            told = [e for e in pilot.engine.status()["errors"] if f"quiz/{name}" in e["message"]]
+            assert [e["severity"] for e in told] == ["warning"], told
+            assert f"items.toml:{_line(manifest, f'quiz/{name}')}: image: quiz item 'quiz/{name}': {fix}" in (
+                told[0]["message"]), told
+    assert main(["check", "--show", str(path)]) == 0
+    out = capsys.readouterr().out
+    warnings = out.split("Warnings (")[1]
+    for name in ("half.jpg", "text.jpg"):
+        assert f"items.toml:{_line(manifest, f'quiz/{name}')}: image: quiz item 'quiz/{name}': {fix}" in warnings
+    # a pair quiz whose only fakes cannot be shown rests: then it is an error
+    pair = _quiz(tmp_path, "".join(_item(f"quiz/real{i}.jpg", "real") for i in range(2))
+                 + _item("quiz/half.jpg", "fake"), mode="pair")
+    assert main(["check", "--show", str(pair)]) == 1
+    errors = capsys.readouterr().out.split("error(s):")[1]
+    assert (f"quiz item 'quiz/half.jpg': {fix}; but without the pictures that cannot be shown pair mode needs "
+            "at least one real and one fake item, and there are 2 real and 0 fake, so the quiz rests") in errors
+
+
 @pytest.mark.slow
 def test_a_12000_by_9000_picture_plays_whole(tmp_path):
     """A medium-format scan as a quiz item (108 megapixels, under the show's 150): it plays,
-    in its colours, and the others with it (about 3 s to make ready, on the worker)."""
+    in its colours, and the others with it (decoded at a quarter size for its screen copy,
+    which later showings keep: tests/test_quiz_pictures.py, bench/quiz_picture.py)."""
     folder = tmp_path / "content" / "quiz"
     folder.mkdir(parents=True)
     big = cv2.resize(_reference()[:, :, ::-1], (12000, 9000), interpolation=cv2.INTER_NEAREST)

@@ -9,12 +9,13 @@ import math
 from pathlib import Path
 from typing import Any
 
-from ..config.errors import Problem
+from ..config.errors import Problem, shown
 from ..config.locate import line_of
 from ..models.detector.preprocess import MIN_SIDE, TILE  # the least of a picture's own pixels a detector reads
 from ..runtime.files import read_text
 from .layout import SOFT_ENLARGEMENT, picture_room
-from .quiz_items import ItemsError, load_folder, too_small, unplayable
+from .quiz_items import ItemsError, left_out, load_folder, too_small, unplayable
+from .quiz_kept_items import kept_file, recall
 from .quiz_manifest import ItemPlaces, read_manifest
 
 
@@ -62,7 +63,7 @@ def check_quiz_faces(config: Any, show: Any) -> list[Problem]:
             # A manifest that is there but cannot be read (not TOML, an unknown truth): the
             # quiz would rest with no pictures, and `check` said the show was fine.
             return [*problems, Problem(file, line_of(source, (key,)), key,
-                                       f"{error}; until it is mended the quiz rests with no pictures")]
+                                       f"{error}; until it is mended {_meanwhile(config, show)}")]
         return problems  # a missing manifest or folder is check_media's to report
     if not items:
         return problems
@@ -70,28 +71,28 @@ def check_quiz_faces(config: Any, show: Any) -> list[Problem]:
     stack, _ = try_open(show.models_dir)
     where = _item_lines(config, show, file, source, key)
     smallest: tuple[int, Any] | None = None  # (side, item)
+    listed = key == "manifest"
+    unshown: dict[str, Problem] = {}  # by item: pictures the quiz leaves out, playing the others
     for item in items:
         item_file, item_line = where(item)
         item_key = "image" if item_file != file else key
         if not item.path.is_file():
             # (Once skipped here as "reported where the items are listed": it was not, and
             # check said the show was fine while the quiz left the item out.)
-            problems.append(Problem(item_file, item_line, item_key,
-                                    f"quiz item '{item.key}': no such file in the content folder; the quiz "
-                                    "leaves it out until it is there"))
+            unshown[item.key] = Problem(item_file, item_line, item_key, f"quiz item '{item.key}': "
+                                        + left_out("no such file in the content folder", listed), "warning")
             continue
         try:
             image = read_rgb(item.path)
         except MediaError as error:
             # check_media probes the scene file's own paths, not the items a manifest lists
-            problems.append(Problem(item_file, item_line, item_key,
-                                    f"quiz item '{item.key}': {str(error).split(': ', 1)[-1]}; the quiz "
-                                    "leaves it out until it is mended"))
+            unshown[item.key] = Problem(item_file, item_line, item_key, f"quiz item '{item.key}': "
+                                        + left_out(str(error).split(": ", 1)[-1], listed), "warning")
             continue
         height, width = image.shape[:2]
         if min(width, height) < MIN_SIDE:
-            problems.append(Problem(item_file, item_line, item_key,
-                                    f"quiz item '{item.key}' {too_small(width, height)}", severity="warning"))
+            unshown[item.key] = Problem(item_file, item_line, item_key,
+                                        f"quiz item '{item.key}' {too_small(width, height)}", severity="warning")
             continue
         if smallest is None or min(width, height) < smallest[0]:
             smallest = (min(width, height), item)
@@ -120,7 +121,24 @@ def check_quiz_faces(config: Any, show: Any) -> list[Problem]:
                 severity="warning"))
     if smallest is not None:
         problems += _small_on_this_screen(show, *smallest, where, file, key)
-    return problems
+    short = unplayable([i for i in items if i.key not in unshown], mode)
+    if short is not None and unplayable(items, mode) is None:  # then these pictures make the quiz rest
+        return problems + [dataclasses.replace(p, message=f"{p.message}; but without the pictures that cannot "
+                                               f"be shown {short}, so the quiz rests", severity="error")
+                           for p in unshown.values()]
+    return problems + list(unshown.values())
+
+
+def _meanwhile(config: Any, show: Any) -> str:
+    """What the quiz plays while its manifest cannot be read: the items it last read well,
+    as kept in the state folder (quiz_kept_items), else nothing."""
+    kept = kept_file(show.state_dir, config.id)
+    manifest = shown(show.content_root / config.manifest, show.content_root)
+    items, since, _ = recall(kept, manifest, show.content_root, Path(show.path).parent)
+    if not items:
+        return "the quiz rests with no pictures"
+    return (f"the quiz plays the {len(items)} items it last read well (kept in "
+            f"{shown(kept, Path(show.path).parent)} on {since})")
 
 
 # Quiz faces held this far below their place on the screen read as a small picture in a

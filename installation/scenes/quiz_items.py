@@ -75,6 +75,25 @@ def too_small(width: int, height: int) -> str:
             f"picture at least {TILE} px on each side")
 
 
+# A reason that already says what to do ("export it as JPEG or PNG", "Use a picture at least ...")
+_SAYS_ITS_FIX = ("export", "put the", "Use a", "write ")
+
+
+def left_out(reason: str, listed: bool) -> str:
+    """What is said of a quiz picture that cannot be shown (`reason`, from imaging): as a
+    manifest's slip is said, a warning, for the quiz plays the others (it was said as an
+    error, as if the show had stopped, and named no fix). With what to do, where the
+    reason does not say it already; `listed`: the picture is a manifest's item."""
+    remove = "remove its [[item]] from the manifest" if listed else "take it out of the folder"
+    if any(words in reason for words in _SAYS_ITS_FIX):
+        said = f"{reason}, or {remove}"
+    elif reason.startswith(("file not found", "no such file")):
+        said = f"{reason}: put the picture there, or {remove}"
+    else:
+        said = f"{reason}: copy the picture again from where it came (or save it again as JPEG or PNG), or {remove}"
+    return f"{said}; the quiz plays the others meanwhile"
+
+
 def draw_round(items: list[Item], count: int, mode: str, rng: random.Random) -> list[tuple[Item, ...]]:
     """Questions for one round, no item twice. Single: one item per question, real and
     fake mixed. Pair: one real and one fake per question, sides shuffled."""

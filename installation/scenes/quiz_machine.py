@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -83,14 +84,26 @@ def _file_stamp(path: Path, with_sha: bool) -> tuple[int, int, str | None]:
     return stamp
 
 
-def judged(detector, path: Path, image: np.ndarray, crossfit: dict, coin: bool) -> tuple[Any, Any]:
-    """(explanation, verdict) for the item in `path`, decoded as `image`: the detector's own
-    (remembered by file), or a gallery's cross-fitted verdict, from a model that never saw
-    this item, where there is one. Raises what the detector raises."""
+def judged_already(detector, path: Path) -> bool:
+    """Whether the detector's judgement of the file in `path` is remembered: its pixels need
+    not be decoded whole to judge it again."""
+    try:
+        size, mtime, _ = _file_stamp(path, False)
+    except OSError:
+        return False
+    return (str(path), size, mtime, id(detector)) in _JUDGED
+
+
+def judged(detector, path: Path, image: np.ndarray | Callable[[], np.ndarray], crossfit: dict,
+           coin: bool) -> tuple[Any, Any]:
+    """(explanation, verdict) for the item in `path`, decoded as `image` (or by calling it,
+    only where it is to be judged): the detector's own (remembered by file), or a gallery's
+    cross-fitted verdict, from a model that never saw this item, where there is one. Raises
+    what the detector raises."""
     size, mtime, sha = _file_stamp(path, bool(crossfit))
     key = (str(path), size, mtime, id(detector))
     if key not in _JUDGED:
-        _JUDGED[key] = detector.explain(image)
+        _JUDGED[key] = detector.explain(image() if callable(image) else image)
     explanation = _JUDGED[key]
     own = crossfit.get(sha) if crossfit else None
     if own is None:

@@ -6,8 +6,9 @@ is in is left out and the others play: one typo once emptied the whole quiz.
 A running show re-reads the manifest at every showing. When an edit breaks it, the show
 keeps what it last read well (`read_playing`): an item the edit broke plays its last good
 version, and a manifest that cannot be read at all, or leaves too few items to ask a
-question, plays its last good items. Kept in memory for the life of the process (a show
-started over a broken manifest has nothing to keep, and rests with the problem named).
+question, plays its last good items. Kept in memory and in the show's state folder
+(quiz_kept_items), so a show restarted over a broken manifest plays them too; one that
+never read it well rests with the problem named.
 """
 
 from __future__ import annotations
@@ -24,10 +25,12 @@ from typing import Any, Literal
 from pydantic import Field, ValidationError
 
 from ..config.common import MediaPath, Strict
-from ..config.errors import Problem, shown
+from ..config.errors import Problem, ShowError, shown
 from ..config.field_types import WrongType, message, wrong_types
 from ..config.locate import key_path, line_of
+from ..config.toml_file import _read_toml
 from ..runtime.files import read_text
+from . import quiz_kept_items
 from .quiz_items import Item, ItemsError, unplayable
 
 
@@ -82,8 +85,8 @@ def _read(path: Path, content_root: Path, root: Path | None) -> tuple[list[Item]
         data = tomllib.loads(source)
     except FileNotFoundError:
         raise ItemsError(f"{shown(path, root)}: manifest not found; check 'manifest' in the quiz scene file") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise ItemsError(f"{shown(path, root)}: not valid TOML ({error})") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+        raise ItemsError(_not_toml(path, root)) from None
     except OSError as error:  # a folder, a link round in a circle, no permission
         raise ItemsError(f"{shown(path, root)}: cannot be read ({error.strerror or error})") from None
 
@@ -144,6 +147,19 @@ def _read(path: Path, content_root: Path, root: Path | None) -> tuple[list[Item]
     return items, sorted(problems, key=Problem.reading_place), left_out
 
 
+def _not_toml(path: Path, root: Path | None) -> str:
+    """Why the manifest is not TOML, at its line, in the words the settings files use (the
+    parser's own named a line only inside its message, and no fix)."""
+    try:
+        _read_toml(path)
+    except ShowError as error:
+        problem = error.problems[0].within(root)
+        said = problem.message.removeprefix("TOML syntax: ")
+        return (f"{problem.where()}: not valid TOML ({said}); mend that line: each item begins [[item]], "
+                'then a line for each of its keys, as image = "quiz/a.jpg"')
+    return f"{shown(path, root)}: not valid TOML (it changed while it was read); save it whole again"
+
+
 def _on_disk(content_root: Path, image: str) -> Path:
     """The file `image` names. An accented name typed on one system and saved by another
     (macOS writes é as e and an accent, most editors as one letter) looks the same and is
@@ -180,39 +196,66 @@ def _with_fix(problem: Problem, error: dict | None) -> Problem:
 _LAST_GOOD: dict[str, dict[str, Item]] = {}  # by manifest (resolved): what played, by key
 
 
-def read_playing(path: Path, content_root: Path, root: Path | None, mode: str) -> tuple[list[Item], list[str]]:
+def read_playing(path: Path, content_root: Path, root: Path | None, mode: str,
+                 kept: Path | None = None) -> tuple[list[Item], list[str]]:
     """The items a running quiz plays from its manifest, and what to tell the technician
     (warnings). What the manifest lists well plays; an item an edit has broken plays as it
     was last read well; and a manifest that cannot be read, or leaves too few items for
-    `mode`, plays its last good items whole. ItemsError when there is nothing to fall back on."""
+    `mode`, plays its last good items whole. Those are kept in the file `kept` too (the
+    show's state folder), so a restart over a broken manifest plays them as well.
+    ItemsError when there is nothing to fall back on."""
     # (Not Path.resolve(): a manifest made a link round in a circle raised out of it, and
     # faulted the quiz where a manifest made a folder plays what it last read well.)
     memory_key = os.path.realpath(path)
-    memory = _LAST_GOOD.get(memory_key, {})
+    kept_as = shown(path, content_root)  # (from the content folder: a show folder moved whole still finds it)
+    notes: list[str] = []
+    since = ""  # when the items played from `kept` were kept ("" while they are this process's)
+
+    def remembered() -> dict[str, Item]:
+        """What was last read well: in this process, else as kept on disk (read only when
+        needed: a damaged copy is not worth a word while the manifest reads well)."""
+        nonlocal since
+        if memory_key not in _LAST_GOOD and kept is not None:
+            items, since, note = quiz_kept_items.recall(kept, kept_as, content_root, root)
+            notes.extend([note] if note else [])
+            _LAST_GOOD[memory_key] = {i.key: dataclasses.replace(i, path=_on_disk(content_root, i.key))
+                                      for i in items}
+        return _LAST_GOOD.get(memory_key, {})
+
+    def plays_last_good(memory: dict[str, Item]) -> str:
+        where = f" (kept in {shown(kept, root)} on {since})" if since and kept is not None else ""
+        return f"the quiz plays the {len(memory)} items it last read well{where} until the manifest is mended"
+
     try:
         items, problems, left_out = _read(path, content_root, root)
     except ItemsError as error:
+        memory = remembered()
         if not memory:
+            if notes:
+                raise ItemsError(f"{error}; {'; '.join(notes)}") from None
             raise
-        return list(memory.values()), [f"{error}; the quiz plays the {len(memory)} items it last read "
-                                               "well until the manifest is mended"]
-    notes = []
-    kept = [memory[key] for key in sorted(left_out) if key in memory and key not in {i.key for i in items}]
+        return list(memory.values()), [*notes, f"{error}; {plays_last_good(memory)}"]
+    memory = remembered() if left_out or problems else _LAST_GOOD.get(memory_key, {})
+    kept_items = [memory[key] for key in sorted(left_out) if key in memory and key not in {i.key for i in items}]
     if problems:
         note = ("quiz items left out until mended: " + "; ".join(str(p) for p in problems[:3])
                 + (" ..." if len(problems) > 3 else ""))
-        if kept:  # (what visitors saw yesterday is not taken away by a slip made today)
-            note += (f" (of these, {', '.join(repr(i.key) for i in kept)} played before and play as last "
+        if kept_items:  # (what visitors saw yesterday is not taken away by a slip made today)
+            note += (f" (of these, {', '.join(repr(i.key) for i in kept_items)} played before and play as last "
                      "read well until mended)")
         notes.append(note)
-    playing = [*items, *kept]
+    playing = [*items, *kept_items]
     short = unplayable(playing, mode)
-    if short is not None and memory and unplayable(list(memory.values()), mode) is None:
-        notes.append(f"{short}; the quiz plays the {len(memory)} items it last read well until the manifest "
-                     "is mended")
-        return list(memory.values()), notes
+    if short is not None:
+        memory = remembered()
+        if memory and unplayable(list(memory.values()), mode) is None:
+            notes.append(f"{short}; {plays_last_good(memory)}")
+            return list(memory.values()), notes
     if short is None:
-        _LAST_GOOD[memory_key] = {item.key: item for item in playing}
+        good = {item.key: item for item in playing}
+        if kept is not None and good != memory:  # (written when it changes, not at every showing)
+            quiz_kept_items.keep(kept, kept_as, playing)
+        _LAST_GOOD[memory_key] = good
     return playing, notes
 
 

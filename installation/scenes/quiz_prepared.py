@@ -18,9 +18,11 @@ from ..models.detector import DEFAULT_DETECTOR
 from ..models.detector.preprocess import MIN_SIDE, ImageError
 from . import quiz_draw as draw
 from .layout import SOFT_ENLARGEMENT, picture_room
-from .quiz_items import Item, ItemsError, QuizStats, load_folder, too_small, unplayable
-from .quiz_machine import gallery_crossfit, judged, load_machine
+from .quiz_items import Item, ItemsError, QuizStats, left_out, load_folder, too_small, unplayable
+from .quiz_kept_items import kept_file
+from .quiz_machine import gallery_crossfit, judged, judged_already, load_machine
 from .quiz_manifest import ItemPlaces, read_playing
+from .quiz_pictures import screen_copy
 
 PREVIEW_SIDE = 640  # display copies are kept at least this large where the picture has the pixels (see prepare)
 _REPORTED: set[str] = set()  # broken items already logged (scenes are rebuilt on every play)
@@ -50,7 +52,8 @@ class Preparing:
             if c.manifest is not None:
                 # The rest still play, and what played before an edit broke it plays on;
                 # the technician hears which item is wrong, and what plays meanwhile.
-                items, notes = read_playing(root / c.manifest, root, show_root, c.mode)
+                kept = kept_file(Path(self.context.state_dir), self.id)  # (for a restart over a broken one)
+                items, notes = read_playing(root / c.manifest, root, show_root, c.mode, kept)
                 for note in notes:
                     self.context.report(note, severity="warning")
             else:
@@ -69,28 +72,33 @@ class Preparing:
         crossfit, coin = gallery_crossfit(self.context.models_dir) if self.detector is not None else ({}, False)
         self.machine_at_chance = coin  # the start card says so rather than "you against the machine"
         places = ItemPlaces(root / c.manifest if c.manifest is not None else None, show_root)
+        # Kept as large as this screen draws it, at most its own pixels: a fixed 640 px copy
+        # was enlarged twice over on a 4K screen however large the picture was.
+        wanted = max(PREVIEW_SIDE, picture_room(self.context.size))
         for item in items:
+            # The picture is decoded whole only for the machine to judge it (the first
+            # showing, or a changed file): resizing would wash out exactly the traces the
+            # detector looks for. Else its screen copy is kept, or decoded reduced.
+            to_judge = self.detector is not None and not judged_already(self.detector, item.path)
             try:
-                image = read_picture(item.path)  # (kept while its USB stick is out)
-                if min(image.shape[:2]) < MIN_SIDE:
-                    raise MediaError(f"{item.path}: {too_small(*image.shape[1::-1])}")
+                shown = screen_copy(item.path, wanted, whole=to_judge)  # (kept while its USB stick is out)
+                if min(shown.own_size) < MIN_SIDE:
+                    raise MediaError(f"{item.path}: {too_small(*shown.own_size)}")
             except MediaError as error:
-                said = places.problem(item, str(error).split(": ", 1)[-1])  # (the error names the file in full)
+                # (The error names the file in full; the place names it from the show folder.)
+                reason = left_out(str(error).split(": ", 1)[-1], listed=c.manifest is not None)
+                said = places.problem(item, reason, severity="warning")
                 if str(item.path) not in _REPORTED:
                     _REPORTED.add(str(item.path))
                     self.log.warning("quiz item skipped: %s", said)
-                self.context.report(f"quiz item skipped: {said}")
+                self.context.report(f"quiz item skipped: {said}", severity="warning")
                 continue
-            # Kept as large as this screen draws it, at most its own pixels: a fixed 640 px
-            # copy was enlarged twice over on a 4K screen however large the picture was.
-            keep = min(max(PREVIEW_SIDE, picture_room(self.context.size)), min(image.shape[:2]))
-            prepared = Prepared(item, draw.square_crop(image, keep))
+            prepared = Prepared(item, shown.image)
             if self.detector is not None:
+                whole = shown.whole if shown.whole is not None else (lambda path=item.path: read_picture(path))
                 try:
-                    # Judged on the full decoded file, not the display copy: resizing would
-                    # wash out exactly the traces the detector looks for.
-                    prepared.explanation, prepared.verdict = judged(self.detector, item.path, image, crossfit, coin)
-                except ImageError as error:  # a picture it cannot judge (`bayard check` says so)
+                    prepared.explanation, prepared.verdict = judged(self.detector, item.path, whole, crossfit, coin)
+                except (ImageError, MediaError) as error:  # one it cannot judge (`bayard check` says so)
                     said = places.problem(item, f"the machine cannot judge it: {error}")
                     if str(item.path) not in _REPORTED:
                         _REPORTED.add(str(item.path))

@@ -1,0 +1,80 @@
+"""The quiz's last good items, kept in the show's state folder so that a show started over
+a broken manifest plays them. In memory alone they were lost with the process: a manifest
+left half-saved when the power went, or broken while the kiosk was off, and systemd's
+restart found nothing to fall back on, so the quiz rested on its start card all day.
+
+What is kept is the manifest's reading: each item's picture (named from the content
+folder, so a show folder moved whole still finds them), truth, credit, source and match.
+Not the visitors' answers (quiz_items.QuizStats keeps those) and not the machine's
+verdicts: a verdict comes with the pictures the reveal draws (its noise spectrum, the
+eyes), and the detector judges an item again in tens of milliseconds on the worker, from
+the picture itself, as it does at every start.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from pathlib import Path
+
+from ..config.errors import shown
+from ..runtime.files import atomic_write_text
+from .quiz_items import Item
+
+log = logging.getLogger("bayard.quiz")
+
+VERSION = 1
+_FIELDS = ("key", "truth", "credit", "source", "match", "altered")
+
+
+def kept_file(state_dir: Path, scene_id: str) -> Path:
+    """Where the quiz `scene_id` keeps its last good items (beside its statistics)."""
+    return Path(state_dir) / "quiz" / f"{scene_id}.last-good-items.json"
+
+
+def keep(path: Path, manifest: str, items: list[Item]) -> None:
+    """Write `items`, read well from `manifest` (named from the content folder), to `path`: whole or not at
+    all (a power cut mid-write leaves the copy before). Never raises: a full or read-only
+    disk only means a restart has no newer copy, said once in the log."""
+    listed = [{"key": i.key, "truth": i.truth, "credit": i.credit, "source": i.source, "match": i.match,
+               "altered": i.altered} for i in items]
+    text = json.dumps({"version": VERSION, "manifest": manifest, "saved": time.time(), "items": listed}, indent=1)
+    try:
+        atomic_write_text(path, text)
+    except OSError as error:
+        log.warning("%s: the quiz's last good items could not be kept (%s); after a restart over a broken "
+                    "manifest the quiz would rest", path, error.strerror or error)
+
+
+def recall(path: Path, manifest: str, content_root: Path, root: Path | None) -> tuple[list[Item], str, str]:
+    """(items, when they were kept, a note for the technician) from `path`. No items, and
+    no note, when nothing was ever kept for `manifest`; no items and a note naming the file
+    when it cannot be read (half-written by a disk that lied about its flush, edited by
+    hand): it is written anew at the manifest's next good reading."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return [], "", ""
+    except (OSError, ValueError) as error:
+        return [], "", _unusable(path, root, str(getattr(error, "strerror", None) or error))
+    try:
+        if data.get("version") != VERSION or not isinstance(data.get("items"), list):
+            raise ValueError("not a copy this version of Bayard wrote")
+        if data.get("manifest") != manifest:
+            return [], "", ""  # another manifest's items: the scene was pointed at a new one
+        items = []
+        for entry in data["items"]:
+            key, truth, credit, source, match, altered = (entry[f] for f in _FIELDS)
+            if not all(isinstance(v, str) for v in (key, credit, source, match)) or truth not in ("real", "fake"):
+                raise ValueError(f"an item written wrongly: {entry!r:.80}")
+            items.append(Item(key, content_root / key, truth, credit, source, match, bool(altered)))
+        saved = time.strftime("%Y-%m-%d %H:%M", time.localtime(float(data.get("saved", 0))))
+    except (AttributeError, KeyError, TypeError, ValueError) as error:
+        return [], "", _unusable(path, root, str(error))
+    return items, saved, ""
+
+
+def _unusable(path: Path, root: Path | None, why: str) -> str:
+    return (f"{shown(path, root)}: the quiz's last good items are half-written or damaged ({why}) and are "
+            "ignored; nothing to mend in it: it is written again at the manifest's next good reading")

@@ -1,0 +1,78 @@
+"""The quiz's last good items kept in the show's state folder: a show restarted over a broken
+manifest (a power cut mid-save, systemd's restart) plays them, and says so, where it rested
+on its start card all day; a show that never read its manifest well rests as before."""
+
+from __future__ import annotations
+
+import json
+
+import installation.scenes.quiz_manifest as quiz_manifest
+from installation.harness import run_test
+
+from .test_quiz import _fresh_caches  # noqa: F401  (autouse: each test loads items afresh)
+from .test_quiz_manifest import FOUR, SIZE, _quiz, _said
+
+HALF_SAVED = '[[item]\nimage = "quiz/real0.jpg"\n'  # a manifest the power cut while it was saved
+
+
+def _restart() -> None:
+    """What a new process knows of the manifests it read before: nothing in memory."""
+    quiz_manifest._LAST_GOOD.clear()
+
+
+def test_a_show_restarted_over_a_broken_manifest_plays_the_last_good_items(tmp_path, capsys):
+    from installation.cli import main
+
+    path = _quiz(tmp_path, FOUR)
+    manifest = tmp_path / "content" / "quiz" / "items.toml"
+    with run_test(path, size=SIZE) as pilot:
+        played = {key: prepared.item for key, prepared in pilot.engine.sequencer.current.scene.items.items()}
+    assert len(played) == 4
+    manifest.write_text(HALF_SAVED)
+    _restart()
+    with run_test(path, size=SIZE) as pilot:
+        scene = pilot.engine.sequencer.current.scene
+        assert {key: prepared.item for key, prepared in scene.items.items()} == played  # truth, match, credit
+        assert not scene.problem and scene.can_play()
+        said = _said(pilot)
+        assert any(m.startswith("content/quiz/items.toml:1: not valid TOML") and "mend that line" in m
+                   and "the quiz plays the 4 items it last read well (kept in var/quiz/q.last-good-items.json on "
+                   in m for m in said), said
+        pilot.command("start", scene="q")
+        assert scene.state == "question"
+    assert main(["check", "--show", str(path)]) == 1  # the manifest is still to be mended
+    out = capsys.readouterr().out
+    assert ("content/quiz/items.toml:1: not valid TOML" in out and "until it is mended the quiz plays the 4 "
+            "items it last read well (kept in var/quiz/q.last-good-items.json on ") in out, out
+
+
+def test_a_show_that_never_read_its_manifest_well_rests_and_keeps_nothing(tmp_path):
+    path = _quiz(tmp_path, HALF_SAVED)
+    with run_test(path, size=SIZE) as pilot:
+        scene = pilot.engine.sequencer.current.scene
+        assert not scene.items and not scene.can_play()
+        assert scene.problem.startswith("content/quiz/items.toml:1: not valid TOML"), scene.problem
+    assert not (tmp_path / "var" / "quiz" / "q.last-good-items.json").exists()
+
+
+def test_a_half_written_copy_of_the_last_good_items_is_ignored_and_said(tmp_path):
+    path = _quiz(tmp_path, FOUR)
+    manifest = tmp_path / "content" / "quiz" / "items.toml"
+    kept = tmp_path / "var" / "quiz" / "q.last-good-items.json"
+    with run_test(path, size=SIZE):
+        pass
+    whole = kept.read_text()
+    kept.write_text(whole[: len(whole) // 2])  # a disk that said it had flushed, and had not
+    manifest.write_text(HALF_SAVED)
+    _restart()
+    with run_test(path, size=SIZE) as pilot:  # (a fault fails the test)
+        scene = pilot.engine.sequencer.current.scene
+        assert not scene.items and not scene.can_play()
+        assert "content/quiz/items.toml:1: not valid TOML" in scene.problem
+        assert ("var/quiz/q.last-good-items.json: the quiz's last good items are half-written or damaged"
+                in scene.problem), scene.problem
+    manifest.write_text(FOUR)  # mended: read well, and kept whole again
+    _restart()
+    with run_test(path, size=SIZE) as pilot:
+        assert len(pilot.engine.sequencer.current.scene.items) == 4
+    assert len(json.loads(kept.read_text())["items"]) == 4

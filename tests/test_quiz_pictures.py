@@ -1,0 +1,90 @@
+"""A large quiz picture made ready at each showing: it was decoded whole every time (a
+12000x9000 JPEG: 2.5-4 s and 640 MB at every showing, bench/quiz_picture.py). Now it is
+decoded reduced where its format allows, its screen copy kept for later showings, and
+decoded whole only for the machine to judge it; what visitors see is the same to the eye."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from installation.harness import run_test
+from installation.imaging import read_rgb
+from installation.scenes import quiz_draw
+
+from .detector_fixtures import natural
+from .test_quiz import _fresh_caches  # noqa: F401  (autouse: each test loads items afresh)
+from .test_quiz_manifest import FOUR, SIZE, _item, _quiz
+
+BIG = (5200, 3900)  # (width, height): a JPEG this size decodes at half size for a 640 px copy
+
+
+def _photograph(path, size=BIG, seed=5) -> None:
+    """A photograph-like JPEG: 1/f noise enlarged, with sensor noise (fine detail to lose)."""
+    picture = cv2.resize(natural(np.random.default_rng(seed), 1024), size, interpolation=cv2.INTER_CUBIC)
+    picture += np.random.default_rng(seed + 1).integers(0, 6, picture.shape, dtype=np.uint8)
+    cv2.imwrite(str(path), picture[:, :, ::-1], [cv2.IMWRITE_JPEG_QUALITY, 90])
+
+
+@pytest.fixture
+def decoded(monkeypatch) -> list[tuple[int, int]]:
+    """(height, width) of every picture decoded of 1000 px or more (the test's four small
+    items are 256 px), by any path: OpenCV's decoder itself is watched."""
+    shapes: list[tuple[int, int]] = []
+    original = cv2.imdecode
+
+    def watched(*args, **kwargs):
+        image = original(*args, **kwargs)
+        if image is not None and max(image.shape[:2]) >= 1000:
+            shapes.append(image.shape[:2])
+        return image
+
+    monkeypatch.setattr(cv2, "imdecode", watched)
+    return shapes
+
+
+def _laplacian(image: np.ndarray) -> float:
+    return float(cv2.Laplacian(cv2.cvtColor(image, cv2.COLOR_RGB2GRAY).astype(np.float32), cv2.CV_32F).var())
+
+
+def test_a_large_picture_is_decoded_reduced_once_and_looks_as_the_whole_one_shrunk(tmp_path, decoded):
+    folder = tmp_path / "content" / "quiz"
+    folder.mkdir(parents=True)
+    _photograph(folder / "big.jpg")
+    path = _quiz(tmp_path, FOUR + _item("quiz/big.jpg", "real"))
+    with run_test(path, size=SIZE) as pilot:
+        shown = pilot.engine.sequencer.current.scene.items["quiz/big.jpg"].image
+    assert decoded and all(max(shape) <= BIG[0] // 2 for shape in decoded), decoded  # never whole
+    decoded.clear()
+    whole = read_rgb(folder / "big.jpg")
+    decoded.clear()
+    expected = quiz_draw.square_crop(whole, shown.shape[0])
+    assert shown.shape == expected.shape
+    assert np.abs(shown.astype(int) - expected).mean() < 1.0  # grey levels of 255
+    assert _laplacian(shown) > 0.85 * _laplacian(expected)  # as sharp
+    with run_test(path, size=SIZE) as pilot:  # the next showing: the kept copy, no pixels read
+        again = pilot.engine.sequencer.current.scene.items["quiz/big.jpg"].image
+    assert decoded == [] and np.array_equal(again, shown)
+    _photograph(folder / "big.jpg", seed=9)  # the picture replaced: read again
+    with run_test(path, size=SIZE) as pilot:
+        replaced = pilot.engine.sequencer.current.scene.items["quiz/big.jpg"].image
+    assert len(decoded) == 1 and np.abs(replaced.astype(int) - shown).mean() > 10
+
+
+def test_the_machine_judges_a_large_picture_whole_once(tmp_path, decoded, monkeypatch):
+    """The detector reads a picture's own pixels (shrinking washes out its traces): the
+    first showing decodes it whole for it; later showings read no pixels at all, and the
+    machine says the same of it."""
+    folder = tmp_path / "content" / "quiz"
+    folder.mkdir(parents=True)
+    _photograph(folder / "big.jpg")
+    path = _quiz(tmp_path, FOUR + _item("quiz/big.jpg", "real"), detector="spectral")
+    with run_test(path, size=SIZE) as pilot:
+        first = pilot.engine.sequencer.current.scene.items["quiz/big.jpg"]
+        assert first.verdict is not None
+    assert decoded == [(BIG[1], BIG[0])]
+    with run_test(path, size=SIZE) as pilot:
+        again = pilot.engine.sequencer.current.scene.items["quiz/big.jpg"]
+        assert again.verdict == first.verdict
+    assert decoded == [(BIG[1], BIG[0])]
