@@ -28,6 +28,9 @@ class Face:
     # The mesh's first fit, from the detector's crop, where a settled fit replaced it
     # (settle.py): the detector's points lie where that fit was guessed.
     guessed: np.ndarray | None = None
+    # How far (face heights) that settle had walked from the first fit when the mesh lost the
+    # face at its next look; None where it did not (settle.py).
+    lost_settling: float | None = None
 
     @property
     def box(self) -> tuple[float, float, float, float]:

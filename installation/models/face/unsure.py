@@ -75,6 +75,10 @@ def models_unsure(face: Face) -> str | None:
         return (f"the face mesh is unsure a face lies where it sits ({face.presence:.0%} sure; sound fits: "
                 "72% or more), so it may lie on hair or the back of a head, and the mouth and "
                 "eyelids would be painted there")
+    if face.lost_settling is not None:
+        return (f"the face mesh lost the face as it settled its fit (it had moved {face.lost_settling:.0%} of the "
+                "face's height from where it was first found), so it may lie beside the face, and the mouth and "
+                "eyelids would be painted there")
     apart = models_apart(face)
     if apart is not None and apart > MODELS_APART:
         return (f"the face detector and the face mesh put the eyes, nose or mouth {apart:.0%} of the face's height "
