@@ -12,7 +12,9 @@
    resized to 128x128, in frame 0 of the result / the same in the portrait.
    --portraits and --drivers put other sitters and other driver videos in their place.
 2. Speed: ms per stage (detect, mesh, iris, motion, warp, paint+paste), the face models'
-   own inference time, and the ratio of the whole live frame to it (one run, one machine).
+   own inference time, and the ratio of the whole live frame to it (one run, one machine);
+   then the warp and the paint step by step (the map, irises, lids, sampling, shading, lids'
+   paint, mouth), timed in the same frames.
 3. Live: camera (a video at 30 fps) -> worker -> a 60 Hz render loop with the dummy video
    driver: results per second and camera-to-screen latency p50/p99.
 4. `animate` speed against real time.
@@ -43,6 +45,7 @@ from installation.imaging import read_rgb  # noqa: E402
 from installation.models.face import Expression, FaceStack, FaceTracker, neutrality  # noqa: E402
 from installation.models.face import runtime as face_runtime  # noqa: E402
 from installation.models.motion.mesh import MeshAnimator  # noqa: E402
+from installation.models.motion.mesh import warp as mesh_warp  # noqa: E402
 from installation.models.motion.mesh.animator import PortraitProblem  # noqa: E402
 
 SHARED = Path(os.environ.get("BAYARD_SHARED_DATA", ROOT.parent / "shared" / "data"))
@@ -189,6 +192,55 @@ class ModelClock:
         face_runtime.TFLiteModel.__call__ = timed
 
 
+class StepClock:
+    """Per frame, the time each step of the warp and the paint takes (a step called twice in a
+    frame counts twice, one not called counts nothing), so the stages' cost is told step by step
+    in the frames they are measured in. The warper's own parts are timed on this warper; the
+    painters it calls by name are timed in warp.py while the clock is open."""
+
+    def __init__(self, warper) -> None:
+        # (in the order the stages run: the easing is the motion stage's, then the warp's, then the paint's)
+        self.parts = {"easing": (warper, "unfold"), "map": (warper, "backward_map"), "irises": (warper.irises, "move"),
+                      "lids moved": (mesh_warp, "move_lids"), "sampling": (warper.sampler, "sample"),
+                      "jaw seam": (mesh_warp, "soften"), "fold shading": (warper.folds, "shade"),
+                      "lids' paint": (mesh_warp, "paint_lids"), "mouth": (mesh_warp, "paint_mouth")}
+        self.now = dict.fromkeys(self.parts, 0.0)
+        self.frames: dict[str, list[float]] = {name: [] for name in self.parts}
+        self._kept: list[tuple[object, str, object]] = []
+
+    def __enter__(self) -> StepClock:
+        for name, (owner, attr) in self.parts.items():
+            original = getattr(owner, attr)
+            self._kept.append((owner, attr, original))
+            setattr(owner, attr, self._timed(name, original))
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for owner, attr, original in reversed(self._kept):
+            if owner is mesh_warp:
+                setattr(owner, attr, original)
+            else:  # (the instance's own attribute goes: its class's method shows through again)
+                delattr(owner, attr)
+        self._kept.clear()
+
+    def _timed(self, name: str, original):
+        def timed(*args, **kwargs):
+            t = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                self.now[name] += time.perf_counter() - t
+        return timed
+
+    def frame_done(self) -> None:
+        for name, seconds in self.now.items():
+            self.frames[name].append(seconds)
+        self.now = dict.fromkeys(self.parts, 0.0)
+
+    def frame_dropped(self) -> None:
+        self.now = dict.fromkeys(self.parts, 0.0)
+
+
 def speed(stack: FaceStack, clock: ModelClock, limit: int) -> None:
     frames, fps = frames_of(SHARED / "driver-expressions-12s.mp4", limit)
     animator = MeshAnimator(load_portrait(ROOT / "content/portraits/thoreau-1856.jpg"), stack)
@@ -198,33 +250,36 @@ def speed(stack: FaceStack, clock: ModelClock, limit: int) -> None:
     stages = {k: [] for k in ("detect", "track (mesh)", "iris", "motion", "warp", "paint+paste", "frame")}
     models, detect_models = [], []
     warper = animator.warper
-    for i, frame in enumerate(frames[1:], 1):
-        m0 = clock.seconds
-        t0 = time.perf_counter()
-        stack.detect(frame)  # what a re-detection costs (the tracker needs it only when lost)
-        t1 = time.perf_counter()
-        m1 = clock.seconds  # the tracked frame's models start here
-        face = tracker.update(frame, i / fps).face
-        t2 = time.perf_counter()
-        if face is None:
-            continue
-        eyes = stack.eyes(frame, face.landmarks)
-        t3 = time.perf_counter()
-        motion = animator.reference.motion(face.landmarks, eyes, frame)
-        dst, gaze, depth = animator.place(motion)
-        t4 = time.perf_counter()
-        map_x, map_y = warper.maps(dst, gaze, depth, motion.eye_open)
-        t5 = time.perf_counter()
-        warper.paint(map_x, map_y, dst, motion.teeth, depth, animator.smile_of(motion))  # as warper.render does
-        t6 = time.perf_counter()
-        for key, value in zip(stages, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5, t6 - t1),
-                              strict=True):
-            stages[key].append(value)
-        # The detect call above is measured apart: not part of a tracked frame. (Its wall time
-        # was subtracted from the models' time, which took its pre- and post-processing off
-        # the mesh's and iris's inference too.)
-        models.append(clock.seconds - m1)
-        detect_models.append(m1 - m0)
+    with StepClock(warper) as steps:
+        for i, frame in enumerate(frames[1:], 1):
+            m0 = clock.seconds
+            t0 = time.perf_counter()
+            stack.detect(frame)  # what a re-detection costs (the tracker needs it only when lost)
+            t1 = time.perf_counter()
+            m1 = clock.seconds  # the tracked frame's models start here
+            face = tracker.update(frame, i / fps).face
+            t2 = time.perf_counter()
+            if face is None:
+                steps.frame_dropped()
+                continue
+            eyes = stack.eyes(frame, face.landmarks)
+            t3 = time.perf_counter()
+            motion = animator.reference.motion(face.landmarks, eyes, frame)
+            dst, gaze, depth = animator.place(motion)
+            t4 = time.perf_counter()
+            map_x, map_y = warper.maps(dst, gaze, depth, motion.eye_open)
+            t5 = time.perf_counter()
+            warper.paint(map_x, map_y, dst, motion.teeth, depth, animator.smile_of(motion))  # as warper.render does
+            t6 = time.perf_counter()
+            for key, value in zip(stages, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5, t6 - t1),
+                                  strict=True):
+                stages[key].append(value)
+            # The detect call above is measured apart: not part of a tracked frame. (Its wall time
+            # was subtracted from the models' time, which took its pre- and post-processing off
+            # the mesh's and iris's inference too.)
+            models.append(clock.seconds - m1)
+            detect_models.append(m1 - m0)
+            steps.frame_done()
     print("\n2. Speed, live path on one core (Thoreau at 900 px, driver-expressions; ms per frame)")
     for key, values in stages.items():
         print(f"  {key:<14} p50 {np.median(values) * 1e3:6.2f}   p90 {np.percentile(values, 90) * 1e3:6.2f}")
@@ -233,6 +288,11 @@ def speed(stack: FaceStack, clock: ModelClock, limit: int) -> None:
     print(f"  face models' own inference per tracked frame: p50 {model_ms:.2f} ms "
           f"(a re-detection's model: {np.median(detect_models) * 1e3:.2f} ms)")
     print(f"  live frame / model time: {frame_ms / model_ms:.2f}  (target <= 2.0)")
+    print("  step by step (ms per frame; the easing is the motion's, the map to lids moved the warp's, the rest the "
+          "paint's; a step not taken in a frame counts 0):")
+    for key, values in steps.frames.items():
+        print(f"    {key:<14} mean {np.mean(values) * 1e3:6.2f}   p50 {np.median(values) * 1e3:6.2f}   "
+              f"p90 {np.percentile(values, 90) * 1e3:6.2f}")
 
 
 def live(stack: FaceStack, seconds: float) -> None:

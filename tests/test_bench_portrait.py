@@ -79,3 +79,32 @@ def test_a_driver_whose_frames_show_no_face_is_named_not_a_crash(monkeypatch, ca
     out = capsys.readouterr().out
     assert "empty-room.mp4" in out and "not measured: a face in 0 of its 4 frames" in out
     assert "no pair was measured" in out
+
+
+def test_the_speed_steps_are_timed_per_frame_and_the_warper_is_left_as_it_was():
+    """--only speed tells each step of the warp and paint per frame; the live section runs after it in
+    the same process, so nothing of the clock may stay in the warper or in warp.py once it closes."""
+    from installation.models.face import FaceStack
+    from installation.models.motion.mesh import MeshAnimator
+    from installation.models.motion.mesh import warp as mesh_warp
+    from installation.models.motion.mesh.motion import idle_motion
+
+    animator = MeshAnimator(bench.load_portrait(bench.ROOT / "content/portraits/thoreau-1856.jpg"), FaceStack.open())
+    warper = animator.warper
+    painters = {name: getattr(mesh_warp, name) for name in ("paint_lids", "paint_mouth", "move_lids", "soften")}
+    with bench.StepClock(warper) as steps:
+        for t in (0.0, 0.5):
+            animator.render(idle_motion(t))
+            steps.frame_done()
+        animator.render(idle_motion(1.0))
+        steps.frame_dropped()
+    for seconds in steps.frames["sampling"] + steps.frames["map"] + steps.frames["easing"]:
+        assert seconds > 0.0  # each taken once a frame
+    assert all(len(values) == 2 for values in steps.frames.values())  # the dropped frame is not counted
+
+    animator.render(idle_motion(1.5))
+    assert all(len(values) == 2 for values in steps.frames.values())
+    assert not {"backward_map", "unfold"} & set(vars(warper))
+    assert "move" not in vars(warper.irises) and "sample" not in vars(warper.sampler)
+    assert "shade" not in vars(warper.folds)
+    assert all(getattr(mesh_warp, name) is painter for name, painter in painters.items())
