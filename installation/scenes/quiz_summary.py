@@ -72,16 +72,30 @@ def draw_summary(scene: QuizScene, surface: pygame.Surface) -> None:
     # row); beside the card, the card narrows (down to a third of the width) before the
     # rows would run into the button below them.
     room = again.y - f.px(12) - top - (first_line.get_height() + f.px(6) if first_line else 0)
-    for card_share in (0.43,) if tall else (0.43, 0.4, 0.37, 0.34):
+    shapes = [(0.43, thumb, 1)]
+    if tall:
+        # Upright the card under the rows holds every tip: the thumbnails give way first,
+        # down to a line of the rows' words (at 1024x1280, 102 px thumbnails left the card
+        # room for one tip of five).
+        room -= _card_height(scene, f, w - 2 * left, len(scene.config.tips)) + f.px(30 + 30) - f.px(12)
+        least = max(f.px(56), f.get("sans", 28, "small").get_linesize())
+        sides = range(thumb, least - 1, -f.px(8))
+        # then two columns of rows (their words are short: "Real.", or what others did)
+        shapes = [(0.43, side, columns) for columns in (1, 2) for side in sides]
+    else:
+        shapes += [(share, thumb, 1) for share in (0.4, 0.37, 0.34)]
+    for card_share, thumb, columns in shapes:
         # (0.43 of the width: with tips at the kiosk minimum, a third of it held four of six.)
         card_x = round(w * 0.95) - round(w * card_share)
         text_right = w - left if tall else card_x - f.px(40)
         rows = []
         for record in scene.history:
-            x = left + len(record["question"]) * (thumb + f.px(8))
-            said = said_of(record, x, text_right)
-            rows.append((record, x, said, max(thumb, said.get_height() if said is not None else 0)))
-        rows_h = sum(row_h + f.px(14) for *_, row_h in rows)
+            column_x = left + (len(rows) * columns // len(scene.history)) * (text_right - left) // columns
+            x = column_x + len(record["question"]) * (thumb + f.px(8))
+            said = said_of(record, x, column_x + (text_right - left) // columns - f.px(20 if columns > 1 else 0))
+            rows.append((record, column_x, x, said, max(thumb, said.get_height() if said is not None else 0)))
+        rows_h = max(sum(row_h + f.px(14) for _, c, *_, row_h in rows if c == column_x)
+                     for column_x in {row[1] for row in rows})
         if rows_h <= room:
             break
     rows_h += first_line.get_height() + f.px(6) if first_line else 0
@@ -90,15 +104,18 @@ def draw_summary(scene: QuizScene, surface: pygame.Surface) -> None:
         card.height = again.y - f.px(30) - card.y
     else:
         card = pygame.Rect(card_x, top, round(w * 0.95) - card_x, again.bottom - top)
-    y = top
-    for record, x, said, row_h in rows:
+    y, column = top, left
+    for record, column_x, x, said, row_h in rows:
+        if column_x != column:  # (the next column)
+            y, column = top, column_x
         for n, item in enumerate(record["question"]):
-            rect = pygame.Rect(left + n * (thumb + f.px(8)), y + (row_h - thumb) // 2, thumb, thumb)
+            rect = pygame.Rect(column_x + n * (thumb + f.px(8)), y + (row_h - thumb) // 2, thumb, thumb)
             draw.picture(surface, scene.picture_of(scene.items[item.key], rect.width), rect)
         draw.tick(surface, (x + f.px(24), y + row_h // 2), f.px(34), record["correct"])
         if said is not None:
             f.place(surface, said, (x + f.px(60), y + (row_h - said.get_height()) // 2))
         y += row_h + f.px(14)
+    y = top + rows_h - (first_line.get_height() + f.px(6) if first_line else 0)  # (under the longer column)
     if first_line is not None and y + first_line.get_height() < again.y - f.px(12):
         f.place(surface, first_line, (left, y + f.px(6)))
     title = f.block(words("quiz.tips_title"), "serif-semibold", 38, accent, card.width - f.px(60))
@@ -129,3 +146,13 @@ def draw_summary(scene: QuizScene, surface: pygame.Surface) -> None:
             f.place(surface, block, (card.x + f.px(56), cy))
             cy += block.get_height() + f.px(16)
     draw.button(surface, f, again, words("quiz.again"), accent, (20, 18, 16), 36)
+
+
+def _card_height(scene: QuizScene, f, width: int, count: int) -> int:
+    """How tall the tips' card `width` px wide stands with its first `count` tips (as
+    draw_summary sets them)."""
+    fg, accent, _ = colours(scene)
+    title = f.block(words("quiz.tips_title"), "serif-semibold", 38, accent, width - f.px(60))
+    tips = [f.block(tip, "sans", 25, fg, width - f.px(80), tier="small")
+            for tip in scene.config.tips[:count]]
+    return f.px(30 + 20 + 24) + title.get_height() + sum(tip.get_height() + f.px(16) for tip in tips)
