@@ -18,7 +18,7 @@ from .layout import hang
 from .phrasing import phrased_block
 from .quiz_draw import colours
 from .quiz_layout import geometry, pair_words, side_word, stacked
-from .quiz_pair import pair_half, pair_pictures
+from .quiz_pair import label_room, pair_half, pair_pictures
 from .style import fade
 
 if TYPE_CHECKING:
@@ -217,6 +217,11 @@ def _plan(scene: QuizScene) -> SimpleNamespace:
                         return side
                     return 2 * pair_half(scene, pygame.Rect(0, 0, side, side), question) + f.px(12)
 
+                def image_width(side: int) -> int:  # (and only the width their labels need)
+                    if scene.config.mode == "single" or not stacked(g):
+                        return side
+                    return pair_half(scene, pygame.Rect(0, 0, side, side), question) + label_room(scene, question)
+
                 def verdict_height(width: int, room: int) -> int:
                     return _verdict_height(f, verdict(width, room))
 
@@ -234,7 +239,8 @@ def _plan(scene: QuizScene) -> SimpleNamespace:
                     score_at = (col.x, nxt.centery - score.get_height() // 2)
                 end = limit - f.px(16 if credit else 0) - draw.account_least(f, explained, fg, col.width) - f.px(30)
                 moved = upright.verdict_beside(f, width, g, verdict_height, lambda side: caption_for(side).get_height(),
-                                               end, explanation, eyes, scene.largest_picture(), image_height)
+                                               end, explanation, eyes, scene.largest_picture(), image_height,
+                                               image_width)
                 if moved is not None:
                     headline, you, machine = verdict(moved["reveal_verdict"].width, moved["reveal_image"].height)
                     plot = moved["reveal_plot"]

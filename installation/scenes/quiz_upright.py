@@ -74,7 +74,8 @@ def row(fonts, g: dict[str, pygame.Rect], caption_height: int, bottom: int, acco
 
 def verdict_beside(fonts, screen_width: int, g: dict[str, pygame.Rect], verdict_height: Callable[[int, int], int],
                    caption_height: Callable[[int], int], bottom: int, explanation, eyes: bool, largest: int,
-                   image_height: Callable[[int], int] = lambda side: side) -> dict[str, pygame.Rect]:
+                   image_height: Callable[[int], int] = lambda side: side,
+                   image_width: Callable[[int], int] = lambda side: side) -> dict[str, pygame.Rect]:
     """The picture large at the top left with the verdict beside it, and under them the map
     at the left with the machine's panel beside it, all ending by `bottom` (where the
     account of the machine begins at the latest): the largest picture from FACE_MOST down to
@@ -86,15 +87,16 @@ def verdict_beside(fonts, screen_width: int, g: dict[str, pygame.Rect], verdict_
     about was 151-229 px, a sixth of the width, smaller than each eye. The verdict beside the
     picture takes no height of its own. `verdict_height(width, room)`: how tall the headline
     and the two answers stand at a width, fitted to `room` where they can be;
-    `image_height(side)`: how tall the picture's box is (a pair's faces one above the other,
-    labels beside)."""
+    `image_height(side)`, `image_width(side)`: the picture's box (a pair's faces one above the
+    other, their labels beside, take less than a square)."""
     image, panel_box = g["reveal_image"], g["reveal_plot"]
     frame = pygame.Rect(image.x, image.y, panel_box.right - image.x, 0)
     between, gap = fonts.px(BETWEEN), fonts.px(30)
     least = max(round(FEATURE_LEAST * screen_width), fonts.px(draw.LEAST_EYES))
     side = min(largest, round(FACE_MOST * screen_width))
     while True:
-        verdict = pygame.Rect(frame.x + side + between, frame.y, frame.right - frame.x - side - between, 0)
+        wide = image_width(side)
+        verdict = pygame.Rect(frame.x + wide + between, frame.y, frame.right - frame.x - wide - between, 0)
         verdict.height = verdict_height(verdict.width, image_height(side))
         band = frame.y + max(image_height(side), verdict.height) + gap
         room = bottom - band
@@ -111,7 +113,7 @@ def verdict_beside(fonts, screen_width: int, g: dict[str, pygame.Rect], verdict_
         # does, the least picture, and the map and the eyes what it leaves them.
         smaller = side - max(1, fonts.px(16))
         if min(tile, shown) >= least or smaller < round(FACE_LEAST * screen_width):
-            return {"reveal_image": pygame.Rect(frame.x, frame.y, side, image_height(side)),
+            return {"reveal_image": pygame.Rect(frame.x, frame.y, wide, image_height(side)),
                     "reveal_verdict": verdict,
                     "reveal_spectrum": pygame.Rect(frame.x, band, shown, shown),
                     "reveal_plot": panel}
