@@ -19,8 +19,9 @@ import pygame
 # at 1080p, the least a museum label is set at to be read from two metres (issue 13).
 # Credits and labels ("small") are set smaller than the words they accompany, but never
 # under that floor: at 1/60 (18 px) a credit could not be read from where the visitor stands.
-# Staff text (the closed-hours clock on a screen that could not be switched off) is read
-# up close by someone who knows it is there: 1/90 of the shorter side (12 px at 1080p).
+# Staff text, read up close by someone who knows it is there: 1/90 of the shorter side (12 px
+# at 1080p). (The closed-hours clock was staff text; it is now set for visitors to read from
+# across the room: installation/runtime/screens.py.)
 MIN_CAP = {"body": 1 / 45, "small": 1 / 45, "staff": 1 / 90}
 MIN_CONTRAST = 4.5  # WCAG AA for normal text
 # Staff text is kept dim on purpose, to neither draw a visitor to a closed kiosk nor burn in:

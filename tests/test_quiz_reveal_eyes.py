@@ -6,7 +6,7 @@ from __future__ import annotations
 import pygame
 import pytest
 
-from installation.scenes import quiz_draw, quiz_explain
+from installation.scenes import quiz_draw, quiz_explain, quiz_screens
 from installation.textlog import problems
 
 from .conftest import quiz_reveals
@@ -51,16 +51,23 @@ def test_upright_the_eyes_are_large_enough_to_check_and_the_words_stay(tmp_path,
         assert not problems(boxes), problems(boxes)
 
 
+# Each eye's least share of the width: where the verdict stands beside the picture (4:5), the
+# picture keeps the room first; at 720x1280 the row still gives each eye a quarter.
+LEAST_EYE_SHARE = {(1024, 1280): 0.12, (720, 1280): 0.25}
+
+
 @pytest.mark.parametrize("mode", ["single", "pair"])
 @pytest.mark.parametrize("size", [(1024, 1280), (720, 1280)])
 def test_on_a_portrait_screen_every_reveal_shows_the_eyes_and_what_the_machine_saw(tmp_path, monkeypatch, size,
                                                                                  mode):
     """On a 4:5 screen (1024x1280) the words, at the kiosk's least type, left the machine's
     panel no room: the eyes were left out of every reveal, and no reveal of a single-picture
-    round said what the machine saw; at 720x1280 three eyes were 174 px tiles. Every reveal now shows both
-    eyes, each at least a quarter of the screen's width, and one of the machine's accounts;
-    the pictures, the panel and the words (the layout's own rectangles) overlap nowhere and
-    stay on the screen."""
+    round said what the machine saw; at 720x1280 three eyes were 174 px tiles. Then, moved
+    aside for the eyes, the picture the visitor was asked about was 151-229 px, smaller than
+    each eye. Every reveal now shows the picture at least 0.4 of the width and larger than
+    anything else on it (a pair's two faces and labels, 0.35), both eyes (a quarter of the width at
+    720x1280), one of the machine's accounts; the pictures, the panel and the words (the
+    layout's own rectangles) overlap nowhere and stay on the screen."""
     pictures: list[pygame.Rect] = []
     panels: list[tuple[pygame.Rect, pygame.Rect | None]] = []
     picture, eyes_panel = quiz_draw.picture, quiz_draw.eyes_panel
@@ -87,7 +94,12 @@ def test_on_a_portrait_screen_every_reveal_shows_the_eyes_and_what_the_machine_s
         assert panels, key
         panel, eyes = panels[-1]
         assert eyes is not None, (key, panel)
-        assert eyes.height >= size[0] // 4, (key, eyes)
+        assert eyes.height >= LEAST_EYE_SHARE[size] * size[0], (key, eyes)
+        face = quiz_screens.reveal_boxes(pilot.engine.sequencer.current.scene)["reveal_image"]
+        # (a pair's box: both faces one above the other and their labels, no wider)
+        assert face.width >= (0.4 if mode == "single" else 0.35) * size[0], (key, face)
+        if mode == "single":  # (a pair's two faces share the box)
+            assert face.width > max(eyes.height, *(r.width for r in pictures if r != face)), (key, face, eyes)
         assert set(quiz_explain.accounts(shown.explanation, shown.item.kind)) & {b.text for b in boxes}, key
         assert not problems(boxes), problems(boxes)
         assert not [b.text for b in boxes if b.rect.colliderect(eyes)], key

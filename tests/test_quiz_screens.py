@@ -379,3 +379,29 @@ def test_every_reveal_on_a_5_4_screen_says_what_the_machine_saw(tmp_path):
         if not said & set(quiz_explain.accounts(shown.explanation, shown.item.kind)):
             missing.append(shown.item.key)
     assert not missing, missing
+
+
+@pytest.mark.parametrize("size", [(1024, 1280), (720, 1280)])
+def test_upright_the_summary_keeps_room_for_the_tips(tmp_path, size):
+    """At 1024x1280 the five answers' 102 px thumbnails, one under the other, left the card on
+    how to spot a generated face room for one tip of six. Upright the thumbnails give way
+    (down to a line of their words, then in two columns) before the tips do: at 1024x1280
+    four tips, at 720x1280 all six; nothing overlaps, nothing leaves the screen."""
+    show = default_quiz_show(tmp_path / "quiz.toml", "single", seed=3)
+    state = show.config.show.model_copy(update={"state": str(tmp_path / "state")})  # no earlier visitors' answers
+    show = dataclasses.replace(show, config=show.config.model_copy(update={"show": state}))
+    with run_test(show, fps=10, size=size) as pilot:
+        pilot.engine.fonts.log.recording = True
+        pilot.command("start", scene="quiz")
+        for _ in range(5):
+            pilot.advance(0.5)
+            pilot.command("answer", "real", scene="quiz", source="osc")
+            pilot.advance(1.0)
+            pilot.command("answer", "real", scene="quiz", source="osc")  # the reveal moves on
+        pilot.advance(1.0)
+        scene = pilot.engine.sequencer.current.scene
+        assert scene.state == "summary"
+        boxes = [b for b in pilot.engine.fonts.log.boxes if b.alpha > 0.98]
+    tips = [b for b in boxes if b.text in scene.config.tips]
+    assert len(tips) >= min(len(scene.config.tips), 4 if size == (1024, 1280) else 6), [b.text[:20] for b in tips]
+    assert not problems(boxes), problems(boxes)

@@ -1,6 +1,6 @@
 """The safe card and the closed-hours clock set their words through the typography layer: each
 word is logged where it lands and held to the kiosk rules (on the screen, over nothing else,
-large and contrasted enough, or for the clock dim enough) at the four kiosk screen sizes,
+large and contrasted enough) at the four kiosk screen sizes,
 wherever their slow drift takes them."""
 
 from __future__ import annotations
@@ -54,9 +54,12 @@ def test_the_safe_cards_words_stay_on_the_screen_and_readable_all_along_their_dr
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_the_closed_clock_is_placed_and_checked_as_staff_text(size):
+def test_the_closed_clock_is_read_from_across_the_room(size):
     """The clock opened its own font and drew past the layer: it was not logged, so nothing
-    held it on the screen or to a size a technician can read."""
+    held it on the screen. Then, set as staff text at the staff tier's floor, its capitals were
+    8 px at 720x1280: a visitor in a closed gallery could not read the time from anywhere
+    but up close. It is visitor text, held to the visitor rules, capitals a tenth of the
+    shorter side (a label read from two metres has a forty-fifth)."""
     pygame.font.init()
     clock = FakeClock()
     fonts = Fonts(min(size))
@@ -69,9 +72,9 @@ def test_the_closed_clock_is_placed_and_checked_as_staff_text(size):
         fonts.log.begin_frame()
         overlay.draw(surface)
         (box,) = fonts.log.boxes
-        assert box.tier == "staff" and len(box.text) == 5 and box.text[2] == ":"
+        assert box.tier == "body" and len(box.text) == 5 and box.text[2] == ":"
         assert problems(fonts.log.boxes) == [], problems(fonts.log.boxes)
-        assert box.cap >= min(size) / 90 - 0.5  # a technician reads it up close
+        assert box.cap >= min(size) / 11, (box.cap, size)
         places.add(box.rect.topleft)
         clock.advance(60)
     assert len(places) > 30  # it moves

@@ -1,4 +1,4 @@
-"""Opening hours at the kiosk: the `hours` command (OSC, the operator overlay) and the small
+"""Opening hours at the kiosk: the `hours` command (OSC, the operator overlay) and the large
 clock drawn while the show is closed and the monitor could not be switched off."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ log = logging.getLogger("bayard.runtime")
 
 class HoursControl:
     """An engine overlay: handles `Command("hours", (open|closed|auto,))` from OSC or the
-    operator overlay, and draws the tiny closed-hours clock when the screen is dark for
+    operator overlay, and draws the large closed-hours clock when the screen is dark for
     "closed" and the monitor could not be switched off."""
 
     draw_when_dark = True

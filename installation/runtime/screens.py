@@ -1,9 +1,9 @@
 """What the screen shows outside opening hours when the monitor cannot be switched off.
 
 Where DPMS is not available (no X, a monitor that ignores it), the engine draws black
-while closed; `ClosedClock` adds a tiny dim clock that moves to a new place every
-minute: staff can see the kiosk is alive and its clock right, visitors see nothing worth
-noticing, and no pixel stays lit long enough to burn in. It is an engine overlay with
+while closed; `ClosedClock` adds a large grey clock that moves to a new place every
+minute: a visitor (or a guard) can read the time from across the room, staff can see the
+kiosk is alive and its clock right, and no pixel stays lit long enough to burn in. It is an engine overlay with
 `draw_when_dark`, drawn only for "closed" (a technician's blackout stays fully black).
 """
 
@@ -15,17 +15,23 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 CLOCK_MOVE_S = 60.0
-CLOCK_COLOUR = (48, 48, 48)
-CLOCK_SIZE = 18  # design px at a 1080-pixel shorter side (typography.Fonts)
+# Grey, not white: readable (5.3:1 on black, over the kiosk's 4.5:1) without lighting a dark
+# gallery. It was grey 48 at 1.6:1, set as staff text at 1/90 of the shorter side: at 720x1280
+# its capitals were 8 px, a speck nobody could read from more than an arm's length.
+CLOCK_COLOUR = (128, 128, 128)
+# Design px at a 1080-pixel shorter side (typography.Fonts): capitals about a tenth of the
+# shorter side (70 px at 720x1280), about four times a museum label's, which is set to be read
+# from two metres: the clock is read from across the room.
+CLOCK_SIZE = 150
 
 
 class ClosedClock:
-    """Draws HH:MM (local time of the opening hours) small and dim, moving each minute.
+    """Draws HH:MM (local time of the opening hours) large and grey, moving each minute.
 
-    Set and placed by the typography layer (`fonts`, the engine's), as staff text: its box
-    is logged with the frame's other text and held to the staff tier's rules (on the screen,
-    over nothing else, its capitals no smaller than a technician reads up close, dim enough
-    that a visitor is not drawn to it: installation/textlog.py)."""
+    Set and placed by the typography layer (`fonts`, the engine's), as visitor text: its box
+    is logged with the frame's other text and held to the visitor tier's rules (on the
+    screen, over nothing else, capitals no smaller than a label's, contrast a visitor can
+    read: installation/textlog.py)."""
 
     draw_when_dark = True
 
@@ -49,7 +55,7 @@ class ClosedClock:
         return self._own
 
     def _text(self, fonts):
-        return fonts.line(self._label, "sans", CLOCK_SIZE, CLOCK_COLOUR, tier="staff")
+        return fonts.line(self._label, "sans", CLOCK_SIZE, CLOCK_COLOUR)
 
     def _refresh(self, size: tuple[int, int], fonts) -> None:
         wall = self._wall()

@@ -21,7 +21,7 @@ class RuntimeConfig(BaseModel):
     closed_display: Literal["auto", "dpms", "screen"] = Field(
         default="auto",
         description="outside hours: 'dpms' switches the monitor off, 'screen' shows a black screen with a "
-                    "small clock, 'auto' tries dpms and falls back to the screen",
+                    "large clock, 'auto' tries dpms and falls back to the screen",
     )
     watch: bool = Field(default=True, description="reload the show when install.toml or scenes/ change")
     metrics_port: int | None = Field(

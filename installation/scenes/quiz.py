@@ -32,6 +32,7 @@ from ..commands import Command, echo, reply_to
 from ..words import words
 from . import quiz_layout
 from . import quiz_screens as screens
+from . import quiz_summary as summary
 from .base import Scene, Verb, register_scene
 from .quiz_answers import EXPECTED, RELEASE_S, is_release, read_answer
 from .quiz_check import check_quiz_faces
@@ -291,7 +292,7 @@ class QuizScene(Preparing, Scene):
         elif self.state == "reveal":
             screens.draw_reveal(self, surface)
         else:
-            screens.draw_summary(self, surface)
+            summary.draw_summary(self, surface)
 
     def previews(self) -> list[str]:
         """Up to four items for the start card, real and generated alternating so the

@@ -19,6 +19,9 @@ if TYPE_CHECKING:
 
 # Upright, where the words leave room, the answer buttons grow to this height (design px).
 UPRIGHT_BUTTON = 170
+# Upright, the reveal's picture takes this part of its row with the machine's map (design rule:
+# the picture asked about is the largest thing on the reveal).
+FACE_PART = 0.56
 # The pair question's words keep this share of the width from each edge of the screen.
 PAIR_MARGIN = 0.06
 
@@ -126,7 +129,15 @@ def geometry(scene: QuizScene) -> dict[str, pygame.Rect]:
     top = frame.y
     g["reveal_image"] = pygame.Rect(frame.x, top, small, small)
     g["reveal_spectrum"] = pygame.Rect(g["reveal_image"].right + between, top, small, small)
-    plot_y = g["reveal_image"].bottom + f.px(30)
+    if portrait_screen((w, h)):
+        # The picture the visitor was asked about is the largest thing on the reveal: the
+        # wider part of the row (the two alike, it was 0.41 of a 720x1280 screen's width and
+        # each eye below it larger still).
+        face = min(round((frame.width - between) * FACE_PART), round(h * 0.27), largest)
+        g["reveal_image"].size = (face, face)
+        side = min(frame.right - face - between - frame.x, face)
+        g["reveal_spectrum"] = pygame.Rect(frame.right - side, top, side, side)
+    plot_y = max(g["reveal_image"].bottom, g["reveal_spectrum"].bottom) + f.px(30)
     if portrait_screen((w, h)):
         # As wide as the words below (under the two pictures alone, on a 4:5 screen its
         # sentence took four lines and left the eyes no room).

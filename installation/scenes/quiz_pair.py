@@ -19,13 +19,17 @@ if TYPE_CHECKING:
 def pair_half(scene: QuizScene, box: pygame.Rect, question) -> int:
     """The side of each face of a pair shown in `box`: one above the other (as the question
     stacked them), they leave their labels room beside them."""
-    f = scene.context.fonts
-    half = box.height // 2 - f.px(6)
+    half = box.height // 2 - scene.context.fonts.px(6)
     if stacked(geometry(scene)):
-        widest = max(f.line(words(f"quiz.label_{item.kind}"), "sans-semibold", 24, colours(scene)[0]).get_width()
-                     for item in question)
-        half = min(half, box.width - f.px(12) - widest)
+        half = min(half, box.width - label_room(scene, question))
     return half
+
+
+def label_room(scene: QuizScene, question) -> int:
+    """The width the labels beside a stacked pair take, with the gap before them."""
+    f = scene.context.fonts
+    return f.px(12) + max(f.line(words(f"quiz.label_{item.kind}"), "sans-semibold", 24, colours(scene)[0]).get_width()
+                          for item in question)
 
 
 def pair_pictures(scene: QuizScene, surface: pygame.Surface, g, question) -> None:

@@ -14,11 +14,11 @@ from ..words import words
 from . import quiz_draw as draw
 from . import quiz_explain as explain_words
 from . import quiz_upright as upright
-from .layout import hang, upright_layout
+from .layout import hang
 from .phrasing import phrased_block
 from .quiz_draw import colours
 from .quiz_layout import geometry, pair_words, side_word, stacked
-from .quiz_pair import pair_half, pair_pictures
+from .quiz_pair import label_room, pair_half, pair_pictures
 from .style import fade
 
 if TYPE_CHECKING:
@@ -28,6 +28,9 @@ PAPER = (250, 248, 244)  # the answer buttons' words
 # Upright, a spectrum's curve shorter than this (design px) is left out for the words.
 LEAST_PLOT = 120
 MOST_CAPTION_LINES = 2  # a picture's label, as a museum hangs one under a print
+# The reveal's headline, largest first: upright beside the picture, the smaller sizes keep it
+# within the picture's height (at 50 it took three lines of a 4:5 screen's narrow column).
+HEADLINE_SIZES = (50, 44, 40)
 
 
 def shown_percent(probability: float) -> int:
@@ -155,14 +158,25 @@ def _plan(scene: QuizScene) -> SimpleNamespace:
     # the room they leave (on a square screen the panel and its caption, at their fixed
     # share of the height, pushed the verdict over the credit, or the eyes' sentence ran
     # over the verdict).
-    headline = f.block(truth_text, "serif-semibold", 50, fg, col.width)
-    you = f.block(words("quiz.you_said", said=said), "sans", 32, fg, col.width - f.px(60))
     machine_text = _machine_words(scene, question, explained, record, g)
-    machine = f.block(machine_text, "sans", 32, fg, col.width - f.px(60))
+
+    def verdict(width: int, room: int | None = None) -> tuple[pygame.Surface, pygame.Surface, pygame.Surface]:
+        """The headline and the two answers (each after its tick) set `width` px wide; the
+        headline at the largest of its sizes that keeps them within `room` px, if given."""
+        answers = (f.block(words("quiz.you_said", said=said), "sans", 32, fg, width - f.px(60)),
+                   f.block(machine_text, "sans", 32, fg, width - f.px(60)))
+        for size in HEADLINE_SIZES:
+            headline = f.block(truth_text, "serif-semibold", size, fg, width)
+            if room is None or _verdict_height(f, (headline, *answers)) <= room:
+                break
+        return (headline, *answers)
+
+    headline, you, machine = verdict(col.width)
     flow_h = headline.get_height() + f.px(30) + you.get_height() + f.px(20) + machine.get_height() + f.px(28)
     # bottom up: the button, the score, the credit; the explanation only where it fits
     nxt = pygame.Rect(col.x, col.bottom - f.px(84), col.width, f.px(84))
     score = f.block(scene.score_line(), "sans-semibold", 30, accent, col.width, tier="small")
+    score_at = (col.x, nxt.y - f.px(16) - score.get_height())
     limit = nxt.y - f.px(32) - score.get_height()
     credit = explained.item.credit if scene.config.mode == "single" else ""
     block = None
@@ -194,25 +208,51 @@ def _plan(scene: QuizScene) -> SimpleNamespace:
             least_account = draw.account_least(f, explained, fg, col.width) if eyes else 0
             plot = upright.row(f, g, caption_for(g["reveal_spectrum"].width).get_height(), latest, least_account,
                                explanation, eyes)
-            least = upright.least_tile(scene.context.size)
-            if eyes and upright.tile_in(f, plot, explanation) < least:
-                # (the row leaves the eyes too small: the pictures one above the other, the eyes beside)
+            width = scene.context.size[0]
+            if (g["reveal_image"].width < upright.FACE_LEAST * width
+                    or eyes and upright.tile_in(f, plot, explanation) < upright.least_tile(scene.context.size)):
+                # (the row leaves the picture or the eyes too small: the verdict beside the picture)
                 def image_height(side: int) -> int:  # (a pair's faces take only the height they need)
                     if scene.config.mode == "single" or not stacked(g):
                         return side
                     return 2 * pair_half(scene, pygame.Rect(0, 0, side, side), question) + f.px(12)
 
-                moved = upright.beside(f, g, lambda width: caption_for(width).get_height(),
-                                       latest - f.px(30) - least_account, explanation, least, image_height)
+                def image_width(side: int) -> int:  # (and only the width their labels need)
+                    if scene.config.mode == "single" or not stacked(g):
+                        return side
+                    return pair_half(scene, pygame.Rect(0, 0, side, side), question) + label_room(scene, question)
+
+                def verdict_height(width: int, room: int) -> int:
+                    return _verdict_height(f, verdict(width, room))
+
+                # The score beside a narrower button, where it takes one line there (its line
+                # above the button is room for the eyes).
+                label = f.line(words("quiz.finish" if scene.index + 1 >= len(scene.round) else "quiz.next"),
+                               "sans-semibold", 32, fg)
+                narrow = pygame.Rect(0, nxt.y, max(f.px(240), label.get_width() + f.px(72)), nxt.height)
+                narrow.right = col.right
+                one_line = f.block(scene.score_line(), "sans-semibold", 30, accent, narrow.x - f.px(30) - col.x,
+                                   tier="small")
+                if len(f.wrap(scene.score_line(), "sans-semibold", 30, narrow.x - f.px(30) - col.x, "small")) == 1:
+                    limit += score.get_height() + f.px(8)
+                    nxt, score = narrow, one_line
+                    score_at = (col.x, nxt.centery - score.get_height() // 2)
+                end = limit - f.px(16 if credit else 0) - draw.account_least(f, explained, fg, col.width) - f.px(30)
+                moved = upright.verdict_beside(f, width, g, verdict_height, lambda side: caption_for(side).get_height(),
+                                               end, explanation, eyes, scene.largest_picture(), image_height,
+                                               image_width)
                 if moved is not None:
-                    g = {**g, **moved}
+                    headline, you, machine = verdict(moved["reveal_verdict"].width, moved["reveal_image"].height)
                     plot = moved["reveal_plot"]
+                    under = max(plot.bottom, moved["reveal_spectrum"].bottom + f.px(4)
+                                + caption_for(moved["reveal_spectrum"].width).get_height()) + f.px(30)
+                    g = {**g, **moved, "reveal_column": pygame.Rect(col.x, under, col.width, col.bottom - under)}
     else:
         caption_for = None
     return SimpleNamespace(g=g, question=question, record=record, col=col, explained=explained, headline=headline,
                            you=you, machine=machine, nxt=nxt, score=score, limit=limit, block=block,
                            words_below=words_below, latest=latest, explanation=explanation, eyes=eyes, plot=plot,
-                           moved=moved, caption_for=caption_for)
+                           moved=moved, caption_for=caption_for, score_at=score_at)
 
 
 def reveal_boxes(scene: QuizScene) -> dict[str, pygame.Rect]:
@@ -256,20 +296,17 @@ def draw_reveal(scene: QuizScene, surface: pygame.Surface) -> None:
         elif not words_below or plot.height >= f.px(LEAST_PLOT):
             draw.curve_plot(surface, f, plot, explanation, fg, accent)
             reached = max(reached, plot.bottom)
-        if words_below:  # (under pictures moved aside for the eyes, straight under them: the account's room)
+        if words_below:  # (under the verdict beside the picture, straight under the panel: the account's room)
             y = reached + f.px(30) if moved is not None else max(reached + f.px(30), min(col.y, latest))
-    # the words: beside the pictures, the first capitals on the grid's top line
+    # the words: beside the pictures (or upright beside the picture alone), the first
+    # capitals on the grid's top line, the picture's top
+    beside = g.get("reveal_verdict")
+    x, top = (beside.x, hang(f, headline, beside.y)) if beside is not None else (col.x, y)
     if not words_below:
-        y = hang(f, headline, col.y)
-    f.place(surface, headline, (col.x, y))
-    y += headline.get_height() + f.px(30)
-    draw.tick(surface, (col.x + f.px(20), y + f.px(20)), f.px(36), record["correct"])
-    f.place(surface, you, (col.x + f.px(56), y))
-    y += you.get_height() + f.px(20)
-    if record["machine_correct"] is not None:
-        draw.tick(surface, (col.x + f.px(20), y + f.px(20)), f.px(36), bool(record["machine_correct"]))
-    f.place(surface, machine, (col.x + f.px(56), y))
-    y += machine.get_height() + f.px(28)
+        top = hang(f, headline, col.y)
+    top = _verdict(scene, surface, (headline, you, machine), record, x, top)
+    if beside is None:
+        y = top
     if block is not None:
         f.place(surface, block, (col.x, limit))
         limit -= f.px(16)
@@ -278,120 +315,27 @@ def draw_reveal(scene: QuizScene, surface: pygame.Surface) -> None:
         if fitted is not None:
             f.place(surface, fitted, (col.x, y))
     # Bottom up, by measured height: the button, then the score line above it.
-    f.place(surface, score, (col.x, nxt.y - f.px(16) - score.get_height()))
+    f.place(surface, score, p.score_at)
     last = scene.index + 1 >= len(scene.round)
     draw.button(surface, f, nxt, words("quiz.finish" if last else "quiz.next"), (60, 58, 66), fg, 32)
 
 
-def draw_summary(scene: QuizScene, surface: pygame.Surface) -> None:
+def _verdict_height(fonts, blocks) -> int:
+    """How tall the headline and the two answers stand, as _verdict sets them."""
+    return sum(block.get_height() for block in blocks) + fonts.px(30 + 20)
+
+
+def _verdict(scene: QuizScene, surface: pygame.Surface, blocks, record, x: int, y: int) -> int:
+    """The headline, then what the visitor and the machine said, each after its tick, from
+    (x, y) down: where the words below them may begin."""
     f = scene.context.fonts
-    fg, accent, dim = colours(scene)
-    w, h = surface.get_size()
-    n = len(scene.round)
-    machine = (
-        words("quiz.summary_machine", machine=scene.machine_score, total=n)
-        if scene.machine_playing
-        else words("quiz.summary_machine_off")
-    )
-    left = round(w * 0.06)
-    heading = f.block(words("quiz.summary", you=scene.visitor_score, total=n, machine=machine),
-                      "serif-semibold", 60, fg, w - 2 * left)
-    f.place(surface, heading, (left, round(h * 0.07)))
-    again = pygame.Rect(left, round(h * 0.88), round(w * 0.3), f.px(90))
-    # The card on how to spot a generated face: beside the answers, or below them on a
-    # screen turned upright (beside them there, the answers wrapped a word to a line).
-    tall = upright_layout((w, h))
-    # Upright, the answers follow the heading closely: the card below them needs the room
-    # (at 0.2 of the height, two of its six tips were left out at the kiosk minimum).
-    below_heading = round(h * 0.07) + heading.get_height() + f.px(30)
-    top = below_heading + f.px(20) if tall else max(round(h * 0.2), below_heading)
-    thumb = round(min(h * 0.105, w * 0.1))
-    # Per question: thumbnail(s) and what other visitors did. When nobody else has answered
-    # any of them, that is said once below the list (on every row, five times over, it
-    # read as a fault).
-    def answered_of(record) -> int:
-        key = record["question"][0].key
-        return scene.stats.items.get(key, {}).get("answered", 0) if scene.stats else 0
-
-    nobody_else = all(answered_of(record) <= 1 for record in scene.history)
-    # Upright as wide as the screen's column (at 0.55 of it a short sentence broke in two);
-    # beside the widest card never under it (0.55 of the width reached past its edge at 0.52).
-    said_width = w - 2 * left if tall else min(round(w * 0.55), round(w * 0.95) - round(w * 0.43) - f.px(16)) - left
-    first_line = (f.block(words("quiz.first_answers"), "sans", 28, fg, said_width, tier="small")
-                  if nobody_else and scene.history else None)
-    def said_of(record, x: int, text_right: int) -> pygame.Surface | None:
-        share = scene.stats.share_correct(record["question"][0].key) if scene.stats else None
-        answered = answered_of(record)
-        if nobody_else:
-            others = ""
-        elif share is None or answered <= 1:  # the only answer so far is this visitor's own
-            others = words("quiz.first_answer")
-        else:
-            others = words("quiz.others", percent=round(share * 100), answers=answered)
-        if len(record["question"]) == 1:
-            truth = words(f"quiz.was_{record['question'][0].kind}")
-            others = f"{truth} {others}".strip()
-        return f.block(others, "sans", 28, fg, text_right - (x + f.px(60)), tier="small") if others else None
-
-    # Each row as tall as its words where they take more lines than the thumbnail is high
-    # (on a 5:4 screen what other visitors did took three lines, and ran over the next
-    # row); beside the card, the card narrows (down to a third of the width) before the
-    # rows would run into the button below them.
-    room = again.y - f.px(12) - top - (first_line.get_height() + f.px(6) if first_line else 0)
-    for card_share in (0.43,) if tall else (0.43, 0.4, 0.37, 0.34):
-        # (0.43 of the width: with tips at the kiosk minimum, a third of it held four of six.)
-        card_x = round(w * 0.95) - round(w * card_share)
-        text_right = w - left if tall else card_x - f.px(40)
-        rows = []
-        for record in scene.history:
-            x = left + len(record["question"]) * (thumb + f.px(8))
-            said = said_of(record, x, text_right)
-            rows.append((record, x, said, max(thumb, said.get_height() if said is not None else 0)))
-        rows_h = sum(row_h + f.px(14) for *_, row_h in rows)
-        if rows_h <= room:
-            break
-    rows_h += first_line.get_height() + f.px(6) if first_line else 0
-    if tall:
-        card = pygame.Rect(left, top + rows_h + f.px(30), w - 2 * left, 0)
-        card.height = again.y - f.px(30) - card.y
-    else:
-        card = pygame.Rect(card_x, top, round(w * 0.95) - card_x, again.bottom - top)
-    y = top
-    for record, x, said, row_h in rows:
-        for n, item in enumerate(record["question"]):
-            rect = pygame.Rect(left + n * (thumb + f.px(8)), y + (row_h - thumb) // 2, thumb, thumb)
-            draw.picture(surface, scene.picture_of(scene.items[item.key], rect.width), rect)
-        draw.tick(surface, (x + f.px(24), y + row_h // 2), f.px(34), record["correct"])
-        if said is not None:
-            f.place(surface, said, (x + f.px(60), y + (row_h - said.get_height()) // 2))
-        y += row_h + f.px(14)
-    if first_line is not None and y + first_line.get_height() < again.y - f.px(12):
-        f.place(surface, first_line, (left, y + f.px(6)))
-    title = f.block(words("quiz.tips_title"), "serif-semibold", 38, accent, card.width - f.px(60))
-    # As many tips as the card holds, in order, at a size a kiosk can read (the five
-    # default tips once ran off the card and the bottom of the screen); the card is as
-    # tall as what it holds.
-    room = card.height - f.px(30 + 20 + 24) - title.get_height()
-    tips = []
-    for tip in scene.config.tips:
-        block = f.block(tip, "sans", 25, fg, card.width - f.px(80), tier="small")
-        if block.get_height() > room:
-            break
-        tips.append(block)
-        room -= block.get_height() + f.px(16)
-    if tips:  # (a screen too small for even one: no card)
-        card.height -= max(0, room)
-        pygame.draw.rect(surface, (30, 28, 34), card, border_radius=f.px(16))
-        cy = card.y + f.px(30)
-        f.place(surface, title, (card.x + f.px(30), cy))
-        cy += title.get_height() + f.px(20)
-        # Each bullet centred on its tip's first line's lower-case letters (at a fixed
-        # 15 px down it stood at the capitals' tops once the type was raised to the kiosk
-        # minimum).
-        tip_font = f.get("sans", 25, "small")
-        bullet_drop = tip_font.get_ascent() - tip_font.metrics("x")[0][3] // 2
-        for block in tips:
-            pygame.draw.circle(surface, accent, (card.x + f.px(40), cy + bullet_drop), f.px(5))
-            f.place(surface, block, (card.x + f.px(56), cy))
-            cy += block.get_height() + f.px(16)
-    draw.button(surface, f, again, words("quiz.again"), accent, (20, 18, 16), 36)
+    headline, you, machine = blocks
+    f.place(surface, headline, (x, y))
+    y += headline.get_height() + f.px(30)
+    draw.tick(surface, (x + f.px(20), y + f.px(20)), f.px(36), record["correct"])
+    f.place(surface, you, (x + f.px(56), y))
+    y += you.get_height() + f.px(20)
+    if record["machine_correct"] is not None:
+        draw.tick(surface, (x + f.px(20), y + f.px(20)), f.px(36), bool(record["machine_correct"]))
+    f.place(surface, machine, (x + f.px(56), y))
+    return y + machine.get_height() + f.px(28)

@@ -2,11 +2,11 @@
 (quiz_screens draws there; quiz_layout gives the boxes they start from).
 
 Upright the reveal stacks everything: the picture and the machine's map in a row, the
-machine's panel under them, then the words. On a 4:5 screen (1024x1280) the words, at the
-kiosk's least type, left the panel no room for the eyes: no reveal of a round showed them,
-and none of a single-picture round said what the machine saw. Where the row leaves the eyes
-smaller than their least tile (EYES_SHARE), the picture and the map stand one above the
-other at the left and the eyes beside them, across the rest of the width.
+machine's panel under them, then the words. On a 4:5 screen (1024x1280) that row is too short
+for the picture (a third of the width) and, under it, the words at the kiosk's least type
+leave the eyes no room. Where the row's picture is under FACE_LEAST of the width or its eyes
+under their least tile (EYES_SHARE), the verdict stands beside the picture, and the map
+and the machine's panel in a row under them (verdict_beside).
 """
 
 from __future__ import annotations
@@ -25,6 +25,15 @@ from . import quiz_draw as draw
 # 174 px: 2 screen pixels a side, and a highlight of one or two of them a speck.
 EYES_SHARE = 0.25
 BETWEEN = 24  # design px between the pictures and the panel beside them
+# The picture a visitor was asked about is the largest thing on its reveal: upright, at least
+# this share of the screen's width (the row's, or with the verdict beside it), at most FACE_MOST.
+FACE_LEAST = 0.4
+FACE_MOST = 0.5
+# With the verdict beside the picture, the map and each eye keep at least this share of the
+# width (205 px at 1024x1280: each of the picture's pixels 3 screen pixels a side, the
+# highlight a visitor looks for a ring of several).
+FEATURE_LEAST = 0.2
+MAP_SHARE = 0.3  # of the pictures' width: the map beside the machine's panel
 
 
 def least_tile(size: tuple[int, int]) -> int:
@@ -56,31 +65,56 @@ def row(fonts, g: dict[str, pygame.Rect], caption_height: int, bottom: int, acco
     if eyes:
         room = most - account_height
         plot.height = max(plot.height, draw.eyes_panel_grown(fonts, plot.width, explanation, room))
+        # each eye smaller than the picture they are in (at 720x1280 they were 284 px beside a 294 px face)
+        biggest = g["reveal_image"].width * 4 // 5
+        plot.height = min(plot.height, draw.eyes_panel_least(fonts, plot.width, explanation) + fonts.px(16) + biggest)
     plot.height = min(plot.height, most)
     return plot
 
 
-def beside(fonts, g: dict[str, pygame.Rect], caption_height: Callable[[int], int], bottom: int,
-           explanation, least: int, image_height: Callable[[int], int] = lambda side: side
-           ) -> dict[str, pygame.Rect] | None:
-    """The picture above the map at the left, the eyes' panel beside them, all ending by
-    `bottom`: the largest pictures that leave each eye at least `least` px; None where no
-    size does. `image_height`: how tall the picture's box is at a width (a pair's two faces
-    one above the other, their labels beside, take less than a square)."""
-    image = g["reveal_image"]
-    width = g["reveal_plot"].right - image.x
-    between, gap = fonts.px(BETWEEN), fonts.px(12)
-    room = bottom - image.y
-    pad = fonts.px(16)
-    for side in range(image.width, least // 2, -max(1, fonts.px(4))):
-        left = image_height(side) + side + gap + fonts.px(4) + caption_height(side)
-        panel = pygame.Rect(image.x + side + between, image.y, width - side - between, room)
-        tile = tile_in(fonts, panel, explanation)
-        if left > room or tile < least:
-            continue
-        sentence = draw.eyes_panel_least(fonts, panel.width, explanation) - 2 * pad
-        panel.height = tile + sentence + 3 * pad
-        return {"reveal_image": pygame.Rect(image.x, image.y, side, image_height(side)),
-                "reveal_spectrum": pygame.Rect(image.x, image.y + image_height(side) + gap, side, side),
-                "reveal_plot": panel}
-    return None
+def verdict_beside(fonts, screen_width: int, g: dict[str, pygame.Rect], verdict_height: Callable[[int, int], int],
+                   caption_height: Callable[[int], int], bottom: int, explanation, eyes: bool, largest: int,
+                   image_height: Callable[[int], int] = lambda side: side,
+                   image_width: Callable[[int], int] = lambda side: side) -> dict[str, pygame.Rect]:
+    """The picture large at the top left with the verdict beside it, and under them the map
+    at the left with the machine's panel beside it, all ending by `bottom` (where the
+    account of the machine begins at the latest): the largest picture from FACE_MOST down to
+    FACE_LEAST of the screen's width whose panel still shows the eyes (or the curve) at
+    least FEATURE_LEAST of the width; None where none does.
+
+    On a 4:5 screen (1024x1280) a row of picture and map, the panel and all the words under
+    them left the eyes no room; moved aside for them, the picture a visitor had been asked
+    about was 151-229 px, a sixth of the width, smaller than each eye. The verdict beside the
+    picture takes no height of its own. `verdict_height(width, room)`: how tall the headline
+    and the two answers stand at a width, fitted to `room` where they can be;
+    `image_height(side)`, `image_width(side)`: the picture's box (a pair's faces one above the
+    other, their labels beside, take less than a square)."""
+    image, panel_box = g["reveal_image"], g["reveal_plot"]
+    frame = pygame.Rect(image.x, image.y, panel_box.right - image.x, 0)
+    between, gap = fonts.px(BETWEEN), fonts.px(30)
+    least = max(round(FEATURE_LEAST * screen_width), fonts.px(draw.LEAST_EYES))
+    side = min(largest, round(FACE_MOST * screen_width))
+    while True:
+        wide = image_width(side)
+        verdict = pygame.Rect(frame.x + wide + between, frame.y, frame.right - frame.x - wide - between, 0)
+        verdict.height = verdict_height(verdict.width, image_height(side))
+        band = frame.y + max(image_height(side), verdict.height) + gap
+        room = bottom - band
+        shown = min(round(MAP_SHARE * frame.width), side * 4 // 5)
+        shown = min(shown, room - fonts.px(4) - caption_height(shown))
+        panel = pygame.Rect(frame.x + shown + between, band, frame.width - shown - between, room)
+        if eyes:
+            tile = min(tile_in(fonts, panel, explanation), side * 4 // 5)  # (smaller than the picture)
+            pad = fonts.px(16)
+            panel.height = tile + draw.eyes_panel_least(fonts, panel.width, explanation) + pad
+        else:
+            tile = panel.height = shown + fonts.px(4) + caption_height(shown)
+        # The largest picture that leaves the map and the eyes their least; where none
+        # does, the least picture, and the map and the eyes what it leaves them.
+        smaller = side - max(1, fonts.px(16))
+        if min(tile, shown) >= least or smaller < round(FACE_LEAST * screen_width):
+            return {"reveal_image": pygame.Rect(frame.x, frame.y, wide, image_height(side)),
+                    "reveal_verdict": verdict,
+                    "reveal_spectrum": pygame.Rect(frame.x, band, shown, shown),
+                    "reveal_plot": panel}
+        side = smaller

@@ -1,0 +1,158 @@
+"""The quiz's summary as visitors see it: their score and the machine's, each question's
+answer and what other visitors did, and the card on how to spot a generated face (quiz.py
+holds the game; quiz_screens draws its other screens)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pygame
+
+from ..words import words
+from . import quiz_draw as draw
+from .layout import upright_layout
+from .quiz_draw import colours
+
+if TYPE_CHECKING:
+    from .quiz import QuizScene
+
+
+def draw_summary(scene: QuizScene, surface: pygame.Surface) -> None:
+    f = scene.context.fonts
+    fg, accent, dim = colours(scene)
+    w, h = surface.get_size()
+    n = len(scene.round)
+    machine = (
+        words("quiz.summary_machine", machine=scene.machine_score, total=n)
+        if scene.machine_playing
+        else words("quiz.summary_machine_off")
+    )
+    left = round(w * 0.06)
+    heading = f.block(words("quiz.summary", you=scene.visitor_score, total=n, machine=machine),
+                      "serif-semibold", 60, fg, w - 2 * left)
+    f.place(surface, heading, (left, round(h * 0.07)))
+    again = pygame.Rect(left, round(h * 0.88), round(w * 0.3), f.px(90))
+    # The card on how to spot a generated face: beside the answers, or below them on a
+    # screen turned upright (beside them there, the answers wrapped a word to a line).
+    tall = upright_layout((w, h))
+    # Upright, the answers follow the heading closely: the card below them needs the room
+    # (at 0.2 of the height, two of its six tips were left out at the kiosk minimum).
+    below_heading = round(h * 0.07) + heading.get_height() + f.px(30)
+    top = below_heading + f.px(20) if tall else max(round(h * 0.2), below_heading)
+    thumb = round(min(h * 0.105, w * 0.1))
+    # Per question: thumbnail(s) and what other visitors did. When nobody else has answered
+    # any of them, that is said once below the list (on every row, five times over, it
+    # read as a fault).
+    def answered_of(record) -> int:
+        key = record["question"][0].key
+        return scene.stats.items.get(key, {}).get("answered", 0) if scene.stats else 0
+
+    nobody_else = all(answered_of(record) <= 1 for record in scene.history)
+    # Upright as wide as the screen's column (at 0.55 of it a short sentence broke in two);
+    # beside the widest card never under it (0.55 of the width reached past its edge at 0.52).
+    said_width = w - 2 * left if tall else min(round(w * 0.55), round(w * 0.95) - round(w * 0.43) - f.px(16)) - left
+    first_line = (f.block(words("quiz.first_answers"), "sans", 28, fg, said_width, tier="small")
+                  if nobody_else and scene.history else None)
+    def said_of(record, x: int, text_right: int) -> pygame.Surface | None:
+        share = scene.stats.share_correct(record["question"][0].key) if scene.stats else None
+        answered = answered_of(record)
+        if nobody_else:
+            others = ""
+        elif share is None or answered <= 1:  # the only answer so far is this visitor's own
+            others = words("quiz.first_answer")
+        else:
+            others = words("quiz.others", percent=round(share * 100), answers=answered)
+        if len(record["question"]) == 1:
+            truth = words(f"quiz.was_{record['question'][0].kind}")
+            others = f"{truth} {others}".strip()
+        return f.block(others, "sans", 28, fg, text_right - (x + f.px(60)), tier="small") if others else None
+
+    # Each row as tall as its words where they take more lines than the thumbnail is high
+    # (on a 5:4 screen what other visitors did took three lines, and ran over the next
+    # row); beside the card, the card narrows (down to a third of the width) before the
+    # rows would run into the button below them.
+    room = again.y - f.px(12) - top - (first_line.get_height() + f.px(6) if first_line else 0)
+    shapes = [(0.43, thumb, 1)]
+    if tall:
+        # Upright the card under the rows holds every tip: the thumbnails give way first,
+        # down to a line of the rows' words (at 1024x1280, 102 px thumbnails left the card
+        # room for one tip of five).
+        room -= _card_height(scene, f, w - 2 * left, len(scene.config.tips)) + f.px(30 + 30) - f.px(12)
+        least = max(f.px(56), f.get("sans", 28, "small").get_linesize())
+        sides = range(thumb, least - 1, -f.px(8))
+        # then two columns of rows (their words are short: "Real.", or what others did)
+        shapes = [(0.43, side, columns) for columns in (1, 2) for side in sides]
+    else:
+        shapes += [(share, thumb, 1) for share in (0.4, 0.37, 0.34)]
+    for card_share, thumb, columns in shapes:
+        # (0.43 of the width: with tips at the kiosk minimum, a third of it held four of six.)
+        card_x = round(w * 0.95) - round(w * card_share)
+        text_right = w - left if tall else card_x - f.px(40)
+        rows = []
+        for record in scene.history:
+            column_x = left + (len(rows) * columns // len(scene.history)) * (text_right - left) // columns
+            x = column_x + len(record["question"]) * (thumb + f.px(8))
+            said = said_of(record, x, column_x + (text_right - left) // columns - f.px(20 if columns > 1 else 0))
+            rows.append((record, column_x, x, said, max(thumb, said.get_height() if said is not None else 0)))
+        rows_h = max(sum(row_h + f.px(14) for _, c, *_, row_h in rows if c == column_x)
+                     for column_x in {row[1] for row in rows})
+        if rows_h <= room:
+            break
+    rows_h += first_line.get_height() + f.px(6) if first_line else 0
+    if tall:
+        card = pygame.Rect(left, top + rows_h + f.px(30), w - 2 * left, 0)
+        card.height = again.y - f.px(30) - card.y
+    else:
+        card = pygame.Rect(card_x, top, round(w * 0.95) - card_x, again.bottom - top)
+    y, column = top, left
+    for record, column_x, x, said, row_h in rows:
+        if column_x != column:  # (the next column)
+            y, column = top, column_x
+        for n, item in enumerate(record["question"]):
+            rect = pygame.Rect(column_x + n * (thumb + f.px(8)), y + (row_h - thumb) // 2, thumb, thumb)
+            draw.picture(surface, scene.picture_of(scene.items[item.key], rect.width), rect)
+        draw.tick(surface, (x + f.px(24), y + row_h // 2), f.px(34), record["correct"])
+        if said is not None:
+            f.place(surface, said, (x + f.px(60), y + (row_h - said.get_height()) // 2))
+        y += row_h + f.px(14)
+    y = top + rows_h - (first_line.get_height() + f.px(6) if first_line else 0)  # (under the longer column)
+    if first_line is not None and y + first_line.get_height() < again.y - f.px(12):
+        f.place(surface, first_line, (left, y + f.px(6)))
+    title = f.block(words("quiz.tips_title"), "serif-semibold", 38, accent, card.width - f.px(60))
+    # As many tips as the card holds, in order, at a size a kiosk can read (the five
+    # default tips once ran off the card and the bottom of the screen); the card is as
+    # tall as what it holds.
+    room = card.height - f.px(30 + 20 + 24) - title.get_height()
+    tips = []
+    for tip in scene.config.tips:
+        block = f.block(tip, "sans", 25, fg, card.width - f.px(80), tier="small")
+        if block.get_height() > room:
+            break
+        tips.append(block)
+        room -= block.get_height() + f.px(16)
+    if tips:  # (a screen too small for even one: no card)
+        card.height -= max(0, room)
+        pygame.draw.rect(surface, (30, 28, 34), card, border_radius=f.px(16))
+        cy = card.y + f.px(30)
+        f.place(surface, title, (card.x + f.px(30), cy))
+        cy += title.get_height() + f.px(20)
+        # Each bullet centred on its tip's first line's lower-case letters (at a fixed
+        # 15 px down it stood at the capitals' tops once the type was raised to the kiosk
+        # minimum).
+        tip_font = f.get("sans", 25, "small")
+        bullet_drop = tip_font.get_ascent() - tip_font.metrics("x")[0][3] // 2
+        for block in tips:
+            pygame.draw.circle(surface, accent, (card.x + f.px(40), cy + bullet_drop), f.px(5))
+            f.place(surface, block, (card.x + f.px(56), cy))
+            cy += block.get_height() + f.px(16)
+    draw.button(surface, f, again, words("quiz.again"), accent, (20, 18, 16), 36)
+
+
+def _card_height(scene: QuizScene, f, width: int, count: int) -> int:
+    """How tall the tips' card `width` px wide stands with its first `count` tips (as
+    draw_summary sets them)."""
+    fg, accent, _ = colours(scene)
+    title = f.block(words("quiz.tips_title"), "serif-semibold", 38, accent, width - f.px(60))
+    tips = [f.block(tip, "sans", 25, fg, width - f.px(80), tier="small")
+            for tip in scene.config.tips[:count]]
+    return f.px(30 + 20 + 24) + title.get_height() + sum(tip.get_height() + f.px(16) for tip in tips)
