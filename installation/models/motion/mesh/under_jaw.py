@@ -140,8 +140,8 @@ def jaw_seam(edge: np.ndarray, sigma: float) -> np.ndarray:
 
 def soften(region: np.ndarray, weight: np.ndarray, sigma: float) -> None:
     """Blur `region` (pixels, in place) by `sigma` where `weight` (per pixel) says: the chin
-    drawn over a collar is a cut, as sharp as a sharp picture's edges but not a soft
-    one's (on a blurred print it read as a chin cut out and laid on)."""
+    drawn over a collar is a cut, as soft as the picture's own edges (on a blurred print a
+    sharp one read as a chin cut out and laid on; on a sharp one it showed stair steps)."""
     rows, cols = np.flatnonzero(weight.max(1) > 0.01), np.flatnonzero(weight.max(0) > 0.01)
     if not len(rows):
         return
