@@ -82,13 +82,18 @@ class UnderJaw:
         return dst
 
     def cut(self, under_triangle: np.ndarray, index: np.ndarray, dx: np.ndarray, dy: np.ndarray,
-            grid_points: np.ndarray, reach: int = 2) -> tuple[tuple[slice, slice], np.ndarray] | None:
+            grid_points: np.ndarray, step: int, reach: int) -> tuple[tuple[slice, slice], np.ndarray] | None:
         """The map points where the chin's edge lies over what stays under the jaw and the map
         jumps there (chin_cut), in a box around the jaw line `reach` map steps wide: (the box,
         a mask over it), or None. `under_triangle`: per triangle (and the identity column),
         whether it shows what lies under the jaw; `index`, `dx`, `dy`: the map's triangle and
-        displacement per map point; `grid_points`: the moved points on the map's grid."""
+        displacement per map point; `grid_points`: the moved points on the map's grid, `step`
+        pixels apart."""
         jaw = grid_points[self.jaw]
+        # (The map jumps by how far a jaw point has left its copy on the band: at rest, or
+        # with the chin only drawn in, it does not, and there is nothing to look for.)
+        if np.abs(jaw - grid_points[self.anchors]).max() * step <= SEAM_JUMP_PX:
+            return None
         (c0, r0), (c1, r1) = np.floor(jaw.min(0)).astype(int) - reach, np.ceil(jaw.max(0)).astype(int) + reach + 1
         r0, c0, r1, c1 = max(r0, 0), max(c0, 0), min(r1, index.shape[0]), min(c1, index.shape[1])
         if r1 <= r0 or c1 <= c0:

@@ -139,6 +139,7 @@ class MeshWarper:
         self.rest_area = rest
         self.under_jaw = UnderJaw(self.src, rig.first_jaw_anchor) if rig.jaw_anchors else None
         self._cut_softness = max(self.blur, JAW_CUT_SOFTNESS_PX)
+        self._cut_reach = int(np.ceil(3.0 * self._cut_softness / step)) + 2  # map steps round the jaw line
         # Per triangle (and the identity column), whether it shows what stays under the jaw.
         self._jaw_seam = None
         # The last maps made and the box outside which they move nothing (see _sampled_box).
@@ -264,7 +265,7 @@ class MeshWarper:
         # the chin covers, squeezed into its edge (under_jaw.py); it is cut, as drawn.
         grid = (dst - self.origin - self.centre) / self.step
         cut = None if self.under_jaw is None else self.under_jaw.cut(
-            self._under_jaw_triangle, index, dx, dy, grid, int(np.ceil(3.0 * self._cut_softness / self.step)) + 2)
+            self._under_jaw_triangle, index, dx, dy, grid, self.step, self._cut_reach)
         if cut is not None:
             box, edge = cut
             held = dx[box][edge], dy[box][edge]
