@@ -17,20 +17,25 @@ BELOW_CHIN = 0.13  # the stripe's distance under the chin, in face heights
 STRIPE = (20, 20, 140)  # a dark blue band, nothing like the sitter's tones
 
 
-@pytest.fixture(scope="module")
-def collared(sitter, stack) -> tuple[MeshAnimator, int, range]:
-    """The sitter with a stripe drawn across its neck, BELOW_CHIN under the chin; the
-    stripe's middle row and its columns (as wide as the face's lower half)."""
+def _with_stripe(sitter, stack, below: float) -> tuple[MeshAnimator, int, range]:
+    """The sitter with a stripe drawn across its neck, `below` face heights under the chin;
+    the stripe's middle row and its columns (as wide as the face's lower half)."""
     from installation.models.motion.mesh.animator import find_portrait_face
 
     face = find_portrait_face(sitter, stack)
     mesh, height = face.landmarks, face.height
-    row = int(round(mesh[152, 1] + BELOW_CHIN * height))
+    row = int(round(mesh[152, 1] + below * height))
     half = int(0.22 * height)
     centre = int(round(mesh[152, 0]))
     picture = sitter.copy()
     picture[row - 1:row + 2, centre - half:centre + half + 1] = STRIPE
     return MeshAnimator(picture, stack), row, range(centre - half, centre + half + 1)
+
+
+@pytest.fixture(scope="module")
+def collared(sitter, stack) -> tuple[MeshAnimator, int, range]:
+    """The sitter with a stripe across its neck BELOW_CHIN under the chin (_with_stripe)."""
+    return _with_stripe(sitter, stack, BELOW_CHIN)
 
 
 def _stripe_rows(image: np.ndarray, row: int, columns: range, reach: int) -> np.ndarray:
@@ -72,3 +77,25 @@ def test_a_collar_under_the_chin_stays_straight_and_in_place_as_the_chin_drops(c
     shown = ~np.isnan(seen)
     assert shown.mean() > 0.6  # most of it shows: the chin covers only a little
     assert np.abs(seen[shown] - row).max() <= 1.0, seen - row  # straight, and where it was
+
+
+def test_a_choker_the_chin_drops_over_shows_once_not_again_along_the_chin(sitter, stack):
+    """A choker just under the chin is covered as the chin drops over it. Where the chin's
+    edge was eased as the head's edge over hair is, what it covered came back squeezed into
+    that edge: the choker showed twice, still on the neck beside the chin and again as a
+    line along the chin's outline (a ruff's hatching, as streaks there). The chin cuts over
+    what it covers: the stripe shows only on its own rows."""
+    animator, row, columns = _with_stripe(sitter, stack, 0.03)
+    height = animator.rig.face_height
+    frame = animator.render(Motion(offsets=_jaw_drop(animator, 0.08)))
+    reach = int(0.15 * height)
+    lab = cv2.cvtColor(frame, cv2.COLOR_RGB2LAB).astype(np.float32)
+    stripe = cv2.cvtColor(np.uint8([[STRIPE]]), cv2.COLOR_RGB2LAB)[0, 0].astype(np.float32)
+    window = lab[row - reach:row + reach + 1, columns.start:columns.stop]
+    shown = np.linalg.norm(window - stripe, axis=2) < 40.0
+    still = slice(reach - 2, reach + 3)  # the stripe's own rows (3) and a row each side
+    assert shown[still].any(axis=0).mean() > 0.1  # beside the chin it is still there
+    elsewhere = shown.copy()
+    elsewhere[still] = False
+    again = elsewhere.any(axis=0)
+    assert again.mean() < 0.05, f"the stripe shows off its rows in {again.sum()} of {again.size} columns"

@@ -62,6 +62,15 @@ class UnderJaw:
         self.anchors = first + np.arange(len(JAW_LINE))
         self.normals = outward_normals(src)
 
+    def at_chin_edge(self, triangles: np.ndarray) -> np.ndarray:
+        """Per triangle, whether it has a corner on the jaw line or on the band's copies of
+        it: where the map jumps there it is the chin over what lies under the jaw, to be cut
+        (and softened in colour only: seam), never eased as the head's edge over hair is
+        (edges.py). Eased, the jump showed what the chin covers squeezed into its edge: a
+        choker under the chin came back as a second line along the chin's outline, and the
+        hatching of a ruff as streaks there."""
+        return np.isin(triangles, self.jaw).any(axis=1) | np.isin(triangles, self.anchors).any(axis=1)
+
     def place(self, dst: np.ndarray) -> np.ndarray:
         """`dst` (points x 2, moved by the expression and the head) with the jaw anchors
         placed (a nod drops the chin over the collar as an open mouth does): each takes
@@ -72,53 +81,72 @@ class UnderJaw:
         dst[self.anchors] = self.src[self.anchors] + inwards
         return dst
 
-    def seam(self, under_triangle: np.ndarray, index: np.ndarray, dx: np.ndarray, dy: np.ndarray,
-             grid_points: np.ndarray, step: int, shape: tuple[int, int], sigma: float):
-        """Where the chin's edge lies over what stays under the jaw, to be softened by
-        `sigma` pixels (soften): ((rows, columns) of the region's pixels, weight per
-        pixel, sigma), or None. `under_triangle`: per triangle (and the identity column),
+    def cut(self, under_triangle: np.ndarray, index: np.ndarray, dx: np.ndarray, dy: np.ndarray,
+            grid_points: np.ndarray, step: int, reach: int) -> tuple[tuple[slice, slice], np.ndarray] | None:
+        """The map points where the chin's edge lies over what stays under the jaw and the map
+        jumps there (chin_cut), in a box around the jaw line `reach` map steps wide: (the box,
+        a mask over it), or None. `under_triangle`: per triangle (and the identity column),
         whether it shows what lies under the jaw; `index`, `dx`, `dy`: the map's triangle and
-        displacement per map point; `grid_points`: the moved points on the map's grid."""
+        displacement per map point; `grid_points`: the moved points on the map's grid, `step`
+        pixels apart."""
         jaw = grid_points[self.jaw]
-        reach = int(np.ceil(3.0 * sigma / step)) + 2
+        # (The map jumps by how far a jaw point has left its copy on the band: at rest, or
+        # with the chin only drawn in, it does not, and there is nothing to look for.)
+        if np.abs(jaw - grid_points[self.anchors]).max() * step <= SEAM_JUMP_PX:
+            return None
         (c0, r0), (c1, r1) = np.floor(jaw.min(0)).astype(int) - reach, np.ceil(jaw.max(0)).astype(int) + reach + 1
         r0, c0, r1, c1 = max(r0, 0), max(c0, 0), min(r1, index.shape[0]), min(c1, index.shape[1])
         if r1 <= r0 or c1 <= c0:
             return None
         box = (slice(r0, r1), slice(c0, c1))
-        weight = jaw_seam(under_triangle[index[box]], dx[box], dy[box], sigma / step)
-        if weight is None:
-            return None
-        if step > 1:
-            size = (weight.shape[1] * step, weight.shape[0] * step)
-            weight = cv2.resize(weight, size, interpolation=cv2.INTER_LINEAR)
-        rows, cols = slice(r0 * step, min(r1 * step, shape[0])), slice(c0 * step, min(c1 * step, shape[1]))
-        return (rows, cols), weight[:rows.stop - rows.start, :cols.stop - cols.start], sigma
+        edge = chin_cut(under_triangle[index[box]], dx[box], dy[box])
+        return None if edge is None else (box, edge)
 
 
+def seam(cut: tuple[tuple[slice, slice], np.ndarray], step: int, shape: tuple[int, int], sigma: float,
+         hold: np.ndarray | None = None):
+    """Where the chin's edge lies over what stays under the jaw (`cut`, UnderJaw.cut, on the
+    map's grid, `step` pixels apart), to be softened by `sigma` pixels (soften): ((rows,
+    columns) of the region's pixels, weight per pixel, sigma). `hold`: per map point, how
+    much of its motion the map keeps (edges.edge_hold): none at the picture's own edge,
+    which is left as it is."""
+    (rows, cols), edge = cut
+    weight = jaw_seam(edge, sigma / step)
+    if hold is not None:
+        weight *= hold[rows, cols]
+    if step > 1:
+        size = (weight.shape[1] * step, weight.shape[0] * step)
+        weight = cv2.resize(weight, size, interpolation=cv2.INTER_LINEAR)
+    rows, cols = slice(rows.start * step, min(rows.stop * step, shape[0])), \
+        slice(cols.start * step, min(cols.stop * step, shape[1]))
+    return (rows, cols), weight[:rows.stop - rows.start, :cols.stop - cols.start], sigma
 
-def jaw_seam(under: np.ndarray, dx: np.ndarray, dy: np.ndarray, sigma: float) -> np.ndarray | None:
+
+def chin_cut(under: np.ndarray, dx: np.ndarray, dy: np.ndarray) -> np.ndarray | None:
     """Per map point (`under`: whether it shows what lies under the jaw; `dx`, `dy`: the
-    map's displacement there), how much of the picture's own softness the chin's edge over
-    it needs: 1 where the map jumps from the chin to what lies under it, fading over
-    `sigma` map steps. None where it does not jump (at rest, the chin meets the neck as
-    the picture has them)."""
+    map's displacement there), whether it lies where the map jumps from the chin to what
+    lies under it (a point each side of the jump). None where it does not jump (at rest,
+    the chin meets the neck as the picture has them)."""
     if not under.any() or under.all():
         return None
     kernel = np.ones((3, 3), np.uint8)
     edge = cv2.morphologyEx(under.astype(np.uint8), cv2.MORPH_GRADIENT, kernel) > 0
     jump = np.maximum(*(cv2.morphologyEx(d, cv2.MORPH_GRADIENT, kernel) for d in (dx, dy)))
     edge &= jump > SEAM_JUMP_PX
-    if not edge.any():
-        return None
+    return edge if edge.any() else None
+
+
+def jaw_seam(edge: np.ndarray, sigma: float) -> np.ndarray:
+    """Per map point, how much of the picture's own softness the chin's edge over what lies
+    under the jaw needs: 1 at the jump (`edge`, chin_cut), fading over `sigma` map steps."""
     size = 2 * int(np.ceil(2.5 * sigma)) + 1
     return np.clip(cv2.GaussianBlur(edge.astype(np.float32), (size, size), sigma) * 3.0, 0.0, 1.0)
 
 
 def soften(region: np.ndarray, weight: np.ndarray, sigma: float) -> None:
     """Blur `region` (pixels, in place) by `sigma` where `weight` (per pixel) says: the chin
-    drawn over a collar is a cut, as sharp as a sharp picture's edges but not a soft
-    one's (on a blurred print it read as a chin cut out and laid on)."""
+    drawn over a collar is a cut, as soft as the picture's own edges (on a blurred print a
+    sharp one read as a chin cut out and laid on; on a sharp one it showed stair steps)."""
     rows, cols = np.flatnonzero(weight.max(1) > 0.01), np.flatnonzero(weight.max(0) > 0.01)
     if not len(rows):
         return

@@ -41,7 +41,7 @@ from .plate import picture_grain
 from .raster import affine_table, compiled_fill, fill_spans
 from .rig import PortraitRig
 from .sample import Sampler
-from .under_jaw import UnderJaw, soften
+from .under_jaw import UnderJaw, seam, soften
 
 SEAM_SOFTNESS_PX = 0.8
 # On a large face the map is computed on a coarser grid (one point every 200 px of face
@@ -50,11 +50,11 @@ SEAM_SOFTNESS_PX = 0.8
 # the smallest moving triangles (lip corners). Small faces get the map at every pixel.
 # The portrait itself is always sampled at every pixel of its own resolution.
 MAP_FACE_PX_PER_STEP = 200
-# A picture softer than this (px, focus.py: a blurred print; paintings and photographs
-# measure 0.5-1.5) gets the chin's edge over what lies under the jaw softened as much
-# (under_jaw.py); a sharper one's cut is near enough its own edges (and the blur cost 1.7
-# ms a frame on the shipped sitter, at 1.5).
-JAW_SEAM_SOFTEST_PX = 2.0
+# The chin's edge over what lies under the jaw is cut (the map is not eased there) and
+# softened in colour as much as the picture's own edges are (px, focus.py: paintings and
+# photographs measure 0.5-1.5, a blurred print more), at least by JAW_CUT_SOFTNESS_PX,
+# which takes the stair steps off the cut of a sharp one (under_jaw.py).
+JAW_CUT_SOFTNESS_PX = 0.6
 # How far into the lips (share of their thickness) an open mouth's inner edge samples.
 LIP_EDGE_INWARD = 0.3
 
@@ -138,6 +138,8 @@ class MeshWarper:
                                  jaw_edge if rig.jaw_anchors else None)
         self.rest_area = rest
         self.under_jaw = UnderJaw(self.src, rig.first_jaw_anchor) if rig.jaw_anchors else None
+        self._cut_softness = max(self.blur, JAW_CUT_SOFTNESS_PX)
+        self._cut_reach = int(np.ceil(3.0 * self._cut_softness / step)) + 2  # map steps round the jaw line
         # Per triangle (and the identity column), whether it shows what stays under the jaw.
         self._jaw_seam = None
         # The last maps made and the box outside which they move nothing (see _sampled_box).
@@ -155,6 +157,9 @@ class MeshWarper:
         self._silhouette = (corners_in(set(FACE_OVAL) | set(rings)) > 0) & ~backdrop
         # Per triangle (and the identity column), whether a jump there is the head's edge.
         self._at_edge = np.append(corners_in(set(FACE_OVAL) | set(rings)) > 0, True)
+        # Where a jump there is eased (the head over hair); not the chin over the neck (under_jaw.py).
+        self._feathered = self._at_edge if self.under_jaw is None else \
+            self._at_edge & ~np.append(self.under_jaw.at_chin_edge(rig.triangles), False)
         # The inner lip points and the outer ones facing them (corners left out).
         self.inner_upper, self.inner_lower = (np.array(ids[1:-1])
                                               for ids in (UPPER_INNER_LIP, LOWER_INNER_LIP))
@@ -256,16 +261,25 @@ class MeshWarper:
         # Where one triangle covers another (the far cheek's edge as the head turns) the
         # map jumps from pixel to pixel in steps; eased over about a pixel, the edge is
         # drawn smooth. An affine map is unchanged by this, so nothing else moves.
+        # Not the chin's edge over what lies under the jaw: eased, the map there samples what
+        # the chin covers, squeezed into its edge (under_jaw.py); it is cut, as drawn.
+        grid = (dst - self.origin - self.centre) / self.step
+        cut = None if self.under_jaw is None else self.under_jaw.cut(
+            self._under_jaw_triangle, index, dx, dy, grid, self.step, self._cut_reach)
+        if cut is not None:
+            box, edge = cut
+            held = dx[box][edge], dy[box][edge]
         if SEAM_SOFTNESS_PX > 0:
             sigma = SEAM_SOFTNESS_PX / self.step
             cv2.GaussianBlur(dx, (3, 3), sigma, dst=dx)
             cv2.GaussianBlur(dy, (3, 3), sigma, dst=dy)
         if edge_turned:
-            feather_edge_jumps(dx, dy, index, self._at_edge, self.step, self.rig.face_height)
+            feather_edge_jumps(dx, dy, index, self._feathered, self.step, self.rig.face_height)
+        if cut is not None:
+            dx[box][edge], dy[box][edge] = held
         # The chin's edge over what stays under the jaw, for paint to soften (under_jaw.py).
-        self._jaw_seam = None if self.under_jaw is None or self.blur < JAW_SEAM_SOFTEST_PX else \
-            self.under_jaw.seam(self._under_jaw_triangle, index, dx, dy, (dst - self.origin - self.centre) / self.step,
-                                self.step, self.shape, self.blur)
+        self._jaw_seam = None if cut is None else \
+            seam(cut, self.step, self.shape, self._cut_softness, self.edge_hold)
         if self.edge_hold is not None:  # after the easing, which would spread motion into it
             dx *= self.edge_hold
             dy *= self.edge_hold
