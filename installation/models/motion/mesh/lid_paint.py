@@ -11,6 +11,7 @@ import numpy as np
 
 from .halftone import HalftoneScreen
 from .lid_band import lighter_half
+from .lid_drawn import drawn_cover, drawn_share, drawn_skin, texture_up_to
 from .lid_ink import two_tone_skin, two_tones
 from .lid_skin import skin_texture
 from .lids import LID_OVERLAP, LidCover
@@ -194,10 +195,20 @@ def paint_lids(region: np.ndarray, covers: list, blur: float = 0.0, grain: np.nd
             continue
         patch = region[y0:y0 + h, x0:x0 + w].astype(np.float32)
         tones = two_tones(region, x0, y0, (h, w)) if screen is None else None
+        drawn = drawn_share(region, x0, y0, (h, w)) if screen is None and tones is None else 0.0
         if tones is not None:  # ink and paper round the eye: so is the lid (lid_ink.py)
             skin = two_tone_skin(region, cover, tones, blur)
         else:
-            skin = _skin(region, cover, patch, blur, grain, screen)
+            texture = None if screen is not None else skin_texture(region, x0, y0, covered, cover.crease,
+                                                                   cover.lower)
+            if drawn > 0.0:  # a drawing's lid line closes with the lid (lid_drawn.drawn_cover)
+                covered = covered + (drawn_cover(cover) - covered) * drawn
+                texture = texture_up_to(texture, covered)
+            # a drawing's lid is its paper and marks (lid_drawn.py); a photograph's or a painting's, shaded skin
+            skin = drawn_skin(region, cover, texture, blur) if drawn >= 1.0 else _skin(
+                region, cover, patch, blur, grain, screen, texture)
+            if 0.0 < drawn < 1.0:
+                skin = skin + (drawn_skin(region, cover, texture, blur) - skin) * drawn
         if blur > 0.6:  # the lid's edge as soft as the picture's own (mostly the closed margin)
             covered = cv2.GaussianBlur(covered, (0, 0), sigmaX=0.5 * blur, sigmaY=blur,
                                        borderType=cv2.BORDER_CONSTANT)
@@ -206,8 +217,9 @@ def paint_lids(region: np.ndarray, covers: list, blur: float = 0.0, grain: np.nd
 
 
 def _skin(region: np.ndarray, cover: LidCover, patch: np.ndarray, blur: float, grain: np.ndarray | None,
-          screen: HalftoneScreen | None) -> np.ndarray:
-    """The closed lid of `cover` as skin (see paint_lids), (patch rows, columns, channels) float32."""
+          screen: HalftoneScreen | None, texture: np.ndarray | None) -> np.ndarray:
+    """The closed lid of `cover` as skin (see paint_lids), (patch rows, columns, channels) float32;
+    `texture`: the picture's own (lid_skin.skin_texture), None for a halftone or where none is read."""
     x0, y0, covered, margin_row, closing = cover.x0, cover.y0, cover.covered, cover.margin, cover.closing
     top_row, start_row = cover.crease, cover.start
     h, w = covered.shape
@@ -234,7 +246,6 @@ def _skin(region: np.ndarray, cover: LidCover, patch: np.ndarray, blur: float, g
     shaded = tone * light
     if blur > 0.6:  # crease, margin shadow and lash as soft as the picture; its grain stays
         shaded = cv2.GaussianBlur(shaded, (0, 0), blur)
-    texture = None if screen is not None else skin_texture(region, x0, y0, covered, top_row, cover.lower)
     if screen is not None:  # a halftone: the lid printed in the picture's own dots
         shaded = screen.print(shaded, x0, y0)
     elif texture is not None:

@@ -1,0 +1,163 @@
+"""A closed lid in a drawing (pencil or chalk on paper, hatching): the drawing's paper and marks, a drawn lash line.
+
+lid_paint.py paints a closed lid as a photograph or a painting shows one: a smooth tone, a
+rounded lid's shading (a soft crease, light on the bulge, a shadow along the margin) and a
+lash line that darkens that tone. A drawing has no smooth tone: its tones are its marks on
+its paper. Shaded so, a drawing's closed eye was a smooth lens, glossy pale or grey, over a
+grey shadow for a lash line (pencil and chalk drawings made from five development sitters;
+on a pencil drawing made in the tests, 57% of the closed lid lighter than the paper), which
+the face mesh re-run on the result often read as an eye still open, and a visitor reads as a
+sticker. Where the skin round the eye is drawn (`drawn_share`), the lid is
+the drawing's own tone there, its own marks carried on (lid_skin.py), and a lash line drawn
+along the closed margin in the drawing's ink.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from .lid_skin import TEXTURE_SCALE
+from .lids import CREASE_SOFTENED
+from .plate import DETAIL_SIGMA
+from .tone import LUMA
+
+# Paper: the share of the skin round the eye within PAPER_BAND of the tonal range (its 2nd to
+# 98th percentile) of its 90th percentile. Pencil and chalk drawings made from development
+# portraits (greyscale dodge-blend, on white or on a toned paper with a grain) measure 0.44-0.62;
+# photographs and paintings (72 eyes of 36 development sitters) 0.28 or less: their light skin is graded.
+# Drawn from PAPER_FROM, fully from PAPER_FROM + PAPER_SPAN.
+PAPER_BAND = 0.04
+PAPER_FROM, PAPER_SPAN = 0.32, 0.08
+# A drawing is near neutral or on a lightly tinted paper (the made chalk drawings' toned paper:
+# the skin round the eye 20-23 levels apart across its channels on average, pencil 0, hatching
+# 5-8): where they lie more than PAPER_CHROMA apart it is skin in colour (the tests' flat skins,
+# 200, 170, 150 and 205, 168, 145, with sharp lashes or shade bands), which keeps the skin lid.
+PAPER_CHROMA = 40.0
+# Hatching: the skin's detail (less its blur at the lid texture's scale, lid_skin.TEXTURE_SCALE)
+# against the blurred tone's own spread. Hatched drawings made from development portraits
+# measure 1.2-3.3; photographs and paintings 0.64 or less (Van Gogh's brushwork the most).
+MARKS_FROM, MARKS_SPAN = 0.8, 0.2
+# The ink: the mean of the darkest INK_SHARE of the skin round the eye.
+INK_SHARE = 0.03
+# The paper: the mean of the lightest PAPER_SHARE of it.
+PAPER_SHARE = 0.1
+
+
+def _clip(value: float, low: float, high: float) -> float:
+    return min(max(value, low), high)
+
+
+def _ring(region: np.ndarray, x0: int, y0: int, shape: tuple[int, int]) -> np.ndarray:
+    """The skin round a lid patch of `shape` at region pixel (x0, y0): half the patch's size
+    about it on every side (lid_ink.two_tones reads the same), as float32 pixels (rows, cols, channels)."""
+    h, w = shape
+    return region[max(y0 - h // 2, 0):y0 + h + h // 2, max(x0 - w // 2, 0):x0 + w + w // 2].astype(np.float32)
+
+
+def drawn_share(region: np.ndarray, x0: int, y0: int, shape: tuple[int, int]) -> float:
+    """How far the skin round a lid patch of `shape` at (x0, y0) is a drawing, 0-1: bare paper
+    over much of it (PAPER_FROM) or marks far stronger than its tone's changes (MARKS_FROM).
+    (On every frame of a blink, photographs' too: the grey in whole levels, its percentiles
+    from its histogram, a third of numpy's percentiles' cost.)"""
+    h, w = shape
+    ring = region[max(y0 - h // 2, 0):y0 + h + h // 2, max(x0 - w // 2, 0):x0 + w + w // 2]
+    if ring.shape[0] < 4 or ring.shape[1] < 4:
+        return 0.0
+    grey = cv2.cvtColor(ring, cv2.COLOR_RGB2GRAY) if ring.shape[2] == 3 else ring[..., 0]  # LUMA's weights
+    counts = np.cumsum(np.bincount(grey.ravel(), minlength=256))
+    low, paper, high = np.searchsorted(counts, np.array([0.02, 0.9, 0.98]) * counts[-1])
+    spread = float(high - low)
+    if spread < 1.0:  # one flat tone: nothing drawn
+        return 0.0
+    # a drawing is near neutral or on a light tint; skin in colour is not one
+    if ring.shape[2] == 3 and float(cv2.mean(cv2.subtract(
+            cv2.max(cv2.max(ring[..., 0], ring[..., 1]), ring[..., 2]),
+            cv2.min(cv2.min(ring[..., 0], ring[..., 1]), ring[..., 2])))[0]) > PAPER_CHROMA:
+        return 0.0
+    band = PAPER_BAND * spread
+    near = counts[min(int(np.floor(paper + band)), 255)] - (counts[int(np.ceil(paper - band)) - 1]
+                                                            if paper - band >= 1.0 else 0)
+    drawn = _clip((float(near) / counts[-1] - PAPER_FROM) / PAPER_SPAN, 0.0, 1.0)
+    if drawn >= 1.0:
+        return 1.0
+    grey = grey.astype(np.float32)
+    tone = cv2.GaussianBlur(grey, (0, 0), max(DETAIL_SIGMA, TEXTURE_SCALE * w))
+    marks = float(cv2.meanStdDev(grey - tone)[1][0, 0]) / max(float(cv2.meanStdDev(tone)[1][0, 0]), 1e-3)
+    return max(drawn, _clip((marks - MARKS_FROM) / MARKS_SPAN, 0.0, 1.0))
+
+
+def drawn_cover(cover) -> np.ndarray:
+    """How much of each pixel of `cover` (lids.LidCover) a drawing's closed lid covers: as the
+    painted lid does, and, as the lid comes down, all of its band from the crease to the closed
+    margin. A drawing's upper lid line is its lashes, drawn as one dark stroke: left where the
+    skin's paint began (the picture's lid band, stretched), it stood above the closed lid's
+    own lash line, an almond of bare paper outlined like an open eye without its iris."""
+    h, w = cover.covered.shape
+    rows = np.arange(h, dtype=np.float32)[:, None]
+    coming_down = _clip((cover.closing - 0.1) / 0.3, 0.0, 1.0)  # as lids.py lets the paint take over from the crease
+    band = np.clip(rows - cover.crease, 0.0, 1.0) * (rows <= cover.margin)
+    reach = cover.covered.max(axis=0, keepdims=True)
+    # Above the crease the painted lid only softens the picture's dark lid line (lids.CREASE_SOFTENED):
+    # in a drawing that line is the lid's stroke, which has closed with it: painted out whole.
+    line = np.where(rows < cover.crease, np.minimum(cover.covered / CREASE_SOFTENED, reach), 0.0)
+    return np.maximum(cover.covered, np.maximum(band * reach * coming_down, line))
+
+
+def texture_up_to(texture: np.ndarray | None, covered: np.ndarray) -> np.ndarray | None:
+    """`texture` (lid_skin.skin_texture, read for the painted lid's rows) carried on up over the
+    rows `covered` adds above them (drawn_cover): those rows take the texture as many rows
+    lower. (Read afresh for the taller lid, the texture's two sources lay a different distance
+    apart: on evenly spaced hatching they could fall out of step and cancel into a smooth lid.)"""
+    if texture is None:
+        return None
+    have = np.flatnonzero(np.abs(texture).max(axis=(1, 2)) > 0)
+    want = np.flatnonzero(covered.max(axis=1) > 0)
+    if len(have) == 0 or len(want) == 0 or want[0] >= have[0]:
+        return texture
+    first, rows = int(have[0]), int(have[0] - want[0])
+    extended = texture.copy()
+    for start in range(first - rows, first, len(have)):  # (a short lid: in steps of its own height)
+        end = min(start + len(have), first)
+        extended[start:end] = texture[first:first + end - start]
+    return extended
+
+
+def drawn_skin(region: np.ndarray, cover, texture: np.ndarray | None, blur: float) -> np.ndarray:
+    """The closed lid of `cover` (lids.LidCover) as the drawing shows skin, (patch rows, columns,
+    channels) float32: the drawing's paper just above and below the eye, its marks there
+    (`texture`, lid_skin.skin_texture) and a lash line along the closed margin in its ink, a
+    stroke as soft as the picture's own (`blur`). No rounded shading: a drawing shades with
+    its marks."""
+    h, w = cover.covered.shape
+    ring = _ring(region, cover.x0, cover.y0, (h, w))
+    sigma = max(DETAIL_SIGMA, TEXTURE_SCALE * w)
+    # The skin just above and below the eye, in its own columns: not the eye (its iris, its
+    # lashes), nor what lies beside it (the other eye, the nose, hair).
+    skin_round = np.zeros(ring.shape[:2], bool)
+    top, left = min(h // 2, cover.y0), min(w // 2, cover.x0)
+    skin_round[:, left:left + w] = True
+    skin_round[top:top + h] = False
+    if not skin_round.any():
+        skin_round[:] = True
+    # Its paper: the lightest of it at the marks' scale (PAPER_SHARE). The marks round the eye (its
+    # crease, its lower lid's line, hatching) come onto the lid as its texture; read into its
+    # tone as well (the median), a chalk drawing's closed lid was a flat grey patch.
+    tone = cv2.GaussianBlur(ring, (0, 0), sigma)[skin_round]
+    lit = tone @ LUMA
+    base = tone[lit >= np.percentile(lit, 100.0 - 100.0 * PAPER_SHARE)].mean(0)
+    pixels = ring.reshape(-1, ring.shape[2])
+    grey = pixels @ LUMA
+    ink = pixels[grey <= np.percentile(grey, 100.0 * INK_SHARE)].mean(0)
+    skin = np.broadcast_to(base, (h, w, ring.shape[2])).astype(np.float32)
+    if texture is not None:
+        # Nothing in a drawing is lighter than its paper: the detail beside a stroke (the paper
+        # less the stroke's blur) laid on the paper's own tone was a pale sheen on the lid.
+        paper = pixels[grey >= np.percentile(grey, 100.0 - 100.0 * PAPER_SHARE)].mean(0)
+        skin = np.minimum(skin + texture, np.maximum(paper, base))
+    yy = np.arange(h, dtype=np.float32)[:, None]
+    half = max(0.5, 0.0175 * w) * min(1.0, 1.5 * cover.closing)  # as wide as the painted lid's lash line
+    lash = np.clip(half + 0.5 - np.abs(yy - cover.margin), 0.0, 1.0)
+    if blur > 0.6:
+        lash = cv2.GaussianBlur(lash, (0, 0), blur)
+    return skin + (ink - skin) * lash[..., None]

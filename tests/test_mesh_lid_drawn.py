@@ -1,0 +1,78 @@
+"""A closed eye on a drawing (pencil or chalk on paper) reads as a drawn closed eye (mesh/lid_drawn.py).
+
+Shaded as a photographed lid is (a smooth tone, a rounded lid's light and a shadow along the
+margin), a drawing's closed eye was a pale smooth grey lens without a drawn line, that the
+face mesh re-run on the result often read as still open. These draw a pencil drawing in the
+test: sparse graded strokes on bare paper round a drawn eye."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from installation.models.motion.mesh.lid_drawn import drawn_share
+from installation.models.motion.mesh.lid_ink import two_tones
+
+from .test_mesh_lids import EYE_PLACE, _closed_eye_on
+
+LUMA = np.array([0.299, 0.587, 0.114])
+PAPER = 236.0
+
+
+def _pencil_drawing(seed: int = 5) -> np.ndarray:
+    """Bare paper round the test eye (EYE_PLACE) with a scatter of short graded pencil strokes
+    (grey 90-190, a pixel soft) as a drawing's hatching and contours, and the eye's upper lid
+    drawn as one dark stroke (grey 50) just above its margin."""
+    size, left, right, middle = EYE_PLACE
+    paper = np.full(size, PAPER, np.float32)
+    rng = np.random.default_rng(seed)
+    for (x, y), tone in zip(rng.uniform((0, 0), (size[1], size[0]), (70, 2)), rng.uniform(90, 190, 70), strict=True):
+        cv2.line(paper, (int(x), int(y)), (int(x) + 7, int(y) + 3), float(tone), 1, cv2.LINE_AA)
+    xs = np.linspace(left, right, 30)
+    lid = np.column_stack([xs, middle - 8.0 * np.sin(np.pi * (xs - left) / (right - left)) - 1.5])
+    cv2.polylines(paper, [np.round(lid).astype(np.int32)], False, 50.0, 2, cv2.LINE_AA)
+    return cv2.GaussianBlur(paper, (0, 0), 0.6)
+
+
+def _closed_pencil_eye() -> tuple[np.ndarray, np.ndarray]:
+    """The test pencil drawing's eye closed: the region's grey, and the closed lid's middle."""
+    _, region, _, closed = _closed_eye_on(_pencil_drawing())
+    return region.astype(np.float32) @ LUMA, closed
+
+
+def test_a_pencil_drawings_closed_lid_is_its_paper_not_a_glossy_lens():
+    region = np.repeat(np.round(_pencil_drawing()).astype(np.uint8)[..., None], 3, axis=2)
+    assert two_tones(region, 50, 46, (28, 64)) is None  # graded strokes: not lid_ink's ink-and-paper lid
+    grey, closed = _closed_pencil_eye()
+    lid = grey[closed]
+    # Old: 57% of the closed lid lighter than the paper (up to 255, a glossy bulge); now none.
+    assert float((lid > PAPER + 5.0).mean()) < 0.05
+    assert abs(float(np.median(lid)) - PAPER) < 6.0
+
+
+def test_a_pencil_drawings_closed_eye_has_a_drawn_lash_line_not_a_shadow():
+    grey, closed = _closed_pencil_eye()
+    last = int(np.flatnonzero(closed.any(1))[-1])
+    columns = grey[last - 4:last + 6, 66:95]  # across the eye's middle
+    lines = np.argmin(columns, axis=0)
+    cols = np.arange(columns.shape[1])
+    assert float(np.median(columns[lines, cols])) < 110.0  # the lash line in the drawing's ink
+    # Old: a shadow shading the lid down to it (3 px above it 189 grey levels at the median); now
+    # the paper, but where a stroke of the drawing's own crosses the lid.
+    assert float(np.median(columns[lines - 3, cols])) > PAPER - 10.0
+
+
+def test_photographed_and_painted_skin_is_not_a_drawing():
+    """Graded skin keeps the shaded lid: a lit gradient with a fine grain, and the shaded
+    skin of the graded-pencil test picture (tonal changes far stronger than its marks)."""
+    size = EYE_PLACE[0]
+    yy, xx = np.mgrid[0:size[0], 0:size[1]].astype(np.float32)
+    rng = np.random.default_rng(1)
+    lit = 200.0 - 60.0 * np.clip(xx / size[1], 0, 1) - 30.0 * np.clip(yy / size[0], 0, 1)
+    lit = lit + cv2.GaussianBlur(rng.normal(0, 4, size).astype(np.float32), (0, 0), 0.8)
+    shading = 240.0 - 150.0 * np.clip((xx - 20.0) / 130.0, 0, 1) + 12.0 * np.sin(2.0 * np.pi * (xx + yy) / 6.0)
+    for skin in (lit, shading):
+        region = np.repeat(np.clip(skin, 0, 255).astype(np.uint8)[..., None], 3, axis=2)
+        assert drawn_share(region, 50, 46, (28, 64)) == 0.0
+    drawing = np.repeat(np.round(_pencil_drawing()).astype(np.uint8)[..., None], 3, axis=2)
+    assert drawn_share(drawing, 50, 46, (28, 64)) == 1.0
