@@ -7,8 +7,9 @@ frame) with the animator stepped in lock-step. For each screen size it alternate
 process, the draw as it was before (each result cropped, resized and copied into a surface
 on the render loop) with the draw as it is (the worker hands over the result at the box's
 size; the render loop wraps it without a copy), and prints per new result: the render
-loop's time in the portrait's surface, and the worker's time per result (where the resize
-went). bench/portrait.py --only live prints camera-to-screen latency.
+loop's time in the portrait's surface, and the worker's time per result and the part of it
+spent fitting the result to the box (where the resize went). bench/portrait.py --only live
+prints camera-to-screen latency.
 """
 
 from __future__ import annotations
@@ -85,27 +86,29 @@ def measure(size: tuple[int, int], frames: int, pairs: int) -> None:
             run_test(show_file(Path(folder), size), fps=30, services={"synchronous_models": True}) as pilot:
         pilot.advance(1.0)
         scene = pilot.engine.sequencer.current.scene
-        new_surface, poll = scene._portrait_surface, scene.worker.poll
-        figures: dict[str, tuple[list[float], list[float]]] = {"before": ([], []), "now": ([], [])}
+        new_surface, poll, fit = scene._portrait_surface, scene.worker.poll, scene.worker._shown
+        figures: dict[str, tuple[list[float], ...]] = {"before": ([], [], []), "now": ([], [], [])}
         for pair in range(pairs):
             for name in (("before", "now") if pair % 2 == 0 else ("now", "before")):
-                drawing, working = figures[name]
+                drawing, working, fitting = figures[name]
                 surface = types.MethodType(before, scene) if name == "before" else new_surface
                 scene._portrait_surface = timed(drawing, surface)
                 scene.worker.poll = timed(working, poll)
+                scene.worker._shown = timed(fitting, fit)
                 scene.worker.showing = None  # before: the worker was never told how results are shown
                 pilot.step()  # (now: the first draw tells it; its result is left out below)
-                del drawing[-1:], working[-1:]
+                del drawing[-1:], working[-1:], fitting[-1:]
                 for _ in range(frames):
                     pilot.step()
         box = scene._surface.get_size()
         print(f"\n{size[0]}x{size[1]}: portrait {box[0]}x{box[1]} px from "
               f"{scene.worker.latest().image.shape[1]}x{scene.worker.latest().image.shape[0]}, "
               f"{frames} results x {pairs} per variant")
-        for name, (drawing, working) in figures.items():
-            d, w = np.array(drawing) * 1e3, np.array(working) * 1e3
+        for name, (drawing, working, fitting) in figures.items():
+            d, w, f = (np.array(x) * 1e3 for x in (drawing, working, fitting))
             print(f"  {name:<7} render loop per result: mean {d.mean():6.2f} ms  p50 {statistics.median(d):6.2f}"
-                  f"  max {d.max():6.2f}   worker per result: mean {w.mean():6.2f} ms")
+                  f"  max {d.max():6.2f}   worker per result: mean {w.mean():6.2f} ms, of it fitting to the box"
+                  f" {f.mean():5.2f} ms")
 
 
 def main() -> None:
