@@ -10,6 +10,7 @@ import time
 import cv2
 import numpy as np
 import pygame
+import pytest
 
 import installation.scenes.portrait as portrait_mod  # noqa: F401  (registers the kind)
 from installation.harness import run_test
@@ -119,3 +120,37 @@ def test_the_worker_thread_hands_over_results_at_the_size_the_scene_shows_them(m
         assert worker.latest().shown is None
     finally:
         worker.stop()
+
+
+@pytest.mark.shared_data
+def test_the_visitors_mirror_comes_resized_by_the_worker_too(tmp_path, monkeypatch, shared_data):
+    from .test_portrait_scene import SCENE as QUICK_VISIT
+    from .test_portrait_scene import VideoCamera, _face_frames
+
+    path = write_show(tmp_path, {"p": QUICK_VISIT}, size=(1920, 1080))
+    camera = VideoCamera(_face_frames(shared_data, 40))
+    with run_test(path, fps=10, services={"synchronous_models": True, "camera": camera}) as pilot:
+        scene = pilot.engine.sequencer.current.scene
+        for _ in range(80):
+            pilot.step()
+            if scene.state in ("framing", "countdown", "live") and scene._thumb is not None:
+                break
+        calls, drawing = _resizes(monkeypatch)
+        draw = pilot.engine.sequencer.draw
+
+        def watched(surface):
+            drawing.on = True
+            try:
+                draw(surface)
+            finally:
+                drawing.on = False
+
+        monkeypatch.setattr(pilot.engine.sequencer, "draw", watched)
+        for _ in range(3):
+            pilot.step()
+        r = scene.worker.latest()
+        assert scene.state in ("framing", "countdown", "live")
+        assert [c for c in calls if c[1]] == []
+        # The mirror drawn is the worker's, made from the camera picture that drove this result.
+        assert r.shown.mirror is not None and scene._thumb_pixels is r.shown.mirror
+        assert scene._thumb.get_size() == r.shown.showing.mirror_size
