@@ -73,8 +73,9 @@ class AnimatedFrame:
 class AnimatorWorker:
     """Runs a PortraitAnimator in a thread on the newest camera frame.
 
-    The scene sets `mode` ("idle" or "live"), asks for `request_calibration()`, and reads
-    `latest()` each frame; nothing here blocks the render loop. Errors inside the model
+    The scene sets `mode` ("idle" or "live") and `showing` (each result then comes cut and
+    resized for the screen, `AnimatedFrame.shown`), asks for `request_calibration()`, and
+    reads `latest()` each frame; nothing here blocks the render loop. Errors inside the model
     are logged once and the worker keeps publishing the still portrait.
     """
 
