@@ -319,6 +319,50 @@ def live(stack: FaceStack, seconds: float) -> None:
         lat = np.array(latencies) * 1e3
         print(f"  {video:<28} results/s {results / elapsed:5.1f}   camera-to-screen p50 {np.median(lat):5.1f} ms"
               f"   p99 {np.percentile(lat, 99):5.1f} ms   (target p50 <= 50 ms)")
+    live_at_4k(portrait, seconds)
+
+
+def live_at_4k(portrait: np.ndarray, seconds: float, pairs: int = 2) -> None:
+    """The portrait scene's own hand-over on a 3840x2160 screen, alternated: each result
+    resized to the portrait's box on the render loop (before) or by the worker (now)."""
+    import pygame
+    from live_timing import draw_live
+
+    from installation.imaging import fit_rgb, surface_from_rgb, surface_sharing
+    from installation.inputs.camera import Camera
+    from installation.models.motion.animator_worker import AnimatorWorker, Showing
+    from installation.scenes.layout import picture_and_column
+
+    screen = pygame.display.set_mode((3840, 2160))
+    box, _ = picture_and_column((3840, 2160))
+    h, w = portrait.shape[:2]
+    scale = min(box.width / w, box.height / h)
+    size = (round(w * scale), round(h * scale))
+
+    def on_the_loop(r):
+        return surface_from_rgb(fit_rgb(r.image, size))
+
+    def by_the_worker(r):
+        return surface_sharing(r.shown.portrait) if r.shown is not None else on_the_loop(r)
+
+    print(f"  at 3840x2160, the {w}x{h} result shown at {size[0]}x{size[1]} ({DRIVERS[0]}):")
+    for pair in range(pairs):
+        for name in (("before", "now") if pair % 2 == 0 else ("now", "before")):
+            animator = MeshAnimator(portrait, FaceStack.open())
+            camera = Camera(SHARED / DRIVERS[0], size=(640, 480)).start()
+            worker = AnimatorWorker(animator, camera)
+            worker.showing = Showing(portrait.shape, None, size) if name == "now" else None
+            worker.start()
+            worker.mode = "live"
+            worker.request_calibration()
+            worker.calibrated.wait(5.0)
+            latencies, results, elapsed = draw_live(
+                worker, screen, seconds, surface_of=by_the_worker if name == "now" else on_the_loop)
+            worker.stop()
+            camera.stop()
+            lat = np.array(latencies) * 1e3
+            print(f"    {name:<7} results/s {results / elapsed:5.1f}   camera-to-screen p50 {np.median(lat):5.1f} ms"
+                  f"   p99 {np.percentile(lat, 99):5.1f} ms")
 
 
 def animate_speed() -> None:

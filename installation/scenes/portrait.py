@@ -90,6 +90,9 @@ class PortraitScene(PortraitLoading, BackendChoice, PortraitDrawing, Scene):
         self._surface: pygame.Surface | None = None
         self._surface_key = None
         self._thumb: pygame.Surface | None = None
+        # The arrays those two surfaces share their memory with (portrait_draw._portrait_surface).
+        self._surface_pixels = None
+        self._thumb_pixels = None
         self.recorder: VisitRecorder | None = None  # only when [camera] recording = true
         self._told_turned = False  # the technician has been told the camera seems turned
         # Renders and tests step the model with the clock; a live show runs it on a worker.
@@ -162,7 +165,7 @@ class PortraitScene(PortraitLoading, BackendChoice, PortraitDrawing, Scene):
         if self._own_camera and self.camera is not None:
             self.camera.stop()
         self.camera = None
-        self._thumb = None
+        self._thumb = self._thumb_pixels = None
 
     # -- the visit -----------------------------------------------------------------
     def _go(self, state: str) -> None:

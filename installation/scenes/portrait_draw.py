@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pygame
 
-from ..imaging import surface_from_rgb
+from ..imaging import fit_rgb, surface_sharing
 from ..words import words
 from .layout import (
     GRID_SHARE,
@@ -110,25 +110,46 @@ class PortraitDrawing:
 
     def _portrait_surface(self, box: pygame.Rect, column: pygame.Rect,
                           screen: tuple[int, int]) -> tuple[pygame.Surface, pygame.Rect]:
+        """The portrait at its size in `box`, and where it hangs. Each new result comes cut
+        and resized by the animator's worker (Showing tells it how) and is only wrapped here,
+        without a copy: the render loop must never stall, and at 4K resizing and copying
+        each result here cost it tens of milliseconds. Only the first result after the
+        screen changes, or the still picture without a worker, is resized here."""
         entry = self.entries[self.index]
         r = self.worker.latest() if self.worker is not None else None
-        image = self._view(r.image if r is not None else entry.image, box)
-        h, w = image.shape[:2]
+        whole = r.image if r is not None else entry.image
+        crop = self._view_box(whole.shape, box)
+        w, h = (crop[2] - crop[0], crop[3] - crop[1]) if crop is not None else (whole.shape[1], whole.shape[0])
         scale = min(box.width / w, box.height / h)
         size = (max(1, round(w * scale)), max(1, round(h * scale)))
+        camera = self.worker.last_frame if self.worker is not None and self.state != "attract" else None
+        mirror_size = self._mirror_size(screen, box, column, camera.image.shape) if camera is not None else None
+        if self.worker is not None:
+            from ..models.motion.animator_worker import Showing  # (loaded with the worker)
+
+            showing = Showing(whole.shape, crop, size, camera.image.shape if camera is not None else None,
+                              mirror_size)
+            if showing != self.worker.showing:
+                self.worker.showing = showing
         key = (id(r), size, screen)
         if key != self._surface_key:
-            import cv2
-
-            interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
-            self._surface = surface_from_rgb(cv2.resize(image, size, interpolation=interp))
+            shown = r.shown if r is not None else None
+            fitted = shown is not None and shown.showing.image_shape == whole.shape and shown.showing.crop == crop \
+                and shown.showing.size == size
+            # The surface shares the array's memory; keeping the array beside it says so.
+            self._surface_pixels = shown.portrait if fitted else fit_rgb(self._view(whole, box), size)
+            self._surface = surface_sharing(self._surface_pixels)
             self._surface_key = key
-            if self.state != "attract" and self.worker is not None and self.worker.last_frame is not None:
-                cam = self.worker.last_frame.image
-                tw, th = self._mirror_size(screen, box, column, cam.shape)
+            if camera is not None:
                 # Already mirrored by the worker, like a looking-glass: visitors expect their
                 # left on the left, and the portrait answers the same way.
-                self._thumb = surface_from_rgb(cv2.resize(cam, (tw, th), interpolation=cv2.INTER_AREA))
+                if shown is not None and shown.mirror is not None and shown.showing.mirror_size == mirror_size:
+                    self._thumb_pixels = shown.mirror
+                else:
+                    import cv2
+
+                    self._thumb_pixels = cv2.resize(camera.image, mirror_size, interpolation=cv2.INTER_AREA)
+                self._thumb = surface_sharing(self._thumb_pixels)
         return self._surface, hung_in(box, self._surface.get_size())
 
     def _words(self, k: float, state: str | None = None,

@@ -14,9 +14,11 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+import cv2
 import numpy as np
 
 from ... import faults
+from ...imaging import fit_rgb
 from ..face import Expression, FaceObservation
 from ..face.orientation import TurnWatch
 from .pipeline import PortraitAnimator
@@ -34,19 +36,46 @@ HOLD_ON_FAILURE_S = 0.5
 
 
 @dataclass(frozen=True)
+class Showing:
+    """How the scene shows results on the screen it has now: for results of `image_shape`,
+    the part shown (x0, y0, x1, y1; None: all of it) and its (width, height) on screen; for
+    camera pictures of `camera_shape`, the visitor's mirror's (width, height) (None: no
+    mirror). A result or picture of another shape is left to the scene."""
+
+    image_shape: tuple[int, ...]
+    crop: tuple[int, int, int, int] | None
+    size: tuple[int, int]
+    camera_shape: tuple[int, ...] | None = None
+    mirror_size: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A result made ready for the screen on the worker's thread, so the render loop only
+    wraps it in a surface: at 4K, resizing each new portrait there cost it tens of ms.
+    Never written to once published (the scene's surfaces share its memory)."""
+
+    showing: Showing
+    portrait: np.ndarray  # the shown part at showing.size, C-contiguous RGB uint8
+    mirror: np.ndarray | None  # the newest camera picture at showing.mirror_size, or None
+
+
+@dataclass(frozen=True)
 class AnimatedFrame:
     image: np.ndarray  # the whole portrait, RGB uint8
     camera_t: float | None  # capture time of the camera frame that drove it (None: idle)
     ready_t: float  # when it was finished (time.monotonic)
     face: FaceObservation | None
     mode: str  # "idle" or "live"
+    shown: Shown | None = None  # made for the scene's last `showing`, if it had told one
 
 
 class AnimatorWorker:
     """Runs a PortraitAnimator in a thread on the newest camera frame.
 
-    The scene sets `mode` ("idle" or "live"), asks for `request_calibration()`, and reads
-    `latest()` each frame; nothing here blocks the render loop. Errors inside the model
+    The scene sets `mode` ("idle" or "live") and `showing` (each result then comes cut and
+    resized for the screen, `AnimatedFrame.shown`), asks for `request_calibration()`, and
+    reads `latest()` each frame; nothing here blocks the render loop. Errors inside the model
     are logged once and the worker keeps publishing the still portrait.
     """
 
@@ -85,6 +114,8 @@ class AnimatorWorker:
         self.error: str | None = None
         self._last_index = -1
         self.last_frame = None
+        # How the scene shows results (set from the render loop: one reference, swapped whole).
+        self.showing: Showing | None = None
         # The newest observation of the visitor and when (the injected clock) it was made.
         self._seen: tuple[FaceObservation | None, float] = (None, -math.inf)
         # Whether the camera's picture seems turned (read by the scene, which tells the
@@ -126,12 +157,27 @@ class AnimatorWorker:
         self._end_visit.set()
 
     def _publish(
-        self, image: np.ndarray, camera_t: float | None, obs: FaceObservation | None, mode: str
+        self, image: np.ndarray, camera_t: float | None, obs: FaceObservation | None, mode: str, camera=None
     ) -> None:
-        r = AnimatedFrame(image, camera_t, time.monotonic(), obs, mode)
+        shown = self._shown(image, camera if camera is not None else self.last_frame)
+        r = AnimatedFrame(image, camera_t, time.monotonic(), obs, mode, shown)
         with self._lock:
             self._result = r
         self.frames += 1
+
+    def _shown(self, image: np.ndarray, camera) -> Shown | None:
+        """The result cut and resized as the scene last said it shows it (None: it has not)."""
+        showing = self.showing
+        if showing is None or image.shape != showing.image_shape:
+            return None
+        if showing.crop is not None:
+            x0, y0, x1, y1 = showing.crop
+            image = image[y0:y1, x0:x1]
+        mirror = None
+        if showing.mirror_size is not None and camera is not None and camera.image.shape == showing.camera_shape:
+            # Area averaging whatever the size, as the mirror has always been drawn.
+            mirror = cv2.resize(camera.image, showing.mirror_size, interpolation=cv2.INTER_AREA)
+        return Shown(showing, fit_rgb(image, showing.size), mirror)
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -181,9 +227,9 @@ class AnimatorWorker:
                 # the invitation never came.
                 obs = self._seen[0]
             if self.mode == "live" and frame is not None:
-                self._publish(self.animator.step(frame.image, frame.t, obs), frame.t, obs, "live")
+                self._publish(self.animator.step(frame.image, frame.t, obs), frame.t, obs, "live", frame)
             elif self.mode == "idle":
-                self._publish(self.animator.idle(self.clock() - self._t0), None, obs, "idle")
+                self._publish(self.animator.idle(self.clock() - self._t0), None, obs, "idle", frame)
             if frame is not None:
                 self.last_frame = frame  # for the small mirrored view (memory only)
             self.failing_since = None
