@@ -122,6 +122,25 @@ def test_the_worker_thread_hands_over_results_at_the_size_the_scene_shows_them(m
         worker.stop()
 
 
+@pytest.mark.injects_faults
+def test_a_failure_fitting_a_result_for_the_screen_leaves_the_still_portrait_showing(monkeypatch):
+    # Were the fitting itself to fail, the still portrait published after the failure must not
+    # go through it again: that second failure escaped the boundary and ended the worker.
+    import installation.models.motion.animator_worker as worker_mod
+
+    def broken_fit(image, size):
+        raise ValueError("fitting broke")
+
+    monkeypatch.setattr(worker_mod, "fit_rgb", broken_fit)
+    worker = AnimatorWorker(_StillAnimator(), None, idle_fps=100.0)
+    worker.showing = Showing((90, 60, 3), None, (80, 120))
+    worker.poll(block=False)
+    worker.poll(block=False)
+    r = worker.latest()
+    assert r is not None and r.shown is None and r.image is worker.animator.portrait
+    assert worker.error is not None and "fitting broke" in worker.error
+
+
 @pytest.mark.shared_data
 def test_the_visitors_mirror_comes_resized_by_the_worker_too(tmp_path, monkeypatch, shared_data):
     from .test_portrait_scene import SCENE as QUICK_VISIT

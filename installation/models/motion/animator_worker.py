@@ -157,9 +157,12 @@ class AnimatorWorker:
         self._end_visit.set()
 
     def _publish(
-        self, image: np.ndarray, camera_t: float | None, obs: FaceObservation | None, mode: str, camera=None
+        self, image: np.ndarray, camera_t: float | None, obs: FaceObservation | None, mode: str, camera=None,
+        for_screen: bool = True,
     ) -> None:
-        shown = self._shown(image, camera if camera is not None else self.last_frame)
+        # The still portrait published after a failure is left for the scene to fit: were the
+        # failure in the fitting itself, it would escape the boundary and end this thread.
+        shown = self._shown(image, camera if camera is not None else self.last_frame) if for_screen else None
         r = AnimatedFrame(image, camera_t, time.monotonic(), obs, mode, shown)
         with self._lock:
             self._result = r
@@ -245,6 +248,6 @@ class AnimatorWorker:
                 # still fail on it (it once hid behind an idle-looking portrait).
                 faults.report(self.fault_scope, "animate", exc)
             if not holding:
-                self._publish(self.animator.portrait, None, None, self.mode)
+                self._publish(self.animator.portrait, None, None, self.mode, for_screen=False)
             if block:
                 self._stop.wait(0.2)
