@@ -140,6 +140,9 @@ class PortraitDrawing:
             self._surface_pixels = shown.portrait if fitted else fit_rgb(self._view(whole, box), size)
             self._surface = surface_sharing(self._surface_pixels)
             self._surface_key = key
+            # Held so its id cannot pass to a newer result while it is the key (a freed
+            # result's id, reused, would leave the old picture on screen).
+            self._surface_result = r
             if camera is not None:
                 # Already mirrored by the worker, like a looking-glass: visitors expect their
                 # left on the left, and the portrait answers the same way.
