@@ -5,13 +5,16 @@ decoded whole only for the machine to judge it; what visitors see is the same to
 
 from __future__ import annotations
 
+import os
+
 import cv2
 import numpy as np
 import pytest
+from PIL import Image
 
 from installation.harness import run_test
 from installation.imaging import read_rgb
-from installation.scenes import quiz_draw
+from installation.scenes import quiz_draw, quiz_machine
 
 from .detector_fixtures import natural
 from .test_quiz import _fresh_caches  # noqa: F401  (autouse: each test loads items afresh)
@@ -88,3 +91,40 @@ def test_the_machine_judges_a_large_picture_whole_once(tmp_path, decoded, monkey
         again = pilot.engine.sequencer.current.scene.items["quiz/big.jpg"]
         assert again.verdict == first.verdict
     assert decoded == [(BIG[1], BIG[0])]
+
+
+def _turned_in_place(path, orientation: int) -> None:
+    """Set the JPEG's EXIF orientation in place, as `exiftool -P -Orientation#=6` does: the
+    same bytes but one, the same size, and the modification time kept."""
+    before = path.stat()
+    data = path.read_bytes()
+    tag = b"\x01\x12\x00\x03\x00\x00\x00\x01\x00"  # Orientation, SHORT, one value (Pillow: big-endian)
+    at = data.index(tag) + len(tag)
+    path.write_bytes(data[:at] + bytes([orientation]) + data[at + 1:])
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size and path.stat().st_mtime_ns == before.st_mtime_ns
+
+
+def test_a_picture_turned_in_place_keeping_its_size_and_time_is_shown_turned(tmp_path):
+    """A technician turns a sideways picture upright by its EXIF tag (exiftool -P keeps the
+    file's time, and the size does not change): the quiz kept showing it sideways, and the
+    machine judged the old pixels, until a restart."""
+    folder = tmp_path / "content" / "quiz"
+    folder.mkdir(parents=True)
+    picture = np.zeros((400, 600, 3), np.uint8)
+    picture[:, :300] = (220, 40, 40)  # red on the left half, blue on the right
+    picture[:, 300:] = (40, 40, 220)
+    exif = Image.Exif()
+    exif[0x0112] = 1
+    Image.fromarray(picture).save(folder / "turn.jpg", exif=exif.tobytes(), quality=95)
+    path = _quiz(tmp_path, FOUR + _item("quiz/turn.jpg", "real"), detector="spectral")
+    with run_test(path, size=SIZE) as pilot:
+        upright = pilot.engine.sequencer.current.scene.items["quiz/turn.jpg"].image.copy()
+    _turned_in_place(folder / "turn.jpg", 6)  # turned a quarter: red now on top
+    with run_test(path, size=SIZE) as pilot:
+        turned = pilot.engine.sequencer.current.scene.items["quiz/turn.jpg"].image
+    half = upright.shape[0] // 2
+    assert upright[:, :half, 0].mean() > 150 > upright[:, half:, 0].mean()  # left red before
+    assert turned[:half, :, 0].mean() > 150 > turned[half:, :, 0].mean(), "still shown as before the turn"
+    judged = [key for key in quiz_machine._JUDGED if key[0].endswith("turn.jpg")]
+    assert len(judged) == 2, "the machine's reveal still shows the picture as it was"

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -48,8 +49,16 @@ class ScreenCopy:
 
 @dataclass(frozen=True)
 class _Kept:
-    stamp: tuple[int, int]  # (size, mtime) of the file the copy was made from
+    stamp: tuple[int, int, int]  # file_stamp() of the file the copy was made from
     copy: ScreenCopy
+
+
+def file_stamp(stat: os.stat_result) -> tuple[int, int, int]:
+    """What tells a picture's file changed: its size and modification time, and its change
+    time, which no tool can set back (`exiftool -P` turning a picture by its EXIF tag keeps
+    the size and the time, and the quiz showed it sideways until a restart). Read from the
+    disk, so the same on a USB stick put back."""
+    return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns
 
 
 _lock = threading.Lock()
@@ -63,8 +72,7 @@ def screen_copy(path: Path, wanted: int, whole: bool = False) -> ScreenCopy:
     Raises MediaError as imaging.read_rgb does."""
     key = (str(path), wanted)
     try:
-        stat = Path(path).stat()
-        stamp: tuple[int, int] | None = (stat.st_size, stat.st_mtime_ns)
+        stamp: tuple[int, int, int] | None = file_stamp(Path(path).stat())
     except OSError:
         stamp = None
     with _lock:
