@@ -69,10 +69,18 @@ def recall(path: Path, manifest: str, content_root: Path, root: Path | None) -> 
             if not all(isinstance(v, str) for v in (key, credit, source, match)) or truth not in ("real", "fake"):
                 raise ValueError(f"an item written wrongly: {entry!r:.80}")
             items.append(Item(key, content_root / key, truth, credit, source, match, bool(altered)))
-        saved = time.strftime("%Y-%m-%d %H:%M", time.localtime(float(data.get("saved", 0))))
     except (AttributeError, KeyError, TypeError, ValueError) as error:
         return [], "", _unusable(path, root, str(error))
-    return items, saved, ""
+    return items, _saved_at(data.get("saved")), ""
+
+
+def _saved_at(saved: object) -> str:
+    """When the items were kept, for the technician; a date damaged alone (a number no clock
+    reaches: its overflow faulted the quiz) does not take the whole items with it."""
+    try:
+        return time.strftime("%Y-%m-%d %H:%M", time.localtime(float(saved)))  # type: ignore[arg-type]
+    except (ArithmeticError, OSError, TypeError, ValueError):
+        return "a date that could not be read"
 
 
 def _unusable(path: Path, root: Path | None, why: str) -> str:
