@@ -239,6 +239,7 @@ class FilmCache(FilmRoom):
         stop = self._ahead_stop = threading.Event()
 
         def run() -> None:
+            sized = self._sized(films)  # (off the stick before the lock: see _sized)
             # A part file a power cut or a kill left mid-copy: cleared before a new copy, it
             # stayed for good (uncounted in status) where every film was already copied.
             if not self._acquire(self._lock, stop):
@@ -252,7 +253,7 @@ class FilmCache(FilmRoom):
                         if stale != self._part:  # (a film's copy under way is not a power cut's)
                             _discard(stale)
                 resized = limit_bytes is not None and self._resize(limit_bytes)
-                plan = self._plan(films)
+                plan = self._plan(sized)
                 if resized:
                     self._trim()
             finally:
