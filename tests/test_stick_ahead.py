@@ -197,3 +197,35 @@ def test_a_film_ends_while_a_reload_looks_at_a_slow_stick(tmp_path, monkeypatch)
         decoder.join(10)
         ahead.join(10)
     assert films.copied == 2  # b copied once the stick answered
+
+
+def test_a_stick_that_ends_a_film_short_never_leaves_a_half_copy_to_play(tmp_path):
+    """A failing stick (a broken cluster chain, a loose connector on a FUSE-mounted exFAT)
+    can end a read early with no error, the film's size and time unchanged: the part read
+    was published as the film's copy, and the film stopped half-way, at every showing until
+    the cache evicted it."""
+    stick = _stick(tmp_path, "a.mp4", size=3000)
+
+    def short(film: Path):
+        handle = open(film, "rb")  # noqa: SIM115 (the cache's with-block closes it)
+
+        class Short:
+            def __enter__(self):
+                return self
+
+            def __exit__(self, *exc) -> None:
+                handle.close()
+
+            def read(self, size: int = -1) -> bytes:
+                return handle.read(size)[:1000] if handle.tell() == 0 else b""
+
+        return Short()
+
+    films = FilmCache(tmp_path / "cache", limit_bytes=10**6, keep_free_bytes=0, elsewhere=lambda path: True,
+                      open_film=short)
+    with films.staged(stick / "a.mp4") as play:
+        assert play == stick / "a.mp4" or play.read_bytes() == (stick / "a.mp4").read_bytes()
+    assert films.copied == 0 and [p.name for p in (tmp_path / "cache").iterdir()] == []
+    films._open = staging._read_film  # the stick read whole again: copied whole
+    with films.staged(stick / "a.mp4") as play:
+        assert play.parent == tmp_path / "cache" and play.read_bytes() == (stick / "a.mp4").read_bytes()

@@ -196,18 +196,23 @@ class FilmCache(FilmRoom):
         `stop` was set, else why not (the part then removed). Raises RuntimeError where the
         film went or changed meanwhile."""
         try:
+            written = 0
             with self._open(film) as src, open(part, "wb") as dst:
                 while chunk := src.read(CHUNK_BYTES):
                     if stop is not None and stop.is_set():
                         _discard(part)
                         return None
                     dst.write(chunk)
+                    written += len(chunk)
                 dst.flush()
                 os.fsync(dst.fileno())
             after = film.stat()
             if (after.st_size, after.st_mtime_ns) != (st.st_size, st.st_mtime_ns):
                 _discard(part)
                 raise RuntimeError("changed while it was being copied (a copy onto the drive still in progress?)")
+            if written != st.st_size:  # a failing drive's read that ended early without an error
+                _discard(part)
+                return f"its drive gave {written:,} of its {st.st_size:,} bytes; the drive may be failing"
         except OSError as exc:
             _discard(part)
             if not film.is_file():
