@@ -156,14 +156,42 @@ def service_cache_env(reading: units.Reading) -> dict[str, str]:
     env: dict[str, str] = {}
     if names:
         env["CACHE_DIRECTORY"] = ":".join(str(Path("/var/cache") / name) for name in names)
-    if user and user not in ("root", "0"):
-        import pwd
-
-        with contextlib.suppress(KeyError):  # (a user this machine lacks: the service would not start)
-            env["HOME"] = pwd.getpwnam(user).pw_dir
-    elif user:
-        env["HOME"] = "/root"
+    home = service_home(user)
+    if home is not None:
+        env["HOME"] = home
     return {**env, **reading.environment}
+
+
+def service_home(user: str) -> str | None:
+    """HOME as systemd sets it for User= (systemd.exec(5)): /root for root; else the user's
+    home from the user database, the user named or given by number (User=1000 was taken for
+    a name nobody has); None for no User=, a user this machine lacks (the service would not
+    start), or a home that is not an absolute path (systemd leaves HOME unset then)."""
+    if not user:
+        return None
+    if user in ("root", "0"):
+        return "/root"
+    import pwd
+
+    try:
+        entry = pwd.getpwuid(int(user)) if user.isdigit() else pwd.getpwnam(user)
+    except (KeyError, OverflowError):
+        return None
+    return entry.pw_dir if entry.pw_dir.startswith("/") else None
+
+
+def _homeless(folder: Path, unit: Path | None) -> str:
+    """Why the service's user cannot have `folder` made, where it lies in a home that does
+    not exist (`adduser --system` gives /nonexistent), else ''. The show makes its cache's
+    folders itself, but not its user's home."""
+    reading = units.read(unit or units.SERVICE_UNIT)
+    user = next((v for k, v in reversed(reading.settings) if k == "User"), "").strip('"')
+    home = service_home(user)
+    if home is None or user in ("root", "0") or Path(home) not in folder.parents or Path(home).exists():
+        return ""
+    return (f"User={user}'s home {home} does not exist: the show cannot make its film cache there, and films on "
+            "a USB stick play from the stick, which cannot be taken out while one of them plays; add "
+            "CacheDirectory=bayard to the service (as deploy/bayard.service has it), or give the user a home")
 
 
 def film_cache_place(env: Mapping[str, str] | None = None, unit: Path | None = None) -> tuple[Path | None, str]:
@@ -224,6 +252,9 @@ def film_room(show: Any, env: Mapping[str, str] | None = None,
             f"cache's {mb_text(limit_mb * MB)} MB: the first that fit together are copied to the show's disk and "
             "the rest play from the stick, which cannot be taken out while one of them plays; set [runtime] "
             f"film_cache_mb = {needed_mb(total)} to copy them all", severity="warning"))
+    homeless = _homeless(home, unit) if how.startswith("as ") and "CACHE_DIRECTORY" not in how else ""
+    if homeless:
+        problems.append(Problem(show.path, where, "runtime.film_cache_mb", homeless, severity="warning"))
     wanted = min(total, limit_mb * MB)
     room = None if free is None else free + _copies_bytes(home) - KEEP_FREE_BYTES  # (copies there may go)
     if room is not None and wanted > room:
