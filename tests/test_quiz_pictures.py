@@ -128,3 +128,29 @@ def test_a_picture_turned_in_place_keeping_its_size_and_time_is_shown_turned(tmp
     assert turned[:half, :, 0].mean() > 150 > turned[half:, :, 0].mean(), "still shown as before the turn"
     judged = [key for key in quiz_machine._JUDGED if key[0].endswith("turn.jpg")]
     assert len(judged) == 2, "the machine's reveal still shows the picture as it was"
+
+
+def test_a_quiz_with_more_pictures_than_memory_keeps_those_that_fit(tmp_path, decoded, monkeypatch):
+    """The screen copies are kept within a memory budget, the least recently shown going
+    first. But every showing makes the items ready in the same order: with one picture more
+    than the budget holds, each copy made pushed out the very one the next showing needed
+    first, and every picture was decoded again at every showing, as before copies were kept
+    (on a 4K screen 96 MB hold 16 faces; a museum's quiz of 20 photographs kept none)."""
+    from installation.scenes import quiz_pictures
+
+    folder = tmp_path / "content" / "quiz"
+    folder.mkdir(parents=True)
+    names = [f"quiz/photo{i}.jpg" for i in range(6)]
+    for i, name in enumerate(names):
+        _photograph(tmp_path / "content" / name, size=(1200, 1000), seed=20 + i)
+    copy_bytes = 640 * 640 * 3  # (each photograph's screen copy here)
+    monkeypatch.setattr(quiz_pictures, "COPIES_MAX_BYTES", 4 * copy_bytes + 4 * 256 * 256 * 3)  # 4 of the 6
+    path = _quiz(tmp_path, FOUR + "".join(_item(name, "real") for name in names))
+    with run_test(path, size=SIZE):
+        pass
+    assert len(decoded) == 6  # the first showing decodes each once
+    for _ in range(2):  # the next showings: the four kept are not read again
+        decoded.clear()
+        with run_test(path, size=SIZE) as pilot:
+            assert len(pilot.engine.sequencer.current.scene.items) == 10
+        assert len(decoded) <= 2, f"{len(decoded)} of 6 photographs decoded again"

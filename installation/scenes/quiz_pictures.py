@@ -63,7 +63,17 @@ def file_stamp(stat: os.stat_result) -> tuple[int, int, int]:
 
 _lock = threading.Lock()
 _copies: OrderedDict[tuple[str, int], _Kept] = OrderedDict()  # by (file, side wanted)
+_shown_at: dict[tuple[str, int], int] = {}  # a kept copy -> the showing that last showed it
+_showing = 0  # counts the quiz's showings (begin_showing)
 _said: set[str] = set()
+
+
+def begin_showing() -> None:
+    """A quiz starts making its items ready (every showing, in the same order): the copies
+    this showing uses are kept before any other (see _keep)."""
+    global _showing
+    with _lock:
+        _showing += 1
 
 
 def screen_copy(path: Path, wanted: int, whole: bool = False) -> ScreenCopy:
@@ -79,6 +89,7 @@ def screen_copy(path: Path, wanted: int, whole: bool = False) -> ScreenCopy:
         kept = _copies.get(key)
         if kept is not None:
             _copies.move_to_end(key)
+            _shown_at[key] = _showing
     if kept is not None and not whole and (kept.stamp == stamp or (stamp is None and staging.elsewhere(path))):
         if stamp is None and str(path) not in _said:  # its stick taken out: shown as last read (as media.kept)
             _said.add(str(path))
@@ -106,15 +117,26 @@ def screen_copy(path: Path, wanted: int, whole: bool = False) -> ScreenCopy:
 
 
 def _keep(key: tuple[str, int], kept: _Kept) -> None:
+    """Keep `kept` within COPIES_MAX_BYTES: the copies least recently shown go first, but not
+    one this showing has shown. A showing makes its items ready in the same order each time,
+    and where they did not all fit, each copy kept pushed out the one the next showing needed
+    first: none was ever found again. Now the copies that fit stay, and the rest are decoded
+    at each showing (`key` itself goes where every other is this showing's)."""
     with _lock:
         _copies[key] = kept
         _copies.move_to_end(key)
+        _shown_at[key] = _showing
         while len(_copies) > 1 and sum(k.copy.image.nbytes for k in _copies.values()) > COPIES_MAX_BYTES:
-            _copies.popitem(last=False)
+            victim = next((k for k in _copies if k != key and _shown_at.get(k, -1) < _showing), key)
+            del _copies[victim]
+            _shown_at.pop(victim, None)
+            if victim == key:
+                break
 
 
 def forget() -> None:
     """Drop every kept copy (tests; the bench)."""
     with _lock:
         _copies.clear()
+        _shown_at.clear()
         _said.clear()
