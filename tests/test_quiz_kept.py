@@ -97,3 +97,24 @@ def test_a_kept_copy_with_a_date_out_of_range_still_plays_its_items(tmp_path):
             assert len(scene.items) == 4 and scene.can_play(), scene.problem
             said = _said(pilot)
             assert any("the quiz plays the 4 items it last read well" in m for m in said), said
+
+
+def test_kept_items_are_not_told_of_other_pictures_under_their_names(tmp_path):
+    """The kept items name their pictures from the content folder. A stick swapped for another
+    exhibition's show, made from the same template (the state folder is the service's, shared),
+    or a picture replaced while the manifest was broken: the restart told visitors the truth
+    and credit kept for another picture that now bears the name. An item whose picture is no
+    longer the one it was kept with is left out, and said."""
+    path = _quiz(tmp_path, FOUR)
+    folder = tmp_path / "content" / "quiz"
+    with run_test(path, size=SIZE):
+        pass
+    (folder / "real0.jpg").write_bytes((folder / "fake0.jpg").read_bytes() + b"\0" * 100)  # another picture
+    (folder / "items.toml").write_text(HALF_SAVED)
+    _restart()
+    with run_test(path, size=SIZE) as pilot:
+        scene = pilot.engine.sequencer.current.scene
+        assert sorted(scene.items) == ["quiz/fake0.jpg", "quiz/fake1.jpg", "quiz/real1.jpg"]
+        said = _said(pilot)
+        assert any("'quiz/real0.jpg' is left out: its picture is not the one it was kept with" in m for m in said), said
+        assert any("the quiz plays the 3 items it last read well" in m for m in said), said
