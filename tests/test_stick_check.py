@@ -125,3 +125,20 @@ def test_check_reads_a_service_user_given_by_number(tmp_path, monkeypatch):
     path = _show_with_films(tmp_path)
     line, _ = host_check.film_room(load_show(path), {}, _unit_as(tmp_path, "1000"))
     assert line.startswith(f"Film cache: {tmp_path / 'kiosk'}/.cache/bayard/films, as bayard.service runs"), line
+
+
+def test_check_reads_cache_directory_as_systemd_does(tmp_path, monkeypatch):
+    """CacheDirectory= is a list of words, each maybe quoted (systemd unquotes them), each
+    line adding to it and an empty one emptying it, drop-ins applied after the unit: check
+    took the quotes for part of the name, and judged a folder the service never uses."""
+    monkeypatch.setattr(drives, "device", lambda path: 1)
+    unit = tmp_path / "units" / "bayard.service"
+    (tmp_path / "units" / "bayard.service.d").mkdir(parents=True)
+    unit.write_text('[Service]\nCacheDirectory=old\nExecStart=/usr/bin/bayard run\n')
+    path = _show_with_films(tmp_path)
+    line, _ = host_check.film_room(load_show(path), {}, unit)
+    assert line.startswith("Film cache: /var/cache/old/films, as bayard.service runs the show"), line
+    (tmp_path / "units" / "bayard.service.d" / "cache.conf").write_text(
+        "[Service]\nCacheDirectory=\nCacheDirectory=\"bayard\" 'other'\n")
+    line, _ = host_check.film_room(load_show(path), {}, unit)
+    assert line.startswith("Film cache: /var/cache/bayard/films, as bayard.service runs the show"), line

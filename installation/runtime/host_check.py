@@ -150,7 +150,7 @@ def service_cache_env(reading: units.Reading) -> dict[str, str]:
     user = ""
     for key, value in reading.settings:
         if key == "CacheDirectory":
-            names = [*names, *(word.split(":")[0] for word in value.split())] if value else []
+            names = [*names, *(word.split(":")[0] for word in _words(value))] if value else []
         elif key == "User":
             user = value.strip('"')
     env: dict[str, str] = {}
@@ -160,6 +160,17 @@ def service_cache_env(reading: units.Reading) -> dict[str, str]:
     if home is not None:
         env["HOME"] = home
     return {**env, **reading.environment}
+
+
+def _words(value: str) -> list[str]:
+    """A list setting's words as systemd splits them, quotes taken off (CacheDirectory="bayard"
+    names /var/cache/bayard); none where a quote is left open (systemd ignores the line)."""
+    import shlex
+
+    try:
+        return shlex.split(value)
+    except ValueError:
+        return []
 
 
 def service_home(user: str) -> str | None:
