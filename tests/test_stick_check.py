@@ -142,3 +142,22 @@ def test_check_reads_cache_directory_as_systemd_does(tmp_path, monkeypatch):
         "[Service]\nCacheDirectory=\nCacheDirectory=\"bayard\" 'other'\n")
     line, _ = host_check.film_room(load_show(path), {}, unit)
     assert line.startswith("Film cache: /var/cache/bayard/films, as bayard.service runs the show"), line
+
+
+def test_check_warns_when_the_service_gives_the_show_no_film_cache(tmp_path, monkeypatch):
+    """A service of the technician's own with neither CacheDirectory= nor User=: systemd sets
+    no HOME, so the show makes no film cache and every film plays from the stick. check named
+    its own shell's ~/.cache as the show's."""
+    monkeypatch.setattr(drives, "device", lambda path: 1)
+    unit = tmp_path / "units" / "bayard.service"
+    unit.parent.mkdir()
+    unit.write_text("[Service]\nExecStart=/usr/bin/bayard run\n")
+    path = _show_with_films(tmp_path)
+    line, problems = host_check.film_room(load_show(path), {"HOME": str(tmp_path / "technician")}, unit)
+    assert line.startswith("Film cache: none, as bayard.service runs the show, with no CacheDirectory="), line
+    (problem,) = problems
+    assert problem.severity == "warning" and "the show makes no film cache" in problem.message
+    assert "add CacheDirectory=bayard to the service" in problem.message
+    unit.write_text("[Service]\nExecStart=/usr/bin/bayard run\nEnvironment=XDG_CACHE_HOME=/srv/cache\n")
+    line, problems = host_check.film_room(load_show(path), {"HOME": str(tmp_path / "technician")}, unit)
+    assert line.startswith("Film cache: /srv/cache/bayard/films, as bayard.service runs the show"), line

@@ -219,6 +219,10 @@ def film_cache_place(env: Mapping[str, str] | None = None, unit: Path | None = N
         folder = cache_folder(service_cache_env(reading))
         if folder is not None:
             return folder, f"as {reading.unit.name} runs the show"
+        # (systemd sets HOME only for a unit with User=: this shell's folder, named in its
+        # stead, was one the show never copies to, for it makes no film cache at all)
+        return None, (f"as {reading.unit.name} runs the show, with no CacheDirectory=, no User= (systemd sets "
+                      "HOME only with one) and no XDG_CACHE_HOME")
     how = "from this shell's environment"
     if reading.unit is None:  # (a kiosk set up by deploy/setup-kiosk.sh copies to /var/cache/bayard/films)
         how += (", no kiosk service being installed; under deploy/bayard.service it is /var/cache/bayard/films "
@@ -237,6 +241,13 @@ def film_room(show: Any, env: Mapping[str, str] | None = None,
     if limit_mb <= 0:  # (the show's docs say the films then hold the stick)
         return "Film cache: off ([runtime] film_cache_mb = 0): films on a USB stick play from it", []
     home, how = film_cache_place(env, unit)
+    if home is None and how.startswith("as "):
+        said = (f"the show makes no film cache ({how.removeprefix('as ')}): films on a USB stick play from it, "
+                "which cannot be taken out while one of them plays; add CacheDirectory=bayard to the service (as "
+                "deploy/bayard.service has it)")
+        where = line_of(read_text(show.path), ("runtime", "film_cache_mb"))
+        return (f"Film cache: none, {how}: films on a USB stick play from it",
+                [Problem(show.path, where, "runtime.film_cache_mb", said, severity="warning")])
     if home is None:
         return ("Film cache: none (no CACHE_DIRECTORY, XDG_CACHE_HOME or HOME to put it in): films on a USB "
                 "stick play from it"), []
