@@ -154,3 +154,41 @@ def test_a_quiz_with_more_pictures_than_memory_keeps_those_that_fit(tmp_path, de
         with run_test(path, size=SIZE) as pilot:
             assert len(pilot.engine.sequencer.current.scene.items) == 10
         assert len(decoded) <= 2, f"{len(decoded)} of 6 photographs decoded again"
+
+
+def test_a_quiz_without_a_machine_on_a_stick_unmounted_plays_its_pictures_on(tmp_path, monkeypatch):
+    """Unmounted (`sudo umount`, or the desktop's eject), a stick's pictures lie on no drive at
+    all: their path's nearest folder is the empty mount point, on the show's own disk. The
+    screen copies were shown on only where the path still looked as if on another drive, so a
+    quiz with no machine (whose pictures are never decoded whole, so media.kept holds none)
+    rested at its next showing with every item "file not found"."""
+    from installation.media import drives, kept, staging
+    from installation.media.staging import FilmCache
+
+    stick = tmp_path / "stick"
+    mounted = [True]
+
+    def device(path):  # as drives.device reads a stick: the nearest folder that exists, the mount point's
+        for folder in (path, *path.parents):
+            if folder.exists():
+                return 2 if mounted[0] and stick in (folder, *folder.parents) else 1
+        return None
+
+    monkeypatch.setattr(drives, "device", device)
+    path = _quiz(stick, FOUR)
+    staging.use(FilmCache(tmp_path / "cache", limit_bytes=2**30, keep_free_bytes=0))
+    try:
+        with run_test(path, size=SIZE) as pilot:
+            first = pilot.engine.sequencer.current.scene
+            assert len(first.items) == 4
+            (stick / "content").rename(tmp_path / "pulled")  # unmounted: an empty mount point is left
+            mounted[0] = False
+            pilot.command("next")  # the quiz's next showing
+            pilot.advance(0.5)
+            scene = pilot.engine.sequencer.current.scene
+            assert scene is not first and len(scene.items) == 4 and not scene.problem, scene.problem
+            for key, prepared in scene.items.items():
+                assert np.array_equal(prepared.image, first.items[key].image)
+    finally:
+        staging.use(None)
+        kept.forget()

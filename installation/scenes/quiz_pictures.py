@@ -51,6 +51,11 @@ class ScreenCopy:
 class _Kept:
     stamp: tuple[int, int, int]  # file_stamp() of the file the copy was made from
     copy: ScreenCopy
+    # Whether that file lay on another drive (a USB stick) then: asked when the copy is made,
+    # as media.kept asks. Asked once the file is out of reach, an unmounted stick's path lies
+    # on the show's own disk (its nearest folder, the empty mount point, does), and a quiz
+    # with no machine rested, every item "file not found".
+    apart: bool = False
 
 
 def file_stamp(stat: os.stat_result) -> tuple[int, int, int]:
@@ -90,7 +95,7 @@ def screen_copy(path: Path, wanted: int, whole: bool = False) -> ScreenCopy:
         if kept is not None:
             _copies.move_to_end(key)
             _shown_at[key] = _showing
-    if kept is not None and not whole and (kept.stamp == stamp or (stamp is None and staging.elsewhere(path))):
+    if kept is not None and not whole and (kept.stamp == stamp or (stamp is None and kept.apart)):
         if stamp is None and str(path) not in _said:  # its stick taken out: shown as last read (as media.kept)
             _said.add(str(path))
             log.warning("%s is out of reach (its drive taken out?): the quiz shows the picture last read from it",
@@ -112,7 +117,7 @@ def screen_copy(path: Path, wanted: int, whole: bool = False) -> ScreenCopy:
         copy = copy.copy()
     copy.flags.writeable = False  # shared by every later showing
     if stamp is not None:
-        _keep(key, _Kept(stamp, ScreenCopy(copy, own_size)))
+        _keep(key, _Kept(stamp, ScreenCopy(copy, own_size), staging.elsewhere(Path(path))))
     return ScreenCopy(copy, own_size, image if whole else None)
 
 
