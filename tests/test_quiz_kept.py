@@ -5,6 +5,7 @@ on its start card all day; a show that never read its manifest well rests as bef
 from __future__ import annotations
 
 import json
+import re
 
 import installation.scenes.quiz_manifest as quiz_manifest
 from installation.harness import run_test
@@ -76,3 +77,44 @@ def test_a_half_written_copy_of_the_last_good_items_is_ignored_and_said(tmp_path
     with run_test(path, size=SIZE) as pilot:
         assert len(pilot.engine.sequencer.current.scene.items) == 4
     assert len(json.loads(kept.read_text())["items"]) == 4
+
+
+def test_a_kept_copy_with_a_date_out_of_range_still_plays_its_items(tmp_path):
+    """A copy edited by hand, or damaged in its date alone ("saved": 1e20, or a number too
+    long to be a time): its items are whole, and play; the overflow raised out of the quiz
+    and faulted it, where a damaged copy is promised to be ignored at worst."""
+    path = _quiz(tmp_path, FOUR)
+    manifest = tmp_path / "content" / "quiz" / "items.toml"
+    kept = tmp_path / "var" / "quiz" / "q.last-good-items.json"
+    with run_test(path, size=SIZE):
+        pass
+    for saved in ("1e20", "1e999"):
+        kept.write_text(re.sub(r'"saved": [^,]+,', f'"saved": {saved},', kept.read_text()))
+        manifest.write_text(HALF_SAVED)
+        _restart()
+        with run_test(path, size=SIZE) as pilot:  # (a fault fails the test)
+            scene = pilot.engine.sequencer.current.scene
+            assert len(scene.items) == 4 and scene.can_play(), scene.problem
+            said = _said(pilot)
+            assert any("the quiz plays the 4 items it last read well" in m for m in said), said
+
+
+def test_kept_items_are_not_told_of_other_pictures_under_their_names(tmp_path):
+    """The kept items name their pictures from the content folder. A stick swapped for another
+    exhibition's show, made from the same template (the state folder is the service's, shared),
+    or a picture replaced while the manifest was broken: the restart told visitors the truth
+    and credit kept for another picture that now bears the name. An item whose picture is no
+    longer the one it was kept with is left out, and said."""
+    path = _quiz(tmp_path, FOUR)
+    folder = tmp_path / "content" / "quiz"
+    with run_test(path, size=SIZE):
+        pass
+    (folder / "real0.jpg").write_bytes((folder / "fake0.jpg").read_bytes() + b"\0" * 100)  # another picture
+    (folder / "items.toml").write_text(HALF_SAVED)
+    _restart()
+    with run_test(path, size=SIZE) as pilot:
+        scene = pilot.engine.sequencer.current.scene
+        assert sorted(scene.items) == ["quiz/fake0.jpg", "quiz/fake1.jpg", "quiz/real1.jpg"]
+        said = _said(pilot)
+        assert any("'quiz/real0.jpg' is left out: its picture is not the one it was kept with" in m for m in said), said
+        assert any("the quiz plays the 3 items it last read well" in m for m in said), said

@@ -157,3 +157,75 @@ def no_cache():
     staging.use(None)
     staging.use_home(None)
     kept.forget()
+
+
+def test_a_film_ends_while_a_reload_looks_at_a_slow_stick(tmp_path, monkeypatch):
+    """A reload (a scene file edited, a stick put in) plans the films to copy ahead by their
+    sizes on the stick. A USB disk spun down answers its first look after seconds: that look
+    was taken holding the cache's books, and a film ending meanwhile, from its copy, held its
+    last frame on screen until the disk woke."""
+    stick = _stick(tmp_path, "a.mp4", "b.mp4")
+    films = FilmCache(tmp_path / "cache", limit_bytes=900, keep_free_bytes=0, elsewhere=lambda path: True)
+    waking, awake = threading.Event(), threading.Event()
+    seen = Path.stat
+
+    def spun_down(path: Path, *args, **kwargs):
+        if path.name == "b.mp4" and not awake.is_set():
+            waking.set()
+            awake.wait(30)  # (bounded only so a failing test ends)
+        return seen(path, *args, **kwargs)
+
+    playing, ended = threading.Event(), threading.Event()
+
+    def film_a() -> None:  # the decoder thread of a film that plays from its copy
+        with films.staged(stick / "a.mp4") as play:
+            assert play.parent == tmp_path / "cache"
+            playing.set()
+            waking.wait(10)  # the reload looks at the stick while a plays
+        ended.set()  # a's end of stream goes to its scene from here
+
+    decoder = threading.Thread(target=film_a)
+    decoder.start()
+    assert playing.wait(10)
+    monkeypatch.setattr(Path, "stat", spun_down)
+    ahead = films.stage_ahead([stick / "a.mp4", stick / "b.mp4"])  # (a reload's)
+    try:
+        assert waking.wait(10)
+        assert ended.wait(5), "a's end waited for the stick to wake"
+    finally:
+        awake.set()
+        decoder.join(10)
+        ahead.join(10)
+    assert films.copied == 2  # b copied once the stick answered
+
+
+def test_a_stick_that_ends_a_film_short_never_leaves_a_half_copy_to_play(tmp_path):
+    """A failing stick (a broken cluster chain, a loose connector on a FUSE-mounted exFAT)
+    can end a read early with no error, the film's size and time unchanged: the part read
+    was published as the film's copy, and the film stopped half-way, at every showing until
+    the cache evicted it."""
+    stick = _stick(tmp_path, "a.mp4", size=3000)
+
+    def short(film: Path):
+        handle = open(film, "rb")  # noqa: SIM115 (the cache's with-block closes it)
+
+        class Short:
+            def __enter__(self):
+                return self
+
+            def __exit__(self, *exc) -> None:
+                handle.close()
+
+            def read(self, size: int = -1) -> bytes:
+                return handle.read(size)[:1000] if handle.tell() == 0 else b""
+
+        return Short()
+
+    films = FilmCache(tmp_path / "cache", limit_bytes=10**6, keep_free_bytes=0, elsewhere=lambda path: True,
+                      open_film=short)
+    with films.staged(stick / "a.mp4") as play:
+        assert play == stick / "a.mp4" or play.read_bytes() == (stick / "a.mp4").read_bytes()
+    assert films.copied == 0 and [p.name for p in (tmp_path / "cache").iterdir()] == []
+    films._open = staging._read_film  # the stick read whole again: copied whole
+    with films.staged(stick / "a.mp4") as play:
+        assert play.parent == tmp_path / "cache" and play.read_bytes() == (stick / "a.mp4").read_bytes()

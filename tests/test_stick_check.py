@@ -78,3 +78,86 @@ def test_check_warns_when_the_film_caches_disk_has_no_room_for_the_films(tmp_pat
     assert "has 1.0 MB to use on its disk" in problem.message and "would take 1.4 MB" in problem.message
     monkeypatch.setattr(host_check, "free_bytes", lambda folder: (keep + 2_000_000, 10**12))
     assert host_check.film_room(load_show(path), env)[1] == []
+
+
+def _unit_as(tmp_path: Path, user: str) -> Path:
+    """A kiosk service of the technician's own, run as `user`, with no CacheDirectory=: the
+    show copies films under that user's home."""
+    unit = tmp_path / "units" / "bayard.service"
+    unit.parent.mkdir(exist_ok=True)
+    unit.write_text(f"[Service]\nUser={user}\nExecStart=/usr/bin/bayard run\n")
+    return unit
+
+
+def test_check_warns_when_the_service_users_home_does_not_exist(tmp_path, monkeypatch):
+    """A kiosk user made with `adduser --system` has the home /nonexistent: the show, run as
+    it, cannot make its film cache there, and every film on the stick plays from the stick.
+    check named that folder as the cache and said nothing more."""
+    import pwd
+
+    monkeypatch.setattr(drives, "device", lambda path: 1)
+    home = tmp_path / "nonexistent"
+    entry = pwd.struct_passwd(("kiosk", "x", 990, 990, "", str(home), "/usr/sbin/nologin"))
+    monkeypatch.setattr(pwd, "getpwnam", lambda name: {"kiosk": entry}[name])
+    path = _show_with_films(tmp_path)
+    line, problems = host_check.film_room(load_show(path), {}, _unit_as(tmp_path, "kiosk"))
+    assert line.startswith(f"Film cache: {home}/.cache/bayard/films, as bayard.service runs the show"), line
+    (problem,) = [p for p in problems if "home" in p.message]
+    assert problem.severity == "warning"
+    assert (f"User=kiosk's home {home} does not exist: the show cannot make its film cache there, and films on "
+            "a USB stick play from the stick") in problem.message, problem.message
+    assert "CacheDirectory=bayard" in problem.message  # (the fix: as deploy/bayard.service has it)
+    home.mkdir()
+    assert [p for p in host_check.film_room(load_show(path), {}, _unit_as(tmp_path, "kiosk"))[1]
+            if "home" in p.message] == []
+
+
+def test_check_reads_a_service_user_given_by_number(tmp_path, monkeypatch):
+    """User=1000 runs the show as that user, with its home: check took the number for a name
+    nobody has, and judged its own shell's cache instead, saying it was the service's."""
+    import pwd
+
+    monkeypatch.setattr(drives, "device", lambda path: 1)
+    monkeypatch.setenv("HOME", str(tmp_path / "technician"))
+    entry = pwd.struct_passwd(("kiosk", "x", 1000, 1000, "", str(tmp_path / "kiosk"), "/bin/bash"))
+    monkeypatch.setattr(pwd, "getpwuid", lambda uid: {1000: entry}[uid])
+    monkeypatch.setattr(pwd, "getpwnam", lambda name: {"kiosk": entry}[name])
+    path = _show_with_films(tmp_path)
+    line, _ = host_check.film_room(load_show(path), {}, _unit_as(tmp_path, "1000"))
+    assert line.startswith(f"Film cache: {tmp_path / 'kiosk'}/.cache/bayard/films, as bayard.service runs"), line
+
+
+def test_check_reads_cache_directory_as_systemd_does(tmp_path, monkeypatch):
+    """CacheDirectory= is a list of words, each maybe quoted (systemd unquotes them), each
+    line adding to it and an empty one emptying it, drop-ins applied after the unit: check
+    took the quotes for part of the name, and judged a folder the service never uses."""
+    monkeypatch.setattr(drives, "device", lambda path: 1)
+    unit = tmp_path / "units" / "bayard.service"
+    (tmp_path / "units" / "bayard.service.d").mkdir(parents=True)
+    unit.write_text('[Service]\nCacheDirectory=old\nExecStart=/usr/bin/bayard run\n')
+    path = _show_with_films(tmp_path)
+    line, _ = host_check.film_room(load_show(path), {}, unit)
+    assert line.startswith("Film cache: /var/cache/old/films, as bayard.service runs the show"), line
+    (tmp_path / "units" / "bayard.service.d" / "cache.conf").write_text(
+        "[Service]\nCacheDirectory=\nCacheDirectory=\"bayard\" 'other'\n")
+    line, _ = host_check.film_room(load_show(path), {}, unit)
+    assert line.startswith("Film cache: /var/cache/bayard/films, as bayard.service runs the show"), line
+
+
+def test_check_warns_when_the_service_gives_the_show_no_film_cache(tmp_path, monkeypatch):
+    """A service of the technician's own with neither CacheDirectory= nor User=: systemd sets
+    no HOME, so the show makes no film cache and every film plays from the stick. check named
+    its own shell's ~/.cache as the show's."""
+    monkeypatch.setattr(drives, "device", lambda path: 1)
+    unit = tmp_path / "units" / "bayard.service"
+    unit.parent.mkdir()
+    unit.write_text("[Service]\nExecStart=/usr/bin/bayard run\n")
+    path = _show_with_films(tmp_path)
+    line, problems = host_check.film_room(load_show(path), {"HOME": str(tmp_path / "technician")}, unit)
+    assert line.startswith("Film cache: none, as bayard.service runs the show, with no CacheDirectory="), line
+    (problem,) = problems
+    assert problem.severity == "warning" and "the show makes no film cache" in problem.message
+    assert "add CacheDirectory=bayard to the service" in problem.message
+    unit.write_text("[Service]\nExecStart=/usr/bin/bayard run\nEnvironment=XDG_CACHE_HOME=/srv/cache\n")
+    line, problems = host_check.film_room(load_show(path), {"HOME": str(tmp_path / "technician")}, unit)
+    assert line.startswith("Film cache: /srv/cache/bayard/films, as bayard.service runs the show"), line

@@ -203,22 +203,31 @@ class FilmRoom:
             self._last = {k: v for k, v in self._last.items() if v != victim}
             total -= vsize
 
-    def _plan(self, films: list[Path]) -> list[Path]:
-        """The films to hold copies of: in playlist order, each that fits the room the films
-        before it leave (called with the lock held). Their copies are never evicted for a
-        film outside the plan, which plays from its drive instead."""
-        room, plan, planned, total = self.limit_bytes, [], set(), 0
+    def _sized(self, films: list[Path]) -> list[tuple[Path, int, Path]]:
+        """(film, size, its copy's path) of each film in reach, for _plan: read off the stick
+        WITHOUT the lock (a USB disk spun down answers its first look after seconds, and a
+        film ending, which takes the lock, held its last frame on screen until it woke)."""
+        sized = []
         for film in films:
             try:
                 st = film.stat()
+                sized.append((film, st.st_size, self._copy_path(film, st)))
             except OSError:
                 continue  # out of reach: its scene says so when it comes
-            total += st.st_size
-            if st.st_size > room:
+        return sized
+
+    def _plan(self, films: list[tuple[Path, int, Path]]) -> list[Path]:
+        """The films to hold copies of (`films` as _sized gives them): in playlist order, each
+        that fits the room the films before it leave (called with the lock held). Their
+        copies are never evicted for a film outside the plan, which plays from its drive instead."""
+        room, plan, planned, total = self.limit_bytes, [], set(), 0
+        for film, size, copy in films:
+            total += size
+            if size > room:
                 continue
-            room -= st.st_size
+            room -= size
             plan.append(film)
-            planned.add(self._copy_path(film, st))
+            planned.add(copy)
         self._planned, self.playlist_bytes = planned, total
         if total > self.limit_bytes > 0:
             log.warning("the show's films on their drive need %s MB, more than the film cache's %s MB: the "

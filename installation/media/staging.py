@@ -196,18 +196,23 @@ class FilmCache(FilmRoom):
         `stop` was set, else why not (the part then removed). Raises RuntimeError where the
         film went or changed meanwhile."""
         try:
+            written = 0
             with self._open(film) as src, open(part, "wb") as dst:
                 while chunk := src.read(CHUNK_BYTES):
                     if stop is not None and stop.is_set():
                         _discard(part)
                         return None
                     dst.write(chunk)
+                    written += len(chunk)
                 dst.flush()
                 os.fsync(dst.fileno())
             after = film.stat()
             if (after.st_size, after.st_mtime_ns) != (st.st_size, st.st_mtime_ns):
                 _discard(part)
                 raise RuntimeError("changed while it was being copied (a copy onto the drive still in progress?)")
+            if written != st.st_size:  # a failing drive's read that ended early without an error
+                _discard(part)
+                return f"its drive gave {written:,} of its {st.st_size:,} bytes; the drive may be failing"
         except OSError as exc:
             _discard(part)
             if not film.is_file():
@@ -239,6 +244,7 @@ class FilmCache(FilmRoom):
         stop = self._ahead_stop = threading.Event()
 
         def run() -> None:
+            sized = self._sized(films)  # (off the stick before the lock: see _sized)
             # A part file a power cut or a kill left mid-copy: cleared before a new copy, it
             # stayed for good (uncounted in status) where every film was already copied.
             if not self._acquire(self._lock, stop):
@@ -252,7 +258,7 @@ class FilmCache(FilmRoom):
                         if stale != self._part:  # (a film's copy under way is not a power cut's)
                             _discard(stale)
                 resized = limit_bytes is not None and self._resize(limit_bytes)
-                plan = self._plan(films)
+                plan = self._plan(sized)
                 if resized:
                     self._trim()
             finally:

@@ -150,20 +150,59 @@ def service_cache_env(reading: units.Reading) -> dict[str, str]:
     user = ""
     for key, value in reading.settings:
         if key == "CacheDirectory":
-            names = [*names, *(word.split(":")[0] for word in value.split())] if value else []
+            names = [*names, *(word.split(":")[0] for word in _words(value))] if value else []
         elif key == "User":
             user = value.strip('"')
     env: dict[str, str] = {}
     if names:
         env["CACHE_DIRECTORY"] = ":".join(str(Path("/var/cache") / name) for name in names)
-    if user and user not in ("root", "0"):
-        import pwd
-
-        with contextlib.suppress(KeyError):  # (a user this machine lacks: the service would not start)
-            env["HOME"] = pwd.getpwnam(user).pw_dir
-    elif user:
-        env["HOME"] = "/root"
+    home = service_home(user)
+    if home is not None:
+        env["HOME"] = home
     return {**env, **reading.environment}
+
+
+def _words(value: str) -> list[str]:
+    """A list setting's words as systemd splits them, quotes taken off (CacheDirectory="bayard"
+    names /var/cache/bayard); none where a quote is left open (systemd ignores the line)."""
+    import shlex
+
+    try:
+        return shlex.split(value)
+    except ValueError:
+        return []
+
+
+def service_home(user: str) -> str | None:
+    """HOME as systemd sets it for User= (systemd.exec(5)): /root for root; else the user's
+    home from the user database, the user named or given by number (User=1000 was taken for
+    a name nobody has); None for no User=, a user this machine lacks (the service would not
+    start), or a home that is not an absolute path (systemd leaves HOME unset then)."""
+    if not user:
+        return None
+    if user in ("root", "0"):
+        return "/root"
+    import pwd
+
+    try:
+        entry = pwd.getpwuid(int(user)) if user.isdigit() else pwd.getpwnam(user)
+    except (KeyError, OverflowError):
+        return None
+    return entry.pw_dir if entry.pw_dir.startswith("/") else None
+
+
+def _homeless(folder: Path, unit: Path | None) -> str:
+    """Why the service's user cannot have `folder` made, where it lies in a home that does
+    not exist (`adduser --system` gives /nonexistent), else ''. The show makes its cache's
+    folders itself, but not its user's home."""
+    reading = units.read(unit or units.SERVICE_UNIT)
+    user = next((v for k, v in reversed(reading.settings) if k == "User"), "").strip('"')
+    home = service_home(user)
+    if home is None or user in ("root", "0") or Path(home) not in folder.parents or Path(home).exists():
+        return ""
+    return (f"User={user}'s home {home} does not exist: the show cannot make its film cache there, and films on "
+            "a USB stick play from the stick, which cannot be taken out while one of them plays; add "
+            "CacheDirectory=bayard to the service (as deploy/bayard.service has it), or give the user a home")
 
 
 def film_cache_place(env: Mapping[str, str] | None = None, unit: Path | None = None) -> tuple[Path | None, str]:
@@ -180,6 +219,10 @@ def film_cache_place(env: Mapping[str, str] | None = None, unit: Path | None = N
         folder = cache_folder(service_cache_env(reading))
         if folder is not None:
             return folder, f"as {reading.unit.name} runs the show"
+        # (systemd sets HOME only for a unit with User=: this shell's folder, named in its
+        # stead, was one the show never copies to, for it makes no film cache at all)
+        return None, (f"as {reading.unit.name} runs the show, with no CacheDirectory=, no User= (systemd sets "
+                      "HOME only with one) and no XDG_CACHE_HOME")
     how = "from this shell's environment"
     if reading.unit is None:  # (a kiosk set up by deploy/setup-kiosk.sh copies to /var/cache/bayard/films)
         how += (", no kiosk service being installed; under deploy/bayard.service it is /var/cache/bayard/films "
@@ -198,6 +241,13 @@ def film_room(show: Any, env: Mapping[str, str] | None = None,
     if limit_mb <= 0:  # (the show's docs say the films then hold the stick)
         return "Film cache: off ([runtime] film_cache_mb = 0): films on a USB stick play from it", []
     home, how = film_cache_place(env, unit)
+    if home is None and how.startswith("as "):
+        said = (f"the show makes no film cache ({how.removeprefix('as ')}): films on a USB stick play from it, "
+                "which cannot be taken out while one of them plays; add CacheDirectory=bayard to the service (as "
+                "deploy/bayard.service has it)")
+        where = line_of(read_text(show.path), ("runtime", "film_cache_mb"))
+        return (f"Film cache: none, {how}: films on a USB stick play from it",
+                [Problem(show.path, where, "runtime.film_cache_mb", said, severity="warning")])
     if home is None:
         return ("Film cache: none (no CACHE_DIRECTORY, XDG_CACHE_HOME or HOME to put it in): films on a USB "
                 "stick play from it"), []
@@ -224,6 +274,9 @@ def film_room(show: Any, env: Mapping[str, str] | None = None,
             f"cache's {mb_text(limit_mb * MB)} MB: the first that fit together are copied to the show's disk and "
             "the rest play from the stick, which cannot be taken out while one of them plays; set [runtime] "
             f"film_cache_mb = {needed_mb(total)} to copy them all", severity="warning"))
+    homeless = _homeless(home, unit) if how.startswith("as ") and "CACHE_DIRECTORY" not in how else ""
+    if homeless:
+        problems.append(Problem(show.path, where, "runtime.film_cache_mb", homeless, severity="warning"))
     wanted = min(total, limit_mb * MB)
     room = None if free is None else free + _copies_bytes(home) - KEEP_FREE_BYTES  # (copies there may go)
     if room is not None and wanted > room:

@@ -4,7 +4,8 @@ left half-saved when the power went, or broken while the kiosk was off, and syst
 restart found nothing to fall back on, so the quiz rested on its start card all day.
 
 What is kept is the manifest's reading: each item's picture (named from the content
-folder, so a show folder moved whole still finds them), truth, credit, source and match.
+folder, so a show folder moved whole still finds them) and its size in bytes (another
+picture under its name is not told the truth kept for this one), truth, credit, source and match.
 Not the visitors' answers (quiz_items.QuizStats keeps those) and not the machine's
 verdicts: a verdict comes with the pictures the reveal draws (its noise spectrum, the
 eyes), and the detector judges an item again in tens of milliseconds on the worker, from
@@ -38,7 +39,7 @@ def keep(path: Path, manifest: str, items: list[Item]) -> None:
     all (a power cut mid-write leaves the copy before). Never raises: a full or read-only
     disk only means a restart has no newer copy, said once in the log."""
     listed = [{"key": i.key, "truth": i.truth, "credit": i.credit, "source": i.source, "match": i.match,
-               "altered": i.altered} for i in items]
+               "altered": i.altered, "bytes": _size(i.path)} for i in items]
     text = json.dumps({"version": VERSION, "manifest": manifest, "saved": time.time(), "items": listed}, indent=1)
     try:
         atomic_write_text(path, text)
@@ -63,16 +64,45 @@ def recall(path: Path, manifest: str, content_root: Path, root: Path | None) -> 
             raise ValueError("not a copy this version of Bayard wrote")
         if data.get("manifest") != manifest:
             return [], "", ""  # another manifest's items: the scene was pointed at a new one
-        items = []
+        items, other = [], []
         for entry in data["items"]:
             key, truth, credit, source, match, altered = (entry[f] for f in _FIELDS)
             if not all(isinstance(v, str) for v in (key, credit, source, match)) or truth not in ("real", "fake"):
                 raise ValueError(f"an item written wrongly: {entry!r:.80}")
-            items.append(Item(key, content_root / key, truth, credit, source, match, bool(altered)))
-        saved = time.strftime("%Y-%m-%d %H:%M", time.localtime(float(data.get("saved", 0))))
+            item = Item(key, content_root / key, truth, credit, source, match, bool(altered))
+            now = _size(item.path)
+            if isinstance(entry.get("bytes"), int) and now is not None and now != entry["bytes"]:
+                other.append(key)  # (one gone is the preparation's to say: "file not found")
+                continue
+            items.append(item)
     except (AttributeError, KeyError, TypeError, ValueError) as error:
         return [], "", _unusable(path, root, str(error))
-    return items, saved, ""
+    note = "" if not other else (
+        f"{shown(path, root)}: " + ", ".join(repr(key) for key in other)
+        + f" {'is' if len(other) == 1 else 'are'} left out: its picture is not the one it was kept with (another "
+        "file under its name: the show's content changed, or another show's left this), so whether it is real "
+        "or fake is not known; mend the manifest to play it")
+    return items, _saved_at(data.get("saved")), note
+
+
+def _saved_at(saved: object) -> str:
+    """When the items were kept, for the technician; a date damaged alone (a number no clock
+    reaches: its overflow faulted the quiz) does not take the whole items with it."""
+    try:
+        return time.strftime("%Y-%m-%d %H:%M", time.localtime(float(saved)))  # type: ignore[arg-type]
+    except (ArithmeticError, OSError, TypeError, ValueError):
+        return "a date that could not be read"
+
+
+def _size(picture: Path) -> int | None:
+    """A kept item's picture's size in bytes: another picture under its name (a stick swapped
+    for another show made from the same template, a picture replaced while the manifest was
+    broken) is told by it, and is not played with the truth kept for the one before. (Not its
+    time: a show folder copied whole keeps its sizes, not always its times.)"""
+    try:
+        return picture.stat().st_size
+    except OSError:
+        return None
 
 
 def _unusable(path: Path, root: Path | None, why: str) -> str:

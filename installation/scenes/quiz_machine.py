@@ -13,11 +13,12 @@ from typing import Any
 import numpy as np
 
 from ..models.detector.crossfit import sha256_of
+from .quiz_pictures import file_stamp
 
 _MACHINES: dict[tuple, Any] = {}  # loaded once per process, by (name, folder, its files, device)
-# Judgements by (file, size, mtime, detector): the scene is rebuilt on every showing and
+# Judgements by (file, size, (mtime, ctime), detector): the scene is rebuilt on every showing and
 # judging an item costs tens of milliseconds; the cache holds no images, only results.
-_JUDGED: dict[tuple[str, int, int, int], Any] = {}
+_JUDGED: dict[tuple[str, int, tuple[int, ...], int], Any] = {}
 
 
 def load_machine(name: str, models_dir: Path | None, set_in: str = "the scene file") -> tuple[Any, str]:
@@ -62,10 +63,11 @@ def gallery_crossfit(models_dir: Path | None) -> tuple[dict, bool]:
     return crossfit, figures is not None and figures[0] < COIN_AUC
 
 
-_FILES: dict[str, tuple[int, int, str | None]] = {}  # an item's file: (size, mtime, sha256) when last read
+# an item's file: (size, (mtime, ctime), sha256) when last read
+_FILES: dict[str, tuple[int, tuple[int, ...], str | None]] = {}
 
 
-def _file_stamp(path: Path, with_sha: bool) -> tuple[int, int, str | None]:
+def _file_stamp(path: Path, with_sha: bool) -> tuple[int, tuple[int, ...], str | None]:
     """(size, modification time, sha256 where asked) of an item's file, as last read where
     its drive is out: a quiz on a USB stick taken out plays the pictures kept from it
     (media/kept.py), judged as they were. The sha256 is read again only for a changed file."""
@@ -77,9 +79,11 @@ def _file_stamp(path: Path, with_sha: bool) -> tuple[int, int, str | None]:
             raise
         return known
     known = _FILES.get(str(path))
-    if known is not None and known[:2] == (stat.st_size, stat.st_mtime_ns) and (known[2] or not with_sha):
+    size, *times = file_stamp(stat)  # (the change time too: a picture turned in place keeps size and time)
+    changed = tuple(times)
+    if known is not None and known[:2] == (size, changed) and (known[2] or not with_sha):
         return known
-    stamp = (stat.st_size, stat.st_mtime_ns, sha256_of(path) if with_sha else None)
+    stamp = (size, changed, sha256_of(path) if with_sha else None)
     _FILES[str(path)] = stamp
     return stamp
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -48,13 +49,36 @@ class ScreenCopy:
 
 @dataclass(frozen=True)
 class _Kept:
-    stamp: tuple[int, int]  # (size, mtime) of the file the copy was made from
+    stamp: tuple[int, int, int]  # file_stamp() of the file the copy was made from
     copy: ScreenCopy
+    # Whether that file lay on another drive (a USB stick) then: asked when the copy is made,
+    # as media.kept asks. Asked once the file is out of reach, an unmounted stick's path lies
+    # on the show's own disk (its nearest folder, the empty mount point, does), and a quiz
+    # with no machine rested, every item "file not found".
+    apart: bool = False
+
+
+def file_stamp(stat: os.stat_result) -> tuple[int, int, int]:
+    """What tells a picture's file changed: its size and modification time, and its change
+    time, which no tool can set back (`exiftool -P` turning a picture by its EXIF tag keeps
+    the size and the time, and the quiz showed it sideways until a restart). Read from the
+    disk, so the same on a USB stick put back."""
+    return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns
 
 
 _lock = threading.Lock()
 _copies: OrderedDict[tuple[str, int], _Kept] = OrderedDict()  # by (file, side wanted)
+_shown_at: dict[tuple[str, int], int] = {}  # a kept copy -> the showing that last showed it
+_showing = 0  # counts the quiz's showings (begin_showing)
 _said: set[str] = set()
+
+
+def begin_showing() -> None:
+    """A quiz starts making its items ready (every showing, in the same order): the copies
+    this showing uses are kept before any other (see _keep)."""
+    global _showing
+    with _lock:
+        _showing += 1
 
 
 def screen_copy(path: Path, wanted: int, whole: bool = False) -> ScreenCopy:
@@ -63,15 +87,15 @@ def screen_copy(path: Path, wanted: int, whole: bool = False) -> ScreenCopy:
     Raises MediaError as imaging.read_rgb does."""
     key = (str(path), wanted)
     try:
-        stat = Path(path).stat()
-        stamp: tuple[int, int] | None = (stat.st_size, stat.st_mtime_ns)
+        stamp: tuple[int, int, int] | None = file_stamp(Path(path).stat())
     except OSError:
         stamp = None
     with _lock:
         kept = _copies.get(key)
         if kept is not None:
             _copies.move_to_end(key)
-    if kept is not None and not whole and (kept.stamp == stamp or (stamp is None and staging.elsewhere(path))):
+            _shown_at[key] = _showing
+    if kept is not None and not whole and (kept.stamp == stamp or (stamp is None and kept.apart)):
         if stamp is None and str(path) not in _said:  # its stick taken out: shown as last read (as media.kept)
             _said.add(str(path))
             log.warning("%s is out of reach (its drive taken out?): the quiz shows the picture last read from it",
@@ -93,20 +117,31 @@ def screen_copy(path: Path, wanted: int, whole: bool = False) -> ScreenCopy:
         copy = copy.copy()
     copy.flags.writeable = False  # shared by every later showing
     if stamp is not None:
-        _keep(key, _Kept(stamp, ScreenCopy(copy, own_size)))
+        _keep(key, _Kept(stamp, ScreenCopy(copy, own_size), staging.elsewhere(Path(path))))
     return ScreenCopy(copy, own_size, image if whole else None)
 
 
 def _keep(key: tuple[str, int], kept: _Kept) -> None:
+    """Keep `kept` within COPIES_MAX_BYTES: the copies least recently shown go first, but not
+    one this showing has shown. A showing makes its items ready in the same order each time,
+    and where they did not all fit, each copy kept pushed out the one the next showing needed
+    first: none was ever found again. Now the copies that fit stay, and the rest are decoded
+    at each showing (`key` itself goes where every other is this showing's)."""
     with _lock:
         _copies[key] = kept
         _copies.move_to_end(key)
+        _shown_at[key] = _showing
         while len(_copies) > 1 and sum(k.copy.image.nbytes for k in _copies.values()) > COPIES_MAX_BYTES:
-            _copies.popitem(last=False)
+            victim = next((k for k in _copies if k != key and _shown_at.get(k, -1) < _showing), key)
+            del _copies[victim]
+            _shown_at.pop(victim, None)
+            if victim == key:
+                break
 
 
 def forget() -> None:
     """Drop every kept copy (tests; the bench)."""
     with _lock:
         _copies.clear()
+        _shown_at.clear()
         _said.clear()

@@ -22,7 +22,7 @@ from .quiz_items import Item, ItemsError, QuizStats, left_out, load_folder, too_
 from .quiz_kept_items import kept_file
 from .quiz_machine import gallery_crossfit, judged, judged_already, load_machine
 from .quiz_manifest import ItemPlaces, read_playing
-from .quiz_pictures import screen_copy
+from .quiz_pictures import begin_showing, screen_copy
 
 PREVIEW_SIDE = 640  # display copies are kept at least this large where the picture has the pixels (see prepare)
 _REPORTED: set[str] = set()  # broken items already logged (scenes are rebuilt on every play)
@@ -75,6 +75,7 @@ class Preparing:
         # Kept as large as this screen draws it, at most its own pixels: a fixed 640 px copy
         # was enlarged twice over on a 4K screen however large the picture was.
         wanted = max(PREVIEW_SIDE, picture_room(self.context.size))
+        begin_showing()  # (the copies this showing makes ready are kept first: see quiz_pictures._keep)
         for item in items:
             # The picture is decoded whole only for the machine to judge it (the first
             # showing, or a changed file): resizing would wash out exactly the traces the
