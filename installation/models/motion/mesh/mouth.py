@@ -70,6 +70,17 @@ MOUTH_CORNERS = (INNER_LIPS.index(78), INNER_LIPS.index(308))
 # grin parted by 4 pixels on a small face showed 0.6 of its teeth: a dark slot).
 MIN_TEETH_PX = 1.5
 FILLING_BAND, FILLING_MIN_PX = (0.2, 0.4), 0.75
+# Where a row of teeth meets its lip, the cavity's shadow at the lip shows between them: this
+# share of the way from the teeth to the cavity's paint there, at the lip, over this share of
+# the opening or this many pixels, whichever is more. The cavity's shadows at the lips
+# (cavity.py) lay under the teeth and were painted over, and where a picture's lips are as
+# light as its teeth (a pencil drawing's paper, a pale miniature, an old print's lit lip) the
+# teeth ran into the lips with no line between: the face mesh took lip and teeth as one lip and
+# read only the dark between the rows as the opening (on a talking driver, two pencil drawings
+# of bearded men read 0.58 and 0.67 of the driver's mouth amplitude from a mesh opened 1.0 of
+# it; 0.63 and 0.76 with the line), and a viewer saw a slot. (The teeth darkened by the same
+# share instead read 0.68 and 0.79, but drew the line darker than anything in a pale picture.)
+TEETH_LIP_LINE = (0.6, 0.05, 1.2)
 # With the visitor's teeth unread (their opening too narrow to read, teeth.MIN_GAP_PX), the
 # opening is a parted grin or a word: the upper teeth's edges show about this share of the
 # face's height (at most UNREAD_MOST of the opening), or the old hint growing with the
@@ -276,6 +287,7 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
         throat = (THROAT_SHADE * grow * np.exp(-(u[:1] / 0.45) ** 2)).astype(np.float32) * (1.0 - back) * high
     dark_and_light = of_rig(rig)
     colour, floor = cavity_colours(pal, u, v, height, gap, throat, dark_and_light[0])
+    cavity = colour.copy()  # (what shows between the teeth and the lips: TEETH_LIP_LINE)
     if tongue_band is not None:
         # The tongue lies behind the teeth: painted first, the teeth over it.
         cover, shade = tongue_layer(u, v, tongue_band, gap, half)
@@ -331,6 +343,10 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
         under = np.exp(-((np.maximum(v - upper_band, 0.0) / soft) ** 2)) * (v > upper_band) * upper_shown
         over = np.exp(-((np.maximum(1.0 - lower_band - v, 0.0) / soft) ** 2)) * (v < 1.0 - lower_band) * lower_shown
         colour *= (1.0 - 0.35 * np.maximum(under, over) * fade)[..., None]
+        # Where the teeth meet the lips, the cavity's shadow at the lips between them (TEETH_LIP_LINE).
+        width = max(TEETH_LIP_LINE[1], TEETH_LIP_LINE[2] / max(gap, 1.0))
+        lip_edge = np.exp(-(np.minimum(v, 1.0 - v) / width) ** 2)
+        colour += (cavity - colour) * (TEETH_LIP_LINE[0] * lip_edge * np.maximum(upper_teeth, lower_teeth))[..., None]
     # The paint as soft as the picture, but, like the outline, never so soft that a narrow
     # opening's teeth fade into its dark: blurred by a soft picture's 1-1.6 px, a toothy grin
     # parted by a few pixels was a dark slot with no teeth.
