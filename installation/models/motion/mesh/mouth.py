@@ -80,7 +80,10 @@ FILLING_BAND, FILLING_MIN_PX = (0.2, 0.4), 0.75
 # of bearded men read 0.58 and 0.67 of the driver's mouth amplitude from a mesh opened 1.0 of
 # it; 0.63 and 0.76 with the line), and a viewer saw a slot. (The teeth darkened by the same
 # share instead read 0.68 and 0.79, but drew the line darker than anything in a pale picture.)
+# Drawn from an opening of LIP_LINE_FROM_PX, fully at twice that: in a thin grin a pixel's line
+# at each lip took the teeth, and it was a dark slot again.
 TEETH_LIP_LINE = (0.6, 0.05, 1.2)
+LIP_LINE_FROM_PX = 6.0
 # With the visitor's teeth unread (their opening too narrow to read, teeth.MIN_GAP_PX), the
 # opening is a parted grin or a word: the upper teeth's edges show about this share of the
 # face's height (at most UNREAD_MOST of the opening), or the old hint growing with the
@@ -346,7 +349,8 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
         # Where the teeth meet the lips, the cavity's shadow at the lips between them (TEETH_LIP_LINE).
         width = max(TEETH_LIP_LINE[1], TEETH_LIP_LINE[2] / max(gap, 1.0))
         lip_edge = np.exp(-(np.minimum(v, 1.0 - v) / width) ** 2)
-        colour += (cavity - colour) * (TEETH_LIP_LINE[0] * lip_edge * np.maximum(upper_teeth, lower_teeth))[..., None]
+        drawn = TEETH_LIP_LINE[0] * float(np.clip(gap / LIP_LINE_FROM_PX - 1.0, 0.0, 1.0))
+        colour += (cavity - colour) * (drawn * lip_edge * np.maximum(upper_teeth, lower_teeth))[..., None]
     # The paint as soft as the picture, but, like the outline, never so soft that a narrow
     # opening's teeth fade into its dark: blurred by a soft picture's 1-1.6 px, a toothy grin
     # parted by a few pixels was a dark slot with no teeth.
