@@ -70,18 +70,20 @@ MOUTH_CORNERS = (INNER_LIPS.index(78), INNER_LIPS.index(308))
 # grin parted by 4 pixels on a small face showed 0.6 of its teeth: a dark slot).
 MIN_TEETH_PX = 1.5
 FILLING_BAND, FILLING_MIN_PX = (0.2, 0.4), 0.75
-# Where a row of teeth meets its lip, the cavity's shadow at the lip shows between them: this
-# share of the way from the teeth to the cavity's paint there, at the lip, over this share of
-# the opening or this many pixels (or the picture's softness), whichever is more. The cavity's
-# shadows at the lips (cavity.py) lay under the teeth and were painted over, and where a
-# picture's lips are as light as its teeth (a pencil drawing's paper, a pale miniature, an old
-# print's lit lip) the teeth ran into the lips with no line between: the face mesh took lip and
-# teeth as one lip and read only the dark between the rows as the opening (on a talking driver,
-# two pencil drawings of bearded men read 0.58 and 0.67 of the driver's mouth amplitude from a
-# mesh opened 1.0 of it; 0.63 and 0.76 with the line), and a viewer saw a slot. (The teeth
-# darkened by the same share instead read 0.68 and 0.79, but drew the line darker than anything
-# in a pale picture.) Drawn from an opening of LIP_LINE_FROM_PX, fully at twice that: in a thin
-# grin a pixel's line at each lip took the teeth, and it was a dark slot again.
+# Where the lower teeth meet the lower lip, which stands in front of them, the cavity's shadow
+# at the lip shows between them: this share of the way from the teeth to the cavity's paint
+# there, at the lip, over this share of the opening or this many pixels (or the picture's
+# softness), whichever is more. The cavity's shadow at the lip (cavity.py) lay under the teeth
+# and was painted over, and where a picture's lips are as light as its teeth (a pencil drawing's
+# paper, a pale miniature, an old print's lit lip) the teeth ran into the lip with no line
+# between: the face mesh took lip and teeth as one lip and read only the dark above them as the
+# opening (on a talking driver, a pencil drawing of a bearded man read 0.67 of the driver's
+# mouth amplitude from a mesh opened 1.0 of it; 0.72 with the line), and a viewer saw a slot.
+# (Not at the upper lip: a smile's upper lip rests on its teeth, and a line there read the smile
+# as less open, 0.69 -> 0.65 on the shared 1904 photograph. Nor the teeth darkened by the same
+# share: that read better, but drew the line darker than anything in a pale picture.) Drawn from
+# an opening of LIP_LINE_FROM_PX, fully at twice that: in a thin grin a pixel's line took the
+# teeth, and it was a dark slot again.
 TEETH_LIP_LINE = (0.6, 0.05, 1.2)
 LIP_LINE_FROM_PX = 6.0
 # With the visitor's teeth unread (their opening too narrow to read, teeth.MIN_GAP_PX), the
@@ -346,11 +348,11 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
         under = np.exp(-((np.maximum(v - upper_band, 0.0) / soft) ** 2)) * (v > upper_band) * upper_shown
         over = np.exp(-((np.maximum(1.0 - lower_band - v, 0.0) / soft) ** 2)) * (v < 1.0 - lower_band) * lower_shown
         colour *= (1.0 - 0.35 * np.maximum(under, over) * fade)[..., None]
-        # Where the teeth meet the lips, the cavity's shadow at the lips between them (TEETH_LIP_LINE).
+        # Where the lower teeth meet the lower lip, the cavity's shadow between them (TEETH_LIP_LINE).
         width = max(TEETH_LIP_LINE[1], max(TEETH_LIP_LINE[2], blur) / max(gap, 1.0))  # no sharper than the picture
-        lip_edge = np.exp(-(np.minimum(v, 1.0 - v) / width) ** 2)
+        lip_edge = np.exp(-((1.0 - v) / width) ** 2)
         drawn = TEETH_LIP_LINE[0] * float(np.clip(gap / LIP_LINE_FROM_PX - 1.0, 0.0, 1.0))
-        colour += (cavity - colour) * (drawn * lip_edge * np.maximum(upper_teeth, lower_teeth))[..., None]
+        colour += (cavity - colour) * (drawn * lip_edge * lower_teeth)[..., None]
     # The paint as soft as the picture, but, like the outline, never so soft that a narrow
     # opening's teeth fade into its dark: blurred by a soft picture's 1-1.6 px, a toothy grin
     # parted by a few pixels was a dark slot with no teeth.
