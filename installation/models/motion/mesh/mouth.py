@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 
 from .cavity import cavity_colours, grain_in_darks
-from .enamel import biting_edge, tooth_light
+from .enamel import biting_edge, lower_lip_line, tooth_light
 from .halftone import HalftoneScreen
 from .named_points import INNER_LIPS, LOWER_INNER_LIP, UPPER_INNER_LIP
 from .palette import TEETH_SHADE_AT, Palette
@@ -70,22 +70,6 @@ MOUTH_CORNERS = (INNER_LIPS.index(78), INNER_LIPS.index(308))
 # grin parted by 4 pixels on a small face showed 0.6 of its teeth: a dark slot).
 MIN_TEETH_PX = 1.5
 FILLING_BAND, FILLING_MIN_PX = (0.2, 0.4), 0.75
-# Where the lower teeth meet the lower lip, which stands in front of them, the cavity's shadow
-# at the lip shows between them: this share of the way from the teeth to the cavity's paint
-# there, at the lip, over this share of the opening or this many pixels (or the picture's
-# softness), whichever is more. The cavity's shadow at the lip (cavity.py) lay under the teeth
-# and was painted over, and where a picture's lips are as light as its teeth (a pencil drawing's
-# paper, a pale miniature, an old print's lit lip) the teeth ran into the lip with no line
-# between: the face mesh took lip and teeth as one lip and read only the dark above them as the
-# opening (on a talking driver, a pencil drawing of a bearded man read 0.67 of the driver's
-# mouth amplitude from a mesh opened 1.0 of it; 0.72 with the line), and a viewer saw a slot.
-# (Not at the upper lip: a smile's upper lip rests on its teeth, and a line there read the smile
-# as less open, 0.69 -> 0.65 on the shared 1904 photograph. Nor the teeth darkened by the same
-# share: that read better, but drew the line darker than anything in a pale picture.) Drawn from
-# an opening of LIP_LINE_FROM_PX, fully at twice that: in a thin grin a pixel's line took the
-# teeth, and it was a dark slot again.
-TEETH_LIP_LINE = (0.6, 0.05, 1.2)
-LIP_LINE_FROM_PX = 6.0
 # With the visitor's teeth unread (their opening too narrow to read, teeth.MIN_GAP_PX), the
 # opening is a parted grin or a word: the upper teeth's edges show about this share of the
 # face's height (at most UNREAD_MOST of the opening), or the old hint growing with the
@@ -292,7 +276,7 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
         throat = (THROAT_SHADE * grow * np.exp(-(u[:1] / 0.45) ** 2)).astype(np.float32) * (1.0 - back) * high
     dark_and_light = of_rig(rig)
     colour, floor = cavity_colours(pal, u, v, height, gap, throat, dark_and_light[0])
-    cavity = colour.copy()  # (what shows between the teeth and the lips: TEETH_LIP_LINE)
+    cavity = colour.copy()  # (what shows between the lower teeth and the lip: `lower_lip_line`)
     if tongue_band is not None:
         # The tongue lies behind the teeth: painted first, the teeth over it.
         cover, shade = tongue_layer(u, v, tongue_band, gap, half)
@@ -348,11 +332,7 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
         under = np.exp(-((np.maximum(v - upper_band, 0.0) / soft) ** 2)) * (v > upper_band) * upper_shown
         over = np.exp(-((np.maximum(1.0 - lower_band - v, 0.0) / soft) ** 2)) * (v < 1.0 - lower_band) * lower_shown
         colour *= (1.0 - 0.35 * np.maximum(under, over) * fade)[..., None]
-        # Where the lower teeth meet the lower lip, the cavity's shadow between them (TEETH_LIP_LINE).
-        width = max(TEETH_LIP_LINE[1], max(TEETH_LIP_LINE[2], blur) / max(gap, 1.0))  # no sharper than the picture
-        lip_edge = np.exp(-((1.0 - v) / width) ** 2)
-        drawn = TEETH_LIP_LINE[0] * float(np.clip(gap / LIP_LINE_FROM_PX - 1.0, 0.0, 1.0))
-        colour += (cavity - colour) * (drawn * lip_edge * lower_teeth)[..., None]
+        colour = lower_lip_line(colour, cavity, v, lower_teeth, gap, blur)
     # The paint as soft as the picture, but, like the outline, never so soft that a narrow
     # opening's teeth fade into its dark: blurred by a soft picture's 1-1.6 px, a toothy grin
     # parted by a few pixels was a dark slot with no teeth.
