@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 
 from .cavity import cavity_colours, grain_in_darks
-from .enamel import biting_edge, tooth_light
+from .enamel import biting_edge, lower_lip_line, tooth_light
 from .halftone import HalftoneScreen
 from .named_points import INNER_LIPS, LOWER_INNER_LIP, UPPER_INNER_LIP
 from .palette import TEETH_SHADE_AT, Palette
@@ -276,6 +276,7 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
         throat = (THROAT_SHADE * grow * np.exp(-(u[:1] / 0.45) ** 2)).astype(np.float32) * (1.0 - back) * high
     dark_and_light = of_rig(rig)
     colour, floor = cavity_colours(pal, u, v, height, gap, throat, dark_and_light[0])
+    cavity = colour.copy()  # (what shows between the lower teeth and the lip: `lower_lip_line`)
     if tongue_band is not None:
         # The tongue lies behind the teeth: painted first, the teeth over it.
         cover, shade = tongue_layer(u, v, tongue_band, gap, half)
@@ -331,6 +332,7 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
         under = np.exp(-((np.maximum(v - upper_band, 0.0) / soft) ** 2)) * (v > upper_band) * upper_shown
         over = np.exp(-((np.maximum(1.0 - lower_band - v, 0.0) / soft) ** 2)) * (v < 1.0 - lower_band) * lower_shown
         colour *= (1.0 - 0.35 * np.maximum(under, over) * fade)[..., None]
+        colour = lower_lip_line(colour, cavity, v, lower_teeth, gap, blur)
     # The paint as soft as the picture, but, like the outline, never so soft that a narrow
     # opening's teeth fade into its dark: blurred by a soft picture's 1-1.6 px, a toothy grin
     # parted by a few pixels was a dark slot with no teeth.
