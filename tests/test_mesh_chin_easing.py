@@ -15,7 +15,15 @@ import numpy as np
 import pytest
 
 from installation.models.motion.mesh import MeshAnimator
-from installation.models.motion.mesh.named_points import JAW_LINE, LOWER_INNER_LIP, LOWER_OUTER_LIP, OUTER_LIPS
+from installation.models.motion.mesh.chin_skin import _crossing
+from installation.models.motion.mesh.folds import triangle_areas
+from installation.models.motion.mesh.named_points import (
+    FACE_OVAL,
+    JAW_LINE,
+    LOWER_INNER_LIP,
+    LOWER_OUTER_LIP,
+    OUTER_LIPS,
+)
 
 FACES = Path(__file__).parent / "data" / "faces-cc0"
 CHIN = 152
@@ -145,3 +153,48 @@ def test_the_first_wide_open_mouth_builds_nothing_in_its_frame(stack, monkeypatc
     eased = warper.unfold(dst)
     assert not warper.easing.folded(eased).any()
     assert not solves
+
+
+def _below_the_jaw(points: np.ndarray, jaw: np.ndarray) -> np.ndarray:
+    """How far below the jaw line (pixels; its lowest crossing down the picture) each point lies,
+    where the jaw line spans it across (-inf elsewhere)."""
+    _, jaw_down = _crossing(points[:, 0], jaw)
+    spanned = (points[:, 0] > jaw[:, 0].min()) & (points[:, 0] < jaw[:, 0].max())
+    return np.where(spanned, points[:, 1] - jaw_down, -np.inf)
+
+
+def _largest_stretch(before: np.ndarray, after: np.ndarray) -> float:
+    """The most any of the triangles (corners x (x, y), before and after) is stretched, in any direction."""
+    def edges(corners):
+        return np.stack([corners[:, 1] - corners[:, 0], corners[:, 2] - corners[:, 0]], axis=2)
+
+    return float(np.linalg.svd(edges(after) @ np.linalg.inv(edges(before)), compute_uv=False)[:, 0].max())
+
+
+@pytest.mark.parametrize(("name", "mirrored", "lip_drop"), [("face_man_132.jpg", False, 0.2),
+                                                            ("face_man_132.jpg", True, 0.24),
+                                                            ("face_man_116.jpg", True, 0.24),
+                                                            ("face_man_120.jpg", True, 0.24)])
+def test_the_widest_mouth_keeps_the_skin_inside_the_jaw_and_the_jaw_unstretched(stack, name, mirrored, lip_drop):
+    """The widest-open mouths of a turned sitter (the lip dropped 0.2-0.24 face heights, the chin
+    and jaw half that, the cheek beside the far corner held: what easing's spreading and averaging
+    leaves folded is pushed): no point of the face inside the jaw line ends below it, and the
+    face's triangles along the jaw are stretched no more than the visitor's own motion stretched
+    them."""
+    animator = _turned(stack, name, mirrored)
+    warper, height = animator.warper, animator.rig.face_height
+    src, jaw = warper.src, list(JAW_LINE)
+    dst, _, _ = _far_cheek_held(src, lip_drop * height)
+    eased = warper.unfold(dst)
+    assert not warper.easing.folded(eased).any()
+    inner = np.setdiff1d(np.arange(468), np.union1d(JAW_LINE, FACE_OVAL))
+    inner = inner[_below_the_jaw(src[inner], src[jaw]) < 0]  # (inside the jaw line at rest)
+    # (Before: pushed past the jaw line, the far cheek took the lip's whole drop and ended
+    # 0.08-0.11 face heights below the jaw, stretching the triangles along it 1.1-1.4 times more
+    # than the visitor's motion did, and the jaw followed: the chin dropped 0.08-0.12 too far.)
+    assert _below_the_jaw(eased[inner], eased[jaw]).max() < 0.02 * height
+    triangles = warper.easing.triangles
+    along = triangles[np.isin(triangles, jaw).any(axis=1) & (triangles < 468).all(axis=1)
+                      & (np.abs(triangle_areas(src, triangles)) > (0.03 * height) ** 2)]  # (not the slivers)
+    assert _largest_stretch(src[along], eased[along]) <= 1.05 * _largest_stretch(src[along], dst[along])
+    assert np.abs(eased[jaw] - dst[jaw]).max() < 0.04 * height

@@ -218,19 +218,23 @@ class FoldEasing:
             # dragged the chin down twice the visitor's); then lips too (3, 4); then, where a
             # fold is left (a turned sitter's far cheek, seen edge-on, squeezed by the lip), the
             # skin is pushed past it, off the lips, each step its whole way where no share eases
-            # it, and the jaw line follows only then; and only then is the whole motion eased
+            # it, as far as the jaw line (_jaw_kept again); and only then is the whole motion eased
             # back (5: it took a third of the mouth's opening and of the smile, where pushing
-            # dropped the chin 0.01-0.02 face heights). Each goes on from where the last left
-            # off: begun again from the spread, what was let go had a whole fold to ease at
-            # once the frame it was let go, and a turned sitter's chin jumped 0.05-0.09 face
-            # heights in one frame as the mouth opened past a lip drop of 0.13-0.19.
+            # dropped the chin 0.01-0.02 face heights). (Pushed past the jaw line, the far cheek
+            # took the lip's whole drop, neighbour by neighbour, down over the jaw, which stayed or
+            # followed it: the skin inside the jaw ended 0.08-0.11 face heights below it, the
+            # triangles along it stretched 4-5 times, and the chin dropped 0.08-0.12 face heights
+            # further than the visitor's on turned sitters at their widest.) Each goes on from
+            # where the last left off: begun again from the spread, what was let go had a whole
+            # fold to ease at once the frame it was let go, and a turned sitter's chin jumped
+            # 0.05-0.09 face heights in one frame as the mouth opened past a lip drop of 0.13-0.19.
             spread, unfolded = self._eased(spread, lips_too=False, kept=self._jaw_kept(spread))
             if unfolded:
                 return spread
             spread, unfolded = self._eased(spread, lips_too=True, at_last=False)
             if unfolded:
                 return spread
-            spread, unfolded = self._eased(spread, lips_too=False, pushed=True)
+            spread, unfolded = self._eased(spread, lips_too=False, pushed=True, kept=self._jaw_kept(spread))
             return spread if unfolded else self._eased(spread, lips_too=True)[0]
         return self._eased(dst, lips_too=True)[0]
 
