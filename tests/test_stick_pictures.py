@@ -1,5 +1,6 @@
-"""Pictures kept from a USB stick (media.kept): a picture changed in place with its size and
-time kept (exiftool -P) is read anew. (A USB stick is a folder this test says
+"""Pictures kept from a USB stick (media.kept): with more of them than the memory holds, the
+ones that fit stay from one round of the show to the next; a picture changed in place with
+its size and time kept (exiftool -P) is read anew. (A USB stick is a folder this test says
 lies on another drive.)"""
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from installation.imaging import MediaError
 from installation.media import kept, staging
 
 SIDE = (32, 24)
+ONE_PICTURE = SIDE[0] * SIDE[1] * 3  # bytes of one decoded picture
 
 
 @pytest.fixture
@@ -38,6 +41,71 @@ def stick(tmp_path, monkeypatch):
 
 def _grey(path: Path, level: int) -> None:
     Image.new("RGB", SIDE, (level, level, level)).save(path)
+
+
+def test_with_more_pictures_than_fit_the_ones_that_fit_stay_from_round_to_round(stick, monkeypatch):
+    """Four pictures and room for two, shown in turn: each copy kept pushed out the one the
+    next round needed first (the least recently used), so every picture was read from the
+    stick again at every round, and none was ever found kept."""
+    folder, decoded = stick
+    monkeypatch.setattr(kept, "KEPT_MAX_BYTES", 2 * ONE_PICTURE + 100)
+    pictures = [folder / f"{name}.png" for name in "abcd"]
+    for level, picture in zip((40, 80, 120, 160), pictures, strict=True):
+        _grey(picture, level)
+    for _ in range(3):  # three rounds of the show
+        for picture in pictures:
+            kept.read_picture(picture)
+    assert len(decoded) == 4 + 2 + 2, decoded  # all four at first, then only the two that do not fit
+    assert decoded[4:] == ["c.png", "d.png"] * 2
+    for picture in pictures:  # the stick pulled: the two kept still show, every round
+        picture.unlink()
+    for _ in range(2):
+        shown = []
+        for picture in pictures:
+            try:
+                shown.append(round(float(np.asarray(kept.read_picture(picture)).mean())))
+            except MediaError:
+                shown.append(None)
+        assert shown == [40, 80, None, None]
+
+
+def test_a_picture_shown_twice_in_a_round_does_not_cost_the_others_their_place(stick, monkeypatch):
+    """A picture read twice running (a scene prepared again for another size of mat asks
+    for it twice) is not the show coming round: the kept pictures stay."""
+    folder, decoded = stick
+    monkeypatch.setattr(kept, "KEPT_MAX_BYTES", 2 * ONE_PICTURE + 100)
+    pictures = [folder / f"{name}.png" for name in "abc"]
+    for level, picture in zip((40, 80, 120), pictures, strict=True):
+        _grey(picture, level)
+    for _ in range(3):
+        for picture in pictures:
+            kept.read_picture(picture)
+            kept.read_picture(picture)
+    # c does not fit and is read at each of its asks; a and b once
+    assert decoded == ["a.png", "b.png"] + ["c.png", "c.png"] * 3, decoded
+
+
+def test_pictures_no_longer_shown_make_room_for_the_new_ones(stick, monkeypatch):
+    """A show changed to other pictures: the old ones are not held forever for being kept
+    first; from the second round of the new show on, the new ones are kept (the first
+    round after the change still counts the old ones as this round's)."""
+    folder, decoded = stick
+    monkeypatch.setattr(kept, "KEPT_MAX_BYTES", 2 * ONE_PICTURE + 100)
+    old = [folder / "a.png", folder / "b.png"]
+    new = [folder / "c.png", folder / "d.png"]
+    for level, picture in zip((40, 80, 120, 160), old + new, strict=True):
+        _grey(picture, level)
+    for _ in range(2):
+        for picture in old:
+            kept.read_picture(picture)
+    for _ in range(2):
+        for picture in new:
+            kept.read_picture(picture)
+    decoded.clear()
+    for _ in range(2):
+        for picture in new:
+            kept.read_picture(picture)
+    assert decoded == [], decoded
 
 
 def _same_size_and_time(picture: Path, level: int) -> None:
