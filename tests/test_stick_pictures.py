@@ -69,6 +69,46 @@ def test_with_more_pictures_than_fit_the_ones_that_fit_stay_from_round_to_round(
         assert shown == [40, 80, None, None]
 
 
+def test_a_show_of_prints_on_a_stick_reads_only_those_that_do_not_fit_each_loop(stick, monkeypatch):
+    """Three photograph scenes whose prints lie on the stick, and room for two: the show read
+    every print from the stick again at every loop (each kept print pushed out the next
+    scene's). Now only the one that does not fit is; the stick pulled, the two kept show on."""
+    import pygame
+
+    from installation.harness import run_test
+
+    from .conftest import write_show
+
+    folder, decoded = stick
+    scenes = {f"p{i}": f"""
+        type = "photograph"
+        id = "p{i}"
+        title = "Print {i}"
+        image = "p{i}.png"
+        duration = 2
+        """ for i in range(3)}
+    path = write_show(folder / "show", scenes, size=(1280, 720))  # a show played from the stick
+    prints = [folder / "show" / "content" / f"p{i}.png" for i in range(3)]
+    for i, picture in enumerate(prints):
+        _grey(picture, 40 + 40 * i)
+    monkeypatch.setattr(kept, "KEPT_MAX_BYTES", 2 * ONE_PICTURE + 100)
+    with run_test(path, size=(1280, 720)) as pilot:
+        pilot.advance(6.5)  # the first loop: every print read
+        assert sorted(decoded) == ["p0.png", "p1.png", "p2.png"], decoded
+        decoded.clear()
+        pilot.advance(18)  # three loops more
+        assert decoded == ["p2.png"] * 3, decoded
+        for picture in prints:
+            picture.unlink()
+        shown: dict[str, bool] = {}
+        for _ in range(12):
+            pilot.advance(0.5)
+            scene = pilot.engine.sequencer.current.scene
+            shown[scene.config.id] = scene.installed
+        assert shown == {"p0": True, "p1": True, "p2": False}, shown
+    pygame.quit()
+
+
 def test_a_picture_shown_twice_in_a_round_does_not_cost_the_others_their_place(stick, monkeypatch):
     """A picture read twice running (a scene prepared again for another size of mat asks
     for it twice) is not the show coming round: the kept pictures stay."""
