@@ -12,8 +12,8 @@ from typing import Any
 
 import numpy as np
 
+from ..media.kept import file_stamp
 from ..models.detector.crossfit import sha256_of
-from .quiz_pictures import file_stamp
 
 _MACHINES: dict[tuple, Any] = {}  # loaded once per process, by (name, folder, its files, device)
 # Judgements by (file, size, (mtime, ctime), detector): the scene is rebuilt on every showing and

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 import math
-import os
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -26,7 +25,7 @@ import numpy as np
 
 from ..imaging import image_size, read_rgb
 from ..media import staging
-from ..media.kept import read_picture
+from ..media.kept import file_stamp, read_picture
 from . import quiz_draw as draw
 
 # Screen copies kept for later showings (least recently shown go first): on a 4K screen a
@@ -56,14 +55,6 @@ class _Kept:
     # on the show's own disk (its nearest folder, the empty mount point, does), and a quiz
     # with no machine rested, every item "file not found".
     apart: bool = False
-
-
-def file_stamp(stat: os.stat_result) -> tuple[int, int, int]:
-    """What tells a picture's file changed: its size and modification time, and its change
-    time, which no tool can set back (`exiftool -P` turning a picture by its EXIF tag keeps
-    the size and the time, and the quiz showed it sideways until a restart). Read from the
-    disk, so the same on a USB stick put back."""
-    return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns
 
 
 _lock = threading.Lock()
