@@ -44,9 +44,8 @@ def _clip(values, low, high):
     return np.minimum(np.maximum(values, low), high)
 
 
-# The shading's light on the lid's bulge (the most `_shade` gives, at s = 0.48): the body's
-# tone is what the lid shows there.
-BULGE_LIGHT = 1.04
+# Where the shading over the painted part of a lid is looked at (shares of it, from where it starts).
+_PAINTED_SHARES = np.linspace(0.0, 1.0, 17)[:, None]
 
 
 def _shade(s: np.ndarray) -> np.ndarray:
@@ -235,12 +234,16 @@ def _skin(region: np.ndarray, cover: LidCover, patch: np.ndarray, blur: float, g
     # of what it covers; the shading is measured from where it starts.
     u = _clip((yy - start_row) / np.maximum(0.35 * (margin_row - start_row), 1.0), 0.0, 1.0)
     u = u * u * (3.0 - 2.0 * u)
-    # Matched to the lid's own tone where the paint starts (no step there), the body to its
-    # tone on the bulge: the body divided by the shading where the paint starts, a lid painted
-    # from its crease (where the band is the eye's white or the lash line) was lit 15% above
-    # the rest, pale notches, bars and specks on the closed lid (see BULGE_LIGHT).
-    at_start = np.maximum(_shade(_clip((start_row - top_row) / span, 0.0, 1.0)), 0.5)[..., None]
-    tone = first[None] / at_start * (1.0 - u[..., None]) + body[None] / BULGE_LIGHT * u[..., None]
+    # Matched to the lid's own tone where the paint starts (no step there), and the body's
+    # tone to the most light the painted part catches: divided by the shading where the
+    # paint starts, a lid painted from its crease (where the band is the eye's white or the
+    # lash line: the crease's shade, 0.9) was lit to 15% above its tone on the bulge, pale
+    # notches, bars and specks on the closed lid. (Painted from the bulge down, as most
+    # lids are, the most is where it starts: as it was.)
+    s_start = _clip((start_row - top_row) / span, 0.0, 1.0)
+    at_start = np.maximum(_shade(s_start), 0.5)[..., None]
+    brightest = np.maximum(_shade(s_start + (1.0 - s_start) * _PAINTED_SHARES).max(axis=0), 0.5)[..., None]
+    tone = first[None] / at_start * (1.0 - u[..., None]) + body[None] / brightest * u[..., None]
     shade = _shade(_clip((yy - top_row) / span, 0.0, 1.0))
     lash_width = max(1.0, 0.035 * w)
     lash = np.exp(-((yy - margin_row) / lash_width) ** 2) * min(1.0, 1.5 * closing)
