@@ -456,3 +456,13 @@ def test_a_drawing_in_graded_pencil_keeps_the_painted_skin_lid():
     assert two_tones(region, 50, 50, (20, 60)) is None
     assert two_tones(np.repeat(np.round(_monotype("round")).astype(np.uint8)[..., None], 3, axis=2),
                      50, 50, (20, 60)) is not None
+
+
+def test_the_lids_brightest_light_is_where_its_shading_peaks():
+    """lid_paint takes the most light a lid painted from s catches as BULGE_LIGHT before
+    BULGE_AT and its own light after: so the shading must rise to BULGE_AT and fall after."""
+    from installation.models.motion.mesh.lid_paint import BULGE_AT, BULGE_LIGHT, _shade
+
+    s = np.linspace(0.0, 1.0, 20001)
+    light = _shade(s)
+    assert abs(float(s[light.argmax()]) - BULGE_AT) < 1e-3 and abs(float(light.max()) - BULGE_LIGHT) < 1e-6

@@ -44,8 +44,9 @@ def _clip(values, low, high):
     return np.minimum(np.maximum(values, low), high)
 
 
-# Where the shading over the painted part of a lid is looked at (shares of it, from where it starts).
-_PAINTED_SHARES = np.linspace(0.0, 1.0, 17)[:, None]
+# The most light `_shade` gives (on the bulge) and where (it rises to there from the crease
+# and falls after it): the most a lid painted from s catches is this, or its light at s.
+BULGE_AT, BULGE_LIGHT = 0.4825, 1.0396642
 
 
 def _shade(s: np.ndarray) -> np.ndarray:
@@ -242,7 +243,7 @@ def _skin(region: np.ndarray, cover: LidCover, patch: np.ndarray, blur: float, g
     # lids are, the most is where it starts: as it was.)
     s_start = _clip((start_row - top_row) / span, 0.0, 1.0)
     at_start = np.maximum(_shade(s_start), 0.5)[..., None]
-    brightest = np.maximum(_shade(s_start + (1.0 - s_start) * _PAINTED_SHARES).max(axis=0), 0.5)[..., None]
+    brightest = np.where(s_start < BULGE_AT, BULGE_LIGHT, at_start[..., 0])[..., None]
     tone = first[None] / at_start * (1.0 - u[..., None]) + body[None] / brightest * u[..., None]
     shade = _shade(_clip((yy - top_row) / span, 0.0, 1.0))
     lash_width = max(1.0, 0.035 * w)
