@@ -54,8 +54,11 @@ def test_an_eye_the_mesh_put_its_lids_above_is_closed_where_the_picture_shows_it
     animator = MeshAnimator(picture, stack, rig=rig)
     shut = animator.render(Motion(eye_open=(0.0, 0.0))).astype(np.float32).mean(-1)
     skin = sitter.astype(np.float32).mean(-1)
+    # Covered: at least two thirds of the way from the iris's ink (25) to the skin the sitter
+    # shows there (the lid's margin shadow and lash line lie on it; lit 15% above its tone,
+    # the closed lid was a pale bead, see test_mesh_lids), not the dark iris left showing.
     for iris in irises:
-        assert shut[iris].mean() > skin[iris].mean() - 30.0, (shut[iris].mean(), skin[iris].mean())
+        assert shut[iris].mean() > 25.0 + 2.0 / 3.0 * (skin[iris].mean() - 25.0), (shut[iris].mean(), skin[iris].mean())
 
 
 def test_a_far_eyes_closed_lid_is_skin_not_the_lashes_above_its_crease(stack, sitter, rest_rig):

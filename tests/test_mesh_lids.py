@@ -133,6 +133,31 @@ def test_a_closed_lid_leaves_no_rim_of_the_eyes_white_where_the_mesh_put_its_mar
         np.median(lit))
 
 
+def test_a_closed_lid_is_as_light_where_its_paint_starts_at_the_crease_as_elsewhere():
+    """Where the lid band is the eye's white (here its inner half), the paint takes over from
+    the crease, elsewhere lower down. Lit as if shaded from where the paint starts, the
+    inner half closed 14% paler than the skin round the eye (201 grey levels against 176),
+    a pale notch or, at a corner, a pale speck on the closed lid that the face mesh read as
+    the eye's corner."""
+    points, picture, (cols, rows, margin, bottom, top) = _eye_lines((4.0, -4.0, 12.0), SKIN)
+    inside = (cols >= LEFT) & (cols <= RIGHT)
+    painted_lid = np.where(cols < (LEFT + RIGHT) / 2, top + 2.0, margin)
+    picture[(rows >= painted_lid) & (rows <= bottom) & inside] = WHITE
+    picture[(rows >= painted_lid - 2.0) & (rows < painted_lid) & inside] = LASHES
+    picture = np.round(picture).astype(np.uint8)
+    grid = np.mgrid[0:SIZE[0], 0:SIZE[1]].astype(np.float32)
+    map_y = grid[0].copy()
+    covers = move_lids(map_y, points, (0.0, 1.0), np.zeros(2), SIZE, lid_whites(picture, points))
+    region = cv2.remap(picture, grid[1], map_y, cv2.INTER_LINEAR)
+    paint_lids(region, covers)
+    lit = region.astype(np.float64) @ np.array([0.299, 0.587, 0.114])
+    body = (rows >= top + 2.0) & (rows <= bottom - 2.0)
+    inner = float(np.median(lit[body & (cols > LEFT + 6) & (cols < (LEFT + RIGHT) / 2 - 3)]))
+    outer = float(np.median(lit[body & (cols > (LEFT + RIGHT) / 2 + 3) & (cols < RIGHT - 6)]))
+    skin = float(np.dot(SKIN, [0.299, 0.587, 0.114]))
+    assert abs(inner - outer) < 0.04 * skin and abs(inner - skin) < 0.05 * skin, (inner, outer, skin)
+
+
 def _lid_line_eye(line_rows: int) -> tuple[np.ndarray, np.ndarray]:
     """An eye (36 x 20 px) drawn on skin, its white between the mesh's lid lines, and a dark
     run of `line_rows` just above the mesh's crease (the picture's own upper lid line, or
@@ -431,3 +456,13 @@ def test_a_drawing_in_graded_pencil_keeps_the_painted_skin_lid():
     assert two_tones(region, 50, 50, (20, 60)) is None
     assert two_tones(np.repeat(np.round(_monotype("round")).astype(np.uint8)[..., None], 3, axis=2),
                      50, 50, (20, 60)) is not None
+
+
+def test_the_lids_brightest_light_is_where_its_shading_peaks():
+    """lid_paint takes the most light a lid painted from s catches as BULGE_LIGHT before
+    BULGE_AT and its own light after: so the shading must rise to BULGE_AT and fall after."""
+    from installation.models.motion.mesh.lid_paint import BULGE_AT, BULGE_LIGHT, _shade
+
+    s = np.linspace(0.0, 1.0, 20001)
+    light = _shade(s)
+    assert abs(float(s[light.argmax()]) - BULGE_AT) < 1e-3 and abs(float(light.max()) - BULGE_LIGHT) < 1e-6

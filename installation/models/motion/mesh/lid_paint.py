@@ -44,6 +44,11 @@ def _clip(values, low, high):
     return np.minimum(np.maximum(values, low), high)
 
 
+# The most light `_shade` gives (on the bulge) and where (it rises to there from the crease
+# and falls after it): the most a lid painted from s catches is this, or its light at s.
+BULGE_AT, BULGE_LIGHT = 0.4825, 1.0396642
+
+
 def _shade(s: np.ndarray) -> np.ndarray:
     """The light on a closed, rounded lid from the crease (s = 0) to the closed margin (s = 1):
     a soft crease, a little light on the bulge, a shadow along the margin."""
@@ -230,8 +235,16 @@ def _skin(region: np.ndarray, cover: LidCover, patch: np.ndarray, blur: float, g
     # of what it covers; the shading is measured from where it starts.
     u = _clip((yy - start_row) / np.maximum(0.35 * (margin_row - start_row), 1.0), 0.0, 1.0)
     u = u * u * (3.0 - 2.0 * u)
-    tone = first[None] * (1.0 - u[..., None]) + body[None] * u[..., None]
-    tone = tone / np.maximum(_shade(_clip((start_row - top_row) / span, 0.0, 1.0)), 0.5)[..., None]
+    # Matched to the lid's own tone where the paint starts (no step there), and the body's
+    # tone to the most light the painted part catches: divided by the shading where the
+    # paint starts, a lid painted from its crease (where the band is the eye's white or the
+    # lash line: the crease's shade, 0.9) was lit to 15% above its tone on the bulge, pale
+    # notches, bars and specks on the closed lid. (Painted from the bulge down, as most
+    # lids are, the most is where it starts: as it was.)
+    s_start = _clip((start_row - top_row) / span, 0.0, 1.0)
+    at_start = np.maximum(_shade(s_start), 0.5)[..., None]
+    brightest = np.where(s_start < BULGE_AT, BULGE_LIGHT, at_start[..., 0])[..., None]
+    tone = first[None] / at_start * (1.0 - u[..., None]) + body[None] / brightest * u[..., None]
     shade = _shade(_clip((yy - top_row) / span, 0.0, 1.0))
     lash_width = max(1.0, 0.035 * w)
     lash = np.exp(-((yy - margin_row) / lash_width) ** 2) * min(1.0, 1.5 * closing)
