@@ -10,10 +10,14 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from installation.models.motion.mesh.lid_drawn import drawn_share
+from installation.models.motion.mesh.lid_drawn import drawn_share, portrait_drawn_share
 from installation.models.motion.mesh.lid_ink import two_tones
+from installation.models.motion.mesh.lid_paint import paint_lids
+from installation.models.motion.mesh.lids import LIDS, lid_whites, move_lids
+from installation.models.motion.mesh.mouth import curve_through
 
-from .test_mesh_lids import EYE_PLACE, _closed_eye_on
+from .test_mesh_lids import EYE_PLACE, WHITE, _closed_eye_on
+from .test_mesh_lids import LASHES as IRIS
 
 LUMA = np.array([0.299, 0.587, 0.114])
 PAPER = 236.0
@@ -76,3 +80,69 @@ def test_photographed_and_painted_skin_is_not_a_drawing():
         assert drawn_share(region, 50, 46, (28, 64)) == 0.0
     drawing = np.repeat(np.round(_pencil_drawing()).astype(np.uint8)[..., None], 3, axis=2)
     assert drawn_share(drawing, 50, 46, (28, 64)) == 1.0
+
+
+TWO_EYES = (130, 340), ((50.0, 110.0), (220.0, 280.0)), 62.0  # picture size, each eye's left and right, middle row
+
+
+def _two_eyes_on(grey: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Both test eyes (60 x 16 px, irises at their middles) drawn on `grey` (TWO_EYES' size):
+    (the RGB picture, the mesh points of their lines)."""
+    size, places, middle = TWO_EYES
+    yy, xx = np.mgrid[0:size[0], 0:size[1]].astype(np.float32)
+    picture = np.repeat(grey.astype(np.float32)[..., None], 3, axis=2)
+    points = np.zeros((478, 2))
+    cols = np.arange(size[1], dtype=np.float32)
+    for (upper, lower, crease), (left, right) in zip(LIDS, places, strict=True):
+        for ids, lift in ((upper, 8.0), (lower, -8.0), (crease, 14.0)):
+            xs = np.linspace(left, right, len(ids))
+            points[list(ids)] = np.column_stack([xs, middle - lift * np.sin(np.pi * (xs - left) / (right - left))])
+        margin, bottom = (curve_through(points[list(ids)], cols)[None, :] for ids in (upper, lower))
+        eye = (yy >= margin) & (yy <= bottom) & (xx >= left) & (xx <= right)
+        picture[eye] = WHITE
+        picture[eye & (np.hypot(xx - (left + right) / 2.0, yy - middle) < 7.0)] = IRIS
+    return np.round(np.clip(picture, 0, 255)).astype(np.uint8), points
+
+
+def _lit_from_one_side() -> np.ndarray:
+    """A photograph's skin lit from the left, its light blown to white over the left eye and
+    graded to a mid grey over the right (a fine grain throughout)."""
+    size = TWO_EYES[0]
+    yy, xx = np.mgrid[0:size[0], 0:size[1]].astype(np.float32)
+    grain = cv2.GaussianBlur(np.random.default_rng(3).normal(0, 3, size).astype(np.float32), (0, 0), 0.8)
+    return np.clip(310.0 - 0.7 * xx - 0.2 * np.abs(yy - TWO_EYES[2]) + grain, 0, 255)
+
+
+def _shaded_rows(column: np.ndarray) -> int:
+    """How many rows of a closed lid's column lie in its shade: darker than its lightest by
+    more than 40% of the way to its darkest (a shaded lid's shadow along the margin; a drawn
+    lid's lash line alone is two rows)."""
+    light, dark = float(column.max()), float(column.min())
+    return int((column < light - 0.4 * (light - dark)).sum())
+
+
+def test_a_photograph_lit_from_one_side_closes_both_eyes_alike():
+    """The lit eye's skin, blown to white, was read as a drawing's bare paper (drawn_share 1.0
+    there, 0.0 at the other eye): that eye closed as flat paper with a drawn lash line, the
+    other as shaded skin (over-exposed copies of 32 development portraits, grey x1.6 + 30: 21
+    had an eye taken for a drawing; read from both eyes at rest, 7). A picture is drawn or not as a whole."""
+    picture, points = _two_eyes_on(_lit_from_one_side())
+    size, places, middle = TWO_EYES
+    yy, xx = np.mgrid[0:size[0], 0:size[1]].astype(np.float32)
+    map_y = yy.copy()
+    covers = move_lids(map_y, points, (0.0, 0.0), np.zeros(2), size, lid_whites(picture, points))
+    region = cv2.remap(picture, xx, map_y, cv2.INTER_LINEAR)
+    paint_lids(region, covers)
+    rows = slice(int(middle) - 12, int(middle) + 14)
+    lit, shaded = (_shaded_rows(region[rows, int((left + right) / 2.0), 0].astype(np.float32))
+                   for left, right in places)
+    # Old: the lit eye's lid 2 rows of lash line under flat paper, the other's 7 rows of shade.
+    assert shaded >= 5
+    assert abs(lit - shaded) <= 1
+    assert portrait_drawn_share(picture, points, np.zeros(2), lid_whites(picture, points)) == 0.0
+
+
+def test_a_drawing_is_read_as_one_from_both_its_eyes():
+    drawing = np.round(_pencil_drawing()).astype(np.float32)
+    picture, points = _two_eyes_on(np.concatenate([drawing, drawing], axis=1))
+    assert portrait_drawn_share(picture, points, np.zeros(2)) == 1.0

@@ -18,7 +18,7 @@ import cv2
 import numpy as np
 
 from .lid_skin import TEXTURE_SCALE
-from .lids import CREASE_SOFTENED
+from .lids import CREASE_SOFTENED, LIDS, _Eye
 from .plate import DETAIL_SIGMA
 from .tone import LUMA
 
@@ -85,6 +85,26 @@ def drawn_share(region: np.ndarray, x0: int, y0: int, shape: tuple[int, int]) ->
     tone = cv2.GaussianBlur(grey, (0, 0), max(DETAIL_SIGMA, TEXTURE_SCALE * w))
     marks = float(cv2.meanStdDev(grey - tone)[1][0, 0]) / max(float(cv2.meanStdDev(tone)[1][0, 0]), 1e-3)
     return max(drawn, _clip((marks - MARKS_FROM) / MARKS_SPAN, 0.0, 1.0))
+
+
+def portrait_drawn_share(region: np.ndarray, points: np.ndarray, origin: np.ndarray, rests: tuple | None = None,
+                         belows: tuple | None = None) -> float:
+    """How far the portrait is a drawing, 0-1, read once from the picture at rest (`region`,
+    the rig's; `points`: its mesh, image pixels): the least of its two eyes' drawn_share.
+    A picture is drawn or not as a whole. Read on each frame and for each eye alone, a
+    photograph whose light fell on one side (or printed light, its highlights blown) had the
+    lit eye's skin taken for bare paper: one eye closed as paper with a drawn lash line, the
+    other as shaded skin, and a ring read from the moving face could flip its lid between
+    the two mid-blink. A drawing shows its paper, or its hatching, round both eyes."""
+    shares = []
+    for k, lid in enumerate(LIDS):
+        if belows is not None and belows[k] is None:  # no lid is painted on this eye
+            continue
+        eye = _Eye(points, lid, origin, region.shape[:2], None if rests is None else rests[k],
+                   None if belows is None else belows[k])
+        if not eye.empty:
+            shares.append(drawn_share(region, eye.x0, eye.y0, (eye.y1 - eye.y0, eye.x1 - eye.x0)))
+    return min(shares, default=0.0)
 
 
 def drawn_cover(cover) -> np.ndarray:

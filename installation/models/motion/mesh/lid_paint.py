@@ -182,7 +182,7 @@ def _lid_tone(region: np.ndarray, cover: LidCover) -> tuple[np.ndarray, np.ndarr
 
 
 def paint_lids(region: np.ndarray, covers: list, blur: float = 0.0, grain: np.ndarray | None = None,
-               screen: HalftoneScreen | None = None) -> None:
+               screen: HalftoneScreen | None = None, drawn: float | None = None) -> None:
     """Paint the lid that covers the eye. Stretched a few times over, the lid's own
     pixels streak, so the covering part becomes skin: the tone of the skin around the eye
     (`_lid_tone`), the picture's own texture from the skin round it (lid_skin.py), the
@@ -192,7 +192,14 @@ def paint_lids(region: np.ndarray, covers: list, blur: float = 0.0, grain: np.nd
     shell laid on). `grain` (float32, the region's size): the picture's grain, as the
     mouth's paint gets it, for a lid whose skin round it lies outside the region.
     `screen`: where the picture is a printed halftone, its screen, which prints the lid in
-    dots that run on from the face's (a smooth lid on a dotted face read as a bead)."""
+    dots that run on from the face's (a smooth lid on a dotted face read as a bead).
+    `drawn`: how far the picture is a drawing (lid_drawn.portrait_drawn_share, read once at
+    rest); None: read here, the least of the lids' (a picture is drawn or not as a whole:
+    read for each lid alone, a photograph's lit eye closed as paper, the other as skin)."""
+    if drawn is None and screen is None:
+        shares = [drawn_share(region, c.x0, c.y0, c.covered.shape) for c in covers
+                  if c.covered.max() > 0 and two_tones(region, c.x0, c.y0, c.covered.shape) is None]
+        drawn = min(shares, default=0.0)
     for cover in covers:
         x0, y0, covered = cover.x0, cover.y0, cover.covered
         h, w = covered.shape
@@ -200,20 +207,22 @@ def paint_lids(region: np.ndarray, covers: list, blur: float = 0.0, grain: np.nd
             continue
         patch = region[y0:y0 + h, x0:x0 + w].astype(np.float32)
         tones = two_tones(region, x0, y0, (h, w)) if screen is None else None
-        drawn = drawn_share(region, x0, y0, (h, w)) if screen is None and tones is None else 0.0
+        share = 0.0
+        if screen is None and tones is None:
+            share = drawn
         if tones is not None:  # ink and paper round the eye: so is the lid (lid_ink.py)
             skin = two_tone_skin(region, cover, tones, blur)
         else:
             texture = None if screen is not None else skin_texture(region, x0, y0, covered, cover.crease,
                                                                    cover.lower)
-            if drawn > 0.0:  # a drawing's lid line closes with the lid (lid_drawn.drawn_cover)
-                covered = covered + (drawn_cover(cover) - covered) * drawn
+            if share > 0.0:  # a drawing's lid line closes with the lid (lid_drawn.drawn_cover)
+                covered = covered + (drawn_cover(cover) - covered) * share
                 texture = texture_up_to(texture, covered)
             # a drawing's lid is its paper and marks (lid_drawn.py); a photograph's or a painting's, shaded skin
-            skin = drawn_skin(region, cover, texture, blur) if drawn >= 1.0 else _skin(
+            skin = drawn_skin(region, cover, texture, blur) if share >= 1.0 else _skin(
                 region, cover, patch, blur, grain, screen, texture)
-            if 0.0 < drawn < 1.0:
-                skin = skin + (drawn_skin(region, cover, texture, blur) - skin) * drawn
+            if 0.0 < share < 1.0:
+                skin = skin + (drawn_skin(region, cover, texture, blur) - skin) * share
         if blur > 0.6:  # the lid's edge as soft as the picture's own (mostly the closed margin)
             covered = cv2.GaussianBlur(covered, (0, 0), sigmaX=0.5 * blur, sigmaY=blur,
                                        borderType=cv2.BORDER_CONSTANT)

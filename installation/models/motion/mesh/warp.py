@@ -23,6 +23,7 @@ from .halftone import HalftoneScreen
 from .hidden import HiddenSources
 from .irises import Irises
 from .lid_band import prepare as prepare_lids
+from .lid_drawn import portrait_drawn_share
 from .lid_paint import paint_lids
 from .lids import LIDS, lid_whites, move_lids
 from .mouth import paint_mouth
@@ -114,6 +115,9 @@ class MeshWarper:
         self.irises = Irises(rig, self.src)
         self.lid_whites = lid_whites(rig.image, rig.points, rig.eyes)
         self.lid_belows = opening_below_mesh(rig.points, rig.eyes, LIDS)
+        # Drawn or not is the picture's, read once at rest (lid_drawn.portrait_drawn_share).
+        self.drawn = portrait_drawn_share(rig.image[y0:y1, x0:x1], self.src, self.origin, self.lid_whites,
+                                          self.lid_belows)
         rest = _signed_areas(self.src, rig.triangles)
         # Eye and mouth openings may close to nothing; every other triangle must keep its
         # orientation and at least a tenth of its area.
@@ -333,7 +337,7 @@ class MeshWarper:
         if depth is not None:
             self.folds.shade(region, np.column_stack([dst, depth]), map_x, map_y, (fx0, fy0, fx1, fy1), smile,
                              grey=self.sampler.monochrome)
-        paint_lids(region, self._lid_covers, self.blur, self.grain, self.screen)
+        paint_lids(region, self._lid_covers, self.blur, self.grain, self.screen, self.drawn)
         paint_mouth(region, dst - self.origin, self.rig, teeth, self.grain, self.blur, self.screen)
         return out
 
