@@ -389,3 +389,42 @@ def test_a_screenshot_never_holds_the_visitors_camera_picture(tmp_path, shared_d
         kept = saved[mirror.left:mirror.right, mirror.top:mirror.bottom]
         assert kept.reshape(-1, 3).std(axis=0).max() < 1.0  # and not in the file: one flat colour
         assert np.abs(saved - _array(pilot.frame())).sum() > 0 and saved[:mirror.left].std() > 5
+
+
+@pytest.mark.shared_data
+def test_the_visitors_mirror_is_gone_when_they_walk_away_and_the_next_sees_only_themselves(tmp_path, shared_data):
+    """The screen says the visitor's picture "is gone when you walk away": the mirror drawn
+    beside the portrait stayed in memory after they left, until the next visitor or the end
+    of the scene's stay (hours, in a quiet gallery). Dropping it must not cost the next
+    visitor their own mirror on their first frame, even one without a new portrait."""
+    frames = _face_frames(shared_data)
+    camera = VideoCamera(frames)
+    path = write_show(tmp_path, {"p": SCENE}, size=(640, 360))
+    with run_test(path, fps=10, services={"synchronous_models": True, "camera": camera}) as pilot:
+        scene = _scene(pilot)
+        assert _until_live(pilot, scene, 60)[-1] == "live"
+        pilot.advance(0.5)
+        first_visitor = scene._thumb_pixels.copy()
+        camera.present = False  # the visitor walks away
+        pilot.advance(4.0)
+        assert scene.state == "attract"
+        assert scene._thumb is None and scene._thumb_pixels is None
+        # The next visitor (the same face in a dimmer light) steps in on a frame the worker has
+        # no new portrait for: the frame drawn as the scene starts framing them.
+        camera.frames = [(f * 0.6).astype(np.uint8) for f in frames]
+        camera.present = True
+        newest, held = scene.worker.latest, {}
+
+        def latest():
+            if not (scene.state == "framing" and scene.state_t == 0.0):
+                held["r"] = newest()
+            return held["r"]
+
+        scene.worker.latest = latest
+        for _ in range(60):
+            pilot.step()
+            if scene.state not in ("attract", "card"):
+                break
+        assert scene.state == "framing"
+        assert scene._thumb_pixels is not None and scene._thumb_pixels.shape == first_visitor.shape
+        assert np.abs(scene._thumb_pixels.astype(int) - first_visitor).mean() > 20  # not the first visitor

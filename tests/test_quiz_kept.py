@@ -118,3 +118,38 @@ def test_kept_items_are_not_told_of_other_pictures_under_their_names(tmp_path):
         said = _said(pilot)
         assert any("'quiz/real0.jpg' is left out: its picture is not the one it was kept with" in m for m in said), said
         assert any("the quiz plays the 3 items it last read well" in m for m in said), said
+
+
+def test_check_counts_the_cross_fit_of_the_kept_items_a_broken_manifest_leaves_playing(tmp_path):
+    """Over a broken manifest the quiz plays its kept items, each judged by its cross-fitted
+    verdict; `check` said it used "the detector's own verdicts (no cross-fit: `bayard detector
+    fit --quiz`)", sending the technician to refit a cross-fit that was there all along."""
+    from installation.config.loader import load_show
+    from installation.models.detector.crossfit import CROSSFIT_FILE, sha256_of
+    from installation.scenes.quiz_check import describe
+
+    path = _quiz(tmp_path, FOUR, detector="spectral")
+    folder = tmp_path / "content" / "quiz"
+    verdicts = {sha256_of(folder / f"{kind}{i}.jpg"): {"probability": 0.987, "threshold": 0.4, "log_odds": 4.3}
+                for i in range(2) for kind in ("real", "fake")}
+    (tmp_path / "models" / "detector" / CROSSFIT_FILE).write_text(json.dumps({"items": verdicts}))
+    with run_test(path, size=SIZE):
+        pass  # the manifest read well once: its items are kept
+    (folder / "items.toml").write_text(HALF_SAVED)
+    _restart()
+    with run_test(path, size=SIZE) as pilot:
+        played = pilot.engine.sequencer.current.scene.items
+        assert len(played) == 4
+        assert all(p.verdict.probability == 0.987 for p in played.values())  # the cross-fit judges them
+    lines = describe(load_show(path))
+    assert any("cross-fitted verdicts for 4 of 4 items it last read well (quiz-crossfit.json)" in line
+               for line in lines), lines
+    assert not any("no cross-fit" in line for line in lines), lines
+
+
+def test_check_says_a_quiz_with_a_broken_manifest_and_nothing_kept_has_nothing_to_judge(tmp_path):
+    from installation.config.loader import load_show
+    from installation.scenes.quiz_check import describe
+
+    lines = describe(load_show(_quiz(tmp_path, HALF_SAVED, detector="spectral")))
+    assert any("no pictures to judge until its manifest is mended" in line for line in lines), lines

@@ -178,6 +178,13 @@ class PortraitScene(PortraitLoading, BackendChoice, PortraitDrawing, Scene):
         self.state, self.state_t = state, 0.0
         self.steady_s = 0.0
         self._asked = False
+        if state == "attract":
+            # The visitor's mirror goes with them, as the screen promises: kept, their face
+            # stayed in memory until the next visitor or the end of the scene's stay.
+            self._thumb = self._thumb_pixels = None
+        # Surfaces made afresh for the new state: the next visitor's mirror is made on their
+        # first frame, not only once the worker has a new portrait.
+        self._surface_key = None
         if self.worker is not None and state == "attract":
             self.worker.go_idle()
 

@@ -141,6 +141,16 @@ def _meanwhile(config: Any, show: Any) -> str:
             f"{shown(kept, Path(show.path).parent)} on {since})")
 
 
+def _kept_items(config: Any, show: Any) -> list:
+    """The items a quiz whose manifest cannot be read plays: those it last read well, as kept
+    in the state folder (quiz_kept_items); none for a quiz without a manifest."""
+    if getattr(config, "manifest", None) is None:
+        return []
+    manifest = shown(show.content_root / config.manifest, show.content_root)
+    items, _, _ = recall(kept_file(show.state_dir, config.id), manifest, show.content_root, Path(show.path).parent)
+    return items
+
+
 # Quiz faces held this far below their place on the screen read as a small picture in a
 # large empty box.
 ROOM_FILLED = 0.75
@@ -242,15 +252,22 @@ def describe(show: Any) -> list[str]:
             lines.append(f"  quiz '{scene_id}': no machine (detector = \"none\")")
             continue
         known = name in DETECTORS
+        unread = False
         try:
             items = quiz_items_of(config, show.content_root)
         except ItemsError:
-            items = []
+            # While its manifest cannot be read the quiz plays the items it last read well, each
+            # judged by its cross-fitted verdict as before: counted as nothing, they had check
+            # send the technician to refit a cross-fit that was there all along.
+            unread = True
+            items = _kept_items(config, show)
         folder = Path(show.models_dir) / "detector"
         saved = crossfit_verdicts(folder)
         fitted = sum(1 for item in items if saved and item.path.is_file() and sha256_of(item.path) in saved)
         machine = f"detector '{name}'" + ("" if known else " (unknown name)")
-        own = (f"cross-fitted verdicts for {fitted} of {len(items)} items ({CROSSFIT_FILE})" if fitted
+        played = f"{len(items)} items" + (" it last read well" if unread else "")
+        own = (f"cross-fitted verdicts for {fitted} of {played} ({CROSSFIT_FILE})" if fitted
+               else "no pictures to judge until its manifest is mended" if unread and not items
                else "the detector's own verdicts (no cross-fit: `bayard detector fit --quiz`)")
         figures = crossfit_figures(folder) if fitted else None
         if figures is not None:
