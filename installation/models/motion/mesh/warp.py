@@ -56,6 +56,9 @@ MAP_FACE_PX_PER_STEP = 200
 # photographs measure 0.5-1.5, a blurred print more), at least by JAW_CUT_SOFTNESS_PX,
 # which takes the stair steps off the cut of a sharp one (under_jaw.py).
 JAW_CUT_SOFTNESS_PX = 0.6
+# Maps whose chin cut is kept for paint (render paints the maps it just made; a caller that
+# makes a few before painting them, the bench's stage timer, gets each its own cut).
+KEPT_SEAMS = 3
 # How far into the lips (share of their thickness) an open mouth's inner edge samples.
 LIP_EDGE_INWARD = 0.3
 
@@ -144,8 +147,10 @@ class MeshWarper:
         self.under_jaw = UnderJaw(self.src, rig.first_jaw_anchor) if rig.jaw_anchors else None
         self._cut_softness = max(self.blur, JAW_CUT_SOFTNESS_PX)
         self._cut_reach = int(np.ceil(3.0 * self._cut_softness / step)) + 2  # map steps round the jaw line
-        # Per triangle (and the identity column), whether it shows what stays under the jaw.
-        self._jaw_seam = None
+        # The chin's cut over what stays under the jaw, for paint to soften, by the moved points
+        # it was found for (the newest few: maps painted after others were made, or copies of
+        # them, keep their own cut).
+        self._jaw_seams: list[tuple[np.ndarray, tuple | None]] = []
         # The last maps made and the box outside which they move nothing (see _sampled_box).
         self._moved: tuple[np.ndarray, np.ndarray, tuple[int, int, int, int] | None] | None = None
         self._under_jaw_triangle = np.append(np.any(rig.triangles >= rig.first_jaw_anchor, axis=1) & ~backdrop,
@@ -257,7 +262,7 @@ class MeshWarper:
 
     def backward_map(self, dst: np.ndarray, depth: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """For each region pixel, where to sample the portrait (absolute coordinates)."""
-        dst = self._under_jaw_placed(dst)
+        placed, dst = dst, self._under_jaw_placed(dst)
         table = affine_table(self.sources(dst), dst, self.rig.triangles)
         index, dx, dy, edge_turned = self._filled(dst, depth, table)
         # (Before the seam's easing, which smooths what it moves.)
@@ -282,8 +287,7 @@ class MeshWarper:
         if cut is not None:
             dx[box][edge], dy[box][edge] = held
         # The chin's edge over what stays under the jaw, for paint to soften (under_jaw.py).
-        self._jaw_seam = None if cut is None else \
-            seam(cut, self.step, self.shape, self._cut_softness, self.edge_hold)
+        jaw_seam = None if cut is None else seam(cut, self.step, self.shape, self._cut_softness, self.edge_hold)
         if self.edge_hold is not None:  # after the easing, which would spread motion into it
             dx *= self.edge_hold
             dy *= self.edge_hold
@@ -292,6 +296,7 @@ class MeshWarper:
             dx += self.full_x
             dy += self.full_y
             self._moved = (dx, dy, extent)
+            self._keep_seam(placed, jaw_seam)
             return dx, dy
         # The displacement interpolates exactly where the map is affine, and stays zero at
         # the region's edge (absolute coordinates, clamped there, were half a pixel off:
@@ -303,7 +308,11 @@ class MeshWarper:
         map_x = cv2.add(cv2.resize(dx, size, interpolation=cv2.INTER_LINEAR)[:h, :w], self.full_x)
         map_y = cv2.add(cv2.resize(dy, size, interpolation=cv2.INTER_LINEAR)[:h, :w], self.full_y)
         self._moved = (map_x, map_y, extent)
+        self._keep_seam(placed, jaw_seam)
         return map_x, map_y
+
+    def _keep_seam(self, dst: np.ndarray, jaw_seam: tuple | None) -> None:
+        self._jaw_seams = [(np.array(dst, np.float64), jaw_seam)] + self._jaw_seams[:KEPT_SEAMS - 1]
 
     def maps(self, dst: np.ndarray, gaze_px: np.ndarray, depth: np.ndarray | None = None,
              eye_open: tuple[float, float] = (1.0, 1.0)) -> tuple[np.ndarray, np.ndarray]:
@@ -331,8 +340,10 @@ class MeshWarper:
         fx1, fy1 = max(min(fx1, w), fx0), max(min(fy1, h), fy0)
         self.sampler.sample(region, map_x, map_y, (slice(fy0, fy1), slice(fx0, fx1)),
                             self._sampled_box(map_x, map_y, (fx0, fy0, fx1, fy1)))
-        if self._jaw_seam is not None:
-            box, weight, sigma = self._jaw_seam
+        jaw_seam = next((kept for at, kept in self._jaw_seams if at.shape == dst.shape and np.array_equal(at, dst)),
+                        None)
+        if jaw_seam is not None:
+            box, weight, sigma = jaw_seam
             soften(region[box], weight, sigma)
         if depth is not None:
             self.folds.shade(region, np.column_stack([dst, depth]), map_x, map_y, (fx0, fy0, fx1, fy1), smile,
