@@ -4,6 +4,7 @@ the words."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from functools import cache
 from types import SimpleNamespace
@@ -332,12 +333,10 @@ def test_a_two_line_label_under_the_machines_picture_is_set_close(reveal):
     assert pitch <= 2.1 * label.cap, (pitch, label.cap)
 
 
-@pytest.mark.parametrize("size", [(1080, 1920), (1280, 1024), (1920, 1080)])
-def test_the_summarys_words_sit_as_set(tmp_path, size):
-    """On the summary the tips' bullets stood at their first line's capital tops (placed a
-    fixed 15 px down, and the type is raised to the kiosk minimum), and "You are the first
-    visitor to answer these." broke in two on an upright screen, set to 0.55 of its width.
-    Each bullet is centred on its line's lower-case letters; the sentence takes the column."""
+@contextlib.contextmanager
+def _played_to_the_summary(tmp_path, size):
+    """A first visitor (no earlier answers) played through the default quiz to its summary,
+    the words drawn recorded."""
     show = default_quiz_show(tmp_path / "quiz.toml", "single", seed=3)
     state = show.config.show.model_copy(update={"state": str(tmp_path / "state")})  # no earlier visitors' answers
     show = dataclasses.replace(show, config=show.config.model_copy(update={"show": state}))
@@ -350,8 +349,18 @@ def test_the_summarys_words_sit_as_set(tmp_path, size):
             pilot.advance(1.0)
             pilot.command("answer", "real", scene="quiz", source="osc")  # the reveal moves on
         pilot.advance(1.0)
+        assert pilot.engine.sequencer.current.scene.state == "summary"
+        yield pilot
+
+
+@pytest.mark.parametrize("size", [(1080, 1920), (1280, 1024), (1920, 1080)])
+def test_the_summarys_words_sit_as_set(tmp_path, size):
+    """On the summary the tips' bullets stood at their first line's capital tops (placed a
+    fixed 15 px down, and the type is raised to the kiosk minimum), and "You are the first
+    visitor to answer these." broke in two on an upright screen, set to 0.55 of its width.
+    Each bullet is centred on its line's lower-case letters; the sentence takes the column."""
+    with _played_to_the_summary(tmp_path, size) as pilot:
         scene = pilot.engine.sequencer.current.scene
-        assert scene.state == "summary"
         frame = pygame.surfarray.array3d(pilot.frame()).transpose(1, 0, 2).astype(int)
         boxes = [b for b in pilot.engine.fonts.log.boxes if b.alpha > 0.98]
         fonts, accent = pilot.engine.fonts, np.array(rgb(scene.config.accent))
@@ -387,20 +396,8 @@ def test_upright_the_summary_keeps_room_for_the_tips(tmp_path, size):
     how to spot a generated face room for one tip of six. Upright the thumbnails give way
     (down to a line of their words, then in two columns) before the tips do: at 1024x1280
     four tips, at 720x1280 all six; nothing overlaps, nothing leaves the screen."""
-    show = default_quiz_show(tmp_path / "quiz.toml", "single", seed=3)
-    state = show.config.show.model_copy(update={"state": str(tmp_path / "state")})  # no earlier visitors' answers
-    show = dataclasses.replace(show, config=show.config.model_copy(update={"show": state}))
-    with run_test(show, fps=10, size=size) as pilot:
-        pilot.engine.fonts.log.recording = True
-        pilot.command("start", scene="quiz")
-        for _ in range(5):
-            pilot.advance(0.5)
-            pilot.command("answer", "real", scene="quiz", source="osc")
-            pilot.advance(1.0)
-            pilot.command("answer", "real", scene="quiz", source="osc")  # the reveal moves on
-        pilot.advance(1.0)
+    with _played_to_the_summary(tmp_path, size) as pilot:
         scene = pilot.engine.sequencer.current.scene
-        assert scene.state == "summary"
         boxes = [b for b in pilot.engine.fonts.log.boxes if b.alpha > 0.98]
     tips = [b for b in boxes if b.text in scene.config.tips]
     assert len(tips) >= min(len(scene.config.tips), 4 if size == (1024, 1280) else 6), [b.text[:20] for b in tips]
