@@ -133,6 +133,17 @@ def test_a_closed_lid_leaves_no_rim_of_the_eyes_white_where_the_mesh_put_its_mar
         np.median(lit))
 
 
+def _closed_left_eye(picture: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """`picture` (floats) with its image-left eye closed: moved by the lids' map and painted."""
+    picture = np.round(picture).astype(np.uint8)
+    grid = np.mgrid[0:SIZE[0], 0:SIZE[1]].astype(np.float32)
+    map_y = grid[0].copy()
+    covers = move_lids(map_y, points, (0.0, 1.0), np.zeros(2), SIZE, lid_whites(picture, points))
+    region = cv2.remap(picture, grid[1], map_y, cv2.INTER_LINEAR)
+    paint_lids(region, covers)
+    return region
+
+
 def test_a_closed_lid_is_as_light_where_its_paint_starts_at_the_crease_as_elsewhere():
     """Where the lid band is the eye's white (here its inner half), the paint takes over from
     the crease, elsewhere lower down. Lit as if shaded from where the paint starts, the
@@ -144,12 +155,7 @@ def test_a_closed_lid_is_as_light_where_its_paint_starts_at_the_crease_as_elsewh
     painted_lid = np.where(cols < (LEFT + RIGHT) / 2, top + 2.0, margin)
     picture[(rows >= painted_lid) & (rows <= bottom) & inside] = WHITE
     picture[(rows >= painted_lid - 2.0) & (rows < painted_lid) & inside] = LASHES
-    picture = np.round(picture).astype(np.uint8)
-    grid = np.mgrid[0:SIZE[0], 0:SIZE[1]].astype(np.float32)
-    map_y = grid[0].copy()
-    covers = move_lids(map_y, points, (0.0, 1.0), np.zeros(2), SIZE, lid_whites(picture, points))
-    region = cv2.remap(picture, grid[1], map_y, cv2.INTER_LINEAR)
-    paint_lids(region, covers)
+    region = _closed_left_eye(picture, points)
     lit = region.astype(np.float64) @ np.array([0.299, 0.587, 0.114])
     body = (rows >= top + 2.0) & (rows <= bottom - 2.0)
     inner = float(np.median(lit[body & (cols > LEFT + 6) & (cols < (LEFT + RIGHT) / 2 - 3)]))
@@ -293,12 +299,7 @@ def _closed_lid_over(band):
     inside = (cols >= LEFT) & (cols <= RIGHT)
     picture[(rows >= top) & (rows < margin) & inside] = band
     picture[(rows >= margin) & (rows <= bottom) & inside] = WHITE
-    picture = np.round(picture).astype(np.uint8)
-    grid = np.mgrid[0:SIZE[0], 0:SIZE[1]].astype(np.float32)
-    map_y = grid[0].copy()
-    covers = move_lids(map_y, points, (0.0, 1.0), np.zeros(2), SIZE, lid_whites(picture, points))
-    region = cv2.remap(picture, grid[1], map_y, cv2.INTER_LINEAR)
-    paint_lids(region, covers)
+    region = _closed_left_eye(picture, points)
     return region @ LUMA, rows, cols, bottom, top
 
 
