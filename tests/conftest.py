@@ -215,3 +215,15 @@ def inspect_and_check(tmp_path: Path, capsys, name: str, picture_bgr, inspect_ex
     cv2.imwrite(str(tmp_path / "content" / name), picture_bgr)
     main(["check", "--show", str(tmp_path / "install.toml")])
     return inspected, capsys.readouterr().out
+
+
+@pytest.fixture
+def no_cache():
+    """The show's film cache, its home and the kept stick pictures forgotten after the test
+    (they are process-wide, as in a running show)."""
+    yield
+    from installation.media import kept, staging
+
+    staging.use(None)
+    staging.use_home(None)
+    kept.forget()

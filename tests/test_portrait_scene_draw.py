@@ -47,17 +47,7 @@ def test_each_new_portrait_reaches_the_screen_resized_by_the_worker_and_looks_as
         with run_test(path, fps=10, services={"synchronous_models": True}) as pilot:
             pilot.advance(0.5)
             scene = pilot.engine.sequencer.current.scene
-            calls, drawing = _resizes(monkeypatch)
-            draw = pilot.engine.sequencer.draw
-
-            def watched(surface, draw=draw, drawing=drawing):
-                drawing.on = True
-                try:
-                    draw(surface)
-                finally:
-                    drawing.on = False
-
-            monkeypatch.setattr(pilot.engine.sequencer, "draw", watched)
+            calls = _resizes_while_drawing(monkeypatch, pilot)
             shown = []
             for _ in range(5):
                 pilot.step()
@@ -80,6 +70,22 @@ def test_each_new_portrait_reaches_the_screen_resized_by_the_worker_and_looks_as
             on_screen = pygame.surfarray.array3d(scene._surface).swapaxes(0, 1)
             assert np.array_equal(on_screen, expected)
         monkeypatch.undo()
+
+
+def _resizes_while_drawing(monkeypatch, pilot) -> list[tuple[str, bool]]:
+    """As _resizes, with the show's draw marked: (thread name, whether the scene was drawing)."""
+    calls, drawing = _resizes(monkeypatch)
+    draw = pilot.engine.sequencer.draw
+
+    def watched(surface):
+        drawing.on = True
+        try:
+            draw(surface)
+        finally:
+            drawing.on = False
+
+    monkeypatch.setattr(pilot.engine.sequencer, "draw", watched)
+    return calls
 
 
 class _StillAnimator:
@@ -154,17 +160,7 @@ def test_the_visitors_mirror_comes_resized_by_the_worker_too(tmp_path, monkeypat
             pilot.step()
             if scene.state in ("framing", "countdown", "live") and scene._thumb is not None:
                 break
-        calls, drawing = _resizes(monkeypatch)
-        draw = pilot.engine.sequencer.draw
-
-        def watched(surface):
-            drawing.on = True
-            try:
-                draw(surface)
-            finally:
-                drawing.on = False
-
-        monkeypatch.setattr(pilot.engine.sequencer, "draw", watched)
+        calls = _resizes_while_drawing(monkeypatch, pilot)
         for _ in range(3):
             pilot.step()
         r = scene.worker.latest()

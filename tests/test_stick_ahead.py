@@ -11,9 +11,7 @@ import os
 import threading
 from pathlib import Path
 
-import pytest
-
-from installation.media import drives, kept, staging
+from installation.media import drives, staging
 from installation.media.staging import FilmCache
 from installation.media.testvideo import write_test_video
 
@@ -151,12 +149,6 @@ def test_a_loop_scenes_folder_pattern_films_are_copied_ahead(tmp_path, monkeypat
         assert films.playlist_bytes == 9000  # (the folder's films counted in what the show needs, status and check)
 
 
-@pytest.fixture
-def no_cache():
-    yield
-    staging.use(None)
-    staging.use_home(None)
-    kept.forget()
 
 
 def test_a_film_ends_while_a_reload_looks_at_a_slow_stick(tmp_path, monkeypatch):

@@ -31,14 +31,6 @@ def _until(done, limit_s: float = 10.0) -> None:
         time.sleep(0.02)
 
 
-@pytest.fixture
-def no_cache():
-    yield
-    staging.use(None)
-    staging.use_home(None)
-    kept.forget()
-
-
 def test_a_cache_smaller_than_the_shows_films_keeps_what_it_holds_and_plays_the_rest_from_the_stick(tmp_path):
     """Three 400-byte films and room for two: each showing evicted the copy the next showing
     needed (the least recently used), so every film was copied again at every showing."""
