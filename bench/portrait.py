@@ -113,7 +113,7 @@ def measure_pair(stack: FaceStack, portrait: np.ndarray, frames: list[np.ndarray
         raise NoDriverFace(f"a face in {len(usable)} of its {len(frames)} frames")
     ref = max(usable, key=lambda i: neutrality(smooth[i].landmarks))
     calibrate_near(animator, stack, frames, smooth, ref)
-    animator.reference.settle_eyes_over([smooth[i].landmarks for i in usable])  # as `animate` does
+    animator.reference.settle_over([smooth[i].landmarks for i in usable])  # as `animate` does
     result_tracker = FaceTracker(stack)
     pairs, first = [], None
     for i, frame in enumerate(frames):

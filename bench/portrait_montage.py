@@ -85,7 +85,7 @@ def main() -> None:
         animator = MeshAnimator(sitter, stack, lips_hidden=args.lips_hidden)
         ref = picks[0]
         calibrate_near(animator, stack, frames, faces, ref)
-        animator.reference.settle_eyes_over([faces[i].landmarks for i in usable])  # as `animate` does
+        animator.reference.settle_over([faces[i].landmarks for i in usable])  # as `animate` does
         top, bottom = [], []
         for i in picks:
             motion = animator.reference.motion(faces[i].landmarks, stack.eyes(frames[i], faces[i].landmarks),

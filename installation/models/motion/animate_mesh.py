@@ -120,7 +120,7 @@ def references_per_frame(animator, shot_ranges, refs, ref: int, faces, eyes) -> 
     for shot, shot_ref in zip(shot_ranges, refs, strict=True):
         if shot_ref is not None or animator.reference is None:
             _calibrate_near(animator, ref if shot_ref is None else shot_ref, shot, faces, eyes)
-            animator.reference.settle_eyes_over([faces[i] for i in shot if faces[i] is not None])
+            animator.reference.settle_over([faces[i] for i in shot if faces[i] is not None])
         frame_reference += [animator.reference] * len(shot)
     return frame_reference
 

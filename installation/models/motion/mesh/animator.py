@@ -23,7 +23,17 @@ from ...face.tracking import FaceBox, FaceObservation
 from ..visitor import VisitorPresence
 from .folds import commanded_smile
 from .hidden_lips import lips_at_fringe
-from .motion import DriverReference, Motion, eye_openness, finite_motion, idle_motion, rotation_deg, whole_reading
+from .motion import (
+    FACING_LIPS,
+    DriverReference,
+    Motion,
+    eye_openness,
+    finite_motion,
+    idle_motion,
+    lips_meet,
+    rotation_deg,
+    whole_reading,
+)
 from .named_points import (
     FACE_OVAL,
     LEFT_CREASE,
@@ -247,6 +257,7 @@ class MeshAnimator(VisitorPresence):
         rest, centre, level, scale, widths = self._rest
         moved = rest.copy()
         if motion.offsets is not None:
+            motion = replace(motion, offsets=lips_meet(motion.offsets, self._lip_gaps))
             # The visitor's expression, made facing the camera, turned as the sitter is: on
             # a three-quarter sitter the far mouth corner moves back into the cheek rather
             # than out past it.
@@ -328,6 +339,15 @@ class MeshAnimator(VisitorPresence):
         widths = np.array([np.linalg.norm(rig.mesh[a, :2] - rig.mesh[b, :2])
                            for a, b in ((33, 133), (362, 263))])
         return rest, centre, level, scale, widths[:, None]
+
+    @cached_property
+    def _lip_gaps(self) -> np.ndarray:
+        """Per pair of facing inner-lip points, the lower lip below the upper at rest, seen
+        from the front, in the offsets' units (motion.lips_meet)."""
+        rest, _, _, scale, _ = self._rest
+        frontal = rest[:468] @ self._sitter_turn
+        upper, lower = FACING_LIPS.T
+        return (frontal[lower, 1] - frontal[upper, 1]) / scale[1]
 
     @cached_property
     def _turned_lips(self) -> TurnedLips:

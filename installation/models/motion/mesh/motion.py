@@ -19,10 +19,12 @@ import numpy as np
 
 from ...face import Expression, Eye
 from ...face.measures import lopsided
-from .named_points import RIGID
+from .named_points import LOWER_INNER_LIP, RIGID, UPPER_INNER_LIP
 from .teeth import TeethFollower, mouth_shown
 
 RIGID_ROWS = np.array(RIGID)
+# The inner lips' facing points, one for one (the corners, shared, left out).
+FACING_LIPS = np.array(list(zip(UPPER_INNER_LIP[1:-1], LOWER_INNER_LIP[1:-1], strict=True)))
 UNREAD = object()  # no reading of the visitor's teeth was offered
 MAX_YAW_DEG = 20.0
 MAX_PITCH_DEG = 20.0
@@ -63,6 +65,15 @@ CLOSED_MOST = 0.75
 # more (inner-lip gap, face heights; a talking mouth opens 0.02-0.08, a closed one reads
 # 0-0.01) becomes the neutral face from then on (see DriverReference.rebased).
 REBASE_MOUTH = 0.02
+# ... and a neutral face with the lips parted by less (the shared expressions driver 0.008
+# face heights, a talking man 0.015, each later reading 0.001 shut) is measured from the
+# visitor's lips shut: the shut level is the narrowest gap between each pair of facing
+# inner-lip points held for LIPS_SHUT_HELD frames so far (a lone misread frame is no shut
+# mouth), and the portrait's lips part by as much as the visitor's neutral was parted above
+# it. Measured from the parted neutral, the visitor's closing drove the lips of a sitter
+# who has hers shut into each other (lips_meet), and the portrait's mouth opened 0.7-0.8 of
+# the visitor's.
+LIPS_SHUT_HELD = 3
 # ... unless the eyes are then much more closed than at calibration (a blink is no neutral).
 REBASE_EYES = 0.7
 # Calibrated on a mouth pressed to one side (a smirk, a twisted pout: 0.03-0.09 outer-eye
@@ -186,6 +197,21 @@ class DriverReference:
         self.level = rotation_deg(0, 0, -math.degrees(self.roll))
         self.expression = Expression.of(self.neutral)
         self.lopsided = lopsided(self.neutral)
+        self.lips_shut = self._lip_gaps(self.level_neutral)  # per FACING_LIPS pair, face heights
+        self._recent_gaps: deque = deque(maxlen=LIPS_SHUT_HELD)
+
+    def _lip_gaps(self, level: np.ndarray) -> np.ndarray:
+        """Per FACING_LIPS pair, the lower lip below the upper one (face heights) in a level frame."""
+        upper, lower = FACING_LIPS.T
+        return (level[lower, 1] - level[upper, 1]) / self.face_height
+
+    def _parted(self, level: np.ndarray) -> np.ndarray:
+        """Per FACING_LIPS pair, how far the neutral's lips were parted above the visitor's shut
+        level, learnt from this frame (`level`: it, aligned and level) and those before."""
+        self._recent_gaps.append(self._lip_gaps(level))
+        if len(self._recent_gaps) == LIPS_SHUT_HELD:
+            self.lips_shut = np.minimum(self.lips_shut, np.max(self._recent_gaps, axis=0))
+        return np.clip(self._lip_gaps(self.level_neutral) - self.lips_shut, 0.0, REBASE_MOUTH)
 
     def _aligned(self, lm: np.ndarray) -> tuple[np.ndarray, float, np.ndarray]:
         """The frame seen as if the head had not moved from the neutral pose, and the
@@ -213,6 +239,18 @@ class DriverReference:
         quarters of its looks: 0.39) drew every ordinary look with the lids lowered, in the
         film only."""
         self._settle_on([eye_openness(np.asarray(lm)) for lm in landmarks])
+
+    def settle_over(self, landmarks) -> None:
+        """Offline, the whole shot known: the eyes' rest (settle_eyes_over) and the lips' shut
+        level (LIPS_SHUT_HELD) taken from all of it. Learnt as the film plays, a neutral taken
+        with the lips parted drew every frame before the visitor's lips first met (half the
+        shared expressions driver) measured from it."""
+        landmarks = [np.asarray(lm, np.float64) for lm in landmarks]
+        self.settle_eyes_over(landmarks)
+        gaps = np.array([self._lip_gaps(_level(self._aligned(lm)[0], self.roll, self.centre)) for lm in landmarks])
+        if len(gaps) >= LIPS_SHUT_HELD:
+            held = np.lib.stride_tricks.sliding_window_view(gaps, LIPS_SHUT_HELD, axis=0).max(-1)
+            self.lips_shut = np.minimum(self.lips_shut, held.min(0))
 
     def _settle_on(self, openings, newest_only: bool = False) -> None:
         openings = np.asarray(openings, np.float64).reshape(-1, 2)
@@ -271,6 +309,7 @@ class DriverReference:
         rebased.level_neutral = _level(aligned, self.roll, self.centre)
         rebased.expression = Expression.of(aligned)
         rebased.lopsided = lopsided(aligned)
+        rebased._recent_gaps = deque(self._recent_gaps, maxlen=LIPS_SHUT_HELD)
         return rebased
 
     def motion(self, lm: np.ndarray, eyes: tuple[Eye, Eye] | None = None,
@@ -283,9 +322,14 @@ class DriverReference:
         teeth = None if teeth is UNREAD else self.teeth.update(teeth)
         lm = lm.astype(np.float64)
         aligned, scale, rotation = self._aligned(lm)
-        offsets = _level(aligned, self.roll, self.centre) - self.level_neutral
+        level = _level(aligned, self.roll, self.centre)
+        offsets = level - self.level_neutral
         offsets[:, 0] /= self.eye_distance
         offsets[:, 1:] /= self.face_height
+        upper, lower = FACING_LIPS.T
+        parted = self._parted(level)  # (see LIPS_SHUT_HELD)
+        offsets[upper, 1] -= parted / 2
+        offsets[lower, 1] += parted / 2
         # The head's own motion is the inverse of the fit, measured in the neutral's level frame.
         yaw, pitch, roll = euler_deg(self.level @ rotation.T @ self.level.T)
         yaw, pitch = _limit_turn(yaw, pitch)
@@ -305,6 +349,27 @@ class DriverReference:
             gaze=(_gaze(lm, eyes) - self.gaze0).astype(np.float32),
             teeth=teeth,
         )
+
+
+def lips_meet(offsets: np.ndarray, rest_gaps: np.ndarray) -> np.ndarray:
+    """`offsets` with the inner lips closing no further than touching. A visitor calibrated
+    with the lips parted (the shared expressions driver: 0.008 face heights, a talking man
+    0.015) later closes them by that much; on a sitter whose lips meet at rest that closing
+    pushed the lower lip up past the upper one, and the opening that followed was spent
+    uncrossing them: the placed mouth opened 0.5-0.8 of the visitor's. So each facing
+    pair closes at most until it touches (or, where the sitter's mesh reads them crossed
+    already, no further than that), the two lips meeting half way.
+    `rest_gaps`: per FACING_LIPS pair, the sitter's lower lip below its upper one at rest,
+    in the offsets' units (negative: read crossed)."""
+    upper, lower = FACING_LIPS.T
+    gaps = rest_gaps + offsets[lower, 1] - offsets[upper, 1]
+    short = np.maximum(np.minimum(rest_gaps, 0.0) - gaps, 0.0)
+    if not short.any():
+        return offsets
+    out = offsets.copy()
+    out[upper, 1] -= short / 2
+    out[lower, 1] += short / 2
+    return out
 
 
 def _deepest_blink(openings: np.ndarray, rest: np.ndarray) -> np.ndarray:
