@@ -154,6 +154,13 @@ def rotation_deg(yaw: float, pitch: float, roll: float) -> np.ndarray:
 # From this turn on (degrees), and fully this many degrees later, the misread eye's opening
 # follows the other's (see _trust_the_other_eye).
 FAR_EYE_FROM_DEG, FAR_EYE_SPAN_DEG = 6.0, 8.0
+# ... unless the eye model, reading each eye on its own crop, also sees that eye narrower:
+# then it is a wink. Its two eyes' openings, this eye over the other, read 0.89-1.0 for open
+# eyes at rest (five drivers) and 0.92-1.1 on the misread turned face (a talking woman at
+# +15-18 degrees), but 0.60-0.65 for a wink made turned 9-15 degrees (the shared expressions
+# driver, whose wink the portrait lost: both eyes half closed, as the mesh's reading was
+# raised half way to the other eye's). From WINK_SEEN_FROM down to WINK_SEEN the raise fades.
+WINK_SEEN_FROM, WINK_SEEN = 0.85, 0.7
 
 
 def eye_openness(lm: np.ndarray) -> tuple[float, float]:
@@ -337,7 +344,8 @@ class DriverReference:
         opened = eye_openness(lm)
         ratio = _trust_the_other_eye(tuple(
             float(np.clip((o - closed) / max(o0 - closed, 1e-3), 0.0, 1.35))
-            for o, o0, closed in zip(opened, self.openness, self.closed, strict=True)), yaw)
+            for o, o0, closed in zip(opened, self.openness, self.closed, strict=True)), yaw, eyes)
+        gaze = _gaze(lm, eyes) - self.gaze0
         return Motion(
             yaw=yaw,
             pitch=pitch,
@@ -346,7 +354,7 @@ class DriverReference:
             scale=float(np.clip(1.0 + (1.0 / scale - 1.0) * SCALE_SHARE, 0.92, 1.08)),
             offsets=offsets.astype(np.float32),
             eye_open=ratio,  # type: ignore[arg-type]
-            gaze=(_gaze(lm, eyes) - self.gaze0).astype(np.float32),
+            gaze=gaze.astype(np.float32),
             teeth=teeth,
         )
 
@@ -398,18 +406,24 @@ def _deepest_blink(openings: np.ndarray, rest: np.ndarray) -> np.ndarray:
     return np.where(dips.any(0), np.where(dips, low, np.inf).min(0), np.inf)
 
 
-def _trust_the_other_eye(ratio: tuple[float, float], yaw: float) -> tuple[float, float]:
+def _trust_the_other_eye(ratio: tuple[float, float], yaw: float,
+                         eyes: tuple[Eye, Eye] | None = None) -> tuple[float, float]:
     """Each eye's opening, with the eye the face mesh misreads on a turned face raised
     towards the other's as the visitor turns. Turned 15-20 degrees, the mesh reads one eye
     a third or more closed while both are open (on the shared driver turned +17 degrees,
     the image-right eye: 0.23 of its width against 0.37 at rest; turned the other way, the
-    image-left one): the portrait half-winked whenever a visitor turned. (A wink made while
-    turned that far is lost; a blink, both eyes closing, is kept.)"""
+    image-left one): the portrait half-winked whenever a visitor turned. A wink, which the
+    eye model (`eyes`) sees too, is kept (see WINK_SEEN); with no eye model reading, a wink
+    made while turned that far is lost. A blink, both eyes closing, is kept."""
     trust = float(np.clip((abs(yaw) - FAR_EYE_FROM_DEG) / FAR_EYE_SPAN_DEG, 0.0, 1.0))
-    if trust == 0.0:
-        return ratio
     misread = 1 if yaw > 0 else 0  # as measured: image-right for a positive yaw
     other = 1 - misread
+    if trust > 0.0 and eyes is not None:
+        seen = eyes[misread].openness / max(eyes[other].openness, 1e-6)
+        if math.isfinite(seen):
+            trust *= float(np.clip((seen - WINK_SEEN) / (WINK_SEEN_FROM - WINK_SEEN), 0.0, 1.0))
+    if trust == 0.0:
+        return ratio
     out = list(ratio)
     out[misread] = ratio[misread] + trust * max(0.0, ratio[other] - ratio[misread])
     return out[0], out[1]
