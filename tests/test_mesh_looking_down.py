@@ -1,11 +1,14 @@
-"""A wink made with the head turned reads as a wink.
+"""A look down reads as a look down, and a wink made with the head turned as a wink.
 
-Turned 9-15 degrees, a wink was taken for the
+Looking down, the face mesh reads the eye opening as it reads a closed eye, and the
+portrait's lids closed for the whole look. Turned 9-15 degrees, a wink was taken for the
 mesh misreading the far eye, raised to the other eye's opening: both of the portrait's eyes
 half closed instead.
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 import pytest
@@ -27,10 +30,40 @@ def eyes(stack, sitter, neutral) -> tuple[Eye, Eye]:
     return stack.eyes(sitter, neutral.astype(np.float32))
 
 
+def _nodded(landmarks: np.ndarray, degrees: float) -> np.ndarray:
+    """The same face with the head nodded (chin down for positive degrees) about the
+    horizontal through its middle."""
+    out = landmarks.astype(np.float64).copy()
+    centre = out[:, :3].mean(0)
+    c, s = math.cos(math.radians(degrees)), math.sin(math.radians(degrees))
+    y, z = out[:, 1] - centre[1], out[:, 2] - centre[2]
+    out[:, 1], out[:, 2] = centre[1] + c * y - s * z, centre[2] + s * y + c * z
+    return out
+
+
 def _closed_share(landmarks: np.ndarray) -> float:
     """The share of the rest opening at which the face mesh reads an eye closed (0.12 eye widths)."""
     width = np.linalg.norm(landmarks[33, :2] - landmarks[133, :2])
     return float(min(0.12 * width / np.linalg.norm(landmarks[159, :2] - landmarks[145, :2]), 0.4))
+
+
+def test_looking_down_lowers_the_lids_over_irises_turned_down_and_a_blink_still_closes(neutral, eyes):
+    reference = DriverReference(neutral, eyes)
+    lids_down = _with_eyes_open(neutral, _closed_share(neutral))
+    nod = 10.0 if reference.motion(_nodded(neutral, 10.0)).pitch > 0 else -10.0  # (chin down: pitch up)
+    looking_down = reference.motion(_nodded(lids_down, nod), eyes)
+    assert looking_down.pitch > 7.0
+    # The lids stop short of closing, and the irises turn down into the sliver they leave.
+    assert 0.3 < min(looking_down.eye_open) <= max(looking_down.eye_open) < 0.6, looking_down.eye_open
+    assert (looking_down.gaze[:, 1] > 0.15).all(), looking_down.gaze
+    # The same lids with the head level are a blink: closed, the irises where they were.
+    blink = reference.motion(lids_down, eyes)
+    assert max(blink.eye_open) < 0.1, blink.eye_open
+    assert np.allclose(blink.gaze, 0.0, atol=0.01), blink.gaze
+    # Nodded with the eyes wide open, they stay open and look ahead (the irises, read off
+    # the level face, sit a little low in the nodded mesh: 0.03-0.08 eye widths).
+    open_nod = reference.motion(_nodded(neutral, nod), eyes)
+    assert min(open_nod.eye_open) > 0.9 and (open_nod.gaze[:, 1] < 0.1).all(), open_nod
 
 
 def _eye_shut(eye: Eye, share: float) -> Eye:

@@ -161,6 +161,20 @@ FAR_EYE_FROM_DEG, FAR_EYE_SPAN_DEG = 6.0, 8.0
 # driver, whose wink the portrait lost: both eyes half closed, as the mesh's reading was
 # raised half way to the other eye's). From WINK_SEEN_FROM down to WINK_SEEN the raise fades.
 WINK_SEEN_FROM, WINK_SEEN = 0.85, 0.7
+# Looking down, the upper lid comes down with the iris, and the face mesh reads the opening
+# as it reads a closed eye (the shared expressions driver: 0.21-0.23 eye widths looking down
+# with the iris showing, 0.22-0.24 in a blink, 0.35 at rest), so the portrait's lids closed
+# for the whole look. What tells the two apart is the head: a look down comes with the head
+# nodded down (7-11 degrees on that driver; its blinks and winks were made at -6 to +2), so
+# from LOOK_DOWN_FROM_DEG of nod, fully LOOK_DOWN_SPAN_DEG later, the lids stop short of
+# closing by LOOK_DOWN_SLIVER of the rest opening (the visitor's mesh reads 0.6 of rest
+# measured from no opening, 0 from their blinks' level: the truth lies between; at 0.3 the
+# portrait's lids read shut still) and the irises turn down under them as far as the
+# portrait turns an iris (LOOK_DOWN_GAZE, the animator's limit: the iris model's own reading,
+# 0.05-0.12, left the iris behind the lowered lid, and the eye again read as closed).
+LOOK_DOWN_FROM_DEG, LOOK_DOWN_SPAN_DEG = 4.0, 4.0
+LOOK_DOWN_SLIVER = 0.4
+LOOK_DOWN_GAZE = 0.22
 
 
 def eye_openness(lm: np.ndarray) -> tuple[float, float]:
@@ -346,6 +360,7 @@ class DriverReference:
             float(np.clip((o - closed) / max(o0 - closed, 1e-3), 0.0, 1.35))
             for o, o0, closed in zip(opened, self.openness, self.closed, strict=True)), yaw, eyes)
         gaze = _gaze(lm, eyes) - self.gaze0
+        ratio, gaze = _looking_down(ratio, gaze, pitch)
         return Motion(
             yaw=yaw,
             pitch=pitch,
@@ -427,6 +442,22 @@ def _trust_the_other_eye(ratio: tuple[float, float], yaw: float,
     out = list(ratio)
     out[misread] = ratio[misread] + trust * max(0.0, ratio[other] - ratio[misread])
     return out[0], out[1]
+
+
+def _looking_down(ratio: tuple[float, float], gaze: np.ndarray,
+                  pitch: float) -> tuple[tuple[float, float], np.ndarray]:
+    """The eyes' openings and gazes, as a look down when the head is nodded down: the lids
+    lowered no further than a sliver, the irises turned down under them (LOOK_DOWN_SLIVER)."""
+    down = float(np.clip((pitch - LOOK_DOWN_FROM_DEG) / LOOK_DOWN_SPAN_DEG, 0.0, 1.0))
+    if down == 0.0:
+        return ratio, gaze
+    sliver = down * LOOK_DOWN_SLIVER
+    gaze = gaze.copy()
+    for k, opening in enumerate(ratio):
+        # The more the lids come down, the further down the iris turns under them.
+        lowered = float(np.clip((1.0 - opening) / (1.0 - LOOK_DOWN_SLIVER), 0.0, 1.0))
+        gaze[k, 1] = max(float(gaze[k, 1]), down * lowered * LOOK_DOWN_GAZE)
+    return (max(ratio[0], sliver), max(ratio[1], sliver)), gaze
 
 
 def _limit_turn(yaw: float, pitch: float) -> tuple[float, float]:
