@@ -436,7 +436,7 @@ def _trust_the_other_eye(ratio: tuple[float, float], yaw: float,
     if trust > 0.0 and eyes is not None:
         seen = eyes[misread].openness / max(eyes[other].openness, 1e-6)
         if math.isfinite(seen):
-            trust *= float(np.clip((seen - WINK_SEEN) / (WINK_SEEN_FROM - WINK_SEEN), 0.0, 1.0))
+            trust *= min(max((seen - WINK_SEEN) / (WINK_SEEN_FROM - WINK_SEEN), 0.0), 1.0)
     if trust == 0.0:
         return ratio
     out = list(ratio)
@@ -448,14 +448,14 @@ def _looking_down(ratio: tuple[float, float], gaze: np.ndarray,
                   pitch: float) -> tuple[tuple[float, float], np.ndarray]:
     """The eyes' openings and gazes, as a look down when the head is nodded down: the lids
     lowered no further than a sliver, the irises turned down under them (LOOK_DOWN_SLIVER)."""
-    down = float(np.clip((pitch - LOOK_DOWN_FROM_DEG) / LOOK_DOWN_SPAN_DEG, 0.0, 1.0))
+    down = min(max((pitch - LOOK_DOWN_FROM_DEG) / LOOK_DOWN_SPAN_DEG, 0.0), 1.0)
     if down == 0.0:
         return ratio, gaze
     sliver = down * LOOK_DOWN_SLIVER
     gaze = gaze.copy()
     for k, opening in enumerate(ratio):
         # The more the lids come down, the further down the iris turns under them.
-        lowered = float(np.clip((1.0 - opening) / (1.0 - LOOK_DOWN_SLIVER), 0.0, 1.0))
+        lowered = min(max((1.0 - opening) / (1.0 - LOOK_DOWN_SLIVER), 0.0), 1.0)
         gaze[k, 1] = max(float(gaze[k, 1]), down * lowered * LOOK_DOWN_GAZE)
     return (max(ratio[0], sliver), max(ratio[1], sliver)), gaze
 
