@@ -154,6 +154,27 @@ def rotation_deg(yaw: float, pitch: float, roll: float) -> np.ndarray:
 # From this turn on (degrees), and fully this many degrees later, the misread eye's opening
 # follows the other's (see _trust_the_other_eye).
 FAR_EYE_FROM_DEG, FAR_EYE_SPAN_DEG = 6.0, 8.0
+# ... unless the eye model, reading each eye on its own crop, also sees that eye narrower:
+# then it is a wink. Its two eyes' openings, this eye over the other, read 0.89-1.0 for open
+# eyes at rest (five drivers) and 0.92-1.1 on the misread turned face (a talking woman at
+# +15-18 degrees), but 0.60-0.65 for a wink made turned 9-15 degrees (the shared expressions
+# driver, whose wink the portrait lost: both eyes half closed, as the mesh's reading was
+# raised half way to the other eye's). From WINK_SEEN_FROM down to WINK_SEEN the raise fades.
+WINK_SEEN_FROM, WINK_SEEN = 0.85, 0.7
+# Looking down, the upper lid comes down with the iris, and the face mesh reads the opening
+# as it reads a closed eye (the shared expressions driver: 0.21-0.23 eye widths looking down
+# with the iris showing, 0.22-0.24 in a blink, 0.35 at rest), so the portrait's lids closed
+# for the whole look. What tells the two apart is the head: a look down comes with the head
+# nodded down (7-11 degrees on that driver; its blinks and winks were made at -6 to +2), so
+# from LOOK_DOWN_FROM_DEG of nod, fully LOOK_DOWN_SPAN_DEG later, the lids stop short of
+# closing by LOOK_DOWN_SLIVER of the rest opening (the visitor's mesh reads 0.6 of rest
+# measured from no opening, 0 from their blinks' level: the truth lies between; at 0.3 the
+# portrait's lids read shut still) and the irises turn down under them as far as the
+# portrait turns an iris (LOOK_DOWN_GAZE, the animator's limit: the iris model's own reading,
+# 0.05-0.12, left the iris behind the lowered lid, and the eye again read as closed).
+LOOK_DOWN_FROM_DEG, LOOK_DOWN_SPAN_DEG = 4.0, 4.0
+LOOK_DOWN_SLIVER = 0.4
+LOOK_DOWN_GAZE = 0.22
 
 
 def eye_openness(lm: np.ndarray) -> tuple[float, float]:
@@ -337,7 +358,9 @@ class DriverReference:
         opened = eye_openness(lm)
         ratio = _trust_the_other_eye(tuple(
             float(np.clip((o - closed) / max(o0 - closed, 1e-3), 0.0, 1.35))
-            for o, o0, closed in zip(opened, self.openness, self.closed, strict=True)), yaw)
+            for o, o0, closed in zip(opened, self.openness, self.closed, strict=True)), yaw, eyes)
+        gaze = _gaze(lm, eyes) - self.gaze0
+        ratio, gaze = _looking_down(ratio, gaze, pitch)
         return Motion(
             yaw=yaw,
             pitch=pitch,
@@ -346,7 +369,7 @@ class DriverReference:
             scale=float(np.clip(1.0 + (1.0 / scale - 1.0) * SCALE_SHARE, 0.92, 1.08)),
             offsets=offsets.astype(np.float32),
             eye_open=ratio,  # type: ignore[arg-type]
-            gaze=(_gaze(lm, eyes) - self.gaze0).astype(np.float32),
+            gaze=gaze.astype(np.float32),
             teeth=teeth,
         )
 
@@ -398,21 +421,43 @@ def _deepest_blink(openings: np.ndarray, rest: np.ndarray) -> np.ndarray:
     return np.where(dips.any(0), np.where(dips, low, np.inf).min(0), np.inf)
 
 
-def _trust_the_other_eye(ratio: tuple[float, float], yaw: float) -> tuple[float, float]:
+def _trust_the_other_eye(ratio: tuple[float, float], yaw: float,
+                         eyes: tuple[Eye, Eye] | None = None) -> tuple[float, float]:
     """Each eye's opening, with the eye the face mesh misreads on a turned face raised
     towards the other's as the visitor turns. Turned 15-20 degrees, the mesh reads one eye
     a third or more closed while both are open (on the shared driver turned +17 degrees,
     the image-right eye: 0.23 of its width against 0.37 at rest; turned the other way, the
-    image-left one): the portrait half-winked whenever a visitor turned. (A wink made while
-    turned that far is lost; a blink, both eyes closing, is kept.)"""
+    image-left one): the portrait half-winked whenever a visitor turned. A wink, which the
+    eye model (`eyes`) sees too, is kept (see WINK_SEEN); with no eye model reading, a wink
+    made while turned that far is lost. A blink, both eyes closing, is kept."""
     trust = float(np.clip((abs(yaw) - FAR_EYE_FROM_DEG) / FAR_EYE_SPAN_DEG, 0.0, 1.0))
-    if trust == 0.0:
-        return ratio
     misread = 1 if yaw > 0 else 0  # as measured: image-right for a positive yaw
     other = 1 - misread
+    if trust > 0.0 and eyes is not None:
+        seen = eyes[misread].openness / max(eyes[other].openness, 1e-6)
+        if math.isfinite(seen):
+            trust *= min(max((seen - WINK_SEEN) / (WINK_SEEN_FROM - WINK_SEEN), 0.0), 1.0)
+    if trust == 0.0:
+        return ratio
     out = list(ratio)
     out[misread] = ratio[misread] + trust * max(0.0, ratio[other] - ratio[misread])
     return out[0], out[1]
+
+
+def _looking_down(ratio: tuple[float, float], gaze: np.ndarray,
+                  pitch: float) -> tuple[tuple[float, float], np.ndarray]:
+    """The eyes' openings and gazes, as a look down when the head is nodded down: the lids
+    lowered no further than a sliver, the irises turned down under them (LOOK_DOWN_SLIVER)."""
+    down = min(max((pitch - LOOK_DOWN_FROM_DEG) / LOOK_DOWN_SPAN_DEG, 0.0), 1.0)
+    if down == 0.0:
+        return ratio, gaze
+    sliver = down * LOOK_DOWN_SLIVER
+    gaze = gaze.copy()
+    for k, opening in enumerate(ratio):
+        # The more the lids come down, the further down the iris turns under them.
+        lowered = min(max((1.0 - opening) / (1.0 - LOOK_DOWN_SLIVER), 0.0), 1.0)
+        gaze[k, 1] = max(float(gaze[k, 1]), down * lowered * LOOK_DOWN_GAZE)
+    return (max(ratio[0], sliver), max(ratio[1], sliver)), gaze
 
 
 def _limit_turn(yaw: float, pitch: float) -> tuple[float, float]:

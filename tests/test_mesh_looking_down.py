@@ -1,0 +1,93 @@
+"""A look down reads as a look down, and a wink made with the head turned as a wink.
+
+Looking down, the face mesh reads the eye opening as it reads a closed eye, and the
+portrait's lids closed for the whole look. Turned 9-15 degrees, a wink was taken for the
+mesh misreading the far eye, raised to the other eye's opening: both of the portrait's eyes
+half closed instead.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from installation.models.face import portrait_faces
+from installation.models.face.landmarks import Eye
+from installation.models.motion.mesh.motion import DriverReference
+from tests.test_driver_neutral import _turned
+from tests.test_mesh_expression import _with_eyes_open
+
+
+@pytest.fixture(scope="module")
+def neutral(stack, sitter) -> np.ndarray:
+    return portrait_faces(sitter, stack)[0].landmarks.astype(np.float64)
+
+
+@pytest.fixture(scope="module")
+def eyes(stack, sitter, neutral) -> tuple[Eye, Eye]:
+    return stack.eyes(sitter, neutral.astype(np.float32))
+
+
+def _nodded(landmarks: np.ndarray, degrees: float) -> np.ndarray:
+    """The same face with the head nodded (chin down for positive degrees) about the
+    horizontal through its middle."""
+    out = landmarks.astype(np.float64).copy()
+    centre = out[:, :3].mean(0)
+    c, s = math.cos(math.radians(degrees)), math.sin(math.radians(degrees))
+    y, z = out[:, 1] - centre[1], out[:, 2] - centre[2]
+    out[:, 1], out[:, 2] = centre[1] + c * y - s * z, centre[2] + s * y + c * z
+    return out
+
+
+def _closed_share(landmarks: np.ndarray) -> float:
+    """The share of the rest opening at which the face mesh reads an eye closed (0.12 eye widths)."""
+    width = np.linalg.norm(landmarks[33, :2] - landmarks[133, :2])
+    return float(min(0.12 * width / np.linalg.norm(landmarks[159, :2] - landmarks[145, :2]), 0.4))
+
+
+def test_looking_down_lowers_the_lids_over_irises_turned_down_and_a_blink_still_closes(neutral, eyes):
+    reference = DriverReference(neutral, eyes)
+    lids_down = _with_eyes_open(neutral, _closed_share(neutral))
+    nod = 10.0 if reference.motion(_nodded(neutral, 10.0)).pitch > 0 else -10.0  # (chin down: pitch up)
+    looking_down = reference.motion(_nodded(lids_down, nod), eyes)
+    assert looking_down.pitch > 7.0
+    # The lids stop short of closing, and the irises turn down into the sliver they leave.
+    assert 0.3 < min(looking_down.eye_open) <= max(looking_down.eye_open) < 0.6, looking_down.eye_open
+    assert (looking_down.gaze[:, 1] > 0.15).all(), looking_down.gaze
+    # The same lids with the head level are a blink: closed, the irises where they were.
+    blink = reference.motion(lids_down, eyes)
+    assert max(blink.eye_open) < 0.1, blink.eye_open
+    assert np.allclose(blink.gaze, 0.0, atol=0.01), blink.gaze
+    # Nodded with the eyes wide open, they stay open and look ahead (the irises, read off
+    # the level face, sit a little low in the nodded mesh: 0.03-0.08 eye widths).
+    open_nod = reference.motion(_nodded(neutral, nod), eyes)
+    assert min(open_nod.eye_open) > 0.9 and (open_nod.gaze[:, 1] < 0.1).all(), open_nod
+
+
+def _eye_shut(eye: Eye, share: float) -> Eye:
+    """The eye model's reading of the same eye with its upper lid brought down to `share` of its opening."""
+    lids = eye.lids.copy()
+    # (Both lids run the same way, corner to corner: upper point 9 + k stands over lower point 1 + k.)
+    lids[9:, 1] = lids[1:8, 1] + share * (lids[9:, 1] - lids[1:8, 1])
+    return Eye(lids, eye.iris)
+
+
+def test_a_wink_made_turned_closes_one_eye_and_a_misread_far_eye_still_follows_the_other(neutral, eyes):
+    """The eye model, reading each eye on its own crop, tells the two apart: it sees the wink too."""
+    reference = DriverReference(neutral, eyes)
+    turn = 14.0 if reference.motion(_turned(neutral, 14.0)).yaw > 0 else -14.0
+    far = 1  # image-right: the eye the mesh misreads when yaw is positive
+    face = _with_eyes_open(neutral, _closed_share(neutral))
+    face[[159, 145]] = neutral[[159, 145]]  # the image-left eye stays open
+    face = _turned(face, turn)
+    assert reference.motion(face).yaw > 10.0
+    winked = list(eyes)
+    winked[far] = _eye_shut(eyes[far], 0.3)
+    assert winked[far].openness < 0.6 * eyes[far].openness
+    wink = reference.motion(face, tuple(winked)).eye_open
+    assert wink[far] < 0.1 and wink[1 - far] > 0.8, wink
+    # The mesh alone reading the far eye closed while the eye model sees it open: a misreading.
+    misread = reference.motion(face, eyes).eye_open
+    assert min(misread) > 0.6, misread
