@@ -821,13 +821,13 @@ def test_the_far_eye_of_a_turned_visitor_does_not_wink():
     """Seen 15-20 degrees aside, the face mesh reads the far eye a third or more closed
     while it is open: the portrait half-winked whenever a visitor turned. The far eye now
     follows the near one as the turn grows; a frontal wink and a turned blink are kept."""
-    from installation.models.motion.mesh.motion import _trust_the_other_eye
+    from installation.models.motion.mesh.visitor_eyes import trust_the_other_eye
 
-    assert _trust_the_other_eye((1.0, 0.4), 17.0) == (1.0, 1.0)  # turned: the far eye is read too closed
-    assert _trust_the_other_eye((0.4, 1.0), -17.0) == (1.0, 1.0)
-    assert _trust_the_other_eye((1.0, 0.4), 0.0) == (1.0, 0.4)  # facing the camera: a wink is a wink
-    assert _trust_the_other_eye((0.05, 0.02), 17.0)[1] < 0.1  # a blink while turned stays a blink
-    assert _trust_the_other_eye((1.0, 0.4), 9.0)[1] < 1.0  # the far eye is trusted less gradually
+    assert trust_the_other_eye((1.0, 0.4), 17.0) == (1.0, 1.0)  # turned: the far eye is read too closed
+    assert trust_the_other_eye((0.4, 1.0), -17.0) == (1.0, 1.0)
+    assert trust_the_other_eye((1.0, 0.4), 0.0) == (1.0, 0.4)  # facing the camera: a wink is a wink
+    assert trust_the_other_eye((0.05, 0.02), 17.0)[1] < 0.1  # a blink while turned stays a blink
+    assert trust_the_other_eye((1.0, 0.4), 9.0)[1] < 1.0  # the far eye is trusted less gradually
 
 
 def test_a_visitor_turning_with_open_eyes_leaves_the_portraits_eyes_open(stack, shared_data):

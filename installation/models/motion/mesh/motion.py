@@ -21,6 +21,21 @@ from ...face import Expression, Eye
 from ...face.measures import lopsided
 from .named_points import LOWER_INNER_LIP, RIGID, UPPER_INNER_LIP
 from .teeth import TeethFollower, mouth_shown
+from .visitor_eyes import (  # (the visitor's eye readings: their rules live there)
+    BLINK_HELD,
+    BLINK_REACH,
+    CLOSED_MOST,
+    CLOSED_OPENNESS,
+    EYE_REST_FRAMES,
+    EYE_REST_LIMIT,
+    EYE_REST_MIN_FRAMES,
+    EYE_REST_UPPER,
+    deepest_blink,
+    eye_openness,
+    gaze_of,
+    looking_down,
+    trust_the_other_eye,
+)
 
 RIGID_ROWS = np.array(RIGID)
 # The inner lips' facing points, one for one (the corners, shared, left out).
@@ -37,27 +52,6 @@ MAX_ROLL_DEG = 25.0
 # scale reaches the portrait (a sitter stays in the frame).
 SHIFT_SHARE, MAX_SHIFT = 0.35, 0.08
 SCALE_SHARE = 0.5
-# The face mesh never reads a closed eye as a zero opening: lid thickness and lashes keep
-# points 159 and 145 apart by about 0.1-0.18 eye widths. Openings are measured from there,
-# or a closed eye would close the portrait's only half way.
-CLOSED_OPENNESS = 0.15  # eye widths, at most 45% of the visitor's own neutral opening
-# ... but how thin varies with the visitor: the shared and audit drivers' blinks read
-# 0.19-0.22 (a narrow-eyed visitor: 0.19 against 0.30 at rest), and measured from 0.15 such
-# a blink closed the portrait's lids a third to two thirds of the way. So each visitor's
-# own blinks set their closed level (see _deepest_blink): the lowest reading held for
-# BLINK_HELD frames in a dip, the eye open again within BLINK_REACH frames on both sides
-# by BLINK_RISE of the way back to rest (a look down, a squint or eyes closed for long
-# are held, not dips). Never above CLOSED_MOST of the rest opening (a glance down and back
-# read 0.7-0.8 of it), and never below the default. Held one frame: at 30 frames a second
-# a quick blink is often read closed in one frame only (the shared faces driver: 0.22 eye
-# widths against 0.40 at rest); looked for held two, it was missed and a glance down and
-# back (0.29-0.30) set the closed level, clipped to CLOSED_MOST: from there every ordinary
-# look a little below rest drew the portrait's lids a third of the way down (a sleepy
-# sitter). A misread frame can only set the level lower, and never below the default.
-BLINK_HELD = 1
-BLINK_REACH = 9  # frames, about 0.3 s: a blink is over in 0.1-0.4 s
-BLINK_RISE = 0.5
-CLOSED_MOST = 0.75
 # Visitors talk, laugh and yawn through the countdown, and the frame it ends on is taken as
 # their neutral face. Measured from an open mouth, their closed mouth later read as a
 # mouth closing past shut: the portrait's chin and lower lip were pulled up into its nose,
@@ -81,20 +75,6 @@ REBASE_EYES = 0.7
 # the other way. A face whose mouth is this much more even, and no more open, becomes the
 # neutral face too. Each such rebase makes the mouth more even still, so it cannot swing back.
 REBASE_LOPSIDED = 0.03
-# The eyes' rest opening is the calibration frame's, unless the visit shows otherwise. Taken
-# while the visitor stared (0.46 eye widths against their usual 0.39), or inherited from a
-# visitor who stepped away as the next stepped in, every ordinary look read as lids half
-# lowered for the whole visit. So the rest opening is kept among the visit's usual looks of
-# the last few seconds: no wider than their upper quartile, no narrower than their median,
-# and within a quarter of the calibration's. (Eyes spend their expressive time narrower
-# than at rest, blinking, smiling, looking down: on driver-expressions a third of the clip
-# looks down, its median opening 0.29 against 0.35-0.37 for a look ahead; settled on the
-# median, every look ahead widened the portrait's eyes.) A blink, a wink or a stare held
-# for a moment still reads as one, and closed eyes held for long still read as closed.
-EYE_REST_FRAMES = 180  # about six seconds of camera frames
-EYE_REST_MIN_FRAMES = 45
-EYE_REST_LIMIT = 0.25
-EYE_REST_UPPER = 75  # percentile of the recent openings
 
 
 @dataclass
@@ -151,50 +131,6 @@ def rotation_deg(yaw: float, pitch: float, roll: float) -> np.ndarray:
     return rz @ ry @ rx
 
 
-# From this turn on (degrees), and fully this many degrees later, the misread eye's opening
-# follows the other's (see _trust_the_other_eye).
-FAR_EYE_FROM_DEG, FAR_EYE_SPAN_DEG = 6.0, 8.0
-# ... unless the eye model, reading each eye on its own crop, also sees that eye narrower:
-# then it is a wink. Its two eyes' openings, this eye over the other, read 0.89-1.0 for open
-# eyes at rest (five drivers) and 0.92-1.1 on the misread turned face (a talking woman at
-# +15-18 degrees), but 0.60-0.65 for a wink made turned 9-15 degrees (the shared expressions
-# driver, whose wink the portrait lost: both eyes half closed, as the mesh's reading was
-# raised half way to the other eye's). From WINK_SEEN_FROM down to WINK_SEEN the raise fades.
-WINK_SEEN_FROM, WINK_SEEN = 0.85, 0.7
-# Looking down, the upper lid comes down with the iris, and the face mesh reads the opening
-# as it reads a closed eye (the shared expressions driver: 0.21-0.23 eye widths looking down
-# with the iris showing, 0.22-0.24 in a blink, 0.35 at rest), so the portrait's lids closed
-# for the whole look. What tells the two apart is the head: a look down comes with the head
-# nodded down (7-11 degrees on that driver; its blinks and winks were made at -6 to +2), so
-# from LOOK_DOWN_FROM_DEG of nod, fully LOOK_DOWN_SPAN_DEG later, the lids stop short of
-# closing by LOOK_DOWN_SLIVER of the rest opening (the visitor's mesh reads 0.6 of rest
-# measured from no opening, 0 from their blinks' level: the truth lies between; at 0.3 the
-# portrait's lids read shut still) and the irises turn down under them as far as the
-# portrait turns an iris (LOOK_DOWN_GAZE, the animator's limit: the iris model's own reading,
-# 0.05-0.12, left the iris behind the lowered lid, and the eye again read as closed).
-LOOK_DOWN_FROM_DEG, LOOK_DOWN_SPAN_DEG = 4.0, 4.0
-LOOK_DOWN_SLIVER = 0.4
-LOOK_DOWN_GAZE = 0.22
-
-
-def eye_openness(lm: np.ndarray) -> tuple[float, float]:
-    """Each eye's opening (upper to lower lid) in eye widths: image-left, image-right."""
-    left = np.linalg.norm(lm[159, :2] - lm[145, :2]) / max(np.linalg.norm(lm[33, :2] - lm[133, :2]), 1e-6)
-    right = np.linalg.norm(lm[386, :2] - lm[374, :2]) / max(np.linalg.norm(lm[362, :2] - lm[263, :2]), 1e-6)
-    return float(left), float(right)
-
-
-def _gaze(lm: np.ndarray, eyes: tuple[Eye, Eye] | None) -> np.ndarray:
-    """Each iris's offset from its eye's centre, in eye widths (image axes)."""
-    if eyes is None:
-        return np.zeros((2, 2), np.float32)
-    out = []
-    for eye, (a, b) in zip(eyes, ((33, 133), (362, 263)), strict=True):
-        centre = (lm[a, :2] + lm[b, :2]) / 2
-        width = max(float(np.linalg.norm(lm[a, :2] - lm[b, :2])), 1e-6)
-        out.append((eye.iris_centre - centre) / width)
-    return np.array(out, np.float32)
-
 
 class DriverReference:
     """The visitor's neutral face; turns later frames into Motion."""
@@ -203,12 +139,12 @@ class DriverReference:
         self.neutral = neutral.astype(np.float64)
         self.rigid = self.neutral[RIGID_ROWS]
         self.calibrated_openness = eye_openness(self.neutral)
-        self.blink = (math.inf, math.inf)  # each eye's deepest blink reading so far (_deepest_blink)
+        self.blink = (math.inf, math.inf)  # each eye's deepest blink reading so far (deepest_blink)
         # The last openings before calibration that could not yet be told a dip (learn_blinks).
         self._before = np.zeros((0, 2))
         self._set_eye_rest(self.calibrated_openness)
         self._recent_openness: deque = deque(maxlen=EYE_REST_FRAMES)
-        self.gaze0 = _gaze(self.neutral, eyes)
+        self.gaze0 = gaze_of(self.neutral, eyes)
         self.roll = math.atan2(neutral[263, 1] - neutral[33, 1], neutral[263, 0] - neutral[33, 0])
         self.centre = self.neutral[:, :2].mean(0)
         self.eye_distance = float(np.linalg.norm(neutral[263, :2] - neutral[33, :2]))
@@ -288,7 +224,7 @@ class DriverReference:
             openings = openings[-window:]
             if len(openings) < window and len(self._before):
                 openings = np.concatenate([self._before, openings])[-window:]
-        found = _deepest_blink(openings, np.asarray(rest))
+        found = deepest_blink(openings, np.asarray(rest))
         self.blink = tuple(float(min(b, f)) for b, f in zip(self.blink, found, strict=True))
         self._set_eye_rest(rest)
 
@@ -302,7 +238,7 @@ class DriverReference:
         frames that follow tell it (settle_eyes; it was lost, and the first live blinks
         closed the lids half way again)."""
         openings = np.asarray(openings, np.float64).reshape(-1, 2)
-        found = _deepest_blink(openings, np.asarray(self.openness))
+        found = deepest_blink(openings, np.asarray(self.openness))
         self._before = openings[-(2 * BLINK_REACH + BLINK_HELD - 1):]
         self.blink = tuple(float(min(b, f)) for b, f in zip(self.blink, found, strict=True))
         self._set_eye_rest(self.openness)
@@ -356,11 +292,11 @@ class DriverReference:
         yaw, pitch = _limit_turn(yaw, pitch)
         move = (lm[:, :2].mean(0) - self.centre) / self.face_height
         opened = eye_openness(lm)
-        ratio = _trust_the_other_eye(tuple(
+        ratio = trust_the_other_eye(tuple(
             float(np.clip((o - closed) / max(o0 - closed, 1e-3), 0.0, 1.35))
             for o, o0, closed in zip(opened, self.openness, self.closed, strict=True)), yaw, eyes)
-        gaze = _gaze(lm, eyes) - self.gaze0
-        ratio, gaze = _looking_down(ratio, gaze, pitch)
+        gaze = gaze_of(lm, eyes) - self.gaze0
+        ratio, gaze = looking_down(ratio, gaze, pitch)
         return Motion(
             yaw=yaw,
             pitch=pitch,
@@ -394,70 +330,6 @@ def lips_meet(offsets: np.ndarray, rest_gaps: np.ndarray) -> np.ndarray:
     out[lower, 1] += short / 2
     return out
 
-
-def _deepest_blink(openings: np.ndarray, rest: np.ndarray) -> np.ndarray:
-    """Per eye (columns), the lowest opening held for BLINK_HELD frames in a blink: a dip
-    with the eye opened again, within BLINK_REACH frames on either side, by BLINK_RISE of
-    the way back to `rest`. inf where there is none."""
-    n = len(openings)
-    found = np.full(2, np.inf)
-    if n < 2 * BLINK_REACH + BLINK_HELD:
-        return found
-    if n == 2 * BLINK_REACH + BLINK_HELD:  # live: the one frame that can be told yet, directly
-        low = openings[BLINK_REACH:BLINK_REACH + BLINK_HELD].max(0)
-        needed = low + BLINK_RISE * np.maximum(rest - low, 0.0)
-        dips = ((openings[:BLINK_REACH].max(0) >= needed) & (openings[BLINK_REACH + BLINK_HELD:].max(0) >= needed)
-                & (low < rest))
-        return np.where(dips, low, found)
-    windows = np.lib.stride_tricks.sliding_window_view(openings, BLINK_HELD, axis=0)  # (n-h+1, 2, h)
-    held = windows.max(-1)
-    reach = np.lib.stride_tricks.sliding_window_view(openings, BLINK_REACH, axis=0).max(-1)  # (n-r+1, 2)
-    # The held reading starting at frame j, and the widest opening in the reach before and after it.
-    j = np.arange(BLINK_REACH, n - BLINK_REACH - BLINK_HELD + 1)
-    low = held[j]
-    before, after = reach[j - BLINK_REACH], reach[j + BLINK_HELD]
-    needed = low + BLINK_RISE * np.maximum(rest[None, :] - low, 0.0)
-    dips = (before >= needed) & (after >= needed) & (low < rest[None, :])
-    return np.where(dips.any(0), np.where(dips, low, np.inf).min(0), np.inf)
-
-
-def _trust_the_other_eye(ratio: tuple[float, float], yaw: float,
-                         eyes: tuple[Eye, Eye] | None = None) -> tuple[float, float]:
-    """Each eye's opening, with the eye the face mesh misreads on a turned face raised
-    towards the other's as the visitor turns. Turned 15-20 degrees, the mesh reads one eye
-    a third or more closed while both are open (on the shared driver turned +17 degrees,
-    the image-right eye: 0.23 of its width against 0.37 at rest; turned the other way, the
-    image-left one): the portrait half-winked whenever a visitor turned. A wink, which the
-    eye model (`eyes`) sees too, is kept (see WINK_SEEN); with no eye model reading, a wink
-    made while turned that far is lost. A blink, both eyes closing, is kept."""
-    trust = float(np.clip((abs(yaw) - FAR_EYE_FROM_DEG) / FAR_EYE_SPAN_DEG, 0.0, 1.0))
-    misread = 1 if yaw > 0 else 0  # as measured: image-right for a positive yaw
-    other = 1 - misread
-    if trust > 0.0 and eyes is not None:
-        seen = eyes[misread].openness / max(eyes[other].openness, 1e-6)
-        if math.isfinite(seen):
-            trust *= min(max((seen - WINK_SEEN) / (WINK_SEEN_FROM - WINK_SEEN), 0.0), 1.0)
-    if trust == 0.0:
-        return ratio
-    out = list(ratio)
-    out[misread] = ratio[misread] + trust * max(0.0, ratio[other] - ratio[misread])
-    return out[0], out[1]
-
-
-def _looking_down(ratio: tuple[float, float], gaze: np.ndarray,
-                  pitch: float) -> tuple[tuple[float, float], np.ndarray]:
-    """The eyes' openings and gazes, as a look down when the head is nodded down: the lids
-    lowered no further than a sliver, the irises turned down under them (LOOK_DOWN_SLIVER)."""
-    down = min(max((pitch - LOOK_DOWN_FROM_DEG) / LOOK_DOWN_SPAN_DEG, 0.0), 1.0)
-    if down == 0.0:
-        return ratio, gaze
-    sliver = down * LOOK_DOWN_SLIVER
-    gaze = gaze.copy()
-    for k, opening in enumerate(ratio):
-        # The more the lids come down, the further down the iris turns under them.
-        lowered = min(max((1.0 - opening) / (1.0 - LOOK_DOWN_SLIVER), 0.0), 1.0)
-        gaze[k, 1] = max(float(gaze[k, 1]), down * lowered * LOOK_DOWN_GAZE)
-    return (max(ratio[0], sliver), max(ratio[1], sliver)), gaze
 
 
 def _limit_turn(yaw: float, pitch: float) -> tuple[float, float]:

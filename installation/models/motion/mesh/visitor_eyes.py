@@ -1,0 +1,159 @@
+"""The visitor's eyes as the face models read them: how open (measured from the visitor's own
+closed level, learnt from their blinks), where the irises look, and the two misreadings the
+portrait must not copy (a turned face's far eye read too closed; a look down read as shut).
+DriverReference (motion.py) keeps the visit's levels; these are its rules."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ...face import Eye
+
+# The face mesh never reads a closed eye as a zero opening: lid thickness and lashes keep
+# points 159 and 145 apart by about 0.1-0.18 eye widths. Openings are measured from there,
+# or a closed eye would close the portrait's only half way.
+CLOSED_OPENNESS = 0.15  # eye widths, at most 45% of the visitor's own neutral opening
+# ... but how thin varies with the visitor: the shared and audit drivers' blinks read
+# 0.19-0.22 (a narrow-eyed visitor: 0.19 against 0.30 at rest), and measured from 0.15 such
+# a blink closed the portrait's lids a third to two thirds of the way. So each visitor's
+# own blinks set their closed level (see deepest_blink): the lowest reading held for
+# BLINK_HELD frames in a dip, the eye open again within BLINK_REACH frames on both sides
+# by BLINK_RISE of the way back to rest (a look down, a squint or eyes closed for long
+# are held, not dips). Never above CLOSED_MOST of the rest opening (a glance down and back
+# read 0.7-0.8 of it), and never below the default. Held one frame: at 30 frames a second
+# a quick blink is often read closed in one frame only (the shared faces driver: 0.22 eye
+# widths against 0.40 at rest); looked for held two, it was missed and a glance down and
+# back (0.29-0.30) set the closed level, clipped to CLOSED_MOST: from there every ordinary
+# look a little below rest drew the portrait's lids a third of the way down (a sleepy
+# sitter). A misread frame can only set the level lower, and never below the default.
+BLINK_HELD = 1
+BLINK_REACH = 9  # frames, about 0.3 s: a blink is over in 0.1-0.4 s
+BLINK_RISE = 0.5
+CLOSED_MOST = 0.75
+
+# The eyes' rest opening is the calibration frame's, unless the visit shows otherwise. Taken
+# while the visitor stared (0.46 eye widths against their usual 0.39), or inherited from a
+# visitor who stepped away as the next stepped in, every ordinary look read as lids half
+# lowered for the whole visit. So the rest opening is kept among the visit's usual looks of
+# the last few seconds: no wider than their upper quartile, no narrower than their median,
+# and within a quarter of the calibration's. (Eyes spend their expressive time narrower
+# than at rest, blinking, smiling, looking down: on driver-expressions a third of the clip
+# looks down, its median opening 0.29 against 0.35-0.37 for a look ahead; settled on the
+# median, every look ahead widened the portrait's eyes.) A blink, a wink or a stare held
+# for a moment still reads as one, and closed eyes held for long still read as closed.
+EYE_REST_FRAMES = 180  # about six seconds of camera frames
+EYE_REST_MIN_FRAMES = 45
+EYE_REST_LIMIT = 0.25
+EYE_REST_UPPER = 75  # percentile of the recent openings
+
+
+# From this turn on (degrees), and fully this many degrees later, the misread eye's opening
+# follows the other's (see trust_the_other_eye).
+FAR_EYE_FROM_DEG, FAR_EYE_SPAN_DEG = 6.0, 8.0
+# ... unless the eye model, reading each eye on its own crop, also sees that eye narrower:
+# then it is a wink. Its two eyes' openings, this eye over the other, read 0.89-1.0 for open
+# eyes at rest (five drivers) and 0.92-1.1 on the misread turned face (a talking woman at
+# +15-18 degrees), but 0.60-0.65 for a wink made turned 9-15 degrees (the shared expressions
+# driver, whose wink the portrait lost: both eyes half closed, as the mesh's reading was
+# raised half way to the other eye's). From WINK_SEEN_FROM down to WINK_SEEN the raise fades.
+WINK_SEEN_FROM, WINK_SEEN = 0.85, 0.7
+# Looking down, the upper lid comes down with the iris, and the face mesh reads the opening
+# as it reads a closed eye (the shared expressions driver: 0.21-0.23 eye widths looking down
+# with the iris showing, 0.22-0.24 in a blink, 0.35 at rest), so the portrait's lids closed
+# for the whole look. What tells the two apart is the head: a look down comes with the head
+# nodded down (7-11 degrees on that driver; its blinks and winks were made at -6 to +2), so
+# from LOOK_DOWN_FROM_DEG of nod, fully LOOK_DOWN_SPAN_DEG later, the lids stop short of
+# closing by LOOK_DOWN_SLIVER of the rest opening (the visitor's mesh reads 0.6 of rest
+# measured from no opening, 0 from their blinks' level: the truth lies between; at 0.3 the
+# portrait's lids read shut still) and the irises turn down under them as far as the
+# portrait turns an iris (LOOK_DOWN_GAZE, the animator's limit: the iris model's own reading,
+# 0.05-0.12, left the iris behind the lowered lid, and the eye again read as closed).
+LOOK_DOWN_FROM_DEG, LOOK_DOWN_SPAN_DEG = 4.0, 4.0
+LOOK_DOWN_SLIVER = 0.4
+LOOK_DOWN_GAZE = 0.22
+
+
+def eye_openness(lm: np.ndarray) -> tuple[float, float]:
+    """Each eye's opening (upper to lower lid) in eye widths: image-left, image-right."""
+    left = np.linalg.norm(lm[159, :2] - lm[145, :2]) / max(np.linalg.norm(lm[33, :2] - lm[133, :2]), 1e-6)
+    right = np.linalg.norm(lm[386, :2] - lm[374, :2]) / max(np.linalg.norm(lm[362, :2] - lm[263, :2]), 1e-6)
+    return float(left), float(right)
+
+
+def gaze_of(lm: np.ndarray, eyes: tuple[Eye, Eye] | None) -> np.ndarray:
+    """Each iris's offset from its eye's centre, in eye widths (image axes)."""
+    if eyes is None:
+        return np.zeros((2, 2), np.float32)
+    out = []
+    for eye, (a, b) in zip(eyes, ((33, 133), (362, 263)), strict=True):
+        centre = (lm[a, :2] + lm[b, :2]) / 2
+        width = max(float(np.linalg.norm(lm[a, :2] - lm[b, :2])), 1e-6)
+        out.append((eye.iris_centre - centre) / width)
+    return np.array(out, np.float32)
+
+
+def deepest_blink(openings: np.ndarray, rest: np.ndarray) -> np.ndarray:
+    """Per eye (columns), the lowest opening held for BLINK_HELD frames in a blink: a dip
+    with the eye opened again, within BLINK_REACH frames on either side, by BLINK_RISE of
+    the way back to `rest`. inf where there is none."""
+    n = len(openings)
+    found = np.full(2, np.inf)
+    if n < 2 * BLINK_REACH + BLINK_HELD:
+        return found
+    if n == 2 * BLINK_REACH + BLINK_HELD:  # live: the one frame that can be told yet, directly
+        low = openings[BLINK_REACH:BLINK_REACH + BLINK_HELD].max(0)
+        needed = low + BLINK_RISE * np.maximum(rest - low, 0.0)
+        dips = ((openings[:BLINK_REACH].max(0) >= needed) & (openings[BLINK_REACH + BLINK_HELD:].max(0) >= needed)
+                & (low < rest))
+        return np.where(dips, low, found)
+    windows = np.lib.stride_tricks.sliding_window_view(openings, BLINK_HELD, axis=0)  # (n-h+1, 2, h)
+    held = windows.max(-1)
+    reach = np.lib.stride_tricks.sliding_window_view(openings, BLINK_REACH, axis=0).max(-1)  # (n-r+1, 2)
+    # The held reading starting at frame j, and the widest opening in the reach before and after it.
+    j = np.arange(BLINK_REACH, n - BLINK_REACH - BLINK_HELD + 1)
+    low = held[j]
+    before, after = reach[j - BLINK_REACH], reach[j + BLINK_HELD]
+    needed = low + BLINK_RISE * np.maximum(rest[None, :] - low, 0.0)
+    dips = (before >= needed) & (after >= needed) & (low < rest[None, :])
+    return np.where(dips.any(0), np.where(dips, low, np.inf).min(0), np.inf)
+
+
+def trust_the_other_eye(ratio: tuple[float, float], yaw: float,
+                         eyes: tuple[Eye, Eye] | None = None) -> tuple[float, float]:
+    """Each eye's opening, with the eye the face mesh misreads on a turned face raised
+    towards the other's as the visitor turns. Turned 15-20 degrees, the mesh reads one eye
+    a third or more closed while both are open (on the shared driver turned +17 degrees,
+    the image-right eye: 0.23 of its width against 0.37 at rest; turned the other way, the
+    image-left one): the portrait half-winked whenever a visitor turned. A wink, which the
+    eye model (`eyes`) sees too, is kept (see WINK_SEEN); with no eye model reading, a wink
+    made while turned that far is lost. A blink, both eyes closing, is kept."""
+    trust = float(np.clip((abs(yaw) - FAR_EYE_FROM_DEG) / FAR_EYE_SPAN_DEG, 0.0, 1.0))
+    misread = 1 if yaw > 0 else 0  # as measured: image-right for a positive yaw
+    other = 1 - misread
+    if trust > 0.0 and eyes is not None:
+        seen = eyes[misread].openness / max(eyes[other].openness, 1e-6)
+        if math.isfinite(seen):
+            trust *= min(max((seen - WINK_SEEN) / (WINK_SEEN_FROM - WINK_SEEN), 0.0), 1.0)
+    if trust == 0.0:
+        return ratio
+    out = list(ratio)
+    out[misread] = ratio[misread] + trust * max(0.0, ratio[other] - ratio[misread])
+    return out[0], out[1]
+
+
+def looking_down(ratio: tuple[float, float], gaze: np.ndarray,
+                  pitch: float) -> tuple[tuple[float, float], np.ndarray]:
+    """The eyes' openings and gazes, as a look down when the head is nodded down: the lids
+    lowered no further than a sliver, the irises turned down under them (LOOK_DOWN_SLIVER)."""
+    down = min(max((pitch - LOOK_DOWN_FROM_DEG) / LOOK_DOWN_SPAN_DEG, 0.0), 1.0)
+    if down == 0.0:
+        return ratio, gaze
+    sliver = down * LOOK_DOWN_SLIVER
+    gaze = gaze.copy()
+    for k, opening in enumerate(ratio):
+        # The more the lids come down, the further down the iris turns under them.
+        lowered = min(max((1.0 - opening) / (1.0 - LOOK_DOWN_SLIVER), 0.0), 1.0)
+        gaze[k, 1] = max(float(gaze[k, 1]), down * lowered * LOOK_DOWN_GAZE)
+    return (max(ratio[0], sliver), max(ratio[1], sliver)), gaze
