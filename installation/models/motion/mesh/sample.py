@@ -28,25 +28,25 @@ from .halftone import HalftoneScreen
 from .plate import clean_plate
 
 # The grain: the lightness less its blur at this sigma (pixels), the band a sub-pixel
-# resampling loses. Larger takes more of the edges' own detail too, which then moves in
-# whole pixels; at 0.8, panned by a pixel in tenths, the 1904 photograph's face keeps at
-# worst 0.87 of its Laplacian variance (cubic alone: 0.72), with no stair-steps seen at 4x.
+# resampling loses. Larger takes more of the edges' own detail into the grain too.
 GRAIN_SIGMA = 0.8
 # The grain is sampled cubic like the rest and given back, per pixel, the strength cubic
-# interpolation takes from it at that pixel's fraction of a pixel (GrainGain): it moves with
-# the skin smoothly. (Moved in whole pixels, as it was, the whole moving jaw's grain jumped
-# by a pixel at once every few frames of slow motion, the largest change there, 1.65 grey
-# levels on average, up to 19: the grain ticked over the chin. At its worst fraction the
-# grain so sampled keeps as much fine detail as a true shift by that much (Lanczos):
-# 0.63-0.73 of the Laplacian variance at full resolution, where whole pixels kept 0.46-0.54,
-# half a pixel off the base at the fraction where they jump.)
+# interpolation takes from it at that pixel's fraction of a pixel (grain_gain): it moves
+# with the skin smoothly. (Moved in whole pixels, as it was, the whole moving jaw's grain
+# jumped by a pixel at once every few frames of a slow jaw, the largest change there, two
+# to three times the frames between: the grain ticked over the chin. Whole pixels also
+# sat half a pixel off the base at the fraction where they jump: there the face kept
+# 0.46-0.54 of its Laplacian variance at full resolution; now, at its worst fraction,
+# 0.77-0.87, more than a true shift by that much, Lanczos's 0.63-0.73.)
 # The gain is floored so no grain is boosted more than 1/sqrt(GAIN_FLOOR)...
 GAIN_FLOOR = 0.25
 # ...and read from the grain's correlation with its neighbours up to this many pixels away
 # (cubic's four taps reach three apart).
 GRAIN_LAGS = 3
-# Keeping the grain costs about 1.5 ms a frame (three remaps for one), which the live path
-# feels: at 30 fps on two cores, camera-to-screen p50 rose by about 10 ms. So it is kept only
+# Keeping the grain costs more than plain cubic sampling (two cubic remaps and a look-up for
+# one: 0.78 ms against 0.50 for a 240 x 200 face box; in whole pixels, three remaps and the
+# deformation's reading, it cost about 1.5 ms, and at 30 fps on two cores camera-to-screen
+# p50 rose by about 10 ms). So it is kept only
 # where a face has grain to lose at the scale a face is seen: where cubic sampling half a
 # pixel off keeps less than this share of the Laplacian variance of the square around the
 # nose bridge at 128x128 (the issue's sharpness figure). The 1904 photograph (a small face,
@@ -175,7 +175,7 @@ class Sampler:
         Nyquist frequency): a grainy print's face lost a third of its Laplacian variance
         and, as the head moved, its texture swam, sharp and soft by turns. So the smooth
         base and the grain are sampled cubic apart, and the grain is given back per pixel
-        what cubic weights at that pixel's fraction take from it (GrainGain): as strong at
+        what cubic weights at that pixel's fraction take from it (grain_gain): as strong at
         every fraction, and moving with the skin by fractions of a pixel. At rest, exact.
         A picture without such grain is sampled cubic (see GRAIN_WORTH_KEEPING)."""
         if not self.grainy:  # (into `dst` where given: no copy on the live path)
@@ -236,25 +236,39 @@ def _cubic_weights(fractions: np.ndarray) -> np.ndarray:
 
 def grain_gain(grain: np.ndarray) -> np.ndarray:
     """Per fraction of a pixel (remap's 32 x 32 table index, x + 32 y), what to multiply the
-    cubic-sampled `grain` by for it to keep its strength: 1 / the standard deviation that
-    cubic weights at that fraction leave of unit grain with `grain`'s own correlation
-    between neighbours (1 at whole pixels; at most 1 / sqrt(GAIN_FLOOR))."""
-    g = grain.astype(np.float64)
-    n = GRAIN_LAGS
-    if min(g.shape) <= 2 * n:
+    cubic-sampled `grain` by for it to keep its strength: 1 at whole pixels, at most
+    1 / sqrt(GAIN_FLOOR). Cubic weights at a fraction leave a share of the grain's variance
+    and a smaller share of its finest detail (its Laplacian's variance), each found from
+    `grain`'s own correlation between neighbours; the gain gives back their geometric mean.
+    (The variance alone left the 1904 photograph's face 0.89-0.93 as sharp in the issue's
+    figure where whole pixels left 0.93-0.96; the finest detail alone made it 1.07-1.09,
+    its grain a third louder and coarser at half a pixel; the mean, 0.94-1.00.)"""
+    kept = [_kept_by_cubic(g) for g in (grain, cv2.Laplacian(grain.astype(np.float32), cv2.CV_32F))]
+    if kept[0] is None or kept[1] is None:
         return np.ones(32 * 32, np.float32)
+    both = np.maximum(kept[0], GAIN_FLOOR) * np.maximum(kept[1], GAIN_FLOOR)
+    return (both ** -0.25).astype(np.float32).reshape(-1)
+
+
+def _kept_by_cubic(field: np.ndarray) -> np.ndarray | None:
+    """[y fraction, x fraction] (32ths of a pixel): the share of `field`'s variance that cubic
+    weights at that fraction keep, from its correlation with neighbours up to GRAIN_LAGS away
+    (None where it is too small to read or has none)."""
+    g = field.astype(np.float64)
+    n = GRAIN_LAGS
+    if min(g.shape) <= 2 * n + 2:
+        return None
     g = g - g.mean()
     h, w = g.shape
     inner = g[n:h - n, n:w - n]
     power = float((inner * inner).sum())
     if power <= 0:
-        return np.ones(32 * 32, np.float32)
-    # correlation[v + n, u + n]: of each grain pixel with the one (u, v) away
+        return None
+    # correlation[v + n, u + n]: of each pixel with the one (u, v) away
     correlation = np.array([[float((inner * g[n + v:h - n + v, n + u:w - n + u]).sum()) / power
                              for u in range(-n, n + 1)] for v in range(-n, n + 1)])
     weights = _cubic_weights(np.arange(32) / 32.0)
     # Per fraction, the weights' own correlation at each lag (-3..3): sum of w_i w_j, i - j = lag.
     spread = np.stack([np.array([np.dot(row[max(0, d):4 + min(0, d)], row[max(0, -d):4 - max(0, d)])
                                  for d in range(-n, n + 1)]) for row in weights])
-    variance = spread @ correlation @ spread.T  # [y fraction, x fraction]
-    return (1.0 / np.sqrt(np.maximum(variance, GAIN_FLOOR))).astype(np.float32).reshape(-1)
+    return spread @ correlation @ spread.T
