@@ -4,8 +4,10 @@ ground, and the wall behind the sitter where the head moves away from it (plate.
 Bilinear sampling at sub-pixel offsets loses a third of the fine detail (Laplacian
 variance 0.67 at half a pixel), cubic keeps most of it (0.93-1.01 on a painting and a
 daguerreotype) but costs five to nine times as much: OpenCV's cubic remap has no vector
-code. A grainy print's pixel-sized grain no interpolation keeps (cubic: 0.63 at half a
-pixel on a 1904 photograph), so the face's grain is moved in whole pixels (`_sharp`).
+code. A grainy print's pixel-sized grain loses more (cubic: 0.63 at half a
+pixel on a 1904 photograph), so the face's grain is sampled apart from its smooth base
+and given back the strength the interpolation took from it (`_sharp`): it moves with the
+skin by fractions of a pixel, as grainy as at rest.
 Only the face box is sampled so, and only in its lightness:
 - a monochrome portrait (an old photograph; three equal channels) is sampled in its one
   channel and spread to three at the end: the same pixels for a third of the work;
@@ -26,21 +28,25 @@ from .halftone import HalftoneScreen
 from .plate import clean_plate
 
 # The grain: the lightness less its blur at this sigma (pixels), the band a sub-pixel
-# resampling loses. Larger takes more of the edges' own detail too, which then moves in
-# whole pixels; at 0.8, panned by a pixel in tenths, the 1904 photograph's face keeps at
-# worst 0.87 of its Laplacian variance (cubic alone: 0.72), with no stair-steps seen at 4x.
+# resampling loses. Larger takes more of the edges' own detail into the grain too.
 GRAIN_SIGMA = 0.8
-# Moved in whole pixels, grain is only grain where the map is close to a plain shift. Where
-# it jumps (a turned head's far edge covering the hair), whole-pixel steps cut the edge
-# into stair-steps, harder than anything along the picture's own outline. There the grain
-# is interpolated like the rest: wholly from GRAIN_NONE_FROM of the map's deformation (the
-# summed departures of its four derivatives from the identity's; a 2.5 degree roll is
-# 0.09, the white beside a moved iris up to about 0.6, a jump 1 or more), not at all up to
-# GRAIN_FULL_UP_TO. (Fading from 0.25 kept 0.79-0.81 of the 1904 photograph's detail in
-# frame 0 of two drivers, from 0.5 0.86-0.89; no stair-steps were seen at 3x either way.)
-GRAIN_FULL_UP_TO, GRAIN_NONE_FROM = 0.5, 1.0
-# Keeping the grain costs about 1.5 ms a frame (three remaps for one), which the live path
-# feels: at 30 fps on two cores, camera-to-screen p50 rose by about 10 ms. So it is kept only
+# The grain is sampled cubic like the rest and given back, per pixel, the strength cubic
+# interpolation takes from it at that pixel's fraction of a pixel (grain_gain): it moves
+# with the skin smoothly. (Moved in whole pixels, as it was, the whole moving jaw's grain
+# jumped by a pixel at once every few frames of a slow jaw, the largest change there, two
+# to three times the frames between: the grain ticked over the chin. Whole pixels also
+# sat half a pixel off the base at the fraction where they jump: there the face kept
+# 0.46-0.54 of its Laplacian variance at full resolution; now, at its worst fraction,
+# 0.77-0.87, more than a true shift by that much, Lanczos's 0.63-0.73.)
+# The gain is floored so no grain is boosted more than 1/sqrt(GAIN_FLOOR)...
+GAIN_FLOOR = 0.25
+# ...and read from the grain's correlation with its neighbours up to this many pixels away
+# (cubic's four taps reach three apart).
+GRAIN_LAGS = 3
+# Keeping the grain costs more than plain cubic sampling (two cubic remaps and a look-up for
+# one: 0.78 ms against 0.50 for a 240 x 200 face box; in whole pixels, three remaps and the
+# deformation's reading, it cost about 1.5 ms, and at 30 fps on two cores camera-to-screen
+# p50 rose by about 10 ms). So it is kept only
 # where a face has grain to lose at the scale a face is seen: where cubic sampling half a
 # pixel off keeps less than this share of the Laplacian variance of the square around the
 # nose bridge at 128x128 (the issue's sharpness figure). The 1904 photograph (a small face,
@@ -79,7 +85,9 @@ class Sampler:
         self.grainy = keeps < GRAIN_WORTH_KEEPING
         if self.grainy:
             self.base = cv2.GaussianBlur(self.lightness, (0, 0), GRAIN_SIGMA)
-            self.grain = cv2.subtract(self.lightness, self.base, dtype=cv2.CV_16S)
+            self.grain = cv2.subtract(self.lightness, self.base, dtype=cv2.CV_32F)
+            fx0, fy0, fx1, fy1 = face_square
+            self.grain_gain = grain_gain(self.grain[max(fy0, 0):fy1, max(fx0, 0):fx1])
         area = image[y0:y1, x0:x1]
         self.monochrome = bool(np.array_equal(area[..., 0], area[..., 1])
                                and np.array_equal(area[..., 1], area[..., 2]))
@@ -165,21 +173,21 @@ class Sampler:
         """The face's lightness through the maps, its grain kept. Any interpolation at a
         sub-pixel offset loses the finest detail (at half a pixel, all of it at the
         Nyquist frequency): a grainy print's face lost a third of its Laplacian variance
-        and, as the head moved, its texture swam, sharp and soft by turns. The smooth base
-        is sampled cubic, the grain nearest: grain moved in whole pixels is still grain
-        (where the map deforms, bilinear: see GRAIN_FULL_UP_TO). At rest, exact. A picture
-        without such grain is sampled cubic (see GRAIN_WORTH_KEEPING)."""
+        and, as the head moved, its texture swam, sharp and soft by turns. So the smooth
+        base and the grain are sampled cubic apart, and the grain is given back per pixel
+        what cubic weights at that pixel's fraction take from it (grain_gain): as strong at
+        every fraction, and moving with the skin by fractions of a pixel. At rest, exact.
+        A picture without such grain is sampled cubic (see GRAIN_WORTH_KEEPING)."""
         if not self.grainy:  # (into `dst` where given: no copy on the live path)
             return cv2.remap(self.lightness, fmx, fmy, cv2.INTER_CUBIC, dst=dst,
                              borderMode=cv2.BORDER_REFLECT)
-        base = cv2.remap(self.base, fmx, fmy, cv2.INTER_CUBIC, borderMode=cv2.BORDER_REFLECT)
-        whole = cv2.remap(self.grain, fmx, fmy, cv2.INTER_NEAREST, borderMode=cv2.BORDER_REFLECT)
-        # Where the map deforms, the grain is interpolated (bilinear) as the rest is.
-        smooth = cv2.remap(self.grain, fmx, fmy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
-        grain = cv2.subtract(whole, smooth, dtype=cv2.CV_32F)
-        cv2.multiply(grain, _shift_share(fmx, fmy), dst=grain)
-        cv2.add(grain, smooth, dst=grain, dtype=cv2.CV_32F)
-        return cv2.add(base, grain, dtype=cv2.CV_8U)
+        # Fixed-point maps, as remap makes them itself: made once for both remaps, and their
+        # second plane is each pixel's fraction of a pixel (1/32ths), the gain's index.
+        whole, fraction = cv2.convertMaps(fmx, fmy, cv2.CV_16SC2)
+        base = cv2.remap(self.base, whole, fraction, cv2.INTER_CUBIC, borderMode=cv2.BORDER_REFLECT)
+        grain = cv2.remap(self.grain, whole, fraction, cv2.INTER_CUBIC, borderMode=cv2.BORDER_REFLECT)
+        cv2.multiply(grain, self.grain_gain[fraction], dst=grain)
+        return cv2.add(base, grain, dst=dst, dtype=cv2.CV_8U)
 
     def _over_plate(self, picture: np.ndarray, moved_plate: np.ndarray, wall: np.ndarray,
                     here: tuple[slice, slice]) -> None:
@@ -217,32 +225,50 @@ def _cubic_keeps(lightness: np.ndarray, square: tuple[int, int, int, int]) -> fl
     return seen(moved) / before if before > 0 else 1.0
 
 
-SHARE_STEP = 4  # the deformation is read every this many pixels (the map is smooth)
+def _cubic_weights(fractions: np.ndarray) -> np.ndarray:
+    """OpenCV's cubic weights (A = -0.75) for its four taps, per fraction: (n, 4)."""
+    x = fractions[:, None] + np.array([1.0, 0.0, -1.0, -2.0])  # distances to the taps
+    x = np.abs(x)
+    near = ((1.25 * x - 2.25) * x) * x + 1.0
+    far = ((-0.75 * x + 3.75) * x - 6.0) * x + 3.0
+    return np.where(x <= 1.0, near, far)
 
 
-def _shift_share(map_x: np.ndarray, map_y: np.ndarray) -> np.ndarray:
-    """Per pixel, how nearly the maps are a plain shift there: 1 where their derivatives are
-    the identity's, falling to 0 where they stretch, squeeze or jump (see GRAIN_FULL_UP_TO).
-    Read on every SHARE_STEP-th pixel and enlarged: a full-resolution reading cost as much
-    as the sampling itself."""
-    h, w = map_x.shape
-    k = SHARE_STEP if min(h, w) >= 3 * SHARE_STEP else 1
-    deformation = None
-    for plane, (along_x, along_y) in ((map_x, (1.0, 0.0)), (map_y, (0.0, 1.0))):
-        coarse = np.ascontiguousarray(plane[::k, ::k])
-        for dx, dy, identity in ((1, 0, along_x), (0, 1, along_y)):
-            # A central difference over two coarse steps, per picture pixel.
-            slope = cv2.Sobel(coarse, cv2.CV_32F, dx, dy, ksize=1, scale=0.5 / k)
-            away = cv2.absdiff(slope, identity)
-            deformation = away if deformation is None else cv2.add(deformation, away)
-    share = cv2.subtract(GRAIN_NONE_FROM, deformation)
-    np.clip(share * (1.0 / (GRAIN_NONE_FROM - GRAIN_FULL_UP_TO)), 0.0, 1.0, out=share)
-    # A central difference has no neighbour beyond the box's edge (mirrored, it reads no
-    # slope at all): the edge rows and columns take their inner neighbours' share.
-    if min(share.shape) >= 3:
-        share[0], share[-1] = share[1], share[-2]
-        share[:, 0], share[:, -1] = share[:, 1], share[:, -2]
-    if k == 1:
-        return share
-    # (A jump between two read pixels still shows: each central difference spans 2k pixels.)
-    return cv2.resize(share, (w, h), interpolation=cv2.INTER_LINEAR)
+def grain_gain(grain: np.ndarray) -> np.ndarray:
+    """Per fraction of a pixel (remap's 32 x 32 table index, x + 32 y), what to multiply the
+    cubic-sampled `grain` by for it to keep its strength: 1 at whole pixels, at most
+    1 / sqrt(GAIN_FLOOR). Cubic weights at a fraction leave a share of the grain's variance
+    and a smaller share of its finest detail (its Laplacian's variance), each found from
+    `grain`'s own correlation between neighbours; the gain gives back their geometric mean.
+    (The variance alone left the 1904 photograph's face 0.89-0.93 as sharp in the issue's
+    figure where whole pixels left 0.93-0.96; the finest detail alone made it 1.07-1.09,
+    its grain a third louder and coarser at half a pixel; the mean, 0.94-1.00.)"""
+    kept = [_kept_by_cubic(g) for g in (grain, cv2.Laplacian(grain.astype(np.float32), cv2.CV_32F))]
+    if kept[0] is None or kept[1] is None:
+        return np.ones(32 * 32, np.float32)
+    both = np.maximum(kept[0], GAIN_FLOOR) * np.maximum(kept[1], GAIN_FLOOR)
+    return (both ** -0.25).astype(np.float32).reshape(-1)
+
+
+def _kept_by_cubic(field: np.ndarray) -> np.ndarray | None:
+    """[y fraction, x fraction] (32ths of a pixel): the share of `field`'s variance that cubic
+    weights at that fraction keep, from its correlation with neighbours up to GRAIN_LAGS away
+    (None where it is too small to read or has none)."""
+    g = field.astype(np.float64)
+    n = GRAIN_LAGS
+    if min(g.shape) <= 2 * n + 2:
+        return None
+    g = g - g.mean()
+    h, w = g.shape
+    inner = g[n:h - n, n:w - n]
+    power = float((inner * inner).sum())
+    if power <= 0:
+        return None
+    # correlation[v + n, u + n]: of each pixel with the one (u, v) away
+    correlation = np.array([[float((inner * g[n + v:h - n + v, n + u:w - n + u]).sum()) / power
+                             for u in range(-n, n + 1)] for v in range(-n, n + 1)])
+    weights = _cubic_weights(np.arange(32) / 32.0)
+    # Per fraction, the weights' own correlation at each lag (-3..3): sum of w_i w_j, i - j = lag.
+    spread = np.stack([np.array([np.dot(row[max(0, d):4 + min(0, d)], row[max(0, -d):4 - max(0, d)])
+                                 for d in range(-n, n + 1)]) for row in weights])
+    return spread @ correlation @ spread.T
