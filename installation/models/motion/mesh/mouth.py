@@ -178,8 +178,9 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
     `teeth.mouth_shown` reads it, where their tongue lies (a third and fourth number).
     `grain` (float32, the region's size): the picture's own grain, laid over the paint;
     `screen`: a printed halftone's, which prints the paint in the picture's dots instead.
-    `blur`: the picture's own softness (pixels, `focus.picture_blur`); the paint and the
-    opening's outline are made as soft, never sharper than the picture around them."""
+    `blur`: the picture's own softness (pixels: `focus.face_blur`, or `focus.lip_line_blur`
+    where softer); the paint and the opening's outline are made as soft, never sharper than
+    the picture around them."""
     lips = dst[list(INNER_LIPS)]
     upper = dst[list(UPPER_INNER_LIP)]
     lower = dst[list(LOWER_INNER_LIP)]

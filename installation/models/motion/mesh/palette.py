@@ -51,6 +51,7 @@ class Readings:
         self.cheek_points: np.ndarray | None = None
         # Pairs of a grain (each render thread has its own) and its share in the darks.
         self.dark_grain: tuple[tuple[np.ndarray, float], ...] = ()
+        self.lips_blur: float | None = None
 
 
 # Painted colours relative to what the picture gives them.

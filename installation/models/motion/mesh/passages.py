@@ -44,11 +44,18 @@ INSIDE = 0.8
 TEXTURE_SIGMA = DETAIL_SIGMA
 TEXTURE_LIMIT = 2.5
 FLOOR_PERCENTILE = 1.0
-# ...its strength measured in its finest detail (the detail less a blur of this many pixels),
-# which holds this share of the whole detail's spread in white grain (measured: the grain
-# `plate.picture_grain` lays is white).
-FINEST_SIGMA, FINEST_SHARE = 1.0, 0.91
+# ...and of that, its finest detail alone is tiled (the detail less a blur of this many
+# pixels): grain, paper, canvas and a drawing's lines, not a painting's wider strokes.
+FINEST_SIGMA = 1.0
 CELLS_PER_SIDE = 6
+# A passage's streaks that run within about this many degrees of the vertical are taken out
+# of its texture (wholly within the first, none beyond the second), whatever made them: a
+# painting's darkest passage is often brushwork (the strokes of hair falling, a dark ground
+# dragged downwards, craquelure), and tiled in an opening those streaks read as the lip
+# line stretched down, the warp's own fault (Mona Lisa's opening striped, Van Gogh's
+# streaked: column-to-column steps 1.5-3 times the row-to-row ones). Grain, paper,
+# canvas and a drawing's hatching at other angles stay.
+UPRIGHT_STREAKS = (15.0, 30.0)
 
 
 @dataclass(frozen=True)
@@ -138,12 +145,36 @@ def _read(region: np.ndarray, y0: int, x0: int, side: int, floor: float) -> Pass
     detail = window - cv2.GaussianBlur(window, (0, 0), TEXTURE_SIGMA, borderType=cv2.BORDER_REFLECT)
     limit = TEXTURE_LIMIT * max(robust_spread(detail), 1e-3)
     detail = np.clip(detail, -limit, limit)
-    detail -= detail.reshape(-1, 3).mean(0)
-    # Its strength where grain is: in its finest detail (a texture with coarser strokes or
-    # folds in it, scaled by its whole spread, was laid fainter than the grain it stands for).
-    finest = detail - cv2.GaussianBlur(detail, (0, 0), FINEST_SIGMA, borderType=cv2.BORDER_REFLECT)
-    return Passage(window.reshape(-1, 3).mean(0), detail.astype(np.float32),
-                   (x0, y0, x0 + side, y0 + side), robust_spread(finest) / FINEST_SHARE, floor)
+    # Its finest detail alone, where grain, paper and a drawing's lines are (the strokes of a
+    # painted passage, wider, laid over a mouth, drew the hair or the ground they were read
+    # from: Van Gogh's beard mottled his opening), less its upright streaks. Its strength is
+    # its finest detail's with the streaks, less the share of grain with no direction the
+    # streaks' band holds: grain is laid as strong as before, and what is left of a passage
+    # that was mostly streaks as faint as it is in it, never blown up to the grain's strength.
+    finest, streaked, grain_kept = _finest_without_upright_streaks(detail)
+    return Passage(window.reshape(-1, 3).mean(0), finest,
+                   (x0, y0, x0 + side, y0 + side), robust_spread(streaked) * grain_kept, floor)
+
+
+def _finest_without_upright_streaks(detail: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    """`detail` (side x side x 3) less its blur over FINEST_SIGMA and its streaks near the
+    vertical (UPRIGHT_STREAKS), zero mean; the same with its streaks; and the share of white
+    grain's spread the first keeps of the second's. Filtered in its spectrum, in the tile's
+    own period (it is tiled, so its edges meet as the spectrum assumes). Read once per portrait."""
+    side_y, side_x = detail.shape[:2]
+    fy = np.abs(np.fft.fftfreq(side_y))[:, None]
+    fx = np.abs(np.fft.rfftfreq(side_x))[None, :]
+    # (What a Gaussian blur of FINEST_SIGMA keeps of each wave, taken out; the mean goes with it.)
+    finest = 1.0 - np.exp(-2.0 * (np.pi * FINEST_SIGMA) ** 2 * (fx * fx + fy * fy))
+    # A vertical streak varies from column to column and not down its length: its waves'
+    # direction is within a few degrees of the rows'.
+    from_rows = np.degrees(np.arctan2(fy, np.maximum(fx, 1e-9)))
+    across = np.clip((from_rows - UPRIGHT_STREAKS[0]) / (UPRIGHT_STREAKS[1] - UPRIGHT_STREAKS[0]), 0.0, 1.0)
+    spectrum = np.fft.rfft2(detail, axes=(0, 1)) * finest[..., None]
+    without, streaked = (np.fft.irfft2(kept, s=(side_y, side_x), axes=(0, 1)).astype(np.float32)
+                         for kept in (spectrum * across[..., None], spectrum))
+    grain_kept = float(np.sqrt(np.sum((finest * across) ** 2) / max(float(np.sum(finest ** 2)), 1e-12)))
+    return without, streaked, grain_kept
 
 
 # The cavity is never darker than the darkest passage, but no lighter than this share of the

@@ -16,7 +16,7 @@ import numpy as np
 from .easing import SLIVER_SHARE, FoldEasing
 from .edges import edge_hold, feather_edge_jumps, moving_extent
 from .eye_reach import opening_below_mesh
-from .focus import face_blur
+from .focus import face_blur, lip_line_blur
 from .folds import FoldShading
 from .folds import triangle_areas as _signed_areas  # (x, y) points: signed areas
 from .halftone import HalftoneScreen
@@ -115,6 +115,9 @@ class MeshWarper:
         self._fill = compiled_fill() or fill_spans
         prepare_lids()  # the lids' compiled band reader, now rather than on the first blink
         self.blur = face_blur(rig)
+        # The mouth is painted as soft as the sitter's own lip line where that is softer than the
+        # face's strongest edges (a painting's sfumato mouth under sharp lashes or cracks).
+        self.mouth_blur = max(self.blur, lip_line_blur(rig))
         self.irises = Irises(rig, self.src)
         self.lid_whites = lid_whites(rig.image, rig.points, rig.eyes)
         self.lid_belows = opening_below_mesh(rig.points, rig.eyes, LIDS)
@@ -349,7 +352,7 @@ class MeshWarper:
             self.folds.shade(region, np.column_stack([dst, depth]), map_x, map_y, (fx0, fy0, fx1, fy1), smile,
                              grey=self.sampler.monochrome)
         paint_lids(region, self._lid_covers, self.blur, self.grain, self.screen, self.drawn)
-        paint_mouth(region, dst - self.origin, self.rig, teeth, self.grain, self.blur, self.screen)
+        paint_mouth(region, dst - self.origin, self.rig, teeth, self.grain, self.mouth_blur, self.screen)
         return out
 
     def _sampled_box(self, map_x: np.ndarray, map_y: np.ndarray,
