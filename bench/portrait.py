@@ -46,7 +46,7 @@ from installation.models.face import Expression, FaceStack, FaceTracker, neutral
 from installation.models.face import runtime as face_runtime  # noqa: E402
 from installation.models.motion.mesh import MeshAnimator  # noqa: E402
 from installation.models.motion.mesh import warp as mesh_warp  # noqa: E402
-from installation.models.motion.mesh.animator import PortraitProblem  # noqa: E402
+from installation.models.motion.mesh.portrait_face import PortraitProblem  # noqa: E402
 
 SHARED = Path(os.environ.get("BAYARD_SHARED_DATA", ROOT.parent / "shared" / "data"))
 DRIVERS = ["driver-expressions-12s.mp4", "driver-faces-34s.mp4", "driver-smile-3s.mp4"]

@@ -20,7 +20,7 @@ STRIPE = (20, 20, 140)  # a dark blue band, nothing like the sitter's tones
 def _with_stripe(sitter, stack, below: float) -> tuple[MeshAnimator, int, range]:
     """The sitter with a stripe drawn across its neck, `below` face heights under the chin;
     the stripe's middle row and its columns (as wide as the face's lower half)."""
-    from installation.models.motion.mesh.animator import find_portrait_face
+    from installation.models.motion.mesh.portrait_face import find_portrait_face
 
     face = find_portrait_face(sitter, stack)
     mesh, height = face.landmarks, face.height

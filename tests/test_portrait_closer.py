@@ -104,7 +104,7 @@ def test_an_unconfirmed_fit_is_refused_by_inspect_and_check(tmp_path, capsys, mo
     (The closer look is made to find the face at half the mesh's size and fail to fit it,
     as the Goya misfit would without a mesh for its closer look.)"""
     from installation.models.face import closer
-    from installation.models.motion.mesh import animator
+    from installation.models.motion.mesh import portrait_face
     from tests.conftest import refused_by_inspect_and_check
 
     def finds_a_smaller_face(image, face, stack):
@@ -114,7 +114,7 @@ def test_an_unconfirmed_fit_is_refused_by_inspect_and_check(tmp_path, capsys, mo
     monkeypatch.setattr(closer, "closer_look", finds_a_smaller_face)
     # Portraits found before, elsewhere, with their closer look; and what is found here,
     # without one, is not kept for others.
-    monkeypatch.setattr(animator, "_FOUND", type(animator._FOUND)())
+    monkeypatch.setattr(portrait_face, "_FOUND", type(portrait_face._FOUND)())
     framed, _, _ = _framed(read_rgb(FACES / "face_woman_15.jpg", max_side=900))
     with pytest.raises(PortraitProblem, match=NOT_FITTED):
         find_portrait_face(framed, stack)
@@ -129,7 +129,7 @@ def test_a_portrait_is_looked_at_closer_once_when_it_loads(monkeypatch, stack):
     """The closer look (a detection and a mesh on a crop: tens of ms) is made once per face
     as the picture is read; the refusal and a later load of the same picture use it."""
     from installation.models.face import closer
-    from installation.models.motion.mesh import animator
+    from installation.models.motion.mesh import portrait_face
 
     looks = []
 
@@ -139,7 +139,7 @@ def test_a_portrait_is_looked_at_closer_once_when_it_loads(monkeypatch, stack):
 
     closer_look = closer.closer_look
     monkeypatch.setattr(closer, "closer_look", counted)
-    monkeypatch.setattr(animator, "_FOUND", type(animator._FOUND)())
+    monkeypatch.setattr(portrait_face, "_FOUND", type(portrait_face._FOUND)())
     framed, _, _ = _framed(read_rgb(FACES / "face_woman_15.jpg", max_side=900))
     find_portrait_face(framed, stack)
     assert len(looks) == 1
