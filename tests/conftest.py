@@ -227,3 +227,19 @@ def no_cache():
     staging.use(None)
     staging.use_home(None)
     kept.forget()
+
+
+def rotated_landmarks(landmarks, degrees: float, axes: tuple[int, int]):
+    """The same face mesh rotated about its middle in the plane of `axes`: (0, 2) turns the
+    head about the vertical, (1, 2) nods it (chin down for positive degrees)."""
+    import math
+
+    import numpy as np
+
+    out = np.asarray(landmarks, np.float64).copy()
+    centre = out[:, :3].mean(0)
+    c, s = math.cos(math.radians(degrees)), math.sin(math.radians(degrees))
+    a, b = axes
+    u, w = out[:, a] - centre[a], out[:, b] - centre[b]
+    out[:, a], out[:, b] = centre[a] + c * u - s * w, centre[b] + s * u + c * w
+    return out

@@ -8,8 +8,6 @@ visitor calibrated mid-smirk in the live scene.
 
 from __future__ import annotations
 
-import math
-
 import cv2
 import numpy as np
 import pytest
@@ -19,6 +17,8 @@ from installation.models.face.measures import head_pose, lopsided
 from installation.models.motion.driver_notes import pick_reference
 from installation.models.motion.mesh.motion import DriverReference
 from installation.models.motion.mesh.named_points import INNER_LIPS, OUTER_LIPS
+
+from .conftest import rotated_landmarks
 
 LIPS = sorted(set(OUTER_LIPS) | set(INNER_LIPS))
 
@@ -35,12 +35,7 @@ def _mouth_pulled(landmarks: np.ndarray, share: float) -> np.ndarray:
 
 def _turned(landmarks: np.ndarray, degrees: float) -> np.ndarray:
     """The same face with the head turned about the vertical through its middle."""
-    out = landmarks.astype(np.float64).copy()
-    centre = out[:, :3].mean(0)
-    c, s = math.cos(math.radians(degrees)), math.sin(math.radians(degrees))
-    x, z = out[:, 0] - centre[0], out[:, 2] - centre[2]
-    out[:, 0], out[:, 2] = centre[0] + c * x - s * z, centre[2] + s * x + c * z
-    return out
+    return rotated_landmarks(landmarks, degrees, (0, 2))
 
 
 @pytest.fixture(scope="module")

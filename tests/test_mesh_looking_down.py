@@ -8,8 +8,6 @@ half closed instead.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pytest
 
@@ -18,6 +16,8 @@ from installation.models.face.landmarks import Eye
 from installation.models.motion.mesh.motion import DriverReference
 from tests.test_driver_neutral import _turned
 from tests.test_mesh_expression import _with_eyes_open
+
+from .conftest import rotated_landmarks
 
 
 @pytest.fixture(scope="module")
@@ -31,14 +31,8 @@ def eyes(stack, sitter, neutral) -> tuple[Eye, Eye]:
 
 
 def _nodded(landmarks: np.ndarray, degrees: float) -> np.ndarray:
-    """The same face with the head nodded (chin down for positive degrees) about the
-    horizontal through its middle."""
-    out = landmarks.astype(np.float64).copy()
-    centre = out[:, :3].mean(0)
-    c, s = math.cos(math.radians(degrees)), math.sin(math.radians(degrees))
-    y, z = out[:, 1] - centre[1], out[:, 2] - centre[2]
-    out[:, 1], out[:, 2] = centre[1] + c * y - s * z, centre[2] + s * y + c * z
-    return out
+    """The same face with the head nodded (chin down for positive degrees)."""
+    return rotated_landmarks(landmarks, degrees, (1, 2))
 
 
 def _closed_share(landmarks: np.ndarray) -> float:
