@@ -182,6 +182,7 @@ def soak(hours: float = 24.0, fps: float = 4.0, edits: int = 100, seed: int = 1,
     edit_frames = sorted(rng.sample(range(int(frames_total * 0.02), frames_total), edits)) if edits else []
     result = {"hours": hours, "fps": fps, "frames": 0, "crashes": 0, "black_frames": 0, "dark_frames": 0,
               "edits_valid": 0, "edits_invalid": 0, "invalid_edits_reported": 0, "invalid_kinds": [],
+              "unreported_kinds": [],
               "touches": 0, "commands": 0,
               "crash_examples": [], "black_examples": []}
     rss: list[tuple[float, int]] = []
@@ -233,8 +234,11 @@ def soak(hours: float = 24.0, fps: float = 4.0, edits: int = 100, seed: int = 1,
                 blackout_until = None
             # The artist.
             if edit_index < len(edit_frames) and frame_no == edit_frames[edit_index]:
-                if problems_at_edit is not None and reload_problems[0] > problems_at_edit:
-                    result["invalid_edits_reported"] += 1
+                if problems_at_edit is not None:
+                    if reload_problems[0] > problems_at_edit:
+                        result["invalid_edits_reported"] += 1
+                    else:
+                        result["unreported_kinds"].append(f"{result['invalid_kinds'][-1]} at {show_h:.2f} h")
                 problems_at_edit = None
                 edit_index += 1
                 if pending_fix is not None:
@@ -271,8 +275,11 @@ def soak(hours: float = 24.0, fps: float = 4.0, edits: int = 100, seed: int = 1,
                 if progress:
                     print(f"  {show_h:5.1f} h  rss {rss[-1][1] / 2**20:6.1f} MB  fds {fds[-1][1]}  "
                           f"frames {result['frames']}", file=sys.stderr)
-        if problems_at_edit is not None and reload_problems[0] > problems_at_edit:
-            result["invalid_edits_reported"] += 1
+        if problems_at_edit is not None:
+            if reload_problems[0] > problems_at_edit:
+                result["invalid_edits_reported"] += 1
+            else:
+                result["unreported_kinds"].append(f"{result['invalid_kinds'][-1]} at the end")
         result["reload_problems"] = reload_problems[0]
         result["errors_logged"] = runtime.health.errors
         runtime.stop()
@@ -346,7 +353,7 @@ def main() -> int:
           f"{r['invalid_edits_reported']} were reported ({r['reload_problems']} problem lines pushed)")
     unreported = r["edits_invalid"] - r["invalid_edits_reported"]
     if unreported:
-        print(f"                    not reported: {unreported} (kinds: {sorted(set(r['invalid_kinds']))})")
+        print(f"                    not reported: {unreported} ({', '.join(r['unreported_kinds'])})")
     print(f"visitors/technician {r['touches']} touches, {r['commands']} commands")
     print(f"resident memory     median {r['rss_median_first_mb']} MB in the first quarter after {WARM_UP_H:g} h "
           f"warm-up -> {r['rss_median_last_mb']} MB in the last quarter ({r['rss_growth_pct']:+.2f}%); "
