@@ -36,7 +36,7 @@ from .logs import LogSetup, setup_logging
 from .metrics import Health, Metrics
 from .notify import Notifier, Watchdog
 from .settings import RuntimeConfig, state_dirs
-from .watch import ShowWatcher, show_files, show_films
+from .watch import ShowWatcher, folder_matches, show_files, show_films
 
 # Health.summary's figures that the engine's status already carries at its top level.
 IN_ENGINE_STATUS = ("fps", "uptime_s", "frames", "version", "scene")
@@ -325,6 +325,10 @@ def attach(engine: Any, presenter: Any = None, *, env: Mapping[str, str] | None 
             runtime.watcher.also = (words,) if words else ()
             # Which files go with a drive taken out, and a content folder on a drive of its own.
             runtime.watcher.files = lambda: show_files(show)
+            # A film put in a loop's folder while the show runs is copied off its stick ahead,
+            # with the rest of the show's films (it was copied when it first played).
+            runtime.watcher.matched = lambda: folder_matches(show)
+            runtime.watcher.films_added = lambda films: _films_ahead(show)
             runtime.watcher.content = Path(show.content_root) if getattr(show, "content_root", None) else None
 
     watch_words(show)
