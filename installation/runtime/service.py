@@ -249,12 +249,21 @@ class Runtime:
             status["restarts"] = self.guard.status()
         if self.logs is not None:
             status["logs"] = self.logs.status()
-        if staging.current() is not None:  # films copied off a USB stick before they play
-            status["film_cache"] = staging.current().status()
+        # Films copied off a USB stick before they play, or why not: said with copying off too
+        # (check says it; status was silent, and a technician could not tell a film would hold the stick).
+        films = staging.current()
+        status["film_cache"] = films.status() if films is not None else {"off": self._no_film_cache()}
         if self.watcher is not None:
             status["watch"] = {"alive": self.watcher.alive, "reloads": self.watcher.reloads,
                                "rearms": self.watcher.rearms, "problem": self.watcher.problem}
         return status
+
+
+    def _no_film_cache(self) -> str:
+        """Why no film is copied off a USB stick (as check says it)."""
+        if self.config.film_cache_mb <= 0:
+            return "[runtime] film_cache_mb = 0: films on a USB stick play from it"
+        return "no CACHE_DIRECTORY, XDG_CACHE_HOME or HOME to put it in: films on a USB stick play from it"
 
 
 def _free_mb(folder: Path) -> float | None:
