@@ -55,7 +55,47 @@ def status_blocks(status: dict[str, Any], idle_close_s: float, max_errors: int) 
             blocks.append(Block(error.split(" "), "text", max_lines=2))
     else:
         blocks.append(Block(["No recent errors."], "ok", wrap=False))
+    blocks += portrait_blocks(status) + film_cache_blocks(status)
     blocks.append(Block([f"Closes by itself after {idle_close_s:.0f} s untouched."], "fact", wrap=False))
+    return blocks
+
+
+def portrait_blocks(status: dict[str, Any]) -> list[Block]:
+    """The animated portrait's state while it shows (its motion backend, the visitor's state,
+    whether their neutral face is taken, how many portraits a second it makes, its camera) and
+    its last failure: the screen alone cannot tell a slow backend from a still visitor."""
+    scene = status.get("scene_status")
+    if not isinstance(scene, dict) or "backend" not in scene or "calibrated" not in scene:
+        return []
+    fps = scene.get("fps")
+    facts = [f"Portrait: {scene.get('backend') or 'no'} backend,", f"{scene.get('state', '?')},",
+             "calibrated," if scene.get("calibrated") else "not calibrated,",
+             f"{fps:.0f} portraits/s," if isinstance(fps, (int, float)) else "portraits/s not measured yet,",
+             f"camera {scene.get('camera', 'none')}"]
+    blocks = [Block(facts, "fact", max_lines=2)]
+    fault = scene.get("animator_error") or scene.get("problem")
+    if fault:
+        blocks.append(Block(f"Portrait's last fault: {fault}".split(" "), "alert", max_lines=2))
+    return blocks
+
+
+def film_cache_blocks(status: dict[str, Any]) -> list[Block]:
+    """The film cache as `bayard check` tells it: films on a USB stick copied to the show's disk
+    (what it holds, showings played from the drive, which then cannot be pulled), or why it is off."""
+    runtime = (status.get("services") or {}).get("runtime")
+    cache = runtime.get("film_cache") if isinstance(runtime, dict) else None
+    if not isinstance(cache, dict):
+        return []
+    if cache.get("off"):
+        return [Block(f"Film cache off: {cache['off']}".split(" "), "fact", max_lines=2)]
+    films, from_drive = cache.get("films", 0), cache.get("from_drive", 0)
+    said = (f"Film cache: {films} film{'s' if films != 1 else ''} copied off their drive "
+            f"({cache.get('mb', 0):g} of {cache.get('limit_mb', 0):g} MB)")
+    if from_drive:
+        said += f"; {from_drive} showing{'s' if from_drive != 1 else ''} played from the drive itself"
+    blocks = [Block(said.split(" "), "fact", max_lines=2)]
+    if cache.get("too_small"):
+        blocks.append(Block(f"Film cache too small: {cache['too_small']}".split(" "), "alert", max_lines=2))
     return blocks
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 
 import installation.scenes.quiz_manifest as quiz_manifest
 from installation.harness import run_test
@@ -153,3 +154,20 @@ def test_check_says_a_quiz_with_a_broken_manifest_and_nothing_kept_has_nothing_t
 
     lines = describe(load_show(_quiz(tmp_path, HALF_SAVED, detector="spectral")))
     assert any("no pictures to judge until its manifest is mended" in line for line in lines), lines
+
+
+def test_the_last_good_items_are_dated_by_the_shows_clock(tmp_path):
+    """The date a technician reads ("kept in ... on 2026-01-01 00:00") came from the machine's
+    wall clock, past the show's injected one: a render or a test at a fixed date wrote today's."""
+    path = _quiz(tmp_path, FOUR)
+    kept = tmp_path / "var" / "quiz" / "q.last-good-items.json"
+    with run_test(path, size=SIZE) as pilot:
+        started = pilot.clock.wall()
+    saved = json.loads(kept.read_text())["saved"]
+    assert abs(saved - started) < 60, (saved, started)  # (the harness's clock starts on 2026-01-01)
+    (tmp_path / "content" / "quiz" / "items.toml").write_text(HALF_SAVED)
+    _restart()
+    with run_test(path, size=SIZE) as pilot:
+        said = _said(pilot)
+    day = time.strftime("%Y-%m-%d %H:%M", time.localtime(started))
+    assert any(f"(kept in var/quiz/q.last-good-items.json on {day})" in m for m in said), said

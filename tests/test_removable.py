@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -165,6 +166,39 @@ def test_a_content_folder_whose_drive_goes_names_the_files_lost_and_its_return_r
         assert watcher.alive and watcher.reloads == 1
     finally:
         watcher.stop()
+
+
+@pytest.mark.slow
+def test_the_files_lost_with_a_content_drive_include_those_a_loops_folder_pattern_played(tmp_path, caplog,
+                                                                                         no_cache):
+    """A loop's `folder = "films/*.mp4"` on the content stick: the line saying the stick was
+    pulled named the pictures the scenes name one by one and left the loop's films out (a glob
+    of a folder that is gone finds nothing), so a technician read that two files were lost,
+    not five. As the show runs it: the runtime's own watcher."""
+    media = tmp_path / "media-stick"
+    path = media_show(tmp_path / "show", media)
+    path.parent.joinpath("scenes", "wall-of-films.toml").write_text(
+        'type = "loop"\nid = "films"\nfolder = "films/*.mp4"\n')
+    path.write_text(path.read_text().replace('"door"]', '"door", "films"]', 1))
+    (media / "films").mkdir()
+    for name in ("one.mp4", "two.mp4", "three.mp4"):
+        (media / "films" / name).write_bytes(b"not decoded here")
+    env = {"STATE_DIRECTORY": str(tmp_path / "state"), "LOGS_DIRECTORY": str(tmp_path / "logs")}
+    caplog.set_level("INFO", logger="bayard.runtime.watch")
+    with run_test(path) as pilot:
+        assert "films" in pilot.engine.show.playlist
+        runtime = attach_runtime(pilot.engine, env=env, config=RuntimeConfig(watch=True, film_cache_mb=0))
+        try:
+            time.sleep(2.0)  # the watcher's first looks
+            media.rename(tmp_path / "pulled")
+            deadline = time.monotonic() + 5
+            while time.monotonic() < deadline and not any("is missing" in r.getMessage() for r in caplog.records):
+                time.sleep(0.05)
+        finally:
+            runtime.stop()
+    said = [r.getMessage() for r in caplog.records if "is missing" in r.getMessage()]
+    assert len(said) == 1 and ("5 of the show's files are out of reach (door.png, films/one.mp4, films/three.mp4, "
+                               "films/two.mp4, wall.png)") in said[0], said
 
 
 def test_a_content_folder_back_half_copied_reloads_again_when_its_manifest_arrives(tmp_path):

@@ -149,6 +149,37 @@ def test_a_loop_scenes_folder_pattern_films_are_copied_ahead(tmp_path, monkeypat
         assert films.playlist_bytes == 9000  # (the folder's films counted in what the show needs, status and check)
 
 
+def test_a_film_put_in_a_loops_folder_while_the_show_runs_is_copied_ahead(tmp_path, monkeypatch, no_cache):
+    """An artist drops a new film into the loop's `films/` on the stick while the show runs: it
+    was copied only when it first played (the loop waiting on the stick) or at the next reload.
+    The watcher sees it within a look or two, and it is copied before the loop comes round."""
+    from installation.harness import run_test
+    from installation.runtime.service import RuntimeConfig, attach
+
+    stick = tmp_path / "stick"
+    monkeypatch.setattr(drives, "device", lambda path: 2 if stick in (path, *path.parents) else 1)
+    path = write_show(stick, {"a": title_scene("a", duration=30),
+                              "wall": 'type = "loop"\nid = "wall"\nfolder = "films/*.mp4"\n'})
+    (stick / "content" / "films").mkdir()
+    (stick / "content" / "films" / "x.mp4").write_bytes(os.urandom(3000))
+    env = {"XDG_CACHE_HOME": str(tmp_path / "home"), "STATE_DIRECTORY": str(tmp_path / "state"),
+           "LOGS_DIRECTORY": str(tmp_path / "logs")}
+    with run_test(path, fps=10) as pilot:
+        runtime = attach(pilot.engine, env=env, config=RuntimeConfig(watch=True))
+        try:
+            films = staging.current()
+            _until(lambda: films.copied == 1)
+            # (the watcher's first look notes what the folder holds: the show's start copied it)
+            _until(lambda: getattr(runtime.watcher, "_matched_seen", None) is not None, limit_s=3)
+            (stick / "content" / "films" / "y.mp4").write_bytes(os.urandom(3000))
+            _until(lambda: films.copied == 2)
+            assert films.copied == 2, "the new film waits to be copied until it plays"
+            assert films.playlist_bytes == 6000 and pilot.scene_id == "a"  # (no frame played: the loop never ran)
+            assert runtime.watcher.reloads == 0  # (copied ahead, not by a reload)
+        finally:
+            runtime.stop()
+
+
 
 
 def test_a_film_ends_while_a_reload_looks_at_a_slow_stick(tmp_path, monkeypatch):

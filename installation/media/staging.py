@@ -69,6 +69,10 @@ class FilmCache(FilmRoom):
         self.copied = 0  # films copied since start (status, tests)
         self.fallbacks = 0  # showings of a film played from its drive for want of room
         self._ahead_stop = threading.Event()
+        # stage_ahead is called from the render thread (a reload) and the watcher's (new films in a
+        # loop's folder); the limit a reload asked for is applied by whichever call's work runs.
+        self._ahead_swap = threading.Lock()
+        self._limit_asked: int | None = None
 
     @contextmanager
     def staged(self, film: Path, stop: threading.Event | None = None,
@@ -237,11 +241,15 @@ class FilmCache(FilmRoom):
         visitor waits. Only as many as fit the cache's limit together (more would push each
         other out): a film that does not fit is passed over, not the end of the work (a long
         opening film larger than the cache left every film after it to its scene); a call
-        replaces the last one's work (a reload). `limit_bytes`: a new limit (a reload that
-        changed it), applied on this thread: waiting there for a copy in progress to end
-        would stall the show's frames."""
-        self._ahead_stop.set()
-        stop = self._ahead_stop = threading.Event()
+        replaces the last one's work (a reload, new films in a loop's folder). `limit_bytes`: a
+        new limit (a reload that changed it), applied on this thread: waiting there for a copy
+        in progress to end would stall the show's frames."""
+        with self._ahead_swap:
+            self._ahead_stop.set()
+            stop = self._ahead_stop = threading.Event()
+            if limit_bytes is not None:
+                self._limit_asked = int(limit_bytes)
+            limit_bytes = self._limit_asked  # (a later call stops this one's thread, maybe before it set it)
 
         def run() -> None:
             sized = self._sized(films)  # (off the stick before the lock: see _sized)
@@ -249,7 +257,7 @@ class FilmCache(FilmRoom):
             # stayed for good (uncounted in status) where every film was already copied.
             if not self._acquire(self._lock, stop):
                 return
-            if stop.is_set():  # a later reload's thread, handed the lock first, has set its limit and plan
+            if stop.is_set():  # a later call's thread, handed the lock first, has set its limit and plan
                 self._lock.release()
                 return
             try:

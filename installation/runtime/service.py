@@ -36,7 +36,7 @@ from .logs import LogSetup, setup_logging
 from .metrics import Health, Metrics
 from .notify import Notifier, Watchdog
 from .settings import RuntimeConfig, state_dirs
-from .watch import ShowWatcher, show_files, show_films
+from .watch import ShowWatcher, folder_matches, show_files, show_films
 
 # Health.summary's figures that the engine's status already carries at its top level.
 IN_ENGINE_STATUS = ("fps", "uptime_s", "frames", "version", "scene")
@@ -249,12 +249,21 @@ class Runtime:
             status["restarts"] = self.guard.status()
         if self.logs is not None:
             status["logs"] = self.logs.status()
-        if staging.current() is not None:  # films copied off a USB stick before they play
-            status["film_cache"] = staging.current().status()
+        # Films copied off a USB stick before they play, or why not: said with copying off too
+        # (check says it; status was silent, and a technician could not tell a film would hold the stick).
+        films = staging.current()
+        status["film_cache"] = films.status() if films is not None else {"off": self._no_film_cache()}
         if self.watcher is not None:
             status["watch"] = {"alive": self.watcher.alive, "reloads": self.watcher.reloads,
                                "rearms": self.watcher.rearms, "problem": self.watcher.problem}
         return status
+
+
+    def _no_film_cache(self) -> str:
+        """Why no film is copied off a USB stick (as check says it)."""
+        if self.config.film_cache_mb <= 0:
+            return "[runtime] film_cache_mb = 0: films on a USB stick play from it"
+        return "no CACHE_DIRECTORY, XDG_CACHE_HOME or HOME to put it in: films on a USB stick play from it"
 
 
 def _free_mb(folder: Path) -> float | None:
@@ -325,6 +334,10 @@ def attach(engine: Any, presenter: Any = None, *, env: Mapping[str, str] | None 
             runtime.watcher.also = (words,) if words else ()
             # Which files go with a drive taken out, and a content folder on a drive of its own.
             runtime.watcher.files = lambda: show_files(show)
+            # A film put in a loop's folder while the show runs is copied off its stick ahead,
+            # with the rest of the show's films (it was copied when it first played).
+            runtime.watcher.matched = lambda: folder_matches(show)
+            runtime.watcher.films_added = lambda films: _films_ahead(show)
             runtime.watcher.content = Path(show.content_root) if getattr(show, "content_root", None) else None
 
     watch_words(show)

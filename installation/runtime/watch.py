@@ -19,8 +19,13 @@ holds the show can be unmounted while it runs); when not, it watches them again 
 for a reload.
 
 A drive taken out (the show folder, or a content folder kept on a stick of its own, gone) is
-said once, naming the show's files that are out of reach; the show plays on with what it
-holds, and the folder's return reloads it.
+said once, naming the show's files that are out of reach (those a loop's folder pattern
+matched as last seen among them); the show plays on with what it holds, and the folder's
+return reloads it.
+
+The files a loop's folder pattern (`folder = "films/*.mp4"`) matches are looked at on the same
+beat: a film added to such a folder while the show runs is handed on (`films_added`) to be
+copied off its USB stick ahead, not when it first plays.
 """
 
 from __future__ import annotations
@@ -92,6 +97,17 @@ def show_files(show: Any) -> list[Path]:
     return files
 
 
+def folder_matches(show: Any) -> list[Path]:
+    """The files a loaded show's folder patterns match now (a loop's `folder = "films/*.mp4"`),
+    absolute, each once."""
+    found: dict[Path, None] = {}
+    for config in show.scenes.values():
+        matched = getattr(config, "folder_files", None)
+        for path in matched(Path(show.content_root)) if callable(matched) else []:
+            found[Path(path)] = None
+    return list(found)
+
+
 def show_films(show: Any) -> list[Path]:
     """The films a loaded show plays, those of its playlist first, each once."""
     from ..config.media_check import media_references
@@ -147,6 +163,13 @@ class ShowWatcher:
         # films): its going and coming back are said too, and its return reloads.
         self.content: Path | None = None
         self._content_gone = False
+        # What the show's folder patterns match (folder_matches, set with `files`), looked at
+        # each beat while their folder is there: films new among them go to `films_added` (to
+        # be copied ahead); those last seen are named among the files lost when a drive goes
+        # (a glob then finds nothing, and the line left a loop's films out).
+        self.matched: Callable[[], list[Path]] | None = None
+        self.films_added: Callable[[list[Path]], None] | None = None
+        self._matched_seen: set[Path] | None = None  # None: not looked at yet
         self._manifest_seen: tuple[int, int] | None | bool = False  # False: not looked at yet
 
     def start(self) -> ShowWatcher:
@@ -202,6 +225,7 @@ class ShowWatcher:
                     if changes:
                         self._changed(changes)
                     self._look_at_content()
+                    self._look_at_folders()
                     replaced = self.identities.replaced()
                     if any(replaced):
                         # A folder gone was a change the watch reported; one new at the path is not.
@@ -258,10 +282,45 @@ class ShowWatcher:
         self._content_gone = gone
         self._manifest_seen = manifest
 
+    def _look_at_folders(self) -> None:
+        """The files the show's folder patterns match now, while their folder is there (a drive
+        out keeps those last seen, for `_lost`); films new since the last look are handed to
+        `films_added`. The first look only notes what is there: the show's start and each
+        reload copy what they find ahead themselves."""
+        from ..media.sources import VIDEO_SUFFIXES
+
+        matched = self.matched
+
+        def there() -> bool:  # (looked at after the glob too: a drive pulled while it ran leaves it empty)
+            return self.root.is_dir() and (self.content is None or self.content.is_dir())
+
+        if matched is None or not there():
+            return
+        try:
+            now = set(matched())
+        except Exception:  # (a courtesy: never fail the watcher for it; the scene says what it cannot read)
+            log.debug("looking at the show's folder patterns failed", exc_info=True)
+            return
+        if not there():
+            return
+        new = sorted(path for path in now - (self._matched_seen or set()) if path.suffix.lower() in VIDEO_SUFFIXES)
+        first = self._matched_seen is None
+        self._matched_seen = now
+        if first or not new or self.films_added is None:
+            return
+        named = ", ".join(path.name for path in new[:5]) + (" ..." if len(new) > 5 else "")
+        log.info("%d film%s new in the show's folders (%s): copied ahead where on another drive", len(new),
+                 "s" if len(new) != 1 else "", named)
+        try:
+            self.films_added(new)
+        except Exception:  # the watcher thread's boundary: a copy ahead missed is copied when the film plays
+            log.exception("copying new films ahead failed")
+
     def _lost(self, folder: Path) -> str:
         """Which of the show's files lay in `folder`, for the line saying it is gone."""
         try:
-            lost = sorted({str(path.relative_to(folder)) for path in self.files() if path.is_relative_to(folder)})
+            files = [*self.files(), *(self._matched_seen or ())]
+            lost = sorted({str(path.relative_to(folder)) for path in files if path.is_relative_to(folder)})
         except Exception:  # (the show's file list is a courtesy here: never fail the watcher for it)
             lost = []
         if not lost:

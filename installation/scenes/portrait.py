@@ -95,6 +95,8 @@ class PortraitScene(PortraitLoading, BackendChoice, PortraitDrawing, Scene):
         self._thumb_pixels = None
         self.recorder: VisitRecorder | None = None  # only when [camera] recording = true
         self._told_turned = False  # the technician has been told the camera seems turned
+        self._fps_mark: tuple[float, int] | None = None  # (clock, worker frames) where the count began
+        self.model_fps: float | None = None  # portraits made per second (_count_frames)
         # Renders and tests step the model with the clock; a live show runs it on a worker.
         self.synchronous = context.deterministic or bool(context.services.get("synchronous_models", False))
 
@@ -137,6 +139,7 @@ class PortraitScene(PortraitLoading, BackendChoice, PortraitDrawing, Scene):
     def _switch_to(self, index: int) -> None:
         if self.worker is not None:
             self.worker.stop()
+        self._fps_mark, self.model_fps = None, None
         self.index = index % len(self.entries)
         try:
             self._build_worker()
@@ -215,6 +218,7 @@ class PortraitScene(PortraitLoading, BackendChoice, PortraitDrawing, Scene):
             return
         if self.synchronous:
             self.worker.poll()
+        self._count_frames()
         if self._replaced():
             return
         if self._failing_too_long():
@@ -342,6 +346,9 @@ class PortraitScene(PortraitLoading, BackendChoice, PortraitDrawing, Scene):
             "backend_status": self._backend_status(),
             "portrait": self.index,
             "portrait_installed": self.entries[self.index].installed if self.entries else False,
+            # Whether the visitor's neutral face is taken, and how fast the portrait moves.
+            "calibrated": self.worker is not None and self.worker.calibrated.is_set(),
+            "fps": round(self.model_fps, 1) if self.worker is not None and self.model_fps is not None else None,
             "animator_error": self.worker.error if self.worker is not None else None,
             "problem": self.problem,
             "recording": self.recorder.status() if self.recorder is not None else None,

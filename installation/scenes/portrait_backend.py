@@ -14,6 +14,8 @@ from pathlib import Path
 # A motion backend failing on every frame this long (a GPU lost mid-show) gives way to the
 # next one: long enough not to flee a passing hiccup, short enough that a visitor waits less.
 FAILOVER_S = 3.0
+# The portrait's frames per second (status, the operator overlay) are counted over this long.
+FPS_WINDOW_S = 2.0
 
 
 class BackendChoice:
@@ -31,6 +33,18 @@ class BackendChoice:
             requested = self.config.backend or (models.motion if models is not None else "auto")
             self._backend_choice = choose_backend(self.context.models_dir or Path("models"), requested)
         return self._backend_choice
+
+    def _count_frames(self) -> None:
+        """The portraits the worker made per second over the last FPS_WINDOW_S, for status and
+        the operator overlay: the animation's own speed, which the screen's fps does not show
+        (the screen redraws the last portrait at its own rate)."""
+        now, frames = self.context.clock.now(), self.worker.frames
+        mark = self._fps_mark
+        if mark is None or frames < mark[1]:  # (a new worker: another portrait, another backend)
+            self._fps_mark = (now, frames)
+        elif now - mark[0] >= FPS_WINDOW_S:
+            self.model_fps = (frames - mark[1]) / (now - mark[0])
+            self._fps_mark = (now, frames)
 
     def _failing_too_long(self) -> bool:
         since = self.worker.failing_since

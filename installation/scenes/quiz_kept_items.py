@@ -34,13 +34,14 @@ def kept_file(state_dir: Path, scene_id: str) -> Path:
     return Path(state_dir) / "quiz" / f"{scene_id}.last-good-items.json"
 
 
-def keep(path: Path, manifest: str, items: list[Item]) -> None:
+def keep(path: Path, manifest: str, items: list[Item], saved: float) -> None:
     """Write `items`, read well from `manifest` (named from the content folder), to `path`: whole or not at
-    all (a power cut mid-write leaves the copy before). Never raises: a full or read-only
+    all (a power cut mid-write leaves the copy before). `saved`: the show clock's wall time, which
+    the technician reads back as the date the items were kept. Never raises: a full or read-only
     disk only means a restart has no newer copy, said once in the log."""
     listed = [{"key": i.key, "truth": i.truth, "credit": i.credit, "source": i.source, "match": i.match,
                "altered": i.altered, "bytes": _size(i.path)} for i in items]
-    text = json.dumps({"version": VERSION, "manifest": manifest, "saved": time.time(), "items": listed}, indent=1)
+    text = json.dumps({"version": VERSION, "manifest": manifest, "saved": saved, "items": listed}, indent=1)
     try:
         atomic_write_text(path, text)
     except OSError as error:

@@ -19,6 +19,7 @@ import os
 import tomllib
 import typing
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -196,14 +197,14 @@ def _with_fix(problem: Problem, error: dict | None) -> Problem:
 _LAST_GOOD: dict[str, dict[str, Item]] = {}  # by manifest (resolved): what played, by key
 
 
-def read_playing(path: Path, content_root: Path, root: Path | None, mode: str,
+def read_playing(path: Path, content_root: Path, root: Path | None, mode: str, wall: Callable[[], float],
                  kept: Path | None = None) -> tuple[list[Item], list[str]]:
     """The items a running quiz plays from its manifest, and what to tell the technician
     (warnings). What the manifest lists well plays; an item an edit has broken plays as it
     was last read well; and a manifest that cannot be read, or leaves too few items for
     `mode`, plays its last good items whole. Those are kept in the file `kept` too (the
-    show's state folder), so a restart over a broken manifest plays them as well.
-    ItemsError when there is nothing to fall back on."""
+    show's state folder), dated by `wall` (the show's clock), so a restart over a broken
+    manifest plays them as well. ItemsError when there is nothing to fall back on."""
     # (Not Path.resolve(): a manifest made a link round in a circle raised out of it, and
     # faulted the quiz where a manifest made a folder plays what it last read well.)
     memory_key = os.path.realpath(path)
@@ -254,7 +255,7 @@ def read_playing(path: Path, content_root: Path, root: Path | None, mode: str,
     if short is None:
         good = {item.key: item for item in playing}
         if kept is not None and good != memory:  # (written when it changes, not at every showing)
-            quiz_kept_items.keep(kept, kept_as, playing)
+            quiz_kept_items.keep(kept, kept_as, playing, wall())
         _LAST_GOOD[memory_key] = good
     return playing, notes
 

@@ -53,7 +53,7 @@ class Preparing:
                 # The rest still play, and what played before an edit broke it plays on;
                 # the technician hears which item is wrong, and what plays meanwhile.
                 kept = kept_file(Path(self.context.state_dir), self.id)  # (for a restart over a broken one)
-                items, notes = read_playing(root / c.manifest, root, show_root, c.mode, kept)
+                items, notes = read_playing(root / c.manifest, root, show_root, c.mode, self.context.clock.wall, kept)
                 for note in notes:
                     self.context.report(note, severity="warning")
             else:
