@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+import pytest
 
 from installation.models.motion.mesh.lid_drawn import drawn_share, portrait_drawn_share
 from installation.models.motion.mesh.lid_ink import two_tones
@@ -23,14 +24,15 @@ LUMA = np.array([0.299, 0.587, 0.114])
 PAPER = 236.0
 
 
-def _pencil_drawing(seed: int = 5) -> np.ndarray:
-    """Bare paper round the test eye (EYE_PLACE) with a scatter of short graded pencil strokes
-    (grey 90-190, a pixel soft) as a drawing's hatching and contours, and the eye's upper lid
-    drawn as one dark stroke (grey 50) just above its margin."""
+def _pencil_drawing(seed: int = 5, strokes: int = 70) -> np.ndarray:
+    """Bare paper round the test eye (EYE_PLACE) with a scatter of `strokes` short graded pencil
+    strokes (grey 90-190, a pixel soft) as a drawing's hatching and contours, and the eye's upper
+    lid drawn as one dark stroke (grey 50) just above its margin."""
     size, left, right, middle = EYE_PLACE
     paper = np.full(size, PAPER, np.float32)
     rng = np.random.default_rng(seed)
-    for (x, y), tone in zip(rng.uniform((0, 0), (size[1], size[0]), (70, 2)), rng.uniform(90, 190, 70), strict=True):
+    for (x, y), tone in zip(rng.uniform((0, 0), (size[1], size[0]), (strokes, 2)), rng.uniform(90, 190, strokes),
+                               strict=True):
         cv2.line(paper, (int(x), int(y)), (int(x) + 7, int(y) + 3), float(tone), 1, cv2.LINE_AA)
     xs = np.linspace(left, right, 30)
     lid = np.column_stack([xs, middle - 8.0 * np.sin(np.pi * (xs - left) / (right - left)) - 1.5])
@@ -146,3 +148,98 @@ def test_a_drawing_is_read_as_one_from_both_its_eyes():
     drawing = np.round(_pencil_drawing()).astype(np.float32)
     picture, points = _two_eyes_on(np.concatenate([drawing, drawing], axis=1))
     assert portrait_drawn_share(picture, points, np.zeros(2)) == 1.0
+
+
+# A drawing in one coloured ink or chalk on a cream paper (RGB): red chalk (sanguine), its
+# colour 120 levels apart across its channels, and bistre (brown) ink, 85 apart.
+RED_CHALK = (238.0, 224.0, 200.0), (165.0, 62.0, 45.0)
+BISTRE = (236.0, 222.0, 196.0), (120.0, 75.0, 35.0)
+
+
+def _in_colour(grey: np.ndarray, paper: tuple, ink: tuple) -> np.ndarray:
+    """A grey drawing on PAPER-grey paper redrawn in `ink` on `paper`: each pixel's share of
+    ink (0 on the paper, 1 at the lid's stroke, grey 50) laid on the paper in the ink's colour, RGB float32."""
+    share = np.clip((PAPER - grey) / (PAPER - 50.0), 0.0, 1.0)[..., None]
+    return np.array(paper, np.float32) * (1.0 - share) + np.array(ink, np.float32) * share
+
+
+def _closed_colour_eye(picture: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The test eye (as test_mesh_lids._closed_eye_on draws it) on an RGB `picture` (EYE_PLACE's
+    size), closed: the region after the lids, and the closed lid's middle."""
+    size, left, right, middle = EYE_PLACE
+    points = np.zeros((478, 2))
+    upper, lower, crease = LIDS[0]
+    for ids, lift in ((upper, 8.0), (lower, -8.0), (crease, 14.0)):
+        xs = np.linspace(left, right, len(ids))
+        points[list(ids)] = np.column_stack([xs, middle - lift * np.sin(np.pi * (xs - left) / (right - left))])
+    yy, xx = np.mgrid[0:size[0], 0:size[1]].astype(np.float32)
+    cols = np.arange(size[1], dtype=np.float32)
+    margin, bottom = (curve_through(points[list(ids)], cols)[None, :] for ids in (upper, lower))
+    eye = (yy >= margin) & (yy <= bottom) & (xx >= left) & (xx <= right)
+    picture = picture.copy()
+    picture[eye] = WHITE
+    picture[eye & (np.hypot(xx - 80.0, yy - middle) < 7.0)] = IRIS
+    picture = np.round(np.clip(picture, 0, 255)).astype(np.uint8)
+    map_y = yy.copy()
+    covers = move_lids(map_y, points, (0.0, 1.0), np.zeros(2), size, lid_whites(picture, points))
+    region = cv2.remap(picture, xx, map_y, cv2.INTER_LINEAR)
+    paint_lids(region, covers)
+    closed = (covers[0].covered > 0.99) & (np.arange(covers[0].covered.shape[1]) > 10)[None, :]
+    full = np.zeros(size, bool)
+    full[covers[0].y0:covers[0].y0 + closed.shape[0], covers[0].x0:covers[0].x0 + closed.shape[1]] = closed
+    return region.astype(np.float32), full
+
+
+@pytest.mark.parametrize("paper, ink", [RED_CHALK, BISTRE], ids=["red chalk", "bistre ink"])
+def test_a_drawing_in_red_chalk_or_brown_ink_closes_its_eye_as_its_paper(paper, ink):
+    """A red chalk or a brown ink drawing was taken for skin in colour (the mean spread across
+    the channels round the eye above 40 levels: its warm chalk, not its paper), so its closed
+    lid was shaded as a photograph's. Its paper is tinted as a drawing's is: its lid is that paper."""
+    drawing = _in_colour(_pencil_drawing(strokes=250), paper, ink)
+    region = np.round(drawing).astype(np.uint8)
+    assert drawn_share(region, 50, 46, (28, 64)) == 1.0  # old: 0.0
+    closed_region, closed = _closed_colour_eye(drawing)
+    lid = closed_region[closed]
+    # the lid is the paper's own colour, channel by channel, not a shaded tone lighter or darker than it
+    assert np.all(np.abs(np.median(lid, axis=0) - np.array(paper)) < 8.0), np.median(lid, axis=0)
+
+
+def _lit_from_the_front() -> np.ndarray:
+    """A photograph's skin lit from the front and over-exposed (x1.6 + 30): blown to white over
+    a third of the skin round each eye, graded down from there (a fine grain throughout)."""
+    size, places, middle = TWO_EYES
+    yy, xx = np.mgrid[0:size[0], 0:size[1]].astype(np.float32)
+    from_eyes = np.min([np.abs(xx - (left + right) / 2.0) for left, right in places], axis=0)
+    grain = cv2.GaussianBlur(np.random.default_rng(4).normal(0, 3, size).astype(np.float32), (0, 0), 0.8)
+    return np.clip(1.6 * (185.0 - 0.6 * from_eyes - 1.5 * np.abs(yy - middle)) + 30.0 + grain, 0, 255)
+
+
+def test_an_over_exposed_photograph_is_not_a_drawing():
+    """Its light blown to white round both eyes, a photograph's skin was read as a drawing's
+    bare paper from both eyes (over-exposed copies of development photographs: 7 of 32 at
+    x1.6 + 30, 10 of 24 at x2.5): both lids closed as flat paper with a drawn lash line. A
+    blown highlight lies flat at the picture's ceiling, and what lies on it is the skin's
+    graded shade round a soft eye, not a drawing's marks."""
+    picture, points = _two_eyes_on(_lit_from_the_front())
+    picture = cv2.GaussianBlur(picture, (0, 0), 1.5)  # a photograph's eye: as soft as its focus
+    size, places, middle = TWO_EYES
+    whites = lid_whites(picture, points)
+    assert portrait_drawn_share(picture, points, np.zeros(2), whites) == 0.0  # old: 1.0
+    yy, xx = np.mgrid[0:size[0], 0:size[1]].astype(np.float32)
+    map_y = yy.copy()
+    covers = move_lids(map_y, points, (0.0, 0.0), np.zeros(2), size, whites)
+    region = cv2.remap(picture, xx, map_y, cv2.INTER_LINEAR)
+    paint_lids(region, covers)
+    rows = slice(int(middle) - 12, int(middle) + 14)
+    for left, right in places:
+        # a shaded lid (old: 2 rows of drawn lash line under flat white paper)
+        assert _shaded_rows(region[rows, int((left + right) / 2.0), 0].astype(np.float32)) >= 5
+
+
+def test_a_drawing_on_paper_levelled_to_white_is_still_a_drawing():
+    """A scan of a drawing levelled till its paper is pure white: its paper lies at the ceiling
+    as a blown highlight does, but what lies on it is the drawing's marks."""
+    drawing = np.round(_pencil_drawing()).astype(np.float32) * 255.0 / (PAPER - 6.0)
+    picture, points = _two_eyes_on(np.clip(np.concatenate([drawing, drawing], axis=1), 0, 255))
+    assert float((picture == 255).all(axis=2).mean()) > 0.5
+    assert portrait_drawn_share(picture, points, np.zeros(2), lid_whites(picture, points)) == 1.0

@@ -29,11 +29,27 @@ from .tone import LUMA
 # Drawn from PAPER_FROM, fully from PAPER_FROM + PAPER_SPAN.
 PAPER_BAND = 0.04
 PAPER_FROM, PAPER_SPAN = 0.32, 0.08
-# A drawing is near neutral or on a lightly tinted paper (the made chalk drawings' toned paper:
-# the skin round the eye 20-23 levels apart across its channels on average, pencil 0, hatching
-# 5-8): where they lie more than PAPER_CHROMA apart it is skin in colour (the tests' flat skins,
-# 200, 170, 150 and 205, 168, 145, with sharp lashes or shade bands), which keeps the skin lid.
-PAPER_CHROMA = 40.0
+# A drawing is one ink or chalk on a paper: white, cream, buff or a toned paper. Its paper's
+# colour (the lightest of the skin round the eye, not the eye's own patch) lies at most
+# PAPER_TINT of its brightest channel apart across its channels; the ink's colour does not
+# count (a red chalk's strokes lie 60-120 levels apart). Drawings made from development
+# portraits measure: pencil 0, hatching 0.02-0.08, black chalk on buff 0.12, red chalk
+# (sanguine) on cream 0.11-0.16, bistre and sepia ink on cream 0.14-0.18 (0.31 at most where a
+# wash covers all the skin round the eye); 44% of the eyes of photographs and paintings in colour,
+# and the tests' flat skins (200, 170, 150 and 205, 168, 145, with sharp lashes or shade bands:
+# 0.25 and 0.29) more. (Read before as the mean spread over all the skin, ink and paper: 32-63
+# levels on red chalk drawings, and 23 of 32 were taken for skin in colour.)
+PAPER_TINT = 0.2
+# A blown highlight is flat at the picture's ceiling (its brightest channel at CEILING or above),
+# as a drawing's paper levelled to white is. Over-exposed copies of development photographs
+# (x1.6 + 30, x2, x2.5, clipped) had their lit skin round both eyes read as bare paper (28 of 86
+# taken for drawings): what lies on it is the skin's graded shade and a soft eye (marks, as
+# MARKS_FROM reads them, at the eye with fewer 0.14-0.69, median 0.35), where on a drawing it
+# is the drawing's marks (drawings made from development portraits levelled till their paper
+# was white, 0.47-1.73, median 0.8). Paper at the ceiling counts from BLOWN_MARKS_FROM, fully
+# from BLOWN_MARKS_FROM + BLOWN_MARKS_SPAN.
+CEILING = 254
+BLOWN_MARKS_FROM, BLOWN_MARKS_SPAN = 0.4, 0.2
 # Hatching: the skin's detail (less its blur at the lid texture's scale, lid_skin.TEXTURE_SCALE)
 # against the blurred tone's own spread. Hatched drawings made from development portraits
 # measure 1.2-3.3; photographs and paintings 0.64 or less (Van Gogh's brushwork the most).
@@ -55,35 +71,54 @@ def _ring(region: np.ndarray, x0: int, y0: int, shape: tuple[int, int]) -> np.nd
     return region[max(y0 - h // 2, 0):y0 + h + h // 2, max(x0 - w // 2, 0):x0 + w + w // 2].astype(np.float32)
 
 
+def _tinted(ring: np.ndarray, grey: np.ndarray, bright: np.ndarray, patch: tuple[int, int, int, int]) -> bool:
+    """Whether the paper of `ring` (RGB) would be coloured beyond PAPER_TINT: the lightest of
+    its skin round the eye (its 98th percentile and up, below the CEILING), not the eye's own
+    patch (`patch`: top, left, rows, columns in the ring), where a photograph's or a
+    painting's eye white is lighter and greyer than its skin. On a drawing that is its bare
+    paper, between a hatching's lines too."""
+    top, left, rows, cols = patch
+    skin = (bright < CEILING).astype(np.uint8)
+    skin[top:top + rows, left:left + cols] = 0
+    counts = np.cumsum(np.bincount(grey[skin > 0], minlength=256))
+    if counts[-1] == 0:
+        return False
+    lightest = cv2.inRange(grey, float(np.searchsorted(counts, 0.98 * counts[-1])), 255.0)
+    lightest[skin == 0] = 0
+    tint = np.array(cv2.mean(ring, lightest)[:3])
+    return float(tint.max() - tint.min()) > PAPER_TINT * max(float(tint.max()), 1.0)
+
+
 def drawn_share(region: np.ndarray, x0: int, y0: int, shape: tuple[int, int]) -> float:
     """How far the skin round a lid patch of `shape` at (x0, y0) is a drawing, 0-1: bare paper
-    over much of it (PAPER_FROM) or marks far stronger than its tone's changes (MARKS_FROM).
-    (On every frame of a blink, photographs' too: the grey in whole levels, its percentiles
-    from its histogram, a third of numpy's percentiles' cost.)"""
+    over much of it (PAPER_FROM; a light tint at most, PAPER_TINT; blown to the ceiling, only
+    under marks, BLOWN_MARKS_FROM) or marks far stronger than its tone's changes (MARKS_FROM).
+    (The grey in whole levels, its percentiles from its histogram, a third of numpy's
+    percentiles' cost.)"""
     h, w = shape
     ring = region[max(y0 - h // 2, 0):y0 + h + h // 2, max(x0 - w // 2, 0):x0 + w + w // 2]
     if ring.shape[0] < 4 or ring.shape[1] < 4:
         return 0.0
-    grey = cv2.cvtColor(ring, cv2.COLOR_RGB2GRAY) if ring.shape[2] == 3 else ring[..., 0]  # LUMA's weights
+    colour = ring.shape[2] == 3
+    grey = cv2.cvtColor(ring, cv2.COLOR_RGB2GRAY) if colour else np.ascontiguousarray(ring[..., 0])  # LUMA's weights
     counts = np.cumsum(np.bincount(grey.ravel(), minlength=256))
     low, paper, high = np.searchsorted(counts, np.array([0.02, 0.9, 0.98]) * counts[-1])
     spread = float(high - low)
     if spread < 1.0:  # one flat tone: nothing drawn
         return 0.0
-    # a drawing is near neutral or on a light tint; skin in colour is not one
-    if ring.shape[2] == 3 and float(cv2.mean(cv2.subtract(
-            cv2.max(cv2.max(ring[..., 0], ring[..., 1]), ring[..., 2]),
-            cv2.min(cv2.min(ring[..., 0], ring[..., 1]), ring[..., 2])))[0]) > PAPER_CHROMA:
+    bright = cv2.max(cv2.max(ring[..., 0], ring[..., 1]), ring[..., 2]) if colour else grey
+    if colour and _tinted(ring, grey, bright, (y0 - max(y0 - h // 2, 0), x0 - max(x0 - w // 2, 0), h, w)):
         return 0.0
+    flat = grey.astype(np.float32)
+    tone = cv2.GaussianBlur(flat, (0, 0), max(DETAIL_SIGMA, TEXTURE_SCALE * w))
+    marks = float(cv2.meanStdDev(flat - tone)[1][0, 0]) / max(float(cv2.meanStdDev(tone)[1][0, 0]), 1e-3)
+    # The paper; what of it is blown to the ceiling counts as far as what lies on it is marks.
     band = PAPER_BAND * spread
-    near = counts[min(int(np.floor(paper + band)), 255)] - (counts[int(np.ceil(paper - band)) - 1]
-                                                            if paper - band >= 1.0 else 0)
-    drawn = _clip((float(near) / counts[-1] - PAPER_FROM) / PAPER_SPAN, 0.0, 1.0)
-    if drawn >= 1.0:
-        return 1.0
-    grey = grey.astype(np.float32)
-    tone = cv2.GaussianBlur(grey, (0, 0), max(DETAIL_SIGMA, TEXTURE_SCALE * w))
-    marks = float(cv2.meanStdDev(grey - tone)[1][0, 0]) / max(float(cv2.meanStdDev(tone)[1][0, 0]), 1e-3)
+    on_paper = cv2.inRange(grey, float(np.ceil(paper - band)), float(np.floor(paper + band)))
+    near = float(cv2.countNonZero(on_paper))
+    on_paper[bright < CEILING] = 0
+    near -= float(cv2.countNonZero(on_paper)) * (1.0 - _clip((marks - BLOWN_MARKS_FROM) / BLOWN_MARKS_SPAN, 0.0, 1.0))
+    drawn = _clip((near / counts[-1] - PAPER_FROM) / PAPER_SPAN, 0.0, 1.0)
     return max(drawn, _clip((marks - MARKS_FROM) / MARKS_SPAN, 0.0, 1.0))
 
 
