@@ -11,6 +11,7 @@ import cv2
 import numpy as np
 import pytest
 
+from installation.models.motion.mesh import lid_paint
 from installation.models.motion.mesh.lid_drawn import drawn_share, portrait_drawn_share
 from installation.models.motion.mesh.lid_ink import two_tones
 from installation.models.motion.mesh.lid_paint import paint_lids
@@ -288,3 +289,22 @@ def test_a_drawings_closed_eye_is_one_lash_line_not_an_empty_almond(strokes):
     assert darkest_along("fold", 1) < PAPER - 60.0  # the fold stays
     last = int(np.flatnonzero(closed.any(1))[-1])
     assert float(np.median(grey[last - 4:last + 6, 66:95].min(axis=0))) < 110.0  # the lash line
+
+
+def test_a_hatched_drawings_closed_eye_keeps_its_hatching(monkeypatch):
+    """Where hatching covers most of the skin round the eye there is no almond of bare paper to
+    see, and the strokes round the lid, filled from the hatching round them, were a grey smear in
+    it (hatched drawings made from development portraits: 0.48-0.76 of the skin round the eye ink):
+    the closed lid is as it was without the outline painted out."""
+    drawing, _ = _drawn_open_eye(70)
+    rng = np.random.default_rng(2)
+    hatched = drawing.copy()
+    size = EYE_PLACE[0]
+    for x in range(-size[0], size[1], 4):  # 2 px diagonal lines, graded 60-150, 4 px apart
+        cv2.line(hatched, (x, 0), (x + size[0], size[0]), float(rng.uniform(60, 150)), 2, cv2.LINE_AA)
+    picture = np.repeat(np.minimum(hatched, drawing)[..., None], 3, axis=2)
+    assert drawn_share(np.round(picture).astype(np.uint8), 50, 46, (28, 64)) == 1.0
+    region, _ = _closed_colour_eye(picture)
+    monkeypatch.setattr(lid_paint, "paint_out_outline", lambda *args: None)
+    unpainted, _ = _closed_colour_eye(picture)
+    assert np.array_equal(region, unpainted)
