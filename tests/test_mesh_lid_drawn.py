@@ -11,6 +11,7 @@ import cv2
 import numpy as np
 import pytest
 
+from installation.models.motion.mesh import lid_paint
 from installation.models.motion.mesh.lid_drawn import drawn_share, portrait_drawn_share
 from installation.models.motion.mesh.lid_ink import two_tones
 from installation.models.motion.mesh.lid_paint import paint_lids
@@ -243,3 +244,67 @@ def test_a_drawing_on_paper_levelled_to_white_is_still_a_drawing():
     picture, points = _two_eyes_on(np.clip(np.concatenate([drawing, drawing], axis=1), 0, 255))
     assert float((picture == 255).all(axis=2).mean()) > 0.5
     assert portrait_drawn_share(picture, points, np.zeros(2), lid_whites(picture, points)) == 1.0
+
+
+def _drawn_open_eye(strokes: int) -> np.ndarray:
+    """The test pencil drawing (`strokes` scattered strokes) with an open eye drawn round the test
+    eye as a draughtsman outlines one, a little larger than the face mesh's eye (as the mesh
+    finds a drawn eye): its upper lid line (grey 50, 2 px) 3 px above the mesh's crease, its lower
+    lid line (grey 70) 3 px below the mesh's lower lid, both meeting past the mesh's corners,
+    and the lid's fold (grey 90, 1 px) well above. Returns the grey drawing and, per outline
+    (upper, lower, fold), a function giving its row at picture columns."""
+    size, left, right, middle = EYE_PLACE
+    drawing = _pencil_drawing(strokes=strokes).copy()
+
+    def row(lift: float):
+        return lambda xs: middle - lift * np.sin(np.pi * (xs - (left - 4.0)) / (right - left + 8.0))
+
+    lines = {"upper": (row(17.0), 50.0, 2), "lower": (row(-11.0), 70.0, 2), "fold": (row(28.0), 90.0, 1)}
+    xs = np.linspace(left - 4.0, right + 4.0, 60)
+    for at, tone, width in lines.values():
+        cv2.polylines(drawing, [np.round(np.column_stack([xs, at(xs)])).astype(np.int32)], False, tone, width,
+                      cv2.LINE_AA)
+    return cv2.GaussianBlur(drawing, (0, 0), 0.6), {name: at for name, (at, _, _) in lines.items()}
+
+
+@pytest.mark.parametrize("strokes", [70, 150])
+def test_a_drawings_closed_eye_is_one_lash_line_not_an_empty_almond(strokes):
+    """A drawing's open eye is outlined, and the face mesh's eye lies inside the outline: closed
+    from the mesh's crease, the lid left the drawn upper lid line above it and the lower lid line
+    below it, an empty almond round the lash line, which reads as a drawn open eye without its iris
+    (red chalk and pencil drawings made from the 1904 photograph and the Mona Lisa). A draughtsman's
+    closed eye is one lash line under the lid's fold: the upper line goes, the lower line is kept
+    faint, the fold stays."""
+    drawing, row = _drawn_open_eye(strokes)
+    region, closed = _closed_colour_eye(np.repeat(drawing[..., None], 3, axis=2))
+    grey = region @ LUMA
+    cols = np.arange(60, 101)
+
+    def darkest_along(name: str, spread: int) -> float:  # the median of the darkest pixel about the line
+        rows = np.round(row[name](cols.astype(np.float32))).astype(int)
+        return float(np.median([grey[r - spread:r + spread + 1, c].min() for r, c in zip(rows, cols, strict=True)]))
+
+    assert darkest_along("upper", 2) > PAPER - 30.0  # old: 51, the line whole
+    assert PAPER - 150.0 < darkest_along("lower", 1) < PAPER - 50.0  # old: 71, whole; kept faint
+    assert darkest_along("fold", 1) < PAPER - 60.0  # the fold stays
+    last = int(np.flatnonzero(closed.any(1))[-1])
+    assert float(np.median(grey[last - 4:last + 6, 66:95].min(axis=0))) < 110.0  # the lash line
+
+
+def test_a_hatched_drawings_closed_eye_keeps_its_hatching(monkeypatch):
+    """Where hatching covers most of the skin round the eye there is no almond of bare paper to
+    see, and the strokes round the lid, filled from the hatching round them, were a grey smear in
+    it (hatched drawings made from development portraits: 0.48-0.76 of the skin round the eye ink):
+    the closed lid is as it was without the outline painted out."""
+    drawing, _ = _drawn_open_eye(70)
+    rng = np.random.default_rng(2)
+    hatched = drawing.copy()
+    size = EYE_PLACE[0]
+    for x in range(-size[0], size[1], 4):  # 2 px diagonal lines, graded 60-150, 4 px apart
+        cv2.line(hatched, (x, 0), (x + size[0], size[0]), float(rng.uniform(60, 150)), 2, cv2.LINE_AA)
+    picture = np.repeat(np.minimum(hatched, drawing)[..., None], 3, axis=2)
+    assert drawn_share(np.round(picture).astype(np.uint8), 50, 46, (28, 64)) == 1.0
+    region, _ = _closed_colour_eye(picture)
+    monkeypatch.setattr(lid_paint, "paint_out_outline", lambda *args: None)
+    unpainted, _ = _closed_colour_eye(picture)
+    assert np.array_equal(region, unpainted)

@@ -9,7 +9,8 @@ on a pencil drawing made in the tests, 57% of the closed lid lighter than the pa
 the face mesh re-run on the result often read as an eye still open, and a visitor reads as a
 sticker. Where the skin round the eye is drawn (`drawn_share`), the lid is
 the drawing's own tone there, its own marks carried on (lid_skin.py), and a lash line drawn
-along the closed margin in the drawing's ink.
+along the closed margin in the drawing's ink; the drawing's outline of the open eye round the
+lid is painted out as the lid closes (`paint_out_outline`), but for a faint lower lid line.
 """
 
 from __future__ import annotations
@@ -58,6 +59,33 @@ MARKS_FROM, MARKS_SPAN = 0.8, 0.2
 INK_SHARE = 0.03
 # The paper: the mean of the lightest PAPER_SHARE of it.
 PAPER_SHARE = 0.1
+# The lash line's half width, of the eye's width: as wide as the painted lid's (lid_paint.py).
+LASH_HALF_WIDTH = 0.0175
+# A drawing's open eye is outlined: its upper lid line (often heavy: its lashes), its lower lid
+# line, and the two meeting at its corners. The face mesh finds a drawn eye a little inside its
+# outline (its crease 0-6 px under the upper line, the drawn eye's white between, on pencil and
+# red chalk drawings made from the 1904 photograph and the Mona Lisa), so the lid, painted from
+# the crease to the closed margin, left the outline round it: an empty almond round the lash
+# line, which reads as a drawn open eye without its iris. A draughtsman's closed eye is one lash
+# line, the lid's fold above it, the lower lid line faint or gone. So, going out from the lid,
+# the first stroke (ink: OUTLINE_INK of the way from the paper to the ink round the eye) that
+# starts within OUTLINE_REACH of the eye's width and is no wider than OUTLINE_WIDTH of it (wider,
+# or still going, it is the socket's or the brow's shading, and stays) is painted out: above
+# the crease and beside the lid's ends (down to its lash line) as the lid comes down, below the
+# lower lid softened to LOWER_LINE_KEPT of itself as the eye shuts (from LOWER_FROM of the
+# closing). Only the first: the next one up is the lid's fold, which a closed eye keeps. Where
+# the lid fades out towards its corners (lids.py), the outline goes OUTLINE_CORNER times as fast.
+OUTLINE_REACH = 0.25
+OUTLINE_WIDTH = 0.12
+OUTLINE_INK = 0.25
+OUTLINE_CORNER = 2.0
+# Outlines are painted out where at most OUTLINE_INKED_FROM of the skin round the eye is ink (the
+# outline's ink, its stroke's threshold), none from OUTLINE_INKED_TO: pencil, chalk and red chalk
+# drawings made from development portraits 0.10-0.45 (the almonds among them 0.45 at most);
+# hatched ones (engraving, pen in bistre) 0.48-0.76.
+OUTLINE_INKED_FROM, OUTLINE_INKED_TO = 0.4, 0.5
+LOWER_LINE_KEPT = 0.35
+LOWER_FROM = 0.6
 
 
 def _clip(value: float, low: float, high: float) -> float:
@@ -211,8 +239,123 @@ def drawn_skin(region: np.ndarray, cover, texture: np.ndarray | None, blur: floa
         paper = pixels[grey >= np.percentile(grey, 100.0 - 100.0 * PAPER_SHARE)].mean(0)
         skin = np.minimum(skin + texture, np.maximum(paper, base))
     yy = np.arange(h, dtype=np.float32)[:, None]
-    half = max(0.5, 0.0175 * w) * min(1.0, 1.5 * cover.closing)  # as wide as the painted lid's lash line
+    half = max(0.5, LASH_HALF_WIDTH * w) * min(1.0, 1.5 * cover.closing)
     lash = np.clip(half + 0.5 - np.abs(yy - cover.margin), 0.0, 1.0)
     if blur > 0.6:
         lash = cv2.GaussianBlur(lash, (0, 0), blur)
     return skin + (ink - skin) * lash[..., None]
+
+
+def _first_strokes(ink: np.ndarray, most: int, widest: int) -> np.ndarray:
+    """Per column of `ink` (steps out from a lid's edge, columns), its first stroke, where it is a
+    line: at most `widest` wide and ended (wider, or still going at the last step, a mass of ink,
+    a brow's or a socket's shading), starting within `most` steps. How much of each pixel it is,
+    0-1: all of a stroke starting within half of `most`, less on to none at `most` (a stroke
+    farther out is as likely the lid's fold, which a closed eye keeps: cut off at `most`, a fold
+    running up out of reach was left in pieces)."""
+    steps = np.arange(ink.shape[0])[:, None]
+    first = np.argmax(ink, axis=0)[None, :]
+    after = (steps >= first) & ~ink
+    end = np.where(after.any(axis=0), np.argmax(after, axis=0), ink.shape[0])[None, :]
+    line = ink.any(axis=0)[None, :] & (end - first <= widest) & (end < ink.shape[0])
+    near = np.clip((most - first) / (0.5 * most), 0.0, 1.0)
+    return ((steps >= first) & (steps < end) & line) * near
+
+
+def _steady_along(found: np.ndarray) -> np.ndarray:
+    """Columns where a stroke runs along the eye: found in most of the five columns about each (a
+    hatching's stray line crossing the lid's edge is no lid line; the ends count twice)."""
+    padded = np.concatenate([found[:1], found[:1], found, found[-1:], found[-1:]]).astype(np.float32)
+    return np.convolve(padded, np.ones(5, np.float32), mode="valid") >= 3.0
+
+
+def paint_out_outline(region: np.ndarray, cover, share: float) -> None:
+    """Paint out (in place, `region` uint8) what of the drawing's open eye a closed eye does not
+    show, once its lid (`cover`, lids.LidCover) is painted: the upper lid line above the crease
+    and the corners' marks beside the lid, above its lash line, as the lid comes down; the lower
+    lid line, softened to LOWER_LINE_KEPT of itself as the eye shuts. Each is a stroke that starts
+    near the lid (OUTLINE_REACH) and is no wider than a line (OUTLINE_WIDTH); it is filled from the
+    paper and marks round it. `share`: how far the picture is a drawing (portrait_drawn_share)."""
+    h, w = cover.covered.shape
+    # As far along the eye as the lid covers it, closer to its corners: the lines meet there,
+    # and what the lid's own fade there (lids.py) left of them was a drawn corner each side.
+    along = cover.covered.max(axis=0)
+    reach = np.minimum(OUTLINE_CORNER * along, 1.0) * share
+    upper_weight = _clip((cover.closing - 0.1) / 0.3, 0.0, 1.0)  # as drawn_cover's band comes down
+    lower_weight = (1.0 - LOWER_LINE_KEPT) * _clip((cover.closing - LOWER_FROM) / (1.0 - LOWER_FROM), 0.0, 1.0)
+    if upper_weight <= 0.0 or float(reach.max()) <= 0.0:
+        return
+    most = max(3, int(np.ceil(OUTLINE_REACH * w)))
+    widest = max(2, int(np.ceil(OUTLINE_WIDTH * w)))
+    out = 2 * most + 1
+    steps = np.arange(out + 1)
+    # The patch the lines are read and filled in: the lid and `out` pixels round it.
+    top = max(int(np.floor(cover.y0 + cover.crease.min())) - out - 2, 0)
+    bottom = min(int(np.ceil(cover.y0 + cover.lower.max())) + out + 3, region.shape[0])
+    left, right = max(cover.x0 - out - 1, 0), min(cover.x0 + w + out + 1, region.shape[1])
+    if bottom - top < 4 or cover.x0 + w > right:
+        return
+    patch = region[top:bottom, left:right]
+    colour = patch.shape[2] == 3
+    grey = cv2.cvtColor(patch, cv2.COLOR_RGB2GRAY) if colour else patch[..., 0]  # LUMA's weights
+    # Ink: darker than the paper by OUTLINE_INK of the way to the drawing's ink, read on the skin
+    # round the eye, not the lid (its light's 90th percentile, the paper, and INK_SHARE's, in whole
+    # levels from its histogram).
+    y0, x0 = max(cover.y0 - h // 2, 0), max(cover.x0 - w // 2, 0)
+    ring = region[y0:cover.y0 + h + h // 2, x0:cover.x0 + w + w // 2]
+    ring = cv2.cvtColor(ring, cv2.COLOR_RGB2GRAY) if colour else np.ascontiguousarray(ring[..., 0])
+    skin = np.ones(ring.shape, np.uint8)
+    skin[cover.y0 - y0:cover.y0 - y0 + h, cover.x0 - x0:cover.x0 - x0 + w] = 0
+    counts = np.cumsum(np.bincount(ring[skin > 0], minlength=256))
+    if counts[-1] == 0:
+        return
+    ink, paper = np.searchsorted(counts, np.array([INK_SHARE, 0.9]) * counts[-1])
+    line = float(paper) - OUTLINE_INK * float(paper - ink)
+    is_ink = grey < line
+    # An outline is drawn on bare paper: where ink covers much of the skin round the eye (hatching,
+    # a heavy tone) there is no almond of paper to see, and its strokes filled from the ink round
+    # them were a grey smear in the hatching.
+    inked = float(counts[max(int(np.ceil(line)) - 1, 0)]) / float(counts[-1])
+    on_paper = _clip((OUTLINE_INKED_TO - inked) / (OUTLINE_INKED_TO - OUTLINE_INKED_FROM), 0.0, 1.0)
+    if on_paper <= 0.0:
+        return
+    share = share * on_paper
+    reach = reach * on_paper
+    mask = np.zeros(grey.shape, np.float32)
+
+    def paint(rows: np.ndarray, cols: np.ndarray, weight: np.ndarray) -> None:
+        """The strokes read along (steps, lines) of patch pixels (`rows`, `cols`), out from the lid."""
+        rows, cols = np.broadcast_arrays(np.clip(rows, 0, grey.shape[0] - 1), np.clip(cols, 0, grey.shape[1] - 1))
+        strokes = _first_strokes(is_ink[rows, cols], most, widest)
+        strokes *= _steady_along(strokes.any(axis=0))[None, :]
+        # a stroke's soft edges go too: a pixel more each side
+        strokes[1:] = np.maximum(strokes[1:], strokes[:-1].copy())
+        strokes[:-1] = np.maximum(strokes[:-1], strokes[1:].copy())
+        at = np.nonzero(strokes)
+        rr, cc = rows[at], cols[at]
+        mask[rr, cc] = np.maximum(mask[rr, cc], (strokes * weight)[at])
+
+    lid_cols = np.arange(w) + cover.x0 - left
+    crease = np.round(cover.y0 + cover.crease[0] - top).astype(int)
+    # (from the row above the crease: a speck of the line the lid left on the crease's own row
+    # stood, as the first stroke, for the line above it)
+    paint(crease[None, :] - 1 - steps[:, None], lid_cols[None, :], (upper_weight * reach)[None, :])
+    if lower_weight > 0.0:  # (read from below the closed lid's own lash line, as drawn_skin draws it)
+        lash = np.ceil(max(0.5, LASH_HALF_WIDTH * w) + 0.5) + 1.0
+        below = np.round(cover.y0 + np.maximum(cover.lower[0], cover.margin[0]) + lash - top).astype(int)
+        paint(below[None, :] + steps[:, None], lid_cols[None, :], (lower_weight * reach)[None, :])
+    # The corners: out from the first column the lid covers whole, each side, beside the lid
+    # from its crease down to above its lash line.
+    whole = np.flatnonzero(along >= 1.0 / OUTLINE_CORNER)
+    for end, side in ((whole[:1], -1), (whole[-1:], 1)):
+        if len(end) == 0:
+            continue
+        k = int(end[0])
+        rows = np.arange(crease[k] - 1, int(np.round(cover.y0 + cover.margin[0, k] - top)) - 1)
+        if len(rows) > 0:
+            paint(rows[None, :], (lid_cols[k] + side * steps)[:, None], np.float32(upper_weight * share))
+    if not mask.any():
+        return
+    filled = cv2.inpaint(patch, (mask > 0).astype(np.uint8), 2, cv2.INPAINT_TELEA).astype(np.float32)
+    mixed = patch + (filled - patch) * mask[..., None]
+    region[top:bottom, left:right] = np.clip(np.round(mixed), 0, 255).astype(np.uint8)

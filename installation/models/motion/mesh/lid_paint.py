@@ -11,7 +11,7 @@ import numpy as np
 
 from .halftone import HalftoneScreen
 from .lid_band import lighter_half
-from .lid_drawn import drawn_cover, drawn_share, drawn_skin, texture_up_to
+from .lid_drawn import drawn_cover, drawn_share, drawn_skin, paint_out_outline, texture_up_to
 from .lid_ink import two_tone_skin, two_tones
 from .lid_skin import skin_texture
 from .lids import LID_OVERLAP, LidCover
@@ -228,6 +228,8 @@ def paint_lids(region: np.ndarray, covers: list, blur: float = 0.0, grain: np.nd
                                        borderType=cv2.BORDER_CONSTANT)
         weight = covered[..., None]
         region[y0:y0 + h, x0:x0 + w] = _clip(patch + (skin - patch) * weight, 0, 255).astype(np.uint8)
+        if share > 0.0:  # the drawing's outline of the open eye round it goes too (lid_drawn.py)
+            paint_out_outline(region, cover, share)
 
 
 def _skin(region: np.ndarray, cover: LidCover, patch: np.ndarray, blur: float, grain: np.ndarray | None,
