@@ -174,3 +174,44 @@ def test_status_facts_read_as_a_technician_counts():
     facts = facts_of({"position": 1, "playlist": ["a", "b", "c"], "elapsed": 12.34, "paused": False,
                       "blackout": True, "fps": 59.8, "uptime": 3725.0})
     assert facts == ["scene 2 of 3", "12 s in", "BLACKOUT", "60 fps", "up 1 h 02 min"]
+
+
+def test_long_names_and_faults_stay_in_the_panel_and_say_they_were_cut():
+    """On an 800x480 kiosk a long scene title ran off the panel and the screen's edge (drawn
+    unwrapped), and a portrait's fault longer than its two lines stopped mid-sentence with
+    nothing to say more was cut. Every line now ends inside the panel, a cut one with "…"."""
+    from installation.overlay import _default_font
+
+    drawn: list[tuple[str, int]] = []
+
+    class Recording:
+        def __init__(self, font) -> None:
+            self.font = font
+
+        def render(self, text, *args):
+            drawn.append((str(text), self.font.size(str(text))[0]))
+            return self.font.render(text, *args)
+
+        def __getattr__(self, name):
+            return getattr(self.font, name)
+
+    fault = "RuntimeError: CUDA error: an illegal memory access was encountered; " * 4 + "THE END"
+    status = {"show": ("Faces That Never Were - the touring edition, with a show name far longer than the screen "
+                       "is wide, as artists name them, and then some more"),
+              "scene": "portrait-of-the-visitor-in-the-manner-of-an-old-master",
+              "title": "The visitor in an old master's face, moved by their own, in the long gallery",
+              "scene_status": {"state": "live", "camera": "live", "backend": "fomm", "calibrated": True, "fps": 14.0,
+                               "animator_error": fault}}
+    overlay = Overlay((800, 480), [].append, lambda: status, clock=FakeClock(),
+                      font=lambda size, bold: Recording(_default_font(size, bold)))
+    overlay.open()
+    overlay.draw(pygame.Surface((800, 480)))
+    margin = overlay.target // 3
+    inside = 800 - 4 * margin  # (the panel's width less its own margins)
+    lines = [text for text, _ in drawn]
+    assert all(width <= inside for _, width in drawn), [(t, w) for t, w in drawn if w > inside]
+    scene = next(text for text in lines if text.startswith("Scene: "))
+    assert scene.endswith("\u2026") and "The visitor in" in scene
+    assert next(text for text in lines if text.startswith("Show: ")).endswith("\u2026")
+    faults = [i for i, text in enumerate(lines) if text.startswith("Portrait's last fault")]
+    assert faults and lines[faults[0] + 1].endswith("\u2026") and "THE END" not in " ".join(lines)
