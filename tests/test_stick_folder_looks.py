@@ -1,7 +1,7 @@
 """The watcher's looks at a loop's folder pattern (`folder = "films/*.mp4"`) on a USB stick, as
 the technician meets them: a film still being copied onto the stick, one renamed or removed
 between looks, a folder of thousands, a drive pulled while it is globbed. The looks are made
-by hand (no watcher thread, no timing): each `look()` is one of the watcher's beats."""
+by hand (no watcher thread, no timing): each `_look_at_folders()` is one of the watcher's beats."""
 
 from __future__ import annotations
 
@@ -13,8 +13,20 @@ from installation.media.staging import FilmCache
 from installation.runtime.watch import ShowWatcher
 
 
+class _Looks(ShowWatcher):
+    """The watcher, its beats made by hand: each `_look_at_folders()` a second after the last."""
+
+    def __init__(self, root: Path) -> None:
+        self.now = 0.0
+        super().__init__(root, post=lambda command: None, clock=lambda: self.now)
+
+    def _look_at_folders(self) -> None:
+        self.now += 1.0
+        super()._look_at_folders()
+
+
 def _watcher(tmp_path: Path, folder: Path, handed: list[list[Path]]) -> ShowWatcher:
-    watcher = ShowWatcher(tmp_path, post=lambda command: None)
+    watcher = _Looks(tmp_path)
     watcher.matched = lambda: [Path(p) for p in sorted(glob.glob(str(folder / "*.mp4")))]
     watcher.films_added = handed.append
     return watcher
@@ -106,3 +118,32 @@ def test_a_folder_of_five_thousand_films_is_looked_at_and_one_new_among_them_han
     watcher._look_at_folders()
     watcher._look_at_folders()
     assert handed == [[folder / "new.mp4"]]
+
+
+def test_a_folder_slow_to_glob_is_looked_at_less_often(tmp_path):
+    """A loop's folder of thousands of films on a slow stick took the watcher a sixth of a
+    second or more to glob, every second, beside the render thread. Its looks are spaced so
+    globbing takes at most FOLDER_LOOK_SHARE of the time; a quick folder is looked at each beat."""
+    from installation.runtime.watch import FOLDER_LOOK_SHARE
+
+    now = [100.0]
+    globs = []
+
+    def slow_glob() -> list[Path]:
+        globs.append(now[0])
+        now[0] += 0.2  # the glob's own time
+        return []
+
+    watcher = ShowWatcher(tmp_path, post=lambda command: None, clock=lambda: now[0])
+    watcher.matched = slow_glob
+    for _ in range(20):  # twenty beats a second apart
+        watcher._look_at_folders()
+        now[0] += 1.0
+    assert len(globs) == 5, globs  # one in 0.2 / FOLDER_LOOK_SHARE = 4 s
+    assert sum(0.2 for _ in globs) / (now[0] - 100.0) <= FOLDER_LOOK_SHARE
+    quick = ShowWatcher(tmp_path, post=lambda command: None, clock=lambda: now[0])
+    quick.matched = lambda: globs.append(now[0]) or []
+    for _ in range(10):
+        quick._look_at_folders()
+        now[0] += 1.0
+    assert len(globs) == 15
