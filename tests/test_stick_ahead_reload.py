@@ -82,3 +82,66 @@ def test_a_reload_while_the_watcher_hands_on_new_films_keeps_the_reloaded_shows_
             assert films.copied == 2 and copies == [3000, 3000], "the new scene's film was not copied ahead"
         finally:
             runtime.stop()
+
+
+class _CountingStick:
+    """Opens films as the cache would, counting the bytes each gives; the first read of
+    `slow` waits until `go` is set (`reading` says it got there)."""
+
+    def __init__(self, slow: str) -> None:
+        self.slow, self.given = slow, {}
+        self.reading, self.go = threading.Event(), threading.Event()
+
+    def __call__(self, film: Path):
+        handle = open(film, "rb")  # noqa: SIM115 (the cache's with-block closes it)
+        stick = self
+
+        class Counted:
+            def __enter__(self):
+                return self
+
+            def __exit__(self, *exc) -> None:
+                handle.close()
+
+            def read(self, size: int = -1) -> bytes:
+                if film.name == stick.slow and not stick.go.is_set():
+                    stick.reading.set()
+                    stick.go.wait(10)
+                data = handle.read(size)
+                stick.given[film.name] = stick.given.get(film.name, 0) + len(data)
+                return data
+
+        return Counted()
+
+
+def test_a_film_new_in_a_loops_folder_does_not_restart_the_copy_under_way(tmp_path, monkeypatch):
+    """A technician puts films on the stick one after another while a long film is being copied
+    ahead: each new film the watcher handed on threw that copy away and began it again from its
+    first byte, so a long film on a slow stick was copied ahead only once the films stopped
+    coming. A copy under way of a film still wanted runs on; one no longer wanted (a reload
+    that dropped it) is still abandoned."""
+    monkeypatch.setattr(staging, "CHUNK_BYTES", 100)
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    for name in ("long.mp4", "new.mp4", "other.mp4"):
+        (stick / name).write_bytes(os.urandom(1000))
+    reader = _CountingStick("long.mp4")
+    films = FilmCache(tmp_path / "cache", 10**6, elsewhere=lambda path: True, open_film=reader)
+    first = films.stage_ahead([stick / "long.mp4"])
+    assert reader.reading.wait(10)
+    again = films.stage_ahead([stick / "long.mp4", stick / "new.mp4"])  # the watcher's call
+    reader.go.set()
+    first.join(10)
+    again.join(10)
+    assert reader.given == {"long.mp4": 1000, "new.mp4": 1000}, "the long film was read off the stick twice"
+    assert films.copied == 2
+
+    reader = _CountingStick("other.mp4")
+    films = FilmCache(tmp_path / "cache2", 10**6, elsewhere=lambda path: True, open_film=reader)
+    first = films.stage_ahead([stick / "other.mp4"])
+    assert reader.reading.wait(10)
+    again = films.stage_ahead([stick / "new.mp4"])  # a reload whose show has no other.mp4
+    reader.go.set()
+    first.join(10)
+    again.join(10)
+    assert reader.given.get("other.mp4", 0) < 1000 and films.copied == 1
