@@ -313,7 +313,9 @@ class Overlay:
             for number, text in enumerate(wrapped, 1):
                 ended = _cut_to(font, text, width, cut and number == len(wrapped))
                 lines.append((ended, font, colours[block.style]))
-        # Never run into the buttons: drop lines that do not fit above them.
+        # Never run into the buttons: drop lines that do not fit above them, and say so on the
+        # last line that fits (the film cache's and the portrait's lines come last, and went
+        # without a word on a small screen with errors listed).
         limit = min(b.rect.top for b in self.buttons) - 2 * margin if self.buttons else h
         height = 2 * margin
         shown = []
@@ -323,6 +325,9 @@ class Overlay:
                 break
             shown.append(line)
             height += step
+        if shown and len(shown) < len(lines):
+            left = len(lines) - len(shown) + 1
+            shown[-1] = (f"\u2026 {left} more lines: /bayard/status has them all", small, DIM)
         panel = pygame.Rect(margin, margin, w - 2 * margin, height)
         pygame.draw.rect(surface, PANEL, panel, border_radius=max(6, t // 8))
         x, y = panel.x + margin, panel.y + margin

@@ -215,3 +215,40 @@ def test_long_names_and_faults_stay_in_the_panel_and_say_they_were_cut():
     assert next(text for text in lines if text.startswith("Show: ")).endswith("\u2026")
     faults = [i for i, text in enumerate(lines) if text.startswith("Portrait's last fault")]
     assert faults and lines[faults[0] + 1].endswith("\u2026") and "THE END" not in " ".join(lines)
+
+
+def test_a_panel_too_full_for_the_screen_says_what_it_left_out():
+    """At 800x480 with errors, a lost backend and a broken show file listed, the lines that
+    did not fit above the buttons (the film cache's "too small" among them) were dropped
+    without a word; the last line that fits now says how many more there are."""
+    drawn: list[str] = []
+
+    def font(size: int, bold: bool):
+        from installation.overlay import _default_font
+
+        real = _default_font(size, bold)
+
+        class Recording:
+            def render(self, text, *args):
+                drawn.append(str(text))
+                return real.render(text, *args)
+
+            def __getattr__(self, name):
+                return getattr(real, name)
+
+        return Recording()
+
+    status = {"scene": "p", "last_good": {"saved": "today", "show_file": "install.toml"},
+              "models": {"failed_backends": {name: "CUDA lost " * 12 for name in ("fomm", "liveportrait", "tps")}},
+              "errors": [f"scenes/wall.toml: film films/{n}.mp4 could not be opened: " + "invalid data " * 12
+                         for n in range(5)],
+              "services": {"runtime": {"film_cache": {"films": 1, "mb": 1.0, "limit_mb": 2.0, "too_small": "set it"}}}}
+    overlay = Overlay((800, 480), [].append, lambda: status, clock=FakeClock(), font=font)
+    overlay.open()
+    surface = pygame.Surface((800, 480))
+    overlay.draw(surface)
+    if os.environ.get("BAYARD_TEST_PNG"):
+        pygame.image.save(surface, os.environ["BAYARD_TEST_PNG"])
+    assert not any("Film cache" in text for text in drawn)  # (no room for it here)
+    more = [text for text in drawn if "more lines" in text]
+    assert len(more) == 1 and more[0].startswith("\u2026 ") and "/bayard/status" in more[0], drawn
