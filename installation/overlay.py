@@ -305,9 +305,17 @@ class Overlay:
             font = fonts["big" if block.style == "title" else "small"]
             wrapped = (_wrap(block.words, font, width, sep=block.sep) if block.wrap
                        else [block.sep.join(block.words)])
-            for text in wrapped[:block.max_lines]:
-                lines.append((text, font, colours[block.style]))
-        # Never run into the buttons: drop lines that do not fit above them.
+            # A line past the panel's edge (a long scene title, unwrapped) or a block cut at
+            # its last line (a long fault) ends in an ellipsis: it ran off the screen, or
+            # stopped mid-sentence with nothing to say more was cut.
+            cut = len(wrapped) > block.max_lines
+            wrapped = wrapped[:block.max_lines]
+            for number, text in enumerate(wrapped, 1):
+                ended = _cut_to(font, text, width, cut and number == len(wrapped))
+                lines.append((ended, font, colours[block.style]))
+        # Never run into the buttons: drop lines that do not fit above them, and say so on the
+        # last line that fits (the film cache's and the portrait's lines come last, and went
+        # without a word on a small screen with errors listed).
         limit = min(b.rect.top for b in self.buttons) - 2 * margin if self.buttons else h
         height = 2 * margin
         shown = []
@@ -317,6 +325,9 @@ class Overlay:
                 break
             shown.append(line)
             height += step
+        if shown and len(shown) < len(lines):
+            left = len(lines) - len(shown) + 1
+            shown[-1] = (f"\u2026 {left} more lines: /bayard/status has them all", small, DIM)
         panel = pygame.Rect(margin, margin, w - 2 * margin, height)
         pygame.draw.rect(surface, PANEL, panel, border_radius=max(6, t // 8))
         x, y = panel.x + margin, panel.y + margin
@@ -330,6 +341,17 @@ def _wrap(words: list[str], font: Any, width: int, sep: str = " ") -> list[str]:
     from .linebreak import greedy_lines  # (it imports pygame, which this module loads only to draw)
 
     return greedy_lines(font, words, width, sep, overlong=_cut_with_ellipsis)
+
+
+def _cut_to(font: Any, text: str, width: int, more: bool = False) -> str:
+    """`text` as it fits `width` pixels: whole where it fits (and nothing follows it, `more`),
+    else cut at its end with an ellipsis."""
+    if not more and font.size(text)[0] <= width:
+        return text
+    end = len(text)
+    while end > 0 and font.size(text[:end].rstrip() + "\u2026")[0] > width:
+        end -= 1
+    return text[:end].rstrip() + "\u2026"
 
 
 def _cut_with_ellipsis(font: Any, word: str, width: int) -> list[str]:

@@ -237,3 +237,22 @@ def test_a_camera_slower_than_the_idle_animation_keeps_the_visitor_in_view():
         now[0] += 1 / 30
     assert seen[:20] == ["a visitor"] * 20  # every poll while the camera runs, new frame or not
     assert seen[-1] is None  # half a second after the last frame: nobody is assumed there
+
+
+def test_the_workers_portraits_are_stamped_by_the_shows_clock():
+    """A portrait's `ready_t` (when it was finished) came from the machine's clock while
+    everything else the worker times (a failure's start, the last look at the visitor) came
+    from the show's: in a render or test at a set time it was another day's figure."""
+
+    class Still:
+        portrait = np.zeros((8, 8, 3), np.uint8)
+
+        def idle(self, t):
+            return self.portrait
+
+    now = [5000.0]
+    worker = AnimatorWorker(Still(), camera=None, clock=lambda: now[0])
+    worker.poll()
+    now[0] += 0.25
+    worker.poll()
+    assert worker.latest().ready_t == 5000.25

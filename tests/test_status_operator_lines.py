@@ -51,7 +51,7 @@ def test_the_portraits_speed_and_calibration_reach_status_and_the_overlay(tmp_pa
 
 
 def test_status_and_the_overlay_say_the_film_cache_is_off_and_why(tmp_path, no_cache):
-    path = write_show(tmp_path, {"a": title_scene("a")})
+    path = write_show(tmp_path, {"a": title_scene("a")}, size=(800, 480))  # (at 320x180 its last line had no room)
     env = {"XDG_CACHE_HOME": str(tmp_path / "home")}
     with run_test(path, fps=10) as pilot:
         runtime = attach(pilot.engine, env=env, config=RuntimeConfig(watch=False, film_cache_mb=0))

@@ -174,3 +174,81 @@ def test_status_facts_read_as_a_technician_counts():
     facts = facts_of({"position": 1, "playlist": ["a", "b", "c"], "elapsed": 12.34, "paused": False,
                       "blackout": True, "fps": 59.8, "uptime": 3725.0})
     assert facts == ["scene 2 of 3", "12 s in", "BLACKOUT", "60 fps", "up 1 h 02 min"]
+
+
+def test_long_names_and_faults_stay_in_the_panel_and_say_they_were_cut():
+    """On an 800x480 kiosk a long scene title ran off the panel and the screen's edge (drawn
+    unwrapped), and a portrait's fault longer than its two lines stopped mid-sentence with
+    nothing to say more was cut. Every line now ends inside the panel, a cut one with "…"."""
+    from installation.overlay import _default_font
+
+    drawn: list[tuple[str, int]] = []
+
+    class Recording:
+        def __init__(self, font) -> None:
+            self.font = font
+
+        def render(self, text, *args):
+            drawn.append((str(text), self.font.size(str(text))[0]))
+            return self.font.render(text, *args)
+
+        def __getattr__(self, name):
+            return getattr(self.font, name)
+
+    fault = "RuntimeError: CUDA error: an illegal memory access was encountered; " * 4 + "THE END"
+    status = {"show": ("Faces That Never Were - the touring edition, with a show name far longer than the screen "
+                       "is wide, as artists name them, and then some more"),
+              "scene": "portrait-of-the-visitor-in-the-manner-of-an-old-master",
+              "title": "The visitor in an old master's face, moved by their own, in the long gallery",
+              "scene_status": {"state": "live", "camera": "live", "backend": "fomm", "calibrated": True, "fps": 14.0,
+                               "animator_error": fault}}
+    overlay = Overlay((800, 480), [].append, lambda: status, clock=FakeClock(),
+                      font=lambda size, bold: Recording(_default_font(size, bold)))
+    overlay.open()
+    overlay.draw(pygame.Surface((800, 480)))
+    margin = overlay.target // 3
+    inside = 800 - 4 * margin  # (the panel's width less its own margins)
+    lines = [text for text, _ in drawn]
+    assert all(width <= inside for _, width in drawn), [(t, w) for t, w in drawn if w > inside]
+    scene = next(text for text in lines if text.startswith("Scene: "))
+    assert scene.endswith("\u2026") and "The visitor in" in scene
+    assert next(text for text in lines if text.startswith("Show: ")).endswith("\u2026")
+    faults = [i for i, text in enumerate(lines) if text.startswith("Portrait's last fault")]
+    assert faults and lines[faults[0] + 1].endswith("\u2026") and "THE END" not in " ".join(lines)
+
+
+def test_a_panel_too_full_for_the_screen_says_what_it_left_out():
+    """At 800x480 with errors, a lost backend and a broken show file listed, the lines that
+    did not fit above the buttons (the film cache's "too small" among them) were dropped
+    without a word; the last line that fits now says how many more there are."""
+    drawn: list[str] = []
+
+    def font(size: int, bold: bool):
+        from installation.overlay import _default_font
+
+        real = _default_font(size, bold)
+
+        class Recording:
+            def render(self, text, *args):
+                drawn.append(str(text))
+                return real.render(text, *args)
+
+            def __getattr__(self, name):
+                return getattr(real, name)
+
+        return Recording()
+
+    status = {"scene": "p", "last_good": {"saved": "today", "show_file": "install.toml"},
+              "models": {"failed_backends": {name: "CUDA lost " * 12 for name in ("fomm", "liveportrait", "tps")}},
+              "errors": [f"scenes/wall.toml: film films/{n}.mp4 could not be opened: " + "invalid data " * 12
+                         for n in range(5)],
+              "services": {"runtime": {"film_cache": {"films": 1, "mb": 1.0, "limit_mb": 2.0, "too_small": "set it"}}}}
+    overlay = Overlay((800, 480), [].append, lambda: status, clock=FakeClock(), font=font)
+    overlay.open()
+    surface = pygame.Surface((800, 480))
+    overlay.draw(surface)
+    if os.environ.get("BAYARD_TEST_PNG"):
+        pygame.image.save(surface, os.environ["BAYARD_TEST_PNG"])
+    assert not any("Film cache" in text for text in drawn)  # (no room for it here)
+    more = [text for text in drawn if "more lines" in text]
+    assert len(more) == 1 and more[0].startswith("\u2026 ") and "/bayard/status" in more[0], drawn

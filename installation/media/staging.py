@@ -73,6 +73,9 @@ class FilmCache(FilmRoom):
         # loop's folder); the limit a reload asked for is applied by whichever call's work runs.
         self._ahead_swap = threading.Lock()
         self._limit_asked: int | None = None
+        # The film a copy ahead is staging now, and the event that abandons its copy: a later
+        # call that still wants that film lets the copy run on (see stage_ahead).
+        self._under_way: tuple[Path, threading.Event] | None = None
 
     @contextmanager
     def staged(self, film: Path, stop: threading.Event | None = None,
@@ -241,12 +244,18 @@ class FilmCache(FilmRoom):
         visitor waits. Only as many as fit the cache's limit together (more would push each
         other out): a film that does not fit is passed over, not the end of the work (a long
         opening film larger than the cache left every film after it to its scene); a call
-        replaces the last one's work (a reload, new films in a loop's folder). `limit_bytes`: a
-        new limit (a reload that changed it), applied on this thread: waiting there for a copy
-        in progress to end would stall the show's frames."""
+        replaces the last one's work (a reload, new films in a loop's folder), though a copy
+        under way of a film it still wants runs on (a film new in a loop's folder threw away
+        a long film's copy and began it again, for every new film). `limit_bytes`: a new limit
+        (a reload that changed it: a copy under way is then abandoned), applied on this thread:
+        waiting there for a copy in progress to end would stall the show's frames."""
         with self._ahead_swap:
             self._ahead_stop.set()
+            under_way = self._under_way
+            if under_way is not None and (limit_bytes is not None or under_way[0] not in {Path(f) for f in films}):
+                under_way[1].set()
             stop = self._ahead_stop = threading.Event()
+            abandon = threading.Event()  # (this call's copy under way: set by a later call, or close)
             if limit_bytes is not None:
                 self._limit_asked = int(limit_bytes)
             limit_bytes = self._limit_asked  # (a later call stops this one's thread, maybe before it set it)
@@ -272,23 +281,32 @@ class FilmCache(FilmRoom):
             finally:
                 self._lock.release()
             for film in plan:
-                if stop.is_set():
-                    return
+                with self._ahead_swap:  # (a later call sees the film under way, or this one stops)
+                    if stop.is_set():
+                        return
+                    self._under_way = (film, abandon)
                 try:
-                    with self.staged(film, stop, showing=False):
+                    with self.staged(film, abandon, showing=False):
                         pass
                 except (OSError, RuntimeError):
                     continue  # out of reach or changing: its scene says so when it comes
                 except Exception:  # worker boundary: a bug here must not take the show down
                     log.exception("copying the show's films ahead stopped at %s", film)
                     return
+                finally:
+                    with self._ahead_swap:
+                        if self._under_way is not None and self._under_way[1] is abandon:
+                            self._under_way = None
 
         thread = threading.Thread(target=run, name="films ahead", daemon=True)
         thread.start()
         return thread
 
     def close(self) -> None:
-        self._ahead_stop.set()
+        with self._ahead_swap:
+            self._ahead_stop.set()
+            if self._under_way is not None:
+                self._under_way[1].set()
 
     def status(self) -> dict[str, object]:
         entries = self._entries() if self.root.is_dir() else []

@@ -26,17 +26,18 @@ from pydantic import BaseModel
 from ..clock import Clock
 from ..commands import Command
 from ..media import staging
-from ..media.staging import FilmCache, cache_folder
+from ..media.staging import cache_folder
 from .crashguard import CrashGuard
 from .display import DisplayPower
 from .files import free_bytes
+from .films_ahead import FilmsAhead
 from .hours import OpeningHoursConfig, Schedule
 from .hours_control import HoursControl
 from .logs import LogSetup, setup_logging
 from .metrics import Health, Metrics
 from .notify import Notifier, Watchdog
 from .settings import RuntimeConfig, state_dirs
-from .watch import ShowWatcher, folder_matches, show_files, show_films
+from .watch import ShowWatcher, folder_matches, show_files
 
 # Health.summary's figures that the engine's status already carries at its top level.
 IN_ENGINE_STATUS = ("fps", "uptime_s", "frames", "version", "scene")
@@ -258,7 +259,6 @@ class Runtime:
                                "rearms": self.watcher.rearms, "problem": self.watcher.problem}
         return status
 
-
     def _no_film_cache(self) -> str:
         """Why no film is copied off a USB stick (as check says it)."""
         if self.config.film_cache_mb <= 0:
@@ -307,13 +307,8 @@ def attach(engine: Any, presenter: Any = None, *, env: Mapping[str, str] | None 
                       display_power=display_power, console_log=False, state_dir=show.state_dir,
                       show_file=show_path.name, scenes=scenes)
     engine.services["runtime"] = runtime
-    folder = cache_folder(runtime.env)
-    staging.use_home(folder)  # (pictures on a USB stick are kept while it is out, copying films or not)
-    if folder is not None and config.film_cache_mb > 0:
-        staging.use(FilmCache(folder, int(config.film_cache_mb * 1e6)))
-    elif folder is not None:  # copying off: an earlier run's copies would stay on the show's disk for good
-        staging.clear_left(folder)
-    _films_ahead(show)
+    films_ahead = FilmsAhead(show, cache_folder(runtime.env))
+    films_ahead.start(config.film_cache_mb)
 
     runtime.problems_now = engine.problems_now
 
@@ -337,7 +332,7 @@ def attach(engine: Any, presenter: Any = None, *, env: Mapping[str, str] | None 
             # A film put in a loop's folder while the show runs is copied off its stick ahead,
             # with the rest of the show's films (it was copied when it first played).
             runtime.watcher.matched = lambda: folder_matches(show)
-            runtime.watcher.films_added = lambda films: _films_ahead(show)
+            runtime.watcher.films_added = films_ahead.added
             runtime.watcher.content = Path(show.content_root) if getattr(show, "content_root", None) else None
 
     watch_words(show)
@@ -345,7 +340,7 @@ def attach(engine: Any, presenter: Any = None, *, env: Mapping[str, str] | None 
     def on_reload(old_show: Any, new_show: Any) -> None:
         # (a swapped stick's films, copied before their scenes come, within the film cache's
         # limit as the reloaded [runtime] sets it: a new limit waited for a restart)
-        _films_ahead(new_show, _film_cache_mb(new_show), folder)
+        films_ahead.reloaded(new_show, _film_cache_mb(new_show))
         runtime.watch_scenes(str(new_show.config.show.scenes))
         watch_words(new_show)
         try:
@@ -380,19 +375,6 @@ def _film_cache_mb(show: Any) -> float | None:
     except Exception as error:  # the loader reports schema errors with lines
         log.error("install.toml [runtime] is invalid, keeping the film cache's limit: %s", error)
         return None
-
-
-def _films_ahead(show: Any, cache_mb: float | None = None, folder: Path | None = None) -> None:
-    """The show's films that lie on a USB stick, copied to the show's disk in the background;
-    `cache_mb`: the film cache's limit as a reload sets it (a cache made where there was none)."""
-    cache = staging.current()
-    if cache is None and cache_mb and folder is not None:
-        log.info("films on another drive are copied to the show's disk from now on ([runtime] film_cache_mb = "
-                 "%g, set by a reload)", cache_mb)
-        staging.use(cache := FilmCache(folder, int(cache_mb * 1e6)))
-    if cache is not None and getattr(show, "scenes", None):
-        limit = None if cache_mb is None else int(cache_mb * 1e6)
-        cache.stage_ahead([path for path in show_films(show) if cache.elsewhere(path)], limit)
 
 
 def _hold_safe(engine: Any, runtime: Runtime) -> None:

@@ -24,14 +24,19 @@ matched as last seen among them); the show plays on with what it holds, and the 
 return reloads it.
 
 The files a loop's folder pattern (`folder = "films/*.mp4"`) matches are looked at on the same
-beat: a film added to such a folder while the show runs is handed on (`films_added`) to be
-copied off its USB stick ahead, not when it first plays.
+beat: a film added to such a folder while the show runs (or replaced there by another) is
+handed on (`films_added`) to be copied off its USB stick ahead, not when it first plays, once
+its size and time held still from one look to the next: a film still being copied onto the
+stick was copied ahead half-written, and never again once whole. A folder of thousands takes
+a while to glob (5,000 films: about 0.15 s on a desktop), so such looks are spaced to take
+at most FOLDER_LOOK_SHARE of the watcher's time, not a sixth of a core every second.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -43,6 +48,9 @@ log = logging.getLogger("bayard.runtime.watch")
 
 # How often the watcher looks whether its folders were moved or replaced (milliseconds).
 REARM_CHECK_MS = 1000
+# At most this share of the time goes to globbing a loop's folder patterns (a look that took
+# 0.15 s waits 3 s for the next one); small folders are still looked at on every beat.
+FOLDER_LOOK_SHARE = 0.05
 # A content folder's list of media installed separately, with their credits (media_check.py).
 MANIFEST = "manifest.toml"
 
@@ -141,8 +149,10 @@ class ShowWatcher:
         force_polling: bool | None = None,
         show_file: str = "install.toml",
         scenes: str | Path = "scenes",
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.root = Path(show_dir)
+        self.clock = clock  # (spaces the looks at a loop's folder patterns)
         self.show_file = show_file
         self.scenes = scenes
         self.also: tuple[str, ...] = ()  # the show's other files (its words), kept current by reloads
@@ -169,7 +179,9 @@ class ShowWatcher:
         # (a glob then finds nothing, and the line left a loop's films out).
         self.matched: Callable[[], list[Path]] | None = None
         self.films_added: Callable[[list[Path]], None] | None = None
-        self._matched_seen: set[Path] | None = None  # None: not looked at yet
+        self._matched_seen: dict[Path, tuple[int, int] | None] | None = None  # path: stamp; None: not looked at yet
+        self._films_handed: dict[Path, tuple[int, int] | None] = {}  # film: its stamp when handed on (or first seen)
+        self._folders_due = float("-inf")  # when the folder patterns may be looked at again
         self._manifest_seen: tuple[int, int] | None | bool = False  # False: not looked at yet
 
     def start(self) -> ShowWatcher:
@@ -284,9 +296,11 @@ class ShowWatcher:
 
     def _look_at_folders(self) -> None:
         """The files the show's folder patterns match now, while their folder is there (a drive
-        out keeps those last seen, for `_lost`); films new since the last look are handed to
-        `films_added`. The first look only notes what is there: the show's start and each
-        reload copy what they find ahead themselves."""
+        out keeps those last seen, for `_lost`); films new or changed since they were last handed
+        on go to `films_added` once their stamp (time, size) is the one the last look saw: a film
+        still being written onto the stick grows between looks, and copied ahead half-written it
+        was copied again only when it played. The first look only notes what is there: the
+        show's start and each reload copy what they find ahead themselves."""
         from ..media.sources import VIDEO_SUFFIXES
 
         matched = self.matched
@@ -294,19 +308,29 @@ class ShowWatcher:
         def there() -> bool:  # (looked at after the glob too: a drive pulled while it ran leaves it empty)
             return self.root.is_dir() and (self.content is None or self.content.is_dir())
 
-        if matched is None or not there():
+        start = self.clock()
+        if matched is None or start < self._folders_due or not there():
             return
         try:
-            now = set(matched())
+            now = {path: _stamp(path) for path in matched()}
         except Exception:  # (a courtesy: never fail the watcher for it; the scene says what it cannot read)
             log.debug("looking at the show's folder patterns failed", exc_info=True)
             return
+        finally:
+            self._folders_due = start + (self.clock() - start) / FOLDER_LOOK_SHARE
         if not there():
             return
-        new = sorted(path for path in now - (self._matched_seen or set()) if path.suffix.lower() in VIDEO_SUFFIXES)
-        first = self._matched_seen is None
-        self._matched_seen = now
-        if first or not new or self.films_added is None:
+        films = {path: stamp for path, stamp in now.items() if path.suffix.lower() in VIDEO_SUFFIXES}
+        last, self._matched_seen = self._matched_seen, now
+        if last is None:
+            self._films_handed = films
+            return
+        handed = self._films_handed
+        new = sorted(path for path, stamp in films.items()
+                     if stamp is not None and stamp != handed.get(path) and stamp == last.get(path))
+        # (a film gone is forgotten: put back, it is new again)
+        self._films_handed = {path: films[path] if path in new else handed.get(path) for path in films}
+        if not new or self.films_added is None:
             return
         named = ", ".join(path.name for path in new[:5]) + (" ..." if len(new) > 5 else "")
         log.info("%d film%s new in the show's folders (%s): copied ahead where on another drive", len(new),

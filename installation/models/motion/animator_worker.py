@@ -64,7 +64,7 @@ class Shown:
 class AnimatedFrame:
     image: np.ndarray  # the whole portrait, RGB uint8
     camera_t: float | None  # capture time of the camera frame that drove it (None: idle)
-    ready_t: float  # when it was finished (time.monotonic)
+    ready_t: float  # when it was finished (the worker's clock: the show's)
     face: FaceObservation | None
     mode: str  # "idle" or "live"
     shown: Shown | None = None  # made for the scene's last `showing`, if it had told one
@@ -163,7 +163,7 @@ class AnimatorWorker:
         # The still portrait published after a failure is left for the scene to fit: were the
         # failure in the fitting itself, it would escape the boundary and end this thread.
         shown = self._shown(image, camera if camera is not None else self.last_frame) if for_screen else None
-        r = AnimatedFrame(image, camera_t, time.monotonic(), obs, mode, shown)
+        r = AnimatedFrame(image, camera_t, self.clock(), obs, mode, shown)
         with self._lock:
             self._result = r
         self.frames += 1

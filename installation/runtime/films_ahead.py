@@ -1,0 +1,73 @@
+"""The show's films on a USB stick copied to its own disk before their scenes come (the film
+cache of media/staging.py), at the three moments the runtime learns of them: the show's start,
+each reload (whose [runtime] film_cache_mb may set a new limit, or make a cache where there
+was none), and films new in a loop's folder, seen by the file watcher.
+
+A reload (on the render thread) and the watcher (on its own) may hand the cache its list at
+once, and the later call replaces the earlier one's work. The watcher's list is made from the
+show it read before it globbed the stick; made before a reload and handed on after it, it
+replaced the reloaded show's list, and a film the reload brought was left on the stick. So a
+list is handed on only while its show is still the one playing (a reload copies its own show's
+films ahead itself), and the look and the handing on are one step under a lock; the glob, which
+may be slow on a stick, runs outside it, so the render thread never waits on it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+from typing import Any
+
+from ..media import staging
+from ..media.staging import FilmCache
+from .watch import show_films
+
+log = logging.getLogger("bayard.runtime")
+
+
+class FilmsAhead:
+    """`start` once, `reloaded` from the reload hook, `added` from the watcher."""
+
+    def __init__(self, show: Any, folder: Path | None) -> None:
+        self.show = show  # the show playing: the one whose films are copied ahead
+        self.folder = folder  # the cache's folder on the show's disk (None: nowhere to put one)
+        self._handing = threading.Lock()
+
+    def start(self, cache_mb: float) -> None:
+        """Install the show's film cache (copying off: clear an earlier run's copies) and copy
+        the show's films ahead."""
+        staging.use_home(self.folder)  # (pictures on a USB stick are kept while it is out, copying films or not)
+        if self.folder is not None and cache_mb > 0:
+            staging.use(FilmCache(self.folder, int(cache_mb * 1e6)))
+        elif self.folder is not None:  # copying off: an earlier run's copies would stay on the show's disk for good
+            staging.clear_left(self.folder)
+        self._hand_on(self.show)
+
+    def reloaded(self, show: Any, cache_mb: float | None) -> None:
+        """A reload's show: its films (a swapped stick's, copied before their scenes come), within
+        the limit its [runtime] sets (`cache_mb`; None: keep the limit). The render thread's."""
+        with self._handing:
+            self.show = show  # (a watcher's list of the old show, handed on after this, gives way)
+        cache = staging.current()
+        if cache is None and cache_mb and self.folder is not None:
+            log.info("films on another drive are copied to the show's disk from now on ([runtime] film_cache_mb = "
+                     "%g, set by a reload)", cache_mb)
+            staging.use(FilmCache(self.folder, int(cache_mb * 1e6)))
+        self._hand_on(show, None if cache_mb is None else int(cache_mb * 1e6))
+
+    def added(self, films: list[Path] | None = None) -> None:
+        """Films new in a loop's folder (the watcher's thread): the playing show's films again,
+        the new ones among them, in playlist order."""
+        self._hand_on(self.show)
+
+    def _hand_on(self, show: Any, limit_bytes: int | None = None) -> None:
+        cache = staging.current()
+        if cache is None or not getattr(show, "scenes", None):
+            return
+        films = [path for path in show_films(show) if cache.elsewhere(path)]  # (globs the stick: not under the lock)
+        with self._handing:
+            if show is not self.show:
+                log.debug("a reload came while the show's folders were looked at: its own films are copied ahead")
+                return
+            cache.stage_ahead(films, limit_bytes)
