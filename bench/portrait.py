@@ -175,19 +175,22 @@ def quality(stack: FaceStack, limit: int, portraits: list[Path] | None = None,
 
 
 class ModelClock:
-    """Adds up the LiteRT interpreters' own time (the face models' inference)."""
+    """Adds up the LiteRT interpreters' own time (the face models' inference): wall time in
+    `seconds`, and the CPU time of this process's threads in `cpu_seconds` (see speed)."""
 
     def __init__(self) -> None:
         self.seconds = 0.0
+        self.cpu_seconds = 0.0
         original = face_runtime.TFLiteModel.__call__
         clock = self
 
         def timed(model, batch):
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             try:
                 return original(model, batch)
             finally:
                 clock.seconds += time.perf_counter() - t
+                clock.cpu_seconds += time.process_time() - c
 
         face_runtime.TFLiteModel.__call__ = timed
 
@@ -249,6 +252,11 @@ def speed(stack: FaceStack, clock: ModelClock, limit: int) -> None:
     calibrate_near(animator, stack, frames[:1], [first], 0)
     stages = {k: [] for k in ("detect", "track (mesh)", "iris", "motion", "warp", "paint+paste", "frame")}
     models, detect_models = [], []
+    # The same frame and models in CPU time (all this process's threads: OpenCV's own too): on a
+    # machine shared with other work, wall time counts the waits for a core as well, and the
+    # ratio of the same code swung 4.7-12.4 between runs; CPU time counts only the work (with
+    # OPENCV_FOR_THREADS_NUM=1, not OpenCV's pool waiting either: 5.0-5.1 over three runs).
+    cpu_frames, cpu_models = [], []
     warper = animator.warper
     with StepClock(warper) as steps:
         for i, frame in enumerate(frames[1:], 1):
@@ -257,6 +265,7 @@ def speed(stack: FaceStack, clock: ModelClock, limit: int) -> None:
             stack.detect(frame)  # what a re-detection costs (the tracker needs it only when lost)
             t1 = time.perf_counter()
             m1 = clock.seconds  # the tracked frame's models start here
+            c1, cm1 = time.process_time(), clock.cpu_seconds
             face = tracker.update(frame, i / fps).face
             t2 = time.perf_counter()
             if face is None:
@@ -271,6 +280,8 @@ def speed(stack: FaceStack, clock: ModelClock, limit: int) -> None:
             t5 = time.perf_counter()
             warper.paint(map_x, map_y, dst, motion.teeth, depth, animator.smile_of(motion))  # as warper.render does
             t6 = time.perf_counter()
+            cpu_frames.append(time.process_time() - c1)
+            cpu_models.append(clock.cpu_seconds - cm1)
             for key, value in zip(stages, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5, t6 - t1),
                                   strict=True):
                 stages[key].append(value)
@@ -288,6 +299,9 @@ def speed(stack: FaceStack, clock: ModelClock, limit: int) -> None:
     print(f"  face models' own inference per tracked frame: p50 {model_ms:.2f} ms "
           f"(a re-detection's model: {np.median(detect_models) * 1e3:.2f} ms)")
     print(f"  live frame / model time: {frame_ms / model_ms:.2f}  (target <= 2.0)")
+    cpu_frame_ms, cpu_model_ms = np.median(cpu_frames) * 1e3, np.median(cpu_models) * 1e3
+    print(f"  in CPU time (this process's threads): frame p50 {cpu_frame_ms:.2f} ms, models p50 {cpu_model_ms:.2f} ms, "
+          f"ratio {cpu_frame_ms / cpu_model_ms:.2f}")
     print("  step by step (ms per frame; the easing is the motion's, the map to lids moved the warp's, the rest the "
           "paint's; a step not taken in a frame counts 0):")
     for key, values in steps.frames.items():

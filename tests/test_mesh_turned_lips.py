@@ -185,6 +185,24 @@ def test_the_far_mouth_is_held_inside_the_cheeks_outline_but_not_the_heads_own_t
     assert held.hold(turned.copy(), turned) == 0
 
 
+def test_lips_well_inside_the_outline_are_measured_once_a_frame(aside, monkeypatch):
+    """Where every lip point lies farther inside the cheek's outline than OUTLINE_MARGIN, none
+    is held, whatever the head's own turn allows: that outline is not measured as well (it was,
+    every frame: a hull and its gaps, a tenth of a millisecond of each frame of a frontal sitter)."""
+    from installation.models.motion.mesh import turned_lips
+    from installation.models.motion.mesh.turned_lips import LipsInsideTheFace
+
+    rest = aside._rest[0]
+    held = LipsInsideTheFace(rest, aside._sitter_turn, aside.rig.face_height)
+    measured = []
+    gaps = turned_lips._gaps
+    monkeypatch.setattr(turned_lips, "_gaps", lambda outline, points: (measured.append(1), gaps(outline, points))[1])
+    moved = rest.copy()
+    assert held.hold(moved, rest) == 0
+    assert np.array_equal(moved, rest)
+    assert len(measured) == 1
+
+
 def test_a_mouth_on_the_cheeks_outline_is_told_to_the_curator(aside):
     """Where the mesh puts the far mouth corner on the cheek's outline (a sitter turned 36-41
     degrees), that side of the mouth moves less: `check` and `portrait inspect` say so."""

@@ -46,7 +46,11 @@ def _fill(local, triangles, order, table, x_offset, y_offset, step, index, dx, d
     A pixel is covered when its square touches the triangle: in each row, the triangle's
     extent over the row's height, widened by half a pixel. Measured as distance from each
     edge instead, a sliver's sharp corner reached pixels far beyond it, which then
-    sampled the portrait through the sliver's steep map: specks by the nose."""
+    sampled the portrait through the sliver's steep map: specks by the nose.
+    The triangles are filled first, numbers only; the displacement is then written once per
+    pixel, for the triangle drawn last there, with the same sums (the same bits): written with
+    each fill, it was written 2.6 times a pixel on the shared painting, hair and ground drawn
+    under the face (a fifth of the fill's time on Thoreau's frames, alone; less in a frame)."""
     h, w = index.shape
     for k in range(order.shape[0]):
         t = order[k]
@@ -58,8 +62,6 @@ def _fill(local, triangles, order, table, x_offset, y_offset, step, index, dx, d
         top, bottom = min(ay, min(by, cy)), max(ay, max(by, cy))
         y_lo = max(0, int(np.ceil(top - EDGE_REACH)))
         y_hi = min(h - 1, int(np.floor(bottom + EDGE_REACH)))
-        a0, a1, a2 = table[0, t], table[1, t], table[2, t]
-        a3, a4, a5 = table[3, t], table[4, t], table[5, t]
         for r in range(y_lo, y_hi + 1):
             y0, y1 = max(top, r - EDGE_REACH), min(bottom, r + EDGE_REACH)
             left, right = np.inf, -np.inf
@@ -70,12 +72,18 @@ def _fill(local, triangles, order, table, x_offset, y_offset, step, index, dx, d
                 continue
             lo = max(0, int(np.ceil(left - EDGE_REACH)))
             hi = min(w - 1, int(np.floor(right + EDGE_REACH)))
-            picture_y = r * step + y_offset
             for c in range(lo, hi + 1):
-                picture_x = c * step + x_offset
                 index[r, c] = t
-                dx[r, c] = a0 * picture_x + a1 * picture_y + a2 - picture_x
-                dy[r, c] = a3 * picture_x + a4 * picture_y + a5 - picture_y
+    uncovered = table.shape[1] - 1  # (the identity column: no triangle drawn there, no displacement)
+    for r in range(h):
+        picture_y = r * step + y_offset
+        for c in range(w):
+            t = index[r, c]
+            if t >= uncovered:
+                continue
+            picture_x = c * step + x_offset
+            dx[r, c] = table[0, t] * picture_x + table[1, t] * picture_y + table[2, t] - picture_x
+            dy[r, c] = table[3, t] * picture_x + table[4, t] * picture_y + table[5, t] - picture_y
 
 
 def fill_spans(local, triangles, order, table, x_offset, y_offset, step, index, dx, dy) -> None:

@@ -170,9 +170,11 @@ class LipsInsideTheFace:
         """Move (in place, x and y of `moved`) the lip points that the expression brought
         nearer the outline than allowed back inwards; how many. `posed`: the same frame's
         points with the head's motion alone (no expression), in the same units."""
+        gap, inwards = _gaps(self._outline(moved), moved[LIP_POINTS, :2])
+        if gap.min() >= self.margin:  # (none nearer than the margin: nothing to hold, whatever the head's turn allows)
+            return 0
         allowed, _ = _gaps(self._outline(posed), posed[LIP_POINTS, :2])
         allowed = np.minimum(allowed, self.margin)
-        gap, inwards = _gaps(self._outline(moved), moved[LIP_POINTS, :2])
         short = allowed - gap
         held = short > 1e-6
         if not held.any():
