@@ -214,14 +214,18 @@ class _Eye:
             self.y1 = min(bottom_row, shape[0])
             self.rows = np.arange(self.y0, self.y1, dtype=np.float32)[:, None]
 
-        def run_on(row: np.ndarray, closing: bool) -> np.ndarray:
-            # out from each end: towards where the lids meet (`closing`), or level
-            head = np.linspace(1.0, 0.0, before, endpoint=False)  # 1 at the far end, 0 at the mesh's corner
-            tail = np.linspace(0.0, 1.0, after + 1)[1:]
-            first, last = row[0, 0], row[0, -1]
-            lead = first + head * (meet[0] - first) if closing else np.full(before, first)
-            trail = last + tail * (meet[1] - last) if closing else np.full(after, last)
-            return np.concatenate([lead, row[0], trail])[None, :].astype(row.dtype)
+        head = np.linspace(1.0, 0.0, before, endpoint=False)  # 1 at the far end, 0 at the mesh's corner
+        tail = np.linspace(0.0, 1.0, after + 1)[1:]
+
+        def run_on(rows: list, closing: bool) -> list:
+            # out from each end: towards where the lids meet (`closing`), or level; all the
+            # rows at once (a dozen of them, each frame of a blink)
+            both = np.concatenate(rows)
+            first, last = both[:, :1], both[:, -1:]
+            lead = first + head * (meet[0] - first) if closing else np.repeat(first, before, axis=1)
+            trail = last + tail * (meet[1] - last) if closing else np.repeat(last, after, axis=1)
+            out = np.concatenate([lead, both, trail], axis=1).astype(both.dtype)
+            return [out[k:k + 1] for k in range(len(rows))]
 
         # The mesh's crease falls to its corner, through the picture's lashes there: over the
         # run and as far inside, it lies no lower than where it is that far inside.
@@ -231,11 +235,10 @@ class _Eye:
         if after > 0:
             top[0, w - after:] = np.minimum(top[0, w - after:], top[0, max(w - 1 - after, 0)])
         self.top = top
-        self.margin, self.bottom, self.mesh_margin, self.skin_end = (
-            run_on(row, True) for row in (self.margin, self.bottom, self.mesh_margin, self.skin_end))
-        self.top, self.white, self.line_top, self.line_bottom, self.line, self.lashes, self.opening = (
-            run_on(row, False) for row in (self.top, self.white, self.line_top, self.line_bottom, self.line,
-                                           self.lashes, self.opening))
+        self.margin, self.bottom, self.mesh_margin, self.skin_end = run_on(
+            [self.margin, self.bottom, self.mesh_margin, self.skin_end], True)
+        self.top, self.white, self.line_top, self.line_bottom, self.line, self.lashes, self.opening = run_on(
+            [self.top, self.white, self.line_top, self.line_bottom, self.line, self.lashes, self.opening], False)
         self.x0, self.x1 = self.x0 - before, self.x1 + after
         # (the paint from the crease eased off just inside the corner too, over half the run:
         # stopped at the corner, the lashes stretched down just inside it were a dark blot
