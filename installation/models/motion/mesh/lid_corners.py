@@ -11,7 +11,7 @@ corner's row: darker than LINE_DARK of the skin round it in that column, with th
 both above and below it (a line, not the socket's shade or a dark background at the face's
 edge, which run on out of the window), and the line must end within MOST_PAST of the
 eye's width: the lids meet there. (Still going at MOST_PAST it was a fold or the socket's
-shade running on to the temple in 11 of 52 eyes of the development sitters: Mona Lisa's,
+shade running on to the temple in 12 of 52 eyes of the development sitters: Mona Lisa's,
 van Gogh's, the 1904 photograph's; a lid painted over it was skin painted on skin.)
 The closing lid then runs on that far (lids._Eye._open_corners).
 """
