@@ -195,12 +195,13 @@ class _Eye:
         w = self.top.shape[1]
         # Past the mesh's corner the picture's eye reaches lower than where the lids meet, and
         # as far inside it, easing off (`inside`: 1 at the corner, where the mesh's lids close in early) ...
+        head = 1.0 - np.arange(before) / max(before, 1)  # 1 at the mesh's corner, towards 0 a run away
+        tail = np.arange(1, after + 1) / max(after, 1)  # the same at the other end, backwards
         inside = np.zeros(w)
         if before > 0:
-            inside[:min(before, w)] = np.linspace(1.0, 0.0, before, endpoint=False)[:w]
+            inside[:min(before, w)] = head[:w]
         if after > 0:
-            inside[max(w - after, 0):] = np.maximum(inside[max(w - after, 0):],
-                                                    np.linspace(0.0, 1.0, after + 1)[1:][-min(after, w):])
+            inside[max(w - after, 0):] = np.maximum(inside[max(w - after, 0):], tail[-min(after, w):])
         # ... and its line's reach below the corner's row (a corner as deep as the iris looking
         # into it, a 1940s photograph's): the closed lid covers down to there (`extra_below`),
         # its margin where it was (moved down, the closed lid's lash line hooked down there).
@@ -214,8 +215,8 @@ class _Eye:
             self.y1 = min(bottom_row, shape[0])
             self.rows = np.arange(self.y0, self.y1, dtype=np.float32)[:, None]
 
-        head = np.linspace(1.0, 0.0, before, endpoint=False)  # 1 at the far end, 0 at the mesh's corner
-        tail = np.linspace(0.0, 1.0, after + 1)[1:]
+        # (out past the corners the same ramps, read the other way: 1 at the far end, towards
+        # 0 at the mesh's corner before it; from the corner to 1 at the far end after it)
 
         def run_on(rows: list, closing: bool) -> list:
             # out from each end: towards where the lids meet (`closing`), or level; all the
