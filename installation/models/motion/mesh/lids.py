@@ -119,7 +119,7 @@ class _Eye:
         xs = np.arange(self.x0, self.x1, dtype=np.float32)
         self.top, self.margin, self.bottom = (curve_through(line, xs)[None, :] for line in (cr, up, low))
         self.mesh_margin = self.skin_end = self.margin
-        self.beyond = np.zeros_like(self.margin)  # 1: a column past the mesh's corner (_open_corners)
+        self.beyond = np.zeros_like(self.margin)  # 1 past the mesh's corner, easing off inside it (_open_corners)
         self.extra_below = np.zeros_like(self.margin)  # px below the lower lid the picture's eye reaches (ditto)
         self.rows = np.arange(self.y0, self.y1, dtype=np.float32)[:, None]
         # The eye's corners are the mesh's, not the picture's edge: measured from an edge that
@@ -152,7 +152,7 @@ class _Eye:
         # Where the picture's opening (its white or iris) runs up into the band from the
         # mesh's margin, the lid's skin ends above it (lid_rest.IRIS_SEEN_PIXELS).
         self.skin_end = np.minimum(self.skin_end, self.mesh_margin - self.opening * (self.mesh_margin - self.top))
-        self._open_corners(shape, None if rest is None else rest, float(right - left))
+        self._open_corners(shape, rest, float(right - left))
         self._beside_nose(dst, lid, origin)
 
     def _beside_nose(self, dst: np.ndarray, lid: tuple, origin: np.ndarray) -> None:
