@@ -41,11 +41,18 @@ def _closed_share(landmarks: np.ndarray) -> float:
     return float(min(0.12 * width / np.linalg.norm(landmarks[159, :2] - landmarks[145, :2]), 0.4))
 
 
+def _nod_of(reference: DriverReference, neutral: np.ndarray) -> float:
+    """10 degrees of nod, chin down (pitch up), in `_nodded`'s sign."""
+    return 10.0 if reference.motion(_nodded(neutral, 10.0)).pitch > 0 else -10.0
+
+
 def test_looking_down_lowers_the_lids_over_irises_turned_down_and_a_blink_still_closes(neutral, eyes):
     reference = DriverReference(neutral, eyes)
     lids_down = _with_eyes_open(neutral, _closed_share(neutral))
-    nod = 10.0 if reference.motion(_nodded(neutral, 10.0)).pitch > 0 else -10.0  # (chin down: pitch up)
-    looking_down = reference.motion(_nodded(lids_down, nod), eyes)
+    nod = _nod_of(reference, neutral)
+    # A look down: the lids follow the eyes down over a quarter of a second, the head nodding.
+    for k, share in enumerate(np.linspace(1.0, _closed_share(neutral), 8)):
+        looking_down = reference.motion(_nodded(_with_eyes_open(neutral, share), nod * (k + 1) / 8), eyes)
     assert looking_down.pitch > 7.0
     # The lids stop short of closing, and the irises turn down into the sliver they leave.
     assert 0.3 < min(looking_down.eye_open) <= max(looking_down.eye_open) < 0.6, looking_down.eye_open
@@ -58,6 +65,22 @@ def test_looking_down_lowers_the_lids_over_irises_turned_down_and_a_blink_still_
     # the level face, sit a little low in the nodded mesh: 0.03-0.08 eye widths).
     open_nod = reference.motion(_nodded(neutral, nod), eyes)
     assert min(open_nod.eye_open) > 0.9 and (open_nod.gaze[:, 1] < 0.1).all(), open_nod
+
+
+def test_a_blink_made_with_the_head_nodded_down_closes_the_lids(neutral, eyes):
+    # A visitor talking with the head down blinks: the lids fall in a frame or two, as no look
+    # down does (old: read as a look down by the nod alone, the blink stopped at a sliver).
+    reference = DriverReference(neutral, eyes)
+    nod = _nod_of(reference, neutral)
+    for _ in range(5):
+        reference.motion(_nodded(neutral, nod), eyes)
+    shut = _nodded(_with_eyes_open(neutral, _closed_share(neutral)), nod)
+    blink = [reference.motion(shut, eyes) for _ in range(3)]
+    assert blink[0].pitch > 7.0
+    assert max(max(m.eye_open) for m in blink) < 0.1, [m.eye_open for m in blink]
+    # Held down past a blink's length it is a look down after all: the sliver again.
+    held = [reference.motion(shut, eyes) for _ in range(12)]
+    assert 0.3 < min(held[-1].eye_open) < 0.6, held[-1].eye_open
 
 
 def _eye_shut(eye: Eye, share: float) -> Eye:

@@ -71,18 +71,19 @@ def _low_percentile(values: np.ndarray, q: float) -> np.ndarray:
 
 
 def _band_tones(region: np.ndarray, x0: int, y0: int, bands: list[tuple[np.ndarray, np.ndarray]],
-                behind_nose: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+                unread: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """For each band (rows `lo` to `hi`, exclusive; patch rows, one per column) of a patch at
     region pixel (x0, y0): per column, the skin's tone, smoothed across the columns, and how
     far it could be read (0-1). The skin is the lighter half of what each column of the band
     shows: where lashes or a low brow's hairs fill a band, its mean is their dark. All bands
-    at once: this runs on every frame of a blink. Columns `behind_nose` ((1, w) bools) are
-    not read: their skin is the nose's, and they take their neighbours' (the eye's own)."""
+    at once: this runs on every frame of a blink. Columns `unread` ((1, w) bools:
+    lids.LidCover.unread) are not read: their skin is the nose's or past the eye's corner,
+    and they take their neighbours' (the eye's own)."""
     w = bands[0][0].shape[-1]
     lows = _clip(np.ceil(np.stack([lo for lo, _ in bands])).astype(int) + y0, 0, region.shape[0])
     highs = _clip(np.floor(np.stack([hi for _, hi in bands])).astype(int) + y0, 0, region.shape[0])
-    if behind_nose is not None:
-        highs = np.where(behind_nose, lows, highs)
+    if unread is not None:
+        highs = np.where(unread, lows, highs)
     cols = _clip(np.arange(x0, x0 + w), 0, region.shape[1] - 1)
     # The lighter half of each column: at or above the median of the band's own pixels.
     tones, weight = lighter_half(region, lows, highs, cols)
@@ -109,7 +110,7 @@ def _lid_tone(region: np.ndarray, cover: LidCover) -> tuple[np.ndarray, np.ndarr
     past = cover.lower[0] + 1.0 + LID_OVERLAP * (cover.lower[0] - start)
     tones, reads = _band_tones(region, cover.x0, cover.y0, [
         (top + 0.4 * (start - top), start), (top - 1.0 - reach, top - 1.0), (past, past + reach),
-        (top - 1.0 - ABOVE_CREASE * reach, top - 1.0)], cover.behind_nose)
+        (top - 1.0 - ABOVE_CREASE * reach, top - 1.0)], cover.unread)
     (own, above, under, higher), (own_read, above_read, under_read, higher_read) = tones, reads
     # The lid's own band as it was at rest (the picture's rows `own` reads on an open eye),
     # where the closing lid has stretched it to: crease + stretch x (row - crease); read in
@@ -121,7 +122,7 @@ def _lid_tone(region: np.ndarray, cover: LidCover) -> tuple[np.ndarray, np.ndarr
     skip = (cover.y0 + top + band - cover.y0 % step) / step
     if (band[1] - band[0]).max() >= 1.0:
         (at_rest,), (rest_read,) = _band_tones(region[cover.y0 % step::step], cover.x0, 0, [(skip[0], skip[1])],
-                                                  cover.behind_nose)
+                                                  cover.unread)
     else:  # the crease on the lash line: no band to read (a fifth of a ms an eye saved)
         at_rest, rest_read = own, np.zeros_like(own_read)
     # Just above the crease, lashes rather than skin (far darker than the skin under the

@@ -11,6 +11,7 @@ import cv2
 import numpy as np
 
 from ...face import Eye
+from .lid_corners import past_corners
 from .mouth import curve_through
 from .named_points import LEFT_CREASE, LEFT_LOWER_LID, LEFT_UPPER_LID, RIGHT_CREASE, RIGHT_LOWER_LID, RIGHT_UPPER_LID
 from .tone import LUMA
@@ -74,6 +75,10 @@ class EyeAtRest(NamedTuple):
     skin_below: np.ndarray
     lashes: np.ndarray  # share of the lid band that is lashes or shade run on up from the margin (LASH_DARK)
     opening: np.ndarray  # share of the lid band that is the eye's white or iris, up from the margin (IRIS_SEEN_PIXELS)
+    # eye widths the picture's eye runs on past the mesh's image-left and image-right corners
+    # (lid_corners.py), and how far below the corner's row its line reaches there
+    past: tuple[float, float] = (0.0, 0.0)
+    past_below: tuple[float, float] = (0.0, 0.0)
 
 
 def lid_whites(image: np.ndarray, points: np.ndarray, eyes: tuple[Eye | None, Eye | None] | None = None
@@ -133,7 +138,9 @@ def lid_whites(image: np.ndarray, points: np.ndarray, eyes: tuple[Eye | None, Ey
                        else iris.holds(band, x, np.arange(first, first + len(band))[::-1]))
             white[c], opened[c] = _run_up(is_white) / len(band), _run_up(is_white | is_iris) / len(band)
         out.append(EyeAtRest(white, *lines, skin_below, lashes, _steady(opened)))
-    return out[0], out[1]
+    pasts = [past_corners(image, points[list(lid[0]), :2], points[list(lid[1]), :2]) for lid in LIDS]
+    return tuple(rest._replace(past=past, past_below=below)  # type: ignore[return-value]
+                 for rest, (past, below) in zip(out, pasts, strict=True))
 
 
 def _run_up(found: np.ndarray) -> int:

@@ -89,8 +89,11 @@ class LidCover(NamedTuple):
     lower: np.ndarray  # (1, w) rows: the lower lid
     eye_top: int  # region row: the eye's own rows (for its darkest tone) begin here, at the crease
     was: np.ndarray  # (1, w) rows: the upper lid's margin at rest, before it closed
-    # (1, w) bools: columns the nose hides (NOSE_RIDGE), whose skin is the nose's, not the lid's
-    behind_nose: np.ndarray | None = None
+    # (1, w) bools: columns whose skin round the eye is not the lid's, and is not read: those
+    # the nose hides (NOSE_RIDGE: the nose's skin) and those past the mesh's corner (the
+    # picture's eye's corner, or past a far eye the background: the veiled woman's far eye
+    # closed with a blue-grey patch at its corner)
+    unread: np.ndarray | None = None
 
 
 class _Eye:
@@ -116,6 +119,8 @@ class _Eye:
         xs = np.arange(self.x0, self.x1, dtype=np.float32)
         self.top, self.margin, self.bottom = (curve_through(line, xs)[None, :] for line in (cr, up, low))
         self.mesh_margin = self.skin_end = self.margin
+        self.beyond = np.zeros_like(self.margin)  # 1 past the mesh's corner, easing off inside it (_open_corners)
+        self.extra_below = np.zeros_like(self.margin)  # px below the lower lid the picture's eye reaches (ditto)
         self.rows = np.arange(self.y0, self.y1, dtype=np.float32)[:, None]
         # The eye's corners are the mesh's, not the picture's edge: measured from an edge that
         # cuts the eye, the lid eased off there as at a corner and left a strip of the open
@@ -147,7 +152,7 @@ class _Eye:
         # Where the picture's opening (its white or iris) runs up into the band from the
         # mesh's margin, the lid's skin ends above it (lid_rest.IRIS_SEEN_PIXELS).
         self.skin_end = np.minimum(self.skin_end, self.mesh_margin - self.opening * (self.mesh_margin - self.top))
-        self._open_corners(shape[1])
+        self._open_corners(shape, rest, float(right - left))
         self._beside_nose(dst, lid, origin)
 
     def _beside_nose(self, dst: np.ndarray, lid: tuple, origin: np.ndarray) -> None:
@@ -168,48 +173,78 @@ class _Eye:
             return
         self.seen = _clip(past / OUTLINE_PAST, 0.0, 1.0).astype(np.float32)
 
-    def _open_corners(self, image_width: int) -> None:
-        """Where the picture's eye is still open at the mesh's corner (OPEN_CORNER_SHARE), the
-        lines run on past it by that opening, closing to a point: the corner's fade (where
-        the lids meet) then falls past the mesh's corner, where the picture's eye ends."""
+    def _open_corners(self, shape: tuple[int, int], rest: EyeAtRest | None, width: float) -> None:
+        """Where the picture's eye is still open at the mesh's corner (OPEN_CORNER_SHARE), or
+        runs on past it (`rest.past`, lid_corners.py; `width`: the eye's now), the lines run on
+        past it that far, closing to a point: the corner's fade (where the lids meet) then
+        falls past the mesh's corner, where the picture's eye ends."""
         opening = np.maximum(self.bottom - self.margin, 0.0)[0]
         deepest = float(opening.max())
         if deepest <= 0.0:
             return
+        past, below = ((0.0, 0.0), (0.0, 0.0)) if rest is None else (rest.past, rest.past_below)
         runs = []
-        for end in (0, -1):
+        for end, beyond in zip((0, -1), past, strict=True):
             open_at = float(opening[end])
-            runs.append(int(round(open_at * _clip((open_at / deepest - OPEN_CORNER_SHARE) / OPEN_CORNER_SPAN,
-                                                    0.0, 1.0))))
-        before, after = min(runs[0], self.x0), min(runs[1], image_width - self.x1)
+            runs.append(max(int(round(open_at * _clip((open_at / deepest - OPEN_CORNER_SHARE) / OPEN_CORNER_SPAN,
+                                                        0.0, 1.0))), int(round(beyond * width))))
+        before, after = min(runs[0], self.x0), min(runs[1], shape[1] - self.x1)
         if before <= 0 and after <= 0:
             return
         meet = [0.5 * (self.margin[0, end] + self.bottom[0, end]) for end in (0, -1)]
+        w = self.top.shape[1]
+        # Past the mesh's corner the picture's eye reaches lower than where the lids meet, and
+        # as far inside it, easing off (`inside`: 1 at the corner, where the mesh's lids close in early) ...
+        head = 1.0 - np.arange(before) / max(before, 1)  # 1 at the mesh's corner, towards 0 a run away
+        tail = np.arange(1, after + 1) / max(after, 1)  # the same at the other end, backwards
+        inside = np.zeros(w)
+        if before > 0:
+            inside[:min(before, w)] = head[:w]
+        if after > 0:
+            inside[max(w - after, 0):] = np.maximum(inside[max(w - after, 0):], tail[-min(after, w):])
+        # ... and its line's reach below the corner's row (a corner as deep as the iris looking
+        # into it, a 1940s photograph's): the closed lid covers down to there (`extra_below`),
+        # its margin where it was (moved down, the closed lid's lash line hooked down there).
+        reach = np.where(np.arange(w) < w / 2, below[0], below[1]) * width
+        reach_row = np.where(np.arange(w) < w / 2, meet[0], meet[1]) + reach * inside
+        extra = np.where(inside > 0, np.maximum(reach_row - self.bottom[0], 0.0), 0.0)
+        self.extra_below = np.concatenate([np.full(before, below[0] * width), extra,
+                                           np.full(after, below[1] * width)])[None, :]
+        bottom_row = int(np.ceil(float((self.bottom[0] + extra).max()))) + 3
+        if bottom_row > self.y1 and self.y1 < shape[0]:
+            self.y1 = min(bottom_row, shape[0])
+            self.rows = np.arange(self.y0, self.y1, dtype=np.float32)[:, None]
 
-        def run_on(row: np.ndarray, closing: bool) -> np.ndarray:
-            # out from each end: towards where the lids meet (`closing`), or level
-            head = np.linspace(1.0, 0.0, before, endpoint=False)  # 1 at the far end, 0 at the mesh's corner
-            tail = np.linspace(0.0, 1.0, after + 1)[1:]
-            first, last = row[0, 0], row[0, -1]
-            lead = first + head * (meet[0] - first) if closing else np.full(before, first)
-            trail = last + tail * (meet[1] - last) if closing else np.full(after, last)
-            return np.concatenate([lead, row[0], trail])[None, :].astype(row.dtype)
+        # (out past the corners the same ramps, read the other way: 1 at the far end, towards
+        # 0 at the mesh's corner before it; from the corner to 1 at the far end after it)
+
+        def run_on(rows: list, closing: bool) -> list:
+            # out from each end: towards where the lids meet (`closing`), or level; all the
+            # rows at once (a dozen of them, each frame of a blink)
+            both = np.concatenate(rows)
+            first, last = both[:, :1], both[:, -1:]
+            lead = first + head * (meet[0] - first) if closing else np.repeat(first, before, axis=1)
+            trail = last + tail * (meet[1] - last) if closing else np.repeat(last, after, axis=1)
+            out = np.concatenate([lead, both, trail], axis=1).astype(both.dtype)
+            return [out[k:k + 1] for k in range(len(rows))]
 
         # The mesh's crease falls to its corner, through the picture's lashes there: over the
         # run and as far inside, it lies no lower than where it is that far inside.
         top = self.top.copy()
-        w = top.shape[1]
         if before > 0:
             top[0, :before] = np.minimum(top[0, :before], top[0, min(before, w - 1)])
         if after > 0:
             top[0, w - after:] = np.minimum(top[0, w - after:], top[0, max(w - 1 - after, 0)])
         self.top = top
-        self.margin, self.bottom, self.mesh_margin, self.skin_end = (
-            run_on(row, True) for row in (self.margin, self.bottom, self.mesh_margin, self.skin_end))
-        self.top, self.white, self.line_top, self.line_bottom, self.line, self.lashes, self.opening = (
-            run_on(row, False) for row in (self.top, self.white, self.line_top, self.line_bottom, self.line,
-                                           self.lashes, self.opening))
+        self.margin, self.bottom, self.mesh_margin, self.skin_end = run_on(
+            [self.margin, self.bottom, self.mesh_margin, self.skin_end], True)
+        self.top, self.white, self.line_top, self.line_bottom, self.line, self.lashes, self.opening = run_on(
+            [self.top, self.white, self.line_top, self.line_bottom, self.line, self.lashes, self.opening], False)
         self.x0, self.x1 = self.x0 - before, self.x1 + after
+        # (the paint from the crease eased off just inside the corner too, over half the run:
+        # stopped at the corner, the lashes stretched down just inside it were a dark blot
+        # beside it; eased off over the whole run, the lid's fold there was painted a paler patch)
+        self.beyond = np.concatenate([np.ones(before), _clip(2.0 * inside - 1.0, 0.0, 1.0), np.ones(after)])[None, :]
         self.corners = (self.corners[0] - runs[0], self.corners[1] + runs[1])
         self._measure_corners()
 
@@ -277,7 +312,10 @@ def _lower_lid(map_y: np.ndarray, eye: _Eye, closing: float, covers: list) -> No
     # Where the band is the eye's white, not lid skin, the paint takes over from the crease
     # too, and right into the corner (faded there, the white showed through).
     white = _clip(eye.white / WHITE_BAND_SHARE, 0.0, 1.0) * coming_down
-    thin = np.maximum(thin * coming_down, white)
+    # Past the mesh's corner (_open_corners), all of the band is the picture's eye, its lashes
+    # curling up to the crease: painted from the crease too (from the margin's ramp, the
+    # veiled woman's far eye kept the top of its dark hook).
+    thin = np.maximum(thin * coming_down, np.maximum(white, eye.beyond * coming_down))
     ramp = np.maximum(2.0, 0.3 * band) * (1.0 - thin) + 2.0 * thin
     start = (skin_end - ramp) * (1.0 - thin) + (top - 1.0) * thin
     # Where the band is lashes or the lid's dark margin (lid_rest.LASH_DARK) most of the way
@@ -296,7 +334,8 @@ def _lower_lid(map_y: np.ndarray, eye: _Eye, closing: float, covers: list) -> No
     # engraved eyes the mesh's lower lid can sit above the iris's lower edge, and a dark
     # rim of iris left below the closed lid kept the eye looking half open.
     past = closing * closing * np.maximum(1.0, LID_OVERLAP * (eye.bottom - margin))
-    below = _clip((new_margin + past - yy) / np.maximum(past, 1e-3), 0.0, 1.0)
+    # (At a corner where the picture's eye reaches lower (_Eye._open_corners), over it too.)
+    below = _clip((new_margin + closing * eye.extra_below + past - yy) / np.maximum(past, 1e-3), 0.0, 1.0)
     # A lid lowered a little is mostly its own stretched pixels: the paint fades in as it
     # closes (painted at once, a 5% lowering laid a pale line of skin over the lashes).
     fade = float(_clip(closing / PAINT_FROM, 0.0, 1.0))
@@ -310,16 +349,17 @@ def _lower_lid(map_y: np.ndarray, eye: _Eye, closing: float, covers: list) -> No
     on_line = _clip(np.minimum(yy - (top - eye.line_top - 1.5), line_end + 1.5 - yy), 0.0, 1.0)
     soften = CREASE_SOFTENED * coming_down * eye.line * corner
     covered = np.maximum(covered, on_line * soften)
-    behind_nose = None
+    unread = (eye.beyond >= 1.0) if eye.beyond.any() else None
     if eye.seen is not None:  # nothing painted over the nose; the lid's skin read beside it
         covered = covered * eye.seen
         # (read only where the eye, crease to lower lid, is wholly in sight: within OUTLINE_PAST
         # of the ridge the picture can show the nose's far flank, and its lit tone came onto
         # the lid beside it)
         behind_nose = ((yy >= top) & (yy <= eye.bottom) & (eye.seen < 1.0)).any(axis=0)[None, :]
+        unread = behind_nose if unread is None else unread | behind_nose
     covers.append(LidCover(eye.x0, eye.y0, covered.astype(np.float32), new_margin - eye.y0, closing,
                            top - eye.y0, start - eye.y0, eye.bottom - eye.y0, eye.eye_top, margin - eye.y0,
-                           behind_nose))
+                           unread))
 
 
 def _raise_lid(map_y: np.ndarray, eye: _Eye, widening: float) -> None:

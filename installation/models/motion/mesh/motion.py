@@ -30,6 +30,7 @@ from .visitor_eyes import (  # (the visitor's eye readings: their rules live the
     EYE_REST_LIMIT,
     EYE_REST_MIN_FRAMES,
     EYE_REST_UPPER,
+    LidFall,
     deepest_blink,
     eye_openness,
     gaze_of,
@@ -144,6 +145,7 @@ class DriverReference:
         self._before = np.zeros((0, 2))
         self._set_eye_rest(self.calibrated_openness)
         self._recent_openness: deque = deque(maxlen=EYE_REST_FRAMES)
+        self._lid_fall = LidFall()  # (a blink made nodded down is no look down: visitor_eyes.BLINK_FALL)
         self.gaze0 = gaze_of(self.neutral, eyes)
         self.roll = math.atan2(neutral[263, 1] - neutral[33, 1], neutral[263, 0] - neutral[33, 0])
         self.centre = self.neutral[:, :2].mean(0)
@@ -296,7 +298,7 @@ class DriverReference:
             float(np.clip((o - closed) / max(o0 - closed, 1e-3), 0.0, 1.35))
             for o, o0, closed in zip(opened, self.openness, self.closed, strict=True)), yaw, eyes)
         gaze = gaze_of(lm, eyes) - self.gaze0
-        ratio, gaze = looking_down(ratio, gaze, pitch)
+        ratio, gaze = looking_down(ratio, gaze, pitch, self._lid_fall.update(ratio))
         return Motion(
             yaw=yaw,
             pitch=pitch,

@@ -6,6 +6,7 @@ DriverReference (motion.py) keeps the visit's levels; these are its rules."""
 from __future__ import annotations
 
 import math
+from collections import deque
 
 import numpy as np
 
@@ -73,6 +74,17 @@ WINK_SEEN_FROM, WINK_SEEN = 0.85, 0.7
 LOOK_DOWN_FROM_DEG, LOOK_DOWN_SPAN_DEG = 4.0, 4.0
 LOOK_DOWN_SLIVER = 0.4
 LOOK_DOWN_GAZE = 0.22
+# ... but a visitor blinks with the head nodded too (a woman talking with her head down 4-9
+# degrees, a man at 9): read as a look down, the blink stopped at the sliver. A blink is
+# told by how fast the lids fall: its lids come down by 0.64-1.13 of the rest opening within
+# FALL_FRAMES (about 0.1 s; 23 full blinks of seven drivers), a look down's by 0.09-0.46 (the
+# shared expressions driver's two looks down) as the lids follow the eyes down. Lids that fell
+# by BLINK_FALL_FROM of the rest opening within FALL_FRAMES, fully BLINK_FALL more, while below
+# LOWERED, close as a blink, nodded or not; and only for as long as a blink lasts (BLINK_REACH
+# frames): held down longer, it is a look down after all (or eyes closed).
+FALL_FRAMES = 3
+BLINK_FALL_FROM, BLINK_FALL = 0.5, 0.7
+LOWERED = 0.6
 
 
 def eye_openness(lm: np.ndarray) -> tuple[float, float]:
@@ -143,11 +155,36 @@ def trust_the_other_eye(ratio: tuple[float, float], yaw: float,
     return out[0], out[1]
 
 
-def looking_down(ratio: tuple[float, float], gaze: np.ndarray,
-                  pitch: float) -> tuple[tuple[float, float], np.ndarray]:
+class LidFall:
+    """How surely the lids now lowered came down as a blink does (see BLINK_FALL), from the
+    visitor's openings frame by frame."""
+
+    def __init__(self) -> None:
+        self._recent: deque = deque(maxlen=FALL_FRAMES + 1)
+        self._fast = 0.0  # how fast the lids fell since they went below LOWERED (0-1)
+        self._lowered = 0  # frames they have been below it
+
+    def update(self, ratio: tuple[float, float]) -> float:
+        """This frame's openings (shares of the rest opening): how surely this is a blink (0-1)."""
+        opening = 0.5 * (ratio[0] + ratio[1])
+        self._recent.append(opening)
+        if opening >= LOWERED:
+            self._fast, self._lowered = 0.0, 0
+            return 0.0
+        self._lowered += 1
+        fall = max(self._recent) - opening
+        self._fast = max(self._fast, min(max((fall - BLINK_FALL_FROM) / (BLINK_FALL - BLINK_FALL_FROM), 0.0), 1.0))
+        # (held past a blink's length, over FALL_FRAMES more, it is no blink)
+        held = min(max((self._lowered - BLINK_REACH) / FALL_FRAMES, 0.0), 1.0)
+        return self._fast * (1.0 - held)
+
+
+def looking_down(ratio: tuple[float, float], gaze: np.ndarray, pitch: float,
+                  blink: float = 0.0) -> tuple[tuple[float, float], np.ndarray]:
     """The eyes' openings and gazes, as a look down when the head is nodded down: the lids
-    lowered no further than a sliver, the irises turned down under them (LOOK_DOWN_SLIVER)."""
-    down = min(max((pitch - LOOK_DOWN_FROM_DEG) / LOOK_DOWN_SPAN_DEG, 0.0), 1.0)
+    lowered no further than a sliver, the irises turned down under them (LOOK_DOWN_SLIVER);
+    not where the lids came down as a blink does (`blink`: LidFall.update, 0-1)."""
+    down = min(max((pitch - LOOK_DOWN_FROM_DEG) / LOOK_DOWN_SPAN_DEG, 0.0), 1.0) * (1.0 - blink)
     if down == 0.0:
         return ratio, gaze
     sliver = down * LOOK_DOWN_SLIVER

@@ -1,0 +1,111 @@
+"""A closed lid runs on past the face mesh's eye corner where the picture's eye does
+(mesh/lid_corners.py, lids._Eye._open_corners), and only there.
+
+The mesh can end an eye short of the picture's (a turned sitter's far eye at its outer
+corner, a photograph's eye looking aside into its corner): a lid closed to the mesh's corner
+left the picture's eye standing beyond it, a dark hook at the end of the closed lid. These
+draw an eye whose dark corner runs past the mesh's, and a fold or a dark background past an
+eye that ends where the mesh's does."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from installation.models.motion.mesh.lid_corners import past_corners
+from installation.models.motion.mesh.lid_paint import paint_lids
+from installation.models.motion.mesh.lids import LIDS, lid_whites, move_lids
+from installation.models.motion.mesh.mouth import curve_through
+
+SKIN, LASHES, WHITE = (205.0, 168.0, 145.0), (60.0, 48.0, 42.0), (235.0, 228.0, 220.0)
+SIZE = (60, 90)
+LEFT, RIGHT, MIDDLE = 30.0, 66.0, 30.0  # the mesh's eye: 36 px corner to corner
+LUMA = np.array([0.299, 0.587, 0.114])
+
+
+def _eye() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Skin with the mesh's eye drawn in it (white between the lids, a lash line along the upper
+    lid); the mesh points; picture rows and columns."""
+    points = np.zeros((478, 2))
+    for ids, lift in zip(LIDS[0], (4.0, -4.0, 10.0), strict=True):
+        xs = np.linspace(LEFT, RIGHT, len(ids))
+        points[list(ids)] = np.column_stack([xs, MIDDLE - lift * np.sin(np.pi * (xs - LEFT) / (RIGHT - LEFT))])
+    picture = np.empty((*SIZE, 3), np.float32)
+    picture[:] = SKIN
+    rows, cols = np.mgrid[0:SIZE[0], 0:SIZE[1]].astype(np.float32)
+    margin, bottom = (curve_through(points[list(ids)], cols[0])[None, :] for ids in LIDS[0][:2])
+    inside = (cols >= LEFT) & (cols <= RIGHT)
+    picture[(rows >= margin) & (rows <= bottom) & inside] = WHITE
+    picture[(rows >= margin - 1.5) & (rows < margin) & inside] = LASHES
+    return picture, points, rows, cols
+
+
+def _closed(picture: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """The image-left eye closed as the warper closes it: moved by the lids' map, then painted."""
+    picture = np.round(picture).astype(np.uint8)
+    rows, cols = np.mgrid[0:SIZE[0], 0:SIZE[1]].astype(np.float32)
+    map_y = rows.copy()
+    covers = move_lids(map_y, points, (0.0, 1.0), np.zeros(2), SIZE, lid_whites(picture, points))
+    region = cv2.remap(picture, cols, map_y, cv2.INTER_LINEAR)
+    paint_lids(region, covers)
+    return region.astype(np.float32) @ LUMA
+
+
+def _dark_corner() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The test eye with the picture's eye running on 7 px (a fifth of its width) past the
+    mesh's outer corner: the dark of an iris looking into that corner, with its lashes, 7 px
+    tall at the mesh's corner and narrowing to where its lids meet; and that corner's pixels."""
+    picture, points, rows, cols = _eye()
+    reach = 7.0
+    past = (cols < LEFT + 1) & (cols >= LEFT - reach)
+    half = 3.5 * (cols - (LEFT - reach)) / reach  # the corner's half-height, to a point at its end
+    corner = past & (np.abs(rows - MIDDLE) <= half)
+    picture[corner] = LASHES
+    return picture, points, corner, cols
+
+
+def test_a_closed_lid_covers_the_pictures_dark_eye_corner_past_the_meshs_corner():
+    picture, points, corner, cols = _dark_corner()
+    luma = _closed(picture, points)
+    skin = float(np.dot(SKIN, LUMA))
+    # Per column, how much dark it holds near the eye's row: past the mesh's corner, about as
+    # much as the closed lid's own lash line (its line runs on to where the picture's eye ends).
+    near = np.abs(np.mgrid[0:SIZE[0], 0:SIZE[1]][0] - MIDDLE) <= 8
+
+    def dark(column: int) -> float:
+        return float(np.maximum(skin - luma[near[:, column], column], 0.0).sum())
+    lash_line = dark(int((LEFT + RIGHT) / 2))
+    past = max(dark(c) for c in range(int(LEFT) - 8, int(LEFT) + 1))
+    # Old: the picture's corner stood beside the closed lid, a dark arrowhead 3.2 times as dark
+    # as the lid's lash line; now 1.6, the lash line's tapered end.
+    assert past < 2.0 * lash_line, past / lash_line
+
+
+def test_the_pictures_eye_is_followed_past_the_meshs_corner_to_where_it_ends():
+    picture, points, _, _ = _dark_corner()
+    (left, right), (below_left, _) = past_corners(picture, points[list(LIDS[0][0])], points[list(LIDS[0][1])])
+    assert 5.0 <= left * (RIGHT - LEFT) <= 7.0 and right == 0.0
+    assert 1.5 <= below_left * (RIGHT - LEFT) <= 3.5  # the corner's dark reaches below the corner's row
+
+
+def test_a_fold_running_on_past_the_eye_to_the_temple_is_not_painted_over():
+    # A line from the corner out to the picture's edge (a crow's foot, a lid fold in shade) is
+    # no eye: the closed lid ends at the mesh's corner and the fold stays as it was.
+    picture, points, rows, cols = _eye()
+    fold = (cols < LEFT - 1) & (np.abs(rows - MIDDLE) <= 0.6)
+    picture[fold] = LASHES
+    assert past_corners(picture, points[list(LIDS[0][0])], points[list(LIDS[0][1])])[0][0] == 0.0
+    luma = _closed(picture, points)
+    assert np.allclose(luma[fold & (cols < LEFT - 3)], float(np.dot(LASHES, LUMA)), atol=2.0)
+
+
+def test_a_dark_background_past_a_far_eyes_corner_is_not_read_as_the_eye():
+    # Past a far eye's outer corner can lie the face's edge and a dark background: dark all the
+    # way up and down, it is no line, and nothing is painted on it.
+    picture, points, rows, cols = _eye()
+    background = cols < LEFT - 2
+    picture[background] = (40.0, 45.0, 60.0)
+    assert past_corners(picture, points[list(LIDS[0][0])], points[list(LIDS[0][1])])[0][0] == 0.0
+    before = np.round(picture).astype(np.uint8).astype(np.float32) @ LUMA
+    luma = _closed(picture, points)
+    assert np.abs(luma[background & (cols < LEFT - 4)] - before[background & (cols < LEFT - 4)]).max() < 2.0
