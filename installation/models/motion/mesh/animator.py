@@ -190,7 +190,7 @@ class MeshAnimator(VisitorPresence):
         rest, centre, level, scale, widths = self._rest
         moved = rest.copy()
         if motion.offsets is not None:
-            motion = replace(motion, offsets=lips_meet(motion.offsets, self._lip_gaps))
+            motion = replace(motion, offsets=lips_meet(motion.offsets, self._lip_gaps, motion.lips_parted))
             # The visitor's expression, made facing the camera, turned as the sitter is: on
             # a three-quarter sitter the far mouth corner moves back into the cheek rather
             # than out past it.
