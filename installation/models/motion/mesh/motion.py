@@ -337,20 +337,16 @@ def lips_meet(offsets: np.ndarray, rest_gaps: np.ndarray, parted: np.ndarray | N
     parted above a closed mouth's reading (SITTER_LIPS_CLOSED) is taken back out, so a
     sitter open at rest shows her own mouth at the visitor's neutral and closes as they do."""
     upper, lower = FACING_LIPS.T
-    out = offsets
-    if parted is not None:
-        own = np.clip(rest_gaps - SITTER_LIPS_CLOSED, 0.0, parted)
-        if own.any():
-            out = offsets.copy()
-            out[upper, 1] += own / 2
-            out[lower, 1] -= own / 2
-    gaps = rest_gaps + out[lower, 1] - out[upper, 1]
-    short = np.maximum(np.minimum(rest_gaps, 0.0) - gaps, 0.0)
-    if not short.any():
-        return out
-    out = out.copy()
-    out[upper, 1] -= short / 2
-    out[lower, 1] += short / 2
+    gaps = rest_gaps + offsets[lower, 1] - offsets[upper, 1]
+    own = 0.0 if parted is None else np.minimum(np.maximum(rest_gaps - SITTER_LIPS_CLOSED, 0.0), parted)
+    # Her own parting taken back, then any closing past touching undone: one move on one copy
+    # (this runs on every frame).
+    move = np.maximum(np.minimum(rest_gaps, 0.0) - (gaps - own), 0.0) - own
+    if not move.any():
+        return offsets
+    out = offsets.copy()
+    out[upper, 1] -= move / 2
+    out[lower, 1] += move / 2
     return out
 
 
