@@ -17,6 +17,7 @@ import pytest
 
 from installation.models.face import portrait_faces
 from installation.models.motion.mesh import MeshAnimator
+from installation.models.motion.mesh.animator import ease_motion
 from installation.models.motion.mesh.motion import DriverReference, Motion
 from installation.models.motion.mesh.named_points import LOWER_INNER_LIP, UPPER_INNER_LIP
 from installation.models.motion.mesh.rig import build_rig
@@ -145,6 +146,10 @@ def test_a_sitter_with_her_lips_parted_shows_her_own_mouth_at_the_visitors_neutr
     assert abs(closed - (own - PARTED)) < 0.003, (closed, own)
     amplitude, r = _amplitude(open_sitter, reference, faces)
     assert 0.9 < amplitude < 1.1 and r > 0.98, (amplitude, r)
+    # The visitor lost at their neutral (the motion eased towards rest): she stays at rest,
+    # not opened by the parting the eased offsets still carry.
+    eased = ease_motion(reference.motion(_opened(shut, PARTED)), 0.85)
+    assert abs(_opening(open_sitter.place(eased)[0]) - own) < 0.002, _opening(open_sitter.place(eased)[0])
     # ... while a sitter whose lips meet at rest still opens by the visitor's parting.
     assert abs(_opening(animator.place(reference.motion(_opened(shut, PARTED)))[0])
                - _opening(animator.rig.mesh) - PARTED) < 0.003
