@@ -272,3 +272,33 @@ def test_an_opening_in_soft_lips_is_as_soft_as_they_are(stack, sitter):
     # no softer for its mouth.)
     assert _edge_softness(out, dst) > 1.2, _edge_softness(out, dst)
     assert _edge_softness(sharp, sharp_dst) < 1.05, _edge_softness(sharp, sharp_dst)
+
+
+def test_lips_parted_at_rest_are_no_soft_lip_line(stack, sitter):
+    """The mouth is drawn as soft as the sitter's own closed lip line. A sitter photographed
+    with her lips parted (mid-word, laughing, at an instrument) has no such line: read across
+    her opening, the shading in it (teeth fading into the dark, a lip in shadow) was taken
+    for a soft line, and a sharp photograph's opening was blurred by 0.4-1.2 px, the face mesh
+    reading it as smaller. Made here: the sitter's lips parted by 0.04 of her face at rest,
+    the opening light under the upper lip and shading down, over 4 px, into a dark that runs
+    on into a lower lip in shadow."""
+    from dataclasses import replace
+
+    from installation.models.motion.mesh.focus import face_blur, lip_line_blur
+    from installation.models.motion.mesh.named_points import UPPER_INNER_LIP
+    from installation.models.motion.mesh.rig import build_rig
+
+    face = portrait_faces(sitter, stack)[0]
+    mesh = face.landmarks.copy()
+    height = float(np.linalg.norm(mesh[10, :2] - mesh[152, :2]))
+    upper, lower = list(UPPER_INNER_LIP)[1:-1], list(LOWER_INNER_LIP)[1:-1]
+    mesh[lower, 1] = mesh[upper, 1] + 0.04 * height
+    picture = sitter.copy()
+    left, right = int(mesh[78, 0]), int(mesh[308, 0])
+    top = int(round(mesh[13, 1]))
+    rows = np.arange(picture.shape[0], dtype=np.float32)[:, None]
+    light = 200.0 - 170.0 * np.clip((rows - top) / (0.04 * height), 0.0, 1.0)
+    light = cv2.GaussianBlur(np.repeat(light, right - left, axis=1), (0, 0), 4.0)
+    picture[top - 2:top + int(0.12 * height), left:right] = light[top - 2:top + int(0.12 * height), :, None]
+    rig = build_rig(picture, replace(face, landmarks=mesh), MeshAnimator(sitter, stack).rig.eyes)
+    assert lip_line_blur(rig) <= face_blur(rig) + 0.05, (lip_line_blur(rig), face_blur(rig))

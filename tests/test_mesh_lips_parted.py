@@ -17,6 +17,7 @@ import pytest
 
 from installation.models.face import portrait_faces
 from installation.models.motion.mesh import MeshAnimator
+from installation.models.motion.mesh.animator import ease_motion
 from installation.models.motion.mesh.motion import DriverReference, Motion
 from installation.models.motion.mesh.named_points import LOWER_INNER_LIP, UPPER_INNER_LIP
 from installation.models.motion.mesh.rig import build_rig
@@ -120,3 +121,35 @@ def test_a_sitter_whose_mesh_reads_the_lips_crossed_opens_the_mouth_as_far(stack
     x0, y0 = np.floor(crossed[LOWER + UPPER, :2].min(0)).astype(int) - 10
     x1, y1 = np.ceil(crossed[LOWER + UPPER, :2].max(0)).astype(int) + 10
     assert np.abs(rest[y0:y1, x0:x1].astype(int) - sitter[y0:y1, x0:x1]).mean() < 1.0
+
+
+def test_a_sitter_with_her_lips_parted_shows_her_own_mouth_at_the_visitors_neutral(stack, sitter, animator, shut):
+    """A sitter photographed mid-word, laughing or at an instrument has her lips parted at rest
+    (0.02-0.08 face heights) and can close them by the visitor's neutral parting herself. Given
+    that parting on top of her own, her mouth was repainted wider than the picture's in every
+    frame the visitor rested, and the face mesh read the result's mouth and smile worse (mouth
+    r 0.58 -> 0.84 on a small photograph with this taken back). She is at rest at the visitor's
+    neutral and closes as far as they do, down to a closed mouth's reading, never further."""
+    face = portrait_faces(sitter, stack)[0]
+    height = float(np.linalg.norm(shut[10, :2] - shut[152, :2]))
+    parted_at_rest = face.landmarks.copy()
+    parted_at_rest[LOWER, 1] = parted_at_rest[UPPER, 1] + 0.04 * height
+    rig = build_rig(sitter, replace(face, landmarks=parted_at_rest), animator.rig.eyes)
+    open_sitter = MeshAnimator(sitter, stack, rig=rig)
+    own = _opening(open_sitter.rig.mesh)
+    faces = [_opened(shut, share) for share in TALK]
+    reference = DriverReference(_opened(shut, PARTED))
+    reference.settle_over(faces)
+    at_neutral = _opening(open_sitter.place(reference.motion(_opened(shut, PARTED)))[0])
+    assert abs(at_neutral - own) < 0.002, (at_neutral, own)
+    closed = _opening(open_sitter.place(reference.motion(shut))[0])
+    assert abs(closed - (own - PARTED)) < 0.003, (closed, own)
+    amplitude, r = _amplitude(open_sitter, reference, faces)
+    assert 0.9 < amplitude < 1.1 and r > 0.98, (amplitude, r)
+    # The visitor lost at their neutral (the motion eased towards rest): she stays at rest,
+    # not opened by the parting the eased offsets still carry.
+    eased = ease_motion(reference.motion(_opened(shut, PARTED)), 0.85)
+    assert abs(_opening(open_sitter.place(eased)[0]) - own) < 0.002, _opening(open_sitter.place(eased)[0])
+    # ... while a sitter whose lips meet at rest still opens by the visitor's parting.
+    assert abs(_opening(animator.place(reference.motion(_opened(shut, PARTED)))[0])
+               - _opening(animator.rig.mesh) - PARTED) < 0.003

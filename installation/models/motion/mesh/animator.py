@@ -190,7 +190,7 @@ class MeshAnimator(VisitorPresence):
         rest, centre, level, scale, widths = self._rest
         moved = rest.copy()
         if motion.offsets is not None:
-            motion = replace(motion, offsets=lips_meet(motion.offsets, self._lip_gaps))
+            motion = replace(motion, offsets=lips_meet(motion.offsets, self._lip_gaps, motion.lips_parted))
             # The visitor's expression, made facing the camera, turned as the sitter is: on
             # a three-quarter sitter the far mouth corner moves back into the cheek rather
             # than out past it.
@@ -329,7 +329,8 @@ def ease_motion(motion: Motion, keep: float) -> Motion:
         shift=motion.shift * keep, scale=1.0 + (motion.scale - 1.0) * keep,
         offsets=None if motion.offsets is None else motion.offsets * keep,
         eye_open=tuple(1.0 + (e - 1.0) * keep for e in motion.eye_open),  # type: ignore[arg-type]
-        gaze=motion.gaze * keep, teeth=motion.teeth)
+        gaze=motion.gaze * keep, teeth=motion.teeth,
+        lips_parted=None if motion.lips_parted is None else motion.lips_parted * keep)
 
 
 def _soft(person: np.ndarray, landmarks: np.ndarray | None = None) -> np.ndarray | None:

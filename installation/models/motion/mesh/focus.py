@@ -13,6 +13,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from .motion import SITTER_LIPS_CLOSED
 from .named_points import LOWER_INNER_LIP, UPPER_INNER_LIP
 from .rig import PortraitRig
 
@@ -30,6 +31,18 @@ PIXEL_SHARP = 0.75
 # The sitter's own lip line (`lip_line_blur`) is read across the middle of the mouth, over
 # this share of its width, and this share of the face's height above and below it.
 LINE_ACROSS, LINE_REACH = 0.6, 0.05
+# ... in the columns where her lips meet at rest (the face mesh reads no more than a closed
+# mouth's gap there, SITTER_LIPS_CLOSED), and only where this many columns are left. Across
+# lips parted at rest (mid-word, laughing, at an instrument) the profile runs through the
+# opening, her teeth or a shadow in it, no lip line, and read its shading as a soft line (two
+# photographs with parted lips and faces of 0.1-0.7 px read 0.4-1.2 px), and an opening
+# blurred by that much more on a face 130 px tall reads smaller to the face mesh and looks
+# it (mouth r 0.49 -> 0.26 with 1.8 px on a trumpet player, amplitude 0.67 -> 0.60 on a
+# laughing man).
+LEAST_COLUMNS = 5
+# The line's dark bottom is crossed where it is flat to within this many levels (its noise, a
+# wiggle of half a level, had stopped a flank after a quarter pixel) before a flank is walked.
+BOTTOM_LEVELS = 1.0
 
 
 def _gradient(picture: np.ndarray) -> np.ndarray:
@@ -82,7 +95,10 @@ def lip_line_blur(rig: PortraitRig) -> float:
     speck in one column does not count), is a dark line between two lips: each lip's edge, a
     step from the line's dark to the lip's first light, is as soft as that step's height over
     its steepest slope says (a blurred step's height is its steepest slope times sigma times
-    sqrt(2 pi)); the sharper of the two counts."""
+    sqrt(2 pi)); the sharper of the two counts, and with either lip's edge unread (no rise of
+    a few levels) nothing is read: one flank alone is no line between two lips, and was often
+    a lip's own shading, her teeth fading into a shadow, or a ramp with no line in it (read
+    0.8-2.1 px on sharp photographs)."""
     blur = rig.readings.lips_blur
     if blur is not None:
         return blur
@@ -91,12 +107,14 @@ def lip_line_blur(rig: PortraitRig) -> float:
     left, right = float(points[78, 0]), float(points[308, 0])
     centre, half = (left + right) / 2, (right - left) / 2
     xs = np.arange(centre - LINE_ACROSS * half, centre + LINE_ACROSS * half + 1.0, dtype=np.float32)
-    line = (_through(upper, xs) + _through(lower, xs)) / 2
+    top, bottom = _through(upper, xs), _through(lower, xs)
+    meet = bottom - top <= SITTER_LIPS_CLOSED * rig.face_height
+    xs, line = xs[meet], (top[meet] + bottom[meet]) / 2
     step = 0.25
     reach = max(3.0, LINE_REACH * rig.face_height)
     down = np.arange(-reach, reach + step, step, dtype=np.float32)
     blur = 0.0
-    if len(xs) >= 5:
+    if len(xs) >= LEAST_COLUMNS:
         grey = cv2.cvtColor(np.ascontiguousarray(rig.image[..., :3]), cv2.COLOR_RGB2GRAY).astype(np.float32)
         map_x = np.repeat(xs[None, :], len(down), axis=0)
         map_y = (line[None, :] + down[:, None]).astype(np.float32)
@@ -104,19 +122,26 @@ def lip_line_blur(rig: PortraitRig) -> float:
         profile = np.median(strip, axis=1)
         middle = np.abs(down) <= max(1.5, 0.25 * reach)
         dark_at = int(np.flatnonzero(middle)[np.argmin(profile[middle])])
+        # Down to the line's own dark where the mesh placed it a little off (its darkest in the
+        # middle then lies on the line's flank).
+        down_to = 1 if profile[min(dark_at + 1, len(down) - 1)] < profile[max(dark_at - 1, 0)] else -1
+        while 0 < dark_at < len(down) - 1 and profile[dark_at + down_to] < profile[dark_at]:
+            dark_at += down_to
         slope = np.abs(np.gradient(profile, step))
         sigmas = []
         for way in (-1, 1):
             # Each flank out from the line's dark to the lip's first light (the lips' outer
             # edges beyond, against the skin, are other edges).
             end = dark_at
+            while 0 < end < len(down) - 1 and abs(profile[end + way] - profile[dark_at]) <= BOTTOM_LEVELS:
+                end += way  # (across the line's flat bottom first: its noise is no lip's light)
             while 0 < end < len(down) - 1 and profile[end + way] >= profile[end]:
                 end += way
             flank = slice(min(dark_at, end), max(dark_at, end) + 1)
             rise = float(profile[end] - profile[dark_at])
             if rise > 8.0:  # (a line of a few levels is no edge to read)
                 sigmas.append(rise / (np.sqrt(2.0 * np.pi) * max(float(slope[flank].max()), 1e-3)))
-        if sigmas:
+        if len(sigmas) == 2:
             beyond = min(sigmas) ** 2 - PIXEL_SHARP ** 2
             blur = float(np.clip(np.sqrt(max(beyond, 0.0)), 0.0, MAX_BLUR))
     rig.readings.lips_blur = blur

@@ -71,6 +71,15 @@ REBASE_MOUTH = 0.02
 LIPS_SHUT_HELD = 3
 # ... unless the eyes are then much more closed than at calibration (a blink is no neutral).
 REBASE_EYES = 0.7
+# A sitter whose lips are parted at rest (a laugh, a word, lips at an instrument: the face
+# mesh reads 0.02-0.08 face heights between them) can close by the visitor's neutral parting
+# (LIPS_SHUT_HELD) herself: there the visitor's neutral is her rest, as before, and only what
+# her parting above a closed mouth's reading (this much: a closed one reads 0-0.01) cannot
+# take is added (lips_meet). Added on such a sitter too, her opening was repainted in every
+# frame, wider than the picture's own mouth at rest, and the face mesh read the result's mouth
+# and smile worse (a man talking, five small photographs open at rest: mouth r 0.57-0.90 ->
+# 0.42-0.83, smile amplitude 0.97 -> 0.74 on one; 0.58-0.90 with this).
+SITTER_LIPS_CLOSED = 0.01
 # Calibrated on a mouth pressed to one side (a smirk, a twisted pout: 0.03-0.09 outer-eye
 # spacings off, against 0.005-0.009 at rest; measures.lopsided), every later mouth read as twisted
 # the other way. A face whose mouth is this much more even, and no more open, becomes the
@@ -93,6 +102,9 @@ class Motion:
     # Shares of the opening showing upper and lower teeth (and, read from a camera picture,
     # the tongue's top and bottom: teeth.mouth_shown).
     teeth: tuple[float, ...] | None = None
+    # Per FACING_LIPS pair, how far the visitor's neutral lips were parted above their shut
+    # level (face heights), already added to `offsets` (see LIPS_SHUT_HELD, lips_meet).
+    lips_parted: np.ndarray | None = None
 
 
 def _level(points: np.ndarray, angle: float, centre: np.ndarray) -> np.ndarray:
@@ -309,10 +321,11 @@ class DriverReference:
             eye_open=ratio,  # type: ignore[arg-type]
             gaze=gaze.astype(np.float32),
             teeth=teeth,
+            lips_parted=parted.astype(np.float32),
         )
 
 
-def lips_meet(offsets: np.ndarray, rest_gaps: np.ndarray) -> np.ndarray:
+def lips_meet(offsets: np.ndarray, rest_gaps: np.ndarray, parted: np.ndarray | None = None) -> np.ndarray:
     """`offsets` with the inner lips closing no further than touching. A visitor calibrated
     with the lips parted (the shared expressions driver: 0.008 face heights, a talking man
     0.015) later closes them by that much; on a sitter whose lips meet at rest that closing
@@ -321,15 +334,21 @@ def lips_meet(offsets: np.ndarray, rest_gaps: np.ndarray) -> np.ndarray:
     pair closes at most until it touches (or, where the sitter's mesh reads them crossed
     already, no further than that), the two lips meeting half way.
     `rest_gaps`: per FACING_LIPS pair, the sitter's lower lip below its upper one at rest,
-    in the offsets' units (negative: read crossed)."""
+    in the offsets' units (negative: read crossed). `parted`: the visitor's neutral parting
+    that `offsets` carry (Motion.lips_parted); as much of it as the sitter's own lips are
+    parted above a closed mouth's reading (SITTER_LIPS_CLOSED) is taken back out, so a
+    sitter open at rest shows her own mouth at the visitor's neutral and closes as they do."""
     upper, lower = FACING_LIPS.T
     gaps = rest_gaps + offsets[lower, 1] - offsets[upper, 1]
-    short = np.maximum(np.minimum(rest_gaps, 0.0) - gaps, 0.0)
-    if not short.any():
+    own = 0.0 if parted is None else np.minimum(np.maximum(rest_gaps - SITTER_LIPS_CLOSED, 0.0), parted)
+    # Her own parting taken back, then any closing past touching undone: one move on one copy
+    # (this runs on every frame).
+    move = np.maximum(np.minimum(rest_gaps, 0.0) - (gaps - own), 0.0) - own
+    if not move.any():
         return offsets
     out = offsets.copy()
-    out[upper, 1] -= short / 2
-    out[lower, 1] += short / 2
+    out[upper, 1] -= move / 2
+    out[lower, 1] += move / 2
     return out
 
 
