@@ -10,6 +10,9 @@
    faces are found, amplitude = std(result) / std(driver). Sharpness kept = variance of the
    Laplacian over a square around the nose bridge (side 1.2 x the outer-eye distance),
    resized to 128x128, in frame 0 of the result / the same in the portrait.
+   `placed`: the smile as the renderer is told it (the same ratio over the moved mesh's
+   points 61, 291, 33, 263), r against the driver's: where it is near 1 and r smile is not,
+   the smile is lost in the drawing or in the face mesh's reading of it, not in the motion.
    --portraits and --drivers put other sitters and other driver videos in their place.
 2. Speed: ms per stage (detect, mesh, iris, motion, warp, paint+paste), the face models'
    own inference time, and the ratio of the whole live frame to it (one run, one machine);
@@ -115,6 +118,15 @@ def measure_pair(stack: FaceStack, portrait: np.ndarray, frames: list[np.ndarray
     calibrate_near(animator, stack, frames, smooth, ref)
     animator.reference.settle_over([smooth[i].landmarks for i in usable])  # as `animate` does
     result_tracker = FaceTracker(stack)
+    placed_now, placed = [], []
+    place = animator.place
+
+    def place_kept(motion):
+        points = place(motion)
+        placed_now[:] = [Expression.of(points[0]).smile]
+        return points
+
+    animator.place = place_kept
     pairs, first = [], None
     for i, frame in enumerate(frames):
         if smooth[i] is None:
@@ -126,12 +138,14 @@ def measure_pair(stack: FaceStack, portrait: np.ndarray, frames: list[np.ndarray
         seen = result_tracker.update(out, i / fps).raw_face
         if raw[i] is not None and seen is not None:
             pairs.append((Expression.of(raw[i].landmarks).as_tuple(), Expression.of(seen.landmarks).as_tuple()))
+            placed.extend(placed_now)
     drv = np.array([p[0] for p in pairs])
     res = np.array([p[1] for p in pairs])
     figures = {"frames": len(pairs), "reference": ref}
     for k, name in enumerate(("mouth", "eyes", "smile", "roll")):
         figures[f"r_{name}"] = pearson(drv[:, k], res[:, k])
         figures[f"amp_{name}"] = float(res[:, k].std() / max(drv[:, k].std(), 1e-9))
+    figures["r_smile_placed"] = pearson(drv[:, 2], placed)
     portrait_lm = animator.rig.mesh
     figures["sharp"] = sharpness(first, portrait_lm) / max(sharpness(portrait, portrait_lm), 1e-9)
     return figures
@@ -143,7 +157,7 @@ def quality(stack: FaceStack, limit: int, portraits: list[Path] | None = None,
     chosen = portraits or [p if isinstance(p, Path) else SHARED / p for p in PORTRAITS]
     videos = drivers or [SHARED / d for d in DRIVERS]
     print(f"{'driver':<26}{'portrait':<26}{'n':>5}{'r mouth':>9}{'r eyes':>8}{'r smile':>9}{'r roll':>8}"
-          f"{'amp mouth':>11}{'amp smile':>11}{'sharp':>7}")
+          f"{'amp mouth':>11}{'amp smile':>11}{'sharp':>7}{'placed':>8}")
     rows = []
     for video in videos:
         driver = video.name
@@ -163,14 +177,15 @@ def quality(stack: FaceStack, limit: int, portraits: list[Path] | None = None,
             rows.append(f)
             print(f"{driver:<26}{path.name:<26}{f['frames']:>5}{f['r_mouth']:>9.2f}{f['r_eyes']:>8.2f}"
                   f"{f['r_smile']:>9.2f}{f['r_roll']:>8.2f}{f['amp_mouth']:>11.2f}{f['amp_smile']:>11.2f}"
-                  f"{f['sharp']:>7.2f}")
+                  f"{f['sharp']:>7.2f}{f['r_smile_placed']:>8.2f}")
     if not rows:
         print("  no pair was measured")
         return
     mean = {k: float(np.nanmean([r[k] for r in rows])) for k in rows[0]}
     print("  precise means:", {k: round(v, 4) for k, v in mean.items() if k.startswith(("r_", "amp_", "sharp"))})
     print(f"{'mean':<52}{'':>5}{mean['r_mouth']:>9.2f}{mean['r_eyes']:>8.2f}{mean['r_smile']:>9.2f}"
-          f"{mean['r_roll']:>8.2f}{mean['amp_mouth']:>11.2f}{mean['amp_smile']:>11.2f}{mean['sharp']:>7.2f}")
+          f"{mean['r_roll']:>8.2f}{mean['amp_mouth']:>11.2f}{mean['amp_smile']:>11.2f}{mean['sharp']:>7.2f}"
+          f"{mean['r_smile_placed']:>8.2f}")
     print("targets: r >= 0.9 mouth, >= 0.7 eyes, >= 0.85 smile, >= 0.9 roll; amplitude 0.7-1.3; sharp >= 0.85")
 
 

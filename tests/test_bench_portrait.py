@@ -11,7 +11,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 import portrait as bench  # noqa: E402
 
 FIGURES = {"frames": 3, "reference": 0, "r_mouth": 0.9, "amp_mouth": 0.8, "r_eyes": 0.7, "amp_eyes": 1.0,
-           "r_smile": 0.8, "amp_smile": 0.9, "r_roll": 0.9, "amp_roll": 1.0, "sharp": 1.0}
+           "r_smile": 0.8, "amp_smile": 0.9, "r_roll": 0.9, "amp_roll": 1.0, "sharp": 1.0,
+           "r_smile_placed": 0.97}
 
 
 def test_quality_drives_each_sitter_with_the_videos_given(monkeypatch, capsys, tmp_path):
@@ -28,6 +29,22 @@ def test_quality_drives_each_sitter_with_the_videos_given(monkeypatch, capsys, t
     assert read == videos and driven == [sitter, sitter]
     rows = [line for line in capsys.readouterr().out.splitlines() if "sitter.jpg" in line]
     assert [row.split()[0] for row in rows] == ["visitor-a.mp4", "visitor-b.mp4"]
+
+
+def test_each_pair_tells_the_smile_as_placed_beside_the_smile_as_read(monkeypatch, capsys, tmp_path):
+    """Where the read smile falls and the placed one does not, the smile was lost in the drawing or in
+    the face mesh's reading of it, not in the motion: the table says which, per pair and on the mean."""
+    frame = np.zeros((8, 8, 3), np.uint8)
+    monkeypatch.setattr(bench, "frames_of", lambda path, limit: ([frame], 30.0))
+    monkeypatch.setattr(bench, "load_portrait", lambda path: path)
+    monkeypatch.setattr(bench, "measure_pair", lambda *args: FIGURES)
+
+    bench.quality(None, 10, [tmp_path / "sitter.jpg"], [tmp_path / "visitor.mp4"])
+
+    lines = capsys.readouterr().out.splitlines()
+    assert next(line for line in lines if line.startswith("driver")).split()[-1] == "placed"
+    assert next(line for line in lines if "sitter.jpg" in line).split()[-1] == "0.97"
+    assert next(line for line in lines if line.startswith("mean")).split()[-1] == "0.97"
 
 
 def test_a_driver_with_no_frames_is_named_and_the_rest_measured(monkeypatch, capsys, tmp_path):
