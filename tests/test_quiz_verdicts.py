@@ -212,3 +212,37 @@ def test_the_face_detectors_explanation_comes_back_whole(tmp_path):
             assert (mine.irises, mine.highlights) == (theirs.irises, theirs.highlights)
         else:
             assert mine == theirs, name
+
+
+def test_two_workers_keeping_the_same_verdict_at_once_leave_it_whole(tmp_path, monkeypatch, caplog):
+    """Two quiz scenes prepared at once (on their workers) may keep one picture's verdict
+    together; they shared one temporary file: the second to rename found it gone, and the log
+    said the verdict could not be written."""
+    import threading
+
+    from installation.runtime import files
+
+    weights = tmp_path / "w.bin"
+    weights.write_bytes(b"w")
+    detector = CountingDetector(weights)
+    explanation = detector.explain(np.full((64, 64, 3), 100, np.uint8))
+    both_writing = threading.Barrier(2)
+    real_open = open
+
+    def slow_open(path, mode="r", *args, **kwargs):  # each writer holds its temporary file open until both do
+        handle = real_open(path, mode, *args, **kwargs)
+        if "w" in mode and str(path).endswith(".tmp"):
+            both_writing.wait(5)
+        return handle
+
+    monkeypatch.setattr(files, "open", slow_open, raising=False)
+    writers = [threading.Thread(target=KeptVerdicts(tmp_path / "v", detector).keep, args=("same", explanation))
+               for _ in range(2)]
+    with caplog.at_level(logging.WARNING, logger="bayard.quiz"):
+        for writer in writers:
+            writer.start()
+        for writer in writers:
+            writer.join(10)
+    assert not [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert KeptVerdicts(tmp_path / "v", detector).recall("same") is not None
+    assert not list((tmp_path / "v").glob(".*.tmp"))
