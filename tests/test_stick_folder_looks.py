@@ -147,3 +147,48 @@ def test_a_folder_slow_to_glob_is_looked_at_less_often(tmp_path):
         quick._look_at_folders()
         now[0] += 1.0
     assert len(globs) == 15
+
+
+def _said_of_new_films(tmp_path: Path, caplog, copying: bool) -> str:
+    """The watcher's log line when a film is put in a loop's folder on a stick."""
+    import logging
+    from types import SimpleNamespace
+
+    from installation.media import staging
+    from installation.runtime.films_ahead import FilmsAhead
+
+    folder = tmp_path / "films"
+    folder.mkdir()
+    (folder / "a.mp4").write_bytes(b"a" * 100)
+    cache = FilmCache(tmp_path / "cache", 10**6, elsewhere=lambda path: True) if copying else None
+    staging.use(cache)
+    try:
+        ahead = FilmsAhead(SimpleNamespace(scenes={}), tmp_path / "cache")
+        watcher = _watcher(tmp_path, folder, [])
+        watcher.films_added = ahead.added
+        watcher._look_at_folders()
+        (folder / "b.mp4").write_bytes(b"b" * 100)
+        with caplog.at_level(logging.INFO, logger="bayard.runtime"):
+            watcher._look_at_folders()
+            watcher._look_at_folders()
+    finally:
+        staging.use(None)
+    lines = [r.getMessage() for r in caplog.records if "new in the show's folders" in r.getMessage()]
+    assert len(lines) == 1, lines
+    return lines[0]
+
+
+def test_with_film_copying_off_the_log_says_new_films_play_from_the_stick(tmp_path, caplog, monkeypatch):
+    """[runtime] film_cache_mb = 0: the log said new films were "copied ahead where on another
+    drive", and nothing was copied; the technician looked for copies that were never made."""
+    from installation.media import staging
+
+    monkeypatch.setattr(staging, "elsewhere", lambda path: True)  # (the films lie on a stick)
+    line = _said_of_new_films(tmp_path, caplog, copying=False)
+    assert "b.mp4" in line and "copied ahead" not in line
+    assert "played from where they lie: film copying is off ([runtime] film_cache_mb = 0)" in line
+
+
+def test_with_film_copying_on_the_log_says_new_films_are_copied_ahead(tmp_path, caplog):
+    line = _said_of_new_films(tmp_path, caplog, copying=True)
+    assert "b.mp4" in line and "copied ahead to the show's disk" in line

@@ -12,6 +12,7 @@ import contextlib
 import errno
 import os
 import stat
+import threading
 from pathlib import Path
 
 
@@ -34,7 +35,9 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     (a full disk, a read-only file system) and leaves no temporary file behind."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    # (the thread too: two workers writing one file at once, two quiz scenes keeping the same
+    # picture's verdict, shared one temporary file and could rename a mix of both)
+    temp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
         with open(temp, "wb") as handle:
             handle.write(data)

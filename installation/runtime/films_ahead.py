@@ -56,10 +56,21 @@ class FilmsAhead:
             staging.use(FilmCache(self.folder, int(cache_mb * 1e6)))
         self._hand_on(show, None if cache_mb is None else int(cache_mb * 1e6))
 
-    def added(self, films: list[Path] | None = None) -> None:
+    def added(self, films: list[Path] | None = None) -> str:
         """Films new in a loop's folder (the watcher's thread): the playing show's films again,
-        the new ones among them, in playlist order."""
+        the new ones among them, in playlist order. Returns what becomes of `films`, for the
+        watcher's log line (with copying off it said they were "copied ahead", and nothing was)."""
+        cache = staging.current()
         self._hand_on(self.show)
+        away = sum(staging.elsewhere(Path(film)) for film in films or [])
+        if films and not away:
+            return "played from the show's own disk (nothing to copy)"
+        if cache is None:
+            if self.folder is None:
+                return "played from where they lie (no folder on the show's disk to copy films to)"
+            return "played from where they lie: film copying is off ([runtime] film_cache_mb = 0)"
+        said = "copied ahead to the show's disk, as far as [runtime] film_cache_mb allows"
+        return said if away == len(films or []) else f"those on another drive {said}"
 
     def _hand_on(self, show: Any, limit_bytes: int | None = None) -> None:
         cache = staging.current()

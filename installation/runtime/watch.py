@@ -178,7 +178,7 @@ class ShowWatcher:
         # be copied ahead); those last seen are named among the files lost when a drive goes
         # (a glob then finds nothing, and the line left a loop's films out).
         self.matched: Callable[[], list[Path]] | None = None
-        self.films_added: Callable[[list[Path]], None] | None = None
+        self.films_added: Callable[[list[Path]], str | None] | None = None
         self._matched_seen: dict[Path, tuple[int, int] | None] | None = None  # path: stamp; None: not looked at yet
         self._films_handed: dict[Path, tuple[int, int] | None] = {}  # film: its stamp when handed on (or first seen)
         self._folders_due = float("-inf")  # when the folder patterns may be looked at again
@@ -333,12 +333,13 @@ class ShowWatcher:
         if not new or self.films_added is None:
             return
         named = ", ".join(path.name for path in new[:5]) + (" ..." if len(new) > 5 else "")
-        log.info("%d film%s new in the show's folders (%s): copied ahead where on another drive", len(new),
-                 "s" if len(new) != 1 else "", named)
         try:
-            self.films_added(new)
+            said = self.films_added(new)  # (what becomes of them: copied ahead, or why not)
         except Exception:  # the watcher thread's boundary: a copy ahead missed is copied when the film plays
             log.exception("copying new films ahead failed")
+            said = "not copied ahead (the copy failed: see above); each is copied when it first plays"
+        log.info("%d film%s new in the show's folders (%s): %s", len(new), "s" if len(new) != 1 else "", named,
+                 said if isinstance(said, str) and said else "handed on to be copied ahead where on another drive")
 
     def _lost(self, folder: Path) -> str:
         """Which of the show's files lay in `folder`, for the line saying it is gone."""

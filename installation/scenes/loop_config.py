@@ -105,15 +105,16 @@ class LoopConfig(SceneConfig):
 
     def folder_files(self, content_root: Path) -> list[Path]:
         """The pictures and films `folder` matches now, in the order the loop plays them (the
-        scene and the films copied ahead off a USB stick read the same list)."""
-        import glob
-
+        scene and the films copied ahead off a USB stick read the same list). Links to folders
+        are followed, each real folder once (glob.glob walked two links back up the tree
+        without end), and the count is bounded, with a warning naming the folder."""
+        from ..media.folder_pattern import pattern_files
         from ..media.sources import IMAGE_SUFFIXES, VIDEO_SUFFIXES
 
         if not self.folder:
             return []
-        found = (Path(path) for path in sorted(glob.glob(str(Path(content_root) / self.folder), recursive=True)))
-        return [path for path in found if path.is_file() and path.suffix.lower() in IMAGE_SUFFIXES | VIDEO_SUFFIXES]
+        found = pattern_files(Path(content_root), self.folder)
+        return [path for path in found if path.suffix.lower() in IMAGE_SUFFIXES | VIDEO_SUFFIXES]
 
     @field_validator("folder")
     @classmethod

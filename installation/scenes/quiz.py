@@ -69,6 +69,7 @@ class QuizScene(Preparing, Scene):
         self.problem = ""
         self.detector = None
         self.detector_note = ""
+        self.verdicts: dict[str, int] = {}  # the machine's verdicts: read back from disk, judged, remembered
         self.stats: QuizStats | None = None
         self.rng = random.Random(config.seed)
         self.round: list[tuple[Item, ...]] = []
@@ -119,6 +120,7 @@ class QuizScene(Preparing, Scene):
             "machine_score": self.machine_score,
             "machine_playing": self.detector is not None,
             "detector_note": self.detector_note,
+            "verdicts": dict(self.verdicts),
             "problem": self.problem,
             "rounds_played": self.rounds_played,
             "totals": self.stats.totals() if self.stats else {},

@@ -7,9 +7,8 @@ What is kept is the manifest's reading: each item's picture (named from the cont
 folder, so a show folder moved whole still finds them) and its size in bytes (another
 picture under its name is not told the truth kept for this one), truth, credit, source and match.
 Not the visitors' answers (quiz_items.QuizStats keeps those) and not the machine's
-verdicts: a verdict comes with the pictures the reveal draws (its noise spectrum, the
-eyes), and the detector judges an item again in tens of milliseconds on the worker, from
-the picture itself, as it does at every start.
+verdicts: those are kept apart, by the picture's bytes and the detector's weights
+(quiz_verdicts.py), since they hold for any manifest that lists the picture.
 """
 
 from __future__ import annotations

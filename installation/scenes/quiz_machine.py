@@ -14,6 +14,7 @@ import numpy as np
 
 from ..media.kept import file_stamp
 from ..models.detector.crossfit import sha256_of
+from .quiz_verdicts import KeptVerdicts
 
 _MACHINES: dict[tuple, Any] = {}  # loaded once per process, by (name, folder, its files, device)
 # Judgements by (file, size, (mtime, ctime), detector): the scene is rebuilt on every showing and
@@ -88,26 +89,34 @@ def _file_stamp(path: Path, with_sha: bool) -> tuple[int, tuple[int, ...], str |
     return stamp
 
 
-def judged_already(detector, path: Path) -> bool:
-    """Whether the detector's judgement of the file in `path` is remembered: its pixels need
-    not be decoded whole to judge it again."""
+def judged_already(detector, path: Path, kept: KeptVerdicts | None = None) -> bool:
+    """Whether the detector's judgement of the file in `path` is remembered (in this process,
+    or kept on disk from an earlier start: then it is read back now): its pixels need not be
+    decoded whole to judge it again."""
     try:
-        size, mtime, _ = _file_stamp(path, False)
+        size, mtime, sha = _file_stamp(path, kept is not None)
     except OSError:
         return False
-    return (str(path), size, mtime, id(detector)) in _JUDGED
+    key = (str(path), size, mtime, id(detector))
+    if key not in _JUDGED and kept is not None and (explanation := kept.recall(sha)) is not None:
+        _JUDGED[key] = explanation
+    return key in _JUDGED
 
 
 def judged(detector, path: Path, image: np.ndarray | Callable[[], np.ndarray], crossfit: dict,
-           coin: bool) -> tuple[Any, Any]:
+           coin: bool, kept: KeptVerdicts | None = None) -> tuple[Any, Any]:
     """(explanation, verdict) for the item in `path`, decoded as `image` (or by calling it,
-    only where it is to be judged): the detector's own (remembered by file), or a gallery's
-    cross-fitted verdict, from a model that never saw this item, where there is one. Raises
-    what the detector raises."""
-    size, mtime, sha = _file_stamp(path, bool(crossfit))
+    only where it is to be judged): the detector's own (remembered by file, and in `kept` by
+    the picture's bytes across starts), or a gallery's cross-fitted verdict, from a model that
+    never saw this item, where there is one. Raises what the detector raises."""
+    size, mtime, sha = _file_stamp(path, bool(crossfit) or kept is not None)
     key = (str(path), size, mtime, id(detector))
+    if key not in _JUDGED and kept is not None and (explanation := kept.recall(sha)) is not None:
+        _JUDGED[key] = explanation
     if key not in _JUDGED:
         _JUDGED[key] = detector.explain(image() if callable(image) else image)
+        if kept is not None:
+            kept.keep(sha, _JUDGED[key])
     explanation = _JUDGED[key]
     own = crossfit.get(sha) if crossfit else None
     if own is None:

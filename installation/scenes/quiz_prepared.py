@@ -23,6 +23,7 @@ from .quiz_kept_items import kept_file
 from .quiz_machine import gallery_crossfit, judged, judged_already, load_machine
 from .quiz_manifest import ItemPlaces, read_playing
 from .quiz_pictures import begin_showing, screen_copy
+from .quiz_verdicts import KeptVerdicts, verdicts_folder
 
 PREVIEW_SIDE = 640  # display copies are kept at least this large where the picture has the pixels (see prepare)
 _REPORTED: set[str] = set()  # broken items already logged (scenes are rebuilt on every play)
@@ -71,6 +72,8 @@ class Preparing:
             self.log.warning("quiz without a machine: %s", self.detector_note)
         crossfit, coin = gallery_crossfit(self.context.models_dir) if self.detector is not None else ({}, False)
         self.machine_at_chance = coin  # the start card says so rather than "you against the machine"
+        # verdicts from earlier starts, by the picture's bytes and the detector's weights
+        kept = None if self.detector is None else KeptVerdicts(verdicts_folder(self.context.state_dir), self.detector)
         places = ItemPlaces(root / c.manifest if c.manifest is not None else None, show_root)
         # Kept as large as this screen draws it, at most its own pixels: a fixed 640 px copy
         # was enlarged twice over on a 4K screen however large the picture was.
@@ -80,7 +83,7 @@ class Preparing:
             # The picture is decoded whole only for the machine to judge it (the first
             # showing, or a changed file): resizing would wash out exactly the traces the
             # detector looks for. Else its screen copy is kept, or decoded reduced.
-            to_judge = self.detector is not None and not judged_already(self.detector, item.path)
+            to_judge = self.detector is not None and not judged_already(self.detector, item.path, kept)
             try:
                 shown = screen_copy(item.path, wanted, whole=to_judge)  # (kept while its USB stick is out)
                 if min(shown.own_size) < MIN_SIDE:
@@ -98,7 +101,8 @@ class Preparing:
             if self.detector is not None:
                 whole = shown.whole if shown.whole is not None else (lambda path=item.path: read_picture(path))
                 try:
-                    prepared.explanation, prepared.verdict = judged(self.detector, item.path, whole, crossfit, coin)
+                    prepared.explanation, prepared.verdict = judged(
+                        self.detector, item.path, whole, crossfit, coin, kept)
                 except (ImageError, MediaError) as error:  # one it cannot judge (`bayard check` says so)
                     said = places.problem(item, f"the machine cannot judge it: {error}")
                     if str(item.path) not in _REPORTED:
@@ -112,6 +116,15 @@ class Preparing:
                         self.log.warning("detector failed on %s: %s", item.path, error)
                         faults.report(self.id, "judging quiz items", error)
             self.items[item.key] = prepared
+        if kept is not None:
+            # (status says it: after a restart "read back" should be every unchanged item)
+            known = sum(p.explanation is not None for p in self.items.values())
+            self.verdicts = {"read back": kept.reused, "judged": kept.judged,
+                             "remembered": max(0, known - kept.reused - kept.judged)}
+            if kept.reused or kept.judged:  # (later showings find them in memory: nothing to say)
+                kept.prune()
+                self.log.info("quiz %s: %d verdicts read back from %s, %d judged", self.id, kept.reused,
+                              kept.folder, kept.judged)
         stats_path = Path(self.context.state_dir) / "quiz" / f"{self.id}.json"
         self.stats = QuizStats(stats_path)
         if not self.items and not self.problem:

@@ -3,6 +3,7 @@ and the registry the quiz and the CLI look backends up in."""
 
 from __future__ import annotations
 
+import hashlib
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -119,6 +120,37 @@ class Detector(ABC):
         explanation = spectral_explanation(image)
         explanation.verdict = self.score(image)
         return explanation
+
+    def identity(self) -> dict | None:
+        """What decides this detector's verdicts besides the picture: its backend and the
+        checksum of its weights file (`self.path`), with any settings a backend adds. The
+        quiz keeps verdicts on disk under it (scenes/quiz_verdicts.py), so re-made or
+        replaced weights are judged with again. None: it cannot be told (weights given in
+        memory, or unreadable), and nothing is kept."""
+        path = getattr(self, "path", None)
+        weights = file_checksum(Path(path)) if path is not None else None
+        if weights is None:
+            return None
+        return {"backend": self.name, "class": f"{type(self).__module__}.{type(self).__qualname__}",
+                "weights": weights}
+
+
+# by path: (size, mtime, ctime, sha256); a weights file is read once per process unless it changes
+_CHECKSUMS: dict[str, tuple[int, int, int, str]] = {}
+
+
+def file_checksum(path: Path) -> str | None:
+    """The sha256 of a model file, or None where it cannot be read."""
+    try:
+        stat = path.stat()
+        known = _CHECKSUMS.get(str(path))
+        if known is not None and known[:3] == (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns):
+            return known[3]
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+    _CHECKSUMS[str(path)] = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, digest)
+    return digest
 
 
 DETECTORS: Registry[type[Detector]] = Registry("detector")

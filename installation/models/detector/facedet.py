@@ -21,7 +21,16 @@ from typing import Any
 import cv2
 import numpy as np
 
-from .base import DEFAULT_MODELS_DIR, DETECTORS, Availability, Detector, DetectorUnavailable, Explanation, Verdict
+from .base import (
+    DEFAULT_MODELS_DIR,
+    DETECTORS,
+    Availability,
+    Detector,
+    DetectorUnavailable,
+    Explanation,
+    Verdict,
+    file_checksum,
+)
 from .faceframe import CROP, crop_origin, scoring_crop
 from .linear import _sigmoid
 from .npr import NprNet
@@ -96,6 +105,20 @@ class FacesDetector(Detector):
             return Availability(
                 False, f"no {path}; re-make it with `python -m installation.models.detector.make_faces`")
         return Availability(True, f"weights {path}")
+
+    def identity(self) -> dict | None:
+        """The weights and settings, and the face models that find the face it reads (another
+        mesh moves the square it judges and the place it names)."""
+        own = super().identity()
+        if own is None:
+            return None
+        from ..face.runtime import MODEL_FILES, models_folder
+
+        folder = models_folder(None)  # (the folder _stack's try_open() reads)
+        faces = {name: file_checksum(folder / MODEL_FILES[name]) for name in ("detect_short", "detect_full", "mesh",
+                                                                            "iris")}
+        return own | {"crop": self.crop, "threshold": self.threshold, "platt": [self.platt_a, self.platt_b],
+                      "face models": faces}
 
     def _stack(self):
         stack = getattr(self._local, "stack", False)

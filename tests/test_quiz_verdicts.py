@@ -1,0 +1,248 @@
+"""The machine's verdicts on the quiz's items kept across starts (scenes/quiz_verdicts.py):
+a restart reads them back instead of judging every item again; a changed picture or
+changed weights are judged again; a damaged file is a warning and is ignored."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import installation.scenes.quiz  # noqa: F401 - registers the "quiz" kind
+import installation.scenes.quiz_machine as quiz_machine
+import installation.scenes.quiz_pictures as quiz_pictures
+import installation.scenes.quiz_prepared as quiz_prepared
+from installation.harness import run_test
+from installation.models.detector.base import Detector, Verdict
+from installation.scenes import quiz_verdicts
+from installation.scenes.quiz_verdicts import KeptVerdicts, verdicts_folder
+
+from .test_quiz import SIZE, _show, _status
+
+
+class CountingDetector(Detector):
+    """Judges by the picture's mean brightness, counting every picture it is asked to judge."""
+
+    name = "counting"
+
+    def __init__(self, weights: Path) -> None:
+        self.path = weights
+        self.judged: list[float] = []
+
+    def score(self, image: np.ndarray) -> Verdict:
+        mean = float(image.mean()) / 255.0
+        self.judged.append(mean)
+        return Verdict(mean, 0.5, float(np.log(max(mean, 1e-6) / max(1 - mean, 1e-6))))
+
+
+def _fresh_process() -> None:
+    """What a restart forgets: everything in memory."""
+    quiz_prepared._REPORTED.clear()
+    quiz_machine._MACHINES.clear()
+    quiz_machine._JUDGED.clear()
+    quiz_machine._FILES.clear()
+    quiz_pictures.forget()
+
+
+@pytest.fixture(autouse=True)
+def _fresh():
+    _fresh_process()
+    yield
+    _fresh_process()
+
+
+def _start(show: Path, detector: CountingDetector, monkeypatch) -> dict:
+    """Start the show in a fresh process with `detector` as the quiz's machine; the quiz's status."""
+    _fresh_process()
+    monkeypatch.setattr(quiz_prepared, "load_machine", lambda *args, **kwargs: (detector, ""))
+    with run_test(show, size=SIZE) as pilot:
+        return _status(pilot)
+
+
+def _setup(tmp_path: Path) -> tuple[Path, Path]:
+    show = _show(tmp_path)
+    weights = tmp_path / "models" / "counting.bin"
+    weights.write_bytes(b"weights one")
+    return show, weights
+
+
+def test_a_second_start_reads_the_verdicts_back_without_judging(tmp_path, monkeypatch):
+    show, weights = _setup(tmp_path)
+    first = CountingDetector(weights)
+    status = _start(show, first, monkeypatch)
+    assert len(first.judged) == 8 and status["items"] == 8
+    assert status["verdicts"] == {"read back": 0, "judged": 8, "remembered": 0}
+
+    second = CountingDetector(weights)
+    status = _start(show, second, monkeypatch)
+    assert second.judged == []  # the machine was not asked again
+    assert status["verdicts"] == {"read back": 8, "judged": 0, "remembered": 0}
+    assert status["machine_playing"] and status["items"] == 8
+
+
+def test_the_verdicts_read_back_are_the_ones_judged(tmp_path, monkeypatch):
+    show, weights = _setup(tmp_path)
+    first = CountingDetector(weights)
+    judged = {k: p.verdict for k, p in _prepared_of(show, first, monkeypatch).items()}
+    second = CountingDetector(weights)
+    read_back = {k: p.verdict for k, p in _prepared_of(show, second, monkeypatch).items()}
+    assert len(first.judged) == 8 and second.judged == []
+    assert read_back == judged and len(read_back) == 8
+
+
+def _prepared_of(show: Path, detector: CountingDetector, monkeypatch) -> dict:
+    _fresh_process()
+    monkeypatch.setattr(quiz_prepared, "load_machine", lambda *args, **kwargs: (detector, ""))
+    with run_test(show, size=SIZE) as pilot:
+        scene = pilot.engine.sequencer.current.scene
+        items = dict(scene.items)
+        explanation = next(iter(items.values())).explanation
+        assert explanation.spectrum_image.shape[0] > 0 and explanation.curve.size > 0
+        return items
+
+
+def test_a_changed_picture_is_judged_again(tmp_path, monkeypatch):
+    show, weights = _setup(tmp_path)
+    _start(show, CountingDetector(weights), monkeypatch)
+    picture = tmp_path / "content" / "quiz" / "real" / "real0.jpg"
+    other = tmp_path / "content" / "quiz" / "real" / "real1.jpg"
+    picture.write_bytes(other.read_bytes())  # another picture under its name (same size or not)
+
+    again = CountingDetector(weights)
+    status = _start(show, again, monkeypatch)
+    # real0 now has real1's bytes: its verdict is real1's, read back; nothing is judged wrongly
+    assert status["verdicts"]["judged"] == 0 and again.judged == []
+
+    picture.write_bytes(picture.read_bytes() + b"\0")  # a byte more: another picture
+    again = CountingDetector(weights)
+    status = _start(show, again, monkeypatch)
+    assert len(again.judged) == 1
+    assert status["verdicts"] == {"read back": 7, "judged": 1, "remembered": 0}
+
+
+def test_changed_weights_judge_every_item_again(tmp_path, monkeypatch):
+    show, weights = _setup(tmp_path)
+    _start(show, CountingDetector(weights), monkeypatch)
+    weights.write_bytes(b"weights two")  # re-made or replaced
+    again = CountingDetector(weights)
+    status = _start(show, again, monkeypatch)
+    assert len(again.judged) == 8
+    assert status["verdicts"] == {"read back": 0, "judged": 8, "remembered": 0}
+
+
+def test_a_half_written_verdict_is_ignored_with_a_warning_naming_it(tmp_path, monkeypatch, caplog):
+    show, weights = _setup(tmp_path)
+    _start(show, CountingDetector(weights), monkeypatch)
+    folder = verdicts_folder(tmp_path / "var")
+    files = sorted(folder.glob("*.npz"))
+    assert len(files) == 8
+    cut = files[0]
+    cut.write_bytes(cut.read_bytes()[: cut.stat().st_size // 2])  # the power went mid-write
+    (folder / files[1].name).write_bytes(b"not a verdict at all")
+
+    again = CountingDetector(weights)
+    with caplog.at_level(logging.WARNING, logger="bayard.quiz"):
+        status = _start(show, again, monkeypatch)
+    assert len(again.judged) == 2 and status["verdicts"]["read back"] == 6
+    warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any(str(cut) in line and "ignored" in line for line in warned), warned
+    assert any(str(files[1]) in line for line in warned), warned
+    assert status["machine_playing"] and status["items"] == 8
+    # written anew: the next start reads every one back
+    third = CountingDetector(weights)
+    assert _start(show, third, monkeypatch)["verdicts"]["read back"] == 8 and third.judged == []
+
+
+def test_no_verdict_file_of_a_detector_whose_weights_cannot_be_told(tmp_path, monkeypatch):
+    show, weights = _setup(tmp_path)
+    unknown = CountingDetector(tmp_path / "nowhere.bin")  # weights given in memory, or unreadable
+    _start(show, unknown, monkeypatch)
+    again = CountingDetector(tmp_path / "nowhere.bin")
+    _start(show, again, monkeypatch)
+    assert len(again.judged) == 8
+    assert not list(verdicts_folder(tmp_path / "var").glob("*.npz"))
+
+
+def test_the_folder_is_bounded_least_recently_used_first(tmp_path, monkeypatch):
+    weights = tmp_path / "w.bin"
+    weights.write_bytes(b"w")
+    detector = CountingDetector(weights)
+    kept = KeptVerdicts(tmp_path / "verdicts", detector)
+    image = np.full((64, 64, 3), 100, np.uint8)
+    explanation = detector.explain(image)
+    monkeypatch.setattr(quiz_verdicts, "MAX_FILES", 3)
+    for n in range(5):
+        kept.keep(f"sha{n}", explanation)
+    for n, path in enumerate(sorted((tmp_path / "verdicts").glob("*.npz"))):
+        os.utime(path, ns=(n * 10**9, n * 10**9))
+    assert kept.recall("sha0") is not None  # used now: the last to go
+    left = tmp_path / "verdicts" / ".abc.npz.99999999.tmp"  # a write an earlier run's kill cut short
+    left.write_bytes(b"half")
+    kept.prune()
+    assert len(list((tmp_path / "verdicts").glob("*.npz"))) == 3
+    assert kept.recall("sha0") is not None
+    assert not left.exists()
+
+
+def test_the_face_detectors_explanation_comes_back_whole(tmp_path):
+    """Every field the reveal draws (its evidence map, the eyes) survives the file."""
+    from installation.models.detector import load_detector
+    from installation.models.detector.base import Explanation
+    from installation.models.detector.eyes import EyesView
+
+    detector = load_detector("faces")
+    rng = np.random.default_rng(1)
+    explanation = detector.explain(rng.integers(0, 255, (300, 260, 3), dtype=np.uint8))
+    eyes = EyesView([rng.integers(0, 255, (9, 9, 3), dtype=np.uint8)] * 2, [(4.0, 4.0, 2.5)] * 2, [(3.0, 4.0), None])
+    explanation.eyes_view, explanation.eyes_finding = eyes, "one"
+    explanation.peaks = [(0.25, 0.0)]
+    kept = KeptVerdicts(tmp_path, detector)
+    kept.keep("abc", explanation)
+    back = kept.recall("abc")
+    assert isinstance(back, Explanation)
+    for name in vars(explanation):
+        mine, theirs = getattr(explanation, name), getattr(back, name)
+        if isinstance(mine, np.ndarray):
+            assert np.array_equal(mine, theirs, equal_nan=True) and mine.dtype == theirs.dtype, name
+        elif isinstance(mine, EyesView):
+            assert all(np.array_equal(a, b) for a, b in zip(mine.patches, theirs.patches, strict=True))
+            assert (mine.irises, mine.highlights) == (theirs.irises, theirs.highlights)
+        else:
+            assert mine == theirs, name
+
+
+def test_two_workers_keeping_the_same_verdict_at_once_leave_it_whole(tmp_path, monkeypatch, caplog):
+    """Two quiz scenes prepared at once (on their workers) may keep one picture's verdict
+    together; they shared one temporary file: the second to rename found it gone, and the log
+    said the verdict could not be written."""
+    import threading
+
+    from installation.runtime import files
+
+    weights = tmp_path / "w.bin"
+    weights.write_bytes(b"w")
+    detector = CountingDetector(weights)
+    explanation = detector.explain(np.full((64, 64, 3), 100, np.uint8))
+    both_writing = threading.Barrier(2)
+    real_open = open
+
+    def slow_open(path, mode="r", *args, **kwargs):  # each writer holds its temporary file open until both do
+        handle = real_open(path, mode, *args, **kwargs)
+        if "w" in mode and str(path).endswith(".tmp"):
+            both_writing.wait(5)
+        return handle
+
+    monkeypatch.setattr(files, "open", slow_open, raising=False)
+    writers = [threading.Thread(target=KeptVerdicts(tmp_path / "v", detector).keep, args=("same", explanation))
+               for _ in range(2)]
+    with caplog.at_level(logging.WARNING, logger="bayard.quiz"):
+        for writer in writers:
+            writer.start()
+        for writer in writers:
+            writer.join(10)
+    assert not [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert KeptVerdicts(tmp_path / "v", detector).recall("same") is not None
+    assert not list((tmp_path / "v").glob(".*.tmp"))
