@@ -109,3 +109,18 @@ def test_a_dark_background_past_a_far_eyes_corner_is_not_read_as_the_eye():
     before = np.round(picture).astype(np.uint8).astype(np.float32) @ LUMA
     luma = _closed(picture, points)
     assert np.abs(luma[background & (cols < LEFT - 4)] - before[background & (cols < LEFT - 4)]).max() < 2.0
+
+
+def test_a_spectacle_frame_slanting_across_the_eyes_corner_is_not_cut_by_the_closing_lid():
+    # A dark line crossing the corner slantwise (a spectacle frame's rim, a strand of hair, a
+    # fold) lies near the corner's row for a few columns and leaves it: it does not end there
+    # as an eye does (old: followed 6 px as the eye's corner, the closed lid cut the frame's
+    # end off with a pale notch, the line 156 levels lighter there).
+    picture, points, rows, cols = _eye()
+    frame = (np.abs((rows - MIDDLE) - (cols - (LEFT - 1))) <= np.sqrt(2)) & (cols < LEFT)
+    picture[frame] = (20.0, 20.0, 20.0)
+    assert past_corners(picture, points[list(LIDS[0][0])], points[list(LIDS[0][1])])[0][0] == 0.0
+    before = np.round(picture).astype(np.uint8).astype(np.float32) @ LUMA
+    luma = _closed(picture, points)
+    on_frame = frame & (cols < LEFT - 1)
+    assert np.abs(luma[on_frame] - before[on_frame]).max() < 2.0

@@ -108,3 +108,36 @@ def test_a_wink_made_turned_closes_one_eye_and_a_misread_far_eye_still_follows_t
     # The mesh alone reading the far eye closed while the eye model sees it open: a misreading.
     misread = reference.motion(face, eyes).eye_open
     assert min(misread) > 0.6, misread
+
+
+def _at_15_fps(reference: DriverReference, neutral: np.ndarray, eyes, nod: float, shares) -> list:
+    """The eyes' openings on frames taken 1/15 s apart (a camera in a dim room), the head
+    nodded down from the first, the eyes at `shares` of their rest opening in turn."""
+    openings = []
+    for k, share in enumerate(shares):
+        motion = reference.motion(_nodded(_with_eyes_open(neutral, share), nod), eyes, at=100.0 + k / 15.0)
+        openings.append(min(motion.eye_open))
+    return openings
+
+
+def test_at_15_fps_a_look_down_over_a_fifth_of_a_second_is_no_blink(neutral, eyes):
+    # Three frames are 0.2 s at 15 fps: counted in frames, a look down whose lids follow the
+    # eyes down over 0.2 s fell as fast as a blink (old: the lids shut for 9 frames, 0.6 s,
+    # then opened to the sliver: a wink at every look down).
+    reference = DriverReference(neutral, eyes)
+    nod = _nod_of(reference, neutral)
+    closed = _closed_share(neutral)
+    shares = [1.0] * 4 + list(np.linspace(1.0, closed, 4)[1:]) + [closed] * 12
+    openings = _at_15_fps(reference, neutral, eyes, nod, shares)
+    assert min(openings[6:]) > 0.3, np.round(openings, 2)
+
+
+def test_at_15_fps_a_blink_made_nodded_down_still_closes(neutral, eyes):
+    # A blink falling over 0.13 s is caught between two frames 1/15 s apart: the lids' fall is
+    # read from the opening as the last 0.1 s began, not only from the frames within it.
+    reference = DriverReference(neutral, eyes)
+    nod = _nod_of(reference, neutral)
+    closed = _closed_share(neutral)
+    shares = [1.0] * 4 + [0.5 * (1.0 + closed), closed, closed]
+    openings = _at_15_fps(reference, neutral, eyes, nod, shares)
+    assert min(openings[-2:]) < 0.1, np.round(openings, 2)

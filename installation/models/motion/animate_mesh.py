@@ -184,7 +184,8 @@ def _animate_mesh(args: argparse.Namespace, animator) -> int:
 
     motions, last = [], Motion()
     for i in range(n):
-        last = (frame_reference[i].motion(faces[i], eyes[i], teeth=teeth[i]) if faces[i] is not None
+        last = (frame_reference[i].motion(faces[i], eyes[i], teeth=teeth[i],
+                                             at=times_ms[i] / 1000.0) if faces[i] is not None
                 else ease_motion(last, 0.85))
         motions.append(last)
     # Frames are independent once their motion is known: two renderers (one per core,

@@ -169,7 +169,7 @@ class MeshAnimator(VisitorPresence):
             self.reference = self.reference.rebased(face.landmarks)
         self.reference.settle_eyes(face.landmarks)
         eyes = eyes if eyes is not None else self._eyes(frame, face.landmarks)
-        return self.render(self.reference.motion(face.landmarks, eyes, frame))
+        return self.render(self.reference.motion(face.landmarks, eyes, frame, at=t))
 
     def end_visit(self) -> None:
         self.reference = None

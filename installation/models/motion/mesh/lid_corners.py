@@ -34,6 +34,10 @@ NEAR_ROW, WINDOW = 0.5, 1.0
 # temple or the nose, not the eye (a made-up eye's dark wing, 0.30: painted over, the closed
 # lid cut a pale notch in it).
 MOST_PAST, FOLLOWED = 0.25, 0.4
+# ... and a line that, where it was last seen near the corner's row, goes on over the next
+# RUNS_ON columns, each within RUNS_ON_ROWS rows of the one before, left those rows
+# slantwise: it did not end.
+RUNS_ON, RUNS_ON_ROWS = 2, 2.0
 
 
 def _line_bottom(luma: np.ndarray, x: int, row: float, near: float, window: float) -> float | None:
@@ -60,6 +64,21 @@ def _line_bottom(luma: np.ndarray, x: int, row: float, near: float, window: floa
     return lowest
 
 
+def _runs_on(luma: np.ndarray, corner: np.ndarray, axis: np.ndarray, run: int, last: float,
+             window: float) -> bool:
+    """Whether the line followed `run` columns out from `corner` to its last row `last` goes
+    on over the RUNS_ON columns after, each a row or two from the one before: out of the rows
+    the eye's line is looked for in, not ended (a spectacle frame, a strand of hair or a fold
+    crossing the corner slantwise: taken for the eye, the closing lid cut its end off)."""
+    for step in range(run + 1, run + 1 + RUNS_ON):
+        x = int(round(float(corner[0] + axis[0] * step)))
+        bottom = _line_bottom(luma, x, last, RUNS_ON_ROWS, window) if 0 <= x < luma.shape[1] else None
+        if bottom is None:
+            return False
+        last = bottom
+    return True
+
+
 def past_corners(image: np.ndarray, upper: np.ndarray, lower: np.ndarray
                  ) -> tuple[tuple[float, float], tuple[float, float]]:
     """How far the picture's eye runs on past the mesh's corners, in eye widths, past the
@@ -76,19 +95,19 @@ def past_corners(image: np.ndarray, upper: np.ndarray, lower: np.ndarray
     for end, other in ((0, -1), (-1, 0)):
         corner = 0.5 * (upper[end] + lower[end])
         axis = (corner - 0.5 * (upper[other] + lower[other])) / width
-        run, missed, below = 0, 0, 0.0
+        run, missed, below, last = 0, 0, 0.0, 0.0
         for step in range(1, int(FOLLOWED * width) + 1):
             x, row = corner + axis * step
             x = int(round(float(x)))
             bottom = _line_bottom(luma, x, float(row), near, window) if 0 <= x < luma.shape[1] else None
             if bottom is not None:
-                run, missed, below = step, 0, max(below, bottom - float(corner[1]))
+                run, missed, below, last = step, 0, max(below, bottom - float(corner[1])), bottom
                 continue
             missed += 1
             if missed > 1:  # over one stray column, no further
                 break
-        if run > MOST_PAST * width:  # still going: a fold or shade, not the eye
-            run, below = 0, 0.0
+        if run > MOST_PAST * width or (run and _runs_on(luma, corner, axis, run, last, window)):
+            run, below = 0, 0.0  # still going: a fold or shade, not the eye
         side = float(np.sign(axis[0]))
         runs[side], belows[side] = run / width, below / width
     return (runs.get(-1.0, 0.0), runs.get(1.0, 0.0)), (belows.get(-1.0, 0.0), belows.get(1.0, 0.0))

@@ -284,10 +284,12 @@ class DriverReference:
         return rebased
 
     def motion(self, lm: np.ndarray, eyes: tuple[Eye, Eye] | None = None,
-               frame: np.ndarray | None = None, teeth=UNREAD) -> Motion:
+               frame: np.ndarray | None = None, teeth=UNREAD, at: float | None = None) -> Motion:
         """`frame` (the visitor's picture, optional): lets the portrait show as much teeth
         as the visitor does; it is read here and not kept. Or `teeth`, the reading
-        (`mouth_shown`, None when the mouth was too closed to tell) already taken from it."""
+        (`mouth_shown`, None when the mouth was too closed to tell) already taken from it.
+        `at`: when the frame was taken (seconds, the camera's clock), for the lids' fall
+        (visitor_eyes.LidFall); None: a 30 fps frame after the last."""
         if frame is not None:
             teeth = mouth_shown(frame, lm)
         teeth = None if teeth is UNREAD else self.teeth.update(teeth)
@@ -310,7 +312,7 @@ class DriverReference:
             float(np.clip((o - closed) / max(o0 - closed, 1e-3), 0.0, 1.35))
             for o, o0, closed in zip(opened, self.openness, self.closed, strict=True)), yaw, eyes)
         gaze = gaze_of(lm, eyes) - self.gaze0
-        ratio, gaze = looking_down(ratio, gaze, pitch, self._lid_fall.update(ratio))
+        ratio, gaze = looking_down(ratio, gaze, pitch, self._lid_fall.update(ratio, at))
         return Motion(
             yaw=yaw,
             pitch=pitch,

@@ -81,8 +81,13 @@ LOOK_DOWN_GAZE = 0.22
 # shared expressions driver's two looks down) as the lids follow the eyes down. Lids that fell
 # by BLINK_FALL_FROM of the rest opening within FALL_FRAMES, fully BLINK_FALL more, while below
 # LOWERED, close as a blink, nodded or not; and only for as long as a blink lasts (BLINK_REACH
-# frames): held down longer, it is a look down after all (or eyes closed).
+# frames): held down longer, it is a look down after all (or eyes closed). Told in seconds of
+# the camera's clock where the frames are dated (LidFall.update's `at`): counted in frames, a
+# 15 fps camera (a dim room) read a look down's fall over 0.2 s as a blink's, the portrait's
+# lids shut for 0.6 s at every look down.
 FALL_FRAMES = 3
+FRAME_S = 1.0 / 30.0  # a frame's length where the frames are not dated (the drivers measured: 30 fps)
+FALL_S, BLINK_LASTS_S = FALL_FRAMES * FRAME_S, BLINK_REACH * FRAME_S
 BLINK_FALL_FROM, BLINK_FALL = 0.5, 0.7
 LOWERED = 0.6
 
@@ -160,22 +165,43 @@ class LidFall:
     visitor's openings frame by frame."""
 
     def __init__(self) -> None:
-        self._recent: deque = deque(maxlen=FALL_FRAMES + 1)
+        self._recent: deque = deque()  # (when, opening) over the last FALL_S
         self._fast = 0.0  # how fast the lids fell since they went below LOWERED (0-1)
-        self._lowered = 0  # frames they have been below it
+        self._lowered_at: float | None = None  # when they went below it
 
-    def update(self, ratio: tuple[float, float]) -> float:
-        """This frame's openings (shares of the rest opening): how surely this is a blink (0-1)."""
+    def update(self, ratio: tuple[float, float], at: float | None = None) -> float:
+        """This frame's openings (shares of the rest opening) and when it was taken (seconds,
+        the camera's clock; None: FRAME_S after the last frame): how surely this is a blink (0-1)."""
+        # (a clock that stands still or runs back, a frame dated twice: FRAME_S on, as undated)
+        last = self._recent[-1][0] if self._recent else -math.inf
+        dated = at is not None and math.isfinite(at) and at > last
+        now = float(at) if dated else (last + FRAME_S if self._recent else 0.0)
         opening = 0.5 * (ratio[0] + ratio[1])
-        self._recent.append(opening)
+        self._recent.append((now, opening))
+        # Kept: the frames within FALL_S (a hair's slack: frames 1/30 s apart sum to a
+        # little over or under it) and the last one before ...
+        start = now - FALL_S
+        edge = start - 1e-3
+        while len(self._recent) > 1 and self._recent[1][0] < edge:
+            self._recent.popleft()
         if opening >= LOWERED:
-            self._fast, self._lowered = 0.0, 0
+            self._fast, self._lowered_at = 0.0, None
             return 0.0
-        self._lowered += 1
-        fall = max(self._recent) - opening
+        if self._lowered_at is None:
+            self._lowered_at = now
+        # ... the opening as FALL_S began read between those two: at 15 fps, from the frames
+        # within it alone, a blink falling over 0.13 s was seen falling 0.45 and missed.
+        within = [o for t, o in self._recent if t >= edge]
+        (then, was), (after, next_was) = self._recent[0], self._recent[min(1, len(self._recent) - 1)]
+        if then < edge:
+            was += (next_was - was) * min((start - then) / (after - then), 1.0)
+            within.append(was)
+        fall = max(within) - opening
         self._fast = max(self._fast, min(max((fall - BLINK_FALL_FROM) / (BLINK_FALL - BLINK_FALL_FROM), 0.0), 1.0))
-        # (held past a blink's length, over FALL_FRAMES more, it is no blink)
-        held = min(max((self._lowered - BLINK_REACH) / FALL_FRAMES, 0.0), 1.0)
+        # (held past a blink's length, over FALL_S more, it is no blink; counted from the
+        # first lowered frame's start, as BLINK_REACH frames are)
+        lowered_for = now - self._lowered_at + FRAME_S
+        held = min(max((lowered_for - BLINK_LASTS_S) / FALL_S, 0.0), 1.0)
         return self._fast * (1.0 - held)
 
 
