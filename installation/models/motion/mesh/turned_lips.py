@@ -158,13 +158,14 @@ class LipsInsideTheFace:
 
     The outline is the hull of the face's points as seen, the nose and the lips left out,
     both as the head's motion alone puts them and as the expression moves them: the lips are
-    held only where they would cross both. (Measured on the moved points alone, a cheek the
-    expression drew in pushed the lips in with it, 3 px on a sitter turned 35 degrees,
-    though no lip crossed anything. The mesh's own outline points are not the cheek's
-    outline on a turned sitter: on one turned 35 degrees they run past the middle of the
-    mouth, 0.003 face heights from it, the far cheek wrapping round behind; and the nose,
-    seen beside the far cheek, would carry the hull out over the background between nose
-    and chin.)"""
+    held off both (`floor`) only where they would come near both, and never let past the
+    cheek as drawn (further than the head's turn alone puts them). (Held off the moved
+    points' outline alone, a cheek the expression drew in pushed the lips in with it, 3 px on
+    a sitter turned 35 degrees, though no lip crossed it. The mesh's own outline points are
+    not the cheek's outline on a turned sitter: on one turned 35 degrees they run past the
+    middle of the mouth, 0.003 face heights from it, the far cheek wrapping round behind; and
+    the nose, seen beside the far cheek, would carry the hull out over the background
+    between nose and chin.)"""
 
     def __init__(self, rest: np.ndarray, sitter_turn: np.ndarray, face_height: float) -> None:
         """`rest`: the points at rest (points x 3, the level frame); `sitter_turn`: its turn
@@ -192,16 +193,26 @@ class LipsInsideTheFace:
         nearer the outline than allowed back inwards; how many. `posed`: the same frame's
         points with the head's motion alone (no expression), in the same units."""
         kept = self.outline_points
-        outline = cheek_outline(np.concatenate([moved[kept, :2], posed[kept, :2]]), np.arange(2 * len(kept)))
-        gap, inwards = _gaps(outline, moved[LIP_POINTS, :2])
-        if gap.min() >= self.margin:  # (none nearer than the margin: nothing to hold, whatever the head's turn allows)
+        drawn = self._outline(moved)
+        gap, inwards = _gaps(drawn, moved[LIP_POINTS, :2])
+        # (None nearer the drawn cheek than the margin: nor nearer the wider outline below.)
+        if gap.min() >= self.margin:
             return 0
         resting, _ = _gaps(self._outline(posed), posed[LIP_POINTS, :2])
-        short = self.floor(resting) - gap
+        either = cheek_outline(np.concatenate([moved[kept, :2], posed[kept, :2]]), np.arange(2 * len(kept)))
+        gap_either, inwards_either = _gaps(either, moved[LIP_POINTS, :2])
+        short = self.floor(resting) - gap_either
         held = short > 1e-6
-        if not held.any():
-            return 0
-        moved[LIP_POINTS[held], :2] += short[held, None] * inwards[held]
+        moved[LIP_POINTS[held], :2] += short[held, None] * inwards_either[held]
+        # Never past the cheek as drawn, wherever the expression moved it (the outline torn),
+        # beyond where the head's turn alone puts a lip.
+        past_allowed = np.minimum(resting, 0.0)
+        if held.any() or (gap < past_allowed).any():
+            gap, inwards = _gaps(drawn, moved[LIP_POINTS, :2])
+            past = gap < past_allowed - 1e-6
+            gap = gap - past_allowed
+            moved[LIP_POINTS[past], :2] -= gap[past, None] * inwards[past]
+            held |= past
         return int(held.sum())
 
 
