@@ -242,6 +242,19 @@ def test_a_cheek_the_expression_draws_in_does_not_push_the_lips_in(aside):
     assert np.array_equal(drawn_in, before)
 
 
+def test_a_lip_is_never_let_past_the_cheek_as_drawn(aside):
+    """Held off the cheek's outline as it rests, a lip must still not cross the cheek where the
+    expression draws it in further than the corner rests from it (the outline would tear)."""
+    rest, far, out, margin = _far_corner_resting_at(aside, 0.8)
+    kept = _held(aside).outline_points
+    drawn_in = rest.copy()
+    beside = kept[np.linalg.norm(rest[kept, :2] - rest[far, :2], axis=1) < 12.0 * margin]
+    drawn_in[beside, :2] -= 2.0 * margin * out  # the cheek drawn in past where the corner rests
+    assert _outline_gap(drawn_in, far, kept) < 0.0
+    assert _held(aside).hold(drawn_in, rest) > 0
+    assert _outline_gap(drawn_in, far, kept) >= -0.01
+
+
 def test_lips_well_inside_the_outline_are_measured_once_a_frame(aside, monkeypatch):
     """Where every lip point lies farther inside the cheek's outline than OUTLINE_MARGIN, none
     is held, whatever the head's own turn allows: that outline is not measured as well (it was,
