@@ -185,6 +185,76 @@ def test_the_far_mouth_is_held_inside_the_cheeks_outline_but_not_the_heads_own_t
     assert held.hold(turned.copy(), turned) == 0
 
 
+def _far_corner_resting_at(aside, share_of_margin: float) -> tuple[np.ndarray, int, np.ndarray, float]:
+    """The sitter's rest points with its mouth slid sideways so that its far corner rests
+    `share_of_margin` margins inside the cheek's outline (a sitter turned a little further);
+    the far corner, the direction out from it and the margin in pixels."""
+    from installation.models.motion.mesh.turned_lips import LIP_POINTS, OUTLINE_MARGIN, _gaps
+
+    rest = aside._rest[0].copy()
+    height = aside.rig.face_height
+    held_outline = _held(aside).outline_points
+    far = 291 if aside.rig.mesh[1, 0] > aside.rig.mesh[[234, 454], 0].mean() else 61
+    hull = cv2.convexHull(rest[held_outline, :2].astype(np.float32)).reshape(-1, 2).astype(np.float64)
+    gap, inwards = _gaps(hull, rest[[far], :2])
+    margin = OUTLINE_MARGIN * height
+    rest[LIP_POINTS, :2] += (gap[0] - share_of_margin * margin) * -inwards[0]
+    return rest, far, -inwards[0], margin
+
+
+def _held(aside):
+    from installation.models.motion.mesh.turned_lips import LipsInsideTheFace
+
+    return LipsInsideTheFace(aside._rest[0], aside._sitter_turn, aside.rig.face_height)
+
+
+def test_a_far_corner_resting_near_the_margin_still_smiles_outwards(aside):
+    """A far mouth corner resting just beyond the margin (Parker's: 6 px from the cheek's
+    outline against a 5 px margin) was held at the margin: the visitor's smile could carry it
+    out by a pixel, and the held smile followed the visitor's at r 0.97 instead of 0.99. Now
+    it may come half a margin nearer than it rests, and a wider smile is still stopped short
+    of the outline, never past it."""
+    rest, far, out, margin = _far_corner_resting_at(aside, 1.2)
+    kept = _held(aside).outline_points
+    smiled = rest.copy()
+    smiled[far, :2] += 0.4 * margin * out  # the corner pulled out by a smile
+    assert _held(aside).hold(smiled, rest) == 0
+    assert np.allclose(smiled[far, :2], rest[far, :2] + 0.4 * margin * out)
+    wide = rest.copy()
+    wide[far, :2] += 3.0 * margin * out  # a broad smile carrying it well past the outline
+    assert _held(aside).hold(wide, rest) > 0
+    assert _outline_gap(wide, far, kept) >= 0.7 * margin - 0.01
+
+
+def test_a_cheek_the_expression_draws_in_does_not_push_the_lips_in(aside):
+    """Where the expression moved the cheek's outline itself inwards (3 px on a turned sitter)
+    with the lips where they rest, the hold pushed the far corner in with it though nothing
+    crossed anything: the outline the lips are held inside is the cheek's as it rests and as
+    it is moved, whichever lies further out."""
+    rest, far, out, margin = _far_corner_resting_at(aside, 0.8)
+    kept = _held(aside).outline_points
+    drawn_in = rest.copy()
+    beside = kept[np.linalg.norm(rest[kept, :2] - rest[far, :2], axis=1) < 5.0 * margin]
+    drawn_in[beside, :2] -= 0.5 * margin * out  # the cheek beside the corner drawn in
+    assert _outline_gap(drawn_in, far, kept) < 0.6 * margin
+    before = drawn_in.copy()
+    assert _held(aside).hold(drawn_in, rest) == 0
+    assert np.array_equal(drawn_in, before)
+
+
+def test_a_lip_is_never_let_past_the_cheek_as_drawn(aside):
+    """Held off the cheek's outline as it rests, a lip must still not cross the cheek where the
+    expression draws it in further than the corner rests from it (the outline would tear)."""
+    rest, far, out, margin = _far_corner_resting_at(aside, 0.8)
+    kept = _held(aside).outline_points
+    drawn_in = rest.copy()
+    beside = kept[np.linalg.norm(rest[kept, :2] - rest[far, :2], axis=1) < 12.0 * margin]
+    drawn_in[beside, :2] -= 2.0 * margin * out  # the cheek drawn in past where the corner rests
+    assert _outline_gap(drawn_in, far, kept) < 0.0
+    assert _held(aside).hold(drawn_in, rest) > 0
+    assert _outline_gap(drawn_in, far, kept) >= -0.01
+
+
 def test_lips_well_inside_the_outline_are_measured_once_a_frame(aside, monkeypatch):
     """Where every lip point lies farther inside the cheek's outline than OUTLINE_MARGIN, none
     is held, whatever the head's own turn allows: that outline is not measured as well (it was,

@@ -18,9 +18,9 @@ carried the corner out past the outline by another 0.02-0.05 face heights (13 px
 sitter 430 px tall): the opening spilled over the far cheek, and the cheek's outline, with
 the mouth's stretch behind it, tore into a doubled line against the background. In life
 the far corner goes round the cheek, out of sight. So no lip point comes nearer the face's
-outline than OUTLINE_MARGIN of the face height, or than it lay at rest where the mesh put
-it nearer (`LipsInsideTheFace`): the far half is animated less where the fit is doubtful,
-never torn. At rest nothing moves.
+outline than OUTLINE_MARGIN of the face height, or, where the mesh put it near that at rest,
+than a little nearer than it lay (`LipsInsideTheFace`): the far half is animated less where
+the fit is doubtful, never torn. At rest nothing moves.
 
 So each half of each lip row (corner to middle) moves as a flat, foreshortened copy of the
 visitor's: a point a share t of the way from the middle to the corner *in the picture* takes
@@ -63,6 +63,9 @@ OUTLINE_MARGIN = 0.04
 # operator: the mesh's far corner on the cheek's edge itself (0.002-0.02 on sitters turned
 # 36-41 degrees; 0.04-0.07 on most turned 25-35), so that side of the mouth moves less.
 AT_THE_OUTLINE = 0.5 * OUTLINE_MARGIN
+# A lip point resting nearer the outline than 1 + APPROACH margins may come APPROACH of the
+# margin nearer than it rests (never nearer than half its own gap): `LipsInsideTheFace.floor`.
+APPROACH = 0.5
 # What `check` and `portrait inspect` say of such a sitter.
 MOUTH_AT_THE_OUTLINE = ("the mouth's far corner lies on the cheek's outline (the face mesh cannot see past "
                         "it): that side of the mouth opens and widens less than the visitor's, kept inside the cheek")
@@ -146,16 +149,23 @@ def _gaps(outline: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, np.ndarr
 
 
 class LipsInsideTheFace:
-    """Keeps each frame's lip points inside the face's moved outline: the expression may
-    bring a lip point no nearer the outline than OUTLINE_MARGIN of the face height, or than
-    the head's own turn alone puts it (a head turned further away hides its far corner
-    behind the cheek: that is drawn by depth, back to front, and left as it is).
+    """Keeps each frame's lip points inside the face's outline: the expression may bring a
+    lip point no nearer the outline than OUTLINE_MARGIN of the face height, or, for a point
+    the head's own turn puts nearer than 1 + APPROACH times that, than APPROACH of
+    the margin nearer than it lies then, nor than half as near (`floor`). A head turned
+    further away hides its far corner behind the cheek: that is drawn by depth, back to
+    front, and left as it is.
 
-    The outline is the hull of the face's points as seen, the nose and the lips left out.
-    (The mesh's own outline points are not the cheek's outline on a turned sitter: on one
-    turned 35 degrees they run past the middle of the mouth, 0.003 face heights from it,
-    the far cheek wrapping round behind; and the nose, seen beside the far cheek, would
-    carry the hull out over the background between nose and chin.)"""
+    The outline is the hull of the face's points as seen, the nose and the lips left out,
+    both as the head's motion alone puts them and as the expression moves them: the lips are
+    held off both (`floor`) only where they would come near both, and never let past the
+    cheek as drawn (further than the head's turn alone puts them). (Held off the moved
+    points' outline alone, a cheek the expression drew in pushed the lips in with it, 3 px on
+    a sitter turned 35 degrees, though no lip crossed it. The mesh's own outline points are
+    not the cheek's outline on a turned sitter: on one turned 35 degrees they run past the
+    middle of the mouth, 0.003 face heights from it, the far cheek wrapping round behind; and
+    the nose, seen beside the far cheek, would carry the hull out over the background
+    between nose and chin.)"""
 
     def __init__(self, rest: np.ndarray, sitter_turn: np.ndarray, face_height: float) -> None:
         """`rest`: the points at rest (points x 3, the level frame); `sitter_turn`: its turn
@@ -166,20 +176,43 @@ class LipsInsideTheFace:
     def _outline(self, points: np.ndarray) -> np.ndarray:
         return cheek_outline(points, self.outline_points)
 
+    def floor(self, resting: np.ndarray) -> np.ndarray:
+        """How near the outline each lip point may come, from how near it lies with the head's
+        motion alone (`resting`, signed as `_gaps`). A fixed margin took all the room from a
+        far corner resting just beyond it (Parker's, 6 px from the outline against a 5 px
+        margin: its smile held in most frames of a talking driver, the placed smile's r down
+        from 0.99 to 0.97); so a point resting within 1 + APPROACH margins may come
+        APPROACH of the margin nearer than it rests, but never nearer than half its own gap,
+        and one the turn puts beyond the outline stays where the turn puts it."""
+        m = self.margin
+        near = np.maximum(resting - APPROACH * m, 0.5 * resting)
+        return np.minimum(np.minimum(resting, m), near)
+
     def hold(self, moved: np.ndarray, posed: np.ndarray) -> int:
         """Move (in place, x and y of `moved`) the lip points that the expression brought
         nearer the outline than allowed back inwards; how many. `posed`: the same frame's
         points with the head's motion alone (no expression), in the same units."""
-        gap, inwards = _gaps(self._outline(moved), moved[LIP_POINTS, :2])
-        if gap.min() >= self.margin:  # (none nearer than the margin: nothing to hold, whatever the head's turn allows)
+        kept = self.outline_points
+        drawn = self._outline(moved)
+        gap, inwards = _gaps(drawn, moved[LIP_POINTS, :2])
+        # (None nearer the drawn cheek than the margin: nor nearer the wider outline below.)
+        if gap.min() >= self.margin:
             return 0
-        allowed, _ = _gaps(self._outline(posed), posed[LIP_POINTS, :2])
-        allowed = np.minimum(allowed, self.margin)
-        short = allowed - gap
+        resting, _ = _gaps(self._outline(posed), posed[LIP_POINTS, :2])
+        either = cheek_outline(np.concatenate([moved[kept, :2], posed[kept, :2]]), np.arange(2 * len(kept)))
+        gap_either, inwards_either = _gaps(either, moved[LIP_POINTS, :2])
+        short = self.floor(resting) - gap_either
         held = short > 1e-6
-        if not held.any():
-            return 0
-        moved[LIP_POINTS[held], :2] += short[held, None] * inwards[held]
+        moved[LIP_POINTS[held], :2] += short[held, None] * inwards_either[held]
+        # Never past the cheek as drawn, wherever the expression moved it (the outline torn),
+        # beyond where the head's turn alone puts a lip.
+        past_allowed = np.minimum(resting, 0.0)
+        if held.any() or (gap < past_allowed).any():
+            gap, inwards = _gaps(drawn, moved[LIP_POINTS, :2])
+            past = gap < past_allowed - 1e-6
+            gap = gap - past_allowed
+            moved[LIP_POINTS[past], :2] -= gap[past, None] * inwards[past]
+            held |= past
         return int(held.sum())
 
 
