@@ -402,3 +402,18 @@ def test_upright_the_summary_keeps_room_for_the_tips(tmp_path, size):
     tips = [b for b in boxes if b.text in scene.config.tips]
     assert len(tips) >= min(len(scene.config.tips), 4 if size == (1024, 1280) else 6), [b.text[:20] for b in tips]
     assert not problems(boxes), problems(boxes)
+
+
+@pytest.mark.parametrize("size", [(1080, 1920), (1280, 1024), (3840, 2160)])
+def test_the_machines_account_keeps_one_size_from_reveal_to_reveal(tmp_path, size):
+    """The account of what the machine saw was shrunk to fit its room on each reveal: on an
+    upright 1080x1920 screen its capitals were 28 px on one reveal and 24 on the next, on a 4K
+    wall 54 then 48. Set at one size, a shorter account stands in where room is short."""
+    caps = {}
+    for seed in (3, 7):
+        (tmp_path / f"s{seed}").mkdir()
+        for pilot, shown in quiz_reveals(tmp_path / f"s{seed}", size, seed=seed):
+            accounts = set(quiz_explain.accounts(shown.explanation, shown.item.kind))
+            (told,) = [b for b in pilot.engine.fonts.log.boxes if b.alpha > 0.98 and b.text in accounts]
+            caps[f"{seed}:{shown.item.key}"] = told.cap
+    assert len(set(caps.values())) == 1, caps
