@@ -259,6 +259,19 @@ def test_a_paragraph_never_ends_on_a_lone_word_and_centred_lines_are_even():
     assert two == ["Touch", "anywhere"]
 
 
+def test_a_centred_title_never_breaks_a_word_that_fits_its_column():
+    """Set even, a title took the narrowest width that kept its number of lines, narrower
+    than one of its words: on an upright 1080x1920 title card "Staged, Synthetic, Real"
+    read "Staged, / Synthe- / tic, Real"."""
+    pygame.font.init()
+    fonts = Fonts(1080)
+    font = fonts.get("serif", 96)
+    title = "Staged, Synthetic, Real"
+    for width in range(font.size("Synthetic,")[0] + 2, font.size("Synthetic, Real")[0], 23):
+        lines = fonts.wrap(title, "serif", 96, width, balanced=True)
+        assert " ".join(lines) == title, (width, lines)  # no word broken, no hyphen added
+
+
 def test_chinese_and_japanese_break_between_characters_without_hyphens():
     """They are written without spaces: a caption was one long "word" broken with a hyphen
     between two characters, and a line could start with a full stop."""
