@@ -334,9 +334,14 @@ def test_a_two_line_label_under_the_machines_picture_is_set_close(reveal):
 
 
 @contextlib.contextmanager
-def _played_to_the_summary(tmp_path, size):
-    """A first visitor (no earlier answers) played through the default quiz to its summary,
-    the words drawn recorded."""
+def _played_to_the_summary(tmp_path, size, fresh: bool = True):
+    """A first visitor (no earlier answers; `fresh` False: the answers kept from the visits
+    before, in `tmp_path`) played through the default quiz to its summary, the words drawn
+    recorded."""
+    if fresh and (tmp_path / "state").exists():
+        import shutil
+
+        shutil.rmtree(tmp_path / "state")
     show = default_quiz_show(tmp_path / "quiz.toml", "single", seed=3)
     state = show.config.show.model_copy(update={"state": str(tmp_path / "state")})  # no earlier visitors' answers
     show = dataclasses.replace(show, config=show.config.model_copy(update={"show": state}))
@@ -390,18 +395,34 @@ def test_every_reveal_on_a_5_4_screen_says_what_the_machine_saw(tmp_path):
     assert not missing, missing
 
 
-@pytest.mark.parametrize("size", [(1024, 1280), (720, 1280)])
-def test_upright_the_summary_keeps_room_for_the_tips(tmp_path, size):
-    """At 1024x1280 the five answers' 102 px thumbnails, one under the other, left the card on
-    how to spot a generated face room for one tip of six. Upright the thumbnails give way
-    (down to a line of their words, then in two columns) before the tips do: at 1024x1280
-    four tips, at 720x1280 all six; nothing overlaps, nothing leaves the screen."""
-    with _played_to_the_summary(tmp_path, size) as pilot:
-        scene = pilot.engine.sequencer.current.scene
-        boxes = [b for b in pilot.engine.fonts.log.boxes if b.alpha > 0.98]
-    tips = [b for b in boxes if b.text in scene.config.tips]
-    assert len(tips) >= min(len(scene.config.tips), 4 if size == (1024, 1280) else 6), [b.text[:20] for b in tips]
-    assert not problems(boxes), problems(boxes)
+@pytest.mark.parametrize("size", [(1024, 1280), (720, 1280), (1080, 1920), (800, 480)])
+@pytest.mark.parametrize("visits", [1, 2])
+def test_the_summary_shows_every_tip_and_says_when_more_follow(tmp_path, size, visits):
+    """At 1024x1280 the card on how to spot a generated face held four tips of six, and
+    nothing said there were two more; a second visitor, whose rows say what others did, was
+    shown none (two columns of four-line rows left the card no room). Where the card cannot
+    hold them all, the tips take turns on it, in order, and it says which turn it is and that
+    more follow; nothing overlaps, nothing leaves the screen."""
+    seen: list[str] = []
+    short: list[set[str]] = []  # the words on each frame whose card shows some of the tips
+    for visit in range(visits):
+        with _played_to_the_summary(tmp_path, size, fresh=visit == 0) as pilot:
+            scene = pilot.engine.sequencer.current.scene
+            tips = list(scene.config.tips)
+            while scene.state == "summary":  # (until it gives way to the start card)
+                boxes = [b for b in pilot.engine.fonts.log.boxes if b.alpha > 0.02]
+                assert not problems(boxes), problems(boxes)
+                shown = [b.text for b in boxes if b.text in tips and b.alpha > 0.98]
+                if visit == visits - 1:
+                    seen += shown
+                if len(shown) < len(tips):
+                    short.append({b.text for b in boxes})
+                pilot.advance(1.0)
+    assert set(seen) == set(tips), [t[:20] for t in set(tips) - set(seen)]
+    if short:
+        turns = {words(key, page=page, pages=pages) for key in ("quiz.tips_more", "quiz.tips_last")
+                 for pages in range(2, len(tips) + 1) for page in range(1, pages + 1)}
+        assert all(said & turns for said in short), "there are more tips, and nothing says so"
 
 
 @pytest.mark.parametrize("size", [(1080, 1920), (1280, 1024), (3840, 2160)])
