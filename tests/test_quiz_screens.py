@@ -18,7 +18,7 @@ from installation.harness import run_test
 from installation.preview import single_scene_show
 from installation.scenes import quiz_explain, quiz_layout, quiz_screens
 from installation.scenes.style import rgb
-from installation.textlog import problems
+from installation.textlog import problems, type_side
 from installation.typography import Fonts
 from installation.words import words
 
@@ -97,7 +97,7 @@ def test_the_score_breaks_between_its_parts(reveal, size):
     the" over "machine 0": where it takes two lines it breaks after a dot, never inside a
     part."""
     _, g, _, _, score = reveal(size)
-    fonts = Fonts(min(size))
+    fonts = Fonts(type_side(size))
     lines = fonts.wrap(score, "sans-semibold", 30, g["reveal_column"].width, tier="small")
     assert all(line.rstrip().endswith("·") for line in lines[:-1]), lines
     assert lines[-1].split()[-1].isdigit(), lines

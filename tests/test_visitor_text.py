@@ -18,7 +18,7 @@ import pytest
 
 from installation.config.loader import load_show
 from installation.harness import run_test
-from installation.textlog import problems
+from installation.textlog import problems, type_side
 from installation.typefaces import has_glyph
 from installation.typography import Fonts
 
@@ -67,8 +67,8 @@ def test_default_show_text_is_kiosk_legible_and_never_collides(size, caplog):
 
 def test_type_floors_hold_on_every_screen_shape():
     for size in ((1280, 720), (1080, 1920), (3840, 2160)):
-        fonts = Fonts(min(size))
-        short = min(size)
+        fonts = Fonts(type_side(size))
+        short = type_side(size)
         body = fonts.line("Hello", "serif", 10, (255, 255, 255))
         small = fonts.line("Hello", "sans", 10, (255, 255, 255), tier="small")
         assert fonts._info[id(body)].cap >= short / 45
