@@ -400,7 +400,7 @@ def test_every_reveal_on_a_5_4_screen_says_what_the_machine_saw(tmp_path):
 def test_the_summary_shows_every_tip_and_says_when_more_follow(tmp_path, size, visits):
     """At 1024x1280 the card on how to spot a generated face held four tips of six, and
     nothing said there were two more; a second visitor, whose rows say what others did, was
-    shown none (two columns of four-line rows left the card no room). Where the card cannot
+    shown two (and none once upright type was set larger). Where the card cannot
     hold them all, the tips take turns on it, in order, and it says which turn it is and that
     more follow; nothing overlaps, nothing leaves the screen."""
     seen: list[str] = []

@@ -120,7 +120,8 @@ def draw_summary(scene: QuizScene, surface: pygame.Surface) -> None:
         if tall:
             # No shape leaves every tip its room: the one that leaves the card the most, where
             # the tips take turns. (The last shape tried, two columns, set what other visitors
-            # did four lines to a row at 1024x1280, and left the card no room at all.)
+            # did four lines to a row at 1024x1280 with upright type set larger, and left the
+            # card no room at all.)
             _, card_share, thumb, columns = min(tried, key=lambda shape: shape[0])
             card_x, rows_h, rows = laid_out(card_share, thumb, columns)
     rows_h += first_line.get_height() + f.px(6) if first_line else 0
