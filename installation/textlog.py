@@ -29,6 +29,10 @@ MIN_CAP = {"body": 1 / 45, "small": 1 / 45, "staff": 1 / 90}
 # mean's own gain on 1080x1920, the reveal's verdict read a word or two a line beside its
 # picture, and the eyes a visitor is asked to compare were left out of two reveals of five.)
 UPRIGHT_MOST = 1.2
+# Upright type grows with the geometric mean of the sides only beyond this shape (height over
+# width): a 4:5 screen (1024x1280), the squarest that sets the quiz upright, is as full as its
+# width allows (1.08 times larger type there left the eyes out of its reveals).
+UPRIGHT_FROM = 5 / 4
 MIN_CONTRAST = 4.5  # WCAG AA for normal text
 # Staff text is kept dim on purpose, to neither draw a visitor to a closed kiosk nor burn in:
 # between these contrasts it is seen by someone looking for it (1.6:1 for grey 48 on black)
@@ -40,17 +44,18 @@ SETTLED_ALPHA = 0.98
 
 def type_side(size: tuple[int, int]) -> int:
     """The length type is scaled by on a screen of `size` (the 1080 of a 1920x1080 screen), and
-    what the minimum cap heights (MIN_CAP) are fractions of: the geometric mean of the sides,
-    never more than the height, nor more than UPRIGHT_MOST times the width.
+    what the minimum cap heights (MIN_CAP) are fractions of: the geometric mean of the sides
+    as a 4:5 screen's would be (UPRIGHT_FROM), never less than the width, nor more than the
+    height or UPRIGHT_MOST times the width.
 
     A landscape screen sets type by its height, as it always has. Scaled by the shorter side, an
     upright kiosk (1080x1920) set its body text as small as a wall screen of the same panel read
     from two metres: capitals 1/80 of its height, small words on a tall sign a visitor stands at.
-    Now they are 1.2 times as large there (29 px, 1/66 of the height; 1.06 times at 1024x1280),
-    and the width still holds lines of a readable length; a square screen is where the rules
-    meet, so type does not jump as a screen turns from landscape to upright."""
+    Now they are 1.19 times as large there (29 px, 1/66 of the height), and the width still
+    holds lines of a readable length. A 4:5 screen and a square one set type by the width, as
+    before, so type does not jump as a screen turns from landscape to upright."""
     w, h = size
-    return max(1, round(min((w * h) ** 0.5, h, UPRIGHT_MOST * w)))
+    return max(1, round(min(h, UPRIGHT_MOST * w, max(w, (w * h / UPRIGHT_FROM) ** 0.5))))
 
 
 @dataclass(frozen=True)

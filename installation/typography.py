@@ -51,7 +51,7 @@ class Fonts:
     """Fonts by role and size; size is in pixels at a 1080-pixel type side (textlog.type_side:
     a landscape screen's height, an upright screen's geometric mean, `short_side` here).
 
-    Sizes scale with that side: an upright 1080x1920 screen sets type 1.2 times as large as a
+    Sizes scale with that side: an upright 1080x1920 screen sets type 1.19 times as large as a
     1920x1080 one (by its height it would be 78% larger, lines of a few words), as large as
     its width's line length allows. Every request is raised to the
     tier's minimum cap height (textlog.MIN_CAP): "body" for what visitors read, "small"

@@ -30,7 +30,7 @@ GRID_SHARE = 0.44
 # On an upright screen the share is of the height, and the column below the picture is as
 # wide as the screen: the words need less of it, and the picture (the portrait a visitor
 # moves, above all) keeps most of the 0.52 it had before the grid (at 0.44 it lost a fifth of
-# its size there). 0.485: with upright type set 1.2 times as large (textlog.type_side), the
+# its size there). 0.485: with upright type set 1.19 times as large (textlog.type_side), the
 # composite faces' words no longer fit under a picture of 0.52 on 1080x1920, and their column
 # alone began 68 px higher than every other scene's. A share a scene gives way to is scaled alike.
 UPRIGHT_GRID_SHARE = 0.485

@@ -95,10 +95,7 @@ def geometry(scene: QuizScene) -> dict[str, pygame.Rect]:
     stack_top = max(round(h * 0.16), below_prompt)
     stack_gap = round(h * 0.02)
     stacked = min(round(w * 0.84), (round(h * 0.96) - stack_top - hint_room - stack_gap) // 2)
-    # On a screen taller than wide, one above the other unless side by side is more than a
-    # twentieth larger: side by side at 1024x1280, 410 px against 409 stacked once its type
-    # was set 1.06 times as large, the faces left the lower half of the screen empty.
-    if tall and (stacked > pair_side or portrait_screen((w, h)) and min(stacked, largest) >= 0.95 * side_by_side):
+    if tall and stacked > pair_side:
         stacked = min(stacked, largest)
         x = (w - stacked) // 2
         g["pair_left"] = pygame.Rect(x, stack_top, stacked, stacked)

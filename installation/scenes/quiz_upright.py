@@ -36,7 +36,7 @@ FEATURE_LEAST = 0.2
 MAP_SHARE = 0.3  # of the pictures' width: the map beside the machine's panel
 # Beside the picture the verdict's lines hold this many ems of its answers' type (sans 32),
 # about twenty characters, where a picture no smaller than FACE_LEAST leaves them: upright
-# 1080x1920, with its type set 1.2 times as large (textlog.type_side), the column beside a
+# 1080x1920, with its type set 1.19 times as large (textlog.type_side), the column beside a
 # picture half the width held under 9 ems, two or three words a line ("The machine / leaned
 # towards a / real photograph,"). (Under the row instead, the words left the eyes no room.)
 MEASURE_LEAST = 10
