@@ -49,7 +49,7 @@ def lengthen(model, factor: float) -> None:
 def run(show_path: str, size: tuple[int, int], seconds: float | None, longer: float) -> dict:
     from installation.config.loader import load_show
     from installation.harness import run_test
-    from installation.textlog import MIN_CAP, problems
+    from installation.textlog import MIN_CAP, problems, type_side
 
     show = load_show(show_path)
     if longer > 1:
@@ -75,7 +75,7 @@ def run(show_path: str, size: tuple[int, int], seconds: float | None, longer: fl
                 out["frames"] += 1
                 out["boxes"] += len(boxes)
                 for box in boxes:
-                    ratio = box.cap / (MIN_CAP[box.tier] * min(box.bounds))
+                    ratio = box.cap / (MIN_CAP[box.tier] * type_side(box.bounds))
                     out["cap"][box.tier] = min(out["cap"][box.tier], ratio)
                     if box.contrast is not None and box.tier != "staff":  # (staff text is dim on purpose)
                         out["contrast"] = min(out["contrast"], box.contrast)

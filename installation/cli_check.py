@@ -160,10 +160,11 @@ def _natural_duration(kind, config, show: Show) -> float | None:
     try:
         init_pygame(headless=True)
         from .clock import FakeClock
+        from .textlog import type_side
         from .typography import Fonts
 
         context = SceneContext(clock=FakeClock(), size=show.config.display.size, content_root=show.content_root,
-                               state_dir=show.state_dir, fonts=Fonts(min(show.config.display.size)))
+                               state_dir=show.state_dir, fonts=Fonts(type_side(show.config.display.size)))
         return kind(config, context).natural_duration()
     except Exception:  # a summary line is not worth failing the check over
         return None

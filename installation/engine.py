@@ -32,6 +32,7 @@ from .models.device import use_show_device
 from .scenes.base import SceneContext
 from .screenshots import Screenshots
 from .sequencer import Sequencer
+from .textlog import type_side
 from .typefaces import show_faces
 from .typography import Fonts
 from .words import use_show_words
@@ -96,7 +97,7 @@ class Engine(Commanding, Reloading, Reporting):
         self.clock = clock
         self.size = show.config.display.size
         self.queue = CommandQueue()
-        self.fonts = Fonts(min(self.size), extra_faces=show_faces(show.root))
+        self.fonts = Fonts(type_side(self.size), extra_faces=show_faces(show.root))
         self.frame = pygame.Surface(self.size)
         self.frame.fill((0, 0, 0))
         self.services = services if services is not None else {}

@@ -51,8 +51,12 @@ def greedy_lines(font: pygame.font.Font, words: list[str], width: int, sep: str 
 
 def _balanced(font: pygame.font.Font, words: list[str], width: int, count: int) -> list[str]:
     """The narrowest greedy wrap that still takes `count` lines: even lines. (Greedy line
-    counts only fall as the width grows, so the narrowest such width is found by halving.)"""
-    low, high = 1, width
+    counts only fall as the width grows, so the narrowest such width is found by halving.)
+    Never narrower than its widest word that fits the column: narrower, such a word was broken
+    to even the lines ("Staged, / Synthe- / tic, Real" on an upright title card). (A word
+    wider than the column, Chinese or Japanese without spaces, is broken all the same.)"""
+    fitting = [w for w in (_width(font, word) for word in words) if w <= width]
+    low, high = max(fitting, default=1), width
     while low < high:
         middle = (low + high) // 2
         if len(greedy_lines(font, words, middle)) <= count:

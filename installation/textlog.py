@@ -15,14 +15,24 @@ from dataclasses import dataclass
 import numpy as np
 import pygame
 
-# Minimum cap height of visitor text, as a fraction of the screen's shorter side: 24 px
+# Minimum cap height of visitor text, as a fraction of the screen's type side (type_side): 24 px
 # at 1080p, the least a museum label is set at to be read from two metres (issue 13).
 # Credits and labels ("small") are set smaller than the words they accompany, but never
 # under that floor: at 1/60 (18 px) a credit could not be read from where the visitor stands.
-# Staff text, read up close by someone who knows it is there: 1/90 of the shorter side (12 px
+# Staff text, read up close by someone who knows it is there: 1/90 of the type side (12 px
 # at 1080p). (The closed-hours clock was staff text; it is now set for visitors to read from
 # across the room: installation/runtime/screens.py.)
 MIN_CAP = {"body": 1 / 45, "small": 1 / 45, "staff": 1 / 90}
+# An upright screen sets its type at most this many times its width's own scale: the column
+# under its picture (0.84 of the width) then holds lines nine-tenths as long as a landscape
+# screen's column (0.44 of the width), about 45 characters of body text. (At 4/3, the geometric
+# mean's own gain on 1080x1920, the reveal's verdict read a word or two a line beside its
+# picture, and the eyes a visitor is asked to compare were left out of two reveals of five.)
+UPRIGHT_MOST = 1.2
+# Upright type grows with the geometric mean of the sides only beyond this shape (height over
+# width): a 4:5 screen (1024x1280), the squarest that sets the quiz upright, is as full as its
+# width allows (1.08 times larger type there left the eyes out of its reveals).
+UPRIGHT_FROM = 5 / 4
 MIN_CONTRAST = 4.5  # WCAG AA for normal text
 # Staff text is kept dim on purpose, to neither draw a visitor to a closed kiosk nor burn in:
 # between these contrasts it is seen by someone looking for it (1.6:1 for grey 48 on black)
@@ -30,6 +40,22 @@ MIN_CONTRAST = 4.5  # WCAG AA for normal text
 STAFF_CONTRAST = (1.4, 3.0)
 # Text fading in or out is in passing; its contrast is judged once it has arrived.
 SETTLED_ALPHA = 0.98
+
+
+def type_side(size: tuple[int, int]) -> int:
+    """The length type is scaled by on a screen of `size` (the 1080 of a 1920x1080 screen), and
+    what the minimum cap heights (MIN_CAP) are fractions of: the geometric mean of the sides
+    as a 4:5 screen's would be (UPRIGHT_FROM), never less than the width, nor more than the
+    height or UPRIGHT_MOST times the width.
+
+    A landscape screen sets type by its height, as it always has. Scaled by the shorter side, an
+    upright kiosk (1080x1920) set its body text as small as a wall screen of the same panel read
+    from two metres: capitals 1/80 of its height, small words on a tall sign a visitor stands at.
+    Now they are 1.19 times as large there (29 px, 1/66 of the height), and the width still
+    holds lines of a readable length. A 4:5 screen and a square one set type by the width, as
+    before, so type does not jump as a screen turns from landscape to upright."""
+    w, h = size
+    return max(1, round(min(h, UPRIGHT_MOST * w, max(w, (w * h / UPRIGHT_FROM) ** 0.5))))
 
 
 @dataclass(frozen=True)
@@ -118,8 +144,7 @@ def problems(boxes: list[TextBox]) -> list[str]:
     found: list[str] = []
     visitor = [b for b in boxes if b.tier != "operator" and b.alpha > 0.02]
     for box in visitor:
-        short = min(box.bounds)
-        need = MIN_CAP[box.tier] * short
+        need = MIN_CAP[box.tier] * type_side(box.bounds)
         if box.cap + 0.5 < need:
             found.append(f"{box.tier} text {box.text[:40]!r}: capitals {box.cap} px, need {need:.1f} px")
         if box.contrast is not None and box.tier == "staff":

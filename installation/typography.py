@@ -4,7 +4,7 @@ where they are placed.
 The faces are typefaces.py's (the house faces, Source Serif Pro and Source Sans Pro, cover
 accented Latin, Greek and Cyrillic; faces for other scripts (CJK, Arabic, Hebrew) are added
 as files in the show's `fonts/` folder, docs/languages.md). Sizes are given as pixels at a
-1080-pixel shorter screen side and scaled, so a scene file reads the same on a 720p test
+1080-pixel type side (textlog.type_side) and scaled, so a scene file reads the same on a 720p test
 window, a portrait screen and a 4K wall. Rendered lines are cached: text is drawn every
 frame but rasterised once. Visitor text is drawn with `place()`, which logs its box
 (installation/textlog.py) for the kiosk checks. Where lines break is linebreak.py's.
@@ -48,10 +48,12 @@ def leading_for(size_at_1080: float) -> float:
 
 
 class Fonts:
-    """Fonts by role and size; size is in pixels at a 1080-pixel shorter screen side.
+    """Fonts by role and size; size is in pixels at a 1080-pixel type side (textlog.type_side:
+    a landscape screen's height, an upright screen's geometric mean, `short_side` here).
 
-    Sizes scale with the shorter side, so a portrait screen (1080x1920) sets type as
-    large as a landscape one (1920x1080), not 78% larger. Every request is raised to the
+    Sizes scale with that side: an upright 1080x1920 screen sets type 1.19 times as large as a
+    1920x1080 one (by its height it would be 78% larger, lines of a few words), as large as
+    its width's line length allows. Every request is raised to the
     tier's minimum cap height (textlog.MIN_CAP): "body" for what visitors read, "small"
     for credits and labels, "operator" (no floor) for the maintenance overlay.
     """

@@ -173,14 +173,15 @@ def default_quiz_show(scene_file: Path, mode: str, seed: int):
     return single_scene_show(load_show(REPO / "install.toml"), scene_file)
 
 
-def quiz_reveals(tmp_path: Path, size: tuple[int, int], before_reveal=lambda: None, mode: str = "single"):
-    """The default quiz played through at `size` (a fixed round: seed 7), answered "real" over
+def quiz_reveals(tmp_path: Path, size: tuple[int, int], before_reveal=lambda: None, mode: str = "single",
+                 seed: int = 7):
+    """The default quiz played through at `size` (a fixed round: `seed`), answered "real" over
     OSC each time (in `mode` "pair", the first face): yields (pilot, the item the reveal
     explains: the shown one, or the pair's generated one) at each reveal, `before_reveal`
     called just before it is drawn."""
     from installation.harness import run_test
 
-    show = default_quiz_show(tmp_path / "quiz.toml", mode, seed=7)
+    show = default_quiz_show(tmp_path / "quiz.toml", mode, seed=seed)
     with run_test(show, fps=10, size=size) as pilot:
         pilot.engine.fonts.log.recording = True
         pilot.command("start", scene="quiz")

@@ -160,7 +160,8 @@ UPRIGHT = (540, 960)
 def test_an_upright_screen_shows_the_face_large_with_the_buttons_on_screen(tmp_path):
     """A portrait-turned kiosk: the face a visitor must judge fills the grid's picture box,
     as every scene's picture does (0.82 of a 9:16 screen's width; it was three quarters of
-    it, with the lower fifth of the screen empty), and the question and both buttons still
+    it, with the lower fifth of the screen empty; 0.76 since upright type is set 1.19 times
+    as large and the grid's words need the room), and the question and both buttons still
     fit below it."""
     from installation.scenes.layout import picture_and_column
 
@@ -168,7 +169,7 @@ def test_an_upright_screen_shows_the_face_large_with_the_buttons_on_screen(tmp_p
         pilot.command("start", scene="q")
         g = _scene(pilot)._geometry()
         screen = pygame.Rect((0, 0), UPRIGHT)
-        assert g["single_image"].width >= min(picture_and_column(UPRIGHT)[0].size) >= 0.8 * UPRIGHT[0]
+        assert g["single_image"].width >= min(picture_and_column(UPRIGHT)[0].size) >= 0.75 * UPRIGHT[0]
         assert screen.contains(g["single_image"])
         for button in (g["button_real"], g["button_fake"]):
             assert screen.contains(button) and button.top > g["single_image"].bottom

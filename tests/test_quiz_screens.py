@@ -18,7 +18,7 @@ from installation.harness import run_test
 from installation.preview import single_scene_show
 from installation.scenes import quiz_explain, quiz_layout, quiz_screens
 from installation.scenes.style import rgb
-from installation.textlog import problems
+from installation.textlog import problems, type_side
 from installation.typography import Fonts
 from installation.words import words
 
@@ -97,7 +97,7 @@ def test_the_score_breaks_between_its_parts(reveal, size):
     the" over "machine 0": where it takes two lines it breaks after a dot, never inside a
     part."""
     _, g, _, _, score = reveal(size)
-    fonts = Fonts(min(size))
+    fonts = Fonts(type_side(size))
     lines = fonts.wrap(score, "sans-semibold", 30, g["reveal_column"].width, tier="small")
     assert all(line.rstrip().endswith("·") for line in lines[:-1]), lines
     assert lines[-1].split()[-1].isdigit(), lines
@@ -334,9 +334,14 @@ def test_a_two_line_label_under_the_machines_picture_is_set_close(reveal):
 
 
 @contextlib.contextmanager
-def _played_to_the_summary(tmp_path, size):
-    """A first visitor (no earlier answers) played through the default quiz to its summary,
-    the words drawn recorded."""
+def _played_to_the_summary(tmp_path, size, fresh: bool = True):
+    """A first visitor (no earlier answers; `fresh` False: the answers kept from the visits
+    before, in `tmp_path`) played through the default quiz to its summary, the words drawn
+    recorded."""
+    if fresh and (tmp_path / "state").exists():
+        import shutil
+
+        shutil.rmtree(tmp_path / "state")
     show = default_quiz_show(tmp_path / "quiz.toml", "single", seed=3)
     state = show.config.show.model_copy(update={"state": str(tmp_path / "state")})  # no earlier visitors' answers
     show = dataclasses.replace(show, config=show.config.model_copy(update={"show": state}))
@@ -390,15 +395,46 @@ def test_every_reveal_on_a_5_4_screen_says_what_the_machine_saw(tmp_path):
     assert not missing, missing
 
 
-@pytest.mark.parametrize("size", [(1024, 1280), (720, 1280)])
-def test_upright_the_summary_keeps_room_for_the_tips(tmp_path, size):
-    """At 1024x1280 the five answers' 102 px thumbnails, one under the other, left the card on
-    how to spot a generated face room for one tip of six. Upright the thumbnails give way
-    (down to a line of their words, then in two columns) before the tips do: at 1024x1280
-    four tips, at 720x1280 all six; nothing overlaps, nothing leaves the screen."""
-    with _played_to_the_summary(tmp_path, size) as pilot:
-        scene = pilot.engine.sequencer.current.scene
-        boxes = [b for b in pilot.engine.fonts.log.boxes if b.alpha > 0.98]
-    tips = [b for b in boxes if b.text in scene.config.tips]
-    assert len(tips) >= min(len(scene.config.tips), 4 if size == (1024, 1280) else 6), [b.text[:20] for b in tips]
-    assert not problems(boxes), problems(boxes)
+@pytest.mark.parametrize("size", [(1024, 1280), (720, 1280), (1080, 1920), (800, 480)])
+@pytest.mark.parametrize("visits", [1, 2])
+def test_the_summary_shows_every_tip_and_says_when_more_follow(tmp_path, size, visits):
+    """At 1024x1280 the card on how to spot a generated face held four tips of six, and
+    nothing said there were two more; a second visitor, whose rows say what others did, was
+    shown two (and none once upright type was set larger). Where the card cannot
+    hold them all, the tips take turns on it, in order, and it says which turn it is and that
+    more follow; nothing overlaps, nothing leaves the screen."""
+    seen: list[str] = []
+    short: list[set[str]] = []  # the words on each frame whose card shows some of the tips
+    for visit in range(visits):
+        with _played_to_the_summary(tmp_path, size, fresh=visit == 0) as pilot:
+            scene = pilot.engine.sequencer.current.scene
+            tips = list(scene.config.tips)
+            while scene.state == "summary":  # (until it gives way to the start card)
+                boxes = [b for b in pilot.engine.fonts.log.boxes if b.alpha > 0.02]
+                assert not problems(boxes), problems(boxes)
+                shown = [b.text for b in boxes if b.text in tips and b.alpha > 0.98]
+                if visit == visits - 1:
+                    seen += shown
+                if len(shown) < len(tips):
+                    short.append({b.text for b in boxes})
+                pilot.advance(1.0)
+    assert set(seen) == set(tips), [t[:20] for t in set(tips) - set(seen)]
+    if short:
+        turns = {words(key, page=page, pages=pages) for key in ("quiz.tips_more", "quiz.tips_last")
+                 for pages in range(2, len(tips) + 1) for page in range(1, pages + 1)}
+        assert all(said & turns for said in short), "there are more tips, and nothing says so"
+
+
+@pytest.mark.parametrize("size", [(1080, 1920), (1280, 1024), (3840, 2160)])
+def test_the_machines_account_keeps_one_size_from_reveal_to_reveal(tmp_path, size):
+    """The account of what the machine saw was shrunk to fit its room on each reveal: on an
+    upright 1080x1920 screen its capitals were 28 px on one reveal and 24 on the next, on a 4K
+    wall 54 then 48. Set at one size, a shorter account stands in where room is short."""
+    caps = {}
+    for seed in (3, 7):
+        (tmp_path / f"s{seed}").mkdir()
+        for pilot, shown in quiz_reveals(tmp_path / f"s{seed}", size, seed=seed):
+            accounts = set(quiz_explain.accounts(shown.explanation, shown.item.kind))
+            (told,) = [b for b in pilot.engine.fonts.log.boxes if b.alpha > 0.98 and b.text in accounts]
+            caps[f"{seed}:{shown.item.key}"] = told.cap
+    assert len(set(caps.values())) == 1, caps

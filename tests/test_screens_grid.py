@@ -157,6 +157,19 @@ def test_no_words_on_any_screen_are_smaller_than_a_museum_label(size):
     assert not small, f"capitals under {need:.1f} px: {sorted(small)}"
 
 
+@pytest.mark.parametrize("size", SIZES)
+def test_upright_the_words_are_set_for_the_screens_height(size):
+    """Type was scaled by the shorter side: on an upright 1080x1920 kiosk every credit, label
+    and sentence at the kiosk minimum had 24 px capitals, 1/80 of the height, as small as on
+    the same panel hung landscape on a wall. Upright, the least capitals are now at least 1/70
+    of the height (29 px there); a landscape screen's type is as it was (24 px at 1080p)."""
+    least = min(b.cap for boxes in _frames(size).values() for b in boxes)
+    if size[1] > size[0]:
+        assert least >= size[1] / 70, (least, size)
+    else:
+        assert least <= MUSEUM_MINIMUM_CAP_AT_1080 * size[1] / 1080 + 1, (least, size)
+
+
 def _quiz_show(root, sides: dict[str, int], mode: str, size: tuple[int, int]):
     """A quiz of our own pictures: real ones `sides['real']` px square, generated ones
     `sides['fake']` px (pictures of different sizes, as a gallery's own may be)."""

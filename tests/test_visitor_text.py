@@ -18,7 +18,7 @@ import pytest
 
 from installation.config.loader import load_show
 from installation.harness import run_test
-from installation.textlog import problems
+from installation.textlog import problems, type_side
 from installation.typefaces import has_glyph
 from installation.typography import Fonts
 
@@ -67,8 +67,8 @@ def test_default_show_text_is_kiosk_legible_and_never_collides(size, caplog):
 
 def test_type_floors_hold_on_every_screen_shape():
     for size in ((1280, 720), (1080, 1920), (3840, 2160)):
-        fonts = Fonts(min(size))
-        short = min(size)
+        fonts = Fonts(type_side(size))
+        short = type_side(size)
         body = fonts.line("Hello", "serif", 10, (255, 255, 255))
         small = fonts.line("Hello", "sans", 10, (255, 255, 255), tier="small")
         assert fonts._info[id(body)].cap >= short / 45
@@ -257,6 +257,19 @@ def test_a_paragraph_never_ends_on_a_lone_word_and_centred_lines_are_even():
     # A line above with only two words keeps them (taking one would leave a lone word there).
     two = fonts.wrap("Touch anywhere", "serif", 44, font.size("anywhere")[0] + 2)
     assert two == ["Touch", "anywhere"]
+
+
+def test_a_centred_title_never_breaks_a_word_that_fits_its_column():
+    """Set even, a title took the narrowest width that kept its number of lines, narrower
+    than one of its words: on an upright 1080x1920 title card "Staged, Synthetic, Real"
+    read "Staged, / Synthe- / tic, Real"."""
+    pygame.font.init()
+    fonts = Fonts(1080)
+    font = fonts.get("serif", 96)
+    title = "Staged, Synthetic, Real"
+    for width in range(font.size("Synthetic,")[0] + 2, font.size("Synthetic, Real")[0], 23):
+        lines = fonts.wrap(title, "serif", 96, width, balanced=True)
+        assert " ".join(lines) == title, (width, lines)  # no word broken, no hyphen added
 
 
 def test_chinese_and_japanese_break_between_characters_without_hyphens():

@@ -23,12 +23,13 @@ def check_words_fit(show: Any) -> list[Problem]:
     from ..engine import init_pygame
     from ..scenes import SCENE_KINDS
     from ..scenes.base import SceneContext
+    from ..textlog import type_side
     from ..typefaces import show_faces
     from ..typography import Fonts
 
     init_pygame(headless=True)
     size = tuple(show.config.display.size)
-    fonts = Fonts(min(size), extra_faces=show_faces(show.root))
+    fonts = Fonts(type_side(size), extra_faces=show_faces(show.root))
     problems = []
     for scene_id, config in show.scenes.items():
         kind = SCENE_KINDS.get(config.type)

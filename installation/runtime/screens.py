@@ -19,8 +19,8 @@ CLOCK_MOVE_S = 60.0
 # gallery. It was grey 48 at 1.6:1, set as staff text at 1/90 of the shorter side: at 720x1280
 # its capitals were 8 px, a speck nobody could read from more than an arm's length.
 CLOCK_COLOUR = (128, 128, 128)
-# Design px at a 1080-pixel shorter side (typography.Fonts): capitals about a tenth of the
-# shorter side (70 px at 720x1280), about four times a museum label's, which is set to be read
+# Design px at a 1080-pixel type side (typography.Fonts): capitals about a tenth of the
+# type side (70 px at 1280x720), about four times a museum label's, which is set to be read
 # from two metres: the clock is read from across the room.
 CLOCK_SIZE = 150
 
@@ -48,10 +48,12 @@ class ClosedClock:
     def _fonts_for(self, size: tuple[int, int]):
         if self.fonts is not None:
             return self.fonts
-        if self._own is None or self._own.short_side != min(size):
+        from ..textlog import type_side
+
+        if self._own is None or self._own.short_side != type_side(size):
             from ..typography import Fonts
 
-            self._own = Fonts(min(size))
+            self._own = Fonts(type_side(size))
         return self._own
 
     def _text(self, fonts):

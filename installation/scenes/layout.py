@@ -29,9 +29,11 @@ SCALES = (1.0, 0.94, 0.88, 0.82, 0.76, 0.7, 0.64, 0.58)
 GRID_SHARE = 0.44
 # On an upright screen the share is of the height, and the column below the picture is as
 # wide as the screen: the words need less of it, and the picture (the portrait a visitor
-# moves, above all) keeps the 0.52 it had before the grid (at 0.44 it lost a fifth of its
-# size there). A share a scene gives way to is scaled alike.
-UPRIGHT_GRID_SHARE = 0.52
+# moves, above all) keeps most of the 0.52 it had before the grid (at 0.44 it lost a fifth of
+# its size there). 0.485: with upright type set 1.19 times as large (textlog.type_side), the
+# composite faces' words no longer fit under a picture of 0.52 on 1080x1920, and their column
+# alone began 68 px higher than every other scene's. A share a scene gives way to is scaled alike.
+UPRIGHT_GRID_SHARE = 0.485
 
 # A picture drawn more than this many times its own pixels looks soft from two metres:
 # `bayard check` warns about a photograph that would be, and the quiz never draws one so.
@@ -137,7 +139,7 @@ def giving_way(layout: Callable[[float], tuple[pygame.Rect, pygame.Rect]], share
     `least`, whose column holds `need(column)` pixels of words at the smallest type scale,
     and how many pixels the words overrun that column (0: they fit).
 
-    Type is sized by the screen's shorter side, so on a 5:4 screen (1280x1024) it is
+    Type is sized by the screen's height (textlog.type_side), so on a 5:4 screen (1280x1024) it is
     nearly as large as at 1080p while a half-width picture leaves the words a column of
     500 px: they ran into the credit and off the screen. There the picture gives way. When
     no share lets them fit (a long translation), the words get the most room there is (the

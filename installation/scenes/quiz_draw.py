@@ -17,7 +17,11 @@ from ..words import words
 from . import quiz_explain as explain
 from .style import rgb
 
-ACCOUNT_SIZES = (40, 34, 30)  # the reveal's account of the machine, largest first
+# The reveal's account of the machine is set at one size on every reveal; where room is short a
+# shorter account stands in (quiz_explain.accounts), never smaller type. Shrunk to fit its room
+# (40, 34 or 30), it changed size from one reveal to the next, as the verdict above it and the
+# credit below took a line more or less (on 1080x1920: 28 px capitals, then 24, then 28).
+ACCOUNT_SIZE = 30
 REAL_COLOUR = (120, 178, 214)  # typical photograph curve
 FAKE_COLOUR = (226, 112, 92)  # typical generated curve
 
@@ -265,20 +269,20 @@ def eyes_panel_grown(fonts, width: int, explanation: Explanation, most: int) -> 
 
 
 def account(fonts, explained, ink, width: int, room: int) -> pygame.Surface | None:
-    """The fullest account of what the machine saw that fits `room` px: what it saw
-    first, then the rest (see quiz_explain.accounts); None where not even the shortest fits."""
+    """The fullest account of what the machine saw that fits `room` px at ACCOUNT_SIZE: what
+    it saw first, then the rest (see quiz_explain.accounts); None where not even the shortest
+    fits."""
     for why in explain.accounts(explained.explanation, explained.item.kind):
-        for size in ACCOUNT_SIZES:
-            text = fonts.block(why, "serif-light", size, ink, width, tier="small")
-            if text.get_height() <= room:
-                return text
+        text = fonts.block(why, "serif-light", ACCOUNT_SIZE, ink, width, tier="small")
+        if text.get_height() <= room:
+            return text
     return None
 
 
 def account_least(fonts, explained, ink, width: int) -> int:
-    """The height of the shortest account at its smallest size."""
+    """The height of the shortest account."""
     shortest = explain.accounts(explained.explanation, explained.item.kind)[-1]
-    return fonts.block(shortest, "serif-light", ACCOUNT_SIZES[-1], ink, width, tier="small").get_height()
+    return fonts.block(shortest, "serif-light", ACCOUNT_SIZE, ink, width, tier="small").get_height()
 
 
 def tick(surface: pygame.Surface, centre: tuple[int, int], size: int, good: bool) -> None:

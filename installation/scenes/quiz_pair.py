@@ -16,12 +16,20 @@ if TYPE_CHECKING:
     from .quiz import QuizScene
 
 
+# Design px: the least side of each face of a stacked pair on the reveal, its label beside it
+# reaching past the picture's box where the box is narrower than both.
+LEAST_PAIR = 64
+
+
 def pair_half(scene: QuizScene, box: pygame.Rect, question) -> int:
     """The side of each face of a pair shown in `box`: one above the other (as the question
     stacked them), they leave their labels room beside them."""
-    half = box.height // 2 - scene.context.fonts.px(6)
+    f = scene.context.fonts
+    half = box.height // 2 - f.px(6)
     if stacked(geometry(scene)):
-        half = min(half, box.width - label_room(scene, question))
+        # (never under LEAST_PAIR: where the pictures are small, as a gallery's own may be, the
+        # labels beside left a 2160x3840 screen's faces less than nothing, and the reveal failed)
+        half = min(half, max(box.width - label_room(scene, question), f.px(LEAST_PAIR)))
     return half
 
 

@@ -10,11 +10,17 @@ import pygame
 
 from ..words import words
 from . import quiz_draw as draw
-from .layout import upright_layout
+from .layout import hang, picture_and_column, upright_layout
 from .quiz_draw import colours
+from .style import fade
 
 if TYPE_CHECKING:
     from .quiz import QuizScene
+
+# Where the card cannot hold every tip at once, each turn of tips stays this long (read at a
+# kiosk, a tip of two lines takes four or five seconds, and a turn holds two to four), or
+# less, where more turns than that would outlast the summary (summary_seconds).
+TIP_TURN_S = 12.0
 
 
 def draw_summary(scene: QuizScene, surface: pygame.Surface) -> None:
@@ -30,14 +36,20 @@ def draw_summary(scene: QuizScene, surface: pygame.Surface) -> None:
     left = round(w * 0.06)
     heading = f.block(words("quiz.summary", you=scene.visitor_score, total=n, machine=machine),
                       "serif-semibold", 60, fg, w - 2 * left)
-    f.place(surface, heading, (left, round(h * 0.07)))
     again = pygame.Rect(left, round(h * 0.88), round(w * 0.3), f.px(90))
     # The card on how to spot a generated face: beside the answers, or below them on a
     # screen turned upright (beside them there, the answers wrapped a word to a line).
     tall = upright_layout((w, h))
+    heading_y = round(h * 0.07)
+    if tall:
+        # Upright the heading's capitals hang on the grid's top line and the button stands on
+        # its foot, as the question's picture and buttons do: the card between needs the room.
+        box, column = picture_and_column((w, h), upright=True)
+        heading_y, again.bottom = hang(f, heading, box.y), column.bottom
+    f.place(surface, heading, (left, heading_y))
     # Upright, the answers follow the heading closely: the card below them needs the room
     # (at 0.2 of the height, two of its six tips were left out at the kiosk minimum).
-    below_heading = round(h * 0.07) + heading.get_height() + f.px(30)
+    below_heading = heading_y + heading.get_height() + f.px(30)
     top = below_heading + f.px(20) if tall else max(round(h * 0.2), below_heading)
     thumb = round(min(h * 0.105, w * 0.1))
     # Per question: thumbnail(s) and what other visitors did. When nobody else has answered
@@ -77,14 +89,14 @@ def draw_summary(scene: QuizScene, surface: pygame.Surface) -> None:
         # Upright the card under the rows holds every tip: the thumbnails give way first,
         # down to a line of the rows' words (at 1024x1280, 102 px thumbnails left the card
         # room for one tip of five).
-        room -= _card_height(scene, f, w - 2 * left, len(scene.config.tips)) + f.px(30 + 30) - f.px(12)
+        room -= _card_height(scene, f, w - 2 * left, scene.config.tips) + f.px(30 + 30) - f.px(12)
         least = max(f.px(56), f.get("sans", 28, "small").get_linesize())
         sides = range(thumb, least - 1, -f.px(8))
         # then two columns of rows (their words are short: "Real.", or what others did)
         shapes = [(0.43, side, columns) for columns in (1, 2) for side in sides]
     else:
         shapes += [(share, thumb, 1) for share in (0.4, 0.37, 0.34)]
-    for card_share, thumb, columns in shapes:
+    def laid_out(card_share: float, thumb: int, columns: int) -> tuple[int, int, list]:
         # (0.43 of the width: with tips at the kiosk minimum, a third of it held four of six.)
         card_x = round(w * 0.95) - round(w * card_share)
         text_right = w - left if tall else card_x - f.px(40)
@@ -96,8 +108,22 @@ def draw_summary(scene: QuizScene, surface: pygame.Surface) -> None:
             rows.append((record, column_x, x, said, max(thumb, said.get_height() if said is not None else 0)))
         rows_h = max(sum(row_h + f.px(14) for _, c, *_, row_h in rows if c == column_x)
                      for column_x in {row[1] for row in rows})
+        return card_x, rows_h, rows
+
+    tried = []
+    for card_share, thumb, columns in shapes:
+        card_x, rows_h, rows = laid_out(card_share, thumb, columns)
+        tried.append((rows_h, card_share, thumb, columns))
         if rows_h <= room:
             break
+    else:
+        if tall:
+            # No shape leaves every tip its room: the one that leaves the card the most, where
+            # the tips take turns. (The last shape tried, two columns, set what other visitors
+            # did four lines to a row at 1024x1280 with upright type set larger, and left the
+            # card no room at all.)
+            _, card_share, thumb, columns = min(tried, key=lambda shape: shape[0])
+            card_x, rows_h, rows = laid_out(card_share, thumb, columns)
     rows_h += first_line.get_height() + f.px(6) if first_line else 0
     if tall:
         card = pygame.Rect(left, top + rows_h + f.px(30), w - 2 * left, 0)
@@ -119,19 +145,26 @@ def draw_summary(scene: QuizScene, surface: pygame.Surface) -> None:
     if first_line is not None and y + first_line.get_height() < again.y - f.px(12):
         f.place(surface, first_line, (left, y + f.px(6)))
     title = f.block(words("quiz.tips_title"), "serif-semibold", 38, accent, card.width - f.px(60))
-    # As many tips as the card holds, in order, at a size a kiosk can read (the five
-    # default tips once ran off the card and the bottom of the screen); the card is as
-    # tall as what it holds.
+    # Every tip, at a size a kiosk can read (the five default tips once ran off the card and
+    # the bottom of the screen): as many as the card holds, in order, and where that is not
+    # all of them, the rest in turn, the card saying which turn it is (at 1024x1280 it held
+    # four of six, and nothing said there were more). The card is as tall as its fullest turn.
     room = card.height - f.px(30 + 20 + 24) - title.get_height()
-    tips = []
-    for tip in scene.config.tips:
-        block = f.block(tip, "sans", 25, fg, card.width - f.px(80), tier="small")
-        if block.get_height() > room:
-            break
-        tips.append(block)
-        room -= block.get_height() + f.px(16)
-    if tips:  # (a screen too small for even one: no card)
-        card.height -= max(0, room)
+    pages = tip_pages(f, scene.config.tips, fg, card.width - f.px(80), room)
+    # Which turn it is: upright on the button's line, beside it (inside the card, under a
+    # second visitor's answers, it took the room of the card's one tip); beside the answers,
+    # at the card's foot.
+    mark, mark_width = None, card.right - again.right - f.px(40) if tall else card.width - f.px(80)
+    if len(pages) > 1 and not tall:
+        mark = _turn_line(f, dim, mark_width, 1, len(pages) + 1)
+        pages = tip_pages(f, scene.config.tips, fg, card.width - f.px(80), room - mark.get_height() - f.px(16))
+    if pages:  # (a screen too small for even one: no card)
+        # Every turn is shown before the summary gives way to the start card.
+        turn_s = min(TIP_TURN_S, scene.config.summary_seconds / len(pages))
+        turn = int(scene.state_t // turn_s) % len(pages)
+        tips = pages[turn]
+        tallest = max(sum(block.get_height() + f.px(16) for block in page) for page in pages)
+        card.height -= max(0, room - tallest - (mark.get_height() + f.px(16) if mark is not None else 0))
         pygame.draw.rect(surface, (30, 28, 34), card, border_radius=f.px(16))
         cy = card.y + f.px(30)
         f.place(surface, title, (card.x + f.px(30), cy))
@@ -141,18 +174,45 @@ def draw_summary(scene: QuizScene, surface: pygame.Surface) -> None:
         # minimum).
         tip_font = f.get("sans", 25, "small")
         bullet_drop = tip_font.get_ascent() - tip_font.metrics("x")[0][3] // 2
+        shown = fade(scene.state_t % turn_s, 0.0, None, 0.6) if len(pages) > 1 else 1.0
         for block in tips:
             pygame.draw.circle(surface, accent, (card.x + f.px(40), cy + bullet_drop), f.px(5))
-            f.place(surface, block, (card.x + f.px(56), cy))
+            f.place(surface, block, (card.x + f.px(56), cy), alpha=shown)
             cy += block.get_height() + f.px(16)
+        if len(pages) > 1:
+            mark = _turn_line(f, dim, mark_width, turn + 1, len(pages), "right" if tall else "left")
+            f.place(surface, mark, (card.right - mark_width, again.centery - mark.get_height() // 2) if tall
+                    else (card.x + f.px(56), card.bottom - f.px(24) - mark.get_height()))
     draw.button(surface, f, again, words("quiz.again"), accent, (20, 18, 16), 36)
 
 
-def _card_height(scene: QuizScene, f, width: int, count: int) -> int:
-    """How tall the tips' card `width` px wide stands with its first `count` tips (as
-    draw_summary sets them)."""
+def tip_pages(f, tips: list[str], ink, width: int, room: int) -> list[list[pygame.Surface]]:
+    """The tips set `width` px wide, in turns of as many as `room` px holds, in order (none
+    where not even one tip fits)."""
+    pages: list[list[pygame.Surface]] = [[]]
+    left = room
+    for tip in tips:
+        block = f.block(tip, "sans", 25, ink, width, tier="small")
+        if block.get_height() > room:
+            break
+        if block.get_height() > left:
+            pages.append([])
+            left = room
+        pages[-1].append(block)
+        left -= block.get_height() + f.px(16)
+    return [page for page in pages if page]
+
+
+def _card_height(scene: QuizScene, f, width: int, tips: list[str]) -> int:
+    """How tall the tips' card `width` px wide stands holding `tips` (as draw_summary sets
+    them)."""
     fg, accent, _ = colours(scene)
     title = f.block(words("quiz.tips_title"), "serif-semibold", 38, accent, width - f.px(60))
-    tips = [f.block(tip, "sans", 25, fg, width - f.px(80), tier="small")
-            for tip in scene.config.tips[:count]]
-    return f.px(30 + 20 + 24) + title.get_height() + sum(tip.get_height() + f.px(16) for tip in tips)
+    blocks = [f.block(tip, "sans", 25, fg, width - f.px(80), tier="small") for tip in tips]
+    return f.px(30 + 20 + 24) + title.get_height() + sum(block.get_height() + f.px(16) for block in blocks)
+
+
+def _turn_line(f, ink, width: int, turn: int, turns: int, align: str = "left") -> pygame.Surface:
+    """The card's line saying which turn of tips it shows, and whether more follow."""
+    text = words("quiz.tips_more" if turn < turns else "quiz.tips_last", page=turn, pages=turns)
+    return f.block(text, "sans", 25, ink, width, tier="small", align=align)

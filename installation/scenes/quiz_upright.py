@@ -34,6 +34,12 @@ FACE_MOST = 0.5
 # highlight a visitor looks for a ring of several).
 FEATURE_LEAST = 0.2
 MAP_SHARE = 0.3  # of the pictures' width: the map beside the machine's panel
+# Beside the picture the verdict's lines hold this many ems of its answers' type (sans 32),
+# about twenty characters, where a picture no smaller than FACE_LEAST leaves them: upright
+# 1080x1920, with its type set 1.19 times as large (textlog.type_side), the column beside a
+# picture half the width held under 9 ems, two or three words a line ("The machine / leaned
+# towards a / real photograph,"). (Under the row instead, the words left the eyes no room.)
+MEASURE_LEAST = 10
 
 
 def least_tile(size: tuple[int, int]) -> int:
@@ -80,7 +86,8 @@ def verdict_beside(fonts, screen_width: int, g: dict[str, pygame.Rect], verdict_
     at the left with the machine's panel beside it, all ending by `bottom` (where the
     account of the machine begins at the latest): the largest picture from FACE_MOST down to
     FACE_LEAST of the screen's width whose panel still shows the eyes (or the curve) at
-    least FEATURE_LEAST of the width; None where none does.
+    least FEATURE_LEAST of the width, and leaves the verdict's lines MEASURE_LEAST ems where
+    any does; None where none does.
 
     On a 4:5 screen (1024x1280) a row of picture and map, the panel and all the words under
     them left the eyes no room; moved aside for them, the picture a visitor had been asked
@@ -94,6 +101,11 @@ def verdict_beside(fonts, screen_width: int, g: dict[str, pygame.Rect], verdict_
     between, gap = fonts.px(BETWEEN), fonts.px(30)
     least = max(round(FEATURE_LEAST * screen_width), fonts.px(draw.LEAST_EYES))
     side = min(largest, round(FACE_MOST * screen_width))
+    # The picture gives way first to the verdict's measure, down to the least picture.
+    measure = MEASURE_LEAST * fonts.size("sans", 32)
+    while (frame.width - image_width(side) - between < measure
+           and side - max(1, fonts.px(16)) >= round(FACE_LEAST * screen_width)):
+        side -= max(1, fonts.px(16))
     while True:
         wide = image_width(side)
         verdict = pygame.Rect(frame.x + wide + between, frame.y, frame.right - frame.x - wide - between, 0)
