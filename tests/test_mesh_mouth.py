@@ -489,3 +489,27 @@ def test_a_portrait_gone_is_not_kept_by_its_mouths_painters_nor_shares_their_rea
     assert second.rig.readings.passages is None  # nothing read for it yet, nothing handed over
     _opened(second, (0.4, 0.0, 0.0, 0.0))
     assert second.rig.readings.passages is not read.passages
+
+
+def test_a_mouth_parted_less_than_a_pixel_on_a_small_face_is_a_faint_line_not_a_dark_slot(stack, sitter):
+    """On a face 120 px high a pixel is a hundredth of its height, and what the visitor opens
+    beyond the sitter's closed lips is less than a pixel for much of a talking visitor's
+    time: the opening's dark then fades in with the pixels opened (`mouth.OPENING_FADE_PX`), a
+    painted slot's share of a pixel. Faded in over a share of the face instead (0.65 px here),
+    a mouth parted by half a pixel was painted as a whole dark slot: a small photograph's mouth
+    read as opening in steps (mouth r 0.83 -> 0.80 on twelve small sitters, a man talking)."""
+    small = cv2.resize(sitter, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+    animator = MeshAnimator(small, stack)
+    assert animator.rig.face_height < 130  # a small face
+    light = {}
+    for share in (0.0125, 0.05):  # parted about half a pixel beyond where paint starts; widely
+        out, dst, _ = _opened(animator, (0.0, 0.0, 0.0, 0.0, 0.0), share=share)
+        centre = dst[list(INNER_LIPS), :2].mean(0)
+        x = round(centre[0])
+        column = out[:, x - 3:x + 4].astype(np.float32) @ LUMA
+        rows = slice(int(np.floor(dst[13, 1])), int(np.ceil(dst[14, 1])) + 1)
+        light[share] = float(column[rows].min(axis=0).mean())
+    lip = float(animator.rig.palette.lip @ LUMA)
+    # The slight parting darkens the lip line, but well short of the wide opening's dark
+    # (0.52 of it; 0.96 faded in over 0.65 px).
+    assert lip - light[0.0125] < 0.7 * (lip - light[0.05])
