@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import stat
 import threading
 from pathlib import Path
@@ -53,6 +54,34 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 
 def atomic_write_text(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # (another user's process: it exists)
+        return True
+    return True
+
+
+def remove_leftover_temps(path: Path) -> None:
+    """Remove the temporary files atomic_write_bytes left beside `path` in processes that are
+    gone (a kill or a power cut mid-write): each run names its own, so none is ever reused
+    and they would pile up. A live process's (the old show still exiting while the new one
+    starts) is left to finish its write."""
+    path = Path(path)
+    pattern = re.compile(rf"\.{re.escape(path.name)}\.([0-9]+)\.[0-9]+\.tmp")
+    try:
+        names = os.listdir(path.parent)
+    except OSError:
+        return
+    for name in names:
+        match = pattern.fullmatch(name)
+        if match and int(match.group(1)) != os.getpid() and not _running(int(match.group(1))):
+            with contextlib.suppress(OSError):
+                os.unlink(path.parent / name)
 
 
 _UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")
