@@ -181,10 +181,14 @@ def test_the_folder_is_bounded_least_recently_used_first(tmp_path, monkeypatch):
     assert kept.recall("sha0") is not None  # used now: the last to go
     left = tmp_path / "verdicts" / ".abc.npz.99999999.tmp"  # a write an earlier run's kill cut short
     left.write_bytes(b"half")
+    # the old show still exiting as the new one starts: its write goes on and is renamed after
+    writing = tmp_path / "verdicts" / f".def.npz.{os.getppid()}.1234.tmp"
+    writing.write_bytes(b"half")
     kept.prune()
     assert len(list((tmp_path / "verdicts").glob("*.npz"))) == 3
     assert kept.recall("sha0") is not None
     assert not left.exists()
+    assert writing.exists()
 
 
 def test_the_face_detectors_explanation_comes_back_whole(tmp_path):
