@@ -250,3 +250,29 @@ def test_two_workers_keeping_the_same_verdict_at_once_leave_it_whole(tmp_path, m
     assert not [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
     assert KeptVerdicts(tmp_path / "v", detector).recall("same") is not None
     assert not list((tmp_path / "v").glob(".*.tmp"))
+
+
+def test_check_says_how_many_verdicts_are_kept_and_where(tmp_path, monkeypatch, capsys):
+    from installation.cli import main
+
+    show, weights = _setup(tmp_path)
+    folder = verdicts_folder(tmp_path / "var")
+    assert main(["check", "--fast", "--show", str(show)]) == 0
+    before = [line for line in capsys.readouterr().out.splitlines() if line.startswith("Quiz verdicts kept:")]
+    assert before == [f"Quiz verdicts kept: none yet in {folder}: each quiz picture is judged at the first start "
+                      "and kept there for the next"]
+    _start(show, CountingDetector(weights), monkeypatch)
+    size = sum(p.stat().st_size for p in folder.glob("*.npz"))
+    assert main(["check", "--fast", "--show", str(show)]) == 0
+    after = [line for line in capsys.readouterr().out.splitlines() if line.startswith("Quiz verdicts kept:")]
+    assert after == [f"Quiz verdicts kept: 8 ({size / 2**20:.1f} MB) in {folder}, read back at each start instead "
+                     f"of judged again; at most {quiz_verdicts.MAX_FILES} files and "
+                     f"{quiz_verdicts.MAX_BYTES // 2**20} MB, the least recently used go first"]
+
+
+def test_check_says_nothing_of_kept_verdicts_for_a_quiz_without_a_machine(tmp_path, capsys):
+    from installation.cli import main
+
+    show = _show(tmp_path, extra_keys='detector = "none"')
+    main(["check", "--fast", "--show", str(show)])
+    assert "Quiz verdicts" not in capsys.readouterr().out

@@ -51,6 +51,21 @@ def verdicts_folder(state_dir: Path) -> Path:
     return Path(state_dir) / "quiz" / "verdicts"
 
 
+def kept_on_disk(folder: Path) -> tuple[int, int]:
+    """How many verdicts `folder` keeps and their bytes (none: 0, 0); OSError where it cannot
+    be read."""
+    count = size = 0
+    try:
+        entries = list(os.scandir(folder))
+    except FileNotFoundError:
+        return 0, 0
+    for entry in entries:
+        if entry.name.endswith(".npz") and entry.is_file(follow_symlinks=False):
+            count += 1
+            size += entry.stat(follow_symlinks=False).st_size
+    return count, size
+
+
 class Unkeepable(ValueError):
     """An explanation holding something this format does not write (a new backend's field)."""
 
