@@ -57,11 +57,13 @@ def test_a_write_a_kill_cut_short_is_cleared_at_the_next_start(tmp_path):
     QuizStats(path).save()
     left = tmp_path / f".quiz.json.{gone.pid}.1234.tmp"
     left.write_text('{"version": 1, "ite', encoding="utf-8")
+    kept_items = tmp_path / f".quiz.last-good-items.json.{gone.pid}.1234.tmp"
+    kept_items.write_text('{"version": 1, "ite', encoding="utf-8")
     running = tmp_path / f".quiz.json.{os.getppid()}.1234.tmp"  # (the old show, still exiting)
     running.write_text('{"version": 1, "ite', encoding="utf-8")
     stats = QuizStats(path)
     stats.answered("a.png", True)
     stats.save()
-    assert not left.exists()
+    assert not left.exists() and not kept_items.exists()
     assert running.exists()
     assert QuizStats(path).share_correct("a.png") == 1.0

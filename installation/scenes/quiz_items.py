@@ -129,7 +129,8 @@ class QuizStats:
         self.path = path
         self.items: dict[str, dict[str, int]] = {}
         self._load()
-        remove_leftover_temps(path)  # (a write a kill or power cut left unfinished)
+        # (writes a kill or power cut left unfinished: these counts', the kept items' of any quiz scene)
+        remove_leftover_temps(path.parent, any_name=True)
         with contextlib.suppress(OSError):  # (where earlier versions wrote theirs)
             path.with_name(path.name + ".tmp").unlink(missing_ok=True)
 
