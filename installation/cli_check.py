@@ -75,6 +75,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     print(osc_line)
     print(state_line)
     print(films_line)
+    verdicts_line = _kept_verdicts_line(show)
+    if verdicts_line:
+        print(verdicts_line)
     from .runtime.units import read as read_service
 
     # Which files make the kiosk's service, and what of it could not be judged from here:
@@ -94,6 +97,30 @@ def cmd_check(args: argparse.Namespace) -> int:
         return 1
     print("\nOK: the show is valid." + (f" {len(warnings)} warning(s) above." if warnings else ""))
     return 0
+
+
+def _kept_verdicts_line(show: Show) -> str | None:
+    """What the quiz's detector keeps on disk (status says what a start read back): a quiz
+    slow to start after every restart, or a state folder that grew, shows here first."""
+    from .models.detector import DEFAULT_DETECTOR
+    from .scenes.quiz_verdicts import MAX_BYTES, MAX_FILES, kept_on_disk, verdicts_folder
+
+    shows_default = show.config.models.detector
+    judged = [c for c in show.scenes.values()
+              if c.type == "quiz" and (getattr(c, "detector", None) or shows_default or DEFAULT_DETECTOR) != "none"]
+    if not judged:
+        return None
+    folder = verdicts_folder(show.state_dir)
+    try:
+        count, size = kept_on_disk(folder)
+    except OSError as error:
+        return (f"Quiz verdicts kept: {folder} cannot be read ({error.strerror or error}): every quiz picture is "
+                "judged again at each start")
+    if count == 0:
+        return (f"Quiz verdicts kept: none yet in {folder}: each quiz picture is judged at the first start and "
+                "kept there for the next")
+    return (f"Quiz verdicts kept: {count} ({size / 2**20:.1f} MB) in {folder}, read back at each start instead of "
+            f"judged again; at most {MAX_FILES} files and {MAX_BYTES // 2**20} MB, the least recently used go first")
 
 
 def _left_out(show: Show) -> list:

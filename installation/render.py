@@ -66,10 +66,9 @@ def render_still(show: Show, out: Path, seconds: float, fps: float, size: tuple[
     caption's timing or a layout, without pulling frames out of a film. Written whole or
     not at all; VideoWriteError with the reason and the fix when it cannot be. Returns the
     show time the frame shows."""
-    import os
-
     import cv2
 
+    from .runtime.files import atomic_write_bytes
     from .video import VideoWriteError, why_not_written
 
     # Frame k shows time k / fps: one frame more than a film of `seconds` holds ends on the
@@ -79,15 +78,12 @@ def render_still(show: Show, out: Path, seconds: float, fps: float, size: tuple[
     for _, frame in render_frames(show, frames / fps, fps, size):
         last = frame
     out = Path(out)
-    partial = out.with_name(out.name + ".part.png")
     ok, data = cv2.imencode(".png", cv2.cvtColor(last, cv2.COLOR_RGB2BGR))
     if not ok:
         raise VideoWriteError(f"cannot write {out}: the frame could not be encoded as PNG")
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        partial.write_bytes(data.tobytes())
-        os.replace(partial, out)
+        # (the shared helper: no half picture left beside it by Ctrl-C or a full disk, whichever comes)
+        atomic_write_bytes(out, data.tobytes())
     except OSError as error:
-        partial.unlink(missing_ok=True)
         raise VideoWriteError(f"cannot write {out}: {why_not_written(out, error)}") from None
     return (frames - 1) / fps

@@ -281,7 +281,7 @@ def test_render_to_a_png_writes_the_frame_at_that_second(tmp_path):
                  "-o", str(out)]) == 0
     frame = cv2.imread(str(out))
     assert frame.shape == (180, 320, 3) and frame.max() > 100  # the title card's words, lit
-    assert not list(out.parent.glob("*.part.png"))
+    assert [p.name for p in out.parent.iterdir()] == ["at-3s.png"]  # (no temporary file left beside it)
     # The frame at the second asked for, not the one before it: at 2 s the second scene shows.
     from installation.render import render_still
 
@@ -296,6 +296,25 @@ def test_render_to_a_png_writes_the_frame_at_that_second(tmp_path):
     assert render_still(load_show(path), tmp_path / "two.png", 2.5, 2, (160, 90)) == 2.5
     picture = cv2.imread(str(tmp_path / "two.png"))
     assert picture[5, 5, 0] > picture[5, 5, 2]  # blue (BGR): scene b, which shows from 2 s
+
+
+def test_a_render_to_a_png_stopped_as_it_is_written_leaves_no_half_picture(tmp_path, monkeypatch):
+    """Ctrl-C as the frame was being put in place left `at-3s.png.part.png` beside it: a
+    picture file a curator might copy into the show's content."""
+    import os
+
+    from installation.config.loader import load_show
+    from installation.render import render_still
+
+    def stopped(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    path = write_show(tmp_path, {"a": title_scene("a", duration=30)})
+    out = tmp_path / "frames" / "at-3s.png"
+    monkeypatch.setattr(os, "replace", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        render_still(load_show(path), out, 1, 2, (160, 90))
+    assert list(out.parent.iterdir()) == []
 
 
 def test_problems_name_their_file_from_the_show_folder_wherever_check_runs(tmp_path, capsys, monkeypatch):

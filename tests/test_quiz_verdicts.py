@@ -181,10 +181,14 @@ def test_the_folder_is_bounded_least_recently_used_first(tmp_path, monkeypatch):
     assert kept.recall("sha0") is not None  # used now: the last to go
     left = tmp_path / "verdicts" / ".abc.npz.99999999.tmp"  # a write an earlier run's kill cut short
     left.write_bytes(b"half")
+    # the old show still exiting as the new one starts: its write goes on and is renamed after
+    writing = tmp_path / "verdicts" / f".def.npz.{os.getppid()}.1234.tmp"
+    writing.write_bytes(b"half")
     kept.prune()
     assert len(list((tmp_path / "verdicts").glob("*.npz"))) == 3
     assert kept.recall("sha0") is not None
     assert not left.exists()
+    assert writing.exists()
 
 
 def test_the_face_detectors_explanation_comes_back_whole(tmp_path):
@@ -246,3 +250,29 @@ def test_two_workers_keeping_the_same_verdict_at_once_leave_it_whole(tmp_path, m
     assert not [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
     assert KeptVerdicts(tmp_path / "v", detector).recall("same") is not None
     assert not list((tmp_path / "v").glob(".*.tmp"))
+
+
+def test_check_says_how_many_verdicts_are_kept_and_where(tmp_path, monkeypatch, capsys):
+    from installation.cli import main
+
+    show, weights = _setup(tmp_path)
+    folder = verdicts_folder(tmp_path / "var")
+    assert main(["check", "--fast", "--show", str(show)]) == 0
+    before = [line for line in capsys.readouterr().out.splitlines() if line.startswith("Quiz verdicts kept:")]
+    assert before == [f"Quiz verdicts kept: none yet in {folder}: each quiz picture is judged at the first start "
+                      "and kept there for the next"]
+    _start(show, CountingDetector(weights), monkeypatch)
+    size = sum(p.stat().st_size for p in folder.glob("*.npz"))
+    assert main(["check", "--fast", "--show", str(show)]) == 0
+    after = [line for line in capsys.readouterr().out.splitlines() if line.startswith("Quiz verdicts kept:")]
+    assert after == [f"Quiz verdicts kept: 8 ({size / 2**20:.1f} MB) in {folder}, read back at each start instead "
+                     f"of judged again; at most {quiz_verdicts.MAX_FILES} files and "
+                     f"{quiz_verdicts.MAX_BYTES // 2**20} MB, the least recently used go first"]
+
+
+def test_check_says_nothing_of_kept_verdicts_for_a_quiz_without_a_machine(tmp_path, capsys):
+    from installation.cli import main
+
+    show = _show(tmp_path, extra_keys='detector = "none"')
+    main(["check", "--fast", "--show", str(show)])
+    assert "Quiz verdicts" not in capsys.readouterr().out

@@ -106,6 +106,19 @@ def test_state_write_is_atomic(tmp_path):
     assert names == [cg.STATE_FILE]  # no temporary file left behind
 
 
+def test_a_start_killed_as_it_wrote_leaves_no_file_for_good(tmp_path):
+    # A crash loop is when starts are killed mid-write, and each run names its own temporary
+    # file: hundreds of restarts left hundreds of them in the state folder.
+    import subprocess
+    import sys
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    (tmp_path / f".{cg.STATE_FILE}.{gone.pid}.1234.tmp").write_text("{", encoding="utf-8")
+    Boot().guard(tmp_path).record_start()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [cg.STATE_FILE]
+
+
 def test_a_deliberate_restart_in_safe_mode_starts_the_full_show(tmp_path):
     # docs/deploy.md: "fix the cause, then sudo systemctl restart bayard".
     boot = Boot()

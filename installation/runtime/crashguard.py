@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .files import atomic_write_text
+from .files import atomic_write_text, remove_leftover_temps
 
 log = logging.getLogger("bayard.runtime.crashguard")
 
@@ -91,6 +91,8 @@ class CrashGuard:
         self._boot = boot_id()
         self.write_failures = 0
         self.problem: str | None = None  # a one-line note for status when the file could not be used
+        # (a crash loop is when a start is killed mid-write: each run's temporary file is its own)
+        remove_leftover_temps(self.path)
         self.state = self._load()
 
     # -- persistence ----------------------------------------------------------

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import stat
 import threading
 from pathlib import Path
@@ -53,6 +54,36 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 
 def atomic_write_text(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # (another user's process: it exists)
+        return True
+    return True
+
+
+def remove_leftover_temps(path: Path, any_name: bool = False) -> None:
+    """Remove the temporary files atomic_write_bytes left beside `path` (with `any_name`: in
+    the folder `path`, whatever file they were for) in processes that are gone (a kill or a
+    power cut mid-write): each run names its own, so none is ever reused and they would pile
+    up. A live process's (the old show still exiting while the new one starts) is left to
+    finish its write."""
+    path = Path(path)
+    folder, name = (path, ".+?") if any_name else (path.parent, re.escape(path.name))
+    pattern = re.compile(rf"\.{name}\.([0-9]+)(\.[0-9]+)?\.tmp")  # (before the thread was in the name: none)
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for entry in names:
+        match = pattern.fullmatch(entry)
+        if match and int(match.group(1)) != os.getpid() and not _running(int(match.group(1))):
+            with contextlib.suppress(OSError):
+                os.unlink(folder / entry)
 
 
 _UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")

@@ -2,8 +2,8 @@
 quiz_manifest), rounds drawn without repeats, and per-item visitor statistics that survive power loss.
 
 Statistics hold counts only (shown, answered, correct per item): nothing about who
-answered. They are written to a temporary file, flushed to disk with fsync, and renamed
-over the old file, so a power cut leaves either the old or the new counts, never half.
+answered. They are written whole or not at all (runtime.files.atomic_write_text), so a
+power cut leaves either the old or the new counts, never half.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import os
 import random
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import Literal
 
 from ..config.errors import shown
 from ..models.detector.preprocess import IMAGE_SUFFIXES, MIN_SIDE, TILE
+from ..runtime.files import atomic_write_text, remove_leftover_temps
 
 log = logging.getLogger("bayard.quiz")
 
@@ -129,6 +129,10 @@ class QuizStats:
         self.path = path
         self.items: dict[str, dict[str, int]] = {}
         self._load()
+        # (writes a kill or power cut left unfinished: these counts', the kept items' of any quiz scene)
+        remove_leftover_temps(path.parent, any_name=True)
+        with contextlib.suppress(OSError):  # (where earlier versions wrote theirs)
+            path.with_name(path.name + ".tmp").unlink(missing_ok=True)
 
     def _load(self) -> None:
         try:
@@ -173,25 +177,8 @@ class QuizStats:
         return {f: sum(e[f] for e in self.items.values()) for f in ("shown", "answered", "correct")}
 
     def save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(self.path.name + ".tmp")
+        """Raises OSError (a full disk) with the previous statistics file untouched."""
         payload = json.dumps({"version": 1, "items": self.items}, indent=1, sort_keys=True)
-        try:
-            with open(tmp, "w", encoding="utf-8") as handle:
-                handle.write(payload)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, self.path)
-        except OSError:
-            # A full disk must not also leave a half-written file taking what space is left;
-            # the previous statistics file is untouched.
-            tmp.unlink(missing_ok=True)
-            raise
-        try:  # make the rename itself durable
-            fd = os.open(self.path.parent, os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-        except OSError:
-            pass
+        # (the shared helper: a temporary file of our own, so two quiz scenes or a show restarting
+        # while the old one exits never write into one temporary file and rename a mix, or none)
+        atomic_write_text(self.path, payload)

@@ -36,7 +36,7 @@ import numpy as np
 from .. import __version__
 from ..models.detector.base import Explanation, Verdict
 from ..models.detector.eyes import EyesView
-from ..runtime.files import atomic_write_bytes
+from ..runtime.files import atomic_write_bytes, remove_leftover_temps
 
 log = logging.getLogger("bayard.quiz")
 
@@ -49,6 +49,21 @@ MAX_ENTRY_BYTES = 16 * 2**20  # a huge picture's map is judged at each start rat
 def verdicts_folder(state_dir: Path) -> Path:
     """Where the quiz keeps its verdicts (beside its statistics and last good items)."""
     return Path(state_dir) / "quiz" / "verdicts"
+
+
+def kept_on_disk(folder: Path) -> tuple[int, int]:
+    """How many verdicts `folder` keeps and their bytes (none: 0, 0); OSError where it cannot
+    be read."""
+    count = size = 0
+    try:
+        entries = list(os.scandir(folder))
+    except FileNotFoundError:
+        return 0, 0
+    for entry in entries:
+        if entry.name.endswith(".npz") and entry.is_file(follow_symlinks=False):
+            count += 1
+            size += entry.stat(follow_symlinks=False).st_size
+    return count, size
 
 
 class Unkeepable(ValueError):
@@ -121,13 +136,12 @@ class KeptVerdicts:
     def prune(self) -> None:
         """Leave at most MAX_FILES verdicts and MAX_BYTES, the least recently used going first,
         and no half-written temporary file of an earlier run."""
+        # (a write cut short by a kill: never renamed; a live process's is its write under way)
+        remove_leftover_temps(self.folder, any_name=True)
         try:
             entries = []
             for entry in os.scandir(self.folder):
-                if entry.name.endswith(".tmp") and f".{os.getpid()}." not in entry.name:
-                    with contextlib.suppress(OSError):  # (a write cut short by a kill: never renamed)
-                        os.unlink(entry.path)
-                elif entry.name.endswith(".npz") and entry.is_file(follow_symlinks=False):
+                if entry.name.endswith(".npz") and entry.is_file(follow_symlinks=False):
                     stat = entry.stat(follow_symlinks=False)
                     entries.append((stat.st_mtime_ns, stat.st_size, entry.path))
         except OSError:

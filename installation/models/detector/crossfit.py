@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ...runtime.files import atomic_write_text
 from . import metrics
 from .base import DEFAULT_MODELS_DIR, DetectorUnavailable, Verdict
 from .linear import LinearModel
@@ -95,10 +96,8 @@ def write(path: Path, keys: list[str], paths: list[Path], labels, out: np.ndarra
             for key, p, o, f in zip(keys, paths, out, fold, strict=True)
         },
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(summary, indent=1, sort_keys=True), encoding="utf-8")
-    tmp.replace(path)
+    # (whole or not at all, and no temporary file left in the models folder by Ctrl-C or a kill)
+    atomic_write_text(path, json.dumps(summary, indent=1, sort_keys=True))
     return summary
 
 

@@ -4,6 +4,7 @@ logistic regression. Weights are a small .npz made by `make_default.py` (shipped
 
 from __future__ import annotations
 
+import io
 import json
 import zipfile
 from collections.abc import Sequence
@@ -13,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from ...runtime.files import atomic_write_bytes
 from . import features
 from .base import (
     DEFAULT_MODELS_DIR,
@@ -44,25 +46,22 @@ class SpectralModel:
     info: dict[str, Any] = field(default_factory=dict)
 
     def save(self, path: str | Path) -> None:
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        with open(tmp, "wb") as handle:
-            np.savez(
-                handle,
-                format_version=np.array(FORMAT_VERSION),
-                feature_names=np.array(features.feature_names()),
-                mean=self.linear.mean,
-                scale=self.linear.scale,
-                weights=self.linear.weights,
-                bias=np.array(self.linear.bias),
-                platt=np.array([self.linear.platt_a, self.linear.platt_b]),
-                threshold=np.array(self.linear.threshold),
-                reference_real=self.reference_real,
-                reference_fake=self.reference_fake,
-                info=np.array(json.dumps(self.info, sort_keys=True)),
-            )
-        tmp.replace(path)
+        handle = io.BytesIO()  # (a few kB: written whole by the shared helper, or not at all)
+        np.savez(
+            handle,
+            format_version=np.array(FORMAT_VERSION),
+            feature_names=np.array(features.feature_names()),
+            mean=self.linear.mean,
+            scale=self.linear.scale,
+            weights=self.linear.weights,
+            bias=np.array(self.linear.bias),
+            platt=np.array([self.linear.platt_a, self.linear.platt_b]),
+            threshold=np.array(self.linear.threshold),
+            reference_real=self.reference_real,
+            reference_fake=self.reference_fake,
+            info=np.array(json.dumps(self.info, sort_keys=True)),
+        )
+        atomic_write_bytes(Path(path), handle.getvalue())
 
     @classmethod
     def load(cls, path: str | Path) -> SpectralModel:
