@@ -308,3 +308,28 @@ def test_a_hatched_drawings_closed_eye_keeps_its_hatching(monkeypatch):
     monkeypatch.setattr(lid_paint, "paint_out_outline", lambda *args: None)
     unpainted, _ = _closed_colour_eye(picture)
     assert np.array_equal(region, unpainted)
+
+
+def test_a_hatched_drawings_closed_lid_takes_the_hatchings_tone_not_a_pale_paper_patch():
+    """Where hatching covers the skin round the eye, the closed lid is the hatching's tone, its
+    lines carried on as the lid's texture: closed on the paper's tone (the lightest of the skin
+    round the eye), hatched drawings made from development portraits closed their eyes into pale
+    patches of paper in the hatching (the lid 30-40 grey levels lighter than the skin round it)."""
+    drawing, _ = _drawn_open_eye(70)
+    rng = np.random.default_rng(2)
+    hatched = drawing.copy()
+    size = EYE_PLACE[0]
+    for x in range(-size[0], size[1], 4):  # 2 px diagonal lines, graded 60-150, 4 px apart
+        cv2.line(hatched, (x, 0), (x + size[0], size[0]), float(rng.uniform(60, 150)), 2, cv2.LINE_AA)
+    picture = np.repeat(np.minimum(hatched, drawing)[..., None], 3, axis=2)
+    region, closed = _closed_colour_eye(picture)
+    grey = region @ LUMA
+    # The closed lid's body (its lash line left out) against the hatched skin round the eye.
+    last = int(np.flatnonzero(closed.any(1))[-1])
+    body = closed.copy()
+    body[last - 3:] = False
+    first = int(np.flatnonzero(closed.any(1))[0])
+    round_eye = np.concatenate([grey[max(first - 14, 0):first - 4, 60:101].ravel(),
+                                grey[last + 8:last + 18, 60:101].ravel()])
+    # Old: 122 against the hatching's 104 (the paper round it: 236); now 107.
+    assert abs(float(grey[body].mean()) - float(round_eye.mean())) < 10.0, (grey[body].mean(), round_eye.mean())

@@ -112,7 +112,7 @@ def _track_driver(path: Path, stack) -> DriverTrack:
     return DriverTrack(faces, eyes, teeth, fps, cuts.cuts, times)
 
 
-def references_per_frame(animator, shot_ranges, refs, ref: int, faces, eyes) -> list:
+def references_per_frame(animator, shot_ranges, refs, ref: int, faces, eyes, times=None) -> list:
     """Each frame's DriverReference: one neutral face per shot (a shot with no face keeps
     the one before it), its eyes' rest opening settled over the shot as the live show
     settles it over the visit, so a film and the show agree on how open an ordinary look is."""
@@ -120,7 +120,9 @@ def references_per_frame(animator, shot_ranges, refs, ref: int, faces, eyes) -> 
     for shot, shot_ref in zip(shot_ranges, refs, strict=True):
         if shot_ref is not None or animator.reference is None:
             _calibrate_near(animator, ref if shot_ref is None else shot_ref, shot, faces, eyes)
-            animator.reference.settle_over([faces[i] for i in shot if faces[i] is not None])
+            seen = [i for i in shot if faces[i] is not None]
+            taken = None if times is None else [times[i] for i in seen]
+            animator.reference.settle_over([faces[i] for i in seen], taken)
         frame_reference += [animator.reference] * len(shot)
     return frame_reference
 
@@ -169,7 +171,8 @@ def _animate_mesh(args: argparse.Namespace, animator) -> int:
                  cuts_note(args.reference, ref, cuts)):
         if note:
             print(f"bayard animate: {note}", file=sys.stderr)
-    frame_reference = references_per_frame(animator, shot_ranges, refs, ref, faces, eyes)
+    frame_reference = references_per_frame(animator, shot_ranges, refs, ref, faces, eyes,
+                                           [t / 1000.0 for t in times_ms])
     h, w = animator.portrait.shape[:2]
     out_h = args.size or h
     out_w = int(round(w * out_h / h))

@@ -101,6 +101,7 @@ class MeshAnimator(VisitorPresence):
         self._last_seen = -math.inf
         self.last_motion = Motion()
         self._eyes_before: deque[tuple[float, float]] = deque(maxlen=EYES_BEFORE_CALIBRATION)
+        self._eyes_before_at: deque[float] = deque(maxlen=EYES_BEFORE_CALIBRATION)  # (their camera times)
         box = rig.mesh[:, :2]
         (x0, y0), (x1, y1) = box.min(0), box.max(0)
         self.face = FaceBox((x0 + x1) / 2, (y0 + y1) / 2, float(max(x1 - x0, y1 - y0)))
@@ -115,8 +116,10 @@ class MeshAnimator(VisitorPresence):
             face = getattr(obs, "face", None)
             if face is None:  # nobody there: whoever comes next starts afresh
                 self._eyes_before.clear()
+                self._eyes_before_at.clear()
             else:
                 self._eyes_before.append(eye_openness(face.landmarks))
+                self._eyes_before_at.append(t)
         return obs
 
     def calibrate(self, frame: np.ndarray, t: float, obs: FaceObservation | None = None) -> bool:
@@ -134,8 +137,9 @@ class MeshAnimator(VisitorPresence):
         if not whole_reading(landmarks, eyes):
             return False
         self.reference = DriverReference(landmarks, eyes)
-        self.reference.learn_blinks(self._eyes_before)
+        self.reference.learn_blinks(self._eyes_before, self._eyes_before_at)
         self._eyes_before.clear()
+        self._eyes_before_at.clear()
         self.returns.reset()
         return True
 
@@ -167,7 +171,7 @@ class MeshAnimator(VisitorPresence):
         if self.reference.more_neutral(face.landmarks):
             # Calibrated mid-word or mid-laugh: this closed mouth is their neutral one.
             self.reference = self.reference.rebased(face.landmarks)
-        self.reference.settle_eyes(face.landmarks)
+        self.reference.settle_eyes(face.landmarks, t)
         eyes = eyes if eyes is not None else self._eyes(frame, face.landmarks)
         return self.render(self.reference.motion(face.landmarks, eyes, frame, at=t))
 

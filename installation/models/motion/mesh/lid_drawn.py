@@ -206,6 +206,26 @@ def texture_up_to(texture: np.ndarray | None, covered: np.ndarray) -> np.ndarray
     return extended
 
 
+def _ink_line(grey: np.ndarray) -> float:
+    """The grey level below which the skin round an eye (`grey`, uint8 levels) is ink: darker than
+    its paper by OUTLINE_INK of the way to the drawing's ink (its light's 90th percentile, the
+    paper, and INK_SHARE's, in whole levels from its histogram)."""
+    counts = np.cumsum(np.bincount(np.asarray(grey, np.uint8).ravel(), minlength=256))
+    ink, paper = np.searchsorted(counts, np.array([INK_SHARE, 0.9]) * counts[-1])
+    return float(paper) - OUTLINE_INK * float(paper - ink)
+
+
+def _on_paper(grey: np.ndarray) -> float:
+    """How far the skin round an eye (`grey` levels) is bare paper with strokes on it, 0-1, and
+    not covered in ink (hatching, a heavy tone): see OUTLINE_INKED_FROM."""
+    levels = np.clip(np.round(np.asarray(grey, np.float32)), 0, 255).astype(np.uint8).ravel()
+    if levels.size == 0:
+        return 1.0
+    counts = np.cumsum(np.bincount(levels, minlength=256))
+    inked = float(counts[max(int(np.ceil(_ink_line(levels))) - 1, 0)]) / float(counts[-1])
+    return _clip((OUTLINE_INKED_TO - inked) / (OUTLINE_INKED_TO - OUTLINE_INKED_FROM), 0.0, 1.0)
+
+
 def drawn_skin(region: np.ndarray, cover, texture: np.ndarray | None, blur: float) -> np.ndarray:
     """The closed lid of `cover` (lids.LidCover) as the drawing shows skin, (patch rows, columns,
     channels) float32: the drawing's paper just above and below the eye, its marks there
@@ -232,6 +252,12 @@ def drawn_skin(region: np.ndarray, cover, texture: np.ndarray | None, blur: floa
     pixels = ring.reshape(-1, ring.shape[2])
     grey = pixels @ LUMA
     ink = pixels[grey <= np.percentile(grey, 100.0 * INK_SHARE)].mean(0)
+    # ... but where ink covers the skin round the eye (hatching: no bare paper to see, as
+    # paint_out_outline reads it), the lid is the hatching's tone, its lines carried on by the
+    # texture: on the paper's, hatched drawings closed their eyes into pale paper patches.
+    hatched = 1.0 - _on_paper(grey.reshape(ring.shape[:2])[skin_round])
+    if hatched > 0.0:
+        base = base + (np.median(tone, axis=0) - base) * hatched
     skin = np.broadcast_to(base, (h, w, ring.shape[2])).astype(np.float32)
     if texture is not None:
         # Nothing in a drawing is lighter than its paper: the detail beside a stroke (the paper
@@ -306,17 +332,15 @@ def paint_out_outline(region: np.ndarray, cover, share: float) -> None:
     ring = cv2.cvtColor(ring, cv2.COLOR_RGB2GRAY) if colour else np.ascontiguousarray(ring[..., 0])
     skin = np.ones(ring.shape, np.uint8)
     skin[cover.y0 - y0:cover.y0 - y0 + h, cover.x0 - x0:cover.x0 - x0 + w] = 0
-    counts = np.cumsum(np.bincount(ring[skin > 0], minlength=256))
-    if counts[-1] == 0:
+    round_eye = ring[skin > 0]
+    if round_eye.size == 0:
         return
-    ink, paper = np.searchsorted(counts, np.array([INK_SHARE, 0.9]) * counts[-1])
-    line = float(paper) - OUTLINE_INK * float(paper - ink)
+    line = _ink_line(round_eye)
     is_ink = grey < line
     # An outline is drawn on bare paper: where ink covers much of the skin round the eye (hatching,
     # a heavy tone) there is no almond of paper to see, and its strokes filled from the ink round
     # them were a grey smear in the hatching.
-    inked = float(counts[max(int(np.ceil(line)) - 1, 0)]) / float(counts[-1])
-    on_paper = _clip((OUTLINE_INKED_TO - inked) / (OUTLINE_INKED_TO - OUTLINE_INKED_FROM), 0.0, 1.0)
+    on_paper = _on_paper(round_eye)
     if on_paper <= 0.0:
         return
     share = share * on_paper

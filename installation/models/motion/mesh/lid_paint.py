@@ -166,6 +166,10 @@ def _lid_tone(region: np.ndarray, cover: LidCover) -> tuple[np.ndarray, np.ndarr
     else:
         ratio = 0.0
     rest_skin = rest_read * float(_clip((ratio - LASHES_SHARE) / (OWN_SKIN_SURE - LASHES_SHARE), 0.0, 1.0))
+    # Where the paint takes over, the tone just above it (no step there: a pale rim under a
+    # shaded crease); the lid's body below, its own skin bridged across (_bridged).
+    first = own * own_read[:, None] + stand_in * (1.0 - own_read[:, None])
+    own, own_read = _bridged(own, own_read)
     own = own * own_read[:, None] + stand_in * (1.0 - own_read[:, None])
     # (The median of the three, picked as np.median picks it, without its cost.)
     middle = np.maximum(np.minimum(own, above), np.minimum(np.maximum(own, above), under))
@@ -179,7 +183,29 @@ def _lid_tone(region: np.ndarray, cover: LidCover) -> tuple[np.ndarray, np.ndarr
     middle = middle * (toned / np.maximum(lit, 1.0))[:, None]
     trusted = np.minimum(above_read, under_read)[:, None]
     body = middle * trusted + near * (1.0 - trusted)
-    return own, body
+    return first, body
+
+
+def _bridged(own: np.ndarray, read: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The lid's own tone (per column) where its band could not be read between columns where
+    it was, read across from them: one skin, unfolded. Over the iris the crease can lie on the
+    lash line (no band to read), and the stand-in there, the fold's shade above the crease,
+    drew a dark streak down the middle of the closed lid (Erasmus's near eye: 60-65 grey
+    levels against the lid's own 85-100 on either side). Past the last read column, as before."""
+    sure = np.flatnonzero(read > 0.5)
+    if len(sure) < 2:
+        return own, read
+    cols = np.arange(len(read))
+    between = (cols > sure[0]) & (cols < sure[-1]) & (read <= 0.5)
+    if not between.any():
+        return own, read
+    # (linear across, all channels at once)
+    right = _clip(np.searchsorted(sure, cols), 1, len(sure) - 1)
+    left_col, right_col = sure[right - 1], sure[right]
+    share = ((cols - left_col) / (right_col - left_col)).astype(np.float32)[:, None]
+    across = own[left_col] + (own[right_col] - own[left_col]) * share
+    # (the columns read in part between are the lid's own too: its tone smoothed in from beside)
+    return np.where(between[:, None], across, own), np.where((cols >= sure[0]) & (cols <= sure[-1]), 1.0, read)
 
 
 def paint_lids(region: np.ndarray, covers: list, blur: float = 0.0, grain: np.ndarray | None = None,

@@ -22,19 +22,21 @@ from ...face.measures import lopsided
 from .named_points import LOWER_INNER_LIP, RIGID, UPPER_INNER_LIP
 from .teeth import TeethFollower, mouth_shown
 from .visitor_eyes import (  # (the visitor's eye readings: their rules live there)
-    BLINK_HELD,
-    BLINK_REACH,
     CLOSED_MOST,
     CLOSED_OPENNESS,
     EYE_REST_FRAMES,
     EYE_REST_LIMIT,
     EYE_REST_MIN_FRAMES,
     EYE_REST_UPPER,
+    FRAME_S,
+    LIVE_SPAN_S,
     LidFall,
     deepest_blink,
     eye_openness,
+    frame_times,
     gaze_of,
     looking_down,
+    next_time,
     trust_the_other_eye,
 )
 
@@ -154,9 +156,10 @@ class DriverReference:
         self.calibrated_openness = eye_openness(self.neutral)
         self.blink = (math.inf, math.inf)  # each eye's deepest blink reading so far (deepest_blink)
         # The last openings before calibration that could not yet be told a dip (learn_blinks).
-        self._before = np.zeros((0, 2))
+        self._before, self._before_times = np.zeros((0, 2)), np.zeros(0)
         self._set_eye_rest(self.calibrated_openness)
         self._recent_openness: deque = deque(maxlen=EYE_REST_FRAMES)
+        self._recent_times: deque = deque(maxlen=EYE_REST_FRAMES)  # when each was taken (frame_times)
         self._lid_fall = LidFall()  # (a blink made nodded down is no look down: visitor_eyes.BLINK_FALL)
         self.gaze0 = gaze_of(self.neutral, eyes)
         self.roll = math.atan2(neutral[263, 1] - neutral[33, 1], neutral[263, 0] - neutral[33, 0])
@@ -196,64 +199,74 @@ class DriverReference:
             float(np.clip(blink, min(CLOSED_OPENNESS, 0.45 * o), CLOSED_MOST * o)) if math.isfinite(blink)
             else min(CLOSED_OPENNESS, 0.45 * o) for o, blink in zip(self.openness, self.blink, strict=True))
 
-    def settle_eyes(self, lm: np.ndarray) -> None:
+    def settle_eyes(self, lm: np.ndarray, at: float | None = None) -> None:
         """While live: let the eyes' rest opening follow how open this visitor's eyes
         have mostly been (see EYE_REST_LIMIT), and their closed level how closed their
-        blinks read (see BLINK_REACH)."""
+        blinks read (see BLINK_REACH_S). `at`: when the frame was taken (seconds, the
+        camera's clock); None: a 30 fps frame after the last."""
         self._recent_openness.append(eye_openness(lm))
-        self._settle_on(self._recent_openness, newest_only=True)
+        self._recent_times.append(next_time(self._recent_times[-1] if self._recent_times else None, at))
+        self._settle_on(self._recent_openness, newest_only=True, times=self._recent_times)
 
-    def settle_eyes_over(self, landmarks) -> None:
+    def settle_eyes_over(self, landmarks, times=None) -> None:
         """Offline (`bayard animate`, the bench), where the whole shot is known: the same
         rule as live, its window the whole shot. Taken from the neutral frame alone, a
         driver that stared there (the shared faces driver: 0.41 eye widths, above three
         quarters of its looks: 0.39) drew every ordinary look with the lids lowered, in the
-        film only."""
-        self._settle_on([eye_openness(np.asarray(lm)) for lm in landmarks])
+        film only. `times`: when each frame was taken (seconds); None: 30 fps."""
+        self._settle_on([eye_openness(np.asarray(lm)) for lm in landmarks], times=times)
 
-    def settle_over(self, landmarks) -> None:
+    def settle_over(self, landmarks, times=None) -> None:
         """Offline, the whole shot known: the eyes' rest (settle_eyes_over) and the lips' shut
         level (LIPS_SHUT_HELD) taken from all of it. Learnt as the film plays, a neutral taken
         with the lips parted drew every frame before the visitor's lips first met (half the
-        shared expressions driver) measured from it."""
+        shared expressions driver) measured from it. `times`: when each frame was taken
+        (seconds, the camera's clock); None: 30 fps."""
         landmarks = [np.asarray(lm, np.float64) for lm in landmarks]
-        self.settle_eyes_over(landmarks)
+        self.settle_eyes_over(landmarks, times)
         gaps = np.array([self._lip_gaps(_level(self._aligned(lm)[0], self.roll, self.centre)) for lm in landmarks])
         if len(gaps) >= LIPS_SHUT_HELD:
             held = np.lib.stride_tricks.sliding_window_view(gaps, LIPS_SHUT_HELD, axis=0).max(-1)
             self.lips_shut = np.minimum(self.lips_shut, held.min(0))
 
-    def _settle_on(self, openings, newest_only: bool = False) -> None:
+    def _settle_on(self, openings, newest_only: bool = False, times=None) -> None:
         openings = np.asarray(openings, np.float64).reshape(-1, 2)
+        times = frame_times(times, len(openings))
         rest = self.openness
         if len(openings) >= EYE_REST_MIN_FRAMES:
             calibrated = np.asarray(self.calibrated_openness)
             usual = np.clip(calibrated, np.median(openings, axis=0), np.percentile(openings, EYE_REST_UPPER, axis=0))
             rest = np.clip(usual, calibrated * (1.0 - EYE_REST_LIMIT), calibrated * (1.0 + EYE_REST_LIMIT))
-        # Live, only the newest frame that can be told a dip yet is looked at (those before
-        # it were on earlier frames); until a window of live frames, it runs on from the
-        # openings before calibration (learn_blinks).
-        window = 2 * BLINK_REACH + BLINK_HELD
+        # Live, only the frames around the newest that can be told a dip yet are looked at
+        # (those before it were on earlier frames); until they span LIVE_SPAN_S, it runs on
+        # from the openings before calibration (learn_blinks).
         if newest_only:
-            openings = openings[-window:]
-            if len(openings) < window and len(self._before):
-                openings = np.concatenate([self._before, openings])[-window:]
-        found = deepest_blink(openings, np.asarray(rest))
+            if len(self._before) and times[0] > times[-1] - LIVE_SPAN_S:
+                # (dated on the same clock; if not, they end a frame before the live ones)
+                before_times = self._before_times - max(self._before_times[-1] - times[0] + FRAME_S, 0.0)
+                openings = np.concatenate([self._before, openings])
+                times = np.concatenate([before_times, times])
+            recent = times >= times[-1] - LIVE_SPAN_S
+            openings, times = openings[recent], times[recent]
+        found = deepest_blink(openings, np.asarray(rest), times)
         self.blink = tuple(float(min(b, f)) for b, f in zip(self.blink, found, strict=True))
         self._set_eye_rest(rest)
 
-    def learn_blinks(self, openings) -> None:
+    def learn_blinks(self, openings, times=None) -> None:
         """The visitor's blinks seen before calibration (their eye openings while the card,
         the framing guide and the countdown showed: MeshAnimator keeps them) set their closed
         level from the first frame, by the live rule (a dip, not a held look down), measured
         from the calibrated rest. Learnt only from blinks made live, the first blinks of a
         visit closed the portrait's lids only half way (see CLOSED_OPENNESS). A blink in
-        the last BLINK_REACH frames (0.3 s) cannot be told from a look down yet: the live
+        the last BLINK_REACH_S (0.3 s) cannot be told from a look down yet: the live
         frames that follow tell it (settle_eyes; it was lost, and the first live blinks
-        closed the lids half way again)."""
+        closed the lids half way again). `times`: when each was taken (seconds, the
+        camera's clock, as the live frames' `at`); None: 30 fps."""
         openings = np.asarray(openings, np.float64).reshape(-1, 2)
-        found = deepest_blink(openings, np.asarray(self.openness))
-        self._before = openings[-(2 * BLINK_REACH + BLINK_HELD - 1):]
+        times = frame_times(times, len(openings))
+        found = deepest_blink(openings, np.asarray(self.openness), times)
+        kept = times >= times[-1] - LIVE_SPAN_S if len(times) else np.zeros(0, bool)
+        self._before, self._before_times = openings[kept], times[kept]
         self.blink = tuple(float(min(b, f)) for b, f in zip(self.blink, found, strict=True))
         self._set_eye_rest(self.openness)
 

@@ -20,7 +20,7 @@ CLOSED_OPENNESS = 0.15  # eye widths, at most 45% of the visitor's own neutral o
 # 0.19-0.22 (a narrow-eyed visitor: 0.19 against 0.30 at rest), and measured from 0.15 such
 # a blink closed the portrait's lids a third to two thirds of the way. So each visitor's
 # own blinks set their closed level (see deepest_blink): the lowest reading held for
-# BLINK_HELD frames in a dip, the eye open again within BLINK_REACH frames on both sides
+# BLINK_HELD frames in a dip, the eye open again within BLINK_REACH_S (0.3 s) on both sides
 # by BLINK_RISE of the way back to rest (a look down, a squint or eyes closed for long
 # are held, not dips). Never above CLOSED_MOST of the rest opening (a glance down and back
 # read 0.7-0.8 of it), and never below the default. Held one frame: at 30 frames a second
@@ -30,7 +30,7 @@ CLOSED_OPENNESS = 0.15  # eye widths, at most 45% of the visitor's own neutral o
 # look a little below rest drew the portrait's lids a third of the way down (a sleepy
 # sitter). A misread frame can only set the level lower, and never below the default.
 BLINK_HELD = 1
-BLINK_REACH = 9  # frames, about 0.3 s: a blink is over in 0.1-0.4 s
+BLINK_REACH = 9  # frames at 30 fps, 0.3 s: a blink is over in 0.1-0.4 s (BLINK_REACH_S)
 BLINK_RISE = 0.5
 CLOSED_MOST = 0.75
 
@@ -88,6 +88,15 @@ LOOK_DOWN_GAZE = 0.22
 FALL_FRAMES = 3
 FRAME_S = 1.0 / 30.0  # a frame's length where the frames are not dated (the drivers measured: 30 fps)
 FALL_S, BLINK_LASTS_S = FALL_FRAMES * FRAME_S, BLINK_REACH * FRAME_S
+# The blinks that set the closed level (deepest_blink) are told in seconds of the camera's
+# clock too: counted in frames, at 15 fps the eye had 0.6 s to open again, and a look down and
+# back held 0.5 s (0.7 of the rest opening) set the closed level: from there every ordinary
+# look a little below rest drew the portrait's lids down (a sleepy sitter).
+BLINK_REACH_S = BLINK_REACH * FRAME_S
+REACH_SLACK_S = 1e-3
+# Live, the frames looked at for a dip: those within its reach on both sides, and a frame's
+# gap more at 10 fps (the newest dip that can be told began up to a frame before the reach).
+LIVE_SPAN_S = 2 * BLINK_REACH_S + 0.1
 BLINK_FALL_FROM, BLINK_FALL = 0.5, 0.7
 LOWERED = 0.6
 
@@ -111,30 +120,69 @@ def gaze_of(lm: np.ndarray, eyes: tuple[Eye, Eye] | None) -> np.ndarray:
     return np.array(out, np.float32)
 
 
-def deepest_blink(openings: np.ndarray, rest: np.ndarray) -> np.ndarray:
+def deepest_blink(openings: np.ndarray, rest: np.ndarray, times: np.ndarray | None = None) -> np.ndarray:
     """Per eye (columns), the lowest opening held for BLINK_HELD frames in a blink: a dip
-    with the eye opened again, within BLINK_REACH frames on either side, by BLINK_RISE of
-    the way back to `rest`. inf where there is none."""
+    with the eye opened again, within BLINK_REACH_S on either side, by BLINK_RISE of the way
+    back to `rest`. `times`: when each frame was taken (seconds, the camera's clock, rising);
+    None: FRAME_S apart. Only a dip whose reach the frames cover on both sides is told.
+    inf where there is none."""
+    openings = np.asarray(openings, np.float64).reshape(-1, 2)
     n = len(openings)
     found = np.full(2, np.inf)
-    if n < 2 * BLINK_REACH + BLINK_HELD:
+    if n < BLINK_HELD + 2:
         return found
-    if n == 2 * BLINK_REACH + BLINK_HELD:  # live: the one frame that can be told yet, directly
-        low = openings[BLINK_REACH:BLINK_REACH + BLINK_HELD].max(0)
-        needed = low + BLINK_RISE * np.maximum(rest - low, 0.0)
-        dips = ((openings[:BLINK_REACH].max(0) >= needed) & (openings[BLINK_REACH + BLINK_HELD:].max(0) >= needed)
-                & (low < rest))
-        return np.where(dips, low, found)
-    windows = np.lib.stride_tricks.sliding_window_view(openings, BLINK_HELD, axis=0)  # (n-h+1, 2, h)
-    held = windows.max(-1)
-    reach = np.lib.stride_tricks.sliding_window_view(openings, BLINK_REACH, axis=0).max(-1)  # (n-r+1, 2)
-    # The held reading starting at frame j, and the widest opening in the reach before and after it.
-    j = np.arange(BLINK_REACH, n - BLINK_REACH - BLINK_HELD + 1)
+    times = np.arange(n) * FRAME_S if times is None else np.asarray(times, np.float64)
+    held = (openings if BLINK_HELD == 1  # (live each frame: the window view costs more than the rest)
+            else np.lib.stride_tricks.sliding_window_view(openings, BLINK_HELD, axis=0).max(-1))  # (n-h+1, 2)
+    starts, ends = times[:n - BLINK_HELD + 1], times[BLINK_HELD - 1:]
+    # (a hair's slack: frames 1/30 s apart sum to a little over or under BLINK_REACH_S)
+    told = (starts - BLINK_REACH_S >= times[0] - REACH_SLACK_S) & (ends + BLINK_REACH_S <= times[-1] + REACH_SLACK_S)
+    j = np.flatnonzero(told)
+    if not len(j):
+        return found
+    first = np.searchsorted(times, starts[j] - BLINK_REACH_S - REACH_SLACK_S, side="left")
+    last = np.searchsorted(times, ends[j] + BLINK_REACH_S + REACH_SLACK_S, side="right")
+    before, after = _widest(openings, first, j), _widest(openings, j + BLINK_HELD, last)
     low = held[j]
-    before, after = reach[j - BLINK_REACH], reach[j + BLINK_HELD]
     needed = low + BLINK_RISE * np.maximum(rest[None, :] - low, 0.0)
     dips = (before >= needed) & (after >= needed) & (low < rest[None, :])
     return np.where(dips.any(0), np.where(dips, low, np.inf).min(0), np.inf)
+
+
+def frame_times(times, n: int) -> np.ndarray:
+    """`n` frames' times (seconds, the camera's clock), rising: a frame not dated (None, not
+    finite, a clock that stands still or runs back) FRAME_S after the one before it."""
+    if times is not None and len(times) == n:
+        try:
+            given = np.fromiter(times, np.float64, count=n)
+        except TypeError:  # (a frame not dated: None)
+            given = np.full(n, np.nan)
+        if np.isfinite(given).all() and (np.diff(given) > 0).all():
+            return given  # (as the camera dated them: the usual case, and live each frame)
+    out = np.empty(n)
+    given = [None] * n if times is None else list(times)
+    for k in range(n):
+        out[k] = next_time(out[k - 1] if k else None, given[k] if k < len(given) else None)
+    return out
+
+
+def next_time(last: float | None, at: float | None) -> float:
+    """A frame's time after one taken at `last` (None: the first): `at`, or FRAME_S on where
+    it is not dated (None, not finite, a clock that stands still or runs back)."""
+    if at is not None and math.isfinite(at) and (last is None or at > last):
+        return float(at)
+    return 0.0 if last is None else last + FRAME_S
+
+
+def _widest(openings: np.ndarray, first: np.ndarray, stop: np.ndarray) -> np.ndarray:
+    """Per row, the widest opening of each eye among frames first..stop-1 (-inf where none)."""
+    span = int((stop - first).max(initial=0))
+    if span == 0:
+        return np.full((len(first), 2), -np.inf)
+    rows = first[:, None] + np.arange(span)[None, :]  # (k, span)
+    inside = rows < stop[:, None]
+    picked = openings[np.minimum(rows, len(openings) - 1)]  # (k, span, 2)
+    return np.where(inside[..., None], picked, -np.inf).max(1)
 
 
 def trust_the_other_eye(ratio: tuple[float, float], yaw: float,
