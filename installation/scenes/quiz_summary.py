@@ -187,20 +187,40 @@ def draw_summary(scene: QuizScene, surface: pygame.Surface) -> None:
 
 
 def tip_pages(f, tips: list[str], ink, width: int, room: int) -> list[list[pygame.Surface]]:
-    """The tips set `width` px wide, in turns of as many as `room` px holds, in order (none
-    where not even one tip fits)."""
-    pages: list[list[pygame.Surface]] = [[]]
-    left = room
+    """The tips set `width` px wide, in order, in as few turns as `room` px allows (none where
+    not even one tip fits), shared out evenly: filled one by one, six tips at 1920x1080 took
+    turns of five and one, the second a lone tip on a card left two thirds empty for 12 s."""
+    gap = f.px(16)
+    blocks: list[pygame.Surface] = []
     for tip in tips:
         block = f.block(tip, "sans", 25, ink, width, tier="small")
         if block.get_height() > room:
             break
-        if block.get_height() > left:
+        blocks.append(block)
+    turns = 0 if not blocks else len(_fill(blocks, gap, room))
+    # The fewest turns found, the least room that still needs no more of them (the tallest
+    # turn as short as it can be); each turn is then filled up to that.
+    low, high = max((b.get_height() for b in blocks), default=0), room
+    while low < high:
+        mid = (low + high) // 2
+        if len(_fill(blocks, gap, mid)) <= turns:
+            high = mid
+        else:
+            low = mid + 1
+    return _fill(blocks, gap, low) if blocks else []
+
+
+def _fill(blocks: list[pygame.Surface], gap: int, room: int) -> list[list[pygame.Surface]]:
+    """The blocks in order, each turn holding as many as `room` px takes (gaps between them)."""
+    pages: list[list[pygame.Surface]] = [[]]
+    left = room
+    for block in blocks:
+        if block.get_height() > left and pages[-1]:
             pages.append([])
             left = room
         pages[-1].append(block)
-        left -= block.get_height() + f.px(16)
-    return [page for page in pages if page]
+        left -= block.get_height() + gap
+    return pages
 
 
 def _card_height(scene: QuizScene, f, width: int, tips: list[str]) -> int:
