@@ -18,7 +18,7 @@ from installation.models.motion.mesh.lid_paint import paint_lids
 from installation.models.motion.mesh.lids import LIDS, lid_whites, move_lids
 from installation.models.motion.mesh.mouth import curve_through
 
-from .test_mesh_lids import EYE_PLACE, WHITE, _closed_eye_on
+from .test_mesh_lids import EYE_PLACE, WHITE, _closed_eye_on, made_eye_on
 from .test_mesh_lids import LASHES as IRIS
 
 LUMA = np.array([0.299, 0.587, 0.114])
@@ -164,23 +164,22 @@ def _in_colour(grey: np.ndarray, paper: tuple, ink: tuple) -> np.ndarray:
     return np.array(paper, np.float32) * (1.0 - share) + np.array(ink, np.float32) * share
 
 
+def _hatched_open_eye() -> np.ndarray:
+    """The drawn open eye (70) under 2 px diagonal hatching graded 60-150, 4 px apart: RGB float."""
+    drawing, _ = _drawn_open_eye(70)
+    rng = np.random.default_rng(2)
+    hatched = drawing.copy()
+    size = EYE_PLACE[0]
+    for x in range(-size[0], size[1], 4):
+        cv2.line(hatched, (x, 0), (x + size[0], size[0]), float(rng.uniform(60, 150)), 2, cv2.LINE_AA)
+    return np.repeat(np.minimum(hatched, drawing)[..., None], 3, axis=2)
+
+
 def _closed_colour_eye(picture: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The test eye (as test_mesh_lids._closed_eye_on draws it) on an RGB `picture` (EYE_PLACE's
     size), closed: the region after the lids, and the closed lid's middle."""
-    size, left, right, middle = EYE_PLACE
-    points = np.zeros((478, 2))
-    upper, lower, crease = LIDS[0]
-    for ids, lift in ((upper, 8.0), (lower, -8.0), (crease, 14.0)):
-        xs = np.linspace(left, right, len(ids))
-        points[list(ids)] = np.column_stack([xs, middle - lift * np.sin(np.pi * (xs - left) / (right - left))])
-    yy, xx = np.mgrid[0:size[0], 0:size[1]].astype(np.float32)
-    cols = np.arange(size[1], dtype=np.float32)
-    margin, bottom = (curve_through(points[list(ids)], cols)[None, :] for ids in (upper, lower))
-    eye = (yy >= margin) & (yy <= bottom) & (xx >= left) & (xx <= right)
-    picture = picture.copy()
-    picture[eye] = WHITE
-    picture[eye & (np.hypot(xx - 80.0, yy - middle) < 7.0)] = IRIS
-    picture = np.round(np.clip(picture, 0, 255)).astype(np.uint8)
+    size = EYE_PLACE[0]
+    picture, points, _, yy, xx = made_eye_on(picture, iris=IRIS)
     map_y = yy.copy()
     covers = move_lids(map_y, points, (0.0, 1.0), np.zeros(2), size, lid_whites(picture, points))
     region = cv2.remap(picture, xx, map_y, cv2.INTER_LINEAR)
@@ -296,13 +295,7 @@ def test_a_hatched_drawings_closed_eye_keeps_its_hatching(monkeypatch):
     see, and the strokes round the lid, filled from the hatching round them, were a grey smear in
     it (hatched drawings made from development portraits: 0.48-0.76 of the skin round the eye ink):
     the closed lid is as it was without the outline painted out."""
-    drawing, _ = _drawn_open_eye(70)
-    rng = np.random.default_rng(2)
-    hatched = drawing.copy()
-    size = EYE_PLACE[0]
-    for x in range(-size[0], size[1], 4):  # 2 px diagonal lines, graded 60-150, 4 px apart
-        cv2.line(hatched, (x, 0), (x + size[0], size[0]), float(rng.uniform(60, 150)), 2, cv2.LINE_AA)
-    picture = np.repeat(np.minimum(hatched, drawing)[..., None], 3, axis=2)
+    picture = _hatched_open_eye()
     assert drawn_share(np.round(picture).astype(np.uint8), 50, 46, (28, 64)) == 1.0
     region, _ = _closed_colour_eye(picture)
     monkeypatch.setattr(lid_paint, "paint_out_outline", lambda *args: None)
@@ -315,13 +308,7 @@ def test_a_hatched_drawings_closed_lid_takes_the_hatchings_tone_not_a_pale_paper
     lines carried on as the lid's texture: closed on the paper's tone (the lightest of the skin
     round the eye), hatched drawings made from development portraits closed their eyes into pale
     patches of paper in the hatching (the lid 30-40 grey levels lighter than the skin round it)."""
-    drawing, _ = _drawn_open_eye(70)
-    rng = np.random.default_rng(2)
-    hatched = drawing.copy()
-    size = EYE_PLACE[0]
-    for x in range(-size[0], size[1], 4):  # 2 px diagonal lines, graded 60-150, 4 px apart
-        cv2.line(hatched, (x, 0), (x + size[0], size[0]), float(rng.uniform(60, 150)), 2, cv2.LINE_AA)
-    picture = np.repeat(np.minimum(hatched, drawing)[..., None], 3, axis=2)
+    picture = _hatched_open_eye()
     region, closed = _closed_colour_eye(picture)
     grey = region @ LUMA
     # The closed lid's body (its lash line left out) against the hatched skin round the eye.

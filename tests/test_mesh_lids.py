@@ -219,9 +219,9 @@ def _coherence(detail: np.ndarray) -> float:
 EYE_PLACE = (130, 170), 50.0, 110.0, 62.0  # picture size, eye's left and right, its middle row
 
 
-def _closed_eye_on(skin: np.ndarray, grain: bool = False):
-    """An eye (60 x 16 px, its iris at x 80) drawn on `skin` (grey, EYE_PLACE's size) and closed:
-    (picture, region after the lids, the eye's mask, the lid's closed middle)."""
+def made_eye_on(picture: np.ndarray, iris: tuple = LASHES):
+    """The test eye (60 x 16 px, its iris at x 80) drawn on an RGB float `picture` (EYE_PLACE's
+    size): (the picture as uint8, the eye's mesh points, its mask, the map's rows and columns)."""
     size, left, right, middle = EYE_PLACE
     points = np.zeros((478, 2))
     upper, lower, crease = LIDS[0]
@@ -229,13 +229,20 @@ def _closed_eye_on(skin: np.ndarray, grain: bool = False):
         xs = np.linspace(left, right, len(ids))
         points[list(ids)] = np.column_stack([xs, middle - lift * np.sin(np.pi * (xs - left) / (right - left))])
     yy, xx = np.mgrid[0:size[0], 0:size[1]].astype(np.float32)
-    picture = np.repeat(skin.astype(np.float32)[..., None], 3, axis=2)
     cols = np.arange(size[1], dtype=np.float32)
     margin, bottom = (curve_through(points[list(ids)], cols)[None, :] for ids in (upper, lower))
     eye = (yy >= margin) & (yy <= bottom) & (xx >= left) & (xx <= right)
+    picture = picture.copy()
     picture[eye] = WHITE
-    picture[eye & (np.hypot(xx - 80.0, yy - middle) < 7.0)] = LASHES  # the iris
-    picture = np.round(np.clip(picture, 0, 255)).astype(np.uint8)
+    picture[eye & (np.hypot(xx - 80.0, yy - middle) < 7.0)] = iris
+    return np.round(np.clip(picture, 0, 255)).astype(np.uint8), points, eye, yy, xx
+
+
+def _closed_eye_on(skin: np.ndarray, grain: bool = False):
+    """An eye (60 x 16 px, its iris at x 80) drawn on `skin` (grey, EYE_PLACE's size) and closed:
+    (picture, region after the lids, the eye's mask, the lid's closed middle)."""
+    size = EYE_PLACE[0]
+    picture, points, eye, yy, xx = made_eye_on(np.repeat(skin.astype(np.float32)[..., None], 3, axis=2))
     map_y = yy.copy()
     covers = move_lids(map_y, points, (0.0, 1.0), np.zeros(2), size, lid_whites(picture, points))
     region = cv2.remap(picture, xx, map_y, cv2.INTER_LINEAR)

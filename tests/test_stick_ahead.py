@@ -149,13 +149,9 @@ def test_a_loop_scenes_folder_pattern_films_are_copied_ahead(tmp_path, monkeypat
         assert films.playlist_bytes == 9000  # (the folder's films counted in what the show needs, status and check)
 
 
-def test_a_film_put_in_a_loops_folder_while_the_show_runs_is_copied_ahead(tmp_path, monkeypatch, no_cache):
-    """An artist drops a new film into the loop's `films/` on the stick while the show runs: it
-    was copied only when it first played (the loop waiting on the stick) or at the next reload.
-    The watcher sees it within a look or two, and it is copied before the loop comes round."""
-    from installation.harness import run_test
-    from installation.runtime.service import RuntimeConfig, attach
-
+def loop_show_on_a_stick(tmp_path: Path, monkeypatch) -> tuple[Path, Path, dict]:
+    """A show on a USB stick (its own drive): a title and a loop of `films/*.mp4` holding x.mp4;
+    (the stick, the show file, the runtime's folders as the service's environment gives them)."""
     stick = tmp_path / "stick"
     monkeypatch.setattr(drives, "device", lambda path: 2 if stick in (path, *path.parents) else 1)
     path = write_show(stick, {"a": title_scene("a", duration=30),
@@ -164,6 +160,17 @@ def test_a_film_put_in_a_loops_folder_while_the_show_runs_is_copied_ahead(tmp_pa
     (stick / "content" / "films" / "x.mp4").write_bytes(os.urandom(3000))
     env = {"XDG_CACHE_HOME": str(tmp_path / "home"), "STATE_DIRECTORY": str(tmp_path / "state"),
            "LOGS_DIRECTORY": str(tmp_path / "logs")}
+    return stick, path, env
+
+
+def test_a_film_put_in_a_loops_folder_while_the_show_runs_is_copied_ahead(tmp_path, monkeypatch, no_cache):
+    """An artist drops a new film into the loop's `films/` on the stick while the show runs: it
+    was copied only when it first played (the loop waiting on the stick) or at the next reload.
+    The watcher sees it within a look or two, and it is copied before the loop comes round."""
+    from installation.harness import run_test
+    from installation.runtime.service import RuntimeConfig, attach
+
+    stick, path, env = loop_show_on_a_stick(tmp_path, monkeypatch)
     with run_test(path, fps=10) as pilot:
         runtime = attach(pilot.engine, env=env, config=RuntimeConfig(watch=True))
         try:

@@ -8,11 +8,11 @@ import os
 import threading
 from pathlib import Path
 
-from installation.media import drives, staging
+from installation.media import staging
 from installation.media.staging import FilmCache
 from installation.scenes.loop_config import LoopConfig
 
-from .conftest import title_scene, write_show
+from .test_stick_ahead import loop_show_on_a_stick
 from .test_stick_cache import _until
 
 
@@ -26,12 +26,7 @@ def test_a_reload_while_the_watcher_hands_on_new_films_keeps_the_reloaded_shows_
     from installation.harness import run_test
     from installation.runtime.service import RuntimeConfig, attach
 
-    stick = tmp_path / "stick"
-    monkeypatch.setattr(drives, "device", lambda path: 2 if stick in (path, *path.parents) else 1)
-    path = write_show(stick, {"a": title_scene("a", duration=30),
-                              "wall": 'type = "loop"\nid = "wall"\nfolder = "films/*.mp4"\n'})
-    (stick / "content" / "films").mkdir()
-    (stick / "content" / "films" / "x.mp4").write_bytes(os.urandom(3000))
+    stick, path, env = loop_show_on_a_stick(tmp_path, monkeypatch)
     (stick / "content" / "new.mp4").write_bytes(os.urandom(3000))
     # The stick gives new.mp4 only once the race is run (its copy ahead is under way meanwhile).
     race_run = threading.Event()
@@ -59,8 +54,6 @@ def test_a_reload_while_the_watcher_hands_on_new_films_keeps_the_reloaded_shows_
     real_ahead = FilmCache.stage_ahead
     monkeypatch.setattr(FilmCache, "stage_ahead",
                         lambda self, *args, **kwargs: threads.append(real_ahead(self, *args, **kwargs)) or threads[-1])
-    env = {"XDG_CACHE_HOME": str(tmp_path / "home"), "STATE_DIRECTORY": str(tmp_path / "state"),
-           "LOGS_DIRECTORY": str(tmp_path / "logs")}
     with run_test(path, fps=10) as pilot:
         runtime = attach(pilot.engine, env=env, config=RuntimeConfig(watch=True))
         try:
