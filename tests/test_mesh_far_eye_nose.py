@@ -11,7 +11,7 @@ import pytest
 
 from installation.models.motion.mesh.lid_paint import paint_lids
 from installation.models.motion.mesh.lids import LIDS, move_lids
-from installation.models.motion.mesh.mouth import curve_through
+from installation.models.motion.mesh.outlines import curve_through
 
 SIZE = (60, 100)
 SKIN, NOSE, WHITE = (150.0, 118.0, 100.0), (228.0, 196.0, 176.0), (235.0, 228.0, 220.0)

@@ -15,7 +15,7 @@ import numpy as np
 from installation.models.motion.mesh.lid_corners import past_corners
 from installation.models.motion.mesh.lid_paint import paint_lids
 from installation.models.motion.mesh.lids import LIDS, lid_whites, move_lids
-from installation.models.motion.mesh.mouth import curve_through
+from installation.models.motion.mesh.outlines import curve_through
 
 SKIN, LASHES, WHITE = (205.0, 168.0, 145.0), (60.0, 48.0, 42.0), (235.0, 228.0, 220.0)
 SIZE = (60, 90)

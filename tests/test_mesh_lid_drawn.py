@@ -16,7 +16,7 @@ from installation.models.motion.mesh.lid_drawn import drawn_share, portrait_draw
 from installation.models.motion.mesh.lid_ink import two_tones
 from installation.models.motion.mesh.lid_paint import paint_lids
 from installation.models.motion.mesh.lids import LIDS, lid_whites, move_lids
-from installation.models.motion.mesh.mouth import curve_through
+from installation.models.motion.mesh.outlines import curve_through
 
 from .test_mesh_lids import EYE_PLACE, WHITE, _closed_eye_on, made_eye_on
 from .test_mesh_lids import LASHES as IRIS

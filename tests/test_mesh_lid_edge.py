@@ -52,7 +52,7 @@ def test_a_closed_lid_cut_by_the_pictures_edge_carries_the_pictures_hatching():
     a hatched drawing's lid cut by the edge closed in a fine random grain instead."""
     from installation.models.motion.mesh.lid_paint import paint_lids
     from installation.models.motion.mesh.lids import LIDS, lid_whites, move_lids
-    from installation.models.motion.mesh.mouth import curve_through
+    from installation.models.motion.mesh.outlines import curve_through
 
     size, left, right, middle = (130, 120), -10.0, 50.0, 62.0  # the eye's outer third past the edge
     yy, xx = np.mgrid[0:size[0], 0:size[1]].astype(np.float32)

@@ -13,7 +13,7 @@ import pytest
 from installation.models.face import Eye
 from installation.models.motion.mesh.lid_paint import paint_lids
 from installation.models.motion.mesh.lids import LIDS, lid_whites, move_lids
-from installation.models.motion.mesh.mouth import curve_through
+from installation.models.motion.mesh.outlines import curve_through
 from installation.models.motion.mesh.plate import picture_grain
 
 SKIN, LASHES, WHITE = (205.0, 168.0, 145.0), (70.0, 55.0, 48.0), (235.0, 228.0, 220.0)

@@ -455,7 +455,8 @@ def test_a_far_mouth_corner_seen_edge_on_is_a_rounded_end_not_a_straight_edge(st
 def test_a_small_opening_with_an_edge_on_end_is_rounded_there_only():
     """A small opening (too small for its bends to be rounded) whose far half is seen
     edge-on: its far end is rounded, and its near corner stays sharp where it was."""
-    from installation.models.motion.mesh.mouth import MOUTH_CORNERS, rounded
+    from installation.models.motion.mesh.mouth import MOUTH_CORNERS
+    from installation.models.motion.mesh.outlines import rounded
 
     t = np.linspace(0.0, 2 * np.pi, len(INNER_LIPS), endpoint=False)
     lips = np.column_stack([60 - 40 * np.cos(t), 50 + 12 * np.sin(t)])  # near corner at x 20, far at 100

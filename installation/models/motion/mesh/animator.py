@@ -21,14 +21,13 @@ from ...face.tracking import FaceBox, FaceObservation
 from ..visitor import VisitorPresence
 from .folds import commanded_smile
 from .hidden_lips import lips_at_fringe
+from .meeting_lips import FACING_LIPS, lips_meet
 from .motion import (
-    FACING_LIPS,
     DriverReference,
     Motion,
     eye_openness,
     finite_motion,
     idle_motion,
-    lips_meet,
     rotation_deg,
     whole_reading,
 )
@@ -280,7 +279,7 @@ class MeshAnimator(VisitorPresence):
     @cached_property
     def _lip_gaps(self) -> np.ndarray:
         """Per pair of facing inner-lip points, the lower lip below the upper at rest, seen
-        from the front, in the offsets' units (motion.lips_meet)."""
+        from the front, in the offsets' units (meeting_lips.lips_meet)."""
         rest, _, _, scale, _ = self._rest
         frontal = rest[:468] @ self._sitter_turn
         upper, lower = FACING_LIPS.T

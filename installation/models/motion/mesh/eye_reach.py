@@ -34,7 +34,7 @@ import numpy as np
 
 from ...face import Eye
 from .lid_rest import WHITE_SAMPLES as SAMPLES  # along each eye, corner to corner, as lid_whites reads it
-from .mouth import curve_through
+from .outlines import curve_through
 
 # The iris model's opening is taken as the same eye as the mesh's when its middle lies
 # across the mesh's eye, between the crease and this many mesh eye widths below the lower

@@ -12,8 +12,8 @@ import numpy as np
 
 from ...face import Eye
 from .lid_corners import past_corners
-from .mouth import curve_through
 from .named_points import LEFT_CREASE, LEFT_LOWER_LID, LEFT_UPPER_LID, RIGHT_CREASE, RIGHT_LOWER_LID, RIGHT_UPPER_LID
+from .outlines import curve_through
 from .tone import LUMA
 
 LIDS = (((33, *LEFT_UPPER_LID, 133), (33, *LEFT_LOWER_LID, 133), (33, *LEFT_CREASE, 133)),

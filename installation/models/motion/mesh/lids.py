@@ -14,7 +14,7 @@ import numpy as np
 
 from .eye_reach import Reach
 from .lid_rest import LIDS, EyeAtRest, lid_whites
-from .mouth import curve_through
+from .outlines import curve_through
 
 __all__ = ["LIDS", "EyeAtRest", "LidCover", "lid_whites", "move_lids"]
 

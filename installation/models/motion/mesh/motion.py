@@ -19,7 +19,8 @@ import numpy as np
 
 from ...face import Expression, Eye
 from ...face.measures import lopsided
-from .named_points import LOWER_INNER_LIP, RIGID, UPPER_INNER_LIP
+from .meeting_lips import FACING_LIPS, ShutLips, lip_gaps
+from .named_points import RIGID
 from .teeth import TeethFollower, mouth_shown
 from .visitor_eyes import (  # (the visitor's eye readings: their rules live there)
     CLOSED_MOST,
@@ -41,8 +42,6 @@ from .visitor_eyes import (  # (the visitor's eye readings: their rules live the
 )
 
 RIGID_ROWS = np.array(RIGID)
-# The inner lips' facing points, one for one (the corners, shared, left out).
-FACING_LIPS = np.array(list(zip(UPPER_INNER_LIP[1:-1], LOWER_INNER_LIP[1:-1], strict=True)))
 UNREAD = object()  # no reading of the visitor's teeth was offered
 MAX_YAW_DEG = 20.0
 MAX_PITCH_DEG = 20.0
@@ -62,26 +61,11 @@ SCALE_SHARE = 0.5
 # more (inner-lip gap, face heights; a talking mouth opens 0.02-0.08, a closed one reads
 # 0-0.01) becomes the neutral face from then on (see DriverReference.rebased).
 REBASE_MOUTH = 0.02
-# ... and a neutral face with the lips parted by less (the shared expressions driver 0.008
-# face heights, a talking man 0.015, each later reading 0.001 shut) is measured from the
-# visitor's lips shut: the shut level is the narrowest gap between each pair of facing
-# inner-lip points held for LIPS_SHUT_HELD frames so far (a lone misread frame is no shut
-# mouth), and the portrait's lips part by as much as the visitor's neutral was parted above
-# it. Measured from the parted neutral, the visitor's closing drove the lips of a sitter
-# who has hers shut into each other (lips_meet), and the portrait's mouth opened 0.7-0.8 of
-# the visitor's.
-LIPS_SHUT_HELD = 3
+# ... and a neutral face with the lips parted by less is measured from the visitor's lips
+# shut (meeting_lips.LIPS_SHUT_HELD): what the neutral was parted above them (at most
+# REBASE_MOUTH) is added to every frame's lips.
 # ... unless the eyes are then much more closed than at calibration (a blink is no neutral).
 REBASE_EYES = 0.7
-# A sitter whose lips are parted at rest (a laugh, a word, lips at an instrument: the face
-# mesh reads 0.02-0.08 face heights between them) can close by the visitor's neutral parting
-# (LIPS_SHUT_HELD) herself: there the visitor's neutral is her rest, as before, and only what
-# her parting above a closed mouth's reading (this much: a closed one reads 0-0.01) cannot
-# take is added (lips_meet). Added on such a sitter too, her opening was repainted in every
-# frame, wider than the picture's own mouth at rest, and the face mesh read the result's mouth
-# and smile worse (a man talking, five small photographs open at rest: mouth r 0.57-0.90 ->
-# 0.42-0.83, smile amplitude 0.97 -> 0.74 on one; 0.58-0.90 with this).
-SITTER_LIPS_CLOSED = 0.01
 # Calibrated on a mouth pressed to one side (a smirk, a twisted pout: 0.03-0.09 outer-eye
 # spacings off, against 0.005-0.009 at rest; measures.lopsided), every later mouth read as twisted
 # the other way. A face whose mouth is this much more even, and no more open, becomes the
@@ -105,7 +89,7 @@ class Motion:
     # the tongue's top and bottom: teeth.mouth_shown).
     teeth: tuple[float, ...] | None = None
     # Per FACING_LIPS pair, how far the visitor's neutral lips were parted above their shut
-    # level (face heights), already added to `offsets` (see LIPS_SHUT_HELD, lips_meet).
+    # level (face heights), already added to `offsets` (meeting_lips: ShutLips, lips_meet).
     lips_parted: np.ndarray | None = None
 
 
@@ -171,21 +155,13 @@ class DriverReference:
         self.level = rotation_deg(0, 0, -math.degrees(self.roll))
         self.expression = Expression.of(self.neutral)
         self.lopsided = lopsided(self.neutral)
-        self.lips_shut = self._lip_gaps(self.level_neutral)  # per FACING_LIPS pair, face heights
-        self._recent_gaps: deque = deque(maxlen=LIPS_SHUT_HELD)
-
-    def _lip_gaps(self, level: np.ndarray) -> np.ndarray:
-        """Per FACING_LIPS pair, the lower lip below the upper one (face heights) in a level frame."""
-        upper, lower = FACING_LIPS.T
-        return (level[lower, 1] - level[upper, 1]) / self.face_height
+        self.lips_shut = ShutLips(lip_gaps(self.level_neutral, self.face_height))
 
     def _parted(self, level: np.ndarray) -> np.ndarray:
         """Per FACING_LIPS pair, how far the neutral's lips were parted above the visitor's shut
         level, learnt from this frame (`level`: it, aligned and level) and those before."""
-        self._recent_gaps.append(self._lip_gaps(level))
-        if len(self._recent_gaps) == LIPS_SHUT_HELD:
-            self.lips_shut = np.minimum(self.lips_shut, np.max(self._recent_gaps, axis=0))
-        return np.clip(self._lip_gaps(self.level_neutral) - self.lips_shut, 0.0, REBASE_MOUTH)
+        self.lips_shut.see(lip_gaps(level, self.face_height))
+        return self.lips_shut.parted(lip_gaps(self.level_neutral, self.face_height), REBASE_MOUTH)
 
     def _aligned(self, lm: np.ndarray) -> tuple[np.ndarray, float, np.ndarray]:
         """The frame seen as if the head had not moved from the neutral pose, and the
@@ -218,16 +194,14 @@ class DriverReference:
 
     def settle_over(self, landmarks, times=None) -> None:
         """Offline, the whole shot known: the eyes' rest (settle_eyes_over) and the lips' shut
-        level (LIPS_SHUT_HELD) taken from all of it. Learnt as the film plays, a neutral taken
-        with the lips parted drew every frame before the visitor's lips first met (half the
-        shared expressions driver) measured from it. `times`: when each frame was taken
+        level (meeting_lips.ShutLips) taken from all of it. Learnt as the film plays, a neutral
+        taken with the lips parted drew every frame before the visitor's lips first met (half
+        the shared expressions driver) measured from it. `times`: when each frame was taken
         (seconds, the camera's clock); None: 30 fps."""
         landmarks = [np.asarray(lm, np.float64) for lm in landmarks]
         self.settle_eyes_over(landmarks, times)
-        gaps = np.array([self._lip_gaps(_level(self._aligned(lm)[0], self.roll, self.centre)) for lm in landmarks])
-        if len(gaps) >= LIPS_SHUT_HELD:
-            held = np.lib.stride_tricks.sliding_window_view(gaps, LIPS_SHUT_HELD, axis=0).max(-1)
-            self.lips_shut = np.minimum(self.lips_shut, held.min(0))
+        levels = (_level(self._aligned(lm)[0], self.roll, self.centre) for lm in landmarks)
+        self.lips_shut.see_all(np.array([lip_gaps(level, self.face_height) for level in levels]))
 
     def _settle_on(self, openings, newest_only: bool = False, times=None) -> None:
         openings = np.asarray(openings, np.float64).reshape(-1, 2)
@@ -293,7 +267,7 @@ class DriverReference:
         rebased.level_neutral = _level(aligned, self.roll, self.centre)
         rebased.expression = Expression.of(aligned)
         rebased.lopsided = lopsided(aligned)
-        rebased._recent_gaps = deque(self._recent_gaps, maxlen=LIPS_SHUT_HELD)
+        rebased.lips_shut = self.lips_shut.copy()
         return rebased
 
     def motion(self, lm: np.ndarray, eyes: tuple[Eye, Eye] | None = None,
@@ -313,7 +287,7 @@ class DriverReference:
         offsets[:, 0] /= self.eye_distance
         offsets[:, 1:] /= self.face_height
         upper, lower = FACING_LIPS.T
-        parted = self._parted(level)  # (see LIPS_SHUT_HELD)
+        parted = self._parted(level)  # (see meeting_lips.LIPS_SHUT_HELD)
         offsets[upper, 1] -= parted / 2
         offsets[lower, 1] += parted / 2
         # The head's own motion is the inverse of the fit, measured in the neutral's level frame.
@@ -338,34 +312,6 @@ class DriverReference:
             teeth=teeth,
             lips_parted=parted.astype(np.float32),
         )
-
-
-def lips_meet(offsets: np.ndarray, rest_gaps: np.ndarray, parted: np.ndarray | None = None) -> np.ndarray:
-    """`offsets` with the inner lips closing no further than touching. A visitor calibrated
-    with the lips parted (the shared expressions driver: 0.008 face heights, a talking man
-    0.015) later closes them by that much; on a sitter whose lips meet at rest that closing
-    pushed the lower lip up past the upper one, and the opening that followed was spent
-    uncrossing them: the placed mouth opened 0.5-0.8 of the visitor's. So each facing
-    pair closes at most until it touches (or, where the sitter's mesh reads them crossed
-    already, no further than that), the two lips meeting half way.
-    `rest_gaps`: per FACING_LIPS pair, the sitter's lower lip below its upper one at rest,
-    in the offsets' units (negative: read crossed). `parted`: the visitor's neutral parting
-    that `offsets` carry (Motion.lips_parted); as much of it as the sitter's own lips are
-    parted above a closed mouth's reading (SITTER_LIPS_CLOSED) is taken back out, so a
-    sitter open at rest shows her own mouth at the visitor's neutral and closes as they do."""
-    upper, lower = FACING_LIPS.T
-    gaps = rest_gaps + offsets[lower, 1] - offsets[upper, 1]
-    own = 0.0 if parted is None else np.minimum(np.maximum(rest_gaps - SITTER_LIPS_CLOSED, 0.0), parted)
-    # Her own parting taken back, then any closing past touching undone: one move on one copy
-    # (this runs on every frame).
-    move = np.maximum(np.minimum(rest_gaps, 0.0) - (gaps - own), 0.0) - own
-    if not move.any():
-        return offsets
-    out = offsets.copy()
-    out[upper, 1] -= move / 2
-    out[lower, 1] += move / 2
-    return out
-
 
 
 def _limit_turn(yaw: float, pitch: float) -> tuple[float, float]:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from .motion import SITTER_LIPS_CLOSED
+from .meeting_lips import SITTER_LIPS_CLOSED
 from .named_points import LOWER_INNER_LIP, UPPER_INNER_LIP
 
 

@@ -258,7 +258,7 @@ def mouth_at_the_outline(mesh: np.ndarray) -> bool:
 
 def edge_on_ends(lips: np.ndarray, gap: float) -> tuple[tuple[int, float], ...]:
     """The mouth's corners seen nearly edge-on (their places in `lips`, the moved INNER_LIPS
-    polygon, as `mouth.rounded` takes them), each with the radius its end of the opening is
+    polygon, as `outlines.rounded` takes them), each with the radius its end of the opening is
     rounded over. On a turned sitter the far half of the mouth is
     foreshortened to a few pixels (a far half 23 px wide at rest, 6-13 px when the head turns
     a little further, on a sitter turned 39 degrees, under an opening of 96 px): its inner lips,
