@@ -149,6 +149,33 @@ def test_a_whole_visit_calibrates_goes_live_and_leaves(tmp_path, shared_data):
 
 
 @pytest.mark.shared_data
+def test_the_disclosure_says_what_moves_the_portrait_in_each_state(tmp_path, shared_data):
+    """"Moved by a computer, live" was shown in attract and through the countdown, while the
+    portrait moved by itself and no visitor drove it. Until the visitor's face takes over the
+    note says the portrait moves on its own; live, that it follows their face."""
+    from installation.scenes.portrait_config import PortraitConfig
+
+    idle, live = (PortraitConfig.model_fields[name].default for name in ("disclosure_idle", "disclosure"))
+    camera = VideoCamera(_face_frames(shared_data))
+    path = write_show(tmp_path, {"p": SCENE}, size=(640, 360))
+    with run_test(path, fps=10, services={"synchronous_models": True, "camera": camera}) as pilot:
+        pilot.engine.fonts.log.recording = True
+        scene = _scene(pilot)
+        said: dict[str, set[str]] = {}
+        for _ in range(60):
+            pilot.step()
+            said.setdefault(scene.state, set()).update(b.text for b in pilot.engine.fonts.log.boxes)
+            if scene.state == "live":
+                break
+        pilot.advance(0.5)
+        said["live"].update(b.text for b in pilot.engine.fonts.log.boxes)
+    assert {"attract", "countdown", "live"} <= set(said), sorted(said)
+    for state, texts in said.items():
+        assert (live if state == "live" else idle) in texts, (state, texts)
+        assert (idle if state == "live" else live) not in texts, (state, texts)
+
+
+@pytest.mark.shared_data
 def test_the_next_visitor_is_calibrated_too(tmp_path, shared_data):
     """The first visit's calibration outlived it: the next visitor's countdown ended at
     once, the screen said "Now move" and the portrait only idled, for every visitor after
@@ -428,3 +455,19 @@ def test_the_visitors_mirror_is_gone_when_they_walk_away_and_the_next_sees_only_
         assert scene.state == "framing"
         assert scene._thumb_pixels is not None and scene._thumb_pixels.shape == first_visitor.shape
         assert np.abs(scene._thumb_pixels.astype(int) - first_visitor).mean() > 20  # not the first visitor
+
+
+def test_check_names_the_waiting_note_left_in_english_beside_a_translated_disclosure(tmp_path, capsys):
+    """A gallery that writes the live note in its own words is told the note shown before a
+    visitor's face takes over is still the English default (else a French wall turned English
+    in attract)."""
+    from installation.cli import main
+
+    write_show(tmp_path, {"p": """
+        type = "portrait"
+        id = "p"
+        disclosure = "Animé par un ordinateur, suivant votre visage"
+        """})
+    main(["check", "--show", str(tmp_path / "install.toml")])
+    out = capsys.readouterr().out
+    assert "disclosure_idle: 'disclosure' is your own but 'disclosure_idle'" in out, out

@@ -110,3 +110,20 @@ def test_on_a_portrait_screen_every_reveal_shows_the_eyes_and_what_the_machine_s
             assert not rect.colliderect(panel), (key, rect, panel)
             assert not [b.text for b in boxes if b.rect.colliderect(rect)], (key, rect)
             assert not [other for other in drawn[n + 1:] if other.colliderect(rect)], (key, drawn)
+
+
+@pytest.mark.parametrize("mode", ["single", "pair"])
+@pytest.mark.parametrize("size", [(1080, 1920), (720, 1280), (1024, 1280)])
+def test_upright_every_reveal_of_a_round_has_one_layout(tmp_path, size, mode):
+    """At 1080x1920 four reveals set the verdict beside the picture and one, whose eyes had a
+    shorter sentence, kept it under the eyes, with a larger picture: a visitor met the
+    reveal's parts in another place on one question; at 1024x1280 the picture was 422 px on one
+    reveal, 437 on another. Every reveal of a round now puts the verdict in one place, and a
+    single picture at one size (a pair's box follows its two pictures' shapes)."""
+    layouts = set()
+    for pilot, _shown in quiz_reveals(tmp_path, size, mode=mode):
+        boxes = quiz_screens.reveal_boxes(pilot.engine.sequencer.current.scene)
+        verdict = boxes.get("reveal_verdict")
+        image = boxes["reveal_image"]
+        layouts.add(("beside" if verdict is not None else "under", tuple(image) if mode == "single" else image.topleft))
+    assert len(layouts) == 1, (size, layouts)

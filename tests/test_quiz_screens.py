@@ -462,3 +462,31 @@ def test_the_machines_account_keeps_one_size_from_reveal_to_reveal(tmp_path, siz
             (told,) = [b for b in pilot.engine.fonts.log.boxes if b.alpha > 0.98 and b.text in accounts]
             caps[f"{seed}:{shown.item.key}"] = told.cap
     assert len(set(caps.values())) == 1, caps
+
+
+def test_the_enlarged_eyes_show_the_whole_eye_not_only_its_iris():
+    """The reveal's eye tiles spanned five iris radii: the iris and hardly more, and on a
+    halftone print a visitor saw a grid of dots with a ring on it and no eye. Each tile now
+    holds the eye's opening out to its corners (here marked three radii either side of the
+    iris, as a real eye's are), at the tile's size, from a picture drawn in the test."""
+    import cv2
+
+    from installation.models.detector.eyes import EyeCues, views
+    from installation.scenes import quiz_draw
+
+    radius, corner = 10.0, (255, 0, 0)
+    picture = np.full((200, 300, 3), 180, np.uint8)
+    irises = [(100.0, 100.0, radius), (200.0, 100.0, radius)]
+    for cx, cy, _ in irises:
+        cv2.circle(picture, (int(cx), int(cy)), int(radius), (60, 50, 40), -1)
+        for side in (-1, 1):  # the eye's corners
+            x = int(cx + side * 3 * radius)
+            picture[98:103, x - 1:x + 2] = corner
+    view = views(picture, EyeCues(0.0, 0.0, irises, [None, None]))
+    for tile in (150, 285, 400):
+        drawn = quiz_draw.eyes_picture(view, tile)
+        shown = drawn.shape[0]
+        assert shown >= 0.9 * tile, (tile, drawn.shape)
+        for eye in (drawn[:, :shown], drawn[:, -shown:]):
+            red = np.argwhere((eye[..., 0] > 240) & (eye[..., 1] < 20))
+            assert len(red) and red[:, 1].min() < shown // 4 and red[:, 1].max() > 3 * shown // 4, (tile, red)

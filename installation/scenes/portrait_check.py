@@ -15,9 +15,11 @@ from ..imaging import MediaError, read_rgb
 from ..models.motion import PORTRAIT_SIDE
 from ..runtime.files import read_text
 
-# Words shown with a camera, and their counterparts shown without one.
-CAMERA_PAIRS = (("heading", "heading_no_camera"), ("about", "about_no_camera"),
-                ("disclosure", "disclosure_no_camera"))
+# Words shown with a camera, their counterparts shown at other times, and when those show.
+NO_CAMERA = "shown while no camera works"
+CAMERA_PAIRS = (("heading", "heading_no_camera", NO_CAMERA), ("about", "about_no_camera", NO_CAMERA),
+                ("disclosure", "disclosure_no_camera", NO_CAMERA),
+                ("disclosure", "disclosure_idle", "shown until a visitor's face moves the portrait"))
 
 
 def _half_translated(config: Any, file, source: str, show: Any = None) -> list[Problem]:
@@ -29,7 +31,7 @@ def _half_translated(config: Any, file, source: str, show: Any = None) -> list[P
     keys = words_keys(type(config))
     show_words = getattr(show, "words", None) or {}
     found = []
-    for own, other in CAMERA_PAIRS:
+    for own, other, when in CAMERA_PAIRS:
         if own not in fields or other not in fields:
             continue
         if getattr(config, own) == fields[own].default or getattr(config, other) != fields[other].default:
@@ -39,11 +41,11 @@ def _half_translated(config: Any, file, source: str, show: Any = None) -> list[P
         if line is None and table is not None and keys.get(own) in show_words and keys.get(other):
             text = read_text(table) if table.is_file() else ""
             found.append(Problem(table, line_of(text, tuple(keys[own].split("."))), keys[other],
-                                 f"'{keys[own]}' is translated here but '{keys[other]}' (shown while no camera "
-                                 "works) is not; add it here in the same words", severity="warning"))
+                                 f"'{keys[own]}' is translated here but '{keys[other]}' ({when}) is not; "
+                                 "add it here in the same words", severity="warning"))
             continue
         found.append(Problem(file, line, other,
-                             f"'{own}' is your own but '{other}' (shown while no camera works) is still "
+                             f"'{own}' is your own but '{other}' ({when}) is still "
                              f"the default \"{fields[other].default[:40]}...\"; write it in the same words",
                              severity="warning"))
     return found

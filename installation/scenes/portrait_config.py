@@ -80,8 +80,19 @@ class PortraitConfig(SceneConfig):
         default=3, ge=1, le=10, description="seconds counted down before the neutral pose is taken"
     )
     disclosure: str = Field(
-        default="Moved by a computer, live",
-        description="the small note under a moving portrait saying it is synthetic media (never empty)",
+        default="Moved by a computer, following your face",
+        description=(
+            "the small note under the portrait saying it is synthetic media, while a visitor's face moves it "
+            "(never empty)"
+        ),
+        min_length=1,
+    )
+    disclosure_idle: str = Field(
+        default="Moved by a computer, on its own",
+        description=(
+            "the note while the portrait moves by itself though the camera works: before a visitor comes, "
+            "and through the card and the countdown until their face takes over (never empty)"
+        ),
         min_length=1,
     )
     disclosure_no_camera: str = Field(

@@ -205,7 +205,12 @@ class PortraitDrawing:
         if self.worker is not None:
             # Synthetic media is labelled where it is shown (and in recorded clips' metadata):
             # the picture's box gives up the room the label needs, so they never collide.
-            note = c.disclosure if self.camera_ok else c.disclosure_no_camera
+            # Each note says what moves it now: the visitor's face only once live (in attract
+            # and the countdown "live" was shown over the portrait's own idle motion).
+            if not self.camera_ok:
+                note = c.disclosure_no_camera
+            else:
+                note = c.disclosure if self.state == "live" else c.disclosure_idle
             disclosure = fonts.block(note, "sans", 30, accent, area.width, align="center", tier="small")
             area.height -= disclosure.get_height() + fonts.px(24)
         # A plain frame, its outer edge on the picture box's lines (the grid's top line, where

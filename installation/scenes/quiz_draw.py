@@ -170,7 +170,11 @@ def curve_plot(
 
 # Eyes drawn smaller than this (design px) show no highlight a visitor could check.
 LEAST_EYES = 90
-SHOWN_RADII = 5  # each eye's tile spans about this many iris radii of the picture
+# Each eye's tile spans about this many iris radii of the picture: the whole opening, both
+# corners and the lids' arcs (an eye is about five radii wide). At five the tile held the
+# iris and little else, and on a halftone print (a screen of dots two or three of the
+# picture's pixels apart) a visitor saw a grid of dots with a ring on it, no eye.
+SHOWN_RADII = 7
 HIGHLIGHT_RING = (120, 255, 200)
 IRIS_LINE = (200, 200, 200)
 GAP_GREY = 17

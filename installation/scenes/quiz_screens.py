@@ -5,6 +5,7 @@ kiosk checks see it."""
 
 from __future__ import annotations
 
+import weakref
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
@@ -138,28 +139,74 @@ def _machine_words(scene: QuizScene, question, explained, record, g) -> str:
     return words("quiz.machine_said", word=word, percent=shown_percent(verdict.confidence))
 
 
-def _plan(scene: QuizScene) -> SimpleNamespace:
-    """The reveal measured and arranged, before anything is drawn (draw_reveal, reveal_boxes)."""
-    f = scene.context.fonts
-    fg, accent, dim = colours(scene)
+def _texts(scene: QuizScene, question, answer: str | None, record) -> tuple:
+    """What a reveal of `question` says, `answer` being the visitor's: the item explained, the
+    headline, the visitor's answer and the machine's."""
     g = geometry(scene)
-    question = scene.round[scene.index]
-    record = scene.history[-1]
-    col = g["reveal_column"]
     if scene.config.mode == "single":
         explained = scene.items[question[0].key]
         truth_text = words(f"quiz.truth_{explained.item.kind}")
-        said = words("quiz.said_real" if scene.answer == "real" else "quiz.said_fake")
+        said = words("quiz.said_real" if answer == "real" else "quiz.said_fake")
     else:
         explained = scene.items[next(i for i in question if i.truth == "fake").key]
         truth_text = words("quiz.truth_pair_right" if record["correct"] else "quiz.truth_pair_wrong")
-        said = words("quiz.said_side", side=side_word(g, question[0].key == scene.answer))
+        said = words("quiz.said_side", side=side_word(g, question[0].key == answer))
+    return explained, truth_text, said, _machine_words(scene, question, explained, record, g)
+
+
+def _answers(scene: QuizScene, question) -> list[tuple[str, dict]]:
+    """Each answer a visitor may give to `question`, with the record it would leave."""
+    machine = scene.machine_answer(question)
+    if scene.config.mode == "pair":
+        truth = next(i.key for i in question if i.truth == "real")
+        given = [item.key for item in question]
+    else:
+        truth = question[0].truth
+        given = ["real", "fake"]
+    return [(answer, {"question": question, "correct": answer == truth,
+                      "machine_correct": machine == truth if machine is not None else None}) for answer in given]
+
+
+# The round's upright layout, worked out once: {scene: (the round and screen it was for, beside)}.
+_BESIDE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _round_beside(scene: QuizScene) -> int | None:
+    """Where an upright screen sets every reveal of this round with its verdict beside the
+    picture, the picture's side (the least any of them needs, whatever the visitor answers):
+    wherever the row leaves any reveal's picture or eyes too small; None where the row holds
+    them all. (Decided for each reveal alone, at 1080x1920 one reveal with a short sentence
+    under its eyes kept the row while the rest moved: the verdict under the eyes on question 3,
+    beside the picture on the others; at 1024x1280 the picture was 422 px on one, 437 on
+    another.)"""
+    key = (tuple(item.key for question in scene.round for item in question), scene.context.size,
+           scene.context.fonts.px(100), scene.machine_playing)
+    kept = _BESIDE.get(scene)
+    if kept is None or kept[0] != key:
+        measured = [_measure(scene, question, answer, record)
+                    for question in scene.round for answer, record in _answers(scene, question)]
+        side = None
+        if any(not m.row_fits for m in measured):
+            sides = [_beside(scene, m, scene.largest_picture()).side for m in measured if m.explanation is not None]
+            side = min((s for s in sides if s is not None), default=None)
+        _BESIDE[scene] = kept = (key, side)
+    return kept[1]
+
+
+def _measure(scene: QuizScene, question, answer: str | None, record) -> SimpleNamespace:
+    """A reveal of `question` measured with its words under the pictures' row (where an
+    upright screen puts them): its words, the room left for them and the machine's panel,
+    and whether that row leaves the picture and the eyes their least (`row_fits`)."""
+    f = scene.context.fonts
+    fg, accent, dim = colours(scene)
+    g = geometry(scene)
+    col = g["reveal_column"]
+    explained, truth_text, said, machine_text = _texts(scene, question, answer, record)
+
     # The words, measured first: upright they go under the machine's panel, which takes only
     # the room they leave (on a square screen the panel and its caption, at their fixed
     # share of the height, pushed the verdict over the credit, or the eyes' sentence ran
     # over the verdict).
-    machine_text = _machine_words(scene, question, explained, record, g)
-
     def verdict(width: int, room: int | None = None) -> tuple[pygame.Surface, pygame.Surface, pygame.Surface]:
         """The headline and the two answers (each after its tick) set `width` px wide; the
         headline at the largest of its sizes that keeps them within `room` px, if given."""
@@ -188,7 +235,7 @@ def _plan(scene: QuizScene) -> SimpleNamespace:
     latest = (limit - f.px(16 if credit else 0)) - flow_h  # where the words must begin, at the latest
     explanation = explained.explanation
     eyes = explanation is not None and getattr(explanation, "cue", "spectrum") == "pixels"
-    plot, moved = None, None
+    plot, caption_for, row_fits = None, None, True
     if explanation is not None:
         whose = explain_words.picture_caption(explanation, scene.config.mode == "pair", explained.item.kind)
 
@@ -208,48 +255,79 @@ def _plan(scene: QuizScene) -> SimpleNamespace:
             least_account = draw.account_least(f, explained, fg, col.width) if eyes else 0
             plot = upright.row(f, g, caption_for(g["reveal_spectrum"].width).get_height(), latest, least_account,
                                explanation, eyes)
-            width = scene.context.size[0]
-            if (g["reveal_image"].width < upright.FACE_LEAST * width
-                    or eyes and upright.tile_in(f, plot, explanation) < upright.least_tile(scene.context.size)):
-                # (the row leaves the picture or the eyes too small: the verdict beside the picture)
-                def image_height(side: int) -> int:  # (a pair's faces take only the height they need)
-                    if scene.config.mode == "single" or not stacked(g):
-                        return side
-                    return 2 * pair_half(scene, pygame.Rect(0, 0, side, side), question) + f.px(12)
+            row_fits = not (g["reveal_image"].width < upright.FACE_LEAST * scene.context.size[0]
+                            or eyes and upright.tile_in(f, plot, explanation) < upright.least_tile(scene.context.size))
+    return SimpleNamespace(f=f, fg=fg, accent=accent, g=g, col=col, question=question, record=record,
+                           explained=explained, headline=headline, you=you, machine=machine, verdict=verdict,
+                           caption_for=caption_for, nxt=nxt, score=score, score_at=score_at, limit=limit,
+                           credit=credit, block=block, words_below=words_below, latest=latest,
+                           explanation=explanation, eyes=eyes, plot=plot, row_fits=row_fits)
 
-                def image_width(side: int) -> int:  # (and only the width their labels need)
-                    if scene.config.mode == "single" or not stacked(g):
-                        return side
-                    return pair_half(scene, pygame.Rect(0, 0, side, side), question) + label_room(scene, question)
 
-                def verdict_height(width: int, room: int) -> int:
-                    return _verdict_height(f, verdict(width, room))
+def _beside(scene: QuizScene, m: SimpleNamespace, largest: int) -> SimpleNamespace:
+    """The reveal measured in `m` with its verdict beside a picture of `largest` px at most:
+    the boxes moved (None where no picture leaves the eyes their least), the words set to
+    the verdict's column and the button and score under them; `side`, the picture's."""
+    f, g, col, question, verdict, caption_for = m.f, m.g, m.col, m.question, m.verdict, m.caption_for
+    nxt, score, score_at, limit = m.nxt, m.score, m.score_at, m.limit
+    width = scene.context.size[0]
 
-                # The score beside a narrower button, where it takes one line there (its line
-                # above the button is room for the eyes).
-                label = f.line(words("quiz.finish" if scene.index + 1 >= len(scene.round) else "quiz.next"),
-                               "sans-semibold", 32, fg)
-                narrow = pygame.Rect(0, nxt.y, max(f.px(240), label.get_width() + f.px(72)), nxt.height)
-                narrow.right = col.right
-                one_line = f.block(scene.score_line(), "sans-semibold", 30, accent, narrow.x - f.px(30) - col.x,
-                                   tier="small")
-                if len(f.wrap(scene.score_line(), "sans-semibold", 30, narrow.x - f.px(30) - col.x, "small")) == 1:
-                    limit += score.get_height() + f.px(8)
-                    nxt, score = narrow, one_line
-                    score_at = (col.x, nxt.centery - score.get_height() // 2)
-                end = limit - f.px(16 if credit else 0) - draw.account_least(f, explained, fg, col.width) - f.px(30)
-                moved = upright.verdict_beside(f, width, g, verdict_height, lambda side: caption_for(side).get_height(),
-                                               end, explanation, eyes, scene.largest_picture(), image_height,
-                                               image_width)
-                if moved is not None:
-                    headline, you, machine = verdict(moved["reveal_verdict"].width, moved["reveal_image"].height)
-                    plot = moved["reveal_plot"]
-                    under = max(plot.bottom, moved["reveal_spectrum"].bottom + f.px(4)
-                                + caption_for(moved["reveal_spectrum"].width).get_height()) + f.px(30)
-                    g = {**g, **moved, "reveal_column": pygame.Rect(col.x, under, col.width, col.bottom - under)}
-    else:
-        caption_for = None
-    return SimpleNamespace(g=g, question=question, record=record, col=col, explained=explained, headline=headline,
+    def image_height(side: int) -> int:  # (a pair's faces take only the height they need)
+        if scene.config.mode == "single" or not stacked(g):
+            return side
+        return 2 * pair_half(scene, pygame.Rect(0, 0, side, side), question) + f.px(12)
+
+    def image_width(side: int) -> int:  # (and only the width their labels need)
+        if scene.config.mode == "single" or not stacked(g):
+            return side
+        return pair_half(scene, pygame.Rect(0, 0, side, side), question) + label_room(scene, question)
+
+    def verdict_height(width: int, room: int) -> int:
+        return _verdict_height(f, verdict(width, room))
+
+    # The score beside a narrower button, where it takes one line there (its line
+    # above the button is room for the eyes).
+    label = f.line(words("quiz.finish" if scene.index + 1 >= len(scene.round) else "quiz.next"),
+                   "sans-semibold", 32, m.fg)
+    narrow = pygame.Rect(0, nxt.y, max(f.px(240), label.get_width() + f.px(72)), nxt.height)
+    narrow.right = col.right
+    one_line = f.block(scene.score_line(), "sans-semibold", 30, m.accent, narrow.x - f.px(30) - col.x,
+                       tier="small")
+    if len(f.wrap(scene.score_line(), "sans-semibold", 30, narrow.x - f.px(30) - col.x, "small")) == 1:
+        limit += score.get_height() + f.px(8)
+        nxt, score = narrow, one_line
+        score_at = (col.x, nxt.centery - score.get_height() // 2)
+    end = limit - f.px(16 if m.credit else 0) - draw.account_least(f, m.explained, m.fg, col.width) - f.px(30)
+    moved, side = upright.verdict_beside(f, width, g, verdict_height, lambda side: caption_for(side).get_height(),
+                                         end, m.explanation, m.eyes, largest, image_height, image_width)
+    fitted = SimpleNamespace(moved=moved, side=side, g=g, plot=m.plot, headline=m.headline, you=m.you,
+                             machine=m.machine, nxt=nxt, score=score, score_at=score_at, limit=limit)
+    if moved is not None:
+        fitted.headline, fitted.you, fitted.machine = verdict(moved["reveal_verdict"].width,
+                                                              moved["reveal_image"].height)
+        fitted.plot = moved["reveal_plot"]
+        under = max(fitted.plot.bottom, moved["reveal_spectrum"].bottom + f.px(4)
+                    + caption_for(moved["reveal_spectrum"].width).get_height()) + f.px(30)
+        fitted.g = {**g, **moved, "reveal_column": pygame.Rect(col.x, under, col.width, col.bottom - under)}
+    return fitted
+
+
+def _plan(scene: QuizScene) -> SimpleNamespace:
+    """The reveal measured and arranged, before anything is drawn (draw_reveal, reveal_boxes)."""
+    m = _measure(scene, scene.round[scene.index], scene.answer, scene.history[-1])
+    g, col, explained, question = m.g, m.col, m.explained, m.question
+    headline, you, machine, caption_for = m.headline, m.you, m.machine, m.caption_for
+    nxt, score, score_at, limit, block = m.nxt, m.score, m.score_at, m.limit, m.block
+    words_below, latest, explanation, eyes, plot = m.words_below, m.latest, m.explanation, m.eyes, m.plot
+    moved = None
+    side = _round_beside(scene) if explanation is not None and words_below else None
+    if side is not None:
+        fitted = _beside(scene, m, side)
+        if fitted.moved is not None:
+            moved, g, plot = fitted.moved, fitted.g, fitted.plot
+            headline, you, machine = fitted.headline, fitted.you, fitted.machine
+            nxt, score, score_at, limit = fitted.nxt, fitted.score, fitted.score_at, fitted.limit
+    return SimpleNamespace(g=g, question=question, record=m.record, col=col, explained=explained, headline=headline,
                            you=you, machine=machine, nxt=nxt, score=score, limit=limit, block=block,
                            words_below=words_below, latest=latest, explanation=explanation, eyes=eyes, plot=plot,
                            moved=moved, caption_for=caption_for, score_at=score_at)

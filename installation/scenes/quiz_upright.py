@@ -81,13 +81,14 @@ def row(fonts, g: dict[str, pygame.Rect], caption_height: int, bottom: int, acco
 def verdict_beside(fonts, screen_width: int, g: dict[str, pygame.Rect], verdict_height: Callable[[int, int], int],
                    caption_height: Callable[[int], int], bottom: int, explanation, eyes: bool, largest: int,
                    image_height: Callable[[int], int] = lambda side: side,
-                   image_width: Callable[[int], int] = lambda side: side) -> dict[str, pygame.Rect]:
+                   image_width: Callable[[int], int] = lambda side: side
+                   ) -> tuple[dict[str, pygame.Rect] | None, int | None]:
     """The picture large at the top left with the verdict beside it, and under them the map
     at the left with the machine's panel beside it, all ending by `bottom` (where the
     account of the machine begins at the latest): the largest picture from FACE_MOST down to
     FACE_LEAST of the screen's width whose panel still shows the eyes (or the curve) at
     least FEATURE_LEAST of the width, and leaves the verdict's lines MEASURE_LEAST ems where
-    any does; None where none does.
+    any does, and the picture's side; None where none does.
 
     On a 4:5 screen (1024x1280) a row of picture and map, the panel and all the words under
     them left the eyes no room; moved aside for them, the picture a visitor had been asked
@@ -128,5 +129,5 @@ def verdict_beside(fonts, screen_width: int, g: dict[str, pygame.Rect], verdict_
             return {"reveal_image": pygame.Rect(frame.x, frame.y, wide, image_height(side)),
                     "reveal_verdict": verdict,
                     "reveal_spectrum": pygame.Rect(frame.x, band, shown, shown),
-                    "reveal_plot": panel}
+                    "reveal_plot": panel}, side
         side = smaller

@@ -40,7 +40,7 @@ from ..runtime.files import atomic_write_bytes, remove_leftover_temps
 
 log = logging.getLogger("bayard.quiz")
 
-FORMAT = "bayard-quiz-verdict-1"
+FORMAT = "bayard-quiz-verdict-2"  # 2: the eyes kept 4.5 iris radii either side (eyes.VIEW_REACH), not 3.5
 MAX_FILES = 2000  # a gallery's quiz has tens of items, a large one a few hundred
 MAX_BYTES = 256 * 2**20  # an entry is 0.3-0.5 MB for a 600 px picture (its evidence map is the picture's size)
 MAX_ENTRY_BYTES = 16 * 2**20  # a huge picture's map is judged at each start rather than crowd the rest out

@@ -154,8 +154,9 @@ def measure(image: np.ndarray, eyes) -> EyeCues:
 
 
 # How much of the face around each iris the reveal may show, in iris radii either side of
-# its centre (it shows about 2.5; the rest lets it fill its tile at a whole enlargement).
-VIEW_REACH = 3.5
+# its centre (it shows about 3.5, quiz_draw.SHOWN_RADII; the rest lets it fill its tile at a
+# whole enlargement).
+VIEW_REACH = 4.5
 
 
 @dataclass(eq=False)  # (one per picture, known by identity: the reveal keeps its drawing by it)
