@@ -15,7 +15,7 @@ Per-item counts (no personal data) persist in the show's state folder, appear in
 /bayard/status and are pushed as "quiz" events.
 With no detector available the quiz still runs and says the machine is not playing.
 This module holds the game; its items are made ready in quiz_prepared and its screens are
-drawn by quiz_screens.
+drawn by quiz_asking (start card, questions), quiz_screens (the reveal) and quiz_summary.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ import pygame
 
 from ..commands import Command, echo, reply_to
 from ..words import words
+from . import quiz_asking as asking
 from . import quiz_layout
 from . import quiz_screens as screens
 from . import quiz_summary as summary
@@ -288,9 +289,9 @@ class QuizScene(Preparing, Scene):
     def draw(self, surface: pygame.Surface) -> None:
         surface.fill(rgb(self.config.background))
         if self.state == "attract" or not self.round:
-            screens.draw_attract(self, surface)
+            asking.draw_attract(self, surface)
         elif self.state == "question":
-            screens.draw_question(self, surface)
+            asking.draw_question(self, surface)
         elif self.state == "reveal":
             screens.draw_reveal(self, surface)
         else:

@@ -1,5 +1,5 @@
-"""The quiz's screens as visitors see them: the start card, a question, the reveal and the
-summary, drawn where quiz_layout puts them on wide, upright and 4:3 kiosk screens (quiz.py
+"""The quiz's reveal as visitors see it (the start card and a question are quiz_asking's, the
+summary quiz_summary's), drawn where quiz_layout puts it on wide, upright and 4:3 kiosk screens (quiz.py
 holds the game, this module only draws it). Every word goes through the typography layer's `place`, so the
 kiosk checks see it."""
 
@@ -16,16 +16,13 @@ from . import quiz_draw as draw
 from . import quiz_explain as explain_words
 from . import quiz_upright as upright
 from .layout import hang
-from .phrasing import phrased_block
 from .quiz_draw import colours
-from .quiz_layout import geometry, pair_words, side_word, stacked
+from .quiz_layout import geometry, side_word, stacked
 from .quiz_pair import label_room, pair_half, pair_pictures
-from .style import fade
 
 if TYPE_CHECKING:
     from .quiz import QuizScene
 
-PAPER = (250, 248, 244)  # the answer buttons' words
 # Upright, a spectrum's curve shorter than this (design px) is left out for the words.
 LEAST_PLOT = 120
 MOST_CAPTION_LINES = 2  # a picture's label, as a museum hangs one under a print
@@ -39,86 +36,6 @@ def shown_percent(probability: float) -> int:
     certain, and the show must not say it is (a cross-fitted verdict on a few items reads
     0.9999, and the reveal said "100% sure" of a machine that is right half the time)."""
     return int(min(99, max(1, round(100 * probability))))
-
-
-def draw_attract(scene: QuizScene, surface: pygame.Surface) -> None:
-    f = scene.context.fonts
-    fg, accent, dim = colours(scene)
-    w, h = surface.get_size()
-    previews = [scene.items[k] for k in scene.previews()]
-    gap = f.px(20)
-    # One row, unless two rows of two show them larger: upright, four in a row of a quarter
-    # of the height each ran off both edges of the screen. Two rows of 0.19 of the height
-    # end above the heading at 0.47.
-    count = max(len(previews), 1)
-    in_one_row = min(round(h * 0.26), (round(w * 0.92) - (count - 1) * gap) // count)
-    in_two_rows = min(round(h * 0.19), (round(w * 0.84) - gap) // 2)
-    if count > 2 and in_two_rows > in_one_row:
-        columns, side, top = 2, in_two_rows, round(h * 0.06)
-    else:
-        columns, side, top = count, in_one_row, round(h * 0.14)
-    side = min(side, scene.largest_picture())
-    for i, p in enumerate(previews):
-        row, column = divmod(i, columns)
-        in_row = min(columns, len(previews) - row * columns)
-        x0 = (w - in_row * side - (in_row - 1) * gap) // 2
-        rect = pygame.Rect(x0 + column * (side + gap), top + row * (side + gap), side, side)
-        draw.picture(surface, scene.picture_of(p, rect.width), rect)
-    heading = f.block(scene.config.heading, "serif", 92, fg, round(w * 0.8), align="center")
-    box = f.place(surface, heading, ((w - heading.get_width()) // 2, round(h * 0.47)))
-    if scene.problem and not scene.can_play():
-        # Visitors read that the quiz is resting, where the invitation stands (under the
-        # invitation, "Which face is a photograph of a real person? ..." asked them to play
-        # a game that was not there); why goes to the log, status and `bayard check`.
-        note = f.block(words("quiz.no_pictures"), "serif-light", 40, fg, round(w * 0.8), align="center")
-        f.place(surface, note, ((w - note.get_width()) // 2, box.bottom + f.px(24)))
-        return
-    # "You against the machine" only where there is one worth playing against: off, or at
-    # chance on these items (its cross-fit), the invitation says so instead.
-    mode = "pair" if scene.config.mode == "pair" else "single"
-    against = "" if scene.detector is not None and not scene.machine_at_chance else (
-        "_alone" if scene.detector is None else "_unsure")
-    sub = words(f"quiz.invite_{mode}{against}")
-    line = f.block(sub, "serif-light", 40, fg, round(w * 0.8), align="center")
-    box = f.place(surface, line, ((w - line.get_width()) // 2, box.bottom + f.px(24)))
-    button = pygame.Rect(0, 0, f.px(520), f.px(120))
-    button.top = max(box.bottom + f.px(40), round(h * 0.84) - button.height // 2)
-    glow = draw.pulse(scene.t)
-    fill = tuple(round(a * (0.85 + 0.15 * glow)) for a in accent)
-    button.centerx = w // 2
-    draw.button(surface, f, button, words("quiz.play"), fill, (20, 18, 16), 44)
-    if scene.detector is None:
-        note = f.line(words("quiz.machine_off"), "sans", 30, fg, tier="small")
-        f.place(surface, note, ((w - note.get_width()) // 2, button.bottom + f.px(24)))
-
-
-def draw_question(scene: QuizScene, surface: pygame.Surface) -> None:
-    f = scene.context.fonts
-    fg, accent, dim = colours(scene)
-    g = geometry(scene)
-    question = scene.round[scene.index]
-    appear = fade(scene.state_t, 0.0, None, 0.5)
-    if scene.config.mode == "single":
-        shown = g["single_image"]
-        draw.picture(surface, scene.picture_of(scene.items[question[0].key], shown.width), shown)
-        col = g["column"]
-        score = f.block(scene.score_line(), "sans", 26, dim, col.width)
-        f.place(surface, score, (col.x, hang(f, score, col.y)))  # its capitals on the grid's top line
-        # In phrases, as a museum sets a question (greedy, 4:3 read "A real photograph, or /
-        # generated by / a computer?").
-        prompt = phrased_block(f, words("quiz.ask_single"), "serif", 58, fg, col.width)
-        prompt_y = col.y + max(f.px(70), score.get_height() + f.px(20))
-        f.place(surface, prompt, (col.x, prompt_y), alpha=appear)
-        # White words on these fills read at 5:1 and more (4.5:1 is the kiosk floor).
-        draw.button(surface, f, g["button_real"], words("quiz.answer_real"), (60, 112, 150), PAPER, 44)
-        draw.button(surface, f, g["button_fake"], words("quiz.answer_fake"), (176, 70, 56), PAPER, 44)
-    else:
-        score, prompt, hint = pair_words(scene)
-        f.place(surface, score, g["pair_score"].topleft)
-        f.place(surface, prompt, g["pair_prompt"].topleft, alpha=appear)
-        for item, key in zip(question, ("pair_left", "pair_right"), strict=True):
-            draw.picture(surface, scene.picture_of(scene.items[item.key], g[key].width), g[key])
-        f.place(surface, hint, g["pair_hint"].topleft)
 
 
 def _machine_words(scene: QuizScene, question, explained, record, g) -> str:
