@@ -20,7 +20,6 @@ from .enamel import biting_edge, lower_lip_line, tooth_light
 from .halftone import HalftoneScreen
 from .named_points import INNER_LIPS, LOWER_INNER_LIP, UPPER_INNER_LIP
 from .outlines import curve_through, rounded
-from .own_opening import carried, own_share, parted_at_rest
 from .palette import TEETH_SHADE_AT, Palette
 from .passages import of_rig, textured
 from .rig import PortraitRig
@@ -312,22 +311,13 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
     else:
         share = grain_in_darks(rig, grain) if grain is not None else 0.0
         colour = textured(colour, rig, dark_and_light, grain, share, x0, y0)
-    inside = np.minimum(cv2.GaussianBlur(mask, (0, 0), outline) * raise_edge, 1.0)
+    alpha = np.minimum(cv2.GaussianBlur(mask, (0, 0), outline) * raise_edge, 1.0)[..., None] * opening
     # Over teeth the lips' edges stay as dark as the picture has them: lit, they met the teeth
     # with no line between, and the face mesh read a smile's opening as smaller (mouth
     # amplitude 0.91 -> 0.85 on the shared painting and smile driver).
     lift = EDGE_LIFT * (1.0 - max(upper_shown, lower_shown) * strength)
     lift = lift * np.clip((EDGE_LIT_TO[1] - u) / (EDGE_LIT_TO[1] - EDGE_LIT_TO[0]), 0.0, 1.0)
     patch = _inner_lips(region[y0:y1, x0:x1], mask, unrounded, gap, opening, pal.lip, lift)
-    if opening < 1.0 and parted_at_rest(rest_gap, rig.face_height, MIN_GAP_PX):
-        # Lips parted in the picture: not faded in over her own stretched opening (two mouths,
-        # her teeth ghosted), but spread from the middle of her own, carried along (own_opening.py).
-        share = own_share(rest, dst[:, :2], xx[:1])
-        own, cover = carried(region[y0:y1, x0:x1].astype(np.float32), top, height, share, y0, 1.0 - opening)
-        patch = patch + (own - patch) * (inside * cover)[..., None]
-        alpha = (inside * (1.0 - cover))[..., None]
-    else:
-        alpha = inside[..., None] * opening
     region[y0:y1, x0:x1] = np.clip(patch + (colour - patch) * alpha + 0.5, 0, 255).astype(np.uint8)
 
 
