@@ -26,7 +26,24 @@ log = logging.getLogger("bayard.media.staging")  # (one logger for the film cach
 
 KEEP_FREE_BYTES = 512 * 2**20  # the show's disk keeps this much room after a copy
 PART = ".part"
+EDGE_BYTES = 2**20  # how much of a film's start and of its end tells one film from another (below)
 COPY_NAME = re.compile(r"[0-9a-f]{20}(\.[^.]*)?(\.[0-9]+\.part)?")  # a copy (_copy_path), or a part of one
+
+
+def edges_digest(film: Path, size: int) -> str:
+    """A hash of `film`'s first and last EDGE_BYTES (all of a shorter film): what a copy is
+    known by besides the film's path, size and time. A film replaced by another of the same
+    size with its time kept (cp -p, rsync -t; a FAT stick keeps no change time) was taken for
+    the film copied before it and the old film played on. Two MiB off the stick at each look
+    (tens of milliseconds) where reading the whole film would take seconds: another cut of a
+    film differs in its first frames (its header, its frame index) or its last."""
+    digest = hashlib.sha256()
+    with open(film, "rb") as handle:
+        digest.update(handle.read(EDGE_BYTES))
+        if size > EDGE_BYTES:
+            handle.seek(max(EDGE_BYTES, size - EDGE_BYTES))
+            digest.update(handle.read(EDGE_BYTES))
+    return digest.hexdigest()
 
 
 def mb_text(size_bytes: float) -> str:
@@ -92,8 +109,11 @@ class FilmRoom:
         return apart(film, self.root)
 
     def _copy_path(self, film: Path, st: os.stat_result) -> Path:
-        """Where `film` is copied: named by its path, size and time (a changed film is another copy)."""
-        name = hashlib.sha256(f"{film.resolve()}\0{st.st_size}\0{st.st_mtime_ns}".encode()).hexdigest()[:20]
+        """Where `film` is copied: named by its path, size, time and edges (a changed film is
+        another copy). Reads the film's edges: call it without the lock (see _sized); raises
+        OSError where the film cannot be read."""
+        edges = edges_digest(film, st.st_size)
+        name = hashlib.sha256(f"{film.resolve()}\0{st.st_size}\0{st.st_mtime_ns}\0{edges}".encode()).hexdigest()[:20]
         return self.root / f"{name}{film.suffix.lower()}"
 
     def _resize(self, limit_bytes: int) -> bool:
