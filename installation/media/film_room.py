@@ -101,6 +101,9 @@ class FilmRoom:
         self._planned: set[Path] = set()
         self.playlist_bytes = 0
         self._held_past_limit = False  # a copy past the limit stays while a film plays from it
+        # a film -> ((size, time, inode), the hash of its edges) at its last look (see _copy_path);
+        # written off the lock by the decoder threads and the copy ahead, one whole entry at a time
+        self._edges: dict[Path, tuple[tuple[int, int, int], str]] = {}
 
     def elsewhere(self, film: Path) -> bool:
         """Whether `film` lies on another drive than the cache."""
@@ -108,12 +111,19 @@ class FilmRoom:
             return self._elsewhere(film)
         return apart(film, self.root)
 
-    def _copy_path(self, film: Path, st: os.stat_result) -> Path:
+    def _copy_path(self, film: Path, st: os.stat_result, fresh: bool = True) -> Path:
         """Where `film` is copied: named by its path, size, time and edges (a changed film is
         another copy). Reads the film's edges: call it without the lock (see _sized); raises
-        OSError where the film cannot be read."""
-        edges = edges_digest(film, st.st_size)
-        name = hashlib.sha256(f"{film.resolve()}\0{st.st_size}\0{st.st_mtime_ns}\0{edges}".encode()).hexdigest()[:20]
+        OSError where the film cannot be read. `fresh`: False for a look that may take the
+        edges read at the film's last look while its size and time are the same (the copy
+        ahead of a loop's folder: a new film in it read every film's edges again, megabytes
+        a film off the stick); a showing reads them afresh, so a replaced film is copied
+        anew at the latest when it plays."""
+        stamp = (st.st_size, st.st_mtime_ns, st.st_ino)
+        known = self._edges.get(film)
+        if fresh or known is None or known[0] != stamp:
+            known = self._edges[film] = (stamp, edges_digest(film, st.st_size))
+        name = hashlib.sha256(f"{film.resolve()}\0{st.st_size}\0{st.st_mtime_ns}\0{known[1]}".encode()).hexdigest()[:20]
         return self.root / f"{name}{film.suffix.lower()}"
 
     def _resize(self, limit_bytes: int) -> bool:
@@ -231,7 +241,7 @@ class FilmRoom:
         for film in films:
             try:
                 st = film.stat()
-                sized.append((film, st.st_size, self._copy_path(film, st)))
+                sized.append((film, st.st_size, self._copy_path(film, st, fresh=False)))
             except OSError:
                 continue  # out of reach: its scene says so when it comes
         return sized

@@ -102,7 +102,7 @@ class FilmCache(FilmRoom):
         if self.limit_bytes <= 0 or not self.elsewhere(film):
             return film
         try:
-            copy = self._copy_path(film, st)  # (its edges read off the stick before the lock, as _sized does)
+            copy = self._copy_path(film, st, fresh=showing)  # (off the stick before the lock, as _sized)
         except OSError:
             if not film.is_file():
                 return self._last_copy(film, stop)  # (the drive went between the two looks)
