@@ -297,3 +297,19 @@ def test_the_overlay_tells_a_technician_whether_the_verdicts_were_read_back_afte
     assert "Quiz: the machine plays; its verdicts at this showing: 8 read back from disk, 0 judged" in said, said
     said = _overlay_of(show, None, monkeypatch)
     assert "Quiz: the machine is not playing: the machine is switched off" in said, said
+
+
+def test_a_full_disk_is_said_once_naming_the_folder_not_once_a_picture(tmp_path, monkeypatch, caplog):
+    import errno
+
+    def full(path, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(quiz_verdicts, "atomic_write_bytes", full)
+    show, weights = _setup(tmp_path)
+    with caplog.at_level(logging.WARNING, logger="bayard.quiz"):
+        status = _start(show, CountingDetector(weights), monkeypatch)
+    assert status["verdicts"]["judged"] == 8 and status["items"] == 8  # the quiz plays on, judged anew
+    warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warned) == 1, warned
+    assert warned[0].startswith(f"{verdicts_folder(tmp_path / 'var')}: ") and "No space left on device" in warned[0]
