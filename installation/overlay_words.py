@@ -55,7 +55,7 @@ def status_blocks(status: dict[str, Any], idle_close_s: float, max_errors: int) 
             blocks.append(Block(error.split(" "), "text", max_lines=2))
     else:
         blocks.append(Block(["No recent errors."], "ok", wrap=False))
-    blocks += portrait_blocks(status) + film_cache_blocks(status)
+    blocks += portrait_blocks(status) + quiz_blocks(status) + film_cache_blocks(status)
     blocks.append(Block([f"Closes by itself after {idle_close_s:.0f} s untouched."], "fact", wrap=False))
     return blocks
 
@@ -76,6 +76,30 @@ def portrait_blocks(status: dict[str, Any]) -> list[Block]:
     fault = scene.get("animator_error") or scene.get("problem")
     if fault:
         blocks.append(Block(f"Portrait's last fault: {fault}".split(" "), "alert", max_lines=2))
+    return blocks
+
+
+def quiz_blocks(status: dict[str, Any]) -> list[Block]:
+    """The quiz while it shows: whether the machine plays, and where its verdicts came from at
+    this showing's start (read back from the files kept on disk, judged anew, or still in
+    memory from an earlier showing). A quiz whose start card comes late after each restart
+    judged every picture again: "0 read back from disk" says so without a terminal."""
+    scene = status.get("scene_status")
+    if not isinstance(scene, dict) or "machine_playing" not in scene or "verdicts" not in scene:
+        return []
+    if not scene.get("machine_playing"):
+        said = f"Quiz: the machine is not playing: {scene.get('detector_note') or 'no detector is set'}"
+        blocks = [Block(said.split(" "), "alert", max_lines=2)]
+    else:
+        verdicts = scene.get("verdicts") if isinstance(scene.get("verdicts"), dict) else {}
+        counts = [f"{verdicts.get('read back', 0)} read back from disk,", f"{verdicts.get('judged', 0)} judged"]
+        if verdicts.get("remembered"):
+            counts[-1] += ","
+            counts.append(f"{verdicts['remembered']} remembered from an earlier showing")
+        said = ["Quiz: the machine plays; its verdicts at this showing:"] + counts
+        blocks = [Block(" ".join(said).split(" "), "fact", max_lines=2)]
+    if scene.get("problem"):
+        blocks.append(Block(f"Quiz: {scene['problem']}".split(" "), "alert", max_lines=2))
     return blocks
 
 

@@ -121,3 +121,19 @@ def test_clear_errors(tmp_path, checkpoint):
 def test_availability_without_checkpoint(tmp_path):
     availability = CNNDetector.availability(tmp_path)
     assert not availability.ok and "cnndetection.pth" in availability.reason
+
+
+def test_a_verdict_kept_on_the_cpu_is_not_reused_by_the_same_weights_on_a_gpu(checkpoint, tmp_path, monkeypatch):
+    from installation.scenes.quiz_verdicts import KeptVerdicts
+
+    path, _ = checkpoint
+    on_cpu = CNNDetector(path, device="cpu")
+    kept = KeptVerdicts(tmp_path, on_cpu)
+    kept.keep("picture", on_cpu.explain(np.full((240, 240, 3), 128, np.uint8)))
+    assert KeptVerdicts(tmp_path, CNNDetector(path, device="cpu")).recall("picture") is not None
+    # The same weights on a GPU (this machine may have none: the detector is told it runs on
+    # one, which is all its identity reads) score a little apart: the picture is judged again.
+    on_gpu = CNNDetector(path, device="cpu")
+    on_gpu.device = torch.device("cuda", 0)
+    monkeypatch.setattr(torch.cuda, "get_device_name", lambda device=None: "NVIDIA H100 80GB HBM3")
+    assert KeptVerdicts(tmp_path, on_gpu).recall("picture") is None

@@ -128,3 +128,33 @@ def test_train_cli_errors_are_one_line(tmp_path, capsys):
         == 2
     )
     assert "not a folder" in capsys.readouterr().err
+
+
+def test_a_save_cut_short_by_a_full_disk_keeps_the_last_checkpoint_and_leaves_no_partial_file(
+        faces, tmp_path, monkeypatch):
+    import errno
+    import io
+
+    out = tmp_path / "run" / "g.pt"
+    train(_opts(faces, out, 2))  # a whole checkpoint at step 2
+    real_save = torch.save
+
+    def disk_fills(obj, target):
+        # The disk fills half way through the next checkpoint.
+        whole = io.BytesIO()
+        real_save(obj, whole)
+        half = whole.getvalue()[: len(whole.getvalue()) // 2]
+        if isinstance(target, (str, bytes, type(out))):
+            with open(target, "wb") as handle:
+                handle.write(half)
+        else:
+            target.write(half)
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(torch, "save", disk_fills)  # (train imports torch where it runs)
+    with pytest.raises(OSError):
+        train(_opts(faces, out, 4))
+    monkeypatch.undo()
+    # The step-2 checkpoint is whole and resumes; nothing of hundreds of MB is left beside it.
+    assert sorted(p.name for p in out.parent.iterdir()) == ["g.pt"]
+    assert torch.load(out, weights_only=False)["step"] == 2

@@ -276,3 +276,40 @@ def test_check_says_nothing_of_kept_verdicts_for_a_quiz_without_a_machine(tmp_pa
     show = _show(tmp_path, extra_keys='detector = "none"')
     main(["check", "--fast", "--show", str(show)])
     assert "Quiz verdicts" not in capsys.readouterr().out
+
+
+def _overlay_of(show: Path, detector, monkeypatch) -> str:
+    """What the operator overlay says over the quiz, in a fresh process with `detector`."""
+    from .conftest import overlay_text
+
+    _fresh_process()
+    note = "" if detector is not None else "the machine is switched off"
+    monkeypatch.setattr(quiz_prepared, "load_machine", lambda *args, **kwargs: (detector, note))
+    with run_test(show, size=SIZE) as pilot:
+        return " ".join(overlay_text(pilot))
+
+
+def test_the_overlay_tells_a_technician_whether_the_verdicts_were_read_back_after_a_restart(tmp_path, monkeypatch):
+    show, weights = _setup(tmp_path)
+    said = _overlay_of(show, CountingDetector(weights), monkeypatch)
+    assert "Quiz: the machine plays; its verdicts at this showing: 0 read back from disk, 8 judged" in said, said
+    said = _overlay_of(show, CountingDetector(weights), monkeypatch)  # a restart
+    assert "Quiz: the machine plays; its verdicts at this showing: 8 read back from disk, 0 judged" in said, said
+    said = _overlay_of(show, None, monkeypatch)
+    assert "Quiz: the machine is not playing: the machine is switched off" in said, said
+
+
+def test_a_full_disk_is_said_once_naming_the_folder_not_once_a_picture(tmp_path, monkeypatch, caplog):
+    import errno
+
+    def full(path, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(quiz_verdicts, "atomic_write_bytes", full)
+    show, weights = _setup(tmp_path)
+    with caplog.at_level(logging.WARNING, logger="bayard.quiz"):
+        status = _start(show, CountingDetector(weights), monkeypatch)
+    assert status["verdicts"]["judged"] == 8 and status["items"] == 8  # the quiz plays on, judged anew
+    warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warned) == 1, warned
+    assert warned[0].startswith(f"{verdicts_folder(tmp_path / 'var')}: ") and "No space left on device" in warned[0]

@@ -397,3 +397,46 @@ def test_a_clock_set_back_does_not_make_the_film_just_played_the_first_to_go(tmp
     with films.staged(stick / "c.mp4"):  # c needs the room of one: a's, used longest ago
         pass
     assert b.is_file() and not a.is_file(), _films(tmp_path / "cache")
+
+
+@pytest.mark.parametrize("size", [600, 3 * 2**20 + 7])
+def test_a_film_replaced_by_another_of_its_size_with_its_time_kept_is_copied_anew(tmp_path, size):
+    # cp -p or rsync -t onto a FAT stick (which keeps no change time): the new cut of a film,
+    # as long as the old, comes with the old file's modification time.
+    stick, cache = tmp_path / "stick", tmp_path / "cache"
+    stick.mkdir()
+    film = stick / "loop.mp4"
+    film.write_bytes(os.urandom(size))
+    films = FilmCache(cache, limit_bytes=2**30, keep_free_bytes=0, elsewhere=lambda path: True)
+    with films.staged(film) as first:
+        assert first.read_bytes() == film.read_bytes()
+    before = film.stat()
+    film.write_bytes(os.urandom(size))
+    os.utime(film, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (film.stat().st_size, film.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    films.stage_ahead([film]).join(10)  # (the copy ahead may take it for the film it copied: its showing not)
+    with films.staged(film) as second:
+        assert second.read_bytes() == film.read_bytes(), "the old film played on from its copy"
+    with films.staged(film) as third:
+        assert third == second and films.copied == 2  # the same film again is not copied again
+
+
+def test_a_new_film_in_a_loops_folder_does_not_read_the_films_copied_before_it_again(tmp_path, monkeypatch):
+    # The watcher hands the copy ahead the whole folder at each new film: with the edges of
+    # every film read again each time, a folder of hundreds of films on a slow stick was read
+    # for minutes at every film added. A showing still reads its film's edges afresh (above).
+    from installation.media import film_room
+
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    for name in ("a.mp4", "b.mp4", "c.mp4"):
+        (stick / name).write_bytes(os.urandom(700))
+    read: list[str] = []
+    real = film_room.edges_digest
+    monkeypatch.setattr(film_room, "edges_digest", lambda film, size: read.append(film.name) or real(film, size))
+    films = FilmCache(tmp_path / "cache", limit_bytes=2**30, keep_free_bytes=0, elsewhere=lambda path: True)
+    films.stage_ahead([stick / "a.mp4", stick / "b.mp4"]).join(10)
+    assert films.copied == 2
+    read.clear()
+    films.stage_ahead([stick / "a.mp4", stick / "b.mp4", stick / "c.mp4"]).join(10)
+    assert films.copied == 3 and read == ["c.mp4"], read

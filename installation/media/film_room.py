@@ -26,7 +26,24 @@ log = logging.getLogger("bayard.media.staging")  # (one logger for the film cach
 
 KEEP_FREE_BYTES = 512 * 2**20  # the show's disk keeps this much room after a copy
 PART = ".part"
+EDGE_BYTES = 2**20  # how much of a film's start and of its end tells one film from another (below)
 COPY_NAME = re.compile(r"[0-9a-f]{20}(\.[^.]*)?(\.[0-9]+\.part)?")  # a copy (_copy_path), or a part of one
+
+
+def edges_digest(film: Path, size: int) -> str:
+    """A hash of `film`'s first and last EDGE_BYTES (all of a shorter film): what a copy is
+    known by besides the film's path, size and time. A film replaced by another of the same
+    size with its time kept (cp -p, rsync -t; a FAT stick keeps no change time) was taken for
+    the film copied before it and the old film played on. Two MiB off the stick at each look
+    (tens of milliseconds) where reading the whole film would take seconds: another cut of a
+    film differs in its first frames (its header, its frame index) or its last."""
+    digest = hashlib.sha256()
+    with open(film, "rb") as handle:
+        digest.update(handle.read(EDGE_BYTES))
+        if size > EDGE_BYTES:
+            handle.seek(max(EDGE_BYTES, size - EDGE_BYTES))
+            digest.update(handle.read(EDGE_BYTES))
+    return digest.hexdigest()
 
 
 def mb_text(size_bytes: float) -> str:
@@ -84,6 +101,9 @@ class FilmRoom:
         self._planned: set[Path] = set()
         self.playlist_bytes = 0
         self._held_past_limit = False  # a copy past the limit stays while a film plays from it
+        # a film -> ((size, time, inode), the hash of its edges) at its last look (see _copy_path);
+        # written off the lock by the decoder threads and the copy ahead, one whole entry at a time
+        self._edges: dict[Path, tuple[tuple[int, int, int], str]] = {}
 
     def elsewhere(self, film: Path) -> bool:
         """Whether `film` lies on another drive than the cache."""
@@ -91,9 +111,19 @@ class FilmRoom:
             return self._elsewhere(film)
         return apart(film, self.root)
 
-    def _copy_path(self, film: Path, st: os.stat_result) -> Path:
-        """Where `film` is copied: named by its path, size and time (a changed film is another copy)."""
-        name = hashlib.sha256(f"{film.resolve()}\0{st.st_size}\0{st.st_mtime_ns}".encode()).hexdigest()[:20]
+    def _copy_path(self, film: Path, st: os.stat_result, fresh: bool = True) -> Path:
+        """Where `film` is copied: named by its path, size, time and edges (a changed film is
+        another copy). Reads the film's edges: call it without the lock (see _sized); raises
+        OSError where the film cannot be read. `fresh`: False for a look that may take the
+        edges read at the film's last look while its size and time are the same (the copy
+        ahead of a loop's folder: a new film in it read every film's edges again, megabytes
+        a film off the stick); a showing reads them afresh, so a replaced film is copied
+        anew at the latest when it plays."""
+        stamp = (st.st_size, st.st_mtime_ns, st.st_ino)
+        known = self._edges.get(film)
+        if fresh or known is None or known[0] != stamp:
+            known = self._edges[film] = (stamp, edges_digest(film, st.st_size))
+        name = hashlib.sha256(f"{film.resolve()}\0{st.st_size}\0{st.st_mtime_ns}\0{known[1]}".encode()).hexdigest()[:20]
         return self.root / f"{name}{film.suffix.lower()}"
 
     def _resize(self, limit_bytes: int) -> bool:
@@ -211,7 +241,7 @@ class FilmRoom:
         for film in films:
             try:
                 st = film.stat()
-                sized.append((film, st.st_size, self._copy_path(film, st)))
+                sized.append((film, st.st_size, self._copy_path(film, st, fresh=False)))
             except OSError:
                 continue  # out of reach: its scene says so when it comes
         return sized

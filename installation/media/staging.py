@@ -4,8 +4,9 @@ A film that lies on another drive than the show's film cache (a USB stick holdin
 show or its content folder) is copied into the cache, on the show's own disk, before its
 decoder opens it: the stick is then read only while a film is copied, a few seconds before
 its scene, and a technician can unmount or pull it while the film plays. A copy is found
-again by the film's path, size and modification time, so a stick swapped for one whose film
-changed (another size or time) is copied anew, and the same film on the same stick is not.
+again by the film's path, size, modification time and a hash of its first and last MiB, so a
+stick swapped for one whose film changed (another size or time, or another film of the same
+size copied with its time kept) is copied anew, and the same film on the same stick is not.
 
 What the cache may hold, and which copies go, is film_room.py's. A film that cannot be copied
 for room, or a cache folder that cannot be written, leaves the film playing from its drive,
@@ -97,19 +98,15 @@ class FilmCache(FilmRoom):
         try:
             st = film.stat()
         except OSError:
-            # The drive is out: the copy this film last played from, if it is still here.
-            if not self._acquire(self._lock, stop):
-                return None
-            try:
-                last = self._last.get(film)
-                if last is not None and last.is_file():
-                    return self._hold(last)
-            finally:
-                self._lock.release()
-            raise RuntimeError("file not found") from None
+            return self._last_copy(film, stop)
         if self.limit_bytes <= 0 or not self.elsewhere(film):
             return film
-        copy = self._copy_path(film, st)
+        try:
+            copy = self._copy_path(film, st, fresh=showing)  # (off the stick before the lock, as _sized)
+        except OSError:
+            if not film.is_file():
+                return self._last_copy(film, stop)  # (the drive went between the two looks)
+            return film  # (present but unreadable: its decoder says why when it opens it)
         if not self._acquire(self._lock, stop):
             return None
         try:
@@ -126,6 +123,18 @@ class FilmCache(FilmRoom):
             return self._copy_in(film, copy, st, stop, showing)
         finally:
             self._copying.release()
+
+    def _last_copy(self, film: Path, stop: threading.Event | None) -> Path | None:
+        """The drive is out: the copy this film last played from, if it is still here."""
+        if not self._acquire(self._lock, stop):
+            return None
+        try:
+            last = self._last.get(film)
+            if last is not None and last.is_file():
+                return self._hold(last)
+        finally:
+            self._lock.release()
+        raise RuntimeError("file not found") from None
 
     def _found(self, film: Path, copy: Path, st: os.stat_result) -> Path | None:
         """`copy`, held for `film`, where it is whole in the cache (called with the lock held)."""

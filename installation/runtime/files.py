@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
+import hashlib
 import os
 import re
 import stat
 import threading
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 
 def fsync_dir(directory: Path) -> None:
@@ -31,17 +35,20 @@ def fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write `data` to `path` atomically (temp file, fsync, rename). Raises OSError
-    (a full disk, a read-only file system) and leaves no temporary file behind."""
+@contextlib.contextmanager
+def atomic_writer(path: Path) -> Iterator[BinaryIO]:
+    """A binary file to write `path` through, whole or not at all: the block writes to a
+    temporary file in the same folder (a rename across disks is a copy, not atomic), which is
+    flushed to disk and renamed over `path` when the block ends. A block that raises (a full
+    disk, a read-only file system, Ctrl-C) leaves `path` as it was and no temporary file: a
+    checkpoint of hundreds of MB left half written beside itself filled the disk for good.
+    For what does not fit in memory at once (a training checkpoint, torch.save into it)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    # (the thread too: two workers writing one file at once, two quiz scenes keeping the same
-    # picture's verdict, shared one temporary file and could rename a mix of both)
-    temp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    temp = path.with_name(temp_name(path.name))
     try:
         with open(temp, "wb") as handle:
-            handle.write(data)
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp, path)
@@ -50,6 +57,13 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             temp.unlink()
         raise
     fsync_dir(path.parent)
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write `data` to `path` atomically (temp file, fsync, rename). Raises OSError
+    (a full disk, a read-only file system) and leaves no temporary file behind."""
+    with atomic_writer(path) as handle:
+        handle.write(data)
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -66,22 +80,66 @@ def _running(pid: int) -> bool:
     return True
 
 
+def _process_stamp(pid: int) -> str | None:
+    """Eight hex digits for the process now running as `pid`: this boot's id and the tick the
+    process started at. A process id is reused (after a reboot the same services start in
+    the same order and get the same ids; on a long run they wrap), the pair is not. None
+    where it cannot be read (no such process, or no /proc: not Linux)."""
+    try:
+        boot = Path("/proc/sys/kernel/random/boot_id").read_text(encoding="ascii").strip()
+        line = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+        # (the command's name, in brackets, may hold spaces: the fields are counted past it;
+        # the start tick is the 22nd field, the 20th after the name)
+        started = line[line.rindex(")") + 2:].split()[19]
+    except (OSError, ValueError, IndexError):
+        return None
+    return hashlib.sha256(f"{boot}:{started}".encode()).hexdigest()[:8]
+
+
+@functools.lru_cache(maxsize=4)
+def _own_stamp(pid: int) -> str | None:
+    return _process_stamp(pid)  # (keyed by the id: a forked child is another process)
+
+
+def temp_name(name: str) -> str:
+    """The temporary file's name for writing `name`: its process, thread and the process's
+    stamp. The thread too: two workers writing one file at once (two quiz scenes keeping the
+    same picture's verdict) shared one temporary file and could rename a mix of both."""
+    pid = os.getpid()
+    stamp = _own_stamp(pid)
+    return f".{name}.{pid}.{threading.get_ident()}" + (f".s{stamp}" if stamp else "") + ".tmp"
+
+
+def _writer_gone(pid: int, stamp: str | None) -> bool:
+    """Whether the process that named a temporary file `pid` (and `stamp`) has ended."""
+    if stamp is None:  # (named before stamps, or off Linux: the process id is all there is)
+        return pid != os.getpid() and not _running(pid)
+    now = _own_stamp(pid) if pid == os.getpid() else _process_stamp(pid)
+    if now is None:
+        return not _running(pid)
+    # Another process under the same id (or this one, started after an earlier boot's show
+    # had its id) did not write it: its writer is gone.
+    return now != stamp
+
+
 def remove_leftover_temps(path: Path, any_name: bool = False) -> None:
-    """Remove the temporary files atomic_write_bytes left beside `path` (with `any_name`: in
-    the folder `path`, whatever file they were for) in processes that are gone (a kill or a
-    power cut mid-write): each run names its own, so none is ever reused and they would pile
-    up. A live process's (the old show still exiting while the new one starts) is left to
-    finish its write."""
+    """Remove the temporary files atomic_writer left beside `path` (with `any_name`: in the
+    folder `path`, whatever file they were for) in processes that are gone (a kill or a power
+    cut mid-write): each run names its own, so none is ever reused and they would pile up. A
+    live process's (the old show still exiting while the new one starts) is left to finish
+    its write; one whose process id a later process took (the stamp tells them apart) is not
+    its, and goes."""
     path = Path(path)
     folder, name = (path, ".+?") if any_name else (path.parent, re.escape(path.name))
-    pattern = re.compile(rf"\.{name}\.([0-9]+)(\.[0-9]+)?\.tmp")  # (before the thread was in the name: none)
+    # (before the thread was in the name: none; before the stamp: none)
+    pattern = re.compile(rf"\.{name}\.([0-9]+)(\.[0-9]+)?(\.s([0-9a-f]{{8}}))?\.tmp")
     try:
         names = os.listdir(folder)
     except OSError:
         return
     for entry in names:
         match = pattern.fullmatch(entry)
-        if match and int(match.group(1)) != os.getpid() and not _running(int(match.group(1))):
+        if match and _writer_gone(int(match.group(1)), match.group(4)):
             with contextlib.suppress(OSError):
                 os.unlink(folder / entry)
 

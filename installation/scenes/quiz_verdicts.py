@@ -84,6 +84,7 @@ class KeptVerdicts:
         self.reused = 0
         self.judged = 0
         self._warned: set[str] = set()
+        self._unwritable: set[str] = set()  # why a verdict could not be written (each said once)
 
     def _key(self, picture_sha: str) -> str:
         return hashlib.sha256(f"{self.machine}:{picture_sha}".encode()).hexdigest()[:40]
@@ -131,7 +132,15 @@ class KeptVerdicts:
         try:
             atomic_write_bytes(path, data)
         except OSError as error:
-            self._warn(path, f"could not be written: {error.strerror or error}", judged_again=True)
+            # Once for the folder and its reason, not once an item: a full disk wrote a line
+            # for every picture of the quiz at every start, each naming a hashed file name
+            # that told the technician nothing.
+            why = str(error.strerror or error)
+            if why not in self._unwritable:
+                self._unwritable.add(why)
+                log.warning("%s: the quiz's verdicts cannot be kept there (%s): each quiz picture is judged "
+                            "again at every start, its start card late, until there is room on that disk and "
+                            "the folder can be written", self.folder, why)
 
     def prune(self) -> None:
         """Leave at most MAX_FILES verdicts and MAX_BYTES, the least recently used going first,
@@ -154,14 +163,12 @@ class KeptVerdicts:
                 with contextlib.suppress(OSError):
                     os.unlink(path)
 
-    def _warn(self, path: Path, why: str, judged_again: bool = False) -> None:
+    def _warn(self, path: Path, why: str) -> None:
         if str(path) in self._warned:
             return
         self._warned.add(str(path))
-        log.warning("%s: a kept quiz verdict %s; %s", path,
-                    why if judged_again else f"is half-written or damaged ({why}) and is ignored",
-                    "its item is judged again at each start" if judged_again else "its item is judged again "
-                    "and it is written anew; nothing to mend")
+        log.warning("%s: a kept quiz verdict is half-written or damaged (%s) and is ignored; its item is judged "
+                    "again and it is written anew; nothing to mend", path, why)
 
 
 # -- the Explanation as npz arrays and JSON ------------------------------------------------

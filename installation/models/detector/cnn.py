@@ -158,6 +158,19 @@ class CNNDetector(Detector):
         self.model.to(self.device)
         self.path = path
 
+    def identity(self) -> dict | None:
+        """The weights, and what they run on: a GPU's arithmetic (its convolutions in TF32 on
+        recent cards, other kernels) scores a picture a little apart from the CPU's, so a
+        verdict kept on disk by one is not taken for the other's (a kiosk whose GPU failed
+        and runs on the CPU, or one given a new card, judges its quiz again once)."""
+        own = super().identity()
+        if own is None:
+            return None
+        device = self.device
+        if device.type == "cuda":
+            return own | {"device": f"cuda {self.torch.cuda.get_device_name(device)}"}
+        return own | {"device": device.type}
+
     @classmethod
     def availability(cls, models_dir: Path = DEFAULT_MODELS_DIR) -> Availability:
         import importlib.util

@@ -5,14 +5,14 @@ and an exponential moving average of the generator's weights (`g_ema`): with few
 steps the averaged generator gives far steadier faces than the raw one.
 
 Resumable: every `save_every` steps (and at the end, and on Ctrl-C) the whole state
-goes to the output file, written to a temporary name first so an interrupted save
-never leaves a broken checkpoint. Running the same command again continues from it.
+goes to the output file through runtime.files.atomic_writer (a temporary file, flushed to
+disk, renamed), so an interrupted save never leaves a broken checkpoint. Running the same
+command again continues from it.
 """
 
 from __future__ import annotations
 
 import copy
-import os
 import signal
 import threading
 import time
@@ -22,6 +22,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from ...runtime.files import atomic_writer
 from .base import CheckpointError, read_checkpoint
 from .dcgan import DCGANConfig, build_networks, config_dict
 
@@ -141,10 +142,10 @@ def train(opts: TrainOptions) -> dict:
         })
 
     def save() -> None:
-        opts.output.parent.mkdir(parents=True, exist_ok=True)
-        tmp = opts.output.with_name(opts.output.name + ".tmp")
-        torch.save(checkpoint(), tmp)
-        os.replace(tmp, opts.output)
+        # Streamed to a temporary file, flushed to disk, then renamed: a power cut leaves the
+        # last whole checkpoint, and a full disk leaves no half one of hundreds of MB beside it.
+        with atomic_writer(opts.output) as handle:
+            torch.save(checkpoint(), handle)
 
     def stop_on_term(signum, frame):  # a scheduler's SIGTERM saves like Ctrl-C does
         raise KeyboardInterrupt
@@ -226,5 +227,5 @@ def export(checkpoint: dict, output: Path) -> None:
         "step": checkpoint["step"],
         "g_ema": {k: v.half() if v.is_floating_point() else v for k, v in checkpoint["g_ema"].items()},
     }
-    output.parent.mkdir(parents=True, exist_ok=True)
-    torch.save(slim, output)
+    with atomic_writer(output) as handle:  # (a half-written file in models/ would be loaded as one)
+        torch.save(slim, handle)
