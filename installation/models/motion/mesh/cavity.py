@@ -38,6 +38,14 @@ UPPER_LIP_SHADOW = (0.45, 0.15)
 CONTACT_SHADOW = 0.3
 # The cheeks shade the cavity's corners: this much darker at the corners than in the middle.
 CORNER_SHADE = 0.4
+# Lips barely parted show no depth: a painter puts the shade of the closed lips' line between
+# them, not the dark of an open mouth. Where the opening is at most THIN_OPENING[0] of the
+# face's height tall (per column, so its ends too as they close to the corners) it is painted
+# in the picture's own lip line (`Palette.line`), taking the cavity's colours from
+# THIN_OPENING[1] on. (With the cavity's deepest dark from the first pixel, a visitor's parted
+# rest, 0.01-0.02 face heights, gave paintings a near-black bar, flat to blunt ends, where
+# their own lip line is a soft brown shade 2-4 times as light.) Never darker than the cavity.
+THIN_OPENING = (0.015, 0.04)
 
 
 # The grain over the cavity (`grain_in_darks`) is measured once per portrait and grain, kept on
@@ -72,7 +80,8 @@ def grain_in_darks(rig: PortraitRig, grain: np.ndarray) -> float:
 
 
 def cavity_colours(pal: Palette, u: np.ndarray, v: np.ndarray, height: np.ndarray, gap: float,
-                   throat: np.ndarray | None = None, darkest: Passage | None = None) -> tuple[np.ndarray, np.ndarray]:
+                   throat: np.ndarray | None = None, darkest: Passage | None = None,
+                   face_height: float = 0.0, toothless: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
     """The cavity, lit from above and in front as faces are: its deepest colour (the
     palette's: the picture's own darkest tones in the hue of its lip line) high up, in
     the shadow of the upper lip and teeth, lighter and redder down towards the floor of
@@ -84,7 +93,9 @@ def cavity_colours(pal: Palette, u: np.ndarray, v: np.ndarray, height: np.ndarra
     cavity, the floor's own colour, fully lit. `darkest`: the picture's darkest passage
     (passages.py); the deep colour is no darker than it (a drawing's darks read pixel by pixel
     are its ink, a black no passage of the drawing has; a painting's, a black its warm
-    shadows never reach), up to DEEP_UNDER_LIPS of the lips' lightness."""
+    shadows never reach), up to DEEP_UNDER_LIPS of the lips' lightness. `face_height` (pixels):
+    where the opening is thin for that face (THIN_OPENING), the picture's own lip line, as far
+    as no teeth are painted in it (`toothless`, 0-1)."""
     deep = np.asarray(pal.cavity, np.float32)
     if darkest is not None:
         deep_light = float(deep @ LUMA)
@@ -114,4 +125,25 @@ def cavity_colours(pal: Palette, u: np.ndarray, v: np.ndarray, height: np.ndarra
         depth *= 1.0 - throat
     colour = deep * light[..., None]
     colour += (floor - deep).astype(np.float32) * depth[..., None]
-    return colour, floor.astype(np.float32)
+    return _thin_in_lip_line(colour, pal, height, gap, face_height, toothless), floor.astype(np.float32)
+
+
+def _thin_in_lip_line(colour: np.ndarray, pal: Palette, height: np.ndarray, gap: float, face_height: float,
+                      toothless: float) -> np.ndarray:
+    """`colour` (the cavity) taken to the picture's own lip line where the opening is thin
+    (THIN_OPENING: `height` per column and `gap` the tallest, in pixels), no darker than it was. A picture whose lip
+    line is no lighter than its cavity keeps its cavity (pixel for pixel)."""
+    if pal.line is None or face_height <= 0.0:
+        return colour
+    line = np.asarray(pal.line, np.float32)
+    if float(line @ LUMA) <= float(np.asarray(pal.cavity, np.float32) @ LUMA):
+        return colour
+    thin_px, wide_px = (share * face_height for share in THIN_OPENING)
+    # (Per column, so the ends too as they close to the corners; and as thin as the opening as a
+    # whole is: a wide mouth's corners keep its dark.)
+    whole = float(np.clip((wide_px - gap) / (wide_px - thin_px), 0.0, 1.0))
+    thin = (np.clip((wide_px - height) / (wide_px - thin_px), 0.0, whole) * toothless).astype(np.float32)
+    if not thin.any():
+        return colour
+    lighter = np.maximum(line - colour, 0.0)  # (only ever lighter: the opening's shade stays)
+    return colour + lighter * thin[..., None]

@@ -15,7 +15,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from .cavity import cavity_colours, grain_in_darks
+from .cavity import THIN_OPENING, cavity_colours, grain_in_darks
 from .enamel import biting_edge, lower_lip_line, tooth_light
 from .halftone import HalftoneScreen
 from .named_points import INNER_LIPS, LOWER_INNER_LIP, UPPER_INNER_LIP
@@ -92,6 +92,9 @@ UNREAD_TEETH_FH, UNREAD_MOST = 0.02, 0.6
 # row over this share of the opening their upper teeth took (`_below_own_teeth`): the lower
 # incisors' edges over the lip's inside, the rest the mouth's dark between the rows.
 SMILE_LOWER_ROW = 0.35
+# A thin opening (cavity.THIN_OPENING) fades out from this share of its half width to the
+# corners (`_thin_ends`).
+THIN_ENDS_FROM = 0.45
 
 
 def _cheek_points(rig: PortraitRig) -> np.ndarray:
@@ -243,7 +246,16 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
         high = np.clip(1.0 - v / TONGUE_BACK_TOP, 0.0, 1.0).astype(np.float32)
         throat = (THROAT_SHADE * grow * np.exp(-(u[:1] / 0.45) ** 2)).astype(np.float32) * (1.0 - back) * high
     dark_and_light = of_rig(rig)
-    colour, floor = cavity_colours(pal, u, v, height, gap, throat, dark_and_light[0])
+    # Lips barely parted with nothing between them (cavity.THIN_OPENING): a visitor's parted rest
+    # or a word. Not a thin grin, whose dark round the teeth and sharp corners are what shows the
+    # face mesh and a viewer the smile's width (taken to the lip line and faded at its ends, the
+    # smile read narrower: amplitude 0.81 -> 0.77 on the shared pairs); nor a sitter's own
+    # parted teeth (own_teeth.py).
+    upper_shown, lower_shown = (float(np.clip(band * gap / _least_teeth_px(band) - 1.0, 0.0, 1.0))
+                                for band in (upper_band, lower_band))
+    toothless = 0.0 if rig.own_teeth else 1.0 - max(upper_shown, lower_shown)
+    thin_for = rig.face_height if toothless > 0.0 and gap < THIN_OPENING[1] * rig.face_height else 0.0
+    colour, floor = cavity_colours(pal, u, v, height, gap, throat, dark_and_light[0], thin_for, toothless)
     cavity = colour.copy()  # (what shows between the lower teeth and the lip: `lower_lip_line`)
     if tongue_band is not None:
         # The tongue lies behind the teeth: painted first, the teeth over it.
@@ -280,8 +292,6 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
     upper_edge, lower_edge = upper_band * (1.0 - scallop), lower_band * (1.0 - scallop)
     # The soft edge is centred on the band's edge: the band is as tall as read, not a
     # soft pixel shorter (which on a narrow opening left a grey line, not teeth).
-    upper_shown, lower_shown = (float(np.clip(band * gap / _least_teeth_px(band) - 1.0, 0.0, 1.0))
-                                for band in (upper_band, lower_band))
     upper_teeth = np.clip((upper_edge - v) / edge_px + 0.5, 0.0, 1.0) * upper_shown
     lower_teeth = np.clip((v - 1.0 + lower_edge) / edge_px + 0.5, 0.0, 1.0) * lower_shown
     if standing > 0.0:
@@ -312,6 +322,8 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
         share = grain_in_darks(rig, grain) if grain is not None else 0.0
         colour = textured(colour, rig, dark_and_light, grain, share, x0, y0)
     alpha = np.minimum(cv2.GaussianBlur(mask, (0, 0), outline) * raise_edge, 1.0)[..., None] * opening
+    if thin_for > 0.0:
+        alpha = alpha * _thin_ends(u, gap, thin_for, toothless)[..., None]
     # Over teeth the lips' edges stay as dark as the picture has them: lit, they met the teeth
     # with no line between, and the face mesh read a smile's opening as smaller (mouth
     # amplitude 0.91 -> 0.85 on the shared painting and smile driver).
@@ -329,6 +341,19 @@ def _enamel(pal: Palette, shade: np.ndarray) -> np.ndarray:
     dim = lit * TEETH_SHADE_AT if pal.teeth_in_shade is None else np.asarray(pal.teeth_in_shade, np.float32)
     towards_lit = np.maximum(shade - TEETH_SHADE_AT, 0.0) * (1.0 / (1.0 - TEETH_SHADE_AT))
     return dim * np.minimum(shade * (1.0 / TEETH_SHADE_AT), 1.0)[..., None] + (lit - dim) * towards_lit[..., None]
+
+
+def _thin_ends(u: np.ndarray, gap: float, face_height: float, toothless: float) -> np.ndarray:
+    """How much of a thin opening is painted towards the mouth's corners (u: 0 in the middle,
+    1 at the corners): lips barely parted part in the middle and close towards the corners,
+    where the inner lips' polygon, each point opened by the visitor's parting, stays nearly
+    as tall as in the middle: a flat bar with blunt ends. From THIN_OPENING[1] of the face's
+    height it is the polygon's own shape, and so as far as teeth are painted in it (`toothless`:
+    1 with none)."""
+    thin_px, wide_px = (share * face_height for share in THIN_OPENING)
+    thin = toothless * float(np.clip((wide_px - gap) / max(wide_px - thin_px, 1e-3), 0.0, 1.0))
+    towards = np.clip((u - THIN_ENDS_FROM) / (1.0 - THIN_ENDS_FROM), 0.0, 1.0)
+    return 1.0 - thin * towards * towards * (3.0 - 2.0 * towards)
 
 
 def _least_teeth_px(band: float) -> float:

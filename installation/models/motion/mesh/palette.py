@@ -36,6 +36,9 @@ class Palette:
     # The teeth at TEETH_SHADE_AT of their light, in a print's tone at that lightness (the
     # teeth's own colour darkened, in a painting): how their shaded parts are painted.
     teeth_in_shade: np.ndarray | None = None
+    # The shade the picture gives the line where its lips meet (`_mouth_line`, in a print's
+    # tone): what a painter puts between lips barely parted (cavity.py, THIN_OPENING).
+    line: np.ndarray | None = None
 
 
 class Readings:
@@ -93,7 +96,8 @@ def read_palette(image: np.ndarray, mesh: np.ndarray, eyes: tuple[Eye, Eye] = ()
     lip = sample(OUTER_LIPS)
     skin = sample((50, 280, 205, 425, 101, 330, 151, 9))
     darks = _face_darks(image, mesh)
-    cavity = _cavity(image, mesh, lip, darks)
+    line = _mouth_line(image, mesh)
+    cavity = _cavity(line, lip, darks)
     # Teeth: enamel in the light of the face's own lit skin (enamel.py), lifted to the eye
     # whites' lightness where those are lighter (small or shaded eyes read dark).
     sclera = _sclera(image, eyes) if eyes else None
@@ -118,12 +122,13 @@ def read_palette(image: np.ndarray, mesh: np.ndarray, eyes: tuple[Eye, Eye] = ()
     # takes it too, or a pink tongue and ivory teeth stand out as pasted in.
     tone = PrintTone.of(image)
     share = tone.share(lip_body)
-    lip, cavity, teeth, tongue, shaded = (tone.follow(c, share) for c in (lip, cavity, teeth, tongue, shaded))
+    lip, cavity, teeth, tongue, shaded, line = (tone.follow(c, share)
+                                                for c in (lip, cavity, teeth, tongue, shaded, line))
     # The teeth's shaded parts in the face's own hue at their lightness (enamel.in_shade), and
     # in a print's tone.
     eyes_at = tuple(mesh[list(eye), :2] for eye in (LEFT_EYE_OPENING, RIGHT_EYE_OPENING))
     teeth_in_shade = tone.follow(in_shade(teeth, image, mesh[list(FACE_OVAL), :2], eyes_at, TEETH_SHADE_AT), share)
-    return Palette(lip, skin, cavity, teeth, tongue, shaded, teeth_in_shade)
+    return Palette(lip, skin, cavity, teeth, tongue, shaded, teeth_in_shade, line)
 
 
 def _in_the_mouths_shade(tongue: np.ndarray, cavity: np.ndarray, darks: float) -> np.ndarray:
@@ -174,14 +179,14 @@ def _face_darks(image: np.ndarray, mesh: np.ndarray) -> float:
     return float(np.percentile(light, 3)) if len(light) else 0.0
 
 
-def _cavity(image: np.ndarray, mesh: np.ndarray, lip: np.ndarray, darks: float) -> np.ndarray:
+def _cavity(line: np.ndarray, lip: np.ndarray, darks: float) -> np.ndarray:
     """The open mouth's deepest colour: the hue of the picture's own lip line, at the
     lightness of the face's own darkest tones (CAVITY_DARKS of them), but no lighter than
     CAVITY_LIP_SHARE[1] of the lips (the opening must read as one) and no darker than
     CAVITY_LIP_SHARE[0] of them. Taken as a share of the lip colour alone, it was near black
     on light paintings (a tenth of the lips' lightness under the upper lip) and a flat
-    grey-brown in the middle: a hole cut in the canvas, not a mouth painted on it."""
-    line = _mouth_line(image, mesh)
+    grey-brown in the middle: a hole cut in the canvas, not a mouth painted on it. `line`:
+    the picture's own lip line (`_mouth_line`)."""
     lip_light = float(lip @ LUMA)
     low, high = (share * lip_light for share in CAVITY_LIP_SHARE)
     light = float(np.clip(CAVITY_DARKS * darks, low, high))
