@@ -440,3 +440,29 @@ def test_a_new_film_in_a_loops_folder_does_not_read_the_films_copied_before_it_a
     read.clear()
     films.stage_ahead([stick / "a.mp4", stick / "b.mp4", stick / "c.mp4"]).join(10)
     assert films.copied == 3 and read == ["c.mp4"], read
+
+
+def _replace_keeping_size_and_time(film: Path) -> None:
+    before = film.stat()
+    film.write_bytes(os.urandom(before.st_size))
+    os.utime(film, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+
+def test_the_sound_of_a_film_replaced_with_its_size_and_time_kept_is_the_new_films(tmp_path):
+    # A video scene starts its picture's decoder thread, then decodes the film's sound (a look
+    # that is not a showing of its own): the sound's look, often the first to reach the cache,
+    # took the edges the last showing had read, and the old cut's sound played over the new
+    # cut's picture.
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    film = stick / "film.mp4"
+    film.write_bytes(os.urandom(3 * 2**20 + 7))
+    films = FilmCache(tmp_path / "cache", limit_bytes=2**30, keep_free_bytes=0, elsewhere=lambda path: True)
+    with films.staged(film):  # the first showing
+        pass
+    _replace_keeping_size_and_time(film)
+    with films.staged(film, showing=False) as sound:  # the next showing's sound, looking first
+        assert sound.read_bytes() == film.read_bytes(), "the old film's sound played over the new film"
+    with films.staged(film) as picture:
+        assert picture == sound and films.copied == 2
+
