@@ -466,3 +466,32 @@ def test_the_sound_of_a_film_replaced_with_its_size_and_time_kept_is_the_new_fil
     with films.staged(film) as picture:
         assert picture == sound and films.copied == 2
 
+
+def test_a_stick_failing_under_a_copied_film_plays_the_film_from_its_copy(tmp_path, monkeypatch, caplog):
+    # A stick whose reads fail (EIO) while its film stands as it was (size, time, inode): the
+    # film has a whole copy on the show's disk, which it played from before its edges were
+    # read at each showing; reading them failed, and the film played from the failing stick.
+    import errno
+    import logging
+
+    from installation.media import film_room
+
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    film = stick / "film.mp4"
+    film.write_bytes(os.urandom(3 * 2**20 + 7))
+    films = FilmCache(tmp_path / "cache", limit_bytes=2**30, keep_free_bytes=0, elsewhere=lambda path: True)
+    with films.staged(film) as first:
+        pass
+
+    def failing(*args, **kwargs):
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(film_room, "edges_digest", failing)
+    with caplog.at_level(logging.WARNING, logger="bayard.media.staging"):
+        for _ in range(2):
+            with films.staged(film) as play:
+                assert play == first and play.read_bytes() == film.read_bytes(), "it played from the failing stick"
+    said = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(said) == 1 and str(film) in said[0] and "Input/output error" in said[0], said
+    assert films.copied == 1

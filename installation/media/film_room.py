@@ -104,6 +104,7 @@ class FilmRoom:
         # a film -> ((size, time, inode), the hash of its edges) at its last look (see _copy_path);
         # written off the lock by the decoder threads and the copy ahead, one whole entry at a time
         self._edges: dict[Path, tuple[tuple[int, int, int], str]] = {}
+        self._edges_failed: set[Path] = set()  # films whose failing drive was said (once a film)
 
     def elsewhere(self, film: Path) -> bool:
         """Whether `film` lies on another drive than the cache."""
@@ -118,13 +119,28 @@ class FilmRoom:
         edges read at the film's last look while its size and time are the same (the copy
         ahead of a loop's folder: a new film in it read every film's edges again, megabytes
         a film off the stick); a showing reads them afresh, so a replaced film is copied
-        anew at the latest when it plays."""
+        anew at the latest when it plays. A drive that fails to read the edges (EIO) of a
+        film whose size, time and inode stand gets the edges of its last look: the film's
+        copy, made whole then, plays (it played from the failing drive)."""
         stamp = (st.st_size, st.st_mtime_ns, st.st_ino)
         known = self._edges.get(film)
         if fresh or known is None or known[0] != stamp:
-            known = self._edges[film] = (stamp, edges_digest(film, st.st_size))
+            try:
+                known = self._edges[film] = (stamp, edges_digest(film, st.st_size))
+            except OSError as exc:
+                if known is None or known[0] != stamp:
+                    raise
+                self._say_failing(film, exc)
         name = hashlib.sha256(f"{film.resolve()}\0{st.st_size}\0{st.st_mtime_ns}\0{known[1]}".encode()).hexdigest()[:20]
         return self.root / f"{name}{film.suffix.lower()}"
+
+    def _say_failing(self, film: Path, exc: OSError) -> None:
+        if film in self._edges_failed:
+            return
+        self._edges_failed.add(film)  # (a set's add: one whole step, safe off the lock as _edges)
+        log.warning("%s: its drive failed to read it (%s); it plays from the copy made at its last whole read, "
+                    "but the drive may be failing: copy the show's films onto another drive", film,
+                    exc.strerror or exc)
 
     def _resize(self, limit_bytes: int) -> bool:
         """A reload changed [runtime] film_cache_mb (called with the lock held): the new limit
