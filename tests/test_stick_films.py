@@ -495,3 +495,28 @@ def test_a_stick_failing_under_a_copied_film_plays_the_film_from_its_copy(tmp_pa
     said = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
     assert len(said) == 1 and str(film) in said[0] and "Input/output error" in said[0], said
     assert films.copied == 1
+
+
+def test_a_film_replaced_with_its_size_and_time_kept_is_copied_anew_in_a_cache_its_size(tmp_path, caplog):
+    # A cache set as `check` advises ([runtime] film_cache_mb the show's films need) holds the
+    # copy the copy ahead planned for the film. The new cut, known by its edges at its
+    # showing, is another copy: outside the plan, it could not push the old cut's copy out,
+    # and played from the stick at every showing, the log asking for the film_cache_mb set.
+    import logging
+
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    film = stick / "film.mp4"
+    film.write_bytes(os.urandom(3 * 2**20 + 7))
+    films = FilmCache(tmp_path / "cache", limit_bytes=film.stat().st_size, keep_free_bytes=0,
+                      elsewhere=lambda path: True)
+    films.stage_ahead([film]).join(10)
+    assert films.copied == 1
+    _replace_keeping_size_and_time(film)
+    with caplog.at_level(logging.WARNING, logger="bayard.media.staging"):
+        for _ in range(2):
+            with films.staged(film) as play:
+                assert play != film, "the new cut played from the stick"
+                assert play.read_bytes() == film.read_bytes()
+    assert films.copied == 2 and films.fallbacks == 0 and _films(tmp_path / "cache") == [play.name]
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]

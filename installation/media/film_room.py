@@ -99,6 +99,7 @@ class FilmRoom:
         # each showing evicted the copy the next showing needed, and every film was copied
         # again at every showing.
         self._planned: set[Path] = set()
+        self._planned_for: dict[Path, Path] = {}  # a film in the plan -> its planned copy
         self.playlist_bytes = 0
         self._held_past_limit = False  # a copy past the limit stays while a film plays from it
         # a film -> ((size, time, inode), the hash of its edges) at its last look (see _copy_path);
@@ -249,6 +250,18 @@ class FilmRoom:
             self._last = {k: v for k, v in self._last.items() if v != victim}
             total -= vsize
 
+    def _replan(self, film: Path, copy: Path) -> None:
+        """`copy` is now the copy of `film`, a film of the plan (called with the lock held):
+        it takes the place of the copy planned for the film. A film replaced by another cut
+        of its size with its time kept is another copy once a showing reads its edges, and
+        the old cut's copy, planned, kept it out of a cache as large as the show's films:
+        it played from its drive at every showing until a reload made the plan again."""
+        planned = self._planned_for.get(film)
+        if planned is not None and planned != copy:
+            self._planned.discard(planned)
+            self._planned.add(copy)
+            self._planned_for[film] = copy
+
     def _sized(self, films: list[Path]) -> list[tuple[Path, int, Path]]:
         """(film, size, its copy's path) of each film in reach, for _plan: read off the stick
         WITHOUT the lock (a USB disk spun down answers its first look after seconds, and a
@@ -266,15 +279,15 @@ class FilmRoom:
         """The films to hold copies of (`films` as _sized gives them): in playlist order, each
         that fits the room the films before it leave (called with the lock held). Their
         copies are never evicted for a film outside the plan, which plays from its drive instead."""
-        room, plan, planned, total = self.limit_bytes, [], set(), 0
+        room, plan, planned, total = self.limit_bytes, [], {}, 0
         for film, size, copy in films:
             total += size
             if size > room:
                 continue
             room -= size
             plan.append(film)
-            planned.add(copy)
-        self._planned, self.playlist_bytes = planned, total
+            planned[film] = copy
+        self._planned, self._planned_for, self.playlist_bytes = set(planned.values()), planned, total
         if total > self.limit_bytes > 0:
             log.warning("the show's films on their drive need %s MB, more than the film cache's %s MB: the "
                         "first that fit together are copied, the rest play from the drive (which cannot be "

@@ -144,6 +144,7 @@ class FilmCache(FilmRoom):
     def _found(self, film: Path, copy: Path, st: os.stat_result) -> Path | None:
         """`copy`, held for `film`, where it is whole in the cache (called with the lock held)."""
         if copy.is_file() and copy.stat().st_size == st.st_size:
+            self._replan(film, copy)
             self._touch(copy)
             self._last[film] = copy
             return self._hold(copy)
@@ -176,6 +177,7 @@ class FilmCache(FilmRoom):
             found = self._found(film, copy, st)
             if found is not None:
                 return found
+            self._replan(film, copy)
             why = self._make_room(st.st_size, copy)
             if why:
                 return self._fall_back(film, why, showing)
