@@ -106,3 +106,18 @@ def test_a_live_write_is_left_alone_by_a_start_that_reads_its_process_otherwise(
         writer.kill()
         writer.wait()
     assert (tmp_path / "verdict.npz").read_bytes() == b"a whole verdict" and _temps(tmp_path) == []
+
+
+def test_off_posix_a_leftover_is_kept_and_no_process_is_signalled(tmp_path, monkeypatch):
+    # On Windows os.kill(pid, 0) does not ask whether a process lives: it ends it
+    # (TerminateProcess). A training run started there, clearing a killed run's leftover,
+    # ended whichever process had taken that id since.
+    from installation.runtime import files
+
+    leftover = tmp_path / f".g.pt.{os.getpid() + 1}.140000.tmp"
+    leftover.write_bytes(b"half of a checkpoint")
+    signalled: list[int] = []
+    monkeypatch.setattr(files, "_SIGNAL_ASKS", False, raising=False)  # (as on Windows)
+    monkeypatch.setattr(files.os, "kill", lambda pid, sig: signalled.append(pid))
+    remove_leftover_temps(tmp_path / "g.pt")
+    assert signalled == [] and leftover.is_file()

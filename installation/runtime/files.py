@@ -104,7 +104,14 @@ def atomic_write_text(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
+# Whether os.kill(pid, 0) asks if a process lives (POSIX); on Windows it ends the process
+# (TerminateProcess), so there a leftover's writer is taken to live and its file is kept.
+_SIGNAL_ASKS = os.name != "nt"
+
+
 def _running(pid: int) -> bool:
+    if not _SIGNAL_ASKS:
+        return True
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
