@@ -158,3 +158,17 @@ def test_a_save_cut_short_by_a_full_disk_keeps_the_last_checkpoint_and_leaves_no
     # The step-2 checkpoint is whole and resumes; nothing of hundreds of MB is left beside it.
     assert sorted(p.name for p in out.parent.iterdir()) == ["g.pt"]
     assert torch.load(out, weights_only=False)["step"] == 2
+
+
+def test_a_save_killed_mid_write_leaves_nothing_once_the_same_command_runs_again(faces, tmp_path):
+    # The OOM killer or a power cut mid-save (no Python left to clean up): each run names its
+    # temporary file for itself, so a killed run's half checkpoint, hundreds of MB on a real
+    # run, was never reused nor cleared, and every such run left one more beside the last.
+    from .test_runtime_files import _temps, _writer
+
+    out = tmp_path / "run" / "g.pt"
+    train(_opts(faces, out, 2))
+    _writer(out, "kill").wait()  # a save of this checkpoint killed half way
+    assert len(_temps(out.parent)) == 1
+    assert train(_opts(faces, out, 4))["step"] == 4  # the same command again: it resumes
+    assert sorted(p.name for p in out.parent.iterdir()) == ["g.pt"]

@@ -44,6 +44,8 @@ def _fresh_process() -> None:
     quiz_machine._MACHINES.clear()
     quiz_machine._JUDGED.clear()
     quiz_machine._FILES.clear()
+    quiz_machine._UNKEPT.clear()
+    quiz_verdicts._UNWRITABLE.clear()
     quiz_pictures.forget()
 
 
@@ -313,3 +315,31 @@ def test_a_full_disk_is_said_once_naming_the_folder_not_once_a_picture(tmp_path,
     warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warned) == 1, warned
     assert warned[0].startswith(f"{verdicts_folder(tmp_path / 'var')}: ") and "No space left on device" in warned[0]
+
+
+def test_verdicts_judged_while_the_disk_was_full_are_kept_once_it_has_room(tmp_path, monkeypatch, caplog):
+    # The disk fills, the quiz judges its pictures and cannot keep them; the technician
+    # frees room while the show runs. The verdicts, remembered in memory, were never written
+    # at the quiz's later showings: the next start judged every picture again, its start
+    # card late, though the disk had had room for hours.
+    import errno
+
+    def full(path, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    show, weights = _setup(tmp_path)
+    detector = CountingDetector(weights)
+    monkeypatch.setattr(quiz_prepared, "load_machine", lambda *args, **kwargs: (detector, ""))
+    room = quiz_verdicts.atomic_write_bytes
+    monkeypatch.setattr(quiz_verdicts, "atomic_write_bytes", full)
+    with caplog.at_level(logging.INFO, logger="bayard.quiz"):
+        with run_test(show, size=SIZE) as pilot:  # the disk full
+            assert _status(pilot)["verdicts"]["judged"] == 8
+        monkeypatch.setattr(quiz_verdicts, "atomic_write_bytes", room)  # room made, the show running on
+        with run_test(show, size=SIZE) as pilot:  # the quiz's next showing
+            assert _status(pilot)["verdicts"]["remembered"] == 8
+    said = [r.getMessage() for r in caplog.records if r.levelno >= logging.INFO and "kept there" in r.getMessage()]
+    assert len(said) == 2 and "cannot be kept there" in said[0] and "kept there again" in said[1], said
+    assert len(detector.judged) == 8
+    status = _start(show, CountingDetector(weights), monkeypatch)  # a restart
+    assert status["verdicts"]["read back"] == 8 and status["verdicts"]["judged"] == 0, status["verdicts"]

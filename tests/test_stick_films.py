@@ -440,3 +440,83 @@ def test_a_new_film_in_a_loops_folder_does_not_read_the_films_copied_before_it_a
     read.clear()
     films.stage_ahead([stick / "a.mp4", stick / "b.mp4", stick / "c.mp4"]).join(10)
     assert films.copied == 3 and read == ["c.mp4"], read
+
+
+def _replace_keeping_size_and_time(film: Path) -> None:
+    before = film.stat()
+    film.write_bytes(os.urandom(before.st_size))
+    os.utime(film, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+
+def test_the_sound_of_a_film_replaced_with_its_size_and_time_kept_is_the_new_films(tmp_path):
+    # A video scene starts its picture's decoder thread, then decodes the film's sound (a look
+    # that is not a showing of its own): the sound's look, often the first to reach the cache,
+    # took the edges the last showing had read, and the old cut's sound played over the new
+    # cut's picture.
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    film = stick / "film.mp4"
+    film.write_bytes(os.urandom(3 * 2**20 + 7))
+    films = FilmCache(tmp_path / "cache", limit_bytes=2**30, keep_free_bytes=0, elsewhere=lambda path: True)
+    with films.staged(film):  # the first showing
+        pass
+    _replace_keeping_size_and_time(film)
+    with films.staged(film, showing=False) as sound:  # the next showing's sound, looking first
+        assert sound.read_bytes() == film.read_bytes(), "the old film's sound played over the new film"
+    with films.staged(film) as picture:
+        assert picture == sound and films.copied == 2
+
+
+def test_a_stick_failing_under_a_copied_film_plays_the_film_from_its_copy(tmp_path, monkeypatch, caplog):
+    # A stick whose reads fail (EIO) while its film stands as it was (size, time, inode): the
+    # film has a whole copy on the show's disk, which it played from before its edges were
+    # read at each showing; reading them failed, and the film played from the failing stick.
+    import errno
+    import logging
+
+    from installation.media import film_room
+
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    film = stick / "film.mp4"
+    film.write_bytes(os.urandom(3 * 2**20 + 7))
+    films = FilmCache(tmp_path / "cache", limit_bytes=2**30, keep_free_bytes=0, elsewhere=lambda path: True)
+    with films.staged(film) as first:
+        pass
+
+    def failing(*args, **kwargs):
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(film_room, "edges_digest", failing)
+    with caplog.at_level(logging.WARNING, logger="bayard.media.staging"):
+        for _ in range(2):
+            with films.staged(film) as play:
+                assert play == first and play.read_bytes() == film.read_bytes(), "it played from the failing stick"
+    said = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(said) == 1 and str(film) in said[0] and "Input/output error" in said[0], said
+    assert films.copied == 1
+
+
+def test_a_film_replaced_with_its_size_and_time_kept_is_copied_anew_in_a_cache_its_size(tmp_path, caplog):
+    # A cache set as `check` advises ([runtime] film_cache_mb the show's films need) holds the
+    # copy the copy ahead planned for the film. The new cut, known by its edges at its
+    # showing, is another copy: outside the plan, it could not push the old cut's copy out,
+    # and played from the stick at every showing, the log asking for the film_cache_mb set.
+    import logging
+
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    film = stick / "film.mp4"
+    film.write_bytes(os.urandom(3 * 2**20 + 7))
+    films = FilmCache(tmp_path / "cache", limit_bytes=film.stat().st_size, keep_free_bytes=0,
+                      elsewhere=lambda path: True)
+    films.stage_ahead([film]).join(10)
+    assert films.copied == 1
+    _replace_keeping_size_and_time(film)
+    with caplog.at_level(logging.WARNING, logger="bayard.media.staging"):
+        for _ in range(2):
+            with films.staged(film) as play:
+                assert play != film, "the new cut played from the stick"
+                assert play.read_bytes() == film.read_bytes()
+    assert films.copied == 2 and films.fallbacks == 0 and _films(tmp_path / "cache") == [play.name]
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]

@@ -99,11 +99,13 @@ class FilmRoom:
         # each showing evicted the copy the next showing needed, and every film was copied
         # again at every showing.
         self._planned: set[Path] = set()
+        self._planned_for: dict[Path, Path] = {}  # a film in the plan -> its planned copy
         self.playlist_bytes = 0
         self._held_past_limit = False  # a copy past the limit stays while a film plays from it
         # a film -> ((size, time, inode), the hash of its edges) at its last look (see _copy_path);
         # written off the lock by the decoder threads and the copy ahead, one whole entry at a time
         self._edges: dict[Path, tuple[tuple[int, int, int], str]] = {}
+        self._edges_failed: set[Path] = set()  # films whose failing drive was said (once a film)
 
     def elsewhere(self, film: Path) -> bool:
         """Whether `film` lies on another drive than the cache."""
@@ -118,13 +120,28 @@ class FilmRoom:
         edges read at the film's last look while its size and time are the same (the copy
         ahead of a loop's folder: a new film in it read every film's edges again, megabytes
         a film off the stick); a showing reads them afresh, so a replaced film is copied
-        anew at the latest when it plays."""
+        anew at the latest when it plays. A drive that fails to read the edges (EIO) of a
+        film whose size, time and inode stand gets the edges of its last look: the film's
+        copy, made whole then, plays (it played from the failing drive)."""
         stamp = (st.st_size, st.st_mtime_ns, st.st_ino)
         known = self._edges.get(film)
         if fresh or known is None or known[0] != stamp:
-            known = self._edges[film] = (stamp, edges_digest(film, st.st_size))
+            try:
+                known = self._edges[film] = (stamp, edges_digest(film, st.st_size))
+            except OSError as exc:
+                if known is None or known[0] != stamp:
+                    raise
+                self._say_failing(film, exc)
         name = hashlib.sha256(f"{film.resolve()}\0{st.st_size}\0{st.st_mtime_ns}\0{known[1]}".encode()).hexdigest()[:20]
         return self.root / f"{name}{film.suffix.lower()}"
+
+    def _say_failing(self, film: Path, exc: OSError) -> None:
+        if film in self._edges_failed:
+            return
+        self._edges_failed.add(film)  # (a set's add: one whole step, safe off the lock as _edges)
+        log.warning("%s: its drive failed to read it (%s); it plays from the copy made at its last whole read, "
+                    "but the drive may be failing: copy the show's films onto another drive", film,
+                    exc.strerror or exc)
 
     def _resize(self, limit_bytes: int) -> bool:
         """A reload changed [runtime] film_cache_mb (called with the lock held): the new limit
@@ -233,6 +250,18 @@ class FilmRoom:
             self._last = {k: v for k, v in self._last.items() if v != victim}
             total -= vsize
 
+    def _replan(self, film: Path, copy: Path) -> None:
+        """`copy` is now the copy of `film`, a film of the plan (called with the lock held):
+        it takes the place of the copy planned for the film. A film replaced by another cut
+        of its size with its time kept is another copy once a showing reads its edges, and
+        the old cut's copy, planned, kept it out of a cache as large as the show's films:
+        it played from its drive at every showing until a reload made the plan again."""
+        planned = self._planned_for.get(film)
+        if planned is not None and planned != copy:
+            self._planned.discard(planned)
+            self._planned.add(copy)
+            self._planned_for[film] = copy
+
     def _sized(self, films: list[Path]) -> list[tuple[Path, int, Path]]:
         """(film, size, its copy's path) of each film in reach, for _plan: read off the stick
         WITHOUT the lock (a USB disk spun down answers its first look after seconds, and a
@@ -250,15 +279,15 @@ class FilmRoom:
         """The films to hold copies of (`films` as _sized gives them): in playlist order, each
         that fits the room the films before it leave (called with the lock held). Their
         copies are never evicted for a film outside the plan, which plays from its drive instead."""
-        room, plan, planned, total = self.limit_bytes, [], set(), 0
+        room, plan, planned, total = self.limit_bytes, [], {}, 0
         for film, size, copy in films:
             total += size
             if size > room:
                 continue
             room -= size
             plan.append(film)
-            planned.add(copy)
-        self._planned, self.playlist_bytes = planned, total
+            planned[film] = copy
+        self._planned, self._planned_for, self.playlist_bytes = set(planned.values()), planned, total
         if total > self.limit_bytes > 0:
             log.warning("the show's films on their drive need %s MB, more than the film cache's %s MB: the "
                         "first that fit together are copied, the rest play from the drive (which cannot be "

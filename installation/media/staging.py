@@ -80,13 +80,17 @@ class FilmCache(FilmRoom):
 
     @contextmanager
     def staged(self, film: Path, stop: threading.Event | None = None,
-               showing: bool = True) -> Iterator[Path | None]:
+               showing: bool = True, ahead: bool = False) -> Iterator[Path | None]:
         """The path to play `film` from while the block runs: a local copy when the film
         lies on another drive, else the film itself; None when `stop` was set during a copy.
         The copy is kept from eviction until the block ends. `showing`: False for a second
-        look at the same showing (its sound) or a copy ahead, not counted in `from_drive`."""
+        look at the same showing (its sound) or a copy ahead, not counted in `from_drive`.
+        `ahead`: the copy ahead's look, the only one that may take a film's edges from its
+        last look (see _copy_path); a showing's picture and its sound both read them afresh:
+        the sound, often the first to look, took the last showing's, and a film replaced with
+        its size and time kept played the old cut's sound over the new cut's picture."""
         film = Path(film)
-        play = self._stage(film, stop, showing)  # a copy comes back held (see _hold)
+        play = self._stage(film, stop, showing, ahead)  # a copy comes back held (see _hold)
         try:
             yield play
         finally:
@@ -94,7 +98,8 @@ class FilmCache(FilmRoom):
                 with self._lock:
                     self._release(play)
 
-    def _stage(self, film: Path, stop: threading.Event | None, showing: bool = True) -> Path | None:
+    def _stage(self, film: Path, stop: threading.Event | None, showing: bool = True,
+               ahead: bool = False) -> Path | None:
         try:
             st = film.stat()
         except OSError:
@@ -102,7 +107,7 @@ class FilmCache(FilmRoom):
         if self.limit_bytes <= 0 or not self.elsewhere(film):
             return film
         try:
-            copy = self._copy_path(film, st, fresh=showing)  # (off the stick before the lock, as _sized)
+            copy = self._copy_path(film, st, fresh=not ahead)  # (off the stick before the lock, as _sized)
         except OSError:
             if not film.is_file():
                 return self._last_copy(film, stop)  # (the drive went between the two looks)
@@ -139,6 +144,7 @@ class FilmCache(FilmRoom):
     def _found(self, film: Path, copy: Path, st: os.stat_result) -> Path | None:
         """`copy`, held for `film`, where it is whole in the cache (called with the lock held)."""
         if copy.is_file() and copy.stat().st_size == st.st_size:
+            self._replan(film, copy)
             self._touch(copy)
             self._last[film] = copy
             return self._hold(copy)
@@ -171,6 +177,7 @@ class FilmCache(FilmRoom):
             found = self._found(film, copy, st)
             if found is not None:
                 return found
+            self._replan(film, copy)
             why = self._make_room(st.st_size, copy)
             if why:
                 return self._fall_back(film, why, showing)
@@ -295,7 +302,7 @@ class FilmCache(FilmRoom):
                         return
                     self._under_way = (film, abandon)
                 try:
-                    with self.staged(film, abandon, showing=False):
+                    with self.staged(film, abandon, showing=False, ahead=True):
                         pass
                 except (OSError, RuntimeError):
                     continue  # out of reach or changing: its scene says so when it comes

@@ -20,6 +20,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+try:
+    import fcntl
+except ImportError:  # (not POSIX: a write under way is told by its process id alone)
+    fcntl = None  # type: ignore[assignment]
+
 
 def fsync_dir(directory: Path) -> None:
     """Make a rename durable: the directory entry itself must reach the disk."""
@@ -48,15 +53,44 @@ def atomic_writer(path: Path) -> Iterator[BinaryIO]:
     temp = path.with_name(temp_name(path.name))
     try:
         with open(temp, "wb") as handle:
+            _lock_while_writing(handle.fileno())
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(temp, path)
+            os.replace(temp, path)  # (still open, so still locked: see _lock_while_writing)
     except BaseException:
         with contextlib.suppress(OSError):
             temp.unlink()
         raise
     fsync_dir(path.parent)
+
+
+def _lock_while_writing(fd: int) -> None:
+    """Hold an exclusive lock on a temporary file while it is written: the kernel lets it go
+    when its process ends, however it ends, so a later start tells a write under way from a
+    dead one's leftover without trusting what /proc says of its process id (a show in another
+    pid or time namespace reads that id as another process, or its start tick shifted, and
+    cleared the live write). Where locks are not had (no fcntl, a file system without them)
+    the process id and stamp alone tell (see _writer_gone)."""
+    with contextlib.suppress(OSError, AttributeError):
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def _locked_by_a_writer(file: Path) -> bool:
+    """Whether a live process holds `file` locked as it writes it (see _lock_while_writing)."""
+    try:
+        fd = os.open(file, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return False  # (gone already, or not ours to read: the process id tells)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    except (OSError, AttributeError):
+        return False  # (no locks here: the process id tells)
+    finally:
+        os.close(fd)  # (and with it the shared lock just taken)
+    return False
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -70,7 +104,14 @@ def atomic_write_text(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
+# Whether os.kill(pid, 0) asks if a process lives (POSIX); on Windows it ends the process
+# (TerminateProcess), so there a leftover's writer is taken to live and its file is kept.
+_SIGNAL_ASKS = os.name != "nt"
+
+
 def _running(pid: int) -> bool:
+    if not _SIGNAL_ASKS:
+        return True
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -139,7 +180,7 @@ def remove_leftover_temps(path: Path, any_name: bool = False) -> None:
         return
     for entry in names:
         match = pattern.fullmatch(entry)
-        if match and _writer_gone(int(match.group(1)), match.group(4)):
+        if match and _writer_gone(int(match.group(1)), match.group(4)) and not _locked_by_a_writer(folder / entry):
             with contextlib.suppress(OSError):
                 os.unlink(folder / entry)
 

@@ -20,6 +20,9 @@ _MACHINES: dict[tuple, Any] = {}  # loaded once per process, by (name, folder, i
 # Judgements by (file, size, (mtime, ctime), detector): the scene is rebuilt on every showing and
 # judging an item costs tens of milliseconds; the cache holds no images, only results.
 _JUDGED: dict[tuple[str, int, tuple[int, ...], int], Any] = {}
+# Verdicts judged but refused by the disk (full, read-only): written at a later showing once
+# it has room; remembered in memory alone, the next start judged them all again, late.
+_UNKEPT: set[tuple[str, int, tuple[int, ...], int]] = set()
 
 
 def load_machine(name: str, models_dir: Path | None, set_in: str = "the scene file") -> tuple[Any, str]:
@@ -115,8 +118,10 @@ def judged(detector, path: Path, image: np.ndarray | Callable[[], np.ndarray], c
         _JUDGED[key] = explanation
     if key not in _JUDGED:
         _JUDGED[key] = detector.explain(image() if callable(image) else image)
-        if kept is not None:
-            kept.keep(sha, _JUDGED[key])
+        if kept is not None and not kept.keep(sha, _JUDGED[key]):
+            _UNKEPT.add(key)
+    elif key in _UNKEPT and kept is not None and kept.keep(sha, _JUDGED[key], judged_now=False):
+        _UNKEPT.discard(key)  # (room made on the disk since: the next start reads it back)
     explanation = _JUDGED[key]
     own = crossfit.get(sha) if crossfit else None
     if own is None:

@@ -44,6 +44,9 @@ FORMAT = "bayard-quiz-verdict-2"  # 2: the eyes kept 4.5 iris radii either side 
 MAX_FILES = 2000  # a gallery's quiz has tens of items, a large one a few hundred
 MAX_BYTES = 256 * 2**20  # an entry is 0.3-0.5 MB for a 600 px picture (its evidence map is the picture's size)
 MAX_ENTRY_BYTES = 16 * 2**20  # a huge picture's map is judged at each start rather than crowd the rest out
+# (a folder, why its verdicts could not be written) said in this process: once each, not at
+# every showing while the disk stays full, and again once a verdict was written there since
+_UNWRITABLE: set[tuple[str, str]] = set()
 
 
 def verdicts_folder(state_dir: Path) -> Path:
@@ -84,7 +87,6 @@ class KeptVerdicts:
         self.reused = 0
         self.judged = 0
         self._warned: set[str] = set()
-        self._unwritable: set[str] = set()  # why a verdict could not be written (each said once)
 
     def _key(self, picture_sha: str) -> str:
         return hashlib.sha256(f"{self.machine}:{picture_sha}".encode()).hexdigest()[:40]
@@ -113,21 +115,23 @@ class KeptVerdicts:
         self.reused += 1
         return explanation
 
-    def keep(self, picture_sha: str | None, explanation: Explanation) -> None:
-        """Write the explanation for the picture with this sha256. Never raises: a full or
-        read-only disk only means it is judged again at the next start."""
-        self.judged += 1
+    def keep(self, picture_sha: str | None, explanation: Explanation, judged_now: bool = True) -> bool:
+        """Write the explanation for the picture with this sha256; False where the disk
+        refused it (full, read-only: it is judged again at the next start unless a later
+        call, `judged_now` False for a verdict judged at an earlier showing, writes it).
+        Never raises."""
+        self.judged += judged_now
         if self.machine is None or picture_sha is None:
-            return
+            return True
         try:
             info, arrays = _parts(explanation)
         except Unkeepable as error:
             log.debug("quiz verdict not kept: %s", error)
-            return
+            return True
         info |= {"format": FORMAT, "key": self._key(picture_sha)}
         data = _npz({"info": np.array(json.dumps(info)), **arrays})
         if len(data) > MAX_ENTRY_BYTES:
-            return
+            return True
         path = self._file(picture_sha)
         try:
             atomic_write_bytes(path, data)
@@ -136,11 +140,17 @@ class KeptVerdicts:
             # for every picture of the quiz at every start, each naming a hashed file name
             # that told the technician nothing.
             why = str(error.strerror or error)
-            if why not in self._unwritable:
-                self._unwritable.add(why)
+            if (str(self.folder), why) not in _UNWRITABLE:
+                _UNWRITABLE.add((str(self.folder), why))
                 log.warning("%s: the quiz's verdicts cannot be kept there (%s): each quiz picture is judged "
                             "again at every start, its start card late, until there is room on that disk and "
                             "the folder can be written", self.folder, why)
+            return False
+        said = {entry for entry in _UNWRITABLE if entry[0] == str(self.folder)}
+        if said:
+            _UNWRITABLE.difference_update(said)
+            log.info("%s: the quiz's verdicts are kept there again", self.folder)
+        return True
 
     def prune(self) -> None:
         """Leave at most MAX_FILES verdicts and MAX_BYTES, the least recently used going first,

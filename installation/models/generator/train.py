@@ -22,7 +22,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from ...runtime.files import atomic_writer
+from ...runtime.files import atomic_writer, remove_leftover_temps
 from .base import CheckpointError, read_checkpoint
 from .dcgan import DCGANConfig, build_networks, config_dict
 
@@ -101,6 +101,10 @@ def train(opts: TrainOptions) -> dict:
     d_opt = torch.optim.Adam(d.parameters(), lr=opts.lr, betas=(0.5, 0.999))
     gen = torch.Generator().manual_seed(opts.seed)
     step = 0
+    # A save killed half way (the OOM killer, a power cut: nothing left to clean up) left its
+    # temporary file, named for its own process: never reused, each such run left one more,
+    # hundreds of MB, beside the checkpoint. (A live run's, writing the same file, is left.)
+    remove_leftover_temps(opts.output)
     if opts.output.exists():
         ckpt = read_checkpoint(opts.output)
         if ckpt.get("kind") != "dcgan" or "d_optim" not in ckpt:
@@ -227,5 +231,6 @@ def export(checkpoint: dict, output: Path) -> None:
         "step": checkpoint["step"],
         "g_ema": {k: v.half() if v.is_floating_point() else v for k, v in checkpoint["g_ema"].items()},
     }
+    remove_leftover_temps(output)  # (an export killed half way: see train)
     with atomic_writer(output) as handle:  # (a half-written file in models/ would be loaded as one)
         torch.save(slim, handle)
