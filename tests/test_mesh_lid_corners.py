@@ -124,3 +124,30 @@ def test_a_spectacle_frame_slanting_across_the_eyes_corner_is_not_cut_by_the_clo
     luma = _closed(picture, points)
     on_frame = frame & (cols < LEFT - 1)
     assert np.abs(luma[on_frame] - before[on_frame]).max() < 2.0
+
+
+def test_a_far_eyes_dark_corner_going_on_as_a_faint_fold_is_covered_and_the_fold_kept():
+    # A turned sitter's far eye: its lashes in the corner run a fifth of its width past the
+    # mesh's corner, then go on as a faint, thin fold out past FOLLOWED. Followed as one
+    # line it was still going at MOST_PAST, taken for a fold as a whole, and the closed lid
+    # left the corner's dark standing at its end (old: 2.8 times as dark as the closed lid's
+    # lash line); the lashes alone end within it: the lid covers them (1.3), the fold stays.
+    picture, points, corner, cols = _dark_corner()
+    rows = np.mgrid[0:SIZE[0], 0:SIZE[1]][0]
+    fold = (np.abs(rows - MIDDLE) <= 0.5) & (cols < LEFT - 6) & (cols >= LEFT - 16)
+    faint = (105.0, 85.0, 75.0)  # half the skin's light, where the lashes have a third
+    picture[fold] = faint
+    before = np.round(picture).astype(np.uint8).astype(np.float32) @ LUMA
+    luma = _closed(picture, points)
+    skin = float(np.dot(SKIN, LUMA))
+    # Per column, the dark near the eye's row off the fold's own row: past the mesh's corner,
+    # about as much as the closed lid's own lash line, as where no fold runs on.
+    near = (np.abs(rows - MIDDLE) <= 8) & (np.abs(rows - MIDDLE) > 0.5)
+
+    def dark(column: int) -> float:
+        return float(np.maximum(skin - luma[near[:, column], column], 0.0).sum())
+    lash_line = dark(int((LEFT + RIGHT) / 2))
+    past = max(dark(c) for c in range(int(LEFT) - 8, int(LEFT) + 1))
+    assert past < 2.0 * lash_line, past / lash_line
+    kept = fold & (cols < LEFT - 9)
+    assert np.abs(luma[kept] - before[kept]).max() < 2.0

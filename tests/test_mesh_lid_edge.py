@@ -85,3 +85,40 @@ def test_a_closed_lid_cut_by_the_pictures_edge_carries_the_pictures_hatching():
     # Old: 6.2 grey levels of detail on the lid against the drawing's 17 (grain); now 17.6, hatched.
     assert float(detail[closed].std()) > 0.6 * float(skin_detail.std())
     assert _coherence(np.where(closed, detail, 0.0)[box]) > 0.6
+
+
+def _cut_through_eye(stack, name: str, side: int, depth: float):
+    """A CC0 face enlarged 3 times and cropped by its top edge `depth` of the way down one eye's
+    opening (`side`: 0 the image-left eye, 1 the other): its animator, and where the uncropped
+    picture's mesh puts that eye's iris and lids below the edge (rows, columns of the crop)."""
+    image = cv2.cvtColor(cv2.imread(str(FACES / name)), cv2.COLOR_BGR2RGB)
+    image = cv2.resize(image, None, fx=3, fy=3, interpolation=cv2.INTER_CUBIC)
+    mesh = portrait_faces(image, stack)[0].landmarks[:, :2]
+    upper, lower, outer, inner = ((159, 145, 33, 133), (386, 374, 263, 362))[side]
+    top = int(round(mesh[upper, 1] + depth * (mesh[lower, 1] - mesh[upper, 1])))
+    left, right = sorted(mesh[[outer, inner], 0])
+    width = right - left
+    eye = (slice(0, int(mesh[lower, 1]) - top), slice(int(left + 0.25 * width), int(right - 0.25 * width)))
+    return MeshAnimator(np.ascontiguousarray(image[top:]), stack), eye
+
+
+def test_an_eye_the_pictures_top_edge_cuts_closes_where_the_picture_shows_it(stack):
+    """Cut by the picture's top edge, the face mesh slides an eye down (a quarter of its width
+    onto the cheek), and the iris model, seeing the eye end above the middle of the mesh's
+    opening, read a squint: no lid, the eye open through every blink. Where the iris model
+    sees an open eye reach the edge, the eye closes there (eye_reach.Reach.risen); where its
+    opening is a squint's, the eye still gets no lid rather than one under the open eye."""
+    for name, side in (("face_man_125.jpg", 0), ("face_man_292.jpg", 1)):
+        animator, eye = _cut_through_eye(stack, name, side, 0.5)
+        opened = animator.render(Motion(eye_open=(1.0, 1.0))).astype(np.float32) @ LUMA
+        shut = animator.render(SHUT).astype(np.float32) @ LUMA
+        # The darkest tenth of the eye the picture shows (its iris and lashes): old, the same
+        # open and shut (56 and 85 grey levels); now covered by the lid's skin (104 and 176).
+        assert np.percentile(shut[eye], 10) > np.percentile(opened[eye], 10) + 25.0, name
+    # Cut this far, the iris model sees a squint below the edge (the eye's opening 0.19 of
+    # its width, its upper lid 0.09 below the edge): closed on the mesh's lines or the
+    # model's, a lash line lay across the cheek under the open eye.
+    animator, eye = _cut_through_eye(stack, "face_man_21.jpg", 0, 0.5)
+    below = (slice(0, 3 * eye[0].stop), eye[1])
+    opened, shut = (animator.render(Motion(eye_open=(e, e))).astype(np.float32) @ LUMA for e in (1.0, 0.0))
+    assert np.array_equal(opened[below], shut[below])

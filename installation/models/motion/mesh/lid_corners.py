@@ -14,6 +14,18 @@ eye's width: the lids meet there. (Still going at MOST_PAST it was a fold or the
 shade running on to the temple in 12 of 52 eyes of the development sitters: Mona Lisa's,
 van Gogh's, the 1904 photograph's; a lid painted over it was skin painted on skin.)
 The closing lid then runs on that far (lids._Eye._open_corners).
+
+A line still going at MOST_PAST can begin as the eye's own corner and go on as a fold: a
+turned sitter's far eye, its lashes in the corner as dark as 0.05-0.25 of the skin round
+them and then a faint fold (0.5-0.65, a pixel or two thick) on to the temple, kept a dark
+sliver at the end of the closed lid (the 1904 photograph's far eye: its corner's dark ends
+0.13-0.21 of its width past the mesh's, the fold 0.42). So at an outer corner the line is
+followed again, only while it is darker than halfway from the corner's own darkest (at the
+mesh's corner and just inside it) to LINE_DARK: the lashes, not the fold. Where that ends
+within MOST_PAST, and does not run on slantwise, the lid runs on that far. (A line as dark
+as the corner all the way, a made-up eye's wing or the socket's shade, is still left alone;
+at an inner corner, the socket's shade by the nose, this was tried too and on a dark
+halftone grew the lid into the shade, its dots painted on as streaks.)
 """
 
 from __future__ import annotations
@@ -38,12 +50,15 @@ MOST_PAST, FOLLOWED = 0.25, 0.4
 # RUNS_ON columns, each within RUNS_ON_ROWS rows of the one before, left those rows
 # slantwise: it did not end.
 RUNS_ON, RUNS_ON_ROWS = 2, 2.0
+# The corner's own darkest is read over this many columns, from the mesh's corner inwards.
+CORNER_COLUMNS = 3
 
 
-def _line_bottom(luma: np.ndarray, x: int, row: float, near: float, window: float) -> float | None:
-    """Where picture column x holds a dark line (LINE_DARK) within `near` rows of `row`, with
-    lighter skin both above and below it within `window` rows: its lowest row (the lowest of
-    such lines); None where there is none."""
+def _line_bottom(luma: np.ndarray, x: int, row: float, near: float, window: float,
+                 dark_share: float = LINE_DARK) -> float | None:
+    """Where picture column x holds a dark line (darker than `dark_share` of the skin round
+    it) within `near` rows of `row`, with lighter skin both above and below it within
+    `window` rows: its lowest row (the lowest of such lines); None where there is none."""
     h = luma.shape[0]
     first, last = int(np.floor(row - window)), int(np.ceil(row + window))
     if first < 0 or last >= h:
@@ -51,7 +66,7 @@ def _line_bottom(luma: np.ndarray, x: int, row: float, near: float, window: floa
     rows = np.arange(first, last + 1)
     column = luma[rows, x]
     skin = float(np.median(column[column >= np.median(column)]))
-    dark = column < LINE_DARK * skin
+    dark = column < dark_share * skin
     lowest = None
     for at in np.flatnonzero(dark & (np.abs(rows - row) <= near)):
         low, high = at, at
@@ -65,14 +80,15 @@ def _line_bottom(luma: np.ndarray, x: int, row: float, near: float, window: floa
 
 
 def _runs_on(luma: np.ndarray, corner: np.ndarray, axis: np.ndarray, run: int, last: float,
-             window: float) -> bool:
+             window: float, dark_share: float = LINE_DARK) -> bool:
     """Whether the line followed `run` columns out from `corner` to its last row `last` goes
     on over the RUNS_ON columns after, each a row or two from the one before: out of the rows
     the eye's line is looked for in, not ended (a spectacle frame, a strand of hair or a fold
     crossing the corner slantwise: taken for the eye, the closing lid cut its end off)."""
     for step in range(run + 1, run + 1 + RUNS_ON):
         x = int(round(float(corner[0] + axis[0] * step)))
-        bottom = _line_bottom(luma, x, last, RUNS_ON_ROWS, window) if 0 <= x < luma.shape[1] else None
+        bottom = (_line_bottom(luma, x, last, RUNS_ON_ROWS, window, dark_share)
+                  if 0 <= x < luma.shape[1] else None)
         if bottom is None:
             return False
         last = bottom
@@ -95,19 +111,53 @@ def past_corners(image: np.ndarray, upper: np.ndarray, lower: np.ndarray
     for end, other in ((0, -1), (-1, 0)):
         corner = 0.5 * (upper[end] + lower[end])
         axis = (corner - 0.5 * (upper[other] + lower[other])) / width
-        run, missed, below, last = 0, 0, 0.0, 0.0
-        for step in range(1, int(FOLLOWED * width) + 1):
-            x, row = corner + axis * step
-            x = int(round(float(x)))
-            bottom = _line_bottom(luma, x, float(row), near, window) if 0 <= x < luma.shape[1] else None
-            if bottom is not None:
-                run, missed, below, last = step, 0, max(below, bottom - float(corner[1])), bottom
-                continue
-            missed += 1
-            if missed > 1:  # over one stray column, no further
-                break
+        run, below, last = _follow(luma, corner, axis, width, near, window, LINE_DARK)
         if run > MOST_PAST * width or (run and _runs_on(luma, corner, axis, run, last, window)):
-            run, below = 0, 0.0  # still going: a fold or shade, not the eye
+            # still going: a fold or shade, or an outer corner going on as a fold (see above)
+            darkest = _corner_darkest(luma, corner, axis, near, window) if end == 0 else 1.0
+            run, below = 0, 0.0
+            if darkest < LINE_DARK:
+                lashes = 0.5 * (darkest + LINE_DARK)
+                run, below, last = _follow(luma, corner, axis, width, near, window, lashes)
+                if run > MOST_PAST * width or (run and _runs_on(luma, corner, axis, run, last, window, lashes)):
+                    run, below = 0, 0.0
         side = float(np.sign(axis[0]))
         runs[side], belows[side] = run / width, below / width
     return (runs.get(-1.0, 0.0), runs.get(1.0, 0.0)), (belows.get(-1.0, 0.0), belows.get(1.0, 0.0))
+
+
+def _follow(luma: np.ndarray, corner: np.ndarray, axis: np.ndarray, width: float, near: float,
+            window: float, dark_share: float) -> tuple[int, float, float]:
+    """The line (darker than `dark_share` of its skin) followed out from `corner` along `axis`
+    (over one stray column, no further): how many columns it runs, how far below the corner's
+    row it reaches (px), and its last row."""
+    run, missed, below, last = 0, 0, 0.0, 0.0
+    for step in range(1, int(FOLLOWED * width) + 1):
+        x, row = corner + axis * step
+        x = int(round(float(x)))
+        bottom = _line_bottom(luma, x, float(row), near, window, dark_share) if 0 <= x < luma.shape[1] else None
+        if bottom is not None:
+            run, missed, below, last = step, 0, max(below, bottom - float(corner[1])), bottom
+            continue
+        missed += 1
+        if missed > 1:
+            break
+    return run, below, last
+
+
+def _corner_darkest(luma: np.ndarray, corner: np.ndarray, axis: np.ndarray, near: float, window: float) -> float:
+    """The darkest the eye is at the mesh's corner and just inside it (CORNER_COLUMNS), as a
+    share of the skin round it in its column (the lighter half of `window` rows each side),
+    within `near` rows of the corner's row: its lashes, or its iris in the corner. 1 where unread."""
+    darkest = 1.0
+    for step in range(0, -CORNER_COLUMNS, -1):
+        x, row = corner + axis * step
+        x = int(round(float(x)))
+        first, last = int(np.floor(row - window)), int(np.ceil(row + window))
+        if x < 0 or x >= luma.shape[1] or first < 0 or last >= luma.shape[0]:
+            continue
+        rows = np.arange(first, last + 1)
+        column = luma[rows, x]
+        skin = max(float(np.median(column[column >= np.median(column)])), 1.0)
+        darkest = min(darkest, float(column[np.abs(rows - row) <= near].min()) / skin)
+    return darkest

@@ -104,6 +104,8 @@ class _Eye:
                  rest: EyeAtRest | None = None, reach: Reach | None = None) -> None:
         self.seen = None  # (h, w) share of each pixel the nose leaves in sight; None: all of it
         up, low, cr = (dst[list(ids)] - origin for ids in lid)
+        if reach is not None and reach.risen:  # an eye the mesh slid down from the picture's edge
+            up, low, cr = (line + np.array([0.0, reach.risen, 0.0][:line.shape[1]]) for line in (up, low, cr))
         # Up to the dark line above the crease, where there is one (LINE_REACH).
         above = 0.0 if rest is None or not rest.line.any() else max(float(rest.line_top.max()) + 2.0, 0.0)
         x0 = int(np.floor(min(up[:, 0].min(), low[:, 0].min())))
@@ -273,7 +275,9 @@ def move_lids(map_y: np.ndarray, dst: np.ndarray, eye_open: tuple[float, float],
         if belows is not None and belows[k] is None:  # the mesh's eye lies on skin: no lid there
             continue
         if ratio > 1.02:
-            _raise_lid(map_y, _Eye(dst, lid, origin, shape), min(float(ratio) - 1.0, MAX_WIDENING))
+            risen = None if belows is None or not belows[k].risen else belows[k]._replace(
+                lower=np.zeros_like(belows[k].lower), upper=np.zeros_like(belows[k].upper))
+            _raise_lid(map_y, _Eye(dst, lid, origin, shape, reach=risen), min(float(ratio) - 1.0, MAX_WIDENING))
             continue
         closing = 1.0 - float(_clip(ratio, 0.0, 1.0))
         if closing >= 0.02:

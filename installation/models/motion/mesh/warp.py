@@ -15,7 +15,7 @@ import numpy as np
 
 from .easing import SLIVER_SHARE, FoldEasing
 from .edges import edge_hold, feather_edge_jumps, moving_extent
-from .eye_reach import opening_below_mesh
+from .eye_reach import opening_below_mesh, risen_points
 from .focus import face_blur, lip_line_blur
 from .folds import FoldShading
 from .folds import triangle_areas as _signed_areas  # (x, y) points: signed areas
@@ -119,8 +119,9 @@ class MeshWarper:
         # face's strongest edges (a painting's sfumato mouth under sharp lashes or cracks).
         self.mouth_blur = max(self.blur, lip_line_blur(rig))
         self.irises = Irises(rig, self.src)
-        self.lid_whites = lid_whites(rig.image, rig.points, rig.eyes)
         self.lid_belows = opening_below_mesh(rig.points, rig.eyes, LIDS)
+        # (read where the lids close: an eye cut by the picture's edge raised to the picture's)
+        self.lid_whites = lid_whites(rig.image, risen_points(rig.points, self.lid_belows, LIDS), rig.eyes)
         # Drawn or not is the picture's, read once at rest (lid_drawn.portrait_drawn_share).
         self.drawn = portrait_drawn_share(rig.image[y0:y1, x0:x1], self.src, self.origin, self.lid_whites,
                                           self.lid_belows)
