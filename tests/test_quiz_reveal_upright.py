@@ -19,8 +19,7 @@ def test_upright_the_machines_answer_reads_in_lines_not_words(tmp_path, monkeypa
     """At 1080x1920 the verdict stood beside the picture in a column of 433 px: the machine's
     answer took four lines of two or three words, and hung 160 px below the picture. It now
     runs across under the picture, leading to the machine's map and eyes; the eyes keep their
-    quarter of the width, and one size from question to question (under answers of one line
-    or two, each reveal's eyes would take the room its own words left)."""
+    quarter of the width, and one size from question to question."""
     reveals = _reveals(tmp_path, monkeypatch, size)
     assert reveals
     tiles = {key: eyes.height for key, eyes, *_ in reveals if eyes is not None}

@@ -88,49 +88,37 @@ def _answers(scene: QuizScene, question) -> list[tuple[str, dict]]:
 _BESIDE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def _round_beside(scene: QuizScene) -> tuple[int | None, bool, int | None]:
+def _round_beside(scene: QuizScene) -> tuple[int | None, bool]:
     """Where an upright screen sets every reveal of this round with its verdict beside the
     picture, the picture's side (the least any of them needs, whatever the visitor answers):
     wherever the row leaves any reveal's picture or eyes too small; None where the row holds
     them all. (Decided for each reveal alone, at 1080x1920 one reveal with a short sentence
     under its eyes kept the row while the rest moved: the verdict under the eyes on question 3,
     beside the picture on the others; at 1024x1280 the picture was 422 px on one, 437 on
-    another.) And whether the answers run across under the picture and the headline (`across`):
-    where, on every reveal of the round, that leaves the picture its side and the eyes their
-    least (at 1080x1920 it does, and beside the picture they read two or three words a line;
-    at 1024x1280, where the verdict beside was no taller than the picture, it would not). And
-    the side of the eyes' tiles on every reveal: the least the round's reveals leave them, where
-    that is no less than the eyes' least (each took the room its own words left: 255 px on one
-    reveal at 1080x1920, 280 on the next, the eyes a visitor compares larger on one question
-    than the next); None: each reveal's own."""
+    another.) And whether the machine's answer runs across under the picture and the verdict
+    (`across`): where, on every reveal of the round, that leaves the picture its side and the
+    eyes a quarter of the width (at 1080x1920 it does, and beside the picture the answer read
+    two or three words a line; at 1024x1280 it would leave the eyes no room)."""
     key = (tuple(item.key for question in scene.round for item in question), scene.context.size,
            scene.context.fonts.px(100), scene.machine_playing)
     kept = _BESIDE.get(scene)
     if kept is None or kept[0] != key:
         measured = [_measure(scene, question, answer, record)
                     for question in scene.round for answer, record in _answers(scene, question)]
-        side, across, tile = None, False, None
+        side, across = None, False
         if any(not m.row_fits for m in measured):
             sides = [_beside(scene, m, scene.largest_picture()).side for m in measured if m.explanation is not None]
             side = min((s for s in sides if s is not None), default=None)
             across = side is not None and all(_across_holds(scene, m, side) for m in measured
                                               if m.explanation is not None)
-            if side is not None:
-                tiles = [upright.tile_in(m.f, fitted.moved["reveal_plot"], m.explanation)
-                         for m in measured if m.eyes
-                         for fitted in (_beside(scene, m, side, across),) if fitted.moved is not None]
-                # (where the least is under the eyes' own least, each reveal keeps what its words
-                # leave it: at 1024x1280 one answer's longer verdict beside the picture would
-                # shrink every reveal's eyes to 127 px)
-                least = upright.least_feature(scene.context.fonts, scene.context.size[0])
-                tile = min(tiles) if tiles and min(tiles) >= least else None
-        _BESIDE[scene] = kept = (key, (side, across, tile))
+        _BESIDE[scene] = kept = (key, (side, across))
     return kept[1]
 
 
 def _across_holds(scene: QuizScene, m: SimpleNamespace, side: int) -> bool:
-    """Whether the reveal measured in `m`, its answers run across under a picture of `side`,
-    keeps that picture as large as with them beside it, and the eyes their least."""
+    """Whether the reveal measured in `m`, the machine's answer run across under a picture of
+    `side`, keeps that picture as large as with the answer beside it, and the eyes a quarter
+    of the screen's width (upright.least_tile)."""
     beside, across = _beside(scene, m, side), _beside(scene, m, side, across=True)
     if across.moved is None or beside.moved is None or across.side != beside.side:
         return False
@@ -153,17 +141,17 @@ def _measure(scene: QuizScene, question, answer: str | None, record) -> SimpleNa
     # share of the height, pushed the verdict over the credit, or the eyes' sentence ran
     # over the verdict).
     def verdict(width: int, room: int | None = None,
-                answers_width: int | None = None) -> tuple[pygame.Surface, pygame.Surface, pygame.Surface]:
+                machine_width: int | None = None) -> tuple[pygame.Surface, pygame.Surface, pygame.Surface]:
         """The headline and the two answers (each after its tick) set `width` px wide; the
         headline at the largest of its sizes that keeps them within `room` px, if given.
-        With `answers_width` the machine's answer is set that wide, across under the band of
+        With `machine_width` the machine's answer is set that wide, across under the band of
         the picture, the headline and the visitor's answer (which `room` then holds)."""
         answers = (f.block(words("quiz.you_said", said=said), "sans", 32, fg, width - f.px(60)),
-                   f.block(machine_text, "sans", 32, fg, (answers_width or width) - f.px(60)))
+                   f.block(machine_text, "sans", 32, fg, (machine_width or width) - f.px(60)))
         for size in HEADLINE_SIZES:
             headline = f.block(truth_text, "serif-semibold", size, fg, width)
             standing = _verdict_height(f, (headline, *answers))
-            if answers_width is not None:
+            if machine_width is not None:
                 standing -= answers[1].get_height() + f.px(20)
             if room is None or standing <= room:
                 break
@@ -215,13 +203,11 @@ def _measure(scene: QuizScene, question, answer: str | None, record) -> SimpleNa
                            explanation=explanation, eyes=eyes, plot=plot, row_fits=row_fits)
 
 
-def _beside(scene: QuizScene, m: SimpleNamespace, largest: int, across: bool = False,
-            tile_most: int | None = None) -> SimpleNamespace:
+def _beside(scene: QuizScene, m: SimpleNamespace, largest: int, across: bool = False) -> SimpleNamespace:
     """The reveal measured in `m` with its verdict beside a picture of `largest` px at most:
     the boxes moved (None where no picture leaves the eyes their least), the words set to
     the verdict's column and the button and score under them; `side`, the picture's. `across`:
-    only the headline beside the picture, the answers across under it; `tile_most`: the eyes'
-    tiles no larger (the round's one size)."""
+    the machine's answer across under the picture and the rest of the verdict."""
     f, g, col, question, verdict, caption_for = m.f, m.g, m.col, m.question, m.verdict, m.caption_for
     nxt, score, score_at, limit = m.nxt, m.score, m.score_at, m.limit
     width = scene.context.size[0]
@@ -244,7 +230,7 @@ def _beside(scene: QuizScene, m: SimpleNamespace, largest: int, across: bool = F
         headline, you, machine = verdict(width, room, col.width if across else None)
         return _verdict_height(f, (headline, you, machine)) - (machine.get_height() + f.px(20) if across else 0)
 
-    def answers_height(width: int) -> int:
+    def machine_height(width: int) -> int:
         return verdict(width, None, width)[2].get_height()
 
     # The score beside a narrower button, where it takes one line there (its line
@@ -262,7 +248,7 @@ def _beside(scene: QuizScene, m: SimpleNamespace, largest: int, across: bool = F
     end = limit - f.px(16 if m.credit else 0) - draw.account_least(f, m.explained, m.fg, col.width) - f.px(30)
     moved, side = upright.verdict_beside(f, width, g, headline_height, lambda side: caption_for(side).get_height(),
                                          end, m.explanation, m.eyes, largest, image_height, image_width,
-                                         answers_height if across else None, tile_most)
+                                         machine_height if across else None)
     fitted = SimpleNamespace(moved=moved, side=side, g=g, plot=m.plot, headline=m.headline, you=m.you,
                              machine=m.machine, nxt=nxt, score=score, score_at=score_at, limit=limit)
     if moved is not None:
@@ -284,9 +270,9 @@ def _plan(scene: QuizScene) -> SimpleNamespace:
     nxt, score, score_at, limit, block = m.nxt, m.score, m.score_at, m.limit, m.block
     words_below, latest, explanation, eyes, plot = m.words_below, m.latest, m.explanation, m.eyes, m.plot
     moved = None
-    side, across, tile = _round_beside(scene) if explanation is not None and words_below else (None, False, None)
+    side, across = _round_beside(scene) if explanation is not None and words_below else (None, False)
     if side is not None:
-        fitted = _beside(scene, m, side, across, tile)
+        fitted = _beside(scene, m, side, across)
         if fitted.moved is not None:
             moved, g, plot = fitted.moved, fitted.g, fitted.plot
             headline, you, machine = fitted.headline, fitted.you, fitted.machine
@@ -346,9 +332,9 @@ def draw_reveal(scene: QuizScene, surface: pygame.Surface) -> None:
     x, top = (beside.x, hang(f, headline, beside.y)) if beside is not None else (col.x, y)
     if not words_below:
         top = hang(f, headline, col.y)
-    answers = g.get("reveal_answers")
+    machine_box = g.get("reveal_machine")
     top = _verdict(scene, surface, (headline, you, machine), record, x, top,
-                   answers.topleft if answers is not None else None)
+                   machine_box.topleft if machine_box is not None else None)
     if beside is None:
         y = top
     if block is not None:
@@ -370,9 +356,9 @@ def _verdict_height(fonts, blocks) -> int:
 
 
 def _verdict(scene: QuizScene, surface: pygame.Surface, blocks, record, x: int, y: int,
-             answers_at: tuple[int, int] | None = None) -> int:
+             machine_at: tuple[int, int] | None = None) -> int:
     """The headline, then what the visitor and the machine said, each after its tick, from
-    (x, y) down, the machine's from `answers_at` where it is set apart: where the words below
+    (x, y) down, the machine's from `machine_at` where it is set apart: where the words below
     them may begin."""
     f = scene.context.fonts
     headline, you, machine = blocks
@@ -381,8 +367,8 @@ def _verdict(scene: QuizScene, surface: pygame.Surface, blocks, record, x: int, 
     draw.tick(surface, (x + f.px(20), y + f.px(20)), f.px(36), record["correct"])
     f.place(surface, you, (x + f.px(56), y))
     y += you.get_height() + f.px(20)
-    if answers_at is not None:
-        x, y = answers_at
+    if machine_at is not None:
+        x, y = machine_at
     if record["machine_correct"] is not None:
         draw.tick(surface, (x + f.px(20), y + f.px(20)), f.px(36), bool(record["machine_correct"]))
     f.place(surface, machine, (x + f.px(56), y))

@@ -47,11 +47,6 @@ def least_tile(size: tuple[int, int]) -> int:
     return math.ceil(EYES_SHARE * size[0])
 
 
-def least_feature(fonts, screen_width: int) -> int:
-    """The least side (px) the map and each eye keep with the verdict beside the picture."""
-    return max(round(FEATURE_LEAST * screen_width), fonts.px(draw.LEAST_EYES))
-
-
 def tile_in(fonts, panel: pygame.Rect, explanation) -> int:
     """The side of each eye's tile in an eyes panel of this box (quiz_draw.eyes_panel's
     rule): 0 where the eyes would be left out."""
@@ -87,7 +82,7 @@ def verdict_beside(fonts, screen_width: int, g: dict[str, pygame.Rect], verdict_
                    caption_height: Callable[[int], int], bottom: int, explanation, eyes: bool, largest: int,
                    image_height: Callable[[int], int] = lambda side: side,
                    image_width: Callable[[int], int] = lambda side: side,
-                   answers_height: Callable[[int], int] | None = None, tile_most: int | None = None
+                   machine_height: Callable[[int], int] | None = None
                    ) -> tuple[dict[str, pygame.Rect] | None, int | None]:
     """The picture large at the top left with the verdict beside it, and under them the map
     at the left with the machine's panel beside it, all ending by `bottom` (where the
@@ -101,14 +96,14 @@ def verdict_beside(fonts, screen_width: int, g: dict[str, pygame.Rect], verdict_
     about was 151-229 px, a sixth of the width, smaller than each eye. The verdict beside the
     picture takes no height of its own. `verdict_height(width, room)`: how tall the headline
     and the two answers stand at a width, fitted to `room` where they can be (without the
-    machine's answer where `answers_height(width)` is given: it then runs across the frame
-    under the picture and the verdict, in "reveal_answers"); `tile_most`: the eyes' tiles no larger;
+    machine's answer where `machine_height(width)` is given: it then runs across the frame
+    under the picture and the verdict, in "reveal_machine");
     `image_height(side)`, `image_width(side)`: the picture's box (a pair's faces one above the
     other, their labels beside, take less than a square)."""
     image, panel_box = g["reveal_image"], g["reveal_plot"]
     frame = pygame.Rect(image.x, image.y, panel_box.right - image.x, 0)
     between, gap = fonts.px(BETWEEN), fonts.px(30)
-    least = least_feature(fonts, screen_width)
+    least = max(round(FEATURE_LEAST * screen_width), fonts.px(draw.LEAST_EYES))
     side = min(largest, round(FACE_MOST * screen_width))
     # The picture gives way first to the verdict's measure, down to the least picture.
     measure = MEASURE_LEAST * fonts.size("sans", 32)
@@ -120,18 +115,16 @@ def verdict_beside(fonts, screen_width: int, g: dict[str, pygame.Rect], verdict_
         verdict = pygame.Rect(frame.x + wide + between, frame.y, frame.right - frame.x - wide - between, 0)
         verdict.height = verdict_height(verdict.width, image_height(side))
         band = frame.y + max(image_height(side), verdict.height) + gap
-        answers = None
-        if answers_height is not None:  # (the answers across, under the picture and the headline)
-            answers = pygame.Rect(frame.x, band, frame.width, answers_height(frame.width))
-            band = answers.bottom + gap
+        machine = None
+        if machine_height is not None:  # (the machine's answer across, under the picture and the verdict)
+            machine = pygame.Rect(frame.x, band, frame.width, machine_height(frame.width))
+            band = machine.bottom + gap
         room = bottom - band
         shown = min(round(MAP_SHARE * frame.width), side * 4 // 5)
         shown = min(shown, room - fonts.px(4) - caption_height(shown))
         panel = pygame.Rect(frame.x + shown + between, band, frame.width - shown - between, room)
         if eyes:
             tile = min(tile_in(fonts, panel, explanation), side * 4 // 5)  # (smaller than the picture)
-            if tile_most is not None:  # (the round's one size)
-                tile = min(tile, tile_most)
             pad = fonts.px(16)
             panel.height = tile + draw.eyes_panel_least(fonts, panel.width, explanation) + pad
         else:
@@ -144,7 +137,7 @@ def verdict_beside(fonts, screen_width: int, g: dict[str, pygame.Rect], verdict_
                      "reveal_verdict": verdict,
                      "reveal_spectrum": pygame.Rect(frame.x, band, shown, shown),
                      "reveal_plot": panel}
-            if answers is not None:
-                boxes["reveal_answers"] = answers
+            if machine is not None:
+                boxes["reveal_machine"] = machine
             return boxes, side
         side = smaller
