@@ -88,26 +88,42 @@ def _answers(scene: QuizScene, question) -> list[tuple[str, dict]]:
 _BESIDE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def _round_beside(scene: QuizScene) -> int | None:
+def _round_beside(scene: QuizScene) -> tuple[int | None, bool]:
     """Where an upright screen sets every reveal of this round with its verdict beside the
     picture, the picture's side (the least any of them needs, whatever the visitor answers):
     wherever the row leaves any reveal's picture or eyes too small; None where the row holds
     them all. (Decided for each reveal alone, at 1080x1920 one reveal with a short sentence
     under its eyes kept the row while the rest moved: the verdict under the eyes on question 3,
     beside the picture on the others; at 1024x1280 the picture was 422 px on one, 437 on
-    another.)"""
+    another.) And whether the machine's answer runs across under the picture and the verdict
+    (`across`): where, on every reveal of the round, that leaves the picture its side and the
+    eyes a quarter of the width (at 1080x1920 it does, and beside the picture the answer read
+    two or three words a line; at 1024x1280 it would leave the eyes no room)."""
     key = (tuple(item.key for question in scene.round for item in question), scene.context.size,
            scene.context.fonts.px(100), scene.machine_playing)
     kept = _BESIDE.get(scene)
     if kept is None or kept[0] != key:
         measured = [_measure(scene, question, answer, record)
                     for question in scene.round for answer, record in _answers(scene, question)]
-        side = None
+        side, across = None, False
         if any(not m.row_fits for m in measured):
             sides = [_beside(scene, m, scene.largest_picture()).side for m in measured if m.explanation is not None]
             side = min((s for s in sides if s is not None), default=None)
-        _BESIDE[scene] = kept = (key, side)
+            across = side is not None and all(_across_holds(scene, m, side) for m in measured
+                                              if m.explanation is not None)
+        _BESIDE[scene] = kept = (key, (side, across))
     return kept[1]
+
+
+def _across_holds(scene: QuizScene, m: SimpleNamespace, side: int) -> bool:
+    """Whether the reveal measured in `m`, the machine's answer run across under a picture of
+    `side`, keeps that picture as large as with the answer beside it, and the eyes a quarter
+    of the screen's width (upright.least_tile)."""
+    beside, across = _beside(scene, m, side), _beside(scene, m, side, across=True)
+    if across.moved is None or beside.moved is None or across.side != beside.side:
+        return False
+    return not m.eyes or upright.tile_in(m.f, across.moved["reveal_plot"], m.explanation) >= upright.least_tile(
+        scene.context.size)
 
 
 def _measure(scene: QuizScene, question, answer: str | None, record) -> SimpleNamespace:
@@ -124,14 +140,20 @@ def _measure(scene: QuizScene, question, answer: str | None, record) -> SimpleNa
     # the room they leave (on a square screen the panel and its caption, at their fixed
     # share of the height, pushed the verdict over the credit, or the eyes' sentence ran
     # over the verdict).
-    def verdict(width: int, room: int | None = None) -> tuple[pygame.Surface, pygame.Surface, pygame.Surface]:
+    def verdict(width: int, room: int | None = None,
+                machine_width: int | None = None) -> tuple[pygame.Surface, pygame.Surface, pygame.Surface]:
         """The headline and the two answers (each after its tick) set `width` px wide; the
-        headline at the largest of its sizes that keeps them within `room` px, if given."""
+        headline at the largest of its sizes that keeps them within `room` px, if given.
+        With `machine_width` the machine's answer is set that wide, across under the band of
+        the picture, the headline and the visitor's answer (which `room` then holds)."""
         answers = (f.block(words("quiz.you_said", said=said), "sans", 32, fg, width - f.px(60)),
-                   f.block(machine_text, "sans", 32, fg, width - f.px(60)))
+                   f.block(machine_text, "sans", 32, fg, (machine_width or width) - f.px(60)))
         for size in HEADLINE_SIZES:
             headline = f.block(truth_text, "serif-semibold", size, fg, width)
-            if room is None or _verdict_height(f, (headline, *answers)) <= room:
+            standing = _verdict_height(f, (headline, *answers))
+            if machine_width is not None:
+                standing -= answers[1].get_height() + f.px(20)
+            if room is None or standing <= room:
                 break
         return (headline, *answers)
 
@@ -181,10 +203,11 @@ def _measure(scene: QuizScene, question, answer: str | None, record) -> SimpleNa
                            explanation=explanation, eyes=eyes, plot=plot, row_fits=row_fits)
 
 
-def _beside(scene: QuizScene, m: SimpleNamespace, largest: int) -> SimpleNamespace:
+def _beside(scene: QuizScene, m: SimpleNamespace, largest: int, across: bool = False) -> SimpleNamespace:
     """The reveal measured in `m` with its verdict beside a picture of `largest` px at most:
     the boxes moved (None where no picture leaves the eyes their least), the words set to
-    the verdict's column and the button and score under them; `side`, the picture's."""
+    the verdict's column and the button and score under them; `side`, the picture's. `across`:
+    the machine's answer across under the picture and the rest of the verdict."""
     f, g, col, question, verdict, caption_for = m.f, m.g, m.col, m.question, m.verdict, m.caption_for
     nxt, score, score_at, limit = m.nxt, m.score, m.score_at, m.limit
     width = scene.context.size[0]
@@ -199,8 +222,16 @@ def _beside(scene: QuizScene, m: SimpleNamespace, largest: int) -> SimpleNamespa
             return side
         return pair_half(scene, pygame.Rect(0, 0, side, side), question) + label_room(scene, question)
 
-    def verdict_height(width: int, room: int) -> int:
-        return _verdict_height(f, verdict(width, room))
+    # `across`: beside the picture the headline and the visitor's answer; the machine's runs
+    # across under them, over the machine's map and eyes it leads to (beside the picture too,
+    # at 1080x1920 it read two or three words a line, "The machine / leaned towards /
+    # generated, but it / was unsure.", and stood 160 px below the picture).
+    def headline_height(width: int, room: int) -> int:
+        headline, you, machine = verdict(width, room, col.width if across else None)
+        return _verdict_height(f, (headline, you, machine)) - (machine.get_height() + f.px(20) if across else 0)
+
+    def machine_height(width: int) -> int:
+        return verdict(width, None, width)[2].get_height()
 
     # The score beside a narrower button, where it takes one line there (its line
     # above the button is room for the eyes).
@@ -215,13 +246,15 @@ def _beside(scene: QuizScene, m: SimpleNamespace, largest: int) -> SimpleNamespa
         nxt, score = narrow, one_line
         score_at = (col.x, nxt.centery - score.get_height() // 2)
     end = limit - f.px(16 if m.credit else 0) - draw.account_least(f, m.explained, m.fg, col.width) - f.px(30)
-    moved, side = upright.verdict_beside(f, width, g, verdict_height, lambda side: caption_for(side).get_height(),
-                                         end, m.explanation, m.eyes, largest, image_height, image_width)
+    moved, side = upright.verdict_beside(f, width, g, headline_height, lambda side: caption_for(side).get_height(),
+                                         end, m.explanation, m.eyes, largest, image_height, image_width,
+                                         machine_height if across else None)
     fitted = SimpleNamespace(moved=moved, side=side, g=g, plot=m.plot, headline=m.headline, you=m.you,
                              machine=m.machine, nxt=nxt, score=score, score_at=score_at, limit=limit)
     if moved is not None:
         fitted.headline, fitted.you, fitted.machine = verdict(moved["reveal_verdict"].width,
-                                                              moved["reveal_image"].height)
+                                                              moved["reveal_image"].height,
+                                                              col.width if across else None)
         fitted.plot = moved["reveal_plot"]
         under = max(fitted.plot.bottom, moved["reveal_spectrum"].bottom + f.px(4)
                     + caption_for(moved["reveal_spectrum"].width).get_height()) + f.px(30)
@@ -237,9 +270,9 @@ def _plan(scene: QuizScene) -> SimpleNamespace:
     nxt, score, score_at, limit, block = m.nxt, m.score, m.score_at, m.limit, m.block
     words_below, latest, explanation, eyes, plot = m.words_below, m.latest, m.explanation, m.eyes, m.plot
     moved = None
-    side = _round_beside(scene) if explanation is not None and words_below else None
+    side, across = _round_beside(scene) if explanation is not None and words_below else (None, False)
     if side is not None:
-        fitted = _beside(scene, m, side)
+        fitted = _beside(scene, m, side, across)
         if fitted.moved is not None:
             moved, g, plot = fitted.moved, fitted.g, fitted.plot
             headline, you, machine = fitted.headline, fitted.you, fitted.machine
@@ -299,7 +332,9 @@ def draw_reveal(scene: QuizScene, surface: pygame.Surface) -> None:
     x, top = (beside.x, hang(f, headline, beside.y)) if beside is not None else (col.x, y)
     if not words_below:
         top = hang(f, headline, col.y)
-    top = _verdict(scene, surface, (headline, you, machine), record, x, top)
+    machine_box = g.get("reveal_machine")
+    top = _verdict(scene, surface, (headline, you, machine), record, x, top,
+                   machine_box.topleft if machine_box is not None else None)
     if beside is None:
         y = top
     if block is not None:
@@ -320,9 +355,11 @@ def _verdict_height(fonts, blocks) -> int:
     return sum(block.get_height() for block in blocks) + fonts.px(30 + 20)
 
 
-def _verdict(scene: QuizScene, surface: pygame.Surface, blocks, record, x: int, y: int) -> int:
+def _verdict(scene: QuizScene, surface: pygame.Surface, blocks, record, x: int, y: int,
+             machine_at: tuple[int, int] | None = None) -> int:
     """The headline, then what the visitor and the machine said, each after its tick, from
-    (x, y) down: where the words below them may begin."""
+    (x, y) down, the machine's from `machine_at` where it is set apart: where the words below
+    them may begin."""
     f = scene.context.fonts
     headline, you, machine = blocks
     f.place(surface, headline, (x, y))
@@ -330,6 +367,8 @@ def _verdict(scene: QuizScene, surface: pygame.Surface, blocks, record, x: int, 
     draw.tick(surface, (x + f.px(20), y + f.px(20)), f.px(36), record["correct"])
     f.place(surface, you, (x + f.px(56), y))
     y += you.get_height() + f.px(20)
+    if machine_at is not None:
+        x, y = machine_at
     if record["machine_correct"] is not None:
         draw.tick(surface, (x + f.px(20), y + f.px(20)), f.px(36), bool(record["machine_correct"]))
     f.place(surface, machine, (x + f.px(56), y))

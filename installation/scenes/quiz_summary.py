@@ -21,6 +21,10 @@ if TYPE_CHECKING:
 # kiosk, a tip of two lines takes four or five seconds, and a turn holds two to four), or
 # less, where more turns than that would outlast the summary (summary_seconds).
 TIP_TURN_S = 12.0
+# Design px between tips on the card; upright, where that is all that keeps every tip from
+# fitting at once, they close up to TIP_GAP_CLOSE (still a third of their line apart).
+TIP_GAP = 16
+TIP_GAP_CLOSE = 10
 
 
 def draw_summary(scene: QuizScene, surface: pygame.Surface) -> None:
@@ -83,20 +87,27 @@ def draw_summary(scene: QuizScene, surface: pygame.Surface) -> None:
     # (on a 5:4 screen what other visitors did took three lines, and ran over the next
     # row); beside the card, the card narrows (down to a third of the width) before the
     # rows would run into the button below them.
-    room = again.y - f.px(12) - top - (first_line.get_height() + f.px(6) if first_line else 0)
+    rows_room = again.y - f.px(12) - top - (first_line.get_height() + f.px(6) if first_line else 0)
     shapes = [(0.43, thumb, 1)]
     if tall:
         # Upright the card under the rows holds every tip: the thumbnails give way first,
         # down to a line of the rows' words (at 1024x1280, 102 px thumbnails left the card
         # room for one tip of five).
-        room -= _card_height(scene, f, w - 2 * left, scene.config.tips) + f.px(30 + 30) - f.px(12)
         least = max(f.px(56), f.get("sans", 28, "small").get_linesize())
         sides = range(thumb, least - 1, -f.px(8))
         # then two columns of rows (their words are short: "Real.", or what others did)
         shapes = [(0.43, side, columns) for columns in (1, 2) for side in sides]
     else:
         shapes += [(share, thumb, 1) for share in (0.4, 0.37, 0.34)]
-    def laid_out(card_share: float, thumb: int, columns: int) -> tuple[int, int, list]:
+
+    def card_room(card_height: int) -> int:
+        """The rows' room under the heading, upright where a card `card_height` tall stands
+        under them."""
+        return rows_room - (card_height + f.px(30 + 30) - f.px(12) if tall else 0)
+
+    tip_gap = TIP_GAP
+    room = card_room(_card_height(scene, f, w - 2 * left, scene.config.tips, tip_gap))
+    def laid_out(card_share: float, thumb: int, columns: int) -> tuple[int, int, list, int]:
         # (0.43 of the width: with tips at the kiosk minimum, a third of it held four of six.)
         card_x = round(w * 0.95) - round(w * card_share)
         text_right = w - left if tall else card_x - f.px(40)
@@ -108,22 +119,43 @@ def draw_summary(scene: QuizScene, surface: pygame.Surface) -> None:
             rows.append((record, column_x, x, said, max(thumb, said.get_height() if said is not None else 0)))
         rows_h = max(sum(row_h + f.px(14) for _, c, *_, row_h in rows if c == column_x)
                      for column_x in {row[1] for row in rows})
-        return card_x, rows_h, rows
+        return card_x, rows_h, rows, thumb
 
-    tried = []
-    for card_share, thumb, columns in shapes:
-        card_x, rows_h, rows = laid_out(card_share, thumb, columns)
-        tried.append((rows_h, card_share, thumb, columns))
-        if rows_h <= room:
-            break
-    else:
-        if tall:
-            # No shape leaves every tip its room: the one that leaves the card the most, where
-            # the tips take turns. (The last shape tried, two columns, set what other visitors
-            # did four lines to a row at 1024x1280 with upright type set larger, and left the
-            # card no room at all.)
-            _, card_share, thumb, columns = min(tried, key=lambda shape: shape[0])
-            card_x, rows_h, rows = laid_out(card_share, thumb, columns)
+    def first_fitting(room: int) -> tuple | None:
+        """The first shape whose rows take no more than `room` px, laid out; None where none does."""
+        for card_share, thumb, columns in shapes:
+            shape = laid_out(card_share, thumb, columns)
+            tried.append((shape[1], card_share, thumb, columns))
+            if shape[1] <= room:
+                return shape
+        return None
+
+    tried: list[tuple] = []
+    chosen = first_fitting(room)
+    if chosen is None and tall:
+        # Closer together, every tip may still fit at once: better than turns, which a
+        # visitor reading the card may not wait for (at 1080x1920 a first visitor's card was
+        # 39 px short of its six tips, and they took two turns of three).
+        chosen = first_fitting(card_room(_card_height(scene, f, w - 2 * left, scene.config.tips, TIP_GAP_CLOSE)))
+        tip_gap = TIP_GAP if chosen is None else TIP_GAP_CLOSE
+    if chosen is None and not tall:
+        chosen = laid_out(*shapes[-1])
+    elif chosen is None:
+        # No shape leaves every tip its room: the tips take turns, on a card as tall as the
+        # fullest turn the least rows leave it (the last shape tried, two columns, set what
+        # other visitors did four lines to a row at 1024x1280 with upright type set larger,
+        # and left the card no room at all). The rows then take what that card leaves:
+        # sized for every tip at once, they kept their least shape, and the card, shrunk to
+        # its turn, left 100-450 px empty above "Play again".
+        _, card_share, thumb, columns = min(tried, key=lambda shape: shape[0])
+        least_rows = laid_out(card_share, thumb, columns)
+        card_top = top + least_rows[1] + (first_line.get_height() + f.px(6) if first_line else 0) + f.px(30)
+        title_h = f.block(words("quiz.tips_title"), "serif-semibold", 38, accent, w - 2 * left - f.px(60)).get_height()
+        overhead = f.px(30 + 20 + 24) + title_h
+        turns = tip_pages(f, scene.config.tips, fg, w - 2 * left - f.px(80), again.y - f.px(30) - card_top - overhead)
+        fullest = max((sum(block.get_height() + f.px(tip_gap) for block in turn) for turn in turns), default=0)
+        chosen = first_fitting(card_room(overhead + fullest)) or least_rows
+    card_x, rows_h, rows, thumb = chosen
     rows_h += first_line.get_height() + f.px(6) if first_line else 0
     if tall:
         card = pygame.Rect(left, top + rows_h + f.px(30), w - 2 * left, 0)
@@ -150,21 +182,25 @@ def draw_summary(scene: QuizScene, surface: pygame.Surface) -> None:
     # all of them, the rest in turn, the card saying which turn it is (at 1024x1280 it held
     # four of six, and nothing said there were more). The card is as tall as its fullest turn.
     room = card.height - f.px(30 + 20 + 24) - title.get_height()
-    pages = tip_pages(f, scene.config.tips, fg, card.width - f.px(80), room)
+    pages = tip_pages(f, scene.config.tips, fg, card.width - f.px(80), room, tip_gap)
     # Which turn it is: upright on the button's line, beside it (inside the card, under a
     # second visitor's answers, it took the room of the card's one tip); beside the answers,
     # at the card's foot.
     mark, mark_width = None, card.right - again.right - f.px(40) if tall else card.width - f.px(80)
     if len(pages) > 1 and not tall:
         mark = _turn_line(f, dim, mark_width, 1, len(pages) + 1)
-        pages = tip_pages(f, scene.config.tips, fg, card.width - f.px(80), room - mark.get_height() - f.px(16))
+        pages = tip_pages(f, scene.config.tips, fg, card.width - f.px(80), room - mark.get_height() - f.px(16),
+                          tip_gap)
     if pages:  # (a screen too small for even one: no card)
         # Every turn is shown before the summary gives way to the start card.
         turn_s = min(TIP_TURN_S, scene.config.summary_seconds / len(pages))
         turn = int(scene.state_t // turn_s) % len(pages)
         tips = pages[turn]
-        tallest = max(sum(block.get_height() + f.px(16) for block in page) for page in pages)
-        card.height -= max(0, room - tallest - (mark.get_height() + f.px(16) if mark is not None else 0))
+        tallest = max(sum(block.get_height() + f.px(tip_gap) for block in page) for page in pages)
+        spare = max(0, room - tallest - (mark.get_height() + f.px(16) if mark is not None else 0))
+        card.height -= spare
+        if tall:  # (standing on the button, as the rows hang from the heading: the room left between them)
+            card.y += spare
         pygame.draw.rect(surface, (30, 28, 34), card, border_radius=f.px(16))
         cy = card.y + f.px(30)
         f.place(surface, title, (card.x + f.px(30), cy))
@@ -178,7 +214,7 @@ def draw_summary(scene: QuizScene, surface: pygame.Surface) -> None:
         for block in tips:
             pygame.draw.circle(surface, accent, (card.x + f.px(40), cy + bullet_drop), f.px(5))
             f.place(surface, block, (card.x + f.px(56), cy), alpha=shown)
-            cy += block.get_height() + f.px(16)
+            cy += block.get_height() + f.px(tip_gap)
         if len(pages) > 1:
             mark = _turn_line(f, dim, mark_width, turn + 1, len(pages), "right" if tall else "left")
             f.place(surface, mark, (card.right - mark_width, again.centery - mark.get_height() // 2) if tall
@@ -186,11 +222,11 @@ def draw_summary(scene: QuizScene, surface: pygame.Surface) -> None:
     draw.button(surface, f, again, words("quiz.again"), accent, (20, 18, 16), 36)
 
 
-def tip_pages(f, tips: list[str], ink, width: int, room: int) -> list[list[pygame.Surface]]:
+def tip_pages(f, tips: list[str], ink, width: int, room: int, gap: float | None = None) -> list[list[pygame.Surface]]:
     """The tips set `width` px wide, in order, in as few turns as `room` px allows (none where
     not even one tip fits), shared out evenly: filled one by one, six tips at 1920x1080 took
     turns of five and one, the second a lone tip on a card left two thirds empty for 12 s."""
-    gap = f.px(16)
+    gap = f.px(TIP_GAP if gap is None else gap)
     blocks: list[pygame.Surface] = []
     for tip in tips:
         block = f.block(tip, "sans", 25, ink, width, tier="small")
@@ -223,13 +259,14 @@ def _fill(blocks: list[pygame.Surface], gap: int, room: int) -> list[list[pygame
     return pages
 
 
-def _card_height(scene: QuizScene, f, width: int, tips: list[str]) -> int:
+def _card_height(scene: QuizScene, f, width: int, tips: list[str], gap: float | None = None) -> int:
     """How tall the tips' card `width` px wide stands holding `tips` (as draw_summary sets
     them)."""
     fg, accent, _ = colours(scene)
     title = f.block(words("quiz.tips_title"), "serif-semibold", 38, accent, width - f.px(60))
     blocks = [f.block(tip, "sans", 25, fg, width - f.px(80), tier="small") for tip in tips]
-    return f.px(30 + 20 + 24) + title.get_height() + sum(block.get_height() + f.px(16) for block in blocks)
+    return f.px(30 + 20 + 24) + title.get_height() + sum(block.get_height() + f.px(TIP_GAP if gap is None else gap)
+                                                         for block in blocks)
 
 
 def _turn_line(f, ink, width: int, turn: int, turns: int, align: str = "left") -> pygame.Surface:

@@ -81,7 +81,8 @@ def row(fonts, g: dict[str, pygame.Rect], caption_height: int, bottom: int, acco
 def verdict_beside(fonts, screen_width: int, g: dict[str, pygame.Rect], verdict_height: Callable[[int, int], int],
                    caption_height: Callable[[int], int], bottom: int, explanation, eyes: bool, largest: int,
                    image_height: Callable[[int], int] = lambda side: side,
-                   image_width: Callable[[int], int] = lambda side: side
+                   image_width: Callable[[int], int] = lambda side: side,
+                   machine_height: Callable[[int], int] | None = None
                    ) -> tuple[dict[str, pygame.Rect] | None, int | None]:
     """The picture large at the top left with the verdict beside it, and under them the map
     at the left with the machine's panel beside it, all ending by `bottom` (where the
@@ -94,7 +95,9 @@ def verdict_beside(fonts, screen_width: int, g: dict[str, pygame.Rect], verdict_
     them left the eyes no room; moved aside for them, the picture a visitor had been asked
     about was 151-229 px, a sixth of the width, smaller than each eye. The verdict beside the
     picture takes no height of its own. `verdict_height(width, room)`: how tall the headline
-    and the two answers stand at a width, fitted to `room` where they can be;
+    and the two answers stand at a width, fitted to `room` where they can be (without the
+    machine's answer where `machine_height(width)` is given: it then runs across the frame
+    under the picture and the verdict, in "reveal_machine");
     `image_height(side)`, `image_width(side)`: the picture's box (a pair's faces one above the
     other, their labels beside, take less than a square)."""
     image, panel_box = g["reveal_image"], g["reveal_plot"]
@@ -112,6 +115,10 @@ def verdict_beside(fonts, screen_width: int, g: dict[str, pygame.Rect], verdict_
         verdict = pygame.Rect(frame.x + wide + between, frame.y, frame.right - frame.x - wide - between, 0)
         verdict.height = verdict_height(verdict.width, image_height(side))
         band = frame.y + max(image_height(side), verdict.height) + gap
+        machine = None
+        if machine_height is not None:  # (the machine's answer across, under the picture and the verdict)
+            machine = pygame.Rect(frame.x, band, frame.width, machine_height(frame.width))
+            band = machine.bottom + gap
         room = bottom - band
         shown = min(round(MAP_SHARE * frame.width), side * 4 // 5)
         shown = min(shown, room - fonts.px(4) - caption_height(shown))
@@ -126,8 +133,11 @@ def verdict_beside(fonts, screen_width: int, g: dict[str, pygame.Rect], verdict_
         # does, the least picture, and the map and the eyes what it leaves them.
         smaller = side - max(1, fonts.px(16))
         if min(tile, shown) >= least or smaller < round(FACE_LEAST * screen_width):
-            return {"reveal_image": pygame.Rect(frame.x, frame.y, wide, image_height(side)),
-                    "reveal_verdict": verdict,
-                    "reveal_spectrum": pygame.Rect(frame.x, band, shown, shown),
-                    "reveal_plot": panel}, side
+            boxes = {"reveal_image": pygame.Rect(frame.x, frame.y, wide, image_height(side)),
+                     "reveal_verdict": verdict,
+                     "reveal_spectrum": pygame.Rect(frame.x, band, shown, shown),
+                     "reveal_plot": panel}
+            if machine is not None:
+                boxes["reveal_machine"] = machine
+            return boxes, side
         side = smaller

@@ -1,0 +1,72 @@
+"""The quiz's summary on upright screens: every tip at once where the card can hold them,
+and, where the tips take turns, no screen left empty above "Play again"."""
+
+from __future__ import annotations
+
+import pytest
+
+from installation.words import words
+
+from .test_quiz_screens import _played_to_the_summary
+
+
+def _turns(pilot) -> list[tuple[list, object]]:
+    """Each frame of the summary, a second apart, until it gives way: the settled tips shown
+    and the "Play again" button's words."""
+    scene = pilot.engine.sequencer.current.scene
+    tips = set(scene.config.tips)
+    frames = []
+    while scene.state == "summary":
+        boxes = [b for b in pilot.engine.fonts.log.boxes if b.alpha > 0.98]
+        (again,) = [b for b in boxes if b.text == words("quiz.again")]
+        frames.append(([b for b in boxes if b.text in tips], again))
+        pilot.advance(1.0)
+    return frames
+
+
+def test_a_first_visitors_summary_shows_every_tip_at_once_upright(tmp_path):
+    """At 1080x1920 the card was 39 px short of the six tips under a first visitor's answers:
+    they took two turns of three, a visitor who left after the first never saw the rest, and
+    the card, shrunk to three, left 450 px empty above "Play again". The tips close up a
+    little and all six are read at once."""
+    with _played_to_the_summary(tmp_path, (1080, 1920)) as pilot:
+        tips = list(pilot.engine.sequencer.current.scene.config.tips)
+        frames = _turns(pilot)
+    assert frames
+    assert all(sorted(b.text for b in shown) == sorted(tips) for shown, _ in frames), \
+        [len(shown) for shown, _ in frames]
+
+
+@pytest.mark.parametrize("size", [(1024, 1280), (720, 1280)])
+@pytest.mark.parametrize("fresh", [True, False])
+def test_where_the_tips_take_turns_the_card_stands_on_play_again(tmp_path, size, fresh):
+    """At 1024x1280 the tips take turns of three, and the card, sized for all six under the
+    answers' least rows and then shrunk to its turn, left about 150-200 px empty above "Play
+    again" while the answers' thumbnails were kept at their least. Now the answers take the
+    room the turn leaves, and the fullest turn's last tip ends close above the button."""
+    if not fresh:
+        with _played_to_the_summary(tmp_path, size):
+            pass  # (a visitor before: the rows say what others did)
+    with _played_to_the_summary(tmp_path, size, fresh=fresh) as pilot:
+        fonts = pilot.engine.fonts
+        frames = _turns(pilot)
+    turns = [(shown, again) for shown, again in frames if shown]
+    assert len({tuple(b.text for b in shown) for shown, _ in turns}) >= 2  # (the tips do take turns here)
+    empty = min(again.rect.top - max(b.rect.bottom for b in shown) for shown, again in turns)
+    # (the card's padding under its last tip, its gap above the button and the half of the button
+    # over its label: 24 + 30 + about 30 design px; it was 140-200)
+    assert empty <= fonts.px(130), (empty, fonts.px(130))
+
+
+def test_the_summarys_heading_breaks_after_the_visitors_score(tmp_path):
+    """Upright the heading took two lines as "You: 1 of 5. The / machine: 3 of 5.": the
+    machine's "The" left at the end of the visitor's line. Each line ends a sentence."""
+    w = 1080
+    with _played_to_the_summary(tmp_path, (w, 1920)) as pilot:
+        fonts = pilot.engine.fonts
+        heading = [b for b in fonts.log.boxes if b.text.startswith("You:")]
+    assert len(heading) == 1
+    # (set as the summary sets it: between margins of 0.06 of the width)
+    lines = fonts.wrap(heading[0].text, "serif-semibold", 60, w - 2 * round(w * 0.06))
+    assert len(lines) == 2, lines
+    assert all(line.rstrip().endswith(".") for line in lines), lines
