@@ -163,3 +163,40 @@ def test_the_front_teeth_are_separate_teeth_not_a_band_or_a_comb(stack, sitter, 
         assert side[0] - middle[0] * (1 if side is right else -1) > 0.22, dips
         if len(side) > 1:
             assert side[1] - side[0] < 0.85 * (side[0] - abs(middle[0])), dips
+
+
+def _lower_face_in_shade(painting: np.ndarray, mesh: np.ndarray, shade: float) -> np.ndarray:
+    """The painting lit from above, as a low-key portrait is: full light down to the eyes,
+    falling to `shade` of it at the chin, a little browner as it falls (a warm ground)."""
+    oval = mesh[list(FACE_OVAL)]
+    top, height = oval[:, 1].min(), np.ptp(oval[:, 1])
+    rows = np.arange(painting.shape[0], dtype=np.float32)[:, None, None]
+    fall = np.clip((rows - (top + 0.35 * height)) / (0.6 * height), 0.0, 1.0)
+    gain = (1.0 - (1.0 - shade) * fall) * (1.0 - 0.1 * fall * np.array([0.0, 0.3, 1.0]))
+    return np.clip(painting.astype(np.float32) * gain + 0.5, 0, 255).astype(np.uint8)
+
+
+def _mouths_lit_skin(picture: np.ndarray, mesh: np.ndarray) -> float:
+    """The lit skin round the mouth (95th percentile lightness below the nose, lips left out)."""
+    below = _mask(picture.shape, mesh[list(FACE_OVAL)]) & (np.arange(picture.shape[0])[:, None] > mesh[2, 1])
+    lips = cv2.dilate(_mask(picture.shape, mesh[list(OUTER_LIPS)]).astype(np.uint8), np.ones((9, 9), np.uint8)) > 0
+    return float(np.percentile(picture[below & ~lips].astype(np.float32) @ LUMA, 95))
+
+
+def test_teeth_take_the_light_on_the_mouth_in_a_painting_lit_from_above(stack, sitter):
+    """A dim, warm portrait lit from above, its lower face in half-shade: the teeth were lit
+    as the forehead is, the lightest thing in the lower face, pale blocks pasted onto the
+    paint. They are lit as the skin round the mouth is: no lighter beside it than a face lit
+    evenly shows them, and darker than in the same face lit evenly."""
+    painting, face = _warm_face(sitter, stack)
+    painting = (painting.astype(np.float32) * 0.7).astype(np.uint8)  # low-key: highlights well under white
+    mesh = face.landmarks[:, :2]
+    evenly = MeshAnimator(painting, stack)
+    _, even_teeth = _bared(evenly)
+    even_ratio = np.percentile(even_teeth @ LUMA, 90) / _mouths_lit_skin(painting, mesh)
+    shaded = _lower_face_in_shade(painting, mesh, 0.6)
+    _, teeth = _bared(MeshAnimator(shaded, stack))
+    ratio = np.percentile(teeth @ LUMA, 90) / _mouths_lit_skin(shaded, mesh)
+    assert ratio < even_ratio * 1.15, (ratio, even_ratio)
+    assert np.median(teeth @ LUMA) < 0.85 * np.median(even_teeth @ LUMA)
+    assert np.median(teeth @ LUMA) > 0.5 * np.median(even_teeth @ LUMA)  # still lit teeth, not a dark slot

@@ -12,6 +12,7 @@ module gives that:
 
 - `lit_skin`: the face's own lit skin (not a beard, the hair, the wall), read once;
 - `enamel_colour`: the teeth's colour from it;
+- `mouth_light`: how much of that light reaches the mouth (a low-key painting lit from above);
 - `tooth_light` and `biting_edge`: how the row is lit, per pixel, on every open frame;
 - `lower_lip_line`: the shadow between the lower teeth and the lip in front of them.
 """
@@ -118,6 +119,57 @@ def lit_skin(image: np.ndarray, mesh: np.ndarray, cheeks: np.ndarray,
     highlights, brightest = np.percentile(light, (97, 99.5))
     colour = np.median(pixels[light >= np.percentile(light, 90)], axis=0)
     return colour, float(highlights), float(brightest)
+
+
+# The teeth are lit by the light that falls on the mouth, not on the forehead. In a low-key
+# painting lit from above (the Rembrandt school's half-shade over the lower face) the face's
+# highlights (`lit_skin`, read above the nose) are far lighter than any skin round the mouth,
+# and teeth at UNDER_HIGHLIGHTS of them were the lightest thing in the lower face, 1.2-1.5
+# times its lit skin: clean pale blocks pasted onto the paint. The lit skin round the mouth
+# (its 95th percentile, the lips left out) over the face's highlights: 0.82-1.0 on 29 evenly
+# lit faces (13 photographs, the shipped daguerreotype lowest; paintings, a drawing, toned,
+# darkened and bearded copies), 0.62-0.77 on five lit from above. Under MOUTH_EVENLY_LIT the
+# enamel is dimmed by as much (never below MOUTH_LIGHT_LEAST: a full dark beard round the
+# mouth hides the skin that would tell), so a face lit evenly keeps its teeth exactly.
+MOUTH_EVENLY_LIT = 0.8
+MOUTH_LIGHT_LEAST = 0.7
+LIPS_MARGIN = 0.03  # the lips' surround left out (share of the face's height): their lit edge is lip
+
+
+def mouth_light(image: np.ndarray, mesh: np.ndarray, cheeks: np.ndarray, outline: np.ndarray,
+                lips: np.ndarray, highlights: float) -> float:
+    """The share of the enamel's light (`enamel_colour`) that reaches the mouth: 1 on a face lit
+    evenly, less where the skin round the mouth is lit well under the face's `highlights`
+    (`lit_skin`). `cheeks`: the skin's median colour; `outline`: the face's outline points;
+    `lips`: the outer lips' points."""
+    x0, y0 = np.maximum(np.floor(outline.min(0)).astype(int), 0)
+    x1, y1 = np.minimum(np.ceil(outline.max(0)).astype(int) + 1, (image.shape[1], image.shape[0]))
+    crop = image[y0:y1, x0:x1, :3]
+    if crop.size == 0 or highlights <= 0.0:
+        return 1.0
+    mask = np.zeros(crop.shape[:2], np.uint8)
+    cv2.fillPoly(mask, [np.round(outline - (x0, y0)).astype(np.int32)], 1)
+    mouth = np.zeros_like(mask)
+    cv2.fillPoly(mouth, [np.round(lips - (x0, y0)).astype(np.int32)], 1)
+    margin = int(np.ceil(LIPS_MARGIN * float(np.ptp(outline[:, 1]))))
+    mouth = cv2.dilate(mouth, np.ones((2 * margin + 1, 2 * margin + 1), np.uint8))
+    # Below the nose's base, across the face's own axis (as `lit_skin` reads above it).
+    across = mesh[263, :2] - mesh[33, :2]
+    down = np.array([-across[1], across[0]]) / max(float(np.linalg.norm(across)), 1e-6)
+    yy, xx = np.mgrid[y0:y1, x0:x1]
+    depth = (xx - mesh[NOSE_BASE, 0]) * down[0] + (yy - mesh[NOSE_BASE, 1]) * down[1]
+    pixels = crop[(mask > 0) & (mouth == 0) & (depth > 0)].astype(np.float32)
+    if len(pixels) < MIN_SKIN_PIXELS:
+        return 1.0
+    light = pixels @ LUMA
+    warmth = _chroma(cheeks) - 1.0
+    reach = float(np.linalg.norm(warmth))
+    if reach > GREY_CHROMA:
+        along = (pixels / np.maximum(light, 1.0)[:, None] - 1.0) @ warmth / reach ** 2
+        if np.count_nonzero(along >= SKIN_WARMTH) >= MIN_SKIN_PIXELS:
+            light = light[along >= SKIN_WARMTH]
+    lit = float(np.percentile(light, 95))
+    return float(np.clip(lit / highlights / MOUTH_EVENLY_LIT, MOUTH_LIGHT_LEAST, 1.0))
 
 
 def in_shade(teeth: np.ndarray, image: np.ndarray, outline: np.ndarray, eyes: tuple[np.ndarray, ...],

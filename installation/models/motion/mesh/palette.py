@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 
 from ...face import Eye
-from .enamel import enamel_colour, in_shade, lit_skin
+from .enamel import enamel_colour, in_shade, lit_skin, mouth_light
 from .named_points import (
     FACE_OVAL,
     LEFT_EYE_OPENING,
@@ -104,7 +104,8 @@ def read_palette(image: np.ndarray, mesh: np.ndarray, eyes: tuple[Eye, Eye] = ()
     highlight, highlights, brightest = lit_skin(
         image, mesh[:, :2], skin, mesh[list(FACE_OVAL), :2],
         tuple(mesh[list(eye), :2] for eye in (LEFT_EYE_OPENING, RIGHT_EYE_OPENING)))
-    teeth = enamel_colour(highlight, highlights, brightest, sclera, skin)
+    teeth = enamel_colour(highlight, highlights, brightest, sclera, skin) * mouth_light(
+        image, mesh[:, :2], skin, mesh[list(FACE_OVAL), :2], mesh[list(OUTER_LIPS), :2], highlights)
     # The tongue: the lower lip's body (the upper lip is often under a moustache), a little
     # lighter and pinker, as a tongue is beside the lips (measured on the shared drivers:
     # 1.1-1.3 of their lightness).
