@@ -52,7 +52,10 @@ class Region:
         return m
 
     def crop(self, image: np.ndarray, size: int, flip: bool = False) -> np.ndarray:
-        """The region resampled to size x size (edges replicated, as MediaPipe does)."""
+        """The region resampled to size x size (edges replicated, as MediaPipe does).
+        On faces cut by the picture's edge black, mean-colour or reflected padding each
+        read some cuts better and others worse (bench/face_edges.py; docs/portrait.md,
+        "Faces cut by the picture's edge"), so the crop keeps what the models were built with."""
         m = self.crop_to_image(size)
         if flip:
             m = m @ np.array([[-1.0, 0.0, size], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
