@@ -170,3 +170,68 @@ def test_a_camera_named_by_its_device_path_is_a_camera_and_is_waited_for(monkeyp
         assert opened and opened[0] == "/dev/null"
     finally:
         present.stop()
+
+
+class _StuckCapture:
+    """A camera that gives one frame, then hangs in its next read (a USB camera whose
+    driver stopped answering) until the test lets it go. Counts how many are open at once."""
+
+    open_now = 0
+    most_open = 0
+
+    def __init__(self, gate):
+        self.gate = gate
+        self.reads = 0
+        type(self).open_now += 1
+        type(self).most_open = max(type(self).most_open, type(self).open_now)
+
+    def get(self, prop):
+        return 0.0
+
+    def set(self, prop, value):
+        return True
+
+    def read(self):
+        self.reads += 1
+        if self.reads > 1:
+            self.gate.wait()
+        return True, np.zeros((48, 64, 3), np.uint8)
+
+    def release(self):
+        type(self).open_now -= 1
+
+
+def test_stop_never_waits_on_a_camera_stuck_in_a_read_and_a_restart_opens_it_once():
+    """A scene's exit stops the camera on the render thread: a camera hung in its read froze
+    the screen there (the stop joined its thread for up to 2 s) at every scene change. The
+    stop now returns while the read still hangs; a start before the hung thread ends must
+    not open the device a second time, and once the read comes back the camera is live on
+    the one device, released when stopped for good."""
+    import threading
+
+    gate = threading.Event()
+    opened = []
+
+    def opener(source, size):
+        capture = _StuckCapture(gate)
+        opened.append(capture)
+        return capture
+
+    _StuckCapture.open_now = _StuckCapture.most_open = 0
+    cam = Camera(0, opener=opener).start()
+    try:
+        assert _wait(lambda: opened and opened[0].reads >= 2)  # live once, now hung in a read
+        stopper = threading.Thread(target=cam.stop, daemon=True)
+        stopper.start()
+        stopper.join(timeout=1.0)  # (a stop that returns at once: far inside this bound)
+        assert not stopper.is_alive(), "stop() waited on a camera stuck in its read"
+        assert cam.state == "stopped" and cam.latest() is None
+        cam.start()  # the next scene with a camera, while the old read still hangs
+        assert cam.state == "starting"
+        gate.set()  # the driver answers again
+        assert _wait(lambda: cam.state == "live" and cam.latest() is not None)
+        assert _StuckCapture.most_open == 1, "the device was opened again while it was still held"
+    finally:
+        gate.set()
+        cam.stop()
+    assert _wait(lambda: _StuckCapture.open_now == 0), "the device was never released after the stop"

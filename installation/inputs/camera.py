@@ -143,22 +143,26 @@ class Camera:
 
     # -- life ----------------------------------------------------------------
     def start(self) -> Camera:
-        if self._thread is None or not self._thread.is_alive():
+        """Capture (again). A thread that a stop left ending (its device stuck in a read) is
+        asked to serve on rather than joined by a second one: two threads would open the
+        device twice, and the second's open fails while the first still holds it."""
+        with self._lock:
             self._stop.clear()
-            self._state = "starting"
-            self._thread = threading.Thread(target=self._run, name="bayard-camera", daemon=True)
-            self._thread.start()
+            if self._state == "stopped":
+                self._state = "starting"
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="bayard-camera", daemon=True)
+                self._thread.start()
         return self
 
     def stop(self) -> None:
-        self._stop.set()
+        """Stop capturing without waiting for the thread: it ends and releases the device on
+        its own. A scene's exit calls this on the render thread, and a camera stuck in a read
+        froze the show (for the 2 s a join waited) at every scene change."""
         with self._cond:
+            self._stop.set()
             self._cond.notify_all()
-        if self._thread is not None:
-            self._thread.join(timeout=2.0)
-        self._thread = None
-        self._state = "stopped"
-        with self._lock:
+            self._state = "stopped"
             self._slot = None  # drop the last image of the visitor as soon as we stop
 
     def __enter__(self) -> Camera:
@@ -215,6 +219,9 @@ class Camera:
     # -- the thread ----------------------------------------------------------
     def _publish(self, image: np.ndarray) -> None:
         with self._cond:
+            if self._stop.is_set():
+                return  # a read that returned after a stop: the visitor's image is not kept
+            self._state, self._reason = "live", ""
             if self._slot is not None and self._slot.index > self._taken_index:
                 self._dropped += 1  # nobody took the previous frame: it is gone
             self._slot = Frame(image, time.monotonic(), self._count)
@@ -222,13 +229,25 @@ class Camera:
             self._cond.notify_all()
 
     def _set_unavailable(self, reason: str) -> None:
-        if self._state != "unavailable" or reason != self._reason:
-            log.warning("camera %s unavailable: %s", self.source, reason)
-        self._state, self._reason = "unavailable", reason
         with self._lock:
+            if self._stop.is_set():
+                return  # stopped meanwhile: "stopped" stands, not a failure of a thread now ending
+            said = self._state == "unavailable" and reason == self._reason
+            self._state, self._reason = "unavailable", reason
             self._slot = None  # an old frame must not pass for a live visitor
+        if not said:
+            log.warning("camera %s unavailable: %s", self.source, reason)
 
     def _run(self) -> None:
+        while True:
+            self._serve()
+            with self._lock:  # (start() decides under the same lock whether to make a thread)
+                if self._stop.is_set():
+                    self._thread = None
+                    return
+            # started again while this thread was ending: serve on, the device released
+
+    def _serve(self) -> None:
         backoff = BACKOFF_START_S
         while not self._stop.is_set():
             try:
@@ -297,7 +316,6 @@ class Camera:
                         self._stop.wait(wait)
                     elif wait < -0.25:
                         next_t = time.monotonic()  # fell far behind (a stall): do not burst
-                self._state, self._reason = "live", ""
                 self._publish(rgb)
             return True
         finally:
