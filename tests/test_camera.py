@@ -235,3 +235,36 @@ def test_stop_never_waits_on_a_camera_stuck_in_a_read_and_a_restart_opens_it_onc
         gate.set()
         cam.stop()
     assert _wait(lambda: _StuckCapture.open_now == 0), "the device was never released after the stop"
+
+
+def test_the_next_scenes_camera_on_the_same_device_waits_for_the_hung_one_to_let_it_go():
+    """The portrait scene makes a new Camera at each entry. With the stop no longer waiting,
+    the next entry's camera opened the device while the last one's thread still held it
+    (hung in a read): it is opened once that thread lets it go, and nobody waits meanwhile."""
+    import threading
+
+    gate = threading.Event()
+    opened = []
+
+    def opener(source, size):
+        capture = _StuckCapture(gate)
+        opened.append(capture)
+        return capture
+
+    _StuckCapture.open_now = _StuckCapture.most_open = 0
+    first = Camera(0, opener=opener).start()
+    second = None
+    try:
+        assert _wait(lambda: opened and opened[0].reads >= 2)  # hung in its second read
+        first.stop()
+        second = Camera(0, opener=opener).start()  # the next entry's camera on the same device
+        assert not _wait(lambda: len(opened) > 1, 0.5), "the device was opened while the hung thread held it"
+        gate.set()  # the old read comes back; its thread releases the device
+        assert _wait(lambda: second.state == "live" and second.latest() is not None)
+        assert _StuckCapture.most_open == 1
+    finally:
+        gate.set()
+        first.stop()
+        if second is not None:
+            second.stop()
+    assert _wait(lambda: _StuckCapture.open_now == 0)

@@ -15,6 +15,7 @@ Privacy: frames live in memory only. Nothing in this module writes a frame anywh
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -43,6 +44,19 @@ class Frame:
 def is_device(source: int | str | Path) -> bool:
     """A camera (an index or a path under /dev), not a video file."""
     return isinstance(source, int) or str(source).startswith("/dev/")
+
+
+# One lock for each camera device, held by the thread that has it open (see _capture_session).
+_DEVICE_HOLDS: dict[str, threading.Lock] = {}
+_DEVICE_HOLDS_LOCK = threading.Lock()
+
+
+def _device_hold(source: int | str | Path) -> threading.Lock:
+    """The lock of the device `source` names: index 0 and /dev/video0, or a by-id link and the
+    node it points to, are one device."""
+    name = f"/dev/video{source}" if isinstance(source, int) else os.path.realpath(source)
+    with _DEVICE_HOLDS_LOCK:
+        return _DEVICE_HOLDS.setdefault(name, threading.Lock())
 
 
 def _open_capture(source: int | str | Path, size: tuple[int, int] | None):
@@ -265,7 +279,22 @@ class Camera:
             backoff = min(BACKOFF_MAX_S, backoff * 2)
 
     def _capture_session(self) -> bool:
-        """Open, read until failure or stop. True when it ended cleanly (reopen at once)."""
+        """Open, read until failure or stop. True when it ended cleanly (reopen at once). A
+        camera is opened once the last reader of its device let it go: a stop no longer waits
+        for its thread, and the next scene's camera, a new one on the same device, opened it
+        while the old thread still held it (stuck in a read), and failed or took it twice."""
+        if not is_device(self.source):
+            return self._read_session()
+        hold = _device_hold(self.source)
+        while not hold.acquire(timeout=0.1):  # (on this thread: the render thread never waits here)
+            if self._stop.is_set():
+                return True
+        try:
+            return self._read_session()
+        finally:
+            hold.release()
+
+    def _read_session(self) -> bool:
         import cv2
 
         is_file = not is_device(self.source)
