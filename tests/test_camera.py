@@ -237,12 +237,15 @@ def test_stop_never_waits_on_a_camera_stuck_in_a_read_and_a_restart_opens_it_onc
     assert _wait(lambda: _StuckCapture.open_now == 0), "the device was never released after the stop"
 
 
-def test_the_next_scenes_camera_on_the_same_device_waits_for_the_hung_one_to_let_it_go():
+def test_the_next_scenes_camera_on_the_same_device_waits_for_the_hung_one_to_let_it_go(monkeypatch):
     """The portrait scene makes a new Camera at each entry. With the stop no longer waiting,
     the next entry's camera opened the device while the last one's thread still held it
     (hung in a read): it is opened once that thread lets it go, and nobody waits meanwhile."""
     import threading
 
+    import installation.inputs.camera as camera_mod
+
+    monkeypatch.setattr(camera_mod, "STALL_S", 0.05)
     gate = threading.Event()
     opened = []
 
@@ -259,6 +262,7 @@ def test_the_next_scenes_camera_on_the_same_device_waits_for_the_hung_one_to_let
         first.stop()
         second = Camera(0, opener=opener).start()  # the next entry's camera on the same device
         assert not _wait(lambda: len(opened) > 1, 0.5), "the device was opened while the hung thread held it"
+        assert second.state == "unavailable" and "unplug it" in second.reason  # the technician is told
         gate.set()  # the old read comes back; its thread releases the device
         assert _wait(lambda: second.state == "live" and second.latest() is not None)
         assert _StuckCapture.most_open == 1

@@ -286,9 +286,13 @@ class Camera:
         if not is_device(self.source):
             return self._read_session()
         hold = _device_hold(self.source)
+        waiting_since = time.monotonic()
         while not hold.acquire(timeout=0.1):  # (on this thread: the render thread never waits here)
             if self._stop.is_set():
                 return True
+            if time.monotonic() - waiting_since > STALL_S:  # (said once: the same reason is not said again)
+                self._set_unavailable("the camera hangs in a read since the last scene that used it; if it "
+                                      "does not come back, unplug it and plug it in again")
         try:
             return self._read_session()
         finally:
