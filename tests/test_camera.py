@@ -262,7 +262,7 @@ def test_the_next_scenes_camera_on_the_same_device_waits_for_the_hung_one_to_let
         first.stop()
         second = Camera(0, opener=opener).start()  # the next entry's camera on the same device
         assert not _wait(lambda: len(opened) > 1, 0.5), "the device was opened while the hung thread held it"
-        assert second.state == "unavailable" and "unplug it" in second.reason  # the technician is told
+        assert second.state == "unavailable" and "hung in a read" in second.reason  # the technician is told
         gate.set()  # the old read comes back; its thread releases the device
         assert _wait(lambda: second.state == "live" and second.latest() is not None)
         assert _StuckCapture.most_open == 1
@@ -272,3 +272,27 @@ def test_the_next_scenes_camera_on_the_same_device_waits_for_the_hung_one_to_let
         if second is not None:
             second.stop()
     assert _wait(lambda: _StuckCapture.open_now == 0)
+
+
+def test_a_camera_hung_in_a_read_is_unavailable_and_its_last_image_goes(monkeypatch):
+    """A camera whose driver stops answering hangs in its read: the thread never learns it,
+    and the camera stayed "live" with the visitor's last image for as long as it hung (the
+    portrait invited visitors to a mirror that no longer moved)."""
+    import threading
+
+    import installation.inputs.camera as camera_mod
+
+    monkeypatch.setattr(camera_mod, "STALL_S", 0.2)
+    gate = threading.Event()
+    opened = []
+    cam = Camera(0, opener=lambda source, size: opened.append(_StuckCapture(gate)) or opened[-1]).start()
+    try:
+        assert _wait(lambda: opened and opened[0].reads >= 2)  # one frame, then hung
+        assert _wait(lambda: cam.state == "unavailable")
+        assert "hangs in a read" in cam.reason and cam.status()["state"] == "unavailable"
+        assert cam.latest() is None
+        gate.set()  # the driver answers again: live, with a new frame
+        assert _wait(lambda: cam.state == "live" and cam.latest() is not None)
+    finally:
+        gate.set()
+        cam.stop()

@@ -32,6 +32,7 @@ BACKOFF_START_S = 0.5
 BACKOFF_MAX_S = 5.0
 # A live camera that delivers nothing for this long is treated as unplugged.
 STALL_S = 2.0
+HUNG = "the camera stopped delivering frames (its driver hangs in a read)"
 
 
 @dataclass(frozen=True)
@@ -188,12 +189,20 @@ class Camera:
     # -- reading -------------------------------------------------------------
     @property
     def state(self) -> str:
-        """ "starting", "live", "unavailable" or "stopped"."""
-        return self._state
+        """ "starting", "live", "unavailable" or "stopped". A live camera whose newest frame is
+        older than STALL_S is unavailable: hung in a read, its thread cannot say so itself, and
+        it stayed "live" for good, the visitor invited to a mirror that no longer moved."""
+        with self._lock:
+            return "unavailable" if self._hung() else self._state
 
     @property
     def reason(self) -> str:
-        return self._reason
+        with self._lock:
+            return HUNG if self._hung() else self._reason
+
+    def _hung(self) -> bool:
+        """(With the lock held.) Live, and no frame for longer than STALL_S."""
+        return self._state == "live" and self._slot is not None and time.monotonic() - self._slot.t > STALL_S
 
     @property
     def dropped(self) -> int:
@@ -201,8 +210,11 @@ class Camera:
         return self._dropped
 
     def latest(self) -> Frame | None:
-        """The newest frame (None before the first). Never blocks."""
+        """The newest frame (None before the first, and once the camera hangs: an old frame must
+        not pass for a live visitor). Never blocks."""
         with self._lock:
+            if self._hung():
+                return None
             if self._slot is not None:
                 self._taken_index = max(self._taken_index, self._slot.index)
             return self._slot
@@ -223,8 +235,8 @@ class Camera:
 
     def status(self) -> dict:
         return {
-            "state": self._state,
-            "reason": self._reason,
+            "state": self.state,
+            "reason": self.reason,
             "frames": self._count,
             "dropped": self._dropped,
             "reconnects": self.reconnects,
@@ -291,8 +303,8 @@ class Camera:
             if self._stop.is_set():
                 return True
             if time.monotonic() - waiting_since > STALL_S:  # (said once: the same reason is not said again)
-                self._set_unavailable("the camera hangs in a read since the last scene that used it; if it "
-                                      "does not come back, unplug it and plug it in again")
+                self._set_unavailable("the camera has hung in a read since the last scene that used it "
+                                      "(its driver no longer answers; unplugging it and plugging it in frees it)")
         try:
             return self._read_session()
         finally:
