@@ -573,7 +573,7 @@ def test_the_edges_kept_of_films_seen_are_bounded(tmp_path, monkeypatch):
     # now are kept (a copy ahead does not read them off the stick again).
     from installation.media import film_edges, film_room
 
-    monkeypatch.setattr(film_edges, "EDGES_KEPT", 3, raising=False)
+    monkeypatch.setattr(film_edges, "EDGES_KEPT", 3)
     stick = tmp_path / "stick"
     stick.mkdir()
     names = [f"{n}.mp4" for n in "abcde"]
