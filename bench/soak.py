@@ -12,7 +12,8 @@ the show at night. Every frame is checked. Each edit is judged by the show's own
 the files then stand: an edit meant to be invalid that loads cleanly counts as valid (said
 in the report), so an invalid edit the show did not report is the show's fault, never the bench's.
 
-Prints: crashes (exceptions escaping a frame), faults the scenes' fault boundary caught
+Prints: crashes (exceptions escaping a frame), the longest frame in real time (the render
+thread held: the show's clock, simulated, cannot see it), faults the scenes' fault boundary caught
 (any fails the soak: a swallowed fault once hid a scene failing on every exit), black frames while neither blackout nor
 closed hours asked for black, resident memory growth after warm-up, open file
 descriptors, and how many reloads were taken or refused.
@@ -206,7 +207,7 @@ def soak(hours: float = 24.0, fps: float = 4.0, edits: int = 100, seed: int = 1,
               "edits_valid": 0, "edits_invalid": 0, "invalid_edits_reported": 0, "invalid_kinds": [],
               "unreported_kinds": [], "meant_invalid_loaded": [],
               "touches": 0, "commands": 0,
-              "crash_examples": [], "black_examples": []}
+              "crash_examples": [], "black_examples": [], "longest_frame_s": 0.0, "longest_frame_at": ""}
     rss: list[tuple[float, int]] = []
     fds: list[tuple[float, int]] = []
     started = time.monotonic()
@@ -224,6 +225,19 @@ def soak(hours: float = 24.0, fps: float = 4.0, edits: int = 100, seed: int = 1,
                 reload_problems[0] += 1
 
         engine.listeners.append(listen)
+        harness_s = [0.0]  # real time the harness spent preparing scenes in this frame (see below)
+
+        def timed(work):
+            def run(*args, **kwargs):
+                started = time.perf_counter()
+                try:
+                    return work(*args, **kwargs)
+                finally:
+                    harness_s[0] += time.perf_counter() - started
+            return run
+
+        readying = engine.sequencer.readying
+        readying.begin, readying.ready = timed(readying.begin), timed(readying.ready)
         problems_at_edit: int | None = None
         edit_index = 0
         blackout_until = None
@@ -281,7 +295,18 @@ def soak(hours: float = 24.0, fps: float = 4.0, edits: int = 100, seed: int = 1,
                 engine.post(Command("reload", source="watch"))
             try:
                 pilot.clock.advance(1.0 / fps)
+                before = pilot.scene_id
+                harness_s[0] = 0.0
+                step_started = time.perf_counter()
                 surface = engine.step()
+                # The show's clock is simulated, so a frame that held the render thread (a join
+                # on a device thread at a scene's exit, a read off a stick) is seen only in real
+                # time; less the preparing the harness does in the frame, which a live show does
+                # on its worker.
+                step_s = time.perf_counter() - step_started - harness_s[0]
+                if step_s > result["longest_frame_s"]:
+                    result["longest_frame_s"] = step_s
+                    result["longest_frame_at"] = f"{show_h:.2f} h, {before} -> {pilot.scene_id}"
             except Exception as exc:  # a crash: count it and keep soaking
                 result["crashes"] += 1
                 if len(result["crash_examples"]) < 3:
@@ -384,6 +409,8 @@ def main() -> int:
     if unreported:
         print(f"                    not reported: {unreported} ({', '.join(r['unreported_kinds'])})")
     print(f"visitors/technician {r['touches']} touches, {r['commands']} commands")
+    print(f"longest frame       {r['longest_frame_s'] * 1000:.0f} ms of real time on the render thread, less "
+          f"the harness's preparing ({r['longest_frame_at']})")
     print(f"resident memory     median {r['rss_median_first_mb']} MB in the first quarter after {WARM_UP_H:g} h "
           f"warm-up -> {r['rss_median_last_mb']} MB in the last quarter ({r['rss_growth_pct']:+.2f}%); "
           f"peaks {r['rss_after_warmup_mb']} -> {r['rss_end_mb']} MB ({r['rss_peak_growth_pct']:+.2f}%), "

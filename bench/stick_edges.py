@@ -5,7 +5,11 @@ for comparison, the same look with the page cache warm (the film's edges read a 
 before, the usual case once a film has played) and with no edges read at all (the look
 before the edges were part of a copy's name: its size and time only).
 
-    python bench/stick_edges.py [--mb-per-s 8 20 35] [--latency-ms 1] [--film-mb 64] [--looks 5]
+    python bench/stick_edges.py [--mb-per-s 8 20 35] [--latency-ms 1] [--film-mb 64] [--looks 5] [--hang-s 8]
+
+Last, a stick going bad: its reads hang `--hang-s` (the kernel's error handling) before they
+fail (EIO). Each showing's wait is printed: a copied film's showing waits on the drive at most
+film_edges.EDGES_DEADLINE_S, then plays its copy.
 
 The wait is on the film's decoder thread (its picture black until then), never the render
 thread's; the copy ahead of a loop's folder reuses the edges of a film whose size, time and
@@ -15,6 +19,7 @@ inode stand, so only the showing itself pays it.
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import statistics
 import sys
@@ -24,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from installation.media import film_room  # noqa: E402
+from installation.media import film_edges, film_room  # noqa: E402
 from installation.media.staging import FilmCache  # noqa: E402
 
 
@@ -66,6 +71,7 @@ def main() -> None:
     parser.add_argument("--latency-ms", type=float, default=1.0)
     parser.add_argument("--film-mb", type=int, default=64)
     parser.add_argument("--looks", type=int, default=5)
+    parser.add_argument("--hang-s", type=float, default=8.0)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as work:
         stick = Path(work) / "stick"
@@ -78,11 +84,11 @@ def main() -> None:
         print(f"a {args.film_mb} MiB film, copied; median of {args.looks} showings' looks:")
         print(f"  edges from the page cache: {look_ms(films, film, args.looks):7.1f} ms")
         for rate in args.mb_per_s:
-            film_room.open = lambda path, mode="rb", r=rate: ThrottledFile(path, r * 1e6, args.latency_ms / 1000)
+            film_edges.open = lambda path, mode="rb", r=rate: ThrottledFile(path, r * 1e6, args.latency_ms / 1000)
             try:
                 print(f"  edges off a stick at {rate:4.0f} MB/s: {look_ms(films, film, args.looks):7.1f} ms")
             finally:
-                del film_room.open
+                del film_edges.open
         real = film_room.edges_digest
         film_room.edges_digest = lambda path, size: "none"  # (size and time alone name the copy)
         try:
@@ -92,6 +98,29 @@ def main() -> None:
             print(f"  no edges (size and time only): {look_ms(films, film, args.looks):7.1f} ms")
         finally:
             film_room.edges_digest = real
+        hung_stick(films, film, args.hang_s, args.looks)
+
+
+def hung_stick(films: FilmCache, film: Path, hang_s: float, looks: int) -> None:
+    """Each showing's wait while every read of the stick hangs `hang_s`, then fails (EIO)."""
+    real = film_room.edges_digest
+
+    def hung(path: Path, size: int) -> str:
+        time.sleep(hang_s)
+        raise OSError(errno.EIO, "Input/output error")
+
+    film_room.edges_digest = hung
+    try:
+        waits = []
+        for _ in range(looks):
+            start = time.perf_counter()
+            with films.staged(film) as play:
+                waits.append(time.perf_counter() - start)
+                assert play != film, "the film played from the failing stick"
+        print(f"  a stick hung {hang_s:.0f} s in each read, showings in a row: "
+              + ", ".join(f"{wait:.1f}" for wait in waits) + " s")
+    finally:
+        film_room.edges_digest = real
 
 
 if __name__ == "__main__":

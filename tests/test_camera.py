@@ -170,3 +170,129 @@ def test_a_camera_named_by_its_device_path_is_a_camera_and_is_waited_for(monkeyp
         assert opened and opened[0] == "/dev/null"
     finally:
         present.stop()
+
+
+class _StuckCapture:
+    """A camera that gives one frame, then hangs in its next read (a USB camera whose
+    driver stopped answering) until the test lets it go. Counts how many are open at once."""
+
+    open_now = 0
+    most_open = 0
+
+    def __init__(self, gate):
+        self.gate = gate
+        self.reads = 0
+        type(self).open_now += 1
+        type(self).most_open = max(type(self).most_open, type(self).open_now)
+
+    def get(self, prop):
+        return 0.0
+
+    def set(self, prop, value):
+        return True
+
+    def read(self):
+        self.reads += 1
+        if self.reads > 1:
+            self.gate.wait()
+        return True, np.zeros((48, 64, 3), np.uint8)
+
+    def release(self):
+        type(self).open_now -= 1
+
+
+def test_stop_never_waits_on_a_camera_stuck_in_a_read_and_a_restart_opens_it_once():
+    """A scene's exit stops the camera on the render thread: a camera hung in its read froze
+    the screen there (the stop joined its thread for up to 2 s) at every scene change. The
+    stop now returns while the read still hangs; a start before the hung thread ends must
+    not open the device a second time, and once the read comes back the camera is live on
+    the one device, released when stopped for good."""
+    import threading
+
+    gate = threading.Event()
+    opened = []
+
+    def opener(source, size):
+        capture = _StuckCapture(gate)
+        opened.append(capture)
+        return capture
+
+    _StuckCapture.open_now = _StuckCapture.most_open = 0
+    cam = Camera(0, opener=opener).start()
+    try:
+        assert _wait(lambda: opened and opened[0].reads >= 2)  # live once, now hung in a read
+        stopper = threading.Thread(target=cam.stop, daemon=True)
+        stopper.start()
+        stopper.join(timeout=1.0)  # (a stop that returns at once: far inside this bound)
+        assert not stopper.is_alive(), "stop() waited on a camera stuck in its read"
+        assert cam.state == "stopped" and cam.latest() is None
+        cam.start()  # the next scene with a camera, while the old read still hangs
+        assert cam.state == "starting"
+        gate.set()  # the driver answers again
+        assert _wait(lambda: cam.state == "live" and cam.latest() is not None)
+        assert _StuckCapture.most_open == 1, "the device was opened again while it was still held"
+    finally:
+        gate.set()
+        cam.stop()
+    assert _wait(lambda: _StuckCapture.open_now == 0), "the device was never released after the stop"
+
+
+def test_the_next_scenes_camera_on_the_same_device_waits_for_the_hung_one_to_let_it_go(monkeypatch):
+    """The portrait scene makes a new Camera at each entry. With the stop no longer waiting,
+    the next entry's camera opened the device while the last one's thread still held it
+    (hung in a read): it is opened once that thread lets it go, and nobody waits meanwhile."""
+    import threading
+
+    import installation.inputs.camera as camera_mod
+
+    monkeypatch.setattr(camera_mod, "STALL_S", 0.05)
+    gate = threading.Event()
+    opened = []
+
+    def opener(source, size):
+        capture = _StuckCapture(gate)
+        opened.append(capture)
+        return capture
+
+    _StuckCapture.open_now = _StuckCapture.most_open = 0
+    first = Camera(0, opener=opener).start()
+    second = None
+    try:
+        assert _wait(lambda: opened and opened[0].reads >= 2)  # hung in its second read
+        first.stop()
+        second = Camera(0, opener=opener).start()  # the next entry's camera on the same device
+        assert not _wait(lambda: len(opened) > 1, 0.5), "the device was opened while the hung thread held it"
+        assert second.state == "unavailable" and "hung in a read" in second.reason  # the technician is told
+        gate.set()  # the old read comes back; its thread releases the device
+        assert _wait(lambda: second.state == "live" and second.latest() is not None)
+        assert _StuckCapture.most_open == 1
+    finally:
+        gate.set()
+        first.stop()
+        if second is not None:
+            second.stop()
+    assert _wait(lambda: _StuckCapture.open_now == 0)
+
+
+def test_a_camera_hung_in_a_read_is_unavailable_and_its_last_image_goes(monkeypatch):
+    """A camera whose driver stops answering hangs in its read: the thread never learns it,
+    and the camera stayed "live" with the visitor's last image for as long as it hung (the
+    portrait invited visitors to a mirror that no longer moved)."""
+    import threading
+
+    import installation.inputs.camera as camera_mod
+
+    monkeypatch.setattr(camera_mod, "STALL_S", 0.2)
+    gate = threading.Event()
+    opened = []
+    cam = Camera(0, opener=lambda source, size: opened.append(_StuckCapture(gate)) or opened[-1]).start()
+    try:
+        assert _wait(lambda: opened and opened[0].reads >= 2)  # one frame, then hung
+        assert _wait(lambda: cam.state == "unavailable")
+        assert "hangs in a read" in cam.reason and cam.status()["state"] == "unavailable"
+        assert cam.latest() is None
+        gate.set()  # the driver answers again: live, with a new frame
+        assert _wait(lambda: cam.state == "live" and cam.latest() is not None)
+    finally:
+        gate.set()
+        cam.stop()

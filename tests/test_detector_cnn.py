@@ -137,3 +137,38 @@ def test_a_verdict_kept_on_the_cpu_is_not_reused_by_the_same_weights_on_a_gpu(ch
     on_gpu.device = torch.device("cuda", 0)
     monkeypatch.setattr(torch.cuda, "get_device_name", lambda device=None: "NVIDIA H100 80GB HBM3")
     assert KeptVerdicts(tmp_path, on_gpu).recall("picture") is None
+
+
+def test_a_gpu_whose_name_cannot_be_asked_keeps_verdicts_of_its_own_and_never_faults(checkpoint, tmp_path,
+                                                                                     monkeypatch):
+    """The quiz keys its kept verdicts on the detector's identity while it prepares: a driver
+    that raised when asked its GPU's name faulted the quiz there. It is a device of its own."""
+    from installation.scenes.quiz_verdicts import KeptVerdicts
+
+    path, _ = checkpoint
+    on_cpu = CNNDetector(path, device="cpu")
+    KeptVerdicts(tmp_path, on_cpu).keep("picture", on_cpu.explain(np.full((240, 240, 3), 128, np.uint8)))
+
+    def driver_in_a_bad_state(device=None):
+        raise RuntimeError("CUDA error: unspecified launch failure")
+
+    on_gpu = CNNDetector(path, device="cpu")
+    on_gpu.device = torch.device("cuda", 0)
+    monkeypatch.setattr(torch.cuda, "get_device_name", driver_in_a_bad_state)
+    kept = KeptVerdicts(tmp_path, on_gpu)
+    assert kept.recall("picture") is None  # not the CPU's verdict
+    kept.keep("picture", on_cpu.explain(np.full((240, 240, 3), 128, np.uint8)))
+    assert KeptVerdicts(tmp_path, on_gpu).recall("picture") is not None  # its own, kept and found
+
+
+def test_a_verdict_kept_under_one_torch_is_judged_again_under_another(checkpoint, tmp_path, monkeypatch):
+    """Another torch release brings other kernels, and a picture's score shifts a little with
+    them: a kiosk updated in place judges its quiz again rather than show an old score."""
+    from installation.scenes.quiz_verdicts import KeptVerdicts
+
+    path, _ = checkpoint
+    detector = CNNDetector(path, device="cpu")
+    KeptVerdicts(tmp_path, detector).keep("picture", detector.explain(np.full((240, 240, 3), 128, np.uint8)))
+    assert KeptVerdicts(tmp_path, detector).recall("picture") is not None
+    monkeypatch.setattr(torch, "__version__", "9.9.9+other")
+    assert KeptVerdicts(tmp_path, detector).recall("picture") is None

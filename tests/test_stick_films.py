@@ -520,3 +520,72 @@ def test_a_film_replaced_with_its_size_and_time_kept_is_copied_anew_in_a_cache_i
                 assert play.read_bytes() == film.read_bytes()
     assert films.copied == 2 and films.fallbacks == 0 and _films(tmp_path / "cache") == [play.name]
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+def test_a_stick_hung_in_a_read_delays_a_copied_films_showing_no_longer_than_the_deadline(tmp_path, monkeypatch,
+                                                                                          caplog):
+    # A stick going bad blocks a read for the kernel's error handling (tens of seconds) before
+    # it fails: each showing of a film copied off it waited all that time on the read of its
+    # edges, its picture black, before the EIO fallback played the copy.
+    import logging
+
+    from installation.media import film_edges, film_room
+
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    film = stick / "film.mp4"
+    film.write_bytes(os.urandom(3 * 2**20 + 7))
+    films = FilmCache(tmp_path / "cache", limit_bytes=2**30, keep_free_bytes=0, elsewhere=lambda path: True)
+    with films.staged(film) as first:
+        pass
+    answer = threading.Event()  # the stick answers only when the test ends
+
+    def hung(film, size):
+        answer.wait(60)  # (bounded only so a failing test ends)
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(film_room, "edges_digest", hung)
+    played: list[Path] = []
+
+    def showings():
+        for _ in range(3):
+            with films.staged(film) as play:
+                played.append(play)
+
+    try:
+        with caplog.at_level(logging.WARNING, logger="bayard.media.staging"):
+            shown = threading.Thread(target=showings, daemon=True)
+            shown.start()
+            # The first showing waits out the deadline; the next find the read still hung and
+            # wait no more (bounded far past the deadline, not timed).
+            shown.join(timeout=film_edges.EDGES_DEADLINE_S + 10)
+            assert not shown.is_alive(), "a showing waited on the hung stick"
+    finally:
+        answer.set()
+    assert played == [first] * 3, "the film did not play from its copy"
+    said = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(said) == 1 and str(film) in said[0] and "another drive" in said[0], said  # once, the drive named
+
+
+def test_the_edges_kept_of_films_seen_are_bounded(tmp_path, monkeypatch):
+    # One entry per film ever seen stayed for the show's life: a loop's folder fed new films
+    # every day grew it without end. The least recently looked at go; the films of the show
+    # now are kept (a copy ahead does not read them off the stick again).
+    from installation.media import film_edges, film_room
+
+    monkeypatch.setattr(film_edges, "EDGES_KEPT", 3)
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    names = [f"{n}.mp4" for n in "abcde"]
+    for name in names:
+        (stick / name).write_bytes(os.urandom(700))
+    films = FilmCache(tmp_path / "cache", limit_bytes=2**30, keep_free_bytes=0, elsewhere=lambda path: True)
+    for name in names:
+        with films.staged(stick / name):
+            pass
+    assert len(films._edges) == 3
+    read: list[str] = []
+    real = film_room.edges_digest
+    monkeypatch.setattr(film_room, "edges_digest", lambda film, size: read.append(film.name) or real(film, size))
+    films.stage_ahead([stick / name for name in names[2:]]).join(10)
+    assert read == [], read  # the three seen last were kept

@@ -15,6 +15,7 @@ Privacy: frames live in memory only. Nothing in this module writes a frame anywh
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -31,6 +32,7 @@ BACKOFF_START_S = 0.5
 BACKOFF_MAX_S = 5.0
 # A live camera that delivers nothing for this long is treated as unplugged.
 STALL_S = 2.0
+HUNG = "the camera stopped delivering frames (its driver hangs in a read)"
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,19 @@ class Frame:
 def is_device(source: int | str | Path) -> bool:
     """A camera (an index or a path under /dev), not a video file."""
     return isinstance(source, int) or str(source).startswith("/dev/")
+
+
+# One lock for each camera device, held by the thread that has it open (see _capture_session).
+_DEVICE_HOLDS: dict[str, threading.Lock] = {}
+_DEVICE_HOLDS_LOCK = threading.Lock()
+
+
+def _device_hold(source: int | str | Path) -> threading.Lock:
+    """The lock of the device `source` names: index 0 and /dev/video0, or a by-id link and the
+    node it points to, are one device."""
+    name = f"/dev/video{source}" if isinstance(source, int) else os.path.realpath(source)
+    with _DEVICE_HOLDS_LOCK:
+        return _DEVICE_HOLDS.setdefault(name, threading.Lock())
 
 
 def _open_capture(source: int | str | Path, size: tuple[int, int] | None):
@@ -143,22 +158,26 @@ class Camera:
 
     # -- life ----------------------------------------------------------------
     def start(self) -> Camera:
-        if self._thread is None or not self._thread.is_alive():
+        """Capture (again). A thread that a stop left ending (its device stuck in a read) is
+        asked to serve on rather than joined by a second one: two threads would open the
+        device twice, and the second's open fails while the first still holds it."""
+        with self._lock:
             self._stop.clear()
-            self._state = "starting"
-            self._thread = threading.Thread(target=self._run, name="bayard-camera", daemon=True)
-            self._thread.start()
+            if self._state == "stopped":
+                self._state = "starting"
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="bayard-camera", daemon=True)
+                self._thread.start()
         return self
 
     def stop(self) -> None:
-        self._stop.set()
+        """Stop capturing without waiting for the thread: it ends and releases the device on
+        its own. A scene's exit calls this on the render thread, and a camera stuck in a read
+        froze the show (for the 2 s a join waited) at every scene change."""
         with self._cond:
+            self._stop.set()
             self._cond.notify_all()
-        if self._thread is not None:
-            self._thread.join(timeout=2.0)
-        self._thread = None
-        self._state = "stopped"
-        with self._lock:
+            self._state = "stopped"
             self._slot = None  # drop the last image of the visitor as soon as we stop
 
     def __enter__(self) -> Camera:
@@ -170,12 +189,20 @@ class Camera:
     # -- reading -------------------------------------------------------------
     @property
     def state(self) -> str:
-        """ "starting", "live", "unavailable" or "stopped"."""
-        return self._state
+        """ "starting", "live", "unavailable" or "stopped". A live camera whose newest frame is
+        older than STALL_S is unavailable: hung in a read, its thread cannot say so itself, and
+        it stayed "live" for good, the visitor invited to a mirror that no longer moved."""
+        with self._lock:
+            return "unavailable" if self._hung() else self._state
 
     @property
     def reason(self) -> str:
-        return self._reason
+        with self._lock:
+            return HUNG if self._hung() else self._reason
+
+    def _hung(self) -> bool:
+        """(With the lock held.) Live, and no frame for longer than STALL_S."""
+        return self._state == "live" and self._slot is not None and time.monotonic() - self._slot.t > STALL_S
 
     @property
     def dropped(self) -> int:
@@ -183,8 +210,11 @@ class Camera:
         return self._dropped
 
     def latest(self) -> Frame | None:
-        """The newest frame (None before the first). Never blocks."""
+        """The newest frame (None before the first, and once the camera hangs: an old frame must
+        not pass for a live visitor). Never blocks."""
         with self._lock:
+            if self._hung():
+                return None
             if self._slot is not None:
                 self._taken_index = max(self._taken_index, self._slot.index)
             return self._slot
@@ -205,8 +235,8 @@ class Camera:
 
     def status(self) -> dict:
         return {
-            "state": self._state,
-            "reason": self._reason,
+            "state": self.state,
+            "reason": self.reason,
             "frames": self._count,
             "dropped": self._dropped,
             "reconnects": self.reconnects,
@@ -215,6 +245,9 @@ class Camera:
     # -- the thread ----------------------------------------------------------
     def _publish(self, image: np.ndarray) -> None:
         with self._cond:
+            if self._stop.is_set():
+                return  # a read that returned after a stop: the visitor's image is not kept
+            self._state, self._reason = "live", ""
             if self._slot is not None and self._slot.index > self._taken_index:
                 self._dropped += 1  # nobody took the previous frame: it is gone
             self._slot = Frame(image, time.monotonic(), self._count)
@@ -222,13 +255,25 @@ class Camera:
             self._cond.notify_all()
 
     def _set_unavailable(self, reason: str) -> None:
-        if self._state != "unavailable" or reason != self._reason:
-            log.warning("camera %s unavailable: %s", self.source, reason)
-        self._state, self._reason = "unavailable", reason
         with self._lock:
+            if self._stop.is_set():
+                return  # stopped meanwhile: "stopped" stands, not a failure of a thread now ending
+            said = self._state == "unavailable" and reason == self._reason
+            self._state, self._reason = "unavailable", reason
             self._slot = None  # an old frame must not pass for a live visitor
+        if not said:
+            log.warning("camera %s unavailable: %s", self.source, reason)
 
     def _run(self) -> None:
+        while True:
+            self._serve()
+            with self._lock:  # (start() decides under the same lock whether to make a thread)
+                if self._stop.is_set():
+                    self._thread = None
+                    return
+            # started again while this thread was ending: serve on, the device released
+
+    def _serve(self) -> None:
         backoff = BACKOFF_START_S
         while not self._stop.is_set():
             try:
@@ -246,7 +291,26 @@ class Camera:
             backoff = min(BACKOFF_MAX_S, backoff * 2)
 
     def _capture_session(self) -> bool:
-        """Open, read until failure or stop. True when it ended cleanly (reopen at once)."""
+        """Open, read until failure or stop. True when it ended cleanly (reopen at once). A
+        camera is opened once the last reader of its device let it go: a stop no longer waits
+        for its thread, and the next scene's camera, a new one on the same device, opened it
+        while the old thread still held it (stuck in a read), and failed or took it twice."""
+        if not is_device(self.source):
+            return self._read_session()
+        hold = _device_hold(self.source)
+        waiting_since = time.monotonic()
+        while not hold.acquire(timeout=0.1):  # (on this thread: the render thread never waits here)
+            if self._stop.is_set():
+                return True
+            if time.monotonic() - waiting_since > STALL_S:  # (said once: the same reason is not said again)
+                self._set_unavailable("the camera has hung in a read since the last scene that used it "
+                                      "(its driver no longer answers; unplugging it and plugging it in frees it)")
+        try:
+            return self._read_session()
+        finally:
+            hold.release()
+
+    def _read_session(self) -> bool:
         import cv2
 
         is_file = not is_device(self.source)
@@ -297,7 +361,6 @@ class Camera:
                         self._stop.wait(wait)
                     elif wait < -0.25:
                         next_t = time.monotonic()  # fell far behind (a stall): do not burst
-                self._state, self._reason = "live", ""
                 self._publish(rgb)
             return True
         finally:

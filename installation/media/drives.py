@@ -37,3 +37,19 @@ def apart(path: Path, home: Path) -> bool:
     """Whether `path` lies on another drive than `home` (a folder on the show's disk)."""
     here, there = device(Path(home)), device(Path(path))
     return here is not None and there is not None and here != there
+
+
+def mount_point(path: Path) -> Path:
+    """The folder `path`'s drive is mounted at (/media/bayard/STICK): what a technician knows a
+    drive by. The topmost folder on `path`'s filesystem; `path` itself where it cannot be told."""
+    path = Path(os.path.abspath(path))
+    here = device(path)
+    top = path
+    for folder in path.parents:
+        try:
+            if os.stat(folder).st_dev != here:
+                break
+        except OSError:
+            break
+        top = folder
+    return top

@@ -21,29 +21,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .drives import apart
+from .film_edges import EDGE_BYTES, FilmEdges, edges_digest  # noqa: F401 (EDGE_BYTES: the bench's, from here)
 
 log = logging.getLogger("bayard.media.staging")  # (one logger for the film cache, as before the split)
 
 KEEP_FREE_BYTES = 512 * 2**20  # the show's disk keeps this much room after a copy
 PART = ".part"
-EDGE_BYTES = 2**20  # how much of a film's start and of its end tells one film from another (below)
 COPY_NAME = re.compile(r"[0-9a-f]{20}(\.[^.]*)?(\.[0-9]+\.part)?")  # a copy (_copy_path), or a part of one
 
 
-def edges_digest(film: Path, size: int) -> str:
-    """A hash of `film`'s first and last EDGE_BYTES (all of a shorter film): what a copy is
-    known by besides the film's path, size and time. A film replaced by another of the same
-    size with its time kept (cp -p, rsync -t; a FAT stick keeps no change time) was taken for
-    the film copied before it and the old film played on. Two MiB off the stick at each look
-    (tens of milliseconds) where reading the whole film would take seconds: another cut of a
-    film differs in its first frames (its header, its frame index) or its last."""
-    digest = hashlib.sha256()
-    with open(film, "rb") as handle:
-        digest.update(handle.read(EDGE_BYTES))
-        if size > EDGE_BYTES:
-            handle.seek(max(EDGE_BYTES, size - EDGE_BYTES))
-            digest.update(handle.read(EDGE_BYTES))
-    return digest.hexdigest()
+def _read_edges(film: Path, size: int) -> str:
+    return edges_digest(film, size)  # (this module's name, looked up at each read: tests hand in a failing stick)
 
 
 def mb_text(size_bytes: float) -> str:
@@ -102,10 +90,9 @@ class FilmRoom:
         self._planned_for: dict[Path, Path] = {}  # a film in the plan -> its planned copy
         self.playlist_bytes = 0
         self._held_past_limit = False  # a copy past the limit stays while a film plays from it
-        # a film -> ((size, time, inode), the hash of its edges) at its last look (see _copy_path);
-        # written off the lock by the decoder threads and the copy ahead, one whole entry at a time
-        self._edges: dict[Path, tuple[tuple[int, int, int], str]] = {}
-        self._edges_failed: set[Path] = set()  # films whose failing drive was said (once a film)
+        # each film's edges at its last look (see _copy_path): read off the lock by the decoder
+        # threads and the copy ahead, with a deadline where the last look can stand in
+        self._edges = FilmEdges(_read_edges)
 
     def elsewhere(self, film: Path) -> bool:
         """Whether `film` lies on another drive than the cache."""
@@ -121,27 +108,12 @@ class FilmRoom:
         ahead of a loop's folder: a new film in it read every film's edges again, megabytes
         a film off the stick); a showing reads them afresh, so a replaced film is copied
         anew at the latest when it plays. A drive that fails to read the edges (EIO) of a
-        film whose size, time and inode stand gets the edges of its last look: the film's
-        copy, made whole then, plays (it played from the failing drive)."""
-        stamp = (st.st_size, st.st_mtime_ns, st.st_ino)
-        known = self._edges.get(film)
-        if fresh or known is None or known[0] != stamp:
-            try:
-                known = self._edges[film] = (stamp, edges_digest(film, st.st_size))
-            except OSError as exc:
-                if known is None or known[0] != stamp:
-                    raise
-                self._say_failing(film, exc)
-        name = hashlib.sha256(f"{film.resolve()}\0{st.st_size}\0{st.st_mtime_ns}\0{known[1]}".encode()).hexdigest()[:20]
+        film whose size, time and inode stand, or takes longer than EDGES_DEADLINE_S to
+        (film_edges.py), gives the edges of its last look: the film's copy, made whole then,
+        plays (it played from the failing drive, or waited out the kernel's error handling)."""
+        edges = self._edges.look(film, (st.st_size, st.st_mtime_ns, st.st_ino), fresh)
+        name = hashlib.sha256(f"{film.resolve()}\0{st.st_size}\0{st.st_mtime_ns}\0{edges}".encode()).hexdigest()[:20]
         return self.root / f"{name}{film.suffix.lower()}"
-
-    def _say_failing(self, film: Path, exc: OSError) -> None:
-        if film in self._edges_failed:
-            return
-        self._edges_failed.add(film)  # (a set's add: one whole step, safe off the lock as _edges)
-        log.warning("%s: its drive failed to read it (%s); it plays from the copy made at its last whole read, "
-                    "but the drive may be failing: copy the show's films onto another drive", film,
-                    exc.strerror or exc)
 
     def _resize(self, limit_bytes: int) -> bool:
         """A reload changed [runtime] film_cache_mb (called with the lock held): the new limit

@@ -20,6 +20,7 @@ from ..media.staging import KEEP_FREE_BYTES, apart, cache_folder, mb_text, neede
 from . import units
 from .files import free_bytes, read_text
 from .settings import state_dirs
+from .state_writable import EXAMPLE_STATE, why_unwritable
 from .unit_command import command_run, show_named, working_directory
 from .units import SERVICE_UNIT, directives
 from .watch import show_films
@@ -124,6 +125,15 @@ def state_folder(show: Any, unit: Path = SERVICE_UNIT) -> tuple[str, list[Proble
     show write only there, so statistics, recordings and the last-good copy would fail."""
     folder = show.state_dir
     line = f"State folder: {folder} ([show] state)"
+    state_line = line_of(read_text(show.path), ("show", "state"))
+    why = why_unwritable(folder)
+    if why is not None:  # (whatever the service: no sandbox makes a read-only disk writable)
+        return line + " cannot be written", [Problem(
+            show.path, state_line, "show.state",
+            f"the show cannot write its state folder {folder} ({why}): it would play without the last-good "
+            "copy, statistics and recordings (and, unless the kiosk's service moves them, the restart count and "
+            "log files). Set state under [show] to a "
+            f"folder the show may write (e.g. state = \"{EXAMPLE_STATE}\")", severity="warning")]
     settings = directives(unit)
     command = command_run(settings)
     named = show_named(command, working_directory(settings)) if command else None
@@ -133,7 +143,7 @@ def state_folder(show: Any, unit: Path = SERVICE_UNIT) -> tuple[str, list[Proble
     if any(folder == path or path in folder.parents for path in writable):
         return line + f"; {unit.name} may write there", []
     allowed = ", ".join(str(path) for path in writable) or "no folder of the show"
-    problem = Problem(show.path, line_of(read_text(show.path), ("show", "state")), "show.state",
+    problem = Problem(show.path, state_line, "show.state",
                       f"the kiosk's {unit} lets the show write only {allowed}, not its state folder {folder}: "
                       "statistics, recordings and the last-good copy would fail there. Run deploy/setup-kiosk.sh "
                       "again with this show (it takes the folder from [show] state), then restart the show",

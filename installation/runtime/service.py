@@ -37,6 +37,7 @@ from .logs import LogSetup, setup_logging
 from .metrics import Health, Metrics
 from .notify import Notifier, Watchdog
 from .settings import RuntimeConfig, state_dirs
+from .state_writable import state_problem
 from .watch import ShowWatcher, folder_matches, show_files
 
 # Health.summary's figures that the engine's status already carries at its top level.
@@ -90,6 +91,7 @@ class Runtime:
         self._state = "open"
         self._stopped = False
         self.problems_now: Callable[[], int] = lambda: 0  # set by attach(): the engine's count
+        self.state_problem: str | None = None  # a state folder the show cannot write, and the fix
 
     # -- life cycle -------------------------------------------------------------------
     def start(self) -> bool:
@@ -102,6 +104,10 @@ class Runtime:
         self.guard = CrashGuard(self.state_dir, self.config.restart_budget, self.config.restart_window_min * 60,
                                 self.config.safe_retry_min * 60)
         self.safe_mode = self.guard.record_start()
+        # Each part that failed to write said so; this says once what to set instead.
+        self.state_problem = state_problem(self.show_dir / self.show_file, self.show_state_dir, self.env)
+        if self.state_problem:
+            log.warning("%s", self.state_problem)
         if self.config.metrics_port:
             self.metrics = Metrics.start(self.config.metrics_port, self.config.metrics_bind)
             self.health.exporter = self.metrics
@@ -243,6 +249,8 @@ class Runtime:
         # The folder `bayard check` names and setup-kiosk.sh opened for writing; under the
         # service, disk_free_mb was that of /var/lib/bayard, whatever disk the state was on.
         status["state_folder"] = str(self.show_state_dir)
+        if self.state_problem:
+            status["state_problem"] = self.state_problem
         status["disk_free_mb"] = _free_mb(self.show_state_dir)  # statistics, recordings, last-good copies
         status["logs_disk_free_mb"] = _free_mb(self.log_dir)
         status["systemd"] = {"notify": self.notifier.enabled, "watchdog_pings": self.watchdog.pings}

@@ -162,13 +162,21 @@ class CNNDetector(Detector):
         """The weights, and what they run on: a GPU's arithmetic (its convolutions in TF32 on
         recent cards, other kernels) scores a picture a little apart from the CPU's, so a
         verdict kept on disk by one is not taken for the other's (a kiosk whose GPU failed
-        and runs on the CPU, or one given a new card, judges its quiz again once)."""
+        and runs on the CPU, or one given a new card, judges its quiz again once). The torch
+        and CUDA versions too: a new torch brings other kernels, and scores shift with them.
+        A GPU whose name cannot be asked (a driver in a bad state) is a device of its own
+        ("cuda, name unknown"), never a fault: this runs in the quiz's prepare."""
         own = super().identity()
         if own is None:
             return None
         device = self.device
+        own = own | {"torch": str(self.torch.__version__), "cuda": str(self.torch.version.cuda)}
         if device.type == "cuda":
-            return own | {"device": f"cuda {self.torch.cuda.get_device_name(device)}"}
+            try:
+                name = str(self.torch.cuda.get_device_name(device))
+            except Exception:  # boundary: whatever the driver raises, the quiz plays on
+                name = "name unknown"
+            return own | {"device": f"cuda {name}"}
         return own | {"device": device.type}
 
     @classmethod

@@ -1,0 +1,93 @@
+"""Whether the show may write its state folders, and what a technician sets where it may not.
+
+A show whose state folder cannot be written (install.toml's folder copied onto a read-only
+medium, a folder owned by another user) plays on: the last-good copy, the logs and the crash
+guard each said they could not write their file, and none said what to set instead. The
+show's start (service.py) and `bayard check` (host_check.py) say it once, with the setting,
+its file and its line.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from ..config.locate import line_of
+from .files import read_text
+from .settings import state_dirs
+
+EXAMPLE_STATE = "/var/lib/bayard"  # (where deploy/setup-kiosk.sh puts a kiosk's state)
+
+
+def why_unwritable(folder: Path) -> str | None:
+    """Why the show cannot write into `folder` (made where missing), or None where it can.
+    Judged without writing anything (check runs it too), from the nearest folder that exists."""
+    existing = Path(os.path.abspath(folder))
+    while not os.path.lexists(existing) and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        return f"{existing} is a file, not a folder"
+    try:
+        read_only = bool(os.statvfs(existing).f_flag & os.ST_RDONLY)
+    except OSError:
+        read_only = False  # (a file system that cannot tell: the access test below decides)
+    where = "it" if existing == Path(os.path.abspath(folder)) else str(existing)  # (its nearest folder)
+    if read_only:
+        return f"{where} lies on a read-only file system"
+    if not os.access(existing, os.W_OK | os.X_OK):
+        return f"{where} may not be written by the user {_user()}"
+    return None
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # (a user id with no name in the user database)
+        return f"with id {os.getuid()}"
+
+
+def state_setting(show_path: Path) -> str:
+    """Where [show] state is set: install.toml's file and line (of its [show] table where
+    the key is not written)."""
+    line = line_of(read_text(show_path) or "", ("show", "state"))
+    return f"state under [show] in {show_path}" + (f" (line {line})" if line else "")
+
+
+def state_problem(show_path: Path, show_state: Path, env: Mapping[str, str]) -> str | None:
+    """One sentence for each setting whose folder the show cannot write: what the show goes
+    without there, and what to set; None where it may write them all. `show_state`: [show]
+    state as install.toml resolves it; the crash guard's and the logs' folders follow it, or
+    STATE_DIRECTORY / LOGS_DIRECTORY where the environment names them (the kiosk's unit),
+    which move those two only: the rest stays in [show] state."""
+    state, logs = state_dirs(show_state, env)
+    state_named = "STATE_DIRECTORY" if env.get("STATE_DIRECTORY") else (
+        "BAYARD_STATE_DIR" if env.get("BAYARD_STATE_DIR") else None)
+    logs_named = "LOGS_DIRECTORY" if env.get("LOGS_DIRECTORY") else (
+        "BAYARD_LOG_DIR" if env.get("BAYARD_LOG_DIR") else state_named)
+    # (setting, folder, what the show keeps there), in the order a technician meets them
+    kept = [(None, show_state, "the last-good copy of the show, statistics and recordings"),
+            (state_named, state, "the restart count (safe mode after repeated crashes)"),
+            (logs_named, logs, "log files")]
+    lost: dict[str | None, tuple[Path, str, list[str]]] = {}
+    for setting, folder, what in kept:
+        why = why_unwritable(folder)
+        if why is None:
+            continue
+        if setting in lost:
+            lost[setting][2].append(what)
+        else:
+            lost[setting] = (folder, why, [what])
+    sentences = []
+    for setting, (folder, why, whats) in lost.items():
+        # (STATE_DIRECTORY moves only the restart count and the logs: not offered for the rest)
+        fix = (f"set {state_setting(show_path)} to a folder the show may write (e.g. state = \"{EXAMPLE_STATE}\")"
+               if setting is None
+               else f"set {setting} in the show's environment (the kiosk's unit) to a folder the show may write")
+        sentences.append(f"the show cannot write {folder} ({why}): it plays on, but without {_listed(whats)}; {fix}")
+    return ". ".join(sentences) or None
+
+
+def _listed(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
