@@ -151,3 +151,26 @@ def test_a_far_eyes_dark_corner_going_on_as_a_faint_fold_is_covered_and_the_fold
     assert past < 2.0 * lash_line, past / lash_line
     kept = fold & (cols < LEFT - 9)
     assert np.abs(luma[kept] - before[kept]).max() < 2.0
+
+
+def test_a_closed_lid_covers_the_upper_lid_line_running_into_the_inner_corner_but_not_the_sockets_shade():
+    """The picture's upper-lid line runs down into the inner corner across the columns where
+    the closing lid's paint fades out (lid_corners.INNER_ROWS): faded, the lid left it standing,
+    a dark slash rising from the end of the closed lash line. The socket's shade by the nose,
+    dark from the margin up past the crease, is no line and is left as it was."""
+    picture, points, rows, cols = _eye()
+    margin = curve_through(points[list(LIDS[0][0])], cols[0])[None, :]
+    # the inner corner's fade (the test eye's inner corner is its image-right one), above the
+    # picture's upper lid margin: the picture's lash line there
+    fade = (cols > RIGHT - 0.12 * (RIGHT - LEFT)) & (cols <= RIGHT) & (rows < margin)
+    skin = float(np.dot(SKIN, LUMA))
+
+    def dark(luma: np.ndarray) -> float:
+        return float(np.maximum(skin - luma[fade], 0.0).sum())
+    shown = dark(np.round(picture).astype(np.uint8).astype(np.float32) @ LUMA)
+    # Old: 0.62 of the picture's lash line there was left standing; now 0.34.
+    assert dark(_closed(picture, points)) < 0.45 * shown
+    shade = picture.copy()
+    shade[(cols >= RIGHT - 8) & (rows >= 8) & (rows < margin)] = 0.45 * np.array(SKIN)
+    shown = dark(np.round(shade).astype(np.uint8).astype(np.float32) @ LUMA)
+    assert dark(_closed(shade, points)) > 0.95 * shown

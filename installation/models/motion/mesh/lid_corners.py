@@ -52,6 +52,24 @@ MOST_PAST, FOLLOWED = 0.25, 0.4
 RUNS_ON, RUNS_ON_ROWS = 2, 2.0
 # The corner's own darkest is read over this many columns, from the mesh's corner inwards.
 CORNER_COLUMNS = 3
+# A closing lid's paint fades out over this share of the eye's width next to each corner,
+# where the lids meet (lids._lower_lid) ...
+CORNER_FADE = 0.12
+# The picture's upper-lid line runs down into the inner corner steeply, across that fade's
+# columns, where the closed lid, faded, left it standing: a dark slash rising from the end of
+# the closed lash line (a CC0 photograph's near eye, face_woman_193: its lashes 0.5-0.6 of
+# the skin's light, covered a third to a half). Where most of the fade's columns (from
+# INNER_LINE_SHARE) hold a line on the mesh's upper margin (within INNER_NEAR rows of it,
+# dark, with lighter skin above and below: the socket's shade by the nose runs on up past
+# the crease with no lid skin between, and is left alone), the closing lid paints over the
+# rows round the margin (INNER_ROWS each side) above its closed lash line, fading out over
+# INNER_FADE of the width at the corner. (Painted over in the whole band, crease to margin,
+# with that narrower fade, the closed lid ended in a hard upright edge, a pale block at the
+# inner corner of photographs whose corner lies in shade; run on past the corner to where
+# the mesh's crease turns back, more so. Moved down from above the line instead, a steep
+# line's own pixels came down with it, a dark speck below the corner.)
+INNER_NEAR, INNER_ROWS, INNER_FADE = 1.5, 2.5, 0.03
+INNER_LINE_SHARE = 0.5
 
 
 def _line_bottom(luma: np.ndarray, x: int, row: float, near: float, window: float,
@@ -161,3 +179,29 @@ def _corner_darkest(luma: np.ndarray, corner: np.ndarray, axis: np.ndarray, near
         skin = max(float(np.median(column[column >= np.median(column)])), 1.0)
         darkest = min(darkest, float(column[np.abs(rows - row) <= near].min()) / skin)
     return darkest
+
+
+def inner_lash_line(image: np.ndarray, upper: np.ndarray, lower: np.ndarray) -> float:
+    """How much of the mesh's inner corner's fade (CORNER_FADE of the eye's width next to
+    `upper[-1]`: LIDS order, outer corner first) holds the picture's upper-lid line on the
+    mesh's upper margin, 0-1: the share of its columns with a dark line (LINE_DARK of the skin
+    round it) within INNER_NEAR rows of the margin and lighter skin both above and below it
+    (see INNER_ROWS). `upper`, `lower`: the mesh's lid lines at rest, corner to corner."""
+    luma = image.astype(np.float32) @ LUMA if image.ndim == 3 else image.astype(np.float32)
+    width = float(np.linalg.norm(upper[-1] - upper[0]))
+    if width < 4.0:
+        return 0.0
+    deepest = max(float(np.max(lower[:, 1]) - np.min(upper[:, 1])), 2.0)
+    window = max(3.0, WINDOW * deepest)
+    order = np.argsort(upper[:, 0])
+    inward = -float(np.sign(upper[-1, 0] - upper[0, 0]))  # from the inner corner into the eye
+    columns = max(int(CORNER_FADE * width), 1)
+    found = 0
+    # (from the column after the corner's own: there the lids meet, and the line is the lower
+    # lid's as much as the upper's)
+    for step in range(1, columns + 1):
+        x = int(round(float(upper[-1, 0]) + inward * step))
+        row = float(np.interp(x, upper[order, 0], upper[order, 1]))
+        if 0 <= x < luma.shape[1] and _line_bottom(luma, x, row, INNER_NEAR, window) is not None:
+            found += 1
+    return found / columns

@@ -11,7 +11,7 @@ import cv2
 import numpy as np
 
 from ...face import Eye
-from .lid_corners import past_corners
+from .lid_corners import inner_lash_line, past_corners
 from .named_points import LEFT_CREASE, LEFT_LOWER_LID, LEFT_UPPER_LID, RIGHT_CREASE, RIGHT_LOWER_LID, RIGHT_UPPER_LID
 from .outlines import curve_through
 from .tone import LUMA
@@ -79,6 +79,8 @@ class EyeAtRest(NamedTuple):
     # (lid_corners.py), and how far below the corner's row its line reaches there
     past: tuple[float, float] = (0.0, 0.0)
     past_below: tuple[float, float] = (0.0, 0.0)
+    # share of the inner corner's fade that holds the picture's upper-lid line (lid_corners.inner_lash_line)
+    inner_line: float = 0.0
 
 
 def lid_whites(image: np.ndarray, points: np.ndarray, eyes: tuple[Eye | None, Eye | None] | None = None
@@ -139,8 +141,9 @@ def lid_whites(image: np.ndarray, points: np.ndarray, eyes: tuple[Eye | None, Ey
             white[c], opened[c] = _run_up(is_white) / len(band), _run_up(is_white | is_iris) / len(band)
         out.append(EyeAtRest(white, *lines, skin_below, lashes, _steady(opened)))
     pasts = [past_corners(image, points[list(lid[0]), :2], points[list(lid[1]), :2]) for lid in LIDS]
-    return tuple(rest._replace(past=past, past_below=below)  # type: ignore[return-value]
-                 for rest, (past, below) in zip(out, pasts, strict=True))
+    lines = [inner_lash_line(image, points[list(lid[0]), :2], points[list(lid[1]), :2]) for lid in LIDS]
+    return tuple(rest._replace(past=past, past_below=below, inner_line=line)  # type: ignore[return-value]
+                 for rest, (past, below), line in zip(out, pasts, lines, strict=True))
 
 
 def _run_up(found: np.ndarray) -> int:

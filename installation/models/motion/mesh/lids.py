@@ -13,6 +13,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .eye_reach import Reach
+from .lid_corners import CORNER_FADE, INNER_FADE, INNER_LINE_SHARE, INNER_ROWS
 from .lid_rest import LIDS, EyeAtRest, lid_whites
 from .outlines import curve_through
 
@@ -156,6 +157,13 @@ class _Eye:
         self.skin_end = np.minimum(self.skin_end, self.mesh_margin - self.opening * (self.mesh_margin - self.top))
         self._open_corners(shape, rest, float(right - left))
         self._beside_nose(dst, lid, origin)
+        # (1, w): 1 on the inner corner's half where the picture's upper-lid line runs into that
+        # corner (lid_corners.inner_lash_line), painted over as the lid closes; None: nowhere.
+        self.inner_line = None
+        if rest is not None and rest.inner_line >= INNER_LINE_SHARE:
+            columns = np.arange(self.x0, self.x1, dtype=np.float32)
+            inner_half = (columns > 0.5 * (self.corners[0] + self.corners[1])) == (float(up[-1, 0]) > float(up[0, 0]))
+            self.inner_line = inner_half.astype(np.float32)[None, :]
 
     def _beside_nose(self, dst: np.ndarray, lid: tuple, origin: np.ndarray) -> None:
         """How much of each pixel lies in sight past the nose's outline (see OUTLINE_PAST)."""
@@ -299,7 +307,7 @@ def _lower_lid(map_y: np.ndarray, eye: _Eye, closing: float, covers: list) -> No
     source = top + t * (margin - top)  # where the lid skin at this pixel came from
     inside = (yy >= top) & (yy <= new_margin)
     # Fade the effect towards the eye corners, where upper and lower lids meet.
-    corner = _clip(eye.from_corner / 0.12, 0.0, 1.0)
+    corner = _clip(eye.from_corner / CORNER_FADE, 0.0, 1.0)
     eye.add(map_y, np.where(inside, (source - yy) * corner, 0.0))
     # The painted lid takes over a little above the old margin, so no seam shows where
     # the stretched lid ends. Where the mesh's crease hugs the lashes (a lid band of a few
@@ -346,6 +354,11 @@ def _lower_lid(map_y: np.ndarray, eye: _Eye, closing: float, covers: list) -> No
     fade = fade * fade * (3.0 - 2.0 * fade)
     covered = (_clip((yy - start) / ramp, 0.0, 1.0) * np.where(yy <= new_margin, 1.0, below)
                * np.maximum(corner, white) * fade)
+    if eye.inner_line is not None:  # the picture's upper-lid line into the inner corner (lid_corners.INNER_ROWS)
+        # (above the closed lid's lash line: painted on to the corner, that ended there blunt)
+        around = _clip(np.minimum(INNER_ROWS + 1.0 - np.abs(yy - eye.mesh_margin), new_margin - 1.0 - yy), 0.0, 1.0)
+        narrow = _clip(eye.from_corner / INNER_FADE, 0.0, 1.0)
+        covered = np.maximum(covered, coming_down * fade * eye.inner_line * narrow * around)
     # The picture's dark line through the crease is softened as the lid comes down.
     # (What of it lies under the crease was stretched down with the lid.)
     line_end = top - np.minimum(eye.line_bottom, 0.0) * (new_margin - top) / np.maximum(margin - top, 1.0)
