@@ -258,7 +258,9 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
     # (On a high-key picture, the opening's darks, the tongue's too, lifted into its own range.)
     lift = accent_lift(pal, dark_and_light[0])
     if lift is not None:
-        shown, filled = (1.0, 1.0) if rig.own_teeth else (max(upper_shown, lower_shown), upper_band + lower_band)
+        # (Her own teeth fill what she parted at rest: a yawn opened far wider is no grin.)
+        shown, filled = ((1.0, rest_gap / gap) if rig.own_teeth
+                         else (max(upper_shown, lower_shown), upper_band + lower_band))
         lift = teeth_corners_kept(lift, u, shown, filled)
     lifted = lift.apply if lift is not None else (lambda tones: tones)
     colour, floor = cavity_colours(pal, u, v, height, gap, throat, dark_and_light[0], thin_for, toothless, lift)
