@@ -51,17 +51,17 @@ THIN_OPENING = (0.015, 0.04)
 # A high-key picture (a pastel miniature on ivory, an encaustic panel, a watercolour) has no
 # black: its darkest accents near the face (`Palette.accents`: pupils, nostrils, the lip line)
 # are a mid tone. Its opening, painted in the picture's darks and shaded under the upper lip
-# and at the corners, was a flat near-black hole 0.3 as light as those accents (on nine made
-# high-key paintings: 40-50 levels of 255 where their darkest was 111-157), cut in the picture.
+# and at the corners, was a flat near-black hole 0.26-0.37 as light as those accents (on eleven
+# made high-key sitters: 35-52 levels of 255 where their darkest was 111-157), cut in the picture.
 # So the opening's tones are lifted until its darkest is as light as the picture's darkest
 # accent, at most ACCENT_MOST of the lips' lightness (lighter, the opening no longer reads as
 # one), the lift falling to nothing at the lips' own lightness (its shading is kept, its
 # range pressed up). Only where the opening is darker than the picture's accents by
 # ACCENTS_FROM of the way from the opening's darkest to the face's middle tone (wholly from
-# the second): photographs and paintings with near-black accents (their accents 0.0-0.24 of
-# that way above the opening: the shared pairs, Thoreau, a Raphael, two Sargents, a
-# Bouguereau, the Mona Lisa, three photographs) are painted as before, pixel for pixel; the
-# made high-key paintings stand 0.55-0.72 of the way.
+# the second): photographs and paintings with near-black accents (their accents at most 0.24
+# of that way above the opening: the shared pairs, Thoreau, a Raphael, a second Sargent, a
+# Bouguereau, the Mona Lisa, a Vermeer, six more photographs) are painted as before, pixel for
+# pixel; the made high-key sitters stand 0.60-0.72 of the way.
 ACCENTS_FROM = (0.3, 0.45)
 ACCENT_MOST = 0.5
 # ...but not at the corners of an opening with teeth in it (`teeth_corners_kept`): wholly from
