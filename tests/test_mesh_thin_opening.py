@@ -43,7 +43,10 @@ def test_a_painting_barely_parted_shows_its_own_lip_line_not_a_dark_bar(stack, s
     assert thin > 0.8 * own_line  # its own shade, not a black bar (was 0.42 of it)
     assert thin < lip - 0.1 * lip  # and still a line between the lips
     wide_out, wide_dst, _ = _opened(animator, NO_TEETH, share=0.06)
-    assert _darkest_across(wide_out, wide_dst, 0.0) < 0.5 * own_line  # a wide mouth stays dark
+    # A wide mouth stays darker than the line. (No more than that: this painting is high-key, its
+    # darkest accents a mid tone, and a wide opening's darkest is lifted into its own range,
+    # cavity.ACCENTS_FROM; 0.9 of its lip line here, where it had been 0.4, a hole.)
+    assert _darkest_across(wide_out, wide_dst, 0.0) < min(thin, own_line) - 0.03 * lip
 
 
 def test_a_thin_opening_fades_towards_the_corners_not_a_bar_with_blunt_ends(stack, sitter):

@@ -9,6 +9,8 @@ picture has it in its darks, measured once per picture.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+
 import cv2
 import numpy as np
 
@@ -46,6 +48,28 @@ CORNER_SHADE = 0.4
 # rest, 0.01-0.02 face heights, gave paintings a near-black bar, flat to blunt ends, where
 # their own lip line is a soft brown shade 2-4 times as light.) Never darker than the cavity.
 THIN_OPENING = (0.015, 0.04)
+# A high-key picture (a pastel miniature on ivory, an encaustic panel, a watercolour) has no
+# black: its darkest accents near the face (`Palette.accents`: pupils, nostrils, the lip line)
+# are a mid tone. Its opening, painted in the picture's darks and shaded under the upper lip
+# and at the corners, was a flat near-black hole 0.26-0.37 as light as those accents (on eleven
+# made high-key sitters: 35-52 levels of 255 where their darkest was 111-157), cut in the picture.
+# So the opening's tones are lifted until its darkest is as light as the picture's darkest
+# accent, at most ACCENT_MOST of the lips' lightness (lighter, the opening no longer reads as
+# one), the lift falling to nothing at the lips' own lightness (its shading is kept, its
+# range pressed up). Only where the opening is darker than the picture's accents by
+# ACCENTS_FROM of the way from the opening's darkest to the face's middle tone (wholly from
+# the second): photographs and paintings with near-black accents (their accents at most 0.24
+# of that way above the opening: the shared pairs, Thoreau, a Raphael, a second Sargent, a
+# Bouguereau, the Mona Lisa, a Vermeer, six more photographs) are painted as before, pixel for
+# pixel; the made high-key sitters stand 0.60-0.72 of the way.
+ACCENTS_FROM = (0.3, 0.45)
+ACCENT_MOST = 0.5
+# ...but not at the corners of an opening with teeth in it (`teeth_corners_kept`): wholly from
+# TEETH_CORNERS[1] of the half width, not at all within TEETH_CORNERS[0].
+TEETH_CORNERS = (0.5, 0.8)
+# Teeth filling this much of the opening (from the first, wholly from the second) make it a grin;
+# a yawn's sliver of lower teeth (0.01-0.08 of the opening on the expressions driver) does not.
+GRIN = (0.2, 0.5)
 
 
 # The grain over the cavity (`grain_in_darks`) is measured once per portrait and grain, kept on
@@ -79,9 +103,70 @@ def grain_in_darks(rig: PortraitRig, grain: np.ndarray) -> float:
     return share
 
 
+@dataclass(frozen=True)
+class AccentLift:
+    """The opening's tones lifted (ACCENTS_FROM): `lowest` to `target`, falling to no lift at
+    `top`; `where`: how much, per pixel of the opening (`teeth_corners_kept`)."""
+
+    lowest: float
+    target: float
+    top: float
+    where: np.ndarray | float = 1.0
+
+    def apply(self, colour: np.ndarray) -> np.ndarray:
+        """`colour` (RGB float32, any shape) with its darker tones lifted, each kept in its hue."""
+        light = colour @ LUMA
+        raised = (self.target - self.lowest) * np.clip((self.top - light) / (self.top - self.lowest), 0.0, 1.0)
+        raised *= self.where
+        return colour * ((light + raised) / np.maximum(light, 1.0))[..., None]
+
+
+def _deep(pal: Palette, darkest: Passage | None) -> np.ndarray:
+    """The cavity's deepest colour: the palette's, no darker than the picture's darkest passage
+    (up to DEEP_UNDER_LIPS of the lips' lightness)."""
+    deep = np.asarray(pal.cavity, np.float32)
+    if darkest is not None:
+        deep_light = float(deep @ LUMA)
+        wanted = min(darkest.floor, DEEP_UNDER_LIPS * float(pal.lip @ LUMA))
+        if wanted > deep_light:
+            deep = deep * (wanted / max(deep_light, 1.0))
+    return deep
+
+
+def accent_lift(pal: Palette, darkest: Passage | None) -> AccentLift | None:
+    """How a high-key picture's opening is lifted into its own range of values (ACCENTS_FROM);
+    None where it is not (a picture with near-black accents: painted as before)."""
+    if pal.accents is None:
+        return None
+    accent, middle = pal.accents
+    lip_light = float(pal.lip @ LUMA)
+    # The opening's darkest: the deep colour in the upper lip's shadow at a corner.
+    lowest = float(_deep(pal, darkest) @ LUMA) * (1.0 - UPPER_LIP_SHADOW[0]) * (1.0 - CORNER_SHADE)
+    below = (accent - lowest) / max(middle - lowest, 1.0)
+    acting = float(np.clip((below - ACCENTS_FROM[0]) / (ACCENTS_FROM[1] - ACCENTS_FROM[0]), 0.0, 1.0))
+    target = lowest + (min(accent, ACCENT_MOST * lip_light) - lowest) * acting
+    if acting <= 0.0 or target <= lowest + 0.5 or lip_light <= target:
+        return None
+    return AccentLift(lowest, target, lip_light)
+
+
+def teeth_corners_kept(lift: AccentLift, u: np.ndarray, shown: float, filled: float) -> AccentLift:
+    """`lift` kept off the opening's corners (`u`: 0 in the middle, 1 at the corners) in a grin:
+    as far as teeth are painted (`shown`, 0-1) and fill the opening (`filled`: their bands' share
+    of it, GRIN). The dark round a grin's teeth at its corners is what shows the smile's width
+    (lifted there too, the face mesh read the made high-key sitters' smiles narrower: smile
+    amplitude 0.98 -> 0.85 over four of them and the three shared drivers)."""
+    teeth = shown * float(np.clip((filled - GRIN[0]) / (GRIN[1] - GRIN[0]), 0.0, 1.0))
+    if teeth <= 0.0:
+        return lift
+    corners = np.clip((u[:1] - TEETH_CORNERS[0]) / (TEETH_CORNERS[1] - TEETH_CORNERS[0]), 0.0, 1.0)
+    return replace(lift, where=(1.0 - teeth * corners).astype(np.float32))
+
+
 def cavity_colours(pal: Palette, u: np.ndarray, v: np.ndarray, height: np.ndarray, gap: float,
                    throat: np.ndarray | None = None, darkest: Passage | None = None,
-                   face_height: float = 0.0, toothless: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+                   face_height: float = 0.0, toothless: float = 1.0,
+                   lift: AccentLift | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The cavity, lit from above and in front as faces are: its deepest colour (the
     palette's: the picture's own darkest tones in the hue of its lip line) high up, in
     the shadow of the upper lip and teeth, lighter and redder down towards the floor of
@@ -95,13 +180,9 @@ def cavity_colours(pal: Palette, u: np.ndarray, v: np.ndarray, height: np.ndarra
     are its ink, a black no passage of the drawing has; a painting's, a black its warm
     shadows never reach), up to DEEP_UNDER_LIPS of the lips' lightness. `face_height` (pixels):
     where the opening is thin for that face (THIN_OPENING), the picture's own lip line, as far
-    as no teeth are painted in it (`toothless`, 0-1)."""
-    deep = np.asarray(pal.cavity, np.float32)
-    if darkest is not None:
-        deep_light = float(deep @ LUMA)
-        wanted = min(darkest.floor, DEEP_UNDER_LIPS * float(pal.lip @ LUMA))
-        if wanted > deep_light:
-            deep = deep * (wanted / max(deep_light, 1.0))
+    as no teeth are painted in it (`toothless`, 0-1). `lift` (`accent_lift`): a high-key
+    picture's, laid on the cavity."""
+    deep = _deep(pal, darkest)
     floor = 0.5 * (deep * CAVITY_FLOOR + pal.lip * FLOOR_UNDER_LIPS)
     # The floor as light as FLOOR_UNDER_LIPS of the lips, and clearly lighter than the deep
     # colour (FLOOR_OVER_DEEP) within FLOOR_MOST of the lips: half-way from the deep colour,
@@ -125,6 +206,8 @@ def cavity_colours(pal: Palette, u: np.ndarray, v: np.ndarray, height: np.ndarra
         depth *= 1.0 - throat
     colour = deep * light[..., None]
     colour += (floor - deep).astype(np.float32) * depth[..., None]
+    if lift is not None:
+        colour = lift.apply(colour)  # (the floor returned stays as it was: the tongue's light is read from it)
     return _thin_in_lip_line(colour, pal, height, gap, face_height, toothless), floor.astype(np.float32)
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from .cavity import THIN_OPENING, cavity_colours, grain_in_darks
+from .cavity import THIN_OPENING, accent_lift, cavity_colours, grain_in_darks, teeth_corners_kept
 from .enamel import biting_edge, lower_lip_line, tooth_light
 from .halftone import HalftoneScreen
 from .named_points import INNER_LIPS, LOWER_INNER_LIP, UPPER_INNER_LIP
@@ -255,19 +255,27 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
                                 for band in (upper_band, lower_band))
     toothless = 0.0 if rig.own_teeth else 1.0 - max(upper_shown, lower_shown)
     thin_for = rig.face_height if toothless > 0.0 and gap < THIN_OPENING[1] * rig.face_height else 0.0
-    colour, floor = cavity_colours(pal, u, v, height, gap, throat, dark_and_light[0], thin_for, toothless)
+    # (On a high-key picture, the opening's darks, the tongue's too, lifted into its own range.)
+    lift = accent_lift(pal, dark_and_light[0])
+    if lift is not None:
+        # (Her own teeth fill what she parted at rest: a yawn opened far wider is no grin.)
+        shown, filled = ((1.0, rest_gap / gap) if rig.own_teeth
+                         else (max(upper_shown, lower_shown), upper_band + lower_band))
+        lift = teeth_corners_kept(lift, u, shown, filled)
+    lifted = lift.apply if lift is not None else (lambda tones: tones)
+    colour, floor = cavity_colours(pal, u, v, height, gap, throat, dark_and_light[0], thin_for, toothless, lift)
     cavity = colour.copy()  # (what shows between the lower teeth and the lip: `lower_lip_line`)
     if tongue_band is not None:
         # The tongue lies behind the teeth: painted first, the teeth over it.
         cover, shade = tongue_layer(u, v, tongue_band, gap, half)
-        colour = colour + (pal.tongue_in_shade * shade[..., None] - colour) * (cover * strength)[..., None]
+        colour = colour + (lifted(pal.tongue_in_shade * shade[..., None]) - colour) * (cover * strength)[..., None]
     elif grow > 0.0:
         hue = np.asarray(pal.tongue_in_shade, np.float32)
         light = min(TONGUE_BACK_LIGHT * float(floor @ LUMA), TONGUE_BACK_MOST * float(pal.lip @ LUMA))
         tongue = hue * (light / max(float(hue @ LUMA), 1.0))
         # It lightens the floor only: in front of it, its shaded sides are no darker than the
         # floor they hide (darker, they made the opening's lower corners a hole's black).
-        colour = colour + np.maximum(tongue * lit[..., None] - colour, 0.0) * (back * grow)[..., None]
+        colour = colour + np.maximum(lifted(tongue * lit[..., None]) - colour, 0.0) * (back * grow)[..., None]
     lining = float(np.clip(teeth_shown[4], 0.0, 1.0)) if teeth_shown is not None and len(teeth_shown) > 4 else 0.0
     # (Under her own upper teeth a smile's lower row stands on the lip's inside: `_below_own_teeth`.)
     standing = lining if rig.own_teeth and lower_band > lining > 0.0 else 0.0

@@ -39,6 +39,10 @@ class Palette:
     # The shade the picture gives the line where its lips meet (`_mouth_line`, in a print's
     # tone): what a painter puts between lips barely parted (cavity.py, THIN_OPENING).
     line: np.ndarray | None = None
+    # The lightness of the picture's own darkest accents near the face (pupils, nostrils, the
+    # lip line: `_accents`) and of the face's middle tone: how dark the picture lets a dark be
+    # (cavity.accent_lift).
+    accents: tuple[float, float] | None = None
 
 
 class Readings:
@@ -71,6 +75,7 @@ TEETH_SHADE_AT = 0.6  # the teeth's shaded colour is read at this share of their
 CAVITY_DARKS = 0.6
 CAVITY_LIP_SHARE = (0.18, 0.45)
 CAVITY_SATURATION = 0.75
+ACCENT_SMOOTH = 0.7  # pixels (a Gaussian's sigma): the face's darkest accents are read through it
 
 
 def _sclera(image: np.ndarray, eyes: tuple[Eye, Eye]) -> np.ndarray | None:
@@ -129,7 +134,7 @@ def read_palette(image: np.ndarray, mesh: np.ndarray, eyes: tuple[Eye, Eye] = ()
     # in a print's tone.
     eyes_at = tuple(mesh[list(eye), :2] for eye in (LEFT_EYE_OPENING, RIGHT_EYE_OPENING))
     teeth_in_shade = tone.follow(in_shade(teeth, image, mesh[list(FACE_OVAL), :2], eyes_at, TEETH_SHADE_AT), share)
-    return Palette(lip, skin, cavity, teeth, tongue, shaded, teeth_in_shade, line)
+    return Palette(lip, skin, cavity, teeth, tongue, shaded, teeth_in_shade, line, _accents(image, mesh))
 
 
 def _in_the_mouths_shade(tongue: np.ndarray, cavity: np.ndarray, darks: float) -> np.ndarray:
@@ -178,6 +183,23 @@ def _face_darks(image: np.ndarray, mesh: np.ndarray) -> float:
         cv2.fillPoly(mask, [np.round(mesh[list(eye), :2] - (x0, y0)).astype(np.int32)], 0)
     light = crop[mask > 0].astype(np.float32) @ LUMA
     return float(np.percentile(light, 3)) if len(light) else 0.0
+
+
+def _accents(image: np.ndarray, mesh: np.ndarray) -> tuple[float, float]:
+    """The lightness of the face's darkest accents (the 1st percentile inside the face mesh's
+    hull, eyes in: the pupils, the nostrils, the lip line, read over ACCENT_SMOOTH so that one
+    dark pixel of grain or a speck is no accent) and of its middle tone (the median there)."""
+    hull = cv2.convexHull(np.round(mesh[:, :2]).astype(np.int32))
+    x0, y0 = np.maximum(hull.reshape(-1, 2).min(0), 0)
+    x1, y1 = hull.reshape(-1, 2).max(0) + 1
+    crop = np.ascontiguousarray(image[y0:y1, x0:x1, :3])
+    if crop.size == 0:
+        return 0.0, 0.0
+    mask = np.zeros(crop.shape[:2], np.uint8)
+    cv2.fillConvexPoly(mask, hull - (x0, y0), 1)
+    light = cv2.GaussianBlur(cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY).astype(np.float32), (0, 0), ACCENT_SMOOTH)
+    inside = light[mask > 0]
+    return float(np.percentile(inside, 1)), float(np.median(inside))
 
 
 def _cavity(line: np.ndarray, lip: np.ndarray, darks: float) -> np.ndarray:
