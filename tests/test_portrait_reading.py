@@ -63,6 +63,39 @@ def test_a_halftone_printed_over_the_face_is_still_a_screen():
     assert picture_grain(printed, _cheeks(printed.shape[:2]))[1]
 
 
+def _hatched(seed: int, angle: float, spacing: float, wander: float) -> np.ndarray:
+    """A drawing hatched in one direction (`angle`, radians) over a softly lit face: lines about
+    `spacing` px apart, each gap `wander` of it wider or narrower at random (laid by hand), each
+    line as thick as the tone there is dark."""
+    rng = np.random.default_rng(seed)
+    yy, xx = np.mgrid[0:240, 0:200].astype(np.float32)
+    darkness = 0.45 + 0.2 * np.sin(xx / 45) * np.cos(yy / 60)
+    across = xx * np.cos(angle) + yy * np.sin(angle)
+    across -= across.min()
+    lines = np.cumsum(spacing * rng.uniform(1 - wander, 1 + wander, int(across.max() / spacing * 2) + 4))
+    nearest = np.interp(across, lines, np.arange(len(lines)))
+    off_line = np.abs(nearest - np.round(nearest)) * spacing
+    ink = np.clip(darkness * spacing * 0.6 - off_line + 0.5, 0, 1)
+    return np.clip(240 - 210 * ink, 0, 255).astype(np.uint8)[..., None].repeat(3, 2)
+
+
+def test_hatching_is_a_drawing_not_a_halftone_screen():
+    """A hatched drawing's lines are a few sharp peaks in its spectrum too: taken for a book's
+    screen, its closed lids were printed as a halftone's and missed the drawing's path
+    (lid_drawn.py). A screen is a grid of dots: peaks in two directions, at its period."""
+    from .test_mesh_expression import _halftone
+
+    for seed, angle, spacing, wander in ((0, 0.5, 4.0, 0.1), (1, 0.9, 5.0, 0.15), (2, 1.2, 6.0, 0.25)):
+        picture = _hatched(seed, angle, spacing, wander)
+        assert not picture_grain(picture, _cheeks(picture.shape[:2]))[1], (seed, angle, spacing, wander)
+    # A print screened twice (a book's halftone copied from another's): its peaks split, still a screen.
+    yy, xx = np.mgrid[0:240, 0:200].astype(np.float32)
+    tone = 0.55 + 0.15 * np.sin(xx / 40) * np.cos(yy / 55)
+    for period in (5.3, 6.0):
+        twice = _halftone(tone, 5.0).astype(np.float32) * _halftone(tone, period).astype(np.float32) / 235.0
+        assert picture_grain(np.clip(twice, 0, 255).astype(np.uint8), _cheeks(tone.shape))[1], period
+
+
 def test_the_book_halftones_among_the_cc0_faces_are_still_screens(stack):
     from installation.models.motion.mesh import MeshAnimator
 

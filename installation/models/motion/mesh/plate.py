@@ -89,6 +89,28 @@ SCREEN_PEAK = 0.35  # a frequency is part of the screen from this share of the s
 # for a halftone until this was asked: her whole face rippled as it moved, the page's
 # "dots" held still under it).
 SCREEN_IN_STEP = 0.3
+# ...and it is a grid of dots, not lines. A hatched drawing's strokes, laid in one direction a
+# few pixels apart, are a few sharp peaks too (15 of 40 hatched copies of development portraits
+# were taken for halftones, and their closed lids missed the drawing's path, lid_drawn.py). A
+# dot screen is a lattice: its strongest peak has a partner as far from the centre (within
+# GRID_RADIUS) in another direction (GRID_TURN or more away: 90 degrees on a square screen,
+# less where a scan was stretched), at least GRID_PARTNER as strong. And along its direction
+# its peaks lie at the screen's period and its harmonics (within GRID_RADIUS_ON), or, where a
+# print was screened twice and its peaks split, the partner's direction holds as many peaks
+# (GRID_ALIKE). Hand-laid hatching has one direction per layer, at spacings that wander: its
+# peaks along the strongest direction spread over many radii, and no other direction has
+# their like. Measured (tools in the branch's notes): 61 made halftones (periods 3.5-8 px,
+# angles 0-75 degrees) and the 30 book halftones found among 128 oldpics faces: partner
+# 0.24-1.0, and off the harmonics none of the peaks' power but for 4 split screens (0.31-0.48
+# off, 0.92-1.48 alike); the 15 hatched copies: partner 0.02-0.52, 0.36-0.71 off, 0.04 alike
+# at most.
+GRID_TURN = np.radians(20.0)
+GRID_RADIUS = 0.15
+GRID_PARTNER = 0.12
+GRID_ALONG = np.radians(5.0)
+GRID_RADIUS_ON = 0.05
+GRID_OFF_HARMONICS = 0.1
+GRID_ALIKE = 0.5
 
 
 def halftone_screen(detail: np.ndarray, where: np.ndarray) -> np.ndarray | None:
@@ -108,6 +130,8 @@ def halftone_screen(detail: np.ndarray, where: np.ndarray) -> np.ndarray | None:
     peaks = cv2.dilate(peaks.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
     if peaks.sum() > SCREEN_BINS * power.size:
         return None
+    if not _dot_grid(power, peaks, fx, fy):
+        return None
     screen = np.fft.irfft2(np.where(peaks, spectrum, 0), s=(h, w)).astype(np.float32)
     on_face, face_detail = screen[where].astype(np.float64), detail[where].astype(np.float64)
     energy, face_energy = float((on_face ** 2).sum()), float((face_detail ** 2).sum())
@@ -120,6 +144,31 @@ def halftone_screen(detail: np.ndarray, where: np.ndarray) -> np.ndarray | None:
     # and its own share is given back, frequency by frequency.
     kept = 1.0 - np.exp(-2.0 * (np.pi * DETAIL_SIGMA) ** 2 * (fx ** 2 + fy ** 2))
     return np.fft.irfft2(np.where(peaks, spectrum / np.maximum(kept, 0.05), 0), s=(h, w)).astype(np.float32)
+
+
+def _dot_grid(power: np.ndarray, peaks: np.ndarray, fx: np.ndarray, fy: np.ndarray) -> bool:
+    """Whether the spectrum's peaks (`power`, rfft2's half plane with the picture's shapes taken
+    out; `peaks`, its strongest bins) are a lattice of dots (see GRID_TURN), not hatching's lines."""
+    radius = np.hypot(fx, fy)
+    direction = np.arctan2(fy, fx)
+
+    def turned_from(at: tuple) -> np.ndarray:
+        """How far each bin's direction turns from bin `at`'s (half a turn apart they are one:
+        the half plane holds each peak once)."""
+        return np.abs((direction - direction[at] + np.pi / 2) % np.pi - np.pi / 2)
+
+    strongest = np.unravel_index(int(np.argmax(power)), power.shape)
+    turn = turned_from(strongest)
+    partner = np.where((turn >= GRID_TURN) & (np.abs(radius / radius[strongest] - 1.0) < GRID_RADIUS), power, 0.0)
+    if float(partner.max()) < GRID_PARTNER * float(power[strongest]):
+        return False
+    along = peaks & (turn < GRID_ALONG)
+    harmonic = np.maximum(np.round(radius / radius[strongest]), 1.0)
+    off = along & (np.abs(radius / (harmonic * radius[strongest]) - 1.0) > GRID_RADIUS_ON)
+    if float(power[off].sum()) <= GRID_OFF_HARMONICS * float(power[along].sum()):
+        return True
+    across = peaks & (turned_from(np.unravel_index(int(np.argmax(partner)), power.shape)) < GRID_ALONG)
+    return float(power[across].sum()) >= GRID_ALIKE * float(power[along].sum())
 
 
 def clean_plate(region: np.ndarray, person: np.ndarray, face_height: float, seed: int = 0) -> np.ndarray:
