@@ -81,19 +81,30 @@ def _hatched(seed: int, angle: float, spacing: float, wander: float) -> np.ndarr
 
 def test_hatching_is_a_drawing_not_a_halftone_screen():
     """A hatched drawing's lines are a few sharp peaks in its spectrum too: taken for a book's
-    screen, its closed lids were printed as a halftone's and missed the drawing's path
-    (lid_drawn.py). A screen is a grid of dots: peaks in two directions, at its period."""
+    screen, its strokes were smeared as dots held on the page while the face moved, and its
+    closed lids were printed as a halftone's and missed the drawing's path (lid_drawn.py). A
+    screen over a face is a grid of dots: peaks in two directions, at its period."""
+    from installation.models.motion.mesh.warp import skin_grain
+
     from .test_mesh_expression import _halftone
 
+    class Rig:  # what skin_grain reads of a portrait's rig: its picture, and the cheeks' middles
+        region, face_height = (0, 0, 200, 240), 300.0
+        points = np.zeros((468, 2))
+        points[50], points[280] = (60, 70), (140, 70)
+
     for seed, angle, spacing, wander in ((0, 0.5, 4.0, 0.1), (1, 0.9, 5.0, 0.15), (2, 1.2, 6.0, 0.25)):
-        picture = _hatched(seed, angle, spacing, wander)
-        assert not picture_grain(picture, _cheeks(picture.shape[:2]))[1], (seed, angle, spacing, wander)
+        Rig.image = _hatched(seed, angle, spacing, wander)
+        assert not skin_grain(Rig)[1], (seed, angle, spacing, wander)
+        # As a wall's regular stripes, lines still run on into the plate behind a moving head.
+        assert picture_grain(Rig.image, _cheeks(Rig.image.shape[:2]))[1]
     # A print screened twice (a book's halftone copied from another's): its peaks split, still a screen.
     yy, xx = np.mgrid[0:240, 0:200].astype(np.float32)
     tone = 0.55 + 0.15 * np.sin(xx / 40) * np.cos(yy / 55)
     for period in (5.3, 6.0):
         twice = _halftone(tone, 5.0).astype(np.float32) * _halftone(tone, period).astype(np.float32) / 235.0
-        assert picture_grain(np.clip(twice, 0, 255).astype(np.uint8), _cheeks(tone.shape))[1], period
+        Rig.image = np.clip(twice, 0, 255).astype(np.uint8)
+        assert skin_grain(Rig)[1], period
 
 
 def test_the_book_halftones_among_the_cc0_faces_are_still_screens(stack):

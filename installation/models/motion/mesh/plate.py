@@ -50,12 +50,15 @@ def grain_like(image: np.ndarray, where: np.ndarray, seed: int = 0) -> np.ndarra
     return picture_grain(image, where, seed)[0]
 
 
-def picture_grain(image: np.ndarray, where: np.ndarray, seed: int = 0) -> tuple[np.ndarray | None, bool]:
+def picture_grain(image: np.ndarray, where: np.ndarray, seed: int = 0,
+                  dots_only: bool = False) -> tuple[np.ndarray | None, bool]:
     """Texture (float32, the image's height and width) with the fine detail of `image` where
     `where` is true, as strong: film grain, paper or canvas, or a printed halftone screen.
     Anything painted in flat colour over a photograph reads as pasted on until it is given
     the same grain. None when there is too little of the image to measure, or no grain to
-    speak of. The flag says whether it is a halftone screen, in the picture's own phase."""
+    speak of. The flag says whether it is a halftone screen, in the picture's own phase.
+    `dots_only`: a screen must be a grid of dots (_dot_grid), as on a face, where lines are a
+    hatched drawing's; a wall's regular stripes still run on as its pattern."""
     if where.sum() <= 100:
         return None, False
     picture = image.astype(np.float32)
@@ -65,7 +68,7 @@ def picture_grain(image: np.ndarray, where: np.ndarray, seed: int = 0) -> tuple[
     strength = robust_spread(detail[where])
     if strength <= 0.5:
         return None, False
-    screen = halftone_screen(detail.mean(-1) if detail.ndim == 3 else detail, where)
+    screen = halftone_screen(detail.mean(-1) if detail.ndim == 3 else detail, where, dots_only)
     if screen is not None:
         return screen, True
     h, w = image.shape[:2]
@@ -89,7 +92,7 @@ SCREEN_PEAK = 0.35  # a frequency is part of the screen from this share of the s
 # for a halftone until this was asked: her whole face rippled as it moved, the page's
 # "dots" held still under it).
 SCREEN_IN_STEP = 0.3
-# ...and it is a grid of dots, not lines. A hatched drawing's strokes, laid in one direction a
+# ...and, over a face (`dots_only`), a grid of dots, not lines. A hatched drawing's strokes, laid in one direction a
 # few pixels apart, are a few sharp peaks too (15 of 40 hatched copies of development portraits
 # were taken for halftones, and their closed lids missed the drawing's path, lid_drawn.py). A
 # dot screen is a lattice: its strongest peak has a partner as far from the centre (within
@@ -103,7 +106,7 @@ SCREEN_IN_STEP = 0.3
 # angles 0-75 degrees) and the 30 book halftones found among 128 oldpics faces: partner
 # 0.24-1.0, and off the harmonics none of the peaks' power but for 4 split screens (0.31-0.48
 # off, 0.92-1.48 alike); the 15 hatched copies: partner 0.02-0.52, 0.36-0.71 off, 0.04 alike
-# at most.
+# at most. (A wall's regular stripes are no face's: the plate still carries them on.)
 GRID_TURN = np.radians(20.0)
 GRID_RADIUS = 0.15
 GRID_PARTNER = 0.12
@@ -113,11 +116,11 @@ GRID_OFF_HARMONICS = 0.1
 GRID_ALIKE = 0.5
 
 
-def halftone_screen(detail: np.ndarray, where: np.ndarray) -> np.ndarray | None:
+def halftone_screen(detail: np.ndarray, where: np.ndarray, dots_only: bool = False) -> np.ndarray | None:
     """The halftone screen in `detail` (a picture less its blur, float32), over the whole of
     it; None when the detail where `where` is true is not mostly a regular screen, in step
     with it (a striped shirt, a checked dress or a patterned wall beside the face is no
-    screen over the face)."""
+    screen over the face), or, `dots_only`, when it is lines, not a grid of dots (_dot_grid)."""
     h, w = detail.shape
     spectrum = np.fft.rfft2(detail)
     power = np.abs(spectrum)
@@ -130,7 +133,7 @@ def halftone_screen(detail: np.ndarray, where: np.ndarray) -> np.ndarray | None:
     peaks = cv2.dilate(peaks.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
     if peaks.sum() > SCREEN_BINS * power.size:
         return None
-    if not _dot_grid(power, peaks, fx, fy):
+    if dots_only and not _dot_grid(power, peaks, fx, fy):
         return None
     screen = np.fft.irfft2(np.where(peaks, spectrum, 0), s=(h, w)).astype(np.float32)
     on_face, face_detail = screen[where].astype(np.float64), detail[where].astype(np.float64)

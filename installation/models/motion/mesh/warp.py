@@ -72,7 +72,7 @@ def skin_grain(rig: PortraitRig) -> tuple[np.ndarray | None, bool]:
     for point in (50, 280):  # the middle of each cheek
         centre = np.round(rig.points[point, :2] - (x0, y0)).astype(int)
         cv2.circle(cheeks, (int(centre[0]), int(centre[1])), radius, 1, -1)
-    return picture_grain(rig.image[y0:y1, x0:x1], cheeks > 0, seed=1)
+    return picture_grain(rig.image[y0:y1, x0:x1], cheeks > 0, seed=1, dots_only=True)  # (hatching: a drawing)
 
 
 def _nose_bridge_square(rig: PortraitRig) -> tuple[int, int, int, int]:
