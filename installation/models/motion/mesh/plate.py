@@ -102,7 +102,7 @@ SCREEN_IN_STEP = 0.3
 # its harmonics (within GRID_RADIUS_ON), or, where a print was screened twice and its peaks
 # split, the partner's direction holds as many peaks (GRID_ALIKE). Hand-laid hatching has one
 # direction per layer, at spacings that wander: its peaks along the strongest direction spread
-# over many radii, and no other direction has their like. Measured (the branch's notes): 61
+# over many radii, and no other direction has their like. Measured (the branch's notes): 40
 # made halftones (periods 3.5-8 px, angles 0-75 degrees) and the 103 book halftones found among
 # 509 oldpics faces: partner 0.24-1.0, and off the harmonics none of the peaks' power but for
 # 4 split screens (0.31-0.48 off, 0.92-1.48 alike); the 15 hatched copies: partner 0.02-0.52,
