@@ -18,7 +18,7 @@ import cv2
 import numpy as np
 
 from installation.imaging import read_rgb
-from installation.models.motion.mesh.plate import picture_grain
+from installation.models.motion.mesh.plate import DOTS, LINES, picture_grain
 
 FACES = Path(__file__).parent / "data" / "faces-cc0"
 
@@ -60,7 +60,54 @@ def test_a_halftone_printed_over_the_face_is_still_a_screen():
 
     picture = _photograph_in_a_checked_dress(1.5, 8.0)
     printed = _halftone(picture[..., 0].astype(np.float32) / 255.0 * 0.8 + 0.1, period=5.0)
-    assert picture_grain(printed, _cheeks(printed.shape[:2]))[1]
+    assert picture_grain(printed, _cheeks(printed.shape[:2]))[1] == DOTS
+
+
+def _hatched(seed: int, angle: float, spacing: float, wander: float) -> np.ndarray:
+    """A drawing hatched in one direction (`angle`, radians) over a softly lit face: lines about
+    `spacing` px apart, each gap `wander` of it wider or narrower at random (laid by hand), each
+    line as thick as the tone there is dark."""
+    rng = np.random.default_rng(seed)
+    yy, xx = np.mgrid[0:240, 0:200].astype(np.float32)
+    darkness = 0.45 + 0.2 * np.sin(xx / 45) * np.cos(yy / 60)
+    across = xx * np.cos(angle) + yy * np.sin(angle)
+    across -= across.min()
+    lines = np.cumsum(spacing * rng.uniform(1 - wander, 1 + wander, int(across.max() / spacing * 2) + 4))
+    nearest = np.interp(across, lines, np.arange(len(lines)))
+    off_line = np.abs(nearest - np.round(nearest)) * spacing
+    ink = np.clip(darkness * spacing * 0.6 - off_line + 0.5, 0, 1)
+    return np.clip(240 - 210 * ink, 0, 255).astype(np.uint8)[..., None].repeat(3, 2)
+
+
+def test_hatching_is_a_drawing_not_a_halftone_screen():
+    """A hatched drawing's lines are a few sharp peaks in its spectrum too: taken for a book's
+    screen, its strokes were smeared as dots held on the page while the face moved, and its
+    closed lids were printed as a halftone's and missed the drawing's path (lid_drawn.py). A
+    book's screen is a grid of dots: peaks in two directions, at its period; lines are LINES."""
+    from installation.models.motion.mesh.warp import skin_grain
+
+    from .test_mesh_expression import _halftone
+
+    class Rig:  # what skin_grain reads of a portrait's rig: its picture, and the cheeks' middles
+        region, face_height = (0, 0, 200, 240), 300.0
+        points = np.zeros((468, 2))
+        points[50], points[280] = (60, 70), (140, 70)
+
+    for seed, angle, spacing, wander in ((0, 0.5, 4.0, 0.1), (1, 0.9, 5.0, 0.15), (2, 1.2, 6.0, 0.25)):
+        Rig.image = _hatched(seed, angle, spacing, wander)
+        texture, screen = skin_grain(Rig)
+        assert screen == LINES, (seed, angle, spacing, wander)  # not held on the page, nor a halftone's lids
+        # ... yet paint on it (an open mouth) is still printed in the drawing's own lines, in step with them.
+        grey = Rig.image[..., 0].astype(np.float32)
+        detail = grey - cv2.GaussianBlur(grey, (0, 0), 1.5)
+        assert np.corrcoef(texture.ravel(), detail.ravel())[0, 1] > 0.5
+    # A print screened twice (a book's halftone copied from another's): its peaks split, still a screen.
+    yy, xx = np.mgrid[0:240, 0:200].astype(np.float32)
+    tone = 0.55 + 0.15 * np.sin(xx / 40) * np.cos(yy / 55)
+    for period in (5.3, 6.0):
+        twice = _halftone(tone, 5.0).astype(np.float32) * _halftone(tone, period).astype(np.float32) / 235.0
+        Rig.image = np.clip(twice, 0, 255).astype(np.uint8)
+        assert skin_grain(Rig)[1] == DOTS, period
 
 
 def test_the_book_halftones_among_the_cc0_faces_are_still_screens(stack):
@@ -68,7 +115,7 @@ def test_the_book_halftones_among_the_cc0_faces_are_still_screens(stack):
 
     for name in ("face_man_89.jpg", "face_woman_109.jpg", "face_woman_140.jpg"):  # the weakest in step
         animator = MeshAnimator(read_rgb(FACES / name, max_side=900), stack)
-        assert animator.warper.screen is not None, name
+        assert animator.warper.page_screen is not None, name
 
 
 # A face mesh that is not on a face: `check` and `portrait inspect` said "OK" of a mesh on the

@@ -50,29 +50,31 @@ def grain_like(image: np.ndarray, where: np.ndarray, seed: int = 0) -> np.ndarra
     return picture_grain(image, where, seed)[0]
 
 
-def picture_grain(image: np.ndarray, where: np.ndarray, seed: int = 0) -> tuple[np.ndarray | None, bool]:
+def picture_grain(image: np.ndarray, where: np.ndarray, seed: int = 0) -> tuple[np.ndarray | None, str | None]:
     """Texture (float32, the image's height and width) with the fine detail of `image` where
     `where` is true, as strong: film grain, paper or canvas, or a printed halftone screen.
     Anything painted in flat colour over a photograph reads as pasted on until it is given
     the same grain. None when there is too little of the image to measure, or no grain to
-    speak of. The flag says whether it is a halftone screen, in the picture's own phase."""
+    speak of. Where it is a regular screen, in the picture's own phase, the second value says
+    which: DOTS (a book's halftone) or LINES (hatching, or a wall's stripes: _dot_grid); else None."""
     if where.sum() <= 100:
-        return None, False
+        return None, None
     picture = image.astype(np.float32)
     detail = picture - cv2.GaussianBlur(picture, (0, 0), DETAIL_SIGMA)
     # Robust spread: dust, scratches and moles are rare and strong, and a plain standard
     # deviation let them make the grain of an old scan's wall speckle like sand.
     strength = robust_spread(detail[where])
     if strength <= 0.5:
-        return None, False
-    screen = halftone_screen(detail.mean(-1) if detail.ndim == 3 else detail, where)
-    if screen is not None:
-        return screen, True
+        return None, None
+    found = halftone_screen(detail.mean(-1) if detail.ndim == 3 else detail, where)
+    if found is not None:
+        screen, dots = found
+        return screen, DOTS if dots else LINES
     h, w = image.shape[:2]
     noise = np.random.default_rng(seed).normal(0.0, 1.0, (h, w)).astype(np.float32)
     noise -= cv2.GaussianBlur(noise, (0, 0), DETAIL_SIGMA)
     noise *= strength / max(float(noise.std()), 1e-6)
-    return noise, False
+    return noise, None
 
 
 # A printed halftone (a book's reproduction of a photograph) is a regular screen of dots,
@@ -89,13 +91,39 @@ SCREEN_PEAK = 0.35  # a frequency is part of the screen from this share of the s
 # for a halftone until this was asked: her whole face rippled as it moved, the page's
 # "dots" held still under it).
 SCREEN_IN_STEP = 0.3
+# ...and a screen of DOTS is a grid of dots, not lines. A hatched drawing's strokes,
+# laid in one direction a few pixels apart, are a few sharp peaks too (15 of 40 hatched copies
+# of development portraits, 18 of 49 lighter pen-hatched ones, were taken for halftones: their
+# strokes were smeared as dots held on the page while the face moved, and their closed lids
+# missed the drawing's path, lid_drawn.py). A dot screen is a lattice: its strongest peak has
+# a partner as far from the centre (within GRID_RADIUS) in another direction (GRID_TURN or
+# more away: 90 degrees on a square screen, less where a scan was stretched), at least
+# GRID_PARTNER as strong. And along its direction its peaks lie at the screen's period and
+# its harmonics (within GRID_RADIUS_ON), or, where a print was screened twice and its peaks
+# split, the partner's direction holds as many peaks (GRID_ALIKE). Hand-laid hatching has one
+# direction per layer, at spacings that wander: its peaks along the strongest direction spread
+# over many radii, and no other direction has their like. Measured (the branch's notes): 40
+# made halftones (periods 3.5-8 px, angles 0-75 degrees) and the 103 book halftones found among
+# 509 oldpics faces: partner 0.24-1.0, and off the harmonics none of the peaks' power but for
+# 4 split screens (0.31-0.48 off, 0.92-1.48 alike); the 15 hatched copies: partner 0.02-0.52,
+# 0.36-0.71 off, 0.04 alike at most. LINES are still the picture's texture, in its phase: paint
+# is printed in them (an open mouth) and the plate carries a wall's stripes on behind a moving
+# head; only a book's DOTS are held on the page and print a closed lid (warp.py).
+DOTS, LINES = "dots", "lines"
+GRID_TURN = np.radians(20.0)
+GRID_RADIUS = 0.15
+GRID_PARTNER = 0.12
+GRID_ALONG = np.radians(5.0)
+GRID_RADIUS_ON = 0.05
+GRID_OFF_HARMONICS = 0.1
+GRID_ALIKE = 0.5
 
 
-def halftone_screen(detail: np.ndarray, where: np.ndarray) -> np.ndarray | None:
+def halftone_screen(detail: np.ndarray, where: np.ndarray) -> tuple[np.ndarray, bool] | None:
     """The halftone screen in `detail` (a picture less its blur, float32), over the whole of
-    it; None when the detail where `where` is true is not mostly a regular screen, in step
-    with it (a striped shirt, a checked dress or a patterned wall beside the face is no
-    screen over the face)."""
+    it, and whether it is a grid of dots (_dot_grid), not lines; None when the detail where
+    `where` is true is not mostly a regular screen, in step with it (a striped shirt, a
+    checked dress or a patterned wall beside the face is no screen over the face)."""
     h, w = detail.shape
     spectrum = np.fft.rfft2(detail)
     power = np.abs(spectrum)
@@ -119,7 +147,33 @@ def halftone_screen(detail: np.ndarray, where: np.ndarray) -> np.ndarray | None:
     # of a coarse screen than of fine grain (0.6 of the fundamentals of a screen 10 px apart),
     # and its own share is given back, frequency by frequency.
     kept = 1.0 - np.exp(-2.0 * (np.pi * DETAIL_SIGMA) ** 2 * (fx ** 2 + fy ** 2))
-    return np.fft.irfft2(np.where(peaks, spectrum / np.maximum(kept, 0.05), 0), s=(h, w)).astype(np.float32)
+    return (np.fft.irfft2(np.where(peaks, spectrum / np.maximum(kept, 0.05), 0), s=(h, w)).astype(np.float32),
+            _dot_grid(power, peaks, fx, fy))
+
+
+def _dot_grid(power: np.ndarray, peaks: np.ndarray, fx: np.ndarray, fy: np.ndarray) -> bool:
+    """Whether the spectrum's peaks (`power`, rfft2's half plane with the picture's shapes taken
+    out; `peaks`, its strongest bins) are a lattice of dots (see GRID_TURN), not hatching's lines."""
+    radius = np.hypot(fx, fy)
+    direction = np.arctan2(fy, fx)
+
+    def turned_from(at: tuple) -> np.ndarray:
+        """How far each bin's direction turns from bin `at`'s (half a turn apart they are one:
+        the half plane holds each peak once)."""
+        return np.abs((direction - direction[at] + np.pi / 2) % np.pi - np.pi / 2)
+
+    strongest = np.unravel_index(int(np.argmax(power)), power.shape)
+    turn = turned_from(strongest)
+    partner = np.where((turn >= GRID_TURN) & (np.abs(radius / radius[strongest] - 1.0) < GRID_RADIUS), power, 0.0)
+    if float(partner.max()) < GRID_PARTNER * float(power[strongest]):
+        return False
+    along = peaks & (turn < GRID_ALONG)
+    harmonic = np.maximum(np.round(radius / radius[strongest]), 1.0)
+    off = along & (np.abs(radius / (harmonic * radius[strongest]) - 1.0) > GRID_RADIUS_ON)
+    if float(power[off].sum()) <= GRID_OFF_HARMONICS * float(power[along].sum()):
+        return True
+    across = peaks & (turned_from(np.unravel_index(int(np.argmax(partner)), power.shape)) < GRID_ALONG)
+    return float(power[across].sum()) >= GRID_ALIKE * float(power[along].sum())
 
 
 def clean_plate(region: np.ndarray, person: np.ndarray, face_height: float, seed: int = 0) -> np.ndarray:

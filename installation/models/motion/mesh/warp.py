@@ -38,7 +38,7 @@ from .named_points import (
     UPPER_INNER_LIP,
     UPPER_OUTER_LIP,
 )
-from .plate import picture_grain
+from .plate import DOTS, picture_grain
 from .raster import affine_table, compiled_fill, fill_spans
 from .rig import PortraitRig
 from .sample import Sampler
@@ -63,9 +63,10 @@ KEPT_SEAMS = 3
 LIP_EDGE_INWARD = 0.3
 
 
-def skin_grain(rig: PortraitRig) -> tuple[np.ndarray | None, bool]:
+def skin_grain(rig: PortraitRig) -> tuple[np.ndarray | None, str | None]:
     """The grain of the sitter's cheeks over the region, for what is painted on the face, and
-    whether it is a printed halftone's screen."""
+    whether it is a regular screen: a printed halftone's dots or a hatching's lines
+    (plate.DOTS, plate.LINES), or neither (None)."""
     x0, y0, x1, y1 = rig.region
     cheeks = np.zeros((y1 - y0, x1 - x0), np.uint8)
     radius = max(2, int(0.07 * rig.face_height))
@@ -107,10 +108,14 @@ class MeshWarper:
         # own mask, moved the same way; the face is sampled cubic (sample.py).
         # A book's halftone: its dots stay on the page as the face moves (sample.py), and what
         # is painted is printed in them (a closed lid, an open mouth).
-        self.grain, is_screen = skin_grain(rig)
-        self.screen = HalftoneScreen(self.grain, rig.image[y0:y1, x0:x1]) if is_screen else None
+        self.grain, screen_kind = skin_grain(rig)
+        self.screen = HalftoneScreen(self.grain, rig.image[y0:y1, x0:x1]) if screen_kind else None
+        # A hatched drawing's regular lines print into the open mouth as a screen does, but are no
+        # book's dots: not held on the page as the face moves (its strokes smeared), and its closed
+        # lids are a drawing's (lid_drawn.py), not printed.
+        self.page_screen = self.screen if screen_kind == DOTS else None
         self.sampler = Sampler(rig.image, rig.region, rig.person, rig.face_height, _nose_bridge_square(rig),
-                               screen=self.screen)
+                               screen=self.page_screen)
         # Where numba is missing, numpy fills the same map (the same pixels, the same displacement).
         self._fill = compiled_fill() or fill_spans
         prepare_lids()  # the lids' compiled band reader, now rather than on the first blink
@@ -352,7 +357,7 @@ class MeshWarper:
         if depth is not None:
             self.folds.shade(region, np.column_stack([dst, depth]), map_x, map_y, (fx0, fy0, fx1, fy1), smile,
                              grey=self.sampler.monochrome)
-        paint_lids(region, self._lid_covers, self.blur, self.grain, self.screen, self.drawn)
+        paint_lids(region, self._lid_covers, self.blur, self.grain, self.page_screen, self.drawn)
         paint_mouth(region, dst - self.origin, self.rig, teeth, self.grain, self.mouth_blur, self.screen)
         return out
 
