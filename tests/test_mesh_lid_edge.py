@@ -122,3 +122,23 @@ def test_an_eye_the_pictures_top_edge_cuts_closes_where_the_picture_shows_it(sta
     below = (slice(0, 3 * eye[0].stop), eye[1])
     opened, shut = (animator.render(Motion(eye_open=(e, e))).astype(np.float32) @ LUMA for e in (1.0, 0.0))
     assert np.array_equal(opened[below], shut[below])
+
+
+def test_a_portrait_whose_mesh_reads_an_eye_with_crossed_lids_is_still_animated(stack):
+    """The face mesh can read a nearly shut eye with its lower margin above its upper one
+    (and the crease below it): an opening of negative height. Reading the crease's line
+    there took an empty run of rows and raised IndexError, so the portrait could not be
+    animated (a CC0 book photograph of a turbaned man looking down, face_man_102 of
+    kensanata/face's oldpics, did it)."""
+    from installation.models.motion.mesh.lid_rest import LIDS, lid_whites
+
+    image = cv2.cvtColor(cv2.imread(str(FACES / "face_man_120.jpg")), cv2.COLOR_BGR2RGB)
+    image = cv2.resize(image, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
+    points = portrait_faces(image, stack)[0].landmarks.copy()
+    upper, lower, _ = (list(ids) for ids in LIDS[0])
+    opening = points[lower[1:-1], 1].mean() - points[upper[1:-1], 1].mean()
+    # Cross the first eye's lids: its lower margin well above its upper one.
+    points[lower[1:-1], 1] -= 4.0 * opening
+    rests = lid_whites(image, points)
+    assert len(rests) == 2
+    assert all(np.isfinite(rest.white).all() for rest in rests)

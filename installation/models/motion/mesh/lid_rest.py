@@ -113,7 +113,9 @@ def lid_whites(image: np.ndarray, points: np.ndarray, eyes: tuple[Eye | None, Ey
                                 + [column(x, b + 2.0, b + 2.0 + reach) for x, b in zip(cols, bottom, strict=True)])
         white, opened = np.zeros(WHITE_SAMPLES, np.float32), np.zeros(WHITE_SAMPLES, np.float32)
         skin_below = np.full(WHITE_SAMPLES, np.inf, np.float32)
-        lines = _crease_lines(image, cols, top, margin, LINE_REACH * float(np.mean(bottom - margin)))
+        # (A mesh can read an eye shut with its lids crossed, the lower margin above the upper:
+        # an opening of no height, whose crease line is read no further than the crease.)
+        lines = _crease_lines(image, cols, top, margin, LINE_REACH * max(float(np.mean(bottom - margin)), 0.0))
         if len(opening) < 6 or len(around) < 6:
             out.append(EyeAtRest(white, *lines, skin_below, np.zeros_like(white), opened))
             continue
@@ -229,7 +231,7 @@ def _crease_lines(image: np.ndarray, cols: np.ndarray, top: np.ndarray, margin: 
     for c, (x, t, m) in enumerate(zip(cols, top, margin, strict=True)):
         first = int(np.floor(t - most))
         rows = np.arange(first, int(np.ceil(t + 0.5 * max(m - t, 0.0))) + 1)
-        if rows[0] < 0 or rows[-1] >= h:
+        if len(rows) == 0 or rows[0] < 0 or rows[-1] >= h:
             continue
         column = image[rows, x].astype(np.float32) @ LUMA
         skin = np.median(column[column >= np.median(column)])  # the lighter half: skin
