@@ -201,12 +201,9 @@ class _StuckCapture:
         type(self).open_now -= 1
 
 
-def test_stop_never_waits_on_a_camera_stuck_in_a_read_and_a_restart_opens_it_once():
-    """A scene's exit stops the camera on the render thread: a camera hung in its read froze
-    the screen there (the stop joined its thread for up to 2 s) at every scene change. The
-    stop now returns while the read still hangs; a start before the hung thread ends must
-    not open the device a second time, and once the read comes back the camera is live on
-    the one device, released when stopped for good."""
+def _stuck_device():
+    """A device whose reads hang after the first until the returned gate is set: the gate,
+    the captures opened on it so far, and the opener a Camera takes."""
     import threading
 
     gate = threading.Event()
@@ -218,6 +215,18 @@ def test_stop_never_waits_on_a_camera_stuck_in_a_read_and_a_restart_opens_it_onc
         return capture
 
     _StuckCapture.open_now = _StuckCapture.most_open = 0
+    return gate, opened, opener
+
+
+def test_stop_never_waits_on_a_camera_stuck_in_a_read_and_a_restart_opens_it_once():
+    """A scene's exit stops the camera on the render thread: a camera hung in its read froze
+    the screen there (the stop joined its thread for up to 2 s) at every scene change. The
+    stop now returns while the read still hangs; a start before the hung thread ends must
+    not open the device a second time, and once the read comes back the camera is live on
+    the one device, released when stopped for good."""
+    import threading
+
+    gate, opened, opener = _stuck_device()
     cam = Camera(0, opener=opener).start()
     try:
         assert _wait(lambda: opened and opened[0].reads >= 2)  # live once, now hung in a read
@@ -241,20 +250,11 @@ def test_the_next_scenes_camera_on_the_same_device_waits_for_the_hung_one_to_let
     """The portrait scene makes a new Camera at each entry. With the stop no longer waiting,
     the next entry's camera opened the device while the last one's thread still held it
     (hung in a read): it is opened once that thread lets it go, and nobody waits meanwhile."""
-    import threading
 
     import installation.inputs.camera as camera_mod
 
     monkeypatch.setattr(camera_mod, "STALL_S", 0.05)
-    gate = threading.Event()
-    opened = []
-
-    def opener(source, size):
-        capture = _StuckCapture(gate)
-        opened.append(capture)
-        return capture
-
-    _StuckCapture.open_now = _StuckCapture.most_open = 0
+    gate, opened, opener = _stuck_device()
     first = Camera(0, opener=opener).start()
     second = None
     try:

@@ -448,18 +448,24 @@ def _replace_keeping_size_and_time(film: Path) -> None:
     os.utime(film, ns=(before.st_atime_ns, before.st_mtime_ns))
 
 
-def test_the_sound_of_a_film_replaced_with_its_size_and_time_kept_is_the_new_films(tmp_path):
-    # A video scene starts its picture's decoder thread, then decodes the film's sound (a look
-    # that is not a showing of its own): the sound's look, often the first to reach the cache,
-    # took the edges the last showing had read, and the old cut's sound played over the new
-    # cut's picture.
+def _a_copied_stick_film(tmp_path):
+    """A 3 MiB film on a stick, its cache, and the copy it played from once."""
     stick = tmp_path / "stick"
     stick.mkdir()
     film = stick / "film.mp4"
     film.write_bytes(os.urandom(3 * 2**20 + 7))
     films = FilmCache(tmp_path / "cache", limit_bytes=2**30, keep_free_bytes=0, elsewhere=lambda path: True)
-    with films.staged(film):  # the first showing
+    with films.staged(film) as first:
         pass
+    return film, films, first
+
+
+def test_the_sound_of_a_film_replaced_with_its_size_and_time_kept_is_the_new_films(tmp_path):
+    # A video scene starts its picture's decoder thread, then decodes the film's sound (a look
+    # that is not a showing of its own): the sound's look, often the first to reach the cache,
+    # took the edges the last showing had read, and the old cut's sound played over the new
+    # cut's picture.
+    film, films, _ = _a_copied_stick_film(tmp_path)  # (its first showing)
     _replace_keeping_size_and_time(film)
     with films.staged(film, showing=False) as sound:  # the next showing's sound, looking first
         assert sound.read_bytes() == film.read_bytes(), "the old film's sound played over the new film"
@@ -476,13 +482,7 @@ def test_a_stick_failing_under_a_copied_film_plays_the_film_from_its_copy(tmp_pa
 
     from installation.media import film_room
 
-    stick = tmp_path / "stick"
-    stick.mkdir()
-    film = stick / "film.mp4"
-    film.write_bytes(os.urandom(3 * 2**20 + 7))
-    films = FilmCache(tmp_path / "cache", limit_bytes=2**30, keep_free_bytes=0, elsewhere=lambda path: True)
-    with films.staged(film) as first:
-        pass
+    film, films, first = _a_copied_stick_film(tmp_path)
 
     def failing(*args, **kwargs):
         raise OSError(errno.EIO, "Input/output error")
@@ -531,13 +531,7 @@ def test_a_stick_hung_in_a_read_delays_a_copied_films_showing_no_longer_than_the
 
     from installation.media import film_edges, film_room
 
-    stick = tmp_path / "stick"
-    stick.mkdir()
-    film = stick / "film.mp4"
-    film.write_bytes(os.urandom(3 * 2**20 + 7))
-    films = FilmCache(tmp_path / "cache", limit_bytes=2**30, keep_free_bytes=0, elsewhere=lambda path: True)
-    with films.staged(film) as first:
-        pass
+    film, films, first = _a_copied_stick_film(tmp_path)
     answer = threading.Event()  # the stick answers only when the test ends
 
     def hung(film, size):
