@@ -152,6 +152,9 @@ class Camera:
         self._dropped = 0
         self._state = "stopped"
         self._reason = ""
+        # One more at each stop: a frame whose read began before the last stop belongs to the
+        # visit that stop ended, however soon the camera is started again.
+        self._visit = 0
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.reconnects = 0
@@ -176,6 +179,7 @@ class Camera:
         froze the show (for the 2 s a join waited) at every scene change."""
         with self._cond:
             self._stop.set()
+            self._visit += 1
             self._cond.notify_all()
             self._state = "stopped"
             self._slot = None  # drop the last image of the visitor as soon as we stop
@@ -243,10 +247,13 @@ class Camera:
         }
 
     # -- the thread ----------------------------------------------------------
-    def _publish(self, image: np.ndarray) -> None:
+    def _publish(self, image: np.ndarray, visit: int) -> None:
+        """Hand out `image`, read in `visit` (self._visit when its read began)."""
         with self._cond:
-            if self._stop.is_set():
-                return  # a read that returned after a stop: the visitor's image is not kept
+            if self._stop.is_set() or visit != self._visit:
+                # A read that returned after a stop: the visitor's image is not kept, nor handed
+                # to a start that came meanwhile (its next visitor).
+                return
             self._state, self._reason = "live", ""
             if self._slot is not None and self._slot.index > self._taken_index:
                 self._dropped += 1  # nobody took the previous frame: it is gone
@@ -330,6 +337,7 @@ class Camera:
             last_ok = time.monotonic()
             got_any = False
             while not self._stop.is_set():
+                visit = self._visit  # (before the read: a stop during it makes its frame another visit's)
                 ok, bgr = cap.read()
                 if not ok or bgr is None:
                     if is_file and got_any and self.loop:
@@ -361,7 +369,7 @@ class Camera:
                         self._stop.wait(wait)
                     elif wait < -0.25:
                         next_t = time.monotonic()  # fell far behind (a stall): do not burst
-                self._publish(rgb)
+                self._publish(rgb, visit)
             return True
         finally:
             cap.release()

@@ -1,0 +1,78 @@
+"""The camera's life across stops and starts: what a visitor could see of the one before,
+a film that ends, and a camera that opens but never gives a picture."""
+
+import threading
+import time
+
+import numpy as np
+
+from installation.inputs.camera import Camera
+
+VISITOR_BEFORE = 200  # the grey of every frame captured while the first visitor stood there
+VISITOR_AFTER = 40
+
+
+def _wait(pred, timeout=5.0):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if pred():
+            return True
+        time.sleep(0.01)
+    return False
+
+
+class _HangingThenNextVisitor:
+    """A camera whose second read hangs (its driver stops answering) holding a frame of the
+    first visitor; once the test lets it go, that frame comes back, and every later read
+    is the next visitor."""
+
+    def __init__(self, gate):
+        self.gate = gate
+        self.reads = 0
+
+    def get(self, prop):
+        return 0.0
+
+    def set(self, prop, value):
+        return True
+
+    def read(self):
+        self.reads += 1
+        if self.reads == 1:
+            return True, np.full((48, 64, 3), VISITOR_BEFORE, np.uint8)
+        if self.reads == 2:
+            self.gate.wait()
+            return True, np.full((48, 64, 3), VISITOR_BEFORE, np.uint8)  # captured before the stop
+        time.sleep(0.01)
+        return True, np.full((48, 64, 3), VISITOR_AFTER, np.uint8)
+
+    def release(self):
+        pass
+
+
+def test_a_restart_never_shows_a_frame_read_before_the_stop():
+    """stop() drops the visitor's last image, and a read that returns while stopped is thrown
+    away; but a start() right after the stop revives the same thread, and the read that was
+    under way at the stop (the first visitor, in front of the lens then) was published to the
+    next visit as its first picture."""
+    gate = threading.Event()
+    captures = []
+    cam = Camera(0, opener=lambda source, size: captures.append(_HangingThenNextVisitor(gate)) or captures[-1])
+    cam.start()
+    seen = []
+    try:
+        assert _wait(lambda: captures and captures[0].reads >= 2)  # the first visitor seen, a read under way
+        cam.stop()
+        cam.start()  # the next visit, at once
+        gate.set()  # the read under way at the stop comes back
+        assert _wait(lambda: cam.latest() is not None)
+        end = time.monotonic() + 0.3
+        while time.monotonic() < end:
+            frame = cam.latest()
+            if frame is not None:
+                seen.append(int(frame.image[0, 0, 0]))
+            time.sleep(0.002)
+    finally:
+        gate.set()
+        cam.stop()
+    assert seen and VISITOR_BEFORE not in seen, "a frame of the visitor before the stop came back after the start"
