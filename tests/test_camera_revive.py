@@ -4,6 +4,7 @@ a film that ends, and a camera that opens but never gives a picture."""
 import threading
 import time
 
+import cv2
 import numpy as np
 
 from installation.inputs.camera import Camera
@@ -76,3 +77,27 @@ def test_a_restart_never_shows_a_frame_read_before_the_stop():
         gate.set()
         cam.stop()
     assert seen and VISITOR_BEFORE not in seen, "a frame of the visitor before the stop came back after the start"
+
+
+def _video(path, frames=6, fps=24.0, size=(32, 24)):
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), fps, size)
+    for i in range(frames):
+        writer.write(np.full((size[1], size[0], 3), 30 * i, np.uint8))
+    writer.release()
+    return path
+
+
+def test_a_film_that_does_not_loop_ends_and_stays_ended(tmp_path):
+    """loop=False: the film plays once and the camera says "ended" with its last frame. It
+    said so for 0.2 s, then opened the film again and played it from the start, over and over
+    (a loop with a pause), so a bench or a demo meant to run through a film once never ended."""
+    cam = Camera(_video(tmp_path / "once.avi"), loop=False).start()
+    try:
+        assert _wait(lambda: cam.state == "ended")
+        last = cam.latest()
+        time.sleep(0.8)  # (six frames at 24 fps last a quarter of a second: time for three replays)
+        assert cam.state == "ended"
+        assert cam.latest() is not None and cam.latest().index == last.index, "the film was played again"
+    finally:
+        cam.stop()
+    assert cam.state == "stopped"

@@ -271,6 +271,14 @@ class Camera:
         if not said:
             log.warning("camera %s unavailable: %s", self.source, reason)
 
+    def _end_of_film(self, visit: int) -> None:
+        """A film played once (loop=False): "ended", its last frame kept, until the camera is
+        stopped. It said so for 0.2 s and then played the film again from the start."""
+        with self._cond:
+            if visit == self._visit:  # (stopped meanwhile: "stopped" stands)
+                self._state, self._reason = "ended", "end of the video file"
+            self._cond.wait_for(lambda: visit != self._visit)
+
     def _run(self) -> None:
         while True:
             self._serve()
@@ -348,8 +356,7 @@ class Camera:
                             self._set_unavailable("the video file has no readable frames")
                             return False
                         if is_file and not self.loop:
-                            self._state, self._reason = "ended", "end of the video file"
-                            self._stop.wait(0.2)
+                            self._end_of_film(visit)
                             return True
                         if time.monotonic() - last_ok > STALL_S or is_file:
                             self._set_unavailable("the camera stopped delivering frames")
