@@ -7,6 +7,7 @@ import time
 import cv2
 import numpy as np
 
+import installation.inputs.camera as camera_mod
 from installation.inputs.camera import Camera
 
 VISITOR_BEFORE = 200  # the grey of every frame captured while the first visitor stood there
@@ -99,5 +100,44 @@ def test_a_film_that_does_not_loop_ends_and_stays_ended(tmp_path):
         assert cam.state == "ended"
         assert cam.latest() is not None and cam.latest().index == last.index, "the film was played again"
     finally:
+        cam.stop()
+    assert cam.state == "stopped"
+
+
+class _OpensButNeverGivesAPicture:
+    """A camera that opens and then hangs in its very first read (a driver that starts the
+    stream and never delivers, a USB hub without the bandwidth for it)."""
+
+    def __init__(self, gate):
+        self.gate = gate
+
+    def get(self, prop):
+        return 0.0
+
+    def set(self, prop, value):
+        return True
+
+    def read(self):
+        self.gate.wait()
+        return False, None
+
+    def release(self):
+        pass
+
+
+def test_a_camera_hung_before_its_first_frame_is_unavailable(monkeypatch):
+    """A camera hung in a read after some frames reads unavailable once STALL_S passes; one
+    hung in its first read stayed "starting" for good: the technician was never told, and a
+    portrait whose curator chose without_camera = "skip" waited on it for ever."""
+    monkeypatch.setattr(camera_mod, "FIRST_FRAME_S", 0.3, raising=False)  # (no such bound before it was given one)
+    gate = threading.Event()
+    cam = Camera(0, opener=lambda source, size: _OpensButNeverGivesAPicture(gate)).start()
+    try:
+        assert cam.state == "starting"  # a moment to open, as any camera needs
+        assert _wait(lambda: cam.state == "unavailable", 3.0), f"still {cam.state!r}"
+        assert "no picture" in cam.reason
+        assert cam.latest() is None
+    finally:
+        gate.set()
         cam.stop()
     assert cam.state == "stopped"

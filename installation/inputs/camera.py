@@ -33,6 +33,11 @@ BACKOFF_MAX_S = 5.0
 # A live camera that delivers nothing for this long is treated as unplugged.
 STALL_S = 2.0
 HUNG = "the camera stopped delivering frames (its driver hangs in a read)"
+# A camera that gave no first frame this long after its start is unavailable: cameras take a
+# second or two to open and settle, one hung in its open or its first read never would.
+FIRST_FRAME_S = 5.0
+NO_PICTURE = ("the camera gave no picture since it was started (its driver hangs in opening or reading it; "
+              "unplugging it and plugging it in frees it)")
 
 
 @dataclass(frozen=True)
@@ -152,6 +157,7 @@ class Camera:
         self._dropped = 0
         self._state = "stopped"
         self._reason = ""
+        self._started_t = 0.0  # (monotonic) when the camera was last started, for FIRST_FRAME_S
         # One more at each stop: a frame whose read began before the last stop belongs to the
         # visit that stop ended, however soon the camera is started again.
         self._visit = 0
@@ -167,7 +173,7 @@ class Camera:
         with self._lock:
             self._stop.clear()
             if self._state == "stopped":
-                self._state = "starting"
+                self._state, self._started_t = "starting", time.monotonic()
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="bayard-camera", daemon=True)
                 self._thread.start()
@@ -202,10 +208,15 @@ class Camera:
     @property
     def reason(self) -> str:
         with self._lock:
-            return HUNG if self._hung() else self._reason
+            if not self._hung():
+                return self._reason
+            return NO_PICTURE if self._state == "starting" else HUNG
 
     def _hung(self) -> bool:
-        """(With the lock held.) Live, and no frame for longer than STALL_S."""
+        """(With the lock held.) Live, and no frame for longer than STALL_S; or started, and no
+        first frame for longer than FIRST_FRAME_S (hung there, it stayed "starting" for good)."""
+        if self._state == "starting":
+            return time.monotonic() - self._started_t > FIRST_FRAME_S
         return self._state == "live" and self._slot is not None and time.monotonic() - self._slot.t > STALL_S
 
     @property
