@@ -141,3 +141,45 @@ def test_a_camera_hung_before_its_first_frame_is_unavailable(monkeypatch):
         gate.set()
         cam.stop()
     assert cam.state == "stopped"
+
+
+class _Steady:
+    """A working camera: a frame every 10 ms."""
+
+    def get(self, prop):
+        return 0.0
+
+    def set(self, prop, value):
+        return True
+
+    def read(self):
+        time.sleep(0.01)
+        return True, np.full((48, 64, 3), VISITOR_AFTER, np.uint8)
+
+    def release(self):
+        pass
+
+
+def test_a_crossfade_between_two_camera_scenes_is_not_taken_for_a_hung_camera(monkeypatch):
+    """Between two portrait scenes the outgoing one plays on through the crossfade (up to
+    10 s), its camera live on the device, while the incoming scene's camera waits for it. Past
+    STALL_S that wait read as a camera hung since the last scene, and the technician was told
+    to unplug a camera that worked. It waits quietly while the other camera is in use, and
+    takes the device once that scene stops."""
+    monkeypatch.setattr(camera_mod, "STALL_S", 0.1)
+    monkeypatch.setattr(camera_mod, "FIRST_FRAME_S", 0.3, raising=False)
+    outgoing = Camera(0, opener=lambda source, size: _Steady()).start()
+    incoming = None
+    try:
+        assert _wait(lambda: outgoing.state == "live")
+        incoming = Camera(0, opener=lambda source, size: _Steady()).start()
+        end = time.monotonic() + 0.8  # a crossfade well past STALL_S and FIRST_FRAME_S
+        while time.monotonic() < end:
+            assert incoming.state == "starting", f"{incoming.state}: {incoming.reason}"
+            time.sleep(0.01)
+        outgoing.stop()  # the crossfade ends: the outgoing scene exits
+        assert _wait(lambda: incoming.state == "live" and incoming.latest() is not None)
+    finally:
+        outgoing.stop()
+        if incoming is not None:
+            incoming.stop()

@@ -15,7 +15,6 @@ Privacy: frames live in memory only. Nothing in this module writes a frame anywh
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from collections.abc import Callable
@@ -23,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from .camera_devices import device_hold, device_in_use, device_name, device_used
 
 log = logging.getLogger("bayard.camera")
 
@@ -50,19 +51,6 @@ class Frame:
 def is_device(source: int | str | Path) -> bool:
     """A camera (an index or a path under /dev), not a video file."""
     return isinstance(source, int) or str(source).startswith("/dev/")
-
-
-# One lock for each camera device, held by the thread that has it open (see _capture_session).
-_DEVICE_HOLDS: dict[str, threading.Lock] = {}
-_DEVICE_HOLDS_LOCK = threading.Lock()
-
-
-def _device_hold(source: int | str | Path) -> threading.Lock:
-    """The lock of the device `source` names: index 0 and /dev/video0, or a by-id link and the
-    node it points to, are one device."""
-    name = f"/dev/video{source}" if isinstance(source, int) else os.path.realpath(source)
-    with _DEVICE_HOLDS_LOCK:
-        return _DEVICE_HOLDS.setdefault(name, threading.Lock())
 
 
 def _open_capture(source: int | str | Path, size: tuple[int, int] | None):
@@ -323,17 +311,26 @@ class Camera:
         while the old thread still held it (stuck in a read), and failed or took it twice."""
         if not is_device(self.source):
             return self._read_session()
-        hold = _device_hold(self.source)
+        name = device_name(self.source)
+        hold = device_hold(name)
         waiting_since = time.monotonic()
         while not hold.acquire(timeout=0.1):  # (on this thread: the render thread never waits here)
             if self._stop.is_set():
                 return True
-            if time.monotonic() - waiting_since > STALL_S:  # (said once: the same reason is not said again)
+            if device_in_use(name):
+                # Another scene's camera still live on it (a crossfade): a wait, not a fault;
+                # the clocks of a hang start once that scene lets it go.
+                waiting_since = time.monotonic()
+                with self._lock:
+                    self._started_t = waiting_since
+            elif time.monotonic() - waiting_since > STALL_S:  # (said once: the same reason is not said again)
                 self._set_unavailable("the camera has hung in a read since the last scene that used it "
                                       "(its driver no longer answers; unplugging it and plugging it in frees it)")
+        device_used(name, self._stop)
         try:
             return self._read_session()
         finally:
+            device_used(name, None)
             hold.release()
 
     def _read_session(self) -> bool:
