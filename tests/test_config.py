@@ -43,7 +43,23 @@ def test_typo_in_key_names_line_and_suggests(tmp_path):
     assert "a.toml:4: durration: unknown key 'durration' (did you mean 'duration'?)" in text
     # The broken scene is left out of the playlist, with the reason on the show file.
     assert show.playlist == []
-    assert "its scene file has errors" in text
+    assert "its scene file a.toml has errors" in text
+
+
+@pytest.mark.parametrize("typo", ["speeed = 2", "duration = 45 s"])
+def test_broken_scene_file_is_named_by_the_id_it_declares(tmp_path, typo):
+    # The default show's loop.toml plays id "faces": one typo in it (an unknown key, or a TOML
+    # slip) had the show file say no scene file had that id, sending the technician hunting
+    # for a missing file instead of to the typo.
+    path = write_show(tmp_path, {"loop": f"""
+        type = "title"
+        id = "faces"
+        heading = "Hi"
+        {typo}
+        """}, playlist=["faces"])
+    text = problems_text(load_show(path))
+    assert "'faces': its scene file loop.toml has errors" in text
+    assert "no scene file has this id" not in text
 
 
 def test_wrong_type_says_expected_and_found(tmp_path):
