@@ -118,6 +118,28 @@ def test_missing_and_corrupt_media_are_named(tmp_path):
     assert main(["check", "--show", str(path)]) == 1
 
 
+def test_a_misspelt_media_file_is_named_and_a_missing_one_says_what_to_do(tmp_path):
+    """'loop/facez.mp4' beside loop/faces.mp4 was "not found" and no more: only another letter
+    case or another folder was offered. A near name in the same folder is offered; where there
+    is none, the message says the fix."""
+    path = write_show(tmp_path, {"p": """
+        type = "photograph"
+        id = "p"
+        image = "prints/drowned-mann.jpg"
+        """, "q": """
+        type = "photograph"
+        id = "q"
+        image = "prints/elsewhere.jpg"
+        """})
+    (tmp_path / "content" / "prints").mkdir()
+    (tmp_path / "content" / "prints" / "drowned-man.jpg").write_bytes(b"\xff\xd8\xff")
+    text = "\n".join(str(p) for p in check_media(load_show(path), decode=False))
+    assert "p.toml:3: image: media file 'prints/drowned-mann.jpg' not found" in text
+    assert "did you mean 'prints/drowned-man.jpg'?" in text
+    assert "q.toml:3: image: media file 'prints/elsewhere.jpg' not found" in text
+    assert "copy the file there, or correct the path" in text
+
+
 def test_toml_syntax_error_has_line(tmp_path):
     path = write_show(tmp_path, {"a": title_scene("a")})
     (tmp_path / "scenes" / "a.toml").write_text('type = "title"\nid = "a"\nheading = "unterminated\n')
