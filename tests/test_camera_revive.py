@@ -10,20 +10,13 @@ import numpy as np
 import installation.inputs.camera as camera_mod
 from installation.inputs.camera import Camera
 
+from .test_camera import _SettledCapture, _wait
+
 VISITOR_BEFORE = 200  # the grey of every frame captured while the first visitor stood there
 VISITOR_AFTER = 40
 
 
-def _wait(pred, timeout=5.0):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if pred():
-            return True
-        time.sleep(0.01)
-    return False
-
-
-class _HangingThenNextVisitor:
+class _HangingThenNextVisitor(_SettledCapture):
     """A camera whose second read hangs (its driver stops answering) holding a frame of the
     first visitor; once the test lets it go, that frame comes back, and every later read is
     the next visitor, once the test has looked at what the camera hands out meanwhile."""
@@ -31,12 +24,6 @@ class _HangingThenNextVisitor:
     def __init__(self, gate, next_visitor):
         self.gate, self.next_visitor = gate, next_visitor
         self.reads = 0
-
-    def get(self, prop):
-        return 0.0
-
-    def set(self, prop, value):
-        return True
 
     def read(self):
         self.reads += 1
