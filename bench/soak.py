@@ -1,7 +1,7 @@
 """Soak: a day of show time on an accelerated clock, with visitors, a technician and an artist.
 
     python bench/soak.py                      # 24 h of show time, 100 scene-file edits
-    python bench/soak.py --hours 2 --edits 10 # a quick look
+    python bench/soak.py --hours 2 --edits 10 # a quick look (memory and open files not judged)
 
 Plays a small show headless through the engine harness with a FakeClock, at a low
 simulated frame rate so a day takes minutes. Along the way: random touches, random
@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
 import os
 import random
 import re
@@ -55,6 +56,11 @@ OPEN_HOURS = "08:00-22:00"
 START_LOCAL = (7, 30)
 BLACK_LEVEL = 8  # a frame whose brightest pixel is below this reads as black on a screen
 WARM_UP_H = 2.0
+# Growth of memory and open files is judged on quarters of the samples after warm-up (one
+# each 10 show minutes), at least this many a quarter: a 2 h look has none after its warm-up,
+# and judged on all its samples it compared the show loading its models (89 MB) with the
+# steady show (354 MB) and failed for a leak it did not have.
+GROWTH_SAMPLES_PER_QUARTER = 4
 
 SHOW = """
 [show]
@@ -339,6 +345,7 @@ def soak(hours: float = 24.0, fps: float = 4.0, edits: int = 100, seed: int = 1,
     # Memory swings with what is on screen (crossfade buffers, a prepared next scene), so
     # growth compares the peak of the first quarter after warm-up with the last quarter's.
     after = [v for h, v in rss if h >= WARM_UP_H] or [v for _, v in rss]
+    result["growth_judged"] = sum(h >= WARM_UP_H for h, _ in rss) >= 4 * GROWTH_SAMPLES_PER_QUARTER
     quarter = max(1, len(after) // 4)
     first_peak, last_peak = max(after[:quarter]), max(after[-quarter:])
     fd_after = [v for h, v in fds if h >= WARM_UP_H] or [v for _, v in fds]
@@ -425,9 +432,14 @@ def main() -> int:
     print(f"memory samples (MB, every 10 show minutes): {r['rss_samples_mb']}")
     for example in r["crash_examples"] + r["black_examples"]:
         print("  example:", example)
-    ok = (r["crashes"] == 0 and r["faults"] == 0 and r["black_frames"] == 0
-          and r["rss_low_growth_pct"] <= 5 and r["rss_high_growth_pct"] <= 5
-          and r["fds_median_last"] <= r["fds_median_first"])
+    growth_ok = (r["rss_low_growth_pct"] <= 5 and r["rss_high_growth_pct"] <= 5
+                 and r["fds_median_last"] <= r["fds_median_first"])
+    if not r["growth_judged"]:
+        hours_needed = WARM_UP_H + math.ceil(4 * GROWTH_SAMPLES_PER_QUARTER / 6)  # (six samples an hour)
+        print(f"growth              not judged: {r['hours']:g} h leaves too few samples after the {WARM_UP_H:g} h "
+              f"warm-up (run --hours {hours_needed:g} or more to judge memory and open files)")
+        growth_ok = True
+    ok = (r["crashes"] == 0 and r["faults"] == 0 and r["black_frames"] == 0 and growth_ok)
     print("PASS" if ok else "FAIL")
     return 0 if ok else 1
 
