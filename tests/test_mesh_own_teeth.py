@@ -376,3 +376,30 @@ def test_a_light_lipped_closed_mouths_lit_lower_lip_is_not_read_as_teeth(stack, 
 
     picture, mesh, _, _ = _light_lipped(sitter, stack, teeth=False)
     assert biting_line(picture, mesh) is None
+
+
+@pytest.mark.parametrize("face_height", [160, 130, 100])
+def test_a_small_photographs_own_teeth_are_read_as_at_full_size(stack, shared_data, face_height):
+    """A smiling sitter with her upper teeth showing (a frame of the smile driver), her face
+    made 100-160 px tall: blurred into her lips, the light over the lips' bar covered 0.16-0.2 of
+    her opening's middle where it covered 0.32 at full size, and she got a painted mouth in place
+    of her own teeth. Read out to half way back to the lips, her row covers what it covers
+    at full size, and her teeth's edge lies in the opening, below her upper lip."""
+    from installation.models.motion.mesh.own_teeth import biting_line
+
+    video = cv2.VideoCapture(str(shared_data / "driver-smile-3s.mp4"))
+    video.set(cv2.CAP_PROP_POS_FRAMES, 55)
+    ok, frame = video.read()
+    video.release()
+    assert ok
+    frame = cv2.cvtColor(frame, cv2.COLOR_BGR2RGB)
+    mesh = portrait_faces(frame, stack)[0].landmarks
+    scale = face_height / float(np.linalg.norm(mesh[152, :2] - mesh[10, :2]))
+    small = cv2.resize(frame, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    mesh = portrait_faces(small, stack)[0].landmarks
+    teeth = biting_line(small, mesh)
+    assert teeth is not None
+    down = (mesh[152, :2] - mesh[10, :2]) / np.linalg.norm(mesh[152, :2] - mesh[10, :2])
+    opening = (mesh[list(LOWER_INNER_LIP), :2] - mesh[list(UPPER_INNER_LIP), :2]) @ down
+    share = teeth[3:-3] / opening[3:-3]
+    assert np.all((share > 0.2) & (share < 0.95)), share
