@@ -198,8 +198,8 @@ def _runs(image: np.ndarray, mesh: np.ndarray) -> tuple[np.ndarray, np.ndarray] 
             if run is not None:
                 framed[k] = run
                 light[k, run[0]:run[1]] = True
-    if float(_teeth_extent(profiles, light, inside, lip_light, threshold)[middle].sum()) \
-            < TEETH_SHARE * float(inside[middle].sum()):
+    extent = _teeth_extent(profiles, light, inside, lip_light, threshold)
+    if float(extent[middle].sum()) < TEETH_SHARE * float(inside[middle].sum()):
         return None
     # The teeth's edge: where the light run that starts within the upper part of the
     # opening ends (a light lower lip lining below a dark gap is not the upper teeth).
@@ -215,8 +215,11 @@ def _runs(image: np.ndarray, mesh: np.ndarray) -> tuple[np.ndarray, np.ndarray] 
         dark = np.flatnonzero(~run[start:])
         end = start + (int(dark[0]) if len(dark) else int(gaps[k]) + 1)
         depth[k] = min(float(end), max(float(gaps[k]) - 1.0, 0.0))
-    # Teeth across most of the middle, not a light speck (a white moustache's hair).
-    if np.count_nonzero(depth[middle]) < 0.5 * np.count_nonzero(middle):
+    # Teeth across most of the middle, not a light speck (a white moustache's hair). A point
+    # whose row clears the bar over too few pixels to be seen there (a small face: 3 of 7)
+    # counts where its row, read half way back to the lips, starts in the opening's upper part.
+    hanging = np.array([extent[k, :max(2, int(0.4 * gaps[k]) + 1)].any() for k in range(len(gaps))])
+    if np.count_nonzero((depth > 0)[middle] | hanging[middle]) < 0.5 * np.count_nonzero(middle):
         return None
     # Where a tooth in shadow was not seen, the edge runs on from its neighbours to the corners.
     known = np.flatnonzero(depth > 0)
