@@ -63,7 +63,8 @@ MIN_OPENING = 0.025
 MIN_OPENING_PX = 5.0
 OPENING_SIGMAS = 3.0
 # Teeth are lighter than the lips by this share of the lips' lightness at least (and by
-# MIN_STEP grey levels), over at least TEETH_SHARE of the opening's middle.
+# MIN_STEP grey levels), over at least TEETH_SHARE of the opening's middle (each row read out to
+# half way back to the lips, `_teeth_extent`: over the bar itself, a small face's row shrank).
 LIGHTER_THAN_LIPS = 0.35
 MIN_STEP = 25.0
 TEETH_SHARE = 0.3
