@@ -21,6 +21,7 @@ def render_frames(show: Show, seconds: float, fps: float, size: tuple[int, int] 
     init_pygame(headless=True)
     if size is not None:
         show.set_display(size=tuple(size))
+    without_live_camera(show)
     clock = FakeClock()
     engine = Engine(show, clock, synchronous_prepare=True)
     # The engine lets at most MAX_STEP_S of show time pass in one step (a live hitch must
@@ -42,6 +43,16 @@ def render_frames(show: Show, seconds: float, fps: float, size: tuple[int, int] 
             yield index, pygame.surfarray.pixels3d(frame).swapaxes(0, 1).copy()
     finally:
         engine.shutdown()
+
+
+def without_live_camera(show: Show) -> None:
+    """A render never opens the live camera: on a kiosk it reached the visitor standing there,
+    so no two films were alike and their mirror (the camera's picture) went to disk, where
+    camera frames never go. The portrait plays as with no camera; a video set as the camera
+    (`file`, for demos) is no visitor and still plays."""
+    camera = show.config.camera
+    if not camera.file and camera.device is not None:
+        show.config = show.config.model_copy(update={"camera": camera.model_copy(update={"device": None})})
 
 
 def render_video(show: Show, out: Path, seconds: float, fps: float, size: tuple[int, int] | None = None,

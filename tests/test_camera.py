@@ -172,7 +172,18 @@ def test_a_camera_named_by_its_device_path_is_a_camera_and_is_waited_for(monkeyp
         present.stop()
 
 
-class _StuckCapture:
+class _SettledCapture:
+    """A capture whose properties read 0 and take any setting: what a fake device needs
+    before its reads."""
+
+    def get(self, prop):
+        return 0.0
+
+    def set(self, prop, value):
+        return True
+
+
+class _StuckCapture(_SettledCapture):
     """A camera that gives one frame, then hangs in its next read (a USB camera whose
     driver stopped answering) until the test lets it go. Counts how many are open at once."""
 
@@ -184,12 +195,6 @@ class _StuckCapture:
         self.reads = 0
         type(self).open_now += 1
         type(self).most_open = max(type(self).most_open, type(self).open_now)
-
-    def get(self, prop):
-        return 0.0
-
-    def set(self, prop, value):
-        return True
 
     def read(self):
         self.reads += 1

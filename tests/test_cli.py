@@ -378,3 +378,31 @@ def test_the_file_watchers_lines_come_back_when_asked(monkeypatch):
     apply_levels("debug")
     assert logging.getLogger("watchfiles").getEffectiveLevel() == logging.WARNING
     assert logging.getLogger("bayard.engine").getEffectiveLevel() == logging.DEBUG
+
+
+def test_a_render_never_opens_the_live_camera(tmp_path, monkeypatch):
+    """`bayard render` on a kiosk opened [camera] device 0 when it reached the portrait: the
+    film was no longer the same from one render to the next, and it carried the visitor's
+    mirror (their camera picture) to disk, where the README promises camera frames never go.
+    A render plays the portrait as a gallery without a camera sees it; a video set as the
+    camera (`file`, for demos) still plays."""
+    from installation.inputs import camera
+    from installation.preview import single_scene_show
+
+    started = []
+
+    def recorded_start(self):
+        started.append(self.source)
+        return self
+
+    monkeypatch.setattr(camera.Camera, "start", recorded_start)
+    show = single_scene_show(load_show(REPO / "install.toml"), REPO / "scenes" / "portrait.toml")
+    assert show.config.camera.device == 0 and not show.config.camera.file
+    for _ in render_frames(show, 1.0, 5, size=(320, 180)):
+        pass
+    assert started == []
+    demo = show.config.model_copy(update={"camera": show.config.camera.model_copy(update={"file": "demo.mp4"})})
+    show.config = demo
+    for _ in render_frames(show, 1.0, 5, size=(320, 180)):
+        pass
+    assert [str(source).endswith("demo.mp4") for source in started] == [True]

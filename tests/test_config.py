@@ -43,7 +43,23 @@ def test_typo_in_key_names_line_and_suggests(tmp_path):
     assert "a.toml:4: durration: unknown key 'durration' (did you mean 'duration'?)" in text
     # The broken scene is left out of the playlist, with the reason on the show file.
     assert show.playlist == []
-    assert "its scene file has errors" in text
+    assert "its scene file a.toml has errors" in text
+
+
+@pytest.mark.parametrize("typo", ["speeed = 2", "duration = 45 s"])
+def test_broken_scene_file_is_named_by_the_id_it_declares(tmp_path, typo):
+    # The default show's loop.toml plays id "faces": one typo in it (an unknown key, or a TOML
+    # slip) had the show file say no scene file had that id, sending the technician hunting
+    # for a missing file instead of to the typo.
+    path = write_show(tmp_path, {"loop": f"""
+        type = "title"
+        id = "faces"
+        heading = "Hi"
+        {typo}
+        """}, playlist=["faces"])
+    text = problems_text(load_show(path))
+    assert "'faces': its scene file loop.toml has errors" in text
+    assert "no scene file has this id" not in text
 
 
 def test_wrong_type_says_expected_and_found(tmp_path):
@@ -100,6 +116,28 @@ def test_missing_and_corrupt_media_are_named(tmp_path):
     assert "p.toml:3: image: media file 'nothere.jpg' not found" in text
     assert "q.toml:3: image: media file 'broken.jpg' cannot be decoded" in text
     assert main(["check", "--show", str(path)]) == 1
+
+
+def test_a_misspelt_media_file_is_named_and_a_missing_one_says_what_to_do(tmp_path):
+    """'loop/facez.mp4' beside loop/faces.mp4 was "not found" and no more: only another letter
+    case or another folder was offered. A near name in the same folder is offered; where there
+    is none, the message says the fix."""
+    path = write_show(tmp_path, {"p": """
+        type = "photograph"
+        id = "p"
+        image = "prints/drowned-mann.jpg"
+        """, "q": """
+        type = "photograph"
+        id = "q"
+        image = "prints/elsewhere.jpg"
+        """})
+    (tmp_path / "content" / "prints").mkdir()
+    (tmp_path / "content" / "prints" / "drowned-man.jpg").write_bytes(b"\xff\xd8\xff")
+    text = "\n".join(str(p) for p in check_media(load_show(path), decode=False))
+    assert "p.toml:3: image: media file 'prints/drowned-mann.jpg' not found" in text
+    assert "did you mean 'prints/drowned-man.jpg'?" in text
+    assert "q.toml:3: image: media file 'prints/elsewhere.jpg' not found" in text
+    assert "copy the file there, or correct the path" in text
 
 
 def test_toml_syntax_error_has_line(tmp_path):

@@ -490,3 +490,4 @@ def test_the_enlarged_eyes_show_the_whole_eye_not_only_its_iris():
         for eye in (drawn[:, :shown], drawn[:, -shown:]):
             red = np.argwhere((eye[..., 0] > 240) & (eye[..., 1] < 20))
             assert len(red) and red[:, 1].min() < shown // 4 and red[:, 1].max() > 3 * shown // 4, (tile, red)
+

@@ -1,10 +1,14 @@
 """The quiz's summary on upright screens: every tip at once where the card can hold them,
-and, where the tips take turns, no screen left empty above "Play again"."""
+and, where the tips take turns, no screen left empty above "Play again"; on small screens,
+the tips' bullets clear of their words."""
 
 from __future__ import annotations
 
+import numpy as np
+import pygame
 import pytest
 
+from installation.scenes.style import rgb
 from installation.words import words
 
 from .test_quiz_screens import _played_to_the_summary
@@ -70,3 +74,29 @@ def test_the_summarys_heading_breaks_after_the_visitors_score(tmp_path):
     lines = fonts.wrap(heading[0].text, "serif-semibold", 60, w - 2 * round(w * 0.06))
     assert len(lines) == 2, lines
     assert all(line.rstrip().endswith(".") for line in lines), lines
+
+
+@pytest.mark.parametrize("size", [(800, 480), (1024, 600), (1920, 1080)])
+def test_the_summarys_tip_bullets_stand_clear_of_their_words(tmp_path, size):
+    """At 800x480 each tip's bullet was a disc 12 px across touching its first letter: it was
+    sized and placed in screen pixels (with a 6 px floor) while the tips' type is raised to the
+    kiosk minimum, so on a small screen the bullet grew and the words came to meet it. A bullet
+    is smaller than the line's lower-case letters are tall, with clear room before the words."""
+    with _played_to_the_summary(tmp_path, size) as pilot:
+        scene = pilot.engine.sequencer.current.scene
+        frame = pygame.surfarray.array3d(pilot.frame()).transpose(1, 0, 2).astype(int)
+        boxes = [b for b in pilot.engine.fonts.log.boxes if b.alpha > 0.98]
+        accent, ink = np.array(rgb(scene.config.accent)), np.array(rgb(scene.config.foreground))
+    tips = [b for b in boxes if b.text in scene.config.tips]
+    assert tips
+    for tip in tips:
+        band = frame[tip.cap_top : tip.baseline, max(0, tip.rect.left - 4 * tip.cap) : tip.rect.right]
+        left = max(0, tip.rect.left - 4 * tip.cap)
+        bullet = np.nonzero((np.abs(band - accent).sum(axis=2) < 60).any(axis=0))[0]
+        words_ink = np.nonzero((np.abs(band - ink).sum(axis=2) < 120).any(axis=0))[0]
+        assert bullet.size and words_ink.size, tip.text[:20]
+        first_letter = left + words_ink[words_ink > bullet.max()].min()
+        width = bullet.max() - bullet.min() + 1
+        clear = first_letter - (left + bullet.max()) - 1
+        assert width <= 0.75 * tip.cap, (tip.text[:20], width, tip.cap)
+        assert clear >= 0.45 * tip.cap, (tip.text[:20], clear, tip.cap)

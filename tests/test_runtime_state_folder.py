@@ -103,3 +103,25 @@ def test_a_show_folder_on_a_read_only_disk_says_the_fix_once_and_check_says_it(t
     assert len(fixes) == 1 and "read-only file system" in fixes[0], report["said"]
     assert "install.toml:2: show.state: the show cannot write its state folder" in report["check"], report["check"]
     assert "read-only file system" in report["check"]
+
+
+def test_check_says_a_state_folder_linked_where_the_show_may_not_enter_instead_of_failing(tmp_path, monkeypatch):
+    # [show] state a link into a folder the show's user may not enter: Path.is_dir() raises
+    # PermissionError there (it returns False only for a missing path), and the show's start
+    # and `check` both asked it unguarded. (Run as root here, so the refusal is the one the
+    # kernel would give another user, raised where the show asks.)
+    show_path = _show(tmp_path, "linked")
+    (tmp_path / "private").mkdir()
+    (show_path.parent / "linked").symlink_to(tmp_path / "private")  # (the show resolves it to private)
+    real_is_dir = Path.is_dir
+
+    def refused(self):
+        if self.name == "private":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_is_dir(self)
+
+    monkeypatch.setattr(Path, "is_dir", refused)
+    line, problems = state_folder(load_show(show_path), tmp_path / "absent.service")
+    assert "cannot be written" in line
+    assert [(p.line, p.key) for p in problems] == [(2, "show.state")], problems
+    assert "cannot be reached" in problems[0].message and "Permission denied" in problems[0].message

@@ -14,6 +14,7 @@ re-exports for the CLI and tests.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -158,6 +159,21 @@ def load_scene_file(path: Path, content_root: Path, show_words: dict[str, Any] |
     return _validated(config_cls, data, path, source, defaulted, {"content_root": content_root}, show_words_under)
 
 
+def declared_id(path: Path) -> str | None:
+    """The id a scene file gives itself, read even where the file does not load: from its
+    tables, or where its TOML is broken elsewhere, from a plain `id = "..."` line."""
+    try:
+        data, _ = _read_toml(path)
+    except ShowError:
+        try:
+            source = read_text(path)
+        except (OSError, UnicodeDecodeError):
+            return None
+        found = re.search(r'^[ \t]*id[ \t]*=[ \t]*"([^"\n]*)"', source, re.MULTILINE)
+        return found.group(1) if found else None
+    return data.get("id") if isinstance(data.get("id"), str) else None
+
+
 def _last_good_scene(show: Show, broken: Path) -> tuple[SceneConfig, Path] | None:
     """The remembered copy of a scene file that no longer loads, if it still does."""
     copy = show.state_dir / LAST_GOOD / "scenes" / broken.name
@@ -258,12 +274,17 @@ def _load_show(path: Path, folders: dict[str, str] | None, keep_good: bool,
             continue
         show.scenes[scene.id] = scene
         show.scene_files[scene.id] = file
-    broken_ids = {p.file.stem for p in show.problems if p.file.parent == show.scenes_dir}
+    # A broken file is known by its name and by the id it declares: loop.toml says id = "faces",
+    # and one typo in it had the playlist's 'faces' reported as "no scene file has this id".
+    broken_files = {p.file for p in show.problems if p.file.parent == show.scenes_dir}
+    broken_ids = {declared_id(file): file for file in sorted(broken_files)}
+    broken_ids.update({file.stem: file for file in broken_files})  # (the file named after an id plays it)
     for index, scene_id in enumerate(config.show.playlist):
         if scene_id not in show.scenes:
             valid = sorted(show.scenes)
             if scene_id in broken_ids:
-                why = "its scene file has errors (listed under that file); the show skips it until they are fixed"
+                why = (f"its scene file {broken_ids[scene_id].name} has errors (listed under that file); "
+                       "the show skips it until they are fixed")
             else:
                 why = f"no scene file has this id{did_you_mean(scene_id, valid)}; scene ids: {', '.join(valid)}"
             show.problems.append(Problem(path, line_of(source, ("show", "playlist")),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+import itertools
 from pathlib import Path, PurePosixPath
 
 SEARCHED_FILES = 5000  # a content folder is searched this far for a misnamed file
@@ -9,7 +11,8 @@ SEARCHED_FILES = 5000  # a content folder is searched this far for a misnamed fi
 
 def nearest_media(content_root: Path, relative: str) -> str:
     """'; did you mean ...' for a media path that is almost right: written with content/ in
-    front, in another letter case, or in another folder of the content; else ''."""
+    front, in another letter case, in another folder of the content, or misspelt beside the
+    file in its folder; else the fix for a file that is not there."""
     wanted = PurePosixPath(relative)
     if wanted.parts[:1] == ("content",) and (content_root / Path(*wanted.parts[1:])).exists():
         return (f"; did you mean '{PurePosixPath(*wanted.parts[1:])}'? (paths start inside the content "
@@ -24,7 +27,21 @@ def nearest_media(content_root: Path, relative: str) -> str:
     except OSError:
         return ""
     if not found:
-        return ""
+        return _misspelt(content_root, wanted)
     found.sort(key=lambda name: (name.lower() != relative.lower(), len(name)))
     why = " (letter case matters)" if found[0].lower() == relative.lower() else ""
     return f"; did you mean '{found[0]}'?{why}"
+
+
+def _misspelt(content_root: Path, wanted: PurePosixPath) -> str:
+    """A file of nearly that name in the folder the path names ('loop/facez.mp4' beside
+    loop/faces.mp4 was reported only as not found), or what to do where there is none."""
+    folder = content_root / Path(*wanted.parts[:-1])
+    try:
+        names = sorted(p.name for p in itertools.islice(folder.iterdir(), SEARCHED_FILES) if p.is_file())
+    except OSError:
+        names = []
+    close = difflib.get_close_matches(wanted.name, names, n=1, cutoff=0.8)
+    if close:
+        return f"; did you mean '{(wanted.parent / close[0]).as_posix()}'?"
+    return "; copy the file there, or correct the path (it starts inside the content folder)"

@@ -15,7 +15,6 @@ Privacy: frames live in memory only. Nothing in this module writes a frame anywh
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from collections.abc import Callable
@@ -23,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from .camera_devices import device_hold, device_in_use, device_name, device_used
 
 log = logging.getLogger("bayard.camera")
 
@@ -33,6 +34,11 @@ BACKOFF_MAX_S = 5.0
 # A live camera that delivers nothing for this long is treated as unplugged.
 STALL_S = 2.0
 HUNG = "the camera stopped delivering frames (its driver hangs in a read)"
+# A camera that gave no first frame this long after its start is unavailable: cameras take a
+# second or two to open and settle, one hung in its open or its first read never would.
+FIRST_FRAME_S = 5.0
+NO_PICTURE = ("the camera gave no picture since it was started (its driver hangs in opening or reading it; "
+              "unplugging it and plugging it in frees it)")
 
 
 @dataclass(frozen=True)
@@ -45,19 +51,6 @@ class Frame:
 def is_device(source: int | str | Path) -> bool:
     """A camera (an index or a path under /dev), not a video file."""
     return isinstance(source, int) or str(source).startswith("/dev/")
-
-
-# One lock for each camera device, held by the thread that has it open (see _capture_session).
-_DEVICE_HOLDS: dict[str, threading.Lock] = {}
-_DEVICE_HOLDS_LOCK = threading.Lock()
-
-
-def _device_hold(source: int | str | Path) -> threading.Lock:
-    """The lock of the device `source` names: index 0 and /dev/video0, or a by-id link and the
-    node it points to, are one device."""
-    name = f"/dev/video{source}" if isinstance(source, int) else os.path.realpath(source)
-    with _DEVICE_HOLDS_LOCK:
-        return _DEVICE_HOLDS.setdefault(name, threading.Lock())
 
 
 def _open_capture(source: int | str | Path, size: tuple[int, int] | None):
@@ -152,6 +145,10 @@ class Camera:
         self._dropped = 0
         self._state = "stopped"
         self._reason = ""
+        self._started_t = 0.0  # (monotonic) when the camera was last started, for FIRST_FRAME_S
+        # One more at each stop: a frame whose read began before the last stop belongs to the
+        # visit that stop ended, however soon the camera is started again.
+        self._visit = 0
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.reconnects = 0
@@ -164,7 +161,7 @@ class Camera:
         with self._lock:
             self._stop.clear()
             if self._state == "stopped":
-                self._state = "starting"
+                self._state, self._started_t = "starting", time.monotonic()
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="bayard-camera", daemon=True)
                 self._thread.start()
@@ -176,6 +173,7 @@ class Camera:
         froze the show (for the 2 s a join waited) at every scene change."""
         with self._cond:
             self._stop.set()
+            self._visit += 1
             self._cond.notify_all()
             self._state = "stopped"
             self._slot = None  # drop the last image of the visitor as soon as we stop
@@ -198,10 +196,15 @@ class Camera:
     @property
     def reason(self) -> str:
         with self._lock:
-            return HUNG if self._hung() else self._reason
+            if not self._hung():
+                return self._reason
+            return NO_PICTURE if self._state == "starting" else HUNG
 
     def _hung(self) -> bool:
-        """(With the lock held.) Live, and no frame for longer than STALL_S."""
+        """(With the lock held.) Live, and no frame for longer than STALL_S; or started, and no
+        first frame for longer than FIRST_FRAME_S (hung there, it stayed "starting" for good)."""
+        if self._state == "starting":
+            return time.monotonic() - self._started_t > FIRST_FRAME_S
         return self._state == "live" and self._slot is not None and time.monotonic() - self._slot.t > STALL_S
 
     @property
@@ -243,10 +246,13 @@ class Camera:
         }
 
     # -- the thread ----------------------------------------------------------
-    def _publish(self, image: np.ndarray) -> None:
+    def _publish(self, image: np.ndarray, visit: int) -> None:
+        """Hand out `image`, read in `visit` (self._visit when its read began)."""
         with self._cond:
-            if self._stop.is_set():
-                return  # a read that returned after a stop: the visitor's image is not kept
+            if self._stop.is_set() or visit != self._visit:
+                # A read that returned after a stop: the visitor's image is not kept, nor handed
+                # to a start that came meanwhile (its next visitor).
+                return
             self._state, self._reason = "live", ""
             if self._slot is not None and self._slot.index > self._taken_index:
                 self._dropped += 1  # nobody took the previous frame: it is gone
@@ -263,6 +269,14 @@ class Camera:
             self._slot = None  # an old frame must not pass for a live visitor
         if not said:
             log.warning("camera %s unavailable: %s", self.source, reason)
+
+    def _end_of_film(self, visit: int) -> None:
+        """A film played once (loop=False): "ended", its last frame kept, until the camera is
+        stopped. It said so for 0.2 s and then played the film again from the start."""
+        with self._cond:
+            if visit == self._visit:  # (stopped meanwhile: "stopped" stands)
+                self._state, self._reason = "ended", "end of the video file"
+            self._cond.wait_for(lambda: visit != self._visit)
 
     def _run(self) -> None:
         while True:
@@ -297,17 +311,26 @@ class Camera:
         while the old thread still held it (stuck in a read), and failed or took it twice."""
         if not is_device(self.source):
             return self._read_session()
-        hold = _device_hold(self.source)
+        name = device_name(self.source)
+        hold = device_hold(name)
         waiting_since = time.monotonic()
         while not hold.acquire(timeout=0.1):  # (on this thread: the render thread never waits here)
             if self._stop.is_set():
                 return True
-            if time.monotonic() - waiting_since > STALL_S:  # (said once: the same reason is not said again)
+            if device_in_use(name):
+                # Another scene's camera still live on it (a crossfade): a wait, not a fault;
+                # the clocks of a hang start once that scene lets it go.
+                waiting_since = time.monotonic()
+                with self._lock:
+                    self._started_t = waiting_since
+            elif time.monotonic() - waiting_since > STALL_S:  # (said once: the same reason is not said again)
                 self._set_unavailable("the camera has hung in a read since the last scene that used it "
                                       "(its driver no longer answers; unplugging it and plugging it in frees it)")
+        device_used(name, self._stop)
         try:
             return self._read_session()
         finally:
+            device_used(name, None)
             hold.release()
 
     def _read_session(self) -> bool:
@@ -330,6 +353,7 @@ class Camera:
             last_ok = time.monotonic()
             got_any = False
             while not self._stop.is_set():
+                visit = self._visit  # (before the read: a stop during it makes its frame another visit's)
                 ok, bgr = cap.read()
                 if not ok or bgr is None:
                     if is_file and got_any and self.loop:
@@ -340,8 +364,7 @@ class Camera:
                             self._set_unavailable("the video file has no readable frames")
                             return False
                         if is_file and not self.loop:
-                            self._state, self._reason = "ended", "end of the video file"
-                            self._stop.wait(0.2)
+                            self._end_of_film(visit)
                             return True
                         if time.monotonic() - last_ok > STALL_S or is_file:
                             self._set_unavailable("the camera stopped delivering frames")
@@ -361,7 +384,7 @@ class Camera:
                         self._stop.wait(wait)
                     elif wait < -0.25:
                         next_t = time.monotonic()  # fell far behind (a stall): do not burst
-                self._publish(rgb)
+                self._publish(rgb, visit)
             return True
         finally:
             cap.release()

@@ -27,7 +27,11 @@ def why_unwritable(folder: Path) -> str | None:
     existing = Path(os.path.abspath(folder))
     while not os.path.lexists(existing) and existing != existing.parent:
         existing = existing.parent
-    if not existing.is_dir():
+    try:
+        is_folder = existing.is_dir()
+    except OSError as error:  # (a link into a folder this user may not enter: EACCES is raised, not False)
+        return f"{existing} cannot be reached by the user {_user()} ({error.strerror or error})"
+    if not is_folder:
         return f"{existing} is a file, not a folder"
     try:
         read_only = bool(os.statvfs(existing).f_flag & os.ST_RDONLY)

@@ -21,11 +21,21 @@ if TYPE_CHECKING:
 LEAST_PAIR = 64
 
 
+REAL_BORDER = 5  # the real face's outline, in 1080p pixels, drawn outside its picture
+
+
+def pair_gap(f) -> int:
+    """The room between a pair's faces: at least the real one's outline twice over, so the
+    outline stands clear of the other face (at 800x480 a 6 px gap held a 6 px outline, which
+    covered it and ran into the generated face)."""
+    return max(f.px(12), 2 * f.px(REAL_BORDER))
+
+
 def pair_half(scene: QuizScene, box: pygame.Rect, question) -> int:
     """The side of each face of a pair shown in `box`: one above the other (as the question
     stacked them), they leave their labels room beside them."""
     f = scene.context.fonts
-    half = box.height // 2 - f.px(6)
+    half = box.height // 2 - pair_gap(f) // 2
     if stacked(geometry(scene)):
         # (never under LEAST_PAIR: where the pictures are small, as a gallery's own may be, the
         # labels beside left a 2160x3840 screen's faces less than nothing, and the reveal failed)
@@ -50,7 +60,7 @@ def pair_pictures(scene: QuizScene, surface: pygame.Surface, g, question) -> Non
     label_end = -1  # where the last label ends: a long one ("GENERATED") under a small
     # picture reaches under the next, whose label then goes a line lower
     for n, item in enumerate(question):
-        step = n * (half + f.px(12))
+        step = n * (half + pair_gap(f))
         rect = pygame.Rect(g["reveal_image"].x + (0 if one_above else step),
                            g["reveal_image"].y + (step if one_above else 0), half, half)
         draw.picture(
@@ -58,7 +68,7 @@ def pair_pictures(scene: QuizScene, surface: pygame.Surface, g, question) -> Non
             scene.picture_of(scene.items[item.key], rect.width),
             rect,
             border=(132, 208, 140) if item.truth == "real" else None,
-            width=f.px(5),
+            width=f.px(REAL_BORDER),
         )
         label = f.line(
             words(f"quiz.label_{item.kind}"),

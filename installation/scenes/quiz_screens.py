@@ -18,7 +18,7 @@ from . import quiz_upright as upright
 from .layout import hang
 from .quiz_draw import colours
 from .quiz_layout import geometry, side_word, stacked
-from .quiz_pair import label_room, pair_half, pair_pictures
+from .quiz_pair import label_room, pair_gap, pair_half, pair_pictures
 
 if TYPE_CHECKING:
     from .quiz import QuizScene
@@ -215,7 +215,7 @@ def _beside(scene: QuizScene, m: SimpleNamespace, largest: int, across: bool = F
     def image_height(side: int) -> int:  # (a pair's faces take only the height they need)
         if scene.config.mode == "single" or not stacked(g):
             return side
-        return 2 * pair_half(scene, pygame.Rect(0, 0, side, side), question) + f.px(12)
+        return 2 * pair_half(scene, pygame.Rect(0, 0, side, side), question) + pair_gap(f)
 
     def image_width(side: int) -> int:  # (and only the width their labels need)
         if scene.config.mode == "single" or not stacked(g):

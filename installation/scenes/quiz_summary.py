@@ -210,10 +210,16 @@ def draw_summary(scene: QuizScene, surface: pygame.Surface) -> None:
         # minimum).
         tip_font = f.get("sans", 25, "small")
         bullet_drop = tip_font.get_ascent() - tip_font.metrics("x")[0][3] // 2
+        # Sized and spaced from the tips' type, not the screen: the type is raised to the kiosk
+        # minimum, and at 800x480 a bullet of px(5) (6 at the least) touched the first letter.
+        cap = tip_font.metrics("H")[0][3]
+        bullet_r = max(2, round(0.35 * cap))
+        words_x = card.x + f.px(56)
+        bullet_x = words_x - round(0.6 * cap) - bullet_r
         shown = fade(scene.state_t % turn_s, 0.0, None, 0.6) if len(pages) > 1 else 1.0
         for block in tips:
-            pygame.draw.circle(surface, accent, (card.x + f.px(40), cy + bullet_drop), f.px(5))
-            f.place(surface, block, (card.x + f.px(56), cy), alpha=shown)
+            pygame.draw.circle(surface, accent, (bullet_x, cy + bullet_drop), bullet_r)
+            f.place(surface, block, (words_x, cy), alpha=shown)
             cy += block.get_height() + f.px(tip_gap)
         if len(pages) > 1:
             mark = _turn_line(f, dim, mark_width, turn + 1, len(pages), "right" if tall else "left")

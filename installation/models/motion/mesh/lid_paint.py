@@ -125,6 +125,25 @@ def _lid_tone(region: np.ndarray, cover: LidCover) -> tuple[np.ndarray, np.ndarr
                                                   cover.unread)
     else:  # the crease on the lash line: no band to read (a fifth of a ms an eye saved)
         at_rest, rest_read = own, np.zeros_like(own_read)
+    # Where the skin above the crease lies past the region's top (an eye the picture's edge
+    # cuts), it was not read, and the lid fell back on the cheek under the eye: a pale lid
+    # (a cut CC0 photograph's closed lid 165-190 grey levels where the whole picture's
+    # is 130-155). The lid's own band at rest, below the edge, stands in for it: as skin,
+    # no darker than OWN_SKIN_SURE of the skin under the eye (darker, it is its lashes; taken
+    # as it was, a band half lashes closed the cut eye 55 grey levels darker than the whole's).
+    # For the eye as a whole: the few rows between the edge and a lower crease (the inner
+    # corner's) are no truer, and the columns still read there stood as a pale notch; the
+    # columns the band at rest does not read (lids.LidCover.unread) take their neighbours'.
+    cut_off = float(_clip(-(cover.y0 + top - 1.0 - reach), 0.0, reach).max()) / reach
+    if cut_off > 0.0 and (rest_read > 0.5).any() and (under_read > 0.5).any():
+        cut_off = cut_off * (rest_read > 0.0)
+        skin_at_least = OWN_SKIN_SURE * float((under[under_read > 0.5] @ LUMA).mean())
+        lit = np.maximum(at_rest @ LUMA, 1.0)
+        skin_above = at_rest * np.maximum(skin_at_least / lit, 1.0)[:, None]
+        above = above + (skin_above - above) * cut_off[:, None]
+        above_read = above_read + (1.0 - above_read) * cut_off
+        higher = higher + (skin_above - higher) * cut_off[:, None]
+        higher_read = higher_read + (1.0 - higher_read) * cut_off
     # Just above the crease, lashes rather than skin (far darker than the skin under the
     # eye): read over a taller band instead, whose lighter half is the lid's skin above
     # them. (A socket in shade is only somewhat darker, or stays dark all the way up.)
