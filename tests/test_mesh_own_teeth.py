@@ -126,15 +126,18 @@ def test_under_her_own_teeth_a_toothy_smile_shows_her_rows_meeting_not_a_yawn(st
     teeth over two thirds of their opening, resting on the lower lip's inside, no dark).
     Her own upper teeth stand for theirs and her lip comes down by the visitor's whole
     opening; left dark under her row, the smile was her teeth, a wide dark gap and a band of
-    lip: a yawn. Her lower row now rises to meet hers, standing on
+    lip: a yawn. Her lower row now rises to meet hers, in her own teeth's colour, standing on
     a band of the lip's inside (not one flat slab of lip either)."""
     picture, mesh, depth = smiling
     animator = MeshAnimator(picture, stack)
     lip = float(animator.rig.palette.lip @ np.array([0.299, 0.587, 0.114], np.float32))
+    her_teeth = float(np.array([235, 230, 215], np.float32) @ np.array([0.299, 0.587, 0.114], np.float32))
     smile = Motion(offsets=_open_mouth().offsets, teeth=(0.67, 0.0, 0.0, 0.0, 0.33))
     light, at = _down_the_middle(animator, animator.render(smile), smile, mesh)
     # Teeth from her row's edge down, with no dark between the rows (the gap was < 0.5 of the lips)...
     assert light[(at > 0.1) & (at < 0.75)].min() > 1.1 * lip
+    # ...as light as her own (the face's shaded enamel was 0.6-0.75 of hers: a row of two colours)...
+    assert light[(at > 0.2) & (at < 0.6)].mean() > 0.8 * her_teeth
     # ...standing on a band of the lip's light at the lip.
     assert 0.5 * lip < light[(at > 0.9) & (at < 0.97)].mean() < 1.1 * lip
 

@@ -51,6 +51,7 @@ from .named_points import (
     UPPER_INNER_LIP,
     UPPER_OUTER_LIP,
 )
+from .tone import LUMA
 from .tongue import MIN_TONGUE_SHARE, tongue_reading
 
 # Under a sitter's own upper teeth, a smile opened wider than the visitor's shows her lower
@@ -328,6 +329,28 @@ def lips_at_teeth(image: np.ndarray, mesh: np.ndarray) -> tuple[np.ndarray | Non
     rise = np.maximum(gaps - top[1:-1], 0.0)
     moved[lower, :2] -= rise[:, None] * down[None, :]
     return moved, True, rise > 0.5
+
+
+def teeth_colour(image: np.ndarray, mesh: np.ndarray, moved: np.ndarray) -> np.ndarray | None:
+    """Her own upper teeth's lit colour (RGB float32): the lightest quarter of the picture
+    between the upper inner lip as found (`mesh`) and her teeth's edge (`moved`, from
+    `lips_at_teeth`), over the middle half of the mouth; None with under 6 pixels there.
+    A lower row painted to meet hers is painted in it: in the enamel the palette reads off
+    the face's lit skin, her row of the picture's own teeth over a painted one as grey as
+    the skin's shade (0.6-0.75 of hers on five smiling sitters) read as a row of two colours."""
+    upper = mesh[list(UPPER_INNER_LIP), :2]
+    edge = moved[list(UPPER_INNER_LIP), :2]
+    middle = np.abs(upper[:, 0] - (upper[0, 0] + upper[-1, 0]) / 2) <= abs(upper[-1, 0] - upper[0, 0]) / 4
+    if middle.sum() < 2:
+        return None
+    outline = np.concatenate([upper[middle], edge[middle][::-1]])
+    mask = np.zeros(image.shape[:2], np.uint8)
+    cv2.fillPoly(mask, [np.round(outline).astype(np.int32)], 1)
+    pixels = image[mask > 0].astype(np.float32)
+    if len(pixels) < 6:
+        return None
+    luma = pixels @ LUMA
+    return np.median(pixels[luma >= np.percentile(luma, 75)], axis=0)
 
 
 def below_own_teeth(reading: tuple[float, ...], gap: float, rest_gap: float) -> tuple[float, ...]:

@@ -94,7 +94,10 @@ def _sclera(image: np.ndarray, eyes: tuple[Eye, Eye]) -> np.ndarray | None:
     return np.median(np.concatenate(samples), axis=0) if samples else None
 
 
-def read_palette(image: np.ndarray, mesh: np.ndarray, eyes: tuple[Eye, Eye] = ()) -> Palette:
+def read_palette(image: np.ndarray, mesh: np.ndarray, eyes: tuple[Eye, Eye] = (),
+                 own_teeth: np.ndarray | None = None) -> Palette:
+    """`own_teeth`: the colour of the sitter's own teeth where the picture shows them at rest
+    (`own_teeth.teeth_colour`): the teeth are painted in it, to meet hers."""
     def sample(ids) -> np.ndarray:
         return _sample_at(image, mesh[list(ids), :2])
 
@@ -111,6 +114,8 @@ def read_palette(image: np.ndarray, mesh: np.ndarray, eyes: tuple[Eye, Eye] = ()
         tuple(mesh[list(eye), :2] for eye in (LEFT_EYE_OPENING, RIGHT_EYE_OPENING)))
     teeth = enamel_colour(highlight, highlights, brightest, sclera, skin) * mouth_light(
         image, mesh[:, :2], skin, mesh[list(FACE_OVAL), :2], mesh[list(OUTER_LIPS), :2], highlights)
+    if own_teeth is not None:
+        teeth = np.asarray(own_teeth, np.float32)
     # The tongue: the lower lip's body (the upper lip is often under a moustache), a little
     # lighter and pinker, as a tongue is beside the lips (measured on the shared drivers:
     # 1.1-1.3 of their lightness).
