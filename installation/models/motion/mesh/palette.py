@@ -114,8 +114,6 @@ def read_palette(image: np.ndarray, mesh: np.ndarray, eyes: tuple[Eye, Eye] = ()
         tuple(mesh[list(eye), :2] for eye in (LEFT_EYE_OPENING, RIGHT_EYE_OPENING)))
     teeth = enamel_colour(highlight, highlights, brightest, sclera, skin) * mouth_light(
         image, mesh[:, :2], skin, mesh[list(FACE_OVAL), :2], mesh[list(OUTER_LIPS), :2], highlights)
-    if own_teeth is not None:
-        teeth = np.asarray(own_teeth, np.float32)
     # The tongue: the lower lip's body (the upper lip is often under a moustache), a little
     # lighter and pinker, as a tongue is beside the lips (measured on the shared drivers:
     # 1.1-1.3 of their lightness).
@@ -129,6 +127,10 @@ def read_palette(image: np.ndarray, mesh: np.ndarray, eyes: tuple[Eye, Eye] = ()
     # from it as light as the enamel read as a white slab filling the mouth.
     tongue *= min(1.0, TONGUE_UNDER_TEETH * float(teeth @ LUMA) / max(float(tongue @ LUMA), 1.0))
     shaded = _in_the_mouths_shade(tongue, cavity, darks)
+    if own_teeth is not None:
+        # (After the tongue is held under the enamel: her teeth's colour changes the teeth
+        # painted, not an opening's tongue or dark.)
+        teeth = np.asarray(own_teeth, np.float32)
     # A print (sepia, grey, platinum) shows its lips in its own tone: the painted mouth
     # takes it too, or a pink tongue and ivory teeth stand out as pasted in.
     tone = PrintTone.of(image)
