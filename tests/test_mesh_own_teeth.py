@@ -121,29 +121,35 @@ def _down_the_middle(animator, frame: np.ndarray, motion: Motion, mesh: np.ndarr
     return luma.mean(axis=1), (rows - edge) / (bottom - edge)
 
 
-def test_under_her_own_teeth_a_broad_smile_shows_a_mouth_not_a_slab_of_lip(stack, smiling):
-    """A visitor's broad smile: upper teeth over two thirds of their opening, resting on the
-    lower lip's inside. Her own teeth stand for theirs, and her lip comes down by the
-    visitor's whole opening, so her opening under her teeth is wider than what the visitor
-    shows under theirs. Read as shares of the visitor's opening under their teeth, the lip's
-    inside filled all of hers: one flat grey slab under a thin row of teeth. A mouth opened
-    wider under its teeth shows its dark, and in a smile the lower teeth standing on the lip's
-    inside, a band at the lip; and with no teeth at all read, the dark alone."""
+def test_under_her_own_teeth_a_toothy_smile_shows_her_rows_meeting_not_a_yawn(stack, smiling):
+    """A visitor's broad toothy smile (as the face mesh reads the shared smile driver: upper
+    teeth over two thirds of their opening, resting on the lower lip's inside, no dark).
+    Her own upper teeth stand for theirs and her lip comes down by the visitor's whole
+    opening; left dark under her row, the smile was her teeth, a wide dark gap and a band of
+    lip: a yawn. Her lower row now rises to meet hers, in her own teeth's colour, standing on
+    a band of the lip's inside (not one flat slab of lip either)."""
     picture, mesh, depth = smiling
     animator = MeshAnimator(picture, stack)
-    offsets = _open_mouth().offsets
     lip = float(animator.rig.palette.lip @ np.array([0.299, 0.587, 0.114], np.float32))
-    smile = Motion(offsets=offsets, teeth=(0.67, 0.0, 0.0, 0.0, 0.33))
+    her_teeth = float(np.array([235, 230, 215], np.float32) @ np.array([0.299, 0.587, 0.114], np.float32))
+    smile = Motion(offsets=_open_mouth().offsets, teeth=(0.67, 0.0, 0.0, 0.0, 0.33))
     light, at = _down_the_middle(animator, animator.render(smile), smile, mesh)
-    # The mouth's dark under her teeth (the slab of lip was 0.6-0.85 of the lips' light)...
-    assert light[(at > 0.15) & (at < 0.4)].mean() < 0.5 * lip
-    # ...the lower teeth, lighter than the lips, standing on the lip's inside...
-    assert light[(at > 0.4) & (at < 0.9)].max() > 1.1 * lip
-    # ...which is a band of lip's light at the lip, not the whole opening.
-    assert 0.5 * lip < light[(at > 0.85) & (at < 0.97)].mean() < 1.1 * lip
-    # The rows' dark between them keeps the opening the height it is (the face mesh read the
-    # slab as the lower lip, and the smile's mouth as closed).
-    cavity = Motion(offsets=offsets, teeth=(0.67, 0.0, 0.0, 0.0, 0.0))
+    # Teeth from her row's edge down, with no dark between the rows (the gap was < 0.5 of the lips)...
+    assert light[(at > 0.1) & (at < 0.75)].min() > 1.1 * lip
+    # ...as light as her own (the face's shaded enamel was 0.6-0.75 of hers: a row of two colours)...
+    assert light[(at > 0.2) & (at < 0.6)].mean() > 0.8 * her_teeth
+    # ...standing on a band of the lip's light at the lip.
+    assert 0.5 * lip < light[(at > 0.9) & (at < 0.97)].mean() < 1.1 * lip
+
+
+def test_under_her_own_teeth_a_mouth_open_past_the_visitors_teeth_keeps_its_dark(stack, smiling):
+    """The visitor's upper teeth with their mouth's dark under them (an open mouth, a yawn):
+    her own row stands for theirs and the rest of her opening is the mouth's dark, no lower
+    row risen into it (the face mesh read a filled opening as a closed mouth)."""
+    picture, mesh, depth = smiling
+    animator = MeshAnimator(picture, stack)
+    lip = float(animator.rig.palette.lip @ np.array([0.299, 0.587, 0.114], np.float32))
+    cavity = Motion(offsets=_open_mouth().offsets, teeth=(0.67, 0.0, 0.0, 0.0, 0.0))
     dark, at = _down_the_middle(animator, animator.render(cavity), cavity, mesh)
     assert dark[(at > 0.15) & (at < 0.9)].max() < 0.6 * lip
 
@@ -376,3 +382,30 @@ def test_a_light_lipped_closed_mouths_lit_lower_lip_is_not_read_as_teeth(stack, 
 
     picture, mesh, _, _ = _light_lipped(sitter, stack, teeth=False)
     assert biting_line(picture, mesh) is None
+
+
+@pytest.mark.parametrize("face_height", [160, 130, 100])
+def test_a_small_photographs_own_teeth_are_read_as_at_full_size(stack, shared_data, face_height):
+    """A smiling sitter with her upper teeth showing (a frame of the smile driver), her face
+    made 100-160 px tall: blurred into her lips, the light over the lips' bar covered 0.16-0.2 of
+    her opening's middle where it covered 0.32 at full size, and she got a painted mouth in place
+    of her own teeth. Read out to half way back to the lips, her row covers what it covers
+    at full size, and her teeth's edge lies in the opening, below her upper lip."""
+    from installation.models.motion.mesh.own_teeth import biting_line
+
+    video = cv2.VideoCapture(str(shared_data / "driver-smile-3s.mp4"))
+    video.set(cv2.CAP_PROP_POS_FRAMES, 55)
+    ok, frame = video.read()
+    video.release()
+    assert ok
+    frame = cv2.cvtColor(frame, cv2.COLOR_BGR2RGB)
+    mesh = portrait_faces(frame, stack)[0].landmarks
+    scale = face_height / float(np.linalg.norm(mesh[152, :2] - mesh[10, :2]))
+    small = cv2.resize(frame, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    mesh = portrait_faces(small, stack)[0].landmarks
+    teeth = biting_line(small, mesh)
+    assert teeth is not None
+    down = (mesh[152, :2] - mesh[10, :2]) / np.linalg.norm(mesh[152, :2] - mesh[10, :2])
+    opening = (mesh[list(LOWER_INNER_LIP), :2] - mesh[list(UPPER_INNER_LIP), :2]) @ down
+    share = teeth[3:-3] / opening[3:-3]
+    assert np.all((share > 0.2) & (share < 0.95)), share

@@ -20,12 +20,12 @@ from .enamel import biting_edge, lower_lip_line, tooth_light
 from .halftone import HalftoneScreen
 from .named_points import INNER_LIPS, LOWER_INNER_LIP, UPPER_INNER_LIP
 from .outlines import curve_through, rounded
+from .own_teeth import below_own_teeth
 from .palette import TEETH_SHADE_AT, Palette
 from .passages import of_rig, textured
 from .rig import PortraitRig
 from .tone import LUMA
 from .tongue import (
-    MIN_TONGUE_SHARE,
     THROAT_SHADE,
     TONGUE_BACK_LIGHT,
     TONGUE_BACK_MOST,
@@ -88,10 +88,6 @@ FILLING_BAND, FILLING_MIN_PX = (0.2, 0.4), 0.75
 # opening where that is more. (The hint alone, a tenth of a thin opening, was under a pixel:
 # a visitor's grin made a thin black slot with no teeth.)
 UNREAD_TEETH_FH, UNREAD_MOST = 0.02, 0.6
-# Under a sitter's own upper teeth, a smile opened wider than the visitor's shows her lower
-# row over this share of the opening their upper teeth took (`_below_own_teeth`): the lower
-# incisors' edges over the lip's inside, the rest the mouth's dark between the rows.
-SMILE_LOWER_ROW = 0.35
 # A thin opening (cavity.THIN_OPENING) fades out from this share of its half width to the
 # corners (`_thin_ends`).
 THIN_ENDS_FROM = 0.45
@@ -103,40 +99,6 @@ def _cheek_points(rig: PortraitRig) -> np.ndarray:
     if points is None:
         points = rig.readings.cheek_points = cheek_outline_points(rig.mesh.astype(np.float64))
     return points
-
-
-def _below_own_teeth(reading: tuple[float, ...], gap: float, rest_gap: float) -> tuple[float, ...]:
-    """A reading of the visitor's whole opening (`teeth.mouth_shown`) laid in a sitter's opening
-    under her own upper teeth (own_teeth.py), `gap` pixels tall, `rest_gap` of them hers at rest.
-    Her upper teeth show already and stand for theirs; her lower lip comes down by the visitor's
-    whole opening, teeth and all. So what the visitor shows at their lower lip (their lower
-    teeth, the lower lip's inside under a smile's teeth, a tongue) keeps its measured width
-    there, a share of the opening she gained, and the rest is the mouth's dark. (Read as shares
-    of the visitor's opening under their teeth, a broad smile's teeth resting on the lip filled
-    all of hers with the lip's inside: a flat grey slab under a thin row of teeth, which the
-    face mesh read as the lower lip, the mouth 0.67 -> 0.43 of the smile driver's opening.)"""
-    gained = float(np.clip((gap - rest_gap) / max(gap, 1e-3), 0.0, 1.0))
-    lower = float(np.clip(reading[1], 0.0, 1.0)) * gained
-    lining = float(np.clip(reading[4], 0.0, 1.0)) * gained if len(reading) >= 5 else 0.0
-    if lining > 0.0 and lower == 0.0:
-        # A smile's upper teeth rest on the lower lip: where theirs hang, hers leave the mouth
-        # opened wider under them, and a smiling mouth opened wider shows its lower teeth
-        # standing on the lip's inside, the dark between the rows.
-        lower = lining + SMILE_LOWER_ROW * float(np.clip(reading[0], 0.0, 1.0)) * gained
-    out = [0.0, lower]
-    if len(reading) >= 4:
-        # The tongue measured up from the lower lip, as the visitor's lies on theirs; one the
-        # visitor shows is shown (`tongue.MIN_TONGUE_SHARE` is a share of their opening: of
-        # hers, wider, a tongue of theirs at the bar fell under it, and a black hole was left).
-        tongue = [0.0, 0.0]
-        if tongue_reading(reading) is not None:
-            bottom = float(np.clip(1.0 - (1.0 - reading[3]) * gained, 0.0, 1.0))
-            top = min(float(np.clip(1.0 - (1.0 - reading[2]) * gained, 0.0, 1.0)), bottom - MIN_TONGUE_SHARE)
-            tongue = [max(top, 0.0), bottom]
-        out += tongue
-    if len(reading) >= 5:
-        out.append(lining)
-    return tuple(out)
 
 
 def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
@@ -214,7 +176,7 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
     u = np.clip(np.abs(xx - (left + right) / 2) / half, 0.0, 1.0)  # 0 centre, 1 corners
     pal = rig.palette
     if rig.own_teeth and teeth_shown is not None:
-        teeth_shown = _below_own_teeth(teeth_shown, gap, rest_gap)
+        teeth_shown = below_own_teeth(teeth_shown, gap, rest_gap)
     if teeth_shown is None:
         upper_band = max(min(0.42, 0.1 + 0.012 * gap), min(UNREAD_MOST, UNREAD_TEETH_FH * rig.face_height / gap))
         lower_band = 0.0
@@ -277,7 +239,7 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
         # floor they hide (darker, they made the opening's lower corners a hole's black).
         colour = colour + np.maximum(lifted(tongue * lit[..., None]) - colour, 0.0) * (back * grow)[..., None]
     lining = float(np.clip(teeth_shown[4], 0.0, 1.0)) if teeth_shown is not None and len(teeth_shown) > 4 else 0.0
-    # (Under her own upper teeth a smile's lower row stands on the lip's inside: `_below_own_teeth`.)
+    # (Under her own upper teeth a smile's lower row stands on the lip's inside: `own_teeth.below_own_teeth`.)
     standing = lining if rig.own_teeth and lower_band > lining > 0.0 else 0.0
     if lining > 0.0 and (lower_band == 0.0 or standing > 0.0) and not own_lower:
         # The upper teeth rest on the lower lip: under them its inside, not the cavity

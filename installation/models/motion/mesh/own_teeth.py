@@ -51,7 +51,19 @@ from .named_points import (
     UPPER_INNER_LIP,
     UPPER_OUTER_LIP,
 )
+from .tone import LUMA
+from .tongue import MIN_TONGUE_SHARE, tongue_reading
 
+# Under a sitter's own upper teeth, a smile opened wider than the visitor's shows her lower
+# row over this share of the opening their upper teeth took (`below_own_teeth`): the lower
+# incisors' edges over the lip's inside, the rest the mouth's dark between the rows.
+SMILE_LOWER_ROW = 0.35
+# ...unless the visitor's opening is all but filled by teeth and the lip's inside (their rows
+# together, a toothy smile): then her lower row rises to meet her upper one and only the
+# visitor's own dark share stays dark. Wholly so with their dark under TEETH_TOGETHER[0] of
+# their opening, not at all from TEETH_TOGETHER[1] (an open mouth keeps its dark). Left at
+# SMILE_LOWER_ROW, a toothy smile was her teeth, a wide dark gap and a band of lip: a yawn.
+TEETH_TOGETHER = (0.1, 0.3)
 # An opening narrower than this (share of the face height, at the mouth's middle) shows no teeth;
 # nor one narrower than MIN_OPENING_PX, or than OPENING_SIGMAS times the blur it is read
 # through: on a face 90-100 px tall a mouth parted by 2-5 px (0.026-0.035 of the face) over
@@ -63,7 +75,8 @@ MIN_OPENING = 0.025
 MIN_OPENING_PX = 5.0
 OPENING_SIGMAS = 3.0
 # Teeth are lighter than the lips by this share of the lips' lightness at least (and by
-# MIN_STEP grey levels), over at least TEETH_SHARE of the opening's middle.
+# MIN_STEP grey levels), over at least TEETH_SHARE of the opening's middle (each row read out to
+# half way back to the lips, `_teeth_extent`: over the bar itself, a small face's row shrank).
 LIGHTER_THAN_LIPS = 0.35
 MIN_STEP = 25.0
 TEETH_SHARE = 0.3
@@ -198,7 +211,8 @@ def _runs(image: np.ndarray, mesh: np.ndarray) -> tuple[np.ndarray, np.ndarray] 
             if run is not None:
                 framed[k] = run
                 light[k, run[0]:run[1]] = True
-    if float(light[middle].sum()) < TEETH_SHARE * float(inside[middle].sum()):
+    extent = _teeth_extent(profiles, light, inside, lip_light, threshold)
+    if float(extent[middle].sum()) < TEETH_SHARE * float(inside[middle].sum()):
         return None
     # The teeth's edge: where the light run that starts within the upper part of the
     # opening ends (a light lower lip lining below a dark gap is not the upper teeth).
@@ -214,8 +228,11 @@ def _runs(image: np.ndarray, mesh: np.ndarray) -> tuple[np.ndarray, np.ndarray] 
         dark = np.flatnonzero(~run[start:])
         end = start + (int(dark[0]) if len(dark) else int(gaps[k]) + 1)
         depth[k] = min(float(end), max(float(gaps[k]) - 1.0, 0.0))
-    # Teeth across most of the middle, not a light speck (a white moustache's hair).
-    if np.count_nonzero(depth[middle]) < 0.5 * np.count_nonzero(middle):
+    # Teeth across most of the middle, not a light speck (a white moustache's hair). A point
+    # whose row clears the bar over too few pixels to be seen there (a small face: 3 of 7)
+    # counts where its row, read half way back to the lips, starts in the opening's upper part.
+    hanging = np.array([extent[k, :max(2, int(0.4 * gaps[k]) + 1)].any() for k in range(len(gaps))])
+    if np.count_nonzero((depth > 0)[middle] | hanging[middle]) < 0.5 * np.count_nonzero(middle):
         return None
     # Where a tooth in shadow was not seen, the edge runs on from its neighbours to the corners.
     known = np.flatnonzero(depth > 0)
@@ -231,6 +248,27 @@ def _runs(image: np.ndarray, mesh: np.ndarray) -> tuple[np.ndarray, np.ndarray] 
             top[k] = max(float(steps[np.argmax(below)]), depth[k])
     top[1:-1] = np.maximum(np.median(np.stack([top[:-2], top[1:-1], top[2:]]), axis=0), depth[1:-1])
     return depth, top
+
+
+def _teeth_extent(profiles: np.ndarray, light: np.ndarray, inside: np.ndarray, lip_light: float,
+                  threshold: float) -> np.ndarray:
+    """Per point and step, whether the opening shows teeth there, for the area they cover: where
+    a point's lightest step in the opening clears the lips' bar, the run through it out to where
+    the profile falls half way back to the lips, on both sides. Blur spreads teeth into the
+    lips round them by the same few pixels at every size; at a fixed bar, its share of a small
+    opening's run was lost (a smiling face 130 px tall: light over 0.16 of the opening's middle,
+    0.30 at full size, and her own teeth were painted over). Half way down its edges a blurred
+    row keeps its height. A run not closed by darker on both sides is no row of teeth (a lit lip
+    at the mesh's line, a lit lower lip running on down): only its light over the bar counts."""
+    peak_at = np.argmax(np.where(inside, profiles, -np.inf), axis=1)
+    peak = profiles[np.arange(len(profiles)), peak_at]
+    extent = light.copy()
+    for k in np.flatnonzero(peak > threshold):
+        below = np.flatnonzero(profiles[k] <= (lip_light + peak[k]) / 2)
+        before, after = below[below < peak_at[k]], below[below > peak_at[k]]
+        if len(before) and len(after):
+            extent[k, before[-1] + 1:after[0]] |= inside[k, before[-1] + 1:after[0]]
+    return extent
 
 
 def _highlights(image: np.ndarray, mesh: np.ndarray) -> float:
@@ -291,3 +329,65 @@ def lips_at_teeth(image: np.ndarray, mesh: np.ndarray) -> tuple[np.ndarray | Non
     rise = np.maximum(gaps - top[1:-1], 0.0)
     moved[lower, :2] -= rise[:, None] * down[None, :]
     return moved, True, rise > 0.5
+
+
+def teeth_colour(image: np.ndarray, mesh: np.ndarray, moved: np.ndarray) -> np.ndarray | None:
+    """Her own upper teeth's lit colour (RGB float32): the lightest quarter of the picture
+    between the upper inner lip as found (`mesh`) and her teeth's edge (`moved`, from
+    `lips_at_teeth`), over the middle half of the mouth; None with under 6 pixels there.
+    A lower row painted to meet hers is painted in it: in the enamel the palette reads off
+    the face's lit skin, her row of the picture's own teeth over a painted one as grey as
+    the skin's shade (0.6-0.75 of hers on five smiling sitters) read as a row of two colours."""
+    upper = mesh[list(UPPER_INNER_LIP), :2]
+    edge = moved[list(UPPER_INNER_LIP), :2]
+    middle = np.abs(upper[:, 0] - (upper[0, 0] + upper[-1, 0]) / 2) <= abs(upper[-1, 0] - upper[0, 0]) / 4
+    if middle.sum() < 2:
+        return None
+    outline = np.concatenate([upper[middle], edge[middle][::-1]])
+    mask = np.zeros(image.shape[:2], np.uint8)
+    cv2.fillPoly(mask, [np.round(outline).astype(np.int32)], 1)
+    pixels = image[mask > 0].astype(np.float32)
+    if len(pixels) < 6:
+        return None
+    luma = pixels @ LUMA
+    return np.median(pixels[luma >= np.percentile(luma, 75)], axis=0)
+
+
+def below_own_teeth(reading: tuple[float, ...], gap: float, rest_gap: float) -> tuple[float, ...]:
+    """A reading of the visitor's whole opening (`teeth.mouth_shown`) laid in a sitter's opening
+    under her own upper teeth (own_teeth.py), `gap` pixels tall, `rest_gap` of them hers at rest.
+    Her upper teeth show already and stand for theirs; her lower lip comes down by the visitor's
+    whole opening, teeth and all. So what the visitor shows at their lower lip (their lower
+    teeth, the lower lip's inside under a smile's teeth, a tongue) keeps its measured width
+    there, a share of the opening she gained, and the rest is the mouth's dark. (Read as shares
+    of the visitor's opening under their teeth, a broad smile's teeth resting on the lip filled
+    all of hers with the lip's inside: a flat grey slab under a thin row of teeth, which the
+    face mesh read as the lower lip, the mouth 0.67 -> 0.43 of the smile driver's opening.)"""
+    gained = float(np.clip((gap - rest_gap) / max(gap, 1e-3), 0.0, 1.0))
+    lower = float(np.clip(reading[1], 0.0, 1.0)) * gained
+    lining = float(np.clip(reading[4], 0.0, 1.0)) * gained if len(reading) >= 5 else 0.0
+    if lining > 0.0 and lower == 0.0:
+        # A smile's upper teeth rest on the lower lip: where theirs hang, hers leave the mouth
+        # opened wider under them, and a smiling mouth opened wider shows its lower teeth
+        # standing on the lip's inside, the dark between the rows.
+        lower = lining + SMILE_LOWER_ROW * float(np.clip(reading[0], 0.0, 1.0)) * gained
+    shown = float(np.clip(reading[0], 0.0, 1.0)) + float(np.clip(reading[1], 0.0, 1.0)) + (
+        float(np.clip(reading[4], 0.0, 1.0)) if len(reading) >= 5 else 0.0)
+    together = float(np.clip((TEETH_TOGETHER[1] - (1.0 - shown)) / (TEETH_TOGETHER[1] - TEETH_TOGETHER[0]), 0.0, 1.0))
+    if together > 0.0:
+        # Her row under her own: the dark is the visitor's dark, as a share of her opening.
+        lower += together * max(min(shown, 1.0) - lower, 0.0)
+    out = [0.0, lower]
+    if len(reading) >= 4:
+        # The tongue measured up from the lower lip, as the visitor's lies on theirs; one the
+        # visitor shows is shown (`tongue.MIN_TONGUE_SHARE` is a share of their opening: of
+        # hers, wider, a tongue of theirs at the bar fell under it, and a black hole was left).
+        tongue = [0.0, 0.0]
+        if tongue_reading(reading) is not None:
+            bottom = float(np.clip(1.0 - (1.0 - reading[3]) * gained, 0.0, 1.0))
+            top = min(float(np.clip(1.0 - (1.0 - reading[2]) * gained, 0.0, 1.0)), bottom - MIN_TONGUE_SHARE)
+            tongue = [max(top, 0.0), bottom]
+        out += tongue
+    if len(reading) >= 5:
+        out.append(lining)
+    return tuple(out)

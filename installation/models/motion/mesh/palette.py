@@ -94,7 +94,10 @@ def _sclera(image: np.ndarray, eyes: tuple[Eye, Eye]) -> np.ndarray | None:
     return np.median(np.concatenate(samples), axis=0) if samples else None
 
 
-def read_palette(image: np.ndarray, mesh: np.ndarray, eyes: tuple[Eye, Eye] = ()) -> Palette:
+def read_palette(image: np.ndarray, mesh: np.ndarray, eyes: tuple[Eye, Eye] = (),
+                 own_teeth: np.ndarray | None = None) -> Palette:
+    """`own_teeth`: the colour of the sitter's own teeth where the picture shows them at rest
+    (`own_teeth.teeth_colour`): the teeth are painted in it, to meet hers."""
     def sample(ids) -> np.ndarray:
         return _sample_at(image, mesh[list(ids), :2])
 
@@ -124,6 +127,10 @@ def read_palette(image: np.ndarray, mesh: np.ndarray, eyes: tuple[Eye, Eye] = ()
     # from it as light as the enamel read as a white slab filling the mouth.
     tongue *= min(1.0, TONGUE_UNDER_TEETH * float(teeth @ LUMA) / max(float(tongue @ LUMA), 1.0))
     shaded = _in_the_mouths_shade(tongue, cavity, darks)
+    if own_teeth is not None:
+        # (After the tongue is held under the enamel: her teeth's colour changes the teeth
+        # painted, not an opening's tongue or dark.)
+        teeth = np.asarray(own_teeth, np.float32)
     # A print (sepia, grey, platinum) shows its lips in its own tone: the painted mouth
     # takes it too, or a pink tongue and ivory teeth stand out as pasted in.
     tone = PrintTone.of(image)

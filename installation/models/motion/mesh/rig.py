@@ -15,6 +15,7 @@ import numpy as np
 from ...face import Eye, Face
 from ...face.measures import facing_the_viewer
 from .named_points import FACE_OVAL, JAW_LINE, LOWER_INNER_LIP, UPPER_INNER_LIP
+from .own_teeth import teeth_colour
 from .palette import Palette, Readings, read_palette
 
 # Around the face: a ring that carries hair and jaw with the head, and a still outer ring.
@@ -206,9 +207,10 @@ def build_rig(image: np.ndarray, face: Face, eyes: tuple[Eye, Eye], person: np.n
     if lips is not None:
         points[:468, :2] = lips[:, :2]
     points[:468, :2] = lips_uncrossed(points[:468, :2])
+    her_teeth = teeth_colour(image, mesh, lips) if own_teeth and lips is not None else None
     return PortraitRig(
         image=np.ascontiguousarray(image), points=points, backdrop=backdrop,
-        triangles=triangles, eyes=eyes, palette=read_palette(image, mesh, eyes),
+        triangles=triangles, eyes=eyes, palette=read_palette(image, mesh, eyes, her_teeth),
         region=region, head_weight=weight, face_height=face.height,
         eye_distance=float(np.linalg.norm(mesh[263, :2] - mesh[33, :2])), roll=roll,
         exaggeration=exaggeration, person=crop, own_teeth=own_teeth, own_lower_teeth=own_lower_teeth,
