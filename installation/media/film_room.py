@@ -86,7 +86,6 @@ class FilmRoom:
         # A film outside the plan never evicts one inside it: where the films did not all fit,
         # each showing evicted the copy the next showing needed, and every film was copied
         # again at every showing.
-        self._planned: set[Path] = set()
         self._planned_for: dict[Path, Path] = {}  # a film in the plan -> its planned copy
         self.playlist_bytes = 0
         self._held_past_limit = False  # a copy past the limit stays while a film plays from it
@@ -136,7 +135,8 @@ class FilmRoom:
         with contextlib.suppress(OSError):  # (a cache that cannot be written: said at a copy)
             entries = self._entries()
             total = sum(size for _, size, _ in entries)
-            for _, size, copy in sorted(entries, key=lambda entry: entry[2] in self._planned):
+            planned = self._planned()
+            for _, size, copy in sorted(entries, key=lambda entry: entry[2] in planned):
                 if total <= self.limit_bytes:
                     break
                 if copy not in self._in_use:
@@ -199,8 +199,9 @@ class FilmRoom:
         if size > self.limit_bytes:
             return (f"it is larger ({size / 1e6:.0f} MB) than the film cache's limit "
                     f"({self.limit_bytes / 1e6:.0f} MB, [runtime] film_cache_mb)")
-        kept = sum(s for _, s, path in entries if path in self._planned or path in self._in_use)
-        if self._planned and copy not in self._planned and kept + size > self.limit_bytes:
+        planned = self._planned()
+        kept = sum(s for _, s, path in entries if path in planned or path in self._in_use)
+        if planned and copy not in planned and kept + size > self.limit_bytes:
             return (f"the film cache's {mb_text(self.limit_bytes)} MB hold the show's films that fit together, and "
                     f"the show's films on their drive need {mb_text(self.playlist_bytes)} MB: "
                     f"set [runtime] film_cache_mb = {needed_mb(self.playlist_bytes)} to copy them all")
@@ -209,7 +210,7 @@ class FilmRoom:
             free = shutil.disk_usage(self.root).free
             if total + size <= self.limit_bytes and free - size >= self.keep_free_bytes:
                 return ""
-            victims = [e for e in entries if e[2] not in self._in_use and e[2] not in self._planned]
+            victims = [e for e in entries if e[2] not in self._in_use and e[2] not in planned]
             if not victims:
                 return (f"the disk of {self.root} has {free / 1e6:.0f} MB free, and a copy must leave "
                         f"{self.keep_free_bytes / 1e6:.0f} MB")
@@ -228,11 +229,12 @@ class FilmRoom:
         of its size with its time kept is another copy once a showing reads its edges, and
         the old cut's copy, planned, kept it out of a cache as large as the show's films:
         it played from its drive at every showing until a reload made the plan again."""
-        planned = self._planned_for.get(film)
-        if planned is not None and planned != copy:
-            self._planned.discard(planned)
-            self._planned.add(copy)
+        if self._planned_for.get(film) not in (None, copy):
             self._planned_for[film] = copy
+
+    def _planned(self) -> set[Path]:
+        """The copies the plan holds for good (see __init__)."""
+        return set(self._planned_for.values())
 
     def _sized(self, films: list[Path]) -> list[tuple[Path, int, Path]]:
         """(film, size, its copy's path) of each film in reach, for _plan: read off the stick
@@ -259,7 +261,7 @@ class FilmRoom:
             room -= size
             plan.append(film)
             planned[film] = copy
-        self._planned, self._planned_for, self.playlist_bytes = set(planned.values()), planned, total
+        self._planned_for, self.playlist_bytes = planned, total
         if total > self.limit_bytes > 0:
             log.warning("the show's films on their drive need %s MB, more than the film cache's %s MB: the "
                         "first that fit together are copied, the rest play from the drive (which cannot be "
