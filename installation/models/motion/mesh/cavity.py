@@ -211,6 +211,13 @@ def cavity_colours(pal: Palette, u: np.ndarray, v: np.ndarray, height: np.ndarra
     return _thin_in_lip_line(colour, pal, height, gap, face_height, toothless), floor.astype(np.float32)
 
 
+def thinness(opening_px, face_height: float):
+    """How thin an opening `opening_px` tall is for a face `face_height` pixels tall
+    (THIN_OPENING): 1 up to its first share, 0 from its second (an array for an array)."""
+    thin_px, wide_px = (share * face_height for share in THIN_OPENING)
+    return np.clip((wide_px - opening_px) / (wide_px - thin_px), 0.0, 1.0)
+
+
 def _thin_in_lip_line(colour: np.ndarray, pal: Palette, height: np.ndarray, gap: float, face_height: float,
                       toothless: float) -> np.ndarray:
     """`colour` (the cavity) taken to the picture's own lip line where the opening is thin
@@ -221,11 +228,10 @@ def _thin_in_lip_line(colour: np.ndarray, pal: Palette, height: np.ndarray, gap:
     line = np.asarray(pal.line, np.float32)
     if float(line @ LUMA) <= float(np.asarray(pal.cavity, np.float32) @ LUMA):
         return colour
-    thin_px, wide_px = (share * face_height for share in THIN_OPENING)
     # (Per column, so the ends too as they close to the corners; and as thin as the opening as a
     # whole is: a wide mouth's corners keep its dark.)
-    whole = float(np.clip((wide_px - gap) / (wide_px - thin_px), 0.0, 1.0))
-    thin = (np.clip((wide_px - height) / (wide_px - thin_px), 0.0, whole) * toothless).astype(np.float32)
+    whole = float(thinness(gap, face_height))
+    thin = (np.minimum(thinness(height, face_height), whole) * toothless).astype(np.float32)
     if not thin.any():
         return colour
     lighter = np.maximum(line - colour, 0.0)  # (only ever lighter: the opening's shade stays)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from .cavity import THIN_OPENING, accent_lift, cavity_colours, grain_in_darks, teeth_corners_kept
+from .cavity import THIN_OPENING, accent_lift, cavity_colours, grain_in_darks, teeth_corners_kept, thinness
 from .enamel import biting_edge, lower_lip_line, tooth_light
 from .halftone import HalftoneScreen
 from .named_points import INNER_LIPS, LOWER_INNER_LIP, UPPER_INNER_LIP
@@ -320,8 +320,7 @@ def _thin_ends(u: np.ndarray, gap: float, face_height: float, toothless: float) 
     as tall as in the middle: a flat bar with blunt ends. From THIN_OPENING[1] of the face's
     height it is the polygon's own shape, and so as far as teeth are painted in it (`toothless`:
     1 with none)."""
-    thin_px, wide_px = (share * face_height for share in THIN_OPENING)
-    thin = toothless * float(np.clip((wide_px - gap) / max(wide_px - thin_px, 1e-3), 0.0, 1.0))
+    thin = toothless * float(thinness(gap, face_height))
     towards = np.clip((u - THIN_ENDS_FROM) / (1.0 - THIN_ENDS_FROM), 0.0, 1.0)
     return 1.0 - thin * towards * towards * (3.0 - 2.0 * towards)
 
