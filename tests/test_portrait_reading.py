@@ -196,3 +196,40 @@ def test_the_show_logs_a_mesh_the_models_doubt_as_it_loads(tmp_path, caplog, mon
         assert [entry.title for entry in pilot.engine.sequencer.current.scene.entries] == ["Hidden"]
     said = [r.getMessage() for r in caplog.records if "part of the face may be hidden" in r.getMessage()]
     assert said and "choose a picture where the face is unobscured" in said[0]
+
+
+# Which of the lids' rules a picture gets (a halftone's dots, a two-tone print's ink and paper,
+# a drawing's paper and marks, a photograph's shaded skin) was seen only at a blink: a pencil
+# drawing on buff paper closed its eyes as a photograph's smooth pale lenses, and nothing
+# before the show said so. `portrait inspect` says it (mesh/picture_kind.py).
+
+def _pencil_copy(rgb: np.ndarray) -> np.ndarray:
+    """A pencil drawing of `rgb` on white paper, BGR: the grey dodged by its own blurred negative
+    (the marks where the tone changes, bare paper where it is even)."""
+    grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    negative = cv2.GaussianBlur(255.0 - grey, (0, 0), 6)
+    drawn = np.clip(grey * 255.0 / np.maximum(255.0 - negative, 1.0), 0, 255).astype(np.uint8)
+    return cv2.cvtColor(drawn, cv2.COLOR_GRAY2BGR)
+
+
+def _inspected(tmp_path: Path, capsys, name: str, picture_bgr: np.ndarray) -> str:
+    from installation.cli import main
+
+    cv2.imwrite(str(tmp_path / name), picture_bgr)
+    assert main(["portrait", "inspect", str(tmp_path / name), "-o", str(tmp_path / "mesh.png")]) == 0
+    return capsys.readouterr().out
+
+
+def test_inspect_says_which_kind_of_picture_its_closed_lids_are_painted_for(tmp_path, capsys, sitter):
+    photograph = _inspected(tmp_path, capsys, "sitter.png", cv2.cvtColor(sitter, cv2.COLOR_RGB2BGR))
+    assert "read as a photograph or a painting (its closed lids painted as shaded skin)" in photograph
+    face = read_rgb(FACES / "face_man_21.jpg", max_side=900)
+    drawing = _inspected(tmp_path, capsys, "pencil.png", _pencil_copy(face))
+    assert "read as a drawing (its closed lids painted as its paper and marks" in drawing
+    assert "read as a photograph" in _inspected(tmp_path, capsys, "face.png", cv2.cvtColor(face, cv2.COLOR_RGB2BGR))
+    grey = cv2.cvtColor(cv2.imread(str(FACES / "face_woman_4.jpg")), cv2.COLOR_BGR2GRAY)
+    print_ = cv2.GaussianBlur(np.where(grey < np.percentile(grey, 45), 20, 240).astype(np.uint8), (0, 0), 0.5)
+    two_tone = _inspected(tmp_path, capsys, "print.png", cv2.cvtColor(print_, cv2.COLOR_GRAY2BGR))
+    assert "read as a two-tone print, ink on paper (its closed lids painted in its ink and paper)" in two_tone
+    halftone = _inspected(tmp_path, capsys, "book.png", cv2.imread(str(FACES / "face_man_89.jpg")))
+    assert "read as a book's halftone (its closed lids printed in its dots)" in halftone

@@ -56,9 +56,10 @@ def run_inspect(args: argparse.Namespace) -> int:
     from ..face.unsure import UNOBSCURED, models_unsure
     from . import PORTRAIT_SIDE
     from .mesh import PortraitProblem, find_portrait_face
-    from .mesh.animator import turn_share
+    from .mesh.animator import MeshAnimator, turn_share
     from .mesh.named_points import FACE_OVAL, INNER_LIPS, LEFT_EYE_OPENING, OUTER_LIPS, RIGHT_EYE_OPENING
     from .mesh.own_teeth import biting_line
+    from .mesh.picture_kind import picture_kind
     from .mesh.turned_lips import MOUTH_AT_THE_OUTLINE, mouth_at_the_outline
 
     try:
@@ -95,6 +96,8 @@ def run_inspect(args: argparse.Namespace) -> int:
         if biting_line(image, face.landmarks) is not None:
             verdict += ("; the mouth is open in the picture, showing teeth: it opens from its own opening, "
                         "each row of teeth staying with its lip")
+        # Which of the lids' rules the picture gets was seen only at a blink (mesh/picture_kind.py).
+        verdict += f"; read as {picture_kind(MeshAnimator(image, stack).warper)}"
     except PortraitProblem as error:
         verdict = f"cannot be animated: {error}"
     fringe = None
