@@ -48,12 +48,21 @@ def status_blocks(status: dict[str, Any], idle_close_s: float, max_errors: int) 
         counts = (f"{k} {osc[k]}" for k in ("received", "refused", "malformed") if k in osc)
         facts.append("OSC " + ", ".join(counts))
     blocks.append(Block(facts or ["no status yet"], "fact", sep="   "))
+    # What is wrong in the show's files now (a scene file a reload refused, with its fix).
+    # Status leaves these out of "errors" (the reply must fit a UDP packet), and the panel,
+    # which read "errors" alone, said "No recent errors." over a broken scene file.
+    problems = status.get("problems") or []
+    if isinstance(problems, (list, tuple)) and problems:
+        count = status.get("problem_count") or len(problems)
+        blocks.append(Block([f"Wrong in the show's files now ({count}):"], "alert", wrap=False))
+        for problem in list(problems)[:max_errors]:
+            blocks.append(Block(str(problem).split(" "), "text", max_lines=3))  # (3: room for its fix)
     errors = status.get("errors") or status.get("last_errors") or []
     if isinstance(errors, (list, tuple)) and errors:
         blocks.append(Block(["Recent errors:"], "alert", wrap=False))
         for error in describe_errors(list(errors))[-max_errors:]:
             blocks.append(Block(error.split(" "), "text", max_lines=2))
-    else:
+    elif not problems:
         blocks.append(Block(["No recent errors."], "ok", wrap=False))
     blocks += portrait_blocks(status) + quiz_blocks(status) + film_cache_blocks(status)
     blocks.append(Block([f"Closes by itself after {idle_close_s:.0f} s untouched."], "fact", wrap=False))

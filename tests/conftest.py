@@ -100,6 +100,79 @@ def faults_fail_tests(request):
                     pytrace=False)
 
 
+CHECKOUT_STATE = REPO / "var"  # the default show's state folder ([show] state = "var"): a kiosk's, never a test's
+
+
+def _state_files() -> dict[str, tuple[int, int]]:
+    """Each file under the checkout's var/ by its path there: (size, modification time)."""
+    files = {}
+    for path in CHECKOUT_STATE.rglob("*") if CHECKOUT_STATE.is_dir() else ():
+        try:
+            st = path.lstat()
+        except OSError:
+            continue  # (gone between the listing and the look)
+        if not path.is_dir():
+            files[str(path.relative_to(CHECKOUT_STATE))] = (st.st_size, st.st_mtime_ns)
+    return files
+
+
+_STATE_FOLDERS: list = []  # the running test's tmp_path_factory, for load_default_show
+
+
+@pytest.fixture(autouse=True)
+def checkout_state_untouched(tmp_path_factory):
+    """A test that writes into the checkout's var/ fails, naming what it wrote. The default
+    show keeps its state there; tests that played it left quiz answers, verdicts and
+    last-good copies behind, which the next run of the show (or of the tests) then read as a
+    gallery's own ("8 answers" built up by test runs). Load it with load_default_show()."""
+    _STATE_FOLDERS[:] = [tmp_path_factory]
+    before = _state_files()
+    yield
+    _STATE_FOLDERS.clear()
+    after = _state_files()
+    changed = sorted(name for name in after.keys() | before.keys() if after.get(name) != before.get(name))
+    if changed:
+        pytest.fail(f"this test (or a thread an earlier one left running) wrote into the checkout's state folder "
+                    f"{CHECKOUT_STATE}: " + ", ".join(changed[:10])
+                    + (f" and {len(changed) - 10} more" if len(changed) > 10 else "")
+                    + "; load the default show with load_default_show() (its state in a tmp folder)",
+                    pytrace=False)
+
+
+_AT_SESSION_START: dict[str, tuple[int, int]] = {}
+
+
+def pytest_sessionstart(session):
+    _AT_SESSION_START.update(_state_files())
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """The whole run's check, for what a test's check cannot see: a worker thread a test left
+    running (a quiz judging its pictures) that wrote into var/ after its test ended."""
+    after = _state_files()
+    changed = sorted(name for name in after.keys() | _AT_SESSION_START.keys()
+                     if after.get(name) != _AT_SESSION_START.get(name))
+    if changed:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        said = (f"the tests wrote into the checkout's state folder {CHECKOUT_STATE}: " + ", ".join(changed[:10])
+                + (f" and {len(changed) - 10} more" if len(changed) > 10 else ""))
+        if reporter is not None:
+            reporter.ensure_newline()
+            reporter.write_line(said, red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def load_default_show(state: Path | None = None):
+    """The checkout's own show (install.toml and its scenes), its state (quiz answers,
+    verdicts, last good copies) kept in `state`, by default a fresh tmp folder of the running
+    test's: never the checkout's var/ (see checkout_state_untouched)."""
+    from installation.config.loader import load_show
+
+    if state is None:
+        state = _STATE_FOLDERS[0].mktemp("state")
+    return load_show(REPO / "install.toml", folders={"state": str(state)})
+
+
 def pytest_configure(config):
     if config.getoption("--update-snapshots", default=False):
         from . import snapshot
@@ -165,12 +238,11 @@ def refused_by_inspect_and_check(tmp_path: Path, capsys, name: str, picture) -> 
 def default_quiz_show(scene_file: Path, mode: str, seed: int):
     """The default show playing only the default quiz, in `mode` with a fixed `seed`
     (its scene written to `scene_file`)."""
-    from installation.config.loader import load_show
     from installation.preview import single_scene_show
 
     text = (REPO / "scenes" / "quiz.toml").read_text().replace('mode = "single"', f'mode = "{mode}"')
     scene_file.write_text(text + f"\nseed = {seed}\n", encoding="utf-8")
-    return single_scene_show(load_show(REPO / "install.toml"), scene_file)
+    return single_scene_show(load_default_show(scene_file.parent / "var"), scene_file)
 
 
 def quiz_reveals(tmp_path: Path, size: tuple[int, int], before_reveal=lambda: None, mode: str = "single",

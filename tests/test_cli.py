@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,29 +14,42 @@ from installation.cli import main
 from installation.config.loader import load_show
 from installation.render import render_frames
 
-from .conftest import REPO, title_scene, write_show
+from .conftest import REPO, load_default_show, title_scene, write_show
 from .probe import probe
 
 
-def bayard(*args: str, env_extra: dict | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+def bayard(*args: str, env_extra: dict | None = None, timeout: float = 120,
+           cwd: Path = REPO) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER")}
     env.update(env_extra or {})
     env["PYTHONPATH"] = str(REPO)
-    return subprocess.run([sys.executable, "-m", "installation", *args], cwd=REPO, env=env, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "installation", *args], cwd=cwd, env=env, capture_output=True,
                           text=True, timeout=timeout)
 
 
-def test_run_without_display_says_how_to_proceed():
-    result = bayard("run")
+def _default_show_beside(folder: Path) -> Path:
+    """A folder whose install.toml is the checkout's, playing the checkout's scenes, content
+    and models, its state (last good copies, logs, the quiz's answers) in `folder`/var: `run`
+    found from the working folder as in the checkout, without writing into the checkout's var/."""
+    text = (REPO / "install.toml").read_text(encoding="utf-8")
+    for key in ("content", "scenes", "folder"):
+        text = text.replace(f'\n{key} = "', f'\n{key} = "{REPO.as_posix()}/', 1)
+    (folder / "install.toml").write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_run_without_display_says_how_to_proceed(tmp_path):
+    result = bayard("run", cwd=_default_show_beside(tmp_path))
     assert result.returncode != 0
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert lines[-1].startswith("No display found") and "--headless" in lines[-1]
 
 
-def test_run_headless_plays_and_stops():
-    result = bayard("run", "--headless", "--seconds", "2")
+def test_run_headless_plays_and_stops(tmp_path):
+    result = bayard("run", "--headless", "--seconds", "2", cwd=_default_show_beside(tmp_path))
     assert result.returncode == 0, result.stderr
     assert "scene: opening" in result.stderr
+    assert (tmp_path / "var" / "last-good" / "install.toml").is_file()  # (its state where its show file is)
 
 
 def test_check_exits_nonzero_on_errors(tmp_path, capsys):
@@ -396,7 +410,7 @@ def test_a_render_never_opens_the_live_camera(tmp_path, monkeypatch):
         return self
 
     monkeypatch.setattr(camera.Camera, "start", recorded_start)
-    show = single_scene_show(load_show(REPO / "install.toml"), REPO / "scenes" / "portrait.toml")
+    show = single_scene_show(load_default_show(), REPO / "scenes" / "portrait.toml")
     assert show.config.camera.device == 0 and not show.config.camera.file
     for _ in render_frames(show, 1.0, 5, size=(320, 180)):
         pass

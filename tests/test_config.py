@@ -10,7 +10,7 @@ from installation.cli import main
 from installation.config.errors import ShowError
 from installation.config.loader import check_media, load_scene_file, load_show
 
-from .conftest import REPO, title_scene, write_show
+from .conftest import REPO, load_default_show, title_scene, write_show
 
 
 def problems_text(show) -> str:
@@ -18,7 +18,7 @@ def problems_text(show) -> str:
 
 
 def test_default_show_is_valid():
-    show = load_show(REPO / "install.toml")
+    show = load_default_show()
     assert show.errors == []
     assert show.playlist[:2] == ["opening", "bayard"]
     assert main(["check", "--show", str(REPO / "install.toml")]) == 0

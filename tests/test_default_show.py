@@ -7,14 +7,13 @@ suite and a 24 h soak passed; this plays the show file that ships.
 
 from __future__ import annotations
 
-from installation.config.loader import load_show
 from installation.harness import run_test
 
-from .conftest import REPO
+from .conftest import load_default_show
 
 
 def test_the_default_show_plays_two_whole_loops_without_a_fault(faults_fail_tests):
-    show = load_show(REPO / "install.toml")
+    show = load_default_show()
     playlist = list(show.playlist)
     assert len(playlist) >= 2
     shown: list[str] = []

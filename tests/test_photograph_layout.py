@@ -6,12 +6,11 @@ from __future__ import annotations
 import pygame
 import pytest
 
-from installation.config.loader import load_show
 from installation.harness import run_test
 from installation.preview import single_scene_show
 from installation.textlog import problems
 
-from .conftest import REPO
+from .conftest import REPO, load_default_show
 
 LABEL = ("Self Portrait as a Drowned Man", "HIPPOLYTE BAYARD", "A drawing of the photograph", "Written by Bayard")
 
@@ -19,7 +18,7 @@ LABEL = ("Self Portrait as a Drowned Man", "HIPPOLYTE BAYARD", "A drawing of the
 def _bayard(size, moments=(12.0, 45.0), shown=0.98):
     """The print's rect, the words' overrun, and the visitor text boxes at each moment
     (those at least `shown` opaque: settled, or with 0.02 any at all)."""
-    show = single_scene_show(load_show(REPO / "install.toml"), (REPO / "scenes/bayard.toml").resolve())
+    show = single_scene_show(load_default_show(), (REPO / "scenes/bayard.toml").resolve())
     shots = []
     with run_test(show, fps=10, size=size) as pilot:
         pilot.engine.fonts.log.recording = True

@@ -18,7 +18,7 @@ import installation.scenes.quiz_pictures as quiz_pictures
 import installation.scenes.quiz_prepared as quiz_prepared
 from installation.harness import run_test
 
-from .conftest import REPO, write_show
+from .conftest import REPO, load_default_show, write_show
 from .detector_fixtures import natural, upsampled
 
 SIZE = (960, 540)
@@ -368,12 +368,11 @@ def test_a_whole_round_keeps_its_words_legible_on_any_kiosk_screen(tmp_path, mod
     the answer buttons' words were under 4.5:1 on their colours, and upright or at 4:3 the
     score line ran off the screen and captions and labels lay over one another (the
     spectrum's caption too, with the spectral detector)."""
-    from installation.config.loader import load_show
     from installation.preview import single_scene_show
     from installation.textlog import problems
     from installation.words import word_list
 
-    show = single_scene_show(load_show(REPO / "install.toml"), REPO / "scenes" / "quiz.toml")
+    show = single_scene_show(load_default_show(), REPO / "scenes" / "quiz.toml")
     show.config = show.config.model_copy(
         update={"show": show.config.show.model_copy(update={"state": str(tmp_path)})}
     )
@@ -402,10 +401,9 @@ def test_a_whole_round_keeps_its_words_legible_on_any_kiosk_screen(tmp_path, mod
 
 def test_default_scene_file_plays_from_a_fresh_clone(tmp_path):
     """scenes/quiz.toml with the shipped content and weights: every frame kind draws."""
-    from installation.config.loader import load_show
     from installation.preview import single_scene_show
 
-    show = single_scene_show(load_show(REPO / "install.toml"), REPO / "scenes" / "quiz.toml")
+    show = single_scene_show(load_default_show(), REPO / "scenes" / "quiz.toml")
     show.config = show.config.model_copy(
         update={"show": show.config.show.model_copy(update={"state": str(tmp_path)})}
     )
@@ -522,7 +520,6 @@ def test_the_first_visitor_is_told_once_that_nobody_else_has_answered_yet(tmp_pa
 def test_the_start_card_invites_against_the_machine_only_when_there_is_one_to_beat(tmp_path):
     """The start card said "You against the machine" with the machine switched off, and
     when it guesses these very pictures no better than a coin."""
-    from installation.config.loader import load_show
     from installation.preview import single_scene_show
 
     def invitation(show) -> str:
@@ -533,7 +530,7 @@ def test_the_start_card_invites_against_the_machine_only_when_there_is_one_to_be
 
     assert "You against the machine" in invitation(_show(tmp_path / "spectral"))
     assert "Trust your eyes" in invitation(_show(tmp_path / "off", detector=False))
-    shipped = single_scene_show(load_show(REPO / "install.toml"), REPO / "scenes" / "quiz.toml")
+    shipped = single_scene_show(load_default_show(), REPO / "scenes" / "quiz.toml")
     shipped.config = shipped.config.model_copy(
         update={"show": shipped.config.show.model_copy(update={"state": str(tmp_path / "state")})})
     said = invitation(shipped)  # the default items: cross-fitted at chance

@@ -20,7 +20,7 @@ from installation.scenes import quiz_explain
 from installation.scenes.quiz_items import Item, draw_round
 from installation.scenes.quiz_manifest import load_manifest
 
-from .conftest import REPO, write_show
+from .conftest import REPO, load_default_show, write_show
 from .detector_fixtures import natural, upsampled
 from .test_quiz import _fresh_caches  # noqa: F401  (autouse: each test loads items afresh)
 
@@ -516,10 +516,9 @@ def test_the_default_quiz_items_all_have_their_cross_fitted_verdicts():
 
 
 def test_check_says_which_machine_the_quiz_plays_with():
-    from installation.config.loader import load_show
     from installation.scenes.quiz_check import describe
 
-    lines = describe(load_show(REPO / "install.toml"))
+    lines = describe(load_default_show())
     n = len(_default_items())
     assert any("quiz 'quiz'" in line and "'faces'" in line and f"{n} of {n}" in line for line in lines), lines
 
@@ -527,10 +526,9 @@ def test_check_says_which_machine_the_quiz_plays_with():
 def test_check_names_an_unreadable_cross_fit(tmp_path):
     from types import SimpleNamespace
 
-    from installation.config.loader import load_show
     from installation.scenes.quiz_check import describe
 
-    show = load_show(REPO / "install.toml")
+    show = load_default_show()
     (tmp_path / "detector").mkdir()
     (tmp_path / "detector" / "quiz-crossfit.json").write_text("{half a fi", encoding="utf-8")
     stand_in = SimpleNamespace(scenes=show.scenes, config=show.config, content_root=show.content_root,
@@ -546,11 +544,10 @@ def test_check_tells_the_technician_how_good_the_quiz_machine_is(tmp_path, auc, 
     import json
     from types import SimpleNamespace
 
-    from installation.config.loader import load_show
     from installation.models.detector.crossfit import sha256_of
     from installation.scenes.quiz_check import describe
 
-    show = load_show(REPO / "install.toml")
+    show = load_default_show()
     (tmp_path / "detector").mkdir()
     items = {sha256_of(item.path): {"probability": 0.5, "threshold": 0.5, "log_odds": 0.0}
              for item in _default_items()}

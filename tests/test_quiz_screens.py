@@ -13,7 +13,6 @@ import numpy as np
 import pygame
 import pytest
 
-from installation.config.loader import load_show
 from installation.harness import run_test
 from installation.preview import single_scene_show
 from installation.scenes import quiz_explain, quiz_layout, quiz_screens
@@ -22,7 +21,7 @@ from installation.textlog import problems, type_side
 from installation.typography import Fonts
 from installation.words import words
 
-from .conftest import REPO, default_quiz_show, quiz_reveals
+from .conftest import REPO, default_quiz_show, load_default_show, quiz_reveals
 
 
 @cache
@@ -230,7 +229,7 @@ def test_upright_the_question_stands_on_the_grids_foot_with_no_empty_band(size):
     words leave room, and no empty band is taller than a seventh of the screen."""
     from installation.scenes.layout import picture_and_column
 
-    show = single_scene_show(load_show(REPO / "install.toml"), (REPO / "scenes/quiz.toml").resolve())
+    show = single_scene_show(load_default_show(), (REPO / "scenes/quiz.toml").resolve())
     with run_test(show, fps=10, size=size) as pilot:
         pilot.command("start", scene="quiz")
         pilot.advance(1.5)
@@ -250,7 +249,7 @@ def test_what_other_visitors_did_never_runs_over_the_next_row(tmp_path, size):
     86% of visitors got this one right (22 answers)."): on a 5:4 screen that took three
     lines beside a thumbnail two lines high, and ran over the next row's words. Each row is
     now as tall as its words."""
-    show = single_scene_show(load_show(REPO / "install.toml"), REPO / "scenes" / "quiz.toml")
+    show = single_scene_show(load_default_show(), REPO / "scenes" / "quiz.toml")
     show.config = show.config.model_copy(
         update={"show": show.config.show.model_copy(update={"state": str(tmp_path)})})
     with run_test(show, size=size) as pilot:

@@ -46,6 +46,7 @@ def _fresh_process() -> None:
     quiz_machine._FILES.clear()
     quiz_machine._UNKEPT.clear()
     quiz_verdicts._UNWRITABLE.clear()
+    quiz_verdicts._UNTOLD.clear()
     quiz_pictures.forget()
 
 
@@ -166,6 +167,45 @@ def test_no_verdict_file_of_a_detector_whose_weights_cannot_be_told(tmp_path, mo
     _start(show, again, monkeypatch)
     assert len(again.judged) == 8
     assert not list(verdicts_folder(tmp_path / "var").glob("*.npz"))
+
+
+class UntoldDetector(CountingDetector):
+    """A detector (not the CNN) whose identity() has a bug of its own."""
+
+    name = "untold"
+
+    def identity(self) -> dict | None:
+        raise KeyError("weights_sha")
+
+
+class UnwritableIdentity(CountingDetector):
+    """One whose identity is not JSON (a Path where the format wants text)."""
+
+    name = "pathish"
+
+    def identity(self) -> dict | None:
+        return {"weights": self.path}
+
+
+@pytest.mark.parametrize("kind", [UntoldDetector, UnwritableIdentity])
+def test_a_detector_whose_identity_fails_judges_afresh_and_says_once_which_and_why(tmp_path, monkeypatch,
+                                                                                  caplog, kind):
+    show, weights = _setup(tmp_path)
+    detector = kind(weights)
+    with caplog.at_level(logging.WARNING, logger="bayard.quiz"):
+        status = _start(show, detector, monkeypatch)  # (a fault in its prepare fails the test: conftest)
+        assert status["machine_playing"] and status["items"] == 8 and status["verdicts"]["judged"] == 8
+        with run_test(show, size=SIZE) as pilot:  # its next showing, in the same process
+            assert _status(pilot)["machine_playing"]
+    said = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING and "identity" in r.getMessage()]
+    assert len(said) == 1, said  # once, not at every showing
+    again = kind(weights)
+    status = _start(show, again, monkeypatch)  # a restart
+    assert len(again.judged) == 8, "nothing may be read back for a detector that cannot be told"
+    assert status["verdicts"] == {"read back": 0, "judged": 8, "remembered": 0}
+    assert not list(verdicts_folder(tmp_path / "var").glob("*.npz"))
+    assert f"'{kind.name}'" in said[0] and kind.__qualname__ in said[0], said
+    assert ("KeyError" if kind is UntoldDetector else "TypeError") in said[0], said
 
 
 def test_the_folder_is_bounded_least_recently_used_first(tmp_path, monkeypatch):

@@ -5,16 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pygame
 
-from installation.config.loader import load_show
 from installation.harness import run_test
 from installation.preview import single_scene_show
 
-from .conftest import REPO
+from .conftest import REPO, load_default_show
 from .snapshot import assert_snapshot
 
 
 def scene_frames(scene_file: str, times: list[float], size=(960, 540)):
-    show = single_scene_show(load_show(REPO / "install.toml"), (REPO / scene_file).resolve())
+    show = single_scene_show(load_default_show(), (REPO / scene_file).resolve())
     frames = []
     with run_test(show, fps=10, size=size) as pilot:
         t = 0.0

@@ -16,14 +16,13 @@ import numpy as np
 import pygame
 import pytest
 
-from installation.config.loader import load_show
 from installation.harness import run_test
 from installation.preview import single_scene_show
 from installation.scenes.layout import picture_and_column
 from installation.textlog import TextBox, problems
 from installation.words import words
 
-from .conftest import REPO, write_show
+from .conftest import REPO, load_default_show, write_show
 
 SIZES = [(1920, 1080), (1080, 1920), (1280, 720)]
 # Key moments (scene seconds): the title card in full; the drawing of Bayard's print with
@@ -57,7 +56,7 @@ def _shots(size: tuple[int, int]) -> dict[tuple[str, object], tuple[tuple[TextBo
     """What _frames holds, with the row each key moment's picture begins on."""
     found = {}
     for name, moments in MOMENTS.items():
-        show = single_scene_show(load_show(REPO / "install.toml"), (REPO / f"scenes/{name}.toml").resolve())
+        show = single_scene_show(load_default_show(), (REPO / f"scenes/{name}.toml").resolve())
         with run_test(show, fps=10, size=size) as pilot:
             pilot.engine.fonts.log.recording = True
             t = 0.0

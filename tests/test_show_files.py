@@ -154,7 +154,7 @@ def test_a_named_pipe_or_a_huge_file_in_scenes_is_reported_and_the_show_goes_on(
     import os
     import threading
 
-    path = write_show(tmp_path, {"a": title_scene("a"), "b": title_scene("b")})
+    path = write_show(tmp_path, {"a": title_scene("a"), "b": title_scene("b")}, size=(1280, 720))
     with run_test(path, fps=10) as pilot:
         os.mkfifo(tmp_path / "scenes" / "pipe.toml")
         (tmp_path / "scenes" / "huge.toml").write_text("# " + "x" * 5_000_000 + "\n")
@@ -302,3 +302,54 @@ def test_syntax_hints_are_not_given_where_they_do_not_fit(tmp_path, capsys, line
     assert main(["check", "--show", str(path)]) == 1
     out = capsys.readouterr().out
     assert says in out and not_says not in out
+
+
+@pytest.mark.parametrize(("lines", "at", "says"), [
+    ("duration = = 12", 3, "the = sign is typed twice: write `duration = 12`"),
+    ("heading = Le moulin", 3, 'text goes between quotes: write `heading = "Le moulin"`'),
+    ("duration = 12,", 3, "with no comma (commas go between the values of a list): write `duration = 12`"),
+    ("heading = \u201cLe moulin\u201d", 3, 'curly quotes (\u201c \u201d), which a word processor or TextEdit types: '
+                                          'in a plain-text editor, write `heading = "Le moulin"`'),
+    ('heading = "Le moulin\u201d', 3, 'write `heading = "Le moulin"` with straight quotes'),
+    ('transition = { kind = "cut", duration = 1.0\nduration = 5', 3,
+     "a { table } is closed with } on the line that opened it: "
+     'write `transition = { kind = "cut", duration = 1.0 }`'),
+    ('captions = [\n  "a",\n  "b"\n\n[x]\ny = 1', 5,
+     'the list begun on line 3 is not closed: end it after its last value, write `"b"]`'),
+    ('heading = "Salle 3"\n[[captions]\nat = 1\ntext = "x"', 4,
+     "a table's name is closed with ]]: write `[[captions]]`"),
+])
+def test_a_syntax_mistake_says_the_line_to_write(tmp_path, capsys, lines, at, says):
+    """"scenes/x.toml:3: TOML syntax: Invalid value" told a curator nothing of the = typed
+    twice, the comma ended a line as in a list, or the bracket left open; check now gives the
+    line as it should read, at the line to mend (a bracket left open: the line that opened it,
+    not the next key, where TOML notices it)."""
+    path = write_show(tmp_path, {"a": title_scene("a")})
+    (tmp_path / "scenes" / "x.toml").write_text(f'type = "title"\nid = "x"\n{lines}\n', encoding="utf-8")
+    assert main(["check", "--show", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert f"scenes/x.toml:{at}: TOML syntax:" in out and says in out, out
+
+
+def test_a_list_left_open_is_named_at_its_line_with_the_line_to_write(tmp_path, capsys):
+    path = write_show(tmp_path, {"a": title_scene("a")})
+    path.write_text(path.read_text().replace('playlist = ["a"]', 'playlist = ["a"'))
+    assert main(["check", "--show", str(path)]) != 0
+    out = "".join(capsys.readouterr())
+    line = path.read_text().split("\n").index('playlist = ["a"') + 1
+    assert f"install.toml:{line}: TOML syntax: Unclosed array" in out, out
+    assert "write `playlist = [\"a\"]`" in out, out
+
+
+def test_the_overlay_shows_a_reloaded_files_syntax_hint(tmp_path):
+    """The live reload's message, as the operator overlay shows it, carries the same fix."""
+    path = write_show(tmp_path, {"a": title_scene("a"), "b": title_scene("b")}, size=(1280, 720))
+    with run_test(path, fps=10) as pilot:
+        scene_file = tmp_path / "scenes" / "b.toml"
+        scene_file.write_text(scene_file.read_text().replace("duration = 5", "duration = = 12"))
+        pilot.engine.reload(at_once=True)
+        pilot.step()
+        said = [p for p in pilot.engine.status()["problems"] if "b.toml" in p]
+        assert said and "write `duration = 12`" in said[0], said
+        drawn = " ".join(overlay_text(pilot))
+        assert "b.toml:3" in drawn and "write `duration = 12`" in drawn, drawn

@@ -5,6 +5,7 @@ counters they share, described there).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 from collections.abc import Callable
@@ -79,13 +80,22 @@ class VideoSource(MediaSource):
         self.path, self.box, self.fit, self.loop = Path(path), box, fit, loop
         self.fps: float | None = None
         self.period_hint: float | None = None  # the container's duration, known before decoding ends
+        # Whether the film was gone when it failed, looked at here on the decoder's thread: the
+        # scene asked its drive on the render thread, and a stick that hangs in its reads froze
+        # the screen for the kernel's error handling (tens of seconds). Set before `error`.
+        self.missing = False
 
     def _run(self) -> None:
         # A film on a USB stick plays from its copy on the show's disk (staging.py), so the
         # stick is free to go while it plays.
-        with staging.staged(self.path, self._stop) as play:
-            if play is not None:
-                self._play(play)
+        try:
+            with staging.staged(self.path, self._stop) as play:
+                if play is not None:
+                    self._play(play)
+        except Exception:
+            with contextlib.suppress(OSError):  # (a drive failing in the look too: not "missing")
+                self.missing = not self.path.is_file()
+            raise
 
     def _open(self, output_params: list[str] | None, path: Path | None = None):
         import imageio_ffmpeg

@@ -47,6 +47,8 @@ MAX_ENTRY_BYTES = 16 * 2**20  # a huge picture's map is judged at each start rat
 # (a folder, why its verdicts could not be written) said in this process: once each, not at
 # every showing while the disk stays full, and again once a verdict was written there since
 _UNWRITABLE: set[tuple[str, str]] = set()
+# (a detector's class, why its identity failed) said in this process: once, not at every showing
+_UNTOLD: set[tuple[str, str]] = set()
 
 
 def verdicts_folder(state_dir: Path) -> Path:
@@ -69,6 +71,33 @@ def kept_on_disk(folder: Path) -> tuple[int, int]:
     return count, size
 
 
+def _machine(detector: Any) -> str | None:
+    """The key part that names `detector`'s verdicts: a hash of its identity, this format and
+    Bayard's version; None where it cannot be told, and nothing of it is kept. A detector's
+    identity is its own code (a backend added later, a plug-in): one that raised, or gave
+    what JSON cannot write, faulted the quiz at every showing, and the quiz went without its
+    machine. Its items are judged afresh instead, and the log says once which detector and why."""
+    identity = getattr(detector, "identity", None)
+    if not callable(identity):
+        return None
+    try:
+        known = identity()
+        if known is None:
+            return None
+        told = json.dumps({"format": FORMAT, "bayard": __version__, "detector": known}, sort_keys=True)
+    except Exception as error:  # the detector's boundary: its bug costs the kept verdicts, not the quiz
+        kind = f"{type(detector).__module__}.{type(detector).__qualname__}"
+        why = f"{type(error).__name__}: {error}"
+        if (kind, why) not in _UNTOLD:
+            _UNTOLD.add((kind, why))
+            log.warning("the quiz's detector %r (%s) cannot say what decides its verdicts (its identity() failed: "
+                        "%s): none is kept on disk, and each quiz picture is judged afresh at every start; "
+                        "the quiz plays on. Mend the detector's identity(), or tell its maker",
+                        getattr(detector, "name", kind), kind, why)
+        return None
+    return hashlib.sha256(told.encode()).hexdigest()
+
+
 class Unkeepable(ValueError):
     """An explanation holding something this format does not write (a new backend's field)."""
 
@@ -78,12 +107,8 @@ class KeptVerdicts:
 
     def __init__(self, folder: Path, detector: Any) -> None:
         self.folder = Path(folder)
-        identity = getattr(detector, "identity", None)
-        known = identity() if callable(identity) else None
         # (a detector whose weights cannot be told keeps nothing: its verdicts could be another's)
-        self.machine = None if known is None else hashlib.sha256(
-            json.dumps({"format": FORMAT, "bayard": __version__, "detector": known}, sort_keys=True).encode()
-        ).hexdigest()
+        self.machine = _machine(detector)
         self.reused = 0
         self.judged = 0
         self._warned: set[str] = set()

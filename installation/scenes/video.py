@@ -159,7 +159,7 @@ class VideoScene(FilmSound, VideoDrawing, Scene):
         self.t += dt
         if self.source is not None and self.source.failed and not self._told:
             self._told = True  # the card says it to visitors; the technician gets the reason
-            if self.source.path.is_file():  # a missing file is reported by context.media()
+            if not self.source.missing:  # a missing file is reported by context.media()
                 self.context.report(f"{self.source.error}; showing a card, then moving on")
         self._draws_since_update = 0
         self._updates_since_draw += 1
@@ -170,7 +170,12 @@ class VideoScene(FilmSound, VideoDrawing, Scene):
         if self.config.on_end == "loop":
             return None
         if self.source is not None:
-            self.source.wait_ready(2.0)
+            # The sequencer asks this on the render thread at every frame. A live show never
+            # waits for the film here: its decoder may still be copying it off a stick that
+            # hangs (media/staging.py), and the wait froze the screen 2 s a frame. Until the
+            # film's length is known the show's default stands; renders wait, to be exact.
+            if self.block:
+                self.source.wait_ready(2.0)
             if self.source.period_hint:
                 return self.source.period_hint
             return None
