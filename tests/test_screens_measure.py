@@ -74,3 +74,46 @@ def test_the_photographs_story_is_set_in_lines_a_reader_can_follow(placed_lines,
     assert max(longest.values()) <= 66, longest
     assert min(longest.values()) >= 42, longest
 
+
+def _portrait_column(size, monkeypatch, camera: bool):
+    """The portrait scene's column as a visitor finds it in attract (the camera live or
+    resting): its words' boxes, its credit's, and where the column's first capitals hang."""
+    from installation.scenes.portrait import PortraitScene
+
+    if camera:  # (the tests' machine has none: the scene told a camera is live)
+        monkeypatch.setattr(PortraitScene, "camera_ok", property(lambda scene: True))
+    with run_test(_scene_show("portrait"), fps=10, size=size) as pilot:
+        pilot.engine.fonts.log.recording = True
+        pilot.advance(4.0)
+        scene = pilot.engine.sequencer.current.scene
+        assert scene.state == "attract"
+        _, column = scene._layout(*size)
+        boxes = [b for b in pilot.engine.fonts.log.boxes if b.tier != "operator" and b.alpha > 0.98
+                 and abs(b.rect.left - column.x) <= 0.01 * size[0] and b.rect.top >= column.top - size[1] // 20]
+        credit_cap = pilot.engine.fonts.get("sans", 30, "small").metrics("H")[0][3]  # a credit's size at scale 1
+    credit = max(boxes, key=lambda b: b.baseline)
+    assert credit.tier == "small", credit
+    return [b for b in boxes if b is not credit], credit, column, credit_cap
+
+
+@pytest.mark.parametrize("camera", [False, True])
+@pytest.mark.parametrize("size", [(1080, 1920), (2160, 3840)])
+def test_upright_the_portraits_words_leave_no_hole_above_their_credit(monkeypatch, size, camera):
+    """Under the portrait on an upright screen (1080x1920) the column's words at scale 1
+    left 216-252 px of empty ground between their last line and the credit on the grid's
+    foot line, a hole in the middle of the sign. The words now grow into the room (never
+    past 1.2 times their size), so that band is at most a fifteenth of the screen's height;
+    the first capitals still hang on the column's top line every scene shares, and the
+    credit keeps its size."""
+    words, credit, column, credit_cap = _portrait_column(size, monkeypatch, camera)
+    empty = credit.rect.top - max(b.rect.bottom for b in words)
+    assert 0 < empty <= size[1] / 15, (empty, size)
+    assert abs(min(b.cap_top for b in words) - column.top) <= 1
+    assert credit.cap == credit_cap  # (test_screens_grid holds its baseline on the foot line)
+
+
+def test_beside_the_picture_the_portraits_words_keep_their_size(monkeypatch):
+    """On a landscape screen the column stands beside the picture and its words keep their
+    scale (1920x1080 renders as before)."""
+    words, *_ = _portrait_column((1920, 1080), monkeypatch, camera=False)
+    assert [b.cap for b in words] == [36, 27], [b.cap for b in words]
