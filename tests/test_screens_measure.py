@@ -111,9 +111,3 @@ def test_upright_the_portraits_words_leave_no_hole_above_their_credit(monkeypatc
     assert abs(min(b.cap_top for b in words) - column.top) <= 1
     assert credit.cap == credit_cap  # (test_screens_grid holds its baseline on the foot line)
 
-
-def test_beside_the_picture_the_portraits_words_keep_their_size(monkeypatch):
-    """On a landscape screen the column stands beside the picture and its words keep their
-    scale (1920x1080 renders as before)."""
-    words, *_ = _portrait_column((1920, 1080), monkeypatch, camera=False)
-    assert [b.cap for b in words] == [36, 27], [b.cap for b in words]
