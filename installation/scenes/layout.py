@@ -15,6 +15,13 @@ from collections.abc import Callable
 import pygame
 
 SCALES = (1.0, 0.94, 0.88, 0.82, 0.76, 0.7, 0.64, 0.58)
+# Larger scales a column's words may take where they leave much of it empty (fit's `scales`):
+# under an upright screen's picture the column runs the screen's width, and the portrait's
+# words at scale 1 left 55-196 px between themselves and the credit on the grid's foot line on
+# 1080x1920, a hole in the middle of the sign. (The picture cannot take that room: it would
+# move the column's first capitals off the top line every scene shares.) At most 1.2: the
+# portrait's reading text (40 design px) then stays below every scene's heading (54-58).
+GROWN_SCALES = (1.2, 1.15, 1.1, 1.05)
 
 # The show's grid. Every scene that sets a picture beside its words (photograph, loop,
 # portrait, the quiz's question) takes its boxes from picture_and_column() at this share,
@@ -114,13 +121,14 @@ def title_scale(fonts, k: float, body_role: str, body_size: float) -> float:
     return max(k, held)
 
 
-def fit(height_at: Callable[[float], int], available: int) -> float:
-    """The largest scale in SCALES at which `height_at(scale)` fits `available` pixels
-    (the smallest scale when none does: the floor then decides, and the checks report it)."""
-    for scale in SCALES:
+def fit(height_at: Callable[[float], int], available: int, scales: tuple[float, ...] = SCALES) -> float:
+    """The largest scale in `scales` (largest first) at which `height_at(scale)` fits
+    `available` pixels (the smallest scale when none does: the floor then decides, and the
+    checks report it)."""
+    for scale in scales:
         if height_at(scale) <= available:
             return scale
-    return SCALES[-1]
+    return scales[-1]
 
 
 # The share chosen for each scene file's words on each screen size (giving_way's `key`):

@@ -30,6 +30,12 @@ WIDE = 1.6
 # Beside the print the label needs at least this share of the width (its title set in
 # two lines, not a word to a line).
 LEAST_LABEL_SHARE = 0.26
+# The story's lines hold at most this many characters (on average, of its own words in its
+# own face and size), well inside the 45-75 a reader's eye follows back to the next line
+# without losing it. Run under print and label the full width of a 4:3 screen (1024x768),
+# Bayard's story read 75-77 characters a line, 73 on 5:4 (1280x1024), where every other
+# screen sets it at 42-54; the grid's column beside the print is narrower than this anyway.
+MEASURE_MOST = 64
 
 # How open the lines are set, from the leading of the type's size (1: typography.leading_for,
 # an empty line between paragraphs) to CLOSED_BY less (0: half a line between paragraphs).
@@ -72,10 +78,19 @@ class PhotographCaptions:
         """`text` set in `role` at type scale k and `leading` (LEADINGS) in its slot's width."""
         face, size, colour, tier = self._styles(k)[role]
         text = text.upper() if role == "date" else text
-        width = (self.label if role in LABEL_ROLES else self.column).width
+        width = self.label.width if role in LABEL_ROLES else self._measure(text, face, size, tier)
         return self.context.fonts.block(text, face, size, colour, width,
                                         leading=max(CLOSEST, leading_for(size) - CLOSED_BY * (1 - leading)),
                                         tier=tier, paragraph_gap=0.5 + 0.5 * leading)
+
+    def _measure(self, text: str, face: str, size: float, tier: str) -> int:
+        """How wide the story's lines are set: its slot's width, at most MEASURE_MOST of
+        `text`'s characters in `face` at `size` (its left edge stays on the slot's)."""
+        flat = " ".join(text.split())
+        if not flat:
+            return self.column.width
+        advance = self.context.fonts.get(face, size, tier, flat).size(flat)[0] / len(flat)
+        return min(self.column.width, round(MEASURE_MOST * advance))
 
     def _credits(self) -> list[tuple[str, float, float | None]]:
         """The words in the credit slot, each with when it fades in and out: the print's

@@ -12,6 +12,7 @@ from ..imaging import fit_rgb, surface_sharing
 from ..words import words
 from .layout import (
     GRID_SHARE,
+    GROWN_SCALES,
     SCALES,
     beyond_lines,
     fit,
@@ -184,7 +185,7 @@ class PortraitDrawing:
         blocks = [(fonts.block(t, face, size, (0, 0, 0), col.width), face)
                   for t, face, size, _ in self._words(k, state, camera_ok)]
         height = sum(block.get_height() + fonts.px(_gap(face, k)) for block, face in blocks)
-        credit = self._credit(col, k, (0, 0, 0), entry)
+        credit = self._credit(col, min(k, 1.0), (0, 0, 0), entry)
         height += credit.get_height() if credit is not None else 0
         # Measured between the grid's lines (the first capitals, the credit's baseline).
         return height - beyond_lines(fonts, blocks[0][0] if blocks else None, credit)
@@ -235,7 +236,10 @@ class PortraitDrawing:
             col = pygame.Rect(col.x, box.bottom + fonts.px(30), col.width, col.bottom - box.bottom - fonts.px(30))
         k = 1.0
         if self.state in ("attract", "card"):
-            k = fit(lambda s: self._column_height(col, s), col.height)
+            # Upright, the words grow into the column's room (layout.GROWN_SCALES) rather
+            # than leave a band empty above the credit; beside the picture they keep scale 1.
+            scales = GROWN_SCALES + SCALES if portrait_screen((width, height)) else SCALES
+            k = fit(lambda s: self._column_height(col, s), col.height, scales)
             y = None
             for text, face, size, colour in self._words(k):
                 block = fonts.block(text, face, size, colours[colour], col.width)
@@ -244,7 +248,8 @@ class PortraitDrawing:
                 y = box.bottom + fonts.px(_gap(face, k))
         else:
             self._draw_visitor(surface, col, fonts, fg, accent)
-        credit = self._credit(col, k, accent)
+        # (The credit keeps the size every scene's credit has on the grid's foot line.)
+        credit = self._credit(col, min(k, 1.0), accent)
         if credit is not None:
             fonts.place(surface, credit, (col.x, stand(fonts, credit, col.bottom)))
         if len(self.entries) > 1:
