@@ -251,8 +251,10 @@ def _mouth_shadows(image: np.ndarray, mesh: np.ndarray) -> MouthShadows | None:
         cv2.fillPoly(face, [np.round(lm[list(eye)] - (x0, y0)).astype(np.int32)], 0)
     lips = np.zeros_like(face)
     cv2.fillPoly(lips, [np.round(lm[list(OUTER_LIPS)] - (x0, y0)).astype(np.int32)], 1)
-    reach = 2 * int(MOUTH_RING * float(np.linalg.norm(lm[291] - lm[61]))) + 1
-    ring = cv2.dilate(lips, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (reach, reach))) & face
+    # (Within reach of the lips by a distance transform: a dilation by a round kernel a fifth of
+    # the mouth wide took 174 ms on a mouth 250 px wide, this 14.)
+    apart = cv2.distanceTransform((1 - lips).astype(np.uint8), cv2.DIST_L2, 3)
+    ring = ((apart <= MOUTH_RING * float(np.linalg.norm(lm[291] - lm[61]))) & (face > 0)).astype(np.uint8)
     ring[:max(0, int(round(lm[164, 1])) - y0)] = 0  # below the nose's base
     light = cv2.GaussianBlur(cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY).astype(np.float32), (0, 0), ACCENT_SMOOTH)
     skin = (ring > 0) & (lips == 0)
