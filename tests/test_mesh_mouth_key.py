@@ -1,6 +1,7 @@
 """How dark a portrait's open mouth may be, read where the mouth is: a watercolour miniature on
 ivory with near-black brows, pupils and nostrils but a face whose every shadow is a soft mid
-tone yawns in a warm mid-dark, not a black hole.
+tone yawns in a warm mid-dark, not a black hole; and a lifted opening is painted in a hue
+between the lips' and the skin's shade, not in a purplish lip line's lavender.
 
 Made miniatures of the shipped sitter: nothing from ../shared.
 """
@@ -9,10 +10,11 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+import pytest
 
 from installation.models.face import portrait_faces
 from installation.models.motion.mesh import MeshAnimator
-from installation.models.motion.mesh.named_points import INNER_LIPS, OUTER_LIPS
+from installation.models.motion.mesh.named_points import INNER_LIPS, LOWER_INNER_LIP, OUTER_LIPS, UPPER_INNER_LIP
 
 from .test_mesh_mouth import LUMA, _opened, _polygon
 
@@ -76,3 +78,35 @@ def test_a_miniatures_yawn_with_dark_brows_and_pupils_is_a_mid_dark_not_a_black_
     darkest = np.percentile(opening, 1)
     assert darkest > 0.9 * min(round_mouth, 0.5 * lips_light), (darkest, round_mouth, lips_light)
     assert opening.mean() < 0.8 * lips_light
+
+
+def _with_purplish_lip_line(picture: np.ndarray, stack) -> np.ndarray:
+    """`picture` with its closed lips meeting in a purplish line, two pixels wide."""
+    points = portrait_faces(picture, stack)[0].landmarks[:, :2]
+    line = np.zeros(picture.shape[:2], np.uint8)
+    middle = (points[list(UPPER_INNER_LIP)] + points[list(LOWER_INNER_LIP)]) / 2
+    cv2.polylines(line, [np.round(middle).astype(np.int32)], False, 1, 2)
+    painted = picture.copy()
+    painted[line > 0] = (120, 100, 150)
+    return painted
+
+
+@pytest.mark.parametrize("dark_accents", [False, True], ids=["light accents", "dark accents"])
+def test_a_lifted_opening_under_a_purplish_lip_line_is_warm_not_lavender(stack, sitter, dark_accents):
+    """The lift kept each tone's hue, and the cavity is painted in the hue of the picture's lip
+    line: on a miniature whose lips meet in a purplish line the lifted opening was lavender-grey
+    (its hue about 65 degrees bluer than its pink lips'), a colour of nothing in the warm face round
+    it. Its lifted tones are now taken towards a hue between the lips' and the skin's shade: no
+    bluer than the lips by more than 20 degrees, and never past the blue side of red."""
+    picture = _with_purplish_lip_line(_miniature(sitter, stack, dark_accents), stack)
+    out, inside, _, _ = _yawn(picture, stack)
+    face = portrait_faces(picture, stack)[0]
+    lips = _polygon(picture.shape, face.landmarks[list(OUTER_LIPS), :2]) > 0
+
+    def hue(pixels: np.ndarray) -> float:
+        _, a, b = (cv2.cvtColor(pixels[None], cv2.COLOR_RGB2LAB).astype(np.float32)[0] - (0, 128, 128)).mean(axis=0)
+        return float(np.degrees(np.arctan2(b, a)))
+
+    opening, own_lips = hue(out[inside]), hue(picture[lips])
+    assert opening > own_lips - 20.0, (opening, own_lips)
+    assert opening > 0.0, opening

@@ -72,10 +72,10 @@ ACCENT_MOST = 0.5
 # SOFT_MOUTH of the face's middle tone, and the face's broad shadows SOFT_FACE of it (from the
 # first of each, wholly from the second), the opening is lifted towards that darkest as far as
 # its accents did not lift it (at most ACCENT_MOST of the lips, as above). Both: a pale old
-# photograph's lip line is a thin deep shadow (0.41 of its middle tone); a dark-skinned or an
-# over-exposed sitter's mouth may be as light as her face, but her face's broad shadows are deep
-# (0.26-0.59 on photographs, the shared Sargent 0.53). Eight made miniatures stand 0.61-0.82
-# and 0.68-0.87.
+# photograph's lip line is a thin deep shadow (0.41 of its middle tone, its broad shadows 0.75);
+# a dark-skinned or an over-exposed sitter's mouth may be as light as her face, but her face's
+# broad shadows are deep (0.26-0.59 on eighteen more photographs, the shared Sargent 0.53).
+# Eight made miniatures stand 0.61-0.82 and 0.68-0.87.
 SOFT_MOUTH = (0.5, 0.6)
 SOFT_FACE = (0.6, 0.68)
 # ...but not at the corners of an opening with teeth in it (`teeth_corners_kept`): wholly from
@@ -126,13 +126,21 @@ class AccentLift:
     target: float
     top: float
     where: np.ndarray | float = 1.0
+    # RGB at lightness 1: the hue a lifted tone is taken towards (`lift_hue`); None: its own.
+    hue: np.ndarray | None = None
 
     def apply(self, colour: np.ndarray) -> np.ndarray:
-        """`colour` (RGB float32, any shape) with its darker tones lifted, each kept in its hue."""
+        """`colour` (RGB float32, any shape) with its darker tones lifted, each taken towards the
+        lift's hue as far as it is lifted (kept in its own where the lift has none)."""
         light = colour @ LUMA
-        raised = (self.target - self.lowest) * np.clip((self.top - light) / (self.top - self.lowest), 0.0, 1.0)
-        raised *= self.where
-        return colour * ((light + raised) / np.maximum(light, 1.0))[..., None]
+        lifted = np.clip((self.top - light) / (self.top - self.lowest), 0.0, 1.0) * self.where
+        raised = light + (self.target - self.lowest) * lifted
+        if self.hue is None:
+            return colour * (raised / np.maximum(light, 1.0))[..., None]
+        # (Its own hue's share and the lift's, each at the raised lightness, in two products: this
+        # runs on every frame of an open mouth.)
+        own = (1.0 - lifted) * raised / np.maximum(light, 1.0)
+        return colour * own[..., None] + self.hue * (lifted * raised)[..., None]
 
 
 def _deep(pal: Palette, darkest: Passage | None) -> np.ndarray:
@@ -170,7 +178,19 @@ def accent_lift(pal: Palette, darkest: Passage | None) -> AccentLift | None:
         target += max(soft_target - target, 0.0) * (1.0 - acting)
     if target <= lowest + 0.5 or lip_light <= target:
         return None
-    return AccentLift(lowest, target, lip_light)
+    return AccentLift(lowest, target, lip_light, hue=lift_hue(pal))
+
+
+def lift_hue(pal: Palette) -> np.ndarray | None:
+    """The hue a lifted opening's tones are taken towards: half-way between the lips' and the
+    skin's shadows round the mouth, at lightness 1. (Lifted in each tone's own hue, a cavity in the
+    hue of a purplish lip line went lavender-grey, a colour of nothing in the face; a painter
+    paints an open mouth as a warm mid-dark between the lip's hue and the face's shade.)"""
+    if pal.shadows is None:
+        return None
+    lip = np.asarray(pal.lip, np.float32)
+    hue = 0.5 * (lip / max(float(lip @ LUMA), 1.0) + pal.shadows.hue)
+    return (hue / max(float(hue @ LUMA), 1e-3)).astype(np.float32)
 
 
 def _ramp(value: float, bounds: tuple[float, float]) -> float:
