@@ -64,6 +64,20 @@ THIN_OPENING = (0.015, 0.04)
 # pixel; the made high-key sitters stand 0.60-0.72 of the way.
 ACCENTS_FROM = (0.3, 0.45)
 ACCENT_MOST = 0.5
+# A light, softly painted picture may still set near-black accents (a watercolour miniature on
+# ivory with dark brows, pupils and nostrils): its accents stood 0.08-0.14 of the way above the
+# opening, and its yawn was a near-black hole in a pastel face. So the picture's key is read
+# where the mouth is too (`Palette.shadows`): where the darkest tone round its mouth (the lip
+# line, the corners' shade; or its own lip line, `Palette.line`, if darker) is at least
+# SOFT_MOUTH of the face's middle tone, and the face's broad shadows SOFT_FACE of it (from the
+# first of each, wholly from the second), the opening is lifted towards that darkest as far as
+# its accents did not lift it (at most ACCENT_MOST of the lips, as above). Both: a pale old
+# photograph's lip line is a thin deep shadow (0.41 of its middle tone, its broad shadows 0.75);
+# a dark-skinned or an over-exposed sitter's mouth may be as light as her face, but her face's
+# broad shadows are deep (0.26-0.59 on eighteen more photographs, the shared Sargent 0.53).
+# Eight made miniatures stand 0.61-0.82 and 0.68-0.87.
+SOFT_MOUTH = (0.5, 0.6)
+SOFT_FACE = (0.6, 0.68)
 # ...but not at the corners of an opening with teeth in it (`teeth_corners_kept`): wholly from
 # TEETH_CORNERS[1] of the half width, not at all within TEETH_CORNERS[0].
 TEETH_CORNERS = (0.5, 0.8)
@@ -112,13 +126,21 @@ class AccentLift:
     target: float
     top: float
     where: np.ndarray | float = 1.0
+    # RGB at lightness 1: the hue a lifted tone is taken towards (`lift_hue`); None: its own.
+    hue: np.ndarray | None = None
 
     def apply(self, colour: np.ndarray) -> np.ndarray:
-        """`colour` (RGB float32, any shape) with its darker tones lifted, each kept in its hue."""
+        """`colour` (RGB float32, any shape) with its darker tones lifted, each taken towards the
+        lift's hue as far as it is lifted (kept in its own where the lift has none)."""
         light = colour @ LUMA
-        raised = (self.target - self.lowest) * np.clip((self.top - light) / (self.top - self.lowest), 0.0, 1.0)
-        raised *= self.where
-        return colour * ((light + raised) / np.maximum(light, 1.0))[..., None]
+        lifted = np.clip((self.top - light) / (self.top - self.lowest), 0.0, 1.0) * self.where
+        raised = light + (self.target - self.lowest) * lifted
+        if self.hue is None:
+            return colour * (raised / np.maximum(light, 1.0))[..., None]
+        # (Its own hue's share and the lift's, each at the raised lightness, in two products: this
+        # runs on every frame of an open mouth.)
+        own = (1.0 - lifted) * raised / np.maximum(light, 1.0)
+        return colour * own[..., None] + self.hue * (lifted * raised)[..., None]
 
 
 def _deep(pal: Palette, darkest: Passage | None) -> np.ndarray:
@@ -134,8 +156,9 @@ def _deep(pal: Palette, darkest: Passage | None) -> np.ndarray:
 
 
 def accent_lift(pal: Palette, darkest: Passage | None) -> AccentLift | None:
-    """How a high-key picture's opening is lifted into its own range of values (ACCENTS_FROM);
-    None where it is not (a picture with near-black accents: painted as before)."""
+    """How a high-key picture's opening is lifted into its own range of values (ACCENTS_FROM), or a
+    softly painted one's into the range of the shadows at its mouth (SOFT_MOUTH, SOFT_FACE); None
+    where it is neither (a picture with near-black accents and deep shadows: painted as before)."""
     if pal.accents is None:
         return None
     accent, middle = pal.accents
@@ -143,11 +166,36 @@ def accent_lift(pal: Palette, darkest: Passage | None) -> AccentLift | None:
     # The opening's darkest: the deep colour in the upper lip's shadow at a corner.
     lowest = float(_deep(pal, darkest) @ LUMA) * (1.0 - UPPER_LIP_SHADOW[0]) * (1.0 - CORNER_SHADE)
     below = (accent - lowest) / max(middle - lowest, 1.0)
-    acting = float(np.clip((below - ACCENTS_FROM[0]) / (ACCENTS_FROM[1] - ACCENTS_FROM[0]), 0.0, 1.0))
+    acting = _ramp(below, ACCENTS_FROM)
     target = lowest + (min(accent, ACCENT_MOST * lip_light) - lowest) * acting
-    if acting <= 0.0 or target <= lowest + 0.5 or lip_light <= target:
+    if pal.shadows is not None:
+        # (Its own lip line too: the ring's darkest is read through a blur, a drawn line is thin.)
+        mouth_dark = pal.shadows.darkest if pal.line is None else min(pal.shadows.darkest, float(pal.line @ LUMA))
+        soft = (_ramp(mouth_dark / max(middle, 1.0), SOFT_MOUTH)
+                * _ramp(pal.shadows.broad / max(middle, 1.0), SOFT_FACE))
+        # (Only as far as the accents left it: where they say the picture is high-key, as before.)
+        soft_target = lowest + (min(mouth_dark, ACCENT_MOST * lip_light) - lowest) * soft
+        target += max(soft_target - target, 0.0) * (1.0 - acting)
+    if target <= lowest + 0.5 or lip_light <= target:
         return None
-    return AccentLift(lowest, target, lip_light)
+    return AccentLift(lowest, target, lip_light, hue=lift_hue(pal))
+
+
+def lift_hue(pal: Palette) -> np.ndarray | None:
+    """The hue a lifted opening's tones are taken towards: half-way between the lips' and the
+    skin's shadows round the mouth, at lightness 1. (Lifted in each tone's own hue, a cavity in the
+    hue of a purplish lip line went lavender-grey, a colour of nothing in the face; a painter
+    paints an open mouth as a warm mid-dark between the lip's hue and the face's shade.)"""
+    if pal.shadows is None:
+        return None
+    lip = np.asarray(pal.lip, np.float32)
+    hue = 0.5 * (lip / max(float(lip @ LUMA), 1.0) + pal.shadows.hue)
+    return (hue / max(float(hue @ LUMA), 1e-3)).astype(np.float32)
+
+
+def _ramp(value: float, bounds: tuple[float, float]) -> float:
+    """0 up to `bounds[0]`, 1 from `bounds[1]`, straight between."""
+    return float(np.clip((value - bounds[0]) / (bounds[1] - bounds[0]), 0.0, 1.0))
 
 
 def teeth_corners_kept(lift: AccentLift, u: np.ndarray, shown: float, filled: float) -> AccentLift:

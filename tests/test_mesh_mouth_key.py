@@ -1,0 +1,112 @@
+"""How dark a portrait's open mouth may be, read where the mouth is: a watercolour miniature on
+ivory with near-black brows, pupils and nostrils but a face whose every shadow is a soft mid
+tone yawns in a warm mid-dark, not a black hole; and a lifted opening is painted in a hue
+between the lips' and the skin's shade, not in a purplish lip line's lavender.
+
+Made miniatures of the shipped sitter: nothing from ../shared.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from installation.models.face import portrait_faces
+from installation.models.motion.mesh import MeshAnimator
+from installation.models.motion.mesh.named_points import INNER_LIPS, LOWER_INNER_LIP, OUTER_LIPS, UPPER_INNER_LIP
+
+from .test_mesh_mouth import LUMA, _opened, _polygon
+
+BROWS = ((70, 63, 105, 66, 107, 55, 65, 52, 53, 46), (300, 293, 334, 296, 336, 285, 295, 282, 283, 276))
+NOSTRILS = (98, 327)
+
+
+def _miniature(sitter: np.ndarray, stack, dark_accents: bool = True) -> np.ndarray:
+    """The sitter as a watercolour miniature on ivory: every tone lifted half way to white, warm,
+    softened, the lips a soft pink; and (`dark_accents`) its brows, pupils and nostrils painted
+    near black, as a miniaturist sets them."""
+    face = portrait_faces(sitter, stack)[0]
+    points = face.landmarks[:, :2]
+    picture = cv2.GaussianBlur((255.0 - (255.0 - sitter.astype(np.float32)) * 0.5) * np.array([1.0, 0.96, 0.88]),
+                               (0, 0), 1.2)
+    lips = cv2.GaussianBlur(_polygon(sitter.shape, points[list(OUTER_LIPS)]).astype(np.float32), (0, 0), 1.0)
+    picture *= 1.0 + (np.array([1.02, 0.84, 0.86]) - 1.0) * lips[..., None]
+    if not dark_accents:
+        return np.clip(picture, 0, 255).astype(np.uint8)
+    accents = np.zeros(sitter.shape[:2], np.float32)
+    eyes_apart = float(np.linalg.norm(points[33] - points[263]))
+    for brow in BROWS:
+        outline = np.round(points[list(brow)]).astype(np.int32)
+        cv2.fillPoly(accents, [outline], 1.0)
+        cv2.polylines(accents, [outline], True, 1.0, max(1, int(0.04 * eyes_apart)))
+    for eye in stack.eyes(sitter, face.landmarks):
+        pupil = tuple(int(v) for v in np.round(eye.iris_centre))
+        cv2.circle(accents, pupil, max(1, round(eye.iris_radius * 0.5)), 1.0, -1)
+    for nostril in NOSTRILS:
+        at = points[nostril] + (points[2] - points[nostril]) * 0.25
+        cv2.circle(accents, tuple(int(v) for v in np.round(at)), max(1, int(0.025 * eyes_apart)), 1.0, -1)
+    accents = cv2.GaussianBlur(accents, (0, 0), 0.8)[..., None]
+    picture = picture * (1.0 - accents) + np.minimum(picture, [50.0, 45.0, 38.0]) * accents
+    return np.clip(picture, 0, 255).astype(np.uint8)
+
+
+def _yawn(picture: np.ndarray, stack):
+    """The opening of a wide yawn on `picture` (its pixels' lightness), the picture's lips'
+    lightness and the darkest tone of the skin and lips round its mouth."""
+    animator = MeshAnimator(picture, stack)
+    out, dst, _ = _opened(animator, (0.0, 0.0, 0.0, 0.0), share=0.12)
+    inside = cv2.erode(_polygon(out.shape, dst[list(INNER_LIPS)]), np.ones((5, 5), np.uint8)) > 0
+    assert inside.sum() > 150
+    rest = animator.rig.mesh[:, :2]
+    lips = _polygon(picture.shape, rest[list(OUTER_LIPS)]) > 0
+    width = float(np.linalg.norm(rest[291] - rest[61]))
+    near = cv2.dilate(lips.astype(np.uint8), np.ones((int(0.4 * width) | 1,) * 2, np.uint8)) > 0
+    near[:int(rest[164, 1])] = False  # below the nose
+    light = cv2.GaussianBlur(picture.astype(np.float32) @ LUMA, (0, 0), 0.7)
+    return out, inside, float(np.median(light[lips])), float(np.percentile(light[near], 2))
+
+
+def test_a_miniatures_yawn_with_dark_brows_and_pupils_is_a_mid_dark_not_a_black_hole(stack, sitter):
+    """A watercolour miniature on ivory with near-black brows, pupils and nostrils: judged by
+    those accents it was no high-key picture, and its yawn opened a near-black hole in a pastel
+    face (its darkest about a fifth of the darkest tone round its mouth). Judged by the shadows
+    at its mouth and across its face, its opening's darkest is now that tone at most half the
+    lips' lightness (within a tenth), and it is still an opening, darker than the lips."""
+    out, inside, lips_light, round_mouth = _yawn(_miniature(sitter, stack), stack)
+    opening = cv2.GaussianBlur(out.astype(np.float32) @ LUMA, (0, 0), 0.7)[inside]
+    darkest = np.percentile(opening, 1)
+    assert darkest > 0.9 * min(round_mouth, 0.5 * lips_light), (darkest, round_mouth, lips_light)
+    assert opening.mean() < 0.8 * lips_light
+
+
+def _with_purplish_lip_line(picture: np.ndarray, stack) -> np.ndarray:
+    """`picture` with its closed lips meeting in a purplish line, two pixels wide."""
+    points = portrait_faces(picture, stack)[0].landmarks[:, :2]
+    line = np.zeros(picture.shape[:2], np.uint8)
+    middle = (points[list(UPPER_INNER_LIP)] + points[list(LOWER_INNER_LIP)]) / 2
+    cv2.polylines(line, [np.round(middle).astype(np.int32)], False, 1, 2)
+    painted = picture.copy()
+    painted[line > 0] = (120, 100, 150)
+    return painted
+
+
+@pytest.mark.parametrize("dark_accents", [False, True], ids=["light accents", "dark accents"])
+def test_a_lifted_opening_under_a_purplish_lip_line_is_warm_not_lavender(stack, sitter, dark_accents):
+    """The lift kept each tone's hue, and the cavity is painted in the hue of the picture's lip
+    line: on a miniature whose lips meet in a purplish line the lifted opening was lavender-grey
+    (its hue about 65 degrees bluer than its pink lips'), a colour of nothing in the warm face round
+    it. Its lifted tones are now taken towards a hue between the lips' and the skin's shade: no
+    bluer than the lips by more than 20 degrees, and never past the blue side of red."""
+    picture = _with_purplish_lip_line(_miniature(sitter, stack, dark_accents), stack)
+    out, inside, _, _ = _yawn(picture, stack)
+    face = portrait_faces(picture, stack)[0]
+    lips = _polygon(picture.shape, face.landmarks[list(OUTER_LIPS), :2]) > 0
+
+    def hue(pixels: np.ndarray) -> float:
+        _, a, b = (cv2.cvtColor(pixels[None], cv2.COLOR_RGB2LAB).astype(np.float32)[0] - (0, 128, 128)).mean(axis=0)
+        return float(np.degrees(np.arctan2(b, a)))
+
+    opening, own_lips = hue(out[inside]), hue(picture[lips])
+    assert opening > own_lips - 20.0, (opening, own_lips)
+    assert opening > 0.0, opening
