@@ -18,9 +18,9 @@ import numpy as np
 from .cavity import THIN_OPENING, accent_lift, cavity_colours, grain_in_darks, teeth_corners_kept, thinness
 from .enamel import biting_edge, lower_lip_line, tooth_light
 from .halftone import HalftoneScreen
+from .lower_row import below_own_teeth
 from .named_points import INNER_LIPS, LOWER_INNER_LIP, UPPER_INNER_LIP
 from .outlines import curve_through, rounded
-from .own_teeth import below_own_teeth
 from .palette import TEETH_SHADE_AT, Palette
 from .passages import of_rig, textured
 from .rig import PortraitRig
@@ -239,7 +239,7 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
         # floor they hide (darker, they made the opening's lower corners a hole's black).
         colour = colour + np.maximum(lifted(tongue * lit[..., None]) - colour, 0.0) * (back * grow)[..., None]
     lining = float(np.clip(teeth_shown[4], 0.0, 1.0)) if teeth_shown is not None and len(teeth_shown) > 4 else 0.0
-    # (Under her own upper teeth a smile's lower row stands on the lip's inside: `own_teeth.below_own_teeth`.)
+    # (Under her own upper teeth a smile's lower row stands on the lip's inside: `lower_row.below_own_teeth`.)
     standing = lining if rig.own_teeth and lower_band > lining > 0.0 else 0.0
     if lining > 0.0 and (lower_band == 0.0 or standing > 0.0) and not own_lower:
         # The upper teeth rest on the lower lip: under them its inside, not the cavity
