@@ -21,13 +21,13 @@ from installation.models.motion.mesh.turned_lips import LIP_ROWS
 TEETH_SHARE = 0.45  # of the opening, from the upper lip down
 
 
-def _smiling(sitter: np.ndarray, stack, lower_teeth: float = 0.0,
-             touching_at: float | None = None) -> tuple[np.ndarray, np.ndarray, float]:
+def _smiling(sitter: np.ndarray, stack, lower_teeth: float = 0.0, touching_at: float | None = None,
+             teeth_colour: tuple[int, int, int] = (235, 230, 215)) -> tuple[np.ndarray, np.ndarray, float]:
     """The sitter with her lips parted (the lower inner lip 0.06 face heights down) and her
     upper teeth drawn in the opening's upper part; the mesh of that mouth; the teeth's depth.
     `lower_teeth`: her lower teeth drawn too, this share of the opening up from the lower
     lip; `touching_at`: where (pixels from the mouth's middle, along it) one upper tooth
-    reaches down to them, the rows touching there."""
+    reaches down to them, the rows touching there; `teeth_colour`: the teeth's RGB."""
     mesh = portrait_faces(sitter, stack)[0].landmarks.astype(np.float32).copy()
     height = float(np.linalg.norm(mesh[152, :2] - mesh[10, :2]))
     # The whole lower lip comes down (its inner edge, its outer one and the rows between).
@@ -52,7 +52,7 @@ def _smiling(sitter: np.ndarray, stack, lower_teeth: float = 0.0,
         x = int(round(mesh[13, 0] + touching_at))
         shown[:, x - 2:x + 3] = True
     teeth &= shown.astype(np.uint8)
-    picture[teeth > 0] = (235, 230, 215)
+    picture[teeth > 0] = teeth_colour
     return picture, mesh, depth
 
 
@@ -121,23 +121,26 @@ def _down_the_middle(animator, frame: np.ndarray, motion: Motion, mesh: np.ndarr
     return luma.mean(axis=1), (rows - edge) / (bottom - edge)
 
 
-def test_under_her_own_teeth_a_toothy_smile_shows_her_rows_meeting_not_a_yawn(stack, smiling):
+def test_under_her_own_teeth_a_toothy_smile_shows_her_lower_row_on_the_lips_inside_not_a_yawn(stack, smiling):
     """A visitor's broad toothy smile (as the face mesh reads the shared smile driver: upper
     teeth over two thirds of their opening, resting on the lower lip's inside, no dark).
     Her own upper teeth stand for theirs and her lip comes down by the visitor's whole
     opening; left dark under her row, the smile was her teeth, a wide dark gap and a band of
-    lip: a yawn. Her lower row now rises to meet hers, in her own teeth's colour, standing on
-    a band of the lip's inside (not one flat slab of lip either)."""
+    lip: a yawn. Her lower row shows, in her own teeth's light, standing on a band of the lip's
+    inside (not one flat slab of lip either). It meets her row where a lower row as tall as
+    hers allow reaches it (lower_row.LOWER_OF_UPPER); here her opening is far taller, and the
+    mouth's dark is between the rows, as in a laugh (test_mesh_own_lower_row.py)."""
     picture, mesh, depth = smiling
     animator = MeshAnimator(picture, stack)
     lip = float(animator.rig.palette.lip @ np.array([0.299, 0.587, 0.114], np.float32))
     her_teeth = float(np.array([235, 230, 215], np.float32) @ np.array([0.299, 0.587, 0.114], np.float32))
     smile = Motion(offsets=_open_mouth().offsets, teeth=(0.67, 0.0, 0.0, 0.0, 0.33))
     light, at = _down_the_middle(animator, animator.render(smile), smile, mesh)
-    # Teeth from her row's edge down, with no dark between the rows (the gap was < 0.5 of the lips)...
-    assert light[(at > 0.1) & (at < 0.75)].min() > 1.1 * lip
-    # ...as light as her own (the face's shaded enamel was 0.6-0.75 of hers: a row of two colours)...
-    assert light[(at > 0.2) & (at < 0.6)].mean() > 0.8 * her_teeth
+    # A row of teeth low in her opening (the yawn had none: its lower half under 0.5 of the lips)...
+    row = (light > 1.1 * lip) & (at > 0.5)
+    assert np.count_nonzero(row) >= 0.4 * depth
+    # ...as light as her own at its lit middle (the face's shaded enamel was 0.6-0.75 of hers: a row of two colours)...
+    assert light[row].max() > 0.8 * her_teeth
     # ...standing on a band of the lip's light at the lip.
     assert 0.5 * lip < light[(at > 0.9) & (at < 0.97)].mean() < 1.1 * lip
 

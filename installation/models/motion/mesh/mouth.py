@@ -18,9 +18,9 @@ import numpy as np
 from .cavity import THIN_OPENING, accent_lift, cavity_colours, grain_in_darks, teeth_corners_kept, thinness
 from .enamel import biting_edge, lower_lip_line, tooth_light
 from .halftone import HalftoneScreen
+from .lower_row import below_own_teeth
 from .named_points import INNER_LIPS, LOWER_INNER_LIP, UPPER_INNER_LIP
 from .outlines import curve_through, rounded
-from .own_teeth import below_own_teeth
 from .palette import TEETH_SHADE_AT, Palette
 from .passages import of_rig, textured
 from .rig import PortraitRig
@@ -175,8 +175,13 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
     half = max((right - left) / 2, 1.0)
     u = np.clip(np.abs(xx - (left + right) / 2) / half, 0.0, 1.0)  # 0 centre, 1 corners
     pal = rig.palette
+    # Her own lower teeth stand on her lower lip, the opening's lower edge (a lone point by a
+    # corner is where her upper teeth meet her lip, not her lower row).
+    own_lower = rig.own_lower_teeth is not None and rig.own_lower_teeth.mean() > 0.5
     if rig.own_teeth and teeth_shown is not None:
-        teeth_shown = below_own_teeth(teeth_shown, gap, rest_gap)
+        # (Her lower row as tall as hers allow, over her own lower teeth where she shows them.)
+        upper_px, lower_px = rig.own_rows_px
+        teeth_shown = below_own_teeth(teeth_shown, gap, rest_gap, upper_px, lower_px if own_lower else 0.0)
     if teeth_shown is None:
         upper_band = max(min(0.42, 0.1 + 0.012 * gap), min(UNREAD_MOST, UNREAD_TEETH_FH * rig.face_height / gap))
         lower_band = 0.0
@@ -189,12 +194,6 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
     if rig.own_teeth:
         # Her own upper teeth hang from her upper lip (own_teeth.py): no second row under them.
         upper_band = 0.0
-    own_lower = rig.own_lower_teeth is not None and rig.own_lower_teeth.mean() > 0.5
-    if own_lower:
-        # And her own lower teeth stand on her lower lip, the opening's lower edge: no second
-        # row over them, nor the lip's inside. (A lone point by a corner is where her upper
-        # teeth meet her lip.)
-        lower_band = 0.0
     tongue_band = tongue_reading(teeth_shown)
     # With neither teeth nor tongue read, the back of the tongue, low in the opening and dim
     # (TONGUE_BACK_TOP), in the tongue's hue at about the floor's lightness, under a throat
@@ -239,7 +238,7 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
         # floor they hide (darker, they made the opening's lower corners a hole's black).
         colour = colour + np.maximum(lifted(tongue * lit[..., None]) - colour, 0.0) * (back * grow)[..., None]
     lining = float(np.clip(teeth_shown[4], 0.0, 1.0)) if teeth_shown is not None and len(teeth_shown) > 4 else 0.0
-    # (Under her own upper teeth a smile's lower row stands on the lip's inside: `own_teeth.below_own_teeth`.)
+    # (Under her own upper teeth a smile's lower row stands on the lip's inside: `lower_row.below_own_teeth`.)
     standing = lining if rig.own_teeth and lower_band > lining > 0.0 else 0.0
     if lining > 0.0 and (lower_band == 0.0 or standing > 0.0) and not own_lower:
         # The upper teeth rest on the lower lip: under them its inside, not the cavity

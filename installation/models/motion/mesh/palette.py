@@ -159,8 +159,11 @@ def read_palette(image: np.ndarray, mesh: np.ndarray, eyes: tuple[Eye, Eye] = ()
     # takes it too, or a pink tongue and ivory teeth stand out as pasted in.
     tone = PrintTone.of(image)
     share = tone.share(lip_body)
-    lip, cavity, teeth, tongue, shaded, line = (tone.follow(c, share)
-                                                for c in (lip, cavity, teeth, tongue, shaded, line))
+    lip, cavity, tongue, shaded, line = (tone.follow(c, share) for c in (lip, cavity, tongue, shaded, line))
+    # (Her own teeth's colour is the print's already: taken again towards the tone the print
+    # has at their lightness, often a near white, a man's cream teeth went grey, C* 20 -> 11,
+    # where his lips lay near the print's tone.)
+    teeth = teeth if own_teeth is not None else tone.follow(teeth, share)
     # The teeth's shaded parts in the face's own hue at their lightness (enamel.in_shade), and
     # in a print's tone.
     eyes_at = tuple(mesh[list(eye), :2] for eye in (LEFT_EYE_OPENING, RIGHT_EYE_OPENING))

@@ -14,6 +14,7 @@ import numpy as np
 
 from ...face import Eye, Face
 from ...face.measures import facing_the_viewer
+from .lower_row import rows_at_rest
 from .named_points import FACE_OVAL, JAW_LINE, LOWER_INNER_LIP, UPPER_INNER_LIP
 from .own_teeth import teeth_colour
 from .palette import Palette, Readings, read_palette
@@ -46,6 +47,9 @@ class PortraitRig:
     own_teeth: bool = False  # the sitter shows her upper teeth at rest (own_teeth.py)
     # Per point of the lower inner lip (corners left out): her own lower teeth's edge is there.
     own_lower_teeth: np.ndarray | None = None
+    # Her own rows' heights at rest (pixels: `lower_row.rows_at_rest`), which a painted lower
+    # row is sized by (0: unknown).
+    own_rows_px: tuple[float, float] = (0.0, 0.0)
     jaw_anchors: bool = False  # the band has its own points along the jaw (under_jaw.py)
     # Read by the painters on first use (a copy made with `dataclasses.replace` starts afresh).
     readings: Readings = field(default_factory=Readings, init=False, repr=False, compare=False)
@@ -208,13 +212,14 @@ def build_rig(image: np.ndarray, face: Face, eyes: tuple[Eye, Eye], person: np.n
         points[:468, :2] = lips[:, :2]
     points[:468, :2] = lips_uncrossed(points[:468, :2])
     her_teeth = teeth_colour(image, mesh, lips) if own_teeth and lips is not None else None
+    rows = rows_at_rest(mesh, lips, own_lower_teeth) if own_teeth and lips is not None else (0.0, 0.0)
     return PortraitRig(
         image=np.ascontiguousarray(image), points=points, backdrop=backdrop,
         triangles=triangles, eyes=eyes, palette=read_palette(image, mesh, eyes, her_teeth),
         region=region, head_weight=weight, face_height=face.height,
         eye_distance=float(np.linalg.norm(mesh[263, :2] - mesh[33, :2])), roll=roll,
         exaggeration=exaggeration, person=crop, own_teeth=own_teeth, own_lower_teeth=own_lower_teeth,
-        jaw_anchors=True)
+        own_rows_px=rows, jaw_anchors=True)
 
 
 def lips_uncrossed(mesh: np.ndarray) -> np.ndarray:
