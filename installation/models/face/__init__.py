@@ -22,6 +22,7 @@ from .measures import Expression, HeadPose, align, alignment, head_pose, neutral
 from .runtime import FaceStackUnavailable
 from .settle import settled
 from .stack import FaceStack, as_rgb, try_open
+from .top_edge import refitted_below_top_edge
 from .tracking import FaceBox, FaceObservation, FaceTracker, OneEuro, TrackedFace
 
 __all__ = [
@@ -56,8 +57,10 @@ def portrait_faces(image: np.ndarray, stack: FaceStack | None = None) -> list[Fa
         found = stack.faces(rgb)
     # A small face in a large canvas is fitted again from a closer look (closer.py), and a
     # fit that guessed (a face tilted back) from its own points until it stays put
-    # (settle.py); two faces may then turn out to be one.
+    # (settle.py); two faces may then turn out to be one. A face whose eyes the picture's top
+    # edge cuts is looked at with black above the picture, not its edge repeated (top_edge.py).
     found = one_per_place([settled(rgb, looked_at_closer(rgb, face, stack), stack) for face in found])
+    found = [refitted_below_top_edge(rgb, face, stack) for face in found]
     return sorted(found, key=lambda f: -f.height)
 
 
