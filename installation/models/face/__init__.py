@@ -15,6 +15,7 @@ import numpy as np
 
 from .closer import looked_at_closer
 from .detect import Detection
+from .drawn import SURE, hatching_smoothed
 from .faces import Face, one_per_place
 from .geometry import Region
 from .landmarks import Eye
@@ -45,9 +46,17 @@ def make_tracker(models_dir: Path | None = None):
 
 def portrait_faces(image: np.ndarray, stack: FaceStack | None = None) -> list[Face]:
     """Every face in a still picture, largest first, with its mesh. Tries the short- and
-    full-range detectors (a portrait may show a small face in a large canvas)."""
+    full-range detectors (a portrait may show a small face in a large canvas); where they
+    find none, the picture with a drawing's hatching smoothed away (drawn.py)."""
     stack = stack or FaceStack.open()
     rgb = as_rgb(image)
+    found = _faces_in(rgb, stack)
+    if not found:
+        found = [face for face in _faces_in(hatching_smoothed(rgb), stack) if face.presence >= SURE]
+    return found
+
+
+def _faces_in(rgb: np.ndarray, stack: FaceStack) -> list[Face]:
     found = stack.faces(rgb, full_range=False)
     if not found:
         found = stack.faces(rgb, full_range=True)
