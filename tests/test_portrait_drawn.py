@@ -56,3 +56,13 @@ def test_hatching_without_a_face_shows_no_face(stack):
     ramp = np.tile(np.linspace(0, 255, 320, dtype=np.uint8), (240, 1))
     for picture in (sky, cv2.cvtColor(ramp, cv2.COLOR_GRAY2RGB)):
         assert portrait_faces(_hatched(picture), stack) == []
+
+
+def test_a_photograph_whose_face_is_refused_gets_no_face_from_a_blurred_look(stack):
+    # Cut through the lids, this sitter's face is refused; blurred, the mesh was sure (1.0)
+    # of a "face" on his beard. A photograph is no drawing in strokes: it is not looked at so.
+    photograph = read_rgb(FACES / "face_man_156.jpg", max_side=900)
+    sound = find_portrait_face(photograph, stack)
+    top, bottom = float(sound.landmarks[:, 1].min()), float(sound.landmarks[:, 1].max())
+    cut = np.ascontiguousarray(photograph[int(top + 0.32 * (bottom - top)):])
+    assert portrait_faces(cut, stack) == []

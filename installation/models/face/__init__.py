@@ -15,7 +15,7 @@ import numpy as np
 
 from .closer import looked_at_closer
 from .detect import Detection
-from .drawn import SURE, hatching_smoothed
+from .drawn import SURE, drawn_in_strokes, hatching_smoothed
 from .faces import Face, one_per_place
 from .geometry import Region
 from .landmarks import Eye
@@ -47,11 +47,12 @@ def make_tracker(models_dir: Path | None = None):
 def portrait_faces(image: np.ndarray, stack: FaceStack | None = None) -> list[Face]:
     """Every face in a still picture, largest first, with its mesh. Tries the short- and
     full-range detectors (a portrait may show a small face in a large canvas); where they
-    find none, the picture with a drawing's hatching smoothed away (drawn.py)."""
+    find none in a picture drawn in strokes, the picture with its hatching smoothed away
+    (drawn.py)."""
     stack = stack or FaceStack.open()
     rgb = as_rgb(image)
     found = _faces_in(rgb, stack)
-    if not found:
+    if not found and drawn_in_strokes(rgb):
         found = [face for face in _faces_in(hatching_smoothed(rgb), stack) if face.presence >= SURE]
     return found
 
