@@ -16,7 +16,7 @@ import pytest
 from installation.imaging import read_rgb
 from installation.models.face.settle import LEFT_EYE, RIGHT_EYE
 from installation.models.face.top_edge import eyes_near_top, refitted_below_top_edge
-from installation.models.motion.mesh import find_portrait_face
+from installation.models.motion.mesh import PortraitProblem, find_portrait_face
 
 FACES = Path(__file__).parent / "data" / "faces-cc0"
 
@@ -66,3 +66,15 @@ def test_a_face_cut_through_the_brows_keeps_its_fit(stack):
     face = stack.faces(piece)[0]
     assert eyes_near_top(face.landmarks)  # looked at again ...
     assert refitted_below_top_edge(piece, face, stack) is face  # ... and kept
+
+
+def test_a_crop_through_the_eyes_that_cannot_be_fitted_names_the_edge_and_the_fix(stack):
+    # A curator's tight crop the models refuse: the message names the picture's edge and what
+    # to change, not only "a profile, an animal or a back view?".
+    image = read_rgb(FACES / "face_man_248.jpg", max_side=900)
+    whole = find_portrait_face(image, stack)
+    piece, _ = _cut_at(image, whole.landmarks, 0.55)
+    with pytest.raises(PortraitProblem) as refused:
+        find_portrait_face(piece, stack)
+    assert "cut by the picture's edge" in str(refused.value)
+    assert "room above the eyes" in str(refused.value)
