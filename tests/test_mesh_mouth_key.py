@@ -110,3 +110,34 @@ def test_a_lifted_opening_under_a_purplish_lip_line_is_warm_not_lavender(stack, 
     opening, own_lips = hue(out[inside]), hue(picture[lips])
     assert opening > own_lips - 20.0, (opening, own_lips)
     assert opening > 0.0, opening
+
+
+def _faded_toned_print(sitter: np.ndarray) -> np.ndarray:
+    """The sitter as a faded old print in its own tone, a toning that changes with the light as
+    a print's does: cream in its lights, browner in its darks; its blacks faded to a mid brown."""
+    light = 70.0 + 0.55 * (sitter.astype(np.float32) @ LUMA)
+    return np.clip(_print_tone(light), 0, 255).astype(np.uint8)
+
+
+def _print_tone(light: np.ndarray) -> np.ndarray:
+    cast = 0.16 * (255.0 - light)
+    return np.stack([light + cast, light - 0.1 * cast, light - 1.4 * cast], axis=-1)
+
+
+def _chroma(rgb: np.ndarray) -> np.ndarray:
+    lab = cv2.cvtColor(np.clip(rgb, 0, 255).astype(np.uint8).reshape(1, -1, 3), cv2.COLOR_RGB2LAB)[0]
+    return np.hypot(lab[:, 1].astype(np.float32) - 128, lab[:, 2].astype(np.float32) - 128)
+
+
+def test_a_lifted_opening_in_a_toned_old_print_keeps_the_prints_colour(stack, sitter):
+    """A faded sepia print's opening is lifted (its accents are a mid brown); taken towards a
+    hue read from its skin's lighter shade, where the print is nearly cream, the opening went
+    grey-olive: its chroma 0.66 of the print's own at that lightness. A print's opening keeps
+    the print's colour at its lightness (within 15 per cent), as before the lift took a hue."""
+    picture = _faded_toned_print(sitter)
+    out, inside, _, _ = _yawn(picture, stack)
+    opening = out[inside].astype(np.float32)
+    light = float(np.median(opening @ LUMA))
+    assert light > 60.0  # lifted: not the cavity's deep dark
+    own = float(_chroma(_print_tone(np.array([light], np.float32)))[0])
+    assert np.median(_chroma(opening)) > 0.85 * own, (np.median(_chroma(opening)), own)
