@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
+from types import SimpleNamespace
 
 from PIL import Image
 
@@ -16,6 +17,9 @@ from installation.clock import FakeClock
 from installation.commands import Command
 from installation.config.loader import load_show
 from installation.engine import Engine, init_pygame
+from installation.media import staging
+from installation.media.staging import FilmCache
+from installation.runtime.films_ahead import FilmsAhead
 
 from .conftest import title_scene, write_show
 from .test_stick_hung_screen import BOUND_S, FRAMES, _render
@@ -113,3 +117,40 @@ def test_a_second_edit_while_a_reload_waits_on_the_stick_adds_no_reader_and_is_t
     finally:
         stick.answer.set()
         engine.shutdown()
+
+
+def test_copying_a_reloaded_shows_films_ahead_never_waits_on_a_hung_stick(tmp_path, monkeypatch):
+    # The reload hook lists the show's films and asks each one's drive (a stat) on the render
+    # thread; a stick hung in its reads held it until the kernel gave up on the drive.
+    answer, asked = threading.Event(), threading.Event()
+
+    def elsewhere(path: Path) -> bool:
+        asked.set()
+        answer.wait(60)  # (bounded only so a failing test ends)
+        return True
+
+    monkeypatch.setattr(staging, "_cache", None)
+    cache = FilmCache(tmp_path / "cache", limit_bytes=2**30, keep_free_bytes=0, elsewhere=elsewhere)
+    staged: list[list[Path]] = []
+    monkeypatch.setattr(cache, "stage_ahead", lambda films, limit_bytes=None: staged.append(list(films)))
+    staging.use(cache)
+    film = tmp_path / "content" / "film.mp4"
+    show = SimpleNamespace(playlist=["film"], content_root=tmp_path / "content",
+                           scenes={"film": SimpleNamespace(type="video", file="film.mp4")})
+    monkeypatch.setattr("installation.runtime.films_ahead.show_films", lambda show: [film])
+    try:
+        ahead = FilmsAhead(SimpleNamespace(scenes={}), tmp_path / "cache")
+        hook = threading.Thread(target=ahead.reloaded, args=(show, None), daemon=True)
+        hook.start()
+        hook.join(BOUND_S)
+        assert not hook.is_alive(), "the reload hook waited on the hung stick"
+        assert asked.wait(BOUND_S), "the reloaded show's films were never asked about"
+        answer.set()
+        for _ in range(int(BOUND_S * 10)):
+            if staged:
+                break
+            threading.Event().wait(0.1)
+        assert staged == [[film]], "the reloaded show's film was not copied ahead once the stick answered"
+    finally:
+        answer.set()
+        staging.use(None)
