@@ -91,3 +91,42 @@ def test_a_showing_whose_stick_does_not_answer_fails_to_its_card_saying_why(tmp_
         stick.answer.set()
         source.close()
         staging.use(None)
+
+
+def test_a_film_scene_on_a_hung_stick_shows_its_card_and_does_not_hold_the_show(tmp_path, monkeypatch):
+    # The scene's prepare asked whether its film was there (a stat) on the one prepare worker,
+    # and the show never got its first scene while the stick hung: a black screen.
+    from installation.clock import FakeClock
+    from installation.config.loader import load_show
+    from installation.engine import Engine, init_pygame
+
+    from .conftest import title_scene, write_show
+
+    write_show(tmp_path, {"film": 'type = "video"\nid = "film"\nfile = "film.mp4"\non_end = "advance"\n',
+                          "after": title_scene("after", duration=30)})
+    film = tmp_path / "content" / "film.mp4"
+    film.write_bytes(os.urandom(4096))
+    monkeypatch.setattr(staging, "_cache", None)
+    staging.use(FilmCache(tmp_path / "cache", limit_bytes=2**30, keep_free_bytes=0, elsewhere=lambda path: True))
+    monkeypatch.setattr(looks, "LOOK_DEADLINE_S", 0.5)
+    init_pygame(headless=True)
+    clock = FakeClock()
+    engine = Engine(load_show(tmp_path / "install.toml"), clock)
+    stick = HungFilm(film, monkeypatch)
+
+    def film_failed() -> bool:
+        clock.advance(1 / 30)
+        engine.step()
+        current = engine.sequencer.current
+        scene = current.scene if current is not None else None
+        return scene is not None and getattr(scene, "source", None) is not None and scene.source.failed
+
+    try:
+        assert _until(film_failed), "the film's scene never came while its stick hung"
+        film_failed()  # (the scene tells the technician at its next update)
+        said = [e["message"] for e in engine.status()["errors"]]
+        assert any("did not answer" in m and "showing a card" in m for m in said), said
+    finally:
+        stick.answer.set()
+        engine.shutdown()
+        staging.use(None)
