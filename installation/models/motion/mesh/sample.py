@@ -98,7 +98,7 @@ class Sampler:
         wall = np.full(image.shape[:2], 255, np.uint8)
         wall[y0:y1, x0:x1] = np.round((1.0 - person) * 255.0).astype(np.uint8)
         plate = image.copy()
-        plate[y0:y1, x0:x1] = clean_plate(area, person, face_height)
+        plate[y0:y1, x0:x1] = clean_plate(area, person, face_height, around=(image, (x0, y0)))
         if self.monochrome:
             self.stack = cv2.merge([self.lightness, plate[..., 0], wall])
             self.plate_here = np.ascontiguousarray(plate[y0:y1, x0:x1, 0])
