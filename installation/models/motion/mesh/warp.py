@@ -23,6 +23,7 @@ from .halftone import HalftoneScreen
 from .hidden import HiddenSources
 from .irises import Irises
 from .lid_band import prepare as prepare_lids
+from .drawn_mouth import drawing_tones
 from .lid_drawn import portrait_drawn_share
 from .lid_paint import paint_lids
 from .lids import LIDS, lid_whites, move_lids
@@ -133,6 +134,8 @@ class MeshWarper:
         self.read = settled("auto", self.screen, screen_kind == DOTS, drawn)
         self.settled = settled(rig.picture, self.screen, screen_kind == DOTS, drawn)
         self.page_screen, self.screen, self.drawn = self.settled[:3]
+        # A drawing's open mouth is drawn in its paper and strokes (drawn_mouth.py), read at rest.
+        self.drawing = drawing_tones(rig.image, rig.points, rig.face_height, self.drawn)
         self.sampler = Sampler(rig.image, rig.region, rig.person, rig.face_height, _nose_bridge_square(rig),
                                screen=self.page_screen)
         rest = _signed_areas(self.src, rig.triangles)
@@ -364,7 +367,8 @@ class MeshWarper:
                              grey=self.sampler.monochrome)
         paint_lids(region, self._lid_covers, self.blur, self.grain, self.page_screen, self.drawn,
                    self.settled.two_tone)
-        paint_mouth(region, dst - self.origin, self.rig, teeth, self.grain, self.mouth_blur, self.screen)
+        paint_mouth(region, dst - self.origin, self.rig, teeth, self.grain, self.mouth_blur, self.screen,
+                    self.drawing)
         return out
 
     def _sampled_box(self, map_x: np.ndarray, map_y: np.ndarray,
