@@ -97,10 +97,11 @@ def test_a_drawings_teeth_are_its_paper(stack, drawing):
     frame, points = animator.render(motion), animator.place(motion)[0]
     upper, lower = points[list(UPPER_INNER_LIP), :2], points[list(LOWER_INNER_LIP), :2]
     left, right = upper[:, 0].min(), upper[:, 0].max()
-    # the teeth's band down the middle half of the mouth: the upper half of the opening (the teeth fill six tenths), less
-    # the pixel under the lip's edge
+    # the teeth's band down the middle of the mouth: the upper half of the opening (the teeth
+    # fill six tenths of it), less the pixel under the lip's edge
     teeth = []
-    for x in range(int(np.ceil(left + 0.3 * (right - left))), int(right - 0.3 * (right - left)) + 1):
+    middle = range(int(np.ceil(left + 0.3 * (right - left))), int(right - 0.3 * (right - left)) + 1)
+    for x in middle:
         top = np.interp(x, *upper[np.argsort(upper[:, 0])].T)
         bottom = np.interp(x, *lower[np.argsort(lower[:, 0])].T)
         teeth.extend(frame[int(np.ceil(top)) + 1:int(top + 0.5 * (bottom - top)), x])

@@ -92,7 +92,8 @@ def in_drawing(colour: np.ndarray, mask: np.ndarray, uv: tuple[np.ndarray, np.nd
     dark = np.clip((dark - PAPER_TO) / (SOLID_FROM - PAPER_TO), 0.0, 1.0)
     dark = dark * (1.0 - teeth)
     u, v = uv
-    darkest = np.maximum(np.clip((DARKEST_V - v) / EDGE_UV + 0.5, 0.0, 1.0), np.clip((u - CORNERS_U) / EDGE_UV + 0.5, 0.0, 1.0))
+    darkest = np.maximum(np.clip((DARKEST_V - v) / EDGE_UV + 0.5, 0.0, 1.0),
+                         np.clip((u - CORNERS_U) / EDGE_UV + 0.5, 0.0, 1.0))
     dark = np.minimum(dark, HATCHED + (1.0 - HATCHED) * darkest)
     h, w = light.shape
     # Diagonal hatching, rising to the right as a right hand draws it, fixed to the paper.

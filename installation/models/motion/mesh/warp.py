@@ -13,6 +13,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from .drawn_mouth import drawing_tones
 from .easing import SLIVER_SHARE, FoldEasing
 from .edges import edge_hold, feather_edge_jumps, moving_extent
 from .eye_reach import opening_below_mesh, risen_points
@@ -23,7 +24,6 @@ from .halftone import HalftoneScreen
 from .hidden import HiddenSources
 from .irises import Irises
 from .lid_band import prepare as prepare_lids
-from .drawn_mouth import drawing_tones
 from .lid_drawn import portrait_drawn_share
 from .lid_paint import paint_lids
 from .lids import LIDS, lid_whites, move_lids
