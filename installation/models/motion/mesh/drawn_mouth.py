@@ -28,7 +28,7 @@ from .tone import LUMA
 # eyes' and the lip line's strokes: round the mouth alone, a light pencil drawing's darkest 3%
 # was its lips' shading, and a yawn drawn in it read as a pale slot).
 PAPER_SHARE = 0.1
-INK_SHARE = 0.03
+INK_SHARE = 0.01
 # How dark the photograph's paint is, from its teeth's light (0) to its cavity's colour (1), is
 # how the opening is drawn: bare paper below PAPER_TO, solid stroke from SOLID_FROM, hatched
 # between with lines as wide as the darkness asks.
@@ -37,7 +37,7 @@ PAPER_TO, SOLID_FROM = 0.15, 0.8
 # CORNERS_U of its half width), as a draughtsman puts his darkest there; elsewhere the cavity
 # is hatched, its lines at most HATCHED of the period wide (solid all over, a light pencil
 # drawing's yawn was one flat grey block, a smooth lens again). Each over EDGE_UV.
-DARKEST_V, CORNERS_U, HATCHED, EDGE_UV = 0.3, 0.75, 0.7, 0.1
+DARKEST_V, CORNERS_U, HATCHED, EDGE_UV = 0.3, 0.75, 0.85, 0.1
 # The hatching's period: HATCH_FH of the face's height, between HATCH_PX pixels (closer, the lines
 # merge into a grey; wider, a small mouth holds one line).
 HATCH_FH, HATCH_PX = 0.014, (3.0, 7.0)
@@ -46,18 +46,20 @@ OUTLINE_GAP, OUTLINE_PX = 0.05, (1.0, 2.5)
 
 
 class DrawingTones(NamedTuple):
-    """A drawing's two tones, RGB float32, and how far the picture is a drawing (0-1)."""
+    """A drawing's two tones, RGB float32."""
     paper: np.ndarray
     ink: np.ndarray
-    share: float
     period: float  # the hatching's, pixels
 
 
 def drawing_tones(image: np.ndarray, points: np.ndarray, face_height: float, share: float) -> DrawingTones | None:
     """The paper and stroke tones of the drawing `image` (RGB uint8) round its eyes and mouth at
-    rest (`points`: its mesh, image pixels), for `share` (how far it is a drawing); None where
-    it is none, or where the box holds too little to read."""
-    if share <= 0.0:
+    rest (`points`: its mesh, image pixels); None where it is no drawing (`share`, how far it
+    is one, under 1), or where the box holds too little to read. Only a whole drawing: a
+    photograph read as partly one (a CC0 sitter's lit skin round the eyes, 0.43) keeps a
+    photograph's mouth pixel for pixel: a share of hatching laid over it was a grille on a
+    real mouth."""
+    if share < 1.0:
         return None
     ids = list(LEFT_EYE_OPENING) + list(RIGHT_EYE_OPENING) + list(OUTER_LIPS)
     x0, y0 = np.floor(points[ids, :2].min(0)).astype(int)
@@ -72,7 +74,7 @@ def drawing_tones(image: np.ndarray, points: np.ndarray, face_height: float, sha
     ink = pixels[order[:max(1, int(INK_SHARE * len(order)))]].mean(0)
     paper = pixels[order[-max(1, int(PAPER_SHARE * len(order))):]].mean(0)
     period = float(np.clip(HATCH_FH * face_height, *HATCH_PX))
-    return DrawingTones(paper, ink, float(min(share, 1.0)), period)
+    return DrawingTones(paper, ink, period)
 
 
 def in_drawing(colour: np.ndarray, mask: np.ndarray, uv: tuple[np.ndarray, np.ndarray], teeth: np.ndarray,

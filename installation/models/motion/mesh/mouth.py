@@ -287,17 +287,15 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
     # opening's teeth fade into its dark: blurred by a soft picture's 1-1.6 px, a toothy grin
     # parted by a few pixels was a dark slot with no teeth.
     colour = cv2.GaussianBlur(colour.astype(np.float32), (0, 0), max(0.6, gap * 0.03, min(blur, gap / 6.0)))
-    smooth = colour
     # Fixed to the picture, not to the mouth: grain belongs to the film or the canvas.
-    if screen is not None:
+    if screen is not None:  # (a hatching's screen too: it prints the paint in its own lines)
         colour = screen.print(colour, x0, y0)
-    elif drawing is None or drawing.share < 1.0:
+    elif drawing is not None:  # a drawing's paper and strokes (drawn_mouth.py), not a smooth paint
+        colour = in_drawing(colour, mask, (u, v), teeth, drawing, float(pal.teeth @ LUMA), float(pal.cavity @ LUMA),
+                            gap, blur, x0, y0)
+    else:
         share = grain_in_darks(rig, grain) if grain is not None else 0.0
         colour = textured(colour, rig, dark_and_light, grain, share, x0, y0)
-    if drawing is not None and screen is None:  # (a hatching's screen already prints it in its lines)
-        drawn = in_drawing(smooth, mask, (u, v), teeth, drawing, float(pal.teeth @ LUMA), float(pal.cavity @ LUMA), gap,
-                           blur, x0, y0)
-        colour = colour + (drawn - colour) * drawing.share
     alpha = np.minimum(cv2.GaussianBlur(mask, (0, 0), outline) * raise_edge, 1.0)[..., None] * opening
     if thin_for > 0.0:
         alpha = alpha * _thin_ends(u, gap, thin_for, toothless)[..., None]
