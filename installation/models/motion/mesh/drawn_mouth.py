@@ -21,6 +21,7 @@ import cv2
 import numpy as np
 
 from .named_points import LEFT_EYE_OPENING, OUTER_LIPS, RIGHT_EYE_OPENING
+from .passages import Passage
 from .tone import LUMA
 
 # The drawing's tones are read in the box from the eyes to below the mouth: its paper the mean
@@ -33,32 +34,41 @@ INK_SHARE = 0.01
 # how the opening is drawn: bare paper below PAPER_TO, solid stroke from SOLID_FROM, hatched
 # between with lines as wide as the darkness asks.
 PAPER_TO, SOLID_FROM = 0.15, 0.8
-# Solid only under the upper lip (the opening's top DARKEST_V) and in its corners (from
-# CORNERS_U of its half width), as a draughtsman puts his darkest there; elsewhere the cavity
-# is hatched, its lines at most HATCHED of the period wide (solid all over, a light pencil
-# drawing's yawn was one flat grey block, a smooth lens again). Each over EDGE_UV.
-DARKEST_V, CORNERS_U, HATCHED, EDGE_UV = 0.3, 0.75, 0.85, 0.1
+# Solid under the upper lip (the opening's top DARKEST_V) and in its corners (from CORNERS_U of
+# its half width), as a draughtsman puts his darkest there; below, the hatching's lines thin
+# towards the floor, to HATCHED of the period wide at the lower lip, and towards the middle
+# from CORNERS_FROM (solid all over, a light pencil drawing's yawn was one flat grey block, a
+# smooth lens again; hatched evenly below a line, a patch of ruled lines laid in the opening).
+DARKEST_V, CORNERS_U, CORNERS_FROM, HATCHED = 0.3, 0.75, 0.5, 0.5
 # The hatching's period: HATCH_FH of the face's height, between HATCH_PX pixels (closer, the lines
 # merge into a grey; wider, a small mouth holds one line).
 HATCH_FH, HATCH_PX = 0.014, (3.0, 7.0)
+# A darkest passage whose detail spreads over STROKES_FROM of the paper-to-ink range is strokes
+# with paper between (graphite streaks made in the tests: 0.23; pencil, chalk and charcoal
+# copies of the 1904 photograph, its hair and coat: 0.16-0.18; of a CC0 sitter and the
+# painting, whose darks are smooth: 0.02-0.09).
+STROKES_FROM = 0.1
 # The outline's stroke: OUTLINE_GAP of the opening's height, between OUTLINE_PX pixels.
 OUTLINE_GAP, OUTLINE_PX = 0.05, (1.0, 2.5)
 
 
 class DrawingTones(NamedTuple):
-    """A drawing's two tones, RGB float32."""
+    """A drawing's two tones, RGB float32, and how its strokes are laid."""
     paper: np.ndarray
     ink: np.ndarray
     period: float  # the hatching's, pixels
+    deepest: float  # how much of the paper its strokes cover at most, 0-1: as in its darkest passage
 
 
-def drawing_tones(image: np.ndarray, points: np.ndarray, face_height: float, share: float) -> DrawingTones | None:
+def drawing_tones(image: np.ndarray, points: np.ndarray, face_height: float, share: float,
+                  passage: Passage | None = None) -> DrawingTones | None:
     """The paper and stroke tones of the drawing `image` (RGB uint8) round its eyes and mouth at
     rest (`points`: its mesh, image pixels); None where it is no drawing (`share`, how far it
     is one, under 1), or where the box holds too little to read. Only a whole drawing: a
     photograph read as partly one (a CC0 sitter's lit skin round the eyes, 0.43) keeps a
     photograph's mouth pixel for pixel: a share of hatching laid over it was a grille on a
-    real mouth."""
+    real mouth. `passage`: the sitter's darkest passage (passages.of_rig), how dense the
+    opening's strokes may lie where its darks are strokes."""
     if share < 1.0:
         return None
     ids = list(LEFT_EYE_OPENING) + list(RIGHT_EYE_OPENING) + list(OUTER_LIPS)
@@ -74,7 +84,14 @@ def drawing_tones(image: np.ndarray, points: np.ndarray, face_height: float, sha
     ink = pixels[order[:max(1, int(INK_SHARE * len(order)))]].mean(0)
     paper = pixels[order[-max(1, int(PAPER_SHARE * len(order))):]].mean(0)
     period = float(np.clip(HATCH_FH * face_height, *HATCH_PX))
-    return DrawingTones(paper, ink, period)
+    paper_light, ink_light = float(paper[:3] @ LUMA), float(ink[:3] @ LUMA)
+    # Where the darks are strokes with paper between, a solid of the strokes' tone is a black no
+    # passage of the drawing has (a graphite drawing's yawn was a black blot): they cover no more
+    # of the paper than in its darkest passage. (Where its darks are smooth, its darkest tone is one.)
+    deepest = 1.0
+    if passage is not None and passage.spread >= STROKES_FROM * max(paper_light - ink_light, 1.0):
+        deepest = float(np.clip((paper_light - passage.floor) / max(paper_light - ink_light, 1.0), 0.0, 1.0))
+    return DrawingTones(paper, ink, period, deepest)
 
 
 def in_drawing(colour: np.ndarray, mask: np.ndarray, uv: tuple[np.ndarray, np.ndarray], teeth: np.ndarray,
@@ -94,9 +111,10 @@ def in_drawing(colour: np.ndarray, mask: np.ndarray, uv: tuple[np.ndarray, np.nd
     dark = np.clip((dark - PAPER_TO) / (SOLID_FROM - PAPER_TO), 0.0, 1.0)
     dark = dark * (1.0 - teeth)
     u, v = uv
-    darkest = np.maximum(np.clip((DARKEST_V - v) / EDGE_UV + 0.5, 0.0, 1.0),
-                         np.clip((u - CORNERS_U) / EDGE_UV + 0.5, 0.0, 1.0))
+    darkest = np.maximum(np.clip((1.0 - v) / (1.0 - DARKEST_V), 0.0, 1.0),
+                         np.clip((u - CORNERS_FROM) / (CORNERS_U - CORNERS_FROM), 0.0, 1.0))
     dark = np.minimum(dark, HATCHED + (1.0 - HATCHED) * darkest)
+    dark = dark * tones.deepest  # (no denser than the drawing's darkest passage: DrawingTones)
     h, w = light.shape
     # Diagonal hatching, rising to the right as a right hand draws it, fixed to the paper.
     yy, xx = np.mgrid[y0:y0 + h, x0:x0 + w].astype(np.float32)

@@ -39,6 +39,7 @@ from .named_points import (
     UPPER_INNER_LIP,
     UPPER_OUTER_LIP,
 )
+from .passages import of_rig
 from .picture_kind import settled
 from .plate import DOTS, picture_grain
 from .raster import affine_table, compiled_fill, fill_spans
@@ -135,7 +136,8 @@ class MeshWarper:
         self.settled = settled(rig.picture, self.screen, screen_kind == DOTS, drawn)
         self.page_screen, self.screen, self.drawn = self.settled[:3]
         # A drawing's open mouth is drawn in its paper and strokes (drawn_mouth.py), read at rest.
-        self.drawing = drawing_tones(rig.image, rig.points, rig.face_height, self.drawn)
+        self.drawing = drawing_tones(rig.image, rig.points, rig.face_height, self.drawn,
+                                     of_rig(rig)[0] if self.drawn >= 1.0 else None)
         self.sampler = Sampler(rig.image, rig.region, rig.person, rig.face_height, _nose_bridge_square(rig),
                                screen=self.page_screen)
         rest = _signed_areas(self.src, rig.triangles)
