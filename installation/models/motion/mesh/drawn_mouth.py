@@ -5,12 +5,13 @@ from the upper lip's shadow to a warmer floor, soft lit teeth, a tongue in shade
 no smooth tone: a draughtsman draws the opening's outline and its darkest part (under the upper
 lip, in the corners) in the drawing's stroke, hatches what is less dark, and leaves the teeth as
 paper. Painted as a photograph's, a pencil drawing's yawn was a smooth grey lens pasted into the
-paper (made pencil, buff, red chalk and charcoal drawings of three development sitters: 0-30%
-of the opening's pixels within a fifth of the tonal range of the drawing's paper or of its
-marks). Where the picture is a drawing (the lids' test: lid_drawn.portrait_drawn_share, or the
-scene's picture = "drawing"), the paint is redrawn here in the drawing's two tones
-(`DrawingTones`, read once at rest): solid stroke where the paint is dark, diagonal hatching
-where it is middling, bare paper where it is light, and a stroke along the opening's outline.
+paper and its smile's teeth a grey band (on a made pencil drawing of a small CC0 face, 3% of
+the yawn within a tenth of the tonal range of the drawing's paper or strokes, its darkest 25
+levels darker than any stroke of the drawing). Where the picture is a drawing (the lids' test:
+lid_drawn.portrait_drawn_share, or the scene's picture = "drawing"), the paint is redrawn here
+in the drawing's two tones (`DrawingTones`, read once at rest): solid stroke where the paint is
+dark, diagonal hatching where it is middling, bare paper where it is light, and a stroke along
+the opening's outline.
 """
 
 from __future__ import annotations
@@ -44,9 +45,9 @@ DARKEST_V, CORNERS_U, CORNERS_FROM, HATCHED = 0.3, 0.75, 0.5, 0.5
 # merge into a grey; wider, a small mouth holds one line).
 HATCH_FH, HATCH_PX = 0.014, (3.0, 7.0)
 # A darkest passage whose detail spreads over STROKES_FROM of the paper-to-ink range is strokes
-# with paper between (graphite streaks made in the tests: 0.23; pencil, chalk and charcoal
-# copies of the 1904 photograph, its hair and coat: 0.16-0.18; of a CC0 sitter and the
-# painting, whose darks are smooth: 0.02-0.09).
+# with paper between (graphite streaks made in the tests: 0.23; pencil, buff and red chalk
+# copies of the 1904 photograph, its hair: 0.16-0.18; its charcoal and small pencil copies,
+# and those of a CC0 sitter and the painting, whose darks are smooth: 0.02-0.095).
 STROKES_FROM = 0.1
 # The outline's stroke: OUTLINE_GAP of the opening's height, between OUTLINE_PX pixels.
 OUTLINE_GAP, OUTLINE_PX = 0.05, (1.0, 2.5)
