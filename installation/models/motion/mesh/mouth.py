@@ -16,6 +16,7 @@ import cv2
 import numpy as np
 
 from .cavity import THIN_OPENING, accent_lift, cavity_colours, grain_in_darks, teeth_corners_kept, thinness
+from .drawn_mouth import DrawingTones, in_drawing
 from .enamel import biting_edge, lower_lip_line, tooth_light
 from .halftone import HalftoneScreen
 from .lower_row import below_own_teeth
@@ -103,7 +104,8 @@ def _cheek_points(rig: PortraitRig) -> np.ndarray:
 
 def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
                 teeth_shown: tuple[float, ...] | None = None, grain: np.ndarray | None = None,
-                blur: float = 0.0, screen: HalftoneScreen | None = None) -> None:
+                blur: float = 0.0, screen: HalftoneScreen | None = None,
+                drawing: DrawingTones | None = None) -> None:
     """Paint into `region` (RGB uint8, in place); `dst` are moved points in region pixels.
     `teeth_shown`: the share of the opening's height the visitor's upper and lower teeth
     fill (None: unknown, so a hint of upper teeth that grows as the mouth opens), and, as
@@ -112,7 +114,8 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
     `screen`: a printed halftone's, which prints the paint in the picture's dots instead.
     `blur`: the picture's own softness (pixels: `focus.face_blur`, or `focus.lip_line_blur`
     where softer); the paint and the opening's outline are made as soft, never sharper than
-    the picture around them."""
+    the picture around them. `drawing`: where the picture is a drawing, its paper and stroke
+    tones (drawn_mouth.py), in which the opening is drawn instead."""
     lips = dst[list(INNER_LIPS)]
     upper = dst[list(UPPER_INNER_LIP)]
     lower = dst[list(LOWER_INNER_LIP)]
@@ -285,8 +288,11 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
     # parted by a few pixels was a dark slot with no teeth.
     colour = cv2.GaussianBlur(colour.astype(np.float32), (0, 0), max(0.6, gap * 0.03, min(blur, gap / 6.0)))
     # Fixed to the picture, not to the mouth: grain belongs to the film or the canvas.
-    if screen is not None:
+    if screen is not None:  # (a hatching's screen too: it prints the paint in its own lines)
         colour = screen.print(colour, x0, y0)
+    elif drawing is not None:  # a drawing's paper and strokes (drawn_mouth.py), not a smooth paint
+        colour = in_drawing(colour, mask, (u, v), teeth, drawing, float(pal.teeth @ LUMA), float(pal.cavity @ LUMA),
+                            gap, blur, x0, y0)
     else:
         share = grain_in_darks(rig, grain) if grain is not None else 0.0
         colour = textured(colour, rig, dark_and_light, grain, share, x0, y0)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from .drawn_mouth import drawing_tones
 from .easing import SLIVER_SHARE, FoldEasing
 from .edges import edge_hold, feather_edge_jumps, moving_extent
 from .eye_reach import opening_below_mesh, risen_points
@@ -38,6 +39,7 @@ from .named_points import (
     UPPER_INNER_LIP,
     UPPER_OUTER_LIP,
 )
+from .passages import of_rig
 from .picture_kind import settled
 from .plate import DOTS, picture_grain
 from .raster import affine_table, compiled_fill, fill_spans
@@ -133,6 +135,9 @@ class MeshWarper:
         self.read = settled("auto", self.screen, screen_kind == DOTS, drawn)
         self.settled = settled(rig.picture, self.screen, screen_kind == DOTS, drawn)
         self.page_screen, self.screen, self.drawn = self.settled[:3]
+        # A drawing's open mouth is drawn in its paper and strokes (drawn_mouth.py), read at rest.
+        self.drawing = drawing_tones(rig.image, rig.points, rig.face_height, self.drawn,
+                                     of_rig(rig)[0] if self.drawn >= 1.0 else None)
         self.sampler = Sampler(rig.image, rig.region, rig.person, rig.face_height, _nose_bridge_square(rig),
                                screen=self.page_screen)
         rest = _signed_areas(self.src, rig.triangles)
@@ -364,7 +369,8 @@ class MeshWarper:
                              grey=self.sampler.monochrome)
         paint_lids(region, self._lid_covers, self.blur, self.grain, self.page_screen, self.drawn,
                    self.settled.two_tone)
-        paint_mouth(region, dst - self.origin, self.rig, teeth, self.grain, self.mouth_blur, self.screen)
+        paint_mouth(region, dst - self.origin, self.rig, teeth, self.grain, self.mouth_blur, self.screen,
+                    self.drawing)
         return out
 
     def _sampled_box(self, map_x: np.ndarray, map_y: np.ndarray,

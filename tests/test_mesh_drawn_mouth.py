@@ -1,0 +1,112 @@
+"""An open mouth in a drawing is drawn in the drawing's paper and marks (mesh/drawn_mouth.py), not
+painted as a photograph's smooth dark cavity with soft teeth pasted onto the paper."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from installation.imaging import read_rgb
+from installation.models.face import portrait_faces
+from installation.models.motion.mesh import MeshAnimator
+from installation.models.motion.mesh.motion import Motion
+from installation.models.motion.mesh.named_points import (
+    INNER_LIPS,
+    LEFT_EYE_OPENING,
+    LOWER_INNER_LIP,
+    LOWER_OUTER_LIP,
+    OUTER_LIPS,
+    RIGHT_EYE_OPENING,
+    UPPER_INNER_LIP,
+)
+
+FACES = Path(__file__).parent / "data" / "faces-cc0"
+LUMA = np.array([0.299, 0.587, 0.114], np.float32)
+PAPER = np.array([236, 226, 204], np.float32)  # RGB: a cream paper
+
+
+def _pencil(rgb: np.ndarray) -> np.ndarray:
+    """A pencil drawing of `rgb` on cream paper: the grey dodged by its own blurred negative
+    (strokes where the tone changes, bare paper where it is even), multiplied into the paper."""
+    grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    negative = cv2.GaussianBlur(255.0 - grey, (0, 0), 6)
+    drawn = np.clip(grey / np.maximum(255.0 - negative, 1.0), 0.0, 1.0)
+    return np.clip(drawn[..., None] * PAPER, 0, 255).astype(np.uint8)
+
+
+@pytest.fixture(scope="module")
+def drawing():
+    return _pencil(read_rgb(FACES / "face_woman_13.jpg"))
+
+
+def _yawn(teeth: tuple[float, ...] = (0.0, 0.0, 0.0, 0.0), share: float = 0.09) -> Motion:
+    offsets = np.zeros((468, 3), np.float32)
+    offsets[list(LOWER_INNER_LIP)[1:-1], 1] = share
+    offsets[list(LOWER_OUTER_LIP)[1:-1], 1] = share * 0.8
+    return Motion(offsets=offsets, teeth=teeth)
+
+
+def _tones(picture: np.ndarray, points: np.ndarray) -> tuple[float, float, float]:
+    """The drawing's paper and strokes as a viewer sees them round its eyes and mouth: the
+    lightness of its bare paper (95th percentile) and the range of its strokes' (its darkest
+    pixels, 0.5th percentile, to its darkest 3%'s lightest)."""
+    ids = list(LEFT_EYE_OPENING) + list(RIGHT_EYE_OPENING) + list(OUTER_LIPS)
+    x0, y0 = np.floor(points[ids, :2].min(0)).astype(int)
+    x1, y1 = np.ceil(points[ids, :2].max(0)).astype(int)
+    light = picture[y0:y1, x0:x1].astype(np.float32) @ LUMA
+    paper, darkest, marks = np.percentile(light, [95, 0.5, 3])
+    return float(paper), float(darkest), float(marks)
+
+
+def _opening(frame: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """The lightness of the opening's pixels (the moved inner lips' polygon, its edge pixel off)."""
+    mask = np.zeros(frame.shape[:2], np.uint8)
+    cv2.fillPoly(mask, [np.round(points[list(INNER_LIPS), :2]).astype(np.int32)], 1)
+    return frame.astype(np.float32)[cv2.erode(mask, np.ones((3, 3), np.uint8)) > 0] @ LUMA
+
+
+def _gap(points: np.ndarray) -> float:
+    return float(np.mean(points[list(LOWER_INNER_LIP)[2:-2], 1] - points[list(UPPER_INNER_LIP)[2:-2], 1]))
+
+
+def test_a_drawings_open_mouth_is_drawn_in_its_marks_and_still_reads_as_open(stack, drawing):
+    """Painted as a photograph's, the yawn was a smooth grey field, its darkest far darker than
+    anything the drawing has (none of the drawing's strokes so dark). Drawn, most of it is in
+    the drawing's tones (within a tenth of the tonal range of its paper or of its strokes), its
+    darkest its darkest stroke's, and the face mesh still reads it as a mouth opened."""
+    animator = MeshAnimator(drawing, stack, picture="drawing")
+    paper, darkest, marks = _tones(animator.portrait, animator.rig.points)
+    motion = _yawn()
+    frame, placed = animator.render(motion), animator.place(motion)[0]
+    light = _opening(frame, placed)
+    near = 0.1 * (paper - darkest)
+    in_tones = float(np.mean((np.abs(light - paper) < near) | ((light > darkest - near) & (light < marks + near))))
+    assert in_tones > 0.6, (in_tones, paper, darkest, marks)
+    assert abs(float(np.percentile(light, 5)) - darkest) < near, (np.percentile(light, 5), darkest)
+    read = portrait_faces(frame, stack)[0].landmarks
+    at_rest = portrait_faces(animator.render(Motion()), stack)[0].landmarks
+    assert _gap(read) - _gap(at_rest) > 0.6 * (_gap(placed) - _gap(animator.rig.points)), (_gap(read), _gap(at_rest))
+
+
+def test_a_drawings_teeth_are_its_paper(stack, drawing):
+    """A smile's teeth in a drawing are left as paper: shaded as enamel, they were a grey band."""
+    animator = MeshAnimator(drawing, stack, picture="drawing")
+    paper, darkest, _ = _tones(animator.portrait, animator.rig.points)
+    motion = _yawn((0.6, 0.0), 0.09)
+    frame, points = animator.render(motion), animator.place(motion)[0]
+    upper, lower = points[list(UPPER_INNER_LIP), :2], points[list(LOWER_INNER_LIP), :2]
+    left, right = upper[:, 0].min(), upper[:, 0].max()
+    # the teeth's band down the middle of the mouth: the upper half of the opening (the teeth
+    # fill six tenths of it), less the pixel under the lip's edge
+    teeth = []
+    middle = range(int(np.ceil(left + 0.3 * (right - left))), int(right - 0.3 * (right - left)) + 1)
+    for x in middle:
+        top = np.interp(x, *upper[np.argsort(upper[:, 0])].T)
+        bottom = np.interp(x, *lower[np.argsort(lower[:, 0])].T)
+        teeth.extend(frame[int(np.ceil(top)) + 1:int(top + 0.5 * (bottom - top)), x])
+    light = np.asarray(teeth, np.float32) @ LUMA
+    assert len(light) > 20
+    assert float(np.median(light)) > paper - 0.1 * (paper - darkest), (np.median(light), paper, darkest)
