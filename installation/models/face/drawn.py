@@ -46,7 +46,12 @@ def drawn_in_strokes(image: np.ndarray) -> bool:
     """Whether the picture is drawn in strokes the blur would smooth away (STROKES_MIN)."""
     grey = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY).astype(np.float32)
     scale = 256 / max(grey.shape)
-    grey = cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR)
+    interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
+    if round(min(grey.shape) * scale) >= 1:
+        grey = cv2.resize(grey, None, fx=scale, fy=scale, interpolation=interpolation)
+    else:  # a strip a pixel or so thin: scaled alone it had no row left, and OpenCV raised
+        grey = cv2.resize(grey, (max(1, round(grey.shape[1] * scale)), max(1, round(grey.shape[0] * scale))),
+                          interpolation=interpolation)
     return float(np.abs(grey - cv2.GaussianBlur(grey, (0, 0), BLUR_PER_256)).mean()) / 255 >= STROKES_MIN
 
 
