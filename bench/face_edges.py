@@ -11,8 +11,10 @@ share of the face's height or width from that side: the top through the forehead
 lids; the bottom through chin and mouth; a side through cheek and eye), and the face is
 found again in two ways: from the whole picture's crop moved into the cut one (the
 padding alone), and through the portrait's whole path (`portrait_faces`: detection,
-closer look, settling). Prints per cut and padding the mean point error in face widths
-(cheek to cheek) of the eyes, brows, mouth and jaw, and how many faces were not found.
+closer look, settling, the top edge's black look). Prints per cut and padding the mean point
+error in face widths (cheek to cheek) of the eyes, brows, mouth and jaw, and how many faces
+were not found; for the whole path also how many were fitted right (both eyes' centres within
+0.1 of the eye spacing of the truth's) and how many fitted wrong.
 The last row cuts nothing but a 2% frame: a crop that already reached past the picture
 moves there only by its padding. By default the CC0 test faces (tests/data/faces-cc0).
 Asserts nothing; docs/portrait.md ("Faces cut by the picture's edge") records a run.
@@ -36,6 +38,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 from installation.models.face import FaceStack, Region, geometry, portrait_faces  # noqa: E402
 from installation.models.face.landmarks import CHEEK_IMAGE_LEFT, CHEEK_IMAGE_RIGHT, EYE_CONTOUR_LEFT, EYE_CONTOUR_RIGHT  # noqa: E402
+from installation.models.face.settle import key_points  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 PARTS = {
@@ -46,6 +49,8 @@ PARTS = {
     "jaw": [10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379, 378, 400, 377, 152,
             148, 176, 149, 150, 136, 172, 58, 132, 93, 234, 127, 162, 21, 54, 103, 67, 109],
 }
+# A fit is right where both eyes' centres lie within this share of the eye spacing of the truth's.
+RIGHT_WITHIN = 0.1
 # (side, depth): on the test faces the brows lie about 0.2 of the face's height below its
 # top point, the upper lids 0.3, the eyes' middle 0.4.
 CUTS = [("top", 0.2), ("top", 0.32), ("top", 0.42), ("bottom", 0.12), ("bottom", 0.25),
@@ -87,8 +92,11 @@ def cut(image: np.ndarray, points: np.ndarray, side: str, depth: float) -> tuple
 
 
 def errors(found: np.ndarray, truth: np.ndarray, width: float) -> dict[str, float]:
-    return {part: float(np.linalg.norm(found[idx, :2] - truth[idx], axis=1).mean() / width)
-            for part, idx in PARTS.items()}
+    eyes, true_eyes = key_points(found)[:2], key_points(truth)[:2]
+    spacing = float(np.linalg.norm(true_eyes[1] - true_eyes[0]))
+    worse_eye = float(np.linalg.norm(eyes - true_eyes, axis=1).max() / spacing)
+    return {**{part: float(np.linalg.norm(found[idx, :2] - truth[idx], axis=1).mean() / width)
+               for part, idx in PARTS.items()}, "right": float(worse_eye <= RIGHT_WITHIN)}
 
 
 def measure(paths: list[str], paddings: list[str]) -> dict:
@@ -128,14 +136,15 @@ def main() -> None:
     results = measure(paths, args.paddings)
     for way in ("same crop", "whole path"):
         print(f"\n{way}: mean point error in face widths\n  {'cut':<12}{'padding':<11}"
-              + "".join(f"{part:>7}" for part in PARTS) + "  missed")
+              + "".join(f"{part:>7}" for part in PARTS) + "  missed  right  wrong")
         for (way_of, side, depth, padding), rows in results.items():
             if way_of != way:
                 continue
             got = [r for r in rows if r is not None]
             means = [np.mean([r[part] for r in got]) if got else float("nan") for part in PARTS]
+            right = sum(int(r["right"]) for r in got)
             print(f"  {side + ' ' + str(depth):<12}{padding:<11}" + "".join(f"{m:7.3f}" for m in means)
-                  + f"  {len(rows) - len(got)}/{len(rows)}")
+                  + f"  {len(rows) - len(got):>2}/{len(rows):<3} {right:>5}  {len(got) - right:>5}")
 
 if __name__ == "__main__":
     main()

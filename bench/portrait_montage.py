@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from portrait import SHARED, calibrate_near, frames_of, load_portrait  # noqa: E402
 
 from installation.models.face import Expression, FaceStack, FaceTracker, neutrality  # noqa: E402
+from installation.models.motion import PICTURES  # noqa: E402
 from installation.models.motion.mesh import MeshAnimator  # noqa: E402
 from installation.models.motion.mesh.named_points import (  # noqa: E402
     FACE_OVAL,
@@ -66,6 +67,8 @@ def main() -> None:
                         help="the sitter (default: the shipped one); a curator can look at their own")
     parser.add_argument("--lips-hidden", action="store_true",
                         help="the sitter's moustache hides both lips (the scene's lips_hidden; docs/portrait.md)")
+    parser.add_argument("--picture", choices=PICTURES, default="auto",
+                        help="what the sitter is (the scene's picture: its closed lids' rule; docs/portrait.md)")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     stack = FaceStack.open()
@@ -82,7 +85,7 @@ def main() -> None:
                  min(usable, key=lambda i: expr[i].eyes),
                  max(usable, key=lambda i: expr[i].smile),
                  max(usable, key=lambda i: abs(expr[i].roll - expr[usable[0]].roll))]
-        animator = MeshAnimator(sitter, stack, lips_hidden=args.lips_hidden)
+        animator = MeshAnimator(sitter, stack, lips_hidden=args.lips_hidden, picture=args.picture)
         ref = picks[0]
         calibrate_near(animator, stack, frames, faces, ref)
         animator.reference.settle_over([faces[i].landmarks for i in usable])  # as `animate` does

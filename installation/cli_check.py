@@ -45,7 +45,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     # each naming its file from the show folder printed first.
     problems = sorted((p.within(show.root) for p in problems), key=Problem.reading_place)
     errors = [p for p in problems if p.severity == "error"]
-    warnings = [p for p in problems if p.severity != "error"]
+    notes = [p for p in problems if p.severity == "note"]
+    warnings = [p for p in problems if p.severity not in ("error", "note")]
     from .services import describe_models
 
     print(f"Show: {show.config.show.title}  ({show.path})")
@@ -83,6 +84,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     # Which files make the kiosk's service, and what of it could not be judged from here:
     # the lines above that read the service say nothing of what they could not read.
     print(read_service().summary())
+    if notes:
+        # What the show reads in its content where that decides how it looks (a portrait read as
+        # a drawing or a photograph paints its closed lids differently), before the screen shows it.
+        print(f"\nNotes ({len(notes)}): what the show reads in its content")
+        for problem in notes:
+            print(f"  {problem}")
     if warnings:
         # (Once these were only optional content and scenes left out; now they are also
         # pictures too small for the screen, characters no typeface has, portraits stored

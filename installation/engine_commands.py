@@ -111,7 +111,10 @@ class Commanding:
     def _cmd_reload(self, command: Command) -> None:
         # Answered either way: a refused reload (a broken file) once sent nothing back.
         before = {id(e) for e in self.errors}
-        if self.reload(at_once=bool(command.args and command.args[0])):
+        applied = self.reload(at_once=bool(command.args and command.args[0]))
+        if applied is None:  # its files are slow to answer (a failing stick): it lands when they do
+            reply_to(command, "waiting", (self.last_reload or {}).get("waiting_on") or "the reload waits on the drive")
+        elif applied:
             # Applied, but a scene that did not load is not an "ok": the technician who
             # reloaded after an edit learns here that the edit broke a scene.
             errors = [str(p) for p in self.show.problems if p.severity == "error"]

@@ -1,11 +1,20 @@
 """The engine's reload of the show files: validated first, the last good show kept when the
 new one is broken, refused while [osc] changes (its rules are set when the show starts),
-and what the new show changes applied by whoever owns it (Engine.reload_hooks)."""
+and what the new show changes applied by whoever owns it (Engine.reload_hooks).
+
+The files are read on a thread of their own (ShowRead). They may lie on a USB stick, and a
+stick that hangs in its reads holds each look for the kernel's error handling (minutes at
+worst): read on the render thread, a curator's edit froze the screen that long. The render
+thread gives the reading RELOAD_WAIT_S; one that takes longer lands at a later frame
+(`land_reload`), the show playing its last good state meanwhile and saying, in status and
+the overlay's errors, which files it waits on."""
 
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import replace
+from pathlib import Path
 
 from . import faults
 from .config.errors import ShowError
@@ -18,15 +27,87 @@ from .words import use_show_words
 
 log = logging.getLogger("bayard.engine")
 
+# Real time the render thread gives a reload's reading of the files before the show goes on
+# drawing without it: far past a healthy reading (milliseconds), one frame's hitch at worst.
+RELOAD_WAIT_S = 0.5
+
+
+class ShowRead:
+    """One reading of the show files (load_show) on a daemon thread: files only, never pygame
+    or scenes. `show` or `error` once `done` is set."""
+
+    def __init__(self, path: Path, last_words: dict | None, since: float) -> None:
+        self.path, self.since = path, since
+        self.show: Show | None = None
+        self.error: BaseException | None = None
+        self.done = threading.Event()
+        threading.Thread(target=self._run, args=(last_words,), name="bayard-reload-read", daemon=True).start()
+
+    def _run(self, last_words: dict | None) -> None:
+        try:
+            show = load_show(self.path, keep_good=True, last_words=last_words)
+            # Its folders resolved here, not at the render thread's first look (Show._folder).
+            _ = (show.content_root, show.scenes_dir, show.state_dir, show.models_dir)
+            self.show = show
+        except BaseException as exc:  # handed to the render thread, which reports it as before
+            self.error = exc
+        finally:
+            self.done.set()
+
 
 class Reloading:
     """A mixin of Engine (show, sequencer, services, reload_hooks, record_error, emit)."""
 
-    def reload(self, at_once: bool = False) -> bool:
-        """Re-read the show. An invalid show keeps the last good one running."""
+    reload_wait_s = RELOAD_WAIT_S
+    _reading: ShowRead | None = None  # a reading still waiting on its drive
+    _reading_at_once = False
+    _read_again: bool | None = None  # a reload asked for while one waits (its at_once)
+
+    def reload(self, at_once: bool = False) -> bool | None:
+        """Re-read the show. An invalid show keeps the last good one running. None: its files
+        have not answered in `reload_wait_s`; it lands when they do (land_reload)."""
+        if self._reading is not None:
+            # One reading at a time (a hung stick must not gather a thread per edit): this edit
+            # is read again once the waiting reading lands, and it is the one that stands.
+            self._read_again = bool(self._read_again) or at_once
+            return None
+        reading = ShowRead(Path(self.show.stands_in_for or self.show.path), self.show.words, self.clock.now())
+        if not reading.done.wait(self.reload_wait_s):
+            self._reading, self._reading_at_once = reading, at_once
+            message = self._waiting_message(reading)
+            self.record_error("reload", message, severity="warning")
+            log.warning("%s", message)
+            self.last_reload = {"time": round(self.clock.wall(), 3), "result": "waiting", "problems": 0,
+                                "waiting_on": message}
+            return None
+        return self._apply_read(reading, at_once)
+
+    def land_reload(self) -> None:
+        """Each frame: apply a reading that waited on its drive once it is done."""
+        reading = self._reading
+        if reading is None or not reading.done.is_set():
+            return
+        self._reading = None
+        waited = self.clock.now() - reading.since
+        log.info("the show files answered after %.0f s: the reload lands", waited)
+        self._apply_read(reading, self._reading_at_once)
+        again, self._read_again = self._read_again, None
+        if again is not None:
+            self.reload(at_once=again)
+
+    def _waiting_message(self, reading: ShowRead) -> str:
+        content = getattr(self.show, "content_root", None)
+        where = f"{reading.path}" + (f" and the content in {content}" if content else "")
+        return (f"the reload waits on a slow drive: {where} did not answer within {self.reload_wait_s:g} s "
+                "(a USB stick failing?); the show plays on as it was, and the reload lands when the files "
+                "answer (check the drive, or put the stick back in)")
+
+    def _apply_read(self, reading: ShowRead, at_once: bool) -> bool:
         try:
-            new_show = load_show(self.show.stands_in_for or self.show.path, keep_good=True,
-                                 last_words=self.show.words)
+            if reading.error is not None:
+                raise reading.error
+            new_show = reading.show
+            assert new_show is not None
             if new_show.defaulted:
                 # A running show keeps its last good state: a value of the wrong kind typed into
                 # install.toml leaves the show as it was, not at that setting's default.

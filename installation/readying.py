@@ -17,13 +17,21 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from .slot import Slot
+from .slot import Slot
 
 # Main-thread time per frame spent warming scenes: a quarter of a 60 fps frame.
 WARM_SLICE_S = 0.004
+# Show time a scene's prepare() may take before the scene is skipped this time round. A film's
+# prepare copies it off a USB stick for its sound; a stick hung in its reads held the one prepare
+# worker until the kernel gave up on the drive, and the show stood on the scene before it. Far
+# past a healthy prepare; a long copy that is only slow runs on, and its scene plays next time.
+PREPARE_DEADLINE_S = 60.0
+
+
+class PrepareOverdue(TimeoutError):
+    """A scene's prepare() ran past PREPARE_DEADLINE_S."""
 
 
 class _Worker:
@@ -39,12 +47,33 @@ class _Worker:
         future: Future = Future()
         self._jobs.put((future, call))
         if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="prepare", daemon=True)
+            self._thread = threading.Thread(target=self._run, args=(self._jobs,), name="prepare", daemon=True)
             self._thread.start()
         return future
 
-    def _run(self) -> None:
-        while (job := self._jobs.get()) is not None:
+    def set_aside(self) -> None:
+        """The thread is stuck in a prepare (its files on a drive that does not answer): the
+        prepares queued behind it, and later ones, run on a fresh thread; the stuck one ends
+        once its call returns."""
+        stuck = self._jobs
+        self._jobs, self._thread = queue.SimpleQueue(), None
+        waiting = []
+        while True:
+            try:
+                job = stuck.get_nowait()
+            except queue.Empty:
+                break
+            if job is not None:
+                waiting.append(job)
+        stuck.put(None)
+        for future, call in waiting:
+            self._jobs.put((future, call))
+        if waiting:
+            self._thread = threading.Thread(target=self._run, args=(self._jobs,), name="prepare", daemon=True)
+            self._thread.start()
+
+    def _run(self, jobs: queue.SimpleQueue) -> None:
+        while (job := jobs.get()) is not None:
             future, call = job
             if not future.set_running_or_notify_cancel():
                 continue  # abandoned before it started
@@ -70,8 +99,10 @@ class Readying:
         fault: Callable[[str, str, BaseException], None],
         synchronous: bool,
         work_clock: Callable[[], float] = time.perf_counter,
+        now: Callable[[], float] | None = None,
     ) -> None:
         self._fault = fault
+        self._now = now or work_clock  # the show's clock, for PREPARE_DEADLINE_S
         self.synchronous = synchronous
         # Measures main-thread work, not show time: the show's clock may be stepped.
         self._work_clock = work_clock
@@ -100,7 +131,16 @@ class Readying:
             return True
         if slot.prepared is not None:
             if not slot.prepared.done():
-                return False
+                # Timed from when it began running, seen here: one queued behind a stuck
+                # prepare is not overdue itself, and goes on once that one is set aside.
+                if not slot.prepared.running():
+                    return False
+                if slot.prepare_started is None:
+                    slot.prepare_started = self._now()
+                if self._now() - slot.prepare_started < PREPARE_DEADLINE_S:
+                    return False
+                self._overdue(slot)
+                return True
             error = slot.prepared.exception()
             slot.prepared = None
             if error is not None:
@@ -123,6 +163,17 @@ class Readying:
                 self._fault(slot.scene_id, "warm", exc)
                 return True
         return True
+
+    def _overdue(self, slot: Slot) -> None:
+        """Skip a scene whose prepare ran past its deadline (reported as its fault, so it is
+        tried again later); its scene is released once the prepare returns (it may hold a
+        decoder by then), and the prepares behind it go on without it."""
+        self._abandoned.append(Slot(slot.scene_id, slot.scene, slot.index, prepared=slot.prepared))
+        slot.prepared = None
+        self._worker.set_aside()
+        self._fault(slot.scene_id, "prepare", PrepareOverdue(
+            f"its prepare did not finish within {PREPARE_DEADLINE_S:g} s (its media on a drive that does not "
+            "answer? a USB stick failing?); the show goes on without it and tries it again later"))
 
     def abandon(self, slot: Slot, release: Callable[[Slot], None]) -> None:
         """A slot nobody will show: release it now, or once its prepare() has finished

@@ -78,7 +78,7 @@ class Sequencer(FaultBoundary, Navigating, SequencerDrawing, SequencerReporting)
         self.faults: dict[str, Fault] = {}
         self.pending_show: Show | None = None
         self.last_input = -math.inf
-        self.readying = Readying(self._fault, synchronous_prepare, work_clock)
+        self.readying = Readying(self._fault, synchronous_prepare, work_clock, now=clock_now)
         self.current: Slot | None = None
         self.outgoing: Slot | None = None
         self.upcoming: Slot | None = None  # the next scene in the playlist, readied ahead

@@ -24,6 +24,7 @@ class Slot:
     elapsed: float = 0.0
     entered: bool = False
     prepared: Future | None = None
+    prepare_started: float | None = None  # show time its prepare() was first seen running
     warming: Iterator[None] | None = None
     warmed: bool = False
     transition: Transition | None = None  # asked for with the switch to this slot

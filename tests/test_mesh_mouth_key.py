@@ -80,6 +80,38 @@ def test_a_miniatures_yawn_with_dark_brows_and_pupils_is_a_mid_dark_not_a_black_
     assert opening.mean() < 0.8 * lips_light
 
 
+def _flat_lit_photograph(sitter: np.ndarray, stack) -> np.ndarray:
+    """The sitter photographed in flat, bright light: every shadow light (its broad shadows as
+    light as a miniature's), and its brows, pupils and nostrils lightened with them to a mid
+    dark (lightness about 90), not a miniaturist's near black."""
+    picture = 255.0 * (1.0 - (1.0 - (sitter.astype(np.float32) / 255.0) ** 0.5) * 0.6)
+    face = portrait_faces(sitter, stack)[0]
+    points = face.landmarks[:, :2]
+    marks = np.zeros(sitter.shape[:2], np.float32)
+    for brow in BROWS:
+        cv2.fillPoly(marks, [np.round(points[list(brow)]).astype(np.int32)], 1.0)
+    for eye in stack.eyes(sitter, face.landmarks):
+        pupil = tuple(int(v) for v in np.round(eye.iris_centre))
+        cv2.circle(marks, pupil, max(1, round(eye.iris_radius * 0.6)), 1.0, -1)
+    eyes_apart = float(np.linalg.norm(points[33] - points[263]))
+    for nostril in NOSTRILS:
+        at = points[nostril] + (points[2] - points[nostril]) * 0.25
+        cv2.circle(marks, tuple(int(v) for v in np.round(at)), max(1, int(0.03 * eyes_apart)), 1.0, -1)
+    picture = picture * (1.0 - marks[..., None]) + np.minimum(picture, [90.0, 81.0, 76.0]) * marks[..., None]
+    return np.clip(picture, 0, 255).astype(np.uint8)
+
+
+def test_a_flat_lit_photographs_yawn_stays_a_dark_mouth(stack, sitter):
+    """The soft test is for near-black accents in a light face (a miniature's); a photograph in
+    flat light lightens its pupils and brows with its shadows, and its yawn, lifted to the light
+    shadows round its mouth, was a grey slab 0.61 of its lips' lightness (a flash-lit fair face
+    went from a dark mouth to mauve-grey, L* 27 -> 47). Its opening is as dark as its accents
+    let it be: under 0.45 of the lips' lightness."""
+    out, inside, lips_light, _ = _yawn(_flat_lit_photograph(sitter, stack), stack)
+    opening = cv2.GaussianBlur(out.astype(np.float32) @ LUMA, (0, 0), 0.7)[inside]
+    assert np.median(opening) < 0.45 * lips_light, (np.median(opening), lips_light)
+
+
 def _with_purplish_lip_line(picture: np.ndarray, stack) -> np.ndarray:
     """`picture` with its closed lips meeting in a purplish line, two pixels wide."""
     points = portrait_faces(picture, stack)[0].landmarks[:, :2]
@@ -110,3 +142,34 @@ def test_a_lifted_opening_under_a_purplish_lip_line_is_warm_not_lavender(stack, 
     opening, own_lips = hue(out[inside]), hue(picture[lips])
     assert opening > own_lips - 20.0, (opening, own_lips)
     assert opening > 0.0, opening
+
+
+def _faded_toned_print(sitter: np.ndarray) -> np.ndarray:
+    """The sitter as a faded old print in its own tone, a toning that changes with the light as
+    a print's does: cream in its lights, browner in its darks; its blacks faded to a mid brown."""
+    light = 70.0 + 0.55 * (sitter.astype(np.float32) @ LUMA)
+    return np.clip(_print_tone(light), 0, 255).astype(np.uint8)
+
+
+def _print_tone(light: np.ndarray) -> np.ndarray:
+    cast = 0.16 * (255.0 - light)
+    return np.stack([light + cast, light - 0.1 * cast, light - 1.4 * cast], axis=-1)
+
+
+def _chroma(rgb: np.ndarray) -> np.ndarray:
+    lab = cv2.cvtColor(np.clip(rgb, 0, 255).astype(np.uint8).reshape(1, -1, 3), cv2.COLOR_RGB2LAB)[0]
+    return np.hypot(lab[:, 1].astype(np.float32) - 128, lab[:, 2].astype(np.float32) - 128)
+
+
+def test_a_lifted_opening_in_a_toned_old_print_keeps_the_prints_colour(stack, sitter):
+    """A faded sepia print's opening is lifted (its accents are a mid brown); taken towards a
+    hue read from its skin's lighter shade, where the print is nearly cream, the opening went
+    grey-olive: its chroma 0.66 of the print's own at that lightness. A print's opening keeps
+    the print's colour at its lightness (within 15 per cent), as before the lift took a hue."""
+    picture = _faded_toned_print(sitter)
+    out, inside, _, _ = _yawn(picture, stack)
+    opening = out[inside].astype(np.float32)
+    light = float(np.median(opening @ LUMA))
+    assert light > 60.0  # lifted: not the cavity's deep dark
+    own = float(_chroma(_print_tone(np.array([light], np.float32)))[0])
+    assert np.median(_chroma(opening)) > 0.85 * own, (np.median(_chroma(opening)), own)

@@ -12,8 +12,8 @@ from installation.textlog import problems
 from .conftest import quiz_reveals
 
 
-def _reveals(tmp_path, monkeypatch, size):
-    """Every reveal of the default quiz's round (a fixed order) at `size`: where its eyes
+def _reveals(tmp_path, monkeypatch, size, mode="single"):
+    """Every reveal of the default quiz's round (a fixed order) at `size` in `mode`: where its eyes
     were drawn (None where the machine's cue is not the eyes), its visitor text boxes and
     whether one of the machine's accounts was among them."""
     drawn: list[pygame.Rect | None] = []
@@ -26,7 +26,7 @@ def _reveals(tmp_path, monkeypatch, size):
 
     monkeypatch.setattr(quiz_draw, "eyes_panel", recording)
     out = []
-    for pilot, shown in quiz_reveals(tmp_path, size, before_reveal=drawn.clear):
+    for pilot, shown in quiz_reveals(tmp_path, size, before_reveal=drawn.clear, mode=mode):
         boxes = [b for b in pilot.engine.fonts.log.boxes if b.tier != "operator" and b.alpha > 0.98]
         accounts = set(quiz_explain.accounts(shown.explanation, shown.item.kind))
         out.append((shown.item.key, drawn[-1] if drawn else None, boxes, any(b.text in accounts for b in boxes)))

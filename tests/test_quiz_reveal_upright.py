@@ -34,3 +34,22 @@ def test_upright_the_machines_answer_reads_in_lines_not_words(tmp_path, monkeypa
         if eyes is not None:
             assert eyes.height >= size[0] // 4, (key, eyes)
 
+
+
+@pytest.mark.parametrize("size", [(1024, 1280), (1080, 1350), (1200, 1600)])
+def test_squarish_a_pair_rounds_eyes_are_one_size(tmp_path, monkeypatch, size):
+    """On a 4:5 screen (1024x1280) a pair round's eye tiles were 212, 258, 212, 210 and 220 px
+    from one reveal to the next (each panel took what its verdict and its sentence left): the
+    evidence a visitor compares jumped in size as if the screen were broken. Every reveal of the
+    round now shows them at one size, still at least a fifth of the width; nothing the visitor
+    reads runs over them."""
+    reveals = _reveals(tmp_path, monkeypatch, size, mode="pair")
+    shown = [(key, eyes, boxes) for key, eyes, boxes, _ in reveals if eyes is not None]
+    assert len(shown) == len(reveals), [key for key, *_ in reveals]
+    sizes = {eyes.height for _, eyes, _ in shown}
+    # (each picture's pixel is drawn a whole number of screen pixels a side, quiz_draw.eyes_picture:
+    # the drawing is the tile's box less a remainder of a few pixels, by the eye's own size)
+    assert max(sizes) - min(sizes) <= 0.02 * max(sizes), [(key, eyes.height) for key, eyes, _ in shown]
+    assert min(sizes) >= 0.2 * size[0], sizes
+    for key, eyes, boxes in shown:
+        assert not [b.text for b in boxes if b.rect.colliderect(eyes)], key

@@ -20,7 +20,9 @@ class Problem:
     line: int | None
     key: str
     message: str
-    severity: str = "error"  # "error" stops `bayard check`; "warning" (optional content missing) does not
+    # "error" stops `bayard check`; "warning" (optional content missing) does not; "note" (only
+    # `check` makes them) says what the show reads in its content, with nothing to mend.
+    severity: str = "error"
     tally: bool = False  # "and 40 more like these": read after the file's problems it counts
     root: Path | None = field(default=None, compare=False)  # the show folder, which `where` names from
 

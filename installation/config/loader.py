@@ -83,21 +83,32 @@ class Show:
     def root(self) -> Path:
         return self.path.parent
 
+    # Folders resolved once, by the reading that loaded the show (a reload's, off the render
+    # thread): resolve() stats its folder, and the render thread asked each frame, in scenes and
+    # status, where a stick hung in its reads held the screen for every look.
+    _resolved: dict[tuple[Path, str], Path] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def _folder(self, relative: str | Path) -> Path:
+        key = (self.root, str(relative))
+        if key not in self._resolved:
+            self._resolved[key] = (self.root / relative).resolve()
+        return self._resolved[key]
+
     @property
     def content_root(self) -> Path:
-        return (self.root / self.config.show.content).resolve()
+        return self._folder(self.config.show.content)
 
     @property
     def scenes_dir(self) -> Path:
-        return (self.root / self.config.show.scenes).resolve()
+        return self._folder(self.config.show.scenes)
 
     @property
     def state_dir(self) -> Path:
-        return (self.root / self.config.show.state).resolve()
+        return self._folder(self.config.show.state)
 
     @property
     def models_dir(self) -> Path:
-        return (self.root / self.config.models.folder).resolve()
+        return self._folder(self.config.models.folder)
 
     @property
     def playlist(self) -> list[str]:

@@ -89,6 +89,9 @@ def problems_from(error: ValidationError, model: type[BaseModel], file: Path, so
                 message += f"; found {_show(found)}"
             owner = model_at(model, loc[:-1])
             field = owner.model_fields.get(str(loc[-1])) if owner and loc else None
+            if kind == "literal_error" and isinstance(found, str) and field is not None:
+                # A word one letter off (picture = "drawng") is named, as an unknown key's is.
+                message += did_you_mean(found, [str(a) for a in typing.get_args(field.annotation)])
             if field is not None and field.description and kind != "value_error":
                 message += f" ({loc[-1]}: {field.description})"
         found_at.append((loc, Problem(file, line, key, message)))

@@ -5,16 +5,16 @@ counters they share, described there).
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import math
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from . import staging
+from . import looks, staging
 from .frames import (  # noqa: F401  (the names callers have always imported from here)
     BLOCK_TIMEOUT_S,
     EPS,
@@ -92,9 +92,17 @@ class VideoSource(MediaSource):
             with staging.staged(self.path, self._stop) as play:
                 if play is not None:
                     self._play(play)
+        except looks.NoAnswer:
+            raise  # (its drive is silent: not "missing", and not asked again)
         except Exception:
-            with contextlib.suppress(OSError):  # (a drive failing in the look too: not "missing")
-                self.missing = not self.path.is_file()
+            # The look is shared and bounded (looks.py): a stick that hangs kept one more
+            # decoder thread here for each showing.
+            try:
+                self.missing = not stat.S_ISREG(looks.look(self.path, self._stop).st_mode)
+            except (FileNotFoundError, NotADirectoryError):
+                self.missing = True
+            except OSError:  # (a drive failing or silent in the look too: not "missing")
+                pass
             raise
 
     def _open(self, output_params: list[str] | None, path: Path | None = None):

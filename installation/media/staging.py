@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 # (apart, cache_folder, mb_text, needed_mb, KEEP_FREE_BYTES: `check` and the service's, from here as before)
+from . import looks
 from .drives import apart, cache_folder  # noqa: F401
 from .film_room import KEEP_FREE_BYTES, PART, FilmRoom, clear_left, log, mb_text, needed_mb  # noqa: F401
 
@@ -101,7 +102,12 @@ class FilmCache(FilmRoom):
     def _stage(self, film: Path, stop: threading.Event | None, showing: bool = True,
                ahead: bool = False) -> Path | None:
         try:
-            st = film.stat()
+            st = looks.look(film, stop)  # (one look per film at a time, with a deadline: looks.py)
+        except looks.NoAnswer as silent:
+            try:  # the copy it last played from, if any; else the showing fails saying why
+                return self._last_copy(film, stop)
+            except RuntimeError:
+                raise silent from None
         except OSError:
             return self._last_copy(film, stop)
         if self.limit_bytes <= 0 or not self.elsewhere(film):

@@ -9,7 +9,12 @@ show it read before it globbed the stick; made before a reload and handed on aft
 replaced the reloaded show's list, and a film the reload brought was left on the stick. So a
 list is handed on only while its show is still the one playing (a reload copies its own show's
 films ahead itself), and the look and the handing on are one step under a lock; the glob, which
-may be slow on a stick, runs outside it, so the render thread never waits on it.
+may be slow on a stick, runs outside it.
+
+A reload's list is made on a thread of its own (one at a time, the newest show's list made
+last): the list globs the stick and asks each film's drive (a stat), and on the render thread
+a stick that hangs in its reads froze the screen at a curator's edit until the kernel gave
+up on the drive.
 """
 
 from __future__ import annotations
@@ -33,6 +38,8 @@ class FilmsAhead:
         self.show = show  # the show playing: the one whose films are copied ahead
         self.folder = folder  # the cache's folder on the show's disk (None: nowhere to put one)
         self._handing = threading.Lock()
+        self._wanted: tuple[Any, int | None] | None = None  # the reload's list still to be made
+        self._lister: threading.Thread | None = None  # making reloads' lists, while one is wanted
 
     def start(self, cache_mb: float) -> None:
         """Install the show's film cache (copying off: clear an earlier run's copies) and copy
@@ -46,7 +53,8 @@ class FilmsAhead:
 
     def reloaded(self, show: Any, cache_mb: float | None) -> None:
         """A reload's show: its films (a swapped stick's, copied before their scenes come), within
-        the limit its [runtime] sets (`cache_mb`; None: keep the limit). The render thread's."""
+        the limit its [runtime] sets (`cache_mb`; None: keep the limit). Called on the render
+        thread, which never waits on the stick here: the list is made on the lister's thread."""
         with self._handing:
             self.show = show  # (a watcher's list of the old show, handed on after this, gives way)
         cache = staging.current()
@@ -54,7 +62,23 @@ class FilmsAhead:
             log.info("films on another drive are copied to the show's disk from now on ([runtime] film_cache_mb = "
                      "%g, set by a reload)", cache_mb)
             staging.use(FilmCache(self.folder, int(cache_mb * 1e6)))
-        self._hand_on(show, None if cache_mb is None else int(cache_mb * 1e6))
+        with self._handing:
+            self._wanted = (show, None if cache_mb is None else int(cache_mb * 1e6))
+            if self._lister is None:  # (one running takes the newest wanted list before it ends)
+                self._lister = threading.Thread(target=self._list_reloads, name="bayard-films-ahead", daemon=True)
+                self._lister.start()
+
+    def _list_reloads(self) -> None:
+        while True:
+            with self._handing:
+                wanted, self._wanted = self._wanted, None
+                if wanted is None:
+                    self._lister = None
+                    return
+            try:
+                self._hand_on(*wanted)
+            except Exception:  # a worker's boundary: the films play from the stick as before
+                log.exception("the reloaded show's films could not be copied ahead")
 
     def added(self, films: list[Path] | None = None) -> str:
         """Films new in a loop's folder (the watcher's thread): the playing show's films again,

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from ..commands import Command
 from ..config.common import SceneConfig
 from ..config.media_names import nearest_media
+from ..media import looks
 from ..registry import Registry
 
 if TYPE_CHECKING:
@@ -103,7 +104,7 @@ class SceneContext:
     def media(self, relative: str) -> Path:
         path = self.content_root / relative
         entry = self.manifest.get(relative) or {}
-        if not path.exists() and entry.get("required", True):
+        if entry.get("required", True) and not _there(path):
             # An optional asset the operator has not installed yet (the 1840 print) is not a
             # fault: `bayard check` lists it, and the scene shows its stand-in.
             # A file deleted from content/ once showed only in the log; the scene still
@@ -113,6 +114,20 @@ class SceneContext:
                 f"{nearest_media(self.content_root, relative) or '; restore it or fix the scene file'}"
             )
         return path
+
+
+def _there(path: Path) -> bool:
+    """Whether a scene's media file is there, asked with one shared, bounded look (media/looks.py):
+    scenes ask in prepare(), and a stick hung in its reads held the one prepare worker, and every
+    scene queued behind it, until the kernel gave up on the drive. A drive that does not answer
+    is not a file taken away: the scene's own media says why it does not show."""
+    try:
+        looks.look(path)
+    except looks.NoAnswer:
+        return True
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    return True
 
 
 @dataclass(frozen=True)

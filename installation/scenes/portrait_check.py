@@ -51,6 +51,22 @@ def _half_translated(config: Any, file, source: str, show: Any = None) -> list[P
     return found
 
 
+def _picture_kind(item: Any, image, stack, file, source: str, number: int) -> list[Problem]:
+    """What the picture is read as, and what the scene's `picture` makes of it: its closed lids
+    are painted by that rule (mesh/picture_kind.py), seen otherwise only at a blink on the wall.
+    A setting that goes against a confident reading is a warning, still obeyed."""
+    from ..models.motion.mesh import MeshAnimator
+    from ..models.motion.mesh.picture_kind import contradicts, what_it_is
+
+    warper = MeshAnimator(image, stack, picture=item.picture).warper
+    loc = ("portraits", number, "picture") if item.picture != "auto" else ("portraits", number, "image")
+    line = line_of(source, loc)
+    found = [Problem(file, line, key_path(loc), f"'{item.image}': {what_it_is(warper)}", severity="note")]
+    if (hint := contradicts(warper)) is not None:
+        found.append(Problem(file, line, key_path(loc), f"'{item.image}': {hint}", severity="warning"))
+    return found
+
+
 def check_portraits(config: Any, show: Any) -> list[Problem]:
     from ..models.face import try_open
     from ..models.face.mirrored import fit_doubted
@@ -99,6 +115,7 @@ def check_portraits(config: Any, show: Any) -> list[Problem]:
                                     f"'{item.image}': {doubt}. If the mesh `bayard portrait inspect` draws misses "
                                     "the eyes, choose a picture facing the viewer more; it is animated as it stands",
                                     severity="warning"))
+        problems += _picture_kind(item, image, stack, file, source, number)
         if mouth_at_the_outline(face.landmarks):
             problems.append(Problem(file, line_of(source, loc), key_path(loc),
                                     f"'{item.image}': {MOUTH_AT_THE_OUTLINE}. A picture facing the viewer more "

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from ..config.common import MediaPath, MotionBackendName, SceneConfig, Strict
+from ..models.motion import PICTURES
 from ..words import words
 from .style import Colour
 
@@ -29,6 +30,15 @@ class PortraitItem(Strict):
         default=False,
         description=("the sitter's moustache hides both lips: the mouth opens below its fringe, not through "
                      "it (mesh backend; see docs/portrait.md)"),
+    )
+    picture: Literal[PICTURES] = Field(  # type: ignore[valid-type]
+        default="auto",
+        description=("what the picture is, which decides how its closed eyelids are painted: 'auto' reads it "
+                     "from the picture; 'photograph' (also a painting) shaded skin; 'drawing' (pencil, chalk, "
+                     "a wash on paper) its paper with a drawn lash line; 'print' (two-tone ink on paper: a "
+                     "woodcut, a monotype) its ink and paper; 'halftone' (a book's printed photograph) its "
+                     "dots. `bayard portrait inspect` says what 'auto' reads (mesh backend; see "
+                     "docs/portrait.md)"),
     )
 
 

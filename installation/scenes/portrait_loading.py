@@ -24,10 +24,10 @@ HOUSE_SITTER_CREDIT = "Daguerreotype by Benjamin D. Maxham. Public domain."
 
 class _Entry:
     def __init__(self, image: np.ndarray, face, title: str, credit: str, installed: bool, problem: str = "",
-                 exaggeration: float = 1.0, lips_hidden: bool = False):
+                 exaggeration: float = 1.0, lips_hidden: bool = False, picture: str = "auto"):
         self.image, self.face, self.title, self.credit = image, face, title, credit
         self.installed, self.problem = installed, problem
-        self.exaggeration, self.lips_hidden = exaggeration, lips_hidden
+        self.exaggeration, self.lips_hidden, self.picture = exaggeration, lips_hidden, picture
 
 
 class PortraitLoading:
@@ -46,7 +46,7 @@ class PortraitLoading:
             try:
                 image = read_rgb(path, max_side=PORTRAIT_SIDE)
                 entry = _Entry(image, item.face, item.title, item.credit, True, exaggeration=item.exaggeration,
-                               lips_hidden=item.lips_hidden)
+                               lips_hidden=item.lips_hidden, picture=item.picture)
                 entry.source = item.image
                 self.entries.append(entry)
             except MediaError as exc:
@@ -157,7 +157,8 @@ class PortraitLoading:
         if entry.face is None and choice.name != "mesh":
             raise PortraitError(entry.problem or "no face in this portrait")
         animator = build_animator(choice.name, entry.image, FaceBox(*entry.face) if entry.face else None,
-                                  models_dir, exaggeration=entry.exaggeration, lips_hidden=entry.lips_hidden)
+                                  models_dir, exaggeration=entry.exaggeration, lips_hidden=entry.lips_hidden,
+                                  picture=entry.picture)
         return choice, animator
 
     def _build_worker(self) -> None:

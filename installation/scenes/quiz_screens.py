@@ -88,7 +88,7 @@ def _answers(scene: QuizScene, question) -> list[tuple[str, dict]]:
 _BESIDE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def _round_beside(scene: QuizScene) -> tuple[int | None, bool]:
+def _round_beside(scene: QuizScene) -> tuple[int | None, bool, int | None]:
     """Where an upright screen sets every reveal of this round with its verdict beside the
     picture, the picture's side (the least any of them needs, whatever the visitor answers):
     wherever the row leaves any reveal's picture or eyes too small; None where the row holds
@@ -98,21 +98,40 @@ def _round_beside(scene: QuizScene) -> tuple[int | None, bool]:
     another.) And whether the machine's answer runs across under the picture and the verdict
     (`across`): where, on every reveal of the round, that leaves the picture its side and the
     eyes a quarter of the width (at 1080x1920 it does, and beside the picture the answer read
-    two or three words a line; at 1024x1280 it would leave the eyes no room)."""
+    two or three words a line; at 1024x1280 it would leave the eyes no room). And the eyes'
+    one size for the round (`tile`): the least any reveal leaves them, where that is still
+    FEATURE_LEAST of the width (a pair round's eyes at 1024x1280 jumped 212, 258, 212, 210,
+    220 px); None where less (each reveal's eyes then keep their own, not all the least)."""
     key = (tuple(item.key for question in scene.round for item in question), scene.context.size,
            scene.context.fonts.px(100), scene.machine_playing)
     kept = _BESIDE.get(scene)
     if kept is None or kept[0] != key:
         measured = [_measure(scene, question, answer, record)
                     for question in scene.round for answer, record in _answers(scene, question)]
-        side, across = None, False
+        side, across, tile = None, False, None
         if any(not m.row_fits for m in measured):
             sides = [_beside(scene, m, scene.largest_picture()).side for m in measured if m.explanation is not None]
             side = min((s for s in sides if s is not None), default=None)
             across = side is not None and all(_across_holds(scene, m, side) for m in measured
                                               if m.explanation is not None)
-        _BESIDE[scene] = kept = (key, (side, across))
+            if side is not None:
+                tile = _round_tile(scene, measured, side, across)
+        _BESIDE[scene] = kept = (key, (side, across, tile))
     return kept[1]
+
+
+def _round_tile(scene: QuizScene, measured: list[SimpleNamespace], side: int, across: bool) -> int | None:
+    """The eye tiles' one size for a round set beside pictures of `side` (see _round_beside)."""
+    tiles = []
+    for m in measured:
+        if m.eyes:
+            # (the last reveal's wider button put the score above it: at 1200x1600 its eyes had
+            # 63 px less than measured with the round's first)
+            fitted = _beside(scene, m, side, across, last=m.question == scene.round[-1])
+            tiles.append(upright.tile_in(m.f, fitted.moved["reveal_plot"], m.explanation)
+                         if fitted.moved is not None else 0)
+    least = min(tiles, default=0)
+    return least if least >= upright.FEATURE_LEAST * scene.context.size[0] else None
 
 
 def _across_holds(scene: QuizScene, m: SimpleNamespace, side: int) -> bool:
@@ -203,11 +222,14 @@ def _measure(scene: QuizScene, question, answer: str | None, record) -> SimpleNa
                            explanation=explanation, eyes=eyes, plot=plot, row_fits=row_fits)
 
 
-def _beside(scene: QuizScene, m: SimpleNamespace, largest: int, across: bool = False) -> SimpleNamespace:
+def _beside(scene: QuizScene, m: SimpleNamespace, largest: int, across: bool = False,
+            most_tile: int | None = None, last: bool | None = None) -> SimpleNamespace:
     """The reveal measured in `m` with its verdict beside a picture of `largest` px at most:
     the boxes moved (None where no picture leaves the eyes their least), the words set to
     the verdict's column and the button and score under them; `side`, the picture's. `across`:
-    the machine's answer across under the picture and the rest of the verdict."""
+    the machine's answer across under the picture and the rest of the verdict; `most_tile`, the
+    eyes' largest tile; `last`, whether the reveal is the round's last (its button says so, and
+    is wider), by default the reveal now showing."""
     f, g, col, question, verdict, caption_for = m.f, m.g, m.col, m.question, m.verdict, m.caption_for
     nxt, score, score_at, limit = m.nxt, m.score, m.score_at, m.limit
     width = scene.context.size[0]
@@ -235,8 +257,8 @@ def _beside(scene: QuizScene, m: SimpleNamespace, largest: int, across: bool = F
 
     # The score beside a narrower button, where it takes one line there (its line
     # above the button is room for the eyes).
-    label = f.line(words("quiz.finish" if scene.index + 1 >= len(scene.round) else "quiz.next"),
-                   "sans-semibold", 32, m.fg)
+    last = scene.index + 1 >= len(scene.round) if last is None else last
+    label = f.line(words("quiz.finish" if last else "quiz.next"), "sans-semibold", 32, m.fg)
     narrow = pygame.Rect(0, nxt.y, max(f.px(240), label.get_width() + f.px(72)), nxt.height)
     narrow.right = col.right
     one_line = f.block(scene.score_line(), "sans-semibold", 30, m.accent, narrow.x - f.px(30) - col.x,
@@ -248,7 +270,7 @@ def _beside(scene: QuizScene, m: SimpleNamespace, largest: int, across: bool = F
     end = limit - f.px(16 if m.credit else 0) - draw.account_least(f, m.explained, m.fg, col.width) - f.px(30)
     moved, side = upright.verdict_beside(f, width, g, headline_height, lambda side: caption_for(side).get_height(),
                                          end, m.explanation, m.eyes, largest, image_height, image_width,
-                                         machine_height if across else None)
+                                         machine_height if across else None, most_tile)
     fitted = SimpleNamespace(moved=moved, side=side, g=g, plot=m.plot, headline=m.headline, you=m.you,
                              machine=m.machine, nxt=nxt, score=score, score_at=score_at, limit=limit)
     if moved is not None:
@@ -270,9 +292,9 @@ def _plan(scene: QuizScene) -> SimpleNamespace:
     nxt, score, score_at, limit, block = m.nxt, m.score, m.score_at, m.limit, m.block
     words_below, latest, explanation, eyes, plot = m.words_below, m.latest, m.explanation, m.eyes, m.plot
     moved = None
-    side, across = _round_beside(scene) if explanation is not None and words_below else (None, False)
+    side, across, tile = _round_beside(scene) if explanation is not None and words_below else (None, False, None)
     if side is not None:
-        fitted = _beside(scene, m, side, across)
+        fitted = _beside(scene, m, side, across, tile)
         if fitted.moved is not None:
             moved, g, plot = fitted.moved, fitted.g, fitted.plot
             headline, you, machine = fitted.headline, fitted.you, fitted.machine

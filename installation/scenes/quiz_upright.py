@@ -82,7 +82,7 @@ def verdict_beside(fonts, screen_width: int, g: dict[str, pygame.Rect], verdict_
                    caption_height: Callable[[int], int], bottom: int, explanation, eyes: bool, largest: int,
                    image_height: Callable[[int], int] = lambda side: side,
                    image_width: Callable[[int], int] = lambda side: side,
-                   machine_height: Callable[[int], int] | None = None
+                   machine_height: Callable[[int], int] | None = None, most_tile: int | None = None
                    ) -> tuple[dict[str, pygame.Rect] | None, int | None]:
     """The picture large at the top left with the verdict beside it, and under them the map
     at the left with the machine's panel beside it, all ending by `bottom` (where the
@@ -99,7 +99,8 @@ def verdict_beside(fonts, screen_width: int, g: dict[str, pygame.Rect], verdict_
     machine's answer where `machine_height(width)` is given: it then runs across the frame
     under the picture and the verdict, in "reveal_machine");
     `image_height(side)`, `image_width(side)`: the picture's box (a pair's faces one above the
-    other, their labels beside, take less than a square)."""
+    other, their labels beside, take less than a square). `most_tile`: the eyes no larger than
+    this (the round's one size, see quiz_screens._round_beside)."""
     image, panel_box = g["reveal_image"], g["reveal_plot"]
     frame = pygame.Rect(image.x, image.y, panel_box.right - image.x, 0)
     between, gap = fonts.px(BETWEEN), fonts.px(30)
@@ -125,6 +126,8 @@ def verdict_beside(fonts, screen_width: int, g: dict[str, pygame.Rect], verdict_
         panel = pygame.Rect(frame.x + shown + between, band, frame.width - shown - between, room)
         if eyes:
             tile = min(tile_in(fonts, panel, explanation), side * 4 // 5)  # (smaller than the picture)
+            if most_tile is not None:
+                tile = min(tile, most_tile)
             pad = fonts.px(16)
             panel.height = tile + draw.eyes_panel_least(fonts, panel.width, explanation) + pad
         else:

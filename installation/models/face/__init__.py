@@ -15,6 +15,7 @@ import numpy as np
 
 from .closer import looked_at_closer
 from .detect import Detection
+from .drawn import SURE, drawn_in_strokes, hatching_smoothed
 from .faces import Face, one_per_place
 from .geometry import Region
 from .landmarks import Eye
@@ -22,6 +23,7 @@ from .measures import Expression, HeadPose, align, alignment, head_pose, neutral
 from .runtime import FaceStackUnavailable
 from .settle import settled
 from .stack import FaceStack, as_rgb, try_open
+from .top_edge import refitted_below_top_edge
 from .tracking import FaceBox, FaceObservation, FaceTracker, OneEuro, TrackedFace
 
 __all__ = [
@@ -44,9 +46,18 @@ def make_tracker(models_dir: Path | None = None):
 
 def portrait_faces(image: np.ndarray, stack: FaceStack | None = None) -> list[Face]:
     """Every face in a still picture, largest first, with its mesh. Tries the short- and
-    full-range detectors (a portrait may show a small face in a large canvas)."""
+    full-range detectors (a portrait may show a small face in a large canvas); where they
+    find none in a picture drawn in strokes, the picture with its hatching smoothed away
+    (drawn.py)."""
     stack = stack or FaceStack.open()
     rgb = as_rgb(image)
+    found = _faces_in(rgb, stack)
+    if not found and drawn_in_strokes(rgb):
+        found = [face for face in _faces_in(hatching_smoothed(rgb), stack) if face.presence >= SURE]
+    return found
+
+
+def _faces_in(rgb: np.ndarray, stack: FaceStack) -> list[Face]:
     found = stack.faces(rgb, full_range=False)
     if not found:
         found = stack.faces(rgb, full_range=True)
@@ -56,8 +67,10 @@ def portrait_faces(image: np.ndarray, stack: FaceStack | None = None) -> list[Fa
         found = stack.faces(rgb)
     # A small face in a large canvas is fitted again from a closer look (closer.py), and a
     # fit that guessed (a face tilted back) from its own points until it stays put
-    # (settle.py); two faces may then turn out to be one.
+    # (settle.py); two faces may then turn out to be one. A face whose eyes the picture's top
+    # edge cuts is looked at with black above the picture, not its edge repeated (top_edge.py).
     found = one_per_place([settled(rgb, looked_at_closer(rgb, face, stack), stack) for face in found])
+    found = [refitted_below_top_edge(rgb, face, stack) for face in found]
     return sorted(found, key=lambda f: -f.height)
 
 

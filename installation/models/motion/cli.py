@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from ...clitypes import factor, height
-from . import PORTRAIT_SIDE
+from . import PICTURES, PORTRAIT_SIDE
 from .animate_film import SYNTHETIC_NOTE, _fail, _sound_of, _steady
 from .animate_mesh import _animate_mesh, references_per_frame
 
@@ -50,6 +50,9 @@ def add_commands(subparsers) -> None:
     p.add_argument("--lips-hidden", action="store_true",
                    help="the sitter's moustache hides both lips: the mouth opens below its fringe, mesh "
                         "backend (default: off; see docs/portrait.md)")
+    p.add_argument("--picture", choices=PICTURES, default="auto",
+                   help="what the portrait is, as the scene's `picture` says: its closed lids are painted by "
+                        "that rule, mesh backend (default: auto, read from the picture; docs/portrait.md)")
     p.add_argument(
         "--face",
         type=float,
@@ -143,7 +146,7 @@ def run_animate(args: argparse.Namespace) -> int:
     try:
         if choice.name == "mesh":
             animator = build_animator("mesh", portrait, models_dir=args.models, exaggeration=args.exaggeration,
-                                      lips_hidden=args.lips_hidden)
+                                      lips_hidden=args.lips_hidden, picture=args.picture)
         else:
             animator = PortraitAnimator(backend, portrait, face=FaceBox(*args.face) if args.face else None)
     except PortraitError as exc:

@@ -11,6 +11,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from . import PICTURES
+
 BANNER_LINE = 20  # pixels from one line of the overlay's verdict to the next
 
 
@@ -42,6 +44,9 @@ def add_commands(subparsers) -> None:
     q.add_argument("--lips-hidden", action="store_true",
                    help="also draw where the scene's lips_hidden would put the lip line (the moustache's "
                         "fringe), in magenta (default: off)")
+    q.add_argument("--picture", choices=PICTURES, default="auto",
+                   help="what the scene's `picture` says the picture is (default: auto, read from the picture): "
+                        "say how its closed lids are painted for that")
     q.set_defaults(func=run_inspect)
 
 
@@ -59,7 +64,7 @@ def run_inspect(args: argparse.Namespace) -> int:
     from .mesh.animator import MeshAnimator, turn_share
     from .mesh.named_points import FACE_OVAL, INNER_LIPS, LEFT_EYE_OPENING, OUTER_LIPS, RIGHT_EYE_OPENING
     from .mesh.own_teeth import biting_line
-    from .mesh.picture_kind import picture_kind
+    from .mesh.picture_kind import contradicts, what_it_is
     from .mesh.turned_lips import MOUTH_AT_THE_OUTLINE, mouth_at_the_outline
 
     try:
@@ -97,7 +102,10 @@ def run_inspect(args: argparse.Namespace) -> int:
             verdict += ("; the mouth is open in the picture, showing teeth: it opens from its own opening, "
                         "each row of teeth staying with its lip")
         # Which of the lids' rules the picture gets was seen only at a blink (mesh/picture_kind.py).
-        verdict += f"; read as {picture_kind(MeshAnimator(image, stack).warper)}"
+        warper = MeshAnimator(image, stack, picture=args.picture).warper
+        verdict += f"; {what_it_is(warper)}"
+        if (hint := contradicts(warper)) is not None:
+            verdict += f"; but {hint}"
     except PortraitProblem as error:
         verdict = f"cannot be animated: {error}"
     fringe = None

@@ -45,9 +45,10 @@ class PortraitError(ValueError):
 
 
 def build_animator(backend_name: str, portrait: np.ndarray, face: FaceBox | None = None,
-                   models_dir=None, exaggeration: float = 1.0, lips_hidden: bool = False):
+                   models_dir=None, exaggeration: float = 1.0, lips_hidden: bool = False, picture: str = "auto"):
     """The per-portrait pipeline for a backend: the whole-picture mesh animator for `mesh`,
-    the crop pipeline for the others. Raises PortraitError with the reason."""
+    the crop pipeline for the others (which paint no lids: `picture` is the mesh's,
+    mesh/picture_kind.py). Raises PortraitError with the reason."""
     from .base import MOTION_BACKENDS
 
     if backend_name == "mesh":
@@ -56,7 +57,7 @@ def build_animator(backend_name: str, portrait: np.ndarray, face: FaceBox | None
 
         try:
             return MeshAnimator(portrait, FaceStack.open(models_dir), exaggeration=exaggeration,
-                                lips_hidden=lips_hidden)
+                                lips_hidden=lips_hidden, picture=picture)
         except PortraitProblem as error:
             raise PortraitError(str(error)) from None
     return PortraitAnimator(MOTION_BACKENDS.get(backend_name)(), portrait, face=face)

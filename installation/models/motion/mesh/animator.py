@@ -76,7 +76,8 @@ class MeshAnimator(VisitorPresence):
     backend_name = "mesh"
 
     def __init__(self, portrait: np.ndarray, stack: FaceStack | None = None, *,
-                 exaggeration: float = 1.0, rig: PortraitRig | None = None, lips_hidden: bool = False) -> None:
+                 exaggeration: float = 1.0, rig: PortraitRig | None = None, lips_hidden: bool = False,
+                 picture: str = "auto") -> None:
         self.stack = stack or FaceStack.open()
         self.portrait = np.ascontiguousarray(portrait[..., :3])
         if rig is None:
@@ -90,7 +91,7 @@ class MeshAnimator(VisitorPresence):
             if lips is None:
                 lips, own_teeth, own_lower_teeth = lips_at_teeth(self.portrait, face.landmarks)
             rig = build_rig(self.portrait, face, eyes, _soft(person, face.landmarks), exaggeration, lips, own_teeth,
-                            own_lower_teeth)
+                            own_lower_teeth, picture)
         self.rig = rig
         self.warper = MeshWarper(rig)
         self.tracker = FaceTracker(self.stack)

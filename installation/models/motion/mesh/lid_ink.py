@@ -39,10 +39,14 @@ INK_CHROMA = 30.0
 INK_SHARE = 0.03
 
 
-def two_tones(region: np.ndarray, x0: int, y0: int, shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray] | None:
+def two_tones(region: np.ndarray, x0: int, y0: int, shape: tuple[int, int],
+              sure: bool = False) -> tuple[np.ndarray, np.ndarray] | None:
     """The ink and paper colours (float32, channels) of the skin round a lid patch of `shape`
     at region pixel (x0, y0): half the patch's size about it on every side; None where that
-    skin is not two-tone (see GREY_SHARE): a photograph's, a painting's, a drawing's."""
+    skin is not two-tone (see GREY_SHARE): a photograph's, a painting's, a drawing's.
+    `sure`: the curator says it is a print (the scene's `picture`): its darkest and lightest
+    tones there are its ink and paper, however much grey lies between (None only where the
+    skin is blank)."""
     h, w = shape
     ring = region[max(y0 - h // 2, 0):y0 + h + h // 2, max(x0 - w // 2, 0):x0 + w + w // 2]
     if ring.size == 0:
@@ -56,6 +60,8 @@ def two_tones(region: np.ndarray, x0: int, y0: int, shape: tuple[int, int]) -> t
     paper = grey >= high - END_SHARE * (high - low)
     mid = ~(ink | paper)
     n = float(grey.size)
+    if sure:
+        return (pixels[ink].mean(0), pixels[paper].mean(0)) if ink.any() and paper.any() else None
     if ink.sum() < INK_SHARE * n or mid.sum() > GREY_SHARE * n or mid.sum() > GREY_OF_MARKS * (mid.sum() + ink.sum()):
         return None
     ink_tone = pixels[ink].mean(0)

@@ -228,7 +228,8 @@ def _bridged(own: np.ndarray, read: np.ndarray) -> tuple[np.ndarray, np.ndarray]
 
 
 def paint_lids(region: np.ndarray, covers: list, blur: float = 0.0, grain: np.ndarray | None = None,
-               screen: HalftoneScreen | None = None, drawn: float | None = None) -> None:
+               screen: HalftoneScreen | None = None, drawn: float | None = None,
+               two_tone: bool | None = None) -> None:
     """Paint the lid that covers the eye. Stretched a few times over, the lid's own
     pixels streak, so the covering part becomes skin: the tone of the skin around the eye
     (`_lid_tone`), the picture's own texture from the skin round it (lid_skin.py), the
@@ -241,7 +242,9 @@ def paint_lids(region: np.ndarray, covers: list, blur: float = 0.0, grain: np.nd
     dots that run on from the face's (a smooth lid on a dotted face read as a bead).
     `drawn`: how far the picture is a drawing (lid_drawn.portrait_drawn_share, read once at
     rest); None: read here, the least of the lids' (a picture is drawn or not as a whole:
-    read for each lid alone, a photograph's lit eye closed as paper, the other as skin)."""
+    read for each lid alone, a photograph's lit eye closed as paper, the other as skin).
+    `two_tone`: ink and paper lids on every eye (True: the curator says it is a print), on none
+    (False), or where the skin round the eye reads so (None, lid_ink.two_tones)."""
     if drawn is None and screen is None:
         shares = [drawn_share(region, c.x0, c.y0, c.covered.shape) for c in covers
                   if c.covered.max() > 0 and two_tones(region, c.x0, c.y0, c.covered.shape) is None]
@@ -252,7 +255,8 @@ def paint_lids(region: np.ndarray, covers: list, blur: float = 0.0, grain: np.nd
         if covered.max() <= 0:
             continue
         patch = region[y0:y0 + h, x0:x0 + w].astype(np.float32)
-        tones = two_tones(region, x0, y0, (h, w)) if screen is None else None
+        tones = None if screen is not None or two_tone is False else two_tones(region, x0, y0, (h, w),
+                                                                               sure=bool(two_tone))
         share = 0.0
         if screen is None and tones is None:
             share = drawn

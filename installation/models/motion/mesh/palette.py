@@ -46,6 +46,9 @@ class Palette:
     # The shadows round the mouth and the face's broad shadows (`_mouth_shadows`): how light a
     # picture is where it matters, beside its accents (cavity.accent_lift).
     shadows: MouthShadows | None = None
+    # How far the mouth's colours were taken into the print's tone (`PrintTone.share` of the
+    # lips: 1 a print's own tone, 0 living colours): a lifted opening keeps the print's hue.
+    print_toned: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -169,7 +172,7 @@ def read_palette(image: np.ndarray, mesh: np.ndarray, eyes: tuple[Eye, Eye] = ()
     eyes_at = tuple(mesh[list(eye), :2] for eye in (LEFT_EYE_OPENING, RIGHT_EYE_OPENING))
     teeth_in_shade = tone.follow(in_shade(teeth, image, mesh[list(FACE_OVAL), :2], eyes_at, TEETH_SHADE_AT), share)
     return Palette(lip, skin, cavity, teeth, tongue, shaded, teeth_in_shade, line, _accents(image, mesh),
-                   _mouth_shadows(image, mesh))
+                   _mouth_shadows(image, mesh), share)
 
 
 def _in_the_mouths_shade(tongue: np.ndarray, cavity: np.ndarray, darks: float) -> np.ndarray:

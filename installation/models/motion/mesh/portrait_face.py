@@ -53,8 +53,10 @@ def _portrait_analysis(image: np.ndarray, stack: FaceStack) -> tuple[list[Face],
 def find_portrait_face(image: np.ndarray, stack: FaceStack) -> Face:
     faces, _ = _portrait_analysis(image, stack)
     if not faces:
-        raise PortraitProblem("no face found (a profile, an animal, a back view or a very dark picture?); "
-                              "choose a portrait with one face turned towards the viewer")
+        # (A crop through the eyes is a curator's usual cause: the models need the forehead.)
+        raise PortraitProblem("no face found (a profile, an animal, a back view, a face cut by the "
+                              "picture's edge or a very dark picture?); choose a portrait with one "
+                              "whole face turned towards the viewer, with room above the eyes")
     big = [f for f in faces if f.height >= 0.6 * faces[0].height]
     if len(big) > 1:
         raise PortraitProblem(f"{len(big)} faces of similar size; the portrait needs one sitter "

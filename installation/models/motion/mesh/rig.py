@@ -51,6 +51,9 @@ class PortraitRig:
     # row is sized by (0: unknown).
     own_rows_px: tuple[float, float] = (0.0, 0.0)
     jaw_anchors: bool = False  # the band has its own points along the jaw (under_jaw.py)
+    # What the curator says the picture is (the scene's `picture`; picture_kind.PICTURES): "auto"
+    # reads it from the pixels. It chooses the closed lids' rule (picture_kind.settled).
+    picture: str = "auto"
     # Read by the painters on first use (a copy made with `dataclasses.replace` starts afresh).
     readings: Readings = field(default_factory=Readings, init=False, repr=False, compare=False)
 
@@ -182,7 +185,7 @@ def _delaunay(points: np.ndarray) -> np.ndarray:
 
 def build_rig(image: np.ndarray, face: Face, eyes: tuple[Eye, Eye], person: np.ndarray | None = None,
               exaggeration: float = 1.0, lips: np.ndarray | None = None, own_teeth: bool = False,
-              own_lower_teeth: np.ndarray | None = None) -> PortraitRig:
+              own_lower_teeth: np.ndarray | None = None, picture: str = "auto") -> PortraitRig:
     """`lips`: the mesh with its lip line moved (hidden_lips.py, own_teeth.py). The rig moves the picture
     from there, but is triangulated as the mesh was found: triangulated afresh, the moved
     line joined the upper lip to the lower one, and an opening mouth stretched the hair."""
@@ -219,7 +222,7 @@ def build_rig(image: np.ndarray, face: Face, eyes: tuple[Eye, Eye], person: np.n
         region=region, head_weight=weight, face_height=face.height,
         eye_distance=float(np.linalg.norm(mesh[263, :2] - mesh[33, :2])), roll=roll,
         exaggeration=exaggeration, person=crop, own_teeth=own_teeth, own_lower_teeth=own_lower_teeth,
-        own_rows_px=rows, jaw_anchors=True)
+        own_rows_px=rows, jaw_anchors=True, picture=picture)
 
 
 def lips_uncrossed(mesh: np.ndarray) -> np.ndarray:

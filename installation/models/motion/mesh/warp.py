@@ -38,6 +38,7 @@ from .named_points import (
     UPPER_INNER_LIP,
     UPPER_OUTER_LIP,
 )
+from .picture_kind import settled
 from .plate import DOTS, picture_grain
 from .raster import affine_table, compiled_fill, fill_spans
 from .rig import PortraitRig
@@ -112,10 +113,7 @@ class MeshWarper:
         self.screen = HalftoneScreen(self.grain, rig.image[y0:y1, x0:x1]) if screen_kind else None
         # A hatched drawing's regular lines print into the open mouth as a screen does, but are no
         # book's dots: not held on the page as the face moves (its strokes smeared), and its closed
-        # lids are a drawing's (lid_drawn.py), not printed.
-        self.page_screen = self.screen if screen_kind == DOTS else None
-        self.sampler = Sampler(rig.image, rig.region, rig.person, rig.face_height, _nose_bridge_square(rig),
-                               screen=self.page_screen)
+        # lids are a drawing's (lid_drawn.py), not printed (picture_kind.settled, below).
         # Where numba is missing, numpy fills the same map (the same pixels, the same displacement).
         self._fill = compiled_fill() or fill_spans
         prepare_lids()  # the lids' compiled band reader, now rather than on the first blink
@@ -128,8 +126,15 @@ class MeshWarper:
         # (read where the lids close: an eye cut by the picture's edge raised to the picture's)
         self.lid_whites = lid_whites(rig.image, risen_points(rig.points, self.lid_belows, LIDS), rig.eyes)
         # Drawn or not is the picture's, read once at rest (lid_drawn.portrait_drawn_share).
-        self.drawn = portrait_drawn_share(rig.image[y0:y1, x0:x1], self.src, self.origin, self.lid_whites,
-                                          self.lid_belows)
+        drawn = portrait_drawn_share(rig.image[y0:y1, x0:x1], self.src, self.origin, self.lid_whites,
+                                     self.lid_belows)
+        # What the picture is read as, and what it is painted as where the scene's `picture` says
+        # otherwise (picture_kind.settled): the curator knows her pencil drawing on buff paper.
+        self.read = settled("auto", self.screen, screen_kind == DOTS, drawn)
+        self.settled = settled(rig.picture, self.screen, screen_kind == DOTS, drawn)
+        self.page_screen, self.screen, self.drawn = self.settled[:3]
+        self.sampler = Sampler(rig.image, rig.region, rig.person, rig.face_height, _nose_bridge_square(rig),
+                               screen=self.page_screen)
         rest = _signed_areas(self.src, rig.triangles)
         # Eye and mouth openings may close to nothing; every other triangle must keep its
         # orientation and at least a tenth of its area.
@@ -357,7 +362,8 @@ class MeshWarper:
         if depth is not None:
             self.folds.shade(region, np.column_stack([dst, depth]), map_x, map_y, (fx0, fy0, fx1, fy1), smile,
                              grey=self.sampler.monochrome)
-        paint_lids(region, self._lid_covers, self.blur, self.grain, self.page_screen, self.drawn)
+        paint_lids(region, self._lid_covers, self.blur, self.grain, self.page_screen, self.drawn,
+                   self.settled.two_tone)
         paint_mouth(region, dst - self.origin, self.rig, teeth, self.grain, self.mouth_blur, self.screen)
         return out
 

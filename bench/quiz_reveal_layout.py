@@ -1,0 +1,117 @@
+"""The quiz's reveal over a whole round of the default quiz, screen size by screen size: what
+a visitor meets from one reveal to the next, and what an upright screen lacks for a better one.
+
+For every reveal (both modes, the round fixed by its seed) it prints the eye tiles' side (px
+and share of the width; "-" where the eyes are left out), how many characters a line of the
+machine's answer holds on average, and whether the round runs that answer across the screen.
+On an upright screen it also prints what the arrangement with the answer across (under the
+picture and the verdict, at a comfortable measure) would leave the eyes: the tile, and how
+many pixels of height each eye lacks to reach quiz_upright.FEATURE_LEAST of the width. At
+1024x1280 the tiles jumped 127-220 px across a round, the answer held 13-19 characters a line,
+and across it the eyes lacked about their whole tile: the question for a designer is which of
+the reveal's parts gives up that height, not how the boxes are placed.
+
+    python bench/quiz_reveal_layout.py [--sizes 1024x1280,1080x1350,1200x1600,1280x1024]
+                                       [--modes single,pair] [--png FOLDER]
+
+`--png` saves each reveal as FOLDER/WxH_mode_N.png, to look at.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+
+def _lines(box) -> int:
+    """How many lines a text box of the typography log holds (a generous pitch of 1.75 caps)."""
+    return 1 + round((box.baseline - box.cap_top - box.cap) / (1.75 * box.cap))
+
+
+def _across(scene, side: int | None) -> tuple[int, int] | None:
+    """The least tile over the round's reveals with the machine's answer across under a
+    picture of `side`, and the most height an eye lacks there; None where nothing is measured."""
+    from installation.scenes import quiz_draw, quiz_screens, quiz_upright
+
+    fonts, width = scene.context.fonts, scene.context.size[0]
+    least = math.ceil(quiz_upright.FEATURE_LEAST * width)
+    tiles, short = [], []
+    for question in scene.round:
+        for answer, record in quiz_screens._answers(scene, question):
+            measured = quiz_screens._measure(scene, question, answer, record)
+            if not measured.eyes:
+                continue
+            fitted = quiz_screens._beside(scene, measured, side or scene.largest_picture(), across=True)
+            if fitted.moved is None:
+                continue
+            panel = fitted.moved["reveal_plot"]
+            tiles.append(quiz_upright.tile_in(fonts, panel, measured.explanation))
+            needed = least + quiz_draw.eyes_panel_least(fonts, panel.width, measured.explanation) + fonts.px(16)
+            short.append(max(0, needed - panel.height))
+    return (min(tiles), max(short)) if tiles else None
+
+
+def run(size: tuple[int, int], mode: str, png: Path | None) -> None:
+    import pygame
+
+    from installation.scenes import quiz_draw, quiz_screens
+    from installation.scenes.layout import portrait_screen
+    from tests.conftest import quiz_reveals
+
+    drawn: list = []
+    original = quiz_draw.eyes_panel
+
+    def recording(*args, **kwargs):
+        rect = original(*args, **kwargs)
+        drawn.append(rect)
+        return rect
+
+    quiz_draw.eyes_panel = recording
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            for n, (pilot, shown) in enumerate(quiz_reveals(Path(folder), size, before_reveal=drawn.clear,
+                                                            mode=mode)):
+                scene = pilot.engine.sequencer.current.scene
+                if n == 0:
+                    side, across, tile = quiz_screens._round_beside(scene)
+                    print(f"{size[0]}x{size[1]} {mode}: picture side {side}, machine's answer across: {across}, "
+                          f"the round's eye tile: {tile}")
+                    if portrait_screen(size):
+                        lacking = _across(scene, side)
+                        if lacking is not None:
+                            print(f"  with the answer across: least tile {lacking[0]} px, "
+                                  f"an eye lacks up to {lacking[1]} px of height")
+                boxes = [b for b in pilot.engine.fonts.log.boxes if b.tier != "operator" and b.alpha > 0.98]
+                machine = [b for b in boxes if b.text.startswith("The machine")]
+                per_line = f"{len(machine[0].text) / _lines(machine[0]):.0f}" if machine else "-"
+                eyes = drawn[-1] if drawn else None
+                tile = f"{eyes.height} px ({eyes.height / size[0]:.2f})" if eyes is not None else "-"
+                print(f"  {n}: {shown.item.key:28} eye tile {tile:14} machine's answer {per_line} characters a line")
+                if png is not None:
+                    pygame.image.save(pilot.frame(), str(png / f"{size[0]}x{size[1]}_{mode}_{n}.png"))
+    finally:
+        quiz_draw.eyes_panel = original
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1024x1280,1080x1350,1200x1600,1280x1024")
+    parser.add_argument("--modes", default="single,pair")
+    parser.add_argument("--png", type=Path, default=None)
+    args = parser.parse_args()
+    if args.png is not None:
+        args.png.mkdir(parents=True, exist_ok=True)
+    for text in args.sizes.split(","):
+        w, h = (int(v) for v in text.split("x"))
+        for mode in args.modes.split(","):
+            run((w, h), mode, args.png)
+
+
+if __name__ == "__main__":
+    main()

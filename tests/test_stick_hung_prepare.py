@@ -1,0 +1,66 @@
+"""A film scene with sound copies its film off the USB stick in prepare(), on the prepare
+worker; a stick that hangs in its reads held that worker until the kernel gave up on the drive,
+and the show stood on the scene before the film. Now a prepare past its deadline (show time)
+skips its scene with a message naming it, and the scenes after it prepare on a fresh worker.
+The stick is the hung fake of test_stick_hung_screen.py; the show runs live on a FakeClock."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import pytest
+
+from installation import readying
+from installation.clock import FakeClock
+from installation.config.loader import load_show
+from installation.engine import Engine, init_pygame
+from installation.media import staging
+from installation.media.staging import FilmCache
+
+from .conftest import title_scene, write_show
+from .test_stick_hung_screen import BOUND_S, HungStick
+
+DEADLINE_S = 5.0
+
+
+@pytest.mark.injects_faults  # (the hung stick: the film's skip is reported as its scene's fault)
+def test_a_film_whose_prepare_hangs_on_the_stick_is_skipped_and_the_show_goes_on(tmp_path, monkeypatch):
+    write_show(tmp_path, {
+        "opening": title_scene("opening", duration=1),
+        "film": 'type = "video"\nid = "film"\nfile = "film.mp4"\naudio = true\nduration = 10\n',
+        "after": title_scene("after", duration=30)})
+    (tmp_path / "content" / "film.mp4").write_bytes(os.urandom(64 * 1024))
+    stick = HungStick()
+    monkeypatch.setattr(staging, "_cache", None)
+    staging.use(FilmCache(tmp_path / "cache", limit_bytes=2**30, keep_free_bytes=0,
+                          elsewhere=lambda path: True, open_film=stick.open))
+    monkeypatch.setattr(readying, "PREPARE_DEADLINE_S", DEADLINE_S)
+    init_pygame(headless=True)
+    clock = FakeClock()
+    engine = Engine(load_show(tmp_path / "install.toml"), clock)
+    seen: list[str] = []
+    hung_at: float | None = None  # show time the film's copy reached the stick
+    try:
+        for _ in range(int(BOUND_S * 30)):  # show time, stepped at 30 fps, a little real time each
+            clock.advance(1 / 30)
+            engine.step()
+            current = engine.sequencer.current
+            if current is not None and (not seen or seen[-1] != current.scene_id):
+                seen.append(current.scene_id)
+            if seen[-1:] == ["after"]:
+                break
+            if stick.reading.is_set() and hung_at is None:
+                hung_at = clock.now()
+            threading.Event().wait(0.005)  # (the worker's real time to reach the stick)
+        assert stick.reading.is_set(), "the film's copy never reached the stick"
+        assert seen[-1:] == ["after"], f"the show stood still on the hung film's prepare: scenes seen {seen}"
+        assert hung_at is not None and clock.now() < hung_at + DEADLINE_S + 2, (
+            f"the film was skipped {clock.now() - hung_at:.0f} s after its prepare hung on the stick")
+        # Only the film is skipped: the scene after it was not overdue queued behind it.
+        overdue = [e["where"] for e in engine.status()["errors"] if "did not finish within" in e["message"]]
+        assert overdue == ["film"], engine.status()["errors"]
+    finally:
+        stick.answer.set()
+        engine.shutdown()
+        staging.use(None)
