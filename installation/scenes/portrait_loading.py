@@ -13,6 +13,7 @@ import numpy as np
 from ..imaging import MediaError, read_rgb
 from ..models.motion import PORTRAIT_SIDE
 from ..words import words
+from .base import media_there
 from .portrait_sitter import draw_house_portrait
 
 # The sitter when a scene lists no portrait (or none it can animate): public domain, with
@@ -52,7 +53,7 @@ class PortraitLoading:
             except MediaError as exc:
                 self.log.warning("%s; skipping this portrait", exc)
                 self.problems.append(str(exc))
-                if not path.exists():
+                if not media_there(path):  # (the same bounded look: never held by a hung stick)
                     told_already.append(str(exc))
         # Finding a painted face costs up to a tenth of a second: do it here, on the
         # loading thread, not when the scene starts showing. A portrait that cannot be
