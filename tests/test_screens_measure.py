@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import pytest
 
-from installation.config.loader import load_show
 from installation.harness import run_test
 from installation.preview import single_scene_show
 from installation.typography import Fonts
 
-from .conftest import REPO
+from .conftest import REPO, load_default_show
 
 
 @pytest.fixture
@@ -42,7 +41,7 @@ def placed_lines(monkeypatch):
 
 
 def _scene_show(name: str):
-    return single_scene_show(load_show(REPO / "install.toml"), (REPO / f"scenes/{name}.toml").resolve())
+    return single_scene_show(load_default_show(), (REPO / f"scenes/{name}.toml").resolve())
 
 
 def _full_lines(lines: list[str]) -> list[str]:

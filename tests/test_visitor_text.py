@@ -16,7 +16,6 @@ import numpy as np
 import pygame
 import pytest
 
-from installation.config.loader import load_show
 from installation.harness import run_test
 from installation.textlog import problems, type_side
 from installation.typefaces import has_glyph
@@ -36,8 +35,6 @@ def _loop_seconds(show) -> float:
 # px: the loop's words ran into its credit and the back of Bayard's print off the screen.
 @pytest.mark.parametrize("size", [(1280, 720), (1920, 1080), (1280, 1024)])
 def test_default_show_text_is_kiosk_legible_and_never_collides(size, caplog):
-    # Its state in a tmp folder: played through its quiz, the checkout's var/ gained the
-    # quiz's verdicts and last-good items, which the next run read as the gallery's own.
     show = load_default_show()
     found: dict[str, list[str]] = {}
     seen: set[str] = set()
@@ -375,7 +372,7 @@ def test_check_finds_no_crowded_words_in_the_default_show_on_common_screens():
     three times as long it names the scenes that would crowd."""
     from installation.config.words_fit import check_words_fit
 
-    show = load_show("install.toml")
+    show = load_default_show()
     for size in ((1920, 1080), (1280, 1024), (1024, 768), (1080, 1920)):
         display = show.config.display.model_copy(update={"size": size})
         show.config = show.config.model_copy(update={"display": display})
@@ -395,7 +392,7 @@ def test_the_back_of_bayards_print_holds_his_whole_letter(size):
     letter's last line ran off the paper where the print is small (a 5:4 screen)."""
     from installation.preview import single_scene_show
 
-    show = single_scene_show(load_show("install.toml"), "scenes/bayard.toml")
+    show = single_scene_show(load_default_show(), "scenes/bayard.toml")
     with run_test(show, size=size) as pilot:
         scene = pilot.engine.sequencer.current.scene
         letter = scene.config.verso.text
