@@ -79,11 +79,20 @@ def _tied(font: pygame.font.Font, words: list[str], width: int) -> list[str]:
     where the pair fits the column: narrower, it breaks like any other two words."""
     out: list[str] = []
     for word in words:
-        if out and (_one_letter(out[-1]) or word in _ELISIONS) and _width(font, f"{out[-1]}\u00a0{word}") <= width:
+        if out and (_one_letter(out[-1]) or _elision(word)) and _width(font, f"{out[-1]}\u00a0{word}") <= width:
             out[-1] = f"{out[-1]}\u00a0{word}"
         else:
             out.append(word)
     return out
+
+
+def _elision(word: str) -> bool:
+    """An elision mark, with the quotation mark or stop that may close it ("[\u2026]\u201d")."""
+    return word.rstrip(_CLOSING) in _ELISIONS
+
+
+# What may follow an elision mark at a quotation's end.
+_CLOSING = "\u201d\u2019\u00bb\"').,;:!?"
 
 
 def _one_letter(word: str) -> bool:

@@ -538,11 +538,12 @@ def test_an_elision_mark_stays_with_the_words_it_follows():
 
     fonts = Fonts(1080)
     text = ("The corpse of the gentleman you see on the other side is that of Monsieur Bayard, "
-            "inventor of the process whose marvellous results you have just seen, or are about to see. [\u2026]")
+            "inventor of the process whose marvellous results you have just seen, or are about to see. [\u2026] "
+            "The poor wretch drowned himself. [\u2026]\u201d")
     for width in range(8, 40):
         lines = fonts.wrap(text, "serif-italic", 40, fonts.px(40) * width)
         assert " ".join(lines).replace("\u00a0", " ") == text, (width, lines)
         assert not any(line.startswith("[\u2026]") for line in lines), (width, lines)
         last = lines[-1].replace("\u00a0", " ").split(" ")
         if len(lines) > 1 and len(lines[-2].split(" ")) >= 3:
-            assert len([word for word in last if word != "[\u2026]"]) >= 2, (width, lines)
+            assert len([word for word in last if not word.startswith("[\u2026]")]) >= 2, (width, lines)
