@@ -82,8 +82,7 @@ class Commanding:
             raise ValueError("goto needs a scene id or playlist index")
         faulted = self.sequencer.faults.get(str(command.args[0]))
         if not self.sequencer.goto(command.args[0]):
-            playlist = self.sequencer.show.playlist
-            raise ValueError(f"no scene {echo(command.args[0])} in the playlist {playlist}")
+            raise ValueError(_no_scene_there(command.args[0], self.sequencer.show.playlist))
         if faulted is not None:  # the goto retries it at once; if it fails again the show moves on
             reply_to(command, "ok", f"retrying scene {echo(command.args[0])}, which failed: {faulted.last_message}")
 
@@ -137,3 +136,15 @@ class Commanding:
         path = self.screenshot()
         if command.reply is not None:
             command.reply("/bayard/screenshot", (str(path),))
+
+
+def _no_scene_there(target: Any, playlist: list[str]) -> str:
+    """Why a goto went nowhere. A position counts from 0 (key 4 asks for position 3): "no scene
+    3 in the playlist ['a', 'b', 'c']" read as wrong to a technician counting from 1."""
+    text = str(target).strip()
+    if not isinstance(target, bool) and text.lstrip("-").isdigit():
+        if not playlist:
+            return f"no scene at position {text}: the playlist is empty"
+        return (f"no scene at position {text}: positions count from 0 (-1 is the last), so this playlist's "
+                f"{len(playlist)} are at 0 to {len(playlist) - 1}: {', '.join(playlist)}")
+    return f"no scene {echo(target)} in the playlist {playlist}"

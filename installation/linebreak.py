@@ -20,7 +20,7 @@ def paragraph_lines(font: pygame.font.Font, paragraph: str, width: int, balanced
     # Broken at ordinary spaces only: a no-break space (U+00A0, "M.\u00a0Daguerre",
     # "18\u00a0October") holds its words together, as a typesetter means it to.
     bound = _INITIAL_SPACE.sub(_bind_initial, _GUILLEMET_SPACES.sub(_bind_guillemet, paragraph.strip()))
-    words = _BREAKS.split(bound)
+    words = _tied(font, _BREAKS.split(bound), width)
     greedy = greedy_lines(font, words, width)
     if balanced and len(greedy) > 1:
         greedy = _balanced(font, words, width, len(greedy))
@@ -67,6 +67,38 @@ def _balanced(font: pygame.font.Font, words: list[str], width: int, count: int) 
 
 
 _BREAKS = re.compile(r"[ \t\n\r\f\v]+")
+# The mark of words left out of a quotation: it ends the words it follows, never a line's start.
+_ELISIONS = ("[\u2026]", "[...]", "(\u2026)", "\u2026")
+
+
+def _tied(font: pygame.font.Font, words: list[str], width: int) -> list[str]:
+    """Words a typesetter keeps on one line, joined by a no-break space: a one-letter word
+    and the word after it (the photograph's title read "Self Portrait as a / Drowned Man";
+    Czech and Polish setting ties its one-letter words so, French its "à"), and an elision
+    mark and the word before it (Bayard's letter ended on a line of "see. [\u2026]"). Only
+    where the pair fits the column: narrower, it breaks like any other two words."""
+    out: list[str] = []
+    for word in words:
+        if out and (_one_letter(out[-1]) or _elision(word)) and _width(font, f"{out[-1]}\u00a0{word}") <= width:
+            out[-1] = f"{out[-1]}\u00a0{word}"
+        else:
+            out.append(word)
+    return out
+
+
+def _elision(word: str) -> bool:
+    """An elision mark, with the quotation mark or stop that may close it ("[\u2026]\u201d")."""
+    return word.rstrip(_CLOSING) in _ELISIONS
+
+
+# What may follow an elision mark at a quotation's end.
+_CLOSING = "\u201d\u2019\u00bb\"').,;:!?"
+
+
+def _one_letter(word: str) -> bool:
+    """A word of one letter ("a", "à", "I", "w"), not a figure, a mark or a character of a
+    script written without spaces (which breaks between any two characters anyway)."""
+    return len(word) == 1 and word.isalpha() and not _ideographic(word)
 
 
 def _without_runt(font: pygame.font.Font, lines: list[str], width: int) -> list[str]:

@@ -240,3 +240,25 @@ def test_a_picture_format_the_show_cannot_open_is_named_not_called_corrupt(tmp_p
     picture.write_bytes(b"\x00\x00\x00\x18ftypheic" + bytes(200))
     with pytest.raises(MediaError, match=r"a '\.heic' file, which the show cannot open; export it as JPEG or PNG"):
         read_rgb(picture)
+
+
+def test_a_missing_portrait_is_told_to_the_technician_once(tmp_path):
+    """A portrait file deleted from content/ (or a typo in its name) showed twice under the
+    overlay's recent errors ("media file gone.jpg not found ...; did you mean ..." and
+    ".../gone.jpg: file not found"), one problem taking two of the few lines a small
+    screen has, as if two things were wrong."""
+    from installation.harness import run_test
+
+    path = write_show(tmp_path, {"s": """
+        type = "portrait"
+        id = "s"
+
+        [[portraits]]
+        image = "gone.jpg"
+        """})
+    with run_test(path) as pilot:
+        pilot.advance(2.0)
+        errors = [e["message"] for e in pilot.engine.status()["errors"] if e["where"] == "s"]
+    told = [message for message in errors if "gone.jpg" in message]
+    assert len(told) == 1, errors
+    assert "not found" in told[0]

@@ -244,3 +244,21 @@ def test_sigterm_during_a_burst_stops_the_show_within_two_seconds(tmp_path):
         if process.poll() is None:
             process.kill()
             process.communicate()
+
+
+def test_a_goto_past_the_playlist_says_how_positions_count(tmp_path):
+    """Key 4 on a three-scene show, or `/bayard/goto i 3`, was answered "no scene 3 in the
+    playlist ['a', 'b', 'c']": a technician counting from 1 sees a scene 3 right there.
+    Positions count from 0, and the answer says so, with the ones there are."""
+    path = write_show(tmp_path, {"a": probe("a", RED, 30), "b": probe("b", GREEN, 30), "c": probe("c", BLUE, 30)})
+    with run_test(path, fps=20) as pilot:
+        for target in (3, "3", -4):
+            pilot.replies.clear()
+            pilot.command("goto", target, source="osc")
+            said = " ".join(str(arg) for _, args in pilot.replies for arg in args)
+            assert "count from 0" in said and "0 to 2" in said and "a, b, c" in said, said
+        pilot.replies.clear()
+        pilot.command("goto", "d", source="osc")
+        said = " ".join(str(arg) for _, args in pilot.replies for arg in args)
+        assert "'d'" in said and "count from 0" not in said, said  # an unknown id is named as before
+        assert pilot.scene_id == "a"

@@ -496,3 +496,54 @@ def test_an_initial_stays_with_the_name_it_belongs_to():
             for line in fonts.wrap(text, "sans", 24, fonts.px(24) * width):
                 assert not (line.endswith(".") and line[-2:-1].isupper() and line[-3:-2] in ("", " ", "\u00a0")), \
                     (width, line)
+
+
+def test_a_one_letter_word_never_ends_a_line():
+    """On a 5:4 or a 800x480 screen the photograph's title read "Self Portrait as a /
+    Drowned Man", and an upright portrait text "the way a / faked video": an article left
+    hanging at a line's end, which a typesetter ties to its word (as Czech and Polish
+    setting does with its one-letter words, and French with "à")."""
+    from installation.typography import Fonts
+
+    fonts = Fonts(1080)
+    texts = ("Self Portrait as a Drowned Man",
+             "and the way a faked video can make anyone seem to move or speak",
+             "le Gouvernement a dit ne rien pouvoir faire pour M. Bayard, qui avait donné à M. Daguerre",
+             "Obraz w muzeum i fotografia z roku 1840 a w nim człowiek")
+    font = fonts.get("serif", 40)
+    seen_line_starting_with_one_letter = False
+    for text in texts:
+        words = text.split(" ")
+        widest = max(font.size(word)[0] for word in words)  # (narrower, a word is itself broken)
+        for width in range(widest + 1, font.size(text)[0], 17):
+            lines = fonts.wrap(text, "serif", 40, width)
+            assert " ".join(lines).replace("\u00a0", " ") == text, (width, lines)  # nothing lost or cut
+            for line, below in zip(lines, lines[1:], strict=False):
+                last, following = line.split(" ")[-1], below.replace("\u00a0", " ").split(" ")[0]
+                if len(last) == 1 and last.isalpha():  # only where the two would not fit together
+                    assert font.size(f"{last} {following}")[0] > width, (width, lines)
+            seen_line_starting_with_one_letter |= any(line[:2].rstrip("\u00a0").isalpha() and line[1:2] == "\u00a0"
+                                                      for line in lines[1:])
+    assert seen_line_starting_with_one_letter  # the article goes down to its word
+    # A column too narrow for the article and its word together still breaks between them.
+    narrow = font.size("Drowned")[0] + 2
+    assert fonts.wrap("a Drowned", "serif", 40, narrow) == ["a", "Drowned"]
+
+
+def test_an_elision_mark_stays_with_the_words_it_follows():
+    """On 800x480 Bayard's letter read "...or are about to / see. […]": one word and the
+    mark of what was left out, alone on the paragraph's last line; nor may a line start
+    with "[…]"."""
+    from installation.typography import Fonts
+
+    fonts = Fonts(1080)
+    text = ("The corpse of the gentleman you see on the other side is that of Monsieur Bayard, "
+            "inventor of the process whose marvellous results you have just seen, or are about to see. [\u2026] "
+            "The poor wretch drowned himself. [\u2026]\u201d")
+    for width in range(8, 40):
+        lines = fonts.wrap(text, "serif-italic", 40, fonts.px(40) * width)
+        assert " ".join(lines).replace("\u00a0", " ") == text, (width, lines)
+        assert not any(line.startswith("[\u2026]") for line in lines), (width, lines)
+        last = lines[-1].replace("\u00a0", " ").split(" ")
+        if len(lines) > 1 and len(lines[-2].split(" ")) >= 3:
+            assert len([word for word in last if not word.startswith("[\u2026]")]) >= 2, (width, lines)

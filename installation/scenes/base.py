@@ -104,7 +104,7 @@ class SceneContext:
     def media(self, relative: str) -> Path:
         path = self.content_root / relative
         entry = self.manifest.get(relative) or {}
-        if entry.get("required", True) and not _there(path):
+        if entry.get("required", True) and not media_there(path):
             # An optional asset the operator has not installed yet (the 1840 print) is not a
             # fault: `bayard check` lists it, and the scene shows its stand-in.
             # A file deleted from content/ once showed only in the log; the scene still
@@ -116,7 +116,7 @@ class SceneContext:
         return path
 
 
-def _there(path: Path) -> bool:
+def media_there(path: Path) -> bool:
     """Whether a scene's media file is there, asked with one shared, bounded look (media/looks.py):
     scenes ask in prepare(), and a stick hung in its reads held the one prepare worker, and every
     scene queued behind it, until the kernel gave up on the drive. A drive that does not answer

@@ -13,6 +13,7 @@ import numpy as np
 from ..imaging import MediaError, read_rgb
 from ..models.motion import PORTRAIT_SIDE
 from ..words import words
+from .base import media_there
 from .portrait_sitter import draw_house_portrait
 
 # The sitter when a scene lists no portrait (or none it can animate): public domain, with
@@ -37,9 +38,14 @@ class PortraitLoading:
     def prepare(self) -> None:
         self.entries = []
         self.problems: list[str] = []  # for status and `check`: portraits skipped, and why
+        # A missing file is reported once, by context.media() (with the name it may have
+        # meant), or deliberately not at all (an optional one not installed yet): reported
+        # here as well, one missing portrait took two of the overlay's few lines.
+        told_already: list[str] = []
         for item in self.config.portraits:
+            path = self.context.media(item.image)
             try:
-                image = read_rgb(self.context.media(item.image), max_side=PORTRAIT_SIDE)
+                image = read_rgb(path, max_side=PORTRAIT_SIDE)
                 entry = _Entry(image, item.face, item.title, item.credit, True, exaggeration=item.exaggeration,
                                lips_hidden=item.lips_hidden, picture=item.picture)
                 entry.source = item.image
@@ -47,6 +53,8 @@ class PortraitLoading:
             except MediaError as exc:
                 self.log.warning("%s; skipping this portrait", exc)
                 self.problems.append(str(exc))
+                if not media_there(path):  # (the same bounded look: never held by a hung stick)
+                    told_already.append(str(exc))
         # Finding a painted face costs up to a tenth of a second: do it here, on the
         # loading thread, not when the scene starts showing. A portrait that cannot be
         # animated is skipped: visitors never meet an invitation that cannot work.
@@ -57,7 +65,8 @@ class PortraitLoading:
         self.entries = usable
         self.problem = "; ".join(self.problems)
         for problem in self.problems:  # for /bayard/status and the overlay, not only the log
-            self.context.report(problem)
+            if problem not in told_already:
+                self.context.report(problem)
         # Building the first portrait's pipeline (crops, masks, the backend's source
         # caches) also belongs on this thread: enter() then only starts the worker.
         try:
