@@ -168,7 +168,7 @@ class Readying:
         """Skip a scene whose prepare ran past its deadline (reported as its fault, so it is
         tried again later); its scene is released once the prepare returns (it may hold a
         decoder by then), and the prepares behind it go on without it."""
-        self._abandoned.append(Slot(slot.scene_id, slot.scene, slot.index, prepared=slot.prepared))
+        self._abandoned.append(Slot(slot.scene_id, slot.scene, slot.index, prepared=slot.prepared, overdue=True))
         slot.prepared = None
         self._worker.set_aside()
         self._fault(slot.scene_id, "prepare", PrepareOverdue(
@@ -199,6 +199,13 @@ class Readying:
         for slot in done:
             slot.prepared = None
             release(slot)
+
+    def stuck(self, scene_id: str) -> bool:
+        """A prepare of this scene ran past its deadline and has not returned. Preparing it again
+        would start one more prepare on the same drive that does not answer: each retry of a film
+        on a dead stick left another thread and scene stuck there until the kernel gave up."""
+        return any(slot.overdue and slot.scene_id == scene_id and slot.prepared is not None
+                   and not slot.prepared.done() for slot in self._abandoned)
 
     @property
     def busy(self) -> int:

@@ -25,6 +25,7 @@ class Slot:
     entered: bool = False
     prepared: Future | None = None
     prepare_started: float | None = None  # show time its prepare() was first seen running
+    overdue: bool = False  # set aside past PREPARE_DEADLINE_S, its prepare still running
     warming: Iterator[None] | None = None
     warmed: bool = False
     transition: Transition | None = None  # asked for with the switch to this slot
