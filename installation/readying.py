@@ -26,8 +26,14 @@ WARM_SLICE_S = 0.004
 # Show time a scene's prepare() may take before the scene is skipped this time round. A film's
 # prepare copies it off a USB stick for its sound; a stick hung in its reads held the one prepare
 # worker until the kernel gave up on the drive, and the show stood on the scene before it. Far
-# past a healthy prepare; a long copy that is only slow runs on, and its scene plays next time.
+# past a healthy prepare. Counted from the prepare's last sign of work: one whose thread spent
+# CPU time in the last PREPARE_DEADLINE_S is slow, not stuck (a quiz judging its pictures, a
+# portrait's first mesh, a slow copy, on a Pi-class machine), and runs on; a read hung on a drive
+# spends none.
 PREPARE_DEADLINE_S = 60.0
+# CPU time a prepare's thread must spend in a deadline's span to count as working: a hung read
+# spends none; a copy crawling off a slow stick spends more than this on its read calls.
+WORKING_CPU_S = 0.001
 
 
 class PrepareOverdue(TimeoutError):
@@ -75,6 +81,7 @@ class _Worker:
     def _run(self, jobs: queue.SimpleQueue) -> None:
         while (job := jobs.get()) is not None:
             future, call = job
+            future.ran_on = threading.get_ident()  # (whose CPU time says it still works)
             if not future.set_running_or_notify_cancel():
                 continue  # abandoned before it started
             try:
@@ -91,6 +98,18 @@ class _Worker:
             if job is not None:
                 job[0].cancel()
         self._jobs.put(None)
+
+
+def _cpu_time(future: Future) -> float | None:
+    """CPU time of the thread running `future`'s prepare; None where it cannot be asked."""
+    ident = getattr(future, "ran_on", None)
+    clock_id = getattr(time, "pthread_getcpuclockid", None)  # (POSIX only)
+    if ident is None or clock_id is None:
+        return None
+    try:
+        return time.clock_gettime(clock_id(ident))
+    except (OSError, ValueError):  # (the thread has ended)
+        return None
 
 
 class Readying:
@@ -136,8 +155,12 @@ class Readying:
                 if not slot.prepared.running():
                     return False
                 if slot.prepare_started is None:
-                    slot.prepare_started = self._now()
+                    slot.prepare_started, slot.prepare_cpu = self._now(), _cpu_time(slot.prepared)
                 if self._now() - slot.prepare_started < PREPARE_DEADLINE_S:
+                    return False
+                cpu = _cpu_time(slot.prepared)
+                if cpu is not None and slot.prepare_cpu is not None and cpu - slot.prepare_cpu >= WORKING_CPU_S:
+                    slot.prepare_started, slot.prepare_cpu = self._now(), cpu  # slow but working: a new span
                     return False
                 self._overdue(slot)
                 return True
@@ -172,8 +195,8 @@ class Readying:
         slot.prepared = None
         self._worker.set_aside()
         self._fault(slot.scene_id, "prepare", PrepareOverdue(
-            f"its prepare did not finish within {PREPARE_DEADLINE_S:g} s (its media on a drive that does not "
-            "answer? a USB stick failing?); the show goes on without it and tries it again later"))
+            f"its prepare did not finish within {PREPARE_DEADLINE_S:g} s of its last work (its media on a drive "
+            "that does not answer? a USB stick failing?); the show goes on without it and tries it again later"))
 
     def abandon(self, slot: Slot, release: Callable[[Slot], None]) -> None:
         """A slot nobody will show: release it now, or once its prepare() has finished
