@@ -223,12 +223,14 @@ class Readying:
             slot.prepared = None
             release(slot)
 
-    def stuck(self, scene_id: str) -> bool:
-        """A prepare of this scene ran past its deadline and has not returned. Preparing it again
-        would start one more prepare on the same drive that does not answer: each retry of a film
-        on a dead stick left another thread and scene stuck there until the kernel gave up."""
+    def stuck(self, scene_id: str, config: Any) -> bool:
+        """A prepare of this scene, as `config` sets it, ran past its deadline and has not returned.
+        Preparing it again would start one more prepare on the same drive that does not answer:
+        each retry of a film on a dead stick left another thread and scene stuck there until the
+        kernel gave up. A scene a reload changed (its film copied to the show's disk) goes ahead."""
         return any(slot.overdue and slot.scene_id == scene_id and slot.prepared is not None
-                   and not slot.prepared.done() for slot in self._abandoned)
+                   and not slot.prepared.done() and getattr(slot.scene, "config", None) == config
+                   for slot in self._abandoned)
 
     @property
     def busy(self) -> int:

@@ -69,3 +69,45 @@ def test_a_film_stuck_on_a_dead_stick_is_not_prepared_again_while_its_last_prepa
         stick.answer.set()
         engine.shutdown()
         staging.use(None)
+
+
+@pytest.mark.injects_faults  # (the hung stick: the film's skip is reported as its scene's fault)
+def test_a_scene_changed_by_a_reload_plays_while_its_old_prepare_still_hangs(tmp_path, monkeypatch):
+    """The technician's fix for a dead stick (the scene pointed at something on the show's own
+    disk, then a reload) must not wait for the kernel to give up on the old prepare."""
+    write_show(tmp_path, {
+        "opening": title_scene("opening", duration=1),
+        "film": 'type = "video"\nid = "film"\nfile = "film.mp4"\naudio = true\nduration = 10\n',
+        "after": title_scene("after", duration=5)})
+    (tmp_path / "content" / "film.mp4").write_bytes(os.urandom(64 * 1024))
+    stick = HungStick()
+    monkeypatch.setattr(staging, "_cache", None)
+    staging.use(FilmCache(tmp_path / "cache", limit_bytes=2**30, keep_free_bytes=0,
+                          elsewhere=lambda path: True, open_film=stick.open))
+    monkeypatch.setattr(readying, "PREPARE_DEADLINE_S", 5.0)
+    init_pygame(headless=True)
+    clock = FakeClock()
+    engine = Engine(load_show(tmp_path / "install.toml"), clock)
+
+    def play(seconds: float) -> list[str]:
+        seen: list[str] = []
+        for _ in range(int(seconds * 4)):
+            clock.advance(0.25)
+            engine.step()
+            current = engine.sequencer.current
+            if current is not None and current.scene_id not in seen:
+                seen.append(current.scene_id)
+            threading.Event().wait(0.001)
+        return seen
+
+    try:
+        assert "after" in play(20), "the hung film was never skipped"
+        assert stick.reading.is_set() and not stick.answer.is_set()
+        (tmp_path / "scenes" / "film.toml").write_text(title_scene("film", duration=5), encoding="utf-8")
+        assert engine.reload() is True
+        seen = play(60)
+        assert "film" in seen, f"the fixed scene did not play while the old film's prepare hung: {seen}"
+    finally:
+        stick.answer.set()
+        engine.shutdown()
+        staging.use(None)
