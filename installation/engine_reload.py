@@ -71,7 +71,8 @@ class Reloading:
             # is read again once the waiting reading lands, and it is the one that stands.
             self._read_again = bool(self._read_again) or at_once
             return None
-        reading = ShowRead(Path(self.show.stands_in_for or self.show.path), self.show.words, self.clock.now())
+        reading = ShowRead(Path(self.show.stands_in_for or self.show.named or self.show.path), self.show.words,
+                           self.clock.now())
         if not reading.done.wait(self.reload_wait_s):
             self._reading, self._reading_at_once = reading, at_once
             message = self._waiting_message(reading)

@@ -26,8 +26,14 @@ WARM_SLICE_S = 0.004
 # Show time a scene's prepare() may take before the scene is skipped this time round. A film's
 # prepare copies it off a USB stick for its sound; a stick hung in its reads held the one prepare
 # worker until the kernel gave up on the drive, and the show stood on the scene before it. Far
-# past a healthy prepare; a long copy that is only slow runs on, and its scene plays next time.
+# past a healthy prepare. Counted from the prepare's last sign of work: one whose thread spent
+# CPU time in the last PREPARE_DEADLINE_S is slow, not stuck (a quiz judging its pictures, a
+# portrait's first mesh, a slow copy, on a Pi-class machine), and runs on; a read hung on a drive
+# spends none.
 PREPARE_DEADLINE_S = 60.0
+# CPU time a prepare's thread must spend in a deadline's span to count as working: a hung read
+# spends none; a copy crawling off a slow stick spends more than this on its read calls.
+WORKING_CPU_S = 0.001
 
 
 class PrepareOverdue(TimeoutError):
@@ -75,6 +81,7 @@ class _Worker:
     def _run(self, jobs: queue.SimpleQueue) -> None:
         while (job := jobs.get()) is not None:
             future, call = job
+            future.ran_on = threading.get_ident()  # (whose CPU time says it still works)
             if not future.set_running_or_notify_cancel():
                 continue  # abandoned before it started
             try:
@@ -91,6 +98,18 @@ class _Worker:
             if job is not None:
                 job[0].cancel()
         self._jobs.put(None)
+
+
+def _cpu_time(future: Future) -> float | None:
+    """CPU time of the thread running `future`'s prepare; None where it cannot be asked."""
+    ident = getattr(future, "ran_on", None)
+    clock_id = getattr(time, "pthread_getcpuclockid", None)  # (POSIX only)
+    if ident is None or clock_id is None:
+        return None
+    try:
+        return time.clock_gettime(clock_id(ident))
+    except (OSError, ValueError):  # (the thread has ended)
+        return None
 
 
 class Readying:
@@ -136,8 +155,12 @@ class Readying:
                 if not slot.prepared.running():
                     return False
                 if slot.prepare_started is None:
-                    slot.prepare_started = self._now()
+                    slot.prepare_started, slot.prepare_cpu = self._now(), _cpu_time(slot.prepared)
                 if self._now() - slot.prepare_started < PREPARE_DEADLINE_S:
+                    return False
+                cpu = _cpu_time(slot.prepared)
+                if cpu is not None and slot.prepare_cpu is not None and cpu - slot.prepare_cpu >= WORKING_CPU_S:
+                    slot.prepare_started, slot.prepare_cpu = self._now(), cpu  # slow but working: a new span
                     return False
                 self._overdue(slot)
                 return True
@@ -168,12 +191,12 @@ class Readying:
         """Skip a scene whose prepare ran past its deadline (reported as its fault, so it is
         tried again later); its scene is released once the prepare returns (it may hold a
         decoder by then), and the prepares behind it go on without it."""
-        self._abandoned.append(Slot(slot.scene_id, slot.scene, slot.index, prepared=slot.prepared))
+        self._abandoned.append(Slot(slot.scene_id, slot.scene, slot.index, prepared=slot.prepared, overdue=True))
         slot.prepared = None
         self._worker.set_aside()
         self._fault(slot.scene_id, "prepare", PrepareOverdue(
-            f"its prepare did not finish within {PREPARE_DEADLINE_S:g} s (its media on a drive that does not "
-            "answer? a USB stick failing?); the show goes on without it and tries it again later"))
+            f"its prepare did not finish within {PREPARE_DEADLINE_S:g} s of its last work (its media on a drive "
+            "that does not answer? a USB stick failing?); the show goes on without it and tries it again later"))
 
     def abandon(self, slot: Slot, release: Callable[[Slot], None]) -> None:
         """A slot nobody will show: release it now, or once its prepare() has finished
@@ -199,6 +222,15 @@ class Readying:
         for slot in done:
             slot.prepared = None
             release(slot)
+
+    def stuck(self, scene_id: str, config: Any) -> bool:
+        """A prepare of this scene, as `config` sets it, ran past its deadline and has not returned.
+        Preparing it again would start one more prepare on the same drive that does not answer:
+        each retry of a film on a dead stick left another thread and scene stuck there until the
+        kernel gave up. A scene a reload changed (its film copied to the show's disk) goes ahead."""
+        return any(slot.overdue and slot.scene_id == scene_id and slot.prepared is not None
+                   and not slot.prepared.done() and getattr(slot.scene, "config", None) == config
+                   for slot in self._abandoned)
 
     @property
     def busy(self) -> int:

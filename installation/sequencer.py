@@ -112,7 +112,10 @@ class Sequencer(FaultBoundary, Navigating, SequencerDrawing, SequencerReporting)
         playlist = self.show.playlist
         scene_id = playlist[index % len(playlist)]
         fault = self.faults.get(scene_id)
-        return fault is None or fault.retry_at <= self.now()
+        if fault is not None and fault.retry_at > self.now():
+            return False
+        # Its back-off may end while its last prepare still hangs on a drive: wait for that one.
+        return not self.readying.stuck(scene_id, self.show.scenes.get(scene_id))
 
     def _next_playable(self, start: int, step: int) -> int | None:
         playlist = self.show.playlist

@@ -24,7 +24,9 @@ class Slot:
     elapsed: float = 0.0
     entered: bool = False
     prepared: Future | None = None
-    prepare_started: float | None = None  # show time its prepare() was first seen running
+    prepare_started: float | None = None  # show time its prepare() was seen running (or last seen working)
+    prepare_cpu: float | None = None  # its prepare thread's CPU time then
+    overdue: bool = False  # set aside past PREPARE_DEADLINE_S, its prepare still running
     warming: Iterator[None] | None = None
     warmed: bool = False
     transition: Transition | None = None  # asked for with the switch to this slot

@@ -14,6 +14,7 @@ re-exports for the CLI and tests.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -72,6 +73,10 @@ class Show:
     # Set when this is the remembered last-good copy standing in for a broken show file:
     # that file (reloads read it, the watcher watches its folder) and when the copy was saved.
     stands_in_for: Path | None = None
+    # The show file as it was named (absolute, symlinks kept): reloads read it there. `path` has
+    # its symlinks resolved, and a technician's `current -> show-v2` flip followed by a reload
+    # read show-v1 again, and said "reloaded".
+    named: Path | None = None
     saved: str = ""
     kept: set[Path] = field(default_factory=set)  # broken scene files whose last good version plays
     # install.toml's values of the wrong kind, playing their defaults: at start that beats the
@@ -205,6 +210,7 @@ def load_show(path: Path | str, folders: dict[str, str] | None = None, keep_good
     a scene file that fails to load is replaced by its copy in <state>/last-good/, so
     one bad edit does not drop the scene (`goto` it then landed elsewhere).
     Every problem names its file from the show folder (see errors.Problem.where)."""
+    named = Path(os.path.abspath(path))
     path = Path(path).resolve()
     try:
         show = _load_show(path, folders, keep_good, last_words)
@@ -212,6 +218,7 @@ def load_show(path: Path | str, folders: dict[str, str] | None = None, keep_good
         raise exc.within(path.parent) from None
     show.problems = [p.within(show.root) for p in show.problems]
     show.defaulted = [p.within(show.root) for p in show.defaulted]
+    show.named = named
     return show
 
 
