@@ -37,6 +37,7 @@ BUTTON = (58, 64, 76)
 BUTTON_DOWN = (90, 98, 116)
 ACCENT = (200, 70, 60)
 OK = (90, 170, 110)
+WARNING = (225, 165, 60)  # amber: advice, the show plays as meant (errors are ACCENT's red)
 
 
 @dataclass
@@ -300,7 +301,7 @@ class Overlay:
         width = w - 4 * margin
         lines: list[tuple[str, Any, tuple[int, int, int]]] = []
         fonts = {"big": big, "small": small}
-        colours = {"title": TEXT, "alert": ACCENT, "fact": DIM, "text": TEXT, "ok": OK}
+        colours = {"title": TEXT, "alert": ACCENT, "warning": WARNING, "fact": DIM, "text": TEXT, "ok": OK}
         for block in status_blocks(status, IDLE_CLOSE_S, MAX_ERRORS_SHOWN):
             font = fonts["big" if block.style == "title" else "small"]
             wrapped = (_wrap(block.words, font, width, sep=block.sep) if block.wrap

@@ -14,7 +14,7 @@ from typing import Any
 @dataclass(frozen=True)
 class Block:
     words: list[str]
-    style: str  # "title", "alert", "fact", "text" or "ok"
+    style: str  # "title", "alert", "warning", "fact", "text" or "ok"
     sep: str = " "
     max_lines: int = 99
     wrap: bool = True
@@ -58,14 +58,32 @@ def status_blocks(status: dict[str, Any], idle_close_s: float, max_errors: int) 
         for problem in list(problems)[:max_errors]:
             blocks.append(Block(str(problem).split(" "), "text", max_lines=3))  # (3: room for its fix)
     errors = status.get("errors") or status.get("last_errors") or []
-    if isinstance(errors, (list, tuple)) and errors:
-        blocks.append(Block(["Recent errors:"], "alert", wrap=False))
-        for error in describe_errors(list(errors))[-max_errors:]:
-            blocks.append(Block(error.split(" "), "text", max_lines=2))
-    elif not problems:
+    errors = list(errors) if isinstance(errors, (list, tuple)) else []
+    blocks += recent_blocks(errors, max_errors)
+    if not errors and not problems:
         blocks.append(Block(["No recent errors."], "ok", wrap=False))
     blocks += portrait_blocks(status) + quiz_blocks(status) + film_cache_blocks(status)
     blocks.append(Block([f"Closes by itself after {idle_close_s:.0f} s untouched."], "fact", wrap=False))
+    return blocks
+
+
+def recent_blocks(errors: list[Any], max_errors: int) -> list[Block]:
+    """Status's recent errors and warnings, each under its own heading (as their `severity`
+    says): a camera's advice listed under the red "Recent errors:" made a kiosk with nothing
+    broken look broken. Errors come first; warnings get what is left of `max_errors`, and their
+    newest at least, so none goes unsaid."""
+    warned = [e for e in errors if isinstance(e, dict) and e.get("severity") == "warning"]
+    failed = [e for e in errors if not (isinstance(e, dict) and e.get("severity") == "warning")]
+    blocks = []
+    said = describe_errors(failed)[-max_errors:] if failed else []
+    if said:
+        blocks.append(Block(["Recent errors:"], "alert", wrap=False))
+        blocks += [Block(error.split(" "), "text", max_lines=2) for error in said]
+    if warned:
+        blocks.append(Block(["Recent warnings:"], "warning", wrap=False))
+        room = max(1, max_errors - len(said))
+        blocks += [Block(line.split(" "), "text", max_lines=2)
+                   for line in describe_errors(warned, severity_said=False)[-room:]]
     return blocks
 
 
@@ -150,10 +168,11 @@ def facts_of(status: dict[str, Any]) -> list[str]:
     return facts
 
 
-def describe_errors(errors: list[Any]) -> list[str]:
-    """Recent problems as a technician reads them: local time, scene, "warning" for advice,
-    the sentence, and how often it happened ("14:02 · portrait · the camera stopped (3
-    times)"), the same problem once however often it repeated, newest last."""
+def describe_errors(errors: list[Any], severity_said: bool = True) -> list[str]:
+    """Recent problems as a technician reads them: local time, scene, "warning" for advice
+    (unless `severity_said` is False: under a warnings heading), the sentence, and how often it
+    happened ("14:02 · portrait · the camera stopped (3 times)"), the same problem once however
+    often it repeated, newest last."""
     grouped: dict[tuple[str, str, bool], list[Any]] = {}
     for error in errors:
         if not isinstance(error, dict):
@@ -171,7 +190,7 @@ def describe_errors(errors: list[Any]) -> list[str]:
     for (where, message, advice), (when, count) in sorted(grouped.items(), key=lambda kv: kv[1][0]):
         parts = [time.strftime("%H:%M", time.localtime(when))] if when else []
         parts += [where] if where else []
-        parts += ["warning"] if advice else []
+        parts += ["warning"] if advice and severity_said else []
         parts.append(message if message.endswith((".", "!", "?")) else message + ".")
         out.append(" · ".join(parts) + (f" ({count} times)" if count > 1 else ""))
     return out

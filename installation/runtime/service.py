@@ -174,15 +174,21 @@ class Runtime:
     def _watch(self) -> ShowWatcher:
         return ShowWatcher(self.show_dir, self.post, show_file=self.show_file, scenes=self.scenes).start()
 
-    def watch_scenes(self, scenes: str) -> None:
-        """A reload moved the scenes folder: watch the new one. The old thread is told to
-        stop and not waited for (this runs on the render thread)."""
-        if scenes == self.scenes:
+    def watch_show(self, show_path: Path, scenes: str) -> None:
+        """A reload read the show from another folder (a `current -> show-v2` flip: edits to
+        show-v2 reloaded only by hand until a restart) or moved its scenes folder: watch those.
+        On the render thread (a reload hook); the old thread is told to stop, not waited for."""
+        folder, name = Path(show_path).parent, Path(show_path).name
+        if (folder, name, scenes) == (self.show_dir, self.show_file, self.scenes):
             return
-        self.scenes = scenes
-        if self.watcher is not None:
-            self.watcher.stop(timeout_s=0.0)
-            self.watcher = self._watch()
+        moved = folder != self.show_dir
+        self.show_dir, self.show_file, self.scenes = folder, name, scenes
+        if self.watcher is None:
+            return
+        self.watcher.stop(timeout_s=0.0)
+        self.watcher = self._watch()
+        if moved:
+            log.info("the reload read the show from another folder: watching %s now", folder)
 
     def replace_hours(self, hours: OpeningHoursConfig) -> None:
         """A reloaded install.toml with other opening hours: in force from the next tick,
@@ -349,7 +355,9 @@ def attach(engine: Any, presenter: Any = None, *, env: Mapping[str, str] | None 
         # (a swapped stick's films, copied before their scenes come, within the film cache's
         # limit as the reloaded [runtime] sets it: a new limit waited for a restart)
         films_ahead.reloaded(new_show, _film_cache_mb(new_show))
-        runtime.watch_scenes(str(new_show.config.show.scenes))
+        # (the folder read, symlinks resolved as at the start; a last-good copy's broken file's)
+        runtime.watch_show(Path(getattr(new_show, "stands_in_for", None) or new_show.path),
+                           str(new_show.config.show.scenes))
         watch_words(new_show)
         try:
             runtime.replace_hours(_model(getattr(new_show.config, "hours", None), OpeningHoursConfig))
