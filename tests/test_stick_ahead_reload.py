@@ -24,7 +24,8 @@ def test_a_reload_while_the_watcher_hands_on_new_films_keeps_the_reloaded_shows_
     replaced that work with the old show's films: the new scene's film was never copied ahead
     and played off the stick (it could not be pulled while it played)."""
     from installation.harness import run_test
-    from installation.runtime.service import RuntimeConfig, attach
+    from installation.runtime.attach import attach
+    from installation.runtime.service import RuntimeConfig
 
     stick, path, env = loop_show_on_a_stick(tmp_path, monkeypatch)
     (stick / "content" / "new.mp4").write_bytes(os.urandom(3000))
@@ -69,6 +70,9 @@ def test_a_reload_while_the_watcher_hands_on_new_films_keeps_the_reloaded_shows_
             reloaded.set()
             call.join(10)
             race_run.set()
+            # (A reload's list of films is made on a thread of its own, films_ahead.py: its
+            # copy may start after the threads seen so far have ended.)
+            _until(lambda: films.copied == 2)
             for thread in threads:
                 thread.join(10)
             copies = sorted(p.stat().st_size for p in films.root.iterdir() if p.is_file())
