@@ -47,8 +47,9 @@ from installation.config.errors import ShowError  # noqa: E402
 from installation.config.loader import load_show  # noqa: E402
 from installation.faults import FaultRecorder  # noqa: E402
 from installation.harness import run_test  # noqa: E402
+from installation.runtime.attach import attach  # noqa: E402
 from installation.runtime.metrics import open_fds, rss_bytes  # noqa: E402
-from installation.runtime.service import RuntimeConfig, attach  # noqa: E402
+from installation.runtime.service import RuntimeConfig  # noqa: E402
 
 # Open 14 h a day, starting the run half an hour before opening: a day of mostly show,
 # with the evening closing, the night and the morning opening all crossed once.

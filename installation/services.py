@@ -42,7 +42,7 @@ def attach_services(engine: Any, presenter: Any) -> None:
     from .inputs.osc.service import attach as attach_osc
     from .inputs.touch import attach as attach_touch
     from .overlay import attach as attach_overlay
-    from .runtime.service import attach as attach_runtime
+    from .runtime.attach import attach as attach_runtime
 
     show = engine.show.config
     _attach("runtime", attach_runtime, engine, presenter)

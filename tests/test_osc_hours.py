@@ -9,8 +9,8 @@ import pytest
 
 from installation.harness import run_test
 from installation.inputs.osc.service import attach
+from installation.runtime.attach import attach as attach_runtime
 from installation.runtime.service import RuntimeConfig
-from installation.runtime.service import attach as attach_runtime
 
 from .conftest import title_scene, write_show
 from .test_osc_dispatch import Rig

@@ -373,8 +373,8 @@ def test_port_in_use_leaves_the_show_playing_and_says_so(show_dir):
 def test_scene_addresses_reach_only_the_named_scene(show_dir):
     # Issue 12: /bayard/scene/anything/overlay 1 opened the operator overlay and
     # .../hours closed darkened the show: the scene id was ignored by show-level handlers.
+    from installation.runtime.attach import attach as attach_runtime
     from installation.runtime.service import RuntimeConfig
-    from installation.runtime.service import attach as attach_runtime
 
     with run_test(make_show(show_dir, "enabled = false\n")) as pilot:
         attach_osc(pilot.engine, start=False)

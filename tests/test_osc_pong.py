@@ -40,8 +40,8 @@ def test_the_pong_says_open_or_closed_the_scene_problems_and_version(tmp_path):
 
 
 def test_the_pong_says_closed_while_the_hours_keep_the_show_dark(tmp_path):
+    from installation.runtime.attach import attach as attach_runtime
     from installation.runtime.service import RuntimeConfig
-    from installation.runtime.service import attach as attach_runtime
 
     show = write_show(tmp_path, {"intro": title_scene("intro", duration=30)})
     with run_test(show) as pilot:

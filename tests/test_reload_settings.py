@@ -16,7 +16,7 @@ from installation.config.loader import load_show
 from installation.harness import run_test
 from installation.overlay import Overlay
 from installation.overlay import attach as attach_overlay
-from installation.runtime.service import attach as attach_runtime
+from installation.runtime.attach import attach as attach_runtime
 
 from .conftest import title_scene, write_show
 

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from installation.harness import run_test
+from installation.runtime.attach import attach as attach_runtime
 from installation.runtime.service import RuntimeConfig
-from installation.runtime.service import attach as attach_runtime
 from installation.typefaces import font_file
 
 from .conftest import title_scene, write_show
@@ -72,7 +72,8 @@ import json, logging, shutil, subprocess, sys
 from pathlib import Path
 sys.path.insert(0, sys.argv[3])
 from installation.harness import run_test
-from installation.runtime.service import RuntimeConfig, attach
+from installation.runtime.attach import attach
+from installation.runtime.service import RuntimeConfig
 from tests.test_removable import held_under
 
 stick, copy = Path(sys.argv[1]), Path(sys.argv[2])

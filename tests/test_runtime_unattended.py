@@ -16,7 +16,8 @@ import pytest
 from installation.commands import Command
 from installation.harness import run_test
 from installation.runtime import crashguard
-from installation.runtime.service import RuntimeConfig, attach
+from installation.runtime.attach import attach
+from installation.runtime.service import RuntimeConfig
 from installation.scenes.base import SCENE_KINDS, Scene, register_scene
 
 from .conftest import title_scene, write_show

@@ -69,7 +69,7 @@ def test_mistakes_in_the_shows_words_are_named_at_their_lines_and_the_show_plays
 def test_saving_the_shows_words_reloads_the_show(tmp_path):
     import time
 
-    from installation.runtime.service import attach
+    from installation.runtime.attach import attach
 
     from .test_runtime_unattended import env_for
 

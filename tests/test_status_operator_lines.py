@@ -12,7 +12,8 @@ import installation.scenes.portrait as portrait_mod  # noqa: F401  (registers th
 from installation.harness import run_test
 from installation.media import drives, staging
 from installation.overlay_words import status_blocks
-from installation.runtime.service import RuntimeConfig, attach
+from installation.runtime.attach import attach
+from installation.runtime.service import RuntimeConfig
 
 from .conftest import overlay_text, title_scene, write_show
 from .test_stick_cache import _until

@@ -127,7 +127,8 @@ def test_a_loop_scenes_folder_pattern_films_are_copied_ahead(tmp_path, monkeypat
     (a video's `file`, a loop's `items`) were copied ahead; these were copied when each
     first played, the loop waiting on the stick."""
     from installation.harness import run_test
-    from installation.runtime.service import RuntimeConfig, attach
+    from installation.runtime.attach import attach
+    from installation.runtime.service import RuntimeConfig
 
     stick = tmp_path / "stick"
     monkeypatch.setattr(drives, "device", lambda path: 2 if stick in (path, *path.parents) else 1)
@@ -168,7 +169,8 @@ def test_a_film_put_in_a_loops_folder_while_the_show_runs_is_copied_ahead(tmp_pa
     was copied only when it first played (the loop waiting on the stick) or at the next reload.
     The watcher sees it within a look or two, and it is copied before the loop comes round."""
     from installation.harness import run_test
-    from installation.runtime.service import RuntimeConfig, attach
+    from installation.runtime.attach import attach
+    from installation.runtime.service import RuntimeConfig
 
     stick, path, env = loop_show_on_a_stick(tmp_path, monkeypatch)
     with run_test(path, fps=10) as pilot:

@@ -67,7 +67,8 @@ def test_a_cache_that_holds_the_shows_films_says_nothing_of_its_size(tmp_path):
 def test_a_reload_applies_a_new_film_cache_limit_without_a_restart(tmp_path, monkeypatch, no_cache):
     """A change to [runtime] film_cache_mb waited for a restart (said as waiting, too)."""
     from installation.harness import run_test
-    from installation.runtime.service import RuntimeConfig, attach
+    from installation.runtime.attach import attach
+    from installation.runtime.service import RuntimeConfig
 
     stick = tmp_path / "stick"
     _on_a_stick(monkeypatch, stick)
@@ -103,7 +104,8 @@ def test_pictures_on_the_stick_are_kept_with_film_copying_off(tmp_path, monkeypa
     cache which drive a picture is on): a pulled stick's picture became its stand-in card."""
     from installation.harness import run_test
     from installation.imaging import MediaError
-    from installation.runtime.service import RuntimeConfig, attach
+    from installation.runtime.attach import attach
+    from installation.runtime.service import RuntimeConfig
 
     stick = tmp_path / "stick"
     _on_a_stick(monkeypatch, stick)
@@ -333,7 +335,8 @@ def test_a_start_with_copying_off_clears_the_copies_an_earlier_run_left(tmp_path
     """Started with film_cache_mb = 0 the show made no film cache, so the copies an earlier run
     left in its folder stayed there for good, however large."""
     from installation.harness import run_test
-    from installation.runtime.service import RuntimeConfig, attach
+    from installation.runtime.attach import attach
+    from installation.runtime.service import RuntimeConfig
 
     folder = tmp_path / "home" / "bayard" / "films"
     folder.mkdir(parents=True)

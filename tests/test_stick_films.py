@@ -27,7 +27,8 @@ import numpy as np
 from PIL import Image
 from installation.harness import run_test
 from installation.media.testvideo import write_test_video
-from installation.runtime.service import RuntimeConfig, attach
+from installation.runtime.attach import attach
+from installation.runtime.service import RuntimeConfig
 from tests.conftest import title_scene, write_show
 
 stick, cache, state, cache_size = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), sys.argv[5]

@@ -14,7 +14,8 @@ import pytest
 from installation.clock import FakeClock
 from installation.config.loader import load_show
 from installation.engine import Engine, init_pygame
-from installation.runtime.service import RuntimeConfig, attach
+from installation.runtime.attach import attach
+from installation.runtime.service import RuntimeConfig
 
 from .conftest import title_scene, write_show
 

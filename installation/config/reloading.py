@@ -14,7 +14,7 @@ from typing import Any
 
 # Sections (or section.key) read only when the show starts.
 START_ONLY = ("display", "inputs.keyboard", "inputs.touch", "runtime", "show.state")
-# ...less these, which their owners apply at once (the film cache's limit: runtime/service.py).
+# ...less these, which their owners apply at once (the film cache's limit: runtime/attach.py).
 AT_ONCE = ("runtime.film_cache_mb",)
 
 RESTART_HINT = "sudo systemctl restart bayard, or quit and start `bayard run` again"
