@@ -110,3 +110,28 @@ def test_a_drawings_teeth_are_its_paper(stack, drawing):
     light = np.asarray(teeth, np.float32) @ LUMA
     assert len(light) > 20
     assert float(np.median(light)) > paper - 0.1 * (paper - darkest), (np.median(light), paper, darkest)
+
+
+def test_a_drawings_row_of_teeth_runs_on_as_paper_towards_the_corners(stack, drawing):
+    """The mouth painter's teeth fade towards the corners as a photograph's are shaded there;
+    the paper taken in the same proportion, a drawing's smile was a paper lens in a hatched
+    crescent, its row of teeth lost. Drawn, the teeth are a band of paper under the upper lip
+    out towards the corners too (half to three quarters of the way from the middle, where the
+    painter still lays over half a tooth): at least four tenths of the opening tall (the teeth
+    fill six), its pixels as light as the drawing's paper, on each side."""
+    animator = MeshAnimator(drawing, stack, picture="drawing")
+    paper, darkest, _ = _tones(animator.portrait, animator.rig.points)
+    motion = _yawn((0.6, 0.0), 0.09)
+    frame, points = animator.render(motion), animator.place(motion)[0]
+    upper, lower = points[list(UPPER_INNER_LIP), :2], points[list(LOWER_INNER_LIP), :2]
+    upper, lower = upper[np.argsort(upper[:, 0])], lower[np.argsort(lower[:, 0])]
+    left, right = upper[:, 0].min(), upper[:, 0].max()
+    middle, half = (left + right) / 2, (right - left) / 2
+    for side in (-1, 1):
+        band = []
+        for x in range(int(np.ceil(middle + side * 0.5 * half)), int(middle + side * 0.75 * half), side):
+            top, bottom = np.interp(x, *upper.T), np.interp(x, *lower.T)
+            band.extend(frame[int(np.ceil(top)) + 1:int(top + 0.4 * (bottom - top)) + 1, x])
+        light = np.asarray(band, np.float32) @ LUMA
+        assert len(light) > 5, (side, len(light))
+        assert float(np.mean(light > paper - 0.1 * (paper - darkest))) > 0.8, (side, np.round(light), paper)
