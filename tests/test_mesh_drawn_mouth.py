@@ -135,3 +135,4 @@ def test_a_drawings_row_of_teeth_runs_on_as_paper_towards_the_corners(stack, dra
         light = np.asarray(band, np.float32) @ LUMA
         assert len(light) > 5, (side, len(light))
         assert float(np.mean(light > paper - 0.1 * (paper - darkest))) > 0.8, (side, np.round(light), paper)
+

@@ -51,12 +51,13 @@ HATCH_FH, HATCH_PX = 0.014, (3.0, 7.0)
 STROKES_FROM = 0.1
 # The outline's stroke: OUTLINE_GAP of the opening's height, between OUTLINE_PX pixels.
 OUTLINE_GAP, OUTLINE_PX = 0.05, (1.0, 2.5)
-# The teeth are paper wherever the mouth painter lays TEETH_PAPER of a tooth or more. Its teeth
-# fade towards the corners as a photograph's are shaded there (a tone, which a drawing has not):
-# their paper taken in the same proportion, a smile's teeth on a pencil copy of the 1904
-# photograph were a paper lens inside a hatched crescent from corner to corner, its row lost.
-# A draughtsman draws the row as a band of paper to near the corners, the dark only beyond.
-TEETH_PAPER = 0.35
+# The teeth are paper out to TEETH_TO of the way to the corners, ending over TEETH_END beyond.
+# (The mouth painter fades its teeth from half way to the corners, as a photograph's are shaded
+# there, a tone a drawing has not: with the paper taken in the same proportion, a smile's teeth
+# on a pencil copy of the 1904 photograph were a paper lens inside a hatched crescent from
+# corner to corner, its row lost. A draughtsman draws the row as a band of paper to near the
+# corners, the dark only beyond.)
+TEETH_TO, TEETH_END = 0.8, 0.1
 # The dark between the rows: a solid stroke BETWEEN_ROWS times the outline's width under the
 # teeth's edge (a draughtsman's darkest there, where the lip's shadow falls).
 BETWEEN_ROWS = 1.5
@@ -112,22 +113,23 @@ def in_drawing(colour: np.ndarray, mask: np.ndarray, uv: tuple[np.ndarray, np.nd
     `cavity_dark` (the palette's teeth and cavity, in LUMA), says where the stroke lies solid
     (under the upper lip and in the corners: `uv`, mouth.py's u, 0 in the middle and 1 at the
     corners, and v, 0 at the upper inner lip and 1 at the lower), where it is hatched and where
-    the paper is left: the teeth (`teeth`, how much of each pixel they cover) are paper, their
-    shading left out (hatched, a smile's teeth were a grey grille). The opening's outline (`mask`: its
-    polygon, 1 inside) is a stroke. The strokes' edges are as soft as the picture's (`blur`),
-    never a smooth gradient across the opening."""
+    the paper is left: the teeth (`teeth`, how much of each pixel their row covers, before the
+    painter's fading towards the corners) are paper, their shading left out (hatched, a smile's
+    teeth were a grey grille), and the dark between the rows is a stroke. The opening's outline
+    (`mask`: its polygon, 1 inside) is a stroke. The strokes' edges are as soft as the
+    picture's (`blur`), never a smooth gradient across the opening."""
     light = colour @ LUMA
     dark = np.clip((teeth_light - light) / max(teeth_light - cavity_dark, 1.0), 0.0, 1.0)
     dark = np.clip((dark - PAPER_TO) / (SOLID_FROM - PAPER_TO), 0.0, 1.0)
-    paper_teeth = np.clip(teeth * (1.0 / TEETH_PAPER), 0.0, 1.0)
-    dark = dark * (1.0 - paper_teeth)
     u, v = uv
+    paper_teeth = teeth * np.clip((TEETH_TO + TEETH_END - u) * (1.0 / TEETH_END), 0.0, 1.0)
+    dark = dark * (1.0 - paper_teeth)
     darkest = np.maximum(np.clip((1.0 - v) / (1.0 - DARKEST_V), 0.0, 1.0),
                          np.clip((u - CORNERS_FROM) / (CORNERS_U - CORNERS_FROM), 0.0, 1.0))
     dark = np.minimum(dark, HATCHED + (1.0 - HATCHED) * darkest)
     dark = dark * tones.deepest  # (no denser than the drawing's darkest passage: DrawingTones)
-    h, w = light.shape
     # Diagonal hatching, rising to the right as a right hand draws it, fixed to the paper.
+    h, w = light.shape
     yy, xx = np.mgrid[y0:y0 + h, x0:x0 + w].astype(np.float32)
     along = ((xx + yy) / tones.period) % 1.0
     soft = max(1.0, blur) / tones.period
