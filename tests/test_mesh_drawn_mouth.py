@@ -136,3 +136,44 @@ def test_a_drawings_row_of_teeth_runs_on_as_paper_towards_the_corners(stack, dra
         assert len(light) > 5, (side, len(light))
         assert float(np.mean(light > paper - 0.1 * (paper - darkest))) > 0.8, (side, np.round(light), paper)
 
+
+def _hatched(drawing: np.ndarray, degrees: float) -> np.ndarray:
+    """`drawing` with its shade laid as strokes running `degrees` from level (image axes, y down:
+    positive falls to the right), about a line every 5 pixels, as deep as the shade: by hand,
+    their spacing wanders (evenly spaced, they are a print's screen, which has its own rule)."""
+    grey = cv2.GaussianBlur(cv2.cvtColor(drawing, cv2.COLOR_RGB2GRAY).astype(np.float32) / 255.0, (0, 0), 3)
+    shade = np.clip((0.95 - grey) / 0.5, 0.0, 1.0)
+    yy, xx = np.mgrid[:grey.shape[0], :grey.shape[1]].astype(np.float32)
+    a = np.radians(degrees)
+    across, along = yy * np.cos(a) - xx * np.sin(a), xx * np.cos(a) + yy * np.sin(a)
+    phase = ((across + 1.6 * np.sin(across / 7.0) + 0.8 * np.sin(along / 11.0)) / 5.0) % 1.0
+    line = np.clip((0.1 + 0.5 * shade - phase) / 0.15 + 0.5, 0.0, 1.0)
+    return np.clip(drawing * (1.0 - 0.45 * line[..., None]), 0, 255).astype(np.uint8)
+
+
+def _stroke_degrees(grey: np.ndarray, within: np.ndarray) -> float:
+    """The direction the lines in `grey` run where `within` (degrees from level, image axes, within +-90)."""
+    gx = cv2.Sobel(grey, cv2.CV_32F, 1, 0, ksize=3)[within > 0]
+    gy = cv2.Sobel(grey, cv2.CV_32F, 0, 1, ksize=3)[within > 0]
+    across = 0.5 * np.arctan2(2.0 * np.mean(gx * gy), np.mean(gx * gx) - np.mean(gy * gy))
+    return float((np.degrees(across) + 90.0 + 90.0) % 180.0 - 90.0)
+
+
+@pytest.mark.parametrize("degrees", [60.0, -75.0])
+def test_a_drawings_hatched_opening_runs_with_its_strokes(stack, drawing, degrees):
+    """Ruled at one angle (rising to the right whatever the drawing), the opening's hatching read
+    as a patch laid on the paper. In a drawing hatched one way, the yawn's hatching (its lower
+    half, under the solid under the lip) runs that way too, within 15 degrees."""
+    animator = MeshAnimator(_hatched(drawing, degrees), stack, picture="drawing")
+    motion = _yawn()
+    frame, points = animator.render(motion), animator.place(motion)[0]
+    upper, lower = points[list(UPPER_INNER_LIP), :2], points[list(LOWER_INNER_LIP), :2]
+    mask = np.zeros(frame.shape[:2], np.uint8)
+    cv2.fillPoly(mask, [np.round(points[list(INNER_LIPS), :2]).astype(np.int32)], 1)
+    mask = cv2.erode(mask, np.ones((5, 5), np.uint8))  # (the gradients see no further than the opening)
+    middle = (upper[:, 1].mean() + lower[:, 1].mean()) / 2
+    mask[:int(np.ceil(middle))] = 0
+    assert mask.sum() > 40, mask.sum()
+    got = _stroke_degrees(frame.astype(np.float32) @ LUMA, mask)
+    off = abs((got - degrees + 90.0) % 180.0 - 90.0)
+    assert off < 15.0, (got, degrees)

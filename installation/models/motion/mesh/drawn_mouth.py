@@ -21,6 +21,7 @@ from typing import NamedTuple
 import cv2
 import numpy as np
 
+from .hatching import HatchLines, hatch_lines, lay
 from .named_points import LEFT_EYE_OPENING, OUTER_LIPS, RIGHT_EYE_OPENING
 from .passages import Passage
 from .tone import LUMA
@@ -69,6 +70,7 @@ class DrawingTones(NamedTuple):
     ink: np.ndarray
     period: float  # the hatching's, pixels
     deepest: float  # how much of the paper its strokes cover at most, 0-1: as in its darkest passage
+    lines: HatchLines  # its hatching's direction and unevenness (hatching.py)
 
 
 def drawing_tones(image: np.ndarray, points: np.ndarray, face_height: float, share: float,
@@ -102,7 +104,7 @@ def drawing_tones(image: np.ndarray, points: np.ndarray, face_height: float, sha
     deepest = 1.0
     if passage is not None and passage.spread >= STROKES_FROM * max(paper_light - ink_light, 1.0):
         deepest = float(np.clip((paper_light - passage.floor) / max(paper_light - ink_light, 1.0), 0.0, 1.0))
-    return DrawingTones(paper, ink, period, deepest)
+    return DrawingTones(paper, ink, period, deepest, hatch_lines(box, grey.reshape(box.shape[:2]), period))
 
 
 def in_drawing(colour: np.ndarray, mask: np.ndarray, uv: tuple[np.ndarray, np.ndarray], teeth: np.ndarray,
@@ -128,12 +130,8 @@ def in_drawing(colour: np.ndarray, mask: np.ndarray, uv: tuple[np.ndarray, np.nd
                          np.clip((u - CORNERS_FROM) / (CORNERS_U - CORNERS_FROM), 0.0, 1.0))
     dark = np.minimum(dark, HATCHED + (1.0 - HATCHED) * darkest)
     dark = dark * tones.deepest  # (no denser than the drawing's darkest passage: DrawingTones)
-    # Diagonal hatching, rising to the right as a right hand draws it, fixed to the paper.
-    h, w = light.shape
-    yy, xx = np.mgrid[y0:y0 + h, x0:x0 + w].astype(np.float32)
-    along = ((xx + yy) / tones.period) % 1.0
-    soft = max(1.0, blur) / tones.period
-    ink = np.clip((dark - along) / soft + 0.5, 0.0, 1.0)
+    # Hatching in the drawing's stroke direction, its lines a little uneven, fixed to the paper.
+    ink = lay(tones.lines, dark, x0, y0, tones.period, blur)
     ink = np.where(dark >= 1.0, 1.0, np.where(dark <= 0.0, 0.0, ink))
     # The outline: a stroke just inside the opening's edge.
     inside = cv2.distanceTransform((mask >= 0.5).astype(np.uint8), cv2.DIST_L2, 3)
