@@ -134,7 +134,7 @@ def test_a_drawings_row_of_teeth_runs_on_as_paper_towards_the_corners(stack, dra
             band.extend(frame[int(np.ceil(top)) + 1:int(top + 0.4 * (bottom - top)) + 1, x])
         light = np.asarray(band, np.float32) @ LUMA
         assert len(light) > 5, (side, len(light))
-        assert float(np.mean(light > paper - 0.1 * (paper - darkest))) > 0.8, (side, np.round(light), paper)
+        assert float(np.mean(light > paper - 0.1 * (paper - darkest))) > 0.9, (side, np.round(light), paper)
 
 
 def _hatched(drawing: np.ndarray, degrees: float) -> np.ndarray:
