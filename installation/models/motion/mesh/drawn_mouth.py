@@ -21,6 +21,7 @@ from typing import NamedTuple
 import cv2
 import numpy as np
 
+from .hatching import HatchLines, hatch_lines, lay
 from .named_points import LEFT_EYE_OPENING, OUTER_LIPS, RIGHT_EYE_OPENING
 from .passages import Passage
 from .tone import LUMA
@@ -51,6 +52,16 @@ HATCH_FH, HATCH_PX = 0.014, (3.0, 7.0)
 STROKES_FROM = 0.1
 # The outline's stroke: OUTLINE_GAP of the opening's height, between OUTLINE_PX pixels.
 OUTLINE_GAP, OUTLINE_PX = 0.05, (1.0, 2.5)
+# The teeth are paper out to TEETH_TO of the way to the corners, ending over TEETH_END beyond.
+# (The mouth painter fades its teeth from half way to the corners, as a photograph's are shaded
+# there, a tone a drawing has not: with the paper taken in the same proportion, a smile's teeth
+# on a pencil copy of the 1904 photograph were a paper lens inside a hatched crescent from
+# corner to corner, its row lost. A draughtsman draws the row as a band of paper to near the
+# corners, the dark only beyond.)
+TEETH_TO, TEETH_END = 0.8, 0.1
+# The dark between the rows: a solid stroke BETWEEN_ROWS times the outline's width under the
+# teeth's edge (a draughtsman's darkest there, where the lip's shadow falls).
+BETWEEN_ROWS = 1.5
 
 
 class DrawingTones(NamedTuple):
@@ -59,6 +70,7 @@ class DrawingTones(NamedTuple):
     ink: np.ndarray
     period: float  # the hatching's, pixels
     deepest: float  # how much of the paper its strokes cover at most, 0-1: as in its darkest passage
+    lines: HatchLines  # its hatching's direction and unevenness (hatching.py)
 
 
 def drawing_tones(image: np.ndarray, points: np.ndarray, face_height: float, share: float,
@@ -92,7 +104,7 @@ def drawing_tones(image: np.ndarray, points: np.ndarray, face_height: float, sha
     deepest = 1.0
     if passage is not None and passage.spread >= STROKES_FROM * max(paper_light - ink_light, 1.0):
         deepest = float(np.clip((paper_light - passage.floor) / max(paper_light - ink_light, 1.0), 0.0, 1.0))
-    return DrawingTones(paper, ink, period, deepest)
+    return DrawingTones(paper, ink, period, deepest, hatch_lines(box, grey.reshape(box.shape[:2]), period))
 
 
 def in_drawing(colour: np.ndarray, mask: np.ndarray, uv: tuple[np.ndarray, np.ndarray], teeth: np.ndarray,
@@ -103,29 +115,32 @@ def in_drawing(colour: np.ndarray, mask: np.ndarray, uv: tuple[np.ndarray, np.nd
     `cavity_dark` (the palette's teeth and cavity, in LUMA), says where the stroke lies solid
     (under the upper lip and in the corners: `uv`, mouth.py's u, 0 in the middle and 1 at the
     corners, and v, 0 at the upper inner lip and 1 at the lower), where it is hatched and where
-    the paper is left: the teeth (`teeth`, how much of each pixel they cover) are paper, their
-    shading left out (hatched, a smile's teeth were a grey grille). The opening's outline (`mask`: its
-    polygon, 1 inside) is a stroke. The strokes' edges are as soft as the picture's (`blur`),
-    never a smooth gradient across the opening."""
+    the paper is left: the teeth (`teeth`, how much of each pixel their row covers, before the
+    painter's fading towards the corners) are paper, their shading left out (hatched, a smile's
+    teeth were a grey grille), and the dark between the rows is a stroke. The opening's outline
+    (`mask`: its polygon, 1 inside) is a stroke. The strokes' edges are as soft as the
+    picture's (`blur`), never a smooth gradient across the opening."""
     light = colour @ LUMA
     dark = np.clip((teeth_light - light) / max(teeth_light - cavity_dark, 1.0), 0.0, 1.0)
     dark = np.clip((dark - PAPER_TO) / (SOLID_FROM - PAPER_TO), 0.0, 1.0)
-    dark = dark * (1.0 - teeth)
     u, v = uv
+    paper_teeth = teeth * np.clip((TEETH_TO + TEETH_END - u) * (1.0 / TEETH_END), 0.0, 1.0)
+    dark = dark * (1.0 - paper_teeth)
     darkest = np.maximum(np.clip((1.0 - v) / (1.0 - DARKEST_V), 0.0, 1.0),
                          np.clip((u - CORNERS_FROM) / (CORNERS_U - CORNERS_FROM), 0.0, 1.0))
     dark = np.minimum(dark, HATCHED + (1.0 - HATCHED) * darkest)
     dark = dark * tones.deepest  # (no denser than the drawing's darkest passage: DrawingTones)
-    h, w = light.shape
-    # Diagonal hatching, rising to the right as a right hand draws it, fixed to the paper.
-    yy, xx = np.mgrid[y0:y0 + h, x0:x0 + w].astype(np.float32)
-    along = ((xx + yy) / tones.period) % 1.0
-    soft = max(1.0, blur) / tones.period
-    ink = np.clip((dark - along) / soft + 0.5, 0.0, 1.0)
+    # Hatching in the drawing's stroke direction, its lines a little uneven, fixed to the paper.
+    ink = lay(tones.lines, dark, x0, y0, tones.period, blur)
     ink = np.where(dark >= 1.0, 1.0, np.where(dark <= 0.0, 0.0, ink))
     # The outline: a stroke just inside the opening's edge.
     inside = cv2.distanceTransform((mask >= 0.5).astype(np.uint8), cv2.DIST_L2, 3)
     width = float(np.clip(OUTLINE_GAP * gap, *OUTLINE_PX))
     ink = np.maximum(ink, np.clip(width + 0.5 - inside, 0.0, 1.0) * (mask > 0.0))
+    if paper_teeth.max() >= 0.5:
+        # The dark between the rows: a stroke along the teeth's edge, within the opening.
+        beside = cv2.distanceTransform((paper_teeth < 0.5).astype(np.uint8), cv2.DIST_L2, 3)
+        under = np.clip(BETWEEN_ROWS * width + 0.5 - beside, 0.0, 1.0) * (paper_teeth < 0.5)
+        ink = np.maximum(ink, under * (dark > 0.0) * np.clip(mask * 2.0 - 1.0, 0.0, 1.0))
     paper, stroke = tones.paper[:colour.shape[2]], tones.ink[:colour.shape[2]]
     return paper + (stroke - paper) * ink[..., None]

@@ -291,7 +291,9 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
     if screen is not None:  # (a hatching's screen too: it prints the paint in its own lines)
         colour = screen.print(colour, x0, y0)
     elif drawing is not None:  # a drawing's paper and strokes (drawn_mouth.py), not a smooth paint
-        colour = in_drawing(colour, mask, (u, v), teeth, drawing, float(pal.teeth @ LUMA), float(pal.cavity @ LUMA),
+        # (The row before its fading towards the corners: a drawing ends it its own way.)
+        row = np.maximum(upper_teeth, lower_teeth) * min(1.0, strength / 0.95)
+        colour = in_drawing(colour, mask, (u, v), row, drawing, float(pal.teeth @ LUMA), float(pal.cavity @ LUMA),
                             gap, blur, x0, y0)
     else:
         share = grain_in_darks(rig, grain) if grain is not None else 0.0
