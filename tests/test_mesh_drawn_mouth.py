@@ -23,23 +23,16 @@ from installation.models.motion.mesh.named_points import (
     UPPER_INNER_LIP,
 )
 
+from .test_mesh_picture_setting import pencil_drawing
+
 FACES = Path(__file__).parent / "data" / "faces-cc0"
 LUMA = np.array([0.299, 0.587, 0.114], np.float32)
 PAPER = np.array([236, 226, 204], np.float32)  # RGB: a cream paper
 
 
-def _pencil(rgb: np.ndarray) -> np.ndarray:
-    """A pencil drawing of `rgb` on cream paper: the grey dodged by its own blurred negative
-    (strokes where the tone changes, bare paper where it is even), multiplied into the paper."""
-    grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32)
-    negative = cv2.GaussianBlur(255.0 - grey, (0, 0), 6)
-    drawn = np.clip(grey / np.maximum(255.0 - negative, 1.0), 0.0, 1.0)
-    return np.clip(drawn[..., None] * PAPER, 0, 255).astype(np.uint8)
-
-
 @pytest.fixture(scope="module")
 def drawing():
-    return _pencil(read_rgb(FACES / "face_woman_13.jpg"))
+    return pencil_drawing(read_rgb(FACES / "face_woman_13.jpg"), PAPER)
 
 
 def _yawn(teeth: tuple[float, ...] = (0.0, 0.0, 0.0, 0.0), share: float = 0.09) -> Motion:

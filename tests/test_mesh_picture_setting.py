@@ -22,19 +22,19 @@ BUFF = np.array([226, 205, 168], np.float32)  # RGB: the paper's tint
 SHUT = Motion(eye_open=(0.0, 0.0))
 
 
-def _pencil_on_buff(rgb: np.ndarray) -> np.ndarray:
-    """A pencil drawing of `rgb` on buff paper, RGB: the grey dodged by its own blurred negative
-    (marks where the tone changes, bare paper where it is even), multiplied into the paper.
-    The tint is what the reading takes for a sepia photograph's."""
+def pencil_drawing(rgb: np.ndarray, paper: np.ndarray = BUFF) -> np.ndarray:
+    """A pencil drawing of `rgb` on `paper` (RGB; buff by default, a tint the reading takes for
+    a sepia photograph's): the grey dodged by its own blurred negative (marks where the tone
+    changes, bare paper where it is even), multiplied into the paper."""
     grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32)
     negative = cv2.GaussianBlur(255.0 - grey, (0, 0), 6)
     drawn = np.clip(grey / np.maximum(255.0 - negative, 1.0), 0.0, 1.0)
-    return np.clip(drawn[..., None] * BUFF, 0, 255).astype(np.uint8)
+    return np.clip(drawn[..., None] * paper, 0, 255).astype(np.uint8)
 
 
 @pytest.fixture(scope="module")
 def pencil_on_buff():
-    return _pencil_on_buff(read_rgb(FACES / "face_man_21.jpg", max_side=900))
+    return pencil_drawing(read_rgb(FACES / "face_man_21.jpg", max_side=900))
 
 
 def _paper_share_of_closed_eyes(animator: MeshAnimator) -> list[float]:

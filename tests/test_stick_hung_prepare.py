@@ -6,39 +6,20 @@ The stick is the hung fake of test_stick_hung_screen.py; the show runs live on a
 
 from __future__ import annotations
 
-import os
 import threading
 
 import pytest
 
-from installation import readying
-from installation.clock import FakeClock
-from installation.config.loader import load_show
-from installation.engine import Engine, init_pygame
 from installation.media import staging
-from installation.media.staging import FilmCache
 
-from .conftest import title_scene, write_show
-from .test_stick_hung_screen import BOUND_S, HungStick
+from .test_stick_hung_screen import BOUND_S, film_with_sound_on_a_hung_stick
 
 DEADLINE_S = 5.0
 
 
 @pytest.mark.injects_faults  # (the hung stick: the film's skip is reported as its scene's fault)
 def test_a_film_whose_prepare_hangs_on_the_stick_is_skipped_and_the_show_goes_on(tmp_path, monkeypatch):
-    write_show(tmp_path, {
-        "opening": title_scene("opening", duration=1),
-        "film": 'type = "video"\nid = "film"\nfile = "film.mp4"\naudio = true\nduration = 10\n',
-        "after": title_scene("after", duration=30)})
-    (tmp_path / "content" / "film.mp4").write_bytes(os.urandom(64 * 1024))
-    stick = HungStick()
-    monkeypatch.setattr(staging, "_cache", None)
-    staging.use(FilmCache(tmp_path / "cache", limit_bytes=2**30, keep_free_bytes=0,
-                          elsewhere=lambda path: True, open_film=stick.open))
-    monkeypatch.setattr(readying, "PREPARE_DEADLINE_S", DEADLINE_S)
-    init_pygame(headless=True)
-    clock = FakeClock()
-    engine = Engine(load_show(tmp_path / "install.toml"), clock)
+    stick, engine, clock = film_with_sound_on_a_hung_stick(tmp_path, monkeypatch, after_s=30)
     seen: list[str] = []
     hung_at: float | None = None  # show time the film's copy reached the stick
     try:

@@ -7,20 +7,15 @@ until it does; the show goes on with the others."""
 
 from __future__ import annotations
 
-import os
 import threading
 
 import pytest
 
-from installation import fault_boundary, readying
-from installation.clock import FakeClock
-from installation.config.loader import load_show
-from installation.engine import Engine, init_pygame
+from installation import fault_boundary
 from installation.media import staging
-from installation.media.staging import FilmCache
 
-from .conftest import title_scene, write_show
-from .test_stick_hung_screen import HungStick
+from .conftest import title_scene
+from .test_stick_hung_screen import film_with_sound_on_a_hung_stick
 
 
 def _prepare_threads() -> int:
@@ -29,26 +24,14 @@ def _prepare_threads() -> int:
 
 @pytest.mark.injects_faults  # (the hung stick: the film's skip is reported as its scene's fault)
 def test_a_film_stuck_on_a_dead_stick_is_not_prepared_again_while_its_last_prepare_hangs(tmp_path, monkeypatch):
-    write_show(tmp_path, {
-        "opening": title_scene("opening", duration=1),
-        "film": 'type = "video"\nid = "film"\nfile = "film.mp4"\naudio = true\nduration = 10\n',
-        "after": title_scene("after", duration=5)})
-    (tmp_path / "content" / "film.mp4").write_bytes(os.urandom(64 * 1024))
-    stick = HungStick()
     opened: list[str] = []
 
     def open_film(film):
         opened.append(str(film))
         return stick.open(film)
 
-    monkeypatch.setattr(staging, "_cache", None)
-    staging.use(FilmCache(tmp_path / "cache", limit_bytes=2**30, keep_free_bytes=0,
-                          elsewhere=lambda path: True, open_film=open_film))
-    monkeypatch.setattr(readying, "PREPARE_DEADLINE_S", 5.0)
     monkeypatch.setattr(fault_boundary, "FAULT_BACKOFF_S", (20.0,))  # many retries in a short run
-    init_pygame(headless=True)
-    clock = FakeClock()
-    engine = Engine(load_show(tmp_path / "install.toml"), clock)
+    stick, engine, clock = film_with_sound_on_a_hung_stick(tmp_path, monkeypatch, open_film=open_film)
     threads_before = _prepare_threads()
     seen: set[str] = set()
     most_threads = 0
@@ -75,19 +58,7 @@ def test_a_film_stuck_on_a_dead_stick_is_not_prepared_again_while_its_last_prepa
 def test_a_scene_changed_by_a_reload_plays_while_its_old_prepare_still_hangs(tmp_path, monkeypatch):
     """The technician's fix for a dead stick (the scene pointed at something on the show's own
     disk, then a reload) must not wait for the kernel to give up on the old prepare."""
-    write_show(tmp_path, {
-        "opening": title_scene("opening", duration=1),
-        "film": 'type = "video"\nid = "film"\nfile = "film.mp4"\naudio = true\nduration = 10\n',
-        "after": title_scene("after", duration=5)})
-    (tmp_path / "content" / "film.mp4").write_bytes(os.urandom(64 * 1024))
-    stick = HungStick()
-    monkeypatch.setattr(staging, "_cache", None)
-    staging.use(FilmCache(tmp_path / "cache", limit_bytes=2**30, keep_free_bytes=0,
-                          elsewhere=lambda path: True, open_film=stick.open))
-    monkeypatch.setattr(readying, "PREPARE_DEADLINE_S", 5.0)
-    init_pygame(headless=True)
-    clock = FakeClock()
-    engine = Engine(load_show(tmp_path / "install.toml"), clock)
+    stick, engine, clock = film_with_sound_on_a_hung_stick(tmp_path, monkeypatch)
 
     def play(seconds: float) -> list[str]:
         seen: list[str] = []

@@ -50,6 +50,27 @@ class HungStick:
         return Reader()
 
 
+def film_with_sound_on_a_hung_stick(tmp_path: Path, monkeypatch, *, after_s: float = 5.0,
+                                    open_film=None) -> tuple[HungStick, Engine, FakeClock]:
+    """A show of a title, a film with sound (copied off the stick in its prepare) and a title
+    after it, live on a FakeClock, the film's stick hung (`open_film` wraps `stick.open`)."""
+    from installation import readying
+
+    write_show(tmp_path, {
+        "opening": title_scene("opening", duration=1),
+        "film": 'type = "video"\nid = "film"\nfile = "film.mp4"\naudio = true\nduration = 10\n',
+        "after": title_scene("after", duration=after_s)})
+    (tmp_path / "content" / "film.mp4").write_bytes(os.urandom(64 * 1024))
+    stick = HungStick()
+    monkeypatch.setattr(staging, "_cache", None)
+    staging.use(FilmCache(tmp_path / "cache", limit_bytes=2**30, keep_free_bytes=0,
+                          elsewhere=lambda path: True, open_film=open_film or stick.open))
+    monkeypatch.setattr(readying, "PREPARE_DEADLINE_S", 5.0)
+    init_pygame(headless=True)
+    clock = FakeClock()
+    return stick, Engine(load_show(tmp_path / "install.toml"), clock), clock
+
+
 def _live_engine(tmp_path: Path, cache: FilmCache, monkeypatch) -> tuple[Engine, FakeClock]:
     write_show(tmp_path, {
         # No `duration`: the film's own length decides, which the sequencer asks each frame.
