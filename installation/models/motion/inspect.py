@@ -55,7 +55,7 @@ def run_inspect(args: argparse.Namespace) -> int:
     import numpy as np
 
     from ...imaging import MediaError, image_size, read_rgb
-    from ..face import FaceStackUnavailable, portrait_faces, try_open
+    from ..face import FaceStackUnavailable, try_open
     from ..face.mirrored import fit_doubted
     from ..face.orientation import how_it_lies
     from ..face.unsure import UNOBSCURED, models_unsure
@@ -65,6 +65,7 @@ def run_inspect(args: argparse.Namespace) -> int:
     from .mesh.named_points import FACE_OVAL, INNER_LIPS, LEFT_EYE_OPENING, OUTER_LIPS, RIGHT_EYE_OPENING
     from .mesh.own_teeth import biting_line
     from .mesh.picture_kind import contradicts, what_it_is
+    from .mesh.portrait_face import _portrait_analysis
     from .mesh.turned_lips import MOUTH_AT_THE_OUTLINE, mouth_at_the_outline
 
     try:
@@ -119,7 +120,9 @@ def run_inspect(args: argparse.Namespace) -> int:
                         "fringe (magenta): check that it lies along the fringe")
         else:
             verdict += "; no clear fringe below the lip line, so lips_hidden would change nothing"
-    faces = portrait_faces(image, stack)
+    # (Found once: find_portrait_face's analysis is kept by picture; the drawn look and the top
+    # edge's black look made a second search cost as much again.)
+    faces = _portrait_analysis(image, stack)[0]
     out = cv2.cvtColor(image, cv2.COLOR_RGB2BGR)
     scale = 2 if max(image.shape[:2]) < 700 else 1
     out = cv2.resize(out, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
