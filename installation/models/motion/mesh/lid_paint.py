@@ -36,6 +36,15 @@ LASHES_SHARE = 0.6
 OWN_TONE_SHARE = 0.5
 OWN_SKIN_SURE = 0.7
 ABOVE_CREASE = 3.0
+# A painter can ring the eye with light: a Roman-Egypt mummy portrait's highlight along the
+# lid above its dark lid line, and the lower lid's light rim (the mesh's crease lies on the
+# lid line, its lower lid on the rim). The skin read just above the crease and just under
+# the eye was then those strokes, and the eye closed into a pale shell in the dark wax skin.
+# Where both are RING_OVER times the skin just beyond them (BEYOND_RING times as deep),
+# that skin is read instead. (A lit fold under a dark brow is lighter than the band beyond
+# it above the eye alone; under the eye, the cheek beyond is as light or lighter.)
+RING_OVER = 1.15
+BEYOND_RING = 2.0
 
 
 def _clip(values, low, high):
@@ -112,6 +121,10 @@ def _lid_tone(region: np.ndarray, cover: LidCover) -> tuple[np.ndarray, np.ndarr
         (top + 0.4 * (start - top), start), (top - 1.0 - reach, top - 1.0), (past, past + reach),
         (top - 1.0 - ABOVE_CREASE * reach, top - 1.0)], cover.unread)
     (own, above, under, higher), (own_read, above_read, under_read, higher_read) = tones, reads
+    ringed = _beyond_a_ring_of_light(region, cover, reach, past, above, above_read, under, under_read)
+    if ringed is not None:
+        (above, under), (above_read, under_read) = ringed
+        higher, higher_read = above, above_read
     # The lid's own band as it was at rest (the picture's rows `own` reads on an open eye),
     # where the closing lid has stretched it to: crease + stretch x (row - crease); read in
     # every step-th row, as many as it had (all of them cost a large portrait 3-6 ms a frame).
@@ -203,6 +216,33 @@ def _lid_tone(region: np.ndarray, cover: LidCover) -> tuple[np.ndarray, np.ndarr
     trusted = np.minimum(above_read, under_read)[:, None]
     body = middle * trusted + near * (1.0 - trusted)
     return first, body
+
+
+def _beyond_a_ring_of_light(region: np.ndarray, cover: LidCover, reach: float, past: np.ndarray,
+                            above: np.ndarray, above_read: np.ndarray, under: np.ndarray,
+                            under_read: np.ndarray) -> tuple[tuple, tuple] | None:
+    """Where the eye is ringed by painted light (RING_OVER), the skin's tones just beyond the
+    ring, above the crease and under the eye, and how far they were read; None elsewhere.
+    Chosen for the eye as a whole, as the darker of above and under is."""
+    top = cover.crease[0]
+    beyond = BEYOND_RING * reach
+    (far_above, far_under), (far_above_read, far_under_read) = _band_tones(
+        region, cover.x0, cover.y0,
+        [(top - 1.0 - reach - beyond, top - 1.0 - reach), (past + reach, past + reach + beyond)], cover.unread)
+    beyond_tones = []
+    for near, near_read, far, far_read in ((above, above_read, far_above, far_above_read),
+                                           (under, under_read, far_under, far_under_read)):
+        seen = (near_read > 0.5) & (far_read > 0.5)
+        if not seen.any():
+            return None
+        beyond_tones.append(float((far[seen] @ LUMA).mean()))
+        if float((near[seen] @ LUMA).mean()) < RING_OVER * beyond_tones[-1]:
+            return None
+    # Beyond the ring, skin on both sides: far darker above than under it is the brow's hairs
+    # (a deep-set eye's lit fold right under the brow), far darker under, the shade under the eye.
+    if min(beyond_tones) < LASHES_SHARE * max(beyond_tones):
+        return None
+    return (far_above, far_under), (far_above_read, far_under_read)
 
 
 def _bridged(own: np.ndarray, read: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
