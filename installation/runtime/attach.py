@@ -19,7 +19,7 @@ from .hours import OpeningHoursConfig
 from .hours_control import HoursControl
 from .service import Runtime
 from .settings import RuntimeConfig
-from .watch import folder_matches, show_files
+from .show_paths import folder_matches, show_files
 
 log = logging.getLogger("bayard.runtime")
 
