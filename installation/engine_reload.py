@@ -17,7 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from . import faults
-from .config.errors import ShowError
+from .config.errors import Problem, ShowError
 from .config.field_types import without_default
 from .config.loader import Show, load_show
 from .config.reloading import RESTART_HINT, start_only_changes
@@ -50,9 +50,21 @@ class ShowRead:
             _ = (show.content_root, show.scenes_dir, show.state_dir, show.models_dir)
             self.show = show
         except BaseException as exc:  # handed to the render thread, which reports it as before
-            self.error = exc
+            self.error = (_folder_missing(self.path) if isinstance(exc, (ShowError, OSError)) else None) or exc
         finally:
             self.done.set()
+
+
+def _folder_missing(path: Path) -> ShowError | None:
+    """The show file's whole folder gone: a `current` link removed before it is made again
+    (`rm`, then `ln -s`), or its drive taken out. "install.toml: file not found" sent a
+    technician looking for a file in a folder that was there a moment later."""
+    if path.parent.is_dir():
+        return None
+    return ShowError([Problem(path, None, "", f"the show folder {path.parent} is missing (its link being replaced, "
+                              "or its drive taken out?); the show plays on as it last loaded: reload once it is "
+                              "back (the file watcher, where it is on, does); `ln -sfn` replaces a link in one "
+                              "step")])
 
 
 class Reloading:

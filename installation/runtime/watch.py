@@ -18,6 +18,12 @@ the ones at their paths (watch_identity.py, which holds nothing open: the USB st
 holds the show can be unmounted while it runs); when not, it watches them again and asks
 for a reload.
 
+The show folder is watched as it was named: a `current -> show-v2` link is followed each
+beat, and a flip of it reloads the show the link names now (ShowFolderLink). Watching the
+folder the link led to at the start, the watcher saw neither a flip with no edit after it nor,
+after a flip the reload refused, the fix of the new show's file. A link removed and made
+again (`rm`, then `ln -s`) is said as such while it is gone, not as a drive taken out.
+
 A drive taken out (the show folder, or a content folder kept on a stick of its own, gone) is
 said once, naming the show's files that are out of reach (those a loop's folder pattern
 matched as last seen among them); the show plays on with what it holds, and the folder's
@@ -41,7 +47,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..commands import Command
-from .watch_identity import FolderIdentities
+from .watch_identity import FolderIdentities, ShowFolderLink
 
 log = logging.getLogger("bayard.runtime.watch")
 
@@ -121,6 +127,7 @@ class ShowWatcher:
         self.reloads = 0
         self.rearms = 0  # times a moved or replaced folder was watched again
         self.identities = FolderIdentities()  # what the watched folders are (see watch_identity.py)
+        self.link = ShowFolderLink(self.root)  # where the show folder leads (a `current -> show-v2` link)
         self.problem: str | None = None
         # The show's files (its show file, scene files, media), absolute, kept current by
         # reloads: to say which are out of reach when their drive goes (see `_missing`).
@@ -202,7 +209,8 @@ class ShowWatcher:
                         # (Fewer or more folders now, a scenes symlink pointed elsewhere: all new.)
                         appeared = len(present) != len(replaced) or any(
                             flag and there for flag, there in zip(replaced, present, strict=True))
-                        self._rearmed(appeared, reload=not changes)
+                        if not self._follow_link():
+                            self._rearmed(appeared, reload=not changes)
                         break  # watch again, the folders now at those paths
             except Exception as error:  # the watcher thread's boundary: never take the show down
                 failures += 1
@@ -219,9 +227,9 @@ class ShowWatcher:
         """The show folder is not there (its drive taken out to be swapped, or a deploy between
         deleting and copying): say so once and look again each second, rather than fail and
         fall back to polling for good; its return is a folder replaced, and reloads."""
-        problem = f"the show folder {self.root} is missing (a drive taken out?): watching it again when it is back"
+        problem = self.link.missing()
         if self.problem != problem:
-            log.warning("the show folder %s is missing (a drive taken out?); %s", self.root, self._lost(self.root))
+            log.warning("%s; %s", problem, self._lost(self.root))
         self.problem = problem
         self._stop.wait(REARM_CHECK_MS / 1000)
 
@@ -315,6 +323,19 @@ class ShowWatcher:
         lies outside it (one inside is watched with the show folder, whatever becomes of it)."""
         scenes = (self.root / self.scenes).resolve()
         return [self.root, *([scenes] if not scenes.is_relative_to(self.root.resolve()) else [])]
+
+    def _follow_link(self) -> bool:
+        """The show folder's link was flipped (`current -> show-v2`): watch where it leads and
+        reload, even where a reload already read that folder (an edit made there before this
+        watch moved onto it was never seen). False where no link moved."""
+        flipped = self.link.flipped()
+        if flipped is None:
+            return False
+        self.rearms += 1
+        self.reloads += 1
+        log.info("the show folder %s now leads to %s (was %s): watching it; reloading", self.root, *reversed(flipped))
+        self.post(Command("reload", source="watch", extra={"changed": [str(self.root)]}))
+        return True
 
     def _rearmed(self, appeared: bool, reload: bool = True) -> None:
         """A watched folder was moved, replaced or made: watch what is at its path now. What a
