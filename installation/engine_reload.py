@@ -153,13 +153,15 @@ class Reloading:
             (log.error if problem.severity == "error" else log.warning)("reload: %s", problem)
             if problem.severity == "error":
                 self.emit("error", "reload", str(problem))
-        waiting = start_only_changes(self.show.config, new_show.config)
+        # (the state folder is said on its own below, with both folders)
+        waiting = [key for key in start_only_changes(self.show.config, new_show.config) if key != "show.state"]
         if waiting:
             message = (f"install.toml: {', '.join(waiting)} changed; "
                        f"{'this takes' if len(waiting) == 1 else 'these take'} effect only when the show "
                        f"starts again ({RESTART_HINT}); the rest of the reload is applied")
             self.record_error("reload", message, severity="warning")
             log.warning("%s", message)
+        self._keep_state(new_show)
         old_show = self.show
         self.sequencer.pending_show = new_show
         self.show = new_show
@@ -188,6 +190,23 @@ class Reloading:
             index = current.index if current and current.index >= 0 else 0
             self.sequencer.goto_index(index)
         return True
+
+    def _keep_state(self, new_show: Show) -> None:
+        """The state folder is the install's while the show runs: the one it started with, which
+        setup opened for writing and status names. A reload that would move it ([show] state
+        changed, or `var/` of another show folder after a `current -> show-v2` flip) left status,
+        the logs and the crash guard there and moved the scenes' state and the last good copy."""
+        kept = self.show.state_dir
+        wanted = new_show.keep_state(kept)
+        if wanted is None or wanted == self.show.state_named:
+            return  # (said at the reload that first asked for it)
+        message = (f"install.toml: [show] state is {wanted} now, but the state folder stays {kept} until the "
+                   f"show starts again ({RESTART_HINT}); the rest of the reload is applied. To keep one state "
+                   "folder across versions of the show (a 'current' link flipped between show folders), "
+                   "set state to a folder outside them under [show], e.g. state = \"/srv/bayard/state\", "
+                   "and run the setup script again")
+        self.record_error("reload", message, severity="warning")
+        log.warning("%s", message)
 
     def _osc_changes(self, new_show: Show) -> list[str]:
         """[osc] keys that differ from those the running OSC server started with."""

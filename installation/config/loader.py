@@ -83,6 +83,8 @@ class Show:
     # safe card, but a running show refuses such a reload and plays on as it was.
     defaulted: list[Problem] = field(default_factory=list)
     words: dict[str, Any] = field(default_factory=dict)  # the show's own words ([show] words), dotted keys
+    # The state folder its [show] state names where a running show keeps another (keep_state).
+    state_named: Path | None = None
 
     @property
     def root(self) -> Path:
@@ -110,6 +112,19 @@ class Show:
     @property
     def state_dir(self) -> Path:
         return self._folder(self.config.show.state)
+
+    def keep_state(self, folder: Path) -> Path | None:
+        """Keep the state in `folder` (resolved: the one the running show started with, a
+        start-only setting); returns the folder this show's own [show] state names where that
+        is another (a `current -> show-v2` flip: `var/` is show-v2's), else None."""
+        own = self.state_dir
+        if own == folder:
+            return None
+        self.state_named = own
+        show = self.config.show.model_copy(update={"state": str(folder)})
+        self.config = self.config.model_copy(update={"show": show})
+        self._resolved[(self.root, str(folder))] = folder  # (already resolved: no look at its drive)
+        return own
 
     @property
     def models_dir(self) -> Path:
