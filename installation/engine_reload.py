@@ -64,7 +64,7 @@ def _folder_missing(path: Path) -> ShowError | None:
     return ShowError([Problem(path, None, "", f"the show folder {path.parent} is missing (its link being replaced, "
                               "or its drive taken out?); the show plays on as it last loaded: reload once it is "
                               "back (the file watcher, where it is on, does); `ln -sfn` replaces a link in one "
-                              "step")])
+                              "step").within(path.parent)])
 
 
 class Reloading:
@@ -200,11 +200,10 @@ class Reloading:
         wanted = new_show.keep_state(kept)
         if wanted is None or wanted == self.show.state_named:
             return  # (said at the reload that first asked for it)
-        message = (f"install.toml: [show] state is {wanted} now, but the state folder stays {kept} until the "
-                   f"show starts again ({RESTART_HINT}); the rest of the reload is applied. To keep one state "
-                   "folder across versions of the show (a 'current' link flipped between show folders), "
-                   "set state to a folder outside them under [show], e.g. state = \"/srv/bayard/state\", "
-                   "and run the setup script again")
+        message = (f"install.toml: [show] state names {wanted} now; the show keeps its state in {kept} until "
+                   f"it starts again ({RESTART_HINT}). To keep one state folder across versions of the show "
+                   "swapped by a link, set state under [show] to a folder outside them (e.g. "
+                   "\"/srv/bayard/state\") and run setup again")
         self.record_error("reload", message, severity="warning")
         log.warning("%s", message)
 
