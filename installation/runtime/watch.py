@@ -228,8 +228,13 @@ class ShowWatcher:
         deleting and copying): say so once and look again each second, rather than fail and
         fall back to polling for good; its return is a folder replaced, and reloads."""
         problem = self.link.missing()
-        if self.problem != problem:
-            log.warning("%s; %s", problem, self._lost(self.root))
+        if self.problem != problem and self.link.is_link:
+            # (the folder it led to still there: the link alone is being replaced, nothing is lost)
+            target = self.link.leads_to
+            log.warning("%s; %s", problem, "the show's files are where they were" if target.is_dir()
+                        else self._lost(target))
+        elif self.problem != problem:
+            log.warning("the show folder %s is missing (a drive taken out?); %s", self.root, self._lost(self.root))
         self.problem = problem
         self._stop.wait(REARM_CHECK_MS / 1000)
 
