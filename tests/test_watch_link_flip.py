@@ -71,6 +71,8 @@ def test_a_flip_with_no_edit_after_it_is_seen_and_reloads_the_show_the_link_name
         assert engine.reload(at_once=True) is True
         _play(engine, clock, 2.0)
         assert engine.sequencer.current.scene_id == "two"
+        # (status says which version plays: the link's name alone does not)
+        assert engine.status()["services"]["runtime"]["show_folder"] == str((tmp_path / "show-v2").resolve())
     finally:
         engine.shutdown()
 

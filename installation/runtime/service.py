@@ -254,6 +254,8 @@ class Runtime:
         # The folder `bayard check` names and setup-kiosk.sh opened for writing; under the
         # service, disk_free_mb was that of /var/lib/bayard, whatever disk the state was on.
         status["state_folder"] = str(self.show_state_dir)
+        # The show folder a `current` link led to when the show playing was read (which version).
+        status["show_folder"] = str(self.read_from or self.show_dir)
         if self.state_problem:
             status["state_problem"] = self.state_problem
         status["disk_free_mb"] = _free_mb(self.show_state_dir)  # statistics, recordings, last-good copies
