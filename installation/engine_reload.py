@@ -36,8 +36,8 @@ class ShowRead:
     """One reading of the show files (load_show) on a daemon thread: files only, never pygame
     or scenes. `show` or `error` once `done` is set."""
 
-    def __init__(self, path: Path, last_words: dict | None, since: float) -> None:
-        self.path, self.since = path, since
+    def __init__(self, path: Path, last_words: dict | None, since: float, state: Path | None = None) -> None:
+        self.path, self.since, self.state = path, since, state
         self.show: Show | None = None
         self.error: BaseException | None = None
         self.done = threading.Event()
@@ -45,7 +45,7 @@ class ShowRead:
 
     def _run(self, last_words: dict | None) -> None:
         try:
-            show = load_show(self.path, keep_good=True, last_words=last_words)
+            show = load_show(self.path, keep_good=True, last_words=last_words, state=self.state)
             # Its folders resolved here, not at the render thread's first look (Show._folder).
             _ = (show.content_root, show.scenes_dir, show.state_dir, show.models_dir)
             self.show = show
@@ -84,7 +84,7 @@ class Reloading:
             self._read_again = bool(self._read_again) or at_once
             return None
         reading = ShowRead(Path(self.show.stands_in_for or self.show.named or self.show.path), self.show.words,
-                           self.clock.now())
+                           self.clock.now(), self.show.state_dir)
         if not reading.done.wait(self.reload_wait_s):
             self._reading, self._reading_at_once = reading, at_once
             message = self._waiting_message(reading)
@@ -161,7 +161,7 @@ class Reloading:
                        f"starts again ({RESTART_HINT}); the rest of the reload is applied")
             self.record_error("reload", message, severity="warning")
             log.warning("%s", message)
-        self._keep_state(new_show)
+        self._state_kept(new_show)
         old_show = self.show
         self.sequencer.pending_show = new_show
         self.show = new_show
@@ -191,13 +191,13 @@ class Reloading:
             self.sequencer.goto_index(index)
         return True
 
-    def _keep_state(self, new_show: Show) -> None:
+    def _state_kept(self, new_show: Show) -> None:
         """The state folder is the install's while the show runs: the one it started with, which
-        setup opened for writing and status names. A reload that would move it ([show] state
-        changed, or `var/` of another show folder after a `current -> show-v2` flip) left status,
-        the logs and the crash guard there and moved the scenes' state and the last good copy."""
-        kept = self.show.state_dir
-        wanted = new_show.keep_state(kept)
+        setup opened for writing and status names (the reading kept it: ShowRead). A reload that
+        moved it ([show] state changed, or `var/` of another show folder after a `current ->
+        show-v2` flip) left status, the logs and the crash guard there and moved the scenes'
+        state and the last good copy; it says once which folder the next start would use."""
+        kept, wanted = new_show.state_kept, new_show.state_named
         if wanted is None or wanted == self.show.state_named:
             return  # (said at the reload that first asked for it)
         message = (f"install.toml: [show] state names {wanted} now; the show keeps its state in {kept} until "

@@ -62,3 +62,22 @@ def test_a_reload_that_changes_the_state_setting_keeps_the_folder_until_a_restar
         assert not (tmp_path / "show" / "elsewhere").exists()
     finally:
         engine.shutdown()
+
+
+def test_after_a_flip_a_broken_scene_file_plays_its_last_good_copy_from_the_kept_state_folder(tmp_path):
+    write_show(tmp_path / "show-v1", {"one": title_scene("one", duration=5)})
+    write_show(tmp_path / "show-v2", {"two": title_scene("two", duration=5), "three": title_scene("three")})
+    (tmp_path / "current").symlink_to("show-v1")
+    init_pygame(headless=True)
+    engine = Engine(load_show(tmp_path / "current" / "install.toml"), FakeClock())
+    try:
+        engine.step()
+        (tmp_path / "next").symlink_to("show-v2")
+        os.replace(tmp_path / "next", tmp_path / "current")
+        assert engine.reload(at_once=True) is True  # (show-v2 loads cleanly: its copy is kept)
+        (tmp_path / "show-v2" / "scenes" / "three.toml").write_text('type = "title"\nduration = "x\n')
+        assert engine.reload() is True
+        assert "three" in engine.show.playlist, "the broken scene was dropped: its last good copy was not found"
+        assert engine.show.scene_files["three"].is_relative_to((tmp_path / "show-v1" / "var").resolve())
+    finally:
+        engine.shutdown()
