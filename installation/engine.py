@@ -271,7 +271,7 @@ class Engine(Commanding, Reloading, Reporting):
         private = []
         for slot in (self.sequencer.current, self.sequencer.outgoing):
             if slot is not None and slot.scene is not None:
-                rects = self.sequencer._guarded(slot.scene_id, "private_rects", slot.scene.private_rects)
+                rects = self.sequencer._guarded(slot.scene_id, "private_rects", slot.scene.private_rects, slot=slot)
                 if rects is None:  # a scene that cannot say: no picture rather than a visitor's face
                     raise OSError(f"scene '{slot.scene_id}' could not say where camera pictures are; "
                                   "no screenshot was saved")

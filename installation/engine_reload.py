@@ -17,7 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from . import faults
-from .config.errors import ShowError
+from .config.errors import Problem, ShowError
 from .config.field_types import without_default
 from .config.loader import Show, load_show
 from .config.reloading import RESTART_HINT, start_only_changes
@@ -36,8 +36,8 @@ class ShowRead:
     """One reading of the show files (load_show) on a daemon thread: files only, never pygame
     or scenes. `show` or `error` once `done` is set."""
 
-    def __init__(self, path: Path, last_words: dict | None, since: float) -> None:
-        self.path, self.since = path, since
+    def __init__(self, path: Path, last_words: dict | None, since: float, state: Path | None = None) -> None:
+        self.path, self.since, self.state = path, since, state
         self.show: Show | None = None
         self.error: BaseException | None = None
         self.done = threading.Event()
@@ -45,14 +45,26 @@ class ShowRead:
 
     def _run(self, last_words: dict | None) -> None:
         try:
-            show = load_show(self.path, keep_good=True, last_words=last_words)
+            show = load_show(self.path, keep_good=True, last_words=last_words, state=self.state)
             # Its folders resolved here, not at the render thread's first look (Show._folder).
             _ = (show.content_root, show.scenes_dir, show.state_dir, show.models_dir)
             self.show = show
         except BaseException as exc:  # handed to the render thread, which reports it as before
-            self.error = exc
+            self.error = (_folder_missing(self.path) if isinstance(exc, (ShowError, OSError)) else None) or exc
         finally:
             self.done.set()
+
+
+def _folder_missing(path: Path) -> ShowError | None:
+    """The show file's whole folder gone: a `current` link removed before it is made again
+    (`rm`, then `ln -s`), or its drive taken out. "install.toml: file not found" sent a
+    technician looking for a file in a folder that was there a moment later."""
+    if path.parent.is_dir():
+        return None
+    return ShowError([Problem(path, None, "", f"the show folder {path.parent} is missing (its link being replaced, "
+                              "or its drive taken out?); the show plays on as it last loaded: reload once it is "
+                              "back (the file watcher, where it is on, does); `ln -sfn` replaces a link in one "
+                              "step").within(path.parent)])
 
 
 class Reloading:
@@ -72,7 +84,7 @@ class Reloading:
             self._read_again = bool(self._read_again) or at_once
             return None
         reading = ShowRead(Path(self.show.stands_in_for or self.show.named or self.show.path), self.show.words,
-                           self.clock.now())
+                           self.clock.now(), self.show.state_dir)
         if not reading.done.wait(self.reload_wait_s):
             self._reading, self._reading_at_once = reading, at_once
             message = self._waiting_message(reading)
@@ -141,13 +153,15 @@ class Reloading:
             (log.error if problem.severity == "error" else log.warning)("reload: %s", problem)
             if problem.severity == "error":
                 self.emit("error", "reload", str(problem))
-        waiting = start_only_changes(self.show.config, new_show.config)
+        # (the state folder is said on its own below, with both folders)
+        waiting = [key for key in start_only_changes(self.show.config, new_show.config) if key != "show.state"]
         if waiting:
             message = (f"install.toml: {', '.join(waiting)} changed; "
                        f"{'this takes' if len(waiting) == 1 else 'these take'} effect only when the show "
                        f"starts again ({RESTART_HINT}); the rest of the reload is applied")
             self.record_error("reload", message, severity="warning")
             log.warning("%s", message)
+        self._state_kept(new_show)
         old_show = self.show
         self.sequencer.pending_show = new_show
         self.show = new_show
@@ -176,6 +190,22 @@ class Reloading:
             index = current.index if current and current.index >= 0 else 0
             self.sequencer.goto_index(index)
         return True
+
+    def _state_kept(self, new_show: Show) -> None:
+        """The state folder is the install's while the show runs: the one it started with, which
+        setup opened for writing and status names (the reading kept it: ShowRead). A reload that
+        moved it ([show] state changed, or `var/` of another show folder after a `current ->
+        show-v2` flip) left status, the logs and the crash guard there and moved the scenes'
+        state and the last good copy; it says once which folder the next start would use."""
+        kept, wanted = new_show.state_kept, new_show.state_named
+        if wanted is None or wanted == self.show.state_named:
+            return  # (said at the reload that first asked for it)
+        message = (f"install.toml: [show] state names {wanted} now; the show keeps its state in {kept} until "
+                   f"it starts again ({RESTART_HINT}). To keep one state folder across versions of the show "
+                   "swapped by a link, set state under [show] to a folder outside them (e.g. "
+                   "\"/srv/bayard/state\") and run setup again")
+        self.record_error("reload", message, severity="warning")
+        log.warning("%s", message)
 
     def _osc_changes(self, new_show: Show) -> list[str]:
         """[osc] keys that differ from those the running OSC server started with."""

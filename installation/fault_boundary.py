@@ -10,9 +10,12 @@ import logging
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import faults as fault_record
+
+if TYPE_CHECKING:
+    from .slot import Slot
 
 log = logging.getLogger("bayard.sequencer")
 
@@ -28,17 +31,26 @@ class Fault:
 
 
 class FaultBoundary:
-    """The Sequencer's fault handling (uses its faults, now, on_fault, raise_faults, caught
-    and slots)."""
+    """The Sequencer's fault handling (uses its faults, now, on_fault, raise_faults, caught,
+    show and slots).
 
-    def _guarded(self, scene_id: str, phase: str, call: Callable[[], Any], default: Any = None) -> Any:
+    A fault is the scene's (its file, its media, its code), so its back-off skips it wherever
+    the playlist lists it. The slot that failed leaves the screen, and a copy readied ahead for
+    another of its places is let go; a copy on screen that did not fail plays to its end. A
+    playlist listing a scene twice had its working copy on screen cut off mid-showing, with no
+    transition, when the copy readied for its next place failed its prepare."""
+
+    def _guarded(self, scene_id: str, phase: str, call: Callable[[], Any], default: Any = None,
+                 slot: Slot | None = None) -> Any:
+        """`call()`, or `default` where it raised; `slot`: the one whose scene was called
+        (None where no slot holds it yet: a scene being built)."""
         try:
             return call()
         except Exception as exc:  # the fault boundary: a scene may fail, the show may not
-            self._fault(scene_id, phase, exc)
+            self._fault(scene_id, phase, exc, slot)
             return default
 
-    def _fault(self, scene_id: str, phase: str, exc: BaseException) -> None:
+    def _fault(self, scene_id: str, phase: str, exc: BaseException, failed: Slot | None = None) -> None:
         if scene_id == "safe-mode":
             return
         fault = self.faults.setdefault(scene_id, Fault())
@@ -46,22 +58,43 @@ class FaultBoundary:
         fault.count += 1
         fault.retry_at = self.now() + backoff
         message = f"{type(exc).__name__}: {exc}"
+        playing_on = self._take_off(scene_id, failed)
+        places, plays_on = self._skipped_where(scene_id, playing_on)
+        where = places + plays_on
         if message != fault.last_message:
             # Log the traceback once per distinct error, not every time it recurs.
-            log.error("scene '%s' failed in %s and is skipped for %.0f s: %s\n%s", scene_id, phase, backoff,
-                      message, "".join(traceback.format_exception(exc)).rstrip())
+            log.error("scene '%s' failed in %s and is skipped for %.0f s%s: %s\n%s", scene_id, phase, backoff,
+                      where, message, "".join(traceback.format_exception(exc)).rstrip())
         else:
-            log.error("scene '%s' failed again in %s (%d times); skipped for %.0f s", scene_id, phase,
-                      fault.count, backoff)
+            log.error("scene '%s' failed again in %s (%d times); skipped for %.0f s%s", scene_id, phase,
+                      fault.count, backoff, where)
         fault.last_message = message
         fault_record.report(scene_id, phase, exc)
-        self.on_fault(scene_id, phase, message)
+        self.on_fault(scene_id, phase, message + (f"; skipped{places}" if places else "") + plays_on)
         if self.raise_faults:
             self.caught.append(exc)
+
+    def _take_off(self, scene_id: str, failed: Slot | None) -> Slot | None:
+        """Let go of the scene's slots but one on screen that did not fail; returns that one."""
+        playing_on = None
         for slot_name in ("current", "outgoing", "upcoming", "pending"):
             slot = getattr(self, slot_name)
-            if slot is not None and slot.scene_id == scene_id and slot.scene is not None:
-                if slot.entered:
-                    with contextlib.suppress(Exception):  # already failing; exit errors add nothing useful
-                        slot.scene.exit()
-                slot.scene = None
+            if slot is None or slot.scene_id != scene_id or slot.scene is None:
+                continue
+            if slot.entered and slot is not failed:
+                playing_on = slot  # (on screen and working: it plays to its end)
+                continue
+            if slot.entered:
+                with contextlib.suppress(Exception):  # already failing; exit errors add nothing useful
+                    slot.scene.exit()
+            slot.scene = None
+        return playing_on
+
+    def _skipped_where(self, scene_id: str, playing_on: Slot | None) -> tuple[str, str]:
+        """Where the playlist skips the scene, said for a scene listed more than once (counted
+        as the overlay and the 1-9 keys count), and the showing that plays on, if one does."""
+        playlist = self.show.playlist
+        places = [str(index + 1) for index, listed in enumerate(playlist) if listed == scene_id]
+        said = f" at each of its places in the playlist (scenes {', '.join(places[:-1])} and {places[-1]})"
+        return (said if len(places) > 1 else "",
+                f"; its showing on screen (scene {playing_on.index + 1}) plays to its end" if playing_on else "")

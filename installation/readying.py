@@ -115,7 +115,7 @@ def _cpu_time(future: Future) -> float | None:
 class Readying:
     def __init__(
         self,
-        fault: Callable[[str, str, BaseException], None],
+        fault: Callable[[str, str, BaseException, Slot], None],
         synchronous: bool,
         work_clock: Callable[[], float] = time.perf_counter,
         now: Callable[[], float] | None = None,
@@ -136,7 +136,7 @@ class Readying:
         try:
             slot.scene.prepare()
         except Exception as exc:  # the fault boundary: reported, the caller tries another scene
-            self._fault(slot.scene_id, "prepare", exc)
+            self._fault(slot.scene_id, "prepare", exc, slot)
             return False
         return True
 
@@ -167,13 +167,13 @@ class Readying:
             error = slot.prepared.exception()
             slot.prepared = None
             if error is not None:
-                self._fault(slot.scene_id, "prepare", error)
+                self._fault(slot.scene_id, "prepare", error, slot)
                 return True
         if slot.warming is None:
             try:
                 slot.warming = iter(slot.scene.warm())
             except Exception as exc:  # the fault boundary
-                self._fault(slot.scene_id, "warm", exc)
+                self._fault(slot.scene_id, "warm", exc, slot)
                 return True
         while not slot.warmed:
             if deadline is not None and self._work_clock() >= deadline:
@@ -183,7 +183,7 @@ class Readying:
             except StopIteration:
                 slot.warmed = True
             except Exception as exc:  # the fault boundary
-                self._fault(slot.scene_id, "warm", exc)
+                self._fault(slot.scene_id, "warm", exc, slot)
                 return True
         return True
 
@@ -196,7 +196,7 @@ class Readying:
         self._worker.set_aside()
         self._fault(slot.scene_id, "prepare", PrepareOverdue(
             f"its prepare did not finish within {PREPARE_DEADLINE_S:g} s of its last work (its media on a drive "
-            "that does not answer? a USB stick failing?); the show goes on without it and tries it again later"))
+            "that does not answer? a USB stick failing?); the show goes on without it and tries it again later"), slot)
 
     def abandon(self, slot: Slot, release: Callable[[Slot], None]) -> None:
         """A slot nobody will show: release it now, or once its prepare() has finished

@@ -219,13 +219,13 @@ class Sequencer(FaultBoundary, Navigating, SequencerDrawing, SequencerReporting)
         self.outgoing = self.current if transition.kind == "crossfade" and transition.duration > 0 else None
         if self.outgoing is not None and self.outgoing.scene is not None:
             out = self.outgoing
-            self._guarded(out.scene_id, "leaving", lambda: out.scene.leaving(transition.duration))
+            self._guarded(out.scene_id, "leaving", lambda: out.scene.leaving(transition.duration), slot=out)
         if self.outgoing is None:
             self._drop(self.current)
         self.current = slot
         self.transition = transition
         self.transition_t = 0.0
-        self._guarded(slot.scene_id, "enter", slot.scene.enter)
+        self._guarded(slot.scene_id, "enter", slot.scene.enter, slot=slot)
         slot.entered = slot.scene is not None
         if slot.scene is None:
             self.current = self.outgoing
@@ -279,7 +279,7 @@ class Sequencer(FaultBoundary, Navigating, SequencerDrawing, SequencerReporting)
         """exit() a scene that was entered or prepared: a prepared film holds a decoder."""
         scene, slot.scene = slot.scene, None
         if scene is not None and scene is not self._safe:
-            self._guarded(slot.scene_id, "exit", scene.exit)
+            self._guarded(slot.scene_id, "exit", scene.exit, slot=slot)
 
     # -- per frame -------------------------------------------------------------
     @property
@@ -293,7 +293,7 @@ class Sequencer(FaultBoundary, Navigating, SequencerDrawing, SequencerReporting)
         config = self.show.scenes.get(slot.scene_id)
         if config is not None and config.duration:
             return config.duration
-        natural = self._guarded(slot.scene_id, "natural_duration", slot.scene.natural_duration)
+        natural = self._guarded(slot.scene_id, "natural_duration", slot.scene.natural_duration, slot=slot)
         if natural is not None:
             return natural
         return self.show.config.attract.default_duration
@@ -307,11 +307,11 @@ class Sequencer(FaultBoundary, Navigating, SequencerDrawing, SequencerReporting)
             self.goto_index(current.index + 1)
             return
         current.elapsed += dt
-        self._guarded(current.scene_id, "update", lambda: current.scene.update(dt))
+        self._guarded(current.scene_id, "update", lambda: current.scene.update(dt), slot=current)
         if self.outgoing is not None:
             out = self.outgoing
             if out.scene is not None:
-                self._guarded(out.scene_id, "update", lambda: out.scene.update(dt))
+                self._guarded(out.scene_id, "update", lambda: out.scene.update(dt), slot=out)
             self.transition_t += dt
             if self.transition_t >= self.transition.duration or out.scene is None:
                 self._drop(self.outgoing)
@@ -335,13 +335,13 @@ class Sequencer(FaultBoundary, Navigating, SequencerDrawing, SequencerReporting)
 
     def _should_advance(self, slot: Slot) -> bool:
         scene = slot.scene
-        idle_timeout = self._guarded(slot.scene_id, "idle_limit", scene.idle_limit, default=None)
+        idle_timeout = self._guarded(slot.scene_id, "idle_limit", scene.idle_limit, slot=slot)
         if idle_timeout is None:
             idle_timeout = self.show.config.attract.idle_timeout
-        if (self._guarded(slot.scene_id, "holding", lambda: scene.holding, default=False)
+        if (self._guarded(slot.scene_id, "holding", lambda: scene.holding, False, slot)
                 and self.now() - self.last_input < idle_timeout):
             return False
-        if self._guarded(slot.scene_id, "finished", lambda: scene.finished, default=False):
+        if self._guarded(slot.scene_id, "finished", lambda: scene.finished, False, slot):
             return True
         duration = self.scene_duration(slot)
         return duration is not None and slot.elapsed >= duration
@@ -352,7 +352,7 @@ class Sequencer(FaultBoundary, Navigating, SequencerDrawing, SequencerReporting)
             return False
         if command.scene is not None and not scene_matches(command.scene, current.scene_id):
             return False
-        return bool(self._guarded(current.scene_id, "handle", lambda: current.scene.handle(command), default=False))
+        return bool(self._guarded(current.scene_id, "handle", lambda: current.scene.handle(command), False, current))
 
     def shutdown(self) -> None:
         for slot in (self.pending, self.upcoming, self.outgoing, self.current):

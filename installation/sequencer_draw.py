@@ -24,12 +24,12 @@ class SequencerDrawing:
             # Between a fault and the next scene: keep the last frame rather than black.
             return
         if self.outgoing is None or self.outgoing.scene is None:
-            self._guarded(current.scene_id, "draw", lambda: current.scene.draw(surface))
+            self._guarded(current.scene_id, "draw", lambda: current.scene.draw(surface), slot=current)
             return
         out = self.outgoing
-        self._guarded(out.scene_id, "draw", lambda: out.scene.draw(surface))
+        self._guarded(out.scene_id, "draw", lambda: out.scene.draw(surface), slot=out)
         incoming = self._buffer(1, surface.get_size())
-        ok = self._guarded(current.scene_id, "draw", lambda: (current.scene.draw(incoming), True)[1], default=False)
+        ok = self._guarded(current.scene_id, "draw", lambda: (current.scene.draw(incoming), True)[1], False, current)
         if ok:
             progress = min(1.0, self.transition_t / max(self.transition.duration, 1e-6))
             eased = progress * progress * (3.0 - 2.0 * progress)  # smoothstep: no visible start/stop jolt

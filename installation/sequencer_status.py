@@ -21,13 +21,16 @@ class SequencerReporting:
             "position": current.index if current else None,
             "playlist": playlist,
             "in_transition": self.in_transition,
+            # (skipped_at: each place the playlist lists it, counted from 0 as `position` is)
             "faulted": {k: {"count": v.count, "retry_in": max(0.0, round(v.retry_at - self.now(), 1)),
-                            "error": v.last_message} for k, v in self.faults.items()},
+                            "error": v.last_message,
+                            "skipped_at": [i for i, listed in enumerate(playlist) if listed == k]}
+                        for k, v in self.faults.items()},
             "reload_pending": self.pending_show is not None,
             "switching_to": self._switching_to(),
         }
         if current and current.scene is not None:
-            extra = self._guarded(current.scene_id, "status", current.scene.status, default={})
+            extra = self._guarded(current.scene_id, "status", current.scene.status, {}, current)
             if extra:
                 info["scene_status"] = extra
         return info

@@ -141,7 +141,8 @@ def test_a_content_folder_whose_drive_goes_names_the_files_lost_and_its_return_r
     to find its picture, and its return went unseen (only the show folder was watched)."""
     from installation.commands import CommandQueue
     from installation.config.loader import load_show
-    from installation.runtime.watch import ShowWatcher, show_files
+    from installation.runtime.show_paths import show_files
+    from installation.runtime.watch import ShowWatcher
 
     from .test_runtime_watch import wait_for
 
@@ -209,7 +210,8 @@ def test_a_content_folder_back_half_copied_reloads_again_when_its_manifest_arriv
     manifest in a content folder inside the show folder reloads the show when it changes)."""
     from installation.commands import CommandQueue
     from installation.config.loader import load_show
-    from installation.runtime.watch import ShowWatcher, show_files
+    from installation.runtime.show_paths import show_files
+    from installation.runtime.watch import ShowWatcher
 
     from .test_runtime_watch import wait_for
 

@@ -80,6 +80,7 @@ def recall(show_path: Path, state: str = "var") -> Show | None:
         return None
     saved = time.strftime("%Y-%m-%d %H:%M", time.localtime(origin.get("saved", 0)))
     log.warning("playing the last good version of the show, saved %s", saved)
-    show.stands_in_for = Path(show_path).resolve()
+    # As named, links kept: a reload reads it there, and a `current -> show-v2` flip is followed.
+    show.stands_in_for = Path(os.path.abspath(show_path))
     show.saved = saved
     return show

@@ -83,6 +83,10 @@ class Show:
     # safe card, but a running show refuses such a reload and plays on as it was.
     defaulted: list[Problem] = field(default_factory=list)
     words: dict[str, Any] = field(default_factory=dict)  # the show's own words ([show] words), dotted keys
+    # Set where a running show keeps its state in another folder than this show's [show] state
+    # names (keep_state): the folder kept, and the one named.
+    state_kept: Path | None = None
+    state_named: Path | None = None
 
     @property
     def root(self) -> Path:
@@ -109,7 +113,14 @@ class Show:
 
     @property
     def state_dir(self) -> Path:
-        return self._folder(self.config.show.state)
+        return self.state_kept or self._folder(self.config.show.state)
+
+    def keep_state(self, folder: Path) -> None:
+        """Keep the state in `folder` (resolved: the one the running show started with, a
+        start-only setting) where this show's own [show] state names another (after a `current
+        -> show-v2` flip, show-v2's `var/`); that one is then `state_named`."""
+        own = self._folder(self.config.show.state)
+        self.state_kept, self.state_named = (None, None) if own == folder else (folder, own)
 
     @property
     def models_dir(self) -> Path:
@@ -202,18 +213,20 @@ def _last_good_scene(show: Show, broken: Path) -> tuple[SceneConfig, Path] | Non
 
 
 def load_show(path: Path | str, folders: dict[str, str] | None = None, keep_good: bool = False,
-              last_words: dict[str, Any] | None = None) -> Show:
+              last_words: dict[str, Any] | None = None, state: Path | None = None) -> Show:
     """Load install.toml and every scene file. Raises ShowError only for install.toml itself.
 
     `folders` overrides [show] content/state and [models] folder (used to play a
-    remembered last-good copy against the live content). `keep_good` (a running show):
+    remembered last-good copy against the live content). `state`: a running show's state
+    folder, kept whatever this show's [show] state says (Show.keep_state), its last good scene
+    files read there. `keep_good` (a running show):
     a scene file that fails to load is replaced by its copy in <state>/last-good/, so
     one bad edit does not drop the scene (`goto` it then landed elsewhere).
     Every problem names its file from the show folder (see errors.Problem.where)."""
     named = Path(os.path.abspath(path))
     path = Path(path).resolve()
     try:
-        show = _load_show(path, folders, keep_good, last_words)
+        show = _load_show(path, folders, keep_good, last_words, state)
     except ShowError as exc:
         raise exc.within(path.parent) from None
     show.problems = [p.within(show.root) for p in show.problems]
@@ -223,7 +236,7 @@ def load_show(path: Path | str, folders: dict[str, str] | None = None, keep_good
 
 
 def _load_show(path: Path, folders: dict[str, str] | None, keep_good: bool,
-               last_words: dict[str, Any] | None) -> Show:
+               last_words: dict[str, Any] | None, state: Path | None = None) -> Show:
     data, source = _read_toml(path)
     if folders:
         data.setdefault("show", {})
@@ -235,6 +248,8 @@ def _load_show(path: Path, folders: dict[str, str] | None, keep_good: bool,
     defaulted: list[Problem] = []
     config = _validated(ShowConfig, data, path, source, defaulted)
     show = Show(path=path, config=config, problems=defaulted, defaulted=list(defaulted))
+    if state is not None:
+        show.keep_state(state)
     if not config.show.playlist:
         if any(p.key == "show.playlist" for p in defaulted):  # (playlist = "opening": its own words say it)
             raise ShowError(_not_played(defaulted))

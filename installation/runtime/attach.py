@@ -19,7 +19,7 @@ from .hours import OpeningHoursConfig
 from .hours_control import HoursControl
 from .service import Runtime
 from .settings import RuntimeConfig
-from .watch import folder_matches, show_files
+from .show_paths import folder_matches, show_files
 
 log = logging.getLogger("bayard.runtime")
 
@@ -52,11 +52,12 @@ def attach(engine: Any, presenter: Any = None, *, env: Mapping[str, str] | None 
         engine.record_error("runtime", f"[hours]/[runtime] invalid: {error}")
         hours, config = OpeningHoursConfig(), RuntimeConfig()
     # A last-good copy stands in for a broken show file: watch the real one and its folder.
-    show_path = Path(getattr(show, "stands_in_for", None) or show.path)
+    show_path = _show_file(show)
     scenes = str(getattr(getattr(show.config, "show", None), "scenes", "scenes"))
     runtime = Runtime(config, show_path.parent, engine.clock, engine.post, hours=hours, env=env,
                       display_power=display_power, console_log=False, state_dir=show.state_dir,
                       show_file=show_path.name, scenes=scenes)
+    runtime.read_from = _read_from(show)
     engine.services["runtime"] = runtime
     films_ahead = FilmsAhead(show, cache_folder(runtime.env))
     films_ahead.start(config.film_cache_mb)
@@ -92,9 +93,7 @@ def attach(engine: Any, presenter: Any = None, *, env: Mapping[str, str] | None 
         # (a swapped stick's films, copied before their scenes come, within the film cache's
         # limit as the reloaded [runtime] sets it: a new limit waited for a restart)
         films_ahead.reloaded(new_show, _film_cache_mb(new_show))
-        # (the folder read, symlinks resolved as at the start; a last-good copy's broken file's)
-        runtime.watch_show(Path(getattr(new_show, "stands_in_for", None) or new_show.path),
-                           str(new_show.config.show.scenes))
+        runtime.watch_show(_show_file(new_show), str(new_show.config.show.scenes), _read_from(new_show))
         watch_words(new_show)
         try:
             runtime.replace_hours(_model(getattr(new_show.config, "hours", None), OpeningHoursConfig))
@@ -119,6 +118,18 @@ def attach(engine: Any, presenter: Any = None, *, env: Mapping[str, str] | None 
 
     engine.frame_hooks.append(per_frame)
     return runtime
+
+
+def _show_file(show: Any) -> Path:
+    """The show file to watch, as it was named (a `current -> show-v2` link kept: the watcher
+    follows its flips); a last-good copy's broken file where that copy stands in for it."""
+    return Path(getattr(show, "stands_in_for", None) or getattr(show, "named", None) or show.path)
+
+
+def _read_from(show: Any) -> Path | None:
+    """The folder a loaded show was read from, its links resolved (by the reading, off the
+    render thread); None for a last-good copy, read from the state folder."""
+    return None if getattr(show, "stands_in_for", None) else Path(show.path).parent
 
 
 def _film_cache_mb(show: Any) -> float | None:

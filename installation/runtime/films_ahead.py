@@ -26,7 +26,7 @@ from typing import Any
 
 from ..media import staging
 from ..media.staging import FilmCache
-from .watch import show_films
+from .show_paths import show_films
 
 log = logging.getLogger("bayard.runtime")
 

@@ -20,10 +20,10 @@ from ..media.staging import KEEP_FREE_BYTES, apart, cache_folder, mb_text, neede
 from . import units
 from .files import free_bytes, read_text
 from .settings import state_dirs
+from .show_paths import show_films
 from .state_writable import EXAMPLE_STATE, why_unwritable
 from .unit_command import command_run, show_named, working_directory
 from .units import SERVICE_UNIT, directives
-from .watch import show_films
 
 # Room kept for what has no cap of its own in the state folder: quiz statistics, the
 # last-good copy of the show, screenshots (the newest 200 are kept).

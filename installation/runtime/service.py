@@ -79,6 +79,8 @@ class Runtime:
         self.guard: CrashGuard | None = None
         self.metrics: Metrics | None = None
         self.watcher: ShowWatcher | None = None
+        # The folder the show playing was read from, its links resolved (`current` -> show-v2).
+        self.read_from: Path | None = None
         self.safe_mode = False
         self._ready = False
         self._next_tick = float("-inf")
@@ -169,21 +171,23 @@ class Runtime:
     def _watch(self) -> ShowWatcher:
         return ShowWatcher(self.show_dir, self.post, show_file=self.show_file, scenes=self.scenes).start()
 
-    def watch_show(self, show_path: Path, scenes: str) -> None:
-        """A reload read the show from another folder (a `current -> show-v2` flip: edits to
-        show-v2 reloaded only by hand until a restart) or moved its scenes folder: watch those.
-        On the render thread (a reload hook); the old thread is told to stop, not waited for."""
+    def watch_show(self, show_path: Path, scenes: str, read_from: Path | None = None) -> None:
+        """A reload read the show from another show file or moved its scenes folder: watch
+        those. `show_path` as named: a `current` link is watched as such, and the watcher follows
+        its flips itself (they reload); `read_from`, the folder the reload read, links resolved.
+        On the render thread (a reload hook); an old thread is told to stop, not waited for."""
         folder, name = Path(show_path).parent, Path(show_path).name
+        elsewhere = read_from is not None and read_from != self.read_from
+        moved = folder != self.show_dir or (elsewhere and self.read_from is not None)
+        self.read_from = read_from
+        if moved:
+            log.info("the reload read the show from another folder: watching %s now", read_from or folder)
         if (folder, name, scenes) == (self.show_dir, self.show_file, self.scenes):
             return
-        moved = folder != self.show_dir
         self.show_dir, self.show_file, self.scenes = folder, name, scenes
-        if self.watcher is None:
-            return
-        self.watcher.stop(timeout_s=0.0)
-        self.watcher = self._watch()
-        if moved:
-            log.info("the reload read the show from another folder: watching %s now", folder)
+        if self.watcher is not None:
+            self.watcher.stop(timeout_s=0.0)
+            self.watcher = self._watch()
 
     def replace_hours(self, hours: OpeningHoursConfig) -> None:
         """A reloaded install.toml with other opening hours: in force from the next tick,
@@ -250,6 +254,8 @@ class Runtime:
         # The folder `bayard check` names and setup-kiosk.sh opened for writing; under the
         # service, disk_free_mb was that of /var/lib/bayard, whatever disk the state was on.
         status["state_folder"] = str(self.show_state_dir)
+        # The show folder a `current` link led to when the show playing was read (which version).
+        status["show_folder"] = str(self.read_from or self.show_dir)
         if self.state_problem:
             status["state_problem"] = self.state_problem
         status["disk_free_mb"] = _free_mb(self.show_state_dir)  # statistics, recordings, last-good copies

@@ -18,6 +18,12 @@ the ones at their paths (watch_identity.py, which holds nothing open: the USB st
 holds the show can be unmounted while it runs); when not, it watches them again and asks
 for a reload.
 
+The show folder is watched as it was named: a `current -> show-v2` link is followed each
+beat, and a flip of it reloads the show the link names now (ShowFolderLink). Watching the
+folder the link led to at the start, the watcher saw neither a flip with no edit after it nor,
+after a flip the reload refused, the fix of the new show's file. A link removed and made
+again (`rm`, then `ln -s`) is said as such while it is gone, not as a drive taken out.
+
 A drive taken out (the show folder, or a content folder kept on a stick of its own, gone) is
 said once, naming the show's files that are out of reach (those a loop's folder pattern
 matched as last seen among them); the show plays on with what it holds, and the folder's
@@ -39,10 +45,9 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from ..commands import Command
-from .watch_identity import FolderIdentities
+from .watch_identity import FolderIdentities, ShowFolderLink
 
 log = logging.getLogger("bayard.runtime.watch")
 
@@ -94,49 +99,6 @@ def _stamp(path: Path) -> tuple[int, int] | None:
     return found.st_mtime_ns, found.st_size
 
 
-def show_files(show: Any) -> list[Path]:
-    """The files a loaded show reads: its show file, its scene files and every media file its
-    scenes name (absolute), for saying which are out of reach when their drive goes."""
-    from ..config.media_check import media_references
-
-    files = [Path(show.path), *(Path(f) for f in show.scene_files.values())]
-    for config in show.scenes.values():
-        files += [Path(show.content_root) / relative for _, relative in media_references(config)]
-    return files
-
-
-def folder_matches(show: Any) -> list[Path]:
-    """The files a loaded show's folder patterns match now (a loop's `folder = "films/*.mp4"`),
-    absolute, each once."""
-    found: dict[Path, None] = {}
-    for config in show.scenes.values():
-        matched = getattr(config, "folder_files", None)
-        for path in matched(Path(show.content_root)) if callable(matched) else []:
-            found[Path(path)] = None
-    return list(found)
-
-
-def show_films(show: Any) -> list[Path]:
-    """The films a loaded show plays, those of its playlist first, each once."""
-    from ..config.media_check import media_references
-    from ..media.sources import VIDEO_SUFFIXES
-
-    order = [*show.playlist, *(s for s in show.scenes if s not in show.playlist)]
-    films: dict[Path, None] = {}
-    for scene_id in order:
-        if scene_id not in show.scenes:
-            continue
-        config = show.scenes[scene_id]
-        named = [Path(show.content_root) / relative for _, relative in media_references(config)]
-        # A loop's films given by a folder pattern ("films/*.mp4") are the show's films too:
-        # left out, each was copied off the stick only when it first played, and stuttered.
-        matched = getattr(config, "folder_files", None)
-        for path in [*named, *(matched(Path(show.content_root)) if callable(matched) else [])]:
-            if path.suffix.lower() in VIDEO_SUFFIXES:
-                films[path] = None
-    return list(films)
-
-
 class ShowWatcher:
     """Start with `start()`, stop with `stop()`; posts to `post` (CommandQueue.post)."""
 
@@ -165,6 +127,7 @@ class ShowWatcher:
         self.reloads = 0
         self.rearms = 0  # times a moved or replaced folder was watched again
         self.identities = FolderIdentities()  # what the watched folders are (see watch_identity.py)
+        self.link = ShowFolderLink(self.root)  # where the show folder leads (a `current -> show-v2` link)
         self.problem: str | None = None
         # The show's files (its show file, scene files, media), absolute, kept current by
         # reloads: to say which are out of reach when their drive goes (see `_missing`).
@@ -246,7 +209,8 @@ class ShowWatcher:
                         # (Fewer or more folders now, a scenes symlink pointed elsewhere: all new.)
                         appeared = len(present) != len(replaced) or any(
                             flag and there for flag, there in zip(replaced, present, strict=True))
-                        self._rearmed(appeared, reload=not changes)
+                        if not self._follow_link():
+                            self._rearmed(appeared, reload=not changes)
                         break  # watch again, the folders now at those paths
             except Exception as error:  # the watcher thread's boundary: never take the show down
                 failures += 1
@@ -263,8 +227,13 @@ class ShowWatcher:
         """The show folder is not there (its drive taken out to be swapped, or a deploy between
         deleting and copying): say so once and look again each second, rather than fail and
         fall back to polling for good; its return is a folder replaced, and reloads."""
-        problem = f"the show folder {self.root} is missing (a drive taken out?): watching it again when it is back"
-        if self.problem != problem:
+        problem = self.link.missing()
+        if self.problem != problem and self.link.is_link:
+            # (the folder it led to still there: the link alone is being replaced, nothing is lost)
+            target = self.link.leads_to
+            log.warning("%s; %s", problem, "the show's files are where they were" if target.is_dir()
+                        else self._lost(target))
+        elif self.problem != problem:
             log.warning("the show folder %s is missing (a drive taken out?); %s", self.root, self._lost(self.root))
         self.problem = problem
         self._stop.wait(REARM_CHECK_MS / 1000)
@@ -359,6 +328,19 @@ class ShowWatcher:
         lies outside it (one inside is watched with the show folder, whatever becomes of it)."""
         scenes = (self.root / self.scenes).resolve()
         return [self.root, *([scenes] if not scenes.is_relative_to(self.root.resolve()) else [])]
+
+    def _follow_link(self) -> bool:
+        """The show folder's link was flipped (`current -> show-v2`): watch where it leads and
+        reload, even where a reload already read that folder (an edit made there before this
+        watch moved onto it was never seen). False where no link moved."""
+        flipped = self.link.flipped()
+        if flipped is None:
+            return False
+        self.rearms += 1
+        self.reloads += 1
+        log.info("the show folder %s now leads to %s (was %s): watching it; reloading", self.root, *reversed(flipped))
+        self.post(Command("reload", source="watch", extra={"changed": [str(self.root)]}))
+        return True
 
     def _rearmed(self, appeared: bool, reload: bool = True) -> None:
         """A watched folder was moved, replaced or made: watch what is at its path now. What a

@@ -133,3 +133,36 @@ class FolderIdentities:
                     self._fired.update(self._wds.values())
                 elif mask & (SELF_EVENTS | IN_IGNORED) and wd in self._wds:
                     self._fired.add(self._wds[wd])
+
+
+class ShowFolderLink:
+    """Where the show folder, as it was named, leads. A technician stages the next show beside
+    the running one and flips a link (`current -> show-v2`); the watcher watches `current` and
+    must notice the flip itself: watching the folder the link led to at the start, it saw
+    neither a flip with no edit after it nor, after a flip the reload refused, the fix of the
+    new show's file."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.is_link = self.root.is_symlink()
+        self.leads_to = self.root.resolve()
+
+    def flipped(self) -> tuple[Path, Path] | None:
+        """(the folder it led to, the one it leads to now) where a flip moved it, else None.
+        None too while it leads nowhere (a link removed before it is made again)."""
+        if not self.root.is_dir():
+            return None
+        now = self.root.resolve()
+        if now == self.leads_to:
+            return None
+        before, self.leads_to = self.leads_to, now
+        return before, now
+
+    def missing(self) -> str:
+        """What to say while the show folder is not there: a link being replaced in two steps
+        (`rm current`, then `ln -s show-v2 current`) is not a drive taken out."""
+        if self.is_link or self.root.is_symlink():
+            return (f"the show folder {self.root} is missing: its link is gone or leads nowhere (being replaced? "
+                    f"`ln -sfn show-v2 {self.root.name}` replaces it in one step); the show plays on as it last "
+                    "loaded and reloads when the link is back")
+        return f"the show folder {self.root} is missing (a drive taken out?): watching it again when it is back"

@@ -1,0 +1,83 @@
+"""The state folder (statistics, recordings, screenshots, the last good copy) is the install's
+while the show runs: the one it started with, which setup opened for writing and status names.
+After a `current -> show-v2` flip and a reload, show-v2's own `var/` took the scenes' state and
+the last good copy while status, the logs and the crash guard stayed on show-v1's: two state
+folders at once, one of them one the service may not write. A reload keeps the state folder
+(as it keeps any start-only setting) and says which folder the show would use from its next
+start."""
+
+from __future__ import annotations
+
+import json
+import os
+
+from installation.clock import FakeClock
+from installation.config.loader import load_show
+from installation.engine import Engine, init_pygame
+
+from .conftest import title_scene, write_show
+
+
+def test_a_reload_after_a_flip_keeps_the_state_folder_the_show_started_with_and_says_so(tmp_path):
+    write_show(tmp_path / "show-v1", {"one": title_scene("one", duration=5)})
+    write_show(tmp_path / "show-v2", {"two": title_scene("two", duration=5)})
+    (tmp_path / "current").symlink_to("show-v1")
+    started_with = (tmp_path / "show-v1" / "var").resolve()
+    init_pygame(headless=True)
+    engine = Engine(load_show(tmp_path / "current" / "install.toml"), FakeClock())
+    try:
+        engine.step()
+        assert engine.show.state_dir == started_with
+        (tmp_path / "next").symlink_to("show-v2")
+        os.replace(tmp_path / "next", tmp_path / "current")
+        assert engine.reload(at_once=True) is True
+        assert engine.show.playlist == ["two"]
+        assert engine.show.state_dir == started_with, "the reloaded show keeps its state in another folder"
+        assert engine._context_for("two").state_dir == started_with
+        # The last good copy is the new show's, kept where the state is.
+        origin = json.loads((started_with / "last-good" / "origin.json").read_text())
+        assert origin["source"] == str((tmp_path / "show-v2" / "install.toml").resolve())
+        assert not (tmp_path / "show-v2" / "var").exists()
+        said = [e for e in engine.status()["errors"] if e["where"] == "reload"]
+        assert any(str(started_with) in e["message"] and str((tmp_path / "show-v2" / "var").resolve()) in e["message"]
+                   and e["severity"] == "warning" for e in said), said
+        assert engine.reload() is True  # (an edit later: said once, not again at each reload)
+        assert len([e for e in engine.status()["errors"] if str(started_with) in e["message"]]) == 1
+        assert engine.show.state_dir == started_with
+    finally:
+        engine.shutdown()
+
+
+def test_a_reload_that_changes_the_state_setting_keeps_the_folder_until_a_restart_as_it_says(tmp_path):
+    path = write_show(tmp_path / "show", {"one": title_scene("one", duration=5)})
+    init_pygame(headless=True)
+    engine = Engine(load_show(path), FakeClock())
+    try:
+        engine.step()
+        path.write_text(path.read_text().replace("[show]\n", '[show]\nstate = "elsewhere"\n', 1))
+        assert engine.reload() is True
+        said = [e["message"] for e in engine.status()["errors"] if e["where"] == "reload"]
+        assert any("starts again" in m for m in said), said  # (it said so before, too)
+        assert engine.show.state_dir == (tmp_path / "show" / "var").resolve(), "it said one thing and did another"
+        assert not (tmp_path / "show" / "elsewhere").exists()
+    finally:
+        engine.shutdown()
+
+
+def test_after_a_flip_a_broken_scene_file_plays_its_last_good_copy_from_the_kept_state_folder(tmp_path):
+    write_show(tmp_path / "show-v1", {"one": title_scene("one", duration=5)})
+    write_show(tmp_path / "show-v2", {"two": title_scene("two", duration=5), "three": title_scene("three")})
+    (tmp_path / "current").symlink_to("show-v1")
+    init_pygame(headless=True)
+    engine = Engine(load_show(tmp_path / "current" / "install.toml"), FakeClock())
+    try:
+        engine.step()
+        (tmp_path / "next").symlink_to("show-v2")
+        os.replace(tmp_path / "next", tmp_path / "current")
+        assert engine.reload(at_once=True) is True  # (show-v2 loads cleanly: its copy is kept)
+        (tmp_path / "show-v2" / "scenes" / "three.toml").write_text('type = "title"\nduration = "x\n')
+        assert engine.reload() is True
+        assert "three" in engine.show.playlist, "the broken scene was dropped: its last good copy was not found"
+        assert engine.show.scene_files["three"].is_relative_to((tmp_path / "show-v1" / "var").resolve())
+    finally:
+        engine.shutdown()
