@@ -6,7 +6,7 @@ from __future__ import annotations
 import pygame
 import pytest
 
-from installation.scenes import quiz_draw, quiz_explain, quiz_screens
+from installation.scenes import quiz_draw, quiz_explain, quiz_reveal_plan
 from installation.textlog import problems
 
 from .conftest import quiz_reveals
@@ -95,7 +95,7 @@ def test_on_a_portrait_screen_every_reveal_shows_the_eyes_and_what_the_machine_s
         panel, eyes = panels[-1]
         assert eyes is not None, (key, panel)
         assert eyes.height >= LEAST_EYE_SHARE[size] * size[0], (key, eyes)
-        face = quiz_screens.reveal_boxes(pilot.engine.sequencer.current.scene)["reveal_image"]
+        face = quiz_reveal_plan.reveal_boxes(pilot.engine.sequencer.current.scene)["reveal_image"]
         # (a pair's box: both faces one above the other and their labels, no wider)
         assert face.width >= (0.4 if mode == "single" else 0.35) * size[0], (key, face)
         if mode == "single":  # (a pair's two faces share the box)
@@ -122,7 +122,7 @@ def test_upright_every_reveal_of_a_round_has_one_layout(tmp_path, size, mode):
     single picture at one size (a pair's box follows its two pictures' shapes)."""
     layouts = set()
     for pilot, _shown in quiz_reveals(tmp_path, size, mode=mode):
-        boxes = quiz_screens.reveal_boxes(pilot.engine.sequencer.current.scene)
+        boxes = quiz_reveal_plan.reveal_boxes(pilot.engine.sequencer.current.scene)
         verdict = boxes.get("reveal_verdict")
         image = boxes["reveal_image"]
         layouts.add(("beside" if verdict is not None else "under", tuple(image) if mode == "single" else image.topleft))

@@ -100,7 +100,7 @@ def verdict_beside(fonts, screen_width: int, g: dict[str, pygame.Rect], verdict_
     under the picture and the verdict, in "reveal_machine");
     `image_height(side)`, `image_width(side)`: the picture's box (a pair's faces one above the
     other, their labels beside, take less than a square). `most_tile`: the eyes no larger than
-    this (the round's one size, see quiz_screens._round_beside)."""
+    this (the round's one size, see quiz_reveal_plan._round_beside)."""
     image, panel_box = g["reveal_image"], g["reveal_plot"]
     frame = pygame.Rect(image.x, image.y, panel_box.right - image.x, 0)
     between, gap = fonts.px(BETWEEN), fonts.px(30)
