@@ -100,7 +100,8 @@ def _round_beside(scene: QuizScene) -> tuple[int | None, bool, int | None]:
     two or three words a line; at 1024x1280 it would leave the eyes no room). And the eyes'
     one size for the round (`tile`): the least any reveal leaves them, where that is still
     FEATURE_LEAST of the width (a pair round's eyes at 1024x1280 jumped 212, 258, 212, 210,
-    220 px); None where less (each reveal's eyes then keep their own, not all the least)."""
+    220 px), or in the row, where every reveal's is a quarter of it; None where less (each
+    reveal's eyes then keep their own, not all the least)."""
     key = (tuple(item.key for question in scene.round for item in question), scene.context.size,
            scene.context.fonts.px(100), scene.machine_playing)
     kept = _BESIDE.get(scene)
@@ -115,6 +116,10 @@ def _round_beside(scene: QuizScene) -> tuple[int | None, bool, int | None]:
                                               if m.explanation is not None)
             if side is not None:
                 tile = _round_tile(scene, measured, side, across)
+        else:
+            # The row holds every reveal: its eyes the least any panel leaves them (each took
+            # what its own sentence left: a 1080x1920 pair round's were 303, 360, 303, 304, 303 px).
+            tile = min((upright.tile_in(m.f, m.plot, m.explanation) for m in measured if m.eyes), default=0) or None
         _BESIDE[scene] = kept = (key, (side, across, tile))
     return kept[1]
 
@@ -298,6 +303,9 @@ def plan(scene: QuizScene) -> SimpleNamespace:
             moved, g, plot = fitted.moved, fitted.g, fitted.plot
             headline, you, machine = fitted.headline, fitted.you, fitted.machine
             nxt, score, score_at, limit = fitted.nxt, fitted.score, fitted.score_at, fitted.limit
+    elif tile is not None and eyes and plot is not None:  # (the row: its panel as tall as the round's eyes need)
+        plot = pygame.Rect(plot.x, plot.y, plot.width,
+                           min(plot.height, tile + draw.eyes_panel_least(m.f, plot.width, explanation) + m.f.px(16)))
     return SimpleNamespace(g=g, question=question, record=m.record, col=col, explained=explained, headline=headline,
                            you=you, machine=machine, nxt=nxt, score=score, limit=limit, block=block,
                            words_below=words_below, latest=latest, explanation=explanation, eyes=eyes, plot=plot,
