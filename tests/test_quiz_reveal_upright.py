@@ -98,3 +98,21 @@ def test_upright_and_squarish_a_rounds_eyes_are_one_size(tmp_path, monkeypatch, 
     # the drawing is the tile's box less a remainder of a few pixels, by the eye's own size)
     assert max(tiles.values()) - min(tiles.values()) <= 0.02 * max(tiles.values()), tiles
     assert min(tiles.values()) >= 0.2 * size[0], tiles
+
+
+@pytest.mark.parametrize(("size", "mode"), [((1024, 1280), "single"), ((1200, 1600), "pair"), ((1080, 1350), "pair")])
+def test_squarish_the_last_reveals_score_stands_beside_its_button(tmp_path, size, mode):
+    """Beside the picture (4:5, 3:4) the score stands beside the Next button, its line above
+    the button left to the eyes. The last reveal's wider "See how you did" left no room for
+    it in one line, so it stood above a button the whole width, and since a round's eyes are
+    one size, every reveal's eyes lost that line: at 1200x1600 a pair round's were 246 px
+    where the other reveals left 309. On every reveal the score now stands beside the button,
+    in two lines where one is too long, and within the screen."""
+    for pilot, shown in quiz_reveals(tmp_path, size, mode=mode):
+        boxes = [b for b in pilot.engine.fonts.log.boxes if b.tier != "operator" and b.alpha > 0.98]
+        (score,) = [b for b in boxes if b.text.startswith("Question")]
+        (button,) = [b for b in boxes if b.text in ("Next", "See how you did")]
+        assert score.rect.right < button.rect.left, (shown.item.key, button.text, score.rect, button.rect)
+        assert score.rect.bottom > button.rect.top and score.rect.top < button.rect.bottom, (
+            shown.item.key, button.text, score.rect, button.rect)
+        assert not problems(boxes), problems(boxes)

@@ -119,7 +119,8 @@ def _round_beside(scene: QuizScene) -> tuple[int | None, bool, int | None]:
         else:
             # The row holds every reveal: its eyes the least any panel leaves them (each took
             # what its own sentence left: a 1080x1920 pair round's were 303, 360, 303, 304, 303 px).
-            tile = min((upright.tile_in(m.f, m.plot, m.explanation) for m in measured if m.eyes), default=0) or None
+            tile = min((upright.tile_in(m.f, m.plot, m.explanation) for m in measured if m.eyes and m.words_below),
+                       default=0) or None
         _BESIDE[scene] = kept = (key, (side, across, tile))
     return kept[1]
 
@@ -259,18 +260,21 @@ def _beside(scene: QuizScene, m: SimpleNamespace, largest: int, across: bool = F
     def machine_height(width: int) -> int:
         return verdict(width, None, width)[2].get_height()
 
-    # The score beside a narrower button, where it takes one line there (its line
-    # above the button is room for the eyes).
+    # The score beside a narrower button, in one line or two (its line above the button is
+    # room for the eyes): centred on the button, or where two lines stand taller than it, their
+    # last on the button's foot. Where only one line counted, the last reveal's wider "See how
+    # you did" pushed the score above it, and the round's eyes, one size, lost that line on
+    # every reveal: at 1200x1600 a pair round's were 246 px where the others left 309.
     last = scene.index + 1 >= len(scene.round) if last is None else last
     label = f.line(words("quiz.finish" if last else "quiz.next"), "sans-semibold", 32, m.fg)
     narrow = pygame.Rect(0, nxt.y, max(f.px(240), label.get_width() + f.px(72)), nxt.height)
     narrow.right = col.right
-    one_line = f.block(scene.score_line(), "sans-semibold", 30, m.accent, narrow.x - f.px(30) - col.x,
-                       tier="small")
-    if len(f.wrap(scene.score_line(), "sans-semibold", 30, narrow.x - f.px(30) - col.x, "small")) == 1:
-        limit += score.get_height() + f.px(8)
-        nxt, score = narrow, one_line
-        score_at = (col.x, nxt.centery - score.get_height() // 2)
+    beside_width = narrow.x - f.px(30) - col.x
+    beside_button = f.block(scene.score_line(), "sans-semibold", 30, m.accent, beside_width, tier="small")
+    if len(f.wrap(scene.score_line(), "sans-semibold", 30, beside_width, "small")) <= 2:
+        top = min(narrow.centery - beside_button.get_height() // 2, narrow.bottom - beside_button.get_height())
+        limit += score.get_height() + f.px(8) - max(0, narrow.y - top)
+        nxt, score, score_at = narrow, beside_button, (col.x, top)
     end = limit - f.px(16 if m.credit else 0) - draw.account_least(f, m.explained, m.fg, col.width) - f.px(30)
     moved, side = upright.verdict_beside(f, width, g, headline_height, lambda side: caption_for(side).get_height(),
                                          end, m.explanation, m.eyes, largest, image_height, image_width,
