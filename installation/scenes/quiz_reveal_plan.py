@@ -191,8 +191,12 @@ def _measure(scene: QuizScene, question, answer: str | None, record) -> SimpleNa
     credit = explained.item.credit if scene.config.mode == "single" else ""
     block = None
     if credit:
-        # In the accent, as every other credit in the show (grey, it read as a note).
-        block = f.block(credit, "sans", 30, accent, col.width, tier="small")
+        # In the accent, as every other credit in the show (grey, it read as a note). In three
+        # lines or more its lines are set even: a short line inside it is a hole in the
+        # column's edge (at 1280x1024 "Made for this exhibition by / a computer, from / a
+        # public-domain portrait."); in two the short one is its last, as in any paragraph.
+        even = len(f.wrap(credit, "sans", 30, col.width, "small")) >= 3
+        block = f.block(credit, "sans", 30, accent, col.width, tier="small", balanced=even)
         limit -= block.get_height()
     words_below = col.y > g["reveal_plot"].y  # upright: the words under the panel, not beside it
     latest = (limit - f.px(16 if credit else 0)) - flow_h  # where the words must begin, at the latest
