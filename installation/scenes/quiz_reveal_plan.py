@@ -264,18 +264,26 @@ def _beside(scene: QuizScene, m: SimpleNamespace, largest: int, across: bool = F
     def machine_height(width: int) -> int:
         return verdict(width, None, width)[2].get_height()
 
-    # The score beside a narrower button, in one line or two (its line above the button is
-    # room for the eyes): centred on the button, or where two lines stand taller than it, their
-    # last on the button's foot. Where only one line counted, the last reveal's wider "See how
-    # you did" pushed the score above it, and the round's eyes, one size, lost that line on
-    # every reveal: at 1200x1600 a pair round's were 246 px where the others left 309.
+    # The score beside a narrower button where it takes one line beside "Next" (its line above
+    # the button is room for the eyes); on the last reveal beside the wider "See how you did"
+    # too, in two lines where one is too long: centred on the button, or where two lines stand
+    # taller than it, their last on the button's foot. Above a button the whole width, the
+    # last reveal's score took a line from its eyes, and the round's eyes, one size, lost it
+    # on every reveal: at 1200x1600 a pair round's were 246 px where the others left 309.
     last = scene.index + 1 >= len(scene.round) if last is None else last
-    label = f.line(words("quiz.finish" if last else "quiz.next"), "sans-semibold", 32, m.fg)
-    narrow = pygame.Rect(0, nxt.y, max(f.px(240), label.get_width() + f.px(72)), nxt.height)
-    narrow.right = col.right
-    beside_width = narrow.x - f.px(30) - col.x
-    beside_button = f.block(scene.score_line(), "sans-semibold", 30, m.accent, beside_width, tier="small")
-    if len(f.wrap(scene.score_line(), "sans-semibold", 30, beside_width, "small")) <= 2:
+
+    def beside(key: str) -> tuple[pygame.Rect, int]:  # a narrower button and the score's width left of it
+        label = f.line(words(key), "sans-semibold", 32, m.fg)
+        narrow = pygame.Rect(0, nxt.y, max(f.px(240), label.get_width() + f.px(72)), nxt.height)
+        narrow.right = col.right
+        return narrow, narrow.x - f.px(30) - col.x
+
+    def lines(width: int) -> int:
+        return len(f.wrap(scene.score_line(), "sans-semibold", 30, width, "small"))
+
+    narrow, beside_width = beside("quiz.finish" if last else "quiz.next")
+    if lines(beside("quiz.next")[1]) == 1 and lines(beside_width) <= 2:
+        beside_button = f.block(scene.score_line(), "sans-semibold", 30, m.accent, beside_width, tier="small")
         top = min(narrow.centery - beside_button.get_height() // 2, narrow.bottom - beside_button.get_height())
         limit += score.get_height() + f.px(8) - max(0, narrow.y - top)
         nxt, score, score_at = narrow, beside_button, (col.x, top)
