@@ -8,8 +8,8 @@ On an upright screen it also prints what the arrangement with the answer across 
 picture and the verdict, at a comfortable measure) would leave the eyes: the tile, and how
 many pixels of height each eye lacks to reach quiz_upright.FEATURE_LEAST of the width. At
 1024x1280 the tiles jumped 127-220 px across a round, the answer held 13-19 characters a line,
-and across it the eyes lacked about their whole tile: the question for a designer is which of
-the reveal's parts gives up that height, not how the boxes are placed.
+and across it the eyes lacked about their whole tile; the picture now gives way for them
+(quiz_upright.FACE_LEAST_FOR_EYES, docs/detector.md): 232 px on every reveal, 19-21 characters.
 
     python bench/quiz_reveal_layout.py [--sizes 1024x1280,1080x1350,1200x1600,1280x1024]
                                        [--modes single,pair] [--png FOLDER]
@@ -37,17 +37,17 @@ def _lines(box) -> int:
 def _across(scene, side: int | None) -> tuple[int, int] | None:
     """The least tile over the round's reveals with the machine's answer across under a
     picture of `side`, and the most height an eye lacks there; None where nothing is measured."""
-    from installation.scenes import quiz_draw, quiz_screens, quiz_upright
+    from installation.scenes import quiz_draw, quiz_reveal_plan, quiz_upright
 
     fonts, width = scene.context.fonts, scene.context.size[0]
     least = math.ceil(quiz_upright.FEATURE_LEAST * width)
     tiles, short = [], []
     for question in scene.round:
-        for answer, record in quiz_screens._answers(scene, question):
-            measured = quiz_screens._measure(scene, question, answer, record)
+        for answer, record in quiz_reveal_plan._answers(scene, question):
+            measured = quiz_reveal_plan._measure(scene, question, answer, record)
             if not measured.eyes:
                 continue
-            fitted = quiz_screens._beside(scene, measured, side or scene.largest_picture(), across=True)
+            fitted = quiz_reveal_plan._beside(scene, measured, side or scene.largest_picture(), across=True)
             if fitted.moved is None:
                 continue
             panel = fitted.moved["reveal_plot"]
@@ -60,7 +60,7 @@ def _across(scene, side: int | None) -> tuple[int, int] | None:
 def run(size: tuple[int, int], mode: str, png: Path | None) -> None:
     import pygame
 
-    from installation.scenes import quiz_draw, quiz_screens
+    from installation.scenes import quiz_draw, quiz_reveal_plan
     from installation.scenes.layout import portrait_screen
     from tests.conftest import quiz_reveals
 
@@ -79,7 +79,7 @@ def run(size: tuple[int, int], mode: str, png: Path | None) -> None:
                                                             mode=mode)):
                 scene = pilot.engine.sequencer.current.scene
                 if n == 0:
-                    side, across, tile = quiz_screens._round_beside(scene)
+                    side, across, tile = quiz_reveal_plan._round_beside(scene)
                     print(f"{size[0]}x{size[1]} {mode}: picture side {side}, machine's answer across: {across}, "
                           f"the round's eye tile: {tile}")
                     if portrait_screen(size):

@@ -215,22 +215,24 @@ class Fonts:
 
     def block(self, text: str, role: str, size_at_1080: float, color: tuple[int, int, int], width: int,
               leading: float | None = None, align: str = "left", tier: str = "body",
-              paragraph_gap: float = 1.0) -> pygame.Surface:
+              paragraph_gap: float = 1.0, balanced: bool | None = None) -> pygame.Surface:
         """A wrapped paragraph rendered onto one transparent surface (cached by content).
         `leading`: baseline to baseline as a multiple of the type's size (by default the
         one its size is set at, leading_for). `paragraph_gap`: the share of a line the space
         between paragraphs takes (a whole empty line by default; a layout short of room sets
-        paragraphs closer)."""
+        paragraphs closer). `balanced`: its lines as even as the width allows (wrap); by
+        default only centred text's."""
         size = self.size(role, size_at_1080, tier)
         leading = leading_for(size_at_1080) if leading is None else leading
-        key = ("block", text, role, size, color, width, leading, align, tier, paragraph_gap)
+        balanced = align == "center" if balanced is None else balanced
+        key = ("block", text, role, size, color, width, leading, align, tier, paragraph_gap, balanced)
         cached = self._lines.get(key)
         if cached is not None:
             self._lines.move_to_end(key)
             return cached
         font = self.get(role, size_at_1080, tier, text)
         step = round(size * leading)
-        lines = self.wrap(text, role, size_at_1080, width, tier, balanced=align == "center")
+        lines = self.wrap(text, role, size_at_1080, width, tier, balanced=balanced)
         # Each line's top: an empty line (between paragraphs) advances by its share of a step.
         tops, y = [], 0
         for line in lines:

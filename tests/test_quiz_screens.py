@@ -15,7 +15,7 @@ import pytest
 
 from installation.harness import run_test
 from installation.preview import single_scene_show
-from installation.scenes import quiz_explain, quiz_layout, quiz_screens
+from installation.scenes import quiz_explain, quiz_layout, quiz_reveal_plan
 from installation.scenes.style import rgb
 from installation.textlog import problems, type_side
 from installation.typography import Fonts
@@ -42,7 +42,7 @@ def _reveal(size: tuple[int, int], tmp: str, mode: str = "single") -> tuple:
         assert scene.state == "reveal"
         boxes = tuple(b for b in pilot.engine.fonts.log.boxes if b.tier != "operator" and b.alpha > 0.98)
         shown = scene.items[scene.round[scene.index][0].key]
-        return boxes, quiz_screens.reveal_boxes(scene), shown, rgb(scene.config.accent), scene.score_line()
+        return boxes, quiz_reveal_plan.reveal_boxes(scene), shown, rgb(scene.config.accent), scene.score_line()
 
 
 @pytest.fixture(scope="module")
@@ -310,7 +310,7 @@ def test_no_reveal_labels_the_machines_map_in_more_than_two_lines(tmp_path, size
     seen = 0
     for pilot, _shown in quiz_reveals(tmp_path, size):
         boxes = pilot.engine.fonts.log.boxes
-        g = quiz_screens.reveal_boxes(pilot.engine.sequencer.current.scene)
+        g = quiz_reveal_plan.reveal_boxes(pilot.engine.sequencer.current.scene)
         for label in (b for b in boxes if b.text in labels):
             seen += 1
             below_first = label.baseline - (label.cap_top + label.cap)  # a line's step is about two caps

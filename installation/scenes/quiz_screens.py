@@ -1,321 +1,32 @@
 """The quiz's reveal as visitors see it (the start card and a question are quiz_asking's, the
-summary quiz_summary's), drawn where quiz_layout puts it on wide, upright and 4:3 kiosk screens (quiz.py
-holds the game, this module only draws it). Every word goes through the typography layer's `place`, so the
-kiosk checks see it."""
+summary quiz_summary's), drawn where quiz_reveal_plan arranges it on wide, upright and 4:3 kiosk
+screens (quiz.py holds the game, this module only draws it). Every word goes through the
+typography layer's `place`, so the kiosk checks see it."""
 
 from __future__ import annotations
 
-import weakref
-from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 import pygame
 
 from ..words import words
 from . import quiz_draw as draw
-from . import quiz_explain as explain_words
-from . import quiz_upright as upright
 from .layout import hang
 from .quiz_draw import colours
-from .quiz_layout import geometry, side_word, stacked
-from .quiz_pair import label_room, pair_gap, pair_half, pair_pictures
+from .quiz_pair import pair_pictures
+from .quiz_reveal_plan import plan
 
 if TYPE_CHECKING:
     from .quiz import QuizScene
 
 # Upright, a spectrum's curve shorter than this (design px) is left out for the words.
 LEAST_PLOT = 120
-MOST_CAPTION_LINES = 2  # a picture's label, as a museum hangs one under a print
-# The reveal's headline, largest first: upright beside the picture, the smaller sizes keep it
-# within the picture's height (at 50 it took three lines of a 4:5 screen's narrow column).
-HEADLINE_SIZES = (50, 44, 40)
-
-
-def shown_percent(probability: float) -> int:
-    """A verdict's probability as the visitor reads it, 1-99%: a statistical model is never
-    certain, and the show must not say it is (a cross-fitted verdict on a few items reads
-    0.9999, and the reveal said "100% sure" of a machine that is right half the time)."""
-    return int(min(99, max(1, round(100 * probability))))
-
-
-def _machine_words(scene: QuizScene, question, explained, record, g) -> str:
-    """What the reveal says of the machine's answer."""
-    if record["machine_correct"] is None:
-        return words("quiz.machine_off")
-    verdict = explained.verdict
-    word = words("quiz.said_fake" if verdict.fake else "quiz.said_real")
-    if scene.config.mode == "pair":
-        picked = scene.machine_answer(question)
-        side = side_word(g, question[0].key == picked)
-        if getattr(explained.explanation, "coin", False):
-            return words("quiz.machine_unsure_pair", side=side)
-        return words("quiz.machine_said_pair", side=side, kind=words(f"quiz.kind_{explained.item.kind}"),
-                     percent=shown_percent(verdict.probability))
-    if getattr(explained.explanation, "unsure", False):
-        return words("quiz.machine_unsure", word=word)
-    return words("quiz.machine_said", word=word, percent=shown_percent(verdict.confidence))
-
-
-def _texts(scene: QuizScene, question, answer: str | None, record) -> tuple:
-    """What a reveal of `question` says, `answer` being the visitor's: the item explained, the
-    headline, the visitor's answer and the machine's."""
-    g = geometry(scene)
-    if scene.config.mode == "single":
-        explained = scene.items[question[0].key]
-        truth_text = words(f"quiz.truth_{explained.item.kind}")
-        said = words("quiz.said_real" if answer == "real" else "quiz.said_fake")
-    else:
-        explained = scene.items[next(i for i in question if i.truth == "fake").key]
-        truth_text = words("quiz.truth_pair_right" if record["correct"] else "quiz.truth_pair_wrong")
-        said = words("quiz.said_side", side=side_word(g, question[0].key == answer))
-    return explained, truth_text, said, _machine_words(scene, question, explained, record, g)
-
-
-def _answers(scene: QuizScene, question) -> list[tuple[str, dict]]:
-    """Each answer a visitor may give to `question`, with the record it would leave."""
-    machine = scene.machine_answer(question)
-    if scene.config.mode == "pair":
-        truth = next(i.key for i in question if i.truth == "real")
-        given = [item.key for item in question]
-    else:
-        truth = question[0].truth
-        given = ["real", "fake"]
-    return [(answer, {"question": question, "correct": answer == truth,
-                      "machine_correct": machine == truth if machine is not None else None}) for answer in given]
-
-
-# The round's upright layout, worked out once: {scene: (the round and screen it was for, beside)}.
-_BESIDE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def _round_beside(scene: QuizScene) -> tuple[int | None, bool, int | None]:
-    """Where an upright screen sets every reveal of this round with its verdict beside the
-    picture, the picture's side (the least any of them needs, whatever the visitor answers):
-    wherever the row leaves any reveal's picture or eyes too small; None where the row holds
-    them all. (Decided for each reveal alone, at 1080x1920 one reveal with a short sentence
-    under its eyes kept the row while the rest moved: the verdict under the eyes on question 3,
-    beside the picture on the others; at 1024x1280 the picture was 422 px on one, 437 on
-    another.) And whether the machine's answer runs across under the picture and the verdict
-    (`across`): where, on every reveal of the round, that leaves the picture its side and the
-    eyes a quarter of the width (at 1080x1920 it does, and beside the picture the answer read
-    two or three words a line; at 1024x1280 it would leave the eyes no room). And the eyes'
-    one size for the round (`tile`): the least any reveal leaves them, where that is still
-    FEATURE_LEAST of the width (a pair round's eyes at 1024x1280 jumped 212, 258, 212, 210,
-    220 px); None where less (each reveal's eyes then keep their own, not all the least)."""
-    key = (tuple(item.key for question in scene.round for item in question), scene.context.size,
-           scene.context.fonts.px(100), scene.machine_playing)
-    kept = _BESIDE.get(scene)
-    if kept is None or kept[0] != key:
-        measured = [_measure(scene, question, answer, record)
-                    for question in scene.round for answer, record in _answers(scene, question)]
-        side, across, tile = None, False, None
-        if any(not m.row_fits for m in measured):
-            sides = [_beside(scene, m, scene.largest_picture()).side for m in measured if m.explanation is not None]
-            side = min((s for s in sides if s is not None), default=None)
-            across = side is not None and all(_across_holds(scene, m, side) for m in measured
-                                              if m.explanation is not None)
-            if side is not None:
-                tile = _round_tile(scene, measured, side, across)
-        _BESIDE[scene] = kept = (key, (side, across, tile))
-    return kept[1]
-
-
-def _round_tile(scene: QuizScene, measured: list[SimpleNamespace], side: int, across: bool) -> int | None:
-    """The eye tiles' one size for a round set beside pictures of `side` (see _round_beside)."""
-    tiles = []
-    for m in measured:
-        if m.eyes:
-            # (the last reveal's wider button put the score above it: at 1200x1600 its eyes had
-            # 63 px less than measured with the round's first)
-            fitted = _beside(scene, m, side, across, last=m.question == scene.round[-1])
-            tiles.append(upright.tile_in(m.f, fitted.moved["reveal_plot"], m.explanation)
-                         if fitted.moved is not None else 0)
-    least = min(tiles, default=0)
-    return least if least >= upright.FEATURE_LEAST * scene.context.size[0] else None
-
-
-def _across_holds(scene: QuizScene, m: SimpleNamespace, side: int) -> bool:
-    """Whether the reveal measured in `m`, the machine's answer run across under a picture of
-    `side`, keeps that picture as large as with the answer beside it, and the eyes a quarter
-    of the screen's width (upright.least_tile)."""
-    beside, across = _beside(scene, m, side), _beside(scene, m, side, across=True)
-    if across.moved is None or beside.moved is None or across.side != beside.side:
-        return False
-    return not m.eyes or upright.tile_in(m.f, across.moved["reveal_plot"], m.explanation) >= upright.least_tile(
-        scene.context.size)
-
-
-def _measure(scene: QuizScene, question, answer: str | None, record) -> SimpleNamespace:
-    """A reveal of `question` measured with its words under the pictures' row (where an
-    upright screen puts them): its words, the room left for them and the machine's panel,
-    and whether that row leaves the picture and the eyes their least (`row_fits`)."""
-    f = scene.context.fonts
-    fg, accent, dim = colours(scene)
-    g = geometry(scene)
-    col = g["reveal_column"]
-    explained, truth_text, said, machine_text = _texts(scene, question, answer, record)
-
-    # The words, measured first: upright they go under the machine's panel, which takes only
-    # the room they leave (on a square screen the panel and its caption, at their fixed
-    # share of the height, pushed the verdict over the credit, or the eyes' sentence ran
-    # over the verdict).
-    def verdict(width: int, room: int | None = None,
-                machine_width: int | None = None) -> tuple[pygame.Surface, pygame.Surface, pygame.Surface]:
-        """The headline and the two answers (each after its tick) set `width` px wide; the
-        headline at the largest of its sizes that keeps them within `room` px, if given.
-        With `machine_width` the machine's answer is set that wide, across under the band of
-        the picture, the headline and the visitor's answer (which `room` then holds)."""
-        answers = (f.block(words("quiz.you_said", said=said), "sans", 32, fg, width - f.px(60)),
-                   f.block(machine_text, "sans", 32, fg, (machine_width or width) - f.px(60)))
-        for size in HEADLINE_SIZES:
-            headline = f.block(truth_text, "serif-semibold", size, fg, width)
-            standing = _verdict_height(f, (headline, *answers))
-            if machine_width is not None:
-                standing -= answers[1].get_height() + f.px(20)
-            if room is None or standing <= room:
-                break
-        return (headline, *answers)
-
-    headline, you, machine = verdict(col.width)
-    flow_h = headline.get_height() + f.px(30) + you.get_height() + f.px(20) + machine.get_height() + f.px(28)
-    # bottom up: the button, the score, the credit; the explanation only where it fits
-    nxt = pygame.Rect(col.x, col.bottom - f.px(84), col.width, f.px(84))
-    score = f.block(scene.score_line(), "sans-semibold", 30, accent, col.width, tier="small")
-    score_at = (col.x, nxt.y - f.px(16) - score.get_height())
-    limit = nxt.y - f.px(32) - score.get_height()
-    credit = explained.item.credit if scene.config.mode == "single" else ""
-    block = None
-    if credit:
-        # In the accent, as every other credit in the show (grey, it read as a note).
-        block = f.block(credit, "sans", 30, accent, col.width, tier="small")
-        limit -= block.get_height()
-    words_below = col.y > g["reveal_plot"].y  # upright: the words under the panel, not beside it
-    latest = (limit - f.px(16 if credit else 0)) - flow_h  # where the words must begin, at the latest
-    explanation = explained.explanation
-    eyes = explanation is not None and getattr(explanation, "cue", "spectrum") == "pixels"
-    plot, caption_for, row_fits = None, None, True
-    if explanation is not None:
-        whose = explain_words.picture_caption(explanation, scene.config.mode == "pair", explained.item.kind)
-
-        def caption_for(width: int) -> pygame.Surface:
-            # Under the picture and no wider than it, as a label is hung under a print (on a
-            # 4:3 screen "the generated one's noise spectrum" ran into the words beside it;
-            # upright, "where the machine looked" ran past the picture's edge). A label is
-            # two lines at most: under a narrower map the short one (and the pictures take
-            # the room a third line took).
-            text = whose
-            if (scene.config.mode == "single" and getattr(explanation, "picture", None) is not None
-                    and len(f.wrap(whose, "sans", 22, width, "small")) > MOST_CAPTION_LINES):
-                text = words("quiz.picture_single_narrow")
-            return f.block(text, "sans", 22, dim, width, tier="small")
-
-        if words_below:
-            least_account = draw.account_least(f, explained, fg, col.width) if eyes else 0
-            plot = upright.row(f, g, caption_for(g["reveal_spectrum"].width).get_height(), latest, least_account,
-                               explanation, eyes)
-            row_fits = not (g["reveal_image"].width < upright.FACE_LEAST * scene.context.size[0]
-                            or eyes and upright.tile_in(f, plot, explanation) < upright.least_tile(scene.context.size))
-    return SimpleNamespace(f=f, fg=fg, accent=accent, g=g, col=col, question=question, record=record,
-                           explained=explained, headline=headline, you=you, machine=machine, verdict=verdict,
-                           caption_for=caption_for, nxt=nxt, score=score, score_at=score_at, limit=limit,
-                           credit=credit, block=block, words_below=words_below, latest=latest,
-                           explanation=explanation, eyes=eyes, plot=plot, row_fits=row_fits)
-
-
-def _beside(scene: QuizScene, m: SimpleNamespace, largest: int, across: bool = False,
-            most_tile: int | None = None, last: bool | None = None) -> SimpleNamespace:
-    """The reveal measured in `m` with its verdict beside a picture of `largest` px at most:
-    the boxes moved (None where no picture leaves the eyes their least), the words set to
-    the verdict's column and the button and score under them; `side`, the picture's. `across`:
-    the machine's answer across under the picture and the rest of the verdict; `most_tile`, the
-    eyes' largest tile; `last`, whether the reveal is the round's last (its button says so, and
-    is wider), by default the reveal now showing."""
-    f, g, col, question, verdict, caption_for = m.f, m.g, m.col, m.question, m.verdict, m.caption_for
-    nxt, score, score_at, limit = m.nxt, m.score, m.score_at, m.limit
-    width = scene.context.size[0]
-
-    def image_height(side: int) -> int:  # (a pair's faces take only the height they need)
-        if scene.config.mode == "single" or not stacked(g):
-            return side
-        return 2 * pair_half(scene, pygame.Rect(0, 0, side, side), question) + pair_gap(f)
-
-    def image_width(side: int) -> int:  # (and only the width their labels need)
-        if scene.config.mode == "single" or not stacked(g):
-            return side
-        return pair_half(scene, pygame.Rect(0, 0, side, side), question) + label_room(scene, question)
-
-    # `across`: beside the picture the headline and the visitor's answer; the machine's runs
-    # across under them, over the machine's map and eyes it leads to (beside the picture too,
-    # at 1080x1920 it read two or three words a line, "The machine / leaned towards /
-    # generated, but it / was unsure.", and stood 160 px below the picture).
-    def headline_height(width: int, room: int) -> int:
-        headline, you, machine = verdict(width, room, col.width if across else None)
-        return _verdict_height(f, (headline, you, machine)) - (machine.get_height() + f.px(20) if across else 0)
-
-    def machine_height(width: int) -> int:
-        return verdict(width, None, width)[2].get_height()
-
-    # The score beside a narrower button, where it takes one line there (its line
-    # above the button is room for the eyes).
-    last = scene.index + 1 >= len(scene.round) if last is None else last
-    label = f.line(words("quiz.finish" if last else "quiz.next"), "sans-semibold", 32, m.fg)
-    narrow = pygame.Rect(0, nxt.y, max(f.px(240), label.get_width() + f.px(72)), nxt.height)
-    narrow.right = col.right
-    one_line = f.block(scene.score_line(), "sans-semibold", 30, m.accent, narrow.x - f.px(30) - col.x,
-                       tier="small")
-    if len(f.wrap(scene.score_line(), "sans-semibold", 30, narrow.x - f.px(30) - col.x, "small")) == 1:
-        limit += score.get_height() + f.px(8)
-        nxt, score = narrow, one_line
-        score_at = (col.x, nxt.centery - score.get_height() // 2)
-    end = limit - f.px(16 if m.credit else 0) - draw.account_least(f, m.explained, m.fg, col.width) - f.px(30)
-    moved, side = upright.verdict_beside(f, width, g, headline_height, lambda side: caption_for(side).get_height(),
-                                         end, m.explanation, m.eyes, largest, image_height, image_width,
-                                         machine_height if across else None, most_tile)
-    fitted = SimpleNamespace(moved=moved, side=side, g=g, plot=m.plot, headline=m.headline, you=m.you,
-                             machine=m.machine, nxt=nxt, score=score, score_at=score_at, limit=limit)
-    if moved is not None:
-        fitted.headline, fitted.you, fitted.machine = verdict(moved["reveal_verdict"].width,
-                                                              moved["reveal_image"].height,
-                                                              col.width if across else None)
-        fitted.plot = moved["reveal_plot"]
-        under = max(fitted.plot.bottom, moved["reveal_spectrum"].bottom + f.px(4)
-                    + caption_for(moved["reveal_spectrum"].width).get_height()) + f.px(30)
-        fitted.g = {**g, **moved, "reveal_column": pygame.Rect(col.x, under, col.width, col.bottom - under)}
-    return fitted
-
-
-def _plan(scene: QuizScene) -> SimpleNamespace:
-    """The reveal measured and arranged, before anything is drawn (draw_reveal, reveal_boxes)."""
-    m = _measure(scene, scene.round[scene.index], scene.answer, scene.history[-1])
-    g, col, explained, question = m.g, m.col, m.explained, m.question
-    headline, you, machine, caption_for = m.headline, m.you, m.machine, m.caption_for
-    nxt, score, score_at, limit, block = m.nxt, m.score, m.score_at, m.limit, m.block
-    words_below, latest, explanation, eyes, plot = m.words_below, m.latest, m.explanation, m.eyes, m.plot
-    moved = None
-    side, across, tile = _round_beside(scene) if explanation is not None and words_below else (None, False, None)
-    if side is not None:
-        fitted = _beside(scene, m, side, across, tile)
-        if fitted.moved is not None:
-            moved, g, plot = fitted.moved, fitted.g, fitted.plot
-            headline, you, machine = fitted.headline, fitted.you, fitted.machine
-            nxt, score, score_at, limit = fitted.nxt, fitted.score, fitted.score_at, fitted.limit
-    return SimpleNamespace(g=g, question=question, record=m.record, col=col, explained=explained, headline=headline,
-                           you=you, machine=machine, nxt=nxt, score=score, limit=limit, block=block,
-                           words_below=words_below, latest=latest, explanation=explanation, eyes=eyes, plot=plot,
-                           moved=moved, caption_for=caption_for, score_at=score_at)
-
-
-def reveal_boxes(scene: QuizScene) -> dict[str, pygame.Rect]:
-    """The reveal's boxes as drawn: the layout's (quiz_layout.geometry), with the pictures
-    and the machine's panel where an upright screen moves them for the eyes."""
-    plan = _plan(scene)
-    return {**plan.g, "reveal_plot": plan.plot} if plan.plot is not None else plan.g
 
 
 def draw_reveal(scene: QuizScene, surface: pygame.Surface) -> None:
     f = scene.context.fonts
     fg, accent, _ = colours(scene)
-    p = _plan(scene)
+    p = plan(scene)
     g, question, record, col, explained, explanation = p.g, p.question, p.record, p.col, p.explained, p.explanation
     headline, you, machine, nxt, score, limit, block = p.headline, p.you, p.machine, p.nxt, p.score, p.limit, p.block
     words_below, latest, eyes, plot, moved = p.words_below, p.latest, p.eyes, p.plot, p.moved
@@ -370,11 +81,6 @@ def draw_reveal(scene: QuizScene, surface: pygame.Surface) -> None:
     f.place(surface, score, p.score_at)
     last = scene.index + 1 >= len(scene.round)
     draw.button(surface, f, nxt, words("quiz.finish" if last else "quiz.next"), (60, 58, 66), fg, 32)
-
-
-def _verdict_height(fonts, blocks) -> int:
-    """How tall the headline and the two answers stand, as _verdict sets them."""
-    return sum(block.get_height() for block in blocks) + fonts.px(30 + 20)
 
 
 def _verdict(scene: QuizScene, surface: pygame.Surface, blocks, record, x: int, y: int,

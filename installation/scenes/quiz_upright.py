@@ -29,6 +29,15 @@ BETWEEN = 24  # design px between the pictures and the panel beside them
 # this share of the screen's width (the row's, or with the verdict beside it), at most FACE_MOST.
 FACE_LEAST = 0.4
 FACE_MOST = 0.5
+# Where even a picture of FACE_LEAST leaves some reveal's eyes under FEATURE_LEAST of the
+# width, the picture gives way further, down to this share: on a 4:5 screen (1024x1280) a
+# single round's tiles were 127-220 px, and every word was already at the kiosk's least. Of
+# the reveal's parts the picture can best spare the room: the visitor has just studied it at
+# full size on the question, while the eyes are the evidence the reveal asks them to check
+# for the first time (the map, the eyes' sentence and the words cannot give way without
+# losing what the machine saw or falling under the kiosk's least type). At a third of the
+# width it is still the largest thing on the reveal, each eye at most 4/5 of it.
+FACE_LEAST_FOR_EYES = 1 / 3
 # With the verdict beside the picture, the map and each eye keep at least this share of the
 # width (205 px at 1024x1280: each of the picture's pixels 3 screen pixels a side, the
 # highlight a visitor looks for a ring of several).
@@ -87,9 +96,9 @@ def verdict_beside(fonts, screen_width: int, g: dict[str, pygame.Rect], verdict_
     """The picture large at the top left with the verdict beside it, and under them the map
     at the left with the machine's panel beside it, all ending by `bottom` (where the
     account of the machine begins at the latest): the largest picture from FACE_MOST down to
-    FACE_LEAST of the screen's width whose panel still shows the eyes (or the curve) at
-    least FEATURE_LEAST of the width, and leaves the verdict's lines MEASURE_LEAST ems where
-    any does, and the picture's side; None where none does.
+    FACE_LEAST_FOR_EYES of the screen's width whose panel still shows the eyes (or the curve)
+    at least FEATURE_LEAST of the width, and leaves the verdict's lines MEASURE_LEAST ems
+    where a picture of FACE_LEAST does, and the picture's side; where none does, the least.
 
     On a 4:5 screen (1024x1280) a row of picture and map, the panel and all the words under
     them left the eyes no room; moved aside for them, the picture a visitor had been asked
@@ -100,7 +109,7 @@ def verdict_beside(fonts, screen_width: int, g: dict[str, pygame.Rect], verdict_
     under the picture and the verdict, in "reveal_machine");
     `image_height(side)`, `image_width(side)`: the picture's box (a pair's faces one above the
     other, their labels beside, take less than a square). `most_tile`: the eyes no larger than
-    this (the round's one size, see quiz_screens._round_beside)."""
+    this (the round's one size, see quiz_reveal_plan._round_beside)."""
     image, panel_box = g["reveal_image"], g["reveal_plot"]
     frame = pygame.Rect(image.x, image.y, panel_box.right - image.x, 0)
     between, gap = fonts.px(BETWEEN), fonts.px(30)
@@ -135,7 +144,7 @@ def verdict_beside(fonts, screen_width: int, g: dict[str, pygame.Rect], verdict_
         # The largest picture that leaves the map and the eyes their least; where none
         # does, the least picture, and the map and the eyes what it leaves them.
         smaller = side - max(1, fonts.px(16))
-        if min(tile, shown) >= least or smaller < round(FACE_LEAST * screen_width):
+        if min(tile, shown) >= least or smaller < round(FACE_LEAST_FOR_EYES * screen_width):
             boxes = {"reveal_image": pygame.Rect(frame.x, frame.y, wide, image_height(side)),
                      "reveal_verdict": verdict,
                      "reveal_spectrum": pygame.Rect(frame.x, band, shown, shown),
