@@ -135,3 +135,32 @@ def test_a_reload_landing_with_the_state_folder_on_a_hung_stick_never_holds_the_
         engine.shutdown()
     assert _until(lambda: not _alive("bayard-last-good")), "the last-good copy never ended once the stick answered"
     assert "Edited show" in (tmp_path / "var" / "last-good" / "install.toml").read_text(encoding="utf-8")
+
+
+def test_a_reload_asked_over_osc_while_the_stick_hangs_is_answered_waiting_then_with_its_result(
+        tmp_path, monkeypatch):
+    import json
+
+    from .test_stick_hung_reload import HungLooks
+    from .test_stick_hung_screen import FRAMES, _render
+
+    show_file = _show_with_media(tmp_path)
+    init_pygame(headless=True)
+    clock = FakeClock()
+    engine = Engine(load_show(show_file), clock)
+    stick = HungLooks(tmp_path / "scenes", monkeypatch)
+    replies: list[dict] = []
+    try:
+        _edit_title(show_file, "Edited show")
+        stick.hang.set()
+        engine.post(Command("reload", source="osc", reply=lambda address, args: replies.append(json.loads(args[0]))))
+        assert len(_render(engine, clock, FRAMES)) == FRAMES
+        assert [r["status"] for r in replies] == ["waiting"] and "slow drive" in replies[0]["data"], replies
+        stick.answer.set()
+        assert _until(lambda: not _alive("bayard-reload-read"))
+        _render(engine, clock, 1)
+        assert [r["status"] for r in replies] == ["waiting", "ok"], replies
+        assert replies[-1]["data"] == {"show": "Edited show"}
+    finally:
+        stick.answer.set()
+        engine.shutdown()
