@@ -187,7 +187,7 @@ class VideoSource(MediaSource):
             reading = self._reading(params, path)
             count = 0
             try:
-                reading.take(self._stop)  # (its header, read above)
+                reading.take(self._stop)  # (this pass's header: known from the probe)
                 while True:
                     raw = reading.take(self._stop)
                     image = np.frombuffer(raw, np.uint8).reshape(h, w, 3)
