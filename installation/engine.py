@@ -212,7 +212,7 @@ class Engine(Commanding, Reloading, Reporting):
         self._collect_reports()
         for command in self.queue.drain():
             self.dispatch(command)
-        self.land_reload()  # (a reload whose files were slow to answer)
+        self.land_reload()  # (a live reload lands at the first frame after its files were read)
         if self.dark_reason and not self._suspended:
             # Closed: release scenes (camera, model workers) rather than run them unseen.
             self.sequencer.suspend()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+from functools import partial
 from typing import Any
 
 from .commands import Command, echo, reply_to
@@ -110,23 +111,14 @@ class Commanding:
 
     def _cmd_reload(self, command: Command) -> None:
         # Answered either way: a refused reload (a broken file) once sent nothing back.
-        before = {id(e) for e in self.errors}
-        applied = self.reload(at_once=bool(command.args and command.args[0]))
-        if applied is None:  # its files are slow to answer (a failing stick): it lands when they do
-            reply_to(command, "waiting", (self.last_reload or {}).get("waiting_on") or "the reload waits on the drive")
-        elif applied:
-            # Applied, but a scene that did not load is not an "ok": the technician who
-            # reloaded after an edit learns here that the edit broke a scene.
-            errors = [str(p) for p in self.show.problems if p.severity == "error"]
-            if errors:
-                more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
-                reply_to(command, "warning", {"show": self.show.config.show.title,
-                                              "problems": "; ".join(errors[:3]) + more})
-            else:
-                reply_to(command, "ok", {"show": self.show.config.show.title})
+        at_once = bool(command.args and command.args[0])
+        answer = partial(_answer_reload, command, self)
+        if self.deterministic:
+            self.reload(at_once, answer)  # (renders and tests: landed when the command returns)
         else:
-            told = [e["message"] for e in self.errors if id(e) not in before and e["where"] == "reload"]
-            reply_to(command, "error", "; ".join(told[:3]) or "the reload was refused (see the log)")
+            # A live show never waits on the files here (a show folder on a hanging stick cost a
+            # visible hitch per edit): the reload lands, and is answered, at a later frame.
+            self.begin_reload(at_once, answer)
 
     def _cmd_status(self, command: Command) -> None:
         if command.reply is not None:
@@ -136,6 +128,23 @@ class Commanding:
         path = self.screenshot()
         if command.reply is not None:
             command.reply("/bayard/screenshot", (str(path),))
+
+
+def _answer_reload(command: Command, engine: Any, applied: bool | None, said: list[str]) -> None:
+    if applied is None:  # its files are slow to answer (a failing stick): it lands when they do
+        reply_to(command, "waiting", said[0] if said else "the reload waits on the drive")
+    elif applied:
+        # Applied, but a scene that did not load is not an "ok": the technician who
+        # reloaded after an edit learns here that the edit broke a scene.
+        errors = [str(p) for p in engine.show.problems if p.severity == "error"]
+        if errors:
+            more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
+            reply_to(command, "warning", {"show": engine.show.config.show.title,
+                                          "problems": "; ".join(errors[:3]) + more})
+        else:
+            reply_to(command, "ok", {"show": engine.show.config.show.title})
+    else:
+        reply_to(command, "error", "; ".join(said[:3]) or "the reload was refused (see the log)")
 
 
 def _no_scene_there(target: Any, playlist: list[str]) -> str:

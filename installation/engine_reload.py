@@ -4,15 +4,20 @@ and what the new show changes applied by whoever owns it (Engine.reload_hooks).
 
 The files are read on a thread of their own (ShowRead). They may lie on a USB stick, and a
 stick that hangs in its reads holds each look for the kernel's error handling (minutes at
-worst): read on the render thread, a curator's edit froze the screen that long. The render
-thread gives the reading RELOAD_WAIT_S; one that takes longer lands at a later frame
-(`land_reload`), the show playing its last good state meanwhile and saying, in status and
-the overlay's errors, which files it waits on."""
+worst): read on the render thread, a curator's edit froze the screen that long. A live show's
+render thread never waits for the reading at all (`begin_reload`, from a command): it lands at
+the first frame after it is done (`land_reload`), a whole Show handed over by its thread, never
+one half read; the show plays its last good state meanwhile, and a reading still out after
+RELOAD_WAIT_S of show time is said, in status and the overlay's errors, to wait on which files.
+(Joined on the render thread for RELOAD_WAIT_S, each edit with the show folder on a hanging
+stick cost one visible half-second hitch.) `reload()` waits for the reading, RELOAD_WAIT_S at
+most: for renders and tests, whose commands must have landed when they return."""
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -27,8 +32,12 @@ from .words import use_show_words
 
 log = logging.getLogger("bayard.engine")
 
-# Real time the render thread gives a reload's reading of the files before the show goes on
-# drawing without it: far past a healthy reading (milliseconds), one frame's hitch at worst.
+# Told how a reload went: applied (True), refused (False) or waiting on its files (None), with
+# the reload's own messages (its problems, or what it waits on).
+Answer = Callable[[bool | None, list[str]], None]
+
+# Time a reload's reading has before the show says it waits on a slow drive (show time, at a
+# frame; `reload()`'s callers wait that long, in real time): far past a healthy reading.
 RELOAD_WAIT_S = 0.5
 
 
@@ -67,46 +76,135 @@ def _folder_missing(path: Path) -> ShowError | None:
                               "step").within(path.parent)])
 
 
+class LastGoodKeeper:
+    """The last-good copy of each reloaded show (config/lastgood.py), made on a thread of its
+    own: it reads the show files again and writes the state folder, both on a USB stick where
+    the show lies on one, and on the render thread a stick that hangs froze the screen at each
+    edit that landed. One copy at a time; shows applied meanwhile, the newest is copied next.
+    Files only: never pygame or scenes."""
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._next: Show | None = None
+        self._busy = False
+        self.idle = threading.Event()  # (no copy under way or waiting: tests and shutdown wait on it)
+        self.idle.set()
+
+    def keep(self, show: Show) -> None:
+        with self._guard:
+            self._next = show
+            self.idle.clear()
+            if self._busy:
+                return
+            self._busy = True
+        threading.Thread(target=self._run, name="bayard-last-good", daemon=True).start()
+
+    def _run(self) -> None:
+        from .config.lastgood import remember
+
+        while True:
+            with self._guard:
+                show, self._next = self._next, None
+                if show is None:
+                    self._busy = False
+                    self.idle.set()
+                    return
+            try:
+                remember(show)  # (never raises for the disk's sake: a full disk only means no newer copy)
+            except Exception as exc:  # a bug: reported, and the show plays on
+                faults.report("reload", "last-good copy", exc)
+                log.exception("the last-good copy of the reloaded show failed")
+
+
 class Reloading:
-    """A mixin of Engine (show, sequencer, services, reload_hooks, record_error, emit)."""
+    """A mixin of Engine (show, sequencer, services, reload_hooks, record_error, emit, clock,
+    deterministic)."""
 
     reload_wait_s = RELOAD_WAIT_S
-    _reading: ShowRead | None = None  # a reading still waiting on its drive
+    _last_good: LastGoodKeeper | None = None  # (an engine's own, made at its first reload)
+    _reading: ShowRead | None = None  # the reading under way (one at a time)
     _reading_at_once = False
-    _read_again: bool | None = None  # a reload asked for while one waits (its at_once)
+    _reading_said = False  # its wait on a slow drive has been said
+    _answers: tuple[Answer, ...] = ()  # who waits for the reading under way to land
+    _read_again: bool | None = None  # a reload asked for while one is under way (its at_once)
+    _again_answers: tuple[Answer, ...] = ()
 
-    def reload(self, at_once: bool = False) -> bool | None:
-        """Re-read the show. An invalid show keeps the last good one running. None: its files
-        have not answered in `reload_wait_s`; it lands when they do (land_reload)."""
+    def reload(self, at_once: bool = False, answer: Answer | None = None) -> bool | None:
+        """Re-read the show, waiting up to `reload_wait_s` for its files. An invalid show keeps
+        the last good one running (False). None: a reading was under way (this one is read
+        after it lands), or its files have not answered; it lands at a frame when they do."""
+        told: list[bool | None] = []
+        if not self.begin_reload(at_once, answer):
+            return None
+        self._answers += (lambda applied, said: told.append(applied),)
+        reading = self._reading
+        assert reading is not None
+        if reading.done.wait(self.reload_wait_s):
+            self._land()
+        else:
+            self._say_waiting()
+        return told[0] if told else None
+
+    def begin_reload(self, at_once: bool = False, answer: Answer | None = None) -> bool:
+        """Start reading the show files, not waiting for them (a live show's render thread): the
+        reading lands at a frame once it is done, and `answer(applied, said)` is called then
+        (and with None when it is said to wait on a slow drive). False where a reading is under
+        way: one at a time (a hung stick must not gather a thread per edit), and this edit is
+        read again once that one lands, the one that stands."""
         if self._reading is not None:
-            # One reading at a time (a hung stick must not gather a thread per edit): this edit
-            # is read again once the waiting reading lands, and it is the one that stands.
             self._read_again = bool(self._read_again) or at_once
-            return None
-        reading = ShowRead(Path(self.show.stands_in_for or self.show.named or self.show.path), self.show.words,
-                           self.clock.now(), self.show.state_dir)
-        if not reading.done.wait(self.reload_wait_s):
-            self._reading, self._reading_at_once = reading, at_once
-            message = self._waiting_message(reading)
-            self.record_error("reload", message, severity="warning")
-            log.warning("%s", message)
-            self.last_reload = {"time": round(self.clock.wall(), 3), "result": "waiting", "problems": 0,
-                                "waiting_on": message}
-            return None
-        return self._apply_read(reading, at_once)
+            self._again_answers += (answer,) if answer is not None else ()
+            return False
+        self._reading = ShowRead(Path(self.show.stands_in_for or self.show.named or self.show.path), self.show.words,
+                                 self.clock.now(), self.show.state_dir)
+        self._reading_at_once, self._reading_said = at_once, False
+        self._answers = (answer,) if answer is not None else ()
+        return True
+
+    def last_good_kept(self, timeout: float) -> bool:
+        """Wait (real time) until the last-good copies of the shows applied so far are made."""
+        return self._last_good is None or self._last_good.idle.wait(timeout)
 
     def land_reload(self) -> None:
-        """Each frame: apply a reading that waited on its drive once it is done."""
+        """Each frame: land the reading under way once it is done; say once that it waits on a
+        slow drive where `reload_wait_s` of show time passed without it."""
         reading = self._reading
-        if reading is None or not reading.done.is_set():
+        if reading is None:
             return
-        self._reading = None
-        waited = self.clock.now() - reading.since
-        log.info("the show files answered after %.0f s: the reload lands", waited)
-        self._apply_read(reading, self._reading_at_once)
+        if reading.done.is_set():
+            self._land()
+        elif not self._reading_said and self.clock.now() - reading.since >= self.reload_wait_s:
+            self._say_waiting()
+
+    def _say_waiting(self) -> None:
+        reading = self._reading
+        assert reading is not None
+        self._reading_said = True
+        message = self._waiting_message(reading)
+        self.record_error("reload", message, severity="warning")
+        log.warning("%s", message)
+        self.last_reload = {"time": round(self.clock.wall(), 3), "result": "waiting", "problems": 0,
+                            "waiting_on": message}
+        for answer in self._answers:
+            answer(None, [message])
+
+    def _land(self) -> bool:
+        reading, answers = self._reading, self._answers
+        assert reading is not None
+        self._reading, self._answers = None, ()
+        if self._reading_said:
+            log.info("the show files answered after %.0f s: the reload lands", self.clock.now() - reading.since)
+        before = {id(e) for e in self.errors}
+        applied = self._apply_read(reading, self._reading_at_once)
+        said = [e["message"] for e in self.errors if id(e) not in before and e["where"] == "reload"]
+        for answer in answers:
+            answer(applied, said)
         again, self._read_again = self._read_again, None
+        again_answers, self._again_answers = self._again_answers, ()
         if again is not None:
-            self.reload(at_once=again)
+            self.begin_reload(at_once=again)
+            self._answers = again_answers
+        return applied
 
     def _waiting_message(self, reading: ShowRead) -> str:
         content = getattr(self.show, "content_root", None)
@@ -176,9 +274,14 @@ class Reloading:
                 faults.report("reload", "apply", exc)
                 self.record_error("reload", f"{getattr(hook, '__qualname__', hook)}: {exc}")
                 log.exception("applying the reloaded show failed in %r", hook)
-        from .config.lastgood import remember
+        if self.deterministic:  # (renders and tests: the copy is there when the reload returns)
+            from .config.lastgood import remember
 
-        remember(new_show)
+            remember(new_show)
+        else:
+            if self._last_good is None:
+                self._last_good = LastGoodKeeper()
+            self._last_good.keep(new_show)
         errors = sum(1 for p in new_show.problems if p.severity == "error")
         self.last_reload = {"time": round(self.clock.wall(), 3), "result": "warning" if errors else "ok",
                             "problems": len(new_show.problems)}

@@ -34,6 +34,7 @@ def test_a_reload_after_a_flip_keeps_the_state_folder_the_show_started_with_and_
         assert engine.show.playlist == ["two"]
         assert engine.show.state_dir == started_with, "the reloaded show keeps its state in another folder"
         assert engine._context_for("two").state_dir == started_with
+        assert engine.last_good_kept(10.0), "the last-good copy was never made"
         # The last good copy is the new show's, kept where the state is.
         origin = json.loads((started_with / "last-good" / "origin.json").read_text())
         assert origin["source"] == str((tmp_path / "show-v2" / "install.toml").resolve())
@@ -75,6 +76,7 @@ def test_after_a_flip_a_broken_scene_file_plays_its_last_good_copy_from_the_kept
         (tmp_path / "next").symlink_to("show-v2")
         os.replace(tmp_path / "next", tmp_path / "current")
         assert engine.reload(at_once=True) is True  # (show-v2 loads cleanly: its copy is kept)
+        assert engine.last_good_kept(10.0), "the last-good copy was never made"
         (tmp_path / "show-v2" / "scenes" / "three.toml").write_text('type = "title"\nduration = "x\n')
         assert engine.reload() is True
         assert "three" in engine.show.playlist, "the broken scene was dropped: its last good copy was not found"

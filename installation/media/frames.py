@@ -229,5 +229,7 @@ class MediaSource(ABC):
 
 
 def _one_line(exc: BaseException) -> str:
+    # First line only (ffmpeg's errors carry its whole output), long enough for a film's path on
+    # a stick and the fix after it: at 200 the drive's "copy the film to the show's disk" was cut.
     text = str(exc).strip()
-    return text.splitlines()[0][:200] if text else type(exc).__name__
+    return text.splitlines()[0][:320] if text else type(exc).__name__

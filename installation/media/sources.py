@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from . import looks, staging
+from . import film_reads, looks, staging
 from .frames import (  # noqa: F401  (the names callers have always imported from here)
     BLOCK_TIMEOUT_S,
     EPS,
@@ -84,10 +84,21 @@ class VideoSource(MediaSource):
         # scene asked its drive on the render thread, and a stick that hangs in its reads froze
         # the screen for the kernel's error handling (tens of seconds). Set before `error`.
         self.missing = False
+        self._reading_now: film_reads.FilmReads | None = None  # (the decoder's, closed with the showing)
+
+    def close(self) -> None:
+        super().close()
+        # Left now, not when the decoder next wakes: the film's next showing, started at once,
+        # must find a reading still in a hung read and not start one more beside it.
+        reading = self._reading_now
+        if reading is not None:
+            reading.close()
 
     def _run(self) -> None:
         # A film on a USB stick plays from its copy on the show's disk (staging.py), so the
-        # stick is free to go while it plays.
+        # stick is free to go while it plays. Not while an earlier showing's reading of it
+        # still waits on the stick (film_reads.py): its look would wait there too.
+        film_reads.clear_to_read(self.path, self._stop)
         try:
             with staging.staged(self.path, self._stop) as play:
                 if play is not None:
@@ -112,14 +123,43 @@ class VideoSource(MediaSource):
         meta = next(reader)
         return reader, meta
 
+    def _reading(self, output_params: list[str] | None, path: Path, header_only: bool = False) -> film_reads.FilmReads:
+        """ffmpeg's reading of `path` (its header, then its frames) on a thread of its own: the
+        decoder waits for each with a deadline (film_reads.py), never on the drive itself."""
+
+        def items():
+            reader, meta = self._open(output_params, path)
+            try:
+                yield meta
+                if not header_only:
+                    yield from reader
+            finally:
+                reader.close()
+
+        reading = self._reading_now = film_reads.FilmReads(path, items)
+        if self._stop.is_set():  # (closed while it started: close() may have missed it)
+            reading.close()
+        return reading
+
     def _play(self, path: Path) -> None:
-        if not path.is_file():
-            raise RuntimeError("file not found")
+        # Its first look bounded and shared too: with copying off, no cache looked before.
+        film_reads.clear_to_read(path, self._stop)
         try:
-            probe, meta = self._open(None, path)
+            if not stat.S_ISREG(looks.look(path, self._stop).st_mode):
+                raise RuntimeError("file not found")
+        except (FileNotFoundError, NotADirectoryError):
+            raise RuntimeError("file not found") from None
+        probe = self._reading(None, path, header_only=True)
+        try:
+            meta = probe.take(self._stop)
+        except StopIteration:
+            return  # (the showing ended)
+        except looks.NoAnswer:
+            raise
         except OSError:  # ffmpeg found no stream to describe
             raise RuntimeError(NOT_A_VIDEO) from None
-        probe.close()
+        finally:
+            probe.close()
         src = tuple(int(v) for v in meta.get("size") or (0, 0))
         fps = float(meta.get("fps") or 0)
         if not src[0] or not src[1]:
@@ -144,17 +184,22 @@ class VideoSource(MediaSource):
         frame_s = 1.0 / fps
         offset, index = 0.0, 0
         while not self._stop.is_set():
-            reader, _ = self._open(params, path)
+            reading = self._reading(params, path)
             count = 0
             try:
-                for raw in reader:
+                reading.take(self._stop)  # (this pass's header: known from the probe)
+                while True:
+                    raw = reading.take(self._stop)
                     image = np.frombuffer(raw, np.uint8).reshape(h, w, 3)
                     if not self._put(Frame(offset + count * frame_s, frame_s, image, index)):
                         return
                     count += 1
                     index += 1
+            except StopIteration:
+                if self._stop.is_set():
+                    return
             finally:
-                reader.close()
+                reading.close()
             if count == 0:
                 raise RuntimeError("has no decodable video frames")
             played = count * frame_s

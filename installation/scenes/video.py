@@ -157,10 +157,14 @@ class VideoScene(FilmSound, VideoDrawing, Scene):
 
     def update(self, dt: float) -> None:
         self.t += dt
-        if self.source is not None and self.source.failed and not self._told:
+        source = self.source
+        if source is not None and source.error is not None and not self._told and (source.failed or source.ended):
             self._told = True  # the card says it to visitors; the technician gets the reason
-            if not self.source.missing:  # a missing file is reported by context.media()
-                self.context.report(f"{self.source.error}; showing a card, then moving on")
+            if source.failed and not source.missing:  # a missing file is reported by context.media()
+                self.context.report(f"{source.error}; showing a card, then moving on")
+            elif not source.failed:  # it played, then its reads failed (a stick that stopped answering)
+                then = "its card shows" if self.config.on_end == "loop" else "the show moves on"
+                self.context.report(f"{source.error}; the film stopped there and {then}")
         self._draws_since_update = 0
         self._updates_since_draw += 1
         if self.audio is not None:
@@ -209,7 +213,10 @@ class VideoScene(FilmSound, VideoDrawing, Scene):
         if self.source is None:
             return
         frame = self.source.frame_at(self.t, block=self.block)
-        if frame is None and self.source.failed:
+        # A looping film whose reads failed midway cannot come round again: its card, not its
+        # last frame frozen for the rest of the scene (one that ends moves on from that frame).
+        stopped = self.config.on_end == "loop" and self.source.error is not None and self.source.ended
+        if (frame is None and self.source.failed) or stopped:
             # Visitor words only: which file and why is for the log, status and `bayard check`.
             draw_missing(
                 surface,

@@ -82,7 +82,9 @@ ADDRESSES: tuple[Address, ...] = (
         "/bayard/reply/reload <json>",
         "re-read install.toml and scenes/ now (validated first; a broken install.toml keeps the old show: "
         "status error; a broken scene file keeps that scene's last good version: status warning, with the "
-        "problems)",
+        "problems). A live show answers at the frame the reload lands, once its files are read; files slow to "
+        "answer (a failing USB stick) are answered `waiting` after half a second, and again with the result "
+        "when they answer",
     ),
     Address(
         "/bayard/screenshot",
