@@ -254,6 +254,21 @@ def test_portrait_inspect_never_overwrites_the_portrait(tmp_path, capsys):
     assert "not the portrait itself" in capsys.readouterr().err and portrait.read_bytes() == before
 
 
+def test_portrait_inspect_leaves_the_pictures_folder_as_it_was(tmp_path, capsys, monkeypatch):
+    """Without -o the overlay goes to the folder inspect is run from, and says where: written
+    beside the picture, it lay among the curator's files in the show's content folder."""
+    import shutil
+
+    content, elsewhere = tmp_path / "content", tmp_path / "desk"
+    content.mkdir(), elsewhere.mkdir()
+    shutil.copy(REPO / "tests" / "data" / "faces-cc0" / "face_woman_109.jpg", content / "sitter.jpg")
+    monkeypatch.chdir(elsewhere)
+    assert main(["portrait", "inspect", str(content / "sitter.jpg")]) == 0
+    assert sorted(p.name for p in content.iterdir()) == ["sitter.jpg"]
+    assert f"overlay: {elsewhere.resolve() / 'sitter-mesh.png'}" in capsys.readouterr().out
+    assert (elsewhere / "sitter-mesh.png").stat().st_size > 0
+
+
 def test_a_render_stops_on_sigterm_as_on_ctrl_c(tmp_path):
     """SDL turns SIGTERM into a quit event; the render never read it, ran to its end and
     exited 0 (`timeout -s TERM`, a service stopping)."""

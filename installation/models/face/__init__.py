@@ -22,6 +22,7 @@ from .landmarks import Eye
 from .measures import Expression, HeadPose, align, alignment, head_pose, neutrality
 from .runtime import FaceStackUnavailable
 from .settle import settled
+from .sketched import found_softened, refitted_softened
 from .stack import FaceStack, as_rgb, try_open
 from .top_edge import refitted_below_top_edge
 from .tracking import FaceBox, FaceObservation, FaceTracker, OneEuro, TrackedFace
@@ -48,13 +49,18 @@ def portrait_faces(image: np.ndarray, stack: FaceStack | None = None) -> list[Fa
     """Every face in a still picture, largest first, with its mesh. Tries the short- and
     full-range detectors (a portrait may show a small face in a large canvas); where they
     find none in a picture drawn in strokes, the picture with its hatching smoothed away
-    (drawn.py)."""
+    (drawn.py); a line drawing's face the mesh doubts or refuses, with its lines softened
+    into tone in the mesh's crop (sketched.py)."""
     stack = stack or FaceStack.open()
     rgb = as_rgb(image)
     found = _faces_in(rgb, stack)
-    if not found and drawn_in_strokes(rgb):
+    if found:
+        # A line drawing's face the mesh doubts, read with its strokes softened into tone
+        # (sketched.py); a face the mesh is sure of, as every photograph's, is kept as found.
+        return sorted((refitted_softened(rgb, face, stack) for face in found), key=lambda f: -f.height)
+    if drawn_in_strokes(rgb):
         found = [face for face in _faces_in(hatching_smoothed(rgb), stack) if face.presence >= SURE]
-    return found
+    return found or found_softened(rgb, stack)
 
 
 def _faces_in(rgb: np.ndarray, stack: FaceStack) -> list[Face]:

@@ -13,7 +13,8 @@ only where the mesh is SURE of it: 7 copies are then fitted right (the mesh 0.99
 and 2 others 0.13 and 0.16 eye spacings off, on the face. And only a picture drawn in strokes
 (STROKES_MIN) is looked at so: on photographs cut through the face, whose face the whole
 path refused, the blurred look found faces on a beard and a hat. Pencil sketches (OpenCV's
-pencilSketch: 10 of 24 refused) mostly lie below that test, and stay as they were.
+pencilSketch: 10 of 24 refused) mostly lie below that test; sketched.py softens their strokes
+in the mesh's own crop instead.
 
 It is looked at only where the picture itself showed no face, so every picture where a face
 is found is fitted exactly as before; and on 38 faceless pictures (textures, a landscape, a

@@ -30,7 +30,7 @@ PRESENCE_MIN = 0.5
 # The detectors' score threshold on the second, light-evened look (mesh-confirmed).
 RETRY_MIN_SCORE = 0.35
 # A mesh found from a detection must be about the detection's size and place (face height
-# over the detection's side, and its centre's distance in sides): see _fits.
+# over the detection's side, and its centre's distance in sides): see fits_detection.
 FIT_HEIGHT = (0.6, 2.0)
 FIT_OFFSET = 0.35
 # At most this many detections are meshed when looking for faces.
@@ -178,7 +178,7 @@ class FaceStack:
         if not presence >= PRESENCE_MIN or not np.isfinite(landmarks).all():
             return None
         face = Face(landmarks.astype(np.float32), presence, region, detection)
-        if detection is not None and not _fits(face, detection):
+        if detection is not None and not fits_detection(face, detection):
             return None
         return face
 
@@ -300,7 +300,7 @@ class FaceStack:
         return cv2.resize(np.clip(mask, 0.0, 1.0), (w, h), interpolation=cv2.INTER_LINEAR)
 
 
-def _fits(face: Face, detection: Detection) -> bool:
+def fits_detection(face: Face, detection: Detection) -> bool:
     """Whether a mesh found from a detection is that detection's face. The mesh, given a
     wide crop, can be sure of a small "face" elsewhere in it (an ear in a profile once):
     on 104 portraits its face height was 0.92-1.45 of the detection's side and its centre

@@ -3,6 +3,12 @@
 A curator checks here, before adding a picture to a scene, that the mesh fits the face:
 the overlay draws the 468 points, the face outline, lips, lids and irises, and the tool
 says whether the portrait can be animated and why not.
+
+Without -o the overlay is written to the current folder, not beside the picture: a picture
+is usually checked where it lies, in the show's content folder, and a `*-mesh.png` left
+there sat among the curator's own files (and the show's watched folders) as if it were one.
+Tools that make a file from another and are given no name (wget, curl -O, a compiler) write
+into the folder they are run from; inspect does so too and prints the overlay's full path.
 """
 
 from __future__ import annotations
@@ -38,7 +44,8 @@ def add_commands(subparsers) -> None:
                        description="Find the face in IMAGE with the face models and draw what they see.")
     q.add_argument("image", type=Path, help="the portrait (jpg or png)")
     q.add_argument("-o", "--output", type=Path, default=None,
-                   help="where to write the overlay PNG (default: IMAGE-mesh.png beside the picture)")
+                   help="where to write the overlay PNG (default: IMAGE-mesh.png in the current folder, "
+                        "not beside the picture; its full path is printed)")
     q.add_argument("--models", type=Path, default=Path("models"),
                    help="folder with model weights (default: models)")
     q.add_argument("--lips-hidden", action="store_true",
@@ -152,7 +159,7 @@ def run_inspect(args: argparse.Namespace) -> int:
     for k, line in enumerate(lines):
         cv2.putText(out, line, (8, 18 + BANNER_LINE * k), cv2.FONT_HERSHEY_SIMPLEX, 0.5, (240, 240, 240), 1,
                     cv2.LINE_AA)
-    output = args.output or args.image.with_name(args.image.stem + "-mesh.png")
+    output = args.output or Path.cwd() / (args.image.stem + "-mesh.png")
     if output.resolve() == args.image.resolve() or output.is_dir() or not output.suffix:
         print(f"bayard portrait inspect: -o {output}: give a new image file, e.g. {args.image.stem}-mesh.png "
               "(not the portrait itself, nor a folder)", file=sys.stderr)
@@ -161,5 +168,5 @@ def run_inspect(args: argparse.Namespace) -> int:
         print(f"bayard portrait inspect: cannot write {output} (folder missing, or disk full?)", file=sys.stderr)
         return 2
     print(f"{args.image}: {verdict}")
-    print(f"overlay: {output}")
+    print(f"overlay: {output.resolve()}")
     return 0 if face is not None else 1
