@@ -272,17 +272,18 @@ def _mouth_shadows(image: np.ndarray, mesh: np.ndarray) -> MouthShadows | None:
     apart = cv2.distanceTransform((1 - lips).astype(np.uint8), cv2.DIST_L2, 3)
     ring = ((apart <= MOUTH_RING * float(np.linalg.norm(lm[291] - lm[61]))) & (face > 0)).astype(np.uint8)
     ring[:max(0, int(round(lm[164, 1])) - y0)] = 0  # below the nose's base
-    light = cv2.GaussianBlur(cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY).astype(np.float32), (0, 0), ACCENT_SMOOTH)
+    grey = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    light = cv2.GaussianBlur(grey, (0, 0), ACCENT_SMOOTH)
     skin = (ring > 0) & (lips == 0)
     if not face.any() or not skin.any():
         return None
     skin_light = light[skin]
     shade = crop[skin][skin_light <= np.percentile(skin_light, SKIN_SHADOWS)].astype(np.float32).mean(axis=0)
-    grey = cv2.cvtColor(np.ascontiguousarray(image[..., :3]), cv2.COLOR_RGB2GRAY).astype(np.float32)
+    in_crop = mesh[:, :2] - (x0, y0)
     return MouthShadows(float(np.percentile(light[ring > 0], MOUTH_DARKEST)),
                         float(np.percentile(light[face > 0], FACE_SHADOWS)),
-                        shade / max(float(shade @ LUMA), 1.0), closed_line_width(grey, mesh),
-                        _beside_line(light, ring > 0, lm - (x0, y0)))
+                        shade / max(float(shade @ LUMA), 1.0), closed_line_width(grey, in_crop),
+                        _beside_line(light, ring > 0, in_crop))
 
 
 def _beside_line(light: np.ndarray, ring: np.ndarray, lm: np.ndarray) -> float | None:
@@ -290,11 +291,12 @@ def _beside_line(light: np.ndarray, ring: np.ndarray, lm: np.ndarray) -> float |
     without the closed lips' line (BESIDE_LINE round the inner lips' middle); `lm`: the mesh's
     points in `light`'s pixels."""
     middle = (lm[list(UPPER_INNER_LIP)] + lm[list(LOWER_INNER_LIP)]) / 2
-    line = np.ones(light.shape, np.uint8)
-    cv2.polylines(line, [np.round(middle).astype(np.int32)], False, 0, 1)
-    apart = cv2.distanceTransform(line, cv2.DIST_L2, 3)
     face_height = float(np.linalg.norm(lm[10] - lm[152]))
-    kept = ring & (apart > BESIDE_LINE[0] + BESIDE_LINE[1] * face_height)
+    # (A stroke as thick as the band, not a distance transform: 5 ms on a 900 px portrait.)
+    band = np.zeros(light.shape, np.uint8)
+    cv2.polylines(band, [np.round(middle).astype(np.int32)], False, 1,
+                  1 + 2 * int(round(BESIDE_LINE[0] + BESIDE_LINE[1] * face_height)))
+    kept = ring & (band == 0)
     return float(np.percentile(light[kept], MOUTH_DARKEST)) if kept.any() else None
 
 
