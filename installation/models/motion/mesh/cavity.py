@@ -93,7 +93,7 @@ SOFT_ACCENTS = (0.22, 0.3)
 # line_width.py), a brush's stroke is a pixel or two however large the face. So where the
 # closed line is at most DRAWN_LINE[0] of the face's height wide (none from [1]), the mouth's
 # key is read beside it (`MouthShadows.beside_line`), and the opening is lifted towards the
-# stroke's own tone, the darkest the painter set at the mouth (L* 23-41). A wider line, or one
+# stroke's own tone, the darkest the painter set at the mouth (L* 25-41). A wider line, or one
 # not read, counts as before: at a face of about 100 px a stroke is as wide as a crease, and
 # such a miniature is painted as before.
 DRAWN_LINE = (0.010, 0.012)

@@ -25,8 +25,8 @@ from .named_points import LOWER_INNER_LIP, UPPER_INNER_LIP
 # rest the profile runs through the opening), and only where LEAST_COLUMNS are left.
 ACROSS, REACH, STEP = 0.6, 0.05, 0.25
 LEAST_COLUMNS = 5
-# A column's line counts where it is this many levels darker than the lighter lip beside it
-# (a fainter line's width is its noise).
+# A column's line counts where it is this many levels darker than the darker of the two lips'
+# lightest beside it (a fainter line's width is its noise).
 LEAST_DEPTH = 8.0
 
 
@@ -71,6 +71,7 @@ def closed_line_width(grey: np.ndarray, mesh: np.ndarray) -> float | None:
 
 
 def _through(points: np.ndarray, xs: np.ndarray) -> np.ndarray:
-    """The y of a lip line (its points, any order) at each x in `xs`."""
+    """(As focus.py's, which reads the rig: imported from there, palette.py would import itself.)
+    The y of a lip line (its points, any order) at each x in `xs`."""
     order = np.argsort(points[:, 0])
     return np.interp(xs, points[order, 0], points[order, 1])
