@@ -110,8 +110,8 @@ def miniature_drawn_line(stack):
 def test_a_miniatures_yawn_under_a_dark_drawn_lip_line_is_its_lines_tone_not_a_black_hole(stack, miniature_drawn_line):
     """A miniature whose painter drew a dark lip line (a third of the face's middle tone) was
     still read as no soft picture, its line counted as the mouth's shade: its yawn opened a
-    near-black hole in the pastel face (its darkest about a sixth of the skin round its mouth,
-    a third of the line's own tone). A stroke a brush's width on a face this large is no
+    near-black hole in the pastel face (its darkest L* about a sixth of the skin's round its
+    mouth, its lightness 0.42 of the line's own). A stroke a brush's width on a face this large is no
     photograph's crease: its opening's darkest is now the line's tone (within a tenth, or half
     the lips' lightness if lighter), and it is still an opening, darker than the lips."""
     points = portrait_faces(miniature_drawn_line, stack)[0].landmarks[:, :2]
