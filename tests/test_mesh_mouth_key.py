@@ -15,6 +15,7 @@ import pytest
 from installation.models.face import portrait_faces
 from installation.models.motion.mesh import MeshAnimator
 from installation.models.motion.mesh.named_points import INNER_LIPS, LOWER_INNER_LIP, OUTER_LIPS, UPPER_INNER_LIP
+from installation.scenes.portrait import HOUSE_SITTER
 
 from .test_mesh_mouth import LUMA, _opened, _polygon
 
@@ -77,6 +78,52 @@ def test_a_miniatures_yawn_with_dark_brows_and_pupils_is_a_mid_dark_not_a_black_
     opening = cv2.GaussianBlur(out.astype(np.float32) @ LUMA, (0, 0), 0.7)[inside]
     darkest = np.percentile(opening, 1)
     assert darkest > 0.9 * min(round_mouth, 0.5 * lips_light), (darkest, round_mouth, lips_light)
+    assert opening.mean() < 0.8 * lips_light
+
+
+def _with_drawn_lip_line(picture: np.ndarray, stack, share: float, width_px: float) -> np.ndarray:
+    """`picture` with its closed lips meeting in a fine dark red-brown stroke `width_px` wide,
+    `share` of the face's middle tone: a miniaturist's lip line, anti-aliased."""
+    points = portrait_faces(picture, stack)[0].landmarks[:, :2]
+    hull = _polygon(picture.shape, cv2.convexHull(np.round(points).astype(np.int32)).reshape(-1, 2)) > 0
+    middle_tone = float(np.median(picture.astype(np.float32)[hull] @ LUMA))
+    middle = (points[list(UPPER_INNER_LIP)] + points[list(LOWER_INNER_LIP)]) / 2
+    scale = 4  # (drawn 4x larger and taken down: a stroke of a pixel and a half)
+    big = np.zeros((picture.shape[0] * scale, picture.shape[1] * scale), np.uint8)
+    cv2.polylines(big, [np.round(middle * scale + (scale - 1) / 2).astype(np.int32)], False, 255,
+                  round(width_px * scale), cv2.LINE_AA)
+    stroke = cv2.resize(big, picture.shape[1::-1], interpolation=cv2.INTER_AREA).astype(np.float32)[..., None] / 255.0
+    ink = np.array([0.62, 0.38, 0.34], np.float32)
+    ink *= share * middle_tone / float(ink @ LUMA)
+    return np.clip(picture * (1.0 - stroke) + ink * stroke, 0, 255).astype(np.uint8)
+
+
+@pytest.fixture(scope="module")
+def miniature_drawn_line(stack):
+    """A miniature scanned large (the shipped sitter at full size: a face about 300 px tall)
+    whose painter closed the lips with a dark stroke 1.5 px wide, a third of the face's middle
+    tone: darker than half the middle tone, as a pale photograph's crease also is."""
+    sitter = cv2.cvtColor(cv2.imread(str(HOUSE_SITTER)), cv2.COLOR_BGR2RGB)
+    return _with_drawn_lip_line(_miniature(sitter, stack), stack, share=0.35, width_px=1.5)
+
+
+def test_a_miniatures_yawn_under_a_dark_drawn_lip_line_is_its_lines_tone_not_a_black_hole(stack, miniature_drawn_line):
+    """A miniature whose painter drew a dark lip line (a third of the face's middle tone) was
+    still read as no soft picture, its line counted as the mouth's shade: its yawn opened a
+    near-black hole in the pastel face (its darkest L* about a sixth of the skin's round its
+    mouth, its lightness 0.42 of the line's own). A stroke a brush's width on a face this large is no
+    photograph's crease: its opening's darkest is now the line's tone (within a tenth, or half
+    the lips' lightness if lighter), and it is still an opening, darker than the lips."""
+    points = portrait_faces(miniature_drawn_line, stack)[0].landmarks[:, :2]
+    middle = (points[list(UPPER_INNER_LIP)] + points[list(LOWER_INNER_LIP)]) / 2
+    line = np.zeros(miniature_drawn_line.shape[:2], np.uint8)
+    cv2.polylines(line, [np.round(middle).astype(np.int32)], False, 1, 1)
+    light = miniature_drawn_line.astype(np.float32) @ LUMA
+    line_tone = float(np.median(light[line > 0]))
+    out, inside, lips_light, _ = _yawn(miniature_drawn_line, stack)
+    opening = cv2.GaussianBlur(out.astype(np.float32) @ LUMA, (0, 0), 0.7)[inside]
+    darkest = np.percentile(opening, 1)
+    assert darkest > 0.9 * min(line_tone, 0.5 * lips_light), (darkest, line_tone, lips_light)
     assert opening.mean() < 0.8 * lips_light
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 import cv2
 import numpy as np
 
-from .palette import Palette
+from .palette import MouthShadows, Palette
 from .passages import DEEP_UNDER_LIPS, Passage
 from .plate import DETAIL_SIGMA, robust_spread
 from .rig import PortraitRig
@@ -85,6 +85,18 @@ SOFT_FACE = (0.6, 0.68)
 # its accents 0.30-0.49 of the way (made miniatures 0.08-0.20), and a flash-lit fair face's
 # yawn went from a dark mouth to a mauve-grey slab (L* 27 -> 47).
 SOFT_ACCENTS = (0.22, 0.3)
+# A miniaturist or a pastellist may close the lips with a fine dark stroke (a third to a half
+# of the face's middle tone): counted as the mouth's darkest, it read the miniature as no soft
+# picture, and its yawn stayed a near-black hole (made miniatures: its darkest L* 10-17 against
+# the skin round the mouth at 66-85). A photograph's closed lips meet in a shadow as wide as the
+# crease (0.012-0.053 of the face's height at half its depth on 201 photographs and variants:
+# line_width.py), a brush's stroke is a pixel or two however large the face. So where the
+# closed line is at most DRAWN_LINE[0] of the face's height wide (none from [1]), the mouth's
+# key is read beside it (`MouthShadows.beside_line`), and the opening is lifted towards the
+# stroke's own tone, the darkest the painter set at the mouth (L* 25-41). A wider line, or one
+# not read, counts as before: at a face of about 100 px a stroke is as wide as a crease, and
+# such a miniature is painted as before.
+DRAWN_LINE = (0.010, 0.012)
 # ...but not at the corners of an opening with teeth in it (`teeth_corners_kept`): wholly from
 # TEETH_CORNERS[1] of the half width, not at all within TEETH_CORNERS[0].
 TEETH_CORNERS = (0.5, 0.8)
@@ -181,7 +193,8 @@ def accent_lift(pal: Palette, darkest: Passage | None) -> AccentLift | None:
     if pal.shadows is not None:
         # (Its own lip line too: the ring's darkest is read through a blur, a drawn line is thin.)
         mouth_dark = pal.shadows.darkest if pal.line is None else min(pal.shadows.darkest, float(pal.line @ LUMA))
-        soft = (_ramp(mouth_dark / max(middle, 1.0), SOFT_MOUTH)
+        key = mouth_dark + (max(_beside_drawn_line(pal.shadows), mouth_dark) - mouth_dark) * drawn_line(pal.shadows)
+        soft = (_ramp(key / max(middle, 1.0), SOFT_MOUTH)
                 * _ramp(pal.shadows.broad / max(middle, 1.0), SOFT_FACE) * (1.0 - _ramp(below, SOFT_ACCENTS)))
         # (Only as far as the accents left it: where they say the picture is high-key, as before.)
         soft_target = lowest + (min(mouth_dark, ACCENT_MOST * lip_light) - lowest) * soft
@@ -189,6 +202,18 @@ def accent_lift(pal: Palette, darkest: Passage | None) -> AccentLift | None:
     if target <= lowest + 0.5 or lip_light <= target:
         return None
     return AccentLift(lowest, target, lip_light, hue=lift_hue(pal), hue_share=1.0 - pal.print_toned)
+
+
+def drawn_line(shadows: MouthShadows) -> float:
+    """How far the picture's closed lip line is a drawn stroke (DRAWN_LINE): 1 as thin as a
+    brush's, 0 as wide as a photograph's crease, or not read."""
+    if shadows.line_width is None or shadows.beside_line is None:
+        return 0.0
+    return 1.0 - _ramp(shadows.line_width, DRAWN_LINE)
+
+
+def _beside_drawn_line(shadows: MouthShadows) -> float:
+    return shadows.darkest if shadows.beside_line is None else shadows.beside_line
 
 
 def lift_hue(pal: Palette) -> np.ndarray | None:
