@@ -297,6 +297,23 @@ def test_portrait_inspect_run_in_the_pictures_own_folder_leaves_it_as_it_was(tmp
     assert overlay.parent.parent == (tmp_path / "temp").resolve() and overlay.stat().st_size > 0
 
 
+def test_portrait_inspect_run_inside_a_show_leaves_the_show_as_it_was(tmp_path, capsys, monkeypatch):
+    """A new picture checked from the show's content folder it is meant for (`cd show/content;
+    bayard portrait inspect ~/scans/anne.jpg`): the overlay landed among the show's files."""
+    import tempfile
+
+    sitter = _inspect_sitter_in(tmp_path / "scans")
+    content = tmp_path / "show" / "content"
+    content.mkdir(parents=True)
+    (tmp_path / "show" / "install.toml").write_text("")
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "temp"))
+    (tmp_path / "temp").mkdir()
+    monkeypatch.chdir(content)
+    assert main(["portrait", "inspect", str(sitter), "--models", str(REPO / "models")]) == 0
+    assert not any(content.iterdir())
+    assert _overlay_printed(capsys.readouterr().out).parent.parent == (tmp_path / "temp").resolve()
+
+
 def test_portrait_inspect_never_replaces_a_curators_file_named_like_its_overlay(tmp_path, capsys, monkeypatch):
     """Without -o the overlay's name in the current folder was written over, whatever was
     there: a curator's own sitter-mesh.png was lost. It is kept, the overlay takes the next

@@ -4,7 +4,8 @@ The overlay is a curator's check, not show content: it must not land among the s
 and it must never replace a file of the curator's. Run from the picture's own folder (the
 usual way: `cd content; bayard portrait inspect anne.jpg`), the current folder IS the show's
 content folder, so the overlay goes to the system's temporary folder instead; so too when the
-current folder cannot be written or is gone (a stick pulled out). A file already there under
+current folder lies in a show (its install.toml there or above: a new picture checked from the
+content folder it is meant for), cannot be written or is gone (a stick pulled out). A file already there under
 the overlay's name is replaced only if inspect wrote it (its PNG carries OVERLAY_MARK); a
 curator's own file of that name is kept, and the overlay takes the next free name.
 """
@@ -41,14 +42,23 @@ def is_overlay(path: Path) -> bool:
     return head[_PNG_HEADER:] == _text_chunk()
 
 
+def _in_a_show(folder: Path) -> bool:
+    """Whether `folder` is a show's folder or one inside it (its content, its scenes): the
+    show's file is there or above, as `bayard run` finds it."""
+    from ...cli_show import DEFAULT_SHOW
+
+    return any((above / DEFAULT_SHOW).exists() for above in (folder, *folder.parents))
+
+
 def _desk(image: Path) -> Path:
     """The folder the overlay goes to: the current one, unless it is the picture's own folder,
-    cannot be written or is gone; then a folder of the system's temporary one."""
+    lies in a show, cannot be written or is gone; then a folder of the system's temporary one."""
     try:
-        here = Path.cwd()
+        here = Path.cwd().resolve()
     except OSError:  # the folder inspect was run from was removed
         here = None
-    if here is not None and os.access(here, os.W_OK) and here.resolve() != image.resolve().parent:
+    if (here is not None and os.access(here, os.W_OK) and here != image.resolve().parent
+            and not _in_a_show(here)):
         return here
     folder = Path(tempfile.gettempdir()) / _TEMP_FOLDER
     folder.mkdir(exist_ok=True)
