@@ -314,6 +314,20 @@ def test_portrait_inspect_run_inside_a_show_leaves_the_show_as_it_was(tmp_path, 
     assert _overlay_printed(capsys.readouterr().out).parent.parent == (tmp_path / "temp").resolve()
 
 
+def test_portrait_inspect_that_cannot_write_its_overlay_says_where_and_what_to_do(tmp_path, capsys, monkeypatch):
+    """Where its temporary folder cannot be made (a file of that name there), inspect stopped
+    on a FileExistsError traceback; it names the file and says to give -o."""
+    import tempfile
+
+    sitter = _inspect_sitter_in(tmp_path / "content")
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    (tmp_path / "bayard-inspect").write_bytes(b"")
+    monkeypatch.chdir(sitter.parent)
+    assert main(["portrait", "inspect", "sitter.jpg", "--models", str(REPO / "models")]) == 2
+    err = capsys.readouterr().err
+    assert f"cannot write {tmp_path / 'bayard-inspect' / 'sitter-mesh.png'}" in err and "give -o" in err
+
+
 def test_portrait_inspect_never_replaces_a_curators_file_named_like_its_overlay(tmp_path, capsys, monkeypatch):
     """Without -o the overlay's name in the current folder was written over, whatever was
     there: a curator's own sitter-mesh.png was lost. It is kept, the overlay takes the next

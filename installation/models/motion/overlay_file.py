@@ -12,6 +12,7 @@ curator's own file of that name is kept, and the overlay takes the next free nam
 
 from __future__ import annotations
 
+import contextlib
 import os
 import struct
 import tempfile
@@ -61,7 +62,9 @@ def _desk(image: Path) -> Path:
             and not _in_a_show(here)):
         return here
     folder = Path(tempfile.gettempdir()) / _TEMP_FOLDER
-    folder.mkdir(exist_ok=True)
+    # (A file of that name, a full disk: writing there then fails, and says so.)
+    with contextlib.suppress(OSError):
+        folder.mkdir(exist_ok=True)
     return folder
 
 
