@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 from .errors import ShowError
-from .loader import LAST_GOOD, Show, load_show
+from .loader import LAST_GOOD, Show, last_good_folder, load_show
 
 log = logging.getLogger("bayard.lastgood")
 
@@ -54,10 +54,13 @@ def remember(show: Show) -> Path | None:
         origin = {"content": str(show.content_root), "state": str(show.state_dir), "models": str(show.models_dir),
                   "source": str(show.path), "saved": time.time()}
         (staging / "origin.json").write_text(json.dumps(origin, indent=1), encoding="utf-8")
+        # Swapped by two renames (a folder cannot replace another in one): between them the
+        # copy moved aside stands in (loader.last_good_folder), so it goes only once the new one
+        # is in, or once `last-good` itself is whole again.
         old = show.state_dir / f".{FOLDER}.old"
-        if old.exists():
-            shutil.rmtree(old)
         if target.exists():
+            if old.exists():
+                shutil.rmtree(old)
             target.rename(old)
         staging.rename(target)
         shutil.rmtree(old, ignore_errors=True)
@@ -70,7 +73,7 @@ def remember(show: Show) -> Path | None:
 
 def recall(show_path: Path, state: str = "var") -> Show | None:
     """The remembered show for a show file whose own text is broken, or None."""
-    folder = Path(show_path).resolve().parent / state / FOLDER
+    folder = last_good_folder(Path(show_path).resolve().parent / state)
     origin_file = folder / "origin.json"
     try:
         origin = json.loads(origin_file.read_text(encoding="utf-8"))
