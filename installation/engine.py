@@ -290,6 +290,7 @@ class Engine(Commanding, Reloading, Reporting):
 
     def shutdown(self) -> None:
         self.sequencer.shutdown()
+        self.keep_last_good_at_exit()
         use_show_words(None)  # (the next show in this process starts from the built-in words)
         for service in self.services.values():
             close = getattr(service, "close", None)

@@ -39,6 +39,10 @@ Answer = Callable[[bool | None, list[str]], None]
 # Time a reload's reading has before the show says it waits on a slow drive (show time, at a
 # frame; `reload()`'s callers wait that long, in real time): far past a healthy reading.
 RELOAD_WAIT_S = 0.5
+# Real time a stopping show waits for the last good copy under way (LastGoodKeeper, a daemon
+# thread the process would cut off): far past a healthy copy of a show's text files, short of
+# holding a stop on a stick that hangs (the copy moved aside then stands in: config/lastgood.py).
+LAST_GOOD_AT_EXIT_S = 3.0
 
 
 class ShowRead:
@@ -164,6 +168,13 @@ class Reloading:
     def last_good_kept(self, timeout: float) -> bool:
         """Wait (real time) until the last-good copies of the shows applied so far are made."""
         return self._last_good is None or self._last_good.idle.wait(timeout)
+
+    def keep_last_good_at_exit(self) -> None:
+        """At shutdown: the copy of the last edit that landed finished, not cut off half made
+        (the next start played the show from before it), within LAST_GOOD_AT_EXIT_S."""
+        if not self.last_good_kept(LAST_GOOD_AT_EXIT_S):
+            log.warning("the last good copy of the show was not finished within %g s of the stop (its drive slow "
+                        "or failing?); the copy before it stays", LAST_GOOD_AT_EXIT_S)
 
     def land_reload(self) -> None:
         """Each frame: land the reading under way once it is done; say once that it waits on a
