@@ -8,6 +8,7 @@ one is there."""
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
@@ -83,3 +84,30 @@ def test_a_broken_scene_read_while_the_last_good_copy_is_swapped_plays_its_copy(
     assert read, "the reading never ended"
     assert read[0].playlist == ["a", "b"], "the broken scene dropped out: its last good copy was not found"
     assert read[0].scenes["a"].heading == "Kept"
+
+
+def test_a_new_last_good_copy_is_on_the_disk_before_it_is_named_last_good(tmp_path, monkeypatch):
+    """Copied files sit in the page cache for up to half a minute before the disk has them; the
+    copy was renamed into place (and the whole one before it deleted) at once, so a power cut
+    soon after an edit left a last-good of empty files: no show to fall back on. Each file, and
+    the folders, are flushed to the disk before the copy takes the name."""
+    path = _two_scenes(tmp_path)
+    flushed: set[str] = set()
+    real_fsync = os.fsync
+
+    def fsync(fd):
+        flushed.add(os.readlink(f"/proc/self/fd/{fd}"))
+        return real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    unflushed: list[list[str]] = []
+
+    def then() -> None:  # the moment the new copy is named last-good
+        staging = next(p for p in (tmp_path / "var").iterdir() if p.name.startswith(f".{lastgood.FOLDER}.")
+                       and p.name != f".{lastgood.FOLDER}.old")
+        unflushed.append(sorted(str(p) for p in [staging, *staging.rglob("*")] if str(p) not in flushed))
+
+    with monkeypatch.context() as patched:
+        _cut_between_the_renames(patched, then=then)
+        assert lastgood.remember(load_show(path)) is not None
+    assert unflushed == [[]], f"named last-good before these were on the disk: {unflushed}"

@@ -11,6 +11,7 @@ reports the error, instead of exiting into a restart loop.
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
@@ -54,6 +55,7 @@ def remember(show: Show) -> Path | None:
         origin = {"content": str(show.content_root), "state": str(show.state_dir), "models": str(show.models_dir),
                   "source": str(show.path), "saved": time.time()}
         (staging / "origin.json").write_text(json.dumps(origin, indent=1), encoding="utf-8")
+        _flush(staging)
         # Swapped by two renames (a folder cannot replace another in one): between them the
         # copy moved aside stands in (loader.last_good_folder), so it goes only once the new one
         # is in, or once `last-good` itself is whole again.
@@ -63,12 +65,35 @@ def remember(show: Show) -> Path | None:
                 shutil.rmtree(old)
             target.rename(old)
         staging.rename(target)
+        _flush_entry(show.state_dir)  # (the new name on the disk before the copy aside goes)
         shutil.rmtree(old, ignore_errors=True)
         return target
     except OSError as exc:
         log.warning("could not keep a last-good copy of the show in %s: %s", target, exc)
         shutil.rmtree(staging, ignore_errors=True)
         return None
+
+
+def _flush(folder: Path) -> None:
+    """Every file and folder of `folder` on the disk, not only in the page cache: copies sit
+    there up to half a minute, and a copy named last-good (the whole one before it deleted)
+    was a folder of empty files after a power cut soon after an edit."""
+    for path in sorted(folder.rglob("*"), reverse=True):  # (files before the folders naming them)
+        _flush_entry(path)
+    _flush_entry(folder)
+
+
+def _flush_entry(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    except OSError as exc:
+        # Some file systems cannot flush a folder this way: the copy is kept as before rather
+        # than not at all (a full disk or a failing drive still ends it: EIO, ENOSPC).
+        if exc.errno not in (errno.EINVAL, errno.ENOTSUP, errno.EBADF):
+            raise
+    finally:
+        os.close(fd)
 
 
 def recall(show_path: Path, state: str = "var") -> Show | None:
