@@ -84,7 +84,37 @@ def test_scene_changes_go_on_while_the_stick_holding_the_shows_faces_hangs(tmp_p
                 f"the screen froze at a scene change while the stick hung: {len(drawn)} of {FRAMES} frames drawn")
             assert shown == {"a", "b"}  # the playlist went on, not stuck on its card
             assert not any(e["severity"] == "error" for e in engine.errors), list(engine.errors)
+            looking = [t for t in threading.enumerate() if t.name == "bayard-face-look" and t.is_alive()]
+            assert len(looking) <= 1, f"{len(looking)} looks wait on the stick: one per scene change"
         finally:
             answer.set()
     finally:
         engine.shutdown()
+
+
+def test_a_face_replaced_on_the_stick_is_used_by_a_live_show_from_a_scene_soon_after(tmp_path):
+    """The look moved off the render thread still sees a face replaced under the same name."""
+    import pygame
+
+    root = tmp_path / "stick"
+    path = write_show(root, {"a": title_scene("a", duration=1), "b": title_scene("b", duration=1, heading="Fin")})
+    (root / "fonts").mkdir()
+    face = root / "fonts" / "extra.ttf"
+    shutil.copy(Path(pygame.__file__).parent / "freesansbold.ttf", face)  # without the click letter
+    init_pygame(headless=True)
+    clock = FakeClock()
+    engine = Engine(load_show(path), clock)
+    try:
+        _render(engine, clock, 10)
+        assert engine.fonts._face("serif", "\u01c2") != str(face)
+        shutil.copy(font_file("sans"), face)  # replaced on the stick while the show plays
+        for _ in range(8):  # (scene changes: the look answers by the next one at worst)
+            _render(engine, clock, 30)
+            if engine.fonts._face("serif", "\u01c2") == str(face):
+                break
+        assert engine.fonts._face("serif", "\u01c2") == str(face), "the replaced face was never used"
+    finally:
+        engine.shutdown()
+        from installation import typefaces
+
+        typefaces._face_bytes.cache_clear()
