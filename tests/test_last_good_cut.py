@@ -69,10 +69,10 @@ def test_a_broken_scene_read_while_the_last_good_copy_is_swapped_plays_its_copy(
     path = _two_scenes(tmp_path)
     running = load_show(path)
     assert lastgood.remember(running) is not None
-    (tmp_path / "scenes" / "a.toml").write_text('type = "title"\nid = "a"\nheading = \n')  # a half-saved edit
     read: list = []
 
     def reading_meanwhile() -> None:  # the next reload's reading (ShowRead's thread) in the swap
+        (tmp_path / "scenes" / "a.toml").write_text('type = "title"\nid = "a"\nheading = \n')  # a half-saved edit
         thread = threading.Thread(target=lambda: read.append(load_show(path, keep_good=True,
                                                                        state=running.state_dir)))
         thread.start()
@@ -111,3 +111,21 @@ def test_a_new_last_good_copy_is_on_the_disk_before_it_is_named_last_good(tmp_pa
         _cut_between_the_renames(patched, then=then)
         assert lastgood.remember(load_show(path)) is not None
     assert unflushed == [[]], f"named last-good before these were on the disk: {unflushed}"
+
+
+def test_a_scene_file_half_saved_while_the_copy_is_made_never_becomes_the_last_good_one(tmp_path):
+    """The copy reads the show's files again, after the reload that loaded them (on its own
+    thread, a slow stick's seconds later): a curator's next save caught half written went into
+    last-good, and when that save's reload found the file broken, its last good copy was broken
+    too and the scene dropped out of the playlist. A copy that does not load as copied is not
+    kept; the one before it stays."""
+    path = _two_scenes(tmp_path)
+    assert lastgood.remember(load_show(path)) is not None
+    scene = tmp_path / "scenes" / "a.toml"
+    scene.write_text(scene.read_text().replace("Kept", "Edited"))
+    loaded = load_show(path)  # the edit's reload
+    scene.write_text('type = "title"\nid = "a"\nheading = \n')  # the next save, caught half written
+    lastgood.remember(loaded)  # the edit's copy, made now
+    reread = load_show(path, keep_good=True)  # the half save's reload
+    assert reread.playlist == ["a", "b"], "the broken scene dropped out: its last good copy was broken too"
+    assert reread.scenes["a"].heading in ("Kept", "Edited")

@@ -55,6 +55,15 @@ def remember(show: Show) -> Path | None:
         origin = {"content": str(show.content_root), "state": str(show.state_dir), "models": str(show.models_dir),
                   "source": str(show.path), "saved": time.time()}
         (staging / "origin.json").write_text(json.dumps(origin, indent=1), encoding="utf-8")
+        # The files are read again here, after the reading that found them good (on a thread of
+        # its own: seconds later on a slow stick); a curator's next save caught half written
+        # went into last-good, and the scene it broke had no good copy to play.
+        broken = _broken_as_copied(staging, origin)
+        if broken:
+            log.warning("the show's files changed while their last good copy was made (%s); the copy before it "
+                        "is kept", broken)
+            shutil.rmtree(staging, ignore_errors=True)
+            return None
         _flush(staging)
         # Swapped by two renames (a folder cannot replace another in one): between them the
         # copy moved aside stands in (loader.last_good_folder), so it goes only once the new one
@@ -72,6 +81,17 @@ def remember(show: Show) -> Path | None:
         log.warning("could not keep a last-good copy of the show in %s: %s", target, exc)
         shutil.rmtree(staging, ignore_errors=True)
         return None
+
+
+def _broken_as_copied(copy: Path, origin: dict) -> str:
+    """What keeps the copy in `copy` from loading cleanly as recall() would load it ("" when
+    nothing does)."""
+    try:
+        copied = load_show(copy / "install.toml", folders={k: origin[k] for k in ("content", "state", "models")})
+    except ShowError as exc:
+        return str(exc.problems[0]) if exc.problems else "install.toml does not load"
+    errors = copied.errors
+    return str(errors[0]) if errors else ""
 
 
 def _flush(folder: Path) -> None:
