@@ -109,7 +109,14 @@ def _round_beside(scene: QuizScene) -> tuple[int | None, bool, int | None]:
         measured = [_measure(scene, question, answer, record)
                     for question in scene.round for answer, record in _answers(scene, question)]
         side, across, tile = None, False, None
-        if any(not m.row_fits for m in measured):
+        if not measured[0].words_below:
+            # Beside the words (a landscape screen) the panel under the map is one box, but
+            # each reveal's eyes took what its own sentence left it: at 1920x1080 a round's
+            # tiles were 255, 255, 254, 255, 300 px, a pair round's 252, 297, 252, 252, 252.
+            # The least of them, where any reveal shows the eyes at all.
+            tile = min((t for t in (upright.tile_in(m.f, _panel_under_map(m), m.explanation)
+                                    for m in measured if m.eyes) if t > 0), default=None)
+        elif any(not m.row_fits for m in measured):
             sides = [_beside(scene, m, scene.largest_picture()).side for m in measured if m.explanation is not None]
             side = min((s for s in sides if s is not None), default=None)
             across = side is not None and all(_across_holds(scene, m, side) for m in measured
@@ -123,6 +130,18 @@ def _round_beside(scene: QuizScene) -> tuple[int | None, bool, int | None]:
                        default=0) or None
         _BESIDE[scene] = kept = (key, (side, across, tile))
     return kept[1]
+
+
+def _panel_under_map(m: SimpleNamespace) -> pygame.Rect:
+    """Beside the words (a landscape screen), the machine's panel: under the map and its
+    caption, down to the foot of the pictures' box."""
+    f, g = m.f, m.g
+    plot = g["reveal_plot"].copy()
+    caption = m.caption_for(g["reveal_spectrum"].width)
+    below = max(f.px(24), g["reveal_spectrum"].bottom + f.px(4) + caption.get_height() + f.px(8) - plot.y)
+    plot.y += below
+    plot.height -= below
+    return plot
 
 
 def _round_tile(scene: QuizScene, measured: list[SimpleNamespace], side: int, across: bool) -> int | None:
@@ -199,6 +218,12 @@ def _measure(scene: QuizScene, question, answer: str | None, record) -> SimpleNa
         block = f.block(credit, "sans", 30, accent, col.width, tier="small", balanced=even)
         limit -= block.get_height()
     words_below = col.y > g["reveal_plot"].y  # upright: the words under the panel, not beside it
+    if words_below and scene.config.mode == "pair" and stacked(g):
+        # The pair's faces are what the visitor was asked about: the map beside them no larger
+        # than either (at 1080x1920 it was 386 px beside faces of 239), at the row's right edge.
+        face, spectrum = pair_half(scene, g["reveal_image"], question), g["reveal_spectrum"]
+        if spectrum.width > face:
+            g = {**g, "reveal_spectrum": pygame.Rect(spectrum.right - face, spectrum.y, face, face)}
     latest = (limit - f.px(16 if credit else 0)) - flow_h  # where the words must begin, at the latest
     explanation = explained.explanation
     eyes = explanation is not None and getattr(explanation, "cue", "spectrum") == "pixels"
@@ -253,6 +278,11 @@ def _beside(scene: QuizScene, m: SimpleNamespace, largest: int, across: bool = F
             return side
         return pair_half(scene, pygame.Rect(0, 0, side, side), question) + label_room(scene, question)
 
+    def face_side(side: int) -> int:  # (each of a pair's faces: the map no larger)
+        if scene.config.mode == "single" or not stacked(g):
+            return side
+        return pair_half(scene, pygame.Rect(0, 0, side, side), question)
+
     # `across`: beside the picture the headline and the visitor's answer; the machine's runs
     # across under them, over the machine's map and eyes it leads to (beside the picture too,
     # at 1080x1920 it read two or three words a line, "The machine / leaned towards /
@@ -290,7 +320,7 @@ def _beside(scene: QuizScene, m: SimpleNamespace, largest: int, across: bool = F
     end = limit - f.px(16 if m.credit else 0) - draw.account_least(f, m.explained, m.fg, col.width) - f.px(30)
     moved, side = upright.verdict_beside(f, width, g, headline_height, lambda side: caption_for(side).get_height(),
                                          end, m.explanation, m.eyes, largest, image_height, image_width,
-                                         machine_height if across else None, most_tile)
+                                         machine_height if across else None, most_tile, face_side)
     fitted = SimpleNamespace(moved=moved, side=side, g=g, plot=m.plot, headline=m.headline, you=m.you,
                              machine=m.machine, nxt=nxt, score=score, score_at=score_at, limit=limit)
     if moved is not None:
@@ -312,20 +342,24 @@ def plan(scene: QuizScene) -> SimpleNamespace:
     nxt, score, score_at, limit, block = m.nxt, m.score, m.score_at, m.limit, m.block
     words_below, latest, explanation, eyes, plot = m.words_below, m.latest, m.explanation, m.eyes, m.plot
     moved = None
-    side, across, tile = _round_beside(scene) if explanation is not None and words_below else (None, False, None)
+    side, across, tile = _round_beside(scene) if explanation is not None else (None, False, None)
+    if explanation is not None and not words_below:
+        # (its foot stays on the column's, the button's, on every reveal: the eyes, at the
+        # round's size, leave the room another reveal's longer sentence takes)
+        plot = _panel_under_map(m)
     if side is not None:
         fitted = _beside(scene, m, side, across, tile)
         if fitted.moved is not None:
             moved, g, plot = fitted.moved, fitted.g, fitted.plot
             headline, you, machine = fitted.headline, fitted.you, fitted.machine
             nxt, score, score_at, limit = fitted.nxt, fitted.score, fitted.score_at, fitted.limit
-    elif tile is not None and eyes and plot is not None:  # (the row: its panel as tall as the round's eyes need)
+    elif tile is not None and eyes and words_below:  # (the row: its panel as tall as the round's eyes need)
         plot = pygame.Rect(plot.x, plot.y, plot.width,
                            min(plot.height, tile + draw.eyes_panel_least(m.f, plot.width, explanation) + m.f.px(16)))
     return SimpleNamespace(g=g, question=question, record=m.record, col=col, explained=explained, headline=headline,
                            you=you, machine=machine, nxt=nxt, score=score, limit=limit, block=block,
                            words_below=words_below, latest=latest, explanation=explanation, eyes=eyes, plot=plot,
-                           moved=moved, caption_for=caption_for, score_at=score_at)
+                           moved=moved, caption_for=caption_for, score_at=score_at, tile=tile)
 
 
 def reveal_boxes(scene: QuizScene) -> dict[str, pygame.Rect]:
