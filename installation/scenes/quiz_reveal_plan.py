@@ -204,7 +204,7 @@ def _measure(scene: QuizScene, question, answer: str | None, record) -> SimpleNa
     flow_h = headline.get_height() + f.px(30) + you.get_height() + f.px(20) + machine.get_height() + f.px(28)
     # bottom up: the button, the score, the credit; the explanation only where it fits
     nxt = pygame.Rect(col.x, col.bottom - f.px(84), col.width, f.px(84))
-    score = f.block(scene.score_line(), "sans-semibold", 30, accent, col.width, tier="small")
+    score = f.block(scene.score_line(), "sans-semibold", 30, accent, col.width, tier="small", balanced=True)
     score_at = (col.x, nxt.y - f.px(16) - score.get_height())
     limit = nxt.y - f.px(32) - score.get_height()
     credit = explained.item.credit if scene.config.mode == "single" else ""
@@ -313,7 +313,8 @@ def _beside(scene: QuizScene, m: SimpleNamespace, largest: int, across: bool = F
 
     narrow, beside_width = beside("quiz.finish" if last else "quiz.next")
     if lines(beside("quiz.next")[1]) == 1 and lines(beside_width) <= 2:
-        beside_button = f.block(scene.score_line(), "sans-semibold", 30, m.accent, beside_width, tier="small")
+        beside_button = f.block(scene.score_line(), "sans-semibold", 30, m.accent, beside_width, tier="small",
+                                balanced=True)
         top = min(narrow.centery - beside_button.get_height() // 2, narrow.bottom - beside_button.get_height())
         limit += score.get_height() + f.px(8) - max(0, narrow.y - top)
         nxt, score, score_at = narrow, beside_button, (col.x, top)
