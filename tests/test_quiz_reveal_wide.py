@@ -87,3 +87,31 @@ def test_upright_a_pairs_map_is_no_larger_than_its_faces(tmp_path, monkeypatch, 
         assert not problems(boxes), (key, problems(boxes))
         seen += 1
     assert seen == 5
+
+
+@pytest.mark.parametrize(("size", "mode"), [((1200, 1600), "pair")])
+def test_a_score_that_grows_later_in_the_round_keeps_the_eyes_one_size(tmp_path, monkeypatch, size, mode):
+    """The round's layout was measured with the score as it stood at the first reveal: where
+    the score grew later (a long round's "you 10" after "you 9"), its line took room from the
+    eyes of those reveals alone: at 1200x1600 a pair round's tiles went 297, 297, 248, 246,
+    246 px. The round is now measured with the widest score it can show. Here the scores reach two figures from the second reveal on
+    (the show's round is five questions; a round may have up to thirty)."""
+    from installation.scenes.quiz import QuizScene
+
+    score_line = QuizScene.score_line
+
+    def two_figures(self, number=None, you=None, machine=None):
+        # (as a score reads from the round's tenth right answer on; the figures any reveal asked
+        # about, the visitor's and the machine's, are shown ten more from the second reveal)
+        later = number is not None or self.index >= 1
+        return score_line(self, number, (self.visitor_score if you is None else you) + 10 * later,
+                          (self.machine_score if machine is None else machine) + 10 * later)
+
+    monkeypatch.setattr(QuizScene, "score_line", two_figures)
+    tiles = {}
+    for key, _drawn_pictures, (_panel, eyes), boxes in _drawn(tmp_path, monkeypatch, size, mode):
+        assert eyes is not None, key
+        tiles[key] = eyes.height
+        assert not problems(boxes), (key, problems(boxes))
+    assert len(tiles) == 5, tiles
+    assert max(tiles.values()) - min(tiles.values()) <= 0.02 * max(tiles.values()), tiles

@@ -106,7 +106,10 @@ def _round_beside(scene: QuizScene) -> tuple[int | None, bool, int | None]:
            scene.context.fonts.px(100), scene.machine_playing)
     kept = _BESIDE.get(scene)
     if kept is None or kept[0] != key:
-        measured = [_measure(scene, question, answer, record)
+        # (with the widest score the round can show: measured with the first reveal's, a later
+        # "you 10" or a longer language's words took a line from the eyes of that reveal alone)
+        widest = _widest_score(scene)
+        measured = [_measure(scene, question, answer, record, widest)
                     for question in scene.round for answer, record in _answers(scene, question)]
         side, across, tile = None, False, None
         if not measured[0].words_below:
@@ -130,6 +133,18 @@ def _round_beside(scene: QuizScene) -> tuple[int | None, bool, int | None]:
                        default=0) or None
         _BESIDE[scene] = kept = (key, (side, across, tile))
     return kept[1]
+
+
+def _widest_score(scene: QuizScene) -> str:
+    """The widest score line the round can show: its question number and both scores each
+    the widest of the values they can take (a round of 12 reaches "you 10")."""
+    font = scene.context.fonts.get("sans-semibold", 30, "small")
+
+    def widest(values: range) -> int:
+        return max(values, key=lambda value: font.size(str(value))[0])
+
+    most = len(scene.round)
+    return scene.score_line(widest(range(1, most + 1)), widest(range(most + 1)), widest(range(most + 1)))
 
 
 def _panel_under_map(m: SimpleNamespace) -> pygame.Rect:
@@ -169,10 +184,12 @@ def _across_holds(scene: QuizScene, m: SimpleNamespace, side: int) -> bool:
         scene.context.size)
 
 
-def _measure(scene: QuizScene, question, answer: str | None, record) -> SimpleNamespace:
+def _measure(scene: QuizScene, question, answer: str | None, record,
+             score_text: str | None = None) -> SimpleNamespace:
     """A reveal of `question` measured with its words under the pictures' row (where an
     upright screen puts them): its words, the room left for them and the machine's panel,
-    and whether that row leaves the picture and the eyes their least (`row_fits`)."""
+    and whether that row leaves the picture and the eyes their least (`row_fits`); with the
+    score line `score_text` (by default the one showing)."""
     f = scene.context.fonts
     fg, accent, dim = colours(scene)
     g = geometry(scene)
@@ -204,7 +221,8 @@ def _measure(scene: QuizScene, question, answer: str | None, record) -> SimpleNa
     flow_h = headline.get_height() + f.px(30) + you.get_height() + f.px(20) + machine.get_height() + f.px(28)
     # bottom up: the button, the score, the credit; the explanation only where it fits
     nxt = pygame.Rect(col.x, col.bottom - f.px(84), col.width, f.px(84))
-    score = f.block(scene.score_line(), "sans-semibold", 30, accent, col.width, tier="small", balanced=True)
+    score_text = scene.score_line() if score_text is None else score_text
+    score = f.block(score_text, "sans-semibold", 30, accent, col.width, tier="small", balanced=True)
     score_at = (col.x, nxt.y - f.px(16) - score.get_height())
     limit = nxt.y - f.px(32) - score.get_height()
     credit = explained.item.credit if scene.config.mode == "single" else ""
@@ -252,7 +270,7 @@ def _measure(scene: QuizScene, question, answer: str | None, record) -> SimpleNa
     return SimpleNamespace(f=f, fg=fg, accent=accent, g=g, col=col, question=question, record=record,
                            explained=explained, headline=headline, you=you, machine=machine, verdict=verdict,
                            caption_for=caption_for, nxt=nxt, score=score, score_at=score_at, limit=limit,
-                           credit=credit, block=block, words_below=words_below, latest=latest,
+                           credit=credit, block=block, words_below=words_below, latest=latest, score_text=score_text,
                            explanation=explanation, eyes=eyes, plot=plot, row_fits=row_fits)
 
 
@@ -309,11 +327,11 @@ def _beside(scene: QuizScene, m: SimpleNamespace, largest: int, across: bool = F
         return narrow, narrow.x - f.px(30) - col.x
 
     def lines(width: int) -> int:
-        return len(f.wrap(scene.score_line(), "sans-semibold", 30, width, "small"))
+        return len(f.wrap(m.score_text, "sans-semibold", 30, width, "small"))
 
     narrow, beside_width = beside("quiz.finish" if last else "quiz.next")
     if lines(beside("quiz.next")[1]) == 1 and lines(beside_width) <= 2:
-        beside_button = f.block(scene.score_line(), "sans-semibold", 30, m.accent, beside_width, tier="small",
+        beside_button = f.block(m.score_text, "sans-semibold", 30, m.accent, beside_width, tier="small",
                                 balanced=True)
         top = min(narrow.centery - beside_button.get_height() // 2, narrow.bottom - beside_button.get_height())
         limit += score.get_height() + f.px(8) - max(0, narrow.y - top)
