@@ -152,8 +152,9 @@ def _panel_under_map(m: SimpleNamespace) -> pygame.Rect:
     caption, down to the foot of the pictures' box."""
     f, g = m.f, m.g
     plot = g["reveal_plot"].copy()
-    caption = m.caption_for(g["reveal_spectrum"].width)
-    below = max(f.px(24), g["reveal_spectrum"].bottom + f.px(4) + caption.get_height() + f.px(8) - plot.y)
+    # (under the caption's ink, where draw_reveal measured it: its set height is 3-4 px lower)
+    caption = f.ink(m.caption_for(g["reveal_spectrum"].width))
+    below = max(f.px(24), g["reveal_spectrum"].bottom + f.px(4) + caption.bottom + f.px(8) - plot.y)
     plot.y += below
     plot.height -= below
     return plot
