@@ -94,8 +94,9 @@ def test_a_score_that_grows_later_in_the_round_keeps_the_eyes_one_size(tmp_path,
     """The round's layout was measured with the score as it stood at the first reveal: where
     the score grew later (a long round's "you 10" after "you 9"), its line took room from the
     eyes of those reveals alone: at 1200x1600 a pair round's tiles went 297, 297, 248, 246,
-    246 px. The round is now measured with the widest score it can show. Here the scores reach two figures from the second reveal on
-    (the show's round is five questions; a round may have up to thirty)."""
+    246 px. The round is now measured with the widest score it can show. Here the scores reach
+    two figures from the second reveal on (the show's round is five questions; a round may
+    have up to thirty)."""
     from installation.scenes.quiz import QuizScene
 
     score_line = QuizScene.score_line
