@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 from .errors import ShowError
-from .lastgood_disk import ASIDE, CopyUnderWay, flush, flush_entry, swap_lock
+from .lastgood_disk import ASIDE, CopyUnderWay, flush, flush_entry, say_failed, say_made, swap_lock
 from .loader import LAST_GOOD, Show, last_good_folder, load_show
 
 log = logging.getLogger("bayard.lastgood")
@@ -71,12 +71,15 @@ def remember(show: Show) -> Path | None:
             _swap(show.state_dir, staging, target)
     except OSError as exc:
         log.warning("could not keep a last-good copy of the show in %s: %s", target, exc)
+        say_failed(show.state_dir, target, exc)
         if under_way is not None:
             shutil.rmtree(under_way.folder, ignore_errors=True)
         return None
     finally:
         if under_way is not None:
             under_way.close()
+    if say_made(show.state_dir):
+        log.info("the last good copy of the show is kept again in %s", target)
     return target
 
 

@@ -1,6 +1,7 @@
 """The state folder's side of the last good copy (lastgood.py): one swap at a time across
 processes, the copies cut short by a killed process cleared away, the copy flushed to the
-disk.
+disk, and what a copy that failed means to a technician (said in status and on the overlay by
+the engine, where before it was only in the log and the show looked protected when it was not).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -126,3 +128,39 @@ def flush_entry(path: Path) -> None:
             raise
     finally:
         os.close(fd)
+
+
+# -- what a technician is told ------------------------------------------------------
+_FIXES = {
+    errno.ENOSPC: "free space on that drive, then save the show again",
+    errno.EDQUOT: "free space on that drive, then save the show again",
+    errno.EROFS: "the drive went read-only (failing?): check or replace it, then restart the show",
+    errno.EACCES: "the show's user cannot write there: run deploy/setup-kiosk.sh again",
+    errno.EPERM: "the show's user cannot write there: run deploy/setup-kiosk.sh again",
+    errno.EIO: "the drive fails to write: replace it",
+}
+_troubles: dict[Path, str] = {}
+_troubles_guard = threading.Lock()
+
+
+def say_failed(state_dir: Path, target: Path, exc: OSError) -> str:
+    """Remember for the engine that copies into `state_dir` fail, and why, in words that name
+    the folder, the reason and the fix; the same cause says the same words (said once)."""
+    reason = exc.strerror or str(exc)
+    fix = _FIXES.get(exc.errno, "check that drive and the folder's owner, then save the show again")
+    message = f"no last good copy can be made in {target} ({reason}): a broken edit plays an older one; {fix}"
+    with _troubles_guard:
+        _troubles[Path(state_dir)] = message
+    return message
+
+
+def say_made(state_dir: Path) -> bool:
+    """A copy was made: the trouble is over. True where there was one."""
+    with _troubles_guard:
+        return _troubles.pop(Path(state_dir), None) is not None
+
+
+def trouble(state_dir: Path) -> str | None:
+    """Why the last copy into `state_dir` failed, while no copy has been made since (any thread)."""
+    with _troubles_guard:
+        return _troubles.get(Path(state_dir))
