@@ -34,13 +34,19 @@ def swap_lock(state_dir: Path) -> Iterator[None]:
     `bayard run`) share it, and each swap of last-good and .last-good.old is made holding it (one
     waits for the other's, two renames and a removal). The folder itself is locked, no file of
     its own left in it; the kernel lets the lock go when its process ends, however it ends."""
-    fd = os.open(state_dir, os.O_RDONLY)
     try:
-        if fcntl is not None:
-            fcntl.flock(fd, fcntl.LOCK_EX)
+        fd = os.open(state_dir, os.O_RDONLY)
+    except OSError:
+        fd = -1  # (a folder it may write but not list: the copy is made unlocked, as before)
+    try:
+        if fd >= 0 and fcntl is not None:
+            # (A file system without locks on folders: unlocked as before, never no copy at all.)
+            with contextlib.suppress(OSError):
+                fcntl.flock(fd, fcntl.LOCK_EX)
         yield
     finally:
-        os.close(fd)  # (and with it the lock)
+        if fd >= 0:
+            os.close(fd)  # (and with it the lock)
 
 
 class CopyUnderWay:
