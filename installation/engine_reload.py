@@ -24,6 +24,7 @@ from pathlib import Path
 from . import faults
 from .config.errors import Problem, ShowError
 from .config.field_types import without_default
+from .config.lastgood_disk import trouble as copy_trouble
 from .config.loader import Show, load_show
 from .config.reloading import RESTART_HINT, start_only_changes
 from .models.device import use_show_device
@@ -204,9 +205,7 @@ class Reloading:
         a folder the show's user cannot write) said where a technician looks, once until its
         cause changes, and taken back when a copy is made again. It was only in the log, and the
         show looked protected against a broken edit when it was not."""
-        from .config.lastgood_disk import trouble
-
-        now = trouble(self.show.state_dir)
+        now = copy_trouble(self.show.state_dir)  # (a dict read under a lock: cheap each frame)
         if now == self._copy_trouble_said:
             return
         if self._copy_trouble_said is not None:  # (a warning that no longer holds leaves the list)
