@@ -135,6 +135,7 @@ class Engine(Commanding, Reloading, Reporting):
         )
         for problem in show.problems:
             self.record_error("config", str(problem), severity=problem.severity)
+        self.say_last_good_trouble()  # (the copy `bayard run` made before the show started)
         # The title is "shown in logs, status and the overlay": a log read later (or from
         # several kiosks) says which show it was.
         log.info("bayard %s: show '%s' from %s: %d scene(s) in the playlist", __version__,
@@ -218,6 +219,7 @@ class Engine(Commanding, Reloading, Reporting):
         for command in self.queue.drain():
             self.dispatch(command)
         self.land_reload()  # (a live reload lands at the first frame after its files were read)
+        self.say_last_good_trouble()  # (copies are made on a thread of their own)
         if self.dark_reason and not self._suspended:
             # Closed: release scenes (camera, model workers) rather than run them unseen.
             self.sequencer.suspend()

@@ -24,6 +24,7 @@ from pathlib import Path
 from . import faults
 from .config.errors import Problem, ShowError
 from .config.field_types import without_default
+from .config.lastgood_disk import trouble as copy_trouble
 from .config.loader import Show, load_show
 from .config.reloading import RESTART_HINT, start_only_changes
 from .models.device import use_show_device
@@ -46,6 +47,7 @@ LAST_GOOD_AT_EXIT_S = 3.0
 # Reloads asked while one is read that wait for a result of their own; past this, the oldest is
 # let go (told its result is in status): far more than the technicians and tools of one show.
 HELD_ANSWERS = 32
+LAST_GOOD_WHERE = "last-good"  # (status errors' "where" for a last good copy that fails)
 
 
 class ShowRead:
@@ -135,6 +137,7 @@ class Reloading:
     _answers: tuple[Answer, ...] = ()  # who waits for the reading under way to land
     _read_again: bool | None = None  # a reload asked for while one is under way (its at_once)
     _again_answers: tuple[Answer, ...] = ()
+    _copy_trouble_said: str | None = None  # why the last good copy fails, as status says it now
 
     def reload(self, at_once: bool = False, answer: Answer | None = None) -> bool | None:
         """Re-read the show, waiting up to `reload_wait_s` for its files. An invalid show keeps
@@ -196,6 +199,23 @@ class Reloading:
         if not self.last_good_kept(LAST_GOOD_AT_EXIT_S):
             log.warning("the last good copy of the show was not finished within %g s of the stop (its drive slow "
                         "or failing?); the copy before it stays", LAST_GOOD_AT_EXIT_S)
+
+    def say_last_good_trouble(self) -> None:
+        """Each frame (and at the start): a last good copy that fails (a full or read-only disk,
+        a folder the show's user cannot write) said where a technician looks, once until its
+        cause changes, and taken back when a copy is made again. It was only in the log, and the
+        show looked protected against a broken edit when it was not."""
+        now = copy_trouble(self.show.state_dir)  # (a dict read under a lock: cheap each frame)
+        if now == self._copy_trouble_said:
+            return
+        if self._copy_trouble_said is not None:  # (a warning that no longer holds leaves the list)
+            kept = [e for e in self.errors if e["where"] != LAST_GOOD_WHERE]
+            self.errors.clear()
+            self.errors.extend(kept)
+        self._copy_trouble_said = now
+        if now is not None:
+            self.record_error(LAST_GOOD_WHERE, now, severity="warning")
+            self.emit("warning", LAST_GOOD_WHERE, now)
 
     def land_reload(self) -> None:
         """Each frame: land the reading under way once it is done; say once that it waits on a

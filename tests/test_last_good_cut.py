@@ -129,3 +129,31 @@ def test_a_scene_file_half_saved_while_the_copy_is_made_never_becomes_the_last_g
     reread = load_show(path, keep_good=True)  # the half save's reload
     assert reread.playlist == ["a", "b"], "the broken scene dropped out: its last good copy was broken too"
     assert reread.scenes["a"].heading in ("Kept", "Edited")
+
+
+def test_a_broken_scene_read_just_as_its_copy_is_moved_aside_plays_the_copy(tmp_path, monkeypatch):
+    """A reading (a reload on ShowRead's thread, or another process's) looked once where the
+    copy was, found last-good, and read its scene there a moment later: a swap under way between
+    the two (last-good moved aside) left nothing at that path, and the broken scene dropped out
+    of the playlist though its copy lay whole beside it."""
+    path = _two_scenes(tmp_path)
+    running = load_show(path)
+    assert lastgood.remember(running) is not None
+    (tmp_path / "scenes" / "a.toml").write_text('type = "title"\nid = "a"\nheading = \n')  # a half-saved edit
+    state = running.state_dir
+    real_is_dir = Path.is_dir
+    swapped: list[bool] = []
+
+    def is_dir(self):
+        found = real_is_dir(self)
+        if self == state / lastgood.FOLDER and found and not swapped:
+            # Right after the look found it, the other copy's swap moves last-good aside.
+            (state / lastgood.FOLDER).rename(state / f".{lastgood.FOLDER}.old")
+            swapped.append(True)
+        return found
+
+    monkeypatch.setattr(Path, "is_dir", is_dir)
+    read = load_show(path, keep_good=True, state=state)
+    assert swapped, "the look at last-good never happened"
+    assert read.playlist == ["a", "b"], "the broken scene dropped out: its copy moved aside was not read"
+    assert read.scenes["a"].heading == "Kept"

@@ -11,7 +11,6 @@ reports the error, instead of exiting into a restart loop.
 
 from __future__ import annotations
 
-import errno
 import json
 import logging
 import os
@@ -20,6 +19,7 @@ import time
 from pathlib import Path
 
 from .errors import ShowError
+from .lastgood_disk import ASIDE, CopyUnderWay, flush, flush_entry, say_failed, say_made, swap_lock
 from .loader import LAST_GOOD, Show, last_good_folder, load_show
 
 log = logging.getLogger("bayard.lastgood")
@@ -36,14 +36,16 @@ def remember(show: Show) -> Path | None:
     if errors:
         log.warning("the show has %d error(s); the last good copy in %s is kept", len(errors), target)
         return None
-    staging = show.state_dir / f".{FOLDER}.{os.getpid()}"
+    under_way: CopyUnderWay | None = None
     try:
-        if staging.exists():
-            shutil.rmtree(staging)
-        (staging / "scenes").mkdir(parents=True)
-        # Only the show's own user may read the copy: install.toml may hold OSC passcodes,
-        # and copies keep their source's mode (0644) whatever the service's UMask says.
-        os.chmod(staging, 0o700)
+        show.state_dir.mkdir(parents=True, exist_ok=True)
+        # A folder of its own, mode 0700: only the show's own user may read the copy (install.toml
+        # may hold OSC passcodes, and copies keep their source's mode whatever the UMask says).
+        under_way = CopyUnderWay(show.state_dir)
+        staging = under_way.folder
+        for left in under_way.cleared:
+            log.info("removed %s, a last good copy cut short (a power cut, or a process killed)", left)
+        (staging / "scenes").mkdir()
         shutil.copy2(show.path, staging / "install.toml")
         for file in show.scene_files.values():
             shutil.copy2(file, staging / "scenes" / file.name)
@@ -64,23 +66,36 @@ def remember(show: Show) -> Path | None:
                         "is kept", broken)
             shutil.rmtree(staging, ignore_errors=True)
             return None
-        _flush(staging)
-        # Swapped by two renames (a folder cannot replace another in one): between them the
-        # copy moved aside stands in (loader.last_good_folder), so it goes only once the new one
-        # is in, or once `last-good` itself is whole again.
-        old = show.state_dir / f".{FOLDER}.old"
-        if target.exists():
-            if old.exists():
-                shutil.rmtree(old)
-            target.rename(old)
-        staging.rename(target)
-        _flush_entry(show.state_dir)  # (the new name on the disk before the copy aside goes)
-        shutil.rmtree(old, ignore_errors=True)
-        return target
+        flush(staging)
+        with swap_lock(show.state_dir):  # (another process on this state folder swaps before or after)
+            _swap(show.state_dir, staging, target)
     except OSError as exc:
         log.warning("could not keep a last-good copy of the show in %s: %s", target, exc)
-        shutil.rmtree(staging, ignore_errors=True)
+        say_failed(show.state_dir, target, exc)
+        if under_way is not None:
+            shutil.rmtree(under_way.folder, ignore_errors=True)
         return None
+    finally:
+        if under_way is not None:
+            under_way.close()
+    if say_made(show.state_dir):
+        log.info("the last good copy of the show is kept again in %s", target)
+    return target
+
+
+def _swap(state_dir: Path, staging: Path, target: Path) -> None:
+    """Swapped by two renames (a folder cannot replace another in one): between them the copy
+    moved aside stands in (loader.last_good_folder), so it goes only once the new one is in, or
+    once `last-good` itself is whole again. Two processes swapping at once each removed or
+    replaced the other's copy aside, and one found last-good taken (ENOTEMPTY): swap_lock."""
+    old = state_dir / ASIDE
+    if target.exists():
+        if old.exists():
+            shutil.rmtree(old)
+        target.rename(old)
+    staging.rename(target)
+    flush_entry(state_dir)  # (the new name on the disk before the copy aside goes)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def _broken_as_copied(copy: Path, origin: dict) -> str:
@@ -92,28 +107,6 @@ def _broken_as_copied(copy: Path, origin: dict) -> str:
         return str(exc.problems[0]) if exc.problems else "install.toml does not load"
     errors = copied.errors
     return str(errors[0]) if errors else ""
-
-
-def _flush(folder: Path) -> None:
-    """Every file and folder of `folder` on the disk, not only in the page cache: copies sit
-    there up to half a minute, and a copy named last-good (the whole one before it deleted)
-    was a folder of empty files after a power cut soon after an edit."""
-    for path in sorted(folder.rglob("*"), reverse=True):  # (files before the folders naming them)
-        _flush_entry(path)
-    _flush_entry(folder)
-
-
-def _flush_entry(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    except OSError as exc:
-        # Some file systems cannot flush a folder this way: the copy is kept as before rather
-        # than not at all (a full disk or a failing drive still ends it: EIO, ENOSPC).
-        if exc.errno not in (errno.EINVAL, errno.ENOTSUP, errno.EBADF):
-            raise
-    finally:
-        os.close(fd)
 
 
 def recall(show_path: Path, state: str = "var") -> Show | None:

@@ -52,6 +52,7 @@ __all__ = [
     "check_media",
     "is_media_field",
     "last_good_folder",
+    "last_good_folders",
     "load_scene_file",
     "load_show",
     "media_references",
@@ -70,6 +71,15 @@ def last_good_folder(state_dir: Path) -> Path:
     folder = Path(state_dir) / LAST_GOOD
     aside = Path(state_dir) / f".{LAST_GOOD}.old"
     return aside if not folder.is_dir() and aside.is_dir() else folder
+
+
+def last_good_folders(state_dir: Path) -> tuple[Path, ...]:
+    """Where to read a file of the last good copy, tried in turn: the folder last_good_folder
+    names, the copy moved aside, then last-good again. A swap under way on another thread or
+    process moves last-good aside between a look that found it and the reading (a broken scene
+    then dropped out of the playlist); the copy aside is removed only once the new one is in."""
+    folder = last_good_folder(state_dir)
+    return (folder, Path(state_dir) / f".{LAST_GOOD}.old", Path(state_dir) / LAST_GOOD)
 
 
 @dataclass
@@ -213,13 +223,16 @@ def declared_id(path: Path) -> str | None:
 
 def _last_good_scene(show: Show, broken: Path) -> tuple[SceneConfig, Path] | None:
     """The remembered copy of a scene file that no longer loads, if it still does."""
-    copy = last_good_folder(show.state_dir) / "scenes" / broken.name
-    if not copy.is_file():
-        return None
-    try:
-        return load_scene_file(copy, show.content_root, show.words), copy
-    except ShowError:
-        return None
+    for folder in last_good_folders(show.state_dir):
+        copy = folder / "scenes" / broken.name
+        if not copy.is_file():
+            continue
+        try:
+            return load_scene_file(copy, show.content_root, show.words), copy
+        except (ShowError, OSError):
+            if copy.is_file():  # (a copy that does not load; not one moved while it was read)
+                return None
+    return None
 
 
 def load_show(path: Path | str, folders: dict[str, str] | None = None, keep_good: bool = False,

@@ -1,0 +1,172 @@
+"""The state folder's side of the last good copy (lastgood.py): one swap at a time across
+processes, the copies cut short by a killed process cleared away, the copy flushed to the
+disk, and what a copy that failed means to a technician (said in status and on the overlay by
+the engine, where before it was only in the log and the show looked protected when it was not).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import re
+import shutil
+import tempfile
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # (not POSIX: no locks; a copy's folder is then told by its process id alone)
+    fcntl = None  # type: ignore[assignment]
+
+from .loader import LAST_GOOD
+
+ASIDE = f".{LAST_GOOD}.old"
+# A copy under way: .last-good.<pid>.<random> (and .last-good.<pid>, as copies were named before).
+_UNDER_WAY = re.compile(rf"^\.{re.escape(LAST_GOOD)}\.(\d+)(\.[A-Za-z0-9_]+)?$")
+
+
+@contextlib.contextmanager
+def swap_lock(state_dir: Path) -> Iterator[None]:
+    """Hold the state folder locked: `bayard run` and `bayard preview` on one show (or a second
+    `bayard run`) share it, and each swap of last-good and .last-good.old is made holding it (one
+    waits for the other's, two renames and a removal). The folder itself is locked, no file of
+    its own left in it; the kernel lets the lock go when its process ends, however it ends."""
+    try:
+        fd = os.open(state_dir, os.O_RDONLY)
+    except OSError:
+        fd = -1  # (a folder it may write but not list: the copy is made unlocked, as before)
+    try:
+        if fd >= 0 and fcntl is not None:
+            # (A file system without locks on folders: unlocked as before, never no copy at all.)
+            with contextlib.suppress(OSError):
+                fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        if fd >= 0:
+            os.close(fd)  # (and with it the lock)
+
+
+class CopyUnderWay:
+    """The folder a copy is made in, new and named for this copy alone (two processes, or two
+    copies in one, once took the same `.last-good.<pid>` or removed each other's), and locked
+    while it is made so that no other process clears it as a leftover (clear_leftovers)."""
+
+    def __init__(self, state_dir: Path) -> None:
+        # (Made under the swap lock, so the clearing never sees it before it is locked.) The
+        # leftovers go first: a disk filled by them would refuse this copy too.
+        with swap_lock(state_dir):
+            self.cleared = clear_leftovers(state_dir)
+            self.folder = Path(tempfile.mkdtemp(prefix=f".{LAST_GOOD}.{os.getpid()}.", dir=state_dir))
+            self._fd = os.open(self.folder, os.O_RDONLY)
+            if fcntl is not None:
+                with contextlib.suppress(OSError):
+                    fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+    def close(self) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
+
+
+def clear_leftovers(state_dir: Path) -> list[Path]:
+    """Remove the copies a killed process left under way (a power cut mid-copy: each start then
+    left one more, and a kiosk's disk filled over months of power cuts); never last-good nor the
+    copy moved aside, nor a copy a running process is making. Called holding swap_lock."""
+    cleared = []
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(state_dir):
+            found = _UNDER_WAY.match(entry.name)
+            if found and entry.is_dir(follow_symlinks=False) and not _owned(Path(entry.path), int(found.group(1))):
+                shutil.rmtree(entry.path, ignore_errors=True)
+                cleared.append(Path(entry.path))
+    return cleared
+
+
+def _owned(folder: Path, pid: int) -> bool:
+    """Whether a running process is making a copy in `folder`: it holds the folder locked. The
+    process id in its name is not enough: a kiosk boots the same way each time, and the show
+    started after a power cut often has the very id of the one the cut ended."""
+    if fcntl is not None:
+        try:
+            fd = os.open(folder, os.O_RDONLY)
+        except OSError:
+            return True  # (not ours to look at: left alone)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return False
+        except BlockingIOError:
+            return True
+        except OSError:
+            pass  # (a file system without locks: the process id tells)
+        finally:
+            os.close(fd)
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # (another user's process)
+    return True
+
+
+def flush(folder: Path) -> None:
+    """Every file and folder of `folder` on the disk, not only in the page cache: copies sit
+    there up to half a minute, and a copy named last-good (the whole one before it deleted)
+    was a folder of empty files after a power cut soon after an edit."""
+    for path in sorted(folder.rglob("*"), reverse=True):  # (files before the folders naming them)
+        flush_entry(path)
+    flush_entry(folder)
+
+
+def flush_entry(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    except OSError as exc:
+        # Some file systems cannot flush a folder this way: the copy is kept as before rather
+        # than not at all (a full disk or a failing drive still ends it: EIO, ENOSPC).
+        if exc.errno not in (errno.EINVAL, errno.ENOTSUP, errno.EBADF):
+            raise
+    finally:
+        os.close(fd)
+
+
+# -- what a technician is told ------------------------------------------------------
+_FIXES = {
+    errno.ENOSPC: "free space on that drive, then save the show again",
+    errno.EDQUOT: "free space on that drive, then save the show again",
+    errno.EROFS: "the drive went read-only (failing?): check or replace it, then restart the show",
+    errno.EACCES: "the show's user cannot write there: run deploy/setup-kiosk.sh again",
+    errno.EPERM: "the show's user cannot write there: run deploy/setup-kiosk.sh again",
+    errno.EIO: "the drive fails to write: replace it",
+}
+_troubles: dict[Path, str] = {}
+_troubles_guard = threading.Lock()
+
+
+def say_failed(state_dir: Path, target: Path, exc: OSError) -> str:
+    """Remember for the engine that copies into `state_dir` fail, and why, in words that name
+    the folder, the reason and the fix; the same cause says the same words (said once)."""
+    reason = exc.strerror or str(exc)
+    fix = _FIXES.get(exc.errno, "check that drive and the folder's owner, then save the show again")
+    message = f"no last good copy can be made in {target} ({reason}): a broken edit plays an older one; {fix}"
+    with _troubles_guard:
+        _troubles[Path(state_dir)] = message
+    return message
+
+
+def say_made(state_dir: Path) -> bool:
+    """A copy was made: the trouble is over. True where there was one."""
+    with _troubles_guard:
+        return _troubles.pop(Path(state_dir), None) is not None
+
+
+def trouble(state_dir: Path) -> str | None:
+    """Why the last copy into `state_dir` failed, while no copy has been made since (any thread)."""
+    with _troubles_guard:
+        return _troubles.get(Path(state_dir))
