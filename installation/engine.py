@@ -28,6 +28,7 @@ from .config.loader import Show
 from .engine_commands import Commanding
 from .engine_reload import Reloading
 from .engine_status import Reporting
+from .face_looks import FaceLooks, see_faces
 from .models.device import use_show_device
 from .scenes.base import SceneContext
 from .screenshots import Screenshots
@@ -98,6 +99,7 @@ class Engine(Commanding, Reloading, Reporting):
         self.size = show.config.display.size
         self.queue = CommandQueue()
         self.fonts = Fonts(type_side(self.size), extra_faces=show_faces(show.root))
+        self._face_looks = FaceLooks()
         self.frame = pygame.Surface(self.size)
         self.frame.fill((0, 0, 0))
         self.services = services if services is not None else {}
@@ -140,8 +142,11 @@ class Engine(Commanding, Reloading, Reporting):
 
     # -- wiring ------------------------------------------------------------------
     def _context_for(self, scene_id: str) -> SceneContext:
-        # A face replaced on the show's stick is used from the scene being built on.
-        self.fonts.refresh(show_faces(self.show.root))
+        # A face replaced on the show's stick is used from the scene being built on; looked at
+        # off the render thread in a live show (a stick that hangs froze the screen here).
+        seen = see_faces(self.show.root) if self.deterministic else self._face_looks.latest(self.show.root)
+        if seen is not None:
+            self.fonts.refresh(seen.faces, seen.stats)
         return SceneContext(
             clock=self.clock,
             size=self.size,
@@ -285,6 +290,7 @@ class Engine(Commanding, Reloading, Reporting):
 
     def shutdown(self) -> None:
         self.sequencer.shutdown()
+        self.keep_last_good_at_exit()
         use_show_words(None)  # (the next show in this process starts from the built-in words)
         for service in self.services.values():
             close = getattr(service, "close", None)

@@ -39,6 +39,13 @@ Answer = Callable[[bool | None, list[str]], None]
 # Time a reload's reading has before the show says it waits on a slow drive (show time, at a
 # frame; `reload()`'s callers wait that long, in real time): far past a healthy reading.
 RELOAD_WAIT_S = 0.5
+# Real time a stopping show waits for the last good copy under way (LastGoodKeeper, a daemon
+# thread the process would cut off): far past a healthy copy of a show's text files, short of
+# holding a stop on a stick that hangs (the copy moved aside then stands in: config/lastgood.py).
+LAST_GOOD_AT_EXIT_S = 3.0
+# Reloads asked while one is read that wait for a result of their own; past this, the oldest is
+# let go (told its result is in status): far more than the technicians and tools of one show.
+HELD_ANSWERS = 32
 
 
 class ShowRead:
@@ -153,7 +160,8 @@ class Reloading:
         read again once that one lands, the one that stands."""
         if self._reading is not None:
             self._read_again = bool(self._read_again) or at_once
-            self._again_answers += (answer,) if answer is not None else ()
+            if answer is not None:
+                self._hold_answer(answer)
             return False
         self._reading = ShowRead(Path(self.show.stands_in_for or self.show.named or self.show.path), self.show.words,
                                  self.clock.now(), self.show.state_dir)
@@ -161,9 +169,33 @@ class Reloading:
         self._answers = (answer,) if answer is not None else ()
         return True
 
+    def _hold_answer(self, answer: Answer) -> None:
+        """Keep `answer` for the result of the reading after the one under way. Its sender is
+        told at once where that one already waits on a slow drive (it heard nothing until the
+        stick answered, minutes at worst); and a burst while the drive hangs holds at most
+        HELD_ANSWERS (one per request, an OSC burst grew them for as long as the hang lasted):
+        the oldest is let go, told that its result is in status."""
+        reading = self._reading
+        assert reading is not None
+        if self._reading_said:
+            answer(None, [self._waiting_message(reading)])
+        self._again_answers += (answer,)
+        if len(self._again_answers) > HELD_ANSWERS:
+            oldest, self._again_answers = self._again_answers[0], self._again_answers[1:]
+            oldest(None, [f"{self._waiting_message(reading)}; more than {HELD_ANSWERS} reloads were asked meanwhile, "
+                          "so this one is read with the latest and its result is said only in /bayard/status "
+                          "(last_reload)"])
+
     def last_good_kept(self, timeout: float) -> bool:
         """Wait (real time) until the last-good copies of the shows applied so far are made."""
         return self._last_good is None or self._last_good.idle.wait(timeout)
+
+    def keep_last_good_at_exit(self) -> None:
+        """At shutdown: the copy of the last edit that landed finished, not cut off half made
+        (the next start played the show from before it), within LAST_GOOD_AT_EXIT_S."""
+        if not self.last_good_kept(LAST_GOOD_AT_EXIT_S):
+            log.warning("the last good copy of the show was not finished within %g s of the stop (its drive slow "
+                        "or failing?); the copy before it stays", LAST_GOOD_AT_EXIT_S)
 
     def land_reload(self) -> None:
         """Each frame: land the reading under way once it is done; say once that it waits on a
@@ -185,7 +217,7 @@ class Reloading:
         log.warning("%s", message)
         self.last_reload = {"time": round(self.clock.wall(), 3), "result": "waiting", "problems": 0,
                             "waiting_on": message}
-        for answer in self._answers:
+        for answer in (*self._answers, *self._again_answers):  # (both wait on this reading)
             answer(None, [message])
 
     def _land(self) -> bool:

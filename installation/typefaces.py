@@ -72,17 +72,24 @@ def _face_bytes(path: str) -> bytes:
     return Path(path).read_bytes()
 
 
-def faces_changed(paths: list[Path] | tuple[Path, ...]) -> list[str]:
+def faces_changed(paths: list[Path] | tuple[Path, ...],
+                  seen: dict[str, tuple[int, int]] | None = None) -> list[str]:
     """The faces among `paths` whose file changed since it was read (another size or time:
     a show's own face replaced on its USB stick under the same name), forgotten so they are
-    read again. One out of reach keeps what was read (text goes on in it)."""
+    read again. One out of reach keeps what was read (text goes on in it). `seen`: each face's
+    (size, mtime) as a look off the render thread found them (face_looks.py), so a drive that
+    hangs is never asked here; a face missing from it is out of reach."""
     changed = []
     for path in map(str, paths):
-        try:
-            stat = os.stat(path)
-        except OSError:
-            continue
-        if path in _read_as and _read_as[path] != (stat.st_size, stat.st_mtime_ns):
+        if seen is not None:
+            now = seen.get(path)
+        else:
+            try:
+                stat = os.stat(path)
+            except OSError:
+                continue
+            now = (stat.st_size, stat.st_mtime_ns)
+        if now is not None and path in _read_as and _read_as[path] != now:
             changed.append(path)
     if changed:
         for path in changed:

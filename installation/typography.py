@@ -71,11 +71,12 @@ class Fonts:
         self._floors: dict[tuple[str, str], int] = {}
         self._warned = False
 
-    def refresh(self, faces: list[Path] | None = None) -> list[str]:
+    def refresh(self, faces: list[Path] | None = None, seen: dict[str, tuple[int, int]] | None = None) -> list[str]:
         """Called as each scene is built: a show's own face replaced under the same name (or a
         face added to its fonts/ folder, `faces`) is used from that scene on, not from the
-        next start. Returns the faces that changed."""
-        changed = faces_changed(self.extra_faces)
+        next start. `seen`: the faces' (size, mtime) looked at elsewhere (typefaces.faces_changed).
+        Returns the faces that changed."""
+        changed = faces_changed(self.extra_faces, seen)
         if faces and [Path(p) for p in faces] != self.extra_faces:
             self.extra_faces = [Path(p) for p in faces]
             changed.append("fonts/")

@@ -269,6 +269,97 @@ def test_portrait_inspect_leaves_the_pictures_folder_as_it_was(tmp_path, capsys,
     assert (elsewhere / "sitter-mesh.png").stat().st_size > 0
 
 
+def _inspect_sitter_in(content: Path) -> Path:
+    import shutil
+
+    content.mkdir()
+    shutil.copy(REPO / "tests" / "data" / "faces-cc0" / "face_woman_109.jpg", content / "sitter.jpg")
+    return content / "sitter.jpg"
+
+
+def _overlay_printed(out: str) -> Path:
+    return Path(next(line for line in out.splitlines() if line.startswith("overlay: "))[len("overlay: "):])
+
+
+def test_portrait_inspect_run_in_the_pictures_own_folder_leaves_it_as_it_was(tmp_path, capsys, monkeypatch):
+    """`cd content; bayard portrait inspect sitter.jpg` is how a curator checks a picture: the
+    current folder is then the show's content folder, and the overlay landed there among the
+    curator's files. It goes to the temporary folder, and says where."""
+    import tempfile
+
+    sitter = _inspect_sitter_in(tmp_path / "content")
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "temp"))
+    (tmp_path / "temp").mkdir()
+    monkeypatch.chdir(sitter.parent)
+    assert main(["portrait", "inspect", "sitter.jpg", "--models", str(REPO / "models")]) == 0
+    assert sorted(p.name for p in sitter.parent.iterdir()) == ["sitter.jpg"]
+    overlay = _overlay_printed(capsys.readouterr().out)
+    assert overlay.parent.parent == (tmp_path / "temp").resolve() and overlay.stat().st_size > 0
+
+
+def test_portrait_inspect_run_inside_a_show_leaves_the_show_as_it_was(tmp_path, capsys, monkeypatch):
+    """A new picture checked from the show's content folder it is meant for (`cd show/content;
+    bayard portrait inspect ~/scans/anne.jpg`): the overlay landed among the show's files."""
+    import tempfile
+
+    sitter = _inspect_sitter_in(tmp_path / "scans")
+    content = tmp_path / "show" / "content"
+    content.mkdir(parents=True)
+    (tmp_path / "show" / "install.toml").write_text("")
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "temp"))
+    (tmp_path / "temp").mkdir()
+    monkeypatch.chdir(content)
+    assert main(["portrait", "inspect", str(sitter), "--models", str(REPO / "models")]) == 0
+    assert not any(content.iterdir())
+    assert _overlay_printed(capsys.readouterr().out).parent.parent == (tmp_path / "temp").resolve()
+
+
+def test_portrait_inspect_that_cannot_write_its_overlay_says_where_and_what_to_do(tmp_path, capsys, monkeypatch):
+    """Where its temporary folder cannot be made (a file of that name there), inspect stopped
+    on a FileExistsError traceback; it names the file and says to give -o."""
+    import tempfile
+
+    sitter = _inspect_sitter_in(tmp_path / "content")
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    (tmp_path / "bayard-inspect").write_bytes(b"")
+    monkeypatch.chdir(sitter.parent)
+    assert main(["portrait", "inspect", "sitter.jpg", "--models", str(REPO / "models")]) == 2
+    err = capsys.readouterr().err
+    assert f"cannot write {tmp_path / 'bayard-inspect' / 'sitter-mesh.png'}" in err and "give -o" in err
+
+
+def test_portrait_inspect_never_replaces_a_curators_file_named_like_its_overlay(tmp_path, capsys, monkeypatch):
+    """Without -o the overlay's name in the current folder was written over, whatever was
+    there: a curator's own sitter-mesh.png was lost. It is kept, the overlay takes the next
+    name; inspect run again replaces its own overlay, not leaving a third file."""
+    sitter = _inspect_sitter_in(tmp_path / "content")
+    desk = tmp_path / "desk"
+    desk.mkdir()
+    (desk / "sitter-mesh.png").write_bytes(b"the curator's own picture")
+    monkeypatch.chdir(desk)
+    for _ in range(2):
+        assert main(["portrait", "inspect", str(sitter), "--models", str(REPO / "models")]) == 0
+        assert _overlay_printed(capsys.readouterr().out) == (desk / "sitter-mesh-2.png").resolve()
+    assert (desk / "sitter-mesh.png").read_bytes() == b"the curator's own picture"
+    assert sorted(p.name for p in desk.iterdir()) == ["sitter-mesh-2.png", "sitter-mesh.png"]
+
+
+def test_portrait_inspect_run_from_a_folder_that_is_gone_still_writes_its_overlay(tmp_path, capsys, monkeypatch):
+    """Run from a folder removed under it (a stick pulled out, a folder deleted in another
+    window), inspect stopped on a FileNotFoundError traceback after finding the face."""
+    import tempfile
+
+    sitter = _inspect_sitter_in(tmp_path / "content")
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "temp"))
+    (tmp_path / "temp").mkdir()
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    assert main(["portrait", "inspect", str(sitter), "--models", str(REPO / "models")]) == 0
+    assert _overlay_printed(capsys.readouterr().out).stat().st_size > 0
+
+
 def test_a_render_stops_on_sigterm_as_on_ctrl_c(tmp_path):
     """SDL turns SIGTERM into a quit event; the render never read it, ran to its end and
     exited 0 (`timeout -s TERM`, a service stopping)."""

@@ -11,6 +11,7 @@ reports the error, instead of exiting into a restart loop.
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
@@ -19,7 +20,7 @@ import time
 from pathlib import Path
 
 from .errors import ShowError
-from .loader import LAST_GOOD, Show, load_show
+from .loader import LAST_GOOD, Show, last_good_folder, load_show
 
 log = logging.getLogger("bayard.lastgood")
 
@@ -54,12 +55,26 @@ def remember(show: Show) -> Path | None:
         origin = {"content": str(show.content_root), "state": str(show.state_dir), "models": str(show.models_dir),
                   "source": str(show.path), "saved": time.time()}
         (staging / "origin.json").write_text(json.dumps(origin, indent=1), encoding="utf-8")
+        # The files are read again here, after the reading that found them good (on a thread of
+        # its own: seconds later on a slow stick); a curator's next save caught half written
+        # went into last-good, and the scene it broke had no good copy to play.
+        broken = _broken_as_copied(staging, origin)
+        if broken:
+            log.warning("the show's files changed while their last good copy was made (%s); the copy before it "
+                        "is kept", broken)
+            shutil.rmtree(staging, ignore_errors=True)
+            return None
+        _flush(staging)
+        # Swapped by two renames (a folder cannot replace another in one): between them the
+        # copy moved aside stands in (loader.last_good_folder), so it goes only once the new one
+        # is in, or once `last-good` itself is whole again.
         old = show.state_dir / f".{FOLDER}.old"
-        if old.exists():
-            shutil.rmtree(old)
         if target.exists():
+            if old.exists():
+                shutil.rmtree(old)
             target.rename(old)
         staging.rename(target)
+        _flush_entry(show.state_dir)  # (the new name on the disk before the copy aside goes)
         shutil.rmtree(old, ignore_errors=True)
         return target
     except OSError as exc:
@@ -68,9 +83,42 @@ def remember(show: Show) -> Path | None:
         return None
 
 
+def _broken_as_copied(copy: Path, origin: dict) -> str:
+    """What keeps the copy in `copy` from loading cleanly as recall() would load it ("" when
+    nothing does)."""
+    try:
+        copied = load_show(copy / "install.toml", folders={k: origin[k] for k in ("content", "state", "models")})
+    except ShowError as exc:
+        return str(exc.problems[0]) if exc.problems else "install.toml does not load"
+    errors = copied.errors
+    return str(errors[0]) if errors else ""
+
+
+def _flush(folder: Path) -> None:
+    """Every file and folder of `folder` on the disk, not only in the page cache: copies sit
+    there up to half a minute, and a copy named last-good (the whole one before it deleted)
+    was a folder of empty files after a power cut soon after an edit."""
+    for path in sorted(folder.rglob("*"), reverse=True):  # (files before the folders naming them)
+        _flush_entry(path)
+    _flush_entry(folder)
+
+
+def _flush_entry(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    except OSError as exc:
+        # Some file systems cannot flush a folder this way: the copy is kept as before rather
+        # than not at all (a full disk or a failing drive still ends it: EIO, ENOSPC).
+        if exc.errno not in (errno.EINVAL, errno.ENOTSUP, errno.EBADF):
+            raise
+    finally:
+        os.close(fd)
+
+
 def recall(show_path: Path, state: str = "var") -> Show | None:
     """The remembered show for a show file whose own text is broken, or None."""
-    folder = Path(show_path).resolve().parent / state / FOLDER
+    folder = last_good_folder(Path(show_path).resolve().parent / state)
     origin_file = folder / "origin.json"
     try:
         origin = json.loads(origin_file.read_text(encoding="utf-8"))

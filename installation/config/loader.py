@@ -51,6 +51,7 @@ __all__ = [
     "Show",
     "check_media",
     "is_media_field",
+    "last_good_folder",
     "load_scene_file",
     "load_show",
     "media_references",
@@ -60,6 +61,15 @@ __all__ = [
 ]
 
 LAST_GOOD = "last-good"  # <state>/last-good/: the last copy of the show that loaded cleanly
+
+
+def last_good_folder(state_dir: Path) -> Path:
+    """Where the last good copy is read: <state>/last-good/, or the copy moved aside for a new
+    one where the new one never moved in (config/lastgood.py swaps them by two renames: a power
+    cut between them, or a reading while a copy is swapped). The copy moved aside is whole."""
+    folder = Path(state_dir) / LAST_GOOD
+    aside = Path(state_dir) / f".{LAST_GOOD}.old"
+    return aside if not folder.is_dir() and aside.is_dir() else folder
 
 
 @dataclass
@@ -203,7 +213,7 @@ def declared_id(path: Path) -> str | None:
 
 def _last_good_scene(show: Show, broken: Path) -> tuple[SceneConfig, Path] | None:
     """The remembered copy of a scene file that no longer loads, if it still does."""
-    copy = show.state_dir / LAST_GOOD / "scenes" / broken.name
+    copy = last_good_folder(show.state_dir) / "scenes" / broken.name
     if not copy.is_file():
         return None
     try:

@@ -9,6 +9,8 @@ is usually checked where it lies, in the show's content folder, and a `*-mesh.pn
 there sat among the curator's own files (and the show's watched folders) as if it were one.
 Tools that make a file from another and are given no name (wget, curl -O, a compiler) write
 into the folder they are run from; inspect does so too and prints the overlay's full path.
+Run from the picture's own folder, or one it cannot write, it writes to the temporary folder,
+and it never replaces a file it did not write (overlay_file.py).
 """
 
 from __future__ import annotations
@@ -45,7 +47,8 @@ def add_commands(subparsers) -> None:
     q.add_argument("image", type=Path, help="the portrait (jpg or png)")
     q.add_argument("-o", "--output", type=Path, default=None,
                    help="where to write the overlay PNG (default: IMAGE-mesh.png in the current folder, "
-                        "not beside the picture; its full path is printed)")
+                        "or the temporary folder when that is the picture's own; never over a file "
+                        "inspect did not write; its full path is printed)")
     q.add_argument("--models", type=Path, default=Path("models"),
                    help="folder with model weights (default: models)")
     q.add_argument("--lips-hidden", action="store_true",
@@ -74,6 +77,7 @@ def run_inspect(args: argparse.Namespace) -> int:
     from .mesh.picture_kind import contradicts, what_it_is
     from .mesh.portrait_face import _portrait_analysis
     from .mesh.turned_lips import MOUTH_AT_THE_OUTLINE, mouth_at_the_outline
+    from .overlay_file import default_overlay_path, write_overlay
 
     try:
         image = read_rgb(args.image, max_side=PORTRAIT_SIDE)
@@ -159,14 +163,21 @@ def run_inspect(args: argparse.Namespace) -> int:
     for k, line in enumerate(lines):
         cv2.putText(out, line, (8, 18 + BANNER_LINE * k), cv2.FONT_HERSHEY_SIMPLEX, 0.5, (240, 240, 240), 1,
                     cv2.LINE_AA)
-    output = args.output or Path.cwd() / (args.image.stem + "-mesh.png")
-    if output.resolve() == args.image.resolve() or output.is_dir() or not output.suffix:
-        print(f"bayard portrait inspect: -o {output}: give a new image file, e.g. {args.image.stem}-mesh.png "
-              "(not the portrait itself, nor a folder)", file=sys.stderr)
-        return 2
-    if not cv2.imwrite(str(output), out):
-        print(f"bayard portrait inspect: cannot write {output} (folder missing, or disk full?)", file=sys.stderr)
-        return 2
+    if args.output is None:
+        output = default_overlay_path(args.image)
+        if not write_overlay(output, out):
+            print(f"bayard portrait inspect: cannot write {output} (disk full?); give -o with a file in a "
+                  "folder you can write to", file=sys.stderr)
+            return 2
+    else:
+        output = args.output
+        if output.resolve() == args.image.resolve() or output.is_dir() or not output.suffix:
+            print(f"bayard portrait inspect: -o {output}: give a new image file, e.g. {args.image.stem}-mesh.png "
+                  "(not the portrait itself, nor a folder)", file=sys.stderr)
+            return 2
+        if not cv2.imwrite(str(output), out):
+            print(f"bayard portrait inspect: cannot write {output} (folder missing, or disk full?)", file=sys.stderr)
+            return 2
     print(f"{args.image}: {verdict}")
     print(f"overlay: {output.resolve()}")
     return 0 if face is not None else 1
