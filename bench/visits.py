@@ -46,7 +46,8 @@ import numpy as np  # noqa: E402
 
 from installation.faults import FaultRecorder  # noqa: E402
 from installation.harness import run_test  # noqa: E402
-from installation.inputs.camera import Frame, _fit  # noqa: E402
+from installation.inputs.camera import Frame  # noqa: E402
+from installation.inputs.capture import fitted  # noqa: E402
 from installation.runtime.metrics import open_fds, rss_bytes  # noqa: E402
 from installation.scenes.portrait import LEAVE_S  # noqa: E402
 from installation.scenes.portrait_record import SYNTHETIC_NOTE  # noqa: E402
@@ -105,7 +106,7 @@ def load_people() -> list[list[np.ndarray]]:
             ok, bgr = cap.read()
             if not ok:
                 break
-            frames.append(cv2.cvtColor(_fit(bgr, FRAME_SIZE), cv2.COLOR_BGR2RGB))
+            frames.append(cv2.cvtColor(fitted(bgr, FRAME_SIZE), cv2.COLOR_BGR2RGB))
         cap.release()
         people.append(frames)
     return people

@@ -24,7 +24,79 @@ def paragraph_lines(font: pygame.font.Font, paragraph: str, width: int, balanced
     greedy = greedy_lines(font, words, width)
     if balanced and len(greedy) > 1:
         greedy = _balanced(font, words, width, len(greedy))
-    return _without_runt(font, greedy, width)
+    elif _holed(font, greedy, width):
+        even = _even_ragged(font, _tied(font, _BREAKS.split(bound), width, letters=False), width, len(greedy))
+        # (only where that narrows the widest hole: evened by its squares alone, a portrait's
+        # text traded "the way / a faked video" for a shorter line, "and the / way a faked video
+        # can make")
+        if _widest_room(font, even, width) < _widest_room(font, greedy, width):
+            greedy = even
+    return [_without_end_separator(line) for line in _without_runt(font, greedy, width)]
+
+
+def _holed(font: pygame.font.Font, lines: list[str], width: int) -> bool:
+    """Whether a one-letter word tied to the word after it left a hole in the column's right
+    edge: it went down to the next line, where the line it left had room for it ("Here they
+    looked like / a photograph's" under a line of the column's full width)."""
+    for line, below in zip(lines, lines[1:], strict=False):
+        first = below.split(" ")[0].split("\u00a0")[0]
+        if _one_letter(first) and below.startswith(first + "\u00a0") and _width(font, f"{line} {first}") <= width:
+            return True
+    return False
+
+
+def _widest_room(font: pygame.font.Font, lines: list[str], width: int) -> int:
+    """The most room any line but the last leaves at the column's right edge."""
+    return max((width - _width(font, line) for line in lines[:-1]), default=0)
+
+
+def _even_ragged(font: pygame.font.Font, words: list[str], width: int, most_lines: int) -> list[str]:
+    """The words in at most `most_lines` lines, no line but the last ending on a one-letter
+    word, the lines as even as that allows: the least room the shortest line but the last
+    leaves, then the least sum of the squared room each leaves (a typesetter's rag, where
+    greedy filling, a one-letter word sent down, left one line short). Where no such setting
+    exists (a word wider than the column, or one-letter words that cannot all be kept from a
+    line's end), the greedy lines, each one-letter word tied to the word after it."""
+    count = len(words)
+    widths = {}
+    for start in range(count):
+        for end in range(start + 1, count + 1):
+            measured = _width(font, " ".join(words[start:end]))
+            if measured > width:
+                break
+            widths[start, end] = measured
+    # best[lines][end]: the least cost of setting words[:end] in `lines` lines, and its last break
+    best: list[dict[int, tuple[tuple[int, int], int]]] = [{0: ((0, 0), -1)}]
+    for lines in range(1, most_lines + 1):
+        row: dict[int, tuple[tuple[int, int], int]] = {}
+        for (start, end), measured in widths.items():
+            if start not in best[lines - 1]:
+                continue
+            if end < count and _one_letter(words[end - 1]):
+                continue  # (a line never ends on "a", where another break is possible)
+            if end == count and lines > 1 and end - start == 1:
+                continue  # (nor the paragraph on a lone word: _without_runt took "a"'s word down from it)
+            widest, squares = best[lines - 1][start][0]
+            room = 0 if end == count else width - measured
+            cost = (max(widest, room), squares + room * room)
+            if end not in row or cost < row[end][0]:
+                row[end] = (cost, start)
+        best.append(row)
+    settled = [(best[lines][count][0], lines) for lines in range(1, most_lines + 1) if count in best[lines]]
+    if not settled:
+        return greedy_lines(font, _tied(font, words, width), width)
+    lines, end, out = min(settled)[1], count, []
+    while lines:
+        start = best[lines][end][1]
+        out.append(" ".join(words[start:end]))
+        end, lines = start, lines - 1
+    return out[::-1]
+
+
+def _without_end_separator(line: str) -> str:
+    """A line broken at a separator (a score's "Question 5 of 5 \u00b7 you 1 \u00b7") without
+    the separator at its end: the line's end divides the parts already."""
+    return line[:-2] if line.endswith(("\u00a0\u00b7", " \u00b7")) else line
 
 
 def greedy_lines(font: pygame.font.Font, words: list[str], width: int, sep: str = " ",
@@ -71,15 +143,18 @@ _BREAKS = re.compile(r"[ \t\n\r\f\v]+")
 _ELISIONS = ("[\u2026]", "[...]", "(\u2026)", "\u2026")
 
 
-def _tied(font: pygame.font.Font, words: list[str], width: int) -> list[str]:
+def _tied(font: pygame.font.Font, words: list[str], width: int, letters: bool = True) -> list[str]:
     """Words a typesetter keeps on one line, joined by a no-break space: a one-letter word
     and the word after it (the photograph's title read "Self Portrait as a / Drowned Man";
     Czech and Polish setting ties its one-letter words so, French its "à"), and an elision
     mark and the word before it (Bayard's letter ended on a line of "see. [\u2026]"). Only
-    where the pair fits the column: narrower, it breaks like any other two words."""
+    where the pair fits the column: narrower, it breaks like any other two words. Without
+    `letters`, only the elision marks (_even_ragged keeps one-letter words from a line's end
+    itself)."""
     out: list[str] = []
     for word in words:
-        if out and (_one_letter(out[-1]) or _elision(word)) and _width(font, f"{out[-1]}\u00a0{word}") <= width:
+        tie = out and (letters and _one_letter(out[-1]) or _elision(word))
+        if tie and _width(font, f"{out[-1]}\u00a0{word}") <= width:
             out[-1] = f"{out[-1]}\u00a0{word}"
         else:
             out.append(word)

@@ -1,5 +1,5 @@
 """A closed lid runs on past the face mesh's eye corner where the picture's eye does
-(mesh/lid_corners.py, lids._Eye._open_corners), and only there.
+(mesh/lid_corners.py, eye_region.EyeRegion._open_corners), and only there.
 
 The mesh can end an eye short of the picture's (a turned sitter's far eye at its outer
 corner, a photograph's eye looking aside into its corner): a lid closed to the mesh's corner

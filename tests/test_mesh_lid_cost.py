@@ -93,7 +93,7 @@ def test_the_points_along_an_eye_are_made_once_per_count_and_kept_safe():
     """The readings at rest are taken at a few fixed counts of points along the eye; the grid
     for each count is made once. A reading of another count is never served another's grid,
     and no caller can change the one kept."""
-    from installation.models.motion.mesh.lids import _along
+    from installation.models.motion.mesh.eye_region import _along
 
     five, nine = _along(5), _along(9)
     np.testing.assert_array_equal(five, np.linspace(0.0, 1.0, 5))

@@ -9,7 +9,8 @@ import cv2
 import numpy as np
 import pytest
 
-from installation.inputs.camera import Camera, _fit
+from installation.inputs.camera import Camera
+from installation.inputs.capture import fitted
 from installation.models.face import FaceBox
 from installation.models.motion.animator_worker import AnimatorWorker
 from installation.models.motion.flow import FlowBackend
@@ -30,7 +31,7 @@ def _frames(path, n, start=0):
         if not ok:
             break
         if i >= start:
-            out.append(cv2.cvtColor(_fit(bgr, (640, 480)), cv2.COLOR_BGR2RGB))
+            out.append(cv2.cvtColor(fitted(bgr, (640, 480)), cv2.COLOR_BGR2RGB))
         i += 1
     return out
 

@@ -50,7 +50,7 @@ class VideoCamera:
 def _face_frames(shared: Path, n: int = 120) -> list[np.ndarray]:
     import cv2
 
-    from installation.inputs.camera import _fit
+    from installation.inputs.capture import fitted
 
     cap = cv2.VideoCapture(str(shared / "driver-expressions-12s.mp4"))
     frames = []
@@ -58,7 +58,7 @@ def _face_frames(shared: Path, n: int = 120) -> list[np.ndarray]:
         ok, bgr = cap.read()
         if not ok:
             break
-        frames.append(cv2.cvtColor(_fit(bgr, (640, 480)), cv2.COLOR_BGR2RGB))
+        frames.append(cv2.cvtColor(fitted(bgr, (640, 480)), cv2.COLOR_BGR2RGB))
     return frames
 
 

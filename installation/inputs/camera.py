@@ -7,7 +7,8 @@ played as if it were a camera (at its own frame rate, looping), which is how tes
 and benchmarks stand in for a visitor. The reader keeps one slot: a frame nobody took before the next one
 arrived is dropped, so a slow consumer always gets the freshest image and latency never
 accumulates. A camera that fails or is unplugged turns the state to "unavailable" and is
-reopened with backoff; nothing here raises into the caller.
+reopened with backoff; nothing here raises into the caller. Opening the device or file, and
+fitting and turning its frames upright, is capture.py's.
 
 Privacy: frames live in memory only. Nothing in this module writes a frame anywhere.
 """
@@ -24,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from .camera_devices import device_hold, device_in_use, device_name, device_used
+from .capture import fitted, is_device, open_capture, upright
 
 log = logging.getLogger("bayard.camera")
 
@@ -46,69 +48,6 @@ class Frame:
     image: np.ndarray  # RGB uint8, (h, w, 3)
     t: float  # time.monotonic() when it was captured
     index: int  # running count of frames captured since start (gaps = dropped frames)
-
-
-def is_device(source: int | str | Path) -> bool:
-    """A camera (an index or a path under /dev), not a video file."""
-    return isinstance(source, int) or str(source).startswith("/dev/")
-
-
-def _open_capture(source: int | str | Path, size: tuple[int, int] | None):
-    import cv2
-
-    if is_device(source):
-        # A missing camera makes OpenCV print an error on every try (every few seconds, all
-        # day); our own state and one log line say it instead.
-        quiet = getattr(getattr(cv2, "utils", None), "logging", None)
-        previous = quiet.getLogLevel() if quiet else None
-        if quiet:
-            quiet.setLogLevel(quiet.LOG_LEVEL_SILENT)
-        try:
-            cap = cv2.VideoCapture(source) if isinstance(source, int) else cv2.VideoCapture(
-                str(source), cv2.CAP_V4L2)
-        finally:
-            if quiet:
-                quiet.setLogLevel(previous)
-        if size is not None:
-            cap.set(cv2.CAP_PROP_FRAME_WIDTH, size[0])
-            cap.set(cv2.CAP_PROP_FRAME_HEIGHT, size[1])
-        # One buffered frame at most: the driver's own queue would add latency.
-        cap.set(cv2.CAP_PROP_BUFFERSIZE, 1)
-    else:
-        cap = cv2.VideoCapture(str(source))
-    if not cap.isOpened():
-        cap.release()
-        return None
-    return cap
-
-
-# cv2.rotate codes that turn a picture turned this far clockwise back upright.
-_UPRIGHT = {90: "ROTATE_90_COUNTERCLOCKWISE", 180: "ROTATE_180", 270: "ROTATE_90_CLOCKWISE"}
-
-
-def upright(image: np.ndarray, rotation: int) -> np.ndarray:
-    """A frame from a camera whose picture is turned `rotation` degrees clockwise, turned
-    back upright."""
-    if not rotation:
-        return image
-    import cv2
-
-    return cv2.rotate(image, getattr(cv2, _UPRIGHT[rotation]))
-
-
-def _fit(bgr: np.ndarray, size: tuple[int, int]) -> np.ndarray:
-    """Scale to fit `size` keeping the aspect, and extend the edges to fill the rest: a
-    square video stands in for a 4:3 camera without squashing the face."""
-    import cv2
-
-    w, h = size
-    k = min(w / bgr.shape[1], h / bgr.shape[0])
-    nw, nh = max(1, round(bgr.shape[1] * k)), max(1, round(bgr.shape[0] * k))
-    small = cv2.resize(bgr, (nw, nh), interpolation=cv2.INTER_AREA if k < 1 else cv2.INTER_LINEAR)
-    if (nw, nh) == (w, h):
-        return small
-    left, top = (w - nw) // 2, (h - nh) // 2
-    return cv2.copyMakeBorder(small, top, h - nh - top, left, w - nw - left, cv2.BORDER_REPLICATE)
 
 
 class Camera:
@@ -136,7 +75,7 @@ class Camera:
         self.size = size
         self.rotation = rotation
         self.loop = loop
-        self._opener = opener or _open_capture
+        self._opener = opener or open_capture
         self._lock = threading.Lock()
         self._cond = threading.Condition(self._lock)
         self._slot: Frame | None = None
@@ -374,7 +313,7 @@ class Camera:
                 last_ok = time.monotonic()
                 got_any = True
                 if self.size is not None and (bgr.shape[1], bgr.shape[0]) != tuple(self.size):
-                    bgr = _fit(bgr, self.size)
+                    bgr = fitted(bgr, self.size)
                 rgb = cv2.cvtColor(upright(bgr, self.rotation), cv2.COLOR_BGR2RGB)
                 if is_file:
                     # Play at the file's own rate, as a camera would deliver it.

@@ -316,13 +316,14 @@ class QuizScene(Preparing, Scene):
         picker.shuffle(chosen)
         return chosen
 
-    def score_line(self) -> str:
-        """The running score. Where it takes two lines, it breaks between its parts, each
-        kept whole with the dot after it (at 1280x1024 it read "... you 1 · the" over
-        "machine 0")."""
-        fields = {"number": self.index + 1, "total": len(self.round), "you": self.visitor_score}
+    def score_line(self, number: int | None = None, you: int | None = None, machine: int | None = None) -> str:
+        """The running score (or, given `number`, `you` and `machine`, the score as it would
+        read then). Where it takes two lines, it breaks between its parts, each kept whole
+        (at 1280x1024 it read "... you 1 · the" over "machine 0")."""
+        fields = {"number": self.index + 1 if number is None else number, "total": len(self.round),
+                  "you": self.visitor_score if you is None else you}
         if self.machine_playing:
-            line = words("quiz.score", machine=self.machine_score, **fields)
+            line = words("quiz.score", machine=self.machine_score if machine is None else machine, **fields)
         else:
             line = words("quiz.score_machine_off", **fields)
         parts = [part.strip().replace(" ", "\u00a0") for part in line.split("·")]

@@ -217,12 +217,13 @@ def eyes_picture(view, tile: int) -> np.ndarray:
 
 
 def eyes_panel(surface: pygame.Surface, fonts, rect: pygame.Rect, explanation: Explanation,
-               ink) -> pygame.Rect | None:
+               ink, most_tile: int | None = None) -> pygame.Rect | None:
     """Both eyes enlarged with their highlights ringed, and one sentence on them: a cue
     the visitor can check (the machine's verdict does not use it). The sentence always
     has its room in the panel; the eyes take what is left, and are left out where that is
     too little to see them (a 4:5 screen squeezed them to a 10 px speck over the words,
-    and the words up out of the panel). Returns where the eyes were drawn, if they were."""
+    and the words up out of the panel). `most_tile`: the eyes no larger than this (the
+    round's one size, quiz_reveal_plan). Returns where the eyes were drawn, if they were."""
     view = getattr(explanation, "eyes_view", None)
     pad = fonts.px(16)
     text = _eyes_sentence(fonts, rect.width - 2 * pad, explanation, ink)
@@ -230,17 +231,21 @@ def eyes_panel(surface: pygame.Surface, fonts, rect: pygame.Rect, explanation: E
     panel = pygame.Rect(rect.x, rect.y, rect.width, max(rect.height, text.get_height() + 2 * pad))
     pygame.draw.rect(surface, (24, 22, 26), panel, border_radius=fonts.px(8))
     drawn = None
+    top = rect.y + pad
     room = rect.height - text.get_height() - 3 * pad
     if view is not None and room >= fonts.px(LEAST_EYES):
         # two square tiles and the gap between them (a twentieth of a tile) across the panel
-        tile = min(room, (rect.width - 2 * pad) * 20 // 41)
+        tile = min(room, (rect.width - 2 * pad) * 20 // 41, most_tile or room)
         kept = _EYES_SHOWN.get(view)
         if kept is None or kept[0] != tile:  # drawn once per size, not every frame (8 ms at 4K)
             kept = _EYES_SHOWN[view] = (tile, surface_from_rgb(eyes_picture(view, tile)).copy())
         shown = kept[1]
         drawn = surface.blit(shown, (rect.centerx - shown.get_width() // 2, rect.y + pad))
-    top = rect.bottom - pad - text.get_height() if drawn is not None else rect.y + pad
-    fonts.place(surface, text, (rect.x + pad, max(rect.y + pad, top)))
+        # The sentence straight under the eyes' tile, which fills the room above it unless the
+        # round's one size is less: at the panel's foot, one line's gap opened under the eyes
+        # of a reveal whose sentence was a line shorter than the round's longest.
+        top = rect.y + 2 * pad + tile
+    fonts.place(surface, text, (rect.x + pad, top))
     return drawn
 
 

@@ -106,10 +106,20 @@ def _round_beside(scene: QuizScene) -> tuple[int | None, bool, int | None]:
            scene.context.fonts.px(100), scene.machine_playing)
     kept = _BESIDE.get(scene)
     if kept is None or kept[0] != key:
-        measured = [_measure(scene, question, answer, record)
+        # (with the widest score the round can show: measured with the first reveal's, a later
+        # "you 10" or a longer language's words took a line from the eyes of that reveal alone)
+        widest = _widest_score(scene)
+        measured = [_measure(scene, question, answer, record, widest)
                     for question in scene.round for answer, record in _answers(scene, question)]
         side, across, tile = None, False, None
-        if any(not m.row_fits for m in measured):
+        if not measured[0].words_below:
+            # Beside the words (a landscape screen) the panel under the map is one box, but
+            # each reveal's eyes took what its own sentence left it: at 1920x1080 a round's
+            # tiles were 255, 255, 254, 255, 300 px, a pair round's 252, 297, 252, 252, 252.
+            # The least of them, where any reveal shows the eyes at all.
+            tile = min((t for t in (upright.tile_in(m.f, _panel_under_map(m), m.explanation)
+                                    for m in measured if m.eyes) if t > 0), default=None)
+        elif any(not m.row_fits for m in measured):
             sides = [_beside(scene, m, scene.largest_picture()).side for m in measured if m.explanation is not None]
             side = min((s for s in sides if s is not None), default=None)
             across = side is not None and all(_across_holds(scene, m, side) for m in measured
@@ -123,6 +133,31 @@ def _round_beside(scene: QuizScene) -> tuple[int | None, bool, int | None]:
                        default=0) or None
         _BESIDE[scene] = kept = (key, (side, across, tile))
     return kept[1]
+
+
+def _widest_score(scene: QuizScene) -> str:
+    """The widest score line the round can show: its question number and both scores each
+    the widest of the values they can take (a round of 12 reaches "you 10")."""
+    font = scene.context.fonts.get("sans-semibold", 30, "small")
+
+    def widest(values: range) -> int:
+        return max(values, key=lambda value: font.size(str(value))[0])
+
+    most = len(scene.round)
+    return scene.score_line(widest(range(1, most + 1)), widest(range(most + 1)), widest(range(most + 1)))
+
+
+def _panel_under_map(m: SimpleNamespace) -> pygame.Rect:
+    """Beside the words (a landscape screen), the machine's panel: under the map and its
+    caption, down to the foot of the pictures' box."""
+    f, g = m.f, m.g
+    plot = g["reveal_plot"].copy()
+    # (under the caption's ink, where draw_reveal measured it: its set height is 3-4 px lower)
+    caption = f.ink(m.caption_for(g["reveal_spectrum"].width))
+    below = max(f.px(24), g["reveal_spectrum"].bottom + f.px(4) + caption.bottom + f.px(8) - plot.y)
+    plot.y += below
+    plot.height -= below
+    return plot
 
 
 def _round_tile(scene: QuizScene, measured: list[SimpleNamespace], side: int, across: bool) -> int | None:
@@ -150,10 +185,12 @@ def _across_holds(scene: QuizScene, m: SimpleNamespace, side: int) -> bool:
         scene.context.size)
 
 
-def _measure(scene: QuizScene, question, answer: str | None, record) -> SimpleNamespace:
+def _measure(scene: QuizScene, question, answer: str | None, record,
+             score_text: str | None = None) -> SimpleNamespace:
     """A reveal of `question` measured with its words under the pictures' row (where an
     upright screen puts them): its words, the room left for them and the machine's panel,
-    and whether that row leaves the picture and the eyes their least (`row_fits`)."""
+    and whether that row leaves the picture and the eyes their least (`row_fits`); with the
+    score line `score_text` (by default the one showing)."""
     f = scene.context.fonts
     fg, accent, dim = colours(scene)
     g = geometry(scene)
@@ -185,7 +222,8 @@ def _measure(scene: QuizScene, question, answer: str | None, record) -> SimpleNa
     flow_h = headline.get_height() + f.px(30) + you.get_height() + f.px(20) + machine.get_height() + f.px(28)
     # bottom up: the button, the score, the credit; the explanation only where it fits
     nxt = pygame.Rect(col.x, col.bottom - f.px(84), col.width, f.px(84))
-    score = f.block(scene.score_line(), "sans-semibold", 30, accent, col.width, tier="small")
+    score_text = scene.score_line() if score_text is None else score_text
+    score = f.block(score_text, "sans-semibold", 30, accent, col.width, tier="small", balanced=True)
     score_at = (col.x, nxt.y - f.px(16) - score.get_height())
     limit = nxt.y - f.px(32) - score.get_height()
     credit = explained.item.credit if scene.config.mode == "single" else ""
@@ -199,6 +237,12 @@ def _measure(scene: QuizScene, question, answer: str | None, record) -> SimpleNa
         block = f.block(credit, "sans", 30, accent, col.width, tier="small", balanced=even)
         limit -= block.get_height()
     words_below = col.y > g["reveal_plot"].y  # upright: the words under the panel, not beside it
+    if words_below and scene.config.mode == "pair" and stacked(g):
+        # The pair's faces are what the visitor was asked about: the map beside them no larger
+        # than either (at 1080x1920 it was 386 px beside faces of 239), at the row's right edge.
+        face, spectrum = pair_half(scene, g["reveal_image"], question), g["reveal_spectrum"]
+        if spectrum.width > face:
+            g = {**g, "reveal_spectrum": pygame.Rect(spectrum.right - face, spectrum.y, face, face)}
     latest = (limit - f.px(16 if credit else 0)) - flow_h  # where the words must begin, at the latest
     explanation = explained.explanation
     eyes = explanation is not None and getattr(explanation, "cue", "spectrum") == "pixels"
@@ -227,7 +271,7 @@ def _measure(scene: QuizScene, question, answer: str | None, record) -> SimpleNa
     return SimpleNamespace(f=f, fg=fg, accent=accent, g=g, col=col, question=question, record=record,
                            explained=explained, headline=headline, you=you, machine=machine, verdict=verdict,
                            caption_for=caption_for, nxt=nxt, score=score, score_at=score_at, limit=limit,
-                           credit=credit, block=block, words_below=words_below, latest=latest,
+                           credit=credit, block=block, words_below=words_below, latest=latest, score_text=score_text,
                            explanation=explanation, eyes=eyes, plot=plot, row_fits=row_fits)
 
 
@@ -252,6 +296,11 @@ def _beside(scene: QuizScene, m: SimpleNamespace, largest: int, across: bool = F
         if scene.config.mode == "single" or not stacked(g):
             return side
         return pair_half(scene, pygame.Rect(0, 0, side, side), question) + label_room(scene, question)
+
+    def face_side(side: int) -> int:  # (each of a pair's faces: the map no larger)
+        if scene.config.mode == "single" or not stacked(g):
+            return side
+        return pair_half(scene, pygame.Rect(0, 0, side, side), question)
 
     # `across`: beside the picture the headline and the visitor's answer; the machine's runs
     # across under them, over the machine's map and eyes it leads to (beside the picture too,
@@ -279,18 +328,19 @@ def _beside(scene: QuizScene, m: SimpleNamespace, largest: int, across: bool = F
         return narrow, narrow.x - f.px(30) - col.x
 
     def lines(width: int) -> int:
-        return len(f.wrap(scene.score_line(), "sans-semibold", 30, width, "small"))
+        return len(f.wrap(m.score_text, "sans-semibold", 30, width, "small"))
 
     narrow, beside_width = beside("quiz.finish" if last else "quiz.next")
     if lines(beside("quiz.next")[1]) == 1 and lines(beside_width) <= 2:
-        beside_button = f.block(scene.score_line(), "sans-semibold", 30, m.accent, beside_width, tier="small")
+        beside_button = f.block(m.score_text, "sans-semibold", 30, m.accent, beside_width, tier="small",
+                                balanced=True)
         top = min(narrow.centery - beside_button.get_height() // 2, narrow.bottom - beside_button.get_height())
         limit += score.get_height() + f.px(8) - max(0, narrow.y - top)
         nxt, score, score_at = narrow, beside_button, (col.x, top)
     end = limit - f.px(16 if m.credit else 0) - draw.account_least(f, m.explained, m.fg, col.width) - f.px(30)
     moved, side = upright.verdict_beside(f, width, g, headline_height, lambda side: caption_for(side).get_height(),
                                          end, m.explanation, m.eyes, largest, image_height, image_width,
-                                         machine_height if across else None, most_tile)
+                                         machine_height if across else None, most_tile, face_side)
     fitted = SimpleNamespace(moved=moved, side=side, g=g, plot=m.plot, headline=m.headline, you=m.you,
                              machine=m.machine, nxt=nxt, score=score, score_at=score_at, limit=limit)
     if moved is not None:
@@ -312,20 +362,24 @@ def plan(scene: QuizScene) -> SimpleNamespace:
     nxt, score, score_at, limit, block = m.nxt, m.score, m.score_at, m.limit, m.block
     words_below, latest, explanation, eyes, plot = m.words_below, m.latest, m.explanation, m.eyes, m.plot
     moved = None
-    side, across, tile = _round_beside(scene) if explanation is not None and words_below else (None, False, None)
+    side, across, tile = _round_beside(scene) if explanation is not None else (None, False, None)
+    if explanation is not None and not words_below:
+        # (its foot stays on the column's, the button's, on every reveal: the eyes, at the
+        # round's size, leave the room another reveal's longer sentence takes)
+        plot = _panel_under_map(m)
     if side is not None:
         fitted = _beside(scene, m, side, across, tile)
         if fitted.moved is not None:
             moved, g, plot = fitted.moved, fitted.g, fitted.plot
             headline, you, machine = fitted.headline, fitted.you, fitted.machine
             nxt, score, score_at, limit = fitted.nxt, fitted.score, fitted.score_at, fitted.limit
-    elif tile is not None and eyes and plot is not None:  # (the row: its panel as tall as the round's eyes need)
+    elif tile is not None and eyes and words_below:  # (the row: its panel as tall as the round's eyes need)
         plot = pygame.Rect(plot.x, plot.y, plot.width,
                            min(plot.height, tile + draw.eyes_panel_least(m.f, plot.width, explanation) + m.f.px(16)))
     return SimpleNamespace(g=g, question=question, record=m.record, col=col, explained=explained, headline=headline,
                            you=you, machine=machine, nxt=nxt, score=score, limit=limit, block=block,
                            words_below=words_below, latest=latest, explanation=explanation, eyes=eyes, plot=plot,
-                           moved=moved, caption_for=caption_for, score_at=score_at)
+                           moved=moved, caption_for=caption_for, score_at=score_at, tile=tile)
 
 
 def reveal_boxes(scene: QuizScene) -> dict[str, pygame.Rect]:

@@ -42,17 +42,12 @@ def draw_reveal(scene: QuizScene, surface: pygame.Surface) -> None:
         draw.picture(surface, scene.cue_picture(explained, spectrum_rect.width), spectrum_rect)
         box = f.place(surface, caption_for(spectrum_rect.width), (spectrum_rect.x, spectrum_rect.bottom + f.px(4)))
         reached = box.bottom
-        if plot is None:  # beside the words: the panel under the pictures, down to the column's foot
-            plot = g["reveal_plot"].copy()
-            below = max(f.px(24), box.bottom + f.px(8) - plot.y)
-            plot.y += below
-            plot.height -= below
         if eyes:
             # the face detector: its curve would not be what weighed; show the eyes instead
             # (where not even their sentence fits, the panel is left out: the words come first)
             least = draw.eyes_panel_least(f, plot.width, explanation)
             if not words_below or plot.height >= least:
-                draw.eyes_panel(surface, f, plot, explanation, fg)
+                draw.eyes_panel(surface, f, plot, explanation, fg, p.tile)
                 reached = max(reached, plot.y + max(plot.height, least))
         elif not words_below or plot.height >= f.px(LEAST_PLOT):
             draw.curve_plot(surface, f, plot, explanation, fg, accent)

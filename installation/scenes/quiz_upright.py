@@ -91,7 +91,8 @@ def verdict_beside(fonts, screen_width: int, g: dict[str, pygame.Rect], verdict_
                    caption_height: Callable[[int], int], bottom: int, explanation, eyes: bool, largest: int,
                    image_height: Callable[[int], int] = lambda side: side,
                    image_width: Callable[[int], int] = lambda side: side,
-                   machine_height: Callable[[int], int] | None = None, most_tile: int | None = None
+                   machine_height: Callable[[int], int] | None = None, most_tile: int | None = None,
+                   face_side: Callable[[int], int] = lambda side: side
                    ) -> tuple[dict[str, pygame.Rect] | None, int | None]:
     """The picture large at the top left with the verdict beside it, and under them the map
     at the left with the machine's panel beside it, all ending by `bottom` (where the
@@ -108,8 +109,10 @@ def verdict_beside(fonts, screen_width: int, g: dict[str, pygame.Rect], verdict_
     machine's answer where `machine_height(width)` is given: it then runs across the frame
     under the picture and the verdict, in "reveal_machine");
     `image_height(side)`, `image_width(side)`: the picture's box (a pair's faces one above the
-    other, their labels beside, take less than a square). `most_tile`: the eyes no larger than
-    this (the round's one size, see quiz_reveal_plan._round_beside)."""
+    other, their labels beside, take less than a square); `face_side(side)`, each face's own
+    side in it (the map no larger: at 1024x1280 a pair's map was 258 px beside faces of 242).
+    `most_tile`: the eyes no larger than this (the round's one size, see
+    quiz_reveal_plan._round_beside)."""
     image, panel_box = g["reveal_image"], g["reveal_plot"]
     frame = pygame.Rect(image.x, image.y, panel_box.right - image.x, 0)
     between, gap = fonts.px(BETWEEN), fonts.px(30)
@@ -130,7 +133,7 @@ def verdict_beside(fonts, screen_width: int, g: dict[str, pygame.Rect], verdict_
             machine = pygame.Rect(frame.x, band, frame.width, machine_height(frame.width))
             band = machine.bottom + gap
         room = bottom - band
-        shown = min(round(MAP_SHARE * frame.width), side * 4 // 5)
+        shown = min(round(MAP_SHARE * frame.width), side * 4 // 5, face_side(side))
         shown = min(shown, room - fonts.px(4) - caption_height(shown))
         panel = pygame.Rect(frame.x + shown + between, band, frame.width - shown - between, room)
         if eyes:
@@ -144,7 +147,9 @@ def verdict_beside(fonts, screen_width: int, g: dict[str, pygame.Rect], verdict_
         # The largest picture that leaves the map and the eyes their least; where none
         # does, the least picture, and the map and the eyes what it leaves them.
         smaller = side - max(1, fonts.px(16))
-        if min(tile, shown) >= least or smaller < round(FACE_LEAST_FOR_EYES * screen_width):
+        # (a pair's map is held to its faces' side, which a smaller picture only shrinks)
+        if (min(tile, shown) >= least or tile >= least and shown >= face_side(side)
+                or smaller < round(FACE_LEAST_FOR_EYES * screen_width)):
             boxes = {"reveal_image": pygame.Rect(frame.x, frame.y, wide, image_height(side)),
                      "reveal_verdict": verdict,
                      "reveal_spectrum": pygame.Rect(frame.x, band, shown, shown),

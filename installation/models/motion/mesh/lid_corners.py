@@ -13,7 +13,7 @@ edge, which run on out of the window), and the line must end within MOST_PAST of
 eye's width: the lids meet there. (Still going at MOST_PAST it was a fold or the socket's
 shade running on to the temple in 12 of 52 eyes of the development sitters: Mona Lisa's,
 van Gogh's, the 1904 photograph's; a lid painted over it was skin painted on skin.)
-The closing lid then runs on that far (lids._Eye._open_corners).
+The closing lid then runs on that far (eye_region.EyeRegion._open_corners).
 
 A line still going at MOST_PAST can begin as the eye's own corner and go on as a fold: a
 turned sitter's far eye, its lashes in the corner as dark as 0.05-0.25 of the skin round

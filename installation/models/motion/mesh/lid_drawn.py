@@ -18,8 +18,9 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from .eye_region import EyeRegion
 from .lid_skin import TEXTURE_SCALE
-from .lids import CREASE_SOFTENED, LIDS, _Eye
+from .lids import CREASE_SOFTENED, LIDS
 from .plate import DETAIL_SIGMA
 from .tone import LUMA
 
@@ -163,7 +164,7 @@ def portrait_drawn_share(region: np.ndarray, points: np.ndarray, origin: np.ndar
     for k, lid in enumerate(LIDS):
         if belows is not None and belows[k] is None:  # no lid is painted on this eye
             continue
-        eye = _Eye(points, lid, origin, region.shape[:2], None if rests is None else rests[k],
+        eye = EyeRegion(points, lid, origin, region.shape[:2], None if rests is None else rests[k],
                    None if belows is None else belows[k])
         if not eye.empty:
             shares.append(drawn_share(region, eye.x0, eye.y0, (eye.y1 - eye.y0, eye.x1 - eye.x0)))

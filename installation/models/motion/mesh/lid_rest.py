@@ -55,7 +55,7 @@ LASH_DARK = 0.45
 # in the band is read at rest: pixels that are the eye's white, or inside the iris model's
 # iris and below its upper lid and nearer the iris's own colour (read where the mesh's
 # opening surely shows it) than the skin's, in a run up from the margin. The lid's skin
-# ends above it (lids._Eye.skin_end): the skin above is stretched down, the opening painted
+# ends above it (eye_region.EyeRegion.skin_end): the skin above is stretched down, the opening painted
 # over. (Painted from the crease instead, as where the band is white, the lid's own skin
 # above the iris went too: Robinson's shaded far eye closed into a pale oval in a dark
 # ring, eyes r 0.61 -> 0.33 on the faces driver; with the skin above kept, 0.42: the face

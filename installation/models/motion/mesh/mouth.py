@@ -25,6 +25,7 @@ from .outlines import curve_through, rounded
 from .palette import TEETH_SHADE_AT, Palette
 from .passages import of_rig, textured
 from .rig import PortraitRig
+from .stretched_line import take_out_line
 from .tone import LUMA
 from .tongue import (
     THROAT_SHADE,
@@ -306,6 +307,12 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
     # amplitude 0.91 -> 0.85 on the shared painting and smile driver).
     lift = EDGE_LIFT * (1.0 - max(upper_shown, lower_shown) * strength)
     lift = lift * np.clip((EDGE_LIT_TO[1] - u) / (EDGE_LIT_TO[1] - EDGE_LIT_TO[0]), 0.0, 1.0)
+    # (The closed lips' dark line stretched over the lips round the opening: stretched_line.py;
+    # not over teeth, where the lips' dark edge is what shows the opening, as above: lifted
+    # there, even beyond their first few pixels, the face mesh read the shared painting's mouth
+    # and smile 0.005-0.03 smaller in amplitude.)
+    toothed = max(upper_shown, lower_shown) * min(1.0, strength / 0.95)
+    take_out_line(region, dst, gap, opening * (1.0 - toothed), rig)
     patch = _inner_lips(region[y0:y1, x0:x1], mask, unrounded, gap, opening, pal.lip, lift)
     region[y0:y1, x0:x1] = np.clip(patch + (colour - patch) * alpha + 0.5, 0, 255).astype(np.uint8)
 

@@ -82,6 +82,8 @@ class Readings:
         # Pairs of a grain (each render thread has its own) and its share in the darks.
         self.dark_grain: tuple[tuple[np.ndarray, float], ...] = ()
         self.lips_blur: float | None = None
+        # How far the closed lips' dark line stands alone in light lips (stretched_line.py).
+        self.line_alone: float | None = None
 
 
 # Painted colours relative to what the picture gives them.

@@ -19,8 +19,9 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from .eye_region import EyeRegion
 from .lid_ink import two_tones
-from .lids import LIDS, _Eye
+from .lids import LIDS
 
 # The four rules, as inspect words them: what the picture is read as, and what its closed lids are.
 HALFTONE = "a book's halftone (its closed lids printed in its dots)"
@@ -65,7 +66,7 @@ def _two_tone(warper) -> bool:
     for k, lid in enumerate(LIDS):
         if warper.lid_belows[k] is None:  # no lid is painted on this eye
             continue
-        eye = _Eye(warper.src, lid, warper.origin, region.shape[:2], warper.lid_whites[k], warper.lid_belows[k])
+        eye = EyeRegion(warper.src, lid, warper.origin, region.shape[:2], warper.lid_whites[k], warper.lid_belows[k])
         if not eye.empty:
             read.append(two_tones(region, eye.x0, eye.y0, (eye.y1 - eye.y0, eye.x1 - eye.x0)) is not None)
     return bool(read) and all(read)

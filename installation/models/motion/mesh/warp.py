@@ -27,17 +27,14 @@ from .lid_band import prepare as prepare_lids
 from .lid_drawn import portrait_drawn_share
 from .lid_paint import paint_lids
 from .lids import LIDS, lid_whites, move_lids
+from .lip_edges import LipEdges
 from .mouth import paint_mouth
 from .named_points import (
     FACE_OVAL,
     INNER_LIPS,
     JAW_LINE,
     LEFT_EYE_OPENING,
-    LOWER_INNER_LIP,
-    LOWER_OUTER_LIP,
     RIGHT_EYE_OPENING,
-    UPPER_INNER_LIP,
-    UPPER_OUTER_LIP,
 )
 from .passages import of_rig
 from .picture_kind import settled
@@ -62,8 +59,6 @@ JAW_CUT_SOFTNESS_PX = 0.6
 # Maps whose chin cut is kept for paint (render paints the maps it just made; a caller that
 # makes a few before painting them, the bench's stage timer, gets each its own cut).
 KEPT_SEAMS = 3
-# How far into the lips (share of their thickness) an open mouth's inner edge samples.
-LIP_EDGE_INWARD = 0.3
 
 
 def skin_grain(rig: PortraitRig) -> tuple[np.ndarray | None, str | None]:
@@ -188,17 +183,8 @@ class MeshWarper:
         # Where a jump there is eased (the head over hair); not the chin over the neck (under_jaw.py).
         self._feathered = self._at_edge if self.under_jaw is None else \
             self._at_edge & ~np.append(self.under_jaw.at_chin_edge(rig.triangles), False)
-        # The inner lip points and the outer ones facing them (corners left out).
-        self.inner_upper, self.inner_lower = (np.array(ids[1:-1])
-                                              for ids in (UPPER_INNER_LIP, LOWER_INNER_LIP))
-        outer_upper, outer_lower = (np.array(ids[1:-1]) for ids in (UPPER_OUTER_LIP, LOWER_OUTER_LIP))
-        self.lip_inward = np.concatenate([self.src[outer_upper] - self.src[self.inner_upper],
-                                          self.src[outer_lower] - self.src[self.inner_lower]])
-        if rig.own_teeth:  # the upper edge is her own teeth's: sampled into them, they shrank
-            self.lip_inward[:len(self.inner_upper)] = 0.0
-        if rig.own_lower_teeth is not None:  # and so is the lower edge, where her lower teeth show
-            self.lip_inward[len(self.inner_upper):][rig.own_lower_teeth] = 0.0
-        self.rest_gap = np.linalg.norm(self.src[self.inner_upper] - self.src[self.inner_lower], axis=1)
+        # Where the inner lip edges sample as the mouth opens (lip_edges.py).
+        self.lip_edges = LipEdges(rig, self.src)
         # The nose over the far cheek; not the face's outline, whose triangles turned over
         # behind the cheek are the silhouette's to hide (_drawing_order).
         depth = rig.points[:, 2].astype(np.float64)
@@ -221,21 +207,6 @@ class MeshWarper:
 
     def _folded(self, dst: np.ndarray) -> np.ndarray:
         return self.easing.folded(dst)
-
-    def sources(self, dst: np.ndarray) -> np.ndarray:
-        """Where each point samples the portrait. At rest, where it is; but as the mouth
-        opens, the inner lip edges sample a little way into the lips: the dark line between
-        closed lips must not stretch into a dark rim around the opening (real inner lips
-        are lit lip)."""
-        gap = np.linalg.norm(dst[self.inner_upper] - dst[self.inner_lower], axis=1)
-        thickness = np.linalg.norm(self.lip_inward, axis=1).reshape(2, -1).min(0)
-        opened = np.clip((gap - self.rest_gap) / np.maximum(0.5 * thickness, 1.0), 0.0, 1.0)
-        if not opened.any():
-            return self.src
-        src = self.src.copy()
-        inward = self.lip_inward * (LIP_EDGE_INWARD * np.tile(opened, 2))[:, None]
-        src[np.concatenate([self.inner_upper, self.inner_lower])] += inward
-        return src
 
     def _drawing_order(self, dst: np.ndarray, depth: np.ndarray | None) -> tuple[np.ndarray, bool]:
         """The triangles to draw, back to front, and whether any at the head's edge is
@@ -282,7 +253,7 @@ class MeshWarper:
     def backward_map(self, dst: np.ndarray, depth: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """For each region pixel, where to sample the portrait (absolute coordinates)."""
         placed, dst = dst, self._under_jaw_placed(dst)
-        table = affine_table(self.sources(dst), dst, self.rig.triangles)
+        table = affine_table(self.lip_edges.sources(dst), dst, self.rig.triangles)
         index, dx, dy, edge_turned = self._filled(dst, depth, table)
         # (Before the seam's easing, which smooths what it moves.)
         self.hidden.redirect(index, dx, dy, self.step, (dst - self.origin - self.centre) / self.step)
