@@ -20,6 +20,7 @@ from typing import Any
 from .clock import Clock, SystemClock
 from .commands import Command
 from .inputs.touch import min_target_px
+from .overlay_lines import panel_lines
 from .overlay_words import status_blocks
 
 log = logging.getLogger("bayard.overlay")
@@ -299,72 +300,23 @@ class Overlay:
         status = self._safe_status()
         margin = t // 3
         width = w - 4 * margin
-        lines: list[tuple[str, Any, tuple[int, int, int]]] = []
         fonts = {"big": big, "small": small}
         colours = {"title": TEXT, "alert": ACCENT, "warning": WARNING, "fact": DIM, "text": TEXT, "ok": OK}
-        for block in status_blocks(status, IDLE_CLOSE_S, MAX_ERRORS_SHOWN):
-            font = fonts["big" if block.style == "title" else "small"]
-            wrapped = (_wrap(block.words, font, width, sep=block.sep) if block.wrap
-                       else [block.sep.join(block.words)])
-            # A line past the panel's edge (a long scene title, unwrapped) or a block cut at
-            # its last line (a long fault) ends in an ellipsis: it ran off the screen, or
-            # stopped mid-sentence with nothing to say more was cut.
-            cut = len(wrapped) > block.max_lines
-            wrapped = wrapped[:block.max_lines]
-            for number, text in enumerate(wrapped, 1):
-                ended = _cut_to(font, text, width, cut and number == len(wrapped))
-                lines.append((ended, font, colours[block.style]))
         # Never run into the buttons: drop lines that do not fit above them, and say so on the
         # last line that fits (the film cache's and the portrait's lines come last, and went
         # without a word on a small screen with errors listed).
         limit = min(b.rect.top for b in self.buttons) - 2 * margin if self.buttons else h
-        height = 2 * margin
-        shown = []
-        for line in lines:
-            step = line[1].get_linesize()
-            if margin + height + step > limit:
-                break
-            shown.append(line)
-            height += step
-        if shown and len(shown) < len(lines):
-            left = len(lines) - len(shown) + 1
-            shown[-1] = (f"\u2026 {left} more lines: /bayard/status has them all", small, DIM)
+        shown, left_out = panel_lines(status_blocks(status, IDLE_CLOSE_S, MAX_ERRORS_SHOWN), fonts, colours,
+                                      width, room=limit - 3 * margin)
+        if shown and left_out:
+            shown[-1] = (f"\u2026 {left_out + 1} more lines: /bayard/status has them all", small, DIM)
+        height = 2 * margin + sum(font.get_linesize() for _, font, _ in shown)
         panel = pygame.Rect(margin, margin, w - 2 * margin, height)
         pygame.draw.rect(surface, PANEL, panel, border_radius=max(6, t // 8))
         x, y = panel.x + margin, panel.y + margin
         for text, font, color in shown:
             surface.blit(font.render(text, True, color), (x, y))
             y += font.get_linesize()
-
-
-def _wrap(words: list[str], font: Any, width: int, sep: str = " ") -> list[str]:
-    """Join words into lines that fit `width` pixels (a word longer than a line is cut)."""
-    from .linebreak import greedy_lines  # (it imports pygame, which this module loads only to draw)
-
-    return greedy_lines(font, words, width, sep, overlong=_cut_with_ellipsis)
-
-
-def _cut_to(font: Any, text: str, width: int, more: bool = False) -> str:
-    """`text` as it fits `width` pixels: whole where it fits (and nothing follows it, `more`),
-    else cut at its end with an ellipsis."""
-    if not more and font.size(text)[0] <= width:
-        return text
-    end = len(text)
-    while end > 0 and font.size(text[:end].rstrip() + "\u2026")[0] > width:
-        end -= 1
-    return text[:end].rstrip() + "\u2026"
-
-
-def _cut_with_ellipsis(font: Any, word: str, width: int) -> list[str]:
-    """A word longer than a line (a path in an error), in pieces ending in an ellipsis."""
-    pieces = []
-    while font.size(word)[0] > width and len(word) > 1:
-        cut = len(word)
-        while cut > 1 and font.size(word[:cut] + "\u2026")[0] > width:
-            cut -= 1
-        pieces.append(word[:cut] + "\u2026")
-        word = word[cut:]
-    return [*pieces, word]
 
 
 def attach(engine: Any, presenter: Any = None) -> Overlay | None:

@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .errors import Problem, did_you_mean
+from .field_types import toml
 from .locate import key_path, line_of
 
 
@@ -59,6 +60,27 @@ def _show(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+# A number past a key's limit, as pydantic names the limit: its word in the error's context,
+# and how the settings files say it. A limit the value may reach is a value to write.
+_LIMITS = {"less_than_equal": ("le", "at most", True), "greater_than_equal": ("ge", "at least", True),
+           "less_than": ("lt", "a number less than", False), "greater_than": ("gt", "a number more than", False)}
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _past_limit(kind: str, found: Any, ctx: dict[str, Any], name: Any) -> str:
+    """"questions is the number 50; it takes at most 30: write questions = 30" (pydantic said
+    "input should be less than or equal to 30; found 50": no fix, in the library's words)."""
+    word, said, reachable = _LIMITS[kind]
+    limit = ctx.get(word)
+    message = f"{name} is the number {toml(found)}; it takes {said} {toml(limit)}"
+    if reachable and isinstance(name, str) and _number(limit):
+        message += f": write {name} = {toml(limit)}"
+    return message
+
+
 def problems_from(error: ValidationError, model: type[BaseModel], file: Path, source: str,
                   prefix: tuple = ()) -> list[Problem]:
     found_at: list[tuple[tuple, Problem]] = []
@@ -81,6 +103,12 @@ def problems_from(error: ValidationError, model: type[BaseModel], file: Path, so
             field = owner.model_fields.get(str(loc[-1])) if owner else None
             what = f" ({field.description})" if field is not None and field.description else ""
             message = f"required key '{loc[-1]}' is missing{what}"
+        elif kind in _LIMITS and _number(item.get("input")) and item.get("ctx"):
+            message = _past_limit(kind, item["input"], item["ctx"], loc[-1] if loc else "")
+            owner = model_at(model, loc[:-1])
+            field = owner.model_fields.get(str(loc[-1])) if owner and loc else None
+            if field is not None and field.description:
+                message += f" ({loc[-1]}: {field.description})"
         else:
             found = item.get("input")
             message = item["msg"].replace("Value error, ", "")

@@ -92,6 +92,9 @@ class SceneContext:
     # severity "warning": the show plays as meant but the technician has something to set
     # (logged as a warning; /bayard/event/warning), "error": something is missing or broken.
     report: Callable[..., None] = lambda message, severity="error": None
+    # Media files `media` has reported missing (content-relative): a scene that then fails to
+    # open one need not say so again (a loop told the overlay twice of one film gone).
+    said_missing: set[str] = field(default_factory=set)
 
     def credit_for(self, relative: str) -> str:
         """The credit (with licence) the content manifest requires beside this media, or '',
@@ -109,6 +112,7 @@ class SceneContext:
             # fault: `bayard check` lists it, and the scene shows its stand-in.
             # A file deleted from content/ once showed only in the log; the scene still
             # draws its designed stand-in, and status now says what is missing.
+            self.said_missing.add(relative)
             self.report(
                 f"media file {relative} not found in {self.content_root}"
                 f"{nearest_media(self.content_root, relative) or '; restore it or fix the scene file'}"

@@ -154,7 +154,9 @@ class LoopScene(LoopDrawing, Scene):
         # until the folder is scanned again with it changed or gone.
         self.skipped.append(slot.item.file)
         # ... and tell the technician: /bayard/status and the overlay, not only the log
-        self.context.report(slot.source.error or f"{slot.item.file}: cannot be played; skipping it")
+        # (unless it is a file the scene has already reported missing, with its fix)
+        if slot.item.file not in self.context.said_missing:
+            self.context.report(slot.source.error or f"{slot.item.file}: cannot be played; skipping it")
         slot.source.close()
         self.items = [i for i in self.items if i.file != slot.item.file]
         self._order = []
