@@ -100,3 +100,33 @@ def test_lips_meeting_in_no_dark_line_render_exactly_as_before(stack, sitter, mo
     monkeypatch.setattr(mouth, "take_out_line", lambda *args: None)
     before, _ = _opened(MeshAnimator(painted, stack))
     assert np.array_equal(out, before)
+
+
+def test_over_teeth_the_lips_are_not_read_at_all(stack, sitter, monkeypatch):
+    """Over teeth (the mouth's paint passes an opening of 0) the rule lifts nothing, so it reads
+    nothing either: on a lone-lined sitter about half of the open-mouth frames show teeth, and
+    the reading (two blurs of the lips' box up to 6 px wide) was paid on each for no pixel.
+    The same frame with the mouth open and no teeth is lifted: the sitter is one the rule acts on."""
+    from installation.models.motion.mesh import stretched_line
+
+    painted = _miniature(sitter, stack, 1.0, line=True)
+    animator = MeshAnimator(painted, stack)
+    _, dst = _opened(animator)
+    rig = animator.rig
+    assert stretched_line.line_alone(rig) > 0.0  # read once per portrait, before the watch below
+    x0, y0, x1, y1 = rig.region
+    moved = dst - animator.warper.origin
+    gap = float(np.linalg.norm(dst[14] - dst[13]))
+    region = np.ascontiguousarray(painted[y0:y1, x0:x1])
+    opened = region.copy()
+    stretched_line.take_out_line(opened, moved, gap, 1.0, rig)
+    assert not np.array_equal(opened, region)
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError("the lips were read over teeth, where nothing is lifted")
+
+    monkeypatch.setattr(stretched_line.cv2, "GaussianBlur", no_reading)
+    monkeypatch.setattr(stretched_line.cv2, "distanceTransform", no_reading)
+    toothed = region.copy()
+    stretched_line.take_out_line(toothed, moved, gap, 0.0, rig)
+    assert np.array_equal(toothed, region)
