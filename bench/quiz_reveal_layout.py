@@ -2,8 +2,9 @@
 a visitor meets from one reveal to the next, and what an upright screen lacks for a better one.
 
 For every reveal (both modes, the round fixed by its seed) it prints the eye tiles' side (px
-and share of the width; "-" where the eyes are left out), how many characters a line of the
-machine's answer holds on average, and whether the round runs that answer across the screen.
+and share of the width; "-" where the eyes are left out), a pair's smaller face's side, how
+many characters a line of the machine's answer holds on average, and whether the round runs
+that answer across the screen.
 On an upright screen it also prints what the arrangement with the answer across (under the
 picture and the verdict, at a comfortable measure) would leave the eyes: the tile, and how
 many pixels of height each eye lacks to reach quiz_upright.FEATURE_LEAST of the width. At
@@ -37,14 +38,14 @@ def _lines(box) -> int:
 def _across(scene, side: int | None) -> tuple[int, int] | None:
     """The least tile over the round's reveals with the machine's answer across under a
     picture of `side`, and the most height an eye lacks there; None where nothing is measured."""
-    from installation.scenes import quiz_draw, quiz_reveal_plan, quiz_upright
+    from installation.scenes import quiz_draw, quiz_reveal_plan, quiz_reveal_words, quiz_upright
 
     fonts, width = scene.context.fonts, scene.context.size[0]
     least = math.ceil(quiz_upright.FEATURE_LEAST * width)
     tiles, short = [], []
     for question in scene.round:
-        for answer, record in quiz_reveal_plan._answers(scene, question):
-            measured = quiz_reveal_plan._measure(scene, question, answer, record)
+        for answer, record in quiz_reveal_words.answers(scene, question):
+            measured = quiz_reveal_plan._measure(scene, question, answer, record, band=False)
             if not measured.eyes:
                 continue
             fitted = quiz_reveal_plan._beside(scene, measured, side or scene.largest_picture(), across=True)
@@ -65,17 +66,26 @@ def run(size: tuple[int, int], mode: str, png: Path | None) -> None:
     from tests.conftest import quiz_reveals
 
     drawn: list = []
-    original = quiz_draw.eyes_panel
+    pictures: list = []  # (the pictures drawn: a pair's two faces, then the map)
+    original, picture = quiz_draw.eyes_panel, quiz_draw.picture
 
     def recording(*args, **kwargs):
         rect = original(*args, **kwargs)
         drawn.append(rect)
         return rect
 
-    quiz_draw.eyes_panel = recording
+    def recording_picture(surface, image, rect, *args, **kwargs):
+        pictures.append(rect.copy())
+        return picture(surface, image, rect, *args, **kwargs)
+
+    def clear():
+        drawn.clear()
+        pictures.clear()
+
+    quiz_draw.eyes_panel, quiz_draw.picture = recording, recording_picture
     try:
         with tempfile.TemporaryDirectory() as folder:
-            for n, (pilot, shown) in enumerate(quiz_reveals(Path(folder), size, before_reveal=drawn.clear,
+            for n, (pilot, shown) in enumerate(quiz_reveals(Path(folder), size, before_reveal=clear,
                                                             mode=mode)):
                 scene = pilot.engine.sequencer.current.scene
                 if n == 0:
@@ -92,11 +102,14 @@ def run(size: tuple[int, int], mode: str, png: Path | None) -> None:
                 per_line = f"{len(machine[0].text) / _lines(machine[0]):.0f}" if machine else "-"
                 eyes = drawn[-1] if drawn else None
                 tile = f"{eyes.height} px ({eyes.height / size[0]:.2f})" if eyes is not None else "-"
-                print(f"  {n}: {shown.item.key:28} eye tile {tile:14} machine's answer {per_line} characters a line")
+                seen = list(dict.fromkeys(tuple(r) for r in pictures))  # (each frame draws them again)
+                face = f"{min(seen[0][2], seen[1][2])} px" if mode == "pair" and len(seen) >= 2 else "-"
+                print(f"  {n}: {shown.item.key:28} eye tile {tile:14} face {face:7} "
+                      f"machine's answer {per_line} characters a line")
                 if png is not None:
                     pygame.image.save(pilot.frame(), str(png / f"{size[0]}x{size[1]}_{mode}_{n}.png"))
     finally:
-        quiz_draw.eyes_panel = original
+        quiz_draw.eyes_panel, quiz_draw.picture = original, picture
 
 
 def main() -> None:

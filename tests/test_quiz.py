@@ -176,10 +176,12 @@ def test_an_upright_screen_shows_the_face_large_with_the_buttons_on_screen(tmp_p
         assert not g["button_real"].colliderect(g["button_fake"])
 
 
-def test_an_upright_screen_stacks_a_pair_and_names_them_upper_and_lower(tmp_path):
+def test_an_upright_screen_stacks_a_pair_and_the_reveal_names_them_as_it_shows_them(tmp_path):
     """Two faces side by side on a portrait-turned screen were each 0.4 of its width, with
-    the lower half empty: stacked, each is far larger, and the reveal calls them the upper
-    and lower picture, as the visitor saw them (never "left" of a picture above)."""
+    the lower half empty: stacked, each is far larger. The reveal sets them side by side again,
+    the upper at the left (stacked at its left they were 0.22 of a 9:16 screen's width, smaller
+    than the eyes under them), and names them as it shows them: the lower one the visitor
+    touched is "the right picture" (never "lower" of a picture beside another)."""
     set_in_type: list[str] = []
     with run_test(_show(tmp_path, mode="pair"), size=UPRIGHT) as pilot:
         fonts = pilot.engine.fonts
@@ -197,8 +199,8 @@ def test_an_upright_screen_stacks_a_pair_and_names_them_upper_and_lower(tmp_path
         assert scene.answer == lower_key
         pilot.advance(0.5)
         said = " ".join(set_in_type)
-        assert "You said the lower picture was real." in said
-        assert "left picture" not in said and "right picture" not in said
+        assert "You said the right picture was real." in said
+        assert "upper picture" not in said and "lower picture" not in said
         pilot.advance(7.0)
         assert _status(pilot)["question"] == 2
         pilot.command("answer", "upper", scene="q", source="osc")  # a technician's words too

@@ -155,9 +155,10 @@ def stacked(g: dict[str, pygame.Rect]) -> bool:
     return g["pair_right"].y > g["pair_left"].y
 
 
-def side_word(g: dict[str, pygame.Rect], first: bool) -> str:
+def side_word(g: dict[str, pygame.Rect], first: bool, across: bool = False) -> str:
     """How the visitor names a picture of a pair: left or right side by side, upper or
-    lower when an upright screen stacks them."""
-    if stacked(g):
+    lower when an upright screen stacks them; left or right again where an upright reveal
+    sets them side by side (`across`: the upper one at the left), as the screen then shows."""
+    if stacked(g) and not across:
         return words("quiz.upper" if first else "quiz.lower")
     return words("quiz.left" if first else "quiz.right")

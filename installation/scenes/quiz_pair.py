@@ -22,6 +22,10 @@ LEAST_PAIR = 64
 
 
 REAL_BORDER = 5  # the real face's outline, in 1080p pixels, drawn outside its picture
+# Design px between an upright reveal's faces set side by side (quiz_upright.pair_band): the
+# gutter a gallery leaves between two prints hung as a pair, the real one's outline well
+# clear of the other.
+ACROSS_GAP = 24
 
 
 def pair_gap(f) -> int:
@@ -31,10 +35,27 @@ def pair_gap(f) -> int:
     return max(f.px(12), 2 * f.px(REAL_BORDER))
 
 
+def faces_across(scene: QuizScene, box: pygame.Rect) -> bool:
+    """Whether an upright reveal sets the question's stacked faces side by side in `box`, their
+    labels under them (quiz_upright.pair_band): a box wider than tall. (Stacked beside the
+    verdict, the faces' box is taller than wide; on a landscape screen it is square.)"""
+    return stacked(geometry(scene)) and box.width > box.height
+
+
+def label_under(scene: QuizScene, question) -> int:
+    """The height the labels under a pair's faces take, with the gap above them."""
+    f = scene.context.fonts
+    return f.px(8) + max(f.line(words(f"quiz.label_{item.kind}"), "sans-semibold", 24, colours(scene)[0]).get_height()
+                         for item in question)
+
+
 def pair_half(scene: QuizScene, box: pygame.Rect, question) -> int:
     """The side of each face of a pair shown in `box`: one above the other (as the question
-    stacked them), they leave their labels room beside them."""
+    stacked them), they leave their labels room beside them; side by side in an upright
+    reveal's band, under them."""
     f = scene.context.fonts
+    if faces_across(scene, box):
+        return min((box.width - f.px(ACROSS_GAP)) // 2, box.height - label_under(scene, question))
     half = box.height // 2 - pair_gap(f) // 2
     if stacked(geometry(scene)):
         # (never under LEAST_PAIR: where the pictures are small, as a gallery's own may be, the
@@ -52,15 +73,18 @@ def label_room(scene: QuizScene, question) -> int:
 
 def pair_pictures(scene: QuizScene, surface: pygame.Surface, g, question) -> None:
     """Both faces of a pair small where the one picture goes, the real one outlined; one
-    above the other, labelled beside, when the question stacked them."""
+    above the other, labelled beside, when the question stacked them (but side by side,
+    labelled under, in an upright reveal's band: the upper one at the left)."""
     f = scene.context.fonts
-    one_above = stacked(g)
+    across = faces_across(scene, g["reveal_image"])
+    one_above = stacked(g) and not across
     half = pair_half(scene, g["reveal_image"], question)
+    gap = f.px(ACROSS_GAP) if across else pair_gap(f)
     label_y = g["reveal_image"].y + half + f.px(8)
     label_end = -1  # where the last label ends: a long one ("GENERATED") under a small
     # picture reaches under the next, whose label then goes a line lower
     for n, item in enumerate(question):
-        step = n * (half + pair_gap(f))
+        step = n * (half + gap)
         rect = pygame.Rect(g["reveal_image"].x + (0 if one_above else step),
                            g["reveal_image"].y + (step if one_above else 0), half, half)
         draw.picture(

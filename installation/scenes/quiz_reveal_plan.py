@@ -17,8 +17,9 @@ from . import quiz_draw as draw
 from . import quiz_explain as explain_words
 from . import quiz_upright as upright
 from .quiz_draw import colours
-from .quiz_layout import geometry, side_word, stacked
-from .quiz_pair import label_room, pair_gap, pair_half
+from .quiz_layout import geometry, stacked
+from .quiz_pair import ACROSS_GAP, label_room, label_under, pair_gap, pair_half
+from .quiz_reveal_words import answers, texts
 
 if TYPE_CHECKING:
     from .quiz import QuizScene
@@ -28,59 +29,6 @@ MOST_CAPTION_LINES = 2  # a picture's label, as a museum hangs one under a print
 # The reveal's headline, largest first: upright beside the picture, the smaller sizes keep it
 # within the picture's height (at 50 it took three lines of a 4:5 screen's narrow column).
 HEADLINE_SIZES = (50, 44, 40)
-
-
-def shown_percent(probability: float) -> int:
-    """A verdict's probability as the visitor reads it, 1-99%: a statistical model is never
-    certain, and the show must not say it is (a cross-fitted verdict on a few items reads
-    0.9999, and the reveal said "100% sure" of a machine that is right half the time)."""
-    return int(min(99, max(1, round(100 * probability))))
-
-
-def _machine_words(scene: QuizScene, question, explained, record, g) -> str:
-    """What the reveal says of the machine's answer."""
-    if record["machine_correct"] is None:
-        return words("quiz.machine_off")
-    verdict = explained.verdict
-    word = words("quiz.said_fake" if verdict.fake else "quiz.said_real")
-    if scene.config.mode == "pair":
-        picked = scene.machine_answer(question)
-        side = side_word(g, question[0].key == picked)
-        if getattr(explained.explanation, "coin", False):
-            return words("quiz.machine_unsure_pair", side=side)
-        return words("quiz.machine_said_pair", side=side, kind=words(f"quiz.kind_{explained.item.kind}"),
-                     percent=shown_percent(verdict.probability))
-    if getattr(explained.explanation, "unsure", False):
-        return words("quiz.machine_unsure", word=word)
-    return words("quiz.machine_said", word=word, percent=shown_percent(verdict.confidence))
-
-
-def _texts(scene: QuizScene, question, answer: str | None, record) -> tuple:
-    """What a reveal of `question` says, `answer` being the visitor's: the item explained, the
-    headline, the visitor's answer and the machine's."""
-    g = geometry(scene)
-    if scene.config.mode == "single":
-        explained = scene.items[question[0].key]
-        truth_text = words(f"quiz.truth_{explained.item.kind}")
-        said = words("quiz.said_real" if answer == "real" else "quiz.said_fake")
-    else:
-        explained = scene.items[next(i for i in question if i.truth == "fake").key]
-        truth_text = words("quiz.truth_pair_right" if record["correct"] else "quiz.truth_pair_wrong")
-        said = words("quiz.said_side", side=side_word(g, question[0].key == answer))
-    return explained, truth_text, said, _machine_words(scene, question, explained, record, g)
-
-
-def _answers(scene: QuizScene, question) -> list[tuple[str, dict]]:
-    """Each answer a visitor may give to `question`, with the record it would leave."""
-    machine = scene.machine_answer(question)
-    if scene.config.mode == "pair":
-        truth = next(i.key for i in question if i.truth == "real")
-        given = [item.key for item in question]
-    else:
-        truth = question[0].truth
-        given = ["real", "fake"]
-    return [(answer, {"question": question, "correct": answer == truth,
-                      "machine_correct": machine == truth if machine is not None else None}) for answer in given]
 
 
 # The round's upright layout, worked out once: {scene: (the round and screen it was for, beside)}.
@@ -110,7 +58,7 @@ def _round_beside(scene: QuizScene) -> tuple[int | None, bool, int | None]:
         # "you 10" or a longer language's words took a line from the eyes of that reveal alone)
         widest = _widest_score(scene)
         measured = [_measure(scene, question, answer, record, widest)
-                    for question in scene.round for answer, record in _answers(scene, question)]
+                    for question in scene.round for answer, record in answers(scene, question)]
         side, across, tile = None, False, None
         if not measured[0].words_below:
             # Beside the words (a landscape screen) the panel under the map is one box, but
@@ -120,6 +68,9 @@ def _round_beside(scene: QuizScene) -> tuple[int | None, bool, int | None]:
             tile = min((t for t in (upright.tile_in(m.f, _panel_under_map(m), m.explanation)
                                     for m in measured if m.eyes) if t > 0), default=None)
         elif any(not m.row_fits for m in measured):
+            # (beside the verdict a stacked pair's faces stay one above the other, as the question showed them)
+            measured = [_measure(scene, question, answer, record, widest, band=False)
+                        for question in scene.round for answer, record in answers(scene, question)]
             sides = [_beside(scene, m, scene.largest_picture()).side for m in measured if m.explanation is not None]
             side = min((s for s in sides if s is not None), default=None)
             across = side is not None and all(_across_holds(scene, m, side) for m in measured
@@ -186,16 +137,20 @@ def _across_holds(scene: QuizScene, m: SimpleNamespace, side: int) -> bool:
 
 
 def _measure(scene: QuizScene, question, answer: str | None, record,
-             score_text: str | None = None) -> SimpleNamespace:
+             score_text: str | None = None, band: bool = True) -> SimpleNamespace:
     """A reveal of `question` measured with its words under the pictures' row (where an
     upright screen puts them): its words, the room left for them and the machine's panel,
     and whether that row leaves the picture and the eyes their least (`row_fits`); with the
-    score line `score_text` (by default the one showing)."""
+    score line `score_text` (by default the one showing). `band`: a stacked pair's faces set
+    side by side across the row (quiz_upright.pair_band), as the row shows them; without it,
+    still one above the other, as beside the verdict (_beside)."""
     f = scene.context.fonts
     fg, accent, dim = colours(scene)
     g = geometry(scene)
     col = g["reveal_column"]
-    explained, truth_text, said, machine_text = _texts(scene, question, answer, record)
+    words_below = col.y > g["reveal_plot"].y  # upright: the words under the panel, not beside it
+    across = band and words_below and scene.config.mode == "pair" and stacked(g)
+    explained, truth_text, said, machine_text = texts(scene, question, answer, record, across)
 
     # The words, measured first: upright they go under the machine's panel, which takes only
     # the room they leave (on a square screen the panel and its caption, at their fixed
@@ -236,13 +191,15 @@ def _measure(scene: QuizScene, question, answer: str | None, record,
         even = len(f.wrap(credit, "sans", 30, col.width, "small")) >= 3
         block = f.block(credit, "sans", 30, accent, col.width, tier="small", balanced=even)
         limit -= block.get_height()
-    words_below = col.y > g["reveal_plot"].y  # upright: the words under the panel, not beside it
-    if words_below and scene.config.mode == "pair" and stacked(g):
-        # The pair's faces are what the visitor was asked about: the map beside them no larger
-        # than either (at 1080x1920 it was 386 px beside faces of 239), at the row's right edge.
-        face, spectrum = pair_half(scene, g["reveal_image"], question), g["reveal_spectrum"]
-        if spectrum.width > face:
-            g = {**g, "reveal_spectrum": pygame.Rect(spectrum.right - face, spectrum.y, face, face)}
+    face = None  # (each face of an upright pair's band: the eyes no larger)
+    if across:
+        # The pair's faces are what the visitor was asked about: side by side across the band,
+        # the map smaller at its right, the panel under them (quiz_upright.pair_band).
+        faces, shown, face = upright.pair_band(f, g, f.px(ACROSS_GAP), label_under(scene, question),
+                                               scene.largest_picture())
+        plot_y = max(faces.bottom, shown.bottom) + f.px(30)
+        g = {**g, "reveal_image": faces, "reveal_spectrum": shown,
+             "reveal_plot": pygame.Rect(g["reveal_plot"].x, plot_y, g["reveal_plot"].width, g["reveal_plot"].height)}
     latest = (limit - f.px(16 if credit else 0)) - flow_h  # where the words must begin, at the latest
     explanation = explained.explanation
     eyes = explanation is not None and getattr(explanation, "cue", "spectrum") == "pixels"
@@ -265,9 +222,12 @@ def _measure(scene: QuizScene, question, answer: str | None, record,
         if words_below:
             least_account = draw.account_least(f, explained, fg, col.width) if eyes else 0
             plot = upright.row(f, g, caption_for(g["reveal_spectrum"].width).get_height(), latest, least_account,
-                               explanation, eyes)
-            row_fits = not (g["reveal_image"].width < upright.FACE_LEAST * scene.context.size[0]
-                            or eyes and upright.tile_in(f, plot, explanation) < upright.least_tile(scene.context.size))
+                               explanation, eyes, face)
+            # (a pair's faces, side by side, each at least the eyes' least tile; the one picture 0.4 of the width)
+            small = (face < upright.least_tile(scene.context.size) if face is not None
+                     else g["reveal_image"].width < upright.FACE_LEAST * scene.context.size[0])
+            row_fits = not (small or eyes and upright.tile_in(f, plot, explanation)
+                            < upright.least_tile(scene.context.size))
     return SimpleNamespace(f=f, fg=fg, accent=accent, g=g, col=col, question=question, record=record,
                            explained=explained, headline=headline, you=you, machine=machine, verdict=verdict,
                            caption_for=caption_for, nxt=nxt, score=score, score_at=score_at, limit=limit,
@@ -356,13 +316,16 @@ def _beside(scene: QuizScene, m: SimpleNamespace, largest: int, across: bool = F
 
 def plan(scene: QuizScene) -> SimpleNamespace:
     """The reveal measured and arranged, before anything is drawn (draw_reveal, reveal_boxes)."""
-    m = _measure(scene, scene.round[scene.index], scene.answer, scene.history[-1])
+    shown = (scene.round[scene.index], scene.answer, scene.history[-1])
+    m = _measure(scene, *shown)
+    side, across, tile = _round_beside(scene) if m.explanation is not None else (None, False, None)
+    if side is not None:  # (a stacked pair's faces one above the other, beside the verdict)
+        m = _measure(scene, *shown, band=False)
     g, col, explained, question = m.g, m.col, m.explained, m.question
     headline, you, machine, caption_for = m.headline, m.you, m.machine, m.caption_for
     nxt, score, score_at, limit, block = m.nxt, m.score, m.score_at, m.limit, m.block
     words_below, latest, explanation, eyes, plot = m.words_below, m.latest, m.explanation, m.eyes, m.plot
     moved = None
-    side, across, tile = _round_beside(scene) if explanation is not None else (None, False, None)
     if explanation is not None and not words_below:
         # (its foot stays on the column's, the button's, on every reveal: the eyes, at the
         # round's size, leave the room another reveal's longer sentence takes)

@@ -49,6 +49,13 @@ MAP_SHARE = 0.3  # of the pictures' width: the map beside the machine's panel
 # picture half the width held under 9 ems, two or three words a line ("The machine / leaned
 # towards a / real photograph,"). (Under the row instead, the words left the eyes no room.)
 MEASURE_LEAST = 10
+# Upright, a pair's faces stand side by side across the top band, the machine's map beside
+# them at this share of a face. Stacked at the row's left (as the question showed them), each
+# face was 239 px at 1080x1920, 0.22 of the width, beside an empty middle, and each eye tile
+# under them 303: the eyes outweighed the faces the visitor was asked about. Side by side
+# they take the band's width and a third of its height; the map at 3/5 of a face reads as
+# the machine's note on them, not a third picture asked about.
+MAP_OF_FACE = 0.6
 
 
 def least_tile(size: tuple[int, int]) -> int:
@@ -67,11 +74,26 @@ def tile_in(fonts, panel: pygame.Rect, explanation) -> int:
     return min(room, (panel.width - 2 * pad) * 20 // 41) if room >= fonts.px(draw.LEAST_EYES) else 0
 
 
+def pair_band(fonts, g: dict[str, pygame.Rect], gap: int, label_height: int,
+              largest: int) -> tuple[pygame.Rect, pygame.Rect, int]:
+    """An upright reveal's top band for a pair: the faces' box (both side by side, `gap` px
+    apart, `label_height` px of labels under them), the map's box at the band's right edge,
+    the side of each face: as large as the row's width allows beside a map of MAP_OF_FACE of
+    a face, and no larger than `largest` (a picture drawn larger is only softer)."""
+    image, spectrum = g["reveal_image"], g["reveal_spectrum"]
+    right = spectrum.right
+    face = min(int((right - image.x - gap - fonts.px(BETWEEN)) / (2 + MAP_OF_FACE)), largest)
+    shown = round(MAP_OF_FACE * face)
+    faces = pygame.Rect(image.x, image.y, 2 * face + gap, face + label_height)
+    return faces, pygame.Rect(right - shown, image.y, shown, shown), face
+
+
 def row(fonts, g: dict[str, pygame.Rect], caption_height: int, bottom: int, account_height: int,
-        explanation, eyes: bool) -> pygame.Rect:
+        explanation, eyes: bool, biggest: int | None = None) -> pygame.Rect:
     """The machine's panel under the pictures' row, where the words begin at `bottom` at the
     latest: the eyes as large as the panel's width allows where the words leave the room,
-    the machine's shortest account (`account_height`) kept its room under the words."""
+    the machine's shortest account (`account_height`) kept its room under the words, and
+    each eye's tile no larger than `biggest` (by default 4/5 of the picture)."""
     plot = g["reveal_plot"].copy()
     below = max(fonts.px(24), g["reveal_spectrum"].bottom + fonts.px(4) + caption_height + fonts.px(8) - plot.y)
     plot.y += below
@@ -81,7 +103,8 @@ def row(fonts, g: dict[str, pygame.Rect], caption_height: int, bottom: int, acco
         room = most - account_height
         plot.height = max(plot.height, draw.eyes_panel_grown(fonts, plot.width, explanation, room))
         # each eye smaller than the picture they are in (at 720x1280 they were 284 px beside a 294 px face)
-        biggest = g["reveal_image"].width * 4 // 5
+        if biggest is None:
+            biggest = g["reveal_image"].width * 4 // 5
         plot.height = min(plot.height, draw.eyes_panel_least(fonts, plot.width, explanation) + fonts.px(16) + biggest)
     plot.height = min(plot.height, most)
     return plot
@@ -137,7 +160,9 @@ def verdict_beside(fonts, screen_width: int, g: dict[str, pygame.Rect], verdict_
         shown = min(shown, room - fonts.px(4) - caption_height(shown))
         panel = pygame.Rect(frame.x + shown + between, band, frame.width - shown - between, room)
         if eyes:
-            tile = min(tile_in(fonts, panel, explanation), side * 4 // 5)  # (smaller than the picture)
+            # (smaller than the picture, and than each of a pair's faces: at 1200x1600 a pair's
+            # eyes were 297 px beside faces of 294)
+            tile = min(tile_in(fonts, panel, explanation), side * 4 // 5, face_side(side))
             if most_tile is not None:
                 tile = min(tile, most_tile)
             pad = fonts.px(16)
