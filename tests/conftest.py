@@ -269,6 +269,41 @@ def quiz_reveals(tmp_path: Path, size: tuple[int, int], before_reveal=lambda: No
             pilot.command("answer", "real", scene="quiz", source="osc")
 
 
+def drawn_reveals(tmp_path: Path, monkeypatch, size: tuple[int, int], mode: str = "single"):
+    """Every reveal of the default round at `size` in `mode`, as its last frame drew it: yields
+    (pilot, the item it explains, the pictures drawn (a pair's faces, then the map; each once),
+    the machine's panel and where its eyes were drawn (None where it drew none), and the visitor
+    text boxes)."""
+    import pygame
+
+    from installation.scenes import quiz_draw
+
+    pictures: list = []
+    panels: list = []
+    picture, eyes_panel = quiz_draw.picture, quiz_draw.eyes_panel
+
+    def recording_picture(surface, image, rect, *args, **kwargs):
+        pictures.append(rect.copy())
+        return picture(surface, image, rect, *args, **kwargs)
+
+    def recording_panel(surface, fonts, rect, *args, **kwargs):
+        eyes = eyes_panel(surface, fonts, rect, *args, **kwargs)
+        panels.append((rect.copy(), eyes))
+        return eyes
+
+    def clear():
+        pictures.clear()
+        panels.clear()
+
+    monkeypatch.setattr(quiz_draw, "picture", recording_picture)
+    monkeypatch.setattr(quiz_draw, "eyes_panel", recording_panel)
+    for pilot, shown in quiz_reveals(tmp_path, size, before_reveal=clear, mode=mode):
+        boxes = [b for b in pilot.engine.fonts.log.boxes if b.tier != "operator" and b.alpha > 0.98]
+        drawn = [pygame.Rect(r) for r in dict.fromkeys(tuple(r) for r in pictures)]
+        panel, eyes = panels[-1] if panels else (None, None)
+        yield pilot, shown, drawn, panel, eyes, boxes
+
+
 def inspect_and_check(tmp_path: Path, capsys, name: str, picture_bgr, inspect_exits: int = 0) -> tuple[str, str]:
     """What `bayard portrait inspect` prints for a picture (after asserting how it exited), and
     what `bayard check` prints for a show whose portrait scene uses it."""

@@ -9,7 +9,7 @@ import pytest
 from installation.scenes import quiz_draw, quiz_explain, quiz_reveal_plan
 from installation.textlog import problems
 
-from .conftest import quiz_reveals
+from .conftest import drawn_reveals, quiz_reveals
 
 
 def _reveals(tmp_path, monkeypatch, size, mode="single"):
@@ -68,31 +68,10 @@ def test_on_a_portrait_screen_every_reveal_shows_the_eyes_and_what_the_machine_s
     anything else on it (a pair's two faces and labels, 0.35), both eyes (a fifth of the width
     at 1024x1280, a quarter at 720x1280), one of the machine's accounts; the pictures, the panel and the words (the
     layout's own rectangles) overlap nowhere and stay on the screen."""
-    pictures: list[pygame.Rect] = []
-    panels: list[tuple[pygame.Rect, pygame.Rect | None]] = []
-    picture, eyes_panel = quiz_draw.picture, quiz_draw.eyes_panel
-
-    def recording_picture(surface, image, rect, *args, **kwargs):
-        pictures.append(rect.copy())
-        return picture(surface, image, rect, *args, **kwargs)
-
-    def recording_panel(surface, fonts, rect, *args, **kwargs):
-        eyes = eyes_panel(surface, fonts, rect, *args, **kwargs)
-        panels.append((rect.copy(), eyes))
-        return eyes
-
-    def clear():
-        pictures.clear()
-        panels.clear()
-
-    monkeypatch.setattr(quiz_draw, "picture", recording_picture)
-    monkeypatch.setattr(quiz_draw, "eyes_panel", recording_panel)
     screen = pygame.Rect((0, 0), size)
-    for pilot, shown in quiz_reveals(tmp_path, size, before_reveal=clear, mode=mode):
+    for pilot, shown, drawn, panel, eyes, boxes in drawn_reveals(tmp_path, monkeypatch, size, mode):
         key = shown.item.key
-        boxes = [b for b in pilot.engine.fonts.log.boxes if b.tier != "operator" and b.alpha > 0.98]
-        assert panels, key
-        panel, eyes = panels[-1]
+        assert panel is not None, key
         assert eyes is not None, (key, panel)
         assert eyes.height >= LEAST_EYE_SHARE[size] * size[0], (key, eyes)
         face = quiz_reveal_plan.reveal_boxes(pilot.engine.sequencer.current.scene)["reveal_image"]
@@ -100,11 +79,10 @@ def test_on_a_portrait_screen_every_reveal_shows_the_eyes_and_what_the_machine_s
         # (a single picture gives way to a third of the width where the eyes need it, quiz_upright)
         assert face.width >= (1 / 3 if mode == "single" else 0.35) * size[0], (key, face)
         if mode == "single":  # (a pair's two faces share the box)
-            assert face.width > max(eyes.height, *(r.width for r in pictures if r != face)), (key, face, eyes)
+            assert face.width > max(eyes.height, *(r.width for r in drawn if r != face)), (key, face, eyes)
         assert set(quiz_explain.accounts(shown.explanation, shown.item.kind)) & {b.text for b in boxes}, key
         assert not problems(boxes), problems(boxes)
         assert not [b.text for b in boxes if b.rect.colliderect(eyes)], key
-        drawn = [pygame.Rect(r) for r in dict.fromkeys(tuple(r) for r in pictures)]  # the faces and the map
         assert len(drawn) == (2 if mode == "single" else 3), (key, drawn)
         for n, rect in enumerate(drawn):
             assert screen.contains(rect) and screen.contains(panel), (key, rect, panel)

@@ -8,10 +8,10 @@ import numpy as np
 import pygame
 import pytest
 
-from installation.scenes import quiz_draw, quiz_reveal_plan
+from installation.scenes import quiz_reveal_plan
 from installation.textlog import problems
 
-from .conftest import quiz_reveals
+from .conftest import drawn_reveals, quiz_reveals
 from .test_quiz_reveal_eyes import _reveals
 
 # The least characters a line of the reveal's answers holds on average: body text is set at
@@ -58,37 +58,15 @@ def test_upright_and_squarish_a_rounds_eyes_are_one_size(tmp_path, monkeypatch, 
     round now shows both eyes at one size, at least a fifth of the width; no word is under the
     kiosk's least size, over another, over the eyes or a picture, or off the screen, and the
     pictures and the panel stay on the screen and clear of each other."""
-    pictures: list[pygame.Rect] = []
-    panels: list[tuple[pygame.Rect, pygame.Rect | None]] = []
-    picture, eyes_panel = quiz_draw.picture, quiz_draw.eyes_panel
-
-    def recording_picture(surface, image, rect, *args, **kwargs):
-        pictures.append(rect.copy())
-        return picture(surface, image, rect, *args, **kwargs)
-
-    def recording_panel(surface, fonts, rect, *args, **kwargs):
-        eyes = eyes_panel(surface, fonts, rect, *args, **kwargs)
-        panels.append((rect.copy(), eyes))
-        return eyes
-
-    def clear():
-        pictures.clear()
-        panels.clear()
-
-    monkeypatch.setattr(quiz_draw, "picture", recording_picture)
-    monkeypatch.setattr(quiz_draw, "eyes_panel", recording_panel)
     screen = pygame.Rect((0, 0), size)
     tiles = {}
-    for pilot, shown in quiz_reveals(tmp_path, size, before_reveal=clear, mode=mode):
+    for _pilot, shown, drawn, panel, eyes, boxes in drawn_reveals(tmp_path, monkeypatch, size, mode):
         key = shown.item.key
-        boxes = [b for b in pilot.engine.fonts.log.boxes if b.tier != "operator" and b.alpha > 0.98]
-        assert panels, key
-        panel, eyes = panels[-1]
+        assert panel is not None, key
         assert eyes is not None, (key, panel)
         tiles[key] = eyes.height
         assert not problems(boxes), (key, problems(boxes))
         assert not [b.text for b in boxes if b.rect.colliderect(eyes)], key
-        drawn = [pygame.Rect(r) for r in dict.fromkeys(tuple(r) for r in pictures)]  # the faces and the map
         for n, rect in enumerate(drawn):
             assert screen.contains(rect) and screen.contains(panel), (key, rect, panel)
             assert not rect.colliderect(panel), (key, rect, panel)

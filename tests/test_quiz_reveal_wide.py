@@ -7,39 +7,15 @@ from __future__ import annotations
 import pygame
 import pytest
 
-from installation.scenes import quiz_draw
 from installation.textlog import problems
 
-from .conftest import quiz_reveals
+from .conftest import drawn_reveals
 
 
 def _drawn(tmp_path, monkeypatch, size, mode):
-    """Every reveal of the default round at `size` in `mode`: its key, the pictures drawn (a
-    pair's faces, then the map), the machine's panel and where its eyes were drawn, and its
-    visitor text boxes, all as the reveal's last frame drew them."""
-    pictures: list[pygame.Rect] = []
-    panels: list[tuple[pygame.Rect, pygame.Rect | None]] = []
-    picture, eyes_panel = quiz_draw.picture, quiz_draw.eyes_panel
-
-    def recording_picture(surface, image, rect, *args, **kwargs):
-        pictures.append(rect.copy())
-        return picture(surface, image, rect, *args, **kwargs)
-
-    def recording_panel(surface, fonts, rect, *args, **kwargs):
-        eyes = eyes_panel(surface, fonts, rect, *args, **kwargs)
-        panels.append((rect.copy(), eyes))
-        return eyes
-
-    def clear():
-        pictures.clear()
-        panels.clear()
-
-    monkeypatch.setattr(quiz_draw, "picture", recording_picture)
-    monkeypatch.setattr(quiz_draw, "eyes_panel", recording_panel)
-    for pilot, shown in quiz_reveals(tmp_path, size, before_reveal=clear, mode=mode):
-        boxes = [b for b in pilot.engine.fonts.log.boxes if b.tier != "operator" and b.alpha > 0.98]
-        drawn = [pygame.Rect(r) for r in dict.fromkeys(tuple(r) for r in pictures)]
-        yield shown.item.key, drawn, panels[-1] if panels else (None, None), boxes
+    """Every reveal of the default round: its key, the pictures drawn, (panel, eyes), its text boxes."""
+    for _pilot, shown, drawn, panel, eyes, boxes in drawn_reveals(tmp_path, monkeypatch, size, mode):
+        yield shown.item.key, drawn, (panel, eyes), boxes
 
 
 @pytest.mark.parametrize(("size", "mode"), [((1920, 1080), "single"), ((1920, 1080), "pair"),
