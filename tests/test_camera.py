@@ -6,6 +6,7 @@ import time
 import cv2
 import numpy as np
 
+from installation.clock import FakeClock
 from installation.inputs.camera import Camera
 
 
@@ -279,25 +280,32 @@ def test_the_next_scenes_camera_on_the_same_device_waits_for_the_hung_one_to_let
     assert _wait(lambda: _StuckCapture.open_now == 0)
 
 
-def test_a_camera_hung_in_a_read_is_unavailable_and_its_last_image_goes(monkeypatch):
+def test_a_camera_hung_in_a_read_is_unavailable_and_its_last_image_goes():
     """A camera whose driver stops answering hangs in its read: the thread never learns it,
     and the camera stayed "live" with the visitor's last image for as long as it hung (the
-    portrait invited visitors to a mirror that no longer moved)."""
+    portrait invited visitors to a mirror that no longer moved). Judged on the camera's
+    clock, stepped here: live up to STALL_S after its last frame, unavailable past it."""
     import threading
 
     import installation.inputs.camera as camera_mod
 
-    monkeypatch.setattr(camera_mod, "STALL_S", 0.2)
+    clock = FakeClock(start=100.0)
     gate = threading.Event()
     opened = []
-    cam = Camera(0, opener=lambda source, size: opened.append(_StuckCapture(gate)) or opened[-1]).start()
+    cam = Camera(0, opener=lambda source, size: opened.append(_StuckCapture(gate)) or opened[-1],
+                 clock=clock.now).start()
     try:
         assert _wait(lambda: opened and opened[0].reads >= 2)  # one frame, then hung
-        assert _wait(lambda: cam.state == "unavailable")
+        assert cam.latest() is not None and cam.latest().t == 100.0  # stamped by the camera's clock
+        clock.advance(camera_mod.STALL_S - 0.1)
+        assert cam.state == "live" and cam.latest() is not None
+        clock.advance(0.2)
+        assert cam.state == "unavailable"
         assert "hangs in a read" in cam.reason and cam.status()["state"] == "unavailable"
         assert cam.latest() is None
         gate.set()  # the driver answers again: live, with a new frame
         assert _wait(lambda: cam.state == "live" and cam.latest() is not None)
+        assert cam.latest().t == clock.now()
     finally:
         gate.set()
         cam.stop()

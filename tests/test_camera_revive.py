@@ -8,6 +8,7 @@ import cv2
 import numpy as np
 
 import installation.inputs.camera as camera_mod
+from installation.clock import FakeClock
 from installation.inputs.camera import Camera
 
 from .test_camera import _SettledCapture, _wait
@@ -113,16 +114,20 @@ class _OpensButNeverGivesAPicture:
         pass
 
 
-def test_a_camera_hung_before_its_first_frame_is_unavailable(monkeypatch):
+def test_a_camera_hung_before_its_first_frame_is_unavailable():
     """A camera hung in a read after some frames reads unavailable once STALL_S passes; one
     hung in its first read stayed "starting" for good: the technician was never told, and a
-    portrait whose curator chose without_camera = "skip" waited on it for ever."""
-    monkeypatch.setattr(camera_mod, "FIRST_FRAME_S", 0.5, raising=False)  # (no such bound before it was given one)
+    portrait whose curator chose without_camera = "skip" waited on it for ever. On a stepped
+    clock: the real FIRST_FRAME_S, not waited out."""
+    clock = FakeClock()
     gate = threading.Event()
-    cam = Camera(0, opener=lambda source, size: _OpensButNeverGivesAPicture(gate)).start()
+    cam = Camera(0, opener=lambda source, size: _OpensButNeverGivesAPicture(gate), clock=clock.now).start()
     try:
         assert cam.state == "starting"  # a moment to open, as any camera needs
-        assert _wait(lambda: cam.state == "unavailable", 3.0), f"still {cam.state!r}"
+        clock.advance(camera_mod.FIRST_FRAME_S - 0.1)
+        assert cam.state == "starting"
+        clock.advance(0.2)
+        assert cam.state == "unavailable"
         assert "no picture" in cam.reason
         assert cam.latest() is None
     finally:
