@@ -252,25 +252,32 @@ def test_stop_never_waits_on_a_camera_stuck_in_a_read_and_a_restart_opens_it_onc
     assert _wait(lambda: _StuckCapture.open_now == 0), "the device was never released after the stop"
 
 
-def test_the_next_scenes_camera_on_the_same_device_waits_for_the_hung_one_to_let_it_go(monkeypatch):
+def test_the_next_scenes_camera_on_the_same_device_waits_for_the_hung_one_to_let_it_go():
     """The portrait scene makes a new Camera at each entry. With the stop no longer waiting,
     the next entry's camera opened the device while the last one's thread still held it
-    (hung in a read): it is opened once that thread lets it go, and nobody waits meanwhile."""
-
+    (hung in a read): it is opened once that thread lets it go, nobody waits meanwhile, and
+    status says the camera waits for its device (it said only "starting", then "unavailable").
+    On a stepped clock: the STALL_S a technician waits before being told is the real one."""
     import installation.inputs.camera as camera_mod
 
-    monkeypatch.setattr(camera_mod, "STALL_S", 0.05)
+    clock = FakeClock()
     gate, opened, opener = _stuck_device()
-    first = Camera(0, opener=opener).start()
+    first = Camera(0, opener=opener, clock=clock.now).start()
     second = None
     try:
         assert _wait(lambda: opened and opened[0].reads >= 2)  # hung in its second read
         first.stop()
-        second = Camera(0, opener=opener).start()  # the next entry's camera on the same device
-        assert not _wait(lambda: len(opened) > 1, 0.5), "the device was opened while the hung thread held it"
-        assert second.state == "unavailable" and "hung in a read" in second.reason  # the technician is told
+        second = Camera(0, opener=opener, clock=clock.now).start()  # the next entry's camera on the same device
+        assert _wait(lambda: second.status()["waiting_for_device"]), "status never said the device is held"
+        clock.advance(camera_mod.STALL_S - 0.5)
+        assert second.state == "starting"  # (not yet a hang: cameras take a moment)
+        clock.advance(1.0)
+        assert _wait(lambda: second.state == "unavailable")  # the technician is told
+        assert "hung in a read" in second.reason
+        assert len(opened) == 1, "the device was opened while the hung thread held it"
         gate.set()  # the old read comes back; its thread releases the device
         assert _wait(lambda: second.state == "live" and second.latest() is not None)
+        assert not second.status()["waiting_for_device"]
         assert _StuckCapture.most_open == 1
     finally:
         gate.set()

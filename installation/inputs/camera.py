@@ -41,6 +41,8 @@ HUNG = "the camera stopped delivering frames (its driver hangs in a read)"
 FIRST_FRAME_S = 5.0
 NO_PICTURE = ("the camera gave no picture since it was started (its driver hangs in opening or reading it; "
               "unplugging it and plugging it in frees it)")
+STILL_HELD = ("a read of the camera has hung since it was last stopped, and still holds the device (it is not "
+              "opened a second time; unplugging it and plugging it in frees it)")
 
 # The capture thread's own pacing (a film played at its frame rate, the pauses between failed
 # reads) is real time whatever clock judges the camera: those are waits of a thread, which
@@ -94,6 +96,9 @@ class Camera:
         self._state = "stopped"
         self._reason = ""
         self._started_t = 0.0  # (self._clock) when the camera was last started, for FIRST_FRAME_S
+        # Started while the device is still held: by this camera's thread, stuck in a read since
+        # the last stop, or by another camera's. Nothing opens it meanwhile; status says so.
+        self._waiting_for_device = False
         # One more at each stop: a frame whose read began before the last stop belongs to the
         # visit that stop ended, however soon the camera is started again.
         self._visit = 0
@@ -110,6 +115,9 @@ class Camera:
             self._stop.clear()
             if self._state == "stopped":
                 self._state, self._started_t = "starting", self._clock()
+                # The thread a stop left ending serves on once its read comes back (see _run):
+                # until then its device is still held by that read.
+                self._waiting_for_device = self._thread is not None and is_device(self.source)
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="bayard-camera", daemon=True)
                 self._thread.start()
@@ -146,7 +154,9 @@ class Camera:
         with self._lock:
             if not self._hung():
                 return self._reason
-            return NO_PICTURE if self._state == "starting" else HUNG
+            if self._state != "starting":
+                return HUNG
+            return STILL_HELD if self._waiting_for_device and self._thread is not None else NO_PICTURE
 
     def _hung(self) -> bool:
         """(With the lock held.) Live, and no frame for longer than STALL_S; or started, and no
@@ -192,6 +202,9 @@ class Camera:
             "frames": self._count,
             "dropped": self._dropped,
             "reconnects": self.reconnects,
+            # The device is still held by a read that never came back (or by another scene's
+            # camera): this one waits rather than open it twice.
+            "waiting_for_device": self._waiting_for_device,
         }
 
     # -- the thread ----------------------------------------------------------
@@ -203,6 +216,7 @@ class Camera:
                 # to a start that came meanwhile (its next visitor).
                 return
             self._state, self._reason = "live", ""
+            self._waiting_for_device = False
             if self._slot is not None and self._slot.index > self._taken_index:
                 self._dropped += 1  # nobody took the previous frame: it is gone
             self._slot = Frame(image, self._clock(), self._count)
@@ -234,6 +248,7 @@ class Camera:
                 if self._stop.is_set():
                     self._thread = None
                     return
+                self._waiting_for_device = False
             # started again while this thread was ending: serve on, the device released
 
     def _serve(self) -> None:
@@ -265,6 +280,8 @@ class Camera:
         # (The acquire's 0.1 s is a real wait of this thread; the hang is judged on self._clock.)
         waiting_since = self._clock()
         while not hold.acquire(timeout=0.1):  # (on this thread: the render thread never waits here)
+            with self._lock:
+                self._waiting_for_device = not self._stop.is_set()
             if self._stop.is_set():
                 return True
             if device_in_use(name):
@@ -276,10 +293,14 @@ class Camera:
             elif self._clock() - waiting_since > STALL_S:  # (said once: the same reason is not said again)
                 self._set_unavailable("the camera has hung in a read since the last scene that used it "
                                       "(its driver no longer answers; unplugging it and plugging it in frees it)")
+        with self._lock:
+            self._waiting_for_device = False
         device_used(name, self._stop)
         try:
             return self._read_session()
         finally:
+            with self._lock:
+                self._waiting_for_device = False  # (a restart's wait ends when this read let go)
             device_used(name, None)
             hold.release()
 
