@@ -6,6 +6,7 @@ import time
 import cv2
 import numpy as np
 
+from installation.clock import FakeClock
 from installation.inputs.camera import Camera
 
 
@@ -251,25 +252,32 @@ def test_stop_never_waits_on_a_camera_stuck_in_a_read_and_a_restart_opens_it_onc
     assert _wait(lambda: _StuckCapture.open_now == 0), "the device was never released after the stop"
 
 
-def test_the_next_scenes_camera_on_the_same_device_waits_for_the_hung_one_to_let_it_go(monkeypatch):
+def test_the_next_scenes_camera_on_the_same_device_waits_for_the_hung_one_to_let_it_go():
     """The portrait scene makes a new Camera at each entry. With the stop no longer waiting,
     the next entry's camera opened the device while the last one's thread still held it
-    (hung in a read): it is opened once that thread lets it go, and nobody waits meanwhile."""
-
+    (hung in a read): it is opened once that thread lets it go, nobody waits meanwhile, and
+    status says the camera waits for its device (it said only "starting", then "unavailable").
+    On a stepped clock: the STALL_S a technician waits before being told is the real one."""
     import installation.inputs.camera as camera_mod
 
-    monkeypatch.setattr(camera_mod, "STALL_S", 0.05)
+    clock = FakeClock()
     gate, opened, opener = _stuck_device()
-    first = Camera(0, opener=opener).start()
+    first = Camera(0, opener=opener, clock=clock.now).start()
     second = None
     try:
         assert _wait(lambda: opened and opened[0].reads >= 2)  # hung in its second read
         first.stop()
-        second = Camera(0, opener=opener).start()  # the next entry's camera on the same device
-        assert not _wait(lambda: len(opened) > 1, 0.5), "the device was opened while the hung thread held it"
-        assert second.state == "unavailable" and "hung in a read" in second.reason  # the technician is told
+        second = Camera(0, opener=opener, clock=clock.now).start()  # the next entry's camera on the same device
+        assert _wait(lambda: second.status()["waiting_for_device"]), "status never said the device is held"
+        clock.advance(camera_mod.STALL_S - 0.5)
+        assert second.state == "starting"  # (not yet a hang: cameras take a moment)
+        clock.advance(1.0)
+        assert _wait(lambda: second.state == "unavailable")  # the technician is told
+        assert "hung in a read" in second.reason
+        assert len(opened) == 1, "the device was opened while the hung thread held it"
         gate.set()  # the old read comes back; its thread releases the device
         assert _wait(lambda: second.state == "live" and second.latest() is not None)
+        assert not second.status()["waiting_for_device"]
         assert _StuckCapture.most_open == 1
     finally:
         gate.set()
@@ -279,25 +287,32 @@ def test_the_next_scenes_camera_on_the_same_device_waits_for_the_hung_one_to_let
     assert _wait(lambda: _StuckCapture.open_now == 0)
 
 
-def test_a_camera_hung_in_a_read_is_unavailable_and_its_last_image_goes(monkeypatch):
+def test_a_camera_hung_in_a_read_is_unavailable_and_its_last_image_goes():
     """A camera whose driver stops answering hangs in its read: the thread never learns it,
     and the camera stayed "live" with the visitor's last image for as long as it hung (the
-    portrait invited visitors to a mirror that no longer moved)."""
+    portrait invited visitors to a mirror that no longer moved). Judged on the camera's
+    clock, stepped here: live up to STALL_S after its last frame, unavailable past it."""
     import threading
 
     import installation.inputs.camera as camera_mod
 
-    monkeypatch.setattr(camera_mod, "STALL_S", 0.2)
+    clock = FakeClock(start=100.0)
     gate = threading.Event()
     opened = []
-    cam = Camera(0, opener=lambda source, size: opened.append(_StuckCapture(gate)) or opened[-1]).start()
+    cam = Camera(0, opener=lambda source, size: opened.append(_StuckCapture(gate)) or opened[-1],
+                 clock=clock.now).start()
     try:
         assert _wait(lambda: opened and opened[0].reads >= 2)  # one frame, then hung
-        assert _wait(lambda: cam.state == "unavailable")
+        assert cam.latest() is not None and cam.latest().t == 100.0  # stamped by the camera's clock
+        clock.advance(camera_mod.STALL_S - 0.1)
+        assert cam.state == "live" and cam.latest() is not None
+        clock.advance(0.2)
+        assert cam.state == "unavailable"
         assert "hangs in a read" in cam.reason and cam.status()["state"] == "unavailable"
         assert cam.latest() is None
         gate.set()  # the driver answers again: live, with a new frame
         assert _wait(lambda: cam.state == "live" and cam.latest() is not None)
+        assert cam.latest().t == clock.now()
     finally:
         gate.set()
         cam.stop()

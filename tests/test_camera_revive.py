@@ -8,6 +8,7 @@ import cv2
 import numpy as np
 
 import installation.inputs.camera as camera_mod
+from installation.clock import FakeClock
 from installation.inputs.camera import Camera
 
 from .test_camera import _SettledCapture, _wait
@@ -113,22 +114,56 @@ class _OpensButNeverGivesAPicture:
         pass
 
 
-def test_a_camera_hung_before_its_first_frame_is_unavailable(monkeypatch):
+def test_a_camera_hung_before_its_first_frame_is_unavailable():
     """A camera hung in a read after some frames reads unavailable once STALL_S passes; one
     hung in its first read stayed "starting" for good: the technician was never told, and a
-    portrait whose curator chose without_camera = "skip" waited on it for ever."""
-    monkeypatch.setattr(camera_mod, "FIRST_FRAME_S", 0.5, raising=False)  # (no such bound before it was given one)
+    portrait whose curator chose without_camera = "skip" waited on it for ever. On a stepped
+    clock: the real FIRST_FRAME_S, not waited out."""
+    clock = FakeClock()
     gate = threading.Event()
-    cam = Camera(0, opener=lambda source, size: _OpensButNeverGivesAPicture(gate)).start()
+    cam = Camera(0, opener=lambda source, size: _OpensButNeverGivesAPicture(gate), clock=clock.now).start()
     try:
         assert cam.state == "starting"  # a moment to open, as any camera needs
-        assert _wait(lambda: cam.state == "unavailable", 3.0), f"still {cam.state!r}"
+        clock.advance(camera_mod.FIRST_FRAME_S - 0.1)
+        assert cam.state == "starting"
+        clock.advance(0.2)
+        assert cam.state == "unavailable"
         assert "no picture" in cam.reason
         assert cam.latest() is None
     finally:
         gate.set()
         cam.stop()
     assert cam.state == "stopped"
+
+
+def test_a_camera_restarted_while_its_read_still_hangs_waits_for_its_device_and_says_so():
+    """The show stops a camera whose read hangs (a scene change) and starts it again: the
+    stuck read still holds the device, so it is not opened a second time (a second open of
+    /dev/video0 fails or steals it). The wait read "starting", then "no picture since it was
+    started": status now says the camera waits for a device its last read still holds, and
+    the reason tells the technician that read is what hangs."""
+    from .test_camera import _stuck_device, _StuckCapture
+
+    clock = FakeClock()
+    gate, opened, opener = _stuck_device()
+    cam = Camera(0, opener=opener, clock=clock.now).start()
+    try:
+        assert _wait(lambda: opened and opened[0].reads >= 2)  # live once, now hung in a read
+        cam.stop()
+        cam.start()  # revived while that read still hangs
+        assert cam.status()["waiting_for_device"], "status did not say the device is still held"
+        clock.advance(camera_mod.FIRST_FRAME_S + 0.1)
+        assert cam.state == "unavailable"
+        assert cam.reason == camera_mod.STILL_HELD
+        assert len(opened) == 1 and _StuckCapture.most_open == 1, "the device was opened a second time"
+        gate.set()  # the read comes back: the same thread serves on, on the one open device
+        assert _wait(lambda: cam.state == "live" and cam.latest() is not None)
+        assert not cam.status()["waiting_for_device"] and cam.reason == ""
+        assert len(opened) == 1
+    finally:
+        gate.set()
+        cam.stop()
+    assert _wait(lambda: _StuckCapture.open_now == 0), "the device was never released after the stop"
 
 
 class _Steady:

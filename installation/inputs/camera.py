@@ -41,12 +41,19 @@ HUNG = "the camera stopped delivering frames (its driver hangs in a read)"
 FIRST_FRAME_S = 5.0
 NO_PICTURE = ("the camera gave no picture since it was started (its driver hangs in opening or reading it; "
               "unplugging it and plugging it in frees it)")
+STILL_HELD = ("a read of the camera has hung since it was last stopped, and still holds the device (it is not "
+              "opened a second time; unplugging it and plugging it in frees it)")
+
+# The capture thread's own pacing (a film played at its frame rate, the pauses between failed
+# reads) is real time whatever clock judges the camera: those are waits of a thread, which
+# sleeps real seconds, and a clock that only a test moves would never end them.
+_real_seconds = time.monotonic
 
 
 @dataclass(frozen=True)
 class Frame:
     image: np.ndarray  # RGB uint8, (h, w, 3)
-    t: float  # time.monotonic() when it was captured
+    t: float  # the camera's clock (monotonic seconds unless one was injected) when it was captured
     index: int  # running count of frames captured since start (gaps = dropped frames)
 
 
@@ -57,7 +64,9 @@ class Camera:
     (aspect kept, edges extended). `rotation` (0, 90, 180 or 270): how far the camera's
     picture is turned clockwise; frames are turned back upright (a 640x480 camera on its
     side gives 480x640 frames).
-    `opener` is injectable so tests can simulate an unplugged camera.
+    `opener` is injectable so tests can simulate an unplugged camera. `clock` (monotonic
+    seconds) stamps the frames and judges the first-frame and stall limits, so a test steps
+    past a hang instead of waiting it out; the thread's own waits stay real (_real_seconds).
     """
 
     def __init__(
@@ -68,6 +77,7 @@ class Camera:
         loop: bool = True,
         opener: Callable[..., object] | None = None,
         rotation: int = 0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if rotation not in (0, 90, 180, 270):
             raise ValueError(f"camera rotation must be 0, 90, 180 or 270 degrees, not {rotation}")
@@ -76,6 +86,7 @@ class Camera:
         self.rotation = rotation
         self.loop = loop
         self._opener = opener or open_capture
+        self._clock = clock
         self._lock = threading.Lock()
         self._cond = threading.Condition(self._lock)
         self._slot: Frame | None = None
@@ -84,7 +95,10 @@ class Camera:
         self._dropped = 0
         self._state = "stopped"
         self._reason = ""
-        self._started_t = 0.0  # (monotonic) when the camera was last started, for FIRST_FRAME_S
+        self._started_t = 0.0  # (self._clock) when the camera was last started, for FIRST_FRAME_S
+        # Started while the device is still held: by this camera's thread, stuck in a read since
+        # the last stop, or by another camera's. Nothing opens it meanwhile; status says so.
+        self._waiting_for_device = False
         # One more at each stop: a frame whose read began before the last stop belongs to the
         # visit that stop ended, however soon the camera is started again.
         self._visit = 0
@@ -100,7 +114,10 @@ class Camera:
         with self._lock:
             self._stop.clear()
             if self._state == "stopped":
-                self._state, self._started_t = "starting", time.monotonic()
+                self._state, self._started_t = "starting", self._clock()
+                # The thread a stop left ending serves on once its read comes back (see _run):
+                # until then its device is still held by that read.
+                self._waiting_for_device = self._thread is not None and is_device(self.source)
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="bayard-camera", daemon=True)
                 self._thread.start()
@@ -137,14 +154,16 @@ class Camera:
         with self._lock:
             if not self._hung():
                 return self._reason
-            return NO_PICTURE if self._state == "starting" else HUNG
+            if self._state != "starting":
+                return HUNG
+            return STILL_HELD if self._waiting_for_device and self._thread is not None else NO_PICTURE
 
     def _hung(self) -> bool:
         """(With the lock held.) Live, and no frame for longer than STALL_S; or started, and no
         first frame for longer than FIRST_FRAME_S (hung there, it stayed "starting" for good)."""
         if self._state == "starting":
-            return time.monotonic() - self._started_t > FIRST_FRAME_S
-        return self._state == "live" and self._slot is not None and time.monotonic() - self._slot.t > STALL_S
+            return self._clock() - self._started_t > FIRST_FRAME_S
+        return self._state == "live" and self._slot is not None and self._clock() - self._slot.t > STALL_S
 
     @property
     def dropped(self) -> int:
@@ -162,18 +181,19 @@ class Camera:
             return self._slot
 
     def wait_new(self, after_index: int, timeout: float) -> Frame | None:
-        """Block up to `timeout` for a frame newer than `after_index`; None on timeout."""
-        deadline = time.monotonic() + timeout
+        """Block up to `timeout` real seconds for a frame newer than `after_index`; None on
+        timeout or stop. Real, not the camera's clock: it bounds how long the calling thread
+        sleeps (the animator worker paces its idle animation by it), and a thread waiting on a
+        clock that nobody moves would never wake."""
+
+        def fresh() -> bool:
+            return self._stop.is_set() or (self._slot is not None and self._slot.index > after_index)
+
         with self._cond:
-            while not self._stop.is_set():
-                if self._slot is not None and self._slot.index > after_index:
-                    self._taken_index = max(self._taken_index, self._slot.index)
-                    return self._slot
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    return None
-                self._cond.wait(left)
-        return None
+            if not self._cond.wait_for(fresh, timeout) or self._stop.is_set():
+                return None
+            self._taken_index = max(self._taken_index, self._slot.index)
+            return self._slot
 
     def status(self) -> dict:
         return {
@@ -182,6 +202,9 @@ class Camera:
             "frames": self._count,
             "dropped": self._dropped,
             "reconnects": self.reconnects,
+            # The device is still held by a read that never came back (or by another scene's
+            # camera): this one waits rather than open it twice.
+            "waiting_for_device": self._waiting_for_device,
         }
 
     # -- the thread ----------------------------------------------------------
@@ -193,9 +216,10 @@ class Camera:
                 # to a start that came meanwhile (its next visitor).
                 return
             self._state, self._reason = "live", ""
+            self._waiting_for_device = False
             if self._slot is not None and self._slot.index > self._taken_index:
                 self._dropped += 1  # nobody took the previous frame: it is gone
-            self._slot = Frame(image, time.monotonic(), self._count)
+            self._slot = Frame(image, self._clock(), self._count)
             self._count += 1
             self._cond.notify_all()
 
@@ -224,6 +248,7 @@ class Camera:
                 if self._stop.is_set():
                     self._thread = None
                     return
+                self._waiting_for_device = False
             # started again while this thread was ending: serve on, the device released
 
     def _serve(self) -> None:
@@ -252,23 +277,30 @@ class Camera:
             return self._read_session()
         name = device_name(self.source)
         hold = device_hold(name)
-        waiting_since = time.monotonic()
+        # (The acquire's 0.1 s is a real wait of this thread; the hang is judged on self._clock.)
+        waiting_since = self._clock()
         while not hold.acquire(timeout=0.1):  # (on this thread: the render thread never waits here)
+            with self._lock:
+                self._waiting_for_device = not self._stop.is_set()
             if self._stop.is_set():
                 return True
             if device_in_use(name):
                 # Another scene's camera still live on it (a crossfade): a wait, not a fault;
                 # the clocks of a hang start once that scene lets it go.
-                waiting_since = time.monotonic()
+                waiting_since = self._clock()
                 with self._lock:
                     self._started_t = waiting_since
-            elif time.monotonic() - waiting_since > STALL_S:  # (said once: the same reason is not said again)
+            elif self._clock() - waiting_since > STALL_S:  # (said once: the same reason is not said again)
                 self._set_unavailable("the camera has hung in a read since the last scene that used it "
                                       "(its driver no longer answers; unplugging it and plugging it in frees it)")
+        with self._lock:
+            self._waiting_for_device = False
         device_used(name, self._stop)
         try:
             return self._read_session()
         finally:
+            with self._lock:
+                self._waiting_for_device = False  # (a restart's wait ends when this read let go)
             device_used(name, None)
             hold.release()
 
@@ -288,8 +320,8 @@ class Camera:
         try:
             fps = float(cap.get(cv2.CAP_PROP_FPS) or 0.0) if is_file else 0.0
             period = 1.0 / fps if 1.0 <= fps <= 240.0 else 1.0 / 30.0
-            next_t = time.monotonic()
-            last_ok = time.monotonic()
+            next_t = _real_seconds()
+            last_ok = self._clock()
             got_any = False
             while not self._stop.is_set():
                 visit = self._visit  # (before the read: a stop during it makes its frame another visit's)
@@ -305,12 +337,12 @@ class Camera:
                         if is_file and not self.loop:
                             self._end_of_film(visit)
                             return True
-                        if time.monotonic() - last_ok > STALL_S or is_file:
+                        if self._clock() - last_ok > STALL_S or is_file:
                             self._set_unavailable("the camera stopped delivering frames")
                             return False
                         time.sleep(0.005)
                         continue
-                last_ok = time.monotonic()
+                last_ok = self._clock()
                 got_any = True
                 if self.size is not None and (bgr.shape[1], bgr.shape[0]) != tuple(self.size):
                     bgr = fitted(bgr, self.size)
@@ -318,11 +350,11 @@ class Camera:
                 if is_file:
                     # Play at the file's own rate, as a camera would deliver it.
                     next_t += period
-                    wait = next_t - time.monotonic()
+                    wait = next_t - _real_seconds()
                     if wait > 0:
                         self._stop.wait(wait)
                     elif wait < -0.25:
-                        next_t = time.monotonic()  # fell far behind (a stall): do not burst
+                        next_t = _real_seconds()  # fell far behind (a stall): do not burst
                 self._publish(rgb, visit)
             return True
         finally:

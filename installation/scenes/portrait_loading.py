@@ -144,6 +144,10 @@ class PortraitLoading:
             source = cam_cfg.device
         else:
             return
+        # On the real clock, not the show's: the camera's thread gets frames from a device or a
+        # film in real seconds, and a render's stepped clock, running ahead of a film, would judge
+        # it hung. (Downstream, frame times are only measured against each other: the tracker's
+        # and the blinks' spans.)
         self.camera = Camera(source, size=tuple(cam_cfg.size), rotation=cam_cfg.rotation).start()
         self._own_camera = True
 
