@@ -14,7 +14,7 @@ from installation.cli_check import cmd_check
 from installation.harness import run_test
 from installation.overlay_words import status_blocks
 
-from .conftest import write_show
+from .conftest import overlay_text, write_show
 
 PORTRAIT = """
     type = "portrait"
@@ -76,3 +76,17 @@ def test_missing_media_is_said_by_the_path_in_the_scene_file_not_the_content_fol
         status = pilot.engine.status()
     said = [text for _, text in _panel(status) if "drowned-1840.jpg" in text]
     assert said and all(str(tmp_path) not in text for text in said), said
+
+
+def test_on_a_small_screen_the_overlay_shows_the_missing_portrait_and_its_fix_under_the_files_heading(tmp_path):
+    """At 800x480, drawn: the heading, the file as the scene names it, and the fix all on screen
+    (the absolute content path took a panel line of its own before the fix was reached)."""
+    path = write_show(tmp_path, {"p": PORTRAIT}, extra='\n[camera]\nfile = "none.mp4"\n', size=(800, 480))
+    with run_test(path, fps=10, services={"synchronous_models": True}) as pilot:
+        pilot.advance(2.0)
+        written = overlay_text(pilot)
+    heading = next(i for i, line in enumerate(written) if line.startswith("Wrong in the show's files now"))
+    told = " ".join(written[heading + 1:heading + 3])
+    assert told.startswith("scenes/p.toml:"), written
+    assert "media file 'portraits/gone-1856.jpg' not found in content/" in told, written
+    assert "copy the file there" in told and "\u2026" not in told, written
