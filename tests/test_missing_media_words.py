@@ -90,3 +90,15 @@ def test_on_a_small_screen_the_overlay_shows_the_missing_portrait_and_its_fix_un
     assert told.startswith("scenes/p.toml:"), written
     assert "media file 'portraits/gone-1856.jpg' not found in content/" in told, written
     assert "copy the file there" in told and "\u2026" not in told, written
+
+
+def test_an_optional_print_not_installed_yet_stays_off_the_red_list(tmp_path):
+    """check's warning, and a designed stand-in on the wall: not "wrong in the show's files"."""
+    path = write_show(tmp_path, {"ph": PHOTOGRAPH})
+    (tmp_path / "content" / "manifest.toml").write_text(
+        '[[asset]]\nid = "drowned"\npath = "prints/drowned-1840.jpg"\ntitle = "The 1840 print"\nrequired = false\n')
+    with run_test(path, fps=10) as pilot:
+        pilot.advance(2.0)
+        status = pilot.engine.status()
+    assert status["problems"] == [] and pilot.engine.problems_now() == 0, status["problems"]
+    assert ("ok", "No recent errors.") in _panel(status)

@@ -259,7 +259,9 @@ def load_show(path: Path | str, folders: dict[str, str] | None = None, keep_good
     show.problems = [p.within(show.root) for p in show.problems]
     show.defaulted = [p.within(show.root) for p in show.defaulted]
     # (Looked for here, on the loading thread: a status request never waits on a slow stick.)
-    show.missing_media = [p.within(show.root) for p in check_media(show, decode=False)]
+    # Errors only: an optional print not installed yet is check's warning, and a stand-in on
+    # the wall by design; under the overlay's red heading it made a sound kiosk look broken.
+    show.missing_media = [p.within(show.root) for p in check_media(show, decode=False) if p.severity == "error"]
     show.named = named
     return show
 
