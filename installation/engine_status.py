@@ -17,11 +17,16 @@ class Reporting:
         """What is wrong now: errors in the show's files and scenes that faulted (not the
         history: a count that only grew told a technician nothing after a fix). Plain reads,
         safe from the OSC thread."""
-        return sum(1 for p in self.show.problems if p.severity == "error") + len(self.sequencer.faults)
+        wrong = [*self.show.problems, *self.show.missing_media]
+        return sum(1 for p in wrong if p.severity == "error") + len(self.sequencer.faults)
 
     def status(self) -> dict[str, Any]:
         info = self.sequencer.status()
-        now_wrong = [str(p) for p in self.show.problems]
+        wrong = [*self.show.problems, *self.show.missing_media]
+        now_wrong = [str(p) for p in wrong]
+        # A scene tells of a missing file in check's words (context.media): the file's line
+        # above says it already.
+        said = {*now_wrong, *(p.message for p in wrong)}
         info.update({
             "show": self.show.config.show.title,
             "version": __version__,
@@ -34,11 +39,11 @@ class Reporting:
             # What is wrong now, in the files as they are (a fixed file drops out at the next
             # reload); "errors" is the history, which never clears by itself.
             "problems": now_wrong[:10],
-            "problem_count": len(self.show.problems),
+            "problem_count": len(wrong),
             "last_reload": self.last_reload,
             # (Less what `problems` already says: the reply must fit what a padded UDP
             # request may get, docs/osc.md.)
-            "errors": [e for e in self.errors if e["message"] not in now_wrong][-10:],
+            "errors": [e for e in self.errors if e["message"] not in said][-10:],
             "commands_dropped": self.queue.dropped,
             # Not only the log: a technician must see that the show file on disk is not what plays.
             "last_good": ({"show_file": str(self.show.stands_in_for), "saved": self.show.saved}

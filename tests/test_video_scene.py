@@ -160,7 +160,8 @@ def test_a_media_file_deleted_while_running_is_in_status_errors(tmp_path):
             pilot.advance(1.0)
         errors = [e for e in pilot.engine.status()["errors"] if e["where"] == "film"]
         assert len(errors) == 1
-        assert "clip.mp4 not found" in errors[0]["message"] and "copy the file there" in errors[0]["message"]
+        said = errors[0]["message"]
+        assert "'clip.mp4' not found in content/" in said and "copy the file there" in said
         assert ("error", ("film", errors[0]["message"])) in pilot.events
 
 

@@ -89,6 +89,10 @@ class Show:
     scenes: dict[str, SceneConfig] = field(default_factory=dict)
     scene_files: dict[str, Path] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    # Media its scenes name that is not there (or of a kind the show cannot open), as `check`
+    # says it: kept apart from `problems`, which decide the last good copy and a reload's
+    # verdict over the show's own files, but listed with them in status and the overlay.
+    missing_media: list[Problem] = field(default_factory=list)
     manifest: dict[str, dict[str, Any]] = field(default_factory=dict)  # content path -> manifest entry
     # Set when this is the remembered last-good copy standing in for a broken show file:
     # that file (reloads read it, the watcher watches its folder) and when the copy was saved.
@@ -254,6 +258,10 @@ def load_show(path: Path | str, folders: dict[str, str] | None = None, keep_good
         raise exc.within(path.parent) from None
     show.problems = [p.within(show.root) for p in show.problems]
     show.defaulted = [p.within(show.root) for p in show.defaulted]
+    # (Looked for here, on the loading thread: a status request never waits on a slow stick.)
+    # Errors only: an optional print not installed yet is check's warning, and a stand-in on
+    # the wall by design; under the overlay's red heading it made a sound kiosk look broken.
+    show.missing_media = [p.within(show.root) for p in check_media(show, decode=False) if p.severity == "error"]
     show.named = named
     return show
 

@@ -15,7 +15,7 @@ from ..runtime.files import read_text
 from .common import MEDIA_MARK
 from .errors import Problem, ShowError
 from .locate import key_path, line_of
-from .media_names import nearest_media
+from .media_names import missing_media_words
 from .toml_file import _read_toml
 
 if TYPE_CHECKING:
@@ -164,8 +164,7 @@ def check_media(show: Show, decode: bool = True) -> list[Problem]:
                         severity="warning"))
                 else:
                     problems.append(Problem(file, line, key,
-                                            f"media file '{relative}' not found in {show.content_root}"
-                                            f"{nearest_media(show.content_root, relative)}"))
+                                            missing_media_words(relative, show.content_root, show.root)))
             elif path.is_file() and path.suffix.lower() not in KNOWN_SUFFIXES:
                 problems.append(Problem(file, line, key, f"media file '{relative}' is a '{path.suffix}' file, "
                                         "which the show cannot open; export it as JPEG or PNG (a picture) or "

@@ -6,7 +6,19 @@ import difflib
 import itertools
 from pathlib import Path, PurePosixPath
 
+from .errors import shown
+
 SEARCHED_FILES = 5000  # a content folder is searched this far for a misnamed file
+
+
+def missing_media_words(relative: str, content_root: Path, show_root: Path | None) -> str:
+    """What `check`, status and the overlay say of a media file a scene names that is not there,
+    in the same words wherever it is told: the path as the scene file gives it (inside the
+    content folder), the folder once, named from the show folder where it lies in it (an
+    absolute path ran most overlay lines off an 800-pixel panel), and the fix."""
+    folder = shown(content_root, show_root)
+    fix = nearest_media(content_root, relative) or "; restore it or fix the scene file"
+    return f"media file '{relative}' not found in {folder}/{fix}"
 
 
 def nearest_media(content_root: Path, relative: str) -> str:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..commands import Command
 from ..config.common import SceneConfig
-from ..config.media_names import nearest_media
+from ..config.media_names import missing_media_words
 from ..media import looks
 from ..registry import Registry
 
@@ -113,10 +113,9 @@ class SceneContext:
             # A file deleted from content/ once showed only in the log; the scene still
             # draws its designed stand-in, and status now says what is missing.
             self.said_missing.add(relative)
-            self.report(
-                f"media file {relative} not found in {self.content_root}"
-                f"{nearest_media(self.content_root, relative) or '; restore it or fix the scene file'}"
-            )
+            # (In check's words: status leaves it out of its errors while the show's
+            # files list it, so one missing file is not told twice.)
+            self.report(missing_media_words(relative, self.content_root, self.show_root))
         return path
 
 

@@ -63,7 +63,9 @@ class PortraitLoading:
             usable = [self._house_sitter()]
             self._find_face(usable[0])
         self.entries = usable
-        self.problem = "; ".join(self.problems)
+        # A missing file is wrong in the show's files (status lists it there, as check does),
+        # not the portrait's fault: it read "Portrait's last fault" though nothing failed.
+        self.problem = "; ".join(p for p in self.problems if p not in told_already)
         for problem in self.problems:  # for /bayard/status and the overlay, not only the log
             if problem not in told_already:
                 self.context.report(problem)
