@@ -60,3 +60,54 @@ def test_a_pencil_sketch_on_toned_paper_that_showed_no_face_is_found_on_its_eyes
     face = find_portrait_face(sketch, stack)  # (before: "no face found")
     off = np.linalg.norm(_eyes(face.landmarks) - truth, axis=1).max()
     assert off < 0.1 * np.linalg.norm(truth[1] - truth[0])
+
+
+def _drawn_face_and_detection(stack):
+    """The sitter's line drawing 120 px tall, and the face the picture itself gives the mesh
+    (which doubts it; softened, the mesh is sure of it and moves its eyes off the lids' line)."""
+    from installation.models.face import _faces_in, as_rgb
+
+    photograph = read_rgb(FACES / "face_man_139.jpg", max_side=900)
+    scale = 120 / portrait_faces(photograph, stack)[0].height
+    drawing = as_rgb(_line_drawing(cv2.resize(photograph, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)))
+    return drawing, _faces_in(drawing, stack)[0]
+
+
+class _WalkingOff:
+    """The mesh, whose softened looks after the first land one face width to the side (as a
+    settle on a drawing can walk onto a neighbouring face or a fold in the paper)."""
+
+    def __init__(self, mesh, first_region):
+        self.mesh, self.first_region = mesh, first_region
+
+    def run_logit(self, image, region, even=None):
+        landmarks, logit = self.mesh.run_logit(image, region, even=even)
+        if even is not None and region != self.first_region:
+            landmarks = landmarks + np.array([region.width / 1.5, 0.0, 0.0], np.float32)
+        return landmarks, logit
+
+
+def test_a_softened_refit_that_walks_off_its_detection_is_not_taken(monkeypatch, stack):
+    from installation.models.face.sketched import refitted_softened
+    from installation.models.face.stack import fits_detection
+
+    drawing, plain = _drawn_face_and_detection(stack)
+    assert refitted_softened(drawing, plain, stack).presence > plain.presence  # the softened look is taken here
+    monkeypatch.setattr(stack, "_mesh", _WalkingOff(stack.mesh_model, plain.region))
+    face = refitted_softened(drawing, plain, stack)
+    assert fits_detection(face, plain.detection)
+    assert face is plain  # kept as found, as found_softened keeps only its detection's face
+
+
+def test_two_faces_refitted_onto_one_are_one_face(monkeypatch, stack):
+    import installation.models.face as face_room
+
+    drawing, _ = _drawn_face_and_detection(stack)
+    pair = np.concatenate([drawing, drawing], axis=1)  # the drawing twice, side by side
+    found = face_room._faces_in(pair, stack)
+    assert len(found) == 2
+    left = min(found, key=lambda f: f.centre[0])
+    refit = face_room.refitted_softened
+    # Each face's refit settling onto the left drawing (as two detections of one drawn face can).
+    monkeypatch.setattr(face_room, "refitted_softened", lambda rgb, face, stack: refit(rgb, left, stack))
+    assert len(portrait_faces(pair, stack)) == 1  # not two faces of one size, which refuses the picture

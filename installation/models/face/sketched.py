@@ -82,14 +82,20 @@ def _softened_look(rgb: np.ndarray, stack: FaceStack, region: Region) -> tuple[n
 
 
 def refitted_softened(rgb: np.ndarray, face: Face, stack: FaceStack) -> Face:
-    """A found face the mesh doubts, fitted softened where that is surer (else as found)."""
+    """A found face the mesh doubts, fitted softened where that is surer (else as found).
+    The softened fit is held to what found_softened holds a new face to: it must still be
+    its detection's face (the settle follows the softened fit from crop to crop, and a detector's
+    box on a drawing is a guess)."""
     if face.presence >= SURE:
         return face
     look = _softened_look(rgb, stack, face.region)
     if look is None:
         return face
     landmarks, logit, region = look
-    return replace(face, landmarks=landmarks.astype(np.float32), presence=presence_of(logit), region=region)
+    refitted = replace(face, landmarks=landmarks.astype(np.float32), presence=presence_of(logit), region=region)
+    if face.detection is not None and not fits_detection(refitted, face.detection):
+        return face
+    return refitted
 
 
 def found_softened(rgb: np.ndarray, stack: FaceStack) -> list[Face]:
