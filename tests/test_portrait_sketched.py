@@ -73,6 +73,33 @@ def _drawn_face_and_detection(stack):
     return drawing, _faces_in(drawing, stack)[0]
 
 
+# The softened look's presence is its own (about 1.0), so where a drawing's fit came from it
+# `check` and `portrait inspect` said nothing of the mesh's doubt of the drawing itself, nor that
+# its two looks put the eyes 0.14 of their spacing apart: the curator is told.
+def test_inspect_and_check_say_a_drawings_face_was_found_only_softened(tmp_path, capsys, stack):
+    from tests.conftest import inspect_and_check
+
+    drawing, plain = _drawn_face_and_detection(stack)
+    inspected, checked = inspect_and_check(tmp_path, capsys, "sketch.png", cv2.cvtColor(drawing, cv2.COLOR_RGB2BGR))
+    doubt = f"{plain.presence:.0%} sure"
+    assert "strokes softened" in inspected and doubt in inspected
+    assert "'sketch.png': the face was found" in checked and doubt in checked
+
+
+def test_a_softened_fit_whose_eyes_the_drawing_itself_puts_elsewhere_is_a_warning(stack):
+    from dataclasses import replace
+
+    from installation.models.face.faces import SoftenedLook
+    from installation.models.face.unsure import softened_doubt, softened_note
+
+    drawing, _ = _drawn_face_and_detection(stack)
+    face = find_portrait_face(drawing, stack)
+    agreeing = replace(face, softened=SoftenedLook(plain_presence=0.55, eyes_apart=0.03))
+    disagreeing = replace(face, softened=SoftenedLook(plain_presence=0.55, eyes_apart=0.3))
+    assert softened_doubt(agreeing) is None and "55% sure" in softened_note(agreeing)
+    assert "0.30 of their spacing" in softened_doubt(disagreeing) and softened_note(disagreeing) is None
+
+
 class _WalkingOff:
     """The mesh, whose softened looks after the first land one face width to the side (as a
     settle on a drawing can walk onto a neighbouring face or a fold in the paper)."""
@@ -111,3 +138,24 @@ def test_two_faces_refitted_onto_one_are_one_face(monkeypatch, stack):
     # Each face's refit settling onto the left drawing (as two detections of one drawn face can).
     monkeypatch.setattr(face_room, "refitted_softened", lambda rgb, face, stack: refit(rgb, left, stack))
     assert len(portrait_faces(pair, stack)) == 1  # not two faces of one size, which refuses the picture
+
+
+def test_the_show_logs_a_softened_fit_whose_looks_disagree_as_it_loads(tmp_path, caplog, stack):
+    import installation.scenes.portrait  # noqa: F401  (registers the kind)
+    from installation.harness import run_test
+    from tests.conftest import write_show
+
+    drawing, _ = _drawn_face_and_detection(stack)
+    path = write_show(tmp_path, {"p": """
+        type = "portrait"
+        id = "p"
+        [[portraits]]
+        image = "sketch.png"
+        title = "Sketch"
+        """}, extra='\n[camera]\nfile = "none.mp4"\n', size=(640, 360))
+    cv2.imwrite(str(tmp_path / "content" / "sketch.png"), cv2.cvtColor(drawing, cv2.COLOR_RGB2BGR))
+    with caplog.at_level("WARNING"), run_test(path, fps=10, services={"synchronous_models": True}) as pilot:
+        pilot.advance(0.3)
+        assert [entry.title for entry in pilot.engine.sequencer.current.scene.entries] == ["Sketch"]
+    said = [r.getMessage() for r in caplog.records if "strokes softened" in r.getMessage()]
+    assert said and said[0].startswith("sketch.png: ") and "of their spacing" in said[0]
