@@ -89,7 +89,7 @@ def softened_doubt(face: Face) -> str | None:
     return (f"the face was found only with the drawing's strokes softened into tone, and the face mesh, "
             f"{face.softened.plain_presence:.0%} sure of the lines themselves, puts the eyes "
             f"{face.softened.eyes_apart:.2f} of their spacing from where the softened look does, so one of the "
-            "two lies on a lid's or a brow's line beside the eyes, where the eyelids would close. If the eyes "
+            "two may lie on a lid's or a brow's line beside the eyes, where the eyelids would close. If the eyes "
             "of the green mesh `bayard portrait inspect` draws are not on the drawing's eyes, choose a drawing "
             "with more shading, or a photograph or painting of the sitter")
 
