@@ -60,3 +60,102 @@ def test_a_pencil_sketch_on_toned_paper_that_showed_no_face_is_found_on_its_eyes
     face = find_portrait_face(sketch, stack)  # (before: "no face found")
     off = np.linalg.norm(_eyes(face.landmarks) - truth, axis=1).max()
     assert off < 0.1 * np.linalg.norm(truth[1] - truth[0])
+
+
+def _drawn_face_and_detection(stack):
+    """The sitter's line drawing 120 px tall, and the face the picture itself gives the mesh
+    (which doubts it; softened, the mesh is sure of it and moves its eyes off the lids' line)."""
+    from installation.models.face import _faces_in, as_rgb
+
+    photograph = read_rgb(FACES / "face_man_139.jpg", max_side=900)
+    scale = 120 / portrait_faces(photograph, stack)[0].height
+    drawing = as_rgb(_line_drawing(cv2.resize(photograph, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)))
+    return drawing, _faces_in(drawing, stack)[0]
+
+
+# The softened look's presence is its own (about 1.0), so where a drawing's fit came from it
+# `check` and `portrait inspect` said nothing of the mesh's doubt of the drawing itself, nor that
+# its two looks put the eyes 0.14 of their spacing apart: the curator is told.
+def test_inspect_and_check_say_a_drawings_face_was_found_only_softened(tmp_path, capsys, stack):
+    from tests.conftest import inspect_and_check
+
+    drawing, plain = _drawn_face_and_detection(stack)
+    inspected, checked = inspect_and_check(tmp_path, capsys, "sketch.png", cv2.cvtColor(drawing, cv2.COLOR_RGB2BGR))
+    doubt = f"{plain.presence:.0%} sure"
+    assert "strokes softened" in inspected and doubt in inspected
+    assert "'sketch.png': the face was found" in checked and doubt in checked
+
+
+def test_a_softened_fit_whose_eyes_the_drawing_itself_puts_elsewhere_is_a_warning(stack):
+    from dataclasses import replace
+
+    from installation.models.face.faces import SoftenedLook
+    from installation.models.face.unsure import softened_doubt, softened_note
+
+    drawing, _ = _drawn_face_and_detection(stack)
+    face = find_portrait_face(drawing, stack)
+    agreeing = replace(face, softened=SoftenedLook(plain_presence=0.55, eyes_apart=0.03))
+    disagreeing = replace(face, softened=SoftenedLook(plain_presence=0.55, eyes_apart=0.3))
+    assert softened_doubt(agreeing) is None and "55% sure" in softened_note(agreeing)
+    assert "0.30 of their spacing" in softened_doubt(disagreeing) and softened_note(disagreeing) is None
+
+
+class _WalkingOff:
+    """The mesh, whose softened looks after the first land one face width to the side (as a
+    settle on a drawing can walk onto a neighbouring face or a fold in the paper)."""
+
+    def __init__(self, mesh, first_region):
+        self.mesh, self.first_region = mesh, first_region
+
+    def run_logit(self, image, region, even=None):
+        landmarks, logit = self.mesh.run_logit(image, region, even=even)
+        if even is not None and region != self.first_region:
+            landmarks = landmarks + np.array([region.width / 1.5, 0.0, 0.0], np.float32)
+        return landmarks, logit
+
+
+def test_a_softened_refit_that_walks_off_its_detection_is_not_taken(monkeypatch, stack):
+    from installation.models.face.sketched import refitted_softened
+    from installation.models.face.stack import fits_detection
+
+    drawing, plain = _drawn_face_and_detection(stack)
+    assert refitted_softened(drawing, plain, stack).presence > plain.presence  # the softened look is taken here
+    monkeypatch.setattr(stack, "_mesh", _WalkingOff(stack.mesh_model, plain.region))
+    face = refitted_softened(drawing, plain, stack)
+    assert fits_detection(face, plain.detection)
+    assert face is plain  # kept as found, as found_softened keeps only its detection's face
+
+
+def test_two_faces_refitted_onto_one_are_one_face(monkeypatch, stack):
+    import installation.models.face as face_room
+
+    drawing, _ = _drawn_face_and_detection(stack)
+    pair = np.concatenate([drawing, drawing], axis=1)  # the drawing twice, side by side
+    found = face_room._faces_in(pair, stack)
+    assert len(found) == 2
+    left = min(found, key=lambda f: f.centre[0])
+    refit = face_room.refitted_softened
+    # Each face's refit settling onto the left drawing (as two detections of one drawn face can).
+    monkeypatch.setattr(face_room, "refitted_softened", lambda rgb, face, stack: refit(rgb, left, stack))
+    assert len(portrait_faces(pair, stack)) == 1  # not two faces of one size, which refuses the picture
+
+
+def test_the_show_logs_a_softened_fit_whose_looks_disagree_as_it_loads(tmp_path, caplog, stack):
+    import installation.scenes.portrait  # noqa: F401  (registers the kind)
+    from installation.harness import run_test
+    from tests.conftest import write_show
+
+    drawing, _ = _drawn_face_and_detection(stack)
+    path = write_show(tmp_path, {"p": """
+        type = "portrait"
+        id = "p"
+        [[portraits]]
+        image = "sketch.png"
+        title = "Sketch"
+        """}, extra='\n[camera]\nfile = "none.mp4"\n', size=(640, 360))
+    cv2.imwrite(str(tmp_path / "content" / "sketch.png"), cv2.cvtColor(drawing, cv2.COLOR_RGB2BGR))
+    with caplog.at_level("WARNING"), run_test(path, fps=10, services={"synchronous_models": True}) as pilot:
+        pilot.advance(0.3)
+        assert [entry.title for entry in pilot.engine.sequencer.current.scene.entries] == ["Sketch"]
+    said = [r.getMessage() for r in caplog.records if "strokes softened" in r.getMessage()]
+    assert said and said[0].startswith("sketch.png: ") and "of their spacing" in said[0]

@@ -71,7 +71,7 @@ def check_portraits(config: Any, show: Any) -> list[Problem]:
     from ..models.face import try_open
     from ..models.face.mirrored import fit_doubted
     from ..models.face.orientation import how_it_lies
-    from ..models.face.unsure import UNOBSCURED, models_unsure
+    from ..models.face.unsure import UNOBSCURED, models_unsure, softened_doubt, softened_note
     from ..models.motion.mesh import PortraitProblem, find_portrait_face
     from ..models.motion.mesh.turned_lips import MOUTH_AT_THE_OUTLINE, mouth_at_the_outline
 
@@ -110,6 +110,12 @@ def check_portraits(config: Any, show: Any) -> list[Problem]:
                                     f"'{item.image}': {unsure}. If the mesh `bayard portrait inspect` draws is not on "
                                     f"the sitter's face, {UNOBSCURED}; it is animated as it stands",
                                     severity="warning"))
+        if (note := softened_note(face)) is not None:
+            problems.append(Problem(file, line_of(source, loc), key_path(loc), f"'{item.image}': {note}",
+                                    severity="note"))
+        if (doubt := softened_doubt(face)) is not None:
+            problems.append(Problem(file, line_of(source, loc), key_path(loc),
+                                    f"'{item.image}': {doubt}; it is animated as it stands", severity="warning"))
         if (doubt := fit_doubted(image, face, stack)) is not None:
             problems.append(Problem(file, line_of(source, loc), key_path(loc),
                                     f"'{item.image}': {doubt}. If the mesh `bayard portrait inspect` draws misses "

@@ -84,7 +84,7 @@ class PortraitLoading:
         if self._choice().name == "mesh":
             from ..models.face import FaceStack
             from ..models.face.mirrored import fit_doubted
-            from ..models.face.unsure import UNOBSCURED, models_unsure
+            from ..models.face.unsure import UNOBSCURED, models_unsure, softened_doubt
             from ..models.motion.mesh import PortraitProblem, find_portrait_face
 
             stack = FaceStack.open(self.context.models_dir)
@@ -97,6 +97,8 @@ class PortraitLoading:
                 if (unsure := models_unsure(face)) is not None:
                     self.log.warning("%s: %s; it is animated as it stands (if the mesh `bayard portrait inspect` "
                                      "draws is not on the face, %s)", name, unsure, UNOBSCURED)
+                if (doubt := softened_doubt(face)) is not None:
+                    self.log.warning("%s: %s; it is animated as it stands", name, doubt)
                 if (doubt := fit_doubted(entry.image, face, stack)) is not None:
                     self.log.warning("%s: %s; it is animated as it stands (`bayard portrait inspect` shows "
                                      "the mesh)", name, doubt)

@@ -57,7 +57,8 @@ def portrait_faces(image: np.ndarray, stack: FaceStack | None = None) -> list[Fa
     if found:
         # A line drawing's face the mesh doubts, read with its strokes softened into tone
         # (sketched.py); a face the mesh is sure of, as every photograph's, is kept as found.
-        return sorted((refitted_softened(rgb, face, stack) for face in found), key=lambda f: -f.height)
+        # Refitted, two faces may turn out to be one, as found_softened's may.
+        return one_per_place([refitted_softened(rgb, face, stack) for face in found])
     if drawn_in_strokes(rgb):
         found = [face for face in _faces_in(hatching_smoothed(rgb), stack) if face.presence >= SURE]
     return found or found_softened(rgb, stack)

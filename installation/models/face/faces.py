@@ -14,6 +14,18 @@ from .measures import Expression, HeadPose, head_pose
 
 
 @dataclass(frozen=True)
+class SoftenedLook:
+    """How the mesh saw a face it was fitted to only with the picture's strokes softened
+    (sketched.py): the softened fit's presence is its own, so the curator is told these."""
+
+    # The mesh's presence for the picture itself at the crop the softened look started from.
+    plain_presence: float
+    # How far that plain fit's eyes lie from the softened fit's (the farther eye, in the
+    # softened fit's eye spacings): where the two looks disagree, neither may be on the eyes.
+    eyes_apart: float
+
+
+@dataclass(frozen=True)
 class Face:
     """One face: 468 (x, y, z) landmarks in image pixels, how sure the mesh is, the crop
     it came from and the detection that started it (None while tracked)."""
@@ -31,6 +43,8 @@ class Face:
     # How far (face heights) that settle had walked from the first fit when the mesh lost the
     # face at its next look; None where it did not (settle.py).
     lost_settling: float | None = None
+    # Set where the face was fitted only with the picture's strokes softened (sketched.py).
+    softened: SoftenedLook | None = None
 
     @property
     def box(self) -> tuple[float, float, float, float]:

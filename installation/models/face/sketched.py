@@ -19,6 +19,10 @@ doubts gains from a blur too, but seldom that much (of 720 photographs, painting
 sepia, over-exposed, small and cut copies, none changed). A detection the mesh refused is
 taken softened under the same two tests: what hides a face there must be the picture's own
 strokes.
+
+The fit's presence is then the softened look's own (about 1.0), which hides the mesh's doubt of
+the drawing itself; so the face carries how the plain look saw it (faces.SoftenedLook), and
+`check` and `portrait inspect` tell the curator (unsure.py).
 """
 
 from __future__ import annotations
@@ -29,10 +33,12 @@ from dataclasses import replace
 import cv2
 import numpy as np
 
+from .detect import Detection
 from .drawn import SURE
-from .faces import Face, one_per_place
+from .faces import Face, SoftenedLook, one_per_place
 from .geometry import Region
 from .landmarks import presence_of, region_from_detection, region_from_landmarks
+from .settle import LEFT_EYE, RIGHT_EYE
 from .stack import MAX_CANDIDATES, RETRY_MIN_SCORE, FaceStack, fits_detection
 
 # The blur's width in the mesh's 192 px crop, which holds the face about 1.5 times: 1.5% of
@@ -69,27 +75,58 @@ def _settled(rgb: np.ndarray, stack: FaceStack, landmarks: np.ndarray, logit: fl
     return landmarks, logit, region
 
 
-def _softened_look(rgb: np.ndarray, stack: FaceStack, region: Region) -> tuple[np.ndarray, float, Region] | None:
+def _softened_look(rgb: np.ndarray, stack: FaceStack,
+                   region: Region) -> tuple[np.ndarray, float, Region, np.ndarray, float] | None:
     """The softened fit at a crop where it is SURE and surer than the picture's by SURER_BY,
-    and the picture's own look there is not SURE."""
-    _, plain = stack.mesh_model.run_logit(rgb, region)
+    and the picture's own look there is not SURE; with that plain look's points and log-odds."""
+    plain_landmarks, plain = stack.mesh_model.run_logit(rgb, region)
     if plain >= SURE_LOGIT:
         return None
     landmarks, logit = stack.mesh_model.run_logit(rgb, region, even=softened)
     if logit < SURE_LOGIT or logit < plain + SURER_BY:
         return None
-    return _settled(rgb, stack, landmarks, logit, region)
+    return *_settled(rgb, stack, landmarks, logit, region), plain_landmarks, plain
+
+
+def _eyes(landmarks: np.ndarray) -> np.ndarray:
+    points = np.asarray(landmarks)[:, :2]
+    return np.array([points[list(LEFT_EYE)].mean(0), points[list(RIGHT_EYE)].mean(0)])
+
+
+def eyes_apart(softened_fit: np.ndarray, plain_fit: np.ndarray) -> float:
+    """How far the plain fit's eyes lie from the softened fit's: the farther eye, in the
+    softened fit's eye spacings."""
+    eyes, plain = _eyes(softened_fit), _eyes(plain_fit)
+    spacing = max(float(np.linalg.norm(eyes[1] - eyes[0])), 1.0)
+    return float(np.linalg.norm(plain - eyes, axis=1).max()) / spacing
+
+
+def _softened_face(landmarks: np.ndarray, logit: float, region: Region, detection: Detection | None,
+                   plain_fit: np.ndarray, plain_presence: float) -> Face:
+    # The presence is the softened look's own (about 1.0); how the plain look saw the face
+    # goes with it, for `check` and `portrait inspect` to tell the curator (unsure.py).
+    look = SoftenedLook(plain_presence, eyes_apart(landmarks, plain_fit))
+    return Face(landmarks.astype(np.float32), presence_of(logit), region, detection, softened=look)
 
 
 def refitted_softened(rgb: np.ndarray, face: Face, stack: FaceStack) -> Face:
-    """A found face the mesh doubts, fitted softened where that is surer (else as found)."""
+    """A found face the mesh doubts, fitted softened where that is surer (else as found).
+    The softened fit is held to what found_softened holds a new face to: it must still be
+    its detection's face (the settle follows the softened fit from crop to crop, and a detector's
+    box on a drawing is a guess)."""
     if face.presence >= SURE:
         return face
     look = _softened_look(rgb, stack, face.region)
     if look is None:
         return face
-    landmarks, logit, region = look
-    return replace(face, landmarks=landmarks.astype(np.float32), presence=presence_of(logit), region=region)
+    landmarks, logit, region, _, _ = look
+    # Against the face as found, not the plain look at its crop: that is the fit the curator
+    # would have been shown, and its presence the doubt they would have been told.
+    refitted = _softened_face(landmarks, logit, region, face.detection, face.landmarks, face.presence)
+    refitted = replace(refitted, unconfirmed=face.unconfirmed, guessed=face.guessed, lost_settling=face.lost_settling)
+    if face.detection is not None and not fits_detection(refitted, face.detection):
+        return face
+    return refitted
 
 
 def found_softened(rgb: np.ndarray, stack: FaceStack) -> list[Face]:
@@ -101,8 +138,8 @@ def found_softened(rgb: np.ndarray, stack: FaceStack) -> list[Face]:
         look = _softened_look(rgb, stack, region_from_detection(detection))
         if look is None:
             continue
-        landmarks, logit, region = look
-        face = Face(landmarks.astype(np.float32), presence_of(logit), region, detection)
+        landmarks, logit, region, plain_fit, plain = look
+        face = _softened_face(landmarks, logit, region, detection, plain_fit, presence_of(plain))
         if fits_detection(face, detection):
             faces.append(face)
     return sorted(one_per_place(faces), key=lambda f: -f.height)

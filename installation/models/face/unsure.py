@@ -37,6 +37,9 @@ UNSURE_PRESENCE = 0.65
 # or mouth, the two models saw different faces: sound fits at most 0.27, a face whose mouth
 # is hidden by a head in front 0.51.
 MODELS_APART = 0.4
+# Beyond this share of the eye spacing between where a softened look (sketched.py) and the
+# drawing's own put the eyes, the two looks disagree and either may be on a line beside them.
+SOFTENED_EYES_APART = 0.1
 # What to do, for the caller to add after the picture's name and the doubt.
 UNOBSCURED = "choose a picture where the face is unobscured and turned towards the viewer"
 
@@ -66,6 +69,29 @@ def _apart(points: np.ndarray, landmarks: np.ndarray) -> float:
                 key=lambda two: sum(float(np.linalg.norm(a - b)) for a, b in two))
     pairs += ((points[NOSE], mesh[1]), (points[MOUTH], mesh[[13, 14]].mean(0)))
     return max(float(np.linalg.norm(a - b)) for a, b in pairs) / max(height, 1.0)
+
+
+def softened_note(face: Face) -> str | None:
+    """Where the face was found only with the picture's strokes softened, and the plain look
+    agrees on the eyes: a note for the curator (the presence shown is the softened look's)."""
+    if face.softened is None or face.softened.eyes_apart > SOFTENED_EYES_APART:
+        return None
+    return (f"the face was found with the drawing's strokes softened into tone (the face mesh learned "
+            f"photographs; it was {face.softened.plain_presence:.0%} sure of the lines themselves, and put the "
+            "eyes nearly where the softened look does)")
+
+
+def softened_doubt(face: Face) -> str | None:
+    """Where the face was found only with the strokes softened and the drawing's own look puts
+    the eyes elsewhere: an operator's warning, with its advice, or None."""
+    if face.softened is None or face.softened.eyes_apart <= SOFTENED_EYES_APART:
+        return None
+    return (f"the face was found only with the drawing's strokes softened into tone, and the face mesh, "
+            f"{face.softened.plain_presence:.0%} sure of the lines themselves, puts the eyes "
+            f"{face.softened.eyes_apart:.2f} of their spacing from where the softened look does, so one of the "
+            "two may lie on a lid's or a brow's line beside the eyes, where the eyelids would close. If the eyes "
+            "of the green mesh `bayard portrait inspect` draws are not on the drawing's eyes, choose a drawing "
+            "with more shading, or a photograph or painting of the sitter")
 
 
 def models_unsure(face: Face) -> str | None:

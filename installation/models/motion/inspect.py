@@ -68,7 +68,7 @@ def run_inspect(args: argparse.Namespace) -> int:
     from ..face import FaceStackUnavailable, try_open
     from ..face.mirrored import fit_doubted
     from ..face.orientation import how_it_lies
-    from ..face.unsure import UNOBSCURED, models_unsure
+    from ..face.unsure import UNOBSCURED, models_unsure, softened_doubt, softened_note
     from . import PORTRAIT_SIDE
     from .mesh import PortraitProblem, find_portrait_face
     from .mesh.animator import MeshAnimator, turn_share
@@ -105,6 +105,10 @@ def run_inspect(args: argparse.Namespace) -> int:
                         "turn it upright in an image editor")
         if (unsure := models_unsure(face)) is not None:
             verdict += f"; but {unsure}: if the green mesh in the overlay is not on the sitter's face, {UNOBSCURED}"
+        if (note := softened_note(face)) is not None:
+            verdict += f"; {note}"
+        if (doubt := softened_doubt(face)) is not None:
+            verdict += f"; but {doubt}"
         if (doubt := fit_doubted(image, face, stack)) is not None:
             verdict += (f"; but {doubt}: if the green mesh in the overlay misses the eyes, choose a picture "
                         "facing the viewer more")
