@@ -113,6 +113,7 @@ class Engine(Commanding, Reloading, Reporting):
         self.last_reload: dict[str, Any] | None = None  # when, and whether it applied (status)
         self.screenshots = Screenshots()
         self._reports: queue.SimpleQueue[tuple[str, str, str]] = queue.SimpleQueue()  # from SceneContext.report
+        self._found: queue.SimpleQueue[str] = queue.SimpleQueue()  # from SceneContext.found
         self.paused = False
         self.blackout = False
         self.dark_reason: str | None = None  # "closed" outside opening hours, set by the schedule
@@ -163,6 +164,7 @@ class Engine(Commanding, Reloading, Reporting):
             deterministic=self.deterministic,
             manifest=self.show.manifest,
             report=lambda message, severity="error": self._reports.put((scene_id, message, severity)),
+            found=self._found.put,
         )
 
     def post(self, command: Command) -> None:
@@ -191,6 +193,8 @@ class Engine(Commanding, Reloading, Reporting):
                             "severity": severity})
 
     def _collect_reports(self) -> None:
+        while not self._found.empty():
+            self._media_found(self._found.get_nowait())
         while not self._reports.empty():
             where, message, severity = self._reports.get_nowait()
             # A scene built anew each loop reports the same missing file each time: once
@@ -201,6 +205,20 @@ class Engine(Commanding, Reloading, Reporting):
             (log.warning if warning else log.error)("scene '%s': %s", where, message)
             self.record_error(where, message, "warning" if warning else "error")
             self.emit("warning" if warning else "error", where, message)
+
+    def _media_found(self, relative: str) -> None:
+        """A media file a scene found there is no longer missing: the show's files listed it when
+        they were read, and a technician who copied it in (no reload: the watcher reloads for
+        the show's own files, not content) saw it on the overlay as missing while it played."""
+        said = f"media file '{relative}' not found in "
+        missing = self.show.missing_media
+        if any(p.message.startswith(said) for p in missing):
+            # (A new list, not one changed in place: status reads it from the OSC thread.)
+            self.show.missing_media = [p for p in missing if not p.message.startswith(said)]
+            kept = [e for e in self.errors if not e["message"].startswith(said)]  # (its scene's report)
+            self.errors.clear()
+            self.errors.extend(kept)
+            log.info("%s is there again", relative)
 
     # -- one frame ---------------------------------------------------------------
     def seconds_since_frame(self) -> float:

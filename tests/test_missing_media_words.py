@@ -102,3 +102,27 @@ def test_an_optional_print_not_installed_yet_stays_off_the_red_list(tmp_path):
         status = pilot.engine.status()
     assert status["problems"] == [] and pilot.engine.problems_now() == 0, status["problems"]
     assert ("ok", "No recent errors.") in _panel(status)
+
+
+def test_a_missing_print_copied_in_leaves_the_list_when_its_scene_finds_it(tmp_path):
+    """The technician copies the missing print into content/ as the overlay says: the watcher
+    reloads for the show's own files, not content, so the overlay listed the print as missing,
+    in red, while the scene showed it, until someone edited a scene file. Once the scene
+    built again finds it, it leaves the files list, the count and the recent errors."""
+    import cv2
+    import numpy as np
+
+    path = write_show(tmp_path, {"ph": PHOTOGRAPH})
+    with run_test(path, fps=10) as pilot:
+        pilot.advance(2.0)
+        assert any("drowned-1840.jpg" in p for p in pilot.engine.status()["problems"])
+        print_file = tmp_path / "content" / "prints" / "drowned-1840.jpg"
+        print_file.parent.mkdir(parents=True)
+        assert cv2.imwrite(str(print_file), np.full((240, 180, 3), 128, np.uint8))
+        pilot.command("goto", "ph")  # (its scene built again, as the next loop of the playlist does)
+        pilot.advance(2.0)
+        status = pilot.engine.status()
+    assert status["problems"] == [] and status["problem_count"] == 0, status["problems"]
+    assert pilot.engine.problems_now() == 0
+    assert not any("drowned-1840.jpg" in str(e.get("message")) for e in status["errors"]), status["errors"]
+    assert ("ok", "No recent errors.") in _panel(status), _panel(status)

@@ -180,8 +180,8 @@ def test_an_upright_screen_stacks_a_pair_and_the_reveal_names_them_as_it_shows_t
     """Two faces side by side on a portrait-turned screen were each 0.4 of its width, with
     the lower half empty: stacked, each is far larger. The reveal sets them side by side again,
     the upper at the left (stacked at its left they were 0.22 of a 9:16 screen's width, smaller
-    than the eyes under them), and names them as it shows them: the lower one the visitor
-    touched is "the right picture" (never "lower" of a picture beside another)."""
+    than the eyes under them), and names them by their labels, not their places: the lower one
+    the visitor touched is never "the right picture" of a face they touched below the other."""
     set_in_type: list[str] = []
     with run_test(_show(tmp_path, mode="pair"), size=UPRIGHT) as pilot:
         fonts = pilot.engine.fonts
@@ -199,8 +199,10 @@ def test_an_upright_screen_stacks_a_pair_and_the_reveal_names_them_as_it_shows_t
         assert scene.answer == lower_key
         pilot.advance(0.5)
         said = " ".join(set_in_type)
-        assert "You said the right picture was real." in said
-        assert "upper picture" not in said and "lower picture" not in said
+        touched = scene.items[lower_key].item
+        named = {"real": "photograph", "fake": "generated one", "altered": "altered one"}[touched.kind]
+        assert f"You said the {named} was real." in said
+        assert "right picture" not in said and "lower picture" not in said
         pilot.advance(7.0)
         assert _status(pilot)["question"] == 2
         pilot.command("answer", "upper", scene="q", source="osc")  # a technician's words too

@@ -95,6 +95,10 @@ class SceneContext:
     # Media files `media` has reported missing (content-relative): a scene that then fails to
     # open one need not say so again (a loop told the overlay twice of one film gone).
     said_missing: set[str] = field(default_factory=set)
+    # A media file `media` found there (content-relative), told to the engine from any thread:
+    # one copied in after the show's files listed it missing leaves that list (the watcher
+    # reloads for the show's own files, not content, and the overlay said it missing for good).
+    found: Callable[[str], None] = lambda relative: None
 
     def credit_for(self, relative: str) -> str:
         """The credit (with licence) the content manifest requires beside this media, or '',
@@ -107,9 +111,16 @@ class SceneContext:
     def media(self, relative: str) -> Path:
         path = self.content_root / relative
         entry = self.manifest.get(relative) or {}
-        if entry.get("required", True) and not media_there(path):
+        if not entry.get("required", True):
+            return path
+        there = looked_at(path)
+        if there is None:
+            return path  # (a drive that does not answer: neither missing nor found)
+        if there:
+            self.found(relative)
+        else:
             # An optional asset the operator has not installed yet (the 1840 print) is not a
-            # fault: `bayard check` lists it, and the scene shows its stand-in.
+            # fault (returned above): `bayard check` lists it, and the scene shows its stand-in.
             # A file deleted from content/ once showed only in the log; the scene still
             # draws its designed stand-in, and status now says what is missing.
             self.said_missing.add(relative)
@@ -120,14 +131,20 @@ class SceneContext:
 
 
 def media_there(path: Path) -> bool:
+    """Whether a scene's media file is there; a drive that does not answer counts as there
+    (looked_at)."""
+    return looked_at(path) is not False
+
+
+def looked_at(path: Path) -> bool | None:
     """Whether a scene's media file is there, asked with one shared, bounded look (media/looks.py):
     scenes ask in prepare(), and a stick hung in its reads held the one prepare worker, and every
     scene queued behind it, until the kernel gave up on the drive. A drive that does not answer
-    is not a file taken away: the scene's own media says why it does not show."""
+    is not a file taken away (None): the scene's own media says why it does not show."""
     try:
         looks.look(path)
     except looks.NoAnswer:
-        return True
+        return None
     except (FileNotFoundError, NotADirectoryError):
         return False
     return True

@@ -19,6 +19,16 @@ def shown_percent(probability: float) -> int:
     return int(min(99, max(1, round(100 * probability))))
 
 
+def _picked(scene: QuizScene, key: str) -> str:
+    """A pair's picture named as the reveal labels it (REAL, GENERATED, ALTERED), never by its
+    place: an upright screen asked with the faces stacked and reveals them side by side, so a
+    visitor who touched the upper face read "You said the left picture was real"."""
+    item = scene.items[key].item
+    if item.truth == "real":
+        return words("quiz.picked_real")
+    return words("quiz.picked_made", kind=words(f"quiz.kind_{item.kind}"))
+
+
 def _machine_words(scene: QuizScene, question, explained, record, g, across: bool) -> str:
     """What the reveal says of the machine's answer."""
     if record["machine_correct"] is None:
@@ -27,10 +37,11 @@ def _machine_words(scene: QuizScene, question, explained, record, g, across: boo
     word = words("quiz.said_fake" if verdict.fake else "quiz.said_real")
     if scene.config.mode == "pair":
         picked = scene.machine_answer(question)
-        side = side_word(g, question[0].key == picked, across)
+        # (side= still fills a show's own words written before the pictures were named.)
+        side, named = side_word(g, question[0].key == picked, across), _picked(scene, picked)
         if getattr(explained.explanation, "coin", False):
-            return words("quiz.machine_unsure_pair", side=side)
-        return words("quiz.machine_said_pair", side=side, kind=words(f"quiz.kind_{explained.item.kind}"),
+            return words("quiz.machine_unsure_pair", side=side, picked=named)
+        return words("quiz.machine_said_pair", side=side, picked=named, kind=words(f"quiz.kind_{explained.item.kind}"),
                      percent=shown_percent(verdict.probability))
     if getattr(explained.explanation, "unsure", False):
         return words("quiz.machine_unsure", word=word)
@@ -49,7 +60,8 @@ def texts(scene: QuizScene, question, answer: str | None, record, across: bool =
     else:
         explained = scene.items[next(i for i in question if i.truth == "fake").key]
         truth_text = words("quiz.truth_pair_right" if record["correct"] else "quiz.truth_pair_wrong")
-        said = words("quiz.said_side", side=side_word(g, question[0].key == answer, across))
+        said = words("quiz.said_side", side=side_word(g, question[0].key == answer, across),
+                     picked=_picked(scene, answer))
     return explained, truth_text, said, _machine_words(scene, question, explained, record, g, across)
 
 
