@@ -40,8 +40,8 @@ def _ready_on_a_fast_clock(scene: _Scene, monkeypatch) -> tuple[Slot, list[str]]
     monkeypatch.setattr(readying, "PREPARE_DEADLINE_S", 5.0)
     faults: list[str] = []
     clock = FakeClock()
-    ready = Readying(lambda scene_id, phase, exc: faults.append(f"{scene_id} {phase}: {exc}"), synchronous=False,
-                     now=clock.now)
+    ready = Readying(lambda scene_id, phase, exc, slot=None: faults.append(f"{scene_id} {phase}: {exc}"),
+                     synchronous=False, now=clock.now)
     slot = Slot("quiz", scene, 0)
     ready.begin(slot)
     for _ in range(2000):
