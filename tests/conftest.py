@@ -304,6 +304,35 @@ def drawn_reveals(tmp_path: Path, monkeypatch, size: tuple[int, int], mode: str 
         yield pilot, shown, drawn, panel, eyes, boxes
 
 
+def drawn_overlay(size: tuple[int, int], status: dict):
+    """The operator overlay opened and drawn once on a screen of `size` over `status`: every text
+    it rendered, with its width in pixels, and the overlay."""
+    import pygame
+
+    from installation.clock import FakeClock
+    from installation.overlay import Overlay, _default_font
+
+    drawn: list[tuple[str, int]] = []
+
+    class Recording:
+        def __init__(self, font) -> None:
+            self.font = font
+
+        def render(self, text, *args):
+            drawn.append((str(text), self.font.size(str(text))[0]))
+            return self.font.render(text, *args)
+
+        def __getattr__(self, name):
+            return getattr(self.font, name)
+
+    pygame.init()
+    overlay = Overlay(size, [].append, lambda: status, clock=FakeClock(),
+                      font=lambda points, bold: Recording(_default_font(points, bold)))
+    assert overlay.open()
+    overlay.draw(pygame.Surface(size))
+    return drawn, overlay
+
+
 def inspect_and_check(tmp_path: Path, capsys, name: str, picture_bgr, inspect_exits: int = 0) -> tuple[str, str]:
     """What `bayard portrait inspect` prints for a picture (after asserting how it exited), and
     what `bayard check` prints for a show whose portrait scene uses it."""

@@ -7,11 +7,11 @@ it has not (a small screen, a full panel), lines are cut as before, with an elli
 
 from __future__ import annotations
 
-import pygame
 import pytest
 
-from installation.clock import FakeClock
-from installation.overlay import Overlay, _default_font
+from installation.overlay import Overlay
+
+from .conftest import drawn_overlay
 
 WHEN = 1_700_000_000.0
 CONTENT = "/media/kiosk/EXHIBITION-2026/bayard-show-v2/content"  # (a show on a USB stick, as deployed)
@@ -34,24 +34,7 @@ def _status() -> dict:
 
 def _drawn(size: tuple[int, int], status: dict) -> tuple[list[tuple[str, int]], Overlay]:
     """The overlay's lines as drawn on a screen of `size`, each with its width in pixels."""
-    drawn: list[tuple[str, int]] = []
-
-    class Recording:
-        def __init__(self, font) -> None:
-            self.font = font
-
-        def render(self, text, *args):
-            drawn.append((str(text), self.font.size(str(text))[0]))
-            return self.font.render(text, *args)
-
-        def __getattr__(self, name):
-            return getattr(self.font, name)
-
-    pygame.init()
-    overlay = Overlay(size, [].append, lambda: status, clock=FakeClock(),
-                      font=lambda points, bold: Recording(_default_font(points, bold)))
-    assert overlay.open()
-    overlay.draw(pygame.Surface(size))
+    drawn, overlay = drawn_overlay(size, status)
     labels = {button.label for button in overlay.buttons}
     return [(text, width) for text, width in drawn if text not in labels], overlay
 

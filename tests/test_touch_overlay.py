@@ -17,6 +17,8 @@ from installation.inputs import touch  # noqa: E402
 from installation.inputs.touch import GestureRecognizer, min_target_px  # noqa: E402
 from installation.overlay import IDLE_CLOSE_S, PIN_TRIES, Overlay  # noqa: E402
 
+from .conftest import drawn_overlay  # noqa: E402
+
 STATUS = {
     "scene": "drowned",
     "position": "2/5",
@@ -182,21 +184,6 @@ def test_long_names_and_faults_stay_in_the_panel_and_say_they_were_cut():
     nothing to say more was cut. Every line now ends inside the panel, a cut one with "…".
     (A fault is cut only where the panel has no room for it whole (test_overlay_room.py): this
     one is longer than the 800x480 panel.)"""
-    from installation.overlay import _default_font
-
-    drawn: list[tuple[str, int]] = []
-
-    class Recording:
-        def __init__(self, font) -> None:
-            self.font = font
-
-        def render(self, text, *args):
-            drawn.append((str(text), self.font.size(str(text))[0]))
-            return self.font.render(text, *args)
-
-        def __getattr__(self, name):
-            return getattr(self.font, name)
-
     fault = "RuntimeError: CUDA error: an illegal memory access was encountered; " * 40 + "THE END"
     status = {"show": ("Faces That Never Were - the touring edition, with a show name far longer than the screen "
                        "is wide, as artists name them, and then some more"),
@@ -204,10 +191,7 @@ def test_long_names_and_faults_stay_in_the_panel_and_say_they_were_cut():
               "title": "The visitor in an old master's face, moved by their own, in the long gallery",
               "scene_status": {"state": "live", "camera": "live", "backend": "fomm", "calibrated": True, "fps": 14.0,
                                "animator_error": fault}}
-    overlay = Overlay((800, 480), [].append, lambda: status, clock=FakeClock(),
-                      font=lambda size, bold: Recording(_default_font(size, bold)))
-    overlay.open()
-    overlay.draw(pygame.Surface((800, 480)))
+    drawn, overlay = drawn_overlay((800, 480), status)
     margin = overlay.target // 3
     inside = 800 - 4 * margin  # (the panel's width less its own margins)
     lines = [text for text, _ in drawn]
