@@ -69,6 +69,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     apply_levels(show.config.logging.level, show.config.logging.libraries)
     for problem in show.problems:
         (log.warning if problem.severity == "warning" else log.error)("%s", problem)
+    for problem in show.missing_media:  # (kept apart from the show's own problems: the overlay lists both)
+        log.error("%s", problem)
     if not args.headless and not display_available():
         print("No display found (DISPLAY and WAYLAND_DISPLAY are unset): run on the kiosk's screen, "
               "or add --headless to play without one.", file=sys.stderr)

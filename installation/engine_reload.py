@@ -303,6 +303,8 @@ class Reloading:
             (log.error if problem.severity == "error" else log.warning)("reload: %s", problem)
             if problem.severity == "error":
                 self.emit("error", "reload", str(problem))
+        for problem in new_show.missing_media:  # (listed on the overlay from status; said in the log here)
+            log.error("reload: %s", problem)
         # (the state folder is said on its own below, with both folders)
         waiting = [key for key in start_only_changes(self.show.config, new_show.config) if key != "show.state"]
         if waiting:

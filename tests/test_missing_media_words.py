@@ -14,7 +14,7 @@ from installation.cli_check import cmd_check
 from installation.harness import run_test
 from installation.overlay_words import status_blocks
 
-from .conftest import overlay_text, write_show
+from .conftest import overlay_text, title_scene, write_show
 
 PORTRAIT = """
     type = "portrait"
@@ -126,3 +126,20 @@ def test_a_missing_print_copied_in_leaves_the_list_when_its_scene_finds_it(tmp_p
     assert pilot.engine.problems_now() == 0
     assert not any("drowned-1840.jpg" in str(e.get("message")) for e in status["errors"]), status["errors"]
     assert ("ok", "No recent errors.") in _panel(status), _panel(status)
+
+
+def test_missing_media_is_said_in_the_log_as_check_says_it_with_its_file_and_line(tmp_path, caplog):
+    """A technician reading the journal got a deleted portrait only as its scene was readied,
+    without the scene file and line `check` names ("scene 'p': media file ... not found"):
+    missing media is found as the show is read and kept apart from its own problems, which alone
+    were logged with their place."""
+    import logging
+
+    from installation.cli import main
+
+    path = write_show(tmp_path, {"a": title_scene("a", duration=600), "p": PORTRAIT})
+    (tmp_path / "content").mkdir(exist_ok=True)
+    with caplog.at_level(logging.ERROR):
+        assert main(["run", "--show", str(path), "--headless", "--seconds", "0.5"]) == 0
+    said = [r.getMessage() for r in caplog.records if "gone-1856.jpg" in r.getMessage()]
+    assert any("p.toml:" in line and "not found" in line for line in said), said
