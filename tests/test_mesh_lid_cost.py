@@ -5,7 +5,8 @@ grey level off from one frame to the next would flicker)."""
 import numpy as np
 import pytest
 
-from installation.models.motion.mesh.lid_paint import _clip, _low_percentile
+from installation.models.motion.mesh.eye_region import clamp
+from installation.models.motion.mesh.lid_paint import _low_percentile
 from installation.models.motion.mesh.plate import median, robust_spread
 
 
@@ -36,8 +37,8 @@ def test_the_darkest_tone_is_numpys_percentile_to_the_bit(rows):
 
 def test_clip_is_numpys():
     values = np.linspace(-2.0, 3.0, 41, dtype=np.float32)
-    np.testing.assert_array_equal(_clip(values, 0.0, 1.0), np.clip(values, 0.0, 1.0))
-    assert _clip(values, 0.0, 1.0).dtype == np.float32
+    np.testing.assert_array_equal(clamp(values, 0.0, 1.0), np.clip(values, 0.0, 1.0))
+    assert clamp(values, 0.0, 1.0).dtype == np.float32
 
 
 def _bands(rng, region, count=5):

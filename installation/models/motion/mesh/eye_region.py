@@ -51,7 +51,7 @@ def _along(count: int) -> np.ndarray:
     return points
 
 
-def _clip(values, low, high):
+def clamp(values, low, high):
     """np.clip, to the bit, without its wrapper's checks (which cost more than the work on
     a lid's few hundred pixels, dozens of times a frame)."""
     return np.minimum(np.maximum(values, low), high)
@@ -141,7 +141,7 @@ class EyeRegion:
         past = side * (xs - np.interp(self.rows, ys, xs_ridge)) / eye_distance
         if side == 0 or float(past.min()) >= OUTLINE_PAST:
             return
-        self.seen = _clip(past / OUTLINE_PAST, 0.0, 1.0).astype(np.float32)
+        self.seen = clamp(past / OUTLINE_PAST, 0.0, 1.0).astype(np.float32)
 
     def _open_corners(self, shape: tuple[int, int], rest: EyeAtRest | None, width: float) -> None:
         """Where the picture's eye is still open at the mesh's corner (OPEN_CORNER_SHARE), or
@@ -156,7 +156,7 @@ class EyeRegion:
         runs = []
         for end, beyond in zip((0, -1), past, strict=True):
             open_at = float(opening[end])
-            runs.append(max(int(round(open_at * _clip((open_at / deepest - OPEN_CORNER_SHARE) / OPEN_CORNER_SPAN,
+            runs.append(max(int(round(open_at * clamp((open_at / deepest - OPEN_CORNER_SHARE) / OPEN_CORNER_SPAN,
                                                         0.0, 1.0))), int(round(beyond * width))))
         before, after = min(runs[0], self.x0), min(runs[1], shape[1] - self.x1)
         if before <= 0 and after <= 0:
@@ -214,7 +214,7 @@ class EyeRegion:
         # (the paint from the crease eased off just inside the corner too, over half the run:
         # stopped at the corner, the lashes stretched down just inside it were a dark blot
         # beside it; eased off over the whole run, the lid's fold there was painted a paler patch)
-        self.beyond = np.concatenate([np.ones(before), _clip(2.0 * inside - 1.0, 0.0, 1.0), np.ones(after)])[None, :]
+        self.beyond = np.concatenate([np.ones(before), clamp(2.0 * inside - 1.0, 0.0, 1.0), np.ones(after)])[None, :]
         self.corners = (self.corners[0] - runs[0], self.corners[1] + runs[1])
         self._measure_corners()
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from .line_width import y_through
 from .meeting_lips import SITTER_LIPS_CLOSED
 from .named_points import LOWER_INNER_LIP, UPPER_INNER_LIP
 from .rig import PortraitRig
@@ -79,12 +80,6 @@ def face_blur(rig: PortraitRig) -> float:
     return picture_blur(rig.image[y0:y1, x0:x1], inside > 0)
 
 
-def _through(points: np.ndarray, xs: np.ndarray) -> np.ndarray:
-    """The y of a lip line (its points, any order) at each x in `xs`."""
-    order = np.argsort(points[:, 0])
-    return np.interp(xs, points[order, 0], points[order, 1])
-
-
 def lip_line_blur(rig: PortraitRig) -> float:
     """How soft the sitter's own closed lip line is (the Gaussian's sigma in pixels beyond the
     pixel's own, as `picture_blur` reads), read once per portrait (kept on its rig). The face's
@@ -107,7 +102,7 @@ def lip_line_blur(rig: PortraitRig) -> float:
     left, right = float(points[78, 0]), float(points[308, 0])
     centre, half = (left + right) / 2, (right - left) / 2
     xs = np.arange(centre - LINE_ACROSS * half, centre + LINE_ACROSS * half + 1.0, dtype=np.float32)
-    top, bottom = _through(upper, xs), _through(lower, xs)
+    top, bottom = y_through(upper, xs), y_through(lower, xs)
     meet = bottom - top <= SITTER_LIPS_CLOSED * rig.face_height
     xs, line = xs[meet], (top[meet] + bottom[meet]) / 2
     step = 0.25

@@ -9,6 +9,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from .eye_region import clamp
 from .halftone import HalftoneScreen
 from .lid_band import lighter_half
 from .lid_drawn import drawn_cover, drawn_share, drawn_skin, paint_out_outline, texture_up_to
@@ -47,12 +48,6 @@ RING_OVER = 1.15
 BEYOND_RING = 2.0
 
 
-def _clip(values, low, high):
-    """np.clip, to the bit, without its wrapper's checks (which cost more than the work on
-    a lid's few hundred pixels, dozens of times a frame)."""
-    return np.minimum(np.maximum(values, low), high)
-
-
 # The most light `_shade` gives (on the bulge) and where (it rises to there from the crease
 # and falls after it): the most a lid painted from s catches is this, or its light at s.
 BULGE_AT, BULGE_LIGHT = 0.4825, 1.0396642
@@ -89,11 +84,11 @@ def _band_tones(region: np.ndarray, x0: int, y0: int, bands: list[tuple[np.ndarr
     lids.LidCover.unread) are not read: their skin is the nose's or past the eye's corner,
     and they take their neighbours' (the eye's own)."""
     w = bands[0][0].shape[-1]
-    lows = _clip(np.ceil(np.stack([lo for lo, _ in bands])).astype(int) + y0, 0, region.shape[0])
-    highs = _clip(np.floor(np.stack([hi for _, hi in bands])).astype(int) + y0, 0, region.shape[0])
+    lows = clamp(np.ceil(np.stack([lo for lo, _ in bands])).astype(int) + y0, 0, region.shape[0])
+    highs = clamp(np.floor(np.stack([hi for _, hi in bands])).astype(int) + y0, 0, region.shape[0])
     if unread is not None:
         highs = np.where(unread, lows, highs)
-    cols = _clip(np.arange(x0, x0 + w), 0, region.shape[1] - 1)
+    cols = clamp(np.arange(x0, x0 + w), 0, region.shape[1] - 1)
     # The lighter half of each column: at or above the median of the band's own pixels.
     tones, weight = lighter_half(region, lows, highs, cols)
     # Smoothed across the columns; columns with nothing to read take their neighbours'.
@@ -102,7 +97,7 @@ def _band_tones(region: np.ndarray, x0: int, y0: int, bands: list[tuple[np.ndarr
     spread = cv2.GaussianBlur(read, (0, 0), sigmaX=sigma, sigmaY=0.1)
     # (bands, w, channels) is an image to OpenCV: one row a band, blurred along the row only.
     smooth = cv2.GaussianBlur(tones * read[..., None], (0, 0), sigmaX=sigma, sigmaY=0.1)
-    return smooth / np.maximum(spread, 1e-6)[..., None], _clip(spread / 0.5, 0.0, 1.0)
+    return smooth / np.maximum(spread, 1e-6)[..., None], clamp(spread / 0.5, 0.0, 1.0)
 
 
 def _lid_tone(region: np.ndarray, cover: LidCover) -> tuple[np.ndarray, np.ndarray]:
@@ -131,7 +126,7 @@ def _lid_tone(region: np.ndarray, cover: LidCover) -> tuple[np.ndarray, np.ndarr
     stretch = np.maximum((cover.margin[0] - top) / np.maximum(cover.was[0] - top, 1.0), 1.0)
     step = max(1, int(median(stretch)))
     # (Not past the closed margin: at the corners, where the lid band was nothing, it stretched without end.)
-    band = _clip(np.array([0.4, 1.0])[:, None] * stretch * (start - top), 0.0, cover.margin[0] - top)
+    band = clamp(np.array([0.4, 1.0])[:, None] * stretch * (start - top), 0.0, cover.margin[0] - top)
     skip = (cover.y0 + top + band - cover.y0 % step) / step
     if (band[1] - band[0]).max() >= 1.0:
         (at_rest,), (rest_read,) = _band_tones(region[cover.y0 % step::step], cover.x0, 0, [(skip[0], skip[1])],
@@ -147,7 +142,7 @@ def _lid_tone(region: np.ndarray, cover: LidCover) -> tuple[np.ndarray, np.ndarr
     # For the eye as a whole: the few rows between the edge and a lower crease (the inner
     # corner's) are no truer, and the columns still read there stood as a pale notch; the
     # columns the band at rest does not read (lids.LidCover.unread) take their neighbours'.
-    cut_off = float(_clip(-(cover.y0 + top - 1.0 - reach), 0.0, reach).max()) / reach
+    cut_off = float(clamp(-(cover.y0 + top - 1.0 - reach), 0.0, reach).max()) / reach
     if cut_off > 0.0 and (rest_read > 0.5).any() and (under_read > 0.5).any():
         cut_off = cut_off * (rest_read > 0.0)
         skin_at_least = OWN_SKIN_SURE * float((under[under_read > 0.5] @ LUMA).mean())
@@ -197,7 +192,7 @@ def _lid_tone(region: np.ndarray, cover: LidCover) -> tuple[np.ndarray, np.ndarr
                  / max(float((under[under_read > 0.5] @ LUMA).mean()), 1.0))
     else:
         ratio = 0.0
-    rest_skin = rest_read * float(_clip((ratio - LASHES_SHARE) / (OWN_SKIN_SURE - LASHES_SHARE), 0.0, 1.0))
+    rest_skin = rest_read * float(clamp((ratio - LASHES_SHARE) / (OWN_SKIN_SURE - LASHES_SHARE), 0.0, 1.0))
     # Where the paint takes over, the tone just above it (no step there: a pale rim under a
     # shaded crease); the lid's body below, its own skin bridged across (_bridged).
     first = own * own_read[:, None] + stand_in * (1.0 - own_read[:, None])
@@ -259,7 +254,7 @@ def _bridged(own: np.ndarray, read: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     if not between.any():
         return own, read
     # (linear across, all channels at once)
-    right = _clip(np.searchsorted(sure, cols), 1, len(sure) - 1)
+    right = clamp(np.searchsorted(sure, cols), 1, len(sure) - 1)
     left_col, right_col = sure[right - 1], sure[right]
     share = ((cols - left_col) / (right_col - left_col)).astype(np.float32)[:, None]
     across = own[left_col] + (own[right_col] - own[left_col]) * share
@@ -317,7 +312,7 @@ def paint_lids(region: np.ndarray, covers: list, blur: float = 0.0, grain: np.nd
             covered = cv2.GaussianBlur(covered, (0, 0), sigmaX=0.5 * blur, sigmaY=blur,
                                        borderType=cv2.BORDER_CONSTANT)
         weight = covered[..., None]
-        region[y0:y0 + h, x0:x0 + w] = _clip(patch + (skin - patch) * weight, 0, 255).astype(np.uint8)
+        region[y0:y0 + h, x0:x0 + w] = clamp(patch + (skin - patch) * weight, 0, 255).astype(np.uint8)
         if share > 0.0:  # the drawing's outline of the open eye round it goes too (lid_drawn.py)
             paint_out_outline(region, cover, share)
 
@@ -334,7 +329,7 @@ def _skin(region: np.ndarray, cover: LidCover, patch: np.ndarray, blur: float, g
     yy = np.arange(h, dtype=np.float32)[:, None]
     # The paint starts at the lid's own tone and turns to the body's over the upper third
     # of what it covers; the shading is measured from where it starts.
-    u = _clip((yy - start_row) / np.maximum(0.35 * (margin_row - start_row), 1.0), 0.0, 1.0)
+    u = clamp((yy - start_row) / np.maximum(0.35 * (margin_row - start_row), 1.0), 0.0, 1.0)
     u = u * u * (3.0 - 2.0 * u)
     # Matched to the lid's own tone where the paint starts (no step there), and the body's
     # tone to the most light the painted part catches: divided by the shading where the
@@ -342,11 +337,11 @@ def _skin(region: np.ndarray, cover: LidCover, patch: np.ndarray, blur: float, g
     # lash line: the crease's shade, 0.9) was lit to 15% above its tone on the bulge, pale
     # notches, bars and specks on the closed lid. (Painted from the bulge down, as most
     # lids are, the most is where it starts: as it was.)
-    s_start = _clip((start_row - top_row) / span, 0.0, 1.0)
+    s_start = clamp((start_row - top_row) / span, 0.0, 1.0)
     at_start = np.maximum(_shade(s_start), 0.5)[..., None]
     brightest = np.where(s_start < BULGE_AT, BULGE_LIGHT, at_start[..., 0])[..., None]
     tone = first[None] / at_start * (1.0 - u[..., None]) + body[None] / brightest * u[..., None]
-    shade = _shade(_clip((yy - top_row) / span, 0.0, 1.0))
+    shade = _shade(clamp((yy - top_row) / span, 0.0, 1.0))
     lash_width = max(1.0, 0.035 * w)
     lash = np.exp(-((yy - margin_row) / lash_width) ** 2) * min(1.0, 1.5 * closing)
     light = (shade * (1.0 - 0.6 * lash))[..., None]

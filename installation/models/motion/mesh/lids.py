@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .eye_region import EyeRegion
+from .eye_region import EyeRegion, clamp
 from .lid_corners import CORNER_FADE, INNER_FADE, INNER_ROWS
 from .lid_rest import LIDS, EyeAtRest, lid_whites
 
@@ -40,12 +40,6 @@ LASH_UP, LASH_SPAN = 0.6, 0.3
 # The picture's dark lid line through the crease (lid_rest.LINE_REACH) is painted over by
 # this much as the lid closes, in the lid's tone: a closed lid's crease is softer.
 CREASE_SOFTENED = 0.6
-
-
-def _clip(values, low, high):
-    """np.clip, to the bit, without its wrapper's checks (which cost more than the work on
-    a lid's few hundred pixels, dozens of times a frame)."""
-    return np.minimum(np.maximum(values, low), high)
 
 
 class LidCover(NamedTuple):
@@ -84,7 +78,7 @@ def move_lids(map_y: np.ndarray, dst: np.ndarray, eye_open: tuple[float, float],
                 lower=np.zeros_like(belows[k].lower), upper=np.zeros_like(belows[k].upper))
             _raise_lid(map_y, EyeRegion(dst, lid, origin, shape, reach=risen), min(float(ratio) - 1.0, MAX_WIDENING))
             continue
-        closing = 1.0 - float(_clip(ratio, 0.0, 1.0))
+        closing = 1.0 - float(clamp(ratio, 0.0, 1.0))
         if closing >= 0.02:
             eye = EyeRegion(dst, lid, origin, shape, None if rests is None else rests[k],
                        None if belows is None else belows[k])
@@ -100,11 +94,11 @@ def _lower_lid(map_y: np.ndarray, eye: EyeRegion, closing: float, covers: list) 
         return
     top, margin, yy = eye.top, eye.margin, eye.rows
     new_margin = margin + closing * np.maximum(eye.bottom - margin, 0.0)
-    t = _clip((yy - top) / np.maximum(new_margin - top, 1e-3), 0.0, 1.0)
+    t = clamp((yy - top) / np.maximum(new_margin - top, 1e-3), 0.0, 1.0)
     source = top + t * (margin - top)  # where the lid skin at this pixel came from
     inside = (yy >= top) & (yy <= new_margin)
     # Fade the effect towards the eye corners, where upper and lower lids meet.
-    corner = _clip(eye.from_corner / CORNER_FADE, 0.0, 1.0)
+    corner = clamp(eye.from_corner / CORNER_FADE, 0.0, 1.0)
     eye.add(map_y, np.where(inside, (source - yy) * corner, 0.0))
     # The painted lid takes over a little above the old margin, so no seam shows where
     # the stretched lid ends. Where the mesh's crease hugs the lashes (a lid band of a few
@@ -114,13 +108,13 @@ def _lower_lid(map_y: np.ndarray, eye: EyeRegion, closing: float, covers: list) 
     # from the crease at once, a 5% blink redrew the eye's upper line).
     # Below the mesh's margin, the picture's own lid and lashes (eye_reach.Reach.upper): kept
     # as a lid lowered a little keeps its lashes, painted over as it comes down.
-    coming_down = float(_clip((closing - 0.1) / 0.3, 0.0, 1.0))
+    coming_down = float(clamp((closing - 0.1) / 0.3, 0.0, 1.0))
     skin_end = margin + (eye.skin_end - margin) * coming_down
     band = skin_end - top
-    thin = _clip((THICK_LID_PX - band) / (THICK_LID_PX - THIN_LID_PX), 0.0, 1.0)
+    thin = clamp((THICK_LID_PX - band) / (THICK_LID_PX - THIN_LID_PX), 0.0, 1.0)
     # Where the band is the eye's white, not lid skin, the paint takes over from the crease
     # too, and right into the corner (faded there, the white showed through).
-    white = _clip(eye.white / WHITE_BAND_SHARE, 0.0, 1.0) * coming_down
+    white = clamp(eye.white / WHITE_BAND_SHARE, 0.0, 1.0) * coming_down
     # Past the mesh's corner (_open_corners), all of the band is the picture's eye, its lashes
     # curling up to the crease: painted from the crease too (from the margin's ramp, the
     # veiled woman's far eye kept the top of its dark hook).
@@ -136,31 +130,31 @@ def _lower_lid(map_y: np.ndarray, eye: EyeRegion, closing: float, covers: list) 
     stretched = top + (1.0 - eye.lashes) * band * (new_margin - top) / np.maximum(margin - top, 1e-3)
     # (Eased off over the outer LASH_CORNER of the eye each side: raised right to the
     # corner, the paint ended there in a hard upright edge.)
-    above = (coming_down * np.maximum(start - (stretched - 1.0), 0.0) * _clip(eye.from_corner / LASH_CORNER, 0.0, 1.0)
-             * _clip((eye.lashes - LASH_UP) / LASH_SPAN, 0.0, 1.0))
+    above = (coming_down * np.maximum(start - (stretched - 1.0), 0.0) * clamp(eye.from_corner / LASH_CORNER, 0.0, 1.0)
+             * clamp((eye.lashes - LASH_UP) / LASH_SPAN, 0.0, 1.0))
     start = start - np.where(eye.lashes > 0.0, above, 0.0)
     # A closing lid also covers a little past its new margin, fading out: on small or
     # engraved eyes the mesh's lower lid can sit above the iris's lower edge, and a dark
     # rim of iris left below the closed lid kept the eye looking half open.
     past = closing * closing * np.maximum(1.0, LID_OVERLAP * (eye.bottom - margin))
     # (At a corner where the picture's eye reaches lower (EyeRegion._open_corners), over it too.)
-    below = _clip((new_margin + closing * eye.extra_below + past - yy) / np.maximum(past, 1e-3), 0.0, 1.0)
+    below = clamp((new_margin + closing * eye.extra_below + past - yy) / np.maximum(past, 1e-3), 0.0, 1.0)
     # A lid lowered a little is mostly its own stretched pixels: the paint fades in as it
     # closes (painted at once, a 5% lowering laid a pale line of skin over the lashes).
-    fade = float(_clip(closing / PAINT_FROM, 0.0, 1.0))
+    fade = float(clamp(closing / PAINT_FROM, 0.0, 1.0))
     fade = fade * fade * (3.0 - 2.0 * fade)
-    covered = (_clip((yy - start) / ramp, 0.0, 1.0) * np.where(yy <= new_margin, 1.0, below)
+    covered = (clamp((yy - start) / ramp, 0.0, 1.0) * np.where(yy <= new_margin, 1.0, below)
                * np.maximum(corner, white) * fade)
     if eye.inner_line is not None:  # the picture's upper-lid line into the inner corner (lid_corners.INNER_ROWS)
         # (above the closed lid's lash line: painted on to the corner, that ended there blunt)
-        around = _clip(np.minimum(INNER_ROWS + 1.0 - np.abs(yy - eye.mesh_margin), new_margin - 1.0 - yy), 0.0, 1.0)
-        narrow = _clip(eye.from_corner / INNER_FADE, 0.0, 1.0)
+        around = clamp(np.minimum(INNER_ROWS + 1.0 - np.abs(yy - eye.mesh_margin), new_margin - 1.0 - yy), 0.0, 1.0)
+        narrow = clamp(eye.from_corner / INNER_FADE, 0.0, 1.0)
         covered = np.maximum(covered, coming_down * fade * eye.inner_line * narrow * around)
     # The picture's dark line through the crease is softened as the lid comes down.
     # (What of it lies under the crease was stretched down with the lid.)
     line_end = top - np.minimum(eye.line_bottom, 0.0) * (new_margin - top) / np.maximum(margin - top, 1.0)
     line_end = np.where(eye.line_bottom > 0, top - eye.line_bottom, line_end)
-    on_line = _clip(np.minimum(yy - (top - eye.line_top - 1.5), line_end + 1.5 - yy), 0.0, 1.0)
+    on_line = clamp(np.minimum(yy - (top - eye.line_top - 1.5), line_end + 1.5 - yy), 0.0, 1.0)
     soften = CREASE_SOFTENED * coming_down * eye.line * corner
     covered = np.maximum(covered, on_line * soften)
     unread = (eye.beyond >= 1.0) if eye.beyond.any() else None
@@ -194,5 +188,5 @@ def _raise_lid(map_y: np.ndarray, eye: EyeRegion, widening: float) -> None:
     source = np.where(lid, top + (yy - top) * (margin - top) / np.maximum(new_margin - top, 1e-3),
                       np.where(opened, margin + (yy - new_margin) * opening
                                / np.maximum(eye.bottom - new_margin, 1e-3), yy))
-    corner = _clip(eye.from_corner / 0.2, 0.0, 1.0)
+    corner = clamp(eye.from_corner / 0.2, 0.0, 1.0)
     eye.add(map_y, (source - yy) * corner)

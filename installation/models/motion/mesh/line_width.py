@@ -39,7 +39,7 @@ def closed_line_width(grey: np.ndarray, mesh: np.ndarray) -> float | None:
     left, right = float(mesh[78, 0]), float(mesh[308, 0])
     centre, half = (left + right) / 2, (right - left) / 2
     xs = np.arange(centre - ACROSS * half, centre + ACROSS * half + 1.0, dtype=np.float32)
-    top, bottom = _through(upper, xs), _through(lower, xs)
+    top, bottom = y_through(upper, xs), y_through(lower, xs)
     meet = bottom - top <= SITTER_LIPS_CLOSED * face_height
     if meet.sum() < LEAST_COLUMNS or face_height <= 0.0:
         return None
@@ -70,8 +70,8 @@ def closed_line_width(grey: np.ndarray, mesh: np.ndarray) -> float | None:
     return float(np.median(widths)) * STEP / face_height
 
 
-def _through(points: np.ndarray, xs: np.ndarray) -> np.ndarray:
-    """(As focus.py's, which reads the rig: imported from there, palette.py would import itself.)
-    The y of a lip line (its points, any order) at each x in `xs`."""
+def y_through(points: np.ndarray, xs: np.ndarray) -> np.ndarray:
+    """The y of a lip line (its points, any order) at each x in `xs`. (Here, not in focus.py,
+    which reads the rig: palette.py reads this module.)"""
     order = np.argsort(points[:, 0])
     return np.interp(xs, points[order, 0], points[order, 1])
