@@ -86,7 +86,7 @@ def test_inspect_and_check_say_a_drawings_face_was_found_only_softened(tmp_path,
     assert "'sketch.png': the face was found" in checked and doubt in checked
 
 
-def test_a_softened_fit_whose_eyes_the_drawing_itself_puts_elsewhere_is_a_warning(stack):
+def test_a_softened_fit_whose_eyes_a_lighter_softening_moves_is_a_warning(stack):
     from dataclasses import replace
 
     from installation.models.face.faces import SoftenedLook
@@ -94,10 +94,30 @@ def test_a_softened_fit_whose_eyes_the_drawing_itself_puts_elsewhere_is_a_warnin
 
     drawing, _ = _drawn_face_and_detection(stack)
     face = find_portrait_face(drawing, stack)
-    agreeing = replace(face, softened=SoftenedLook(plain_presence=0.55, eyes_apart=0.03))
-    disagreeing = replace(face, softened=SoftenedLook(plain_presence=0.55, eyes_apart=0.3))
-    assert softened_doubt(agreeing) is None and "55% sure" in softened_note(agreeing)
-    assert "0.30 of their spacing" in softened_doubt(disagreeing) and softened_note(disagreeing) is None
+    steady = replace(face, softened=SoftenedLook(plain_presence=0.55, eyes_apart=0.3, lighter_apart=0.03))
+    unsteady = replace(face, softened=SoftenedLook(plain_presence=0.55, eyes_apart=0.03, lighter_apart=0.3))
+    assert softened_doubt(steady) is None and "55% sure" in softened_note(steady)
+    assert "0.30 of their spacing" in softened_doubt(unsteady) and softened_note(unsteady) is None
+
+
+def test_a_softened_fit_on_the_drawings_eyes_is_not_warned_of(tmp_path, capsys, stack):
+    """The softened fit of the sitter's line drawing lies on its eyes (0.02 eye spacings from
+    the photograph's fit); the drawing's own look put them on the lids' line (0.15 off), and
+    as the two looks lay 0.14 apart the curator was warned, as on 11 of 39 right softened fits
+    of made drawings: warned for nothing, she learns to ignore the warning. A look softened half
+    as much keeps the eyes where the softened fit has them: a note, no warning."""
+    from tests.conftest import inspect_and_check
+
+    drawing, _ = _drawn_face_and_detection(stack)
+    photograph = read_rgb(FACES / "face_man_139.jpg", max_side=900)
+    sitter = portrait_faces(photograph, stack)[0]
+    truth = _eyes(sitter.landmarks) * 120 / sitter.height
+    face = find_portrait_face(drawing, stack)
+    assert np.linalg.norm(_eyes(face.landmarks) - truth, axis=1).max() < 0.1 * np.linalg.norm(truth[1] - truth[0])
+    inspected, checked = inspect_and_check(tmp_path, capsys, "sketch.png", cv2.cvtColor(drawing, cv2.COLOR_RGB2BGR))
+    for said in (inspected, checked):
+        assert "strokes softened" in said
+        assert "beside the eyes, where the eyelids would close" not in said  # old: warned
 
 
 class _WalkingOff:
@@ -140,12 +160,23 @@ def test_two_faces_refitted_onto_one_are_one_face(monkeypatch, stack):
     assert len(portrait_faces(pair, stack)) == 1  # not two faces of one size, which refuses the picture
 
 
-def test_the_show_logs_a_softened_fit_whose_looks_disagree_as_it_loads(tmp_path, caplog, stack):
+def test_the_show_logs_a_softened_fit_a_lighter_softening_moves_as_it_loads(tmp_path, caplog, stack, monkeypatch):
     import installation.scenes.portrait  # noqa: F401  (registers the kind)
     from installation.harness import run_test
+    from installation.models.face import sketched
     from tests.conftest import write_show
 
     drawing, _ = _drawn_face_and_detection(stack)
+    # The lighter look sees the drawing a tenth of the crop to the side, so puts the eyes there
+    # (as on a drawing whose softened fit the blur smeared onto a lid's line).
+    # (and the drawing not taken from the fits found once per picture, as earlier tests found it)
+    from collections import OrderedDict
+
+    from installation.models.motion.mesh import portrait_face
+
+    lighter = sketched._lighter
+    monkeypatch.setattr(sketched, "_lighter", lambda crop: np.roll(lighter(crop), crop.shape[1] // 10, axis=1))
+    monkeypatch.setattr(portrait_face, "_FOUND", OrderedDict())
     path = write_show(tmp_path, {"p": """
         type = "portrait"
         id = "p"

@@ -21,8 +21,13 @@ class SoftenedLook:
     # The mesh's presence for the picture itself at the crop the softened look started from.
     plain_presence: float
     # How far that plain fit's eyes lie from the softened fit's (the farther eye, in the
-    # softened fit's eye spacings): where the two looks disagree, neither may be on the eyes.
+    # softened fit's eye spacings). Large on right fits too: the plain look's eyes on a lid's
+    # line are what the softening corrects.
     eyes_apart: float
+    # How far a look with the strokes softened half as much, at the softened fit's own crop,
+    # puts the eyes from it (the same measure): a fit on the eyes stays there, one the blur
+    # smeared onto a line beside them moves (sketched.LIGHTER_PX, unsure.SOFTENED_UNSTEADY).
+    lighter_apart: float
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,8 @@ strokes.
 
 The fit's presence is then the softened look's own (about 1.0), which hides the mesh's doubt of
 the drawing itself; so the face carries how the plain look saw it (faces.SoftenedLook), and
-`check` and `portrait inspect` tell the curator (unsure.py).
+whether a look softened half as much (LIGHTER_PX) keeps the eyes where the softened fit has
+them, and `check` and `portrait inspect` tell the curator (unsure.py).
 """
 
 from __future__ import annotations
@@ -45,6 +46,9 @@ from .stack import MAX_CANDIDATES, RETRY_MIN_SCORE, FaceStack, fits_detection
 # a face's height. (On 192 made sketches of 16 sitters, 1 px gained the mesh 1-3 log-odds,
 # 2 px 3-17 and 3 px placed the eyes no nearer; beyond, the lids' lines merge.)
 SOFTEN_PX = 2.0
+# The lighter look a softened fit is checked against (faces.SoftenedLook.lighter_apart): half
+# the softening, enough to join a sketch's strokes (1 px gained the mesh 1-3 log-odds).
+LIGHTER_PX = SOFTEN_PX / 2.0
 SURE_LOGIT = math.log(SURE / (1.0 - SURE))
 # The mesh's log-odds for a face softened over those for the picture itself at the same
 # crop, at least. (Photographs gain 0-7 where they gain at all, the most on faces the mesh is
@@ -75,17 +79,24 @@ def _settled(rgb: np.ndarray, stack: FaceStack, landmarks: np.ndarray, logit: fl
     return landmarks, logit, region
 
 
+def _lighter(crop: np.ndarray) -> np.ndarray:
+    return cv2.GaussianBlur(crop, (0, 0), LIGHTER_PX)
+
+
 def _softened_look(rgb: np.ndarray, stack: FaceStack,
-                   region: Region) -> tuple[np.ndarray, float, Region, np.ndarray, float] | None:
+                   region: Region) -> tuple[np.ndarray, float, Region, np.ndarray, float, np.ndarray] | None:
     """The softened fit at a crop where it is SURE and surer than the picture's by SURER_BY,
-    and the picture's own look there is not SURE; with that plain look's points and log-odds."""
+    and the picture's own look there is not SURE; with that plain look's points and log-odds,
+    and the points of a look softened LIGHTER_PX at the softened fit's own crop."""
     plain_landmarks, plain = stack.mesh_model.run_logit(rgb, region)
     if plain >= SURE_LOGIT:
         return None
     landmarks, logit = stack.mesh_model.run_logit(rgb, region, even=softened)
     if logit < SURE_LOGIT or logit < plain + SURER_BY:
         return None
-    return *_settled(rgb, stack, landmarks, logit, region), plain_landmarks, plain
+    landmarks, logit, region = _settled(rgb, stack, landmarks, logit, region)
+    lighter, _ = stack.mesh_model.run_logit(rgb, region, even=_lighter)
+    return landmarks, logit, region, plain_landmarks, plain, lighter
 
 
 def _eyes(landmarks: np.ndarray) -> np.ndarray:
@@ -102,10 +113,10 @@ def eyes_apart(softened_fit: np.ndarray, plain_fit: np.ndarray) -> float:
 
 
 def _softened_face(landmarks: np.ndarray, logit: float, region: Region, detection: Detection | None,
-                   plain_fit: np.ndarray, plain_presence: float) -> Face:
-    # The presence is the softened look's own (about 1.0); how the plain look saw the face
-    # goes with it, for `check` and `portrait inspect` to tell the curator (unsure.py).
-    look = SoftenedLook(plain_presence, eyes_apart(landmarks, plain_fit))
+                   plain_fit: np.ndarray, plain_presence: float, lighter_fit: np.ndarray) -> Face:
+    # The presence is the softened look's own (about 1.0); how the plain and the lighter look
+    # saw the face goes with it, for `check` and `portrait inspect` to tell the curator (unsure.py).
+    look = SoftenedLook(plain_presence, eyes_apart(landmarks, plain_fit), eyes_apart(landmarks, lighter_fit))
     return Face(landmarks.astype(np.float32), presence_of(logit), region, detection, softened=look)
 
 
@@ -119,10 +130,10 @@ def refitted_softened(rgb: np.ndarray, face: Face, stack: FaceStack) -> Face:
     look = _softened_look(rgb, stack, face.region)
     if look is None:
         return face
-    landmarks, logit, region, _, _ = look
+    landmarks, logit, region, _, _, lighter = look
     # Against the face as found, not the plain look at its crop: that is the fit the curator
     # would have been shown, and its presence the doubt they would have been told.
-    refitted = _softened_face(landmarks, logit, region, face.detection, face.landmarks, face.presence)
+    refitted = _softened_face(landmarks, logit, region, face.detection, face.landmarks, face.presence, lighter)
     refitted = replace(refitted, unconfirmed=face.unconfirmed, guessed=face.guessed, lost_settling=face.lost_settling)
     if face.detection is not None and not fits_detection(refitted, face.detection):
         return face
@@ -138,8 +149,8 @@ def found_softened(rgb: np.ndarray, stack: FaceStack) -> list[Face]:
         look = _softened_look(rgb, stack, region_from_detection(detection))
         if look is None:
             continue
-        landmarks, logit, region, plain_fit, plain = look
-        face = _softened_face(landmarks, logit, region, detection, plain_fit, presence_of(plain))
+        landmarks, logit, region, plain_fit, plain, lighter = look
+        face = _softened_face(landmarks, logit, region, detection, plain_fit, presence_of(plain), lighter)
         if fits_detection(face, detection):
             faces.append(face)
     return sorted(one_per_place(faces), key=lambda f: -f.height)

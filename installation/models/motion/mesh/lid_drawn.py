@@ -42,6 +42,15 @@ PAPER_FROM, PAPER_SPAN = 0.32, 0.08
 # 0.25 and 0.29) more. (Read before as the mean spread over all the skin, ink and paper: 32-63
 # levels on red chalk drawings, and 23 of 32 were taken for skin in colour.)
 PAPER_TINT = 0.2
+# Toned paper (buff, tan, a prepared ground) is tinted further, as sepia photographs' and warm
+# skin's lightest tones are (made line drawings on buff 0.22; sepia, hand-tinted, low-key and
+# over-exposed copies of the CC0 faces 0.20-0.49). What a photograph never shows round both eyes
+# is a drawing's bare paper: its share of the skin there, the less of the two eyes, is at most
+# 0.29 on those copies, 0.45-0.62 on the made line drawings on buff. So a paper tinted up to
+# TONED_PAPER_TINT counts from TONED_PAPER_FROM of the skin, fully from that + PAPER_SPAN; only
+# the paper: marks are no sure sign there (a painting's brushwork measures as marks too).
+TONED_PAPER_TINT = 0.35
+TONED_PAPER_FROM = 0.34
 # A blown highlight is flat at the picture's ceiling (its brightest channel at CEILING or above),
 # as a drawing's paper levelled to white is. Over-exposed copies of development photographs
 # (x1.6 + 30, x2, x2.5, clipped) had their lit skin round both eyes read as bare paper (28 of 86
@@ -100,8 +109,8 @@ def _ring(region: np.ndarray, x0: int, y0: int, shape: tuple[int, int]) -> np.nd
     return region[max(y0 - h // 2, 0):y0 + h + h // 2, max(x0 - w // 2, 0):x0 + w + w // 2].astype(np.float32)
 
 
-def _tinted(ring: np.ndarray, grey: np.ndarray, bright: np.ndarray, patch: tuple[int, int, int, int]) -> bool:
-    """Whether the paper of `ring` (RGB) would be coloured beyond PAPER_TINT: the lightest of
+def _tint(ring: np.ndarray, grey: np.ndarray, bright: np.ndarray, patch: tuple[int, int, int, int]) -> float:
+    """How far the paper of `ring` (RGB) would be coloured, of its brightest channel: the lightest of
     its skin round the eye (its 98th percentile and up, below the CEILING), not the eye's own
     patch (`patch`: top, left, rows, columns in the ring), where a photograph's or a
     painting's eye white is lighter and greyer than its skin. On a drawing that is its bare
@@ -111,17 +120,18 @@ def _tinted(ring: np.ndarray, grey: np.ndarray, bright: np.ndarray, patch: tuple
     skin[top:top + rows, left:left + cols] = 0
     counts = np.cumsum(np.bincount(grey[skin > 0], minlength=256))
     if counts[-1] == 0:
-        return False
+        return 0.0
     lightest = cv2.inRange(grey, float(np.searchsorted(counts, 0.98 * counts[-1])), 255.0)
     lightest[skin == 0] = 0
     tint = np.array(cv2.mean(ring, lightest)[:3])
-    return float(tint.max() - tint.min()) > PAPER_TINT * max(float(tint.max()), 1.0)
+    return float(tint.max() - tint.min()) / max(float(tint.max()), 1.0)
 
 
 def drawn_share(region: np.ndarray, x0: int, y0: int, shape: tuple[int, int]) -> float:
     """How far the skin round a lid patch of `shape` at (x0, y0) is a drawing, 0-1: bare paper
-    over much of it (PAPER_FROM; a light tint at most, PAPER_TINT; blown to the ceiling, only
-    under marks, BLOWN_MARKS_FROM) or marks far stronger than its tone's changes (MARKS_FROM).
+    over much of it (PAPER_FROM; a light tint at most, PAPER_TINT; a toned paper's,
+    TONED_PAPER_TINT, over more of it, TONED_PAPER_FROM; blown to the ceiling, only under
+    marks, BLOWN_MARKS_FROM) or marks far stronger than its tone's changes (MARKS_FROM).
     (The grey in whole levels, its percentiles from its histogram, a third of numpy's
     percentiles' cost.)"""
     h, w = shape
@@ -136,7 +146,8 @@ def drawn_share(region: np.ndarray, x0: int, y0: int, shape: tuple[int, int]) ->
     if spread < 1.0:  # one flat tone: nothing drawn
         return 0.0
     bright = cv2.max(cv2.max(ring[..., 0], ring[..., 1]), ring[..., 2]) if colour else grey
-    if colour and _tinted(ring, grey, bright, (y0 - max(y0 - h // 2, 0), x0 - max(x0 - w // 2, 0), h, w)):
+    tint = _tint(ring, grey, bright, (y0 - max(y0 - h // 2, 0), x0 - max(x0 - w // 2, 0), h, w)) if colour else 0.0
+    if tint > TONED_PAPER_TINT:
         return 0.0
     flat = grey.astype(np.float32)
     tone = cv2.GaussianBlur(flat, (0, 0), max(DETAIL_SIGMA, TEXTURE_SCALE * w))
@@ -147,6 +158,8 @@ def drawn_share(region: np.ndarray, x0: int, y0: int, shape: tuple[int, int]) ->
     near = float(cv2.countNonZero(on_paper))
     on_paper[bright < CEILING] = 0
     near -= float(cv2.countNonZero(on_paper)) * (1.0 - _clip((marks - BLOWN_MARKS_FROM) / BLOWN_MARKS_SPAN, 0.0, 1.0))
+    if tint > PAPER_TINT:  # toned paper: only a drawing's share of bare paper tells it from sepia or skin
+        return _clip((near / counts[-1] - TONED_PAPER_FROM) / PAPER_SPAN, 0.0, 1.0)
     drawn = _clip((near / counts[-1] - PAPER_FROM) / PAPER_SPAN, 0.0, 1.0)
     return max(drawn, _clip((marks - MARKS_FROM) / MARKS_SPAN, 0.0, 1.0))
 

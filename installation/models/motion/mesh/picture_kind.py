@@ -9,10 +9,11 @@ Which one acts was seen only on screen, at a blink: a pencil drawing on buff pap
 for a photograph, closed its eyes into smooth pale lenses, and nothing before the show told
 the curator why. `portrait inspect` says which rule the picture gets (`picture_kind`).
 
-The reading cannot tell every picture apart: washes, monotypes, red chalk and pencil on buff
-paper measure as sepia or over-exposed photographs do (docs/portrait.md), and no threshold
-separates them. The curator knows her picture: the scene's `picture` (PICTURES) settles it
-(`settled`), "auto" leaves it to the reading.
+The reading cannot tell every picture apart: washes, monotypes and shaded pencil sketches
+measure as sepia or over-exposed photographs do (docs/portrait.md; a line drawing on toned paper
+is read by its bare paper, lid_drawn.TONED_PAPER_FROM), and no threshold separates them. The
+curator knows her picture: the scene's `picture` (PICTURES) settles it (`settled`), "auto"
+leaves it to the reading.
 """
 
 from __future__ import annotations
@@ -93,7 +94,7 @@ def contradicts(warper) -> str | None:
     """A hint where the scene's `picture` goes against a confident reading of the picture (it
     is still obeyed). Confident are the readings that find something: a book's dots, ink and
     paper round both eyes, a drawing's paper round both. "A photograph or a painting" is what
-    is left when nothing is found, and washes, monotypes, chalk and pencil on buff paper are
+    is left when nothing is found, and washes, monotypes and shaded pencil sketches are
     left there too (docs/portrait.md): a drawing or a print set on one is no contradiction.
     (Nor is a drawing on a picture read as a two-tone print: pen and ink is both.)"""
     picture, read = warper.rig.picture, warper.read
