@@ -32,6 +32,7 @@ def test_a_missing_camera_film_is_said_at_run_time_with_its_line_and_the_show_pl
         assert pilot.engine.sequencer.current.scene.status()["state"] == "attract"  # no visitor: it stirs alone
     listed = [p for p in status["problems"] if "camera.file" in p]
     assert listed and said in listed[0], status["problems"]
+    assert "copy the file there" in listed[0] and "the portrait shows no visitor" in listed[0]
     drawn, _ = drawn_overlay((1280, 720), status)
     assert any("camera.file" in text and "visitor.mp4" in text for text, _ in drawn), drawn
 

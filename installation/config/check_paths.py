@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from ..runtime.files import read_text
-from .errors import Problem
+from .errors import Problem, shown
 from .locate import line_of
+from .media_names import nearest_media
 
 
 def show_path_problems(show: Any) -> list[Problem]:
@@ -30,8 +31,8 @@ def camera_film_missing(show: Any) -> list[Problem]:
     if not camera.file or (show.content_root / camera.file).is_file():
         return []
     return [Problem(show.path, line_of(read_text(show.path), ("camera", "file")), "camera.file",
-                    f"no video '{camera.file}' in the content folder {show.content_root}; the portrait "
-                    "shows no visitor until it is there (the path is relative to the content folder)",
+                    f"no video '{camera.file}' in the content folder {shown(show.content_root, show.root)}/"
+                    f"{nearest_media(show.content_root, camera.file)}; until then the portrait shows no visitor",
                     missing=camera.file)]
 
 
