@@ -29,6 +29,7 @@ from .engine_commands import Commanding
 from .engine_reload import Reloading
 from .engine_status import Reporting
 from .face_looks import FaceLooks, see_faces
+from .missing_looks import MissingLooks
 from .models.device import use_show_device
 from .scenes.base import SceneContext
 from .screenshots import Screenshots
@@ -114,6 +115,7 @@ class Engine(Commanding, Reloading, Reporting):
         self.screenshots = Screenshots()
         self._reports: queue.SimpleQueue[tuple[str, str, str]] = queue.SimpleQueue()  # from SceneContext.report
         self._found: queue.SimpleQueue[str] = queue.SimpleQueue()  # from SceneContext.found
+        self._missing_looks = MissingLooks(clock.now)  # (a file copied in leaves the list without a reload)
         self.paused = False
         self.blackout = False
         self.dark_reason: str | None = None  # "closed" outside opening hours, set by the schedule
@@ -195,6 +197,9 @@ class Engine(Commanding, Reloading, Reporting):
     def _collect_reports(self) -> None:
         while not self._found.empty():
             self._media_found(self._found.get_nowait())
+        missing = [p.missing for p in self.show.missing_media if p.missing]
+        for relative in self._missing_looks.found(self.show.content_root, missing):
+            self._media_found(relative)
         while not self._reports.empty():
             where, message, severity = self._reports.get_nowait()
             # A scene built anew each loop reports the same missing file each time: once
@@ -212,9 +217,9 @@ class Engine(Commanding, Reloading, Reporting):
         the show's own files, not content) saw it on the overlay as missing while it played."""
         said = f"media file '{relative}' not found in "
         missing = self.show.missing_media
-        if any(p.message.startswith(said) for p in missing):
+        if any(p.missing == relative for p in missing):
             # (A new list, not one changed in place: status reads it from the OSC thread.)
-            self.show.missing_media = [p for p in missing if not p.message.startswith(said)]
+            self.show.missing_media = [p for p in missing if p.missing != relative]
             kept = [e for e in self.errors if not e["message"].startswith(said)]  # (its scene's report)
             self.errors.clear()
             self.errors.extend(kept)

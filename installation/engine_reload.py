@@ -47,7 +47,7 @@ LAST_GOOD_AT_EXIT_S = 3.0
 # Reloads asked while one is read that wait for a result of their own; past this, the oldest is
 # let go (told its result is in status): far more than the technicians and tools of one show.
 HELD_ANSWERS = 32
-LAST_GOOD_WHERE = "last-good"  # (status errors' "where" for a last good copy that fails)
+LAST_GOOD_WHERE = "last-good"  # (status's "where" for a last good copy that fails)
 
 
 class ShowRead:
@@ -202,19 +202,16 @@ class Reloading:
 
     def say_last_good_trouble(self) -> None:
         """Each frame (and at the start): a last good copy that fails (a full or read-only disk,
-        a folder the show's user cannot write) said where a technician looks, once until its
-        cause changes, and taken back when a copy is made again. It was only in the log, and the
-        show looked protected against a broken edit when it was not."""
+        a folder the show's user cannot write) is a standing condition in status and on the
+        overlay (engine_status.py) until a copy is made again, and an OSC warning once until its
+        cause changes. It was only in the log, and the show looked protected against a broken
+        edit when it was not; then it was one of the recent errors, which newer ones pushed
+        out of status's last ten while the copies still failed."""
         now = copy_trouble(self.show.state_dir)  # (a dict read under a lock: cheap each frame)
         if now == self._copy_trouble_said:
             return
-        if self._copy_trouble_said is not None:  # (a warning that no longer holds leaves the list)
-            kept = [e for e in self.errors if e["where"] != LAST_GOOD_WHERE]
-            self.errors.clear()
-            self.errors.extend(kept)
         self._copy_trouble_said = now
         if now is not None:
-            self.record_error(LAST_GOOD_WHERE, now, severity="warning")
             self.emit("warning", LAST_GOOD_WHERE, now)
 
     def land_reload(self) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import __version__
+from .engine_reload import LAST_GOOD_WHERE
 from .models.device import device_status
 from .models.motion.choose import failed_backends
 
@@ -20,13 +21,30 @@ class Reporting:
         wrong = [*self.show.problems, *self.show.missing_media]
         return sum(1 for p in wrong if p.severity == "error") + len(self.sequencer.faults)
 
+    def standing(self, info: dict[str, Any]) -> list[dict[str, str]]:
+        """Conditions that hold now, listed until they clear, apart from the rolling list of past
+        errors: a last good copy failing and a camera the portrait cannot use (its device gone,
+        or still held by a read that hangs) were said once as errors, and ten newer ones (a
+        burst of refused reloads, a flaky scene) pushed them out of status and off the overlay
+        while they still held. (What is wrong in the show's files, missing media with it, is
+        `problems`.)"""
+        found = []
+        if self._copy_trouble_said:
+            found.append({"where": LAST_GOOD_WHERE, "message": self._copy_trouble_said, "severity": "warning"})
+        scene = info.get("scene_status")
+        camera = scene.get("camera_said") if isinstance(scene, dict) else None
+        if camera:
+            found.append({"where": str(info.get("scene")), "message": camera, "severity": "warning"})
+        return found
+
     def status(self) -> dict[str, Any]:
         info = self.sequencer.status()
         wrong = [*self.show.problems, *self.show.missing_media]
         now_wrong = [str(p) for p in wrong]
+        standing = self.standing(info)
         # A scene tells of a missing file in check's words (context.media): the file's line
-        # above says it already.
-        said = {*now_wrong, *(p.message for p in wrong)}
+        # above says it already; a standing condition is said in its own list.
+        said = {*now_wrong, *(p.message for p in wrong), *(s["message"] for s in standing)}
         info.update({
             "show": self.show.config.show.title,
             "version": __version__,
@@ -40,6 +58,7 @@ class Reporting:
             # reload); "errors" is the history, which never clears by itself.
             "problems": now_wrong[:10],
             "problem_count": len(wrong),
+            "standing": standing,
             "last_reload": self.last_reload,
             # (Less what `problems` already says: the reply must fit what a padded UDP
             # request may get, docs/osc.md.)

@@ -10,12 +10,10 @@ import logging
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from . import faults as fault_record
-
-if TYPE_CHECKING:
-    from .slot import Slot
+from .slot import Slot
 
 log = logging.getLogger("bayard.sequencer")
 
@@ -32,7 +30,7 @@ class Fault:
 
 class FaultBoundary:
     """The Sequencer's fault handling (uses its faults, now, on_fault, raise_faults, caught,
-    show and slots).
+    show, readying and slots).
 
     A fault is the scene's (its file, its media, its code), so its back-off skips it wherever
     the playlist lists it. The slot that failed leaves the screen, and a copy readied ahead for
@@ -87,8 +85,20 @@ class FaultBoundary:
             if slot.entered:
                 with contextlib.suppress(Exception):  # already failing; exit errors add nothing useful
                     slot.scene.exit()
-            slot.scene = None
+                slot.scene = None
+            else:
+                self._let_go_unshown(slot)
         return playing_on
+
+    def _let_go_unshown(self, slot: Slot) -> None:
+        """Release a readied scene that never showed, as a dropped slot is released: its prepare
+        may have opened a film, whose decoder thread and ffmpeg process (a looping film's never
+        ending) ran on for the rest of the show once the slot only forgot the scene. A prepare
+        still running is released when it returns. The slot itself says at once that it failed
+        (its scene None), as its callers look for."""
+        unshown = Slot(slot.scene_id, slot.scene, slot.index, prepared=slot.prepared)
+        slot.scene, slot.prepared = None, None
+        self.readying.abandon(unshown, _exit_quietly)
 
     def _skipped_where(self, scene_id: str, playing_on: Slot | None) -> tuple[str, str]:
         """Where the playlist skips the scene, said for a scene listed more than once (counted
@@ -98,3 +108,9 @@ class FaultBoundary:
         said = f" at each of its places in the playlist (scenes {', '.join(places[:-1])} and {places[-1]})"
         return (said if len(places) > 1 else "",
                 f"; its showing on screen (scene {playing_on.index + 1}) plays to its end" if playing_on else "")
+
+
+def _exit_quietly(slot: Slot) -> None:
+    scene, slot.scene = slot.scene, None
+    with contextlib.suppress(Exception):  # already failing; exit errors add nothing useful
+        scene.exit()

@@ -57,13 +57,30 @@ def status_blocks(status: dict[str, Any], idle_close_s: float, max_errors: int) 
         blocks.append(Block([f"Wrong in the show's files now ({count}):"], "alert", wrap=False))
         for problem in list(problems)[:max_errors]:
             blocks.append(Block(str(problem).split(" "), "text", max_lines=3))  # (3: room for its fix)
+    standing = status.get("standing") or []
+    standing = [s for s in standing if isinstance(s, dict)] if isinstance(standing, (list, tuple)) else []
+    blocks += standing_blocks(standing, max_errors)
     errors = status.get("errors") or status.get("last_errors") or []
     errors = list(errors) if isinstance(errors, (list, tuple)) else []
     blocks += recent_blocks(errors, max_errors)
-    if not errors and not problems:
+    if not errors and not problems and not standing:
         blocks.append(Block(["No recent errors."], "ok", wrap=False))
     blocks += portrait_blocks(status) + quiz_blocks(status) + film_cache_blocks(status)
     blocks.append(Block([f"Closes by itself after {idle_close_s:.0f} s untouched."], "fact", wrap=False))
+    return blocks
+
+
+def standing_blocks(standing: list[dict[str, Any]], max_errors: int) -> list[Block]:
+    """What holds now and is listed until it clears (status's `standing`: a last good copy that
+    fails, a camera the portrait cannot use), under a heading of its own above the recent
+    errors, where newer errors pushed it off the panel while it still held."""
+    if not standing:
+        return []
+    failing = any(s.get("severity") != "warning" for s in standing)
+    blocks = [Block(["Until it is mended:"], "alert" if failing else "warning", wrap=False)]
+    for condition in standing[:max_errors]:
+        said = f"{condition.get('where', '?')} · {condition.get('message', '')}"
+        blocks.append(Block(said.split(" "), "text", max_lines=3))  # (3: room for its fix)
     return blocks
 
 

@@ -192,7 +192,9 @@ class Readying:
         tried again later); its scene is released once the prepare returns (it may hold a
         decoder by then), and the prepares behind it go on without it."""
         self._abandoned.append(Slot(slot.scene_id, slot.scene, slot.index, prepared=slot.prepared, overdue=True))
-        slot.prepared = None
+        # Handed over whole: the fault boundary releases a failed slot's scene at once, and this
+        # one's prepare still runs (its exit waits for it).
+        slot.scene, slot.prepared = None, None
         self._worker.set_aside()
         self._fault(slot.scene_id, "prepare", PrepareOverdue(
             f"its prepare did not finish within {PREPARE_DEADLINE_S:g} s of its last work (its media on a drive "

@@ -25,13 +25,16 @@ def _full_disk(monkeypatch) -> None:
 
 
 def _said(engine: Engine) -> list[dict]:
-    return [e for e in engine.status()["errors"] if "last good copy" in e["message"]]
+    """Status's conditions that hold until mended (not the history, which scrolls)."""
+    status = engine.status()
+    assert not any("last good copy" in e["message"] for e in status["errors"]), "said twice"
+    return [e for e in status["standing"] if "last good copy" in e["message"]]
 
 
 def _amber(engine: Engine) -> list[str]:
-    """The overlay's lines under "Recent warnings:" (drawn amber)."""
+    """The overlay's lines under "Until it is mended:" (drawn amber for warnings)."""
     blocks = status_blocks(engine.status(), idle_close_s=30, max_errors=6)
-    at = next((i for i, b in enumerate(blocks) if b.words == ["Recent warnings:"]), None)
+    at = next((i for i, b in enumerate(blocks) if b.words == ["Until it is mended:"]), None)
     return [] if at is None else [" ".join(b.words) for b in blocks[at + 1:] if b.style == "text"]
 
 

@@ -100,7 +100,8 @@ def test_no_camera_attract_mode_moves_and_says_camera_unavailable(tmp_path):
         assert xs.max() < 640 * 0.6  # the text column on the right is still
         assert scene.camera_ok is False
         # What the technician reads: the setting to mend, not the scene file or a cable.
-        said = " ".join(e["message"] for e in pilot.engine.status()["errors"])
+        told = pilot.engine.status()
+        said = " ".join(e["message"] for e in [*told["errors"], *told["standing"]])
         assert "[camera] file in install.toml" in said
         assert "fix the scene file" not in said and "cable" not in said
 

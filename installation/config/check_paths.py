@@ -13,24 +13,34 @@ from pathlib import Path
 from typing import Any
 
 from ..runtime.files import read_text
-from .errors import Problem
+from .errors import Problem, shown
 from .locate import line_of
+from .media_names import nearest_media
 
 
 def show_path_problems(show: Any) -> list[Problem]:
     return _camera(show) + _passcodes(show)
 
 
+def camera_film_missing(show: Any) -> list[Problem]:
+    """A film standing in for the camera (`[camera] file`) that is not in the content folder:
+    `check` says it, and the running show lists it with the missing media (its log, status and
+    the overlay), in the same words. The portrait shows no visitor until it is there."""
+    camera = show.config.camera
+    # Read from the content folder, as every media path is.
+    if not camera.file or (show.content_root / camera.file).is_file():
+        return []
+    return [Problem(show.path, line_of(read_text(show.path), ("camera", "file")), "camera.file",
+                    f"no video '{camera.file}' in the content folder {shown(show.content_root, show.root)}/"
+                    f"{nearest_media(show.content_root, camera.file)}; until then the portrait shows no visitor",
+                    missing=camera.file)]
+
+
 def _camera(show: Any) -> list[Problem]:
     camera = show.config.camera
-    source = read_text(show.path)
     if camera.file:
-        # Read from the content folder, as every media path is.
-        if (show.content_root / camera.file).is_file():
-            return []
-        return [Problem(show.path, line_of(source, ("camera", "file")), "camera.file",
-                        f"no video '{camera.file}' in the content folder {show.content_root}; the portrait "
-                        "shows no visitor until it is there (the path is relative to the content folder)")]
+        return camera_film_missing(show)
+    source = read_text(show.path)
     device = camera.device
     if not isinstance(device, str) or Path(device).exists():
         return []

@@ -25,6 +25,9 @@ class Problem:
     severity: str = "error"
     tally: bool = False  # "and 40 more like these": read after the file's problems it counts
     root: Path | None = field(default=None, compare=False)  # the show folder, which `where` names from
+    # A media file not there, inside the content folder ('' for other problems): the running
+    # show looks again for it and lets the problem go once it is copied in.
+    missing: str = field(default="", compare=False)
 
     def within(self, root: Path) -> Problem:
         """The same problem, naming its file from the show folder `root`."""

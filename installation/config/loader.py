@@ -24,6 +24,7 @@ from pydantic import ValidationError
 
 from ..runtime.files import read_text
 from ..scenes import SCENE_KINDS
+from .check_paths import camera_film_missing
 from .common import SceneConfig
 from .errors import Problem, ShowError, did_you_mean
 from .field_types import strict_types, without_default
@@ -261,7 +262,10 @@ def load_show(path: Path | str, folders: dict[str, str] | None = None, keep_good
     # (Looked for here, on the loading thread: a status request never waits on a slow stick.)
     # Errors only: an optional print not installed yet is check's warning, and a stand-in on
     # the wall by design; under the overlay's red heading it made a sound kiosk look broken.
-    show.missing_media = [p.within(show.root) for p in check_media(show, decode=False) if p.severity == "error"]
+    # The camera's stand-in film too: only `check` said it was missing, and the running show
+    # told of it only from the portrait's camera, without install.toml's line.
+    missing = [p for p in check_media(show, decode=False) if p.severity == "error"] + camera_film_missing(show)
+    show.missing_media = [p.within(show.root) for p in missing]
     show.named = named
     return show
 

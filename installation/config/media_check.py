@@ -164,7 +164,8 @@ def check_media(show: Show, decode: bool = True) -> list[Problem]:
                         severity="warning"))
                 else:
                     problems.append(Problem(file, line, key,
-                                            missing_media_words(relative, show.content_root, show.root)))
+                                            missing_media_words(relative, show.content_root, show.root),
+                                            missing=relative))
             elif path.is_file() and path.suffix.lower() not in KNOWN_SUFFIXES:
                 problems.append(Problem(file, line, key, f"media file '{relative}' is a '{path.suffix}' file, "
                                         "which the show cannot open; export it as JPEG or PNG (a picture) or "

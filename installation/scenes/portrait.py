@@ -271,10 +271,12 @@ class PortraitScene(PortraitLoading, BackendChoice, PortraitDrawing, Scene):
                    else "check the camera's cable, or [camera] device in install.toml")
             # A warning: the scene plays as its curator planned for a kiosk without a camera
             # (`without_camera`), and a technician filtering on errors sees what is broken.
-            self.context.report(f"camera {source}: {reason}; the portrait stirs by itself until it is back "
-                                f"({fix}; the scene's without_camera = \"skip\" leaves it out meanwhile)",
-                                severity="warning")
+            self._camera_said = (f"camera {source}: {reason}; the portrait stirs by itself until it is back "
+                                 f"({fix}; the scene's without_camera = \"skip\" leaves it out meanwhile)")
+            self.context.report(self._camera_said, severity="warning")
         self._camera_told = reason
+        if not reason:
+            self._camera_said = ""  # (back: status stops listing it)
 
     def _tell_if_turned(self) -> None:
         """Visitors' faces keep appearing turned: tell the technician (status, overlay and
@@ -337,6 +339,8 @@ class PortraitScene(PortraitLoading, BackendChoice, PortraitDrawing, Scene):
             "state": self.state,
             "camera": getattr(self.camera, "state", "none") if self.camera is not None else "none",
             "camera_problem": getattr(self.camera, "reason", "") if not self.camera_ok else "",
+            # What was said of it, while it holds: status lists it until the camera is back.
+            "camera_said": getattr(self, "_camera_said", ""),
             # How far the camera's picture is turned back ([camera] rotation), and how far
             # visitors' faces still appear turned (0 unless 3 s of faces agree).
             "camera_rotation": getattr(self.camera, "rotation", 0),

@@ -1,0 +1,41 @@
+"""A film standing in for the camera (`[camera] file`) that is not in the content folder was
+only `check`'s error: the running show said nothing of install.toml or its line (the portrait
+scene, once it ran, told of its camera's absolute path). The show says it as check does, in
+its log, status and on the overlay, and plays on: the portrait stirs by itself, no visitor."""
+
+from __future__ import annotations
+
+import logging
+
+import installation.scenes.portrait  # noqa: F401  (registers the kind)
+from installation.cli import main
+from installation.harness import run_test
+
+from .conftest import drawn_overlay, write_show
+
+SCENE = 'type = "portrait"\nid = "p"\nduration = 600\ncard_seconds = 1.0\ncountdown = 1\n'
+CAMERA = '\n[camera]\nfile = "stand-in/visitor.mp4"\n'
+
+
+def test_a_missing_camera_film_is_said_at_run_time_with_its_line_and_the_show_plays_on(tmp_path, capsys, caplog):
+    path = write_show(tmp_path, {"p": SCENE}, extra=CAMERA, size=(640, 360))
+    line = path.read_text().splitlines().index('file = "stand-in/visitor.mp4"') + 1
+    main(["check", "--show", str(path), "--fast"])
+    checked = next(text for text in capsys.readouterr().out.splitlines() if "camera.file" in text)
+    said = checked.strip().removeprefix("error:").strip()
+    assert f"install.toml:{line}: camera.file: no video 'stand-in/visitor.mp4'" in said, checked
+
+    with run_test(path, fps=10, services={"synchronous_models": True}) as pilot:
+        pilot.advance(1.5)
+        status = pilot.engine.status()
+        assert pilot.scene_id == "p" and status["faulted"] == {}
+        assert pilot.engine.sequencer.current.scene.status()["state"] == "attract"  # no visitor: it stirs alone
+    listed = [p for p in status["problems"] if "camera.file" in p]
+    assert listed and said in listed[0], status["problems"]
+    assert "copy the file there" in listed[0] and "the portrait shows no visitor" in listed[0]
+    drawn, _ = drawn_overlay((1280, 720), status)
+    assert any("camera.file" in text and "visitor.mp4" in text for text, _ in drawn), drawn
+
+    with caplog.at_level(logging.ERROR):
+        assert main(["run", "--show", str(path), "--headless", "--seconds", "0.5"]) == 0
+    assert any(said in r.getMessage() for r in caplog.records), [r.getMessage() for r in caplog.records]
