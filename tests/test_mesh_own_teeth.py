@@ -15,8 +15,13 @@ from installation.models.face import portrait_faces
 from installation.models.motion.mesh import MeshAnimator
 from installation.models.motion.mesh import animator as animator_module
 from installation.models.motion.mesh.motion import Motion
-from installation.models.motion.mesh.named_points import INNER_LIPS, LOWER_INNER_LIP, OUTER_LIPS, UPPER_INNER_LIP
-from installation.models.motion.mesh.turned_lips import LIP_ROWS
+from installation.models.motion.mesh.named_points import (
+    INNER_LIPS,
+    LIP_ROWS,
+    LOWER_INNER_LIP,
+    OUTER_LIPS,
+    UPPER_INNER_LIP,
+)
 
 TEETH_SHARE = 0.45  # of the opening, from the upper lip down
 

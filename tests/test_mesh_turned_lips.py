@@ -15,8 +15,7 @@ import pytest
 
 from installation.models.motion.mesh import MeshAnimator
 from installation.models.motion.mesh.motion import Motion
-from installation.models.motion.mesh.named_points import LOWER_INNER_LIP, UPPER_INNER_LIP
-from installation.models.motion.mesh.turned_lips import LIP_ROWS
+from installation.models.motion.mesh.named_points import LIP_ROWS, LOWER_INNER_LIP, UPPER_INNER_LIP
 
 TURNED = Path(__file__).parent / "data" / "faces-cc0" / "face_man_120.jpg"  # turned about 30 degrees
 

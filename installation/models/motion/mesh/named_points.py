@@ -13,6 +13,19 @@ OUTER_LIPS = (61, 185, 40, 39, 37, 0, 267, 269, 270, 409, 291, 375, 321, 405, 31
 # The outer lip points facing UPPER_INNER_LIP and LOWER_INNER_LIP, one for one.
 UPPER_OUTER_LIP = (61, 185, 40, 39, 37, 0, 267, 269, 270, 409, 291)
 LOWER_OUTER_LIP = (61, 146, 91, 181, 84, 17, 314, 405, 321, 375, 291)
+# The lip rows from the upper outer edge to the lower, corner to corner through the middle
+# (each row's middle is its sixth point): the outer edge, two rows inside each lip, the inner
+# edge; point k of each row lies across the lip from point k of the others.
+LIP_ROWS = (
+    (61, 185, 40, 39, 37, 0, 267, 269, 270, 409, 291),
+    (76, 184, 74, 73, 72, 11, 302, 303, 304, 408, 306),
+    (62, 183, 42, 41, 38, 12, 268, 271, 272, 407, 292),
+    (78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308),
+    (78, 95, 88, 178, 87, 14, 317, 402, 318, 324, 308),
+    (62, 96, 89, 179, 86, 15, 316, 403, 319, 325, 292),
+    (76, 77, 90, 180, 85, 16, 315, 404, 320, 307, 306),
+    (61, 146, 91, 181, 84, 17, 314, 405, 321, 375, 291),
+)
 # Upper lid points paired with the lower lid points below them, then the crease above.
 LEFT_UPPER_LID = (246, 161, 160, 159, 158, 157, 173)
 LEFT_LOWER_LID = (7, 163, 144, 145, 153, 154, 155)

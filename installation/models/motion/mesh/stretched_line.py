@@ -2,15 +2,17 @@
 
 A picture whose lips meet in a dark line (a miniaturist's drawn lip line, a photograph's deep
 crease, a painting's dark contact) has that line in the few pixels where the mesh's inner lips
-lie. As the mouth opens, the warp stretches those pixels over the lips' inner edges: the
-inner-lip points sample a little way into the lips (warp.LIP_EDGE_INWARD), but only by a share
-of the lip's thickness and only as far as each pair of points has opened, so towards the
-mouth's corners, where the lips are thin and barely part, the triangles still sample the line
-itself. Stretched, it showed as dark red-brown flecks at the opening's inner corners and short
-dark streaks hanging from the lips' inner edges, from the opening's edge out to a fifth of the
-opening's height: beyond the 1.5-4 px that `mouth._inner_lips` cleans with a 3x3 median, which
-takes out only what is a pixel wide. So the lips round the opening are read for the line's tone,
-and what is as dark as the line is filled from the lip around it.
+lie. As the mouth opens, the warp samples the lips from off the line (lip_edges.py), but only
+as far as each pair of inner points has opened and no further than half the lip's thickness, so
+where a pair barely parts, at the mouth's ends, and where the mesh puts the line a pixel or two
+off its inner lips, the triangles still sample some of it. Stretched, it showed as dark
+red-brown flecks at the opening's inner corners and short dark streaks hanging from the lips'
+inner edges, from the opening's edge out to a fifth of the opening's height: beyond the 1.5-4 px
+that `mouth._inner_lips` cleans with a 3x3 median, which takes out only what is a pixel wide.
+So the lips round the opening are read for the line's tone, and what is as dark as the line is
+filled from the lip around it. (Sampling from off the line left seven made miniatures a fifth
+of the line's pixels round the opening that they had without this rule, 526 -> 116 at the
+expressions driver's widest; what is left is still this rule's: 116 -> 38 with it.)
 """
 
 from __future__ import annotations

@@ -38,20 +38,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from .named_points import INNER_LIPS
+from .named_points import INNER_LIPS, LIP_ROWS
 
-# The lip rows from the upper outer edge to the lower, corner to corner through the middle
-# (MediaPipe face mesh indices; each row's middle is its sixth point).
-LIP_ROWS = (
-    (61, 185, 40, 39, 37, 0, 267, 269, 270, 409, 291),
-    (76, 184, 74, 73, 72, 11, 302, 303, 304, 408, 306),
-    (62, 183, 42, 41, 38, 12, 268, 271, 272, 407, 292),
-    (78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308),
-    (78, 95, 88, 178, 87, 14, 317, 402, 318, 324, 308),
-    (62, 96, 89, 179, 86, 15, 316, 403, 319, 325, 292),
-    (76, 77, 90, 180, 85, 16, 315, 404, 320, 307, 306),
-    (61, 146, 91, 181, 84, 17, 314, 405, 321, 375, 291),
-)
 MIDDLE = 5
 # A half shorter than this (pixels, seen from the front) is left as it is.
 MIN_HALF_PX = 1.0
