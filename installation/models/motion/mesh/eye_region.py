@@ -73,7 +73,10 @@ class EyeRegion:
         x1 = int(np.ceil(max(up[:, 0].max(), low[:, 0].max()))) + 1
         self.eye_top = max(int(np.floor(cr[:, 1].min())) - 1, 0)  # the eye's own rows, from the crease
         y0 = int(np.floor(cr[:, 1].min() - above)) - 1
-        y1 = int(np.ceil(low[:, 1].max() + (0.0 if reach is None else float(reach.lower.max())))) + 2
+        # (down to the lowest the lower lid goes: the iris model's opening, a painted band of light under it)
+        under = None if rest is None else rest.under
+        lowered = max(0.0 if reach is None else float(reach.lower.max()), 0.0 if under is None else float(under.max()))
+        y1 = int(np.ceil(low[:, 1].max() + lowered)) + 2
         self.x0, self.y0 = max(x0, 0), max(y0, 0)
         self.x1, self.y1 = min(x1, shape[1]), min(y1, shape[0])
         self.empty = self.x1 - self.x0 < 2 or self.y1 - self.y0 < 2
@@ -100,6 +103,7 @@ class EyeRegion:
             self.white, self.line_top, self.line_bottom, self.line, self.lashes, self.opening = (
                 np.interp(along, _along(len(r)), r)[None, :]
                 for r in (rest.white, rest.line_top, rest.line_bottom, rest.line, rest.lashes, rest.opening))
+        mesh_bottom = self.bottom
         if reach is not None:  # the picture's opening below the mesh's lid lines (eye_reach.py)
             # (its upper lid no lower than the eye's first white: the iris model can read a
             # far eye's lower lid and the cheek as its opening, the eye's white above them)
@@ -108,6 +112,15 @@ class EyeRegion:
             self.bottom, self.margin = (
                 line + np.interp(along, _along(len(by)), by)[None, :]
                 for line, by in ((self.bottom, reach.lower), (self.margin, upper)))
+        # A painted band of light under the mesh's lower lid (lid_under.py): the lid closes over
+        # it, its lash line where the band ends; px per column past the lower lid so far. (The
+        # skin under the eye is still read from that lower lid, lids.LidCover.lower: under a
+        # ring of light, the ring, lid_paint.RING_OVER.)
+        self.under = np.zeros_like(self.margin)
+        if under is not None:
+            band_end = mesh_bottom + np.interp(along, _along(len(under)), under)[None, :]
+            self.under = np.maximum(band_end - self.bottom, 0.0)
+            self.bottom = self.bottom + self.under
         # The mesh's own margin: the lid's skin (crease to here) is what is read and kept; what
         # lies between it and the picture's upper lid is that lid's lashes, painted over as
         # it closes (read as the lid's skin, a far eye closed into a dark lens).
@@ -208,8 +221,9 @@ class EyeRegion:
         self.top = top
         self.margin, self.bottom, self.mesh_margin, self.skin_end = run_on(
             [self.margin, self.bottom, self.mesh_margin, self.skin_end], True)
-        self.top, self.white, self.line_top, self.line_bottom, self.line, self.lashes, self.opening = run_on(
-            [self.top, self.white, self.line_top, self.line_bottom, self.line, self.lashes, self.opening], False)
+        (self.top, self.white, self.line_top, self.line_bottom, self.line, self.lashes, self.opening,
+         self.under) = run_on([self.top, self.white, self.line_top, self.line_bottom, self.line, self.lashes,
+                               self.opening, self.under], False)
         self.x0, self.x1 = self.x0 - before, self.x1 + after
         # (the paint from the crease eased off just inside the corner too, over half the run:
         # stopped at the corner, the lashes stretched down just inside it were a dark blot

@@ -12,6 +12,7 @@ import numpy as np
 
 from ...face import Eye
 from .lid_corners import inner_lash_line, past_corners
+from .lid_under import light_under, painted_bands
 from .named_points import LEFT_CREASE, LEFT_LOWER_LID, LEFT_UPPER_LID, RIGHT_CREASE, RIGHT_LOWER_LID, RIGHT_UPPER_LID
 from .outlines import curve_through
 from .tone import LUMA
@@ -81,6 +82,8 @@ class EyeAtRest(NamedTuple):
     past_below: tuple[float, float] = (0.0, 0.0)
     # share of the inner corner's fade that holds the picture's upper-lid line (lid_corners.inner_lash_line)
     inner_line: float = 0.0
+    # px under the mesh's lower lid that a painted band of light reaches (lid_under.py); None: none
+    under: np.ndarray | None = None
 
 
 def lid_whites(image: np.ndarray, points: np.ndarray, eyes: tuple[Eye | None, Eye | None] | None = None
@@ -92,7 +95,7 @@ def lid_whites(image: np.ndarray, points: np.ndarray, eyes: tuple[Eye | None, Ey
     through the crease (see LINE_REACH)."""
     lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
     h, w = lab.shape[:2]
-    out = []
+    out, unders = [], []
     for k, lid in enumerate(LIDS):
         up, low, cr = (points[list(ids), :2] for ids in lid)
         left, right = min(up[0, 0], low[0, 0]), max(up[-1, 0], low[-1, 0])
@@ -116,12 +119,16 @@ def lid_whites(image: np.ndarray, points: np.ndarray, eyes: tuple[Eye | None, Ey
         # (A mesh can read an eye shut with its lids crossed, the lower margin above the upper:
         # an opening of no height, whose crease line is read no further than the crease.)
         lines = _crease_lines(image, cols, top, margin, LINE_REACH * max(float(np.mean(bottom - margin)), 0.0))
+        # The white: the lighter part of the opening (the iris and lashes are its dark part);
+        # the skin: the lighter half round the eye (lashes and brow hairs are its dark half).
+        eye_white = (np.median(opening[opening[:, 0] >= np.percentile(opening[:, 0], 60)], axis=0)
+                     if len(opening) else None)
+        # (the light under the lower lid: lid_under.py)
+        unders.append(np.zeros(WHITE_SAMPLES, np.float32) if eye_white is None or len(opening) < 6
+                      else light_under(lab[..., 0], cols, margin, bottom, float(eye_white[0])))
         if len(opening) < 6 or len(around) < 6:
             out.append(EyeAtRest(white, *lines, skin_below, np.zeros_like(white), opened))
             continue
-        # The white: the lighter part of the opening (the iris and lashes are its dark part);
-        # the skin: the lighter half round the eye (lashes and brow hairs are its dark half).
-        eye_white = np.median(opening[opening[:, 0] >= np.percentile(opening[:, 0], 60)], axis=0)
         skin = np.median(around[around[:, 0] >= np.median(around[:, 0])], axis=0)
         lashes = _lash_runs(image, cols, top, margin, skin)
         white_seen = eye_white[0] - skin[0] >= WHITE_OVER_SKIN
@@ -144,8 +151,8 @@ def lid_whites(image: np.ndarray, points: np.ndarray, eyes: tuple[Eye | None, Ey
         out.append(EyeAtRest(white, *lines, skin_below, lashes, _steady(opened)))
     pasts = [past_corners(image, points[list(lid[0]), :2], points[list(lid[1]), :2]) for lid in LIDS]
     lines = [inner_lash_line(image, points[list(lid[0]), :2], points[list(lid[1]), :2]) for lid in LIDS]
-    return tuple(rest._replace(past=past, past_below=below, inner_line=line)  # type: ignore[return-value]
-                 for rest, (past, below), line in zip(out, pasts, lines, strict=True))
+    return tuple(rest._replace(past=past, past_below=below, inner_line=line, under=under)  # type: ignore[return-value]
+                 for rest, (past, below), line, under in zip(out, pasts, lines, painted_bands(unders), strict=True))
 
 
 def _run_up(found: np.ndarray) -> int:

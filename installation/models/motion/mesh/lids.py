@@ -51,7 +51,7 @@ class LidCover(NamedTuple):
     closing: float
     crease: np.ndarray  # (1, w) rows
     start: np.ndarray  # (1, w) rows: where the paint begins to take over from the lid's skin
-    lower: np.ndarray  # (1, w) rows: the lower lid
+    lower: np.ndarray  # (1, w) rows: the lower lid (above a painted band of light: eye_region.EyeRegion.under)
     eye_top: int  # region row: the eye's own rows (for its darkest tone) begin here, at the crease
     was: np.ndarray  # (1, w) rows: the upper lid's margin at rest, before it closed
     # (1, w) bools: columns whose skin round the eye is not the lid's, and is not read: those
@@ -166,7 +166,7 @@ def _lower_lid(map_y: np.ndarray, eye: EyeRegion, closing: float, covers: list) 
         behind_nose = ((yy >= top) & (yy <= eye.bottom) & (eye.seen < 1.0)).any(axis=0)[None, :]
         unread = behind_nose if unread is None else unread | behind_nose
     covers.append(LidCover(eye.x0, eye.y0, covered.astype(np.float32), new_margin - eye.y0, closing,
-                           top - eye.y0, start - eye.y0, eye.bottom - eye.y0, eye.eye_top, margin - eye.y0,
+                           top - eye.y0, start - eye.y0, eye.bottom - eye.under - eye.y0, eye.eye_top, margin - eye.y0,
                            unread))
 
 
