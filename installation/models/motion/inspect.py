@@ -56,7 +56,7 @@ def add_commands(subparsers) -> None:
                         "fringe), in magenta (default: off)")
     q.add_argument("--picture", choices=PICTURES, default="auto",
                    help="what the scene's `picture` says the picture is (default: auto, read from the picture): "
-                        "say how its closed lids are painted for that")
+                        "say how its closed lids (and, for a painting, its lip line) are painted for that")
     q.set_defaults(func=run_inspect)
 
 

@@ -29,6 +29,10 @@ TWO_TONE = "a two-tone print, ink on paper (its closed lids painted in its ink a
 DRAWING = "a drawing (its closed lids painted as its paper and marks, with a drawn lash line)"
 PARTLY_DRAWN = "partly a drawing, {share:.0%} (its closed lids blend a drawing's paper with shaded skin)"
 PHOTOGRAPH = "a photograph or a painting (its closed lids painted as shaded skin)"
+# ...and what the scene's picture = "painting" makes of it: no reading tells a painting from a
+# photograph, so this is said only where the curator sets it (cavity.drawn_line).
+PAINTING = ("a painting (its closed lids painted as shaded skin, and the dark line between its closed lips "
+            "read as the painter's stroke, however small the face)")
 
 
 class Settled(NamedTuple):
@@ -53,7 +57,8 @@ def settled(picture: str, screen, dots: bool, drawn: float) -> Settled:
         return Settled(None, screen, 1.0, False)
     if picture == "print":
         return Settled(None, screen, 0.0, True)
-    # a photograph or a painting: no screen of dots or lines, whatever its grain measured
+    # a photograph or a painting: no screen of dots or lines, whatever its grain measured (a
+    # painting's lip line is read apart: PortraitRig.painted)
     return Settled(None, None, 0.0, False)
 
 
@@ -74,8 +79,8 @@ def _two_tone(warper) -> bool:
 
 def picture_kind(warper, as_read: bool = False) -> str:
     """What the picture of `warper` (warp.MeshWarper) is painted as, with what its closed lids
-    are: one of HALFTONE, TWO_TONE, DRAWING, PARTLY_DRAWN, PHOTOGRAPH, in the order
-    lid_paint.paint_lids chooses between them. `as_read`: what the picture itself is read as,
+    are: one of HALFTONE, TWO_TONE, DRAWING, PARTLY_DRAWN, PHOTOGRAPH (PAINTING where the scene
+    says so), in the order lid_paint.paint_lids chooses between them. `as_read`: what the picture itself is read as,
     whatever the scene's `picture` says."""
     way = warper.read if as_read else warper.settled
     if way.page_screen is not None:
@@ -86,7 +91,7 @@ def picture_kind(warper, as_read: bool = False) -> str:
         return DRAWING
     if way.drawn > 0.0:
         return PARTLY_DRAWN.format(share=way.drawn)
-    return PHOTOGRAPH
+    return PAINTING if warper.rig.painted and not as_read else PHOTOGRAPH
 
 
 def contradicts(warper) -> str | None:
@@ -105,8 +110,8 @@ def contradicts(warper) -> str | None:
         said = "a drawing's paper" if picture == "drawing" else "ink and paper"
         return (f"picture = \"{picture}\", but it reads clearly as {HALFTONE}: its closed lids are painted as "
                 f"{said} all the same, not in its dots; check them at a blink")
-    if picture == "photograph" and (dots or read.drawn >= 1.0 or _two_tone(warper)):
-        return (f"picture = \"photograph\", but it reads clearly as {picture_kind(warper, as_read=True)}: its "
+    if picture in ("photograph", "painting") and (dots or read.drawn >= 1.0 or _two_tone(warper)):
+        return (f"picture = \"{picture}\", but it reads clearly as {picture_kind(warper, as_read=True)}: its "
                 "closed lids are painted as shaded skin all the same; check them at a blink")
     return None
 
