@@ -128,3 +128,16 @@ def test_check_and_inspect_say_a_painting_is_painted_as_one(tmp_path, capsys, sm
     assert main(["portrait", "inspect", str(picture), "-o", str(tmp_path / "mesh.png"), "--picture", "painting"]) == 0
     said = capsys.readouterr().out
     assert "so it is painted as a painting (its closed lids painted as shaded skin, and the dark line" in said
+
+
+def test_inspect_says_where_a_painting_has_no_lip_line_to_read(tmp_path, capsys):
+    """Where the face mesh finds the lips parted at rest, no closed line is read, and "painting"
+    changes nothing of the mouth: a curator who set it for a pale miniature's yawn saw it as dark
+    as before, with no word why. Inspect says so (a hint; the setting is still obeyed)."""
+    from installation.cli import main
+
+    from .test_mesh_picture_setting import FACES
+
+    picture = FACES / "face_man_120.jpg"  # (its closed line is not read: line_width.py)
+    assert main(["portrait", "inspect", str(picture), "-o", str(tmp_path / "mesh.png"), "--picture", "painting"]) == 0
+    assert 'but picture = "painting", but no dark line between closed lips is read' in capsys.readouterr().out

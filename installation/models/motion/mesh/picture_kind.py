@@ -97,9 +97,11 @@ def picture_kind(warper, as_read: bool = False) -> str:
 def contradicts(warper) -> str | None:
     """A hint where the scene's `picture` goes against a confident reading of the picture (it
     is still obeyed). Confident are the readings that find something: a book's dots, ink and
-    paper round both eyes, a drawing's paper round both. "A photograph or a painting" is what
-    is left when nothing is found, and washes, monotypes, chalk and pencil on buff paper are
-    left there too (docs/portrait.md): a drawing or a print set on one is no contradiction.
+    paper round both eyes, a drawing's paper round both; and "painting" on a picture whose
+    closed lip line is not read (the setting then changes nothing of its mouth). "A photograph
+    or a painting" is what is left when nothing is found, and washes, monotypes, chalk and
+    pencil on buff paper are left there too (docs/portrait.md): a drawing or a print set on one
+    is no contradiction.
     (Nor is a drawing on a picture read as a two-tone print: pen and ink is both.)"""
     picture, read = warper.rig.picture, warper.read
     if picture == "halftone" and warper.settled.page_screen is None:
@@ -113,7 +115,19 @@ def contradicts(warper) -> str | None:
     if picture in ("photograph", "painting") and (dots or read.drawn >= 1.0 or _two_tone(warper)):
         return (f"picture = \"{picture}\", but it reads clearly as {picture_kind(warper, as_read=True)}: its "
                 "closed lids are painted as shaded skin all the same; check them at a blink")
+    if warper.rig.painted and _lip_line_unread(warper):
+        return ("picture = \"painting\", but no dark line between closed lips is read in it (the face mesh finds "
+                "the lips parted, or no line darker than the lips): its open mouth is painted as a photograph's; "
+                "check it in a yawn")
     return None
+
+
+def _lip_line_unread(warper) -> bool:
+    """Whether no closed lip line is read (line_width.py): then a painting's lip line rule
+    (cavity.drawn_line) has nothing to read, and a curator who set "painting" for a pale
+    miniature's yawn would see it as dark as before, with no word why."""
+    shadows = warper.rig.palette.shadows
+    return shadows is None or shadows.line_width is None or shadows.beside_line is None
 
 
 def what_it_is(warper) -> str:
