@@ -80,8 +80,8 @@ def _two_tone(warper) -> bool:
 def picture_kind(warper, as_read: bool = False) -> str:
     """What the picture of `warper` (warp.MeshWarper) is painted as, with what its closed lids
     are: one of HALFTONE, TWO_TONE, DRAWING, PARTLY_DRAWN, PHOTOGRAPH (PAINTING where the scene
-    says so), in the order lid_paint.paint_lids chooses between them. `as_read`: what the picture itself is read as,
-    whatever the scene's `picture` says."""
+    says so), in the order lid_paint.paint_lids chooses between them. `as_read`: what the
+    picture itself is read as, whatever the scene's `picture` says."""
     way = warper.read if as_read else warper.settled
     if way.page_screen is not None:
         return HALFTONE
