@@ -47,6 +47,7 @@ os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 from installation.imaging import read_rgb  # noqa: E402
 from installation.models.face import Expression, FaceStack, FaceTracker, neutrality  # noqa: E402
 from installation.models.face import runtime as face_runtime  # noqa: E402
+from installation.models.motion import PICTURES  # noqa: E402
 from installation.models.motion.mesh import MeshAnimator  # noqa: E402
 from installation.models.motion.mesh import warp as mesh_warp  # noqa: E402
 from installation.models.motion.mesh.portrait_face import PortraitProblem  # noqa: E402
@@ -103,8 +104,9 @@ def calibrate_near(animator: MeshAnimator, stack: FaceStack, frames: list[np.nda
         animator.calibrate_on(faces[ref].landmarks)
 
 
-def measure_pair(stack: FaceStack, portrait: np.ndarray, frames: list[np.ndarray], fps: float) -> dict:
-    animator = MeshAnimator(portrait, stack)
+def measure_pair(stack: FaceStack, portrait: np.ndarray, frames: list[np.ndarray], fps: float,
+                 picture: str = "auto") -> dict:
+    animator = MeshAnimator(portrait, stack, picture=picture)
     driver_tracker = FaceTracker(stack)
     tracked = [driver_tracker.update(f, i / fps) for i, f in enumerate(frames)]
     raw = [t.raw_face for t in tracked]
@@ -152,7 +154,7 @@ def measure_pair(stack: FaceStack, portrait: np.ndarray, frames: list[np.ndarray
 
 
 def quality(stack: FaceStack, limit: int, portraits: list[Path] | None = None,
-            drivers: list[Path] | None = None) -> None:
+            drivers: list[Path] | None = None, picture: str = "auto") -> None:
     print("\n1. Expression transfer (mesh backend; r = Pearson, amp = std result / std driver)")
     chosen = portraits or [p if isinstance(p, Path) else SHARED / p for p in PORTRAITS]
     videos = drivers or [SHARED / d for d in DRIVERS]
@@ -167,7 +169,7 @@ def quality(stack: FaceStack, limit: int, portraits: list[Path] | None = None,
             continue
         for path in chosen:
             try:
-                f = measure_pair(stack, load_portrait(path), frames, fps)
+                f = measure_pair(stack, load_portrait(path), frames, fps, picture)
             except PortraitProblem as problem:
                 print(f"{driver:<26}{path.name:<26}  not animated: {problem}")
                 continue
@@ -500,6 +502,8 @@ def main() -> None:
     parser.add_argument("--drivers", nargs="+", type=Path, metavar="VIDEO",
                         help="drive them with these videos instead of the three shared ones (a "
                              "visitor filmed at the kiosk, or faces the project has never seen)")
+    parser.add_argument("--picture", choices=PICTURES, default="auto",
+                        help="what the portraits are, as a scene's `picture` says (default: auto, read from each)")
     args = parser.parse_args()
     missing = [str(p) for p in (args.portraits or []) + (args.drivers or []) if not p.is_file()]
     if missing:
@@ -517,7 +521,7 @@ def main() -> None:
     print(f"face models: {face_runtime.models_folder()} (threads {face_runtime.face_threads()})")
     if SHARED.is_dir():
         if "quality" in only:
-            quality(stack, args.frames, args.portraits, args.drivers)
+            quality(stack, args.frames, args.portraits, args.drivers, args.picture)
         if "speed" in only:
             speed(stack, clock, min(args.frames, 300))
         if "live" in only:

@@ -68,7 +68,8 @@ def main() -> None:
     parser.add_argument("--lips-hidden", action="store_true",
                         help="the sitter's moustache hides both lips (the scene's lips_hidden; docs/portrait.md)")
     parser.add_argument("--picture", choices=PICTURES, default="auto",
-                        help="what the sitter is (the scene's picture: its closed lids' rule; docs/portrait.md)")
+                        help="what the sitter is (the scene's picture: its closed lids' rule, a painting's lip line; "
+                             "docs/portrait.md)")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     stack = FaceStack.open()

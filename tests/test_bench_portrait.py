@@ -20,7 +20,8 @@ def test_quality_drives_each_sitter_with_the_videos_given(monkeypatch, capsys, t
     frame = np.zeros((8, 8, 3), np.uint8)
     monkeypatch.setattr(bench, "frames_of", lambda path, limit: (read.append(path) or [frame], 30.0))
     monkeypatch.setattr(bench, "load_portrait", lambda path: path)
-    monkeypatch.setattr(bench, "measure_pair", lambda stack, sitter, frames, fps: driven.append(sitter) or FIGURES)
+    monkeypatch.setattr(bench, "measure_pair",
+                        lambda stack, sitter, frames, fps, picture: driven.append(sitter) or FIGURES)
     sitter = tmp_path / "sitter.jpg"
     videos = [tmp_path / "visitor-a.mp4", tmp_path / "visitor-b.mp4"]
 
@@ -68,13 +69,36 @@ def test_the_command_line_passes_its_drivers_to_quality(monkeypatch, tmp_path):
     calls = []
     monkeypatch.setattr(bench, "SHARED", tmp_path)
     monkeypatch.setattr(bench.FaceStack, "open", classmethod(lambda cls: None))
-    monkeypatch.setattr(bench, "quality", lambda stack, limit, portraits, drivers: calls.append((portraits, drivers)))
+    monkeypatch.setattr(bench, "quality",
+                        lambda stack, limit, portraits, drivers, picture: calls.append((portraits, drivers, picture)))
     monkeypatch.setattr(sys, "argv", ["portrait.py", "--only", "quality", "--portraits", str(sitter),
                                       "--drivers", str(video)])
 
     bench.main()
 
-    assert calls == [([sitter], [video])]
+    assert calls == [([sitter], [video], "auto")]
+
+
+def test_the_sitters_are_measured_as_the_scenes_picture_setting_says(monkeypatch, capsys, tmp_path):
+    """A curator's miniature set as a painting opens its mouth otherwise than read by itself:
+    its figures are taken as the scene would show it (`--picture`, as `animate --picture`)."""
+    frame = np.zeros((8, 8, 3), np.uint8)
+    sitter, video = tmp_path / "sitter.jpg", tmp_path / "visitor.mp4"
+    sitter.write_bytes(b"")
+    video.write_bytes(b"")
+    made = []
+    monkeypatch.setattr(bench, "SHARED", tmp_path)
+    monkeypatch.setattr(bench.FaceStack, "open", classmethod(lambda cls: None))
+    monkeypatch.setattr(bench, "frames_of", lambda path, limit: ([frame], 30.0))
+    monkeypatch.setattr(bench, "load_portrait", lambda path: path)
+    monkeypatch.setattr(bench, "measure_pair",
+                        lambda stack, sitter, frames, fps, picture: made.append(picture) or FIGURES)
+    monkeypatch.setattr(sys, "argv", ["portrait.py", "--only", "quality", "--portraits", str(sitter),
+                                      "--drivers", str(video), "--picture", "painting"])
+
+    bench.main()
+
+    assert made == ["painting"]
 
 
 def test_a_missing_driver_is_refused_by_name(monkeypatch, capsys, tmp_path):

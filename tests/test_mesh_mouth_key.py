@@ -52,10 +52,11 @@ def _miniature(sitter: np.ndarray, stack, dark_accents: bool = True) -> np.ndarr
     return np.clip(picture, 0, 255).astype(np.uint8)
 
 
-def _yawn(picture: np.ndarray, stack):
+def _yawn(picture: np.ndarray, stack, kind: str = "auto"):
     """The opening of a wide yawn on `picture` (its pixels' lightness), the picture's lips'
-    lightness and the darkest tone of the skin and lips round its mouth."""
-    animator = MeshAnimator(picture, stack)
+    lightness and the darkest tone of the skin and lips round its mouth. `kind`: what the
+    scene's `picture` says it is."""
+    animator = MeshAnimator(picture, stack, picture=kind)
     out, dst, _ = _opened(animator, (0.0, 0.0, 0.0, 0.0), share=0.12)
     inside = cv2.erode(_polygon(out.shape, dst[list(INNER_LIPS)]), np.ones((5, 5), np.uint8)) > 0
     assert inside.sum() > 150

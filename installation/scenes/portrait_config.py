@@ -33,12 +33,15 @@ class PortraitItem(Strict):
     )
     picture: Literal[PICTURES] = Field(  # type: ignore[valid-type]
         default="auto",
-        description=("what the picture is, which decides how its closed eyelids are painted: 'auto' reads it "
-                     "from the picture; 'photograph' (also a painting) shaded skin; 'drawing' (pencil, chalk, "
-                     "a wash on paper) its paper with a drawn lash line; 'print' (two-tone ink on paper: a "
-                     "woodcut, a monotype) its ink and paper; 'halftone' (a book's printed photograph) its "
-                     "dots. `bayard portrait inspect` says what 'auto' reads (mesh backend; see "
-                     "docs/portrait.md)"),
+        description=("what the picture is, which decides how its closed eyelids and its opening mouth are "
+                     "painted: 'auto' reads it from the picture (a painting as a photograph); 'photograph' "
+                     "shaded skin; 'painting' (oil, watercolour, a miniature, a pastel) shaded skin, and the "
+                     "dark line between its closed lips read as the painter's stroke however small the face "
+                     "(a pale miniature's yawn is then a warm mid-dark, not a black hole); 'drawing' (pencil, "
+                     "chalk, a wash on paper) its paper with a drawn lash line; 'print' (two-tone ink on "
+                     "paper: a woodcut, a monotype) its ink and paper; 'halftone' (a book's printed "
+                     "photograph) its dots. `bayard portrait inspect` says what 'auto' reads (mesh backend; "
+                     "see docs/portrait.md)"),
     )
 
 

@@ -8,5 +8,7 @@ PORTRAIT_SIDE = 900
 
 # What a curator may say her portrait is (the portrait scene's `picture`, `animate --picture`,
 # `portrait inspect --picture`): the lids are painted by its rule (mesh/picture_kind.py), and
-# "auto" reads it from the picture.
-PICTURES = ("auto", "photograph", "drawing", "print", "halftone")
+# "auto" reads it from the picture. A "painting" closes its lids as a photograph does, and its
+# closed lips' dark line is the painter's stroke at any size (mesh/cavity.py, DRAWN_LINE): on a
+# small face nothing in the pixels tells that stroke from a photograph's crease.
+PICTURES = ("auto", "photograph", "painting", "drawing", "print", "halftone")

@@ -51,8 +51,9 @@ def add_commands(subparsers) -> None:
                    help="the sitter's moustache hides both lips: the mouth opens below its fringe, mesh "
                         "backend (default: off; see docs/portrait.md)")
     p.add_argument("--picture", choices=PICTURES, default="auto",
-                   help="what the portrait is, as the scene's `picture` says: its closed lids are painted by "
-                        "that rule, mesh backend (default: auto, read from the picture; docs/portrait.md)")
+                   help="what the portrait is, as the scene's `picture` says: its closed lids (and, for a "
+                        "painting, its lip line) are painted by that rule, mesh backend (default: auto, read "
+                        "from the picture; docs/portrait.md)")
     p.add_argument(
         "--face",
         type=float,

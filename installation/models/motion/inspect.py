@@ -56,7 +56,7 @@ def add_commands(subparsers) -> None:
                         "fringe), in magenta (default: off)")
     q.add_argument("--picture", choices=PICTURES, default="auto",
                    help="what the scene's `picture` says the picture is (default: auto, read from the picture): "
-                        "say how its closed lids are painted for that")
+                        "say how its closed lids (and, for a painting, its lip line) are painted for that")
     q.set_defaults(func=run_inspect)
 
 
@@ -121,7 +121,7 @@ def run_inspect(args: argparse.Namespace) -> int:
         warper = MeshAnimator(image, stack, picture=args.picture).warper
         verdict += f"; {what_it_is(warper)}"
         if (hint := contradicts(warper)) is not None:
-            verdict += f"; but {hint}"
+            verdict += f"; {hint}"  # each hint says its own "but" (picture_kind.contradicts)
     except PortraitProblem as error:
         verdict = f"cannot be animated: {error}"
     fringe = None

@@ -95,7 +95,8 @@ SOFT_ACCENTS = (0.22, 0.3)
 # key is read beside it (`MouthShadows.beside_line`), and the opening is lifted towards the
 # stroke's own tone, the darkest the painter set at the mouth (L* 25-41). A wider line, or one
 # not read, counts as before: at a face of about 100 px a stroke is as wide as a crease, and
-# such a miniature is painted as before.
+# such a miniature is painted as before, unless the curator says it is a painting
+# (`PortraitRig.painted`): then its line is read as drawn whatever its width.
 DRAWN_LINE = (0.010, 0.012)
 # ...but not at the corners of an opening with teeth in it (`teeth_corners_kept`): wholly from
 # TEETH_CORNERS[1] of the half width, not at all within TEETH_CORNERS[0].
@@ -177,10 +178,11 @@ def _deep(pal: Palette, darkest: Passage | None) -> np.ndarray:
     return deep
 
 
-def accent_lift(pal: Palette, darkest: Passage | None) -> AccentLift | None:
+def accent_lift(pal: Palette, darkest: Passage | None, painted: bool = False) -> AccentLift | None:
     """How a high-key picture's opening is lifted into its own range of values (ACCENTS_FROM), or a
     softly painted one's into the range of the shadows at its mouth (SOFT_MOUTH, SOFT_FACE); None
-    where it is neither (a picture with near-black accents and deep shadows: painted as before)."""
+    where it is neither (a picture with near-black accents and deep shadows: painted as before).
+    `painted`: the curator says it is a painting (`drawn_line`)."""
     if pal.accents is None:
         return None
     accent, middle = pal.accents
@@ -193,7 +195,8 @@ def accent_lift(pal: Palette, darkest: Passage | None) -> AccentLift | None:
     if pal.shadows is not None:
         # (Its own lip line too: the ring's darkest is read through a blur, a drawn line is thin.)
         mouth_dark = pal.shadows.darkest if pal.line is None else min(pal.shadows.darkest, float(pal.line @ LUMA))
-        key = mouth_dark + (max(_beside_drawn_line(pal.shadows), mouth_dark) - mouth_dark) * drawn_line(pal.shadows)
+        drawn = drawn_line(pal.shadows, painted)
+        key = mouth_dark + (max(_beside_drawn_line(pal.shadows), mouth_dark) - mouth_dark) * drawn
         soft = (_ramp(key / max(middle, 1.0), SOFT_MOUTH)
                 * _ramp(pal.shadows.broad / max(middle, 1.0), SOFT_FACE) * (1.0 - _ramp(below, SOFT_ACCENTS)))
         # (Only as far as the accents left it: where they say the picture is high-key, as before.)
@@ -204,12 +207,14 @@ def accent_lift(pal: Palette, darkest: Passage | None) -> AccentLift | None:
     return AccentLift(lowest, target, lip_light, hue=lift_hue(pal), hue_share=1.0 - pal.print_toned)
 
 
-def drawn_line(shadows: MouthShadows) -> float:
+def drawn_line(shadows: MouthShadows, painted: bool = False) -> float:
     """How far the picture's closed lip line is a drawn stroke (DRAWN_LINE): 1 as thin as a
-    brush's, 0 as wide as a photograph's crease, or not read."""
+    brush's, 0 as wide as a photograph's crease, or not read. On a picture the curator says is
+    painted (`painted`), a line read is the painter's at any width: on a small face a stroke is
+    as wide as a crease, and a miniature yawned near-black under it."""
     if shadows.line_width is None or shadows.beside_line is None:
         return 0.0
-    return 1.0 - _ramp(shadows.line_width, DRAWN_LINE)
+    return 1.0 if painted else 1.0 - _ramp(shadows.line_width, DRAWN_LINE)
 
 
 def _beside_drawn_line(shadows: MouthShadows) -> float:

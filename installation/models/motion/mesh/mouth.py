@@ -221,7 +221,7 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
     toothless = 0.0 if rig.own_teeth else 1.0 - max(upper_shown, lower_shown)
     thin_for = rig.face_height if toothless > 0.0 and gap < THIN_OPENING[1] * rig.face_height else 0.0
     # (On a high-key picture, the opening's darks, the tongue's too, lifted into its own range.)
-    lift = accent_lift(pal, dark_and_light[0])
+    lift = accent_lift(pal, dark_and_light[0], rig.painted)
     if lift is not None:
         # (Her own teeth fill what she parted at rest: a yawn opened far wider is no grin.)
         shown, filled = ((1.0, rest_gap / gap) if rig.own_teeth

@@ -30,6 +30,10 @@ TWO_TONE = "a two-tone print, ink on paper (its closed lids painted in its ink a
 DRAWING = "a drawing (its closed lids painted as its paper and marks, with a drawn lash line)"
 PARTLY_DRAWN = "partly a drawing, {share:.0%} (its closed lids blend a drawing's paper with shaded skin)"
 PHOTOGRAPH = "a photograph or a painting (its closed lids painted as shaded skin)"
+# ...and what the scene's picture = "painting" makes of it: no reading tells a painting from a
+# photograph, so this is said only where the curator sets it (cavity.drawn_line).
+PAINTING = ("a painting (its closed lids painted as shaded skin, and the dark line between its closed lips "
+            "read as the painter's stroke, however small the face)")
 
 
 class Settled(NamedTuple):
@@ -54,7 +58,8 @@ def settled(picture: str, screen, dots: bool, drawn: float) -> Settled:
         return Settled(None, screen, 1.0, False)
     if picture == "print":
         return Settled(None, screen, 0.0, True)
-    # a photograph or a painting: no screen of dots or lines, whatever its grain measured
+    # a photograph or a painting: no screen of dots or lines, whatever its grain measured (a
+    # painting's lip line is read apart: PortraitRig.painted)
     return Settled(None, None, 0.0, False)
 
 
@@ -75,9 +80,9 @@ def _two_tone(warper) -> bool:
 
 def picture_kind(warper, as_read: bool = False) -> str:
     """What the picture of `warper` (warp.MeshWarper) is painted as, with what its closed lids
-    are: one of HALFTONE, TWO_TONE, DRAWING, PARTLY_DRAWN, PHOTOGRAPH, in the order
-    lid_paint.paint_lids chooses between them. `as_read`: what the picture itself is read as,
-    whatever the scene's `picture` says."""
+    are: one of HALFTONE, TWO_TONE, DRAWING, PARTLY_DRAWN, PHOTOGRAPH (PAINTING where the scene
+    says so), in the order lid_paint.paint_lids chooses between them. `as_read`: what the
+    picture itself is read as, whatever the scene's `picture` says."""
     way = warper.read if as_read else warper.settled
     if way.page_screen is not None:
         return HALFTONE
@@ -87,15 +92,17 @@ def picture_kind(warper, as_read: bool = False) -> str:
         return DRAWING
     if way.drawn > 0.0:
         return PARTLY_DRAWN.format(share=way.drawn)
-    return PHOTOGRAPH
+    return PAINTING if warper.rig.painted and not as_read else PHOTOGRAPH
 
 
 def contradicts(warper) -> str | None:
     """A hint where the scene's `picture` goes against a confident reading of the picture (it
     is still obeyed). Confident are the readings that find something: a book's dots, ink and
-    paper round both eyes, a drawing's paper round both. "A photograph or a painting" is what
-    is left when nothing is found, and washes, monotypes and shaded pencil sketches are
-    left there too (docs/portrait.md): a drawing or a print set on one is no contradiction.
+    paper round both eyes, a drawing's paper round both; and "painting" on a picture whose
+    closed lip line is not read (the setting then changes nothing of its mouth). "A photograph
+    or a painting" is what is left when nothing is found, and washes, monotypes and shaded
+    pencil sketches are left there too (docs/portrait.md): a drawing or a print set on one is
+    no contradiction.
     (Nor is a drawing on a picture read as a two-tone print: pen and ink is both.)"""
     picture, read = warper.rig.picture, warper.read
     if picture == "halftone" and warper.settled.page_screen is None:
@@ -106,10 +113,22 @@ def contradicts(warper) -> str | None:
         said = "a drawing's paper" if picture == "drawing" else "ink and paper"
         return (f"picture = \"{picture}\", but it reads clearly as {HALFTONE}: its closed lids are painted as "
                 f"{said} all the same, not in its dots; check them at a blink")
-    if picture == "photograph" and (dots or read.drawn >= 1.0 or _two_tone(warper)):
-        return (f"picture = \"photograph\", but it reads clearly as {picture_kind(warper, as_read=True)}: its "
+    if picture in ("photograph", "painting") and (dots or read.drawn >= 1.0 or _two_tone(warper)):
+        return (f"picture = \"{picture}\", but it reads clearly as {picture_kind(warper, as_read=True)}: its "
                 "closed lids are painted as shaded skin all the same; check them at a blink")
+    if warper.rig.painted and _lip_line_unread(warper):
+        return ("picture = \"painting\", but no dark line between closed lips is read in it (the face mesh finds "
+                "the lips parted, or no line darker than the lips): its open mouth is painted as a photograph's; "
+                "check it in a yawn")
     return None
+
+
+def _lip_line_unread(warper) -> bool:
+    """Whether no closed lip line is read (line_width.py): then a painting's lip line rule
+    (cavity.drawn_line) has nothing to read, and a curator who set "painting" for a pale
+    miniature's yawn would see it as dark as before, with no word why."""
+    shadows = warper.rig.palette.shadows
+    return shadows is None or shadows.line_width is None or shadows.beside_line is None
 
 
 def what_it_is(warper) -> str:

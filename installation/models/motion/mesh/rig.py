@@ -51,8 +51,9 @@ class PortraitRig:
     # row is sized by (0: unknown).
     own_rows_px: tuple[float, float] = (0.0, 0.0)
     jaw_anchors: bool = False  # the band has its own points along the jaw (under_jaw.py)
-    # What the curator says the picture is (the scene's `picture`; picture_kind.PICTURES): "auto"
-    # reads it from the pixels. It chooses the closed lids' rule (picture_kind.settled).
+    # What the curator says the picture is (the scene's `picture`; motion.PICTURES): "auto"
+    # reads it from the pixels. It chooses the closed lids' rule (picture_kind.settled), and
+    # for a painting how its lip line is read (`painted`).
     picture: str = "auto"
     # Read by the painters on first use (a copy made with `dataclasses.replace` starts afresh).
     readings: Readings = field(default_factory=Readings, init=False, repr=False, compare=False)
@@ -64,6 +65,14 @@ class PortraitRig:
     @property
     def mesh(self) -> np.ndarray:
         return self.points[:468]
+
+    @property
+    def painted(self) -> bool:
+        """The curator says the picture is a painting (picture = "painting"): the dark line
+        between its closed lips is the painter's stroke however small the face, not a crease's
+        shadow (cavity.drawn_line). Only she can say it: at a face of 86-160 px a miniature's
+        stroke measures as a small photograph's crease does (docs/portrait.md)."""
+        return self.picture == "painting"
 
 
 def _ring(mesh: np.ndarray, scale: float) -> np.ndarray:
