@@ -176,4 +176,3 @@ class Routing:
             self._post(Command("blackout", (switch,), source="osc", reply=reply, extra=extra))
         else:  # status, hours; further arguments (padding, see docs/osc.md) are the engine's to ignore
             self._post(Command(name, tuple(args), source="osc", reply=reply, extra=extra))
-

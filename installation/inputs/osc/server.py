@@ -323,4 +323,3 @@ class OscServer:
                 log.warning('OSC: cannot reach IPv6 %s from an IPv4 socket; set [osc] host = "::"', host)
             return
         sock.sendto(data, (host, peer.port))
-

@@ -83,4 +83,3 @@ def gather(checkout: Path, corpus: Path) -> int:
         for r in rows:
             handle.write("\t".join((r["file"], r["sha256"], r["source"], r["licence"], r["sitter"])) + "\n")
     return len(rows)
-
