@@ -10,6 +10,7 @@ import pytest
 
 from installation.inputs.osc import OscConfig, Peer, wire
 from installation.inputs.osc import dispatch as dispatch_module
+from installation.inputs.osc import routing as routing_module
 from installation.inputs.osc.addresses import by_path
 from installation.inputs.osc.config import PasscodeFileError, read_passcodes_file
 
@@ -232,13 +233,13 @@ def test_subscribing_over_udp_needs_control():
 
 def test_a_packet_of_unknown_addresses_is_processed_within_a_budget(monkeypatch):
     suggestions = []
-    real = dispatch_module.difflib.get_close_matches
+    real = routing_module.difflib.get_close_matches
 
     def counted(*args, **kwargs):
         suggestions.append(args[0])
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(dispatch_module.difflib, "get_close_matches", counted)
+    monkeypatch.setattr(routing_module.difflib, "get_close_matches", counted)
     rig = Rig()
     packet = bundle_of(wire.encode_message("/bayard/nxet"))  # about 3,000 unknown addresses
     rig.d.feed(packet, LOCAL)

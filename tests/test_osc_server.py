@@ -237,7 +237,7 @@ def test_start_up_log_says_how_to_allow_the_gallery_lan(caplog):
 def test_idle_tcp_connections_cannot_lock_other_clients_out():
     # Issue 12: 32 idle connections locked every other TCP client out.
     from installation.clock import FakeClock
-    from installation.inputs.osc import server as server_module
+    from installation.inputs.osc import tcp_connections
 
     clock = FakeClock()
     srv = OscServer(OscConfig(host="127.0.0.1", port=0, tcp=True), CommandQueue().post, clock)
@@ -257,20 +257,20 @@ def test_idle_tcp_connections_cannot_lock_other_clients_out():
 
     try:
         first = connect("127.0.0.1")
-        for _ in range(server_module.TCP_PER_ADDRESS):
+        for _ in range(tcp_connections.TCP_PER_ADDRESS):
             connect("127.0.0.1")
-        assert wait_for(lambda: count() == server_module.TCP_PER_ADDRESS)
+        assert wait_for(lambda: count() == tcp_connections.TCP_PER_ADDRESS)
         assert first.recv(16) == b""  # one address's oldest gave way to its newest
-        for i in range(server_module.MAX_TCP_CONNECTIONS - server_module.TCP_PER_ADDRESS):
+        for i in range(tcp_connections.MAX_TCP_CONNECTIONS - tcp_connections.TCP_PER_ADDRESS):
             connect(f"127.0.1.{i + 1}")
-        assert wait_for(lambda: count() == server_module.MAX_TCP_CONNECTIONS)
+        assert wait_for(lambda: count() == tcp_connections.MAX_TCP_CONNECTIONS)
         late = connect("127.0.2.1")  # every slot busy and just heard from: refused
         assert late.recv(16) == b""
-        clock.advance(server_module.TCP_IDLE_EVICT_S + 1)  # now they are all quiet
+        clock.advance(tcp_connections.TCP_IDLE_EVICT_S + 1)  # now they are all quiet
         technician = connect("127.0.2.2")
         technician.sendall(wire.slip_encode(wire.encode_message("/bayard/ping")))
         assert wire.StreamDecoder().feed(technician.recv(4096))  # served: a pong came back
-        clock.advance(server_module.TCP_IDLE_CLOSE_S + 1)  # nobody says anything for long
+        clock.advance(tcp_connections.TCP_IDLE_CLOSE_S + 1)  # nobody says anything for long
         assert wait_for(lambda: count() == 0)
     finally:
         for sock in sockets:

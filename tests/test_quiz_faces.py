@@ -50,7 +50,7 @@ def test_default_items_are_faces_with_sources_and_matches():
 def test_credits_a_visitor_reads_are_in_visitor_words():
     """The reveal showed "CC0-1.0, from kensanata/face" and "Bayard's own network" (a visitor
     takes Bayard for the 1840 photographer). Licences and repositories stay in `source`."""
-    from installation.models.detector.quiz_content import _credit
+    from installation.models.detector.quiz_sources import sitter_credit
 
     for item in _default_items():
         for jargon in ("CC0", "/", "github", "Bayard", "network", "engine"):
@@ -58,7 +58,7 @@ def test_credits_a_visitor_reads_are_in_visitor_words():
         assert item.credit.endswith(".") and ("Public domain" in item.credit or "public-domain" in item.credit)
     row = {"subject_date": "unidentified sitter, c. 1890-1925 (estimated)", "licence": "CC0-1.0",
            "source": "github:kensanata/face@27419c2"}
-    assert _credit(row) == "Unidentified sitter, c. 1890\u20131925. Public domain."
+    assert sitter_credit(row) == "Unidentified sitter, c. 1890\u20131925. Public domain."
 
 
 def test_default_items_include_photographs_the_show_itself_altered():
@@ -99,7 +99,7 @@ def test_default_items_show_the_photograph_to_their_edges():
 
 
 def test_a_pair_is_cut_to_the_largest_square_both_pictures_fill():
-    from installation.models.detector.quiz_content import SIDE, WINDOW_GRID, pair_window
+    from installation.models.detector.quiz_framing import SIDE, WINDOW_GRID, pair_window
 
     full = np.ones((SIDE, SIDE), bool)
     assert pair_window([full, full], [(300, 300, 700, 800)]) == (0, 0, SIDE)
@@ -116,7 +116,7 @@ def test_a_pair_is_cut_to_the_largest_square_both_pictures_fill():
 
 
 def test_the_page_round_a_print_is_told_from_white_in_the_picture():
-    from installation.models.detector.quiz_content import page_margin
+    from installation.models.detector.quiz_framing import page_margin
 
     scan = np.full((200, 150, 3), 255, np.uint8)  # the page
     scan[20:180, 10:140] = 120  # the print, set on it
@@ -132,9 +132,9 @@ def test_default_items_show_only_studio_portraits_the_detector_never_learned_fro
     as most of the rest of that CC0 collection was), and only sitters outside the training
     split of the shipped detector's network."""
     from installation.models.detector.facecorpus import split_of
-    from installation.models.detector.quiz_content import QUIZ_SPLITS, _studio_portraits
+    from installation.models.detector.quiz_sources import QUIZ_SPLITS, studio_portraits
 
-    studio = _studio_portraits()
+    studio = studio_portraits()
     assert len(studio) >= 100  # the list itself, not an empty filter
     for item in _default_items():
         assert item.source in studio, f"{item.key}: {item.source} is not a listed studio portrait"
@@ -143,13 +143,13 @@ def test_default_items_show_only_studio_portraits_the_detector_never_learned_fro
 
 def test_the_quiz_corpus_is_gathered_from_a_checkout_by_checksum(tmp_path):
     """The recipe starts from a public checkout; a file that is not the one listed stops it."""
-    from installation.models.detector.quiz_content import _studio_portraits, gather
+    from installation.models.detector.quiz_sources import gather, studio_portraits
 
     checkout = tmp_path / "face"
     with pytest.raises(SystemExit, match="missing"):
         gather(checkout, tmp_path / "corpus")
     (checkout / "share" / "oldpics").mkdir(parents=True)
-    for name in _studio_portraits():
+    for name in studio_portraits():
         (checkout / "share" / "oldpics" / name.split("/")[1]).write_bytes(b"not the portrait")
     with pytest.raises(SystemExit, match="sha256 differs"):
         gather(checkout, tmp_path / "corpus")

@@ -4,7 +4,7 @@
   SO_RCVBUF absorbs bursts while it is busy);
 - optionally a TCP listener on the same port, one thread per connection, SLIP frames
   (OSC 1.1) or int32 length prefixes (OSC 1.0, liblo), replies going back on the same
-  stream in the same framing;
+  stream in the same framing (which connections it keeps is tcp_connections.py's);
 - one sender thread for replies and pushes, which also releases bundles scheduled for
   a future time tag, so nothing slow ever happens on a receive path.
 
@@ -14,7 +14,6 @@ engine's `CommandQueue.post`).
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import logging
 import queue
@@ -29,20 +28,11 @@ from . import wire
 from .binding import OscStartError, bind_error
 from .config import OscConfig
 from .dispatch import Dispatcher, Peer
+from .tcp_connections import MAX_TCP_CONNECTIONS, TcpConnections, close_socket
 
 log = logging.getLogger("bayard.osc")
 
 MAX_DATAGRAM = 65_535
-MAX_TCP_CONNECTIONS = 32
-# 32 idle connections from one address once locked every other TCP client out. Now one
-# address holds at most this many (a new one closes its own oldest: a client that
-# reconnects after a network glitch is never refused because of its stale sockets)...
-TCP_PER_ADDRESS = 4
-# ...a connection that sends nothing for this long is closed (QLab sends a heartbeat
-# every 5 s; send /bayard/ping at least every few minutes to keep a quiet one open)...
-TCP_IDLE_CLOSE_S = 300.0
-# ...and when all slots are taken, the one quiet longest gives way if quiet this long.
-TCP_IDLE_EVICT_S = 10.0
 SEND_QUEUE = 10_000
 POLL_S = 0.25  # how often blocked threads look at the stop flag
 
@@ -59,12 +49,9 @@ class OscServer:
         self._threads: list[threading.Thread] = []
         self._udp: socket.socket | None = None
         self._tcp: socket.socket | None = None
-        self._conns: dict[int, socket.socket] = {}
-        self._conn_host: dict[int, str] = {}
-        self._conn_heard: dict[int, float] = {}  # clock.now() of the last bytes received
-        self._framing: dict[int, wire.StreamDecoder] = {}
+        self._connections = TcpConnections(self.clock)
+        # Ids of TCP connections and of injected messages alike (an injected reply is found by it).
         self._conn_ids = itertools.count(1)
-        self._conn_lock = threading.Lock()
         self._send_dropped = 0
         # Reply callbacks of injected messages, newest kept (a test harness injects few).
         self._injected: dict[int, Callable[[str, tuple[Any, ...]], None]] = {}
@@ -131,13 +118,10 @@ class OscServer:
         for thread in self._threads:
             thread.join(timeout=2.0)
         self._threads.clear()
-        with self._conn_lock:
-            for conn in self._conns.values():
-                _close(conn)
-            self._conns.clear()
+        self._connections.close_all()
         for sock in (self._udp, self._tcp):
             if sock is not None:
-                _close(sock)
+                close_socket(sock)
         self._udp = self._tcp = None
 
     def __enter__(self) -> OscServer:
@@ -180,8 +164,7 @@ class OscServer:
         counters["sent"] = self._sent
         counters["subscribers"] = len(self.dispatcher.subscribers())
         counters["crowded_out"] = self.dispatcher.crowded_out()
-        with self._conn_lock:
-            counters["tcp_connections"] = len(self._conns)
+        counters["tcp_connections"] = self._connections.count()
         return counters
 
     # -- internals --------------------------------------------------------------------------
@@ -234,7 +217,7 @@ class OscServer:
         listener = self._tcp
         assert listener is not None
         while not self._stop.is_set():
-            self._close_idle()
+            self._connections.close_idle()
             try:
                 conn, addr = listener.accept()
             except TimeoutError:
@@ -247,17 +230,13 @@ class OscServer:
                 with self.dispatcher._lock:
                     self.dispatcher.counters["received"] += 1
                     self.dispatcher._refuse(Peer(addr[0], addr[1], "tcp"))
-                _close(conn)
+                close_socket(conn)
                 continue
-            with self._conn_lock:
-                if not self._make_room(addr[0]):
-                    log.warning("OSC: %d TCP connections busy; refusing %s", MAX_TCP_CONNECTIONS, addr[0])
-                    _close(conn)
-                    continue
-                conn_id = next(self._conn_ids)
-                self._conns[conn_id] = conn
-                self._conn_host[conn_id] = addr[0]
-                self._conn_heard[conn_id] = self.clock.now()
+            conn_id = self._connections.admit(conn, addr[0], lambda: next(self._conn_ids))
+            if conn_id is None:
+                log.warning("OSC: %d TCP connections busy; refusing %s", MAX_TCP_CONNECTIONS, addr[0])
+                close_socket(conn)
+                continue
             conn.settimeout(POLL_S)
             log.info("OSC: TCP connection from %s:%d", addr[0], addr[1])
             self._spawn(
@@ -266,8 +245,7 @@ class OscServer:
 
     def _tcp_loop(self, conn: socket.socket, conn_id: int, peer: Peer) -> None:
         stream = wire.StreamDecoder()
-        with self._conn_lock:
-            self._framing[conn_id] = stream
+        self._connections.framed_by(conn_id, stream)
         try:
             while not self._stop.is_set():
                 try:
@@ -278,8 +256,7 @@ class OscServer:
                     return
                 if not chunk:
                     return
-                with self._conn_lock:
-                    self._conn_heard[conn_id] = self.clock.now()
+                self._connections.heard(conn_id)
                 for frame in stream.feed(chunk):
                     if frame is None:
                         with self.dispatcher._lock:
@@ -290,43 +267,10 @@ class OscServer:
                 if stream.broken:
                     return  # a length prefix we cannot trust: the stream cannot be resynchronised
         finally:
-            with self._conn_lock:
-                self._conns.pop(conn_id, None)
-                self._framing.pop(conn_id, None)
-                self._conn_host.pop(conn_id, None)
-                self._conn_heard.pop(conn_id, None)
+            self._connections.forget(conn_id)
             self.dispatcher.forget_connection(conn_id)
-            _close(conn)
+            close_socket(conn)
             log.info("OSC: TCP connection from %s closed", peer)
-
-    def _make_room(self, host: str) -> bool:
-        """Under the connection lock: close what must give way for a new connection from
-        `host`; False when nothing may (every slot busy and recently heard from)."""
-        own = sorted((i for i, h in self._conn_host.items() if h == host), key=self._conn_heard.__getitem__)
-        if len(own) >= TCP_PER_ADDRESS:
-            self._drop(own[0], "it is that address's oldest")
-        if len(self._conns) < MAX_TCP_CONNECTIONS:
-            return True
-        quietest = min(self._conn_heard, key=self._conn_heard.__getitem__)
-        if self.clock.now() - self._conn_heard[quietest] < TCP_IDLE_EVICT_S:
-            return False
-        self._drop(quietest, "it was the quietest when every slot was taken")
-        return True
-
-    def _close_idle(self) -> None:
-        now = self.clock.now()
-        with self._conn_lock:
-            for conn_id in [i for i, t in self._conn_heard.items() if now - t >= TCP_IDLE_CLOSE_S]:
-                self._drop(conn_id, f"nothing was heard on it for {TCP_IDLE_CLOSE_S:.0f} s")
-
-    def _drop(self, conn_id: int, why: str) -> None:
-        # The socket is shut down here; its own thread sees the close and cleans up.
-        conn = self._conns.pop(conn_id, None)
-        host = self._conn_host.pop(conn_id, "?")
-        self._conn_heard.pop(conn_id, None)
-        if conn is not None:
-            log.info("OSC: closing a TCP connection from %s: %s", host, why)
-            _close(conn)
 
     def _enqueue(self, peer: Peer, data: bytes) -> None:
         if peer.transport == "inject":
@@ -356,17 +300,16 @@ class OscServer:
 
     def _send(self, peer: Peer, data: bytes) -> None:
         if peer.transport == "tcp" and peer.conn is not None:
-            with self._conn_lock:
-                conn = self._conns.get(peer.conn)
-                stream = self._framing.get(peer.conn)
-            if conn is None or stream is None:
+            path = self._connections.reply_path(peer.conn)
+            if path is None:
                 return
+            conn, stream = path
             try:
                 # The socket keeps its POLL_S timeout: a client that stops reading for that
                 # long loses its connection rather than stalling replies to everyone else.
                 conn.sendall(stream.frame(data))
             except OSError:
-                _close(conn)  # its receive thread sees the close and cleans up
+                close_socket(conn)  # its receive thread sees the close and cleans up
             return
         sock = self._udp
         if sock is None:
@@ -380,10 +323,3 @@ class OscServer:
                 log.warning('OSC: cannot reach IPv6 %s from an IPv4 socket; set [osc] host = "::"', host)
             return
         sock.sendto(data, (host, peer.port))
-
-
-def _close(sock: socket.socket) -> None:
-    with contextlib.suppress(OSError):  # not connected, already closed: both fine here
-        sock.shutdown(socket.SHUT_RDWR)
-    with contextlib.suppress(OSError):
-        sock.close()

@@ -16,38 +16,31 @@ other sitters given a smile by the portrait engine (`motion/mesh/made.py`): both
 faces the exhibition made itself. All are made one way: the altered ones smiled at their
 source's size, then all aligned FFHQ-style at 1024 px by the face stack, the generated ones
 rebuilt at that size, then each pair cut to the largest square that both its pictures fill
-(see `pair_window`), then all shrunk 2:1 by the antialiased Lanczos filter (512 px or less)
-and saved as JPEG quality 92 without metadata. Every real item is paired (`match`) with a
+(`quiz_framing.pair_window`), then all shrunk 2:1 by the antialiased Lanczos filter (512 px
+or less) and saved as JPEG quality 92 without metadata. Every real item is paired (`match`) with a
 generated or altered one of the same book and colour, for pair mode; no item is made from
-another item's sitter. Living public figures are never used.
+another item's sitter. Living public figures are never used. Which pictures may be shown
+and how they are credited is quiz_sources.py's; how each pair is framed, quiz_framing.py's.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
 import json
 import os
-import re
 from pathlib import Path
 
 import cv2
 import numpy as np
 
-from ..face.measures import alignment
 from .facecorpus import SETS, read_index
 from .faceframe import training_frame
 from .preprocess import read_image
+from .quiz_framing import BORDER, SIDE, face_box, filled, pair_window, window_fits
+from .quiz_sources import QUIZ_SETS, QUIZ_SPLITS, gather, item_credit, studio_portraits
 from .synth import lanczos_half
 
-SIDE = 1024
-# Short: the reveal shows the credit beside the explanation, and a long credit crowds it out.
-# Visitor words: who and when, and "public domain". Licence names (CC0-1.0), repositories and
-# "Bayard's own network" (a visitor takes Bayard for the photographer) stay in the item's
-# `source`, the corpus's PROVENANCE.tsv and CREDITS.md.
-FAKE_CREDIT = "Made for this exhibition by a computer, from a public-domain portrait."
-ALTERED_CREDIT = "A public-domain portrait; a computer put its smile there for this exhibition."
 JPEG_QUALITY = 92
 GENERATED_PAIRS = 8  # matched pairs of a photograph and a generated face, all pools together
 ALTERED_PAIRS = 2  # matched pairs of a photograph and one given a smile (dealt first)
@@ -55,153 +48,6 @@ ALTERED_PAIRS = 2  # matched pairs of a photograph and one given a smile (dealt 
 # corner of the mouth is foreshortened and the pair would not match in pose.
 ALTERED_MAX_TURN = 25.0
 SMILE_STRENGTHS = (1.0, 1.5)  # drawn per item: gentle to broad (made.smile)
-# Photographs only: the voteview sets hold steel engravings and halftone screens among their
-# photographs (the corpus README), which would be "real" for reasons a visitor cannot use.
-QUIZ_SETS = ("oldpics-cc0",)
-# And of those, only studio portraits: the loop's sources (content/loop/CREDITS.md). The
-# quiz makes fakes of the people it shows, and people photographed as ethnographic "types"
-# or under arrest (most of oldpics beside its studio portraits) were not asked once; the
-# exhibition does not make a game of them a second time.
-STUDIO_LIST = Path(__file__).resolve().parents[3] / "content" / "loop" / "sources.tsv"
-# Sources the shipped detector's network never learned from: its test split, and its
-# calibration split (which set only the two numbers of its Platt scaling and the threshold).
-# The studio portraits in the test split alone are too few for a quiz (10).
-QUIZ_SPLITS = ("test", "calibration")
-# Outside the source picture the frame repeats its edge: reflection (the training frames')
-# puts mirrored half-faces at the sides, which a visitor would read as a generator's error.
-# What is repeated is cut away before publishing (pair_window).
-BORDER = cv2.BORDER_REPLICATE
-# The book portraits are cut close round the head, so the aligned frame often reaches past
-# them: the repeated edge showed as streaks down one side and a pale wedge along the bottom
-# in 9 of the 20 items (both kinds alike, so no giveaway; but a visitor reads streaks in a
-# photograph as a fault, and the quiz is about reading faults). Each pair is cut to the
-# largest square, on this grid (frame pixels; half that once shrunk), that both its pictures
-# fill and that holds both faces whole: one window for the two, so a pair still matches in
-# pose, size and crop.
-WINDOW_GRID = 16
-# How far (frame pixels) the warp's Lanczos filter and the 2:1 shrink reach: a pixel this
-# close to the repeated edge already carries some of it.
-EDGE_REACH = 8
-# The page a print is scanned on, and the white bands the book portraits are set in, are
-# this white or whiter in every channel (a print's own highlights rarely are, and never
-# over a region joined to the picture's edge).
-PAGE_WHITE = 248
-# What a window must hold whole: brows, eyes, nose and lips (face mesh points), with this
-# share of the frame round them. Not the chin or the cheeks' outline: a book portrait may
-# itself cut them (and a turned face's far cheek spans the frame).
-FACE_CORE = (70, 300, 33, 263, 1, 61, 291, 17)
-FACE_MARGIN = 0.04
-# A source whose window would be smaller than this (frame pixels; half once shrunk) is
-# passed over, as is a pair whose joint window would be: the face would nearly fill it.
-MIN_WINDOW = 768
-
-
-def filled(image: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
-    """Where the aligned frame of `image` shows the photograph itself rather than the
-    repeated edge or the page round it (bool, SIDE x SIDE), EDGE_REACH inside."""
-    picture = (~page_margin(image)).astype(np.uint8) * 255
-    shown = training_frame(np.dstack([picture] * 3), landmarks, SIDE, border=cv2.BORDER_CONSTANT)
-    inside = (shown[..., 0] >= 250).astype(np.uint8)
-    kernel = np.ones((2 * EDGE_REACH + 1, 2 * EDGE_REACH + 1), np.uint8)
-    return cv2.erode(inside, kernel, borderType=cv2.BORDER_CONSTANT, borderValue=1) > 0
-
-
-def page_margin(image: np.ndarray) -> np.ndarray:
-    """The blank page round a scanned print (bool): white (PAGE_WHITE or more in every
-    channel) and joined to the picture's edge. The book portraits sit on bands of it, and a
-    print set askew leaves wedges; shown, they read as the picture's edge."""
-    white = (image.min(axis=2) >= PAGE_WHITE).astype(np.uint8)
-    count, labels = cv2.connectedComponents(white, connectivity=4)
-    edge = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
-    return np.isin(labels, edge[edge > 0]) if count > 1 else np.zeros(image.shape[:2], bool)
-
-
-def face_box(landmarks: np.ndarray) -> tuple[float, float, float, float]:
-    """The extent of the face's features (FACE_CORE) in the aligned frame (x0, y0, x1, y1),
-    with FACE_MARGIN."""
-    m = alignment(landmarks, SIDE)
-    points = landmarks[list(FACE_CORE), :2] @ m[:, :2].T + m[:, 2]
-    margin = FACE_MARGIN * SIDE
-    (x0, y0), (x1, y1) = points.min(0) - margin, points.max(0) + margin
-    return float(x0), float(y0), float(x1), float(y1)
-
-
-def pair_window(masks: list[np.ndarray], boxes: list[tuple[float, float, float, float]]) -> tuple[int, int, int] | None:
-    """(x, y, side) of the largest square, on the WINDOW_GRID, that every mask fills and that
-    holds every box; of those, the one nearest the faces' centre. None if there is none
-    (a face that itself reaches past its picture)."""
-    bad = (~np.logical_and.reduce(masks)).astype(np.uint8)
-    total = cv2.integral(bad, sdepth=cv2.CV_32S)
-    x0 = min(b[0] for b in boxes)
-    y0 = min(b[1] for b in boxes)
-    x1 = max(b[2] for b in boxes)
-    y1 = max(b[3] for b in boxes)
-    centre = np.array([(x0 + x1) / 2, (y0 + y1) / 2])
-    for side in range(SIDE, 0, -WINDOW_GRID):
-        # top-left corners, on even pixels (the 2:1 shrink keeps its phase), that hold the box
-        xs = np.arange(max(0, int(np.ceil(x1)) - side), min(int(np.floor(x0)), SIDE - side) + 1)
-        ys = np.arange(max(0, int(np.ceil(y1)) - side), min(int(np.floor(y0)), SIDE - side) + 1)
-        xs, ys = xs[xs % 2 == 0], ys[ys % 2 == 0]
-        if not len(xs) or not len(ys):
-            continue
-        x, y = np.meshgrid(xs, ys)
-        covered = total[y + side, x + side] - total[y, x + side] - total[y + side, x] + total[y, x]
-        good = covered == 0
-        if good.any():
-            offsets = np.hypot(x + side / 2 - centre[0], y + side / 2 - centre[1])
-            best = np.unravel_index(np.argmin(np.where(good, offsets, np.inf)), good.shape)
-            return int(x[best]), int(y[best]), side
-    return None
-
-
-def _window_fits(frames: list[tuple[np.ndarray, tuple]]) -> bool:
-    window = pair_window([mask for mask, _ in frames], [box for _, box in frames])
-    return window is not None and window[2] >= MIN_WINDOW
-
-
-def _credit(row: dict[str, str]) -> str:
-    """One short line for the reveal, in a visitor's words: who, when, and that the picture
-    is free to show (the licence, the collection and its commit are the item's `source`
-    and the corpus's PROVENANCE.tsv)."""
-    who = row.get("subject_date", "").split("(")[0].strip().rstrip(",") or "Unidentified sitter"
-    who = re.sub(r"(\d)-(\d)", "\\1\u2013\\2", who)  # years take an en dash: 1890–1925
-    return f"{who[:1].upper() + who[1:]}. Public domain."
-
-
-def _studio_rows() -> list[dict[str, str]]:
-    """The studio portraits the loop was made from (content/loop/sources.tsv, chosen by eye
-    and pinned by sha256): the only corpus files the quiz may show."""
-    with open(STUDIO_LIST, encoding="utf-8") as handle:
-        rows = csv.DictReader((line for line in handle if not line.startswith("#")), delimiter="\t")
-        return [r for r in rows if r["set"].startswith("studio portrait") and r["file"].startswith("oldpics-cc0/")]
-
-
-def _studio_portraits() -> set[str]:
-    return {r["file"] for r in _studio_rows()}
-
-
-def gather(checkout: Path, corpus: Path) -> int:
-    """Make the corpus folder the recipe needs from a checkout of the studio portraits'
-    repository (github:kensanata/face at the commit the list names): each listed file,
-    checked against its sha256, with faces.tsv and PROVENANCE.tsv. Returns the count."""
-    rows = _studio_rows()
-    (corpus / "oldpics-cc0").mkdir(parents=True, exist_ok=True)
-    for row in rows:
-        path = checkout / row["source"].rsplit(":", 1)[-1]
-        if not path.is_file():
-            raise SystemExit(f"{path}: missing; {checkout} should be a checkout of {row['source'].rsplit(':', 1)[0]}")
-        data = path.read_bytes()
-        if hashlib.sha256(data).hexdigest() != row["sha256"]:
-            raise SystemExit(f"{path}: not the file {STUDIO_LIST.name} lists (sha256 differs); check out "
-                             f"{row['source'].rsplit(':', 1)[0]}")
-        (corpus / row["file"]).write_bytes(data)
-    with open(corpus / "faces.tsv", "w", encoding="utf-8") as handle:
-        handle.write("file\tusable_one_face_ge128\n" + "".join(f"{r['file']}\t1\n" for r in rows))
-    with open(corpus / "PROVENANCE.tsv", "w", encoding="utf-8") as handle:
-        handle.write("file\tsha256\tsource\tlicence\tsubject_date\n")
-        for r in rows:
-            handle.write("\t".join((r["file"], r["sha256"], r["source"], r["licence"], r["sitter"])) + "\n")
-    return len(rows)
 
 
 def _deal(pools: dict[str, list], pairs: int, wanted=lambda row: True,
@@ -245,7 +91,7 @@ def choose(work: Path, corpus: Path, stack) -> list[tuple[dict[str, str], str, s
     pairs of a photograph kept and one given a smile."""
     from ..face import portrait_faces
 
-    shown = _studio_portraits()
+    shown = studio_portraits()
     rows = [r for r in read_index(work) if r["split"] in QUIZ_SPLITS and r["source"] in shown]
     rows = [r for r in rows if r["source"].split("/")[0] in QUIZ_SETS and float(r["native_side"]) >= 250]
     # Pools by the book (the oldpics sex tells the yearbook's women from the St. Louis men)
@@ -264,7 +110,7 @@ def choose(work: Path, corpus: Path, stack) -> list[tuple[dict[str, str], str, s
             if not portrait_faces(published, stack):
                 continue  # a halftone screen, shrunk to 512 px, can hide the face: `check` would say so
             frames[row["source"]] = (filled(image, faces[0].landmarks), face_box(faces[0].landmarks))
-            if not _window_fits([frames[row["source"]]]):
+            if not window_fits([frames[row["source"]]]):
                 continue  # cut so close round the face that a clean square would be a close-up
             ok, data = cv2.imencode(".jpg", published[:, :, ::-1], [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
             sized.append((len(data), row))
@@ -275,7 +121,7 @@ def choose(work: Path, corpus: Path, stack) -> list[tuple[dict[str, str], str, s
     numbered = {pool: 0 for pool in pools}
 
     def together(first: dict, second: dict) -> bool:
-        return _window_fits([frames[first["source"]], frames[second["source"]]])
+        return window_fits([frames[first["source"]], frames[second["source"]]])
 
     # Smiles first, from the sharpest faces frontal enough to smile: few sources are, once
     # those cut too close for a clean square are passed over, and dealt after the generated
@@ -370,10 +216,7 @@ def main(argv: list[str] | None = None) -> int:
             published = lanczos_half(np.ascontiguousarray(frame[y:y + side, x:x + side]))
             cv2.imwrite(str(args.output / folder / name), published[:, :, ::-1],
                         [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
-            credit = _credit(provenance.get(row["source"], {}))
-            if truth != "real":
-                made = FAKE_CREDIT if truth == "fake" else ALTERED_CREDIT
-                credit = made
+            credit = item_credit(truth, provenance.get(row["source"], {}))
             entries.append((f"quiz/{folder}/{name}", truth, credit, row["source"], match))
             print(f"{name}: {row['source']} ({side // 2} px)", flush=True)
     lines = [
