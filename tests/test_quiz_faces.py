@@ -115,6 +115,19 @@ def test_a_pair_is_cut_to_the_largest_square_both_pictures_fill():
     assert pair_window([left_cut], [(100, 300, 700, 800)]) is None
 
 
+def test_a_pair_window_starts_on_even_pixels_where_the_cut_is_odd():
+    """The window is shrunk 2:1 for the screen; a corner on an odd pixel would shift the
+    shrink's phase by half a pixel against the other picture's, and the pair would no longer
+    show the same pixels' traces side by side."""
+    from installation.models.detector.quiz_framing import SIDE, pair_window
+
+    cut = np.ones((SIDE, SIDE), bool)
+    cut[:, :141] = False  # the page's edge falls on an odd column
+    cut[:77, :] = False  # and on an odd row
+    x, y, side = pair_window([cut, cut], [(300, 300, 700, 800)])
+    assert x % 2 == 0 and y % 2 == 0 and x >= 141 and y >= 77  # even, and inside the page
+
+
 def test_the_page_round_a_print_is_told_from_white_in_the_picture():
     from installation.models.detector.quiz_framing import page_margin
 
