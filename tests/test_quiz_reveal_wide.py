@@ -94,3 +94,23 @@ def test_a_score_that_grows_later_in_the_round_keeps_the_eyes_one_size(tmp_path,
         assert not problems(boxes), (key, problems(boxes))
     assert len(tiles) == 5, tiles
     assert max(tiles.values()) - min(tiles.values()) <= 0.02 * max(tiles.values()), tiles
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (800, 480)])
+def test_on_a_landscape_screen_the_maps_label_leaves_the_eyes_their_share(tmp_path, monkeypatch, size):
+    """At 1366x768 the small type's floor set "where the machine looked" 4 px wider than the
+    map, its second line came off the eyes' panel under it, and a single round's eyes were
+    129-142 px, 0.09-0.10 of the width, where every other landscape size had 0.12-0.13. Beside
+    the words the label is one line ("its map" where the full one takes two), and the eyes at
+    least 0.12 of the width, still under the map, clear of every word."""
+    seen = 0
+    for key, drawn, (panel, eyes), boxes in _drawn(tmp_path, monkeypatch, size, "single"):
+        shown_map = drawn[-1]
+        (label,) = [b for b in boxes if b.rect.top >= shown_map.bottom and b.rect.bottom <= panel.top
+                    and b.rect.left >= shown_map.left]
+        # (one line: from its capitals' top to its baseline one cap height; two, a line more)
+        assert label.baseline - label.cap_top < 2 * label.cap, (key, label.text, label.rect)
+        assert eyes is not None and eyes.height >= 0.12 * size[0], (key, eyes)
+        assert not [b.text for b in boxes if b.rect.colliderect(eyes)], key
+        seen += 1
+    assert seen == 5

@@ -226,10 +226,15 @@ def _measure(scene: QuizScene, question, answer: str | None, record,
             # upright, "where the machine looked" ran past the picture's edge). A label is
             # two lines at most: under a narrower map the short one (and the pictures take
             # the room a third line took; a 9:16 pair's map, 3/5 of a face, read "the /
-            # generated / one's map").
+            # generated / one's map"). Beside the words, a single picture's map label is one
+            # line: its second line comes off the eyes' panel under it, and so off every
+            # reveal's eyes (at 1366x768, where the small type's floor sets "where the
+            # machine looked" 4 px wider than the map, the eyes were 0.10 of the width, 0.13
+            # at every other landscape size).
             text = whose
+            most = 1 if not words_below and scene.config.mode == "single" else MOST_CAPTION_LINES
             if (getattr(explanation, "picture", None) is not None
-                    and len(f.wrap(whose, "sans", 22, width, "small")) > MOST_CAPTION_LINES):
+                    and len(f.wrap(whose, "sans", 22, width, "small")) > most):
                 text = (words("quiz.picture_pair_narrow", kind=words(f"quiz.kind_{explained.item.kind}"))
                         if scene.config.mode == "pair" else words("quiz.picture_single_narrow"))
             return f.block(text, "sans", 22, dim, width, tier="small")
