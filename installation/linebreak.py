@@ -85,18 +85,21 @@ def _opening_kept_down(font: pygame.font.Font, words: list[str], width: int, lin
 
 
 def _openings_tied(words: list[str]) -> list[str]:
-    """The words with each sentence's opening word (a one-letter one with the word after it
-    too) joined to the word after it by a no-break space."""
+    """The words with each sentence's opening word joined to the word after it by a no-break
+    space, and a one-letter word among them to the word after it too (the title card's
+    "Today a" ended a line on "a", the one-letter word no longer tied to its own)."""
     out: list[str] = []
     held = 0  # how many more words join the one before them
     for n, word in enumerate(words):
         if held:
             out[-1] = f"{out[-1]}\u00a0{word}"
             held -= 1
-            continue
-        out.append(word)
-        if n and _opens_sentence(words[n - 1], word):
-            held = 2 if _one_letter(word) else 1
+        else:
+            out.append(word)
+            if n and _opens_sentence(words[n - 1], word):
+                held = 1
+        if _one_letter(word):
+            held += 1
     return out
 
 

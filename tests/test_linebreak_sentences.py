@@ -55,3 +55,18 @@ def test_a_centred_invitation_keeps_its_second_sentences_opening(short_side, wid
     assert not _ends_on_opening(lines, "A machine"), lines
     widths = [font.size(line)[0] for line in lines]
     assert max(widths) <= width and max(widths) - min(widths) <= width // 5, (lines, widths)
+
+
+def test_keeping_an_opening_down_never_ends_a_line_on_a_one_letter_word():
+    """The title card's text, centred at widths from a narrow upright column's to a wide
+    screen's: keeping "Today" with its sentence once ended a line on "Today a" (the "a" was
+    no longer tied to its word); no line but the last ends on a one-letter word, and every
+    word stays in its order."""
+    fonts = Fonts(1286)
+    # (scenes/opening.toml's text)
+    text = ("The first faked photograph was made the year after photography was announced. "
+            "Today a machine can invent a face, or move an old portrait with yours.")
+    for width in range(500, 1300, 20):
+        lines = fonts.wrap(text, "serif-light", 34, width, balanced=True)
+        assert not [line for line in lines[:-1] if len(line.replace("\u00a0", " ").split(" ")[-1]) == 1], lines
+        assert " ".join(lines).replace("\u00a0", " ").split() == text.split(), lines
