@@ -29,8 +29,9 @@ MOST_CAPTION_LINES = 2  # a picture's label, as a museum hangs one under a print
 # The reveal's headline, largest first: upright beside the picture, the smaller sizes keep it
 # within the picture's height (at 50 it took three lines of a 4:5 screen's narrow column).
 HEADLINE_SIZES = (50, 44, 40)
-# Beside the words, a pair's faces stand side by side across the band from this shape on (16:10,
-# 16:9, 5:3); on 5:4 and 4:3 screens the band is too narrow for them and a map with its label.
+# Beside the words, from this shape on (16:10, 16:9, 5:3), a pair's faces stand side by side
+# across the band, and a single picture's map label is one line; on 5:4 and 4:3 screens the band
+# is too narrow for two faces and a map with its label, and their panel has the height.
 WIDE_BAND = 1.5
 
 
@@ -160,7 +161,8 @@ def _measure(scene: QuizScene, question, answer: str | None, record,
     # narrow band left at 1280x1024 a map too narrow for its label, "genera- / ted / one's /
     # map", and the eyes a third less room than before.)
     w, h = scene.context.size
-    across = band and scene.config.mode == "pair" and (stacked(g) if words_below else w >= WIDE_BAND * h)
+    wide = not words_below and w >= WIDE_BAND * h
+    across = band and scene.config.mode == "pair" and (stacked(g) if words_below else wide)
     explained, truth_text, said, machine_text = texts(scene, question, answer, record, across)
 
     # The words, measured first: upright they go under the machine's panel, which takes only
@@ -226,13 +228,13 @@ def _measure(scene: QuizScene, question, answer: str | None, record,
             # upright, "where the machine looked" ran past the picture's edge). A label is
             # two lines at most: under a narrower map the short one (and the pictures take
             # the room a third line took; a 9:16 pair's map, 3/5 of a face, read "the /
-            # generated / one's map"). Beside the words, a single picture's map label is one
-            # line: its second line comes off the eyes' panel under it, and so off every
-            # reveal's eyes (at 1366x768, where the small type's floor sets "where the
-            # machine looked" 4 px wider than the map, the eyes were 0.10 of the width, 0.13
-            # at every other landscape size).
+            # generated / one's map"). Beside the words on a landscape screen, a single
+            # picture's map label is one line: its second line comes off the eyes' panel under
+            # it, and so off every reveal's eyes (at 1366x768, where the small type's floor
+            # sets "where the machine looked" 4 px wider than the map, the eyes were 0.10 of
+            # the width, 0.13 at every other landscape size).
             text = whose
-            most = 1 if not words_below and scene.config.mode == "single" else MOST_CAPTION_LINES
+            most = 1 if wide and scene.config.mode == "single" else MOST_CAPTION_LINES
             if (getattr(explanation, "picture", None) is not None
                     and len(f.wrap(whose, "sans", 22, width, "small")) > most):
                 text = (words("quiz.picture_pair_narrow", kind=words(f"quiz.kind_{explained.item.kind}"))
