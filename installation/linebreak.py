@@ -1,5 +1,6 @@
 """Where lines of visitor text break: as many words as fit a line, a paragraph never ending
-on a lone word, a centred title set in even lines, no break inside a name's initial or
+on a lone word, a new sentence's first word kept from the end of the line before where
+the rag allows, a centred title set in even lines, no break inside a name's initial or
 between a guillemet and its word, a word too long for a line broken where a typesetter
 would (after a slash or hyphen; between Chinese and Japanese characters, by their rules).
 Measured in the font as it draws (`as_drawn`). The typography layer (typography.py) sets
