@@ -1,5 +1,6 @@
 """Where lines of visitor text break: as many words as fit a line, a paragraph never ending
-on a lone word, a centred title set in even lines, no break inside a name's initial or
+on a lone word, a new sentence's first word kept from the end of the line before where
+the rag allows, a centred title set in even lines, no break inside a name's initial or
 between a guillemet and its word, a word too long for a line broken where a typesetter
 would (after a slash or hyphen; between Chinese and Japanese characters, by their rules).
 Measured in the font as it draws (`as_drawn`). The typography layer (typography.py) sets
@@ -31,7 +32,82 @@ def paragraph_lines(font: pygame.font.Font, paragraph: str, width: int, balanced
         # can make")
         if _widest_room(font, even, width) < _widest_room(font, greedy, width):
             greedy = even
+    if _opening_at_end(greedy):
+        greedy = _opening_kept_down(font, _BREAKS.split(bound), width, greedy, balanced)
     return [_without_end_separator(line) for line in _without_runt(font, greedy, width)]
+
+
+def _opening_at_end(lines: list[str]) -> bool:
+    """Whether a line but the last ends on a sentence's opening word (with the word a
+    one-letter opening is tied to) after words of the sentence before it: "Photograph or
+    invented by a computer? A machine / answers too"."""
+    for line in lines[:-1]:
+        words = line.split(" ")
+        if len(words) < 2:
+            continue
+        last, before = words[-1].split("\u00a0"), words[-2].split("\u00a0")[-1]
+        if (len(last) == 1 or len(last) == 2 and _one_letter(last[0])) and _opens_sentence(before, last[0]):
+            return True
+        if len(words) >= 3 and _one_letter(words[-2]) and _opens_sentence(words[-3].split("\u00a0")[-1], words[-2]):
+            return True
+    return False
+
+
+def _opens_sentence(before: str, word: str) -> bool:
+    """Whether `word` begins a sentence: after a full stop, question or exclamation mark (a
+    closing quotation mark or bracket may follow it), and capitalised."""
+    letters = [c for c in word if c.isalpha()]
+    return bool(letters) and letters[0].isupper() and before.rstrip(_CLOSING_QUOTES).endswith(_SENTENCE_ENDS)
+
+
+_SENTENCE_ENDS = (".", "?", "!", "\u2026")
+_CLOSING_QUOTES = "\u201d\u2019\u00bb\"')]"
+
+
+def _opening_kept_down(font: pygame.font.Font, words: list[str], width: int, lines: list[str],
+                       balanced: bool) -> list[str]:
+    """`lines` set again with no sentence's opening word at a line's end (_opening_at_end),
+    where the text allows that in as many lines and without a more ragged edge: no wider
+    room at the end of a line but the last (`balanced`, centred: no wider difference between
+    its longest and shortest line) than the setting it replaces, or than a fifth of the
+    column. (A typesetter keeps a new sentence's first word with its sentence: at a line's
+    end it reads as the end of the sentence before.) Centred lines stay even: the opening
+    word goes with the word after it, and the lines are balanced again."""
+    if balanced:
+        kept = _balanced(font, _tied(font, _openings_tied(words), width), width, len(lines))
+        ragged = _spread
+    else:
+        kept = _even_ragged(font, _tied(font, words, width, letters=False), width, len(lines), openings=True)
+        ragged = _widest_room
+    if (len(kept) <= len(lines) and not _opening_at_end(kept)
+            and ragged(font, kept, width) <= max(width // 5, ragged(font, lines, width))):
+        return kept
+    return lines
+
+
+def _openings_tied(words: list[str]) -> list[str]:
+    """The words with each sentence's opening word joined to the word after it by a no-break
+    space, and a one-letter word among them to the word after it too (the title card's
+    "Today a" ended a line on "a", the one-letter word no longer tied to its own)."""
+    out: list[str] = []
+    held = 0  # how many more words join the one before them
+    for n, word in enumerate(words):
+        if held:
+            out[-1] = f"{out[-1]}\u00a0{word}"
+            held -= 1
+        else:
+            out.append(word)
+            if n and _opens_sentence(words[n - 1], word):
+                held = 1
+        if _one_letter(word):
+            held += 1
+    return out
+
+
+def _spread(font: pygame.font.Font, lines: list[str], width: int) -> int:
+    """How much longer a centred setting's longest line is than its shortest."""
+    widths = [_width(font, line) for line in lines]
+    return max(widths) - min(widths)
 
 
 def _holed(font: pygame.font.Font, lines: list[str], width: int) -> bool:
@@ -50,7 +126,8 @@ def _widest_room(font: pygame.font.Font, lines: list[str], width: int) -> int:
     return max((width - _width(font, line) for line in lines[:-1]), default=0)
 
 
-def _even_ragged(font: pygame.font.Font, words: list[str], width: int, most_lines: int) -> list[str]:
+def _even_ragged(font: pygame.font.Font, words: list[str], width: int, most_lines: int,
+                 openings: bool = False) -> list[str]:
     """The words in at most `most_lines` lines, no line but the last ending on a one-letter
     word, the lines as even as that allows: the least room the shortest line but the last
     leaves, then the least sum of the squared room each leaves (a typesetter's rag, where
@@ -74,6 +151,8 @@ def _even_ragged(font: pygame.font.Font, words: list[str], width: int, most_line
                 continue
             if end < count and _one_letter(words[end - 1]):
                 continue  # (a line never ends on "a", where another break is possible)
+            if openings and end < count and _opening_ends(words, start, end):
+                continue  # (nor, with `openings`, on a sentence's opening word)
             if end == count and lines > 1 and end - start == 1:
                 continue  # (nor the paragraph on a lone word: _without_runt took "a"'s word down from it)
             widest, squares = best[lines - 1][start][0]
@@ -91,6 +170,15 @@ def _even_ragged(font: pygame.font.Font, words: list[str], width: int, most_line
         out.append(" ".join(words[start:end]))
         end, lines = start, lines - 1
     return out[::-1]
+
+
+def _opening_ends(words: list[str], start: int, end: int) -> bool:
+    """Whether the line of words[start:end] ends on a sentence's opening word (or on the
+    word a one-letter opening goes with) after words before it."""
+    last = end - 1
+    if last > start and _opens_sentence(words[last - 1], words[last]):
+        return True
+    return last - 1 > start and _one_letter(words[last - 1]) and _opens_sentence(words[last - 2], words[last - 1])
 
 
 def _without_end_separator(line: str) -> str:

@@ -106,3 +106,30 @@ def test_upright_every_reveal_of_a_round_has_one_layout(tmp_path, size, mode):
         image = boxes["reveal_image"]
         layouts.add(("beside" if verdict is not None else "under", tuple(image) if mode == "single" else image.topleft))
     assert len(layouts) == 1, (size, layouts)
+
+
+@pytest.mark.parametrize("radius", [9.0, 10.0, 14.0, 16.0])
+def test_each_eye_fills_its_tile_whatever_its_size(radius):
+    """The eyes were drawn at a whole zoom of their picture, and where the picture's patch was
+    smaller than the tile at that zoom they came out smaller than it, by each eye's own size: a
+    1366x768 round's eyes were 129, 135 and 142 px in tiles of 142. Each eye now fills its tile
+    on every reveal, the iris ringed where it is in the picture (its outline drawn through the
+    dark disc painted at the iris), from a picture drawn in the test."""
+    import cv2
+    import numpy as np
+
+    from installation.models.detector.eyes import EyeCues, views
+
+    picture = np.full((300, 400, 3), 200, np.uint8)
+    irises = [(130.0, 150.0, radius), (270.0, 150.0, radius)]
+    for cx, cy, r in irises:
+        cv2.circle(picture, (int(cx), int(cy)), int(r), (30, 30, 30), -1)
+    view = views(picture, EyeCues(0.0, 0.0, irises, [None, None]))
+    for tile in range(90, 321, 7):
+        drawn = quiz_draw.eyes_picture(view, tile)
+        assert drawn.shape[:2] == (tile, 2 * tile + max(2, tile // 20)), (radius, tile, drawn.shape)
+        # (the iris, dark, in the middle of each tile, where its outline is drawn)
+        for eye in (drawn[:, :tile], drawn[:, -tile:]):
+            dark = np.argwhere(eye.max(axis=2) < 60)
+            middle = dark.mean(axis=0)
+            assert abs(middle[0] - tile / 2) < 0.08 * tile and abs(middle[1] - tile / 2) < 0.08 * tile, (tile, middle)

@@ -182,7 +182,7 @@ _EYES_SHOWN: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # EyesView
 
 
 def eyes_picture(view, tile: int) -> np.ndarray:
-    """Both eyes of an EyesView side by side, each in a square tile at most `tile` px, the
+    """Both eyes of an EyesView side by side, each filling a square tile of `tile` px, the
     iris outlined thinly and the corneal highlight ringed.
 
     Each of the picture's pixels is drawn as a square of k x k screen pixels (nearest
@@ -191,28 +191,40 @@ def eyes_picture(view, tile: int) -> np.ndarray:
     into a soft blob (the reveal's was enlarged twice, cubic then bilinear), where Lanczos
     also rings a bright spot with a dark halo that is not in the photograph. At a whole
     factor every pixel is the same size; the tile takes as many of the picture's pixels as
-    fill it at that factor."""
+    cover it at that factor, the part of a pixel past its edge cut off, half on each side.
+
+    Every eye fills its tile: drawn at its patch's size where the patch (VIEW_REACH radii
+    either side) could not cover the tile, a round's eyes at 1366x768 were 129, 135 and 142 px
+    in tiles of 142. That happens only at a factor of 1 (from 2 up, SHOWN_RADII leaves the
+    patch larger than the tile); there the patch is stretched the rest of the way, nearest
+    neighbour, some pixels one screen pixel wider than the others, rather than drawn at a
+    factor of 2, which would crop the eye to its iris."""
     radius = max(r for _, _, r in view.irises)
     side = view.patches[0].shape[0]
     k = max(1, round(tile / (SHOWN_RADII * radius)))
-    n = min(side, tile // k)
+    n = min(side, math.ceil(tile / k))
     start = (side - 1) // 2 - (n - 1) // 2
-    shown = n * k
+    cut = max(0, n * k - tile) // 2  # screen pixels cut from the top and left
+    scale = max(k, tile / n)  # screen pixels a side of one of the picture's
     shift = 4  # cv2's sub-pixel drawing: coordinates in sixteenths of a pixel
+
     def at(x: float) -> int:  # the picture's pixel coordinate on the enlarged tile
-        return round(((x - start + 0.5) * k - 0.5) * (1 << shift))
+        return round(((x - start + 0.5) * scale - 0.5 - cut) * (1 << shift))
 
     tiles = []
     for patch, (cx, cy, r), spot in zip(view.patches, view.irises, view.highlights, strict=True):
         crop = patch[start : start + n, start : start + n]
-        big = np.ascontiguousarray(np.repeat(np.repeat(crop, k, axis=0), k, axis=1))
-        cv2.circle(big, (at(cx), at(cy)), round(r * k * (1 << shift)), IRIS_LINE, max(1, shown // 200),
+        big = np.repeat(np.repeat(crop, k, axis=0), k, axis=1)
+        if n * k < tile:
+            big = cv2.resize(big, (tile, tile), interpolation=cv2.INTER_NEAREST)
+        big = np.ascontiguousarray(big[cut : cut + tile, cut : cut + tile])
+        cv2.circle(big, (at(cx), at(cy)), round(r * scale * (1 << shift)), IRIS_LINE, max(1, tile // 200),
                    cv2.LINE_AA, shift)
         if spot is not None:
-            cv2.circle(big, (at(spot[0]), at(spot[1])), max(6, shown // 14) << shift, HIGHLIGHT_RING,
-                       max(2, round(shown / 100)), cv2.LINE_AA, shift)
+            cv2.circle(big, (at(spot[0]), at(spot[1])), max(6, tile // 14) << shift, HIGHLIGHT_RING,
+                       max(2, round(tile / 100)), cv2.LINE_AA, shift)
         tiles.append(big)
-    gap = np.full((shown, max(2, shown // 20), 3), GAP_GREY, np.uint8)
+    gap = np.full((tile, max(2, tile // 20), 3), GAP_GREY, np.uint8)
     return np.ascontiguousarray(np.hstack([tiles[0], gap, tiles[1]]))
 
 

@@ -35,11 +35,18 @@ def pair_gap(f) -> int:
     return max(f.px(12), 2 * f.px(REAL_BORDER))
 
 
-def faces_across(scene: QuizScene, box: pygame.Rect) -> bool:
-    """Whether an upright reveal sets the question's stacked faces side by side in `box`, their
-    labels under them (quiz_upright.pair_band): a box wider than tall. (Stacked beside the
-    verdict, the faces' box is taller than wide; on a landscape screen it is square.)"""
-    return stacked(geometry(scene)) and box.width > box.height
+def across_gap(f) -> int:
+    """The room between a pair's faces set side by side in a reveal's band: ACROSS_GAP, and
+    never less than pair_gap (at 800x480, 10 px held the real face's 6 px outline, which ran
+    into the other face)."""
+    return max(f.px(ACROSS_GAP), pair_gap(f))
+
+
+def faces_across(box: pygame.Rect) -> bool:
+    """Whether a reveal sets the pair's faces side by side in `box`, their labels under them
+    (quiz_upright.pair_band, upright and on a landscape screen): a box wider than tall.
+    (Stacked beside the verdict, the faces' box is taller than wide.)"""
+    return box.width > box.height
 
 
 def label_under(scene: QuizScene, question) -> int:
@@ -54,8 +61,8 @@ def pair_half(scene: QuizScene, box: pygame.Rect, question) -> int:
     stacked them), they leave their labels room beside them; side by side in an upright
     reveal's band, under them."""
     f = scene.context.fonts
-    if faces_across(scene, box):
-        return min((box.width - f.px(ACROSS_GAP)) // 2, box.height - label_under(scene, question))
+    if faces_across(box):
+        return min((box.width - across_gap(f)) // 2, box.height - label_under(scene, question))
     half = box.height // 2 - pair_gap(f) // 2
     if stacked(geometry(scene)):
         # (never under LEAST_PAIR: where the pictures are small, as a gallery's own may be, the
@@ -76,10 +83,10 @@ def pair_pictures(scene: QuizScene, surface: pygame.Surface, g, question) -> Non
     above the other, labelled beside, when the question stacked them (but side by side,
     labelled under, in an upright reveal's band: the upper one at the left)."""
     f = scene.context.fonts
-    across = faces_across(scene, g["reveal_image"])
+    across = faces_across(g["reveal_image"])
     one_above = stacked(g) and not across
     half = pair_half(scene, g["reveal_image"], question)
-    gap = f.px(ACROSS_GAP) if across else pair_gap(f)
+    gap = across_gap(f) if across else pair_gap(f)
     label_y = g["reveal_image"].y + half + f.px(8)
     label_end = -1  # where the last label ends: a long one ("GENERATED") under a small
     # picture reaches under the next, whose label then goes a line lower

@@ -18,7 +18,7 @@ from . import quiz_explain as explain_words
 from . import quiz_upright as upright
 from .quiz_draw import colours
 from .quiz_layout import geometry, stacked
-from .quiz_pair import ACROSS_GAP, label_room, label_under, pair_gap, pair_half
+from .quiz_pair import across_gap, label_room, label_under, pair_gap, pair_half
 from .quiz_reveal_words import answers, texts
 
 if TYPE_CHECKING:
@@ -29,6 +29,10 @@ MOST_CAPTION_LINES = 2  # a picture's label, as a museum hangs one under a print
 # The reveal's headline, largest first: upright beside the picture, the smaller sizes keep it
 # within the picture's height (at 50 it took three lines of a 4:5 screen's narrow column).
 HEADLINE_SIZES = (50, 44, 40)
+# Beside the words, from this shape on (16:10, 16:9, 5:3), a pair's faces stand side by side
+# across the band, and a single picture's map label is one line; on 5:4 and 4:3 screens the band
+# is too narrow for two faces and a map with its label, and their panel has the height.
+WIDE_BAND = 1.5
 
 
 # The round's upright layout, worked out once: {scene: (the round and screen it was for, beside)}.
@@ -67,6 +71,8 @@ def _round_beside(scene: QuizScene) -> tuple[int | None, bool, int | None]:
             # The least of them, where any reveal shows the eyes at all.
             tile = min((t for t in (upright.tile_in(m.f, _panel_under_map(m), m.explanation)
                                     for m in measured if m.eyes) if t > 0), default=None)
+            if tile is not None and measured[0].face is not None:  # (a pair's faces the larger)
+                tile = min(tile, upright.eyes_most(measured[0].face))
         elif any(not m.row_fits for m in measured):
             # (beside the verdict a stacked pair's faces stay one above the other, as the question showed them)
             measured = [_measure(scene, question, answer, record, widest, band=False)
@@ -149,7 +155,14 @@ def _measure(scene: QuizScene, question, answer: str | None, record,
     g = geometry(scene)
     col = g["reveal_column"]
     words_below = col.y > g["reveal_plot"].y  # upright: the words under the panel, not beside it
-    across = band and words_below and scene.config.mode == "pair" and stacked(g)
+    # (a pair's faces side by side across the band: upright where the question stacked them,
+    # and beside the words on a landscape screen too, where the map was a square as large as
+    # both faces together, twice a face's side at 1920x1080. Not on a near-square one, whose
+    # narrow band left at 1280x1024 a map too narrow for its label, "genera- / ted / one's /
+    # map", and the eyes a third less room than before.)
+    w, h = scene.context.size
+    wide = not words_below and w >= WIDE_BAND * h
+    across = band and scene.config.mode == "pair" and (stacked(g) if words_below else wide)
     explained, truth_text, said, machine_text = texts(scene, question, answer, record, across)
 
     # The words, measured first: upright they go under the machine's panel, which takes only
@@ -195,11 +208,13 @@ def _measure(scene: QuizScene, question, answer: str | None, record,
     if across:
         # The pair's faces are what the visitor was asked about: side by side across the band,
         # the map smaller at its right, the panel under them (quiz_upright.pair_band).
-        faces, shown, face = upright.pair_band(f, g, f.px(ACROSS_GAP), label_under(scene, question),
+        faces, shown, face = upright.pair_band(f, g, across_gap(f), label_under(scene, question),
                                                scene.largest_picture())
         plot_y = max(faces.bottom, shown.bottom) + f.px(30)
+        panel = g["reveal_plot"]  # (beside the words its foot stays on the button's foot)
         g = {**g, "reveal_image": faces, "reveal_spectrum": shown,
-             "reveal_plot": pygame.Rect(g["reveal_plot"].x, plot_y, g["reveal_plot"].width, g["reveal_plot"].height)}
+             "reveal_plot": pygame.Rect(panel.x, plot_y, panel.width,
+                                        panel.height if words_below else panel.bottom - plot_y)}
     latest = (limit - f.px(16 if credit else 0)) - flow_h  # where the words must begin, at the latest
     explanation = explained.explanation
     eyes = explanation is not None and getattr(explanation, "cue", "spectrum") == "pixels"
@@ -212,17 +227,24 @@ def _measure(scene: QuizScene, question, answer: str | None, record,
             # 4:3 screen "the generated one's noise spectrum" ran into the words beside it;
             # upright, "where the machine looked" ran past the picture's edge). A label is
             # two lines at most: under a narrower map the short one (and the pictures take
-            # the room a third line took).
+            # the room a third line took; a 9:16 pair's map, 3/5 of a face, read "the /
+            # generated / one's map"). Beside the words on a landscape screen, a single
+            # picture's map label is one line: its second line comes off the eyes' panel under
+            # it, and so off every reveal's eyes (at 1366x768, where the small type's floor
+            # sets "where the machine looked" 4 px wider than the map, the eyes were 0.10 of
+            # the width, 0.13 at every other landscape size).
             text = whose
-            if (scene.config.mode == "single" and getattr(explanation, "picture", None) is not None
-                    and len(f.wrap(whose, "sans", 22, width, "small")) > MOST_CAPTION_LINES):
-                text = words("quiz.picture_single_narrow")
+            most = 1 if wide and scene.config.mode == "single" else MOST_CAPTION_LINES
+            if (getattr(explanation, "picture", None) is not None
+                    and len(f.wrap(whose, "sans", 22, width, "small")) > most):
+                text = (words("quiz.picture_pair_narrow", kind=words(f"quiz.kind_{explained.item.kind}"))
+                        if scene.config.mode == "pair" else words("quiz.picture_single_narrow"))
             return f.block(text, "sans", 22, dim, width, tier="small")
 
         if words_below:
             least_account = draw.account_least(f, explained, fg, col.width) if eyes else 0
             plot = upright.row(f, g, caption_for(g["reveal_spectrum"].width).get_height(), latest, least_account,
-                               explanation, eyes, face)
+                               explanation, eyes, upright.eyes_most(face) if face is not None else None)
             # (a pair's faces, side by side, each at least the eyes' least tile; the one picture 0.4 of the width)
             small = (face < upright.least_tile(scene.context.size) if face is not None
                      else g["reveal_image"].width < upright.FACE_LEAST * scene.context.size[0])
@@ -232,7 +254,7 @@ def _measure(scene: QuizScene, question, answer: str | None, record,
                            explained=explained, headline=headline, you=you, machine=machine, verdict=verdict,
                            caption_for=caption_for, nxt=nxt, score=score, score_at=score_at, limit=limit,
                            credit=credit, block=block, words_below=words_below, latest=latest, score_text=score_text,
-                           explanation=explanation, eyes=eyes, plot=plot, row_fits=row_fits)
+                           explanation=explanation, eyes=eyes, plot=plot, row_fits=row_fits, face=face)
 
 
 def _beside(scene: QuizScene, m: SimpleNamespace, largest: int, across: bool = False,

@@ -56,6 +56,16 @@ MEASURE_LEAST = 10
 # they take the band's width and a third of its height; the map at 3/5 of a face reads as
 # the machine's note on them, not a third picture asked about.
 MAP_OF_FACE = 0.6
+# Where a pair's faces stand side by side (upright or beside the words), each eye's tile is at
+# most this share of a face: no larger was not enough (at 1080x1920 the eyes were 324 px beside
+# faces of 326 and read as a second pair of pictures). 4/5, the one picture's rule, would leave
+# a 9:16 pair's eyes under their least tile (EYES_SHARE) and send the round beside the verdict.
+EYES_OF_FACE = 0.85
+
+
+def eyes_most(face: int) -> int:
+    """The largest eye tile (px) beside a pair's faces of `face` px."""
+    return int(EYES_OF_FACE * face)
 
 
 def least_tile(size: tuple[int, int]) -> int:
