@@ -75,8 +75,13 @@ class FaultBoundary:
     def _take_off(self, scene_id: str, failed: Slot | None) -> Slot | None:
         """Let go of the scene's slots but one on screen that did not fail; returns that one."""
         playing_on = None
-        for slot_name in ("current", "outgoing", "upcoming", "pending"):
-            slot = getattr(self, slot_name)
+        held = [getattr(self, slot_name) for slot_name in ("current", "outgoing", "upcoming", "pending")]
+        placed = any(slot is failed for slot in held)
+        if failed is not None and failed.scene is not None and not failed.entered and not placed:
+            # A slot no place holds yet: a prepare readied at once (renders, tests) that failed
+            # in _build, its film perhaps open; its caller only forgot it.
+            self._let_go_unshown(failed)
+        for slot in held:
             if slot is None or slot.scene_id != scene_id or slot.scene is None:
                 continue
             if slot.entered and slot is not failed:

@@ -39,3 +39,18 @@ def test_a_missing_camera_film_is_said_at_run_time_with_its_line_and_the_show_pl
     with caplog.at_level(logging.ERROR):
         assert main(["run", "--show", str(path), "--headless", "--seconds", "0.5"]) == 0
     assert any(said in r.getMessage() for r in caplog.records), [r.getMessage() for r in caplog.records]
+
+
+def test_a_camera_film_named_by_an_absolute_path_is_not_said_to_be_in_the_content_folder(tmp_path, capsys):
+    """A film on a stick (`file = "/media/stick/visitor.mp4"`) is looked for there, as written:
+    the words said it was not in the content folder and that the path starts inside it, and
+    offered a film of the same name there, all of which sent the technician to the wrong place."""
+    stick = tmp_path / "stick"  # (its drive not plugged in)
+    (tmp_path / "content" / "stand-in").mkdir(parents=True)
+    (tmp_path / "content" / "stand-in" / "visitor.mp4").write_bytes(b"")  # (a different film, of the same name)
+    path = write_show(tmp_path, {"p": SCENE}, extra=f'\n[camera]\nfile = "{stick}/visitor.mp4"\n', size=(640, 360))
+    main(["check", "--show", str(path), "--fast"])
+    checked = next(text for text in capsys.readouterr().out.splitlines() if "camera.file" in text)
+    assert f"no video at '{stick}/visitor.mp4'" in checked, checked
+    assert "plug in that drive" in checked and "in the content folder content/" not in checked, checked
+    assert "starts inside the content folder" not in checked and "did you mean" not in checked, checked

@@ -72,3 +72,33 @@ def test_a_film_failing_before_its_showing_leaves_no_decoder_running(tmp_path, m
         pilot.advance(0.5)
         assert _gone(_decoders), "the failed film's decoder thread runs on"
         assert _gone(_ffmpeg_children), "the failed film's ffmpeg process runs on"
+
+
+@pytest.mark.injects_faults
+def test_a_film_whose_prepare_fails_once_it_is_open_leaves_no_decoder_running(tmp_path, monkeypatch):
+    """Readied at once (renders, `bayard render --strict`, tests), a prepare that fails after its
+    film is open was reported on a slot no playlist place held yet, so nothing let it go: its
+    decoder thread and ffmpeg process (a looping film's never ending) ran on for the whole render."""
+    import installation.scenes.video as video
+
+    (tmp_path / "content").mkdir()
+    write_test_video(tmp_path / "content" / "clip.mp4", seconds=2.0, fps=30, size=(160, 90))
+    (tmp_path / "content" / "clip.srt").write_text("1\n00:00:00,000 --> 00:00:01,000\nHello\n", encoding="utf-8")
+    path = write_show(tmp_path, {
+        "intro": title_scene("intro", duration=6),
+        "film": 'type = "video"\nid = "film"\nfile = "clip.mp4"\nsubtitles = "clip.srt"\non_end = "loop"\n'
+                'duration = 5\n',
+    }, ["intro", "film"])
+
+    def failing_subtitles(text, name):  # (its code failing once its film is open)
+        raise ValueError("the subtitles could not be read")
+
+    monkeypatch.setattr(video, "parse_srt", failing_subtitles)
+    assert not _ffmpeg_children(), "an earlier test left a decoder running"
+    with run_test(path, fps=20, raise_faults=False) as pilot:
+        pilot.advance(1.0)  # the film is readied ahead while the intro plays, and fails
+        assert pilot.engine.status()["faulted"]["film"]["count"] == 1, "the readied film did not fail"
+        assert pilot.scene_id == "intro"
+        pilot.advance(0.5)
+        assert _gone(_decoders), "the failed film's decoder thread runs on"
+        assert _gone(_ffmpeg_children), "the failed film's ffmpeg process runs on"

@@ -78,6 +78,26 @@ def test_a_pencil_drawing_on_buff_reads_by_itself_as_a_drawing_and_a_sepia_print
     assert picture_kind(MeshAnimator(sepia, stack).warper) == PHOTOGRAPH
 
 
+def sepia_print(rgb: np.ndarray, gain: float = 1.0, lift: float = 0.0) -> np.ndarray:
+    """`rgb` printed in sepia, scanned `gain` times brighter plus `lift` (clipped, as a scan is)."""
+    grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32)[..., None] / 255.0
+    sepia = np.array([40, 22, 10]) + grey * np.array([215, 213, 190])
+    return np.clip(sepia * gain + lift, 0, 255).astype(np.uint8)
+
+
+@pytest.mark.parametrize("sitter_file", ["face_woman_112.jpg", "face_woman_34.jpg", "face_woman_39.jpg"])
+def test_a_sepia_print_scanned_bright_still_reads_as_a_photograph(stack, sitter_file):
+    """Scanned bright (x1.35 + 20), a sepia print's lit skin round the eyes is clipped in its
+    red, its lightest tones tinted as a toned paper is, and flat: it was read as a drawing's
+    bare paper, and the sitter's closed eyes were painted as paper with a drawn lash line.
+    A toned paper (buff, tan) is never blown to the ceiling; a photograph's highlights are."""
+    from installation.models.motion.mesh.picture_kind import picture_kind
+
+    bright = sepia_print(read_rgb(FACES / sitter_file, max_side=900), gain=1.35, lift=20)
+    warper = MeshAnimator(bright, stack).warper
+    assert warper.read.drawn == 0.0, picture_kind(warper, as_read=True)  # (nothing of a drawing's paper)
+
+
 def test_a_photograph_set_as_auto_or_photograph_renders_as_it_always_did(stack, sitter):
     auto = MeshAnimator(sitter, stack)
     said = MeshAnimator(sitter, stack, picture="photograph")

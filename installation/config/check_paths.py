@@ -27,13 +27,20 @@ def camera_film_missing(show: Any) -> list[Problem]:
     `check` says it, and the running show lists it with the missing media (its log, status and
     the overlay), in the same words. The portrait shows no visitor until it is there."""
     camera = show.config.camera
-    # Read from the content folder, as every media path is.
+    # Read from the content folder, as every media path is (an absolute path, as written).
     if not camera.file or (show.content_root / camera.file).is_file():
         return []
+    if Path(camera.file).is_absolute():
+        # Not "in the content folder ...; it starts inside the content folder": the film was
+        # looked for on the drive or folder the path names (a stick not plugged in, say).
+        said = (f"no video at '{camera.file}' (the path names a drive or folder outside the content folder: "
+                f"plug in that drive, or copy the film into {shown(show.content_root, show.root)}/ and name it "
+                "from there)")
+    else:
+        said = (f"no video '{camera.file}' in the content folder {shown(show.content_root, show.root)}/"
+                f"{nearest_media(show.content_root, camera.file)}")
     return [Problem(show.path, line_of(read_text(show.path), ("camera", "file")), "camera.file",
-                    f"no video '{camera.file}' in the content folder {shown(show.content_root, show.root)}/"
-                    f"{nearest_media(show.content_root, camera.file)}; until then the portrait shows no visitor",
-                    missing=camera.file)]
+                    f"{said}; until then the portrait shows no visitor", missing=camera.file)]
 
 
 def _camera(show: Any) -> list[Problem]:

@@ -48,7 +48,11 @@ PAPER_TINT = 0.2
 # is a drawing's bare paper: its share of the skin there, the less of the two eyes, is at most
 # 0.29 on those copies, 0.45-0.62 on the made line drawings on buff. So a paper tinted up to
 # TONED_PAPER_TINT counts from TONED_PAPER_FROM of the skin, fully from that + PAPER_SPAN; only
-# the paper: marks are no sure sign there (a painting's brushwork measures as marks too).
+# the paper: marks are no sure sign there (a painting's brushwork measures as marks too), and
+# none of it at the CEILING: a sepia print scanned bright (x1.35 + 20, x1.6 + 30, x2) has its lit
+# skin clipped in its red, toned-paper tinted and flat, and its compressed tone's detail measures
+# as marks (21 of 111 such copies of the CC0 faces were taken for drawings, 6 partly; buff
+# paper's brightest channel is 226, and no line drawing on buff read changed).
 TONED_PAPER_TINT = 0.35
 TONED_PAPER_FROM = 0.34
 # A blown highlight is flat at the picture's ceiling (its brightest channel at CEILING or above),
@@ -130,8 +134,8 @@ def _tint(ring: np.ndarray, grey: np.ndarray, bright: np.ndarray, patch: tuple[i
 def drawn_share(region: np.ndarray, x0: int, y0: int, shape: tuple[int, int]) -> float:
     """How far the skin round a lid patch of `shape` at (x0, y0) is a drawing, 0-1: bare paper
     over much of it (PAPER_FROM; a light tint at most, PAPER_TINT; a toned paper's,
-    TONED_PAPER_TINT, over more of it, TONED_PAPER_FROM; blown to the ceiling, only under
-    marks, BLOWN_MARKS_FROM) or marks far stronger than its tone's changes (MARKS_FROM).
+    TONED_PAPER_TINT, over more of it, TONED_PAPER_FROM, never blown; blown to the ceiling,
+    only under marks, BLOWN_MARKS_FROM) or marks far stronger than its tone's changes (MARKS_FROM).
     (The grey in whole levels, its percentiles from its histogram, a third of numpy's
     percentiles' cost.)"""
     h, w = shape
@@ -157,9 +161,13 @@ def drawn_share(region: np.ndarray, x0: int, y0: int, shape: tuple[int, int]) ->
     on_paper = cv2.inRange(grey, float(np.ceil(paper - band)), float(np.floor(paper + band)))
     near = float(cv2.countNonZero(on_paper))
     on_paper[bright < CEILING] = 0
-    near -= float(cv2.countNonZero(on_paper)) * (1.0 - _clip((marks - BLOWN_MARKS_FROM) / BLOWN_MARKS_SPAN, 0.0, 1.0))
-    if tint > PAPER_TINT:  # toned paper: only a drawing's share of bare paper tells it from sepia or skin
-        return _clip((near / counts[-1] - TONED_PAPER_FROM) / PAPER_SPAN, 0.0, 1.0)
+    blown = float(cv2.countNonZero(on_paper))
+    if tint > PAPER_TINT:
+        # Toned paper: only a drawing's share of bare paper tells it from sepia or skin, and a
+        # toned paper is never blown to the ceiling; an over-exposed sepia print's lit skin is,
+        # where its highlights' compressed tone made its marks read as a drawing's.
+        return _clip(((near - blown) / counts[-1] - TONED_PAPER_FROM) / PAPER_SPAN, 0.0, 1.0)
+    near -= blown * (1.0 - _clip((marks - BLOWN_MARKS_FROM) / BLOWN_MARKS_SPAN, 0.0, 1.0))
     drawn = _clip((near / counts[-1] - PAPER_FROM) / PAPER_SPAN, 0.0, 1.0)
     return max(drawn, _clip((marks - MARKS_FROM) / MARKS_SPAN, 0.0, 1.0))
 
