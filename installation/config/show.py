@@ -91,10 +91,11 @@ class CameraSection(Strict):
         default=0,
         description="camera index (0 is the first camera), or its device path, which stays the same "
                     "after a reboot or a replug where indices may not (`ls /dev/v4l/by-id/` lists them: "
-                    "\"/dev/v4l/by-id/usb-...-video-index0\"); omit to use `file`",
+                    "\"/dev/v4l/by-id/usb-...-video-index0\"); not used while `file` is set",
     )
     file: str = Field(default="", description="a video played as if it were the camera (demos and tests), "
-                                              "relative to the content folder")
+                                              "relative to the content folder; while it is set, `device` "
+                                              "is not used")
     size: tuple[int, int] = Field(default=(640, 480), description="capture size in pixels, 160x120 to 3840x2160")
     rotation: Literal[0, 90, 180, 270] = Field(
         default=0,
