@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .lip_contact import own_contact
 from .named_points import LIP_ROWS
 from .rig import PortraitRig
 from .stretched_line import line_alone
@@ -75,6 +76,17 @@ class LipEdges:
         fade = np.clip(1.0 - lies / np.maximum(LIP_EDGE_REACH * depth, 1e-6), 0.0, 1.0)
         self.alone = line_alone(rig)  # how far the moving off below takes over (0: not at all)
         self.moved_off = off_line[None] * (depth * fade * self.alone)[..., None]
+        # Where the picture's own lips meet, against the mesh's contact (lip_contact.py): as they
+        # part, each lip's points move towards it, the inner edge all the way, the outer not at
+        # all (rows kept in order), so the lips split on the line, not a pixel or two beside it.
+        columns = len(self.inner_upper)
+        split = own_contact(rig.image, src, upper, lower, off_line[:columns], rig.face_height,
+                            kept[:columns] & kept[columns:])
+        self.split_moves = None
+        if split is not None:
+            lies_in = np.maximum(np.einsum("rcx,cx->rc", src[self.rows] - src[self.rows[-1]], off_line), 0.0)
+            share = np.clip(1.0 - lies_in / np.maximum(thickness, 1e-6), 0.0, 1.0)
+            self.split_moves = np.concatenate([split, split])[None] * share[..., None]
         # Per pair of columns, the thinner lip (none where her own teeth stand in for it).
         self.thickness = np.linalg.norm(self.lip_inward, axis=1).reshape(2, -1).min(0)
         self.rest_gap = np.linalg.norm(src[self.inner_upper] - src[self.inner_lower], axis=1)
@@ -88,6 +100,8 @@ class LipEdges:
             return self.src
         src = self.src.copy()
         both = np.tile(opened, 2)
+        if self.split_moves is not None:
+            src[self.rows] += self.split_moves * both[None, :, None]
         if self.alone <= 0.0:
             src[self.rows[-1]] += self.lip_inward * (LIP_EDGE_INWARD * both)[:, None]
             return src
