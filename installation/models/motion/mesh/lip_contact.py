@@ -30,7 +30,9 @@ STEP, REACH, GRAIN_PX = 0.25, 0.5, 0.7
 SURE = (8.0, 24.0)
 # Another valley across the lips, further than OTHER_PX pixels from the darkest, counts against
 # it by how near its floor comes to the darkest's.
-OTHER_PX = 2.0
+OTHER_PX, OTHER_SPAN = 2.0, 0.03
+# The columns where the lips meet must find the valley this surely on the whole (their mean).
+ALONG_MOUTH = 0.4
 # Along the mouth the found contact is eased over neighbouring columns (a Gaussian's sigma, in
 # columns): one column's grain or a corner's shade must not kink the split.
 EASE_COLUMNS = 1.0
@@ -53,7 +55,11 @@ def own_contact(image: np.ndarray, src: np.ndarray, upper: np.ndarray, lower: np
     # How far each lip reaches from the contact, straight across (its outer edge's distance).
     above = np.maximum(np.einsum("cx,cx->c", src[upper[0]] - contact, up), 0.0)
     below = np.maximum(np.einsum("cx,cx->c", contact - src[lower[0]], up), 0.0)
-    reach = float(max(above.max(), below.max()))
+    # (Read across the lips, and at least OTHER_SPAN of the face each way: towards the corners
+    # the lips are a few pixels thick, and there an engraving's hatching crossing them showed
+    # a single valley, a pixel or two off the mesh's contact.)
+    wide_above, wide_below = (np.maximum(side, OTHER_SPAN * face_height) for side in (above, below))
+    reach = float(max(wide_above.max(), wide_below.max()))
     if reach < 2.0:
         return None
     ts = np.arange(-reach, reach + STEP, STEP)
@@ -73,7 +79,7 @@ def own_contact(image: np.ndarray, src: np.ndarray, upper: np.ndarray, lower: np
         if anchored[column]:
             continue
         inside = (ts >= -REACH * below[column]) & (ts <= REACH * above[column])
-        lip = (ts >= -below[column]) & (ts <= above[column])
+        lip = (ts >= -wide_below[column]) & (ts <= wide_above[column])
         if inside.sum() < 3:
             continue
         at = int(np.flatnonzero(inside)[np.argmin(profile[inside])])
@@ -94,7 +100,9 @@ def own_contact(image: np.ndarray, src: np.ndarray, upper: np.ndarray, lower: np
         left, right = profile[at - 1], profile[at + 1]
         curve = left - 2.0 * darkest + right
         offsets[column] = ts[at] + (0.5 * STEP * (left - right) / curve if curve > 0.0 else 0.0)
-    if not sure[~anchored].any():
+    # A line runs along the mouth: valleys found in a column or two (an engraving's hatching, a
+    # corner's shade) are not the lips' meeting, and the mesh's contact stands.
+    if sure[~anchored].mean() < ALONG_MOUTH:
         return None
     # Eased along the mouth: each column's contact the sure-weighted mean of its neighbours',
     # moved as far as they are sure (a lone sure column beside unsure ones moves little).
