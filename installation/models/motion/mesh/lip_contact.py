@@ -8,9 +8,10 @@ as the mouth opened one lip took the line's far half with it: a grey doubled edg
 along the upper lip's inner edge, flecks where the lips thin towards the corners. So the line is
 found once, on the rest picture: in each column of the mouth, the darkest valley across the lips
 near the mesh's contact, with how sure the reading is (how much darker than the lip on both of
-its sides), eased along the mouth so the split never zigzags. lip_edges.py splits the lips there
-as they part. Where no column finds a valley (lips parted at rest, teeth, lips with no line
-darker than themselves) there is nothing: the mesh's contact stands, the render as before.
+its sides), eased along the mouth so the split never zigzags. As the lips part, lip_edges.py
+moves the lip the line lies in off it (the other lip already starts past it). Where no line is
+found along the mouth (lips parted at rest, teeth, lips with no line darker than themselves, an
+engraving's hatching) there is nothing: the mesh's contact stands, the render as before.
 """
 
 from __future__ import annotations

@@ -11,7 +11,8 @@ the line, and every triangle between them stretched it as the lips parted, the d
 the opening's ends and the faint streak along the lips' inner edges of a miniature's drawn
 line. So where the line stands alone in lighter lips (stretched_line.line_alone), each lip
 point near it samples from off it, straight across it; elsewhere the inner edge alone moves in,
-as it did.
+as it did. And where the picture's own line lies off the mesh's contact (lip_contact.py), the lip
+it lies in first moves onto it, so every move off the line starts from where the line is.
 """
 
 from __future__ import annotations
