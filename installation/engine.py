@@ -167,6 +167,7 @@ class Engine(Commanding, Reloading, Reporting):
             manifest=self.show.manifest,
             report=lambda message, severity="error": self._reports.put((scene_id, message, severity)),
             found=self._found.put,
+            listed_missing=lambda relative: any(p.missing == relative for p in self.show.missing_media),
         )
 
     def post(self, command: Command) -> None:
