@@ -263,6 +263,7 @@ class Engine(Commanding, Reloading, Reporting):
             self.sequencer.settle()
         if not self.paused and not self.dark_reason:
             self.sequencer.update(dt)
+        self.note_standing()  # (for the pong's count and the status line: they may not ask a scene)
         if self.blackout or self.dark_reason:
             self.frame.fill((0, 0, 0))
             for overlay in self.overlays:
