@@ -184,8 +184,8 @@ def say_failed(state_dir: Path, target: Path, exc: OSError, setting: str = "[sho
     if folder_trouble is not None:
         said = {"user": _user(), "folder": state_dir, "setting": setting, "free": _free(state_dir)}
         what, fix = (part.format(**said) for part in folder_trouble)
-        trouble = Trouble(STATE_FOLDER_WHERE, f"the state folder {state_dir} cannot be written ({reason}: {what}): "
-                                              f"no last good copy of the show can be made, and a broken edit plays "
+        trouble = Trouble(STATE_FOLDER_WHERE, f"the state folder {state_dir} cannot be written ({reason}): {what}, "
+                                              f"so no last good copy of the show can be made and a broken edit plays "
                                               f"an older one; {fix}")
     else:
         fix = _FIXES.get(exc.errno, "check that drive and the folder's owner, then save the show again")
