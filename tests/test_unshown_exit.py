@@ -95,8 +95,8 @@ def test_an_overdue_prepare_that_fails_to_exit_is_one_fault_not_two(tmp_path, mo
 
 
 def test_a_scene_left_while_it_prepared_is_let_go_without_a_fault(tmp_path, monkeypatch, caplog):
-    """The technician presses next twice while the next scene still prepares: it is never shown,
-    and its exit failing once its prepare returns is not the show's fault."""
+    """The technician moves past the next scene (goto) while it still prepares: it is never
+    shown, and its exit failing once its prepare returns is not the show's fault."""
     answer = _slow_scene_that_fails_to_exit(monkeypatch)
     engine, clock = _engine(tmp_path)
     try:

@@ -151,9 +151,9 @@ _FOLDER_TROUBLES = {
     errno.EROFS: ("its drive went read-only (failing?)",
                   "check or replace that drive, then restart the show; or set {setting} to a folder on a drive "
                   "that writes"),
-    errno.ENOSPC: ("its drive is full ({free})",
+    errno.ENOSPC: ("its drive is full",
                    "free space there, then save the show again; or set {setting} to a folder on a drive with room"),
-    errno.EDQUOT: ("the show's user is over its disk quota there ({free})",
+    errno.EDQUOT: ("the show's user is over its disk quota there",
                    "free space there, then save the show again; or set {setting} to a folder with room"),
     errno.EACCES: ("the user {user} may not write there (its owner or permissions changed?)",
                    "give it back to that user (sudo chown -R {user} {folder}; deploy/setup-kiosk.sh does this), "
@@ -182,7 +182,8 @@ def say_failed(state_dir: Path, target: Path, exc: OSError, setting: str = "[sho
     reason = exc.strerror or str(exc)
     folder_trouble = _FOLDER_TROUBLES.get(exc.errno)
     if folder_trouble is not None:
-        said = {"user": _user(), "folder": state_dir, "setting": setting, "free": _free(state_dir)}
+        # (Not its free space: the words would change with it, and the same cause is said once.)
+        said = {"user": _user(), "folder": state_dir, "setting": setting}
         what, fix = (part.format(**said) for part in folder_trouble)
         trouble = Trouble(STATE_FOLDER_WHERE, f"the state folder {state_dir} cannot be written ({reason}): {what}, "
                                               f"so no last good copy of the show can be made and a broken edit plays "
@@ -201,14 +202,6 @@ def _user() -> str:
         return getpass.getuser()
     except (KeyError, OSError):  # (a user id with no name in the user database)
         return str(os.getuid())
-
-
-def _free(folder: Path) -> str:
-    """Its drive's free space, in words (the copying thread: the drive has just answered)."""
-    try:
-        return f"{shutil.disk_usage(folder).free / 2**20:.0f} MB free"
-    except OSError:
-        return "its free space unknown"
 
 
 def say_made(state_dir: Path) -> bool:
