@@ -21,11 +21,13 @@ than of the picture itself by sketched.SURER_BY and it is still the detection's 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import cv2
 import numpy as np
 
 from .faces import Face
-from .landmarks import MESH_SIDE, presence_of
+from .landmarks import MESH_SIDE
 from .stack import FaceStack, fits_detection
 
 # Hatching's period in that crop: 2 px (finer, the crop's sampling itself) to this many.
@@ -86,8 +88,9 @@ def refitted_at_hatching(rgb: np.ndarray, face: Face, stack: FaceStack) -> Face:
         rgb, face.region, even=lambda crop: cv2.GaussianBlur(crop, (0, 0), width))
     if logit < plain + SURER_BY:
         return face
-    refitted = Face(landmarks.astype(np.float32), presence_of(logit), face.region, face.detection,
-                    unconfirmed=face.unconfirmed, guessed=face.guessed, lost_settling=face.lost_settling)
+    # The presence stays the picture's own: the smoothed look moves the points, it does not
+    # make the picture more surely a face, and `check` tells a curator of a doubted face by it.
+    refitted = replace(face, landmarks=landmarks.astype(np.float32))
     if face.detection is not None and not fits_detection(refitted, face.detection):
         return face
     return refitted
