@@ -16,6 +16,7 @@ import numpy as np
 from .closer import looked_at_closer
 from .detect import Detection
 from .drawn import SURE, drawn_in_strokes, hatching_smoothed
+from .engraved import refitted_at_hatching
 from .faces import Face, one_per_place
 from .geometry import Region
 from .landmarks import Eye
@@ -50,15 +51,19 @@ def portrait_faces(image: np.ndarray, stack: FaceStack | None = None) -> list[Fa
     full-range detectors (a portrait may show a small face in a large canvas); where they
     find none in a picture drawn in strokes, the picture with its hatching smoothed away
     (drawn.py); a line drawing's face the mesh doubts or refuses, with its lines softened
-    into tone in the mesh's crop (sketched.py)."""
+    into tone in the mesh's crop (sketched.py); an engraving's face found directly, with its
+    hatching smoothed at the strokes' own period in the mesh's crop (engraved.py)."""
     stack = stack or FaceStack.open()
     rgb = as_rgb(image)
     found = _faces_in(rgb, stack)
     if found:
         # A line drawing's face the mesh doubts, read with its strokes softened into tone
         # (sketched.py); a face the mesh is sure of, as every photograph's, is kept as found.
-        # Refitted, two faces may turn out to be one, as found_softened's may.
-        return one_per_place([refitted_softened(rgb, face, stack) for face in found])
+        # An engraving's face found directly is read with its hatching smoothed at the strokes'
+        # own period where the mesh is surer of that (engraved.py). Refitted, two faces may turn
+        # out to be one, as found_softened's may.
+        return one_per_place([refitted_at_hatching(rgb, refitted_softened(rgb, face, stack), stack)
+                              for face in found])
     if drawn_in_strokes(rgb):
         found = [face for face in _faces_in(hatching_smoothed(rgb), stack) if face.presence >= SURE]
     return found or found_softened(rgb, stack)
