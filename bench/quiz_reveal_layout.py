@@ -2,7 +2,7 @@
 a visitor meets from one reveal to the next, and what an upright screen lacks for a better one.
 
 For every reveal (both modes, the round fixed by its seed) it prints the eye tiles' side (px
-and share of the width; "-" where the eyes are left out), a pair's smaller face's side, how
+and share of the width; "-" where the eyes are left out), a pair's smaller face's side, the map's, how
 many characters a line of the machine's answer holds on average, and whether the round runs
 that answer across the screen.
 On an upright screen it also prints what the arrangement with the answer across (under the
@@ -104,7 +104,8 @@ def run(size: tuple[int, int], mode: str, png: Path | None) -> None:
                 tile = f"{eyes.height} px ({eyes.height / size[0]:.2f})" if eyes is not None else "-"
                 seen = list(dict.fromkeys(tuple(r) for r in pictures))  # (each frame draws them again)
                 face = f"{min(seen[0][2], seen[1][2])} px" if mode == "pair" and len(seen) >= 2 else "-"
-                print(f"  {n}: {shown.item.key:28} eye tile {tile:14} face {face:7} "
+                shown_map = f"{seen[-1][2]} px" if len(seen) >= (3 if mode == "pair" else 2) else "-"
+                print(f"  {n}: {shown.item.key:28} eye tile {tile:14} face {face:7} map {shown_map:7} "
                       f"machine's answer {per_line} characters a line")
                 if png is not None:
                     pygame.image.save(pilot.frame(), str(png / f"{size[0]}x{size[1]}_{mode}_{n}.png"))

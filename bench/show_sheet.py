@@ -1,18 +1,23 @@
 """A contact sheet of the default show as a visitor sees it (docs/images/default-show.png).
 
-    .venv/bin/python bench/show_sheet.py [--size 1280x720] [--at 10 25 ...] [--out FILE]
+    .venv/bin/python bench/show_sheet.py [--size 1280x720] [--at 10 25 ...] [--out FILE] [--state FOLDER]
 
-Renders the show with `bayard render` (the dummy video driver, no camera: the portrait
+Renders the show as `bayard render` does (the dummy video driver, no camera: the portrait
 stirs by itself, as it does in a gallery before anyone stands in front of it) one frame a
 second, and tiles the frames at the given show seconds, three to a row. The default
 seconds fall inside each scene of the default playlist; for another show, pass --at.
+
+The show's state (the quiz's kept pictures and verdicts) goes to --state, by default a
+temporary folder, never the show's own [show] state: rendered through `bayard render`, the
+sheet wrote the default show's var/ in the checkout, which a kiosk reads as its gallery's
+own, and the tests run beside it failed at teardown (tests/conftest.py,
+checkout_state_untouched).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -21,24 +26,36 @@ import cv2
 import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
 # title card; the photograph (its stand-in) as its story is told, and its verso; two
 # composite faces; the portrait without a camera, twice; the quiz's start card
 DEFAULT_AT = (10, 25, 40, 55, 80, 95, 150, 185, 235)
 
 
-def main() -> None:
+def render(show_file: Path, video: Path, seconds: int, size: str, state: Path) -> None:
+    """The show's first `seconds` at one frame a second into `video`, its state in `state`."""
+    from installation.config.loader import load_show
+    from installation.render import render_video
+
+    w, h = (int(v) for v in size.split("x"))
+    show = load_show(show_file, folders={"state": str(state)})
+    render_video(show, video, seconds, 1.0, (w, h), progress=False)
+
+
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--show", type=Path, default=REPO / "install.toml")
     parser.add_argument("--size", default="1280x720")
     parser.add_argument("--at", type=int, nargs="+", default=list(DEFAULT_AT), help="show seconds to tile")
     parser.add_argument("--out", type=Path, default=REPO / "docs/images/default-show.png")
-    args = parser.parse_args()
-    env = dict(os.environ, SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy")
+    parser.add_argument("--state", type=Path, default=None,
+                        help="the show's state folder for the render (default: a temporary one)")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     with tempfile.TemporaryDirectory() as tmp:
         video = Path(tmp) / "show.mp4"
-        subprocess.run([sys.executable, "-m", "installation", "render", "--show", str(args.show),
-                        "--seconds", str(max(args.at) + 1), "--size", args.size, "--fps", "1",
-                        "-o", str(video)], check=True, env=env, stdout=subprocess.DEVNULL)
+        render(args.show, video, max(args.at) + 1, args.size, args.state or Path(tmp) / "state")
         capture = cv2.VideoCapture(str(video))
         frames = []
         while True:

@@ -167,6 +167,7 @@ class Engine(Commanding, Reloading, Reporting):
             manifest=self.show.manifest,
             report=lambda message, severity="error": self._reports.put((scene_id, message, severity)),
             found=self._found.put,
+            listed_missing=lambda relative: any(p.missing == relative for p in self.show.missing_media),
         )
 
     def post(self, command: Command) -> None:
@@ -262,6 +263,7 @@ class Engine(Commanding, Reloading, Reporting):
             self.sequencer.settle()
         if not self.paused and not self.dark_reason:
             self.sequencer.update(dt)
+        self.note_standing()  # (for the pong's count and the status line: they may not ask a scene)
         if self.blackout or self.dark_reason:
             self.frame.fill((0, 0, 0))
             for overlay in self.overlays:

@@ -24,6 +24,7 @@ from pathlib import Path
 from . import faults
 from .config.errors import Problem, ShowError
 from .config.field_types import without_default
+from .config.lastgood_disk import Trouble
 from .config.lastgood_disk import trouble as copy_trouble
 from .config.loader import Show, load_show
 from .config.reloading import RESTART_HINT, start_only_changes
@@ -47,7 +48,6 @@ LAST_GOOD_AT_EXIT_S = 3.0
 # Reloads asked while one is read that wait for a result of their own; past this, the oldest is
 # let go (told its result is in status): far more than the technicians and tools of one show.
 HELD_ANSWERS = 32
-LAST_GOOD_WHERE = "last-good"  # (status's "where" for a last good copy that fails)
 
 
 class ShowRead:
@@ -137,7 +137,7 @@ class Reloading:
     _answers: tuple[Answer, ...] = ()  # who waits for the reading under way to land
     _read_again: bool | None = None  # a reload asked for while one is under way (its at_once)
     _again_answers: tuple[Answer, ...] = ()
-    _copy_trouble_said: str | None = None  # why the last good copy fails, as status says it now
+    _copy_trouble_said: Trouble | None = None  # why the last good copy fails, as status says it now
 
     def reload(self, at_once: bool = False, answer: Answer | None = None) -> bool | None:
         """Re-read the show, waiting up to `reload_wait_s` for its files. An invalid show keeps
@@ -212,7 +212,7 @@ class Reloading:
             return
         self._copy_trouble_said = now
         if now is not None:
-            self.emit("warning", LAST_GOOD_WHERE, now)
+            self.emit("warning", now.where, now.message)
 
     def land_reload(self) -> None:
         """Each frame: land the reading under way once it is done; say once that it waits on a

@@ -6,42 +6,61 @@ from __future__ import annotations
 from typing import Any
 
 from . import __version__
-from .engine_reload import LAST_GOOD_WHERE
+from .config.lastgood_disk import LAST_GOOD_WHERE, STATE_FOLDER_WHERE
 from .models.device import device_status
 from .models.motion.choose import failed_backends
+
+# The systemd status line's words for each standing condition (a camera's: by its scene).
+STANDING_NAMES = {LAST_GOOD_WHERE: "last good copy", STATE_FOLDER_WHERE: "state folder"}
 
 
 class Reporting:
     """A mixin of Engine (show, sequencer, services, stats, clock, errors, queue)."""
 
-    def problems_now(self) -> int:
-        """What is wrong now: errors in the show's files and scenes that faulted (not the
-        history: a count that only grew told a technician nothing after a fix). Plain reads,
-        safe from the OSC thread."""
-        wrong = [*self.show.problems, *self.show.missing_media]
-        return sum(1 for p in wrong if p.severity == "error") + len(self.sequencer.faults)
+    # The conditions that hold now (standing()), as the last frame found them: read by the OSC
+    # thread (the pong's count) and the systemd status line, which may not ask a scene.
+    _standing_now: tuple[dict[str, str], ...] = ()
 
-    def standing(self, info: dict[str, Any]) -> list[dict[str, str]]:
+    def problems_now(self) -> int:
+        """What is wrong now: errors in the show's files, scenes that faulted, and the conditions
+        that hold until a technician mends them (a state folder or a last good copy that cannot
+        be written, a camera the showing portrait cannot use). The pong and `systemctl status`
+        said 0 problems while the overlay said "Until it is mended:". Not the history: a count
+        that only grew told a technician nothing after a fix. Plain reads, safe from the OSC thread."""
+        wrong = [*self.show.problems, *self.show.missing_media]
+        return (sum(1 for p in wrong if p.severity == "error") + len(self.sequencer.faults)
+                + len(self._standing_now))
+
+    def standing_names(self) -> list[str]:
+        """Short names of the conditions that hold now, for the systemd status line (any thread)."""
+        return [STANDING_NAMES.get(s["where"], f"scene {s['where']}'s camera") for s in self._standing_now]
+
+    def note_standing(self) -> None:
+        """Each frame (render thread): the conditions that hold now, for problems_now()."""
+        self._standing_now = tuple(self.standing())
+
+    def standing(self) -> list[dict[str, str]]:
         """Conditions that hold now, listed until they clear, apart from the rolling list of past
-        errors: a last good copy failing and a camera the portrait cannot use (its device gone,
-        or still held by a read that hangs) were said once as errors, and ten newer ones (a
-        burst of refused reloads, a flaky scene) pushed them out of status and off the overlay
-        while they still held. (What is wrong in the show's files, missing media with it, is
-        `problems`.)"""
+        errors: a state folder the show cannot write (or a last good copy failing on its drive)
+        and a camera the portrait cannot use (its device gone, or still held by a read that
+        hangs) were said once as errors, and ten newer ones (a burst of refused reloads, a flaky
+        scene) pushed them out of status and off the overlay while they still held. (What is
+        wrong in the show's files, missing media with it, is `problems`.) Render thread."""
         found = []
-        if self._copy_trouble_said:
-            found.append({"where": LAST_GOOD_WHERE, "message": self._copy_trouble_said, "severity": "warning"})
-        scene = info.get("scene_status")
-        camera = scene.get("camera_said") if isinstance(scene, dict) else None
+        trouble = self._copy_trouble_said
+        if trouble is not None:
+            found.append({"where": trouble.where, "message": trouble.message, "severity": "warning"})
+        current = self.sequencer.current
+        camera = getattr(current.scene, "camera_said", "") if current is not None else ""
         if camera:
-            found.append({"where": str(info.get("scene")), "message": camera, "severity": "warning"})
+            found.append({"where": current.scene_id, "message": camera, "severity": "warning"})
         return found
 
     def status(self) -> dict[str, Any]:
         info = self.sequencer.status()
         wrong = [*self.show.problems, *self.show.missing_media]
         now_wrong = [str(p) for p in wrong]
-        standing = self.standing(info)
+        standing = self.standing()
         # A scene tells of a missing file in check's words (context.media): the file's line
         # above says it already; a standing condition is said in its own list.
         said = {*now_wrong, *(p.message for p in wrong), *(s["message"] for s in standing)}

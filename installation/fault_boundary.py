@@ -103,7 +103,7 @@ class FaultBoundary:
         (its scene None), as its callers look for."""
         unshown = Slot(slot.scene_id, slot.scene, slot.index, prepared=slot.prepared)
         slot.scene, slot.prepared = None, None
-        self.readying.abandon(unshown, _exit_quietly)
+        self.readying.abandon(unshown, exit_unshown)
 
     def _skipped_where(self, scene_id: str, playing_on: Slot | None) -> tuple[str, str]:
         """Where the playlist skips the scene, said for a scene listed more than once (counted
@@ -115,7 +115,18 @@ class FaultBoundary:
                 f"; its showing on screen (scene {playing_on.index + 1}) plays to its end" if playing_on else "")
 
 
-def _exit_quietly(slot: Slot) -> None:
+def exit_unshown(slot: Slot) -> None:
+    """exit() a scene that was never shown, wherever it is let go (failed while readied, skipped
+    past its prepare's deadline, left by navigation while it prepared): only to close what its
+    prepare opened. Its exit failing is no new fault of the show: a scene let go while its prepare
+    still ran was exited later through the sequencer's release, where the same error counted as
+    a fresh "exit" fault (a second count and a longer back-off for one hung drive). Said once,
+    in the log."""
     scene, slot.scene = slot.scene, None
-    with contextlib.suppress(Exception):  # already failing; exit errors add nothing useful
+    if scene is None:
+        return
+    try:
         scene.exit()
+    except Exception as exc:  # (never shown: nothing on screen or in the playlist depends on it)
+        log.warning("scene '%s', let go before it was shown, failed in its exit (not counted as a fault): %s: %s",
+                    slot.scene_id, type(exc).__name__, exc)

@@ -156,11 +156,14 @@ class Readying:
                     return False
                 if slot.prepare_started is None:
                     slot.prepare_started, slot.prepare_cpu = self._now(), _cpu_time(slot.prepared)
-                if self._now() - slot.prepare_started < PREPARE_DEADLINE_S:
-                    return False
+                # Looked at each frame (one clock read), not only at the deadline: a prepare that
+                # worked a moment, then hung on its drive, counted that moment as a sign of work at
+                # the deadline and was given a whole new span: skipped up to twice the deadline
+                # after it hung.
                 cpu = _cpu_time(slot.prepared)
                 if cpu is not None and slot.prepare_cpu is not None and cpu - slot.prepare_cpu >= WORKING_CPU_S:
-                    slot.prepare_started, slot.prepare_cpu = self._now(), cpu  # slow but working: a new span
+                    slot.prepare_started, slot.prepare_cpu = self._now(), cpu  # working: its last sign of work
+                if self._now() - slot.prepare_started < PREPARE_DEADLINE_S:
                     return False
                 self._overdue(slot)
                 return True

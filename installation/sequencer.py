@@ -34,7 +34,7 @@ import pygame
 
 from .commands import Command
 from .config.common import Transition
-from .fault_boundary import Fault, FaultBoundary
+from .fault_boundary import Fault, FaultBoundary, exit_unshown
 from .inputs.osc.pattern import scene_matches
 from .readying import Readying
 from .safecard import SafeCard
@@ -276,7 +276,11 @@ class Sequencer(FaultBoundary, Navigating, SequencerDrawing, SequencerReporting)
             self.readying.abandon(slot, self._release)
 
     def _release(self, slot: Slot) -> None:
-        """exit() a scene that was entered or prepared: a prepared film holds a decoder."""
+        """exit() a scene that was entered or prepared: a prepared film holds a decoder. One never
+        shown is let go as the fault boundary lets it go (exit_unshown): quietly."""
+        if not slot.entered:
+            exit_unshown(slot)
+            return
         scene, slot.scene = slot.scene, None
         if scene is not None and scene is not self._safe:
             self._guarded(slot.scene_id, "exit", scene.exit, slot=slot)

@@ -52,8 +52,8 @@ def test_a_last_good_copy_on_a_full_disk_is_a_warning_until_a_copy_is_made_again
             assert len(said) == 1, f"a failed last good copy is not in status: {engine.status()['errors']}"
             warning = said[0]
             assert warning["severity"] == "warning"
-            folder = str(tmp_path.resolve() / "var" / "last-good")
-            assert folder in warning["message"] and "No space left on device" in warning["message"]
+            folder = str(tmp_path.resolve() / "var")  # (a full drive is the state folder's trouble, said as its)
+            assert f"state folder {folder} " in warning["message"] and "No space left on device" in warning["message"]
             assert "free space" in warning["message"], "the warning gives no fix"
             assert any(folder in line for line in _amber(engine)), _amber(engine)
             # Each edit's copy fails the same way: said once, not once per edit.

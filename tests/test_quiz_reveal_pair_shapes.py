@@ -11,8 +11,10 @@ from installation.textlog import problems
 
 from .test_quiz_reveal_wide import _drawn
 
-# (9:16 where each eye was as large as a face; the landscape sizes where the map was twice one)
-SHAPES = [(1920, 1080), (1366, 768), (800, 480), (3840, 2160), (1080, 1920)]
+# (9:16 where each eye was as large as a face; the landscape sizes where the map was twice one;
+# 5:4 and 4:3, where the map was 270 px beside faces of 129 at 1280x1024)
+SHAPES = [(1920, 1080), (1366, 768), (800, 480), (3840, 2160), (1080, 1920), (1280, 1024), (1024, 768),
+          (1600, 1200)]
 # Each eye's tile at most this share of a face: at 1080x1920 they were 324 px beside faces of
 # 326, and read as a second pair of pictures.
 EYES_OF_FACE_MOST = 0.9
@@ -49,7 +51,7 @@ def test_a_pairs_faces_are_the_largest_pictures_on_every_shape(tmp_path, monkeyp
     assert seen == 5
 
 
-@pytest.mark.parametrize("size", [(1080, 1920), (720, 1280), (1920, 1080), (800, 480)])
+@pytest.mark.parametrize("size", [(1080, 1920), (720, 1280), (1920, 1080), (800, 480), (1280, 1024), (1024, 768)])
 def test_a_pairs_map_label_reads_in_two_lines_at_most(tmp_path, monkeypatch, size):
     """At 9:16 the label under a pair's map, 3/5 of a face wide, read "the / generated / one's
     map", three lines of one or two words. It now takes two lines at most, under the map and

@@ -59,7 +59,7 @@ def test_a_last_good_copy_failing_stays_listed_behind_a_burst_of_newer_errors(tm
         _edit_badly(pilot, tmp_path / "scenes" / "a.toml")
         status = pilot.engine.status()
         assert "No space left on device" in json.dumps(status), "status no longer says the copies fail"
-        standing = [s for s in status["standing"] if s["where"] == "last-good"]
+        standing = [s for s in status["standing"] if s["where"] == "state-folder"]  # (a full drive: the folder's)
         assert len(standing) == 1 and "No space left on device" in standing[0]["message"], status["standing"]
         assert standing[0]["severity"] == "warning"
         assert any("No space left on device" in line for line in _until_mended(status)), _until_mended(status)

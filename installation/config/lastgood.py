@@ -71,7 +71,7 @@ def remember(show: Show) -> Path | None:
             _swap(show.state_dir, staging, target)
     except OSError as exc:
         log.warning("could not keep a last-good copy of the show in %s: %s", target, exc)
-        say_failed(show.state_dir, target, exc)
+        say_failed(show.state_dir, target, exc, _state_setting(show))
         if under_way is not None:
             shutil.rmtree(under_way.folder, ignore_errors=True)
         return None
@@ -81,6 +81,14 @@ def remember(show: Show) -> Path | None:
     if say_made(show.state_dir):
         log.info("the last good copy of the show is kept again in %s", target)
     return target
+
+
+def _state_setting(show: Show) -> str:
+    """Where [show] state is set, for a fix that moves the state folder: the show file the
+    technician edits (not the last good copy standing in for it) and its line."""
+    from ..runtime.state_writable import state_setting  # (runtime reads config: named here, when a copy fails)
+
+    return state_setting(show.stands_in_for or show.path)
 
 
 def _swap(state_dir: Path, staging: Path, target: Path) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import getpass
 import os
 import re
 import shutil
@@ -15,6 +16,7 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 try:
     import fcntl
@@ -137,27 +139,69 @@ def flush_entry(path: Path) -> None:
 
 
 # -- what a technician is told ------------------------------------------------------
+LAST_GOOD_WHERE = "last-good"  # (status's "where" for a last good copy that fails)
+STATE_FOLDER_WHERE = "state-folder"  # (... and for a state folder the show cannot write)
 _FIXES = {
-    errno.ENOSPC: "free space on that drive, then save the show again",
-    errno.EDQUOT: "free space on that drive, then save the show again",
-    errno.EROFS: "the drive went read-only (failing?): check or replace it, then restart the show",
-    errno.EACCES: "the show's user cannot write there: run deploy/setup-kiosk.sh again",
-    errno.EPERM: "the show's user cannot write there: run deploy/setup-kiosk.sh again",
     errno.EIO: "the drive fails to write: replace it",
 }
-_troubles: dict[Path, str] = {}
+# The state folder's own troubles: a copy failing there for one of these is the folder's (its
+# drive read-only or full, its permissions changed), and the fix is the folder's, said once in
+# its words: it showed only as a failing last good copy, and the fix never named [show] state.
+_FOLDER_TROUBLES = {
+    errno.EROFS: ("its drive went read-only (failing?)",
+                  "check or replace that drive, then restart the show; or set {setting} to a folder on a drive "
+                  "that writes"),
+    errno.ENOSPC: ("its drive is full",
+                   "free space there, then save the show again; or set {setting} to a folder on a drive with room"),
+    errno.EDQUOT: ("the show's user is over its disk quota there",
+                   "free space there, then save the show again; or set {setting} to a folder with room"),
+    errno.EACCES: ("the user {user} may not write there (its owner or permissions changed?)",
+                   "give it back to that user (sudo chown -R {user} {folder}; deploy/setup-kiosk.sh does this), "
+                   "or set {setting} to a folder that user may write"),
+    errno.EPERM: ("the user {user} may not write there (its owner or permissions changed?)",
+                  "give it back to that user (sudo chown -R {user} {folder}; deploy/setup-kiosk.sh does this), "
+                  "or set {setting} to a folder that user may write"),
+}
+
+
+class Trouble(NamedTuple):
+    """Why copies into a state folder fail: status's "where" and the technician's words."""
+
+    where: str
+    message: str
+
+
+_troubles: dict[Path, Trouble] = {}
 _troubles_guard = threading.Lock()
 
 
-def say_failed(state_dir: Path, target: Path, exc: OSError) -> str:
+def say_failed(state_dir: Path, target: Path, exc: OSError, setting: str = "[show] state in install.toml") -> str:
     """Remember for the engine that copies into `state_dir` fail, and why, in words that name
-    the folder, the reason and the fix; the same cause says the same words (said once)."""
+    the folder, the reason and the fix; the same cause says the same words (said once).
+    `setting`: where [show] state is set (its file and line), for a fix that moves the folder."""
     reason = exc.strerror or str(exc)
-    fix = _FIXES.get(exc.errno, "check that drive and the folder's owner, then save the show again")
-    message = f"no last good copy can be made in {target} ({reason}): a broken edit plays an older one; {fix}"
+    folder_trouble = _FOLDER_TROUBLES.get(exc.errno)
+    if folder_trouble is not None:
+        # (Not its free space: the words would change with it, and the same cause is said once.)
+        said = {"user": _user(), "folder": state_dir, "setting": setting}
+        what, fix = (part.format(**said) for part in folder_trouble)
+        trouble = Trouble(STATE_FOLDER_WHERE, f"the state folder {state_dir} cannot be written ({reason}): {what}, "
+                                              f"so no last good copy of the show can be made and a broken edit plays "
+                                              f"an older one; {fix}")
+    else:
+        fix = _FIXES.get(exc.errno, "check that drive and the folder's owner, then save the show again")
+        trouble = Trouble(LAST_GOOD_WHERE, f"no last good copy can be made in {target} ({reason}): a broken edit "
+                                           f"plays an older one; {fix}")
     with _troubles_guard:
-        _troubles[Path(state_dir)] = message
-    return message
+        _troubles[Path(state_dir)] = trouble
+    return trouble.message
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # (a user id with no name in the user database)
+        return str(os.getuid())
 
 
 def say_made(state_dir: Path) -> bool:
@@ -166,7 +210,7 @@ def say_made(state_dir: Path) -> bool:
         return _troubles.pop(Path(state_dir), None) is not None
 
 
-def trouble(state_dir: Path) -> str | None:
+def trouble(state_dir: Path) -> Trouble | None:
     """Why the last copy into `state_dir` failed, while no copy has been made since (any thread)."""
     with _troubles_guard:
         return _troubles.get(Path(state_dir))

@@ -310,7 +310,7 @@ class Camera:
         is_file = not is_device(self.source)
         if not isinstance(self.source, int) and not Path(self.source).exists():
             # (A device path comes back when its camera is plugged in again.)
-            self._set_unavailable(f"no such video file: {self.source}" if is_file
+            self._set_unavailable("no such video file" if is_file  # (its path is said beside the reason)
                                   else f"no camera at {self.source} (unplugged?)")
             return False
         cap = self._opener(self.source, self.size)

@@ -63,6 +63,7 @@ def attach(engine: Any, presenter: Any = None, *, env: Mapping[str, str] | None 
     films_ahead.start(config.film_cache_mb)
 
     runtime.problems_now = engine.problems_now
+    runtime.standing_now = engine.standing_names
 
     def on_event(event: str, args: tuple[Any, ...]) -> None:
         if event == "scene" and args:

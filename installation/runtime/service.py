@@ -88,6 +88,7 @@ class Runtime:
         self._state = "open"
         self._stopped = False
         self.problems_now: Callable[[], int] = lambda: 0  # set by attach(): the engine's count
+        self.standing_now: Callable[[], list[str]] = list  # ... and the names of its standing conditions
         self.state_problem: str | None = None  # a state folder the show cannot write, and the fix
 
     # -- life cycle -------------------------------------------------------------------
@@ -237,11 +238,14 @@ class Runtime:
         parts = ["SAFE MODE" if self.safe_mode else self._state, f"{self.health.fps():.0f} fps"]
         if self.health.current_scene:
             parts.append(f"scene {self.health.current_scene}")
-        # What is wrong now (the show's files, faulted scenes), not every error since start:
-        # a count that only grew told a technician nothing after a fix.
+        # What is wrong now (the show's files, faulted scenes, conditions standing until they are
+        # mended, named: "1 problem" over a state folder that cannot be written sent the technician
+        # to search), not every error since start: a count that only grew told nothing after a fix.
         problems = self.problems_now()
         if problems:
-            parts.append(f"{problems} problem{'s' if problems != 1 else ''} (see /bayard/status)")
+            standing = self.standing_now()
+            named = f", {len(standing)} standing: {', '.join(standing)}" if standing else ""
+            parts.append(f"{problems} problem{'s' if problems != 1 else ''}{named} (see /bayard/status)")
         return ", ".join(parts)
 
     def status(self) -> dict[str, Any]:

@@ -99,6 +99,10 @@ class SceneContext:
     # one copied in after the show's files listed it missing leaves that list (the watcher
     # reloads for the show's own files, not content, and the overlay said it missing for good).
     found: Callable[[str], None] = lambda relative: None
+    # Whether the show's files list this media file (content-relative) as missing now, said there
+    # with its file's line and its fix (render thread): a scene need not say it again in its own
+    # words (the portrait told of the camera's missing film under "Until it is mended:" too).
+    listed_missing: Callable[[str], bool] = lambda relative: False
 
     def credit_for(self, relative: str) -> str:
         """The credit (with licence) the content manifest requires beside this media, or '',

@@ -258,14 +258,26 @@ class PortraitScene(PortraitLoading, BackendChoice, PortraitDrawing, Scene):
         if self.state == "live" and self.recorder is not None:
             self._record()
 
+    @property
+    def camera_said(self) -> str:
+        """Why its camera cannot be used, said until it is back ('' while it can): a standing
+        condition in the engine's status, the overlay and the problems count."""
+        return getattr(self, "_camera_said", "")
+
     def _tell_camera_trouble(self) -> None:
         """A camera that cannot be used is the technician's to fix: its reason goes to the
         overlay and status, not only the log (once per reason: a camera that keeps failing
         the same way is one problem)."""
         reason = getattr(self.camera, "reason", "") if getattr(self.camera, "state", "") == "unavailable" else ""
+        cam_cfg, _ = self._settings()
+        film = getattr(cam_cfg, "file", "") if self.context.services.get("camera") is None else ""
+        if reason and film and self.context.listed_missing(film):
+            # The show's files list the film missing, in the technician's words with install.toml's
+            # line and the fix; said here too, it stood twice on the overlay. (Once the list lets
+            # it go, a camera that still cannot use it is said here.)
+            reason = ""
         if reason and reason != getattr(self, "_camera_told", ""):
             source = getattr(self.camera, "source", "")
-            cam_cfg, _ = self._settings()
             # A video standing in for the camera has no cable to check: its setting does.
             fix = ("[camera] file in install.toml names a film in the content folder" if getattr(cam_cfg, "file", "")
                    else "check the camera's cable, or [camera] device in install.toml")
@@ -340,7 +352,7 @@ class PortraitScene(PortraitLoading, BackendChoice, PortraitDrawing, Scene):
             "camera": getattr(self.camera, "state", "none") if self.camera is not None else "none",
             "camera_problem": getattr(self.camera, "reason", "") if not self.camera_ok else "",
             # What was said of it, while it holds: status lists it until the camera is back.
-            "camera_said": getattr(self, "_camera_said", ""),
+            "camera_said": self.camera_said,
             # How far the camera's picture is turned back ([camera] rotation), and how far
             # visitors' faces still appear turned (0 unless 3 s of faces agree).
             "camera_rotation": getattr(self.camera, "rotation", 0),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import weakref
+from types import SimpleNamespace
 
 import cv2
 import numpy as np
@@ -274,6 +275,18 @@ def eyes_panel_least(fonts, width: int, explanation: Explanation) -> int:
     """The least height of an eyes panel `width` wide: its sentence and the padding."""
     pad = fonts.px(16)
     return _eyes_sentence(fonts, width - 2 * pad, explanation, (255, 255, 255)).get_height() + 2 * pad
+
+
+# What the eye highlights can show (models/detector/base.py, Explanation.eyes_finding; "" is
+# read as no_face): each has its sentence in the eyes' panel.
+EYES_FINDINGS = ("no_face", "none", "one", "match", "differ")
+
+
+def eyes_panel_tallest(fonts, width: int) -> int:
+    """The least height of an eyes panel `width` wide whatever the eyes show: its longest
+    sentence and the padding (a layout sized by it holds every reveal's eyes at one size)."""
+    return max(eyes_panel_least(fonts, width, SimpleNamespace(eyes_finding=finding))
+               for finding in EYES_FINDINGS)
 
 
 def eyes_panel_grown(fonts, width: int, explanation: Explanation, most: int) -> int:

@@ -109,6 +109,8 @@ def _panel_under_map(m: SimpleNamespace) -> pygame.Rect:
     caption, down to the foot of the pictures' box."""
     f, g = m.f, m.g
     plot = g["reveal_plot"].copy()
+    if plot.x >= g["reveal_spectrum"].right:  # (beside the map: a near-square screen's pair)
+        return plot
     # (under the caption's ink, where draw_reveal measured it: its set height is 3-4 px lower)
     caption = f.ink(m.caption_for(g["reveal_spectrum"].width))
     below = max(f.px(24), g["reveal_spectrum"].bottom + f.px(4) + caption.bottom + f.px(8) - plot.y)
@@ -215,6 +217,19 @@ def _measure(scene: QuizScene, question, answer: str | None, record,
         g = {**g, "reveal_image": faces, "reveal_spectrum": shown,
              "reveal_plot": pygame.Rect(panel.x, plot_y, panel.width,
                                         panel.height if words_below else panel.bottom - plot_y)}
+    elif scene.config.mode == "pair" and not words_below:
+        # A near-square landscape screen (5:4, 4:3): the faces across the pictures' box, the
+        # map beside the eyes under them (in pair_band's row the map's label broke "genera- /
+        # ted / one's / map" and the eyes had 168 px; in the two-square row, faces of 129 px
+        # stood beside a map of 270 at 1280x1024).
+        # (the map never narrower than its short label's longest word on any of the round's
+        # reveals, so the faces keep one size: at 1024x1024 it read "generat- / ed one's / map")
+        kinds = {item.kind for shown in scene.round for item in shown if item.kind != "real"} or {"fake"}
+        least_map = max(f.line(word, "sans", 22, dim, tier="small").get_width() for kind in kinds
+                        for word in words("quiz.picture_pair_narrow", kind=words(f"quiz.kind_{kind}")).split())
+        faces, shown, panel, face = upright.pair_above_map(f, g, across_gap(f), label_under(scene, question),
+                                                           scene.largest_picture(), least_map)
+        g = {**g, "reveal_image": faces, "reveal_spectrum": shown, "reveal_plot": panel}
     latest = (limit - f.px(16 if credit else 0)) - flow_h  # where the words must begin, at the latest
     explanation = explained.explanation
     eyes = explanation is not None and getattr(explanation, "cue", "spectrum") == "pixels"
@@ -352,6 +367,10 @@ def plan(scene: QuizScene) -> SimpleNamespace:
         # (its foot stays on the column's, the button's, on every reveal: the eyes, at the
         # round's size, leave the room another reveal's longer sentence takes)
         plot = _panel_under_map(m)
+        if eyes and tile is not None and plot.x >= g["reveal_spectrum"].right:
+            # (beside a near-square screen's map, the panel as tall as its eyes and its own
+            # sentence: sized for the longest, it stood a third empty under a short one)
+            plot.height = min(plot.height, tile + draw.eyes_panel_least(m.f, plot.width, explanation) + m.f.px(16))
     if side is not None:
         fitted = _beside(scene, m, side, across, tile)
         if fitted.moved is not None:

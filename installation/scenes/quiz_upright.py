@@ -98,6 +98,33 @@ def pair_band(fonts, g: dict[str, pygame.Rect], gap: int, label_height: int,
     return faces, pygame.Rect(right - shown, image.y, shown, shown), face
 
 
+def pair_above_map(fonts, g: dict[str, pygame.Rect], gap: int, label_height: int,
+                   largest: int, least_map: int = 0) -> tuple[pygame.Rect, pygame.Rect, pygame.Rect, int]:
+    """A near-square landscape reveal's pictures for a pair (5:4, 4:3: too narrow a box for
+    pair_band's row of two faces and a map): the faces side by side across the pictures' box,
+    `gap` px apart, `label_height` px of labels under them; under them the map at the left,
+    as large as each eye beside it, and the machine's panel at its right down to the box's
+    foot; the map at least `least_map` px wide. The faces' box, the map's, the panel's, and
+    each face's side."""
+    image, spectrum, plot = g["reveal_image"], g["reveal_spectrum"], g["reveal_plot"]
+    width, between, pad = spectrum.right - image.x, fonts.px(BETWEEN), fonts.px(16)
+    # The map as large as an eye's tile in the panel beside it (two tiles and a twentieth of
+    # one between them across the panel's padded width, quiz_draw.eyes_panel): the machine's
+    # note and the evidence it points to read as one row.
+    shown = max(20 * (width - between - 2 * pad) // 61, least_map)
+    # The faces as large as the box's width allows, where they leave that row the height of
+    # its eyes and their longest sentence (taking it all, at 1024x768 they left the eyes
+    # 90 px); never so small that an eye outgrows EYES_OF_FACE of a face.
+    row = shown + draw.eyes_panel_tallest(fonts, width - shown - between) + pad
+    face = min((width - gap) // 2, largest, plot.bottom - image.y - label_height - fonts.px(30) - row)
+    face = min(max(face, math.ceil(shown / EYES_OF_FACE)), (width - gap) // 2, largest)
+    shown = min(shown, face)
+    faces = pygame.Rect(image.x, image.y, 2 * face + gap, face + label_height)
+    top = faces.bottom + fonts.px(30)
+    panel = pygame.Rect(image.x + shown + between, top, width - shown - between, plot.bottom - top)
+    return faces, pygame.Rect(image.x, top, shown, shown), panel, face
+
+
 def row(fonts, g: dict[str, pygame.Rect], caption_height: int, bottom: int, account_height: int,
         explanation, eyes: bool, biggest: int | None = None) -> pygame.Rect:
     """The machine's panel under the pictures' row, where the words begin at `bottom` at the

@@ -117,8 +117,9 @@ ADDRESSES: tuple[Address, ...] = (
         "has stopped for 3 s (a frozen show must not look alive). To a sender that may query (view or "
         "control) the pong carries the opening-hours state, the scene showing (empty while closed, "
         "safe-mode in safe mode), "
-        "how many errors there are now (in the show's files, and scenes that faulted; status's "
-        "problem_count also counts warnings) and the software's version; bare to others, and when "
+        "how many problems there are now (errors in the show's files, scenes that faulted, and each "
+        "condition status lists as `standing`; status's problem_count also counts the files' warnings) "
+        "and the software's version; bare to others, and when "
         "that would not fit 4x a UDP ping",
     ),
     Address(

@@ -11,13 +11,15 @@ the line, and every triangle between them stretched it as the lips parted, the d
 the opening's ends and the faint streak along the lips' inner edges of a miniature's drawn
 line. So where the line stands alone in lighter lips (stretched_line.line_alone), each lip
 point near it samples from off it, straight across it; elsewhere the inner edge alone moves in,
-as it did.
+as it did. And where the picture's own line lies off the mesh's contact (lip_contact.py), the lip
+it lies in first moves onto it, so every move off the line starts from where the line is.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from .lip_contact import own_contact
 from .named_points import LIP_ROWS
 from .rig import PortraitRig
 from .stretched_line import line_alone
@@ -36,8 +38,14 @@ LIP_EDGE_INWARD = 0.3
 # thick, the share alone stayed inside it), never more than LIP_EDGE_MOST of the thickness.
 LIP_EDGE_SHARE, LIP_EDGE_DEPTH, LIP_EDGE_MOST = 0.3, 0.012, 0.5
 # Lip points nearer the line than LIP_EDGE_REACH times that depth move off it too, the less the
-# further they lie (the outer edge only where the lip is that thin): no row passes another.
+# further they lie (the outer edge only where the lip is that thin): opened fully, no row passes
+# another. (While the lips part slightly the inner edge, moved with the opening, does pass a row
+# on the line, moved with its square: up to about 1 px on 300-500 px faces; kept level with it,
+# no render looked at changed to the eye, so it is left: docs/portrait.md.)
 LIP_EDGE_REACH = 2.0
+# The lips split on the picture's line (lip_contact.py) fully once they have parted by this share
+# of the face's height (where a parted mouth's own paint has taken over: cavity.py, 0.04).
+SPLIT_OPENING = 0.04
 
 
 def _columns(rows: tuple[tuple[int, ...], ...]) -> np.ndarray:
@@ -75,6 +83,21 @@ class LipEdges:
         fade = np.clip(1.0 - lies / np.maximum(LIP_EDGE_REACH * depth, 1e-6), 0.0, 1.0)
         self.alone = line_alone(rig)  # how far the moving off below takes over (0: not at all)
         self.moved_off = off_line[None] * (depth * fade * self.alone)[..., None]
+        # Where the picture's own lips meet, against the mesh's contact (lip_contact.py): as they
+        # part, the lip the line lies in moves off it, its inner edge onto the line (and from
+        # there off it as below), its outer edge not at all, the rows between in order. The
+        # other lip already starts past the line and stays: moved onto it too, each lip took
+        # half the line, and a small face's slight parting showed it doubled, a dark slot.
+        columns = len(self.inner_upper)
+        split = own_contact(rig.image, src, upper, lower, off_line[:columns], rig.face_height,
+                            kept[:columns] & kept[columns:])
+        self.split_moves, self.split_opening = None, max(SPLIT_OPENING * rig.face_height, 1.0)
+        if split is not None:
+            split = np.concatenate([split, split])
+            split *= (np.einsum("cx,cx->c", split, off_line) > 0.0)[:, None]  # into this lip
+            lies_in = np.maximum(np.einsum("rcx,cx->rc", src[self.rows] - src[self.rows[-1]], off_line), 0.0)
+            share = np.clip(1.0 - lies_in / np.maximum(thickness, 1e-6), 0.0, 1.0)
+            self.split_moves = split[None] * share[..., None]
         # Per pair of columns, the thinner lip (none where her own teeth stand in for it).
         self.thickness = np.linalg.norm(self.lip_inward, axis=1).reshape(2, -1).min(0)
         self.rest_gap = np.linalg.norm(src[self.inner_upper] - src[self.inner_lower], axis=1)
@@ -88,6 +111,12 @@ class LipEdges:
             return self.src
         src = self.src.copy()
         both = np.tile(opened, 2)
+        if self.split_moves is not None:
+            # (Over the first SPLIT_OPENING of the face's height, with the square of the opening:
+            # moved at once, a small face's parting by a pixel or two showed the whole line in
+            # its gap, a dark slot where the mouth's own paint fades in with the pixels opened.)
+            split = np.clip((gap - self.rest_gap) / self.split_opening, 0.0, 1.0) ** 2
+            src[self.rows] += self.split_moves * np.tile(split, 2)[None, :, None]
         if self.alone <= 0.0:
             src[self.rows[-1]] += self.lip_inward * (LIP_EDGE_INWARD * both)[:, None]
             return src
