@@ -1,7 +1,7 @@
 """Where lines of visitor text break: as many words as fit a line, a paragraph never ending
 on a lone word, a new sentence's first word kept from the end of the line before where
-the rag allows, a centred title set in even lines, no break inside a name's initial or
-between a guillemet and its word, a word too long for a line broken where a typesetter
+the rag allows, a centred title set in even lines, no break inside a name's initial, a date
+or between a guillemet and its word, a word too long for a line broken where a typesetter
 would (after a slash or hyphen; between Chinese and Japanese characters, by their rules).
 Measured in the font as it draws (`as_drawn`). The typography layer (typography.py) sets
 the lines these give it.
@@ -234,19 +234,40 @@ _ELISIONS = ("[\u2026]", "[...]", "(\u2026)", "\u2026")
 def _tied(font: pygame.font.Font, words: list[str], width: int, letters: bool = True) -> list[str]:
     """Words a typesetter keeps on one line, joined by a no-break space: a one-letter word
     and the word after it (the photograph's title read "Self Portrait as a / Drowned Man";
-    Czech and Polish setting ties its one-letter words so, French its "à"), and an elision
-    mark and the word before it (Bayard's letter ended on a line of "see. [\u2026]"). Only
-    where the pair fits the column: narrower, it breaks like any other two words. Without
-    `letters`, only the elision marks (_even_ragged keeps one-letter words from a line's end
-    itself)."""
+    Czech and Polish setting ties its one-letter words so, French its "à"), an elision
+    mark and the word before it (Bayard's letter ended on a line of "see. [\u2026]"), and a
+    date's parts. Only where the pair fits the column: narrower, it breaks like any other
+    two words. Without `letters`, no one-letter word (_even_ragged keeps those itself)."""
     out: list[str] = []
-    for word in words:
-        tie = out and (letters and _one_letter(out[-1]) or _elision(word))
+    dated = _in_dates(words)
+    for index, word in enumerate(words):
+        tie = out and (letters and _one_letter(out[-1]) or _elision(word) or index in dated)
         if tie and _width(font, f"{out[-1]}\u00a0{word}") <= width:
             out[-1] = f"{out[-1]}\u00a0{word}"
         else:
             out.append(word)
     return out
+
+
+# A date told by its figures, in any language that names its months: a day ("18", "4."), its
+# month and year ("4. Juli 1856"), or a month, its day and year ("October 18, 1863"). A lone
+# year ("in 1839") or a count ("5 questions") is no date.
+_DAY, _DAY_BEFORE_YEAR = re.compile(r"\d{1,2}\.?"), re.compile(r"\d{1,2},")
+_YEAR, _MONTH = re.compile(r"\d{3,4}\W*"), re.compile(r"[^\W\d_]+")
+
+
+def _in_dates(words: list[str]) -> set[int]:
+    """The places in `words` of each word tied to the one before it as part of a date: the
+    back of Bayard's print was credited "18 October / 1840" at 1920x1080."""
+    # (Read part by part: a curator may have tied some of it already, "18\u00a0October 1840".)
+    parts = [(part, index) for index, word in enumerate(words) for part in word.split("\u00a0")]
+    tied = set()
+    for at in range(len(parts) - 2):
+        (day, first), (month, _), (year, last) = parts[at:at + 3]
+        if _YEAR.fullmatch(year) and (_DAY.fullmatch(day) and _MONTH.fullmatch(month)
+                                      or _MONTH.fullmatch(day) and _DAY_BEFORE_YEAR.fullmatch(month)):
+            tied.update(range(first + 1, last + 1))
+    return tied
 
 
 def _elision(word: str) -> bool:

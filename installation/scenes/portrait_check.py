@@ -14,6 +14,8 @@ from ..config.show_words import words_keys
 from ..imaging import MediaError, read_rgb
 from ..models.motion import PORTRAIT_SIDE
 from ..runtime.files import read_text
+from ..words import words
+from . import portrait_loading
 
 # Words shown with a camera, their counterparts shown at other times, and when those show.
 NO_CAMERA = "shown while no camera works"
@@ -128,8 +130,19 @@ def check_portraits(config: Any, show: Any) -> list[Problem]:
                                     "opens its whole mouth; it is animated as it stands", severity="warning"))
     if config.portraits and not usable:
         # The artist's portrait swapped for Thoreau, his title and his credit, without a word.
-        problems.append(Problem(
-            file, line_of(source, ("portraits",)), "portraits",
-            "none of the listed portraits can be animated, so visitors meet the show's own sitter "
-            "(Thoreau, 1856) with his title and credit; mend or replace them", severity="warning"))
+        problems.append(Problem(file, line_of(source, ("portraits",)), "portraits",
+                                f"none of the listed portraits can be animated{_stand_in()}; mend or replace them",
+                                severity="warning"))
     return problems
+
+
+def _stand_in() -> str:
+    """Whom visitors meet instead, as the scene decides it (portrait_loading._house_sitter):
+    with the show's own sitter deleted too (the default show's one portrait), check named
+    Thoreau while the scene drew its stand-in sitter."""
+    try:
+        read_rgb(portrait_loading.HOUSE_SITTER, max_side=PORTRAIT_SIDE)
+        return ", so visitors meet the show's own sitter (Thoreau, 1856) with his title and credit"
+    except MediaError:
+        return (f" and the show's own sitter ({portrait_loading.HOUSE_SITTER}) is missing too, so visitors meet "
+                f"a sitter the computer draws, captioned \"{words('portrait.sitter')}\"")

@@ -49,7 +49,7 @@ class PortraitConfig(SceneConfig):
     portraits: list[PortraitItem] = Field(
         default_factory=list,
         description="portraits a visitor can choose among; empty (or none that can be animated): the show's "
-                    "own sitter, Thoreau's 1856 daguerreotype",
+                    "own sitter, Thoreau's 1856 daguerreotype (with that file gone too, a sitter the computer draws)",
     )
     backend: MotionBackendName = Field(default="", description="motion backend for this scene; empty: [models] motion")
     heading: str = Field(default=words("portrait.heading"), description="the invitation")
