@@ -380,3 +380,21 @@ def rotated_landmarks(landmarks, degrees: float, axes: tuple[int, int]):
     u, w = out[:, a] - centre[a], out[:, b] - centre[b]
     out[:, a], out[:, b] = centre[a] + c * u - s * w, centre[b] + s * u + c * w
     return out
+
+
+def lids_closed(picture, points, size: tuple[int, int], openness=(0.0, 1.0), drawn: float | None = None):
+    """`picture` (uint8) with its eyes closed by the lids' map and paint as the warp does, each
+    eye as far as `openness` says (0 closed, 1 open; the image-left eye first); `drawn` as
+    lid_paint.paint_lids takes it (None: read from the picture)."""
+    import cv2
+    import numpy as np
+
+    from installation.models.motion.mesh.lid_paint import paint_lids
+    from installation.models.motion.mesh.lids import lid_whites, move_lids
+
+    grid = np.mgrid[0:size[0], 0:size[1]].astype(np.float32)
+    map_y = grid[0].copy()
+    covers = move_lids(map_y, points, openness, np.zeros(2), size, lid_whites(picture, points))
+    region = cv2.remap(picture, grid[1], map_y, cv2.INTER_LINEAR)
+    paint_lids(region, covers, drawn=drawn)
+    return region

@@ -4,12 +4,12 @@ along the lid above it and the lower lid's light rim under the eye."""
 
 from __future__ import annotations
 
-import cv2
 import numpy as np
 
-from installation.models.motion.mesh.lid_paint import paint_lids
-from installation.models.motion.mesh.lids import LIDS, lid_whites, move_lids
+from installation.models.motion.mesh.lids import LIDS
 from installation.models.motion.mesh.outlines import curve_through
+
+from .conftest import lids_closed
 
 SIZE = (64, 80)
 LEFT, RIGHT, MIDDLE = 18.0, 58.0, 32.0
@@ -44,12 +44,7 @@ def _fayum_eye(ringed: bool):
 
 
 def _closed(picture: np.ndarray, points: np.ndarray) -> np.ndarray:
-    grid = np.mgrid[0:SIZE[0], 0:SIZE[1]].astype(np.float32)
-    map_y = grid[0].copy()
-    covers = move_lids(map_y, points, (0.0, 1.0), np.zeros(2), SIZE, lid_whites(picture, points))
-    region = cv2.remap(picture, grid[1], map_y, cv2.INTER_LINEAR)
-    paint_lids(region, covers)
-    return region
+    return lids_closed(picture, points, SIZE, (0.0, 1.0))
 
 
 def _closed_lid_luma(ringed: bool) -> float:

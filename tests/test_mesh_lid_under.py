@@ -4,12 +4,12 @@ rim running on a few pixels under the mesh's lower lid before the skin."""
 
 from __future__ import annotations
 
-import cv2
 import numpy as np
 
-from installation.models.motion.mesh.lid_paint import paint_lids
-from installation.models.motion.mesh.lids import LIDS, lid_whites, move_lids
+from installation.models.motion.mesh.lids import LIDS
 from installation.models.motion.mesh.outlines import curve_through
+
+from .conftest import lids_closed
 
 SIZE = (64, 140)
 EYES = ((18.0, 58.0), (82.0, 122.0))  # each eye's corners (columns), in LIDS order
@@ -47,12 +47,7 @@ def _painted_eyes(band: int):
 
 
 def _closed(picture: np.ndarray, points: np.ndarray) -> np.ndarray:
-    grid = np.mgrid[0:SIZE[0], 0:SIZE[1]].astype(np.float32)
-    map_y = grid[0].copy()
-    covers = move_lids(map_y, points, (0.0, 0.0), np.zeros(2), SIZE, lid_whites(picture, points))
-    region = cv2.remap(picture, grid[1], map_y, cv2.INTER_LINEAR)
-    paint_lids(region, covers)
-    return region
+    return lids_closed(picture, points, SIZE, (0.0, 0.0))
 
 
 def _middles() -> list[np.ndarray]:

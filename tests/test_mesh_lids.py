@@ -16,6 +16,8 @@ from installation.models.motion.mesh.lids import LIDS, lid_whites, move_lids
 from installation.models.motion.mesh.outlines import curve_through
 from installation.models.motion.mesh.plate import picture_grain
 
+from .conftest import lids_closed
+
 SKIN, LASHES, WHITE = (205.0, 168.0, 145.0), (70.0, 55.0, 48.0), (235.0, 228.0, 220.0)
 SIZE = (60, 80)
 LEFT, RIGHT, MIDDLE = 20.0, 56.0, 30.0
@@ -53,7 +55,9 @@ def _closed_lid(lash_rows: int) -> tuple[np.ndarray, np.ndarray]:
     rows = np.mgrid[0:SIZE[0], 0:SIZE[1]].astype(np.float32)[0]
     covers = move_lids(rows.copy(), points, (0.05, 1.0), np.zeros(2), SIZE)
     region = picture.copy()
-    paint_lids(region, covers)
+    # A photograph's eye, said so: its flat, tinted skin is what buff paper measures as
+    # (lid_drawn.TONED_PAPER_TINT), and read by itself the eye would close as a drawing's.
+    paint_lids(region, covers, drawn=0.0)
     closed = covers[0].covered > 0.95
     lid = region[covers[0].y0:covers[0].y0 + closed.shape[0], covers[0].x0:covers[0].x0 + closed.shape[1]][closed]
     return lid, np.array([0.299, 0.587, 0.114])
@@ -136,12 +140,8 @@ def test_a_closed_lid_leaves_no_rim_of_the_eyes_white_where_the_mesh_put_its_mar
 def _closed_left_eye(picture: np.ndarray, points: np.ndarray) -> np.ndarray:
     """`picture` (floats) with its image-left eye closed: moved by the lids' map and painted."""
     picture = np.round(picture).astype(np.uint8)
-    grid = np.mgrid[0:SIZE[0], 0:SIZE[1]].astype(np.float32)
-    map_y = grid[0].copy()
-    covers = move_lids(map_y, points, (0.0, 1.0), np.zeros(2), SIZE, lid_whites(picture, points))
-    region = cv2.remap(picture, grid[1], map_y, cv2.INTER_LINEAR)
-    paint_lids(region, covers)
-    return region
+    # (a photograph's eye, said so: flat tinted skin is what buff paper measures as, lid_drawn.TONED_PAPER_TINT)
+    return lids_closed(picture, points, SIZE, drawn=0.0)
 
 
 def test_a_closed_lid_is_as_light_where_its_paint_starts_at_the_crease_as_elsewhere():
