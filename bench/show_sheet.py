@@ -33,13 +33,21 @@ DEFAULT_AT = (10, 25, 40, 55, 80, 95, 150, 185, 235)
 
 
 def render(show_file: Path, video: Path, seconds: int, size: str, state: Path) -> None:
-    """The show's first `seconds` at one frame a second into `video`, its state in `state`."""
+    """The show's first `seconds` at one frame a second into `video`, its state in `state`.
+    Exits 1 with the faults listed where the fault boundary caught any: the show goes on past a
+    failing scene, so its sheet looked fine (a stand-in or the next scene in the tile) and went
+    into the docs. Rendered in-process, the faults were only log lines among the render's."""
     from installation.config.loader import load_show
+    from installation.faults import FaultRecorder
     from installation.render import render_video
 
     w, h = (int(v) for v in size.split("x"))
     show = load_show(show_file, folders={"state": str(state)})
-    render_video(show, video, seconds, 1.0, (w, h), progress=False)
+    with FaultRecorder() as recorder:
+        render_video(show, video, seconds, 1.0, (w, h), progress=False)
+    if recorder.faults:
+        sys.exit(f"show_sheet: {len(recorder.faults)} fault(s) caught while rendering {show_file}; no sheet "
+                 f"written (its tiles would show what the show does then):\n{recorder.summary()}")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -9,8 +9,12 @@ import subprocess
 import sys
 
 import cv2
+import pytest
 
-from tests.conftest import REPO, _state_files
+from tests.conftest import REPO, _state_files, title_scene, write_show
+
+sys.path.insert(0, str(REPO / "bench"))
+import show_sheet  # noqa: E402
 
 # Far enough into the default show that the quiz has prepared its pictures (it keeps them,
 # and the machine's verdicts on them, in the show's state folder).
@@ -37,3 +41,23 @@ def test_the_sheet_writes_its_state_where_it_is_told(tmp_path):
     state = tmp_path / "state"
     _sheet("--at", str(QUIZ_PREPARED_AT), "--out", str(tmp_path / "sheet.png"), "--state", str(state))
     assert any(path.is_file() for path in (state / "quiz").rglob("*")), "the quiz's state went elsewhere"
+
+
+@pytest.mark.injects_faults
+def test_a_show_that_faults_gets_no_sheet(tmp_path, capsys):
+    """The show plays on past a failing scene, so its tiles look fine (the next scene, or a
+    stand-in): a sheet made then would put a broken show into the docs. The bench fails and
+    says which scene failed, as `bayard render --strict` does; a calm show still gets its sheet."""
+    import tests.test_runtime_unattended  # noqa: F401  (registers the "test-boom" scene kind)
+
+    path = write_show(tmp_path, {"a": title_scene("a", duration=2), "boom": 'type = "test-boom"\nid = "boom"\n'},
+                      playlist=["a", "boom"])
+    out = tmp_path / "sheet.png"
+    with pytest.raises(SystemExit) as stopped:
+        show_sheet.main(["--show", str(path), "--size", "160x90", "--at", "0", "3", "--out", str(out)])
+    assert stopped.value.code not in (None, 0)
+    assert "scene 'boom' failed in draw" in str(stopped.value.code)
+    assert not out.exists(), "a sheet was written of a show that faulted"
+    calm = write_show(tmp_path / "calm", {"a": title_scene("a", duration=5)})
+    show_sheet.main(["--show", str(calm), "--size", "160x90", "--at", "0", "3", "--out", str(out)])
+    assert cv2.imread(str(out)) is not None

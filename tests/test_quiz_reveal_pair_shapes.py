@@ -65,3 +65,39 @@ def test_a_pairs_map_label_reads_in_two_lines_at_most(tmp_path, monkeypatch, siz
         assert shown_map.left <= label.rect.left and label.rect.right <= shown_map.right, (key, label.rect, shown_map)
         seen += 1
     assert seen == 5
+
+
+# The eyes' longest sentence in a language whose words run longer than English (a German one):
+# a show's words.toml may say it so (docs/languages.md).
+LONG_EYES_DIFFER = ("Die beiden Glanzpunkte sitzen an unterschiedlichen Stellen; auf einer Fotografie stimmen "
+                    "sie gewöhnlich überein. Bei dieser Bildgröße beweist das allein noch verhältnismäßig wenig.")
+
+
+@pytest.mark.parametrize("size", [(1024, 768), (1280, 1024)])
+def test_a_longer_languages_eyes_show_on_every_reveal_at_one_size(tmp_path, monkeypatch, size):
+    """On 5:4 and 4:3 screens a pair's faces stand over the map and the eyes; they were held no
+    smaller than the map's side / EYES_OF_FACE, so where the eyes' longest sentence ran longer
+    (a show in German) they took the row's room, and the reveal saying it lost its eyes: a
+    round at 1024x768 showed them at 135 px on four reveals and not at all on the fifth. Now
+    every reveal shows them, at one size, nothing over anything."""
+    import copy
+
+    from installation import words as show_words
+
+    table = copy.deepcopy(show_words._table())
+    table["quiz"]["explain"]["eyes_differ"] = LONG_EYES_DIFFER
+    monkeypatch.setattr(show_words, "_table", lambda: table)
+    screen = pygame.Rect((0, 0), size)
+    tiles, said_long = {}, False
+    for key, drawn, (panel, eyes), boxes in _drawn(tmp_path, monkeypatch, size, "pair"):
+        said_long = said_long or any("Glanzpunkte" in b.text for b in boxes)
+        assert eyes is not None, (key, panel)
+        tiles[key] = eyes.height
+        assert screen.contains(panel) and panel.contains(eyes), (key, panel, eyes)
+        for n, rect in enumerate(drawn):
+            assert screen.contains(rect) and not rect.colliderect(panel), (key, rect, panel)
+            assert not [b.text for b in boxes if b.rect.colliderect(rect) or b.rect.colliderect(eyes)], key
+            assert not [other for other in drawn[n + 1:] if other.colliderect(rect)], (key, drawn)
+        assert not problems(boxes), (key, problems(boxes))
+    assert said_long, "no reveal of the round said the eyes' longest sentence"
+    assert len(tiles) == 5 and len(set(tiles.values())) == 1, tiles

@@ -116,3 +116,24 @@ def test_a_camera_the_showing_portrait_cannot_use_is_counted_and_named(tmp_path)
             assert "1 standing: scene p's camera" in runtime.status_line(), runtime.status_line()
         finally:
             runtime.stop()
+
+
+@pytest.mark.parametrize(("made", "blocking"), [("kiosk-state", "kiosk-state"), ("stick", "stick")])
+def test_a_state_folder_that_is_a_file_is_said_so_with_the_setting(tmp_path, made, blocking):
+    """[show] state naming a file (or a folder under one: a stick's image copied where its mount
+    point was) failed its copies with "File exists" or "Not a directory", said as a last good
+    copy that fails with the fix "check that drive and the folder's owner": neither is wrong,
+    and the setting that moves it was not named."""
+    path, line = _show_with_its_state_folder(tmp_path)
+    if made == "stick":
+        path.write_text(path.read_text().replace(STATE_LINE, 'state = "stick/kiosk-state"'))
+    (tmp_path / made).write_text("not a folder\n")
+    assert lastgood.remember(load_show(path)) is None
+    with run_test(path, fps=10) as pilot:
+        pilot.advance(0.5)
+        status = pilot.engine.status()
+    assert [s["where"] for s in status["standing"]] == ["state-folder"], status["standing"]
+    message = status["standing"][0]["message"]
+    assert f"{tmp_path.resolve() / blocking} is a file, not a folder" in message, message
+    assert "move that file away" in message and f"state under [show] in {path} (line {line})" in message, message
+    assert "folder's owner" not in message, message

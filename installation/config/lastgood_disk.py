@@ -180,7 +180,7 @@ def say_failed(state_dir: Path, target: Path, exc: OSError, setting: str = "[sho
     the folder, the reason and the fix; the same cause says the same words (said once).
     `setting`: where [show] state is set (its file and line), for a fix that moves the folder."""
     reason = exc.strerror or str(exc)
-    folder_trouble = _FOLDER_TROUBLES.get(exc.errno)
+    folder_trouble = _FOLDER_TROUBLES.get(exc.errno) or _not_a_folder(Path(state_dir))
     if folder_trouble is not None:
         # (Not its free space: the words would change with it, and the same cause is said once.)
         said = {"user": _user(), "folder": state_dir, "setting": setting}
@@ -195,6 +195,24 @@ def say_failed(state_dir: Path, target: Path, exc: OSError, setting: str = "[sho
     with _troubles_guard:
         _troubles[Path(state_dir)] = trouble
     return trouble.message
+
+
+def _not_a_folder(state_dir: Path) -> tuple[str, str] | None:
+    """The folder's trouble where the state folder is no folder and cannot be made one: [show]
+    state naming a file, or a folder under a file or under what cannot hold one (/proc, a drive
+    gone). Its copies failed with "File exists", "Not a directory" or "No such file", and the fix
+    said to check the drive and the folder's owner, neither of which is wrong."""
+    # (os.path's tests: they answer False where Path's raise, and this runs as a copy fails)
+    if os.path.isdir(state_dir):
+        return None
+    blocking = state_dir
+    while not os.path.lexists(blocking) and blocking != blocking.parent:
+        blocking = blocking.parent
+    said = str(blocking).replace("{", "{{").replace("}", "}}")  # (the words are formatted after)
+    if os.path.isdir(blocking):
+        return (f"it cannot be made in {said}", "set {setting} to a folder on a drive that is mounted and writes")
+    return (f"{said} is a file, not a folder", "move that file away (the show makes the folder), or set {setting} "
+                                                "to a folder")
 
 
 def _user() -> str:

@@ -115,9 +115,25 @@ def pair_above_map(fonts, g: dict[str, pygame.Rect], gap: int, label_height: int
     # The faces as large as the box's width allows, where they leave that row the height of
     # its eyes and their longest sentence (taking it all, at 1024x768 they left the eyes
     # 90 px); never so small that an eye outgrows EYES_OF_FACE of a face.
-    row = shown + draw.eyes_panel_tallest(fonts, width - shown - between) + pad
-    face = min((width - gap) // 2, largest, plot.bottom - image.y - label_height - fonts.px(30) - row)
-    face = min(max(face, math.ceil(shown / EYES_OF_FACE)), (width - gap) // 2, largest)
+    height = plot.bottom - image.y - label_height - fonts.px(30)  # (the faces' and the row's)
+
+    def face_beside(side: int) -> int:
+        row = side + draw.eyes_panel_tallest(fonts, width - side - between) + pad
+        return min((width - gap) // 2, largest, height - row)
+
+    # Where a language's longer sentence leaves the faces less than that floor, the map and the
+    # eyes give way, not the row: held up by the floor, the faces took the row's room and the
+    # reveal with the longest sentence lost its eyes (a round's at 1024x768: 135 px on four
+    # reveals, none on the fifth). The largest side that fits, by halving (the faces only grow
+    # as it shrinks), down to the least eyes a panel shows (smaller, they are left out anyway).
+    if face_beside(shown) < math.ceil(shown / EYES_OF_FACE):
+        fits, too_large = min(shown, max(least_map, fonts.px(draw.LEAST_EYES))), shown
+        while too_large - fits > 1:
+            middle = (fits + too_large) // 2
+            fits, too_large = (middle, too_large) if face_beside(middle) >= math.ceil(middle / EYES_OF_FACE) \
+                else (fits, middle)
+        shown = fits
+    face = min(max(face_beside(shown), math.ceil(shown / EYES_OF_FACE)), (width - gap) // 2, largest)
     shown = min(shown, face)
     faces = pygame.Rect(image.x, image.y, 2 * face + gap, face + label_height)
     top = faces.bottom + fonts.px(30)
