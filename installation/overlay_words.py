@@ -48,6 +48,12 @@ def status_blocks(status: dict[str, Any], idle_close_s: float, max_errors: int) 
         counts = (f"{k} {osc[k]}" for k in ("received", "refused", "malformed") if k in osc)
         facts.append("OSC " + ", ".join(counts))
     blocks.append(Block(facts or ["no status yet"], "fact", sep="   "))
+    # What holds until it is mended comes before the show's files' problems: the panel is cut
+    # from its end where it is short of room, and at 800x480 eight long missing-file lines
+    # pushed "Until it is mended:" off it entirely (the files' list is in status whole).
+    standing = status.get("standing") or []
+    standing = [s for s in standing if isinstance(s, dict)] if isinstance(standing, (list, tuple)) else []
+    blocks += standing_blocks(standing, max_errors)
     # What is wrong in the show's files now (a scene file a reload refused, with its fix).
     # Status leaves these out of "errors" (the reply must fit a UDP packet), and the panel,
     # which read "errors" alone, said "No recent errors." over a broken scene file.
@@ -57,9 +63,6 @@ def status_blocks(status: dict[str, Any], idle_close_s: float, max_errors: int) 
         blocks.append(Block([f"Wrong in the show's files now ({count}):"], "alert", wrap=False))
         for problem in list(problems)[:max_errors]:
             blocks.append(Block(str(problem).split(" "), "text", max_lines=3))  # (3: room for its fix)
-    standing = status.get("standing") or []
-    standing = [s for s in standing if isinstance(s, dict)] if isinstance(standing, (list, tuple)) else []
-    blocks += standing_blocks(standing, max_errors)
     errors = status.get("errors") or status.get("last_errors") or []
     errors = list(errors) if isinstance(errors, (list, tuple)) else []
     blocks += recent_blocks(errors, max_errors)
