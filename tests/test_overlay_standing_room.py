@@ -14,7 +14,8 @@ CAMERA = ("camera /dev/v4l/by-id/usb-Gone_Camera-video-index0: could not open th
 
 
 def _status() -> dict:
-    missing = [f"scenes/gallery-{n}.toml line {10 + n} (items[{n}].image): media file portraits/sitter-{n}-in-the-studio-1856.jpg "
+    missing = [f"scenes/gallery-{n}.toml line {10 + n} (items[{n}].image): media file "
+               f"portraits/sitter-{n}-in-the-studio-1856.jpg "
                f"not found in {CONTENT}; did you mean 'portraits/sitter-{n}-in-the-studio-1865.jpg'? (the names differ "
                "in the year only)"
                for n in range(8)]
