@@ -83,6 +83,10 @@ def standing_blocks(standing: list[dict[str, Any]], max_errors: int) -> list[Blo
     blocks = [Block(["Until it is mended:"], "alert" if failing else "warning", wrap=False)]
     for condition in standing[:max_errors]:
         said = f"{condition.get('where', '?')} · {condition.get('message', '')}"
+        seen = condition.get("last_seen")
+        if isinstance(seen, (int, float)) and seen > 0:
+            # (A camera stays listed while other scenes show: when its portrait last found it failing.)
+            said += f" (last seen failing {time.strftime('%H:%M', time.localtime(seen))})"
         blocks.append(Block(said.split(" "), "text", max_lines=3))  # (3: room for its fix)
     return blocks
 
