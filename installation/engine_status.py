@@ -70,10 +70,10 @@ class Reporting:
             said = getattr(current.scene, "camera_said", "")
             if said:
                 failing[current.scene_id] = (said, self.clock.wall())
-            elif getattr(getattr(current.scene, "camera", None), "state", "") != "starting":
-                # Back (or no longer said by the portrait: its camera setting gone, or the film
-                # standing in for it listed missing with the show's files). A camera still
-                # starting is not yet back: the count must not dip while it tries.
+            elif getattr(current.scene, "camera_ok", False) or getattr(current.scene, "camera", None) is None:
+                # Back, or no camera to wait for (its setting gone by a reload; a scene of another
+                # kind under the id). Not while the portrait's new camera still starts: the camera's
+                # thread may fail it between the scene's look and this one, and the count dipped.
                 failing.pop(current.scene_id, None)
         for gone in [scene_id for scene_id in failing if scene_id not in self.show.scenes]:
             del failing[gone]  # (its scene left the show by a reload: no portrait will look again)

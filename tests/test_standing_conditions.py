@@ -108,7 +108,8 @@ def test_a_camera_the_show_cannot_use_stays_counted_while_other_scenes_show(tmp_
             pilot.advance(0.1)
             seen.append((pilot.scene_id, pilot.engine.problems_now(), pilot.engine.standing_names()))
         assert {scene for scene, _, _ in seen} == {"p", "b"}, seen
-        assert all(count == 1 and names == ["scene p's camera"] for _, count, names in seen), seen
+        dipped = [look for look in seen if look[1:] != (1, ["scene p's camera"])]
+        assert not dipped, dipped
         while pilot.scene_id != "b":
             pilot.advance(0.5)
         status = pilot.engine.status()
