@@ -19,7 +19,8 @@ class Reporting:
 
     # The conditions that hold now (standing()), as the last frame found them: read by the OSC
     # thread (the pong's count) and the systemd status line, which may not ask a scene.
-    _standing_now: tuple[dict[str, str], ...] = ()
+    _standing_now: tuple[dict[str, Any], ...] = ()
+    _camera_failing: dict[str, tuple[str, float]] | None = None  # (_cameras_failing's)
 
     def problems_now(self) -> int:
         """What is wrong now: errors in the show's files, scenes that faulted, and the conditions
@@ -39,7 +40,7 @@ class Reporting:
         """Each frame (render thread): the conditions that hold now, for problems_now()."""
         self._standing_now = tuple(self.standing())
 
-    def standing(self) -> list[dict[str, str]]:
+    def standing(self) -> list[dict[str, Any]]:
         """Conditions that hold now, listed until they clear, apart from the rolling list of past
         errors: a state folder the show cannot write (or a last good copy failing on its drive)
         and a camera the portrait cannot use (its device gone, or still held by a read that
@@ -50,11 +51,33 @@ class Reporting:
         trouble = self._copy_trouble_said
         if trouble is not None:
             found.append({"where": trouble.where, "message": trouble.message, "severity": "warning"})
-        current = self.sequencer.current
-        camera = getattr(current.scene, "camera_said", "") if current is not None else ""
-        if camera:
-            found.append({"where": current.scene_id, "message": camera, "severity": "warning"})
+        for scene_id, (message, seen) in self._cameras_failing().items():
+            found.append({"where": scene_id, "message": message, "severity": "warning",
+                          "last_seen": round(seen, 3)})
         return found
+
+    def _cameras_failing(self) -> dict[str, tuple[str, float]]:
+        """The portraits' cameras the show cannot use, by scene: what was said, and when (wall
+        time) it was last seen failing. A fact about the installation, not about the scene on
+        screen: listed from when it is found until its portrait finds the camera working again,
+        whichever scene shows meanwhile (it counted only while the portrait showed, and the pong's
+        count and systemd's line went 1 -> 0 -> 1 each time round the playlist). Render thread."""
+        if self._camera_failing is None:
+            self._camera_failing = {}  # (an engine's own: a class's dict would be every engine's)
+        failing = self._camera_failing
+        current = self.sequencer.current
+        if current is not None:
+            said = getattr(current.scene, "camera_said", "")
+            if said:
+                failing[current.scene_id] = (said, self.clock.wall())
+            elif getattr(current.scene, "camera_ok", False) or getattr(current.scene, "camera", None) is None:
+                # Back, or no camera to wait for (its setting gone by a reload; a scene of another
+                # kind under the id). Not while the portrait's new camera still starts: the camera's
+                # thread may fail it between the scene's look and this one, and the count dipped.
+                failing.pop(current.scene_id, None)
+        for gone in [scene_id for scene_id in failing if scene_id not in self.show.scenes]:
+            del failing[gone]  # (its scene left the show by a reload: no portrait will look again)
+        return failing
 
     def status(self) -> dict[str, Any]:
         info = self.sequencer.status()

@@ -48,6 +48,12 @@ def status_blocks(status: dict[str, Any], idle_close_s: float, max_errors: int) 
         counts = (f"{k} {osc[k]}" for k in ("received", "refused", "malformed") if k in osc)
         facts.append("OSC " + ", ".join(counts))
     blocks.append(Block(facts or ["no status yet"], "fact", sep="   "))
+    # What holds until it is mended comes before the show's files' problems: the panel is cut
+    # from its end where it is short of room, and at 800x480 eight long missing-file lines
+    # pushed "Until it is mended:" off it entirely (the files' list is in status whole).
+    standing = status.get("standing") or []
+    standing = [s for s in standing if isinstance(s, dict)] if isinstance(standing, (list, tuple)) else []
+    blocks += standing_blocks(standing, max_errors)
     # What is wrong in the show's files now (a scene file a reload refused, with its fix).
     # Status leaves these out of "errors" (the reply must fit a UDP packet), and the panel,
     # which read "errors" alone, said "No recent errors." over a broken scene file.
@@ -57,9 +63,6 @@ def status_blocks(status: dict[str, Any], idle_close_s: float, max_errors: int) 
         blocks.append(Block([f"Wrong in the show's files now ({count}):"], "alert", wrap=False))
         for problem in list(problems)[:max_errors]:
             blocks.append(Block(str(problem).split(" "), "text", max_lines=3))  # (3: room for its fix)
-    standing = status.get("standing") or []
-    standing = [s for s in standing if isinstance(s, dict)] if isinstance(standing, (list, tuple)) else []
-    blocks += standing_blocks(standing, max_errors)
     errors = status.get("errors") or status.get("last_errors") or []
     errors = list(errors) if isinstance(errors, (list, tuple)) else []
     blocks += recent_blocks(errors, max_errors)
@@ -80,6 +83,10 @@ def standing_blocks(standing: list[dict[str, Any]], max_errors: int) -> list[Blo
     blocks = [Block(["Until it is mended:"], "alert" if failing else "warning", wrap=False)]
     for condition in standing[:max_errors]:
         said = f"{condition.get('where', '?')} · {condition.get('message', '')}"
+        seen = condition.get("last_seen")
+        if isinstance(seen, (int, float)) and seen > 0:
+            # (A camera stays listed while other scenes show: when its portrait last found it failing.)
+            said += f" (last seen failing {time.strftime('%H:%M', time.localtime(seen))})"
         blocks.append(Block(said.split(" "), "text", max_lines=3))  # (3: room for its fix)
     return blocks
 

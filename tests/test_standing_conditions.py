@@ -87,3 +87,53 @@ def test_a_camera_the_portrait_cannot_use_stays_listed_until_it_is_back(tmp_path
         assert len(standing) == 1 and standing[0]["where"] == "p", status["standing"]
         assert "check the camera's cable" in standing[0]["message"]
         assert any("usb-Gone_Camera" in line for line in _until_mended(status)), _until_mended(status)
+
+
+def _gone_camera_show(tmp_path):
+    """A portrait whose camera is unplugged, then a title, round and round the playlist."""
+    portrait = 'type = "portrait"\nid = "p"\nduration = 3\ncard_seconds = 1.0\n'
+    camera = '\n[camera]\ndevice = "/dev/v4l/by-id/usb-Gone_Camera-video-index0"\n'
+    return write_show(tmp_path, {"p": portrait, "b": title_scene("b", duration=3)}, ["p", "b"], extra=camera)
+
+
+def test_a_camera_the_show_cannot_use_stays_counted_while_other_scenes_show(tmp_path):
+    """It counted only while the portrait showed: the pong's count and systemd's line went
+    1 -> 0 -> 1 each time round the playlist, which a monitoring tool reads as flapping."""
+    with run_test(_gone_camera_show(tmp_path), fps=10, services={"synchronous_models": True}) as pilot:
+        pilot.advance(2.0)
+        assert pilot.scene_id == "p"
+        assert pilot.engine.problems_now() == 1, pilot.engine.status()["standing"]
+        seen = []
+        for _ in range(120):  # two rounds of the playlist, a look at every frame
+            pilot.advance(0.1)
+            seen.append((pilot.scene_id, pilot.engine.problems_now(), pilot.engine.standing_names()))
+        assert {scene for scene, _, _ in seen} == {"p", "b"}, seen
+        dipped = [look for look in seen if look[1:] != (1, ["scene p's camera"])]
+        assert not dipped, dipped
+        while pilot.scene_id != "b":
+            pilot.advance(0.5)
+        status = pilot.engine.status()
+        standing = [s for s in status["standing"] if "usb-Gone_Camera" in s["message"]]
+        assert len(standing) == 1 and standing[0]["where"] == "p", status["standing"]
+        lines = _until_mended(status)
+        assert any("usb-Gone_Camera" in line and "last seen failing" in line for line in lines), lines
+
+
+def test_a_camera_counted_while_other_scenes_show_clears_once_it_works_again(tmp_path, monkeypatch):
+    from installation.scenes.portrait import PortraitScene
+
+    with run_test(_gone_camera_show(tmp_path), fps=10, services={"synchronous_models": True}) as pilot:
+        pilot.advance(2.0)
+        while pilot.scene_id != "b":
+            pilot.advance(0.5)
+        assert pilot.engine.problems_now() == 1
+        # The camera is plugged back in: the portrait, next on screen, finds it working.
+        monkeypatch.setattr(PortraitScene, "camera_ok", property(lambda self: True))
+        monkeypatch.setattr(PortraitScene, "camera_said", property(lambda self: ""))
+        while pilot.scene_id != "p":
+            pilot.advance(0.5)
+        pilot.advance(0.5)
+        assert pilot.engine.problems_now() == 0, pilot.engine.status()["standing"]
+        while pilot.scene_id != "b":
+            pilot.advance(0.5)
+        assert pilot.engine.status()["standing"] == [] and pilot.engine.standing_names() == []

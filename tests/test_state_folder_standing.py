@@ -137,3 +137,37 @@ def test_a_state_folder_that_is_a_file_is_said_so_with_the_setting(tmp_path, mad
     assert f"{tmp_path.resolve() / blocking} is a file, not a folder" in message, message
     assert "move that file away" in message and f"state under [show] in {path} (line {line})" in message, message
     assert "folder's owner" not in message, message
+
+
+@pytest.mark.parametrize(("code", "words"), [(errno.ENOSPC, "No space left on device"),  # (the folder's)
+                                             (errno.EIO, "Input/output error")])  # (the copy's)
+def test_with_no_older_copy_the_panel_says_what_a_broken_edit_plays(tmp_path, monkeypatch, code, words):
+    """It said "a broken edit plays an older one" where no copy was ever made: a scene file saved
+    broken is then skipped, and a show file broken at a start plays the safe card."""
+    path, _ = _show_with_its_state_folder(tmp_path)
+    (tmp_path / "scenes" / "b.toml").write_text(title_scene("b", duration=600))
+    path.write_text(path.read_text().replace('playlist = ["a"]', 'playlist = ["a", "b"]'))
+    with monkeypatch.context() as failing:
+        _copies_fail(failing, code, words)
+        assert lastgood.remember(load_show(path)) is None  # (the first copy: none before it)
+        with run_test(path, fps=10) as pilot:
+            pilot.advance(0.5)
+            (tmp_path / "scenes" / "b.toml").write_text('type = "title"\nid = "b"\nduration = [\n')  # saved broken
+            pilot.engine.reload()
+            pilot.advance(0.5)
+            assert "b" not in pilot.engine.show.scenes  # (what the words must say: it is skipped)
+            status = pilot.engine.status()
+    message = _until_mended(status)[0]  # (the first line under the heading: the copies' own)
+    assert words in message and len(status["standing"]) == 1, status["standing"]
+    assert "plays an older one" not in message, message
+    assert "no older copy" in message and "is skipped" in message and "safe card" in message, message
+    # Once a copy was made, the next that fails leaves it to play: said so.
+    (tmp_path / "scenes" / "b.toml").write_text(title_scene("b", duration=600))
+    assert lastgood.remember(load_show(path)) is not None
+    with monkeypatch.context() as failing:
+        _copies_fail(failing, code, words)
+        assert lastgood.remember(load_show(path)) is None
+    with run_test(path, fps=10) as pilot:
+        pilot.advance(0.5)
+        message = _until_mended(pilot.engine.status())[0]
+    assert "a broken edit plays an older one" in message and "no older copy" not in message, message

@@ -186,15 +186,26 @@ def say_failed(state_dir: Path, target: Path, exc: OSError, setting: str = "[sho
         said = {"user": _user(), "folder": state_dir, "setting": setting}
         what, fix = (part.format(**said) for part in folder_trouble)
         trouble = Trouble(STATE_FOLDER_WHERE, f"the state folder {state_dir} cannot be written ({reason}): {what}, "
-                                              f"so no last good copy of the show can be made and a broken edit plays "
-                                              f"an older one; {fix}")
+                                              f"so no last good copy of the show can be made and "
+                                              f"{_broken_edit_plays(Path(state_dir))}; {fix}")
     else:
         fix = _FIXES.get(exc.errno, "check that drive and the folder's owner, then save the show again")
-        trouble = Trouble(LAST_GOOD_WHERE, f"no last good copy can be made in {target} ({reason}): a broken edit "
-                                           f"plays an older one; {fix}")
+        trouble = Trouble(LAST_GOOD_WHERE, f"no last good copy can be made in {target} ({reason}): "
+                                           f"{_broken_edit_plays(Path(state_dir))}; {fix}")
     with _troubles_guard:
         _troubles[Path(state_dir)] = trouble
     return trouble.message
+
+
+def _broken_edit_plays(state_dir: Path) -> str:
+    """What a broken edit plays while no new copy can be made: the older copy where one was made
+    before; else (loader.load_show, cli's run) a scene file saved broken is skipped, a value of the
+    wrong kind in it plays its default, and a show file broken at a start plays the safe card. It
+    said "an older one" where none was ever made. (os.path's tests: they never raise.)"""
+    if any(os.path.isfile(state_dir / folder / "install.toml") for folder in (LAST_GOOD, ASIDE)):
+        return "a broken edit plays an older one"
+    return ("there is no older copy either: a scene file saved broken is skipped (a value of the wrong kind in it "
+            "plays its default), and a show file broken at a start plays the safe card")
 
 
 def _not_a_folder(state_dir: Path) -> tuple[str, str] | None:
