@@ -101,8 +101,9 @@ def test_no_camera_attract_mode_moves_and_says_camera_unavailable(tmp_path):
         assert scene.camera_ok is False
         # What the technician reads: the setting to mend, not the scene file or a cable.
         told = pilot.engine.status()
-        said = " ".join(e["message"] for e in [*told["errors"], *told["standing"]])
-        assert "[camera] file in install.toml" in said
+        # (the missing film is listed once, with the show's files, at its line: tech-46b)
+        said = " ".join([*told["problems"], *(e["message"] for e in [*told["errors"], *told["standing"]])])
+        assert "install.toml:13: camera.file: no video 'no-such-camera.mp4'" in said
         assert "fix the scene file" not in said and "cable" not in said
 
 
