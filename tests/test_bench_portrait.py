@@ -62,13 +62,19 @@ def test_a_driver_with_no_frames_is_named_and_the_rest_measured(monkeypatch, cap
     assert "good.mp4" in out and "mean" in out
 
 
-def test_the_command_line_passes_its_drivers_to_quality(monkeypatch, tmp_path):
+def _a_sitter_and_a_visitor(monkeypatch, tmp_path):
+    """Two empty files named on the command line, with no shared data and no face models."""
     sitter, video = tmp_path / "sitter.jpg", tmp_path / "visitor.mp4"
     sitter.write_bytes(b"")
     video.write_bytes(b"")
-    calls = []
     monkeypatch.setattr(bench, "SHARED", tmp_path)
     monkeypatch.setattr(bench.FaceStack, "open", classmethod(lambda cls: None))
+    return sitter, video
+
+
+def test_the_command_line_passes_its_drivers_to_quality(monkeypatch, tmp_path):
+    sitter, video = _a_sitter_and_a_visitor(monkeypatch, tmp_path)
+    calls = []
     monkeypatch.setattr(bench, "quality",
                         lambda stack, limit, portraits, drivers, picture: calls.append((portraits, drivers, picture)))
     monkeypatch.setattr(sys, "argv", ["portrait.py", "--only", "quality", "--portraits", str(sitter),
@@ -83,12 +89,8 @@ def test_the_sitters_are_measured_as_the_scenes_picture_setting_says(monkeypatch
     """A curator's miniature set as a painting opens its mouth otherwise than read by itself:
     its figures are taken as the scene would show it (`--picture`, as `animate --picture`)."""
     frame = np.zeros((8, 8, 3), np.uint8)
-    sitter, video = tmp_path / "sitter.jpg", tmp_path / "visitor.mp4"
-    sitter.write_bytes(b"")
-    video.write_bytes(b"")
+    sitter, video = _a_sitter_and_a_visitor(monkeypatch, tmp_path)
     made = []
-    monkeypatch.setattr(bench, "SHARED", tmp_path)
-    monkeypatch.setattr(bench.FaceStack, "open", classmethod(lambda cls: None))
     monkeypatch.setattr(bench, "frames_of", lambda path, limit: ([frame], 30.0))
     monkeypatch.setattr(bench, "load_portrait", lambda path: path)
     monkeypatch.setattr(bench, "measure_pair",
