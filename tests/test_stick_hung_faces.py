@@ -7,6 +7,7 @@ injected clock."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import threading
@@ -47,6 +48,17 @@ def _hang_looks_under(folder: Path, monkeypatch) -> threading.Event:
     return answer
 
 
+def _prepares_along(engine: Engine) -> None:
+    """Wait, before the next frame, for a scene being readied to be ready (a condition, not real
+    time: on a busy machine the show's clock ran through all its frames before the worker had
+    built the next title, and the playlist seemed stuck on its first scene)."""
+    for slot in (engine.sequencer.upcoming, engine.sequencer.pending):
+        if slot is None or slot.scene is None or slot.prepared is None:
+            continue
+        with contextlib.suppress(Exception):  # (a failure is the fault boundary's, next frame)
+            slot.prepared.result(timeout=BOUND_S)
+
+
 def _render(engine: Engine, clock: FakeClock, frames: int) -> tuple[list[int], set[str]]:
     """Step the engine on a thread of its own; the frames it got through and the scenes shown."""
     done: list[int] = []
@@ -56,6 +68,7 @@ def _render(engine: Engine, clock: FakeClock, frames: int) -> tuple[list[int], s
         for n in range(frames):
             clock.advance(1 / 30)
             engine.step()
+            _prepares_along(engine)
             if engine.sequencer.current is not None:
                 shown.add(engine.sequencer.current.scene_id)
             done.append(n)
