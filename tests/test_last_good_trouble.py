@@ -95,3 +95,27 @@ def test_a_read_only_state_folder_names_its_own_fix(tmp_path, monkeypatch):
         assert "read-only" in said[0]["message"].split("Read-only file system")[1], said
     finally:
         engine.shutdown()
+
+
+def test_a_first_start_with_errors_does_not_claim_a_last_good_copy_is_kept(tmp_path, caplog):
+    """At a first start with a broken scene file the log said "the last good copy in …/var/
+    last-good is kept", where none was ever made: a technician went looking for it. It says
+    there is none yet; once one exists, that it is kept."""
+    path = write_show(tmp_path, {"a": title_scene("a"), "b": 'type = "title"\nid = "b"\nduration = = 5\n'})
+    show = load_show(path)
+    assert show.errors, "the broken scene file was not seen"
+    with caplog.at_level("WARNING", logger="bayard.lastgood"):
+        lastgood.remember(show)
+    said = " ".join(r.getMessage() for r in caplog.records)
+    assert "no last good copy is made (there is none yet" in said and "is kept" not in said
+
+    (tmp_path / "scenes" / "b.toml").write_text(title_scene("b"), encoding="utf-8")
+    good = load_show(path)
+    assert not good.errors, good.errors
+    lastgood.remember(good)
+    assert (good.state_dir / lastgood.FOLDER / "install.toml").is_file(), "a good show's copy was not made"
+    (tmp_path / "scenes" / "b.toml").write_text('type = "title"\nid = "b"\nduration = = 5\n', encoding="utf-8")
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="bayard.lastgood"):
+        lastgood.remember(load_show(path))
+    assert "is kept" in " ".join(r.getMessage() for r in caplog.records)

@@ -34,7 +34,11 @@ def remember(show: Show) -> Path | None:
     # A broken scene file playing its remembered version is copied from that version.
     errors = [p for p in show.errors if p.file not in show.kept]
     if errors:
-        log.warning("the show has %d error(s); the last good copy in %s is kept", len(errors), target)
+        if (target / "install.toml").is_file():
+            log.warning("the show has %d error(s); the last good copy in %s is kept", len(errors), target)
+        else:  # (a first start with errors: there is none to keep, and saying so sent a technician looking)
+            log.warning("the show has %d error(s), so no last good copy is made (there is none yet in %s)",
+                        len(errors), target)
         return None
     under_way: CopyUnderWay | None = None
     try:
