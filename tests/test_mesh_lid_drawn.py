@@ -1,4 +1,5 @@
-"""A closed eye on a drawing (pencil or chalk on paper) reads as a drawn closed eye (mesh/lid_drawn.py).
+"""A closed eye on a drawing (pencil or chalk on paper) reads as a drawn closed eye (mesh/drawing_paper.py
+reads it as a drawing, mesh/lid_drawn.py paints its lid).
 
 Shaded as a photographed lid is (a smooth tone, a rounded lid's light and a shadow along the
 margin), a drawing's closed eye was a pale smooth grey lens without a drawn line, that the
@@ -12,7 +13,7 @@ import numpy as np
 import pytest
 
 from installation.models.motion.mesh import lid_paint
-from installation.models.motion.mesh.lid_drawn import drawn_share, portrait_drawn_share
+from installation.models.motion.mesh.drawing_paper import drawn_share, portrait_drawn_share
 from installation.models.motion.mesh.lid_ink import two_tones
 from installation.models.motion.mesh.lid_paint import paint_lids
 from installation.models.motion.mesh.lids import LIDS, lid_whites, move_lids

@@ -56,7 +56,7 @@ def _closed_lid(lash_rows: int) -> tuple[np.ndarray, np.ndarray]:
     covers = move_lids(rows.copy(), points, (0.05, 1.0), np.zeros(2), SIZE)
     region = picture.copy()
     # A photograph's eye, said so: its flat, tinted skin is what buff paper measures as
-    # (lid_drawn.TONED_PAPER_TINT), and read by itself the eye would close as a drawing's.
+    # (drawing_paper.TONED_PAPER_TINT), and read by itself the eye would close as a drawing's.
     paint_lids(region, covers, drawn=0.0)
     closed = covers[0].covered > 0.95
     lid = region[covers[0].y0:covers[0].y0 + closed.shape[0], covers[0].x0:covers[0].x0 + closed.shape[1]][closed]
@@ -140,7 +140,7 @@ def test_a_closed_lid_leaves_no_rim_of_the_eyes_white_where_the_mesh_put_its_mar
 def _closed_left_eye(picture: np.ndarray, points: np.ndarray) -> np.ndarray:
     """`picture` (floats) with its image-left eye closed: moved by the lids' map and painted."""
     picture = np.round(picture).astype(np.uint8)
-    # (a photograph's eye, said so: flat tinted skin is what buff paper measures as, lid_drawn.TONED_PAPER_TINT)
+    # (a photograph's eye, said so: flat tinted skin is what buff paper measures as, drawing_paper.TONED_PAPER_TINT)
     return lids_closed(picture, points, SIZE, drawn=0.0)
 
 

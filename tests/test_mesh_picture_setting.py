@@ -19,7 +19,7 @@ from .conftest import write_show
 
 FACES = Path(__file__).parent / "data" / "faces-cc0"
 # RGB papers: buff, which the reading takes for a drawing's toned paper, and a tan tinted past
-# what it takes for paper (lid_drawn.TONED_PAPER_TINT), as a sepia photograph's light or warm skin.
+# what it takes for paper (drawing_paper.TONED_PAPER_TINT), as a sepia photograph's light or warm skin.
 BUFF = np.array([226, 205, 168], np.float32)
 TAN = np.array([214, 170, 120], np.float32)
 SHUT = Motion(eye_open=(0.0, 0.0))

@@ -8,7 +8,7 @@ paper. Painted as a photograph's, a pencil drawing's yawn was a smooth grey lens
 paper and its smile's teeth a grey band (on a made pencil drawing of a small CC0 face, 3% of
 the yawn within a tenth of the tonal range of the drawing's paper or strokes, its darkest 25
 levels darker than any stroke of the drawing). Where the picture is a drawing (the lids' test:
-lid_drawn.portrait_drawn_share, or the scene's picture = "drawing"), the paint is redrawn here
+drawing_paper.portrait_drawn_share, or the scene's picture = "drawing"), the paint is redrawn here
 in the drawing's two tones (`DrawingTones`, read once at rest): solid stroke where the paint is
 dark, diagonal hatching where it is middling, bare paper where it is light, and a stroke along
 the opening's outline.

@@ -5,7 +5,7 @@ corners, run on past a corner where the picture's eye is still open there, and w
 nose hides.
 
 These are measurements, made afresh for each closing or widening eye; lids.py moves the lids
-by them, and lid_drawn.py and picture_kind.py measure the picture's lids with them too.
+by them, and drawing_paper.py and picture_kind.py measure the picture's lids with them too.
 """
 
 from __future__ import annotations

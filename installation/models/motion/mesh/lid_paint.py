@@ -9,10 +9,11 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from .drawing_paper import drawn_share
 from .eye_region import clamp
 from .halftone import HalftoneScreen
 from .lid_band import lighter_half
-from .lid_drawn import drawn_cover, drawn_share, drawn_skin, paint_out_outline, texture_up_to
+from .lid_drawn import drawn_cover, drawn_skin, paint_out_outline, texture_up_to
 from .lid_ink import two_tone_skin, two_tones
 from .lid_skin import skin_texture
 from .lids import LID_OVERLAP, LidCover
@@ -275,7 +276,7 @@ def paint_lids(region: np.ndarray, covers: list, blur: float = 0.0, grain: np.nd
     mouth's paint gets it, for a lid whose skin round it lies outside the region.
     `screen`: where the picture is a printed halftone, its screen, which prints the lid in
     dots that run on from the face's (a smooth lid on a dotted face read as a bead).
-    `drawn`: how far the picture is a drawing (lid_drawn.portrait_drawn_share, read once at
+    `drawn`: how far the picture is a drawing (drawing_paper.portrait_drawn_share, read once at
     rest); None: read here, the least of the lids' (a picture is drawn or not as a whole:
     read for each lid alone, a photograph's lit eye closed as paper, the other as skin).
     `two_tone`: ink and paper lids on every eye (True: the curator says it is a print), on none

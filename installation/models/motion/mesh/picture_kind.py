@@ -11,7 +11,7 @@ the curator why. `portrait inspect` says which rule the picture gets (`picture_k
 
 The reading cannot tell every picture apart: washes, monotypes and shaded pencil sketches
 measure as sepia or over-exposed photographs do (docs/portrait.md; a line drawing on toned paper
-is read by its bare paper, lid_drawn.TONED_PAPER_FROM), and no threshold separates them. The
+is read by its bare paper, drawing_paper.TONED_PAPER_FROM), and no threshold separates them. The
 curator knows her picture: the scene's `picture` (PICTURES) settles it (`settled`), "auto"
 leaves it to the reading.
 """
@@ -47,7 +47,7 @@ class Settled(NamedTuple):
 def settled(picture: str, screen, dots: bool, drawn: float) -> Settled:
     """What the picture is painted as, where the curator's `picture` says so, else as read:
     `screen` the picture's regular screen read at rest (warp.skin_grain) and `dots` whether it
-    is a book's dots; `drawn` the drawing share read (lid_drawn.portrait_drawn_share).
+    is a book's dots; `drawn` the drawing share read (drawing_paper.portrait_drawn_share).
     A halftone set on a picture where no screen is read has no dots to print its lids in:
     it closes them as a photograph's (inspect says so)."""
     if picture == "auto":

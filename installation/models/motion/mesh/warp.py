@@ -13,6 +13,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from .drawing_paper import portrait_drawn_share
 from .drawn_mouth import drawing_tones
 from .easing import SLIVER_SHARE, FoldEasing
 from .edges import edge_hold, feather_edge_jumps, moving_extent
@@ -24,7 +25,6 @@ from .halftone import HalftoneScreen
 from .hidden import HiddenSources
 from .irises import Irises
 from .lid_band import prepare as prepare_lids
-from .lid_drawn import portrait_drawn_share
 from .lid_paint import paint_lids
 from .lids import LIDS, lid_whites, move_lids
 from .lip_edges import LipEdges
@@ -122,7 +122,7 @@ class MeshWarper:
         self.lid_belows = opening_below_mesh(rig.points, rig.eyes, LIDS)
         # (read where the lids close: an eye cut by the picture's edge raised to the picture's)
         self.lid_whites = lid_whites(rig.image, risen_points(rig.points, self.lid_belows, LIDS), rig.eyes)
-        # Drawn or not is the picture's, read once at rest (lid_drawn.portrait_drawn_share).
+        # Drawn or not is the picture's, read once at rest (drawing_paper.portrait_drawn_share).
         drawn = portrait_drawn_share(rig.image[y0:y1, x0:x1], self.src, self.origin, self.lid_whites,
                                      self.lid_belows)
         # What the picture is read as, and what it is painted as where the scene's `picture` says
