@@ -13,6 +13,8 @@
    `placed`: the smile as the renderer is told it (the same ratio over the moved mesh's
    points 61, 291, 33, 263), r against the driver's: where it is near 1 and r smile is not,
    the smile is lost in the drawing or in the face mesh's reading of it, not in the motion.
+   `pl.roll` and `pl.eyes` tell the same of the roll (the angle of the moved mesh's 33 -> 263)
+   and the eyes (the share of its neutral opening each eye is told, the two averaged).
    --portraits and --drivers put other sitters and other driver videos in their place.
 2. Speed: ms per stage (detect, mesh, iris, motion, warp, paint+paste), the face models'
    own inference time, and the ratio of the whole live frame to it (one run, one machine);
@@ -125,7 +127,8 @@ def measure_pair(stack: FaceStack, portrait: np.ndarray, frames: list[np.ndarray
 
     def place_kept(motion):
         points = place(motion)
-        placed_now[:] = [Expression.of(points[0]).smile]
+        moved = Expression.of(points[0])
+        placed_now[:] = [(moved.smile, moved.roll, float(np.mean(motion.eye_open)))]
         return points
 
     animator.place = place_kept
@@ -147,7 +150,10 @@ def measure_pair(stack: FaceStack, portrait: np.ndarray, frames: list[np.ndarray
     for k, name in enumerate(("mouth", "eyes", "smile", "roll")):
         figures[f"r_{name}"] = pearson(drv[:, k], res[:, k])
         figures[f"amp_{name}"] = float(res[:, k].std() / max(drv[:, k].std(), 1e-9))
-    figures["r_smile_placed"] = pearson(drv[:, 2], placed)
+    placed = np.array(placed).reshape(-1, 3)
+    figures["r_smile_placed"] = pearson(drv[:, 2], placed[:, 0])
+    figures["r_roll_placed"] = pearson(drv[:, 3], placed[:, 1])
+    figures["r_eyes_placed"] = pearson(drv[:, 1], placed[:, 2])
     portrait_lm = animator.rig.mesh
     figures["sharp"] = sharpness(first, portrait_lm) / max(sharpness(portrait, portrait_lm), 1e-9)
     return figures
@@ -159,7 +165,7 @@ def quality(stack: FaceStack, limit: int, portraits: list[Path] | None = None,
     chosen = portraits or [p if isinstance(p, Path) else SHARED / p for p in PORTRAITS]
     videos = drivers or [SHARED / d for d in DRIVERS]
     print(f"{'driver':<26}{'portrait':<26}{'n':>5}{'r mouth':>9}{'r eyes':>8}{'r smile':>9}{'r roll':>8}"
-          f"{'amp mouth':>11}{'amp smile':>11}{'sharp':>7}{'placed':>8}")
+          f"{'amp mouth':>11}{'amp smile':>11}{'sharp':>7}{'pl.roll':>8}{'pl.eyes':>8}{'placed':>8}")
     rows = []
     for video in videos:
         driver = video.name
@@ -179,7 +185,7 @@ def quality(stack: FaceStack, limit: int, portraits: list[Path] | None = None,
             rows.append(f)
             print(f"{driver:<26}{path.name:<26}{f['frames']:>5}{f['r_mouth']:>9.2f}{f['r_eyes']:>8.2f}"
                   f"{f['r_smile']:>9.2f}{f['r_roll']:>8.2f}{f['amp_mouth']:>11.2f}{f['amp_smile']:>11.2f}"
-                  f"{f['sharp']:>7.2f}{f['r_smile_placed']:>8.2f}")
+                  f"{f['sharp']:>7.2f}{f['r_roll_placed']:>8.2f}{f['r_eyes_placed']:>8.2f}{f['r_smile_placed']:>8.2f}")
     if not rows:
         print("  no pair was measured")
         return
@@ -187,7 +193,7 @@ def quality(stack: FaceStack, limit: int, portraits: list[Path] | None = None,
     print("  precise means:", {k: round(v, 4) for k, v in mean.items() if k.startswith(("r_", "amp_", "sharp"))})
     print(f"{'mean':<52}{'':>5}{mean['r_mouth']:>9.2f}{mean['r_eyes']:>8.2f}{mean['r_smile']:>9.2f}"
           f"{mean['r_roll']:>8.2f}{mean['amp_mouth']:>11.2f}{mean['amp_smile']:>11.2f}{mean['sharp']:>7.2f}"
-          f"{mean['r_smile_placed']:>8.2f}")
+          f"{mean['r_roll_placed']:>8.2f}{mean['r_eyes_placed']:>8.2f}{mean['r_smile_placed']:>8.2f}")
     print("targets: r >= 0.9 mouth, >= 0.7 eyes, >= 0.85 smile, >= 0.9 roll; amplitude 0.7-1.3; sharp >= 0.85")
 
 
