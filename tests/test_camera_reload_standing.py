@@ -32,13 +32,12 @@ def test_a_reload_from_a_device_to_a_missing_film_says_the_film_alone_at_once(tm
         assert "Until it is mended:" not in panel, panel  # (the device stays in the history of recent warnings)
         pilot.advance(3.0)  # the portrait's next showings keep it so
         assert pilot.engine.status()["standing"] == []
-
-
-def test_a_reload_that_leaves_the_camera_alone_keeps_its_standing_entry(tmp_path):
-    path = write_show(tmp_path, {"p": PORTRAIT}, extra=DEVICE, size=(640, 360))
-    with run_test(path, fps=10, services={"synchronous_models": True}) as pilot:
+    # A reload that leaves [camera] as it was keeps the camera's entry: it still holds.
+    alone = write_show(tmp_path / "other", {"p": PORTRAIT}, extra=DEVICE, size=(640, 360))
+    with run_test(alone, fps=10, services={"synchronous_models": True}) as pilot:
         pilot.advance(2.0)
-        path.write_text(path.read_text().replace('title = "Test show"', 'title = "Renamed show"'))
+        alone.write_text(alone.read_text().replace('title = "Test show"', 'title = "Renamed show"'))
         assert pilot.engine.reload() is True
         pilot.advance(0.1)
         assert [s["where"] for s in pilot.engine.status()["standing"]] == ["p"]
+
