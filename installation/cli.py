@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 from .cli_check import cmd_check
@@ -144,7 +146,13 @@ def cmd_render(args: argparse.Namespace) -> int:
     setup_logging("warning")
     from .faults import FaultRecorder
 
-    with FaultRecorder() as recorder:
+    with contextlib.ExitStack() as held, FaultRecorder() as recorder:
+        # A render is a preview: what its scenes keep (the quiz's verdicts and statistics) goes
+        # to --state or a folder of its own, removed after; it went into the show's own var/,
+        # where the kiosk playing it reads them back.
+        state = Path(args.state) if args.state else \
+            Path(held.enter_context(tempfile.TemporaryDirectory(prefix="bayard-render-state-")))
+        show.keep_state(state.resolve())
         if Path(args.output).suffix.lower() == ".png":
             from .render import render_still
 
@@ -216,6 +224,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true",
                    help="exit 1 when any scene faulted while rendering (for checks and CI; the faults "
                         "are listed either way)")
+    p.add_argument("--state", default=None,
+                   help="a folder for what the scenes keep while rendering, e.g. the quiz's verdicts, read back "
+                        "by the next render given it (default: a temporary one; never the show's own [show] state)")
     p.set_defaults(func=cmd_render)
 
     p = sub.add_parser("keys", help="list the maintenance keys")

@@ -20,7 +20,7 @@ class Reporting:
     # The conditions that hold now (standing()), as the last frame found them: read by the OSC
     # thread (the pong's count) and the systemd status line, which may not ask a scene.
     _standing_now: tuple[dict[str, Any], ...] = ()
-    _camera_failing: dict[str, tuple[str, float]] | None = None  # (_cameras_failing's)
+    _camera_failing: dict[str, tuple[str, float, Any]] | None = None  # (_cameras_failing's)
 
     def problems_now(self) -> int:
         """What is wrong now: errors in the show's files, scenes that faulted, and the conditions
@@ -51,32 +51,38 @@ class Reporting:
         trouble = self._copy_trouble_said
         if trouble is not None:
             found.append({"where": trouble.where, "message": trouble.message, "severity": "warning"})
-        for scene_id, (message, seen) in self._cameras_failing().items():
+        for scene_id, (message, seen, _) in self._cameras_failing().items():
             found.append({"where": scene_id, "message": message, "severity": "warning",
                           "last_seen": round(seen, 3)})
         return found
 
-    def _cameras_failing(self) -> dict[str, tuple[str, float]]:
-        """The portraits' cameras the show cannot use, by scene: what was said, and when (wall
-        time) it was last seen failing. A fact about the installation, not about the scene on
-        screen: listed from when it is found until its portrait finds the camera working again,
-        whichever scene shows meanwhile (it counted only while the portrait showed, and the pong's
-        count and systemd's line went 1 -> 0 -> 1 each time round the playlist). Render thread."""
+    def _cameras_failing(self) -> dict[str, tuple[str, float, Any]]:
+        """The portraits' cameras the show cannot use, by scene: what was said, when (wall time)
+        it was last seen failing, and the [camera] settings it was found under. A fact about the
+        installation, not about the scene on screen: listed from when it is found until its
+        portrait finds the camera working again, whichever scene shows meanwhile (it counted only
+        while the portrait showed, and the pong's count and systemd's line went 1 -> 0 -> 1 each
+        time round the playlist). A reload that changes [camera] lets go of what was said under
+        the old settings at once: a device switched to a missing film stayed listed as the
+        unplugged device until a camera went live (the film is said in `problems`; a portrait
+        still showing under the old settings is not heard until it is built anew). Render thread."""
         if self._camera_failing is None:
             self._camera_failing = {}  # (an engine's own: a class's dict would be every engine's)
         failing = self._camera_failing
+        settings = getattr(self.show.config, "camera", None)
         current = self.sequencer.current
-        if current is not None:
+        if current is not None and _camera_settings(current.scene) == settings:
             said = getattr(current.scene, "camera_said", "")
             if said:
-                failing[current.scene_id] = (said, self.clock.wall())
+                failing[current.scene_id] = (said, self.clock.wall(), settings)
             elif getattr(current.scene, "camera_ok", False) or getattr(current.scene, "camera", None) is None:
                 # Back, or no camera to wait for (its setting gone by a reload; a scene of another
                 # kind under the id). Not while the portrait's new camera still starts: the camera's
                 # thread may fail it between the scene's look and this one, and the count dipped.
                 failing.pop(current.scene_id, None)
-        for gone in [scene_id for scene_id in failing if scene_id not in self.show.scenes]:
-            del failing[gone]  # (its scene left the show by a reload: no portrait will look again)
+        for gone in [scene_id for scene_id, (_, _, under) in failing.items()
+                     if scene_id not in self.show.scenes or under != settings]:
+            del failing[gone]  # (its scene left the show, or its camera's settings changed, by a reload)
         return failing
 
     def status(self) -> dict[str, Any]:
@@ -121,3 +127,8 @@ class Reporting:
                 except Exception as exc:  # a broken service is reported, not fatal
                     info.setdefault("services", {})[name] = {"error": str(exc)}
         return info
+
+
+def _camera_settings(scene: Any) -> Any:
+    """The [camera] settings a scene was built under (its show's when it was readied)."""
+    return getattr(getattr(getattr(scene, "context", None), "show_config", None), "camera", None)

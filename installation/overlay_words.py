@@ -61,8 +61,14 @@ def status_blocks(status: dict[str, Any], idle_close_s: float, max_errors: int) 
     if isinstance(problems, (list, tuple)) and problems:
         count = status.get("problem_count") or len(problems)
         blocks.append(Block([f"Wrong in the show's files now ({count}):"], "alert", wrap=False))
-        for problem in list(problems)[:max_errors]:
+        shown = list(problems)[:max_errors]
+        for problem in shown:
             blocks.append(Block(str(problem).split(" "), "text", max_lines=3))  # (3: room for its fix)
+        if count > len(shown):
+            # The heading's count alone left a technician who fixed the five listed wondering
+            # why the count had not fallen to 0: where the rest are said.
+            more = f"… and {count - len(shown)} more (see the log / bayard check)"
+            blocks.append(Block(more.split(" "), "fact", max_lines=2))
     errors = status.get("errors") or status.get("last_errors") or []
     errors = list(errors) if isinstance(errors, (list, tuple)) else []
     blocks += recent_blocks(errors, max_errors)

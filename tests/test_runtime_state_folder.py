@@ -16,6 +16,7 @@ import pytest
 
 from installation.clock import FakeClock
 from installation.commands import CommandQueue
+from installation.config.lastgood_disk import trouble
 from installation.config.loader import load_show
 from installation.runtime.host_check import state_folder
 from installation.runtime.service import Runtime, RuntimeConfig
@@ -49,7 +50,9 @@ def test_a_state_folder_behind_a_file_is_said_once_with_the_setting_to_change(tm
         fixes = _fixes(said, show_path)
         assert len(fixes) == 1, said  # once, not once for each part that failed
         assert "blocked is a file, not a folder" in fixes[0] and "last-good copy" in fixes[0]
-        assert _fixes([runtime.status()["state_problem"]], show_path)  # status says it too
+        # Status says it too, once: the engine's `standing` reads it (no `state_problem` beside it).
+        assert _fixes([trouble(show_path.parent / "blocked/var").message], show_path)
+        assert "state_problem" not in runtime.status()
     finally:
         runtime.stop()
 

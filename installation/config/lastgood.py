@@ -74,8 +74,12 @@ def remember(show: Show) -> Path | None:
         with swap_lock(show.state_dir):  # (another process on this state folder swaps before or after)
             _swap(show.state_dir, staging, target)
     except OSError as exc:
-        log.warning("could not keep a last-good copy of the show in %s: %s", target, exc)
-        say_failed(show.state_dir, target, exc, _state_setting(show))
+        said = say_failed(show.state_dir, target, exc, _state_setting(show))
+        # Once for each cause, in words with the fix (each reload that fails the same way, and a
+        # state folder the start said it cannot write, would say it again), the error in detail below.
+        if said:
+            log.warning("%s", said)
+        log.debug("could not keep a last-good copy of the show in %s: %s", target, exc)
         if under_way is not None:
             shutil.rmtree(under_way.folder, ignore_errors=True)
         return None

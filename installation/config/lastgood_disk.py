@@ -169,15 +169,19 @@ class Trouble(NamedTuple):
 
     where: str
     message: str
+    at_start: bool = False  # (found by the show's start, before any copy failed: runtime/service.py)
 
 
 _troubles: dict[Path, Trouble] = {}
 _troubles_guard = threading.Lock()
 
 
-def say_failed(state_dir: Path, target: Path, exc: OSError, setting: str = "[show] state in install.toml") -> str:
+def say_failed(state_dir: Path, target: Path, exc: OSError,
+               setting: str = "[show] state in install.toml") -> str | None:
     """Remember for the engine that copies into `state_dir` fail, and why, in words that name
-    the folder, the reason and the fix; the same cause says the same words (said once).
+    the folder, the reason and the fix; the same cause says the same words. Returns the words
+    where they are news for the log, None where this folder's trouble was said already (the
+    same cause, or the show's start found the folder unwritable: one condition, said once).
     `setting`: where [show] state is set (its file and line), for a fix that moves the folder."""
     reason = exc.strerror or str(exc)
     folder_trouble = _FOLDER_TROUBLES.get(exc.errno) or _not_a_folder(Path(state_dir))
@@ -193,8 +197,23 @@ def say_failed(state_dir: Path, target: Path, exc: OSError, setting: str = "[sho
         trouble = Trouble(LAST_GOOD_WHERE, f"no last good copy can be made in {target} ({reason}): "
                                            f"{_broken_edit_plays(Path(state_dir))}; {fix}")
     with _troubles_guard:
+        before = _troubles.get(Path(state_dir))
+        if before is not None and before.at_start and before.where == trouble.where:
+            return None  # (the start's words stand until a copy is made there)
         _troubles[Path(state_dir)] = trouble
-    return trouble.message
+    return None if trouble == before else trouble.message
+
+
+def say_unwritable(state_dir: Path, message: str) -> bool:
+    """The show's start found `state_dir` unwritable before any copy failed there: a standing
+    condition as a failing copy's is, in the start's words, until a copy is made. True where it
+    is news; False where a failing copy said this folder's trouble already (`bayard run` makes
+    its first copy before the runtime starts): the log and status had it twice."""
+    with _troubles_guard:
+        if Path(state_dir) in _troubles:
+            return False
+        _troubles[Path(state_dir)] = Trouble(STATE_FOLDER_WHERE, message, at_start=True)
+        return True
 
 
 def _broken_edit_plays(state_dir: Path) -> str:

@@ -66,6 +66,11 @@ _LIMITS = {"less_than_equal": ("le", "at most", True), "greater_than_equal": ("g
            "less_than": ("lt", "a number less than", False), "greater_than": ("gt", "a number more than", False)}
 
 
+# A setting's description said after a word it does not take, up to this long; a longer one is
+# pointed to. (An enumerated setting's short one, view's or without_camera's, tells its words apart.)
+LONGEST_DESCRIPTION_SAID = 200
+
+
 def _number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
@@ -121,7 +126,13 @@ def problems_from(error: ValidationError, model: type[BaseModel], file: Path, so
                 # A word one letter off (picture = "drawng") is named, as an unknown key's is.
                 message += did_you_mean(found, [str(a) for a in typing.get_args(field.annotation)])
             if field is not None and field.description and kind != "value_error":
-                message += f" ({loc[-1]}: {field.description})"
+                if kind == "literal_error" and len(field.description) > LONGEST_DESCRIPTION_SAID:
+                    # The words allowed are listed, and the nearest named: a description that
+                    # tells each apart (picture's: 700 characters) buried the fix, and on the
+                    # overlay's three lines a problem never got past it.
+                    message += "; docs/reference.md says what each means"
+                else:
+                    message += f" ({loc[-1]}: {field.description})"
         found_at.append((loc, Problem(file, line, key, message)))
     # A misspelt required key shows up twice (unknown 'headingg', missing 'heading'):
     # keep the message that names the typo and its fix.

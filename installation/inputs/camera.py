@@ -231,7 +231,9 @@ class Camera:
             self._state, self._reason = "unavailable", reason
             self._slot = None  # an old frame must not pass for a live visitor
         if not said:
-            log.warning("camera %s unavailable: %s", self.source, reason)
+            # (Not a warning: the portrait owning this camera says it, with the fix, or the show's
+            # files list its missing film with install.toml's line; the log said it twice.)
+            log.debug("camera %s unavailable: %s", self.source, reason)
 
     def _end_of_film(self, visit: int) -> None:
         """A film played once (loop=False): "ended", its last frame kept, until the camera is

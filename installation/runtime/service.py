@@ -23,6 +23,7 @@ from typing import Any
 
 from ..clock import Clock
 from ..commands import Command
+from ..config.lastgood_disk import say_unwritable
 from ..media import staging
 from .crashguard import CrashGuard
 from .display import DisplayPower
@@ -32,7 +33,7 @@ from .logs import LogSetup, setup_logging
 from .metrics import Health, Metrics
 from .notify import Notifier, Watchdog
 from .settings import RuntimeConfig, state_dirs
-from .state_writable import state_problem
+from .state_writable import state_problem, why_unwritable
 from .watch import ShowWatcher
 
 # Health.summary's figures that the engine's status already carries at its top level.
@@ -89,7 +90,9 @@ class Runtime:
         self._stopped = False
         self.problems_now: Callable[[], int] = lambda: 0  # set by attach(): the engine's count
         self.standing_now: Callable[[], list[str]] = list  # ... and the names of its standing conditions
-        self.state_problem: str | None = None  # a state folder the show cannot write, and the fix
+        # A folder of the environment's (STATE_DIRECTORY, LOGS_DIRECTORY) the show cannot write,
+        # and the fix; one of [show] state's is a standing condition (say_unwritable).
+        self.state_problem: str | None = None
 
     # -- life cycle -------------------------------------------------------------------
     def start(self) -> bool:
@@ -103,9 +106,16 @@ class Runtime:
                                 self.config.safe_retry_min * 60)
         self.safe_mode = self.guard.record_start()
         # Each part that failed to write said so; this says once what to set instead.
-        self.state_problem = state_problem(self.show_dir / self.show_file, self.show_state_dir, self.env)
-        if self.state_problem:
-            log.warning("%s", self.state_problem)
+        problem = state_problem(self.show_dir / self.show_file, self.show_state_dir, self.env)
+        if problem and why_unwritable(self.show_state_dir) is not None:
+            # [show] state itself: a standing condition (status's `standing`, the overlay) until a
+            # copy is made there. Where the show's first copy failed there already, its words
+            # (the folder, the cause, the fix) were said: the log and status said it twice.
+            if say_unwritable(self.show_state_dir, problem):
+                log.warning("%s", problem)
+        elif problem:  # (only the crash guard's or the logs' folder, named by the environment)
+            self.state_problem = problem
+            log.warning("%s", problem)
         if self.config.metrics_port:
             self.metrics = Metrics.start(self.config.metrics_port, self.config.metrics_bind)
             self.health.exporter = self.metrics

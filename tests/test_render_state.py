@@ -1,0 +1,40 @@
+"""`bayard render` is a preview: what its scenes keep goes to a folder of its own (or --state),
+never into the show's state. Rendering the quiz wrote its verdicts and its kept pictures into
+the show's own var/, which the kiosk playing that show reads back."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+from installation.cli import main
+
+from .conftest import REPO
+
+
+def _the_shows_copy(tmp_path):
+    show = tmp_path / "show"
+    show.mkdir()
+    shutil.copy(REPO / "install.toml", show)
+    for folder in ("scenes", "content", "models"):
+        shutil.copytree(REPO / folder, show / folder)
+    return show
+
+
+def test_a_render_of_the_quiz_leaves_the_shows_state_alone(tmp_path):
+    show = _the_shows_copy(tmp_path)
+    args = ["render", "--show", str(show / "install.toml"), "--scene", str(show / "scenes" / "quiz.toml"),
+            "--seconds", "3", "--fps", "2", "--size", "320x180"]
+    assert main([*args, "-o", str(tmp_path / "quiz.mp4")]) == 0
+    assert (tmp_path / "quiz.mp4").stat().st_size > 0
+    assert not (show / "var").exists(), sorted(str(p) for p in (show / "var").rglob("*"))
+    # A folder given is where it keeps them (read back by the next render given it). (In a
+    # process of its own: this one remembers the verdicts it judged above, and keeps nothing.)
+    run = subprocess.run([sys.executable, "-m", "installation", *args, "--state", str(tmp_path / "kept"),
+                          "-o", str(tmp_path / "quiz.png")], capture_output=True, text=True, timeout=300,
+                         env={**os.environ, "PYTHONPATH": str(REPO), "SDL_VIDEODRIVER": "dummy"})
+    assert run.returncode == 0, run.stderr
+    assert list((tmp_path / "kept" / "quiz").iterdir()), "nothing kept in --state"
+    assert not (show / "var").exists()
