@@ -48,8 +48,9 @@ PRELOAD_S = 3.0  # open the next item this long before it is due
 MORPH_FRAMES = 24  # distinct in-between pictures of a morph (computed ahead, at half size)
 RESCAN_S = 10.0  # how often a folder is looked at again for new or removed files
 # A loop with nothing to play shows its placeholder card this long (time to read it), then lets
-# the show go on where it has another scene: its film missing, visitors looked at the card for
-# the scene's whole duration (45 s). The overlay and the log name the missing file meanwhile.
+# the show go on where it has another scene that may show something (LoopScene.finished): its film
+# missing, visitors looked at the card for the scene's whole duration (45 s). The overlay and the
+# log name the missing file meanwhile.
 PLACEHOLDER_SHOWN_S = 5.0
 
 
