@@ -4,10 +4,12 @@ goes on to its next scene, while the operator's overlay and status name the miss
 
 from __future__ import annotations
 
+import shutil
+
 import installation.scenes.loop  # noqa: F401  (registers the kind)
 from installation.harness import run_test
 
-from .conftest import title_scene, write_show
+from .conftest import REPO, title_scene, write_show
 
 LOOP = """
     type = "loop"
@@ -54,19 +56,32 @@ def test_a_loop_whose_only_other_scene_has_errors_keeps_its_card(tmp_path):
 
 
 def test_loops_that_all_have_nothing_to_play_do_not_take_turns_every_few_seconds(tmp_path):
-    # Both films missing: moving on from one card to the other every 5 s showed visitors nothing
-    # more, started a decoder and logged each time, for ever. The first moves on (the second might
+    # Both pictures missing: moving on from one card to the other every 5 s showed visitors nothing
+    # more, opened a decoder and logged each time, for ever. The first moves on (the second might
     # have had something to show); the second, with nothing better to go to, keeps its card for its
-    # duration, and so does each after it until a film is there.
-    scenes = {"a": LOOP.replace("faces", "a"), "b": LOOP.replace("faces", "b")}
-    path = write_show(tmp_path, scenes, playlist=["a", "b"])
+    # duration, and so does each after it until a picture is there.
+    loop = LOOP.replace("duration = 45", "duration = 20").replace(".mp4", ".jpg")
+    path = write_show(tmp_path, {"a": loop.replace("faces", "a"), "b": loop.replace("faces", "b")}, playlist=["a", "b"])
     with run_test(path, fps=10) as pilot:
-        shown = []
-        for _ in range(600):  # 60 s
-            pilot.step()
-            scene = pilot.engine.sequencer.current.scene
-            if not shown or shown[-1][1] is not scene:
-                shown.append((pilot.scene_id, scene))
-        assert [scene_id for scene_id, _ in shown] == ["a", "b", "a"], [s for s, _ in shown]
+        shown = []  # (when, scene id, scene) at each change of scene
+
+        def play(seconds):
+            for _ in range(round(seconds * 10)):
+                pilot.step()
+                scene = pilot.engine.sequencer.current.scene
+                if not shown or shown[-1][2] is not scene:
+                    shown.append((pilot.engine.clock.now(), pilot.scene_id, scene))
+
+        play(30.0)
+        assert [scene_id for _, scene_id, _ in shown] == ["a", "b", "a"], shown
+        assert shown[2][0] - shown[1][0] >= 19.0  # (b kept its card its 20 s)
         status = pilot.engine.status()
-        assert all(any(f"loop/{s}.mp4" in p for p in status["problems"]) for s in "ab"), status["problems"]
+        assert all(any(f"loop/{s}.jpg" in p for p in status["problems"]) for s in "ab"), status["problems"]
+        # b's picture copied in: b plays it at its next showing, and then a, still with nothing to
+        # play, moves on after its card is read again.
+        (tmp_path / "content" / "loop").mkdir()
+        shutil.copy(REPO / "content" / "portraits" / "thoreau-1856.jpg", tmp_path / "content" / "loop" / "b.jpg")
+        play(50.0)
+        ids = [scene_id for _, scene_id, _ in shown]
+        assert ids[:5] == ["a", "b", "a", "b", "a"] and shown[3][2].mode == "files", shown
+        assert len(ids) > 5 and shown[5][0] - shown[4][0] < 8.0, shown  # (a's card, then b's picture)
