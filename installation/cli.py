@@ -125,7 +125,15 @@ def _resolve_scene(name: str, show_path: Path) -> tuple[Path | None, list[Path]]
 # -- render ----------------------------------------------------------------------
 def cmd_render(args: argparse.Namespace) -> int:
     from .render import render_video
+    from .runtime.state_writable import why_unwritable
 
+    why = why_unwritable(Path(args.state)) if args.state else None
+    if why:
+        # Said once, before anything renders: a file named there played the render through with a
+        # warning for each quiz picture ("a kept quiz verdict is half-written or damaged").
+        print(f"bayard render: --state {args.state}: {why}; name a folder the render may write (made where "
+              "missing), or leave --state out for a temporary one", file=sys.stderr)
+        return 2
     if args.scene:
         scene_file = Path(args.scene).resolve()
         show = load(str(Path(args.show) if args.show else find_show_for(scene_file)))

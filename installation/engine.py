@@ -116,6 +116,7 @@ class Engine(Commanding, Reloading, Reporting):
         self._reports: queue.SimpleQueue[tuple[str, str, str]] = queue.SimpleQueue()  # from SceneContext.report
         self._found: queue.SimpleQueue[str] = queue.SimpleQueue()  # from SceneContext.found
         self._missing_looks = MissingLooks(clock.now)  # (a file copied in leaves the list without a reload)
+        self._resting: set[str] = set()  # scenes with nothing to play at their last showing (SceneContext.resting)
         self.paused = False
         self.blackout = False
         self.dark_reason: str | None = None  # "closed" outside opening hours, set by the schedule
@@ -168,7 +169,22 @@ class Engine(Commanding, Reloading, Reporting):
             report=lambda message, severity="error": self._reports.put((scene_id, message, severity)),
             found=self._found.put,
             listed_missing=lambda relative: any(p.missing == relative for p in self.show.missing_media),
+            another_to_show=lambda: self._another_to_show(scene_id),
+            resting=lambda nothing: (self._resting.add if nothing else self._resting.discard)(scene_id),
         )
+
+    def _another_to_show(self, scene_id: str) -> bool:
+        """SceneContext.another_to_show: a scene other than `scene_id` the sequencer would play next
+        (the show's loaded playlist, not install.toml's: a scene whose file has errors is left out)
+        that is neither in its fault back-off nor known to have nothing to play."""
+        sequencer = self.sequencer
+        show = sequencer.pending_show or sequencer.show
+        now = self.clock.now()
+        for other in show.playlist:
+            fault = sequencer.faults.get(other)
+            if other != scene_id and other not in self._resting and (fault is None or fault.retry_at <= now):
+                return True
+        return False
 
     def post(self, command: Command) -> None:
         """Thread-safe: queue a command for the next frame."""

@@ -62,10 +62,13 @@ class Reporting:
         installation, not about the scene on screen: listed from when it is found until its
         portrait finds the camera working again, whichever scene shows meanwhile (it counted only
         while the portrait showed, and the pong's count and systemd's line went 1 -> 0 -> 1 each
-        time round the playlist). A reload that changes [camera] lets go of what was said under
-        the old settings at once: a device switched to a missing film stayed listed as the
-        unplugged device until a camera went live (the film is said in `problems`; a portrait
-        still showing under the old settings is not heard until it is built anew). Render thread."""
+        time round the playlist). A reload that changes [camera] to a film the show's files list
+        missing lets go of what was said under the old settings at once: a device switched to a
+        missing film stayed listed as the unplugged device until a camera went live, beside the
+        film in `problems`. Otherwise an entry stands until a portrait built under the new
+        settings looks (one still showing under the old ones is not heard meanwhile): let go at
+        once, a device switched to another one unplugged left status saying nothing wrong while
+        the portrait on screen stirred by itself. Render thread."""
         if self._camera_failing is None:
             self._camera_failing = {}  # (an engine's own: a class's dict would be every engine's)
         failing = self._camera_failing
@@ -80,9 +83,11 @@ class Reporting:
                 # kind under the id). Not while the portrait's new camera still starts: the camera's
                 # thread may fail it between the scene's look and this one, and the count dipped.
                 failing.pop(current.scene_id, None)
+        film = getattr(settings, "file", "") or ""
+        film_said = bool(film) and any(p.missing == film for p in self.show.missing_media)
         for gone in [scene_id for scene_id, (_, _, under) in failing.items()
-                     if scene_id not in self.show.scenes or under != settings]:
-            del failing[gone]  # (its scene left the show, or its camera's settings changed, by a reload)
+                     if scene_id not in self.show.scenes or (under != settings and film_said)]:
+            del failing[gone]  # (its scene left the show, or a reload's camera is said missing in `problems`)
         return failing
 
     def status(self) -> dict[str, Any]:

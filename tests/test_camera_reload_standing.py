@@ -41,3 +41,17 @@ def test_a_reload_from_a_device_to_a_missing_film_says_the_film_alone_at_once(tm
         pilot.advance(0.1)
         assert [s["where"] for s in pilot.engine.status()["standing"]] == ["p"]
 
+
+
+def test_a_reload_from_one_unplugged_device_to_another_keeps_the_camera_said(tmp_path):
+    # Let go at once, status said nothing wrong (count 0, no "Until it is mended:") for the rest of
+    # the portrait's showing, while the portrait on screen stirred by itself without a camera.
+    other = DEVICE.replace("Gone_Camera", "Other_Gone_Camera")
+    path = write_show(tmp_path, {"p": PORTRAIT}, extra=DEVICE, size=(640, 360))
+    with run_test(path, fps=10, services={"synchronous_models": True}) as pilot:
+        pilot.advance(2.0)
+        path.write_text(path.read_text().replace(DEVICE, other))
+        assert pilot.engine.reload() is True
+        pilot.advance(30.0)  # (the portrait built under the old settings still showing)
+        assert [s["where"] for s in pilot.engine.status()["standing"]] == ["p"]
+        assert pilot.engine.problems_now() == 1

@@ -38,3 +38,18 @@ def test_a_render_of_the_quiz_leaves_the_shows_state_alone(tmp_path):
     assert run.returncode == 0, run.stderr
     assert list((tmp_path / "kept" / "quiz").iterdir()), "nothing kept in --state"
     assert not (show / "var").exists()
+
+
+def test_a_render_given_a_file_for_its_state_says_so_once_and_renders_nothing(tmp_path, capsys):
+    # A file where --state wants a folder rendered on with a warning for each quiz picture, each
+    # saying a kept verdict was "half-written or damaged; nothing to mend", and exited 0.
+    show = _the_shows_copy(tmp_path)
+    named = tmp_path / "notes.txt"
+    named.write_text("a technician's notes\n")
+    args = ["render", "--show", str(show / "install.toml"), "--scene", str(show / "scenes" / "quiz.toml"),
+            "--seconds", "1", "--fps", "2", "--size", "320x180", "--state", str(named), "-o", str(tmp_path / "q.png")]
+    assert main(args) == 2
+    said = capsys.readouterr().err
+    assert str(named) in said and "is a file, not a folder" in said and "leave --state out" in said, said
+    assert not (tmp_path / "q.png").exists()
+    assert named.read_text() == "a technician's notes\n"

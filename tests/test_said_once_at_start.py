@@ -101,3 +101,29 @@ def test_a_missing_camera_film_is_said_once_in_the_log(tmp_path, journal):
         assert pilot.scene_id == "p"
     said = [m for m in journal if "visitor.mp4" in m]
     assert len(said) == 1 and "install.toml:" in said[0] and "camera.file" in said[0], said
+
+
+@pytest.mark.usefixtures("clean_root")
+def test_a_logs_folder_of_the_environments_is_said_beside_the_state_folder_said_once(tmp_path, journal):
+    """[show] state and the kiosk unit's LOGS_DIRECTORY both unwritable: the runtime's start
+    found both in one message, and where the first copy had said [show] state's the message was
+    dropped whole: the logs' folder and its fix (set LOGS_DIRECTORY) were said nowhere."""
+    path = write_show(tmp_path, {"a": title_scene("a", duration=600)})
+    path.write_text(path.read_text().replace("[show]\n", '[show]\nstate = "blocked/var"\n', 1))
+    (tmp_path / "blocked").write_text("not a folder")
+    (tmp_path / "logs-blocked").write_text("not a folder either")
+    logs = str(tmp_path.resolve() / "logs-blocked" / "bayard")
+    lastgood.remember(load_show(path, keep_good=True))  # (as `bayard run` does before the show starts)
+    with run_test(path, fps=10) as pilot:
+        runtime = attach_runtime(pilot.engine, env={"HOME": str(tmp_path / "home"), "LOGS_DIRECTORY": logs})
+        try:
+            pilot.advance(1.0)
+            status = pilot.engine.status()
+        finally:
+            runtime.stop()
+    logs_said = [m for m in journal if logs in m and "LOGS_DIRECTORY" in m]
+    assert len(logs_said) == 1, journal
+    problem = status["services"]["runtime"].get("state_problem", "")
+    assert logs in problem and "LOGS_DIRECTORY" in problem and "blocked/var" not in problem, problem
+    # [show] state's, once: the standing entry, not beside it in state_problem.
+    assert [s["where"] for s in status["standing"]] == ["state-folder"], status["standing"]

@@ -33,7 +33,7 @@ from .logs import LogSetup, setup_logging
 from .metrics import Health, Metrics
 from .notify import Notifier, Watchdog
 from .settings import RuntimeConfig, state_dirs
-from .state_writable import state_problem, why_unwritable
+from .state_writable import state_problems
 from .watch import ShowWatcher
 
 # Health.summary's figures that the engine's status already carries at its top level.
@@ -106,16 +106,18 @@ class Runtime:
                                 self.config.safe_retry_min * 60)
         self.safe_mode = self.guard.record_start()
         # Each part that failed to write said so; this says once what to set instead.
-        problem = state_problem(self.show_dir / self.show_file, self.show_state_dir, self.env)
-        if problem and why_unwritable(self.show_state_dir) is not None:
-            # [show] state itself: a standing condition (status's `standing`, the overlay) until a
-            # copy is made there. Where the show's first copy failed there already, its words
-            # (the folder, the cause, the fix) were said: the log and status said it twice.
-            if say_unwritable(self.show_state_dir, problem):
-                log.warning("%s", problem)
-        elif problem:  # (only the crash guard's or the logs' folder, named by the environment)
-            self.state_problem = problem
-            log.warning("%s", problem)
+        problems = state_problems(self.show_dir / self.show_file, self.show_state_dir, self.env)
+        own = problems.pop(None, None)
+        # [show] state itself: a standing condition (status's `standing`, the overlay) until a
+        # copy is made there. Where the show's first copy failed there already, its words (the
+        # folder, the cause, the fix) were said: the log and status said it twice.
+        if own is not None and say_unwritable(self.show_state_dir, own):
+            log.warning("%s", own)
+        # The crash guard's or the logs' folder, named by the environment: said apart, as no copy
+        # says it (dropped with [show] state's sentence where the first copy had said that one).
+        self.state_problem = ". ".join(problems.values()) or None
+        if self.state_problem:
+            log.warning("%s", self.state_problem)
         if self.config.metrics_port:
             self.metrics = Metrics.start(self.config.metrics_port, self.config.metrics_bind)
             self.health.exporter = self.metrics

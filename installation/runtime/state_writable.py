@@ -61,9 +61,15 @@ def state_setting(show_path: Path) -> str:
 
 def state_problem(show_path: Path, show_state: Path, env: Mapping[str, str]) -> str | None:
     """One sentence for each setting whose folder the show cannot write: what the show goes
-    without there, and what to set; None where it may write them all. `show_state`: [show]
-    state as install.toml resolves it; the crash guard's and the logs' folders follow it, or
-    STATE_DIRECTORY / LOGS_DIRECTORY where the environment names them (the kiosk's unit),
+    without there, and what to set; None where it may write them all (state_problems')."""
+    return ". ".join(state_problems(show_path, show_state, env).values()) or None
+
+
+def state_problems(show_path: Path, show_state: Path, env: Mapping[str, str]) -> dict[str | None, str]:
+    """The sentence for each setting whose folder the show cannot write, by the setting's name
+    (None: [show] state, a standing condition; the environment's are said apart). `show_state`:
+    [show] state as install.toml resolves it; the crash guard's and the logs' folders follow it,
+    or STATE_DIRECTORY / LOGS_DIRECTORY where the environment names them (the kiosk's unit),
     which move those two only: the rest stays in [show] state."""
     state, logs = state_dirs(show_state, env)
     state_named = "STATE_DIRECTORY" if env.get("STATE_DIRECTORY") else (
@@ -83,14 +89,14 @@ def state_problem(show_path: Path, show_state: Path, env: Mapping[str, str]) -> 
             lost[setting][2].append(what)
         else:
             lost[setting] = (folder, why, [what])
-    sentences = []
+    sentences = {}
     for setting, (folder, why, whats) in lost.items():
         # (STATE_DIRECTORY moves only the restart count and the logs: not offered for the rest)
         fix = (f"set {state_setting(show_path)} to a folder the show may write (e.g. state = \"{EXAMPLE_STATE}\")"
                if setting is None
                else f"set {setting} in the show's environment (the kiosk's unit) to a folder the show may write")
-        sentences.append(f"the show cannot write {folder} ({why}): it plays on, but without {_listed(whats)}; {fix}")
-    return ". ".join(sentences) or None
+        sentences[setting] = f"the show cannot write {folder} ({why}): it plays on, but without {_listed(whats)}; {fix}"
+    return sentences
 
 
 def _listed(items: list[str]) -> str:

@@ -103,6 +103,14 @@ class SceneContext:
     # with its file's line and its fix (render thread): a scene need not say it again in its own
     # words (the portrait told of the camera's missing film under "Until it is mended:" too).
     listed_missing: Callable[[str], bool] = lambda relative: False
+    # Whether the show has another scene to go to that may show something (render thread): in the
+    # playlist it plays (a scene whose file failed to load is not), out of its fault back-off, and
+    # not found with nothing to play at its last showing. A loop with nothing to play moves on
+    # only then: it restarted itself every 5 s where the other scene's file had errors, and two
+    # loops with their films missing flipped every 5 s for ever, each start a decoder and a log line.
+    another_to_show: Callable[[], bool] = lambda: False
+    # A scene tells the show it has nothing to play (True), or plays again (False) (render thread).
+    resting: Callable[[bool], None] = lambda nothing: None
 
     def credit_for(self, relative: str) -> str:
         """The credit (with licence) the content manifest requires beside this media, or '',

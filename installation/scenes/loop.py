@@ -48,8 +48,9 @@ PRELOAD_S = 3.0  # open the next item this long before it is due
 MORPH_FRAMES = 24  # distinct in-between pictures of a morph (computed ahead, at half size)
 RESCAN_S = 10.0  # how often a folder is looked at again for new or removed files
 # A loop with nothing to play shows its placeholder card this long (time to read it), then lets
-# the show go on where it has another scene: its film missing, visitors looked at the card for
-# the scene's whole duration (45 s). The overlay and the log name the missing file meanwhile.
+# the show go on where it has another scene that may show something (LoopScene.finished): its film
+# missing, visitors looked at the card for the scene's whole duration (45 s). The overlay and the
+# log name the missing file meanwhile.
 PLACEHOLDER_SHOWN_S = 5.0
 
 
@@ -91,6 +92,7 @@ class LoopScene(LoopDrawing, Scene):
         self.fading_out: _Slot | None = None  # the item fading out during a crossfade
         self.mode = "files"  # files | live | fallback | placeholder
         self._placeholder_since: float | None = None  # (scene time the placeholder came on)
+        self._told_resting: bool | None = None  # (what the show was last told: context.resting)
         self.mode_reason = ""
         self.skipped: list[str] = []
         width, height = context.size
@@ -259,21 +261,23 @@ class LoopScene(LoopDrawing, Scene):
     # -- time -----------------------------------------------------------------------
     @property
     def finished(self) -> bool:
-        """Its placeholder shown long enough to be read, where the show has another scene to
-        go to (the only scene keeps its card: never a black screen, and files copied into its
-        folder are played when it looks again)."""
+        """Its placeholder shown long enough to be read, where the show has another scene that
+        may show something (context.another_to_show). The only scene keeps its card (never a
+        black screen, and files copied into its folder are played when it looks again); so does a
+        loop whose other scenes had nothing to play either, for its duration (two loops with their
+        films missing took turns every 5 s)."""
         since = self._placeholder_since
         if since is None or self.t - since < PLACEHOLDER_SHOWN_S:
             return False
-        show = getattr(self.context.show_config, "show", None)
-        return len(set(getattr(show, "playlist", None) or [self.id])) > 1
+        return self.context.another_to_show()
 
     def update(self, dt: float) -> None:
         self.t += dt
-        if self.mode != "placeholder":
-            self._placeholder_since = None
-        elif self._placeholder_since is None:
-            self._placeholder_since = self.t
+        resting = self.mode == "placeholder"
+        if resting is not self._told_resting:
+            self._told_resting = resting
+            self._placeholder_since = self.t if resting else None
+            self.context.resting(resting)
         if self.mode == "live":
             return
         if self.config.folder and self.mode != "fallback" and self.t - self._scanned_at >= RESCAN_S:

@@ -98,7 +98,7 @@ class LoopConfig(SceneConfig):
     placeholder: str = Field(
         default=words("loop.placeholder"),
         description=("the line visitors read while there is nothing to play: for 5 s, then the show goes on to "
-                     "its next scene, where it has one (`bayard check` tells staff why)"),
+                     "its next scene, where it has one that may show something (`bayard check` tells staff why)"),
     )
     background: Colour = Field(default="#0f0e0d", description="wall colour '#rrggbb'")
     foreground: Colour = Field(default="#efe6d8", description="text colour '#rrggbb'")
