@@ -151,6 +151,15 @@ def cmd_render(args: argparse.Namespace) -> int:
         show = load(args.show or str(find_show_for(Path.cwd() / "-")))
         if show is None:
             return 2
+    # The show plays on without a scene whose file has a mistake (and `run` logs it), so
+    # the film looked fine with that scene missing and `--strict` passed it: said here.
+    # (With --scene, the other scenes' mistakes are not this film's.)
+    errors = [] if args.scene else [p for p in show.problems if p.severity != "warning"] + list(show.missing_media)
+    if errors:
+        print(f"The show has {len(errors)} error(s); the video plays it as the show does, without what "
+              "they name (`bayard check` says more):", file=sys.stderr)
+        for problem in errors:
+            print(f"  {problem}", file=sys.stderr)
     setup_logging("warning")
     from .faults import FaultRecorder
 
@@ -177,7 +186,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         for line in recorder.summary().splitlines():
             print(f"  {line}", file=sys.stderr)
         return 1 if args.strict else 0
-    return 0
+    return 1 if errors and args.strict else 0
 
 
 def cmd_keys(args: argparse.Namespace) -> int:
@@ -230,8 +239,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True,
                    help="output video, e.g. out.mp4, or a .png for the frame at --seconds (required)")
     p.add_argument("--strict", action="store_true",
-                   help="exit 1 when any scene faulted while rendering (for checks and CI; the faults "
-                        "are listed either way)")
+                   help="exit 1 when any scene faulted while rendering, or the show has errors (a "
+                        "scene it skips, a media file it cannot open); for checks and CI: both are "
+                        "listed either way")
     p.add_argument("--state", default=None,
                    help="a folder for what the scenes keep while rendering, e.g. the quiz's verdicts, read back "
                         "by the next render given it (default: a temporary one; never the show's own [show] state)")

@@ -74,8 +74,7 @@ def check_quiz_faces(config: Any, show: Any) -> list[Problem]:
     listed = key == "manifest"
     unshown: dict[str, Problem] = {}  # by item: pictures the quiz leaves out, playing the others
     for item in items:
-        item_file, item_line = where(item)
-        item_key = "image" if item_file != file else key
+        item_file, item_line, item_key = where(item)
         if not item.path.is_file():
             # (Once skipped here as "reported where the items are listed": it was not, and
             # check said the show was fine while the quiz left the item out.)
@@ -120,7 +119,7 @@ def check_quiz_faces(config: Any, show: Any) -> list[Problem]:
                 "turn it upright in an image editor",
                 severity="warning"))
     if smallest is not None:
-        problems += _small_on_this_screen(show, *smallest, where, file, key)
+        problems += _small_on_this_screen(show, *smallest, where)
     short = unplayable([i for i in items if i.key not in unshown], mode)
     if short is not None and unplayable(items, mode) is None:  # then these pictures make the quiz rest
         return problems + [dataclasses.replace(p, message=f"{p.message}; but without the pictures that cannot "
@@ -156,7 +155,7 @@ def _kept_items(config: Any, show: Any) -> list:
 ROOM_FILLED = 0.75
 
 
-def _small_on_this_screen(show: Any, side: int, item: Any, where, file: Path, key: str) -> list[Problem]:
+def _small_on_this_screen(show: Any, side: int, item: Any, where) -> list[Problem]:
     """Every quiz picture is drawn at one size, at most SOFT_ENLARGEMENT times the smallest
     one's pixels (larger is only softer, and sizes that differ could hint at the answer):
     on a large screen one small picture keeps every face small. Said here, with the size
@@ -166,10 +165,10 @@ def _small_on_this_screen(show: Any, side: int, item: Any, where, file: Path, ke
     drawn = round(SOFT_ENLARGEMENT * side)
     if drawn >= ROOM_FILLED * room:
         return []
-    item_file, item_line = where(item)
+    item_file, item_line, item_key = where(item)
     needed = math.ceil(room / SOFT_ENLARGEMENT)
     return [Problem(
-        item_file, item_line, "image" if item_file != file else key,
+        item_file, item_line, item_key,
         f"quiz item '{item.key}' is the smallest quiz picture ({side} px), and every quiz face is drawn "
         f"at most twice that, {drawn} px, on this {w}x{h} display where there is room for about {room}: "
         f"the faces look small. Use quiz pictures at least {needed} px on each side",
@@ -217,15 +216,18 @@ def _machine_problems(config: Any, show: Any, file: Path, source: str) -> list[P
 
 
 def _item_lines(config: Any, show: Any, file: Path, source: str, key: str):
-    """Where a curator mends each item: its `image = ...` line in the manifest, or the scene
-    file's folder key when the items are a folder's pictures."""
+    """Where a curator mends each item, as (file, line, key): its `image = ...` line in the
+    manifest, or the scene file's `real` or `fake` key when the items are a folder's pictures
+    (each named at its own folder's key: a fake's was said under `real`, sending the curator
+    to the wrong folder)."""
     manifest = show.content_root / config.manifest if getattr(config, "manifest", None) is not None else None
     places = ItemPlaces(manifest, None)
 
-    def where(item) -> tuple[Path, int | None]:
+    def where(item) -> tuple[Path, int | None, str]:
         if manifest is None:
-            return file, line_of(source, ("fake" if item.truth == "fake" else "real",))
-        return manifest, places.line(item.key)
+            folder = "fake" if item.truth == "fake" else "real"
+            return file, line_of(source, (folder,)), folder
+        return manifest, places.line(item.key), "image"
 
     return where
 
