@@ -3,8 +3,10 @@ problems printed, and logging as its [logging] section says."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,6 +40,24 @@ def load(path: str, keep_good: bool = False) -> Show | None:
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return None
+
+
+def keep_preview_state(show: Show, given: str | None, held: contextlib.ExitStack, command: str) -> Path:
+    """Where a preview (`render`, `preview`) keeps what its scenes write, such as the quiz's
+    verdicts and kept pictures: the folder `given` (--state), or a temporary one removed when
+    `held` closes. Never the show's own [show] state, which the kiosk playing that show reads
+    back: a preview of the quiz wrote its verdicts there."""
+    if given:
+        folder = Path(given)
+    else:
+        folder = Path(held.enter_context(tempfile.TemporaryDirectory(prefix=f"bayard-{command}-state-")))
+    folder = folder.resolve()
+    show.keep_state(folder)
+    return folder
+
+
+STATE_HELP = ("a folder for what the scenes keep while {doing}, e.g. the quiz's verdicts, read back by the next "
+              "{command} given it (default: a temporary one; never the show's own [show] state)")
 
 
 def empty_show(path: Path) -> Show:

@@ -38,3 +38,21 @@ def test_a_render_of_the_quiz_leaves_the_shows_state_alone(tmp_path):
     assert run.returncode == 0, run.stderr
     assert list((tmp_path / "kept" / "quiz").iterdir()), "nothing kept in --state"
     assert not (show / "var").exists()
+
+
+def test_a_preview_of_the_quiz_leaves_the_shows_state_alone(tmp_path):
+    """`bayard preview` plays the scene as render does: the quiz it played wrote its verdicts
+    into the show's own var/ (the kiosk's), not a folder of its own."""
+    show = _the_shows_copy(tmp_path)
+    args = [sys.executable, "-m", "installation", "preview", "quiz", "--show", str(show / "install.toml"),
+            "--headless", "--seconds", "10"]  # (time for the quiz to judge its pictures on a busy machine)
+    env = {**os.environ, "PYTHONPATH": str(REPO), "SDL_VIDEODRIVER": "dummy"}
+    run = subprocess.run(args, capture_output=True, text=True, timeout=300, env=env)
+    assert run.returncode == 0, run.stderr
+    assert "verdicts" in run.stderr  # it did play the quiz (it says where it read its verdicts)
+    assert not (show / "var").exists(), sorted(str(p) for p in (show / "var").rglob("*"))
+    run = subprocess.run([*args, "--state", str(tmp_path / "kept")], capture_output=True, text=True,
+                         timeout=300, env=env)
+    assert run.returncode == 0, run.stderr
+    assert list((tmp_path / "kept" / "quiz").iterdir()), "nothing kept in --state"
+    assert not (show / "var").exists()
