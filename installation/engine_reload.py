@@ -28,6 +28,7 @@ from .config.lastgood_disk import Trouble
 from .config.lastgood_disk import trouble as copy_trouble
 from .config.loader import Show, load_show
 from .config.reloading import RESTART_HINT, start_only_changes
+from .missing_said import MissingSaid
 from .models.device import use_show_device
 from .runtime.logs import apply_levels
 from .words import use_show_words
@@ -138,6 +139,7 @@ class Reloading:
     _read_again: bool | None = None  # a reload asked for while one is under way (its at_once)
     _again_answers: tuple[Answer, ...] = ()
     _copy_trouble_said: Trouble | None = None  # why the last good copy fails, as status says it now
+    missing_said: MissingSaid  # the missing media the log has told (the engine's, from its start)
 
     def reload(self, at_once: bool = False, answer: Answer | None = None) -> bool | None:
         """Re-read the show, waiting up to `reload_wait_s` for its files. An invalid show keeps
@@ -300,7 +302,8 @@ class Reloading:
             (log.error if problem.severity == "error" else log.warning)("reload: %s", problem)
             if problem.severity == "error":
                 self.emit("error", "reload", str(problem))
-        for problem in new_show.missing_media:  # (listed on the overlay from status; said in the log here)
+        # Listed on the overlay from status all along; said in the log once while it stays missing.
+        for problem in self.missing_said.to_say(new_show.missing_media):
             log.error("reload: %s", problem)
         # (the state folder is said on its own below, with both folders)
         waiting = [key for key in start_only_changes(self.show.config, new_show.config) if key != "show.state"]
