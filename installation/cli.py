@@ -43,6 +43,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from .app import display_available, run
     from .config.lastgood import recall, remember
     from .config.loader import load_show
+    from .runtime.state_writable import SERVICE_STATE, keep_service_state
 
     setup_logging()
     # As check and preview find it: from scenes/ the show above, not an empty "Untitled
@@ -58,12 +59,13 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"The show file cannot be used ({len(broken)} problem(s)):", file=sys.stderr)
         for problem in broken:
             print(f"  {problem}", file=sys.stderr)
+    loaded = show is not None
     if show is None:
         # A broken show file must not end in a dark screen or a restart loop: play the
         # last version that loaded, and keep saying what is wrong (log, status, overlay).
         # The service names the state folder setup found in install.toml: with the file
         # unreadable, a last-good copy outside the default var/ was never found.
-        show = recall(Path(args.show), os.environ.get("BAYARD_SHOW_STATE") or "var")
+        show = recall(Path(args.show), os.environ.get(SERVICE_STATE) or "var")
         if show is None:
             # Nothing valid to play: the safe card, never an exit into a restart loop
             # that leaves the screen dark. The file watcher reloads once it is fixed.
@@ -73,7 +75,12 @@ def cmd_run(args: argparse.Namespace) -> int:
             show.problems[:0] = broken
             print("Playing the last good version of the show until the errors above are fixed.",
                   file=sys.stderr)
-    else:
+    # Under the kiosk's service, the state stays in the folder setup opened for it (said with
+    # the show's problems below, and so in status); before the copy below is made there.
+    kept = keep_service_state(show, os.environ)
+    if kept is not None:
+        show.problems.append(kept)
+    if loaded:
         remember(show)
     apply_levels(show.config.logging.level, show.config.logging.libraries)
     for problem in show.problems:

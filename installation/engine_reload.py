@@ -358,9 +358,11 @@ class Reloading:
         if wanted is None or wanted == self.show.state_named:
             return  # (said at the reload that first asked for it)
         message = (f"install.toml: [show] state names {wanted} now; the show keeps its state in {kept} until "
-                   f"it starts again ({RESTART_HINT}). To keep one state folder across versions of the show "
-                   "swapped by a link, set state under [show] to a folder outside them (e.g. "
-                   "\"/srv/bayard/state\") and run setup again")
+                   f"it starts again ({RESTART_HINT}), and after it under the kiosk's service, which was set up "
+                   f"to write there. To keep that folder in every case, write state = \"{kept}\" under [show] in "
+                   f"{new_show.named or new_show.path}; to keep one state folder across versions of the show "
+                   "swapped by a link, set it to a folder outside them (e.g. \"/srv/bayard/state\") and run "
+                   "setup again")
         self.record_error("reload", message, severity="warning")
         log.warning("%s", message)
 

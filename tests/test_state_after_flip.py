@@ -83,3 +83,29 @@ def test_after_a_flip_a_broken_scene_file_plays_its_last_good_copy_from_the_kept
         assert engine.show.scene_files["three"].is_relative_to((tmp_path / "show-v1" / "var").resolve())
     finally:
         engine.shutdown()
+
+
+def test_a_restart_after_a_flip_keeps_the_state_in_the_folder_the_service_was_set_up_to_write(tmp_path):
+    """The nightly restart after a `current -> show-v2` flip read the default `var` in show-v2:
+    statistics and recordings started afresh, in a folder the service's sandbox does not let the
+    show write. Under the service the state stays in the folder setup opened, said with what to
+    type."""
+    import subprocess
+    import sys
+
+    from .conftest import REPO
+
+    write_show(tmp_path / "show-v1", {"one": title_scene("one", duration=5)})
+    write_show(tmp_path / "show-v2", {"two": title_scene("two", duration=5)})
+    (tmp_path / "current").symlink_to("show-v2")  # (flipped since setup, which opened show-v1's var)
+    set_up = (tmp_path / "show-v1" / "var").resolve()
+    env = {**os.environ, "PYTHONPATH": str(REPO), "BAYARD_SHOW_STATE": str(set_up)}  # as bayard.service sets it
+    result = subprocess.run([sys.executable, "-m", "installation", "run", "--headless", "--seconds", "1",
+                             "--show", str(tmp_path / "current" / "install.toml")], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=120, env=env)
+    assert result.returncode == 0, result.stderr
+    assert not (tmp_path / "show-v2" / "var").exists(), sorted(map(str, (tmp_path / "show-v2" / "var").rglob("*")))
+    origin = json.loads((set_up / "last-good" / "origin.json").read_text())
+    assert origin["source"] == str((tmp_path / "show-v2" / "install.toml").resolve())
+    said = [line for line in result.stderr.splitlines() if "[show] state names" in line]
+    assert len(said) == 1 and f'write state = "{set_up}" under [show]' in said[0], result.stderr
