@@ -99,7 +99,7 @@ def standing_blocks(standing: list[dict[str, Any]], max_errors: int) -> list[Blo
         # Past the five listed the rest went unsaid: a technician who mended those five saw the
         # heading stay and nothing under it to mend. Where the others are said (each is logged
         # when found; status lists them all).
-        more = f"… and {len(standing) - len(shown)} more (see the log / /bayard/status)"
+        more = f"… and {len(standing) - len(shown)} more (in the log and /bayard/status)"
         blocks.append(Block(more.split(" "), "fact", max_lines=2))
     return blocks
 

@@ -23,7 +23,7 @@ def test_the_conditions_past_those_listed_are_counted_and_sent_where_they_are_sa
     listed = [text for text, _ in drawn if text.startswith("portrait-")]
     assert len(listed) == 5, drawn
     more = [(text, w) for text, w in drawn if text.startswith("… and")]
-    assert [text for text, _ in more] == ["… and 3 more (see the log / /bayard/status)"], drawn
+    assert [text for text, _ in more] == ["… and 3 more (in the log and /bayard/status)"], drawn
     assert all(w < width for _, w in more)
     assert not any(text.startswith("\u2026") and "more lines" in text for text, _ in drawn), drawn  # nothing cut
     drawn, _ = drawn_overlay(size, _status(5))  # every one listed: no line for none
