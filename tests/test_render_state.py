@@ -56,3 +56,25 @@ def test_a_preview_of_the_quiz_leaves_the_shows_state_alone(tmp_path):
     assert run.returncode == 0, run.stderr
     assert list((tmp_path / "kept" / "quiz").iterdir()), "nothing kept in --state"
     assert not (show / "var").exists()
+
+
+def test_a_previews_screenshot_is_kept_where_it_always_went(tmp_path):
+    """With the scenes' state in a temporary folder, the S key's screenshot went there too, and
+    was deleted with it when the preview ended: the artist's picture, lost without a word."""
+    import contextlib
+
+    from installation.cli_show import keep_preview_state
+    from installation.config.loader import load_show
+    from installation.harness import run_test
+
+    from .conftest import title_scene, write_show
+
+    path = write_show(tmp_path / "show", {"one": title_scene("one", duration=5)})
+    show = load_show(path)
+    with contextlib.ExitStack() as held:
+        kept = keep_preview_state(show, None, held, "preview")
+        with run_test(show, fps=10) as pilot:
+            pilot.advance(0.5)
+            taken = pilot.engine.screenshot()
+    assert not kept.exists()  # (the scenes' state went with the preview)
+    assert taken.is_file() and taken.parent == tmp_path / "show" / "var" / "screenshots", taken
