@@ -31,6 +31,7 @@ from .config.reloading import RESTART_HINT, start_only_changes
 from .missing_said import MissingSaid
 from .models.device import use_show_device
 from .runtime.logs import apply_levels
+from .runtime.state_writable import kept_by_service
 from .words import use_show_words
 
 log = logging.getLogger("bayard.engine")
@@ -355,8 +356,13 @@ class Reloading:
         show-v2` flip) left status, the logs and the crash guard there and moved the scenes'
         state and the last good copy; it says once which folder the next start would use."""
         kept, wanted = new_show.state_kept, new_show.state_named
-        if wanted is None or wanted == self.show.state_named:
-            return  # (said at the reload that first asked for it)
+        if wanted is not None and wanted == self.show.state_named:
+            # (said at the reload that first asked for it, or at the start, whose word that the
+            # service keeps the state where setup opened it stays listed in status while it holds)
+            new_show.problems += [p for p in self.show.problems if kept_by_service(p)]
+            return
+        if wanted is None:
+            return
         message = (f"install.toml: [show] state names {wanted} now; the show keeps its state in {kept} until "
                    f"it starts again ({RESTART_HINT}), and after it under the kiosk's service, which was set up "
                    f"to write there. To keep that folder in every case, write state = \"{kept}\" under [show] in "

@@ -109,3 +109,35 @@ def test_a_restart_after_a_flip_keeps_the_state_in_the_folder_the_service_was_se
     assert origin["source"] == str((tmp_path / "show-v2" / "install.toml").resolve())
     said = [line for line in result.stderr.splitlines() if "[show] state names" in line]
     assert len(said) == 1 and f'write state = "{set_up}" under [show]' in said[0], result.stderr
+
+
+def test_the_word_that_the_service_keeps_the_state_stays_in_status_after_a_reload(tmp_path):
+    """Said at the start with the show's problems, it went from status (and the overlay) at the
+    first reload, an edit on the stick, though the state stayed where setup opened it."""
+    from installation.runtime.state_writable import keep_service_state
+
+    write_show(tmp_path / "show-v1", {"one": title_scene("one", duration=5)})
+    write_show(tmp_path / "show-v2", {"two": title_scene("two", duration=5)})
+    (tmp_path / "current").symlink_to("show-v2")
+    set_up = (tmp_path / "show-v1" / "var").resolve()
+    show = load_show(tmp_path / "current" / "install.toml")
+    said = keep_service_state(show, {"BAYARD_SHOW_STATE": str(set_up)})  # (as `bayard run` does at its start)
+    assert said is not None
+    show.problems.append(said)
+    init_pygame(headless=True)
+    engine = Engine(show, FakeClock())
+    try:
+        engine.step()
+        for _ in range(3):
+            assert engine.reload() is True
+            listed = [p for p in engine.status()["problems"] if f'write state = "{set_up}"' in p]
+            assert len(listed) == 1, engine.status()["problems"]
+            assert engine.show.state_dir == set_up
+        # Written as it says: the warning goes, and the state stays.
+        install = tmp_path / "show-v2" / "install.toml"
+        install.write_text(install.read_text().replace("[show]\n", f'[show]\nstate = "{set_up}"\n', 1))
+        assert engine.reload() is True
+        assert not [p for p in engine.status()["problems"] if "state" in p], engine.status()["problems"]
+        assert engine.show.state_dir == set_up
+    finally:
+        engine.shutdown()

@@ -102,6 +102,12 @@ def _listed(items: list[str]) -> str:
 # The state folder setup opened for the kiosk's service (deploy/bayard.service sets it from the
 # folder [show] state named when setup ran, resolved through the show's link).
 SERVICE_STATE = "BAYARD_SHOW_STATE"
+KEPT_BY_SERVICE = "[show] state names"  # (how the start's warning begins: a reload keeps it listed)
+
+
+def kept_by_service(problem: Problem) -> bool:
+    """Whether `problem` is the start's word that the state stays where setup opened it."""
+    return problem.key == "show.state" and problem.message.startswith(KEPT_BY_SERVICE)
 
 
 def keep_service_state(show: Any, env: Mapping[str, str]) -> Problem | None:
@@ -121,7 +127,7 @@ def keep_service_state(show: Any, env: Mapping[str, str]) -> Problem | None:
     show_file = show.stands_in_for or show.named or show.path
     line = line_of(read_text(show.path) or "", ("show", "state"))
     return Problem(show_file, line, "show.state",
-                   f"[show] state names {named}, but the kiosk's service was set up to write {folder}: the show "
+                   f"{KEPT_BY_SERVICE} {named}, but the kiosk's service was set up to write {folder}: the show "
                    f"keeps its state there, so statistics, recordings and the last good copy carry on. To say so "
                    f"in this file, write state = \"{folder}\" under [show]; to move the state, set the folder "
                    "wanted there and run deploy/setup-kiosk.sh again", severity="warning")
