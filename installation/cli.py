@@ -7,11 +7,18 @@ import contextlib
 import logging
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 from .cli_check import cmd_check
-from .cli_show import DEFAULT_SHOW, empty_show, find_show_for, load, setup_logging
+from .cli_show import (
+    DEFAULT_SHOW,
+    STATE_HELP,
+    empty_show,
+    find_show_for,
+    keep_preview_state,
+    load,
+    setup_logging,
+)
 from .clitypes import MAX_SIZE, frame_rate, seconds
 from .config.errors import ShowError
 from .runtime.logs import apply_levels
@@ -36,6 +43,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from .app import display_available, run
     from .config.lastgood import recall, remember
     from .config.loader import load_show
+    from .runtime.state_writable import SERVICE_STATE, keep_service_state
 
     setup_logging()
     # As check and preview find it: from scenes/ the show above, not an empty "Untitled
@@ -51,12 +59,13 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"The show file cannot be used ({len(broken)} problem(s)):", file=sys.stderr)
         for problem in broken:
             print(f"  {problem}", file=sys.stderr)
+    loaded = show is not None
     if show is None:
         # A broken show file must not end in a dark screen or a restart loop: play the
         # last version that loaded, and keep saying what is wrong (log, status, overlay).
         # The service names the state folder setup found in install.toml: with the file
         # unreadable, a last-good copy outside the default var/ was never found.
-        show = recall(Path(args.show), os.environ.get("BAYARD_SHOW_STATE") or "var")
+        show = recall(Path(args.show), os.environ.get(SERVICE_STATE) or "var")
         if show is None:
             # Nothing valid to play: the safe card, never an exit into a restart loop
             # that leaves the screen dark. The file watcher reloads once it is fixed.
@@ -66,7 +75,12 @@ def cmd_run(args: argparse.Namespace) -> int:
             show.problems[:0] = broken
             print("Playing the last good version of the show until the errors above are fixed.",
                   file=sys.stderr)
-    else:
+    # Under the kiosk's service, the state stays in the folder setup opened for it (said with
+    # the show's problems below, and so in status); before the copy below is made there.
+    kept = keep_service_state(show, os.environ)
+    if kept is not None:
+        show.problems.append(kept)
+    if loaded:
         remember(show)
     apply_levels(show.config.logging.level, show.config.logging.libraries)
     for problem in show.problems:
@@ -103,7 +117,11 @@ def cmd_preview(args: argparse.Namespace) -> int:
     if show is None:
         return 2
     setup_logging(show.config.logging.level, show.config.logging.libraries)
-    return preview(show, scene_file, headless=args.headless, seconds=args.seconds)
+    with contextlib.ExitStack() as held:
+        state = keep_preview_state(show, args.state, held, "preview")
+        log.info("preview: what the scene keeps (the quiz's verdicts, its pictures) goes to %s%s", state,
+                 "" if args.state else ", removed after (--state DIR keeps it)")
+        return preview(show, scene_file, headless=args.headless, seconds=args.seconds)
 
 
 def _resolve_scene(name: str, show_path: Path) -> tuple[Path | None, list[Path]]:
@@ -164,12 +182,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     from .faults import FaultRecorder
 
     with contextlib.ExitStack() as held, FaultRecorder() as recorder:
-        # A render is a preview: what its scenes keep (the quiz's verdicts and statistics) goes
-        # to --state or a folder of its own, removed after; it went into the show's own var/,
-        # where the kiosk playing it reads them back.
-        state = Path(args.state) if args.state else \
-            Path(held.enter_context(tempfile.TemporaryDirectory(prefix="bayard-render-state-")))
-        show.keep_state(state.resolve())
+        keep_preview_state(show, args.state, held, "render")
         if Path(args.output).suffix.lower() == ".png":
             from .render import render_still
 
@@ -226,6 +239,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--show", default=None, help="the show file (default: the nearest install.toml)")
     p.add_argument("--headless", action="store_true", help="play without a window (default: a window)")
     p.add_argument("--seconds", type=seconds, default=None, help="stop after this many seconds (default: never)")
+    p.add_argument("--state", default=None, help=STATE_HELP.format(doing="previewing", command="preview"))
     p.set_defaults(func=cmd_preview)
 
     p = sub.add_parser("render", help="render the show or one scene to a video file, or one frame to a PNG")
@@ -242,9 +256,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="exit 1 when any scene faulted while rendering, or the show has errors (a "
                         "scene it skips, a media file it cannot open); for checks and CI: both are "
                         "listed either way")
-    p.add_argument("--state", default=None,
-                   help="a folder for what the scenes keep while rendering, e.g. the quiz's verdicts, read back "
-                        "by the next render given it (default: a temporary one; never the show's own [show] state)")
+    p.add_argument("--state", default=None, help=STATE_HELP.format(doing="rendering", command="render"))
     p.set_defaults(func=cmd_render)
 
     p = sub.add_parser("keys", help="list the maintenance keys")

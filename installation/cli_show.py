@@ -3,8 +3,10 @@ problems printed, and logging as its [logging] section says."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,6 +40,31 @@ def load(path: str, keep_good: bool = False) -> Show | None:
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return None
+
+
+def keep_preview_state(show: Show, given: str | None, held: contextlib.ExitStack, command: str) -> Path:
+    """Where a preview (`render`, `preview`) keeps what its scenes write, such as the quiz's
+    verdicts and kept pictures: the folder `given` (--state), or a temporary one removed when
+    `held` closes. Never the show's own [show] state, which the kiosk playing that show reads
+    back: a preview of the quiz wrote its verdicts there. Screenshots stay in the show's own."""
+    if given:
+        folder = Path(given)
+    else:
+        folder = Path(held.enter_context(tempfile.TemporaryDirectory(prefix=f"bayard-{command}-state-")))
+    folder = folder.resolve()
+    own = show.state_dir
+    show.keep_state(folder)
+    if not show.config.osc.screenshots:
+        # A screenshot (the S key) is the artist's, read back by nothing: it goes where it always
+        # went, screenshots/ in the show's own state folder, not into a temporary one removed
+        # when the preview ends.
+        osc = show.config.osc.model_copy(update={"screenshots": str(own / "screenshots")})
+        show.config = show.config.model_copy(update={"osc": osc})
+    return folder
+
+
+STATE_HELP = ("a folder for what the scenes keep while {doing}, e.g. the quiz's verdicts, read back by the next "
+              "{command} given it (default: a temporary one; never the show's own [show] state)")
 
 
 def empty_show(path: Path) -> Show:

@@ -30,6 +30,7 @@ from .engine_reload import Reloading
 from .engine_status import Reporting
 from .face_looks import FaceLooks, see_faces
 from .missing_looks import MissingLooks
+from .missing_said import MissingSaid
 from .models.device import use_show_device
 from .scenes.base import SceneContext
 from .screenshots import Screenshots
@@ -117,6 +118,9 @@ class Engine(Commanding, Reloading, Reporting):
         self._found: queue.SimpleQueue[str] = queue.SimpleQueue()  # from SceneContext.found
         self._missing_looks = MissingLooks(clock.now)  # (a file copied in leaves the list without a reload)
         self._resting: set[str] = set()  # scenes with nothing to play at their last showing (SceneContext.resting)
+        # What `bayard run` logged of the show's missing media at its start: a reload says again
+        # only what changed since.
+        self.missing_said = MissingSaid(show.missing_media)
         self.paused = False
         self.blackout = False
         self.dark_reason: str | None = None  # "closed" outside opening hours, set by the schedule
@@ -241,6 +245,7 @@ class Engine(Commanding, Reloading, Reporting):
             self.errors.clear()
             self.errors.extend(kept)
             log.info("%s is there again", relative)
+            self.missing_said.found(relative)  # (should it go missing again, it is said again)
 
     # -- one frame ---------------------------------------------------------------
     def seconds_since_frame(self) -> float:

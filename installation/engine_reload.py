@@ -28,8 +28,10 @@ from .config.lastgood_disk import Trouble
 from .config.lastgood_disk import trouble as copy_trouble
 from .config.loader import Show, load_show
 from .config.reloading import RESTART_HINT, start_only_changes
+from .missing_said import MissingSaid
 from .models.device import use_show_device
 from .runtime.logs import apply_levels
+from .runtime.state_writable import kept_by_service
 from .words import use_show_words
 
 log = logging.getLogger("bayard.engine")
@@ -138,6 +140,7 @@ class Reloading:
     _read_again: bool | None = None  # a reload asked for while one is under way (its at_once)
     _again_answers: tuple[Answer, ...] = ()
     _copy_trouble_said: Trouble | None = None  # why the last good copy fails, as status says it now
+    missing_said: MissingSaid  # the missing media the log has told (the engine's, from its start)
 
     def reload(self, at_once: bool = False, answer: Answer | None = None) -> bool | None:
         """Re-read the show, waiting up to `reload_wait_s` for its files. An invalid show keeps
@@ -300,7 +303,8 @@ class Reloading:
             (log.error if problem.severity == "error" else log.warning)("reload: %s", problem)
             if problem.severity == "error":
                 self.emit("error", "reload", str(problem))
-        for problem in new_show.missing_media:  # (listed on the overlay from status; said in the log here)
+        # Listed on the overlay from status all along; said in the log once while it stays missing.
+        for problem in self.missing_said.to_say(new_show.missing_media):
             log.error("reload: %s", problem)
         # (the state folder is said on its own below, with both folders)
         waiting = [key for key in start_only_changes(self.show.config, new_show.config) if key != "show.state"]
@@ -352,12 +356,19 @@ class Reloading:
         show-v2` flip) left status, the logs and the crash guard there and moved the scenes'
         state and the last good copy; it says once which folder the next start would use."""
         kept, wanted = new_show.state_kept, new_show.state_named
-        if wanted is None or wanted == self.show.state_named:
-            return  # (said at the reload that first asked for it)
+        if wanted is not None and wanted == self.show.state_named:
+            # (said at the reload that first asked for it, or at the start, whose word that the
+            # service keeps the state where setup opened it stays listed in status while it holds)
+            new_show.problems += [p for p in self.show.problems if kept_by_service(p)]
+            return
+        if wanted is None:
+            return
         message = (f"install.toml: [show] state names {wanted} now; the show keeps its state in {kept} until "
-                   f"it starts again ({RESTART_HINT}). To keep one state folder across versions of the show "
-                   "swapped by a link, set state under [show] to a folder outside them (e.g. "
-                   "\"/srv/bayard/state\") and run setup again")
+                   f"it starts again ({RESTART_HINT}), and after it under the kiosk's service, which was set up "
+                   f"to write there. To keep that folder in every case, write state = \"{kept}\" under [show] in "
+                   f"{new_show.named or new_show.path}; to keep one state folder across versions of the show "
+                   "swapped by a link, set it to a folder outside them (e.g. \"/srv/bayard/state\") and run "
+                   "setup again")
         self.record_error("reload", message, severity="warning")
         log.warning("%s", message)
 

@@ -87,13 +87,20 @@ def standing_blocks(standing: list[dict[str, Any]], max_errors: int) -> list[Blo
         return []
     failing = any(s.get("severity") != "warning" for s in standing)
     blocks = [Block(["Until it is mended:"], "alert" if failing else "warning", wrap=False)]
-    for condition in standing[:max_errors]:
+    shown = standing[:max_errors]
+    for condition in shown:
         said = f"{condition.get('where', '?')} · {condition.get('message', '')}"
         seen = condition.get("last_seen")
         if isinstance(seen, (int, float)) and seen > 0:
             # (A camera stays listed while other scenes show: when its portrait last found it failing.)
             said += f" (last seen failing {time.strftime('%H:%M', time.localtime(seen))})"
         blocks.append(Block(said.split(" "), "text", max_lines=3))  # (3: room for its fix)
+    if len(standing) > len(shown):
+        # Past the five listed the rest went unsaid: a technician who mended those five saw the
+        # heading stay and nothing under it to mend. Where the others are said (each is logged
+        # when found; status lists them all).
+        more = f"… and {len(standing) - len(shown)} more (in the log and /bayard/status)"
+        blocks.append(Block(more.split(" "), "fact", max_lines=2))
     return blocks
 
 

@@ -91,3 +91,17 @@ def test_a_broken_show_file_plays_the_last_good_copy_from_the_services_state_fol
     assert result.returncode == 0, result.stderr
     assert "last good version" in result.stderr and "safe card" not in result.stderr
 
+
+
+def test_check_says_where_the_service_keeps_the_state_meanwhile(tmp_path):
+    """A show started by the service keeps its state in the folder setup opened where [show] state
+    names another (a flip's `var`, a state changed after setup): check said the statistics and
+    the last-good copy "would fail", when the show keeps them there."""
+    from installation.runtime.host_check import state_folder
+
+    path = show_with_state(tmp_path, str(tmp_path / "new-state"))
+    unit = unit_for(tmp_path, path, tmp_path / "show/var")
+    unit.write_text(unit.read_text() + f"Environment=BAYARD_SHOW_STATE={tmp_path / 'show/var'}\n")
+    (problem,) = state_folder(load_show(path), unit)[1]
+    assert f"keeps its state in {tmp_path / 'show/var'}, the folder setup opened" in problem.message
+    assert "would fail" not in problem.message and "Run deploy/setup-kiosk.sh again" in problem.message

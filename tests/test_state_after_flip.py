@@ -83,3 +83,61 @@ def test_after_a_flip_a_broken_scene_file_plays_its_last_good_copy_from_the_kept
         assert engine.show.scene_files["three"].is_relative_to((tmp_path / "show-v1" / "var").resolve())
     finally:
         engine.shutdown()
+
+
+def test_a_restart_after_a_flip_keeps_the_state_in_the_folder_the_service_was_set_up_to_write(tmp_path):
+    """The nightly restart after a `current -> show-v2` flip read the default `var` in show-v2:
+    statistics and recordings started afresh, in a folder the service's sandbox does not let the
+    show write. Under the service the state stays in the folder setup opened, said with what to
+    type."""
+    import subprocess
+    import sys
+
+    from .conftest import REPO
+
+    write_show(tmp_path / "show-v1", {"one": title_scene("one", duration=5)})
+    write_show(tmp_path / "show-v2", {"two": title_scene("two", duration=5)})
+    (tmp_path / "current").symlink_to("show-v2")  # (flipped since setup, which opened show-v1's var)
+    set_up = (tmp_path / "show-v1" / "var").resolve()
+    env = {**os.environ, "PYTHONPATH": str(REPO), "BAYARD_SHOW_STATE": str(set_up)}  # as bayard.service sets it
+    result = subprocess.run([sys.executable, "-m", "installation", "run", "--headless", "--seconds", "1",
+                             "--show", str(tmp_path / "current" / "install.toml")], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=120, env=env)
+    assert result.returncode == 0, result.stderr
+    assert not (tmp_path / "show-v2" / "var").exists(), sorted(map(str, (tmp_path / "show-v2" / "var").rglob("*")))
+    origin = json.loads((set_up / "last-good" / "origin.json").read_text())
+    assert origin["source"] == str((tmp_path / "show-v2" / "install.toml").resolve())
+    said = [line for line in result.stderr.splitlines() if "[show] state names" in line]
+    assert len(said) == 1 and f'write state = "{set_up}" under [show]' in said[0], result.stderr
+
+
+def test_the_word_that_the_service_keeps_the_state_stays_in_status_after_a_reload(tmp_path):
+    """Said at the start with the show's problems, it went from status (and the overlay) at the
+    first reload, an edit on the stick, though the state stayed where setup opened it."""
+    from installation.runtime.state_writable import keep_service_state
+
+    write_show(tmp_path / "show-v1", {"one": title_scene("one", duration=5)})
+    write_show(tmp_path / "show-v2", {"two": title_scene("two", duration=5)})
+    (tmp_path / "current").symlink_to("show-v2")
+    set_up = (tmp_path / "show-v1" / "var").resolve()
+    show = load_show(tmp_path / "current" / "install.toml")
+    said = keep_service_state(show, {"BAYARD_SHOW_STATE": str(set_up)})  # (as `bayard run` does at its start)
+    assert said is not None
+    show.problems.append(said)
+    init_pygame(headless=True)
+    engine = Engine(show, FakeClock())
+    try:
+        engine.step()
+        for _ in range(3):
+            assert engine.reload() is True
+            listed = [p for p in engine.status()["problems"] if f'write state = "{set_up}"' in p]
+            assert len(listed) == 1, engine.status()["problems"]
+            assert engine.show.state_dir == set_up
+        # Written as it says: the warning goes, and the state stays.
+        install = tmp_path / "show-v2" / "install.toml"
+        install.write_text(install.read_text().replace("[show]\n", f'[show]\nstate = "{set_up}"\n', 1))
+        assert engine.reload() is True
+        assert not [p for p in engine.status()["problems"] if "state" in p], engine.status()["problems"]
+        assert engine.show.state_dir == set_up
+    finally:
+        engine.shutdown()

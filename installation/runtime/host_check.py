@@ -21,7 +21,7 @@ from . import units
 from .files import free_bytes, read_text
 from .settings import state_dirs
 from .show_paths import show_films
-from .state_writable import EXAMPLE_STATE, why_unwritable
+from .state_writable import EXAMPLE_STATE, SERVICE_STATE, why_unwritable
 from .unit_command import command_run, show_named, working_directory
 from .units import SERVICE_UNIT, directives
 
@@ -143,10 +143,13 @@ def state_folder(show: Any, unit: Path = SERVICE_UNIT) -> tuple[str, list[Proble
     if any(folder == path or path in folder.parents for path in writable):
         return line + f"; {unit.name} may write there", []
     allowed = ", ".join(str(path) for path in writable) or "no folder of the show"
+    kept = units.environment(unit).get(SERVICE_STATE)  # (where the show it starts keeps its state: run)
+    meanwhile = (f"the show it starts keeps its state in {kept}, the folder setup opened, instead" if kept else
+                 "statistics, recordings and the last-good copy would fail there")
     problem = Problem(show.path, state_line, "show.state",
                       f"the kiosk's {unit} lets the show write only {allowed}, not its state folder {folder}: "
-                      "statistics, recordings and the last-good copy would fail there. Run deploy/setup-kiosk.sh "
-                      "again with this show (it takes the folder from [show] state), then restart the show",
+                      f"{meanwhile}. Run deploy/setup-kiosk.sh again with this show (it takes the folder from "
+                      "[show] state), then restart the show",
                       severity="warning")
     return line, [problem]
 

@@ -13,7 +13,9 @@ import getpass
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
+from ..config.errors import Problem
 from ..config.locate import line_of
 from .files import read_text
 from .settings import state_dirs
@@ -101,3 +103,37 @@ def state_problems(show_path: Path, show_state: Path, env: Mapping[str, str]) ->
 
 def _listed(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
+
+
+# The state folder setup opened for the kiosk's service (deploy/bayard.service sets it from the
+# folder [show] state named when setup ran, resolved through the show's link).
+SERVICE_STATE = "BAYARD_SHOW_STATE"
+KEPT_BY_SERVICE = "[show] state names"  # (how the start's warning begins: a reload keeps it listed)
+
+
+def kept_by_service(problem: Problem) -> bool:
+    """Whether `problem` is the start's word that the state stays where setup opened it."""
+    return problem.key == "show.state" and problem.message.startswith(KEPT_BY_SERVICE)
+
+
+def keep_service_state(show: Any, env: Mapping[str, str]) -> Problem | None:
+    """At the show's start under the kiosk's service: keep the state in the folder setup opened
+    for it where [show] state now names another, and say so (a warning at [show] state's line,
+    with what to type). After a `current -> show-v2` flip, the default `var` was read in
+    show-v2 at the next start (the nightly restart, with no one there to read the flip's
+    warning): statistics and recordings started afresh, and in a folder the service's sandbox
+    does not let the show write, so nothing was kept at all. Setup run again moves it."""
+    given = env.get(SERVICE_STATE)
+    if not given:
+        return None  # (not under the service: [show] state decides, as it always did)
+    folder, named = Path(given).resolve(), show.state_dir
+    if folder == named:
+        return None
+    show.keep_state(folder)
+    show_file = show.stands_in_for or show.named or show.path
+    line = line_of(read_text(show.path) or "", ("show", "state"))
+    return Problem(show_file, line, "show.state",
+                   f"{KEPT_BY_SERVICE} {named}, but the kiosk's service was set up to write {folder}: the show "
+                   f"keeps its state there, so statistics, recordings and the last good copy carry on. To say so "
+                   f"in this file, write state = \"{folder}\" under [show]; to move the state, set the folder "
+                   "wanted there and run deploy/setup-kiosk.sh again", severity="warning")
