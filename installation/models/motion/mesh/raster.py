@@ -20,6 +20,9 @@ import numpy as np
 from .jit import compile_checked
 
 EDGE_REACH = 0.5  # how far outside its edges (map pixels) a triangle still covers a pixel
+# A triangle thinner than this at rest (map pixels: twice its area over its longest side) is
+# three points nearly in a line; see `thin_triangles`.
+THIN_AT_REST = 0.25
 
 
 def _widen(px, py, qx, qy, y0, y1, lo, hi):  # pragma: no cover - compiled
@@ -161,6 +164,17 @@ def affine_table(src: np.ndarray, dst: np.ndarray, triangles: np.ndarray) -> np.
     table[:, :-1][:, ~ok] = np.array([1.0, 0.0, 0.0, 0.0, 1.0, 0.0])[:, None]
     table[:, -1] = (1.0, 0.0, 0.0, 0.0, 1.0, 0.0)
     return table.astype(np.float32)
+
+
+def thin_triangles(points: np.ndarray, triangles: np.ndarray, step: float) -> np.ndarray:
+    """Per triangle, whether it is thinner than THIN_AT_REST map pixels as `points` (x, y) lie.
+    Such a triangle holds no picture its neighbours do not, and its map is fitted to points a
+    few hundredths of a pixel off a line: their smallest difference as the face moves becomes a
+    steep slope across the line, which the half pixel it covers past its edges samples."""
+    a, b, c = (points[triangles[:, k], :2] for k in range(3))
+    twice_area = np.abs((b[:, 0] - a[:, 0]) * (c[:, 1] - a[:, 1]) - (b[:, 1] - a[:, 1]) * (c[:, 0] - a[:, 0]))
+    longest = np.max([np.hypot(*(b - a).T), np.hypot(*(c - b).T), np.hypot(*(a - c).T)], axis=0)
+    return twice_area < THIN_AT_REST * step * np.maximum(longest, 1e-9)
 
 
 _compiled = None
