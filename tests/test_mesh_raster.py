@@ -82,10 +82,11 @@ def test_three_lip_points_in_a_line_pull_no_stripe_from_afar(animator):
     """A frontal sitter's upper lip has three points nearly in a line at rest (11, 12 and 13
     down its middle), and the face's triangulation may join them into one triangle a hundredth
     of a pixel thick. Drawn over its neighbours (the lip's middle stands nearest the viewer),
-    its map, fitted to those three points, turned the lip's middle moving a pixel further than
-    the lip above it into a steep slope across the line: a smiling man's front teeth showed a
-    stripe of lip sampled 25-40 px away. Here one of the sitter's own upper-lip triangles is
-    laid so, and its middle corner moves 1.5 px along the line: nothing may sample from further."""
+    its own map, fitted to those three points, turned the lip's middle moving a pixel further
+    than the lip above it into a steep slope across the line: a smiling man's front teeth
+    showed a stripe of lip sampled 25-40 px away. Here one of the sitter's own upper-lip
+    triangles is laid so, and its middle corner moves 1.5 px along the line: nothing may
+    sample the picture from further than the mesh moves it."""
     rig = animator.rig
     corners = [304, 270, 415]  # a triangle of the upper lip (the sitter's own triangulation)
     found = np.flatnonzero((np.sort(rig.triangles, axis=1) == sorted(corners)).all(axis=1))
