@@ -175,7 +175,7 @@ class MeshWarper:
             # frontal triangles leave a gap in the picture: in front of the band, which stays
             # under the jaw (under_jaw.py), or a wedge of collar showed in the chin there.
             self._behind[backdrop & on_face] = 0.5e6
-        # A face triangle under a pixel thick at rest (three points nearly in a line: the upper
+        # A face triangle under half a pixel thick at rest (three points nearly in a line: the upper
         # lip's middle, 11-12-13, on a frontal face; a knot of points at a nostril) takes the map
         # its corners and their neighbours' fit together (raster.ring_fit): its own, fitted to
         # three points a few hundredths of a pixel off a line, turned their smallest difference
