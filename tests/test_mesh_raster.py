@@ -4,6 +4,7 @@ eased where it covers the hair behind it."""
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 
 import numpy as np
@@ -13,6 +14,7 @@ from installation.models.face import portrait_faces
 from installation.models.motion.mesh import MeshAnimator, raster
 from installation.models.motion.mesh.motion import DriverReference, Motion
 from installation.models.motion.mesh.named_points import LOWER_INNER_LIP, LOWER_OUTER_LIP
+from installation.models.motion.mesh.warp import MeshWarper
 
 MOTIONS = ("rest", "turned", "turned-rolled", "mouth-open")
 
@@ -74,6 +76,38 @@ def test_the_portrait_moves_without_numba(animator, stack, sitter, monkeypatch):
     assert np.abs(moved.astype(int) - rest.astype(int)).max() > 40
     if compiled is not None:
         assert np.array_equal(moved, compiled.render(_motion("turned", stack, sitter)))
+
+
+def test_three_lip_points_in_a_line_pull_no_stripe_from_afar(animator):
+    """A frontal sitter's upper lip has three points nearly in a line at rest (11, 12 and 13
+    down its middle), and the face's triangulation may join them into one triangle a hundredth
+    of a pixel thick. Drawn over its neighbours (the lip's middle stands nearest the viewer),
+    its own map, fitted to those three points, turned the lip's middle moving a pixel further
+    than the lip above it into a steep slope across the line: a smiling man's front teeth
+    showed a stripe of lip sampled 25-40 px away. Here one of the sitter's own upper-lip
+    triangles is laid so, and its middle corner moves 1.5 px along the line: nothing may
+    sample the picture from further than the mesh moves it."""
+    rig = animator.rig
+    corners = [304, 270, 415]  # a triangle of the upper lip (the sitter's own triangulation)
+    found = np.flatnonzero((np.sort(rig.triangles, axis=1) == sorted(corners)).all(axis=1))
+    assert len(found) == 1, "the sitter's triangulation changed: choose another upper-lip triangle"
+    points = rig.points.copy()
+    p = points[corners, :2]
+    ends = max(((0, 1), (1, 2), (2, 0)), key=lambda e: np.linalg.norm(p[e[0]] - p[e[1]]))
+    middle = 3 - sum(ends)
+    along = (p[ends[1]] - p[ends[0]]) / np.linalg.norm(p[ends[1]] - p[ends[0]])
+    across = np.array([-along[1], along[0]])
+    off = float((p[middle] - p[ends[0]]) @ across)
+    points[corners[middle], :2] -= (off - 0.01 * np.sign(off)) * across  # 0.01 px off the line
+    around = np.unique(rig.triangles[np.isin(rig.triangles, corners).any(axis=1)])
+    points[corners, 2] = points[around, 2].min() - 1.0  # nearest the viewer of all around it
+    warper = MeshWarper(dataclasses.replace(rig, points=points))
+    dst = warper.src.copy()
+    dst[corners[middle]] += 1.5 * along
+    map_x, map_y = warper.backward_map(dst, points[:, 2].astype(np.float64))
+    rows, cols = np.mgrid[0:warper.shape[0], 0:warper.shape[1]]
+    pulled = np.hypot(map_x - (cols + warper.origin[0]), map_y - (rows + warper.origin[1]))
+    assert pulled.max() < 2.0, f"a pixel samples the picture {pulled.max():.1f} px away"
 
 
 def _edge_steps(picture: np.ndarray, points: np.ndarray) -> float:

@@ -20,6 +20,9 @@ import numpy as np
 from .jit import compile_checked
 
 EDGE_REACH = 0.5  # how far outside its edges (map pixels) a triangle still covers a pixel
+# A triangle thinner than this at rest (map pixels: twice its area over its longest side) is
+# three points nearly in a line, or a knot of points under a pixel apart; see `thin_triangles`.
+THIN_AT_REST = 0.5
 
 
 def _widen(px, py, qx, qy, y0, y1, lo, hi):  # pragma: no cover - compiled
@@ -161,6 +164,45 @@ def affine_table(src: np.ndarray, dst: np.ndarray, triangles: np.ndarray) -> np.
     table[:, :-1][:, ~ok] = np.array([1.0, 0.0, 0.0, 0.0, 1.0, 0.0])[:, None]
     table[:, -1] = (1.0, 0.0, 0.0, 0.0, 1.0, 0.0)
     return table.astype(np.float32)
+
+
+def thin_triangles(points: np.ndarray, triangles: np.ndarray, step: float) -> np.ndarray:
+    """Per triangle, whether it is thinner than THIN_AT_REST map pixels as `points` (x, y) lie.
+    Such a triangle holds no picture its neighbours do not, and its map is fitted to points a
+    few hundredths of a pixel off a line: their smallest difference as the face moves becomes a
+    steep slope across the line, which the half pixel it covers past its edges samples."""
+    a, b, c = (points[triangles[:, k], :2] for k in range(3))
+    twice_area = np.abs((b[:, 0] - a[:, 0]) * (c[:, 1] - a[:, 1]) - (b[:, 1] - a[:, 1]) * (c[:, 0] - a[:, 0]))
+    longest = np.max([np.hypot(*(b - a).T), np.hypot(*(c - b).T), np.hypot(*(a - c).T)], axis=0)
+    return twice_area < THIN_AT_REST * step * np.maximum(longest, 1e-9)
+
+
+def rings_of(triangles: np.ndarray, chosen: np.ndarray) -> np.ndarray:
+    """Per chosen triangle, the points of every triangle that shares a corner with it (its
+    corners and their neighbours), padded with its first corner to the longest such ring."""
+    rings = [np.unique(triangles[np.isin(triangles, triangles[t]).any(axis=1)]) for t in chosen]
+    width = max((len(r) for r in rings), default=0)
+    return np.array([np.concatenate([r, np.full(width - len(r), r[0])]) for r in rings], np.int64).reshape(-1, width)
+
+
+def ring_fit(src: np.ndarray, dst: np.ndarray, rings: np.ndarray) -> np.ndarray:
+    """Per ring (`rings_of`), the affine map from destination to source pixels that fits its
+    points best (least squares), as `affine_table`'s six rows: the map of the patch around a
+    thin triangle, as steep as the face moves there and no steeper. (A padded point counts
+    twice: the fit is no longer exact for it, which a ring of ten or more points hardly feels.)
+    At rest, and under any affine motion, it is the triangle's own map."""
+    d, s = dst[rings, :2], src[rings, :2]  # (n, k, 2)
+    mean_d, mean_s = d.mean(axis=1), s.mean(axis=1)
+    cd, cs = d - mean_d[:, None], s - mean_s[:, None]
+    # Normal equations, the 2x2 inverse written out (np.linalg.solve's overhead is most of it).
+    xx, xy, yy = (cd[..., 0] ** 2).sum(1), (cd[..., 0] * cd[..., 1]).sum(1), (cd[..., 1] ** 2).sum(1)
+    det = np.maximum(xx * yy - xy * xy, 1e-12)
+    rows = []
+    for r in (0, 1):  # source x, then source y: its coefficients on destination x and y
+        sx, sy = (cd[..., 0] * cs[..., r]).sum(1), (cd[..., 1] * cs[..., r]).sum(1)
+        ax, ay = (yy * sx - xy * sy) / det, (xx * sy - xy * sx) / det
+        rows += [ax, ay, mean_s[:, r] - ax * mean_d[:, 0] - ay * mean_d[:, 1]]
+    return np.stack(rows).astype(np.float32)
 
 
 _compiled = None

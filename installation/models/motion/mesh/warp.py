@@ -39,7 +39,7 @@ from .named_points import (
 from .passages import of_rig
 from .picture_kind import settled
 from .plate import DOTS, picture_grain
-from .raster import affine_table, compiled_fill, fill_spans
+from .raster import affine_table, compiled_fill, fill_spans, ring_fit, rings_of, thin_triangles
 from .rig import PortraitRig
 from .sample import Sampler
 from .under_jaw import UnderJaw, seam, soften
@@ -175,6 +175,17 @@ class MeshWarper:
             # frontal triangles leave a gap in the picture: in front of the band, which stays
             # under the jaw (under_jaw.py), or a wedge of collar showed in the chin there.
             self._behind[backdrop & on_face] = 0.5e6
+        # A face triangle under half a pixel thick at rest (three points nearly in a line: the upper
+        # lip's middle, 11-12-13, on a frontal face; a knot of points at a nostril) takes the map
+        # its corners and their neighbours' fit together (raster.ring_fit): its own, fitted to
+        # three points a few hundredths of a pixel off a line, turned their smallest difference
+        # as the face moved into a steep slope across it, and the half pixel it covers past its
+        # edges sampled the picture 25-90 px away: a stripe of lip through a smiling man's front
+        # teeth in most frames of the smile driver. (Not the eyes' and mouth's openings, which
+        # close to a line and are painted over.)
+        thin = thin_triangles(self.src, rig.triangles, step) & on_face & ~backdrop & ~inside & ~in_mouth
+        self._thin = np.flatnonzero(thin)
+        self._thin_rings = rings_of(rig.triangles, self._thin)
         # (The backdrop is never culled: it shows only where nothing else is drawn, and
         # culled it left holes of unmoved picture where a turned head's edge folds.)
         self._silhouette = (corners_in(set(FACE_OVAL) | set(rings)) > 0) & ~backdrop
@@ -253,7 +264,10 @@ class MeshWarper:
     def backward_map(self, dst: np.ndarray, depth: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """For each region pixel, where to sample the portrait (absolute coordinates)."""
         placed, dst = dst, self._under_jaw_placed(dst)
-        table = affine_table(self.lip_edges.sources(dst), dst, self.rig.triangles)
+        sources = self.lip_edges.sources(dst)
+        table = affine_table(sources, dst, self.rig.triangles)
+        if len(self._thin):
+            table[:, self._thin] = ring_fit(sources, dst, self._thin_rings)
         index, dx, dy, edge_turned = self._filled(dst, depth, table)
         # (Before the seam's easing, which smooths what it moves.)
         self.hidden.redirect(index, dx, dy, self.step, (dst - self.origin - self.centre) / self.step)
