@@ -1,0 +1,51 @@
+"""A pair round's reveal on square screens (1:1 LED walls, totems) and, on the near-square ones,
+in a language whose words run longer than English: the faces asked about the largest pictures,
+the map no larger than an eye beside it, every reveal's eyes shown at one size."""
+
+from __future__ import annotations
+
+import pygame
+import pytest
+
+from installation.textlog import problems
+
+from .test_quiz_reveal_pair_shapes import _lines
+from .test_quiz_reveal_wide import _drawn
+
+# Each eye's tile on a square screen at least this share of its width: at the grid's share of
+# the width, the pictures' box held two faces over the map and the eyes, 122 px at 1024x1024
+# (0.12) beside a sentence in nine lines, while the words' column stood a third empty.
+SQUARE_EYES_LEAST = 0.14
+
+
+def _check_reveal(screen, key, drawn, panel, eyes, boxes) -> None:
+    """Nothing over anything or off the screen; the faces the largest pictures, the map no
+    larger than an eye, each eye smaller than a face; the map's label two lines at most."""
+    assert len(drawn) == 3 and eyes is not None, (key, drawn, eyes)
+    *faces, shown_map = drawn
+    face = min(min(rect.size) for rect in faces)
+    assert shown_map.width <= eyes.height < face, (key, faces, shown_map, eyes)
+    assert screen.contains(panel) and panel.contains(eyes), (key, panel, eyes)
+    for n, rect in enumerate(drawn):
+        assert screen.contains(rect) and not rect.colliderect(panel), (key, rect, panel)
+        assert not [b.text for b in boxes if b.rect.colliderect(rect) or b.rect.colliderect(eyes)], key
+        assert not [other for other in drawn[n + 1:] if other.colliderect(rect)], (key, drawn)
+    labels = [b for b in boxes if b.rect.top >= shown_map.bottom and b.rect.left >= shown_map.left
+              and b.rect.right <= shown_map.right and b.rect.top - shown_map.bottom < shown_map.height // 2]
+    assert len(labels) == 1 and _lines(labels[0]) <= 2, (key, [(b.text, b.rect) for b in labels])
+    assert not problems(boxes), (key, problems(boxes))
+
+
+@pytest.mark.parametrize("size", [(1024, 1024), (1080, 1080)])
+def test_a_square_screens_pair_reveal_gives_the_eyes_room(tmp_path, monkeypatch, size):
+    """A 1:1 screen took the 4:3 pair layout in the grid's 0.44 of the width: each eye was
+    122 px at 1024x1024 (130 at 1080x1080) and the map's label read "altered / one's / map".
+    The pictures' box now takes the width the words' column can spare, and every reveal shows
+    its eyes at one size of at least SQUARE_EYES_LEAST of the width, the rules kept."""
+    screen = pygame.Rect((0, 0), size)
+    tiles = {}
+    for key, drawn, (panel, eyes), boxes in _drawn(tmp_path, monkeypatch, size, "pair"):
+        _check_reveal(screen, key, drawn, panel, eyes, boxes)
+        tiles[key] = eyes.height
+    assert len(tiles) == 5 and len(set(tiles.values())) == 1, tiles
+    assert min(tiles.values()) >= SQUARE_EYES_LEAST * size[0], tiles
