@@ -4,12 +4,14 @@ the map no larger than an eye beside it, every reveal's eyes shown at one size."
 
 from __future__ import annotations
 
+import copy
+
 import pygame
 import pytest
 
 from installation.textlog import problems
 
-from .test_quiz_reveal_pair_shapes import _lines
+from .test_quiz_reveal_pair_shapes import LONG_EYES_DIFFER, _lines
 from .test_quiz_reveal_wide import _drawn
 
 # Each eye's tile on a square screen at least this share of its width: at the grid's share of
@@ -49,3 +51,33 @@ def test_a_square_screens_pair_reveal_gives_the_eyes_room(tmp_path, monkeypatch,
         tiles[key] = eyes.height
     assert len(tiles) == 5 and len(set(tiles.values())) == 1, tiles
     assert min(tiles.values()) >= SQUARE_EYES_LEAST * size[0], tiles
+
+
+# A show's words in German (docs/languages.md: its own table, the same keys): the kinds and the
+# map's labels longer than English, "veränderten" wider than the map the eyes leave.
+GERMAN = {"kind_fake": "erzeugten", "kind_altered": "veränderten", "label_fake": "ERZEUGT",
+          "label_altered": "VERÄNDERT", "label_real": "ECHT", "picture_pair": "die Karte des {kind} Bildes",
+          "picture_pair_narrow": "Karte des {kind}", "picture_single_narrow": "ihre Karte"}
+
+
+@pytest.mark.parametrize("size", [(1024, 768), (1280, 1024), (1024, 1024)])
+def test_a_german_pair_round_shows_its_eyes_on_every_reveal_under_a_map_no_larger(tmp_path, monkeypatch,
+                                                                                  size):
+    """In German the pair's short map label ("Karte des veränderten") held the map as wide as
+    its longest word: at 1024x768 the map stood 136 px beside eyes of 134, the faces over it
+    took the row's room and a reveal lost its eyes (at 1024x1024, four of five). Where the
+    kind's word is wider than the map the eyes leave, the label names no kind ("ihre Karte"),
+    and every reveal shows its eyes at one size, the map no larger than them."""
+    from installation import words as show_words
+
+    table = copy.deepcopy(show_words._table())
+    table["quiz"].update(GERMAN)
+    table["quiz"]["explain"]["eyes_differ"] = LONG_EYES_DIFFER
+    table["quiz"]["explain"]["look_yourself"] = "Sehen Sie selbst."
+    monkeypatch.setattr(show_words, "_table", lambda: table)
+    screen = pygame.Rect((0, 0), size)
+    tiles = {}
+    for key, drawn, (panel, eyes), boxes in _drawn(tmp_path, monkeypatch, size, "pair"):
+        _check_reveal(screen, key, drawn, panel, eyes, boxes)
+        tiles[key] = eyes.height
+    assert len(tiles) == 5 and len(set(tiles.values())) == 1, tiles

@@ -105,6 +105,12 @@ def _widest_score(scene: QuizScene) -> str:
     return scene.score_line(widest(range(1, most + 1)), widest(range(most + 1)), widest(range(most + 1)))
 
 
+def _longest_word(fonts, labels: list[str]) -> int:
+    """The width of the widest word of a map's labels, as set under the map (sans 22, small)."""
+    return max(fonts.line(word, "sans", 22, (255, 255, 255), tier="small").get_width()
+               for label in labels for word in label.split())
+
+
 def _panel_under_map(m: SimpleNamespace) -> pygame.Rect:
     """Beside the words (a landscape screen), the machine's panel: under the map and its
     caption, down to the foot of the pictures' box."""
@@ -224,10 +230,15 @@ def _measure(scene: QuizScene, question, answer: str | None, record,
         # ted / one's / map" and the eyes had 168 px; in the two-square row, faces of 129 px
         # stood beside a map of 270 at 1280x1024).
         # (the map never narrower than its short label's longest word on any of the round's
-        # reveals, so the faces keep one size: at 1024x1024 it read "generat- / ed one's / map")
+        # reveals, so the faces keep one size: at 1024x1024 it read "generat- / ed one's / map";
+        # but where that word is wider than the eyes beside the map leave it, as a longer
+        # language's kind, "veränderten", the label that does not name the kind: held up by
+        # it, the map stood larger than the eyes, and the faces over it took the row's room)
         kinds = {item.kind for shown in scene.round for item in shown if item.kind != "real"} or {"fake"}
-        least_map = max(f.line(word, "sans", 22, dim, tier="small").get_width() for kind in kinds
-                        for word in words("quiz.picture_pair_narrow", kind=words(f"quiz.kind_{kind}")).split())
+        least_map = _longest_word(f, [words("quiz.picture_pair_narrow", kind=words(f"quiz.kind_{kind}"))
+                                      for kind in kinds])
+        if least_map > upright.map_as_eye(f, g["reveal_spectrum"].right - g["reveal_image"].x):
+            least_map = _longest_word(f, [words("quiz.picture_single_narrow")])
         faces, shown, panel, face = upright.pair_above_map(f, g, across_gap(f), label_under(scene, question),
                                                            scene.largest_picture(), least_map)
         g = {**g, "reveal_image": faces, "reveal_spectrum": shown, "reveal_plot": panel}
@@ -249,12 +260,18 @@ def _measure(scene: QuizScene, question, answer: str | None, record,
             # it, and so off every reveal's eyes (at 1366x768, where the small type's floor
             # sets "where the machine looked" 4 px wider than the map, the eyes were 0.10 of
             # the width, 0.13 at every other landscape size).
-            text = whose
+            # Where even the short one takes more lines, or has a word wider than the map (a
+            # longer language's: "Karte des / veränder- / ten"), the one that names no kind.
             most = 1 if wide and scene.config.mode == "single" else MOST_CAPTION_LINES
-            if (getattr(explanation, "picture", None) is not None
-                    and len(f.wrap(whose, "sans", 22, width, "small")) > most):
-                text = (words("quiz.picture_pair_narrow", kind=words(f"quiz.kind_{explained.item.kind}"))
-                        if scene.config.mode == "pair" else words("quiz.picture_single_narrow"))
+            text = whose
+            if getattr(explanation, "picture", None) is not None:
+                shorter = [words("quiz.picture_single_narrow")]
+                if scene.config.mode == "pair":
+                    shorter.insert(0, words("quiz.picture_pair_narrow",
+                                            kind=words(f"quiz.kind_{explained.item.kind}")))
+                text = next((label for label in (whose, *shorter)
+                             if len(f.wrap(label, "sans", 22, width, "small")) <= most
+                             and _longest_word(f, [label]) <= width), shorter[-1])
             return f.block(text, "sans", 22, dim, width, tier="small")
 
         if words_below:
