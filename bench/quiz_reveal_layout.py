@@ -91,7 +91,7 @@ def run(size: tuple[int, int], mode: str, png: Path | None) -> None:
                                                             mode=mode)):
                 scene = pilot.engine.sequencer.current.scene
                 if n == 0:
-                    side, across, tile = quiz_reveal_plan._round_beside(scene)
+                    side, across, tile, _sentence = quiz_reveal_plan._round_beside(scene)
                     print(f"{size[0]}x{size[1]} {mode}: picture side {side}, machine's answer across: {across}, "
                           f"the round's eye tile: {tile}")
                     if portrait_screen(size):

@@ -40,7 +40,7 @@ WIDE_BAND = 1.5
 _BESIDE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def _round_beside(scene: QuizScene) -> tuple[int | None, bool, int | None]:
+def _round_beside(scene: QuizScene) -> tuple[int | None, bool, int | None, int]:
     """Where an upright screen sets every reveal of this round with its verdict beside the
     picture, the picture's side (the least any of them needs, whatever the visitor answers):
     wherever the row leaves any reveal's picture or eyes too small; None where the row holds
@@ -54,7 +54,9 @@ def _round_beside(scene: QuizScene) -> tuple[int | None, bool, int | None]:
     one size for the round (`tile`): the least any reveal leaves them, where that is still
     FEATURE_LEAST of the width (a pair round's eyes at 1024x1280 jumped 212, 258, 212, 210,
     220 px), or in the row, where every reveal's is a quarter of it; None where less (each
-    reveal's eyes then keep their own, not all the least)."""
+    reveal's eyes then keep their own, not all the least). Beside the words, the least height
+    of the eyes' panel with the round's longest sentence (`sentence`, quiz_draw.eyes_panel_least;
+    0 elsewhere)."""
     key = (tuple(item.key for question in scene.round for item in question), scene.context.size,
            scene.context.fonts.px(100), scene.machine_playing)
     kept = _BESIDE.get(scene)
@@ -64,7 +66,7 @@ def _round_beside(scene: QuizScene) -> tuple[int | None, bool, int | None]:
         widest = _widest_score(scene)
         measured = [_measure(scene, question, answer, record, widest)
                     for question in scene.round for answer, record in answers(scene, question)]
-        side, across, tile = None, False, None
+        side, across, tile, sentence = None, False, None, 0
         if not measured[0].words_below:
             # Beside the words (a landscape screen) the panel under the map is one box, but
             # each reveal's eyes took what its own sentence left it: at 1920x1080 a round's
@@ -74,6 +76,8 @@ def _round_beside(scene: QuizScene) -> tuple[int | None, bool, int | None]:
                                     for m in measured if m.eyes) if t > 0), default=None)
             if tile is not None and measured[0].face is not None:  # (a pair's faces the larger)
                 tile = min(tile, upright.eyes_most(measured[0].face))
+            sentence = max((draw.eyes_panel_least(m.f, _panel_under_map(m).width, m.explanation)
+                            for m in measured if m.eyes), default=0)
         elif any(not m.row_fits for m in measured):
             # (beside the verdict a stacked pair's faces stay one above the other, as the question showed them)
             measured = [_measure(scene, question, answer, record, widest, band=False)
@@ -89,7 +93,7 @@ def _round_beside(scene: QuizScene) -> tuple[int | None, bool, int | None]:
             # what its own sentence left: a 1080x1920 pair round's were 303, 360, 303, 304, 303 px).
             tile = min((upright.tile_in(m.f, m.plot, m.explanation) for m in measured if m.eyes and m.words_below),
                        default=0) or None
-        _BESIDE[scene] = kept = (key, (side, across, tile))
+        _BESIDE[scene] = kept = (key, (side, across, tile, sentence))
     return kept[1]
 
 
@@ -294,14 +298,14 @@ def plan(scene: QuizScene) -> SimpleNamespace:
     """The reveal measured and arranged, before anything is drawn (draw_reveal, reveal_boxes)."""
     shown = (scene.round[scene.index], scene.answer, scene.history[-1])
     m = _measure(scene, *shown)
-    side, across, tile = _round_beside(scene) if m.explanation is not None else (None, False, None)
+    side, across, tile, sentence = _round_beside(scene) if m.explanation is not None else (None, False, None, 0)
     if side is not None:  # (a stacked pair's faces one above the other, beside the verdict)
         m = _measure(scene, *shown, band=False)
     g, col, explained, question = m.g, m.col, m.explained, m.question
     headline, you, machine, caption_for = m.headline, m.you, m.machine, m.caption_for
     nxt, score, score_at, limit, block = m.nxt, m.score, m.score_at, m.limit, m.block
     words_below, latest, explanation, eyes, plot = m.words_below, m.latest, m.explanation, m.eyes, m.plot
-    moved = None
+    moved, lead = None, 0
     if explanation is not None and not words_below:
         # (its foot stays on the column's, the button's, on every reveal: the eyes, at the
         # round's size, leave the room another reveal's longer sentence takes)
@@ -310,6 +314,12 @@ def plan(scene: QuizScene) -> SimpleNamespace:
             # (beside a near-square screen's map, the panel as tall as its eyes and its own
             # sentence: sized for the longest, it stood a third empty under a short one)
             plot.height = min(plot.height, tile + draw.eyes_panel_least(m.f, plot.width, explanation) + m.f.px(16))
+        elif eyes and tile is not None:
+            # Where the round's eyes are held smaller than the panel's room (a pair's by its
+            # faces, quiz_upright.EYES_OF_FACE) half the room left under the round's longest
+            # sentence goes over the eyes, the same on every reveal: all of it stood empty under
+            # the sentence, 66 px at 1920x1080, as if a line were missing.
+            lead = max(0, plot.height - tile - sentence - m.f.px(16)) // 2
     if side is not None:
         fitted = fit_beside(scene, m, side, across, tile)
         if fitted.moved is not None:
@@ -322,7 +332,7 @@ def plan(scene: QuizScene) -> SimpleNamespace:
     return SimpleNamespace(g=g, question=question, record=m.record, col=col, explained=explained, headline=headline,
                            you=you, machine=machine, nxt=nxt, score=score, limit=limit, block=block,
                            words_below=words_below, latest=latest, explanation=explanation, eyes=eyes, plot=plot,
-                           moved=moved, caption_for=caption_for, score_at=score_at, tile=tile)
+                           moved=moved, caption_for=caption_for, score_at=score_at, tile=tile, lead=lead)
 
 
 def reveal_boxes(scene: QuizScene) -> dict[str, pygame.Rect]:
