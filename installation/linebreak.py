@@ -83,7 +83,32 @@ def _opening_kept_down(font: pygame.font.Font, words: list[str], width: int, lin
     if (len(kept) <= len(lines) and not _opening_at_end(kept)
             and ragged(font, kept, width) <= max(width // 5, ragged(font, lines, width))):
         return kept
+    if balanced:
+        return _sentences_apart(font, words, width, lines)
     return lines
+
+
+def _sentences_apart(font: pygame.font.Font, words: list[str], width: int, lines: list[str]) -> list[str]:
+    """Centred `lines` set again with each sentence beginning a line, each sentence's own lines
+    even, where that takes no more lines and no sentence is more ragged than _opening_kept_down
+    allows the whole: a centred text breaks at its sense, and the short line a sentence's end
+    leaves reads as a pause, as in a poem. (Balanced as one, an upright title card read "was
+    announced. Today / a machine can invent a face": evening the whole kept the opening word
+    at the line's end, its lines 487 to 698 px wide.)"""
+    sentences: list[list[str]] = [[]]
+    for n, word in enumerate(words):
+        if n and sentences[-1] and _opens_sentence(words[n - 1], word):
+            sentences.append([])
+        sentences[-1].append(word)
+    apart: list[str] = []
+    for sentence in sentences:
+        tied = _tied(font, sentence, width)
+        count = len(greedy_lines(font, tied, width))
+        even = _balanced(font, tied, width, count) if count > 1 else greedy_lines(font, tied, width)
+        if _spread(font, even, width) > max(width // 5, _spread(font, lines, width)):
+            return lines
+        apart += even
+    return apart if len(sentences) > 1 and len(apart) <= len(lines) and not _opening_at_end(apart) else lines
 
 
 def _openings_tied(words: list[str]) -> list[str]:
