@@ -267,7 +267,8 @@ def _tied(font: pygame.font.Font, words: list[str], width: int, letters: bool = 
     out: list[str] = []
     dated = _in_dates(words)
     for index, word in enumerate(words):
-        tie = out and (letters and _one_letter(out[-1]) or _elision(word) or index in dated)
+        tie = out and (letters and _one_letter(out[-1]) or _elision(word) or index in dated
+                       or _initial_after_name(out[-1], word))
         if tie and text_width(font, f"{out[-1]}\u00a0{word}") <= width:
             out[-1] = f"{out[-1]}\u00a0{word}"
         else:
@@ -294,6 +295,20 @@ def _in_dates(words: list[str]) -> set[int]:
                                       or _MONTH.fullmatch(day) and _DAY_BEFORE_YEAR.fullmatch(month)):
             tied.update(range(first + 1, last + 1))
     return tied
+
+
+def _initial_after_name(before: str, word: str) -> bool:
+    """Whether `word` is an initial bound to its surname ("D.\u00a0Maxham,") after a given
+    name ("Benjamin"): a person's name stays on one line where it fits one (at 1280x1024
+    Thoreau's portrait was credited "...by Benjamin / D. Maxham"). A name is a capitalised word
+    of letters alone ("Smith." ends a sentence, "by" is no name)."""
+    name = before.split("\u00a0")[-1]
+    return (_INITIAL_NAME.match(word) is not None and name[:1].isupper()
+            and name.replace("-", "").isalpha())
+
+
+# An initial (of any script's capitals) bound to the word after it by _bind_initial.
+_INITIAL_NAME = re.compile(r"[^\W\d_]\.\u00a0")
 
 
 def _elision(word: str) -> bool:

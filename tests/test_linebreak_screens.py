@@ -44,3 +44,22 @@ def test_an_upright_title_card_keeps_a_new_sentence_on_its_own_line(tmp_path, se
     for lines in body:
         assert any(line.startswith("Today") for line in lines), lines
         assert not [line for line in lines if line.endswith("Today")], lines
+
+
+def test_a_persons_name_stays_on_one_line_where_it_fits():
+    """At 1280x1024 Thoreau's portrait was credited "...daguerreotype by Benjamin / D. Maxham":
+    the initial was tied to the surname, the given name not to the initial. A name now stays on
+    one line wherever the line holds it; a sentence's last word before an initial does not."""
+    from installation.typography import Fonts
+
+    fonts = Fonts(1024)
+    credit = ("Henry David Thoreau, daguerreotype by Benjamin D. Maxham, June 1856 \u00b7 "
+              "Daguerreotype by Benjamin D. Maxham, 1856. Public domain")
+    font = fonts.get("sans", 30, "small")
+    name = font.size("Benjamin D. Maxham,")[0]
+    for width in range(name, 1000, 7):
+        lines = fonts.wrap(credit, "sans", 30, width, "small")
+        assert not [line for line in lines if line.endswith("Benjamin")], (width, lines)
+    lines = fonts.wrap("A print by Smith. J. Doe took it in 1850.", "sans", 30, font.size("A print by Smith.")[0],
+                       "small")
+    assert lines[0].replace("\u00a0", " ") == "A print by Smith.", lines
