@@ -12,7 +12,6 @@ import pygame
 from ..words import words
 from .layout import GRID_SHARE, giving_way, hung_in, picture_and_column, portrait_screen, upright_layout
 from .quiz_draw import colours
-from .quiz_upright import MEASURE_LEAST
 
 if TYPE_CHECKING:
     from .quiz import QuizScene
@@ -26,11 +25,13 @@ FACE_PART = 0.56
 # The pair question's words keep this share of the width from each edge of the screen.
 PAIR_MARGIN = 0.06
 # On a square screen (1:1 LED walls, totems) a pair's reveal gives its pictures' box the width
-# its words' column can spare down to the verdict's least measure (quiz_upright.MEASURE_LEAST
-# ems of the answers' type, as an upright verdict beside its picture holds): at the grid's
-# share the box, 0.44 of the width, held two faces over a map and the eyes, and each eye was
-# 122 px at 1024x1024 beside its sentence in nine lines; a square screen sets its type by its
-# width, so the words took the same share as on a landscape screen of half again the width.
+# its words' column can spare down to this many ems of the answers' type (sans 32), about 21
+# characters a line: at the grid's share the box, 0.44 of the width, held two faces over a map
+# and the eyes, and each eye was 122 px at 1024x1024 beside its sentence in nine lines; a
+# square screen sets its type by its width, so the words took the same share as on a landscape
+# screen of half again the width. At 11 ems the column's lines held 16 characters and four of
+# a round's five reveals lost the machine's account for want of its height.
+SQUARE_PAIR_MEASURE = 12
 # Never more than this share of the width.
 SQUARE_PAIR_MOST = 0.56
 
@@ -163,9 +164,9 @@ def geometry(scene: QuizScene) -> dict[str, pygame.Rect]:
 
 def _square_pair_share(fonts, width: int) -> float:
     """The pictures' share of a square screen's width on a pair's reveal: as much as leaves
-    the words' column MEASURE_LEAST ems (picture_and_column's margins: 0.04 at each edge
+    the words' column SQUARE_PAIR_MEASURE ems (picture_and_column's margins: 0.04 at each edge
     and between), from the grid's own share up to SQUARE_PAIR_MOST."""
-    measure = (MEASURE_LEAST + 1) * fonts.size("sans", 32)
+    measure = SQUARE_PAIR_MEASURE * fonts.size("sans", 32)
     return min(SQUARE_PAIR_MOST, max(GRID_SHARE, 0.88 - measure / width))
 
 
