@@ -13,9 +13,11 @@ and across it the eyes lacked about their whole tile; the picture now gives way 
 (quiz_upright.FACE_LEAST_FOR_EYES, docs/detector.md): 232 px on every reveal, 19-21 characters.
 
     python bench/quiz_reveal_layout.py [--sizes 1024x1280,1080x1350,1200x1600,1280x1024]
-                                       [--modes single,pair] [--png FOLDER]
+                                       [--modes single,pair] [--png FOLDER] [--words TABLE]
 
-`--png` saves each reveal as FOLDER/WxH_mode_N.png, to look at.
+`--png` saves each reveal as FOLDER/WxH_mode_N.png, to look at. `--words` plays the round in a
+show's own words table (docs/languages.md: the same keys, only those it changes), as a
+translated show would: a longer language's sentences take lines from the eyes and the map.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ def _lines(box) -> int:
 def _across(scene, side: int | None) -> tuple[int, int] | None:
     """The least tile over the round's reveals with the machine's answer across under a
     picture of `side`, and the most height an eye lacks there; None where nothing is measured."""
-    from installation.scenes import quiz_draw, quiz_reveal_plan, quiz_reveal_words, quiz_upright
+    from installation.scenes import quiz_draw, quiz_reveal_beside, quiz_reveal_plan, quiz_reveal_words, quiz_upright
 
     fonts, width = scene.context.fonts, scene.context.size[0]
     least = math.ceil(quiz_upright.FEATURE_LEAST * width)
@@ -48,7 +50,7 @@ def _across(scene, side: int | None) -> tuple[int, int] | None:
             measured = quiz_reveal_plan._measure(scene, question, answer, record, band=False)
             if not measured.eyes:
                 continue
-            fitted = quiz_reveal_plan._beside(scene, measured, side or scene.largest_picture(), across=True)
+            fitted = quiz_reveal_beside.fit_beside(scene, measured, side or scene.largest_picture(), across=True)
             if fitted.moved is None:
                 continue
             panel = fitted.moved["reveal_plot"]
@@ -89,7 +91,7 @@ def run(size: tuple[int, int], mode: str, png: Path | None) -> None:
                                                             mode=mode)):
                 scene = pilot.engine.sequencer.current.scene
                 if n == 0:
-                    side, across, tile = quiz_reveal_plan._round_beside(scene)
+                    side, across, tile, _sentence = quiz_reveal_plan._round_beside(scene)
                     print(f"{size[0]}x{size[1]} {mode}: picture side {side}, machine's answer across: {across}, "
                           f"the round's eye tile: {tile}")
                     if portrait_screen(size):
@@ -113,12 +115,29 @@ def run(size: tuple[int, int], mode: str, png: Path | None) -> None:
         quiz_draw.eyes_panel, quiz_draw.picture = original, picture
 
 
+def _use_words(table_file: Path) -> None:
+    """The built-in words with `table_file`'s over them, as the round's show would say them."""
+    import tomllib
+
+    from installation import words
+
+    def merged(base: dict, over: dict) -> dict:
+        return {key: merged(base.get(key, {}), value) if isinstance(value, dict) else value
+                for key, value in {**base, **over}.items()} if isinstance(base, dict) else over
+
+    table = merged(words._table(), tomllib.loads(table_file.read_text(encoding="utf-8")))
+    words._table = lambda: table
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1024x1280,1080x1350,1200x1600,1280x1024")
     parser.add_argument("--modes", default="single,pair")
     parser.add_argument("--png", type=Path, default=None)
+    parser.add_argument("--words", type=Path, default=None, help="a show's words table (TOML), over the built-in")
     args = parser.parse_args()
+    if args.words is not None:
+        _use_words(args.words)
     if args.png is not None:
         args.png.mkdir(parents=True, exist_ok=True)
     for text in args.sizes.split(","):

@@ -2,18 +2,19 @@
 on a lone word, a new sentence's first word kept from the end of the line before where
 the rag allows, a centred title set in even lines, no break inside a name's initial, a date
 or between a guillemet and its word, a word too long for a line broken where a typesetter
-would (after a slash or hyphen; between Chinese and Japanese characters, by their rules).
-Measured in the font as it draws (`as_drawn`). The typography layer (typography.py) sets
-the lines these give it.
+would (linebreak_word: after a slash or hyphen; between Chinese and Japanese characters, by
+their rules). Measured in the font as it draws (linebreak_word.as_drawn). The typography
+layer (typography.py) sets the lines these give it.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 
 import pygame
+
+from .linebreak_word import break_word, ideographic, text_width
 
 
 def paragraph_lines(font: pygame.font.Font, paragraph: str, width: int, balanced: bool = False) -> list[str]:
@@ -82,7 +83,32 @@ def _opening_kept_down(font: pygame.font.Font, words: list[str], width: int, lin
     if (len(kept) <= len(lines) and not _opening_at_end(kept)
             and ragged(font, kept, width) <= max(width // 5, ragged(font, lines, width))):
         return kept
+    if balanced:
+        return _sentences_apart(font, words, width, lines)
     return lines
+
+
+def _sentences_apart(font: pygame.font.Font, words: list[str], width: int, lines: list[str]) -> list[str]:
+    """Centred `lines` set again with each sentence beginning a line, each sentence's own lines
+    even, where that takes no more lines and no sentence is more ragged than _opening_kept_down
+    allows the whole: a centred text breaks at its sense, and the short line a sentence's end
+    leaves reads as a pause, as in a poem. (Balanced as one, an upright title card read "was
+    announced. Today / a machine can invent a face": evening the whole kept the opening word
+    at the line's end, its lines 487 to 698 px wide.)"""
+    sentences: list[list[str]] = [[]]
+    for n, word in enumerate(words):
+        if n and sentences[-1] and _opens_sentence(words[n - 1], word):
+            sentences.append([])
+        sentences[-1].append(word)
+    apart: list[str] = []
+    for sentence in sentences:
+        tied = _tied(font, sentence, width)
+        count = len(greedy_lines(font, tied, width))
+        even = _balanced(font, tied, width, count) if count > 1 else greedy_lines(font, tied, width)
+        if _spread(font, even, width) > max(width // 5, _spread(font, lines, width)):
+            return lines
+        apart += even
+    return apart if len(sentences) > 1 and len(apart) <= len(lines) and not _opening_at_end(apart) else lines
 
 
 def _openings_tied(words: list[str]) -> list[str]:
@@ -106,7 +132,7 @@ def _openings_tied(words: list[str]) -> list[str]:
 
 def _spread(font: pygame.font.Font, lines: list[str], width: int) -> int:
     """How much longer a centred setting's longest line is than its shortest."""
-    widths = [_width(font, line) for line in lines]
+    widths = [text_width(font, line) for line in lines]
     return max(widths) - min(widths)
 
 
@@ -116,14 +142,14 @@ def _holed(font: pygame.font.Font, lines: list[str], width: int) -> bool:
     looked like / a photograph's" under a line of the column's full width)."""
     for line, below in zip(lines, lines[1:], strict=False):
         first = below.split(" ")[0].split("\u00a0")[0]
-        if _one_letter(first) and below.startswith(first + "\u00a0") and _width(font, f"{line} {first}") <= width:
+        if _one_letter(first) and below.startswith(first + "\u00a0") and text_width(font, f"{line} {first}") <= width:
             return True
     return False
 
 
 def _widest_room(font: pygame.font.Font, lines: list[str], width: int) -> int:
     """The most room any line but the last leaves at the column's right edge."""
-    return max((width - _width(font, line) for line in lines[:-1]), default=0)
+    return max((width - text_width(font, line) for line in lines[:-1]), default=0)
 
 
 def _even_ragged(font: pygame.font.Font, words: list[str], width: int, most_lines: int,
@@ -138,7 +164,7 @@ def _even_ragged(font: pygame.font.Font, words: list[str], width: int, most_line
     widths = {}
     for start in range(count):
         for end in range(start + 1, count + 1):
-            measured = _width(font, " ".join(words[start:end]))
+            measured = text_width(font, " ".join(words[start:end]))
             if measured > width:
                 break
             widths[start, end] = measured
@@ -190,18 +216,18 @@ def _without_end_separator(line: str) -> str:
 def greedy_lines(font: pygame.font.Font, words: list[str], width: int, sep: str = " ",
                  overlong: Callable[[pygame.font.Font, str, int], list[str]] | None = None) -> list[str]:
     """As many words (joined by `sep`) on each line as fit `width` pixels. A word wider
-    than a line is cut into pieces by `overlong` (default: broken as `_break_word` does,
+    than a line is cut into pieces by `overlong` (default: broken as `break_word` does,
     rather than cut off at the column's edge)."""
     lines: list[str] = []
     current = ""
     for word in words:
         trial = f"{current}{sep}{word}" if current else word
-        if _width(font, trial) <= width:
+        if text_width(font, trial) <= width:
             current = trial
             continue
         if current:
             lines.append(current)
-        pieces = (overlong or _break_word)(font, word, width)
+        pieces = (overlong or break_word)(font, word, width)
         lines.extend(pieces[:-1])
         current = pieces[-1]
     if current:
@@ -215,7 +241,7 @@ def _balanced(font: pygame.font.Font, words: list[str], width: int, count: int) 
     Never narrower than its widest word that fits the column: narrower, such a word was broken
     to even the lines ("Staged, / Synthe- / tic, Real" on an upright title card). (A word
     wider than the column, Chinese or Japanese without spaces, is broken all the same.)"""
-    fitting = [w for w in (_width(font, word) for word in words) if w <= width]
+    fitting = [w for w in (text_width(font, word) for word in words) if w <= width]
     low, high = max(fitting, default=1), width
     while low < high:
         middle = (low + high) // 2
@@ -241,8 +267,9 @@ def _tied(font: pygame.font.Font, words: list[str], width: int, letters: bool = 
     out: list[str] = []
     dated = _in_dates(words)
     for index, word in enumerate(words):
-        tie = out and (letters and _one_letter(out[-1]) or _elision(word) or index in dated)
-        if tie and _width(font, f"{out[-1]}\u00a0{word}") <= width:
+        tie = out and (letters and _one_letter(out[-1]) or _elision(word) or index in dated
+                       or _initial_after_name(out[-1], word))
+        if tie and text_width(font, f"{out[-1]}\u00a0{word}") <= width:
             out[-1] = f"{out[-1]}\u00a0{word}"
         else:
             out.append(word)
@@ -270,6 +297,20 @@ def _in_dates(words: list[str]) -> set[int]:
     return tied
 
 
+def _initial_after_name(before: str, word: str) -> bool:
+    """Whether `word` is an initial bound to its surname ("D.\u00a0Maxham,") after a given
+    name ("Benjamin"): a person's name stays on one line where it fits one (at 1280x1024
+    Thoreau's portrait was credited "...by Benjamin / D. Maxham"). A name is a capitalised word
+    of letters alone ("Smith." ends a sentence, "by" is no name)."""
+    name = before.split("\u00a0")[-1]
+    return (_INITIAL_NAME.match(word) is not None and name[:1].isupper()
+            and name.replace("-", "").isalpha())
+
+
+# An initial (of any script's capitals) bound to the word after it by _bind_initial.
+_INITIAL_NAME = re.compile(r"[^\W\d_]\.\u00a0")
+
+
 def _elision(word: str) -> bool:
     """An elision mark, with the quotation mark or stop that may close it ("[\u2026]\u201d")."""
     return word.rstrip(_CLOSING) in _ELISIONS
@@ -282,7 +323,7 @@ _CLOSING = "\u201d\u2019\u00bb\"').,;:!?"
 def _one_letter(word: str) -> bool:
     """A word of one letter ("a", "à", "I", "w"), not a figure, a mark or a character of a
     script written without spaces (which breaks between any two characters anyway)."""
-    return len(word) == 1 and word.isalpha() and not _ideographic(word)
+    return len(word) == 1 and word.isalpha() and not ideographic(word)
 
 
 def _without_runt(font: pygame.font.Font, lines: list[str], width: int) -> list[str]:
@@ -294,24 +335,16 @@ def _without_runt(font: pygame.font.Font, lines: list[str], width: int) -> list[
     if len(above) < 3:
         return lines
     last = f"{above[-1]} {lines[-1]}"
-    if _width(font, last) > width:
+    if text_width(font, last) > width:
         return lines
     return [*lines[:-2], " ".join(above[:-1]), last]
 
 
-# Where a web address or a path breaks best: after these, without adding a hyphen.
-_BREAK_AFTER = "/-._?&=#:,;"
-
-
-# Punctuation a Chinese or Japanese line may not end or start with (kinsoku shori).
-_NO_LINE_END = set("（「『【〔〈《〘〖‘“")
-_NO_LINE_START = set("、。，．！？：；）」』】〕〉》〙〗’”ゝゞーぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ…‥・")
 
 
 # French (and Swiss, Russian...) quotation marks keep to their words: « mot » never breaks
 # after « or before ». A space typed inside them becomes a no-break space.
 _GUILLEMET_SPACES = re.compile(r"([\u00ab\u2039]) +| +([\u00bb\u203a])")
-_GUILLEMETS = "\u00ab\u00bb\u2039\u203a"
 # An initial stays with the name after it: a credit broke "Benjamin D." from "Maxham".
 # (Any script's capitals: "É. Zola", "Ø. Dahl".)
 _INITIAL_SPACE = re.compile(r"\b([^\W\d_]\.) (?=[^\W\d_])")
@@ -324,76 +357,3 @@ def _bind_initial(match: re.Match) -> str:
 
 def _bind_guillemet(match: re.Match) -> str:
     return f"{match[1]}\u00a0" if match[1] else f"\u00a0{match[2]}"
-
-
-def as_drawn(font: pygame.font.Font, text: str) -> str:
-    """`text` as it is drawn in `font`, measured as drawn (the wrap) and rasterised. The
-    shipped serif's "…" and « » advance less than their own ink: "[…]" read "[.]." and
-    "« guillemets »" read "«guillemets »": such a font gets three full stops for "…", and
-    a no-break space after each guillemet to make room for its ink."""
-    if "\u2026" in text and _ellipsis_overlaps(font):
-        text = text.replace("\u2026", "...")
-    if any(mark in text for mark in _GUILLEMETS):
-        for mark in _GUILLEMETS:
-            if mark in text and _overlaps(font, mark):
-                text = text.replace(mark, mark + "\u00a0")
-    return text
-
-
-def _width(font: pygame.font.Font, text: str) -> int:
-    return font.size(as_drawn(font, text))[0]
-
-
-def _overlaps(font: pygame.font.Font, character: str) -> bool:
-    """Whether the character's ink reaches a tenth of a line's height past its advance."""
-    metrics = font.metrics(character)[0]
-    return bool(metrics) and metrics[1] - metrics[4] > 0.1 * font.get_height()
-
-
-def _ellipsis_overlaps(font: pygame.font.Font) -> bool:
-    """The shipped serif's "…" advances a third of its own width: drawn, its dots fell on
-    the next characters ("[…]" read "[.]."). Such a font is given three full stops.
-    (Asked each time a line is rasterised, which the cache makes rare.)"""
-    metrics = font.metrics("\u2026")[0]
-    return bool(metrics) and metrics[4] < metrics[1]
-
-
-def _ideographic(character: str) -> bool:
-    """A character of a script written without spaces (Chinese, Japanese kana and kanji,
-    and their full-width punctuation): lines break between any two of them."""
-    return unicodedata.east_asian_width(character) in ("W", "F") and not character.isspace()
-
-
-def _break_word(font: pygame.font.Font, word: str, width: int) -> list[str]:
-    """`word` in pieces no wider than `width` (at least one character each): after a
-    slash, dot or hyphen in the last third of the piece where there is one, else between
-    letters, with a hyphen (Chinese and Japanese: between characters, without)."""
-    pieces = []
-    while font.size(word)[0] > width and len(word) > 1:
-        fits = 1  # the longest prefix that fits, leaving room for a hyphen
-        low, high = 1, len(word) - 1
-        while low <= high:
-            middle = (low + high) // 2
-            if font.size(word[:middle] + "-")[0] <= width:
-                fits, low = middle, middle + 1
-            else:
-                high = middle - 1
-        cut = max((i + 1 for i in range(fits * 2 // 3, fits) if word[i] in _BREAK_AFTER), default=None)
-        if cut is not None:
-            pieces.append(word[:cut])
-        elif _ideographic(word[fits - 1]) or _ideographic(word[fits]):
-            # Chinese and Japanese break between any two characters, with no hyphen; but a
-            # line never starts with closing punctuation (。、」…): it goes up with the
-            # character before it, and that character comes down with it if need be; nor
-            # ends with an opening bracket (「（…), which goes down with what it opens.
-            cut = fits
-            while cut > 1 and (word[cut] in _NO_LINE_START or word[cut - 1] in _NO_LINE_END):
-                cut -= 1
-            pieces.append(word[:cut])
-        else:
-            cut = fits
-            hyphen = word[cut - 1].isalpha() and word[cut].isalpha()
-            pieces.append(word[:cut] + ("-" if hyphen else ""))
-        word = word[cut:]
-    pieces.append(word)
-    return pieces

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pygame
 
-from .linebreak import as_drawn, paragraph_lines
+from .linebreak import paragraph_lines
+from .linebreak_word import as_drawn
 from .textlog import MIN_CAP, TextInfo, TextLog
 from .typefaces import ITALIC_FALLBACK, SYNTH_ITALIC, faces_changed, font_file, has_glyph, open_face, readable_face
 

@@ -230,13 +230,15 @@ def eyes_picture(view, tile: int) -> np.ndarray:
 
 
 def eyes_panel(surface: pygame.Surface, fonts, rect: pygame.Rect, explanation: Explanation,
-               ink, most_tile: int | None = None) -> pygame.Rect | None:
+               ink, most_tile: int | None = None, lead: int = 0) -> pygame.Rect | None:
     """Both eyes enlarged with their highlights ringed, and one sentence on them: a cue
     the visitor can check (the machine's verdict does not use it). The sentence always
     has its room in the panel; the eyes take what is left, and are left out where that is
     too little to see them (a 4:5 screen squeezed them to a 10 px speck over the words,
     and the words up out of the panel). `most_tile`: the eyes no larger than this (the
-    round's one size, quiz_reveal_plan). Returns where the eyes were drawn, if they were."""
+    round's one size, quiz_reveal_plan); `lead`, px more above them (the round's room the
+    eyes cannot take, half over them: quiz_reveal_plan.plan). Returns where the eyes were
+    drawn, if they were."""
     view = getattr(explanation, "eyes_view", None)
     pad = fonts.px(16)
     text = _eyes_sentence(fonts, rect.width - 2 * pad, explanation, ink)
@@ -245,7 +247,7 @@ def eyes_panel(surface: pygame.Surface, fonts, rect: pygame.Rect, explanation: E
     pygame.draw.rect(surface, (24, 22, 26), panel, border_radius=fonts.px(8))
     drawn = None
     top = rect.y + pad
-    room = rect.height - text.get_height() - 3 * pad
+    room = rect.height - text.get_height() - 3 * pad - lead
     if view is not None and room >= fonts.px(LEAST_EYES):
         # two square tiles and the gap between them (a twentieth of a tile) across the panel
         tile = min(room, (rect.width - 2 * pad) * 20 // 41, most_tile or room)
@@ -253,11 +255,11 @@ def eyes_panel(surface: pygame.Surface, fonts, rect: pygame.Rect, explanation: E
         if kept is None or kept[0] != tile:  # drawn once per size, not every frame (8 ms at 4K)
             kept = _EYES_SHOWN[view] = (tile, surface_from_rgb(eyes_picture(view, tile)).copy())
         shown = kept[1]
-        drawn = surface.blit(shown, (rect.centerx - shown.get_width() // 2, rect.y + pad))
+        drawn = surface.blit(shown, (rect.centerx - shown.get_width() // 2, rect.y + pad + lead))
         # The sentence straight under the eyes' tile, which fills the room above it unless the
         # round's one size is less: at the panel's foot, one line's gap opened under the eyes
         # of a reveal whose sentence was a line shorter than the round's longest.
-        top = rect.y + 2 * pad + tile
+        top = rect.y + 2 * pad + lead + tile
     fonts.place(surface, text, (rect.x + pad, top))
     return drawn
 

@@ -24,6 +24,16 @@ UPRIGHT_BUTTON = 170
 FACE_PART = 0.56
 # The pair question's words keep this share of the width from each edge of the screen.
 PAIR_MARGIN = 0.06
+# On a square screen (1:1 LED walls, totems) a pair's reveal gives its pictures' box the width
+# its words' column can spare down to this many ems of the answers' type (sans 32), about 21
+# characters a line: at the grid's share the box, 0.44 of the width, held two faces over a map
+# and the eyes, and each eye was 122 px at 1024x1024 beside its sentence in nine lines; a
+# square screen sets its type by its width, so the words took the same share as on a landscape
+# screen of half again the width. At 11 ems the column's lines held 16 characters and four of
+# a round's five reveals lost the machine's account for want of its height.
+SQUARE_PAIR_MEASURE = 12
+# Never more than this share of the width.
+SQUARE_PAIR_MOST = 0.56
 
 
 def pair_words(scene: QuizScene) -> tuple[pygame.Surface, pygame.Surface, pygame.Surface]:
@@ -125,6 +135,8 @@ def geometry(scene: QuizScene) -> dict[str, pygame.Rect]:
         frame, column = box, g["column"]
         if tall:  # (the question stacked them)
             frame, column = picture_and_column((w, h), upright=False)
+            if scene.config.mode == "pair" and w >= h:
+                frame, column = picture_and_column((w, h), _square_pair_share(f, w), upright=False)
         small = min((frame.width - between) // 2, round(h * 0.44), largest)
     top = frame.y
     g["reveal_image"] = pygame.Rect(frame.x, top, small, small)
@@ -148,6 +160,14 @@ def geometry(scene: QuizScene) -> dict[str, pygame.Rect]:
         g["reveal_plot"] = pygame.Rect(frame.x, plot_y, g["reveal_spectrum"].right - frame.x, frame.bottom - plot_y)
         g["reveal_column"] = column.copy()
     return g
+
+
+def _square_pair_share(fonts, width: int) -> float:
+    """The pictures' share of a square screen's width on a pair's reveal: as much as leaves
+    the words' column SQUARE_PAIR_MEASURE ems (picture_and_column's margins: 0.04 at each edge
+    and between), from the grid's own share up to SQUARE_PAIR_MOST."""
+    measure = SQUARE_PAIR_MEASURE * fonts.size("sans", 32)
+    return min(SQUARE_PAIR_MOST, max(GRID_SHARE, 0.88 - measure / width))
 
 
 def stacked(g: dict[str, pygame.Rect]) -> bool:

@@ -18,7 +18,8 @@ from . import quiz_explain as explain_words
 from . import quiz_upright as upright
 from .quiz_draw import colours
 from .quiz_layout import geometry, stacked
-from .quiz_pair import across_gap, label_room, label_under, pair_gap, pair_half
+from .quiz_pair import across_gap, label_under
+from .quiz_reveal_beside import fit_beside, verdict_height
 from .quiz_reveal_words import answers, texts
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ WIDE_BAND = 1.5
 _BESIDE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def _round_beside(scene: QuizScene) -> tuple[int | None, bool, int | None]:
+def _round_beside(scene: QuizScene) -> tuple[int | None, bool, int | None, int]:
     """Where an upright screen sets every reveal of this round with its verdict beside the
     picture, the picture's side (the least any of them needs, whatever the visitor answers):
     wherever the row leaves any reveal's picture or eyes too small; None where the row holds
@@ -53,7 +54,9 @@ def _round_beside(scene: QuizScene) -> tuple[int | None, bool, int | None]:
     one size for the round (`tile`): the least any reveal leaves them, where that is still
     FEATURE_LEAST of the width (a pair round's eyes at 1024x1280 jumped 212, 258, 212, 210,
     220 px), or in the row, where every reveal's is a quarter of it; None where less (each
-    reveal's eyes then keep their own, not all the least)."""
+    reveal's eyes then keep their own, not all the least). Beside the words, the least height
+    of the eyes' panel with the round's longest sentence (`sentence`, quiz_draw.eyes_panel_least;
+    0 elsewhere)."""
     key = (tuple(item.key for question in scene.round for item in question), scene.context.size,
            scene.context.fonts.px(100), scene.machine_playing)
     kept = _BESIDE.get(scene)
@@ -63,7 +66,7 @@ def _round_beside(scene: QuizScene) -> tuple[int | None, bool, int | None]:
         widest = _widest_score(scene)
         measured = [_measure(scene, question, answer, record, widest)
                     for question in scene.round for answer, record in answers(scene, question)]
-        side, across, tile = None, False, None
+        side, across, tile, sentence = None, False, None, 0
         if not measured[0].words_below:
             # Beside the words (a landscape screen) the panel under the map is one box, but
             # each reveal's eyes took what its own sentence left it: at 1920x1080 a round's
@@ -73,11 +76,13 @@ def _round_beside(scene: QuizScene) -> tuple[int | None, bool, int | None]:
                                     for m in measured if m.eyes) if t > 0), default=None)
             if tile is not None and measured[0].face is not None:  # (a pair's faces the larger)
                 tile = min(tile, upright.eyes_most(measured[0].face))
+            sentence = max((draw.eyes_panel_least(m.f, _panel_under_map(m).width, m.explanation)
+                            for m in measured if m.eyes), default=0)
         elif any(not m.row_fits for m in measured):
             # (beside the verdict a stacked pair's faces stay one above the other, as the question showed them)
             measured = [_measure(scene, question, answer, record, widest, band=False)
                         for question in scene.round for answer, record in answers(scene, question)]
-            sides = [_beside(scene, m, scene.largest_picture()).side for m in measured if m.explanation is not None]
+            sides = [fit_beside(scene, m, scene.largest_picture()).side for m in measured if m.explanation is not None]
             side = min((s for s in sides if s is not None), default=None)
             across = side is not None and all(_across_holds(scene, m, side) for m in measured
                                               if m.explanation is not None)
@@ -88,7 +93,7 @@ def _round_beside(scene: QuizScene) -> tuple[int | None, bool, int | None]:
             # what its own sentence left: a 1080x1920 pair round's were 303, 360, 303, 304, 303 px).
             tile = min((upright.tile_in(m.f, m.plot, m.explanation) for m in measured if m.eyes and m.words_below),
                        default=0) or None
-        _BESIDE[scene] = kept = (key, (side, across, tile))
+        _BESIDE[scene] = kept = (key, (side, across, tile, sentence))
     return kept[1]
 
 
@@ -102,6 +107,12 @@ def _widest_score(scene: QuizScene) -> str:
 
     most = len(scene.round)
     return scene.score_line(widest(range(1, most + 1)), widest(range(most + 1)), widest(range(most + 1)))
+
+
+def _longest_word(fonts, labels: list[str]) -> int:
+    """The width of the widest word of a map's labels, as set under the map (sans 22, small)."""
+    return max(fonts.line(word, "sans", 22, (255, 255, 255), tier="small").get_width()
+               for label in labels for word in label.split())
 
 
 def _panel_under_map(m: SimpleNamespace) -> pygame.Rect:
@@ -126,7 +137,7 @@ def _round_tile(scene: QuizScene, measured: list[SimpleNamespace], side: int, ac
         if m.eyes:
             # (the last reveal's wider button put the score above it: at 1200x1600 its eyes had
             # 63 px less than measured with the round's first)
-            fitted = _beside(scene, m, side, across, last=m.question == scene.round[-1])
+            fitted = fit_beside(scene, m, side, across, last=m.question == scene.round[-1])
             tiles.append(upright.tile_in(m.f, fitted.moved["reveal_plot"], m.explanation)
                          if fitted.moved is not None else 0)
     least = min(tiles, default=0)
@@ -137,7 +148,7 @@ def _across_holds(scene: QuizScene, m: SimpleNamespace, side: int) -> bool:
     """Whether the reveal measured in `m`, the machine's answer run across under a picture of
     `side`, keeps that picture as large as with the answer beside it, and the eyes a quarter
     of the screen's width (upright.least_tile)."""
-    beside, across = _beside(scene, m, side), _beside(scene, m, side, across=True)
+    beside, across = fit_beside(scene, m, side), fit_beside(scene, m, side, across=True)
     if across.moved is None or beside.moved is None or across.side != beside.side:
         return False
     return not m.eyes or upright.tile_in(m.f, across.moved["reveal_plot"], m.explanation) >= upright.least_tile(
@@ -151,7 +162,7 @@ def _measure(scene: QuizScene, question, answer: str | None, record,
     and whether that row leaves the picture and the eyes their least (`row_fits`); with the
     score line `score_text` (by default the one showing). `band`: a stacked pair's faces set
     side by side across the row (quiz_upright.pair_band), as the row shows them; without it,
-    still one above the other, as beside the verdict (_beside)."""
+    still one above the other, as beside the verdict (quiz_reveal_beside.fit_beside)."""
     f = scene.context.fonts
     fg, accent, dim = colours(scene)
     g = geometry(scene)
@@ -181,7 +192,7 @@ def _measure(scene: QuizScene, question, answer: str | None, record,
                    f.block(machine_text, "sans", 32, fg, (machine_width or width) - f.px(60)))
         for size in HEADLINE_SIZES:
             headline = f.block(truth_text, "serif-semibold", size, fg, width)
-            standing = _verdict_height(f, (headline, *answers))
+            standing = verdict_height(f, (headline, *answers))
             if machine_width is not None:
                 standing -= answers[1].get_height() + f.px(20)
             if room is None or standing <= room:
@@ -223,10 +234,15 @@ def _measure(scene: QuizScene, question, answer: str | None, record,
         # ted / one's / map" and the eyes had 168 px; in the two-square row, faces of 129 px
         # stood beside a map of 270 at 1280x1024).
         # (the map never narrower than its short label's longest word on any of the round's
-        # reveals, so the faces keep one size: at 1024x1024 it read "generat- / ed one's / map")
+        # reveals, so the faces keep one size: at 1024x1024 it read "generat- / ed one's / map";
+        # but where that word is wider than the eyes beside the map leave it, as a longer
+        # language's kind, "veränderten", the label that does not name the kind: held up by
+        # it, the map stood larger than the eyes, and the faces over it took the row's room)
         kinds = {item.kind for shown in scene.round for item in shown if item.kind != "real"} or {"fake"}
-        least_map = max(f.line(word, "sans", 22, dim, tier="small").get_width() for kind in kinds
-                        for word in words("quiz.picture_pair_narrow", kind=words(f"quiz.kind_{kind}")).split())
+        least_map = _longest_word(f, [words("quiz.picture_pair_narrow", kind=words(f"quiz.kind_{kind}"))
+                                      for kind in kinds])
+        if least_map > upright.map_as_eye(f, g["reveal_spectrum"].right - g["reveal_image"].x):
+            least_map = _longest_word(f, [words("quiz.picture_single_narrow")])
         faces, shown, panel, face = upright.pair_above_map(f, g, across_gap(f), label_under(scene, question),
                                                            scene.largest_picture(), least_map)
         g = {**g, "reveal_image": faces, "reveal_spectrum": shown, "reveal_plot": panel}
@@ -248,12 +264,18 @@ def _measure(scene: QuizScene, question, answer: str | None, record,
             # it, and so off every reveal's eyes (at 1366x768, where the small type's floor
             # sets "where the machine looked" 4 px wider than the map, the eyes were 0.10 of
             # the width, 0.13 at every other landscape size).
-            text = whose
+            # Where even the short one takes more lines, or has a word wider than the map (a
+            # longer language's: "Karte des / veränder- / ten"), the one that names no kind.
             most = 1 if wide and scene.config.mode == "single" else MOST_CAPTION_LINES
-            if (getattr(explanation, "picture", None) is not None
-                    and len(f.wrap(whose, "sans", 22, width, "small")) > most):
-                text = (words("quiz.picture_pair_narrow", kind=words(f"quiz.kind_{explained.item.kind}"))
-                        if scene.config.mode == "pair" else words("quiz.picture_single_narrow"))
+            text = whose
+            if getattr(explanation, "picture", None) is not None:
+                shorter = [words("quiz.picture_single_narrow")]
+                if scene.config.mode == "pair":
+                    shorter.insert(0, words("quiz.picture_pair_narrow",
+                                            kind=words(f"quiz.kind_{explained.item.kind}")))
+                text = next((label for label in (whose, *shorter)
+                             if len(f.wrap(label, "sans", 22, width, "small")) <= most
+                             and _longest_word(f, [label]) <= width), shorter[-1])
             return f.block(text, "sans", 22, dim, width, tier="small")
 
         if words_below:
@@ -272,97 +294,18 @@ def _measure(scene: QuizScene, question, answer: str | None, record,
                            explanation=explanation, eyes=eyes, plot=plot, row_fits=row_fits, face=face)
 
 
-def _beside(scene: QuizScene, m: SimpleNamespace, largest: int, across: bool = False,
-            most_tile: int | None = None, last: bool | None = None) -> SimpleNamespace:
-    """The reveal measured in `m` with its verdict beside a picture of `largest` px at most:
-    the boxes moved (None where no picture leaves the eyes their least), the words set to
-    the verdict's column and the button and score under them; `side`, the picture's. `across`:
-    the machine's answer across under the picture and the rest of the verdict; `most_tile`, the
-    eyes' largest tile; `last`, whether the reveal is the round's last (its button says so, and
-    is wider), by default the reveal now showing."""
-    f, g, col, question, verdict, caption_for = m.f, m.g, m.col, m.question, m.verdict, m.caption_for
-    nxt, score, score_at, limit = m.nxt, m.score, m.score_at, m.limit
-    width = scene.context.size[0]
-
-    def image_height(side: int) -> int:  # (a pair's faces take only the height they need)
-        if scene.config.mode == "single" or not stacked(g):
-            return side
-        return 2 * pair_half(scene, pygame.Rect(0, 0, side, side), question) + pair_gap(f)
-
-    def image_width(side: int) -> int:  # (and only the width their labels need)
-        if scene.config.mode == "single" or not stacked(g):
-            return side
-        return pair_half(scene, pygame.Rect(0, 0, side, side), question) + label_room(scene, question)
-
-    def face_side(side: int) -> int:  # (each of a pair's faces: the map no larger)
-        if scene.config.mode == "single" or not stacked(g):
-            return side
-        return pair_half(scene, pygame.Rect(0, 0, side, side), question)
-
-    # `across`: beside the picture the headline and the visitor's answer; the machine's runs
-    # across under them, over the machine's map and eyes it leads to (beside the picture too,
-    # at 1080x1920 it read two or three words a line, "The machine / leaned towards /
-    # generated, but it / was unsure.", and stood 160 px below the picture).
-    def headline_height(width: int, room: int) -> int:
-        headline, you, machine = verdict(width, room, col.width if across else None)
-        return _verdict_height(f, (headline, you, machine)) - (machine.get_height() + f.px(20) if across else 0)
-
-    def machine_height(width: int) -> int:
-        return verdict(width, None, width)[2].get_height()
-
-    # The score beside a narrower button where it takes one line beside "Next" (its line above
-    # the button is room for the eyes); on the last reveal beside the wider "See how you did"
-    # too, in two lines where one is too long: centred on the button, or where two lines stand
-    # taller than it, their last on the button's foot. Above a button the whole width, the
-    # last reveal's score took a line from its eyes, and the round's eyes, one size, lost it
-    # on every reveal: at 1200x1600 a pair round's were 246 px where the others left 309.
-    last = scene.index + 1 >= len(scene.round) if last is None else last
-
-    def beside(key: str) -> tuple[pygame.Rect, int]:  # a narrower button and the score's width left of it
-        label = f.line(words(key), "sans-semibold", 32, m.fg)
-        narrow = pygame.Rect(0, nxt.y, max(f.px(240), label.get_width() + f.px(72)), nxt.height)
-        narrow.right = col.right
-        return narrow, narrow.x - f.px(30) - col.x
-
-    def lines(width: int) -> int:
-        return len(f.wrap(m.score_text, "sans-semibold", 30, width, "small"))
-
-    narrow, beside_width = beside("quiz.finish" if last else "quiz.next")
-    if lines(beside("quiz.next")[1]) == 1 and lines(beside_width) <= 2:
-        beside_button = f.block(m.score_text, "sans-semibold", 30, m.accent, beside_width, tier="small",
-                                balanced=True)
-        top = min(narrow.centery - beside_button.get_height() // 2, narrow.bottom - beside_button.get_height())
-        limit += score.get_height() + f.px(8) - max(0, narrow.y - top)
-        nxt, score, score_at = narrow, beside_button, (col.x, top)
-    end = limit - f.px(16 if m.credit else 0) - draw.account_least(f, m.explained, m.fg, col.width) - f.px(30)
-    moved, side = upright.verdict_beside(f, width, g, headline_height, lambda side: caption_for(side).get_height(),
-                                         end, m.explanation, m.eyes, largest, image_height, image_width,
-                                         machine_height if across else None, most_tile, face_side)
-    fitted = SimpleNamespace(moved=moved, side=side, g=g, plot=m.plot, headline=m.headline, you=m.you,
-                             machine=m.machine, nxt=nxt, score=score, score_at=score_at, limit=limit)
-    if moved is not None:
-        fitted.headline, fitted.you, fitted.machine = verdict(moved["reveal_verdict"].width,
-                                                              moved["reveal_image"].height,
-                                                              col.width if across else None)
-        fitted.plot = moved["reveal_plot"]
-        under = max(fitted.plot.bottom, moved["reveal_spectrum"].bottom + f.px(4)
-                    + caption_for(moved["reveal_spectrum"].width).get_height()) + f.px(30)
-        fitted.g = {**g, **moved, "reveal_column": pygame.Rect(col.x, under, col.width, col.bottom - under)}
-    return fitted
-
-
 def plan(scene: QuizScene) -> SimpleNamespace:
     """The reveal measured and arranged, before anything is drawn (draw_reveal, reveal_boxes)."""
     shown = (scene.round[scene.index], scene.answer, scene.history[-1])
     m = _measure(scene, *shown)
-    side, across, tile = _round_beside(scene) if m.explanation is not None else (None, False, None)
+    side, across, tile, sentence = _round_beside(scene) if m.explanation is not None else (None, False, None, 0)
     if side is not None:  # (a stacked pair's faces one above the other, beside the verdict)
         m = _measure(scene, *shown, band=False)
     g, col, explained, question = m.g, m.col, m.explained, m.question
     headline, you, machine, caption_for = m.headline, m.you, m.machine, m.caption_for
     nxt, score, score_at, limit, block = m.nxt, m.score, m.score_at, m.limit, m.block
     words_below, latest, explanation, eyes, plot = m.words_below, m.latest, m.explanation, m.eyes, m.plot
-    moved = None
+    moved, lead = None, 0
     if explanation is not None and not words_below:
         # (its foot stays on the column's, the button's, on every reveal: the eyes, at the
         # round's size, leave the room another reveal's longer sentence takes)
@@ -371,8 +314,14 @@ def plan(scene: QuizScene) -> SimpleNamespace:
             # (beside a near-square screen's map, the panel as tall as its eyes and its own
             # sentence: sized for the longest, it stood a third empty under a short one)
             plot.height = min(plot.height, tile + draw.eyes_panel_least(m.f, plot.width, explanation) + m.f.px(16))
+        elif eyes and tile is not None:
+            # Where the round's eyes are held smaller than the panel's room (a pair's by its
+            # faces, quiz_upright.EYES_OF_FACE) half the room left under the round's longest
+            # sentence goes over the eyes, the same on every reveal: all of it stood empty under
+            # the sentence, 66 px at 1920x1080, as if a line were missing.
+            lead = max(0, plot.height - tile - sentence - m.f.px(16)) // 2
     if side is not None:
-        fitted = _beside(scene, m, side, across, tile)
+        fitted = fit_beside(scene, m, side, across, tile)
         if fitted.moved is not None:
             moved, g, plot = fitted.moved, fitted.g, fitted.plot
             headline, you, machine = fitted.headline, fitted.you, fitted.machine
@@ -383,7 +332,7 @@ def plan(scene: QuizScene) -> SimpleNamespace:
     return SimpleNamespace(g=g, question=question, record=m.record, col=col, explained=explained, headline=headline,
                            you=you, machine=machine, nxt=nxt, score=score, limit=limit, block=block,
                            words_below=words_below, latest=latest, explanation=explanation, eyes=eyes, plot=plot,
-                           moved=moved, caption_for=caption_for, score_at=score_at, tile=tile)
+                           moved=moved, caption_for=caption_for, score_at=score_at, tile=tile, lead=lead)
 
 
 def reveal_boxes(scene: QuizScene) -> dict[str, pygame.Rect]:
@@ -391,8 +340,3 @@ def reveal_boxes(scene: QuizScene) -> dict[str, pygame.Rect]:
     and the machine's panel where an upright screen moves them for the eyes."""
     planned = plan(scene)
     return {**planned.g, "reveal_plot": planned.plot} if planned.plot is not None else planned.g
-
-
-def _verdict_height(fonts, blocks) -> int:
-    """How tall the headline and the two answers stand, as _verdict sets them."""
-    return sum(block.get_height() for block in blocks) + fonts.px(30 + 20)

@@ -47,7 +47,7 @@ def draw_reveal(scene: QuizScene, surface: pygame.Surface) -> None:
             # (where not even their sentence fits, the panel is left out: the words come first)
             least = draw.eyes_panel_least(f, plot.width, explanation)
             if not words_below or plot.height >= least:
-                draw.eyes_panel(surface, f, plot, explanation, fg, p.tile)
+                draw.eyes_panel(surface, f, plot, explanation, fg, p.tile, p.lead)
                 reached = max(reached, plot.y + max(plot.height, least))
         elif not words_below or plot.height >= f.px(LEAST_PLOT):
             draw.curve_plot(surface, f, plot, explanation, fg, accent)

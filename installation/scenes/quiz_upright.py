@@ -98,6 +98,14 @@ def pair_band(fonts, g: dict[str, pygame.Rect], gap: int, label_height: int,
     return faces, pygame.Rect(right - shown, image.y, shown, shown), face
 
 
+def map_as_eye(fonts, width: int) -> int:
+    """The side of pair_above_map's map in a pictures' box `width` px wide: as large as an
+    eye's tile in the panel beside it (two tiles and a twentieth of one between them across
+    the panel's padded width, quiz_draw.eyes_panel), so the machine's note and the evidence it
+    points to read as one row."""
+    return 20 * (width - fonts.px(BETWEEN) - 2 * fonts.px(16)) // 61
+
+
 def pair_above_map(fonts, g: dict[str, pygame.Rect], gap: int, label_height: int,
                    largest: int, least_map: int = 0) -> tuple[pygame.Rect, pygame.Rect, pygame.Rect, int]:
     """A near-square landscape reveal's pictures for a pair (5:4, 4:3: too narrow a box for
@@ -108,10 +116,7 @@ def pair_above_map(fonts, g: dict[str, pygame.Rect], gap: int, label_height: int
     each face's side."""
     image, spectrum, plot = g["reveal_image"], g["reveal_spectrum"], g["reveal_plot"]
     width, between, pad = spectrum.right - image.x, fonts.px(BETWEEN), fonts.px(16)
-    # The map as large as an eye's tile in the panel beside it (two tiles and a twentieth of
-    # one between them across the panel's padded width, quiz_draw.eyes_panel): the machine's
-    # note and the evidence it points to read as one row.
-    shown = max(20 * (width - between - 2 * pad) // 61, least_map)
+    shown = max(map_as_eye(fonts, width), least_map)
     # The faces as large as the box's width allows, where they leave that row the height of
     # its eyes and their longest sentence (taking it all, at 1024x768 they left the eyes
     # 90 px); never so small that an eye outgrows EYES_OF_FACE of a face.
