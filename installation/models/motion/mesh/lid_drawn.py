@@ -18,7 +18,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from .lid_skin import TEXTURE_SCALE
+from .lid_skin import TEXTURE_GAP, TEXTURE_SCALE
 from .lids import CREASE_SOFTENED
 from .plate import DETAIL_SIGMA
 from .tone import LUMA
@@ -54,6 +54,9 @@ OUTLINE_CORNER = 2.0
 OUTLINE_INKED_FROM, OUTLINE_INKED_TO = 0.4, 0.5
 LOWER_LINE_KEPT = 0.35
 LOWER_FROM = 0.6
+# The light of the skin touching a closed lid: this percentile of each band beside it (above its
+# crease, below its lower lid; see _touching_light). On bare paper it is the paper.
+TOUCHING_LIGHT = 90.0
 
 
 def _clip(value: float, low: float, high: float) -> float:
@@ -123,6 +126,20 @@ def _on_paper(grey: np.ndarray) -> float:
     return _clip((OUTLINE_INKED_TO - inked) / (OUTLINE_INKED_TO - OUTLINE_INKED_FROM), 0.0, 1.0)
 
 
+def _touching_light(tone: np.ndarray, cover, top: int, left: int) -> float | None:
+    """The light of the skin that touches the closed lid of `cover`: the mean of the TOUCHING_LIGHT
+    percentiles of the bands just above its crease and just below its lower lid, in its own
+    columns (`tone`: the ring's grey at the marks' scale, the lid patch at ring row `top`, column
+    `left`); None where neither band lies in the picture."""
+    h, w = cover.covered.shape
+    band = max(2, h // 3)
+    above = top + int(np.floor(cover.crease.min())) - TEXTURE_GAP
+    below = top + int(np.ceil(cover.lower.max())) + 1 + TEXTURE_GAP
+    lights = [float(np.percentile(b, TOUCHING_LIGHT)) for b in (tone[max(above - band, 0):max(above, 0), left:left + w],
+                                                                tone[below:below + band, left:left + w]) if b.size]
+    return sum(lights) / len(lights) if lights else None
+
+
 def drawn_skin(region: np.ndarray, cover, texture: np.ndarray | None, blur: float) -> np.ndarray:
     """The closed lid of `cover` (lids.LidCover) as the drawing shows skin, (patch rows, columns,
     channels) float32: the drawing's paper just above and below the eye, its marks there
@@ -143,7 +160,8 @@ def drawn_skin(region: np.ndarray, cover, texture: np.ndarray | None, blur: floa
     # Its paper: the lightest of it at the marks' scale (PAPER_SHARE). The marks round the eye (its
     # crease, its lower lid's line, hatching) come onto the lid as its texture; read into its
     # tone as well (the median), a chalk drawing's closed lid was a flat grey patch.
-    tone = cv2.GaussianBlur(ring, (0, 0), sigma)[skin_round]
+    blurred = cv2.GaussianBlur(ring, (0, 0), sigma)
+    tone = blurred[skin_round]
     lit = tone @ LUMA
     base = tone[lit >= np.percentile(lit, 100.0 - 100.0 * PAPER_SHARE)].mean(0)
     pixels = ring.reshape(-1, ring.shape[2])
@@ -155,6 +173,14 @@ def drawn_skin(region: np.ndarray, cover, texture: np.ndarray | None, blur: floa
     hatched = 1.0 - _on_paper(grey.reshape(ring.shape[:2])[skin_round])
     if hatched > 0.0:
         base = base + (np.median(tone, axis=0) - base) * hatched
+    # ... and no lighter than the skin that touches the lid: a closed lid is paper only where the
+    # paper comes up to it. The lightest of the skin round the eye is a drawing's bare paper, but
+    # in a picture read as a drawing that has none (a photograph named one) it is the brow's
+    # highlight or the eye's white: its closed lid was a white patch between the socket's shade
+    # and the cheek (84 levels lighter than the skin over the crease, 26 than the cheek's).
+    touching = _touching_light(blurred @ LUMA, cover, top, left)
+    if touching is not None and float(base @ LUMA) > touching:
+        base = base * (touching / float(base @ LUMA))
     skin = np.broadcast_to(base, (h, w, ring.shape[2])).astype(np.float32)
     if texture is not None:
         # Nothing in a drawing is lighter than its paper: the detail beside a stroke (the paper
