@@ -351,3 +351,21 @@ def test_a_photograph_named_a_drawing_closes_its_eye_in_its_skin_not_a_white_pat
     # Old: the lid 196, the brow's highlight taken for paper, against the cheek's 186; now 159,
     # between the cheek and the socket's shade (99).
     assert float(np.median(lid)) < float(np.median(cheek)) + 5.0, (np.median(lid), np.median(cheek))
+
+
+def test_a_drawings_eye_in_a_stroked_socket_closes_as_paper_not_a_grey_lens():
+    """A dodge-blend pencil drawing's eye in a densely stroked socket (its shading drawn in strokes
+    above the eye, bare paper below it) was read as partly hatched, and its closed lid took the
+    strokes' median tone without their lines: the lid's texture comes from the quieter, bare
+    side. A flat grey oval, a lens, where its buff copy (read as bare paper) closed as paper.
+    The hatching's tone goes onto the lid only as far as its texture carries the lines."""
+    size, left, right, _ = EYE_PLACE
+    paper = np.full(size, PAPER, np.float32)
+    rng = np.random.default_rng(7)
+    for (x, y), tone in zip(rng.uniform((left - 25, 20), (right + 25, 54), (900, 2)), rng.uniform(60, 160, 900),
+                            strict=True):
+        cv2.line(paper, (int(x), int(y)), (int(x) + 5, int(y) + 2), float(tone), 1, cv2.LINE_AA)
+    _, region, _, closed = _closed_eye_on(cv2.GaussianBlur(paper, (0, 0), 0.6))
+    lid = region[closed].astype(np.float32) @ LUMA
+    # Old: 213 all over (its spread 0.08 levels); now the paper's 234.
+    assert float(np.median(lid)) > PAPER - 8.0, np.median(lid)
