@@ -175,10 +175,21 @@ def drawn_skin(region: np.ndarray, cover, texture: np.ndarray | None, blur: floa
     base = tone[lit >= np.percentile(lit, 100.0 - 100.0 * PAPER_SHARE)].mean(0)
     pixels = ring.reshape(-1, ring.shape[2])
     grey = pixels @ LUMA
+    # ... no lighter than the skin that touches the lid: a closed lid is paper only where the
+    # paper comes up to it. The lightest of the skin round the eye is a drawing's bare paper, but
+    # in a picture read as a drawing that has none (a photograph named one) it is the brow's
+    # highlight or the eye's white: its closed lid was a white patch between the socket's shade
+    # and the cheek (84 levels lighter than the skin over the crease, 26 than the cheek's).
+    touching = _touching_light(blurred @ LUMA, grey.reshape(ring.shape[:2]), cover, top, left)
+    if touching is not None and float(base @ LUMA) > touching:
+        base = base * (touching / float(base @ LUMA))
     ink = pixels[grey <= np.percentile(grey, 100.0 * INK_SHARE)].mean(0)
     # ... but where ink covers the skin round the eye (hatching: no bare paper to see, as
     # paint_out_outline reads it), the lid is the hatching's tone, its lines carried on by the
     # texture: on the paper's, hatched drawings closed their eyes into pale paper patches.
+    # (From the tone the touching skin allows: from the paper itself, a photograph named a
+    # drawing, its skin smooth and its texture faint, had its socket's eye closed 27 levels
+    # lighter than the hatching's tone, a pale oval in the shade.)
     hatched = 1.0 - _on_paper(grey.reshape(ring.shape[:2])[skin_round])
     if hatched > 0.0 and texture is not None:
         # ... as far as the texture carries its lines (their root mean square CARRIED_MARKS of the
@@ -191,14 +202,6 @@ def drawn_skin(region: np.ndarray, cover, texture: np.ndarray | None, blur: floa
         hatched *= _clip(marks / max(CARRIED_MARKS * gap, 1e-3), 0.0, 1.0)
     if hatched > 0.0:
         base = base + (np.median(tone, axis=0) - base) * hatched
-    # ... and no lighter than the skin that touches the lid: a closed lid is paper only where the
-    # paper comes up to it. The lightest of the skin round the eye is a drawing's bare paper, but
-    # in a picture read as a drawing that has none (a photograph named one) it is the brow's
-    # highlight or the eye's white: its closed lid was a white patch between the socket's shade
-    # and the cheek (84 levels lighter than the skin over the crease, 26 than the cheek's).
-    touching = _touching_light(blurred @ LUMA, grey.reshape(ring.shape[:2]), cover, top, left)
-    if touching is not None and float(base @ LUMA) > touching:
-        base = base * (touching / float(base @ LUMA))
     skin = np.broadcast_to(base, (h, w, ring.shape[2])).astype(np.float32)
     if texture is not None:
         # Nothing in a drawing is lighter than its paper: the detail beside a stroke (the paper
