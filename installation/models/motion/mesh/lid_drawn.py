@@ -129,12 +129,12 @@ def _on_paper(grey: np.ndarray) -> float:
     return _clip((OUTLINE_INKED_TO - inked) / (OUTLINE_INKED_TO - OUTLINE_INKED_FROM), 0.0, 1.0)
 
 
-def _touching_light(tone: np.ndarray, grey: np.ndarray, cover, top: int, left: int) -> float | None:
+def _touching_light(blurred: np.ndarray, grey: np.ndarray, cover, top: int, left: int) -> float | None:
     """The light of the skin that touches the closed lid of `cover`: the TOUCHING_LIGHT percentile
     of the bands just above its crease and just below its lower lid, in its own columns, the
     quieter band counting the more, as it does in the lid's texture (lid_skin.skin_texture):
-    the lid is the skin it takes its marks from. (`tone`: the ring's grey at the marks' scale,
-    `grey` its own, the lid patch at ring row `top`, column `left`.) None where neither band
+    the lid is the skin it takes its marks from. (`blurred`: the ring at the marks' scale,
+    `grey` its own grey, the lid patch at ring row `top`, column `left`.) None where neither band
     lies in the picture."""
     h, w = cover.covered.shape
     band = max(2, h // 3)
@@ -142,9 +142,10 @@ def _touching_light(tone: np.ndarray, grey: np.ndarray, cover, top: int, left: i
     below = top + int(np.ceil(cover.lower.max())) + 1 + TEXTURE_GAP
     lights, weights = [], []
     for rows in (slice(max(above - band, 0), max(above, 0)), slice(below, below + band)):
-        if tone[rows, left:left + w].size:
-            lights.append(float(np.percentile(tone[rows, left:left + w], TOUCHING_LIGHT)))
-            marks = float(np.mean(np.square(grey[rows, left:left + w] - tone[rows, left:left + w])))
+        if blurred[rows, left:left + w].size:
+            tone = blurred[rows, left:left + w] @ LUMA  # (the bands' grey alone: a fifth of the ring's cost)
+            lights.append(float(np.percentile(tone, TOUCHING_LIGHT)))
+            marks = float(np.mean(np.square(grey[rows, left:left + w] - tone)))
             weights.append(1.0 / (marks * marks + 1e-3))
     return float(np.dot(lights, weights) / sum(weights)) if lights else None
 
@@ -180,7 +181,7 @@ def drawn_skin(region: np.ndarray, cover, texture: np.ndarray | None, blur: floa
     # in a picture read as a drawing that has none (a photograph named one) it is the brow's
     # highlight or the eye's white: its closed lid was a white patch between the socket's shade
     # and the cheek (84 levels lighter than the skin over the crease, 26 than the cheek's).
-    touching = _touching_light(blurred @ LUMA, grey.reshape(ring.shape[:2]), cover, top, left)
+    touching = _touching_light(blurred, grey.reshape(ring.shape[:2]), cover, top, left)
     if touching is not None and float(base @ LUMA) > touching:
         base = base * (touching / float(base @ LUMA))
     ink = pixels[grey <= np.percentile(grey, 100.0 * INK_SHARE)].mean(0)
