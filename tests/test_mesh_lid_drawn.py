@@ -16,7 +16,7 @@ from installation.models.motion.mesh import lid_paint
 from installation.models.motion.mesh.drawing_paper import drawn_share, portrait_drawn_share
 from installation.models.motion.mesh.lid_ink import two_tones
 from installation.models.motion.mesh.lid_paint import paint_lids
-from installation.models.motion.mesh.lids import LIDS, lid_whites, move_lids
+from installation.models.motion.mesh.lids import LIDS, LidCover, lid_whites, move_lids
 from installation.models.motion.mesh.outlines import curve_through
 
 from .test_mesh_lids import EYE_PLACE, WHITE, _closed_eye_on, made_eye_on
@@ -321,3 +321,51 @@ def test_a_hatched_drawings_closed_lid_takes_the_hatchings_tone_not_a_pale_paper
                                 grey[last + 8:last + 18, 60:101].ravel()])
     # Old: 122 against the hatching's 104 (the paper round it: 236); now 107.
     assert abs(float(grey[body].mean()) - float(round_eye.mean())) < 10.0, (grey[body].mean(), round_eye.mean())
+
+
+
+def test_a_photograph_named_a_drawing_closes_its_eye_in_its_skin_not_a_white_patch():
+    """A photograph the scene calls a drawing (a curator's misnaming) has no bare paper: the
+    lightest of the skin round its eye is the brow's highlight. Taken for paper, it closed the
+    eye into a white patch between the socket's shade and the cheek (the 1904 photograph as a
+    drawing: the lid 84 grey levels lighter than the skin over its crease, 26 than the cheek's).
+    The lid is no lighter than the skin that touches it."""
+    y0, x0, h, w = 40, 40, 30, 40
+    rows = np.arange(110, dtype=np.float32)[:, None]
+    # the lit brow bone, the socket's shade down to the crease, the open eye (its white and
+    # lashes), the cheek: graded photographed skin, no marks
+    grey = np.select([rows < y0 - 11, rows < y0 + 2, rows < y0 + 26], [240.0, 110.0, 225.0], 205.0)
+    grey = np.broadcast_to(grey, (110, 120)).copy()
+    grey[y0 + 3:y0 + 5, x0:x0 + w] = 40.0  # the open eye's lashes
+    grey = cv2.GaussianBlur(grey.astype(np.float32), (0, 0), 1.0)
+    grey += np.random.default_rng(3).normal(0.0, 1.5, grey.shape).astype(np.float32)  # film grain
+    region = np.round(np.clip(grey[..., None] * np.array([1.0, 0.88, 0.8], np.float32), 0, 255)).astype(np.uint8)
+    covered = np.zeros((h, w), np.float32)
+    covered[2:25] = 1.0
+    row = np.ones((1, w), np.float32)
+    cover = LidCover(x0=x0, y0=y0, covered=covered, margin=24.0 * row, closing=1.0, crease=1.0 * row,
+                     start=2.0 * row, lower=25.0 * row, eye_top=y0 + 1, was=4.0 * row)
+    paint_lids(region, [cover], drawn=1.0)
+    lid = region[y0 + 4:y0 + 21, x0 + 5:x0 + w - 5].astype(np.float32) @ LUMA  # its body, above the lash line
+    cheek = region[y0 + 28:y0 + 34, x0:x0 + w].astype(np.float32) @ LUMA
+    # Old: the lid 196, the brow's highlight taken for paper, against the cheek's 186; now 159,
+    # between the cheek and the socket's shade (99).
+    assert float(np.median(lid)) < float(np.median(cheek)) + 5.0, (np.median(lid), np.median(cheek))
+
+
+def test_a_drawings_eye_in_a_stroked_socket_closes_as_paper_not_a_grey_lens():
+    """A dodge-blend pencil drawing's eye in a densely stroked socket (its shading drawn in strokes
+    above the eye, bare paper below it) was read as partly hatched, and its closed lid took the
+    strokes' median tone without their lines: the lid's texture comes from the quieter, bare
+    side. A flat grey oval, a lens, where its buff copy (read as bare paper) closed as paper.
+    The hatching's tone goes onto the lid only as far as its texture carries the lines."""
+    size, left, right, _ = EYE_PLACE
+    paper = np.full(size, PAPER, np.float32)
+    rng = np.random.default_rng(7)
+    for (x, y), tone in zip(rng.uniform((left - 25, 20), (right + 25, 54), (900, 2)), rng.uniform(60, 160, 900),
+                            strict=True):
+        cv2.line(paper, (int(x), int(y)), (int(x) + 5, int(y) + 2), float(tone), 1, cv2.LINE_AA)
+    _, region, _, closed = _closed_eye_on(cv2.GaussianBlur(paper, (0, 0), 0.6))
+    lid = region[closed].astype(np.float32) @ LUMA
+    # Old: 213 all over (its spread 0.08 levels); now the paper's 234.
+    assert float(np.median(lid)) > PAPER - 8.0, np.median(lid)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from .lid_skin import TEXTURE_SCALE
+from .lid_skin import TEXTURE_GAP, TEXTURE_SCALE
 from .lids import CREASE_SOFTENED
 from .plate import DETAIL_SIGMA
 from .tone import LUMA
@@ -54,6 +54,12 @@ OUTLINE_CORNER = 2.0
 OUTLINE_INKED_FROM, OUTLINE_INKED_TO = 0.4, 0.5
 LOWER_LINE_KEPT = 0.35
 LOWER_FROM = 0.6
+# The light of the skin touching a closed lid: this percentile of each band beside it (above its
+# crease, below its lower lid; see _touching_light). On bare paper it is the paper.
+TOUCHING_LIGHT = 90.0
+# A hatched lid takes the hatching's tone as far as its texture's marks reach CARRIED_MARKS of the
+# way from the paper to that tone (see drawn_skin).
+CARRIED_MARKS = 0.5
 
 
 def _clip(value: float, low: float, high: float) -> float:
@@ -123,6 +129,27 @@ def _on_paper(grey: np.ndarray) -> float:
     return _clip((OUTLINE_INKED_TO - inked) / (OUTLINE_INKED_TO - OUTLINE_INKED_FROM), 0.0, 1.0)
 
 
+def _touching_light(blurred: np.ndarray, grey: np.ndarray, cover, top: int, left: int) -> float | None:
+    """The light of the skin that touches the closed lid of `cover`: the TOUCHING_LIGHT percentile
+    of the bands just above its crease and just below its lower lid, in its own columns, the
+    quieter band counting the more, as it does in the lid's texture (lid_skin.skin_texture):
+    the lid is the skin it takes its marks from. (`blurred`: the ring at the marks' scale,
+    `grey` its own grey, the lid patch at ring row `top`, column `left`.) None where neither band
+    lies in the picture."""
+    h, w = cover.covered.shape
+    band = max(2, h // 3)
+    above = top + int(np.floor(cover.crease.min())) - TEXTURE_GAP
+    below = top + int(np.ceil(cover.lower.max())) + 1 + TEXTURE_GAP
+    lights, weights = [], []
+    for rows in (slice(max(above - band, 0), max(above, 0)), slice(below, below + band)):
+        if blurred[rows, left:left + w].size:
+            tone = blurred[rows, left:left + w] @ LUMA  # (the bands' grey alone: a fifth of the ring's cost)
+            lights.append(float(np.percentile(tone, TOUCHING_LIGHT)))
+            marks = float(np.mean(np.square(grey[rows, left:left + w] - tone)))
+            weights.append(1.0 / (marks * marks + 1e-3))
+    return float(np.dot(lights, weights) / sum(weights)) if lights else None
+
+
 def drawn_skin(region: np.ndarray, cover, texture: np.ndarray | None, blur: float) -> np.ndarray:
     """The closed lid of `cover` (lids.LidCover) as the drawing shows skin, (patch rows, columns,
     channels) float32: the drawing's paper just above and below the eye, its marks there
@@ -143,16 +170,37 @@ def drawn_skin(region: np.ndarray, cover, texture: np.ndarray | None, blur: floa
     # Its paper: the lightest of it at the marks' scale (PAPER_SHARE). The marks round the eye (its
     # crease, its lower lid's line, hatching) come onto the lid as its texture; read into its
     # tone as well (the median), a chalk drawing's closed lid was a flat grey patch.
-    tone = cv2.GaussianBlur(ring, (0, 0), sigma)[skin_round]
+    blurred = cv2.GaussianBlur(ring, (0, 0), sigma)
+    tone = blurred[skin_round]
     lit = tone @ LUMA
     base = tone[lit >= np.percentile(lit, 100.0 - 100.0 * PAPER_SHARE)].mean(0)
     pixels = ring.reshape(-1, ring.shape[2])
     grey = pixels @ LUMA
+    # ... no lighter than the skin that touches the lid: a closed lid is paper only where the
+    # paper comes up to it. The lightest of the skin round the eye is a drawing's bare paper, but
+    # in a picture read as a drawing that has none (a photograph named one) it is the brow's
+    # highlight or the eye's white: its closed lid was a white patch between the socket's shade
+    # and the cheek (84 levels lighter than the skin over the crease, 26 than the cheek's).
+    touching = _touching_light(blurred, grey.reshape(ring.shape[:2]), cover, top, left)
+    if touching is not None and float(base @ LUMA) > touching:
+        base = base * (touching / float(base @ LUMA))
     ink = pixels[grey <= np.percentile(grey, 100.0 * INK_SHARE)].mean(0)
     # ... but where ink covers the skin round the eye (hatching: no bare paper to see, as
     # paint_out_outline reads it), the lid is the hatching's tone, its lines carried on by the
     # texture: on the paper's, hatched drawings closed their eyes into pale paper patches.
+    # (From the tone the touching skin allows: from the paper itself, a photograph named a
+    # drawing, its skin smooth and its texture faint, had its socket's eye closed 27 levels
+    # lighter than the hatching's tone, a pale oval in the shade.)
     hatched = 1.0 - _on_paper(grey.reshape(ring.shape[:2])[skin_round])
+    if hatched > 0.0 and texture is not None:
+        # ... as far as the texture carries its lines (their root mean square CARRIED_MARKS of the
+        # way from the paper to the hatching's tone): without them the hatching's tone is a smooth
+        # grey lens (a dodge-blend pencil drawing's eye in a densely stroked socket, read as 44%
+        # hatched, its texture's marks 7 levels against a 36-level way, closed into a pale grey
+        # oval where its buff copy, read as bare paper, closed as paper).
+        gap = float((base - np.median(tone, axis=0)) @ LUMA)
+        marks = float(np.sqrt(np.mean(np.square(texture[cover.covered > 0] @ LUMA))))
+        hatched *= _clip(marks / max(CARRIED_MARKS * gap, 1e-3), 0.0, 1.0)
     if hatched > 0.0:
         base = base + (np.median(tone, axis=0) - base) * hatched
     skin = np.broadcast_to(base, (h, w, ring.shape[2])).astype(np.float32)
