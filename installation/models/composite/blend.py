@@ -3,8 +3,9 @@
 Galton laid negatives over one another by hand, each exposed for a fraction of the time.
 Here each source is warped so that its 468 mesh points sit on the group's mean shape, and
 the warped pictures are averaged, the sitters only: each source's person mask weighs its
-pixels, and where few sitters reach (hair, shoulders) the composite fades into a plain
-studio wall. A morph from composite A to B moves the shape from A's to B's and cross-
+pixels, feathered so that every sitter fades in and out of the average rather than
+starting at an edge, and where few sitters reach (hair, shoulders) the composite fades
+into a plain studio wall. A morph from composite A to B moves the shape from A's to B's and cross-
 dissolves the two composites warped to that shape: every frame is still a blend of the
 same public-domain sources, in changing proportions.
 """
@@ -96,6 +97,7 @@ class Atlas:
             cover += share
             reach += np.float32(weight) * mask
         person = acc / np.maximum(cover, 1e-6)
+        # Where the sitters weigh little (FEW), their average gives way to the wall in step.
         sure = np.maximum(np.clip(cover / np.float32(FEW), 0.0, 1.0), core)
         person = sure * person + (1 - sure) * self.wall
         # Where under half the sitters reach, fade to the wall rather than show a few of them.
