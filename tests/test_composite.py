@@ -266,3 +266,52 @@ def test_a_lobe_that_few_sitters_reach_fades_into_the_wall_without_a_rim():
     around = grey[20:80, 104:128]  # the lobe and its rims (top, bottom, right), off the main outline
     step = max(np.abs(np.diff(around, axis=0)).max(), np.abs(np.diff(around, axis=1)).max())
     assert depth > 10 and step < 0.5 * depth, f"a {step:.0f}-level step at the rim of a {depth:.0f}-level lobe"
+
+
+def test_where_half_the_sitters_stop_the_composite_shows_no_edge():
+    """Half the sitters' pictures stop across the forehead (tight head crops, a bonnet the
+    person mask left out), the rest reach up into their hair: the composite must pass from
+    the eight to the four without a line a visitor can see. Each sitter's weight stopped
+    at its mask's edge, and the mean of eight bright foreheads next to the mean of four
+    dark hairlines stood as a pasted shape with a hard rim."""
+    sources = fake_sources(8, seed=6)
+    ys, xs = np.mgrid[0:SIDE, 0:SIDE]
+    head = (xs > 24) & (xs < 104) & (ys > 2) & (ys < 116)
+    for k, source in enumerate(sources):
+        tight = k % 2 == 0
+        reach = head & (ys > 40) if tight else head  # the crops stop at row 40, in the forehead
+        source._mask = (reach * 255).astype(np.uint8)
+        source._grey = np.full((SIDE, SIDE), 200 if tight else 70, np.uint8)  # forehead / hair
+    grey = Atlas(sources, SIDE).composite(sources).grey * 255
+    column = grey[20:64, 56:72].mean(axis=1)  # across the crops' edge, inside every outline
+    assert column[-1] - column[0] > 20  # the forehead still reads lighter than the hair above
+    depth = column.max() - column.min()
+    # A pixel here is 4 of the loop's frame (128 of 512) and 17 of a 4K screen's: no pixel
+    # may carry 30 % of the change (it is spread over more than 13 of the frame's pixels).
+    step = np.abs(np.diff(column)).max()
+    assert step < 0.3 * depth, f"a {step:.0f}-level step in one pixel of a {depth:.0f}-level change"
+
+
+def test_a_face_that_every_print_cuts_off_at_the_chin_keeps_its_chin_without_an_outline():
+    """Every sitter's picture ends above the bottom of the face outline (all tight crops):
+    the composite must still show a face down to the chin, fading, not a hole or a line
+    drawn along the face's outline."""
+    from installation.models.composite.sources import face_hull
+
+    sources = fake_sources(8, seed=7)
+    atlas = Atlas(sources, SIDE)
+    ys, xs = np.mgrid[0:SIDE, 0:SIDE]
+    for source in sources:
+        source._mask = (((xs > 20) & (xs < 108) & (ys > 10) & (ys < 84)) * 255).astype(np.uint8)
+        source._grey = np.full((SIDE, SIDE), 110, np.uint8)
+    comp = atlas.composite(sources)
+    grey = comp.grey * 255
+    hull = face_hull(comp.shape, SIDE) > 0.5
+    bottom = int(np.flatnonzero(hull[:, 64]).max())  # the chin, below every print's edge (84)
+    chin = grey[bottom - 14 : bottom - 8, 56:72]
+    assert np.abs(chin - 110).max() < 12, "the face below the crops' edge is not the sitters'"
+    # Down the middle, from the chin out across the face's outline: a ramp, not a rim.
+    column = grey[bottom - 14 : bottom + 14, 60:68].mean(axis=1)
+    depth = column.max() - column.min()
+    step = np.abs(np.diff(column)).max()  # (as above: under 30 % of the change in one pixel)
+    assert depth > 20 and step < 0.3 * depth, f"a {step:.0f}-level step in a {depth:.0f}-level change"

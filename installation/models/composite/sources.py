@@ -49,7 +49,7 @@ PAPER = 0.93  # grey level above which a region touching the picture's edge is b
 # below the shoulders, each at another height, and a mask cut off there put one hard edge
 # per source into the composite (a ragged band of horizontal smears).
 EDGE_FADE = 0.05
-CACHE_VERSION = 2  # bumped whenever an aligned source's content changes (2: the edge fade)
+CACHE_VERSION = 3  # bumped whenever an aligned source's content changes (2: the edge fade, 3: the face too)
 
 
 class SourceError(Exception):
@@ -199,9 +199,12 @@ def align_source(rgb: np.ndarray, stack, side: int) -> tuple[dict | None, str]:
     crown = float(above.mean()) if above.size else 0.0
     if crown < MIN_CROWN:
         return None, f"a face cut out of its picture (crown {crown:.2f})"
+    # The sitter weighs only where its print holds it, the face included: a tight head crop
+    # that ends at the chin (or in the forehead) fades out before that edge. Kept at full
+    # weight over the rows copied out from the edge, up to the mesh's hard outline, those
+    # crops drew a line round every men's chin and a pasted shape on the forehead. Where
+    # every print ends, the blend keeps the face whole (blend.FACE_FLOOR).
     mask *= edge_fade(picture, m, side)
-    # Tight head crops end at the chin: the face itself stays whole all the same.
-    mask = np.maximum(mask, face_hull(points, side, grow=0.02))
     return {
         "grey": np.round(grey * 255).astype(np.uint8),
         "mask": np.round(np.clip(mask, 0, 1) * 255).astype(np.uint8),
