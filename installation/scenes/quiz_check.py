@@ -34,7 +34,7 @@ def check_quiz_faces(config: Any, show: Any) -> list[Problem]:
     """`bayard check` (the scene kind's `check_content`): a warning per quiz item in which
     the face stack finds no face (none when the face stack cannot load: that is reported
     elsewhere, and then nothing can be checked)."""
-    from ..imaging import MediaError, read_rgb
+    from ..imaging import FIRST_FRAME_ONLY, MediaError, animated_gif, read_rgb
     from ..models.face import portrait_faces, try_open
     from ..models.face.orientation import how_it_lies
 
@@ -93,6 +93,10 @@ def check_quiz_faces(config: Any, show: Any) -> list[Problem]:
             unshown[item.key] = Problem(item_file, item_line, item_key,
                                         f"quiz item '{item.key}' {too_small(width, height)}", severity="warning")
             continue
+        if animated_gif(item.path):
+            problems.append(Problem(item_file, item_line, item_key,
+                                    f"quiz item '{item.key}' {FIRST_FRAME_ONLY}: visitors are asked about that frame "
+                                    "(save the frame you mean as PNG to ask about another)", severity="warning"))
         if smallest is None or min(width, height) < smallest[0]:
             smallest = (min(width, height), item)
         if min(width, height) < TILE:
