@@ -89,7 +89,7 @@ def probe_media(path: Path, suffix: str | None = None) -> str | None:
             import cv2
             import numpy as np
 
-            from ..imaging import GIF_MAGIC, MediaError, image_size, read_rgb, refuse_oversize
+            from ..imaging import GIF_MAGIC, UNDECODABLE, MediaError, image_size, read_rgb, refuse_oversize
 
             data = np.fromfile(str(path), dtype=np.uint8)
             if data.size == 0:
@@ -106,15 +106,17 @@ def probe_media(path: Path, suffix: str | None = None) -> str | None:
                 except MediaError as error:
                     return str(error).removeprefix(f"{path}: ")
                 return None
-            # A quarter-size decode is enough to prove the file whole, and quick for JPEG;
-            # a picture only a few pixels wide is decoded as it is (a quarter of it is nothing).
-            small = size is not None and min(size) < 16
+            # An eighth-size decode is enough to prove the file whole (every coded block is
+            # read), and quick for JPEG: 2.6 ms for 2 megapixels against 5.1 ms at a quarter,
+            # which counts in a loop folder of hundreds (scenes/loop_check.py); a picture only
+            # a few pixels wide is decoded as it is (an eighth of it is nothing).
+            small = size is not None and min(size) < 32
             try:
-                decoded = cv2.imdecode(data, cv2.IMREAD_COLOR if small else cv2.IMREAD_REDUCED_COLOR_4)
+                decoded = cv2.imdecode(data, cv2.IMREAD_COLOR if small else cv2.IMREAD_REDUCED_COLOR_8)
             except cv2.error:
                 decoded = None
             if decoded is None:
-                return "cannot be decoded as an image (corrupt or not an image)"
+                return UNDECODABLE
             from ..imaging import transparency_problem
 
             return transparency_problem(path)

@@ -33,6 +33,7 @@ from .. import faults
 from ..media import GeneratorSource, MediaSource, open_source
 from .base import Scene, register_scene
 from .layout import GRID_SHARE, giving_way, layout_key, overrun_message
+from .loop_check import check_loop_folder
 from .loop_config import GeneratorSpec, LoopConfig, LoopItem
 from .loop_draw import LoopDrawing
 from .loop_generator import decide_generator_mode, describe
@@ -78,6 +79,7 @@ class _Slot:
 class LoopScene(LoopDrawing, Scene):
     Config = LoopConfig
     config: LoopConfig
+    check_content = staticmethod(check_loop_folder)  # `bayard check`: the files its folder matches
 
     def __init__(self, config: LoopConfig, context) -> None:
         super().__init__(config, context)
