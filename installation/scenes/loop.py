@@ -33,7 +33,7 @@ from .. import faults
 from ..media import GeneratorSource, MediaSource, open_source
 from .base import Scene, register_scene
 from .layout import GRID_SHARE, giving_way, layout_key, overrun_message
-from .loop_check import check_loop_folder
+from .loop_check import check_loop_folder, places_in_scene_file, skipped_words
 from .loop_config import GeneratorSpec, LoopConfig, LoopItem
 from .loop_draw import LoopDrawing
 from .loop_generator import decide_generator_mode, describe
@@ -97,6 +97,7 @@ class LoopScene(LoopDrawing, Scene):
         self._told_resting: bool | None = None  # (what the show was last told: context.resting)
         self.mode_reason = ""
         self.skipped: list[str] = []
+        self._places: dict[str, str] = {}  # (read in prepare: see loop_check.places_in_scene_file)
         width, height = context.size
         if config.layout == "full":
             self.frame_rect = self.column = pygame.Rect(0, 0, width, height)
@@ -165,13 +166,18 @@ class LoopScene(LoopDrawing, Scene):
         # ... and tell the technician: /bayard/status and the overlay, not only the log
         # (unless it is a file the scene has already reported missing, with its fix)
         if slot.item.file not in self.context.said_missing:
-            self.context.report(slot.source.error or f"{slot.item.file}: cannot be played; skipping it")
+            error, label = slot.source.error, slot.source.label
+            reason = error.removeprefix(f"{label}: ") if error else "cannot be played"
+            self.context.report(skipped_words(slot.item.file, reason, self._places, self.context.content_root,
+                                              self.context.show_root), severity="warning")
         slot.source.close()
         self.items = [i for i in self.items if i.file != slot.item.file]
         self._order = []
 
     # -- life cycle -----------------------------------------------------------------
     def prepare(self) -> None:
+        # Where the scene file names its files, for what is said of one it skips (_skip).
+        self._places = places_in_scene_file(self.config, self.context.scene_file, self.context.show_root)
         spec = self.config.generator
         if spec is None:
             return

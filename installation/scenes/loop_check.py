@@ -104,15 +104,57 @@ def _relative(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def _with_fix(reason: str, kind: str) -> str:
+def _with_fix(reason: str, kind: str, remove: str = "take it out of the folder") -> str:
     """The reason, with what to do where it does not say it already, and what the loop does."""
     if "export" in reason or "chmod" in reason:
-        fix = ", or take it out of the folder"
+        fix = f", or {remove}"
     elif kind == "film":
-        fix = ": copy it again from where it came (or export it as an H.264 MP4), or take it out of the folder"
+        fix = f": copy it again from where it came (or export it as an H.264 MP4), or {remove}"
     else:
-        fix = ": copy it again from where it came (or save it again as JPEG or PNG), or take it out of the folder"
+        fix = f": copy it again from where it came (or save it again as JPEG or PNG), or {remove}"
     return f"{reason}{fix}; the loop plays the others meanwhile"
+
+
+def places_in_scene_file(config: Any, scene_file: Path | None, show_root: Path | None) -> dict[str, str]:
+    """Where the running show says a skipped file is named (skipped_words): by each listed
+    item's file, and "" for the folder, the scene file from the show folder with the line and
+    key. Read in the scene's prepare(), on the loading thread: a show on a stick that hangs
+    would otherwise hold the screen while the scene file is read."""
+    from ..config.errors import shown
+    from ..config.locate import key_path
+
+    if scene_file is None:
+        return {}
+    try:
+        source = read_text(scene_file)
+    except (OSError, UnicodeDecodeError):
+        source = ""
+    name = shown(scene_file, show_root)
+
+    def place(loc: tuple) -> str:
+        line = line_of(source, loc) if source else None
+        return f"{name}:{line}: {key_path(loc)}" if line else f"{name}: {key_path(loc)}"
+
+    places = {item.file: place(("items", index, "file")) for index, item in enumerate(config.items)}
+    if config.folder:
+        places[""] = place(("folder",))
+    return places
+
+
+def skipped_words(file: str, reason: str, places: dict[str, str], content_root: Path,
+                  show_root: Path | None) -> str:
+    """What the running show says of a file its loop skips, as `check` says it: where the scene
+    file names it, the file from the show folder ('content/img/truncated.jpg', not the bare
+    'truncated.jpg' a technician had to search the content folder for), why, and the fix."""
+    from ..config.errors import shown
+    from ..media.kinds import FILM_SUFFIXES
+
+    listed = file in places
+    where = places.get(file) if listed else places.get("")
+    remove = "remove its [[items]] entry from the scene file" if listed else "take it out of the folder"
+    kind = "film" if Path(file).suffix.lower() in FILM_SUFFIXES else "picture"
+    said = f"'{printable(shown(content_root / file, show_root))}' {_with_fix(reason, kind, remove)}"
+    return f"{where}: {said}" if where else said
 
 
 def _unreadable(path: Path) -> str | None:
