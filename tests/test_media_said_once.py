@@ -57,8 +57,10 @@ def test_a_picture_a_loop_skips_is_named_with_its_folder_the_scene_files_line_an
     with run_test(path, fps=10) as pilot:
         pilot.advance(6.0)
         assert pilot.engine.sequencer.current.scene.skipped == ["img/b-truncated.jpg"]
-        said = [e["message"] for e in pilot.engine.status()["errors"] if "b-truncated.jpg" in e["message"]]
+        told = [e for e in pilot.engine.status()["errors"] if "b-truncated.jpg" in e["message"]]
+    said = [e["message"] for e in told]
     assert len(said) == 1, said
+    assert told[0]["severity"] == "warning", told  # (as check says it: the loop plays the others)
     assert said[0].startswith("scenes/loopy.toml:4: folder: 'content/img/b-truncated.jpg' cannot be decoded"), said
     assert "take it out of the folder; the loop plays the others meanwhile" in said[0], said
     logged = [r.getMessage() for r in caplog.records

@@ -165,13 +165,17 @@ class LoopScene(LoopDrawing, Scene):
         self.skipped.append(slot.item.file)
         # ... and tell the technician: /bayard/status and the overlay, not only the log
         # (unless it is a file the scene has already reported missing, with its fix)
+        self.items = [i for i in self.items if i.file != slot.item.file]
         if slot.item.file not in self.context.said_missing:
+            # A warning while the loop plays others, as `check` says it; an error when nothing
+            # is left to play (visitors see the resting card).
             error, label = slot.source.error, slot.source.label
             reason = error.removeprefix(f"{label}: ") if error else "cannot be played"
+            others_left = bool(self.items) or self.config.generator is not None
             self.context.report(skipped_words(slot.item.file, reason, self._places, self.context.content_root,
-                                              self.context.show_root), severity="warning")
+                                              self.context.show_root, others_left),
+                                severity="warning" if others_left else "error")
         slot.source.close()
-        self.items = [i for i in self.items if i.file != slot.item.file]
         self._order = []
 
     # -- life cycle -----------------------------------------------------------------

@@ -104,7 +104,8 @@ def _relative(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def _with_fix(reason: str, kind: str, remove: str = "take it out of the folder") -> str:
+def _with_fix(reason: str, kind: str, remove: str = "take it out of the folder",
+              then: str = "the loop plays the others meanwhile") -> str:
     """The reason, with what to do where it does not say it already, and what the loop does."""
     if "export" in reason or "chmod" in reason:
         fix = f", or {remove}"
@@ -112,7 +113,7 @@ def _with_fix(reason: str, kind: str, remove: str = "take it out of the folder")
         fix = f": copy it again from where it came (or export it as an H.264 MP4), or {remove}"
     else:
         fix = f": copy it again from where it came (or save it again as JPEG or PNG), or {remove}"
-    return f"{reason}{fix}; the loop plays the others meanwhile"
+    return f"{reason}{fix}; {then}"
 
 
 def places_in_scene_file(config: Any, scene_file: Path | None, show_root: Path | None) -> dict[str, str]:
@@ -142,7 +143,7 @@ def places_in_scene_file(config: Any, scene_file: Path | None, show_root: Path |
 
 
 def skipped_words(file: str, reason: str, places: dict[str, str], content_root: Path,
-                  show_root: Path | None) -> str:
+                  show_root: Path | None, others_left: bool = True) -> str:
     """What the running show says of a file its loop skips, as `check` says it: where the scene
     file names it, the file from the show folder ('content/img/truncated.jpg', not the bare
     'truncated.jpg' a technician had to search the content folder for), why, and the fix."""
@@ -153,7 +154,9 @@ def skipped_words(file: str, reason: str, places: dict[str, str], content_root: 
     where = places.get(file) if listed else places.get("")
     remove = "remove its [[items]] entry from the scene file" if listed else "take it out of the folder"
     kind = "film" if Path(file).suffix.lower() in FILM_SUFFIXES else "picture"
-    said = f"'{printable(shown(content_root / file, show_root))}' {_with_fix(reason, kind, remove)}"
+    then = ("the loop plays the others meanwhile" if others_left
+            else "with nothing else to play, the loop shows its resting card meanwhile")
+    said = f"'{printable(shown(content_root / file, show_root))}' {_with_fix(reason, kind, remove, then)}"
     return f"{where}: {said}" if where else said
 
 
