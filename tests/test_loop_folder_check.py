@@ -128,8 +128,24 @@ def test_a_big_folder_is_decoded_only_so_far_and_check_says_how_far_it_looked(tm
         data = _jpeg(img / f"face-{index}.jpg", side=600, seed=index)
     (img / "face-9-cut.jpg").write_bytes(data[: len(data) * 2 // 3])
     code, lines = _check(tmp_path, capsys)
-    assert len(decodes) == 3, len(decodes)
+    assert len(decodes) == 4, len(decodes)  # the first 3, and the one whose ending looks cut, to be sure
     cut = _said(lines, "'img/face-9-cut.jpg' (matched by 'img/*') cannot be decoded as an image")
     assert cut, lines
     note = _said(lines, "decoded the first 3 pictures")
     assert note and "judged the other 6 by their headers and endings" in note[0], lines
+
+
+def test_a_whole_jpeg_with_data_after_its_end_is_not_called_cut_short_past_the_decoded_ones(tmp_path, capsys,
+                                                                                          monkeypatch):
+    # A phone's motion photo: a whole JPEG with a film appended after its end marker.
+    from installation.scenes import loop_check
+
+    monkeypatch.setattr(loop_check, "FOLDER_DECODED", 1)
+    write_show(tmp_path, {"loopy": LOOP}, size=(1920, 1080))
+    img = tmp_path / "content" / "img"
+    img.mkdir()
+    _jpeg(img / "a-first.jpg")
+    (img / "b-motion.jpg").write_bytes(_jpeg(img / "b-motion.jpg", seed=2) + bytes(64 * 1024))
+    _, lines = _check(tmp_path, capsys)
+    assert not _said(lines, "b-motion.jpg"), lines
+    assert _said(lines, "decoded the first 1 pictures"), lines

@@ -197,11 +197,13 @@ def _picture_wrong(path: Path, whole: bool) -> tuple[str | None, tuple[int, int]
             return str(error), size
     if whole or size is None:  # (a header Pillow cannot read: the decoder decides)
         return probe_media(path), size
-    return _cut_short(path), size
+    # Only a file that looks cut short is decoded: a phone's motion photo carries a film after
+    # its JPEG's end, so a missing marker in the last bytes is a doubt, not a verdict.
+    return (probe_media(path) if _cut_short(path) else None), size
 
 
 def _cut_short(path: Path) -> str | None:
-    """A JPEG or PNG whose end marker is missing: a copy that stopped (its header is whole)."""
+    """Why a JPEG or PNG may be a copy that stopped (no end marker in its last bytes), else None."""
     try:
         with open(path, "rb") as handle:
             start = handle.read(8)
