@@ -230,8 +230,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check", help="validate the show, its scenes, media and models")
     p.add_argument("--show", default=None,
-                   help="the show file (default: install.toml in this folder or the nearest one above it)")
-    p.add_argument("--fast", action="store_true", help="check that media exists without decoding it")
+                   help="the show file or folder (default: install.toml in this folder or the nearest one above it)")
+    p.add_argument("--fast", action="store_true",
+                   help="quicker, for a first look: media is checked to be there, by name, without decoding it, "
+                        "and the faces in portraits and quiz pictures, the words' fit and the model files are "
+                        "not checked")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("preview", help="play one scene and reload it whenever the file is saved")

@@ -168,6 +168,7 @@ class Engine(Commanding, Reloading, Reporting):
             show_config=self.show.config,
             models_dir=self.show.models_dir,
             show_root=self.show.root,
+            scene_file=self.show.scene_files.get(scene_id),
             deterministic=self.deterministic,
             manifest=self.show.manifest,
             report=lambda message, severity="error": self._reports.put((scene_id, message, severity)),

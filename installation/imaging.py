@@ -24,7 +24,10 @@ MAX_DECODED_PIXELS = 150_000_000
 _JPEG_MAGIC = b"\xff\xd8\xff"
 UNDECODABLE = "cannot be decoded as an image (corrupt, truncated or not an image)"
 # Picture formats people save that OpenCV cannot read: named as such, not as "corrupt".
-UNPLAYABLE_PICTURES = {".heic", ".heif", ".avif", ".psd", ".pdf", ".svg", ".raw", ".cr2", ".nef", ".dng", ".gif"}
+UNPLAYABLE_PICTURES = {".heic", ".heif", ".avif", ".psd", ".pdf", ".svg", ".raw", ".cr2", ".nef", ".dng"}
+# A GIF is decoded by Pillow, its first frame: OpenCV reads GIF only from 4.11 on, and the
+# show takes OpenCV from 4.8 (pyproject), so a GIF played on one kiosk and not on another.
+GIF_MAGIC = (b"GIF87a", b"GIF89a")
 _EXIF_ORIENTATION = 0x0112  # 5-8: stored a quarter turn from how it is shown
 
 
@@ -114,6 +117,23 @@ def transparency_problem(path: Path) -> str | None:
     return None
 
 
+FIRST_FRAME_ONLY = "is an animated GIF, and the show draws its first frame only, as a still"
+# (What `bayard check` says of one where a film can play instead: a photograph, a loop.)
+MOVE_AS_FILM = "to have it move, export it as an MP4 film for a loop or a video scene; else it stays a still"
+
+
+def animated_gif(path: Path) -> bool:
+    """Whether a picture is an animated GIF, of which the show draws the first frame only
+    (`bayard check` says so). Pillow steps to the second frame only: nothing is decoded."""
+    from PIL import Image
+
+    try:
+        with Image.open(path) as image:
+            return image.format == "GIF" and bool(getattr(image, "is_animated", False))
+    except Exception:  # (not a picture Pillow reads: the decode check says what is wrong)
+        return False
+
+
 def refuse_oversize(size: tuple[int, int]) -> None:
     """Raise MediaError for a picture over MAX_DECODED_PIXELS: one rule for every scene and
     for `bayard check`, whatever the format."""
@@ -166,8 +186,8 @@ def read_rgb(path: Path, max_side: int | None = None, shrink: bool = True) -> np
         except MediaError as error:
             raise MediaError(f"{path}: {error}") from None
         flag = getattr(cv2, _REDUCED[reduction])
-    if header is not None and header[1]:
-        image = _over_matte(path)  # RGB already
+    if (header is not None and header[1]) or data[:6].tobytes() in GIF_MAGIC:
+        image = _over_matte(path)  # RGB already (a GIF: its first frame)
     else:
         try:
             image = cv2.imdecode(data, flag) if data.size else None

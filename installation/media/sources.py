@@ -26,14 +26,15 @@ from .frames import (  # noqa: F401  (the names callers have always imported fro
     fit_size,
     scale_image,
 )
+from .kinds import FILM_SUFFIXES, PICTURE_SUFFIXES
 
 log = logging.getLogger("bayard.media")
 # imageio-ffmpeg warns whenever the output size differs from the film's: that is our
 # scaling on purpose, and it would repeat in the kiosk log at every loop pass.
 logging.getLogger("imageio_ffmpeg").setLevel(logging.ERROR)
 
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff"}
-VIDEO_SUFFIXES = {".mp4", ".mov", ".m4v", ".mkv", ".webm", ".avi", ".mpg", ".mpeg"}
+IMAGE_SUFFIXES = PICTURE_SUFFIXES  # (the names callers import from here)
+VIDEO_SUFFIXES = FILM_SUFFIXES
 AHEAD_S = 0.6  # then: this much film decoded ahead, to ride out moments when the CPU is busy elsewhere
 AHEAD_MAX_BYTES = 160 * 2**20  # ...within this memory (25 frames of 1080p)
 NOT_A_VIDEO = ("cannot be read as a video (half-copied, audio only, or not a video file): copy it again, "

@@ -83,6 +83,7 @@ class SceneContext:
     show_config: Any = None  # installation.config.show.ShowConfig: camera, models, attract settings
     models_dir: Path | None = None
     show_root: Path | None = None  # the folder of install.toml (paths in the show file are relative to it)
+    scene_file: Path | None = None  # the scene's own file, for messages that name its lines
     # True for renders and tests: media workers must deliver every frame in time even if
     # that means waiting; live shows never wait on a decoder.
     deterministic: bool = False

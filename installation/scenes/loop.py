@@ -33,6 +33,7 @@ from .. import faults
 from ..media import GeneratorSource, MediaSource, open_source
 from .base import Scene, register_scene
 from .layout import GRID_SHARE, giving_way, layout_key, overrun_message
+from .loop_check import check_loop_folder, places_in_scene_file, skipped_words
 from .loop_config import GeneratorSpec, LoopConfig, LoopItem
 from .loop_draw import LoopDrawing
 from .loop_generator import decide_generator_mode, describe
@@ -78,6 +79,7 @@ class _Slot:
 class LoopScene(LoopDrawing, Scene):
     Config = LoopConfig
     config: LoopConfig
+    check_content = staticmethod(check_loop_folder)  # `bayard check`: the files its folder matches
 
     def __init__(self, config: LoopConfig, context) -> None:
         super().__init__(config, context)
@@ -95,6 +97,7 @@ class LoopScene(LoopDrawing, Scene):
         self._told_resting: bool | None = None  # (what the show was last told: context.resting)
         self.mode_reason = ""
         self.skipped: list[str] = []
+        self._places: dict[str, str] = {}  # (read in prepare: see loop_check.places_in_scene_file)
         width, height = context.size
         if config.layout == "full":
             self.frame_rect = self.column = pygame.Rect(0, 0, width, height)
@@ -162,14 +165,23 @@ class LoopScene(LoopDrawing, Scene):
         self.skipped.append(slot.item.file)
         # ... and tell the technician: /bayard/status and the overlay, not only the log
         # (unless it is a file the scene has already reported missing, with its fix)
-        if slot.item.file not in self.context.said_missing:
-            self.context.report(slot.source.error or f"{slot.item.file}: cannot be played; skipping it")
-        slot.source.close()
         self.items = [i for i in self.items if i.file != slot.item.file]
+        if slot.item.file not in self.context.said_missing:
+            # A warning while the loop plays others, as `check` says it; an error when nothing
+            # is left to play (visitors see the resting card).
+            error, label = slot.source.error, slot.source.label
+            reason = error.removeprefix(f"{label}: ") if error else "cannot be played"
+            others_left = bool(self.items) or self.config.generator is not None
+            self.context.report(skipped_words(slot.item.file, reason, self._places, self.context.content_root,
+                                              self.context.show_root, others_left),
+                                severity="warning" if others_left else "error")
+        slot.source.close()
         self._order = []
 
     # -- life cycle -----------------------------------------------------------------
     def prepare(self) -> None:
+        # Where the scene file names its files, for what is said of one it skips (_skip).
+        self._places = places_in_scene_file(self.config, self.context.scene_file, self.context.show_root)
         spec = self.config.generator
         if spec is None:
             return

@@ -58,7 +58,9 @@ class GeneratorSpec(Strict):
 class LoopConfig(SceneConfig):
     folder: str | None = Field(
         default=None,
-        description="a glob in the content folder, e.g. 'faces/*.jpg'; looked at again as files change",
+        description=("a glob in the content folder, e.g. 'faces/*.jpg'; looked at again as files change. Pictures "
+                     "(JPEG, PNG, WebP, TIFF, BMP; a GIF as a still, its first frame) and films (MP4, MOV, MKV, "
+                     "WebM...) play; other files are passed over, and `bayard check` names them"),
     )
     items: list[LoopItem] = Field(
         default_factory=list, description="files with their own captions and credits"

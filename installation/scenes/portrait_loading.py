@@ -51,10 +51,11 @@ class PortraitLoading:
                 entry.source = item.image
                 self.entries.append(entry)
             except MediaError as exc:
-                self.log.warning("%s; skipping this portrait", exc)
-                self.problems.append(str(exc))
+                # Not logged here: reported below (the engine logs each report once), or
+                # already said by context.media() where the file is missing.
+                self.problems.append(f"{exc}; the scene skips it")
                 if not media_there(path):  # (the same bounded look: never held by a hung stick)
-                    told_already.append(str(exc))
+                    told_already.append(self.problems[-1])
         # Finding a painted face costs up to a tenth of a second: do it here, on the
         # loading thread, not when the scene starts showing. A portrait that cannot be
         # animated is skipped: visitors never meet an invitation that cannot work.
@@ -111,8 +112,9 @@ class PortraitLoading:
                 entry.face = (found.cx, found.cy, found.size)
                 return True
             entry.problem = "no face found; give face = [x, y, size] for this portrait in the scene file"
-        self.log.warning("%s: %s; the scene skips it", name, entry.problem)
-        self.problems.append(f"{name}: {entry.problem}")
+        # Reported (prepare), and the engine logs each report once: a line logged here as well
+        # said every portrait without a face twice, and again at each of the scene's rounds.
+        self.problems.append(f"{name}: {entry.problem}; the scene skips it")
         return False
 
     def _house_sitter(self) -> _Entry:

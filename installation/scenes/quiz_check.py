@@ -34,7 +34,7 @@ def check_quiz_faces(config: Any, show: Any) -> list[Problem]:
     """`bayard check` (the scene kind's `check_content`): a warning per quiz item in which
     the face stack finds no face (none when the face stack cannot load: that is reported
     elsewhere, and then nothing can be checked)."""
-    from ..imaging import MediaError, read_rgb
+    from ..imaging import FIRST_FRAME_ONLY, MediaError, animated_gif, read_rgb
     from ..models.face import portrait_faces, try_open
     from ..models.face.orientation import how_it_lies
 
@@ -42,6 +42,8 @@ def check_quiz_faces(config: Any, show: Any) -> list[Problem]:
     source = read_text(file) if file.exists() else ""
     problems = _machine_problems(config, show, file, source)
     key = "manifest" if getattr(config, "manifest", None) is not None else "real"
+    if key == "real":
+        problems += _passed_over(config, show, file, source)
     wrong: list = []
     try:
         items = quiz_items_of(config, show.content_root, wrong, Path(show.path).parent)
@@ -93,6 +95,10 @@ def check_quiz_faces(config: Any, show: Any) -> list[Problem]:
             unshown[item.key] = Problem(item_file, item_line, item_key,
                                         f"quiz item '{item.key}' {too_small(width, height)}", severity="warning")
             continue
+        if animated_gif(item.path):
+            problems.append(Problem(item_file, item_line, item_key,
+                                    f"quiz item '{item.key}' {FIRST_FRAME_ONLY}: visitors are asked about that frame "
+                                    "(save the frame you mean as PNG to ask about another)", severity="warning"))
         if smallest is None or min(width, height) < smallest[0]:
             smallest = (min(width, height), item)
         if min(width, height) < TILE:
@@ -126,6 +132,31 @@ def check_quiz_faces(config: Any, show: Any) -> list[Problem]:
                                                f"be shown {short}, so the quiz rests", severity="error")
                            for p in unshown.values()]
     return problems + list(unshown.values())
+
+
+def _passed_over(config: Any, show: Any, file: Path, source: str) -> list[Problem]:
+    """Files in a quiz's folders of kinds the show does not play (a phone's HEIC, a PDF): the
+    quiz passes them over, and nothing said so (a GIF was one of them until it played)."""
+    from ..media.kinds import PICTURE_SUFFIXES
+    from .loop_check import SAID_ONE_BY_ONE, printable
+
+    problems = []
+    for key in ("real", "fake"):
+        folder = show.content_root / getattr(config, key)
+        try:
+            other = sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")
+                           and p.suffix.lower() not in PICTURE_SUFFIXES)
+        except OSError:
+            continue  # (a folder that cannot be listed: check_media and the items' listing say it)
+        if other:
+            names = ", ".join(f"'{printable(p.relative_to(show.content_root).as_posix())}'"
+                              for p in other[:SAID_ONE_BY_ONE])
+            more = f" and {len(other) - SAID_ONE_BY_ONE} more" if len(other) > SAID_ONE_BY_ONE else ""
+            problems.append(Problem(file, line_of(source, (key,)), key,
+                                    f"{len(other)} file(s) in the {key} folder are of kinds the show does not play, "
+                                    f"and the quiz passes them over: {names}{more}; export pictures as JPEG or PNG, "
+                                    "or move the other files out of the folder", severity="warning"))
+    return problems
 
 
 def _meanwhile(config: Any, show: Any) -> str:

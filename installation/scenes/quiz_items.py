@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Literal
 
 from ..config.errors import shown
-from ..models.detector.preprocess import IMAGE_SUFFIXES, MIN_SIDE, TILE
+from ..media.kinds import PICTURE_SUFFIXES
+from ..models.detector.preprocess import MIN_SIDE, TILE
 from ..runtime.files import atomic_write_text, remove_leftover_temps
 
 log = logging.getLogger("bayard.quiz")
@@ -51,7 +52,7 @@ def load_folder(folder: str, truth: Truth, content_root: Path, root: Path | None
     if not found.is_dir():
         raise ItemsError(f"{shown(found, root)}: folder of {truth} images not found; create it or change "
                          f"'{truth}' in the quiz scene file")
-    files = sorted(p for p in found.rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
+    files = sorted(p for p in found.rglob("*") if p.is_file() and p.suffix.lower() in PICTURE_SUFFIXES)
     return [Item(p.relative_to(content_root).as_posix(), p, truth) for p in files]
 
 

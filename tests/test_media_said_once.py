@@ -1,0 +1,93 @@
+"""What the running show says of a curator's odd media, said once with where it is and the fix
+(the artist's show walked on issue 47: a portrait without a face was logged twice)."""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+
+from installation.harness import run_test
+
+from .conftest import write_show
+
+
+def test_a_portrait_without_a_face_is_logged_once_with_what_the_scene_does(tmp_path, caplog):
+    # A flat grey card: no face for any detector. It was logged by the scene ("...; the scene
+    # skips it") and again by the engine's report of the same problem.
+    import cv2
+
+    path = write_show(tmp_path, {"sitter": """
+        type = "portrait"
+        id = "sitter"
+        duration = 600
+        [[portraits]]
+        image = "img/grey.jpg"
+        title = "Nobody"
+        """})
+    (tmp_path / "content" / "img").mkdir()
+    cv2.imwrite(str(tmp_path / "content" / "img" / "grey.jpg"), np.full((600, 480, 3), 128, np.uint8))
+    caplog.set_level(logging.INFO)
+    with run_test(path, fps=10, services={"synchronous_models": True}) as pilot:
+        pilot.advance(1.0)
+    said = [r.getMessage() for r in caplog.records if "img/grey.jpg" in r.getMessage() and "no face" in r.getMessage()]
+    assert len(said) == 1, said
+    assert "the scene skips it" in said[0], said
+
+
+def test_a_picture_a_loop_skips_is_named_with_its_folder_the_scene_files_line_and_the_fix(tmp_path, caplog):
+    # It was logged as "scene 'loopy': truncated.jpg: cannot be decoded ...": no folder, no line,
+    # no fix, where check names the file at the folder's line with what to do.
+    import cv2
+
+    import installation.scenes.loop  # noqa: F401  (registers the scene kind)
+
+    path = write_show(tmp_path, {"loopy": """
+        type = "loop"
+        id = "loopy"
+        duration = 600
+        folder = "img/*"
+        item_duration = 2
+        """})
+    (tmp_path / "content" / "img").mkdir()
+    good = cv2.imencode(".jpg", np.full((300, 300, 3), 90, np.uint8))[1].tobytes()
+    (tmp_path / "content" / "img" / "a-good.jpg").write_bytes(good)
+    (tmp_path / "content" / "img" / "b-truncated.jpg").write_bytes(good[: len(good) // 2])
+    caplog.set_level(logging.INFO)
+    with run_test(path, fps=10) as pilot:
+        pilot.advance(6.0)
+        assert pilot.engine.sequencer.current.scene.skipped == ["img/b-truncated.jpg"]
+        told = [e for e in pilot.engine.status()["errors"] if "b-truncated.jpg" in e["message"]]
+    said = [e["message"] for e in told]
+    assert len(said) == 1, said
+    assert told[0]["severity"] == "warning", told  # (as check says it: the loop plays the others)
+    assert said[0].startswith("scenes/loopy.toml:4: folder: 'content/img/b-truncated.jpg' cannot be decoded"), said
+    assert "take it out of the folder; the loop plays the others meanwhile" in said[0], said
+    logged = [r.getMessage() for r in caplog.records
+              if r.name == "bayard.engine" and "b-truncated.jpg" in r.getMessage()]
+    assert logged == [f"scene 'loopy': {said[0]}"], logged
+
+
+def test_a_listed_item_the_loop_skips_is_named_at_its_entry_with_its_own_fix(tmp_path):
+    import installation.scenes.loop  # noqa: F401  (registers the scene kind)
+
+    path = write_show(tmp_path, {"loopy": """
+        type = "loop"
+        id = "loopy"
+        duration = 600
+        item_duration = 2
+        [[items]]
+        file = "img/empty.jpg"
+        [[items]]
+        file = "img/good.png"
+        """})
+    import cv2
+
+    (tmp_path / "content" / "img").mkdir()
+    (tmp_path / "content" / "img" / "empty.jpg").write_bytes(b"")
+    cv2.imwrite(str(tmp_path / "content" / "img" / "good.png"), np.full((300, 300, 3), 90, np.uint8))
+    with run_test(path, fps=10) as pilot:
+        pilot.advance(5.0)
+        said = [e["message"] for e in pilot.engine.status()["errors"] if "empty.jpg" in e["message"]]
+    assert len(said) == 1 and said[0].startswith("scenes/loopy.toml:6: items #1, file: 'content/img/empty.jpg' "), said
+    assert "remove its [[items]] entry from the scene file" in said[0], said
