@@ -106,20 +106,6 @@ TEETH_CORNERS = (0.5, 0.8)
 GRIN = (0.2, 0.5)
 
 
-# The upper lip's inner surface at a tall opening (a surprised "O", a yawn): the lip turns
-# in and away from the light, so the opening's top is the lip's own tone darkening into the
-# cavity, not a lit rim over a cliff of dark. On the expressions driver's widest "O" the
-# visitor's upper lip falls from its own lightness to the cavity's over about a quarter of
-# the opening, down the middle and at the sides; painted from the first pixel in the
-# cavity's deepest dark, Thoreau's "O" (an opening 0.14 of his face tall) was a flat black
-# oval cut under a lit rim. Over UPPER_LIP_TURN[0] of the gap, from UPPER_LIP_TURN[1] of
-# the lip's lightness (a lip turned from the light, as the visitor's is at the turn), only
-# ever lighter than the cavity; from TURN_TALL[0] of the face's height open, wholly from
-# TURN_TALL[1]: a thinner opening's top is its outline (a talking mouth, a grin's dark).
-UPPER_LIP_TURN = (0.16, 0.62)
-TURN_TALL = (0.06, 0.1)
-
-
 # The grain over the cavity (`grain_in_darks`) is measured once per portrait and grain, kept on
 # the rig: a few pairs of the grain it was measured for and the share, newest first (`bayard
 # animate` renders on two threads, each its own grain of one picture: with one pair kept, each
@@ -343,31 +329,3 @@ def _thin_in_lip_line(colour: np.ndarray, pal: Palette, height: np.ndarray, gap:
         return colour
     lighter = np.maximum(line - colour, 0.0)  # (only ever lighter: the opening's shade stays)
     return colour + lighter * thin[..., None]
-
-
-def upper_lip_turn(colour: np.ndarray, pal: Palette, u: np.ndarray, v: np.ndarray, gap: float,
-                   face_height: float, covered: float) -> np.ndarray:
-    """`colour` (the opening) with the upper lip's inner surface turning into it at the top of a
-    tall opening (UPPER_LIP_TURN, TURN_TALL): the lip's tone in shade, darker towards the mouth's
-    corners as the cavity is, falling off into the cavity. `covered` (0-1): how far upper teeth
-    painted there hide it (a grin's dark round its teeth is what shows its width). Pixel for
-    pixel as before where the opening is not tall."""
-    tall = _ramp(gap / max(face_height, 1.0), TURN_TALL) * (1.0 - covered)
-    if tall <= 0.0:
-        return colour
-    falling = np.clip(1.0 - v / UPPER_LIP_TURN[0], 0.0, 1.0)
-    # (Only the rows it reaches, a channel at a time: broadcast over the whole patch's three
-    # channels it cost 5 ms a frame on Thoreau's widest "O".)
-    rows = np.flatnonzero(falling.max(axis=1) > 0.0)
-    if rows.size == 0:
-        return colour
-    top, end = int(rows[0]), int(rows[-1]) + 1
-    falling = falling[top:end]
-    # (Eased off into the cavity: a straight fall drew a second edge where it met it.)
-    turn = (falling * falling * (3.0 - 2.0 * falling) * tall).astype(np.float32)
-    shade = (1.0 - CORNER_SHADE * u[top:end] * u[top:end]).astype(np.float32)
-    turned = colour.copy()
-    for channel, lip in enumerate(np.asarray(pal.lip, np.float32) * UPPER_LIP_TURN[1]):
-        under = turned[top:end, :, channel]
-        under += np.maximum(shade * lip - under, 0.0) * turn
-    return turned

@@ -15,15 +15,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from .cavity import (
-    THIN_OPENING,
-    accent_lift,
-    cavity_colours,
-    grain_in_darks,
-    teeth_corners_kept,
-    thinness,
-    upper_lip_turn,
-)
+from .cavity import THIN_OPENING, accent_lift, cavity_colours, grain_in_darks, teeth_corners_kept, thinness
 from .drawn_mouth import DrawingTones, in_drawing
 from .enamel import biting_edge, lower_lip_line, tooth_light
 from .halftone import HalftoneScreen
@@ -249,8 +241,6 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
         # It lightens the floor only: in front of it, its shaded sides are no darker than the
         # floor they hide (darker, they made the opening's lower corners a hole's black).
         colour = colour + np.maximum(lifted(tongue * lit[..., None]) - colour, 0.0) * (back * grow)[..., None]
-    # (Her own upper teeth hang from her upper lip: no lip turns in over them.)
-    colour = upper_lip_turn(colour, pal, u, v, gap, rig.face_height, 1.0 if rig.own_teeth else upper_shown)
     lining = float(np.clip(teeth_shown[4], 0.0, 1.0)) if teeth_shown is not None and len(teeth_shown) > 4 else 0.0
     # (Under her own upper teeth a smile's lower row stands on the lip's inside: `lower_row.below_own_teeth`.)
     standing = lining if rig.own_teeth and lower_band > lining > 0.0 else 0.0
