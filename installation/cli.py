@@ -18,6 +18,7 @@ from .cli_show import (
     keep_preview_state,
     load,
     setup_logging,
+    state_refused,
 )
 from .clitypes import MAX_SIZE, frame_rate, seconds
 from .config.errors import ShowError
@@ -106,6 +107,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_preview(args: argparse.Namespace) -> int:
     from .preview import preview
 
+    if state_refused(args.state, "preview"):
+        return 2
     show_path = Path(args.show) if args.show else find_show_for(Path.cwd() / "-")
     scene_file, tried = _resolve_scene(args.scene, show_path)
     if scene_file is None:
@@ -143,14 +146,8 @@ def _resolve_scene(name: str, show_path: Path) -> tuple[Path | None, list[Path]]
 # -- render ----------------------------------------------------------------------
 def cmd_render(args: argparse.Namespace) -> int:
     from .render import render_video
-    from .runtime.state_writable import why_unwritable
 
-    why = why_unwritable(Path(args.state)) if args.state else None
-    if why:
-        # Said once, before anything renders: a file named there played the render through with a
-        # warning for each quiz picture ("a kept quiz verdict is half-written or damaged").
-        print(f"bayard render: --state {args.state}: {why}; name a folder the render may write (made where "
-              "missing), or leave --state out for a temporary one", file=sys.stderr)
+    if state_refused(args.state, "render"):
         return 2
     if args.scene:
         scene_file = Path(args.scene).resolve()

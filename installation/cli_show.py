@@ -63,6 +63,19 @@ def keep_preview_state(show: Show, given: str | None, held: contextlib.ExitStack
     return folder
 
 
+def state_refused(given: str | None, command: str) -> bool:
+    """Whether --state names a folder the command may not write (a file, a read-only medium),
+    said once before anything plays: a file named there played a render or a preview through
+    with a warning for each quiz picture ("a kept quiz verdict is half-written or damaged")."""
+    from .runtime.state_writable import why_unwritable
+
+    why = why_unwritable(Path(given)) if given else None
+    if why:
+        print(f"bayard {command}: --state {given}: {why}; name a folder the {command} may write (made where "
+              "missing), or leave --state out for a temporary one", file=sys.stderr)
+    return why is not None
+
+
 STATE_HELP = ("a folder for what the scenes keep while {doing}, e.g. the quiz's verdicts, read back by the next "
               "{command} given it (default: a temporary one; never the show's own [show] state)")
 

@@ -16,6 +16,7 @@ most: for renders and tests, whose commands must have landed when they return.""
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import replace
@@ -31,7 +32,7 @@ from .config.reloading import RESTART_HINT, start_only_changes
 from .missing_said import MissingSaid
 from .models.device import use_show_device
 from .runtime.logs import apply_levels
-from .runtime.state_writable import kept_by_service
+from .runtime.state_writable import kept_by_service, state_moved_words
 from .words import use_show_words
 
 log = logging.getLogger("bayard.engine")
@@ -363,12 +364,7 @@ class Reloading:
             return
         if wanted is None:
             return
-        message = (f"install.toml: [show] state names {wanted} now; the show keeps its state in {kept} until "
-                   f"it starts again ({RESTART_HINT}), and after it under the kiosk's service, which was set up "
-                   f"to write there. To keep that folder in every case, write state = \"{kept}\" under [show] in "
-                   f"{new_show.named or new_show.path}; to keep one state folder across versions of the show "
-                   "swapped by a link, set it to a folder outside them (e.g. \"/srv/bayard/state\") and run "
-                   "setup again")
+        message = state_moved_words(kept, wanted, new_show.named or new_show.path, os.environ)
         self.record_error("reload", message, severity="warning")
         log.warning("%s", message)
 

@@ -149,3 +149,33 @@ def test_a_whole_jpeg_with_data_after_its_end_is_not_called_cut_short_past_the_d
     _, lines = _check(tmp_path, capsys)
     assert not _said(lines, "b-motion.jpg"), lines
     assert _said(lines, "decoded the first 1 pictures"), lines
+
+
+def test_a_gif_cut_short_in_its_first_frame_is_named_past_the_decoded_ones_and_a_whole_one_is_not(
+        tmp_path, capsys, monkeypatch):
+    # A GIF ends with its trailer (';'); past the bound only JPEG's and PNG's endings were looked
+    # at, so a GIF copy that stopped in the frame the show draws passed unsaid, and the loop
+    # skipped it when it came round. One cut in a later frame plays (its first frame is whole).
+    from PIL import Image
+
+    from installation.scenes import loop_check
+
+    monkeypatch.setattr(loop_check, "FOLDER_DECODED", 1)
+    write_show(tmp_path, {"loopy": LOOP}, size=(1920, 1080))
+    img = tmp_path / "content" / "img"
+    img.mkdir()
+    _jpeg(img / "a-first.jpg")
+    noise = np.random.default_rng(3).integers(0, 255, (900, 900), dtype=np.uint8)
+    Image.fromarray(noise, "L").save(img / "b-whole.gif")
+    whole = (img / "b-whole.gif").read_bytes()
+    (img / "c-cut.gif").write_bytes(whole[: len(whole) // 2])
+    frames = [Image.fromarray(np.roll(noise, shift, axis=1), "L") for shift in (0, 300)]
+    frames[0].save(img / "d-moving.gif", save_all=True, append_images=frames[1:], duration=100)
+    moving = (img / "d-moving.gif").read_bytes()
+    (img / "e-moving-cut.gif").write_bytes(moving[: len(moving) * 3 // 4])
+    _, lines = _check(tmp_path, capsys)
+    cut = _said(lines, "'img/c-cut.gif' (matched by 'img/*') cannot be decoded as an image")
+    assert cut and "copy it again" in cut[0], lines
+    assert not _said(lines, "b-whole.gif"), lines
+    assert not [line for line in _said(lines, "e-moving-cut.gif") if "cannot be decoded" in line], lines
+    assert _said(lines, "decoded the first 1 pictures"), lines

@@ -93,3 +93,19 @@ def test_a_previews_screenshot_is_kept_where_it_always_went(tmp_path):
             taken = pilot.engine.screenshot()
     assert not kept.exists()  # (the scenes' state went with the preview)
     assert taken.is_file() and taken.parent == tmp_path / "show" / "var" / "screenshots", taken
+
+
+def test_a_preview_given_a_file_for_its_state_says_so_once_and_plays_nothing(tmp_path, capsys):
+    # `preview --state` (new with the preview's own state) took a file where render refuses one:
+    # it played on, and what its scenes keep (the quiz's verdicts) failed a picture at a time.
+    from .conftest import title_scene, write_show
+
+    path = write_show(tmp_path / "show", {"one": title_scene("one", duration=5)})
+    named = tmp_path / "notes.txt"
+    named.write_text("a technician's notes\n")
+    args = ["preview", "one", "--show", str(path), "--headless", "--seconds", "1", "--state", str(named)]
+    assert main(args) == 2
+    said = capsys.readouterr().err
+    assert str(named) in said and "is a file, not a folder" in said and "leave --state out" in said, said
+    assert said.count("is a file, not a folder") == 1, said
+    assert named.read_text() == "a technician's notes\n"

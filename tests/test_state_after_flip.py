@@ -141,3 +141,43 @@ def test_the_word_that_the_service_keeps_the_state_stays_in_status_after_a_reloa
         assert engine.show.state_dir == set_up
     finally:
         engine.shutdown()
+
+
+def test_the_reload_after_a_flip_says_where_the_next_start_keeps_the_state_with_or_without_the_service(
+        tmp_path, monkeypatch):
+    """The flip's reload warning said the state stays in the folder the show started with 'after it
+    [the restart] under the kiosk's service, which was set up to write there', also where no service
+    named that folder (a developer's `bayard run`, a unit set up before BAYARD_SHOW_STATE): there
+    the next start takes show-v2's own state, and the technician, told it stays, lost the count."""
+    write_show(tmp_path / "show-v1", {"one": title_scene("one", duration=5)})
+    write_show(tmp_path / "show-v2", {"two": title_scene("two", duration=5)})
+    started_with = (tmp_path / "show-v1" / "var").resolve()
+    wanted = (tmp_path / "show-v2" / "var").resolve()
+    init_pygame(headless=True)
+    for service_folder in (None, started_with):
+        if service_folder is None:
+            monkeypatch.delenv("BAYARD_SHOW_STATE", raising=False)
+        else:
+            monkeypatch.setenv("BAYARD_SHOW_STATE", str(service_folder))
+        current = tmp_path / "current"
+        current.unlink(missing_ok=True)
+        current.symlink_to("show-v1")
+        engine = Engine(load_show(current / "install.toml"), FakeClock())
+        try:
+            engine.step()
+            (tmp_path / "next").symlink_to("show-v2")
+            os.replace(tmp_path / "next", current)
+            assert engine.reload(at_once=True) is True
+            said = [e["message"] for e in engine.status()["errors"] if e["where"] == "reload"
+                    and "starts again" in e["message"]]
+            assert len(said) == 1, engine.status()["errors"]
+        finally:
+            engine.shutdown()
+        # What the next start does, as `bayard run` decides it, against what was said.
+        from installation.runtime.state_writable import keep_service_state
+
+        restarted = load_show(current / "install.toml")
+        keep_service_state(restarted, os.environ)
+        next_start = restarted.state_dir
+        assert next_start == (wanted if service_folder is None else started_with)
+        assert f"from its next start in {next_start}" in said[0], said[0]

@@ -17,6 +17,7 @@ from typing import Any
 
 from ..config.errors import Problem
 from ..config.locate import line_of
+from ..config.reloading import RESTART_HINT
 from .files import read_text
 from .settings import state_dirs
 
@@ -137,3 +138,20 @@ def keep_service_state(show: Any, env: Mapping[str, str]) -> Problem | None:
                    f"keeps its state there, so statistics, recordings and the last good copy carry on. To say so "
                    f"in this file, write state = \"{folder}\" under [show]; to move the state, set the folder "
                    "wanted there and run deploy/setup-kiosk.sh again", severity="warning")
+
+
+def state_moved_words(kept: Path, wanted: Path, show_file: Path, env: Mapping[str, str]) -> str:
+    """What a reload says where [show] state names `wanted` now (a changed line, or show-v2's own
+    `var` after a `current -> show-v2` flip) while the running show keeps `kept`: where the next
+    start keeps the state, as `bayard run` will decide it (keep_service_state). It said `kept`
+    "under the kiosk's service" also where no service named that folder (a developer's run, a
+    unit set up before SERVICE_STATE): there the next start takes `wanted`."""
+    given = env.get(SERVICE_STATE)
+    by_service = bool(given) and Path(given).resolve() == kept
+    next_start = kept if by_service else wanted
+    why = ", as the kiosk's service was set up to write there" if by_service else ""
+    return (f"install.toml: [show] state names {wanted} now; the show keeps its state in {kept} until it starts "
+            f"again ({RESTART_HINT}), and from its next start in {next_start}{why}. To keep {kept}, write "
+            f"state = \"{kept}\" under [show] in {show_file}; to keep one state folder across versions of the "
+            "show swapped by a link, set it to a folder outside them (e.g. \"/srv/bayard/state\") and run setup "
+            "again")

@@ -5,8 +5,8 @@ the folder's line with the file and the fix. `check` had said nothing of a trunc
 40 px picture or a GIF in a folder, while the same files named one by one were checked.
 
 A folder of thousands keeps `check` quick: the first FOLDER_DECODED pictures and FOLDER_FILMS
-films (in the loop's order) are decoded; the others are judged by their headers and, for JPEG
-and PNG, by how they end (a copy cut short lacks its end marker), and `check` says so.
+films (in the loop's order) are decoded; the others are judged by their headers and, for JPEG,
+PNG and GIF, by how they end (a copy cut short lacks its end marker), and `check` says so.
 """
 
 from __future__ import annotations
@@ -203,7 +203,7 @@ def _picture_wrong(path: Path, whole: bool) -> tuple[str | None, tuple[int, int]
 
 
 def _cut_short(path: Path) -> str | None:
-    """Why a JPEG or PNG may be a copy that stopped (no end marker in its last bytes), else None."""
+    """Why a JPEG, PNG or GIF may be a copy that stopped (no end marker in its last bytes), else None."""
     try:
         with open(path, "rb") as handle:
             start = handle.read(8)
@@ -211,11 +211,16 @@ def _cut_short(path: Path) -> str | None:
             tail = handle.read()
     except OSError as error:
         return f"cannot be read ({error.strerror or error})"
-    from ..imaging import UNDECODABLE
+    from ..imaging import GIF_MAGIC, UNDECODABLE
 
     if start[:3] == b"\xff\xd8\xff" and b"\xff\xd9" not in tail:
         return UNDECODABLE
     if start == b"\x89PNG\r\n\x1a\n" and b"IEND" not in tail:
+        return UNDECODABLE
+    # A GIF ends with its trailer byte, ';' (its pixel data holds that byte anywhere, so only the
+    # last one tells); a copy that stopped is then decoded, and named only where the frame the
+    # show draws, the first, is cut: one cut in a later frame plays.
+    if start[:6] in GIF_MAGIC and not tail.endswith(b";"):
         return UNDECODABLE
     return None
 
