@@ -177,10 +177,13 @@ def thin_triangles(points: np.ndarray, triangles: np.ndarray, step: float) -> np
     return twice_area < THIN_AT_REST * step * np.maximum(longest, 1e-9)
 
 
-def rings_of(triangles: np.ndarray, chosen: np.ndarray) -> np.ndarray:
+def rings_of(triangles: np.ndarray, chosen: np.ndarray, among: np.ndarray | None = None) -> np.ndarray:
     """Per chosen triangle, the points of every triangle that shares a corner with it (its
-    corners and their neighbours), padded with its first corner to the longest such ring."""
-    rings = [np.unique(triangles[np.isin(triangles, triangles[t]).any(axis=1)]) for t in chosen]
+    corners and their neighbours), padded with its first corner to the longest such ring; with
+    `among` (per triangle), only those triangles' points count."""
+    pool = triangles if among is None else triangles[among]
+    rings = [np.unique(np.concatenate([triangles[t], pool[np.isin(pool, triangles[t]).any(axis=1)].ravel()]))
+             for t in chosen]
     width = max((len(r) for r in rings), default=0)
     return np.array([np.concatenate([r, np.full(width - len(r), r[0])]) for r in rings], np.int64).reshape(-1, width)
 
