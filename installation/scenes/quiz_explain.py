@@ -24,7 +24,6 @@ def picture_caption(explanation: Any, pair: bool, kind: str = "fake") -> str:
 
 def _parts(explanation: Any, truth: str) -> tuple[str, str, str]:
     """(a note on the machine's state, what it saw, what the truth means)."""
-    verdict = explanation.verdict
     note = ""
     if getattr(explanation, "face_found", None) is False:
         note = words("quiz.explain.no_face")
@@ -34,19 +33,31 @@ def _parts(explanation: Any, truth: str) -> tuple[str, str, str]:
         note = words("quiz.explain.unsure")
     if getattr(explanation, "cue", "spectrum") == "pixels":
         place = explanation.cue_place or "in the picture"
-        fake = verdict is not None and verdict.fake
         # The map, its ring and the place speak for the side its own network took; when a
-        # gallery's cross-fit decided otherwise, say so rather than describe warm colours
-        # the picture does not show.
-        shown = getattr(explanation, "map_fake", None)
-        shown = fake if shown is None else shown
-        saw = words("quiz.explain.pixels_fake" if shown else "quiz.explain.pixels_real", place=place)
-        if shown != fake:
-            saw += " " + words("quiz.explain.tipped_fake" if fake else "quiz.explain.tipped_real")
+        # gallery's cross-fit decided otherwise, the sentence that describes the map goes on
+        # with what tipped it ("found little of it ..., but ... tipped it to generated"): said
+        # as a second sentence after "looked like a photograph's", a visitor who had just read
+        # "the machine leaned towards generated" read the machine changing its mind.
+        found = "fake" if _map_fake(explanation) else "real"
+        tipped = "_tipped" if _overruled(explanation) else ""
+        saw = f"{words('quiz.explain.pixels_look')} {words(f'quiz.explain.pixels_{found}{tipped}', place=place)}"
     else:
         saw = words("quiz.explain.spectrum_peaks" if explanation.peaks else "quiz.explain.spectrum_none")
     meaning = words(f"quiz.explain.truth_{truth}")  # real, fake (generated) or altered
     return note, saw, meaning
+
+
+def _map_fake(explanation: Any) -> bool:
+    """The side the picture's own map speaks for (the verdict's, where nothing overruled it)."""
+    shown = getattr(explanation, "map_fake", None)
+    verdict = explanation.verdict
+    return (verdict is not None and verdict.fake) if shown is None else shown
+
+
+def _overruled(explanation: Any) -> bool:
+    """Whether a gallery's cross-fit decided against the picture's own map."""
+    verdict, shown = explanation.verdict, getattr(explanation, "map_fake", None)
+    return verdict is not None and shown is not None and shown != verdict.fake
 
 
 def why(explanation: Any, truth: str) -> str:
@@ -57,14 +68,18 @@ def why(explanation: Any, truth: str) -> str:
 def accounts(explanation: Any, truth: str) -> list[str]:
     """The account from fullest to shortest, for a screen with less room: what the machine
     saw is the last thing dropped, and when a gallery's cross-fit overruled the picture's
-    own map, the sentence that says so is the very last (it alone explains the verdict)."""
+    own map, the sentence that says so is the very last (it alone explains the verdict).
+    An altered picture keeps what it is with what the machine looked for: a real photograph
+    with a changed face, told only that the machine looks for generators' traces, reads as
+    explained by a generator, and none made it."""
     note, saw, meaning = _parts(explanation, truth)
-    out = [why(explanation, truth), " ".join(p for p in (note, saw) if p), saw]
+    kept = meaning if truth == "altered" else ""
+    out = [why(explanation, truth), " ".join(p for p in (note, saw, kept) if p), " ".join(p for p in (saw, kept) if p)]
     verdict = explanation.verdict
-    shown = getattr(explanation, "map_fake", None)
-    if verdict is not None and shown is not None and shown != verdict.fake:
+    if _overruled(explanation):
         side = "fake" if verdict.fake else "real"
-        what = "map" if getattr(explanation, "cue", "spectrum") == "pixels" else "spectrum"
+        pixels = getattr(explanation, "cue", "spectrum") == "pixels"
+        what = words("quiz.explain.what_map" if pixels else "quiz.explain.what_spectrum")
         # ... and shorter still for a 5:4 screen, where even that took five lines and the
         # reveal said nothing of what the machine saw.
         out += [words(f"quiz.explain.tipped_{side}_alone", what=what),
@@ -80,4 +95,4 @@ def accounts(explanation: Any, truth: str) -> list[str]:
             # with words at the kiosk minimum, "it guesses about as well as a coin here"
             # was dropped first and the visitor read a confident account of its evidence.
             out.insert(2, f"{note} {short}")
-    return out
+    return list(dict.fromkeys(out))
