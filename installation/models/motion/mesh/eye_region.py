@@ -103,6 +103,10 @@ class EyeRegion:
             self.white, self.line_top, self.line_bottom, self.line, self.lashes, self.opening = (
                 np.interp(along, _along(len(r)), r)[None, :]
                 for r in (rest.white, rest.line_top, rest.line_bottom, rest.line, rest.lashes, rest.opening))
+        # px above the crease the picture's white runs on (lid_rest.WHITE_ABOVE_CREASE)
+        self.white_above = np.zeros_like(self.margin)
+        if rest is not None and rest.white_above is not None:
+            self.white_above = np.interp(along, _along(len(rest.white_above)), rest.white_above)[None, :]
         mesh_bottom = self.bottom
         if reach is not None:  # the picture's opening below the mesh's lid lines (eye_reach.py)
             # (its upper lid no lower than the eye's first white: the iris model can read a
@@ -222,8 +226,8 @@ class EyeRegion:
         self.margin, self.bottom, self.mesh_margin, self.skin_end = run_on(
             [self.margin, self.bottom, self.mesh_margin, self.skin_end], True)
         (self.top, self.white, self.line_top, self.line_bottom, self.line, self.lashes, self.opening,
-         self.under) = run_on([self.top, self.white, self.line_top, self.line_bottom, self.line, self.lashes,
-                               self.opening, self.under], False)
+         self.under, self.white_above) = run_on([self.top, self.white, self.line_top, self.line_bottom, self.line,
+                                                 self.lashes, self.opening, self.under, self.white_above], False)
         self.x0, self.x1 = self.x0 - before, self.x1 + after
         # (the paint from the crease eased off just inside the corner too, over half the run:
         # stopped at the corner, the lashes stretched down just inside it were a dark blot

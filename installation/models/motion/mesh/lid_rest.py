@@ -62,6 +62,16 @@ LASH_DARK = 0.45
 # ring, eyes r 0.61 -> 0.33 on the faces driver; with the skin above kept, 0.42: the face
 # mesh read his dark, unpainted lens as the more closed.)
 IRIS_SEEN_PIXELS = 6  # fewer of the iris seen in the mesh's opening: its colour is not read
+# The mesh's crease falls steeply into the eye's inner corner (it ends at the corner's point),
+# and on a turned sitter's near eye the picture's white runs on up past it there (Vermeer's
+# girl looking aside: 3-10 px above the crease over the inner 0.15 of the eye). The closing
+# lid, painted from the crease, left that white standing in front of its corner, a pale
+# wedge. So where the band's white runs up to the crease, it is followed on up past it (no
+# higher than the crease's highest row: the eye ends there), and the closing lid is painted
+# from there (lids._lower_lid). Only within WHITE_ABOVE_CREASE of the eye's width from its
+# inner corner: at the outer corner a lit lid above the falling crease reads as white (the
+# 1904 photograph's near eye: its lid's dark speck was painted over).
+WHITE_ABOVE_CREASE = 0.5
 
 
 class EyeAtRest(NamedTuple):
@@ -84,6 +94,8 @@ class EyeAtRest(NamedTuple):
     inner_line: float = 0.0
     # px under the mesh's lower lid that a painted band of light reaches (lid_under.py); None: none
     under: np.ndarray | None = None
+    # px above the mesh's crease that the eye's white runs on, where it fills the band (WHITE_ABOVE_CREASE)
+    white_above: np.ndarray | None = None
 
 
 def lid_whites(image: np.ndarray, points: np.ndarray, eyes: tuple[Eye | None, Eye | None] | None = None
@@ -115,6 +127,9 @@ def lid_whites(image: np.ndarray, points: np.ndarray, eyes: tuple[Eye | None, Ey
         around = np.concatenate([column(x, t - 1.0 - reach, t - 1.0) for x, t in zip(cols, top, strict=True)]
                                 + [column(x, b + 2.0, b + 2.0 + reach) for x, b in zip(cols, bottom, strict=True)])
         white, opened = np.zeros(WHITE_SAMPLES, np.float32), np.zeros(WHITE_SAMPLES, np.float32)
+        white_above = np.zeros(WHITE_SAMPLES, np.float32)  # (WHITE_ABOVE_CREASE)
+        crease_top = float(top.min())
+        inner_half = np.abs(xs - up[-1, 0]) < WHITE_ABOVE_CREASE * abs(right - left)
         skin_below = np.full(WHITE_SAMPLES, np.inf, np.float32)
         # (A mesh can read an eye shut with its lids crossed, the lower margin above the upper:
         # an opening of no height, whose crease line is read no further than the crease.)
@@ -142,13 +157,24 @@ def lid_whites(image: np.ndarray, points: np.ndarray, eyes: tuple[Eye | None, Ey
                 skin_below[c] = 1.0 + (float(np.argmax(down)) if down.any() else max(b - m - 1.0, 0.0))
             first = int(np.ceil(t))
             band = column(x, t, m)[::-1]  # from the margin up
-            if len(band) == 0:
+            if len(band) == 0:  # (the crease on the margin, into the corner: the white may run on past it)
+                if (white_seen and inner_half[c] and t - 1.0 >= crease_top
+                        and _is_white(column(x, m, m), eye_white, skin).all()):
+                    white_above[c] = _run_up(_is_white(column(x, crease_top, t - 1.0)[::-1], eye_white, skin))
                 continue
             is_white = _is_white(band, eye_white, skin) if white_seen else np.zeros(len(band), bool)
             is_iris = (np.zeros(len(band), bool) if iris is None
                        else iris.holds(band, x, np.arange(first, first + len(band))[::-1]))
             white[c], opened[c] = _run_up(is_white) / len(band), _run_up(is_white | is_iris) / len(band)
-        out.append(EyeAtRest(white, *lines, skin_below, lashes, _steady(opened)))
+            if white_seen and inner_half[c] and white[c] >= 1.0 and t - 1.0 >= crease_top:  # on up past the crease
+                past_crease = column(x, crease_top, t - 1.0)[::-1]
+                white_above[c] = _run_up(_is_white(past_crease, eye_white, skin))
+        # (The corner's own sample reads where the lids meet, not the white beside it, which runs
+        # on into it: left at 0 there, a pale sliver stood at the corner of the closed lid.)
+        inner = -1 if abs(xs[-1] - up[-1, 0]) < abs(xs[0] - up[-1, 0]) else 0  # the inner corner's sample
+        white_above[inner] = max(white_above[inner], white_above[inner - 1 if inner else 1])
+        out.append(EyeAtRest(white, *lines, skin_below, lashes, _steady(opened),
+                             white_above=white_above if white_above.any() else None))
     pasts = [past_corners(image, points[list(lid[0]), :2], points[list(lid[1]), :2]) for lid in LIDS]
     lines = [inner_lash_line(image, points[list(lid[0]), :2], points[list(lid[1]), :2]) for lid in LIDS]
     return tuple(rest._replace(past=past, past_below=below, inner_line=line, under=under)  # type: ignore[return-value]

@@ -133,6 +133,15 @@ def _lower_lid(map_y: np.ndarray, eye: EyeRegion, closing: float, covers: list) 
     above = (coming_down * np.maximum(start - (stretched - 1.0), 0.0) * clamp(eye.from_corner / LASH_CORNER, 0.0, 1.0)
              * clamp((eye.lashes - LASH_UP) / LASH_SPAN, 0.0, 1.0))
     start = start - np.where(eye.lashes > 0.0, above, 0.0)
+    # Where the picture's white runs on up past the crease (lid_rest.WHITE_ABOVE_CREASE: at a
+    # turned near eye's inner corner), the paint starts above it, as the lid comes down.
+    # (Its first row wholly covered: the ramp ends on it.) It is covered into the corner, as a
+    # white band is (below).
+    white_above = eye.white_above > 0.0
+    if white_above.any():
+        raised = np.minimum(start, top - ramp - eye.white_above)
+        start = np.where(white_above, start + coming_down * (raised - start), start)
+        white = np.maximum(white, white_above * coming_down)
     # A closing lid also covers a little past its new margin, fading out: on small or
     # engraved eyes the mesh's lower lid can sit above the iris's lower edge, and a dark
     # rim of iris left below the closed lid kept the eye looking half open.
