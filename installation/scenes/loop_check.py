@@ -160,6 +160,22 @@ def skipped_words(file: str, reason: str, places: dict[str, str], content_root: 
     return f"{where}: {said}" if where else said
 
 
+def folder_hung_words(folder: str, places: dict[str, str], content_root: Path, show_root: Path | None,
+                      playing: int, waited_s: float) -> str:
+    """What the running show says, once, when a loop's folder has not answered its look: where the
+    scene file names the folder, what the loop does meanwhile, and the fix."""
+    from ..config.errors import shown
+
+    where = places.get("")
+    whole = printable(shown(content_root / folder, show_root))
+    meanwhile = (f"the loop plays the {playing} file(s) it has meanwhile" if playing
+                 else "with nothing to play, the loop shows its resting card meanwhile")
+    said = (f"the drive holding '{whole}' has not answered a look at its files for {waited_s:g} s (a USB stick "
+            f"failing or asleep?); {meanwhile}, and files copied in join when the drive answers: check the "
+            "drive, or copy the folder to the show's disk")
+    return f"{where}: {said}" if where else said
+
+
 def _unreadable(path: Path) -> str | None:
     """Why a file cannot be read at all, else None. Root reads any file whatever its
     permissions: `check` run as root says of a file others may not read that the show's own
