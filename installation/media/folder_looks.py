@@ -29,14 +29,14 @@ from .. import faults
 # the overlay is told while the visitors still see the loop playing.
 LOOK_DEADLINE_S = 20.0
 
-Scan = Callable[[], list[Path]]
+Scan = Callable[[], list[str]]  # (the files found, as the scene names them: relative to its content folder)
 
 
 class _Look:
     """One look under way at a folder, and the queues its answer goes to."""
 
     def __init__(self) -> None:
-        self.waiting: list[queue.SimpleQueue[list[Path] | None]] = []
+        self.waiting: list[queue.SimpleQueue[list[str] | None]] = []
 
 
 _under_way: dict[tuple[str, str], _Look] = {}
@@ -60,7 +60,7 @@ class FolderLooks:
         self._now = now
         self._scene_id = scene_id
         self._deadline_s = LOOK_DEADLINE_S if deadline_s is None else deadline_s
-        self._answers: queue.SimpleQueue[list[Path] | None] = queue.SimpleQueue()
+        self._answers: queue.SimpleQueue[list[str] | None] = queue.SimpleQueue()
         self._asked_at: float | None = None  # (show time this loop's look began; None: none asked)
 
     @property
@@ -87,7 +87,7 @@ class FolderLooks:
                 threading.Thread(target=self._run, args=(look,), name="bayard-folder-look", daemon=True).start()
             look.waiting.append(self._answers)
 
-    def answer(self) -> list[Path] | None:
+    def answer(self) -> list[str] | None:
         """The files the folder's last look found, once, when it has answered; else None."""
         try:
             found = self._answers.get_nowait()
@@ -97,7 +97,7 @@ class FolderLooks:
         return found
 
     def _run(self, look: _Look) -> None:
-        found: list[Path] | None = None
+        found: list[str] | None = None
         try:
             found = self._scan()
         except Exception as exc:  # worker boundary: the loop plays what it has, a failure in a test
@@ -111,7 +111,7 @@ class FolderLooks:
                 # None (the look failed): the loop asks again at its next rescan.
                 answers.put(found)
 
-    def wait(self, timeout_s: float) -> list[Path] | None:
+    def wait(self, timeout_s: float) -> list[str] | None:
         """`answer()`, waiting up to `timeout_s` of real time for it: for a loop's first look (its
         prepare, on the loading thread) and for deterministic renders, which wait for their media."""
         try:

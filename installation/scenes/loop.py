@@ -39,7 +39,7 @@ from .loop_config import GeneratorSpec, LoopConfig, LoopItem
 from .loop_draw import LoopDrawing
 from .loop_generator import decide_generator_mode, describe
 from .loop_morph import morph_frames
-from .loop_rescan import RESCAN_S, FolderRescans
+from .loop_rescan import RESCAN_S, FolderRescans, folder_relatives
 from .style import rgb
 
 # Names other modules and tests import from here (`bayard check` describes loops with
@@ -100,7 +100,8 @@ class LoopScene(FolderRescans, LoopDrawing, Scene):
         self.skipped: list[str] = []
         self._places: dict[str, str] = {}  # (read in prepare: see loop_check.places_in_scene_file)
         self._looks: FolderLooks | None = None  # the folder's looks, off the render thread (_look_again)
-        self._first_look: list[Path] | None = None  # (the files prepare's look found)
+        self._first_look: list[str] | None = None  # (the files prepare's look found)
+        self._folder_items: dict[str, LoopItem] = {}  # (the folder's files as items, by file: _scan)
         self._said_hung = False  # (the technician was told the folder's drive does not answer)
         width, height = context.size
         if config.layout == "full":
@@ -114,18 +115,23 @@ class LoopScene(FolderRescans, LoopDrawing, Scene):
         self.block = context.deterministic
 
     # -- what to play ---------------------------------------------------------------
-    def _scan(self, found: list[Path] | None = None) -> list[LoopItem]:
+    def _scan(self, found: list[str] | None = None) -> list[LoopItem]:
+        """The listed items, then the folder's files `found` (None: look now, on this thread)."""
         c = self.config
-        root = self.context.content_root
         items = [item for item in c.items]
         listed = {item.file for item in items}
-        for path in c.folder_files(root) if found is None else found:
-            relative = path.relative_to(root).as_posix()
+        if found is None:
+            found = folder_relatives(c, self.context.content_root)
+        # Items made at an earlier look are kept: making 5000 of them again at each look held
+        # the render thread some 50 ms (a dropped frame every RESCAN_S); only new files are made.
+        made, self._folder_items = self._folder_items, {}
+        for relative in found:
             if relative not in listed:
-                items.append(LoopItem(file=relative))
+                item = self._folder_items[relative] = made.get(relative) or LoopItem(file=relative)
+                items.append(item)
         return [item for item in items if item.file not in self.skipped]
 
-    def _rescan(self, found: list[Path] | None = None) -> None:
+    def _rescan(self, found: list[str] | None = None) -> None:
         """The items, with the files the folder's look `found` (None: look now, on this thread)."""
         self.items = self._scan(found)
         self._scanned_at = self.t

@@ -6,12 +6,19 @@ not answer (the loop plays what it has meanwhile)."""
 from __future__ import annotations
 
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from ..media.folder_looks import LOOK_DEADLINE_S, FolderLooks
 from .loop_check import folder_hung_words
 
 RESCAN_S = 10.0  # how often a folder is looked at again for new or removed files
+
+
+def folder_relatives(config: Any, content_root: Path) -> list[str]:
+    """The files the loop's folder pattern matches, relative to the content folder, in play order
+    (on the look's thread: the paths made relative there, not on the render thread)."""
+    return [path.relative_to(content_root).as_posix() for path in config.folder_files(content_root)]
 
 
 class FolderRescans:
@@ -34,7 +41,7 @@ class FolderRescans:
         if self._looks is None:
             root = self.context.content_root
             # (the look's thread calls the config's method, never the scene's)
-            self._looks = FolderLooks(root, self.config.folder or "", partial(self.config.folder_files, root),
+            self._looks = FolderLooks(root, self.config.folder or "", partial(folder_relatives, self.config, root),
                                       lambda: self.t, self.id)
         return self._looks
 
