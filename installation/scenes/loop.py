@@ -192,7 +192,11 @@ class LoopScene(FolderRescans, LoopDrawing, Scene):
     # -- life cycle -----------------------------------------------------------------
     def prepare(self) -> None:
         # Where the scene file names its files, for what is said of one it skips (_skip).
-        self._places = places_in_scene_file(self.config, self.context.scene_file, self.context.show_root)
+        context = self.context
+        scenes = (Path(context.show_root) / context.show_config.show.scenes
+                  if context.show_root is not None and context.show_config is not None else None)
+        self._places = places_in_scene_file(self.config, context.scene_file, context.show_root, context.state_dir,
+                                            scenes)
         spec = self.config.generator
         if spec is None:
             if self.config.folder:  # the first look, here on the loading thread, not at enter

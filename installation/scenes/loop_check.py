@@ -116,7 +116,8 @@ def _with_fix(reason: str, kind: str, remove: str = "take it out of the folder",
     return f"{reason}{fix}; {then}"
 
 
-def places_in_scene_file(config: Any, scene_file: Path | None, show_root: Path | None) -> dict[str, str]:
+def places_in_scene_file(config: Any, scene_file: Path | None, show_root: Path | None,
+                         state_dir: Path | None = None, scenes_dir: Path | None = None) -> dict[str, str]:
     """Where the running show says a skipped file is named (skipped_words): by each listed
     item's file, and "" for the folder, the scene file from the show folder with the line and
     key. Read in the scene's prepare(), on the loading thread: a show on a stick that hangs
@@ -131,15 +132,32 @@ def places_in_scene_file(config: Any, scene_file: Path | None, show_root: Path |
     except (OSError, UnicodeDecodeError):
         source = ""
     name = shown(scene_file, show_root)
+    broken = _stood_in_for(scene_file, state_dir, scenes_dir)
 
     def place(loc: tuple) -> str:
         line = line_of(source, loc) if source else None
+        if broken is not None:
+            # The scene file is broken and its last good copy plays: the technician edits the file,
+            # not the copy in the state folder (they were sent to var/last-good/scenes/NAME.toml).
+            copy = f"{name}:{line}" if line else name
+            return (f"{shown(broken, show_root)}: {key_path(loc)} (the scene plays its last good copy, {copy}, "
+                    "until this file loads again)")
         return f"{name}:{line}: {key_path(loc)}" if line else f"{name}: {key_path(loc)}"
 
     places = {item.file: place(("items", index, "file")) for index, item in enumerate(config.items)}
     if config.folder:
         places[""] = place(("folder",))
     return places
+
+
+def _stood_in_for(scene_file: Path, state_dir: Path | None, scenes_dir: Path | None) -> Path | None:
+    """The show's own scene file where `scene_file` is its last good copy in the state folder, else None."""
+    from ..config.loader import last_good_folders
+
+    if state_dir is None or scenes_dir is None:
+        return None
+    folders = {os.path.abspath(folder / "scenes") for folder in last_good_folders(state_dir)}
+    return scenes_dir / scene_file.name if os.path.abspath(scene_file.parent) in folders else None
 
 
 def skipped_words(file: str, reason: str, places: dict[str, str], content_root: Path,
