@@ -25,6 +25,9 @@ FOLDER_DECODED = 200  # pictures decoded per folder (3-13 ms each for a 2-megapi
 FOLDER_FILMS = 12  # films read through ffmpeg per folder (about 0.4 s each)
 SAID_ONE_BY_ONE = 10  # files named one by one per folder; the rest are counted in one line
 _TAIL_BYTES = 4096  # where a whole JPEG's or PNG's end marker lies
+# What check reads of a GIF past the decoded ones to tell whether it moves: its looping marker
+# lies before its first frame; Pillow read the whole first frame (megabytes for a large GIF).
+_GIF_HEAD_BYTES = 64 * 1024
 
 
 def check_loop_folder(config: Any, show: Any) -> list[Problem]:
@@ -74,7 +77,8 @@ def check_loop_folder(config: Any, show: Any) -> list[Problem]:
 
         if size is not None and (soft := _soft(size, frame, config.fit, tuple(show.config.display.size))):
             findings.append(f"'{relative}' ({matched_by}) {soft}")
-        if path.suffix.lower() == ".gif" and animated_gif(path):
+        moves = animated_gif if decoded <= FOLDER_DECODED else _gif_moves_by_its_head
+        if path.suffix.lower() == ".gif" and moves(path):
             findings.append(f"'{relative}' ({matched_by}) {FIRST_FRAME_ONLY}; {MOVE_AS_FILM}")
     for finding in findings[:SAID_ONE_BY_ONE]:
         problems.append(said(finding))
@@ -86,8 +90,10 @@ def check_loop_folder(config: Any, show: Any) -> list[Problem]:
         problems.append(said(
             f"'{folder}' matches {len(played)} pictures and films: `bayard check` decoded the first "
             f"{min(decoded, FOLDER_DECODED)} pictures and {min(films, FOLDER_FILMS)} films, and judged the other "
-            f"{unprobed} by their headers and endings (to stay quick); one broken in its middle is skipped by the "
-            "loop when it comes round, and named in the log and on the overlay", severity="note"))
+            f"{unprobed} by their headers and endings, and whether a GIF moves by its first "
+            f"{_GIF_HEAD_BYTES // 1024} KiB (its looping marker, or a second frame), to stay quick; one broken in "
+            "its middle is skipped by the loop when it comes round, and named in the log and on the overlay",
+            severity="note"))
     return problems
 
 
@@ -114,6 +120,44 @@ def _with_fix(reason: str, kind: str, remove: str = "take it out of the folder",
     else:
         fix = f": copy it again from where it came (or save it again as JPEG or PNG), or {remove}"
     return f"{reason}{fix}; {then}"
+
+
+def _gif_moves_by_its_head(path: Path) -> bool:
+    """Whether a GIF is animated, judged by its first _GIF_HEAD_BYTES: a looping marker (the
+    NETSCAPE2.0 or ANIMEXTS1.0 application block animating tools write before the first frame),
+    or a second frame begun within them. A GIF with neither that far in is taken as a still."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(_GIF_HEAD_BYTES)
+    except OSError:
+        return False
+    if not head.startswith((b"GIF87a", b"GIF89a")) or len(head) < 13:
+        return False
+    at = 13 + ((3 << ((head[10] & 7) + 1)) if head[10] & 0x80 else 0)  # past the global colour table
+    frames = 0
+    while at < len(head):
+        block = head[at]
+        if block == 0x21:  # an extension: its label, then sub-blocks
+            if head[at + 3:at + 14] in (b"NETSCAPE2.0", b"ANIMEXTS1.0"):  # (after its label and size)
+                return True
+            at = _past_sub_blocks(head, at + 2)
+        elif block == 0x2C:  # a frame: its descriptor, colour table, code size, sub-blocks
+            frames += 1
+            if frames > 1:
+                return True
+            flags = head[at + 9] if at + 9 < len(head) else 0
+            at += 10 + ((3 << ((flags & 7) + 1)) if flags & 0x80 else 0)
+            at = _past_sub_blocks(head, at + 1)
+        else:  # the trailer, or bytes that are no GIF block
+            return False
+    return False
+
+
+def _past_sub_blocks(data: bytes, at: int) -> int:
+    """Where the sub-blocks starting at `at` end (past their zero-length terminator)."""
+    while at < len(data) and data[at]:
+        at += data[at] + 1
+    return at + 1
 
 
 def places_in_scene_file(config: Any, scene_file: Path | None, show_root: Path | None,
