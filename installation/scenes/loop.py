@@ -15,7 +15,8 @@ pre-rendered `fallback` loop (reported by `bayard check` and in status).
 
 Here: what to play, and when one item gives way to the next. Its keys are in
 loop_config.py, how a generator runs here in loop_generator.py, the morph's pictures in
-loop_morph.py and what it draws in loop_draw.py.
+loop_morph.py, what it draws in loop_draw.py, and how its folder is looked at again (off the render
+thread) in loop_rescan.py.
 """
 
 from __future__ import annotations
