@@ -179,3 +179,37 @@ def test_a_gif_cut_short_in_its_first_frame_is_named_past_the_decoded_ones_and_a
     assert not _said(lines, "b-whole.gif"), lines
     assert not [line for line in _said(lines, "e-moving-cut.gif") if "cannot be decoded" in line], lines
     assert _said(lines, "decoded the first 1 pictures"), lines
+
+
+def test_past_the_decoded_ones_a_gif_is_judged_moving_by_its_head_not_read_through_its_first_frame(
+        tmp_path, capsys, monkeypatch):
+    # Whether a GIF moves was asked of Pillow for every GIF in the folder, which reads the whole
+    # first frame (megabytes for a large GIF, on a stick) past check's bound of decoded files too.
+    # Past it, the looping marker before the first frame, or a second frame within the first
+    # 64 KiB, tells; check's note says how far it looked.
+    from PIL import Image
+
+    from installation import imaging
+    from installation.scenes import loop_check
+
+    monkeypatch.setattr(loop_check, "FOLDER_DECODED", 1)
+    asked = []
+    real_animated = imaging.animated_gif
+    monkeypatch.setattr(imaging, "animated_gif", lambda path: asked.append(path.name) or real_animated(path))
+    write_show(tmp_path, {"loopy": LOOP}, size=(1920, 1080))
+    img = tmp_path / "content" / "img"
+    img.mkdir()
+    _jpeg(img / "a-first.jpg")
+    noise = np.random.default_rng(5).integers(0, 255, (900, 900), dtype=np.uint8)
+    frames = [Image.fromarray(np.roll(noise, shift, axis=1), "L") for shift in (0, 300)]
+    frames[0].save(img / "b-looping.gif", save_all=True, append_images=frames[1:], duration=100, loop=0)
+    small = [Image.new("L", (400, 400), shade) for shade in (40, 200)]
+    small[0].save(img / "c-twice.gif", save_all=True, append_images=small[1:], duration=100)  # (no marker)
+    Image.fromarray(noise, "L").save(img / "d-still.gif")
+    _, lines = _check(tmp_path, capsys)
+    assert asked == [], f"Pillow read {asked} through their first frame past check's bound"
+    assert _said(lines, "'img/b-looping.gif' (matched by 'img/*') is an animated GIF"), lines
+    assert _said(lines, "'img/c-twice.gif' (matched by 'img/*') is an animated GIF"), lines
+    assert not _said(lines, "d-still.gif"), lines
+    note = _said(lines, "decoded the first 1 pictures")
+    assert note and "whether a GIF moves by its first 64 KiB" in note[0], lines

@@ -15,7 +15,8 @@ pre-rendered `fallback` loop (reported by `bayard check` and in status).
 
 Here: what to play, and when one item gives way to the next. Its keys are in
 loop_config.py, how a generator runs here in loop_generator.py, the morph's pictures in
-loop_morph.py and what it draws in loop_draw.py.
+loop_morph.py, what it draws in loop_draw.py, and how its folder is looked at again (off the render
+thread) in loop_rescan.py.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ import pygame
 
 from .. import faults
 from ..media import GeneratorSource, MediaSource, open_source
+from ..media.folder_looks import LOOK_DEADLINE_S, FolderLooks
 from .base import Scene, register_scene
 from .layout import GRID_SHARE, giving_way, layout_key, overrun_message
 from .loop_check import check_loop_folder, places_in_scene_file, skipped_words
@@ -38,16 +40,16 @@ from .loop_config import GeneratorSpec, LoopConfig, LoopItem
 from .loop_draw import LoopDrawing
 from .loop_generator import decide_generator_mode, describe
 from .loop_morph import morph_frames
+from .loop_rescan import RESCAN_S, FolderRescans, folder_relatives
 from .style import rgb
 
 # Names other modules and tests import from here (`bayard check` describes loops with
 # describe(); tests replace morph_frames, which _start_morph looks up in this module).
-__all__ = ["GeneratorSpec", "LoopConfig", "LoopItem", "LoopScene", "decide_generator_mode", "describe",
-           "morph_frames"]
+__all__ = ["RESCAN_S", "GeneratorSpec", "LoopConfig", "LoopItem", "LoopScene", "decide_generator_mode",
+           "describe", "morph_frames"]
 
 PRELOAD_S = 3.0  # open the next item this long before it is due
 MORPH_FRAMES = 24  # distinct in-between pictures of a morph (computed ahead, at half size)
-RESCAN_S = 10.0  # how often a folder is looked at again for new or removed files
 # A loop with nothing to play shows its placeholder card this long (time to read it), then lets
 # the show go on where it has another scene that may show something (LoopScene.finished): its film
 # missing, visitors looked at the card for the scene's whole duration (45 s). The overlay and the
@@ -76,7 +78,7 @@ class _Slot:
 
 
 @register_scene("loop")
-class LoopScene(LoopDrawing, Scene):
+class LoopScene(FolderRescans, LoopDrawing, Scene):
     Config = LoopConfig
     config: LoopConfig
     check_content = staticmethod(check_loop_folder)  # `bayard check`: the files its folder matches
@@ -98,6 +100,10 @@ class LoopScene(LoopDrawing, Scene):
         self.mode_reason = ""
         self.skipped: list[str] = []
         self._places: dict[str, str] = {}  # (read in prepare: see loop_check.places_in_scene_file)
+        self._looks: FolderLooks | None = None  # the folder's looks, off the render thread (_look_again)
+        self._first_look: list[str] | None = None  # (the files prepare's look found)
+        self._folder_items: dict[str, LoopItem] = {}  # (the folder's files as items, by file: _scan)
+        self._said_hung = False  # (the technician was told the folder's drive does not answer)
         width, height = context.size
         if config.layout == "full":
             self.frame_rect = self.column = pygame.Rect(0, 0, width, height)
@@ -110,19 +116,25 @@ class LoopScene(LoopDrawing, Scene):
         self.block = context.deterministic
 
     # -- what to play ---------------------------------------------------------------
-    def _scan(self) -> list[LoopItem]:
+    def _scan(self, found: list[str] | None = None) -> list[LoopItem]:
+        """The listed items, then the folder's files `found` (None: look now, on this thread)."""
         c = self.config
-        root = self.context.content_root
         items = [item for item in c.items]
         listed = {item.file for item in items}
-        for path in c.folder_files(root):
-            relative = path.relative_to(root).as_posix()
+        if found is None:
+            found = folder_relatives(c, self.context.content_root)
+        # Items made at an earlier look are kept: making 5000 of them again at each look held
+        # the render thread some 50 ms (a dropped frame every RESCAN_S); only new files are made.
+        made, self._folder_items = self._folder_items, {}
+        for relative in found:
             if relative not in listed:
-                items.append(LoopItem(file=relative))
+                item = self._folder_items[relative] = made.get(relative) or LoopItem(file=relative)
+                items.append(item)
         return [item for item in items if item.file not in self.skipped]
 
-    def _rescan(self) -> None:
-        self.items = self._scan()
+    def _rescan(self, found: list[str] | None = None) -> None:
+        """The items, with the files the folder's look `found` (None: look now, on this thread)."""
+        self.items = self._scan(found)
         self._scanned_at = self.t
         self._order = [i for i in self._order if i < len(self.items)]
 
@@ -181,9 +193,17 @@ class LoopScene(LoopDrawing, Scene):
     # -- life cycle -----------------------------------------------------------------
     def prepare(self) -> None:
         # Where the scene file names its files, for what is said of one it skips (_skip).
-        self._places = places_in_scene_file(self.config, self.context.scene_file, self.context.show_root)
+        context = self.context
+        scenes = (Path(context.show_root) / context.show_config.show.scenes
+                  if context.show_root is not None and context.show_config is not None else None)
+        self._places = places_in_scene_file(self.config, context.scene_file, context.show_root, context.state_dir,
+                                            scenes)
         spec = self.config.generator
         if spec is None:
+            if self.config.folder:  # the first look, here on the loading thread, not at enter
+                looks = self._folder_looks()
+                looks.begin()
+                self._first_look = looks.wait(LOOK_DEADLINE_S)
             return
         self.mode, self.mode_reason = decide_generator_mode(spec, self._checkpoint_path(spec))
 
@@ -254,8 +274,10 @@ class LoopScene(LoopDrawing, Scene):
             return
         if spec is not None and self.mode == "fallback" and spec.fallback:
             self.items = [LoopItem(file=spec.fallback, caption=None)]
-        elif spec is None:
-            self._rescan()
+        elif spec is None and (self._first_look is not None or not self.config.folder):
+            self._rescan(self._first_look or [])
+        elif spec is None and (self.block or self._looks is None):
+            self._rescan()  # (never prepared: a scene built by hand, or an offline render)
         self.current = self._open_next(self.t)
         if self.current is None:
             self.mode = "placeholder"
@@ -292,9 +314,9 @@ class LoopScene(LoopDrawing, Scene):
             self.context.resting(resting)
         if self.mode == "live":
             return
-        if self.config.folder and self.mode != "fallback" and self.t - self._scanned_at >= RESCAN_S:
-            self._rescan()
-            if not self.items and self.current is not None:
+        if self.config.folder and self.mode != "fallback":
+            self._look_again()
+            if not self.items and self.current is not None and self._scanned_at == self.t:
                 self.log.warning("nothing left to play in '%s'; showing the placeholder", self.config.folder)
                 self.exit()
                 self.mode = "placeholder"

@@ -25,6 +25,9 @@ FOLDER_DECODED = 200  # pictures decoded per folder (3-13 ms each for a 2-megapi
 FOLDER_FILMS = 12  # films read through ffmpeg per folder (about 0.4 s each)
 SAID_ONE_BY_ONE = 10  # files named one by one per folder; the rest are counted in one line
 _TAIL_BYTES = 4096  # where a whole JPEG's or PNG's end marker lies
+# What check reads of a GIF past the decoded ones to tell whether it moves: its looping marker
+# lies before its first frame; Pillow read the whole first frame (megabytes for a large GIF).
+_GIF_HEAD_BYTES = 64 * 1024
 
 
 def check_loop_folder(config: Any, show: Any) -> list[Problem]:
@@ -74,7 +77,8 @@ def check_loop_folder(config: Any, show: Any) -> list[Problem]:
 
         if size is not None and (soft := _soft(size, frame, config.fit, tuple(show.config.display.size))):
             findings.append(f"'{relative}' ({matched_by}) {soft}")
-        if path.suffix.lower() == ".gif" and animated_gif(path):
+        moves = animated_gif if decoded <= FOLDER_DECODED else _gif_moves_by_its_head
+        if path.suffix.lower() == ".gif" and moves(path):
             findings.append(f"'{relative}' ({matched_by}) {FIRST_FRAME_ONLY}; {MOVE_AS_FILM}")
     for finding in findings[:SAID_ONE_BY_ONE]:
         problems.append(said(finding))
@@ -86,8 +90,10 @@ def check_loop_folder(config: Any, show: Any) -> list[Problem]:
         problems.append(said(
             f"'{folder}' matches {len(played)} pictures and films: `bayard check` decoded the first "
             f"{min(decoded, FOLDER_DECODED)} pictures and {min(films, FOLDER_FILMS)} films, and judged the other "
-            f"{unprobed} by their headers and endings (to stay quick); one broken in its middle is skipped by the "
-            "loop when it comes round, and named in the log and on the overlay", severity="note"))
+            f"{unprobed} by their headers and endings, and whether a GIF moves by its first "
+            f"{_GIF_HEAD_BYTES // 1024} KiB (its looping marker, or a second frame), to stay quick; one broken in "
+            "its middle is skipped by the loop when it comes round, and named in the log and on the overlay",
+            severity="note"))
     return problems
 
 
@@ -116,7 +122,46 @@ def _with_fix(reason: str, kind: str, remove: str = "take it out of the folder",
     return f"{reason}{fix}; {then}"
 
 
-def places_in_scene_file(config: Any, scene_file: Path | None, show_root: Path | None) -> dict[str, str]:
+def _gif_moves_by_its_head(path: Path) -> bool:
+    """Whether a GIF is animated, judged by its first _GIF_HEAD_BYTES: a looping marker (the
+    NETSCAPE2.0 or ANIMEXTS1.0 application block animating tools write before the first frame),
+    or a second frame begun within them. A GIF with neither that far in is taken as a still."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(_GIF_HEAD_BYTES)
+    except OSError:
+        return False
+    if not head.startswith((b"GIF87a", b"GIF89a")) or len(head) < 13:
+        return False
+    at = 13 + ((3 << ((head[10] & 7) + 1)) if head[10] & 0x80 else 0)  # past the global colour table
+    frames = 0
+    while at < len(head):
+        block = head[at]
+        if block == 0x21:  # an extension: its label, then sub-blocks
+            if head[at + 3:at + 14] in (b"NETSCAPE2.0", b"ANIMEXTS1.0"):  # (after its label and size)
+                return True
+            at = _past_sub_blocks(head, at + 2)
+        elif block == 0x2C:  # a frame: its descriptor, colour table, code size, sub-blocks
+            frames += 1
+            if frames > 1:
+                return True
+            flags = head[at + 9] if at + 9 < len(head) else 0
+            at += 10 + ((3 << ((flags & 7) + 1)) if flags & 0x80 else 0)
+            at = _past_sub_blocks(head, at + 1)
+        else:  # the trailer, or bytes that are no GIF block
+            return False
+    return False
+
+
+def _past_sub_blocks(data: bytes, at: int) -> int:
+    """Where the sub-blocks starting at `at` end (past their zero-length terminator)."""
+    while at < len(data) and data[at]:
+        at += data[at] + 1
+    return at + 1
+
+
+def places_in_scene_file(config: Any, scene_file: Path | None, show_root: Path | None,
+                         state_dir: Path | None = None, scenes_dir: Path | None = None) -> dict[str, str]:
     """Where the running show says a skipped file is named (skipped_words): by each listed
     item's file, and "" for the folder, the scene file from the show folder with the line and
     key. Read in the scene's prepare(), on the loading thread: a show on a stick that hangs
@@ -131,15 +176,32 @@ def places_in_scene_file(config: Any, scene_file: Path | None, show_root: Path |
     except (OSError, UnicodeDecodeError):
         source = ""
     name = shown(scene_file, show_root)
+    broken = _stood_in_for(scene_file, state_dir, scenes_dir)
 
     def place(loc: tuple) -> str:
         line = line_of(source, loc) if source else None
+        if broken is not None:
+            # The scene file is broken and its last good copy plays: the technician edits the file,
+            # not the copy in the state folder (they were sent to var/last-good/scenes/NAME.toml).
+            copy = f"{name}:{line}" if line else name
+            return (f"{shown(broken, show_root)}: {key_path(loc)} (the scene plays its last good copy, {copy}, "
+                    "until this file loads again)")
         return f"{name}:{line}: {key_path(loc)}" if line else f"{name}: {key_path(loc)}"
 
     places = {item.file: place(("items", index, "file")) for index, item in enumerate(config.items)}
     if config.folder:
         places[""] = place(("folder",))
     return places
+
+
+def _stood_in_for(scene_file: Path, state_dir: Path | None, scenes_dir: Path | None) -> Path | None:
+    """The show's own scene file where `scene_file` is its last good copy in the state folder, else None."""
+    from ..config.loader import last_good_folders
+
+    if state_dir is None or scenes_dir is None:
+        return None
+    folders = {os.path.abspath(folder / "scenes") for folder in last_good_folders(state_dir)}
+    return scenes_dir / scene_file.name if os.path.abspath(scene_file.parent) in folders else None
 
 
 def skipped_words(file: str, reason: str, places: dict[str, str], content_root: Path,
@@ -157,6 +219,22 @@ def skipped_words(file: str, reason: str, places: dict[str, str], content_root: 
     then = ("the loop plays the others meanwhile" if others_left
             else "with nothing else to play, the loop shows its resting card meanwhile")
     said = f"'{printable(shown(content_root / file, show_root))}' {_with_fix(reason, kind, remove, then)}"
+    return f"{where}: {said}" if where else said
+
+
+def folder_hung_words(folder: str, places: dict[str, str], content_root: Path, show_root: Path | None,
+                      playing: int, waited_s: float) -> str:
+    """What the running show says, once, when a loop's folder has not answered its look: where the
+    scene file names the folder, what the loop does meanwhile, and the fix."""
+    from ..config.errors import shown
+
+    where = places.get("")
+    whole = printable(shown(content_root / folder, show_root))
+    meanwhile = (f"the loop plays the {playing} file(s) it has meanwhile" if playing
+                 else "with nothing to play, the loop shows its resting card meanwhile")
+    said = (f"the drive holding '{whole}' has not answered a look at its files for {waited_s:g} s (a USB stick "
+            f"failing or asleep?); {meanwhile}, and files copied in join when the drive answers: check the "
+            "drive, or copy the folder to the show's disk")
     return f"{where}: {said}" if where else said
 
 
