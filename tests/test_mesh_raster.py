@@ -110,6 +110,37 @@ def test_three_lip_points_in_a_line_pull_no_stripe_from_afar(animator):
     assert pulled.max() < 2.0, f"a pixel samples the picture {pulled.max():.1f} px away"
 
 
+def test_a_knot_of_three_nose_points_under_a_pixel_apart_pulls_no_speck_from_afar(animator):
+    """A nostril can hold a knot of three face-mesh points under a pixel apart (48, 102 and 129
+    on the 1904 photograph), joined into one triangle a third of a pixel thick. Its own affine map,
+    fitted to those three points, turned a fraction of a pixel's jitter among them into a steep
+    slope, and the half pixel it covers past its edges sampled the picture far off: a dark speck
+    by the nostril when such a triangle was thin only under a quarter of a pixel
+    (raster.THIN_AT_REST). Here the sitter's own triangle of those points is laid into such a knot
+    (0.9 px wide, 0.375 px thick, nearest the viewer), and its tip moves 0.365 px towards its base,
+    as the face holds still: nothing may sample the picture further than a pixel from where it lies."""
+    rig = animator.rig
+    corners = [48, 102, 129]  # base, base, tip
+    found = np.flatnonzero((np.sort(rig.triangles, axis=1) == sorted(corners)).all(axis=1))
+    assert len(found) == 1, "the sitter's triangulation changed: choose another nostril triangle"
+    points = rig.points.copy()
+    # On a map pixel's centre, the base 0.4 map px below it: the pixel above the base lies in the
+    # half pixel the triangle covers past its edges. (In map pixels, as "thin" is counted.)
+    step, origin = animator.warper.step, animator.warper.origin + animator.warper.centre  # map pixel (0, 0)
+    centre = origin + np.round((points[corners, :2].mean(axis=0) - origin) / step) * step
+    points[corners, :2] = centre + step * np.array([[-0.45, 0.4], [0.45, 0.4], [0.0, 0.775]])
+    around = np.unique(rig.triangles[np.isin(rig.triangles, corners).any(axis=1)])
+    points[corners, 2] = points[around, 2].min() - 1.0  # nearest the viewer of all around it
+    warper = MeshWarper(dataclasses.replace(rig, points=points))
+    dst = warper.src.copy()
+    dst[corners[2], 1] -= 0.365 * step  # the tip comes within 0.01 map px of the base's line
+    map_x, map_y = warper.backward_map(dst, points[:, 2].astype(np.float64))
+    rows, cols = np.mgrid[0:warper.shape[0], 0:warper.shape[1]]
+    pulled = np.hypot(map_x - (cols + warper.origin[0]), map_y - (rows + warper.origin[1]))
+    # (With the knot thin only under a quarter of a pixel: 3.98 px, the pixel by the knot.)
+    assert pulled.max() < step, f"a pixel samples the picture {pulled.max():.2f} px away"
+
+
 def _edge_steps(picture: np.ndarray, points: np.ndarray) -> float:
     """The steepest brightness steps (99.9th percentile, neighbouring pixels) in a band
     along the face's outline."""
