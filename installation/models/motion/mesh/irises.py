@@ -16,6 +16,17 @@ the white above and below the iris, or moving the whole opening as one, left tha
 where it was, and changed nothing.) For the same reason the iris no longer moves with
 the mesh's triangles: the part of it past the mesh's lid line went with the lid's skin,
 and an iris was drawn out into an upright oval as the brows rose.
+
+A half-shut eye the lids give no lid (eye_reach.opening_below_mesh: the mesh put its opening
+on the skin below the painted slit) keeps the mesh's own map: its iris does not move.
+There the mesh's opening is lid and cheek, and the painted slit a few pixels tall lies
+along its top edge, inside the mask's reach. The eye's affine motion, fitted to six
+pixels' height of points, shears what lies beyond them (Klimt's Judith, eyes wide: 0.22
+px sideways a pixel up), and a glance down of 2.4 px moved the dark slit off its painted
+place: the pale lid above it was drawn down into a streak across the slit (up to 140
+grey levels; with the iris held, none). A slit that narrow has no white to look across.
+An open eye the lids give no lid still looks (van Gogh's far eye: its iris shows 0.83 of
+its height, and held, it stared while the near one looked).
 """
 
 from __future__ import annotations
@@ -41,6 +52,10 @@ LID_REACH = 0.12
 IRIS_SOLID, IRIS_EASE, EASE_PER_SHIFT = 1.15, 0.8, 4.0
 # An iris moves sideways at most this share of the white the picture shows beside it.
 WHITE_SHARE = 0.4
+# An eye is painted half-shut where the iris model's opening (lid to lid, at the middle) is
+# under this share of its iris's height (Judith's lidless eye 0.51, a bowed girl's 0.21;
+# open eyes 0.67-1.08 on six sitters, van Gogh's lidless far eye 0.83).
+HALF_SHUT = 0.6
 
 
 class _Opening:
@@ -108,6 +123,16 @@ def _where_the_iris_goes(shape: tuple[int, int], fine_points, outline: np.ndarra
     return swept
 
 
+def _half_shut(eye) -> bool:
+    """Whether the picture shows the eye half-shut (HALF_SHUT): its iris model's lids, at
+    their middles, less far apart than that share of the iris's height."""
+    lids = getattr(eye, "lids", None)
+    if lids is None or len(lids) < 13 or not np.all(np.isfinite(lids[:, :2])):
+        return False
+    opening = float(lids[4, 1] - lids[12, 1])  # lids[4]: the lower lid's middle, lids[12]: the upper's
+    return opening < HALF_SHUT * 2.0 * max(float(eye.iris_radius), 1e-6)
+
+
 def _agrees(model: np.ndarray | None, mesh: np.ndarray) -> bool:
     """Whether the iris model's lid outline is one of the same eye as the mesh's: its
     middle inside the mesh's outline and no more than half as wide again."""
@@ -122,9 +147,12 @@ def _agrees(model: np.ndarray | None, mesh: np.ndarray) -> bool:
 class Irises:
     """Both irises of a portrait: made once per rig, moved on every frame."""
 
-    def __init__(self, rig: PortraitRig, src: np.ndarray) -> None:
+    def __init__(self, rig: PortraitRig, src: np.ndarray, lidless: tuple[bool, bool] = (False, False)) -> None:
+        """`lidless`: per eye (image-left, image-right), whether the lids give it no lid."""
         self.rig = rig
         self.src = src
+        # Per eye: its iris stays as the mesh moves it (see above).
+        self.held = tuple(bool(no_lid and _half_shut(eye)) for no_lid, eye in zip(lidless, rig.eyes, strict=True))
         shape = rig.image.shape[:2]
         # The eye's affine motion is fitted to its opening's points each frame: the rest
         # points' side of the least squares is the same every frame.
@@ -139,8 +167,10 @@ class Irises:
         """Move each iris with its eye as one (the eye's own affine motion), shifted by the
         gaze inside the opening, in the region's maps (in place); the lids stay where the
         mesh put them."""
-        for eye, ids, fit, opening, shift in zip(self.rig.eyes, (LEFT_EYE_OPENING, RIGHT_EYE_OPENING), self.fits,
-                                                 self.openings, gaze_px, strict=True):
+        for eye, ids, fit, opening, shift, held in zip(self.rig.eyes, (LEFT_EYE_OPENING, RIGHT_EYE_OPENING),
+                                                       self.fits, self.openings, gaze_px, self.held, strict=True):
+            if held:
+                continue
             moved = dst[list(ids)]
             forward = (fit @ moved).T  # rest -> moved, 2 x 3
             backward = _inverse(forward)

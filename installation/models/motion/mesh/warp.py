@@ -118,8 +118,9 @@ class MeshWarper:
         # The mouth is painted as soft as the sitter's own lip line where that is softer than the
         # face's strongest edges (a painting's sfumato mouth under sharp lashes or cracks).
         self.mouth_blur = max(self.blur, lip_line_blur(rig))
-        self.irises = Irises(rig, self.src)
         self.lid_belows = opening_below_mesh(rig.points, rig.eyes, LIDS)
+        # A half-shut eye the lids give no lid keeps its painted slit: its iris stays (irises.py).
+        self.irises = Irises(rig, self.src, lidless=tuple(below is None for below in self.lid_belows))
         # (read where the lids close: an eye cut by the picture's edge raised to the picture's)
         self.lid_whites = lid_whites(rig.image, risen_points(rig.points, self.lid_belows, LIDS), rig.eyes)
         # Drawn or not is the picture's, read once at rest (drawing_paper.portrait_drawn_share).
