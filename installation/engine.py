@@ -118,6 +118,11 @@ class Engine(Commanding, Reloading, Reporting):
         self._found: queue.SimpleQueue[str] = queue.SimpleQueue()  # from SceneContext.found
         self._missing_looks = MissingLooks(clock.now)  # (a file copied in leaves the list without a reload)
         self._resting: set[str] = set()  # scenes with nothing to play at their last showing (SceneContext.resting)
+        # A reload may bring a resting scene's film in (or name another folder): what its last
+        # showing found no longer holds, and a loop with its card up waited its whole duration
+        # before handing over to the scene that now had something to play. Each scene says again
+        # at its next showing.
+        self.reload_hooks.append(lambda old, new: self._resting.clear())
         # What `bayard run` logged of the show's missing media at its start: a reload says again
         # only what changed since.
         self.missing_said = MissingSaid(show.missing_media)
