@@ -25,6 +25,7 @@ from . import __version__, faults
 from .clock import Clock
 from .commands import Command, CommandQueue
 from .config.loader import Show
+from .config.media_check import named_media
 from .engine_commands import Commanding
 from .engine_reload import Reloading
 from .engine_status import Reporting
@@ -179,6 +180,7 @@ class Engine(Commanding, Reloading, Reporting):
             report=lambda message, severity="error": self._reports.put((scene_id, message, severity)),
             found=self._found.put,
             listed_missing=lambda relative: any(p.missing == relative for p in self.show.missing_media),
+            named_media=frozenset(named_media(self.show)),
             another_to_show=lambda: self._another_to_show(scene_id),
             resting=lambda nothing: (self._resting.add if nothing else self._resting.discard)(scene_id),
         )
