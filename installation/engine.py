@@ -25,6 +25,7 @@ from . import __version__, faults
 from .clock import Clock
 from .commands import Command, CommandQueue
 from .config.loader import Show
+from .config.media_check import named_media
 from .engine_commands import Commanding
 from .engine_reload import Reloading
 from .engine_status import Reporting
@@ -118,6 +119,11 @@ class Engine(Commanding, Reloading, Reporting):
         self._found: queue.SimpleQueue[str] = queue.SimpleQueue()  # from SceneContext.found
         self._missing_looks = MissingLooks(clock.now)  # (a file copied in leaves the list without a reload)
         self._resting: set[str] = set()  # scenes with nothing to play at their last showing (SceneContext.resting)
+        # A reload may bring a resting scene's film in (or name another folder): what its last
+        # showing found no longer holds, and a loop with its card up waited its whole duration
+        # before handing over to the scene that now had something to play. Each scene says again
+        # at its next showing.
+        self.reload_hooks.append(lambda old, new: self._resting.clear())
         # What `bayard run` logged of the show's missing media at its start: a reload says again
         # only what changed since.
         self.missing_said = MissingSaid(show.missing_media)
@@ -174,6 +180,7 @@ class Engine(Commanding, Reloading, Reporting):
             report=lambda message, severity="error": self._reports.put((scene_id, message, severity)),
             found=self._found.put,
             listed_missing=lambda relative: any(p.missing == relative for p in self.show.missing_media),
+            named_media=frozenset(named_media(self.show)),
             another_to_show=lambda: self._another_to_show(scene_id),
             resting=lambda nothing: (self._resting.add if nothing else self._resting.discard)(scene_id),
         )

@@ -51,7 +51,15 @@ class Reporting:
         trouble = self._copy_trouble_said
         if trouble is not None:
             found.append({"where": trouble.where, "message": trouble.message, "severity": "warning"})
-        for scene_id, (message, seen, _) in self._cameras_failing().items():
+        settings = getattr(self.show.config, "camera", None)
+        for scene_id, (message, seen, under) in self._cameras_failing().items():
+            if under != settings:
+                # A reload changed [camera]: the entry stands (the portrait on screen still has no
+                # camera) but in the new settings' words, with no time it was seen failing (it has
+                # not been looked at); the old device's name stood until a portrait built under
+                # them looked, up to one showing, as if the edit had not landed.
+                found.append({"where": scene_id, "message": _camera_not_looked_at(settings), "severity": "warning"})
+                continue
             found.append({"where": scene_id, "message": message, "severity": "warning",
                           "last_seen": round(seen, 3)})
         return found
@@ -137,3 +145,13 @@ class Reporting:
 def _camera_settings(scene: Any) -> Any:
     """The [camera] settings a scene was built under (its show's when it was readied)."""
     return getattr(getattr(getattr(scene, "context", None), "show_config", None), "camera", None)
+
+
+def _camera_not_looked_at(settings: Any) -> str:
+    """What stands for a portrait's camera after a reload changed [camera], until a portrait
+    built under the new settings has looked at it."""
+    film = getattr(settings, "file", "") or ""
+    device = getattr(settings, "device", None)
+    named = f"camera film '{film}'" if film else (f"camera {device}" if device is not None else "camera")
+    return (f"{named}: install.toml's [camera] changed; looking for it when the portrait next shows "
+            "(until then the portrait stirs by itself)")

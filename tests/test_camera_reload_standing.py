@@ -55,3 +55,25 @@ def test_a_reload_from_one_unplugged_device_to_another_keeps_the_camera_said(tmp
         pilot.advance(30.0)  # (the portrait built under the old settings still showing)
         assert [s["where"] for s in pilot.engine.status()["standing"]] == ["p"]
         assert pilot.engine.problems_now() == 1
+
+
+def test_a_reload_to_another_device_names_the_new_camera_at_once(tmp_path):
+    # The entry stood with the old device's name for the rest of the portrait's showing (up to its
+    # whole duration): a technician who had just typed the new device read the old one as unmended.
+    other = DEVICE.replace("Gone_Camera", "Other_Gone_Camera")
+    path = write_show(tmp_path, {"p": PORTRAIT}, extra=DEVICE, size=(640, 360))
+    with run_test(path, fps=10, services={"synchronous_models": True}) as pilot:
+        pilot.advance(2.0)
+        assert "usb-Gone_Camera" in pilot.engine.status()["standing"][0]["message"]
+        path.write_text(path.read_text().replace(DEVICE, other))
+        assert pilot.engine.reload() is True
+        pilot.advance(0.1)
+        standing = pilot.engine.status()["standing"]
+        assert len(standing) == 1 and pilot.engine.problems_now() == 1, standing
+        said = standing[0]["message"]
+        assert "usb-Other_Gone_Camera" in said and "usb-Gone_Camera" not in said, said
+        assert "[camera] changed" in said and "last_seen" not in standing[0], standing  # (not looked at yet)
+        drawn, _ = drawn_overlay((1280, 720), pilot.engine.status())
+        panel = " ".join(text for text, _ in drawn)
+        mended = panel.split("Until it is mended:")[1].split("Recent warnings")[0]  # (the old one: history)
+        assert "Other_Gone_Camera" in mended and "usb-Gone_Camera" not in mended, panel

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -394,3 +395,37 @@ def test_a_media_path_that_is_a_symlink_loop_is_named_not_a_traceback(tmp_path, 
     assert main(["check", "--show", str(path)]) == 1
     out = capsys.readouterr().out
     assert "scenes/p.toml:3: image: 'a.jpg' is a link that leads round in a circle (a symlink loop)" in out
+
+
+def test_a_missing_files_hint_never_offers_a_file_another_line_names(tmp_path):
+    """loop/a.jpg missing beside loop/b.jpg, which another scene shows: 'did you mean loop/b.jpg?'
+    sent the technician to rename or repoint the other scene's picture. A near name nobody names
+    is still offered."""
+    import installation.scenes.loop  # noqa: F401  (registers the kind)
+    from installation.harness import run_test
+
+    path = write_show(tmp_path, {"p": """
+        type = "photograph"
+        id = "p"
+        image = "loop/a.jpg"
+        """, "q": """
+        type = "photograph"
+        id = "q"
+        image = "loop/b.jpg"
+        """, "r": """
+        type = "photograph"
+        id = "r"
+        image = "loop/face1.jpg"
+        """})
+    (tmp_path / "content" / "loop").mkdir()
+    for name in ("b.jpg", "face2.jpg"):
+        shutil.copy(REPO / "content" / "portraits" / "thoreau-1856.jpg", tmp_path / "content" / "loop" / name)
+    said = {p.file.name: p.message for p in check_media(load_show(path), decode=False)}
+    assert "loop/a.jpg" in said["p.toml"] and "did you mean" not in said["p.toml"], said
+    assert "copy the file there, or correct the path" in said["p.toml"], said
+    assert "did you mean 'loop/face2.jpg'?" in said["r.toml"], said  # (no line names it)
+    # The running show says it in the same words (its log and status).
+    with run_test(path, fps=10) as pilot:
+        pilot.advance(1.0)
+        told = [e["message"] for e in pilot.engine.errors if "loop/a.jpg" in e["message"]]
+    assert told and all("loop/b.jpg" not in m for m in told), told

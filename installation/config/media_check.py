@@ -51,6 +51,11 @@ def media_references(model: BaseModel, loc: tuple = ()) -> list[tuple[tuple, str
     return found
 
 
+def named_media(show: Show) -> set[str]:
+    """Every media path the show's scene files name (a missing file's hint offers none of them)."""
+    return {relative for config in show.scenes.values() for _, relative in media_references(config)}
+
+
 def is_media_field(info: Any) -> bool:
     """Whether a config field (pydantic FieldInfo) holds media paths."""
     return _annotation_has_media(info.annotation) or MEDIA_MARK in info.metadata
@@ -155,6 +160,7 @@ KNOWN_SUFFIXES = IMAGE_SUFFIXES | VIDEO_SUFFIXES | {".srt", ".toml"}
 def check_media(show: Show, decode: bool = True) -> list[Problem]:
     """Missing, undecodable or not-yet-installed media of every loaded scene."""
     problems = []
+    named = named_media(show)
     for scene_id, config in show.scenes.items():
         file = show.scene_files[scene_id]
         source = read_text(file) if file.exists() else ""
@@ -173,7 +179,8 @@ def check_media(show: Show, decode: bool = True) -> list[Problem]:
                         severity="warning"))
                 else:
                     problems.append(Problem(file, line, key,
-                                            missing_media_words(relative, show.content_root, show.root),
+                                            missing_media_words(relative, show.content_root, show.root,
+                                                                named - {relative}),
                                             missing=relative))
             elif path.is_file() and path.suffix.lower() not in KNOWN_SUFFIXES:
                 problems.append(Problem(file, line, key, f"media file '{relative}' is a '{path.suffix}' file, "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import itertools
+from collections.abc import Collection
 from pathlib import Path, PurePosixPath
 
 from .errors import shown
@@ -11,20 +12,25 @@ from .errors import shown
 SEARCHED_FILES = 5000  # a content folder is searched this far for a misnamed file
 
 
-def missing_media_words(relative: str, content_root: Path, show_root: Path | None) -> str:
+def missing_media_words(relative: str, content_root: Path, show_root: Path | None,
+                        named: Collection[str] = ()) -> str:
     """What `check`, status and the overlay say of a media file a scene names that is not there,
     in the same words wherever it is told: the path as the scene file gives it (inside the
     content folder), the folder once, named from the show folder where it lies in it (an
-    absolute path ran most overlay lines off an 800-pixel panel), and the fix."""
+    absolute path ran most overlay lines off an 800-pixel panel), and the fix. `named`: the
+    media the show's other lines name (see nearest_media)."""
     folder = shown(content_root, show_root)
-    fix = nearest_media(content_root, relative) or "; restore it or fix the scene file"
+    fix = nearest_media(content_root, relative, named) or "; restore it or fix the scene file"
     return f"media file '{relative}' not found in {folder}/{fix}"
 
 
-def nearest_media(content_root: Path, relative: str) -> str:
+def nearest_media(content_root: Path, relative: str, named: Collection[str] = ()) -> str:
     """'; did you mean ...' for a media path that is almost right: written with content/ in
     front, in another letter case, in another folder of the content, or misspelt beside the
-    file in its folder; else the fix for a file that is not there."""
+    file in its folder; else the fix for a file that is not there. A near name that another
+    line of the show names (`named`) is not offered as the misspelling: it is that line's
+    file, most often the next of a series (loop/a.jpg missing beside loop/b.jpg), and a
+    technician who took the hint renamed or repointed the wrong file."""
     wanted = PurePosixPath(relative)
     if wanted.parts[:1] == ("content",) and (content_root / Path(*wanted.parts[1:])).exists():
         return (f"; did you mean '{PurePosixPath(*wanted.parts[1:])}'? (paths start inside the content "
@@ -39,18 +45,21 @@ def nearest_media(content_root: Path, relative: str) -> str:
     except OSError:
         return ""
     if not found:
-        return _misspelt(content_root, wanted)
+        return _misspelt(content_root, wanted, named)
     found.sort(key=lambda name: (name.lower() != relative.lower(), len(name)))
     why = " (letter case matters)" if found[0].lower() == relative.lower() else ""
     return f"; did you mean '{found[0]}'?{why}"
 
 
-def _misspelt(content_root: Path, wanted: PurePosixPath) -> str:
+def _misspelt(content_root: Path, wanted: PurePosixPath, named: Collection[str]) -> str:
     """A file of nearly that name in the folder the path names ('loop/facez.mp4' beside
-    loop/faces.mp4 was reported only as not found), or what to do where there is none."""
+    loop/faces.mp4 was reported only as not found), and not one another line names, or what to
+    do where there is none."""
     folder = content_root / Path(*wanted.parts[:-1])
+    taken = {PurePosixPath(n).as_posix().lower() for n in named}
     try:
-        names = sorted(p.name for p in itertools.islice(folder.iterdir(), SEARCHED_FILES) if p.is_file())
+        names = sorted(p.name for p in itertools.islice(folder.iterdir(), SEARCHED_FILES)
+                       if p.is_file() and (wanted.parent / p.name).as_posix().lower() not in taken)
     except OSError:
         names = []
     close = difflib.get_close_matches(wanted.name, names, n=1, cutoff=0.8)

@@ -10,6 +10,9 @@ offline renders) `block=True` waits for the decoder instead, so renders are exac
 A looping video keeps decoding across the loop point (the next pass's timestamps
 continue from the last), so the loop has no gap and no black frame.
 
+A file it cannot play ends its stream with the reason in `error`, for the scene to say (the worker
+logs nothing of it: one line, in the engine's words, names the file with its place and fix).
+
 Counters (for /status and the bench):
 - dropped: frames that were due at a display instant but were not decoded in time,
   and were skipped when they arrived (at a display rate below the film's, frames
@@ -20,7 +23,6 @@ Counters (for /status and the bench):
 
 from __future__ import annotations
 
-import logging
 import queue
 import threading
 from abc import ABC, abstractmethod
@@ -30,8 +32,6 @@ from typing import Any
 import numpy as np
 
 from .. import faults
-
-log = logging.getLogger("bayard.media")
 
 EPS = 1e-6
 QUEUE_FRAMES = 8  # frames decoded ahead before a video's size and rate are known
@@ -126,9 +126,11 @@ class MediaSource(ABC):
     def _run_guarded(self) -> None:
         try:
             self._run()
-        except Exception as exc:  # worker boundary: report once, end the stream, never crash the show
+        except Exception as exc:  # worker boundary: hand the reason over, end the stream, never crash the show
+            # Not logged here: the scene that plays the source says it, once, in the engine's
+            # words (the scene file's line, the file from the show folder, the fix). A line from
+            # this thread ("skipping truncated.jpg: ...") named the bare file beside it.
             self.error = f"{self.label}: {_one_line(exc)}"
-            log.warning("skipping %s", self.error)
             if not isinstance(exc, MEDIA_TROUBLE):
                 # Not the file's fault (those raise OSError or RuntimeError with a reason):
                 # a bug, which tests, the soak and `render --strict` must see.

@@ -172,7 +172,7 @@ class LoopScene(FolderRescans, LoopDrawing, Scene):
         return None
 
     def _skip(self, slot: _Slot) -> None:
-        # The worker has logged the reason once; remember the file so it is not retried
+        # The worker handed the reason over (source.error); remember the file so it is not retried
         # until the folder is scanned again with it changed or gone.
         self.skipped.append(slot.item.file)
         # ... and tell the technician: /bayard/status and the overlay, not only the log
@@ -326,7 +326,9 @@ class LoopScene(FolderRescans, LoopDrawing, Scene):
                 self.mode = "files" if self.current is not None else "placeholder"
             return
         cur = self.current
-        if cur.source.failed:
+        # (a film whose reads stopped after it played ends with its reason too: its last frame
+        # would stay frozen, the only item looping on it for ever, and nothing said why)
+        if cur.source.failed or (cur.source.error is not None and cur.source.ended):
             self._skip(cur)
             replacement, self.next = self.next, None
             self.current = replacement or self._open_next(self.t)

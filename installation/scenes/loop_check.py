@@ -69,7 +69,7 @@ def check_loop_folder(config: Any, show: Any) -> list[Problem]:
                 findings.append(f"'{relative}' ({matched_by}) {_with_fix(wrong, 'film')}")
             continue
         decoded += 1
-        wrong, size = _picture_wrong(path, whole=decoded <= FOLDER_DECODED)
+        wrong, size = picture_wrong(path, whole=decoded <= FOLDER_DECODED)
         if wrong:
             findings.append(f"'{relative}' ({matched_by}) {_with_fix(wrong, 'picture')}")
             continue
@@ -258,7 +258,7 @@ def _unreadable(path: Path) -> str | None:
     return None
 
 
-def _picture_wrong(path: Path, whole: bool) -> tuple[str | None, tuple[int, int] | None]:
+def picture_wrong(path: Path, whole: bool) -> tuple[str | None, tuple[int, int] | None]:
     """(why the loop cannot show this picture or None, its size where its header gives it).
     `whole`: decode it; else its header and its ending only."""
     from ..config.media_check import probe_media
