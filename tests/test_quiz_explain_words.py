@@ -113,3 +113,23 @@ def test_the_default_rounds_altered_reveal_says_what_the_picture_is(tmp_path):
         assert all(began in a for a in account), account
         seen.append(shown.item.key)
     assert seen  # the default round has an altered face
+
+
+@pytest.mark.parametrize("size", [(1080, 1920), (1280, 1024)])
+def test_where_room_is_tightest_the_altered_reveal_still_says_what_the_picture_is(tmp_path, size):
+    """Upright at 1080x1920 and on a 5:4 screen the single round's altered face fell back to
+    "On these pictures it does about as well as a coin. Its map shows where the pixels looked
+    generated (warm) or photographic (cool).": nothing said it began as a real photograph whose
+    face a computer changed (only the headline said "altered"). The fallback keeps that, and
+    what the machine's state is, in the room the pointer took."""
+    began = words("quiz.explain.truth_altered")
+    seen = []
+    for pilot, shown in quiz_reveals(tmp_path, size):
+        if shown.item.kind != "altered":
+            continue
+        texts = {b.text for b in pilot.engine.fonts.log.boxes if b.tier != "operator" and b.alpha > 0.98}
+        account = texts & set(quiz_explain.accounts(shown.explanation, "altered"))
+        assert len(account) == 1, texts
+        assert began in account.pop()
+        seen.append(shown.item.key)
+    assert seen

@@ -15,13 +15,6 @@ from collections.abc import Callable
 import pygame
 
 SCALES = (1.0, 0.94, 0.88, 0.82, 0.76, 0.7, 0.64, 0.58)
-# Larger scales a column's words may take where they leave much of it empty (fit's `scales`):
-# under an upright screen's picture the column runs the screen's width, and the portrait's
-# words at scale 1 left 55-196 px between themselves and the credit on the grid's foot line on
-# 1080x1920, a hole in the middle of the sign. (The picture cannot take that room: it would
-# move the column's first capitals off the top line every scene shares.) At most 1.2: the
-# portrait's reading text (40 design px) then stays below every scene's heading (54-58).
-GROWN_SCALES = (1.2, 1.15, 1.1, 1.05)
 
 # The show's grid. Every scene that sets a picture beside its words (photograph, loop,
 # portrait, the quiz's question) takes its boxes from picture_and_column() at this share,

@@ -12,7 +12,6 @@ from ..imaging import fit_rgb, surface_sharing
 from ..words import words
 from .layout import (
     GRID_SHARE,
-    GROWN_SCALES,
     SCALES,
     beyond_lines,
     fit,
@@ -236,10 +235,11 @@ class PortraitDrawing:
             col = pygame.Rect(col.x, box.bottom + fonts.px(30), col.width, col.bottom - box.bottom - fonts.px(30))
         k = 1.0
         if self.state in ("attract", "card"):
-            # Upright, the words grow into the column's room (layout.GROWN_SCALES) rather
-            # than leave a band empty above the credit; beside the picture they keep scale 1.
-            scales = GROWN_SCALES + SCALES if portrait_screen((width, height)) else SCALES
-            k = fit(lambda s: self._column_height(col, s), col.height, scales)
+            # Never past scale 1, upright too: grown into the room under an upright screen's
+            # picture (up to 1.2), the words read larger than every other scene's body text
+            # (at 1080x1920 capitals of 39 px, where the photograph's story, the composite
+            # faces' and the quiz's are 29-32); walking the show, the portrait shouted.
+            k = fit(lambda s: self._column_height(col, s), col.height, SCALES)
             y = None
             for text, face, size, colour in self._words(k):
                 block = fonts.block(text, face, size, colours[colour], col.width)

@@ -89,10 +89,19 @@ def accounts(explanation: Any, truth: str) -> list[str]:
         # that still points at the picture of what it saw.
         pixels = getattr(explanation, "cue", "spectrum") == "pixels"
         short = words("quiz.explain.pixels_short" if pixels else "quiz.explain.spectrum_short")
-        out.append(short)
-        if note:
+        if kept:
+            # An altered picture keeps what it is before the pointer at the map goes: at
+            # 1080x1920 and 1280x1024 the reveal fell back to "Its map shows where...", which
+            # says nothing of a real photograph with a changed face (only the headline said
+            # "altered"). The machine's state still goes after the pointer, before what it saw.
+            out[2:2] = [" ".join(p for p in (note, short, kept) if p), " ".join(p for p in (note, kept) if p)]
+            out += [f"{short} {kept}", kept]
+        elif note:
             # Before what it saw goes whole, the machine's state stays with the short line:
             # with words at the kiosk minimum, "it guesses about as well as a coin here"
             # was dropped first and the visitor read a confident account of its evidence.
             out.insert(2, f"{note} {short}")
+        # (the short line stays last: it is the room the layout keeps, account_least, so no
+        # picture or eye is smaller for the versions above it)
+        out.append(short)
     return list(dict.fromkeys(out))
