@@ -24,13 +24,18 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 
-def _make(folder: Path, files: int, side: int) -> None:
+def made_jpeg(side: int) -> bytes:
+    """A smooth made picture `side` px wide, 4:3, as a JPEG's bytes (quiz_folder_check.py uses it too)."""
     import cv2
 
     rng = np.random.default_rng(1)
     small = rng.integers(0, 255, (side * 3 // 4 // 8, side // 8, 3), dtype=np.uint8)
     picture = cv2.resize(small, (side, side * 3 // 4), interpolation=cv2.INTER_CUBIC)
-    data = cv2.imencode(".jpg", picture, [cv2.IMWRITE_JPEG_QUALITY, 90])[1].tobytes()
+    return cv2.imencode(".jpg", picture, [cv2.IMWRITE_JPEG_QUALITY, 90])[1].tobytes()
+
+
+def _make(folder: Path, files: int, side: int) -> None:
+    data = made_jpeg(side)
     for index in range(files):
         cut = index % 100 == 99
         (folder / f"face-{index:05d}.jpg").write_bytes(data[: len(data) // 2] if cut else data)

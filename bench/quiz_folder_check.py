@@ -20,19 +20,15 @@ import textwrap
 import time
 from pathlib import Path
 
-import numpy as np
-
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 
 def _make(content: Path, files: int, side: int) -> None:
-    import cv2
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from loop_folder_check import made_jpeg  # (the loop folder's bench makes the same pictures)
 
-    rng = np.random.default_rng(1)
-    small = rng.integers(0, 255, (side * 3 // 4 // 8, side // 8, 3), dtype=np.uint8)
-    picture = cv2.resize(small, (side, side * 3 // 4), interpolation=cv2.INTER_CUBIC)
-    data = cv2.imencode(".jpg", picture, [cv2.IMWRITE_JPEG_QUALITY, 90])[1].tobytes()
+    data = made_jpeg(side)
     for index in range(files):
         cut = index % 100 == 99
         folder = content / "quiz" / ("real" if index % 2 == 0 else "fake")

@@ -32,17 +32,20 @@ def test_quality_drives_each_sitter_with_the_videos_given(monkeypatch, capsys, t
     assert [row.split()[0] for row in rows] == ["visitor-a.mp4", "visitor-b.mp4"]
 
 
-def test_each_pair_tells_the_smile_as_placed_beside_the_smile_as_read(monkeypatch, capsys, tmp_path):
-    """Where the read smile falls and the placed one does not, the smile was lost in the drawing or in
-    the face mesh's reading of it, not in the motion: the table says which, per pair and on the mean."""
+def _one_pairs_table(monkeypatch, capsys, tmp_path) -> list[str]:
+    """The quality table's lines for one sitter and one visitor measured as FIGURES."""
     frame = np.zeros((8, 8, 3), np.uint8)
     monkeypatch.setattr(bench, "frames_of", lambda path, limit: ([frame], 30.0))
     monkeypatch.setattr(bench, "load_portrait", lambda path: path)
     monkeypatch.setattr(bench, "measure_pair", lambda *args: FIGURES)
-
     bench.quality(None, 10, [tmp_path / "sitter.jpg"], [tmp_path / "visitor.mp4"])
+    return capsys.readouterr().out.splitlines()
 
-    lines = capsys.readouterr().out.splitlines()
+
+def test_each_pair_tells_the_smile_as_placed_beside_the_smile_as_read(monkeypatch, capsys, tmp_path):
+    """Where the read smile falls and the placed one does not, the smile was lost in the drawing or in
+    the face mesh's reading of it, not in the motion: the table says which, per pair and on the mean."""
+    lines = _one_pairs_table(monkeypatch, capsys, tmp_path)
     assert next(line for line in lines if line.startswith("driver")).split()[-1] == "placed"
     assert next(line for line in lines if "sitter.jpg" in line).split()[-1] == "0.97"
     assert next(line for line in lines if line.startswith("mean")).split()[-1] == "0.97"
@@ -52,14 +55,7 @@ def test_each_pair_tells_the_roll_and_the_eyes_as_placed_beside_them_as_read(mon
     """A visitor who barely tilts read back at roll r 0.3-0.8 while the motion placed the roll at
     0.996-0.999: the table says, per pair and on the mean, whether roll and eyes were lost in the
     motion or after it (in the drawing or in the face mesh's reading of it)."""
-    frame = np.zeros((8, 8, 3), np.uint8)
-    monkeypatch.setattr(bench, "frames_of", lambda path, limit: ([frame], 30.0))
-    monkeypatch.setattr(bench, "load_portrait", lambda path: path)
-    monkeypatch.setattr(bench, "measure_pair", lambda *args: FIGURES)
-
-    bench.quality(None, 10, [tmp_path / "sitter.jpg"], [tmp_path / "visitor.mp4"])
-
-    lines = capsys.readouterr().out.splitlines()
+    lines = _one_pairs_table(monkeypatch, capsys, tmp_path)
     header = next(line for line in lines if line.startswith("driver")).split()
     row = next(line for line in lines if "sitter.jpg" in line).split()
     mean = next(line for line in lines if line.startswith("mean")).split()

@@ -35,9 +35,8 @@ def test_a_portrait_without_a_face_is_logged_once_with_what_the_scene_does(tmp_p
     assert "the scene skips it" in said[0], said
 
 
-def test_a_picture_a_loop_skips_is_named_with_its_folder_the_scene_files_line_and_the_fix(tmp_path, caplog):
-    # It was logged as "scene 'loopy': truncated.jpg: cannot be decoded ...": no folder, no line,
-    # no fix, where check names the file at the folder's line with what to do.
+def _loop_with_a_cut_picture(tmp_path):
+    """A show of one loop over img/*: a good picture and one cut short halfway (b-truncated.jpg)."""
     import cv2
 
     import installation.scenes.loop  # noqa: F401  (registers the scene kind)
@@ -53,6 +52,13 @@ def test_a_picture_a_loop_skips_is_named_with_its_folder_the_scene_files_line_an
     good = cv2.imencode(".jpg", np.full((300, 300, 3), 90, np.uint8))[1].tobytes()
     (tmp_path / "content" / "img" / "a-good.jpg").write_bytes(good)
     (tmp_path / "content" / "img" / "b-truncated.jpg").write_bytes(good[: len(good) // 2])
+    return path
+
+
+def test_a_picture_a_loop_skips_is_named_with_its_folder_the_scene_files_line_and_the_fix(tmp_path, caplog):
+    # It was logged as "scene 'loopy': truncated.jpg: cannot be decoded ...": no folder, no line,
+    # no fix, where check names the file at the folder's line with what to do.
+    path = _loop_with_a_cut_picture(tmp_path)
     caplog.set_level(logging.INFO)
     with run_test(path, fps=10) as pilot:
         pilot.advance(6.0)
@@ -101,21 +107,7 @@ def _said_of(caplog, name: str) -> list[str]:
 def test_a_picture_a_loop_skips_is_said_in_one_line_not_also_by_its_decoder(tmp_path, caplog):
     # The decoder's thread logged "skipping b-truncated.jpg: cannot be decoded ..." (the bare name,
     # no folder, line or fix) beside the engine's full line: a technician read two troubles.
-    import cv2
-
-    import installation.scenes.loop  # noqa: F401  (registers the scene kind)
-
-    path = write_show(tmp_path, {"loopy": """
-        type = "loop"
-        id = "loopy"
-        duration = 600
-        folder = "img/*"
-        item_duration = 2
-        """})
-    (tmp_path / "content" / "img").mkdir()
-    good = cv2.imencode(".jpg", np.full((300, 300, 3), 90, np.uint8))[1].tobytes()
-    (tmp_path / "content" / "img" / "a-good.jpg").write_bytes(good)
-    (tmp_path / "content" / "img" / "b-truncated.jpg").write_bytes(good[: len(good) // 2])
+    path = _loop_with_a_cut_picture(tmp_path)
     caplog.set_level(logging.DEBUG)
     with run_test(path, fps=10) as pilot:
         pilot.advance(6.0)
