@@ -34,10 +34,14 @@ class _Kept(logging.Handler):
 
 @pytest.fixture
 def journal():
-    kept = _Kept()
-    logging.getLogger("bayard").addHandler(kept)
+    # The show's warnings whatever level an earlier test left the root logger at.
+    kept, logger = _Kept(), logging.getLogger("bayard")
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    logger.addHandler(kept)
     yield kept.said
-    logging.getLogger("bayard").removeHandler(kept)
+    logger.removeHandler(kept)
+    logger.setLevel(level)
 
 
 @pytest.mark.usefixtures("clean_root")
