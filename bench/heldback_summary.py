@@ -15,6 +15,7 @@ are of rounded figures (within 0.005 of the exact ones). Wall time from OUTDIR/r
 from __future__ import annotations
 
 import argparse
+import ast
 import math
 import re
 from pathlib import Path
@@ -56,6 +57,27 @@ def line(label: str, rows: list[dict], width: int) -> str:
     return f"{label:<{width}}{len(rows):>6}{cells}"
 
 
+# The bench's own names for the figures in its 'precise means' line.
+PRECISE = {"r_mouth": "r_mouth", "r_eyes": "r_eyes", "r_smile": "r_smile", "r_roll": "r_roll",
+           "amp_mouth": "amp_mouth", "amp_smile": "amp_smile", "sharp": "sharp",
+           "placed": "r_smile_placed", "pl_roll": "r_roll_placed", "pl_eyes": "r_eyes_placed"}
+
+
+def exact_means(out: Path, rows: list[dict], sitters: set[str], drivers: set[str]) -> dict | None:
+    """Where every driver was run over every sitter, the mean of the bench's own per-driver
+    means (four decimals, equal weights) is the mean over all pairs without the rounding."""
+    if len(rows) != len(sitters) * len(drivers):
+        return None
+    per_driver = []
+    for text in sorted(out.glob("*.txt")):
+        found = re.search(r"precise means: (\{.*\})", text.read_text(errors="replace"))
+        if found:
+            per_driver.append(ast.literal_eval(found.group(1)))
+    if len(per_driver) != len(drivers):
+        return None
+    return {k: sum(m[PRECISE[k]] for m in per_driver) / len(per_driver) for k in SHOWN}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path, help="the folder heldback_run.sh wrote")
@@ -80,6 +102,10 @@ def main() -> None:
         return
     print(head)
     print(line("all pairs", rows, width))
+    exact = exact_means(args.out, rows, sitters, drivers)
+    if exact:
+        cells = "".join(f"{exact[k]:>{len(h) + 2}.4f}" for k, h in zip(SHOWN, HEADINGS, strict=True))
+        print(f"{'exact':<{width}}{len(rows):>6}{cells}   (the bench's 4-decimal means, every driver whole)")
     print("\nper sitter")
     for name in sorted(sitters):
         mine = [r for r in rows if r["sitter"] == name]
