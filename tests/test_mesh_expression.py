@@ -106,31 +106,6 @@ def test_teeth_together_are_read_as_two_rows_meeting_at_the_biting_line():
     assert teeth_shown(image, lm) == (1.0, 0.0)
 
 
-def _in_a_face(lm: np.ndarray, height: float) -> np.ndarray:
-    """The test mouth's landmarks in a face `height` px tall, forehead to chin (points 10, 152)."""
-    out = lm.copy()
-    out[10, :2], out[152, :2] = (100, 105 - 0.6 * height), (100, 105 + 0.4 * height)
-    return out
-
-
-def test_teeth_held_together_with_the_biting_line_in_shadow_are_read_as_rows_meeting():
-    """A grin with the teeth together: the biting line's shadow, with the lips' shade on the
-    teeth beside it, is a few rows that read as no teeth between the upper row and the lower.
-    Read so, the portrait painted the cavity between its rows: a black band across a grin whose
-    teeth meet. The opening is a teeth-together grin's, 0.045 of the face's height (the shared
-    faces driver's: 0.04-0.05), the shadow 4 px of it (0.006 of the face)."""
-    image, lm = _mouth_picture(teeth_rows=30)
-    image[101:105, 60:141] = (110, 70, 72)  # the shade between the rows: too dark for enamel
-    lm = _in_a_face(lm, 30 / 0.045)
-    upper, lower = teeth_shown(image, lm)
-    assert upper + lower == 1.0 and 0.3 <= upper <= 0.5
-    # A laugh: both rows, the mouth's dark between them over 0.02 of the face. Its dark stays.
-    laugh, _ = _mouth_picture(teeth_rows=30)
-    laugh[98:112, 60:141] = (45, 22, 24)
-    upper, lower = teeth_shown(laugh, lm)
-    assert upper + lower <= 0.6 and upper > 0.0 and lower > 0.0
-
-
 def test_a_tongue_is_read_where_it_fills_the_opening():
     """A visitor's tongue filled the portrait's mouth with a black hole: the reading now
     says where it lies, pink, paler than the lips and lighter than them."""
