@@ -9,6 +9,7 @@ import numpy as np
 
 from installation.models.motion.mesh import MeshAnimator
 from installation.models.motion.mesh.motion import Motion
+from installation.models.motion.mesh.named_points import LOWER_INNER_LIP
 from tests.test_mesh_own_teeth import _as_found, _down_the_middle, _open_jaw, _open_mouth, _smiling
 
 LUMA = np.array([0.299, 0.587, 0.114], np.float32)
@@ -82,3 +83,47 @@ def test_over_her_own_thin_lower_row_a_laugh_paints_her_lower_teeth_not_a_dark_p
     # Teeth at the opening's lower edge, above her own come down (the last rows down the middle).
     lower = teeth[len(teeth) // 2:]
     assert np.count_nonzero(lower) >= 0.25 * depth, (np.count_nonzero(lower), depth)
+
+
+def _dark_runs_under_her_teeth(animator, frame, motion, mesh, lip: float) -> int:
+    """The longest run of pixels down the middle of her opening under her own teeth that is the
+    mouth's dark (under 0.6 of the lips' light)."""
+    light, _ = _down_the_middle(animator, frame, motion, mesh)
+    longest = run = 0
+    for dark in light < 0.6 * lip:
+        run = run + 1 if dark else 0
+        longest = max(longest, run)
+    return longest
+
+
+def _grin(opening: float) -> np.ndarray:
+    """A visitor's grin with the lips parted by `opening` face heights, the jaw held."""
+    offsets = np.zeros((468, 3), np.float32)
+    offsets[list(LOWER_INNER_LIP)[1:-1], 1] = opening
+    return offsets
+
+
+def test_under_her_own_teeth_a_grin_with_the_teeth_together_shows_her_rows_meeting_not_a_black_band(
+        stack, sitter, monkeypatch):
+    """A visitor grinning with the teeth held together: their upper row over their lower, or
+    their upper teeth over a dark a few pixels tall (the biting line's shadow, the lower teeth in
+    the lip's shade). Her lip comes down by their whole opening, and under her own upper teeth
+    that opening was the mouth's dark, or a short lower row with the dark between the rows: a
+    black band across the mouth where the visitor shows teeth (the official portrait of a
+    smiling man, on the shared expressions and faces drivers). Her lower row now meets hers,
+    with the visitor's own thin dark as a line between; a mouth open under the teeth keeps its
+    dark (test_mesh_own_teeth.py)."""
+    picture, mesh, depth = _smiling(sitter, stack)
+    _as_found(monkeypatch, stack, mesh)
+    animator = MeshAnimator(picture, stack)
+    lip = float(animator.rig.palette.lip @ LUMA)
+    height = animator.rig.face_height
+    together = Motion(offsets=_grin(0.045), teeth=(0.45, 0.55, 0.0, 0.0, 0.0))
+    frame = animator.render(together)
+    assert _dark_runs_under_her_teeth(animator, frame, together, mesh, lip) <= max(2, 0.006 * height)
+    assert np.count_nonzero(_rows_down_the_middle(animator, frame, together, mesh, lip)) >= 0.5 * depth
+    # Their upper teeth over their thin dark (0.3 of an opening 0.04 of the face: 0.012).
+    bite = Motion(offsets=_grin(0.04), teeth=(0.7, 0.0, 0.0, 0.0, 0.0))
+    frame = animator.render(bite)
+    assert _dark_runs_under_her_teeth(animator, frame, bite, mesh, lip) <= 0.015 * height
+    assert np.count_nonzero(_rows_down_the_middle(animator, frame, bite, mesh, lip)) >= 0.5 * depth

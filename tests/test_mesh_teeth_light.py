@@ -108,3 +108,38 @@ def test_on_a_sepia_print_the_teeth_in_shade_are_browner_as_its_darker_tones_are
     lit, shaded = light >= np.percentile(light, 75), light <= np.percentile(light, 25)
     assert light[shaded].mean() < 0.8 * light[lit].mean()  # (there is shade on the row)
     assert redness[shaded].mean() > redness[lit].mean() + 0.02
+
+
+def _under_yellow_varnish(painting: np.ndarray) -> np.ndarray:
+    """A painting under a yellowed varnish: a cast over its lights as well as its darks, blue
+    held back most (its lit skin about 0.75 saturated, as the Mona Lisa's)."""
+    return np.clip(painting.astype(np.float32) * np.array([1.0, 0.85, 0.35]), 0, 255).astype(np.uint8)
+
+
+def _saturation(rgb: np.ndarray) -> np.ndarray:
+    return (rgb.max(-1) - rgb.min(-1)) / np.maximum(rgb.max(-1), 1.0)
+
+
+def test_on_a_yellow_varnished_painting_the_teeth_are_ivory_not_mustard(stack, sitter):
+    """Enamel takes the lit skin's hue at 0.75 of its saturation: under a yellowed varnish,
+    whose cast is on the lights too, the teeth came out as saturated as the skin beside them,
+    mustard (the Mona Lisa's: 0.72 beside skin at 0.75). They keep the picture's hue and
+    light, an old painting's ivory: lighter than the skin and far less saturated (the teeth
+    of fourteen colour photographs: 0.05-0.41)."""
+    picture = _under_yellow_varnish(_light_warm_painting(sitter, stack))
+    animator = MeshAnimator(picture, stack)
+    out, dst, _ = _opened(animator, (0.5, 0.0, 0.0, 0.0, 0.0))
+    centre, half = (dst[78, 0] + dst[308, 0]) / 2, (dst[308, 0] - dst[78, 0]) / 2
+    xs = np.arange(int(round(centre - 0.35 * half)), int(round(centre + 0.35 * half)) + 1)
+    upper, lower = dst[list(UPPER_INNER_LIP)], dst[list(LOWER_INNER_LIP)]
+    top = np.interp(xs, *upper[np.argsort(upper[:, 0])].T)
+    bottom = np.interp(xs, *lower[np.argsort(lower[:, 0])].T)
+    teeth = np.concatenate([out[np.round(top + f * (bottom - top)).astype(int), xs]
+                            for f in (0.2, 0.3, 0.4)]).astype(np.float32)
+    lit = teeth[teeth @ LUMA >= np.median(teeth @ LUMA)]
+    skin = animator.rig.palette.skin.astype(np.float32)
+    assert _saturation(skin) > 0.6  # (the varnish's cast)
+    assert np.median(_saturation(lit)) < 0.45 < 0.65 * _saturation(skin)
+    assert np.median(lit @ LUMA) > skin @ LUMA  # lighter than the skin
+    colour = np.median(lit, axis=0)
+    assert colour[0] > colour[1] > colour[2] + 20  # and still the picture's yellow, not grey

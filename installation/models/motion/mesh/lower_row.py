@@ -28,10 +28,20 @@ TEETH_TOGETHER = (0.1, 0.3)
 # own teeth drew a lower row 1.6-2.2 times as tall as her upper one on four smiling
 # photographs (the shared smile driver): a second, false set of teeth.
 LOWER_OF_UPPER = 0.7
+# A visitor's jaw held closed, their teeth together or their upper teeth over a dark a few
+# pixels tall (the biting line's shadow, the lower teeth in the lip's shade): what they show
+# under their upper teeth is that thin dark alone, wholly so under JAW_CLOSED[0] of the face's
+# height, not at all from JAW_CLOSED[1] (the shared drivers: teeth together or a bared bite
+# 0.004-0.016; a mouth open under the upper teeth 0.017 and up, mostly 0.035-0.11).
+# Her lip still comes down by their whole opening, so under her own upper teeth that opening
+# was the mouth's dark (their upper teeth's share too, hers standing for theirs) or a lower
+# row capped at LOWER_OF_UPPER with the dark between: a black band across a grin whose teeth
+# meet. Her lower row now meets her upper one, with their thin dark as a line between.
+JAW_CLOSED = (0.012, 0.02)
 
 
 def below_own_teeth(reading: tuple[float, ...], gap: float, rest_gap: float, upper_row_px: float = 0.0,
-                    own_lower_px: float = 0.0) -> tuple[float, ...]:
+                    own_lower_px: float = 0.0, face_height: float = 0.0) -> tuple[float, ...]:
     """A reading of the visitor's whole opening (`teeth.mouth_shown`) laid in a sitter's opening
     under her own upper teeth (own_teeth.py), `gap` pixels tall, `rest_gap` of them hers at rest.
     Her upper teeth show already and stand for theirs; her lower lip comes down by the visitor's
@@ -44,7 +54,8 @@ def below_own_teeth(reading: tuple[float, ...], gap: float, rest_gap: float, upp
     `upper_row_px`: her own upper row's height at rest (0: unknown), which her lower row's
     teeth never pass LOWER_OF_UPPER of; `own_lower_px`: her own lower row's height at rest where
     the picture shows it (it comes down with her lower lip, at the opening's lower edge): the
-    painted row is only what shows of her lower teeth above it."""
+    painted row is only what shows of her lower teeth above it. `face_height`: hers (pixels,
+    0: unknown), by which a visitor's jaw held closed is told (JAW_CLOSED)."""
     gained = float(np.clip((gap - rest_gap) / max(gap, 1e-3), 0.0, 1.0))
     lower = float(np.clip(reading[1], 0.0, 1.0)) * gained
     lining = float(np.clip(reading[4], 0.0, 1.0)) * gained if len(reading) >= 5 else 0.0
@@ -59,8 +70,18 @@ def below_own_teeth(reading: tuple[float, ...], gap: float, rest_gap: float, upp
     if together > 0.0:
         # Her row under her own: the dark is the visitor's dark, as a share of her opening.
         lower += together * max(min(shown, 1.0) - lower, 0.0)
+    closed = _jaw_closed(reading, shown, gap, rest_gap, face_height)
+    if closed > 0.0:
+        # Her row under her own up to the visitor's thin dark, kept at its height in her pixels.
+        meets = 1.0 - (1.0 - min(shown, 1.0)) * gained
+        lower += closed * max(meets - lower, 0.0)
     if upper_row_px > 0.0:
-        lower, lining = _as_tall_as_hers(lower, lining, gap, upper_row_px, own_lower_px)
+        # (A jaw held closed leaves her lower row as tall as it meets hers: capped, the dark
+        # between the rows was the band their bite does not have. Over her own lower teeth the
+        # painted row is what shows above them.)
+        whole = max(lower - own_lower_px / max(gap, 1e-3), 0.0)
+        capped, lining = _as_tall_as_hers(lower, lining, gap, upper_row_px, own_lower_px)
+        lower = closed * whole + (1.0 - closed) * capped
     out = [0.0, lower]
     if len(reading) >= 4:
         # The tongue measured up from the lower lip, as the visitor's lies on theirs; one the
@@ -75,6 +96,18 @@ def below_own_teeth(reading: tuple[float, ...], gap: float, rest_gap: float, upp
     if len(reading) >= 5:
         out.append(lining)
     return tuple(out)
+
+
+def _jaw_closed(reading: tuple[float, ...], shown: float, gap: float, rest_gap: float,
+                face_height: float) -> float:
+    """How far (0-1) the visitor's jaw is held closed (JAW_CLOSED): their dark under their upper
+    teeth, in her face's heights, is a thin line or none. Not where their teeth rest on the lower
+    lip's inside (a smile's open jaw, its lower teeth behind the lip: `SMILE_LOWER_ROW`)."""
+    lining = float(reading[4]) if len(reading) >= 5 else 0.0
+    if face_height <= 0.0 or reading[0] <= 0.0 or lining > 0.0 or tongue_reading(reading) is not None:
+        return 0.0
+    dark = (1.0 - min(shown, 1.0)) * max(gap - rest_gap, 0.0) / face_height
+    return float(np.clip((JAW_CLOSED[1] - dark) / (JAW_CLOSED[1] - JAW_CLOSED[0]), 0.0, 1.0))
 
 
 def rows_at_rest(mesh: np.ndarray, moved: np.ndarray, own_lower: np.ndarray | None) -> tuple[float, float]:

@@ -185,7 +185,8 @@ def paint_mouth(region: np.ndarray, dst: np.ndarray, rig: PortraitRig,
     if rig.own_teeth and teeth_shown is not None:
         # (Her lower row as tall as hers allow, over her own lower teeth where she shows them.)
         upper_px, lower_px = rig.own_rows_px
-        teeth_shown = below_own_teeth(teeth_shown, gap, rest_gap, upper_px, lower_px if own_lower else 0.0)
+        teeth_shown = below_own_teeth(teeth_shown, gap, rest_gap, upper_px, lower_px if own_lower else 0.0,
+                                      rig.face_height)
     if teeth_shown is None:
         upper_band = max(min(0.42, 0.1 + 0.012 * gap), min(UNREAD_MOST, UNREAD_TEETH_FH * rig.face_height / gap))
         lower_band = 0.0

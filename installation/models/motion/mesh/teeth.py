@@ -35,6 +35,13 @@ CHEEKS = (205, 425, 50, 280)
 # least this share. Read as one run from the top, the portrait painted one tall bar.
 BITE_DARKER = 0.8
 BITE_RANGE = (0.2, 0.8)  # where down the opening the line may lie
+# ...and where the rows do not quite meet: the biting line's shadow, with the lips' own
+# shadow on the teeth beside it, reads as no teeth over a few steps between the rows. Teeth
+# together show at most this much (share of the face's height, forehead to chin) between
+# the rows; an open mouth's dark between them is 0.02-0.06 (the shared faces driver: teeth
+# together 0.005-0.012, a parted bite or a laugh 0.016 and up). Left as read, the steps
+# between were painted as the cavity: a black band across a grin whose teeth meet.
+BITE_GAP_FH = 0.012
 # The tongue: pink, a little paler than the lips and at least as light (measured on the
 # shared drivers: a tongue between the teeth reads 0.7-0.9 of the lips' redness and
 # 1.1-1.3 of their lightness; lips the mesh counts as inside a twisted or pursed mouth,
@@ -175,6 +182,12 @@ def mouth_shown(frame: np.ndarray, landmarks: np.ndarray) -> tuple[float, float,
         bite = _biting_line(luma.mean(axis=1))
         upper_share = bite if bite is not None else upper_share
         lower_share = BINS - upper_share
+    elif _rows_meet(upper_share, lower_share, tongue, float(np.median(gap)), landmarks):
+        # The teeth are together, the biting line's shadow between the rows: they meet at
+        # its darkest step (the lower row's edge in the upper's shadow there).
+        between = luma.mean(axis=1)[upper_share:BINS - lower_share]
+        upper_share += int(np.argmin(between))
+        lower_share = BINS - upper_share
     tongue_top, tongue_bottom = _tongue_run(tongue, upper_share, lower_share)
     lining = 0
     if lip_red > GREY_CAMERA_REDNESS and upper_share and not lower_share and tongue_top == tongue_bottom:
@@ -186,6 +199,16 @@ def mouth_shown(frame: np.ndarray, landmarks: np.ndarray) -> tuple[float, float,
         if run and upper_share + run >= BINS - 1:
             lining = BINS - upper_share
     return upper_share / BINS, lower_share / BINS, tongue_top / BINS, tongue_bottom / BINS, lining / BINS
+
+
+def _rows_meet(upper: int, lower: int, tongue: np.ndarray, gap_px: float, landmarks: np.ndarray) -> bool:
+    """Whether rows of `upper` and `lower` steps that do not meet are teeth held together: both
+    read, no tongue between them, and what lies between at most BITE_GAP_FH of the face's
+    height (an open mouth's dark between its rows is wider)."""
+    if not upper or not lower or upper + lower >= BINS or tongue[upper:BINS - lower].any():
+        return False
+    face_height = float(np.linalg.norm(landmarks[152, :2] - landmarks[10, :2]))
+    return (BINS - upper - lower) * gap_px / BINS <= BITE_GAP_FH * face_height
 
 
 def _teeth_before_tongue(step_red: np.ndarray, pale_tongue: np.ndarray, run: int) -> int:
