@@ -11,6 +11,9 @@ from ..media.kinds import FILM_SUFFIXES, PICTURE_SUFFIXES
 from .errors import shown
 
 SEARCHED_FILES = 5000  # a content folder is searched this far for a misnamed file
+# A backslash, and what TOML makes of one in double quotes before n, t, r, b or f: each as the
+# slash and letter meant.
+BACKSLASHED = {"\\": "/", "\n": "/n", "\t": "/t", "\r": "/r", "\b": "/b", "\f": "/f"}
 # What a key naming one file may name: pictures, films, a quiz's manifest, subtitles.
 PLAYABLE_SUFFIXES = PICTURE_SUFFIXES | FILM_SUFFIXES | {".toml", ".srt"}
 
@@ -25,7 +28,13 @@ def missing_media_words(relative: str, content_root: Path, show_root: Path | Non
     pictures (a quiz's), said as one: a misspelt quiz folder was a "media file" to "copy there"."""
     within = shown(content_root, show_root)
     fix = nearest_media(content_root, relative, named, folder) or "; restore it or fix the scene file"
-    return f"{'folder' if folder else 'media file'} '{relative}' not found in {within}/{fix}"
+    return f"{'folder' if folder else 'media file'} '{printable(relative)}' not found in {within}/{fix}"
+
+
+def printable(relative: str) -> str:
+    """`relative` with a control character written as its escape: "photos\\new.jpg" in a scene
+    file reads as photos, a new line, ew.jpg, and the message broke across two lines there."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in relative)
 
 
 def wrong_kind_words(relative: str, name: str, content_root: Path, folder: bool) -> str:
@@ -57,6 +66,13 @@ def nearest_media(content_root: Path, relative: str, named: Collection[str] = ()
     line of the show names (`named`) is not offered as the misspelling: it is that line's
     file, most often the next of a series (loop/a.jpg missing beside loop/b.jpg), and a
     technician who took the hint renamed or repointed the wrong file."""
+    slashed = "".join(BACKSLASHED.get(c, c) for c in relative)
+    if slashed != relative:
+        # Folders separated as Windows does: "photos\\letter.jpg" (or, in double quotes, its
+        # escapes: "photos\\new.jpg" is photos, a new line, ew.jpg).
+        if (content_root / slashed).exists():
+            return f"; did you mean '{slashed}'? (folders are separated with /, not \\)"
+        return f"; separate folders with /, not \\ ('{slashed}'), and check that the file is there"
     wanted = PurePosixPath(relative)
     if wanted.parts[:1] == ("content",) and (content_root / Path(*wanted.parts[1:])).exists():
         return (f"; did you mean '{PurePosixPath(*wanted.parts[1:])}'? (paths start inside the content "

@@ -66,6 +66,11 @@ def _line_hint(line: str, message: str) -> str:
     if "Expected newline or end of document" in message and value.endswith(","):
         fixed = f"{key.strip()} = {value.rstrip(',').rstrip()}"
         return f"; a line ends after its value, with no comma (commas go between the values of a list): {write(fixed)}"
+    if "\\" in value and ("Unescaped '\\'" in message or "Invalid hex value" in message):
+        # A path typed as Windows writes it ("photos\letter.jpg", "C:\Users\..."): in double
+        # quotes a backslash starts an escape, and TOML's words say nothing of folders.
+        return ("; a \\ between double quotes starts an escape (\\n is a new line): separate folders with /, "
+                f"{write(_slashed(key, value))}")
     if value.count('"') % 2 == 1 and not value.startswith('"""'):
         return f'; a quote is not closed on this line: end the text with ": {write(line.rstrip() + chr(34))}'
     if "Invalid value" in message and value.split()[:1] in (["True"], ["False"], ["TRUE"], ["FALSE"]):
@@ -77,6 +82,13 @@ def _line_hint(line: str, message: str) -> str:
         return ("; a key is written in plain letters, digits, - and _ (no accents or spaces): "
                 "the keys each scene type knows are in docs/reference.md")
     return ""
+
+
+def _slashed(key: str, value: str) -> str:
+    """`key = value` with each backslash of its quoted text turned into a /, comments dropped."""
+    quoted = value.split('"')
+    text = quoted[1] if len(quoted) > 2 else value.strip('"')
+    return _quoted(key, text.replace("\\", "/"))
 
 
 def _quoted(key: str, text: str) -> str:
