@@ -31,10 +31,11 @@ def missing_media_words(relative: str, content_root: Path, show_root: Path | Non
     return f"{'folder' if folder else 'media file'} '{printable(relative)}' not found in {within}/{fix}"
 
 
-def printable(relative: str) -> str:
-    """`relative` with a control character written as its escape: "photos\\new.jpg" in a scene
-    file reads as photos, a new line, ew.jpg, and the message broke across two lines there."""
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in relative)
+def printable(text: str) -> str:
+    """A file name as it can be printed and read: characters a terminal cannot show (a line
+    break, a byte no encoding gave, which made `print` raise) written as escapes. ("photos\\new.jpg"
+    in a scene file reads as photos, a new line, ew.jpg: check's message broke across two lines.)"""
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
 
 
 def wrong_kind_words(relative: str, name: str, content_root: Path, folder: bool) -> str:
