@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from pathlib import Path
@@ -114,6 +115,10 @@ def problems_from(error: ValidationError, model: type[BaseModel], file: Path, so
             field = owner.model_fields.get(str(loc[-1])) if owner else None
             what = f" ({field.description})" if field is not None and field.description else ""
             message = f"required key '{loc[-1]}' is missing{what}"
+            if loc == ("id",) and re.fullmatch(r"[A-Za-z0-9_-]+", file.stem):
+                # A scene file written without its id: the name the file already has is the one
+                # an artist means, and the playlist names scenes by it.
+                message += f"; write id = \"{file.stem}\" under type (the playlist names the scene by its id)"
         elif kind in _LIMITS and _number(item.get("input")) and item.get("ctx"):
             message = _past_limit(kind, item["input"], item["ctx"], loc)
             keyed = loc[:-1] if loc and isinstance(loc[-1], int) else loc  # (a list's value: its key's words)
