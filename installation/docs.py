@@ -42,7 +42,9 @@ def _type_name(annotation) -> str:
 
 def _media_or(annotation, name: str) -> str:
     text = repr(annotation)
-    return "media path" if "MEDIA" in text and "list" not in text else name
+    if "MEDIA" not in text or "list" in text:
+        return name
+    return "media folder" if "FOLDER" in text else "media path"
 
 
 def _default(field) -> str:

@@ -1,7 +1,9 @@
 """`bayard preview`: one scene in a window, reloaded whenever its file is saved.
 
 An invalid save shows the error over the last good version, which keeps playing;
-the next valid save replaces it at once.
+the next valid save replaces it at once. A valid save that names media not there (a
+mistyped picture, a folder where a file goes) plays without it, and the window says which
+line and what to write, as `bayard check` would: the artist saw an empty mat and no word.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import pygame
 
 from .config.errors import ShowError
 from .config.field_types import without_default
-from .config.loader import Show, load_scene_file
+from .config.loader import Show, check_media, load_scene_file
 
 log = logging.getLogger("bayard.preview")
 
@@ -32,7 +34,9 @@ class ScenePreview:
         self.scene_file = scene_file
         self.mtime = self._mtime()
         self.errors: list[str] = []
+        self.media: list = []  # Problems: what the version playing names that is not there
         self.last_poll = engine.clock.now()
+        self._look_at_media()
 
     def _mtime(self) -> float | None:
         try:
@@ -47,6 +51,9 @@ class ScenePreview:
         self.last_poll = now
         mtime = self._mtime()
         if mtime == self.mtime:
+            # A missing picture copied in: played at once, as a save would (a stat per file).
+            if any(p.missing and (self.engine.show.content_root / p.missing).exists() for p in self.media):
+                self.reload()
             return
         self.mtime = mtime
         self.reload()
@@ -63,16 +70,27 @@ class ScenePreview:
         self.engine.sequencer.show = show
         self.engine.sequencer.goto_index(0)
         log.info("reloaded %s", self.scene_file.name)
+        self._look_at_media()
+
+    def _look_at_media(self) -> None:
+        """The media of the version playing that is not there, or not of its kind (without
+        decoding it: a save reloads at once); said in the window, named from the show folder."""
+        show = self.engine.show
+        # (Not logged here: the scene logs what it cannot find as it plays, once.)
+        self.media = [p.within(show.root) for p in check_media(show, decode=False) if p.severity == "error"]
 
     def handle(self, command) -> bool:
         return False
 
     def draw(self, surface: pygame.Surface) -> None:
-        if not self.errors:
+        if self.errors:
+            text = "This save has errors; the last good version is playing.\n\n" + "\n\n".join(self.errors)
+        elif self.media:
+            text = "This save plays without what these lines name:\n\n" + "\n\n".join(str(p) for p in self.media)
+        else:
             return
         fonts = self.engine.fonts
         width, height = surface.get_size()
-        text = "This save has errors; the last good version is playing.\n\n" + "\n\n".join(self.errors)
         block = fonts.block(text, "sans", 26, (255, 236, 230), width - fonts.px(160))
         panel = pygame.Surface((width, block.get_height() + fonts.px(60)), pygame.SRCALPHA)
         panel.fill((120, 20, 16, 225))

@@ -39,3 +39,23 @@ def test_a_limit_a_value_may_not_reach_is_said_without_a_value_to_write(tmp_path
     assert "input should be" not in out, out
     assert (f"install.toml:{_line(path, 'idle_timeout')}: attract.idle_timeout: idle_timeout is the number 0; "
             f"it takes a number more than 0") in out, out
+
+
+def test_one_value_of_a_list_past_its_limit_is_named_by_its_place_in_the_list(tmp_path, capsys):
+    """A keyframe's `center = [1.3, 0.4]` was said "keyframes #2, center #1: 0 is the number 1.3":
+    the list's index, counted from 0, standing where the key's name goes, and none of its words."""
+    scene = """
+        type = "photograph"
+        id = "ph"
+        image = "letter.jpg"
+        [[keyframes]]
+        at = 0
+        [[keyframes]]
+        at = 20
+        center = [0.3, 1.4]
+        """
+    out = _checked(write_show(tmp_path, {"ph": scene}), capsys)
+    ph = tmp_path / "scenes" / "ph.toml"
+    assert (f"ph.toml:{_line(ph, 'center')}: keyframes #2, center #2: center #2 is the number 1.4; it takes "
+            "at most 1 (center: point of the image at the centre, 0..1 each") in out, out
+    assert "write center" not in out, out

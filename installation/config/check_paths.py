@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from ..media.folder_pattern import pattern_files
 from ..runtime.files import read_text
 from .errors import Problem, shown
 from .locate import line_of
@@ -84,7 +85,7 @@ def scene_path_problems(show: Any) -> list[Problem]:
     for scene_id, config in show.scenes.items():
         file = show.scene_files[scene_id]
         folder = getattr(config, "folder", None)
-        if config.type == "loop" and folder and not any(show.content_root.glob(folder)):
+        if config.type == "loop" and folder and not pattern_files(show.content_root, folder):
             problems.append(Problem(file, line_of(read_text(file), ("folder",)), "folder",
                                     f"'{folder}' matches no file in the content folder {show.content_root}; "
                                     "the loop shows its other items (or a resting card) until files are there",

@@ -64,6 +64,21 @@ MediaPath = Annotated[str, AfterValidator(_check_media_path), MEDIA_MARK]
 """A path to a media file, relative to the show's content root."""
 
 
+class _FolderMark:
+    """Marks a media path that names a folder (a quiz's pictures), not one file: `check` says
+    so where the other is named, for either played as nothing (a folder named as a picture hung
+    an empty mat; a picture named as the quiz's folder rested the quiz) and check passed both."""
+
+    def __repr__(self) -> str:
+        return "FOLDER"
+
+
+FOLDER_MARK = _FolderMark()
+
+MediaFolder = Annotated[str, AfterValidator(_check_media_path), MEDIA_MARK, FOLDER_MARK]
+"""A path to a folder of media files, relative to the show's content root."""
+
+
 class SceneConfig(Strict):
     """Keys every scene file has. Each scene kind subclasses this with its own keys."""
 

@@ -13,10 +13,10 @@ from pydantic import BaseModel
 
 from ..media.kinds import FILM_SUFFIXES, PICTURE_SUFFIXES
 from ..runtime.files import read_text
-from .common import MEDIA_MARK
+from .common import FOLDER_MARK, MEDIA_MARK
 from .errors import Problem, ShowError
 from .locate import key_path, line_of
-from .media_names import missing_media_words
+from .media_names import missing_media_words, wrong_kind_words
 from .toml_file import _read_toml
 
 if TYPE_CHECKING:
@@ -28,7 +28,12 @@ VIDEO_SUFFIXES = FILM_SUFFIXES
 
 def media_references(model: BaseModel, loc: tuple = ()) -> list[tuple[tuple, str]]:
     """Every media path in a validated config with its key path (for located messages)."""
-    found: list[tuple[tuple, str]] = []
+    return [(here, relative) for here, relative, _ in media_kinds(model, loc)]
+
+
+def media_kinds(model: BaseModel, loc: tuple = ()) -> list[tuple[tuple, str, bool]]:
+    """As media_references, each with whether its key names a folder (MediaFolder) rather than a file."""
+    found: list[tuple[tuple, str, bool]] = []
     # A config may say which of its media keys it is not using (a quiz with a manifest
     # ignores its default folders): those are not checked, so not reported as missing.
     unused = getattr(model, "unused_media_keys", lambda: set())()
@@ -38,16 +43,17 @@ def media_references(model: BaseModel, loc: tuple = ()) -> list[tuple[tuple, str
         value = getattr(model, name)
         here = (*loc, name)
         is_media = is_media_field(info)
+        folder = is_media and (_annotation_has(info.annotation, FOLDER_MARK) or FOLDER_MARK in info.metadata)
         if isinstance(value, BaseModel):
-            found.extend(media_references(value, here))
+            found.extend(media_kinds(value, here))
         elif isinstance(value, (list, tuple)):
             for index, item in enumerate(value):
                 if isinstance(item, BaseModel):
-                    found.extend(media_references(item, (*here, index)))
+                    found.extend(media_kinds(item, (*here, index)))
                 elif is_media and isinstance(item, str) and item:
-                    found.append(((*here, index), item))
+                    found.append(((*here, index), item, folder))
         elif is_media and isinstance(value, str) and value:
-            found.append((here, value))
+            found.append((here, value, folder))
     return found
 
 
@@ -58,15 +64,15 @@ def named_media(show: Show) -> set[str]:
 
 def is_media_field(info: Any) -> bool:
     """Whether a config field (pydantic FieldInfo) holds media paths."""
-    return _annotation_has_media(info.annotation) or MEDIA_MARK in info.metadata
+    return _annotation_has(info.annotation, MEDIA_MARK) or MEDIA_MARK in info.metadata
 
 
-def _annotation_has_media(annotation: Any) -> bool:
+def _annotation_has(annotation: Any, mark: Any) -> bool:
     if annotation is None:
         return False
-    if MEDIA_MARK in getattr(annotation, "__metadata__", ()):
+    if mark in getattr(annotation, "__metadata__", ()):
         return True
-    return any(_annotation_has_media(arg) for arg in typing.get_args(annotation))
+    return any(_annotation_has(arg, mark) for arg in typing.get_args(annotation))
 
 
 def read_manifest(content_root: Path) -> tuple[dict[str, dict[str, Any]], list[Problem]]:
@@ -164,7 +170,7 @@ def check_media(show: Show, decode: bool = True) -> list[Problem]:
     for scene_id, config in show.scenes.items():
         file = show.scene_files[scene_id]
         source = read_text(file) if file.exists() else ""
-        for loc, relative in media_references(config):
+        for loc, relative, folder in media_kinds(config):
             path = show.content_root / relative
             key = key_path(loc)
             line = line_of(source, loc)
@@ -180,8 +186,11 @@ def check_media(show: Show, decode: bool = True) -> list[Problem]:
                 else:
                     problems.append(Problem(file, line, key,
                                             missing_media_words(relative, show.content_root, show.root,
-                                                                named - {relative}),
+                                                                named - {relative}, folder=folder),
                                             missing=relative))
+            elif path.is_dir() != folder:
+                name = next(str(part) for part in reversed(loc) if isinstance(part, str))
+                problems.append(Problem(file, line, key, wrong_kind_words(relative, name, show.content_root, folder)))
             elif path.is_file() and path.suffix.lower() not in KNOWN_SUFFIXES:
                 problems.append(Problem(file, line, key, f"media file '{relative}' is a '{path.suffix}' file, "
                                         "which the show cannot open; export it as JPEG or PNG (a picture) or "

@@ -30,6 +30,17 @@ def syntax_hint(lines: list[str], line: int | None, message: str) -> tuple[int |
     mistake fits, and the line as TOML gave it). A bracket left open is named at the line
     that opened it, where TOML only notices it at the next key, or at the file's end."""
     said = lines[line - 1] if line is not None and 0 < line <= len(lines) else ""
+    if "Unterminated string" in message:
+        opened = _open_text(lines)
+        if opened is not None:
+            return opened, ('; the text begun with """ on this line is not closed: end it with """ after its last '
+                            "line (TOML read the rest of the file as part of it)")
+    if "Cannot overwrite a value" in message:
+        twice = _key_twice(lines)
+        if twice is not None:
+            at, first, key, header = twice
+            another = f" (another {header} block starts with its own {header} line)" if header.startswith("[[") else ""
+            return at, f"; {key} is given twice in one block, here and on line {first}: keep one{another}"
     if "Unclosed array" in message or "Unclosed inline table" in message or (
             "Invalid value" in message and line is not None and _open_bracket(said)):
         opened = _opening_line(lines, line)
@@ -63,9 +74,17 @@ def _line_hint(line: str, message: str) -> str:
         text = value.strip(CURLY_QUOTES + '"')
         return ("; the text is in curly quotes (\u201c \u201d), which a word processor or TextEdit types: "
                 f"in a plain-text editor, {write(_quoted(key, text))} with straight quotes")
+    inside = _quote_inside(key, value) if "Expected newline or end of document" in message else ""
+    if inside:
+        return inside
     if "Expected newline or end of document" in message and value.endswith(","):
         fixed = f"{key.strip()} = {value.rstrip(',').rstrip()}"
         return f"; a line ends after its value, with no comma (commas go between the values of a list): {write(fixed)}"
+    if "\\" in value and ("Unescaped '\\'" in message or "Invalid hex value" in message):
+        # A path typed as Windows writes it ("photos\letter.jpg", "C:\Users\..."): in double
+        # quotes a backslash starts an escape, and TOML's words say nothing of folders.
+        return ("; a \\ between double quotes starts an escape (\\n is a new line): separate folders with /, "
+                f"{write(_slashed(key, value))}")
     if value.count('"') % 2 == 1 and not value.startswith('"""'):
         return f'; a quote is not closed on this line: end the text with ": {write(line.rstrip() + chr(34))}'
     if "Invalid value" in message and value.split()[:1] in (["True"], ["False"], ["TRUE"], ["FALSE"]):
@@ -77,6 +96,61 @@ def _line_hint(line: str, message: str) -> str:
         return ("; a key is written in plain letters, digits, - and _ (no accents or spaces): "
                 "the keys each scene type knows are in docs/reference.md")
     return ""
+
+
+def _slashed(key: str, value: str) -> str:
+    """`key = value` with each backslash of its quoted text turned into a /, comments dropped."""
+    quoted = value.split('"')
+    text = quoted[1] if len(quoted) > 2 else value.strip('"')
+    return _quoted(key, text.replace("\\", "/"))
+
+
+def _quote_inside(key: str, value: str) -> str:
+    """A quote of the text's own kind inside it, which ends the text there: 'Bayard's print',
+    "He said "no" to it" (TOML said only "Expected newline or end of document")."""
+    if len(value) < 2 or value[0] != value[-1] or value.startswith(('"""', "'''")):
+        return ""
+    text = value[1:-1]
+    if value[0] == "'" and "'" in text and '"' not in text:
+        return f"; the apostrophe ends text begun with ': put the text in double quotes: {write(_quoted(key, text))}"
+    if value[0] == '"' and text.count('"') % 2 == 0 and '"' in text:
+        curly = re.sub(r'"([^"]*)"', "\u201c\\1\u201d", text)  # as the show's own texts quote: “no”
+        return (f"; a quote inside the text ends it: make the inner quotes curly: {write(_quoted(key, curly))}"
+                f" (or put the text in single quotes: {write(f'{key.strip()} = {chr(39)}{text}{chr(39)}')})")
+    return ""
+
+
+def _open_text(lines: list[str]) -> int | None:
+    """The line (1-based) whose triple quote opens a text that is never closed."""
+    opened = None
+    for at, line in enumerate(lines, 1):
+        if line.count('"""') % 2:
+            opened = at if opened is None else None
+    return opened
+
+
+def _key_twice(lines: list[str]) -> tuple[int, int, str, str] | None:
+    """(line of the second, line of the first, the key, its block's header) for the first key
+    given twice in one block of a file, outside texts written over several lines."""
+    seen: dict[str, int] = {}
+    header, in_text = "", False
+    for at, line in enumerate(lines, 1):
+        stripped = line.strip()
+        if in_text:
+            in_text = line.count('"""') % 2 == 0
+            continue
+        if stripped.startswith("["):
+            header, seen = stripped.split("#")[0].strip(), {}
+            continue
+        key, equals, value = stripped.partition("=")
+        if not equals or stripped.startswith("#"):
+            continue
+        key = key.strip()
+        if key in seen:
+            return at, seen[key], key, header
+        seen[key] = at
+        in_text = value.count('"""') % 2 == 1
+    return None
 
 
 def _quoted(key: str, text: str) -> str:

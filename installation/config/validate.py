@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from pathlib import Path
@@ -75,13 +76,19 @@ def _number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def _past_limit(kind: str, found: Any, ctx: dict[str, Any], name: Any) -> str:
+def _past_limit(kind: str, found: Any, ctx: dict[str, Any], loc: tuple) -> str:
     """"questions is the number 50; it takes at most 30: write questions = 30" (pydantic said
-    "input should be less than or equal to 30; found 50": no fix, in the library's words)."""
+    "input should be less than or equal to 30; found 50": no fix, in the library's words).
+    One value of a list is named by its place: "center #1 is the number 1.3; it takes at most 1"
+    (it was "0 is the number 1.3", its index in the list, with no line to write)."""
     word, said, reachable = _LIMITS[kind]
     limit = ctx.get(word)
+    name = loc[-1] if loc else ""
+    in_list = isinstance(name, int)
+    if in_list:
+        name = f"{loc[-2]} #{name + 1}" if len(loc) > 1 else f"value #{name + 1}"
     message = f"{name} is the number {toml(found)}; it takes {said} {toml(limit)}"
-    if reachable and isinstance(name, str) and _number(limit):
+    if reachable and not in_list and isinstance(name, str) and _number(limit):
         message += f": write {name} = {toml(limit)}"
     return message
 
@@ -108,12 +115,17 @@ def problems_from(error: ValidationError, model: type[BaseModel], file: Path, so
             field = owner.model_fields.get(str(loc[-1])) if owner else None
             what = f" ({field.description})" if field is not None and field.description else ""
             message = f"required key '{loc[-1]}' is missing{what}"
+            if loc == ("id",) and re.fullmatch(r"[A-Za-z0-9_-]+", file.stem):
+                # A scene file written without its id: the name the file already has is the one
+                # an artist means, and the playlist names scenes by it.
+                message += f"; write id = \"{file.stem}\" under type (the playlist names the scene by its id)"
         elif kind in _LIMITS and _number(item.get("input")) and item.get("ctx"):
-            message = _past_limit(kind, item["input"], item["ctx"], loc[-1] if loc else "")
-            owner = model_at(model, loc[:-1])
-            field = owner.model_fields.get(str(loc[-1])) if owner and loc else None
+            message = _past_limit(kind, item["input"], item["ctx"], loc)
+            keyed = loc[:-1] if loc and isinstance(loc[-1], int) else loc  # (a list's value: its key's words)
+            owner = model_at(model, keyed[:-1])
+            field = owner.model_fields.get(str(keyed[-1])) if owner and keyed else None
             if field is not None and field.description:
-                message += f" ({loc[-1]}: {field.description})"
+                message += f" ({keyed[-1]}: {field.description})"
         else:
             found = item.get("input")
             message = item["msg"].replace("Value error, ", "")

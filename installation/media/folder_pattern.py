@@ -26,8 +26,12 @@ _WARNED: set[tuple[str, str]] = set()  # (content folder, pattern) said once per
 
 def pattern_files(content_root: Path, pattern: str) -> list[Path]:
     """The regular files (links to files included) `pattern` matches under `content_root`,
-    sorted as glob.glob's were, each folder followed once, at most MAX_FILES."""
+    sorted as glob.glob's were, each folder followed once, at most MAX_FILES. A pattern that
+    only names a folder ('faces', 'faces/') matches the files in it, as 'faces/*' does: the key
+    is called `folder`, and an artist who wrote one got a loop resting with check's "OK"."""
     root = Path(content_root)
+    if not _magic(pattern) and (root / pattern).is_dir():
+        pattern = f"{pattern.rstrip('/')}/*"
     walk = _Walk(Path(pattern).parts)
     walk.look(root, 0, 0)
     if walk.cut_short:

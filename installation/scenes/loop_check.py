@@ -18,6 +18,7 @@ from typing import Any
 
 from ..config.errors import Problem
 from ..config.locate import line_of
+from ..config.media_names import printable
 from ..runtime.files import read_text
 from .layout import GRID_SHARE, SOFT_ENLARGEMENT, picture_and_column
 
@@ -95,12 +96,6 @@ def check_loop_folder(config: Any, show: Any) -> list[Problem]:
             "its middle is skipped by the loop when it comes round, and named in the log and on the overlay",
             severity="note"))
     return problems
-
-
-def printable(text: str) -> str:
-    """A file name as it can be printed and read: characters a terminal cannot show (a line
-    break, a byte no encoding gave, which made `print` raise) written as escapes."""
-    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
 
 
 def _relative(path: Path, root: Path) -> str:

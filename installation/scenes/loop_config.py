@@ -58,7 +58,8 @@ class GeneratorSpec(Strict):
 class LoopConfig(SceneConfig):
     folder: str | None = Field(
         default=None,
-        description=("a glob in the content folder, e.g. 'faces/*.jpg'; looked at again as files change. Pictures "
+        description=("a folder in the content folder ('faces': the files in it) or a glob, e.g. 'faces/*.jpg'; "
+                     "looked at again as files change. Pictures "
                      "(JPEG, PNG, WebP, TIFF, BMP; a GIF as a still, its first frame) and films (MP4, MOV, MKV, "
                      "WebM...) play; other files are passed over, and `bayard check` names them"),
     )

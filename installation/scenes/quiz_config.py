@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from ..config.common import DetectorName, MediaPath, SceneConfig
+from ..config.common import DetectorName, MediaFolder, MediaPath, SceneConfig
 from ..words import word_list
 from .style import Colour
 
@@ -19,10 +19,10 @@ class QuizConfig(SceneConfig):
         default="single",
         description="'single': real or generated? on one face; 'pair': which of two faces is real?",
     )
-    real: MediaPath | None = Field(
+    real: MediaFolder | None = Field(
         default="quiz/real", description="folder of real photographs (ignored with a manifest)"
     )
-    fake: MediaPath | None = Field(
+    fake: MediaFolder | None = Field(
         default="quiz/fake", description="folder of generated images (ignored with a manifest)"
     )
     manifest: MediaPath | None = Field(

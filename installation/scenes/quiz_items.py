@@ -49,6 +49,9 @@ class ItemsError(ValueError):
 def load_folder(folder: str, truth: Truth, content_root: Path, root: Path | None = None) -> list[Item]:
     """The pictures in `folder` (under the content folder), named from the show folder `root`."""
     found = content_root / folder
+    if found.is_file():  # (a picture of the folder named in its place: "not found" sent the curator looking)
+        raise ItemsError(f"{shown(found, root)}: is a file, not a folder of {truth} images; name the folder "
+                         f"it lies in as '{truth}' in the quiz scene file")
     if not found.is_dir():
         raise ItemsError(f"{shown(found, root)}: folder of {truth} images not found; create it or change "
                          f"'{truth}' in the quiz scene file")
