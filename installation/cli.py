@@ -169,10 +169,11 @@ def cmd_render(args: argparse.Namespace) -> int:
     # The show plays on without a scene whose file has a mistake (and `run` logs it), so
     # the film looked fine with that scene missing and `--strict` passed it: said here.
     # (With --scene, the other scenes' mistakes are not this film's.)
-    errors = [] if args.scene else [p for p in show.problems if p.severity != "warning"] + list(show.missing_media)
+    # The scene's missing media is said with --scene too (only its own: single_scene_show).
+    errors = ([] if args.scene else [p for p in show.problems if p.severity != "warning"]) + list(show.missing_media)
     if errors:
-        print(f"The show has {len(errors)} error(s); the video plays it as the show does, without what "
-              "they name (`bayard check` says more):", file=sys.stderr)
+        print(f"The {'scene' if args.scene else 'show'} has {len(errors)} error(s); the video plays it as the show "
+              "does, without what they name (`bayard check` says more):", file=sys.stderr)
         for problem in errors:
             print(f"  {problem}", file=sys.stderr)
     setup_logging("warning")
