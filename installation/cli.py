@@ -229,10 +229,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="validate the show, its scenes, media and models")
     p.add_argument("--show", default=None,
                    help="the show file or folder (default: install.toml in this folder or the nearest one above it)")
-    p.add_argument("--fast", action="store_true",
-                   help="quicker, for a first look: media is checked to be there, by name, without decoding it, "
-                        "and the faces in portraits and quiz pictures, the words' fit and the model files are "
-                        "not checked")
+    depth = p.add_mutually_exclusive_group()
+    depth.add_argument("--fast", action="store_true",
+                       help="quicker, for a first look: media is checked to be there, by name, without decoding it, "
+                            "and the faces in portraits and quiz pictures, the words' fit and the model files are "
+                            "not checked")
+    depth.add_argument("--full", action="store_true",
+                       help="look at every picture of a large quiz for a face, and decode every file a loop's "
+                            "folder matches (by default the first 25 quiz pictures of each truth and the first "
+                            "200 pictures and 12 films of a folder; the rest by their headers and endings)")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("preview", help="play one scene and reload it whenever the file is saved")

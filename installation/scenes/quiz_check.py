@@ -26,6 +26,7 @@ from .quiz_manifest import ItemPlaces, read_manifest
 # Items of each truth decoded and looked at for a face (the face stack's look at a 1024 px picture took
 # 340 ms on a busy 2-core machine: 2,000 pictures, 11 minutes); the rest by header and ending.
 QUIZ_DECODED = 25
+LOOK_S = 0.34  # (that look, for check's estimate of how long --full takes)
 
 
 def quiz_items_of(config, content_root: Path, wrong: list | None = None, root: Path | None = None):
@@ -39,10 +40,11 @@ def quiz_items_of(config, content_root: Path, wrong: list | None = None, root: P
     return load_folder(config.real, "real", content_root, root) + load_folder(config.fake, "fake", content_root, root)
 
 
-def check_quiz_faces(config: Any, show: Any) -> list[Problem]:
+def check_quiz_faces(config: Any, show: Any, full: bool = False) -> list[Problem]:
     """`bayard check` (the scene kind's `check_content`): a warning per quiz item in which
     the face stack finds no face (none when the face stack cannot load: that is reported
-    elsewhere, and then nothing can be checked)."""
+    elsewhere, and then nothing can be checked). `full` (`check --full`): every item is
+    decoded and looked at, not the first QUIZ_DECODED of each truth."""
     from ..imaging import FIRST_FRAME_ONLY, MediaError, animated_gif, read_rgb
     from ..models.face import portrait_faces, try_open
     from ..models.face.orientation import how_it_lies
@@ -95,7 +97,7 @@ def check_quiz_faces(config: Any, show: Any) -> list[Problem]:
             continue
         looked[item.truth] = looked.get(item.truth, 0) + 1
         image = None
-        if looked[item.truth] <= QUIZ_DECODED:
+        if full or looked[item.truth] <= QUIZ_DECODED:
             try:
                 image = read_rgb(item.path)
             except MediaError as error:
@@ -148,19 +150,26 @@ def check_quiz_faces(config: Any, show: Any) -> list[Problem]:
                 severity="warning"))
     if smallest is not None:
         problems += _small_on_this_screen(show, *smallest, where)
-    unlooked = sum(max(0, n - QUIZ_DECODED) for n in looked.values())
+    unlooked = 0 if full else sum(max(0, n - QUIZ_DECODED) for n in looked.values())
     if unlooked:
         problems.append(Problem(file, line_of(source, (key,)), key, (
             f"the quiz has {sum(looked.values())} pictures: `bayard check` decoded the first {QUIZ_DECODED} "
             f"{'of each truth' if len(looked) > 1 else ''} and looked for a face in them, and judged the other "
-            f"{unlooked} by their headers and endings (to stay quick); one broken in its middle is left out when "
-            "the quiz comes to it, and named in the log and on the overlay").replace("  ", " "), severity="note"))
+            f"{unlooked} by their headers and endings (to stay quick): {unlooked} pictures not looked at for a "
+            f"face; `bayard check --full` looks at all ({_about(unlooked * LOOK_S)} more); one broken in its "
+            "middle is left out when the quiz comes to it, and named in the log and on the overlay"
+        ).replace("  ", " "), severity="note"))
     short = unplayable([i for i in items if i.key not in unshown], mode)
     if short is not None and unplayable(items, mode) is None:  # then these pictures make the quiz rest
         return problems + [dataclasses.replace(p, message=f"{p.message}; but without the pictures that cannot "
                                                f"be shown {short}, so the quiz rests", severity="error")
                            for p in unshown.values()]
     return problems + list(unshown.values())
+
+
+def _about(seconds: float) -> str:
+    """About how long: 'about 20 s', 'about 11 min'."""
+    return f"about {max(1, round(seconds))} s" if seconds < 90 else f"about {round(seconds / 60)} min"
 
 
 def _passed_over(config: Any, show: Any, file: Path, source: str) -> list[Problem]:
