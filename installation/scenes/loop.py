@@ -79,10 +79,12 @@ class LoopScene(LoopPlaylist, FolderRescans, LoopDrawing, Scene):
         self._told_resting: bool | None = None  # (what the show was last told: context.resting)
         self.mode_reason = ""
         self.skipped: list[str] = []
+        self._skipped_at: dict[str, int] = {}  # (real time each was skipped: loop_rescan._look_at_skipped)
         self._places: dict[str, str] = {}  # (read in prepare: see loop_check.places_in_scene_file)
         self._looks: FolderLooks | None = None  # the folder's looks, off the render thread (_look_again)
         self._first_look: list[str] | None = None  # (the files prepare's look found)
         self._folder_items: dict[str, LoopItem] = {}  # (the folder's files as items, by file: _scan)
+        self._found: list[str] = []  # (the files the folder's last look found: _scan)
         self._said_hung = False  # (the technician was told the folder's drive does not answer)
         width, height = context.size
         if config.layout == "full":
@@ -225,6 +227,8 @@ class LoopScene(LoopPlaylist, FolderRescans, LoopDrawing, Scene):
                 self.log.warning("nothing left to play in '%s'; showing the placeholder", self.config.folder)
                 self.exit()
                 self.mode = "placeholder"
+        if self.config.generator is None:
+            self._look_at_skipped()  # (a file it skipped, replaced or copied back, is played again)
         if self.current is None:
             if self.items and self._scanned_at == self.t:  # files appeared: play again
                 self.current = self._open_next(self.t)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import threading
+import time
 from typing import Any
 
 import numpy as np
@@ -54,6 +55,8 @@ class LoopPlaylist:
     _rng: Any
     _places: dict[str, str]
     _folder_items: dict[str, LoopItem]
+    _found: list[str]
+    _skipped_at: dict[str, int]
 
     def _scan(self, found: list[str] | None = None) -> list[LoopItem]:
         """The listed items, then the folder's files `found` (None: look now, on this thread)."""
@@ -62,6 +65,7 @@ class LoopPlaylist:
         listed = {item.file for item in items}
         if found is None:
             found = folder_relatives(c, self.context.content_root)
+        self._found = found  # (a skipped file played again joins these: loop_rescan._look_at_skipped)
         # Items made at an earlier look are kept: making 5000 of them again at each look held
         # the render thread some 50 ms (a dropped frame every RESCAN_S); only new files are made.
         made, self._folder_items = self._folder_items, {}
@@ -112,8 +116,11 @@ class LoopPlaylist:
 
     def _skip(self, slot: Slot) -> None:
         # The worker handed the reason over (source.error); remember the file so it is not retried
-        # until the folder is scanned again with it changed or gone.
+        # until a look finds it changed (loop_rescan._look_at_skipped).
         self.skipped.append(slot.item.file)
+        # Real time, not the show's clock: a look compares it with when the file was last written
+        # (its ctime), to play it again once it is replaced or copied back.
+        self._skipped_at[slot.item.file] = time.time_ns()
         # ... and tell the technician: /bayard/status and the overlay, not only the log
         # (unless it is a file the scene has already reported missing, with its fix)
         self.items = [i for i in self.items if i.file != slot.item.file]
