@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import statistics
+import time
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +28,6 @@ from .quiz_manifest import ItemPlaces, read_manifest
 # Items of each truth decoded and looked at for a face (the face stack's look at a 1024 px picture took
 # 340 ms on a busy 2-core machine: 2,000 pictures, 11 minutes); the rest by header and ending.
 QUIZ_DECODED = 25
-LOOK_S = 0.34  # (that look, for check's estimate of how long --full takes)
 
 
 def quiz_items_of(config, content_root: Path, wrong: list | None = None, root: Path | None = None):
@@ -87,6 +88,7 @@ def check_quiz_faces(config: Any, show: Any, full: bool = False) -> list[Problem
     listed = key == "manifest"
     unshown: dict[str, Problem] = {}  # by item: pictures the quiz leaves out, playing the others
     looked: dict[str, int] = {}  # items of each truth that are there, in the quiz's order
+    took: list[float] = []  # seconds each picture's decoding and look for a face took
     for item in items:
         item_file, item_line, item_key = where(item)
         if not item.path.is_file():
@@ -99,6 +101,7 @@ def check_quiz_faces(config: Any, show: Any, full: bool = False) -> list[Problem
         image = None
         if full or looked[item.truth] <= QUIZ_DECODED:
             try:
+                began = time.monotonic()  # (how long a look takes here: check's estimate for --full)
                 image = read_rgb(item.path)
             except MediaError as error:
                 # check_media probes the scene file's own paths, not the items a manifest lists
@@ -134,6 +137,7 @@ def check_quiz_faces(config: Any, show: Any, full: bool = False) -> list[Problem
         if image is None:
             continue  # (judged by its header and ending: no face looked for)
         faces = portrait_faces(image, stack) if stack is not None else None
+        took.append(time.monotonic() - began)
         if faces == []:
             problems.append(Problem(
                 item_file, item_line, item_key,
@@ -151,12 +155,14 @@ def check_quiz_faces(config: Any, show: Any, full: bool = False) -> list[Problem
     if smallest is not None:
         problems += _small_on_this_screen(show, *smallest, where)
     unlooked = 0 if full else sum(max(0, n - QUIZ_DECODED) for n in looked.values())
+    # (The median: the first look also loads the face models.)
+    more = _about(unlooked * (statistics.median(took) if took else 0.0))
     if unlooked:
         problems.append(Problem(file, line_of(source, (key,)), key, (
             f"the quiz has {sum(looked.values())} pictures: `bayard check` decoded the first {QUIZ_DECODED} "
             f"{'of each truth' if len(looked) > 1 else ''} and looked for a face in them, and judged the other "
             f"{unlooked} by their headers and endings (to stay quick): {unlooked} pictures not looked at for a "
-            f"face; `bayard check --full` looks at all ({_about(unlooked * LOOK_S)} more); one broken in its "
+            f"face; `bayard check --full` looks at all ({more} more at this check's pace); one broken in its "
             "middle is left out when the quiz comes to it, and named in the log and on the overlay"
         ).replace("  ", " "), severity="note"))
     short = unplayable([i for i in items if i.key not in unshown], mode)
