@@ -24,6 +24,7 @@ from typing import Any
 # camera left unplugged all season writes one line an hour, not thousands.
 REMIND_AFTER_S = (60.0, 600.0, 3600.0)
 REMIND_EVERY_S = 3600.0  # ... and then hourly
+STALE_S = 60.0  # a condition last looked at longer ago than this says when it was
 
 
 @dataclass
@@ -32,6 +33,7 @@ class _Standing:
     began: float  # (monotonic) for the reminders' schedule
     message: str  # its words as status lists them now
     tries: int | None  # how many tries failed since it began, where its owner counts them
+    last_seen: float | None = None  # (wall clock) when its owner last looked and found it so
     said: set[str] = field(default_factory=set)  # every wording it was said in (the engine's history)
     reminded: int = 0
 
@@ -83,7 +85,7 @@ class StandingSaid:
                 # (Said by its owner as it was found: the first reminder is a minute later.)
                 self._standing[where] = _Standing(wall, now, message, tries, said={message})
                 continue
-            held.message, held.tries = message, tries
+            held.message, held.tries, held.last_seen = message, tries, entry.get("last_seen")
             held.said.add(message)
             if now - held.began >= _due(held.reminded):
                 # (One line however long the frame slept: a suspended kiosk catching up does not
@@ -91,7 +93,7 @@ class StandingSaid:
                 while now - held.began >= _due(held.reminded):
                     held.reminded += 1
                 lines.append((logging.WARNING, f"{self._name(where)}: still failing since "
-                               f"{clock_time(held.began_wall, wall)} ({self._account(held, now)}): {message}"))
+                               f"{clock_time(held.began_wall, wall)} ({self._account(held, now, wall)}): {message}"))
         cleared = []
         for where in [w for w in self._standing if w not in seen]:
             held = self._standing.pop(where)
@@ -102,9 +104,12 @@ class StandingSaid:
             cleared.append((where, held.said))
         return lines, cleared
 
-    def _account(self, held: _Standing, now: float) -> str:
+    def _account(self, held: _Standing, now: float, wall: float) -> str:
         tries = f"{held.tries} tries, " if held.tries is not None else ""
-        return f"{tries}{how_long(now - held.began)}"
+        # A camera is looked at only while its portrait shows: said as of when it last was.
+        seen = (f", last seen failing at {clock_time(held.last_seen, wall)}"
+                if held.last_seen is not None and wall - held.last_seen >= STALE_S else "")
+        return f"{tries}{how_long(now - held.began)}{seen}"
 
     @staticmethod
     def _tries(held: _Standing) -> str:

@@ -61,6 +61,22 @@ def test_what_stands_is_said_again_at_a_growing_interval_and_once_when_mended():
     assert said.look([]) == ([], []), "the mending was said twice"
 
 
+def test_a_reminder_says_when_a_condition_looked_at_now_and_then_was_last_seen():
+    """A camera is looked at only while its portrait shows: its reminder says when that was."""
+    clock = FakeClock()
+    said = StandingSaid(clock.now, clock.wall, lambda where: f"scene '{where}'")
+    entry = {"where": "p", "message": "camera 0: unplugged", "tries": 3, "last_seen": clock.wall()}
+    last = _since(clock)
+    said.look([entry])
+    clock.advance(600.0)
+    said.look([entry])  # (the one-minute reminder, caught up)
+    clock.advance(1.0)
+    assert said.look([entry]) == ([], [])
+    clock.advance(3600.0)
+    (line,), _ = said.look([entry])
+    assert f"(3 tries, 1 h 10 min, last seen failing at {last}): camera 0: unplugged" in line[1], line
+
+
 def test_a_failing_camera_is_said_again_in_the_log_and_once_when_it_is_back(tmp_path, caplog):
     camera = FailingCamera()
     path = write_show(tmp_path, {"p": SCENE}, size=(640, 360))
