@@ -51,19 +51,21 @@ class Reporting:
 
     def _remind_standing(self) -> None:
         """What stands is said again in the log at a slow, growing interval, and once when it
-        clears (standing_said.py). Cleared, its words leave the history's memory of what was
-        said (as a missing file found does): a camera that fails again in the same words after
-        it came back is said again, not taken for the report already said."""
+        clears (standing_said.py). Cleared, its report in the history is marked `mended` (when):
+        a report already in the history is not said again (engine._collect_reports), and a camera
+        that failed again in the same words after it came back went unsaid."""
         if self._standing_said is None:
             self._standing_said = StandingSaid(self.clock.now, self.clock.wall, _standing_name)
         lines, cleared = self._standing_said.look(self._standing_now)
         for level, line in lines:
             log.log(level, "%s", line)
         for where, said in cleared:
-            kept = [e for e in self.errors if not (e["where"] == where and e["message"] in said)]
-            if len(kept) != len(self.errors):
-                self.errors.clear()
-                self.errors.extend(kept)
+            marked = [{**e, "mended": round(self.clock.wall(), 3)}
+                      if e["where"] == where and e["message"] in said and "mended" not in e else e
+                      for e in self.errors]
+            # (Entries replaced, never changed in place: status may be reading one on the OSC thread.)
+            self.errors.clear()
+            self.errors.extend(marked)
 
     def standing(self) -> list[dict[str, Any]]:
         """Conditions that hold now, listed until they clear, apart from the rolling list of past

@@ -102,8 +102,11 @@ def test_a_failing_camera_is_said_again_in_the_log_and_once_when_it_is_back(tmp_
         assert back == [f"scene 'p': mended after 1 min (failing since {began}, {standing[0]['tries']} tries): "
                         f"it was: camera /dev/v4l/by-id/usb-Gone_Camera-video-index0: {UNPLUGGED}"], back
         assert pilot.engine.status()["standing"] == []
+        history = [e for e in pilot.engine.status()["errors"] if UNPLUGGED in e["message"]]
+        assert len(history) == 1 and history[0]["mended"] >= history[0]["time"], history  # (kept, marked mended)
         caplog.clear()
         camera.state, camera.reason = "unavailable", UNPLUGGED  # unplugged again, the same words
         pilot.advance(2.0)
         told = [r.getMessage() for r in caplog.records if UNPLUGGED in r.getMessage()]
         assert len(told) == 1 and "still failing" not in told[0], told
+        assert [("mended" in e) for e in pilot.engine.errors if UNPLUGGED in e["message"]] == [True, False]
