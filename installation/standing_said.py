@@ -64,10 +64,12 @@ def _due(reminded: int) -> float:
 
 class StandingSaid:
     """What stands, by its `where`, since when; `look()` says what the log should say now.
-    `name(where)` names it for the log ("scene 'portrait'", "state folder")."""
+    `name(where)` names it for the log ("scene 'portrait'", "state folder"); `still` says it
+    stands ("still failing", "still missing")."""
 
-    def __init__(self, now: Callable[[], float], wall: Callable[[], float], name: Callable[[str], str]) -> None:
-        self._now, self._wall, self._name = now, wall, name
+    def __init__(self, now: Callable[[], float], wall: Callable[[], float], name: Callable[[str], str],
+                 still: str = "still failing") -> None:
+        self._now, self._wall, self._name, self._still = now, wall, name, still
         self._standing: dict[str, _Standing] = {}
 
     def look(self, standing: Iterable[dict[str, Any]]) -> tuple[list[tuple[int, str]], list[tuple[str, set[str]]]]:
@@ -92,7 +94,7 @@ class StandingSaid:
                 # say every reminder it slept through.)
                 while now - held.began >= _due(held.reminded):
                     held.reminded += 1
-                lines.append((logging.WARNING, f"{self._name(where)}: still failing since "
+                lines.append((logging.WARNING, f"{self._name(where)}: {self._still} since "
                                f"{clock_time(held.began_wall, wall)} ({self._account(held, now, wall)}): {message}"))
         cleared = []
         for where in [w for w in self._standing if w not in seen]:

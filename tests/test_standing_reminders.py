@@ -6,6 +6,7 @@ when and how many tries failed, and once when it is mended."""
 from __future__ import annotations
 
 import logging
+import re
 import time
 
 import installation.scenes.portrait  # noqa: F401  (registers the kind)
@@ -110,3 +111,42 @@ def test_a_failing_camera_is_said_again_in_the_log_and_once_when_it_is_back(tmp_
         told = [r.getMessage() for r in caplog.records if UNPLUGGED in r.getMessage()]
         assert len(told) == 1 and "still failing" not in told[0], told
         assert [("mended" in e) for e in pilot.engine.errors if UNPLUGGED in e["message"]] == [True, False]
+
+
+def _logged(caplog, words: str, seconds: float = 8.0) -> list[str]:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        said = [r.getMessage() for r in caplog.records if words in r.getMessage()]
+        if said:
+            return said
+        time.sleep(0.05)
+    return []
+
+
+def test_a_content_folder_still_missing_is_said_again_by_the_watcher(tmp_path, caplog):
+    """A stick holding the show's media pulled and left out: said once as it went, then never."""
+    from installation.commands import CommandQueue
+    from installation.runtime.watch import ShowWatcher
+
+    from .test_removable import media_show
+    from .test_runtime_watch import wait_for
+
+    media = tmp_path / "media-stick"
+    media_show(tmp_path / "show", media)
+    now = [0.0]
+    watcher = ShowWatcher(tmp_path / "show", CommandQueue().post, settle_ms=100, clock=lambda: now[0])
+    watcher.content = media
+    caplog.set_level("INFO", logger="bayard.runtime.watch")
+    watcher.start()
+    try:
+        wait_for(CommandQueue(), 1.0)  # (the watcher's first looks)
+        media.rename(tmp_path / "pulled")
+        assert _logged(caplog, "is missing (a drive taken out?)"), "the pulled stick was not said at all"
+        assert not _logged(caplog, "still missing", 1.0)
+        now[0] += 61.0
+        still = _logged(caplog, "still missing")
+        assert len(still) == 1 and re.fullmatch(
+            rf"content folder: still missing since \d\d:\d\d \(1 min\): the content folder {re.escape(str(media))} "
+            r"is missing \(a drive taken out\?\)", still[0]), still
+    finally:
+        watcher.stop()
