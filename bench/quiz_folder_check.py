@@ -1,7 +1,8 @@
 """What `bayard check` costs on a quiz of thousands of pictures (scenes/quiz_check.py): the time
 of the quiz kind's check on `real` and `fake` folders of N pictures in all, decoding and looking
 for a face in the first QUIZ_DECODED of each truth and judging the rest by their headers and
-endings, and what looking at every one would cost (QUIZ_DECODED raised past N), for comparison.
+endings, what its note estimates `check --full` would take more, and what looking at every one
+costs (as `check --full` does), for comparison.
 
     python bench/quiz_folder_check.py [--files 2000] [--side 1024] [--whole 400]
 
@@ -52,12 +53,12 @@ def _show(root: Path, files: int, side: int):
     return load_show(root / "install.toml")
 
 
-def _timed(show, decoded: int) -> tuple[float, list]:
+def _timed(show, decoded: int, full: bool = False) -> tuple[float, list]:
     from installation.scenes import quiz_check
 
     quiz_check.QUIZ_DECODED = decoded
     start = time.perf_counter()
-    problems = quiz_check.check_quiz_faces(show.scenes["q"], show)
+    problems = quiz_check.check_quiz_faces(show.scenes["q"], show, full=full)
     return time.perf_counter() - start, problems
 
 
@@ -76,11 +77,14 @@ def main() -> None:
         named = sum("cannot be decoded" in p.message for p in problems)
         print(f"{'bounded':>22}: {took:7.2f} s for {args.files} pictures ({named} cut short named, "
               f"{len(problems)} lines)")
+        estimate = next((p.message.split("looks at all (")[1].split(")")[0] for p in problems
+                         if "looks at all (" in p.message), "none")
+        print(f"{'its note says --full':>22}: {estimate}")
     whole = args.whole or args.files
     with tempfile.TemporaryDirectory() as temp:
         show = _show(Path(temp), whole, args.side)
-        took, problems = _timed(show, whole)
-        print(f"{'every picture looked at':>22}: {took:7.2f} s for {whole} pictures, "
+        took, problems = _timed(show, bound, full=True)  # (as `check --full` does)
+        print(f"{'every picture looked at':>22}: {took:7.2f} s for {whole} pictures (--full), "
               f"{took / whole * 1000:.0f} ms each: about {took / whole * args.files:.0f} s for {args.files}")
     quiz_check.QUIZ_DECODED = bound
 

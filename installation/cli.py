@@ -169,10 +169,11 @@ def cmd_render(args: argparse.Namespace) -> int:
     # The show plays on without a scene whose file has a mistake (and `run` logs it), so
     # the film looked fine with that scene missing and `--strict` passed it: said here.
     # (With --scene, the other scenes' mistakes are not this film's.)
-    errors = [] if args.scene else [p for p in show.problems if p.severity != "warning"] + list(show.missing_media)
+    # The scene's missing media is said with --scene too (only its own: single_scene_show).
+    errors = ([] if args.scene else [p for p in show.problems if p.severity != "warning"]) + list(show.missing_media)
     if errors:
-        print(f"The show has {len(errors)} error(s); the video plays it as the show does, without what "
-              "they name (`bayard check` says more):", file=sys.stderr)
+        print(f"The {'scene' if args.scene else 'show'} has {len(errors)} error(s); the video plays it as the show "
+              "does, without what they name (`bayard check` says more):", file=sys.stderr)
         for problem in errors:
             print(f"  {problem}", file=sys.stderr)
     setup_logging("warning")
@@ -228,10 +229,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="validate the show, its scenes, media and models")
     p.add_argument("--show", default=None,
                    help="the show file or folder (default: install.toml in this folder or the nearest one above it)")
-    p.add_argument("--fast", action="store_true",
-                   help="quicker, for a first look: media is checked to be there, by name, without decoding it, "
-                        "and the faces in portraits and quiz pictures, the words' fit and the model files are "
-                        "not checked")
+    depth = p.add_mutually_exclusive_group()
+    depth.add_argument("--fast", action="store_true",
+                       help="quicker, for a first look: media is checked to be there, by name, without decoding it, "
+                            "and the faces in portraits and quiz pictures, the words' fit and the model files are "
+                            "not checked")
+    depth.add_argument("--full", action="store_true",
+                       help="look at every picture of a large quiz for a face, and decode every file a loop's "
+                            "folder matches (by default the first 25 quiz pictures of each truth and the first "
+                            "200 pictures and 12 films of a folder; the rest by their headers and endings)")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("preview", help="play one scene and reload it whenever the file is saved")

@@ -40,7 +40,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     films_line, films_problems = film_room(show)
     problems += osc_problems + disk_room(show) + films_problems + state_problems + display_problems
     if not args.fast:
-        problems += _check_content(show) + _check_models(show)
+        problems += _check_content(show, full=args.full) + _check_models(show)
     # In reading order, file by file and line by line (they were in the order the checks ran),
     # each naming its file from the show folder printed first.
     problems = sorted((p.within(show.root) for p in problems), key=Problem.reading_place)
@@ -144,9 +144,10 @@ def _left_out(show: Show) -> list:
             for scene_id in sorted(show.scenes) if scene_id not in show.config.show.playlist]
 
 
-def _check_content(show: Show) -> list:
+def _check_content(show: Show, full: bool = False) -> list:
     """Scene kinds that can judge their content (a portrait with no face, a quiz item with
-    no face) offer `check_content(config, show)`; its problems are listed with the rest."""
+    no face) offer `check_content(config, show, full)`; its problems are listed with the rest.
+    `full` (`--full`): a large quiz or loop folder is looked at whole, not in part."""
     from .config.glyphs import check_glyphs
     from .config.words_fit import check_words_fit
     from .scenes import SCENE_KINDS
@@ -156,7 +157,7 @@ def _check_content(show: Show) -> list:
     for config in show.scenes.values():
         hook = getattr(SCENE_KINDS.get(config.type), "check_content", None)
         if hook is not None:
-            found += hook(config, show)
+            found += hook(config, show, full=full)
     return found
 
 

@@ -232,8 +232,8 @@ class Engine(Commanding, Reloading, Reporting):
         while not self._reports.empty():
             where, message, severity = self._reports.get_nowait()
             # A scene built anew each loop reports the same missing file each time: once
-            # in the list is enough while it is still there.
-            if any(e["where"] == where and e["message"] == message for e in self.errors):
+            # in the list is enough while it is still there (and not mended since).
+            if any(e["where"] == where and e["message"] == message and "mended" not in e for e in self.errors):
                 continue
             warning = severity == "warning"
             (log.warning if warning else log.error)("scene '%s': %s", where, message)

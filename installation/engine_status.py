@@ -3,12 +3,16 @@ overlay and the systemd line read, and the count of what is wrong now."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from . import __version__
 from .config.lastgood_disk import LAST_GOOD_WHERE, STATE_FOLDER_WHERE
 from .models.device import device_status
 from .models.motion.choose import failed_backends
+from .standing_said import StandingSaid
+
+log = logging.getLogger("bayard.engine")
 
 # The systemd status line's words for each standing condition (a camera's: by its scene).
 STANDING_NAMES = {LAST_GOOD_WHERE: "last good copy", STATE_FOLDER_WHERE: "state folder"}
@@ -21,6 +25,10 @@ class Reporting:
     # thread (the pong's count) and the systemd status line, which may not ask a scene.
     _standing_now: tuple[dict[str, Any], ...] = ()
     _camera_failing: dict[str, tuple[str, float, Any]] | None = None  # (_cameras_failing's)
+    # A failing camera's tries, by scene: (the camera object's id, its count at the last look, the
+    # total since it began failing). A portrait gets a camera of its own at each showing.
+    _camera_tries: dict[str, tuple[int, int, int]] | None = None
+    _standing_said: StandingSaid | None = None  # (the log's reminders of what stands)
 
     def problems_now(self) -> int:
         """What is wrong now: errors in the show's files, scenes that faulted, and the conditions
@@ -39,6 +47,25 @@ class Reporting:
     def note_standing(self) -> None:
         """Each frame (render thread): the conditions that hold now, for problems_now()."""
         self._standing_now = tuple(self.standing())
+        self._remind_standing()
+
+    def _remind_standing(self) -> None:
+        """What stands is said again in the log at a slow, growing interval, and once when it
+        clears (standing_said.py). Cleared, its report in the history is marked `mended` (when):
+        a report already in the history is not said again (engine._collect_reports), and a camera
+        that failed again in the same words after it came back went unsaid."""
+        if self._standing_said is None:
+            self._standing_said = StandingSaid(self.clock.now, self.clock.wall, _standing_name)
+        lines, cleared = self._standing_said.look(self._standing_now)
+        for level, line in lines:
+            log.log(level, "%s", line)
+        for where, said in cleared:
+            marked = [{**e, "mended": round(self.clock.wall(), 3)}
+                      if e["where"] == where and e["message"] in said and "mended" not in e else e
+                      for e in self.errors]
+            # (Entries replaced, never changed in place: status may be reading one on the OSC thread.)
+            self.errors.clear()
+            self.errors.extend(marked)
 
     def standing(self) -> list[dict[str, Any]]:
         """Conditions that hold now, listed until they clear, apart from the rolling list of past
@@ -60,8 +87,9 @@ class Reporting:
                 # them looked, up to one showing, as if the edit had not landed.
                 found.append({"where": scene_id, "message": _camera_not_looked_at(settings), "severity": "warning"})
                 continue
+            tries = (self._camera_tries or {}).get(scene_id)
             found.append({"where": scene_id, "message": message, "severity": "warning",
-                          "last_seen": round(seen, 3)})
+                          "last_seen": round(seen, 3), **({"tries": tries[2]} if tries else {})})
         return found
 
     def _cameras_failing(self) -> dict[str, tuple[str, float, Any]]:
@@ -79,23 +107,28 @@ class Reporting:
         the portrait on screen stirred by itself. Render thread."""
         if self._camera_failing is None:
             self._camera_failing = {}  # (an engine's own: a class's dict would be every engine's)
-        failing = self._camera_failing
+            self._camera_tries = {}
+        failing, tries = self._camera_failing, self._camera_tries
+        assert tries is not None
         settings = getattr(self.show.config, "camera", None)
         current = self.sequencer.current
         if current is not None and _camera_settings(current.scene) == settings:
             said = getattr(current.scene, "camera_said", "")
             if said:
                 failing[current.scene_id] = (said, self.clock.wall(), settings)
+                tries[current.scene_id] = _tried(tries.get(current.scene_id), getattr(current.scene, "camera", None))
             elif getattr(current.scene, "camera_ok", False) or getattr(current.scene, "camera", None) is None:
                 # Back, or no camera to wait for (its setting gone by a reload; a scene of another
                 # kind under the id). Not while the portrait's new camera still starts: the camera's
                 # thread may fail it between the scene's look and this one, and the count dipped.
                 failing.pop(current.scene_id, None)
+                tries.pop(current.scene_id, None)
         film = getattr(settings, "file", "") or ""
         film_said = bool(film) and any(p.missing == film for p in self.show.missing_media)
         for gone in [scene_id for scene_id, (_, _, under) in failing.items()
                      if scene_id not in self.show.scenes or (under != settings and film_said)]:
             del failing[gone]  # (its scene left the show, or a reload's camera is said missing in `problems`)
+            tries.pop(gone, None)
         return failing
 
     def status(self) -> dict[str, Any]:
@@ -140,6 +173,21 @@ class Reporting:
                 except Exception as exc:  # a broken service is reported, not fatal
                     info.setdefault("services", {})[name] = {"error": str(exc)}
         return info
+
+
+def _standing_name(where: str) -> str:
+    """A standing condition's name in the log: the state folder's, or its scene's."""
+    return STANDING_NAMES.get(where, f"scene '{where}'")
+
+
+def _tried(before: tuple[int, int, int] | None, camera: Any) -> tuple[int, int, int]:
+    """The tries of a failing camera counted on: its reconnects since the last look, or all of a
+    new camera's (the portrait's next showing opened its own)."""
+    count = int(getattr(camera, "reconnects", 0) or 0)
+    if before is None:
+        return (id(camera), count, count)
+    known, seen, total = before
+    return (id(camera), count, total + (count - seen if known == id(camera) and count >= seen else count))
 
 
 def _camera_settings(scene: Any) -> Any:

@@ -67,6 +67,9 @@ class ScenePreview:
             log.error("not reloaded, the last good version keeps playing:\n%s", exc)
             return
         self.errors = []
+        # A save that names a file not there says it once, as a reload of the running show does.
+        for problem in self.engine.missing_said.to_say(show.missing_media):
+            log.error("%s", problem)
         self.engine.sequencer.show = show
         self.engine.sequencer.goto_index(0)
         log.info("reloaded %s", self.scene_file.name)
@@ -114,7 +117,30 @@ def single_scene_show(show: Show, scene_file: Path) -> Show:
     show.scene_files = {config.id: scene_file}
     show.config = show.config.model_copy(update={"show": show.config.show.model_copy(
         update={"playlist": [config.id]})})
+    show.missing_media = _missing_media(show, config)
     return show
+
+
+def _missing_media(show: Show, config) -> list:
+    """The media this scene names that is not there, in check's words with its file's line, as
+    the show's loader lists the whole show's (the preview's status and overlay list it, and
+    its start says it). Not the other scenes' of the show, which this preview does not play;
+    the camera's stand-in film only where the scene opens the camera."""
+    from .config.check_paths import camera_film_missing
+    from .config.media_check import check_media
+
+    missing = [p for p in check_media(show, decode=False) if p.severity == "error"]
+    if config.type == "portrait":
+        missing += camera_film_missing(show)
+    return [p.within(show.root) for p in missing]
+
+
+def say_missing_media(show: Show) -> None:
+    """At a preview's start, as `bayard run` does at its own: what the scene names that is not
+    there, with the scene file's line and the fix. The artist saw the scene without its
+    picture and no word why (the scene's own words, where it has them, name no line)."""
+    for problem in show.missing_media:
+        log.error("%s", problem)
 
 
 def preview(show: Show, scene_file: Path, headless: bool = False, seconds: float | None = None) -> int:
@@ -129,6 +155,7 @@ def preview(show: Show, scene_file: Path, headless: bool = False, seconds: float
         print("No display found: preview needs a screen (or --headless to check it plays).", file=sys.stderr)
         return 3
     show.set_display(fullscreen=False)
+    say_missing_media(show)
 
     def setup(engine, presenter) -> None:
         watcher = ScenePreview(engine, scene_file)

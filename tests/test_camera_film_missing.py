@@ -54,3 +54,38 @@ def test_a_camera_film_named_by_an_absolute_path_is_not_said_to_be_in_the_conten
     assert f"no video at '{stick}/visitor.mp4'" in checked, checked
     assert "plug in that drive" in checked and "in the content folder content/" not in checked, checked
     assert "starts inside the content folder" not in checked and "did you mean" not in checked, checked
+
+
+def _checked(path, capsys, key: str) -> str:
+    main(["check", "--show", str(path), "--fast"])
+    return next(text for text in capsys.readouterr().out.splitlines() if key in text)
+
+
+def test_the_camera_films_hint_offers_no_film_another_line_names(tmp_path, capsys):
+    """The camera film's 'did you mean' offered the next film of a series that a scene shows
+    (stand-in/visitor1.mp4 missing beside visitor2.mp4, a video scene's): a technician who took
+    it pointed the camera at the other scene's film. Media's hint never offers a file another
+    line names; the camera film's keeps the same rule, and media's counts install.toml's camera
+    film among the lines."""
+    stand_in = tmp_path / "content" / "stand-in"
+    stand_in.mkdir(parents=True)
+    for name in ("visitor2.mp4", "visitor3.mp4", "guest.mp4"):
+        (stand_in / name).write_bytes(b"")
+    scenes = {"p": SCENE, "v": 'type = "video"\nid = "v"\nfile = "stand-in/visitor2.mp4"\n',
+              "w": 'type = "video"\nid = "w"\nfile = "stand-in/visitor4.mp4"\n'}
+    path = write_show(tmp_path, scenes, ["p", "v", "w"], extra='\n[camera]\nfile = "stand-in/visitor3.mp4"\n',
+                      size=(640, 360))
+    said = _checked(path, capsys, "stand-in/visitor4.mp4")  # (visitor2 is v's, visitor3 the camera's)
+    assert "did you mean" not in said and "copy the file there" in said, said
+
+    def camera_film(name: str) -> None:
+        path.write_text(path.read_text().replace('file = "stand-in/visitor3.mp4"', f'file = "stand-in/{name}"'))
+
+    (stand_in / "visitor3.mp4").unlink()
+    camera_film("visitor1.mp4")
+    said = _checked(path, capsys, "camera.file")
+    assert "no video 'stand-in/visitor1.mp4'" in said and "did you mean" not in said, said
+    assert "copy the file there, or correct the path" in said, said
+    path.write_text(path.read_text().replace("stand-in/visitor1.mp4", "stand-in/guests.mp4"))
+    said = _checked(path, capsys, "camera.file")
+    assert "did you mean 'stand-in/guest.mp4'?" in said, said  # (a near name no line names)

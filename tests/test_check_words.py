@@ -38,6 +38,6 @@ def test_the_readme_row_for_check_names_every_option_check_takes(capsys):
     row = next(line for line in (REPO / "README.md").read_text(encoding="utf-8").splitlines()
                if line.startswith("| `bayard check"))
     options = set(re.findall(r"(--[a-z][a-z-]*)", _check_help(capsys))) - {"--help"}
-    assert options == {"--show", "--fast"}, options
+    assert options == {"--show", "--fast", "--full"}, options
     missing = [option for option in sorted(options) if option not in row]
     assert not missing, (missing, row)

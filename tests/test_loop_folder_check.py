@@ -44,8 +44,8 @@ def _png_header(width: int, height: int) -> bytes:
             + chunk(b"IEND", b""))
 
 
-def _check(tmp_path, capsys) -> tuple[int, list[str]]:
-    code = main(["check", "--show", str(tmp_path)])
+def _check(tmp_path, capsys, *more: str) -> tuple[int, list[str]]:
+    code = main(["check", "--show", str(tmp_path), *more])
     return code, capsys.readouterr().out.splitlines()
 
 
@@ -133,6 +133,12 @@ def test_a_big_folder_is_decoded_only_so_far_and_check_says_how_far_it_looked(tm
     assert cut, lines
     note = _said(lines, "decoded the first 3 pictures")
     assert note and "judged the other 6 by their headers and endings" in note[0], lines
+    assert "6 not decoded; `bayard check --full` decodes all" in note[0], note
+    decodes.clear()
+    code, lines = _check(tmp_path, capsys, "--full")  # (a technician who wants all of it decoded)
+    assert len(decodes) == 9, len(decodes)
+    assert _said(lines, "'img/face-9-cut.jpg' (matched by 'img/*') cannot be decoded as an image"), lines
+    assert not _said(lines, "decoded the first"), lines
 
 
 def test_a_whole_jpeg_with_data_after_its_end_is_not_called_cut_short_past_the_decoded_ones(tmp_path, capsys,

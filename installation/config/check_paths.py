@@ -16,6 +16,7 @@ from ..media.folder_pattern import pattern_files
 from ..runtime.files import read_text
 from .errors import Problem, shown
 from .locate import line_of
+from .media_check import named_media
 from .media_names import nearest_media
 
 
@@ -38,8 +39,9 @@ def camera_film_missing(show: Any) -> list[Problem]:
                 f"plug in that drive, or copy the film into {shown(show.content_root, show.root)}/ and name it "
                 "from there)")
     else:
+        # (Its hint offers no film another line names, as a scene's missing media's does.)
         said = (f"no video '{camera.file}' in the content folder {shown(show.content_root, show.root)}/"
-                f"{nearest_media(show.content_root, camera.file)}")
+                f"{nearest_media(show.content_root, camera.file, named_media(show))}")
     return [Problem(show.path, line_of(read_text(show.path), ("camera", "file")), "camera.file",
                     f"{said}; until then the portrait shows no visitor", missing=camera.file)]
 

@@ -58,8 +58,11 @@ def media_kinds(model: BaseModel, loc: tuple = ()) -> list[tuple[tuple, str, boo
 
 
 def named_media(show: Show) -> set[str]:
-    """Every media path the show's scene files name (a missing file's hint offers none of them)."""
-    return {relative for config in show.scenes.values() for _, relative in media_references(config)}
+    """Every media path the show's files name, its scene files' and install.toml's film standing
+    in for the camera (`[camera] file`): a missing file's hint offers none of them."""
+    named = {relative for config in show.scenes.values() for _, relative in media_references(config)}
+    film = getattr(getattr(show.config, "camera", None), "file", "") or ""
+    return named | {film} if film else named
 
 
 def is_media_field(info: Any) -> bool:
@@ -185,8 +188,8 @@ def check_media(show: Show, decode: bool = True) -> list[Problem]:
                         severity="warning"))
                 else:
                     problems.append(Problem(file, line, key,
-                                            missing_media_words(relative, show.content_root, show.root,
-                                                                named - {relative}, folder=folder),
+                                            missing_media_words(relative, show.content_root, show.root, named,
+                                                                folder=folder),
                                             missing=relative))
             elif path.is_dir() != folder:
                 name = next(str(part) for part in reversed(loc) if isinstance(part, str))

@@ -66,7 +66,10 @@ def nearest_media(content_root: Path, relative: str, named: Collection[str] = ()
     file in its folder; else the fix for a file that is not there. A near name that another
     line of the show names (`named`) is not offered as the misspelling: it is that line's
     file, most often the next of a series (loop/a.jpg missing beside loop/b.jpg), and a
-    technician who took the hint renamed or repointed the wrong file."""
+    technician who took the hint renamed or repointed the wrong file. (The one rule for every
+    missing file's hint, a scene's media and the camera's film alike; `relative` itself, named
+    by the line that misses it, is not another line's.)"""
+    named = [n for n in named if n != relative]
     slashed = "".join(BACKSLASHED.get(c, c) for c in relative)
     if slashed != relative:
         # Folders separated as Windows does: "photos\\letter.jpg" (or, in double quotes, its

@@ -47,6 +47,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..commands import Command
+from ..standing_said import StandingSaid
 from .watch_identity import FolderIdentities, ShowFolderLink
 
 log = logging.getLogger("bayard.runtime.watch")
@@ -146,6 +147,9 @@ class ShowWatcher:
         self._films_handed: dict[Path, tuple[int, int] | None] = {}  # film: its stamp when handed on (or first seen)
         self._folders_due = float("-inf")  # when the folder patterns may be looked at again
         self._manifest_seen: tuple[int, int] | None | bool = False  # False: not looked at yet
+        # The show or content folder out of reach is said again while it stays so (a log read an
+        # hour later said it once); its return is said as it comes (the reload), not here.
+        self._still_lost = StandingSaid(self.clock, time.time, str, still="still missing")
 
     def start(self) -> ShowWatcher:
         self._thread = threading.Thread(target=self._run, name="bayard-watch", daemon=True)
@@ -200,6 +204,7 @@ class ShowWatcher:
                     if changes:
                         self._changed(changes)
                     self._look_at_content()
+                    self._say_still_lost(show_missing=False)
                     self._look_at_folders()
                     replaced = self.identities.replaced()
                     if any(replaced):
@@ -236,7 +241,19 @@ class ShowWatcher:
         elif self.problem != problem:
             log.warning("the show folder %s is missing (a drive taken out?); %s", self.root, self._lost(self.root))
         self.problem = problem
+        self._say_still_lost(show_missing=True)
         self._stop.wait(REARM_CHECK_MS / 1000)
+
+    def _say_still_lost(self, show_missing: bool) -> None:
+        """The show folder (`show_missing`) or the content folder still out of reach: said again
+        a minute, ten minutes and an hour after it went, then hourly (standing_said.py)."""
+        lost = [("show folder", self.problem)] if show_missing and self.problem else []
+        if self._content_gone and self.content is not None:
+            lost.append(("content folder", f"the content folder {self.content} is missing (a drive taken out?)"))
+        lines, _ = self._still_lost.look({"where": where, "message": message} for where, message in lost)
+        for level, line in lines:
+            if level >= logging.WARNING:  # (its return: the reload's own line says it)
+                log.warning("%s", line)
 
     def _look_at_content(self) -> None:
         """A content folder outside the show folder gone (its stick unmounted or pulled) is

@@ -104,8 +104,9 @@ class SceneContext:
     # with its file's line and its fix (render thread): a scene need not say it again in its own
     # words (the portrait told of the camera's missing film under "Until it is mended:" too).
     listed_missing: Callable[[str], bool] = lambda relative: False
-    # Every media path the show's scene files name: a missing file's "did you mean" offers none of
-    # them (another line's file, not a misspelling of this one).
+    # Every media path the show's files name (its scene files', install.toml's camera film): a
+    # missing file's "did you mean" offers none of them (another line's file, not a misspelling
+    # of this one).
     named_media: frozenset[str] = frozenset()
     # Whether the show has another scene to go to that may show something (render thread): in the
     # playlist it plays (a scene whose file failed to load is not), out of its fault back-off, and
@@ -142,8 +143,7 @@ class SceneContext:
             self.said_missing.add(relative)
             # (In check's words: status leaves it out of its errors while the show's
             # files list it, so one missing file is not told twice.)
-            self.report(missing_media_words(relative, self.content_root, self.show_root,
-                                            self.named_media - {relative}))
+            self.report(missing_media_words(relative, self.content_root, self.show_root, self.named_media))
         return path
 
 

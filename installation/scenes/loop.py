@@ -13,10 +13,10 @@ skipped with one log line; when nothing is left to show, a designed placeholder 
 so. Instead of files, the scene can run a generator: live on a GPU, and on a CPU the
 pre-rendered `fallback` loop (reported by `bayard check` and in status).
 
-Here: what to play, and when one item gives way to the next. Its keys are in
-loop_config.py, how a generator runs here in loop_generator.py, the morph's pictures in
-loop_morph.py, what it draws in loop_draw.py, and how its folder is looked at again (off the render
-thread) in loop_rescan.py.
+Here: the loop's life, and when one item gives way to the next. Its keys are in loop_config.py,
+its items and their order (and a file skipped) in loop_playlist.py, how a generator runs here in
+loop_generator.py, the morph's pictures in loop_morph.py, what it draws in loop_draw.py, and how
+its folder is looked at again (off the render thread) in loop_rescan.py.
 """
 
 from __future__ import annotations
@@ -27,20 +27,20 @@ import threading
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pygame
 
 from .. import faults
-from ..media import GeneratorSource, MediaSource, open_source
+from ..media import GeneratorSource
 from ..media.folder_looks import LOOK_DEADLINE_S, FolderLooks
 from .base import Scene, register_scene
 from .layout import GRID_SHARE, giving_way, layout_key, overrun_message
-from .loop_check import check_loop_folder, places_in_scene_file, skipped_words
+from .loop_check import check_loop_folder, places_in_scene_file
 from .loop_config import GeneratorSpec, LoopConfig, LoopItem
 from .loop_draw import LoopDrawing
 from .loop_generator import decide_generator_mode, describe
 from .loop_morph import morph_frames
-from .loop_rescan import RESCAN_S, FolderRescans, folder_relatives
+from .loop_playlist import LoopPlaylist, Slot
+from .loop_rescan import RESCAN_S, FolderRescans
 from .style import rgb
 
 # Names other modules and tests import from here (`bayard check` describes loops with
@@ -57,28 +57,8 @@ MORPH_FRAMES = 24  # distinct in-between pictures of a morph (computed ahead, at
 PLACEHOLDER_SHOWN_S = 5.0
 
 
-class _Slot:
-    """One item on screen: its source and when it started, in scene time."""
-
-    def __init__(self, item: LoopItem, source: MediaSource, start: float) -> None:
-        self.item, self.source, self.start = item, source, start
-        self.surface: pygame.Surface | None = None
-        self.surface_index = -1
-        self.morph: list[np.ndarray] | None = None  # in-between pictures into this item, when morphing
-        self.morph_cache: dict[int, pygame.Surface] = {}
-        self.morph_thread: threading.Thread | None = None
-
-    def duration(self, default: float) -> float:
-        if self.item.duration is not None:
-            return self.item.duration
-        hint = getattr(self.source, "period_hint", None) or self.source.period
-        if self.source.kind == "video" and hint and math.isfinite(hint):
-            return hint
-        return default
-
-
 @register_scene("loop")
-class LoopScene(FolderRescans, LoopDrawing, Scene):
+class LoopScene(LoopPlaylist, FolderRescans, LoopDrawing, Scene):
     Config = LoopConfig
     config: LoopConfig
     check_content = staticmethod(check_loop_folder)  # `bayard check`: the files its folder matches
@@ -91,18 +71,20 @@ class LoopScene(FolderRescans, LoopDrawing, Scene):
         self._order: list[int] = []
         self._last_index: int | None = None
         self._rng = random.Random(config.seed)
-        self.current: _Slot | None = None
-        self.next: _Slot | None = None
-        self.fading_out: _Slot | None = None  # the item fading out during a crossfade
+        self.current: Slot | None = None
+        self.next: Slot | None = None
+        self.fading_out: Slot | None = None  # the item fading out during a crossfade
         self.mode = "files"  # files | live | fallback | placeholder
         self._placeholder_since: float | None = None  # (scene time the placeholder came on)
         self._told_resting: bool | None = None  # (what the show was last told: context.resting)
         self.mode_reason = ""
         self.skipped: list[str] = []
+        self._skipped_at: dict[str, int] = {}  # (real time each was skipped: loop_rescan._look_at_skipped)
         self._places: dict[str, str] = {}  # (read in prepare: see loop_check.places_in_scene_file)
         self._looks: FolderLooks | None = None  # the folder's looks, off the render thread (_look_again)
         self._first_look: list[str] | None = None  # (the files prepare's look found)
         self._folder_items: dict[str, LoopItem] = {}  # (the folder's files as items, by file: _scan)
+        self._found: list[str] = []  # (the files the folder's last look found: _scan)
         self._said_hung = False  # (the technician was told the folder's drive does not answer)
         width, height = context.size
         if config.layout == "full":
@@ -114,81 +96,6 @@ class LoopScene(FolderRescans, LoopDrawing, Scene):
         # Tests and offline renders wait for the decoder: exact frames. A live show never
         # blocks the render loop: a late frame is held and counted.
         self.block = context.deterministic
-
-    # -- what to play ---------------------------------------------------------------
-    def _scan(self, found: list[str] | None = None) -> list[LoopItem]:
-        """The listed items, then the folder's files `found` (None: look now, on this thread)."""
-        c = self.config
-        items = [item for item in c.items]
-        listed = {item.file for item in items}
-        if found is None:
-            found = folder_relatives(c, self.context.content_root)
-        # Items made at an earlier look are kept: making 5000 of them again at each look held
-        # the render thread some 50 ms (a dropped frame every RESCAN_S); only new files are made.
-        made, self._folder_items = self._folder_items, {}
-        for relative in found:
-            if relative not in listed:
-                item = self._folder_items[relative] = made.get(relative) or LoopItem(file=relative)
-                items.append(item)
-        return [item for item in items if item.file not in self.skipped]
-
-    def _rescan(self, found: list[str] | None = None) -> None:
-        """The items, with the files the folder's look `found` (None: look now, on this thread)."""
-        self.items = self._scan(found)
-        self._scanned_at = self.t
-        self._order = [i for i in self._order if i < len(self.items)]
-
-    def _next_item(self) -> LoopItem | None:
-        if not self.items:
-            return None
-        if not self._order:
-            order = list(range(len(self.items)))
-            if self.config.shuffle:
-                self._rng.shuffle(order)
-                if len(order) > 1 and order[0] == self._last_index:
-                    order[0], order[-1] = order[-1], order[0]  # never the same face twice in a row
-            self._order = order
-        self._last_index = self._order.pop(0)
-        return self.items[self._last_index]
-
-    def _open(self, item: LoopItem, start: float) -> _Slot:
-        box = self.frame_rect.size
-        source = open_source(self.context.media(item.file), box, self.config.fit, loop=True)
-        return _Slot(item, source.start(), start)
-
-    def _open_next(self, start: float) -> _Slot | None:
-        """The next playable item, skipping (once, with one log line) files that fail."""
-        for _ in range(max(1, len(self.items) + 1)):
-            item = self._next_item()
-            if item is None:
-                return None
-            slot = self._open(item, start)
-            if self.block:
-                slot.source.wait_ready()
-            if slot.source.failed:
-                self._skip(slot)
-                continue
-            return slot
-        return None
-
-    def _skip(self, slot: _Slot) -> None:
-        # The worker handed the reason over (source.error); remember the file so it is not retried
-        # until the folder is scanned again with it changed or gone.
-        self.skipped.append(slot.item.file)
-        # ... and tell the technician: /bayard/status and the overlay, not only the log
-        # (unless it is a file the scene has already reported missing, with its fix)
-        self.items = [i for i in self.items if i.file != slot.item.file]
-        if slot.item.file not in self.context.said_missing:
-            # A warning while the loop plays others, as `check` says it; an error when nothing
-            # is left to play (visitors see the resting card).
-            error, label = slot.source.error, slot.source.label
-            reason = error.removeprefix(f"{label}: ") if error else "cannot be played"
-            others_left = bool(self.items) or self.config.generator is not None
-            self.context.report(skipped_words(slot.item.file, reason, self._places, self.context.content_root,
-                                              self.context.show_root, others_left),
-                                severity="warning" if others_left else "error")
-        slot.source.close()
-        self._order = []
 
     # -- life cycle -----------------------------------------------------------------
     def prepare(self) -> None:
@@ -270,7 +177,7 @@ class LoopScene(FolderRescans, LoopDrawing, Scene):
                 faces=spec.faces,
                 seed=spec.seed,
             ).start()
-            self.current = _Slot(LoopItem(file=spec.checkpoint, duration=3600), source, self.t)
+            self.current = Slot(LoopItem(file=spec.checkpoint, duration=3600), source, self.t)
             return
         if spec is not None and self.mode == "fallback" and spec.fallback:
             self.items = [LoopItem(file=spec.fallback, caption=None)]
@@ -320,6 +227,8 @@ class LoopScene(FolderRescans, LoopDrawing, Scene):
                 self.log.warning("nothing left to play in '%s'; showing the placeholder", self.config.folder)
                 self.exit()
                 self.mode = "placeholder"
+        if self.config.generator is None:
+            self._look_at_skipped()  # (a file it skipped, replaced or copied back, is played again)
         if self.current is None:
             if self.items and self._scanned_at == self.t:  # files appeared: play again
                 self.current = self._open_next(self.t)
@@ -361,7 +270,7 @@ class LoopScene(FolderRescans, LoopDrawing, Scene):
             self.fading_out.source.close()
             self.fading_out = None
 
-    def _start_morph(self, a: _Slot, b: _Slot) -> None:
+    def _start_morph(self, a: Slot, b: Slot) -> None:
         """Compute the in-between pictures on a worker while the current image is still up.
 
         Only between still images: their pictures at the change are known in advance."""

@@ -31,8 +31,11 @@ _TAIL_BYTES = 4096  # where a whole JPEG's or PNG's end marker lies
 _GIF_HEAD_BYTES = 64 * 1024
 
 
-def check_loop_folder(config: Any, show: Any) -> list[Problem]:
-    """The loop kind's `check_content`: what is wrong with the files its `folder` matches."""
+def check_loop_folder(config: Any, show: Any, full: bool = False) -> list[Problem]:
+    """The loop kind's `check_content`: what is wrong with the files its `folder` matches.
+    `full` (`check --full`): every picture and film is decoded, not the first FOLDER_DECODED
+    and FOLDER_FILMS."""
+    decoded_bound, films_bound = (math.inf, math.inf) if full else (FOLDER_DECODED, FOLDER_FILMS)
     if not getattr(config, "folder", None):
         return []
     from ..media.folder_pattern import pattern_files
@@ -65,12 +68,12 @@ def check_loop_folder(config: Any, show: Any) -> list[Problem]:
         relative = printable(_relative(path, root))
         if path.suffix.lower() in FILM_SUFFIXES:
             films += 1
-            wrong = _film_wrong(path) if films <= FOLDER_FILMS else _unreadable(path)
+            wrong = _film_wrong(path) if films <= films_bound else _unreadable(path)
             if wrong:
                 findings.append(f"'{relative}' ({matched_by}) {_with_fix(wrong, 'film')}")
             continue
         decoded += 1
-        wrong, size = picture_wrong(path, whole=decoded <= FOLDER_DECODED)
+        wrong, size = picture_wrong(path, whole=decoded <= decoded_bound)
         if wrong:
             findings.append(f"'{relative}' ({matched_by}) {_with_fix(wrong, 'picture')}")
             continue
@@ -78,7 +81,7 @@ def check_loop_folder(config: Any, show: Any) -> list[Problem]:
 
         if size is not None and (soft := _soft(size, frame, config.fit, tuple(show.config.display.size))):
             findings.append(f"'{relative}' ({matched_by}) {soft}")
-        moves = animated_gif if decoded <= FOLDER_DECODED else _gif_moves_by_its_head
+        moves = animated_gif if decoded <= decoded_bound else _gif_moves_by_its_head
         if path.suffix.lower() == ".gif" and moves(path):
             findings.append(f"'{relative}' ({matched_by}) {FIRST_FRAME_ONLY}; {MOVE_AS_FILM}")
     for finding in findings[:SAID_ONE_BY_ONE]:
@@ -86,14 +89,15 @@ def check_loop_folder(config: Any, show: Any) -> list[Problem]:
     if len(findings) > SAID_ONE_BY_ONE:
         problems.append(said(f"and {len(findings) - SAID_ONE_BY_ONE} more findings of that kind among the files "
                              f"'{folder}' matches (`bayard check` names the first {SAID_ONE_BY_ONE})"))
-    unprobed = max(0, decoded - FOLDER_DECODED) + max(0, films - FOLDER_FILMS)
+    unprobed = 0 if full else max(0, decoded - FOLDER_DECODED) + max(0, films - FOLDER_FILMS)
     if unprobed:
         problems.append(said(
             f"'{folder}' matches {len(played)} pictures and films: `bayard check` decoded the first "
             f"{min(decoded, FOLDER_DECODED)} pictures and {min(films, FOLDER_FILMS)} films, and judged the other "
             f"{unprobed} by their headers and endings, and whether a GIF moves by its first "
-            f"{_GIF_HEAD_BYTES // 1024} KiB (its looping marker, or a second frame), to stay quick; one broken in "
-            "its middle is skipped by the loop when it comes round, and named in the log and on the overlay",
+            f"{_GIF_HEAD_BYTES // 1024} KiB (its looping marker, or a second frame), to stay quick: {unprobed} not "
+            "decoded; `bayard check --full` decodes all; one broken in its middle is skipped by the loop when it "
+            "comes round, and named in the log and on the overlay",
             severity="note"))
     return problems
 

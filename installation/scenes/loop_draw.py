@@ -13,7 +13,7 @@ from .layout import SCALES, beyond_lines, fit, hang, hung_in, picture_and_column
 from .style import fade, rgb
 
 if TYPE_CHECKING:
-    from .loop import _Slot
+    from .loop_playlist import Slot
 
 
 class LoopDrawing:
@@ -40,7 +40,7 @@ class LoopDrawing:
         credit = max(credits, key=lambda text: need("", text))
         return max(need(caption, credit) for caption in captions)
 
-    def _surface(self, slot: _Slot) -> pygame.Surface | None:
+    def _surface(self, slot: Slot) -> pygame.Surface | None:
         frame = slot.source.frame_at(max(0.0, self.t - slot.start), block=self.block)
         if frame is None:
             return slot.surface  # not decoded yet: keep what we had (never black)
@@ -51,7 +51,7 @@ class LoopDrawing:
             slot._frame = frame  # keep the pixels alive while the surface refers to them
         return slot.surface
 
-    def _blit_media(self, surface: pygame.Surface, slot: _Slot, alpha: float) -> None:
+    def _blit_media(self, surface: pygame.Surface, slot: Slot, alpha: float) -> None:
         image = self._surface(slot)
         if image is None:
             return

@@ -26,7 +26,8 @@ def closest_zoom(config: Any) -> float:
     return max([frame.zoom for frame in config.keyframes] + [1.0])
 
 
-def check_photograph(config: Any, show: Any) -> list[Problem]:
+def check_photograph(config: Any, show: Any, full: bool = False) -> list[Problem]:
+    """The photograph kind's `check_content` (`full`, `check --full`: nothing here is looked at in part)."""
     return _late_captions(config, show) + _soft_picture(config, show)
 
 

@@ -69,7 +69,7 @@ def _picture_kind(item: Any, image, stack, file, source: str, number: int) -> li
     return found
 
 
-def check_portraits(config: Any, show: Any) -> list[Problem]:
+def check_portraits(config: Any, show: Any, full: bool = False) -> list[Problem]:
     from ..models.face import try_open
     from ..models.face.mirrored import fit_doubted
     from ..models.face.orientation import how_it_lies

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import statistics
+import time
 from pathlib import Path
 from typing import Any
 
@@ -39,10 +41,11 @@ def quiz_items_of(config, content_root: Path, wrong: list | None = None, root: P
     return load_folder(config.real, "real", content_root, root) + load_folder(config.fake, "fake", content_root, root)
 
 
-def check_quiz_faces(config: Any, show: Any) -> list[Problem]:
+def check_quiz_faces(config: Any, show: Any, full: bool = False) -> list[Problem]:
     """`bayard check` (the scene kind's `check_content`): a warning per quiz item in which
     the face stack finds no face (none when the face stack cannot load: that is reported
-    elsewhere, and then nothing can be checked)."""
+    elsewhere, and then nothing can be checked). `full` (`check --full`): every item is
+    decoded and looked at, not the first QUIZ_DECODED of each truth."""
     from ..imaging import FIRST_FRAME_ONLY, MediaError, animated_gif, read_rgb
     from ..models.face import portrait_faces, try_open
     from ..models.face.orientation import how_it_lies
@@ -85,6 +88,7 @@ def check_quiz_faces(config: Any, show: Any) -> list[Problem]:
     listed = key == "manifest"
     unshown: dict[str, Problem] = {}  # by item: pictures the quiz leaves out, playing the others
     looked: dict[str, int] = {}  # items of each truth that are there, in the quiz's order
+    took: list[float] = []  # seconds each picture's decoding and look for a face took
     for item in items:
         item_file, item_line, item_key = where(item)
         if not item.path.is_file():
@@ -95,8 +99,9 @@ def check_quiz_faces(config: Any, show: Any) -> list[Problem]:
             continue
         looked[item.truth] = looked.get(item.truth, 0) + 1
         image = None
-        if looked[item.truth] <= QUIZ_DECODED:
+        if full or looked[item.truth] <= QUIZ_DECODED:
             try:
+                began = time.monotonic()  # (how long a look takes here: check's estimate for --full)
                 image = read_rgb(item.path)
             except MediaError as error:
                 # check_media probes the scene file's own paths, not the items a manifest lists
@@ -132,6 +137,7 @@ def check_quiz_faces(config: Any, show: Any) -> list[Problem]:
         if image is None:
             continue  # (judged by its header and ending: no face looked for)
         faces = portrait_faces(image, stack) if stack is not None else None
+        took.append(time.monotonic() - began)
         if faces == []:
             problems.append(Problem(
                 item_file, item_line, item_key,
@@ -148,19 +154,28 @@ def check_quiz_faces(config: Any, show: Any) -> list[Problem]:
                 severity="warning"))
     if smallest is not None:
         problems += _small_on_this_screen(show, *smallest, where)
-    unlooked = sum(max(0, n - QUIZ_DECODED) for n in looked.values())
+    unlooked = 0 if full else sum(max(0, n - QUIZ_DECODED) for n in looked.values())
+    # (The median: the first look also loads the face models.)
+    more = _about(unlooked * (statistics.median(took) if took else 0.0))
     if unlooked:
         problems.append(Problem(file, line_of(source, (key,)), key, (
             f"the quiz has {sum(looked.values())} pictures: `bayard check` decoded the first {QUIZ_DECODED} "
             f"{'of each truth' if len(looked) > 1 else ''} and looked for a face in them, and judged the other "
-            f"{unlooked} by their headers and endings (to stay quick); one broken in its middle is left out when "
-            "the quiz comes to it, and named in the log and on the overlay").replace("  ", " "), severity="note"))
+            f"{unlooked} by their headers and endings (to stay quick): {unlooked} pictures not looked at for a "
+            f"face; `bayard check --full` looks at all ({more} more at this check's pace); one broken in its "
+            "middle is left out when the quiz comes to it, and named in the log and on the overlay"
+        ).replace("  ", " "), severity="note"))
     short = unplayable([i for i in items if i.key not in unshown], mode)
     if short is not None and unplayable(items, mode) is None:  # then these pictures make the quiz rest
         return problems + [dataclasses.replace(p, message=f"{p.message}; but without the pictures that cannot "
                                                f"be shown {short}, so the quiz rests", severity="error")
                            for p in unshown.values()]
     return problems + list(unshown.values())
+
+
+def _about(seconds: float) -> str:
+    """About how long: 'about 20 s', 'about 11 min'."""
+    return f"about {max(1, round(seconds))} s" if seconds < 90 else f"about {round(seconds / 60)} min"
 
 
 def _passed_over(config: Any, show: Any, file: Path, source: str) -> list[Problem]:
