@@ -15,6 +15,15 @@ in the picture (a nearer, other surface: the nose over the cheek) samples instea
 nearest picture pixel on the far side of that depth step: the cheek's own edge, smeared
 across the few pixels the cheek gained. At rest nothing samples a nearer surface, so the
 still portrait is unchanged to the byte.
+
+The face's outline is left to the silhouette's culling (warp._drawing_order), save where
+it lies behind the front of the face: on a sitter turned 40 degrees the far jaw's outline
+runs under the nose and the moustache in the picture, and as a smile or an opening mouth
+pulled the far corner away, the outline's triangles came out there with what they were
+given: light chips of the nose's underside in the dark of the moustache beside the mouth
+(a Brady studio photograph: the faces driver's widest smile and its turn). Behind the far cheek,
+which every turned sitter's outline lies under, the outline samples as it did: moving those
+put light specks beside a photograph's nose.
 """
 
 from __future__ import annotations
@@ -41,13 +50,26 @@ class HiddenSources:
     behind each depth step, to move sources that land on a nearer surface."""
 
     def __init__(self, depth: np.ndarray, triangles: np.ndarray, drawn: np.ndarray, rest: np.ndarray,
-                 rest_index: np.ndarray, face_height: float, step: int) -> None:
+                 rest_index: np.ndarray, face_height: float, step: int,
+                 outline: np.ndarray | None = None) -> None:
         """`depth`: per point at rest (larger is farther); `drawn`: per triangle, whether
         it is checked (the face's own, not the backdrop); `rest`: the points on the map
         grid at rest; `rest_index`: the triangle each map pixel shows at rest
-        (len(triangles) where none)."""
+        (len(triangles) where none); `outline`: per triangle, the face's outline's, checked
+        only against the front of the face (nearer than its middle depth)."""
         self.near = np.append(depth[triangles].mean(1), np.inf).astype(np.float32)
         self.margin = STEP_SHARE * face_height
+        # Per triangle, the surface depth under which what it samples is another surface in
+        # front of it; the outline's only where that surface is the face's front as well.
+        self.ceiling = self.near - np.float32(self.margin)
+        checkable = drawn
+        front = None
+        self.outline = None
+        if outline is not None and outline.any():
+            front = np.float32(np.median(depth[np.unique(triangles[drawn | outline])]))
+            self.ceiling[:-1][outline] = np.minimum(self.ceiling[:-1][outline], front)
+            checkable = drawn | outline
+            self.outline = np.append(outline, False)
         self.triangles = np.concatenate([triangles, np.full((1, 3), -1, triangles.dtype)])
         self.rest_index = rest_index
         self.shape = rest_index.shape
@@ -61,9 +83,9 @@ class HiddenSources:
         h, w = self.shape
         col = np.clip(np.rint(spots[..., 0]), 0, w - 1).astype(np.intp)
         row = np.clip(np.rint(spots[..., 1]), 0, h - 1).astype(np.intp)
-        under = (shown[row, col] < self.near[:-1, None] - self.margin).any(axis=1)
-        self.checked = np.append(drawn & under, False)
-        self.corners = np.unique(triangles[drawn & under])
+        under = (shown[row, col] < self.ceiling[:-1, None]).any(axis=1)
+        self.checked = np.append(checkable & under, False)
+        self.corners = np.unique(triangles[checkable & under])
         reach = max(2, int(round(REACH_SHARE * face_height / step)))
         kernel = np.ones((2 * reach + 1, 2 * reach + 1), np.uint8)
         finite = np.where(np.isfinite(shown), shown, np.float32(1e9))
@@ -73,11 +95,12 @@ class HiddenSources:
         self.any = bool(behind.any()) and bool(self.checked.any())
         if not self.any:
             return
-        _, labels = cv2.distanceTransformWithLabels((~behind).astype(np.uint8), cv2.DIST_L2, 3,
-                                                    labelType=cv2.DIST_LABEL_PIXEL)
-        rows, cols = np.nonzero(behind)  # the labels number the zero pixels in this order
-        self.to_row = np.append(0, rows).astype(np.float32)[labels]
-        self.to_col = np.append(0, cols).astype(np.float32)[labels]
+        self.to_row, self.to_col = _nearest(behind)
+        # The outline's stand-in: the nearest place the picture shows no front of the face.
+        # The far side of the nose's own step is still its underside or the lip below it,
+        # as light as the nose: a chip there as before.
+        deep = np.isfinite(shown) & (shown >= front) if front is not None else None
+        self.deep_to = _nearest(deep) if deep is not None and deep.any() else None
 
     def redirect(self, index: np.ndarray, dx: np.ndarray, dy: np.ndarray, step: int, points: np.ndarray) -> int:
         """Move (in place; displacement in picture pixels on the map grid) the sources of
@@ -98,7 +121,7 @@ class HiddenSources:
         sr = np.clip(np.rint(rows + dy[rows, cols] / step), 0, h - 1).astype(np.intp)
         sc = np.clip(np.rint(cols + dx[rows, cols] / step), 0, w - 1).astype(np.intp)
         drawn = index[rows, cols]
-        hidden = self.shown[sr, sc] < self.near[drawn] - self.margin
+        hidden = self.shown[sr, sc] < self.ceiling[drawn]
         if not hidden.any():
             return 0
         # A surface sharing a corner with the triangle is its own neighbour, not one in
@@ -109,11 +132,23 @@ class HiddenSources:
         hidden = ~(self.triangles[drawn][:, :, None] == in_front[:, None, :]).any(axis=(1, 2))
         if not hidden.any():
             return 0
-        rows, cols, sr, sc = rows[hidden], cols[hidden], sr[hidden], sc[hidden]
+        rows, cols, sr, sc, drawn = rows[hidden], cols[hidden], sr[hidden], sc[hidden], drawn[hidden]
         # The nearest place across the step: the picture's own edge of what lies behind.
         # (Walking on from there until the surface is as deep as the triangle's own jumped
         # past features into skin far away: light specks beside a photograph's nose.)
         found = np.column_stack([self.to_col[sr, sc], self.to_row[sr, sc]])
+        if self.deep_to is not None:
+            edge = self.outline[drawn]
+            deep_row, deep_col = self.deep_to
+            found[edge] = np.column_stack([deep_col[sr[edge], sc[edge]], deep_row[sr[edge], sc[edge]]])
         dx[rows, cols] = (found[:, 0] - cols) * step
         dy[rows, cols] = (found[:, 1] - rows) * step
         return len(rows)
+
+
+def _nearest(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per pixel, the row and column of the nearest pixel of `mask`."""
+    _, labels = cv2.distanceTransformWithLabels((~mask).astype(np.uint8), cv2.DIST_L2, 3,
+                                                labelType=cv2.DIST_LABEL_PIXEL)
+    rows, cols = np.nonzero(mask)  # the labels number the zero pixels in this order
+    return np.append(0, rows).astype(np.float32)[labels], np.append(0, cols).astype(np.float32)[labels]

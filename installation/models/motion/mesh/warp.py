@@ -202,12 +202,15 @@ class MeshWarper:
             self._at_edge & ~np.append(self.under_jaw.at_chin_edge(rig.triangles), False)
         # Where the inner lip edges sample as the mouth opens (lip_edges.py).
         self.lip_edges = LipEdges(rig, self.src)
-        # The nose over the far cheek; not the face's outline, whose triangles turned over
-        # behind the cheek are the silhouette's to hide (_drawing_order).
+        # The nose over the far cheek; the face's outline, whose triangles turned over
+        # behind the cheek are the silhouette's to hide (_drawing_order), only where it lies
+        # behind the nose and mouth (hidden.py).
         depth = rig.points[:, 2].astype(np.float64)
-        self.hidden = HiddenSources(depth, rig.triangles, skin & (corners_in(FACE_OVAL) == 0),
+        outline = corners_in(FACE_OVAL) > 0
+        self.hidden = HiddenSources(depth, rig.triangles, skin & ~outline,
                                     (self._under_jaw_placed(self.src) - self.origin - self.centre) / step,
-                                    self.triangle_index(self.src, depth), rig.face_height, step)
+                                    self.triangle_index(self.src, depth), rig.face_height, step,
+                                    outline=skin & outline)
 
     @property
     def folds_eased(self) -> int:
