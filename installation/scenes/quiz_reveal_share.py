@@ -5,10 +5,10 @@ On the grid's share (layout.GRID_SHARE, 0.44 of the width) a 4:3 screen's reveal
 faces 172 px at 1024x768, 148 in German (whose longer sentences took the eyes' row's height),
 their eyes 43-52 px apart: too small to see the place the account points at ("least of all
 around the eyes, ringed"). The words' column beside them has lines to spare: the pictures take
-more of the width, a step at a time, where every reveal of the round still tells the machine's
-account (quiz_explain.accounts, at the account's one size: never smaller type), up to the
-smallest step whose faces reach FACE_LEAST of the type side, and beyond it wherever no reveal's
-account grows shorter for it. quiz_reveal_plan measures each step (`measure`)."""
+more of the width, a step at a time, up to the narrowest step whose faces reach FACE_LEAST of
+the type side, where every reveal of the round still tells the machine's account beside them
+(quiz_explain.accounts, at the account's one size: never smaller type; a shorter one where
+the column is shorter). quiz_reveal_plan measures each step (`measure`)."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 # is too narrow for two faces and a map with its label, and their panel has the height.
 WIDE_BAND = 1.5
 # The pictures' part of a near-square landscape screen's width, the grid's first (None: the
-# question's own box): each step about 6% of the width more for the pictures.
+# question's own box): each step 0.04 of the width more for the pictures.
 SHARES = (None, 0.48, 0.52, 0.56, 0.60)
 # The least side of a face the reveal asks about, of the type side (textlog.type_side): a
 # 1920x1080 pair's faces are 0.28 of it (306 px), a 1080x1920 pair's 0.25 (326 px). A default
@@ -51,18 +51,15 @@ def face_side(m: SimpleNamespace) -> int:
     return m.face if m.face is not None else m.g["reveal_image"].width
 
 
-def told(m: SimpleNamespace) -> int | None:
-    """Which account a measured reveal tells (0 the fullest, quiz_explain.accounts): the
-    fullest that fits between its verdict and its credit, as quiz_screens draws it; None where
-    none fits, 0 where it has none to tell."""
+def tells(m: SimpleNamespace) -> bool:
+    """Whether a measured reveal tells the machine's account: its shortest fits between the
+    verdict and the credit, as quiz_screens sets it (a longer one where there is room)."""
     if m.explanation is None:
-        return 0
+        return True
     f = m.f
-    room = m.latest - hang(f, m.headline, m.col.y)
-    for n, why in enumerate(accounts(m.explanation, m.explained.item.kind)):
-        if f.block(why, "serif-light", ACCOUNT_SIZE, m.fg, m.col.width, tier="small").get_height() <= room:
-            return n
-    return None
+    shortest = accounts(m.explanation, m.explained.item.kind)[-1]
+    block = f.block(shortest, "serif-light", ACCOUNT_SIZE, m.fg, m.col.width, tier="small")
+    return block.get_height() <= m.latest - hang(f, m.headline, m.col.y)
 
 
 def round_share(scene: QuizScene, measure: Callable[..., SimpleNamespace]) -> float | None:
@@ -79,21 +76,18 @@ def round_share(scene: QuizScene, measure: Callable[..., SimpleNamespace]) -> fl
 
 
 def _choose(scene: QuizScene, measure: Callable[..., SimpleNamespace]) -> float | None:
+    """The narrowest step whose faces reach the floor (the widest where none does), or the
+    widest narrower one where some reveal's account would not fit beside them. Measured on the
+    round's first reveal for the faces (a pair's are sized for the round's longest eyes'
+    sentence, quiz_draw.eyes_panel_tallest, alike on every reveal), then every reveal for its
+    account, widest first: each measure is a reveal laid out, about 25 ms here, on the show's
+    thread."""
     reveals = [(question, answer, record) for question in scene.round for answer, record in answers(scene, question)]
     floor = FACE_LEAST * type_side(scene.context.size)
-    telling = []  # (share, the account each reveal tells, the least face), while every reveal tells one
-    for share in SHARES:
-        measured = [measure(scene, *reveal, share) for reveal in reveals]
-        each = [told(m) for m in measured]
-        if any(n is None for n in each):
-            break  # (a narrower column only tells less)
-        telling.append((share, each, min(face_side(m) for m in measured)))
-    if not telling:
-        return None
-    grid = telling[0][1]
-    # (the widest step where no reveal tells less than on the grid's; the grid's own at least)
-    lossless = max(n for n, (_, each, _) in enumerate(telling)
-                   if all(now <= was for now, was in zip(each, grid, strict=True)))
-    # (the narrowest step whose faces reach the floor; where none does, the widest that tells)
-    needed = next((n for n, (_, _, face) in enumerate(telling) if face >= floor), len(telling) - 1)
-    return telling[max(needed, lossless)][0]
+    reaching = next((n for n, share in enumerate(SHARES) if face_side(measure(scene, *reveals[0], share)) >= floor),
+                    len(SHARES) - 1)
+    # (the grid's own box needs no looking at: where it tells no account, nothing narrower would)
+    for share in reversed(SHARES[1:reaching + 1]):
+        if all(tells(measure(scene, *reveal, share)) for reveal in reveals):
+            return share
+    return None
