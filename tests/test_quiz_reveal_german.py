@@ -36,29 +36,35 @@ def _speak_german(monkeypatch) -> None:
 
 
 @pytest.mark.parametrize("language", ["en", "de"])
-def test_a_4_3_pair_reveal_shows_its_faces_large_enough_to_see_and_still_tells_the_account(
+def test_a_4_3_pair_reveal_shows_its_faces_larger_and_still_points_at_what_the_machine_saw(
         tmp_path, monkeypatch, language):
     """At 1024x768 a pair's reveal drew each face 172 px (148 in German, whose longer sentences
     took the eyes' row's height), the eyes in it 43-60 px apart: the account pointed at a ring
-    "around the eyes" the visitor could hardly see. The pictures now take more of the width,
-    where every reveal still tells the machine's account beside them: each face at least
-    FACE_LEAST of the type side (192 px), nothing over anything, the account set on every
-    reveal."""
+    "around the eyes" the visitor could hardly see. The pictures now take more of the width
+    where every reveal still tells beside them an account that says what the machine saw or
+    points at its map: in English each face reaches FACE_LEAST of the type side (192 px); in
+    German, whose account would lose its pointer first, larger than the grid's box drew them.
+    Nothing over anything."""
+    from installation.scenes import quiz_reveal_plan
+
     if language == "de":
         _speak_german(monkeypatch)
     size = (1024, 768)
     screen = pygame.Rect((0, 0), size)
-    least = FACE_LEAST * type_side(size)
-    faces, untold = {}, []
-    for _pilot, shown, drawn, panel, eyes, boxes in drawn_reveals(tmp_path, monkeypatch, size, "pair"):
+    faces, grid, unpointed = {}, {}, []
+    for pilot, shown, drawn, panel, eyes, boxes in drawn_reveals(tmp_path, monkeypatch, size, "pair"):
         key = shown.item.key
         _check_reveal(screen, key, drawn, panel, eyes, boxes)
         faces[key] = min(rect.width for rect in drawn[:2])
-        accounts = set(quiz_explain.accounts(shown.explanation, shown.item.kind))
-        if not any(b.text in accounts for b in boxes):
-            untold.append(key)
-    assert len(faces) == 5 and min(faces.values()) >= least, (faces, least)
-    assert not untold, untold
+        scene = pilot.engine.sequencer.current.scene
+        grid[key] = quiz_reveal_plan._measure(scene, scene.round[scene.index], scene.answer, scene.history[-1]).face
+        pointing = set(quiz_explain.pointing(shown.explanation, shown.item.kind))
+        if not any(b.text in pointing for b in boxes):
+            unpointed.append((key, [b.text for b in boxes if b.rect.left > panel.right]))
+    assert len(faces) == 5 and not unpointed, unpointed
+    assert all(faces[key] > grid[key] for key in faces), (faces, grid)
+    if language == "en":
+        assert min(faces.values()) >= FACE_LEAST * type_side(size), faces
 
 
 def test_an_unsure_machine_is_called_unsure_once():

@@ -121,3 +121,15 @@ def accounts(explanation: Any, truth: str) -> list[str]:
         # picture or eye is smaller for the versions above it)
         out.append(short)
     return list(dict.fromkeys(out))
+
+
+def pointing(explanation: Any, truth: str) -> list[str]:
+    """The accounts (fullest first) that still say what the machine saw, or point at the
+    picture of it: not the machine's state and an altered picture's history alone (at
+    1280x1024 a pair's reveal, its pictures widened, told "On these pictures it does about as
+    well as a coin. It began as a real photograph; ..." and nothing of the map beside it)."""
+    note, _saw, meaning = _parts(explanation, truth)
+    kept = meaning if truth == "altered" else ""
+    bare = {" ".join(p for p in (note, kept) if p), kept}
+    return [account for account in accounts(explanation, truth) if account not in bare]
+

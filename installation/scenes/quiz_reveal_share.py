@@ -6,9 +6,9 @@ faces 172 px at 1024x768, 148 in German (whose longer sentences took the eyes' r
 their eyes 43-52 px apart: too small to see the place the account points at ("least of all
 around the eyes, ringed"). The words' column beside them has lines to spare: the pictures take
 more of the width, a step at a time, up to the narrowest step whose faces reach FACE_LEAST of
-the type side, where every reveal of the round still tells the machine's account beside them
-(quiz_explain.accounts, at the account's one size: never smaller type; a shorter one where
-the column is shorter). quiz_reveal_plan measures each step (`measure`)."""
+the type side, where every reveal of the round still tells beside them an account of what the machine saw,
+or one pointing at its picture (quiz_explain.pointing, at the account's one size: never
+smaller type; a shorter one where the column is shorter). quiz_reveal_plan measures each step (`measure`)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from ..textlog import type_side
 from .layout import hang, upright_layout
 from .quiz_draw import ACCOUNT_SIZE
-from .quiz_explain import accounts
+from .quiz_explain import accounts, pointing
 from .quiz_reveal_words import answers
 
 if TYPE_CHECKING:
@@ -52,14 +52,18 @@ def face_side(m: SimpleNamespace) -> int:
 
 
 def tells(m: SimpleNamespace) -> bool:
-    """Whether a measured reveal tells the machine's account: its shortest fits between the
-    verdict and the credit, as quiz_screens sets it (a longer one where there is room)."""
+    """Whether a measured reveal tells an account that says what the machine saw, or points
+    at its picture (quiz_explain.pointing): the fullest that fits between the verdict and the
+    credit, as quiz_screens sets it, is one of those (the machine's state and an altered
+    picture's history alone fit where its pointer does not: they are kept longer)."""
     if m.explanation is None:
         return True
-    f = m.f
-    shortest = accounts(m.explanation, m.explained.item.kind)[-1]
-    block = f.block(shortest, "serif-light", ACCOUNT_SIZE, m.fg, m.col.width, tier="small")
-    return block.get_height() <= m.latest - hang(f, m.headline, m.col.y)
+    f, kind = m.f, m.explained.item.kind
+    room = m.latest - hang(f, m.headline, m.col.y)
+    told = next((why for why in accounts(m.explanation, kind)
+                 if f.block(why, "serif-light", ACCOUNT_SIZE, m.fg, m.col.width, tier="small").get_height() <= room),
+                None)
+    return told in pointing(m.explanation, kind)
 
 
 def round_share(scene: QuizScene, measure: Callable[..., SimpleNamespace]) -> float | None:
