@@ -22,6 +22,7 @@ from .layout import hang, upright_layout
 from .quiz_draw import ACCOUNT_SIZE
 from .quiz_explain import accounts, pointing
 from .quiz_reveal_words import answers
+from .quiz_upright import tile_in
 
 if TYPE_CHECKING:
     from .quiz import QuizScene
@@ -66,6 +67,16 @@ def tells(m: SimpleNamespace) -> bool:
     return told in pointing(m.explanation, kind)
 
 
+def eyes_hold(m: SimpleNamespace) -> bool:
+    """Whether a measured reveal's eyes stay no smaller than the map beside them (a pair's,
+    quiz_upright.pair_above_map): widened, a German pair's box kept its map label's long word
+    ("veränderten", 136 px) and the eyes beside that map were squeezed to 77 px."""
+    plot, shown = m.g["reveal_plot"], m.g["reveal_spectrum"]
+    if not m.eyes or plot.x < shown.right:
+        return True
+    return tile_in(m.f, plot, m.explanation) >= shown.width
+
+
 def round_share(scene: QuizScene, measure: Callable[..., SimpleNamespace]) -> float | None:
     """The pictures' share of the width for every reveal of this round (None: the grid's),
     `measure(scene, question, answer, record, share)` measuring one reveal at a share."""
@@ -92,6 +103,6 @@ def _choose(scene: QuizScene, measure: Callable[..., SimpleNamespace]) -> float 
                     len(SHARES) - 1)
     # (the grid's own box needs no looking at: where it tells no account, nothing narrower would)
     for share in reversed(SHARES[1:reaching + 1]):
-        if all(tells(measure(scene, *reveal, share)) for reveal in reveals):
+        if all(tells(m) and eyes_hold(m) for m in (measure(scene, *reveal, share) for reveal in reveals)):
             return share
     return None
