@@ -50,7 +50,9 @@ def pair_words(scene: QuizScene) -> tuple[pygame.Surface, pygame.Surface, pygame
             f.block(words("quiz.hint_pair"), "sans", 28, dim, width, align="center"))
 
 
-def geometry(scene: QuizScene) -> dict[str, pygame.Rect]:
+def geometry(scene: QuizScene, reveal_share: float | None = None) -> dict[str, pygame.Rect]:
+    """Every box of the quiz's screens; `reveal_share`, the reveal's pictures' part of a
+    near-square landscape screen's width where the round widens it (quiz_reveal_share)."""
     w, h = scene.context.size
     f = scene.context.fonts
     g: dict[str, pygame.Rect] = {}
@@ -137,6 +139,8 @@ def geometry(scene: QuizScene) -> dict[str, pygame.Rect]:
             frame, column = picture_and_column((w, h), upright=False)
             if scene.config.mode == "pair" and w >= h:
                 frame, column = picture_and_column((w, h), _square_pair_share(f, w), upright=False)
+        elif reveal_share is not None:
+            frame, column = picture_and_column((w, h), reveal_share, upright=False)
         small = min((frame.width - between) // 2, round(h * 0.44), largest)
     top = frame.y
     g["reveal_image"] = pygame.Rect(frame.x, top, small, small)

@@ -20,6 +20,7 @@ from .quiz_draw import colours
 from .quiz_layout import geometry, stacked
 from .quiz_pair import across_gap, label_under
 from .quiz_reveal_beside import fit_beside, verdict_height
+from .quiz_reveal_share import WIDE_BAND, round_share
 from .quiz_reveal_words import answers, texts
 
 if TYPE_CHECKING:
@@ -30,10 +31,6 @@ MOST_CAPTION_LINES = 2  # a picture's label, as a museum hangs one under a print
 # The reveal's headline, largest first: upright beside the picture, the smaller sizes keep it
 # within the picture's height (at 50 it took three lines of a 4:5 screen's narrow column).
 HEADLINE_SIZES = (50, 44, 40)
-# Beside the words, from this shape on (16:10, 16:9, 5:3), a pair's faces stand side by side
-# across the band, and a single picture's map label is one line; on 5:4 and 4:3 screens the band
-# is too narrow for two faces and a map with its label, and their panel has the height.
-WIDE_BAND = 1.5
 
 
 # The round's upright layout, worked out once: {scene: (the round and screen it was for, beside)}.
@@ -64,7 +61,8 @@ def _round_beside(scene: QuizScene) -> tuple[int | None, bool, int | None, int]:
         # (with the widest score the round can show: measured with the first reveal's, a later
         # "you 10" or a longer language's words took a line from the eyes of that reveal alone)
         widest = _widest_score(scene)
-        measured = [_measure(scene, question, answer, record, widest)
+        share = round_share(scene, _measure_at)
+        measured = [_measure(scene, question, answer, record, widest, share=share)
                     for question in scene.round for answer, record in answers(scene, question)]
         side, across, tile, sentence = None, False, None, 0
         if not measured[0].words_below:
@@ -155,17 +153,23 @@ def _across_holds(scene: QuizScene, m: SimpleNamespace, side: int) -> bool:
         scene.context.size)
 
 
+def _measure_at(scene: QuizScene, question, answer: str | None, record, share: float | None) -> SimpleNamespace:
+    """A reveal measured with the round's widest score, its pictures `share` of the width (quiz_reveal_share)."""
+    return _measure(scene, question, answer, record, _widest_score(scene), share=share)
+
+
 def _measure(scene: QuizScene, question, answer: str | None, record,
-             score_text: str | None = None, band: bool = True) -> SimpleNamespace:
+             score_text: str | None = None, band: bool = True, share: float | None = None) -> SimpleNamespace:
     """A reveal of `question` measured with its words under the pictures' row (where an
     upright screen puts them): its words, the room left for them and the machine's panel,
     and whether that row leaves the picture and the eyes their least (`row_fits`); with the
     score line `score_text` (by default the one showing). `band`: a stacked pair's faces set
     side by side across the row (quiz_upright.pair_band), as the row shows them; without it,
-    still one above the other, as beside the verdict (quiz_reveal_beside.fit_beside)."""
+    still one above the other, as beside the verdict (quiz_reveal_beside.fit_beside). `share`:
+    the pictures' part of a near-square landscape screen's width (quiz_reveal_share)."""
     f = scene.context.fonts
     fg, accent, dim = colours(scene)
-    g = geometry(scene)
+    g = geometry(scene, share)
     col = g["reveal_column"]
     words_below = col.y > g["reveal_plot"].y  # upright: the words under the panel, not beside it
     # (a pair's faces side by side across the band: upright where the question stacked them,
@@ -297,7 +301,7 @@ def _measure(scene: QuizScene, question, answer: str | None, record,
 def plan(scene: QuizScene) -> SimpleNamespace:
     """The reveal measured and arranged, before anything is drawn (draw_reveal, reveal_boxes)."""
     shown = (scene.round[scene.index], scene.answer, scene.history[-1])
-    m = _measure(scene, *shown)
+    m = _measure(scene, *shown, share=round_share(scene, _measure_at))
     side, across, tile, sentence = _round_beside(scene) if m.explanation is not None else (None, False, None, 0)
     if side is not None:  # (a stacked pair's faces one above the other, beside the verdict)
         m = _measure(scene, *shown, band=False)
