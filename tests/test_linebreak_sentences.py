@@ -70,3 +70,32 @@ def test_keeping_an_opening_down_never_ends_a_line_on_a_one_letter_word():
         lines = fonts.wrap(text, "serif-light", 34, width, balanced=True)
         assert not [line for line in lines[:-1] if len(line.replace("\u00a0", " ").split(" ")[-1]) == 1], lines
         assert " ".join(lines).replace("\u00a0", " ").split() == text.split(), lines
+
+
+def test_the_stand_in_note_at_1024x768_keeps_the_with_its_sentence():
+    """As the photograph sets its stand-in note at 1024x768 (credit type, 346 px column), it read
+    "made for this exhibition. The / print itself is kept in Paris.": kept down, "exhibition."
+    left 3 px more room than a fifth of the column. A line that ends its sentence may leave up
+    to a third: its room is the full stop's pause."""
+    fonts = Fonts(768)
+    lines = fonts.wrap(STANDIN, "sans", 30, 346, tier="small")
+    assert not _ends_on_opening(lines, "The"), lines
+    assert [line.replace("\u00a0", " ") for line in lines] == [
+        "A drawing of the photograph,", "made for this exhibition.", "The print itself is kept in Paris."]
+
+
+def test_the_portraits_card_at_1024x768_keeps_the_with_its_sentence():
+    """The portrait's card at 1024x768 (498 px) read "blink, or open your mouth. The / portrait
+    will copy you.": kept down, one line left 3 px more room than the setting it replaced. A rag
+    no more than an em wider is not seen; the card now reads in as many lines, every line but
+    the last within a fifth of the column, or an em more than before, and no wider than it."""
+    card = words("portrait.card").split("\n\n")[0]
+    fonts = Fonts(768)
+    font = fonts.get("serif", 40)
+    lines = fonts.wrap(card, "serif", 40, 498)
+    greedy = greedy_lines(font, card.split(" "), 498)
+    assert not _ends_on_opening(lines, "The") and not _ends_on_opening(lines, "Then"), lines
+    assert len(lines) <= len(greedy) and all(font.size(line)[0] <= 498 for line in lines), lines
+    assert " ".join(lines).replace("\u00a0", " ").split() == card.split(), lines
+    assert _room(font, lines, 498) <= max(498 // 3, _room(font, greedy, 498) + font.size("M")[0]), lines
+
