@@ -21,6 +21,7 @@ import argparse
 import os
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -85,7 +86,10 @@ def main() -> int:
     size = tuple(int(n) for n in args.size.lower().split("x"))
 
     init_pygame(headless=True)
-    show = load_show(args.show)
+    # The quiz keeps answers and verdicts in the show's state folder: a bench's go in a
+    # temporary one, never a kiosk's (or the checkout's) var/.
+    state = tempfile.TemporaryDirectory(prefix="bayard-crossfade-")
+    show = load_show(args.show, folders={"state": state.name})
     show.set_display(size=size)
     without_live_camera(show)
     clock = FakeClock()
@@ -124,6 +128,7 @@ def main() -> int:
                   f"{worst['plain']:>18.2f}{worst['words apart']:>7.2f}", flush=True)
     finally:
         engine.shutdown()
+        state.cleanup()
     plain, apart = (statistics.median(totals[kind]) for kind in kinds)
     print(f"{'all changes':<22}{'':>7}{plain:>10.1f}{apart:>10.1f}{apart / plain:>7.2f}")
     return 0
