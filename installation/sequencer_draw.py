@@ -4,9 +4,9 @@ mixin of Sequencer: every draw goes through its fault boundary.
 
 Words cross on a curve of their own: the outgoing scene's words leave in the first part
 of the crossfade and the incoming scene's come in its last part, while the pictures cross
-over the whole of it. Blended with their pictures, the bayard's captions and the loop's
-heading were both half there for about a second, one text over another, which reads as a
-mistake on a museum wall; the loop's faces still flow into the next scene. Scenes draw
+over the whole of it. Blended with their pictures, the loop's words and the portrait's
+were both half there for about a second, one text over another, which reads as a mistake
+on a museum wall; the loop's faces still flow into the next scene. Scenes draw
 their words through Fonts.place, which the sequencer fades (Fonts.words_faded): no second
 surface and no second draw."""
 
