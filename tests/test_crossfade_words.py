@@ -128,3 +128,24 @@ def test_faded_words_keep_their_place(tmp_path):
         fonts.place(target, text, (20, 30))
     half = pygame.surfarray.array3d(target).max()
     assert fonts.words_opacity == 1.0 and 60 < half < 200, half  # (half the ink of 240, and back to whole after)
+
+
+def test_the_quizs_button_comes_with_its_words(tmp_path):
+    """Half-way into the quiz, its start button stood whole and empty, its label not yet there:
+    a button is words to a visitor, and comes with them."""
+    from .conftest import load_default_show
+
+    with run_test(load_default_show(), size=(960, 540), fps=40) as pilot:
+        pilot.engine.fonts.log.recording = True
+        pilot.command("goto", "quiz")
+        assert pilot.scene_id == "quiz" and pilot.engine.sequencer.in_transition
+        pilot.advance(0.75)
+        half = pilot.frame()
+        pilot.advance(2.0)
+        label = next(box.rect for box in pilot.engine.fonts.log.boxes if box.text == "Touch to play")
+        whole = pilot.frame()
+    # Just left of the label, inside the button: gold once the quiz is on, ground half-way.
+    x, y = label.left - max(3, label.height // 3), label.centery
+    gold, ground = tuple(whole.get_at((x, y)))[:3], tuple(half.get_at((x, y)))[:3]
+    assert gold[0] > 120 and gold[0] - gold[2] > 50, f"no button at {(x, y)}: {gold}"
+    assert max(ground) < 60, f"the button showed before its words, {ground} half-way at {(x, y)}"
