@@ -214,6 +214,8 @@ class Sequencer(FaultBoundary, Navigating, SequencerDrawing, SequencerReporting)
     def _switch_to(self, slot: Slot, transition: Transition | None) -> None:
         config = self.show.scenes[slot.scene_id]
         transition = transition or config.transition or self.show.config.transitions.default
+        # (a crossfade cut short: the scene that leaves now had its words only part way in)
+        self.words_leaving_from = self.words_now()[1]
         if self.outgoing is not None:
             self._drop(self.outgoing)
         self.outgoing = self.current if transition.kind == "crossfade" and transition.duration > 0 else None

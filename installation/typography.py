@@ -14,8 +14,10 @@ reading text, close for display type, as a museum's wall text is set.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections import OrderedDict
+from collections.abc import Iterator
 from pathlib import Path
 
 import pygame
@@ -71,6 +73,22 @@ class Fonts:
         self._info: dict[int, TextInfo] = {}
         self._floors: dict[tuple[str, str], int] = {}
         self._warned = False
+        # How much of every word placed now shows (0..1): the sequencer fades a scene's words
+        # on a curve of their own during a crossfade (words_faded), apart from its pictures.
+        self.words_opacity = 1.0
+
+    @contextlib.contextmanager
+    def words_faded(self, opacity: float) -> Iterator[None]:
+        """Words placed inside the block show at `opacity` of what their scene asks: the
+        crossfade's own curve for words, so the outgoing scene's captions and the incoming
+        scene's title are not both half there, one over the other (sequencer_draw). Nothing
+        is drawn twice or on another surface for it: a word's opacity is its blit's alpha."""
+        before = self.words_opacity
+        self.words_opacity = before * max(0.0, min(1.0, opacity))
+        try:
+            yield
+        finally:
+            self.words_opacity = before
 
     def refresh(self, faces: list[Path] | None = None, seen: dict[str, tuple[int, int]] | None = None) -> list[str]:
         """Called as each scene is built: a show's own face replaced under the same name (or a
@@ -259,15 +277,20 @@ class Fonts:
 
     def place(self, target: pygame.Surface, text: pygame.Surface, pos: tuple[int, int],
               alpha: float = 1.0) -> pygame.Rect:
-        """Draw text made by line() or block() at `pos` with an overall opacity (0..1),
-        and log its box for the kiosk checks. Returns the glyphs' box on the target."""
+        """Draw text made by line() or block() at `pos` with an overall opacity (0..1), times
+        the words' opacity of the moment (words_faded), and log its box for the kiosk checks.
+        Returns the glyphs' box on the target."""
         info = self._info.get(id(text))
         pos = (round(pos[0]), round(pos[1]))
         if alpha <= 0.0:
             return pygame.Rect(pos, (0, 0))
-        if info is not None:
-            self.log.add(target, text, info, pos, alpha)
-        blit_alpha(target, text, pos, alpha)
+        # The box returned is the same however faded the words are: scenes hang the next
+        # block under it and keep buttons' rects from it, and a crossfade's words must not move.
+        shown = alpha * self.words_opacity
+        if shown > 0.0:
+            if info is not None:
+                self.log.add(target, text, info, pos, shown)
+            blit_alpha(target, text, pos, shown)
         ink = info.ink if info is not None else text.get_rect()
         return ink.move(pos)
 

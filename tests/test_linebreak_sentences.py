@@ -70,3 +70,33 @@ def test_keeping_an_opening_down_never_ends_a_line_on_a_one_letter_word():
         lines = fonts.wrap(text, "serif-light", 34, width, balanced=True)
         assert not [line for line in lines[:-1] if len(line.replace("\u00a0", " ").split(" ")[-1]) == 1], lines
         assert " ".join(lines).replace("\u00a0", " ").split() == text.split(), lines
+
+
+def test_the_stand_in_note_at_1024x768_keeps_the_with_its_sentence():
+    """As the photograph sets its stand-in note at 1024x768 (credit type, 346 px column), it read
+    "made for this exhibition. The / print itself is kept in Paris.": kept down, "exhibition."
+    left 3 px more room than a fifth of the column. A line that ends its sentence may leave up
+    to a third: its room is the full stop's pause."""
+    fonts = Fonts(768)
+    lines = fonts.wrap(STANDIN, "sans", 30, 346, tier="small")
+    assert not _ends_on_opening(lines, "The"), lines
+    assert [line.replace("\u00a0", " ") for line in lines] == [
+        "A drawing of the photograph,", "made for this exhibition.", "The print itself is kept in Paris."]
+
+
+def test_the_portraits_words_at_1024x768_keep_the_with_its_sentence():
+    """The portrait's words with the camera resting, as the scene sets them at 1024x768 (450 px),
+    read "seem to move or speak. The / camera is resting today": kept down, a line left a few px
+    more room than the setting it replaced. A rag no more than an em wider is not seen; the
+    words now read in as many lines, "The camera" beginning its line, every line but the last
+    within a fifth of the column or an em more than before (a third where its sentence ends)."""
+    text = words("portrait.about_no_camera")
+    fonts = Fonts(768)
+    font = fonts.get("serif", 40)
+    lines = fonts.wrap(text, "serif", 40, 450)
+    greedy = greedy_lines(font, text.split(" "), 450)
+    assert not _ends_on_opening(lines, "The"), lines
+    assert any(line.startswith("The camera") for line in lines), lines
+    assert len(lines) <= len(greedy) and all(font.size(line)[0] <= 450 for line in lines), lines
+    assert " ".join(lines).replace("\u00a0", " ").split() == text.split(), lines
+    assert _room(font, lines, 450) <= max(450 // 3, _room(font, greedy, 450) + font.size("M")[0]), lines

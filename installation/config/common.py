@@ -18,7 +18,10 @@ class Strict(BaseModel):
 
 
 class Transition(Strict):
-    kind: Literal["cut", "crossfade"] = Field(default="crossfade", description="cut (instant) or crossfade")
+    kind: Literal["cut", "crossfade"] = Field(
+        default="crossfade",
+        description="cut (instant) or crossfade (the pictures blend over the whole of it; the leaving "
+                    "scene's words go in its first third, the next scene's come in its last)")
     duration: float = Field(default=1.0, ge=0.0, le=10.0, description="seconds")
 
 

@@ -72,7 +72,17 @@ def button(
     ink: tuple[int, int, int],
     size: float = 40,
 ) -> None:
-    pygame.draw.rect(surface, fill, rect, border_radius=rect.height // 4)
+    shown = fonts.words_opacity
+    if shown >= 1.0:
+        pygame.draw.rect(surface, fill, rect, border_radius=rect.height // 4)
+    elif shown > 0.0:
+        # A button is words to a visitor: in a crossfade it comes and goes with its label (an
+        # empty gold button stood half-way through the portrait's change to the quiz).
+        # (Drawn apart only then: a small surface, for the few frames a change takes.)
+        plate = pygame.Surface(rect.size, pygame.SRCALPHA)
+        pygame.draw.rect(plate, (*fill, 255), plate.get_rect(), border_radius=rect.height // 4)
+        plate.set_alpha(round(shown * 255))
+        surface.blit(plate, rect)
     label = fonts.line(text, "sans-semibold", size, ink)
     fonts.place(surface, label, (rect.centerx - label.get_width() // 2, rect.centery - label.get_height() // 2))
 

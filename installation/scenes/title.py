@@ -78,7 +78,8 @@ class TitleScene(Scene):
             rise = round((1.0 - alpha) * fonts.px(18))
             fonts.place(surface, piece, (left, y + rise), alpha)
             if index == 0:
-                rule_w = round(fonts.px(160) * fade(self.t, 0.8, None, 1.5))
+                # (the heading's rule: it comes and goes with the words in a crossfade)
+                rule_w = round(fonts.px(160) * fade(self.t, 0.8, None, 1.5) * fonts.words_opacity)
                 pygame.draw.rect(surface, accent, (width // 2 - rule_w // 2, y + piece.get_height() + fonts.px(14),
                                                    rule_w, max(1, fonts.px(2))))
             y += piece.get_height()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pygame
 
+from ..typography import blit_alpha
 from .style import fade, rgb
 
 
@@ -16,10 +17,11 @@ class VideoDrawing:
         c = self.config
         if not (c.caption or c.credit) or c.caption_seconds <= 0:
             return
-        alpha = fade(self.t, 0.5, c.caption_seconds, 1.2)
+        fonts = self.context.fonts
+        # (its box is words too: it leaves and comes with them in a crossfade, Fonts.words_faded)
+        alpha = fade(self.t, 0.5, c.caption_seconds, 1.2) * fonts.words_opacity
         if alpha <= 0:
             return
-        fonts = self.context.fonts
         width = round(surface.get_width() * 0.5)
         pieces = []
         for text, role, size, colour in (
@@ -88,7 +90,8 @@ class VideoDrawing:
         rect = block.get_rect(
             midbottom=(surface.get_width() // 2, surface.get_height() - self.context.fonts.px(70))
         )
-        surface.blit(block, rect)
+        # (set in its box, not placed word by word: it leaves and comes with the words of a crossfade)
+        blit_alpha(surface, block, rect.topleft, fonts.words_opacity)
 
 
 def _tight_width(fonts, text: str, role: str, size: float, limit: int) -> int:
