@@ -104,6 +104,7 @@ class ScenePreview:
 def single_scene_show(show: Show, scene_file: Path) -> Show:
     """The show reduced to one scene file (preview, `render --scene`); raises ShowError
     with located problems and leaves the show untouched when the file is invalid."""
+    scene_file = Path(scene_file)  # a caller's str path too: check_media asks the file if it exists
     defaulted: list = []
     try:
         config = load_scene_file(scene_file, show.content_root, show.words, defaulted)
