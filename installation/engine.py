@@ -28,7 +28,7 @@ from .config.loader import Show
 from .config.media_check import named_media
 from .engine_commands import Commanding
 from .engine_reload import Reloading
-from .engine_status import Reporting
+from .engine_status import Reporting, closed_report
 from .face_looks import FaceLooks, see_faces
 from .missing_looks import MissingLooks
 from .missing_said import MissingSaid
@@ -232,8 +232,8 @@ class Engine(Commanding, Reloading, Reporting):
         while not self._reports.empty():
             where, message, severity = self._reports.get_nowait()
             # A scene built anew each loop reports the same missing file each time: once
-            # in the list is enough while it is still there (and not mended since).
-            if any(e["where"] == where and e["message"] == message and "mended" not in e for e in self.errors):
+            # in the list is enough while it is still there (and not mended, or let go, since).
+            if any(e["where"] == where and e["message"] == message and not closed_report(e) for e in self.errors):
                 continue
             warning = severity == "warning"
             (log.warning if warning else log.error)("scene '%s': %s", where, message)

@@ -29,6 +29,9 @@ class Reporting:
     # total since it began failing). A portrait gets a camera of its own at each showing.
     _camera_tries: dict[str, tuple[int, int, int]] | None = None
     _standing_said: StandingSaid | None = None  # (the log's reminders of what stands)
+    # Cameras' entries let go since the last look without being mended, by scene: why (its scene
+    # left the show in a reload). Said so in the log, not "mended".
+    _let_go: dict[str, str] | None = None
 
     def problems_now(self) -> int:
         """What is wrong now: errors in the show's files, scenes that faulted, and the conditions
@@ -56,16 +59,21 @@ class Reporting:
         that failed again in the same words after it came back went unsaid."""
         if self._standing_said is None:
             self._standing_said = StandingSaid(self.clock.now, self.clock.wall, _standing_name)
-        lines, cleared = self._standing_said.look(self._standing_now)
+        let_go, self._let_go = self._let_go or {}, None
+        lines, mended, dropped = self._standing_said.look(self._standing_now, let_go)
         for level, line in lines:
             log.log(level, "%s", line)
-        for where, said in cleared:
-            marked = [{**e, "mended": round(self.clock.wall(), 3)}
-                      if e["where"] == where and e["message"] in said and "mended" not in e else e
-                      for e in self.errors]
-            # (Entries replaced, never changed in place: status may be reading one on the OSC thread.)
-            self.errors.clear()
-            self.errors.extend(marked)
+        # Let go unmended, its report is marked `let_go`, not `mended`: it is no longer what keeps
+        # the same words from being said again (a portrait put back under the same unplugged
+        # camera says so anew), and the history does not tell of a fix that never happened.
+        for mark, cleared in (("mended", mended), ("let_go", dropped)):
+            for where, said in cleared:
+                marked = [{**e, mark: round(self.clock.wall(), 3)}
+                          if e["where"] == where and e["message"] in said and not closed_report(e) else e
+                          for e in self.errors]
+                # (Entries replaced, never changed in place: status may be reading one on the OSC thread.)
+                self.errors.clear()
+                self.errors.extend(marked)
 
     def standing(self) -> list[dict[str, Any]]:
         """Conditions that hold now, listed until they clear, apart from the rolling list of past
@@ -121,15 +129,23 @@ class Reporting:
                 # Back, or no camera to wait for (its setting gone by a reload; a scene of another
                 # kind under the id). Not while the portrait's new camera still starts: the camera's
                 # thread may fail it between the scene's look and this one, and the count dipped.
+                if current.scene_id in failing and not getattr(current.scene, "camera_ok", False):
+                    self._note_let_go(current.scene_id, "the scene no longer uses a camera")
                 failing.pop(current.scene_id, None)
                 tries.pop(current.scene_id, None)
         film = getattr(settings, "file", "") or ""
         film_said = bool(film) and any(p.missing == film for p in self.show.missing_media)
         for gone in [scene_id for scene_id, (_, _, under) in failing.items()
                      if scene_id not in self.show.scenes or (under != settings and film_said)]:
+            self._note_let_go(gone, "the scene left the show in a reload" if gone not in self.show.scenes
+                              else f"install.toml's [camera] changed to the film '{film}', listed missing")
             del failing[gone]  # (its scene left the show, or a reload's camera is said missing in `problems`)
             tries.pop(gone, None)
         return failing
+
+    def _note_let_go(self, where: str, why: str) -> None:
+        """A camera's entry let go unmended: why, for the log's next look (_remind_standing)."""
+        self._let_go = {**(self._let_go or {}), where: why}
 
     def status(self) -> dict[str, Any]:
         info = self.sequencer.status()
@@ -178,6 +194,12 @@ class Reporting:
 def _standing_name(where: str) -> str:
     """A standing condition's name in the log: the state folder's, or its scene's."""
     return STANDING_NAMES.get(where, f"scene '{where}'")
+
+
+def closed_report(entry: dict[str, Any]) -> bool:
+    """A report in the history whose condition was mended, or let go unmended (a reload took its
+    scene out): the same words found again are said again."""
+    return "mended" in entry or "let_go" in entry
 
 
 def _tried(before: tuple[int, int, int] | None, camera: Any) -> tuple[int, int, int]:

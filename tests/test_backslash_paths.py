@@ -61,3 +61,30 @@ def test_a_backslash_read_as_a_new_line_is_said_on_one_line_as_it_was_typed(tmp_
     assert len(said) == 1, said
     assert "media file 'photos\\new.jpg' not found" in said[0], said
     assert "separate folders with /, not \\ ('photos/new.jpg')" in said[0], said
+
+
+def _checked_loop(root, folder: str, capsys) -> list[str]:
+    """`bayard check --fast` of a show whose loop's line 4 is `folder = <folder>`; the lines
+    that name that line."""
+    path = write_show(root, {"ph": 'type = "loop"\nid = "ph"\nduration = 30\nfolder = ' + folder + "\n"})
+    picture = root / "content" / "photos" / "letter.jpg"
+    picture.parent.mkdir(parents=True)
+    assert cv2.imwrite(str(picture), np.full((900, 1200, 3), 200, np.uint8))
+    cwd = os.getcwd()
+    try:
+        os.chdir(root)
+        cmd_check(argparse.Namespace(show=str(path), fast=True))
+    finally:
+        os.chdir(cwd)
+    out = capsys.readouterr().out
+    return [line.strip() for line in out.splitlines() if "scenes/ph.toml:4" in line]
+
+
+def test_a_loop_folder_with_backslashes_is_named_with_the_line_to_write(tmp_path, capsys):
+    """`folder = 'photos\\'` (or "photos\\\\*.jpg") matched nothing, and check said only that, beside
+    the photos it meant: the media line's hint, not the folder's."""
+    said = _checked_loop(tmp_path, r"'photos\*.jpg'", capsys)
+    assert len(said) == 1 and "matches no file" in said[0], said
+    assert 'folders are separated with /, not \\: write `folder = "photos/*.jpg"`' in said[0], said
+    said = _checked_loop(tmp_path / "other", r'"photos\\"', capsys)
+    assert len(said) == 1 and 'write `folder = "photos/"`' in said[0], said

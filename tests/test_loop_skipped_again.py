@@ -6,6 +6,7 @@ restarted. Skipped files are looked at again on a worker, and one that changed i
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 
@@ -125,3 +126,44 @@ def test_a_folders_broken_file_copied_over_is_played_again_with_the_folders_othe
         face_png(faces / "b.png", GREEN)
         assert _colours_seen(pilot, 12 + 3 * 3) == {"red", "green", "blue"}, scene.status()
         assert scene.skipped == [] and [i.file for i in scene.items] == ["faces/a.png", "faces/b.png", "faces/c.png"]
+
+
+class _FatStat:
+    """A stat as a FAT or exFAT stick gives it under Linux: its ctime is its modified time."""
+
+    def __init__(self, real) -> None:
+        self._real = real
+
+    def __getattr__(self, name):
+        fat = {"st_ctime_ns": "st_mtime_ns", "st_ctime": "st_mtime"}.get(name, name)
+        return getattr(self._real, fat)
+
+
+def test_a_good_copy_keeping_its_old_time_on_a_fat_stick_is_played_again(tmp_path, monkeypatch):
+    """On a FAT or exFAT stick a file's ctime is its modified time: a good copy that keeps the
+    original's time (a file manager's copy, cp -p) looked older than the skip, and stayed
+    skipped until the show reloaded."""
+    import pathlib
+
+    faces = tmp_path / "content" / "faces"
+    faces.mkdir(parents=True)
+    real_stat = pathlib.Path.stat
+
+    def fat_stat(self, *args, **kwargs):
+        found = real_stat(self, *args, **kwargs)
+        return _FatStat(found) if str(self).startswith(str(faces)) else found
+
+    monkeypatch.setattr(pathlib.Path, "stat", fat_stat)
+    face_png(faces / "a.png", RED)
+    face_png(faces / "c.png", BLUE)
+    (faces / "b.png").write_bytes(b"\x89PNG\r\n\x1a\n cut short")
+    show = write_show(tmp_path, {"faces": LISTED})
+    with run_test(show, fps=10) as pilot:
+        assert _colours_seen(pilot, 12) == {"red", "blue"}
+        scene = pilot.engine.sequencer.current.scene
+        assert scene.skipped == ["faces/b.png"], scene.skipped
+        face_png(faces / "b.png", GREEN)  # a good copy over the broken one ...
+        an_hour_ago = time.time() - 3600
+        os.utime(faces / "b.png", (an_hour_ago, an_hour_ago))  # ... keeping the original's time
+        assert _colours_seen(pilot, 12 + 3 * 3) == {"red", "green", "blue"}, scene.status()
+        assert scene.skipped == []

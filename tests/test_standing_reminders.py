@@ -12,7 +12,7 @@ import time
 import installation.scenes.portrait  # noqa: F401  (registers the kind)
 from installation.clock import FakeClock
 from installation.harness import run_test
-from installation.standing_said import StandingSaid
+from installation.standing_said import SETTLE_S, StandingSaid
 
 from .conftest import write_show
 
@@ -48,18 +48,20 @@ def test_what_stands_is_said_again_at_a_growing_interval_and_once_when_mended():
     heard: list[tuple[float, str]] = []
     for second in range(2 * 3600 + 1):
         entry["tries"] = 1 + second // 5  # (a camera tried every 5 s)
-        lines, cleared = said.look([entry])
+        lines, cleared, _ = said.look([entry])
         heard += [(clock.now(), line) for _, line in lines]
         assert not cleared
         clock.advance(1.0)
     assert [at for at, _ in heard] == [60.0, 600.0, 3600.0, 7200.0], heard
     assert heard[0][1] == f"scene 'p': still failing since {began} (13 tries, 1 min): {entry['message']}"
     assert "(121 tries, 10 min)" in heard[1][1] and "(1441 tries, 2 h)" in heard[3][1], heard
-    lines, cleared = said.look([])
-    assert lines == [(logging.INFO, f"scene 'p': mended after 2 h (failing since {began}, 1441 tries): "
-                                    f"it was: camera 0: {UNPLUGGED}")]
+    assert said.look([]) == ([], [], []), "said mended before it held clear (a camera that flaps)"
+    clock.advance(SETTLE_S)
+    lines, cleared, _ = said.look([])
+    assert lines == [(logging.INFO, f"scene 'p': mended after 2 h, clear for 30 s now (failing since {began}, "
+                                    f"1441 tries): it was: camera 0: {UNPLUGGED}")]
     assert cleared == [("p", {entry["message"]})]
-    assert said.look([]) == ([], []), "the mending was said twice"
+    assert said.look([]) == ([], [], []), "the mending was said twice"
 
 
 def test_a_reminder_says_when_a_condition_looked_at_now_and_then_was_last_seen():
@@ -72,9 +74,9 @@ def test_a_reminder_says_when_a_condition_looked_at_now_and_then_was_last_seen()
     clock.advance(600.0)
     said.look([entry])  # (the one-minute reminder, caught up)
     clock.advance(1.0)
-    assert said.look([entry]) == ([], [])
+    assert said.look([entry]) == ([], [], [])
     clock.advance(3600.0)
-    (line,), _ = said.look([entry])
+    (line,), _, _ = said.look([entry])
     assert f"(3 tries, 1 h 10 min, last seen failing at {last}): camera 0: unplugged" in line[1], line
 
 
@@ -98,9 +100,10 @@ def test_a_failing_camera_is_said_again_in_the_log_and_once_when_it_is_back(tmp_
         assert standing[0]["tries"] >= 60, standing
         caplog.clear()
         camera.state, camera.reason = "live", ""
-        pilot.advance(2.0)
+        pilot.advance(SETTLE_S + 2.0)
         back = [r.getMessage() for r in caplog.records if "mended" in r.getMessage()]
-        assert back == [f"scene 'p': mended after 1 min (failing since {began}, {standing[0]['tries']} tries): "
+        assert back == [f"scene 'p': mended after 1 min, clear for 30 s now (failing since {began}, "
+                        f"{standing[0]['tries']} tries): "
                         f"it was: camera /dev/v4l/by-id/usb-Gone_Camera-video-index0: {UNPLUGGED}"], back
         assert pilot.engine.status()["standing"] == []
         history = [e for e in pilot.engine.status()["errors"] if UNPLUGGED in e["message"]]
@@ -150,3 +153,25 @@ def test_a_content_folder_still_missing_is_said_again_by_the_watcher(tmp_path, c
             r"is missing \(a drive taken out\?\)", still[0]), still
     finally:
         watcher.stop()
+
+
+def test_a_camera_that_comes_and_goes_is_one_condition_in_the_log(tmp_path, caplog):
+    """A loose cable: down 3 s, up 3 s, for two minutes. Said failing and mended at each turn, it
+    wrote 40 lines; it is one condition, said as it was found, at the minute, and once mended."""
+    camera = FailingCamera()
+    path = write_show(tmp_path, {"p": SCENE}, size=(320, 180))
+    with caplog.at_level(logging.INFO, logger="bayard"), \
+            run_test(path, fps=1, services={"synchronous_models": True, "camera": camera}) as pilot:
+        for second in range(120):
+            down = second % 6 < 3
+            camera.state, camera.reason = ("unavailable", UNPLUGGED) if down else ("live", "")
+            camera.reconnects += down
+            pilot.advance(1.0)
+        camera.state, camera.reason = "live", ""
+        pilot.advance(SETTLE_S + 2.0)
+        log = [r.getMessage() for r in caplog.records if "Gone_Camera" in r.getMessage()]
+    assert len(log) == 3, log
+    assert "still failing" not in log[0] and "mended" not in log[0], log
+    assert "still failing since" in log[1] and "clear and failing again 10 times" in log[1], log
+    assert log[2].startswith("scene 'p': mended after 1 min, clear for 30 s now (failing since "), log
+    assert "60 tries, clear and failing again 19 times): it was: camera" in log[2], log

@@ -52,3 +52,22 @@ def test_a_key_given_twice_in_one_block_names_both_lines(tmp_path, capsys):
     assert said[0].startswith("scenes/x.toml:9: TOML syntax: Cannot overwrite a value; at is given twice in one "
                               "block, here and on line 6: keep one (another [[captions]] block starts with its own "
                               "[[captions]] line)"), said
+
+
+def test_a_key_given_twice_below_a_list_of_tables_names_that_key(tmp_path, capsys):
+    """A list of inline tables, one a line, has `{ file =` on each: the hint named those lines
+    ("{ file is given twice ... on line 4: keep one") for a duration typed twice below it, and
+    an artist who kept one item lost a picture while the duplicate stayed."""
+    text = ('type = "loop"\nid = "x"\nitems = [\n  { file = "a.jpg" },\n  { file = "b.jpg" },\n]\n'
+            'duration = 20\nduration = 30\n')
+    said = _said(tmp_path, capsys, text)
+    assert said == ["scenes/x.toml:8: TOML syntax: Cannot overwrite a value; duration is given twice in one block, "
+                    "here and on line 7: keep one"], said
+
+
+def test_a_folder_ending_in_a_backslash_says_the_line_to_write(tmp_path, capsys):
+    """`folder = "photos\\"`, a Windows folder: the backslash escapes the closing quote, and TOML
+    said only "Illegal character '\\n'"."""
+    said = _said(tmp_path, capsys, 'type = "loop"\nid = "x"\nduration = 20\nfolder = "photos\\"\n')
+    assert len(said) == 1 and said[0].startswith("scenes/x.toml:4: TOML syntax: "), said
+    assert 'separate folders with /, write `folder = "photos/"`' in said[0], said

@@ -17,7 +17,7 @@ from ..runtime.files import read_text
 from .errors import Problem, shown
 from .locate import line_of
 from .media_check import named_media
-from .media_names import nearest_media
+from .media_names import BACKSLASHED, nearest_media
 
 
 def show_path_problems(show: Any) -> list[Problem]:
@@ -89,9 +89,9 @@ def scene_path_problems(show: Any) -> list[Problem]:
         folder = getattr(config, "folder", None)
         if config.type == "loop" and folder and not pattern_files(show.content_root, folder):
             problems.append(Problem(file, line_of(read_text(file), ("folder",)), "folder",
-                                    f"'{folder}' matches no file in the content folder {show.content_root}; "
-                                    "the loop shows its other items (or a resting card) until files are there",
-                                    severity="warning"))
+                                    f"'{folder}' matches no file in the content folder {show.content_root}"
+                                    f"{_slashed_folder(show.content_root, folder)}; the loop shows its other "
+                                    "items (or a resting card) until files are there", severity="warning"))
         subtitles = getattr(config, "subtitles", None)
         if config.type == "video" and subtitles and (show.content_root / subtitles).is_file():
             from ..scenes.video_subtitles import SubtitleError, parse_srt
@@ -102,3 +102,15 @@ def scene_path_problems(show: Any) -> list[Problem]:
                 problems.append(Problem(file, line_of(read_text(file), ("subtitles",)), "subtitles",
                                         f"{error}; the film plays without subtitles until it is mended"))
     return problems
+
+
+def _slashed_folder(content_root: Path, folder: str) -> str:
+    """'; write ...' for a loop's folder typed with backslashes between folders, as Windows writes
+    it ('photos\\', 'faces\\*.jpg'): a media path's line says it (media_names.nearest_media), and
+    the folder's said only that it matched nothing, beside the files it meant."""
+    slashed = "".join(BACKSLASHED.get(c, c) for c in folder)
+    if slashed == folder:
+        return ""
+    if pattern_files(content_root, slashed):
+        return f'; folders are separated with /, not \\: write `folder = "{slashed}"`'
+    return f"; separate folders with /, not \\ ('{slashed}'), and check that the files are there"

@@ -36,7 +36,7 @@ def syntax_hint(lines: list[str], line: int | None, message: str) -> tuple[int |
             return opened, ('; the text begun with """ on this line is not closed: end it with """ after its last '
                             "line (TOML read the rest of the file as part of it)")
     if "Cannot overwrite a value" in message:
-        twice = _key_twice(lines)
+        twice = _key_twice(lines, line)
         if twice is not None:
             at, first, key, header = twice
             another = f" (another {header} block starts with its own {header} line)" if header.startswith("[[") else ""
@@ -80,9 +80,11 @@ def _line_hint(line: str, message: str) -> str:
     if "Expected newline or end of document" in message and value.endswith(","):
         fixed = f"{key.strip()} = {value.rstrip(',').rstrip()}"
         return f"; a line ends after its value, with no comma (commas go between the values of a list): {write(fixed)}"
-    if "\\" in value and ("Unescaped '\\'" in message or "Invalid hex value" in message):
+    if "\\" in value and ("Unescaped '\\'" in message or "Invalid hex value" in message or (
+            "Illegal character" in message and value.endswith('\\"'))):
         # A path typed as Windows writes it ("photos\letter.jpg", "C:\Users\..."): in double
-        # quotes a backslash starts an escape, and TOML's words say nothing of folders.
+        # quotes a backslash starts an escape, and TOML's words say nothing of folders; a folder
+        # ending in one ("photos\") escapes its closing quote: "Illegal character '\n'".
         return ("; a \\ between double quotes starts an escape (\\n is a new line): separate folders with /, "
                 f"{write(_slashed(key, value))}")
     if value.count('"') % 2 == 1 and not value.startswith('"""'):
@@ -129,15 +131,21 @@ def _open_text(lines: list[str]) -> int | None:
     return opened
 
 
-def _key_twice(lines: list[str]) -> tuple[int, int, str, str] | None:
-    """(line of the second, line of the first, the key, its block's header) for the first key
-    given twice in one block of a file, outside texts written over several lines."""
+def _key_twice(lines: list[str], said_at: int | None = None) -> tuple[int, int, str, str] | None:
+    """(line of the second, line of the first, the key, its block's header) for the key given
+    twice in one block of a file at `said_at`, TOML's line (else the first), outside texts and
+    lists written over several lines: a list of inline tables has `{ file =` on each of its
+    lines, and a key twice below it was named as `{ file`."""
     seen: dict[str, int] = {}
-    header, in_text = "", False
+    header, in_text, open_list = "", False, ""
+    found = None
     for at, line in enumerate(lines, 1):
         stripped = line.strip()
         if in_text:
             in_text = line.count('"""') % 2 == 0
+            continue
+        if open_list:  # (the value's text so far, while its brackets are open)
+            open_list = open_list + "\n" + line if _unbalanced(open_list + "\n" + line) else ""
             continue
         if stripped.startswith("["):
             header, seen = stripped.split("#")[0].strip(), {}
@@ -146,11 +154,14 @@ def _key_twice(lines: list[str]) -> tuple[int, int, str, str] | None:
         if not equals or stripped.startswith("#"):
             continue
         key = key.strip()
-        if key in seen:
+        if key in seen and found is None:
+            found = at, seen[key], key, header
+        if key in seen and at == said_at:
             return at, seen[key], key, header
-        seen[key] = at
+        seen.setdefault(key, at)
         in_text = value.count('"""') % 2 == 1
-    return None
+        open_list = value if not in_text and _unbalanced(value) else ""
+    return found
 
 
 def _quoted(key: str, text: str) -> str:

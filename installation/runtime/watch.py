@@ -250,7 +250,7 @@ class ShowWatcher:
         lost = [("show folder", self.problem)] if show_missing and self.problem else []
         if self._content_gone and self.content is not None:
             lost.append(("content folder", f"the content folder {self.content} is missing (a drive taken out?)"))
-        lines, _ = self._still_lost.look({"where": where, "message": message} for where, message in lost)
+        lines, _, _ = self._still_lost.look({"where": where, "message": message} for where, message in lost)
         for level, line in lines:
             if level >= logging.WARNING:  # (its return: the reload's own line says it)
                 log.warning("%s", line)

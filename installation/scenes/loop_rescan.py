@@ -21,7 +21,8 @@ from .loop_check import folder_hung_words
 
 RESCAN_S = 10.0  # how often a folder is looked at again for new or removed files (and skipped files)
 
-Stamp = int | None  # when a file was last written or put in place (its ctime, ns); None where it is not there
+# A file as a look finds it: (ctime, modified time, size, inode), or None where it is not there.
+Stamp = tuple[int, int, int, int] | None
 
 
 def folder_relatives(config: Any, content_root: Path) -> list[str]:
@@ -31,16 +32,27 @@ def folder_relatives(config: Any, content_root: Path) -> list[str]:
 
 
 def stamps_of(content_root: Path, asked: SkippedAsked) -> dict[str, Stamp]:
-    """(On the look's thread.) When each file `asked` names was last written or put in place: a
-    stat each, never a decode. Its ctime, not its modified time: a copy that keeps the original's
-    time (`cp -p`, rsync, a file manager) sets its ctime all the same."""
+    """(On the look's thread.) Each file `asked` names as it is now: a stat each, never a decode."""
     stamps: dict[str, Stamp] = {}
     for relative in asked.files:
         try:
-            stamps[relative] = (content_root / relative).stat().st_ctime_ns
+            found = (content_root / relative).stat()
+            stamps[relative] = (found.st_ctime_ns, found.st_mtime_ns, found.st_size, found.st_ino)
         except OSError:
             stamps[relative] = None
     return stamps
+
+
+def replaced(stamp: Stamp, skipped_at: int, first: Stamp | bool) -> bool:
+    """Whether a skipped file is there and was written or put in place since it was skipped: its
+    ctime after the skip (a copy that keeps the original's modified time, `cp -p`, rsync, a file
+    manager, sets its ctime all the same), or a file unlike the one the first look after the skip
+    found (`first`; False where this is that look). ctime alone missed a good copy keeping its old
+    time on a FAT or exFAT stick, whose ctime is its modified time, and a copy after the kiosk's
+    clock was set back; a link turned to another file changes the inode its stat follows."""
+    if stamp is None:
+        return False
+    return stamp[0] > skipped_at or (first is not False and stamp != first)
 
 
 class SkippedAsked:
@@ -69,6 +81,7 @@ class FolderRescans:
     skipped: list[str]
     _found: list[str]  # (the files the folder's last look found: LoopPlaylist._scan)
     _skipped_at: dict[str, int]  # when (real time, ns) each skipped file was skipped: LoopPlaylist._skip
+    _skipped_first: dict[str, Stamp] | None = None  # each skipped file as the first look after its skip found it
     _skipped_looks: FolderLooks | None = None
     _skipped_asked: SkippedAsked | None = None
     _skipped_looked_at = -math.inf
@@ -122,11 +135,21 @@ class FolderRescans:
             self._skipped_looked_at = self.t
             looks.begin()
         stamps = looks.wait(LOOK_DEADLINE_S) if self.block and began else looks.answer()
-        changed = [file for file, stamp in (stamps or {}).items()
-                   if file in self.skipped and stamp is not None and stamp > self._skipped_at.get(file, stamp)]
+        if self._skipped_first is None:
+            self._skipped_first = {}
+        first = self._skipped_first
+        changed = []
+        for file, stamp in (stamps or {}).items():
+            if file not in self.skipped or file not in self._skipped_at:
+                continue  # (taken back meanwhile; or skipped again since this look was asked: the next one)
+            if replaced(stamp, self._skipped_at[file], first.get(file, False)):
+                changed.append(file)
+            else:
+                first.setdefault(file, stamp)
         if changed:
             for file in changed:
                 self.log.info("'%s' changed since the loop skipped it: it is played again", file)
                 self.skipped.remove(file)
                 self._skipped_at.pop(file, None)
+                first.pop(file, None)
             self._rescan(self._found)
