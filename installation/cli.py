@@ -22,6 +22,7 @@ from .cli_show import (
 )
 from .clitypes import MAX_SIZE, frame_rate, seconds
 from .config.errors import ShowError
+from .counted import counted
 from .runtime.logs import apply_levels
 
 log = logging.getLogger("bayard")
@@ -57,7 +58,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         broken: list = []
     except ShowError as exc:
         show, broken = None, exc.problems
-        print(f"The show file cannot be used ({len(broken)} problem(s)):", file=sys.stderr)
+        print(f"The show file cannot be used ({counted(len(broken), 'problem')}):", file=sys.stderr)
         for problem in broken:
             print(f"  {problem}", file=sys.stderr)
     loaded = show is not None
@@ -172,8 +173,8 @@ def cmd_render(args: argparse.Namespace) -> int:
     # The scene's missing media is said with --scene too (only its own: single_scene_show).
     errors = ([] if args.scene else [p for p in show.problems if p.severity != "warning"]) + list(show.missing_media)
     if errors:
-        print(f"The {'scene' if args.scene else 'show'} has {len(errors)} error(s); the video plays it as the show "
-              "does, without what they name (`bayard check` says more):", file=sys.stderr)
+        print(f"The {'scene' if args.scene else 'show'} has {counted(len(errors), 'error')}; the video plays it as "
+              "the show does, without what they name (`bayard check` says more):", file=sys.stderr)
         for problem in errors:
             print(f"  {problem}", file=sys.stderr)
     setup_logging("warning")
@@ -192,7 +193,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     if recorder.faults:
         # The show went on, so the video shows each failing scene's stand-in or the next
         # scene: a preview that looks fine may hide a scene that fails every time.
-        print(f"{len(recorder.faults)} fault(s) caught while rendering; the video shows what the show "
+        print(f"{counted(len(recorder.faults), 'fault')} caught while rendering; the video shows what the show "
               f"does then (a stand-in, or the next scene):", file=sys.stderr)
         for line in recorder.summary().splitlines():
             print(f"  {line}", file=sys.stderr)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from .cli_show import REPO_ROOT, find_show_for, load
 from .config.errors import Problem
+from .counted import counted
 
 if TYPE_CHECKING:
     from .config.loader import Show
@@ -52,7 +53,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     print(f"Show: {show.config.show.title}  ({show.path})")
     total = 0.0
     open_ended = []
-    print(f"Playlist ({len(show.playlist)} scenes):")
+    print(f"Playlist ({counted(len(show.playlist), 'scene')}):")
     for index, scene_id in enumerate(show.playlist, start=1):
         config = show.scenes[scene_id]
         duration = config.duration
@@ -98,11 +99,11 @@ def cmd_check(args: argparse.Namespace) -> int:
         for problem in warnings:
             print(f"  {problem}")
     if errors:
-        print(f"\n{len(errors)} error(s):")
+        print(f"\n{counted(len(errors), 'error')}:")
         for problem in errors:
             print(f"  {problem}")
         return 1
-    print("\nOK: the show is valid." + (f" {len(warnings)} warning(s) above." if warnings else ""))
+    print("\nOK: the show is valid." + (f" {counted(len(warnings), 'warning')} above." if warnings else ""))
     return 0
 
 

@@ -26,6 +26,7 @@ from .clock import Clock
 from .commands import Command, CommandQueue
 from .config.loader import Show
 from .config.media_check import named_media
+from .counted import counted
 from .engine_commands import Commanding
 from .engine_reload import Reloading
 from .engine_status import Reporting, closed_report
@@ -152,8 +153,8 @@ class Engine(Commanding, Reloading, Reporting):
         self.say_last_good_trouble()  # (the copy `bayard run` made before the show started)
         # The title is "shown in logs, status and the overlay": a log read later (or from
         # several kiosks) says which show it was.
-        log.info("bayard %s: show '%s' from %s: %d scene(s) in the playlist", __version__,
-                 show.config.show.title, show.path, len(show.playlist))
+        log.info("bayard %s: show '%s' from %s: %s in the playlist", __version__,
+                 show.config.show.title, show.path, counted(len(show.playlist), "scene"))
 
     # -- wiring ------------------------------------------------------------------
     def _context_for(self, scene_id: str) -> SceneContext:

@@ -5,6 +5,7 @@ be seen or is left out with a message that names its line; none faults the show.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -370,7 +371,7 @@ def test_a_picture_that_cannot_be_read_is_a_warning_with_its_fix_and_the_others_
     pair = _quiz(tmp_path, "".join(_item(f"quiz/real{i}.jpg", "real") for i in range(2))
                  + _item("quiz/half.jpg", "fake"), mode="pair")
     assert main(["check", "--show", str(pair)]) == 1
-    errors = capsys.readouterr().out.split("error(s):")[1]
+    errors = re.split(r"\n\d+ errors?:\n", capsys.readouterr().out)[1]
     assert (f"quiz item 'quiz/half.jpg': {fix}; but without the pictures that cannot be shown pair mode needs "
             "at least one real and one fake item, and there are 2 real and 0 fake, so the quiz rests") in errors
 

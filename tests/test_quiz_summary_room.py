@@ -100,3 +100,29 @@ def test_the_summarys_tip_bullets_stand_clear_of_their_words(tmp_path, size):
         clear = first_letter - (left + bullet.max()) - 1
         assert width <= 0.75 * tip.cap, (tip.text[:20], width, tip.cap)
         assert clear >= 0.45 * tip.cap, (tip.text[:20], clear, tip.cap)
+
+
+def test_a_summary_in_two_columns_numbers_its_rows_in_the_order_they_were_asked(tmp_path):
+    """At 1080x1920 a first visitor's answers stand in two columns (so that every tip fits at
+    once), filled down the first and then the second: side by side in pairs, they could be
+    read across as well as down. Each row now begins with its question's number, and the
+    numbers read 1 to 5 down the first column and on down the second, each on the row of
+    the question asked at that turn."""
+    with _played_to_the_summary(tmp_path, (1080, 1920)) as pilot:
+        scene = pilot.engine.sequencer.current.scene
+        kinds = [record["question"][0].kind for record in scene.history]
+        boxes = [b for b in pilot.engine.fonts.log.boxes if b.alpha > 0.98]
+    said = [b for b in boxes if b.text in {words(f"quiz.was_{kind}") for kind in kinds}]
+    lefts = [b.rect.left for b in said]
+    assert max(lefts) - min(lefts) > 1080 // 4  # (two columns: else this test tests nothing)
+    numbers = {b.text: b for b in boxes if b.text.isdigit()}
+    assert sorted(numbers) == [str(n) for n in range(1, len(kinds) + 1)], sorted(numbers)
+    # Down each column, the columns left to right: 1, 2, 3, 4, 5.
+    first_column = min(b.rect.left for b in numbers.values())
+    order = sorted(numbers.values(), key=lambda b: (b.rect.left > first_column + 1080 // 4, b.rect.top))
+    assert [b.text for b in order] == sorted(numbers), [b.text for b in order]
+    for number, kind in enumerate(kinds, 1):
+        box = numbers[str(number)]
+        (row,) = [b for b in said if abs(b.rect.centery - box.rect.centery) <= box.cap
+                  and 0 < b.rect.left - box.rect.right < 1080 // 2]
+        assert row.text == words(f"quiz.was_{kind}"), (number, row.text, kind)

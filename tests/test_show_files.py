@@ -241,6 +241,27 @@ def test_a_caption_timed_after_its_scene_ends_is_named_by_check(tmp_path, capsys
     assert "Shown\")" not in out
 
 
+def test_a_keyframe_timed_after_its_scene_ends_is_named_by_check(tmp_path, capsys):
+    """A keyframe at 40 s in a 30 s scene was never reached (the pan towards it cut off),
+    and check, which named a late caption, said nothing of it. It names the keyframe's line
+    and the fix, as for a caption; a keyframe at the very end is reached, and not named."""
+    scene = ('type = "photograph"\nid = "p"\nduration = 30\nimage = "print.png"\n\n'
+             '[[keyframes]]\nat = 0\n\n'
+             '[[keyframes]]\nat = 30\nzoom = 1.2\n\n'
+             '[[keyframes]]\nat = 40\ncenter = [0.3, 0.4]\nzoom = 1.5\n')
+    path = write_show(tmp_path, {"p": scene})
+    import cv2
+    import numpy as np
+
+    cv2.imwrite(str(tmp_path / "content" / "print.png"), np.full((1800, 2400, 3), 128, np.uint8))
+    assert main(["check", "--show", str(path)]) == 0  # a warning: the rest plays
+    out = capsys.readouterr().out
+    assert ("scenes/p.toml:14: keyframes #3, at: keyframe 3 (zoom 1.5x on 0.3, 0.4) is reached at 40 s, after "
+            "the scene ends at 30 s, so visitors never see the picture get there; lower its 'at' or raise the "
+            "scene's 'duration'") in out, out
+    assert "keyframe 2" not in out, out
+
+
 def test_check_finds_a_model_file_that_differs_from_its_checksum(tmp_path, capsys):
     """A byte flipped in face_landmark.tflite: `check` said "mesh: ok" and "OK"; only
     `bayard assets status` knew. Every model in the manifests is verified."""

@@ -18,6 +18,7 @@ import shutil
 import time
 from pathlib import Path
 
+from ..counted import counted
 from .errors import ShowError
 from .lastgood_disk import ASIDE, CopyUnderWay, flush, flush_entry, say_failed, say_made, swap_lock
 from .loader import LAST_GOOD, Show, last_good_folder, load_show
@@ -35,10 +36,10 @@ def remember(show: Show) -> Path | None:
     errors = [p for p in show.errors if p.file not in show.kept]
     if errors:
         if (target / "install.toml").is_file():
-            log.warning("the show has %d error(s); the last good copy in %s is kept", len(errors), target)
+            log.warning("the show has %s; the last good copy in %s is kept", counted(len(errors), "error"), target)
         else:  # (a first start with errors: there is none to keep, and saying so sent a technician looking)
-            log.warning("the show has %d error(s), so no last good copy is made (there is none yet in %s)",
-                        len(errors), target)
+            log.warning("the show has %s, so no last good copy is made (there is none yet in %s)",
+                        counted(len(errors), "error"), target)
         return None
     under_way: CopyUnderWay | None = None
     try:

@@ -28,7 +28,7 @@ def closest_zoom(config: Any) -> float:
 
 def check_photograph(config: Any, show: Any, full: bool = False) -> list[Problem]:
     """The photograph kind's `check_content` (`full`, `check --full`: nothing here is looked at in part)."""
-    return _late_captions(config, show) + _soft_picture(config, show)
+    return _late_captions(config, show) + _late_keyframes(config, show) + _soft_picture(config, show)
 
 
 def _late_captions(config: Any, show: Any) -> list[Problem]:
@@ -47,6 +47,22 @@ def _late_captions(config: Any, show: Any) -> list[Problem]:
                     f"{what} begins at {at:g} s, after the scene ends at {duration:g} s, so visitors never "
                     f"see it; lower its 'at' or raise the scene's 'duration'", severity="warning")
             for loc, what, at in timed if at >= duration]
+
+
+def _late_keyframes(config: Any, show: Any) -> list[Problem]:
+    """A keyframe timed after the scene ends is never reached: the pan towards it is cut off
+    part way, and the detail it frames is never shown, with nothing said (as the late
+    captions were). One timed at the very end is reached on the scene's last frame."""
+    duration = getattr(config, "duration", None)
+    if duration is None:
+        return []
+    file = show.scene_files[config.id]
+    source = read_text(file) if file.exists() else ""
+    return [Problem(file, line_of(source, ("keyframes", i, "at")), key_path(("keyframes", i, "at")),
+                    f"keyframe {i + 1} (zoom {frame.zoom:g}x on {frame.center[0]:g}, {frame.center[1]:g}) is "
+                    f"reached at {frame.at:g} s, after the scene ends at {duration:g} s, so visitors never see the "
+                    f"picture get there; lower its 'at' or raise the scene's 'duration'", severity="warning")
+            for i, frame in enumerate(config.keyframes) if frame.at > duration]
 
 
 def _soft_picture(config: Any, show: Any) -> list[Problem]:

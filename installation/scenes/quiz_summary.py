@@ -111,12 +111,20 @@ def draw_summary(scene: QuizScene, surface: pygame.Surface) -> None:
         # (0.43 of the width: with tips at the kiosk minimum, a third of it held four of six.)
         card_x = round(w * 0.95) - round(w * card_share)
         text_right = w - left if tall else card_x - f.px(40)
+        # In two columns each row begins with its question's number: filled down the first
+        # column and then the second, the rows sat side by side in pairs, and a visitor could
+        # not tell whether to read them across or down. One column needs no numbers.
+        numbers = [question_number(f, dim, at + 1) for at in range(len(scene.history))] if columns > 1 else []
+        number_w = max((n.get_width() for n in numbers), default=-f.px(12)) + f.px(12)
         rows = []
         for record in scene.history:
             column_x = left + (len(rows) * columns // len(scene.history)) * (text_right - left) // columns
-            x = column_x + len(record["question"]) * (thumb + f.px(8))
+            pictures_x = column_x + number_w
+            x = pictures_x + len(record["question"]) * (thumb + f.px(8))
             said = said_of(record, x, column_x + (text_right - left) // columns - f.px(20 if columns > 1 else 0))
-            rows.append((record, column_x, x, said, max(thumb, said.get_height() if said is not None else 0)))
+            number = numbers[len(rows)] if numbers else None
+            rows.append((record, column_x, pictures_x, number, x, said,
+                         max(thumb, said.get_height() if said is not None else 0)))
         rows_h = max(sum(row_h + f.px(14) for _, c, *_, row_h in rows if c == column_x)
                      for column_x in {row[1] for row in rows})
         return card_x, rows_h, rows, thumb
@@ -163,11 +171,14 @@ def draw_summary(scene: QuizScene, surface: pygame.Surface) -> None:
     else:
         card = pygame.Rect(card_x, top, round(w * 0.95) - card_x, again.bottom - top)
     y, column = top, left
-    for record, column_x, x, said, row_h in rows:
+    for record, column_x, pictures_x, number, x, said, row_h in rows:
         if column_x != column:  # (the next column)
             y, column = top, column_x
+        if number is not None:  # (right-aligned before the pictures, centred on the row as the tick is)
+            f.place(surface, number, (pictures_x - f.px(12) - number.get_width(),
+                                      y + (row_h - number.get_height()) // 2))
         for n, item in enumerate(record["question"]):
-            rect = pygame.Rect(column_x + n * (thumb + f.px(8)), y + (row_h - thumb) // 2, thumb, thumb)
+            rect = pygame.Rect(pictures_x + n * (thumb + f.px(8)), y + (row_h - thumb) // 2, thumb, thumb)
             draw.picture(surface, scene.picture_of(scene.items[item.key], rect.width), rect)
         draw.tick(surface, (x + f.px(24), y + row_h // 2), f.px(34), record["correct"])
         if said is not None:
@@ -226,6 +237,11 @@ def draw_summary(scene: QuizScene, surface: pygame.Surface) -> None:
             f.place(surface, mark, (card.right - mark_width, again.centery - mark.get_height() // 2) if tall
                     else (card.x + f.px(56), card.bottom - f.px(24) - mark.get_height()))
     draw.button(surface, f, again, words("quiz.again"), accent, (20, 18, 16), 36)
+
+
+def question_number(f, ink, number: int) -> pygame.Surface:
+    """A summary row's question number, as the question's own screen counted it ("Question 2 of 5")."""
+    return f.line(words("quiz.summary_number", number=number), "sans", 28, ink, tier="small")
 
 
 def tip_pages(f, tips: list[str], ink, width: int, room: int, gap: float | None = None) -> list[list[pygame.Surface]]:

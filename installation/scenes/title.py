@@ -71,6 +71,7 @@ class TitleScene(Scene):
         foot = pieces.pop()[0] if c.footer else None
         total = sum(s.get_height() + gap for s, gap in pieces)
         y = (height - total) // 2
+        words_bottom = 0  # where the words above the footer end, once they have risen into place
         for index, (piece, gap) in enumerate(pieces):
             y += gap
             alpha = fade(self.t, 0.3 + index * c.stagger, None, 1.2)
@@ -82,12 +83,38 @@ class TitleScene(Scene):
                 rule_w = round(fonts.px(160) * fade(self.t, 0.8, None, 1.5) * fonts.words_opacity)
                 pygame.draw.rect(surface, accent, (width // 2 - rule_w // 2, y + piece.get_height() + fonts.px(14),
                                                    rule_w, max(1, fonts.px(2))))
+            words_bottom = y + fonts.ink(piece).bottom
             y += piece.get_height()
         # The footer stands on the show's bottom line, where every scene's credit stands.
         bottom_line = picture_and_column((width, height))[1].bottom
+        foot_ink = None
         if foot is not None:
-            fonts.place(surface, foot, (left, stand(fonts, foot, bottom_line)), fade(self.t, 1.5, None, 2.0))
+            at = stand(fonts, foot, bottom_line)
+            fonts.place(surface, foot, (left, at), fade(self.t, 1.5, None, 2.0))
+            foot_ink = fonts.ink(foot).move(left, at)
         # A faint breathing light keeps a static card from looking frozen.
         glow = 0.5 + 0.5 * math.sin(self.t * 0.4)
-        pygame.draw.circle(surface, accent, (width // 2, (bottom_line + height) // 2 + fonts.px(4)),
-                           max(2, fonts.px(3 + glow * 1.5)))
+        centre_y = self._light_y(height, bottom_line, foot_ink, words_bottom)
+        pygame.draw.circle(surface, accent, (width // 2, centre_y), max(2, fonts.px(3 + glow * 1.5)))
+
+    def _light_y(self, height: int, bottom_line: int, foot: pygame.Rect | None, words_bottom: int) -> int:
+        """Where the breathing light stands: under the footer where the room below the bottom
+        line keeps it a capital's height clear of the footer and of the screen's edge (every
+        landscape screen), else over the footer (an upright screen's bottom line is 3% of its
+        height from the edge, not 8%: there the light sat 20 px under the footer's descenders
+        and 18 px from the edge of a 1080x1920 screen)."""
+        fonts = self.context.fonts
+        radius = max(2, fonts.px(4.5))  # at its largest: the light never moves as it breathes
+        under = (bottom_line + height) // 2 + fonts.px(4)
+        if foot is None:
+            return under
+        cap_line = fonts.line("H", "sans", 30, (0, 0, 0), tier="small")
+        cap = fonts.baseline(cap_line) - fonts.cap_top(cap_line)  # the footer's capital height
+        if min(under - radius - foot.bottom, height - under - radius) >= cap:
+            return under
+        # Over it, as far from the footer's words as it stands under them on a 1920x1080
+        # screen (one and a half capitals), unless the words above come closer than that.
+        over = foot.top - round(1.5 * cap) - radius
+        if over - radius - words_bottom >= under - radius - foot.bottom:
+            return over
+        return under
