@@ -17,11 +17,14 @@ CLONE=$(cd "$1" && pwd)
 mkdir -p "$2"
 OUT=$(cd "$2" && pwd)
 JOBS=${3:-2}
-PY=${BAYARD_PYTHON:-/work/main/.venv/bin/python}
+# The clone's own environment where it has one (a worktree or clone made for the run often
+# has none: then name one with BAYARD_PYTHON).
+PY=${BAYARD_PYTHON:-$CLONE/.venv/bin/python}
+[ -x "$PY" ] || { echo "$0: no Python at $PY: set BAYARD_PYTHON to a Bayard environment's python" >&2; exit 2; }
 export OMP_NUM_THREADS=1 SDL_VIDEODRIVER=dummy PYTHONUNBUFFERED=1
 # The bench measures nothing but fairness without the shared data, even when it is given
 # its sitters and drivers: a clone made anywhere but beside ../shared needs to be told where.
-export BAYARD_SHARED_DATA=${BAYARD_SHARED_DATA:-/work/shared/data}
+export BAYARD_SHARED_DATA=${BAYARD_SHARED_DATA:-$(cd "$CLONE/.." && pwd)/shared/data}
 
 # The files must be the set's, byte for byte: a changed file is a different benchmark.
 (cd "$SET/sitters" && sha256sum --check --quiet --ignore-missing "$SET/SHA256SUMS")
