@@ -284,7 +284,7 @@ def test_a_face_replaced_on_the_stick_is_used_from_the_next_scene_on(tmp_path):
             pilot.advance(0.1)
         while pilot.scene_id != "a":
             pilot.advance(0.1)
-        pilot.advance(0.6)  # the crossfade over
+        pilot.advance(0.9)  # late in the 1 s crossfade: the words come in over its last 30 %
         return pygame.image.tobytes(pilot.frame(), "RGB")
 
     try:

@@ -58,6 +58,7 @@ class TitleScene(Scene):
         # Rasterising a 1080p card takes about 30 ms: one block per slice, before it shows.
         for _ in self._pieces(self.context.size[0]):
             yield
+        self._footer_cap()  # the light's measure, so that no frame rasterises text
 
     def draw(self, surface: pygame.Surface) -> None:
         c = self.config
@@ -97,6 +98,12 @@ class TitleScene(Scene):
         centre_y = self._light_y(height, bottom_line, foot_ink, words_bottom)
         pygame.draw.circle(surface, accent, (width // 2, centre_y), max(2, fonts.px(3 + glow * 1.5)))
 
+    def _footer_cap(self) -> int:
+        """The footer's capital height (a cached line: warm() makes it before the card shows)."""
+        fonts = self.context.fonts
+        cap_line = fonts.line("H", "sans", 30, (0, 0, 0), tier="small")
+        return fonts.baseline(cap_line) - fonts.cap_top(cap_line)
+
     def _light_y(self, height: int, bottom_line: int, foot: pygame.Rect | None, words_bottom: int) -> int:
         """Where the breathing light stands: under the footer where the room below the bottom
         line keeps it a capital's height clear of the footer and of the screen's edge (every
@@ -108,8 +115,7 @@ class TitleScene(Scene):
         under = (bottom_line + height) // 2 + fonts.px(4)
         if foot is None:
             return under
-        cap_line = fonts.line("H", "sans", 30, (0, 0, 0), tier="small")
-        cap = fonts.baseline(cap_line) - fonts.cap_top(cap_line)  # the footer's capital height
+        cap = self._footer_cap()
         if min(under - radius - foot.bottom, height - under - radius) >= cap:
             return under
         # Over it, as far from the footer's words as it stands under them on a 1920x1080
