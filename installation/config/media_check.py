@@ -172,7 +172,12 @@ def check_media(show: Show, decode: bool = True) -> list[Problem]:
     named = named_media(show)
     for scene_id, config in show.scenes.items():
         file = show.scene_files[scene_id]
-        source = read_text(file) if file.exists() else ""
+        try:
+            source = read_text(file) if file.exists() else ""
+        except (OSError, UnicodeDecodeError):
+            # Saved over since it loaded (half-written, another encoding): its lines are only
+            # for placing a message, and its reload says what is wrong with it.
+            source = ""
         for loc, relative, folder in media_kinds(config):
             path = show.content_root / relative
             key = key_path(loc)
